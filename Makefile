@@ -1,0 +1,44 @@
+# Two commands matter: `make run` and `make test`. Both install into .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format unit integration e2e infra-test bench synth deploy clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* honoured)
+	$(PY) -m infra.local.server
+
+test: $(STAMP) ## every test: unit, integration, infrastructure, end-to-end
+	$(PY) -m pytest -n auto --dist loadfile -q
+
+unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+integration: $(STAMP)
+	$(PY) -m pytest -q tests/integration
+
+e2e: $(STAMP)
+	$(PY) -m pytest -q tests/e2e
+
+infra-test: $(STAMP)
+	$(PY) -m pytest -q tests/infra
+
+lint: $(STAMP) ## ruff and mypy, both must be clean
+	$(VENV)/bin/ruff check functions infra tests
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format functions infra tests
+
+clean:
+	rm -rf $(VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox

@@ -1,0 +1,298 @@
+"""The one DynamoDB table: every key shape lives in this module, nowhere else.
+
+    item                 pk                      sk        gsi1pk / gsi1sk                  gsi2pk / gsi2sk
+    course               COURSE#<course_id>      COURSE    COURSES / <course_id>            -
+    session              COURSE#<course_id>      SESSION#nn -                               SESSIONS / <start utc>#<course>#nn
+    application          APP#<application_id>    APP       COURSE#<course_id>#APPS / <created>#<id>   DUE / <when>#<id> (only while work is due)
+    idempotency key      IDEMPOTENCY#<sha256>    KEY       -                                -
+
+Seats are counted on the course item (``seats_taken``) and only ever changed inside the same
+transaction that changes the application holding the seat, with a condition on both items: the
+course never goes over capacity, and the counter always equals the applications holding seats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from booking.domain.application import Application
+from booking.domain.course import Course, CourseDefinition
+from booking.domain.errors import Conflict
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+APPLICATION_SK = "APP"
+COURSE_SK = "COURSE"
+DUE_PARTITION = "DUE"
+# Emails not queued by the request that decided them are picked up by the sweep after this.
+OUTBOX_GRACE = timedelta(minutes=5)
+SESSIONS_PARTITION = "SESSIONS"
+COURSES_PARTITION = "COURSES"
+
+
+def course_key(course_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"COURSE#{course_id}"}, "sk": {"S": COURSE_SK}}
+
+
+def application_key(application_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"APP#{application_id}"}, "sk": {"S": APPLICATION_SK}}
+
+
+def course_applications_partition(course_id: str) -> str:
+    return f"COURSE#{course_id}#APPS"
+
+
+class StaleWrite(Exception):
+    """The item changed since it was read (or already exists): re-read and decide again."""
+
+
+class CourseFull(Conflict):
+    code = "course_full"
+
+
+class CourseClosed(Conflict):
+    code = "course_closed"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class DynamoRepository:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    # -- courses -------------------------------------------------------------------------
+
+    def get_course(self, course_id: str) -> Course | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=course_key(course_id), ConsistentRead=True
+        ).get("Item")
+        return _course_from_item(item) if item else None
+
+    def get_course_and_application(
+        self, course_id: str, application_id: str
+    ) -> tuple[Course | None, Application | None]:
+        """One round trip for the two items a submission needs (idempotent replays included)."""
+        answer = self._client.batch_get_item(
+            RequestItems={
+                self._table: {
+                    "Keys": [course_key(course_id), application_key(application_id)],
+                    "ConsistentRead": True,
+                }
+            }
+        )
+        course: Course | None = None
+        application: Application | None = None
+        for item in answer["Responses"].get(self._table, []):
+            if item["sk"]["S"] == COURSE_SK:
+                course = _course_from_item(item)
+            else:
+                application = _application_from_item(item)
+        # Unprocessed keys are rare (throttling); fall back to single reads rather than guess.
+        if answer.get("UnprocessedKeys"):
+            return self.get_course(course_id), self.get_application(application_id)
+        return course, application
+
+    def list_courses(self) -> list[Course]:
+        courses: list[Course] = []
+        for item in self._query(
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :p",
+            ExpressionAttributeValues={":p": {"S": COURSES_PARTITION}},
+        ):
+            courses.append(_course_from_item(item))
+        return courses
+
+    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+        """Create or replace a course's definition, keeping its live seat counter.
+
+        Capacity may not drop below the seats already taken: that would overbook silently.
+        """
+        names = {"#d": "definition", "#c": "capacity", "#st": "seats_taken", "#v": "version",
+                 "#closed": "closed"}
+        values: dict[str, Any] = {
+            ":d": {"S": definition.model_dump_json()},
+            ":c": {"N": str(definition.capacity)},
+            ":zero": {"N": "0"},
+            ":one": {"N": "1"},
+            ":g": {"S": COURSES_PARTITION},
+            ":id": {"S": course_id},
+            ":closed": {"BOOL": definition.closed},
+        }
+        try:
+            answer = self._client.update_item(
+                TableName=self._table,
+                Key=course_key(course_id),
+                UpdateExpression=(
+                    "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
+                    "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, "
+                    "gsi1pk = :g, gsi1sk = :id"
+                ),
+                ConditionExpression="attribute_not_exists(#st) OR #st <= :c",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                raise Conflict(
+                    "capacity cannot be lower than the places already taken",
+                    code="capacity_below_taken",
+                ) from exc
+            raise
+        return _course_from_item(answer["Attributes"])
+
+    # -- applications --------------------------------------------------------------------
+
+    def get_application(self, application_id: str) -> Application | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=application_key(application_id), ConsistentRead=True
+        ).get("Item")
+        return _application_from_item(item) if item else None
+
+    def list_applications(self, course_id: str) -> list[Application]:
+        return [
+            _application_from_item(item)
+            for item in self._query(
+                IndexName="gsi1",
+                KeyConditionExpression="gsi1pk = :p",
+                ExpressionAttributeValues={":p": {"S": course_applications_partition(course_id)}},
+            )
+        ]
+
+    def save(self, new: Application, previous: Application | None) -> Application:
+        """Write ``new`` if the stored application is still ``previous``; move its seat with it.
+
+        The seat change is derived, not passed: taking or releasing a seat is exactly the
+        difference in ``seat_held`` between the two states, so the course counter cannot drift
+        from the applications. Raises :class:`StaleWrite` if someone else wrote first and
+        :class:`CourseFull` if a seat was needed and none is left.
+        """
+        stored = new.model_copy(update={"version": (previous.version + 1) if previous else 1})
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": _application_to_item(stored),
+        }
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
+        actions: list[dict[str, Any]] = [{"Put": put}]
+        if seat_delta:
+            actions.append({"Update": self._seat_update(new.course_id, seat_delta)})
+        self._transact(actions)
+        return stored
+
+    def clear_outbox(self, application: Application) -> None:
+        """Forget queued emails, unless the application changed meanwhile (its writer kept them).
+
+        The version is deliberately not bumped: nothing about the booking changed, and a writer
+        holding this version may still write (it carries the outbox forward; the mailer
+        de-duplicates by job id).
+        """
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_application_to_item(application.model_copy(update={"outbox": ()})),
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": {"N": str(application.version)}},
+            )
+        except ClientError as exc:
+            if _code(exc) != "ConditionalCheckFailedException":
+                raise
+
+    def _seat_update(self, course_id: str, delta: int) -> dict[str, Any]:
+        names = {"#taken": "seats_taken"}
+        if delta > 0:
+            # Capacity is read from the course item itself, so a concurrent capacity change
+            # cannot be bypassed by a stale value held in memory.
+            condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
+            names |= {"#capacity": "capacity", "#closed": "closed"}
+            values: dict[str, Any] = {":d": {"N": str(delta)}, ":f": {"BOOL": False}}
+        else:
+            condition = "#taken >= :n"
+            values = {":d": {"N": str(delta)}, ":n": {"N": str(-delta)}}
+        return {
+            "TableName": self._table,
+            "Key": course_key(course_id),
+            "UpdateExpression": "ADD #taken :d",
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    def _transact(self, actions: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if _code(exc) != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise StaleWrite("application changed concurrently") from exc
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise CourseFull("this course has no places left") from exc
+            raise
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        paginator = self._client.get_paginator("query")
+        for page in paginator.paginate(TableName=self._table, **kwargs):
+            yield from page.get("Items", [])
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _course_from_item(item: dict[str, Any]) -> Course:
+    return Course(
+        course_id=item["pk"]["S"].removeprefix("COURSE#"),
+        definition=CourseDefinition.model_validate_json(item["definition"]["S"]),
+        seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
+        version=int(item.get("version", {}).get("N", "0")),
+    )
+
+
+def _application_to_item(application: Application) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **application_key(application.application_id),
+        "course_id": {"S": application.course_id},
+        "status": {"S": application.status.value},
+        "version": {"N": str(application.version)},
+        "seat_held": {"BOOL": application.seat_held},
+        "doc": {"S": application.model_dump_json()},
+        "gsi1pk": {"S": course_applications_partition(application.course_id)},
+        "gsi1sk": {"S": f"{_iso(application.created_at)}#{application.application_id}"},
+    }
+    due = work_due_at(application)
+    if due is not None:
+        item["gsi2pk"] = {"S": DUE_PARTITION}
+        item["gsi2sk"] = {"S": f"{_iso(due)}#{application.application_id}"}
+    return item
+
+
+def work_due_at(application: Application) -> datetime | None:
+    """When the scheduled sweep must look at this application again, if ever.
+
+    The "due" index is sparse: only applications with a hold that can lapse or emails not yet
+    queued are in it, so a sweep reads what is due, not the table.
+    """
+    lapses_at = application.hold_lapses_at()
+    moments = [lapses_at] if lapses_at is not None else []
+    if application.outbox:
+        moments.append(application.updated_at + OUTBOX_GRACE)
+    return min(moments) if moments else None
+
+
+def _application_from_item(item: dict[str, Any]) -> Application:
+    return Application.model_validate_json(item["doc"]["S"])
+

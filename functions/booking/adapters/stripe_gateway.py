@@ -1,0 +1,191 @@
+"""Stripe, through the official SDK's ``StripeClient``.
+
+The same code runs against real Stripe (test or live mode) and, under ``make run``, against the
+local stand-in: only the client's base address differs. Nothing personal goes into metadata:
+ids only. The customer's email is passed as ``customer_email`` because Stripe needs it to send
+its receipt, which is Stripe's own processing, not metadata we attach.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+
+from booking.domain.application import CheckoutRef
+from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.services.ports import CheckoutRequest
+
+# Stripe's own recommendation for webhook replay protection.
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+HANDLED_CHECKOUT_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+}
+
+
+class StripeGateway:
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self._client = client
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": request.price.currency,
+                        "unit_amount": request.price.amount,
+                        "product_data": {"name": request.product_name},
+                    },
+                }
+            ],
+            "client_reference_id": request.application_id,
+            "metadata": {
+                "application_id": request.application_id,
+                "course_id": request.course_id,
+                "attempt": str(request.attempt),
+            },
+            "payment_intent_data": {
+                "metadata": {
+                    "application_id": request.application_id,
+                    "course_id": request.course_id,
+                }
+            },
+            "customer_email": request.customer_email,
+            "expires_at": int(request.expires_at.timestamp()),
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+        }
+        # One key per (application, attempt): a retried request cannot open a second session.
+        key = f"checkout-{request.application_id}-{request.attempt}"
+        session = self._call(
+            lambda: self._client.v1.checkout.sessions.create(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": key},
+            )
+        )
+        if not session.url:
+            raise DependencyUnavailable("Stripe returned a session without a payment page")
+        return CheckoutRef(
+            session_id=session.id,
+            url=session.url,
+            expires_at=datetime.fromtimestamp(session.expires_at, tz=UTC),
+            attempt=request.attempt,
+        )
+
+    def expire_checkout(self, session_id: str) -> str:
+        """Expire an open session; returns the session's status afterwards (``expired``/``complete``)."""
+        try:
+            session = self._call(lambda: self._client.v1.checkout.sessions.expire(session_id))
+            return str(session.status)
+        except Conflict:
+            session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))
+            return str(session.status)
+
+    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str:
+        params: dict[str, Any] = {"payment_intent": payment_intent}
+        if amount is not None:
+            params["amount"] = amount
+        refund = self._call(
+            lambda: self._client.v1.refunds.create(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        )
+        return str(refund.id)
+
+    @staticmethod
+    def _call(operation: Any) -> Any:
+        try:
+            return operation()
+        except stripe.IdempotencyError as exc:
+            raise Conflict(
+                "an identical request is already being processed; retry shortly",
+                code="request_in_progress",
+            ) from exc
+        except stripe.InvalidRequestError as exc:
+            # Invalid requests here are Stripe refusing a state change (session already
+            # complete or expired): a conflict for the caller, not an outage.
+            raise Conflict(str(exc.user_message or "Stripe refused the request"),
+                           code="payment_state_conflict") from exc
+        except stripe.RateLimitError as exc:
+            raise DependencyUnavailable(
+                "the payment provider is busy; please try again in a minute",
+                code="payment_provider_unavailable", retry_after_seconds=60,
+            ) from exc
+        except stripe.StripeError as exc:
+            raise DependencyUnavailable(
+                "the payment provider is unavailable; please try again shortly",
+                code="payment_provider_unavailable",
+            ) from exc
+
+
+def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:
+    """Check Stripe's signature on the exact bytes received, then parse them.
+
+    Raises :class:`InvalidInput` for a missing, stale or wrong signature, or a body that is not
+    a Stripe event; the caller answers 400 and writes nothing.
+    """
+    if not signature:
+        raise InvalidInput("missing Stripe-Signature header", {"stripe-signature": "required"})
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the Stripe signature does not match this payload",
+                           {"stripe-signature": "invalid or expired"}) from exc
+    try:
+        event = json.loads(payload)
+    except ValueError as exc:
+        raise InvalidInput("the webhook body is not JSON") from exc
+    if not isinstance(event, dict) or event.get("object") != "event" or "type" not in event:
+        raise InvalidInput("the webhook body is not a Stripe event")
+    return event
+
+
+def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
+    """The facts of a Checkout event, or ``None`` for events this system does not act on."""
+    event_type = event.get("type")
+    if event_type not in HANDLED_CHECKOUT_EVENTS:
+        return None
+    session = (event.get("data") or {}).get("object") or {}
+    if not isinstance(session, dict) or session.get("object") != "checkout.session":
+        raise InvalidInput("a checkout event must carry a checkout.session object")
+    application_id = session.get("client_reference_id") or (session.get("metadata") or {}).get(
+        "application_id"
+    )
+    if not application_id or not isinstance(application_id, str):
+        return None  # a session this system did not create (another integration on the account)
+    if event_type == "checkout.session.completed":
+        kind = (
+            CheckoutEventKind.PAID
+            if session.get("payment_status") in ("paid", "no_payment_required")
+            else CheckoutEventKind.PENDING
+        )
+    elif event_type == "checkout.session.async_payment_succeeded":
+        kind = CheckoutEventKind.PAID
+    elif event_type == "checkout.session.async_payment_failed":
+        kind = CheckoutEventKind.FAILED
+    else:
+        kind = CheckoutEventKind.EXPIRED
+    payment_intent = session.get("payment_intent")
+    if isinstance(payment_intent, dict):  # expanded object
+        payment_intent = payment_intent.get("id")
+    return CheckoutEvent(
+        event_id=str(event.get("id", "")),
+        kind=kind,
+        session_id=str(session.get("id", "")),
+        application_id=application_id,
+        payment_intent=payment_intent if isinstance(payment_intent, str) else None,
+        amount_total=int(session.get("amount_total") or 0),
+        currency=str(session.get("currency") or "gbp"),
+    )

@@ -1,0 +1,72 @@
+"""Settings read from the environment once per container and validated at init.
+
+In AWS the Stripe keys live in Secrets Manager (``*_PARAM`` names the secret); locally they come
+straight from the environment. A missing setting fails the cold start loudly, not a request.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the documented offline default
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = Field(min_length=1)
+    email_queue_url: str = ""
+    public_base_url: str = Field(min_length=1)
+    stripe_secret_key: str | None = None
+    stripe_secret_key_param: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_webhook_secret_param: str | None = None
+    # Base address of the Stripe API; set only for the local stand-in.
+    stripe_api_base: str | None = None
+    sender_email: str = "courses@example.org"
+    ses_configuration_set: str | None = None
+    admin_token: str | None = None  # local stack only; AWS uses a Cognito JWT authorizer
+
+    @model_validator(mode="after")
+    def _stripe_configured(self) -> Settings:
+        if not (self.stripe_secret_key or self.stripe_secret_key_param):
+            raise ValueError("set STRIPE_SECRET_KEY (local) or STRIPE_SECRET_KEY_PARAM (AWS)")
+        return self
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        names = cls.model_fields.keys()
+        return cls.model_validate(
+            {name: env[name.upper()] for name in names if env.get(name.upper())}
+        )
+
+    def stripe_key(self) -> str:
+        if self.stripe_secret_key:
+            return self.stripe_secret_key
+        return _secret(self.stripe_secret_key_param or "")
+
+    def webhook_secret(self) -> str:
+        if self.stripe_webhook_secret:
+            return self.stripe_webhook_secret
+        if self.stripe_webhook_secret_param:
+            return _secret(self.stripe_webhook_secret_param)
+        return LOCAL_STRIPE_WEBHOOK_SECRET
+
+
+def _secret(name: str) -> str:
+    # Imported here so functions without secrets do not pay for the parameters utility.
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    value = get_secret(name, max_age=300)
+    if not isinstance(value, str) or not value:
+        raise RuntimeError(f"secret {name} is empty")
+    return value.strip()
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_environ()

@@ -1,0 +1,219 @@
+"""Applications: what an applicant submits, and the life of a booking as a state machine.
+
+Every change to an application goes through :func:`Application.moved_to`, which refuses moves the
+table below does not allow. Together with the conditional writes in the repository (each write
+expects the version it read) this is what makes Stripe's at-least-once, out-of-order delivery
+harmless: a late ``expired`` finds the application ``confirmed`` and the move is not allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from booking.domain.emails import EmailJob
+from booking.domain.errors import IllegalTransition
+
+
+class ApplicationStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    DECLINED = "declined"
+    AWAITING_PAYMENT = "awaiting_payment"
+    CONFIRMED = "confirmed"
+    EXPIRED = "expired"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+S = ApplicationStatus
+ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    S.PENDING_REVIEW: frozenset({S.AWAITING_PAYMENT, S.DECLINED, S.WAITLISTED, S.CANCELLED,
+                                 S.REFUNDED}),
+    S.AWAITING_PAYMENT: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.EXPIRED, S.WAITLISTED,
+                                   S.CANCELLED, S.REFUNDED}),
+    # An expired checkout may be restarted, and a payment may still land after its hold lapsed.
+    S.EXPIRED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED,
+                          S.REFUNDED}),
+    S.WAITLISTED: frozenset({S.OFFERED, S.CONFIRMED, S.CANCELLED, S.REFUNDED}),
+    S.OFFERED: frozenset({S.OFFERED, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}),
+    S.CONFIRMED: frozenset({S.CANCELLED, S.REFUNDED}),
+    S.CANCELLED: frozenset({S.REFUNDED}),
+    S.DECLINED: frozenset({S.REFUNDED}),
+    S.REFUNDED: frozenset(),
+}
+
+# Statuses from which the applicant may open a (new) Checkout Session.
+PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
+
+
+def _no_control_chars(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    AfterValidator(_no_control_chars),
+]
+OptionalLongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=4000),
+    AfterValidator(_no_control_chars),
+]
+
+
+class ApplicationForm(BaseModel):
+    """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: ShortText
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    job_title: ShortText
+    organisation: ShortText
+    leadership_role: LongText = Field(description="What the applicant leads")
+    motivation: LongText = Field(description="Why they apply")
+    accessibility_needs: OptionalLongText = ""
+    consent: bool = Field(description="Must be true: consent to store and share with facilitators")
+    website: str = Field(default="", max_length=200, description="Honeypot: leave empty")
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _checkbox(cls, value: Any) -> Any:
+        # An HTML checkbox posts "on" (or nothing at all); JSON clients send true.
+        if isinstance(value, str):
+            return value.strip().lower() in {"on", "true", "yes", "1"}
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("please confirm you agree to how we use your answers")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _honeypot_empty(cls, value: str) -> str:
+        # Humans never see this field; bots fill every field they find.
+        if value:
+            raise ValueError("this field must be left empty")
+        return value
+
+    def answers(self) -> Answers:
+        return Answers(**self.model_dump(exclude={"consent", "website"}))
+
+    def fingerprint(self) -> str:
+        """A stable digest of the submission, to tell a retry from a different request."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Answers(BaseModel):
+    """What the applicant told us: personal data, never logged, never sent to Stripe."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str = ""
+
+
+class CheckoutRef(BaseModel):
+    """The Stripe Checkout Session currently attached to an application."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: str
+    url: str
+    expires_at: datetime
+    attempt: int
+
+
+class Application(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    application_id: str
+    course_id: str
+    status: ApplicationStatus
+    token: str
+    answers: Answers
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    seat_held: bool = False  # counted in the course's seats_taken
+    # When an unpaid hold goes back to the pool (checkout expiry, offer deadline). The sweep
+    # releases it even if Stripe's expiry event never arrives.
+    hold_expires_at: datetime | None = None
+    checkout: CheckoutRef | None = None
+    checkout_attempts: int = 0
+    payment_intent: str | None = None
+    payment_pending: bool = False  # a delayed payment method is settling; the hold stays
+    amount_paid: int = 0
+    amount_refunded: int = 0
+    request_fingerprint: str | None = None
+    waitlisted_at: datetime | None = None
+    offer_expires_at: datetime | None = None
+    recent_event_ids: tuple[str, ...] = ()
+    status_reason: str | None = None
+    # Emails decided by a state change, written in the same transaction and queued afterwards:
+    # a crash between the two leaves them here to be queued by the next write or sweep.
+    outbox: tuple[EmailJob, ...] = ()
+
+    def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
+        """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
+        if status not in ALLOWED_TRANSITIONS[self.status]:
+            raise IllegalTransition(
+                f"an application that is {self.status.value} cannot become {status.value}"
+            )
+        return self.model_copy(update={"status": status, "updated_at": now, **changes})
+
+    def with_emails(self, *jobs: EmailJob) -> Application:
+        known = {job.job_id for job in self.outbox}
+        fresh = tuple(job for job in jobs if job.job_id not in known)
+        return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
+
+    def with_event(self, event_id: str) -> Application:
+        """Remember the last few Stripe events applied: a cheap first filter for redeliveries."""
+        kept = (*self.recent_event_ids, event_id)[-20:]
+        return self.model_copy(update={"recent_event_ids": kept})
+
+    def hold_lapses_at(self) -> datetime | None:
+        """When this application's seat returns to the pool unless paid for; None if never."""
+        if not self.seat_held or self.status is ApplicationStatus.CONFIRMED or self.payment_pending:
+            return None
+        return self.hold_expires_at
+
+    def has_open_checkout(self, now: datetime) -> bool:
+        return (
+            self.checkout is not None
+            and self.status in PAYABLE_STATUSES
+            and self.seat_held
+            and self.checkout.expires_at > now
+        )

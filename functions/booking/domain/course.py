@@ -1,0 +1,224 @@
+"""Courses and their sessions.
+
+Organisers define sessions in local wall-clock time with an IANA timezone, because that is how
+a course is advertised ("Mondays 15:00-17:00 UK time"). The system converts each session to UTC
+instants once, here, and compares instants everywhere else. One course may cross a clock change
+(the follow-ups run from September, in BST, to December, in GMT), so the offset is worked out per
+session date, never per course.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator, model_validator
+
+COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
+_COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
+
+DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_REMINDER_OFFSETS_HOURS = (24, 1)
+# A Stripe Checkout Session cannot expire sooner than 30 minutes after creation; the seat is held
+# for exactly that long, plus a minute so clock skew never puts it under the minimum.
+CHECKOUT_HOLD = timedelta(minutes=31)
+
+
+def is_valid_course_id(course_id: str) -> bool:
+    return bool(_COURSE_ID_RE.match(course_id))
+
+
+class Money(BaseModel):
+    """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: int = Field(gt=0, le=100_000_00, description="Minor units, e.g. 20000 for £200.00")
+    currency: Annotated[str, Field(pattern=r"^[a-z]{3}$")] = "gbp"
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    def display(self) -> str:
+        symbol = {"gbp": "£", "eur": "€", "usd": "$"}.get(self.currency)
+        major = f"{self.amount // 100:,}.{self.amount % 100:02d}"
+        return f"{symbol}{major}" if symbol else f"{major} {self.currency.upper()}"
+
+
+class SessionKind(StrEnum):
+    CORE = "core"
+    FOLLOW_UP = "follow_up"
+
+
+class SessionDefinition(BaseModel):
+    """One session as the organiser writes it: a local date and wall-clock times."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    start_time: time
+    end_time: time
+    kind: SessionKind = SessionKind.CORE
+    title: str | None = Field(default=None, max_length=200)
+    home_practice: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time on the same day")
+        return self
+
+
+class CourseDefinition(BaseModel):
+    """What an organiser PUTs (and what course definition files contain)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    programme: str = Field(default="", max_length=80)
+    title: str = Field(min_length=1, max_length=200)
+    timezone: str = DEFAULT_TIMEZONE
+    price: Money
+    capacity: int = Field(ge=1, le=10_000)
+    approval_required: bool = False
+    facilitators: list[EmailStr] = Field(default_factory=list, max_length=20)
+    enquiries_email: EmailStr | None = None
+    joining_url: HttpUrl | None = None
+    reminder_offsets_hours: list[int] = Field(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_HOURS), max_length=5
+    )
+    offer_valid_hours: int = Field(default=48, ge=1, le=24 * 14)
+    decline_message: str | None = Field(default=None, max_length=4000)
+    closed: bool = False
+    sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("reminder_offsets_hours")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(hours < 1 or hours > 24 * 14 for hours in value):
+            raise ValueError("each reminder offset must be between 1 and 336 hours")
+        return sorted(set(value), reverse=True)
+
+    @model_validator(mode="after")
+    def _sessions_exist_in_local_time(self) -> Self:
+        zone = ZoneInfo(self.timezone)
+        for position, session in enumerate(self.sessions, start=1):
+            for moment in (session.start_time, session.end_time):
+                _to_utc(session.date, moment, zone, position)
+        return self
+
+    def schedule(self) -> list[ScheduledSession]:
+        """Sessions in chronological order, numbered from 1, with their UTC instants."""
+        zone = ZoneInfo(self.timezone)
+        ordered = sorted(self.sessions, key=lambda s: (s.date, s.start_time))
+        core_total = sum(1 for s in ordered if s.kind is SessionKind.CORE)
+        scheduled: list[ScheduledSession] = []
+        core_seen = 0
+        for index, session in enumerate(ordered, start=1):
+            if session.kind is SessionKind.CORE:
+                core_seen += 1
+                default_title = f"Session {core_seen} of {core_total}"
+            else:
+                default_title = "Follow-up session"
+            scheduled.append(
+                ScheduledSession(
+                    index=index,
+                    kind=session.kind,
+                    title=session.title or default_title,
+                    start=_to_utc(session.date, session.start_time, zone, index),
+                    end=_to_utc(session.date, session.end_time, zone, index),
+                    home_practice=session.home_practice,
+                )
+            )
+        return scheduled
+
+
+def _to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> datetime:
+    """Local wall-clock time to a UTC instant, refusing times the clock change makes ambiguous.
+
+    On the night the clocks go forward, 01:30 does not exist in London; on the night they go
+    back, 01:30 happens twice. Neither is a sensible session time, and guessing would send people
+    reminders an hour off, so both are rejected with a clear message.
+    """
+    local = datetime.combine(day, moment, tzinfo=zone)
+    round_trip = local.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValueError(
+            f"session {position}: {day.isoformat()} {moment:%H:%M} does not exist in "
+            f"{zone.key} (the clocks go forward)"
+        )
+    if local.utcoffset() != local.replace(fold=1).utcoffset():
+        raise ValueError(
+            f"session {position}: {day.isoformat()} {moment:%H:%M} happens twice in "
+            f"{zone.key} (the clocks go back); choose another time"
+        )
+    return local.astimezone(UTC)
+
+
+class ScheduledSession(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    kind: SessionKind
+    title: str
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+    home_practice: str | None = None
+
+    def local_start(self, timezone: str) -> datetime:
+        return self.start.astimezone(ZoneInfo(timezone))
+
+    def local_end(self, timezone: str) -> datetime:
+        return self.end.astimezone(ZoneInfo(timezone))
+
+
+class CourseStatus(StrEnum):
+    OPEN = "open"
+    FULL = "full"
+    CLOSED = "closed"
+
+
+class Course(BaseModel):
+    """A course as stored: its definition plus the live seat counter."""
+
+    model_config = ConfigDict(frozen=True)
+
+    course_id: str
+    definition: CourseDefinition
+    seats_taken: int = 0  # seats held for an open checkout or an offer, plus confirmed
+    version: int = 0
+
+    @property
+    def schedule(self) -> list[ScheduledSession]:
+        return self.definition.schedule()
+
+    @property
+    def places_left(self) -> int:
+        return max(self.definition.capacity - self.seats_taken, 0)
+
+    def first_start(self) -> datetime:
+        return min(session.start for session in self.schedule)
+
+    def accepts_applications(self, now: datetime) -> bool:
+        """Applications close when organisers close the course or the first session starts."""
+        return not self.definition.closed and now < self.first_start()
+
+    def status(self, now: datetime) -> CourseStatus:
+        if not self.accepts_applications(now):
+            return CourseStatus.CLOSED
+        if self.places_left == 0:
+            return CourseStatus.FULL
+        return CourseStatus.OPEN

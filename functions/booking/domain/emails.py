@@ -1,0 +1,66 @@
+"""Email jobs: which message to send about which application.
+
+A job names a message and the ids it is about, never an address or a name: the mailer looks the
+person up when it sends, so nothing personal waits in a queue, and an erased person gets nothing.
+The job id is deterministic, so a job queued twice is sent once (the mailer claims it by id).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EmailKind(StrEnum):
+    APPLICATION_RECEIVED = "application_received"
+    FACILITATOR_COPY = "facilitator_copy"
+    BOOKING_CONFIRMED = "booking_confirmed"
+    CHECKOUT_EXPIRED = "checkout_expired"
+    PAYMENT_REFUNDED = "payment_refunded"
+    SESSION_REMINDER = "session_reminder"
+    FOLLOW_UP_INVITATION = "follow_up_invitation"
+    WAITLISTED = "waitlisted"
+    OFFER = "offer"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class EmailJob(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    job_id: str
+    kind: EmailKind
+    application_id: str
+    course_id: str
+    session_index: int | None = None
+    offset_hours: int | None = None
+    reason: str | None = None
+
+    @classmethod
+    def about(
+        cls,
+        kind: EmailKind,
+        application_id: str,
+        course_id: str,
+        *,
+        occasion: str = "",
+        session_index: int | None = None,
+        offset_hours: int | None = None,
+        reason: str | None = None,
+    ) -> EmailJob:
+        """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry)."""
+        parts = [kind.value, application_id, occasion]
+        if session_index is not None:
+            parts.append(f"s{session_index}")
+        if offset_hours is not None:
+            parts.append(f"h{offset_hours}")
+        return cls(
+            job_id=":".join(p for p in parts if p),
+            kind=kind,
+            application_id=application_id,
+            course_id=course_id,
+            session_index=session_index,
+            offset_hours=offset_hours,
+            reason=reason,
+        )

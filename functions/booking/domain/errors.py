@@ -1,0 +1,57 @@
+"""Errors the use cases raise. Each carries a stable machine-readable code.
+
+HTTP status codes are assigned in exactly one place (``booking.handlers.http``), so the domain
+and the services never think in terms of transport.
+"""
+
+from __future__ import annotations
+
+
+class BookingError(Exception):
+    """Base class: ``code`` is part of the public API, ``message`` is for humans."""
+
+    code = "booking_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class InvalidInput(BookingError):
+    """The request is well-formed but some fields are wrong; ``fields`` says which and why."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class NotFound(BookingError):
+    code = "not_found"
+
+
+class Conflict(BookingError):
+    """The request is valid but the current state does not allow it (course full, closed...)."""
+
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class DependencyUnavailable(BookingError):
+    """A downstream service (Stripe, AWS) failed; retrying later is expected to help."""
+
+    code = "dependency_unavailable"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, retry_after_seconds: int = 30,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_seconds = retry_after_seconds
+        self.details = details or {}

@@ -1,0 +1,161 @@
+"""Public HTTP API (API Gateway HTTP API, payload 2.0): courses, applications, checkout."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import quote
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput, NotFound
+from booking.handlers import http, pages
+from booking.handlers.openapi import openapi_document
+from booking.handlers.views import application_out, course_out
+from booking.handlers.wiring import ports
+from booking.services import applications, courses
+from booking.services.applications import ApplicationView
+
+logger = Logger(service="booking-api")
+app = APIGatewayHttpResolver()
+
+
+def _raw_body() -> bytes:
+    event = app.current_event
+    body = event.body or ""
+    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+
+
+def _header(name: str) -> str | None:
+    return app.current_event.headers.get(name) or app.current_event.headers.get(name.title())
+
+
+def _query(name: str) -> str:
+    return (app.current_event.query_string_parameters or {}).get(name, "")
+
+
+def _html(status: int, page: str) -> Response:
+    return Response(status_code=status, content_type=http.HTML, body=page)
+
+
+def _see_other(location: str) -> Response:
+    return Response(status_code=303, headers={"Location": location}, body="")
+
+
+@app.get("/courses")
+def list_courses() -> Response:
+    the_ports = ports()
+    now = the_ports.clock()
+    return http.json_response(
+        200, [course_out(c, now).model_dump(mode="json") for c in courses.list_courses(the_ports)]
+    )
+
+
+@app.get("/courses/<course_id>")
+def get_course(course_id: str) -> Response:
+    the_ports = ports()
+    course = courses.get_course(the_ports, course_id)
+    return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
+
+
+@app.get("/courses/<course_id>/apply")
+def application_form(course_id: str) -> Response:
+    the_ports = ports()
+    course = courses.get_course(the_ports, course_id)
+    action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
+    return _html(200, pages.apply_form(course, the_ports.clock(), action))
+
+
+@app.post("/courses/<course_id>/applications")
+def submit_application(course_id: str) -> Response:
+    the_ports = ports()
+    browser = http.wants_html(_header("accept"))
+    payload = http.read_body(_raw_body(), _header("content-type"))
+    key = _header("idempotency-key")
+    if key is not None and not 1 <= len(key) <= 255:
+        raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
+    try:
+        view = applications.submit_application(the_ports, course_id, payload, key)
+    except InvalidInput as invalid:
+        if not browser:
+            raise
+        # A browser gets the form back, its answers kept and each error beside its field.
+        course = courses.get_course(the_ports, course_id)
+        action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
+        values = {k: v for k, v in payload.items() if k != "website"}
+        return _html(422, pages.apply_form(course, the_ports.clock(), action, values,
+                                           invalid.fields))
+    except DependencyUnavailable as exc:
+        kept_view = exc.details.get("application")
+        if not isinstance(kept_view, ApplicationView):
+            raise
+        # The application is stored; say so, and where to pay once Stripe is back.
+        if browser:
+            return _see_other(kept_view.status_url)
+        return http.error_response(
+            exc, application=application_out(kept_view).model_dump(mode="json")
+        )
+    if browser:
+        return _see_other(view.checkout_url or view.status_url)
+    return http.json_response(201, application_out(view).model_dump(mode="json"),
+                              {"Location": view.status_url})
+
+
+@app.get("/applications/<application_id>")
+def get_application(application_id: str) -> Response:
+    the_ports = ports()
+    token = _query("token")
+    view = applications.get_application(the_ports, application_id, token)
+    if http.wants_html(_header("accept")):
+        return _html(200, _status_page(view, token))
+    return http.json_response(200, application_out(view).model_dump(mode="json"))
+
+
+def _status_page(view: ApplicationView, token: str) -> str:
+    the_ports = ports()
+    course = courses.get_course(the_ports, view.course_id)
+    restart = (f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
+               f"/checkout?token={quote(token)}")
+    return pages.status_page(view, course, restart)
+
+
+@app.post("/applications/<application_id>/checkout")
+def restart_checkout(application_id: str) -> Response:
+    the_ports = ports()
+    if len(_raw_body()) > http.MAX_BODY_BYTES:
+        raise http.PayloadTooLarge("the body is too large")
+    view = applications.start_checkout(the_ports, application_id, _query("token"))
+    if view.checkout_url is None:  # pragma: no cover - start_checkout always opens one
+        raise DependencyUnavailable("no checkout could be opened")
+    if http.wants_html(_header("accept")):
+        return _see_other(view.checkout_url)
+    return http.json_response(201, {"checkout_url": view.checkout_url})
+
+
+@app.get("/openapi.json")
+def openapi() -> Response:
+    return http.json_response(200, openapi_document(ports().public_base_url))
+
+
+@app.exception_handler(BookingError)
+def booking_error(error: BookingError) -> Response:
+    logger.info("request refused", extra={"code": error.code, "path": app.current_event.path})
+    return http.error_response(error)
+
+
+@app.not_found
+def not_found(_: Exception) -> Response:
+    return http.error_response(NotFound("no such resource"))
+
+
+@app.exception_handler(Exception)
+def unexpected(error: Exception) -> Response:
+    # Logged with the stack trace (no request body), answered without internals.
+    logger.exception("unhandled error", extra={"path": app.current_event.path})
+    return http.json_response(500, http.error_payload("internal_error", "something went wrong"))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,114 @@
+"""HTTP plumbing shared by the API functions: bodies in, errors out, in one shape.
+
+Every error any route returns has the contract's shape
+``{"error": {"code", "message", "fields"}}``, and domain errors are mapped to status codes here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import Response
+from booking.domain.errors import (
+    BookingError,
+    Conflict,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+)
+
+MAX_BODY_BYTES = 64 * 1024
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+HTML = "text/html; charset=utf-8"
+
+
+class BadRequest(BookingError):
+    code = "bad_request"
+
+
+class PayloadTooLarge(BookingError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(BookingError):
+    code = "unsupported_media_type"
+
+
+class Unauthorised(BookingError):
+    code = "unauthorized"
+
+
+_STATUS = (
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (DependencyUnavailable, 503),
+    (BadRequest, 400),
+    (PayloadTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (Unauthorised, 401),
+)
+
+
+def status_for(error: BookingError) -> int:
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_payload(code: str, message: str, fields: dict[str, str] | None = None,
+                  **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps(body, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def error_response(error: BookingError, **extra: Any) -> Response:
+    fields = error.fields if isinstance(error, InvalidInput) else None
+    headers: dict[str, str] = {}
+    if isinstance(error, DependencyUnavailable):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, Unauthorised):
+        headers["WWW-Authenticate"] = "Bearer"
+    return json_response(
+        status_for(error), error_payload(error.code, error.message, fields, **extra), headers
+    )
+
+
+def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
+    """A JSON object or a form, decoded; anything else is refused with a clear error."""
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type == JSON:
+        try:
+            parsed = json.loads(body or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadRequest("the body is not valid JSON") from exc
+        if not isinstance(parsed, dict):
+            raise BadRequest("the body must be a JSON object")
+        return parsed
+    if media_type == FORM:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest("the form is not valid UTF-8") from exc
+        # The last value wins for repeated names, as in most web frameworks.
+        return dict(parse_qsl(text, keep_blank_values=True))
+    raise UnsupportedMediaType(f"send {JSON} or {FORM}")
+
+
+def wants_html(accept: str | None) -> bool:
+    return "text/html" in (accept or "")

@@ -1,0 +1,98 @@
+"""Public representations: the response models of the API (and of its OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from booking.domain.course import Course, Money, SessionKind
+from booking.services.applications import ApplicationView
+
+
+class SessionOut(BaseModel):
+    index: int
+    kind: SessionKind
+    title: str
+    start: str = Field(description="ISO 8601 with the UTC offset in force in the course timezone")
+    end: str
+
+
+class CourseOut(BaseModel):
+    course_id: str
+    programme: str
+    title: str
+    status: Literal["open", "full", "closed"]
+    price: Money
+    capacity: int
+    places_left: int
+    approval_required: bool
+    timezone: str
+    enquiries_email: str | None
+    sessions: list[SessionOut]
+
+
+class ApplicationOut(BaseModel):
+    application_id: str
+    course_id: str
+    status: Literal["pending_review", "declined", "awaiting_payment", "confirmed", "expired",
+                    "waitlisted", "offered", "cancelled", "refunded"]
+    token: str
+    checkout_url: str | None
+    status_url: str
+    created_at: str
+
+
+class CheckoutOut(BaseModel):
+    checkout_url: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def course_out(course: Course, now: datetime) -> CourseOut:
+    definition = course.definition
+    return CourseOut(
+        course_id=course.course_id,
+        programme=definition.programme,
+        title=definition.title,
+        status=course.status(now).value,
+        price=definition.price,
+        capacity=definition.capacity,
+        places_left=course.places_left,
+        approval_required=definition.approval_required,
+        timezone=definition.timezone,
+        enquiries_email=str(definition.enquiries_email) if definition.enquiries_email else None,
+        sessions=[
+            SessionOut(
+                index=session.index,
+                kind=session.kind,
+                title=session.title,
+                start=session.local_start(definition.timezone).isoformat(),
+                end=session.local_end(definition.timezone).isoformat(),
+            )
+            for session in course.schedule
+        ],
+    )
+
+
+def application_out(view: ApplicationView) -> ApplicationOut:
+    return ApplicationOut.model_validate(
+        {
+            "application_id": view.application_id,
+            "course_id": view.course_id,
+            "status": view.status,
+            "token": view.token,
+            "checkout_url": view.checkout_url,
+            "status_url": view.status_url,
+            "created_at": view.created_at,
+        }
+    )

@@ -1,0 +1,256 @@
+"""Use cases of an applicant: apply, read the status, (re)start payment."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.dynamodb import CourseFull, StaleWrite
+from booking.domain.application import (
+    PAYABLE_STATUSES,
+    Application,
+    ApplicationForm,
+    ApplicationStatus,
+    CheckoutRef,
+)
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.validation import parse
+from booking.services.outbox import flush_outbox
+from booking.services.ports import CheckoutRequest, Ports
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """What the applicant may see of their application (no answers: they know them)."""
+
+    application_id: str
+    course_id: str
+    status: str
+    token: str
+    checkout_url: str | None
+    status_url: str
+    created_at: str
+    status_reason: str | None = None
+
+
+def view_of(ports: Ports, application: Application) -> ApplicationView:
+    open_checkout = application.has_open_checkout(ports.clock()) and not application.payment_pending
+    return ApplicationView(
+        application_id=application.application_id,
+        course_id=application.course_id,
+        status=application.status.value,
+        token=application.token,
+        checkout_url=application.checkout.url if open_checkout and application.checkout else None,
+        status_url=ports.status_url(application.application_id, application.token),
+        created_at=application.created_at.isoformat().replace("+00:00", "Z"),
+        status_reason=application.status_reason,
+    )
+
+
+def _application_id_for(course_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return secrets.token_hex(12)
+    # A retried submission maps to the same id, so the conditional create finds the first one.
+    return hashlib.sha256(f"{course_id}\x00{idempotency_key}".encode()).hexdigest()[:24]
+
+
+def _load_course(ports: Ports, course_id: str) -> Course:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    return course
+
+
+def submit_application(
+    ports: Ports, course_id: str, payload: Mapping[str, Any], idempotency_key: str | None = None
+) -> ApplicationView:
+    """Record an application and, when payment is due now, hold a seat and open a checkout.
+
+    Reads the course (and, with an Idempotency-Key, the earlier answer) in one round trip, so
+    the happy path costs two DynamoDB calls and one Stripe call before the emails are queued.
+    """
+    now = ports.clock()
+    application_id = _application_id_for(course_id, idempotency_key)
+    if idempotency_key is None:
+        course, existing = ports.repository.get_course(course_id), None
+    else:
+        course, existing = ports.repository.get_course_and_application(course_id, application_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    form = parse(ApplicationForm, payload)
+    if existing is not None:
+        return _replay(ports, course, existing, form)
+    if not course.accepts_applications(now):
+        raise Conflict("applications for this course are closed", code="course_closed")
+
+    fresh = Application(
+        application_id=application_id,
+        course_id=course_id,
+        status=S.PENDING_REVIEW if course.definition.approval_required else S.AWAITING_PAYMENT,
+        token=secrets.token_urlsafe(24),
+        answers=form.answers(),
+        created_at=now,
+        updated_at=now,
+        request_fingerprint=form.fingerprint() if idempotency_key else None,
+    ).with_emails(EmailJob.about(EmailKind.APPLICATION_RECEIVED, application_id, course_id))
+
+    if course.definition.approval_required:
+        # Facilitators must read the answers to decide, so they get them at once.
+        pending = fresh.with_emails(
+            EmailJob.about(EmailKind.FACILITATOR_COPY, application_id, course_id)
+        )
+        return _create(ports, course, pending, form)
+
+    if course.places_left == 0:
+        raise CourseFull("this course has no places left")
+    try:
+        checkout = _open_checkout(ports, course, fresh, attempt=1)
+    except DependencyUnavailable as exc:
+        # Keep the application (without a seat) so the applicant can pay later from the
+        # status link in their acknowledgement, and tell them so.
+        kept = _create(ports, course, fresh.model_copy(update={"checkout_attempts": 1}), form)
+        exc.details["application"] = kept
+        raise
+    holding = fresh.model_copy(
+        update={"seat_held": True, "checkout": checkout, "checkout_attempts": 1,
+                "hold_expires_at": checkout.expires_at}
+    )
+    try:
+        return _create(ports, course, holding, form)
+    except CourseFull:
+        _expire_quietly(ports, checkout)
+        raise
+
+
+def _create(ports: Ports, course: Course, application: Application, form: ApplicationForm) -> ApplicationView:
+    try:
+        saved = ports.repository.save(application, None)
+    except StaleWrite:
+        # The same Idempotency-Key won a race with this request: answer as the first did.
+        existing = ports.repository.get_application(application.application_id)
+        if existing is None:
+            raise
+        return _replay(ports, course, existing, form)
+    logger.info(
+        "application created",
+        extra={"application_id": saved.application_id, "course_id": saved.course_id,
+               "status": saved.status.value},
+    )
+    flush_outbox(ports, saved)
+    return view_of(ports, saved)
+
+
+def _replay(
+    ports: Ports, course: Course, existing: Application, form: ApplicationForm
+) -> ApplicationView:
+    if existing.request_fingerprint != form.fingerprint():
+        raise Conflict(
+            "this Idempotency-Key was already used for a different application",
+            code="idempotency_key_reused",
+        )
+    if existing.status is S.AWAITING_PAYMENT and not existing.seat_held:
+        # The first attempt could not reach Stripe; a retry is the moment to try again.
+        return start_checkout(ports, existing.application_id, existing.token)
+    return view_of(ports, existing)
+
+
+def get_application(ports: Ports, application_id: str, token: str) -> ApplicationView:
+    return view_of(ports, _authorised(ports, application_id, token))
+
+
+def _authorised(ports: Ports, application_id: str, token: str) -> Application:
+    application = ports.repository.get_application(application_id) if application_id else None
+    # Same answer for a wrong id and a wrong token, compared in constant time.
+    if application is None or not hmac.compare_digest(application.token, token or ""):
+        raise NotFound("no application with this id and token")
+    return application
+
+
+def start_checkout(ports: Ports, application_id: str, token: str) -> ApplicationView:
+    """A fresh Checkout Session for an application that may pay now.
+
+    Any session still open is expired at Stripe first, so one application never has two
+    payable sessions (the surest way to be charged twice).
+    """
+    application = _authorised(ports, application_id, token)
+    now = ports.clock()
+    if application.status not in PAYABLE_STATUSES or application.payment_pending:
+        raise Conflict(
+            f"this application is {application.status.value} and cannot be paid now",
+            code="not_payable",
+        )
+    if application.status is S.OFFERED and application.offer_expires_at and application.offer_expires_at <= now:
+        raise Conflict("this offer has lapsed", code="offer_lapsed")
+    course = _load_course(ports, application.course_id)
+    if application.checkout is not None and application.checkout.expires_at > now:
+        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
+            raise Conflict("this checkout was already paid; confirmation is on its way",
+                           code="already_paid")
+    attempt = application.checkout_attempts + 1
+    # Take (or keep) the seat before asking Stripe, so a payment can never outrun capacity.
+    held = application.moved_to(
+        S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
+        now,
+        seat_held=True,
+        checkout=None,
+        checkout_attempts=attempt,
+        # If this function dies before Stripe answers, the sweep frees the seat after this.
+        hold_expires_at=application.offer_expires_at
+        if application.status is S.OFFERED
+        else now + CHECKOUT_HOLD,
+    )
+    if not course.accepts_applications(now) and application.status is not S.OFFERED:
+        raise Conflict("applications for this course are closed", code="course_closed")
+    try:
+        saved = ports.repository.save(held, application)
+    except StaleWrite as exc:
+        raise Conflict("this application changed meanwhile; please retry",
+                       code="concurrent_update") from exc
+    try:
+        checkout = _open_checkout(ports, course, saved, attempt=attempt)
+    except DependencyUnavailable:
+        released = saved.moved_to(saved.status, ports.clock(), seat_held=application.status is S.OFFERED)
+        ports.repository.save(released, saved)
+        raise
+    hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
+    final = ports.repository.save(
+        saved.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until}), saved
+    )
+    flush_outbox(ports, final)
+    return view_of(ports, final)
+
+
+def _open_checkout(ports: Ports, course: Course, application: Application, attempt: int) -> CheckoutRef:
+    status_url = ports.status_url(application.application_id, application.token)
+    return ports.payments.create_checkout(
+        CheckoutRequest(
+            application_id=application.application_id,
+            course_id=course.course_id,
+            product_name=course.definition.title,
+            price=course.definition.price,
+            customer_email=application.answers.email,
+            expires_at=ports.clock() + CHECKOUT_HOLD,
+            success_url=f"{status_url}&checkout=success",
+            cancel_url=f"{status_url}&checkout=cancelled",
+            attempt=attempt,
+        )
+    )
+
+
+def _expire_quietly(ports: Ports, checkout: CheckoutRef) -> None:
+    """Best effort: an unexpired orphan session is harmless (its URL was never shown)."""
+    try:
+        ports.payments.expire_checkout(checkout.session_id)
+    except (DependencyUnavailable, Conflict):
+        logger.warning("could not expire orphan checkout", extra={"session_id": checkout.session_id})

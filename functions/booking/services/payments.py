@@ -1,0 +1,121 @@
+"""Apply a Stripe Checkout event to the application it concerns.
+
+Re-read, decide (pure), write conditionally, retry on a concurrent write. The decision depends
+only on the application's current state, so duplicates, reordering and concurrent deliveries of
+the same event all converge on one outcome, and each outcome's emails are decided exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.dynamodb import CourseFull, StaleWrite
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.payments import Action, CheckoutEvent, Decision, decide
+from booking.services.outbox import flush_outbox
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+S = ApplicationStatus
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    action: str
+    reason: str
+    application_id: str | None = None
+    status: str | None = None
+
+
+def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
+    for _ in range(MAX_ATTEMPTS):
+        application = ports.repository.get_application(event.application_id)
+        if application is None:
+            return EventOutcome("ignore", "unknown application")
+        decision = decide(application, event)
+        if decision.action is Action.IGNORE:
+            flush_outbox(ports, application)  # finish what a crashed delivery started
+            return _outcome(decision, application)
+        try:
+            saved = _apply(ports, application, event, decision)
+        except StaleWrite:
+            continue
+        flush_outbox(ports, saved)
+        logger.info(
+            "checkout event applied",
+            extra={"event_id": event.event_id, "application_id": saved.application_id,
+                   "action": decision.action.value, "status": saved.status.value},
+        )
+        return _outcome(decision, saved)
+    # Persistent contention: answer 5xx so Stripe redelivers later.
+    raise DependencyUnavailable("the application is being updated concurrently; retry")
+
+
+def _apply(ports: Ports, application: Application, event: CheckoutEvent, decision: Decision) -> Application:
+    now = ports.clock()
+    app_id, course_id = application.application_id, application.course_id
+    repo = ports.repository
+    if decision.action in (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE):
+        confirmed = application.moved_to(
+            S.CONFIRMED, now, seat_held=True, hold_expires_at=None, payment_pending=False,
+            payment_intent=event.payment_intent, amount_paid=event.amount_total,
+            status_reason=None,
+        ).with_event(event.event_id).with_emails(
+            EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
+            # Facilitators of pay-now courses hear of an applicant once they have paid:
+            # an abandoned checkout is not someone they will meet.
+            EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id),
+        )
+        try:
+            return repo.save(confirmed, application)
+        except CourseFull:
+            return _refund(ports, application, event, "course_full")
+    if decision.action is Action.REFUND:
+        return _refund(ports, application, event, decision.reason)
+    if decision.action is Action.KEEP_HOLD:
+        pending = application.model_copy(
+            update={"payment_pending": True, "updated_at": now}
+        ).with_event(event.event_id)
+        return repo.save(pending, application)
+    # RELEASE_HOLD: expired or failed checkout.
+    released = application.moved_to(
+        S.EXPIRED, now, seat_held=False, hold_expires_at=None, payment_pending=False,
+        status_reason=decision.reason,
+    ).with_event(event.event_id).with_emails(
+        EmailJob.about(EmailKind.CHECKOUT_EXPIRED, app_id, course_id, occasion=event.session_id,
+                       reason=decision.reason)
+    )
+    return repo.save(released, application)
+
+
+def _refund(ports: Ports, application: Application, event: CheckoutEvent, reason: str) -> Application:
+    """Give back a payment the system cannot honour. Stripe first (idempotent per session),
+    then the record: a crash in between repeats the same refund call, never a second refund."""
+    if event.payment_intent:
+        ports.payments.refund(
+            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
+        )
+    app_id, course_id = application.application_id, application.course_id
+    email = EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
+                           occasion=event.session_id, reason=reason)
+    if application.status in (S.CONFIRMED, S.REFUNDED):
+        # A second payment on a settled application: its state stands, the extra money goes back.
+        kept = application.model_copy(update={"updated_at": ports.clock()}).with_event(
+            event.event_id).with_emails(email)
+        return ports.repository.save(kept, application)
+    refunded = application.moved_to(
+        S.REFUNDED, ports.clock(), seat_held=False, hold_expires_at=None, payment_pending=False,
+        payment_intent=event.payment_intent, amount_paid=event.amount_total,
+        amount_refunded=event.amount_total, status_reason=reason,
+    ).with_event(event.event_id).with_emails(email)
+    return ports.repository.save(refunded, application)
+
+
+def _outcome(decision: Decision, application: Application) -> EventOutcome:
+    return EventOutcome(decision.action.value, decision.reason, application.application_id,
+                        application.status.value)

@@ -1,0 +1,155 @@
+"""The HTTP API: public booking routes, the Stripe webhook and the organiser routes."""
+
+from __future__ import annotations
+
+import json
+
+import jsii
+from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.cdk.auth import ADMIN_SCOPE
+from infra.cdk.config import StageConfig
+from infra.cdk.nag import acknowledge
+
+GET, POST = apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST
+
+PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = (
+    ("/courses", GET),
+    ("/courses/{course_id}", GET),
+    ("/courses/{course_id}/apply", GET),
+    ("/courses/{course_id}/applications", POST),
+    ("/applications/{application_id}", GET),
+    ("/applications/{application_id}/checkout", POST),
+    ("/openapi.json", GET),
+)
+WEBHOOK_PATH = "/webhooks/stripe"
+ADMIN_PATH = "/admin/{proxy+}"
+
+# Fields that identify a request without personal data (no query strings, no bodies).
+_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "requestTime": "$context.requestTime",
+        "ip": "$context.identity.sourceIp",
+        "method": "$context.httpMethod",
+        "routeKey": "$context.routeKey",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "integrationLatency": "$context.integrationLatency",
+        "integrationError": "$context.integrationErrorMessage",
+        "authorizerError": "$context.authorizer.error",
+    }
+)
+
+
+@jsii.implements(apigwv2.IAccessLogSettings)
+class _AccessLogSettings:
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._destination = apigwv2.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return apigw.AccessLogFormat.custom(_ACCESS_LOG_FORMAT)
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        api_function: lambda_.IFunction,
+        webhook_function: lambda_.IFunction,
+        admin_function: lambda_.IFunction,
+        user_pool: cognito.IUserPool,
+        user_pool_client: cognito.IUserPoolClient,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            api_name=f"{config.prefix}-api",
+            # Only the booking site may call the API from a browser. The Stripe webhook is
+            # server-to-server and ignores CORS.
+            cors_preflight=apigwv2.CorsPreflightOptions(
+                allow_origins=[config.site_origin],
+                allow_methods=[
+                    apigwv2.CorsHttpMethod.GET,
+                    apigwv2.CorsHttpMethod.POST,
+                    apigwv2.CorsHttpMethod.PUT,
+                    apigwv2.CorsHttpMethod.PATCH,
+                    apigwv2.CorsHttpMethod.DELETE,
+                ],
+                allow_headers=["authorization", "content-type", "idempotency-key"],
+                max_age=Duration.hours(1),
+            ),
+            # We create the $default stage ourselves to attach throttling and access logs.
+            create_default_stage=False,
+        )
+        access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=config.log_retention,
+            removal_policy=config.removal_policy,
+        )
+        self.stage = apigwv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            stage_name="$default",
+            auto_deploy=True,
+            # A course has tens of applicants: 25 rps sustained / 50 burst is far above real
+            # traffic but caps the bill and the Stripe API usage under a flood or a loop.
+            throttle=apigwv2.ThrottleSettings(rate_limit=25, burst_limit=50),
+            access_log_settings=_AccessLogSettings(access_logs),
+        )
+        self.endpoint = self.http_api.api_endpoint
+
+        api_integration = integrations.HttpLambdaIntegration("Public", api_function)
+        for path, method in PUBLIC_ROUTES:
+            for route in self.http_api.add_routes(
+                path=path, methods=[method], integration=api_integration
+            ):
+                acknowledge(
+                    route,
+                    "AwsSolutions-APIG4",
+                    "Public booking route by design: anonymous applicants browse courses and "
+                    "apply. Abuse is bounded by stage throttling, input validation in the "
+                    "handler, and seat holds that expire; no organiser data is reachable.",
+                )
+        for route in self.http_api.add_routes(
+            path=WEBHOOK_PATH,
+            methods=[POST],
+            integration=integrations.HttpLambdaIntegration("StripeWebhook", webhook_function),
+        ):
+            acknowledge(
+                route,
+                "AwsSolutions-APIG4",
+                "Stripe cannot send AWS/JWT credentials. Every request is authenticated by the "
+                "handler verifying the Stripe-Signature HMAC over the raw body with the webhook "
+                "signing secret (400 and nothing written on failure).",
+            )
+        self.http_api.add_routes(
+            path=ADMIN_PATH,
+            methods=[apigwv2.HttpMethod.ANY],
+            integration=integrations.HttpLambdaIntegration("Admin", admin_function),
+            authorizer=authorizers.HttpUserPoolAuthorizer(
+                "Organisers", user_pool, user_pool_clients=[user_pool_client]
+            ),
+            # Only access tokens carrying the resource-server scope are accepted.
+            authorization_scopes=[ADMIN_SCOPE],
+        )

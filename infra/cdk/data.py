@@ -1,0 +1,49 @@
+"""The single DynamoDB table (applications, courses, holds, reminder markers, suppressions)."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from infra.cdk.config import StageConfig
+
+# Index names are part of the contract with functions/booking/adapters (the repository).
+ROSTER_INDEX = "gsi1"  # course -> its applications/bookings
+DUE_INDEX = "gsi2"  # sessions/holds/reminders ordered by due time
+TTL_ATTRIBUTE = "expires_at_ttl"
+
+
+class Data(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        s = dynamodb.AttributeType.STRING
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name="pk", type=s),
+            sort_key=dynamodb.Attribute(name="sk", type=s),
+            # Traffic is tiny and spiky (a course opens, people apply): on-demand costs cents
+            # and cannot be throttled by a mis-sized provisioned capacity.
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            # Bookings are money records: PITR gives 35 days of restore for a bad deploy/script.
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            # AWS-managed KMS key: encrypted at rest with CloudTrail-visible key usage and no
+            # $1/month customer key to manage.
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            # Idempotency/dedupe markers and lapsed holds clean themselves up.
+            time_to_live_attribute=TTL_ATTRIBUTE,
+            deletion_protection=config.is_prod,
+            # Prod data must survive `cdk destroy` and stack replacement; dev is disposable.
+            removal_policy=config.removal_policy,
+        )
+        for name in (ROSTER_INDEX, DUE_INDEX):
+            self.table.add_global_secondary_index(
+                index_name=name,
+                partition_key=dynamodb.Attribute(name=f"{name}pk", type=s),
+                sort_key=dynamodb.Attribute(name=f"{name}sk", type=s),
+                # ALL: the readers need whole items and the table is small, so the extra
+                # storage is cheaper than a second GetItem per row.
+                projection_type=dynamodb.ProjectionType.ALL,
+            )

@@ -1,0 +1,99 @@
+"""Outbound email: the email queue + DLQ, the SES identity/configuration set, and the SNS topic
+that carries SES bounce/complaint events to the ``ses_events`` function."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.cdk.config import StageConfig
+
+# The mailer's timeout; the queue's visibility timeout is derived from it (see below).
+MAILER_TIMEOUT = Duration.seconds(30)
+MAX_RECEIVE_COUNT = 5
+
+
+class EmailDelivery(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        topic_key: kms.IKey,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "EmailDlq",
+            # The maximum: gives an operator two weeks to inspect and redrive failed emails.
+            retention_period=Duration.days(14),
+            # SSE-SQS: encrypted at rest with no KMS key policy to get wrong or pay for.
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        self.queue = sqs.Queue(
+            self,
+            "EmailQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # AWS guidance for Lambda event sources: >= 6x the function timeout, so a message
+            # is not redelivered while a (retrying) invocation still holds it.
+            visibility_timeout=Duration.seconds(6 * MAILER_TIMEOUT.to_seconds()),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                # 5 receives rides out SES throttling/transient errors; a message that still fails
+                # is broken (bad address, template bug) and is parked for a human + alarm.
+                max_receive_count=MAX_RECEIVE_COUNT,
+                queue=self.dead_letter_queue,
+            ),
+        )
+
+        # --- SES -----------------------------------------------------------------------------
+        self.configuration_set_name = f"{config.prefix}-emails"
+        self.configuration_set = ses.ConfigurationSet(
+            self,
+            "ConfigurationSet",
+            configuration_set_name=self.configuration_set_name,
+            reputation_metrics=True,
+            # Account-level suppression list also covers addresses that bounced for others.
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        )
+        identity = (
+            ses.Identity.email(config.ses_identity)
+            if "@" in config.ses_identity
+            else ses.Identity.domain(config.ses_identity)
+        )
+        self.identity = ses.EmailIdentity(
+            self,
+            "Identity",
+            identity=identity,
+            configuration_set=self.configuration_set,
+        )
+        self.identity_name = config.ses_identity
+        self.configuration_set_arn = stack.format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=self.configuration_set_name,
+        )
+
+        # Bounce/complaint events -> SNS -> ses_events fn (records suppression items so the
+        # mailer stops mailing that address; keeps the SES reputation healthy).
+        self.events_topic = sns.Topic(
+            self,
+            "SesEventsTopic",
+            master_key=topic_key,
+            enforce_ssl=True,
+        )
+        # The event destination below also adds the topic-policy statement letting SES publish,
+        # scoped to this account and configuration set.
+        self.configuration_set.add_event_destination(
+            "BounceComplaintToSns",
+            destination=ses.EventDestination.sns_topic(self.events_topic),
+            events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+        )

@@ -1,0 +1,293 @@
+"""All Lambda functions: one code asset, one handler string each, one role each.
+
+Each function gets its own IAM role built from explicit statements (no AWS managed policies, no
+``grant_read_write_data``) so a reviewer can read exactly what every function may do from
+``FUNCTION_SPECS`` below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.cdk.config import REPO_ROOT, StageConfig
+from infra.cdk.data import DUE_INDEX, ROSTER_INDEX
+from infra.cdk.email_delivery import MAILER_TIMEOUT
+from infra.cdk.nag import acknowledge
+
+# Keep in lockstep with bundle.py (wheels are downloaded for exactly this runtime/arch).
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+# Graviton: ~20% cheaper per GB-second than x86 and as fast for this I/O-bound code.
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+GET, QUERY, PUT, UPDATE, DELETE = (
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+)
+# TransactWriteItems is authorised per contained operation as well, so a function that
+# transacts needs the Put/Update/ConditionCheck actions it uses inside the transaction too.
+TRANSACT, CONDITION_CHECK = "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str
+    handler: str
+    description: str
+    # Memory also buys CPU: 512 MB roughly halves the cold start of boto3 + stripe + pydantic
+    # (~0.5 s of imports at 128 MB, DESIGN.md "Cold start") for fractions of a cent.
+    memory_mb: int
+    timeout: Duration
+    table_actions: tuple[str, ...]
+    # Query permission on these GSIs (by name; never index/*).
+    indexes: tuple[str, ...] = ()
+    send_email: bool = False  # sqs:SendMessage on the email queue
+    stripe_key: bool = False
+    webhook_secret: bool = False
+    ses_send: bool = False
+
+
+FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        key="api",
+        handler="booking.handlers.api.handler",
+        description="Public HTTP API: courses, applications, checkout",
+        memory_mb=512,
+        # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
+        # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
+        timeout=Duration.seconds(10),
+        table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        indexes=(ROSTER_INDEX,),
+        send_email=True,
+        stripe_key=True,
+    ),
+    FunctionSpec(
+        key="webhook",
+        handler="booking.handlers.webhook.handler",
+        description="Stripe webhook receiver (signature-verified)",
+        memory_mb=512,
+        # Stripe waits up to ~20 s and retries on timeout; refunds for a lapsed hold call Stripe.
+        timeout=Duration.seconds(15),
+        table_actions=(GET, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        send_email=True,
+        stripe_key=True,
+        webhook_secret=True,
+    ),
+    FunctionSpec(
+        key="admin",
+        handler="booking.handlers.admin.handler",
+        description="Organiser API behind the Cognito JWT authorizer",
+        memory_mb=512,
+        timeout=Duration.seconds(15),
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, TRANSACT, CONDITION_CHECK),
+        indexes=(ROSTER_INDEX, DUE_INDEX),
+        send_email=True,
+        stripe_key=True,
+    ),
+    FunctionSpec(
+        key="reminders",
+        handler="booking.handlers.reminders.handler",
+        description="Every 15 min: due reminders and stale Checkout session sweep",
+        memory_mb=512,
+        # Batch job: pages through due items and expires stale Checkout sessions one Stripe
+        # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
+        timeout=Duration.minutes(2),
+        table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        indexes=(ROSTER_INDEX, DUE_INDEX),
+        send_email=True,
+        stripe_key=True,
+    ),
+    FunctionSpec(
+        key="mailer",
+        handler="booking.handlers.mailer.handler",
+        description="Email queue consumer: renders and sends via SES",
+        # Renders Jinja templates + .ics for up to 10 messages; no stripe import.
+        memory_mb=256,
+        # 10 messages x (render + SES call ~100 ms) with SES throttling retries; the queue's
+        # visibility timeout is derived from this value.
+        timeout=MAILER_TIMEOUT,
+        table_actions=(GET, PUT, UPDATE),
+        ses_send=True,
+    ),
+    FunctionSpec(
+        key="ses_events",
+        handler="booking.handlers.ses_events.handler",
+        description="Records SES bounces/complaints as suppression items",
+        # Tiny JSON-in, one PutItem out.
+        memory_mb=128,
+        timeout=Duration.seconds(10),
+        table_actions=(PUT,),
+    ),
+)
+
+
+def _code(config: StageConfig) -> lambda_.Code:
+    """The one asset shared by every function.
+
+    ``build/lambda`` (built by bundle.py) holds booking + its wheels. When it is absent (unit
+    tests, offline CI) we fall back to ``functions/`` so synth still works; such an assembly
+    lacks third-party deps and must not be deployed (``make deploy`` always builds first).
+    """
+    asset: Path = config.asset_dir
+    if not asset.is_dir():
+        asset = REPO_ROOT / "functions"
+    return lambda_.Code.from_asset(str(asset), exclude=["**/__pycache__", "**/*.pyc", "*.egg-info"])
+
+
+class Functions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        table: dynamodb.ITable,
+        email_queue: sqs.IQueue,
+        stripe_secret_key: secretsmanager.ISecret,
+        stripe_webhook_secret: secretsmanager.ISecret,
+        stripe_secret_key_name: str,
+        stripe_webhook_secret_name: str,
+        ses_identity_arn: str,
+        ses_configuration_set_arn: str,
+        ses_configuration_set_name: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        code = _code(config)
+        self.functions: dict[str, lambda_.Function] = {}
+        for spec in FUNCTION_SPECS:
+            log_group = logs.LogGroup(
+                self,
+                f"{spec.key}-logs",
+                # Explicit group: retention is ours (not "never expire") and it is deleted with
+                # the stack in dev. Logs carry ids, not personal data (DESIGN.md).
+                retention=config.log_retention,
+                removal_policy=config.removal_policy,
+            )
+            role = iam.Role(
+                self,
+                f"{spec.key}-role",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description=f"{config.prefix} {spec.key} function",
+            )
+            # Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): write to our
+            # own group only.
+            log_group.grant_write(role)
+            self._grant(
+                spec,
+                role,
+                table,
+                email_queue,
+                stripe_secret_key,
+                stripe_webhook_secret,
+                ses_identity_arn,
+                ses_configuration_set_arn,
+            )
+
+            environment = {
+                "STAGE": config.stage,
+                "TABLE_NAME": table.table_name,
+                "POWERTOOLS_SERVICE_NAME": f"booking-{spec.key.replace('_', '-')}",
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+                "SENDER_EMAIL": config.sender_email,
+                "SES_CONFIGURATION_SET": ses_configuration_set_name,
+                "EMAIL_QUEUE_URL": email_queue.queue_url,
+                # Secret *names*, never values: the code fetches (and caches) them at runtime.
+                "STRIPE_SECRET_KEY_PARAM": stripe_secret_key_name,
+                "STRIPE_WEBHOOK_SECRET_PARAM": stripe_webhook_secret_name,
+            }
+            fn = lambda_.Function(
+                self,
+                spec.key,
+                description=spec.description,
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                handler=spec.handler,
+                code=code,
+                memory_size=spec.memory_mb,
+                timeout=spec.timeout,
+                role=role,
+                log_group=log_group,
+                environment=environment,
+            )
+            acknowledge(
+                fn,
+                "AwsSolutions-L1",
+                "Python 3.13 is deliberate: the asset's wheels are built for cp313 "
+                "(bundle.py --python-version 3.13) and the code is tested on it; the runtime is "
+                "upgraded in one change together with the wheel target, not by this rule.",
+            )
+            self.functions[spec.key] = fn
+
+    @staticmethod
+    def _grant(
+        spec: FunctionSpec,
+        role: iam.Role,
+        table: dynamodb.ITable,
+        email_queue: sqs.IQueue,
+        stripe_secret_key: secretsmanager.ISecret,
+        stripe_webhook_secret: secretsmanager.ISecret,
+        ses_identity_arn: str,
+        ses_configuration_set_arn: str,
+    ) -> None:
+        item_actions = [a for a in spec.table_actions if a != QUERY]
+        if item_actions:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="TableItems", actions=item_actions, resources=[table.table_arn]
+                )
+            )
+        if QUERY in spec.table_actions:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="TableQuery",
+                    actions=[QUERY],
+                    resources=[table.table_arn]
+                    + [f"{table.table_arn}/index/{name}" for name in spec.indexes],
+                )
+            )
+        if spec.send_email:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="EnqueueEmail",
+                    actions=["sqs:SendMessage"],
+                    resources=[email_queue.queue_arn],
+                )
+            )
+        secrets = [
+            s.secret_arn
+            for wanted, s in (
+                (spec.stripe_key, stripe_secret_key),
+                (spec.webhook_secret, stripe_webhook_secret),
+            )
+            if wanted
+        ]
+        if secrets:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="ReadStripeSecrets",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=secrets,
+                )
+            )
+        if spec.ses_send:
+            # SES v2 SendEmail is authorised against both the sending identity and the
+            # configuration set it uses; nothing else (no other identity can be spoofed).
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="SendEmail",
+                    actions=["ses:SendEmail"],
+                    resources=[ses_identity_arn, ses_configuration_set_arn],
+                )
+            )

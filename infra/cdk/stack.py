@@ -1,0 +1,121 @@
+"""The whole booking backend as one stack, composed from one construct per concern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sns_subscriptions as subs
+from constructs import Construct
+
+from infra.cdk.api import WEBHOOK_PATH, Api
+from infra.cdk.app_secrets import AppSecrets
+from infra.cdk.auth import Auth
+from infra.cdk.config import StageConfig
+from infra.cdk.data import Data
+from infra.cdk.email_delivery import EmailDelivery
+from infra.cdk.functions import Functions
+from infra.cdk.monitoring import Monitoring
+from infra.cdk.scheduling import Scheduling
+
+
+class BookingStack(Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.config = config
+
+        # One customer-managed key for both SNS topics: AWS-managed aws/sns cannot be used by
+        # SES or CloudWatch (its policy cannot be edited), and one key costs $1/month, not $2.
+        topic_key = kms.Key(
+            self,
+            "TopicKey",
+            description=f"{config.prefix} SNS topics (SES events, alarms)",
+            enable_key_rotation=True,
+            removal_policy=config.removal_policy,
+            pending_window=Duration.days(7),
+        )
+        for service in ("ses.amazonaws.com", "cloudwatch.amazonaws.com"):
+            topic_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Publish-{service.split('.')[0]}",
+                    principals=[iam.ServicePrincipal(service)],
+                    # What a publisher to a KMS-encrypted topic needs; nothing else.
+                    actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                    resources=["*"],  # in a key policy "*" means "this key"
+                    conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+                )
+            )
+
+        data = Data(self, "Data", config=config)
+        secrets = AppSecrets(self, "Secrets", config=config)
+        email = EmailDelivery(self, "Email", config=config, topic_key=topic_key)
+        auth = Auth(self, "Auth", config=config)
+        fns = Functions(
+            self,
+            "Functions",
+            config=config,
+            table=data.table,
+            email_queue=email.queue,
+            stripe_secret_key=secrets.stripe_secret_key,
+            stripe_webhook_secret=secrets.stripe_webhook_secret,
+            stripe_secret_key_name=secrets.stripe_secret_key_name,
+            stripe_webhook_secret_name=secrets.stripe_webhook_secret_name,
+            ses_identity_arn=email.identity.email_identity_arn,
+            ses_configuration_set_arn=email.configuration_set_arn,
+            ses_configuration_set_name=email.configuration_set_name,
+        )
+        f = fns.functions
+
+        f["mailer"].add_event_source(
+            sources.SqsEventSource(
+                email.queue,
+                # 10 = SQS maximum without a batching window; partial failures are reported per
+                # message so one bad email does not resend the other nine.
+                batch_size=10,
+                report_batch_item_failures=True,
+            )
+        )
+        email.events_topic.add_subscription(subs.LambdaSubscription(f["ses_events"]))
+
+        api = Api(
+            self,
+            "Api",
+            config=config,
+            api_function=f["api"],
+            webhook_function=f["webhook"],
+            admin_function=f["admin"],
+            user_pool=auth.user_pool,
+            user_pool_client=auth.client,
+        )
+        public_base_url = config.public_base_url or api.endpoint
+        for fn in f.values():
+            fn.add_environment("PUBLIC_BASE_URL", public_base_url)
+
+        scheduling = Scheduling(
+            self, "Scheduling", config=config, reminders_function=f["reminders"]
+        )
+        Monitoring(
+            self,
+            "Monitoring",
+            config=config,
+            topic_key=topic_key,
+            http_api=api.http_api,
+            functions=f,
+            dead_letter_queues={
+                "email": email.dead_letter_queue,
+                "scheduler": scheduling.dead_letter_queue,
+            },
+        )
+
+        CfnOutput(self, "ApiUrl", value=api.endpoint)
+        CfnOutput(self, "StripeWebhookUrl", value=f"{api.endpoint}{WEBHOOK_PATH}")
+        CfnOutput(self, "UserPoolId", value=auth.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=auth.client.user_pool_client_id)
+        CfnOutput(self, "AuthDomain", value=auth.domain.base_url())
+        CfnOutput(self, "StripeSecretKeyName", value=secrets.stripe_secret_key_name)
+        CfnOutput(self, "StripeWebhookSecretName", value=secrets.stripe_webhook_secret_name)

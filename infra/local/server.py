@@ -1,0 +1,292 @@
+"""``make run``: the whole system on one machine, no AWS or Stripe account needed.
+
+    browser / curl ──HTTP──▶ this server ──API Gateway v2 event──▶ the same Lambda handlers
+                                  │                                   │
+                                  ├─ /_local/stripe/* ─▶ Stripe stand-in (signed webhooks back)
+                                  └─ moto server (DynamoDB, SQS, SES) ◀┘
+
+Each request becomes the event API Gateway would send, so the handlers cannot tell the
+difference. moto runs as a threaded server (not in-process) because the HTTP server is
+threaded and in-process moto is not safe for concurrent transactions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from infra.local.aws import REGION, SENDER_EMAIL, provision
+from infra.local.stripe_standin import LocalResponse, StripeStandIn
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
+LOCAL_STRIPE_KEY = "sk_test_local"  # noqa: S105 - accepted only by the local stand-in
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def lambda_context(function_name: str) -> Any:
+    """The attributes Powertools reads from a Lambda context object."""
+    return SimpleNamespace(
+        function_name=function_name,
+        function_version="$LATEST",
+        memory_limit_in_mb=512,
+        invoked_function_arn=f"arn:aws:lambda:{REGION}:000000000000:function:{function_name}",
+        aws_request_id=str(uuid.uuid4()),
+        log_group_name=f"/aws/lambda/{function_name}",
+        log_stream_name="local",
+        get_remaining_time_in_millis=lambda: 30_000,
+    )
+
+
+def http_api_event(method: str, target: str, headers: dict[str, str], body: bytes,
+                   source_ip: str) -> dict[str, Any]:
+    """The API Gateway HTTP API (payload 2.0) event for one request."""
+    parts = urlsplit(target)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    lowered = {k.lower(): v for k, v in headers.items()}
+    content_type = lowered.get("content-type", "")
+    textual = content_type.startswith(("application/json", "application/x-www-form-urlencoded",
+                                       "text/"))
+    now = datetime.now(UTC)
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": parts.path,
+        "rawQueryString": parts.query,
+        "cookies": [c.strip() for c in lowered.get("cookie", "").split(";") if c.strip()],
+        "headers": lowered,
+        # API Gateway joins repeated query parameters with commas.
+        "queryStringParameters": {k: ",".join(v) for k, v in query.items()} or None,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": lowered.get("host", "127.0.0.1"),
+            "domainPrefix": "local",
+            "http": {"method": method, "path": parts.path, "protocol": "HTTP/1.1",
+                     "sourceIp": source_ip, "userAgent": lowered.get("user-agent", "")},
+            "requestId": uuid.uuid4().hex,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "body": (body.decode("utf-8", "replace") if textual
+                 else base64.b64encode(body).decode("ascii")) if body else None,
+        # Like API Gateway: binary (and unknown) media types arrive base64-encoded.
+        "isBase64Encoded": bool(body) and not textual,
+    }
+
+
+@dataclass
+class LocalStack:
+    port: int
+    outbox_dir: Path
+    admin_token: str
+    stripe_secret_key: str | None
+    webhook_secret: str
+    public_base_url: str | None = None
+    moto_port: int = field(default_factory=free_port)
+    _moto: Any = None
+    _server: ThreadingHTTPServer | None = None
+    stripe: StripeStandIn | None = None
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self._moto.start()
+        endpoint = f"http://127.0.0.1:{self.moto_port}"
+        base = (self.public_base_url or self.url).rstrip("/")
+        os.environ.update({
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "POWERTOOLS_SERVICE_NAME": "booking-local",
+        })
+        resources = provision(endpoint)
+        offline = not self.stripe_secret_key
+        os.environ.update({
+            "TABLE_NAME": resources.table_name,
+            "EMAIL_QUEUE_URL": resources.email_queue_url,
+            "PUBLIC_BASE_URL": base,
+            "STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_KEY,
+            "STRIPE_WEBHOOK_SECRET": self.webhook_secret,
+            "SENDER_EMAIL": SENDER_EMAIL,
+            "ADMIN_TOKEN": self.admin_token,
+            "OUTBOX_DIR": str(self.outbox_dir),
+        })
+        if offline:
+            os.environ["STRIPE_API_BASE"] = f"{self.url}/_local/stripe"
+            self.stripe = StripeStandIn(
+                webhook_url=f"{self.url}/webhooks/stripe",
+                webhook_secret=self.webhook_secret,
+                public_base_url=base,
+            )
+        else:
+            os.environ.pop("STRIPE_API_BASE", None)
+
+        # Imported only now: the handlers read their settings from the environment above.
+        from booking.handlers import api, webhook, wiring
+
+        wiring.reset()
+        self.handlers = {"api": api.handler, "webhook": webhook.handler}
+        self._seed_courses()
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._request_handler())
+        self._server.daemon_threads = True
+
+    def _seed_courses(self) -> None:
+        from booking.handlers.wiring import ports
+        from booking.services.courses import put_course
+        from infra.local.sample import sample_courses
+
+        for course_id, definition in sample_courses(datetime.now(UTC)):
+            put_course(ports(), course_id, definition)
+
+    def serve_forever(self) -> None:
+        assert self._server is not None
+        self._server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._moto is not None:
+            self._moto.stop()
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes,
+                 source_ip: str) -> LocalResponse:
+        path = urlsplit(target).path
+        if path.startswith("/_local/stripe/") or path == "/_local/stripe":
+            if self.stripe is None:
+                return _json(404, {"error": {"code": "not_found", "fields": {},
+                                             "message": "using real Stripe (STRIPE_SECRET_KEY set)"}})
+            parts = urlsplit(target)
+            return self.stripe.handle(
+                method, path.removeprefix("/_local/stripe") or "/",
+                parse_qs(parts.query, keep_blank_values=True),
+                {k.lower(): v for k, v in headers.items()}, body,
+            )
+        name = "webhook" if path == "/webhooks/stripe" else "api"
+        event = http_api_event(method, target, headers, body, source_ip)
+        answer = self.handlers[name](event, lambda_context(f"booking-{name}"))
+        return _from_lambda(answer)
+
+    def _request_handler(self) -> type[BaseHTTPRequestHandler]:
+        stack = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "booking-local"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                try:
+                    response = stack.dispatch(self.command, self.path, dict(self.headers.items()),
+                                              body, self.client_address[0])
+                except Exception as exc:  # the local server must survive a handler crash
+                    print(f"local server error: {exc!r}", file=sys.stderr)
+                    response = _json(500, {"error": {"code": "internal_error", "fields": {},
+                                                     "message": "local server error"}})
+                self.send_response(response.status)
+                for key, value in response.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(response.body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(response.body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                # Paths only: query strings carry application tokens.
+                sys.stderr.write(f"{self.command} {urlsplit(self.path).path} {args[1]}\n")
+
+        return RequestHandler
+
+
+def _json(status: int, body: Any) -> LocalResponse:
+    return LocalResponse(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
+
+
+def _from_lambda(answer: dict[str, Any]) -> LocalResponse:
+    body = answer.get("body") or ""
+    raw = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode("utf-8")
+    headers = {k: str(v) for k, v in (answer.get("headers") or {}).items()}
+    for name, values in (answer.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(values)
+    return LocalResponse(int(answer.get("statusCode", HTTPStatus.OK)), headers, raw)
+
+
+def stack_from_environment(port: int | None = None) -> LocalStack:
+    return LocalStack(
+        port=port if port is not None else int(os.environ.get("PORT", "8000")),
+        outbox_dir=Path(os.environ.get("OUTBOX_DIR", "./outbox")).resolve(),
+        admin_token=os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24),
+        stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY") or None,
+        webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET") or LOCAL_WEBHOOK_SECRET,
+        public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the booking system locally.")
+    parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    args = parser.parse_args(argv)
+    stack = stack_from_environment(args.port)
+    stack.start()
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: Any) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            # shutdown() blocks until serve_forever returns, so it runs on another thread.
+            threading.Thread(target=stack.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    mode = "real Stripe test mode" if stack.stripe_secret_key else "offline payments (Stripe stand-in)"
+    print(f"Booking system running at {stack.url}  ({mode})", flush=True)
+    print(f"  courses:     {stack.url}/courses", flush=True)
+    print(f"  admin token: {stack.admin_token}", flush=True)
+    print(f"  outbox:      {stack.outbox_dir}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    started = time.monotonic()
+    stack.serve_forever()
+    print(f"Stopped after {time.monotonic() - started:.0f} s.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

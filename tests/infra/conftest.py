@@ -1,0 +1,69 @@
+"""Shared fixtures for the CDK tests: synth is slow (jsii), so each stage is synthesized once."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+# jsii prints a multi-line banner on Node 20; must be set before aws_cdk is imported.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import pytest
+from aws_cdk.assertions import Template
+
+DEV_CONTEXT: dict[str, Any] = {
+    "stage": "dev",
+    "site_origin": "https://book.example.org",
+    "sender_email": "bookings@example.org",
+    # Point at a directory that never exists so synth uses the offline fallback (functions/).
+    "asset_dir": "build/__no_such_asset_dir__",
+}
+PROD_CONTEXT: dict[str, Any] = {**DEV_CONTEXT, "stage": "prod"}
+
+
+@dataclass(frozen=True)
+class Synth:
+    template: Template
+    raw: dict[str, Any]
+    outdir: Path
+    stack_name: str
+
+    def resources(self, type_: str) -> dict[str, Any]:
+        return {k: v for k, v in self.raw["Resources"].items() if v["Type"] == type_}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_aws_environment() -> Iterator[None]:
+    """Synth must not need (or pick up) AWS credentials or a target account."""
+    blocked = [k for k in os.environ if k.startswith(("AWS_", "CDK_DEFAULT_"))]
+    keep = {"AWS_CA_BUNDLE"}
+    with mock.patch.dict(os.environ, {}, clear=False):
+        for key in blocked:
+            if key not in keep:
+                os.environ.pop(key, None)
+        yield
+
+
+def synth(context: dict[str, Any], outdir: Path, *, nag: bool = True) -> Synth:
+    from infra.app import build_app
+
+    app, stack = build_app(context, nag=nag, outdir=str(outdir))
+    assembly = app.synth()  # raises if cdk-nag reports an unacknowledged finding
+    artifact = assembly.get_stack_artifact(stack.artifact_id)
+    raw = json.loads((outdir / artifact.template_file).read_text())
+    return Synth(Template.from_json(raw), raw, outdir, stack.stack_name)
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return synth(DEV_CONTEXT, tmp_path_factory.mktemp("cdk-dev"))
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return synth(PROD_CONTEXT, tmp_path_factory.mktemp("cdk-prod"))

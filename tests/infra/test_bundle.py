@@ -1,0 +1,70 @@
+"""bundle.py: the Docker-free Lambda asset build (pip is never actually run here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from infra.cdk import bundle
+
+pytestmark = pytest.mark.infra
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_reads_runtime_dependencies_from_pyproject() -> None:
+    deps = bundle.read_dependencies(REPO / "pyproject.toml")
+    names = {d.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for d in deps}
+    assert {"aws-lambda-powertools", "boto3", "stripe", "pydantic", "jinja2", "icalendar"} <= names
+    # Dev/test tooling must never be bundled into the Lambda asset.
+    assert not names & {"pytest", "moto", "aws-cdk-lib", "cdk-nag", "ruff", "mypy"}
+
+
+def test_pip_command_targets_lambda_arm64_python313_wheels_only(tmp_path: Path) -> None:
+    argv = bundle.pip_install_command(["stripe>=12", "pydantic>=2.8,<3"], tmp_path / "out")
+    assert argv[:4] == [sys.executable, "-m", "pip", "install"]
+
+    def value(flag: str) -> str:
+        return argv[argv.index(flag) + 1]
+
+    assert value("--platform") == "manylinux2014_aarch64"
+    assert value("--python-version") == "3.13"
+    assert value("--implementation") == "cp"
+    assert value("--target") == str(tmp_path / "out")
+    assert "--only-binary=:all:" in argv
+    assert argv[-2:] == ["stripe>=12", "pydantic>=2.8,<3"]
+
+
+def test_pip_command_rejects_empty_dependency_list(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no dependencies"):
+        bundle.pip_install_command([], tmp_path)
+
+
+def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    (root / "functions" / "booking" / "handlers" / "__pycache__").mkdir(parents=True)
+    (root / "functions" / "booking" / "__init__.py").write_text("")
+    (root / "functions" / "booking" / "handlers" / "api.py").write_text("handler = None\n")
+    (root / "functions" / "booking" / "handlers" / "__pycache__" / "api.pyc").write_bytes(b"x")
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["stripe>=12"]\n')
+    out = root / "build" / "lambda"
+    (out / "stale").mkdir(parents=True)  # leftovers from a previous build must go
+
+    calls: list[list[str]] = []
+
+    def fake_run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        assert kwargs.get("check") is True
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(bundle.subprocess, "run", fake_run)
+    result = bundle.build_lambda_asset(root, Path("build/lambda"))
+
+    assert result == out
+    assert calls == [bundle.pip_install_command(["stripe>=12"], out)]
+    assert (out / "booking" / "handlers" / "api.py").is_file()
+    assert not (out / "stale").exists()
+    assert not list(out.rglob("__pycache__"))

@@ -1,0 +1,52 @@
+"""Context handling: stage, origins and the asset directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, RemovalPolicy
+from infra.cdk.config import REPO_ROOT, StageConfig
+
+pytestmark = pytest.mark.infra
+
+
+def config(**context: Any) -> StageConfig:
+    return StageConfig.from_node(App(context=context).node)
+
+
+def test_defaults_to_dev() -> None:
+    c = config()
+    assert c.stage == "dev"
+    assert c.removal_policy == RemovalPolicy.DESTROY
+    assert c.asset_dir == REPO_ROOT / "build" / "lambda"
+    assert c.ses_identity == "example.org"
+
+
+def test_prod_retains() -> None:
+    c = config(stage="prod", site_origin="https://book.example.org")
+    assert c.is_prod
+    assert c.removal_policy == RemovalPolicy.RETAIN
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"stage": "staging"},
+        {"site_origin": "http://book.example.org"},
+        {"stage": "prod", "site_origin": "http://localhost:5173"},
+        {"sender_email": "not-an-address"},
+    ],
+)
+def test_rejects_bad_context(context: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"context|prod"):
+        config(**context)
+
+
+def test_ses_identity_can_be_the_address_itself(tmp_path: Path) -> None:
+    c = config(
+        sender_email="me@example.org", ses_identity="me@example.org", asset_dir=str(tmp_path)
+    )
+    assert c.ses_identity == "me@example.org"
+    assert c.asset_dir == tmp_path

@@ -1,0 +1,558 @@
+"""Template assertions for the synthesized stack (offline, asset fallback to functions/)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match
+
+from tests.infra.conftest import Synth
+
+pytestmark = pytest.mark.infra
+
+HANDLERS = {
+    "api": "booking.handlers.api.handler",
+    "webhook": "booking.handlers.webhook.handler",
+    "admin": "booking.handlers.admin.handler",
+    "reminders": "booking.handlers.reminders.handler",
+    "mailer": "booking.handlers.mailer.handler",
+    "ses_events": "booking.handlers.ses_events.handler",
+}
+ENV_KEYS = {
+    "TABLE_NAME",
+    "EMAIL_QUEUE_URL",
+    "STRIPE_SECRET_KEY_PARAM",
+    "STRIPE_WEBHOOK_SECRET_PARAM",
+    "PUBLIC_BASE_URL",
+    "SENDER_EMAIL",
+    "SES_CONFIGURATION_SET",
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_LOG_LEVEL",
+    "STAGE",
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def function_by_handler(s: Synth, handler: str) -> tuple[str, dict[str, Any]]:
+    matches = [
+        (k, v)
+        for k, v in s.resources("AWS::Lambda::Function").items()
+        if v["Properties"]["Handler"] == handler
+    ]
+    assert len(matches) == 1, handler
+    return matches[0]
+
+
+def statements_of(s: Synth, handler: str) -> list[dict[str, Any]]:
+    """All IAM statements attached to the execution role of the function with ``handler``."""
+    _, fn = function_by_handler(s, handler)
+    role_id = fn["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements: list[dict[str, Any]] = []
+    for policy in s.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    role = s.raw["Resources"][role_id]["Properties"]
+    for inline in role.get("Policies", []):
+        statements.extend(inline["PolicyDocument"]["Statement"])
+    return statements
+
+
+def actions_of(s: Synth, handler: str) -> set[str]:
+    actions: set[str] = set()
+    for st in statements_of(s, handler):
+        assert st["Effect"] == "Allow"
+        a = st["Action"]
+        actions.update([a] if isinstance(a, str) else a)
+    return actions
+
+
+def logical_id(s: Synth, type_: str, fragment: str) -> str:
+    ids = [k for k in s.resources(type_) if fragment in k]
+    assert len(ids) == 1, (type_, fragment, ids)
+    return ids[0]
+
+
+# --- inventory ----------------------------------------------------------------------------------
+
+
+def test_resource_inventory(dev: Synth) -> None:
+    expected = {
+        "AWS::Lambda::Function": 6,
+        "AWS::DynamoDB::Table": 1,
+        "AWS::SQS::Queue": 3,  # email queue, email DLQ, scheduler DLQ
+        "AWS::Scheduler::Schedule": 1,
+        "AWS::Lambda::EventSourceMapping": 1,
+        "AWS::ApiGatewayV2::Api": 1,
+        "AWS::ApiGatewayV2::Stage": 1,
+        "AWS::ApiGatewayV2::Route": 9,
+        "AWS::ApiGatewayV2::Authorizer": 1,
+        "AWS::Cognito::UserPool": 1,
+        "AWS::Cognito::UserPoolClient": 1,
+        "AWS::Cognito::UserPoolResourceServer": 1,
+        "AWS::Cognito::UserPoolDomain": 1,
+        "AWS::SES::EmailIdentity": 1,
+        "AWS::SES::ConfigurationSet": 1,
+        "AWS::SES::ConfigurationSetEventDestination": 1,
+        "AWS::SNS::Topic": 2,  # SES events, alarms
+        "AWS::SNS::Subscription": 1,
+        "AWS::SecretsManager::Secret": 2,
+        "AWS::KMS::Key": 1,
+        "AWS::Logs::LogGroup": 7,  # 6 functions + API access logs
+    }
+    for type_, count in expected.items():
+        dev.template.resource_count_is(type_, count)
+    # No Docker-built or custom-resource helper functions sneaked in.
+    assert not dev.resources("AWS::Lambda::LayerVersion")
+    assert not dev.resources("Custom::LogRetention")
+
+
+# --- functions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "handler"), HANDLERS.items())
+def test_function_runtime_and_environment(dev: Synth, key: str, handler: str) -> None:
+    _, fn = function_by_handler(dev, handler)
+    props = fn["Properties"]
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
+    assert 128 <= props["MemorySize"] <= 1024
+    assert 1 <= props["Timeout"] <= 120
+    env = props["Environment"]["Variables"]
+    assert set(env) == ENV_KEYS
+    assert env["STAGE"] == "dev"
+    assert env["POWERTOOLS_SERVICE_NAME"].startswith("booking-")
+    assert env["STRIPE_SECRET_KEY_PARAM"] == "booking-dev/stripe-secret-key"
+    assert env["STRIPE_WEBHOOK_SECRET_PARAM"] == "booking-dev/stripe-webhook-secret"
+    # Secrets by name only: nothing that looks like key material in plain env vars.
+    flat = json.dumps(env)
+    assert "sk_" not in flat
+    assert "whsec_" not in flat
+    # An explicit log group with retention (not the implicit never-expiring one).
+    group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
+    assert dev.raw["Resources"][group_id]["Properties"]["RetentionInDays"] == 14
+
+
+def test_one_shared_code_asset(dev: Synth) -> None:
+    keys = {
+        f["Properties"]["Code"]["S3Key"] for f in dev.resources("AWS::Lambda::Function").values()
+    }
+    assert len(keys) == 1
+
+
+def test_offline_fallback_asset_is_functions_dir(dev: Synth) -> None:
+    (key,) = {
+        f["Properties"]["Code"]["S3Key"] for f in dev.resources("AWS::Lambda::Function").values()
+    }
+    staged = dev.outdir / f"asset.{key.removesuffix('.zip')}"
+    assert (staged / "booking" / "__init__.py").is_file()
+    assert not list(staged.rglob("__pycache__"))
+
+
+def test_no_aws_managed_policies_on_function_roles(dev: Synth) -> None:
+    for role in dev.resources("AWS::IAM::Role").values():
+        assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def test_mailer_visibility_timeout_is_six_times_its_timeout(dev: Synth) -> None:
+    _, mailer = function_by_handler(dev, HANDLERS["mailer"])
+    queue_id = logical_id(dev, "AWS::SQS::Queue", "EmailQueue")
+    queue = dev.raw["Resources"][queue_id]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * mailer["Properties"]["Timeout"]
+
+
+# --- IAM: least privilege per function ----------------------------------------------------------
+
+
+def test_api_function_permissions(dev: Synth) -> None:
+    actions = actions_of(dev, HANDLERS["api"])
+    assert {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:TransactWriteItems",
+        "dynamodb:ConditionCheckItem",
+        "sqs:SendMessage",
+        "secretsmanager:GetSecretValue",
+    } <= actions
+    assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
+    assert not any(a.startswith("ses:") for a in actions)
+    assert not any("*" in a for a in actions)
+
+
+def test_only_mailer_can_send_email(dev: Synth) -> None:
+    for key, handler in HANDLERS.items():
+        has_ses = "ses:SendEmail" in actions_of(dev, handler)
+        assert has_ses == (key == "mailer"), key
+
+
+def test_mailer_ses_scoped_to_identity_and_configuration_set(dev: Synth) -> None:
+    (st,) = [s for s in statements_of(dev, HANDLERS["mailer"]) if s["Action"] == "ses:SendEmail"]
+    resources = json.dumps(st["Resources"] if "Resources" in st else st["Resource"])
+    identity_id = logical_id(dev, "AWS::SES::EmailIdentity", "Identity")
+    assert f'":identity/", {{"Ref": "{identity_id}"}}' in resources
+    assert ":configuration-set/booking-dev-emails" in resources
+    assert '"*"' not in resources
+
+
+def test_mailer_table_access(dev: Synth) -> None:
+    dynamo = {a for a in actions_of(dev, HANDLERS["mailer"]) if a.startswith("dynamodb:")}
+    assert dynamo == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+
+
+def test_ses_events_only_puts_items(dev: Synth) -> None:
+    actions = actions_of(dev, HANDLERS["ses_events"])
+    assert actions == {"dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"}
+
+
+def test_only_admin_can_delete(dev: Synth) -> None:
+    for key, handler in HANDLERS.items():
+        assert ("dynamodb:DeleteItem" in actions_of(dev, handler)) == (key == "admin"), key
+    for handler in HANDLERS.values():
+        assert "dynamodb:Scan" not in actions_of(dev, handler)
+
+
+def test_webhook_secret_only_readable_by_webhook(dev: Synth) -> None:
+    webhook_secret = logical_id(dev, "AWS::SecretsManager::Secret", "StripeWebhookSecret")
+    stripe_key = logical_id(dev, "AWS::SecretsManager::Secret", "StripeSecretKey")
+    for key, handler in HANDLERS.items():
+        reads = [
+            s for s in statements_of(dev, handler) if s["Action"] == "secretsmanager:GetSecretValue"
+        ]
+        text = json.dumps(reads)
+        assert (webhook_secret in text) == (key == "webhook"), key
+        assert (stripe_key in text) == (key not in {"mailer", "ses_events"}), key
+        for s in reads:  # never DescribeSecret/ListSecrets or a wildcard resource
+            assert '"*"' not in json.dumps(s["Resource"])
+
+
+def test_query_is_limited_to_named_indexes(dev: Synth) -> None:
+    for handler in HANDLERS.values():
+        for st in statements_of(dev, handler):
+            if st["Action"] == "dynamodb:Query":
+                text = json.dumps(st["Resource"])
+                assert "/index/*" not in text
+                assert "/index/gsi" in text or "index" not in text
+
+
+def test_reminders_can_query_due_index(dev: Synth) -> None:
+    (st,) = [
+        s for s in statements_of(dev, HANDLERS["reminders"]) if s["Action"] == "dynamodb:Query"
+    ]
+    assert "/index/gsi2" in json.dumps(st["Resource"])
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def test_table(dev: Synth) -> None:
+    dev.template.has_resource(
+        "AWS::DynamoDB::Table",
+        {
+            "DeletionPolicy": "Delete",
+            "Properties": Match.object_like(
+                {
+                    "KeySchema": [
+                        {"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                    ],
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                    "SSESpecification": {"SSEEnabled": True},
+                    "TimeToLiveSpecification": {"AttributeName": "expires_at_ttl", "Enabled": True},
+                    "GlobalSecondaryIndexes": [
+                        {
+                            "IndexName": name,
+                            "KeySchema": [
+                                {"AttributeName": f"{name}pk", "KeyType": "HASH"},
+                                {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
+                            ],
+                            "Projection": {"ProjectionType": "ALL"},
+                        }
+                        for name in ("gsi1", "gsi2")
+                    ],
+                }
+            ),
+        },
+    )
+
+
+def test_prod_retains_stateful_resources(prod: Synth) -> None:
+    for type_ in (
+        "AWS::DynamoDB::Table",
+        "AWS::Cognito::UserPool",
+        "AWS::SecretsManager::Secret",
+        "AWS::Logs::LogGroup",
+    ):
+        for logical, res in prod.resources(type_).items():
+            assert res.get("DeletionPolicy") == "Retain", logical
+    prod.template.has_resource_properties(
+        "AWS::DynamoDB::Table", {"DeletionProtectionEnabled": True}
+    )
+
+
+# --- queues -------------------------------------------------------------------------------------
+
+
+def test_email_queue_dlq_wiring(dev: Synth) -> None:
+    dlq_id = logical_id(dev, "AWS::SQS::Queue", "EmailDlq")
+    dev.template.has_resource_properties(
+        "AWS::SQS::Queue",
+        {
+            "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {
+                "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
+                "maxReceiveCount": 5,
+            },
+        },
+    )
+    dlq = dev.raw["Resources"][dlq_id]["Properties"]
+    assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert dlq["SqsManagedSseEnabled"] is True
+
+
+def test_every_queue_enforces_tls(dev: Synth) -> None:
+    queues = set(dev.resources("AWS::SQS::Queue"))
+    enforced = set()
+    for policy in dev.resources("AWS::SQS::QueuePolicy").values():
+        doc = json.dumps(policy["Properties"]["PolicyDocument"])
+        if '"aws:SecureTransport": "false"' in doc:
+            enforced.update(q["Ref"] for q in policy["Properties"]["Queues"])
+    assert queues == enforced
+
+
+def test_mailer_event_source(dev: Synth) -> None:
+    mailer_id, _ = function_by_handler(dev, HANDLERS["mailer"])
+    queue_id = logical_id(dev, "AWS::SQS::Queue", "EmailQueue")
+    dev.template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": mailer_id},
+            "EventSourceArn": {"Fn::GetAtt": [queue_id, "Arn"]},
+            "BatchSize": 10,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+    )
+
+
+# --- scheduling ---------------------------------------------------------------------------------
+
+
+def test_schedule(dev: Synth) -> None:
+    reminders_id, _ = function_by_handler(dev, HANDLERS["reminders"])
+    dlq_id = logical_id(dev, "AWS::SQS::Queue", "SchedulerDlq")
+    dev.template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        {
+            "ScheduleExpression": "rate(15 minutes)",
+            "State": "ENABLED",
+            "Target": Match.object_like(
+                {
+                    "Arn": {"Fn::GetAtt": [reminders_id, "Arn"]},
+                    "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+                    "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}},
+                    "RoleArn": Match.any_value(),
+                }
+            ),
+        },
+    )
+    (schedule,) = dev.resources("AWS::Scheduler::Schedule").values()
+    payload = json.loads(schedule["Properties"]["Target"]["Input"])
+    assert payload["time"] == "<aws.scheduler.scheduled-time>"
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_routes(dev: Synth) -> None:
+    route_keys = {
+        r["Properties"]["RouteKey"] for r in dev.resources("AWS::ApiGatewayV2::Route").values()
+    }
+    assert route_keys == {
+        "GET /courses",
+        "GET /courses/{course_id}",
+        "GET /courses/{course_id}/apply",
+        "POST /courses/{course_id}/applications",
+        "GET /applications/{application_id}",
+        "POST /applications/{application_id}/checkout",
+        "GET /openapi.json",
+        "POST /webhooks/stripe",
+        "ANY /admin/{proxy+}",
+    }
+
+
+def test_only_admin_route_requires_jwt_with_scope(dev: Synth) -> None:
+    for route in dev.resources("AWS::ApiGatewayV2::Route").values():
+        props = route["Properties"]
+        if props["RouteKey"] == "ANY /admin/{proxy+}":
+            assert props["AuthorizationType"] == "JWT"
+            assert props["AuthorizationScopes"] == ["booking/admin"]
+        else:
+            assert props.get("AuthorizationType", "NONE") == "NONE"
+    client_id = logical_id(dev, "AWS::Cognito::UserPoolClient", "OrganiserClient")
+    dev.template.has_resource_properties(
+        "AWS::ApiGatewayV2::Authorizer",
+        {
+            "AuthorizerType": "JWT",
+            "JwtConfiguration": {"Audience": [{"Ref": client_id}], "Issuer": Match.any_value()},
+        },
+    )
+
+
+def test_routes_integrate_with_the_right_function(dev: Synth) -> None:
+    fn_for_integration = {
+        k: json.dumps(v["Properties"]["IntegrationUri"])
+        for k, v in dev.resources("AWS::ApiGatewayV2::Integration").items()
+    }
+    api_id, _ = function_by_handler(dev, HANDLERS["api"])
+    webhook_id, _ = function_by_handler(dev, HANDLERS["webhook"])
+    admin_id, _ = function_by_handler(dev, HANDLERS["admin"])
+    for route in dev.resources("AWS::ApiGatewayV2::Route").values():
+        key = route["Properties"]["RouteKey"]
+        integration = route["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
+        uri = fn_for_integration[integration]
+        expected = admin_id if "/admin/" in key else webhook_id if "webhooks" in key else api_id
+        assert expected in uri, key
+        assert dev.raw["Resources"][integration]["Properties"]["PayloadFormatVersion"] == "2.0"
+
+
+def test_cors_limited_to_site_origin(dev: Synth) -> None:
+    (api,) = dev.resources("AWS::ApiGatewayV2::Api").values()
+    cors = api["Properties"]["CorsConfiguration"]
+    assert cors["AllowOrigins"] == ["https://book.example.org"]
+    assert "*" not in json.dumps(cors)
+
+
+def test_stage_throttling_and_access_logs(dev: Synth) -> None:
+    (stage,) = dev.resources("AWS::ApiGatewayV2::Stage").values()
+    props = stage["Properties"]
+    assert props["StageName"] == "$default"
+    assert props["AutoDeploy"] is True
+    assert props["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    assert (
+        props["DefaultRouteSettings"]["ThrottlingBurstLimit"]
+        >= props["DefaultRouteSettings"]["ThrottlingRateLimit"]
+    )
+    group_id = props["AccessLogSettings"]["DestinationArn"]["Fn::GetAtt"][0]
+    assert dev.raw["Resources"][group_id]["Properties"]["RetentionInDays"] > 0
+    assert "$context.requestId" in props["AccessLogSettings"]["Format"]
+
+
+# --- auth ---------------------------------------------------------------------------------------
+
+
+def test_user_pool(dev: Synth) -> None:
+    dev.template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "MfaConfiguration": "ON",
+            "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+        },
+    )
+    dev.template.has_resource_properties(
+        "AWS::Cognito::UserPoolResourceServer",
+        {
+            "Identifier": "booking",
+            "Scopes": [{"ScopeName": "admin", "ScopeDescription": Match.any_value()}],
+        },
+    )
+    dev.template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "GenerateSecret": False,
+            "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": Match.array_with(["openid"]),
+        },
+    )
+
+
+# --- email --------------------------------------------------------------------------------------
+
+
+def test_ses_bounce_and_complaint_events_reach_ses_events_function(dev: Synth) -> None:
+    topic_id = logical_id(dev, "AWS::SNS::Topic", "SesEventsTopic")
+    dev.template.has_resource_properties(
+        "AWS::SES::ConfigurationSetEventDestination",
+        {
+            "EventDestination": Match.object_like(
+                {
+                    "Enabled": True,
+                    "MatchingEventTypes": Match.array_equals(["bounce", "complaint"]),
+                    "SnsDestination": {"TopicARN": {"Ref": topic_id}},
+                }
+            )
+        },
+    )
+    ses_events_id, _ = function_by_handler(dev, HANDLERS["ses_events"])
+    dev.template.has_resource_properties(
+        "AWS::SNS::Subscription",
+        {
+            "Protocol": "lambda",
+            "TopicArn": {"Ref": topic_id},
+            "Endpoint": {"Fn::GetAtt": [ses_events_id, "Arn"]},
+        },
+    )
+    dev.template.has_resource_properties(
+        "AWS::SES::EmailIdentity",
+        {"EmailIdentity": "example.org", "ConfigurationSetAttributes": Match.any_value()},
+    )
+
+
+def test_topics_are_encrypted_with_a_rotated_key_ses_and_cloudwatch_can_use(dev: Synth) -> None:
+    key_id = logical_id(dev, "AWS::KMS::Key", "TopicKey")
+    for topic in dev.resources("AWS::SNS::Topic").values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    key = dev.raw["Resources"][key_id]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    services = {
+        st["Principal"]["Service"]
+        for st in key["KeyPolicy"]["Statement"]
+        if "Service" in st.get("Principal", {})
+    }
+    assert services == {"ses.amazonaws.com", "cloudwatch.amazonaws.com"}
+
+
+# --- monitoring ---------------------------------------------------------------------------------
+
+
+def test_alarms(dev: Synth) -> None:
+    alarms = dev.resources("AWS::CloudWatch::Alarm")
+    alarm_topic = logical_id(dev, "AWS::SNS::Topic", "AlarmTopic")
+    by_metric: dict[str, list[dict[str, Any]]] = {}
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": alarm_topic}]
+        by_metric.setdefault(props["MetricName"], []).append(props)
+    assert len(by_metric["5xx"]) == 1
+    assert len(by_metric["Errors"]) == 6
+    assert len(by_metric["Throttles"]) == 6
+    dlq_alarms = by_metric["ApproximateNumberOfMessagesVisible"]
+    dlq_queues = {json.dumps(a["Dimensions"]) for a in dlq_alarms}
+    assert len(dlq_queues) == 2
+    assert any("EmailDlq" in q for q in dlq_queues)
+    assert any("SchedulerDlq" in q for q in dlq_queues)
+    for props in dlq_alarms:
+        assert props["Threshold"] == 1
+        assert props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+def test_outputs(dev: Synth) -> None:
+    outputs = dev.raw["Outputs"]
+    assert {
+        "ApiUrl",
+        "StripeWebhookUrl",
+        "UserPoolId",
+        "StripeSecretKeyName",
+        "StripeWebhookSecretName",
+    } <= set(outputs)
+    assert outputs["StripeWebhookUrl"]["Value"]["Fn::Join"][1][-1] == "/webhooks/stripe"
+    assert outputs["StripeSecretKeyName"]["Value"] == "booking-dev/stripe-secret-key"
+    assert outputs["StripeWebhookSecretName"]["Value"] == "booking-dev/stripe-webhook-secret"
