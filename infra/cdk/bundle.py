@@ -86,6 +86,8 @@ def build_lambda_asset(root: Path, out: Path) -> Path:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     subprocess.run(pip_install_command(deps, out), check=True)
+    # Console scripts (bin/) point at the build host's interpreter and are useless in Lambda.
+    shutil.rmtree(out / "bin", ignore_errors=True)
     shutil.copytree(root / "functions" / PACKAGE_NAME, out / PACKAGE_NAME, ignore=_COPY_IGNORE)
     return out
 

@@ -33,6 +33,9 @@ class StageConfig:
     asset_dir: Path
     # Cognito managed-login domain prefix (globally unique per region). Empty means derive.
     auth_domain_prefix: str
+    # Fail instead of falling back to functions/ when asset_dir is missing. `make deploy` sets
+    # it: the fallback has no third-party packages and would deploy functions that cannot import.
+    require_asset: bool = False
 
     @property
     def is_prod(self) -> bool:
@@ -81,4 +84,5 @@ class StageConfig:
             alarm_email=ctx("alarm_email", ""),
             asset_dir=asset if asset.is_absolute() else REPO_ROOT / asset,
             auth_domain_prefix=ctx("auth_domain_prefix", ""),
+            require_asset=ctx("require_asset", "false").lower() in ("1", "true", "yes"),
         )

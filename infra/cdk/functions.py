@@ -39,6 +39,8 @@ GET, QUERY, PUT, UPDATE, DELETE = (
 # TransactWriteItems is authorised per contained operation as well, so a function that
 # transacts needs the Put/Update/ConditionCheck actions it uses inside the transaction too.
 TRANSACT, CONDITION_CHECK = "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem"
+# One consistent round trip for course + application on submission (adapters/dynamodb.py).
+BATCH_GET = "dynamodb:BatchGetItem"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
         # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
         timeout=Duration.seconds(10),
-        table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
         send_email=True,
         stripe_key=True,
@@ -133,7 +135,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
 )
 
 
-def _code(config: StageConfig) -> lambda_.Code:
+def lambda_code(config: StageConfig) -> lambda_.Code:
     """The one asset shared by every function.
 
     ``build/lambda`` (built by bundle.py) holds booking + its wheels. When it is absent (unit
@@ -142,6 +144,10 @@ def _code(config: StageConfig) -> lambda_.Code:
     """
     asset: Path = config.asset_dir
     if not asset.is_dir():
+        if config.require_asset:
+            raise FileNotFoundError(
+                f"Lambda asset {asset} not built: run `python -m infra.cdk.bundle` first"
+            )
         asset = REPO_ROOT / "functions"
     return lambda_.Code.from_asset(str(asset), exclude=["**/__pycache__", "**/*.pyc", "*.egg-info"])
 
@@ -164,7 +170,7 @@ class Functions(Construct):
         ses_configuration_set_name: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        code = _code(config)
+        code = lambda_code(config)
         self.functions: dict[str, lambda_.Function] = {}
         for spec in FUNCTION_SPECS:
             log_group = logs.LogGroup(

@@ -54,8 +54,9 @@ def provision(endpoint_url: str | None = None) -> LocalResources:
     dynamodb.create_table(TableName=TABLE_NAME, BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
     sqs = session.client("sqs", endpoint_url=endpoint_url)
     dlq_url = sqs.create_queue(QueueName=EMAIL_DLQ)["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     queue_url = sqs.create_queue(
         QueueName=EMAIL_QUEUE,
         Attributes={

@@ -39,7 +39,9 @@ def course_id_for(definition: CourseDefinition, stem: str) -> str:
     return f"{definition.programme or stem}-{first:%Y-%m}"
 
 
-def sample_courses(now: datetime, directory: Path = COURSES_DIR) -> list[tuple[str, CourseDefinition]]:
+def sample_courses(
+    now: datetime, directory: Path = COURSES_DIR
+) -> list[tuple[str, CourseDefinition]]:
     courses = []
     for path in sorted(directory.glob("*.json")):
         definition = in_the_future(load_definition(path), now.date())

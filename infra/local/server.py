@@ -38,7 +38,7 @@ from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
-LOCAL_STRIPE_KEY = "sk_test_local"  # noqa: S105 - accepted only by the local stand-in
+LOCAL_STRIPE_KEY = "sk_test_local"
 
 
 def free_port() -> int:
@@ -61,15 +61,17 @@ def lambda_context(function_name: str) -> Any:
     )
 
 
-def http_api_event(method: str, target: str, headers: dict[str, str], body: bytes,
-                   source_ip: str) -> dict[str, Any]:
+def http_api_event(
+    method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
+) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) event for one request."""
     parts = urlsplit(target)
     query = parse_qs(parts.query, keep_blank_values=True)
     lowered = {k.lower(): v for k, v in headers.items()}
     content_type = lowered.get("content-type", "")
-    textual = content_type.startswith(("application/json", "application/x-www-form-urlencoded",
-                                       "text/"))
+    textual = content_type.startswith(
+        ("application/json", "application/x-www-form-urlencoded", "text/")
+    )
     now = datetime.now(UTC)
     return {
         "version": "2.0",
@@ -85,16 +87,24 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
             "apiId": "local",
             "domainName": lowered.get("host", "127.0.0.1"),
             "domainPrefix": "local",
-            "http": {"method": method, "path": parts.path, "protocol": "HTTP/1.1",
-                     "sourceIp": source_ip, "userAgent": lowered.get("user-agent", "")},
+            "http": {
+                "method": method,
+                "path": parts.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": lowered.get("user-agent", ""),
+            },
             "requestId": uuid.uuid4().hex,
             "routeKey": "$default",
             "stage": "$default",
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(now.timestamp() * 1000),
         },
-        "body": (body.decode("utf-8", "replace") if textual
-                 else base64.b64encode(body).decode("ascii")) if body else None,
+        "body": (
+            body.decode("utf-8", "replace") if textual else base64.b64encode(body).decode("ascii")
+        )
+        if body
+        else None,
         # Like API Gateway: binary (and unknown) media types arrive base64-encoded.
         "isBase64Encoded": bool(body) and not textual,
     }
@@ -125,25 +135,29 @@ class LocalStack:
         self._moto.start()
         endpoint = f"http://127.0.0.1:{self.moto_port}"
         base = (self.public_base_url or self.url).rstrip("/")
-        os.environ.update({
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "POWERTOOLS_SERVICE_NAME": "booking-local",
-        })
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "POWERTOOLS_SERVICE_NAME": "booking-local",
+            }
+        )
         resources = provision(endpoint)
         offline = not self.stripe_secret_key
-        os.environ.update({
-            "TABLE_NAME": resources.table_name,
-            "EMAIL_QUEUE_URL": resources.email_queue_url,
-            "PUBLIC_BASE_URL": base,
-            "STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_KEY,
-            "STRIPE_WEBHOOK_SECRET": self.webhook_secret,
-            "SENDER_EMAIL": SENDER_EMAIL,
-            "ADMIN_TOKEN": self.admin_token,
-            "OUTBOX_DIR": str(self.outbox_dir),
-        })
+        os.environ.update(
+            {
+                "TABLE_NAME": resources.table_name,
+                "EMAIL_QUEUE_URL": resources.email_queue_url,
+                "PUBLIC_BASE_URL": base,
+                "STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_KEY,
+                "STRIPE_WEBHOOK_SECRET": self.webhook_secret,
+                "SENDER_EMAIL": SENDER_EMAIL,
+                "ADMIN_TOKEN": self.admin_token,
+                "OUTBOX_DIR": str(self.outbox_dir),
+            }
+        )
         if offline:
             os.environ["STRIPE_API_BASE"] = f"{self.url}/_local/stripe"
             self.stripe = StripeStandIn(
@@ -184,18 +198,29 @@ class LocalStack:
 
     # -- routing ---------------------------------------------------------------------------
 
-    def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes,
-                 source_ip: str) -> LocalResponse:
+    def dispatch(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
+    ) -> LocalResponse:
         path = urlsplit(target).path
         if path.startswith("/_local/stripe/") or path == "/_local/stripe":
             if self.stripe is None:
-                return _json(404, {"error": {"code": "not_found", "fields": {},
-                                             "message": "using real Stripe (STRIPE_SECRET_KEY set)"}})
+                return _json(
+                    404,
+                    {
+                        "error": {
+                            "code": "not_found",
+                            "fields": {},
+                            "message": "using real Stripe (STRIPE_SECRET_KEY set)",
+                        }
+                    },
+                )
             parts = urlsplit(target)
             return self.stripe.handle(
-                method, path.removeprefix("/_local/stripe") or "/",
+                method,
+                path.removeprefix("/_local/stripe") or "/",
                 parse_qs(parts.query, keep_blank_values=True),
-                {k.lower(): v for k, v in headers.items()}, body,
+                {k.lower(): v for k, v in headers.items()},
+                body,
             )
         name = "webhook" if path == "/webhooks/stripe" else "api"
         event = http_api_event(method, target, headers, body, source_ip)
@@ -213,12 +238,25 @@ class LocalStack:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 try:
-                    response = stack.dispatch(self.command, self.path, dict(self.headers.items()),
-                                              body, self.client_address[0])
+                    response = stack.dispatch(
+                        self.command,
+                        self.path,
+                        dict(self.headers.items()),
+                        body,
+                        self.client_address[0],
+                    )
                 except Exception as exc:  # the local server must survive a handler crash
                     print(f"local server error: {exc!r}", file=sys.stderr)
-                    response = _json(500, {"error": {"code": "internal_error", "fields": {},
-                                                     "message": "local server error"}})
+                    response = _json(
+                        500,
+                        {
+                            "error": {
+                                "code": "internal_error",
+                                "fields": {},
+                                "message": "local server error",
+                            }
+                        },
+                    )
                 self.send_response(response.status)
                 for key, value in response.headers.items():
                     self.send_header(key, value)
@@ -229,7 +267,7 @@ class LocalStack:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 # Paths only: query strings carry application tokens.
                 sys.stderr.write(f"{self.command} {urlsplit(self.path).path} {args[1]}\n")
 
@@ -276,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    mode = "real Stripe test mode" if stack.stripe_secret_key else "offline payments (Stripe stand-in)"
+    mode = (
+        "real Stripe test mode" if stack.stripe_secret_key else "offline payments (Stripe stand-in)"
+    )
     print(f"Booking system running at {stack.url}  ({mode})", flush=True)
     print(f"  courses:     {stack.url}/courses", flush=True)
     print(f"  admin token: {stack.admin_token}", flush=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from infra.cdk import bundle
 
 pytestmark = pytest.mark.infra
@@ -60,7 +61,7 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
         calls.append(argv)
         return subprocess.CompletedProcess(argv, 0)
 
-    monkeypatch.setattr(bundle.subprocess, "run", fake_run)
+    monkeypatch.setattr(subprocess, "run", fake_run)
     result = bundle.build_lambda_asset(root, Path("build/lambda"))
 
     assert result == out

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import App, RemovalPolicy
+
 from infra.cdk.config import REPO_ROOT, StageConfig
 
 pytestmark = pytest.mark.infra
@@ -50,3 +51,31 @@ def test_ses_identity_can_be_the_address_itself(tmp_path: Path) -> None:
     )
     assert c.ses_identity == "me@example.org"
     assert c.asset_dir == tmp_path
+
+
+def test_require_asset_refuses_the_offline_fallback(tmp_path: Path) -> None:
+    from infra.app import build_app
+
+    with pytest.raises(FileNotFoundError, match="not built"):
+        build_app(
+            {"asset_dir": str(tmp_path / "missing"), "require_asset": "true"},
+            nag=False,
+            outdir=str(tmp_path / "out"),
+        )
+
+
+def test_built_asset_dir_is_used_when_present(tmp_path: Path) -> None:
+    from aws_cdk import aws_lambda as lambda_
+
+    from infra.cdk.functions import lambda_code
+
+    built = tmp_path / "lambda"
+    (built / "booking").mkdir(parents=True)
+    (built / "booking" / "__init__.py").write_text("")
+    (built / "stripe").mkdir()
+    app = App(context={"asset_dir": str(built), "require_asset": "true"})
+    cfg = StageConfig.from_node(app.node)
+    assert cfg.require_asset
+    code = lambda_code(cfg)
+    assert isinstance(code, lambda_.AssetCode)
+    assert code.path == str(built)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_sqs as sqs
-from infra.cdk.nag import ack, acknowledge, add_nag
 
+from infra.cdk.nag import ack, acknowledge, add_nag
 from tests.infra.conftest import Synth
 
 pytestmark = pytest.mark.infra

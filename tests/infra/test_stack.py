@@ -171,6 +171,7 @@ def test_api_function_permissions(dev: Synth) -> None:
     actions = actions_of(dev, HANDLERS["api"])
     assert {
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
@@ -180,6 +181,7 @@ def test_api_function_permissions(dev: Synth) -> None:
         "secretsmanager:GetSecretValue",
     } <= actions
     assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
+    assert "sqs:SendMessage" in actions  # SendMessageBatch is authorised as SendMessage
     assert not any(a.startswith("ses:") for a in actions)
     assert not any("*" in a for a in actions)
 
@@ -317,7 +319,7 @@ def test_email_queue_dlq_wiring(dev: Synth) -> None:
 
 def test_every_queue_enforces_tls(dev: Synth) -> None:
     queues = set(dev.resources("AWS::SQS::Queue"))
-    enforced = set()
+    enforced: set[str] = set()
     for policy in dev.resources("AWS::SQS::QueuePolicy").values():
         doc = json.dumps(policy["Properties"]["PolicyDocument"])
         if '"aws:SecureTransport": "false"' in doc:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import stripe
+
 from infra.local.stripe_standin import LocalResponse, StripeStandIn, decode_form
 
 BASE = "http://127.0.0.1:8000"

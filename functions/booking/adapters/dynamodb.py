@@ -1,10 +1,9 @@
 """The one DynamoDB table: every key shape lives in this module, nowhere else.
 
-    item                 pk                      sk        gsi1pk / gsi1sk                  gsi2pk / gsi2sk
-    course               COURSE#<course_id>      COURSE    COURSES / <course_id>            -
-    session              COURSE#<course_id>      SESSION#nn -                               SESSIONS / <start utc>#<course>#nn
-    application          APP#<application_id>    APP       COURSE#<course_id>#APPS / <created>#<id>   DUE / <when>#<id> (only while work is due)
-    idempotency key      IDEMPOTENCY#<sha256>    KEY       -                                -
+    item          pk                    sk          gsi1pk / gsi1sk           gsi2pk / gsi2sk
+    course        COURSE#<course_id>    COURSE      COURSES / <course_id>     -
+    application   APP#<application_id>  APP         COURSE#<id>#APPS /        DUE / <when>#<id>
+                                                    <created>#<id>            (only while due)
 
 Seats are counted on the course item (``seats_taken``) and only ever changed inside the same
 transaction that changes the application holding the seat, with a condition on both items: the
@@ -115,8 +114,13 @@ class DynamoRepository:
 
         Capacity may not drop below the seats already taken: that would overbook silently.
         """
-        names = {"#d": "definition", "#c": "capacity", "#st": "seats_taken", "#v": "version",
-                 "#closed": "closed"}
+        names = {
+            "#d": "definition",
+            "#c": "capacity",
+            "#st": "seats_taken",
+            "#v": "version",
+            "#closed": "closed",
+        }
         values: dict[str, Any] = {
             ":d": {"S": definition.model_dump_json()},
             ":c": {"N": str(definition.capacity)},
@@ -232,7 +236,7 @@ class DynamoRepository:
 
     def _transact(self, actions: list[dict[str, Any]]) -> None:
         try:
-            self._client.transact_write_items(TransactItems=actions)
+            self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
         except ClientError as exc:
             if _code(exc) != "TransactionCanceledException":
                 raise
@@ -295,4 +299,3 @@ def work_due_at(application: Application) -> datetime | None:
 
 def _application_from_item(item: dict[str, Any]) -> Application:
     return Application.model_validate_json(item["doc"]["S"])
-

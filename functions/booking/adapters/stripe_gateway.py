@@ -82,7 +82,7 @@ class StripeGateway:
         )
 
     def expire_checkout(self, session_id: str) -> str:
-        """Expire an open session; returns the session's status afterwards (``expired``/``complete``)."""
+        """Expire an open session; returns its status afterwards (``expired`` or ``complete``)."""
         try:
             session = self._call(lambda: self._client.v1.checkout.sessions.expire(session_id))
             return str(session.status)
@@ -114,12 +114,14 @@ class StripeGateway:
         except stripe.InvalidRequestError as exc:
             # Invalid requests here are Stripe refusing a state change (session already
             # complete or expired): a conflict for the caller, not an outage.
-            raise Conflict(str(exc.user_message or "Stripe refused the request"),
-                           code="payment_state_conflict") from exc
+            raise Conflict(
+                str(exc.user_message or "Stripe refused the request"), code="payment_state_conflict"
+            ) from exc
         except stripe.RateLimitError as exc:
             raise DependencyUnavailable(
                 "the payment provider is busy; please try again in a minute",
-                code="payment_provider_unavailable", retry_after_seconds=60,
+                code="payment_provider_unavailable",
+                retry_after_seconds=60,
             ) from exc
         except stripe.StripeError as exc:
             raise DependencyUnavailable(
@@ -141,8 +143,10 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
             payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
-        raise InvalidInput("the Stripe signature does not match this payload",
-                           {"stripe-signature": "invalid or expired"}) from exc
+        raise InvalidInput(
+            "the Stripe signature does not match this payload",
+            {"stripe-signature": "invalid or expired"},
+        ) from exc
     try:
         event = json.loads(payload)
     except ValueError as exc:

@@ -42,13 +42,14 @@ class ApplicationStatus(StrEnum):
 
 S = ApplicationStatus
 ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    S.PENDING_REVIEW: frozenset({S.AWAITING_PAYMENT, S.DECLINED, S.WAITLISTED, S.CANCELLED,
-                                 S.REFUNDED}),
-    S.AWAITING_PAYMENT: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.EXPIRED, S.WAITLISTED,
-                                   S.CANCELLED, S.REFUNDED}),
+    S.PENDING_REVIEW: frozenset(
+        {S.AWAITING_PAYMENT, S.DECLINED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
+    ),
+    S.AWAITING_PAYMENT: frozenset(
+        {S.AWAITING_PAYMENT, S.CONFIRMED, S.EXPIRED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
+    ),
     # An expired checkout may be restarted, and a payment may still land after its hold lapsed.
-    S.EXPIRED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED,
-                          S.REFUNDED}),
+    S.EXPIRED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}),
     S.WAITLISTED: frozenset({S.OFFERED, S.CONFIRMED, S.CANCELLED, S.REFUNDED}),
     S.OFFERED: frozenset({S.OFFERED, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}),
     S.CONFIRMED: frozenset({S.CANCELLED, S.REFUNDED}),

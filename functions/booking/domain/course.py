@@ -15,7 +15,15 @@ from enum import StrEnum
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)

@@ -49,7 +49,11 @@ class DependencyUnavailable(BookingError):
     code = "dependency_unavailable"
 
     def __init__(
-        self, message: str, *, code: str | None = None, retry_after_seconds: int = 30,
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after_seconds: int = 30,
         details: dict[str, object] | None = None,
     ) -> None:
         super().__init__(message, code=code)

@@ -72,7 +72,11 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
 
     if event.kind is CheckoutEventKind.PENDING:
         # The session can no longer expire; the seat stays held until the payment settles.
-        if is_current_session and application.seat_held and status in (S.AWAITING_PAYMENT, S.OFFERED):
+        if (
+            is_current_session
+            and application.seat_held
+            and status in (S.AWAITING_PAYMENT, S.OFFERED)
+        ):
             return Decision(Action.KEEP_HOLD, "delayed payment pending")
         return Decision(Action.IGNORE, "not the open checkout")
 

@@ -17,16 +17,17 @@ def field_reasons(exc: ValidationError) -> dict[str, str]:
     for problem in exc.errors(include_url=False, include_input=False):
         name = ".".join(str(part) for part in problem["loc"]) or "body"
         text = str(problem["msg"]).removeprefix("Value error, ")
-        if problem["type"] == "missing":
-            text = "this field is required"
-        elif problem["type"] == "string_too_short" and problem.get("ctx", {}).get("min_length") == 1:
+        if problem["type"] == "missing" or (
+            problem["type"] == "string_too_short" and problem.get("ctx", {}).get("min_length") == 1
+        ):
             text = "this field is required"
         fields.setdefault(name, text)
     return fields
 
 
-def parse(model: type[Model], payload: Mapping[str, Any],
-          message: str = "some fields need attention") -> Model:
+def parse(
+    model: type[Model], payload: Mapping[str, Any], message: str = "some fields need attention"
+) -> Model:
     """Validate ``payload`` into ``model`` or raise :class:`InvalidInput` naming each field."""
     try:
         return model.model_validate(payload)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput, NotFound
 from booking.handlers import http, pages
 from booking.handlers.openapi import openapi_document
@@ -35,16 +36,16 @@ def _query(name: str) -> str:
     return (app.current_event.query_string_parameters or {}).get(name, "")
 
 
-def _html(status: int, page: str) -> Response:
+def _html(status: int, page: str) -> Response[str]:
     return Response(status_code=status, content_type=http.HTML, body=page)
 
 
-def _see_other(location: str) -> Response:
+def _see_other(location: str) -> Response[str]:
     return Response(status_code=303, headers={"Location": location}, body="")
 
 
 @app.get("/courses")
-def list_courses() -> Response:
+def list_courses() -> Response[str]:
     the_ports = ports()
     now = the_ports.clock()
     return http.json_response(
@@ -53,14 +54,14 @@ def list_courses() -> Response:
 
 
 @app.get("/courses/<course_id>")
-def get_course(course_id: str) -> Response:
+def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
 
 @app.get("/courses/<course_id>/apply")
-def application_form(course_id: str) -> Response:
+def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
@@ -68,7 +69,7 @@ def application_form(course_id: str) -> Response:
 
 
 @app.post("/courses/<course_id>/applications")
-def submit_application(course_id: str) -> Response:
+def submit_application(course_id: str) -> Response[str]:
     the_ports = ports()
     browser = http.wants_html(_header("accept"))
     payload = http.read_body(_raw_body(), _header("content-type"))
@@ -84,8 +85,9 @@ def submit_application(course_id: str) -> Response:
         course = courses.get_course(the_ports, course_id)
         action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
         values = {k: v for k, v in payload.items() if k != "website"}
-        return _html(422, pages.apply_form(course, the_ports.clock(), action, values,
-                                           invalid.fields))
+        return _html(
+            422, pages.apply_form(course, the_ports.clock(), action, values, invalid.fields)
+        )
     except DependencyUnavailable as exc:
         kept_view = exc.details.get("application")
         if not isinstance(kept_view, ApplicationView):
@@ -98,12 +100,13 @@ def submit_application(course_id: str) -> Response:
         )
     if browser:
         return _see_other(view.checkout_url or view.status_url)
-    return http.json_response(201, application_out(view).model_dump(mode="json"),
-                              {"Location": view.status_url})
+    return http.json_response(
+        201, application_out(view).model_dump(mode="json"), {"Location": view.status_url}
+    )
 
 
 @app.get("/applications/<application_id>")
-def get_application(application_id: str) -> Response:
+def get_application(application_id: str) -> Response[str]:
     the_ports = ports()
     token = _query("token")
     view = applications.get_application(the_ports, application_id, token)
@@ -115,13 +118,15 @@ def get_application(application_id: str) -> Response:
 def _status_page(view: ApplicationView, token: str) -> str:
     the_ports = ports()
     course = courses.get_course(the_ports, view.course_id)
-    restart = (f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
-               f"/checkout?token={quote(token)}")
+    restart = (
+        f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
+        f"/checkout?token={quote(token)}"
+    )
     return pages.status_page(view, course, restart)
 
 
 @app.post("/applications/<application_id>/checkout")
-def restart_checkout(application_id: str) -> Response:
+def restart_checkout(application_id: str) -> Response[str]:
     the_ports = ports()
     if len(_raw_body()) > http.MAX_BODY_BYTES:
         raise http.PayloadTooLarge("the body is too large")
@@ -134,23 +139,23 @@ def restart_checkout(application_id: str) -> Response:
 
 
 @app.get("/openapi.json")
-def openapi() -> Response:
+def openapi() -> Response[str]:
     return http.json_response(200, openapi_document(ports().public_base_url))
 
 
-@app.exception_handler(BookingError)
-def booking_error(error: BookingError) -> Response:
+@app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
+def booking_error(error: BookingError) -> Response[str]:
     logger.info("request refused", extra={"code": error.code, "path": app.current_event.path})
     return http.error_response(error)
 
 
 @app.not_found
-def not_found(_: Exception) -> Response:
+def not_found(_: Exception) -> Response[str]:
     return http.error_response(NotFound("no such resource"))
 
 
-@app.exception_handler(Exception)
-def unexpected(error: Exception) -> Response:
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def unexpected(error: Exception) -> Response[str]:
     # Logged with the stack trace (no request body), answered without internals.
     logger.exception("unhandled error", extra={"path": app.current_event.path})
     return http.json_response(500, http.error_payload("internal_error", "something went wrong"))

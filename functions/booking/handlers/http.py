@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
+
 from booking.domain.errors import (
     BookingError,
     Conflict,
@@ -61,12 +62,13 @@ def status_for(error: BookingError) -> int:
     return 400
 
 
-def error_payload(code: str, message: str, fields: dict[str, str] | None = None,
-                  **extra: Any) -> dict[str, Any]:
+def error_payload(
+    code: str, message: str, fields: dict[str, str] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type=JSON,
@@ -75,7 +77,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     )
 
 
-def error_response(error: BookingError, **extra: Any) -> Response:
+def error_response(error: BookingError, **extra: Any) -> Response[str]:
     fields = error.fields if isinstance(error, InvalidInput) else None
     headers: dict[str, str] = {}
     if isinstance(error, DependencyUnavailable):

@@ -36,8 +36,17 @@ class CourseOut(BaseModel):
 class ApplicationOut(BaseModel):
     application_id: str
     course_id: str
-    status: Literal["pending_review", "declined", "awaiting_payment", "confirmed", "expired",
-                    "waitlisted", "offered", "cancelled", "refunded"]
+    status: Literal[
+        "pending_review",
+        "declined",
+        "awaiting_payment",
+        "confirmed",
+        "expired",
+        "waitlisted",
+        "offered",
+        "cancelled",
+        "refunded",
+    ]
     token: str
     checkout_url: str | None
     status_url: str

@@ -20,8 +20,11 @@ logger = Logger(service="booking-webhook")
 
 def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
     response = http.json_response(status, body)
-    return {"statusCode": response.status_code, "headers": {"Content-Type": http.JSON},
-            "body": response.body}
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": http.JSON},
+        "body": response.body,
+    }
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -34,10 +37,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return _response(400, http.error_payload("bad_request", "undecodable body"))
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     try:
-        stripe_event = verify_webhook(raw, headers.get("stripe-signature"),
-                                      settings().webhook_secret())
-        logger.append_keys(stripe_event_id=stripe_event.get("id"),
-                           stripe_event_type=stripe_event.get("type"))
+        stripe_event = verify_webhook(
+            raw, headers.get("stripe-signature"), settings().webhook_secret()
+        )
+        logger.append_keys(
+            stripe_event_id=stripe_event.get("id"), stripe_event_type=stripe_event.get("type")
+        )
         checkout_event = checkout_event_from(stripe_event)
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
@@ -52,5 +57,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except BookingError as exc:
         logger.error("webhook could not be applied", extra={"code": exc.code})
         return _response(500, http.error_payload(exc.code, exc.message))
-    return _response(200, {"received": True, "action": outcome.action,
-                           "status": outcome.status})
+    return _response(200, {"received": True, "action": outcome.action, "status": outcome.status})

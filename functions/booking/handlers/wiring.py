@@ -1,7 +1,8 @@
 """Composition root: builds the ports once per container from the settings.
 
-Tests and the local stack call :func:`reset` after changing the environment, instead of
-patching module globals.
+Tests inject their own ports with :func:`configure` (moto, the Stripe fake, a frozen clock)
+instead of patching module globals; :func:`reset` forgets everything after the environment
+changes.
 """
 
 from __future__ import annotations
@@ -21,15 +22,30 @@ def stripe_gateway(config: Settings) -> PaymentGateway:
 
     from booking.adapters.stripe_gateway import StripeGateway
 
-    base = {"api": config.stripe_api_base} if config.stripe_api_base else None
     client = stripe.StripeClient(
-        config.stripe_key(), base_addresses=base, max_network_retries=2  # type: ignore[arg-type]
+        config.stripe_key(),
+        # Only the local stand-in changes the address; real Stripe keeps the SDK default.
+        base_addresses={"api": config.stripe_api_base} if config.stripe_api_base else {},
+        # Safe to retry: every mutating call carries an idempotency key.
+        max_network_retries=2,
     )
     return StripeGateway(client)
 
 
-@lru_cache(maxsize=1)
+_configured: Ports | None = None
+
+
+def configure(injected: Ports | None) -> None:
+    global _configured
+    _configured = injected
+
+
 def ports() -> Ports:
+    return _configured if _configured is not None else _ports_from_settings()
+
+
+@lru_cache(maxsize=1)
+def _ports_from_settings() -> Ports:
     config = settings()
     return Ports(
         repository=DynamoRepository(boto3.client("dynamodb"), config.table_name),
@@ -40,5 +56,6 @@ def ports() -> Ports:
 
 
 def reset() -> None:
+    configure(None)
     settings.cache_clear()
-    ports.cache_clear()
+    _ports_from_settings.cache_clear()

@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -123,8 +124,12 @@ def submit_application(
         exc.details["application"] = kept
         raise
     holding = fresh.model_copy(
-        update={"seat_held": True, "checkout": checkout, "checkout_attempts": 1,
-                "hold_expires_at": checkout.expires_at}
+        update={
+            "seat_held": True,
+            "checkout": checkout,
+            "checkout_attempts": 1,
+            "hold_expires_at": checkout.expires_at,
+        }
     )
     try:
         return _create(ports, course, holding, form)
@@ -133,7 +138,9 @@ def submit_application(
         raise
 
 
-def _create(ports: Ports, course: Course, application: Application, form: ApplicationForm) -> ApplicationView:
+def _create(
+    ports: Ports, course: Course, application: Application, form: ApplicationForm
+) -> ApplicationView:
     try:
         saved = ports.repository.save(application, None)
     except StaleWrite:
@@ -144,8 +151,11 @@ def _create(ports: Ports, course: Course, application: Application, form: Applic
         return _replay(ports, course, existing, form)
     logger.info(
         "application created",
-        extra={"application_id": saved.application_id, "course_id": saved.course_id,
-               "status": saved.status.value},
+        extra={
+            "application_id": saved.application_id,
+            "course_id": saved.course_id,
+            "status": saved.status.value,
+        },
     )
     flush_outbox(ports, saved)
     return view_of(ports, saved)
@@ -181,46 +191,46 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     """A fresh Checkout Session for an application that may pay now.
 
     Any session still open is expired at Stripe first, so one application never has two
-    payable sessions (the surest way to be charged twice).
+    payable sessions (the surest way to be charged twice). Stripe's expiry webhook may land
+    while this runs, so the application is re-read before the seat is taken.
     """
     application = _authorised(ports, application_id, token)
-    now = ports.clock()
-    if application.status not in PAYABLE_STATUSES or application.payment_pending:
-        raise Conflict(
-            f"this application is {application.status.value} and cannot be paid now",
-            code="not_payable",
-        )
-    if application.status is S.OFFERED and application.offer_expires_at and application.offer_expires_at <= now:
-        raise Conflict("this offer has lapsed", code="offer_lapsed")
     course = _load_course(ports, application.course_id)
-    if application.checkout is not None and application.checkout.expires_at > now:
+    if application.checkout is not None and application.checkout.expires_at > ports.clock():
+        _ensure_payable(application, ports.clock())
         if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
-            raise Conflict("this checkout was already paid; confirmation is on its way",
-                           code="already_paid")
-    attempt = application.checkout_attempts + 1
-    # Take (or keep) the seat before asking Stripe, so a payment can never outrun capacity.
-    held = application.moved_to(
-        S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
-        now,
-        seat_held=True,
-        checkout=None,
-        checkout_attempts=attempt,
-        # If this function dies before Stripe answers, the sweep frees the seat after this.
-        hold_expires_at=application.offer_expires_at
-        if application.status is S.OFFERED
-        else now + CHECKOUT_HOLD,
-    )
-    if not course.accepts_applications(now) and application.status is not S.OFFERED:
-        raise Conflict("applications for this course are closed", code="course_closed")
-    try:
-        saved = ports.repository.save(held, application)
-    except StaleWrite as exc:
-        raise Conflict("this application changed meanwhile; please retry",
-                       code="concurrent_update") from exc
+            raise Conflict(
+                "this checkout was already paid; confirmation is on its way", code="already_paid"
+            )
+    for _ in range(3):
+        now = ports.clock()
+        _ensure_payable(application, now)
+        if not course.accepts_applications(now) and application.status is not S.OFFERED:
+            raise Conflict("applications for this course are closed", code="course_closed")
+        attempt = application.checkout_attempts + 1
+        # Take (or keep) the seat before asking Stripe, so a payment never outruns capacity.
+        held = application.moved_to(
+            S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
+            now,
+            seat_held=True,
+            checkout=None,
+            checkout_attempts=attempt,
+            # If this function dies before Stripe answers, the sweep frees the seat after this.
+            hold_expires_at=application.offer_expires_at
+            if application.status is S.OFFERED
+            else now + CHECKOUT_HOLD,
+        )
+        try:
+            saved = ports.repository.save(held, application)
+            break
+        except StaleWrite:
+            application = _authorised(ports, application_id, token)
+    else:
+        raise Conflict("this application changed meanwhile; please retry", code="concurrent_update")
     try:
         checkout = _open_checkout(ports, course, saved, attempt=attempt)
     except DependencyUnavailable:
-        released = saved.moved_to(saved.status, ports.clock(), seat_held=application.status is S.OFFERED)
+        released = saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED)
         ports.repository.save(released, saved)
         raise
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
@@ -231,7 +241,23 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     return view_of(ports, final)
 
 
-def _open_checkout(ports: Ports, course: Course, application: Application, attempt: int) -> CheckoutRef:
+def _ensure_payable(application: Application, now: datetime) -> None:
+    if application.status not in PAYABLE_STATUSES or application.payment_pending:
+        raise Conflict(
+            f"this application is {application.status.value} and cannot be paid now",
+            code="not_payable",
+        )
+    if (
+        application.status is S.OFFERED
+        and application.offer_expires_at
+        and application.offer_expires_at <= now
+    ):
+        raise Conflict("this offer has lapsed", code="offer_lapsed")
+
+
+def _open_checkout(
+    ports: Ports, course: Course, application: Application, attempt: int
+) -> CheckoutRef:
     status_url = ports.status_url(application.application_id, application.token)
     return ports.payments.create_checkout(
         CheckoutRequest(
@@ -253,4 +279,6 @@ def _expire_quietly(ports: Ports, checkout: CheckoutRef) -> None:
     try:
         ports.payments.expire_checkout(checkout.session_id)
     except (DependencyUnavailable, Conflict):
-        logger.warning("could not expire orphan checkout", extra={"session_id": checkout.session_id})
+        logger.warning(
+            "could not expire orphan checkout", extra={"session_id": checkout.session_id}
+        )

@@ -19,7 +19,9 @@ def flush_outbox(ports: Ports, application: Application) -> bool:
     try:
         ports.email_queue.send(application.outbox)
     except EmailQueueError:
-        logger.warning("email jobs left in outbox", extra={"application_id": application.application_id})
+        logger.warning(
+            "email jobs left in outbox", extra={"application_id": application.application_id}
+        )
         return False
     ports.repository.clear_outbox(application)
     return True

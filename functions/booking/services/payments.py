@@ -48,28 +48,43 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         flush_outbox(ports, saved)
         logger.info(
             "checkout event applied",
-            extra={"event_id": event.event_id, "application_id": saved.application_id,
-                   "action": decision.action.value, "status": saved.status.value},
+            extra={
+                "event_id": event.event_id,
+                "application_id": saved.application_id,
+                "action": decision.action.value,
+                "status": saved.status.value,
+            },
         )
         return _outcome(decision, saved)
     # Persistent contention: answer 5xx so Stripe redelivers later.
     raise DependencyUnavailable("the application is being updated concurrently; retry")
 
 
-def _apply(ports: Ports, application: Application, event: CheckoutEvent, decision: Decision) -> Application:
+def _apply(
+    ports: Ports, application: Application, event: CheckoutEvent, decision: Decision
+) -> Application:
     now = ports.clock()
     app_id, course_id = application.application_id, application.course_id
     repo = ports.repository
     if decision.action in (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE):
-        confirmed = application.moved_to(
-            S.CONFIRMED, now, seat_held=True, hold_expires_at=None, payment_pending=False,
-            payment_intent=event.payment_intent, amount_paid=event.amount_total,
-            status_reason=None,
-        ).with_event(event.event_id).with_emails(
-            EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
-            # Facilitators of pay-now courses hear of an applicant once they have paid:
-            # an abandoned checkout is not someone they will meet.
-            EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id),
+        confirmed = (
+            application.moved_to(
+                S.CONFIRMED,
+                now,
+                seat_held=True,
+                hold_expires_at=None,
+                payment_pending=False,
+                payment_intent=event.payment_intent,
+                amount_paid=event.amount_total,
+                status_reason=None,
+            )
+            .with_event(event.event_id)
+            .with_emails(
+                EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
+                # Facilitators of pay-now courses hear of an applicant once they have paid:
+                # an abandoned checkout is not someone they will meet.
+                EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id),
+            )
         )
         try:
             return repo.save(confirmed, application)
@@ -83,17 +98,32 @@ def _apply(ports: Ports, application: Application, event: CheckoutEvent, decisio
         ).with_event(event.event_id)
         return repo.save(pending, application)
     # RELEASE_HOLD: expired or failed checkout.
-    released = application.moved_to(
-        S.EXPIRED, now, seat_held=False, hold_expires_at=None, payment_pending=False,
-        status_reason=decision.reason,
-    ).with_event(event.event_id).with_emails(
-        EmailJob.about(EmailKind.CHECKOUT_EXPIRED, app_id, course_id, occasion=event.session_id,
-                       reason=decision.reason)
+    released = (
+        application.moved_to(
+            S.EXPIRED,
+            now,
+            seat_held=False,
+            hold_expires_at=None,
+            payment_pending=False,
+            status_reason=decision.reason,
+        )
+        .with_event(event.event_id)
+        .with_emails(
+            EmailJob.about(
+                EmailKind.CHECKOUT_EXPIRED,
+                app_id,
+                course_id,
+                occasion=event.session_id,
+                reason=decision.reason,
+            )
+        )
     )
     return repo.save(released, application)
 
 
-def _refund(ports: Ports, application: Application, event: CheckoutEvent, reason: str) -> Application:
+def _refund(
+    ports: Ports, application: Application, event: CheckoutEvent, reason: str
+) -> Application:
     """Give back a payment the system cannot honour. Stripe first (idempotent per session),
     then the record: a crash in between repeats the same refund call, never a second refund."""
     if event.payment_intent:
@@ -101,21 +131,36 @@ def _refund(ports: Ports, application: Application, event: CheckoutEvent, reason
             event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
         )
     app_id, course_id = application.application_id, application.course_id
-    email = EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
-                           occasion=event.session_id, reason=reason)
+    email = EmailJob.about(
+        EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
+    )
     if application.status in (S.CONFIRMED, S.REFUNDED):
         # A second payment on a settled application: its state stands, the extra money goes back.
-        kept = application.model_copy(update={"updated_at": ports.clock()}).with_event(
-            event.event_id).with_emails(email)
+        kept = (
+            application.model_copy(update={"updated_at": ports.clock()})
+            .with_event(event.event_id)
+            .with_emails(email)
+        )
         return ports.repository.save(kept, application)
-    refunded = application.moved_to(
-        S.REFUNDED, ports.clock(), seat_held=False, hold_expires_at=None, payment_pending=False,
-        payment_intent=event.payment_intent, amount_paid=event.amount_total,
-        amount_refunded=event.amount_total, status_reason=reason,
-    ).with_event(event.event_id).with_emails(email)
+    refunded = (
+        application.moved_to(
+            S.REFUNDED,
+            ports.clock(),
+            seat_held=False,
+            hold_expires_at=None,
+            payment_pending=False,
+            payment_intent=event.payment_intent,
+            amount_paid=event.amount_total,
+            amount_refunded=event.amount_total,
+            status_reason=reason,
+        )
+        .with_event(event.event_id)
+        .with_emails(email)
+    )
     return ports.repository.save(refunded, application)
 
 
 def _outcome(decision: Decision, application: Application) -> EventOutcome:
-    return EventOutcome(decision.action.value, decision.reason, application.application_id,
-                        application.status.value)
+    return EventOutcome(
+        decision.action.value, decision.reason, application.application_id, application.status.value
+    )

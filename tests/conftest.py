@@ -1,0 +1,61 @@
+"""Shared fixtures: fake AWS credentials everywhere, and the in-process system for integration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
+
+
+def load_event(name: str) -> Any:
+    """One loader for every sample event in ``events/`` (e.g. ``"apigw/list_courses.json"``)."""
+    return json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing in the test suite may reach AWS, whatever the developer's shell has set.
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@pytest.fixture
+def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from moto import mock_aws
+
+    from booking.handlers import wiring
+    from infra.local.aws import provision
+    from infra.local.sample import in_the_future, load_definition
+    from tests.support.system import BASE_URL, COURSE_ID, WEBHOOK_SECRET, System
+
+    with mock_aws():
+        resources = provision()
+        monkeypatch.setenv("TABLE_NAME", resources.table_name)
+        monkeypatch.setenv("EMAIL_QUEUE_URL", resources.email_queue_url)
+        monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
+        monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
+        monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        wiring.reset()
+        harness = System(resources)
+        # The sample cohort, moved into the future as `make run` does, under a fixed id.
+        definition = in_the_future(
+            load_definition(COURSES_DIR / "compassionate-leadership.json"), datetime.now(UTC).date()
+        )
+        harness.put_course(COURSE_ID, definition.model_dump(mode="json"))
+        yield harness
+        wiring.reset()

@@ -1,0 +1,168 @@
+"""The whole system in one process: real handlers, moto for AWS, the Stripe stand-in.
+
+Requests go through the same API Gateway v2 events the local server builds, and the stand-in
+delivers its signed webhooks straight to the webhook handler, so integration tests exercise
+exactly the code paths of ``make run`` without sockets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import boto3
+import stripe
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.email_queue import SqsEmailQueue
+from booking.adapters.stripe_gateway import StripeGateway
+from booking.handlers import api, webhook, wiring
+from booking.services.ports import Ports
+from infra.local.aws import LocalResources
+from infra.local.server import http_api_event, lambda_context
+from infra.local.stripe_standin import StripeStandIn
+from tests.support.stripe_client import InProcessHTTPClient
+
+BASE_URL = "http://booking.test"
+WEBHOOK_SECRET = "whsec_integration"
+COURSE_ID = "compassionate-leadership-test"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class System:
+    def __init__(self, resources: LocalResources) -> None:
+        self.resources = resources
+        self.webhook_replies: list[Reply] = []
+        self.standin = StripeStandIn(
+            webhook_url=f"{BASE_URL}/webhooks/stripe",
+            webhook_secret=WEBHOOK_SECRET,
+            public_base_url=BASE_URL,
+            deliver=self._deliver,
+        )
+        self.stripe_http = InProcessHTTPClient(self.standin)
+        self.dynamodb = boto3.client("dynamodb")
+        self.sqs = boto3.client("sqs")
+        self.ports = Ports(
+            repository=DynamoRepository(self.dynamodb, resources.table_name),
+            email_queue=SqsEmailQueue(self.sqs, resources.email_queue_url),
+            payment_gateway_factory=self._gateway,
+            public_base_url=BASE_URL,
+        )
+        wiring.configure(self.ports)
+
+    def _gateway(self) -> StripeGateway:
+        client = stripe.StripeClient(
+            "sk_test_local",
+            base_addresses={"api": f"{BASE_URL}/_local/stripe"},
+            http_client=self.stripe_http,
+            max_network_retries=0,
+        )
+        return StripeGateway(client)
+
+    def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        reply = self.webhook(body, headers)
+        self.webhook_replies.append(reply)
+        return reply.status
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        form: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Reply:
+        sent = dict(headers or {})
+        body = b""
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent.setdefault("content-type", "application/json")
+        elif form is not None:
+            body = urlencode(form).encode()
+            sent.setdefault("content-type", "application/x-www-form-urlencoded")
+        elif raw is not None:
+            body = raw
+        event = http_api_event(method, path, sent, body, "198.51.100.7")
+        return _reply(api.handler(event, lambda_context("booking-api")))
+
+    def webhook(self, body: bytes, headers: dict[str, str], *, base64_body: bool = False) -> Reply:
+        event = http_api_event("POST", "/webhooks/stripe", headers, body, "198.51.100.8")
+        if base64_body:
+            import base64
+
+            event["body"] = base64.b64encode(body).decode()
+            event["isBase64Encoded"] = True
+        return _reply(webhook.handler(event, lambda_context("booking-webhook")))
+
+    def stripe_local(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Reply:
+        response = self.standin.handle(method, path, {}, headers or {}, body)
+        return Reply(response.status, response.headers, response.body.decode())
+
+    # -- conveniences ------------------------------------------------------------------------
+
+    def put_course(self, course_id: str, definition: Any) -> None:
+        from booking.domain.course import CourseDefinition
+        from booking.services.courses import put_course
+
+        put_course(self.ports, course_id, CourseDefinition.model_validate(definition))
+
+    def apply(self, course_id: str = COURSE_ID, **overrides: Any) -> Reply:
+        return self.api(
+            "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
+        )
+
+    def pay(self, checkout_url: str) -> Reply:
+        session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
+        return self.stripe_local("POST", f"/checkout/{session_id}/pay")
+
+    def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
+        reply = self.api("GET", f"/courses/{course_id}")
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
+    def items(self) -> list[dict[str, Any]]:
+        """Every item in the table (a scan: tests only)."""
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=self.resources.table_name)
+        return [item for page in pages for item in page.get("Items", [])]
+
+    def applications(self) -> list[dict[str, Any]]:
+        return [i for i in self.items() if i["sk"]["S"] == "APP"]
+
+
+def application_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "job_title": "Ward Manager",
+        "organisation": "St Elsewhere NHS Trust",
+        "leadership_role": "A surgical ward of 30 staff",
+        "motivation": "To lead with more compassion.",
+        "accessibility_needs": "",
+        "consent": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def _reply(answer: dict[str, Any]) -> Reply:
+    headers = {k.lower(): str(v) for k, v in (answer.get("headers") or {}).items()}
+    for name, values in (answer.get("multiValueHeaders") or {}).items():
+        headers[name.lower()] = ", ".join(values)
+    return Reply(int(answer["statusCode"]), headers, answer.get("body") or "")
