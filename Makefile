@@ -9,6 +9,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint format unit integration e2e infra-test bench synth deploy clean
 
+# Deployment settings (see infra/DEPLOY.md).
+STAGE ?= dev
+SITE_ORIGIN ?= http://localhost:5173
+SENDER_EMAIL ?= bookings@example.org
+CDK = npx --yes aws-cdk@2
+CDK_CONTEXT = -c stage=$(STAGE) -c site_origin=$(SITE_ORIGIN) -c sender_email=$(SENDER_EMAIL) \
+	-c require_asset=true $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
+
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -39,6 +47,16 @@ lint: $(STAMP) ## ruff and mypy, both must be clean
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format functions infra tests
+
+build/lambda: $(STAMP) pyproject.toml $(shell find functions -type f -not -path '*/__pycache__/*')
+	rm -rf build/lambda
+	$(PY) -m infra.cdk.bundle build/lambda
+
+synth: build/lambda ## CloudFormation template into cdk.out (no AWS credentials needed)
+	$(CDK) synth $(CDK_CONTEXT)
+
+deploy: build/lambda ## deploy the stage to the AWS account in your environment
+	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
 
 clean:
 	rm -rf $(VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox

@@ -4,6 +4,17 @@
     course        COURSE#<course_id>    COURSE      COURSES / <course_id>     -
     application   APP#<application_id>  APP         COURSE#<id>#APPS /        DUE / <when>#<id>
                                                     <created>#<id>            (only while due)
+    session       COURSE#<course_id>    SESSION#nnn -                         SESSIONS / <start>#<course>#nnn
+    email claim   EMAIL#<job_id>        EMAIL       -                         -
+    suppression   SUPPRESSED#<sha256>   SUPPRESSED  -                         -
+    reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -             REMINDERS#CLAIMED /
+                                                                              <start>#<pk>#<sk>
+                                                                              (only while claimed)
+
+Session items are written in the same transaction as their course, so the SESSIONS partition of
+gsi2 lists exactly the sessions of the stored definitions, ordered by start instant: the reminder
+dispatcher reads the sessions of the next two weeks, never the table. Instants in keys are UTC,
+whole seconds, ``Z``-suffixed, so they sort lexicographically in time order.
 
 Seats are counted on the course item (``seats_taken``) and only ever changed inside the same
 transaction that changes the application holding the seat, with a condition on both items: the
@@ -12,14 +23,18 @@ course never goes over capacity, and the counter always equals the applications 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from booking.domain.application import Application
-from booking.domain.course import Course, CourseDefinition
+from booking.domain.course import Course, CourseDefinition, ScheduledSession
+from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict
 
 if TYPE_CHECKING:
@@ -32,6 +47,15 @@ DUE_PARTITION = "DUE"
 OUTBOX_GRACE = timedelta(minutes=5)
 SESSIONS_PARTITION = "SESSIONS"
 COURSES_PARTITION = "COURSES"
+EMAIL_SK = "EMAIL"
+SUPPRESSED_SK = "SUPPRESSED"
+CLAIMED_REMINDERS_PARTITION = "REMINDERS#CLAIMED"
+TTL_ATTRIBUTE = "expires_at_ttl"
+# Claims and markers only need to outlive every redelivery or tick that could repeat them.
+EMAIL_CLAIM_TTL = timedelta(days=30)
+REMINDER_MARKER_TTL = timedelta(days=30)
+# A transaction holds at most 100 actions: the course item plus one per session row.
+MAX_SESSION_ROWS = 99
 
 
 def course_key(course_id: str) -> dict[str, Any]:
@@ -44,6 +68,66 @@ def application_key(application_id: str) -> dict[str, Any]:
 
 def course_applications_partition(course_id: str) -> str:
     return f"COURSE#{course_id}#APPS"
+
+
+def session_key(course_id: str, index: int) -> dict[str, Any]:
+    return {"pk": {"S": f"COURSE#{course_id}"}, "sk": {"S": f"SESSION#{index:03d}"}}
+
+
+def email_claim_key(job_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"EMAIL#{job_id}"}, "sk": {"S": EMAIL_SK}}
+
+
+def address_digest(address: str) -> str:
+    """A stable pseudonym for an address: suppression and de-duplication without storing it."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
+def suppression_key(address: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SUPPRESSED#{address_digest(address)}"}, "sk": {"S": SUPPRESSED_SK}}
+
+
+def key_instant(moment: datetime) -> str:
+    """UTC, whole seconds, fixed width: ISO strings with optional fractions do not sort."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session in the SESSIONS index: enough to decide whether its course needs a look."""
+
+    course_id: str
+    index: int
+    start: datetime
+
+
+class EmailClaim(StrEnum):
+    CLAIMED = "claimed"  # this caller may send now
+    DONE = "done"  # already sent (or deliberately skipped): do nothing
+    IN_FLIGHT = "in_flight"  # another delivery is sending it right now: retry later
+
+
+@dataclass(frozen=True)
+class ReminderMarker:
+    """The claim on one reminder: (course, session, offset, recipient), carrying its job.
+
+    ``recipient`` is the application id for a course's own attendees and the address digest for
+    a programme's graduates, who may hold several bookings but must get one reminder.
+    """
+
+    course_id: str
+    session_index: int
+    offset: str  # "h24", "h1", or "invite"
+    recipient: str
+    session_start: datetime
+    job: EmailJob | None = None
+
+    @property
+    def key(self) -> dict[str, Any]:
+        return {
+            "pk": {"S": f"REMINDER#{self.course_id}#{self.session_index:03d}#{self.offset}"},
+            "sk": {"S": self.recipient},
+        }
 
 
 class StaleWrite(Exception):

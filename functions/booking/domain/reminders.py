@@ -1,0 +1,67 @@
+"""Reminder planning: which reminders are due at a given moment. Pure: no I/O, no clock.
+
+A reminder for a session is due at ``start - offset`` and stays due until the session starts; a
+scheduler that ticks every 15 minutes (or misses a tick) therefore still sends it, late rather
+than never. When a tick finds several offsets of one session due at once (the 24 h tick was
+missed, or the booking was made 30 minutes before the session), only the nearest one goes out:
+two reminders in the same minute are noise. The larger ones are *superseded*; the dispatcher
+records that, so a delayed or retried tick carrying an older time cannot send them afterwards.
+
+Graduates of a programme are invited to a course's follow-up sessions once, when the first
+follow-up session comes within :data:`FOLLOW_UP_INVITATION_LEAD`; each follow-up session then has
+ordinary reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from booking.domain.course import ScheduledSession, SessionKind
+
+FOLLOW_UP_INVITATION_LEAD = timedelta(days=14)
+# The furthest ahead any planning looks: the largest offset a course may configure (336 h, see
+# CourseDefinition) and the invitation lead. The session index is queried over this window.
+MAX_LOOKAHEAD = max(timedelta(hours=24 * 14), FOLLOW_UP_INVITATION_LEAD)
+INVITATION = "invite"
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    session: ScheduledSession
+    offset_hours: int
+    # Larger offsets of the same session that are also due: never sent, marked superseded.
+    superseded: tuple[int, ...] = ()
+
+
+def due_reminders(
+    sessions: Iterable[ScheduledSession], offsets_hours: Iterable[int], now: datetime
+) -> list[DueReminder]:
+    """The reminder to send now for each session, if any: the nearest due offset."""
+    offsets = sorted(set(offsets_hours))
+    plan: list[DueReminder] = []
+    for session in sessions:
+        if now >= session.start:
+            continue  # nothing once a session has started
+        due = [hours for hours in offsets if now >= session.start - timedelta(hours=hours)]
+        if due:
+            plan.append(DueReminder(session, due[0], tuple(due[1:])))
+    return plan
+
+
+def invitation_session(sessions: Sequence[ScheduledSession], now: datetime) -> ScheduledSession | None:
+    """The first follow-up session, when the invitation to the follow-ups is due now."""
+    follow_ups = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
+    if not follow_ups:
+        return None
+    first = min(follow_ups, key=lambda s: s.start)
+    if first.start - FOLLOW_UP_INVITATION_LEAD <= now < first.start:
+        return first
+    return None
+
+
+def session_position(sessions: Sequence[ScheduledSession], session: ScheduledSession) -> tuple[int, int]:
+    """(n, of) among sessions of the same kind: "session 2 of 6", "follow-up 1 of 4"."""
+    same_kind = sorted((s for s in sessions if s.kind is session.kind), key=lambda s: s.start)
+    return same_kind.index(session) + 1, len(same_kind)
