@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from infra.local.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

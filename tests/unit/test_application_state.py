@@ -1,0 +1,151 @@
+"""The application state machine and the payment decisions, without any I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from booking.domain.application import (
+    ALLOWED_TRANSITIONS,
+    Answers,
+    Application,
+    ApplicationForm,
+    ApplicationStatus,
+    CheckoutRef,
+)
+from booking.domain.errors import IllegalTransition
+from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+S = ApplicationStatus
+NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:
+    base = Application(
+        application_id="app1", course_id="course", status=status, token="t",
+        answers=Answers(name="A", email="a@example.org", job_title="j", organisation="o",
+                        leadership_role="l", motivation="m"),
+        created_at=NOW, updated_at=NOW, seat_held=True,
+        checkout=CheckoutRef(session_id="cs_1", url="https://pay", attempt=1,
+                             expires_at=NOW + timedelta(minutes=31)),
+    )
+    return base.model_copy(update=changes)
+
+
+def event(kind: CheckoutEventKind, session_id: str = "cs_1", event_id: str = "evt_1",
+          payment_intent: str | None = "pi_1") -> CheckoutEvent:
+    return CheckoutEvent(event_id=event_id, kind=kind, session_id=session_id,
+                         application_id="app1", payment_intent=payment_intent,
+                         amount_total=20000)
+
+
+PAID, EXPIRED = CheckoutEventKind.PAID, CheckoutEventKind.EXPIRED
+
+
+def test_paid_within_hold_confirms() -> None:
+    assert decide(application(), event(PAID)).action is Action.CONFIRM
+
+
+def test_paid_after_hold_lapsed_needs_a_free_seat() -> None:
+    lapsed = application(S.EXPIRED, seat_held=False)
+    assert decide(lapsed, event(PAID)).action is Action.CONFIRM_IF_SEAT_FREE
+
+
+def test_second_payment_on_a_confirmed_booking_is_refunded() -> None:
+    confirmed = application(S.CONFIRMED, payment_intent="pi_1")
+    assert decide(confirmed, event(PAID)).action is Action.IGNORE
+    other = decide(confirmed, event(PAID, session_id="cs_2", payment_intent="pi_2"))
+    assert other.action is Action.REFUND
+
+
+@pytest.mark.parametrize("status", [S.CANCELLED, S.DECLINED, S.PENDING_REVIEW])
+def test_payment_for_an_application_that_cannot_be_booked_is_refunded(status: S) -> None:
+    assert decide(application(status, seat_held=False), event(PAID)).action is Action.REFUND
+
+
+def test_late_expiry_never_undoes_confirmed() -> None:
+    confirmed = application(S.CONFIRMED, payment_intent="pi_1")
+    assert decide(confirmed, event(EXPIRED, event_id="evt_2")).action is Action.IGNORE
+
+
+def test_expiry_of_an_older_session_changes_nothing() -> None:
+    current = application(checkout=CheckoutRef(session_id="cs_2", url="u", attempt=2,
+                                                expires_at=NOW + timedelta(minutes=31)))
+    assert decide(current, event(EXPIRED)).action is Action.IGNORE
+    assert decide(application(), event(EXPIRED)).action is Action.RELEASE_HOLD
+
+
+def test_known_event_ids_are_ignored() -> None:
+    seen = application().with_event("evt_1")
+    assert decide(seen, event(PAID)).action is Action.IGNORE
+
+
+def test_pending_async_payment_keeps_the_hold() -> None:
+    assert decide(application(), event(CheckoutEventKind.PENDING)).action is Action.KEEP_HOLD
+
+
+def test_moves_outside_the_table_are_refused() -> None:
+    with pytest.raises(IllegalTransition):
+        application(S.CONFIRMED).moved_to(S.AWAITING_PAYMENT, NOW)
+    with pytest.raises(IllegalTransition):
+        application(S.REFUNDED).moved_to(S.CONFIRMED, NOW)
+
+
+@given(st.sampled_from(list(S)), st.sampled_from(list(S)))
+def test_moved_to_follows_the_table_exactly(start: S, target: S) -> None:
+    before = application(start)
+    if target in ALLOWED_TRANSITIONS[start]:
+        after = before.moved_to(target, NOW + timedelta(seconds=1))
+        assert after.status is target
+        assert after.updated_at > before.updated_at
+    else:
+        with pytest.raises(IllegalTransition):
+            before.moved_to(target, NOW)
+
+
+def test_refunded_is_terminal_and_confirmed_cannot_expire() -> None:
+    assert ALLOWED_TRANSITIONS[S.REFUNDED] == frozenset()
+    assert S.EXPIRED not in ALLOWED_TRANSITIONS[S.CONFIRMED]
+
+
+@given(
+    st.lists(st.sampled_from([PAID, EXPIRED, CheckoutEventKind.FAILED,
+                              CheckoutEventKind.PENDING]), max_size=8),
+)
+def test_no_event_sequence_takes_a_confirmed_booking_back(kinds: list[CheckoutEventKind]) -> None:
+    state = application(S.CONFIRMED, payment_intent="pi_1")
+    for position, kind in enumerate(kinds):
+        decision = decide(state, event(kind, event_id=f"evt_{position}"))
+        assert decision.action in (Action.IGNORE, Action.REFUND)
+
+
+FORM = {"name": "Ann", "email": "ann@example.org", "job_title": "Nurse",
+        "organisation": "NHS", "leadership_role": "A ward", "motivation": "Grow",
+        "consent": True}
+
+
+def test_form_accepts_a_checkbox_and_strips_whitespace() -> None:
+    form = ApplicationForm.model_validate({**FORM, "consent": "on", "name": "  Ann  "})
+    assert form.name == "Ann"
+    assert form.consent is True
+    assert form.answers().name == "Ann"
+
+
+def test_fingerprint_tells_retries_from_different_requests() -> None:
+    first = ApplicationForm.model_validate(FORM)
+    assert first.fingerprint() == ApplicationForm.model_validate(dict(FORM)).fingerprint()
+    assert first.fingerprint() != ApplicationForm.model_validate(
+        {**FORM, "motivation": "Other"}).fingerprint()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"consent": False}, {"consent": "off"}, {"website": "x"}, {"email": "a@"},
+     {"name": " "}, {"organisation": "x" * 201}],
+)
+def test_form_refuses(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        ApplicationForm.model_validate({**FORM, **bad})

@@ -1,0 +1,116 @@
+"""Courses: local wall-clock sessions become the right UTC instants across the clock change."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
+from booking.domain.wording import session_when
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+
+def definition(**overrides: object) -> CourseDefinition:
+    data: dict[str, object] = {
+        "title": "Compassionate Leadership",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 20,
+        "sessions": [
+            {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00",
+             "kind": "follow_up"},
+        ],
+    }
+    data.update(overrides)
+    return CourseDefinition.model_validate(data)
+
+
+def test_bst_and_gmt_sessions_in_one_course() -> None:
+    summer, winter = definition().schedule()
+    assert summer.start == datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
+    assert summer.end == datetime(2025, 6, 2, 16, 0, tzinfo=UTC)
+    assert winter.start == datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # 16:00 GMT
+    assert summer.local_start("Europe/London").isoformat() == "2025-06-02T15:00:00+01:00"
+    assert winter.local_start("Europe/London").isoformat() == "2025-12-08T16:00:00+00:00"
+
+
+def test_sessions_are_written_the_british_way() -> None:
+    summer, winter = definition().schedule()
+    assert session_when(summer, "Europe/London") == "Monday 2 June 2025, 15:00-17:00 BST"
+    assert session_when(winter, "Europe/London") == "Monday 8 December 2025, 16:00-17:00 GMT"
+
+
+def test_sessions_are_numbered_in_time_order_with_default_titles() -> None:
+    course = definition(sessions=[
+        {"date": "2025-06-09", "start_time": "15:00", "end_time": "17:00"},
+        {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
+    ])
+    first, second = course.schedule()
+    assert (first.index, first.title) == (1, "Session 1 of 2")
+    assert first.start.date() == date(2025, 6, 2)
+    assert second.title == "Session 2 of 2"
+
+
+@pytest.mark.parametrize(
+    ("day", "moment", "why"),
+    [("2025-03-30", "01:30", "does not exist"), ("2025-10-26", "01:30", "happens twice")],
+)
+def test_times_the_clock_change_makes_impossible_are_refused(day: str, moment: str,
+                                                              why: str) -> None:
+    with pytest.raises(ValidationError, match=why):
+        definition(sessions=[{"date": day, "start_time": moment, "end_time": "03:00"}])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"timezone": "Mars/Olympus"},
+        {"capacity": 0},
+        {"price": {"amount": 0, "currency": "gbp"}},
+        {"price": {"amount": 100, "currency": "pounds"}},
+        {"sessions": []},
+        {"sessions": [{"date": "2025-06-02", "start_time": "17:00", "end_time": "15:00"}]},
+        {"reminder_offsets_hours": [0]},
+        {"unexpected": 1},
+    ],
+)
+def test_bad_definitions_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        definition(**bad)
+
+
+def test_defaults_are_sensible() -> None:
+    course = definition()
+    assert course.timezone == "Europe/London"
+    assert course.reminder_offsets_hours == [24, 1]
+    assert course.approval_required is False
+
+
+def test_money_display_and_currency_case() -> None:
+    assert Money(amount=20000, currency="GBP").display() == "£200.00"
+    assert Money(amount=123456, currency="chf").display() == "1,234.56 CHF"
+
+
+def test_status_open_full_closed() -> None:
+    d = definition(capacity=2)
+    before = datetime(2025, 5, 1, tzinfo=UTC)
+    assert Course(course_id="c", definition=d).status(before) is CourseStatus.OPEN
+    assert Course(course_id="c", definition=d, seats_taken=2).status(before) is CourseStatus.FULL
+    started = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)
+    assert Course(course_id="c", definition=d).status(started) is CourseStatus.CLOSED
+    closed = definition(closed=True)
+    assert Course(course_id="c", definition=closed).status(before) is CourseStatus.CLOSED
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+       st.integers(min_value=6, max_value=22))
+def test_every_london_afternoon_session_round_trips(day: date, hour: int) -> None:
+    course = definition(sessions=[{"date": day.isoformat(), "start_time": f"{hour:02d}:00",
+                                   "end_time": f"{hour + 1:02d}:00"}])
+    [session] = course.schedule()
+    local = session.local_start("Europe/London")
+    assert (local.date(), local.hour, local.minute) == (day, hour, 0)
+    assert session.end - session.start == timedelta(hours=1)
+    assert local.utcoffset() in (timedelta(0), timedelta(hours=1))
