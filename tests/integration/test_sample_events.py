@@ -11,9 +11,9 @@ import time
 from typing import Any
 
 import pytest
+
 from booking.handlers import api, webhook
 from infra.local.server import lambda_context
-
 from tests.conftest import load_event
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 

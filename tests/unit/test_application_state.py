@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
     Answers,
@@ -15,9 +19,6 @@ from booking.domain.application import (
 )
 from booking.domain.errors import IllegalTransition
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
-from hypothesis import given
-from hypothesis import strategies as st
-from pydantic import ValidationError
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
-from booking.domain.wording import session_when
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+
+from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
+from booking.domain.wording import session_when
 
 
 def definition(**overrides: object) -> CourseDefinition:
