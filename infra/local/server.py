@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import logging
 import os
 import secrets
 import signal
@@ -34,6 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.local.aws import REGION, SENDER_EMAIL, provision
+from infra.local.mail import CapturingSesClient, EmailPump, ReminderTicker, read_outbox
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -123,6 +125,9 @@ class LocalStack:
     _server: ThreadingHTTPServer | None = None
     stripe: StripeStandIn | None = None
     handlers: dict[str, Handler] = field(default_factory=dict)
+    ticker: ReminderTicker | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -156,6 +161,8 @@ class LocalStack:
                 "SENDER_EMAIL": SENDER_EMAIL,
                 "ADMIN_TOKEN": self.admin_token,
                 "OUTBOX_DIR": str(self.outbox_dir),
+                # Matches the local queue's visibility timeout (infra/local/aws.py).
+                "EMAIL_CLAIM_TIMEOUT_SECONDS": "60",
             }
         )
         if offline:
@@ -169,11 +176,12 @@ class LocalStack:
             os.environ.pop("STRIPE_API_BASE", None)
 
         # Imported only now: the handlers read their settings from the environment above.
-        from booking.handlers import api, webhook, wiring
+        from booking.handlers import admin, api, webhook, wiring
 
         wiring.reset()
-        self.handlers = {"api": api.handler, "webhook": webhook.handler}
+        self.handlers = {"api": api.handler, "webhook": webhook.handler, "admin": admin.handler}
         self._seed_courses()
+        self._start_mail(resources.email_queue_url)
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._request_handler())
         self._server.daemon_threads = True
 
@@ -185,11 +193,52 @@ class LocalStack:
         for course_id, definition in sample_courses(datetime.now(UTC)):
             put_course(ports(), course_id, definition)
 
+    def _start_mail(self, queue_url: str) -> None:
+        """The SQS -> mailer event source and the every-minute reminder schedule."""
+        import boto3
+
+        from booking.config import settings
+        from booking.handlers import mailer, reminders
+
+        # The pump polls SQS every second; moto's per-request access log would drown the output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        mailer.reset()
+        ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
+        mailer.configure(mailer.mailer_deps(settings(), ses_client=ses))
+        pump = EmailPump(boto3.client("sqs"), queue_url, mailer.handler,
+                         lambda: lambda_context("booking-mailer"))
+        self.ticker = ReminderTicker(reminders.handler, lambda: lambda_context("booking-reminders"))
+        for name, target in (("email-pump", pump.run), ("reminder-ticker", self.ticker.run)):
+            thread = threading.Thread(target=target, args=(self._stopping,), name=name,
+                                      daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _local_mail_route(self, method: str, path: str, body: bytes) -> LocalResponse | None:
+        if path == "/_local/outbox" and method == "GET":
+            return _json(200, read_outbox(self.outbox_dir))
+        if path == "/_local/scheduler/tick" and method == "POST":
+            try:
+                raw = json.loads(body or b"{}").get("time")
+                moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+                if moment.tzinfo is None:
+                    raise ValueError("time needs a UTC offset")
+            except (ValueError, AttributeError) as exc:
+                problem = {"code": "invalid_time", "fields": {"time": str(exc)},
+                           "message": "send {\"time\": \"<ISO 8601 with a UTC offset>\"}"}
+                return _json(400, {"error": problem})
+            assert self.ticker is not None
+            return _json(200, self.ticker.tick(moment))
+        return None
+
     def serve_forever(self) -> None:
         assert self._server is not None
         self._server.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -202,6 +251,9 @@ class LocalStack:
         self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> LocalResponse:
         path = urlsplit(target).path
+        local = self._local_mail_route(method, path, body)
+        if local is not None:
+            return local
         if path.startswith("/_local/stripe/") or path == "/_local/stripe":
             if self.stripe is None:
                 return _json(
@@ -222,7 +274,12 @@ class LocalStack:
                 {k.lower(): v for k, v in headers.items()},
                 body,
             )
-        name = "webhook" if path == "/webhooks/stripe" else "api"
+        if path == "/webhooks/stripe":
+            name = "webhook"
+        elif path == "/admin" or path.startswith("/admin/"):
+            name = "admin"
+        else:
+            name = "api"
         event = http_api_event(method, target, headers, body, source_ip)
         answer = self.handlers[name](event, lambda_context(f"booking-{name}"))
         return _from_lambda(answer)

@@ -310,7 +310,7 @@ def test_unknown_course_and_application_are_404(system: System) -> None:
     assert system.api("GET", "/nowhere").status == 404
 
 
-def test_full_course_answers_409_course_full(system: System) -> None:
+def test_full_course_puts_new_applicants_on_the_waiting_list(system: System) -> None:
     definition = system.course()
     system.put_course(
         "tiny-course",
@@ -328,10 +328,13 @@ def test_full_course_answers_409_course_full(system: System) -> None:
         },
     )
     assert system.apply(course_id="tiny-course").status == 201
-    full = system.apply(course_id="tiny-course", email="late@example.org")
-    assert full.status == 409
-    assert full.json()["error"]["code"] == "course_full"
-    assert len(system.applications()) == 1
+    late = system.apply(course_id="tiny-course", email="late@example.org")
+    assert late.status == 201
+    assert late.json()["status"] == "waitlisted"
+    assert late.json()["waitlist_position"] == 1
+    assert late.json()["checkout_url"] is None
+    assert system.course("tiny-course")["status"] == "full"
+    assert len(system.applications()) == 2
 
 
 def test_stripe_outage_keeps_the_application_without_a_seat(system: System) -> None:

@@ -16,12 +16,13 @@ import stripe
 
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.services.ports import CheckoutRequest
 
 # Stripe's own recommendation for webhook replay protection.
 SIGNATURE_TOLERANCE_SECONDS = 300
 
+HANDLED_REFUND_EVENTS = {"charge.refunded", "refund.created", "refund.updated"}
 HANDLED_CHECKOUT_EVENTS = {
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
@@ -192,4 +193,34 @@ def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
         payment_intent=payment_intent if isinstance(payment_intent, str) else None,
         amount_total=int(session.get("amount_total") or 0),
         currency=str(session.get("currency") or "gbp"),
+    )
+
+
+def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
+    """The facts of a refund event, or ``None`` for events that are not about refunds."""
+    event_type = event.get("type")
+    if event_type not in HANDLED_REFUND_EVENTS:
+        return None
+    obj = (event.get("data") or {}).get("object") or {}
+    if not isinstance(obj, dict):
+        raise InvalidInput("a refund event must carry an object")
+    payment_intent = obj.get("payment_intent")
+    if isinstance(payment_intent, dict):
+        payment_intent = payment_intent.get("id")
+    if not isinstance(payment_intent, str) or not payment_intent:
+        return None  # a refund of a charge made outside Checkout: not ours
+    event_id = str(event.get("id", ""))
+    if event_type == "charge.refunded":
+        return RefundEvent(
+            event_id=event_id,
+            payment_intent=payment_intent,
+            charge_amount_refunded=int(obj.get("amount_refunded") or 0),
+        )
+    return RefundEvent(
+        event_id=event_id,
+        payment_intent=payment_intent,
+        refund_id=str(obj.get("id", "")),
+        refund_amount=int(obj.get("amount") or 0),
+        # A pending refund is on its way; failed and canceled ones gave nothing back.
+        refund_succeeded=obj.get("status") in ("succeeded", "pending"),
     )

@@ -178,6 +178,7 @@ class Application(BaseModel):
     payment_pending: bool = False  # a delayed payment method is settling; the hold stays
     amount_paid: int = 0
     amount_refunded: int = 0
+    refunds: dict[str, int] = Field(default_factory=dict)  # Stripe refund id -> amount
     request_fingerprint: str | None = None
     waitlisted_at: datetime | None = None
     offer_expires_at: datetime | None = None

@@ -207,6 +207,7 @@ class Course(BaseModel):
     course_id: str
     definition: CourseDefinition
     seats_taken: int = 0  # seats held for an open checkout or an offer, plus confirmed
+    waiting: int = 0  # applications on the waiting list
     version: int = 0
 
     @property

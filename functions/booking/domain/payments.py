@@ -34,6 +34,18 @@ class CheckoutEvent:
     currency: str = "gbp"
 
 
+@dataclass(frozen=True)
+class RefundEvent:
+    """A refund reported by Stripe (``charge.refunded`` or ``refund.*``), by payment."""
+
+    event_id: str
+    payment_intent: str
+    refund_id: str | None = None  # refund.* events: one refund
+    refund_amount: int = 0
+    refund_succeeded: bool = True
+    charge_amount_refunded: int | None = None  # charge.refunded: the cumulative total
+
+
 class Action(StrEnum):
     IGNORE = "ignore"
     CONFIRM = "confirm"  # the seat is already held for this application

@@ -51,6 +51,8 @@ class ApplicationOut(BaseModel):
     checkout_url: str | None
     status_url: str
     created_at: str
+    waitlist_position: int | None = Field(default=None, description="1 = next in line")
+    offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
 
 
 class CheckoutOut(BaseModel):
@@ -103,5 +105,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "checkout_url": view.checkout_url,
             "status_url": view.status_url,
             "created_at": view.created_at,
+            "waitlist_position": view.waitlist_position,
+            "offer_expires_at": view.offer_expires_at,
         }
     )

@@ -8,11 +8,16 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from booking.adapters.stripe_gateway import checkout_event_from, verify_webhook
+from booking.adapters.stripe_gateway import (
+    checkout_event_from,
+    refund_event_from,
+    verify_webhook,
+)
 from booking.config import settings
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.handlers import http
 from booking.handlers.wiring import ports
+from booking.services.lifecycle import apply_refund_event
 from booking.services.payments import apply_checkout_event
 
 logger = Logger(service="booking-webhook")
@@ -44,13 +49,18 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             stripe_event_id=stripe_event.get("id"), stripe_event_type=stripe_event.get("type")
         )
         checkout_event = checkout_event_from(stripe_event)
+        refund_event = refund_event_from(stripe_event)
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
         return _response(400, http.error_payload("invalid_webhook", exc.message, exc.fields))
-    if checkout_event is None:
+    if checkout_event is None and refund_event is None:
         return _response(200, {"received": True, "action": "ignored"})
     try:
-        outcome = apply_checkout_event(ports(), checkout_event)
+        if checkout_event is not None:
+            outcome = apply_checkout_event(ports(), checkout_event)
+        else:
+            assert refund_event is not None
+            outcome = apply_refund_event(ports(), refund_event)
     except DependencyUnavailable as exc:
         # Stripe retries non-2xx answers with backoff for up to three days.
         return _response(503, http.error_payload(exc.code, exc.message))

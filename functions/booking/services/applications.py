@@ -26,6 +26,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.validation import parse
 from booking.services.outbox import flush_outbox
 from booking.services.ports import CheckoutRequest, Ports
+from booking.services.waitlist import waitlist, waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -43,6 +44,8 @@ class ApplicationView:
     status_url: str
     created_at: str
     status_reason: str | None = None
+    waitlist_position: int | None = None
+    offer_expires_at: str | None = None
 
 
 def view_of(ports: Ports, application: Application) -> ApplicationView:
@@ -54,9 +57,17 @@ def view_of(ports: Ports, application: Application) -> ApplicationView:
         token=application.token,
         checkout_url=application.checkout.url if open_checkout and application.checkout else None,
         status_url=ports.status_url(application.application_id, application.token),
-        created_at=application.created_at.isoformat().replace("+00:00", "Z"),
+        created_at=_iso(application.created_at),
         status_reason=application.status_reason,
+        waitlist_position=waitlist_position(ports, application),
+        offer_expires_at=_iso(application.offer_expires_at)
+        if application.status is S.OFFERED and application.offer_expires_at
+        else None,
     )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _application_id_for(course_id: str, idempotency_key: str | None) -> str:
@@ -114,7 +125,7 @@ def submit_application(
         return _create(ports, course, pending, form)
 
     if course.places_left == 0:
-        raise CourseFull("this course has no places left")
+        return _create(ports, course, waitlist(fresh, now), form)
     try:
         checkout = _open_checkout(ports, course, fresh, attempt=1)
     except DependencyUnavailable as exc:
@@ -134,8 +145,9 @@ def submit_application(
     try:
         return _create(ports, course, holding, form)
     except CourseFull:
+        # The last seat went while Stripe answered: the applicant joins the waiting list.
         _expire_quietly(ports, checkout)
-        raise
+        return _create(ports, course, waitlist(fresh, ports.clock()), form)
 
 
 def _create(

@@ -8,6 +8,7 @@ the same event all converge on one outcome, and each outcome's emails are decide
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
@@ -18,6 +19,7 @@ from booking.domain.errors import DependencyUnavailable
 from booking.domain.payments import Action, CheckoutEvent, Decision, decide
 from booking.services.outbox import flush_outbox
 from booking.services.ports import Ports
+from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -46,6 +48,8 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         except StaleWrite:
             continue
         flush_outbox(ports, saved)
+        if application.seat_held and not saved.seat_held:
+            offer_free_places(ports, saved.course_id)
         logger.info(
             "checkout event applied",
             extra={
@@ -98,27 +102,24 @@ def _apply(
         ).with_event(event.event_id)
         return repo.save(pending, application)
     # RELEASE_HOLD: expired or failed checkout.
-    released = (
-        application.moved_to(
-            S.EXPIRED,
-            now,
-            seat_held=False,
-            hold_expires_at=None,
-            payment_pending=False,
-            status_reason=decision.reason,
-        )
-        .with_event(event.event_id)
-        .with_emails(
-            EmailJob.about(
-                EmailKind.CHECKOUT_EXPIRED,
-                app_id,
-                course_id,
-                occasion=event.session_id,
-                reason=decision.reason,
-            )
-        )
+    released = released_hold(application, now, decision.reason, event.session_id)
+    return repo.save(released.with_event(event.event_id), application)
+
+
+def released_hold(application: Application, now: datetime, reason: str,
+                  occasion: str) -> Application:
+    """The application after its unpaid hold ends (checkout expired or failed, offer lapsed).
+
+    One function for the webhook and the sweep, with the same email job id for the same
+    checkout, so whichever notices first tells the applicant and the other changes nothing.
+    """
+    return application.moved_to(
+        S.EXPIRED, now, seat_held=False, hold_expires_at=None, payment_pending=False,
+        status_reason=reason,
+    ).with_emails(
+        EmailJob.about(EmailKind.CHECKOUT_EXPIRED, application.application_id,
+                       application.course_id, occasion=occasion, reason=reason)
     )
-    return repo.save(released, application)
 
 
 def _refund(

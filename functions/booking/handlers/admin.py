@@ -1,0 +1,170 @@
+"""Organiser API (``/admin/...``): courses, rosters, approvals, cancellations, people's data.
+
+In AWS an API Gateway JWT authorizer (Cognito) checks the token before this function runs, and
+this function checks the ``booking/admin`` scope; under ``make run`` a bearer token from
+``ADMIN_TOKEN`` stands in for Cognito.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from typing import Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from booking.config import settings
+from booking.domain.course import CourseDefinition
+from booking.domain.errors import BookingError, NotFound
+from booking.domain.validation import parse
+from booking.handlers import http
+from booking.handlers.views import application_out, course_out
+from booking.handlers.wiring import ports
+from booking.services import courses, lifecycle, organisers
+from booking.services.applications import view_of
+
+logger = Logger(service="booking-admin")
+app = APIGatewayHttpResolver()
+ADMIN_SCOPE = "booking/admin"
+
+
+class Forbidden(BookingError):
+    code = "forbidden"
+
+
+def _authorise() -> None:
+    event = app.current_event
+    local_token = settings().admin_token
+    if local_token:
+        header = event.headers.get("authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), local_token):
+            raise http.Unauthorised("a valid organiser token is required")
+        return
+    claims = (
+        event.raw_event.get("requestContext", {}).get("authorizer", {}).get("jwt", {})
+        .get("claims")
+    )
+    if not claims:
+        raise http.Unauthorised("a valid organiser token is required")
+    scopes = str(claims.get("scope", "")).split()
+    if ADMIN_SCOPE not in scopes:
+        raise Forbidden(f"this token lacks the {ADMIN_SCOPE} scope")
+
+
+def _body() -> dict[str, Any]:
+    event = app.current_event
+    raw = event.body or ""
+    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    return http.read_body(data or b"{}", event.headers.get("content-type") or http.JSON)
+
+
+def _application_json(application_id: str, application: Any) -> dict[str, Any]:
+    view = view_of(ports(), application)
+    return {**application_out(view).model_dump(mode="json"),
+            "status_reason": application.status_reason}
+
+
+def _require_organiser(
+    resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware
+) -> Response[str]:
+    _authorise()
+    return next_middleware(resolver)
+
+
+# Every route needs an organiser: checked once, before any route runs.
+app.use(middlewares=[_require_organiser])
+
+
+@app.put("/admin/courses/<course_id>")
+def put_course(course_id: str) -> Response[str]:
+    definition = parse(CourseDefinition, _body(), "the course definition needs attention")
+    the_ports = ports()
+    existed = the_ports.repository.get_course(course_id) is not None
+    course = courses.put_course(the_ports, course_id, definition)
+    return http.json_response(200 if existed else 201,
+                              course_out(course, the_ports.clock()).model_dump(mode="json"))
+
+
+@app.get("/admin/courses/<course_id>/applications")
+def list_applications(course_id: str) -> Response[str]:
+    rows = organisers.roster(ports(), course_id)
+    if (app.current_event.query_string_parameters or {}).get("format") == "csv":
+        return Response(
+            status_code=200,
+            content_type="text/csv; charset=utf-8",
+            body=organisers.roster_csv(rows),
+            headers={"Content-Disposition": f'attachment; filename="{course_id}-roster.csv"'},
+        )
+    return http.json_response(200, rows)
+
+
+@app.post("/admin/applications/<application_id>/approve")
+def approve(application_id: str) -> Response[str]:
+    application = lifecycle.approve(ports(), application_id)
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.post("/admin/applications/<application_id>/decline")
+def decline(application_id: str) -> Response[str]:
+    application = lifecycle.decline(ports(), application_id)
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.post("/admin/applications/<application_id>/cancel")
+def cancel(application_id: str) -> Response[str]:
+    body = _body()
+    refund = body.get("refund", False)
+    if not isinstance(refund, bool):
+        raise http.BadRequest("refund must be true or false")
+    application = lifecycle.cancel(ports(), application_id, refund=refund)
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.post("/admin/applications/<application_id>/resend-confirmation")
+def resend_confirmation(application_id: str) -> Response[str]:
+    application = organisers.resend_confirmation(ports(), application_id)
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.get("/admin/people/<email>")
+def export_person(email: str) -> Response[str]:
+    return http.json_response(200, organisers.export_person(ports(), unquote(email)))
+
+
+@app.delete("/admin/people/<email>")
+def erase_person(email: str) -> Response[str]:
+    return http.json_response(200, organisers.erase_person(ports(), unquote(email)))
+
+
+@app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
+def booking_error(error: BookingError) -> Response[str]:
+    status = 403 if isinstance(error, Forbidden) else http.status_for(error)
+    response = http.error_response(error)
+    response.status_code = status
+    return response
+
+
+@app.not_found
+def not_found(_: Exception) -> Response[str]:
+    try:
+        _authorise()  # unknown paths answer 401 too, so they reveal nothing
+    except BookingError as error:
+        refused: Response[str] = booking_error(error)
+        return refused
+    return http.error_response(NotFound("no such resource"))
+
+
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def unexpected(error: Exception) -> Response[str]:
+    logger.exception("unhandled error", extra={"path": app.current_event.path})
+    return http.json_response(500, http.error_payload("internal_error", "something went wrong"))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,222 @@
+"""The rest of a booking's life: approval, the waiting list, lapsed holds, cancellation, refunds.
+
+Every seat that comes free (an expiry, a cancellation, a refund, a lapsed offer) goes to the
+first person on the waiting list, and the scheduled sweep repeats that check, so a crash between
+releasing a seat and offering it delays the offer by one sweep at most, never loses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.dynamodb import CourseFull, StaleWrite
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.payments import RefundEvent
+from booking.services.outbox import flush_outbox
+from booking.services.payments import EventOutcome, released_hold
+from booking.services.ports import Ports
+from booking.services.waitlist import offer, offer_free_places, save_and_flush, waitlist
+
+logger = Logger(child=True)
+S = ApplicationStatus
+MAX_ATTEMPTS = 5
+
+
+def _load(ports: Ports, application_id: str) -> Application:
+    application = ports.repository.get_application(application_id)
+    if application is None:
+        raise NotFound(f"no application {application_id!r}")
+    return application
+
+
+# -- approval -----------------------------------------------------------------------------
+
+
+def approve(ports: Ports, application_id: str) -> Application:
+    """Offer the place (seat held for the course's offer period) or, if full, a waiting place."""
+    for _ in range(MAX_ATTEMPTS):
+        application = _load(ports, application_id)
+        if application.status is not S.PENDING_REVIEW:
+            raise Conflict(
+                f"only applications pending review can be approved; this one is "
+                f"{application.status.value}",
+                code="not_pending_review",
+            )
+        course = ports.repository.get_course(application.course_id)
+        if course is None:
+            raise NotFound("the course of this application no longer exists")
+        now = ports.clock()
+        try:
+            if course.places_left > 0:
+                return save_and_flush(ports, offer(application, course.definition.offer_valid_hours, now), application)
+            return save_and_flush(ports, waitlist(application, now), application)
+        except (StaleWrite, CourseFull):
+            continue
+    raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+
+
+def decline(ports: Ports, application_id: str) -> Application:
+    application = _load(ports, application_id)
+    if application.status is S.DECLINED:
+        return application
+    if application.status is not S.PENDING_REVIEW:
+        raise Conflict(
+            f"only applications pending review can be declined; this one is "
+            f"{application.status.value}",
+            code="not_pending_review",
+        )
+    declined = application.moved_to(S.DECLINED, ports.clock()).with_emails(
+        EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
+    )
+    try:
+        return save_and_flush(ports, declined, application)
+    except StaleWrite as exc:
+        raise Conflict("this application changed meanwhile; retry",
+                       code="concurrent_update") from exc
+
+
+# -- cancellation --------------------------------------------------------------------------
+
+
+CANCELLABLE = frozenset({S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAITLISTED,
+                         S.OFFERED, S.CONFIRMED})
+
+
+def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
+    """Cancel a booking or application. With ``refund``, a paid booking is refunded through
+    Stripe first; Stripe's ``charge.refunded`` then marks it ``refunded`` via the webhook."""
+    application = _load(ports, application_id)
+    if application.status is S.CANCELLED:
+        return application
+    if application.status not in CANCELLABLE:
+        raise Conflict(f"an application that is {application.status.value} cannot be cancelled",
+                       code="not_cancellable")
+    if application.checkout is not None and application.status in (S.AWAITING_PAYMENT,
+                                                                     S.OFFERED):
+        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
+            raise Conflict("a payment has just completed; cancel again once it is confirmed",
+                           code="payment_in_flight")
+        application = _load(ports, application_id)  # the expiry webhook may have moved it
+    if refund and application.status is S.CONFIRMED and application.payment_intent:
+        ports.payments.refund(application.payment_intent, amount=None,
+                              idempotency_key=f"cancel-{application.application_id}")
+    for _ in range(MAX_ATTEMPTS):
+        if application.status is S.CANCELLED:
+            return application
+        cancelled = application.moved_to(
+            S.CANCELLED, ports.clock(), seat_held=False, hold_expires_at=None,
+            payment_pending=False, status_reason="refund_requested" if refund else None,
+        ).with_emails(EmailJob.about(EmailKind.CANCELLED, application.application_id,
+                                     application.course_id))
+        try:
+            saved = save_and_flush(ports, cancelled, application)
+        except StaleWrite:
+            application = _load(ports, application_id)
+            continue
+        if application.seat_held:
+            offer_free_places(ports, saved.course_id)
+        return saved
+    raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+
+
+# -- refunds reported by Stripe ------------------------------------------------------------
+
+
+def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
+    """A full refund ends the booking (seat freed, reminders stop); a partial one is recorded."""
+    for _ in range(MAX_ATTEMPTS):
+        application = ports.repository.application_for_payment(event.payment_intent)
+        if application is None:
+            return EventOutcome("ignore", "payment of no known application")
+        if event.event_id in application.recent_event_ids:
+            return EventOutcome("ignore", "event already applied", application.application_id,
+                                application.status.value)
+        refunds = dict(application.refunds)
+        if event.refund_id is not None:
+            if event.refund_succeeded:
+                refunds[event.refund_id] = event.refund_amount
+            else:
+                refunds.pop(event.refund_id, None)
+        total = max(sum(refunds.values()), event.charge_amount_refunded or 0)
+        now = ports.clock()
+        full = application.amount_paid > 0 and total >= application.amount_paid
+        changes = {"refunds": refunds, "amount_refunded": total, "updated_at": now}
+        app_id, course_id = application.application_id, application.course_id
+        if full and application.status in (S.CONFIRMED, S.CANCELLED):
+            new = application.moved_to(
+                S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes,
+            ).with_emails(EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
+                                         occasion="full", reason="refunded"))
+        elif total > application.amount_refunded and application.status is S.CONFIRMED:
+            new = application.model_copy(update=changes).with_emails(
+                EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
+                               occasion=f"partial-{total}", reason="partial_refund"))
+        else:
+            new = application.model_copy(update=changes)
+        new = new.with_event(event.event_id)
+        try:
+            saved = save_and_flush(ports, new, application)
+        except StaleWrite:
+            continue
+        if application.seat_held and not saved.seat_held:
+            offer_free_places(ports, saved.course_id)
+        return EventOutcome("refund_recorded", "full" if full else "partial",
+                            saved.application_id, saved.status.value)
+    raise DependencyUnavailable("the application is being updated concurrently; retry")
+
+
+# -- the scheduled sweep -------------------------------------------------------------------
+
+
+@dataclass
+class SweepSummary:
+    holds_released: int = 0
+    outboxes_flushed: int = 0
+    offers_made: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def sweep(ports: Ports, now: datetime) -> SweepSummary:
+    """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails a
+    crashed request left behind, and offer free seats to waiting lists."""
+    summary = SweepSummary()
+    touched: set[str] = set()
+    for application in ports.repository.applications_due(now):
+        lapses = application.hold_lapses_at()
+        if lapses is not None and lapses <= now:
+            try:
+                if _release_lapsed(ports, application, now):
+                    summary.holds_released += 1
+                    touched.add(application.course_id)
+            except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+        elif application.outbox and flush_outbox(ports, application):
+            summary.outboxes_flushed += 1
+    for course in ports.repository.list_courses():
+        if course.course_id in touched or (course.waiting and course.places_left):
+            summary.offers_made += len(offer_free_places(ports, course.course_id))
+    return summary
+
+
+def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:
+    if application.checkout is not None:
+        # Expire at Stripe first: if it was paid meanwhile, the payment webhook decides.
+        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
+            return False
+    for _ in range(MAX_ATTEMPTS):
+        current = ports.repository.get_application(application.application_id)
+        if current is None or current.hold_lapses_at() is None or current.hold_lapses_at() > now:  # type: ignore[operator]
+            return False  # confirmed, released by the expiry webhook, or renewed meanwhile
+        reason = "offer_lapsed" if current.status is S.OFFERED else "expired"
+        occasion = current.checkout.session_id if current.checkout else f"hold{current.version}"
+        try:
+            save_and_flush(ports, released_hold(current, now, reason, occasion), current)
+            return True
+        except StaleWrite:
+            continue
+    return False

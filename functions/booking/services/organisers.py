@@ -1,0 +1,141 @@
+"""Organiser use cases that read or rewrite people's data: the roster, export and erasure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.dynamodb import StaleWrite
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict, NotFound
+from booking.services.outbox import flush_outbox
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+ROSTER_COLUMNS = (
+    "application_id", "status", "created_at", "name", "email", "job_title", "organisation",
+    "leadership_role", "motivation", "accessibility_needs", "amount_paid", "amount_refunded",
+    "currency",
+)
+ERASED = "[erased]"
+ERASED_EMAIL = "erased@invalid.example"
+
+
+def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    currency = course.definition.price.currency
+    rows = []
+    for application in sorted(ports.repository.list_applications(course_id),
+                              key=lambda a: (a.created_at, a.application_id)):
+        rows.append({
+            "application_id": application.application_id,
+            "status": application.status.value,
+            "created_at": application.created_at.isoformat().replace("+00:00", "Z"),
+            **application.answers.model_dump(),
+            "amount_paid": application.amount_paid,
+            "amount_refunded": application.amount_refunded,
+            "currency": currency,
+        })
+    return rows
+
+
+def _spreadsheet_safe(value: object) -> str:
+    """Neutralise formula injection: a cell starting with = + - @ (or a tab or CR) would be run
+    as a formula by Excel; a leading apostrophe makes it text, as OWASP recommends."""
+    text = str(value)
+    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def roster_csv(rows: list[dict[str, Any]]) -> str:
+    """UTF-8 CSV with a byte-order mark, so Excel opens names with accents correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ROSTER_COLUMNS)
+    for row in rows:
+        writer.writerow([_spreadsheet_safe(row[column]) for column in ROSTER_COLUMNS])
+    return "\ufeff" + buffer.getvalue()
+
+
+def resend_confirmation(ports: Ports, application_id: str) -> Application:
+    application = ports.repository.get_application(application_id)
+    if application is None:
+        raise NotFound(f"no application {application_id!r}")
+    if application.status is not S.CONFIRMED:
+        raise Conflict("only confirmed bookings have a confirmation to resend",
+                       code="not_confirmed")
+    now = ports.clock()
+    again = application.model_copy(update={"updated_at": now}).with_emails(
+        EmailJob.about(EmailKind.BOOKING_CONFIRMED, application_id, application.course_id,
+                       occasion=f"resend-{int(now.timestamp())}"))
+    try:
+        saved = ports.repository.save(again, application)
+    except StaleWrite as exc:
+        raise Conflict("this application changed meanwhile; retry",
+                       code="concurrent_update") from exc
+    flush_outbox(ports, saved)
+    return saved
+
+
+def person_applications(ports: Ports, email: str) -> list[Application]:
+    return ports.repository.applications_of_person(email)
+
+
+def export_person(ports: Ports, email: str) -> dict[str, Any]:
+    applications = person_applications(ports, email)
+    if not applications:
+        raise NotFound("no data is held about this email address")
+    return {
+        "email": email,
+        "applications": [
+            {
+                "application_id": a.application_id,
+                "course_id": a.course_id,
+                "status": a.status.value,
+                "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
+                "answers": a.answers.model_dump(),
+                "amount_paid": a.amount_paid,
+                "amount_refunded": a.amount_refunded,
+            }
+            for a in applications
+        ],
+    }
+
+
+def erase_person(ports: Ports, email: str) -> dict[str, Any]:
+    """Replace the person's name, email and answers everywhere; keep the anonymised money trail
+    (amounts, Stripe payment id, status) that bookkeeping must retain."""
+    applications = person_applications(ports, email)
+    if not applications:
+        raise NotFound("no data is held about this email address")
+    erased_ids = []
+    for application in applications:
+        for _ in range(5):
+            blank = Answers(name=ERASED, email=ERASED_EMAIL, job_title=ERASED,
+                            organisation=ERASED, leadership_role=ERASED, motivation=ERASED,
+                            accessibility_needs="")
+            anonymous = application.model_copy(update={
+                "answers": blank, "outbox": (), "request_fingerprint": None,
+                "updated_at": ports.clock(), "status_reason": application.status_reason,
+            })
+            try:
+                ports.repository.save(anonymous, application)
+                break
+            except StaleWrite:
+                reread = ports.repository.get_application(application.application_id)
+                if reread is None:
+                    break
+                application = reread
+        erased_ids.append(application.application_id)
+    ports.repository.forget_person(email, erased_ids)
+    logger.info("person erased", extra={"applications": erased_ids})
+    return {"erased_applications": erased_ids}

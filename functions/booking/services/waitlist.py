@@ -1,0 +1,91 @@
+"""The waiting list: who is next, and offering free seats in order.
+
+Kept apart from the lifecycle and payment services because both free seats and both must hand
+them on; one place decides how.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.dynamodb import CourseFull, StaleWrite
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+from booking.services.outbox import flush_outbox
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+
+def save_and_flush(ports: Ports, new: Application, previous: Application) -> Application:
+    saved = ports.repository.save(new, previous)
+    flush_outbox(ports, saved)
+    return saved
+
+
+def offer(application: Application, valid_hours: int, now: datetime) -> Application:
+    deadline = now + timedelta(hours=valid_hours)
+    attempt = application.checkout_attempts
+    return application.moved_to(
+        S.OFFERED, now, seat_held=True, hold_expires_at=deadline, offer_expires_at=deadline,
+        checkout=None, status_reason=None,
+    ).with_emails(
+        EmailJob.about(EmailKind.OFFER, application.application_id, application.course_id,
+                       occasion=f"offer{attempt}-{int(now.timestamp())}")
+    )
+
+
+def waitlist(application: Application, now: datetime) -> Application:
+    return application.moved_to(
+        S.WAITLISTED, now, seat_held=False, hold_expires_at=None, waitlisted_at=now,
+    ).with_emails(
+        EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
+    )
+
+
+def offer_free_places(ports: Ports, course_id: str) -> list[str]:
+    """Offer every free seat to the waiting list, first come first served."""
+    course = ports.repository.get_course(course_id)
+    now = ports.clock()
+    if course is None or course.waiting == 0 or course.places_left == 0:
+        return []
+    if not course.accepts_applications(now):
+        return []
+    queue = sorted(
+        (a for a in ports.repository.list_applications(course_id) if a.status is S.WAITLISTED),
+        key=lambda a: (a.waitlisted_at or a.created_at, a.application_id),
+    )
+    offered: list[str] = []
+    for application in queue:
+        if len(offered) >= course.places_left:
+            break
+        try:
+            save_and_flush(ports, offer(application, course.definition.offer_valid_hours, now),
+                            application)
+        except CourseFull:
+            break
+        except StaleWrite:
+            continue  # changed meanwhile (cancelled, say): the next in line gets the seat
+        offered.append(application.application_id)
+    if offered:
+        logger.info("waiting list offered places",
+                    extra={"course_id": course_id, "offered": len(offered)})
+    return offered
+
+
+def waitlist_position(ports: Ports, application: Application) -> int | None:
+    if application.status is not S.WAITLISTED:
+        return None
+    mine = (application.waitlisted_at or application.created_at, application.application_id)
+    ahead = sum(
+        1
+        for other in ports.repository.list_applications(application.course_id)
+        if other.status is S.WAITLISTED
+        and (other.waitlisted_at or other.created_at, other.application_id) < mine
+    )
+    return ahead + 1
+
+
