@@ -4,7 +4,10 @@
     course        COURSE#<course_id>    COURSE      COURSES / <course_id>     -
     application   APP#<application_id>  APP         COURSE#<id>#APPS /        DUE / <when>#<id>
                                                     <created>#<id>            (only while due)
-    session       COURSE#<course_id>    SESSION#nnn -                         SESSIONS / <start>#<course>#nnn
+    session       COURSE#<course_id>    SESSION#nnn -                         SESSIONS /
+                                                                              <start>#<course>#nnn
+    payment       PAYMENT#<pi_id>       PAYMENT     -                         -
+    person        PERSON#<sha256 email> APP#<id>    -                         -
     email claim   EMAIL#<job_id>        EMAIL       -                         -
     suppression   SUPPRESSED#<sha256>   SUPPRESSED  -                         -
     reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -             REMINDERS#CLAIMED /
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict
@@ -60,6 +63,19 @@ MAX_SESSION_ROWS = 99
 
 def course_key(course_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"COURSE#{course_id}"}, "sk": {"S": COURSE_SK}}
+
+
+def person_key(email: str, application_id: str) -> dict[str, Any]:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return {"pk": {"S": f"PERSON#{digest}"}, "sk": {"S": f"APP#{application_id}"}}
+
+
+def payment_key(payment_intent: str) -> dict[str, Any]:
+    return {"pk": {"S": f"PAYMENT#{payment_intent}"}, "sk": {"S": "PAYMENT"}}
+
+
+def _is_waiting(application: Application | None) -> bool:
+    return application is not None and application.status is ApplicationStatus.WAITLISTED
 
 
 def application_key(application_id: str) -> dict[str, Any]:
@@ -197,7 +213,56 @@ class DynamoRepository:
         """Create or replace a course's definition, keeping its live seat counter.
 
         Capacity may not drop below the seats already taken: that would overbook silently.
+        The course's session rows (the SESSIONS index the reminder dispatcher reads) are
+        replaced in the same transaction, conditional on the version read, so a concurrent
+        replacement cannot leave rows of a definition that no longer exists.
         """
+        schedule = definition.schedule()
+        for _ in range(3):
+            previous = self.get_course(course_id)
+            old_rows = len(previous.definition.sessions) if previous else 0
+            if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
+                raise Conflict(
+                    f"a course may have at most {MAX_SESSION_ROWS} sessions",
+                    code="too_many_sessions",
+                )
+            actions: list[dict[str, Any]] = [
+                {"Update": self._course_update(course_id, definition, previous)}
+            ]
+            actions += [
+                {"Put": {"TableName": self._table, "Item": _session_item(course_id, session)}}
+                for session in schedule
+            ]
+            actions += [
+                {"Delete": {"TableName": self._table, "Key": session_key(course_id, index)}}
+                for index in range(len(schedule) + 1, old_rows + 1)
+            ]
+            try:
+                self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+            except ClientError as exc:
+                if _code(exc) != "TransactionCanceledException":
+                    raise
+                reasons = [
+                    r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])
+                ]
+                if not reasons or reasons[0] != "ConditionalCheckFailed":
+                    raise
+                current = self.get_course(course_id)
+                if current is not None and current.seats_taken > definition.capacity:
+                    raise Conflict(
+                        "capacity cannot be lower than the places already taken",
+                        code="capacity_below_taken",
+                    ) from exc
+                continue  # replaced concurrently: read the new version and try again
+            stored = self.get_course(course_id)
+            assert stored is not None
+            return stored
+        raise Conflict("this course is being changed concurrently; please retry",
+                       code="concurrent_update")
+
+    def _course_update(
+        self, course_id: str, definition: CourseDefinition, previous: Course | None
+    ) -> dict[str, Any]:
         names = {
             "#d": "definition",
             "#c": "capacity",
@@ -214,28 +279,175 @@ class DynamoRepository:
             ":id": {"S": course_id},
             ":closed": {"BOOL": definition.closed},
         }
+        if previous is None:
+            expected = "attribute_not_exists(#v)"
+        else:
+            expected = "#v = :prev"
+            values[":prev"] = {"N": str(previous.version)}
+        return {
+            "TableName": self._table,
+            "Key": course_key(course_id),
+            "UpdateExpression": (
+                "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
+                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, "
+                "gsi1pk = :g, gsi1sk = :id"
+            ),
+            "ConditionExpression": f"(attribute_not_exists(#st) OR #st <= :c) AND {expected}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
+        """Sessions of every course starting in (after, until], soonest first (one query)."""
+        rows: list[SessionRow] = []
+        for item in self._query(
+            IndexName="gsi2",
+            KeyConditionExpression="gsi2pk = :p AND gsi2sk BETWEEN :a AND :u",
+            ExpressionAttributeValues={
+                ":p": {"S": SESSIONS_PARTITION},
+                ":a": {"S": key_instant(after)},
+                # "~" sorts after "#<course>", so sessions starting exactly at `until` count.
+                ":u": {"S": key_instant(until) + "~"},
+            },
+        ):
+            start = datetime.fromisoformat(item["start"]["S"])
+            if after < start <= until:
+                rows.append(SessionRow(item["course_id"]["S"], int(item["session_index"]["N"]),
+                                       start))
+        return rows
+
+    # -- email claims and suppression --------------------------------------------------------
+
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
+        """Claim a job for sending. A ``sending`` claim older than ``stale_before`` belongs to a
+        delivery that died mid-send and may be taken over; so may a ``failed`` one."""
         try:
-            answer = self._client.update_item(
+            self._client.put_item(
                 TableName=self._table,
-                Key=course_key(course_id),
-                UpdateExpression=(
-                    "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
-                    "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, "
-                    "gsi1pk = :g, gsi1sk = :id"
+                Item={
+                    **email_claim_key(job_id),
+                    "state": {"S": "sending"},
+                    "claimed_at": {"S": key_instant(now)},
+                    TTL_ATTRIBUTE: {"N": str(int((now + EMAIL_CLAIM_TTL).timestamp()))},
+                },
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR #s = :failed "
+                    "OR (#s = :sending AND claimed_at < :stale)"
                 ),
-                ConditionExpression="attribute_not_exists(#st) OR #st <= :c",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
+                ExpressionAttributeNames={"#s": "state"},
+                ExpressionAttributeValues={
+                    ":failed": {"S": "failed"},
+                    ":sending": {"S": "sending"},
+                    ":stale": {"S": key_instant(stale_before)},
+                },
+            )
+        except ClientError as exc:
+            if _code(exc) != "ConditionalCheckFailedException":
+                raise
+            item = self._client.get_item(
+                TableName=self._table, Key=email_claim_key(job_id), ConsistentRead=True
+            ).get("Item", {})
+            state = item.get("state", {}).get("S")
+            return EmailClaim.IN_FLIGHT if state == "sending" else EmailClaim.DONE
+        return EmailClaim.CLAIMED
+
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None:
+        """Record the outcome of a claimed job: ``sent``, ``skipped`` or ``failed``."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=email_claim_key(job_id),
+            UpdateExpression="SET #s = :s, finished_at = :t",
+            ExpressionAttributeNames={"#s": "state"},
+            ExpressionAttributeValues={":s": {"S": state}, ":t": {"S": key_instant(now)}},
+        )
+
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None:
+        """Never mail this address again (SES bounce or complaint). Stores a digest only."""
+        self._client.put_item(
+            TableName=self._table,
+            Item={**suppression_key(address), "reason": {"S": reason},
+                  "at": {"S": key_instant(now)}},
+        )
+
+    def is_suppressed(self, address: str) -> bool:
+        return "Item" in self._client.get_item(
+            TableName=self._table, Key=suppression_key(address), ConsistentRead=True
+        )
+
+    # -- reminder markers --------------------------------------------------------------------
+
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """True if this caller now owns the reminder (state ``claimed``); False if anyone
+        claimed, queued or superseded it before."""
+        assert marker.job is not None
+        item = {
+            **marker.key,
+            **self._marker_attributes(marker, "claimed", now),
+            "job": {"S": marker.job.model_dump_json()},
+            # Sparse index of claims not yet queued: a crashed run's leftovers, for the next.
+            "gsi2pk": {"S": CLAIMED_REMINDERS_PARTITION},
+            "gsi2sk": {"S": f"{key_instant(marker.session_start)}#{marker.key['pk']['S']}"
+                             f"#{marker.recipient}"},
+        }
+        return self._put_new(item)
+
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Record that this reminder will never be sent (a nearer one went out instead)."""
+        return self._put_new({**marker.key, **self._marker_attributes(marker, "superseded", now)})
+
+    def mark_reminder_queued(
+        self, marker: ReminderMarker, now: datetime, state: str = "queued"
+    ) -> None:
+        """Settle a claim: ``queued`` (the job is on the queue) or ``abandoned`` (its session
+        started before a crashed run's leftover could be queued). Leaves the claimed index."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=marker.key,
+            UpdateExpression="SET #s = :q, settled_at = :t REMOVE gsi2pk, gsi2sk",
+            ExpressionAttributeNames={"#s": "state"},
+            ExpressionAttributeValues={":q": {"S": state}, ":t": {"S": key_instant(now)}},
+        )
+
+    def claimed_reminders(self) -> list[ReminderMarker]:
+        """Reminders claimed but not (known to be) queued: normally none."""
+        markers: list[ReminderMarker] = []
+        for item in self._query(
+            IndexName="gsi2",
+            KeyConditionExpression="gsi2pk = :p",
+            ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
+        ):
+            _, course_id, index, offset = item["pk"]["S"].rsplit("#", 3)
+            markers.append(ReminderMarker(
+                course_id=course_id,
+                session_index=int(index),
+                offset=offset,
+                recipient=item["sk"]["S"],
+                session_start=datetime.fromisoformat(item["session_start"]["S"]),
+                job=EmailJob.model_validate_json(item["job"]["S"]),
+            ))
+        return markers
+
+    def _marker_attributes(
+        self, marker: ReminderMarker, state: str, now: datetime
+    ) -> dict[str, Any]:
+        expires = marker.session_start + REMINDER_MARKER_TTL
+        return {
+            "state": {"S": state},
+            "at": {"S": key_instant(now)},
+            "session_start": {"S": key_instant(marker.session_start)},
+            TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
+        }
+
+    def _put_new(self, item: dict[str, Any]) -> bool:
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
             )
         except ClientError as exc:
             if _code(exc) == "ConditionalCheckFailedException":
-                raise Conflict(
-                    "capacity cannot be lower than the places already taken",
-                    code="capacity_below_taken",
-                ) from exc
+                return False
             raise
-        return _course_from_item(answer["Attributes"])
+        return True
 
     # -- applications --------------------------------------------------------------------
 
@@ -274,11 +486,67 @@ class DynamoRepository:
             put["ConditionExpression"] = "version = :v"
             put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
         seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
+        waiting_delta = int(_is_waiting(stored)) - int(_is_waiting(previous))
         actions: list[dict[str, Any]] = [{"Put": put}]
-        if seat_delta:
-            actions.append({"Update": self._seat_update(new.course_id, seat_delta)})
+        if seat_delta or waiting_delta:
+            actions.append(
+                {"Update": self._seat_update(new.course_id, seat_delta, waiting_delta)}
+            )
+        if previous is None:
+            # Who applied, by a digest of the address: export and erasure find a person's
+            # applications with one query, and the index itself names no one.
+            actions.append({"Put": {"TableName": self._table, "Item": {
+                **person_key(stored.answers.email, stored.application_id),
+                "application_id": {"S": stored.application_id},
+            }}})
+        if stored.payment_intent and stored.payment_intent != (
+            previous.payment_intent if previous else None
+        ):
+            # Refund events name the payment, not the application: remember which is which.
+            actions.append({"Put": {"TableName": self._table, "Item": {
+                **payment_key(stored.payment_intent),
+                "application_id": {"S": stored.application_id},
+            }}})
         self._transact(actions)
         return stored
+
+    def applications_of_person(self, email: str) -> list[Application]:
+        found = []
+        for item in self._query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": person_key(email, "")["pk"]},
+        ):
+            application = self.get_application(item["application_id"]["S"])
+            if application is not None:
+                found.append(application)
+        return found
+
+    def forget_person(self, email: str, application_ids: list[str]) -> None:
+        for application_id in application_ids:
+            self._client.delete_item(TableName=self._table,
+                                     Key=person_key(email, application_id))
+
+    def application_for_payment(self, payment_intent: str) -> Application | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=payment_key(payment_intent), ConsistentRead=True
+        ).get("Item")
+        return self.get_application(item["application_id"]["S"]) if item else None
+
+    def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
+        """Applications whose hold lapsed or whose emails wait, oldest first (sparse index)."""
+        found: list[Application] = []
+        for item in self._query(
+            IndexName="gsi2",
+            KeyConditionExpression="gsi2pk = :p AND gsi2sk <= :now",
+            ExpressionAttributeValues={
+                ":p": {"S": DUE_PARTITION},
+                ":now": {"S": _iso(now) + "~"},
+            },
+        ):
+            found.append(_application_from_item(item))
+            if len(found) >= limit:
+                break
+        return found
 
     def clear_outbox(self, application: Application) -> None:
         """Forget queued emails, unless the application changed meanwhile (its writer kept them).
@@ -298,21 +566,24 @@ class DynamoRepository:
             if _code(exc) != "ConditionalCheckFailedException":
                 raise
 
-    def _seat_update(self, course_id: str, delta: int) -> dict[str, Any]:
-        names = {"#taken": "seats_taken"}
+    def _seat_update(self, course_id: str, delta: int, waiting_delta: int = 0) -> dict[str, Any]:
+        names = {"#taken": "seats_taken", "#waiting": "waiting"}
+        values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
         if delta > 0:
             # Capacity is read from the course item itself, so a concurrent capacity change
             # cannot be bypassed by a stale value held in memory.
             condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
             names |= {"#capacity": "capacity", "#closed": "closed"}
-            values: dict[str, Any] = {":d": {"N": str(delta)}, ":f": {"BOOL": False}}
-        else:
+            values[":f"] = {"BOOL": False}
+        elif delta < 0:
             condition = "#taken >= :n"
-            values = {":d": {"N": str(delta)}, ":n": {"N": str(-delta)}}
+            values[":n"] = {"N": str(-delta)}
+        else:
+            condition = "attribute_exists(pk)"
         return {
             "TableName": self._table,
             "Key": course_key(course_id),
-            "UpdateExpression": "ADD #taken :d",
+            "UpdateExpression": "ADD #taken :d, #waiting :w",
             "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
@@ -346,8 +617,22 @@ def _course_from_item(item: dict[str, Any]) -> Course:
         course_id=item["pk"]["S"].removeprefix("COURSE#"),
         definition=CourseDefinition.model_validate_json(item["definition"]["S"]),
         seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
+        waiting=int(item.get("waiting", {}).get("N", "0")),
         version=int(item.get("version", {}).get("N", "0")),
     )
+
+
+def _session_item(course_id: str, session: ScheduledSession) -> dict[str, Any]:
+    return {
+        **session_key(course_id, session.index),
+        "course_id": {"S": course_id},
+        "session_index": {"N": str(session.index)},
+        "start": {"S": key_instant(session.start)},
+        "end": {"S": key_instant(session.end)},
+        "kind": {"S": session.kind.value},
+        "gsi2pk": {"S": SESSIONS_PARTITION},
+        "gsi2sk": {"S": f"{key_instant(session.start)}#{course_id}#{session.index:03d}"},
+    }
 
 
 def _application_to_item(application: Application) -> dict[str, Any]:
