@@ -41,7 +41,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from booking.handlers import wiring
     from infra.local.aws import provision
     from infra.local.sample import in_the_future, load_definition
-    from tests.support.system import BASE_URL, COURSE_ID, WEBHOOK_SECRET, System
+    from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, WEBHOOK_SECRET, System
 
     with mock_aws():
         resources = provision()
@@ -50,6 +50,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
         monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
         wiring.reset()
         harness = System(resources)
         # The sample cohort, moved into the future as `make run` does, under a fixed id.

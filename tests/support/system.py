@@ -18,7 +18,7 @@ import stripe
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.email_queue import SqsEmailQueue
 from booking.adapters.stripe_gateway import StripeGateway
-from booking.handlers import api, webhook, wiring
+from booking.handlers import admin, api, webhook, wiring
 from booking.services.ports import Ports
 from infra.local.aws import LocalResources
 from infra.local.server import http_api_event, lambda_context
@@ -27,6 +27,7 @@ from tests.support.stripe_client import InProcessHTTPClient
 
 BASE_URL = "http://booking.test"
 WEBHOOK_SECRET = "whsec_integration"
+ADMIN_TOKEN = "integration-admin-token"
 COURSE_ID = "compassionate-leadership-test"
 
 
@@ -44,6 +45,8 @@ class System:
     def __init__(self, resources: LocalResources) -> None:
         self.resources = resources
         self.webhook_replies: list[Reply] = []
+        # While set, the stand-in's webhooks are lost on the way (as if Stripe gave up).
+        self.lose_webhooks = False
         self.standin = StripeStandIn(
             webhook_url=f"{BASE_URL}/webhooks/stripe",
             webhook_secret=WEBHOOK_SECRET,
@@ -71,6 +74,8 @@ class System:
         return StripeGateway(client)
 
     def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        if self.lose_webhooks:
+            return 0
         reply = self.webhook(body, headers)
         self.webhook_replies.append(reply)
         return reply.status
@@ -98,7 +103,16 @@ class System:
         elif raw is not None:
             body = raw
         event = http_api_event(method, path, sent, body, "198.51.100.7")
+        if path.startswith("/admin/"):
+            return _reply(admin.handler(event, lambda_context("booking-admin")))
         return _reply(api.handler(event, lambda_context("booking-api")))
+
+    def admin(self, method: str, path: str, *, json_body: Any = None,
+              token: str | None = ADMIN_TOKEN) -> Reply:
+        headers = {"authorization": f"Bearer {token}"} if token is not None else {}
+        if method in ("POST", "PUT") and json_body is None:
+            json_body = {}
+        return self.api(method, f"/admin{path}", json_body=json_body, headers=headers)
 
     def webhook(self, body: bytes, headers: dict[str, str], *, base64_body: bool = False) -> Reply:
         event = http_api_event("POST", "/webhooks/stripe", headers, body, "198.51.100.8")

@@ -43,7 +43,7 @@ class ApplicationStatus(StrEnum):
 S = ApplicationStatus
 ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.PENDING_REVIEW: frozenset(
-        {S.AWAITING_PAYMENT, S.DECLINED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
+        {S.AWAITING_PAYMENT, S.OFFERED, S.DECLINED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
     ),
     S.AWAITING_PAYMENT: frozenset(
         {S.AWAITING_PAYMENT, S.CONFIRMED, S.EXPIRED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}

@@ -88,12 +88,14 @@ CANCELLABLE = frozenset({S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAIT
 
 
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
-    """Cancel a booking or application. With ``refund``, a paid booking is refunded through
-    Stripe first; Stripe's ``charge.refunded`` then marks it ``refunded`` via the webhook."""
+    """Cancel a booking or application.
+
+    The cancellation is recorded first, then (with ``refund``) the payment is refunded through
+    Stripe with an idempotency key; Stripe's ``charge.refunded`` then marks it ``refunded``.
+    If Stripe fails, the booking stays cancelled and cancelling again retries the refund.
+    """
     application = _load(ports, application_id)
-    if application.status is S.CANCELLED:
-        return application
-    if application.status not in CANCELLABLE:
+    if application.status not in CANCELLABLE | {S.CANCELLED}:
         raise Conflict(f"an application that is {application.status.value} cannot be cancelled",
                        code="not_cancellable")
     if application.checkout is not None and application.status in (S.AWAITING_PAYMENT,
@@ -102,26 +104,34 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             raise Conflict("a payment has just completed; cancel again once it is confirmed",
                            code="payment_in_flight")
         application = _load(ports, application_id)  # the expiry webhook may have moved it
-    if refund and application.status is S.CONFIRMED and application.payment_intent:
-        ports.payments.refund(application.payment_intent, amount=None,
-                              idempotency_key=f"cancel-{application.application_id}")
+    held_seat = application.seat_held
     for _ in range(MAX_ATTEMPTS):
         if application.status is S.CANCELLED:
-            return application
+            break
+        if application.status not in CANCELLABLE:
+            raise Conflict(f"an application that is {application.status.value} cannot be "
+                           f"cancelled", code="not_cancellable")
         cancelled = application.moved_to(
             S.CANCELLED, ports.clock(), seat_held=False, hold_expires_at=None,
             payment_pending=False, status_reason="refund_requested" if refund else None,
         ).with_emails(EmailJob.about(EmailKind.CANCELLED, application.application_id,
                                      application.course_id))
         try:
-            saved = save_and_flush(ports, cancelled, application)
+            application = save_and_flush(ports, cancelled, application)
+            break
         except StaleWrite:
             application = _load(ports, application_id)
-            continue
-        if application.seat_held:
-            offer_free_places(ports, saved.course_id)
-        return saved
-    raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+    else:
+        raise Conflict("this application is changing concurrently; retry",
+                       code="concurrent_update")
+    if held_seat:
+        offer_free_places(ports, application.course_id)
+    owed = application.amount_paid - application.amount_refunded
+    if refund and application.payment_intent and owed > 0:
+        ports.payments.refund(application.payment_intent, amount=None,
+                              idempotency_key=f"cancel-{application.application_id}")
+        application = _load(ports, application_id)  # the refund webhook may have landed
+    return application
 
 
 # -- refunds reported by Stripe ------------------------------------------------------------

@@ -1,0 +1,223 @@
+"""Holds, waiting list, approval, cancellation and refunds through the real handlers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.services.lifecycle import sweep
+from tests.integration.test_booking_flow import _signature
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+
+
+def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
+    first_day = system.course()["sessions"][0]["start"][:10]
+    definition: dict[str, Any] = {
+        "programme": "compassionate-leadership",
+        "title": "Small cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 1,
+        "facilitators": ["facilitator@example.org"],
+        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+    }
+    definition.update(overrides)
+    return definition
+
+
+def _status(system: System, application: dict[str, Any]) -> dict[str, Any]:
+    reply = system.api("GET", f"/applications/{application['application_id']}"
+                              f"?token={application['token']}")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def _session(application: dict[str, Any]) -> str:
+    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
+    assert system.admin("PUT", "/courses/small", json_body=_course_definition(system)).status == 201
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    second = system.apply(course_id="small", email="second@example.org").json()
+    assert (first["status"], second["status"]) == ("waitlisted", "waitlisted")
+    assert _status(system, second)["waitlist_position"] == 2
+
+    system.stripe_local("POST", f"/checkout/{_session(holder)}/expire")
+    assert _status(system, holder)["status"] == "expired"
+    offered = _status(system, first)
+    assert offered["status"] == "offered"
+    assert offered["offer_expires_at"]
+    assert _status(system, second)["waitlist_position"] == 1
+    assert system.course("small")["places_left"] == 0
+
+    checkout = system.api("POST", f"/applications/{first['application_id']}/checkout"
+                                  f"?token={first['token']}")
+    assert checkout.status == 201
+    system.pay(checkout.json()["checkout_url"])
+    assert _status(system, first)["status"] == "confirmed"
+
+
+def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
+    system.admin("PUT", "/courses/small", json_body=_course_definition(system,
+                                                                       offer_valid_hours=48))
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    second = system.apply(course_id="small", email="second@example.org").json()
+    system.stripe_local("POST", f"/checkout/{_session(holder)}/expire")
+    assert _status(system, first)["status"] == "offered"
+    later = datetime.now(UTC) + timedelta(hours=49)
+    with time_machine.travel(later, tick=False):
+        summary = sweep(system.ports, later)
+        assert summary.holds_released == 1
+        assert summary.offers_made == 1
+        assert _status(system, first)["status"] == "expired"
+        assert _status(system, second)["status"] == "offered"
+
+
+def test_sweep_releases_a_hold_whose_expiry_event_was_lost(system: System) -> None:
+    application = system.apply().json()
+    assert system.course()["places_left"] == 19
+    later = datetime.now(UTC) + timedelta(minutes=40)
+    with time_machine.travel(later, tick=False):
+        system.lose_webhooks = True
+        summary = sweep(system.ports, later)
+    assert summary.holds_released == 1
+    assert _status(system, application)["status"] == "expired"
+    assert system.course()["places_left"] == 20
+
+
+def test_sweep_leaves_a_paid_session_to_the_payment_webhook(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    later = datetime.now(UTC) + timedelta(minutes=40)
+    summary = sweep(system.ports, later)
+    assert summary.holds_released == 0
+    assert _status(system, application)["status"] == "confirmed"
+
+
+def _expired_twin(completed: dict[str, Any]) -> bytes:
+    """An out-of-order expiry for a session that was in fact paid (Stripe reorders events)."""
+    session = {**completed["data"]["object"], "status": "expired", "payment_status": "unpaid"}
+    expired = {**completed, "id": "evt_out_of_order", "type": "checkout.session.expired",
+               "data": {"object": session}}
+    return json.dumps(expired).encode()
+
+
+def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
+    system.admin("PUT", "/courses/small", json_body=_course_definition(system))
+    late = system.apply(course_id="small").json()
+    # The applicant pays, but Stripe's completed event is delayed...
+    system.lose_webhooks = True
+    system.pay(late["checkout_url"])
+    completed = system.standin.events()[0]
+    assert completed["type"] == "checkout.session.completed"
+    system.lose_webhooks = False
+    # ...an out-of-order expiry releases the hold, and someone else takes the seat.
+    body = _expired_twin(completed)
+    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert reply.status == 200
+    taker = system.apply(course_id="small", email="taker@example.org").json()
+    assert taker["status"] == "awaiting_payment"
+    # The delayed payment lands: refunded at once, never squeezed in over capacity.
+    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
+    assert system.webhook_replies[-1].status == 200
+    assert _status(system, late)["status"] == "refunded"
+    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    assert [r.params["payment_intent"] for r in refunds] == [
+        completed["data"]["object"]["payment_intent"]]
+    assert system.course("small")["places_left"] == 0
+
+
+def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
+    late = system.apply().json()
+    system.lose_webhooks = True
+    system.pay(late["checkout_url"])
+    completed = system.standin.events()[0]
+    system.lose_webhooks = False
+    body = _expired_twin(completed)
+    system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert system.course()["places_left"] == 20
+    system.stripe_local("POST", f"/events/{completed['id']}/resend")
+    assert _status(system, late)["status"] == "confirmed"
+    assert system.course()["places_left"] == 19
+
+
+def test_approval_required_course(system: System) -> None:
+    definition = _course_definition(system, approval_required=True, capacity=1,
+                                    decline_message="Thank you for applying.")
+    system.admin("PUT", "/courses/reviewed", json_body=definition)
+    first = system.apply(course_id="reviewed").json()
+    assert first["status"] == "pending_review"
+    assert first["checkout_url"] is None
+    assert system.course("reviewed")["places_left"] == 1
+    second = system.apply(course_id="reviewed", email="second@example.org").json()
+    third = system.apply(course_id="reviewed", email="third@example.org").json()
+
+    approved = system.admin("POST", f"/applications/{first['application_id']}/approve")
+    assert approved.status == 200, approved.body
+    assert approved.json()["status"] == "offered"
+    assert system.course("reviewed")["places_left"] == 0
+    waiting = system.admin("POST", f"/applications/{second['application_id']}/approve")
+    assert waiting.json()["status"] == "waitlisted"
+    declined = system.admin("POST", f"/applications/{third['application_id']}/decline")
+    assert declined.json()["status"] == "declined"
+    again = system.admin("POST", f"/applications/{third['application_id']}/approve")
+    assert again.status == 409
+
+    pay = system.api("POST", f"/applications/{first['application_id']}/checkout"
+                             f"?token={first['token']}")
+    system.pay(pay.json()["checkout_url"])
+    assert _status(system, first)["status"] == "confirmed"
+
+
+def test_cancel_with_refund_ends_refunded_via_the_webhook(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    reply = system.admin("POST", f"/applications/{application['application_id']}/cancel",
+                         json_body={"refund": True})
+    assert reply.status == 200, reply.body
+    # The stand-in sends refund.created and charge.refunded to the webhook.
+    assert _status(system, application)["status"] == "refunded"
+    assert system.course()["places_left"] == 20
+    roster = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    [row] = roster
+    assert (row["amount_paid"], row["amount_refunded"]) == (20000, 20000)
+
+
+def test_cancel_without_refund_frees_the_seat(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    reply = system.admin("POST", f"/applications/{application['application_id']}/cancel")
+    assert reply.json()["status"] == "cancelled"
+    assert system.course()["places_left"] == 20
+    assert not [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+
+
+def test_partial_refund_is_recorded_and_the_booking_stands(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    events = system.standin.events()
+    payment_intent = events[0]["data"]["object"]["payment_intent"]
+    import urllib.parse
+
+    body = urllib.parse.urlencode({"payment_intent": payment_intent, "amount": "5000"}).encode()
+    refund = system.stripe_local("POST", "/v1/refunds", body,
+                                 {"authorization": "Bearer sk_test_local",
+                                  "content-type": "application/x-www-form-urlencoded"})
+    assert refund.status == 200, refund.body
+    assert _status(system, application)["status"] == "confirmed"
+    [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    assert row["amount_refunded"] == 5000
+    assert system.course()["places_left"] == 19
+
+
+def test_refund_from_the_stripe_dashboard_frees_the_seat(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    assert system.stripe_local("POST", f"/checkout/{_session(application)}/refund").status == 200
+    assert _status(system, application)["status"] == "refunded"
+    assert system.course()["places_left"] == 20
