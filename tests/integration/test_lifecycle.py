@@ -28,8 +28,9 @@ def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
 
 
 def _status(system: System, application: dict[str, Any]) -> dict[str, Any]:
-    reply = system.api("GET", f"/applications/{application['application_id']}"
-                              f"?token={application['token']}")
+    reply = system.api(
+        "GET", f"/applications/{application['application_id']}?token={application['token']}"
+    )
     assert reply.status == 200, reply.body
     return dict(reply.json())
 
@@ -54,16 +55,18 @@ def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
     assert _status(system, second)["waitlist_position"] == 1
     assert system.course("small")["places_left"] == 0
 
-    checkout = system.api("POST", f"/applications/{first['application_id']}/checkout"
-                                  f"?token={first['token']}")
+    checkout = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
     assert checkout.status == 201
     system.pay(checkout.json()["checkout_url"])
     assert _status(system, first)["status"] == "confirmed"
 
 
 def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
-    system.admin("PUT", "/courses/small", json_body=_course_definition(system,
-                                                                       offer_valid_hours=48))
+    system.admin(
+        "PUT", "/courses/small", json_body=_course_definition(system, offer_valid_hours=48)
+    )
     holder = system.apply(course_id="small").json()
     first = system.apply(course_id="small", email="first@example.org").json()
     second = system.apply(course_id="small", email="second@example.org").json()
@@ -102,8 +105,12 @@ def test_sweep_leaves_a_paid_session_to_the_payment_webhook(system: System) -> N
 def _expired_twin(completed: dict[str, Any]) -> bytes:
     """An out-of-order expiry for a session that was in fact paid (Stripe reorders events)."""
     session = {**completed["data"]["object"], "status": "expired", "payment_status": "unpaid"}
-    expired = {**completed, "id": "evt_out_of_order", "type": "checkout.session.expired",
-               "data": {"object": session}}
+    expired = {
+        **completed,
+        "id": "evt_out_of_order",
+        "type": "checkout.session.expired",
+        "data": {"object": session},
+    }
     return json.dumps(expired).encode()
 
 
@@ -128,7 +135,8 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     assert _status(system, late)["status"] == "refunded"
     refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
     assert [r.params["payment_intent"] for r in refunds] == [
-        completed["data"]["object"]["payment_intent"]]
+        completed["data"]["object"]["payment_intent"]
+    ]
     assert system.course("small")["places_left"] == 0
 
 
@@ -147,8 +155,9 @@ def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
 
 
 def test_approval_required_course(system: System) -> None:
-    definition = _course_definition(system, approval_required=True, capacity=1,
-                                    decline_message="Thank you for applying.")
+    definition = _course_definition(
+        system, approval_required=True, capacity=1, decline_message="Thank you for applying."
+    )
     system.admin("PUT", "/courses/reviewed", json_body=definition)
     first = system.apply(course_id="reviewed").json()
     assert first["status"] == "pending_review"
@@ -168,8 +177,9 @@ def test_approval_required_course(system: System) -> None:
     again = system.admin("POST", f"/applications/{third['application_id']}/approve")
     assert again.status == 409
 
-    pay = system.api("POST", f"/applications/{first['application_id']}/checkout"
-                             f"?token={first['token']}")
+    pay = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
     system.pay(pay.json()["checkout_url"])
     assert _status(system, first)["status"] == "confirmed"
 
@@ -177,8 +187,9 @@ def test_approval_required_course(system: System) -> None:
 def test_cancel_with_refund_ends_refunded_via_the_webhook(system: System) -> None:
     application = system.apply().json()
     system.pay(application["checkout_url"])
-    reply = system.admin("POST", f"/applications/{application['application_id']}/cancel",
-                         json_body={"refund": True})
+    reply = system.admin(
+        "POST", f"/applications/{application['application_id']}/cancel", json_body={"refund": True}
+    )
     assert reply.status == 200, reply.body
     # The stand-in sends refund.created and charge.refunded to the webhook.
     assert _status(system, application)["status"] == "refunded"
@@ -205,9 +216,15 @@ def test_partial_refund_is_recorded_and_the_booking_stands(system: System) -> No
     import urllib.parse
 
     body = urllib.parse.urlencode({"payment_intent": payment_intent, "amount": "5000"}).encode()
-    refund = system.stripe_local("POST", "/v1/refunds", body,
-                                 {"authorization": "Bearer sk_test_local",
-                                  "content-type": "application/x-www-form-urlencoded"})
+    refund = system.stripe_local(
+        "POST",
+        "/v1/refunds",
+        body,
+        {
+            "authorization": "Bearer sk_test_local",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+    )
     assert refund.status == 200, refund.body
     assert _status(system, application)["status"] == "confirmed"
     [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()

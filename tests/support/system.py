@@ -107,8 +107,9 @@ class System:
             return _reply(admin.handler(event, lambda_context("booking-admin")))
         return _reply(api.handler(event, lambda_context("booking-api")))
 
-    def admin(self, method: str, path: str, *, json_body: Any = None,
-              token: str | None = ADMIN_TOKEN) -> Reply:
+    def admin(
+        self, method: str, path: str, *, json_body: Any = None, token: str | None = ADMIN_TOKEN
+    ) -> Reply:
         headers = {"authorization": f"Bearer {token}"} if token is not None else {}
         if method in ("POST", "PUT") and json_body is None:
             json_body = {}

@@ -46,8 +46,7 @@ def _authorise() -> None:
             raise http.Unauthorised("a valid organiser token is required")
         return
     claims = (
-        event.raw_event.get("requestContext", {}).get("authorizer", {}).get("jwt", {})
-        .get("claims")
+        event.raw_event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims")
     )
     if not claims:
         raise http.Unauthorised("a valid organiser token is required")
@@ -65,8 +64,10 @@ def _body() -> dict[str, Any]:
 
 def _application_json(application_id: str, application: Any) -> dict[str, Any]:
     view = view_of(ports(), application)
-    return {**application_out(view).model_dump(mode="json"),
-            "status_reason": application.status_reason}
+    return {
+        **application_out(view).model_dump(mode="json"),
+        "status_reason": application.status_reason,
+    }
 
 
 def _require_organiser(
@@ -86,8 +87,9 @@ def put_course(course_id: str) -> Response[str]:
     the_ports = ports()
     existed = the_ports.repository.get_course(course_id) is not None
     course = courses.put_course(the_ports, course_id, definition)
-    return http.json_response(200 if existed else 201,
-                              course_out(course, the_ports.clock()).model_dump(mode="json"))
+    return http.json_response(
+        200 if existed else 201, course_out(course, the_ports.clock()).model_dump(mode="json")
+    )
 
 
 @app.get("/admin/courses/<course_id>/applications")

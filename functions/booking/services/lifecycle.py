@@ -8,7 +8,7 @@ releasing a seat and offering it delays the offer by one sweep at most, never lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
@@ -53,7 +53,9 @@ def approve(ports: Ports, application_id: str) -> Application:
         now = ports.clock()
         try:
             if course.places_left > 0:
-                return save_and_flush(ports, offer(application, course.definition.offer_valid_hours, now), application)
+                return save_and_flush(
+                    ports, offer(application, course.definition.offer_valid_hours, now), application
+                )
             return save_and_flush(ports, waitlist(application, now), application)
         except (StaleWrite, CourseFull):
             continue
@@ -76,15 +78,17 @@ def decline(ports: Ports, application_id: str) -> Application:
     try:
         return save_and_flush(ports, declined, application)
     except StaleWrite as exc:
-        raise Conflict("this application changed meanwhile; retry",
-                       code="concurrent_update") from exc
+        raise Conflict(
+            "this application changed meanwhile; retry", code="concurrent_update"
+        ) from exc
 
 
 # -- cancellation --------------------------------------------------------------------------
 
 
-CANCELLABLE = frozenset({S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAITLISTED,
-                         S.OFFERED, S.CONFIRMED})
+CANCELLABLE = frozenset(
+    {S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAITLISTED, S.OFFERED, S.CONFIRMED}
+)
 
 
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
@@ -96,40 +100,52 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     """
     application = _load(ports, application_id)
     if application.status not in CANCELLABLE | {S.CANCELLED}:
-        raise Conflict(f"an application that is {application.status.value} cannot be cancelled",
-                       code="not_cancellable")
-    if application.checkout is not None and application.status in (S.AWAITING_PAYMENT,
-                                                                     S.OFFERED):
+        raise Conflict(
+            f"an application that is {application.status.value} cannot be cancelled",
+            code="not_cancellable",
+        )
+    if application.checkout is not None and application.status in (S.AWAITING_PAYMENT, S.OFFERED):
         if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
-            raise Conflict("a payment has just completed; cancel again once it is confirmed",
-                           code="payment_in_flight")
+            raise Conflict(
+                "a payment has just completed; cancel again once it is confirmed",
+                code="payment_in_flight",
+            )
         application = _load(ports, application_id)  # the expiry webhook may have moved it
     held_seat = application.seat_held
     for _ in range(MAX_ATTEMPTS):
         if application.status is S.CANCELLED:
             break
         if application.status not in CANCELLABLE:
-            raise Conflict(f"an application that is {application.status.value} cannot be "
-                           f"cancelled", code="not_cancellable")
+            raise Conflict(
+                f"an application that is {application.status.value} cannot be cancelled",
+                code="not_cancellable",
+            )
         cancelled = application.moved_to(
-            S.CANCELLED, ports.clock(), seat_held=False, hold_expires_at=None,
-            payment_pending=False, status_reason="refund_requested" if refund else None,
-        ).with_emails(EmailJob.about(EmailKind.CANCELLED, application.application_id,
-                                     application.course_id))
+            S.CANCELLED,
+            ports.clock(),
+            seat_held=False,
+            hold_expires_at=None,
+            payment_pending=False,
+            status_reason="refund_requested" if refund else None,
+        ).with_emails(
+            EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
+        )
         try:
             application = save_and_flush(ports, cancelled, application)
             break
         except StaleWrite:
             application = _load(ports, application_id)
     else:
-        raise Conflict("this application is changing concurrently; retry",
-                       code="concurrent_update")
+        raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
     if held_seat:
         offer_free_places(ports, application.course_id)
     owed = application.amount_paid - application.amount_refunded
     if refund and application.payment_intent and owed > 0:
-        ports.payments.refund(application.payment_intent, amount=None,
-                              idempotency_key=f"cancel-{application.application_id}")
+        ports.payments.refund(
+            application.payment_intent,
+            amount=None,
+            idempotency_key=f"cancel-{application.application_id}",
+        )
         application = _load(ports, application_id)  # the refund webhook may have landed
     return application
 
@@ -144,8 +160,12 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
         if application is None:
             return EventOutcome("ignore", "payment of no known application")
         if event.event_id in application.recent_event_ids:
-            return EventOutcome("ignore", "event already applied", application.application_id,
-                                application.status.value)
+            return EventOutcome(
+                "ignore",
+                "event already applied",
+                application.application_id,
+                application.status.value,
+            )
         refunds = dict(application.refunds)
         if event.refund_id is not None:
             if event.refund_succeeded:
@@ -159,13 +179,30 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
         app_id, course_id = application.application_id, application.course_id
         if full and application.status in (S.CONFIRMED, S.CANCELLED):
             new = application.moved_to(
-                S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes,
-            ).with_emails(EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
-                                         occasion="full", reason="refunded"))
+                S.REFUNDED,
+                now,
+                seat_held=False,
+                status_reason="refunded",
+                **changes,
+            ).with_emails(
+                EmailJob.about(
+                    EmailKind.PAYMENT_REFUNDED,
+                    app_id,
+                    course_id,
+                    occasion="full",
+                    reason="refunded",
+                )
+            )
         elif total > application.amount_refunded and application.status is S.CONFIRMED:
             new = application.model_copy(update=changes).with_emails(
-                EmailJob.about(EmailKind.PAYMENT_REFUNDED, app_id, course_id,
-                               occasion=f"partial-{total}", reason="partial_refund"))
+                EmailJob.about(
+                    EmailKind.PAYMENT_REFUNDED,
+                    app_id,
+                    course_id,
+                    occasion=f"partial-{total}",
+                    reason="partial_refund",
+                )
+            )
         else:
             new = application.model_copy(update=changes)
         new = new.with_event(event.event_id)
@@ -175,8 +212,12 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             continue
         if application.seat_held and not saved.seat_held:
             offer_free_places(ports, saved.course_id)
-        return EventOutcome("refund_recorded", "full" if full else "partial",
-                            saved.application_id, saved.status.value)
+        return EventOutcome(
+            "refund_recorded",
+            "full" if full else "partial",
+            saved.application_id,
+            saved.status.value,
+        )
     raise DependencyUnavailable("the application is being updated concurrently; retry")
 
 
@@ -214,13 +255,16 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 
 
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:
-    if application.checkout is not None:
-        # Expire at Stripe first: if it was paid meanwhile, the payment webhook decides.
-        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
-            return False
+    # Expire at Stripe first: if it was paid meanwhile, the payment webhook decides.
+    if (
+        application.checkout is not None
+        and ports.payments.expire_checkout(application.checkout.session_id) == "complete"
+    ):
+        return False
     for _ in range(MAX_ATTEMPTS):
         current = ports.repository.get_application(application.application_id)
-        if current is None or current.hold_lapses_at() is None or current.hold_lapses_at() > now:  # type: ignore[operator]
+        lapses_at = current.hold_lapses_at() if current is not None else None
+        if current is None or lapses_at is None or lapses_at > now:
             return False  # confirmed, released by the expiry webhook, or renewed meanwhile
         reason = "offer_lapsed" if current.status is S.OFFERED else "expired"
         occasion = current.checkout.session_id if current.checkout else f"hold{current.version}"

@@ -19,8 +19,18 @@ logger = Logger(child=True)
 S = ApplicationStatus
 
 ROSTER_COLUMNS = (
-    "application_id", "status", "created_at", "name", "email", "job_title", "organisation",
-    "leadership_role", "motivation", "accessibility_needs", "amount_paid", "amount_refunded",
+    "application_id",
+    "status",
+    "created_at",
+    "name",
+    "email",
+    "job_title",
+    "organisation",
+    "leadership_role",
+    "motivation",
+    "accessibility_needs",
+    "amount_paid",
+    "amount_refunded",
     "currency",
 )
 ERASED = "[erased]"
@@ -33,17 +43,21 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
         raise NotFound(f"no course {course_id!r}")
     currency = course.definition.price.currency
     rows = []
-    for application in sorted(ports.repository.list_applications(course_id),
-                              key=lambda a: (a.created_at, a.application_id)):
-        rows.append({
-            "application_id": application.application_id,
-            "status": application.status.value,
-            "created_at": application.created_at.isoformat().replace("+00:00", "Z"),
-            **application.answers.model_dump(),
-            "amount_paid": application.amount_paid,
-            "amount_refunded": application.amount_refunded,
-            "currency": currency,
-        })
+    for application in sorted(
+        ports.repository.list_applications(course_id),
+        key=lambda a: (a.created_at, a.application_id),
+    ):
+        rows.append(
+            {
+                "application_id": application.application_id,
+                "status": application.status.value,
+                "created_at": application.created_at.isoformat().replace("+00:00", "Z"),
+                **application.answers.model_dump(),
+                "amount_paid": application.amount_paid,
+                "amount_refunded": application.amount_refunded,
+                "currency": currency,
+            }
+        )
     return rows
 
 
@@ -71,17 +85,24 @@ def resend_confirmation(ports: Ports, application_id: str) -> Application:
     if application is None:
         raise NotFound(f"no application {application_id!r}")
     if application.status is not S.CONFIRMED:
-        raise Conflict("only confirmed bookings have a confirmation to resend",
-                       code="not_confirmed")
+        raise Conflict(
+            "only confirmed bookings have a confirmation to resend", code="not_confirmed"
+        )
     now = ports.clock()
     again = application.model_copy(update={"updated_at": now}).with_emails(
-        EmailJob.about(EmailKind.BOOKING_CONFIRMED, application_id, application.course_id,
-                       occasion=f"resend-{int(now.timestamp())}"))
+        EmailJob.about(
+            EmailKind.BOOKING_CONFIRMED,
+            application_id,
+            application.course_id,
+            occasion=f"resend-{int(now.timestamp())}",
+        )
+    )
     try:
         saved = ports.repository.save(again, application)
     except StaleWrite as exc:
-        raise Conflict("this application changed meanwhile; retry",
-                       code="concurrent_update") from exc
+        raise Conflict(
+            "this application changed meanwhile; retry", code="concurrent_update"
+        ) from exc
     flush_outbox(ports, saved)
     return saved
 
@@ -120,13 +141,24 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     erased_ids = []
     for application in applications:
         for _ in range(5):
-            blank = Answers(name=ERASED, email=ERASED_EMAIL, job_title=ERASED,
-                            organisation=ERASED, leadership_role=ERASED, motivation=ERASED,
-                            accessibility_needs="")
-            anonymous = application.model_copy(update={
-                "answers": blank, "outbox": (), "request_fingerprint": None,
-                "updated_at": ports.clock(), "status_reason": application.status_reason,
-            })
+            blank = Answers(
+                name=ERASED,
+                email=ERASED_EMAIL,
+                job_title=ERASED,
+                organisation=ERASED,
+                leadership_role=ERASED,
+                motivation=ERASED,
+                accessibility_needs="",
+            )
+            anonymous = application.model_copy(
+                update={
+                    "answers": blank,
+                    "outbox": (),
+                    "request_fingerprint": None,
+                    "updated_at": ports.clock(),
+                    "status_reason": application.status_reason,
+                }
+            )
             try:
                 ports.repository.save(anonymous, application)
                 break

@@ -106,19 +106,29 @@ def _apply(
     return repo.save(released.with_event(event.event_id), application)
 
 
-def released_hold(application: Application, now: datetime, reason: str,
-                  occasion: str) -> Application:
+def released_hold(
+    application: Application, now: datetime, reason: str, occasion: str
+) -> Application:
     """The application after its unpaid hold ends (checkout expired or failed, offer lapsed).
 
     One function for the webhook and the sweep, with the same email job id for the same
     checkout, so whichever notices first tells the applicant and the other changes nothing.
     """
     return application.moved_to(
-        S.EXPIRED, now, seat_held=False, hold_expires_at=None, payment_pending=False,
+        S.EXPIRED,
+        now,
+        seat_held=False,
+        hold_expires_at=None,
+        payment_pending=False,
         status_reason=reason,
     ).with_emails(
-        EmailJob.about(EmailKind.CHECKOUT_EXPIRED, application.application_id,
-                       application.course_id, occasion=occasion, reason=reason)
+        EmailJob.about(
+            EmailKind.CHECKOUT_EXPIRED,
+            application.application_id,
+            application.course_id,
+            occasion=occasion,
+            reason=reason,
+        )
     )
 
 

@@ -30,17 +30,30 @@ def offer(application: Application, valid_hours: int, now: datetime) -> Applicat
     deadline = now + timedelta(hours=valid_hours)
     attempt = application.checkout_attempts
     return application.moved_to(
-        S.OFFERED, now, seat_held=True, hold_expires_at=deadline, offer_expires_at=deadline,
-        checkout=None, status_reason=None,
+        S.OFFERED,
+        now,
+        seat_held=True,
+        hold_expires_at=deadline,
+        offer_expires_at=deadline,
+        checkout=None,
+        status_reason=None,
     ).with_emails(
-        EmailJob.about(EmailKind.OFFER, application.application_id, application.course_id,
-                       occasion=f"offer{attempt}-{int(now.timestamp())}")
+        EmailJob.about(
+            EmailKind.OFFER,
+            application.application_id,
+            application.course_id,
+            occasion=f"offer{attempt}-{int(now.timestamp())}",
+        )
     )
 
 
 def waitlist(application: Application, now: datetime) -> Application:
     return application.moved_to(
-        S.WAITLISTED, now, seat_held=False, hold_expires_at=None, waitlisted_at=now,
+        S.WAITLISTED,
+        now,
+        seat_held=False,
+        hold_expires_at=None,
+        waitlisted_at=now,
     ).with_emails(
         EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
     )
@@ -63,16 +76,18 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
         if len(offered) >= course.places_left:
             break
         try:
-            save_and_flush(ports, offer(application, course.definition.offer_valid_hours, now),
-                            application)
+            save_and_flush(
+                ports, offer(application, course.definition.offer_valid_hours, now), application
+            )
         except CourseFull:
             break
         except StaleWrite:
             continue  # changed meanwhile (cancelled, say): the next in line gets the seat
         offered.append(application.application_id)
     if offered:
-        logger.info("waiting list offered places",
-                    extra={"course_id": course_id, "offered": len(offered)})
+        logger.info(
+            "waiting list offered places", extra={"course_id": course_id, "offered": len(offered)}
+        )
     return offered
 
 
@@ -87,5 +102,3 @@ def waitlist_position(ports: Ports, application: Application) -> int | None:
         and (other.waitlisted_at or other.created_at, other.application_id) < mine
     )
     return ahead + 1
-
-

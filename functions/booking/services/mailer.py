@@ -1,0 +1,292 @@
+"""Send one queued email job: look the people up now, claim the job, send, record.
+
+Delivery is at-least-once end to end, made as close to exactly-once as SES allows:
+
+* The job id is claimed with a conditional put (``sending``) *before* SES is called, so a job
+  queued twice, or redelivered after it was sent, is sent once.
+* SES throttling or rejection marks the claim ``failed`` and raises: the SQS record is retried
+  (and after 5 receives parked in the DLQ), and the retry may claim the job again.
+* A delivery that dies between claim and SES (or between SES and recording ``sent``) leaves a
+  ``sending`` claim. Once it is older than the queue's visibility timeout the redelivered record
+  takes it over and sends. If SES had in fact accepted the first attempt, that person gets the
+  message twice: the one duplicate we accept, because the alternative (never retrying a
+  ``sending`` claim) would silently lose emails, and a lost confirmation or joining link is worse
+  than a repeated one. A ``sending`` claim younger than the timeout is a concurrent delivery of
+  the same job: this record is retried later and then finds ``sent``.
+
+People are read at send time, so an erased applicant gets nothing, a reminder goes only to
+someone still confirmed, and the joining link only ever to a confirmed attendee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools import Logger
+
+from booking.adapters.calendar import course_calendar
+from booking.adapters.dynamodb import DynamoRepository, EmailClaim
+from booking.adapters.email_templates import render
+from booking.adapters.ses_sender import Attachment, EmailSender, EmailSendError, OutgoingEmail
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, Money, ScheduledSession, SessionKind
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.reminders import session_position
+from booking.domain.wording import session_when
+from booking.services.ports import utc_now
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+# The email queue's visibility timeout in AWS (6 x the mailer's 30 s timeout, infra/cdk).
+DEFAULT_CLAIM_TIMEOUT = timedelta(seconds=180)
+# Messages that carry the joining link or are about attending: only for confirmed people.
+ATTENDEE_KINDS = frozenset(
+    {EmailKind.BOOKING_CONFIRMED, EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION}
+)
+SESSION_KINDS = frozenset({EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION})
+
+ANSWER_LABELS = (
+    ("name", "Name"),
+    ("email", "Email"),
+    ("job_title", "Job title"),
+    ("organisation", "Organisation"),
+    ("leadership_role", "What they lead"),
+    ("motivation", "Why they are applying"),
+    ("accessibility_needs", "Accessibility needs"),
+)
+STATUS_WORDS = {
+    S.PENDING_REVIEW: "waiting for your review",
+    S.DECLINED: "declined",
+    S.AWAITING_PAYMENT: "waiting for payment",
+    S.CONFIRMED: "confirmed and paid",
+    S.EXPIRED: "payment not completed",
+    S.WAITLISTED: "on the waiting list",
+    S.OFFERED: "offered a place",
+    S.CANCELLED: "cancelled",
+    S.REFUNDED: "refunded",
+}
+REASON_WORDS = {
+    "course_full": (
+        "The course filled up while your payment was on its way, so we could not confirm your "
+        "place. We are very sorry. If you would like to join the waiting list or a future "
+        "course, just reply to this email."
+    ),
+    "duplicate_payment": (
+        "Your place was already paid for, so this second payment was not needed. Your place "
+        "is still confirmed."
+    ),
+}
+DEFAULT_REFUND_WORDS = (
+    "We were not able to confirm a place for this payment. If you would like to know more, "
+    "just reply to this email."
+)
+
+
+class SendOutcome(StrEnum):
+    SENT = "sent"
+    DUPLICATE = "duplicate"  # already sent (or a concurrent delivery holds it)
+    SKIPPED_GONE = "skipped_gone"  # application or course no longer exists / erased
+    SKIPPED_NOT_CONFIRMED = "skipped_not_confirmed"
+    SKIPPED_STARTED = "skipped_started"  # the session has begun: a reminder would be noise
+    SKIPPED_NO_RECIPIENT = "skipped_no_recipient"  # no facilitators, or every address suppressed
+
+
+class EmailInFlight(Exception):
+    """Another delivery of this job is sending it right now: retry this record later."""
+
+
+@dataclass
+class MailerDeps:
+    repository: DynamoRepository
+    sender: EmailSender
+    public_base_url: str
+    # Right-hand side of calendar UIDs: stable per deployment (the sender's domain).
+    calendar_domain: str
+    clock: Callable[[], datetime] = field(default=utc_now)
+    claim_timeout: timedelta = DEFAULT_CLAIM_TIMEOUT
+
+
+def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
+    now = deps.clock()
+    repo = deps.repository
+    application = repo.get_application(job.application_id)
+    if application is None or is_erased(application):
+        return SendOutcome.SKIPPED_GONE
+    course = repo.get_course(job.course_id)
+    if course is None:
+        return SendOutcome.SKIPPED_GONE
+    if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
+        return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if job.kind in SESSION_KINDS:
+        session = _session(course, job.session_index)
+        if session is None or now >= session.start:
+            return SendOutcome.SKIPPED_STARTED
+
+    if job.kind is EmailKind.FACILITATOR_COPY:
+        addresses: list[str] = [str(a) for a in course.definition.facilitators]
+    else:
+        addresses = [application.answers.email]
+    recipients = [a for a in addresses if not repo.is_suppressed(a)]
+    if not recipients:
+        return SendOutcome.SKIPPED_NO_RECIPIENT
+
+    # Rendered before claiming: a template error must not leave a claim behind.
+    message = compose(
+        job,
+        application,
+        course,
+        recipients,
+        public_base_url=deps.public_base_url,
+        calendar_domain=deps.calendar_domain,
+        now=now,
+    )
+    claim = repo.claim_email(job.job_id, now, now - deps.claim_timeout)
+    if claim is EmailClaim.DONE:
+        return SendOutcome.DUPLICATE
+    if claim is EmailClaim.IN_FLIGHT:
+        raise EmailInFlight(job.job_id)
+    try:
+        deps.sender.send(message)
+    except EmailSendError:
+        repo.finish_email(job.job_id, "failed", deps.clock())
+        raise
+    repo.finish_email(job.job_id, "sent", deps.clock())
+    return SendOutcome.SENT
+
+
+def is_erased(application: Application) -> bool:
+    """Erasure replaces the personal data; with no usable address there is no one to mail."""
+    return bool(getattr(application, "erased_at", None)) or "@" not in application.answers.email
+
+
+def compose(
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    public_base_url: str,
+    calendar_domain: str,
+    now: datetime,
+) -> OutgoingEmail:
+    context = email_context(job, application, course, public_base_url=public_base_url, now=now)
+    rendered = render(job.kind, context)
+    attachments: list[Attachment] = []
+    if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.FOLLOW_UP_INVITATION):
+        sessions = course.schedule
+        if job.kind is EmailKind.FOLLOW_UP_INVITATION:
+            sessions = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
+        ics = course_calendar(
+            course,
+            sessions,
+            domain=calendar_domain,
+            stamp=now,
+            joining_url=_joining_url(course),
+        )
+        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "PUBLISH"}))
+    enquiries = course.definition.enquiries_email
+    return OutgoingEmail(
+        to=list(recipients),
+        reply_to=[str(enquiries)] if enquiries else [],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+    )
+
+
+def email_context(
+    job: EmailJob, application: Application, course: Course, *, public_base_url: str, now: datetime
+) -> dict[str, Any]:
+    """Every value any template may use, for every kind (StrictUndefined catches typos)."""
+    definition = course.definition
+    timezone = definition.timezone
+    schedule = course.schedule
+    status_url = (
+        f"{public_base_url}/applications/{application.application_id}?token={application.token}"
+    )
+    open_checkout = application.has_open_checkout(now) and application.checkout is not None
+    session = _session(course, job.session_index) if job.kind in SESSION_KINDS else None
+    listed = schedule
+    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
+        listed = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
+    currency = definition.price.currency
+    reason = job.reason or application.status_reason
+    attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
+    return {
+        "course": {
+            "title": definition.title,
+            "enquiries_email": str(definition.enquiries_email or ""),
+            "price": definition.price.display(),
+        },
+        "name": application.answers.name,
+        "status_url": status_url,
+        "pay_url": application.checkout.url if open_checkout and application.checkout else None,
+        "approval_required": definition.approval_required,
+        "applicant_status": STATUS_WORDS[application.status],
+        "submitted": moment_when(application.created_at, timezone),
+        "answers": [
+            {"label": label, "value": getattr(application.answers, key)}
+            for key, label in ANSWER_LABELS
+        ],
+        "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
+        "amount_refunded": _money(application.amount_refunded, currency),
+        "sessions": [_session_view(schedule, s, timezone) for s in listed],
+        "session": _session_view(schedule, session, timezone) if session else None,
+        # The joining link is never public: only confirmed attendees see it.
+        "joining_url": _joining_url(course) if attendee else None,
+        "reason_text": REASON_WORDS.get(reason or "", DEFAULT_REFUND_WORDS)
+        if job.kind is EmailKind.PAYMENT_REFUNDED
+        else (REASON_WORDS.get(reason or "") if reason else None),
+        "offer_until": moment_when(application.offer_expires_at, timezone)
+        if application.offer_expires_at
+        else None,
+        "decline_message": definition.decline_message,
+    }
+
+
+def moment_when(moment: datetime, timezone: str) -> str:
+    """ "Monday 7 June 2027 at 15:04 BST": the British way, in the course's zone."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} {local.tzname()}"
+
+
+def _session_view(
+    schedule: Sequence[ScheduledSession], session: ScheduledSession, timezone: str
+) -> dict[str, Any]:
+    position, total = session_position(schedule, session)
+    follow_up = session.kind is SessionKind.FOLLOW_UP
+    label = f"{'Follow-up session' if follow_up else 'Session'} {position} of {total}"
+    # Organisers often title sessions "Session 2 of 6: Attending" already; do not say it twice.
+    heading = (
+        session.title
+        if session.title.lower().startswith(label.lower())
+        else (f"{label}: {session.title}")
+    )
+    return {
+        "label": label,
+        "heading": heading,
+        "title": session.title,
+        "when": session_when(session, timezone),
+        "home_practice": session.home_practice,
+        "is_follow_up": follow_up,
+    }
+
+
+def _session(course: Course, index: int | None) -> ScheduledSession | None:
+    return next((s for s in course.schedule if s.index == index), None)
+
+
+def _joining_url(course: Course) -> str | None:
+    url = course.definition.joining_url
+    return str(url) if url else None
+
+
+def _money(amount: int, currency: str) -> str | None:
+    return Money(amount=amount, currency=currency).display() if amount > 0 else None
