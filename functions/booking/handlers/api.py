@@ -122,7 +122,8 @@ def _status_page(view: ApplicationView, token: str) -> str:
         f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
         f"/checkout?token={quote(token)}"
     )
-    return pages.status_page(view, course, restart)
+    # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
+    return pages.status_page(view, course, restart, _query("checkout"))
 
 
 @app.post("/applications/<application_id>/checkout")

@@ -2,6 +2,10 @@
 
 Jinja2 with autoescaping: every value an applicant typed is escaped on the way out, and
 ``StrictUndefined`` turns a template mistake into a test failure instead of a blank.
+
+The pages work without JavaScript: the form posts as a plain HTML form, errors come back beside
+their fields with a summary at the top (focused with ``autofocus``), and the status page reads
+the ``checkout=success|cancelled`` flag the system appends to Stripe's return URLs.
 """
 
 from __future__ import annotations
@@ -40,37 +44,100 @@ class FormField:
     required: bool = True
     input_type: str = "text"
     autocomplete: str = "off"
+    missing: str = ""  # what to ask for when the field is left empty
 
 
 APPLICATION_FIELDS = (
-    FormField("name", "Full name", 200, autocomplete="name"),
+    FormField("name", "Full name", 200, autocomplete="name", missing="Enter your full name"),
     FormField(
         "email",
         "Email address",
         254,
-        "We will send your confirmation and reminders here.",
+        "We will send your confirmation, the joining link and reminders here.",
         input_type="email",
         autocomplete="email",
+        missing="Enter your email address",
     ),
-    FormField("job_title", "Job title", 200, autocomplete="organization-title"),
-    FormField("organisation", "Organisation", 200, autocomplete="organization"),
+    FormField(
+        "job_title", "Job title", 200, autocomplete="organization-title",
+        missing="Enter your job title",
+    ),
+    FormField(
+        "organisation", "Organisation", 200,
+        "For example, the NHS trust, practice or service you work for.",
+        autocomplete="organization", missing="Enter the organisation you work for",
+    ),
     FormField(
         "leadership_role",
         "What do you lead?",
         4000,
-        "For example a team, a service or a programme of work.",
+        "For example a team, a service or a programme of work. A few sentences is plenty.",
         multiline=True,
+        missing="Tell us what you lead",
     ),
-    FormField("motivation", "Why are you applying?", 4000, multiline=True),
+    FormField(
+        "motivation",
+        "Why would you like to join this course?",
+        4000,
+        "What you hope to get from it. There are no right or wrong answers.",
+        multiline=True,
+        missing="Tell us why you would like to join this course",
+    ),
     FormField(
         "accessibility_needs",
         "Access needs (optional)",
         4000,
-        "Anything that would help you take part fully.",
+        "Anything that would help you take part fully, such as captions or breaks.",
         multiline=True,
         required=False,
     ),
 )
+
+CONSENT_LABEL = (
+    "I agree that my answers are stored for this course and shared with its facilitators."
+)
+_FIELDS_BY_NAME = {field.name: field for field in APPLICATION_FIELDS}
+
+
+def friendly_error(name: str, reason: str, value: Any = None) -> str:
+    """Turn a validation reason into a plain instruction saying how to put it right."""
+    field = _FIELDS_BY_NAME.get(name)
+    lowered = reason.lower()
+    if name == "consent":
+        return "Tick the box to agree to how we use your answers"
+    if name == "website":
+        return "Something went wrong sending the form. Please try again"
+    if field is None:
+        return reason[:1].upper() + reason[1:]
+    left_empty = value is not None and not str(value).strip()
+    if ("required" in lowered or left_empty) and field.missing:
+        return field.missing
+    if "at most" in lowered or "too long" in lowered:
+        return f"{field.label} must be {field.max_length:,} characters or fewer"
+    if name == "email":
+        return "Enter an email address in the correct format, like name@example.nhs.uk"
+    return f"{field.label}: {reason}"
+
+
+def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
+    """Errors in the order their fields appear on the page, each with a link target."""
+    order = [field.name for field in APPLICATION_FIELDS] + ["consent"]
+    ranked = sorted(errors, key=lambda n: order.index(n) if n in order else len(order))
+    return [
+        {
+            "name": name,
+            "message": friendly_error(name, errors[name], values.get(name, "")),
+            "href": f"#{name}" if name in order else "",
+        }
+        for name in ranked
+    ]
+
+
+def _sessions(course: Course) -> list[dict[str, str]]:
+    definition = course.definition
+    return [
+        {"title": s.title, "when": session_when(s, definition.timezone)} for s in course.schedule
+    ]
 
 
 def apply_form(
@@ -81,6 +148,7 @@ def apply_form(
     errors: dict[str, str] | None = None,
 ) -> str:
     definition = course.definition
+    listed = _ordered_errors(errors or {}, values or {})
     return (
         environment()
         .get_template("pages/apply.html")
@@ -91,16 +159,15 @@ def apply_form(
             places_left=course.places_left,
             capacity=definition.capacity,
             approval_required=definition.approval_required,
-            sessions=[
-                {"title": s.title, "when": session_when(s, definition.timezone)}
-                for s in course.schedule
-            ],
+            sessions=_sessions(course),
             facilitators=[str(f) for f in definition.facilitators],
             enquiries_email=str(definition.enquiries_email or ""),
             action=action,
             fields=APPLICATION_FIELDS,
+            consent_label=CONSENT_LABEL,
             values=values or {},
-            errors=errors or {},
+            error_list=listed,
+            errors={item["name"]: item["message"] for item in listed},
         )
     )
 
@@ -108,7 +175,8 @@ def apply_form(
 _HEADLINES = {
     "pending_review": (
         "Application received",
-        "Our facilitators will read your application and email you soon.",
+        "Thank you for applying. Our facilitators will read your application and email you"
+        " soon. You do not need to pay anything yet.",
     ),
     "awaiting_payment": (
         "Your place is held for you",
@@ -116,18 +184,23 @@ _HEADLINES = {
     ),
     "confirmed": (
         "Your place is confirmed",
-        "Thank you. We have emailed you the dates, the joining link and a calendar file.",
+        "Thank you for booking. We have emailed you the dates, the joining link and a calendar"
+        " file. We look forward to meeting you.",
     ),
     "expired": (
         "Your payment was not completed",
-        "Your place was not held. If places are still available you can start again.",
+        "We could not hold your place any longer, so it has been released. If places are still"
+        " available you can start the payment again below.",
     ),
     "waitlisted": (
         "You are on the waiting list",
         "We will email you if a place becomes available.",
     ),
     "offered": ("A place is available for you", "Pay to accept the place we are holding for you."),
-    "declined": ("Application not accepted", "We have emailed you about our decision."),
+    "declined": (
+        "We cannot offer you a place this time",
+        "Thank you for applying. We have emailed you about our decision.",
+    ),
     "cancelled": ("Booking cancelled", "Your booking has been cancelled."),
     "refunded": (
         "Payment refunded",
@@ -135,17 +208,67 @@ _HEADLINES = {
     ),
 }
 
+# The flag the system appends to Stripe's return URLs, read with the application's status.
+_AFTER_CHECKOUT = {
+    ("success", "awaiting_payment"): (
+        "Thank you, we are confirming your payment",
+        "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
+        " so you can safely close this page.",
+    ),
+    ("success", "expired"): (
+        "We are checking your payment",
+        "Your payment reached us after your place stopped being held. If a place is free we"
+        " will confirm it; if not, we will refund you in full. We will email you either way.",
+    ),
+    ("cancelled", "awaiting_payment"): (
+        "You have not paid yet",
+        "No money has been taken. Your place is held for 30 minutes from when you applied:"
+        " pay now to confirm it, or leave it and the place will be released.",
+    ),
+    ("cancelled", "offered"): (
+        "You have not paid yet",
+        "No money has been taken. The place we offered you is still held for you for now.",
+    ),
+    ("cancelled", "expired"): (
+        "Your payment was not completed",
+        "No money has been taken and your place has been released. If places are still"
+        " available you can start the payment again below.",
+    ),
+}
 
-def status_page(view: ApplicationView, course: Course, restart_action: str) -> str:
-    headline, explanation = _HEADLINES[view.status]
+
+def status_page(
+    view: ApplicationView, course: Course, restart_action: str, checkout_flag: str = ""
+) -> str:
     definition = course.definition
-    if view.status == "awaiting_payment" and view.checkout_url is None:
-        explanation = "Payment has not started yet. Start it below to hold your place."
+    headline, explanation = _HEADLINES[view.status]
+    after = _AFTER_CHECKOUT.get((checkout_flag, view.status))
+    if after is not None:
+        headline, explanation = after
+    confirming = checkout_flag == "success" and view.status in ("awaiting_payment", "expired")
+    checkout_url = None if confirming else view.checkout_url
+    if after is None and view.status == "awaiting_payment":
+        if view.checkout_url is None:
+            explanation = "Payment has not started yet. Start it below to hold your place."
+        else:
+            explanation = (
+                f"{explanation} Your place is held for 30 minutes from when you applied."
+            )
     restartable = (
-        view.status in ("expired", "awaiting_payment", "offered") and not view.checkout_url
+        not confirming
+        and view.status in ("expired", "awaiting_payment", "offered")
+        and not view.checkout_url
     )
-    if view.checkout_url and view.status == "awaiting_payment":
-        explanation = f"{explanation} Your place is held for 30 minutes from when you applied."
+    tone = {
+        "confirmed": "success",
+        "pending_review": "info",
+        "waitlisted": "info",
+        "declined": "neutral",
+        "cancelled": "neutral",
+        "refunded": "neutral",
+    }.get(view.status, "warning")
+    if confirming:
+        tone = "info"
     return (
         environment()
         .get_template("pages/status.html")
@@ -153,11 +276,16 @@ def status_page(view: ApplicationView, course: Course, restart_action: str) -> s
             course_title=definition.title,
             headline=headline,
             explanation=explanation,
-            checkout_url=view.checkout_url,
+            tone=tone,
+            status=view.status,
+            reference=view.application_id,
+            checkout_url=checkout_url,
+            check_again_url=f"{view.status_url}&checkout=success" if confirming else "",
             price=definition.price.display(),
             can_restart_checkout=restartable
             and course.status(datetime.now(ZoneInfo("UTC"))).value != "closed",
             restart_action=restart_action,
+            sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
             enquiries_email=str(definition.enquiries_email or ""),
         )
     )

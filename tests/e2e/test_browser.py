@@ -1,0 +1,321 @@
+"""A newcomer's path in a real browser: Playwright driving Debian's Chromium against `make run`.
+
+Open the form, make a mistake, see the error beside the field, put it right, pay on the local
+checkout page, land on the confirmed status page. Then the same by keyboard alone, and on a
+375px-wide phone screen. Screenshots of every step go to ``test-artifacts/screenshots/``.
+
+This test is never skipped: without Chromium it fails and says how to install it (`.ci/run`
+installs Debian's ``chromium`` package; browsers cannot be downloaded on these machines).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.e2e.conftest import ROOT, RunningStack
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+ANSWERS = {
+    "name": "Mary Seacole",
+    "job_title": "Matron",
+    "organisation": "Crimea Community Health",
+    "leadership_role": "A nursing team of 12 on a busy surgical ward.",
+    "motivation": "To bring more compassion to how we lead change together.",
+}
+TEXT_FIELDS = [
+    "name", "email", "job_title", "organisation", "leadership_role", "motivation",
+    "accessibility_needs",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "Debian's Chromium is not installed at /usr/bin/chromium, so the browser test "
+            "cannot run. Install it with: apt-get update && apt-get install -y chromium "
+            "(.ci/run does this in CI)."
+        )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    yield _page(context)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+    )
+    yield _page(context)
+    context.close()
+
+
+def _page(context: BrowserContext) -> Page:
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def _course(stack: RunningStack) -> dict[str, Any]:
+    courses = stack.get("/courses").json()
+    assert courses, "the sample course is loaded at start"
+    course: dict[str, Any] = courses[0]
+    return course
+
+
+def _shot(page: Page, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def _active_id(page: Page) -> str:
+    value: str = page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
+    return value
+
+
+def _tab_until(page: Page, element_id: str, limit: int = 40) -> int:
+    """Press Tab until the element with this id has focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if _active_id(page) == element_id:
+            return presses
+    raise AssertionError(f"#{element_id} never received focus after {limit} Tab presses")
+
+
+def _no_horizontal_scroll(page: Page) -> None:
+    widths: dict[str, int] = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth,"
+        " viewport: document.documentElement.clientWidth})"
+    )
+    assert widths["scroll"] <= widths["viewport"], f"page scrolls sideways: {widths}"
+
+
+def _error_is_beside_its_field(page: Page, name: str, text: str) -> None:
+    field = page.locator(f"#{name}")
+    error = page.locator(f"#{name}-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(text)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{name}-error\b"))
+    # In the field's own group, directly above the control, not somewhere else on the page.
+    same_group: bool = page.evaluate(
+        "([f, e]) => document.getElementById(f).closest('.form-group')"
+        " === document.getElementById(e).closest('.form-group')",
+        [name, f"{name}-error"],
+    )
+    assert same_group, f"the error for {name} is not in the field's group"
+    field_box, error_box = field.bounding_box(), error.bounding_box()
+    assert field_box is not None
+    assert error_box is not None
+    gap = field_box["y"] - (error_box["y"] + error_box["height"])
+    assert 0 <= gap <= 48, f"the error for {name} is {gap}px from its field"
+
+
+def _every_control_is_labelled(page: Page) -> None:
+    unlabelled: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('form input, form textarea')]"
+        ".filter(el => el.id !== 'website' && el.type !== 'hidden')"
+        ".filter(el => !document.querySelector(`label[for=\"${el.id}\"]`))"
+        ".map(el => el.name)"
+    )
+    assert unlabelled == []
+
+
+def test_newcomer_applies_fixes_a_mistake_pays_and_is_confirmed(
+    stack: RunningStack, desktop: Page
+) -> None:
+    course = _course(stack)
+    page = desktop
+    page.goto(f"{stack.url}/courses/{course['course_id']}/apply")
+    expect(page).to_have_title(re.compile(re.escape(course["title"])))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(course["title"])
+    body = page.locator("main")
+    expect(body).to_contain_text("£200.00")
+    expect(body).to_contain_text("Monday 7 June 2027, 15:00-17:00 BST")
+    expect(body).to_contain_text("Monday 6 December 2027, 16:00-17:00 GMT")
+    expect(body).to_contain_text(f"{course['places_left']} of {course['capacity']} places left")
+    expect(body).to_contain_text("facilitators@example.org")
+    expect(page.get_by_role("link", name=course["enquiries_email"]).first).to_be_visible()
+    _every_control_is_labelled(page)
+    _shot(page, "01-form")
+
+    # A first attempt with a mistyped email and the consent box left unticked.
+    for name, value in ANSWERS.items():
+        page.get_by_label(re.compile(_label_of(page, name))).fill(value)
+    page.locator("#email").fill("mary.seacole.example.org")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert _active_id(page) == "error-summary", "focus moves to the error summary"
+    _error_is_beside_its_field(page, "email", "Enter an email address in the correct format")
+    _error_is_beside_its_field_checkbox(page)
+    summary_links = page.locator("#error-summary a")
+    expect(summary_links).to_have_count(2)
+    expect(summary_links.nth(0)).to_have_attribute("href", "#email")
+    expect(summary_links.nth(1)).to_have_attribute("href", "#consent")
+    # Answers are kept, so nobody has to type them again.
+    expect(page.locator("#name")).to_have_value(ANSWERS["name"])
+    expect(page.locator("#motivation")).to_have_value(ANSWERS["motivation"])
+    expect(page.locator("#email")).to_have_value("mary.seacole.example.org")
+    _shot(page, "02-errors")
+
+    # Put it right and carry on to payment.
+    page.locator("#email").fill("mary.browser@example.org")
+    page.get_by_label(re.compile("I agree")).check()
+    _shot(page, "03-corrected")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(re.compile(r"/_local/stripe/checkout/cs_"))
+    expect(page.locator("body")).to_contain_text("£200.00")
+    _shot(page, "04-checkout")
+
+    page.get_by_role("button", name="Pay £200.00").click()
+    page.wait_for_url(re.compile(r"/applications/.+checkout=success"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
+    expect(page.locator("main")).to_contain_text("Monday 7 June 2027, 15:00-17:00 BST")
+    expect(page.get_by_role("link", name=re.compile("^Pay"))).to_have_count(0)
+    _shot(page, "05-confirmed")
+
+
+def _label_of(page: Page, name: str) -> str:
+    text: str = page.locator(f"label[for={name}]").inner_text()
+    return "^" + re.escape(text.strip()) + "$"
+
+
+def _error_is_beside_its_field_checkbox(page: Page) -> None:
+    error = page.locator("#consent-error")
+    expect(error).to_contain_text("Tick the box")
+    box = page.locator("#consent")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_attribute("aria-describedby", re.compile(r"\bconsent-error\b"))
+    box_box, error_box = box.bounding_box(), error.bounding_box()
+    assert box_box is not None
+    assert error_box is not None
+    assert 0 <= box_box["y"] - (error_box["y"] + error_box["height"]) <= 48
+
+
+def test_keyboard_only(stack: RunningStack, desktop: Page) -> None:
+    page = desktop
+    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    _tab_until(page, "name")
+    # One Tab from each field to the next, in reading order; the honeypot is never reached.
+    page.keyboard.type(ANSWERS["name"])
+    typed = {**ANSWERS, "email": "keyboard@example.org", "accessibility_needs": ""}
+    for name in TEXT_FIELDS[1:]:
+        page.keyboard.press("Tab")
+        assert _active_id(page) == name
+        if typed[name]:
+            page.keyboard.type(typed[name])
+    page.keyboard.press("Tab")
+    assert _active_id(page) == "consent"
+    _shot(page, "06-keyboard-consent-focused")
+    # Enter in a text field submits: consent is still unticked, so the form comes back.
+    page.locator("#email").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert _active_id(page) == "error-summary"
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("href", "#consent")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#consent")
+    _tab_until(page, "consent")
+    page.keyboard.press("Space")
+    expect(page.locator("#consent")).to_be_checked()
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text("Continue to payment")
+    _shot(page, "07-keyboard-submit-focused")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/_local/stripe/checkout/cs_"))
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.locator(":focus").inner_text().startswith("Pay "):
+            break
+    expect(page.locator(":focus")).to_have_text("Pay £200.00")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"checkout=success"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
+
+
+def test_phone_width_never_scrolls_sideways(stack: RunningStack, phone: Page) -> None:
+    page = phone
+    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    _no_horizontal_scroll(page)
+    button = page.get_by_role("button", name="Continue to payment")
+    box = button.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44, "the button is big enough to tap"
+    _shot(page, "08-phone-form")
+    _shot(page, "08-phone-form-top", full_page=False)
+    button.click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator(".error-message")).to_have_count(7)  # six required fields and consent
+    expect(page.locator("#email-error")).to_contain_text("Enter your email address")
+    _no_horizontal_scroll(page)
+    _shot(page, "09-phone-errors")
+    page.locator("#email").scroll_into_view_if_needed()
+    _shot(page, "09-phone-errors-email", full_page=False)
+
+
+def test_cancelled_payment_says_nothing_was_taken_and_offers_to_pay(
+    stack: RunningStack, phone: Page
+) -> None:
+    page = phone
+    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    for name, value in {**ANSWERS, "email": "cancels@example.org"}.items():
+        page.locator(f"#{name}").fill(value)
+    page.locator("#consent").check()
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(re.compile(r"/_local/stripe/checkout/cs_"))
+    page.get_by_role("link", name="Cancel", exact=True).click()
+    page.wait_for_url(re.compile(r"checkout=cancelled"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have not paid yet")
+    expect(page.locator("main")).to_contain_text("No money has been taken")
+    pay = page.get_by_role("link", name="Pay £200.00 now")
+    expect(pay).to_be_visible()
+    _no_horizontal_scroll(page)
+    _shot(page, "10-phone-cancelled")
+    # The status link without the flag still works, and paying from it confirms the place.
+    pay.click()
+    page.wait_for_url(re.compile(r"/_local/stripe/checkout/cs_"))
+    page.get_by_role("button", name="Pay £200.00").click()
+    page.wait_for_url(re.compile(r"checkout=success"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
+    _no_horizontal_scroll(page)
+    _shot(page, "11-phone-confirmed")
+    status = requests.get(page.url.split("&")[0], timeout=30).json()
+    assert status["status"] == "confirmed"

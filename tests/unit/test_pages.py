@@ -1,0 +1,80 @@
+"""The applicant's pages: what each state and each return from Stripe says, and escaping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from booking.domain.course import Course, CourseDefinition
+from booking.handlers import pages
+from booking.services.applications import ApplicationView
+
+NOW = datetime(2027, 5, 1, tzinfo=UTC)
+
+
+def course(**overrides: object) -> Course:
+    data: dict[str, object] = {
+        "title": "Compassionate <Leadership>",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 2,
+        "facilitators": ["facilitator@example.org"],
+        "enquiries_email": "enquiries@example.org",
+        "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}],
+    }
+    data.update(overrides)
+    return Course(course_id="c", definition=CourseDefinition.model_validate(data))
+
+
+def view(status: str, checkout_url: str | None = None) -> ApplicationView:
+    return ApplicationView(
+        application_id="app1", course_id="c", status=status, token="tok",
+        checkout_url=checkout_url, status_url="http://x/applications/app1?token=tok",
+        created_at="2027-05-01T00:00:00Z",
+    )
+
+
+def test_form_shows_the_course_and_escapes_what_was_typed() -> None:
+    page = pages.apply_form(
+        course(), NOW, "/courses/c/applications",
+        {"name": '"><script>alert(1)</script>', "email": ""},
+        {"email": "value is not a valid email address", "consent": "x", "website": "no"},
+    )
+    assert "Compassionate &lt;Leadership&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "Monday 7 June 2027, 15:00-17:00 BST" in page
+    assert "£200.00" in page
+    assert "2 of 2 places left" in page
+    assert "facilitator@example.org" in page
+    assert 'href="mailto:enquiries@example.org"' in page
+    # An empty email asks for one; errors are listed in page order, each linking to its field.
+    assert "Enter your email address" in page
+    assert page.index('href="#email"') < page.index('href="#consent"')
+    assert 'href="#website"' not in page
+    assert "autofocus" in page
+
+
+def test_a_full_course_says_so_instead_of_showing_the_form() -> None:
+    page = pages.apply_form(course(capacity=1).model_copy(update={"seats_taken": 1}), NOW, "/a")
+    assert "This course is full" in page
+    assert "<form" not in page
+
+
+@pytest.mark.parametrize(
+    ("status", "flag", "checkout_url", "headline", "pay_button"),
+    [
+        ("confirmed", "success", None, "Your place is confirmed", False),
+        ("awaiting_payment", "success", "http://pay", "we are confirming your payment", False),
+        ("awaiting_payment", "cancelled", "http://pay", "You have not paid yet", True),
+        ("expired", "cancelled", None, "Your payment was not completed", False),
+        ("awaiting_payment", "", "http://pay", "Your place is held for you", True),
+        ("pending_review", "", None, "Application received", False),
+    ],
+)
+def test_status_page_says_what_happened(
+    status: str, flag: str, checkout_url: str | None, headline: str, pay_button: bool
+) -> None:
+    page = pages.status_page(view(status, checkout_url), course(), "/restart", flag)
+    assert headline in page
+    assert ('href="http://pay"' in page) is pay_button
+    assert "app1" in page  # the reference to quote in an enquiry
