@@ -28,6 +28,9 @@ class Settings(BaseModel):
     stripe_api_base: str | None = None
     sender_email: str = "courses@example.org"
     ses_configuration_set: str | None = None
+    # The email queue's visibility timeout: a mailer claim left "sending" longer than this
+    # belongs to a delivery that died, and the redelivered record may send it.
+    email_claim_timeout_seconds: int = Field(default=180, ge=1)
     admin_token: str | None = None  # local stack only; AWS uses a Cognito JWT authorizer
 
     @model_validator(mode="after")

@@ -39,6 +39,7 @@ from infra.local.mail import CapturingSesClient, EmailPump, ReminderTicker, read
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+_LOCKS_GUARD = threading.Lock()
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
 LOCAL_STRIPE_KEY = "sk_test_local"
 
@@ -125,6 +126,7 @@ class LocalStack:
     _server: ThreadingHTTPServer | None = None
     stripe: StripeStandIn | None = None
     handlers: dict[str, Handler] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
     ticker: ReminderTicker | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -281,8 +283,15 @@ class LocalStack:
         else:
             name = "api"
         event = http_api_event(method, target, headers, body, source_ip)
-        answer = self.handlers[name](event, lambda_context(f"booking-{name}"))
+        # One invocation at a time per function, as in one Lambda container: the handler
+        # modules keep per-invocation state (the resolver's current event, logger keys).
+        with self._function_lock(name):
+            answer = self.handlers[name](event, lambda_context(f"booking-{name}"))
         return _from_lambda(answer)
+
+    def _function_lock(self, name: str) -> threading.Lock:
+        with _LOCKS_GUARD:
+            return self._locks.setdefault(name, threading.Lock())
 
     def _request_handler(self) -> type[BaseHTTPRequestHandler]:
         stack = self

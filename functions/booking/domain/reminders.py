@@ -50,7 +50,9 @@ def due_reminders(
     return plan
 
 
-def invitation_session(sessions: Sequence[ScheduledSession], now: datetime) -> ScheduledSession | None:
+def invitation_session(
+    sessions: Sequence[ScheduledSession], now: datetime
+) -> ScheduledSession | None:
     """The first follow-up session, when the invitation to the follow-ups is due now."""
     follow_ups = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
     if not follow_ups:
@@ -61,7 +63,9 @@ def invitation_session(sessions: Sequence[ScheduledSession], now: datetime) -> S
     return None
 
 
-def session_position(sessions: Sequence[ScheduledSession], session: ScheduledSession) -> tuple[int, int]:
+def session_position(
+    sessions: Sequence[ScheduledSession], session: ScheduledSession
+) -> tuple[int, int]:
     """(n, of) among sessions of the same kind: "session 2 of 6", "follow-up 1 of 4"."""
     same_kind = sorted((s for s in sessions if s.kind is session.kind), key=lambda s: s.start)
     return same_kind.index(session) + 1, len(same_kind)

@@ -20,11 +20,9 @@ person however many cohorts they booked.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -67,7 +65,6 @@ def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
     summary["sessions_in_window"] = len(rows)
 
     _queue(ports, to_queue, now, summary)
-    _run_sweep_hook(ports, now, summary)
     logger.info("reminder run", extra={"now": now.isoformat(), **summary})
     return dict(summary)
 
@@ -201,21 +198,3 @@ def _chunks(items: list[ReminderMarker], size: int) -> Iterable[list[ReminderMar
         yield items[start : start + size]
 
 
-def _run_sweep_hook(ports: Ports, now: datetime, summary: Counter[str]) -> None:
-    """The same scheduled run releases lapsed holds and queues stranded outboxes.
-
-    That sweep belongs to the booking lifecycle (``booking.services.sweep.sweep_due``); it is
-    called when present so one schedule drives both, and this module does not depend on it.
-    """
-    try:
-        module = importlib.import_module("booking.services.sweep")
-    except ModuleNotFoundError as exc:
-        if exc.name != "booking.services.sweep":
-            raise  # the sweep exists but is broken: fail loudly, do not skip it
-        return
-    sweep: Callable[[Ports, datetime], Any] | None = getattr(module, "sweep_due", None)
-    if sweep is None:
-        return
-    result = sweep(ports, now)
-    if isinstance(result, dict):
-        summary.update({f"sweep_{k}": int(v) for k, v in result.items() if isinstance(v, int)})

@@ -1,0 +1,51 @@
+"""Render an email (subject, plain text, HTML) from the Jinja2 templates of its kind.
+
+Each :class:`EmailKind` has ``<kind>.txt`` and ``<kind>.html`` under ``templates/emails``. The
+subject is the ``subject`` block of the text template, so wording lives in one place per
+message. HTML is autoescaped (every applicant-supplied value arrives escaped); plain text is not
+escaped, because ``&lt;`` in a plain-text email is exactly what a reader should not see. Both use
+StrictUndefined: a template naming a value the code does not provide fails the test suite (which
+renders every kind) instead of sending a message with a hole in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from booking.domain.emails import EmailKind
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=2)
+def _environment(html: bool) -> Environment:
+    return Environment(
+        loader=PackageLoader("booking", "templates/emails"),
+        # Plain text is never HTML: escaping it would show readers "&amp;" and "&lt;".
+        autoescape=html,  # noqa: S701
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
+    text_template = _environment(False).get_template(f"{kind.value}.txt")
+    html_template = _environment(True).get_template(f"{kind.value}.html")
+    subject_block = text_template.blocks["subject"]
+    subject = "".join(subject_block(text_template.new_context(dict(context))))
+    return RenderedEmail(
+        subject=" ".join(subject.split()),
+        text=text_template.render(context),
+        html=html_template.render(context),
+    )

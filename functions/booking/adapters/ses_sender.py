@@ -1,0 +1,104 @@
+"""Send one email through SES v2 as a raw MIME message.
+
+Raw rather than SES "Simple" content because only raw MIME carries attachments (the ``.ics``);
+the message is ``multipart/mixed`` holding a ``multipart/alternative`` (plain text first, so
+plain-text clients show it, then HTML) followed by the attachments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING, Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # e.g. "text/calendar"
+    content: bytes
+    params: dict[str, str] = field(default_factory=dict)  # e.g. {"method": "PUBLISH"}
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: Sequence[str]
+    reply_to: Sequence[str]
+    subject: str
+    text: str
+    html: str
+    attachments: Sequence[Attachment] = ()
+
+
+class EmailSendError(Exception):
+    """SES throttled or rejected the message: the queue record must be retried."""
+
+
+class EmailSender(Protocol):
+    def send(self, message: OutgoingEmail) -> str: ...
+
+
+def build_mime(message: OutgoingEmail, sender: str, now: datetime) -> bytes:
+    mime = EmailMessage(policy=SMTP)
+    # Subjects are written by us, never by applicants; strip line breaks all the same so a
+    # future template cannot inject headers.
+    mime["Subject"] = " ".join(message.subject.split())
+    mime["From"] = sender
+    mime["To"] = ", ".join(message.to)
+    if message.reply_to:
+        mime["Reply-To"] = ", ".join(message.reply_to)
+    mime["Date"] = format_datetime(now)
+    mime["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    # Quoted-printable keeps the message 7-bit clean for any relay while staying readable.
+    mime.set_content(message.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    mime.add_alternative(message.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        mime.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params={**attachment.params, **({"charset": "utf-8"} if maintype == "text" else {})},
+        )
+    return mime.as_bytes()
+
+
+class SesSender:
+    def __init__(
+        self, client: SESV2Client | Any, sender: str, configuration_set: str | None = None
+    ) -> None:
+        # ``Any`` admits the local stack's capturing wrapper around the real client.
+        self._client = client
+        self._sender = sender
+        self._configuration_set = configuration_set
+
+    def send(self, message: OutgoingEmail, *, now: datetime | None = None) -> str:
+        raw = build_mime(message, self._sender, now or datetime.now(UTC))
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": list(message.to)},
+            "Content": {"Raw": {"Data": raw}},
+        }
+        if self._configuration_set:
+            # Bounce and complaint events are published through the configuration set.
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            answer = self._client.send_email(**request)
+        except (ClientError, BotoCoreError) as exc:
+            code = (
+                exc.response.get("Error", {}).get("Code", "")
+                if isinstance(exc, ClientError)
+                else type(exc).__name__
+            )
+            raise EmailSendError(f"SES refused the message ({code})") from exc
+        return str(answer.get("MessageId", ""))

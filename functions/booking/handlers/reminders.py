@@ -1,0 +1,46 @@
+"""Scheduled reminder run: an EventBridge Scheduler "Scheduled Event" every 15 minutes.
+
+*Now* is the event's ``time`` (the scheduled time), never the wall clock: a retried or delayed
+invocation plans for the tick it belongs to, and tests and the local tick choose any moment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from booking.handlers.wiring import ports
+from booking.services.lifecycle import sweep
+from booking.services.reminders import dispatch_reminders
+
+logger = Logger(service="booking-reminders")
+
+
+def event_time(event: dict[str, Any]) -> datetime:
+    raw = event.get("time")
+    if not isinstance(raw, str) or not raw:
+        raise ValueError("scheduled event has no 'time'")
+    moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("scheduled event 'time' must carry a UTC offset")
+    return moment.astimezone(UTC)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    now = event_time(event)
+    logger.append_keys(scheduled_time=now.isoformat(), schedule_event_id=event.get("id"))
+    # One schedule drives both: holds whose time is up are released (and their seats offered
+    # to the waiting list) before reminders are planned for the people confirmed now.
+    swept = sweep(ports(), now)
+    summary = dispatch_reminders(ports(), now)
+    return {
+        "time": now.isoformat().replace("+00:00", "Z"),
+        **summary,
+        "holds_released": swept.holds_released,
+        "outboxes_flushed": swept.outboxes_flushed,
+        "offers_made": swept.offers_made,
+    }

@@ -1,0 +1,76 @@
+"""SES bounce and complaint notifications (via SNS) become suppression items.
+
+A permanent bounce or a complaint means: never mail this address again. Only a digest of the
+address is stored (see ``DynamoRepository.suppress_address``), and nothing personal is logged.
+Transient bounces (full mailbox, out-of-office) are left to SES's own retries.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.config import settings
+
+logger = Logger(service="booking-ses-events")
+
+_configured: DynamoRepository | None = None
+
+
+def configure(repository: DynamoRepository | None) -> None:
+    global _configured
+    _configured = repository
+
+
+@lru_cache(maxsize=1)
+def _repository_from_settings() -> DynamoRepository:
+    return DynamoRepository(boto3.client("dynamodb"), settings().table_name)
+
+
+def repository() -> DynamoRepository:
+    return _configured if _configured is not None else _repository_from_settings()
+
+
+def addresses_to_suppress(notification: dict[str, Any]) -> tuple[str, list[str]]:
+    """(reason, addresses) from one SES event (configuration-set ``eventType`` or identity
+    ``notificationType`` shape); no addresses for anything that is not a reason to stop."""
+    kind = notification.get("eventType") or notification.get("notificationType") or ""
+    if kind == "Bounce":
+        bounce = notification.get("bounce") or {}
+        if bounce.get("bounceType") != "Permanent":
+            return "transient_bounce", []
+        recipients = bounce.get("bouncedRecipients") or []
+        return "bounce", [r["emailAddress"] for r in recipients if r.get("emailAddress")]
+    if kind == "Complaint":
+        recipients = (notification.get("complaint") or {}).get("complainedRecipients") or []
+        return "complaint", [r["emailAddress"] for r in recipients if r.get("emailAddress")]
+    return kind.lower() or "unknown", []
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    suppressed = ignored = 0
+    now = datetime.now(UTC)
+    for record in event.get("Records", []):
+        notification = json.loads(record["Sns"]["Message"])
+        reason, addresses = addresses_to_suppress(notification)
+        for address in addresses:
+            repository().suppress_address(address, reason, now)
+        suppressed += len(addresses)
+        ignored += not addresses
+        logger.info(
+            "ses notification",
+            extra={
+                "reason": reason,
+                "suppressed": len(addresses),
+                "ses_message_id": (notification.get("mail") or {}).get("messageId"),
+            },
+        )
+    return {"suppressed": suppressed, "ignored": ignored}

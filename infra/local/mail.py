@@ -1,0 +1,210 @@
+"""Local email delivery and scheduling, behaving like AWS where it matters (never deployed).
+
+* :class:`CapturingSesClient` wraps the real SES v2 client (moto): the mailer's production code
+  path runs unchanged, and every message SES accepts is also written to ``OUTBOX_DIR`` as an
+  ``.eml`` file, which ``GET /_local/outbox`` lists.
+* :class:`EmailPump` is the SQS event source mapping: it receives from the email queue, calls the
+  mailer handler with an SQS-shaped event and deletes only the records the handler did not report
+  as failed, so retries, visibility timeouts and the DLQ after 5 receives behave as in AWS.
+* :class:`ReminderTicker` is EventBridge Scheduler: a "Scheduled Event" every minute.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any
+
+from infra.local.aws import REGION
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class CapturingSesClient:
+    """Delegates to a real ``sesv2`` client and keeps a copy of each accepted raw message."""
+
+    def __init__(self, client: Any, outbox_dir: Path) -> None:
+        self._client = client
+        self._dir = outbox_dir
+        self._lock = threading.Lock()
+
+    def send_email(self, **request: Any) -> Any:
+        answer = self._client.send_email(**request)  # raises like SES would: nothing captured
+        raw = request.get("Content", {}).get("Raw", {}).get("Data")
+        if isinstance(raw, bytes | bytearray):
+            self._dir.mkdir(parents=True, exist_ok=True)
+            with self._lock:
+                # A nanosecond prefix makes lexical order the sending order.
+                name = f"{time.time_ns():020d}-{answer.get('MessageId') or uuid.uuid4().hex}.eml"
+                (self._dir / name).write_bytes(bytes(raw))
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def read_outbox(outbox_dir: Path) -> list[dict[str, Any]]:
+    """Every captured email, newest first, in the contract's shape."""
+    if not outbox_dir.is_dir():
+        return []
+    return [
+        _as_contract(path.read_bytes()) for path in sorted(outbox_dir.glob("*.eml"), reverse=True)
+    ]
+
+
+def _as_contract(raw: bytes) -> dict[str, Any]:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    attachments = []
+    for part in message.iter_attachments():
+        assert isinstance(part, EmailMessage)
+        content_type = part.get_content_type()
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        attachments.append(
+            {
+                "filename": part.get_filename(),
+                "content_type": content_type,
+                "content": data.decode(part.get_content_charset() or "utf-8")
+                if part.get_content_maintype() == "text"
+                else base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return {
+        "to": [address for _, address in getaddresses(message.get_all("To", []))],
+        "reply_to": [address for _, address in getaddresses(message.get_all("Reply-To", []))],
+        "subject": str(message.get("Subject", "")),
+        "text": text.get_content() if isinstance(text, EmailMessage) else "",
+        "html": html.get_content() if isinstance(html, EmailMessage) else "",
+        "attachments": attachments,
+    }
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    """The event Lambda's SQS event source mapping would deliver for these messages."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {
+                    "ApproximateReceiveCount": m.get("Attributes", {}).get(
+                        "ApproximateReceiveCount", "1"
+                    ),
+                    "SentTimestamp": m.get("Attributes", {}).get("SentTimestamp", "0"),
+                    "SenderId": m.get("Attributes", {}).get("SenderId", "local"),
+                    "ApproximateFirstReceiveTimestamp": m.get("Attributes", {}).get(
+                        "ApproximateFirstReceiveTimestamp", "0"
+                    ),
+                },
+                "messageAttributes": {},
+                "md5OfBody": m.get("MD5OfBody")
+                or hashlib.md5(  # noqa: S324 - SQS's own checksum
+                    m["Body"].encode()
+                ).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+    }
+
+
+def scheduled_event(moment: datetime) -> dict[str, Any]:
+    """An EventBridge Scheduler "Scheduled Event" for ``moment`` (see infra/cdk/scheduling.py)."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "account": "000000000000",
+        "time": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:scheduler:{REGION}:000000000000:schedule/default/local-reminders"],
+        "detail": {},
+    }
+
+
+class EmailPump:
+    """Receive from the email queue and hand batches to the mailer handler, like Lambda."""
+
+    def __init__(
+        self, sqs: Any, queue_url: str, handler: Handler, context: Callable[[], Any]
+    ) -> None:
+        self._sqs = sqs
+        self._url = queue_url
+        self._handler = handler
+        self._context = context
+        self._arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+    def run(self, stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            try:
+                self.pump_once(wait_seconds=1)
+            except Exception as exc:  # the pump must outlive a handler or moto hiccup
+                print(f"local email pump error: {exc!r}", file=sys.stderr)
+                stopping.wait(1)
+
+    def pump_once(self, wait_seconds: int = 0) -> int:
+        """One receive + invoke + delete round. Returns how many messages were received."""
+        answer = self._sqs.receive_message(
+            QueueUrl=self._url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=wait_seconds,
+            AttributeNames=["All"],
+        )
+        messages = answer.get("Messages", [])
+        if not messages:
+            return 0
+        try:
+            result = self._handler(sqs_event(messages, self._arn), self._context())
+            failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        except Exception as exc:  # every record failed: Lambda would retry them all
+            print(f"local mailer invocation failed: {exc!r}", file=sys.stderr)
+            failed = {m["MessageId"] for m in messages}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            self._sqs.delete_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
+        return len(messages)
+
+
+class ReminderTicker:
+    """EventBridge Scheduler for the local stack: the reminders handler once a minute."""
+
+    def __init__(self, handler: Handler, context: Callable[[], Any], interval: float = 60) -> None:
+        self._handler = handler
+        self._context = context
+        self._interval = interval
+
+    def tick(self, moment: datetime) -> Any:
+        return self._handler(scheduled_event(moment), self._context())
+
+    def run(self, stopping: threading.Event) -> None:
+        while not stopping.wait(self._interval):
+            try:
+                # The schedule's own time, like EventBridge: this is the scheduler, not a handler.
+                self.tick(datetime.now(UTC).replace(second=0, microsecond=0))
+            except Exception as exc:
+                print(f"local reminder tick failed: {exc!r}", file=sys.stderr)

@@ -1,0 +1,78 @@
+"""Emails end to end over `make run`: apply -> pay -> outbox; scheduler ticks -> one reminder."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.e2e.conftest import RunningStack
+
+COURSE = "compassionate-leadership-2027-06"
+
+
+def wait_for(stack: RunningStack, found: Callable[[list[dict[str, Any]]], bool]) -> list[Any]:
+    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded)."""
+    deadline = time.monotonic() + 30
+    while True:
+        outbox = stack.get("/_local/outbox").json()
+        if found(outbox) or time.monotonic() > deadline:
+            return list(outbox)
+        time.sleep(0.2)
+
+
+def mine(outbox: list[dict[str, Any]], email: str) -> list[dict[str, Any]]:
+    return [m for m in outbox if email in m["to"] or email in m["text"]]
+
+
+def test_apply_pay_then_reminder_tick_sends_once(stack: RunningStack) -> None:
+    email = f"e2e-{uuid.uuid4().hex[:8]}@example.org"
+    applied = stack.post(
+        f"/courses/{COURSE}/applications",
+        json={
+            "name": "Grace <Hopper>",
+            "email": email,
+            "job_title": "Matron",
+            "organisation": "NHS Trust",
+            "leadership_role": "<script>x</script> a ward",
+            "motivation": "To lead with compassion",
+            "consent": True,
+        },
+    )
+    assert applied.status_code == 201, applied.text
+    session_id = applied.json()["checkout_url"].rsplit("/", 1)[-1]
+    assert stack.post(f"/_local/stripe/checkout/{session_id}/pay").status_code == 200
+
+    outbox = wait_for(stack, lambda o: len(mine(o, email)) >= 3)
+    subjects = sorted(m["subject"].split(":")[0] for m in mine(outbox, email))
+    assert subjects == [
+        "New booking",
+        "We have received your application",
+        "Your place is confirmed",
+    ]
+    [confirmation] = [m for m in mine(outbox, email) if m["subject"].startswith("Your place")]
+    [ics] = confirmation["attachments"]
+    assert ics["filename"] == "invite.ics"
+    assert ics["content"].count("BEGIN:VEVENT") == 10
+    [copy] = [m for m in mine(outbox, email) if m["subject"].startswith("New booking")]
+    assert "&lt;script&gt;x&lt;/script&gt;" in copy["html"]
+    assert copy["reply_to"] == ["enquiries@example.org"]
+    assert list(stack.outbox_dir.glob("*.eml"))
+
+    start = datetime.fromisoformat(stack.get(f"/courses/{COURSE}").json()["sessions"][0]["start"])
+    tick = (start - timedelta(hours=23, minutes=50)).isoformat()
+    first = stack.post("/_local/scheduler/tick", json={"time": tick})
+    assert first.status_code == 200, first.text
+    assert first.json()["queued"] >= 1
+
+    def reminders(o: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [m for m in o if email in m["to"] and m["subject"].startswith("Reminder")]
+
+    outbox = wait_for(stack, lambda o: len(reminders(o)) >= 1)
+    assert len(reminders(outbox)) == 1
+    assert reminders(outbox)[0]["subject"].startswith("Reminder: Session 1 of 6, Monday")
+    second = stack.post("/_local/scheduler/tick", json={"time": tick})
+    assert second.json().get("queued", 0) == 0
+    assert len(reminders(stack.get("/_local/outbox").json())) == 1

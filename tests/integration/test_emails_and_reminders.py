@@ -1,0 +1,526 @@
+"""The mailer and reminder handlers against moto (in-process), driven by the sample events.
+
+Time is frozen with time-machine; the reminder handler takes *now* from its event.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.email_queue import SqsEmailQueue
+from booking.adapters.ses_sender import EmailSendError, OutgoingEmail, SesSender
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailJob, EmailKind
+from booking.handlers import mailer, reminders, ses_events, wiring
+from booking.services.mailer import MailerDeps
+from booking.services.ports import Ports
+from infra.local.aws import REGION, SENDER_EMAIL, TABLE_KEYS
+from infra.local.mail import sqs_event
+from infra.local.server import lambda_context
+from tests.conftest import load_event
+
+COURSE = "cl-2025-06"
+EARLIER = "cl-2024-06"
+JUNE_START = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # session 1, 15:00 BST
+DECEMBER_START = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # follow-up, 16:00 GMT
+
+
+def definition_2025(**overrides: Any) -> CourseDefinition:
+    data: dict[str, Any] = {
+        "programme": "compassionate-leadership",
+        "title": "Compassionate Leadership Training",
+        "price": {"amount": 20000},
+        "capacity": 20,
+        "facilitators": ["facilitators@example.org"],
+        "enquiries_email": "enquiries@example.org",
+        "joining_url": "https://example.org/join",
+        "reminder_offsets_hours": [24, 1],
+        "sessions": [
+            {
+                "date": "2025-06-02",
+                "start_time": "15:00",
+                "end_time": "17:00",
+                "home_practice": "Notice one moment each day when you listened fully.",
+            },
+            {"date": "2025-06-09", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
+        ],
+    }
+    data.update(overrides)
+    return CourseDefinition.model_validate(data)
+
+
+def definition_2024() -> CourseDefinition:
+    return definition_2025(
+        sessions=[{"date": "2024-06-03", "start_time": "15:00", "end_time": "17:00"}]
+    )
+
+
+@dataclass
+class RecordingSender:
+    """Sends through the real SES adapter (moto) and remembers what went out."""
+
+    real: SesSender
+    sent: list[OutgoingEmail] = field(default_factory=list)
+    fail_next: int = 0
+
+    def send(self, message: OutgoingEmail) -> str:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise EmailSendError("SES refused the message (Throttling)")
+        message_id = self.real.send(message)
+        self.sent.append(message)
+        return message_id
+
+
+@dataclass
+class Harness:
+    ports: Ports
+    deps: MailerDeps
+    sender: RecordingSender
+    queue_url: str
+    sqs: Any
+    dynamodb: Any
+    table: str
+
+    @property
+    def repository(self) -> DynamoRepository:
+        return self.ports.repository
+
+    def person(
+        self,
+        app_id: str,
+        course_id: str,
+        email: str,
+        status: ApplicationStatus = ApplicationStatus.CONFIRMED,
+        created: datetime | None = None,
+    ) -> Application:
+        moment = created or datetime(2025, 4, 1, tzinfo=UTC)
+        application = Application(
+            application_id=app_id,
+            course_id=course_id,
+            status=status,
+            token=f"tok-{app_id}",
+            answers=Answers(
+                name=f"Person {app_id}",
+                email=email,
+                job_title="Ward manager",
+                organisation="NHS Trust",
+                leadership_role="A ward",
+                motivation="<script>alert(1)</script>",
+            ),
+            created_at=moment,
+            updated_at=moment,
+            amount_paid=20000,
+        )
+        return self.repository.save(application, None)
+
+    def tick(self, moment: datetime) -> dict[str, Any]:
+        event = copy.deepcopy(load_event("scheduler/reminder_tick.json"))
+        event["time"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        with time_machine.travel(moment, tick=False):
+            result: dict[str, Any] = reminders.handler(event, lambda_context("booking-reminders"))
+        return result
+
+    def drain(self, moment: datetime) -> list[dict[str, Any]]:
+        """Deliver every queued job to the mailer handler, as the SQS event source would."""
+        answers = []
+        with time_machine.travel(moment, tick=False):
+            while True:
+                messages = self.sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=10,
+                    AttributeNames=["All"],
+                    VisibilityTimeout=0,
+                ).get("Messages", [])
+                if not messages:
+                    return answers
+                answer = mailer.handler(
+                    sqs_event(messages, "arn:aws:sqs:eu-west-2:1:q"),
+                    lambda_context("booking-mailer"),
+                )
+                answers.append(answer)
+                failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
+                for message in messages:
+                    if message["MessageId"] not in failed:
+                        self.sqs.delete_message(
+                            QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                        )
+                if failed:
+                    return answers
+
+    def items(self, prefix: str) -> list[dict[str, Any]]:
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=self.table)
+        return [i for p in pages for i in p.get("Items", []) if i["pk"]["S"].startswith(prefix)]
+
+    def sent_job_ids(self) -> set[str]:
+        return {
+            i["pk"]["S"].removeprefix("EMAIL#")
+            for i in self.items("EMAIL#")
+            if i["state"]["S"] == "sent"
+        }
+
+
+@dataclass(frozen=True)
+class Aws:
+    dynamodb: Any
+    sqs: Any
+    sesv2: Any
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[Aws]:
+    """One in-process moto for the module (clients are the slow part); each test or
+    hypothesis example gets its own table and queue below."""
+    with mock_aws():
+        sesv2 = boto3.client("sesv2", region_name=REGION)
+        sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)
+        yield Aws(
+            boto3.client("dynamodb", region_name=REGION),
+            boto3.client("sqs", region_name=REGION),
+            sesv2,
+        )
+
+
+@contextmanager
+def running_system(aws: Aws) -> Iterator[Harness]:
+    table = f"booking-{uuid.uuid4().hex[:12]}"
+    aws.dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
+    queue_url = aws.sqs.create_queue(QueueName=table)["QueueUrl"]
+    ports = Ports(
+        repository=DynamoRepository(aws.dynamodb, table),
+        email_queue=SqsEmailQueue(aws.sqs, queue_url),
+        payment_gateway_factory=lambda: pytest.fail("no payments here"),
+        public_base_url="https://book.example.org",
+    )
+    sender = RecordingSender(SesSender(aws.sesv2, SENDER_EMAIL))
+    deps = MailerDeps(
+        repository=ports.repository,
+        sender=sender,
+        public_base_url="https://book.example.org",
+        calendar_domain="example.org",
+    )
+    wiring.configure(ports)
+    mailer.configure(deps)
+    ses_events.configure(ports.repository)
+    try:
+        with time_machine.travel(datetime(2025, 4, 1, tzinfo=UTC), tick=False):
+            ports.repository.put_course(COURSE, definition_2025())
+            ports.repository.put_course(EARLIER, definition_2024())
+        yield Harness(ports, deps, sender, queue_url, aws.sqs, aws.dynamodb, table)
+    finally:
+        wiring.reset()
+        mailer.reset()
+        ses_events.configure(None)
+        aws.dynamodb.delete_table(TableName=table)
+        aws.sqs.delete_queue(QueueUrl=queue_url)
+
+
+@pytest.fixture
+def harness(aws: Aws) -> Iterator[Harness]:
+    with running_system(aws) as system:
+        yield system
+
+
+def test_session_rows_are_written_and_replaced_with_the_course(harness: Harness) -> None:
+    rows = harness.repository.sessions_starting(
+        datetime(2025, 5, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert [(r.course_id, r.index, r.start) for r in rows] == [
+        (COURSE, 1, JUNE_START),
+        (COURSE, 2, JUNE_START + timedelta(days=7)),
+        (COURSE, 3, DECEMBER_START),
+    ]
+    harness.repository.put_course(
+        COURSE,
+        definition_2025(
+            sessions=[{"date": "2025-06-02", "start_time": "16:00", "end_time": "17:00"}]
+        ),
+    )
+    rows = harness.repository.sessions_starting(
+        datetime(2025, 5, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert [(r.index, r.start) for r in rows] == [(1, JUNE_START + timedelta(hours=1))]
+    assert len(harness.items("COURSE#" + COURSE)) == 2  # course + its one session row
+
+
+def test_sample_email_job_event_sends_a_confirmation_with_ten_event_calendar(
+    harness: Harness,
+) -> None:
+    ten_mondays = [
+        "2025-06-02",
+        "2025-06-09",
+        "2025-06-16",
+        "2025-06-23",
+        "2025-06-30",
+        "2025-07-07",
+        "2025-09-01",
+        "2025-10-06",
+        "2025-11-03",
+        "2025-12-08",
+    ]
+    harness.repository.put_course(
+        COURSE,
+        definition_2025(
+            sessions=[
+                {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in ten_mondays
+            ]
+        ),
+    )
+    harness.person("app1", COURSE, "ada@example.org")
+    event = json.loads(
+        json.dumps(load_event("sqs/email_job.json"))
+        .replace("APPLICATION_ID", "app1")
+        .replace("COURSE_ID", COURSE)
+    )
+    with time_machine.travel(datetime(2025, 5, 1, tzinfo=UTC), tick=False):
+        answer = mailer.handler(event, lambda_context("booking-mailer"))
+        again = mailer.handler(event, lambda_context("booking-mailer"))
+    assert answer == {"batchItemFailures": []}
+    assert again == {"batchItemFailures": []}
+    [message] = harness.sender.sent  # the redelivery was de-duplicated by job id
+    assert message.to == ["ada@example.org"]
+    [ics] = message.attachments
+    assert ics.content.count(b"BEGIN:VEVENT") == 10
+    assert b"DTSTART:20250602T140000Z" in ics.content  # 15:00 BST
+    assert b"DTSTART:20251208T150000Z" in ics.content  # 15:00 GMT
+
+
+def test_ses_throttling_fails_only_that_record_and_a_retry_sends_it(harness: Harness) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.person("app2", COURSE, "bob@example.org")
+    jobs = [EmailJob.about(EmailKind.BOOKING_CONFIRMED, a, COURSE) for a in ("app1", "app2")]
+    harness.ports.email_queue.send(jobs)
+    harness.sender.fail_next = 1
+    [first, *_] = harness.drain(datetime(2025, 5, 1, tzinfo=UTC))
+    assert len(first["batchItemFailures"]) == 1
+    assert len(harness.sender.sent) == 1
+    harness.drain(datetime(2025, 5, 1, 0, 1, tzinfo=UTC))
+    assert sorted(m.to[0] for m in harness.sender.sent) == ["ada@example.org", "bob@example.org"]
+
+
+def test_a_claim_left_sending_is_retried_only_after_the_visibility_timeout(
+    harness: Harness,
+) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    job = EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", COURSE)
+    crashed_at = datetime(2025, 5, 1, tzinfo=UTC)
+    harness.repository.claim_email(job.job_id, crashed_at, crashed_at)  # died after claiming
+    harness.ports.email_queue.send([job])
+    [answer] = harness.drain(crashed_at + timedelta(seconds=30))
+    assert len(answer["batchItemFailures"]) == 1  # in flight elsewhere, as far as we know
+    assert harness.sender.sent == []
+    harness.drain(crashed_at + timedelta(minutes=4))
+    assert len(harness.sender.sent) == 1
+
+
+def test_bounced_addresses_get_no_more_mail(harness: Harness) -> None:
+    harness.person("app1", COURSE, "bounced.person@example.org")
+    result = ses_events.handler(load_event("sns/ses_bounce.json"), lambda_context("ses-events"))
+    assert result == {"suppressed": 1, "ignored": 0}
+    assert all("bounced" not in json.dumps(i) for i in harness.items("SUPPRESSED#"))
+    harness.ports.email_queue.send([EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", COURSE)])
+    harness.drain(datetime(2025, 5, 1, tzinfo=UTC))
+    assert harness.sender.sent == []
+
+
+def test_tick_23h50_before_session_one_reminds_each_attendee_once(harness: Harness) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.person("app2", COURSE, "bob@example.org")
+    harness.person("app3", COURSE, "cy@example.org", status=ApplicationStatus.AWAITING_PAYMENT)
+    harness.person("app4", COURSE, "di@example.org", status=ApplicationStatus.REFUNDED)
+    moment = JUNE_START - timedelta(hours=23, minutes=50)
+    summary = harness.tick(moment)
+    assert summary["queued"] == 2
+    harness.drain(moment)
+    assert harness.tick(moment + timedelta(minutes=15)).get("queued", 0) == 0
+    harness.drain(moment + timedelta(minutes=15))
+    assert sorted(m.to[0] for m in harness.sender.sent) == ["ada@example.org", "bob@example.org"]
+    reminder = harness.sender.sent[0]
+    assert reminder.subject == "Reminder: Session 1 of 2, Monday 2 June 2025, 15:00-17:00 BST"
+    assert "https://example.org/join" in reminder.text
+    assert "Notice one moment each day" in reminder.text
+    assert harness.sent_job_ids() == {
+        "session_reminder:app1:s1:h24",
+        "session_reminder:app2:s1:h24",
+    }
+
+
+def test_the_sample_tick_event_takes_now_from_its_time(harness: Harness) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    event = load_event("scheduler/reminder_tick.json")  # 2025-06-01T14:10Z
+    with time_machine.travel(datetime(2030, 1, 1, tzinfo=UTC), tick=False):
+        summary = reminders.handler(event, lambda_context("booking-reminders"))
+    assert summary["time"] == "2025-06-01T14:10:00Z"
+    assert summary["queued"] == 1
+
+
+def test_a_late_tick_with_an_older_time_cannot_send_a_superseded_reminder(
+    harness: Harness,
+) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.tick(JUNE_START - timedelta(minutes=30))  # 1 h reminder; 24 h superseded
+    harness.tick(JUNE_START - timedelta(hours=20))  # a retried tick from earlier that day
+    harness.drain(JUNE_START - timedelta(minutes=29))
+    assert harness.sent_job_ids() == {"session_reminder:app1:s1:h1"}
+
+
+def test_a_refund_after_the_claim_stops_the_reminder_at_send_time(harness: Harness) -> None:
+    confirmed = harness.person("app1", COURSE, "ada@example.org")
+    harness.tick(JUNE_START - timedelta(hours=2))
+    refunded = confirmed.moved_to(ApplicationStatus.REFUNDED, JUNE_START - timedelta(hours=2))
+    harness.repository.save(refunded, confirmed)
+    harness.drain(JUNE_START - timedelta(hours=2))
+    assert harness.sender.sent == []
+
+
+def test_graduates_of_the_programme_are_invited_once_each(harness: Harness) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.person("old1", EARLIER, "ADA@example.org", created=datetime(2024, 4, 1, tzinfo=UTC))
+    harness.person("old2", EARLIER, "eve@example.org", created=datetime(2024, 4, 1, tzinfo=UTC))
+    harness.person("old3", EARLIER, "fay@example.org", status=ApplicationStatus.CANCELLED)
+    moment = DECEMBER_START - timedelta(days=13)
+    harness.tick(moment)
+    harness.tick(moment + timedelta(minutes=15))
+    harness.drain(moment)
+    invitations = [m for m in harness.sender.sent if m.subject.startswith("You are invited")]
+    assert sorted(m.to[0] for m in invitations) == ["ada@example.org", "eve@example.org"]
+    assert all(b"DTSTART:20251208T160000Z" in m.attachments[0].content for m in invitations)
+    harness.tick(DECEMBER_START - timedelta(hours=23))
+    harness.drain(DECEMBER_START - timedelta(hours=23))
+    follow_up = [m for m in harness.sender.sent if m.subject.startswith("Reminder")]
+    assert sorted(m.to[0] for m in follow_up) == ["ada@example.org", "eve@example.org"]
+    assert follow_up[0].subject == (
+        "Reminder: Follow-up session 1 of 1, Monday 8 December 2025, 16:00-17:00 GMT"
+    )
+
+
+def test_a_crash_between_claim_and_queue_is_resumed_by_the_next_run(harness: Harness) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+
+    class Crashing:
+        def send(self, jobs: Any) -> None:
+            raise RuntimeError("function timed out")
+
+    real_queue = harness.ports.email_queue
+    harness.ports.email_queue = Crashing()  # type: ignore[assignment]
+    with pytest.raises(RuntimeError):
+        harness.tick(JUNE_START - timedelta(hours=3))
+    harness.ports.email_queue = real_queue
+    summary = harness.tick(JUNE_START - timedelta(hours=2, minutes=45))
+    assert summary["requeued"] == 1
+    assert summary["queued"] == 1
+    harness.drain(JUNE_START - timedelta(hours=2, minutes=45))
+    assert harness.sent_job_ids() == {"session_reminder:app1:s1:h24"}
+    assert harness.items("REMINDER#")[0]["state"]["S"] == "queued"
+
+
+# -- the property: exactly one reminder per (attendee, session, offset) ----------------------
+
+SESSION_STARTS = {1: JUNE_START, 2: JUNE_START + timedelta(days=7), 3: DECEMBER_START}
+CORE_ATTENDEES = ("a1", "a2")
+# One per person: a1 (also booked the 2024 cohort as old1) and a2 from this cohort, old2 from 2024.
+GRADUATES = ("a1", "a2", "old2")
+CRASHES = (None, "before_queue", "after_queue")
+
+tick_strategy = st.one_of(
+    st.tuples(st.sampled_from([1, 2]), st.integers(min_value=-50 * 60, max_value=60)),
+    st.tuples(st.just(3), st.integers(min_value=-15 * 24 * 60, max_value=60)),
+).map(lambda pair: SESSION_STARTS[pair[0]] + timedelta(minutes=pair[1]))
+
+
+def expected_jobs(ticks: list[datetime], offsets: set[int]) -> set[str]:
+    jobs: set[str] = set()
+    for index, start in SESSION_STARTS.items():
+        recipients = GRADUATES if index == 3 else CORE_ATTENDEES
+        for moment in ticks:
+            due = [o for o in offsets if start - timedelta(hours=o) <= moment < start]
+            if due:
+                jobs |= {f"session_reminder:{r}:s{index}:h{min(due)}" for r in recipients}
+    if any(DECEMBER_START - timedelta(days=14) <= t < DECEMBER_START for t in ticks):
+        jobs |= {f"follow_up_invitation:{r}:{COURSE}:s3" for r in GRADUATES}
+    return jobs
+
+
+def run_tick(system: Harness, moment: datetime, crash: str | None) -> None:
+    """One scheduled invocation; a crashed one is retried with the same event, as
+    EventBridge Scheduler does."""
+    if crash == "before_queue":
+
+        class Crashing:
+            def send(self, jobs: Any) -> None:
+                raise RuntimeError("crash after claiming, before queueing")
+
+        real = system.ports.email_queue
+        system.ports.email_queue = Crashing()  # type: ignore[assignment]
+        try:
+            system.tick(moment)
+        except RuntimeError:
+            pass
+        finally:
+            system.ports.email_queue = real
+    elif crash == "after_queue":
+        repository = system.ports.repository
+
+        def crash_on_mark(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("crash after queueing, before marking queued")
+
+        repository.mark_reminder_queued = crash_on_mark  # type: ignore[method-assign]
+        try:
+            system.tick(moment)
+        except RuntimeError:
+            pass
+        finally:
+            del repository.mark_reminder_queued
+    system.tick(moment)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ticks=st.lists(
+        st.tuples(tick_strategy, st.sampled_from(CRASHES), st.booleans()), min_size=1, max_size=7
+    ),
+    offsets=st.sets(st.sampled_from([1, 3, 24, 48]), min_size=1, max_size=3),
+)
+def test_each_attendee_gets_exactly_one_reminder_per_due_offset(
+    aws: Aws, ticks: list[tuple[datetime, str | None, bool]], offsets: set[int]
+) -> None:
+    with running_system(aws) as system:
+        system.repository.put_course(
+            COURSE, definition_2025(reminder_offsets_hours=sorted(offsets))
+        )
+        system.person("a1", COURSE, "ada@example.org")
+        system.person("a2", COURSE, "bob@example.org")
+        system.person("a3", COURSE, "cy@example.org", status=ApplicationStatus.AWAITING_PAYMENT)
+        system.person("a4", COURSE, "di@example.org", status=ApplicationStatus.REFUNDED)
+        system.person("old1", EARLIER, "ADA@example.org")
+        system.person("old2", EARLIER, "eve@example.org")
+        system.person("old3", EARLIER, "fay@example.org", status=ApplicationStatus.CANCELLED)
+
+        for moment, crash, duplicated in sorted(ticks, key=lambda t: t[0]):
+            run_tick(system, moment, crash)
+            if duplicated:  # a second scheduler firing for the same moment
+                system.tick(moment)
+            system.drain(moment)
+
+        expected = expected_jobs([t[0] for t in ticks], offsets)
+        assert system.sent_job_ids() == expected
+        assert len(system.sender.sent) == len(expected)  # no job was sent twice
+        unconfirmed = {"cy@example.org", "di@example.org", "fay@example.org"}
+        assert not unconfirmed & {m.to[0] for m in system.sender.sent}
