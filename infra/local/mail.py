@@ -63,6 +63,29 @@ def read_outbox(outbox_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
+def purge_outbox(outbox_dir: Path, needles: list[str]) -> int:
+    """Delete every captured email that mentions any of ``needles`` (case-insensitive).
+
+    Erasure under ``make run``: the outbox is data the local system keeps, so a person's erased
+    data must leave it too. Bodies are decoded first (base64 and quoted-printable hide text).
+    """
+    wanted = [needle.lower() for needle in needles if needle]
+    removed = 0
+    if not outbox_dir.is_dir() or not wanted:
+        return 0
+    for path in outbox_dir.glob("*.eml"):
+        raw = path.read_bytes()
+        email = _as_contract(raw)
+        haystack = " ".join(
+            [*email["to"], email["subject"], email["text"], email["html"], raw.decode("latin-1")]
+            + [str(a["content"]) for a in email["attachments"]]
+        ).lower()
+        if any(needle in haystack for needle in wanted):
+            path.unlink()
+            removed += 1
+    return removed
+
+
 def _as_contract(raw: bytes) -> dict[str, Any]:
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)

@@ -35,7 +35,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.local.aws import REGION, SENDER_EMAIL, provision
-from infra.local.mail import CapturingSesClient, EmailPump, ReminderTicker, read_outbox
+from infra.local.mail import (
+    CapturingSesClient,
+    EmailPump,
+    ReminderTicker,
+    purge_outbox,
+    read_outbox,
+)
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -282,7 +288,20 @@ class LocalStack:
             name = "admin"
         else:
             name = "api"
-        event = http_api_event(method, target, headers, body, source_ip)
+        erasing = name == "admin" and method == "DELETE" and path.startswith("/admin/people/")
+        # What the person is called, read before erasure, so the local outbox can forget it too.
+        known = self._invoke(name, http_api_event("GET", target, headers, b"", source_ip)) \
+            if erasing else None
+        response = self._invoke(name, http_api_event(method, target, headers, body, source_ip))
+        if erasing and known is not None and known.status == 200 and response.status == 200:
+            exported = json.loads(known.body)
+            needles = [exported["email"]] + [
+                a["answers"]["name"] for a in exported["applications"]
+            ]
+            purge_outbox(self.outbox_dir, needles)
+        return response
+
+    def _invoke(self, name: str, event: dict[str, Any]) -> LocalResponse:
         # One invocation at a time per function, as in one Lambda container: the handler
         # modules keep per-invocation state (the resolver's current event, logger keys).
         with self._function_lock(name):

@@ -427,6 +427,27 @@ class StripeStandIn:
 
     # ------------------------------------------------------------------ public
 
+    def money_taken(self) -> dict[str, int]:
+        """Money kept per ``client_reference_id``: captured minus refunded, over succeeded charges.
+
+        Tests use it to prove nobody is charged twice or charged without a booking.
+        """
+        with self._lock:
+            sessions_by_intent = {
+                s["payment_intent"]: s for s in self._sessions.values() if s.get("payment_intent")
+            }
+            kept: dict[str, int] = {}
+            for charge in self._charges.values():
+                if charge.get("status") != "succeeded":
+                    continue
+                session = sessions_by_intent.get(charge.get("payment_intent"))
+                reference = str((session or {}).get("client_reference_id") or "")
+                net = int(charge.get("amount_captured") or 0) - int(
+                    charge.get("amount_refunded") or 0
+                )
+                kept[reference] = kept.get(reference, 0) + net
+            return kept
+
     def expire_due(self) -> list[str]:
         """Expire every open session whose ``expires_at`` has passed on ``clock``, as Stripe does
         on its own; sends ``checkout.session.expired`` for each and returns their ids.

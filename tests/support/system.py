@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -47,11 +48,16 @@ class System:
         self.webhook_replies: list[Reply] = []
         # While set, the stand-in's webhooks are lost on the way (as if Stripe gave up).
         self.lose_webhooks = False
+        # While set, webhooks wait in `pending` for the test to deliver (late, twice, reordered).
+        self.hold_webhooks = False
+        self.pending: list[tuple[bytes, dict[str, str]]] = []
+        self.clock_offset = timedelta(0)
         self.standin = StripeStandIn(
             webhook_url=f"{BASE_URL}/webhooks/stripe",
             webhook_secret=WEBHOOK_SECRET,
             public_base_url=BASE_URL,
             deliver=self._deliver,
+            clock=lambda: self.now().timestamp(),
         )
         self.stripe_http = InProcessHTTPClient(self.standin)
         self.dynamodb = boto3.client("dynamodb")
@@ -61,8 +67,13 @@ class System:
             email_queue=SqsEmailQueue(self.sqs, resources.email_queue_url),
             payment_gateway_factory=self._gateway,
             public_base_url=BASE_URL,
+            clock=self.now,
         )
         wiring.configure(self.ports)
+
+    def now(self) -> datetime:
+        """The system's clock: real time, moved forward by tests that need hours to pass."""
+        return datetime.now(UTC) + self.clock_offset
 
     def _gateway(self) -> StripeGateway:
         client = stripe.StripeClient(
@@ -76,6 +87,9 @@ class System:
     def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         if self.lose_webhooks:
             return 0
+        if self.hold_webhooks:
+            self.pending.append((body, headers))
+            return 200
         reply = self.webhook(body, headers)
         self.webhook_replies.append(reply)
         return reply.status

@@ -162,7 +162,7 @@ def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
 
 def is_erased(application: Application) -> bool:
     """Erasure replaces the personal data; with no usable address there is no one to mail."""
-    return bool(getattr(application, "erased_at", None)) or "@" not in application.answers.email
+    return application.erased_at is not None
 
 
 def compose(

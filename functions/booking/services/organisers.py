@@ -156,7 +156,7 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
                     "outbox": (),
                     "request_fingerprint": None,
                     "updated_at": ports.clock(),
-                    "status_reason": application.status_reason,
+                    "erased_at": ports.clock(),
                 }
             )
             try:

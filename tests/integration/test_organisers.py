@@ -1,0 +1,162 @@
+"""The organiser API: authentication, courses, the roster (JSON and CSV), export and erasure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+
+from tests.support.system import COURSE_ID, System, application_body
+
+HOSTILE = {
+    "name": "=HYPERLINK(\"http://evil.example\",\"Zoë\")",
+    "organisation": "+SUM(A1:A2)",
+    "leadership_role": "Line one\nLine two, with \"quotes\", commas",
+    "motivation": "@cmd -1 <b>bold</b> é ü 漢字",
+    "accessibility_needs": "-wheelchair access",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/courses/new-course"),
+        ("GET", f"/courses/{COURSE_ID}/applications"),
+        ("POST", "/applications/x/approve"),
+        ("POST", "/applications/x/decline"),
+        ("POST", "/applications/x/cancel"),
+        ("GET", "/people/a@example.org"),
+        ("DELETE", "/people/a@example.org"),
+        ("GET", "/no-such-route"),
+    ],
+)
+@pytest.mark.parametrize("token", [None, "wrong-token", ""])
+def test_every_organiser_route_refuses_missing_and_wrong_tokens(
+    system: System, method: str, path: str, token: str | None
+) -> None:
+    reply = system.admin(method, path, token=token)
+    assert reply.status == 401
+    assert reply.json()["error"]["code"] == "unauthorized"
+    assert reply.headers["www-authenticate"] == "Bearer"
+
+
+def test_jwt_claims_without_the_admin_scope_are_forbidden(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from booking.handlers import admin, wiring
+    from infra.local.server import http_api_event, lambda_context
+
+    monkeypatch.delenv("ADMIN_TOKEN")
+    wiring.reset()
+    wiring.configure(system.ports)
+    event = http_api_event("GET", f"/admin/courses/{COURSE_ID}/applications", {}, b"", "1.2.3.4")
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": {"scope": "openid email"}}}
+    assert admin.handler(event, lambda_context("admin"))["statusCode"] == 403
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": {"scope": "booking/admin"}}}
+    assert admin.handler(event, lambda_context("admin"))["statusCode"] == 200
+    del event["requestContext"]["authorizer"]
+    assert admin.handler(event, lambda_context("admin"))["statusCode"] == 401
+
+
+def test_put_course_creates_then_replaces_and_validates(system: System) -> None:
+    definition: dict[str, Any] = {
+        "title": "Autumn cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 12,
+        "sessions": [{"date": "2030-10-07", "start_time": "15:00", "end_time": "17:00",
+                      "home_practice": "Breathe."}],
+    }
+    created = system.admin("PUT", "/courses/autumn-2030", json_body=definition)
+    assert created.status == 201, created.body
+    assert created.json()["sessions"][0]["start"] == "2030-10-07T15:00:00+01:00"
+    replaced = system.admin("PUT", "/courses/autumn-2030",
+                            json_body={**definition, "capacity": 15})
+    assert replaced.status == 200
+    assert system.course("autumn-2030")["capacity"] == 15
+
+    bad = system.admin("PUT", "/courses/autumn-2030", json_body={**definition, "capacity": 0,
+                                                                 "timezone": "Nowhere/Town"})
+    assert bad.status == 422
+    assert set(bad.json()["error"]["fields"]) >= {"capacity", "timezone"}
+    bad_id = system.admin("PUT", "/courses/Not_An_Id", json_body=definition)
+    assert bad_id.status == 422
+
+
+def test_capacity_cannot_drop_below_places_taken(system: System) -> None:
+    for n in range(3):
+        system.apply(email=f"p{n}@example.org")
+    definition = system.admin("GET", f"/courses/{COURSE_ID}/applications")
+    assert definition.status == 200
+    course = system.course()
+    shrink = {"title": "x", "price": {"amount": 20000, "currency": "gbp"}, "capacity": 2,
+              "sessions": [{"date": course["sessions"][0]["start"][:10],
+                            "start_time": "15:00", "end_time": "17:00"}]}
+    reply = system.admin("PUT", f"/courses/{COURSE_ID}", json_body=shrink)
+    assert reply.status == 409
+    assert reply.json()["error"]["code"] == "capacity_below_taken"
+
+
+def test_roster_csv_round_trips_exact_answers_and_neutralises_formulas(system: System) -> None:
+    application = system.apply(**HOSTILE).json()
+    system.pay(application["checkout_url"])
+    rows = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    [row] = rows
+    assert row["status"] == "confirmed"
+    for field, value in HOSTILE.items():
+        assert row[field] == value  # JSON: exact answers
+
+    reply = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv")
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert reply.body.startswith("\ufeff")
+    [parsed] = list(csv.DictReader(io.StringIO(reply.body.removeprefix("\ufeff"))))
+    for field, value in HOSTILE.items():
+        expected = "'" + value if value[0] in "=+-@" else value
+        assert parsed[field] == expected
+    assert parsed["leadership_role"] == HOSTILE["leadership_role"]
+    assert parsed["amount_paid"] == "20000"
+
+
+def test_export_and_erase_one_person(system: System) -> None:
+    first = system.apply(email="Erase.Me@example.org", name="Edith Cavell").json()
+    system.pay(first["checkout_url"])
+    system.apply(email="keep@example.org", name="Kept Person")
+
+    exported = system.admin("GET", "/people/erase.me@example.org")
+    assert exported.status == 200
+    [record] = exported.json()["applications"]
+    assert record["answers"]["name"] == "Edith Cavell"
+
+    erased = system.admin("DELETE", "/people/erase.me@example.org")
+    assert erased.status == 200
+    assert erased.json()["erased_applications"] == [first["application_id"]]
+    everything = json.dumps(system.items()).lower()
+    assert "erase.me@example.org" not in everything
+    assert "edith" not in everything
+    assert "keep@example.org" in everything
+    # The anonymised financial record stays.
+    rows = {r["application_id"]: r for r in
+            system.admin("GET", f"/courses/{COURSE_ID}/applications").json()}
+    assert rows[first["application_id"]]["amount_paid"] == 20000
+    assert rows[first["application_id"]]["status"] == "confirmed"
+    assert system.admin("GET", "/people/erase.me@example.org").status == 404
+
+
+def test_resend_confirmation_only_for_confirmed(system: System) -> None:
+    application = system.apply().json()
+    path = f"/applications/{application['application_id']}/resend-confirmation"
+    assert system.admin("POST", path).status == 409
+    system.pay(application["checkout_url"])
+    assert system.admin("POST", path).status == 200
+
+
+def test_unknown_application_is_404_for_organisers(system: System) -> None:
+    assert system.admin("POST", "/applications/nope/approve").status == 404
+    assert system.admin("GET", "/courses/nope/applications").status == 404
+    assert system.admin("GET", "/people/nobody@example.org").status == 404
+
+
+_ = application_body
