@@ -82,7 +82,10 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         # Stripe waits up to ~20 s and retries on timeout; refunds for a lapsed hold call Stripe.
         timeout=Duration.seconds(15),
-        table_actions=(GET, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        # Query on the roster index: a seat freed by an expiry or refund is offered to the
+        # waiting list in the same invocation (services/waitlist.py).
+        table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        indexes=(ROSTER_INDEX,),
         send_email=True,
         stripe_key=True,
         webhook_secret=True,
