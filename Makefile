@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format unit integration e2e infra-test bench synth deploy clean
+.PHONY: run test lint format unit integration e2e infra-test bench soak synth deploy clean
 
 # Deployment settings (see infra/DEPLOY.md).
 STAGE ?= dev
@@ -35,11 +35,17 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
+soak: $(STAMP) ## the lifecycle state machine with thousands of examples
+	LIFECYCLE_EXAMPLES=$${LIFECYCLE_EXAMPLES:-3000} $(PY) -m pytest -q -p no:xdist tests/property
+
 e2e: $(STAMP)
 	$(PY) -m pytest -q tests/e2e
 
 infra-test: $(STAMP)
 	$(PY) -m pytest -q tests/infra
+
+bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints and writes bench-results.json
+	$(PY) -m bench
 
 lint: $(STAMP) ## ruff and mypy, both must be clean
 	$(VENV)/bin/ruff check functions infra tests

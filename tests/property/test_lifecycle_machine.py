@@ -1,0 +1,306 @@
+"""A hypothesis state machine over the whole booking lifecycle, against moto and the Stripe fake.
+
+Random applicants apply to a small pay-now course and a small approval course; payments,
+expiries, refunds and cancellations happen in any order; Stripe's webhooks are held back,
+delivered late, twice, or out of order; organisers approve and decline; the scheduled sweep runs
+at random later times. After every step the invariants below must hold.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+from moto import mock_aws
+
+from booking.domain.application import ALLOWED_TRANSITIONS, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+from booking.handlers import wiring
+from booking.services.lifecycle import sweep
+from infra.local import aws
+from tests.support.system import (
+    ADMIN_TOKEN,
+    BASE_URL,
+    WEBHOOK_SECRET,
+    System,
+    application_body,
+)
+
+S = ApplicationStatus
+PAY_NOW, REVIEWED = "pay-now", "reviewed"
+CAPACITY = 2
+EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
+
+
+def _definition(approval: bool) -> dict[str, Any]:
+    first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
+    return {
+        "programme": "compassionate-leadership",
+        "title": "Approval cohort" if approval else "Pay-now cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": CAPACITY,
+        "approval_required": approval,
+        "offer_valid_hours": 48,
+        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+    }
+
+
+class BookingLifecycle(RuleBasedStateMachine):
+    applications = Bundle("applications")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._aws = mock_aws()
+        self._aws.start()
+        resources = aws.provision()
+        self._saved_environ = dict(os.environ)
+        os.environ.update({
+            "AWS_DEFAULT_REGION": aws.REGION, "TABLE_NAME": resources.table_name,
+            "EMAIL_QUEUE_URL": resources.email_queue_url, "PUBLIC_BASE_URL": BASE_URL,
+            "STRIPE_SECRET_KEY": "sk_test_local", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+        })
+        wiring.reset()
+        self.system = System(resources)
+        self.system.hold_webhooks = True
+        for course_id, approval in ((PAY_NOW, False), (REVIEWED, True)):
+            self.system.put_course(course_id, _definition(approval))
+        self.submitted: dict[str, dict[str, Any]] = {}  # application id -> its first answer
+        self.ever_confirmed: set[str] = set()
+        self.sequence = 0
+
+    def teardown(self) -> None:
+        try:
+            self._quiesce_and_check_money()
+        finally:
+            wiring.reset()
+            self._aws.stop()
+            os.environ.clear()
+            os.environ.update(self._saved_environ)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _stored(self) -> dict[str, Any]:
+        return {a.application_id: a for course in (PAY_NOW, REVIEWED)
+                for a in self.system.ports.repository.list_applications(course)}
+
+    def _status(self, application_id: str) -> S:
+        stored = self.system.ports.repository.get_application(application_id)
+        assert stored is not None, "a submitted application vanished"
+        return stored.status
+
+    def _note_confirmations(self) -> None:
+        for application_id, stored in self._stored().items():
+            if stored.status is S.CONFIRMED:
+                self.ever_confirmed.add(application_id)
+
+    def _deliver(self, index: int, keep: bool) -> None:
+        pending = self.system.pending
+        body, headers = pending[index] if keep else pending.pop(index)
+        reply = self.system.webhook(body, headers)
+        assert reply.status in (200, 503), reply.body
+        self._note_confirmations()
+
+    def _queued_jobs(self) -> list[EmailJob]:
+        sqs = boto3.client("sqs")
+        url = self.system.resources.email_queue_url
+        jobs: list[EmailJob] = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                        VisibilityTimeout=0).get("Messages", [])
+            if not batch:
+                break
+            for message in batch:
+                jobs.append(EmailJob.model_validate_json(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return jobs
+
+    # -- rules --------------------------------------------------------------------------
+
+    @initialize()
+    def start(self) -> None:
+        self.jobs: list[EmailJob] = []
+
+    @rule(target=applications, course=st.sampled_from([PAY_NOW, REVIEWED]),
+          key=st.booleans())
+    def apply(self, course: str, key: bool) -> str:
+        self.sequence += 1
+        headers = {"idempotency-key": f"key-{self.sequence}"} if key else {}
+        reply = self.system.api("POST", f"/courses/{course}/applications",
+                                json_body=application_body(email=f"p{self.sequence}@example.org"),
+                                headers=headers)
+        assert reply.status == 201, reply.body
+        answer = reply.json()
+        self.submitted[answer["application_id"]] = answer
+        if key:  # a retry with the same key returns the same application
+            again = self.system.api("POST", f"/courses/{course}/applications",
+                                    json_body=application_body(
+                                        email=f"p{self.sequence}@example.org"),
+                                    headers=headers)
+            assert again.json()["application_id"] == answer["application_id"]
+        return str(answer["application_id"])
+
+    @rule(application_id=applications, asynchronous=st.booleans())
+    def pay(self, application_id: str, asynchronous: bool) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        assert stored is not None
+        if stored.checkout is None:
+            return
+        body = b"async=true" if asynchronous else b""
+        self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/pay", body,
+                                 {"content-type": "application/x-www-form-urlencoded"})
+
+    @rule(application_id=applications, succeeded=st.booleans())
+    def settle_async(self, application_id: str, succeeded: bool) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is None or stored.checkout is None:
+            return
+        result = b"result=succeeded" if succeeded else b"result=failed"
+        self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/async",
+                                 result, {"content-type": "application/x-www-form-urlencoded"})
+
+    @rule(application_id=applications)
+    def expire_at_stripe(self, application_id: str) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is not None and stored.checkout is not None:
+            self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/expire")
+
+    @rule(application_id=applications)
+    def restart_checkout(self, application_id: str) -> None:
+        token = self.submitted[application_id]["token"]
+        reply = self.system.api("POST", f"/applications/{application_id}/checkout?token={token}")
+        assert reply.status in (201, 409, 503), reply.body
+
+    @rule(application_id=applications)
+    def refund_at_stripe(self, application_id: str) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is not None and stored.checkout is not None:
+            self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/refund")
+
+    @rule(application_id=applications, approve=st.booleans())
+    def review(self, application_id: str, approve: bool) -> None:
+        verb = "approve" if approve else "decline"
+        reply = self.system.admin("POST", f"/applications/{application_id}/{verb}")
+        assert reply.status in (200, 409), reply.body
+
+    @rule(application_id=applications, refund=st.booleans())
+    def cancel(self, application_id: str, refund: bool) -> None:
+        reply = self.system.admin("POST", f"/applications/{application_id}/cancel",
+                                  json_body={"refund": refund})
+        assert reply.status in (200, 409), reply.body
+
+    @precondition(lambda self: bool(self.system.pending))
+    @rule(data=st.data(), keep=st.booleans())
+    def deliver_webhook(self, data: st.DataObject, keep: bool) -> None:
+        """Any held event, in any order; ``keep`` redelivers it later too (at least once)."""
+        index = data.draw(st.integers(0, len(self.system.pending) - 1))
+        self._deliver(index, keep)
+
+    @rule(minutes=st.integers(1, 60 * 50))
+    def time_passes_and_sweep_runs(self, minutes: int) -> None:
+        self.system.clock_offset += timedelta(minutes=minutes)
+        sweep(self.system.ports, self.system.now())
+        self._note_confirmations()
+
+    # -- invariants ---------------------------------------------------------------------
+
+    @invariant()
+    def seats_are_counted_exactly_and_never_overbooked(self) -> None:
+        stored = self._stored()
+        for course_id in (PAY_NOW, REVIEWED):
+            course = self.system.ports.repository.get_course(course_id)
+            assert course is not None
+            mine = [a for a in stored.values() if a.course_id == course_id]
+            assert course.seats_taken == sum(a.seat_held for a in mine)
+            assert course.seats_taken <= CAPACITY
+            assert course.waiting == sum(a.status is S.WAITLISTED for a in mine)
+            for application in mine:
+                if application.status in (S.CONFIRMED, S.OFFERED):
+                    assert application.seat_held
+                if application.status in (S.EXPIRED, S.WAITLISTED, S.DECLINED, S.CANCELLED,
+                                          S.REFUNDED, S.PENDING_REVIEW):
+                    assert not application.seat_held
+
+    @invariant()
+    def every_submitted_application_exists_in_a_legal_status(self) -> None:
+        stored = self._stored()
+        assert set(stored) == set(self.submitted)
+        for application in stored.values():
+            assert application.status in ALLOWED_TRANSITIONS
+
+    @invariant()
+    def the_waiting_list_is_served_in_order_and_never_waits_beside_a_free_seat(self) -> None:
+        stored = self._stored()
+        for course_id in (PAY_NOW, REVIEWED):
+            course = self.system.ports.repository.get_course(course_id)
+            assert course is not None
+            mine = [a for a in stored.values() if a.course_id == course_id]
+            waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
+            if waiting:
+                assert course.places_left == 0, "someone waits while a seat is free"
+                offered = [a.waitlisted_at for a in mine
+                           if a.status is S.OFFERED and a.waitlisted_at is not None]
+                assert all(o <= w for o in offered for w in waiting if w is not None)
+
+    @invariant()
+    def confirmations_are_decided_exactly_once_and_only_for_confirmed(self) -> None:
+        self.jobs.extend(self._queued_jobs())
+        confirmations = Counter(job.application_id for job in
+                                {j.job_id: j for j in self.jobs}.values()
+                                if job.kind is EmailKind.BOOKING_CONFIRMED)
+        for application_id, count in confirmations.items():
+            assert count == 1, "two different confirmation emails for one booking"
+            assert application_id in self.ever_confirmed
+        stored = self._stored()
+        for application_id in self.ever_confirmed:
+            if not stored[application_id].outbox:
+                assert confirmations[application_id] == 1
+
+    def _quiesce_and_check_money(self) -> None:
+        """Deliver everything still held; then nobody paid for nothing, and nobody paid twice."""
+        while self.system.pending:
+            self._deliver(0, keep=False)
+        kept = self.system.standin.money_taken()
+        for application_id, application in self._stored().items():
+            money = kept.get(application_id, 0)
+            assert money in (0, 20000), f"{application_id} kept {money}"
+            if money:
+                assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
+            if application.status is S.CONFIRMED:
+                assert money == 20000, "confirmed without being paid"
+
+
+BookingLifecycle.TestCase.settings = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    derandomize=True,
+)
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+class TestBookingLifecycle(BookingLifecycle.TestCase):  # type: ignore[misc, valid-type]
+    pass
+
+
+def test_the_machine_runs_at_least_200_examples_in_ci() -> None:
+    if os.environ.get("CI"):
+        assert EXAMPLES >= 200
+
+
+
