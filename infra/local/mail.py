@@ -180,7 +180,10 @@ class EmailPump:
     def run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
             try:
-                self.pump_once(wait_seconds=1)
+                # Short polls only: the local moto answers one call at a time, and a long poll
+                # would hold every other AWS call behind it for its whole wait.
+                if not self.pump_once(wait_seconds=0):
+                    stopping.wait(0.25)
             except Exception as exc:  # the pump must outlive a handler or moto hiccup
                 print(f"local email pump error: {exc!r}", file=sys.stderr)
                 stopping.wait(1)

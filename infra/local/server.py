@@ -6,8 +6,9 @@
                                   └─ moto server (DynamoDB, SQS, SES) ◀┘
 
 Each request becomes the event API Gateway would send, so the handlers cannot tell the
-difference. moto runs as a threaded server (not in-process) because the HTTP server is
-threaded and in-process moto is not safe for concurrent transactions.
+difference. moto runs as a server answering one AWS call at a time (see
+``infra.local.aws.SerialMotoServer``): the HTTP server is threaded, and moto's backends are not
+safe for concurrent calls.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from infra.local.aws import REGION, SENDER_EMAIL, provision
+from infra.local.aws import REGION, SENDER_EMAIL, SerialMotoServer, provision
 from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
@@ -142,9 +143,7 @@ class LocalStack:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer
-
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self._moto = SerialMotoServer(self.moto_port)
         self._moto.start()
         endpoint = f"http://127.0.0.1:{self.moto_port}"
         base = (self.public_base_url or self.url).rstrip("/")

@@ -1,0 +1,88 @@
+"""200 applicants at once for 20 places, against a threaded moto server (real concurrency:
+in-process moto is not safe for concurrent transactions, a server is)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+import stripe
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.email_queue import SqsEmailQueue
+from booking.adapters.stripe_gateway import StripeGateway
+from booking.domain.course import CourseDefinition
+from booking.domain.errors import BookingError
+from booking.services.applications import submit_application
+from booking.services.courses import put_course
+from booking.services.ports import Ports
+from infra.local.aws import SerialMotoServer, provision
+from infra.local.server import free_port
+from infra.local.stripe_standin import StripeStandIn
+from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.system import BASE_URL, application_body
+
+APPLICANTS, CAPACITY = 200, 20
+
+
+@pytest.fixture
+def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
+    port = free_port()
+    server = SerialMotoServer(port)
+    server.start()
+    endpoint = server.endpoint
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    try:
+        resources = provision(endpoint)
+        standin = StripeStandIn(webhook_url=f"{BASE_URL}/webhooks/stripe",
+                                webhook_secret="whsec_test", public_base_url=BASE_URL,
+                                deliver=lambda url, body, headers: 200)
+        client = stripe.StripeClient("sk_test_local",
+                                     base_addresses={"api": f"{BASE_URL}/_local/stripe"},
+                                     http_client=InProcessHTTPClient(standin),
+                                     max_network_retries=0)
+        gateway = StripeGateway(client)
+        config = boto3.session.Config(max_pool_connections=64)  # type: ignore[attr-defined]
+        yield Ports(
+            repository=DynamoRepository(boto3.client("dynamodb", endpoint_url=endpoint,
+                                                     config=config), resources.table_name),
+            email_queue=SqsEmailQueue(boto3.client("sqs", endpoint_url=endpoint,
+                                                   config=config), resources.email_queue_url),
+            payment_gateway_factory=lambda: gateway,
+            public_base_url=BASE_URL,
+        )
+    finally:
+        server.stop()
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) -> None:
+    ports = ports_on_moto_server
+    first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
+    put_course(ports, "rush", CourseDefinition.model_validate({
+        "title": "Rush", "price": {"amount": 20000, "currency": "gbp"}, "capacity": CAPACITY,
+        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}]}))
+    ports.payments  # noqa: B018 - create the shared gateway before the threads race for it
+
+    def one(n: int) -> str:
+        try:
+            view = submit_application(ports, "rush", application_body(email=f"p{n}@example.org"))
+        except BookingError as exc:  # a client-visible refusal would be a 4xx, not a crash
+            return f"error:{exc.code}"
+        return view.status
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        outcomes = Counter(pool.map(one, range(APPLICANTS)))
+
+    assert outcomes == {"awaiting_payment": CAPACITY, "waitlisted": APPLICANTS - CAPACITY}
+    course = ports.repository.get_course("rush")
+    assert course is not None
+    assert (course.seats_taken, course.waiting) == (CAPACITY, APPLICANTS - CAPACITY)
+    stored = ports.repository.list_applications("rush")
+    assert len(stored) == APPLICANTS
+    assert sum(a.seat_held for a in stored) == CAPACITY
