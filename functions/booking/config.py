@@ -31,6 +31,8 @@ class Settings(BaseModel):
     # The email queue's visibility timeout: a mailer claim left "sending" longer than this
     # belongs to a delivery that died, and the redelivered record may send it.
     email_claim_timeout_seconds: int = Field(default=180, ge=1)
+    # Applications that ended without payment are deleted this long after their last change.
+    unpaid_retention_days: int = Field(default=90, ge=1, le=3650)
     admin_token: str | None = None  # local stack only; AWS uses a Cognito JWT authorizer
 
     @model_validator(mode="after")

@@ -238,3 +238,15 @@ def test_refund_from_the_stripe_dashboard_frees_the_seat(system: System) -> None
     assert system.stripe_local("POST", f"/checkout/{_session(application)}/refund").status == 200
     assert _status(system, application)["status"] == "refunded"
     assert system.course()["places_left"] == 20
+
+
+def test_applications_that_end_unpaid_are_deleted_by_ttl_after_90_days(system: System) -> None:
+    expired = system.apply().json()
+    system.stripe_local("POST", f"/checkout/{_session(expired)}/expire")
+    paid = system.apply(email="paid@example.org").json()
+    system.pay(paid["checkout_url"])
+    items = {i["pk"]["S"]: i for i in system.applications()}
+    ttl = int(items[f"APP#{expired['application_id']}"]["expires_at_ttl"]["N"])
+    expected = datetime.now(UTC) + timedelta(days=90)
+    assert abs(ttl - expected.timestamp()) < 120
+    assert "expires_at_ttl" not in items[f"APP#{paid['application_id']}"]

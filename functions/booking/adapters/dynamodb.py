@@ -54,6 +54,15 @@ EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 CLAIMED_REMINDERS_PARTITION = "REMINDERS#CLAIMED"
 TTL_ATTRIBUTE = "expires_at_ttl"
+# How long an application that ended without any payment is kept (configurable per stage).
+UNPAID_RETENTION = timedelta(days=90)
+NEVER_PAID_ENDINGS = frozenset(
+    {
+        ApplicationStatus.EXPIRED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.CANCELLED,
+    }
+)
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
 EMAIL_CLAIM_TTL = timedelta(days=30)
 REMINDER_MARKER_TTL = timedelta(days=30)
@@ -163,9 +172,15 @@ def _iso(moment: datetime) -> str:
 
 
 class DynamoRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        unpaid_retention: timedelta = UNPAID_RETENTION,
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._unpaid_retention = unpaid_retention
 
     # -- courses -------------------------------------------------------------------------
 
@@ -257,8 +272,9 @@ class DynamoRepository:
             stored = self.get_course(course_id)
             assert stored is not None
             return stored
-        raise Conflict("this course is being changed concurrently; please retry",
-                       code="concurrent_update")
+        raise Conflict(
+            "this course is being changed concurrently; please retry", code="concurrent_update"
+        )
 
     def _course_update(
         self, course_id: str, definition: CourseDefinition, previous: Course | None
@@ -312,8 +328,9 @@ class DynamoRepository:
         ):
             start = datetime.fromisoformat(item["start"]["S"])
             if after < start <= until:
-                rows.append(SessionRow(item["course_id"]["S"], int(item["session_index"]["N"]),
-                                       start))
+                rows.append(
+                    SessionRow(item["course_id"]["S"], int(item["session_index"]["N"]), start)
+                )
         return rows
 
     # -- email claims and suppression --------------------------------------------------------
@@ -365,8 +382,11 @@ class DynamoRepository:
         """Never mail this address again (SES bounce or complaint). Stores a digest only."""
         self._client.put_item(
             TableName=self._table,
-            Item={**suppression_key(address), "reason": {"S": reason},
-                  "at": {"S": key_instant(now)}},
+            Item={
+                **suppression_key(address),
+                "reason": {"S": reason},
+                "at": {"S": key_instant(now)},
+            },
         )
 
     def is_suppressed(self, address: str) -> bool:
@@ -386,8 +406,10 @@ class DynamoRepository:
             "job": {"S": marker.job.model_dump_json()},
             # Sparse index of claims not yet queued: a crashed run's leftovers, for the next.
             "gsi2pk": {"S": CLAIMED_REMINDERS_PARTITION},
-            "gsi2sk": {"S": f"{key_instant(marker.session_start)}#{marker.key['pk']['S']}"
-                             f"#{marker.recipient}"},
+            "gsi2sk": {
+                "S": f"{key_instant(marker.session_start)}#{marker.key['pk']['S']}"
+                f"#{marker.recipient}"
+            },
         }
         return self._put_new(item)
 
@@ -417,14 +439,16 @@ class DynamoRepository:
             ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
         ):
             _, course_id, index, offset = item["pk"]["S"].rsplit("#", 3)
-            markers.append(ReminderMarker(
-                course_id=course_id,
-                session_index=int(index),
-                offset=offset,
-                recipient=item["sk"]["S"],
-                session_start=datetime.fromisoformat(item["session_start"]["S"]),
-                job=EmailJob.model_validate_json(item["job"]["S"]),
-            ))
+            markers.append(
+                ReminderMarker(
+                    course_id=course_id,
+                    session_index=int(index),
+                    offset=offset,
+                    recipient=item["sk"]["S"],
+                    session_start=datetime.fromisoformat(item["session_start"]["S"]),
+                    job=EmailJob.model_validate_json(item["job"]["S"]),
+                )
+            )
         return markers
 
     def _marker_attributes(
@@ -478,7 +502,7 @@ class DynamoRepository:
         stored = new.model_copy(update={"version": (previous.version + 1) if previous else 1})
         put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": _application_to_item(stored),
+            "Item": _application_to_item(stored, self._unpaid_retention),
         }
         if previous is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -489,24 +513,36 @@ class DynamoRepository:
         waiting_delta = int(_is_waiting(stored)) - int(_is_waiting(previous))
         actions: list[dict[str, Any]] = [{"Put": put}]
         if seat_delta or waiting_delta:
-            actions.append(
-                {"Update": self._seat_update(new.course_id, seat_delta, waiting_delta)}
-            )
+            actions.append({"Update": self._seat_update(new.course_id, seat_delta, waiting_delta)})
         if previous is None:
             # Who applied, by a digest of the address: export and erasure find a person's
             # applications with one query, and the index itself names no one.
-            actions.append({"Put": {"TableName": self._table, "Item": {
-                **person_key(stored.answers.email, stored.application_id),
-                "application_id": {"S": stored.application_id},
-            }}})
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **person_key(stored.answers.email, stored.application_id),
+                            "application_id": {"S": stored.application_id},
+                        },
+                    }
+                }
+            )
         if stored.payment_intent and stored.payment_intent != (
             previous.payment_intent if previous else None
         ):
             # Refund events name the payment, not the application: remember which is which.
-            actions.append({"Put": {"TableName": self._table, "Item": {
-                **payment_key(stored.payment_intent),
-                "application_id": {"S": stored.application_id},
-            }}})
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **payment_key(stored.payment_intent),
+                            "application_id": {"S": stored.application_id},
+                        },
+                    }
+                }
+            )
         self._transact(actions)
         return stored
 
@@ -523,8 +559,7 @@ class DynamoRepository:
 
     def forget_person(self, email: str, application_ids: list[str]) -> None:
         for application_id in application_ids:
-            self._client.delete_item(TableName=self._table,
-                                     Key=person_key(email, application_id))
+            self._client.delete_item(TableName=self._table, Key=person_key(email, application_id))
 
     def application_for_payment(self, payment_intent: str) -> Application | None:
         item = self._client.get_item(
@@ -558,7 +593,9 @@ class DynamoRepository:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=_application_to_item(application.model_copy(update={"outbox": ()})),
+                Item=_application_to_item(
+                    application.model_copy(update={"outbox": ()}), self._unpaid_retention
+                ),
                 ConditionExpression="version = :v",
                 ExpressionAttributeValues={":v": {"N": str(application.version)}},
             )
@@ -635,7 +672,9 @@ def _session_item(course_id: str, session: ScheduledSession) -> dict[str, Any]:
     }
 
 
-def _application_to_item(application: Application) -> dict[str, Any]:
+def _application_to_item(
+    application: Application, unpaid_retention: timedelta = UNPAID_RETENTION
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         **application_key(application.application_id),
         "course_id": {"S": application.course_id},
@@ -650,6 +689,11 @@ def _application_to_item(application: Application) -> dict[str, Any]:
     if due is not None:
         item["gsi2pk"] = {"S": DUE_PARTITION}
         item["gsi2sk"] = {"S": f"{_iso(due)}#{application.application_id}"}
+    if application.amount_paid == 0 and application.status in NEVER_PAID_ENDINGS:
+        # Data minimisation: an application that ended without payment is deleted by
+        # DynamoDB's TTL once it has been quiet for the retention period.
+        forget_at = application.updated_at + unpaid_retention
+        item[TTL_ATTRIBUTE] = {"N": str(int(forget_at.timestamp()))}
     return item
 
 

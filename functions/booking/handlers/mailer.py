@@ -39,7 +39,11 @@ _configured: MailerDeps | None = None
 def mailer_deps(config: Settings, ses_client: Any = None) -> MailerDeps:
     """The mailer's dependencies; the local stack passes its capturing SES client."""
     return MailerDeps(
-        repository=DynamoRepository(boto3.client("dynamodb"), config.table_name),
+        repository=DynamoRepository(
+            boto3.client("dynamodb"),
+            config.table_name,
+            timedelta(days=config.unpaid_retention_days),
+        ),
         sender=SesSender(
             ses_client if ses_client is not None else boto3.client("sesv2"),
             config.sender_email,

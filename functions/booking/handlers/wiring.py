@@ -7,6 +7,7 @@ changes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 import boto3
@@ -48,7 +49,11 @@ def ports() -> Ports:
 def _ports_from_settings() -> Ports:
     config = settings()
     return Ports(
-        repository=DynamoRepository(boto3.client("dynamodb"), config.table_name),
+        repository=DynamoRepository(
+            boto3.client("dynamodb"),
+            config.table_name,
+            timedelta(days=config.unpaid_retention_days),
+        ),
         email_queue=SqsEmailQueue(boto3.client("sqs"), config.email_queue_url),
         payment_gateway_factory=lambda: stripe_gateway(config),
         public_base_url=config.public_base_url.rstrip("/"),
