@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,29 @@ COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 def load_event(name: str) -> Any:
     """One loader for every sample event in ``events/`` (e.g. ``"apigw/list_courses.json"``)."""
     return json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
+
+
+# Addresses that belong to organisers or the system, not applicants: fine in a log line.
+_NOT_PERSONAL = {"facilitators@example.org", "facilitator@example.org", "enquiries@example.org",
+                 "courses@example.org", "bookings@example.org"}
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@example\.(?:org|nhs\.uk)", re.IGNORECASE)
+_APPLICANT_NAMES = ("Ada Lovelace", "Mary Seacole", "Florence Nightingale", "Edith Cavell",
+                    "Grace Hopper", "Kept Person", "Cli Person")
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Whatever a test does, no log record may carry an applicant's email or name."""
+    # INFO and up, as deployed (botocore's DEBUG wire logs are never enabled in Lambda).
+    caplog.set_level(logging.INFO)
+    yield
+    for when in ("setup", "call"):
+        for record in caplog.get_records(when):
+            text = f"{record.getMessage()} {record.__dict__}"
+            leaked = {m for m in _EMAIL.findall(text) if m.lower() not in _NOT_PERSONAL}
+            assert not leaked, f"personal data in a log line: {record.getMessage()!r}"
+            for name in _APPLICANT_NAMES:
+                assert name not in text, f"an applicant's name in a log line: {record.name}"
 
 
 @pytest.fixture(autouse=True)

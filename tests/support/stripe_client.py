@@ -35,7 +35,8 @@ class InProcessHTTPClient(stripe.HTTPClient):
         super().__init__()
         self._standin = standin
         self.requests: list[RecordedRequest] = []
-        self.fail_next: list[int] = []
+        # Each entry fails one request: an HTTP status, or "timeout" for a dropped connection.
+        self.fail_next: list[int | str] = []
 
     def request(
         self,
@@ -54,6 +55,10 @@ class InProcessHTTPClient(stripe.HTTPClient):
         params = decode_form(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
         if self.fail_next:
             status = self.fail_next.pop(0)
+            if status == "timeout":
+                self.requests.append(RecordedRequest(method, path, lowered, params, 0))
+                raise stripe.APIConnectionError("simulated timeout talking to Stripe")
+            assert isinstance(status, int)
             self.requests.append(RecordedRequest(method, path, lowered, params, status))
             error = {"error": {"type": "api_error", "message": "simulated outage"}}
             return json.dumps(error), status, {}

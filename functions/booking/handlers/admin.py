@@ -164,7 +164,7 @@ def not_found(_: Exception) -> Response[str]:
 @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def unexpected(error: Exception) -> Response[str]:
     logger.exception("unhandled error", extra={"path": app.current_event.path})
-    return http.json_response(500, http.error_payload("internal_error", "something went wrong"))
+    return http.unexpected_response(error)
 
 
 @logger.inject_lambda_context(clear_state=True)

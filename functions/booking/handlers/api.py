@@ -159,7 +159,7 @@ def not_found(_: Exception) -> Response[str]:
 def unexpected(error: Exception) -> Response[str]:
     # Logged with the stack trace (no request body), answered without internals.
     logger.exception("unhandled error", extra={"path": app.current_event.path})
-    return http.json_response(500, http.error_payload("internal_error", "something went wrong"))
+    return http.unexpected_response(error)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -67,4 +68,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except BookingError as exc:
         logger.error("webhook could not be applied", extra={"code": exc.code})
         return _response(500, http.error_payload(exc.code, exc.message))
+    except Exception as exc:
+        # Nothing was acknowledged, so Stripe will redeliver; the state change either
+        # committed whole or not at all (one transaction).
+        logger.exception("webhook failed")
+        answer = http.unexpected_response(exc)
+        return _response(answer.status_code, json.loads(str(answer.body)))
     return _response(200, {"received": True, "action": outcome.action, "status": outcome.status})

@@ -1,0 +1,106 @@
+"""Faults in Stripe, DynamoDB and SQS: a clear answer, no seat held by a failed request, no
+email lost, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from booking.services.lifecycle import sweep
+from tests.support.system import System
+
+
+def _fail(client: Any, operation: str, code: str, times: int = 1) -> Callable[[], int]:
+    """Make the next ``times`` calls of ``operation`` fail with AWS error ``code``."""
+    remaining = {"n": times}
+
+    def refuse(**_: Any) -> None:
+        if remaining["n"] > 0:
+            remaining["n"] -= 1
+            raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
+
+    client.meta.events.register(f"before-call.{client.meta.service_model.endpoint_prefix}."
+                                f"{operation}", refuse)
+    return lambda: times - remaining["n"]
+
+
+@pytest.mark.parametrize(("failure", "retry_after"), [(429, "60"), (500, "30"), (503, "30"),
+                                                       ("timeout", "30")])
+def test_stripe_failures_on_checkout_creation(system: System, failure: int | str,
+                                              retry_after: str) -> None:
+    system.stripe_http.fail_next = [failure]
+    reply = system.apply()
+    assert reply.status == 503
+    assert reply.headers["retry-after"] == retry_after
+    error = reply.json()["error"]
+    assert error["code"] == "payment_provider_unavailable"
+    assert error["application"]["status"] == "awaiting_payment"
+    assert system.course()["places_left"] == 20  # no seat held by the failed request
+    # The application was kept, and paying later works.
+    kept = error["application"]
+    retry = system.api("POST", f"/applications/{kept['application_id']}/checkout"
+                               f"?token={kept['token']}")
+    assert retry.status == 201
+
+
+def test_dynamodb_throttling_on_submit_answers_503_and_writes_nothing(system: System) -> None:
+    failed = _fail(system.dynamodb, "TransactWriteItems", "ThrottlingException")
+    reply = system.apply()
+    assert failed() == 1
+    assert reply.status == 503
+    assert reply.json()["error"]["code"] == "service_busy"
+    assert reply.headers["retry-after"]
+    assert system.applications() == []
+    assert system.course()["places_left"] == 20
+
+
+def test_dynamodb_throttling_in_the_webhook_gets_a_retry_from_stripe(system: System) -> None:
+    application = system.apply().json()
+    failed = _fail(system.dynamodb, "TransactWriteItems", "ProvisionedThroughputExceededException")
+    system.pay(application["checkout_url"])
+    assert failed() == 1
+    assert system.webhook_replies[-1].status == 503  # Stripe will redeliver
+    status = system.api("GET", f"/applications/{application['application_id']}"
+                               f"?token={application['token']}").json()["status"]
+    assert status == "awaiting_payment"  # nothing half-written
+    event_id = system.standin.events()[0]["id"]
+    system.stripe_local("POST", f"/events/{event_id}/resend")
+    assert system.webhook_replies[-1].status == 200
+    status = system.api("GET", f"/applications/{application['application_id']}"
+                               f"?token={application['token']}").json()["status"]
+    assert status == "confirmed"
+
+
+def test_queue_outage_leaves_emails_on_the_item_for_the_sweep(system: System) -> None:
+    failed = _fail(system.sqs, "SendMessageBatch", "ServiceUnavailable", times=2)
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    assert failed() == 2  # the acknowledgement, then the confirmation
+    assert system.webhook_replies[-1].status == 200  # the state change is durable
+    [item] = system.applications()
+    pending = json.loads(item["doc"]["S"])["outbox"]
+    kinds = {job["kind"] for job in pending}
+    assert {"application_received", "booking_confirmed", "facilitator_copy"} <= kinds
+    assert item["gsi2pk"]["S"] == "DUE"
+
+    summary = sweep(system.ports, system.now() + timedelta(minutes=6))
+    assert summary.outboxes_flushed == 1
+    [item] = system.applications()
+    assert json.loads(item["doc"]["S"])["outbox"] == []
+    assert "gsi2pk" not in item
+    queued = system.sqs.receive_message(QueueUrl=system.resources.email_queue_url,
+                                        MaxNumberOfMessages=10)["Messages"]
+    assert {json.loads(m["Body"])["kind"] for m in queued} >= kinds
+
+
+def test_unexpected_errors_are_500_without_internals(system: System) -> None:
+    _fail(system.dynamodb, "GetItem", "ValidationException")
+    reply = system.api("GET", "/courses/compassionate-leadership-test")
+    assert reply.status == 500
+    assert reply.json() == {"error": {"code": "internal_error", "fields": {},
+                                      "message": "something went wrong"}}
