@@ -57,7 +57,7 @@ class InProcessHTTPClient(stripe.HTTPClient):
             status = self.fail_next.pop(0)
             if status == "timeout":
                 self.requests.append(RecordedRequest(method, path, lowered, params, 0))
-                raise stripe.APIConnectionError("simulated timeout talking to Stripe")
+                raise stripe.APIConnectionError("simulated timeout talking to Stripe")  # type: ignore[no-untyped-call]
             assert isinstance(status, int)
             self.requests.append(RecordedRequest(method, path, lowered, params, status))
             error = {"error": {"type": "api_error", "message": "simulated outage"}}
