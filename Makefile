@@ -48,7 +48,7 @@ bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints a
 	$(PY) -m bench
 
 lint: $(STAMP) ## ruff and mypy, both must be clean
-	$(VENV)/bin/ruff check functions infra tests
+	$(VENV)/bin/ruff check functions infra tests bench
 	$(VENV)/bin/mypy
 
 format: $(STAMP)

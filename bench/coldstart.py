@@ -1,0 +1,179 @@
+"""Cold start: import + init of every handler in a fresh interpreter, against a floor.
+
+Each sample is a new ``python`` process that times, with ``perf_counter`` inside the process,
+``importlib.import_module`` of the handler plus the init its first request needs (the ports from
+``booking.handlers.wiring``: the boto3 clients). Interpreter start-up is the same for every
+handler and is left out. The floor is the least a Python Lambda on this stack can do:
+Powertools ``Logger`` + ``boto3`` + one DynamoDB client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDLERS_DIR = ROOT / "functions" / "booking" / "handlers"
+SAMPLES = 7
+TARGET_RATIO = 1.3
+
+# What each child process runs: prints one JSON object with the milliseconds it measured.
+_HANDLER_PROBE = """
+import importlib, json, sys, time
+t0 = time.perf_counter()
+module = importlib.import_module(sys.argv[1])
+t1 = time.perf_counter()
+wiring = sys.modules.get("booking.handlers.wiring")
+if wiring is not None:
+    wiring.ports()
+t2 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t2 - t0) * 1e3}))
+"""
+
+_FLOOR_PROBE = """
+import json, time
+t0 = time.perf_counter()
+from aws_lambda_powertools import Logger
+Logger(service="floor")
+import boto3
+boto3.client("dynamodb")
+t1 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t1 - t0) * 1e3}))
+"""
+
+
+@dataclass
+class ColdStart:
+    name: str
+    module: str
+    import_ms: float
+    total_ms: float
+    ratio: float = 0.0
+    costliest: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def over_target(self) -> bool:
+        return self.ratio > TARGET_RATIO
+
+
+def discover_handlers() -> list[tuple[str, str]]:
+    """(name, module) of every ``booking/handlers/*.py`` that defines a top-level ``handler``."""
+    found = []
+    pattern = re.compile(r"^(?:async\s+)?def handler\(|^handler\s*[:=]", re.MULTILINE)
+    for path in sorted(HANDLERS_DIR.glob("*.py")):
+        if path.stem.startswith("_"):
+            continue
+        if pattern.search(path.read_text(encoding="utf-8")):
+            found.append((path.stem, f"booking.handlers.{path.stem}"))
+    return found
+
+
+def child_env() -> dict[str, str]:
+    """Settings the handlers validate at init; fake credentials; nothing that reaches AWS."""
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        "TABLE_NAME": "bench-table",
+        "EMAIL_QUEUE_URL": "https://sqs.eu-west-2.amazonaws.com/000000000000/bench-emails",
+        "PUBLIC_BASE_URL": "https://bench.example.org",
+        "STRIPE_SECRET_KEY": "sk_test_bench",
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+        "SENDER_EMAIL": "bench@example.org",
+        "ADMIN_TOKEN": "bench-token",
+        "POWERTOOLS_SERVICE_NAME": "bench",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "PYTHONPROFILEIMPORTTIME"):
+        env.pop(name, None)
+    paths = [str(ROOT / "functions"), str(ROOT)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def _probe(script: str, *args: str) -> dict[str, float]:
+    done = subprocess.run(  # noqa: S603 - our own interpreter, our own script
+        [sys.executable, "-c", script, *args],
+        env=child_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"cold-start probe {args} failed:\n{done.stderr[-2000:]}")
+    last = done.stdout.strip().splitlines()[-1]
+    figures: dict[str, float] = json.loads(last)
+    return figures
+
+
+def _median_of(script: str, *args: str) -> tuple[float, float]:
+    samples = [_probe(script, *args) for _ in range(SAMPLES)]
+    return (
+        statistics.median(s["import_ms"] for s in samples),
+        statistics.median(s["total_ms"] for s in samples),
+    )
+
+
+def costliest_imports(module: str, top: int = 3) -> list[tuple[str, float]]:
+    """The packages whose import costs the most, from ``python -X importtime``.
+
+    An import counts for its top-level package when everything above it in the import tree is
+    our own code (``booking``) or nothing: boto3 with botocore under it is one entry, charged
+    the cumulative time of each such import.
+    """
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-X", "importtime", "-c", _HANDLER_PROBE, module],
+        env=child_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return parse_importtime(done.stderr, top)
+
+
+_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+
+
+def parse_importtime(stderr: str, top: int = 3) -> list[tuple[str, float]]:
+    entries: list[tuple[int, str, int]] = []  # (depth, module, cumulative microseconds)
+    for line in stderr.splitlines():
+        match = _LINE.match(line)
+        if match:
+            depth = (len(match.group(3)) - 1) // 2
+            entries.append((depth, match.group(4), int(match.group(2))))
+    # The log is post-order (children before their parent); reversed, ancestors come first.
+    ancestors: list[str] = []
+    charged: dict[str, float] = {}
+    for depth, name, cumulative_us in reversed(entries):
+        del ancestors[depth:]
+        root = name.split(".")[0]
+        if root != "booking" and all(a.split(".")[0] == "booking" for a in ancestors):
+            charged[root] = charged.get(root, 0.0) + cumulative_us / 1000
+        ancestors.append(name)
+    return sorted(charged.items(), key=lambda kv: kv[1], reverse=True)[:top]
+
+
+def measure() -> tuple[ColdStart, list[ColdStart]]:
+    floor_import, floor_total = _median_of(_FLOOR_PROBE)
+    floor = ColdStart("floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0)
+    results = []
+    for name, module in discover_handlers():
+        import_ms, total_ms = _median_of(_HANDLER_PROBE, module)
+        result = ColdStart(name, module, import_ms, total_ms, total_ms / floor_total)
+        if result.over_target:
+            result.costliest = costliest_imports(module)
+        results.append(result)
+    return floor, results
