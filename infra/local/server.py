@@ -189,8 +189,7 @@ class LocalStack:
         self.handlers = {"api": api.handler, "webhook": webhook.handler, "admin": admin.handler}
         self._seed_courses()
         self._start_mail(resources.email_queue_url)
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._request_handler())
-        self._server.daemon_threads = True
+        self._server = _LocalHTTPServer(("127.0.0.1", self.port), self._request_handler())
 
     def _seed_courses(self) -> None:
         from booking.handlers.wiring import ports
@@ -356,6 +355,12 @@ class LocalStack:
                 sys.stderr.write(f"{self.command} {urlsplit(self.path).path} {args[1]}\n")
 
         return RequestHandler
+
+
+class _LocalHTTPServer(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when a crowd applies at once (load tests).
+    request_queue_size = 256
+    daemon_threads = True
 
 
 def _json(status: int, body: Any) -> LocalResponse:

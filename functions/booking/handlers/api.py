@@ -11,8 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput, NotFound
-from booking.handlers import http, pages
-from booking.handlers.openapi import openapi_document
+from booking.handlers import http
 from booking.handlers.views import application_out, course_out
 from booking.handlers.wiring import ports
 from booking.services import applications, courses
@@ -34,6 +33,13 @@ def _header(name: str) -> str | None:
 
 def _query(name: str) -> str:
     return (app.current_event.query_string_parameters or {}).get(name, "")
+
+
+def _pages() -> Any:
+    # Jinja2 and the templates load only for browser requests: JSON clients never pay for them.
+    from booking.handlers import pages
+
+    return pages
 
 
 def _html(status: int, page: str) -> Response[str]:
@@ -65,7 +71,7 @@ def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
-    return _html(200, pages.apply_form(course, the_ports.clock(), action))
+    return _html(200, _pages().apply_form(course, the_ports.clock(), action))
 
 
 @app.post("/courses/<course_id>/applications")
@@ -86,7 +92,7 @@ def submit_application(course_id: str) -> Response[str]:
         action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
         values = {k: v for k, v in payload.items() if k != "website"}
         return _html(
-            422, pages.apply_form(course, the_ports.clock(), action, values, invalid.fields)
+            422, _pages().apply_form(course, the_ports.clock(), action, values, invalid.fields)
         )
     except DependencyUnavailable as exc:
         kept_view = exc.details.get("application")
@@ -123,7 +129,8 @@ def _status_page(view: ApplicationView, token: str) -> str:
         f"/checkout?token={quote(token)}"
     )
     # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
-    return pages.status_page(view, course, restart, _query("checkout"))
+    page: str = _pages().status_page(view, course, restart, _query("checkout"))
+    return page
 
 
 @app.post("/applications/<application_id>/checkout")
@@ -141,6 +148,8 @@ def restart_checkout(application_id: str) -> Response[str]:
 
 @app.get("/openapi.json")
 def openapi() -> Response[str]:
+    from booking.handlers.openapi import openapi_document
+
     return http.json_response(200, openapi_document(ports().public_base_url))
 
 
