@@ -35,6 +35,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from booking.handlers.http import loggable_path
 from infra.local.aws import REGION, SENDER_EMAIL, SerialMotoServer, provision
 from infra.local.mail import (
     CapturingSesClient,
@@ -351,8 +352,10 @@ class LocalStack:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
             def log_message(self, format: str, *args: Any) -> None:
-                # Paths only: query strings carry application tokens.
-                sys.stderr.write(f"{self.command} {urlsplit(self.path).path} {args[1]}\n")
+                # Paths only (query strings carry application tokens), emails redacted.
+                path = loggable_path(urlsplit(getattr(self, "path", "")).path)
+                status = args[1] if len(args) > 1 else ""
+                sys.stderr.write(f"{getattr(self, 'command', '-')} {path} {status}\n")
 
         return RequestHandler
 

@@ -15,54 +15,13 @@ import pytest
 import stripe
 
 from infra.local.stripe_standin import LocalResponse, StripeStandIn, decode_form
+from tests.support.stripe_client import InProcessHTTPClient
 
 BASE = "http://127.0.0.1:8000"
 WEBHOOK_URL = f"{BASE}/webhooks/stripe"
 SECRET = "whsec_test_secret"
 API_KEY = "sk_test_local"
 FIXTURES = Path(__file__).parents[2] / "infra" / "local" / "stripe_fixtures"
-
-
-class InProcessHTTPClient(stripe.HTTPClient):
-    """Hands the SDK's requests straight to ``StripeStandIn.handle``, as our server would."""
-
-    name = "in-process"
-
-    def __init__(self, standin: StripeStandIn) -> None:
-        super().__init__()
-        self._standin = standin
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None,
-        post_data: Any = None,
-        *,
-        _usage: list[str] | None = None,
-    ) -> tuple[str, int, Mapping[str, str]]:
-        parts = urllib.parse.urlsplit(url)
-        assert parts.path.startswith("/_local/stripe/")
-        path = parts.path.removeprefix("/_local/stripe")
-        query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-        body = post_data.encode() if isinstance(post_data, str) else (post_data or b"")
-        lowered = {k.lower(): v for k, v in (headers or {}).items()}
-        response = self._standin.handle(method, path, query, lowered, body)
-        return response.body.decode("utf-8"), response.status, response.headers
-
-    def request_stream(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None,
-        post_data: Any = None,
-        *,
-        _usage: list[str] | None = None,
-    ) -> tuple[Any, int, Mapping[str, str]]:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
 
 
 class Recorder:

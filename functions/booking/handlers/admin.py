@@ -19,7 +19,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking.config import settings
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import BookingError, NotFound
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
@@ -30,10 +29,6 @@ from booking.services.applications import view_of
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
 ADMIN_SCOPE = "booking/admin"
-
-
-class Forbidden(BookingError):
-    code = "forbidden"
 
 
 def _authorise() -> None:
@@ -52,7 +47,7 @@ def _authorise() -> None:
         raise http.Unauthorised("a valid organiser token is required")
     scopes = str(claims.get("scope", "")).split()
     if ADMIN_SCOPE not in scopes:
-        raise Forbidden(f"this token lacks the {ADMIN_SCOPE} scope")
+        raise http.Forbidden(f"this token lacks the {ADMIN_SCOPE} scope")
 
 
 def _body() -> dict[str, Any]:
@@ -143,28 +138,8 @@ def erase_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.erase_person(ports(), unquote(email)))
 
 
-@app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
-def booking_error(error: BookingError) -> Response[str]:
-    status = 403 if isinstance(error, Forbidden) else http.status_for(error)
-    response = http.error_response(error)
-    response.status_code = status
-    return response
-
-
-@app.not_found
-def not_found(_: Exception) -> Response[str]:
-    try:
-        _authorise()  # unknown paths answer 401 too, so they reveal nothing
-    except BookingError as error:
-        refused: Response[str] = booking_error(error)
-        return refused
-    return http.error_response(NotFound("no such resource"))
-
-
-@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-def unexpected(error: Exception) -> Response[str]:
-    logger.exception("unhandled error", extra={"path": app.current_event.path})
-    return http.unexpected_response(error)
+# Unknown admin paths answer 401 to strangers too, so they reveal nothing.
+http.install_error_handlers(app, logger, guard_unknown_paths=_authorise)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -10,7 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput, NotFound
+from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
 from booking.handlers.wiring import ports
@@ -153,22 +153,7 @@ def openapi() -> Response[str]:
     return http.json_response(200, openapi_document(ports().public_base_url))
 
 
-@app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
-def booking_error(error: BookingError) -> Response[str]:
-    logger.info("request refused", extra={"code": error.code, "path": app.current_event.path})
-    return http.error_response(error)
-
-
-@app.not_found
-def not_found(_: Exception) -> Response[str]:
-    return http.error_response(NotFound("no such resource"))
-
-
-@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-def unexpected(error: Exception) -> Response[str]:
-    # Logged with the stack trace (no request body), answered without internals.
-    logger.exception("unhandled error", extra={"path": app.current_event.path})
-    return http.unexpected_response(error)
+http.install_error_handlers(app, logger)
 
 
 @logger.inject_lambda_context(clear_state=True)

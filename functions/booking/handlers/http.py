@@ -8,10 +8,12 @@ and nowhere else.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from booking.domain.errors import (
     BookingError,
@@ -43,6 +45,10 @@ class Unauthorised(BookingError):
     code = "unauthorized"
 
 
+class Forbidden(BookingError):
+    code = "forbidden"
+
+
 _STATUS = (
     (InvalidInput, 422),
     (NotFound, 404),
@@ -52,6 +58,7 @@ _STATUS = (
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (Unauthorised, 401),
+    (Forbidden, 403),
 )
 
 
@@ -137,3 +144,38 @@ def unexpected_response(error: Exception) -> Response[str]:
 
 def wants_html(accept: str | None) -> bool:
     return "text/html" in (accept or "")
+
+
+def loggable_path(path: str) -> str:
+    """The path with personal segments replaced: organiser routes carry an email address."""
+    return "/".join("{email}" if "@" in unquote(part) else part for part in path.split("/"))
+
+
+def install_error_handlers(
+    app: APIGatewayHttpResolver, logger: Logger,
+    guard_unknown_paths: Callable[[], None] | None = None,
+) -> None:
+    """The same error answers for every API function: domain errors by their status, unknown
+    paths 404 (after ``guard_unknown_paths``, so private APIs reveal nothing to strangers),
+    anything else 500 or 503 without internals, logged with the stack trace."""
+
+    @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
+    def refused(error: BookingError) -> Response[str]:
+        logger.info("request refused",
+                    extra={"code": error.code, "path": loggable_path(app.current_event.path)})
+        return error_response(error)
+
+    @app.not_found
+    def not_found(_: Exception) -> Response[str]:
+        if guard_unknown_paths is not None:
+            try:
+                guard_unknown_paths()
+            except BookingError as error:
+                return error_response(error)
+        return error_response(NotFound("no such resource"))
+
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+    def unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error",
+                         extra={"path": loggable_path(app.current_event.path)})
+        return unexpected_response(error)
