@@ -31,7 +31,7 @@ from infra.local.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICANTS = 200
-WORKERS = 20
+WORKERS = 200
 CAPACITY = 20
 _ERROR_LINE = re.compile(r'"level":\s*"(ERROR|CRITICAL)"|^\w+(Error|Exception): ')
 LOG_PATH = ROOT / "build" / "bench-server.log"
