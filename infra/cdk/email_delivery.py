@@ -14,6 +14,9 @@ from infra.cdk.config import StageConfig
 
 # The mailer's timeout; the queue's visibility timeout is derived from it (see below).
 MAILER_TIMEOUT = Duration.seconds(30)
+# AWS guidance for Lambda event sources: >= 6x the function timeout. The mailer reads the same
+# figure (EMAIL_CLAIM_TIMEOUT_SECONDS) to know when a "sending" claim belongs to a dead delivery.
+EMAIL_VISIBILITY_TIMEOUT = Duration.seconds(6 * MAILER_TIMEOUT.to_seconds())
 MAX_RECEIVE_COUNT = 5
 
 
@@ -43,9 +46,8 @@ class EmailDelivery(Construct):
             "EmailQueue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            # AWS guidance for Lambda event sources: >= 6x the function timeout, so a message
-            # is not redelivered while a (retrying) invocation still holds it.
-            visibility_timeout=Duration.seconds(6 * MAILER_TIMEOUT.to_seconds()),
+            # A message is not redelivered while a (retrying) invocation still holds it.
+            visibility_timeout=EMAIL_VISIBILITY_TIMEOUT,
             dead_letter_queue=sqs.DeadLetterQueue(
                 # 5 receives rides out SES throttling/transient errors; a message that still fails
                 # is broken (bad address, template bug) and is parked for a human + alarm.

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from infra.cdk.config import REPO_ROOT, StageConfig
 from infra.cdk.data import DUE_INDEX, ROSTER_INDEX
-from infra.cdk.email_delivery import MAILER_TIMEOUT
+from infra.cdk.email_delivery import EMAIL_VISIBILITY_TIMEOUT, MAILER_TIMEOUT
 from infra.cdk.nag import acknowledge
 
 # Keep in lockstep with bundle.py (wheels are downloaded for exactly this runtime/arch).
@@ -215,6 +215,7 @@ class Functions(Construct):
                 # Secret *names*, never values: the code fetches (and caches) them at runtime.
                 "STRIPE_SECRET_KEY_PARAM": stripe_secret_key_name,
                 "STRIPE_WEBHOOK_SECRET_PARAM": stripe_webhook_secret_name,
+                "EMAIL_CLAIM_TIMEOUT_SECONDS": str(int(EMAIL_VISIBILITY_TIMEOUT.to_seconds())),
             }
             fn = lambda_.Function(
                 self,

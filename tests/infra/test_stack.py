@@ -31,6 +31,7 @@ ENV_KEYS = {
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_LOG_LEVEL",
     "STAGE",
+    "EMAIL_CLAIM_TIMEOUT_SECONDS",
 }
 
 
@@ -558,3 +559,13 @@ def test_outputs(dev: Synth) -> None:
     assert outputs["StripeWebhookUrl"]["Value"]["Fn::Join"][1][-1] == "/webhooks/stripe"
     assert outputs["StripeSecretKeyName"]["Value"] == "booking-dev/stripe-secret-key"
     assert outputs["StripeWebhookSecretName"]["Value"] == "booking-dev/stripe-webhook-secret"
+
+
+def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -> None:
+    [queue] = [q for q in dev.resources("AWS::SQS::Queue").values()
+               if q["Properties"].get("RedrivePolicy", {}).get("maxReceiveCount") == 5]
+    visibility = queue["Properties"]["VisibilityTimeout"]
+    timeouts = {f["Properties"]["Environment"]["Variables"]["EMAIL_CLAIM_TIMEOUT_SECONDS"]
+                for f in dev.resources("AWS::Lambda::Function").values()
+                if "Environment" in f["Properties"]}
+    assert timeouts == {str(visibility)}
