@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,7 +56,8 @@ def test_apply_creates_a_held_seat_and_a_checkout_session(system: System) -> Non
     assert timedelta(minutes=30) < expires_at - before <= timedelta(minutes=32)
     assert params["success_url"] == f"{application['status_url']}&checkout=success"
     assert params["cancel_url"] == f"{application['status_url']}&checkout=cancelled"
-    assert create.headers["idempotency-key"] == f"checkout-{application['application_id']}-1"
+    key = create.headers["idempotency-key"]
+    assert re.fullmatch(rf"checkout-{application['application_id']}-1-[0-9a-f]{{8}}", key)
     # Nothing personal in metadata: ids only.
     assert "Ada" not in json.dumps(params["metadata"])
 
@@ -173,7 +175,8 @@ def test_restarting_checkout_after_expiry(system: System) -> None:
     assert new_url != first["checkout_url"]
     assert system.course()["places_left"] == 19
     [_, second_create] = requests_to(system.stripe_http, "/v1/checkout/sessions")
-    assert second_create.headers["idempotency-key"].endswith("-2")
+    assert second_create.headers["idempotency-key"].startswith(
+        f"checkout-{first['application_id']}-2-")
     system.pay(new_url)
     assert system.api("GET", path.replace("/checkout", "")).json()["status"] == "confirmed"
     assert system.api("POST", path).status == 409

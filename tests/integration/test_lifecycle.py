@@ -250,3 +250,47 @@ def test_applications_that_end_unpaid_are_deleted_by_ttl_after_90_days(system: S
     expected = datetime.now(UTC) + timedelta(days=90)
     assert abs(ttl - expected.timestamp()) < 120
     assert "expires_at_ttl" not in items[f"APP#{paid['application_id']}"]
+
+
+def _queued_kinds(system: System) -> list[str]:
+    messages = system.sqs.receive_message(QueueUrl=system.resources.email_queue_url,
+                                          MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"])["kind"] for m in messages]
+
+
+def test_an_abandoned_checkout_does_not_end_an_offer(system: System) -> None:
+    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
+        system, approval_required=True))
+    application = system.apply(course_id="reviewed").json()
+    system.admin("POST", f"/applications/{application['application_id']}/approve")
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    checkout = system.api("POST", path).json()["checkout_url"]
+    system.stripe_local("POST", f"/checkout/{checkout.rsplit('/', 1)[-1]}/expire")
+    assert _status(system, application)["status"] == "offered"
+    assert system.course("reviewed")["places_left"] == 0
+    again = system.api("POST", path)
+    assert again.status == 201
+
+
+def test_restarting_an_open_checkout_sends_no_expiry_email(system: System) -> None:
+    application = system.apply().json()
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    assert system.api("POST", path).status == 201
+    assert _status(system, application)["status"] == "awaiting_payment"
+    assert "checkout_expired" not in _queued_kinds(system)
+    assert system.course()["places_left"] == 19
+
+
+def test_two_restarts_leave_one_payable_session(system: System) -> None:
+    application = system.apply().json()
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    urls = [system.api("POST", path).json()["checkout_url"] for _ in range(2)]
+    first_session = application["checkout_url"].rsplit("/", 1)[-1]
+    open_sessions = [
+        session_id for session_id in
+        (first_session, *(u.rsplit("/", 1)[-1] for u in urls))
+        if system.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", b"",
+                               {"authorization": "Bearer sk_test_local"}).json()["status"]
+        == "open"
+    ]
+    assert open_sessions == [urls[-1].rsplit("/", 1)[-1]]

@@ -27,6 +27,8 @@ course never goes over capacity, and the counter always equals the applications 
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,7 +40,7 @@ from botocore.exceptions import ClientError
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.emails import EmailJob
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, DependencyUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -54,6 +56,7 @@ EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 CLAIMED_REMINDERS_PARTITION = "REMINDERS#CLAIMED"
 TTL_ATTRIBUTE = "expires_at_ttl"
+TRANSACTION_CONFLICT_RETRIES = 3
 # How long an application that ended without any payment is kept (configurable per stage).
 UNPAID_RETENTION = timedelta(days=90)
 NEVER_PAID_ENDINGS = frozenset(
@@ -627,17 +630,33 @@ class DynamoRepository:
         }
 
     def _transact(self, actions: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
-        except ClientError as exc:
-            if _code(exc) != "TransactionCanceledException":
-                raise
-            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise StaleWrite("application changed concurrently") from exc
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                raise CourseFull("this course has no places left") from exc
-            raise
+        """Run one transaction. Another transaction on the same items at the same moment (many
+        applicants, one course item) cancels it with ``TransactionConflict``: the conditions
+        are simply evaluated again after a short, jittered pause, a few times, before giving
+        up with a retryable error."""
+        for attempt in range(TRANSACTION_CONFLICT_RETRIES + 1):
+            try:
+                self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                return
+            except ClientError as exc:
+                if _code(exc) != "TransactionCanceledException":
+                    raise
+                reasons = [
+                    r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])
+                ]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    raise StaleWrite("application changed concurrently") from exc
+                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                    raise CourseFull("this course has no places left") from exc
+                if "TransactionConflict" not in reasons:
+                    raise
+                if attempt == TRANSACTION_CONFLICT_RETRIES:
+                    raise DependencyUnavailable(
+                        "many people are booking at this moment; please try again",
+                        code="service_busy",
+                        retry_after_seconds=2,
+                    ) from exc
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         paginator = self._client.get_paginator("query")

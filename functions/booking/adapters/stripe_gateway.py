@@ -65,8 +65,9 @@ class StripeGateway:
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
         }
-        # One key per (application, attempt): a retried request cannot open a second session.
-        key = f"checkout-{request.application_id}-{request.attempt}"
+        # One key per (application, attempt, request): the SDK's own network retries reuse it,
+        # so a lost answer cannot open a second session.
+        key = f"checkout-{request.application_id}-{request.attempt}-{request.nonce}"
         session = self._call(
             lambda: self._client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ class Action(StrEnum):
     REFUND = "refund"  # a payment the system cannot honour: refund it, never keep it
     RELEASE_HOLD = "release_hold"
     KEEP_HOLD = "keep_hold"
+    DETACH_CHECKOUT = "detach_checkout"  # the checkout ended; the offer and its seat stand
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
 
     # EXPIRED or FAILED: only the session that currently holds the seat can release it; an older
     # session's expiry, or any expiry after confirmation, changes nothing.
-    if is_current_session and application.seat_held and status in (S.AWAITING_PAYMENT, S.OFFERED):
+    if is_current_session and application.seat_held and status is S.OFFERED:
+        # An offer outlives its checkouts: the seat stays theirs until the offer's deadline.
+        return Decision(Action.DETACH_CHECKOUT, event.kind.value)
+    if is_current_session and application.seat_held and status is S.AWAITING_PAYMENT:
         return Decision(Action.RELEASE_HOLD, event.kind.value)
     return Decision(Action.IGNORE, "not the open checkout")

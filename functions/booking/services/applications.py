@@ -202,25 +202,21 @@ def _authorised(ports: Ports, application_id: str, token: str) -> Application:
 def start_checkout(ports: Ports, application_id: str, token: str) -> ApplicationView:
     """A fresh Checkout Session for an application that may pay now.
 
-    Any session still open is expired at Stripe first, so one application never has two
-    payable sessions (the surest way to be charged twice). Stripe's expiry webhook may land
-    while this runs, so the application is re-read before the seat is taken.
+    The seat is taken (or kept) and any open session detached in one conditional write first;
+    only then is the old session expired at Stripe and a new one opened. So Stripe's expiry
+    webhook for the old session finds it no longer current and changes nothing, and two
+    concurrent requests cannot both keep a payable session: each detaches what it sees.
     """
     application = _authorised(ports, application_id, token)
     course = _load_course(ports, application.course_id)
-    if application.checkout is not None and application.checkout.expires_at > ports.clock():
-        _ensure_payable(application, ports.clock())
-        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
-            raise Conflict(
-                "this checkout was already paid; confirmation is on its way", code="already_paid"
-            )
     for _ in range(3):
         now = ports.clock()
         _ensure_payable(application, now)
         if not course.accepts_applications(now) and application.status is not S.OFFERED:
             raise Conflict("applications for this course are closed", code="course_closed")
+        # Only a session still holding the seat can be open; an expired application's is dead.
+        previous = application.checkout if application.seat_held else None
         attempt = application.checkout_attempts + 1
-        # Take (or keep) the seat before asking Stripe, so a payment never outruns capacity.
         held = application.moved_to(
             S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
             now,
@@ -240,17 +236,44 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     else:
         raise Conflict("this application changed meanwhile; please retry", code="concurrent_update")
     try:
+        if (
+            previous is not None
+            and previous.expires_at > now
+            and ports.payments.expire_checkout(previous.session_id) == "complete"
+        ):
+            # Paid a moment ago: the seat is held and the payment webhook will confirm it.
+            raise Conflict(
+                "this checkout was already paid; confirmation is on its way", code="already_paid"
+            )
         checkout = _open_checkout(ports, course, saved, attempt=attempt)
     except DependencyUnavailable:
-        released = saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED)
-        ports.repository.save(released, saved)
+        _give_back_seat(ports, saved)
         raise
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
-    final = ports.repository.save(
-        saved.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until}), saved
-    )
+    try:
+        final = ports.repository.save(
+            saved.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until}), saved
+        )
+    except StaleWrite as exc:
+        # Another request took over meanwhile; its session is the one that counts.
+        _expire_quietly(ports, checkout)
+        raise Conflict(
+            "this application changed meanwhile; please retry", code="concurrent_update"
+        ) from exc
     flush_outbox(ports, final)
     return view_of(ports, final)
+
+
+def _give_back_seat(ports: Ports, saved: Application) -> None:
+    """Stripe could not open a session: free the seat now (an offer keeps its seat). If the
+    application changed meanwhile, the hold's own deadline lets the sweep free it."""
+    try:
+        ports.repository.save(
+            saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED),
+            saved,
+        )
+    except StaleWrite:
+        logger.warning("seat left to the sweep", extra={"application_id": saved.application_id})
 
 
 def _ensure_payable(application: Application, now: datetime) -> None:

@@ -101,6 +101,11 @@ def _apply(
             update={"payment_pending": True, "updated_at": now}
         ).with_event(event.event_id)
         return repo.save(pending, application)
+    if decision.action is Action.DETACH_CHECKOUT:
+        detached = application.model_copy(
+            update={"checkout": None, "payment_pending": False, "updated_at": now}
+        ).with_event(event.event_id)
+        return repo.save(detached, application)
     # RELEASE_HOLD: expired or failed checkout.
     released = released_hold(application, now, decision.reason, event.session_id)
     return repo.save(released.with_event(event.event_id), application)

@@ -8,6 +8,7 @@ status) never touch it.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,9 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     attempt: int
+    # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
+    # session instead of replaying a key with different parameters (Stripe refuses that).
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
 
 
 class PaymentGateway(Protocol):
