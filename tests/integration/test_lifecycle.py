@@ -294,3 +294,36 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
         == "open"
     ]
     assert open_sessions == [urls[-1].rsplit("/", 1)[-1]]
+
+
+def test_a_refund_that_overtakes_its_payment_is_retried_until_the_payment_lands(
+    system: System,
+) -> None:
+    application = system.apply().json()
+    system.hold_webhooks = True
+    system.pay(application["checkout_url"])
+    system.stripe_local("POST", f"/checkout/{_session(application)}/refund")
+    completed, *refund_events = system.pending
+    assert len(refund_events) == 2  # refund.created, charge.refunded
+    for body, headers in refund_events:
+        assert system.webhook(body, headers).status == 503  # Stripe will redeliver
+    assert system.webhook(*completed).status == 200
+    for body, headers in refund_events:
+        assert system.webhook(body, headers).status == 200
+    assert _status(system, application)["status"] == "refunded"
+    assert system.course()["places_left"] == 20
+
+
+def test_a_pending_refund_does_not_end_the_booking(system: System) -> None:
+    application = system.apply().json()
+    system.pay(application["checkout_url"])
+    completed = system.standin.events()[0]
+    payment_intent = completed["data"]["object"]["payment_intent"]
+    pending = {"id": "evt_pending_refund", "object": "event", "type": "refund.created",
+               "data": {"object": {"id": "re_pending", "object": "refund", "amount": 20000,
+                                   "status": "pending", "payment_intent": payment_intent}}}
+    body = json.dumps(pending).encode()
+    assert system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status \
+        == 200
+    assert _status(system, application)["status"] == "confirmed"
+    assert system.course()["places_left"] == 19

@@ -104,6 +104,16 @@ class StripeGateway:
         )
         return str(refund.id)
 
+    def application_of_payment(self, payment_intent: str) -> str | None:
+        """The application a payment belongs to, from the ids we put on its PaymentIntent."""
+        try:
+            intent = self._call(lambda: self._client.v1.payment_intents.retrieve(payment_intent))
+        except Conflict:
+            return None  # Stripe knows no such payment on this account: not ours
+        metadata = intent.metadata.to_dict() if intent.metadata else {}
+        value = metadata.get("application_id")
+        return str(value) if value else None
+
     @staticmethod
     def _call(operation: Any) -> Any:
         try:
@@ -222,6 +232,6 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         payment_intent=payment_intent,
         refund_id=str(obj.get("id", "")),
         refund_amount=int(obj.get("amount") or 0),
-        # A pending refund is on its way; failed and canceled ones gave nothing back.
-        refund_succeeded=obj.get("status") in ("succeeded", "pending"),
+        # Only money actually returned counts: a pending refund may still fail.
+        refund_succeeded=obj.get("status") == "succeeded",
     )

@@ -178,7 +178,8 @@ class Application(BaseModel):
     payment_pending: bool = False  # a delayed payment method is settling; the hold stays
     amount_paid: int = 0
     amount_refunded: int = 0
-    refunds: dict[str, int] = Field(default_factory=dict)  # Stripe refund id -> amount
+    refunds: dict[str, int] = Field(default_factory=dict)  # succeeded Stripe refunds -> amount
+    charge_amount_refunded: int = 0  # the charge's cumulative figure, from charge.refunded
     request_fingerprint: str | None = None
     waitlisted_at: datetime | None = None
     offer_expires_at: datetime | None = None

@@ -92,11 +92,13 @@ CANCELLABLE = frozenset(
 
 
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
-    """Cancel a booking or application.
+    """Cancel a booking or an application.
 
-    The cancellation is recorded first, then (with ``refund``) the payment is refunded through
-    Stripe with an idempotency key; Stripe's ``charge.refunded`` then marks it ``refunded``.
-    If Stripe fails, the booking stays cancelled and cancelling again retries the refund.
+    With ``refund``, the money goes back first (Stripe, idempotent per application), then the
+    cancellation is recorded: a crash in between leaves a refunded payment whose webhook ends
+    the booking ``refunded`` anyway, never a cancelled booking whose money was kept. An open
+    checkout is detached in the same write and only then expired at Stripe, so its expiry
+    changes nothing and a payment racing the cancellation is refunded by the webhook.
     """
     application = _load(ports, application_id)
     if application.status not in CANCELLABLE | {S.CANCELLED}:
@@ -104,16 +106,18 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             f"an application that is {application.status.value} cannot be cancelled",
             code="not_cancellable",
         )
-    if application.checkout is not None and application.status in (S.AWAITING_PAYMENT, S.OFFERED):
-        if ports.payments.expire_checkout(application.checkout.session_id) == "complete":
-            raise Conflict(
-                "a payment has just completed; cancel again once it is confirmed",
-                code="payment_in_flight",
-            )
-        application = _load(ports, application_id)  # the expiry webhook may have moved it
+    owed = application.amount_paid - application.amount_refunded
+    if refund and application.payment_intent and owed > 0:
+        ports.payments.refund(
+            application.payment_intent,
+            amount=None,
+            idempotency_key=f"cancel-{application.application_id}",
+        )
+        application = _load(ports, application_id)  # the refund webhook may have landed
     held_seat = application.seat_held
+    open_checkout = application.checkout if application.seat_held else None
     for _ in range(MAX_ATTEMPTS):
-        if application.status is S.CANCELLED:
+        if application.status in (S.CANCELLED, S.REFUNDED):
             break
         if application.status not in CANCELLABLE:
             raise Conflict(
@@ -125,6 +129,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             ports.clock(),
             seat_held=False,
             hold_expires_at=None,
+            checkout=None,
             payment_pending=False,
             status_reason="refund_requested" if refund else None,
         ).with_emails(
@@ -137,16 +142,17 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             application = _load(ports, application_id)
     else:
         raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+    if open_checkout is not None and open_checkout.expires_at > ports.clock():
+        try:
+            ports.payments.expire_checkout(open_checkout.session_id)
+        except (DependencyUnavailable, Conflict):
+            # Detached already: if it is paid after all, the webhook refunds the payment.
+            logger.warning(
+                "checkout of a cancelled application left to expire",
+                extra={"application_id": application_id},
+            )
     if held_seat:
         offer_free_places(ports, application.course_id)
-    owed = application.amount_paid - application.amount_refunded
-    if refund and application.payment_intent and owed > 0:
-        ports.payments.refund(
-            application.payment_intent,
-            amount=None,
-            idempotency_key=f"cancel-{application.application_id}",
-        )
-        application = _load(ports, application_id)  # the refund webhook may have landed
     return application
 
 
@@ -158,6 +164,12 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     for _ in range(MAX_ATTEMPTS):
         application = ports.repository.application_for_payment(event.payment_intent)
         if application is None:
+            if ports.payments.application_of_payment(event.payment_intent):
+                # Ours, but its payment event has not been applied yet (Stripe reorders):
+                # answer 5xx so Stripe redelivers this refund after the payment.
+                raise DependencyUnavailable(
+                    "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
+                )
             return EventOutcome("ignore", "payment of no known application")
         if event.event_id in application.recent_event_ids:
             return EventOutcome(
@@ -172,10 +184,22 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
                 refunds[event.refund_id] = event.refund_amount
             else:
                 refunds.pop(event.refund_id, None)
-        total = max(sum(refunds.values()), event.charge_amount_refunded or 0)
+        by_charge = (
+            event.charge_amount_refunded
+            if event.charge_amount_refunded is not None
+            else application.charge_amount_refunded
+        )
+        # Two views of one figure (each refund, and the charge's running total): the larger
+        # is the newest, whichever order the events came in.
+        total = max(sum(refunds.values()), by_charge)
         now = ports.clock()
         full = application.amount_paid > 0 and total >= application.amount_paid
-        changes = {"refunds": refunds, "amount_refunded": total, "updated_at": now}
+        changes = {
+            "refunds": refunds,
+            "amount_refunded": total,
+            "updated_at": now,
+            "charge_amount_refunded": by_charge,
+        }
         app_id, course_id = application.application_id, application.course_id
         if full and application.status in (S.CONFIRMED, S.CANCELLED):
             new = application.moved_to(
@@ -190,7 +214,9 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
                     app_id,
                     course_id,
                     occasion="full",
-                    reason="refunded",
+                    reason="cancelled_and_refunded"
+                    if application.status is S.CANCELLED
+                    else "refunded",
                 )
             )
         elif total > application.amount_refunded and application.status is S.CONFIRMED:

@@ -81,6 +81,14 @@ REASON_WORDS = {
         "Your place was already paid for, so this second payment was not needed. Your place "
         "is still confirmed."
     ),
+    "cancelled_and_refunded": (
+        "Your booking was cancelled, and we have refunded what you paid for it."
+    ),
+    "refunded": (
+        "Your booking has been refunded in full, so it is no longer active. If you did not "
+        "expect this, just reply to this email."
+    ),
+    "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
 }
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "

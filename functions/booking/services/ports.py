@@ -48,6 +48,8 @@ class PaymentGateway(Protocol):
 
     def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
 
+    def application_of_payment(self, payment_intent: str) -> str | None: ...
+
 
 @dataclass
 class Ports:
