@@ -327,3 +327,21 @@ def test_a_pending_refund_does_not_end_the_booking(system: System) -> None:
         == 200
     assert _status(system, application)["status"] == "confirmed"
     assert system.course()["places_left"] == 19
+
+
+def test_one_live_application_per_person_per_course(system: System) -> None:
+    first = system.apply(email="Once@Example.org").json()
+    again = system.apply(email="once@example.org")
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "already_applied"
+    assert "token" not in again.body  # the link goes to their inbox, not to whoever asked
+    assert len(system.applications()) == 1
+    assert system.course()["places_left"] == 19
+    kinds = _queued_kinds(system)
+    assert kinds.count("application_received") == 2  # the original and the reminder
+    # Another course is a different matter.
+    system.admin("PUT", "/courses/other", json_body=_course_definition(system, capacity=5))
+    assert system.apply(course_id="other", email="once@example.org").status == 201
+    # Once cancelled, the person may apply again.
+    system.admin("POST", f"/applications/{first['application_id']}/cancel")
+    assert system.apply(email="once@example.org").status == 201

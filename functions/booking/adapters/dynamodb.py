@@ -8,6 +8,7 @@
                                                                               <start>#<course>#nnn
     payment       PAYMENT#<pi_id>       PAYMENT     -                         -
     person        PERSON#<sha256 email> APP#<id>    -                         -
+    enrolment     ENROL#<course>#<sha256 email>  ENROL  (one live application per person per course)
     email claim   EMAIL#<job_id>        EMAIL       -                         -
     suppression   SUPPRESSED#<sha256>   SUPPRESSED  -                         -
     reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -             REMINDERS#CLAIMED /
@@ -59,6 +60,8 @@ TTL_ATTRIBUTE = "expires_at_ttl"
 TRANSACTION_CONFLICT_RETRIES = 3
 # How long an application that ended without any payment is kept (configurable per stage).
 UNPAID_RETENTION = timedelta(days=90)
+# Once an application ends like this, its person may apply to the same course again.
+ENROLMENT_ENDS = frozenset({ApplicationStatus.CANCELLED, ApplicationStatus.REFUNDED})
 NEVER_PAID_ENDINGS = frozenset(
     {
         ApplicationStatus.EXPIRED,
@@ -78,8 +81,15 @@ def course_key(course_id: str) -> dict[str, Any]:
 
 
 def person_key(email: str, application_id: str) -> dict[str, Any]:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return {"pk": {"S": f"PERSON#{digest}"}, "sk": {"S": f"APP#{application_id}"}}
+    return {"pk": {"S": f"PERSON#{_email_digest(email)}"}, "sk": {"S": f"APP#{application_id}"}}
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def enrolment_key(course_id: str, email: str) -> dict[str, Any]:
+    return {"pk": {"S": f"ENROL#{course_id}#{_email_digest(email)}"}, "sk": {"S": "ENROL"}}
 
 
 def payment_key(payment_intent: str) -> dict[str, Any]:
@@ -164,6 +174,10 @@ class StaleWrite(Exception):
 
 class CourseFull(Conflict):
     code = "course_full"
+
+
+class AlreadyApplied(Conflict):
+    code = "already_applied"
 
 
 class CourseClosed(Conflict):
@@ -494,13 +508,18 @@ class DynamoRepository:
             )
         ]
 
-    def save(self, new: Application, previous: Application | None) -> Application:
+    def save(
+        self, new: Application, previous: Application | None, *, replaces: str | None = None
+    ) -> Application:
         """Write ``new`` if the stored application is still ``previous``; move its seat with it.
 
         The seat change is derived, not passed: taking or releasing a seat is exactly the
         difference in ``seat_held`` between the two states, so the course counter cannot drift
-        from the applications. Raises :class:`StaleWrite` if someone else wrote first and
-        :class:`CourseFull` if a seat was needed and none is left.
+        from the applications. A new application also claims its person's enrolment on the
+        course (one live application per email per course); ``replaces`` names a dead
+        application whose claim it may take over. Raises :class:`StaleWrite` if someone else
+        wrote first, :class:`CourseFull` if a seat was needed and none is left, and
+        :class:`AlreadyApplied` if the person already has a live application there.
         """
         stored = new.model_copy(update={"version": (previous.version + 1) if previous else 1})
         put: dict[str, Any] = {
@@ -512,42 +531,67 @@ class DynamoRepository:
         else:
             put["ConditionExpression"] = "version = :v"
             put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
         seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
         waiting_delta = int(_is_waiting(stored)) - int(_is_waiting(previous))
-        actions: list[dict[str, Any]] = [{"Put": put}]
         if seat_delta or waiting_delta:
-            actions.append({"Update": self._seat_update(new.course_id, seat_delta, waiting_delta)})
+            update = self._seat_update(new.course_id, seat_delta, waiting_delta)
+            actions.append(("course", {"Update": update}))
         if previous is None:
             # Who applied, by a digest of the address: export and erasure find a person's
             # applications with one query, and the index itself names no one.
+            person = {
+                **person_key(stored.answers.email, stored.application_id),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("person", {"Put": {"TableName": self._table, "Item": person}}))
+            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, replaces)}))
+        elif stored.status in ENROLMENT_ENDS and previous.status not in ENROLMENT_ENDS:
+            # Cancelled or refunded: the person may apply to this course again.
             actions.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": {
-                            **person_key(stored.answers.email, stored.application_id),
-                            "application_id": {"S": stored.application_id},
-                        },
-                    }
-                }
+                (
+                    "enrolment",
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": enrolment_key(stored.course_id, stored.answers.email),
+                            "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
+                            "ExpressionAttributeValues": {":id": {"S": stored.application_id}},
+                        }
+                    },
+                )
             )
         if stored.payment_intent and stored.payment_intent != (
             previous.payment_intent if previous else None
         ):
             # Refund events name the payment, not the application: remember which is which.
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": {
-                            **payment_key(stored.payment_intent),
-                            "application_id": {"S": stored.application_id},
-                        },
-                    }
-                }
-            )
+            payment = {
+                **payment_key(stored.payment_intent),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("payment", {"Put": {"TableName": self._table, "Item": payment}}))
         self._transact(actions)
         return stored
+
+    def _enrolment_claim(self, application: Application, replaces: str | None) -> dict[str, Any]:
+        claim: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": {
+                **enrolment_key(application.course_id, application.answers.email),
+                "application_id": {"S": application.application_id},
+            },
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        if replaces is not None:
+            claim["ConditionExpression"] = "attribute_not_exists(pk) OR application_id = :old"
+            claim["ExpressionAttributeValues"] = {":old": {"S": replaces}}
+        return claim
+
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=enrolment_key(course_id, email), ConsistentRead=True
+        ).get("Item")
+        return item["application_id"]["S"] if item else None
 
     def applications_of_person(self, email: str) -> list[Application]:
         found = []
@@ -561,7 +605,20 @@ class DynamoRepository:
         return found
 
     def forget_person(self, email: str, application_ids: list[str]) -> None:
+        """Drop the lookups that lead from an address to applications (already anonymised)."""
         for application_id in application_ids:
+            application = self.get_application(application_id)
+            if application is not None:
+                try:
+                    self._client.delete_item(
+                        TableName=self._table,
+                        Key=enrolment_key(application.course_id, email),
+                        ConditionExpression="application_id = :id",
+                        ExpressionAttributeValues={":id": {"S": application_id}},
+                    )
+                except ClientError as exc:
+                    if _code(exc) != "ConditionalCheckFailedException":
+                        raise
             self._client.delete_item(TableName=self._table, Key=person_key(email, application_id))
 
     def application_for_payment(self, payment_intent: str) -> Application | None:
@@ -629,11 +686,12 @@ class DynamoRepository:
             "ExpressionAttributeValues": values,
         }
 
-    def _transact(self, actions: list[dict[str, Any]]) -> None:
+    def _transact(self, labelled: list[tuple[str, dict[str, Any]]]) -> None:
         """Run one transaction. Another transaction on the same items at the same moment (many
         applicants, one course item) cancels it with ``TransactionConflict``: the conditions
         are simply evaluated again after a short, jittered pause, a few times, before giving
         up with a retryable error."""
+        actions = [action for _, action in labelled]
         for attempt in range(TRANSACTION_CONFLICT_RETRIES + 1):
             try:
                 self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
@@ -644,10 +702,17 @@ class DynamoRepository:
                 reasons = [
                     r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])
                 ]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
+                failed = {
+                    label
+                    for (label, _), reason in zip(labelled, reasons, strict=False)
+                    if reason == "ConditionalCheckFailed"
+                }
+                if "application" in failed:
                     raise StaleWrite("application changed concurrently") from exc
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                if "course" in failed:
                     raise CourseFull("this course has no places left") from exc
+                if "enrolment" in failed:
+                    raise AlreadyApplied("you have already applied for this course") from exc
                 if "TransactionConflict" not in reasons:
                     raise
                 if attempt == TRANSACTION_CONFLICT_RETRIES:

@@ -12,7 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import CourseFull, StaleWrite
+from booking.adapters.dynamodb import ENROLMENT_ENDS, AlreadyApplied, CourseFull, StaleWrite
 from booking.domain.application import (
     PAYABLE_STATUSES,
     Application,
@@ -148,13 +148,16 @@ def submit_application(
         # The last seat went while Stripe answered: the applicant joins the waiting list.
         _expire_quietly(ports, checkout)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
+    except AlreadyApplied:
+        _expire_quietly(ports, checkout)
+        raise
 
 
 def _create(
     ports: Ports, course: Course, application: Application, form: ApplicationForm
 ) -> ApplicationView:
     try:
-        saved = ports.repository.save(application, None)
+        saved = _save_new(ports, application)
     except StaleWrite:
         # The same Idempotency-Key won a race with this request: answer as the first did.
         existing = ports.repository.get_application(application.application_id)
@@ -171,6 +174,49 @@ def _create(
     )
     flush_outbox(ports, saved)
     return view_of(ports, saved)
+
+
+def _save_new(ports: Ports, application: Application) -> Application:
+    """Store a new application, one live application per person per course.
+
+    When the person's earlier application is gone (deleted after its retention period) or
+    over (cancelled, refunded), the new one takes its place. When it is still alive, the
+    applicant is refused, and their own inbox (not this request) gets the link to it again:
+    anyone can type an address into a form, so the answer here reveals nothing.
+    """
+    try:
+        return ports.repository.save(application, None)
+    except AlreadyApplied:
+        earlier_id = ports.repository.enrolled_application_id(
+            application.course_id, application.answers.email
+        )
+        earlier = ports.repository.get_application(earlier_id) if earlier_id else None
+        if earlier is None or earlier.status in ENROLMENT_ENDS:
+            return ports.repository.save(application, None, replaces=earlier_id)
+        _remind_of(ports, earlier)
+        raise AlreadyApplied(
+            "an application with this email address already exists for this course; we have "
+            "emailed you the link to it"
+        ) from None
+
+
+def _remind_of(ports: Ports, application: Application) -> None:
+    today = ports.clock().date().isoformat()
+    reminder = application.with_emails(
+        EmailJob.about(
+            EmailKind.APPLICATION_RECEIVED,
+            application.application_id,
+            application.course_id,
+            occasion=f"again-{today}",
+        )
+    )
+    try:
+        flush_outbox(ports, ports.repository.save(reminder, application))
+    except StaleWrite:
+        logger.info(
+            "reminder of an earlier application skipped",
+            extra={"application_id": application.application_id},
+        )
 
 
 def _replay(
