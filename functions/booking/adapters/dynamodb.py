@@ -555,7 +555,9 @@ class DynamoRepository:
                         "Delete": {
                             "TableName": self._table,
                             "Key": enrolment_key(stored.course_id, stored.answers.email),
-                            "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
+                            "ConditionExpression": (
+                                "attribute_not_exists(pk) OR application_id = :id"
+                            ),
                             "ExpressionAttributeValues": {":id": {"S": stored.application_id}},
                         }
                     },
