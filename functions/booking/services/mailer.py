@@ -237,6 +237,8 @@ def email_context(
         "status_url": status_url,
         "pay_url": application.checkout.url if open_checkout and application.checkout else None,
         "approval_required": definition.approval_required,
+        "paid": application.status is S.CONFIRMED,
+        "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": STATUS_WORDS[application.status],
         "submitted": moment_when(application.created_at, timezone),
         "answers": [

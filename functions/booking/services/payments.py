@@ -87,7 +87,7 @@ def _apply(
                 EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
                 # Facilitators of pay-now courses hear of an applicant once they have paid:
                 # an abandoned checkout is not someone they will meet.
-                EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id),
+                EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
             )
         )
         try:

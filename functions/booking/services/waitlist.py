@@ -26,7 +26,10 @@ def save_and_flush(ports: Ports, new: Application, previous: Application) -> App
     return saved
 
 
-def offer(application: Application, valid_hours: int, now: datetime) -> Application:
+def offer(
+    application: Application, valid_hours: int, now: datetime, *, reason: str = "place_freed"
+) -> Application:
+    """Hold a seat for ``valid_hours``; ``reason`` tells the email why (approved, or freed)."""
     deadline = now + timedelta(hours=valid_hours)
     attempt = application.checkout_attempts
     return application.moved_to(
@@ -43,6 +46,7 @@ def offer(application: Application, valid_hours: int, now: datetime) -> Applicat
             application.application_id,
             application.course_id,
             occasion=f"offer{attempt}-{int(now.timestamp())}",
+            reason=reason,
         )
     )
 
