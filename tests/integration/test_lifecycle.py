@@ -345,3 +345,18 @@ def test_one_live_application_per_person_per_course(system: System) -> None:
     # Once cancelled, the person may apply again.
     system.admin("POST", f"/applications/{first['application_id']}/cancel")
     assert system.apply(email="once@example.org").status == 201
+
+
+def test_facilitators_of_an_approval_course_hear_at_submission_and_at_payment(
+    system: System,
+) -> None:
+    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
+        system, approval_required=True))
+    application = system.apply(course_id="reviewed").json()
+    system.admin("POST", f"/applications/{application['application_id']}/approve")
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    system.pay(system.api("POST", path).json()["checkout_url"])
+    kinds = _queued_kinds(system)
+    assert kinds.count("facilitator_copy") == 2
+    assert kinds.count("offer") == 1
+    assert kinds.count("booking_confirmed") == 1
