@@ -48,6 +48,9 @@ from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 _LOCKS_GUARD = threading.Lock()
+# API Gateway HTTP APIs accept payloads up to 10 MB; the handlers refuse more than 64 KiB
+# themselves, so anything far beyond is refused before it is read.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
 LOCAL_STRIPE_KEY = "sk_test_local"
 
@@ -212,12 +215,12 @@ class LocalStack:
         mailer.reset()
         ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
         mailer.configure(mailer.mailer_deps(settings(), ses_client=ses))
-        pump = EmailPump(boto3.client("sqs"), queue_url, mailer.handler,
-                         lambda: lambda_context("booking-mailer"))
+        pump = EmailPump(
+            boto3.client("sqs"), queue_url, mailer.handler, lambda: lambda_context("booking-mailer")
+        )
         self.ticker = ReminderTicker(reminders.handler, lambda: lambda_context("booking-reminders"))
         for name, target in (("email-pump", pump.run), ("reminder-ticker", self.ticker.run)):
-            thread = threading.Thread(target=target, args=(self._stopping,), name=name,
-                                      daemon=True)
+            thread = threading.Thread(target=target, args=(self._stopping,), name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -231,8 +234,11 @@ class LocalStack:
                 if moment.tzinfo is None:
                     raise ValueError("time needs a UTC offset")
             except (ValueError, AttributeError) as exc:
-                problem = {"code": "invalid_time", "fields": {"time": str(exc)},
-                           "message": "send {\"time\": \"<ISO 8601 with a UTC offset>\"}"}
+                problem = {
+                    "code": "invalid_time",
+                    "fields": {"time": str(exc)},
+                    "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
+                }
                 return _json(400, {"error": problem})
             assert self.ticker is not None
             return _json(200, self.ticker.tick(moment))
@@ -289,14 +295,15 @@ class LocalStack:
             name = "api"
         erasing = name == "admin" and method == "DELETE" and path.startswith("/admin/people/")
         # What the person is called, read before erasure, so the local outbox can forget it too.
-        known = self._invoke(name, http_api_event("GET", target, headers, b"", source_ip)) \
-            if erasing else None
+        known = (
+            self._invoke(name, http_api_event("GET", target, headers, b"", source_ip))
+            if erasing
+            else None
+        )
         response = self._invoke(name, http_api_event(method, target, headers, body, source_ip))
         if erasing and known is not None and known.status == 200 and response.status == 200:
             exported = json.loads(known.body)
-            needles = [exported["email"]] + [
-                a["answers"]["name"] for a in exported["applications"]
-            ]
+            needles = [exported["email"]] + [a["answers"]["name"] for a in exported["applications"]]
             purge_outbox(self.outbox_dir, needles)
         return response
 
@@ -319,7 +326,26 @@ class LocalStack:
             server_version = "booking-local"
 
             def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if not 0 <= length <= MAX_REQUEST_BYTES:
+                    # Refused on the header, as API Gateway does, without waiting for a body.
+                    self.close_connection = True
+                    self._send(
+                        _json(
+                            413,
+                            {
+                                "error": {
+                                    "code": "payload_too_large",
+                                    "fields": {},
+                                    "message": f"requests are limited to {MAX_REQUEST_BYTES} bytes",
+                                }
+                            },
+                        )
+                    )
+                    return
                 body = self.rfile.read(length) if length else b""
                 try:
                     response = stack.dispatch(
@@ -341,9 +367,13 @@ class LocalStack:
                             }
                         },
                     )
+                self._send(response)
+
+            def _send(self, response: LocalResponse) -> None:
                 self.send_response(response.status)
                 for key, value in response.headers.items():
-                    self.send_header(key, value)
+                    if key.lower() != "content-length":  # set once, below, from the body
+                        self.send_header(key, value)
                 self.send_header("Content-Length", str(len(response.body)))
                 self.end_headers()
                 if self.command != "HEAD":

@@ -104,3 +104,20 @@ def test_unexpected_errors_are_500_without_internals(system: System) -> None:
     assert reply.status == 500
     assert reply.json() == {"error": {"code": "internal_error", "fields": {},
                                       "message": "something went wrong"}}
+
+
+def test_deeply_nested_json_is_a_client_mistake_not_a_crash(system: System) -> None:
+    reply = system.api("POST", "/courses/compassionate-leadership-test/applications",
+                       raw=b"[" * 60_000, headers={"content-type": "application/json"})
+    assert reply.status == 400
+    assert reply.json()["error"]["code"] == "bad_request"
+
+
+def test_absurd_session_dates_are_refused_field_by_field(system: System) -> None:
+    definition = {"title": "x", "price": {"amount": 100, "currency": "gbp"}, "capacity": 1,
+                  "timezone": "Asia/Tokyo",
+                  "sessions": [{"date": "0001-01-01", "start_time": "00:30",
+                                "end_time": "01:00"}]}
+    reply = system.admin("PUT", "/courses/ancient", json_body=definition)
+    assert reply.status == 422
+    assert "sessions.0.date" in reply.json()["error"]["fields"]

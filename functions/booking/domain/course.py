@@ -58,6 +58,9 @@ class Money(BaseModel):
         return f"{symbol}{major}" if symbol else f"{major} {self.currency.upper()}"
 
 
+CalendarDate = date  # the field below is called ``date``; this name still means the type
+
+
 class SessionKind(StrEnum):
     CORE = "core"
     FOLLOW_UP = "follow_up"
@@ -74,6 +77,13 @@ class SessionDefinition(BaseModel):
     kind: SessionKind = SessionKind.CORE
     title: str | None = Field(default=None, max_length=200)
     home_practice: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_year(cls, value: CalendarDate) -> CalendarDate:
+        if not 2000 <= value.year <= 2100:
+            raise ValueError("the session date must be between the years 2000 and 2100")
+        return value
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -162,7 +172,10 @@ def _to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> datetime:
     reminders an hour off, so both are rejected with a clear message.
     """
     local = datetime.combine(day, moment, tzinfo=zone)
-    round_trip = local.astimezone(UTC).astimezone(zone)
+    try:
+        round_trip = local.astimezone(UTC).astimezone(zone)
+    except OverflowError as exc:
+        raise ValueError(f"session {position}: {day.isoformat()} is out of range") from exc
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValueError(
             f"session {position}: {day.isoformat()} {moment:%H:%M} does not exist in "

@@ -104,7 +104,7 @@ def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     if media_type == JSON:
         try:
             parsed = json.loads(body or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise BadRequest("the body is not valid JSON") from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")

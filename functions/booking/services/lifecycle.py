@@ -281,19 +281,28 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 
 
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:
-    # Expire at Stripe first: if it was paid meanwhile, the payment webhook decides.
-    if (
-        application.checkout is not None
-        and ports.payments.expire_checkout(application.checkout.session_id) == "complete"
-    ):
-        return False
+    """Release one lapsed hold. Returns True when this run released it."""
+    expired_at_stripe: set[str] = set()
     for _ in range(MAX_ATTEMPTS):
         current = ports.repository.get_application(application.application_id)
         lapses_at = current.hold_lapses_at() if current is not None else None
         if current is None or lapses_at is None or lapses_at > now:
-            return False  # confirmed, released by the expiry webhook, or renewed meanwhile
+            # Confirmed or renewed meanwhile; or released by the expiry webhook that this
+            # run's expiry call set off, which counts as this run's release.
+            return bool(expired_at_stripe) and current is not None and not current.seat_held
+        session = current.checkout.session_id if current.checkout else None
+        if session is not None and session not in expired_at_stripe:
+            # Expire the session the application holds now (not the one the index showed):
+            # if it was paid meanwhile, the payment webhook decides.
+            try:
+                if ports.payments.expire_checkout(session) == "complete":
+                    return False
+            except Conflict:
+                pass  # Stripe cannot find or expire it: it cannot be paid either
+            expired_at_stripe.add(session)
+            continue  # the expiry webhook may have released it already: read again
         reason = "offer_lapsed" if current.status is S.OFFERED else "expired"
-        occasion = current.checkout.session_id if current.checkout else f"hold{current.version}"
+        occasion = session or f"hold{current.version}"
         try:
             save_and_flush(ports, released_hold(current, now, reason, occasion), current)
             return True
