@@ -78,3 +78,17 @@ def test_status_page_says_what_happened(
     assert headline in page
     assert ('href="http://pay"' in page) is pay_button
     assert "app1" in page  # the reference to quote in an enquiry
+
+
+def test_an_offer_shows_its_deadline_in_uk_time_and_a_clear_button() -> None:
+    offered = view("offered")
+    offered = ApplicationView(**{**offered.__dict__, "offer_expires_at": "2027-05-10T14:00:00Z"})
+    page = pages.status_page(offered, course(), "http://x/restart")
+    assert "until Monday 10 May 2027 at 15:00 BST" in page
+    assert "Pay £200.00 and book your place" in page
+    assert "Start payment again" not in page
+
+
+def test_the_waiting_list_page_gives_the_position() -> None:
+    waiting = ApplicationView(**{**view("waitlisted").__dict__, "waitlist_position": 3})
+    assert "You are number 3 on the waiting list." in pages.status_page(waiting, course(), "x")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from booking.domain.course import Course
-from booking.domain.wording import session_when
+from booking.domain.wording import moment_when, session_when
 from booking.services.applications import ApplicationView
 
 
@@ -59,13 +59,19 @@ APPLICATION_FIELDS = (
         missing="Enter your email address",
     ),
     FormField(
-        "job_title", "Job title", 200, autocomplete="organization-title",
+        "job_title",
+        "Job title",
+        200,
+        autocomplete="organization-title",
         missing="Enter your job title",
     ),
     FormField(
-        "organisation", "Organisation", 200,
+        "organisation",
+        "Organisation",
+        200,
         "For example, the NHS trust, practice or service you work for.",
-        autocomplete="organization", missing="Enter the organisation you work for",
+        autocomplete="organization",
+        missing="Enter the organisation you work for",
     ),
     FormField(
         "leadership_role",
@@ -251,13 +257,24 @@ def status_page(
         if view.checkout_url is None:
             explanation = "Payment has not started yet. Start it below to hold your place."
         else:
-            explanation = (
-                f"{explanation} Your place is held for 30 minutes from when you applied."
-            )
+            explanation = f"{explanation} Your place is held for 30 minutes from when you applied."
+    if after is None and view.status == "offered" and view.offer_expires_at:
+        deadline = datetime.fromisoformat(view.offer_expires_at.replace("Z", "+00:00"))
+        explanation = (
+            f"{explanation} We are holding it for you until "
+            f"{moment_when(deadline, definition.timezone)}."
+        )
+    if view.status == "waitlisted" and view.waitlist_position:
+        explanation = f"You are number {view.waitlist_position} on the waiting list. {explanation}"
     restartable = (
         not confirming
         and view.status in ("expired", "awaiting_payment", "offered")
         and not view.checkout_url
+    )
+    restart_label = (
+        "Start payment again"
+        if view.status == "expired"
+        else f"Pay {definition.price.display()} and book your place"
     )
     tone = {
         "confirmed": "success",
@@ -285,6 +302,7 @@ def status_page(
             can_restart_checkout=restartable
             and course.status(datetime.now(ZoneInfo("UTC"))).value != "closed",
             restart_action=restart_action,
+            restart_label=restart_label,
             sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
             enquiries_email=str(definition.enquiries_email or ""),
         )

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
@@ -37,7 +36,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.reminders import session_position
-from booking.domain.wording import session_when
+from booking.domain.wording import moment_when, session_when
 from booking.services.ports import utc_now
 
 logger = Logger(child=True)
@@ -259,12 +258,6 @@ def email_context(
         else None,
         "decline_message": definition.decline_message,
     }
-
-
-def moment_when(moment: datetime, timezone: str) -> str:
-    """ "Monday 7 June 2027 at 15:04 BST": the British way, in the course's zone."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} {local.tzname()}"
 
 
 def _session_view(
