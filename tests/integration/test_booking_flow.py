@@ -440,3 +440,19 @@ def _signature(body: bytes, secret: str, at: int | None = None) -> str:
     timestamp = at if at is not None else int(time.time())
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
+
+
+def test_browsers_get_error_pages_not_json(system: System) -> None:
+    html = {"accept": "text/html,application/xhtml+xml"}
+    missing = system.api("GET", "/courses/nope/apply", headers=html)
+    assert missing.status == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "We could not find that page" in missing.body
+    system.stripe_http.fail_next = [503]
+    form = {k: str(v) for k, v in application_body().items() if k != "consent"}
+    form["consent"] = "on"
+    outage = system.api("POST", f"/courses/{COURSE_ID}/applications", form=form,
+                        headers=html)
+    assert outage.status == 303  # the application was kept: to its status page
+    assert system.api("GET", "/courses/nope").headers["content-type"].startswith(
+        "application/json")

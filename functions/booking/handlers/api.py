@@ -153,7 +153,12 @@ def openapi() -> Response[str]:
     return http.json_response(200, openapi_document(ports().public_base_url))
 
 
-http.install_error_handlers(app, logger)
+def _error_page(status: int, code: str, message: str) -> str:
+    page: str = _pages().error_page(status, code, message)
+    return page
+
+
+http.install_error_handlers(app, logger, html_page=_error_page)
 
 
 @logger.inject_lambda_context(clear_state=True)

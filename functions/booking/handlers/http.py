@@ -120,10 +120,16 @@ def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
 
 
 # AWS answers that mean "busy or briefly unreachable": the client should retry, not give up.
-_RETRYABLE_AWS_CODES = frozenset({
-    "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
-})
+_RETRYABLE_AWS_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+    }
+)
 
 
 def unexpected_response(error: Exception) -> Response[str]:
@@ -136,9 +142,13 @@ def unexpected_response(error: Exception) -> Response[str]:
         and error.response.get("Error", {}).get("Code") in _RETRYABLE_AWS_CODES
     )
     if retryable:
-        return error_response(DependencyUnavailable(
-            "the service is busy; please try again shortly", code="service_busy",
-            retry_after_seconds=5))
+        return error_response(
+            DependencyUnavailable(
+                "the service is busy; please try again shortly",
+                code="service_busy",
+                retry_after_seconds=5,
+            )
+        )
     return json_response(500, error_payload("internal_error", "something went wrong"))
 
 
@@ -151,19 +161,37 @@ def loggable_path(path: str) -> str:
     return "/".join("{email}" if "@" in unquote(part) else part for part in path.split("/"))
 
 
+HtmlErrorPage = Callable[[int, str, str], str]
+
+
 def install_error_handlers(
-    app: APIGatewayHttpResolver, logger: Logger,
+    app: APIGatewayHttpResolver,
+    logger: Logger,
     guard_unknown_paths: Callable[[], None] | None = None,
+    html_page: HtmlErrorPage | None = None,
 ) -> None:
     """The same error answers for every API function: domain errors by their status, unknown
     paths 404 (after ``guard_unknown_paths``, so private APIs reveal nothing to strangers),
-    anything else 500 or 503 without internals, logged with the stack trace."""
+    anything else 500 or 503 without internals, logged with the stack trace. With
+    ``html_page``, a browser (``Accept: text/html``) gets the same answer as a page."""
+
+    def for_client(response: Response[str]) -> Response[str]:
+        if html_page is None or not wants_html(app.current_event.headers.get("accept")):
+            return response
+        error = json.loads(str(response.body))["error"]
+        page = html_page(response.status_code, error["code"], error["message"])
+        headers = {k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
+        return Response(
+            status_code=response.status_code, content_type=HTML, body=page, headers=headers
+        )
 
     @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
     def refused(error: BookingError) -> Response[str]:
-        logger.info("request refused",
-                    extra={"code": error.code, "path": loggable_path(app.current_event.path)})
-        return error_response(error)
+        logger.info(
+            "request refused",
+            extra={"code": error.code, "path": loggable_path(app.current_event.path)},
+        )
+        return for_client(error_response(error))
 
     @app.not_found
     def not_found(_: Exception) -> Response[str]:
@@ -172,10 +200,9 @@ def install_error_handlers(
                 guard_unknown_paths()
             except BookingError as error:
                 return error_response(error)
-        return error_response(NotFound("no such resource"))
+        return for_client(error_response(NotFound("no such resource")))
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def unexpected(error: Exception) -> Response[str]:
-        logger.exception("unhandled error",
-                         extra={"path": loggable_path(app.current_event.path)})
-        return unexpected_response(error)
+        logger.exception("unhandled error", extra={"path": loggable_path(app.current_event.path)})
+        return for_client(unexpected_response(error))

@@ -307,3 +307,24 @@ def status_page(
             enquiries_email=str(definition.enquiries_email or ""),
         )
     )
+
+
+_ERROR_HEADINGS = {
+    404: "We could not find that page",
+    409: "We could not do that",
+    413: "That was too much to send",
+    415: "We could not read that",
+    422: "Some answers need attention",
+    503: "Please try again in a few minutes",
+}
+
+
+def error_page(status: int, code: str, message: str) -> str:
+    """A plain page for a browser that hit an error (the same facts as the JSON answer)."""
+    heading = _ERROR_HEADINGS.get(status, "Something went wrong")
+    explanation = f"{message[:1].upper()}{message[1:]}." if message else ""
+    return (
+        environment()
+        .get_template("pages/error.html")
+        .render(heading=heading, explanation=explanation, code=code)
+    )
