@@ -360,3 +360,19 @@ def test_facilitators_of_an_approval_course_hear_at_submission_and_at_payment(
     assert kinds.count("facilitator_copy") == 2
     assert kinds.count("offer") == 1
     assert kinds.count("booking_confirmed") == 1
+
+
+def test_a_decline_can_carry_the_organisers_own_words(system: System) -> None:
+    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
+        system, approval_required=True, decline_message="Thank you for applying."))
+    application = system.apply(course_id="reviewed").json()
+    too_long = system.admin("POST", f"/applications/{application['application_id']}/decline",
+                            json_body={"message": "x" * 4001})
+    assert too_long.status == 422
+    assert "message" in too_long.json()["error"]["fields"]
+    reply = system.admin("POST", f"/applications/{application['application_id']}/decline",
+                         json_body={"message": "This cohort is for ward managers."})
+    assert reply.json()["status"] == "declined"
+    stored = system.ports.repository.get_application(application["application_id"])
+    assert stored is not None
+    assert stored.decline_note == "This cohort is for ward managers."

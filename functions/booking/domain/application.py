@@ -185,6 +185,7 @@ class Application(BaseModel):
     offer_expires_at: datetime | None = None
     recent_event_ids: tuple[str, ...] = ()
     status_reason: str | None = None
+    decline_note: str | None = None  # the organiser's own words for this applicant
     erased_at: datetime | None = None  # personal data replaced on request; nothing is sent
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking.config import settings
 from booking.domain.course import CourseDefinition
+from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
@@ -108,7 +109,11 @@ def approve(application_id: str) -> Response[str]:
 
 @app.post("/admin/applications/<application_id>/decline")
 def decline(application_id: str) -> Response[str]:
-    application = lifecycle.decline(ports(), application_id)
+    message = _body().get("message")
+    if message is not None and (not isinstance(message, str) or len(message) > 4000):
+        raise InvalidInput("the message needs attention",
+                           {"message": "a text of at most 4000 characters"})
+    application = lifecycle.decline(ports(), application_id, (message or "").strip() or None)
     return http.json_response(200, _application_json(application_id, application))
 
 

@@ -62,7 +62,8 @@ def approve(ports: Ports, application_id: str) -> Application:
     raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
 
 
-def decline(ports: Ports, application_id: str) -> Application:
+def decline(ports: Ports, application_id: str, message: str | None = None) -> Application:
+    """Decline an application; ``message`` (else the course's decline message) is emailed."""
     application = _load(ports, application_id)
     if application.status is S.DECLINED:
         return application
@@ -72,7 +73,7 @@ def decline(ports: Ports, application_id: str) -> Application:
             f"{application.status.value}",
             code="not_pending_review",
         )
-    declined = application.moved_to(S.DECLINED, ports.clock()).with_emails(
+    declined = application.moved_to(S.DECLINED, ports.clock(), decline_note=message).with_emails(
         EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
     )
     try:

@@ -256,7 +256,7 @@ def email_context(
         "offer_until": moment_when(application.offer_expires_at, timezone)
         if application.offer_expires_at
         else None,
-        "decline_message": definition.decline_message,
+        "decline_message": application.decline_note or definition.decline_message,
     }
 
 
