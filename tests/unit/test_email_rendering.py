@@ -256,3 +256,26 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
     assert attachment.get_param("method") == "PUBLISH"
     assert attachment.get_filename() == "invite.ics"
     assert raw.isascii()
+
+
+def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
+    from icalendar import Calendar
+
+    from booking.adapters.calendar import course_calendar
+    from booking.domain.course import Course, CourseDefinition
+
+    course = Course(course_id="c", version=3, definition=CourseDefinition.model_validate({
+        "title": "T", "price": {"amount": 100, "currency": "gbp"}, "capacity": 1,
+        "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}]}))
+    stamp = course.schedule[0].start
+    published = Calendar.from_ical(course_calendar(course, course.schedule, domain="x.org",
+                                                   stamp=stamp, joining_url=None))
+    cancelled = Calendar.from_ical(course_calendar(course, course.schedule, domain="x.org",
+                                                   stamp=stamp, joining_url=None,
+                                                   cancelled=True))
+    assert str(cancelled["method"]) == "CANCEL"
+    [before] = published.walk("VEVENT")
+    [after] = cancelled.walk("VEVENT")
+    assert str(after["uid"]) == str(before["uid"])
+    assert int(after["sequence"]) > int(before["sequence"])
+    assert str(after["status"]) == "CANCELLED"

@@ -30,19 +30,21 @@ def course_calendar(
     domain: str,
     stamp: datetime,
     joining_url: str | None,
+    cancelled: bool = False,
 ) -> bytes:
-    """One VCALENDAR (METHOD:PUBLISH) with one VEVENT per session."""
+    """One VCALENDAR (METHOD:PUBLISH) with one VEVENT per session; with ``cancelled``, the
+    same UIDs with METHOD:CANCEL and a higher SEQUENCE, so calendars remove the events."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # PUBLISH, not REQUEST: these are events to add, not a meeting the reader must answer.
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     calendar.add("x-wr-calname", course.definition.title)
     for session in sessions:
         event = Event()
         event.add("uid", session_uid(course.course_id, session, domain))
-        event.add("sequence", course.version)
+        event.add("sequence", course.version + (1 if cancelled else 0))
         event.add("dtstamp", stamp)
         event.add("dtstart", session.start)
         event.add("dtend", session.end)
@@ -55,7 +57,7 @@ def course_calendar(
         if course.definition.enquiries_email:
             lines.append(f"Questions: {course.definition.enquiries_email}")
         event.add("description", "\n".join(lines))
-        event.add("status", "CONFIRMED")
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     return bytes(calendar.to_ical())

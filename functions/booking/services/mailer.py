@@ -197,6 +197,20 @@ def compose(
             joining_url=_joining_url(course),
         )
         attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "PUBLISH"}))
+    if job.kind is EmailKind.CANCELLED or (
+        job.kind is EmailKind.PAYMENT_REFUNDED
+        and job.reason in ("refunded", "cancelled_and_refunded")
+    ):
+        # Take the sessions out of the calendar the confirmation put them in.
+        ics = course_calendar(
+            course,
+            course.schedule,
+            domain=calendar_domain,
+            stamp=now,
+            joining_url=None,
+            cancelled=True,
+        )
+        attachments.append(Attachment("cancel.ics", "text/calendar", ics, {"method": "CANCEL"}))
     enquiries = course.definition.enquiries_email
     return OutgoingEmail(
         to=list(recipients),
