@@ -230,7 +230,9 @@ class LocalStack:
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
                 raw = json.loads(body or b"{}").get("time")
-                moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+                if not isinstance(raw, str) or not raw:
+                    raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")
+                moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
                 if moment.tzinfo is None:
                     raise ValueError("time needs a UTC offset")
             except (ValueError, AttributeError) as exc:

@@ -160,3 +160,14 @@ def test_unknown_application_is_404_for_organisers(system: System) -> None:
 
 
 _ = application_body
+
+
+def test_organiser_input_mistakes_are_named(system: System) -> None:
+    unknown = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=xml")
+    assert unknown.status == 422
+    assert unknown.json()["error"]["fields"] == {"format": "use json or csv"}
+    application = system.apply().json()
+    bad = system.admin("POST", f"/applications/{application['application_id']}/cancel",
+                       json_body={"refund": "yes"})
+    assert bad.status == 422
+    assert "refund" in bad.json()["error"]["fields"]

@@ -90,8 +90,11 @@ def put_course(course_id: str) -> Response[str]:
 
 @app.get("/admin/courses/<course_id>/applications")
 def list_applications(course_id: str) -> Response[str]:
+    wanted = (app.current_event.query_string_parameters or {}).get("format", "json")
+    if wanted not in ("json", "csv"):
+        raise InvalidInput("unknown format", {"format": "use json or csv"})
     rows = organisers.roster(ports(), course_id)
-    if (app.current_event.query_string_parameters or {}).get("format") == "csv":
+    if wanted == "csv":
         return Response(
             status_code=200,
             content_type="text/csv; charset=utf-8",
@@ -122,7 +125,7 @@ def cancel(application_id: str) -> Response[str]:
     body = _body()
     refund = body.get("refund", False)
     if not isinstance(refund, bool):
-        raise http.BadRequest("refund must be true or false")
+        raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
     application = lifecycle.cancel(ports(), application_id, refund=refund)
     return http.json_response(200, _application_json(application_id, application))
 

@@ -55,7 +55,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.warning("webhook refused", extra={"reason": exc.message})
         return _response(400, http.error_payload("invalid_webhook", exc.message, exc.fields))
     if checkout_event is None and refund_event is None:
-        return _response(200, {"received": True, "action": "ignored"})
+        return _response(
+            200, {"received": True, "action": "ignore", "reason": "event type not used"}
+        )
     try:
         if checkout_event is not None:
             outcome = apply_checkout_event(ports(), checkout_event)
