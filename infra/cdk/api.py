@@ -131,6 +131,22 @@ class Api(Construct):
                     "apply. Abuse is bounded by stage throttling, input validation in the "
                     "handler, and seat holds that expire; no organiser data is reachable.",
                 )
+        # Everything no route matches (a wrong method, an unknown path) also goes to the public
+        # function, so clients get the contract's error shape (404, or 405 with Allow) instead
+        # of API Gateway's own body, exactly as under `make run`.
+        fallback = apigwv2.HttpRoute(
+            self,
+            "Fallback",
+            http_api=self.http_api,
+            route_key=apigwv2.HttpRouteKey.DEFAULT,
+            integration=api_integration,
+        )
+        acknowledge(
+            fallback,
+            "AwsSolutions-APIG4",
+            "Catch-all for unmatched requests, answered by the public function with 404/405 in "
+            "the contract's error shape; it reaches no route that needs authorisation.",
+        )
         for route in self.http_api.add_routes(
             path=WEBHOOK_PATH,
             methods=[POST],

@@ -289,7 +289,9 @@ class LocalStack:
                 {k.lower(): v for k, v in headers.items()},
                 body,
             )
-        if path == "/webhooks/stripe":
+        # The same routing as the HTTP API in infra/cdk/api.py: anything unmatched goes to the
+        # public function, which answers 404 or 405 in the contract's shape.
+        if path == "/webhooks/stripe" and method == "POST":
             name = "webhook"
         elif path == "/admin" or path.startswith("/admin/"):
             name = "admin"

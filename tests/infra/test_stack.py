@@ -89,7 +89,7 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 1,
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        "AWS::ApiGatewayV2::Route": 9,
+        "AWS::ApiGatewayV2::Route": 10,  # 9 routes + the $default fallback
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -385,6 +385,7 @@ def test_routes(dev: Synth) -> None:
         "GET /openapi.json",
         "POST /webhooks/stripe",
         "ANY /admin/{proxy+}",
+        "$default",
     }
 
 

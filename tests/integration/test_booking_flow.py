@@ -457,3 +457,12 @@ def test_browsers_get_error_pages_not_json(system: System) -> None:
     assert outage.status == 303  # the application was kept: to its status page
     assert system.api("GET", "/courses/nope").headers["content-type"].startswith(
         "application/json")
+
+
+def test_a_wrong_method_is_405_with_allow(system: System) -> None:
+    reply = system.api("DELETE", f"/courses/{COURSE_ID}/applications")
+    assert reply.status == 405
+    assert reply.headers["allow"] == "POST"
+    assert reply.json()["error"]["code"] == "method_not_allowed"
+    assert system.api("PUT", f"/courses/{COURSE_ID}").headers["allow"] == "GET"
+    assert system.api("GET", "/no/such/path").status == 404

@@ -158,7 +158,14 @@ def _error_page(status: int, code: str, message: str) -> str:
     return page
 
 
-http.install_error_handlers(app, logger, html_page=_error_page)
+def _methods_for(path: str) -> list[str]:
+    # Only unmatched requests get here: the OpenAPI document says what the path answers.
+    from booking.handlers.openapi import methods_for
+
+    return methods_for(path)
+
+
+http.install_error_handlers(app, logger, html_page=_error_page, methods_for=_methods_for)
 
 
 @logger.inject_lambda_context(clear_state=True)

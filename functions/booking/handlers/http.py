@@ -49,6 +49,14 @@ class Forbidden(BookingError):
     code = "forbidden"
 
 
+class MethodNotAllowed(BookingError):
+    code = "method_not_allowed"
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(f"use {', '.join(allowed)} on this path")
+        self.allowed = allowed
+
+
 _STATUS = (
     (InvalidInput, 422),
     (NotFound, 404),
@@ -59,6 +67,7 @@ _STATUS = (
     (UnsupportedMediaType, 415),
     (Unauthorised, 401),
     (Forbidden, 403),
+    (MethodNotAllowed, 405),
 )
 
 
@@ -91,6 +100,8 @@ def error_response(error: BookingError, **extra: Any) -> Response[str]:
         headers["Retry-After"] = str(error.retry_after_seconds)
     if isinstance(error, Unauthorised):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = ", ".join(error.allowed)
     return json_response(
         status_for(error), error_payload(error.code, error.message, fields, **extra), headers
     )
@@ -169,6 +180,7 @@ def install_error_handlers(
     logger: Logger,
     guard_unknown_paths: Callable[[], None] | None = None,
     html_page: HtmlErrorPage | None = None,
+    methods_for: Callable[[str], list[str]] | None = None,
 ) -> None:
     """The same error answers for every API function: domain errors by their status, unknown
     paths 404 (after ``guard_unknown_paths``, so private APIs reveal nothing to strangers),
@@ -200,6 +212,9 @@ def install_error_handlers(
                 guard_unknown_paths()
             except BookingError as error:
                 return error_response(error)
+        allowed = methods_for(app.current_event.path) if methods_for is not None else []
+        if allowed:
+            return for_client(error_response(MethodNotAllowed(allowed)))
         return for_client(error_response(NotFound("no such resource")))
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -161,3 +162,22 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         },
         "components": {"schemas": schemas},
     }
+
+
+@lru_cache(maxsize=1)
+def _path_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """Each documented path as a pattern, with the methods it answers (one source: the doc)."""
+    patterns = []
+    for path, operations in openapi_document("").get("paths", {}).items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path))
+        methods = tuple(sorted(method.upper() for method in operations))
+        patterns.append((re.compile(f"^{pattern}$"), methods))
+    return tuple(patterns)
+
+
+def methods_for(path: str) -> list[str]:
+    """The methods the public API answers on ``path`` (empty: no such path)."""
+    for pattern, methods in _path_patterns():
+        if pattern.match(path):
+            return list(methods)
+    return []
