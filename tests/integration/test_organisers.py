@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.system import COURSE_ID, System, application_body
+from tests.support.system import COURSE_ID, System
 
 HOSTILE = {
     "name": "=HYPERLINK(\"http://evil.example\",\"Zoë\")",
@@ -159,7 +159,6 @@ def test_unknown_application_is_404_for_organisers(system: System) -> None:
     assert system.admin("GET", "/people/nobody@example.org").status == 404
 
 
-_ = application_body
 
 
 def test_organiser_input_mistakes_are_named(system: System) -> None:
