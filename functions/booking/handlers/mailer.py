@@ -22,10 +22,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.ses_sender import EmailSendError, SesSender
 from booking.config import Settings, settings
 from booking.domain.emails import EmailJob
+from booking.handlers.wiring import repository_for
 from booking.services.mailer import EmailInFlight, MailerDeps, send_email_job
 
 logger = Logger(service="booking-mailer")
@@ -39,11 +39,7 @@ _configured: MailerDeps | None = None
 def mailer_deps(config: Settings, ses_client: Any = None) -> MailerDeps:
     """The mailer's dependencies; the local stack passes its capturing SES client."""
     return MailerDeps(
-        repository=DynamoRepository(
-            boto3.client("dynamodb"),
-            config.table_name,
-            timedelta(days=config.unpaid_retention_days),
-        ),
+        repository=repository_for(config),
         sender=SesSender(
             ses_client if ses_client is not None else boto3.client("sesv2"),
             config.sender_email,

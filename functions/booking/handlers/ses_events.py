@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.config import settings
+from booking.handlers.wiring import repository_for
 
 logger = Logger(service="booking-ses-events")
 
@@ -31,7 +31,7 @@ def configure(repository: DynamoRepository | None) -> None:
 
 @lru_cache(maxsize=1)
 def _repository_from_settings() -> DynamoRepository:
-    return DynamoRepository(boto3.client("dynamodb"), settings().table_name)
+    return repository_for(settings())
 
 
 def repository() -> DynamoRepository:

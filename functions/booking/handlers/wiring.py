@@ -33,6 +33,13 @@ def stripe_gateway(config: Settings) -> PaymentGateway:
     return StripeGateway(client)
 
 
+def repository_for(config: Settings) -> DynamoRepository:
+    """The table, as every function reaches it (one place for its settings)."""
+    return DynamoRepository(
+        boto3.client("dynamodb"), config.table_name, timedelta(days=config.unpaid_retention_days)
+    )
+
+
 _configured: Ports | None = None
 
 
@@ -49,11 +56,7 @@ def ports() -> Ports:
 def _ports_from_settings() -> Ports:
     config = settings()
     return Ports(
-        repository=DynamoRepository(
-            boto3.client("dynamodb"),
-            config.table_name,
-            timedelta(days=config.unpaid_retention_days),
-        ),
+        repository=repository_for(config),
         email_queue=SqsEmailQueue(boto3.client("sqs"), config.email_queue_url),
         payment_gateway_factory=lambda: stripe_gateway(config),
         public_base_url=config.public_base_url.rstrip("/"),
