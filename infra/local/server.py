@@ -147,6 +147,8 @@ class LocalStack:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        # moto logs every AWS call it answers; the pump alone polls SQS several times a second.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._moto = SerialMotoServer(self.moto_port)
         self._moto.start()
         endpoint = f"http://127.0.0.1:{self.moto_port}"
@@ -210,8 +212,6 @@ class LocalStack:
         from booking.config import settings
         from booking.handlers import mailer, reminders
 
-        # The pump polls SQS every second; moto's per-request access log would drown the output.
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         mailer.reset()
         ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
         mailer.configure(mailer.mailer_deps(settings(), ses_client=ses))
