@@ -34,6 +34,7 @@ from infra.local.aws import REGION, SENDER_EMAIL, TABLE_KEYS
 from infra.local.mail import sqs_event
 from infra.local.server import lambda_context
 from tests.conftest import load_event
+from tests.support.cohort_2025 import COHORT_2025_DATES
 
 COURSE = "cl-2025-06"
 EARLIER = "cl-2024-06"
@@ -263,23 +264,12 @@ def test_session_rows_are_written_and_replaced_with_the_course(harness: Harness)
 def test_sample_email_job_event_sends_a_confirmation_with_ten_event_calendar(
     harness: Harness,
 ) -> None:
-    ten_mondays = [
-        "2025-06-02",
-        "2025-06-09",
-        "2025-06-16",
-        "2025-06-23",
-        "2025-06-30",
-        "2025-07-07",
-        "2025-09-01",
-        "2025-10-06",
-        "2025-11-03",
-        "2025-12-08",
-    ]
     harness.repository.put_course(
         COURSE,
         definition_2025(
             sessions=[
-                {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in ten_mondays
+                {"date": day, "start_time": "15:00", "end_time": "17:00"}
+                for day in COHORT_2025_DATES
             ]
         ),
     )

@@ -17,6 +17,7 @@ from booking.domain.application import Answers, Application, ApplicationStatus, 
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.services.mailer import compose
+from tests.support.cohort_2025 import COHORT_2025_DATES
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
@@ -25,20 +26,7 @@ NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
 
 def course_2025(version: int = 3) -> Course:
     data = json.loads((COURSES / "compassionate-leadership.json").read_text())
-    # The real 2025 cohort: Mondays from 2 June (BST) to follow-ups ending 8 December (GMT).
-    dates = [
-        "2025-06-02",
-        "2025-06-09",
-        "2025-06-16",
-        "2025-06-23",
-        "2025-06-30",
-        "2025-07-07",
-        "2025-09-01",
-        "2025-10-06",
-        "2025-11-03",
-        "2025-12-08",
-    ]
-    for session, day in zip(data["sessions"], dates, strict=True):
+    for session, day in zip(data["sessions"], COHORT_2025_DATES, strict=True):
         session["date"] = day
     data["decline_message"] = "Sorry: " + HOSTILE
     return Course(
