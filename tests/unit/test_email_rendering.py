@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from booking.adapters.ses_sender import build_mime
+from booking.adapters.ses_sender import OutgoingEmail, build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
@@ -31,6 +31,15 @@ def course_2025(version: int = 3) -> Course:
     data["decline_message"] = "Sorry: " + HOSTILE
     return Course(
         course_id="cl-2025-06", definition=CourseDefinition.model_validate(data), version=version
+    )
+
+
+def composed(
+    job: EmailJob, app: Application, course: Course, to: list[str], base_url: str = "https://b"
+) -> OutgoingEmail:
+    """The email as the mailer would send it, at the fixed NOW of these tests."""
+    return compose(
+        job, app, course, to, public_base_url=base_url, calendar_domain="example.org", now=NOW
     )
 
 
@@ -82,14 +91,12 @@ def test_every_kind_renders_and_escapes_applicant_values(kind: EmailKind) -> Non
         if kind is EmailKind.APPLICATION_RECEIVED
         else ApplicationStatus.CONFIRMED
     )
-    message = compose(
+    message = composed(
         job_for(kind),
         application(status),
         course_2025(),
         ["ada@example.org"],
-        public_base_url="https://book.example.org",
-        calendar_domain="example.org",
-        now=NOW,
+        base_url="https://book.example.org",
     )
     assert message.subject
     assert "\n" not in message.subject
@@ -107,14 +114,11 @@ def test_every_kind_renders_and_escapes_applicant_values(kind: EmailKind) -> Non
 
 
 def test_facilitator_copy_has_every_answer() -> None:
-    message = compose(
+    message = composed(
         job_for(EmailKind.FACILITATOR_COPY),
         application(),
         course_2025(),
         ["facilitators@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
     )
     assert message.text.count(HOSTILE) == 6  # name, job, organisation, role, motivation, needs
     assert message.html.count("&lt;script&gt;") == 6
@@ -122,14 +126,8 @@ def test_facilitator_copy_has_every_answer() -> None:
 
 
 def test_reminder_says_which_session_when_and_where() -> None:
-    message = compose(
-        job_for(EmailKind.SESSION_REMINDER),
-        application(),
-        course_2025(),
-        ["ada@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
+    message = composed(
+        job_for(EmailKind.SESSION_REMINDER), application(), course_2025(), ["ada@example.org"]
     )
     assert message.subject == "Reminder: Session 2 of 6, Monday 9 June 2025, 15:00-17:00 BST"
     assert "session 2 of 6" in message.text
@@ -141,28 +139,17 @@ def test_follow_up_reminder_in_december_is_gmt() -> None:
     job = EmailJob.about(
         EmailKind.SESSION_REMINDER, "app1", "cl-2025-06", session_index=10, offset_hours=1
     )
-    message = compose(
-        job,
-        application(),
-        course_2025(),
-        ["ada@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
-    )
+    message = composed(job, application(), course_2025(), ["ada@example.org"])
     assert "Monday 8 December 2025, 16:00-17:00 GMT" in message.text
     assert "follow-up session 4 of 4" in message.text
 
 
 def test_joining_link_only_for_confirmed() -> None:
-    message = compose(
+    message = composed(
         job_for(EmailKind.APPLICATION_RECEIVED),
         application(ApplicationStatus.AWAITING_PAYMENT),
         course_2025(),
         ["ada@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
     )
     assert "example.org/join" not in message.text + message.html
     assert "https://pay.example/cs_1" in message.text
@@ -170,14 +157,11 @@ def test_joining_link_only_for_confirmed() -> None:
 
 
 def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
-    message = compose(
+    message = composed(
         job_for(EmailKind.BOOKING_CONFIRMED),
         application(),
         course_2025(version=4),
         ["ada@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
     )
     [ics] = message.attachments
     assert (ics.filename, ics.content_type, ics.params) == (
@@ -203,14 +187,11 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
 
 def test_uids_are_stable_and_sequence_follows_the_course_version() -> None:
     def ics(version: int) -> Calendar:
-        message = compose(
+        message = composed(
             job_for(EmailKind.BOOKING_CONFIRMED),
             application(),
             course_2025(version),
             ["a@example.org"],
-            public_base_url="https://b",
-            calendar_domain="example.org",
-            now=NOW,
         )
         return Calendar.from_ical(message.attachments[0].content)
 
@@ -222,14 +203,8 @@ def test_uids_are_stable_and_sequence_follows_the_course_version() -> None:
 
 
 def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
-    message = compose(
-        job_for(EmailKind.BOOKING_CONFIRMED),
-        application(),
-        course_2025(),
-        ["ada@example.org"],
-        public_base_url="https://b",
-        calendar_domain="example.org",
-        now=NOW,
+    message = composed(
+        job_for(EmailKind.BOOKING_CONFIRMED), application(), course_2025(), ["ada@example.org"]
     )
     raw = build_mime(message, "courses@example.org", NOW)
     parsed = BytesParser(policy=policy.default).parsebytes(raw)
@@ -252,15 +227,27 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
     from booking.adapters.calendar import course_calendar
     from booking.domain.course import Course, CourseDefinition
 
-    course = Course(course_id="c", version=3, definition=CourseDefinition.model_validate({
-        "title": "T", "price": {"amount": 100, "currency": "gbp"}, "capacity": 1,
-        "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}]}))
+    course = Course(
+        course_id="c",
+        version=3,
+        definition=CourseDefinition.model_validate(
+            {
+                "title": "T",
+                "price": {"amount": 100, "currency": "gbp"},
+                "capacity": 1,
+                "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}],
+            }
+        ),
+    )
     stamp = course.schedule[0].start
-    published = Calendar.from_ical(course_calendar(course, course.schedule, domain="x.org",
-                                                   stamp=stamp, joining_url=None))
-    cancelled = Calendar.from_ical(course_calendar(course, course.schedule, domain="x.org",
-                                                   stamp=stamp, joining_url=None,
-                                                   cancelled=True))
+    published = Calendar.from_ical(
+        course_calendar(course, course.schedule, domain="x.org", stamp=stamp, joining_url=None)
+    )
+    cancelled = Calendar.from_ical(
+        course_calendar(
+            course, course.schedule, domain="x.org", stamp=stamp, joining_url=None, cancelled=True
+        )
+    )
     assert str(cancelled["method"]) == "CANCEL"
     [before] = published.walk("VEVENT")
     [after] = cancelled.walk("VEVENT")
