@@ -258,13 +258,21 @@ class Calls:
 
 def _calls(operation: str, window: Window, target: str, ok: bool | None, note: str = "") -> Calls:
     other = sum(
-        n for name, n in window.calls.items()
+        n
+        for name, n in window.calls.items()
         if not name.startswith(("dynamodb.", "sqs.", "stripe."))
     )
     verdict = "-" if ok is None else ("ok" if ok else "OVER")
     return Calls(
-        operation, window.count("dynamodb."), window.count("sqs."), window.count("stripe."),
-        other, target, verdict, dict(sorted(window.calls.items())), note,
+        operation,
+        window.count("dynamodb."),
+        window.count("sqs."),
+        window.count("stripe."),
+        other,
+        target,
+        verdict,
+        dict(sorted(window.calls.items())),
+        note,
     )
 
 
@@ -276,9 +284,11 @@ def calls_per_operation(b: Bench) -> list[Calls]:
     ok = window.count("dynamodb.") <= 2 and window.count("stripe.") <= 1
     why = ""
     if not ok and window.calls["dynamodb.PutItem"] and window.calls["sqs.SendMessageBatch"]:
-        why = ("over: after the transaction the email it decided is queued (SQS) and the "
-               "item's outbox cleared with a conditional PutItem (README: email outbox on the "
-               "item); dropping the clear would leave the job for the sweep to re-queue")
+        why = (
+            "over: after the transaction the email it decided is queued (SQS) and the "
+            "item's outbox cleared with a conditional PutItem (README: email outbox on the "
+            "item); dropping the clear would leave the job for the sweep to re-queue"
+        )
     rows.append(_calls("submit application", window, "<= 2 DynamoDB + 1 Stripe", ok, why))
     for name, scenario in WEBHOOK_SCENARIOS.items():
         delivery = scenario(b, course_id)
@@ -296,8 +306,15 @@ def reminder_runs(sizes: tuple[int, ...] = REMINDER_SIZES) -> list[Calls]:
     reminders = optional_handler("reminders")
     if reminders is None or not hasattr(reminders, "handler"):
         return [
-            Calls(f"reminder run, {n} attendees", None, None, None, None,
-                  "O(due), batched sends", "not built")
+            Calls(
+                f"reminder run, {n} attendees",
+                None,
+                None,
+                None,
+                None,
+                "O(due), batched sends",
+                "not built",
+            )
             for n in sizes
         ]
     rows = []
@@ -309,16 +326,21 @@ def reminder_runs(sizes: tuple[int, ...] = REMINDER_SIZES) -> list[Calls]:
             course_id = b.put_course(10_000, day)
             seed_attendees(b, course_id, n)
             now = session_start(day) - timedelta(hours=23)  # the 24 h reminder is due
-            event = {**_sample_event("scheduler/reminder_tick.json"),
-                     "time": now.isoformat().replace("+00:00", "Z")}
+            event = {
+                **_sample_event("scheduler/reminder_tick.json"),
+                "time": now.isoformat().replace("+00:00", "Z"),
+            }
             with b.meter.window() as window:
                 summary = reminders.handler(event, _context("reminders"))
             sends = window.count("sqs.")
             ok = sends <= math.ceil(n / 10) + 1 and window.count("dynamodb.") <= 2 * n + 10
-            note = (f"{window.count('dynamodb.') / n:.2f} DynamoDB calls per attendee, "
-                    f"{window.wall_s:.2f} s; summary {summary}")
-            rows.append(_calls(f"reminder run, {n} attendees", window,
-                               "O(due), batched sends", ok, note))
+            note = (
+                f"{window.count('dynamodb.') / n:.2f} DynamoDB calls per attendee, "
+                f"{window.wall_s:.2f} s; summary {summary}"
+            )
+            rows.append(
+                _calls(f"reminder run, {n} attendees", window, "O(due), batched sends", ok, note)
+            )
     return rows
 
 
@@ -335,18 +357,21 @@ def seed_attendees(b: Bench, course_id: str, n: int) -> None:
     items = []
     for i in range(1, n):
         answers = confirmed.answers.model_copy(update={"email": f"attendee{i}@example.org"})
-        copy = confirmed.model_copy(update={
-            "application_id": f"{confirmed.application_id[:20]}{i:06d}",
-            "answers": answers,
-            "outbox": (),
-        })
+        copy = confirmed.model_copy(
+            update={
+                "application_id": f"{confirmed.application_id[:20]}{i:06d}",
+                "answers": answers,
+                "outbox": (),
+            }
+        )
         items.append({"PutRequest": {"Item": _application_to_item(copy)}})
     for start in range(0, len(items), 25):
         pending: dict[str, Any] = {table: items[start : start + 25]}
         while pending:
-            pending = b.system.dynamodb.batch_write_item(RequestItems=pending).get(
-                "UnprocessedItems"
-            ) or {}
+            pending = (
+                b.system.dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems")
+                or {}
+            )
 
 
 # -- warm latency --------------------------------------------------------------------------
@@ -374,9 +399,13 @@ def _latency(handler: str, operation: str, windows: list[Window]) -> Latency:
     walls = [w.wall_s * 1e3 for w in windows]
     owns = [w.own_s * 1e3 for w in windows]
     return Latency(
-        handler, operation, len(windows),
-        statistics.median(walls), _percentile(walls, 0.99),
-        statistics.median(owns), _percentile(owns, 0.99),
+        handler,
+        operation,
+        len(windows),
+        statistics.median(walls),
+        _percentile(walls, 0.99),
+        statistics.median(owns),
+        _percentile(owns, 0.99),
     )
 
 
@@ -403,19 +432,44 @@ def warm_latency(runs: int = LATENCY_RUNS) -> list[Latency]:
             b.submit(course_id)
             b.system.api("GET", "/courses")
         apps = [b.submit(course_id, i) for i in range(runs)]
-        rows.append(_latency("api", "GET /courses",
-                             [b.measure(lambda: b.system.api("GET", "/courses"))
-                              for _ in range(runs)]))
-        rows.append(_latency("api", "GET /courses/{id}",
-                             [b.measure(lambda: b.system.api("GET", f"/courses/{course_id}"))
-                              for _ in range(runs)]))
-        rows.append(_latency("api", "POST /courses/{id}/applications",
-                             [b.measure(lambda: b.submit(course_id)) for _ in range(runs)]))
-        rows.append(_latency("api", "GET /applications/{id}?token", [
-            b.measure(lambda a=a: b.system.api(  # type: ignore[misc]
-                "GET", f"/applications/{a['application_id']}?token={a['token']}"))
-            for a in apps
-        ]))
+        rows.append(
+            _latency(
+                "api",
+                "GET /courses",
+                [b.measure(lambda: b.system.api("GET", "/courses")) for _ in range(runs)],
+            )
+        )
+        rows.append(
+            _latency(
+                "api",
+                "GET /courses/{id}",
+                [
+                    b.measure(lambda: b.system.api("GET", f"/courses/{course_id}"))
+                    for _ in range(runs)
+                ],
+            )
+        )
+        rows.append(
+            _latency(
+                "api",
+                "POST /courses/{id}/applications",
+                [b.measure(lambda: b.submit(course_id)) for _ in range(runs)],
+            )
+        )
+        rows.append(
+            _latency(
+                "api",
+                "GET /applications/{id}?token",
+                [
+                    b.measure(
+                        lambda a=a: b.system.api(  # type: ignore[misc]
+                            "GET", f"/applications/{a['application_id']}?token={a['token']}"
+                        )
+                    )
+                    for a in apps
+                ],
+            )
+        )
         assert api is not None
         deliveries = [b.stripe_action(a, "pay")[0] for a in apps]
         rows.append(_latency("webhook", "completed (paid)", [b.webhook(d) for d in deliveries]))
@@ -432,23 +486,41 @@ def warm_latency(runs: int = LATENCY_RUNS) -> list[Latency]:
                     raise RuntimeError(f"admin answered {answer.get('statusCode')}")
 
             roster()
-            rows.append(_latency("admin", f"GET roster ({runs * 2 + 10} applications)",
-                                 [b.measure(roster) for _ in range(max(runs // 4, 20))]))
+            rows.append(
+                _latency(
+                    "admin",
+                    f"GET roster ({runs * 2 + 10} applications)",
+                    [b.measure(roster) for _ in range(max(runs // 4, 20))],
+                )
+            )
 
         mailer = optional_handler("mailer")
         if mailer is not None:
             records = _queued_records(b, runs)
-            rows.append(_latency("mailer", "one email job (SES via moto)", [
-                b.measure(lambda r=r: _mail(mailer, r)) for r in records  # type: ignore[misc]
-            ]))
+            rows.append(
+                _latency(
+                    "mailer",
+                    "one email job (SES via moto)",
+                    [
+                        b.measure(lambda r=r: _mail(mailer, r))
+                        for r in records  # type: ignore[misc]
+                    ],
+                )
+            )
 
         ses_events = optional_handler("ses_events")
         if ses_events is not None:
             bounce = _sample_event("sns/ses_bounce.json")
-            rows.append(_latency("ses_events", "bounce notification", [
-                b.measure(lambda: ses_events.handler(bounce, _context("ses-events")))
-                for _ in range(runs)
-            ]))
+            rows.append(
+                _latency(
+                    "ses_events",
+                    "bounce notification",
+                    [
+                        b.measure(lambda: ses_events.handler(bounce, _context("ses-events")))
+                        for _ in range(runs)
+                    ],
+                )
+            )
 
     reminders = optional_handler("reminders")
     if reminders is not None:
@@ -468,14 +540,18 @@ def _queued_records(b: Bench, wanted: int) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     url = b.system.resources.email_queue_url
     while len(records) < wanted:
-        got = b.system.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
+        got = b.system.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         if not got:
             break
         for message in got:
-            records.append({**template, "messageId": message["MessageId"],
-                            "receiptHandle": message["ReceiptHandle"], "body": message["Body"]})
+            records.append(
+                {
+                    **template,
+                    "messageId": message["MessageId"],
+                    "receiptHandle": message["ReceiptHandle"],
+                    "body": message["Body"],
+                }
+            )
     return records[:wanted]
 
 
@@ -496,10 +572,15 @@ def _reminder_latency(reminders: ModuleType, runs: int) -> Latency:
             course_id = b.put_course(100, day)
             seed_attendees(b, course_id, 1)
             now = session_start(day) - timedelta(hours=23)
-            event = {**_sample_event("scheduler/reminder_tick.json"),
-                     "time": now.isoformat().replace("+00:00", "Z")}
-            window = b.measure(lambda e=event: reminders.handler(  # type: ignore[misc]
-                e, _context("reminders")))
+            event = {
+                **_sample_event("scheduler/reminder_tick.json"),
+                "time": now.isoformat().replace("+00:00", "Z"),
+            }
+            window = b.measure(
+                lambda e=event: reminders.handler(  # type: ignore[misc]
+                    e, _context("reminders")
+                )
+            )
             if k:  # the first run warms up
                 windows.append(window)
     return _latency("reminders", "run, 1 attendee due", windows)

@@ -109,6 +109,7 @@ class TimedStripeClient(InProcessHTTPClient):
             return super().request(method, url, headers, post_data, _usage=_usage)
         finally:
             self._meter.stripe_request(
-                method, self.requests[-1].path if self.requests else url,
+                method,
+                self.requests[-1].path if self.requests else url,
                 time.perf_counter() - started,
             )

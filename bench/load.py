@@ -66,14 +66,28 @@ class LocalServer:
         self.errors: list[str] = []  # the server's error lines, for the notes
 
     def __enter__(self) -> LocalServer:
-        env = {**os.environ, "PORT": str(self.port), "ADMIN_TOKEN": ADMIN_TOKEN,
-               "PYTHONUNBUFFERED": "1", "OUTBOX_DIR": str(ROOT / "build" / "bench-outbox")}
-        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL",
-                     "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "PYTHONUNBUFFERED": "1",
+            "OUTBOX_DIR": str(ROOT / "build" / "bench-outbox"),
+        }
+        for name in (
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "PUBLIC_BASE_URL",
+            "AWS_ENDPOINT_URL",
+            "AWS_PROFILE",
+        ):
             env.pop(name, None)
         self._process = subprocess.Popen(  # noqa: S603 - our own server module
             [sys.executable, "-m", "infra.local.server", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         assert self._process.stdout is not None
         deadline = time.monotonic() + 90
@@ -118,7 +132,9 @@ def _course(server: LocalServer, notes: list[str]) -> str:
     first = datetime.now(UTC).date() + timedelta(days=90)
     definition = course_definition(CAPACITY, first, sessions=6)
     answer = requests.put(
-        f"{server.url}/admin/courses/{course_id}", json=definition, timeout=30,
+        f"{server.url}/admin/courses/{course_id}",
+        json=definition,
+        timeout=30,
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     )
     if answer.status_code in (200, 201):

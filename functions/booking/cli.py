@@ -65,18 +65,20 @@ def _ok(status: int, payload: bytes) -> bytes:
 def load_course(url: str, token: str | None, path: Path, course_id: str | None) -> str:
     definition = json.loads(path.read_text(encoding="utf-8"))
     identifier = course_id or path.stem
-    status, payload = _request("PUT", f"{url}/admin/courses/{quote(identifier)}", token,
-                               definition)
+    status, payload = _request("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
     course = json.loads(_ok(status, payload))
     verb = "created" if status == 201 else "updated"
-    return (f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
-            f"{course['places_left']} of {course['capacity']} places left")
+    return (
+        f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
+        f"{course['places_left']} of {course['capacity']} places left"
+    )
 
 
 def roster(url: str, token: str | None, course_id: str, as_csv: bool) -> str:
     suffix = "?format=csv" if as_csv else ""
-    status, payload = _request("GET", f"{url}/admin/courses/{quote(course_id)}/applications"
-                               f"{suffix}", token)
+    status, payload = _request(
+        "GET", f"{url}/admin/courses/{quote(course_id)}/applications{suffix}", token
+    )
     body = _ok(status, payload)
     if as_csv:
         return body.decode("utf-8")
@@ -89,11 +91,20 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
         # A deployed stage: invoke the function with the event EventBridge Scheduler sends.
         import boto3
 
-        event = {"version": "0", "id": "cli", "detail-type": "Scheduled Event",
-                 "source": "aws.scheduler", "account": "", "time": moment, "region": "",
-                 "resources": [], "detail": {}}
-        answer = boto3.client("lambda").invoke(FunctionName=function_name,
-                                               Payload=json.dumps(event).encode())
+        event = {
+            "version": "0",
+            "id": "cli",
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "account": "",
+            "time": moment,
+            "region": "",
+            "resources": [],
+            "detail": {},
+        }
+        answer = boto3.client("lambda").invoke(
+            FunctionName=function_name, Payload=json.dumps(event).encode()
+        )
         return str(answer["Payload"].read().decode())
     if not url:
         raise CliError("give --url of a local stack or --function of a deployed one")
@@ -110,10 +121,14 @@ def _parse_time(text: str) -> datetime:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course-booking", description=__doc__.split("\n")[0])
-    parser.add_argument("--url", default=os.environ.get("BOOKING_URL"),
-                        help="API base URL (default $BOOKING_URL)")
-    parser.add_argument("--token", default=os.environ.get("BOOKING_TOKEN"),
-                        help="organiser bearer token (default $BOOKING_TOKEN)")
+    parser.add_argument(
+        "--url", default=os.environ.get("BOOKING_URL"), help="API base URL (default $BOOKING_URL)"
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("BOOKING_TOKEN"),
+        help="organiser bearer token (default $BOOKING_TOKEN)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("load-course", help="create or replace a course from a file")
     load.add_argument("file", type=Path)

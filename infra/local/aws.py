@@ -102,8 +102,9 @@ class SerialMotoServer:
             with lock:
                 return list(backend(environ, start_response))
 
-        self._server = make_server(self._host, self._port, one_at_a_time, threaded=True,
-                                   request_handler=MotoRequestHandler)
+        self._server = make_server(
+            self._host, self._port, one_at_a_time, threaded=True, request_handler=MotoRequestHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

@@ -32,8 +32,9 @@ def _course(stack: RunningStack) -> dict[str, Any]:
 
 def _apply(stack: RunningStack, **overrides: Any) -> requests.Response:
     course = _course(stack)
-    return stack.post(f"/courses/{course['course_id']}/applications",
-                      json={**APPLICANT, **overrides})
+    return stack.post(
+        f"/courses/{course['course_id']}/applications", json={**APPLICANT, **overrides}
+    )
 
 
 def test_sample_course_is_the_real_shape(stack: RunningStack) -> None:
@@ -67,8 +68,11 @@ def test_apply_pay_confirmed_and_replay_counts_once(stack: RunningStack) -> None
     assert _course(stack)["places_left"] == places_before - 1
 
     events = stack.get("/_local/stripe/events").json()
-    completed = next(e for e in events if e["type"] == "checkout.session.completed"
-                     and e["data"]["object"]["id"] == session_id)
+    completed = next(
+        e
+        for e in events
+        if e["type"] == "checkout.session.completed" and e["data"]["object"]["id"] == session_id
+    )
     for _ in range(3):
         resent = stack.post(f"/_local/stripe/events/{completed['id']}/resend")
         assert resent.json()["webhook_status"] == 200
@@ -78,15 +82,25 @@ def test_apply_pay_confirmed_and_replay_counts_once(stack: RunningStack) -> None
 
 def test_browser_form_post_goes_to_checkout_then_status_page(stack: RunningStack) -> None:
     course_id = _course(stack)["course_id"]
-    form = {**{k: str(v) for k, v in APPLICANT.items() if k != "consent"}, "consent": "on",
-            "email": "browser@example.org"}
-    reply = stack.post(f"/courses/{course_id}/applications", data=form,
-                       headers={"Accept": "text/html"}, allow_redirects=False)
+    form = {
+        **{k: str(v) for k, v in APPLICANT.items() if k != "consent"},
+        "consent": "on",
+        "email": "browser@example.org",
+    }
+    reply = stack.post(
+        f"/courses/{course_id}/applications",
+        data=form,
+        headers={"Accept": "text/html"},
+        allow_redirects=False,
+    )
     assert reply.status_code == 303
     checkout_url = reply.headers["Location"]
     session_id = checkout_url.rsplit("/", 1)[-1]
-    paid = stack.post(f"/_local/stripe/checkout/{session_id}/pay",
-                      headers={"Accept": "text/html"}, allow_redirects=False)
+    paid = stack.post(
+        f"/_local/stripe/checkout/{session_id}/pay",
+        headers={"Accept": "text/html"},
+        allow_redirects=False,
+    )
     assert paid.status_code == 303
     page = requests.get(paid.headers["Location"], headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
@@ -97,35 +111,59 @@ def test_tampered_signature_is_refused_and_changes_nothing(stack: RunningStack) 
     application = _apply(stack, email="tamper@example.org").json()
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
     places = _course(stack)["places_left"]
-    event = {"id": "evt_forged", "object": "event", "type": "checkout.session.completed",
-             "data": {"object": {"id": session_id, "object": "checkout.session",
-                                 "client_reference_id": application["application_id"],
-                                 "payment_status": "paid", "amount_total": 20000}}}
+    event = {
+        "id": "evt_forged",
+        "object": "event",
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": session_id,
+                "object": "checkout.session",
+                "client_reference_id": application["application_id"],
+                "payment_status": "paid",
+                "amount_total": 20000,
+            }
+        },
+    }
     body = json.dumps(event).encode()
     timestamp = int(time.time())
     good = hmac.new(b"whsec_local", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     forged = hmac.new(b"whsec_wrong", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     for signature in (f"t={timestamp},v1={forged}", f"t={timestamp},v1={good[:-1]}0", ""):
-        reply = stack.post("/webhooks/stripe", data=body,
-                           headers={"Stripe-Signature": signature,
-                                    "Content-Type": "application/json"})
+        reply = stack.post(
+            "/webhooks/stripe",
+            data=body,
+            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+        )
         assert reply.status_code == 400
         assert reply.json()["error"]["code"] == "invalid_webhook"
     assert requests.get(application["status_url"], timeout=30).json()["status"] == (
-        "awaiting_payment")
+        "awaiting_payment"
+    )
     assert _course(stack)["places_left"] == places
 
 
 def test_bad_forms_get_422_and_nothing_is_stored(stack: RunningStack) -> None:
     places = _course(stack)["places_left"]
-    for bad in ({"email": "not-an-email"}, {"consent": False}, {"website": "spam"},
-                {"name": ""}, {"motivation": "x" * 5000}):
+    for bad in (
+        {"email": "not-an-email"},
+        {"consent": False},
+        {"website": "spam"},
+        {"name": ""},
+        {"motivation": "x" * 5000},
+    ):
         reply = _apply(stack, **bad)
         assert reply.status_code == 422, reply.text
         error = reply.json()["error"]
         assert error["code"] == "validation_failed"
         assert set(bad) <= set(error["fields"])
     course_id = _course(stack)["course_id"]
-    assert stack.post(f"/courses/{course_id}/applications", data=b"{oops",
-                      headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        stack.post(
+            f"/courses/{course_id}/applications",
+            data=b"{oops",
+            headers={"Content-Type": "application/json"},
+        ).status_code
+        == 400
+    )
     assert _course(stack)["places_left"] == places

@@ -13,11 +13,14 @@ from booking.cli import main
 from tests.e2e.conftest import RunningStack
 
 
-def test_load_course_roster_and_reminders(stack: RunningStack, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_load_course_roster_and_reminders(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     definition = {
-        "programme": "cli-programme", "title": "CLI cohort",
-        "price": {"amount": 20000, "currency": "gbp"}, "capacity": 5,
+        "programme": "cli-programme",
+        "title": "CLI cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 5,
         "sessions": [{"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"}],
     }
     path = tmp_path / "cli-cohort.json"
@@ -28,10 +31,18 @@ def test_load_course_roster_and_reminders(stack: RunningStack, tmp_path: Path,
     assert main([*common, "load-course", str(path)]) == 0
     assert capsys.readouterr().out.startswith("updated cli-cohort")
 
-    stack.post("/courses/cli-cohort/applications", json={
-        "name": "Cli Person", "email": "cli@example.org", "job_title": "Lead",
-        "organisation": "Org", "leadership_role": "Team", "motivation": "Learn",
-        "consent": True})
+    stack.post(
+        "/courses/cli-cohort/applications",
+        json={
+            "name": "Cli Person",
+            "email": "cli@example.org",
+            "job_title": "Lead",
+            "organisation": "Org",
+            "leadership_role": "Team",
+            "motivation": "Learn",
+            "consent": True,
+        },
+    )
     assert main([*common, "roster", "cli-cohort", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
     assert [row["email"] for row in rows] == ["cli@example.org"]
@@ -40,12 +51,12 @@ def test_load_course_roster_and_reminders(stack: RunningStack, tmp_path: Path,
     assert "2031-06-01T15:05:00" in capsys.readouterr().out
 
 
-def test_errors_are_clear_and_exit_nonzero(stack: RunningStack, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_are_clear_and_exit_nonzero(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"title": "No price", "capacity": 0, "sessions": []}))
-    assert main(["--url", stack.url, "--token", stack.admin_token, "load-course",
-                 str(bad)]) == 1
+    assert main(["--url", stack.url, "--token", stack.admin_token, "load-course", str(bad)]) == 1
     error = capsys.readouterr().err
     assert "HTTP 422" in error
     assert "price" in error

@@ -563,10 +563,15 @@ def test_outputs(dev: Synth) -> None:
 
 
 def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -> None:
-    [queue] = [q for q in dev.resources("AWS::SQS::Queue").values()
-               if q["Properties"].get("RedrivePolicy", {}).get("maxReceiveCount") == 5]
+    [queue] = [
+        q
+        for q in dev.resources("AWS::SQS::Queue").values()
+        if q["Properties"].get("RedrivePolicy", {}).get("maxReceiveCount") == 5
+    ]
     visibility = queue["Properties"]["VisibilityTimeout"]
-    timeouts = {f["Properties"]["Environment"]["Variables"]["EMAIL_CLAIM_TIMEOUT_SECONDS"]
-                for f in dev.resources("AWS::Lambda::Function").values()
-                if "Environment" in f["Properties"]}
+    timeouts = {
+        f["Properties"]["Environment"]["Variables"]["EMAIL_CLAIM_TIMEOUT_SECONDS"]
+        for f in dev.resources("AWS::Lambda::Function").values()
+        if "Environment" in f["Properties"]
+    }
     assert timeouts == {str(visibility)}

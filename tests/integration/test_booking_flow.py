@@ -176,7 +176,8 @@ def test_restarting_checkout_after_expiry(system: System) -> None:
     assert system.course()["places_left"] == 19
     [_, second_create] = requests_to(system.stripe_http, "/v1/checkout/sessions")
     assert second_create.headers["idempotency-key"].startswith(
-        f"checkout-{first['application_id']}-2-")
+        f"checkout-{first['application_id']}-2-"
+    )
     system.pay(new_url)
     assert system.api("GET", path.replace("/checkout", "")).json()["status"] == "confirmed"
     assert system.api("POST", path).status == 409
@@ -452,11 +453,9 @@ def test_browsers_get_error_pages_not_json(system: System) -> None:
     system.stripe_http.fail_next = [503]
     form = {k: str(v) for k, v in application_body().items() if k != "consent"}
     form["consent"] = "on"
-    outage = system.api("POST", f"/courses/{COURSE_ID}/applications", form=form,
-                        headers=html)
+    outage = system.api("POST", f"/courses/{COURSE_ID}/applications", form=form, headers=html)
     assert outage.status == 303  # the application was kept: to its status page
-    assert system.api("GET", "/courses/nope").headers["content-type"].startswith(
-        "application/json")
+    assert system.api("GET", "/courses/nope").headers["content-type"].startswith("application/json")
 
 
 def test_a_wrong_method_is_405_with_allow(system: System) -> None:

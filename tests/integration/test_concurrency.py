@@ -39,20 +39,27 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     try:
         resources = provision(endpoint)
-        standin = StripeStandIn(webhook_url=f"{BASE_URL}/webhooks/stripe",
-                                webhook_secret="whsec_test", public_base_url=BASE_URL,
-                                deliver=lambda url, body, headers: 200)
-        client = stripe.StripeClient("sk_test_local",
-                                     base_addresses={"api": f"{BASE_URL}/_local/stripe"},
-                                     http_client=InProcessHTTPClient(standin),
-                                     max_network_retries=0)
+        standin = StripeStandIn(
+            webhook_url=f"{BASE_URL}/webhooks/stripe",
+            webhook_secret="whsec_test",
+            public_base_url=BASE_URL,
+            deliver=lambda url, body, headers: 200,
+        )
+        client = stripe.StripeClient(
+            "sk_test_local",
+            base_addresses={"api": f"{BASE_URL}/_local/stripe"},
+            http_client=InProcessHTTPClient(standin),
+            max_network_retries=0,
+        )
         gateway = StripeGateway(client)
         config = boto3.session.Config(max_pool_connections=64)  # type: ignore[attr-defined]
         yield Ports(
-            repository=DynamoRepository(boto3.client("dynamodb", endpoint_url=endpoint,
-                                                     config=config), resources.table_name),
-            email_queue=SqsEmailQueue(boto3.client("sqs", endpoint_url=endpoint,
-                                                   config=config), resources.email_queue_url),
+            repository=DynamoRepository(
+                boto3.client("dynamodb", endpoint_url=endpoint, config=config), resources.table_name
+            ),
+            email_queue=SqsEmailQueue(
+                boto3.client("sqs", endpoint_url=endpoint, config=config), resources.email_queue_url
+            ),
             payment_gateway_factory=lambda: gateway,
             public_base_url=BASE_URL,
         )
@@ -64,9 +71,18 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
 def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) -> None:
     ports = ports_on_moto_server
     first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
-    put_course(ports, "rush", CourseDefinition.model_validate({
-        "title": "Rush", "price": {"amount": 20000, "currency": "gbp"}, "capacity": CAPACITY,
-        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}]}))
+    put_course(
+        ports,
+        "rush",
+        CourseDefinition.model_validate(
+            {
+                "title": "Rush",
+                "price": {"amount": 20000, "currency": "gbp"},
+                "capacity": CAPACITY,
+                "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+            }
+        ),
+    )
     ports.payments  # noqa: B018 - create the shared gateway before the threads race for it
 
     def one(n: int) -> str:

@@ -24,15 +24,18 @@ def _fail(client: Any, operation: str, code: str, times: int = 1) -> Callable[[]
             remaining["n"] -= 1
             raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
 
-    client.meta.events.register(f"before-call.{client.meta.service_model.endpoint_prefix}."
-                                f"{operation}", refuse)
+    client.meta.events.register(
+        f"before-call.{client.meta.service_model.endpoint_prefix}.{operation}", refuse
+    )
     return lambda: times - remaining["n"]
 
 
-@pytest.mark.parametrize(("failure", "retry_after"), [(429, "60"), (500, "30"), (503, "30"),
-                                                       ("timeout", "30")])
-def test_stripe_failures_on_checkout_creation(system: System, failure: int | str,
-                                              retry_after: str) -> None:
+@pytest.mark.parametrize(
+    ("failure", "retry_after"), [(429, "60"), (500, "30"), (503, "30"), ("timeout", "30")]
+)
+def test_stripe_failures_on_checkout_creation(
+    system: System, failure: int | str, retry_after: str
+) -> None:
     system.stripe_http.fail_next = [failure]
     reply = system.apply()
     assert reply.status == 503
@@ -43,8 +46,9 @@ def test_stripe_failures_on_checkout_creation(system: System, failure: int | str
     assert system.course()["places_left"] == 20  # no seat held by the failed request
     # The application was kept, and paying later works.
     kept = error["application"]
-    retry = system.api("POST", f"/applications/{kept['application_id']}/checkout"
-                               f"?token={kept['token']}")
+    retry = system.api(
+        "POST", f"/applications/{kept['application_id']}/checkout?token={kept['token']}"
+    )
     assert retry.status == 201
 
 
@@ -65,14 +69,16 @@ def test_dynamodb_throttling_in_the_webhook_gets_a_retry_from_stripe(system: Sys
     system.pay(application["checkout_url"])
     assert failed() == 1
     assert system.webhook_replies[-1].status == 503  # Stripe will redeliver
-    status = system.api("GET", f"/applications/{application['application_id']}"
-                               f"?token={application['token']}").json()["status"]
+    status = system.api(
+        "GET", f"/applications/{application['application_id']}?token={application['token']}"
+    ).json()["status"]
     assert status == "awaiting_payment"  # nothing half-written
     event_id = system.standin.events()[0]["id"]
     system.stripe_local("POST", f"/events/{event_id}/resend")
     assert system.webhook_replies[-1].status == 200
-    status = system.api("GET", f"/applications/{application['application_id']}"
-                               f"?token={application['token']}").json()["status"]
+    status = system.api(
+        "GET", f"/applications/{application['application_id']}?token={application['token']}"
+    ).json()["status"]
     assert status == "confirmed"
 
 
@@ -93,8 +99,9 @@ def test_queue_outage_leaves_emails_on_the_item_for_the_sweep(system: System) ->
     [item] = system.applications()
     assert json.loads(item["doc"]["S"])["outbox"] == []
     assert "gsi2pk" not in item
-    queued = system.sqs.receive_message(QueueUrl=system.resources.email_queue_url,
-                                        MaxNumberOfMessages=10)["Messages"]
+    queued = system.sqs.receive_message(
+        QueueUrl=system.resources.email_queue_url, MaxNumberOfMessages=10
+    )["Messages"]
     assert {json.loads(m["Body"])["kind"] for m in queued} >= kinds
 
 
@@ -102,22 +109,30 @@ def test_unexpected_errors_are_500_without_internals(system: System) -> None:
     _fail(system.dynamodb, "GetItem", "ValidationException")
     reply = system.api("GET", "/courses/compassionate-leadership-test")
     assert reply.status == 500
-    assert reply.json() == {"error": {"code": "internal_error", "fields": {},
-                                      "message": "something went wrong"}}
+    assert reply.json() == {
+        "error": {"code": "internal_error", "fields": {}, "message": "something went wrong"}
+    }
 
 
 def test_deeply_nested_json_is_a_client_mistake_not_a_crash(system: System) -> None:
-    reply = system.api("POST", "/courses/compassionate-leadership-test/applications",
-                       raw=b"[" * 60_000, headers={"content-type": "application/json"})
+    reply = system.api(
+        "POST",
+        "/courses/compassionate-leadership-test/applications",
+        raw=b"[" * 60_000,
+        headers={"content-type": "application/json"},
+    )
     assert reply.status == 400
     assert reply.json()["error"]["code"] == "bad_request"
 
 
 def test_absurd_session_dates_are_refused_field_by_field(system: System) -> None:
-    definition = {"title": "x", "price": {"amount": 100, "currency": "gbp"}, "capacity": 1,
-                  "timezone": "Asia/Tokyo",
-                  "sessions": [{"date": "0001-01-01", "start_time": "00:30",
-                                "end_time": "01:00"}]}
+    definition = {
+        "title": "x",
+        "price": {"amount": 100, "currency": "gbp"},
+        "capacity": 1,
+        "timezone": "Asia/Tokyo",
+        "sessions": [{"date": "0001-01-01", "start_time": "00:30", "end_time": "01:00"}],
+    }
     reply = system.admin("PUT", "/courses/ancient", json_body=definition)
     assert reply.status == 422
     assert "sessions.0.date" in reply.json()["error"]["fields"]

@@ -253,14 +253,16 @@ def test_applications_that_end_unpaid_are_deleted_by_ttl_after_90_days(system: S
 
 
 def _queued_kinds(system: System) -> list[str]:
-    messages = system.sqs.receive_message(QueueUrl=system.resources.email_queue_url,
-                                          MaxNumberOfMessages=10).get("Messages", [])
+    messages = system.sqs.receive_message(
+        QueueUrl=system.resources.email_queue_url, MaxNumberOfMessages=10
+    ).get("Messages", [])
     return [json.loads(m["Body"])["kind"] for m in messages]
 
 
 def test_an_abandoned_checkout_does_not_end_an_offer(system: System) -> None:
-    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
-        system, approval_required=True))
+    system.admin(
+        "PUT", "/courses/reviewed", json_body=_course_definition(system, approval_required=True)
+    )
     application = system.apply(course_id="reviewed").json()
     system.admin("POST", f"/applications/{application['application_id']}/approve")
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
@@ -287,10 +289,14 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
     urls = [system.api("POST", path).json()["checkout_url"] for _ in range(2)]
     first_session = application["checkout_url"].rsplit("/", 1)[-1]
     open_sessions = [
-        session_id for session_id in
-        (first_session, *(u.rsplit("/", 1)[-1] for u in urls))
-        if system.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", b"",
-                               {"authorization": "Bearer sk_test_local"}).json()["status"]
+        session_id
+        for session_id in (first_session, *(u.rsplit("/", 1)[-1] for u in urls))
+        if system.stripe_local(
+            "GET",
+            f"/v1/checkout/sessions/{session_id}",
+            b"",
+            {"authorization": "Bearer sk_test_local"},
+        ).json()["status"]
         == "open"
     ]
     assert open_sessions == [urls[-1].rsplit("/", 1)[-1]]
@@ -319,12 +325,24 @@ def test_a_pending_refund_does_not_end_the_booking(system: System) -> None:
     system.pay(application["checkout_url"])
     completed = system.standin.events()[0]
     payment_intent = completed["data"]["object"]["payment_intent"]
-    pending = {"id": "evt_pending_refund", "object": "event", "type": "refund.created",
-               "data": {"object": {"id": "re_pending", "object": "refund", "amount": 20000,
-                                   "status": "pending", "payment_intent": payment_intent}}}
+    pending = {
+        "id": "evt_pending_refund",
+        "object": "event",
+        "type": "refund.created",
+        "data": {
+            "object": {
+                "id": "re_pending",
+                "object": "refund",
+                "amount": 20000,
+                "status": "pending",
+                "payment_intent": payment_intent,
+            }
+        },
+    }
     body = json.dumps(pending).encode()
-    assert system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status \
-        == 200
+    assert (
+        system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status == 200
+    )
     assert _status(system, application)["status"] == "confirmed"
     assert system.course()["places_left"] == 19
 
@@ -350,8 +368,9 @@ def test_one_live_application_per_person_per_course(system: System) -> None:
 def test_facilitators_of_an_approval_course_hear_at_submission_and_at_payment(
     system: System,
 ) -> None:
-    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
-        system, approval_required=True))
+    system.admin(
+        "PUT", "/courses/reviewed", json_body=_course_definition(system, approval_required=True)
+    )
     application = system.apply(course_id="reviewed").json()
     system.admin("POST", f"/applications/{application['application_id']}/approve")
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
@@ -363,15 +382,26 @@ def test_facilitators_of_an_approval_course_hear_at_submission_and_at_payment(
 
 
 def test_a_decline_can_carry_the_organisers_own_words(system: System) -> None:
-    system.admin("PUT", "/courses/reviewed", json_body=_course_definition(
-        system, approval_required=True, decline_message="Thank you for applying."))
+    system.admin(
+        "PUT",
+        "/courses/reviewed",
+        json_body=_course_definition(
+            system, approval_required=True, decline_message="Thank you for applying."
+        ),
+    )
     application = system.apply(course_id="reviewed").json()
-    too_long = system.admin("POST", f"/applications/{application['application_id']}/decline",
-                            json_body={"message": "x" * 4001})
+    too_long = system.admin(
+        "POST",
+        f"/applications/{application['application_id']}/decline",
+        json_body={"message": "x" * 4001},
+    )
     assert too_long.status == 422
     assert "message" in too_long.json()["error"]["fields"]
-    reply = system.admin("POST", f"/applications/{application['application_id']}/decline",
-                         json_body={"message": "This cohort is for ward managers."})
+    reply = system.admin(
+        "POST",
+        f"/applications/{application['application_id']}/decline",
+        json_body={"message": "This cohort is for ward managers."},
+    )
     assert reply.json()["status"] == "declined"
     stored = system.ports.repository.get_application(application["application_id"])
     assert stored is not None

@@ -12,9 +12,9 @@ import pytest
 from tests.support.system import COURSE_ID, System
 
 HOSTILE = {
-    "name": "=HYPERLINK(\"http://evil.example\",\"Zoë\")",
+    "name": '=HYPERLINK("http://evil.example","Zoë")',
     "organisation": "+SUM(A1:A2)",
-    "leadership_role": "Line one\nLine two, with \"quotes\", commas",
+    "leadership_role": 'Line one\nLine two, with "quotes", commas',
     "motivation": "@cmd -1 <b>bold</b> é ü 漢字",
     "accessibility_needs": "-wheelchair access",
 }
@@ -66,19 +66,27 @@ def test_put_course_creates_then_replaces_and_validates(system: System) -> None:
         "title": "Autumn cohort",
         "price": {"amount": 20000, "currency": "gbp"},
         "capacity": 12,
-        "sessions": [{"date": "2030-10-07", "start_time": "15:00", "end_time": "17:00",
-                      "home_practice": "Breathe."}],
+        "sessions": [
+            {
+                "date": "2030-10-07",
+                "start_time": "15:00",
+                "end_time": "17:00",
+                "home_practice": "Breathe.",
+            }
+        ],
     }
     created = system.admin("PUT", "/courses/autumn-2030", json_body=definition)
     assert created.status == 201, created.body
     assert created.json()["sessions"][0]["start"] == "2030-10-07T15:00:00+01:00"
-    replaced = system.admin("PUT", "/courses/autumn-2030",
-                            json_body={**definition, "capacity": 15})
+    replaced = system.admin("PUT", "/courses/autumn-2030", json_body={**definition, "capacity": 15})
     assert replaced.status == 200
     assert system.course("autumn-2030")["capacity"] == 15
 
-    bad = system.admin("PUT", "/courses/autumn-2030", json_body={**definition, "capacity": 0,
-                                                                 "timezone": "Nowhere/Town"})
+    bad = system.admin(
+        "PUT",
+        "/courses/autumn-2030",
+        json_body={**definition, "capacity": 0, "timezone": "Nowhere/Town"},
+    )
     assert bad.status == 422
     assert set(bad.json()["error"]["fields"]) >= {"capacity", "timezone"}
     bad_id = system.admin("PUT", "/courses/Not_An_Id", json_body=definition)
@@ -91,9 +99,18 @@ def test_capacity_cannot_drop_below_places_taken(system: System) -> None:
     definition = system.admin("GET", f"/courses/{COURSE_ID}/applications")
     assert definition.status == 200
     course = system.course()
-    shrink = {"title": "x", "price": {"amount": 20000, "currency": "gbp"}, "capacity": 2,
-              "sessions": [{"date": course["sessions"][0]["start"][:10],
-                            "start_time": "15:00", "end_time": "17:00"}]}
+    shrink = {
+        "title": "x",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 2,
+        "sessions": [
+            {
+                "date": course["sessions"][0]["start"][:10],
+                "start_time": "15:00",
+                "end_time": "17:00",
+            }
+        ],
+    }
     reply = system.admin("PUT", f"/courses/{COURSE_ID}", json_body=shrink)
     assert reply.status == 409
     assert reply.json()["error"]["code"] == "capacity_below_taken"
@@ -138,8 +155,10 @@ def test_export_and_erase_one_person(system: System) -> None:
     assert "edith" not in everything
     assert "keep@example.org" in everything
     # The anonymised financial record stays.
-    rows = {r["application_id"]: r for r in
-            system.admin("GET", f"/courses/{COURSE_ID}/applications").json()}
+    rows = {
+        r["application_id"]: r
+        for r in system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    }
     assert rows[first["application_id"]]["amount_paid"] == 20000
     assert rows[first["application_id"]]["status"] == "confirmed"
     assert system.admin("GET", "/people/erase.me@example.org").status == 404
@@ -159,14 +178,13 @@ def test_unknown_application_is_404_for_organisers(system: System) -> None:
     assert system.admin("GET", "/people/nobody@example.org").status == 404
 
 
-
-
 def test_organiser_input_mistakes_are_named(system: System) -> None:
     unknown = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=xml")
     assert unknown.status == 422
     assert unknown.json()["error"]["fields"] == {"format": "use json or csv"}
     application = system.apply().json()
-    bad = system.admin("POST", f"/applications/{application['application_id']}/cancel",
-                       json_body={"refund": "yes"})
+    bad = system.admin(
+        "POST", f"/applications/{application['application_id']}/cancel", json_body={"refund": "yes"}
+    )
     assert bad.status == 422
     assert "refund" in bad.json()["error"]["fields"]

@@ -67,8 +67,9 @@ def _signed_webhook(event_body: dict[str, Any]) -> dict[str, Any]:
     """The sample API Gateway webhook event carrying ``event_body``, freshly signed."""
     body = json.dumps(event_body).encode()
     timestamp = int(time.time())
-    digest = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body,
-                      hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    ).hexdigest()
     event = copy.deepcopy(load_event("apigw/stripe_webhook.json"))
     event["headers"]["stripe-signature"] = f"t={timestamp},v1={digest}"
     event["body"] = base64.b64encode(body).decode()
@@ -93,8 +94,9 @@ def _deliver(stripe_event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _status(system: System, application: dict[str, Any]) -> str:
-    reply = system.api("GET", f"/applications/{application['application_id']}"
-                              f"?token={application['token']}")
+    reply = system.api(
+        "GET", f"/applications/{application['application_id']}?token={application['token']}"
+    )
     return str(reply.json()["status"])
 
 
@@ -103,15 +105,22 @@ def _status(system: System, application: dict[str, Any]) -> str:
     [
         (["checkout.session.completed"], "confirmed", 19),
         (["checkout.session.expired"], "expired", 20),
-        (["checkout.session.completed.unpaid", "checkout.session.async_payment_succeeded"],
-         "confirmed", 19),
-        (["checkout.session.completed.unpaid", "checkout.session.async_payment_failed"],
-         "expired", 20),
+        (
+            ["checkout.session.completed.unpaid", "checkout.session.async_payment_succeeded"],
+            "confirmed",
+            19,
+        ),
+        (
+            ["checkout.session.completed.unpaid", "checkout.session.async_payment_failed"],
+            "expired",
+            20,
+        ),
         (["checkout.session.completed", "checkout.session.expired"], "confirmed", 19),
     ],
 )
-def test_stripe_sample_events(system: System, sequence: list[str], final: str,
-                              places_left: int) -> None:
+def test_stripe_sample_events(
+    system: System, sequence: list[str], final: str, places_left: int
+) -> None:
     application = system.apply().json()
     for name in sequence:
         _deliver(_aimed_at(name, application))
@@ -120,8 +129,13 @@ def test_stripe_sample_events(system: System, sequence: list[str], final: str,
 
 
 def test_every_stripe_sample_is_accepted_even_when_unrelated(system: System) -> None:
-    for name in ("charge.refunded", "refund.created", "checkout.session.completed",
-                 "checkout.session.expired", "checkout.session.async_payment_failed"):
+    for name in (
+        "charge.refunded",
+        "refund.created",
+        "checkout.session.completed",
+        "checkout.session.expired",
+        "checkout.session.async_payment_failed",
+    ):
         outcome = _deliver(load_event(f"stripe/{name}.json"))
         assert outcome["action"] == "ignore"
     assert system.applications() == []

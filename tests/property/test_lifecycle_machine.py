@@ -68,12 +68,17 @@ class BookingLifecycle(RuleBasedStateMachine):
         self._aws.start()
         resources = aws.provision()
         self._saved_environ = dict(os.environ)
-        os.environ.update({
-            "AWS_DEFAULT_REGION": aws.REGION, "TABLE_NAME": resources.table_name,
-            "EMAIL_QUEUE_URL": resources.email_queue_url, "PUBLIC_BASE_URL": BASE_URL,
-            "STRIPE_SECRET_KEY": "sk_test_local", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        })
+        os.environ.update(
+            {
+                "AWS_DEFAULT_REGION": aws.REGION,
+                "TABLE_NAME": resources.table_name,
+                "EMAIL_QUEUE_URL": resources.email_queue_url,
+                "PUBLIC_BASE_URL": BASE_URL,
+                "STRIPE_SECRET_KEY": "sk_test_local",
+                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "ADMIN_TOKEN": ADMIN_TOKEN,
+            }
+        )
         wiring.reset()
         self.system = System(resources)
         self.system.hold_webhooks = True
@@ -95,8 +100,11 @@ class BookingLifecycle(RuleBasedStateMachine):
     # -- helpers ------------------------------------------------------------------------
 
     def _stored(self) -> dict[str, Any]:
-        return {a.application_id: a for course in (PAY_NOW, REVIEWED)
-                for a in self.system.ports.repository.list_applications(course)}
+        return {
+            a.application_id: a
+            for course in (PAY_NOW, REVIEWED)
+            for a in self.system.ports.repository.list_applications(course)
+        }
 
     def _status(self, application_id: str) -> S:
         stored = self.system.ports.repository.get_application(application_id)
@@ -120,8 +128,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         url = self.system.resources.email_queue_url
         jobs: list[EmailJob] = []
         while True:
-            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                        VisibilityTimeout=0).get("Messages", [])
+            batch = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0
+            ).get("Messages", [])
             if not batch:
                 break
             for message in batch:
@@ -135,22 +144,26 @@ class BookingLifecycle(RuleBasedStateMachine):
     def start(self) -> None:
         self.jobs: list[EmailJob] = []
 
-    @rule(target=applications, course=st.sampled_from([PAY_NOW, REVIEWED]),
-          key=st.booleans())
+    @rule(target=applications, course=st.sampled_from([PAY_NOW, REVIEWED]), key=st.booleans())
     def apply(self, course: str, key: bool) -> str:
         self.sequence += 1
         headers = {"idempotency-key": f"key-{self.sequence}"} if key else {}
-        reply = self.system.api("POST", f"/courses/{course}/applications",
-                                json_body=application_body(email=f"p{self.sequence}@example.org"),
-                                headers=headers)
+        reply = self.system.api(
+            "POST",
+            f"/courses/{course}/applications",
+            json_body=application_body(email=f"p{self.sequence}@example.org"),
+            headers=headers,
+        )
         assert reply.status == 201, reply.body
         answer = reply.json()
         self.submitted[answer["application_id"]] = answer
         if key:  # a retry with the same key returns the same application
-            again = self.system.api("POST", f"/courses/{course}/applications",
-                                    json_body=application_body(
-                                        email=f"p{self.sequence}@example.org"),
-                                    headers=headers)
+            again = self.system.api(
+                "POST",
+                f"/courses/{course}/applications",
+                json_body=application_body(email=f"p{self.sequence}@example.org"),
+                headers=headers,
+            )
             assert again.json()["application_id"] == answer["application_id"]
         return str(answer["application_id"])
 
@@ -161,8 +174,12 @@ class BookingLifecycle(RuleBasedStateMachine):
         if stored.checkout is None:
             return
         body = b"async=true" if asynchronous else b""
-        self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/pay", body,
-                                 {"content-type": "application/x-www-form-urlencoded"})
+        self.system.stripe_local(
+            "POST",
+            f"/checkout/{stored.checkout.session_id}/pay",
+            body,
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
 
     @rule(application_id=applications, succeeded=st.booleans())
     def settle_async(self, application_id: str, succeeded: bool) -> None:
@@ -170,8 +187,12 @@ class BookingLifecycle(RuleBasedStateMachine):
         if stored is None or stored.checkout is None:
             return
         result = b"result=succeeded" if succeeded else b"result=failed"
-        self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/async",
-                                 result, {"content-type": "application/x-www-form-urlencoded"})
+        self.system.stripe_local(
+            "POST",
+            f"/checkout/{stored.checkout.session_id}/async",
+            result,
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
 
     @rule(application_id=applications)
     def expire_at_stripe(self, application_id: str) -> None:
@@ -199,8 +220,9 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications, refund=st.booleans())
     def cancel(self, application_id: str, refund: bool) -> None:
-        reply = self.system.admin("POST", f"/applications/{application_id}/cancel",
-                                  json_body={"refund": refund})
+        reply = self.system.admin(
+            "POST", f"/applications/{application_id}/cancel", json_body={"refund": refund}
+        )
         assert reply.status in (200, 409), reply.body
 
     @precondition(lambda self: bool(self.system.pending))
@@ -231,8 +253,14 @@ class BookingLifecycle(RuleBasedStateMachine):
             for application in mine:
                 if application.status in (S.CONFIRMED, S.OFFERED):
                     assert application.seat_held
-                if application.status in (S.EXPIRED, S.WAITLISTED, S.DECLINED, S.CANCELLED,
-                                          S.REFUNDED, S.PENDING_REVIEW):
+                if application.status in (
+                    S.EXPIRED,
+                    S.WAITLISTED,
+                    S.DECLINED,
+                    S.CANCELLED,
+                    S.REFUNDED,
+                    S.PENDING_REVIEW,
+                ):
                     assert not application.seat_held
 
     @invariant()
@@ -252,16 +280,21 @@ class BookingLifecycle(RuleBasedStateMachine):
             waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
             if waiting:
                 assert course.places_left == 0, "someone waits while a seat is free"
-                offered = [a.waitlisted_at for a in mine
-                           if a.status is S.OFFERED and a.waitlisted_at is not None]
+                offered = [
+                    a.waitlisted_at
+                    for a in mine
+                    if a.status is S.OFFERED and a.waitlisted_at is not None
+                ]
                 assert all(o <= w for o in offered for w in waiting if w is not None)
 
     @invariant()
     def confirmations_are_decided_exactly_once_and_only_for_confirmed(self) -> None:
         self.jobs.extend(self._queued_jobs())
-        confirmations = Counter(job.application_id for job in
-                                {j.job_id: j for j in self.jobs}.values()
-                                if job.kind is EmailKind.BOOKING_CONFIRMED)
+        confirmations = Counter(
+            job.application_id
+            for job in {j.job_id: j for j in self.jobs}.values()
+            if job.kind is EmailKind.BOOKING_CONFIRMED
+        )
         for application_id, count in confirmations.items():
             assert count == 1, "two different confirmation emails for one booking"
             assert application_id in self.ever_confirmed
@@ -301,6 +334,3 @@ class TestBookingLifecycle(BookingLifecycle.TestCase):  # type: ignore[misc, val
 def test_the_machine_runs_at_least_200_examples_in_ci() -> None:
     if os.environ.get("CI"):
         assert EXAMPLES >= 200
-
-
-

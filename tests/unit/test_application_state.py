@@ -26,21 +26,42 @@ NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 
 def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:
     base = Application(
-        application_id="app1", course_id="course", status=status, token="t",
-        answers=Answers(name="A", email="a@example.org", job_title="j", organisation="o",
-                        leadership_role="l", motivation="m"),
-        created_at=NOW, updated_at=NOW, seat_held=True,
-        checkout=CheckoutRef(session_id="cs_1", url="https://pay", attempt=1,
-                             expires_at=NOW + timedelta(minutes=31)),
+        application_id="app1",
+        course_id="course",
+        status=status,
+        token="t",
+        answers=Answers(
+            name="A",
+            email="a@example.org",
+            job_title="j",
+            organisation="o",
+            leadership_role="l",
+            motivation="m",
+        ),
+        created_at=NOW,
+        updated_at=NOW,
+        seat_held=True,
+        checkout=CheckoutRef(
+            session_id="cs_1", url="https://pay", attempt=1, expires_at=NOW + timedelta(minutes=31)
+        ),
     )
     return base.model_copy(update=changes)
 
 
-def event(kind: CheckoutEventKind, session_id: str = "cs_1", event_id: str = "evt_1",
-          payment_intent: str | None = "pi_1") -> CheckoutEvent:
-    return CheckoutEvent(event_id=event_id, kind=kind, session_id=session_id,
-                         application_id="app1", payment_intent=payment_intent,
-                         amount_total=20000)
+def event(
+    kind: CheckoutEventKind,
+    session_id: str = "cs_1",
+    event_id: str = "evt_1",
+    payment_intent: str | None = "pi_1",
+) -> CheckoutEvent:
+    return CheckoutEvent(
+        event_id=event_id,
+        kind=kind,
+        session_id=session_id,
+        application_id="app1",
+        payment_intent=payment_intent,
+        amount_total=20000,
+    )
 
 
 PAID, EXPIRED = CheckoutEventKind.PAID, CheckoutEventKind.EXPIRED
@@ -73,8 +94,11 @@ def test_late_expiry_never_undoes_confirmed() -> None:
 
 
 def test_expiry_of_an_older_session_changes_nothing() -> None:
-    current = application(checkout=CheckoutRef(session_id="cs_2", url="u", attempt=2,
-                                                expires_at=NOW + timedelta(minutes=31)))
+    current = application(
+        checkout=CheckoutRef(
+            session_id="cs_2", url="u", attempt=2, expires_at=NOW + timedelta(minutes=31)
+        )
+    )
     assert decide(current, event(EXPIRED)).action is Action.IGNORE
     assert decide(application(), event(EXPIRED)).action is Action.RELEASE_HOLD
 
@@ -113,8 +137,10 @@ def test_refunded_is_terminal_and_confirmed_cannot_expire() -> None:
 
 
 @given(
-    st.lists(st.sampled_from([PAID, EXPIRED, CheckoutEventKind.FAILED,
-                              CheckoutEventKind.PENDING]), max_size=8),
+    st.lists(
+        st.sampled_from([PAID, EXPIRED, CheckoutEventKind.FAILED, CheckoutEventKind.PENDING]),
+        max_size=8,
+    ),
 )
 def test_no_event_sequence_takes_a_confirmed_booking_back(kinds: list[CheckoutEventKind]) -> None:
     state = application(S.CONFIRMED, payment_intent="pi_1")
@@ -123,9 +149,15 @@ def test_no_event_sequence_takes_a_confirmed_booking_back(kinds: list[CheckoutEv
         assert decision.action in (Action.IGNORE, Action.REFUND)
 
 
-FORM = {"name": "Ann", "email": "ann@example.org", "job_title": "Nurse",
-        "organisation": "NHS", "leadership_role": "A ward", "motivation": "Grow",
-        "consent": True}
+FORM = {
+    "name": "Ann",
+    "email": "ann@example.org",
+    "job_title": "Nurse",
+    "organisation": "NHS",
+    "leadership_role": "A ward",
+    "motivation": "Grow",
+    "consent": True,
+}
 
 
 def test_form_accepts_a_checkbox_and_strips_whitespace() -> None:
@@ -138,14 +170,22 @@ def test_form_accepts_a_checkbox_and_strips_whitespace() -> None:
 def test_fingerprint_tells_retries_from_different_requests() -> None:
     first = ApplicationForm.model_validate(FORM)
     assert first.fingerprint() == ApplicationForm.model_validate(dict(FORM)).fingerprint()
-    assert first.fingerprint() != ApplicationForm.model_validate(
-        {**FORM, "motivation": "Other"}).fingerprint()
+    assert (
+        first.fingerprint()
+        != ApplicationForm.model_validate({**FORM, "motivation": "Other"}).fingerprint()
+    )
 
 
 @pytest.mark.parametrize(
     "bad",
-    [{"consent": False}, {"consent": "off"}, {"website": "x"}, {"email": "a@"},
-     {"name": " "}, {"organisation": "x" * 201}],
+    [
+        {"consent": False},
+        {"consent": "off"},
+        {"website": "x"},
+        {"email": "a@"},
+        {"name": " "},
+        {"organisation": "x" * 201},
+    ],
 )
 def test_form_refuses(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):

@@ -20,8 +20,7 @@ def definition(**overrides: object) -> CourseDefinition:
         "capacity": 20,
         "sessions": [
             {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
-            {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00",
-             "kind": "follow_up"},
+            {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
         ],
     }
     data.update(overrides)
@@ -44,10 +43,12 @@ def test_sessions_are_written_the_british_way() -> None:
 
 
 def test_sessions_are_numbered_in_time_order_with_default_titles() -> None:
-    course = definition(sessions=[
-        {"date": "2025-06-09", "start_time": "15:00", "end_time": "17:00"},
-        {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
-    ])
+    course = definition(
+        sessions=[
+            {"date": "2025-06-09", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
     first, second = course.schedule()
     assert (first.index, first.title) == (1, "Session 1 of 2")
     assert first.start.date() == date(2025, 6, 2)
@@ -58,8 +59,9 @@ def test_sessions_are_numbered_in_time_order_with_default_titles() -> None:
     ("day", "moment", "why"),
     [("2025-03-30", "01:30", "does not exist"), ("2025-10-26", "01:30", "happens twice")],
 )
-def test_times_the_clock_change_makes_impossible_are_refused(day: str, moment: str,
-                                                              why: str) -> None:
+def test_times_the_clock_change_makes_impossible_are_refused(
+    day: str, moment: str, why: str
+) -> None:
     with pytest.raises(ValidationError, match=why):
         definition(sessions=[{"date": day, "start_time": moment, "end_time": "03:00"}])
 
@@ -105,11 +107,20 @@ def test_status_open_full_closed() -> None:
     assert Course(course_id="c", definition=closed).status(before) is CourseStatus.CLOSED
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
-       st.integers(min_value=6, max_value=22))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    st.integers(min_value=6, max_value=22),
+)
 def test_every_london_afternoon_session_round_trips(day: date, hour: int) -> None:
-    course = definition(sessions=[{"date": day.isoformat(), "start_time": f"{hour:02d}:00",
-                                   "end_time": f"{hour + 1:02d}:00"}])
+    course = definition(
+        sessions=[
+            {
+                "date": day.isoformat(),
+                "start_time": f"{hour:02d}:00",
+                "end_time": f"{hour + 1:02d}:00",
+            }
+        ]
+    )
     [session] = course.schedule()
     local = session.local_start("Europe/London")
     assert (local.date(), local.hour, local.minute) == (day, hour, 0)

@@ -28,15 +28,21 @@ def course(**overrides: object) -> Course:
 
 def view(status: str, checkout_url: str | None = None) -> ApplicationView:
     return ApplicationView(
-        application_id="app1", course_id="c", status=status, token="tok",
-        checkout_url=checkout_url, status_url="http://x/applications/app1?token=tok",
+        application_id="app1",
+        course_id="c",
+        status=status,
+        token="tok",
+        checkout_url=checkout_url,
+        status_url="http://x/applications/app1?token=tok",
         created_at="2027-05-01T00:00:00Z",
     )
 
 
 def test_form_shows_the_course_and_escapes_what_was_typed() -> None:
     page = pages.apply_form(
-        course(), NOW, "/courses/c/applications",
+        course(),
+        NOW,
+        "/courses/c/applications",
         {"name": '"><script>alert(1)</script>', "email": ""},
         {"email": "value is not a valid email address", "consent": "x", "website": "no"},
     )

@@ -114,8 +114,9 @@ def approve(application_id: str) -> Response[str]:
 def decline(application_id: str) -> Response[str]:
     message = _body().get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 4000):
-        raise InvalidInput("the message needs attention",
-                           {"message": "a text of at most 4000 characters"})
+        raise InvalidInput(
+            "the message needs attention", {"message": "a text of at most 4000 characters"}
+        )
     application = lifecycle.decline(ports(), application_id, (message or "").strip() or None)
     return http.json_response(200, _application_json(application_id, application))
 

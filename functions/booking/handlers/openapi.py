@@ -149,16 +149,29 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                 }
             },
-            "/webhooks/stripe": {"post": {
-                "operationId": "stripeWebhook",
-                "description": "Stripe's signed events. The signature (Stripe-Signature) is "
-                               "checked on the raw body before anything is read.",
-                "parameters": [{"name": "Stripe-Signature", "in": "header", "required": True,
-                                "schema": {"type": "string", "maxLength": 1000}}],
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"type": "object"}}}},
-                "responses": {"200": {"description": "Handled, or deliberately ignored"},
-                              **_errors(400, 503)}}},
+            "/webhooks/stripe": {
+                "post": {
+                    "operationId": "stripeWebhook",
+                    "description": "Stripe's signed events. The signature (Stripe-Signature) is "
+                    "checked on the raw body before anything is read.",
+                    "parameters": [
+                        {
+                            "name": "Stripe-Signature",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 1000},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": {"description": "Handled, or deliberately ignored"},
+                        **_errors(400, 503),
+                    },
+                }
+            },
         },
         "components": {"schemas": schemas},
     }

@@ -196,5 +196,3 @@ def _queue(
 def _chunks(items: list[ReminderMarker], size: int) -> Iterable[list[ReminderMarker]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
