@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         results["calls"] = [asdict(c) for c in calls]
         show(
             _table(
-                "AWS and Stripe calls per operation (botocore before-call hooks, Stripe HTTP client)",
+                "AWS and Stripe calls per operation (botocore hooks, Stripe HTTP client)",
                 [
                     "operation",
                     "DynamoDB",
