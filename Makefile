@@ -47,12 +47,14 @@ infra-test: $(STAMP)
 bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints and writes bench-results.json
 	$(PY) -m bench
 
-lint: $(STAMP) ## ruff and mypy, both must be clean
+lint: $(STAMP) ## ruff (lint + format), mypy and the import layers: all must be clean
 	$(VENV)/bin/ruff check functions infra tests bench
+	$(VENV)/bin/ruff format --check functions infra tests bench
 	$(VENV)/bin/mypy
+	PYTHONPATH=functions:. $(VENV)/bin/lint-imports
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format functions infra tests
+	$(VENV)/bin/ruff format functions infra tests bench
 
 build/lambda: $(STAMP) pyproject.toml $(shell find functions -type f -not -path '*/__pycache__/*')
 	rm -rf build/lambda

@@ -75,7 +75,7 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from moto import mock_aws
 
-    from booking.handlers import wiring
+    from booking import bootstrap
     from infra.local.aws import provision
     from infra.local.sample import in_the_future, load_definition
     from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, WEBHOOK_SECRET, System
@@ -88,7 +88,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
         monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
-        wiring.reset()
+        bootstrap.reset()
         harness = System(resources)
         # The sample cohort, moved into the future as `make run` does, under a fixed id.
         definition = in_the_future(
@@ -96,4 +96,4 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         )
         harness.put_course(COURSE_ID, definition.model_dump(mode="json"))
         yield harness
-        wiring.reset()
+        bootstrap.reset()

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from booking.domain.errors import DependencyUnavailable
+
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the documented offline default
 
 
@@ -64,9 +66,16 @@ class Settings(BaseModel):
 
 def _secret(name: str) -> str:
     # Imported here so functions without secrets do not pay for the parameters utility.
-    from aws_lambda_powertools.utilities.parameters import get_secret
+    from aws_lambda_powertools.utilities.parameters import GetParameterError, get_secret
 
-    value = get_secret(name, max_age=300)
+    try:
+        value = get_secret(name, max_age=300)
+    except GetParameterError as exc:  # Powertools wraps the AWS error
+        # Secrets Manager busy or unreachable: a retry later will work (the webhook answers
+        # 503 and Stripe redelivers).
+        raise DependencyUnavailable(
+            "the service is busy; please try again shortly", code="service_busy"
+        ) from exc
     if not isinstance(value, str) or not value:
         raise RuntimeError(f"secret {name} is empty")
     return value.strip()

@@ -5,12 +5,20 @@ from __future__ import annotations
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
+from booking.adapters.dynamodb.schema import (
+    BY_COURSE_INDEX,
+    BY_TIME_INDEX,
+    INDEXES,
+    PARTITION_KEY,
+    SORT_KEY,
+    STREAM_VIEW,
+    TTL_ATTRIBUTE,
+)
 from infra.cdk.config import StageConfig
 
-# Index names are part of the contract with functions/booking/adapters (the repository).
-ROSTER_INDEX = "gsi1"  # course -> its applications/bookings
-DUE_INDEX = "gsi2"  # sessions/holds/reminders ordered by due time
-TTL_ATTRIBUTE = "expires_at_ttl"
+# The repository's own schema (booking.adapters.dynamodb.schema) names the keys and indexes.
+ROSTER_INDEX = BY_COURSE_INDEX  # course -> its applications/bookings
+DUE_INDEX = BY_TIME_INDEX  # sessions/holds/reminders/outbox ordered by due time
 
 
 class Data(Construct):
@@ -20,8 +28,8 @@ class Data(Construct):
         self.table = dynamodb.Table(
             self,
             "Table",
-            partition_key=dynamodb.Attribute(name="pk", type=s),
-            sort_key=dynamodb.Attribute(name="sk", type=s),
+            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=s),
+            sort_key=dynamodb.Attribute(name=SORT_KEY, type=s),
             # Traffic is tiny and spiky (a course opens, people apply): on-demand costs cents
             # and cannot be throttled by a mis-sized provisioned capacity.
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -35,10 +43,12 @@ class Data(Construct):
             # Idempotency/dedupe markers and lapsed holds clean themselves up.
             time_to_live_attribute=TTL_ATTRIBUTE,
             deletion_protection=config.is_prod,
+            # New outbox items reach the relay function through the stream (new images only).
+            stream=dynamodb.StreamViewType[STREAM_VIEW],
             # Prod data must survive `cdk destroy` and stack replacement; dev is disposable.
             removal_policy=config.removal_policy,
         )
-        for name in (ROSTER_INDEX, DUE_INDEX):
+        for name in INDEXES:
             self.table.add_global_secondary_index(
                 index_name=name,
                 partition_key=dynamodb.Attribute(name=f"{name}pk", type=s),

@@ -72,7 +72,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         timeout=Duration.seconds(10),
         table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
-        send_email=True,
         stripe_key=True,
     ),
     FunctionSpec(
@@ -86,7 +85,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # waiting list in the same invocation (services/waitlist.py).
         table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
-        send_email=True,
         stripe_key=True,
         webhook_secret=True,
     ),
@@ -98,7 +96,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         timeout=Duration.seconds(15),
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE, TRANSACT, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
-        send_email=True,
         stripe_key=True,
     ),
     FunctionSpec(
@@ -109,10 +106,21 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # Batch job: pages through due items and expires stale Checkout sessions one Stripe
         # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
         timeout=Duration.minutes(2),
-        table_actions=(GET, QUERY, PUT, UPDATE, TRANSACT, CONDITION_CHECK),
+        # DeleteItem: outbox items the stream could not relay are relayed here, then deleted.
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, TRANSACT, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
         send_email=True,
         stripe_key=True,
+    ),
+    FunctionSpec(
+        key="relay",
+        handler="booking.handlers.relay.handler",
+        description="Table stream (new outbox items) to the email queue",
+        # JSON in, one SQS batch call per 10 jobs, one DeleteItem per job.
+        memory_mb=256,
+        timeout=Duration.seconds(30),
+        table_actions=(DELETE,),
+        send_email=True,
     ),
     FunctionSpec(
         key="mailer",

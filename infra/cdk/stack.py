@@ -7,10 +7,13 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns_subscriptions as subs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from booking.adapters.dynamodb.schema import OUTBOX_PREFIX
 from infra.cdk.api import WEBHOOK_PATH, Api
 from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.auth import Auth
@@ -19,6 +22,7 @@ from infra.cdk.data import Data
 from infra.cdk.email_delivery import EmailDelivery
 from infra.cdk.functions import Functions
 from infra.cdk.monitoring import Monitoring
+from infra.cdk.nag import acknowledge
 from infra.cdk.scheduling import Scheduling
 
 
@@ -81,6 +85,50 @@ class BookingStack(Stack):
             )
         )
         email.events_topic.add_subscription(subs.LambdaSubscription(f["ses_events"]))
+        relay_failures = sqs.Queue(
+            self,
+            "RelayFailures",
+            # What the relay could not deliver after its retries (the outbox items stay in the
+            # table for the sweep; this records which stream records failed, for the alarm).
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        acknowledge(
+            relay_failures,
+            "AwsSolutions-SQS3",
+            "This queue is itself the failure destination of the relay's stream mapping (it "
+            "holds records of failed batches for the alarm, nobody consumes it), so a DLQ of "
+            "its own would have nothing to catch.",
+        )
+        f["relay"].add_event_source(
+            sources.DynamoEventSource(
+                data.table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=100,
+                # Only new outbox items: every other write on the table never wakes the relay.
+                filters=[
+                    lambda_.FilterCriteria.filter(
+                        {
+                            "eventName": lambda_.FilterRule.is_equal("INSERT"),
+                            "dynamodb": {
+                                "Keys": {"pk": {"S": lambda_.FilterRule.begins_with(OUTBOX_PREFIX)}}
+                            },
+                        }
+                    )
+                ],
+                report_batch_item_failures=True,
+                bisect_batch_on_error=True,
+                retry_attempts=10,
+                on_failure=sources.SqsDlq(relay_failures),
+            )
+        )
+        acknowledge(
+            f["relay"].role or f["relay"],
+            "AwsSolutions-IAM5[Resource::*]",
+            "dynamodb:ListStreams, added by the stream event source, has no resource-level "
+            "permissions in IAM; every other stream action is scoped to this table's stream.",
+        )
 
         api = Api(
             self,
@@ -109,6 +157,7 @@ class BookingStack(Stack):
             dead_letter_queues={
                 "email": email.dead_letter_queue,
                 "scheduler": scheduling.dead_letter_queue,
+                "relay": relay_failures,
             },
         )
 

@@ -5,7 +5,8 @@
   ``.eml`` file, which ``GET /_local/outbox`` lists.
 * :class:`EmailPump` is the SQS event source mapping: it receives from the email queue, calls the
   mailer handler with an SQS-shaped event and deletes only the records the handler did not report
-  as failed, so retries, visibility timeouts and the DLQ after 5 receives behave as in AWS.
+  as failed, so retries, visibility timeouts and the DLQ after 5 receives behave as in AWS. Before
+  each round it lets the stream relay (``infra.local.relay``) move new outbox items to the queue.
 * :class:`ReminderTicker` is EventBridge Scheduler: a "Scheduled Event" every minute.
 """
 
@@ -167,8 +168,14 @@ class EmailPump:
     """Receive from the email queue and hand batches to the mailer handler, like Lambda."""
 
     def __init__(
-        self, sqs: Any, queue_url: str, handler: Handler, context: Callable[[], Any]
+        self,
+        sqs: Any,
+        queue_url: str,
+        handler: Handler,
+        context: Callable[[], Any],
+        relay: Callable[[], int] | None = None,
     ) -> None:
+        self._relay = relay
         self._sqs = sqs
         self._url = queue_url
         self._handler = handler
@@ -180,9 +187,10 @@ class EmailPump:
     def run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
             try:
+                relayed = self._relay() if self._relay is not None else 0
                 # Short polls only: the local moto answers one call at a time, and a long poll
                 # would hold every other AWS call behind it for its whole wait.
-                if not self.pump_once(wait_seconds=0):
+                if not self.pump_once(wait_seconds=0) and not relayed:
                     stopping.wait(0.25)
             except Exception as exc:  # the pump must outlive a handler or moto hiccup
                 print(f"local email pump error: {exc!r}", file=sys.stderr)

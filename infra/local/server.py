@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from booking.handlers.http import loggable_path
-from infra.local.aws import REGION, SENDER_EMAIL, SerialMotoServer, provision
+from infra.local.aws import REGION, SENDER_EMAIL, LocalResources, SerialMotoServer, provision
 from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
@@ -44,6 +44,7 @@ from infra.local.mail import (
     purge_outbox,
     read_outbox,
 )
+from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -189,34 +190,44 @@ class LocalStack:
             os.environ.pop("STRIPE_API_BASE", None)
 
         # Imported only now: the handlers read their settings from the environment above.
-        from booking.handlers import admin, api, webhook, wiring
+        import boto3
 
-        wiring.reset()
+        from booking import bootstrap
+        from booking.config import settings
+        from booking.handlers import admin, api, webhook
+
+        bootstrap.reset()
+        # Deployed ports, but SES through a client that also writes each message to OUTBOX_DIR.
+        ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
+        bootstrap.use(bootstrap.build(settings(), sesv2=ses))
         self.handlers = {"api": api.handler, "webhook": webhook.handler, "admin": admin.handler}
         self._seed_courses()
-        self._start_mail(resources.email_queue_url)
+        self._start_mail(resources)
         self._server = _LocalHTTPServer(("127.0.0.1", self.port), self._request_handler())
 
     def _seed_courses(self) -> None:
-        from booking.handlers.wiring import ports
+        from booking.bootstrap import ports
         from booking.services.courses import put_course
         from infra.local.sample import sample_courses
 
         for course_id, definition in sample_courses(datetime.now(UTC)):
             put_course(ports(), course_id, definition)
 
-    def _start_mail(self, queue_url: str) -> None:
-        """The SQS -> mailer event source and the every-minute reminder schedule."""
+    def _start_mail(self, resources: LocalResources) -> None:
+        """The stream -> relay and SQS -> mailer event sources, and the reminder schedule."""
         import boto3
 
-        from booking.config import settings
-        from booking.handlers import mailer, reminders
+        from booking.handlers import mailer, relay, reminders
 
-        mailer.reset()
-        ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
-        mailer.configure(mailer.mailer_deps(settings(), ses_client=ses))
+        stream = StreamRelay(
+            resources.table_name, relay.handler, lambda: lambda_context("booking-relay")
+        )
         pump = EmailPump(
-            boto3.client("sqs"), queue_url, mailer.handler, lambda: lambda_context("booking-mailer")
+            boto3.client("sqs"),
+            resources.email_queue_url,
+            mailer.handler,
+            lambda: lambda_context("booking-mailer"),
+            relay=stream.pump,
         )
         self.ticker = ReminderTicker(reminders.handler, lambda: lambda_context("booking-reminders"))
         for name, target in (("email-pump", pump.run), ("reminder-ticker", self.ticker.run)):

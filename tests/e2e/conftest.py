@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -15,6 +19,7 @@ import requests
 from infra.local.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 90
 
 
 @dataclass
@@ -29,6 +34,15 @@ class RunningStack:
 
     def post(self, path: str, **kwargs: object) -> requests.Response:
         return requests.post(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
+
+
+def _read_until_banner(stream: IO[str], lines: queue.Queue[str]) -> None:
+    """Hand the server's first lines over until its banner (or its end: an empty line)."""
+    for line in stream:
+        lines.put(line)
+        if "running at" in line:
+            return
+    lines.put("")
 
 
 @pytest.fixture(scope="session")
@@ -58,16 +72,28 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         text=True,
     )
     assert process.stdout is not None
-    # The server prints its URL once it is ready to serve; read until then (bounded).
+    # The server prints its URL once it is ready to serve; read until then, for at most
+    # STARTUP_SECONDS: a server that hangs before its banner fails the run, never blocks it.
     banner: list[str] = []
-    for line in process.stdout:
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=_read_until_banner, args=(process.stdout, lines), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and len(banner) < 400:
+        try:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except queue.Empty:
+            break
+        if not line:
+            break  # the server exited
         banner.append(line)
-        if "running at" in line or len(banner) > 400:
+        if "running at" in line:
             break
     if process.poll() is not None or not any("running at" in line for line in banner):
         process.kill()
         pytest.fail("the local stack did not start:\n" + "".join(banner[-40:]))
     assert f"http://127.0.0.1:{port}" in "".join(banner)
+    reader.join(timeout=5)  # it stops at the banner; from here `cat` drains the pipe
     # Keep draining output so the server never blocks on a full pipe.
     drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=subprocess.DEVNULL)
     running = RunningStack(f"http://127.0.0.1:{port}", "e2e-admin-token", outbox, process)

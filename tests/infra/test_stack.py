@@ -19,6 +19,7 @@ HANDLERS = {
     "reminders": "booking.handlers.reminders.handler",
     "mailer": "booking.handlers.mailer.handler",
     "ses_events": "booking.handlers.ses_events.handler",
+    "relay": "booking.handlers.relay.handler",
 }
 ENV_KEYS = {
     "TABLE_NAME",
@@ -82,11 +83,11 @@ def logical_id(s: Synth, type_: str, fragment: str) -> str:
 
 def test_resource_inventory(dev: Synth) -> None:
     expected = {
-        "AWS::Lambda::Function": 6,
+        "AWS::Lambda::Function": 7,
         "AWS::DynamoDB::Table": 1,
-        "AWS::SQS::Queue": 3,  # email queue, email DLQ, scheduler DLQ
+        "AWS::SQS::Queue": 4,  # email queue, email DLQ, scheduler DLQ, relay failures
         "AWS::Scheduler::Schedule": 1,
-        "AWS::Lambda::EventSourceMapping": 1,
+        "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
         "AWS::ApiGatewayV2::Route": 10,  # 9 routes + the $default fallback
@@ -102,7 +103,7 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::SNS::Subscription": 1,
         "AWS::SecretsManager::Secret": 2,
         "AWS::KMS::Key": 1,
-        "AWS::Logs::LogGroup": 7,  # 6 functions + API access logs
+        "AWS::Logs::LogGroup": 8,  # 7 functions + API access logs
     }
     for type_, count in expected.items():
         dev.template.resource_count_is(type_, count)
@@ -178,11 +179,11 @@ def test_api_function_permissions(dev: Synth) -> None:
         "dynamodb:UpdateItem",
         "dynamodb:TransactWriteItems",
         "dynamodb:ConditionCheckItem",
-        "sqs:SendMessage",
         "secretsmanager:GetSecretValue",
     } <= actions
     assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
-    assert "sqs:SendMessage" in actions  # SendMessageBatch is authorised as SendMessage
+    # Emails leave through the outbox and the stream relay: the API never calls the queue.
+    assert not any(a.startswith("sqs:") for a in actions)
     assert not any(a.startswith("ses:") for a in actions)
     assert not any("*" in a for a in actions)
 
@@ -212,9 +213,10 @@ def test_ses_events_only_puts_items(dev: Synth) -> None:
     assert actions == {"dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"}
 
 
-def test_only_admin_can_delete(dev: Synth) -> None:
+def test_only_admin_and_the_outbox_relays_can_delete(dev: Synth) -> None:
+    deleting = {"admin", "relay", "reminders"}  # erasure; relayed outbox items (stream, sweep)
     for key, handler in HANDLERS.items():
-        assert ("dynamodb:DeleteItem" in actions_of(dev, handler)) == (key == "admin"), key
+        assert ("dynamodb:DeleteItem" in actions_of(dev, handler)) == (key in deleting), key
     for handler in HANDLERS.values():
         assert "dynamodb:Scan" not in actions_of(dev, handler)
 
@@ -228,7 +230,7 @@ def test_webhook_secret_only_readable_by_webhook(dev: Synth) -> None:
         ]
         text = json.dumps(reads)
         assert (webhook_secret in text) == (key == "webhook"), key
-        assert (stripe_key in text) == (key not in {"mailer", "ses_events"}), key
+        assert (stripe_key in text) == (key not in {"mailer", "ses_events", "relay"}), key
         for s in reads:  # never DescribeSecret/ListSecrets or a wildcard resource
             assert '"*"' not in json.dumps(s["Resource"])
 
@@ -533,13 +535,14 @@ def test_alarms(dev: Synth) -> None:
         assert props["AlarmActions"] == [{"Ref": alarm_topic}]
         by_metric.setdefault(props["MetricName"], []).append(props)
     assert len(by_metric["5xx"]) == 1
-    assert len(by_metric["Errors"]) == 6
-    assert len(by_metric["Throttles"]) == 6
+    assert len(by_metric["Errors"]) == 7
+    assert len(by_metric["Throttles"]) == 7
     dlq_alarms = by_metric["ApproximateNumberOfMessagesVisible"]
     dlq_queues = {json.dumps(a["Dimensions"]) for a in dlq_alarms}
-    assert len(dlq_queues) == 2
+    assert len(dlq_queues) == 3
     assert any("EmailDlq" in q for q in dlq_queues)
     assert any("SchedulerDlq" in q for q in dlq_queues)
+    assert any("RelayFailures" in q for q in dlq_queues)
     for props in dlq_alarms:
         assert props["Threshold"] == 1
         assert props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
@@ -575,3 +578,22 @@ def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -
         if "Environment" in f["Properties"]
     }
     assert timeouts == {str(visibility)}
+
+
+def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) -> None:
+    relay_id, _ = function_by_handler(dev, HANDLERS["relay"])
+    [mapping] = [
+        m["Properties"]
+        for m in dev.resources("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": relay_id}
+    ]
+    [table] = dev.resources("AWS::DynamoDB::Table").values()
+    assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {
+        "eventName": ["INSERT"],
+        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}},
+    }
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert "OnFailure" in mapping["DestinationConfig"]

@@ -3,6 +3,7 @@ in-process moto is not safe for concurrent transactions, a server is)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -13,9 +14,9 @@ import boto3
 import pytest
 import stripe
 
-from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.email_queue import SqsEmailQueue
+from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
+from booking.config import Settings
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import BookingError
 from booking.services.applications import submit_application
@@ -53,16 +54,18 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
         )
         gateway = StripeGateway(client)
         config = boto3.session.Config(max_pool_connections=64)  # type: ignore[attr-defined]
-        yield Ports(
-            repository=DynamoRepository(
-                boto3.client("dynamodb", endpoint_url=endpoint, config=config), resources.table_name
-            ),
-            email_queue=SqsEmailQueue(
-                boto3.client("sqs", endpoint_url=endpoint, config=config), resources.email_queue_url
-            ),
-            payment_gateway_factory=lambda: gateway,
+        settings = Settings(
+            table_name=resources.table_name,
+            email_queue_url=resources.email_queue_url,
             public_base_url=BASE_URL,
+            stripe_secret_key="sk_test_local",
         )
+        ports = bootstrap.build(
+            settings,
+            dynamodb=boto3.client("dynamodb", endpoint_url=endpoint, config=config),
+            sqs=boto3.client("sqs", endpoint_url=endpoint, config=config),
+        )
+        yield dataclasses.replace(ports, payment_gateway_factory=lambda: gateway)
     finally:
         server.stop()
         os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -6,6 +6,7 @@ Time is frozen with time-machine; the reminder handler takes *now* from its even
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
@@ -21,17 +22,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from booking import bootstrap
 from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.email_queue import SqsEmailQueue
-from booking.adapters.ses_sender import EmailSendError, OutgoingEmail, SesSender
+from booking.adapters.dynamodb.schema import TABLE_DEFINITION
+from booking.adapters.ses_sender import SesSender
+from booking.config import Settings
 from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind
-from booking.handlers import mailer, reminders, ses_events, wiring
-from booking.services.mailer import MailerDeps
-from booking.services.ports import Ports
-from infra.local.aws import REGION, SENDER_EMAIL, TABLE_KEYS
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.handlers import mailer, relay, reminders, ses_events
+from booking.services.ports import EmailSendError, Ports
+from infra.local.aws import REGION, SENDER_EMAIL
 from infra.local.mail import sqs_event
+from infra.local.relay import StreamRelay
 from infra.local.server import lambda_context
 from tests.conftest import load_event
 from tests.support.cohort_2025 import COHORT_2025_DATES
@@ -93,15 +96,16 @@ class RecordingSender:
 @dataclass
 class Harness:
     ports: Ports
-    deps: MailerDeps
     sender: RecordingSender
     queue_url: str
     sqs: Any
     dynamodb: Any
     table: str
+    stream: StreamRelay
 
     @property
     def repository(self) -> DynamoRepository:
+        assert isinstance(self.ports.repository, DynamoRepository)
         return self.ports.repository
 
     def person(
@@ -140,9 +144,11 @@ class Harness:
         return result
 
     def drain(self, moment: datetime) -> list[dict[str, Any]]:
-        """Deliver every queued job to the mailer handler, as the SQS event source would."""
+        """Deliver every queued job to the mailer handler, as the SQS event source would
+        (after the stream has relayed the outbox to the queue)."""
         answers = []
         with time_machine.travel(moment, tick=False):
+            self.stream.pump()
             while True:
                 messages = self.sqs.receive_message(
                     QueueUrl=self.queue_url,
@@ -202,33 +208,30 @@ def aws() -> Iterator[Aws]:
 @contextmanager
 def running_system(aws: Aws) -> Iterator[Harness]:
     table = f"booking-{uuid.uuid4().hex[:12]}"
-    aws.dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
+    aws.dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
     queue_url = aws.sqs.create_queue(QueueName=table)["QueueUrl"]
-    ports = Ports(
-        repository=DynamoRepository(aws.dynamodb, table),
-        email_queue=SqsEmailQueue(aws.sqs, queue_url),
-        payment_gateway_factory=lambda: pytest.fail("no payments here"),
+    config = Settings(
+        table_name=table,
+        email_queue_url=queue_url,
         public_base_url="https://book.example.org",
+        stripe_secret_key="sk_test_unused",
+        sender_email=SENDER_EMAIL,
     )
     sender = RecordingSender(SesSender(aws.sesv2, SENDER_EMAIL))
-    deps = MailerDeps(
-        repository=ports.repository,
-        sender=sender,
-        public_base_url="https://book.example.org",
-        calendar_domain="example.org",
+    ports = dataclasses.replace(
+        bootstrap.build(config, dynamodb=aws.dynamodb, sqs=aws.sqs, sesv2=aws.sesv2),
+        payment_gateway_factory=lambda: pytest.fail("no payments here"),
+        sender_factory=lambda: sender,
     )
-    wiring.configure(ports)
-    mailer.configure(deps)
-    ses_events.configure(ports.repository)
+    bootstrap.use(ports)
+    stream = StreamRelay(table, relay.handler, lambda: lambda_context("booking-relay"))
     try:
         with time_machine.travel(datetime(2025, 4, 1, tzinfo=UTC), tick=False):
             ports.repository.put_course(COURSE, definition_2025())
             ports.repository.put_course(EARLIER, definition_2024())
-        yield Harness(ports, deps, sender, queue_url, aws.sqs, aws.dynamodb, table)
+        yield Harness(ports, sender, queue_url, aws.sqs, aws.dynamodb, table, stream)
     finally:
-        wiring.reset()
-        mailer.reset()
-        ses_events.configure(None)
+        bootstrap.reset()
         aws.dynamodb.delete_table(TableName=table)
         aws.sqs.delete_queue(QueueUrl=queue_url)
 

@@ -7,6 +7,7 @@ exactly the code paths of ``make run`` without sockets.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,12 +17,12 @@ from urllib.parse import urlencode, urlsplit
 import boto3
 import stripe
 
-from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.email_queue import SqsEmailQueue
+from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
-from booking.handlers import admin, api, webhook, wiring
-from booking.services.ports import Ports
+from booking.config import settings
+from booking.handlers import admin, api, relay, webhook
 from infra.local.aws import LocalResources
+from infra.local.relay import StreamRelay
 from infra.local.server import http_api_event, lambda_context
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.stripe_client import InProcessHTTPClient
@@ -62,14 +63,19 @@ class System:
         self.stripe_http = InProcessHTTPClient(self.standin)
         self.dynamodb = boto3.client("dynamodb")
         self.sqs = boto3.client("sqs")
-        self.ports = Ports(
-            repository=DynamoRepository(self.dynamodb, resources.table_name),
-            email_queue=SqsEmailQueue(self.sqs, resources.email_queue_url),
+        # The deployed composition (bootstrap), with the test's clock and Stripe client.
+        self.ports = dataclasses.replace(
+            bootstrap.build(settings(), dynamodb=self.dynamodb, sqs=self.sqs),
             payment_gateway_factory=self._gateway,
-            public_base_url=BASE_URL,
             clock=self.now,
         )
-        wiring.configure(self.ports)
+        bootstrap.use(self.ports)
+        # Lambda's stream event source: new outbox items to the relay, then to the queue.
+        self.stream = StreamRelay(
+            resources.table_name, relay.handler, lambda: lambda_context("booking-relay")
+        )
+        # While set, the stream is not relayed after each call (a test relays by hand).
+        self.hold_stream = False
 
     def now(self) -> datetime:
         """The system's clock: real time, moved forward by tests that need hours to pass."""
@@ -118,8 +124,15 @@ class System:
             body = raw
         event = http_api_event(method, path, sent, body, "198.51.100.7")
         if path.startswith("/admin/"):
-            return _reply(admin.handler(event, lambda_context("booking-admin")))
-        return _reply(api.handler(event, lambda_context("booking-api")))
+            reply = _reply(admin.handler(event, lambda_context("booking-admin")))
+        else:
+            reply = _reply(api.handler(event, lambda_context("booking-api")))
+        self.relay()
+        return reply
+
+    def relay(self) -> int:
+        """Move new outbox items to the email queue, as the stream's relay function does."""
+        return 0 if self.hold_stream else self.stream.pump()
 
     def admin(
         self, method: str, path: str, *, json_body: Any = None, token: str | None = ADMIN_TOKEN
@@ -136,7 +149,9 @@ class System:
 
             event["body"] = base64.b64encode(body).decode()
             event["isBase64Encoded"] = True
-        return _reply(webhook.handler(event, lambda_context("booking-webhook")))
+        reply = _reply(webhook.handler(event, lambda_context("booking-webhook")))
+        self.relay()
+        return reply
 
     def stripe_local(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -12,11 +13,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from booking.adapters.ses_sender import OutgoingEmail, build_mime
+from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
 from booking.domain.course import Course, CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.services.mailer import compose
+from tests.fakes import fake_ports
 from tests.support.cohort_2025 import COHORT_2025_DATES
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -38,9 +40,8 @@ def composed(
     job: EmailJob, app: Application, course: Course, to: list[str], base_url: str = "https://b"
 ) -> OutgoingEmail:
     """The email as the mailer would send it, at the fixed NOW of these tests."""
-    return compose(
-        job, app, course, to, public_base_url=base_url, calendar_domain="example.org", now=NOW
-    )
+    ports = dataclasses.replace(fake_ports(), public_base_url=base_url)
+    return compose(ports, job, app, course, to, now=NOW)
 
 
 def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Application:

@@ -26,7 +26,7 @@ def course(**overrides: object) -> Course:
     return Course(course_id="c", definition=CourseDefinition.model_validate(data))
 
 
-def view(status: str, checkout_url: str | None = None) -> ApplicationView:
+def view(status: str, checkout_url: str | None = None, *, can_pay: bool = False) -> ApplicationView:
     return ApplicationView(
         application_id="app1",
         course_id="c",
@@ -35,6 +35,7 @@ def view(status: str, checkout_url: str | None = None) -> ApplicationView:
         checkout_url=checkout_url,
         status_url="http://x/applications/app1?token=tok",
         created_at="2027-05-01T00:00:00Z",
+        can_pay=can_pay,
     )
 
 
@@ -87,7 +88,7 @@ def test_status_page_says_what_happened(
 
 
 def test_an_offer_shows_its_deadline_in_uk_time_and_a_clear_button() -> None:
-    offered = view("offered")
+    offered = view("offered", can_pay=True)
     offered = ApplicationView(**{**offered.__dict__, "offer_expires_at": "2027-05-10T14:00:00Z"})
     page = pages.status_page(offered, course(), "http://x/restart")
     assert "until Monday 10 May 2027 at 15:00 BST" in page
@@ -98,3 +99,19 @@ def test_an_offer_shows_its_deadline_in_uk_time_and_a_clear_button() -> None:
 def test_the_waiting_list_page_gives_the_position() -> None:
     waiting = ApplicationView(**{**view("waitlisted").__dict__, "waitlist_position": 3})
     assert "You are number 3 on the waiting list." in pages.status_page(waiting, course(), "x")
+
+
+def test_the_page_offers_payment_only_when_the_view_says_it_may_be_paid() -> None:
+    # The decision is the domain's (ApplicationView.can_pay); the page only shows it.
+    refused = pages.status_page(view("expired", can_pay=False), course(), "http://x/restart")
+    allowed = pages.status_page(view("expired", can_pay=True), course(), "http://x/restart")
+    assert "Start payment again" not in refused
+    assert "Start payment again" in allowed
+
+
+def test_a_delayed_payment_says_it_is_on_its_way_and_offers_nothing_to_press() -> None:
+    pending = ApplicationView(**{**view("awaiting_payment").__dict__, "payment_pending": True})
+    page = pages.status_page(pending, course(), "http://x/restart")
+    assert "Your payment is on its way" in page
+    assert "Payment has not started yet" not in page
+    assert "http://x/restart" not in page

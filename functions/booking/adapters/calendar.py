@@ -61,3 +61,28 @@ def course_calendar(
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+class IcsCalendarWriter:
+    """The ``CalendarWriter`` port: UIDs on ``domain`` (stable per deployment)."""
+
+    def __init__(self, domain: str) -> None:
+        self._domain = domain
+
+    def calendar(
+        self,
+        course: Course,
+        sessions: Sequence[ScheduledSession],
+        *,
+        stamp: datetime,
+        joining_url: str | None,
+        cancelled: bool = False,
+    ) -> bytes:
+        return course_calendar(
+            course,
+            sessions,
+            domain=self._domain,
+            stamp=stamp,
+            joining_url=joining_url,
+            cancelled=cancelled,
+        )

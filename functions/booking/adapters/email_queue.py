@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from booking.domain.emails import EmailJob
+from booking.services.ports import QueueUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 SQS_BATCH_LIMIT = 10
-
-
-class EmailQueueError(Exception):
-    """Some jobs could not be queued; they stay in the application's outbox for a retry."""
 
 
 class SqsEmailQueue:
@@ -36,7 +33,7 @@ class SqsEmailQueue:
                     ],
                 )
             except (BotoCoreError, ClientError) as exc:
-                raise EmailQueueError(f"could not queue {len(batch)} email jobs") from exc
+                raise QueueUnavailable(f"could not queue {len(batch)} email jobs") from exc
             if answer.get("Failed"):
                 failed = [batch[int(entry["Id"])].job_id for entry in answer["Failed"]]
-                raise EmailQueueError(f"could not queue email jobs {failed}")
+                raise QueueUnavailable(f"could not queue email jobs {failed}")

@@ -11,19 +11,12 @@ renders every kind) instead of sending a message with a hole in it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from booking.domain.emails import EmailKind
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
+from booking.services.ports import RenderedEmail
 
 
 @lru_cache(maxsize=2)
@@ -49,3 +42,10 @@ def render(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
         text=text_template.render(context),
         html=html_template.render(context),
     )
+
+
+class JinjaEmailRenderer:
+    """The ``EmailRenderer`` port on the package's templates."""
+
+    def render(self, kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
+        return render(kind, context)

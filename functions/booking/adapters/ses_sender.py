@@ -7,44 +7,19 @@ plain-text clients show it, then HTML) followed by the attachments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from booking.domain.emails import OutgoingEmail
+from booking.services.ports import EmailSendError
+
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content_type: str  # e.g. "text/calendar"
-    content: bytes
-    params: dict[str, str] = field(default_factory=dict)  # e.g. {"method": "PUBLISH"}
-
-
-@dataclass(frozen=True)
-class OutgoingEmail:
-    to: Sequence[str]
-    reply_to: Sequence[str]
-    subject: str
-    text: str
-    html: str
-    attachments: Sequence[Attachment] = ()
-
-
-class EmailSendError(Exception):
-    """SES throttled or rejected the message: the queue record must be retried."""
-
-
-class EmailSender(Protocol):
-    def send(self, message: OutgoingEmail) -> str: ...
 
 
 def build_mime(message: OutgoingEmail, sender: str, now: datetime) -> bytes:

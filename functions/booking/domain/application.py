@@ -60,6 +60,13 @@ ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
 
 # Statuses from which the applicant may open a (new) Checkout Session.
 PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
+# Once an application ends like this, its person may apply to the same course again.
+ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
+# Endings without any payment: such applications are deleted after the retention period.
+NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
+# What erasure leaves in place of every answer.
+ERASED = "[erased]"
+ERASED_EMAIL = "erased@invalid.example"
 
 
 def _no_control_chars(value: str) -> str:
@@ -215,6 +222,58 @@ class Application(BaseModel):
             return None
         return self.hold_expires_at
 
+    def sweep_due_at(self) -> datetime | None:
+        """When the scheduled sweep must look at this application again, if ever: its unpaid
+        hold lapses then, whether or not Stripe's expiry event arrives."""
+        return self.hold_lapses_at()
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased on request: nothing personal is left, so nothing may be sent to anyone."""
+        return self.erased_at is not None
+
+    @property
+    def enrolment_ended(self) -> bool:
+        return self.status in ENROLMENT_ENDS
+
+    def erased(self, now: datetime) -> Application:
+        """This application with every answer replaced; status and money stay (bookkeeping)."""
+        blank = Answers(
+            name=ERASED,
+            email=ERASED_EMAIL,
+            job_title=ERASED,
+            organisation=ERASED,
+            leadership_role=ERASED,
+            motivation=ERASED,
+            accessibility_needs="",
+        )
+        return self.model_copy(
+            update={
+                "answers": blank,
+                "outbox": (),
+                "request_fingerprint": None,
+                "updated_at": now,
+                "erased_at": now,
+            }
+        )
+
+    def payment_refusal(self, now: datetime, *, course_open: bool) -> str | None:
+        """Why this application cannot open a Checkout Session now; None when it can.
+
+        The one rule for "may pay now": the service refuses with it, and the status page and
+        the emails offer a payment button only when it is None. ``course_open``: the course
+        still accepts applications (an offer made earlier may be paid even after it closes).
+        """
+        if self.status not in PAYABLE_STATUSES:
+            return "not_payable"
+        if self.payment_pending:
+            return "payment_pending"
+        if self.status is S.OFFERED and self.offer_expires_at and self.offer_expires_at <= now:
+            return "offer_lapsed"
+        if not course_open and self.status is not S.OFFERED:
+            return "course_closed"
+        return None
+
     def has_open_checkout(self, now: datetime) -> bool:
         return (
             self.checkout is not None
@@ -222,3 +281,15 @@ class Application(BaseModel):
             and self.seat_held
             and self.checkout.expires_at > now
         )
+
+
+def answer_limits() -> dict[str, int]:
+    """Each form field's maximum length, read from :class:`ApplicationForm` itself, so the HTML
+    form's ``maxlength`` and its error messages can never disagree with the validation."""
+    limits: dict[str, int] = {}
+    for name, info in ApplicationForm.model_fields.items():
+        for constraint in info.metadata:
+            maximum = getattr(constraint, "max_length", None)
+            if isinstance(maximum, int):
+                limits[name] = min(limits.get(name, maximum), maximum)
+    return limits

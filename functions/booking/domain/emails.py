@@ -7,6 +7,8 @@ The job id is deterministic, so a job queued twice is sent once (the mailer clai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -64,3 +66,23 @@ class EmailJob(BaseModel):
             offset_hours=offset_hours,
             reason=reason,
         )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # e.g. "text/calendar"
+    content: bytes
+    params: dict[str, str] = field(default_factory=dict)  # e.g. {"method": "PUBLISH"}
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One message as composed: recipients, words and attachments (the sender adds MIME)."""
+
+    to: Sequence[str]
+    reply_to: Sequence[str]
+    subject: str
+    text: str
+    html: str
+    attachments: Sequence[Attachment] = ()

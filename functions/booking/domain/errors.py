@@ -59,3 +59,20 @@ class DependencyUnavailable(BookingError):
         super().__init__(message, code=code)
         self.retry_after_seconds = retry_after_seconds
         self.details = details or {}
+
+
+class CourseFull(Conflict):
+    code = "course_full"
+
+
+class CourseClosed(Conflict):
+    code = "course_closed"
+
+
+class AlreadyApplied(Conflict):
+    code = "already_applied"
+
+
+class StaleWrite(Exception):
+    """What was read has changed (or already exists) by the time of the write: re-read, decide
+    again. Not a :class:`BookingError`: use cases retry it and never show it to anyone."""

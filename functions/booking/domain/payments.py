@@ -7,9 +7,11 @@ on the application's current state, never on the order events arrived in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
 
 S = ApplicationStatus
 
@@ -101,3 +103,61 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
     if is_current_session and application.seat_held and status is S.AWAITING_PAYMENT:
         return Decision(Action.RELEASE_HOLD, event.kind.value)
     return Decision(Action.IGNORE, "not the open checkout")
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    application: Application  # the application after the refund, with its emails
+    full: bool  # everything paid has come back
+
+
+def after_refund(application: Application, event: RefundEvent, now: datetime) -> RefundOutcome:
+    """What a refund reported by Stripe does to the application it belongs to.
+
+    A full refund ends the booking (``refunded``: seat freed, reminders stop, the person told);
+    a partial one is recorded and the booking stands. Stripe reports one refund two ways (each
+    ``refund.*`` event, and ``charge.refunded`` with the charge's running total); whichever is
+    larger is the newest, in whatever order the events came.
+    """
+    refunds = dict(application.refunds)
+    if event.refund_id is not None:
+        if event.refund_succeeded:
+            refunds[event.refund_id] = event.refund_amount
+        else:
+            refunds.pop(event.refund_id, None)
+    by_charge = (
+        event.charge_amount_refunded
+        if event.charge_amount_refunded is not None
+        else application.charge_amount_refunded
+    )
+    total = max(sum(refunds.values()), by_charge)
+    full = application.amount_paid > 0 and total >= application.amount_paid
+    changes = {
+        "refunds": refunds,
+        "amount_refunded": total,
+        "updated_at": now,
+        "charge_amount_refunded": by_charge,
+    }
+    app_id, course_id = application.application_id, application.course_id
+    if full and application.status in (S.CONFIRMED, S.CANCELLED):
+        reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
+        new = application.moved_to(
+            S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes
+        ).with_emails(
+            EmailJob.about(
+                EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion="full", reason=reason
+            )
+        )
+    elif total > application.amount_refunded and application.status is S.CONFIRMED:
+        new = application.model_copy(update=changes).with_emails(
+            EmailJob.about(
+                EmailKind.PAYMENT_REFUNDED,
+                app_id,
+                course_id,
+                occasion=f"partial-{total}",
+                reason="partial_refund",
+            )
+        )
+    else:
+        new = application.model_copy(update=changes)
+    return RefundOutcome(new.with_event(event.event_id), full)

@@ -17,18 +17,20 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from booking import bootstrap
+from booking.bootstrap import ports
 from booking.config import settings
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
-from booking.handlers.wiring import ports
 from booking.services import courses, lifecycle, organisers
 from booking.services.applications import view_of
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
+bootstrap.at_cold_start()
 ADMIN_SCOPE = "booking/admin"
 
 

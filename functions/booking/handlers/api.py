@@ -10,15 +10,17 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from booking import bootstrap
+from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
-from booking.handlers.wiring import ports
 from booking.services import applications, courses
 from booking.services.applications import ApplicationView
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
+bootstrap.at_cold_start()
 
 
 def _raw_body() -> bytes:

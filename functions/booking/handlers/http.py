@@ -130,36 +130,9 @@ def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 
-# AWS answers that mean "busy or briefly unreachable": the client should retry, not give up.
-_RETRYABLE_AWS_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "TransactionInProgressException",
-    }
-)
-
-
 def unexpected_response(error: Exception) -> Response[str]:
-    """The answer for an exception no use case anticipated: 503 with Retry-After when AWS was
-    throttling or unreachable (a retry will likely work), 500 otherwise."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    retryable = isinstance(error, BotoCoreError) or (
-        isinstance(error, ClientError)
-        and error.response.get("Error", {}).get("Code") in _RETRYABLE_AWS_CODES
-    )
-    if retryable:
-        return error_response(
-            DependencyUnavailable(
-                "the service is busy; please try again shortly",
-                code="service_busy",
-                retry_after_seconds=5,
-            )
-        )
+    """The answer for an exception no use case anticipated: 500, without internals. (Busy or
+    unreachable dependencies never get here: adapters raise DependencyUnavailable, a 503.)"""
     return json_response(500, error_payload("internal_error", "something went wrong"))
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from booking.domain.application import answer_limits
 from booking.domain.course import Course
 from booking.domain.wording import moment_when, session_when
 from booking.services.applications import ApplicationView
@@ -34,11 +34,13 @@ def environment() -> Environment:
     )
 
 
+_LIMITS = answer_limits()
+
+
 @dataclass(frozen=True)
 class FormField:
     name: str
     label: str
-    max_length: int
     hint: str = ""
     multiline: bool = False
     required: bool = True
@@ -46,13 +48,16 @@ class FormField:
     autocomplete: str = "off"
     missing: str = ""  # what to ask for when the field is left empty
 
+    @property
+    def max_length(self) -> int:
+        return _LIMITS[self.name]
+
 
 APPLICATION_FIELDS = (
-    FormField("name", "Full name", 200, autocomplete="name", missing="Enter your full name"),
+    FormField("name", "Full name", autocomplete="name", missing="Enter your full name"),
     FormField(
         "email",
         "Email address",
-        254,
         "We will send your confirmation, the joining link and reminders here.",
         input_type="email",
         autocomplete="email",
@@ -61,14 +66,12 @@ APPLICATION_FIELDS = (
     FormField(
         "job_title",
         "Job title",
-        200,
         autocomplete="organization-title",
         missing="Enter your job title",
     ),
     FormField(
         "organisation",
         "Organisation",
-        200,
         "For example, the NHS trust, practice or service you work for.",
         autocomplete="organization",
         missing="Enter the organisation you work for",
@@ -76,7 +79,6 @@ APPLICATION_FIELDS = (
     FormField(
         "leadership_role",
         "What do you lead?",
-        4000,
         "For example a team, a service or a programme of work. A few sentences is plenty.",
         multiline=True,
         missing="Tell us what you lead",
@@ -84,7 +86,6 @@ APPLICATION_FIELDS = (
     FormField(
         "motivation",
         "Why would you like to join this course?",
-        4000,
         "What you hope to get from it. There are no right or wrong answers.",
         multiline=True,
         missing="Tell us why you would like to join this course",
@@ -92,7 +93,6 @@ APPLICATION_FIELDS = (
     FormField(
         "accessibility_needs",
         "Access needs (optional)",
-        4000,
         "Anything that would help you take part fully, such as captions or breaks.",
         multiline=True,
         required=False,
@@ -228,8 +228,8 @@ _AFTER_CHECKOUT = {
     ),
     ("cancelled", "awaiting_payment"): (
         "You have not paid yet",
-        "No money has been taken. Your place is held for 30 minutes from when you applied:"
-        " pay now to confirm it, or leave it and the place will be released.",
+        "No money has been taken. Pay now to confirm your place, or leave it and the place"
+        " will be released.",
     ),
     ("cancelled", "offered"): (
         "You have not paid yet",
@@ -246,31 +246,28 @@ _AFTER_CHECKOUT = {
 def status_page(
     view: ApplicationView, course: Course, restart_action: str, checkout_flag: str = ""
 ) -> str:
+    """The applicant's page. What it offers comes from the view's decisions (``can_pay``, the
+    hold's end), made by the domain, so the page never offers what the service would refuse."""
     definition = course.definition
+    timezone = definition.timezone
     headline, explanation = _HEADLINES[view.status]
     after = _AFTER_CHECKOUT.get((checkout_flag, view.status))
     if after is not None:
         headline, explanation = after
     confirming = checkout_flag == "success" and view.status in ("awaiting_payment", "expired")
+    if view.payment_pending:
+        headline, explanation = _PAYMENT_PENDING
     checkout_url = None if confirming else view.checkout_url
-    if after is None and view.status == "awaiting_payment":
-        if view.checkout_url is None:
-            explanation = "Payment has not started yet. Start it below to hold your place."
-        else:
-            explanation = f"{explanation} Your place is held for 30 minutes from when you applied."
+    if view.hold_expires_at and view.status == "awaiting_payment" and not view.payment_pending:
+        held_until = moment_when(_instant(view.hold_expires_at), timezone)
+        explanation = f"{explanation} Your place is held for you until {held_until}."
+    elif after is None and view.status == "awaiting_payment" and view.can_pay:
+        explanation = "Payment has not started yet. Start it below to hold your place."
     if after is None and view.status == "offered" and view.offer_expires_at:
-        deadline = datetime.fromisoformat(view.offer_expires_at.replace("Z", "+00:00"))
-        explanation = (
-            f"{explanation} We are holding it for you until "
-            f"{moment_when(deadline, definition.timezone)}."
-        )
+        deadline = moment_when(_instant(view.offer_expires_at), timezone)
+        explanation = f"{explanation} We are holding it for you until {deadline}."
     if view.status == "waitlisted" and view.waitlist_position:
         explanation = f"You are number {view.waitlist_position} on the waiting list. {explanation}"
-    restartable = (
-        not confirming
-        and view.status in ("expired", "awaiting_payment", "offered")
-        and not view.checkout_url
-    )
     restart_label = (
         "Start payment again"
         if view.status == "expired"
@@ -284,7 +281,7 @@ def status_page(
         "cancelled": "neutral",
         "refunded": "neutral",
     }.get(view.status, "warning")
-    if confirming:
+    if confirming or view.payment_pending:
         tone = "info"
     return (
         environment()
@@ -299,14 +296,25 @@ def status_page(
             checkout_url=checkout_url,
             check_again_url=f"{view.status_url}&checkout=success" if confirming else "",
             price=definition.price.display(),
-            can_restart_checkout=restartable
-            and course.status(datetime.now(ZoneInfo("UTC"))).value != "closed",
+            can_restart_checkout=view.can_pay and not confirming and not view.checkout_url,
             restart_action=restart_action,
             restart_label=restart_label,
             sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
             enquiries_email=str(definition.enquiries_email or ""),
         )
     )
+
+
+_PAYMENT_PENDING = (
+    "Your payment is on its way",
+    "Your bank is still processing the payment, which can take a few days for some payment"
+    " methods. Your place is held for you meanwhile, and we will email you as soon as it is"
+    " confirmed. There is nothing more you need to do.",
+)
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 _ERROR_HEADINGS = {

@@ -12,11 +12,13 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from booking.handlers.wiring import ports
+from booking import bootstrap
+from booking.bootstrap import ports
 from booking.services.lifecycle import sweep
 from booking.services.reminders import dispatch_reminders
 
 logger = Logger(service="booking-reminders")
+bootstrap.at_cold_start()
 
 
 def event_time(event: dict[str, Any]) -> datetime:
@@ -41,6 +43,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "time": now.isoformat().replace("+00:00", "Z"),
         **summary,
         "holds_released": swept.holds_released,
-        "outboxes_flushed": swept.outboxes_flushed,
+        "emails_relayed": swept.emails_relayed,
         "offers_made": swept.offers_made,
     }

@@ -8,34 +8,15 @@ Transient bounces (full mailbox, out-of-office) are left to SES's own retries.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from booking.adapters.dynamodb import DynamoRepository
-from booking.config import settings
-from booking.handlers.wiring import repository_for
+from booking import bootstrap
 
 logger = Logger(service="booking-ses-events")
-
-_configured: DynamoRepository | None = None
-
-
-def configure(repository: DynamoRepository | None) -> None:
-    global _configured
-    _configured = repository
-
-
-@lru_cache(maxsize=1)
-def _repository_from_settings() -> DynamoRepository:
-    return repository_for(settings())
-
-
-def repository() -> DynamoRepository:
-    return _configured if _configured is not None else _repository_from_settings()
+bootstrap.at_cold_start()
 
 
 def addresses_to_suppress(notification: dict[str, Any]) -> tuple[str, list[str]]:
@@ -57,12 +38,13 @@ def addresses_to_suppress(notification: dict[str, Any]) -> tuple[str, list[str]]
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     suppressed = ignored = 0
-    now = datetime.now(UTC)
+    ports = bootstrap.ports()
+    now = ports.clock()
     for record in event.get("Records", []):
         notification = json.loads(record["Sns"]["Message"])
         reason, addresses = addresses_to_suppress(notification)
         for address in addresses:
-            repository().suppress_address(address, reason, now)
+            ports.repository.suppress_address(address, reason, now)
         suppressed += len(addresses)
         ignored += not addresses
         logger.info(

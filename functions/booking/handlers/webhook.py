@@ -9,19 +9,21 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from booking import bootstrap
 from booking.adapters.stripe_gateway import (
     checkout_event_from,
     refund_event_from,
     verify_webhook,
 )
+from booking.bootstrap import ports
 from booking.config import settings
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.handlers import http
-from booking.handlers.wiring import ports
 from booking.services.lifecycle import apply_refund_event
 from booking.services.payments import apply_checkout_event
 
 logger = Logger(service="booking-webhook")
+bootstrap.at_cold_start()
 
 
 def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:

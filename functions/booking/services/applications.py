@@ -12,9 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import ENROLMENT_ENDS, AlreadyApplied, CourseFull, StaleWrite
 from booking.domain.application import (
-    PAYABLE_STATUSES,
     Application,
     ApplicationForm,
     ApplicationStatus,
@@ -22,9 +20,16 @@ from booking.domain.application import (
 )
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.errors import (
+    AlreadyApplied,
+    Conflict,
+    CourseFull,
+    DependencyUnavailable,
+    NotFound,
+    StaleWrite,
+)
 from booking.domain.validation import parse
-from booking.services.outbox import flush_outbox
+from booking.services.concurrency import retried
 from booking.services.ports import CheckoutRequest, Ports
 from booking.services.waitlist import waitlist, waitlist_position
 
@@ -46,23 +51,40 @@ class ApplicationView:
     status_reason: str | None = None
     waitlist_position: int | None = None
     offer_expires_at: str | None = None
+    # Decisions the pages and emails show, made here once (domain rules), never re-derived.
+    can_pay: bool = False  # a (new) checkout may be started now
+    hold_expires_at: str | None = None  # the place is held until then unless paid
+    payment_pending: bool = False  # a delayed payment method is settling
 
 
-def view_of(ports: Ports, application: Application) -> ApplicationView:
-    open_checkout = application.has_open_checkout(ports.clock()) and not application.payment_pending
+def view_of(
+    ports: Ports, application: Application, course: Course | None = None
+) -> ApplicationView:
+    """What the applicant sees; ``course`` when the caller has it already (saves a read)."""
+    now = ports.clock()
+    can_pay = False
+    if application.payment_refusal(now, course_open=True) is None:
+        course = course or ports.repository.get_course(application.course_id)
+        course_open = course is not None and course.accepts_applications(now)
+        can_pay = application.payment_refusal(now, course_open=course_open) is None
+    open_checkout = application.has_open_checkout(now) and not application.payment_pending
+    hold_ends = application.hold_lapses_at()
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
         status=application.status.value,
         token=application.token,
         checkout_url=application.checkout.url if open_checkout and application.checkout else None,
-        status_url=ports.status_url(application.application_id, application.token),
+        status_url=ports.status_url(application),
         created_at=_iso(application.created_at),
         status_reason=application.status_reason,
         waitlist_position=waitlist_position(ports, application),
         offer_expires_at=_iso(application.offer_expires_at)
         if application.status is S.OFFERED and application.offer_expires_at
         else None,
+        can_pay=can_pay,
+        hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
+        payment_pending=application.payment_pending,
     )
 
 
@@ -172,8 +194,7 @@ def _create(
             "status": saved.status.value,
         },
     )
-    flush_outbox(ports, saved)
-    return view_of(ports, saved)
+    return view_of(ports, saved, course)
 
 
 def _save_new(ports: Ports, application: Application) -> Application:
@@ -191,7 +212,7 @@ def _save_new(ports: Ports, application: Application) -> Application:
             application.course_id, application.answers.email
         )
         earlier = ports.repository.get_application(earlier_id) if earlier_id else None
-        if earlier is None or earlier.status in ENROLMENT_ENDS:
+        if earlier is None or earlier.enrolment_ended:
             return ports.repository.save(application, None, replaces=earlier_id)
         _remind_of(ports, earlier)
         raise AlreadyApplied(
@@ -211,7 +232,7 @@ def _remind_of(ports: Ports, application: Application) -> None:
         )
     )
     try:
-        flush_outbox(ports, ports.repository.save(reminder, application))
+        ports.repository.save(reminder, application)
     except StaleWrite:
         logger.info(
             "reminder of an earlier application skipped",
@@ -230,7 +251,7 @@ def _replay(
     if existing.status is S.AWAITING_PAYMENT and not existing.seat_held:
         # The first attempt could not reach Stripe; a retry is the moment to try again.
         return start_checkout(ports, existing.application_id, existing.token)
-    return view_of(ports, existing)
+    return view_of(ports, existing, course)
 
 
 def get_application(ports: Ports, application_id: str, token: str) -> ApplicationView:
@@ -239,8 +260,11 @@ def get_application(ports: Ports, application_id: str, token: str) -> Applicatio
 
 def _authorised(ports: Ports, application_id: str, token: str) -> Application:
     application = ports.repository.get_application(application_id) if application_id else None
-    # Same answer for a wrong id and a wrong token, compared in constant time.
-    if application is None or not hmac.compare_digest(application.token, token or ""):
+    # Same answer for a wrong id and a wrong token, compared in constant time (as bytes: a
+    # token is whatever a stranger typed, non-ASCII included).
+    if application is None or not hmac.compare_digest(
+        application.token.encode(), (token or "").encode()
+    ):
         raise NotFound("no application with this id and token")
     return application
 
@@ -253,13 +277,23 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     webhook for the old session finds it no longer current and changes nothing, and two
     concurrent requests cannot both keep a payable session: each detaches what it sees.
     """
-    application = _authorised(ports, application_id, token)
-    course = _load_course(ports, application.course_id)
-    for _ in range(3):
+    first_read = [_authorised(ports, application_id, token)]
+    course = _load_course(ports, first_read[0].course_id)
+
+    def hold_seat() -> tuple[Application, CheckoutRef | None, int]:
+        # The first attempt uses what was just read; a retry after a lost race reads again.
+        application = first_read.pop() if first_read else _authorised(ports, application_id, token)
         now = ports.clock()
-        _ensure_payable(application, now)
-        if not course.accepts_applications(now) and application.status is not S.OFFERED:
+        refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
+        if refusal == "offer_lapsed":
+            raise Conflict("this offer has lapsed", code="offer_lapsed")
+        if refusal == "course_closed":
             raise Conflict("applications for this course are closed", code="course_closed")
+        if refusal is not None:
+            raise Conflict(
+                f"this application is {application.status.value} and cannot be paid now",
+                code="not_payable",
+            )
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
         attempt = application.checkout_attempts + 1
@@ -274,13 +308,10 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
             if application.status is S.OFFERED
             else now + CHECKOUT_HOLD,
         )
-        try:
-            saved = ports.repository.save(held, application)
-            break
-        except StaleWrite:
-            application = _authorised(ports, application_id, token)
-    else:
-        raise Conflict("this application changed meanwhile; please retry", code="concurrent_update")
+        return ports.repository.save(held, application), previous, attempt
+
+    saved, previous, attempt = retried(hold_seat, attempts=3)
+    now = ports.clock()
     try:
         if (
             previous is not None
@@ -306,8 +337,7 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
         raise Conflict(
             "this application changed meanwhile; please retry", code="concurrent_update"
         ) from exc
-    flush_outbox(ports, final)
-    return view_of(ports, final)
+    return view_of(ports, final, course)
 
 
 def _give_back_seat(ports: Ports, saved: Application) -> None:
@@ -322,24 +352,10 @@ def _give_back_seat(ports: Ports, saved: Application) -> None:
         logger.warning("seat left to the sweep", extra={"application_id": saved.application_id})
 
 
-def _ensure_payable(application: Application, now: datetime) -> None:
-    if application.status not in PAYABLE_STATUSES or application.payment_pending:
-        raise Conflict(
-            f"this application is {application.status.value} and cannot be paid now",
-            code="not_payable",
-        )
-    if (
-        application.status is S.OFFERED
-        and application.offer_expires_at
-        and application.offer_expires_at <= now
-    ):
-        raise Conflict("this offer has lapsed", code="offer_lapsed")
-
-
 def _open_checkout(
     ports: Ports, course: Course, application: Application, attempt: int
 ) -> CheckoutRef:
-    status_url = ports.status_url(application.application_id, application.token)
+    status_url = ports.status_url(application)
     return ports.payments.create_checkout(
         CheckoutRequest(
             application_id=application.application_id,

@@ -12,26 +12,25 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import CourseFull, StaleWrite
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
-from booking.domain.payments import RefundEvent
-from booking.services.outbox import flush_outbox
+from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.payments import RefundEvent, after_refund
+from booking.services.concurrency import (
+    MAX_ATTEMPTS,
+    busy_for_stripe,
+    concurrent_update,
+    load_application,
+    retried,
+)
+from booking.services.outbox import relay_pending_emails
 from booking.services.payments import EventOutcome, released_hold
 from booking.services.ports import Ports
-from booking.services.waitlist import offer, offer_free_places, save_and_flush, waitlist
+from booking.services.waitlist import offer, offer_free_places, waitlist
 
 logger = Logger(child=True)
 S = ApplicationStatus
-MAX_ATTEMPTS = 5
-
-
-def _load(ports: Ports, application_id: str) -> Application:
-    application = ports.repository.get_application(application_id)
-    if application is None:
-        raise NotFound(f"no application {application_id!r}")
-    return application
+_load = load_application
 
 
 # -- approval -----------------------------------------------------------------------------
@@ -39,7 +38,8 @@ def _load(ports: Ports, application_id: str) -> Application:
 
 def approve(ports: Ports, application_id: str) -> Application:
     """Offer the place (seat held for the course's offer period) or, if full, a waiting place."""
-    for _ in range(MAX_ATTEMPTS):
+
+    def attempt() -> Application:
         application = _load(ports, application_id)
         if application.status is not S.PENDING_REVIEW:
             raise Conflict(
@@ -51,15 +51,17 @@ def approve(ports: Ports, application_id: str) -> Application:
         if course is None:
             raise NotFound("the course of this application no longer exists")
         now = ports.clock()
-        try:
-            if course.places_left > 0:
-                return save_and_flush(
-                    ports, offer(application, course.definition.offer_valid_hours, now), application
+        if course.places_left > 0:
+            try:
+                return ports.repository.save(
+                    offer(application, course.definition.offer_valid_hours, now), application
                 )
-            return save_and_flush(ports, waitlist(application, now), application)
-        except (StaleWrite, CourseFull):
-            continue
-    raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+            except CourseFull as exc:
+                # The last place went meanwhile: decide again, now for the waiting list.
+                raise StaleWrite("course filled meanwhile") from exc
+        return ports.repository.save(waitlist(application, now), application)
+
+    return retried(attempt)
 
 
 def decline(ports: Ports, application_id: str, message: str | None = None) -> Application:
@@ -77,11 +79,9 @@ def decline(ports: Ports, application_id: str, message: str | None = None) -> Ap
         EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
     )
     try:
-        return save_and_flush(ports, declined, application)
+        return ports.repository.save(declined, application)
     except StaleWrite as exc:
-        raise Conflict(
-            "this application changed meanwhile; retry", code="concurrent_update"
-        ) from exc
+        raise concurrent_update() from exc
 
 
 # -- cancellation --------------------------------------------------------------------------
@@ -117,15 +117,18 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
         application = _load(ports, application_id)  # the refund webhook may have landed
     held_seat = application.seat_held
     open_checkout = application.checkout if application.seat_held else None
-    for _ in range(MAX_ATTEMPTS):
-        if application.status in (S.CANCELLED, S.REFUNDED):
-            break
-        if application.status not in CANCELLABLE:
+    first_read = [application]
+
+    def record() -> Application:
+        current = first_read.pop() if first_read else _load(ports, application_id)
+        if current.status in (S.CANCELLED, S.REFUNDED):
+            return current
+        if current.status not in CANCELLABLE:
             raise Conflict(
-                f"an application that is {application.status.value} cannot be cancelled",
+                f"an application that is {current.status.value} cannot be cancelled",
                 code="not_cancellable",
             )
-        cancelled = application.moved_to(
+        cancelled = current.moved_to(
             S.CANCELLED,
             ports.clock(),
             seat_held=False,
@@ -134,15 +137,11 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             payment_pending=False,
             status_reason="refund_requested" if refund else None,
         ).with_emails(
-            EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
+            EmailJob.about(EmailKind.CANCELLED, current.application_id, current.course_id)
         )
-        try:
-            application = save_and_flush(ports, cancelled, application)
-            break
-        except StaleWrite:
-            application = _load(ports, application_id)
-    else:
-        raise Conflict("this application is changing concurrently; retry", code="concurrent_update")
+        return ports.repository.save(cancelled, current)
+
+    application = retried(record)
     if open_checkout is not None and open_checkout.expires_at > ports.clock():
         try:
             ports.payments.expire_checkout(open_checkout.session_id)
@@ -161,8 +160,9 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
 
 
 def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
-    """A full refund ends the booking (seat freed, reminders stop); a partial one is recorded."""
-    for _ in range(MAX_ATTEMPTS):
+    """Record a refund Stripe reports (``domain.payments.after_refund`` decides what it means)."""
+
+    def attempt() -> EventOutcome:
         application = ports.repository.application_for_payment(event.payment_intent)
         if application is None:
             if ports.payments.application_of_payment(event.payment_intent):
@@ -179,73 +179,18 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
                 application.application_id,
                 application.status.value,
             )
-        refunds = dict(application.refunds)
-        if event.refund_id is not None:
-            if event.refund_succeeded:
-                refunds[event.refund_id] = event.refund_amount
-            else:
-                refunds.pop(event.refund_id, None)
-        by_charge = (
-            event.charge_amount_refunded
-            if event.charge_amount_refunded is not None
-            else application.charge_amount_refunded
-        )
-        # Two views of one figure (each refund, and the charge's running total): the larger
-        # is the newest, whichever order the events came in.
-        total = max(sum(refunds.values()), by_charge)
-        now = ports.clock()
-        full = application.amount_paid > 0 and total >= application.amount_paid
-        changes = {
-            "refunds": refunds,
-            "amount_refunded": total,
-            "updated_at": now,
-            "charge_amount_refunded": by_charge,
-        }
-        app_id, course_id = application.application_id, application.course_id
-        if full and application.status in (S.CONFIRMED, S.CANCELLED):
-            new = application.moved_to(
-                S.REFUNDED,
-                now,
-                seat_held=False,
-                status_reason="refunded",
-                **changes,
-            ).with_emails(
-                EmailJob.about(
-                    EmailKind.PAYMENT_REFUNDED,
-                    app_id,
-                    course_id,
-                    occasion="full",
-                    reason="cancelled_and_refunded"
-                    if application.status is S.CANCELLED
-                    else "refunded",
-                )
-            )
-        elif total > application.amount_refunded and application.status is S.CONFIRMED:
-            new = application.model_copy(update=changes).with_emails(
-                EmailJob.about(
-                    EmailKind.PAYMENT_REFUNDED,
-                    app_id,
-                    course_id,
-                    occasion=f"partial-{total}",
-                    reason="partial_refund",
-                )
-            )
-        else:
-            new = application.model_copy(update=changes)
-        new = new.with_event(event.event_id)
-        try:
-            saved = save_and_flush(ports, new, application)
-        except StaleWrite:
-            continue
+        outcome = after_refund(application, event, ports.clock())
+        saved = ports.repository.save(outcome.application, application)
         if application.seat_held and not saved.seat_held:
             offer_free_places(ports, saved.course_id)
         return EventOutcome(
             "refund_recorded",
-            "full" if full else "partial",
+            "full" if outcome.full else "partial",
             saved.application_id,
             saved.status.value,
         )
-    raise DependencyUnavailable("the application is being updated concurrently; retry")
+
+    return retried(attempt, exhausted=busy_for_stripe)
 
 
 # -- the scheduled sweep -------------------------------------------------------------------
@@ -254,14 +199,14 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
 @dataclass
 class SweepSummary:
     holds_released: int = 0
-    outboxes_flushed: int = 0
+    emails_relayed: int = 0
     offers_made: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
-    """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails a
-    crashed request left behind, and offer free seats to waiting lists."""
+    """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails
+    the stream could not relay, and offer free seats to waiting lists."""
     summary = SweepSummary()
     touched: set[str] = set()
     for application in ports.repository.applications_due(now):
@@ -273,8 +218,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
                     touched.add(application.course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
-        elif application.outbox and flush_outbox(ports, application):
-            summary.outboxes_flushed += 1
+    summary.emails_relayed = relay_pending_emails(ports, now)
     for course in ports.repository.list_courses():
         if course.course_id in touched or (course.waiting and course.places_left):
             summary.offers_made += len(offer_free_places(ports, course.course_id))
@@ -305,7 +249,7 @@ def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bo
         reason = "offer_lapsed" if current.status is S.OFFERED else "expired"
         occasion = session or f"hold{current.version}"
         try:
-            save_and_flush(ports, released_hold(current, now, reason, occasion), current)
+            ports.repository.save(released_hold(current, now, reason, occasion), current)
             return True
         except StaleWrite:
             continue

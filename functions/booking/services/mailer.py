@@ -20,30 +20,22 @@ someone still confirmed, and the joining link only ever to a confirmed attendee.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.calendar import course_calendar
-from booking.adapters.dynamodb import DynamoRepository, EmailClaim
-from booking.adapters.email_templates import render
-from booking.adapters.ses_sender import Attachment, EmailSender, EmailSendError, OutgoingEmail
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, ScheduledSession, SessionKind
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.reminders import session_position
 from booking.domain.wording import moment_when, session_when
-from booking.services.ports import utc_now
+from booking.services.ports import EmailClaim, EmailSendError, Ports
 
 logger = Logger(child=True)
 S = ApplicationStatus
-
-# The email queue's visibility timeout in AWS (6 x the mailer's 30 s timeout, infra/cdk).
-DEFAULT_CLAIM_TIMEOUT = timedelta(seconds=180)
 # Messages that carry the joining link or are about attending: only for confirmed people.
 ATTENDEE_KINDS = frozenset(
     {EmailKind.BOOKING_CONFIRMED, EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION}
@@ -108,22 +100,11 @@ class EmailInFlight(Exception):
     """Another delivery of this job is sending it right now: retry this record later."""
 
 
-@dataclass
-class MailerDeps:
-    repository: DynamoRepository
-    sender: EmailSender
-    public_base_url: str
-    # Right-hand side of calendar UIDs: stable per deployment (the sender's domain).
-    calendar_domain: str
-    clock: Callable[[], datetime] = field(default=utc_now)
-    claim_timeout: timedelta = DEFAULT_CLAIM_TIMEOUT
-
-
-def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
-    now = deps.clock()
-    repo = deps.repository
+def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
+    now = ports.clock()
+    repo = ports.repository
     application = repo.get_application(job.application_id)
-    if application is None or is_erased(application):
+    if application is None or application.is_erased:
         return SendOutcome.SKIPPED_GONE
     course = repo.get_course(job.course_id)
     if course is None:
@@ -143,72 +124,49 @@ def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
     if not recipients:
         return SendOutcome.SKIPPED_NO_RECIPIENT
 
-    # Rendered before claiming: a template error must not leave a claim behind.
-    message = compose(
-        job,
-        application,
-        course,
-        recipients,
-        public_base_url=deps.public_base_url,
-        calendar_domain=deps.calendar_domain,
-        now=now,
-    )
-    claim = repo.claim_email(job.job_id, now, now - deps.claim_timeout)
+    # Composed before claiming: a template error must not leave a claim behind.
+    message = compose(ports, job, application, course, recipients, now=now)
+    claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
         return SendOutcome.DUPLICATE
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
     try:
-        deps.sender.send(message)
+        ports.sender.send(message)
     except EmailSendError:
-        repo.finish_email(job.job_id, "failed", deps.clock())
+        repo.finish_email(job.job_id, "failed", ports.clock())
         raise
-    repo.finish_email(job.job_id, "sent", deps.clock())
+    repo.finish_email(job.job_id, "sent", ports.clock())
     return SendOutcome.SENT
 
 
-def is_erased(application: Application) -> bool:
-    """Erasure replaces the personal data; with no usable address there is no one to mail."""
-    return application.erased_at is not None
-
-
 def compose(
+    ports: Ports,
     job: EmailJob,
     application: Application,
     course: Course,
     recipients: Sequence[str],
     *,
-    public_base_url: str,
-    calendar_domain: str,
     now: datetime,
 ) -> OutgoingEmail:
-    context = email_context(job, application, course, public_base_url=public_base_url, now=now)
-    rendered = render(job.kind, context)
+    context = email_context(
+        job, application, course, status_url=ports.status_url(application), now=now
+    )
+    rendered = ports.renderer.render(job.kind, context)
     attachments: list[Attachment] = []
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.FOLLOW_UP_INVITATION):
         sessions = course.schedule
         if job.kind is EmailKind.FOLLOW_UP_INVITATION:
             sessions = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
-        ics = course_calendar(
-            course,
-            sessions,
-            domain=calendar_domain,
-            stamp=now,
-            joining_url=_joining_url(course),
-        )
+        ics = ports.calendar.calendar(course, sessions, stamp=now, joining_url=_joining_url(course))
         attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "PUBLISH"}))
     if job.kind is EmailKind.CANCELLED or (
         job.kind is EmailKind.PAYMENT_REFUNDED
         and job.reason in ("refunded", "cancelled_and_refunded")
     ):
         # Take the sessions out of the calendar the confirmation put them in.
-        ics = course_calendar(
-            course,
-            course.schedule,
-            domain=calendar_domain,
-            stamp=now,
-            joining_url=None,
-            cancelled=True,
+        ics = ports.calendar.calendar(
+            course, course.schedule, stamp=now, joining_url=None, cancelled=True
         )
         attachments.append(Attachment("cancel.ics", "text/calendar", ics, {"method": "CANCEL"}))
     enquiries = course.definition.enquiries_email
@@ -223,15 +181,12 @@ def compose(
 
 
 def email_context(
-    job: EmailJob, application: Application, course: Course, *, public_base_url: str, now: datetime
+    job: EmailJob, application: Application, course: Course, *, status_url: str, now: datetime
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos)."""
     definition = course.definition
     timezone = definition.timezone
     schedule = course.schedule
-    status_url = (
-        f"{public_base_url}/applications/{application.application_id}?token={application.token}"
-    )
     open_checkout = application.has_open_checkout(now) and application.checkout is not None
     session = _session(course, job.session_index) if job.kind in SESSION_KINDS else None
     listed = schedule

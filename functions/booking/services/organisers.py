@@ -8,11 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import StaleWrite
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, NotFound
-from booking.services.outbox import flush_outbox
+from booking.domain.errors import Conflict, NotFound, StaleWrite
+from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -33,8 +32,6 @@ ROSTER_COLUMNS = (
     "amount_refunded",
     "currency",
 )
-ERASED = "[erased]"
-ERASED_EMAIL = "erased@invalid.example"
 
 
 def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
@@ -81,9 +78,7 @@ def roster_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def resend_confirmation(ports: Ports, application_id: str) -> Application:
-    application = ports.repository.get_application(application_id)
-    if application is None:
-        raise NotFound(f"no application {application_id!r}")
+    application = load_application(ports, application_id)
     if application.status is not S.CONFIRMED:
         raise Conflict(
             "only confirmed bookings have a confirmation to resend", code="not_confirmed"
@@ -98,13 +93,9 @@ def resend_confirmation(ports: Ports, application_id: str) -> Application:
         )
     )
     try:
-        saved = ports.repository.save(again, application)
+        return ports.repository.save(again, application)
     except StaleWrite as exc:
-        raise Conflict(
-            "this application changed meanwhile; retry", code="concurrent_update"
-        ) from exc
-    flush_outbox(ports, saved)
-    return saved
+        raise concurrent_update() from exc
 
 
 def person_applications(ports: Ports, email: str) -> list[Application]:
@@ -140,34 +131,23 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         raise NotFound("no data is held about this email address")
     erased_ids = []
     for application in applications:
-        for _ in range(5):
-            blank = Answers(
-                name=ERASED,
-                email=ERASED_EMAIL,
-                job_title=ERASED,
-                organisation=ERASED,
-                leadership_role=ERASED,
-                motivation=ERASED,
-                accessibility_needs="",
-            )
-            anonymous = application.model_copy(
-                update={
-                    "answers": blank,
-                    "outbox": (),
-                    "request_fingerprint": None,
-                    "updated_at": ports.clock(),
-                    "erased_at": ports.clock(),
-                }
-            )
-            try:
-                ports.repository.save(anonymous, application)
-                break
-            except StaleWrite:
-                reread = ports.repository.get_application(application.application_id)
-                if reread is None:
-                    break
-                application = reread
+        _erase_one(ports, application)
         erased_ids.append(application.application_id)
     ports.repository.forget_person(email, erased_ids)
     logger.info("person erased", extra={"applications": erased_ids})
     return {"erased_applications": erased_ids}
+
+
+def _erase_one(ports: Ports, application: Application) -> None:
+    first_read: list[Application | None] = [application]
+
+    def erase() -> None:
+        current = (
+            first_read.pop()
+            if first_read
+            else ports.repository.get_application(application.application_id)
+        )
+        if current is not None:  # gone meanwhile (retention): nothing left to erase
+            ports.repository.save(current.erased(ports.clock()), current)
+
+    retried(erase)

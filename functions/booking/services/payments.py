@@ -12,18 +12,16 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import CourseFull, StaleWrite
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import DependencyUnavailable
+from booking.domain.errors import CourseFull
 from booking.domain.payments import Action, CheckoutEvent, Decision, decide
-from booking.services.outbox import flush_outbox
+from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
-MAX_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -35,19 +33,14 @@ class EventOutcome:
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
-    for _ in range(MAX_ATTEMPTS):
+    def attempt() -> EventOutcome:
         application = ports.repository.get_application(event.application_id)
         if application is None:
             return EventOutcome("ignore", "unknown application")
         decision = decide(application, event)
         if decision.action is Action.IGNORE:
-            flush_outbox(ports, application)  # finish what a crashed delivery started
             return _outcome(decision, application)
-        try:
-            saved = _apply(ports, application, event, decision)
-        except StaleWrite:
-            continue
-        flush_outbox(ports, saved)
+        saved = _apply(ports, application, event, decision)
         if application.seat_held and not saved.seat_held:
             offer_free_places(ports, saved.course_id)
         logger.info(
@@ -60,8 +53,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
             },
         )
         return _outcome(decision, saved)
+
     # Persistent contention: answer 5xx so Stripe redelivers later.
-    raise DependencyUnavailable("the application is being updated concurrently; retry")
+    return retried(attempt, exhausted=busy_for_stripe)
 
 
 def _apply(

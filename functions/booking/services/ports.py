@@ -1,28 +1,171 @@
-"""What the use cases need from the outside world, gathered in one object.
+"""What the use cases need from the outside world: ports (Protocols) and the values they carry.
 
-Handlers build one ``Ports`` per container (see ``booking.handlers.wiring``); tests build theirs
-around moto and the Stripe fake. The payment gateway is created lazily because importing the
-Stripe SDK costs about 160 ms of cold start, and most requests (listing courses, reading a
-status) never touch it.
+Services import these and the domain, never an adapter. ``booking.bootstrap`` builds the real
+adapters (DynamoDB, SQS, Stripe, SES, Jinja2, icalendar) once per container; the tests build
+in-memory fakes (``tests/fakes``) held to the same contract as the real adapters by one contract
+suite (``tests/contract``).
+
+Adapters translate their own failures into the domain's: a dependency that is down or busy is
+:class:`~booking.domain.errors.DependencyUnavailable`, a write that lost a race is
+:class:`~booking.domain.errors.StaleWrite`, and so on. No service knows botocore or Stripe.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from functools import cached_property
 from typing import Protocol
 
-from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.email_queue import SqsEmailQueue
-from booking.domain.application import CheckoutRef
-from booking.domain.course import Money
+from booking.domain.application import Application, CheckoutRef
+from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.errors import DependencyUnavailable
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session in the index of sessions by start: enough to decide whether its course
+    needs a look from the reminder dispatcher."""
+
+    course_id: str
+    index: int
+    start: datetime
+
+
+class EmailClaim(StrEnum):
+    CLAIMED = "claimed"  # this caller may send now
+    DONE = "done"  # already sent (or deliberately skipped): do nothing
+    IN_FLIGHT = "in_flight"  # another delivery is sending it right now: retry later
+
+
+@dataclass(frozen=True)
+class ReminderMarker:
+    """The claim on one reminder: (course, session, offset, recipient), carrying its job.
+
+    ``recipient`` is the application id for a course's own attendees and the address digest for
+    a programme's graduates, who may hold several bookings but must get one reminder.
+    """
+
+    course_id: str
+    session_index: int
+    offset: str  # "h24", "h1", or "invite"
+    recipient: str
+    session_start: datetime
+    job: EmailJob | None = None
+
+
+class CourseStore(Protocol):
+    def get_course(self, course_id: str) -> Course | None: ...
+
+    def list_courses(self) -> list[Course]: ...
+
+    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook."""
+        ...
+
+    def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
+        """Sessions of every course starting in (after, until], soonest first."""
+        ...
+
+
+class ApplicationStore(Protocol):
+    def get_application(self, application_id: str) -> Application | None: ...
+
+    def get_course_and_application(
+        self, course_id: str, application_id: str
+    ) -> tuple[Course | None, Application | None]: ...
+
+    def list_applications(self, course_id: str) -> list[Application]: ...
+
+    def save(
+        self, new: Application, previous: Application | None, *, replaces: str | None = None
+    ) -> Application:
+        """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
+        in one transaction with its seat, its enrolment claim and the emails in its outbox.
+
+        Returns what was stored (next version, outbox emptied: the emails are on their way).
+        Raises StaleWrite if someone wrote first, CourseFull if a seat was needed and none is
+        left, AlreadyApplied if the person has another live application on the course
+        (``replaces`` names a dead one whose claim may be taken over).
+        """
+        ...
+
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None: ...
+
+    def applications_of_person(self, email: str) -> list[Application]: ...
+
+    def forget_person(self, email: str, application_ids: list[str]) -> None:
+        """Drop the lookups from an address to its (already anonymised) applications."""
+        ...
+
+    def application_for_payment(self, payment_intent: str) -> Application | None: ...
+
+    def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
+        """Applications whose hold lapses at or before ``now``, oldest first."""
+        ...
+
+
+class EmailOutbox(Protocol):
+    """Emails decided by a state change, written with it, relayed to the queue afterwards."""
+
+    def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]: ...
+
+    def emails_relayed(self, job_ids: Sequence[str]) -> None: ...
+
+
+class EmailLedger(Protocol):
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
+
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None: ...
+
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None: ...
+
+    def is_suppressed(self, address: str) -> bool: ...
+
+
+class ReminderLedger(Protocol):
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+
+    def mark_reminder_queued(
+        self, marker: ReminderMarker, now: datetime, state: str = "queued"
+    ) -> None: ...
+
+    def claimed_reminders(self) -> list[ReminderMarker]: ...
+
+
+class Repository(CourseStore, ApplicationStore, EmailOutbox, EmailLedger, ReminderLedger, Protocol):
+    """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
+
+
+# -- the email queue ------------------------------------------------------------------------
+
+
+class QueueUnavailable(DependencyUnavailable):
+    """Some jobs could not be queued; they stay in the outbox and are relayed again."""
+
+    code = "email_queue_unavailable"
+
+
+class EmailQueue(Protocol):
+    def send(self, jobs: Sequence[EmailJob]) -> None:
+        """Queue every job or raise :class:`QueueUnavailable`."""
+        ...
+
+
+# -- payments -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -44,24 +187,101 @@ class CheckoutRequest:
 class PaymentGateway(Protocol):
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef: ...
 
-    def expire_checkout(self, session_id: str) -> str: ...
+    def expire_checkout(self, session_id: str) -> str:
+        """Expire an open session; its status afterwards (``expired`` or ``complete``).
+        Raises Conflict when the provider cannot find or expire it."""
+        ...
 
     def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
 
 
+# -- sending email --------------------------------------------------------------------------
+
+
+class EmailSendError(Exception):
+    """The mail service throttled or rejected the message: the queue record must be retried."""
+
+
+class EmailSender(Protocol):
+    def send(self, message: OutgoingEmail) -> str:
+        """Send and return the provider's message id, or raise :class:`EmailSendError`."""
+        ...
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+class EmailRenderer(Protocol):
+    def render(self, kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail: ...
+
+
+class CalendarWriter(Protocol):
+    def calendar(
+        self,
+        course: Course,
+        sessions: Sequence[ScheduledSession],
+        *,
+        stamp: datetime,
+        joining_url: str | None,
+        cancelled: bool = False,
+    ) -> bytes:
+        """An iCalendar file with one event per session (cancelled: their cancellation)."""
+        ...
+
+
+# -- all of them ----------------------------------------------------------------------------
+
+
 @dataclass
 class Ports:
-    repository: DynamoRepository
-    email_queue: SqsEmailQueue
-    payment_gateway_factory: Callable[[], PaymentGateway]
+    """Everything a use case may reach, built once per container by ``booking.bootstrap``.
+
+    Only the repository is built eagerly (every function reads the table); the rest are
+    factories run on first use, because a Stripe client costs about 160 ms of cold start and a
+    boto3 client 20-60 ms, and most invocations never need them.
+    """
+
+    repository: Repository
     public_base_url: str
+    email_queue_factory: Callable[[], EmailQueue]
+    payment_gateway_factory: Callable[[], PaymentGateway]
+    sender_factory: Callable[[], EmailSender]
+    renderer_factory: Callable[[], EmailRenderer]
+    calendar_factory: Callable[[], CalendarWriter]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
+    # queue's visibility timeout, set in one place in CDK).
+    email_claim_timeout: timedelta = timedelta(seconds=180)
+
+    @cached_property
+    def email_queue(self) -> EmailQueue:
+        return self.email_queue_factory()
 
     @cached_property
     def payments(self) -> PaymentGateway:
         return self.payment_gateway_factory()
 
-    def status_url(self, application_id: str, token: str) -> str:
-        return f"{self.public_base_url}/applications/{application_id}?token={token}"
+    @cached_property
+    def sender(self) -> EmailSender:
+        return self.sender_factory()
+
+    @cached_property
+    def renderer(self) -> EmailRenderer:
+        return self.renderer_factory()
+
+    @cached_property
+    def calendar(self) -> CalendarWriter:
+        return self.calendar_factory()
+
+    def status_url(self, application: Application) -> str:
+        """The applicant's own page: the one link every page and email uses."""
+        return (
+            f"{self.public_base_url}/applications/{application.application_id}"
+            f"?token={application.token}"
+        )

@@ -26,20 +26,21 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import ReminderMarker, address_digest
-from booking.adapters.email_queue import SQS_BATCH_LIMIT, EmailQueueError
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.people import address_digest
 from booking.domain.reminders import (
     INVITATION,
     MAX_LOOKAHEAD,
     due_reminders,
     invitation_session,
 )
-from booking.services.ports import Ports
+from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 
 logger = Logger(child=True)
+# Jobs are queued in groups of this many (SQS takes at most 10 per batch call).
+QUEUE_BATCH = 10
 
 Recipient = tuple[str, Application]  # (marker recipient key, the booking the job is about)
 
@@ -169,8 +170,8 @@ class _Planner:
             bookings.sort(key=lambda a: (a.course_id != course.course_id, a.created_at))
             people: dict[str, Application] = {}
             for application in bookings:
-                if "@" not in application.answers.email:
-                    continue  # erased: no one left to invite
+                if application.is_erased:
+                    continue  # no one left to invite
                 people.setdefault(f"P{address_digest(application.answers.email)}", application)
             self._graduates[programme] = list(people.items())
         return self._graduates[programme]
@@ -179,11 +180,11 @@ class _Planner:
 def _queue(
     ports: Ports, markers: list[ReminderMarker], now: datetime, summary: Counter[str]
 ) -> None:
-    for batch in _chunks(markers, SQS_BATCH_LIMIT):
+    for batch in _chunks(markers, QUEUE_BATCH):
         jobs = [m.job for m in batch if m.job is not None]
         try:
             ports.email_queue.send(jobs)
-        except EmailQueueError:
+        except QueueUnavailable:
             # Left "claimed": the next run re-queues them.
             logger.warning("reminder jobs not queued", extra={"job_ids": [j.job_id for j in jobs]})
             summary["queue_failures"] += len(batch)

@@ -10,20 +10,13 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.dynamodb import CourseFull, StaleWrite
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.services.outbox import flush_outbox
+from booking.domain.errors import CourseFull, StaleWrite
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
 S = ApplicationStatus
-
-
-def save_and_flush(ports: Ports, new: Application, previous: Application) -> Application:
-    saved = ports.repository.save(new, previous)
-    flush_outbox(ports, saved)
-    return saved
 
 
 def offer(
@@ -80,8 +73,8 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
         if len(offered) >= course.places_left:
             break
         try:
-            save_and_flush(
-                ports, offer(application, course.definition.offer_valid_hours, now), application
+            ports.repository.save(
+                offer(application, course.definition.offer_valid_hours, now), application
             )
         except CourseFull:
             break

@@ -1,0 +1,37 @@
+"""The repository on one DynamoDB table (see ``schema.py`` for every item's key).
+
+``DynamoRepository`` implements the ``Repository`` port by joining the stores, each one concern:
+courses, applications (with their outbox), email and reminder ledgers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from booking.adapters.dynamodb.applications import DynamoApplicationStore
+from booking.adapters.dynamodb.courses import DynamoCourseStore
+from booking.adapters.dynamodb.ledgers import DynamoEmailLedger, DynamoReminderLedger
+from booking.adapters.dynamodb.table import Table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# How long an application that ended without any payment is kept (configurable per stage).
+UNPAID_RETENTION = timedelta(days=90)
+
+
+class DynamoRepository(
+    DynamoCourseStore, DynamoApplicationStore, DynamoEmailLedger, DynamoReminderLedger
+):
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        unpaid_retention: timedelta = UNPAID_RETENTION,
+    ) -> None:
+        self.table = Table(client, table_name)
+        self.unpaid_retention = unpaid_retention
+
+
+__all__ = ["UNPAID_RETENTION", "DynamoRepository"]

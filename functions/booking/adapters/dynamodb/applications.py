@@ -1,0 +1,282 @@
+"""Applications, written with everything that must change with them in one transaction.
+
+A save writes the application (conditional on the version read), moves its seat and waiting
+place on the course counters (derived from the before and after states, so they cannot drift),
+claims or releases the person's enrolment on the course, remembers which payment is whose, and
+writes each email the change decided as an OUTBOX item: all or nothing. The table's stream then
+carries the emails to the relay function, so no request waits for the queue and no email is
+lost between a write and a send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from booking.adapters.dynamodb.items import (
+    application_from_item,
+    application_to_item,
+    course_from_item,
+    iso,
+    job_from_outbox_item,
+    outbox_item,
+)
+from booking.adapters.dynamodb.schema import (
+    BY_COURSE_INDEX,
+    BY_TIME_INDEX,
+    COURSE_SK,
+    DUE_PARTITION,
+    OUTBOX_PARTITION,
+    application_key,
+    course_applications_partition,
+    course_key,
+    enrolment_key,
+    key_instant,
+    outbox_key,
+    payment_key,
+    person_key,
+    person_partition,
+)
+from booking.adapters.dynamodb.table import (
+    CONDITION_FAILED,
+    Table,
+    error_code,
+    translate_aws_errors,
+)
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course
+from booking.domain.emails import EmailJob
+
+
+def _is_waiting(application: Application | None) -> bool:
+    return application is not None and application.status is ApplicationStatus.WAITLISTED
+
+
+class DynamoApplicationStore:
+    table: Table
+    unpaid_retention: timedelta
+
+    @translate_aws_errors
+    def get_application(self, application_id: str) -> Application | None:
+        item = self.table.get(application_key(application_id))
+        return application_from_item(item) if item else None
+
+    @translate_aws_errors
+    def get_course_and_application(
+        self, course_id: str, application_id: str
+    ) -> tuple[Course | None, Application | None]:
+        """One round trip for the two items a submission needs (idempotent replays included)."""
+        answer = self.table.client.batch_get_item(
+            RequestItems={
+                self.table.name: {
+                    "Keys": [course_key(course_id), application_key(application_id)],
+                    "ConsistentRead": True,
+                }
+            }
+        )
+        # Unprocessed keys are rare (throttling); fall back to single reads rather than guess.
+        if answer.get("UnprocessedKeys"):
+            course_item = self.table.get(course_key(course_id))
+            return (
+                course_from_item(course_item) if course_item else None,
+                self.get_application(application_id),
+            )
+        course: Course | None = None
+        application: Application | None = None
+        for item in answer["Responses"].get(self.table.name, []):
+            if item["sk"]["S"] == COURSE_SK:
+                course = course_from_item(item)
+            else:
+                application = application_from_item(item)
+        return course, application
+
+    @translate_aws_errors
+    def list_applications(self, course_id: str) -> list[Application]:
+        return [
+            application_from_item(item)
+            for item in self.table.query(
+                IndexName=BY_COURSE_INDEX,
+                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
+                ExpressionAttributeValues={":p": {"S": course_applications_partition(course_id)}},
+            )
+        ]
+
+    @translate_aws_errors
+    def save(
+        self, new: Application, previous: Application | None, *, replaces: str | None = None
+    ) -> Application:
+        stored = new.model_copy(
+            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+        )
+        put: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Item": application_to_item(stored, self.unpaid_retention),
+        }
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
+        seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
+        waiting_delta = int(_is_waiting(stored)) - int(_is_waiting(previous))
+        if seat_delta or waiting_delta:
+            update = self._seat_update(new.course_id, seat_delta, waiting_delta)
+            actions.append(("course", {"Update": update}))
+        if previous is None:
+            # Who applied, by a digest of the address: export and erasure find a person's
+            # applications with one query, and the item itself names no one.
+            person = {
+                **person_key(stored.answers.email, stored.application_id),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("person", {"Put": {"TableName": self.table.name, "Item": person}}))
+            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, replaces)}))
+        elif stored.enrolment_ended and not previous.enrolment_ended:
+            # Cancelled or refunded: the person may apply to this course again.
+            actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
+        if stored.payment_intent and stored.payment_intent != (
+            previous.payment_intent if previous else None
+        ):
+            # Refund events name the payment, not the application: remember which is which.
+            payment = {
+                **payment_key(stored.payment_intent),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("payment", {"Put": {"TableName": self.table.name, "Item": payment}}))
+        for job in new.outbox:
+            item = outbox_item(job, stored.updated_at)
+            actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
+        self.table.transact(actions)
+        return stored
+
+    def _enrolment_claim(self, application: Application, replaces: str | None) -> dict[str, Any]:
+        claim: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Item": {
+                **enrolment_key(application.course_id, application.answers.email),
+                "application_id": {"S": application.application_id},
+            },
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        if replaces is not None:
+            claim["ConditionExpression"] = "attribute_not_exists(pk) OR application_id = :old"
+            claim["ExpressionAttributeValues"] = {":old": {"S": replaces}}
+        return claim
+
+    def _enrolment_release(self, application: Application) -> dict[str, Any]:
+        return {
+            "TableName": self.table.name,
+            "Key": enrolment_key(application.course_id, application.answers.email),
+            "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
+            "ExpressionAttributeValues": {":id": {"S": application.application_id}},
+        }
+
+    def _seat_update(self, course_id: str, delta: int, waiting_delta: int = 0) -> dict[str, Any]:
+        names = {"#taken": "seats_taken", "#waiting": "waiting"}
+        values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
+        if delta > 0:
+            # Capacity is read from the course item itself, so a concurrent capacity change
+            # cannot be bypassed by a stale value held in memory.
+            condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
+            names |= {"#capacity": "capacity", "#closed": "closed"}
+            values[":f"] = {"BOOL": False}
+        elif delta < 0:
+            condition = "#taken >= :n"
+            values[":n"] = {"N": str(-delta)}
+        else:
+            condition = "attribute_exists(pk)"
+        return {
+            "TableName": self.table.name,
+            "Key": course_key(course_id),
+            "UpdateExpression": "ADD #taken :d, #waiting :w",
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    @translate_aws_errors
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None:
+        item = self.table.get(enrolment_key(course_id, email))
+        return item["application_id"]["S"] if item else None
+
+    @translate_aws_errors
+    def applications_of_person(self, email: str) -> list[Application]:
+        found = []
+        for item in self.table.query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": person_partition(email)}},
+        ):
+            application = self.get_application(item["application_id"]["S"])
+            if application is not None:
+                found.append(application)
+        return found
+
+    @translate_aws_errors
+    def forget_person(self, email: str, application_ids: list[str]) -> None:
+        for application_id in application_ids:
+            application = self.get_application(application_id)
+            if application is not None:
+                try:
+                    self.table.client.delete_item(
+                        TableName=self.table.name,
+                        Key=enrolment_key(application.course_id, email),
+                        ConditionExpression="application_id = :id",
+                        ExpressionAttributeValues={":id": {"S": application_id}},
+                    )
+                except ClientError as exc:
+                    if error_code(exc) != CONDITION_FAILED:
+                        raise
+            self.table.client.delete_item(
+                TableName=self.table.name, Key=person_key(email, application_id)
+            )
+
+    @translate_aws_errors
+    def application_for_payment(self, payment_intent: str) -> Application | None:
+        item = self.table.get(payment_key(payment_intent))
+        return self.get_application(item["application_id"]["S"]) if item else None
+
+    @translate_aws_errors
+    def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
+        found: list[Application] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
+            ExpressionAttributeValues={
+                ":p": {"S": DUE_PARTITION},
+                ":now": {"S": iso(now) + "~"},
+            },
+        ):
+            found.append(application_from_item(item))
+            if len(found) >= limit:
+                break
+        return found
+
+    # -- the outbox --------------------------------------------------------------------------
+
+    @translate_aws_errors
+    def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]:
+        """Emails the stream has not relayed yet (normally none older than a few seconds)."""
+        jobs: list[EmailJob] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk < :before",
+            ExpressionAttributeValues={
+                ":p": {"S": OUTBOX_PARTITION},
+                ":before": {"S": key_instant(written_before)},
+            },
+        ):
+            jobs.append(job_from_outbox_item(item))
+            if len(jobs) >= limit:
+                break
+        return jobs
+
+    @translate_aws_errors
+    def emails_relayed(self, job_ids: Sequence[str]) -> None:
+        # One delete per job (BatchWriteItem would need its own IAM action for the same end,
+        # and relays are small and off every request path).
+        for job_id in job_ids:
+            self.table.client.delete_item(TableName=self.table.name, Key=outbox_key(job_id))

@@ -1,0 +1,168 @@
+"""Courses and their session rows.
+
+Seats are counted on the course item (``seats_taken``, ``waiting``) and changed only inside the
+transaction that changes the application holding the seat (see ``applications.py``), so the
+counters always equal the applications. Session rows are written in the same transaction as
+their course, so the SESSIONS partition of the by-time index lists exactly the sessions of the
+stored definitions, ordered by start instant: the reminder dispatcher reads the sessions of the
+next two weeks, never the table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from booking.adapters.dynamodb.items import course_from_item, session_item
+from booking.adapters.dynamodb.schema import (
+    BY_COURSE_INDEX,
+    BY_TIME_INDEX,
+    COURSES_PARTITION,
+    SESSIONS_PARTITION,
+    course_key,
+    key_instant,
+    session_key,
+)
+from booking.adapters.dynamodb.table import (
+    Table,
+    cancellation_reasons,
+    error_code,
+    translate_aws_errors,
+)
+from booking.domain.course import Course, CourseDefinition
+from booking.domain.errors import Conflict
+from booking.services.ports import SessionRow
+
+PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
+# A transaction holds at most 100 actions: the course item plus one per session row.
+MAX_SESSION_ROWS = 99
+PUT_COURSE_ATTEMPTS = 3
+
+
+class DynamoCourseStore:
+    table: Table
+
+    @translate_aws_errors
+    def get_course(self, course_id: str) -> Course | None:
+        item = self.table.get(course_key(course_id))
+        return course_from_item(item) if item else None
+
+    @translate_aws_errors
+    def list_courses(self) -> list[Course]:
+        return [
+            course_from_item(item)
+            for item in self.table.query(
+                IndexName=BY_COURSE_INDEX,
+                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
+                ExpressionAttributeValues={":p": {"S": COURSES_PARTITION}},
+            )
+        ]
+
+    @translate_aws_errors
+    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+        """Create or replace a course's definition, keeping its live seat counters.
+
+        Capacity may not drop below the seats already taken: that would overbook silently. The
+        write is conditional on the version read, so a concurrent replacement cannot leave
+        session rows of a definition that no longer exists.
+        """
+        schedule = definition.schedule()
+        for _ in range(PUT_COURSE_ATTEMPTS):
+            previous = self.get_course(course_id)
+            old_rows = len(previous.definition.sessions) if previous else 0
+            if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
+                raise Conflict(
+                    f"a course may have at most {MAX_SESSION_ROWS} sessions",
+                    code="too_many_sessions",
+                )
+            actions: list[dict[str, Any]] = [
+                {"Update": self._course_update(course_id, definition, previous)}
+            ]
+            actions += [
+                {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
+                for session in schedule
+            ]
+            actions += [
+                {"Delete": {"TableName": self.table.name, "Key": session_key(course_id, index)}}
+                for index in range(len(schedule) + 1, old_rows + 1)
+            ]
+            try:
+                self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+            except ClientError as exc:
+                if error_code(exc) != "TransactionCanceledException":
+                    raise
+                reasons = cancellation_reasons(exc)
+                if not reasons or reasons[0] != "ConditionalCheckFailed":
+                    raise
+                current = self.get_course(course_id)
+                if current is not None and current.seats_taken > definition.capacity:
+                    raise Conflict(
+                        "capacity cannot be lower than the places already taken",
+                        code="capacity_below_taken",
+                    ) from exc
+                continue  # replaced concurrently: read the new version and try again
+            stored = self.get_course(course_id)
+            assert stored is not None
+            return stored
+        raise Conflict(
+            "this course is being changed concurrently; please retry", code="concurrent_update"
+        )
+
+    def _course_update(
+        self, course_id: str, definition: CourseDefinition, previous: Course | None
+    ) -> dict[str, Any]:
+        names = {
+            "#d": "definition",
+            "#c": "capacity",
+            "#st": "seats_taken",
+            "#v": "version",
+            "#closed": "closed",
+        }
+        values: dict[str, Any] = {
+            ":d": {"S": definition.model_dump_json()},
+            ":c": {"N": str(definition.capacity)},
+            ":zero": {"N": "0"},
+            ":one": {"N": "1"},
+            ":g": {"S": COURSES_PARTITION},
+            ":id": {"S": course_id},
+            ":closed": {"BOOL": definition.closed},
+        }
+        if previous is None:
+            expected = "attribute_not_exists(#v)"
+        else:
+            expected = "#v = :prev"
+            values[":prev"] = {"N": str(previous.version)}
+        return {
+            "TableName": self.table.name,
+            "Key": course_key(course_id),
+            "UpdateExpression": (
+                "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
+                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, "
+                f"{BY_COURSE_INDEX}pk = :g, {BY_COURSE_INDEX}sk = :id"
+            ),
+            "ConditionExpression": f"(attribute_not_exists(#st) OR #st <= :c) AND {expected}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    @translate_aws_errors
+    def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
+        rows: list[SessionRow] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{PK} = :p AND {SK} BETWEEN :a AND :u",
+            ExpressionAttributeValues={
+                ":p": {"S": SESSIONS_PARTITION},
+                ":a": {"S": key_instant(after)},
+                # "~" sorts after "#<course>", so sessions starting exactly at `until` count.
+                ":u": {"S": key_instant(until) + "~"},
+            },
+        ):
+            start = datetime.fromisoformat(item["start"]["S"])
+            if after < start <= until:
+                rows.append(
+                    SessionRow(item["course_id"]["S"], int(item["session_index"]["N"]), start)
+                )
+        return rows

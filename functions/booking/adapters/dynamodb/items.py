@@ -1,0 +1,101 @@
+"""Domain objects to table items and back (the documents are the models' own JSON)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from booking.adapters.dynamodb.schema import (
+    BY_COURSE_INDEX,
+    BY_TIME_INDEX,
+    DUE_PARTITION,
+    OUTBOX_PARTITION,
+    SESSIONS_PARTITION,
+    TTL_ATTRIBUTE,
+    application_key,
+    course_applications_partition,
+    key_instant,
+    outbox_key,
+    session_key,
+)
+from booking.domain.application import NEVER_PAID_ENDINGS, Application
+from booking.domain.course import Course, CourseDefinition, ScheduledSession
+from booking.domain.emails import EmailJob
+
+# An outbox item the relay never deleted is harmless once the mailer's claim on its job id has
+# expired too; DynamoDB removes it after this.
+OUTBOX_TTL = timedelta(days=30)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def course_from_item(item: dict[str, Any]) -> Course:
+    return Course(
+        course_id=item["pk"]["S"].removeprefix("COURSE#"),
+        definition=CourseDefinition.model_validate_json(item["definition"]["S"]),
+        seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
+        waiting=int(item.get("waiting", {}).get("N", "0")),
+        version=int(item.get("version", {}).get("N", "0")),
+    )
+
+
+def session_item(course_id: str, session: ScheduledSession) -> dict[str, Any]:
+    return {
+        **session_key(course_id, session.index),
+        "course_id": {"S": course_id},
+        "session_index": {"N": str(session.index)},
+        "start": {"S": key_instant(session.start)},
+        "end": {"S": key_instant(session.end)},
+        "kind": {"S": session.kind.value},
+        f"{BY_TIME_INDEX}pk": {"S": SESSIONS_PARTITION},
+        f"{BY_TIME_INDEX}sk": {
+            "S": f"{key_instant(session.start)}#{course_id}#{session.index:03d}"
+        },
+    }
+
+
+def application_to_item(application: Application, unpaid_retention: timedelta) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **application_key(application.application_id),
+        "course_id": {"S": application.course_id},
+        "status": {"S": application.status.value},
+        "version": {"N": str(application.version)},
+        "seat_held": {"BOOL": application.seat_held},
+        "doc": {"S": application.model_dump_json()},
+        f"{BY_COURSE_INDEX}pk": {"S": course_applications_partition(application.course_id)},
+        f"{BY_COURSE_INDEX}sk": {
+            "S": f"{iso(application.created_at)}#{application.application_id}"
+        },
+    }
+    due = application.sweep_due_at()
+    if due is not None:
+        # Sparse: only applications whose hold can lapse are in the DUE partition, so the
+        # sweep reads what is due, not the table.
+        item[f"{BY_TIME_INDEX}pk"] = {"S": DUE_PARTITION}
+        item[f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(due)}#{application.application_id}"}
+    if application.amount_paid == 0 and application.status in NEVER_PAID_ENDINGS:
+        # Data minimisation: an application that ended without payment is deleted by
+        # DynamoDB's TTL once it has been quiet for the retention period.
+        forget_at = application.updated_at + unpaid_retention
+        item[TTL_ATTRIBUTE] = {"N": str(int(forget_at.timestamp()))}
+    return item
+
+
+def application_from_item(item: dict[str, Any]) -> Application:
+    return Application.model_validate_json(item["doc"]["S"])
+
+
+def outbox_item(job: EmailJob, written_at: datetime) -> dict[str, Any]:
+    return {
+        **outbox_key(job.job_id),
+        "job": {"S": job.model_dump_json()},
+        f"{BY_TIME_INDEX}pk": {"S": OUTBOX_PARTITION},
+        f"{BY_TIME_INDEX}sk": {"S": f"{key_instant(written_at)}#{job.job_id}"},
+        TTL_ATTRIBUTE: {"N": str(int((written_at + OUTBOX_TTL).timestamp()))},
+    }
+
+
+def job_from_outbox_item(item: dict[str, Any]) -> EmailJob:
+    return EmailJob.model_validate_json(item["job"]["S"])

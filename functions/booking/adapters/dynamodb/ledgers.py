@@ -1,0 +1,174 @@
+"""What was sent and what may not be: email claims, suppressed addresses, reminder markers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from booking.adapters.dynamodb.schema import (
+    BY_TIME_INDEX,
+    CLAIMED_REMINDERS_PARTITION,
+    TTL_ATTRIBUTE,
+    email_claim_key,
+    key_instant,
+    reminder_key,
+    suppression_key,
+)
+from booking.adapters.dynamodb.table import (
+    CONDITION_FAILED,
+    Table,
+    error_code,
+    translate_aws_errors,
+)
+from booking.domain.emails import EmailJob
+from booking.services.ports import EmailClaim, ReminderMarker
+
+# Claims and markers only need to outlive every redelivery or tick that could repeat them.
+EMAIL_CLAIM_TTL = timedelta(days=30)
+REMINDER_MARKER_TTL = timedelta(days=30)
+
+
+def marker_key(marker: ReminderMarker) -> dict[str, Any]:
+    return reminder_key(marker.course_id, marker.session_index, marker.offset, marker.recipient)
+
+
+class DynamoEmailLedger:
+    table: Table
+
+    @translate_aws_errors
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
+        """Claim a job for sending. A ``sending`` claim older than ``stale_before`` belongs to a
+        delivery that died mid-send and may be taken over; so may a ``failed`` one."""
+        try:
+            self.table.client.put_item(
+                TableName=self.table.name,
+                Item={
+                    **email_claim_key(job_id),
+                    "state": {"S": "sending"},
+                    "claimed_at": {"S": key_instant(now)},
+                    TTL_ATTRIBUTE: {"N": str(int((now + EMAIL_CLAIM_TTL).timestamp()))},
+                },
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR #s = :failed "
+                    "OR (#s = :sending AND claimed_at < :stale)"
+                ),
+                ExpressionAttributeNames={"#s": "state"},
+                ExpressionAttributeValues={
+                    ":failed": {"S": "failed"},
+                    ":sending": {"S": "sending"},
+                    ":stale": {"S": key_instant(stale_before)},
+                },
+            )
+        except ClientError as exc:
+            if error_code(exc) != CONDITION_FAILED:
+                raise
+            item = self.table.get(email_claim_key(job_id)) or {}
+            state = item.get("state", {}).get("S")
+            return EmailClaim.IN_FLIGHT if state == "sending" else EmailClaim.DONE
+        return EmailClaim.CLAIMED
+
+    @translate_aws_errors
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None:
+        """Record the outcome of a claimed job: ``sent``, ``skipped`` or ``failed``."""
+        self.table.client.update_item(
+            TableName=self.table.name,
+            Key=email_claim_key(job_id),
+            UpdateExpression="SET #s = :s, finished_at = :t",
+            ExpressionAttributeNames={"#s": "state"},
+            ExpressionAttributeValues={":s": {"S": state}, ":t": {"S": key_instant(now)}},
+        )
+
+    @translate_aws_errors
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None:
+        """Never mail this address again (SES bounce or complaint). Stores a digest only."""
+        self.table.client.put_item(
+            TableName=self.table.name,
+            Item={
+                **suppression_key(address),
+                "reason": {"S": reason},
+                "at": {"S": key_instant(now)},
+            },
+        )
+
+    @translate_aws_errors
+    def is_suppressed(self, address: str) -> bool:
+        return self.table.get(suppression_key(address)) is not None
+
+
+class DynamoReminderLedger:
+    table: Table
+
+    @translate_aws_errors
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """True if this caller now owns the reminder (state ``claimed``); False if anyone
+        claimed, queued or superseded it before."""
+        assert marker.job is not None
+        key = marker_key(marker)
+        item = {
+            **key,
+            **self._marker_attributes(marker, "claimed", now),
+            "job": {"S": marker.job.model_dump_json()},
+            # Sparse index of claims not yet queued: a crashed run's leftovers, for the next.
+            f"{BY_TIME_INDEX}pk": {"S": CLAIMED_REMINDERS_PARTITION},
+            f"{BY_TIME_INDEX}sk": {
+                "S": f"{key_instant(marker.session_start)}#{key['pk']['S']}#{marker.recipient}"
+            },
+        }
+        return self.table.put_new(item)
+
+    @translate_aws_errors
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Record that this reminder will never be sent (a nearer one went out instead)."""
+        return self.table.put_new(
+            {**marker_key(marker), **self._marker_attributes(marker, "superseded", now)}
+        )
+
+    @translate_aws_errors
+    def mark_reminder_queued(
+        self, marker: ReminderMarker, now: datetime, state: str = "queued"
+    ) -> None:
+        """Settle a claim: ``queued`` (the job is on the queue) or ``abandoned`` (its session
+        started before a crashed run's leftover could be queued). Leaves the claimed index."""
+        self.table.client.update_item(
+            TableName=self.table.name,
+            Key=marker_key(marker),
+            UpdateExpression=(
+                f"SET #s = :q, settled_at = :t REMOVE {BY_TIME_INDEX}pk, {BY_TIME_INDEX}sk"
+            ),
+            ExpressionAttributeNames={"#s": "state"},
+            ExpressionAttributeValues={":q": {"S": state}, ":t": {"S": key_instant(now)}},
+        )
+
+    @translate_aws_errors
+    def claimed_reminders(self) -> list[ReminderMarker]:
+        """Reminders claimed but not (known to be) queued: normally none."""
+        markers: list[ReminderMarker] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
+            ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
+        ):
+            _, course_id, index, offset = item["pk"]["S"].rsplit("#", 3)
+            markers.append(
+                ReminderMarker(
+                    course_id=course_id,
+                    session_index=int(index),
+                    offset=offset,
+                    recipient=item["sk"]["S"],
+                    session_start=datetime.fromisoformat(item["session_start"]["S"]),
+                    job=EmailJob.model_validate_json(item["job"]["S"]),
+                )
+            )
+        return markers
+
+    @staticmethod
+    def _marker_attributes(marker: ReminderMarker, state: str, now: datetime) -> dict[str, Any]:
+        expires = marker.session_start + REMINDER_MARKER_TTL
+        return {
+            "state": {"S": state},
+            "at": {"S": key_instant(now)},
+            "session_start": {"S": key_instant(marker.session_start)},
+            TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
+        }

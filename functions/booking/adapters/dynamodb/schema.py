@@ -1,0 +1,138 @@
+"""The one table's shape: key attributes, indexes, TTL, stream, and every key of every item.
+
+This module is the single source of the schema: the repository builds its keys here, the CDK
+construct (``infra/cdk/data.py``) and the local stack (``infra/local/aws.py``) create the table
+from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
+
+    item          pk                       sk          by-course index        by-time index
+    course        COURSE#<course_id>       COURSE      COURSES / <course_id>  -
+    session       COURSE#<course_id>       SESSION#nnn -                      SESSIONS /
+                                                                              <start>#<course>#nnn
+    application   APP#<application_id>     APP         COURSE#<id>#APPS /     DUE / <when>#<id>
+                                                       <created>#<id>         (while a hold lasts)
+    email to send OUTBOX#<job_id>          OUTBOX      -                      OUTBOX / <at>#<job_id>
+    payment       PAYMENT#<pi_id>          PAYMENT     -                      -
+    person        PERSON#<sha256 email>    APP#<id>    -                      -
+    enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
+    email claim   EMAIL#<job_id>           EMAIL       -                      -
+    suppression   SUPPRESSED#<sha256>      SUPPRESSED  -                      -
+    reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -              REMINDERS#CLAIMED /
+                                                                              <start>#<pk>#<sk>
+                                                                              (while claimed)
+
+Instants in keys are UTC, whole seconds, ``Z``-suffixed, so they sort lexicographically in time
+order. The table's stream (new images) carries every new OUTBOX item to the relay function,
+which queues the email and deletes the item; the by-time index lets the sweep find any the
+stream could not deliver.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from booking.domain.people import address_digest
+
+PARTITION_KEY = "pk"
+SORT_KEY = "sk"
+BY_COURSE_INDEX = "gsi1"  # a course's applications; the list of courses
+BY_TIME_INDEX = "gsi2"  # things ordered by when they are due: sessions, holds, claims, outbox
+INDEXES = (BY_COURSE_INDEX, BY_TIME_INDEX)
+TTL_ATTRIBUTE = "expires_at_ttl"
+STREAM_VIEW = "NEW_IMAGE"  # the relay needs the new item only
+
+COURSE_SK = "COURSE"
+APPLICATION_SK = "APP"
+OUTBOX_SK = "OUTBOX"
+EMAIL_SK = "EMAIL"
+SUPPRESSED_SK = "SUPPRESSED"
+OUTBOX_PREFIX = "OUTBOX#"
+
+COURSES_PARTITION = "COURSES"
+SESSIONS_PARTITION = "SESSIONS"
+DUE_PARTITION = "DUE"
+OUTBOX_PARTITION = "OUTBOX"
+CLAIMED_REMINDERS_PARTITION = "REMINDERS#CLAIMED"
+
+# create_table's arguments (moto locally; CDK builds the same from these names).
+TABLE_DEFINITION: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"}
+        for name in (PARTITION_KEY, SORT_KEY, *(f"{i}{k}" for i in INDEXES for k in ("pk", "sk")))
+    ],
+    "KeySchema": [
+        {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+        {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": index,
+            "KeySchema": [
+                {"AttributeName": f"{index}pk", "KeyType": "HASH"},
+                {"AttributeName": f"{index}sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+        for index in INDEXES
+    ],
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW},
+}
+
+Key = dict[str, Any]
+
+
+def _key(pk: str, sk: str) -> Key:
+    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
+
+
+def key_instant(moment: datetime) -> str:
+    """UTC, whole seconds, fixed width: ISO strings with optional fractions do not sort."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def course_key(course_id: str) -> Key:
+    return _key(f"COURSE#{course_id}", COURSE_SK)
+
+
+def session_key(course_id: str, index: int) -> Key:
+    return _key(f"COURSE#{course_id}", f"SESSION#{index:03d}")
+
+
+def application_key(application_id: str) -> Key:
+    return _key(f"APP#{application_id}", APPLICATION_SK)
+
+
+def course_applications_partition(course_id: str) -> str:
+    return f"COURSE#{course_id}#APPS"
+
+
+def outbox_key(job_id: str) -> Key:
+    return _key(f"{OUTBOX_PREFIX}{job_id}", OUTBOX_SK)
+
+
+def payment_key(payment_intent: str) -> Key:
+    return _key(f"PAYMENT#{payment_intent}", "PAYMENT")
+
+
+def person_partition(email: str) -> str:
+    return f"PERSON#{address_digest(email)}"
+
+
+def person_key(email: str, application_id: str) -> Key:
+    return _key(person_partition(email), f"APP#{application_id}")
+
+
+def enrolment_key(course_id: str, email: str) -> Key:
+    return _key(f"ENROL#{course_id}#{address_digest(email)}", "ENROL")
+
+
+def email_claim_key(job_id: str) -> Key:
+    return _key(f"EMAIL#{job_id}", EMAIL_SK)
+
+
+def suppression_key(address: str) -> Key:
+    return _key(f"SUPPRESSED#{address_digest(address)}", SUPPRESSED_SK)
+
+
+def reminder_key(course_id: str, session_index: int, offset: str, recipient: str) -> Key:
+    return _key(f"REMINDER#{course_id}#{session_index:03d}#{offset}", recipient)

@@ -1,0 +1,139 @@
+"""The boto3 client for one table, and AWS's failures said in the domain's words.
+
+Only this package knows botocore: a throttled or unreachable DynamoDB becomes
+:class:`DependencyUnavailable` (the API answers 503 with Retry-After, the webhook asks Stripe to
+redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull` or
+:class:`AlreadyApplied` depending on which item of a transaction refused.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from booking.domain.errors import AlreadyApplied, CourseFull, DependencyUnavailable, StaleWrite
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Another transaction on the same items at the same moment (many applicants, one course item)
+# cancels a transaction with TransactionConflict: it is simply tried again, a few times.
+TRANSACTION_CONFLICT_RETRIES = 3
+# AWS answers that mean "busy or briefly unreachable": retrying later is expected to work.
+RETRYABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+    }
+)
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+# What a failed condition on each labelled item of a transaction means.
+_REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
+    ("application", lambda: StaleWrite("application changed concurrently")),
+    ("course", lambda: CourseFull("this course has no places left")),
+    ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
+)
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def busy(exc: Exception) -> DependencyUnavailable:
+    return DependencyUnavailable(
+        "the service is busy; please try again shortly", code="service_busy", retry_after_seconds=5
+    )
+
+
+def translate_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Transient AWS failures leave a repository method as DependencyUnavailable."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ClientError as exc:
+            if error_code(exc) in RETRYABLE_CODES:
+                raise busy(exc) from exc
+            raise
+        except BotoCoreError as exc:
+            raise busy(exc) from exc
+
+    return wrapper
+
+
+class Table:
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
+        item = self.client.get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
+        return dict(item) if item else None
+
+    def query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        paginator = self.client.get_paginator("query")
+        for page in paginator.paginate(TableName=self.name, **kwargs):
+            yield from page.get("Items", [])
+
+    def put_new(self, item: dict[str, Any]) -> bool:
+        """Put ``item`` unless its key exists; False when it did."""
+        try:
+            self.client.put_item(
+                TableName=self.name, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if error_code(exc) == CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+    def transact(self, labelled: list[tuple[str, dict[str, Any]]]) -> None:
+        """Run one transaction of labelled actions; a refused condition raises what it means
+        for that item (see ``_REFUSALS``); a conflict with a concurrent transaction is retried
+        after a short jittered pause, then reported as a retryable error."""
+        actions = [action for _, action in labelled]
+        for attempt in range(TRANSACTION_CONFLICT_RETRIES + 1):
+            try:
+                self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                return
+            except ClientError as exc:
+                if error_code(exc) != "TransactionCanceledException":
+                    raise
+                reasons = cancellation_reasons(exc)
+                failed = {
+                    label
+                    for (label, _), reason in zip(labelled, reasons, strict=False)
+                    if reason == "ConditionalCheckFailed"
+                }
+                for label, refusal in _REFUSALS:
+                    if label in failed:
+                        raise refusal() from exc
+                if failed:
+                    raise StaleWrite(f"condition failed on {sorted(failed)}") from exc
+                if "TransactionConflict" not in reasons:
+                    raise
+                if attempt == TRANSACTION_CONFLICT_RETRIES:
+                    raise DependencyUnavailable(
+                        "many people are booking at this moment; please try again",
+                        code="service_busy",
+                        retry_after_seconds=2,
+                    ) from exc
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+
+
+def cancellation_reasons(exc: ClientError) -> list[str]:
+    return [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]

@@ -1,0 +1,117 @@
+"""The one composition root: every function's adapters, built from validated settings.
+
+Each handler module calls :func:`at_cold_start` when Lambda imports it, so a bad environment
+fails the function's init (visible at deploy, retried by Lambda) rather than its first request.
+Outside Lambda (tests, the local stack) the ports are built on first use instead, after the
+environment has been set.
+
+Tests and the local stack replace the ports in one way, :func:`use`, and forget them with
+:func:`reset`. Nothing else in ``functions/`` creates a client.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+import boto3
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.config import Settings, settings
+from booking.services.ports import (
+    CalendarWriter,
+    EmailQueue,
+    EmailRenderer,
+    EmailSender,
+    PaymentGateway,
+    Ports,
+)
+
+_current: Ports | None = None
+
+
+def build(config: Settings, **clients: Any) -> Ports:
+    """The ports of a deployed function, on boto3 clients made here unless given in
+    ``clients`` by service name (``dynamodb``, ``sqs``, ``sesv2``): the local stack passes an
+    SES client that also keeps each message, fault-injection tests pass clients they control."""
+
+    def client(service: str) -> Any:
+        return clients.get(service) or boto3.client(service)  # type: ignore[call-overload]
+
+    def email_queue() -> EmailQueue:
+        from booking.adapters.email_queue import SqsEmailQueue
+
+        return SqsEmailQueue(client("sqs"), config.email_queue_url)
+
+    def payments() -> PaymentGateway:
+        import stripe
+
+        from booking.adapters.stripe_gateway import StripeGateway
+
+        client = stripe.StripeClient(
+            config.stripe_key(),
+            # Only the local stand-in changes the address; real Stripe keeps the SDK default.
+            base_addresses={"api": config.stripe_api_base} if config.stripe_api_base else {},
+            # Safe to retry: every mutating call carries an idempotency key.
+            max_network_retries=2,
+        )
+        return StripeGateway(client)
+
+    def sender() -> EmailSender:
+        from booking.adapters.ses_sender import SesSender
+
+        return SesSender(client("sesv2"), config.sender_email, config.ses_configuration_set)
+
+    def renderer() -> EmailRenderer:
+        from booking.adapters.email_templates import JinjaEmailRenderer
+
+        return JinjaEmailRenderer()
+
+    def calendar() -> CalendarWriter:
+        from booking.adapters.calendar import IcsCalendarWriter
+
+        # Right-hand side of calendar UIDs: stable per deployment (the sender's domain).
+        return IcsCalendarWriter(config.sender_email.rpartition("@")[2] or "localhost")
+
+    return Ports(
+        repository=DynamoRepository(
+            client("dynamodb"),
+            config.table_name,
+            timedelta(days=config.unpaid_retention_days),
+        ),
+        public_base_url=config.public_base_url.rstrip("/"),
+        email_queue_factory=email_queue,
+        payment_gateway_factory=payments,
+        sender_factory=sender,
+        renderer_factory=renderer,
+        calendar_factory=calendar,
+        email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
+    )
+
+
+def ports() -> Ports:
+    """This container's ports, built on first use from the environment."""
+    global _current
+    if _current is None:
+        _current = build(settings())
+    return _current
+
+
+def use(replacement: Ports) -> None:
+    """Tests and the local stack: run every handler on these ports from now on."""
+    global _current
+    _current = replacement
+
+
+def reset() -> None:
+    """Forget the ports and the settings (the environment changed)."""
+    global _current
+    _current = None
+    settings.cache_clear()
+
+
+def at_cold_start() -> None:
+    """In Lambda, build everything now: a missing or malformed setting fails the init."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        ports()

@@ -1,0 +1,149 @@
+"""The queue, payment and mail ports: each fake held to the real adapter's behaviour (SQS and
+SES on moto, Stripe through the real SDK against the local stand-in)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+import stripe
+from moto import mock_aws
+
+from booking.adapters.email_queue import SqsEmailQueue
+from booking.adapters.ses_sender import SesSender
+from booking.adapters.stripe_gateway import StripeGateway
+from booking.domain.course import Money
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.errors import Conflict
+from booking.services.ports import (
+    CheckoutRequest,
+    EmailQueue,
+    EmailSender,
+    EmailSendError,
+    PaymentGateway,
+    QueueUnavailable,
+)
+from infra.local.stripe_standin import StripeStandIn
+from tests.fakes import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
+from tests.support.stripe_client import InProcessHTTPClient
+
+REGION = "eu-west-2"
+SENDER = "courses@example.org"
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+# -- the email queue ------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["fake", "sqs"])
+def queue_pair(request: pytest.FixtureRequest, aws: None) -> tuple[EmailQueue, EmailQueue]:
+    """(a working queue, the same queue unreachable) and a way to read what was queued."""
+    if request.param == "fake":
+        return FakeEmailQueue(), FakeEmailQueue(down=True)
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="emails")["QueueUrl"]
+    gone = url.replace("/emails", "/no-such-queue")
+    return SqsEmailQueue(sqs, url), SqsEmailQueue(sqs, gone)
+
+
+def test_every_job_is_queued_or_the_queue_says_it_is_unavailable(
+    queue_pair: tuple[EmailQueue, EmailQueue],
+) -> None:
+    working, unreachable = queue_pair
+    jobs = [EmailJob.about(EmailKind.APPLICATION_RECEIVED, f"a{n}", "c1") for n in range(23)]
+    working.send(jobs)  # more than one SQS batch
+    working.send([])
+    with pytest.raises(QueueUnavailable):
+        unreachable.send(jobs[:1])
+
+
+# -- payments -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["fake", "stripe"])
+def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
+    if request.param == "fake":
+        return FakePaymentGateway()
+    standin = StripeStandIn(
+        webhook_url="http://booking.test/webhooks/stripe",
+        webhook_secret="whsec_contract",
+        public_base_url="http://booking.test",
+        deliver=lambda url, body, headers: 200,
+    )
+    client = stripe.StripeClient(
+        "sk_test_local",
+        base_addresses={"api": "http://booking.test/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+    return StripeGateway(client)
+
+
+def checkout_request(attempt: int = 1) -> CheckoutRequest:
+    return CheckoutRequest(
+        application_id="a1",
+        course_id="c1",
+        product_name="Course",
+        price=Money(amount=20000),
+        customer_email="ada@example.org",
+        expires_at=(datetime.now(UTC) + timedelta(minutes=31)).replace(microsecond=0),
+        success_url="http://booking.test/ok",
+        cancel_url="http://booking.test/cancel",
+        attempt=attempt,
+    )
+
+
+def test_a_checkout_is_opened_with_its_expiry_and_can_be_expired_once(
+    gateway: PaymentGateway,
+) -> None:
+    request = checkout_request()
+    opened = gateway.create_checkout(request)
+    assert opened.url.startswith("http")
+    assert opened.expires_at == request.expires_at
+    assert opened.attempt == 1
+    assert gateway.expire_checkout(opened.session_id) == "expired"
+    assert gateway.expire_checkout(opened.session_id) == "expired"  # asking again is harmless
+    another = gateway.create_checkout(checkout_request(attempt=2))
+    assert another.session_id != opened.session_id
+
+
+def test_an_unknown_checkout_is_a_conflict_not_an_outage(gateway: PaymentGateway) -> None:
+    with pytest.raises(Conflict):
+        gateway.expire_checkout("cs_test_unknown")
+
+
+def test_an_unknown_payment_belongs_to_no_application(gateway: PaymentGateway) -> None:
+    assert gateway.application_of_payment("pi_unknown") is None
+
+
+# -- sending email ------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["fake", "ses"])
+def sender_pair(request: pytest.FixtureRequest, aws: None) -> tuple[EmailSender, EmailSender]:
+    """(a sender that works, one the mail service refuses)."""
+    if request.param == "fake":
+        return FakeEmailSender(), FakeEmailSender(refuse=True)
+    ses = boto3.client("sesv2", region_name=REGION)
+    ses.create_email_identity(EmailIdentity=SENDER)
+    # SES refuses a sender whose identity was never verified.
+    return SesSender(ses, SENDER), SesSender(ses, "unverified@elsewhere.example")
+
+
+def test_a_message_is_sent_or_the_refusal_is_reported(
+    sender_pair: tuple[EmailSender, EmailSender],
+) -> None:
+    working, refused = sender_pair
+    message = OutgoingEmail(
+        to=["ada@example.org"], reply_to=[], subject="Hello", text="Hi", html="<p>Hi</p>"
+    )
+    assert working.send(message)
+    with pytest.raises(EmailSendError):
+        refused.send(message)

@@ -1,0 +1,251 @@
+"""One suite, two repositories: the in-memory fake the use-case tests run on, and the DynamoDB
+adapter on moto. Whatever the fake promises, the table keeps, so the fast tests cannot drift from
+what runs in AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.dynamodb.schema import TABLE_DEFINITION
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
+from booking.services.ports import EmailClaim, ReminderMarker, Repository
+from tests.fakes import FakeRepository
+
+S = ApplicationStatus
+NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
+FIRST_DAY = "2027-06-07"
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
+    if request.param == "fake":
+        yield FakeRepository()
+        return
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-2")
+        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
+        yield DynamoRepository(client, "t")
+
+
+def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:
+    data: dict[str, object] = {
+        "title": "Course",
+        "price": {"amount": 20000},
+        "capacity": capacity,
+        "sessions": [
+            {"date": FIRST_DAY, "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
+        ],
+        **overrides,
+    }
+    return CourseDefinition.model_validate(data)
+
+
+def application(
+    app_id: str, email: str = "ada@example.org", course_id: str = "c1", **changes: object
+) -> Application:
+    return Application(
+        application_id=app_id,
+        course_id=course_id,
+        status=S.AWAITING_PAYMENT,
+        token=f"tok-{app_id}",
+        answers=Answers(
+            name="Ada",
+            email=email,
+            job_title="Lead",
+            organisation="Trust",
+            leadership_role="A ward",
+            motivation="To learn",
+        ),
+        created_at=NOW,
+        updated_at=NOW,
+    ).model_copy(update=changes)
+
+
+def job(app_id: str, kind: EmailKind = EmailKind.APPLICATION_RECEIVED) -> EmailJob:
+    return EmailJob.about(kind, app_id, "c1")
+
+
+# -- applications and their seats -------------------------------------------------------------
+
+
+def test_a_write_expects_the_version_it_read(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    first = repo.save(application("a1"), None)
+    assert first.version == 1
+    assert repo.get_application("a1") == first
+    second = repo.save(first.model_copy(update={"status_reason": "x"}), first)
+    assert second.version == 2
+    with pytest.raises(StaleWrite):
+        repo.save(first.model_copy(update={"status_reason": "y"}), first)  # first is stale
+    with pytest.raises(StaleWrite):
+        repo.save(application("a1"), None)  # it exists already
+    stored = repo.get_application("a1")
+    assert stored is not None
+    assert stored.status_reason == "x"
+
+
+def test_seats_are_counted_with_the_applications_and_never_over_capacity(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition(capacity=1))
+    repo.save(application("a1", seat_held=True), None)
+    with pytest.raises(CourseFull):
+        repo.save(application("a2", "bo@example.org", seat_held=True), None)
+    assert repo.get_application("a2") is None  # nothing half-written
+    assert repo.enrolled_application_id("c1", "bo@example.org") is None
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.seats_taken == 1
+
+
+def test_the_waiting_count_follows_the_waiting_list(repo: Repository) -> None:
+    repo.put_course("c1", definition(capacity=1))
+    waiting = repo.save(application("a1", status=S.WAITLISTED, waitlisted_at=NOW), None)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert (course.waiting, course.seats_taken) == (1, 0)
+    offered = waiting.moved_to(S.OFFERED, NOW, seat_held=True)
+    repo.save(offered, waiting)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert (course.waiting, course.seats_taken) == (0, 1)
+
+
+def test_one_live_application_per_person_per_course(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    repo.put_course("c2", definition())
+    first = repo.save(application("a1"), None)
+    with pytest.raises(AlreadyApplied):
+        repo.save(application("a2"), None)
+    repo.save(application("a3", course_id="c2"), None)  # another course: fine
+    assert repo.enrolled_application_id("c1", "ADA@example.org") == "a1"
+    cancelled = repo.save(first.moved_to(S.CANCELLED, NOW), first)
+    assert cancelled.enrolment_ended
+    assert repo.enrolled_application_id("c1", "ada@example.org") is None
+    again = repo.save(application("a4"), None, replaces="a1")
+    assert repo.enrolled_application_id("c1", "ada@example.org") == again.application_id
+
+
+def test_payments_and_people_lead_back_to_their_applications(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    repo.put_course("c2", definition())
+    first = repo.save(application("a1"), None)
+    repo.save(application("a2", course_id="c2"), None)
+    paid = repo.save(first.model_copy(update={"payment_intent": "pi_1"}), first)
+    found = repo.application_for_payment("pi_1")
+    assert found is not None
+    assert found.application_id == "a1"
+    assert found.version == paid.version
+    assert repo.application_for_payment("pi_other") is None
+    mine = repo.applications_of_person("Ada@Example.org")
+    assert sorted(a.application_id for a in mine) == ["a1", "a2"]
+    repo.forget_person("ada@example.org", ["a1", "a2"])
+    assert repo.applications_of_person("ada@example.org") == []
+    assert repo.enrolled_application_id("c1", "ada@example.org") is None
+
+
+def test_lapsing_holds_are_due_for_the_sweep_in_order(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    later = NOW + timedelta(minutes=31)
+    repo.save(application("a1", seat_held=True, hold_expires_at=later), None)
+    repo.save(application("a2", "bo@example.org"), None)  # no hold: never due
+    assert repo.applications_due(NOW) == []
+    due = repo.applications_due(later)
+    assert [a.application_id for a in due] == ["a1"]
+    assert [a.application_id for a in repo.list_applications("c1")] == ["a1", "a2"]
+
+
+# -- the outbox --------------------------------------------------------------------------------
+
+
+def test_emails_are_written_with_the_change_and_wait_until_relayed(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    saved = repo.save(application("a1").with_emails(job("a1")), None)
+    assert saved.outbox == ()  # on their way: the stored application keeps no copy
+    assert repo.pending_emails(NOW) == []  # written at NOW: not before it
+    [pending] = repo.pending_emails(NOW + timedelta(seconds=1))
+    assert pending == job("a1")
+    repo.emails_relayed([pending.job_id])
+    assert repo.pending_emails(NOW + timedelta(days=1)) == []
+
+
+def test_a_refused_change_writes_none_of_its_emails(repo: Repository) -> None:
+    repo.put_course("c1", definition(capacity=1))
+    repo.save(application("a1", seat_held=True), None)
+    with pytest.raises(CourseFull):
+        repo.save(application("a2", "bo@example.org", seat_held=True).with_emails(job("a2")), None)
+    assert repo.pending_emails(NOW + timedelta(days=1)) == []
+
+
+# -- courses -------------------------------------------------------------------------------------
+
+
+def test_a_course_keeps_its_counters_and_refuses_capacity_below_them(repo: Repository) -> None:
+    first = repo.put_course("c1", definition(capacity=2))
+    assert first.version == 1
+    repo.save(application("a1", seat_held=True), None)
+    repo.save(application("a2", "bo@example.org", seat_held=True), None)
+    with pytest.raises(Conflict) as refused:
+        repo.put_course("c1", definition(capacity=1))
+    assert refused.value.code == "capacity_below_taken"
+    grown = repo.put_course("c1", definition(capacity=3, title="Renamed"))
+    assert (grown.version, grown.seats_taken, grown.definition.title) == (2, 2, "Renamed")
+    assert [c.course_id for c in repo.list_courses()] == ["c1"]
+
+
+def test_sessions_are_found_by_start_in_a_half_open_window(repo: Repository) -> None:
+    course = repo.put_course("c1", definition())
+    first, second = course.schedule
+    rows = repo.sessions_starting(first.start - timedelta(hours=1), first.start)
+    assert [(r.course_id, r.index, r.start) for r in rows] == [("c1", 1, first.start)]
+    assert repo.sessions_starting(first.start, second.start - timedelta(seconds=1)) == []
+    shorter = definition(sessions=[{"date": FIRST_DAY, "start_time": "15:00", "end_time": "16:00"}])
+    repo.put_course("c1", shorter)
+    assert repo.sessions_starting(first.start, second.start + timedelta(days=1)) == []
+
+
+# -- ledgers -------------------------------------------------------------------------------------
+
+
+def test_an_email_is_claimed_once_and_a_dead_claim_is_taken_over(repo: Repository) -> None:
+    assert repo.claim_email("j1", NOW, NOW - timedelta(minutes=3)) is EmailClaim.CLAIMED
+    assert repo.claim_email("j1", NOW, NOW - timedelta(minutes=3)) is EmailClaim.IN_FLIGHT
+    later = NOW + timedelta(minutes=4)
+    assert repo.claim_email("j1", later, later - timedelta(minutes=3)) is EmailClaim.CLAIMED
+    repo.finish_email("j1", "failed", later)
+    assert repo.claim_email("j1", later, later - timedelta(minutes=3)) is EmailClaim.CLAIMED
+    repo.finish_email("j1", "sent", later)
+    assert repo.claim_email("j1", later, later + timedelta(days=1)) is EmailClaim.DONE
+
+
+def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repository) -> None:
+    assert not repo.is_suppressed("ada@example.org")
+    repo.suppress_address("Ada@Example.org", "bounce", NOW)
+    assert repo.is_suppressed("ada@example.org")
+
+
+def test_a_reminder_is_claimed_once_and_leftover_claims_are_listed(repo: Repository) -> None:
+    start = NOW + timedelta(days=1)
+    marker = ReminderMarker("c1", 1, "h24", "a1", start, job("a1", EmailKind.SESSION_REMINDER))
+    assert repo.claim_reminder(marker, NOW)
+    assert not repo.claim_reminder(marker, NOW)
+    assert repo.claimed_reminders() == [marker]
+    repo.mark_reminder_queued(marker, NOW)
+    assert repo.claimed_reminders() == []
+    assert not repo.claim_reminder(marker, NOW)  # queued: never claimable again
+    farther = ReminderMarker("c1", 1, "h48", "a1", start)
+    assert repo.supersede_reminder(farther, NOW)
+    assert not repo.claim_reminder(
+        ReminderMarker("c1", 1, "h48", "a1", start, job("a1", EmailKind.SESSION_REMINDER)), NOW
+    )
+    assert repo.claimed_reminders() == []

@@ -1,0 +1,58 @@
+"""In-memory fakes of every port, and the ports of a unit test built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from booking.adapters.calendar import IcsCalendarWriter
+from booking.adapters.email_templates import JinjaEmailRenderer
+from booking.services.ports import Ports
+from tests.fakes.outside import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
+from tests.fakes.repository import FakeRepository
+
+BASE_URL = "https://booking.test"
+CALENDAR_DOMAIN = "example.org"  # the sender's domain in the tests
+
+
+class Clock:
+    """A clock a test moves by hand."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def fake_ports(
+    clock: Callable[[], datetime] | None = None,
+    repository: FakeRepository | None = None,
+) -> Ports:
+    """Ports on fakes; templates and calendars are the real (pure) adapters."""
+    queue, payments, sender = FakeEmailQueue(), FakePaymentGateway(), FakeEmailSender()
+    return Ports(
+        repository=repository or FakeRepository(),
+        public_base_url=BASE_URL,
+        email_queue_factory=lambda: queue,
+        payment_gateway_factory=lambda: payments,
+        sender_factory=lambda: sender,
+        renderer_factory=JinjaEmailRenderer,
+        calendar_factory=lambda: IcsCalendarWriter(CALENDAR_DOMAIN),
+        clock=clock or Clock(),
+    )
+
+
+__all__ = [
+    "BASE_URL",
+    "Clock",
+    "FakeEmailQueue",
+    "FakeEmailSender",
+    "FakePaymentGateway",
+    "FakeRepository",
+    "fake_ports",
+]

@@ -1,0 +1,263 @@
+"""An in-memory ``Repository``: the table's rules in dictionaries, for use-case unit tests.
+
+It keeps exactly the promises of ``booking.services.ports.Repository`` that the DynamoDB
+adapter keeps (``tests/contract`` runs one suite against both): conditional writes on the
+version read, seats and waiting places counted with the application that holds them, one live
+application per person per course, emails written with the change that decided them. Every
+``save`` checks all its conditions before changing anything, like a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, CourseDefinition
+from booking.domain.emails import EmailJob
+from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
+from booking.domain.people import address_digest
+from booking.services.ports import EmailClaim, ReminderMarker, SessionRow
+
+MAX_SESSION_ROWS = 99
+
+
+@dataclass
+class _Claim:
+    state: str
+    claimed_at: datetime
+
+
+@dataclass
+class _Marker:
+    state: str
+    marker: ReminderMarker
+
+
+@dataclass
+class FakeRepository:
+    courses: dict[str, Course] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    # (course_id, address digest) -> application id
+    enrolments: dict[tuple[str, str], str] = field(default_factory=dict)
+    people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
+    payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
+    outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
+    email_claims: dict[str, _Claim] = field(default_factory=dict)
+    suppressed: set[str] = field(default_factory=set)
+    markers: dict[tuple[str, int, str, str], _Marker] = field(default_factory=dict)
+    # Every outbox write, in order: the "stream" a test relays from.
+    written_emails: list[EmailJob] = field(default_factory=list)
+
+    # -- courses ------------------------------------------------------------------------------
+
+    def get_course(self, course_id: str) -> Course | None:
+        return self.courses.get(course_id)
+
+    def list_courses(self) -> list[Course]:
+        return [self.courses[key] for key in sorted(self.courses)]
+
+    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+        previous = self.courses.get(course_id)
+        old_rows = len(previous.definition.sessions) if previous else 0
+        if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
+            raise Conflict(
+                f"a course may have at most {MAX_SESSION_ROWS} sessions", code="too_many_sessions"
+            )
+        if previous is not None and previous.seats_taken > definition.capacity:
+            raise Conflict(
+                "capacity cannot be lower than the places already taken",
+                code="capacity_below_taken",
+            )
+        stored = Course(
+            course_id=course_id,
+            definition=definition,
+            seats_taken=previous.seats_taken if previous else 0,
+            waiting=previous.waiting if previous else 0,
+            version=(previous.version + 1) if previous else 1,
+        )
+        self.courses[course_id] = stored
+        return stored
+
+    def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
+        rows = [
+            SessionRow(course.course_id, session.index, session.start)
+            for course in self.courses.values()
+            for session in course.schedule
+            if after < session.start <= until
+        ]
+        return sorted(rows, key=lambda row: (row.start, row.course_id, row.index))
+
+    # -- applications -------------------------------------------------------------------------
+
+    def get_application(self, application_id: str) -> Application | None:
+        return self.applications.get(application_id)
+
+    def get_course_and_application(
+        self, course_id: str, application_id: str
+    ) -> tuple[Course | None, Application | None]:
+        return self.courses.get(course_id), self.applications.get(application_id)
+
+    def list_applications(self, course_id: str) -> list[Application]:
+        found = [a for a in self.applications.values() if a.course_id == course_id]
+        return sorted(found, key=lambda a: (a.created_at, a.application_id))
+
+    def save(
+        self, new: Application, previous: Application | None, *, replaces: str | None = None
+    ) -> Application:
+        stored = new.model_copy(
+            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+        )
+        current = self.applications.get(new.application_id)
+        # The conditions, all checked before anything changes (one transaction).
+        if previous is None and current is not None:
+            raise StaleWrite("application exists")
+        if previous is not None and (current is None or current.version != previous.version):
+            raise StaleWrite("application changed concurrently")
+        seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
+        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
+        course = self.courses.get(new.course_id)
+        if seat_delta or waiting_delta:
+            if course is None:
+                raise CourseFull("this course has no places left")
+            if seat_delta > 0 and (
+                course.seats_taken >= course.definition.capacity or course.definition.closed
+            ):
+                raise CourseFull("this course has no places left")
+            if seat_delta < 0 and course.seats_taken < -seat_delta:
+                raise CourseFull("this course has no places left")
+        enrolment = (new.course_id, address_digest(stored.answers.email))
+        holder = self.enrolments.get(enrolment)
+        if previous is None and holder is not None and holder != replaces:
+            raise AlreadyApplied("you have already applied for this course")
+        releasing = previous is not None and stored.enrolment_ended and not previous.enrolment_ended
+        if releasing and holder is not None and holder != stored.application_id:
+            raise AlreadyApplied("you have already applied for this course")
+        # The writes.
+        self.applications[stored.application_id] = stored
+        if course is not None and (seat_delta or waiting_delta):
+            self.courses[course.course_id] = course.model_copy(
+                update={
+                    "seats_taken": course.seats_taken + seat_delta,
+                    "waiting": course.waiting + waiting_delta,
+                }
+            )
+        if previous is None:
+            digest = address_digest(stored.answers.email)
+            self.people.setdefault(digest, set()).add(stored.application_id)
+            self.enrolments[enrolment] = stored.application_id
+        elif releasing:
+            self.enrolments.pop(enrolment, None)
+        if stored.payment_intent and stored.payment_intent != (
+            previous.payment_intent if previous else None
+        ):
+            self.payments[stored.payment_intent] = stored.application_id
+        for job in new.outbox:
+            self.outbox[job.job_id] = (job, stored.updated_at)
+            self.written_emails.append(job)
+        return stored
+
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None:
+        return self.enrolments.get((course_id, address_digest(email)))
+
+    def applications_of_person(self, email: str) -> list[Application]:
+        ids = sorted(self.people.get(address_digest(email), set()))
+        return [self.applications[i] for i in ids if i in self.applications]
+
+    def forget_person(self, email: str, application_ids: list[str]) -> None:
+        digest = address_digest(email)
+        for application_id in application_ids:
+            application = self.applications.get(application_id)
+            if application is not None:
+                key = (application.course_id, digest)
+                if self.enrolments.get(key) == application_id:
+                    del self.enrolments[key]
+            self.people.get(digest, set()).discard(application_id)
+
+    def application_for_payment(self, payment_intent: str) -> Application | None:
+        application_id = self.payments.get(payment_intent)
+        return self.applications.get(application_id) if application_id else None
+
+    def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
+        due = [
+            (when, a.application_id, a)
+            for a in self.applications.values()
+            if (when := a.sweep_due_at()) is not None and when <= now
+        ]
+        return [a for _, _, a in sorted(due, key=lambda t: (t[0], t[1]))][:limit]
+
+    # -- outbox -------------------------------------------------------------------------------
+
+    def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]:
+        waiting = sorted(
+            (written, job.job_id, job)
+            for job, written in self.outbox.values()
+            if written.replace(microsecond=0) < written_before
+        )
+        return [job for _, _, job in waiting][:limit]
+
+    def emails_relayed(self, job_ids: Sequence[str]) -> None:
+        for job_id in job_ids:
+            self.outbox.pop(job_id, None)
+
+    # -- email ledger -------------------------------------------------------------------------
+
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
+        claim = self.email_claims.get(job_id)
+        if (
+            claim is None
+            or claim.state == "failed"
+            or (claim.state == "sending" and _seconds(claim.claimed_at) < _seconds(stale_before))
+        ):
+            self.email_claims[job_id] = _Claim("sending", now)
+            return EmailClaim.CLAIMED
+        return EmailClaim.IN_FLIGHT if claim.state == "sending" else EmailClaim.DONE
+
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None:
+        claim = self.email_claims.get(job_id)
+        self.email_claims[job_id] = _Claim(state, claim.claimed_at if claim else now)
+
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None:
+        self.suppressed.add(address_digest(address))
+
+    def is_suppressed(self, address: str) -> bool:
+        return address_digest(address) in self.suppressed
+
+    # -- reminder ledger ----------------------------------------------------------------------
+
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        return self._put_new(marker, "claimed")
+
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        return self._put_new(marker, "superseded")
+
+    def mark_reminder_queued(
+        self, marker: ReminderMarker, now: datetime, state: str = "queued"
+    ) -> None:
+        stored = self.markers.get(_marker_key(marker))
+        self.markers[_marker_key(marker)] = _Marker(state, stored.marker if stored else marker)
+
+    def claimed_reminders(self) -> list[ReminderMarker]:
+        claimed = [m.marker for m in self.markers.values() if m.state == "claimed"]
+        return sorted(claimed, key=lambda m: (m.session_start, _marker_key(m)))
+
+    def _put_new(self, marker: ReminderMarker, state: str) -> bool:
+        key = _marker_key(marker)
+        if key in self.markers:
+            return False
+        self.markers[key] = _Marker(state, marker)
+        return True
+
+
+def _waiting(application: Application | None) -> bool:
+    return application is not None and application.status is ApplicationStatus.WAITLISTED
+
+
+def _marker_key(marker: ReminderMarker) -> tuple[str, int, str, str]:
+    return (marker.course_id, marker.session_index, marker.offset, marker.recipient)
+
+
+def _seconds(moment: datetime) -> datetime:
+    """The table keeps claim times to the second; so does the fake, to agree with it."""
+    return moment.replace(microsecond=0)

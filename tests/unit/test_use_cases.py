@@ -1,0 +1,281 @@
+"""The use cases on in-memory fakes of every port: the whole booking life in milliseconds.
+
+The same rules run against moto and the Stripe stand-in in ``tests/integration``; here they run
+on ``tests/fakes`` (held to the real adapters by ``tests/contract``), so a rule can be tried in
+every corner without I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from booking.domain.application import ApplicationStatus
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
+from booking.services import applications, courses, lifecycle, organisers, outbox
+from booking.services.mailer import SendOutcome, send_email_job
+from booking.services.payments import apply_checkout_event
+from booking.services.ports import Ports
+from booking.services.reminders import dispatch_reminders
+from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakePaymentGateway, fake_ports
+from tests.fakes.repository import FakeRepository
+
+S = ApplicationStatus
+
+
+def course_definition(capacity: int = 2, approval: bool = False) -> CourseDefinition:
+    return CourseDefinition.model_validate(
+        {
+            "title": "Compassionate Leadership",
+            "price": {"amount": 20000},
+            "capacity": capacity,
+            "approval_required": approval,
+            "facilitators": ["facilitator@example.org"],
+            "enquiries_email": "enquiries@example.org",
+            "joining_url": "https://example.org/join",
+            "sessions": [
+                {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
+                {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
+            ],
+        }
+    )
+
+
+def answers(email: str = "ada@example.org") -> dict[str, object]:
+    return {
+        "name": "Ada Lovelace",
+        "email": email,
+        "job_title": "Ward manager",
+        "organisation": "St Elsewhere",
+        "leadership_role": "A ward",
+        "motivation": "To lead with compassion",
+        "consent": True,
+    }
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ports(clock: Clock) -> Ports:
+    the_ports = fake_ports(clock)
+    courses.put_course(the_ports, "c1", course_definition())
+    return the_ports
+
+
+def repo(ports: Ports) -> FakeRepository:
+    assert isinstance(ports.repository, FakeRepository)
+    return ports.repository
+
+
+def gateway(ports: Ports) -> FakePaymentGateway:
+    assert isinstance(ports.payments, FakePaymentGateway)
+    return ports.payments
+
+
+def written(ports: Ports, kind: EmailKind) -> list[str]:
+    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
+
+
+def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:
+    application = repo(ports).applications[application_id]
+    assert application.checkout is not None
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            event_id=event_id,
+            kind=CheckoutEventKind.PAID,
+            session_id=application.checkout.session_id,
+            application_id=application_id,
+            payment_intent=f"pi_{application_id}",
+            amount_total=20000,
+        ),
+    )
+
+
+def test_applying_holds_a_seat_opens_a_checkout_and_decides_the_acknowledgement(
+    ports: Ports,
+) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    assert view.status == "awaiting_payment"
+    assert view.checkout_url
+    assert view.can_pay
+    assert view.hold_expires_at
+    [session] = gateway(ports).sessions.values()
+    assert session.request.price.amount == 20000
+    assert session.request.customer_email == "ada@example.org"
+    course = repo(ports).courses["c1"]
+    assert course.seats_taken == 1
+    assert written(ports, EmailKind.APPLICATION_RECEIVED) == [view.application_id]
+
+
+def test_a_second_live_application_from_the_same_person_is_refused(ports: Ports) -> None:
+    applications.submit_application(ports, "c1", answers())
+    with pytest.raises(AlreadyApplied):
+        applications.submit_application(ports, "c1", answers("ADA@example.org"))
+    assert repo(ports).courses["c1"].seats_taken == 1
+
+
+def test_a_full_course_puts_applicants_on_the_waiting_list_in_order(
+    ports: Ports, clock: Clock
+) -> None:
+    for n in range(2):
+        applications.submit_application(ports, "c1", answers(f"p{n}@example.org"))
+    third = applications.submit_application(ports, "c1", answers("p2@example.org"))
+    clock.advance(seconds=1)
+    fourth = applications.submit_application(ports, "c1", answers("p3@example.org"))
+    assert (third.status, third.waitlist_position) == ("waitlisted", 1)
+    assert fourth.waitlist_position == 2
+    assert not third.can_pay
+
+
+def test_payment_confirms_once_and_tells_the_applicant_and_the_facilitators(
+    ports: Ports,
+) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    paid(ports, view.application_id)
+    paid(ports, view.application_id)  # Stripe redelivers
+    stored = repo(ports).applications[view.application_id]
+    assert (stored.status, stored.amount_paid) == (S.CONFIRMED, 20000)
+    assert written(ports, EmailKind.BOOKING_CONFIRMED) == [view.application_id]
+    assert written(ports, EmailKind.FACILITATOR_COPY) == [view.application_id]
+
+
+def test_an_expired_checkout_frees_the_seat_for_the_first_in_line(ports: Ports) -> None:
+    first = applications.submit_application(ports, "c1", answers("p0@example.org"))
+    applications.submit_application(ports, "c1", answers("p1@example.org"))
+    waiting = applications.submit_application(ports, "c1", answers("p2@example.org"))
+    session = repo(ports).applications[first.application_id].checkout
+    assert session is not None
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            "evt_exp", CheckoutEventKind.EXPIRED, session.session_id, first.application_id
+        ),
+    )
+    assert repo(ports).applications[first.application_id].status is S.EXPIRED
+    assert repo(ports).applications[waiting.application_id].status is S.OFFERED
+    assert repo(ports).courses["c1"].seats_taken == 2
+    assert written(ports, EmailKind.OFFER) == [waiting.application_id]
+
+
+def test_restarting_payment_follows_the_one_rule_of_who_may_pay(ports: Ports, clock: Clock) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    paid(ports, view.application_id)
+    with pytest.raises(Conflict) as refused:
+        applications.start_checkout(ports, view.application_id, view.token)
+    assert refused.value.code == "not_payable"
+    with pytest.raises(NotFound):
+        applications.start_checkout(ports, view.application_id, "wrong-token")
+    with pytest.raises(NotFound):
+        applications.get_application(ports, view.application_id, "é")  # non-ASCII token
+
+
+def test_a_payment_provider_outage_keeps_the_application_without_a_seat(ports: Ports) -> None:
+    gateway(ports).down = True
+    with pytest.raises(DependencyUnavailable) as outage:
+        applications.submit_application(ports, "c1", answers())
+    kept = outage.value.details["application"]
+    assert isinstance(kept, applications.ApplicationView)
+    assert kept.status == "awaiting_payment"
+    assert kept.can_pay
+    assert repo(ports).courses["c1"].seats_taken == 0
+
+
+def test_approval_offers_a_place_and_decline_sends_the_organisers_words(ports: Ports) -> None:
+    courses.put_course(ports, "c2", course_definition(capacity=1, approval=True))
+    first = applications.submit_application(ports, "c2", answers("p0@example.org"))
+    second = applications.submit_application(ports, "c2", answers("p1@example.org"))
+    assert first.status == "pending_review"
+    assert not first.can_pay
+    assert written(ports, EmailKind.FACILITATOR_COPY) == [
+        first.application_id,
+        second.application_id,
+    ]
+    assert lifecycle.approve(ports, first.application_id).status is S.OFFERED
+    assert lifecycle.approve(ports, second.application_id).status is S.WAITLISTED  # full
+    third = applications.submit_application(ports, "c2", answers("p2@example.org"))
+    declined = lifecycle.decline(ports, third.application_id, "Not this time")
+    assert (declined.status, declined.decline_note) == (S.DECLINED, "Not this time")
+
+
+def test_cancelling_with_a_refund_refunds_first_and_offers_the_seat(ports: Ports) -> None:
+    courses.put_course(ports, "c1", course_definition(capacity=1))
+    booked = applications.submit_application(ports, "c1", answers("p0@example.org"))
+    paid(ports, booked.application_id)
+    waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    cancelled = lifecycle.cancel(ports, booked.application_id, refund=True)
+    assert cancelled.status is S.CANCELLED
+    assert list(gateway(ports).refunds) == [f"cancel-{booked.application_id}"]
+    assert repo(ports).applications[waiting.application_id].status is S.OFFERED
+    # Stripe then reports the refund: the booking ends refunded, told once.
+    lifecycle.apply_refund_event(
+        ports, RefundEvent("evt_ref", f"pi_{booked.application_id}", charge_amount_refunded=20000)
+    )
+    assert repo(ports).applications[booked.application_id].status is S.REFUNDED
+    assert written(ports, EmailKind.PAYMENT_REFUNDED) == [booked.application_id]
+
+
+def test_the_sweep_releases_lapsed_holds_and_relays_what_the_stream_left(
+    ports: Ports, clock: Clock
+) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    clock.advance(minutes=40)
+    summary = lifecycle.sweep(ports, clock())
+    assert summary.holds_released == 1
+    assert repo(ports).applications[view.application_id].status is S.EXPIRED
+    assert repo(ports).courses["c1"].seats_taken == 0
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    assert {j.kind for j in queue.jobs} == {EmailKind.APPLICATION_RECEIVED}
+    assert summary.emails_relayed == 1  # the acknowledgement, older than the grace period
+
+
+def test_relaying_keeps_emails_when_the_queue_is_down(ports: Ports, clock: Clock) -> None:
+    applications.submit_application(ports, "c1", answers())
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    queue.down = True
+    with pytest.raises(DependencyUnavailable):
+        outbox.relay_pending_emails(ports, clock() + timedelta(minutes=10))
+    assert len(repo(ports).outbox) == 1
+    queue.down = False
+    assert outbox.relay_pending_emails(ports, clock() + timedelta(minutes=10)) == 1
+    assert repo(ports).outbox == {}
+
+
+def test_erasure_leaves_no_answers_and_nothing_is_sent_to_the_person(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    organisers.erase_person(ports, "ada@example.org")
+    stored = repo(ports).applications[view.application_id]
+    assert stored.is_erased
+    assert stored.answers.name == "[erased]"
+    [job] = [j for j in repo(ports).written_emails if j.application_id == view.application_id]
+    assert send_email_job(ports, job) is SendOutcome.SKIPPED_GONE
+    with pytest.raises(NotFound):
+        organisers.export_person(ports, "ada@example.org")
+
+
+def test_a_reminder_is_sent_once_to_each_confirmed_attendee(ports: Ports, clock: Clock) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    paid(ports, view.application_id)
+    first_session = repo(ports).courses["c1"].schedule[0]
+    clock.now = first_session.start - timedelta(hours=23)
+    assert dispatch_reminders(ports, clock())["claimed"] == 1
+    assert dispatch_reminders(ports, clock()).get("claimed", 0) == 0  # a repeated tick
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    [reminder] = [j for j in queue.jobs if j.kind is EmailKind.SESSION_REMINDER]
+    assert send_email_job(ports, reminder) is SendOutcome.SENT
+    assert send_email_job(ports, reminder) is SendOutcome.DUPLICATE
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = sender.sent
+    assert message.to == ["ada@example.org"]
+    assert "https://example.org/join" in message.text  # only confirmed attendees get the link
