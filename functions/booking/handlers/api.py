@@ -19,6 +19,7 @@ from booking.services.applications import ApplicationView
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
+app.use(middlewares=[http.bounded_path])
 
 
 def _raw_body() -> bytes:
