@@ -30,6 +30,9 @@ class RunningStack:
     def post(self, path: str, **kwargs: object) -> requests.Response:
         return requests.post(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
 
+    def delete(self, path: str, **kwargs: object) -> requests.Response:
+        return requests.delete(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
