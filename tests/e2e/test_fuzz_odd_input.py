@@ -117,6 +117,25 @@ ROUTES = [
     Route("POST", "/_local/stripe/v1/refunds", "stripe"),
 ]
 
+# Form keys in Stripe's bracket notation, for the stand-in's API, and the public form's names.
+FORM_KEYS = [
+    "mode",
+    "success_url",
+    "line_items[0][price_data][unit_amount]",
+    "line_items[0][price_data][currency]",
+    "line_items[0][quantity]",
+    "expires_at",
+    "metadata[application_id]",
+    "payment_intent",
+    "amount",
+    "a[]",
+    "[x]",
+    "a[0][1][2][3]",
+    "name",
+    "email",
+    "consent",
+]
+
 HEADER_NAMES = [
     "Accept",
     "Authorization",
@@ -180,9 +199,12 @@ def odd_requests(draw: st.DrawFn, known: Known, admin_token: str) -> OddRequest:
     extra_name = draw(st.from_regex(r"X-[A-Za-z0-9-]{1,20}", fullmatch=True))
     if draw(st.booleans()):
         headers[extra_name] = _header_value(draw(odd_text))
+    # Half the time past the organiser's (or Stripe's) key check, so the odd parts reach the
+    # routes themselves.
     if route.area == "admin" and draw(st.booleans()):
-        # Past the organiser check, so the odd parts reach the routes themselves.
         headers["Authorization"] = f"Bearer {admin_token}".encode()
+    if route.path.startswith("/_local/stripe/v1/") and draw(st.booleans()):
+        headers["Authorization"] = b"Bearer sk_test_local"
 
     body = b""
     if route.method in ("POST", "PUT"):
@@ -195,6 +217,9 @@ def odd_requests(draw: st.DrawFn, known: Known, admin_token: str) -> OddRequest:
                 st.builds(lambda t: json.dumps({"time": t}).encode(), odd_text),
                 odd_text.map(lambda t: t.encode("utf-8")),
                 st.binary(max_size=64),
+                st.lists(
+                    st.tuples(st.sampled_from(FORM_KEYS) | odd_text, odd_text), max_size=5
+                ).map(lambda pairs: urlencode(pairs, quote_via=quote).encode()),
             )
         )
         if "Content-Type" not in headers:

@@ -158,8 +158,10 @@ class CourseDefinition(BaseModel):
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        # OSError: the name is looked up as a file, so "Europe" (a directory) or a name longer
+        # than the filesystem allows fails as I/O, not as "not found".
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(f"unknown IANA timezone {value[:60]!r}") from exc
         return value
 
     @field_validator("reminder_offsets_hours")
