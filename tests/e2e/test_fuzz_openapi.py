@@ -35,7 +35,7 @@ from tests.support.contract import error_shape_problems
 
 pytestmark = pytest.mark.e2e
 
-MIN_REQUESTS_PER_MODE = 500
+MIN_REQUESTS_PER_MODE = 800
 FUZZ_SETTINGS = settings(
     max_examples=130,
     derandomize=True,
