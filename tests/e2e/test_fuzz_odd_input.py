@@ -147,6 +147,7 @@ HEADER_NAMES = [
     "X-Forwarded-For",
     "Origin",
     "Accept-Language",
+    "Host",
 ]
 
 
@@ -242,7 +243,8 @@ def send(stack: RunningStack, method: str, target: str, headers: Any, body: byte
     parts = urlsplit(stack.url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
     try:
-        connection.putrequest(method, target, skip_accept_encoding=True)
+        own_host = any(name.lower() == "host" for name, _ in headers)
+        connection.putrequest(method, target, skip_host=own_host, skip_accept_encoding=True)
         for name, value in headers:
             connection.putheader(name, value)
         connection.putheader("Content-Length", str(len(body)))
