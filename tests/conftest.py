@@ -22,12 +22,25 @@ def load_event(name: str) -> Any:
 
 
 # Addresses that belong to organisers or the system, not applicants: fine in a log line.
-_NOT_PERSONAL = {"facilitators@example.org", "facilitator@example.org", "enquiries@example.org",
-                 "courses@example.org", "bookings@example.org", "amara.okafor@example.org",
-                 "tom.hughes@example.org"}
+_NOT_PERSONAL = {
+    "facilitators@example.org",
+    "facilitator@example.org",
+    "enquiries@example.org",
+    "courses@example.org",
+    "bookings@example.org",
+    "amara.okafor@example.org",
+    "tom.hughes@example.org",
+}
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@example\.(?:org|nhs\.uk)", re.IGNORECASE)
-_APPLICANT_NAMES = ("Ada Lovelace", "Mary Seacole", "Florence Nightingale", "Edith Cavell",
-                    "Grace Hopper", "Kept Person", "Cli Person")
+_APPLICANT_NAMES = (
+    "Ada Lovelace",
+    "Mary Seacole",
+    "Florence Nightingale",
+    "Edith Cavell",
+    "Grace Hopper",
+    "Kept Person",
+    "Cli Person",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -45,12 +45,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "ADMIN_TOKEN": "e2e-admin-token",
         "PYTHONUNBUFFERED": "1",
     }
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL",
-                 "AWS_ENDPOINT_URL"):
+    for name in (
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "PUBLIC_BASE_URL",
+        "AWS_ENDPOINT_URL",
+    ):
         env.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.server"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     # The server prints its URL once it is ready to serve; read until then (bounded).

@@ -42,7 +42,12 @@ ANSWERS = {
     "motivation": "To bring more compassion to how we lead change together.",
 }
 TEXT_FIELDS = [
-    "name", "email", "job_title", "organisation", "leadership_role", "motivation",
+    "name",
+    "email",
+    "job_title",
+    "organisation",
+    "leadership_role",
+    "motivation",
     "accessibility_needs",
 ]
 
@@ -150,7 +155,7 @@ def _every_control_is_labelled(page: Page) -> None:
     unlabelled: list[str] = page.evaluate(
         "() => [...document.querySelectorAll('form input, form textarea')]"
         ".filter(el => el.id !== 'website' && el.type !== 'hidden')"
-        ".filter(el => !document.querySelector(`label[for=\"${el.id}\"]`))"
+        '.filter(el => !document.querySelector(`label[for="${el.id}"]`))'
         ".map(el => el.name)"
     )
     assert unlabelled == []
