@@ -28,6 +28,8 @@ _NOT_PERSONAL = {
     "enquiries@example.org",
     "courses@example.org",
     "bookings@example.org",
+    "amara.okafor@example.org",
+    "tom.hughes@example.org",
 }
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@example\.(?:org|nhs\.uk)", re.IGNORECASE)
 _APPLICANT_NAMES = (

@@ -64,27 +64,31 @@ def read_outbox(outbox_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
-def purge_outbox(outbox_dir: Path, needles: list[str]) -> int:
-    """Delete every captured email that mentions any of ``needles`` (case-insensitive).
+def purge_outbox(outbox_dir: Path, addresses: list[str]) -> int:
+    """Delete every captured email sent to any of ``addresses``; returns how many.
 
-    Erasure under ``make run``: the outbox is data the local system keeps, so a person's erased
-    data must leave it too. Bodies are decoded first (base64 and quoted-printable hide text).
+    Erasure under ``make run``: the outbox is data the local system keeps, so the mail a person
+    received must leave it too. People are matched exactly, by the address in the message's
+    recipient headers, never by text in the body: a person called "Jo" must not take with them
+    every message that says "Join". Addresses compare case-insensitively, as the system stores
+    and looks people up (and as every mail provider in practice treats them).
     """
-    wanted = [needle.lower() for needle in needles if needle]
+    wanted = {address.strip().lower() for address in addresses if address.strip()}
     removed = 0
     if not outbox_dir.is_dir() or not wanted:
         return 0
     for path in outbox_dir.glob("*.eml"):
-        raw = path.read_bytes()
-        email = _as_contract(raw)
-        haystack = " ".join(
-            [*email["to"], email["subject"], email["text"], email["html"], raw.decode("latin-1")]
-            + [str(a["content"]) for a in email["attachments"]]
-        ).lower()
-        if any(needle in haystack for needle in wanted):
+        if wanted & recipients(path.read_bytes()):
             path.unlink()
             removed += 1
     return removed
+
+
+def recipients(raw: bytes) -> set[str]:
+    """Every address a message was sent to (To, Cc, Bcc), lower-cased."""
+    message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    headers = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
+    return {address.lower() for _, address in getaddresses(headers) if address}
 
 
 def _as_contract(raw: bytes) -> dict[str, Any]:

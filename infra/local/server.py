@@ -125,6 +125,36 @@ def http_api_event(
     }
 
 
+# The years a tick may name: those a course's sessions may fall in (see SessionDefinition).
+# Beyond them the dispatcher's arithmetic (now minus the sweep window, plus reminder offsets)
+# would leave the years datetime can hold, and nothing could be due anyway.
+TICK_YEARS = (2000, 2100)
+
+
+def tick_time(body: bytes) -> datetime:
+    """The moment a ``POST /_local/scheduler/tick`` names; ``ValueError`` says what is wrong."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ValueError("the body must be JSON") from None
+    raw = payload.get("time") if isinstance(payload, dict) else None
+    if not isinstance(raw, str) or not raw:
+        raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 time: {raw[:40]!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError("time needs a UTC offset")
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first instant datetime holds
+        year = moment.year
+    if not TICK_YEARS[0] <= year <= TICK_YEARS[1]:
+        raise ValueError(f"time must be between the years {TICK_YEARS[0]} and {TICK_YEARS[1]}")
+    return moment
+
+
 @dataclass
 class LocalStack:
     port: int
@@ -240,13 +270,8 @@ class LocalStack:
             return _json(200, read_outbox(self.outbox_dir))
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
-                raw = json.loads(body or b"{}").get("time")
-                if not isinstance(raw, str) or not raw:
-                    raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")
-                moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-                if moment.tzinfo is None:
-                    raise ValueError("time needs a UTC offset")
-            except (ValueError, AttributeError) as exc:
+                moment = tick_time(body)
+            except ValueError as exc:
                 problem = {
                     "code": "invalid_time",
                     "fields": {"time": str(exc)},
@@ -309,7 +334,8 @@ class LocalStack:
         else:
             name = "api"
         erasing = name == "admin" and method == "DELETE" and path.startswith("/admin/people/")
-        # What the person is called, read before erasure, so the local outbox can forget it too.
+        # The person's address as stored (normalised), read before erasure, so that the local
+        # outbox can forget the mail sent to them too.
         known = (
             self._invoke(name, http_api_event("GET", target, headers, b"", source_ip))
             if erasing
@@ -318,8 +344,10 @@ class LocalStack:
         response = self._invoke(name, http_api_event(method, target, headers, body, source_ip))
         if erasing and known is not None and known.status == 200 and response.status == 200:
             exported = json.loads(known.body)
-            needles = [exported["email"]] + [a["answers"]["name"] for a in exported["applications"]]
-            purge_outbox(self.outbox_dir, needles)
+            addresses = {exported["email"]} | {
+                a["answers"]["email"] for a in exported["applications"]
+            }
+            purge_outbox(self.outbox_dir, sorted(addresses))
         return response
 
     def _invoke(self, name: str, event: dict[str, Any]) -> LocalResponse:
@@ -345,7 +373,11 @@ class LocalStack:
                     length = int(self.headers.get("Content-Length") or 0)
                 except ValueError:
                     length = -1
-                if not 0 <= length <= MAX_REQUEST_BYTES:
+                if length < 0:
+                    self.close_connection = True  # the body's end cannot be known
+                    self._send(_error(400, "bad_request", "Content-Length must be a number"))
+                    return
+                if length > MAX_REQUEST_BYTES:
                     # Refused on the header, as API Gateway does, without waiting for a body.
                     self.close_connection = True
                     self._send(
@@ -394,7 +426,26 @@ class LocalStack:
                 if self.command != "HEAD":
                     self.wfile.write(response.body)
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
+            def __getattr__(self, name: str) -> Any:
+                # API Gateway's $default route takes every method, and the handlers answer 404
+                # or 405 in the contract's shape; http.server would answer 501 to a method it
+                # has no do_<METHOD> for.
+                if name.startswith("do_"):
+                    return self._handle
+                raise AttributeError(name)
+
+            def send_error(
+                self, code: int, message: str | None = None, explain: str | None = None
+            ) -> None:
+                # http.server's own refusals (request line or headers too long, too many
+                # headers, a malformed request line) as the contract's JSON error, not HTML.
+                self.close_connection = True
+                try:
+                    phrase = HTTPStatus(code).phrase
+                except ValueError:
+                    phrase = "Bad Request"
+                code_name = phrase.lower().replace(" ", "_").replace("-", "_")
+                self._send(_error(code, code_name, message or phrase))
 
             def log_message(self, format: str, *args: Any) -> None:
                 # Paths only (query strings carry application tokens), emails redacted.
@@ -409,6 +460,10 @@ class _LocalHTTPServer(ThreadingHTTPServer):
     # The default backlog of 5 resets connections when a crowd applies at once (load tests).
     request_queue_size = 256
     daemon_threads = True
+
+
+def _error(status: int, code: str, message: str) -> LocalResponse:
+    return _json(status, {"error": {"code": code, "fields": {}, "message": message}})
 
 
 def _json(status: int, body: Any) -> LocalResponse:

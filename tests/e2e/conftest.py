@@ -35,6 +35,9 @@ class RunningStack:
     def post(self, path: str, **kwargs: object) -> requests.Response:
         return requests.post(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
 
+    def delete(self, path: str, **kwargs: object) -> requests.Response:
+        return requests.delete(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
+
 
 def _read_until_banner(stream: IO[str], lines: queue.Queue[str]) -> None:
     """Hand the server's first lines over until its banner (or its end: an empty line)."""

@@ -52,13 +52,53 @@ def test_form_shows_the_course_and_escapes_what_was_typed() -> None:
     assert "Monday 7 June 2027, 15:00-17:00 BST" in page
     assert "£200.00" in page
     assert "2 of 2 places left" in page
-    assert "facilitator@example.org" in page
+    # A facilitator given as a bare address has no name to show, and the address stays private.
+    assert "facilitator@example.org" not in page
+    assert "Facilitator" not in page
     assert 'href="mailto:enquiries@example.org"' in page
     # An empty email asks for one; errors are listed in page order, each linking to its field.
     assert "Enter your email address" in page
     assert page.index('href="#email"') < page.index('href="#consent"')
     assert 'href="#website"' not in page
     assert "autofocus" in page
+
+
+def test_facilitators_are_shown_by_name_and_bio_never_by_address() -> None:
+    page = pages.apply_form(
+        course(
+            facilitators=[
+                {
+                    "name": "Amara <b>Okafor</b>",
+                    "email": "amara@example.org",
+                    "bio": "Line one\n<i>x</i>",
+                },
+                {"name": "Tom Hughes", "email": "tom@example.org"},
+                "shared-inbox@example.org",
+            ]
+        ),
+        NOW,
+        "/a",
+    )
+    assert "Amara &lt;b&gt;Okafor&lt;/b&gt;, Tom Hughes</dd>" in page
+    assert '<p class="bio">Line one\n&lt;i&gt;x&lt;/i&gt;</p>' in page
+    assert "@example.org" not in page.replace("enquiries@example.org", "")
+
+
+def test_an_address_that_cannot_be_delivered_to_says_why_on_the_form() -> None:
+    reason = (
+        "our email service cannot deliver to an address with 'ë' before the @: only unaccented"
+        " letters, digits and plain punctuation can be used there. Please give another address"
+    )
+    assert (
+        pages.friendly_error("email", reason, "zoë@example.org") == reason[0].upper() + reason[1:]
+    )
+    # Anything else wrong with an address still asks for the usual format.
+    assert (
+        pages.friendly_error(
+            "email", "not a valid email address: an email address must have an @-sign", "zoe"
+        )
+        == "Enter an email address in the correct format, like name@example.nhs.uk"
+    )
 
 
 def test_a_full_course_says_so_instead_of_showing_the_form() -> None:

@@ -151,10 +151,14 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
     if not signature:
         raise InvalidInput("missing Stripe-Signature header", {"stripe-signature": "required"})
     try:
+        # Stripe signs with hex digests. A non-ASCII header cannot match, and the SDK's
+        # compare_digest would raise TypeError on it instead of saying so.
+        if not signature.isascii():
+            raise UnicodeError("a Stripe-Signature is ASCII")
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
-    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
+    except (stripe.SignatureVerificationError, UnicodeError) as exc:
         raise InvalidInput(
             "the Stripe signature does not match this payload",
             {"stripe-signature": "invalid or expired"},

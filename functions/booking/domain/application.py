@@ -18,12 +18,12 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     field_validator,
 )
 
+from booking.domain.addresses import DeliverableEmail
 from booking.domain.emails import EmailJob
 from booking.domain.errors import IllegalTransition
 
@@ -98,7 +98,7 @@ class ApplicationForm(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     name: ShortText
-    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    email: DeliverableEmail
     job_title: ShortText
     organisation: ShortText
     leadership_role: LongText = Field(description="What the applicant leads")

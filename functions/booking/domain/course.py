@@ -12,18 +12,20 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     HttpUrl,
     field_validator,
     model_validator,
 )
+
+from booking.domain.addresses import DeliverableEmail
+from booking.domain.application import OptionalLongText, ShortText
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
@@ -92,6 +94,39 @@ class SessionDefinition(BaseModel):
         return self
 
 
+class Facilitator(BaseModel):
+    """Someone who runs the course.
+
+    Their address receives every applicant's answers (the facilitators' copy), so it is never
+    shown publicly: pages and the public Course JSON show the name, and the bio if any, only.
+    A facilitator given as a bare address has no name and is not listed publicly at all.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: ShortText | None = None
+    email: DeliverableEmail
+    bio: OptionalLongText | None = Field(default=None, description="Plain text, shown as typed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_address(cls, value: Any) -> Any:
+        # The original format, a plain list of addresses, stays valid (and is how definitions
+        # stored before names existed read back).
+        return {"email": value} if isinstance(value, str) else value
+
+    @field_validator("bio")
+    @classmethod
+    def _blank_bio_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @model_validator(mode="after")
+    def _bio_needs_a_name(self) -> Self:
+        if self.bio and not self.name:
+            raise ValueError("a facilitator with a bio needs a name to show it under")
+        return self
+
+
 class CourseDefinition(BaseModel):
     """What an organiser PUTs (and what course definition files contain)."""
 
@@ -103,8 +138,12 @@ class CourseDefinition(BaseModel):
     price: Money
     capacity: int = Field(ge=1, le=10_000)
     approval_required: bool = False
-    facilitators: list[EmailStr] = Field(default_factory=list, max_length=20)
-    enquiries_email: EmailStr | None = None
+    facilitators: list[Facilitator] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Addresses, or objects with name, email and an optional bio",
+    )
+    enquiries_email: DeliverableEmail | None = None
     joining_url: HttpUrl | None = None
     reminder_offsets_hours: list[int] = Field(
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_HOURS), max_length=5
@@ -119,8 +158,10 @@ class CourseDefinition(BaseModel):
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        # OSError: the name is looked up as a file, so "Europe" (a directory) or a name longer
+        # than the filesystem allows fails as I/O, not as "not found".
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise ValueError(f"unknown IANA timezone {value[:60]!r}") from exc
         return value
 
     @field_validator("reminder_offsets_hours")
@@ -137,6 +178,14 @@ class CourseDefinition(BaseModel):
             for moment in (session.start_time, session.end_time):
                 _to_utc(session.date, moment, zone, position)
         return self
+
+    def facilitator_addresses(self) -> list[str]:
+        """Where the facilitators' copy goes: each address once, in the order given."""
+        return list(dict.fromkeys(f.email for f in self.facilitators))
+
+    def public_facilitators(self) -> list[tuple[str, str | None]]:
+        """(name, bio) of each facilitator who may be shown publicly: those with a name."""
+        return [(f.name, f.bio) for f in self.facilitators if f.name]
 
     def schedule(self) -> list[ScheduledSession]:
         """Sessions in chronological order, numbered from 1, with their UTC instants."""

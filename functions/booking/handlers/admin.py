@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from booking import bootstrap
 from booking.bootstrap import ports
 from booking.config import settings
+from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
@@ -40,7 +41,9 @@ def _authorise() -> None:
     if local_token:
         header = event.headers.get("authorization") or ""
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), local_token):
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters (TypeError).
+        presented = token.strip().encode("utf-8", "surrogatepass")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(presented, local_token.encode()):
             raise http.Unauthorised("a valid organiser token is required")
         return
     claims = (
@@ -75,8 +78,9 @@ def _require_organiser(
     return next_middleware(resolver)
 
 
-# Every route needs an organiser: checked once, before any route runs.
-app.use(middlewares=[_require_organiser])
+# Every route needs an organiser: checked once, before any route runs (and before the path's
+# shape, so strangers learn nothing from it).
+app.use(middlewares=[_require_organiser, http.bounded_path])
 
 
 @app.put("/admin/courses/<course_id>")
@@ -139,14 +143,25 @@ def resend_confirmation(application_id: str) -> Response[str]:
     return http.json_response(200, _application_json(application_id, application))
 
 
+def _person(email: str) -> str:
+    """The address as applications store it: ``zoe@bücher.example`` finds the person stored as
+    ``zoe@xn--bcher-kva.example``. Anything that is not a deliverable address is looked up as
+    given (it matches nobody stored since addresses were checked, and perhaps someone before)."""
+    typed = unquote(email)
+    try:
+        return deliverable_address(typed)
+    except UndeliverableAddress:
+        return typed
+
+
 @app.get("/admin/people/<email>")
 def export_person(email: str) -> Response[str]:
-    return http.json_response(200, organisers.export_person(ports(), unquote(email)))
+    return http.json_response(200, organisers.export_person(ports(), _person(email)))
 
 
 @app.delete("/admin/people/<email>")
 def erase_person(email: str) -> Response[str]:
-    return http.json_response(200, organisers.erase_person(ports(), unquote(email)))
+    return http.json_response(200, organisers.erase_person(ports(), _person(email)))
 
 
 # Unknown admin paths answer 401 to strangers too, so they reveal nothing.

@@ -21,6 +21,7 @@ from booking.services.applications import ApplicationView
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
 bootstrap.at_cold_start()
+app.use(middlewares=[http.bounded_path])
 
 
 def _raw_body() -> bytes:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from booking.domain.errors import (
     BookingError,
@@ -24,6 +25,10 @@ from booking.domain.errors import (
 )
 
 MAX_BODY_BYTES = 64 * 1024
+# Every id in a path (course, application, Stripe session) is at most 80 characters and an
+# email address at most 254. DynamoDB answers a key over 2,048 bytes with an error rather than
+# "not found", so a segment far beyond any real id is refused before it reaches a lookup.
+MAX_PATH_SEGMENT_BYTES = 512
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html; charset=utf-8"
@@ -134,6 +139,14 @@ def unexpected_response(error: Exception) -> Response[str]:
     """The answer for an exception no use case anticipated: 500, without internals. (Busy or
     unreachable dependencies never get here: adapters raise DependencyUnavailable, a 503.)"""
     return json_response(500, error_payload("internal_error", "something went wrong"))
+
+
+def bounded_path(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+    """Middleware: 404 for a path with a segment longer than any id this system issues."""
+    segments = app.current_event.path.split("/")
+    if any(len(s.encode("utf-8", "surrogatepass")) > MAX_PATH_SEGMENT_BYTES for s in segments):
+        raise NotFound("no such resource")
+    return next_middleware(app)
 
 
 def wants_html(accept: str | None) -> bool:

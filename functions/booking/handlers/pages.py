@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from booking.domain.addresses import CANNOT_DELIVER
 from booking.domain.application import answer_limits
 from booking.domain.course import Course
 from booking.domain.wording import moment_when, session_when
@@ -118,7 +119,11 @@ def friendly_error(name: str, reason: str, value: Any = None) -> str:
     left_empty = value is not None and not str(value).strip()
     if ("required" in lowered or left_empty) and field.missing:
         return field.missing
-    if "at most" in lowered or "too long" in lowered:
+    if name == "email" and CANNOT_DELIVER in reason:
+        # Well formed but undeliverable (an accented letter before the @): the reason says why
+        # and what to do, which "check the format" would not.
+        return reason[:1].upper() + reason[1:]
+    if "at most" in lowered or ("too long" in lowered and name != "email"):
         return f"{field.label} must be {field.max_length:,} characters or fewer"
     if name == "email":
         return "Enter an email address in the correct format, like name@example.nhs.uk"
@@ -166,7 +171,10 @@ def apply_form(
             capacity=definition.capacity,
             approval_required=definition.approval_required,
             sessions=_sessions(course),
-            facilitators=[str(f) for f in definition.facilitators],
+            # Names and bios only: a facilitator's address receives every applicant's answers.
+            facilitators=[
+                {"name": name, "bio": bio or ""} for name, bio in definition.public_facilitators()
+            ],
             enquiries_email=str(definition.enquiries_email or ""),
             action=action,
             fields=APPLICATION_FIELDS,

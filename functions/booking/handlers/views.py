@@ -19,6 +19,13 @@ class SessionOut(BaseModel):
     end: str
 
 
+class FacilitatorOut(BaseModel):
+    """A facilitator as the public sees them: never their address."""
+
+    name: str
+    bio: str | None = None
+
+
 class CourseOut(BaseModel):
     course_id: str
     programme: str
@@ -30,6 +37,9 @@ class CourseOut(BaseModel):
     approval_required: bool
     timezone: str
     enquiries_email: str | None
+    facilitators: list[FacilitatorOut] = Field(
+        default_factory=list, description="Named facilitators only; their addresses stay private"
+    )
     sessions: list[SessionOut]
 
 
@@ -82,6 +92,9 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         approval_required=definition.approval_required,
         timezone=definition.timezone,
         enquiries_email=str(definition.enquiries_email) if definition.enquiries_email else None,
+        facilitators=[
+            FacilitatorOut(name=name, bio=bio) for name, bio in definition.public_facilitators()
+        ],
         sessions=[
             SessionOut(
                 index=session.index,

@@ -260,11 +260,10 @@ def get_application(ports: Ports, application_id: str, token: str) -> Applicatio
 
 def _authorised(ports: Ports, application_id: str, token: str) -> Application:
     application = ports.repository.get_application(application_id) if application_id else None
-    # Same answer for a wrong id and a wrong token, compared in constant time (as bytes: a
-    # token is whatever a stranger typed, non-ASCII included).
-    if application is None or not hmac.compare_digest(
-        application.token.encode(), (token or "").encode()
-    ):
+    # Same answer for a wrong id and a wrong token, compared in constant time.
+    # Bytes, not str: compare_digest raises TypeError for str with non-ASCII characters.
+    presented = (token or "").encode("utf-8", "surrogatepass")
+    if application is None or not hmac.compare_digest(application.token.encode(), presented):
         raise NotFound("no application with this id and token")
     return application
 

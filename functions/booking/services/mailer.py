@@ -117,7 +117,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
             return SendOutcome.SKIPPED_STARTED
 
     if job.kind is EmailKind.FACILITATOR_COPY:
-        addresses: list[str] = [str(a) for a in course.definition.facilitators]
+        addresses = course.definition.facilitator_addresses()
     else:
         addresses = [application.answers.email]
     recipients = [a for a in addresses if not repo.is_suppressed(a)]

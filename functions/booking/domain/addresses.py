@@ -1,0 +1,70 @@
+"""Email addresses the mail service can deliver to, in the one form the system stores.
+
+Amazon SES sends to ASCII local parts and ASCII (punycode) domains only: an address with an
+accented letter before the @ cannot be delivered, and a Unicode domain must travel as its IDNA
+form (``zoe@bücher.example`` is sent as ``zoe@xn--bcher-kva.example``). An address accepted here
+is checked by ``email-validator`` (the library pydantic's ``EmailStr`` is built on) and stored
+normalised, so every comparison, key and email afterwards uses the same deliverable spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
+
+MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit on a forward path, and SES's
+
+
+# Starts the reason given for an address that is well formed but cannot be delivered, so that
+# pages can show that explanation instead of a generic "check the format".
+CANNOT_DELIVER = "our email service cannot deliver to"
+
+
+class UndeliverableAddress(ValueError):
+    """The text is not an address the mail service can deliver to; ``str()`` says why."""
+
+
+def deliverable_address(value: str) -> str:
+    """``value`` as SES will accept it (IDNA domain in punycode), or :class:`UndeliverableAddress`.
+
+    The local part is kept exactly as typed: only the receiving server may decide that
+    ``Jo.Smith`` and ``jo.smith`` are the same mailbox. Domains are case-insensitive and
+    lower-cased by the validator.
+    """
+    try:
+        # SMTPUTF8 allowed here only so that a non-ASCII local part is recognised as such and
+        # gets its own explanation below, instead of a generic syntax message.
+        checked = validate_email(
+            value,
+            allow_smtputf8=True,
+            allow_display_name=False,
+            check_deliverability=False,  # no DNS lookups inside a request
+            strict=True,  # enforce the 64-octet local part SMTP servers refuse beyond
+        )
+    except EmailNotValidError as exc:
+        raise UndeliverableAddress(f"not a valid email address: {_sentence(str(exc))}") from None
+    if checked.smtputf8 or checked.ascii_email is None:
+        accented = "".join(sorted({ch for ch in checked.local_part if not ch.isascii()}))
+        raise UndeliverableAddress(
+            f"{CANNOT_DELIVER} an address with {accented!r} before the @: "
+            "only unaccented letters, digits and plain punctuation can be used there. "
+            "Please give another address"
+        )
+    return checked.ascii_email
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip().rstrip(".")
+    return reason[:1].lower() + reason[1:]
+
+
+DeliverableEmail = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ADDRESS_LENGTH),
+    AfterValidator(deliverable_address),
+    # The published schema (OpenAPI) still says what this is: an email address.
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_ADDRESS_LENGTH}),
+]
+"""An address SES can deliver to, stored in its ASCII form: the one email type of the domain."""

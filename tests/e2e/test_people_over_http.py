@@ -1,0 +1,140 @@
+"""People's addresses over `make run`: mail goes where SES can deliver it, facilitators stay
+private, and erasing one person removes their mail from the local outbox and no one else's."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from email import policy
+from email.parser import BytesParser
+from typing import Any
+from urllib.parse import quote
+
+from tests.e2e.conftest import RunningStack
+
+FACILITATORS = ["amara.okafor@example.org", "tom.hughes@example.org"]
+
+
+def _course(stack: RunningStack) -> str:
+    return str(stack.get("/courses").json()[0]["course_id"])
+
+
+def _wait_for(
+    stack: RunningStack, found: Callable[[list[dict[str, Any]]], bool]
+) -> list[dict[str, Any]]:
+    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded)."""
+    deadline = time.monotonic() + 30
+    while True:
+        outbox: list[dict[str, Any]] = stack.get("/_local/outbox").json()
+        if found(outbox) or time.monotonic() > deadline:
+            return outbox
+        time.sleep(0.2)
+
+
+def _apply_and_pay(stack: RunningStack, name: str, email: str) -> dict[str, Any]:
+    applied = stack.post(
+        f"/courses/{_course(stack)}/applications",
+        json={
+            "name": name,
+            "email": email,
+            "job_title": "Ward manager",
+            "organisation": "NHS Trust",
+            "leadership_role": "A ward",
+            "motivation": "To join a cohort of peers",
+            "consent": True,
+        },
+    )
+    assert applied.status_code == 201, applied.text
+    session_id = applied.json()["checkout_url"].rsplit("/", 1)[-1]
+    assert stack.post(f"/_local/stripe/checkout/{session_id}/pay").status_code == 200
+    return dict(applied.json())
+
+
+def _to(outbox: list[dict[str, Any]], address: str) -> list[dict[str, Any]]:
+    return [m for m in outbox if address in m["to"]]
+
+
+def test_an_international_domain_is_mailed_in_punycode(stack: RunningStack) -> None:
+    tag = uuid.uuid4().hex[:8]
+    _apply_and_pay(stack, "Zoe Example", f"zoe-{tag}@bücher.example")
+    ascii_address = f"zoe-{tag}@xn--bcher-kva.example"
+
+    outbox = _wait_for(stack, lambda o: len(_to(o, ascii_address)) >= 2)
+    subjects = sorted(m["subject"].split(":")[0] for m in _to(outbox, ascii_address))
+    assert subjects == ["We have received your application", "Your place is confirmed"]
+    # On the wire: every recipient header is plain ASCII, no encoded-word inside an address.
+    for path in stack.outbox_dir.glob("*.eml"):
+        raw = path.read_bytes()
+        message = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        if ascii_address in str(message["To"]):
+            assert str(message["To"]) == ascii_address
+            assert "=?" not in str(message["To"])
+    # The facilitators' copy still goes to the facilitators' own addresses.
+    copies = [m for m in outbox if m["subject"].startswith("New booking") and tag in m["text"]]
+    assert [sorted(m["to"]) for m in copies] == [FACILITATORS]
+
+
+def test_an_address_that_cannot_be_delivered_to_is_refused(stack: RunningStack) -> None:
+    before = stack.get(f"/courses/{_course(stack)}").json()["places_left"]
+    refused = stack.post(
+        f"/courses/{_course(stack)}/applications",
+        json={
+            "name": "Zoë",
+            "email": "zoë@example.org",
+            "job_title": "x",
+            "organisation": "y",
+            "leadership_role": "z",
+            "motivation": "m",
+            "consent": True,
+        },
+    )
+    assert refused.status_code == 422
+    assert "before the @" in refused.json()["error"]["fields"]["email"]
+    assert stack.get(f"/courses/{_course(stack)}").json()["places_left"] == before
+
+
+def test_facilitators_are_named_but_their_addresses_never_shown(stack: RunningStack) -> None:
+    course = stack.get(f"/courses/{_course(stack)}").json()
+    assert [f["name"] for f in course["facilitators"]] == ["Amara Okafor", "Tom Hughes"]
+    page = stack.get(f"/courses/{_course(stack)}/apply").text
+    assert "Amara Okafor, Tom Hughes" in page
+    for text in (page, stack.get("/courses").text, stack.get("/openapi.json").text):
+        for address in FACILITATORS:
+            assert address not in text
+
+
+def _kept(outbox: list[dict[str, Any]]) -> Counter[tuple[str, ...]]:
+    return Counter((m["subject"], *m["to"], m["text"]) for m in outbox)
+
+
+def test_erasing_one_person_removes_their_mail_and_no_one_elses(stack: RunningStack) -> None:
+    tag = uuid.uuid4().hex[:8]
+    jo = f"jo-{tag}@example.org"
+    other = f"joiner-{tag}@example.org"
+    # "Jo" is in "Joiner", in "joining link", and in every facilitators' copy of this course.
+    _apply_and_pay(stack, "Jo", jo)
+    _apply_and_pay(stack, "Joanna Joiner", other)
+
+    def delivered(outbox: list[dict[str, Any]]) -> bool:
+        copies = [m for m in outbox if m["subject"].startswith("New booking") and tag in m["text"]]
+        return len(_to(outbox, jo)) >= 2 and len(_to(outbox, other)) >= 2 and len(copies) >= 2
+
+    outbox = _wait_for(stack, delivered)
+    assert len(_to(outbox, jo)) == 2
+    others = _kept([m for m in outbox if jo not in m["to"]])
+
+    # Typed with different capitals: the same person, matched exactly, not by a substring.
+    headers = {"Authorization": f"Bearer {stack.admin_token}"}
+    erased = stack.delete(f"/admin/people/{quote(jo.upper())}", headers=headers)
+    assert erased.status_code == 200, erased.text
+
+    after = stack.get("/_local/outbox").json()
+    assert _to(after, jo) == []
+    assert others - _kept(after) == Counter(), "someone else's mail was deleted"
+    assert len(_to(after, other)) == 2
+    # Erasing someone unknown removes nothing.
+    nobody = stack.delete(f"/admin/people/nobody-{tag}@example.org", headers=headers)
+    assert nobody.status_code == 404
+    assert _kept(after) - _kept(stack.get("/_local/outbox").json()) == Counter()
