@@ -47,6 +47,7 @@ class System:
     def __init__(self, resources: LocalResources) -> None:
         self.resources = resources
         self.webhook_replies: list[Reply] = []
+        self.answered: list[tuple[str, int]] = []  # (event id, status) of each delivery
         # While set, the stand-in's webhooks are lost on the way (as if Stripe gave up).
         self.lose_webhooks = False
         # While set, webhooks wait in `pending` for the test to deliver (late, twice, reordered).
@@ -98,6 +99,7 @@ class System:
             return 200
         reply = self.webhook(body, headers)
         self.webhook_replies.append(reply)
+        self.answered.append((str(json.loads(body).get("id", "")), reply.status))
         return reply.status
 
     # -- entry points ------------------------------------------------------------------------

@@ -65,6 +65,17 @@ class ReminderMarker:
     job: EmailJob | None = None
 
 
+@dataclass(frozen=True)
+class Anomaly:
+    """Something Stripe reported that the system could not match and did not act on as asked:
+    kept for the organisers (and alarmed). Ids only, never personal data."""
+
+    event_id: str
+    kind: str  # e.g. "amount_or_currency_mismatch", "refund_of_unrecorded_payment"
+    at: datetime
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
 class CourseStore(Protocol):
     def get_course(self, course_id: str) -> Course | None: ...
 
@@ -124,6 +135,16 @@ class EmailOutbox(Protocol):
     def emails_relayed(self, job_ids: Sequence[str]) -> None: ...
 
 
+class AnomalyLog(Protocol):
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        """Keep it (once per event id: a redelivery records nothing new)."""
+        ...
+
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        """The most recent first."""
+        ...
+
+
 class EmailLedger(Protocol):
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
 
@@ -146,7 +167,9 @@ class ReminderLedger(Protocol):
     def claimed_reminders(self) -> list[ReminderMarker]: ...
 
 
-class Repository(CourseStore, ApplicationStore, EmailOutbox, EmailLedger, ReminderLedger, Protocol):
+class Repository(
+    CourseStore, ApplicationStore, EmailOutbox, AnomalyLog, EmailLedger, ReminderLedger, Protocol
+):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
 
 
