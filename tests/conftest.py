@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+# Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin).
+pytest_plugins = ["tests.support.aws_calls"]
+
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 
@@ -22,11 +25,23 @@ def load_event(name: str) -> Any:
 
 
 # Addresses that belong to organisers or the system, not applicants: fine in a log line.
-_NOT_PERSONAL = {"facilitators@example.org", "facilitator@example.org", "enquiries@example.org",
-                 "courses@example.org", "bookings@example.org"}
+_NOT_PERSONAL = {
+    "facilitators@example.org",
+    "facilitator@example.org",
+    "enquiries@example.org",
+    "courses@example.org",
+    "bookings@example.org",
+}
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@example\.(?:org|nhs\.uk)", re.IGNORECASE)
-_APPLICANT_NAMES = ("Ada Lovelace", "Mary Seacole", "Florence Nightingale", "Edith Cavell",
-                    "Grace Hopper", "Kept Person", "Cli Person")
+_APPLICANT_NAMES = (
+    "Ada Lovelace",
+    "Mary Seacole",
+    "Florence Nightingale",
+    "Edith Cavell",
+    "Grace Hopper",
+    "Kept Person",
+    "Cli Person",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns_subscriptions as subs
 from constructs import Construct
@@ -14,6 +16,7 @@ from constructs import Construct
 from infra.cdk.api import WEBHOOK_PATH, Api
 from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.auth import Auth
+from infra.cdk.checkers import ignore_cfn_lint
 from infra.cdk.config import StageConfig
 from infra.cdk.data import Data
 from infra.cdk.email_delivery import EmailDelivery
@@ -80,7 +83,36 @@ class BookingStack(Stack):
                 report_batch_item_failures=True,
             )
         )
-        email.events_topic.add_subscription(subs.LambdaSubscription(f["ses_events"]))
+        # SNS invokes the function asynchronously: a notification SNS cannot deliver goes to
+        # the subscription's DLQ, one the function fails on every retry to the on-failure
+        # destination. Both are the same alarmed queue: a bounce is never lost.
+        f["ses_events"].configure_async_invoke(
+            on_failure=destinations.SqsDestination(email.events_dead_letter_queue),
+            retry_attempts=2,
+        )
+        email.events_topic.add_subscription(
+            subs.LambdaSubscription(
+                f["ses_events"], dead_letter_queue=email.events_dead_letter_queue
+            )
+        )
+        for child in f["mailer"].node.children:
+            if isinstance(child, lambda_.EventSourceMapping):
+                ignore_cfn_lint(
+                    child,
+                    "ES1001",
+                    "Lambda supports on-failure destinations for stream and Kafka sources, not "
+                    "SQS: a message the mailer keeps failing goes to the email queue's redrive "
+                    "DLQ after 5 receives, and that DLQ is alarmed.",
+                )
+        for child in f["ses_events"].node.children:
+            if isinstance(child, lambda_.CfnPermission) and child.principal == "sns.amazonaws.com":
+                ignore_cfn_lint(
+                    child,
+                    "ES1007",
+                    "The function has its EventInvokeConfig with an on-failure destination "
+                    "(above); the rule compares FunctionName literally, and CDK writes the "
+                    "permission's as the ARN and the config's as the name.",
+                )
 
         api = Api(
             self,
@@ -108,6 +140,7 @@ class BookingStack(Stack):
             functions=f,
             dead_letter_queues={
                 "email": email.dead_letter_queue,
+                "ses-events": email.events_dead_letter_queue,
                 "scheduler": scheduling.dead_letter_queue,
             },
         )

@@ -30,7 +30,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.handlers import mailer, reminders, ses_events, wiring
 from booking.services.mailer import MailerDeps
 from booking.services.ports import Ports
-from infra.local.aws import REGION, SENDER_EMAIL, TABLE_KEYS
+from infra.local.aws import REGION, SENDER_EMAIL, TABLE_KEYS, bind_local_resources
 from infra.local.mail import sqs_event
 from infra.local.server import lambda_context
 from tests.conftest import load_event
@@ -204,6 +204,7 @@ def running_system(aws: Aws) -> Iterator[Harness]:
     table = f"booking-{uuid.uuid4().hex[:12]}"
     aws.dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
     queue_url = aws.sqs.create_queue(QueueName=table)["QueueUrl"]
+    bind_local_resources(table, queue_url)
     ports = Ports(
         repository=DynamoRepository(aws.dynamodb, table),
         email_queue=SqsEmailQueue(aws.sqs, queue_url),

@@ -24,6 +24,7 @@ from booking.services.ports import Ports
 from infra.local.aws import LocalResources
 from infra.local.server import http_api_event, lambda_context
 from infra.local.stripe_standin import StripeStandIn
+from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient
 
 BASE_URL = "http://booking.test"
@@ -46,6 +47,8 @@ class System:
     def __init__(self, resources: LocalResources) -> None:
         self.resources = resources
         self.webhook_replies: list[Reply] = []
+        # (operation, status) of every answer checked against the OpenAPI document.
+        self.checked_replies: set[tuple[str, int]] = set()
         # While set, the stand-in's webhooks are lost on the way (as if Stripe gave up).
         self.lose_webhooks = False
         # While set, webhooks wait in `pending` for the test to deliver (late, twice, reordered).
@@ -118,8 +121,19 @@ class System:
             body = raw
         event = http_api_event(method, path, sent, body, "198.51.100.7")
         if path.startswith("/admin/"):
-            return _reply(admin.handler(event, lambda_context("booking-admin")))
-        return _reply(api.handler(event, lambda_context("booking-api")))
+            reply = _reply(admin.handler(event, lambda_context("booking-admin")))
+        else:
+            reply = _reply(api.handler(event, lambda_context("booking-api")))
+        return self._documented(method, path, reply)
+
+    def _documented(self, method: str, path: str, reply: Reply) -> Reply:
+        """Every answer must be one the OpenAPI document describes (tests/support)."""
+        checked = check_reply(
+            method, path, reply.status, reply.headers.get("content-type", ""), reply.body
+        )
+        if checked is not None:
+            self.checked_replies.add(checked)
+        return reply
 
     def admin(
         self, method: str, path: str, *, json_body: Any = None, token: str | None = ADMIN_TOKEN
@@ -136,7 +150,8 @@ class System:
 
             event["body"] = base64.b64encode(body).decode()
             event["isBase64Encoded"] = True
-        return _reply(webhook.handler(event, lambda_context("booking-webhook")))
+        reply = _reply(webhook.handler(event, lambda_context("booking-webhook")))
+        return self._documented("POST", "/webhooks/stripe", reply)
 
     def stripe_local(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
