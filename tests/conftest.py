@@ -60,6 +60,27 @@ def _no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None
 
 
 @pytest.fixture(autouse=True)
+def _every_email_parses_back(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Whatever a test sends, each message is parsed back and its calendars checked
+    (tests/support/mail_checks.py): wrapped at the one place every MIME message is built."""
+    from booking.adapters import ses_sender
+    from tests.support.mail_checks import Seen, check_message
+
+    built: list[bytes] = []
+    seen = Seen()
+    original = ses_sender.build_mime
+
+    def checked(*args: Any, **kwargs: Any) -> bytes:
+        raw = original(*args, **kwargs)
+        check_message(raw, seen)
+        built.append(raw)
+        return raw
+
+    monkeypatch.setattr(ses_sender, "build_mime", checked)
+    return built
+
+
+@pytest.fixture(autouse=True)
 def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nothing in the test suite may reach AWS, whatever the developer's shell has set.
     for name, value in {

@@ -197,14 +197,15 @@ def install(directory: Path, origin: str | None = None) -> Recorder:
 
     if _recorder is None:
         _recorder = Recorder(directory, origin)
-        _original = BaseClient._make_api_call
+        # The one method every client call, paginator and waiter goes through.
+        _original = getattr(BaseClient, "_make_api_call")  # noqa: B009 - private, untyped
 
         def recorded(client: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
             if _recorder is not None:
                 _recorder.call(client, operation_name, api_params)
             return _original(client, operation_name, api_params)
 
-        BaseClient._make_api_call = recorded  # type: ignore[method-assign]
+        setattr(BaseClient, "_make_api_call", recorded)  # noqa: B010 - private, untyped
     return _recorder
 
 

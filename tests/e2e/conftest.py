@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from infra.local.server import free_port
+from tests.support.mail_checks import Seen, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,12 +43,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "ADMIN_TOKEN": "e2e-admin-token",
         "PYTHONUNBUFFERED": "1",
     }
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL",
-                 "AWS_ENDPOINT_URL"):
+    for name in (
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "PUBLIC_BASE_URL",
+        "AWS_ENDPOINT_URL",
+    ):
         env.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.server"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     # The server prints its URL once it is ready to serve; read until then (bounded).
@@ -64,6 +73,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=subprocess.DEVNULL)
     running = RunningStack(f"http://127.0.0.1:{port}", "e2e-admin-token", outbox, process)
     yield running
+    # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.
+    seen = Seen()
+    sent = sorted(outbox.glob("*.eml"))  # the name starts with the time it was sent
+    assert sent, "the end-to-end tests sent no email at all"
+    for path in sent:
+        check_message(path.read_bytes(), seen)
     process.terminate()
     try:
         process.wait(timeout=20)

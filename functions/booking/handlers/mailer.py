@@ -48,6 +48,7 @@ def mailer_deps(config: Settings, ses_client: Any = None) -> MailerDeps:
         public_base_url=config.public_base_url.rstrip("/"),
         calendar_domain=config.sender_email.rpartition("@")[2] or "localhost",
         claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
+        sender_email=config.sender_email,
     )
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.adapters.calendar import course_calendar
+from booking.adapters.calendar import Party, course_calendar
 from booking.adapters.dynamodb import DynamoRepository, EmailClaim
 from booking.adapters.email_templates import render
 from booking.adapters.ses_sender import Attachment, EmailSender, EmailSendError, OutgoingEmail
@@ -117,6 +117,8 @@ class MailerDeps:
     calendar_domain: str
     clock: Callable[[], datetime] = field(default=utc_now)
     claim_timeout: timedelta = DEFAULT_CLAIM_TIMEOUT
+    # The From address: the calendar's ORGANIZER when a course has no enquiries address.
+    sender_email: str | None = None
 
 
 def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
@@ -152,6 +154,7 @@ def send_email_job(deps: MailerDeps, job: EmailJob) -> SendOutcome:
         public_base_url=deps.public_base_url,
         calendar_domain=deps.calendar_domain,
         now=now,
+        sender_email=deps.sender_email,
     )
     claim = repo.claim_email(job.job_id, now, now - deps.claim_timeout)
     if claim is EmailClaim.DONE:
@@ -181,9 +184,17 @@ def compose(
     public_base_url: str,
     calendar_domain: str,
     now: datetime,
+    sender_email: str | None = None,
 ) -> OutgoingEmail:
     context = email_context(job, application, course, public_base_url=public_base_url, now=now)
     rendered = render(job.kind, context)
+    enquiries = course.definition.enquiries_email
+    title = course.definition.title
+    # Calendars match a cancellation by UID and ORGANIZER: the same organiser on every .ics.
+    organizer = Party(
+        str(enquiries) if enquiries else sender_email or f"bookings@{calendar_domain}", title
+    )
+    attendees = [Party(address) for address in recipients]
     attachments: list[Attachment] = []
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.FOLLOW_UP_INVITATION):
         sessions = course.schedule
@@ -195,8 +206,10 @@ def compose(
             domain=calendar_domain,
             stamp=now,
             joining_url=_joining_url(course),
+            organizer=organizer,
+            attendees=attendees,
         )
-        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "PUBLISH"}))
+        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}))
     if job.kind is EmailKind.CANCELLED or (
         job.kind is EmailKind.PAYMENT_REFUNDED
         and job.reason in ("refunded", "cancelled_and_refunded")
@@ -208,10 +221,11 @@ def compose(
             domain=calendar_domain,
             stamp=now,
             joining_url=None,
+            organizer=organizer,
+            attendees=attendees,
             cancelled=True,
         )
         attachments.append(Attachment("cancel.ics", "text/calendar", ics, {"method": "CANCEL"}))
-    enquiries = course.definition.enquiries_email
     return OutgoingEmail(
         to=list(recipients),
         reply_to=[str(enquiries)] if enquiries else [],
@@ -219,6 +233,8 @@ def compose(
         text=rendered.text,
         html=rendered.html,
         attachments=attachments,
+        # The From header's display name: the course people booked, not a bare address.
+        sender_name=title,
     )
 
 
