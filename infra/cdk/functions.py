@@ -38,9 +38,9 @@ GET, QUERY, PUT, UPDATE, DELETE = (
     "dynamodb:DeleteItem",
 )
 # TransactWriteItems is no IAM action (cfn-lint W3037): each item inside a transaction is
-# authorised as its own PutItem/UpdateItem/DeleteItem/ConditionCheckItem. The actions below are
-# the ones the recorded calls show each function needs (tests/infra/test_iam_recorded.py).
-CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+# authorised as its own PutItem/UpdateItem/DeleteItem (no ConditionCheck items are used). The
+# actions below are exactly the ones the recorded calls of the tests show each function needs
+# (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
 # One consistent round trip for course + application on submission (adapters/dynamodb.py).
 BATCH_GET = "dynamodb:BatchGetItem"
 
@@ -55,8 +55,9 @@ class FunctionSpec:
     memory_mb: int
     timeout: Duration
     table_actions: tuple[str, ...]
-    # Query permission on these GSIs (by name; never index/*).
+    # Query permission on these GSIs (by name; never index/*), and on the table's own key.
     indexes: tuple[str, ...] = ()
+    query_table: bool = False
     send_email: bool = False  # sqs:SendMessage on the email queue
     stripe_key: bool = False
     webhook_secret: bool = False
@@ -81,7 +82,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
         # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
         timeout=Duration.seconds(10),
-        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, CONDITION_CHECK),
+        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE),
         indexes=(ROSTER_INDEX,),
         send_email=True,
         stripe_key=True,
@@ -97,7 +98,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # waiting list in the same invocation (services/waitlist.py).
         # DeleteItem: a refund or cancellation ends the person's enrolment item inside the
         # state-change transaction.
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
         indexes=(ROSTER_INDEX,),
         send_email=True,
         stripe_key=True,
@@ -109,8 +110,10 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         description="Organiser API behind the Cognito JWT authorizer",
         memory_mb=512,
         timeout=Duration.seconds(15),
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
-        indexes=(ROSTER_INDEX, DUE_INDEX),
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        # The roster by course; a person's applications by the table's own key (export, erase).
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
         send_email=True,
         stripe_key=True,
     ),
@@ -122,7 +125,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # Batch job: pages through due items and expires stale Checkout sessions one Stripe
         # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
         timeout=Duration.minutes(2),
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
+        table_actions=(GET, QUERY, PUT, UPDATE),
         indexes=(ROSTER_INDEX, DUE_INDEX),
         send_email=True,
         stripe_key=True,
@@ -339,7 +342,7 @@ class Functions(Construct):
                 iam.PolicyStatement(
                     sid="TableQuery",
                     actions=[QUERY],
-                    resources=[table.table_arn]
+                    resources=([table.table_arn] if spec.query_table else [])
                     + [f"{table.table_arn}/index/{name}" for name in spec.indexes],
                 )
             )

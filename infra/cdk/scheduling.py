@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -13,6 +12,7 @@ from constructs import Construct
 
 from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import StageConfig
+from infra.cdk.failures import send_failures_to
 from infra.cdk.nag import acknowledge
 
 RATE = Duration.minutes(15)
@@ -69,8 +69,9 @@ class Scheduling(Construct):
         )
         # Scheduler invokes the function asynchronously: a run that fails all of Lambda's own
         # retries lands here too, not only events Scheduler could not deliver.
-        reminders_function.configure_async_invoke(
-            on_failure=destinations.SqsDestination(self.dead_letter_queue),
+        send_failures_to(
+            reminders_function,
+            self.dead_letter_queue,
             retry_attempts=2,
             # The next tick redoes the work after 15 minutes; older events are not worth it.
             max_event_age=RATE,

@@ -8,7 +8,6 @@ from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns_subscriptions as subs
 from constructs import Construct
@@ -18,6 +17,7 @@ from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.auth import Auth
 from infra.cdk.checkers import ignore_cfn_lint
 from infra.cdk.config import StageConfig
+from infra.cdk.failures import send_failures_to
 from infra.cdk.data import Data
 from infra.cdk.email_delivery import EmailDelivery
 from infra.cdk.functions import Functions
@@ -86,10 +86,7 @@ class BookingStack(Stack):
         # SNS invokes the function asynchronously: a notification SNS cannot deliver goes to
         # the subscription's DLQ, one the function fails on every retry to the on-failure
         # destination. Both are the same alarmed queue: a bounce is never lost.
-        f["ses_events"].configure_async_invoke(
-            on_failure=destinations.SqsDestination(email.events_dead_letter_queue),
-            retry_attempts=2,
-        )
+        send_failures_to(f["ses_events"], email.events_dead_letter_queue, retry_attempts=2)
         email.events_topic.add_subscription(
             subs.LambdaSubscription(
                 f["ses_events"], dead_letter_queue=email.events_dead_letter_queue

@@ -84,7 +84,7 @@ def test_resource_inventory(dev: Synth) -> None:
     expected = {
         "AWS::Lambda::Function": 6,
         "AWS::DynamoDB::Table": 1,
-        "AWS::SQS::Queue": 3,  # email queue, email DLQ, scheduler DLQ
+        "AWS::SQS::Queue": 4,  # email queue, email DLQ, scheduler DLQ, SES events DLQ
         "AWS::Scheduler::Schedule": 1,
         "AWS::Lambda::EventSourceMapping": 1,
         "AWS::ApiGatewayV2::Api": 1,
@@ -176,8 +176,6 @@ def test_api_function_permissions(dev: Synth) -> None:
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
-        "dynamodb:TransactWriteItems",
-        "dynamodb:ConditionCheckItem",
         "sqs:SendMessage",
         "secretsmanager:GetSecretValue",
     } <= actions
@@ -209,14 +207,37 @@ def test_mailer_table_access(dev: Synth) -> None:
 
 def test_ses_events_only_puts_items(dev: Synth) -> None:
     actions = actions_of(dev, HANDLERS["ses_events"])
-    assert actions == {"dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"}
+    # sqs:SendMessage: Lambda delivers failed asynchronous invocations to its DLQ with it.
+    assert actions == {
+        "dynamodb:PutItem",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+    }
+    dlq = logical_id(dev, "AWS::SQS::Queue", "SesEventsDlq")
+    [send] = [
+        s for s in statements_of(dev, HANDLERS["ses_events"]) if s["Action"] == "sqs:SendMessage"
+    ]
+    assert send["Resource"] == {"Fn::GetAtt": [dlq, "Arn"]}
 
 
-def test_only_admin_can_delete(dev: Synth) -> None:
+def test_only_the_refund_paths_and_erasure_can_delete(dev: Synth) -> None:
+    # The webhook's refund transaction and an organiser's cancel end the enrolment item;
+    # erasure deletes a person's items. Nothing else deletes.
     for key, handler in HANDLERS.items():
-        assert ("dynamodb:DeleteItem" in actions_of(dev, handler)) == (key == "admin"), key
+        deletes = "dynamodb:DeleteItem" in actions_of(dev, handler)
+        assert deletes == (key in ("admin", "webhook")), key
     for handler in HANDLERS.values():
         assert "dynamodb:Scan" not in actions_of(dev, handler)
+
+
+def test_no_policy_names_an_action_iam_does_not_have(dev: Synth) -> None:
+    # cfn-lint W3037: TransactWriteItems is authorised per item, never as itself.
+    for handler in HANDLERS.values():
+        assert not actions_of(dev, handler) & {
+            "dynamodb:TransactWriteItems",
+            "dynamodb:TransactGetItems",
+        }
 
 
 def test_webhook_secret_only_readable_by_webhook(dev: Synth) -> None:
@@ -537,9 +558,10 @@ def test_alarms(dev: Synth) -> None:
     assert len(by_metric["Throttles"]) == 6
     dlq_alarms = by_metric["ApproximateNumberOfMessagesVisible"]
     dlq_queues = {json.dumps(a["Dimensions"]) for a in dlq_alarms}
-    assert len(dlq_queues) == 2
+    assert len(dlq_queues) == 3
     assert any("EmailDlq" in q for q in dlq_queues)
     assert any("SchedulerDlq" in q for q in dlq_queues)
+    assert any("SesEventsDlq" in q for q in dlq_queues)
     for props in dlq_alarms:
         assert props["Threshold"] == 1
         assert props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
@@ -563,10 +585,45 @@ def test_outputs(dev: Synth) -> None:
 
 
 def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -> None:
-    [queue] = [q for q in dev.resources("AWS::SQS::Queue").values()
-               if q["Properties"].get("RedrivePolicy", {}).get("maxReceiveCount") == 5]
+    [queue] = [
+        q
+        for q in dev.resources("AWS::SQS::Queue").values()
+        if q["Properties"].get("RedrivePolicy", {}).get("maxReceiveCount") == 5
+    ]
     visibility = queue["Properties"]["VisibilityTimeout"]
-    timeouts = {f["Properties"]["Environment"]["Variables"]["EMAIL_CLAIM_TIMEOUT_SECONDS"]
-                for f in dev.resources("AWS::Lambda::Function").values()
-                if "Environment" in f["Properties"]}
+    timeouts = {
+        f["Properties"]["Environment"]["Variables"]["EMAIL_CLAIM_TIMEOUT_SECONDS"]
+        for f in dev.resources("AWS::Lambda::Function").values()
+        if "Environment" in f["Properties"]
+    }
     assert timeouts == {str(visibility)}
+
+
+def test_every_asynchronous_trigger_keeps_its_failures_in_an_alarmed_queue(dev: Synth) -> None:
+    """SNS -> ses_events and Scheduler -> reminders are asynchronous invocations: a failure on
+    every retry goes to an on-failure destination, and SNS's own undeliverable notifications to
+    the subscription's DLQ; each of those queues has a depth alarm."""
+    functions = {
+        key: logical_id(dev, "AWS::Lambda::Function", key.replace("_", ""))
+        for key in ("ses_events", "reminders")
+    }
+    configs = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
+        for c in dev.resources("AWS::Lambda::EventInvokeConfig").values()
+    }
+    alarmed = {
+        json.dumps(a["Properties"].get("Dimensions"))
+        for a in dev.resources("AWS::CloudWatch::Alarm").values()
+    }
+    for key, expected_queue in (("ses_events", "SesEventsDlq"), ("reminders", "SchedulerDlq")):
+        destination = configs[functions[key]]["DestinationConfig"]["OnFailure"]["Destination"]
+        queue = destination["Fn::GetAtt"][0]
+        assert expected_queue in queue, key
+        assert any(queue in dimensions for dimensions in alarmed), key
+    [subscription] = [
+        s["Properties"]
+        for s in dev.resources("AWS::SNS::Subscription").values()
+        if s["Properties"]["Protocol"] == "lambda"
+    ]
+    redrive = subscription["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert "SesEventsDlq" in redrive

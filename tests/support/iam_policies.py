@@ -17,6 +17,7 @@ Two directions, both reported as findings:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,7 @@ _NAME_PROPERTIES = {
     "AWS::SQS::Queue": "QueueName",
     "AWS::DynamoDB::Table": "TableName",
 }
-# The stack's resources that local resources stand for, by construct path.
+# The stack's resources that local resources stand for, by construct path (under the stack).
 ROLE_PATHS = {
     "table": "Data/Table/Resource",
     "email_queue": "Email/EmailQueue/Resource",
@@ -114,6 +115,8 @@ class Template:
             return [self.resolve(v) for v in value]
         if not isinstance(value, dict):
             return value
+        if len(value) != 1 or not next(iter(value)).startswith(("Fn::", "Ref")):
+            return {key: self.resolve(item) for key, item in value.items()}  # a plain object
         if set(value) == {"Ref"}:
             target = value["Ref"]
             if target in _PSEUDO:
@@ -131,14 +134,14 @@ class Template:
             return str(separator).join(str(self.resolve(p)) for p in parts)
         raise ValueError(f"unsupported intrinsic in a policy: {json.dumps(value)}")
 
-    def logical_id(self, path_suffix: str) -> str:
-        found = [
-            logical_id
-            for logical_id, resource in self.resources.items()
-            if str(resource.get("Metadata", {}).get("aws:cdk:path", "")).endswith("/" + path_suffix)
-        ]
+    def logical_id(self, path: str) -> str:
+        """The resource a construct path names: CDK's logical id is the path's parts, joined,
+        then an 8-digit hash (the template carries no path metadata here)."""
+        prefix = re.sub(r"[^A-Za-z0-9]", "", "".join(path.split("/")[:-1]))
+        pattern = re.compile(f"^{prefix}[0-9A-F]{{8}}$")
+        found = [logical_id for logical_id in self.resources if pattern.match(logical_id)]
         if len(found) != 1:
-            raise LookupError(f"{len(found)} resources at */{path_suffix}")
+            raise LookupError(f"{len(found)} resources for {path}")
         return found[0]
 
     def role_arn(self, role: str) -> str:

@@ -94,3 +94,23 @@ def test_readme_links_nothing_outside_the_repository() -> None:
         resolved = (ROOT / target.split("#", 1)[0]).resolve()
         assert resolved.is_relative_to(ROOT), target
         assert resolved.exists(), target
+
+
+def test_the_reply_check_refuses_what_the_document_does_not_say() -> None:
+    """The harness's check (tests/support/openapi_replies.py) can fail, three ways."""
+    from tests.support.openapi_replies import check_reply
+
+    course = '{"course_id": "c"}'  # far from a Course: required fields missing
+    with pytest.raises(AssertionError, match="breaks its schema"):
+        check_reply("GET", "/courses/c", 200, "application/json", course)
+    with pytest.raises(AssertionError, match="does not list"):
+        check_reply("GET", "/courses/c", 418, "application/json", "{}")
+    with pytest.raises(AssertionError, match="is not in"):
+        check_reply("GET", "/courses/c", 200, "text/csv", "a,b")
+    error = '{"error": {"code": "not_found", "message": "no such course", "fields": {}}}'
+    assert check_reply("GET", "/courses/c?x=1", 404, "application/json", error) == (
+        "GET /courses/{course_id}",
+        404,
+    )
+    # No documented operation (a wrong method): nothing to check against.
+    assert check_reply("DELETE", "/courses", 405, "application/json", error) is None
