@@ -26,7 +26,7 @@ class QueueOnFailure:
         scope: Construct,
         fn: lambda_.IFunction,
         *,
-        type: lambda_.DestinationType | None = None,  # noqa: A002 - jsii's keyword name
+        type: lambda_.DestinationType | None = None,
     ) -> lambda_.DestinationConfig:
         fn.add_to_role_policy(
             iam.PolicyStatement(

@@ -17,9 +17,9 @@ from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.auth import Auth
 from infra.cdk.checkers import ignore_cfn_lint
 from infra.cdk.config import StageConfig
-from infra.cdk.failures import send_failures_to
 from infra.cdk.data import Data
 from infra.cdk.email_delivery import EmailDelivery
+from infra.cdk.failures import send_failures_to
 from infra.cdk.functions import Functions
 from infra.cdk.monitoring import Monitoring
 from infra.cdk.scheduling import Scheduling
