@@ -152,7 +152,7 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         # The end-to-end tests ask for every AWS call the handlers make (tests/infra checks
         # them against the deployed roles); nothing is recorded otherwise.
-        aws_calls.install_from_environment("tests/e2e (local server)")
+        aws_calls.install_from_environment("tests/e2e/local-server")
         self._moto = SerialMotoServer(self.moto_port)
         self._moto.start()
         endpoint = f"http://127.0.0.1:{self.moto_port}"

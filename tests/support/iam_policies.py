@@ -57,6 +57,8 @@ ROLE_PATHS = {
     "table": "Data/Table/Resource",
     "email_queue": "Email/EmailQueue/Resource",
     "email_dlq": "Email/EmailDlq/Resource",
+    "ses_events_dlq": "Email/SesEventsDlq/Resource",
+    "scheduler_dlq": "Scheduling/SchedulerDlq/Resource",
     "ses_identity": "Email/Identity/Resource",
     "ses_configuration_set": "Email/ConfigurationSet/Resource",
     "stripe_secret_key": "Secrets/StripeSecretKey/Resource",
