@@ -143,7 +143,12 @@ def test_a_message_is_sent_or_the_refusal_is_reported(
 ) -> None:
     working, refused = sender_pair
     message = OutgoingEmail(
-        to=["ada@example.org"], reply_to=[], subject="Hello", text="Hi", html="<p>Hi</p>"
+        to=["ada@example.org"],
+        reply_to=[],
+        subject="Hello",
+        text="Hi",
+        html="<p>Hi</p>",
+        sender_name="Compassionate Leadership Training",
     )
     assert working.send(message)
     with pytest.raises(EmailSendError):

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 
 
@@ -252,9 +252,12 @@ class CalendarWriter(Protocol):
         *,
         stamp: datetime,
         joining_url: str | None,
+        organizer: Party,
+        attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        """An iCalendar file with one event per session (cancelled: their cancellation)."""
+        """An iTIP calendar (RFC 5546) with one event per session: REQUEST, or CANCEL with
+        the same UIDs and a higher SEQUENCE when ``cancelled``."""
         ...
 
 
@@ -278,6 +281,8 @@ class Ports:
     renderer_factory: Callable[[], EmailRenderer]
     calendar_factory: Callable[[], CalendarWriter]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
+    sender_email: str = "courses@example.org"
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
