@@ -2,7 +2,10 @@
 
 moto keeps a DynamoDB stream for a table created with a ``StreamSpecification``; this reads it
 from where it stood when the relay was created and hands each batch of records to the relay
-handler in the event shape Lambda uses. A batch the handler reports as failed
+handler in the event shape Lambda uses. The reading position is kept as a sequence number and a
+fresh iterator asked for on every read (as Lambda's poller does; iterators also expire in AWS):
+moto replaces a table's stream object when it rolls back a cancelled transaction, so an
+iterator held across reads would go on reading the discarded one and see nothing new. A batch the handler reports as failed
 (``batchItemFailures``) is delivered again on the next pump, from the failed record on, as the
 mapping's retry would.
 """
@@ -31,28 +34,41 @@ class StreamRelay:
         )
         table = dynamodb.describe_table(TableName=table_name)["Table"]
         self._stream_arn = str(table["LatestStreamArn"])
-        self._iterators: dict[str, str] = {}
+        # Per shard, where the next read starts: (iterator type, sequence number).
+        self._positions: dict[str, tuple[str, str | None]] = {}
         self._unacknowledged: list[dict[str, Any]] = []
         for shard in self._shards():
-            self._iterators[shard] = self._iterator(shard, "LATEST")
+            self._positions[shard] = ("TRIM_HORIZON", None)
+        self._new_records()  # from now on: what the stream already holds is not ours to relay
 
     def _shards(self) -> list[str]:
         description = self._streams.describe_stream(StreamArn=self._stream_arn)
         return [shard["ShardId"] for shard in description["StreamDescription"]["Shards"]]
 
-    def _iterator(self, shard: str, position: str) -> str:
-        answer = self._streams.get_shard_iterator(
-            StreamArn=self._stream_arn, ShardId=shard, ShardIteratorType=position
-        )
-        return str(answer["ShardIterator"])
+    def _iterator(self, shard: str) -> str:
+        kind, sequence = self._positions.get(shard, ("TRIM_HORIZON", None))
+        request: dict[str, Any] = {
+            "StreamArn": self._stream_arn,
+            "ShardId": shard,
+            "ShardIteratorType": kind,
+        }
+        if sequence is not None:
+            request["SequenceNumber"] = sequence
+        return str(self._streams.get_shard_iterator(**request)["ShardIterator"])
 
     def _new_records(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         for shard in self._shards():
-            iterator = self._iterators.get(shard) or self._iterator(shard, "TRIM_HORIZON")
-            answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-            self._iterators[shard] = str(answer.get("NextShardIterator") or iterator)
-            records.extend(answer.get("Records", []))
+            iterator: str | None = self._iterator(shard)
+            while iterator:
+                answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+                batch = answer.get("Records", [])
+                if not batch:
+                    break
+                records.extend(batch)
+                last = str(batch[-1]["dynamodb"]["SequenceNumber"])
+                self._positions[shard] = ("AFTER_SEQUENCE_NUMBER", last)
+                iterator = answer.get("NextShardIterator")
         return records
 
     def pump(self) -> int:

@@ -98,8 +98,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         pytest.fail("the local stack did not start:\n" + "".join(banner[-40:]))
     assert f"http://127.0.0.1:{port}" in "".join(banner)
     reader.join(timeout=5)  # it stops at the banner; from here `cat` drains the pipe
-    # Keep draining output so the server never blocks on a full pipe.
-    drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=subprocess.DEVNULL)
+    # Keep draining output so the server never blocks on a full pipe; E2E_SERVER_LOG keeps it.
+    kept = os.environ.get("E2E_SERVER_LOG")
+    sink = open(kept, "a", encoding="utf-8") if kept else subprocess.DEVNULL  # noqa: SIM115
+    drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=sink)
     running = RunningStack(f"http://127.0.0.1:{port}", "e2e-admin-token", outbox, process)
     yield running
     # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.

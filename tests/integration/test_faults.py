@@ -160,3 +160,18 @@ def test_absurd_session_dates_are_refused_field_by_field(system: System) -> None
     reply = system.admin("PUT", "/courses/ancient", json_body=definition)
     assert reply.status == 422
     assert "sessions.0.date" in reply.json()["error"]["fields"]
+
+
+def test_emails_keep_flowing_after_a_refused_transaction(system: System) -> None:
+    """moto undoes a cancelled transaction by putting back a copy of the table, its stream
+    included: the local relay must follow the stream it now has (it once went on reading the
+    discarded one, and every later email stayed in the outbox)."""
+    system.apply()
+    again = system.apply()  # the same person again: the transaction is cancelled
+    assert again.status == 409
+    system.apply(email="someone.else@example.org")
+    assert _outbox(system) == set()  # everything written was relayed
+    queued = system.sqs.receive_message(
+        QueueUrl=system.resources.email_queue_url, MaxNumberOfMessages=10
+    ).get("Messages", [])
+    assert len(queued) >= 2  # both acknowledgements reached the queue
