@@ -5,9 +5,9 @@ from where it stood when the relay was created and hands each batch of records t
 handler in the event shape Lambda uses. The reading position is kept as a sequence number and a
 fresh iterator asked for on every read (as Lambda's poller does; iterators also expire in AWS):
 moto replaces a table's stream object when it rolls back a cancelled transaction, so an
-iterator held across reads would go on reading the discarded one and see nothing new. A batch the handler reports as failed
-(``batchItemFailures``) is delivered again on the next pump, from the failed record on, as the
-mapping's retry would.
+iterator held across reads would go on reading the discarded one and see nothing new. A batch
+the handler reports as failed (``batchItemFailures``) is delivered again on the next pump, from
+the failed record on, as the mapping's retry would.
 """
 
 from __future__ import annotations
