@@ -21,9 +21,7 @@ FALLBACK_PREFIX = "BK"
 # Words too small to stand for anything in a programme's name.
 _SMALL_WORDS = frozenset({"A", "AN", "AND", "FOR", "IN", "OF", "ON", "THE", "TO", "WITH"})
 _WORD = re.compile(r"[A-Za-z]+")
-REFERENCE_PATTERN = re.compile(
-    rf"^[A-Z]{{1,{MAX_PREFIX_LETTERS}}}-[{ALPHABET}]{{{CODE_LENGTH}}}$"
-)
+REFERENCE_PATTERN = re.compile(rf"^[A-Z]{{1,{MAX_PREFIX_LETTERS}}}-[{ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
 def reference_prefix(name: str) -> str:
