@@ -27,7 +27,7 @@ REFERENCE_PATTERN = re.compile(rf"^[A-Z]{{1,{MAX_PREFIX_LETTERS}}}-[{ALPHABET}]{
 def reference_prefix(name: str) -> str:
     """Up to three capitals from a programme's (or course's) name: the initials of its words,
     or the start of a single word. ``compassionate-leadership`` gives ``CL``."""
-    words = [w.upper() for w in _WORD.findall(name) if w.upper() not in _SMALL_WORDS]
+    words: list[str] = [w.upper() for w in _WORD.findall(name) if w.upper() not in _SMALL_WORDS]
     if not words:
         return FALLBACK_PREFIX
     if len(words) == 1:
