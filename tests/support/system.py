@@ -150,7 +150,8 @@ class System:
             if not messages:
                 return taken
             answer = mailer.handler(
-                sqs_event(messages, "arn:aws:sqs:eu-west-2:1:q"), lambda_context("booking-mailer")
+                sqs_event([dict(m) for m in messages], "arn:aws:sqs:eu-west-2:1:q"),
+                lambda_context("booking-mailer"),
             )
             failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
             assert not failed, f"the mailer failed jobs: {failed}"
