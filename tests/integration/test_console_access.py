@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
@@ -261,7 +260,7 @@ class FakeCognito:
 
 
 @pytest.fixture
-def cognito(system: System, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCognito]:
+def cognito(system: System, monkeypatch: pytest.MonkeyPatch) -> FakeCognito:
     fake = FakeCognito()
     monkeypatch.delenv("ADMIN_TOKEN")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://book.example.org")
@@ -276,7 +275,7 @@ def cognito(system: System, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCog
             public_base_url="https://book.example.org",
         )
     )
-    yield fake
+    return fake
 
 
 def _start(browser: ConsoleBrowser) -> dict[str, str]:
