@@ -7,6 +7,7 @@ import re
 from http.cookies import SimpleCookie
 from typing import Any
 
+from booking.handlers.course_form import CourseForm
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -62,3 +63,13 @@ class ConsoleBrowser:
     def act(self, path: str, **form: Any) -> Reply:
         """A form post from the console, carrying the session's CSRF token."""
         return self.post(path, csrf_token=self.csrf(), **form)
+
+
+def posted_fields(form: CourseForm) -> dict[str, str]:
+    """The fields a browser posts for this course form as the page shows it (checkboxes only
+    when ticked, rows numbered from 0)."""
+    fields = {k: v for k, v in form.values.items() if v}
+    for prefix, rows in (("session", form.sessions), ("facilitator", form.facilitators)):
+        for n, row in enumerate(rows):
+            fields.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
+    return fields

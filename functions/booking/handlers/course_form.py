@@ -241,7 +241,15 @@ def _field_id(key: str, reason: str, session_rows: list[int], people_rows: list[
     return parts[0]
 
 
+# The definition's own words, where they name its JSON fields, in the form's words.
+_FORM_WORDS = {
+    "end_time must be after start_time on the same day": "The session must end after it starts",
+    "this field is required": "Fill this in",
+}
+
+
 def _sentence(reason: str) -> str:
+    reason = _FORM_WORDS.get(reason, reason)
     return reason[:1].upper() + reason[1:]
 
 
