@@ -97,6 +97,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         renderer_factory=renderer,
         calendar_factory=calendar,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
+        sender_email=config.sender_email,
         sign_in_factory=sign_in if config.cognito_domain and config.cognito_client_id else None,
     )
 

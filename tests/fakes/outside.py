@@ -48,6 +48,8 @@ class FakePaymentGateway:
             url=f"https://checkout.test/{session_id}",
             expires_at=request.expires_at,
             attempt=request.attempt,
+            amount=request.price.amount,
+            currency=request.price.currency,
         )
 
     def expire_checkout(self, session_id: str) -> str:

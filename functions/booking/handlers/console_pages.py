@@ -60,6 +60,7 @@ REASON_WORDS = {
     "cancelled_and_refunded": "cancelled and refunded",
     "duplicate_payment": "a second payment",
     "failed": "payment failed",
+    "erased": "personal data erased",
 }
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",

@@ -128,3 +128,66 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "offer_expires_at": view.offer_expires_at,
         }
     )
+
+
+# -- organiser API (admin.py) and the webhook's answers, for the OpenAPI document -------------
+
+
+class AdminApplicationOut(ApplicationOut):
+    status_reason: str | None = Field(description="Why the status changed, when recorded")
+
+
+class RosterRow(BaseModel):
+    """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
+
+    application_id: str
+    status: str
+    created_at: str
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+    amount_paid: int = Field(description="Minor units (pence)")
+    amount_refunded: int = Field(description="Minor units (pence)")
+    currency: str
+
+
+class AnswersOut(BaseModel):
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+
+
+class PersonApplicationOut(BaseModel):
+    application_id: str
+    course_id: str
+    status: str
+    created_at: str
+    answers: AnswersOut
+    amount_paid: int
+    amount_refunded: int
+
+
+class PersonExport(BaseModel):
+    """Everything held about one person (``GET /admin/people/{email}``)."""
+
+    email: str
+    applications: list[PersonApplicationOut]
+
+
+class ErasureOut(BaseModel):
+    erased_applications: list[str]
+
+
+class WebhookAnswer(BaseModel):
+    received: Literal[True]
+    action: str = Field(description="What the event did, or 'ignore'")
+    status: str | None = Field(default=None, description="The application's status after it")
+    reason: str | None = None

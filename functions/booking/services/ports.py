@@ -22,7 +22,7 @@ from typing import Protocol
 
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.timeline import TimelineEntry
 
@@ -64,6 +64,17 @@ class ReminderMarker:
     recipient: str
     session_start: datetime
     job: EmailJob | None = None
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something Stripe reported that the system could not match and did not act on as asked:
+    kept for the organisers (and alarmed). Ids only, never personal data."""
+
+    event_id: str
+    kind: str  # e.g. "amount_or_currency_mismatch", "refund_of_unrecorded_payment"
+    at: datetime
+    details: Mapping[str, str] = field(default_factory=dict)
 
 
 class CourseStore(Protocol):
@@ -142,6 +153,16 @@ class EmailOutbox(Protocol):
     def emails_relayed(self, job_ids: Sequence[str]) -> None: ...
 
 
+class AnomalyLog(Protocol):
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        """Keep it (once per event id: a redelivery records nothing new)."""
+        ...
+
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        """The most recent first."""
+        ...
+
+
 class EmailLedger(Protocol):
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
 
@@ -169,6 +190,7 @@ class Repository(
     ApplicationStore,
     ApplicationHistory,
     EmailOutbox,
+    AnomalyLog,
     EmailLedger,
     ReminderLedger,
     Protocol,
@@ -255,9 +277,12 @@ class CalendarWriter(Protocol):
         *,
         stamp: datetime,
         joining_url: str | None,
+        organizer: Party,
+        attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        """An iCalendar file with one event per session (cancelled: their cancellation)."""
+        """An iTIP calendar (RFC 5546) with one event per session: REQUEST, or CANCEL with
+        the same UIDs and a higher SEQUENCE when ``cancelled``."""
         ...
 
 
@@ -307,6 +332,8 @@ class Ports:
     renderer_factory: Callable[[], EmailRenderer]
     calendar_factory: Callable[[], CalendarWriter]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
+    sender_email: str = "courses@example.org"
     # Only the console's function signs organisers in, and only in AWS (locally: the token).
     sign_in_factory: Callable[[], OrganiserSignIn] | None = None
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email

@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
 from booking.adapters.dynamodb.courses import DynamoCourseStore
 from booking.adapters.dynamodb.history import DynamoApplicationHistory
-from booking.adapters.dynamodb.ledgers import DynamoEmailLedger, DynamoReminderLedger
+from booking.adapters.dynamodb.ledgers import (
+    DynamoAnomalyLog,
+    DynamoEmailLedger,
+    DynamoReminderLedger,
+)
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -26,6 +30,7 @@ class DynamoRepository(
     DynamoCourseStore,
     DynamoApplicationStore,
     DynamoApplicationHistory,
+    DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,
 ):
