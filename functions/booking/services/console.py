@@ -155,6 +155,18 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     )
 
 
+def application_id_for(ports: Ports, typed: str) -> str:
+    """The application a path names, by its id or by its reference (``CL-7K3Q9``): organisers
+    quote what the applicant read out. An unknown reference is a 404 like an unknown id."""
+    reference = normalised_reference(typed)
+    if reference is None:
+        return typed
+    application = ports.repository.application_by_reference(reference)
+    if application is None:
+        raise NotFound(f"no application has the reference {reference}")
+    return application.application_id
+
+
 @dataclass(frozen=True)
 class Found:
     """Where a search of the whole console leads: an application, or a person's page."""
