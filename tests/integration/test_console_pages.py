@@ -409,7 +409,7 @@ def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[b
 
 def _upload(browser: ConsoleBrowser, course_id: str, content: bytes) -> Any:
     body, boundary = _multipart(
-        {"csrf_token": browser.csrf(), "upload_course_id": course_id, "course_id": course_id},
+        {"csrf_token": browser.csrf(), "upload_course_id": course_id},
         "course.json",
         content,
     )

@@ -274,7 +274,7 @@ def read_upload(body: bytes, content_type: str) -> Upload:
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        if name == "course_id":
+        if name == "upload_course_id":
             course_id = data.decode("utf-8", "replace").strip()
         elif name == "definition":
             content, filename = data, part.get_filename() or ""
