@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -102,16 +101,7 @@ class System:
         if self.hold_webhooks:
             self.pending.append((body, headers))
             return 200
-        # Stripe calls the webhook function over HTTP, never inside the function whose Stripe
-        # call set it off: a thread of its own keeps the two apart (the recorded AWS calls of
-        # each function are attributed by the handler on the calling thread's stack).
-        replies: list[Reply] = []
-        delivery = threading.Thread(target=lambda: replies.append(self.webhook(body, headers)))
-        delivery.start()
-        delivery.join()
-        if not replies:
-            raise RuntimeError("the webhook delivery failed; see the thread's traceback")
-        [reply] = replies
+        reply = self.webhook(body, headers)
         self.webhook_replies.append(reply)
         self.answered.append((str(json.loads(body).get("id", "")), reply.status))
         return reply.status
