@@ -13,6 +13,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,12 @@ def wait_for_timeline(page: Page, *sentences: str) -> None:
 
 def _definition(stack: RunningStack) -> dict[str, object]:
     sample = stack.get("/courses").json()[0]
+    # A year after the sample cohort (52 weeks: the same weekdays), so the sample stays the
+    # first open course that the other end-to-end tests apply to.
+    later = [
+        (date.fromisoformat(s["start"][:10]) + timedelta(weeks=52)).isoformat()
+        for s in sample["sessions"][:3]
+    ]
     return {
         "programme": "browser-approval",
         "title": "Compassionate Leadership (approval cohort)",
@@ -98,10 +105,7 @@ def _definition(stack: RunningStack) -> dict[str, object]:
         "approval_required": True,
         "enquiries_email": "enquiries@example.org",
         "facilitators": [{"name": "Amara Okafor", "email": "amara.okafor@example.org"}],
-        "sessions": [
-            {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
-            for s in sample["sessions"][:3]
-        ],
+        "sessions": [{"date": day, "start_time": "15:00", "end_time": "17:00"} for day in later],
     }
 
 
