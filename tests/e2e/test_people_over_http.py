@@ -24,10 +24,8 @@ def _course(stack: RunningStack) -> str:
 def _wait_for(
     stack: RunningStack, found: Callable[[list[dict[str, Any]]], bool]
 ) -> list[dict[str, Any]]:
-    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded).
-    Generous: after the fuzz tests the queue holds hundreds of their emails, sent one moto call
-    at a time on a shared 2-core machine."""
-    deadline = time.monotonic() + 120
+    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded)."""
+    deadline = time.monotonic() + 30
     while True:
         outbox: list[dict[str, Any]] = stack.get("/_local/outbox").json()
         if found(outbox) or time.monotonic() > deadline:
