@@ -18,12 +18,13 @@ from typing import Any
 import boto3
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.config import Settings, settings
+from booking.config import ORGANISER_SCOPE, Settings, settings
 from booking.services.ports import (
     CalendarWriter,
     EmailQueue,
     EmailRenderer,
     EmailSender,
+    OrganiserSignIn,
     PaymentGateway,
     Ports,
 )
@@ -74,6 +75,15 @@ def build(config: Settings, **clients: Any) -> Ports:
         # Right-hand side of calendar UIDs: stable per deployment (the sender's domain).
         return IcsCalendarWriter(config.sender_email.rpartition("@")[2] or "localhost")
 
+    def sign_in() -> OrganiserSignIn:
+        from booking.adapters.cognito import CognitoSignIn
+
+        assert config.cognito_domain
+        assert config.cognito_client_id
+        return CognitoSignIn(
+            config.cognito_domain, config.cognito_client_id, ("openid", "email", ORGANISER_SCOPE)
+        )
+
     return Ports(
         repository=DynamoRepository(
             client("dynamodb"),
@@ -88,6 +98,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         calendar_factory=calendar,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
         sender_email=config.sender_email,
+        sign_in_factory=sign_in if config.cognito_domain and config.cognito_client_id else None,
     )
 
 

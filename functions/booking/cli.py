@@ -1,10 +1,16 @@
-"""``course-booking``: a small command line for organisers and operators.
+"""``course-booking``: the organisers' console from a terminal.
 
 Talks to the organiser API over HTTP, so the same commands work against ``make run`` and a
-deployed stage:
+deployed stage. An application is named by its id or by its reference (``CL-7K3Q9``):
 
     course-booking --url http://127.0.0.1:8000 --token $ADMIN_TOKEN load-course courses/x.json
     course-booking --url ... --token ... roster compassionate-leadership-2027-06 --csv > r.csv
+    course-booking --url ... --token ... approve CL-7K3Q9
+    course-booking --url ... --token ... decline CL-7K3Q9 --message "Please try the spring cohort"
+    course-booking --url ... --token ... cancel CL-7K3Q9 --refund
+    course-booking --url ... --token ... resend CL-7K3Q9
+    course-booking --url ... --token ... export ada@example.org > ada.json
+    course-booking --url ... --token ... erase ada@example.org --yes
     course-booking --url http://127.0.0.1:8000 run-reminders --at 2027-06-06T15:10:00Z
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
 
@@ -85,6 +91,29 @@ def roster(url: str, token: str | None, course_id: str, as_csv: bool) -> str:
     return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
 
 
+def application_action(
+    url: str, token: str | None, action: str, application: str, body: dict[str, Any]
+) -> str:
+    """approve, decline, cancel or resend-confirmation; one line saying where it now stands."""
+    status, payload = _request(
+        "POST", f"{url}/admin/applications/{quote(application, safe='')}/{action}", token, body
+    )
+    answer = json.loads(_ok(status, payload))
+    reason = f" ({answer['status_reason']})" if answer.get("status_reason") else ""
+    name = answer.get("reference") or answer["application_id"]
+    return f"{name} ({answer['application_id']}): {answer['status']}{reason}"
+
+
+def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
+    path = f"{url}/admin/people/{quote(email, safe='@')}"
+    status, payload = _request("DELETE" if erase else "GET", path, token)
+    answer = json.loads(_ok(status, payload))
+    if erase:
+        erased = answer["erased_applications"]
+        return f"erased {len(erased)} application{'s' if len(erased) != 1 else ''}"
+    return json.dumps(answer, indent=2, ensure_ascii=False)
+
+
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
     moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if function_name:
@@ -136,6 +165,23 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("roster", help="every application of a course")
     export.add_argument("course_id")
     export.add_argument("--csv", action="store_true", help="CSV for spreadsheets")
+    for verb, helped in (
+        ("approve", "offer a place to an application pending review"),
+        ("decline", "decline an application pending review"),
+        ("cancel", "cancel a booking or an application"),
+        ("resend", "email a booking's confirmation again"),
+    ):
+        command = commands.add_parser(verb, help=helped)
+        command.add_argument("application", help="the application's reference or id")
+        if verb == "decline":
+            command.add_argument("--message", help="your words to the applicant (emailed)")
+        if verb == "cancel":
+            command.add_argument("--refund", action="store_true", help="refund through Stripe")
+    export_person = commands.add_parser("export", help="everything held about a person (JSON)")
+    export_person.add_argument("email")
+    erase = commands.add_parser("erase", help="erase a person's data (cannot be undone)")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="confirm: erase it now")
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_parse_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
@@ -145,6 +191,25 @@ def main(argv: list[str] | None = None) -> int:
             output = load_course(_need(args.url, "--url"), args.token, args.file, args.course_id)
         elif args.command == "roster":
             output = roster(_need(args.url, "--url"), args.token, args.course_id, args.csv)
+        elif args.command in ("approve", "decline", "cancel", "resend"):
+            body: dict[str, Any] = {}
+            if args.command == "decline" and args.message:
+                body["message"] = args.message
+            if args.command == "cancel":
+                body["refund"] = args.refund
+            action = "resend-confirmation" if args.command == "resend" else args.command
+            output = application_action(
+                _need(args.url, "--url"), args.token, action, args.application, body
+            )
+        elif args.command == "export":
+            output = person(_need(args.url, "--url"), args.token, args.email, erase=False)
+        elif args.command == "erase":
+            if not args.yes:
+                raise CliError(
+                    "erasing cannot be undone: run `export` first if you need a copy, then "
+                    "add --yes to erase"
+                )
+            output = person(_need(args.url, "--url"), args.token, args.email, erase=True)
         else:
             output = run_reminders(args.url, args.function, args.at)
     except (CliError, OSError, ValueError) as error:

@@ -6,6 +6,8 @@ straight from the environment. A missing setting fails the cold start loudly, no
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 
@@ -14,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from booking.domain.errors import DependencyUnavailable
 
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the documented offline default
+# The scope an organiser's access token must carry (Cognito resource server ``booking``).
+ORGANISER_SCOPE = "booking/admin"
 
 
 class Settings(BaseModel):
@@ -36,6 +40,13 @@ class Settings(BaseModel):
     # Applications that ended without payment are deleted this long after their last change.
     unpaid_retention_days: int = Field(default=90, ge=1, le=3650)
     admin_token: str | None = None  # local stack only; AWS uses a Cognito JWT authorizer
+    # The key that signs console session cookies: AWS reads it from Secrets Manager (the
+    # secret's name in *_PARAM); locally it may be given, or is derived from ADMIN_TOKEN.
+    console_session_secret: str | None = None
+    console_session_secret_param: str | None = None
+    # Cognito's hosted sign-in for the console (AWS): https://<prefix>.auth.<region>...
+    cognito_domain: str | None = None
+    cognito_client_id: str | None = None
 
     @model_validator(mode="after")
     def _stripe_configured(self) -> Settings:
@@ -55,6 +66,28 @@ class Settings(BaseModel):
         if self.stripe_secret_key:
             return self.stripe_secret_key
         return _secret(self.stripe_secret_key_param or "")
+
+    @property
+    def console_signs_in_with_token(self) -> bool:
+        """Locally organisers sign in with the organiser token; in AWS through Cognito."""
+        return bool(self.admin_token)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are ``Secure`` wherever the site is served over HTTPS (always in AWS)."""
+        return self.public_base_url.startswith("https://")
+
+    def console_session_key(self) -> bytes:
+        if self.console_session_secret:
+            return self.console_session_secret.encode()
+        if self.console_session_secret_param:
+            return _secret(self.console_session_secret_param).encode()
+        if self.admin_token:
+            # Derived, never the token itself: a session cookie is no way to learn the token.
+            return hmac.new(
+                self.admin_token.encode(), b"console-session-key", hashlib.sha256
+            ).digest()
+        raise RuntimeError("set CONSOLE_SESSION_SECRET_PARAM (AWS) or ADMIN_TOKEN (local)")
 
     def webhook_secret(self) -> str:
         if self.stripe_webhook_secret:

@@ -33,6 +33,9 @@ PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = (
 )
 WEBHOOK_PATH = "/webhooks/stripe"
 ADMIN_PATH = "/admin/{proxy+}"
+# The console's pages: no authorizer (a browser sends a cookie, not a bearer token); the console
+# function checks the signed session cookie and the CSRF token itself.
+CONSOLE_PATHS = ("/console", "/console/{proxy+}")
 
 # Fields that identify a request without personal data (no query strings, no bodies).
 _ACCESS_LOG_FORMAT = json.dumps(
@@ -76,6 +79,7 @@ class Api(Construct):
         api_function: lambda_.IFunction,
         webhook_function: lambda_.IFunction,
         admin_function: lambda_.IFunction,
+        console_function: lambda_.IFunction,
         user_pool: cognito.IUserPool,
         user_pool_client: cognito.IUserPoolClient,
     ) -> None:
@@ -166,6 +170,21 @@ class Api(Construct):
                 "handler verifying the Stripe-Signature HMAC over the raw body with the webhook "
                 "signing secret (400 and nothing written on failure).",
             )
+        console = integrations.HttpLambdaIntegration("Console", console_function)
+        for path in CONSOLE_PATHS:
+            for route in self.http_api.add_routes(
+                path=path, methods=[apigwv2.HttpMethod.ANY], integration=console
+            ):
+                acknowledge(
+                    route,
+                    "AwsSolutions-APIG4",
+                    "The organisers' console is a set of browser pages: a browser cannot send a "
+                    "bearer token on a link or a form post, so no JWT authorizer can stand in "
+                    "front. The console function requires a session cookie signed with a key "
+                    "from Secrets Manager (issued only after Cognito's sign-in with PKCE and "
+                    "the booking/admin scope) on every page, and the session's CSRF token on "
+                    "every POST; without them it answers 303 to sign-in or 403.",
+                )
         self.http_api.add_routes(
             path=ADMIN_PATH,
             methods=[apigwv2.HttpMethod.ANY],

@@ -1,5 +1,6 @@
 """Organiser authentication: Cognito user pool, resource server scope ``booking/admin``, and the
-app client whose access tokens the HTTP API's JWT authorizer accepts on ``/admin/*``."""
+app client whose access tokens the HTTP API's JWT authorizer accepts on ``/admin/*``, and
+through which organisers sign in to the console (``/console/callback``)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class Auth(Construct):
         self.resource_server = self.user_pool.add_resource_server(
             "ResourceServer", identifier=RESOURCE_SERVER_ID, scopes=[admin]
         )
+        self._logouts = [config.site_origin]
         # Custom scopes only appear in access tokens issued by the OAuth endpoints (not by
         # InitiateAuth), so organisers sign in through managed login: authorization code + PKCE.
         prefix = config.auth_domain_prefix or f"{config.prefix}-{Stack.of(self).account}"
@@ -62,7 +64,7 @@ class Auth(Construct):
             cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix),
             managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
         )
-        callbacks = [f"{config.site_origin}/admin/callback"]
+        self._callbacks = callbacks = [f"{config.site_origin}/admin/callback"]
         if not config.is_prod:
             # Local helper for getting a token from a terminal (DEPLOY.md).
             callbacks.append("http://localhost:8765/callback")
@@ -81,7 +83,7 @@ class Auth(Construct):
                     cognito.OAuthScope.resource_server(self.resource_server, admin),
                 ],
                 callback_urls=callbacks,
-                logout_urls=[config.site_origin],
+                logout_urls=self._logouts,
             ),
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
@@ -92,3 +94,11 @@ class Auth(Construct):
             id_token_validity=Duration.minutes(30),
             refresh_token_validity=Duration.hours(12),
         )
+
+    def allow_console(self, base_url: str) -> None:
+        """Let the console at ``base_url`` (the API's own address unless the stage names one,
+        so known only once the API exists) receive sign-ins and land after signing out."""
+        client = self.client.node.default_child
+        assert isinstance(client, cognito.CfnUserPoolClient)
+        client.callback_ur_ls = [*self._callbacks, f"{base_url}/console/callback"]
+        client.logout_ur_ls = [*self._logouts, f"{base_url}/console/signed-out"]

@@ -61,6 +61,7 @@ class FunctionSpec:
     send_email: bool = False  # sqs:SendMessage on the email queue
     stripe_key: bool = False
     webhook_secret: bool = False
+    console_session: bool = False  # reads the key that signs console sessions
     ses_send: bool = False
     # How a failed invocation is kept (checkov CKV_AWS_116 looks only for DeadLetterConfig).
     failures: str = (
@@ -113,6 +114,22 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         indexes=(ROSTER_INDEX,),
         query_table=True,
         stripe_key=True,
+    ),
+    FunctionSpec(
+        key="console",
+        handler="booking.handlers.console.handler",
+        description="Organisers' console: server-rendered pages, session cookie checked in code",
+        memory_mb=512,
+        # As the admin function: a cancellation with refund calls Stripe, a roster reads a
+        # course's applications; Jinja renders the page.
+        timeout=Duration.seconds(15),
+        # The admin API's use cases, and the same reads: the roster by course, an application
+        # with its history and a person's applications by the table's own key.
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
+        stripe_key=True,
+        console_session=True,
     ),
     FunctionSpec(
         key="reminders",
@@ -211,6 +228,8 @@ class Functions(Construct):
         stripe_webhook_secret: secretsmanager.ISecret,
         stripe_secret_key_name: str,
         stripe_webhook_secret_name: str,
+        console_session_secret: secretsmanager.ISecret,
+        console_session_secret_name: str,
         ses_identity_arn: str,
         ses_configuration_set_arn: str,
         ses_configuration_set_name: str,
@@ -243,6 +262,7 @@ class Functions(Construct):
                 email_queue,
                 stripe_secret_key,
                 stripe_webhook_secret,
+                console_session_secret,
                 ses_identity_arn,
                 ses_configuration_set_arn,
             )
@@ -260,6 +280,8 @@ class Functions(Construct):
                 "STRIPE_WEBHOOK_SECRET_PARAM": stripe_webhook_secret_name,
                 "EMAIL_CLAIM_TIMEOUT_SECONDS": str(int(EMAIL_VISIBILITY_TIMEOUT.to_seconds())),
             }
+            if spec.console_session:
+                environment["CONSOLE_SESSION_SECRET_PARAM"] = console_session_secret_name
             fn = lambda_.Function(
                 self,
                 spec.key,
@@ -340,6 +362,7 @@ class Functions(Construct):
         email_queue: sqs.IQueue,
         stripe_secret_key: secretsmanager.ISecret,
         stripe_webhook_secret: secretsmanager.ISecret,
+        console_session_secret: secretsmanager.ISecret,
         ses_identity_arn: str,
         ses_configuration_set_arn: str,
     ) -> None:
@@ -372,13 +395,14 @@ class Functions(Construct):
             for wanted, s in (
                 (spec.stripe_key, stripe_secret_key),
                 (spec.webhook_secret, stripe_webhook_secret),
+                (spec.console_session, console_session_secret),
             )
             if wanted
         ]
         if secrets:
             role.add_to_policy(
                 iam.PolicyStatement(
-                    sid="ReadStripeSecrets",
+                    sid="ReadSecrets",
                     actions=["secretsmanager:GetSecretValue"],
                     resources=secrets,
                 )

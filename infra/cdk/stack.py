@@ -71,6 +71,8 @@ class BookingStack(Stack):
             stripe_webhook_secret=secrets.stripe_webhook_secret,
             stripe_secret_key_name=secrets.stripe_secret_key_name,
             stripe_webhook_secret_name=secrets.stripe_webhook_secret_name,
+            console_session_secret=secrets.console_session_secret,
+            console_session_secret_name=secrets.console_session_secret_name,
             ses_identity_arn=email.identity.email_identity_arn,
             ses_configuration_set_arn=email.configuration_set_arn,
             ses_configuration_set_name=email.configuration_set_name,
@@ -171,12 +173,17 @@ class BookingStack(Stack):
             api_function=f["api"],
             webhook_function=f["webhook"],
             admin_function=f["admin"],
+            console_function=f["console"],
             user_pool=auth.user_pool,
             user_pool_client=auth.client,
         )
         public_base_url = config.public_base_url or api.endpoint
         for fn in f.values():
             fn.add_environment("PUBLIC_BASE_URL", public_base_url)
+        # Organisers sign in to the console through Cognito's hosted sign-in (code + PKCE).
+        auth.allow_console(public_base_url)
+        f["console"].add_environment("COGNITO_DOMAIN", auth.domain.base_url())
+        f["console"].add_environment("COGNITO_CLIENT_ID", auth.client.user_pool_client_id)
 
         scheduling = Scheduling(
             self, "Scheduling", config=config, reminders_function=f["reminders"]

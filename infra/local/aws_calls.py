@@ -44,7 +44,7 @@ RECORD_ENV = "RECORD_AWS_CALLS"
 # moto's default account; the check translates bound resources, so only consistency matters.
 ACCOUNT = "123456789012"
 _HANDLERS_DIR = Path(__file__).resolve().parents[2] / "functions" / "booking" / "handlers"
-FUNCTIONS = ("api", "webhook", "admin", "reminders", "mailer", "ses_events", "relay")
+FUNCTIONS = ("api", "webhook", "admin", "console", "reminders", "mailer", "ses_events", "relay")
 _HANDLER_FILES = {str(_HANDLERS_DIR / f"{name}.py"): name for name in FUNCTIONS}
 # The local stand-ins of Lambda's event source mappings: the methods that poll the stream and
 # the queue (the handlers they invoke are found first, being nearer the calls they make).

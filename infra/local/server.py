@@ -242,13 +242,18 @@ class LocalStack:
 
         from booking import bootstrap
         from booking.config import settings
-        from booking.handlers import admin, api, webhook
+        from booking.handlers import admin, api, console, webhook
 
         bootstrap.reset()
         # Deployed ports, but SES through a client that also writes each message to OUTBOX_DIR.
         ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
         bootstrap.use(bootstrap.build(settings(), sesv2=ses))
-        self.handlers = {"api": api.handler, "webhook": webhook.handler, "admin": admin.handler}
+        self.handlers = {
+            "api": api.handler,
+            "webhook": webhook.handler,
+            "admin": admin.handler,
+            "console": console.handler,
+        }
         self._seed_courses()
         self._start_mail(resources)
         self._server = _LocalHTTPServer(("127.0.0.1", self.port), self._request_handler())
@@ -349,6 +354,8 @@ class LocalStack:
             name = "webhook"
         elif path == "/admin" or path.startswith("/admin/"):
             name = "admin"
+        elif path == "/console" or path.startswith("/console/"):
+            name = "console"
         else:
             name = "api"
         erasing = name == "admin" and method == "DELETE" and path.startswith("/admin/people/")
@@ -439,6 +446,9 @@ class LocalStack:
                 for key, value in response.headers.items():
                     if key.lower() != "content-length":  # set once, below, from the body
                         self.send_header(key, value)
+                # API Gateway v2 answers a function's "cookies" with one Set-Cookie each.
+                for cookie in getattr(response, "cookies", ()):
+                    self.send_header("Set-Cookie", cookie)
                 self.send_header("Content-Length", str(len(response.body)))
                 self.end_headers()
                 if self.command != "HEAD":
@@ -488,13 +498,25 @@ def _json(status: int, body: Any) -> LocalResponse:
     return LocalResponse(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
 
 
+@dataclass(frozen=True)
+class FunctionResponse(LocalResponse):
+    """A function's answer, with the cookies it sets (payload 2.0 keeps them apart)."""
+
+    cookies: tuple[str, ...] = ()
+
+
 def _from_lambda(answer: dict[str, Any]) -> LocalResponse:
     body = answer.get("body") or ""
     raw = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode("utf-8")
     headers = {k: str(v) for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         headers[name] = ", ".join(values)
-    return LocalResponse(int(answer.get("statusCode", HTTPStatus.OK)), headers, raw)
+    return FunctionResponse(
+        int(answer.get("statusCode", HTTPStatus.OK)),
+        headers,
+        raw,
+        tuple(str(cookie) for cookie in answer.get("cookies") or []),
+    )
 
 
 def stack_from_environment(port: int | None = None) -> LocalStack:
@@ -529,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Booking system running at {stack.url}  ({mode})", flush=True)
     print(f"  courses:     {stack.url}/courses", flush=True)
+    print(f"  console:     {stack.url}/console", flush=True)
     print(f"  admin token: {stack.admin_token}", flush=True)
     print(f"  outbox:      {stack.outbox_dir}", flush=True)
     print("Press Ctrl-C to stop.", flush=True)

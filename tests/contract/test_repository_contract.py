@@ -16,7 +16,14 @@ from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
+from booking.domain.errors import (
+    AlreadyApplied,
+    Conflict,
+    CourseFull,
+    ReferenceTaken,
+    StaleWrite,
+)
+from booking.domain.timeline import EntryKind, email_sent
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 
@@ -178,6 +185,83 @@ def test_lapsing_holds_are_due_for_the_sweep_in_order(repo: Repository) -> None:
     due = repo.applications_due(later)
     assert [a.application_id for a in due] == ["a1"]
     assert [a.application_id for a in repo.list_applications("c1")] == ["a1", "a2"]
+
+
+# -- references and history -----------------------------------------------------------------------
+
+
+def test_a_reference_is_claimed_once_with_its_application(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    repo.save(application("a1", reference="CL-7K3Q9"), None)
+    with pytest.raises(ReferenceTaken):
+        repo.save(
+            application("a2", "bo@example.org", reference="CL-7K3Q9").with_emails(job("a2")), None
+        )
+    # The clash left nothing of the second application behind: it can be created again.
+    assert repo.get_application("a2") is None
+    assert repo.enrolled_application_id("c1", "bo@example.org") is None
+    assert repo.pending_emails(NOW + timedelta(days=1)) == []
+    assert repo.application_with_timeline("a2") == (None, [])
+    repo.save(application("a2", "bo@example.org", reference="CL-8M4R2"), None)
+    found = repo.application_by_reference("CL-7K3Q9")
+    assert found is not None
+    assert found.application_id == "a1"
+    assert repo.application_by_reference("CL-8M4R2") == repo.get_application("a2")
+    assert repo.application_by_reference("CL-22222") is None
+
+
+def test_every_change_writes_its_history_and_reads_back_with_the_application(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    created = repo.save(application("a1", seat_held=True), None)
+    later = NOW + timedelta(minutes=5)
+    paid = repo.save(
+        created.moved_to(S.CONFIRMED, later, amount_paid=20000, payment_intent="pi_1"), created
+    )
+    repo.add_to_timeline(
+        "a1", email_sent(later + timedelta(seconds=2), EmailKind.BOOKING_CONFIRMED, 1, "j1")
+    )
+    latest = later + timedelta(minutes=1)
+    unchanged = repo.save(paid.model_copy(update={"updated_at": latest}), paid)
+    with pytest.raises(StaleWrite):  # a refused change writes no history
+        repo.save(paid.moved_to(S.CANCELLED, latest), paid)
+    refunded = repo.save(
+        unchanged.moved_to(
+            S.REFUNDED, latest, seat_held=False, amount_refunded=20000, status_reason="refunded"
+        ),
+        unchanged,
+    )
+    stored, entries = repo.application_with_timeline("a1")
+    assert stored == refunded
+    assert [(e.kind, e.status, e.amount) for e in entries] == [
+        (EntryKind.STATUS, S.AWAITING_PAYMENT, None),
+        (EntryKind.STATUS, S.CONFIRMED, None),
+        (EntryKind.PAYMENT, None, 20000),
+        (EntryKind.EMAIL, None, None),
+        (EntryKind.STATUS, S.REFUNDED, None),
+        (EntryKind.REFUND, None, 20000),
+    ]
+    assert [e.at for e in entries] == sorted(e.at for e in entries)
+    assert entries[1].previous_status is S.AWAITING_PAYMENT
+    assert entries[3].email is EmailKind.BOOKING_CONFIRMED
+    assert (entries[3].recipients, entries[3].job_id) == (1, "j1")
+    assert entries[4].reason == "refunded"
+    assert repo.application_with_timeline("nobody") == (None, [])
+
+
+def test_erasure_is_recorded_without_anything_personal(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    created = repo.save(application("a1"), None)
+    repo.save(created.erased(NOW + timedelta(days=1)), created)
+    _, entries = repo.application_with_timeline("a1")
+    # Unpaid, so erasure withdraws it too (the seat or place in line moves on).
+    assert [(e.kind, e.status) for e in entries] == [
+        (EntryKind.STATUS, S.AWAITING_PAYMENT),
+        (EntryKind.STATUS, S.CANCELLED),
+        (EntryKind.ERASED, None),
+    ]
+    assert "ada" not in "".join(e.model_dump_json() for e in entries).lower()
 
 
 # -- the outbox --------------------------------------------------------------------------------

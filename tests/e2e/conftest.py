@@ -104,15 +104,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=sink)
     running = RunningStack(f"http://127.0.0.1:{port}", "e2e-admin-token", outbox, process)
     yield running
-    # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.
-    seen = Seen()
-    sent = sorted(outbox.glob("*.eml"))  # the name starts with the time it was sent
-    assert sent, "the end-to-end tests sent no email at all"
-    for path in sent:
-        check_message(path.read_bytes(), seen)
-    process.terminate()
     try:
-        process.wait(timeout=20)
+        # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.
+        seen = Seen()
+        sent = sorted(outbox.glob("*.eml"))  # the name starts with the time it was sent
+        assert sent, "the end-to-end tests sent no email at all"
+        for path in sent:
+            check_message(path.read_bytes(), seen)
     finally:
-        drain.kill()
+        # Stopped whatever the checks found: a failed check must not leave the stack running.
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        finally:
+            drain.kill()
     assert process.returncode == 0, "the stack did not stop cleanly on SIGTERM"

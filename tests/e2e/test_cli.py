@@ -62,3 +62,70 @@ def test_errors_are_clear_and_exit_nonzero(
     assert "price" in error
     assert main(["--url", stack.url, "--token", "wrong", "roster", "x"]) == 1
     assert "HTTP 401" in capsys.readouterr().err
+
+
+def _apply(stack: RunningStack, course_id: str, email: str) -> dict[str, str]:
+    reply = stack.post(
+        f"/courses/{course_id}/applications",
+        json={
+            "name": "Cli Person",
+            "email": email,
+            "job_title": "Lead",
+            "organisation": "Org",
+            "leadership_role": "Team",
+            "motivation": "Learn",
+            "consent": True,
+        },
+    )
+    assert reply.status_code == 201, reply.text
+    answer: dict[str, str] = reply.json()
+    return answer
+
+
+def test_the_cli_does_what_the_console_does_by_reference(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cli-approval.json"
+    path.write_text(
+        json.dumps(
+            {
+                "programme": "cli-approval-programme",
+                "title": "CLI approval cohort",
+                "price": {"amount": 20000, "currency": "gbp"},
+                "capacity": 5,
+                "approval_required": True,
+                "sessions": [{"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    common = ["--url", stack.url, "--token", stack.admin_token]
+    assert main([*common, "load-course", str(path)]) == 0
+    capsys.readouterr()
+    approved = _apply(stack, "cli-approval", "cli-approved@example.org")
+    declined = _apply(stack, "cli-approval", "cli-declined@example.org")
+    assert approved["reference"].startswith("CAP-")  # Cli Approval Programme
+
+    assert main([*common, "approve", approved["reference"].lower()]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"{approved['reference']} ({approved['application_id']}): offered"
+    )
+    assert main([*common, "decline", declined["application_id"], "--message", "Not now."]) == 0
+    assert capsys.readouterr().out.strip().endswith(": declined")
+    assert main([*common, "resend", approved["reference"]]) == 1
+    assert "not_confirmed" in capsys.readouterr().err
+    assert main([*common, "cancel", approved["reference"], "--refund"]) == 0
+    assert capsys.readouterr().out.strip().endswith(": cancelled (refund_requested)")
+    assert main([*common, "approve", "CAP-22222"]) == 1
+    assert "HTTP 404" in capsys.readouterr().err
+
+    assert main([*common, "export", "cli-declined@example.org"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["applications"][0]["status"] == "declined"
+    assert main([*common, "erase", "cli-declined@example.org"]) == 1
+    assert "--yes" in capsys.readouterr().err
+    assert main([*common, "export", "cli-declined@example.org"]) == 0  # still there
+    capsys.readouterr()
+    assert main([*common, "erase", "cli-declined@example.org", "--yes"]) == 0
+    assert capsys.readouterr().out.strip() == "erased 1 application"
+    assert main([*common, "export", "cli-declined@example.org"]) == 1

@@ -16,8 +16,15 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
+from booking.domain.errors import (
+    AlreadyApplied,
+    Conflict,
+    CourseFull,
+    ReferenceTaken,
+    StaleWrite,
+)
 from booking.domain.people import address_digest
+from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, SessionRow
 
 MAX_SESSION_ROWS = 99
@@ -50,6 +57,8 @@ class FakeRepository:
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
     written_emails: list[EmailJob] = field(default_factory=list)
+    references: dict[str, str] = field(default_factory=dict)  # reference -> application id
+    timelines: dict[str, list[TimelineEntry]] = field(default_factory=dict)
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -137,6 +146,8 @@ class FakeRepository:
         releasing = previous is not None and stored.enrolment_ended and not previous.enrolment_ended
         if releasing and holder is not None and holder != stored.application_id:
             raise AlreadyApplied("you have already applied for this course")
+        if previous is None and stored.reference and stored.reference in self.references:
+            raise ReferenceTaken("this reference belongs to another application")
         # The writes.
         self.applications[stored.application_id] = stored
         if course is not None and (seat_delta or waiting_delta):
@@ -150,6 +161,8 @@ class FakeRepository:
             digest = address_digest(stored.answers.email)
             self.people.setdefault(digest, set()).add(stored.application_id)
             self.enrolments[enrolment] = stored.application_id
+            if stored.reference:
+                self.references[stored.reference] = stored.application_id
         elif releasing:
             self.enrolments.pop(enrolment, None)
         for record in stored.payments:
@@ -159,6 +172,7 @@ class FakeRepository:
         for job in new.outbox:
             self.outbox[job.job_id] = (job, stored.updated_at)
             self.written_emails.append(job)
+        self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))
         return stored
 
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
@@ -189,6 +203,22 @@ class FakeRepository:
             if (when := a.sweep_due_at()) is not None and when <= now
         ]
         return [a for _, _, a in sorted(due, key=lambda t: (t[0], t[1]))][:limit]
+
+    def application_by_reference(self, reference: str) -> Application | None:
+        application_id = self.references.get(reference)
+        return self.applications.get(application_id) if application_id else None
+
+    # -- history ------------------------------------------------------------------------------
+
+    def application_with_timeline(
+        self, application_id: str
+    ) -> tuple[Application | None, list[TimelineEntry]]:
+        entries = self.timelines.get(application_id, [])
+        # The table orders entries by instant; entries of one instant keep their write order.
+        return self.applications.get(application_id), sorted(entries, key=lambda e: e.at)
+
+    def add_to_timeline(self, application_id: str, entry: TimelineEntry) -> None:
+        self.timelines.setdefault(application_id, []).append(entry)
 
     # -- outbox -------------------------------------------------------------------------------
 

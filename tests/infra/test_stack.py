@@ -16,6 +16,7 @@ HANDLERS = {
     "api": "booking.handlers.api.handler",
     "webhook": "booking.handlers.webhook.handler",
     "admin": "booking.handlers.admin.handler",
+    "console": "booking.handlers.console.handler",
     "reminders": "booking.handlers.reminders.handler",
     "mailer": "booking.handlers.mailer.handler",
     "ses_events": "booking.handlers.ses_events.handler",
@@ -83,14 +84,14 @@ def logical_id(s: Synth, type_: str, fragment: str) -> str:
 
 def test_resource_inventory(dev: Synth) -> None:
     expected = {
-        "AWS::Lambda::Function": 7,
+        "AWS::Lambda::Function": 8,
         "AWS::DynamoDB::Table": 1,
         "AWS::SQS::Queue": 5,  # email queue + DLQ, scheduler DLQ, SES events DLQ, relay failures
         "AWS::Scheduler::Schedule": 1,
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        "AWS::ApiGatewayV2::Route": 10,  # 9 routes + the $default fallback
+        "AWS::ApiGatewayV2::Route": 12,  # 9 routes, 2 for the console, the $default fallback
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -101,9 +102,9 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::SES::ConfigurationSetEventDestination": 1,
         "AWS::SNS::Topic": 2,  # SES events, alarms
         "AWS::SNS::Subscription": 1,
-        "AWS::SecretsManager::Secret": 2,
+        "AWS::SecretsManager::Secret": 3,  # Stripe key and webhook secret, console sessions
         "AWS::KMS::Key": 1,
-        "AWS::Logs::LogGroup": 8,  # 7 functions + API access logs
+        "AWS::Logs::LogGroup": 9,  # 8 functions + API access logs
     }
     for type_, count in expected.items():
         dev.template.resource_count_is(type_, count)
@@ -124,7 +125,8 @@ def test_function_runtime_and_environment(dev: Synth, key: str, handler: str) ->
     assert 128 <= props["MemorySize"] <= 1024
     assert 1 <= props["Timeout"] <= 120
     env = props["Environment"]["Variables"]
-    assert set(env) == ENV_KEYS
+    console_only = {"CONSOLE_SESSION_SECRET_PARAM", "COGNITO_DOMAIN", "COGNITO_CLIENT_ID"}
+    assert set(env) == ENV_KEYS | (console_only if key == "console" else set())
     assert env["STAGE"] == "dev"
     assert env["POWERTOOLS_SERVICE_NAME"].startswith("booking-")
     assert env["STRIPE_SECRET_KEY_PARAM"] == "booking-dev/stripe-secret-key"
@@ -226,7 +228,7 @@ def test_only_the_refund_paths_erasure_and_the_outbox_relays_can_delete(dev: Syn
     # The webhook's refund transaction and an organiser's cancel end the enrolment item;
     # erasure deletes a person's items; the relays delete outbox items once queued (the stream
     # relay, and the sweep for what the stream left). Nothing else deletes.
-    deleting = {"admin", "webhook", "relay", "reminders"}
+    deleting = {"admin", "console", "webhook", "relay", "reminders"}
     for key, handler in HANDLERS.items():
         deletes = "dynamodb:DeleteItem" in actions_of(dev, handler)
         assert deletes == (key in deleting), key
@@ -409,6 +411,8 @@ def test_routes(dev: Synth) -> None:
         "GET /openapi.json",
         "POST /webhooks/stripe",
         "ANY /admin/{proxy+}",
+        "ANY /console",
+        "ANY /console/{proxy+}",
         "$default",
     }
 
@@ -439,11 +443,20 @@ def test_routes_integrate_with_the_right_function(dev: Synth) -> None:
     api_id, _ = function_by_handler(dev, HANDLERS["api"])
     webhook_id, _ = function_by_handler(dev, HANDLERS["webhook"])
     admin_id, _ = function_by_handler(dev, HANDLERS["admin"])
+    console_id, _ = function_by_handler(dev, HANDLERS["console"])
     for route in dev.resources("AWS::ApiGatewayV2::Route").values():
         key = route["Properties"]["RouteKey"]
         integration = route["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
         uri = fn_for_integration[integration]
-        expected = admin_id if "/admin/" in key else webhook_id if "webhooks" in key else api_id
+        expected = (
+            admin_id
+            if "/admin/" in key
+            else console_id
+            if "/console" in key
+            else webhook_id
+            if "webhooks" in key
+            else api_id
+        )
         assert expected in uri, key
         assert dev.raw["Resources"][integration]["Properties"]["PayloadFormatVersion"] == "2.0"
 
@@ -497,6 +510,40 @@ def test_user_pool(dev: Synth) -> None:
             "AllowedOAuthScopes": Match.array_with(["openid"]),
         },
     )
+
+
+def test_the_console_signs_in_through_cognito_with_its_own_callback(dev: Synth) -> None:
+    (client,) = dev.resources("AWS::Cognito::UserPoolClient").values()
+    props = client["Properties"]
+    callbacks = json.dumps(props["CallbackURLs"])
+    assert "/console/callback" in callbacks
+    assert "/admin/callback" in callbacks
+    assert "/console/signed-out" in json.dumps(props["LogoutURLs"])
+    assert props["GenerateSecret"] is False  # public client: PKCE protects the code
+    _, console = function_by_handler(dev, HANDLERS["console"])
+    environment = console["Properties"]["Environment"]["Variables"]
+    client_id = logical_id(dev, "AWS::Cognito::UserPoolClient", "OrganiserClient")
+    assert environment["COGNITO_CLIENT_ID"] == {"Ref": client_id}
+    assert "amazoncognito.com" in json.dumps(environment["COGNITO_DOMAIN"])
+    assert environment["CONSOLE_SESSION_SECRET_PARAM"] == "booking-dev/console-session-key"
+    assert "ADMIN_TOKEN" not in environment  # sign-in by token exists only under `make run`
+
+
+def test_the_console_session_key_is_generated_and_readable_by_the_console_only(
+    dev: Synth,
+) -> None:
+    secret_id = logical_id(dev, "AWS::SecretsManager::Secret", "ConsoleSessionSecret")
+    secret = dev.raw["Resources"][secret_id]["Properties"]
+    assert secret["Name"] == "booking-dev/console-session-key"
+    assert secret["GenerateSecretString"]["PasswordLength"] >= 64
+    for key, handler in HANDLERS.items():
+        reads = [
+            s for s in statements_of(dev, handler) if s["Action"] == "secretsmanager:GetSecretValue"
+        ]
+        assert (secret_id in json.dumps(reads)) == (key == "console"), key
+        environment = function_by_handler(dev, handler)[1]["Properties"]["Environment"]
+        named = "CONSOLE_SESSION_SECRET_PARAM" in environment["Variables"]
+        assert named == (key == "console"), key
 
 
 # --- email --------------------------------------------------------------------------------------
@@ -557,8 +604,8 @@ def test_alarms(dev: Synth) -> None:
         assert props["AlarmActions"] == [{"Ref": alarm_topic}]
         by_metric.setdefault(props["MetricName"], []).append(props)
     assert len(by_metric["5xx"]) == 1
-    assert len(by_metric["Errors"]) == 7
-    assert len(by_metric["Throttles"]) == 7
+    assert len(by_metric["Errors"]) == len(HANDLERS)
+    assert len(by_metric["Throttles"]) == len(HANDLERS)
     dlq_alarms = by_metric["ApproximateNumberOfMessagesVisible"]
     dlq_queues = {json.dumps(a["Dimensions"]) for a in dlq_alarms}
     assert len(dlq_queues) == 4

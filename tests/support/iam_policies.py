@@ -67,6 +67,7 @@ ROLE_PATHS = {
     "ses_configuration_set": "Email/ConfigurationSet/Resource",
     "stripe_secret_key": "Secrets/StripeSecretKey/Resource",
     "stripe_webhook_secret": "Secrets/StripeWebhookSecret/Resource",
+    "console_session_secret": "Secrets/ConsoleSessionSecret/Resource",
 }
 _ROLE_ARNS = {
     "AWS::SES::EmailIdentity": "arn:aws:ses:{region}:{account}:identity/{name}",

@@ -20,7 +20,7 @@ import stripe
 from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
-from booking.handlers import admin, api, relay, webhook
+from booking.handlers import admin, api, console, relay, webhook
 from infra.local.aws import LocalResources
 from infra.local.relay import StreamRelay
 from infra.local.server import http_api_event, lambda_context
@@ -39,6 +39,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: str
+    cookies: list[str] = dataclasses.field(default_factory=list)  # Set-Cookie values
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -130,10 +131,40 @@ class System:
         event = http_api_event(method, path, sent, body, "198.51.100.7")
         if path.startswith("/admin/"):
             reply = _reply(admin.handler(event, lambda_context("booking-admin")))
+        elif path == "/console" or path.startswith("/console/"):
+            reply = _reply(console.handler(event, lambda_context("booking-console")))
         else:
             reply = _reply(api.handler(event, lambda_context("booking-api")))
         self.relay()
         return self._documented(method, path, reply)
+
+    def deliver_emails(self) -> int:
+        """Hand every queued email job to the mailer, as the SQS event source would; returns
+        how many jobs it took."""
+        from booking.handlers import mailer
+        from infra.local.mail import sqs_event
+
+        taken = 0
+        while True:
+            messages = self.sqs.receive_message(
+                QueueUrl=self.resources.email_queue_url,
+                MaxNumberOfMessages=10,
+                AttributeNames=["All"],
+                VisibilityTimeout=0,
+            ).get("Messages", [])
+            if not messages:
+                return taken
+            answer = mailer.handler(
+                sqs_event([dict(m) for m in messages], "arn:aws:sqs:eu-west-2:1:q"),
+                lambda_context("booking-mailer"),
+            )
+            failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
+            assert not failed, f"the mailer failed jobs: {failed}"
+            for message in messages:
+                self.sqs.delete_message(
+                    QueueUrl=self.resources.email_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+            taken += len(messages)
 
     def relay(self) -> int:
         """Move new outbox items to the email queue, as the stream's relay function does."""
@@ -223,4 +254,9 @@ def _reply(answer: dict[str, Any]) -> Reply:
     headers = {k.lower(): str(v) for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         headers[name.lower()] = ", ".join(values)
-    return Reply(int(answer["statusCode"]), headers, answer.get("body") or "")
+    return Reply(
+        int(answer["statusCode"]),
+        headers,
+        answer.get("body") or "",
+        [str(cookie) for cookie in answer.get("cookies") or []],
+    )

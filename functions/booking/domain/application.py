@@ -199,6 +199,9 @@ class Application(BaseModel):
     status: ApplicationStatus
     token: str
     answers: Answers
+    # Said on the phone and quoted in emails (``booking.domain.references``); None only for
+    # applications stored before references existed.
+    reference: str | None = None
     created_at: datetime
     updated_at: datetime
     version: int = 0
@@ -309,6 +312,7 @@ class Application(BaseModel):
         return self.model_copy(
             update={
                 "answers": blank,
+                "decline_note": None,  # the organiser's words to this person are about them
                 "outbox": (),
                 "request_fingerprint": None,
                 "updated_at": now,

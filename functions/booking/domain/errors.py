@@ -76,3 +76,14 @@ class AlreadyApplied(Conflict):
 class StaleWrite(Exception):
     """What was read has changed (or already exists) by the time of the write: re-read, decide
     again. Not a :class:`BookingError`: use cases retry it and never show it to anyone."""
+
+
+class ReferenceTaken(Exception):
+    """The reference drawn for a new application belongs to another already: draw again. Not
+    a :class:`BookingError`: creation retries it and nobody ever sees it."""
+
+
+class SignInRefused(BookingError):
+    """The identity provider did not vouch for an organiser (bad code, wrong scope)."""
+
+    code = "sign_in_refused"

@@ -26,7 +26,7 @@ from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
-from booking.services import courses, lifecycle, organisers
+from booking.services import console, courses, lifecycle, organisers
 from booking.services.applications import view_of
 
 logger = Logger(service="booking-admin")
@@ -112,6 +112,7 @@ def list_applications(course_id: str) -> Response[str]:
 
 @app.post("/admin/applications/<application_id>/approve")
 def approve(application_id: str) -> Response[str]:
+    application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.approve(ports(), application_id)
     return http.json_response(200, _application_json(application_id, application))
 
@@ -123,6 +124,7 @@ def decline(application_id: str) -> Response[str]:
         raise InvalidInput(
             "the message needs attention", {"message": "a text of at most 4000 characters"}
         )
+    application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.decline(ports(), application_id, (message or "").strip() or None)
     return http.json_response(200, _application_json(application_id, application))
 
@@ -133,12 +135,14 @@ def cancel(application_id: str) -> Response[str]:
     refund = body.get("refund", False)
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
+    application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.cancel(ports(), application_id, refund=refund)
     return http.json_response(200, _application_json(application_id, application))
 
 
 @app.post("/admin/applications/<application_id>/resend-confirmation")
 def resend_confirmation(application_id: str) -> Response[str]:
+    application_id = console.application_id_for(ports(), application_id)
     application = organisers.resend_confirmation(ports(), application_id)
     return http.json_response(200, _application_json(application_id, application))
 

@@ -22,6 +22,7 @@ from booking.domain.errors import (
     DependencyUnavailable,
     InvalidInput,
     NotFound,
+    SignInRefused,
 )
 
 MAX_BODY_BYTES = 64 * 1024
@@ -71,6 +72,7 @@ _STATUS = (
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (Unauthorised, 401),
+    (SignInRefused, 401),
     (Forbidden, 403),
     (MethodNotAllowed, 405),
 )

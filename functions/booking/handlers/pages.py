@@ -300,7 +300,7 @@ def status_page(
             explanation=explanation,
             tone=tone,
             status=view.status,
-            reference=view.application_id,
+            reference=view.reference or view.application_id,
             checkout_url=checkout_url,
             check_again_url=f"{view.status_url}&checkout=success" if confirming else "",
             price=definition.price.display(),

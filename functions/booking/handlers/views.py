@@ -61,6 +61,11 @@ class ApplicationOut(BaseModel):
     checkout_url: str | None
     status_url: str
     created_at: str
+    reference: str | None = Field(
+        default=None,
+        description="Short code to quote by phone or email, e.g. CL-7K3Q9 (null only for "
+        "applications made before references existed)",
+    )
     waitlist_position: int | None = Field(default=None, description="1 = next in line")
     offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
 
@@ -118,6 +123,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "checkout_url": view.checkout_url,
             "status_url": view.status_url,
             "created_at": view.created_at,
+            "reference": view.reference,
             "waitlist_position": view.waitlist_position,
             "offer_expires_at": view.offer_expires_at,
         }

@@ -26,8 +26,10 @@ from booking.domain.errors import (
     CourseFull,
     DependencyUnavailable,
     NotFound,
+    ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.references import new_reference, reference_prefix
 from booking.domain.validation import parse
 from booking.services.concurrency import retried
 from booking.services.ports import CheckoutRequest, Ports
@@ -35,6 +37,9 @@ from booking.services.waitlist import waitlist, waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
+# A fresh code clashes about once in millions of draws; five clashes in a row means the prefix's
+# codes are nearly used up, which no cohort-sized centre will ever see.
+REFERENCE_DRAWS = 5
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ApplicationView:
     checkout_url: str | None
     status_url: str
     created_at: str
+    reference: str | None = None  # what the applicant quotes on the phone
     status_reason: str | None = None
     waitlist_position: int | None = None
     offer_expires_at: str | None = None
@@ -77,6 +83,7 @@ def view_of(
         checkout_url=application.checkout.url if open_checkout and application.checkout else None,
         status_url=ports.status_url(application),
         created_at=_iso(application.created_at),
+        reference=application.reference,
         status_reason=application.status_reason,
         waitlist_position=waitlist_position(ports, application),
         offer_expires_at=_iso(application.offer_expires_at)
@@ -97,6 +104,13 @@ def _application_id_for(course_id: str, idempotency_key: str | None) -> str:
         return secrets.token_hex(12)
     # A retried submission maps to the same id, so the conditional create finds the first one.
     return hashlib.sha256(f"{course_id}\x00{idempotency_key}".encode()).hexdigest()[:24]
+
+
+def reference_for(course: Course) -> str:
+    """A fresh reference for an application to ``course``: its programme's prefix (or its
+    title's, when it names no programme) and a random code."""
+    prefix = reference_prefix(course.definition.programme or course.definition.title)
+    return new_reference(prefix, secrets.choice)
 
 
 def _load_course(ports: Ports, course_id: str) -> Course:
@@ -133,6 +147,7 @@ def submit_application(
         course_id=course_id,
         status=S.PENDING_REVIEW if course.definition.approval_required else S.AWAITING_PAYMENT,
         token=secrets.token_urlsafe(24),
+        reference=reference_for(course),
         answers=form.answers(),
         created_at=now,
         updated_at=now,
@@ -204,19 +219,35 @@ def _save_new(ports: Ports, application: Application) -> Application:
     anyone can type an address into a form, so the answer here reveals nothing.
     """
     try:
-        return ports.repository.save(application, None)
+        return _insert(ports, application)
     except AlreadyApplied:
         earlier_id = ports.repository.enrolled_application_id(
             application.course_id, application.answers.email
         )
         earlier = ports.repository.get_application(earlier_id) if earlier_id else None
         if earlier is None or earlier.enrolment_ended:
-            return ports.repository.save(application, None, replaces=earlier_id)
+            return _insert(ports, application, replaces=earlier_id)
         _remind_of(ports, earlier)
         raise AlreadyApplied(
             "an application with this email address already exists for this course; we have "
             "emailed you the link to it"
         ) from None
+
+
+def _insert(ports: Ports, application: Application, replaces: str | None = None) -> Application:
+    """Create the application, drawing a new reference while the drawn one is taken."""
+    candidate = application
+    for _ in range(REFERENCE_DRAWS):
+        try:
+            return ports.repository.save(candidate, None, replaces=replaces)
+        except ReferenceTaken:
+            course = ports.repository.get_course(application.course_id)
+            if course is None:
+                raise NotFound(f"no course {application.course_id!r}") from None
+            candidate = candidate.model_copy(update={"reference": reference_for(course)})
+    raise DependencyUnavailable(
+        "could not give this application a reference; please try again", code="service_busy"
+    )
 
 
 def _remind_of(ports: Ports, application: Application) -> None:

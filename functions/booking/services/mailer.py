@@ -30,7 +30,9 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail, Party
+from booking.domain.errors import DependencyUnavailable
 from booking.domain.reminders import session_position
+from booking.domain.timeline import email_sent
 from booking.domain.wording import moment_when, session_when
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 
@@ -136,8 +138,21 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     except EmailSendError:
         repo.finish_email(job.job_id, "failed", ports.clock())
         raise
-    repo.finish_email(job.job_id, "sent", ports.clock())
+    sent_at = ports.clock()
+    repo.finish_email(job.job_id, "sent", sent_at)
+    _record_sent(ports, job, len(recipients), sent_at)
     return SendOutcome.SENT
+
+
+def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> None:
+    """Add the message to its application's history. Best effort, after the send is recorded:
+    failing here must not make the queue deliver the job again (it would be sent twice)."""
+    try:
+        ports.repository.add_to_timeline(
+            job.application_id, email_sent(at, job.kind, recipients, job.job_id)
+        )
+    except DependencyUnavailable:
+        logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})
 
 
 def compose(
@@ -150,7 +165,12 @@ def compose(
     now: datetime,
 ) -> OutgoingEmail:
     context = email_context(
-        job, application, course, status_url=ports.status_url(application), now=now
+        job,
+        application,
+        course,
+        status_url=ports.status_url(application),
+        now=now,
+        console_url=ports.console_url(application.application_id),
     )
     rendered = ports.renderer.render(job.kind, context)
     enquiries = course.definition.enquiries_email
@@ -200,9 +220,16 @@ def compose(
 
 
 def email_context(
-    job: EmailJob, application: Application, course: Course, *, status_url: str, now: datetime
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    *,
+    status_url: str,
+    now: datetime,
+    console_url: str = "",
 ) -> dict[str, Any]:
-    """Every value any template may use, for every kind (StrictUndefined catches typos)."""
+    """Every value any template may use, for every kind (StrictUndefined catches typos).
+    ``console_url``: the application's page in the organisers' console (facilitators' copy)."""
     definition = course.definition
     timezone = definition.timezone
     schedule = course.schedule
@@ -221,6 +248,9 @@ def email_context(
             "price": definition.price.display(),
         },
         "name": application.answers.name,
+        # Quoted on the phone and in replies; every message carries it.
+        "reference": application.reference or "",
+        "console_url": console_url if job.kind is EmailKind.FACILITATOR_COPY else "",
         "status_url": status_url,
         "pay_url": application.checkout.url if open_checkout and application.checkout else None,
         "approval_required": definition.approval_required,

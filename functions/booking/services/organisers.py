@@ -20,6 +20,7 @@ S = ApplicationStatus
 
 ROSTER_COLUMNS = (
     "application_id",
+    "reference",
     "status",
     "created_at",
     "name",
@@ -48,6 +49,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
         rows.append(
             {
                 "application_id": application.application_id,
+                "reference": application.reference or "",
                 "status": application.status.value,
                 "created_at": application.created_at.isoformat().replace("+00:00", "Z"),
                 **application.answers.model_dump(),

@@ -24,6 +24,7 @@ from booking.domain.application import Application, CheckoutRef
 from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.timeline import TimelineEntry
 
 
 def utc_now() -> datetime:
@@ -126,6 +127,23 @@ class ApplicationStore(Protocol):
         """Applications whose hold lapses at or before ``now``, oldest first."""
         ...
 
+    def application_by_reference(self, reference: str) -> Application | None:
+        """The application a reference was claimed for (claimed with it, in its creation)."""
+        ...
+
+
+class ApplicationHistory(Protocol):
+    """Each save adds what it changed (``booking.domain.timeline.changes``) to the history of
+    its application, in the same transaction; the mailer adds the emails it sent."""
+
+    def application_with_timeline(
+        self, application_id: str
+    ) -> tuple[Application | None, list[TimelineEntry]]:
+        """The application and its history, oldest entry first (one read in the table)."""
+        ...
+
+    def add_to_timeline(self, application_id: str, entry: TimelineEntry) -> None: ...
+
 
 class EmailOutbox(Protocol):
     """Emails decided by a state change, written with it, relayed to the queue afterwards."""
@@ -168,7 +186,14 @@ class ReminderLedger(Protocol):
 
 
 class Repository(
-    CourseStore, ApplicationStore, EmailOutbox, AnomalyLog, EmailLedger, ReminderLedger, Protocol
+    CourseStore,
+    ApplicationStore,
+    ApplicationHistory,
+    EmailOutbox,
+    AnomalyLog,
+    EmailLedger,
+    ReminderLedger,
+    Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
 
@@ -261,6 +286,32 @@ class CalendarWriter(Protocol):
         ...
 
 
+# -- organisers signing in (AWS: Cognito's hosted sign-in) -----------------------------------
+
+
+@dataclass(frozen=True)
+class OrganiserIdentity:
+    """Who signed in, as the identity provider vouches: an opaque subject and the scopes."""
+
+    subject: str
+    scopes: frozenset[str]
+
+
+class OrganiserSignIn(Protocol):
+    """OAuth 2.0 authorization code with PKCE against the organisers' identity provider."""
+
+    def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
+        """Where to send the browser to sign in (``code_challenge``: S256 of the verifier)."""
+        ...
+
+    def exchange_code(
+        self, *, code: str, code_verifier: str, redirect_uri: str
+    ) -> OrganiserIdentity:
+        """Redeem the code at the token endpoint. Raises ``SignInRefused`` when the provider
+        refuses it and ``DependencyUnavailable`` when it cannot be reached."""
+        ...
+
+
 # -- all of them ----------------------------------------------------------------------------
 
 
@@ -283,6 +334,8 @@ class Ports:
     clock: Callable[[], datetime] = field(default=utc_now)
     # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
     sender_email: str = "courses@example.org"
+    # Only the console's function signs organisers in, and only in AWS (locally: the token).
+    sign_in_factory: Callable[[], OrganiserSignIn] | None = None
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
@@ -306,6 +359,16 @@ class Ports:
     @cached_property
     def calendar(self) -> CalendarWriter:
         return self.calendar_factory()
+
+    @cached_property
+    def sign_in(self) -> OrganiserSignIn:
+        if self.sign_in_factory is None:
+            raise RuntimeError("organiser sign-in is not configured (COGNITO_DOMAIN)")
+        return self.sign_in_factory()
+
+    def console_url(self, application_id: str) -> str:
+        """The application's page in the organisers' console."""
+        return f"{self.public_base_url}/console/applications/{application_id}"
 
     def status_url(self, application: Application) -> str:
         """The applicant's own page: the one link every page and email uses."""

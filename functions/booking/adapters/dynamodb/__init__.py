@@ -1,7 +1,7 @@
 """The repository on one DynamoDB table (see ``schema.py`` for every item's key).
 
 ``DynamoRepository`` implements the ``Repository`` port by joining the stores, each one concern:
-courses, applications (with their outbox), email and reminder ledgers.
+courses, applications (with their outbox and history), email and reminder ledgers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
 from booking.adapters.dynamodb.courses import DynamoCourseStore
+from booking.adapters.dynamodb.history import DynamoApplicationHistory
 from booking.adapters.dynamodb.ledgers import (
     DynamoAnomalyLog,
     DynamoEmailLedger,
@@ -28,6 +29,7 @@ UNPAID_RETENTION = timedelta(days=90)
 class DynamoRepository(
     DynamoCourseStore,
     DynamoApplicationStore,
+    DynamoApplicationHistory,
     DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,

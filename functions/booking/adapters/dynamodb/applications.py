@@ -23,6 +23,7 @@ from booking.adapters.dynamodb.items import (
     iso,
     job_from_outbox_item,
     outbox_item,
+    timeline_item,
 )
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
@@ -39,6 +40,7 @@ from booking.adapters.dynamodb.schema import (
     payment_key,
     person_key,
     person_partition,
+    reference_key,
 )
 from booking.adapters.dynamodb.table import (
     CONDITION_FAILED,
@@ -49,6 +51,7 @@ from booking.adapters.dynamodb.table import (
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob
+from booking.domain.timeline import changes
 
 
 def _new_payments(stored: Application, previous: Application | None) -> list[str]:
@@ -145,6 +148,8 @@ class DynamoApplicationStore:
             }
             actions.append(("person", {"Put": {"TableName": self.table.name, "Item": person}}))
             actions.append(("enrolment", {"Put": self._enrolment_claim(stored, replaces)}))
+            if stored.reference:
+                actions.append(("reference", {"Put": self._reference_claim(stored)}))
         elif stored.enrolment_ended and not previous.enrolment_ended:
             # Cancelled or refunded: the person may apply to this course again.
             actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
@@ -159,8 +164,23 @@ class DynamoApplicationStore:
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
+        # The change's history, in the application's own partition (read with it in one Query).
+        for position, entry in enumerate(changes(previous, stored)):
+            item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
+            actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
         self.table.transact(actions)
         return stored
+
+    def _reference_claim(self, application: Application) -> dict[str, Any]:
+        assert application.reference is not None
+        return {
+            "TableName": self.table.name,
+            "Item": {
+                **reference_key(application.reference),
+                "application_id": {"S": application.application_id},
+            },
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
 
     def _enrolment_claim(self, application: Application, replaces: str | None) -> dict[str, Any]:
         claim: dict[str, Any] = {
@@ -251,6 +271,11 @@ class DynamoApplicationStore:
     @translate_aws_errors
     def application_for_payment(self, payment_intent: str) -> Application | None:
         item = self.table.get(payment_key(payment_intent))
+        return self.get_application(item["application_id"]["S"]) if item else None
+
+    @translate_aws_errors
+    def application_by_reference(self, reference: str) -> Application | None:
+        item = self.table.get(reference_key(reference))
         return self.get_application(item["application_id"]["S"]) if item else None
 
     @translate_aws_errors

@@ -17,11 +17,13 @@ from booking.adapters.dynamodb.schema import (
     key_instant,
     outbox_key,
     session_key,
+    timeline_key,
 )
 from booking.domain.addresses import STORED
 from booking.domain.application import NEVER_PAID_ENDINGS, Application
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.emails import EmailJob
+from booking.domain.timeline import TimelineEntry
 
 # An outbox item the relay never deleted is harmless once the mailer's claim on its job id has
 # expired too; DynamoDB removes it after this.
@@ -100,3 +102,14 @@ def outbox_item(job: EmailJob, written_at: datetime) -> dict[str, Any]:
 
 def job_from_outbox_item(item: dict[str, Any]) -> EmailJob:
     return EmailJob.model_validate_json(item["job"]["S"])
+
+
+def timeline_item(application_id: str, entry: TimelineEntry, tiebreak: str) -> dict[str, Any]:
+    return {
+        **timeline_key(application_id, entry.at, tiebreak),
+        "entry": {"S": entry.model_dump_json(exclude_none=True)},
+    }
+
+
+def entry_from_item(item: dict[str, Any]) -> TimelineEntry:
+    return TimelineEntry.model_validate_json(item["entry"]["S"])

@@ -10,6 +10,9 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                                                                               <start>#<course>#nnn
     application   APP#<application_id>     APP         COURSE#<id>#APPS /     DUE / <when>#<id>
                                                        <created>#<id>         (while a hold lasts)
+    its history   APP#<application_id>     LOG#<µs>#<n> -                     -
+                  (<µs>: the instant to the microsecond; <n>: the version saved, or E#<job>)
+    reference     REF#<reference>          REF         (claimed once, with the application)
     email to send OUTBOX#<job_id>          OUTBOX      -                      OUTBOX / <at>#<job_id>
     payment       PAYMENT#<pi_id>          PAYMENT     -                      -
     person        PERSON#<sha256 email>    APP#<id>    -                      -
@@ -21,10 +24,11 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                                                                               <start>#<pk>#<sk>
                                                                               (while claimed)
 
-Instants in keys are UTC, whole seconds, ``Z``-suffixed, so they sort lexicographically in time
-order. The table's stream (new images) carries every new OUTBOX item to the relay function,
-which queues the email and deletes the item; the by-time index lets the sweep find any the
-stream could not deliver.
+Instants in keys are UTC, whole seconds (history: microseconds), ``Z``-suffixed, so they sort
+lexicographically in time order. An application and its history share a partition, so one
+Query reads both ("APP" sorts before "LOG#"). The table's stream (new images) carries every new
+OUTBOX item to the relay function, which queues the email and deletes the item; the by-time
+index lets the sweep find any the stream could not deliver.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ OUTBOX_SK = "OUTBOX"
 EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 OUTBOX_PREFIX = "OUTBOX#"
+TIMELINE_PREFIX = "LOG#"
+REFERENCE_SK = "REF"
 
 COURSES_PARTITION = "COURSES"
 SESSIONS_PARTITION = "SESSIONS"
@@ -101,7 +107,22 @@ def session_key(course_id: str, index: int) -> Key:
 
 
 def application_key(application_id: str) -> Key:
-    return _key(f"APP#{application_id}", APPLICATION_SK)
+    return _key(application_partition(application_id), APPLICATION_SK)
+
+
+def application_partition(application_id: str) -> str:
+    return f"APP#{application_id}"
+
+
+def timeline_key(application_id: str, moment: datetime, tiebreak: str) -> Key:
+    """One entry of an application's history; ``tiebreak`` keeps entries of one instant apart
+    and in order (the application's version for a save, ``E#<job>`` for an email)."""
+    instant = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _key(application_partition(application_id), f"{TIMELINE_PREFIX}{instant}#{tiebreak}")
+
+
+def reference_key(reference: str) -> Key:
+    return _key(f"REF#{reference}", REFERENCE_SK)
 
 
 def course_applications_partition(course_id: str) -> str:

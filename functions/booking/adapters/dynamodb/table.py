@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from booking.domain.errors import AlreadyApplied, CourseFull, DependencyUnavailable, StaleWrite
+from booking.domain.errors import (
+    AlreadyApplied,
+    CourseFull,
+    DependencyUnavailable,
+    ReferenceTaken,
+    StaleWrite,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -46,6 +52,7 @@ _REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
     ("application", lambda: StaleWrite("application changed concurrently")),
     ("course", lambda: CourseFull("this course has no places left")),
     ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
+    ("reference", lambda: ReferenceTaken("this reference belongs to another application")),
 )
 
 

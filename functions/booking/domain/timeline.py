@@ -1,0 +1,77 @@
+"""An application's history for organisers: status changes, payments, refunds, emails sent.
+
+Entries are derived from each stored change (the application before and after), by the one
+function :func:`changes`, which the repository calls inside every save, so a change and its
+history are written together or not at all, whichever use case made the change. The mailer adds
+an entry when it has sent a message. Entries hold statuses, amounts and kinds of email, never a
+name, an address or an answer: erasing a person leaves their history readable and anonymous.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailKind
+
+
+class EntryKind(StrEnum):
+    STATUS = "status"  # applied, or moved from one status to another
+    PAYMENT = "payment"  # money received (minor units)
+    REFUND = "refund"  # money given back (minor units)
+    EMAIL = "email"  # a message sent, to the applicant or the facilitators
+    ERASED = "erased"  # the person's data was erased on request
+
+
+class TimelineEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    kind: EntryKind
+    status: ApplicationStatus | None = None  # STATUS: the status reached
+    previous_status: ApplicationStatus | None = None  # STATUS: None when the application began
+    reason: str | None = None  # STATUS: why (expired, course_full, refund_requested...)
+    amount: int | None = None  # PAYMENT, REFUND: minor units, in the course's currency
+    email: EmailKind | None = None  # EMAIL: which message
+    recipients: int | None = None  # EMAIL: how many addresses it went to (never which)
+    job_id: str | None = None  # EMAIL: the job sent, to tell repeated messages apart
+
+
+def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
+    """What the move from ``previous`` (None: not stored yet) to ``new`` adds to the history."""
+    at = new.updated_at
+    entries: list[TimelineEntry] = []
+    if previous is None or previous.status is not new.status:
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.STATUS,
+                status=new.status,
+                previous_status=previous.status if previous else None,
+                reason=new.status_reason,
+            )
+        )
+    paid_before = previous.amount_paid if previous else 0
+    if new.amount_paid > paid_before:
+        entries.append(
+            TimelineEntry(at=at, kind=EntryKind.PAYMENT, amount=new.amount_paid - paid_before)
+        )
+    refunded_before = previous.amount_refunded if previous else 0
+    if new.amount_refunded > refunded_before:
+        entries.append(
+            TimelineEntry(
+                at=at, kind=EntryKind.REFUND, amount=new.amount_refunded - refunded_before
+            )
+        )
+    if new.is_erased and not (previous is not None and previous.is_erased):
+        entries.append(TimelineEntry(at=at, kind=EntryKind.ERASED))
+    return entries
+
+
+def email_sent(at: datetime, kind: EmailKind, recipients: int, job_id: str) -> TimelineEntry:
+    return TimelineEntry(
+        at=at, kind=EntryKind.EMAIL, email=kind, recipients=recipients, job_id=job_id
+    )

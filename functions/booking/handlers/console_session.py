@@ -1,0 +1,173 @@
+"""Signed cookies for the console: the organiser's session, and the state of a Cognito sign-in.
+
+A cookie's value is ``<payload>.<mac>``: the payload is base64url JSON with an expiry, the MAC
+an HMAC-SHA256 over a purpose and the payload, so a value made for one purpose (the sign-in
+state) is never accepted for another (a session), and nothing in a cookie can be changed or
+extended without the key. Sessions live on the organiser's side only: nothing is stored, so a
+session ends when its cookie expires (``SESSION_SECONDS``) or the organiser signs out.
+
+Forms carry a CSRF token derived from the session's random id with the same key: a page of
+another site can make a browser send the cookie (on a top-level GET, as SameSite=Lax allows)
+but cannot read the token, so every POST is checked for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
+SESSION_COOKIE = "console_session"
+SIGN_IN_COOKIE = "console_sign_in"
+# A working day; the organiser signs in again after it.
+SESSION_SECONDS = 8 * 3600
+# Long enough to type a password and an MFA code at Cognito's page.
+SIGN_IN_SECONDS = 10 * 60
+_SESSION, _SIGN_IN, _CSRF = b"session", b"sign-in", b"csrf"
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    subject: str  # "organiser-token" locally; the Cognito user's ``sub`` in AWS
+    session_id: str
+    expires_at: int  # epoch seconds
+
+
+def _encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class CookieSigner:
+    def __init__(self, key: bytes, *, secure: bool) -> None:
+        self._key = key
+        self._secure = secure
+
+    def _mac(self, purpose: bytes, payload: str) -> bytes:
+        return hmac.new(self._key, purpose + b"\x00" + payload.encode(), hashlib.sha256).digest()
+
+    def _seal(self, purpose: bytes, data: dict[str, Any]) -> str:
+        payload = _encode(json.dumps(data, separators=(",", ":")).encode())
+        return f"{payload}.{_encode(self._mac(purpose, payload))}"
+
+    def _unseal(self, purpose: bytes, value: str | None, now: datetime) -> dict[str, Any] | None:
+        """The payload if ``value`` was sealed for ``purpose`` with this key and is unexpired."""
+        if not value or value.count(".") != 1 or len(value) > 4096:
+            return None
+        payload, mac = value.split(".")
+        try:
+            presented = _decode(mac)
+            data = json.loads(_decode(payload))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if not hmac.compare_digest(presented, self._mac(purpose, payload)):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("exp"), int):
+            return None
+        return data if data["exp"] > now.timestamp() else None
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def new_session(self, subject: str, now: datetime) -> tuple[ConsoleSession, Cookie]:
+        session = ConsoleSession(
+            subject=subject,
+            session_id=secrets.token_urlsafe(18),
+            expires_at=int(now.timestamp()) + SESSION_SECONDS,
+        )
+        value = self._seal(
+            _SESSION, {"sub": subject, "sid": session.session_id, "exp": session.expires_at}
+        )
+        return session, self._cookie(SESSION_COOKIE, value, SESSION_SECONDS, "/console")
+
+    def session(self, value: str | None, now: datetime) -> ConsoleSession | None:
+        data = self._unseal(_SESSION, value, now)
+        if (
+            data is None
+            or not isinstance(data.get("sub"), str)
+            or not isinstance(data.get("sid"), str)
+        ):
+            return None
+        return ConsoleSession(subject=data["sub"], session_id=data["sid"], expires_at=data["exp"])
+
+    def end_session(self) -> Cookie:
+        return self._cookie(SESSION_COOKIE, "", 0, "/console")
+
+    def csrf_token(self, session: ConsoleSession) -> str:
+        return _encode(self._mac(_CSRF, session.session_id))
+
+    def csrf_valid(self, session: ConsoleSession, presented: str | None) -> bool:
+        if not presented:
+            return False
+        # Bytes: compare_digest refuses str holding non-ASCII characters.
+        return hmac.compare_digest(
+            presented.encode("utf-8", "surrogatepass"), self.csrf_token(session).encode()
+        )
+
+    # -- a Cognito sign-in in progress -----------------------------------------------------------
+
+    def sign_in_state(
+        self, state: str, verifier: str, after: str, now: datetime
+    ) -> tuple[str, Cookie]:
+        """The cookie that carries PKCE's verifier and the OAuth state to the callback; the
+        verifier never leaves the browser's cookie jar and this function."""
+        value = self._seal(
+            _SIGN_IN,
+            {
+                "state": state,
+                "verifier": verifier,
+                "next": after,
+                "exp": int(now.timestamp()) + SIGN_IN_SECONDS,
+            },
+        )
+        cookie = self._cookie(SIGN_IN_COOKIE, value, SIGN_IN_SECONDS, "/console/callback")
+        return value, cookie
+
+    def read_sign_in_state(self, value: str | None, now: datetime) -> dict[str, str] | None:
+        data = self._unseal(_SIGN_IN, value, now)
+        if data is None or not all(
+            isinstance(data.get(k), str) for k in ("state", "verifier", "next")
+        ):
+            return None
+        return {k: data[k] for k in ("state", "verifier", "next")}
+
+    def end_sign_in(self) -> Cookie:
+        return self._cookie(SIGN_IN_COOKIE, "", 0, "/console/callback")
+
+    def _cookie(self, name: str, value: str, max_age: int, path: str) -> Cookie:
+        return Cookie(
+            name=name,
+            value=value,
+            path=path,
+            secure=self._secure,
+            http_only=True,
+            # Lax: a link from the facilitators' email opens the console signed in; a form of
+            # another site posting here arrives without the cookie (and the CSRF token).
+            same_site=SameSite.LAX_MODE,
+            max_age=max_age,
+        )
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A PKCE code verifier and its S256 challenge (RFC 7636)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = _encode(hashlib.sha256(verifier.encode("ascii")).digest())
+    return verifier, challenge
+
+
+def cookie_value(cookies: list[str], name: str) -> str | None:
+    """The value of cookie ``name`` among a request's ``name=value`` strings (API Gateway v2)."""
+    for cookie in cookies:
+        key, _, value = cookie.strip().partition("=")
+        if key == name:
+            return value
+    return None

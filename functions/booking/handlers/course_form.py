@@ -1,0 +1,306 @@
+"""The console's course form: a course definition as HTML form fields, and back.
+
+The definition is validated by :class:`CourseDefinition` exactly as ``PUT /admin/courses/{id}``
+validates it; this module only turns form fields into that JSON shape (prices in pounds, lists
+as rows) and each validation error back into the id of the field it belongs to, so the page can
+show it beside that field. Sessions and facilitators are rows; blank rows are ignored, and the
+error of the n-th definition entry goes to the row it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+
+from booking.domain.course import CourseDefinition
+from booking.domain.errors import InvalidInput
+from booking.domain.validation import parse
+
+SESSION_FIELDS = ("date", "start_time", "end_time", "kind", "title", "home_practice")
+FACILITATOR_FIELDS = ("name", "email", "bio")
+MAX_SESSIONS = 100
+MAX_FACILITATORS = 20
+SPARE_ROWS = 3  # blank rows offered below the filled ones
+TOP_FIELDS = (
+    "course_id",
+    "title",
+    "programme",
+    "timezone",
+    "price",
+    "currency",
+    "capacity",
+    "approval_required",
+    "offer_valid_hours",
+    "enquiries_email",
+    "joining_url",
+    "reminder_offsets_hours",
+    "decline_message",
+    "closed",
+)
+CHECKBOXES = ("approval_required", "closed")
+_SESSION_PROBLEM = re.compile(r"^session (\d+):")
+
+
+@dataclass
+class CourseForm:
+    values: dict[str, str] = field(default_factory=dict)
+    sessions: list[dict[str, str]] = field(default_factory=list)
+    facilitators: list[dict[str, str]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # field id -> message
+
+    def with_spare_rows(self, extra: int = SPARE_ROWS) -> CourseForm:
+        filled_sessions = [row for row in self.sessions if any(row.values())]
+        filled_people = [row for row in self.facilitators if any(row.values())]
+        blank_session = dict.fromkeys(SESSION_FIELDS, "") | {"kind": "core"}
+        blank_person = dict.fromkeys(FACILITATOR_FIELDS, "")
+        spare_sessions = max(min(extra, MAX_SESSIONS - len(filled_sessions)), 0)
+        spare_people = max(min(SPARE_ROWS, MAX_FACILITATORS - len(filled_people)), 0)
+        return CourseForm(
+            values=dict(self.values),
+            sessions=self.sessions + [dict(blank_session) for _ in range(spare_sessions)],
+            facilitators=self.facilitators + [dict(blank_person) for _ in range(spare_people)],
+            errors=dict(self.errors),
+        )
+
+
+def blank_form() -> CourseForm:
+    return CourseForm(
+        values=dict.fromkeys(TOP_FIELDS, "")
+        | {
+            "timezone": "Europe/London",
+            "currency": "gbp",
+            "capacity": "20",
+            "offer_valid_hours": "48",
+            "reminder_offsets_hours": "24, 1",
+        }
+    ).with_spare_rows(8)
+
+
+def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
+    """The form filled in with a stored definition (to replace it)."""
+    data = definition.model_dump(mode="json")
+    price = definition.price
+    values = {
+        "course_id": course_id,
+        "title": definition.title,
+        "programme": definition.programme,
+        "timezone": definition.timezone,
+        "price": f"{Decimal(price.amount) / 100:.2f}",
+        "currency": price.currency,
+        "capacity": str(definition.capacity),
+        "approval_required": "on" if definition.approval_required else "",
+        "offer_valid_hours": str(definition.offer_valid_hours),
+        "enquiries_email": str(definition.enquiries_email or ""),
+        "joining_url": str(definition.joining_url or ""),
+        "reminder_offsets_hours": ", ".join(str(h) for h in definition.reminder_offsets_hours),
+        "decline_message": definition.decline_message or "",
+        "closed": "on" if definition.closed else "",
+    }
+    sessions = [
+        {
+            "date": s["date"],
+            "start_time": s["start_time"][:5],
+            "end_time": s["end_time"][:5],
+            "kind": s["kind"],
+            "title": s["title"] or "",
+            "home_practice": s["home_practice"] or "",
+        }
+        for s in data["sessions"]
+    ]
+    facilitators = [
+        {"name": f["name"] or "", "email": f["email"], "bio": f["bio"] or ""}
+        for f in data["facilitators"]
+    ]
+    return CourseForm(values, sessions, facilitators).with_spare_rows()
+
+
+def read_form(posted: Mapping[str, str]) -> CourseForm:
+    """The form as posted (rows in the order of their numbers, blank rows kept for display)."""
+    values = {name: str(posted.get(name, "")).strip() for name in TOP_FIELDS}
+    return CourseForm(
+        values=values,
+        sessions=_rows(posted, "session", SESSION_FIELDS, MAX_SESSIONS),
+        facilitators=_rows(posted, "facilitator", FACILITATOR_FIELDS, MAX_FACILITATORS),
+    )
+
+
+def _rows(
+    posted: Mapping[str, str], prefix: str, names: tuple[str, ...], limit: int
+) -> list[dict[str, str]]:
+    numbers = sorted(
+        {
+            int(match.group(1))
+            for key in posted
+            if (match := re.fullmatch(rf"{prefix}-(\d{{1,3}})-\w+", key))
+        }
+    )[: limit + SPARE_ROWS]
+    return [
+        {name: str(posted.get(f"{prefix}-{n}-{name}", "")).strip() for name in names}
+        for n in numbers
+    ]
+
+
+def definition_from_form(form: CourseForm) -> CourseDefinition:
+    """The definition the form describes; raises InvalidInput whose ``fields`` are form ids."""
+    values = form.values
+    errors: dict[str, str] = {}
+    payload: dict[str, Any] = {
+        "title": values["title"],
+        "programme": values["programme"],
+        "timezone": values["timezone"] or "Europe/London",
+        "price": {"amount": _pence(values["price"], errors), "currency": values["currency"]},
+        "capacity": values["capacity"],
+        "approval_required": values["approval_required"] == "on",
+        "closed": values["closed"] == "on",
+        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
+    }
+    for name in ("offer_valid_hours", "enquiries_email", "joining_url", "decline_message"):
+        if values[name]:
+            payload[name] = values[name]
+    session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
+    payload["sessions"] = [
+        {
+            "date": form.sessions[i]["date"],
+            "start_time": form.sessions[i]["start_time"],
+            "end_time": form.sessions[i]["end_time"],
+            "kind": form.sessions[i]["kind"] or "core",
+            "title": form.sessions[i]["title"] or None,
+            "home_practice": form.sessions[i]["home_practice"] or None,
+        }
+        for i in session_rows
+    ]
+    people_rows = [i for i, row in enumerate(form.facilitators) if any(row.values())]
+    payload["facilitators"] = [
+        {
+            "name": form.facilitators[i]["name"] or None,
+            "email": form.facilitators[i]["email"],
+            "bio": form.facilitators[i]["bio"] or None,
+        }
+        for i in people_rows
+    ]
+    try:
+        definition = parse(CourseDefinition, payload, "the course needs attention")
+    except InvalidInput as invalid:
+        for key, reason in invalid.fields.items():
+            errors.setdefault(_field_id(key, reason, session_rows, people_rows), _sentence(reason))
+        raise InvalidInput("the course needs attention", errors) from None
+    if errors:
+        raise InvalidInput("the course needs attention", errors)
+    return definition
+
+
+def _typed(row: dict[str, str], *ignored: str) -> list[str]:
+    """The values someone typed in a row (a row's preset choices alone do not count)."""
+    return [value for name, value in row.items() if name not in ignored and value]
+
+
+def _pence(typed: str, errors: dict[str, str]) -> Any:
+    text = typed.replace(",", "").removeprefix("£").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        errors["price"] = "Enter the price in pounds, like 200 or 200.00"
+        return typed
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
+        errors["price"] = "Enter a price above zero with at most two decimal places"
+        return typed
+    return int(amount * 100)
+
+
+def _hours(typed: str, errors: dict[str, str]) -> Any:
+    parts = [part for part in re.split(r"[,\s]+", typed) if part]
+    if not all(part.isdigit() and len(part) <= 4 for part in parts):
+        errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
+        return []
+    return [int(part) for part in parts]
+
+
+def _field_id(key: str, reason: str, session_rows: list[int], people_rows: list[int]) -> str:
+    """The form field a validation error of the definition belongs to."""
+    parts = key.split(".")
+    if parts[0] == "price":
+        return "currency" if parts[-1] == "currency" else "price"
+    if parts[0] in ("sessions", "facilitators") and len(parts) >= 2 and parts[1].isdigit():
+        rows = session_rows if parts[0] == "sessions" else people_rows
+        index = int(parts[1])
+        row = rows[index] if index < len(rows) else index
+        prefix = "session" if parts[0] == "sessions" else "facilitator"
+        default = "end_time" if prefix == "session" else "name"
+        return f"{prefix}-{row}-{parts[2] if len(parts) > 2 else default}"
+    if parts[0] == "body":
+        found = _SESSION_PROBLEM.match(reason)
+        if found and 0 < int(found.group(1)) <= len(session_rows):
+            return f"session-{session_rows[int(found.group(1)) - 1]}-start_time"
+        return "form"
+    return parts[0]
+
+
+# The definition's own words, where they name its JSON fields, in the form's words.
+_FORM_WORDS = {
+    "end_time must be after start_time on the same day": "The session must end after it starts",
+    "this field is required": "Fill this in",
+}
+
+
+def _sentence(reason: str) -> str:
+    reason = _FORM_WORDS.get(reason, reason)
+    return reason[:1].upper() + reason[1:]
+
+
+# -- a definition file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    course_id: str
+    content: bytes
+    filename: str
+
+
+def read_upload(body: bytes, content_type: str) -> Upload:
+    """The course id and the definition file of a ``multipart/form-data`` post."""
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
+    course_id, content, filename = "", b"", ""
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if name == "upload_course_id":
+            course_id = data.decode("utf-8", "replace").strip()
+        elif name == "definition":
+            content, filename = data, part.get_filename() or ""
+    return Upload(course_id, content, filename)
+
+
+def definition_from_file(upload: Upload) -> CourseDefinition:
+    """The definition in an uploaded file; errors name the file's fields (``sessions.0.date``)
+    and belong beside the file input."""
+    if not upload.content:
+        raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
+    try:
+        data = json.loads(upload.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InvalidInput(
+            "the upload needs attention",
+            {"definition": "The file is not JSON: save the definition as a .json file"},
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            "the upload needs attention", {"definition": "The file must hold one JSON object"}
+        )
+    try:
+        return parse(CourseDefinition, data, "the definition needs attention")
+    except InvalidInput as invalid:
+        listed = "; ".join(f"{key}: {reason}" for key, reason in invalid.fields.items())
+        raise InvalidInput(
+            "the definition needs attention", {"definition": f"The file has mistakes: {listed}"}
+        ) from None

@@ -1,0 +1,205 @@
+"""What the organisers' console shows: read models over the repository.
+
+Every change the console makes goes through the existing use cases (``lifecycle``,
+``organisers``, ``courses``); this module only reads, and decides which actions fit an
+application from the same rules those use cases enforce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.addresses import UndeliverableAddress, deliverable_address
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, CourseStatus
+from booking.domain.errors import InvalidInput, NotFound
+from booking.domain.references import normalised_reference
+from booking.domain.timeline import TimelineEntry
+from booking.services.courses import get_course, list_courses
+from booking.services.lifecycle import CANCELLABLE
+from booking.services.ports import Ports
+
+S = ApplicationStatus
+MAX_QUERY_LENGTH = 254  # the longest email address
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    course: Course
+    status: CourseStatus
+    first_start: datetime
+    last_end: datetime
+    applications: int
+    confirmed: int
+    holds: int  # seats held for someone who has not paid yet (checkout open, offer made)
+    waiting: int
+    pending_review: int
+    taken: int  # money received, minor units
+    refunded: int  # money given back, minor units
+
+
+def course_summaries(ports: Ports) -> list[CourseSummary]:
+    """Every course, open ones first, with its seats and money counted from its applications."""
+    now = ports.clock()
+    summaries = []
+    for course in list_courses(ports):
+        applications = ports.repository.list_applications(course.course_id)
+        schedule = course.schedule
+        summaries.append(
+            CourseSummary(
+                course=course,
+                status=course.status(now),
+                first_start=min(s.start for s in schedule),
+                last_end=max(s.end for s in schedule),
+                applications=len(applications),
+                confirmed=sum(a.status is S.CONFIRMED for a in applications),
+                holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
+                waiting=sum(a.status is S.WAITLISTED for a in applications),
+                pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
+                taken=sum(a.amount_paid for a in applications),
+                refunded=sum(a.amount_refunded for a in applications),
+            )
+        )
+    return summaries
+
+
+@dataclass(frozen=True)
+class CourseApplications:
+    course: Course
+    applications: list[Application]  # those that match, oldest first
+    counts: dict[ApplicationStatus, int]  # every application of the course, by status
+    status: ApplicationStatus | None
+    query: str
+
+
+def course_applications(
+    ports: Ports, course_id: str, status: str = "", query: str = ""
+) -> CourseApplications:
+    """A course's applications, those of one status only when ``status`` is given, and only
+    those whose name, email or reference contain ``query`` when it is given."""
+    course = get_course(ports, course_id)
+    wanted: ApplicationStatus | None = None
+    if status:
+        try:
+            wanted = ApplicationStatus(status)
+        except ValueError:
+            raise InvalidInput("unknown status", {"status": "choose one of the statuses"}) from None
+    query = query.strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidInput("the search is too long", {"q": "at most 254 characters"})
+    every = sorted(
+        ports.repository.list_applications(course_id),
+        key=lambda a: (a.created_at, a.application_id),
+    )
+    counts = {s: sum(a.status is s for a in every) for s in ApplicationStatus}
+    shown = [
+        a
+        for a in every
+        if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
+    ]
+    return CourseApplications(course, shown, counts, wanted, query)
+
+
+def _matches(application: Application, query: str) -> bool:
+    reference = normalised_reference(query)
+    if reference is not None and application.reference == reference:
+        return True
+    lowered = query.lower()
+    answers = application.answers
+    return any(
+        lowered in value.lower()
+        for value in (answers.name, answers.email, application.reference or "")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    application: Application
+    course: Course
+    timeline: list[TimelineEntry]
+    actions: frozenset[str]  # approve, decline, cancel, resend: what fits the status now
+    refundable: int  # what a cancellation with refund would give back, minor units
+
+
+def available_actions(application: Application) -> frozenset[str]:
+    """The organiser actions the use cases accept for this application now."""
+    if application.is_erased:
+        return frozenset()
+    actions = set()
+    if application.status is S.PENDING_REVIEW:
+        actions |= {"approve", "decline"}
+    if application.status in CANCELLABLE:
+        actions.add("cancel")
+    if application.status is S.CONFIRMED:
+        actions.add("resend")
+    return frozenset(actions)
+
+
+def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
+    application, timeline = (
+        ports.repository.application_with_timeline(application_id) if application_id else (None, [])
+    )
+    if application is None:
+        raise NotFound(f"no application {application_id!r}")
+    course = ports.repository.get_course(application.course_id)
+    if course is None:
+        raise NotFound("the course of this application no longer exists")
+    owed = application.amount_paid - application.amount_refunded
+    return ApplicationDetail(
+        application=application,
+        course=course,
+        timeline=timeline,
+        actions=available_actions(application),
+        refundable=owed if owed > 0 and application.payment_intent else 0,
+    )
+
+
+def application_id_for(ports: Ports, typed: str) -> str:
+    """The application a path names, by its id or by its reference (``CL-7K3Q9``): organisers
+    quote what the applicant read out. An unknown reference is a 404 like an unknown id."""
+    reference = normalised_reference(typed)
+    if reference is None:
+        return typed
+    application = ports.repository.application_by_reference(reference)
+    if application is None:
+        raise NotFound(f"no application has the reference {reference}")
+    return application.application_id
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a search of the whole console leads: an application, or a person's page."""
+
+    application_id: str | None = None
+    email: str | None = None
+
+
+def find(ports: Ports, typed: str) -> Found:
+    """A reference finds its application; an email address finds the person; else nothing."""
+    typed = typed.strip()
+    if not typed or len(typed) > MAX_QUERY_LENGTH:
+        raise InvalidInput(
+            "type a reference or an email address", {"q": "a reference or an email address"}
+        )
+    reference = normalised_reference(typed)
+    if reference is not None:
+        application = ports.repository.application_by_reference(reference)
+        if application is None:
+            raise NotFound(f"no application has the reference {reference}")
+        return Found(application_id=application.application_id)
+    if "@" in typed:
+        return Found(email=person_address(typed))
+    raise InvalidInput(
+        "type a reference or an email address",
+        {"q": "a reference such as CL-7K3Q9, or an email address"},
+    )
+
+
+def person_address(typed: str) -> str:
+    """The address as applications store it (IDNA domains as punycode); anything that is not
+    a deliverable address is looked up as typed (it matches nobody stored since the check)."""
+    try:
+        return deliverable_address(typed.strip())
+    except UndeliverableAddress:
+        return typed.strip()

@@ -1,0 +1,271 @@
+"""The organisers' console in a real browser (Playwright driving Debian's Chromium) against
+`make run`: sign in, load an approval course from a file, approve an application, see the
+applicant's payment arrive, cancel with refund and read it all in the timeline. axe-core (WCAG
+2.2 AA rules) checks every console page on the way, and finds nothing.
+
+Never skipped: without Chromium the browser fixture fails and says how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+COURSE_ID = "browser-approval-cohort"
+TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "Debian's Chromium is not installed at /usr/bin/chromium, so the console's browser "
+            "test cannot run. Install it with: apt-get update && apt-get install -y chromium "
+            "(.ci/run does this in CI)."
+        )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def organiser(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def applicant(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def no_violations(page: Page, name: str) -> None:
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA rules, on the page as it is now; and a picture."""
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"console-{name}.png"), full_page=True)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def wait_for_timeline(page: Page, *sentences: str) -> None:
+    """Reload the application's page until its timeline says all of ``sentences`` (the
+    emails are sent by the local stack's mail pump a moment after the change)."""
+    deadline = time.monotonic() + TIMELINE_WAIT_SECONDS
+    while True:
+        text = page.locator(".timeline").inner_text()
+        missing = [s for s in sentences if s not in text]
+        if not missing:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the timeline never said {missing}:\n{text}")
+        time.sleep(0.5)
+        page.reload()
+
+
+def _definition(stack: RunningStack) -> dict[str, object]:
+    sample = stack.get("/courses").json()[0]
+    # A year after the sample cohort (52 weeks: the same weekdays), so the sample stays the
+    # first open course that the other end-to-end tests apply to.
+    later = [
+        (date.fromisoformat(s["start"][:10]) + timedelta(weeks=52)).isoformat()
+        for s in sample["sessions"][:3]
+    ]
+    return {
+        "programme": "browser-approval",
+        "title": "Compassionate Leadership (approval cohort)",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 8,
+        "approval_required": True,
+        "enquiries_email": "enquiries@example.org",
+        "facilitators": [{"name": "Amara Okafor", "email": "amara.okafor@example.org"}],
+        "sessions": [{"date": day, "start_time": "15:00", "end_time": "17:00"} for day in later],
+    }
+
+
+def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
+    stack: RunningStack, organiser: Page, applicant: Page, tmp_path: Path
+) -> None:
+    page = organiser
+    # Without a session the console sends you to sign in, and back afterwards.
+    page.goto(f"{stack.url}/console/courses/new")
+    expect(page).to_have_url(re.compile(r"/console/sign-in\?next="))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the organisers' console")
+    no_violations(page, "01-sign-in")
+    page.get_by_label("Organiser token").fill("not the token")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#token-error")).to_contain_text("That is not the organiser token")
+    no_violations(page, "02-sign-in-refused")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{stack.url}/console/courses/new")
+    no_violations(page, "03-add-a-course")
+
+    # A course definition with a mistake is refused beside the file input; then the right one.
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"title": "No price", "capacity": 3, "sessions": []}))
+    page.get_by_label("Course id", exact=True).first.fill(COURSE_ID)
+    page.get_by_label("Definition file (JSON)").set_input_files(str(wrong))
+    page.get_by_role("button", name="Load the file").click()
+    expect(page.locator("#definition-error")).to_contain_text("price")
+    no_violations(page, "04-file-with-mistakes")
+    right = tmp_path / f"{COURSE_ID}.json"
+    right.write_text(json.dumps(_definition(stack)))
+    page.get_by_label("Course id", exact=True).first.fill(COURSE_ID)
+    page.get_by_label("Definition file (JSON)").set_input_files(str(right))
+    page.get_by_role("button", name="Load the file").click()
+    expect(page).to_have_url(f"{stack.url}/console/courses/{COURSE_ID}")
+    expect(page.locator("main")).to_contain_text("applications need approval")
+
+    # An applicant applies (from their phone) and is told to wait for the facilitators.
+    applicant.goto(f"{stack.url}/courses/{COURSE_ID}/apply")
+    for name, value in {
+        "name": "Edith Cavell",
+        "email": "edith.console@example.org",
+        "job_title": "Matron",
+        "organisation": "Royal London Hospital",
+        "leadership_role": "A ward of nurses.",
+        "motivation": "To lead with compassion.",
+    }.items():
+        applicant.locator(f"#{name}").fill(value)
+    applicant.locator("#consent").check()
+    applicant.get_by_role("button", name="Send my application").click()
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Application received")
+    reference = applicant.locator("main strong").last.inner_text()
+    assert re.fullmatch(r"BA-[2-9A-HJKMNP-Z]{5}", reference), reference
+
+    # The organiser finds it by the reference the applicant would read out, and approves.
+    page.goto(f"{stack.url}/console")
+    no_violations(page, "05-courses")
+    page.get_by_label("Find an application or a person").fill(reference.lower())
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edith Cavell")
+    expect(page.locator(".tag")).to_have_text("Pending review")
+    no_violations(page, "06-application-pending")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("status").first).to_contain_text("Approved")
+    expect(page.locator(".tag")).to_have_text("Place offered")
+    application_page = page.url.split("?")[0]
+
+    # The applicant pays on the stand-in's page from their status page.
+    applicant.reload()
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("A place is available for you")
+    applicant.get_by_role("button", name=re.compile(r"^Pay £200\.00")).click()
+    applicant.wait_for_url(re.compile(r"/_local/stripe/checkout/cs_"))
+    applicant.get_by_role("button", name="Pay £200.00").click()
+    applicant.wait_for_url(re.compile(r"checkout=success"))
+    expect(applicant.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
+
+    # The console shows it confirmed, with the payment and the emails in the timeline.
+    page.goto(application_page)
+    expect(page.locator(".tag")).to_have_text("Confirmed")
+    wait_for_timeline(
+        page,
+        "Status: Pending review → Place offered",
+        "Email sent to the applicant: A place is offered, with a link to pay",
+        "Payment received: £200.00",
+        "Email sent to the applicant: Booking confirmed, with the calendar file",
+    )
+    no_violations(page, "07-application-confirmed")
+
+    # Cancel with refund: the timeline shows the refund and the email that says so.
+    page.get_by_label("Also refund £200.00 through Stripe").check()
+    page.get_by_role("button", name="Cancel booking").click()
+    expect(page.get_by_role("status").first).to_contain_text("Cancelled")
+    wait_for_timeline(
+        page,
+        "Refunded: £200.00",
+        "Status: Confirmed → Refunded",
+        "Email sent to the applicant: Payment refunded",
+    )
+    expect(page.locator(".tag")).to_have_text("Refunded")
+    no_violations(page, "08-application-refunded")
+    page.screenshot(path=str(SCREENSHOTS / "console-application.png"), full_page=True)
+
+    # The course's page lists it; its filter and search keep working.
+    page.goto(f"{stack.url}/console/courses/{COURSE_ID}")
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    page.get_by_label("Status").select_option("refunded")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    no_violations(page, "09-course-filtered")
+
+
+def test_every_other_console_page_passes_axe(
+    stack: RunningStack, organiser: Page, tmp_path: Path
+) -> None:
+    page = organiser
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{stack.url}/console")
+    sample = stack.get("/courses").json()[0]["course_id"]
+    stack.post(
+        f"/courses/{sample}/applications",
+        json={
+            "name": "Grace Hopper",
+            "email": "grace.console@example.org",
+            "job_title": "Rear admiral",
+            "organisation": "Navy",
+            "leadership_role": "A team of programmers.",
+            "motivation": "To lead with compassion.",
+            "consent": True,
+        },
+    )
+    for path, name in (
+        (f"/console/courses/{sample}", "10-course"),
+        (f"/console/courses/{sample}?status=nonsense", "11-course-bad-filter"),
+        (f"/console/courses/{sample}/edit", "12-change-a-course"),
+        ("/console/people", "13-people"),
+        ("/console/people?email=grace.console%40example.org", "14-person"),
+        ("/console/people/erase?email=grace.console%40example.org", "15-erase-confirm"),
+        ("/console/no-such-page", "16-not-found"),
+    ):
+        page.goto(f"{stack.url}{path}")
+        no_violations(page, name)
+    # A course form with mistakes beside its fields.
+    page.goto(f"{stack.url}/console/courses/new")
+    page.locator("#course_id").fill("Not An Id")
+    page.get_by_role("button", name="Save the course").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    no_violations(page, "17-course-form-mistakes")
+    # Erasing needs the box ticked; without it the page says so beside the box.
+    page.goto(f"{stack.url}/console/people/erase?email=grace.console%40example.org")
+    page.get_by_role("button", name="Erase their data").click()
+    expect(page.locator("#confirm-error")).to_be_visible()
+    no_violations(page, "18-erase-unconfirmed")
+    page.get_by_label("I understand: erase this person's data now").check()
+    page.get_by_role("button", name="Erase their data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Their data has been erased")
+    no_violations(page, "19-erased")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{stack.url}/console/signed-out")
+    no_violations(page, "20-signed-out")
+    page.goto(f"{stack.url}/console")
+    expect(page).to_have_url(re.compile(r"/console/sign-in"))

@@ -1,0 +1,457 @@
+"""The console's pages and actions over HTTP, signed in: what organisers see and what each
+action does (through the same use cases as the ``/admin`` API)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from booking.handlers.course_form import form_of
+from tests.conftest import COURSES_DIR
+from tests.support.console import ConsoleBrowser, posted_fields
+from tests.support.system import COURSE_ID, System
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    signed_in = ConsoleBrowser(system)
+    signed_in.sign_in()
+    return signed_in
+
+
+def _approval_course(system: System, course_id: str = "approval-course") -> None:
+    sessions = system.course()["sessions"][:2]
+    system.put_course(
+        course_id,
+        {
+            "title": "Approval course",
+            "price": {"amount": 20000},
+            "capacity": 5,
+            "approval_required": True,
+            "sessions": [
+                {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
+                for s in sessions
+            ],
+        },
+    )
+
+
+def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict[str, Any]:
+    reply = system.apply(course_id, **answers)
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
+def _paid(system: System, **answers: Any) -> dict[str, Any]:
+    application = _applied(system, **answers)
+    assert system.pay(application["checkout_url"]).status == 200
+    return application
+
+
+def _error_beside(page: str, field: str) -> re.Match[str] | None:
+    return re.search(
+        rf'id="{field}-error"><span class="visually-hidden">Error:</span>(.*?)</span>', page, re.S
+    )
+
+
+def _text(page: str) -> str:
+    """The words of a page, as a reader sees them (tags gone, entities decoded)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def _stored(system: System, application_id: str) -> dict[str, Any]:
+    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
+    return dict(json.loads(item["doc"]["S"]))
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def test_the_first_page_counts_places_holds_waiting_and_money(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _paid(system, email="paid@example.org")
+    _applied(system, email="holding@example.org")
+    refunded = _paid(system, email="refunded@example.org")
+    assert (
+        browser.act(
+            f"/console/applications/{refunded['application_id']}/cancel", refund="on"
+        ).status
+        == 303
+    )
+    page = browser.get("/console")
+    assert page.status == 200
+    [row] = re.findall(
+        rf"<tr>\s*<th scope=\"row\"><a href=\"/console/courses/{COURSE_ID}\".*?</tr>",
+        page.body,
+        re.S,
+    )
+    cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    # Dates, status, places taken, held unpaid, waiting, to review, taken, refunded.
+    assert cells[1:] == ["Open", "2 of 20", "1", "0", "0", "£400.00", "£200.00"]
+    assert "Monday 7 June 2027 to Monday 6 December 2027 (10 sessions)" in cells[0]
+
+
+def test_a_courses_applications_can_be_filtered_and_searched(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    mary = _paid(system, name="Mary Seacole", email="mary@example.org")
+    grace = _applied(system, name="Grace Hopper", email="grace@example.org")
+    base = f"/console/courses/{COURSE_ID}"
+
+    def shown(query: str) -> set[str]:
+        reply = browser.get(f"{base}?{query}")
+        assert reply.status == 200, reply.body
+        return set(re.findall(r'href="/console/applications/(\w+)"', reply.body))
+
+    assert shown("") == {mary["application_id"], grace["application_id"]}
+    assert shown("status=confirmed") == {mary["application_id"]}
+    assert shown("status=awaiting_payment") == {grace["application_id"]}
+    assert shown("q=seacole") == {mary["application_id"]}
+    assert shown("q=GRACE%40example") == {grace["application_id"]}
+    reference = grace["reference"]
+    spoken = reference.lower().replace("-", " ")  # as someone reads it out on the phone
+    assert shown(f"q={quote(spoken)}") == {grace["application_id"]}
+    assert shown(f"q={reference}&status=confirmed") == set()
+    page = browser.get(base)
+    assert mary["reference"] in page.body
+    assert "Confirmed (1)" in page.body
+    bad = browser.get(f"{base}?status=maybe")
+    assert bad.status == 422
+    assert 'id="status-error"' in bad.body
+
+
+def test_the_roster_csv_carries_the_references(system: System, browser: ConsoleBrowser) -> None:
+    application = _paid(system, name="=HYPERLINK(1)")
+    reply = browser.get(f"/console/courses/{COURSE_ID}/roster.csv")
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert "attachment" in reply.headers["content-disposition"]
+    [row] = list(csv.DictReader(io.StringIO(reply.body.lstrip("\ufeff"))))
+    assert row["reference"] == application["reference"]
+    assert row["name"] == "'=HYPERLINK(1)"  # formula injection neutralised as in the API
+    admin = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv")
+    assert admin.body == reply.body
+
+
+def test_an_applications_page_shows_its_answers_escaped_and_only_the_actions_that_fit(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _applied(system, name="<script>alert(1)</script> Ada", motivation="A & B")
+    page = browser.get(f"/console/applications/{application['application_id']}")
+    assert page.status == 200
+    assert "<script>alert(1)" not in page.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ada" in page.body
+    assert application["reference"] in page.body
+    words = _text(page.body)
+    assert "Application received: awaiting payment" in words
+    assert "A & B" in words
+    assert "/cancel" in page.body
+    for action in ("approve", "decline", "resend"):
+        assert f'/{action}"' not in page.body
+    assert browser.get("/console/applications/no-such-application").status == 404
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+
+def test_approving_offers_a_place_and_the_page_says_so(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _approval_course(system)
+    application = _applied(system, "approval-course")
+    path = f"/console/applications/{application['application_id']}"
+    assert '/approve"' in browser.get(path).body
+    reply = browser.act(f"{path}/approve")
+    assert reply.status == 303
+    assert reply.headers["location"] == f"{path}?done=approved"
+    assert _stored(system, application["application_id"])["status"] == "offered"
+    after = browser.get(reply.headers["location"])
+    assert "Approved. The applicant has been emailed." in after.body
+    assert "Status: Pending review → Place offered" in _text(after.body)
+    # Approving again is refused by the use case, and said at the top of the page.
+    again = browser.act(f"{path}/approve")
+    assert again.status == 409
+    assert "only applications pending review can be approved" in _text(again.body).lower()
+
+
+def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _approval_course(system)
+    application = _applied(system, "approval-course")
+    path = f"/console/applications/{application['application_id']}"
+    too_long = browser.act(f"{path}/decline", message="x" * 4001)
+    assert too_long.status == 422
+    assert 'id="message-error"' in too_long.body
+    assert "x" * 4001 in too_long.body  # what was typed is kept
+    assert _stored(system, application["application_id"])["status"] == "pending_review"
+    reply = browser.act(f"{path}/decline", message="  Please apply to the spring cohort.  ")
+    assert reply.status == 303
+    stored = _stored(system, application["application_id"])
+    assert stored["status"] == "declined"
+    assert stored["decline_note"] == "Please apply to the spring cohort."
+
+
+def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _paid(system)
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    page = browser.get(path)
+    assert "Also refund £200.00 through Stripe" in _text(page.body)
+    assert browser.act(f"{path}/cancel", refund="on").status == 303
+    system.deliver_emails()
+    words = _text(browser.get(path).body)
+    for said in (
+        "Status: Awaiting payment → Confirmed",
+        "Payment received: £200.00",
+        "Email sent to the applicant: Booking confirmed, with the calendar file",
+        "Email sent to 2 facilitators: Facilitators' copy of the application",
+        "Status: Confirmed → Refunded",
+        "Refunded: £200.00",
+        "Email sent to the applicant: Payment refunded",
+    ):
+        assert said in words
+    assert words.index("Payment received") < words.index("Refunded: £200.00")
+    assert _stored(system, application["application_id"])["amount_refunded"] == 20000
+
+
+def test_cancelling_without_refund_keeps_the_money(system: System, browser: ConsoleBrowser) -> None:
+    application = _paid(system)
+    path = f"/console/applications/{application['application_id']}"
+    assert browser.act(f"{path}/cancel").status == 303
+    stored = _stored(system, application["application_id"])
+    assert (stored["status"], stored["amount_refunded"]) == ("cancelled", 0)
+    assert system.course()["places_left"] == 20
+
+
+def test_resending_the_confirmation_of_a_booking(system: System, browser: ConsoleBrowser) -> None:
+    application = _paid(system)
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    reply = browser.act(f"{path}/resend")
+    assert reply.status == 303
+    assert system.deliver_emails() == 1
+    confirmations = _text(browser.get(path).body).count("Booking confirmed, with the calendar file")
+    assert confirmations == 2
+
+
+# -- people -------------------------------------------------------------------------------------
+
+
+def test_a_persons_page_exports_and_erases_after_confirmation(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _paid(system, email="kept@example.org", name="Kept Person")
+    page = browser.get("/console/people?email=KEPT%40example.org")
+    assert page.status == 200
+    assert application["reference"] in page.body
+    export = browser.get("/console/people/export?email=kept%40example.org")
+    assert export.status == 200
+    assert "attachment" in export.headers["content-disposition"]
+    assert export.json()["applications"][0]["answers"]["name"] == "Kept Person"
+    confirm = browser.get("/console/people/erase?email=kept%40example.org")
+    assert confirm.status == 200
+    assert "cannot be undone" in confirm.body
+    unconfirmed = browser.act("/console/people/erase", email="kept@example.org")
+    assert unconfirmed.status == 422
+    assert 'id="confirm-error"' in unconfirmed.body
+    assert _stored(system, application["application_id"])["answers"]["name"] == "Kept Person"
+    erased = browser.act("/console/people/erase", email="kept@example.org", confirm="on")
+    assert erased.status == 200
+    assert "1 application now holds no name" in _text(erased.body)
+    assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
+    after = browser.get(f"/console/applications/{application['application_id']}")
+    assert "Personal data erased on request" in _text(after.body)
+    assert "Kept Person" not in after.body
+    nobody = browser.get("/console/people?email=kept%40example.org")
+    assert "We hold no data about kept@example.org" in _text(nobody.body)
+    assert browser.get("/console/people?email=not-an-address").status == 422
+
+
+def test_searching_finds_a_reference_or_a_person(system: System, browser: ConsoleBrowser) -> None:
+    application = _applied(system, email="found@example.org")
+    by_reference = browser.get(f"/console/search?q={application['reference'].lower()}")
+    assert by_reference.status == 303
+    assert by_reference.headers["location"] == (
+        f"/console/applications/{application['application_id']}"
+    )
+    by_email = browser.get("/console/search?q=found%40example.org")
+    assert by_email.headers["location"] == "/console/people?email=found%40example.org"
+    assert browser.get("/console/search?q=CL-22222").status == 404
+    assert browser.get("/console/search?q=hello").status == 422
+    assert browser.get("/console/search?q=").status == 422
+
+
+# -- courses ------------------------------------------------------------------------------------
+
+
+def _course_form(**changes: str) -> dict[str, str]:
+    form = {
+        "course_id": "spring-cohort-2031",
+        "title": "Spring cohort",
+        "programme": "compassionate-leadership",
+        "price": "250.00",
+        "currency": "gbp",
+        "capacity": "12",
+        "timezone": "Europe/London",
+        "offer_valid_hours": "48",
+        "reminder_offsets_hours": "24, 1",
+        "enquiries_email": "enquiries@example.org",
+        "session-0-date": "2031-03-24",
+        "session-0-start_time": "15:00",
+        "session-0-end_time": "17:00",
+        "session-0-kind": "core",
+        "session-1-date": "2031-03-31",
+        "session-1-start_time": "15:00",
+        "session-1-end_time": "17:00",
+        "session-1-kind": "core",
+        "session-2-kind": "core",  # an empty row: only its preset choice
+        "facilitator-0-name": "Amara Okafor",
+        "facilitator-0-email": "amara.okafor@example.org",
+    }
+    form.update(changes)
+    return form
+
+
+def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrowser) -> None:
+    reply = browser.act("/console/courses", **_course_form())
+    assert reply.status == 303, _text(reply.body)
+    assert reply.headers["location"] == "/console/courses/spring-cohort-2031"
+    course = system.course("spring-cohort-2031")
+    assert (course["price"], course["capacity"]) == ({"amount": 25000, "currency": "gbp"}, 12)
+    assert [s["start"] for s in course["sessions"]] == [
+        "2031-03-24T15:00:00+00:00",
+        "2031-03-31T15:00:00+01:00",  # the clocks went forward in between
+    ]
+    assert course["facilitators"] == [{"name": "Amara Okafor", "bio": None}]
+    edit = browser.get("/console/courses/spring-cohort-2031/edit")
+    assert edit.status == 200
+    assert 'value="2031-03-31"' in edit.body
+    assert 'value="250.00"' in edit.body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"title": ""}, "title", "Fill this in"),
+        ({"price": "two hundred"}, "price", "Enter the price in pounds"),
+        ({"price": "10.001"}, "price", "at most two decimal places"),
+        ({"capacity": "0"}, "capacity", "greater than or equal to 1"),
+        ({"session-1-date": "2031-02-30"}, "session-1-date", "valid date"),
+        ({"session-0-end_time": "14:00"}, "session-0-end_time", "must end after it starts"),
+        # 01:30 on the night the clocks go forward does not exist in London.
+        (
+            {"session-1-date": "2031-03-30", "session-1-start_time": "01:30"},
+            "session-1-start_time",
+            "does not exist in Europe/London",
+        ),
+        ({"facilitator-0-email": "amara@"}, "facilitator-0-email", ""),
+        ({"reminder_offsets_hours": "24h"}, "reminder_offsets_hours", "whole hours"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "Unknown IANA timezone"),
+        ({"course_id": "Not An Id"}, "course_id", "lower-case"),
+    ],
+)
+def test_a_mistake_in_the_course_form_is_shown_beside_its_field_and_nothing_is_saved(
+    system: System, browser: ConsoleBrowser, changes: dict[str, str], field: str, says: str
+) -> None:
+    before = system.items()
+    reply = browser.act("/console/courses", **_course_form(**changes))
+    assert reply.status == 422
+    found = _error_beside(reply.body, field)
+    assert found, f"no error beside {field}"
+    assert says in _text(found.group(1))
+    assert f'href="#{field}"' in reply.body  # and listed in the summary at the top
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', reply.body)
+    assert system.items() == before
+
+
+def test_replacing_a_course_below_its_places_taken_is_refused_beside_capacity(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _paid(system)
+    _paid(system, email="second@example.org")
+    assert browser.get(f"/console/courses/{COURSE_ID}/edit").status == 200
+    definition = system.ports.repository.get_course(COURSE_ID)
+    assert definition is not None
+    fields = posted_fields(form_of(COURSE_ID, definition.definition))
+    fields["capacity"] = "1"
+    reply = browser.act("/console/courses", **fields)
+    assert reply.status == 409
+    assert 'id="capacity-error"' in reply.body
+    assert system.course()["capacity"] == 20
+
+
+def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "----console-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '
+        f'filename="{filename}"\r\nContent-Type: application/json\r\n\r\n'.encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def _upload(browser: ConsoleBrowser, course_id: str, content: bytes) -> Any:
+    body, boundary = _multipart(
+        {"csrf_token": browser.csrf(), "upload_course_id": course_id},
+        "course.json",
+        content,
+    )
+    return browser.request(
+        "POST",
+        "/console/courses",
+        raw=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+
+
+def test_a_course_is_loaded_from_a_definition_file(system: System, browser: ConsoleBrowser) -> None:
+    definition = json.loads(Path(COURSES_DIR / "compassionate-leadership.json").read_text())
+    reply = _upload(browser, "from-a-file", json.dumps(definition).encode())
+    assert reply.status == 303, _text(reply.body)
+    assert system.course("from-a-file")["title"] == definition["title"]
+
+
+@pytest.mark.parametrize(
+    ("course_id", "content", "field", "says"),
+    [
+        ("from-a-file", b"{not json", "definition", "not JSON"),
+        ("from-a-file", b"[1, 2]", "definition", "one JSON object"),
+        ("from-a-file", b"", "definition", "Choose a file"),
+        ("from-a-file", b'{"title": "T", "price": {"amount": 1}}', "definition", "capacity"),
+        ("Bad Id", None, "upload_course_id", "lower-case"),
+    ],
+)
+def test_a_definition_file_with_mistakes_is_refused_beside_the_file(
+    system: System,
+    browser: ConsoleBrowser,
+    course_id: str,
+    content: bytes | None,
+    field: str,
+    says: str,
+) -> None:
+    if content is None:
+        content = (COURSES_DIR / "compassionate-leadership.json").read_bytes()
+    before = system.items()
+    reply = _upload(browser, course_id, content)
+    assert reply.status == 422
+    found = _error_beside(reply.body, field)
+    assert found, reply.body
+    assert says in _text(found.group(1))
+    assert system.items() == before

@@ -1,0 +1,75 @@
+"""A browser's part in the console tests: a cookie jar, form posts, and the CSRF token that a
+page's forms carry, over the in-process system (``tests/support/system.py``)."""
+
+from __future__ import annotations
+
+import re
+from http.cookies import SimpleCookie
+from typing import Any
+
+from booking.handlers.course_form import CourseForm
+from tests.support.system import ADMIN_TOKEN, Reply, System
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+class ConsoleBrowser:
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        sent = {"accept": "text/html", **(headers or {})}
+        if self.cookies:
+            sent["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reply = self.system.api(method, path, form=form, raw=raw, headers=sent)
+        for header in reply.cookies:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return reply
+
+    def get(self, path: str) -> Reply:
+        return self.request("GET", path)
+
+    def post(self, path: str, **form: Any) -> Reply:
+        return self.request("POST", path, form={k: str(v) for k, v in form.items()})
+
+    def sign_in(self, token: str = ADMIN_TOKEN) -> Reply:
+        reply = self.post("/console/sign-in", token=token)
+        assert reply.status == 303, reply.body
+        return reply
+
+    def csrf(self, page: str = "/console") -> str:
+        """The CSRF token the forms of ``page`` carry."""
+        reply = self.get(page)
+        assert reply.status == 200, reply.body
+        found = CSRF_FIELD.search(reply.body)
+        assert found, "the page has no form with a CSRF token"
+        return found.group(1)
+
+    def act(self, path: str, **form: Any) -> Reply:
+        """A form post from the console, carrying the session's CSRF token."""
+        return self.post(path, csrf_token=self.csrf(), **form)
+
+
+def posted_fields(form: CourseForm) -> dict[str, str]:
+    """The fields a browser posts for this course form as the page shows it (checkboxes only
+    when ticked, rows numbered from 0)."""
+    fields = {k: v for k, v in form.values.items() if v}
+    for prefix, rows in (("session", form.sessions), ("facilitator", form.facilitators)):
+        for n, row in enumerate(rows):
+            fields.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
+    return fields

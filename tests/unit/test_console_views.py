@@ -1,0 +1,129 @@
+"""The console's read models and words, on the fakes: what fits each status, what each history
+entry says, and the course form's round trip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from booking.domain.application import ApplicationStatus
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.errors import InvalidInput, NotFound
+from booking.domain.timeline import EntryKind, TimelineEntry
+from booking.handlers.console_pages import timeline_text
+from booking.handlers.course_form import definition_from_form, form_of, read_form
+from booking.services import applications, console, courses, lifecycle
+from booking.services.ports import Ports
+from infra.local.sample import load_definition
+from tests.conftest import COURSES_DIR
+from tests.fakes import Clock, fake_ports
+from tests.support.console import posted_fields
+from tests.unit.test_use_cases import answers, course_definition, paid
+
+S = ApplicationStatus
+AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ports() -> Ports:
+    the_ports = fake_ports(Clock())
+    courses.put_course(the_ports, "c1", course_definition(capacity=1))
+    courses.put_course(the_ports, "c2", course_definition(approval=True))
+    return the_ports
+
+
+def test_the_actions_offered_are_those_the_use_cases_accept(ports: Ports) -> None:
+    pending = applications.submit_application(ports, "c2", answers("p@example.org"))
+    detail = console.application_detail(ports, pending.application_id)
+    assert detail.actions == {"approve", "decline", "cancel"}
+    booked = applications.submit_application(ports, "c1", answers("b@example.org"))
+    paid(ports, booked.application_id)
+    detail = console.application_detail(ports, booked.application_id)
+    assert detail.actions == {"cancel", "resend"}
+    assert detail.refundable == 20000
+    lifecycle.cancel(ports, booked.application_id, refund=False)
+    assert console.application_detail(ports, booked.application_id).actions == set()
+    with pytest.raises(NotFound):
+        console.application_detail(ports, "")
+
+
+def test_the_overview_counts_each_courses_seats_and_money(ports: Ports) -> None:
+    booked = applications.submit_application(ports, "c1", answers("b@example.org"))
+    paid(ports, booked.application_id)
+    applications.submit_application(ports, "c1", answers("w@example.org"))  # full: waits
+    applications.submit_application(ports, "c2", answers("p@example.org"))
+    by_id = {s.course.course_id: s for s in console.course_summaries(ports)}
+    one, two = by_id["c1"], by_id["c2"]
+    assert (one.confirmed, one.holds, one.waiting, one.taken, one.refunded) == (1, 0, 1, 20000, 0)
+    assert (two.applications, two.pending_review, two.holds) == (1, 1, 0)
+
+
+def test_a_search_longer_than_any_address_or_an_unknown_status_is_refused(ports: Ports) -> None:
+    with pytest.raises(InvalidInput):
+        console.course_applications(ports, "c1", query="x" * 255)
+    with pytest.raises(InvalidInput):
+        console.course_applications(ports, "c1", status="paid")
+    with pytest.raises(NotFound):
+        console.course_applications(ports, "no-such-course")
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (
+            TimelineEntry(at=AT, kind=EntryKind.STATUS, status=S.PENDING_REVIEW),
+            "Application received: pending review",
+        ),
+        (
+            TimelineEntry(
+                at=AT,
+                kind=EntryKind.STATUS,
+                status=S.EXPIRED,
+                previous_status=S.AWAITING_PAYMENT,
+                reason="expired",
+            ),
+            "Status: Awaiting payment → Payment not completed (checkout expired)",
+        ),
+        (TimelineEntry(at=AT, kind=EntryKind.PAYMENT, amount=20000), "Payment received: £200.00"),
+        (TimelineEntry(at=AT, kind=EntryKind.REFUND, amount=5000), "Refunded: £50.00"),
+        (
+            TimelineEntry(
+                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1
+            ),
+            "Email sent to 1 facilitator: Facilitators' copy of the application",
+        ),
+        (
+            TimelineEntry(at=AT, kind=EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
+            "Email sent to the applicant: A place is offered, with a link to pay",
+        ),
+        (TimelineEntry(at=AT, kind=EntryKind.ERASED), "Personal data erased on request"),
+    ],
+)
+def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str) -> None:
+    assert timeline_text(entry, "gbp") == words
+
+
+def test_every_email_kind_and_status_has_words() -> None:
+    from booking.handlers.console_pages import EMAIL_WORDS, STATUS_WORDS
+
+    assert set(EMAIL_WORDS) == set(EmailKind)
+    assert {s.value for s in ApplicationStatus} <= set(STATUS_WORDS)
+
+
+def test_the_course_form_gives_back_the_definition_it_shows() -> None:
+    definition = load_definition(COURSES_DIR / "compassionate-leadership.json")
+    form = form_of("cohort", definition)
+    assert len(form.sessions) == len(definition.sessions) + 3  # spare rows to add sessions
+    again = definition_from_form(read_form(posted_fields(form)))
+    assert again == definition
+
+
+def test_the_course_form_without_sessions_says_so() -> None:
+    empty = CourseDefinition.model_fields["sessions"]
+    assert empty.is_required()
+    form = read_form({"course_id": "x1", "title": "T", "price": "10", "capacity": "3"})
+    with pytest.raises(InvalidInput) as refused:
+        definition_from_form(form)
+    assert "sessions" in refused.value.fields
