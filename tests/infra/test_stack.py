@@ -400,6 +400,7 @@ def test_routes(dev: Synth) -> None:
         r["Properties"]["RouteKey"] for r in dev.resources("AWS::ApiGatewayV2::Route").values()
     }
     assert route_keys == {
+        "GET /",
         "GET /courses",
         "GET /courses/{course_id}",
         "GET /courses/{course_id}/apply",

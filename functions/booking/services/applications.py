@@ -55,6 +55,7 @@ class ApplicationView:
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
+    amount_paid: int = 0  # was this ever a paid booking (the wording of a cancellation)
 
 
 def view_of(
@@ -85,6 +86,7 @@ def view_of(
         can_pay=can_pay,
         hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         payment_pending=application.payment_pending,
+        amount_paid=application.amount_paid,
     )
 
 
@@ -199,9 +201,10 @@ def _save_new(ports: Ports, application: Application) -> Application:
     """Store a new application, one live application per person per course.
 
     When the person's earlier application is gone (deleted after its retention period) or
-    over (cancelled, refunded), the new one takes its place. When it is still alive, the
-    applicant is refused, and their own inbox (not this request) gets the link to it again:
-    anyone can type an address into a form, so the answer here reveals nothing.
+    over (cancelled, refunded), the new one takes its place, and its acknowledgement says so.
+    When it is still alive, the applicant is refused, and their own inbox (not this request)
+    is told where that application stands, with its link: anyone can type an address into a
+    form, so the answer here says only that the address has applied.
     """
     try:
         return ports.repository.save(application, None)
@@ -211,29 +214,45 @@ def _save_new(ports: Ports, application: Application) -> Application:
         )
         earlier = ports.repository.get_application(earlier_id) if earlier_id else None
         if earlier is None or earlier.enrolment_ended:
+            if earlier is not None:
+                application = _after_ended(application, earlier)
             return ports.repository.save(application, None, replaces=earlier_id)
-        _remind_of(ports, earlier)
+        _tell_where_it_stands(ports, earlier)
         raise AlreadyApplied(
-            "an application with this email address already exists for this course; we have "
-            "emailed you the link to it"
+            "you have already applied for this course with this email address; we have "
+            "emailed you where your application stands, with the link to it"
         ) from None
 
 
-def _remind_of(ports: Ports, application: Application) -> None:
+def _after_ended(application: Application, earlier: Application) -> Application:
+    """The acknowledgement of a new application says the earlier one (cancelled, refunded)
+    is over and this one starts afresh."""
+    reason = f"after_{earlier.status.value}"
+    outbox = tuple(
+        job.model_copy(update={"reason": reason})
+        if job.kind is EmailKind.APPLICATION_RECEIVED
+        else job
+        for job in application.outbox
+    )
+    return application.model_copy(update={"outbox": outbox})
+
+
+def _tell_where_it_stands(ports: Ports, application: Application) -> None:
+    """Email the person about their live application: booked, paying, waiting, declined..."""
     today = ports.clock().date().isoformat()
-    reminder = application.with_emails(
+    told = application.with_emails(
         EmailJob.about(
-            EmailKind.APPLICATION_RECEIVED,
+            EmailKind.ALREADY_APPLIED,
             application.application_id,
             application.course_id,
             occasion=f"again-{today}",
         )
     )
     try:
-        ports.repository.save(reminder, application)
+        ports.repository.save(told, application)
     except StaleWrite:
         logger.info(
-            "reminder of an earlier application skipped",
+            "email about an earlier application skipped",
             extra={"application_id": application.application_id},
         )
 
