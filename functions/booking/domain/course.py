@@ -100,6 +100,15 @@ class SessionDefinition(BaseModel):
             raise ValueError("the session date must be between the years 2000 and 2100")
         return value
 
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        # The course's timezone says what offset applies on the day; an offset given here would
+        # contradict it (and cannot be compared with a time without one).
+        if value.tzinfo is not None:
+            raise ValueError("give the local wall-clock time without a UTC offset, e.g. 15:00")
+        return value
+
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
         if self.end_time <= self.start_time:

@@ -201,10 +201,10 @@ def _save_new(ports: Ports, application: Application) -> Application:
     """Store a new application, one live application per person per course.
 
     When the person's earlier application is gone (deleted after its retention period) or
-    over (cancelled, refunded), the new one takes its place, and its acknowledgement says so.
-    When it is still alive, the applicant is refused, and their own inbox (not this request)
-    is told where that application stands, with its link: anyone can type an address into a
-    form, so the answer here says only that the address has applied.
+    over (cancelled, refunded), the new one takes its place (its acknowledgement says so: see
+    the mailer). When it is still alive, the applicant is refused, and their own inbox (not
+    this request) is told where that application stands, with its link: anyone can type an
+    address into a form, so the answer here says only that the address has applied.
     """
     try:
         return ports.repository.save(application, None)
@@ -214,27 +214,12 @@ def _save_new(ports: Ports, application: Application) -> Application:
         )
         earlier = ports.repository.get_application(earlier_id) if earlier_id else None
         if earlier is None or earlier.enrolment_ended:
-            if earlier is not None:
-                application = _after_ended(application, earlier)
             return ports.repository.save(application, None, replaces=earlier_id)
         _tell_where_it_stands(ports, earlier)
         raise AlreadyApplied(
             "you have already applied for this course with this email address; we have "
             "emailed you where your application stands, with the link to it"
         ) from None
-
-
-def _after_ended(application: Application, earlier: Application) -> Application:
-    """The acknowledgement of a new application says the earlier one (cancelled, refunded)
-    is over and this one starts afresh."""
-    reason = f"after_{earlier.status.value}"
-    outbox = tuple(
-        job.model_copy(update={"reason": reason})
-        if job.kind is EmailKind.APPLICATION_RECEIVED
-        else job
-        for job in application.outbox
-    )
-    return application.model_copy(update={"outbox": outbox})
 
 
 def _tell_where_it_stands(ports: Ports, application: Application) -> None:

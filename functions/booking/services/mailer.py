@@ -179,6 +179,8 @@ def compose(
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         context["waitlist_position"] = waitlist_position(ports, application)
+    if job.kind is EmailKind.APPLICATION_RECEIVED:
+        context["earlier_status"] = _earlier_ended(ports, application)
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
@@ -195,6 +197,20 @@ def compose(
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
+
+
+def _earlier_ended(ports: Ports, application: Application) -> str | None:
+    """How the person's last earlier application for this course ended, if one did (a new
+    application after a cancellation or refund starts afresh, and says so)."""
+    earlier = [
+        a
+        for a in ports.repository.applications_of_person(application.answers.email)
+        if a.course_id == application.course_id
+        and a.application_id != application.application_id
+        and a.created_at <= application.created_at
+        and a.enrolment_ended
+    ]
+    return max(earlier, key=lambda a: a.created_at).status.value if earlier else None
 
 
 def _facts(
@@ -247,6 +263,7 @@ def email_context(
         "payment_pending": application.payment_pending,
         "reason": reason,
         "waitlist_position": None,
+        "earlier_status": None,
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": STATUS_WORDS[application.status],
         "submitted": moment_when(application.created_at, timezone),
