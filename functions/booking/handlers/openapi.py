@@ -302,7 +302,7 @@ def _admin() -> dict[str, Any]:
                 {
                     "200": _json(CourseOut, "Replaced"),
                     "201": _json(CourseOut, "Created"),
-                    # 404: an id longer than any course id could be (refused before any lookup).
+                    # 404: a path segment longer than any id can be (refused before any lookup).
                     **_errors(400, 404, 409, 413, 415, 422),
                 },
                 parameters=[_path("course_id")],

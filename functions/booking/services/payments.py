@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import CourseFull
+from booking.domain.errors import Conflict, CourseFull
 from booking.domain.payments import Action, CheckoutEvent, Decision, decide, payment_record
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.ports import Anomaly, Ports
@@ -139,10 +139,7 @@ def _refund(
 ) -> Application:
     """Give back a payment the system cannot honour. Stripe first (idempotent per session),
     then the record: a crash in between repeats the same refund call, never a second refund."""
-    if event.payment_intent:
-        ports.payments.refund(
-            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
-        )
+    _give_back(ports, event)
     app_id, course_id = application.application_id, application.course_id
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
@@ -214,9 +211,7 @@ def _refund_unmatched(
     if not event.payment_intent:
         # Nothing to give back and nothing to record: Stripe reported no payment at all.
         return ports.repository.save(application.with_event(event.event_id), application)
-    ports.payments.refund(
-        event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
-    )
+    _give_back(ports, event)
     noted = (
         application.model_copy(update={"updated_at": ports.clock()})
         .with_payment(payment_record(event, kept=False, reason=reason))
@@ -229,3 +224,20 @@ def _outcome(decision: Decision, application: Application) -> EventOutcome:
     return EventOutcome(
         decision.action.value, decision.reason, application.application_id, application.status.value
     )
+
+
+def _give_back(ports: Ports, event: CheckoutEvent) -> None:
+    """Refund the payment an event reports (idempotent per session). When Stripe refuses (no
+    such payment, or nothing left to refund) there is nothing to give back: the event is still
+    recorded, so it is acknowledged instead of failing on every redelivery."""
+    if not event.payment_intent:
+        return
+    try:
+        ports.payments.refund(
+            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
+        )
+    except Conflict as refused:
+        logger.warning(
+            "refund refused by the payment provider",
+            extra={"event_id": event.event_id, "code": refused.code},
+        )
