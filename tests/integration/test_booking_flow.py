@@ -475,4 +475,5 @@ def test_the_front_door_leads_to_the_courses_page_and_on_to_the_course(system: S
     [course] = listed.json()
     assert course["organisation"].startswith("Sussex Mindfulness Centre")
     assert course["location"] == "Online"
-    assert course["overview"] and course["audience"]
+    assert course["overview"]
+    assert course["audience"]

@@ -54,8 +54,11 @@ def test_an_organiser_may_name_sessions_and_two_may_not_share_a_name() -> None:
     assert [s.key for s in named.schedule()] == ["welcome", "fu-20270920t1500z"]
     with pytest.raises(ValidationError, match="both known as 'fu-20270920t1500z'"):
         definition(
-            [session("2027-06-07"), session("2027-09-20", "follow_up")]
-            + [session("2027-09-20", "follow_up", title="again")]
+            [
+                session("2027-06-07"),
+                session("2027-09-20", "follow_up"),
+                session("2027-09-20", "follow_up", title="again"),
+            ]
         )
     with pytest.raises(ValidationError, match="both known as 's2'"):
         definition([session("2027-06-07", id="s2"), session("2027-06-14")])
@@ -73,8 +76,11 @@ def test_schedule_changes_say_what_moved_what_went_and_what_came() -> None:
         [session("2027-06-07"), session("2027-06-14"), session("2027-09-20", "follow_up")]
     )
     after = definition(
-        [session("2027-06-08"), {**session("2027-06-14"), "title": "Listening"}]
-        + [session("2027-09-27", "follow_up")]
+        [
+            session("2027-06-08"),
+            {**session("2027-06-14"), "title": "Listening"},
+            session("2027-09-27", "follow_up"),
+        ]
     )
     changes = schedule_changes(before, after)
     assert changes.changed == ("s1", "s2")
