@@ -171,9 +171,7 @@ def test_newcomer_applies_fixes_a_mistake_pays_and_is_confirmed(
     expect(page).to_have_url(f"{stack.url}/courses")
     expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
     _shot(page, "00-courses")
-    page.get_by_role(
-        "link", name=re.compile(f"See the course and apply: {course['title']}")
-    ).first.click()
+    page.locator(f'a.button[href$="/courses/{course["course_id"]}/apply"]').click()
     expect(page).to_have_url(f"{stack.url}/courses/{course['course_id']}/apply")
     expect(page).to_have_title(re.compile(re.escape(course["title"])))
     expect(page.get_by_role("heading", level=1)).to_contain_text(course["title"])

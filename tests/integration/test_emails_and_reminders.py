@@ -83,7 +83,7 @@ def definition_2024() -> CourseDefinition:
 
 def definition_winter() -> CourseDefinition:
     """Mondays in February 2025 (GMT), listing the December follow-up as the June cohort does,
-    with its own enquiries address: one event, hosted by the cohort that started last."""
+    with its own enquiries address: one event, hosted by the cohort that started first."""
     return definition_2025(
         enquiries_email="winter@example.org",
         joining_url="https://example.org/join-winter",
@@ -439,9 +439,9 @@ def test_graduates_of_the_programme_are_invited_once_each(harness: Harness) -> N
         [ics] = message.attachments
         assert ics.content.count(b"BEGIN:VEVENT") == 1
         assert b"DTSTART:20251208T160000Z" in ics.content
-        # The host is the cohort that started last (June): its link and its Reply-To.
-        assert message.reply_to == ["enquiries@example.org"]
-        assert "https://example.org/join\n" in message.text + "\n"
+        # The host is the cohort that started first (winter): its link and its Reply-To.
+        assert message.reply_to == ["winter@example.org"]
+        assert "https://example.org/join-winter" in message.text
     harness.tick(DECEMBER_START - timedelta(hours=23))
     harness.drain(DECEMBER_START - timedelta(hours=23))
     follow_ups = [m for m in harness.sender.sent if m.subject.startswith("Reminder")]

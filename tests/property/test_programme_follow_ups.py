@@ -1,8 +1,8 @@
 """The programme's follow-ups over a season of ticks: every graduate invited once and reminded
 once per offset, whatever cohorts they took, whatever happened to their bookings meanwhile.
 
-Four cohorts of one programme (the 2026 one, and February, June and late-summer 2027 cohorts;
-the three 2027 ones list the same follow-ups, the late one only those after it ends), people
+Five cohorts of one programme (the 2026 one, and January, February, June and late-summer 2027
+cohorts; the 2027 ones share the follow-ups, each listing some or all of them), people
 holding bookings on any of them (several at once too), cancellations and erasures at any time,
 and scheduler ticks anywhere from September to December 2027 (BST, then GMT), some fired twice.
 The real dispatcher and mailer run on the in-memory fakes (held to the real adapters by
@@ -120,12 +120,14 @@ COHORTS = (
     Cohort("cl-2026-06", date(2026, 6, 1), (), own_2026_follow_ups=True),
     Cohort("cl-2027-02", date(2027, 2, 1), ("sep", "oct", "nov", "dec")),
     Cohort("cl-2027-06", date(2027, 6, 7), ("sep", "oct", "nov", "dec")),
-    # Ends on 4 October: its people graduate in time for October, not September; it started
-    # last, so it hosts the follow-ups it lists.
+    # Ends on 4 October: its people graduate in time for October, not September.
     Cohort("cl-2027-08", date(2027, 8, 30), ("oct", "nov", "dec")),
+    # Lists only September's: started first of those listing it, so it hosts it.
+    Cohort("cl-2027-01", date(2027, 1, 4), ("sep",)),
 )
 BY_ID = {c.course_id: c for c in COHORTS}
-HOSTS = {"sep": "cl-2027-06", "oct": "cl-2027-08", "nov": "cl-2027-08", "dec": "cl-2027-08"}
+# The cohort that started first of those listing each follow-up hosts it.
+HOSTS = {"sep": "cl-2027-01", "oct": "cl-2027-02", "nov": "cl-2027-02", "dec": "cl-2027-02"}
 PEOPLE = tuple(f"person{n}@example.org" for n in range(6))
 SEASON_START = datetime(2027, 9, 1, tzinfo=UTC)
 SEASON_END = datetime(2028, 1, 1, tzinfo=UTC)

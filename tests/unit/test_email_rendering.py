@@ -19,7 +19,12 @@ from booking.domain.programme import person_key
 from booking.services.mailer import compose
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
-from tests.support.cohort_2025 import COHORT_2025_ID, cohort_2025_course, cohort_2025_data
+from tests.support.cohort_2025 import (
+    COHORT_2025_ID,
+    cohort_2025,
+    cohort_2025_course,
+    cohort_2025_data,
+)
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
@@ -346,3 +351,49 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
             method_param="REQUEST",
             seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 5, "REQUEST")}),
         )
+
+
+def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
+    """A later cohort lists the 2025 follow-ups too: its confirmation puts them in the calendar
+    as the host (the 2025 cohort, which started first) sends them, so the invitation that
+    follows is an update of the same entry from the same ORGANIZER."""
+    ports = fake_ports()
+    data = cohort_2025_data()
+    july = [
+        {**s, "date": day}
+        for s, day in zip(
+            data["sessions"][:6],
+            ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"],
+            strict=True,
+        )
+    ]
+    later = Course(
+        course_id="cl-2025-07",
+        definition=cohort_2025(
+            enquiries_email="july@example.org", sessions=july + data["sessions"][6:]
+        ),
+    )
+    ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
+    ports.repository.put_course(later.course_id, later.definition)
+    booked = application().model_copy(update={"course_id": later.course_id})
+    message = composed(
+        EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", later.course_id),
+        booked,
+        later,
+        ["ada@example.org"],
+        ports=ports,
+    )
+    events = Calendar.from_ical(message.attachments[0].content).walk("VEVENT")
+    organizers = [str(e["ORGANIZER"]) for e in events]
+    assert organizers == ["mailto:july@example.org"] * 6 + [f"mailto:{ENQUIRIES}"] * 4
+    invitation = composed(
+        follow_up_job(EmailKind.FOLLOW_UP_INVITATION, SEPTEMBER_FOLLOW_UP),
+        booked,
+        course_2025(),
+        ["ada@example.org"],
+        ports=ports,
+    )
+    [invited] = Calendar.from_ical(invitation.attachments[0].content).walk("VEVENT")
+    assert str(invited["UID"]) == str(events[6]["UID"])
+    assert str(invited["ORGANIZER"]) == organizers[6]
+    assert int(invited["SEQUENCE"]) > int(events[6]["SEQUENCE"])

@@ -126,16 +126,17 @@ def booking(app_id: str, course: Course, email: str, **changes: Any) -> Applicat
     return application.model_copy(update=changes)
 
 
-def test_one_follow_up_listed_by_several_cohorts_is_one_event_hosted_by_the_latest() -> None:
+def test_one_follow_up_listed_by_several_cohorts_is_one_event_hosted_by_the_first() -> None:
     spring = cohort("spring", "2027-03-01", "2027-09-20", "2027-10-18")
-    june = cohort("june", "2027-06-07", "2027-09-20")
-    june_again = cohort("a-june-copy", "2027-06-07", "2027-09-20")
+    june = cohort("june", "2027-06-07", "2027-09-20", "2027-11-15")
+    june_again = cohort("a-june-copy", "2027-06-07", "2027-09-20", "2027-11-15")
     other = cohort("other", "2027-06-07", "2027-09-20", programme="another")
     events = follow_up_events([spring, june, june_again, other])
     assert [(e.programme, e.key, e.host.course_id) for e in events] == [
         ("another", "fu-20270920t1500z", "other"),
-        ("leading", "fu-20270920t1500z", "a-june-copy"),  # June started last; ties by id
+        ("leading", "fu-20270920t1500z", "spring"),  # the cohort that started first
         ("leading", "fu-20271018t1500z", "spring"),
+        ("leading", "fu-20271115t1600z", "a-june-copy"),  # two started together: by id
     ]
 
 
@@ -155,7 +156,15 @@ def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
             (spring, booking("app6", spring, "eve@example.org")),
         ],
     )
-    assert event.host.course_id == "autumn"
+    assert event.host.course_id == "spring"
     assert set(people) == {person_key("ada@example.org"), person_key("eve@example.org")}
-    # Ada's message is about her earliest booking (neither is on the host cohort).
+    # Ada's message is about her booking on the host cohort, though the June one is newer.
     assert people[person_key("ada@example.org")].application_id == "app1"
+    june_host = graduates(
+        follow_up_events([june, autumn])[0],
+        [
+            (spring, booking("app1", spring, "ada@example.org")),
+            (june, booking("app2", june, "ADA@example.org")),
+        ],
+    )
+    assert june_host[person_key("ada@example.org")].application_id == "app2"

@@ -68,7 +68,7 @@ def write_calendar(
         if entry.end is not None:
             event.add("dtend", entry.end)
         event.add("summary", entry.summary)
-        event.add("organizer", _address(organizer))
+        event.add("organizer", _address(entry.organizer or organizer))
         for attendee in attendees:
             # They booked and paid: the place is theirs, no reply is asked for.
             event.add(

@@ -9,7 +9,8 @@ SEQUENCE is not higher than what they hold. So:
   the entry the confirmation made.
 * A follow-up event's UID belongs to one **person**: ``<programme>-<event key>-<person>``. The
   confirmation of any cohort that lists it, and the event's own invitation, all refer to one
-  entry, so a graduate of several cohorts never holds the event twice.
+  entry, so a graduate of several cohorts never holds the event twice; and every message about
+  it names the event's host as ORGANIZER, whichever cohort's message carries it.
 * SEQUENCE comes from a counter per person that every calendar-bearing email takes the next
   value of, so it only ever grows for any UID, whatever was sent before and in whatever order
   the messages were decided.
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+
+from booking.domain.emails import Party
 
 _NOT_IN_UID = re.compile(r"[^a-z0-9-]+")
 
@@ -32,6 +35,9 @@ class CalendarEntry:
     end: datetime | None = None
     description: str = ""
     joining_url: str | None = None
+    # Who sends it (RFC 5545 ORGANIZER): a follow-up event's host, whichever cohort's message
+    # carries it. None: the calendar's own organiser.
+    organizer: Party | None = None
 
 
 def booking_session_uid(course_id: str, session_key: str, application_id: str) -> str:

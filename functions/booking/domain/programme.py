@@ -6,8 +6,10 @@ files (the same ``id``, or without one the same start) is one event, and every g
 programme is invited once and reminded once per offset, whichever cohort they took.
 
 * The **host** of an event is the cohort whose details its messages carry (title, joining link,
-  enquiries address, reminder offsets): of the cohorts listing it, the one that started last
-  (its definition is the newest), ties broken by course id, so every tick picks the same one.
+  enquiries address as the calendars' ORGANIZER, reminder offsets): of the cohorts listing it,
+  the one that started first, ties broken by course id. Cohorts are added as they are planned,
+  later ones starting later, so adding one never changes the host of an event already
+  announced: calendars match later messages about an event by UID *and* ORGANIZER.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
   graduate however many cohorts they took: people are told apart by their address digest.
@@ -57,7 +59,7 @@ def follow_up_events(courses: Iterable[Course]) -> list[FollowUpEvent]:
                 listed.setdefault((programme_of(course), session.key), []).append((course, session))
     events = []
     for (programme, key), listings in listed.items():
-        host, session = min(listings, key=lambda pair: (-_started(pair[0]), pair[0].course_id))
+        host, session = min(listings, key=lambda pair: (_started(pair[0]), pair[0].course_id))
         events.append(FollowUpEvent(programme, key, session, host))
     return sorted(events, key=lambda e: (e.session.start, e.programme, e.key))
 

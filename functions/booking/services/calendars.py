@@ -14,13 +14,14 @@ SEQUENCE, taken from the person's counter once per message so it only ever grows
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
 from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
-from booking.domain.programme import person_key, programme_of
+from booking.domain.programme import follow_up_events, person_key, programme_of
 from booking.services.ports import Ports
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
@@ -38,9 +39,7 @@ def calendar_attachments(
     requested, cancelled = _entries(ports, job, application, course)
     if not requested and not cancelled:
         return []
-    enquiries = course.definition.enquiries_email
-    # Calendars match later messages by UID and ORGANIZER: the same organiser on every .ics.
-    organizer = Party(str(enquiries) if enquiries else ports.sender_email, course.definition.title)
+    organizer = organizer_of(ports, course)
     attendees = [Party(address) for address in recipients]
     sequence = ports.repository.next_calendar_sequence(person_key(application.answers.email))
     attachments = []
@@ -60,13 +59,20 @@ def calendar_attachments(
     return attachments
 
 
+def organizer_of(ports: Ports, course: Course) -> Party:
+    """Calendars match later messages by UID and ORGANIZER: one organiser per course, always
+    (its enquiries address, its title as the name)."""
+    enquiries = course.definition.enquiries_email
+    return Party(str(enquiries) if enquiries else ports.sender_email, course.definition.title)
+
+
 def _entries(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """(entries to put in the calendar, entries to take out) for this message."""
     schedule = course.schedule
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
-        requested = [_entry(course, application, s) for s in schedule]
+        requested = _booking_entries(ports, course, application, schedule)
         removed = [
             _removed(course, application, key, SessionKind.CORE) for key in job.removed_sessions
         ]
@@ -87,8 +93,42 @@ def _entries(
         follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
         if follow_ups and _still_a_graduate(ports, application, course):
             follow_ups = []
-        return [], [_entry(course, application, s) for s in (*core, *follow_ups)]
+        return [], _booking_entries(ports, course, application, [*core, *follow_ups])
     return [], []
+
+
+def _booking_entries(
+    ports: Ports,
+    course: Course,
+    application: Application,
+    sessions: Sequence[ScheduledSession],
+) -> list[CalendarEntry]:
+    """The cohort's own sessions as the cohort gives them; its follow-ups as their events'
+    hosts give them (one entry, one organiser, whichever cohort's message carries it)."""
+    events = {}
+    if any(s.kind is SessionKind.FOLLOW_UP for s in sessions):
+        programme = programme_of(course)
+        events = {
+            e.key: e
+            for e in follow_up_events(
+                c for c in ports.repository.list_courses() if programme_of(c) == programme
+            )
+            if e.programme == programme
+        }
+    entries = []
+    for session in sessions:
+        event = events.get(session.key) if session.kind is SessionKind.FOLLOW_UP else None
+        if event is None:
+            entries.append(_entry(course, application, session))
+        else:
+            host = event.host
+            entries.append(
+                replace(
+                    _entry(host, application, event.session),
+                    organizer=organizer_of(ports, host),
+                )
+            )
+    return entries
 
 
 def _ends_a_booking(job: EmailJob, application: Application) -> bool:
