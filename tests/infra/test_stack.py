@@ -203,7 +203,12 @@ def test_mailer_ses_scoped_to_identity_and_configuration_set(dev: Synth) -> None
 
 def test_mailer_table_access(dev: Synth) -> None:
     dynamo = {a for a in actions_of(dev, HANDLERS["mailer"]) if a.startswith("dynamodb:")}
-    assert dynamo == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+    assert dynamo == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    }
 
 
 def test_ses_events_only_puts_items(dev: Synth) -> None:

@@ -249,3 +249,40 @@ def test_after_a_cancellation_or_refund_a_new_application_starts_afresh(
     earlier = "booking on this course was refunded" if how is refunded else "was cancelled"
     assert earlier in received.text
     assert "this is a new application" in received.text
+
+
+def test_a_rebooking_is_never_outranked_by_the_earlier_cancellation(system: System) -> None:
+    """Confirm, cancel with a refund, apply again and pay: every calendar file the person got,
+    read in the order sent (the autouse mail check holds SEQUENCE per UID across all of them),
+    and the new confirmation's entries are live: fresh UIDs for the cohort's own sessions, and
+    the follow-ups back with a SEQUENCE above the CANCEL's."""
+    from icalendar import Calendar
+
+    email = "rebooked@example.org"
+    _, first = confirmed(system, email)
+    sent = system.deliver_emails()  # each email goes out as its step happens
+    system.admin(
+        "POST", f"/applications/{first['application_id']}/cancel", json_body={"refund": True}
+    )
+    sent += system.deliver_emails()
+    second = _apply(system, COURSE_ID, email)
+    system.pay(second["checkout_url"])
+    mine = [m for m in sent + system.deliver_emails() if m.to == [email]]
+
+    def events(message: OutgoingEmail, method: str) -> dict[str, int]:
+        [ics] = [a for a in message.attachments if a.params == {"method": method}]
+        calendar = Calendar.from_ical(ics.content)
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+
+    [booked, rebooked] = [m for m in mine if m.subject.startswith("Your place is confirmed")]
+    cancelled: dict[str, int] = {}
+    for message in mine:
+        if any(a.params == {"method": "CANCEL"} for a in message.attachments):
+            cancelled |= events(message, "CANCEL")
+    before, after = events(booked, "REQUEST"), events(rebooked, "REQUEST")
+    assert set(cancelled) == set(before)  # the cancellation took out all ten
+    core_after = {uid for uid in after if second["application_id"] in uid}
+    assert len(core_after) == 6
+    assert not core_after & set(cancelled)  # new entries, which no CANCEL names
+    for uid in set(after) - core_after:  # the follow-ups: the person's, in the programme
+        assert after[uid] > cancelled[uid]
