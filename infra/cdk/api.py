@@ -23,6 +23,7 @@ from infra.cdk.nag import acknowledge
 GET, POST = apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST
 
 PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = (
+    ("/", GET),
     ("/courses", GET),
     ("/courses/{course_id}", GET),
     ("/courses/{course_id}/apply", GET),

@@ -174,7 +174,14 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # 10 messages x (render + SES call ~100 ms) with SES throttling retries; the queue's
         # visibility timeout is derived from this value.
         timeout=MAILER_TIMEOUT,
-        table_actions=(GET, PUT, UPDATE),
+        # Query: the programme's cohorts (the courses index: whose follow-ups a calendar
+        # carries, as their host gives them), a waiting-list position (the roster index) and a
+        # person's other applications (the table's own key: is a cancelled booking's person
+        # still a graduate, did an earlier application end). UpdateItem: the person's calendar
+        # SEQUENCE counter, and the claim's outcome.
+        table_actions=(GET, QUERY, PUT, UPDATE),
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
         ses_send=True,
         failures=(
             "Invoked by the SQS event source mapping, which polls synchronously: failed "

@@ -2,12 +2,18 @@
 
 moto keeps a DynamoDB stream for a table created with a ``StreamSpecification``; this reads it
 from where it stood when the relay was created and hands each batch of records to the relay
-handler in the event shape Lambda uses. The reading position is kept as a sequence number and a
-fresh iterator asked for on every read (as Lambda's poller does; iterators also expire in AWS):
-moto replaces a table's stream object when it rolls back a cancelled transaction, so an
-iterator held across reads would go on reading the discarded one and see nothing new. A batch
-the handler reports as failed (``batchItemFailures``) is delivered again on the next pump, from
-the failed record on, as the mapping's retry would.
+handler in the event shape Lambda uses. A batch the handler reports as failed
+(``batchItemFailures``) is delivered again on the next pump, from the failed record on, as the
+mapping's retry would.
+
+moto is kinder than DynamoDB in one way that matters here and unkind in another: a transaction
+that fails (a seat taken meanwhile, an address that has applied already) still writes its
+records to the stream, then restores the table from a copy taken before it, stream included. The
+next writes reuse those sequence numbers, and an iterator taken earlier points into the copy
+that was thrown away. So each pump takes a fresh iterator a little behind where it got to and
+delivers every record it has not seen by (sequence number, event id): the lost transaction's
+records went out (their jobs find no application and are skipped), and the writes after it are
+never missed. DynamoDB itself writes nothing to the stream for a cancelled transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from botocore.config import Config
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 BATCH_SIZE = 100  # the mapping's batch size in infra/cdk
+# How many records back each pump re-reads: more than one transaction can write (100 items).
+WINDOW = 200
 
 
 class StreamRelay:
@@ -34,41 +42,69 @@ class StreamRelay:
         )
         table = dynamodb.describe_table(TableName=table_name)["Table"]
         self._stream_arn = str(table["LatestStreamArn"])
-        # Per shard, where the next read starts: (iterator type, sequence number).
-        self._positions: dict[str, tuple[str, str | None]] = {}
         self._unacknowledged: list[dict[str, Any]] = []
+        # Per shard: sequence number -> event id of the last WINDOW records read, and where to
+        # read from when none has been read yet.
+        self._seen: dict[str, dict[int, str]] = {}
+        self._floor: dict[str, int] = {}
         for shard in self._shards():
-            self._positions[shard] = ("TRIM_HORIZON", None)
-        self._new_records()  # from now on: what the stream already holds is not ours to relay
+            existing = self._read(shard, self._iterator(shard, "TRIM_HORIZON"))
+            self._remember(shard, existing)
+            if not existing:
+                self._floor[shard] = self._starting_sequence(shard)
 
     def _shards(self) -> list[str]:
         description = self._streams.describe_stream(StreamArn=self._stream_arn)
         return [shard["ShardId"] for shard in description["StreamDescription"]["Shards"]]
 
-    def _iterator(self, shard: str) -> str:
-        kind, sequence = self._positions.get(shard, ("TRIM_HORIZON", None))
-        request: dict[str, Any] = {
-            "StreamArn": self._stream_arn,
-            "ShardId": shard,
-            "ShardIteratorType": kind,
-        }
-        if sequence is not None:
-            request["SequenceNumber"] = sequence
-        return str(self._streams.get_shard_iterator(**request)["ShardIterator"])
+    def _starting_sequence(self, shard: str) -> int:
+        description = self._streams.describe_stream(StreamArn=self._stream_arn)
+        for found in description["StreamDescription"]["Shards"]:
+            if found["ShardId"] == shard:
+                return int(found["SequenceNumberRange"]["StartingSequenceNumber"])
+        return 0
+
+    def _iterator(self, shard: str, position: str, sequence: int | None = None) -> str:
+        extra = {"SequenceNumber": str(sequence)} if sequence is not None else {}
+        answer = self._streams.get_shard_iterator(
+            StreamArn=self._stream_arn, ShardId=shard, ShardIteratorType=position, **extra
+        )
+        return str(answer["ShardIterator"])
+
+    def _read(self, shard: str, iterator: str) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = []
+        while True:
+            answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+            batch = answer.get("Records", [])
+            records.extend(batch)
+            if not batch or not answer.get("NextShardIterator"):
+                return records
+            iterator = str(answer["NextShardIterator"])
+
+    def _remember(self, shard: str, records: list[dict[str, Any]]) -> None:
+        seen = self._seen.setdefault(shard, {})
+        for record in records:
+            seen[int(record["dynamodb"]["SequenceNumber"])] = str(record["eventID"])
+        for old in sorted(seen)[:-WINDOW]:
+            del seen[old]
 
     def _new_records(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         for shard in self._shards():
-            iterator: str | None = self._iterator(shard)
-            while iterator:
-                answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-                batch = answer.get("Records", [])
-                if not batch:
-                    break
-                records.extend(batch)
-                last = str(batch[-1]["dynamodb"]["SequenceNumber"])
-                self._positions[shard] = ("AFTER_SEQUENCE_NUMBER", last)
-                iterator = answer.get("NextShardIterator")
+            seen = self._seen.get(shard, {})
+            start = min(seen) if seen else self._floor.get(shard)
+            iterator = (
+                self._iterator(shard, "AT_SEQUENCE_NUMBER", start)
+                if start is not None
+                else self._iterator(shard, "TRIM_HORIZON")
+            )
+            fresh = [
+                record
+                for record in self._read(shard, iterator)
+                if seen.get(int(record["dynamodb"]["SequenceNumber"])) != record["eventID"]
+            ]
+            self._remember(shard, fresh)
+            records.extend(fresh)
         return records
 
     def pump(self) -> int:

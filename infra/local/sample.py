@@ -1,9 +1,10 @@
 """The sample course the local stack starts with, from ``courses/*.json`` (contract format).
 
-The file holds one real cohort's dates. So that ``make run`` always shows a course people can
-still apply for, a cohort whose first session is in the past (or too close) is moved forward
-by whole 52-week steps: Mondays stay Mondays, June stays (roughly) June, and the course still
-crosses from BST into GMT.
+The file holds the 2027 cohort, in the pattern of the real 2025 one (``courses/past/``, which
+is not loaded: it has run). So that ``make run`` always shows a course people can still apply
+for, a cohort whose first session is in the past (or too close) is moved forward by whole
+52-week steps: Mondays stay Mondays, Thursdays Thursdays, June stays (roughly) June, and the
+course still crosses from BST into GMT.
 """
 
 from __future__ import annotations

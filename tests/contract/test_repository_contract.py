@@ -335,19 +335,53 @@ def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repositor
 
 def test_a_reminder_is_claimed_once_and_leftover_claims_are_listed(repo: Repository) -> None:
     start = NOW + timedelta(days=1)
-    marker = ReminderMarker("c1", 1, "h24", "a1", start, job("a1", EmailKind.SESSION_REMINDER))
+    about = "COURSE#c1#s1"
+    marker = ReminderMarker(about, start, "h24", "a1", job("a1", EmailKind.SESSION_REMINDER))
     assert repo.claim_reminder(marker, NOW)
     assert not repo.claim_reminder(marker, NOW)
     assert repo.claimed_reminders() == [marker]
     repo.mark_reminder_queued(marker, NOW)
     assert repo.claimed_reminders() == []
     assert not repo.claim_reminder(marker, NOW)  # queued: never claimable again
-    farther = ReminderMarker("c1", 1, "h48", "a1", start)
+    farther = ReminderMarker(about, start, "h48", "a1")
     assert repo.supersede_reminder(farther, NOW)
     assert not repo.claim_reminder(
-        ReminderMarker("c1", 1, "h48", "a1", start, job("a1", EmailKind.SESSION_REMINDER)), NOW
+        ReminderMarker(about, start, "h48", "a1", job("a1", EmailKind.SESSION_REMINDER)), NOW
     )
     assert repo.claimed_reminders() == []
+
+
+def test_a_moved_session_and_another_recipient_are_new_claims(repo: Repository) -> None:
+    start = NOW + timedelta(days=1)
+    about = "COURSE#c1#s1"
+    reminder = job("a1", EmailKind.SESSION_REMINDER)
+    assert repo.claim_reminder(ReminderMarker(about, start, "h24", "a1", reminder), NOW)
+    moved = start + timedelta(days=7)
+    assert repo.claim_reminder(ReminderMarker(about, moved, "h24", "a1", reminder), NOW)
+    assert repo.claim_reminder(ReminderMarker(about, start, "h24", "a2", reminder), NOW)
+    assert repo.claim_reminder(ReminderMarker("COURSE#c2#s1", start, "h24", "a1", reminder), NOW)
+
+
+def test_a_programme_events_claim_reads_back_whatever_the_programme_is_called(
+    repo: Repository,
+) -> None:
+    # A programme's name is free text: it may hold the separators the keys use.
+    marker = ReminderMarker(
+        "PROGRAMME#Leading #2: with care#fu-20250918t1500z",
+        NOW + timedelta(days=3),
+        "invite",
+        "P0123456789abcdef",
+        job("a1", EmailKind.FOLLOW_UP_INVITATION),
+    )
+    assert repo.claim_reminder(marker, NOW)
+    assert repo.claimed_reminders() == [marker]
+
+
+def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:
+    assert repo.next_calendar_sequence("Pada") == 1
+    assert repo.next_calendar_sequence("Pada") == 2
+    assert repo.next_calendar_sequence("Pbob") == 1
+    assert repo.next_calendar_sequence("Pada") == 3
 
 
 def test_anomalies_are_kept_once_per_event_newest_first(repo: Repository) -> None:

@@ -166,17 +166,47 @@ def test_newcomer_applies_fixes_a_mistake_pays_and_is_confirmed(
 ) -> None:
     course = _course(stack)
     page = desktop
-    page.goto(f"{stack.url}/courses/{course['course_id']}/apply")
+    # The front door leads to the courses taking applications, and on to the course page.
+    page.goto(f"{stack.url}/")
+    expect(page).to_have_url(f"{stack.url}/courses")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
+    _shot(page, "00-courses")
+    page.locator(f'a.button[href$="/courses/{course["course_id"]}/apply"]').click()
+    expect(page).to_have_url(f"{stack.url}/courses/{course['course_id']}/apply")
     expect(page).to_have_title(re.compile(re.escape(course["title"])))
     expect(page.get_by_role("heading", level=1)).to_contain_text(course["title"])
     body = page.locator("main")
+    # Everything the course page gives: who runs it, what it is, who it is for, that it is
+    # online, every session (weekday, date, UK time), the price, the facilitators with their
+    # biographies, and where to ask.
+    expect(body).to_contain_text(
+        "Sussex Mindfulness Centre, Sussex Partnership NHS Foundation Trust"
+    )
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(body).to_contain_text("Professor Michael West")
+    expect(page.get_by_role("heading", name="Who the course is for")).to_be_visible()
+    expect(body).to_contain_text("Anyone in a leadership role in health and social care")
+    expect(body).to_contain_text("Every session is online")
     expect(body).to_contain_text("£200.00")
-    expect(body).to_contain_text("Monday 7 June 2027, 15:00-17:00 BST")
-    expect(body).to_contain_text("Monday 6 December 2027, 16:00-17:00 GMT")
+    core = page.get_by_role("list", name="Course sessions").get_by_role("listitem")
+    expect(core).to_have_count(6)
+    expect(core.first).to_contain_text("Monday 7 June 2027, 15:00-17:00 BST")
+    expect(core.last).to_contain_text("Monday 12 July 2027, 15:00-17:00 BST")
+    follow_ups = page.get_by_role("list", name="Follow-up sessions").get_by_role("listitem")
+    expect(follow_ups).to_have_text(
+        [
+            re.compile("Thursday 23 September 2027, 16:00-17:00 BST"),
+            re.compile("Wednesday 20 October 2027, 16:00-17:00 BST"),
+            re.compile("Tuesday 23 November 2027, 13:00-14:00 GMT"),
+            re.compile("Monday 13 December 2027, 16:00-17:00 GMT"),
+        ]
+    )
     expect(body).to_contain_text(f"{course['places_left']} of {course['capacity']} places left")
-    expect(body).to_contain_text("Amara Okafor, Tom Hughes")
-    expect(body).not_to_contain_text("amara.okafor@example.org")
-    expect(page.get_by_role("link", name=course["enquiries_email"]).first).to_be_visible()
+    expect(body).to_contain_text("Dr Robert Marx, Professor Clara Strauss")
+    expect(page.get_by_role("heading", name="Dr Robert Marx")).to_be_visible()
+    expect(body).to_contain_text("Co-designed this compassionate leadership programme")
+    expect(body).not_to_contain_text("facilitators@example.org")
+    expect(page.get_by_role("link", name="spft.smc@nhs.net").first).to_be_visible()
     _every_control_is_labelled(page)
     _shot(page, "01-form")
 

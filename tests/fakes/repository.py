@@ -53,7 +53,8 @@ class FakeRepository:
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
-    markers: dict[tuple[str, int, str, str], _Marker] = field(default_factory=dict)
+    markers: dict[tuple[str, datetime, str, str], _Marker] = field(default_factory=dict)
+    calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
     written_emails: list[EmailJob] = field(default_factory=list)
@@ -268,6 +269,10 @@ class FakeRepository:
     def is_suppressed(self, address: str) -> bool:
         return address_digest(address) in self.suppressed
 
+    def next_calendar_sequence(self, person: str) -> int:
+        self.calendar_sequences[person] = self.calendar_sequences.get(person, 0) + 1
+        return self.calendar_sequences[person]
+
     # -- reminder ledger ----------------------------------------------------------------------
 
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
@@ -298,8 +303,9 @@ def _waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
 
 
-def _marker_key(marker: ReminderMarker) -> tuple[str, int, str, str]:
-    return (marker.course_id, marker.session_index, marker.offset, marker.recipient)
+def _marker_key(marker: ReminderMarker) -> tuple[str, datetime, str, str]:
+    # The table keeps the start to the second; so does the fake.
+    return (marker.about, _seconds(marker.session_start), marker.offset, marker.recipient)
 
 
 def _seconds(moment: datetime) -> datetime:

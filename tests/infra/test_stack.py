@@ -205,7 +205,12 @@ def test_mailer_ses_scoped_to_identity_and_configuration_set(dev: Synth) -> None
 
 def test_mailer_table_access(dev: Synth) -> None:
     dynamo = {a for a in actions_of(dev, HANDLERS["mailer"]) if a.startswith("dynamodb:")}
-    assert dynamo == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+    assert dynamo == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    }
 
 
 def test_ses_events_only_puts_items(dev: Synth) -> None:
@@ -402,6 +407,7 @@ def test_routes(dev: Synth) -> None:
         r["Properties"]["RouteKey"] for r in dev.resources("AWS::ApiGatewayV2::Route").values()
     }
     assert route_keys == {
+        "GET /",
         "GET /courses",
         "GET /courses/{course_id}",
         "GET /courses/{course_id}/apply",

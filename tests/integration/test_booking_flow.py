@@ -459,3 +459,21 @@ def test_a_wrong_method_is_405_with_allow(system: System) -> None:
     assert reply.json()["error"]["code"] == "method_not_allowed"
     assert system.api("PUT", f"/courses/{COURSE_ID}").headers["allow"] == "GET"
     assert system.api("GET", "/no/such/path").status == 404
+
+
+def test_the_front_door_leads_to_the_courses_page_and_on_to_the_course(system: System) -> None:
+    home = system.api("GET", "/", headers={"accept": "text/html"})
+    assert home.status == 303
+    assert home.headers["location"] == f"{BASE_URL}/courses"
+    page = system.api("GET", "/courses", headers={"accept": "text/html"})
+    assert page.status == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert f'href="{BASE_URL}/courses/{COURSE_ID}/apply"' in page.body
+    # JSON clients still get the contract's list.
+    listed = system.api("GET", "/courses")
+    assert listed.headers["content-type"].startswith("application/json")
+    [course] = listed.json()
+    assert course["organisation"].startswith("Sussex Mindfulness Centre")
+    assert course["location"] == "Online"
+    assert course["overview"]
+    assert course["audience"]

@@ -30,19 +30,24 @@ from booking.config import Settings
 from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.programme import person_key
 from booking.handlers import mailer, relay, reminders, ses_events
+from booking.services import courses
 from booking.services.ports import EmailSendError, Ports
 from infra.local.aws import REGION, SENDER_EMAIL, bind_local_resources
 from infra.local.mail import sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.server import lambda_context
 from tests.conftest import load_event
-from tests.support.cohort_2025 import COHORT_2025_DATES
+from tests.support.cohort_2025 import cohort_2025
 
 COURSE = "cl-2025-06"
 EARLIER = "cl-2024-06"
+WINTER = "cl-2025-02"  # a third cohort of the programme, listing the same follow-up
 JUNE_START = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # session 1, 15:00 BST
 DECEMBER_START = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # follow-up, 16:00 GMT
+PROGRAMME = "compassionate-leadership"
+DECEMBER_KEY = "fu-20251208t1600z"
 
 
 def definition_2025(**overrides: Any) -> CourseDefinition:
@@ -74,6 +79,39 @@ def definition_2024() -> CourseDefinition:
     return definition_2025(
         sessions=[{"date": "2024-06-03", "start_time": "15:00", "end_time": "17:00"}]
     )
+
+
+def definition_winter(**overrides: Any) -> CourseDefinition:
+    """Mondays in February 2025 (GMT), listing the December follow-up as the June cohort does,
+    with its own enquiries address: one event, hosted by the cohort that started first."""
+    return definition_2025(
+        enquiries_email="winter@example.org",
+        joining_url="https://example.org/join-winter",
+        sessions=[
+            {"date": "2025-02-03", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
+        ],
+        **overrides,
+    )
+
+
+def core_reminder(app_id: str, index: int, offset: int, start: datetime | None = None) -> str:
+    when = start or SESSION_STARTS[index]
+    return f"session_reminder:{app_id}:{COURSE}:s{index}:{when:%Y%m%dT%H%MZ}:h{offset}"
+
+
+def follow_up(email: str, offset: int | None = None) -> str:
+    """The job id of the December follow-up's invitation (no offset) or reminder, to a person."""
+    return EmailJob.follow_up(
+        EmailKind.FOLLOW_UP_INVITATION if offset is None else EmailKind.SESSION_REMINDER,
+        person=person_key(email),
+        application_id="any",
+        programme=PROGRAMME,
+        event_key=DECEMBER_KEY,
+        session_start=DECEMBER_START,
+        host_course_id=COURSE,
+        offset_hours=offset,
+    ).job_id
 
 
 @dataclass
@@ -268,15 +306,7 @@ def test_session_rows_are_written_and_replaced_with_the_course(harness: Harness)
 def test_sample_email_job_event_sends_a_confirmation_with_ten_event_calendar(
     harness: Harness,
 ) -> None:
-    harness.repository.put_course(
-        COURSE,
-        definition_2025(
-            sessions=[
-                {"date": day, "start_time": "15:00", "end_time": "17:00"}
-                for day in COHORT_2025_DATES
-            ]
-        ),
-    )
+    harness.repository.put_course(COURSE, cohort_2025())
     harness.person("app1", COURSE, "ada@example.org")
     event = json.loads(
         json.dumps(load_event("sqs/email_job.json"))
@@ -292,8 +322,10 @@ def test_sample_email_job_event_sends_a_confirmation_with_ten_event_calendar(
     assert message.to == ["ada@example.org"]
     [ics] = message.attachments
     assert ics.content.count(b"BEGIN:VEVENT") == 10
-    assert b"DTSTART:20250602T140000Z" in ics.content  # 15:00 BST
-    assert b"DTSTART:20251208T150000Z" in ics.content  # 15:00 GMT
+    assert b"DTSTART:20250602T140000Z" in ics.content  # Monday 15:00 BST
+    assert b"DTSTART:20250918T150000Z" in ics.content  # Thursday 16:00 BST
+    assert b"DTSTART:20251118T130000Z" in ics.content  # Tuesday 13:00 GMT
+    assert b"DTSTART:20251208T160000Z" in ics.content  # Monday 16:00 GMT
 
 
 def test_ses_throttling_fails_only_that_record_and_a_retry_sends_it(harness: Harness) -> None:
@@ -350,9 +382,10 @@ def test_tick_23h50_before_session_one_reminds_each_attendee_once(harness: Harne
     assert reminder.subject == "Reminder: Session 1 of 2, Monday 2 June 2025, 15:00-17:00 BST"
     assert "https://example.org/join" in reminder.text
     assert "Notice one moment each day" in reminder.text
+    # Named by what it is about: booking, course, session (key and start), offset.
     assert harness.sent_job_ids() == {
-        "session_reminder:app1:s1:h24",
-        "session_reminder:app2:s1:h24",
+        "session_reminder:app1:cl-2025-06:s1:20250602T1400Z:h24",
+        "session_reminder:app2:cl-2025-06:s1:20250602T1400Z:h24",
     }
 
 
@@ -372,7 +405,7 @@ def test_a_late_tick_with_an_older_time_cannot_send_a_superseded_reminder(
     harness.tick(JUNE_START - timedelta(minutes=30))  # 1 h reminder; 24 h superseded
     harness.tick(JUNE_START - timedelta(hours=20))  # a retried tick from earlier that day
     harness.drain(JUNE_START - timedelta(minutes=29))
-    assert harness.sent_job_ids() == {"session_reminder:app1:s1:h1"}
+    assert harness.sent_job_ids() == {core_reminder("app1", 1, 1)}
 
 
 def test_a_refund_after_the_claim_stops_the_reminder_at_send_time(harness: Harness) -> None:
@@ -385,24 +418,83 @@ def test_a_refund_after_the_claim_stops_the_reminder_at_send_time(harness: Harne
 
 
 def test_graduates_of_the_programme_are_invited_once_each(harness: Harness) -> None:
+    harness.repository.put_course(WINTER, definition_winter())
     harness.person("app1", COURSE, "ada@example.org")
     harness.person("old1", EARLIER, "ADA@example.org", created=datetime(2024, 4, 1, tzinfo=UTC))
     harness.person("old2", EARLIER, "eve@example.org", created=datetime(2024, 4, 1, tzinfo=UTC))
     harness.person("old3", EARLIER, "fay@example.org", status=ApplicationStatus.CANCELLED)
+    harness.person("win1", WINTER, "eve@example.org")  # Eve took two cohorts
+    harness.person("win2", WINTER, "gus@example.org")
     moment = DECEMBER_START - timedelta(days=13)
     harness.tick(moment)
     harness.tick(moment + timedelta(minutes=15))
     harness.drain(moment)
     invitations = [m for m in harness.sender.sent if m.subject.startswith("You are invited")]
-    assert sorted(m.to[0] for m in invitations) == ["ada@example.org", "eve@example.org"]
-    assert all(b"DTSTART:20251208T160000Z" in m.attachments[0].content for m in invitations)
+    # One event, though two cohorts list it; one invitation per person, whatever they took
+    # (to the address as the booking the message is about has it: Ada's from 2024 shouts).
+    assert sorted(m.to[0].lower() for m in invitations) == [
+        "ada@example.org",
+        "eve@example.org",
+        "gus@example.org",
+    ]
+    for message in invitations:
+        [ics] = message.attachments
+        assert ics.content.count(b"BEGIN:VEVENT") == 1
+        assert b"DTSTART:20251208T160000Z" in ics.content
+        # The host is the cohort that started first (winter): its link and its Reply-To.
+        assert message.reply_to == ["winter@example.org"]
+        assert "https://example.org/join-winter" in message.text
     harness.tick(DECEMBER_START - timedelta(hours=23))
     harness.drain(DECEMBER_START - timedelta(hours=23))
-    follow_up = [m for m in harness.sender.sent if m.subject.startswith("Reminder")]
-    assert sorted(m.to[0] for m in follow_up) == ["ada@example.org", "eve@example.org"]
-    assert follow_up[0].subject == (
+    follow_ups = [m for m in harness.sender.sent if m.subject.startswith("Reminder")]
+    assert sorted(m.to[0].lower() for m in follow_ups) == [
+        "ada@example.org",
+        "eve@example.org",
+        "gus@example.org",
+    ]
+    assert follow_ups[0].subject == (
         "Reminder: Follow-up session 1 of 1, Monday 8 December 2025, 16:00-17:00 GMT"
     )
+    assert harness.sent_job_ids() >= {
+        follow_up(email, offset)
+        for email in ("ada@example.org", "eve@example.org", "gus@example.org")
+        for offset in (None, 24)
+    }
+
+
+def test_a_moved_session_is_reminded_again_and_every_attendee_gets_the_new_entry(
+    harness: Harness,
+) -> None:
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.person("app2", COURSE, "bob@example.org")
+    before = JUNE_START - timedelta(hours=23)
+    harness.tick(before)
+    harness.drain(before)
+    assert harness.sent_job_ids() == {core_reminder(a, 1, 24) for a in ("app1", "app2")}
+    # The organiser moves session 1 a week later (after its 24-hour reminder went out).
+    moved = definition_2025().model_dump(mode="json")
+    moved["sessions"][0]["date"] = "2025-06-04"
+    with time_machine.travel(before, tick=False):
+        courses.put_course(harness.ports, COURSE, CourseDefinition.model_validate(moved))
+    harness.drain(before)
+    updates = [m for m in harness.sender.sent if m.subject.startswith("Changed dates")]
+    assert sorted(m.to[0] for m in updates) == ["ada@example.org", "bob@example.org"]
+    new_start = JUNE_START + timedelta(days=2)
+    for update in updates:
+        [ics] = update.attachments
+        assert b"DTSTART:20250604T140000Z" in ics.content
+        assert b"DTSTART:20250602T140000Z" not in ics.content
+        assert "Wednesday 4 June 2025, 15:00-17:00 BST (CHANGED)" in update.text
+    # The old time passes without a word; the new time gets its own reminders.
+    harness.tick(JUNE_START - timedelta(minutes=30))
+    harness.tick(new_start - timedelta(hours=23))
+    harness.drain(new_start - timedelta(hours=23))
+    assert harness.sent_job_ids() >= {
+        core_reminder(a, 1, 24, start=new_start) for a in ("app1", "app2")
+    }
+    reminders_sent = [m for m in harness.sender.sent if m.subject.startswith("Reminder")]
+    assert len(reminders_sent) == 4
+    assert reminders_sent[-1].subject.endswith("Wednesday 4 June 2025, 15:00-17:00 BST")
 
 
 def test_a_crash_between_claim_and_queue_is_resumed_by_the_next_run(harness: Harness) -> None:
@@ -421,7 +513,7 @@ def test_a_crash_between_claim_and_queue_is_resumed_by_the_next_run(harness: Har
     assert summary["requeued"] == 1
     assert summary["queued"] == 1
     harness.drain(JUNE_START - timedelta(hours=2, minutes=45))
-    assert harness.sent_job_ids() == {"session_reminder:app1:s1:h24"}
+    assert harness.sent_job_ids() == {core_reminder("app1", 1, 24)}
     assert harness.items("REMINDER#")[0]["state"]["S"] == "queued"
 
 
@@ -429,8 +521,9 @@ def test_a_crash_between_claim_and_queue_is_resumed_by_the_next_run(harness: Har
 
 SESSION_STARTS = {1: JUNE_START, 2: JUNE_START + timedelta(days=7), 3: DECEMBER_START}
 CORE_ATTENDEES = ("a1", "a2")
-# One per person: a1 (also booked the 2024 cohort as old1) and a2 from this cohort, old2 from 2024.
-GRADUATES = ("a1", "a2", "old2")
+# One per person, of three cohorts: Ada (this cohort and 2024), Bob (this cohort), Eve (2024
+# and the winter cohort) and Gus (winter). Cy, Di and Fay never held a confirmed place.
+GRADUATES = ("ada@example.org", "bob@example.org", "eve@example.org", "gus@example.org")
 CRASHES = (None, "before_queue", "after_queue")
 
 tick_strategy = st.one_of(
@@ -442,13 +535,16 @@ tick_strategy = st.one_of(
 def expected_jobs(ticks: list[datetime], offsets: set[int]) -> set[str]:
     jobs: set[str] = set()
     for index, start in SESSION_STARTS.items():
-        recipients = GRADUATES if index == 3 else CORE_ATTENDEES
         for moment in ticks:
             due = [o for o in offsets if start - timedelta(hours=o) <= moment < start]
-            if due:
-                jobs |= {f"session_reminder:{r}:s{index}:h{min(due)}" for r in recipients}
+            if not due:
+                continue
+            if index == 3:
+                jobs |= {follow_up(person, min(due)) for person in GRADUATES}
+            else:
+                jobs |= {core_reminder(a, index, min(due)) for a in CORE_ATTENDEES}
     if any(DECEMBER_START - timedelta(days=14) <= t < DECEMBER_START for t in ticks):
-        jobs |= {f"follow_up_invitation:{r}:{COURSE}:s3" for r in GRADUATES}
+        jobs |= {follow_up(person) for person in GRADUATES}
     return jobs
 
 
@@ -499,6 +595,10 @@ def test_each_attendee_gets_exactly_one_reminder_per_due_offset(
         system.repository.put_course(
             COURSE, definition_2025(reminder_offsets_hours=sorted(offsets))
         )
+        # The winter cohort started first, so it hosts the December follow-up: its offsets.
+        system.repository.put_course(
+            WINTER, definition_winter(reminder_offsets_hours=sorted(offsets))
+        )
         system.person("a1", COURSE, "ada@example.org")
         system.person("a2", COURSE, "bob@example.org")
         system.person("a3", COURSE, "cy@example.org", status=ApplicationStatus.AWAITING_PAYMENT)
@@ -506,6 +606,8 @@ def test_each_attendee_gets_exactly_one_reminder_per_due_offset(
         system.person("old1", EARLIER, "ADA@example.org")
         system.person("old2", EARLIER, "eve@example.org")
         system.person("old3", EARLIER, "fay@example.org", status=ApplicationStatus.CANCELLED)
+        system.person("w1", WINTER, "EVE@example.org")
+        system.person("w2", WINTER, "gus@example.org")
 
         for moment, crash, duplicated in sorted(ticks, key=lambda t: t[0]):
             run_tick(system, moment, crash)

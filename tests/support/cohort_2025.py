@@ -1,18 +1,36 @@
-"""The real 2025 cohort's dates: six Mondays from 2 June (BST), follow-ups to 8 December (GMT).
+"""The real 2025 cohort as its course page gives it (``courses/past/``, kept as a past course).
 
-The issue's acceptance figures are stated for these dates, so tests that check instants across
-the clock change use this one list.
+Six Mondays 15:00-17:00 from 2 June (BST), then the follow-ups all graduates are invited to:
+Thursday 18 September 16:00-17:00 and Wednesday 15 October 16:00-17:00 (BST), Tuesday
+18 November 13:00-14:00 and Monday 8 December 16:00-17:00 (GMT). Tests that claim the real
+dates read them from the file through here, so there is one copy of them.
 """
 
-COHORT_2025_DATES = (
-    "2025-06-02",
-    "2025-06-09",
-    "2025-06-16",
-    "2025-06-23",
-    "2025-06-30",
-    "2025-07-07",
-    "2025-09-01",
-    "2025-10-06",
-    "2025-11-03",
-    "2025-12-08",
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from booking.domain.course import Course, CourseDefinition
+
+COHORT_2025_FILE = (
+    Path(__file__).resolve().parents[2] / "courses" / "past" / "compassionate-leadership-2025.json"
 )
+COHORT_2025_ID = "compassionate-leadership-2025-06"
+
+
+def cohort_2025_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(COHORT_2025_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def cohort_2025(**overrides: Any) -> CourseDefinition:
+    return CourseDefinition.model_validate({**cohort_2025_data(), **overrides})
+
+
+def cohort_2025_course(version: int = 1, **overrides: Any) -> Course:
+    return Course(course_id=COHORT_2025_ID, definition=cohort_2025(**overrides), version=version)
+
+
+COHORT_2025_DATES = tuple(session["date"] for session in cohort_2025_data()["sessions"])

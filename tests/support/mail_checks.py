@@ -6,8 +6,10 @@
 * Each ``text/calendar`` part is parsed by ``vobject`` (not ``icalendar``, which wrote it) and
   held to RFC 5546's table of properties per METHOD (``ITIP`` below), its ATTENDEEs to the
   message's recipients, and its ``method`` parameter to the calendar's METHOD. Across the
-  messages of one test, a CANCEL must name the same ORGANIZER with a higher SEQUENCE than the
-  REQUEST that put the same UID in a calendar.
+  messages of one test, as a calendar would read them in the order they were sent, every
+  message about a UID names the ORGANIZER the first did, and its SEQUENCE never goes down: a
+  CANCEL outranks the REQUEST before it, and anything after a CANCEL outranks the CANCEL
+  (a calendar ignores whatever does not).
 """
 
 from __future__ import annotations
@@ -58,9 +60,9 @@ _COUNTS = {"1": (1, 1), "1+": (1, 10_000), "0-1": (0, 1), "0": (0, 0)}
 
 @dataclass
 class Seen:
-    """UID -> (organizer, sequence) of the REQUESTs seen so far in one test."""
+    """UID -> (organizer, sequence, method) of the last message about it in one test."""
 
-    requests: dict[str, tuple[str, int]] = field(default_factory=dict)
+    last: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
 
 def check_calendar(
@@ -101,12 +103,16 @@ def _across_messages(seen: Seen | None, method: str, event: Any, organizer: str)
         return
     uid = str(event.uid.value)
     sequence = int(event.sequence.value) if "sequence" in event.contents else 0
-    if method == "REQUEST":
-        seen.requests[uid] = (organizer, sequence)
-    elif method == "CANCEL" and uid in seen.requests:
-        first_organizer, first_sequence = seen.requests[uid]
-        assert organizer == first_organizer, "a CANCEL from another ORGANIZER is ignored"
-        assert sequence > first_sequence, "a CANCEL whose SEQUENCE did not grow is ignored"
+    if uid in seen.last:
+        first_organizer, last_sequence, last_method = seen.last[uid]
+        assert organizer == first_organizer, f"{method} from another ORGANIZER is ignored"
+        assert sequence >= last_sequence, f"{uid}: SEQUENCE went down after a {last_method}"
+        if method == "CANCEL" and last_method == "REQUEST":
+            assert sequence > last_sequence, "a CANCEL whose SEQUENCE did not grow is ignored"
+        if last_method == "CANCEL" and method != "CANCEL":
+            assert sequence > last_sequence, f"{uid}: a {method} outranked by the CANCEL before"
+        organizer = first_organizer
+    seen.last[uid] = (organizer, sequence, method)
 
 
 def check_message(raw: bytes, seen: Seen | None = None) -> EmailMessage:

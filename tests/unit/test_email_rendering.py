@@ -3,44 +3,54 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
-from booking.domain.course import Course, CourseDefinition
+from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.programme import person_key
 from booking.services.mailer import compose
+from booking.services.ports import Ports
 from tests.fakes import fake_ports
-from tests.support.cohort_2025 import COHORT_2025_DATES
+from tests.support.cohort_2025 import (
+    COHORT_2025_ID,
+    cohort_2025,
+    cohort_2025_course,
+    cohort_2025_data,
+)
 
-COURSES = Path(__file__).resolve().parents[2] / "courses"
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+ENQUIRIES = "spft.smc@nhs.net"
+SECOND_SESSION = datetime(2025, 6, 9, 14, 0, tzinfo=UTC)  # Monday 15:00 BST
+SEPTEMBER_FOLLOW_UP = datetime(2025, 9, 18, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
+DECEMBER_FOLLOW_UP = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # Monday 16:00 GMT
 
 
 def course_2025(version: int = 3) -> Course:
-    data = json.loads((COURSES / "compassionate-leadership.json").read_text())
-    for session, day in zip(data["sessions"], COHORT_2025_DATES, strict=True):
-        session["date"] = day
-    data["decline_message"] = "Sorry: " + HOSTILE
-    return Course(
-        course_id="cl-2025-06", definition=CourseDefinition.model_validate(data), version=version
-    )
+    """The real 2025 cohort, with a hostile decline message and a note for session 2."""
+    sessions = cohort_2025_data()["sessions"]
+    sessions[1] = {**sessions[1], "home_practice": "Notice one conversation where you listened."}
+    return cohort_2025_course(version, decline_message="Sorry: " + HOSTILE, sessions=sessions)
 
 
 def composed(
-    job: EmailJob, app: Application, course: Course, to: list[str], base_url: str = "https://b"
+    job: EmailJob,
+    app: Application,
+    course: Course,
+    to: list[str],
+    base_url: str = "https://b",
+    ports: Ports | None = None,
 ) -> OutgoingEmail:
     """The email as the mailer would send it, at the fixed NOW of these tests."""
-    ports = dataclasses.replace(fake_ports(), public_base_url=base_url)
+    ports = dataclasses.replace(ports or fake_ports(), public_base_url=base_url)
     return compose(ports, job, app, course, to, now=NOW)
 
 
@@ -73,16 +83,28 @@ def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appl
     )
 
 
-def job_for(kind: EmailKind) -> EmailJob:
-    index = {EmailKind.SESSION_REMINDER: 2, EmailKind.FOLLOW_UP_INVITATION: 7}.get(kind)
-    return EmailJob.about(
+def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = None) -> EmailJob:
+    key = f"fu-{start:%Y%m%dt%H%M}z"
+    return EmailJob.follow_up(
         kind,
-        "app1",
-        "cl-2025-06",
-        session_index=index,
-        offset_hours=24 if index == 2 else None,
-        reason="course_full",
+        person=person_key("ada@example.org"),
+        application_id="app1",
+        programme="compassionate-leadership",
+        event_key=key,
+        session_start=start,
+        host_course_id=COHORT_2025_ID,
+        offset_hours=offset_hours,
     )
+
+
+def job_for(kind: EmailKind) -> EmailJob:
+    if kind is EmailKind.SESSION_REMINDER:
+        return EmailJob.session_reminder("app1", COHORT_2025_ID, "s2", SECOND_SESSION, 24)
+    if kind is EmailKind.FOLLOW_UP_INVITATION:
+        return follow_up_job(kind, SEPTEMBER_FOLLOW_UP)
+    if kind is EmailKind.SESSIONS_CHANGED:
+        return EmailJob.sessions_changed("app1", COHORT_2025_ID, 4, ["s2"], [], [])
+    return EmailJob.about(kind, "app1", COHORT_2025_ID, reason="course_full")
 
 
 @pytest.mark.parametrize("kind", list(EmailKind))
@@ -103,7 +125,7 @@ def test_every_kind_renders_and_escapes_applicant_values(kind: EmailKind) -> Non
     assert "\n" not in message.subject
     assert "<script>" not in message.html
     assert "<b>bold</b>" not in message.html
-    assert message.reply_to == ["enquiries@example.org"]
+    assert message.reply_to == [ENQUIRIES]
     assert "Compassionate Leadership Training" in message.text
     # Names and free text that appear are escaped in HTML, verbatim in plain text.
     if HOSTILE in message.text:
@@ -133,16 +155,34 @@ def test_reminder_says_which_session_when_and_where() -> None:
     assert message.subject == "Reminder: Session 2 of 6, Monday 9 June 2025, 15:00-17:00 BST"
     assert "session 2 of 6" in message.text
     assert "https://example.org/join/compassionate-leadership" in message.text
-    assert "Keep a short note of conversations where you felt heard." in message.text
+    assert "Notice one conversation where you listened." in message.text
 
 
 def test_follow_up_reminder_in_december_is_gmt() -> None:
-    job = EmailJob.about(
-        EmailKind.SESSION_REMINDER, "app1", "cl-2025-06", session_index=10, offset_hours=1
-    )
+    job = follow_up_job(EmailKind.SESSION_REMINDER, DECEMBER_FOLLOW_UP, offset_hours=1)
     message = composed(job, application(), course_2025(), ["ada@example.org"])
-    assert "Monday 8 December 2025, 16:00-17:00 GMT" in message.text
-    assert "follow-up session 4 of 4" in message.text
+    assert message.subject == (
+        "Reminder: Follow-up session 4 of 4, Monday 8 December 2025, 16:00-17:00 GMT"
+    )
+    assert "the next follow-up session for graduates" in message.text
+    assert message.attachments == []
+
+
+def test_the_november_follow_up_is_at_one_in_the_afternoon_gmt() -> None:
+    november = datetime(2025, 11, 18, 13, 0, tzinfo=UTC)
+    message = composed(
+        follow_up_job(EmailKind.FOLLOW_UP_INVITATION, november),
+        application(),
+        course_2025(),
+        ["ada@example.org"],
+    )
+    assert message.subject == (
+        "You are invited: follow-up session 3 of 4 of Compassionate Leadership Training, "
+        "Tuesday 18 November 2025, 13:00-14:00 GMT"
+    )
+    [ics] = message.attachments
+    [event] = Calendar.from_ical(ics.content).walk("VEVENT")  # this event, once
+    assert event.decoded("DTSTART") == november
 
 
 def test_joining_link_only_for_confirmed() -> None:
@@ -175,36 +215,60 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     assert len(events) == 10
     assert str(calendar["METHOD"]) == "REQUEST"
     for event in events:
-        assert str(event["ORGANIZER"]) == "mailto:enquiries@example.org"
+        assert str(event["ORGANIZER"]) == f"mailto:{ENQUIRIES}"
         assert event["ORGANIZER"].params["CN"] == "Compassionate Leadership Training"
         assert str(event["ATTENDEE"]) == "mailto:ada@example.org"
+    starts = [event.decoded("DTSTART") for event in events]
+    assert starts[0] == datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # Monday 15:00 BST
+    assert starts[6:] == [
+        SEPTEMBER_FOLLOW_UP,
+        datetime(2025, 10, 15, 15, 0, tzinfo=UTC),  # Wednesday 16:00 BST
+        datetime(2025, 11, 18, 13, 0, tzinfo=UTC),  # Tuesday 13:00 GMT
+        DECEMBER_FOLLOW_UP,
+    ]
     first, last = events[0], events[-1]
-    assert first.decoded("DTSTART") == datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
-    assert last.decoded("DTSTART") == datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # 16:00 GMT
-    assert b"DTSTART:20250602T140000Z" in ics.content
-    assert b"DTSTART:20251208T160000Z" in ics.content
-    assert str(first["UID"]) == "cl-2025-06-s1@example.org"
-    assert str(last["UID"]) == "cl-2025-06-s10@example.org"
-    assert int(first["SEQUENCE"]) == 4
+    # The cohort's own sessions belong to this booking; the follow-ups to the person, in
+    # the programme (one entry whichever cohort's message puts it in the calendar).
+    assert str(first["UID"]) == f"{COHORT_2025_ID}-s1-app1@example.org"
+    person = person_key("ada@example.org").lower()
+    assert str(last["UID"]) == f"compassionate-leadership-fu-20251208t1600z-{person}@example.org"
+    assert int(first["SEQUENCE"]) == 1
     assert str(first["URL"]) == "https://example.org/join/compassionate-leadership"
     assert "https://example.org/join/compassionate-leadership" in str(first["DESCRIPTION"])
 
 
-def test_uids_are_stable_and_sequence_follows_the_course_version() -> None:
-    def ics(version: int) -> Calendar:
-        message = composed(
-            job_for(EmailKind.BOOKING_CONFIRMED),
-            application(),
-            course_2025(version),
-            ["a@example.org"],
-        )
-        return Calendar.from_ical(message.attachments[0].content)
+def test_uids_are_stable_and_the_sequence_only_grows() -> None:
+    ports = fake_ports()
 
-    old, new = ics(1), ics(2)
-    assert [str(e["UID"]) for e in old.walk("VEVENT")] == [
-        str(e["UID"]) for e in new.walk("VEVENT")
-    ]
-    assert {int(e["SEQUENCE"]) for e in new.walk("VEVENT")} == {2}
+    def events(job: EmailJob, app: Application) -> dict[str, int]:
+        message = composed(job, app, course_2025(), ["ada@example.org"], ports=ports)
+        calendar = Calendar.from_ical(message.attachments[-1].content)
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+
+    confirmed = events(job_for(EmailKind.BOOKING_CONFIRMED), application())
+    resent = events(job_for(EmailKind.BOOKING_CONFIRMED), application())
+    assert list(resent) == list(confirmed)
+    assert set(resent.values()) == {2}
+    cancelled = events(
+        EmailJob.about(EmailKind.CANCELLED, "app1", COHORT_2025_ID), application_cancelled()
+    )
+    assert set(cancelled) == set(confirmed)
+    assert set(cancelled.values()) == {3}
+    # The same person books again: new UIDs for the new booking's sessions, and the
+    # follow-ups (the person's, in the programme) come back with a higher SEQUENCE still.
+    rebooked_app = application().model_copy(update={"application_id": "app2"})
+    rebooked = events(
+        EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app2", COHORT_2025_ID), rebooked_app
+    )
+    core = {uid for uid in rebooked if uid.endswith("-app2@example.org")}
+    assert len(core) == 6
+    assert not core & set(confirmed)
+    assert set(rebooked) - core <= set(confirmed)
+    assert set(rebooked.values()) == {4}
+
+
+def application_cancelled() -> Application:
+    return application().moved_to(ApplicationStatus.CANCELLED, NOW)
 
 
 def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
@@ -215,7 +279,7 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
     parsed = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(parsed, EmailMessage)
     assert parsed.get_content_type() == "multipart/mixed"
-    assert parsed["Reply-To"] == "enquiries@example.org"
+    assert parsed["Reply-To"] == ENQUIRIES
     assert parsed["To"] == "ada@example.org"
     alternative = next(parsed.iter_parts())
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
@@ -227,57 +291,109 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
 
 
 def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
-    from booking.adapters.calendar import Party, course_calendar
-    from booking.domain.course import Course, CourseDefinition
+    from booking.adapters.calendar import write_calendar
+    from booking.domain.emails import Party
+    from booking.domain.invitations import CalendarEntry
     from tests.support.mail_checks import Seen, check_calendar
 
-    course = Course(
-        course_id="c",
-        version=3,
-        definition=CourseDefinition.model_validate(
-            {
-                "title": "T",
-                "price": {"amount": 100, "currency": "gbp"},
-                "capacity": 1,
-                "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}],
-            }
-        ),
-    )
-    stamp = course.schedule[0].start
+    start = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
+    entry = CalendarEntry(uid="c-s1-app1", summary="T: Session 1", start=start, end=start)
     people = {"organizer": Party("enquiries@x.org", "T"), "attendees": [Party("ada@x.org")]}
 
-    def ics(*, cancelled: bool) -> bytes:
-        return course_calendar(
-            course,
-            course.schedule,
+    def ics(*, cancelled: bool, sequence: int) -> bytes:
+        return write_calendar(
+            [entry],
+            name="T",
             domain="x.org",
-            stamp=stamp,
-            joining_url=None,
+            stamp=start,
+            sequence=sequence,
             cancelled=cancelled,
             **people,  # type: ignore[arg-type]
         )
 
-    published, cancelled = (
-        Calendar.from_ical(ics(cancelled=False)),
-        Calendar.from_ical(ics(cancelled=True)),
-    )
+    published = Calendar.from_ical(ics(cancelled=False, sequence=1))
+    cancelled = Calendar.from_ical(ics(cancelled=True, sequence=2))
     assert str(cancelled["method"]) == "CANCEL"
     [before] = published.walk("VEVENT")
     [after] = cancelled.walk("VEVENT")
-    assert str(after["uid"]) == str(before["uid"])
+    assert str(after["uid"]) == str(before["uid"]) == "c-s1-app1@x.org"
     assert int(after["sequence"]) > int(before["sequence"])
     assert str(after["status"]) == "CANCELLED"
     # The independent parser agrees, and matches the cancellation to the invitation.
     seen = Seen()
-    for data, method in ((ics(cancelled=False), "REQUEST"), (ics(cancelled=True), "CANCEL")):
+    for data, method in (
+        (ics(cancelled=False, sequence=1), "REQUEST"),
+        (ics(cancelled=True, sequence=2), "CANCEL"),
+    ):
         assert check_calendar(data, recipients=["ada@x.org"], method_param=method, seen=seen) == (
             method
         )
-    # A cancellation that does not raise the SEQUENCE is refused by the same check.
+    # What a calendar would ignore is refused by the same check: a CANCEL whose SEQUENCE did
+    # not grow, and anything after a CANCEL that does not outrank it.
     with pytest.raises(AssertionError, match="SEQUENCE did not grow"):
         check_calendar(
-            ics(cancelled=True),
+            ics(cancelled=True, sequence=1),
             recipients=["ada@x.org"],
             method_param="CANCEL",
-            seen=Seen({"c-s1@x.org": ("mailto:enquiries@x.org", 9)}),
+            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 1, "REQUEST")}),
         )
+    with pytest.raises(AssertionError, match="outranked"):
+        check_calendar(
+            ics(cancelled=False, sequence=2),
+            recipients=["ada@x.org"],
+            method_param="REQUEST",
+            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 2, "CANCEL")}),
+        )
+    with pytest.raises(AssertionError, match="went down"):
+        check_calendar(
+            ics(cancelled=False, sequence=1),
+            recipients=["ada@x.org"],
+            method_param="REQUEST",
+            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 5, "REQUEST")}),
+        )
+
+
+def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
+    """A later cohort lists the 2025 follow-ups too: its confirmation puts them in the calendar
+    as the host (the 2025 cohort, which started first) sends them, so the invitation that
+    follows is an update of the same entry from the same ORGANIZER."""
+    ports = fake_ports()
+    data = cohort_2025_data()
+    july = [
+        {**s, "date": day}
+        for s, day in zip(
+            data["sessions"][:6],
+            ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"],
+            strict=True,
+        )
+    ]
+    later = Course(
+        course_id="cl-2025-07",
+        definition=cohort_2025(
+            enquiries_email="july@example.org", sessions=july + data["sessions"][6:]
+        ),
+    )
+    ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
+    ports.repository.put_course(later.course_id, later.definition)
+    booked = application().model_copy(update={"course_id": later.course_id})
+    message = composed(
+        EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", later.course_id),
+        booked,
+        later,
+        ["ada@example.org"],
+        ports=ports,
+    )
+    events = Calendar.from_ical(message.attachments[0].content).walk("VEVENT")
+    organizers = [str(e["ORGANIZER"]) for e in events]
+    assert organizers == ["mailto:july@example.org"] * 6 + [f"mailto:{ENQUIRIES}"] * 4
+    invitation = composed(
+        follow_up_job(EmailKind.FOLLOW_UP_INVITATION, SEPTEMBER_FOLLOW_UP),
+        booked,
+        course_2025(),
+        ["ada@example.org"],
+        ports=ports,
+    )
+    [invited] = Calendar.from_ical(invitation.attachments[0].content).walk("VEVENT")
+    assert str(invited["UID"]) == str(events[6]["UID"])
+    assert str(invited["ORGANIZER"]) == organizers[6]
+    assert int(invited["SEQUENCE"]) > int(events[6]["SEQUENCE"])

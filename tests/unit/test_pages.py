@@ -155,3 +155,70 @@ def test_a_delayed_payment_says_it_is_on_its_way_and_offers_nothing_to_press() -
     assert "Your payment is on its way" in page
     assert "Payment has not started yet" not in page
     assert "http://x/restart" not in page
+
+
+def test_the_course_page_shows_what_the_definition_says_as_plain_text() -> None:
+    page = pages.apply_form(
+        course(
+            organisation="Centre <b>for</b> Care",
+            overview="First paragraph with <i>tags</i>.\n\nSecond paragraph.",
+            audience="Leaders & managers",
+            location="Online",
+            sessions=[
+                {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
+                {
+                    "date": "2027-11-23",
+                    "start_time": "13:00",
+                    "end_time": "14:00",
+                    "kind": "follow_up",
+                },
+            ],
+        ),
+        NOW,
+        "/a",
+    )
+    assert "Centre &lt;b&gt;for&lt;/b&gt; Care" in page
+    assert '<p class="prose">First paragraph with &lt;i&gt;tags&lt;/i&gt;.</p>' in page
+    assert '<p class="prose">Second paragraph.</p>' in page
+    assert "Who the course is for" in page
+    assert "Leaders &amp; managers" in page
+    assert "Every session is online" in page
+    assert "Follow-up sessions" in page
+    assert "Tuesday 23 November 2027, 13:00-14:00 GMT" in page
+
+
+def test_the_courses_page_lists_the_courses_taking_applications() -> None:
+    open_course = course(title="Open one")
+    full = course(title="Full one", capacity=1).model_copy(
+        update={"course_id": "full", "seats_taken": 1}
+    )
+    closed = course(title="Closed one", closed=True).model_copy(update={"course_id": "shut"})
+    page = pages.courses_page([open_course, full, closed], NOW, "https://book.example")
+    assert 'href="https://book.example/courses/c/apply"' in page
+    assert "Open one" in page
+    assert "2 left" in page
+    assert "Full one" in page
+    assert "All places are taken" in page
+    assert "Closed one" not in page
+    assert pages.courses_page([closed], NOW, "x").count("No courses are taking applications") == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "paid", "headline", "not_said"),
+    [
+        ("expired", "offer_lapsed", 0, "The place we offered you has been released", "payment"),
+        ("expired", "failed", 0, "Your payment did not go through", "ran out"),
+        ("cancelled", None, 0, "Application cancelled", "Booking"),
+        ("cancelled", None, 20000, "Booking cancelled", "no money was taken"),
+        ("refunded", "course_full", 20000, "The course filled up", "Booking cancelled"),
+    ],
+)
+def test_each_status_is_worded_for_how_it_came_about(
+    status: str, reason: str | None, paid: int, headline: str, not_said: str
+) -> None:
+    worded = ApplicationView(
+        **{**view(status).__dict__, "status_reason": reason, "amount_paid": paid}
+    )
+    page = pages.status_page(worded, course(), "http://x/restart")
+    assert headline in page
+    assert not_said not in page.split("<main", 1)[1].split("Need help?")[0]

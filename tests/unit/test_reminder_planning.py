@@ -1,4 +1,4 @@
-"""Reminder planning with the real 2025 dates: 2 June 15:00 BST and 8 December 16:00 GMT."""
+"""Reminder planning with the real 2025 cohort: 2 June 15:00 BST to 8 December 16:00 GMT."""
 
 from __future__ import annotations
 
@@ -7,42 +7,42 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.domain.course import CourseDefinition, ScheduledSession
+from booking.domain.course import ScheduledSession
 from booking.domain.reminders import (
     FOLLOW_UP_INVITATION_LEAD,
     due_reminders,
-    invitation_session,
+    invitation_due,
     session_position,
 )
+from tests.support.cohort_2025 import cohort_2025
 
 JUNE_START = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
-DECEMBER_START = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # 16:00 GMT
+SEPTEMBER_START = datetime(2025, 9, 18, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
+NOVEMBER_START = datetime(2025, 11, 18, 13, 0, tzinfo=UTC)  # Tuesday 13:00 GMT
+DECEMBER_START = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # Monday 16:00 GMT
 
 
 def schedule() -> list[ScheduledSession]:
-    return CourseDefinition.model_validate(
-        {
-            "title": "Compassionate Leadership",
-            "price": {"amount": 20000},
-            "capacity": 20,
-            "sessions": [
-                {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
-                {"date": "2025-06-09", "start_time": "15:00", "end_time": "17:00"},
-                {
-                    "date": "2025-12-08",
-                    "start_time": "16:00",
-                    "end_time": "17:00",
-                    "kind": "follow_up",
-                },
-            ],
-        }
-    ).schedule()
+    return cohort_2025().schedule()
 
 
 def test_the_instants_are_right_across_the_clock_change() -> None:
-    june, _, december = schedule()
-    assert june.start == JUNE_START
-    assert december.start == DECEMBER_START
+    sessions = schedule()
+    assert [s.start for s in sessions[:6]] == [
+        JUNE_START + timedelta(weeks=week) for week in range(6)
+    ]
+    assert [s.start for s in sessions[6:]] == [
+        SEPTEMBER_START,
+        datetime(2025, 10, 15, 15, 0, tzinfo=UTC),  # Wednesday 16:00 BST
+        NOVEMBER_START,
+        DECEMBER_START,
+    ]
+    assert [s.start.astimezone(SEPTEMBER_START.tzinfo).hour for s in sessions[6:]] == [
+        15,
+        15,
+        13,
+        16,
+    ]
 
 
 def test_the_24_hour_reminder_is_due_at_the_utc_instant_a_day_before() -> None:
@@ -54,7 +54,7 @@ def test_the_24_hour_reminder_is_due_at_the_utc_instant_a_day_before() -> None:
 
 
 def test_december_reminders_use_gmt() -> None:
-    december = schedule()[2]
+    december = schedule()[-1]
     assert due_reminders([december], [1], datetime(2025, 12, 8, 14, 59, tzinfo=UTC)) == []
     [due] = due_reminders([december], [1], datetime(2025, 12, 8, 15, 0, tzinfo=UTC))
     assert due.offset_hours == 1
@@ -74,19 +74,18 @@ def test_nothing_once_the_session_has_started() -> None:
 
 
 def test_follow_up_invitation_window() -> None:
-    sessions = schedule()
+    december = schedule()[-1]
     opens = DECEMBER_START - FOLLOW_UP_INVITATION_LEAD
-    assert invitation_session(sessions, opens - timedelta(seconds=1)) is None
-    invited = invitation_session(sessions, opens)
-    assert invited is not None
-    assert invited.index == 3
-    assert invitation_session(sessions, DECEMBER_START) is None
+    assert not invitation_due(december, opens - timedelta(seconds=1))
+    assert invitation_due(december, opens)
+    assert invitation_due(december, DECEMBER_START - timedelta(seconds=1))
+    assert not invitation_due(december, DECEMBER_START)
 
 
 def test_positions_count_within_kind() -> None:
     sessions = schedule()
-    assert session_position(sessions, sessions[1]) == (2, 2)
-    assert session_position(sessions, sessions[2]) == (1, 1)
+    assert session_position(sessions, sessions[1]) == (2, 6)
+    assert session_position(sessions, sessions[8]) == (3, 4)
 
 
 @given(

@@ -1,13 +1,13 @@
 """The ``.ics`` sent with confirmations, invitations and cancellations (RFC 5545/5546, icalendar).
 
-An iTIP message (RFC 5546): ``METHOD:REQUEST`` puts the sessions in the attendee's calendar,
-``METHOD:CANCEL`` takes them out. Calendars (Outlook, Google, Apple) match a cancellation to the
-events they hold by UID and ORGANIZER and ignore it unless its SEQUENCE is higher, so:
-
-* every VEVENT names the ORGANIZER (the course's enquiries address, the course's name as CN) and
-  the ATTENDEE (the person the email goes to), both required by RFC 5546 for REQUEST and CANCEL;
-* each session's UID is stable (``<course_id>-s<index>@<domain>``): the cancellation carries the
-  same UIDs, ``STATUS:CANCELLED`` and a SEQUENCE one higher than the invitation's.
+An iTIP message (RFC 5546): ``METHOD:REQUEST`` puts events in the attendee's calendar (or
+updates the ones it holds), ``METHOD:CANCEL`` takes them out. Calendars (Outlook, Google, Apple)
+match a later message to the events they hold by UID and ORGANIZER and ignore it unless its
+SEQUENCE is higher, so every VEVENT names the ORGANIZER (the course's enquiries address, the
+course's name as CN) and the ATTENDEE (the person the email goes to), both required by RFC 5546
+for REQUEST and CANCEL. Which events a message carries, their UIDs and their SEQUENCE are the
+domain's decision (``booking.domain.invitations``); this module only writes them, adding the
+deployment's domain to each UID.
 
 Times are UTC instants (``DTSTART:20250602T140000Z``): every client shows them in the reader's
 own zone, with no VTIMEZONE block to get wrong across the clock change.
@@ -20,15 +20,11 @@ from datetime import datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import Party
+from booking.domain.invitations import CalendarEntry
 
 PRODID = "-//Compassionate Leadership bookings//EN"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
-
-
-def session_uid(course_id: str, session: ScheduledSession, domain: str) -> str:
-    return f"{course_id}-s{session.index}@{domain}"
 
 
 def _address(party: Party, **params: str) -> vCalAddress:
@@ -40,50 +36,50 @@ def _address(party: Party, **params: str) -> vCalAddress:
     return address
 
 
-def course_calendar(
-    course: Course,
-    sessions: Sequence[ScheduledSession],
+def write_calendar(
+    entries: Sequence[CalendarEntry],
     *,
+    name: str,
     domain: str,
     stamp: datetime,
-    joining_url: str | None,
+    sequence: int,
     organizer: Party,
     attendees: Sequence[Party],
     cancelled: bool = False,
 ) -> bytes:
-    """One VCALENDAR with one VEVENT per session: ``METHOD:REQUEST``, or with ``cancelled`` the
-    same UIDs as ``METHOD:CANCEL`` with a higher SEQUENCE, so calendars remove the events."""
+    """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``."""
     if not attendees:
         raise ValueError("an iTIP REQUEST or CANCEL needs at least one attendee")
+    if not entries:
+        raise ValueError("a calendar needs at least one event")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", CANCEL if cancelled else REQUEST)
-    calendar.add("x-wr-calname", course.definition.title)
-    for session in sessions:
+    calendar.add("x-wr-calname", name)
+    for entry in entries:
         event = Event()
-        event.add("uid", session_uid(course.course_id, session, domain))
-        event.add("sequence", course.version + (1 if cancelled else 0))
+        event.add("uid", f"{entry.uid}@{domain}")
+        event.add("sequence", sequence)
         event.add("dtstamp", stamp)
-        event.add("dtstart", session.start)
-        event.add("dtend", session.end)
-        event.add("summary", f"{course.definition.title}: {session.title}")
-        event.add("organizer", _address(organizer))
+        if entry.start is not None:
+            event.add("dtstart", entry.start)
+        if entry.end is not None:
+            event.add("dtend", entry.end)
+        event.add("summary", entry.summary)
+        event.add("organizer", _address(entry.organizer or organizer))
         for attendee in attendees:
             # They booked and paid: the place is theirs, no reply is asked for.
             event.add(
                 "attendee",
                 _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE"),
             )
-        lines = [session.title]
-        if joining_url:
-            lines.append(f"Join online: {joining_url}")
-            event.add("location", joining_url)
-            event.add("url", joining_url)
-        if course.definition.enquiries_email:
-            lines.append(f"Questions: {course.definition.enquiries_email}")
-        event.add("description", "\n".join(lines))
+        if entry.joining_url and not cancelled:
+            event.add("location", entry.joining_url)
+            event.add("url", entry.joining_url)
+        if entry.description:
+            event.add("description", entry.description)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
@@ -98,21 +94,21 @@ class IcsCalendarWriter:
 
     def calendar(
         self,
-        course: Course,
-        sessions: Sequence[ScheduledSession],
+        entries: Sequence[CalendarEntry],
         *,
+        name: str,
         stamp: datetime,
-        joining_url: str | None,
+        sequence: int,
         organizer: Party,
         attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        return course_calendar(
-            course,
-            sessions,
+        return write_calendar(
+            entries,
+            name=name,
             domain=self._domain,
             stamp=stamp,
-            joining_url=joining_url,
+            sequence=sequence,
             organizer=organizer,
             attendees=attendees,
             cancelled=cancelled,

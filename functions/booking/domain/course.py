@@ -10,6 +10,7 @@ session date, never per course.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -68,11 +69,23 @@ class SessionKind(StrEnum):
     FOLLOW_UP = "follow_up"
 
 
+SESSION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
 class SessionDefinition(BaseModel):
     """One session as the organiser writes it: a local date and wall-clock times."""
 
     model_config = ConfigDict(extra="forbid")
 
+    id: str | None = Field(
+        default=None,
+        pattern=SESSION_ID_PATTERN,
+        description=(
+            "Optional stable name. Without one, a core session is known by its place in this "
+            "list and a follow-up by its start, so one follow-up listed by several cohorts of a "
+            "programme is one event; give follow-ups an id to move one and keep its identity"
+        ),
+    )
     date: date
     start_time: time
     end_time: time
@@ -85,6 +98,15 @@ class SessionDefinition(BaseModel):
     def _plausible_year(cls, value: CalendarDate) -> CalendarDate:
         if not 2000 <= value.year <= 2100:
             raise ValueError("the session date must be between the years 2000 and 2100")
+        return value
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        # The course's timezone says what offset applies on the day; an offset given here would
+        # contradict it (and cannot be compared with a time without one).
+        if value.tzinfo is not None:
+            raise ValueError("give the local wall-clock time without a UTC offset, e.g. 15:00")
         return value
 
     @model_validator(mode="after")
@@ -134,6 +156,14 @@ class CourseDefinition(BaseModel):
 
     programme: str = Field(default="", max_length=80)
     title: str = Field(min_length=1, max_length=200)
+    # What the course page says about the course: plain text, shown escaped as typed (a blank
+    # line starts a new paragraph).
+    organisation: ShortText | None = Field(default=None, description="Who runs the course")
+    overview: OptionalLongText | None = Field(default=None, description="What the course is")
+    audience: OptionalLongText | None = Field(default=None, description="Who the course is for")
+    location: ShortText | None = Field(
+        default=None, description="Where it happens, e.g. 'Online'; the joining link stays private"
+    )
     timezone: str = DEFAULT_TIMEZONE
     price: Money
     capacity: int = Field(ge=1, le=10_000)
@@ -152,6 +182,11 @@ class CourseDefinition(BaseModel):
     decline_message: str | None = Field(default=None, max_length=4000)
     closed: bool = False
     sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
+
+    @field_validator("overview", "audience")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("timezone")
     @classmethod
@@ -177,6 +212,13 @@ class CourseDefinition(BaseModel):
         for position, session in enumerate(self.sessions, start=1):
             for moment in (session.start_time, session.end_time):
                 _to_utc(session.date, moment, zone, position)
+        keys = [session.key for session in self.schedule()]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(
+                f"two sessions are both known as {repeated[0]!r}: give each session its own id "
+                "(follow-ups without an id are known by their start, so two may not start at once)"
+            )
         return self
 
     def facilitator_addresses(self) -> list[str]:
@@ -188,24 +230,37 @@ class CourseDefinition(BaseModel):
         return [(f.name, f.bio) for f in self.facilitators if f.name]
 
     def schedule(self) -> list[ScheduledSession]:
-        """Sessions in chronological order, numbered from 1, with their UTC instants."""
+        """Sessions in chronological order, numbered from 1, with their UTC instants and keys.
+
+        The index is a session's place in time (it changes when a session moves past another);
+        the key is what the session *is*, kept when it moves: its ``id`` if the organiser gave
+        one, else a core session's place in the organiser's list (``s3``: editing its date
+        keeps it) and a follow-up's start (``fu-20250918t1500z``: the same follow-up listed in
+        several cohorts' files is one programme event).
+        """
         zone = ZoneInfo(self.timezone)
-        ordered = sorted(self.sessions, key=lambda s: (s.date, s.start_time))
-        core_total = sum(1 for s in ordered if s.kind is SessionKind.CORE)
+        written = sorted(
+            enumerate(self.sessions, start=1), key=lambda p: (p[1].date, p[1].start_time)
+        )
+        core_total = sum(1 for _, s in written if s.kind is SessionKind.CORE)
         scheduled: list[ScheduledSession] = []
         core_seen = 0
-        for index, session in enumerate(ordered, start=1):
+        for index, (position, session) in enumerate(written, start=1):
+            start = _to_utc(session.date, session.start_time, zone, index)
             if session.kind is SessionKind.CORE:
                 core_seen += 1
                 default_title = f"Session {core_seen} of {core_total}"
+                default_key = f"s{position}"
             else:
                 default_title = "Follow-up session"
+                default_key = f"fu-{start:%Y%m%dt%H%M}z"
             scheduled.append(
                 ScheduledSession(
                     index=index,
+                    key=session.id or default_key,
                     kind=session.kind,
                     title=session.title or default_title,
-                    start=_to_utc(session.date, session.start_time, zone, index),
+                    start=start,
                     end=_to_utc(session.date, session.end_time, zone, index),
                     home_practice=session.home_practice,
                 )
@@ -242,6 +297,7 @@ class ScheduledSession(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     index: int
+    key: str  # stable identity (see CourseDefinition.schedule)
     kind: SessionKind
     title: str
     start: datetime  # aware, UTC
@@ -299,3 +355,34 @@ class Course(BaseModel):
         if not self.seat_free_for_newcomer:
             return CourseStatus.FULL
         return CourseStatus.OPEN
+
+
+@dataclass(frozen=True)
+class ScheduleChanges:
+    """What a new definition did to the sessions people already hold, by session key."""
+
+    changed: tuple[str, ...] = ()  # moved (start or end) or renamed
+    removed: tuple[str, ...] = ()  # core sessions no longer held
+    removed_follow_ups: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
+
+
+def schedule_changes(before: CourseDefinition, after: CourseDefinition) -> ScheduleChanges:
+    old = {s.key: s for s in before.schedule()}
+    new = {s.key: s for s in after.schedule()}
+    gone = [session for key, session in old.items() if key not in new]
+    return ScheduleChanges(
+        changed=tuple(
+            key
+            for key, session in new.items()
+            if key in old
+            and (session.start, session.end, session.title)
+            != (old[key].start, old[key].end, old[key].title)
+        ),
+        removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
+        removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
+        added=tuple(key for key in new if key not in old),
+    )

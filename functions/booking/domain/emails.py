@@ -2,13 +2,17 @@
 
 A job names a message and the ids it is about, never an address or a name: the mailer looks the
 person up when it sends, so nothing personal waits in a queue, and an erased person gets nothing.
-The job id is deterministic, so a job queued twice is sent once (the mailer claims it by id).
+The job id is deterministic and names everything the message is about, so a job queued twice is
+sent once (the mailer claims it by id) and two different messages never share an id: a session
+reminder names the course (or the programme, for a follow-up event), the session by its stable
+key *and* its start (a moved session is a new occasion to remind), the person and the offset.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -26,6 +30,13 @@ class EmailKind(StrEnum):
     OFFER = "offer"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    ALREADY_APPLIED = "already_applied"  # someone applied again: where their application stands
+    SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
+
+
+def instant_token(moment: datetime) -> str:
+    """A session's start as it appears in ids and keys: UTC, to the minute."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
 class EmailJob(BaseModel):
@@ -33,10 +44,17 @@ class EmailJob(BaseModel):
 
     job_id: str
     kind: EmailKind
-    application_id: str
-    course_id: str
-    session_index: int | None = None
+    application_id: str  # the booking whose person the message is for
+    course_id: str  # the course whose details it carries (a follow-up event: its host cohort)
+    session_index: int | None = None  # jobs queued before sessions had keys
+    session_key: str | None = None
+    session_start: datetime | None = None  # the start the reminder was planned for
     offset_hours: int | None = None
+    person: str | None = None  # follow-up events: the person (key) one message goes to
+    programme: str | None = None  # follow-up events: the programme the event belongs to
+    changed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: keys moved or renamed
+    removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
+    removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     reason: str | None = None
 
     @classmethod
@@ -47,24 +65,92 @@ class EmailJob(BaseModel):
         course_id: str,
         *,
         occasion: str = "",
-        session_index: int | None = None,
-        offset_hours: int | None = None,
         reason: str | None = None,
     ) -> EmailJob:
         """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry)."""
         parts = [kind.value, application_id, occasion]
-        if session_index is not None:
-            parts.append(f"s{session_index}")
-        if offset_hours is not None:
-            parts.append(f"h{offset_hours}")
         return cls(
             job_id=":".join(p for p in parts if p),
             kind=kind,
             application_id=application_id,
             course_id=course_id,
-            session_index=session_index,
-            offset_hours=offset_hours,
             reason=reason,
+        )
+
+    @classmethod
+    def session_reminder(
+        cls,
+        application_id: str,
+        course_id: str,
+        session_key: str,
+        session_start: datetime,
+        offset_hours: int,
+    ) -> EmailJob:
+        """A core session's reminder to one booking."""
+        parts = (application_id, course_id, session_key, instant_token(session_start))
+        return cls(
+            job_id=":".join((EmailKind.SESSION_REMINDER.value, *parts, f"h{offset_hours}")),
+            kind=EmailKind.SESSION_REMINDER,
+            application_id=application_id,
+            course_id=course_id,
+            session_key=session_key,
+            session_start=session_start,
+            offset_hours=offset_hours,
+        )
+
+    @classmethod
+    def follow_up(
+        cls,
+        kind: EmailKind,
+        *,
+        person: str,
+        application_id: str,
+        programme: str,
+        event_key: str,
+        session_start: datetime,
+        host_course_id: str,
+        offset_hours: int | None = None,
+    ) -> EmailJob:
+        """An invitation to, or a reminder of, a programme's follow-up event, to one person.
+
+        Keyed by the person and the event, not by a booking or a cohort: a graduate of three
+        cohorts is one person, and the event is the programme's whichever cohort hosts it.
+        """
+        parts = [kind.value, person, programme, event_key, instant_token(session_start)]
+        if offset_hours is not None:
+            parts.append(f"h{offset_hours}")
+        return cls(
+            job_id=":".join(parts),
+            kind=kind,
+            application_id=application_id,
+            course_id=host_course_id,
+            session_key=event_key,
+            session_start=session_start,
+            offset_hours=offset_hours,
+            person=person,
+            programme=programme,
+        )
+
+    @classmethod
+    def sessions_changed(
+        cls,
+        application_id: str,
+        course_id: str,
+        course_version: int,
+        changed: Sequence[str],
+        removed: Sequence[str],
+        removed_follow_ups: Sequence[str],
+    ) -> EmailJob:
+        """One update per booking per version of the course that changed its sessions."""
+        return cls(
+            job_id=f"{EmailKind.SESSIONS_CHANGED.value}:{application_id}:{course_id}:"
+            f"v{course_version}",
+            kind=EmailKind.SESSIONS_CHANGED,
+            application_id=application_id,
+            course_id=course_id,
+            changed_sessions=tuple(changed),
+            removed_sessions=tuple(removed),
+            removed_follow_ups=tuple(removed_follow_ups),
         )
 
 

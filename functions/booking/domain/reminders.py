@@ -7,9 +7,9 @@ missed, or the booking was made 30 minutes before the session), only the nearest
 two reminders in the same minute are noise. The larger ones are *superseded*; the dispatcher
 records that, so a delayed or retried tick carrying an older time cannot send them afterwards.
 
-Graduates of a programme are invited to a course's follow-up sessions once, when the first
-follow-up session comes within :data:`FOLLOW_UP_INVITATION_LEAD`; each follow-up session then has
-ordinary reminders.
+Graduates of a programme are invited to each follow-up event once, when it comes within
+:data:`FOLLOW_UP_INVITATION_LEAD` (a graduate who qualifies later, inside that window, is invited
+at the next tick); each follow-up event then has ordinary reminders.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from booking.domain.course import ScheduledSession, SessionKind
+from booking.domain.course import ScheduledSession
 
 FOLLOW_UP_INVITATION_LEAD = timedelta(days=14)
 # The furthest ahead any planning looks: the largest offset a course may configure (336 h, see
@@ -50,17 +50,9 @@ def due_reminders(
     return plan
 
 
-def invitation_session(
-    sessions: Sequence[ScheduledSession], now: datetime
-) -> ScheduledSession | None:
-    """The first follow-up session, when the invitation to the follow-ups is due now."""
-    follow_ups = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
-    if not follow_ups:
-        return None
-    first = min(follow_ups, key=lambda s: s.start)
-    if first.start - FOLLOW_UP_INVITATION_LEAD <= now < first.start:
-        return first
-    return None
+def invitation_due(session: ScheduledSession, now: datetime) -> bool:
+    """Whether the invitation to a follow-up event is due now: within the lead, not started."""
+    return session.start - FOLLOW_UP_INVITATION_LEAD <= now < session.start
 
 
 def session_position(

@@ -53,13 +53,20 @@ def _see_other(location: str) -> Response[str]:
     return Response(status_code=303, headers={"Location": location}, body="")
 
 
+@app.get("/")
+def home() -> Response[str]:
+    # The site's front door is the list of courses.
+    return _see_other(f"{ports().public_base_url}/courses")
+
+
 @app.get("/courses")
 def list_courses() -> Response[str]:
     the_ports = ports()
     now = the_ports.clock()
-    return http.json_response(
-        200, [course_out(c, now).model_dump(mode="json") for c in courses.list_courses(the_ports)]
-    )
+    listed = courses.list_courses(the_ports)
+    if http.wants_html(_header("accept")):
+        return _html(200, _pages().courses_page(listed, now, the_ports.public_base_url))
+    return http.json_response(200, [course_out(c, now).model_dump(mode="json") for c in listed])
 
 
 @app.get("/courses/<course_id>")

@@ -50,6 +50,8 @@ EMAIL_WORDS = {
     EmailKind.OFFER: "A place is offered, with a link to pay",
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Booking cancelled",
+    EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
 }
 REASON_WORDS = {
     "expired": "checkout expired",

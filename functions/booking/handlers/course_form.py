@@ -22,7 +22,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
 
-SESSION_FIELDS = ("date", "start_time", "end_time", "kind", "title", "home_practice")
+SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
 MAX_SESSIONS = 100
 MAX_FACILITATORS = 20
@@ -31,6 +31,10 @@ TOP_FIELDS = (
     "course_id",
     "title",
     "programme",
+    "organisation",
+    "overview",
+    "audience",
+    "location",
     "timezone",
     "price",
     "currency",
@@ -90,6 +94,10 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
         "course_id": course_id,
         "title": definition.title,
         "programme": definition.programme,
+        "organisation": definition.organisation or "",
+        "overview": definition.overview or "",
+        "audience": definition.audience or "",
+        "location": definition.location or "",
         "timezone": definition.timezone,
         "price": f"{Decimal(price.amount) / 100:.2f}",
         "currency": price.currency,
@@ -104,6 +112,7 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
     }
     sessions = [
         {
+            "id": s["id"] or "",
             "date": s["date"],
             "start_time": s["start_time"][:5],
             "end_time": s["end_time"][:5],
@@ -160,12 +169,22 @@ def definition_from_form(form: CourseForm) -> CourseDefinition:
         "closed": values["closed"] == "on",
         "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
     }
-    for name in ("offer_valid_hours", "enquiries_email", "joining_url", "decline_message"):
+    for name in (
+        "organisation",
+        "overview",
+        "audience",
+        "location",
+        "offer_valid_hours",
+        "enquiries_email",
+        "joining_url",
+        "decline_message",
+    ):
         if values[name]:
             payload[name] = values[name]
     session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
     payload["sessions"] = [
         {
+            "id": form.sessions[i]["id"] or None,
             "date": form.sessions[i]["date"],
             "start_time": form.sessions[i]["start_time"],
             "end_time": form.sessions[i]["end_time"],

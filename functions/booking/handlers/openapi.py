@@ -113,13 +113,30 @@ def _public() -> dict[str, Any]:
         "description": "Browsers: on to the checkout page or the status page",
         "headers": {"Location": {"schema": {"type": "string"}}},
     }
+    listed = _json({"type": "array", "items": _ref(CourseOut)}, "Open courses first")
+    listed["content"].update(_HTML)
     return {
+        "/": {
+            "get": {
+                "operationId": "home",
+                "tags": ["public", "pages"],
+                "responses": {
+                    "303": {
+                        "description": "On to the list of courses",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                    },
+                    **_errors(500, 503, html=True),
+                },
+            }
+        },
         "/courses": {
             "get": {
                 "operationId": "listCourses",
-                "tags": ["public"],
+                "tags": ["public", "pages"],
+                "description": "JSON; a browser (`Accept: text/html`) gets the page listing the "
+                "courses taking applications.",
                 "responses": {
-                    "200": _json({"type": "array", "items": _ref(CourseOut)}, "Open courses first"),
+                    "200": {**listed, "description": "Open courses first (JSON), or the page"},
                     **_errors(500, 503, html=True),
                 },
             }

@@ -10,16 +10,19 @@ the ``checkout=success|cancelled`` flag the system appends to Stripe's return UR
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from booking.domain.addresses import CANNOT_DELIVER
 from booking.domain.application import answer_limits
-from booking.domain.course import Course
+from booking.domain.course import Course, SessionKind
+from booking.domain.standing import Facts, standing
 from booking.domain.wording import moment_when, session_when
 from booking.services.applications import ApplicationView
 
@@ -144,11 +147,42 @@ def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict
     ]
 
 
-def _sessions(course: Course) -> list[dict[str, str]]:
+def _sessions(course: Course, kind: SessionKind | None = None) -> list[dict[str, str]]:
     definition = course.definition
     return [
-        {"title": s.title, "when": session_when(s, definition.timezone)} for s in course.schedule
+        {"title": s.title, "when": session_when(s, definition.timezone)}
+        for s in course.schedule
+        if kind is None or s.kind is kind
     ]
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Plain text as the organiser typed it: a blank line starts a new paragraph (each is
+    escaped by the template; single line breaks are kept by CSS)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def course_facts(course: Course) -> dict[str, Any]:
+    """What the course page shows about a course, from its definition: one place for the form
+    and the list of courses."""
+    definition = course.definition
+    core = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    return {
+        "title": definition.title,
+        "organisation": definition.organisation or "",
+        "overview": _paragraphs(definition.overview),
+        "audience": _paragraphs(definition.audience),
+        "location": definition.location or ("Online" if definition.joining_url else ""),
+        "price": definition.price.display(),
+        "core_sessions": _sessions(course, SessionKind.CORE),
+        "follow_ups": _sessions(course, SessionKind.FOLLOW_UP),
+        "first": session_when(core[0], definition.timezone) if core else "",
+        # Names and bios only: a facilitator's address receives every applicant's answers.
+        "facilitators": [
+            {"name": name, "bio": bio or ""} for name, bio in definition.public_facilitators()
+        ],
+        "enquiries_email": str(definition.enquiries_email or ""),
+    }
 
 
 def apply_form(
@@ -164,18 +198,11 @@ def apply_form(
         environment()
         .get_template("pages/apply.html")
         .render(
-            course=definition,
+            course=course_facts(course),
             status=course.status(now).value,
-            price=definition.price.display(),
             places_left=course.places_left,
             capacity=definition.capacity,
             approval_required=definition.approval_required,
-            sessions=_sessions(course),
-            # Names and bios only: a facilitator's address receives every applicant's answers.
-            facilitators=[
-                {"name": name, "bio": bio or ""} for name, bio in definition.public_facilitators()
-            ],
-            enquiries_email=str(definition.enquiries_email or ""),
             action=action,
             fields=APPLICATION_FIELDS,
             consent_label=CONSENT_LABEL,
@@ -186,45 +213,29 @@ def apply_form(
     )
 
 
-_HEADLINES = {
-    "pending_review": (
-        "Application received",
-        "Thank you for applying. Our facilitators will read your application and email you"
-        " soon. You do not need to pay anything yet.",
-    ),
-    "awaiting_payment": (
-        "Your place is held for you",
-        "Pay to confirm your place. We will email you as soon as it is confirmed.",
-    ),
-    "confirmed": (
-        "Your place is confirmed",
-        "Thank you for booking. We have emailed you the dates, the joining link and a calendar"
-        " file. We look forward to meeting you.",
-    ),
-    "expired": (
-        "Your payment was not completed",
-        "We could not hold your place any longer, so it has been released. If places are still"
-        " available you can start the payment again below.",
-    ),
-    "waitlisted": (
-        "You are on the waiting list",
-        "We will email you if a place becomes available.",
-    ),
-    "offered": ("A place is available for you", "Pay to accept the place we are holding for you."),
-    "declined": (
-        "We cannot offer you a place this time",
-        "Thank you for applying. We have emailed you about our decision.",
-    ),
-    "cancelled": ("Booking cancelled", "Your booking has been cancelled."),
-    "refunded": (
-        "Payment refunded",
-        "Your payment has been refunded. We have emailed you the details.",
-    ),
-}
+def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
+    """The courses people can still apply for (open, or full with a waiting list)."""
+    listed = [
+        {
+            **course_facts(course),
+            "status": course.status(now).value,
+            "places_left": course.places_left,
+            "apply_url": f"{base_url}/courses/{quote(course.course_id)}/apply",
+        }
+        for course in courses
+        if course.accepts_applications(now)
+    ]
+    return environment().get_template("pages/courses.html").render(courses=listed)
+
 
 # The flag the system appends to Stripe's return URLs, read with the application's status.
 _AFTER_CHECKOUT = {
     ("success", "awaiting_payment"): (
+        "Thank you, we are confirming your payment",
+        "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
+        " so you can safely close this page.",
+    ),
+    ("success", "offered"): (
         "Thank you, we are confirming your payment",
         "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
         " so you can safely close this page.",
@@ -254,43 +265,42 @@ _AFTER_CHECKOUT = {
 def status_page(
     view: ApplicationView, course: Course, restart_action: str, checkout_flag: str = ""
 ) -> str:
-    """The applicant's page. What it offers comes from the view's decisions (``can_pay``, the
-    hold's end), made by the domain, so the page never offers what the service would refuse."""
+    """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
+    page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
+    end), made by the domain, so the page never offers what the service would refuse."""
     definition = course.definition
     timezone = definition.timezone
-    headline, explanation = _HEADLINES[view.status]
-    after = _AFTER_CHECKOUT.get((checkout_flag, view.status))
+    words = standing(
+        Facts(
+            status=view.status,
+            reason=view.status_reason,
+            payment_pending=view.payment_pending,
+            paid=view.amount_paid,
+            can_pay=view.can_pay,
+            checkout_open=bool(view.checkout_url),
+            price=definition.price.display(),
+            held_until=_when(view.hold_expires_at, timezone),
+            offer_until=_when(view.offer_expires_at, timezone),
+            waitlist_position=view.waitlist_position,
+        )
+    )
+    headline, explanation, tone = words.headline, words.explanation, words.tone
+    # Back from Stripe: say what just happened, unless the payment is already settling.
+    after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
     if after is not None:
         headline, explanation = after
-    confirming = checkout_flag == "success" and view.status in ("awaiting_payment", "expired")
-    if view.payment_pending:
-        headline, explanation = _PAYMENT_PENDING
-    checkout_url = None if confirming else view.checkout_url
-    if view.hold_expires_at and view.status == "awaiting_payment" and not view.payment_pending:
-        held_until = moment_when(_instant(view.hold_expires_at), timezone)
-        explanation = f"{explanation} Your place is held for you until {held_until}."
-    elif after is None and view.status == "awaiting_payment" and view.can_pay:
-        explanation = "Payment has not started yet. Start it below to hold your place."
-    if after is None and view.status == "offered" and view.offer_expires_at:
-        deadline = moment_when(_instant(view.offer_expires_at), timezone)
-        explanation = f"{explanation} We are holding it for you until {deadline}."
-    if view.status == "waitlisted" and view.waitlist_position:
-        explanation = f"You are number {view.waitlist_position} on the waiting list. {explanation}"
+    confirming = checkout_flag == "success" and view.status in (
+        "awaiting_payment",
+        "offered",
+        "expired",
+    )
+    if confirming and not view.payment_pending:
+        tone = "info"
     restart_label = (
         "Start payment again"
         if view.status == "expired"
         else f"Pay {definition.price.display()} and book your place"
     )
-    tone = {
-        "confirmed": "success",
-        "pending_review": "info",
-        "waitlisted": "info",
-        "declined": "neutral",
-        "cancelled": "neutral",
-        "refunded": "neutral",
-    }.get(view.status, "warning")
-    if confirming or view.payment_pending:
-        tone = "info"
     return (
         environment()
         .get_template("pages/status.html")
@@ -301,8 +311,10 @@ def status_page(
             tone=tone,
             status=view.status,
             reference=view.reference or view.application_id,
-            checkout_url=checkout_url,
-            check_again_url=f"{view.status_url}&checkout=success" if confirming else "",
+            checkout_url=None if confirming else view.checkout_url,
+            check_again_url=f"{view.status_url}&checkout=success"
+            if confirming and not view.payment_pending
+            else "",
             price=definition.price.display(),
             can_restart_checkout=view.can_pay and not confirming and not view.checkout_url,
             restart_action=restart_action,
@@ -313,12 +325,8 @@ def status_page(
     )
 
 
-_PAYMENT_PENDING = (
-    "Your payment is on its way",
-    "Your bank is still processing the payment, which can take a few days for some payment"
-    " methods. Your place is held for you meanwhile, and we will email you as soon as it is"
-    " confirmed. There is nothing more you need to do.",
-)
+def _when(iso: str | None, timezone: str) -> str | None:
+    return moment_when(_instant(iso), timezone) if iso else None
 
 
 def _instant(iso: str) -> datetime:
@@ -335,9 +343,17 @@ _ERROR_HEADINGS = {
 }
 
 
+# Refusals a person can act on get a heading that says what happened, not just "could not".
+_CODE_HEADINGS = {
+    "already_applied": "You have already applied for this course",
+    "course_closed": "Applications for this course are closed",
+    "offer_lapsed": "This offer has lapsed",
+}
+
+
 def error_page(status: int, code: str, message: str) -> str:
     """A plain page for a browser that hit an error (the same facts as the JSON answer)."""
-    heading = _ERROR_HEADINGS.get(status, "Something went wrong")
+    heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
     explanation = f"{message[:1].upper()}{message[1:]}." if message else ""
     return (
         environment()

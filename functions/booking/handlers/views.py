@@ -30,6 +30,10 @@ class CourseOut(BaseModel):
     course_id: str
     programme: str
     title: str
+    organisation: str | None = Field(default=None, description="Who runs the course")
+    overview: str | None = Field(default=None, description="Plain text; blank lines part it")
+    audience: str | None = Field(default=None, description="Who the course is for, plain text")
+    location: str | None = Field(default=None, description="Where it happens, e.g. 'Online'")
     status: Literal["open", "full", "closed"]
     price: Money
     capacity: int
@@ -90,6 +94,10 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         course_id=course.course_id,
         programme=definition.programme,
         title=definition.title,
+        organisation=definition.organisation,
+        overview=definition.overview,
+        audience=definition.audience,
+        location=definition.location,
         status=course.status(now).value,
         price=definition.price,
         capacity=definition.capacity,

@@ -61,6 +61,7 @@ class ApplicationView:
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
+    amount_paid: int = 0  # was this ever a paid booking (the wording of a cancellation)
 
 
 def view_of(
@@ -92,6 +93,7 @@ def view_of(
         can_pay=can_pay,
         hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         payment_pending=application.payment_pending,
+        amount_paid=application.amount_paid,
     )
 
 
@@ -214,9 +216,10 @@ def _save_new(ports: Ports, application: Application) -> Application:
     """Store a new application, one live application per person per course.
 
     When the person's earlier application is gone (deleted after its retention period) or
-    over (cancelled, refunded), the new one takes its place. When it is still alive, the
-    applicant is refused, and their own inbox (not this request) gets the link to it again:
-    anyone can type an address into a form, so the answer here reveals nothing.
+    over (cancelled, refunded), the new one takes its place (its acknowledgement says so: see
+    the mailer). When it is still alive, the applicant is refused, and their own inbox (not
+    this request) is told where that application stands, with its link: anyone can type an
+    address into a form, so the answer here says only that the address has applied.
     """
     try:
         return _insert(ports, application)
@@ -227,10 +230,10 @@ def _save_new(ports: Ports, application: Application) -> Application:
         earlier = ports.repository.get_application(earlier_id) if earlier_id else None
         if earlier is None or earlier.enrolment_ended:
             return _insert(ports, application, replaces=earlier_id)
-        _remind_of(ports, earlier)
+        _tell_where_it_stands(ports, earlier)
         raise AlreadyApplied(
-            "an application with this email address already exists for this course; we have "
-            "emailed you the link to it"
+            "you have already applied for this course with this email address; we have "
+            "emailed you where your application stands, with the link to it"
         ) from None
 
 
@@ -250,21 +253,22 @@ def _insert(ports: Ports, application: Application, replaces: str | None = None)
     )
 
 
-def _remind_of(ports: Ports, application: Application) -> None:
+def _tell_where_it_stands(ports: Ports, application: Application) -> None:
+    """Email the person about their live application: booked, paying, waiting, declined..."""
     today = ports.clock().date().isoformat()
-    reminder = application.with_emails(
+    told = application.with_emails(
         EmailJob.about(
-            EmailKind.APPLICATION_RECEIVED,
+            EmailKind.ALREADY_APPLIED,
             application.application_id,
             application.course_id,
             occasion=f"again-{today}",
         )
     )
     try:
-        ports.repository.save(reminder, application)
+        ports.repository.save(told, application)
     except StaleWrite:
         logger.info(
-            "reminder of an earlier application skipped",
+            "email about an earlier application skipped",
             extra={"application_id": application.application_id},
         )
 

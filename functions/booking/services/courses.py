@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.course import Course, CourseDefinition, is_valid_course_id
-from booking.domain.errors import InvalidInput, NotFound
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import (
+    Course,
+    CourseDefinition,
+    ScheduleChanges,
+    is_valid_course_id,
+    schedule_changes,
+)
+from booking.domain.emails import EmailJob
+from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.services.concurrency import retried
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -18,13 +27,62 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
             "course ids are 2-80 lower-case letters, digits and hyphens",
             {"course_id": "use lower-case letters, digits and hyphens"},
         )
+    previous = ports.repository.get_course(course_id)
     course = ports.repository.put_course(course_id, definition)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
+    changes = schedule_changes(previous.definition, definition) if previous else None
+    if changes:
+        tell_attendees(ports, course, changes)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
     return course
+
+
+def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> int:
+    """Every confirmed attendee gets the new dates and an updated calendar entry, once per
+    version of the course (the job id names it), written with their application like every
+    email a change decides. Returns how many were told."""
+    told = 0
+    for application in ports.repository.list_applications(course.course_id):
+        if application.status is not ApplicationStatus.CONFIRMED:
+            continue
+        job = EmailJob.sessions_changed(
+            application.application_id,
+            course.course_id,
+            course.version,
+            (*changes.changed, *changes.added),
+            changes.removed,
+            changes.removed_follow_ups,
+        )
+        try:
+            told += _tell(ports, application, job)
+        except Conflict:
+            # Kept changing under us: logged; a resent confirmation carries the current dates.
+            logger.warning(
+                "attendee not told of changed sessions",
+                extra={"application_id": application.application_id},
+            )
+    logger.info("sessions changed", extra={"course_id": course.course_id, "attendees_told": told})
+    return told
+
+
+def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:
+    first_read = [application]
+
+    def write() -> bool:
+        current = (
+            first_read.pop()
+            if first_read
+            else ports.repository.get_application(application.application_id)
+        )
+        if current is None or current.status is not ApplicationStatus.CONFIRMED:
+            return False
+        ports.repository.save(current.with_emails(job), current)
+        return True
+
+    return retried(write)
 
 
 def get_course(ports: Ports, course_id: str) -> Course:

@@ -15,7 +15,9 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   the same job: this record is retried later and then finds ``sent``.
 
 People are read at send time, so an erased applicant gets nothing, a reminder goes only to
-someone still confirmed, and the joining link only ever to a confirmed attendee.
+someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
+checked against the session as it is now: one planned for a start the organiser has since moved
+is not sent (the new start has reminders of its own).
 """
 
 from __future__ import annotations
@@ -29,18 +31,26 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, ScheduledSession, SessionKind
-from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail, Party
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.reminders import session_position
+from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
 from booking.domain.wording import moment_when, session_when
+from booking.services.calendars import calendar_attachments
 from booking.services.ports import EmailClaim, EmailSendError, Ports
+from booking.services.waitlist import waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
 # Messages that carry the joining link or are about attending: only for confirmed people.
 ATTENDEE_KINDS = frozenset(
-    {EmailKind.BOOKING_CONFIRMED, EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION}
+    {
+        EmailKind.BOOKING_CONFIRMED,
+        EmailKind.SESSION_REMINDER,
+        EmailKind.FOLLOW_UP_INVITATION,
+        EmailKind.SESSIONS_CHANGED,
+    }
 )
 SESSION_KINDS = frozenset({EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION})
 
@@ -82,6 +92,18 @@ REASON_WORDS = {
         "expect this, just reply to this email."
     ),
     "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
+    "application_cancelled": (
+        "Your application had already been cancelled when this payment reached us, so we could "
+        "not use it for a place and have refunded it in full."
+    ),
+    "application_declined": (
+        "We had not been able to offer you a place when this payment reached us, so we have "
+        "refunded it in full."
+    ),
+    "application_pending_review": (
+        "Your application was still waiting for our facilitators to read it, so we could not "
+        "take a payment for it yet and have refunded it in full."
+    ),
 }
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
@@ -95,6 +117,7 @@ class SendOutcome(StrEnum):
     SKIPPED_GONE = "skipped_gone"  # application or course no longer exists / erased
     SKIPPED_NOT_CONFIRMED = "skipped_not_confirmed"
     SKIPPED_STARTED = "skipped_started"  # the session has begun: a reminder would be noise
+    SKIPPED_MOVED = "skipped_moved"  # planned for a start the session no longer has
     SKIPPED_NO_RECIPIENT = "skipped_no_recipient"  # no facilitators, or every address suppressed
 
 
@@ -114,8 +137,10 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
         return SendOutcome.SKIPPED_NOT_CONFIRMED
     if job.kind in SESSION_KINDS:
-        session = _session(course, job.session_index)
-        if session is None or now >= session.start:
+        session = _session(course, job)
+        if session is None or (job.session_start and job.session_start != session.start):
+            return SendOutcome.SKIPPED_MOVED
+        if now >= session.start:
             return SendOutcome.SKIPPED_STARTED
 
     if job.kind is EmailKind.FACILITATOR_COPY:
@@ -172,50 +197,58 @@ def compose(
         now=now,
         console_url=ports.console_url(application.application_id),
     )
+    if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
+        context["waitlist_position"] = waitlist_position(ports, application)
+    if job.kind is EmailKind.APPLICATION_RECEIVED:
+        context["earlier_status"] = _earlier_ended(ports, application)
+    context["can_pay"] = (
+        application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
+    )
+    context["standing"] = standing(_facts(application, course, context, now))
     rendered = ports.renderer.render(job.kind, context)
     enquiries = course.definition.enquiries_email
-    title = course.definition.title
-    # Calendars match a cancellation by UID and ORGANIZER: the same organiser on every .ics.
-    organizer = Party(str(enquiries) if enquiries else ports.sender_email, title)
-    attendees = [Party(address) for address in recipients]
-    attachments: list[Attachment] = []
-    if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.FOLLOW_UP_INVITATION):
-        sessions = course.schedule
-        if job.kind is EmailKind.FOLLOW_UP_INVITATION:
-            sessions = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
-        ics = ports.calendar.calendar(
-            course,
-            sessions,
-            stamp=now,
-            joining_url=_joining_url(course),
-            organizer=organizer,
-            attendees=attendees,
-        )
-        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}))
-    if job.kind is EmailKind.CANCELLED or (
-        job.kind is EmailKind.PAYMENT_REFUNDED
-        and job.reason in ("refunded", "cancelled_and_refunded")
-    ):
-        # Take the sessions out of the calendar the confirmation put them in.
-        ics = ports.calendar.calendar(
-            course,
-            course.schedule,
-            stamp=now,
-            joining_url=None,
-            organizer=organizer,
-            attendees=attendees,
-            cancelled=True,
-        )
-        attachments.append(Attachment("cancel.ics", "text/calendar", ics, {"method": "CANCEL"}))
     return OutgoingEmail(
         to=list(recipients),
         reply_to=[str(enquiries)] if enquiries else [],
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        attachments=attachments,
+        attachments=calendar_attachments(ports, job, application, course, recipients, now=now),
         # The From header's display name: the course people booked, not a bare address.
-        sender_name=title,
+        sender_name=course.definition.title,
+    )
+
+
+def _earlier_ended(ports: Ports, application: Application) -> str | None:
+    """How the person's last earlier application for this course ended, if one did (a new
+    application after a cancellation or refund starts afresh, and says so)."""
+    earlier = [
+        a
+        for a in ports.repository.applications_of_person(application.answers.email)
+        if a.course_id == application.course_id
+        and a.application_id != application.application_id
+        and a.created_at <= application.created_at
+        and a.enrolment_ended
+    ]
+    return max(earlier, key=lambda a: a.created_at).status.value if earlier else None
+
+
+def _facts(
+    application: Application, course: Course, context: dict[str, Any], now: datetime
+) -> Facts:
+    timezone = course.definition.timezone
+    held_until = application.hold_lapses_at()
+    return Facts(
+        status=application.status.value,
+        reason=application.status_reason,
+        payment_pending=application.payment_pending,
+        paid=application.amount_paid,
+        can_pay=bool(context["can_pay"]),
+        checkout_open=bool(context["pay_url"]),
+        price=course.definition.price.display(),
+        held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
+        offer_until=context["offer_until"],
+        waitlist_position=context["waitlist_position"],
     )
 
 
@@ -234,10 +267,9 @@ def email_context(
     timezone = definition.timezone
     schedule = course.schedule
     open_checkout = application.has_open_checkout(now) and application.checkout is not None
-    session = _session(course, job.session_index) if job.kind in SESSION_KINDS else None
-    listed = schedule
-    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
-        listed = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
+    session = _session(course, job) if job.kind in SESSION_KINDS else None
+    listed = [session] if job.kind is EmailKind.FOLLOW_UP_INVITATION and session else schedule
+    changed = set(job.changed_sessions)
     currency = definition.price.currency
     reason = job.reason or application.status_reason
     attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
@@ -255,6 +287,13 @@ def email_context(
         "pay_url": application.checkout.url if open_checkout and application.checkout else None,
         "approval_required": definition.approval_required,
         "paid": application.status is S.CONFIRMED,
+        "was_paid": application.amount_paid > 0,
+        "status": application.status.value,
+        "status_reason": application.status_reason,
+        "payment_pending": application.payment_pending,
+        "reason": reason,
+        "waitlist_position": None,
+        "earlier_status": None,
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": STATUS_WORDS[application.status],
         "submitted": moment_when(application.created_at, timezone),
@@ -264,8 +303,11 @@ def email_context(
         ],
         "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
         "amount_refunded": _money(application.amount_refunded, currency),
-        "sessions": [_session_view(schedule, s, timezone) for s in listed],
+        "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
+        "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
         "session": _session_view(schedule, session, timezone) if session else None,
+        # A programme's follow-up event, sent to a graduate of any of its cohorts.
+        "for_graduate": job.person is not None,
         # The joining link is never public: only confirmed attendees see it.
         "joining_url": _joining_url(course) if attendee else None,
         "reason_text": REASON_WORDS.get(reason or "", DEFAULT_REFUND_WORDS)
@@ -279,7 +321,10 @@ def email_context(
 
 
 def _session_view(
-    schedule: Sequence[ScheduledSession], session: ScheduledSession, timezone: str
+    schedule: Sequence[ScheduledSession],
+    session: ScheduledSession,
+    timezone: str,
+    changed: bool = False,
 ) -> dict[str, Any]:
     position, total = session_position(schedule, session)
     follow_up = session.kind is SessionKind.FOLLOW_UP
@@ -297,11 +342,15 @@ def _session_view(
         "when": session_when(session, timezone),
         "home_practice": session.home_practice,
         "is_follow_up": follow_up,
+        "changed": changed,
     }
 
 
-def _session(course: Course, index: int | None) -> ScheduledSession | None:
-    return next((s for s in course.schedule if s.index == index), None)
+def _session(course: Course, job: EmailJob) -> ScheduledSession | None:
+    """The session a job is about, by its stable key (by index for jobs queued before keys)."""
+    if job.session_key is not None:
+        return next((s for s in course.schedule if s.key == job.session_key), None)
+    return next((s for s in course.schedule if s.index == job.session_index), None)
 
 
 def _joining_url(course: Course) -> str | None:

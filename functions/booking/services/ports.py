@@ -21,9 +21,10 @@ from functools import cached_property
 from typing import Protocol
 
 from booking.domain.application import Application, CheckoutRef
-from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
+from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.invitations import CalendarEntry
 from booking.domain.timeline import TimelineEntry
 
 
@@ -52,17 +53,20 @@ class EmailClaim(StrEnum):
 
 @dataclass(frozen=True)
 class ReminderMarker:
-    """The claim on one reminder: (course, session, offset, recipient), carrying its job.
+    """The claim on one reminder: (what, when, offset, recipient), carrying its job.
 
-    ``recipient`` is the application id for a course's own attendees and the address digest for
-    a programme's graduates, who may hold several bookings but must get one reminder.
+    ``about`` names the session by what it is: ``COURSE#<course>#<session key>`` for a cohort's
+    own session, ``PROGRAMME#<programme>#<event key>`` for a follow-up event shared by the
+    programme's cohorts. ``session_start`` is part of the claim, so a session moved after its
+    reminder went out is reminded again at its new time. ``recipient`` is the application id
+    for a cohort's attendees and the person key for a programme's graduates, who may hold
+    several bookings but get one reminder.
     """
 
-    course_id: str
-    session_index: int
+    about: str
+    session_start: datetime
     offset: str  # "h24", "h1", or "invite"
     recipient: str
-    session_start: datetime
     job: EmailJob | None = None
 
 
@@ -172,6 +176,12 @@ class EmailLedger(Protocol):
 
     def is_suppressed(self, address: str) -> bool: ...
 
+    def next_calendar_sequence(self, person: str) -> int:
+        """The next SEQUENCE for any calendar entry sent to ``person`` (a person key): one
+        counter per person, so it only grows, whatever was sent before (atomic: two mailers
+        never get the same number)."""
+        ...
+
 
 class ReminderLedger(Protocol):
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
@@ -272,17 +282,17 @@ class EmailRenderer(Protocol):
 class CalendarWriter(Protocol):
     def calendar(
         self,
-        course: Course,
-        sessions: Sequence[ScheduledSession],
+        entries: Sequence[CalendarEntry],
         *,
+        name: str,
         stamp: datetime,
-        joining_url: str | None,
+        sequence: int,
         organizer: Party,
         attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        """An iTIP calendar (RFC 5546) with one event per session: REQUEST, or CANCEL with
-        the same UIDs and a higher SEQUENCE when ``cancelled``."""
+        """An iTIP calendar (RFC 5546) with one event per entry, as identified by the domain
+        (``domain.invitations``): REQUEST, or CANCEL when ``cancelled``."""
         ...
 
 

@@ -12,10 +12,12 @@ Per run:
    re-queues a job the mailer then de-duplicates by job id. Either way no reminder is lost and
    none is sent twice.
 
-Who gets what: a core session's reminders go to the course's confirmed attendees (one per
-booking); a follow-up session's reminders, and the invitation to the follow-ups, go to the
-programme's graduates (everyone with a confirmed booking on any course of the programme), one per
-person however many cohorts they booked.
+Who gets what: a core session's reminders go to its course's confirmed attendees, one per booking.
+A follow-up is the programme's event (``domain.programme``), however many cohorts list it: its
+invitation and reminders go to the programme's graduates, one per person, with the host cohort's
+details. Every claim and job names what it is about: the course or programme event, the session
+by its stable key and its start (a moved session is reminded again at its new time), the person
+and the offset.
 """
 
 from __future__ import annotations
@@ -27,22 +29,26 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.course import Course, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.people import address_digest
+from booking.domain.programme import (
+    FollowUpEvent,
+    follow_up_events,
+    graduates,
+    programme_of,
+)
 from booking.domain.reminders import (
     INVITATION,
     MAX_LOOKAHEAD,
+    DueReminder,
     due_reminders,
-    invitation_session,
+    invitation_due,
 )
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 
 logger = Logger(child=True)
 # Jobs are queued in groups of this many (SQS takes at most 10 per batch call).
 QUEUE_BATCH = 10
-
-Recipient = tuple[str, Application]  # (marker recipient key, the booking the job is about)
 
 
 def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
@@ -61,8 +67,16 @@ def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
 
     rows = repo.sessions_starting(now, now + MAX_LOOKAHEAD)
     planner = _Planner(ports, now, summary)
+    programmes: dict[str, None] = {}
     for course_id in dict.fromkeys(row.course_id for row in rows):
-        to_queue.extend(planner.claims_for(course_id))
+        course = planner.course(course_id)
+        if course is None:
+            continue
+        to_queue.extend(planner.core_claims(course))
+        if any(s.kind is SessionKind.FOLLOW_UP for s in course.schedule):
+            programmes[programme_of(course)] = None
+    for programme in programmes:
+        to_queue.extend(planner.follow_up_claims(programme))
     summary["sessions_in_window"] = len(rows)
 
     _queue(ports, to_queue, now, summary)
@@ -71,49 +85,84 @@ def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
 
 
 class _Planner:
+    """One run's decisions, reading each course and each course's bookings once."""
+
     def __init__(self, ports: Ports, now: datetime, summary: Counter[str]) -> None:
         self._ports = ports
         self._now = now
         self._summary = summary
+        self._courses: dict[str, Course | None] = {}
         self._confirmed: dict[str, list[Application]] = {}
-        self._graduates: dict[str, list[Recipient]] = {}
+        self._all_courses: list[Course] | None = None
 
-    def claims_for(self, course_id: str) -> list[ReminderMarker]:
-        course = self._ports.repository.get_course(course_id)
-        if course is None:
-            return []
-        schedule = course.schedule
+    def course(self, course_id: str) -> Course | None:
+        if course_id not in self._courses:
+            self._courses[course_id] = self._ports.repository.get_course(course_id)
+        return self._courses[course_id]
+
+    def core_claims(self, course: Course) -> list[ReminderMarker]:
+        core = [s for s in course.schedule if s.kind is SessionKind.CORE]
         claimed: list[ReminderMarker] = []
-        for due in due_reminders(schedule, course.definition.reminder_offsets_hours, self._now):
-            session = due.session
-            for key, application in self._recipients(course, session):
-                # Superseded first: once the nearer reminder is claimed, no delayed tick
-                # carrying an older time may send the farther one.
-                for hours in due.superseded:
-                    marker = self._marker(course, session, f"h{hours}", key)
-                    if self._ports.repository.supersede_reminder(marker, self._now):
-                        self._summary["superseded"] += 1
-                job = EmailJob.about(
-                    EmailKind.SESSION_REMINDER,
+        for due in due_reminders(core, course.definition.reminder_offsets_hours, self._now):
+            about = f"COURSE#{course.course_id}#{due.session.key}"
+            for application in self._confirmed_on(course.course_id):
+                job = EmailJob.session_reminder(
                     application.application_id,
                     course.course_id,
-                    session_index=session.index,
-                    offset_hours=due.offset_hours,
+                    due.session.key,
+                    due.session.start,
+                    due.offset_hours,
                 )
-                marker = self._marker(course, session, f"h{due.offset_hours}", key, job)
-                claimed += self._claim(marker)
-        first_follow_up = invitation_session(schedule, self._now)
-        if first_follow_up is not None:
-            for key, application in self._graduates_of(course):
-                job = EmailJob.about(
-                    EmailKind.FOLLOW_UP_INVITATION,
-                    application.application_id,
-                    course.course_id,
-                    occasion=course.course_id,
-                    session_index=first_follow_up.index,
-                )
-                claimed += self._claim(self._marker(course, first_follow_up, INVITATION, key, job))
+                claimed += self._claim_due(about, due, application.application_id, job)
         return claimed
+
+    def follow_up_claims(self, programme: str) -> list[ReminderMarker]:
+        courses = [c for c in self._programme_courses() if programme_of(c) == programme]
+        bookings = [(c, a) for c in courses for a in self._confirmed_on(c.course_id)]
+        claimed: list[ReminderMarker] = []
+        for event in follow_up_events(courses):
+            session = event.session
+            if not self._now < session.start <= self._now + MAX_LOOKAHEAD:
+                continue
+            people = graduates(event, bookings)
+            offsets = event.host.definition.reminder_offsets_hours
+            for due in due_reminders([session], offsets, self._now):
+                for person, application in people.items():
+                    job = self._follow_up_job(event, person, application, due.offset_hours)
+                    claimed += self._claim_due(event.about, due, person, job)
+            if invitation_due(session, self._now):
+                for person, application in people.items():
+                    job = self._follow_up_job(event, person, application, None)
+                    marker = ReminderMarker(event.about, session.start, INVITATION, person, job)
+                    claimed += self._claim(marker)
+        return claimed
+
+    @staticmethod
+    def _follow_up_job(
+        event: FollowUpEvent, person: str, application: Application, offset_hours: int | None
+    ) -> EmailJob:
+        return EmailJob.follow_up(
+            EmailKind.FOLLOW_UP_INVITATION if offset_hours is None else EmailKind.SESSION_REMINDER,
+            person=person,
+            application_id=application.application_id,
+            programme=event.programme,
+            event_key=event.key,
+            session_start=event.session.start,
+            host_course_id=event.host.course_id,
+            offset_hours=offset_hours,
+        )
+
+    def _claim_due(
+        self, about: str, due: DueReminder, recipient: str, job: EmailJob
+    ) -> list[ReminderMarker]:
+        start = due.session.start
+        # Superseded first: once the nearer reminder is claimed, no delayed tick carrying an
+        # older time may send the farther one.
+        for hours in due.superseded:
+            farther = ReminderMarker(about, start, f"h{hours}", recipient)
+            if self._ports.repository.supersede_reminder(farther, self._now):
+                self._summary["superseded"] += 1
+        return self._claim(ReminderMarker(about, start, f"h{due.offset_hours}", recipient, job))
 
     def _claim(self, marker: ReminderMarker) -> list[ReminderMarker]:
         if self._ports.repository.claim_reminder(marker, self._now):
@@ -122,27 +171,12 @@ class _Planner:
         self._summary["already_claimed"] += 1
         return []
 
-    @staticmethod
-    def _marker(
-        course: Course,
-        session: ScheduledSession,
-        offset: str,
-        recipient: str,
-        job: EmailJob | None = None,
-    ) -> ReminderMarker:
-        return ReminderMarker(
-            course_id=course.course_id,
-            session_index=session.index,
-            offset=offset,
-            recipient=recipient,
-            session_start=session.start,
-            job=job,
-        )
-
-    def _recipients(self, course: Course, session: ScheduledSession) -> list[Recipient]:
-        if session.kind is SessionKind.FOLLOW_UP:
-            return self._graduates_of(course)
-        return [(a.application_id, a) for a in self._confirmed_on(course.course_id)]
+    def _programme_courses(self) -> list[Course]:
+        if self._all_courses is None:
+            self._all_courses = self._ports.repository.list_courses()
+            for course in self._all_courses:
+                self._courses.setdefault(course.course_id, course)
+        return self._all_courses
 
     def _confirmed_on(self, course_id: str) -> list[Application]:
         if course_id not in self._confirmed:
@@ -152,29 +186,6 @@ class _Planner:
                 if a.status is ApplicationStatus.CONFIRMED
             ]
         return self._confirmed[course_id]
-
-    def _graduates_of(self, course: Course) -> list[Recipient]:
-        """Confirmed bookings on any course of the programme, one per person.
-
-        A course without a programme is its own programme. The person's own booking on this
-        course is preferred, else their earliest, so the job is about the booking they know.
-        """
-        programme = course.definition.programme or course.course_id
-        if programme not in self._graduates:
-            courses = [
-                c
-                for c in self._ports.repository.list_courses()
-                if (c.definition.programme or c.course_id) == programme
-            ]
-            bookings = [a for c in courses for a in self._confirmed_on(c.course_id)]
-            bookings.sort(key=lambda a: (a.course_id != course.course_id, a.created_at))
-            people: dict[str, Application] = {}
-            for application in bookings:
-                if application.is_erased:
-                    continue  # no one left to invite
-                people.setdefault(f"P{address_digest(application.answers.email)}", application)
-            self._graduates[programme] = list(people.items())
-        return self._graduates[programme]
 
 
 def _queue(

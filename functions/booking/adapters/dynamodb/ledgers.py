@@ -13,6 +13,7 @@ from booking.adapters.dynamodb.schema import (
     CLAIMED_REMINDERS_PARTITION,
     TTL_ATTRIBUTE,
     anomaly_key,
+    calendar_sequence_key,
     email_claim_key,
     key_instant,
     reminder_key,
@@ -33,7 +34,7 @@ REMINDER_MARKER_TTL = timedelta(days=30)
 
 
 def marker_key(marker: ReminderMarker) -> dict[str, Any]:
-    return reminder_key(marker.course_id, marker.session_index, marker.offset, marker.recipient)
+    return reminder_key(marker.about, marker.session_start, marker.offset, marker.recipient)
 
 
 class DynamoEmailLedger:
@@ -97,6 +98,19 @@ class DynamoEmailLedger:
     @translate_aws_errors
     def is_suppressed(self, address: str) -> bool:
         return self.table.get(suppression_key(address)) is not None
+
+    @translate_aws_errors
+    def next_calendar_sequence(self, person: str) -> int:
+        """An atomic counter per person (ADD returns the value after this caller's increment)."""
+        answer = self.table.client.update_item(
+            TableName=self.table.name,
+            Key=calendar_sequence_key(person),
+            UpdateExpression="ADD #n :one",
+            ExpressionAttributeNames={"#n": "sequence"},
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(answer["Attributes"]["sequence"]["N"])
 
 
 class DynamoAnomalyLog:
@@ -190,14 +204,12 @@ class DynamoReminderLedger:
             KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
             ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
         ):
-            _, course_id, index, offset = item["pk"]["S"].rsplit("#", 3)
             markers.append(
                 ReminderMarker(
-                    course_id=course_id,
-                    session_index=int(index),
-                    offset=offset,
-                    recipient=item["sk"]["S"],
+                    about=item["about"]["S"],
                     session_start=datetime.fromisoformat(item["session_start"]["S"]),
+                    offset=item["offset"]["S"],
+                    recipient=item["sk"]["S"],
                     job=EmailJob.model_validate_json(item["job"]["S"]),
                 )
             )
@@ -209,6 +221,9 @@ class DynamoReminderLedger:
         return {
             "state": {"S": state},
             "at": {"S": key_instant(now)},
+            # Read back as they are, never parsed out of the key (a programme name is free text).
+            "about": {"S": marker.about},
+            "offset": {"S": marker.offset},
             "session_start": {"S": key_instant(marker.session_start)},
             TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
         }

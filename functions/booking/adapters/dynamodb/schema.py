@@ -20,9 +20,10 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     email claim   EMAIL#<job_id>           EMAIL       -                      -
     suppression   SUPPRESSED#<sha256>      SUPPRESSED  -                      -
     anomaly       ANOMALY#<event_id>       ANOMALY     -                      ANOMALIES / <at>#<id>
-    reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -              REMINDERS#CLAIMED /
-                                                                              <start>#<pk>#<sk>
-                                                                              (while claimed)
+    reminder      REMINDER#<about>#<start>#<offset>  <recipient>  -           REMINDERS#CLAIMED /
+                  (about: COURSE#<id>#<session key>                           <start>#<pk>#<sk>
+                   or PROGRAMME#<name>#<event key>)                           (while claimed)
+    calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
 
 Instants in keys are UTC, whole seconds (history: microseconds), ``Z``-suffixed, so they sort
 lexicographically in time order. An application and its history share a partition, so one
@@ -157,8 +158,12 @@ def suppression_key(address: str) -> Key:
     return _key(f"SUPPRESSED#{address_digest(address)}", SUPPRESSED_SK)
 
 
-def reminder_key(course_id: str, session_index: int, offset: str, recipient: str) -> Key:
-    return _key(f"REMINDER#{course_id}#{session_index:03d}#{offset}", recipient)
+def reminder_key(about: str, session_start: datetime, offset: str, recipient: str) -> Key:
+    return _key(f"REMINDER#{about}#{key_instant(session_start)}#{offset}", recipient)
+
+
+def calendar_sequence_key(person: str) -> Key:
+    return _key(f"CALSEQ#{person}", "CALSEQ")
 
 
 def anomaly_key(event_id: str) -> Key:

@@ -1,0 +1,49 @@
+"""The calendar entries emails carry, and how each is identified (RFC 5545 UID, RFC 5546 iTIP).
+
+Calendars match every later message about an event by its UID (and ORGANIZER) and ignore one whose
+SEQUENCE is not higher than what they hold. So:
+
+* A core session's UID belongs to one **booking**: ``<course>-<session key>-<application>``. A
+  re-booking (a new application after a cancellation) puts fresh events in the calendar, which
+  the earlier CANCEL can never outrank; a moved session keeps its key, so its update replaces
+  the entry the confirmation made.
+* A follow-up event's UID belongs to one **person**: ``<programme>-<event key>-<person>``. The
+  confirmation of any cohort that lists it, and the event's own invitation, all refer to one
+  entry, so a graduate of several cohorts never holds the event twice; and every message about
+  it names the event's host as ORGANIZER, whichever cohort's message carries it.
+* SEQUENCE comes from a counter per person that every calendar-bearing email takes the next
+  value of, so it only ever grows for any UID, whatever was sent before and in whatever order
+  the messages were decided.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.emails import Party
+
+_NOT_IN_UID = re.compile(r"[^a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    uid: str  # without the "@domain" the calendar writer adds
+    summary: str
+    start: datetime | None = None  # None: a cancellation of an event no longer scheduled
+    end: datetime | None = None
+    description: str = ""
+    joining_url: str | None = None
+    # Who sends it (RFC 5545 ORGANIZER): a follow-up event's host, whichever cohort's message
+    # carries it. None: the calendar's own organiser.
+    organizer: Party | None = None
+
+
+def booking_session_uid(course_id: str, session_key: str, application_id: str) -> str:
+    return f"{course_id}-{session_key}-{application_id}"
+
+
+def follow_up_uid(programme: str, event_key: str, person: str) -> str:
+    slug = _NOT_IN_UID.sub("-", programme.lower()).strip("-") or "programme"
+    return f"{slug}-{event_key}-{person.lower()}"

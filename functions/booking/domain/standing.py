@@ -1,0 +1,186 @@
+"""Where an application stands, in words that fit what happened to it.
+
+One place for every page and email that has to say it: the applicant's status page, the answer to
+a second application from the same address, the acknowledgement. Each status is worded for how it
+came about (a lapsed offer is not an unfinished payment; a payment a bank is still settling is not
+one that has not started), so nobody is told to pay who has paid, or that they "did not complete"
+a payment they never began.
+
+Pure: the caller passes the facts (already worded dates), never an I/O handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Facts:
+    status: str
+    reason: str | None = None  # the application's status_reason
+    payment_pending: bool = False  # a delayed payment method is settling
+    paid: int = 0  # minor units kept or refunded: was this ever a paid booking
+    can_pay: bool = False  # a (new) checkout may be started now
+    checkout_open: bool = False  # a checkout holding the place can be paid right now
+    price: str = ""  # "£200.00"
+    held_until: str | None = None  # "Monday 7 June 2027 at 15:31 BST"
+    offer_until: str | None = None
+    waitlist_position: int | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    headline: str
+    explanation: str
+    tone: str  # success | info | warning | neutral
+
+
+def standing(facts: Facts) -> Standing:
+    status = facts.status
+    if status == "confirmed":
+        return Standing(
+            "Your place is confirmed",
+            "You are booked and your place is paid for. We have emailed you the dates, the "
+            "joining link and a calendar file. There is nothing more you need to do.",
+            "success",
+        )
+    if status == "awaiting_payment":
+        return _awaiting_payment(facts)
+    if status == "pending_review":
+        return Standing(
+            "Application received",
+            "Our facilitators read every application themselves and will email you once they "
+            "have looked at yours. You do not need to pay anything yet.",
+            "info",
+        )
+    if status == "waitlisted":
+        place = (
+            f"You are number {facts.waitlist_position} on the waiting list. "
+            if facts.waitlist_position
+            else ""
+        )
+        return Standing(
+            "You are on the waiting list",
+            f"{place}The course is full at the moment. If a place comes free we will email you "
+            "straight away with a link to book it; places go in the order people joined.",
+            "info",
+        )
+    if status == "offered":
+        until = ""
+        if facts.offer_until:
+            until = f" We are holding it for you until {facts.offer_until}."
+        return Standing(
+            "A place is available for you",
+            f"Pay {facts.price} to accept the place we are holding for you.{until}",
+            "warning",
+        )
+    if status == "expired":
+        return _expired(facts)
+    if status == "declined":
+        return Standing(
+            "We cannot offer you a place this time",
+            "Thank you for applying. We have emailed you about our decision. If you would like "
+            "to be considered for a future course, reply to that email.",
+            "neutral",
+        )
+    if status == "cancelled":
+        return _cancelled(facts)
+    if status == "refunded":
+        return _refunded(facts)
+    return Standing("Your application", "Your application is with us.", "info")
+
+
+def _awaiting_payment(facts: Facts) -> Standing:
+    if facts.payment_pending:
+        return Standing(
+            "Your payment is on its way",
+            "Your bank is still processing the payment, which can take a few days for some "
+            "payment methods. Your place is held for you meanwhile, and we will email you as "
+            "soon as it is confirmed. There is nothing more you need to do.",
+            "info",
+        )
+    if facts.held_until or facts.checkout_open:
+        until = f" Your place is held for you until {facts.held_until}." if facts.held_until else ""
+        return Standing(
+            "Your place is held for you",
+            f"Pay {facts.price} to confirm your place.{until} We will email you as soon as it "
+            "is confirmed.",
+            "warning",
+        )
+    return Standing(
+        "Your application is waiting for payment",
+        f"We could not start the payment when you applied, so no money has been taken. Pay "
+        f"{facts.price} to book your place"
+        + (" while places are still free." if facts.can_pay else "."),
+        "warning",
+    )
+
+
+def _expired(facts: Facts) -> Standing:
+    again = " If places are still free you can start again below." if facts.can_pay else ""
+    if facts.reason == "offer_lapsed":
+        return Standing(
+            "The place we offered you has been released",
+            "We held a place for you, but it was not booked by the deadline, so it has gone "
+            f"back to the course for the next person. No money was taken.{again}",
+            "neutral",
+        )
+    if facts.reason == "failed":
+        return Standing(
+            "Your payment did not go through",
+            "Your bank told us the payment failed, so no money was taken and the place we "
+            f"were holding has been released.{again}",
+            "warning",
+        )
+    return Standing(
+        "Your payment was not completed",
+        "The time to pay ran out before the payment was finished, so no money was taken and "
+        f"the place we were holding has been released.{again}",
+        "warning",
+    )
+
+
+def _cancelled(facts: Facts) -> Standing:
+    if facts.reason == "refund_requested":
+        return Standing(
+            "Booking cancelled",
+            "Your booking has been cancelled and your payment is being refunded in full. We "
+            "will email you when the refund is on its way.",
+            "neutral",
+        )
+    if facts.paid:
+        return Standing(
+            "Booking cancelled",
+            "Your booking has been cancelled. We have emailed you about it, including what "
+            "happens to your payment.",
+            "neutral",
+        )
+    return Standing(
+        "Application cancelled",
+        "Your application has been cancelled and no money was taken. You are welcome to "
+        "apply again while places are open.",
+        "neutral",
+    )
+
+
+_REFUNDED = {
+    "course_full": (
+        "The course filled up while your payment was on its way, so we could not confirm a "
+        "place and have refunded you in full."
+    ),
+    "cancelled_and_refunded": "Your booking was cancelled and your payment refunded in full.",
+    "refunded": "Your payment has been refunded in full, so your booking is no longer active.",
+}
+
+
+def _refunded(facts: Facts) -> Standing:
+    explanation = _REFUNDED.get(
+        facts.reason or "",
+        "Your payment has been refunded in full, so there is no booking on this application.",
+    )
+    return Standing(
+        "Payment refunded",
+        f"{explanation} Refunds usually reach your account within 5 to 10 working days. You "
+        "are welcome to apply again while places are open.",
+        "neutral",
+    )

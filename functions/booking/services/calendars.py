@@ -1,0 +1,194 @@
+"""Which calendar file an email carries: the events, their UIDs (``domain.invitations``) and the
+SEQUENCE, taken from the person's counter once per message so it only ever grows.
+
+* A confirmation (and a resend) puts every session of the booking in the calendar: the cohort's
+  own sessions under the booking's UIDs, its follow-ups under the person's UIDs for the
+  programme's events. An update after the organiser changed sessions does the same, and
+  cancels the sessions that were removed.
+* An invitation to a follow-up event puts that one event in, under the same person's UID.
+* A cancellation or a refund that ends a booking takes its sessions out again; its follow-ups
+  only if the person keeps no other confirmed booking in the programme (they are still a
+  graduate, and the events are still theirs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
+from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
+from booking.domain.programme import follow_up_events, person_key, programme_of
+from booking.services.ports import Ports
+
+REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
+
+
+def calendar_attachments(
+    ports: Ports,
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    now: datetime,
+) -> list[Attachment]:
+    requested, cancelled = _entries(ports, job, application, course)
+    if not requested and not cancelled:
+        return []
+    organizer = organizer_of(ports, course)
+    attendees = [Party(address) for address in recipients]
+    sequence = ports.repository.next_calendar_sequence(person_key(application.answers.email))
+    attachments = []
+    for entries, is_cancel in ((requested, False), (cancelled, True)):
+        if entries:
+            ics = ports.calendar.calendar(
+                entries,
+                name=course.definition.title,
+                stamp=now,
+                sequence=sequence,
+                organizer=organizer,
+                attendees=attendees,
+                cancelled=is_cancel,
+            )
+            method, filename = ("CANCEL", "cancel.ics") if is_cancel else ("REQUEST", "invite.ics")
+            attachments.append(Attachment(filename, "text/calendar", ics, {"method": method}))
+    return attachments
+
+
+def organizer_of(ports: Ports, course: Course) -> Party:
+    """Calendars match later messages by UID and ORGANIZER: one organiser per course, always
+    (its enquiries address, its title as the name)."""
+    enquiries = course.definition.enquiries_email
+    return Party(str(enquiries) if enquiries else ports.sender_email, course.definition.title)
+
+
+def _entries(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
+    """(entries to put in the calendar, entries to take out) for this message."""
+    schedule = course.schedule
+    if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
+        requested = _booking_entries(ports, course, application, schedule)
+        removed = [
+            _removed(course, application, key, SessionKind.CORE) for key in job.removed_sessions
+        ]
+        if job.removed_follow_ups:
+            # A follow-up another cohort still lists is still the programme's event.
+            listed = _programme_follow_up_keys(ports, course)
+            removed += [
+                _removed(course, application, key, SessionKind.FOLLOW_UP)
+                for key in job.removed_follow_ups
+                if key not in listed
+            ]
+        return requested, removed
+    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
+        event = next((s for s in schedule if s.key == job.session_key), None)
+        return ([_entry(course, application, event)] if event else []), []
+    if _ends_a_booking(job, application):
+        core = [s for s in schedule if s.kind is SessionKind.CORE]
+        follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
+        if follow_ups and _still_a_graduate(ports, application, course):
+            follow_ups = []
+        return [], _booking_entries(ports, course, application, [*core, *follow_ups])
+    return [], []
+
+
+def _booking_entries(
+    ports: Ports,
+    course: Course,
+    application: Application,
+    sessions: Sequence[ScheduledSession],
+) -> list[CalendarEntry]:
+    """The cohort's own sessions as the cohort gives them; its follow-ups as their events'
+    hosts give them (one entry, one organiser, whichever cohort's message carries it)."""
+    events = {}
+    if any(s.kind is SessionKind.FOLLOW_UP for s in sessions):
+        programme = programme_of(course)
+        events = {
+            e.key: e
+            for e in follow_up_events(
+                c for c in ports.repository.list_courses() if programme_of(c) == programme
+            )
+            if e.programme == programme
+        }
+    entries = []
+    for session in sessions:
+        event = events.get(session.key) if session.kind is SessionKind.FOLLOW_UP else None
+        if event is None:
+            entries.append(_entry(course, application, session))
+        else:
+            host = event.host
+            entries.append(
+                replace(
+                    _entry(host, application, event.session),
+                    organizer=organizer_of(ports, host),
+                )
+            )
+    return entries
+
+
+def _ends_a_booking(job: EmailJob, application: Application) -> bool:
+    if job.kind is EmailKind.CANCELLED:
+        # Only a booking that was paid for ever had its sessions put in a calendar.
+        return application.amount_paid > 0
+    return job.kind is EmailKind.PAYMENT_REFUNDED and job.reason in REFUNDS_ENDING_A_BOOKING
+
+
+def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:
+    definition = course.definition
+    lines = [session.title]
+    joining_url = str(definition.joining_url) if definition.joining_url else None
+    if joining_url:
+        lines.append(f"Join online: {joining_url}")
+    if definition.enquiries_email:
+        lines.append(f"Questions: {definition.enquiries_email}")
+    return CalendarEntry(
+        uid=_uid(course, application, session.key, session.kind),
+        summary=f"{definition.title}: {session.title}",
+        start=session.start,
+        end=session.end,
+        description="\n".join(lines),
+        joining_url=joining_url,
+    )
+
+
+def _removed(
+    course: Course, application: Application, key: str, kind: SessionKind
+) -> CalendarEntry:
+    return CalendarEntry(
+        uid=_uid(course, application, key, kind), summary=f"{course.definition.title}: cancelled"
+    )
+
+
+def _uid(course: Course, application: Application, key: str, kind: SessionKind) -> str:
+    if kind is SessionKind.FOLLOW_UP:
+        return follow_up_uid(programme_of(course), key, person_key(application.answers.email))
+    return booking_session_uid(course.course_id, key, application.application_id)
+
+
+def _programme_follow_up_keys(ports: Ports, course: Course) -> set[str]:
+    programme = programme_of(course)
+    return {
+        s.key
+        for other in ports.repository.list_courses()
+        if programme_of(other) == programme
+        for s in other.schedule
+        if s.kind is SessionKind.FOLLOW_UP
+    }
+
+
+def _still_a_graduate(ports: Ports, application: Application, course: Course) -> bool:
+    programme = programme_of(course)
+    for other in ports.repository.applications_of_person(application.answers.email):
+        if other.application_id == application.application_id:
+            continue
+        if other.status is not ApplicationStatus.CONFIRMED:
+            continue
+        other_course = ports.repository.get_course(other.course_id)
+        if other_course is not None and programme_of(other_course) == programme:
+            return True
+    return False

@@ -1,0 +1,181 @@
+"""A programme of three cohorts over `make run`'s HTTP API, ticked from September to December.
+
+The sample cohort (June 2027), the same file loaded again under another id (as the README's
+``load-course ... --id`` does) and a spring cohort (March to April 2027, across the clock change)
+all list the 2027 follow-ups. People book through the API and pay on the Stripe stand-in; one
+takes two cohorts, one is cancelled, one erased, one never pays. Then the scheduler is ticked
+across the follow-ups (BST in September and October, GMT in November and December), some ticks
+twice, and the outbox must hold exactly: one invitation per graduate per follow-up, and one
+reminder per graduate per follow-up per offset, each naming the host cohort and its Reply-To.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from tests.e2e.conftest import RunningStack
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = "compassionate-leadership-2027-06"
+# The 2027 follow-ups as UTC instants, with how their subjects say them (UK time).
+FOLLOW_UPS = {
+    datetime(2027, 9, 23, 15, 0, tzinfo=UTC): "Thursday 23 September 2027, 16:00-17:00 BST",
+    datetime(2027, 10, 20, 15, 0, tzinfo=UTC): "Wednesday 20 October 2027, 16:00-17:00 BST",
+    datetime(2027, 11, 23, 13, 0, tzinfo=UTC): "Tuesday 23 November 2027, 13:00-14:00 GMT",
+    datetime(2027, 12, 13, 16, 0, tzinfo=UTC): "Monday 13 December 2027, 16:00-17:00 GMT",
+}
+BEFORE = (timedelta(days=13), timedelta(hours=23), timedelta(minutes=40))
+
+
+def _admin(stack: RunningStack) -> dict[str, str]:
+    return {"authorization": f"Bearer {stack.admin_token}"}
+
+
+def _load(stack: RunningStack, course_id: str, definition: dict[str, Any]) -> None:
+    reply = requests.put(
+        f"{stack.url}/admin/courses/{course_id}",
+        json=definition,
+        headers=_admin(stack),
+        timeout=60,
+    )
+    assert reply.status_code in (200, 201), reply.text
+
+
+def _book(stack: RunningStack, course_id: str, email: str, *, pay: bool = True) -> dict[str, Any]:
+    applied = stack.post(
+        f"/courses/{course_id}/applications",
+        json={
+            "name": "Florence Nightingale",
+            "email": email,
+            "job_title": "Matron",
+            "organisation": "NHS Trust",
+            "leadership_role": "A ward",
+            "motivation": "To lead with compassion",
+            "consent": True,
+        },
+    )
+    assert applied.status_code == 201, applied.text
+    application: dict[str, Any] = applied.json()
+    if pay:
+        session = application["checkout_url"].rsplit("/", 1)[-1]
+        assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
+    return application
+
+
+def _theirs(stack: RunningStack, people: set[str]) -> list[dict[str, Any]]:
+    outbox: list[dict[str, Any]] = stack.get("/_local/outbox").json()
+    return [m for m in outbox if set(m["to"]) & people]
+
+
+def _settled(stack: RunningStack, people: set[str]) -> list[dict[str, Any]]:
+    """The outbox once the mail pump has caught up (the count stops changing)."""
+    last, steady, deadline = -1, 0, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        mail = _theirs(stack, people)
+        steady = steady + 1 if len(mail) == last else 0
+        if steady >= 3:
+            return mail
+        last = len(mail)
+        time.sleep(0.5)
+    return _theirs(stack, people)
+
+
+def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset(
+    stack: RunningStack,
+) -> None:
+    sample = json.loads((ROOT / "courses" / "compassionate-leadership.json").read_text())
+    run = uuid.uuid4().hex[:6]
+    again_id, spring_id = f"my-cohort-{run}", f"spring-{run}"
+    _load(stack, again_id, sample)
+    spring = {
+        **sample,
+        "enquiries_email": "spring@example.org",
+        "joining_url": "https://example.org/join/spring",
+    }
+    spring["sessions"] = [
+        {"date": day, "start_time": "15:00", "end_time": "17:00", "kind": "core"}
+        for day in (
+            "2027-03-08",
+            "2027-03-15",
+            "2027-03-22",
+            "2027-03-29",
+            "2027-04-05",
+            "2027-04-12",
+        )
+    ] + [s for s in sample["sessions"] if s["kind"] == "follow_up"]
+    _load(stack, spring_id, spring)
+
+    ada, bob, cy, di, eve = (
+        f"{who}-{run}@example.org" for who in ("ada", "bob", "cy", "di", "eve")
+    )
+    _book(stack, SAMPLE, ada)
+    _book(stack, spring_id, ada)  # Ada takes two cohorts: still one graduate
+    _book(stack, again_id, bob)
+    cancelled = _book(stack, spring_id, cy)
+    _book(stack, SAMPLE, di)
+    _book(stack, again_id, eve, pay=False)  # never pays: never a graduate
+    answer = requests.post(
+        f"{stack.url}/admin/applications/{cancelled['application_id']}/cancel",
+        json={"refund": True},
+        headers=_admin(stack),
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    erased = requests.delete(f"{stack.url}/admin/people/{di}", headers=_admin(stack), timeout=60)
+    assert erased.status_code == 200, erased.text
+    # Booked: close the extra cohorts, so the stack's other tests still find the sample first
+    # among the courses taking applications. Closing changes no session: nobody is told.
+    _load(stack, again_id, {**sample, "closed": True})
+    _load(stack, spring_id, {**spring, "closed": True})
+    everyone = {ada, bob, cy, di, eve}
+    before_ticks = len(_settled(stack, everyone))
+
+    for start in FOLLOW_UPS:
+        for before in BEFORE:
+            moment = (start - before).isoformat().replace("+00:00", "Z")
+            times = 2 if before == timedelta(hours=23) else 1  # the scheduler firing twice
+            for _ in range(times):
+                tick = stack.post("/_local/scheduler/tick", json={"time": moment})
+                assert tick.status_code == 200, tick.text
+
+    settled = _settled(stack, everyone)
+    mail = settled[: len(settled) - before_ticks]  # newest first: what the ticks sent
+    invitations = Counter(
+        (m["to"][0], m["subject"]) for m in mail if m["subject"].startswith("You are invited")
+    )
+    reminders = Counter(
+        (m["to"][0], m["subject"]) for m in mail if m["subject"].startswith("Reminder")
+    )
+    # Exactly the graduates, once each: 2 people x 4 follow-ups; 2 offsets each for reminders.
+    assert sorted({to for to, _ in invitations}) == sorted([ada, bob])
+    assert len(invitations) == 8
+    assert set(invitations.values()) == {1}
+    assert len(reminders) == 8
+    assert set(reminders.values()) == {2}  # the 24-hour and the 1-hour reminder
+    for who in (ada, bob):
+        for when in FOLLOW_UPS.values():
+            assert sum(1 for to, s in invitations if to == who and s.endswith(when)) == 1
+            assert sum(n for (to, s), n in reminders.items() if to == who and s.endswith(when)) == 2
+    # No invitation or reminder to the cancelled, the erased or the unpaid (Eve's hold lapses
+    # as the ticks move the clock on, and she is told so: that is all she hears).
+    assert not {to for to, _ in invitations + reminders} & {cy, di, eve}
+    assert not [m for m in mail if di in m["to"]]
+    assert [m["subject"].split(":")[0] for m in mail if eve in m["to"]] == [
+        "Your payment was not completed"
+    ]
+    for message in (m for m in mail if m["subject"].startswith(("You are invited", "Reminder"))):
+        # The host cohort (spring: of the three listing the follow-ups, it started first): its
+        # Reply-To and its joining link, whichever cohort the graduate took.
+        assert message["reply_to"] == ["spring@example.org"]
+        assert "https://example.org/join/spring" in message["text"]
+    for message in (m for m in mail if m["subject"].startswith("You are invited")):
+        [ics] = message["attachments"]
+        assert ics["content"].count("BEGIN:VEVENT") == 1

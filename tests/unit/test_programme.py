@@ -1,0 +1,170 @@
+"""Session keys, schedule changes, a programme's follow-up events and its graduates (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.course import Course, CourseDefinition, schedule_changes
+from booking.domain.programme import follow_up_events, graduates, person_key
+from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
+
+
+def definition(sessions: list[dict[str, Any]], **overrides: Any) -> CourseDefinition:
+    return CourseDefinition.model_validate(
+        {
+            "programme": "leading",
+            "title": "Leading",
+            "price": {"amount": 100},
+            "capacity": 5,
+            "sessions": sessions,
+            **overrides,
+        }
+    )
+
+
+def session(day: str, kind: str = "core", **extra: Any) -> dict[str, Any]:
+    start, end = ("16:00", "17:00") if kind == "follow_up" else ("15:00", "17:00")
+    return {"date": day, "start_time": start, "end_time": end, "kind": kind, **extra}
+
+
+def test_keys_name_what_a_session_is_not_where_it_falls() -> None:
+    keys = [s.key for s in cohort_2025().schedule()]
+    assert keys[:6] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    # Follow-ups by their UTC start: the same follow-up in another cohort's file is the same.
+    assert keys[6:] == [
+        "fu-20250918t1500z",
+        "fu-20251015t1500z",
+        "fu-20251118t1300z",
+        "fu-20251208t1600z",
+    ]
+    # A core session moved past the next keeps its key (its place in the organiser's list).
+    data = cohort_2025_data()
+    data["sessions"][1]["date"] = "2025-06-17"  # session 2 moved after session 3
+    moved = CourseDefinition.model_validate(data).schedule()
+    assert [(s.index, s.key) for s in moved[:3]] == [(1, "s1"), (2, "s3"), (3, "s2")]
+
+
+def test_an_organiser_may_name_sessions_and_two_may_not_share_a_name() -> None:
+    named = definition([session("2027-06-07", id="welcome"), session("2027-09-20", "follow_up")])
+    assert [s.key for s in named.schedule()] == ["welcome", "fu-20270920t1500z"]
+    with pytest.raises(ValidationError, match="both known as 'fu-20270920t1500z'"):
+        definition(
+            [
+                session("2027-06-07"),
+                session("2027-09-20", "follow_up"),
+                session("2027-09-20", "follow_up", title="again"),
+            ]
+        )
+    with pytest.raises(ValidationError, match="both known as 's2'"):
+        definition([session("2027-06-07", id="s2"), session("2027-06-14")])
+    with pytest.raises(ValidationError, match="pattern"):
+        definition([session("2027-06-07", id="Not a key")])
+
+
+def test_a_time_with_a_utc_offset_is_refused_clearly() -> None:
+    with pytest.raises(ValidationError, match="without a UTC offset"):
+        definition([{"date": "2027-06-07", "start_time": "15:00+01:00", "end_time": "17:00"}])
+
+
+def test_schedule_changes_say_what_moved_what_went_and_what_came() -> None:
+    before = definition(
+        [session("2027-06-07"), session("2027-06-14"), session("2027-09-20", "follow_up")]
+    )
+    after = definition(
+        [
+            session("2027-06-08"),
+            {**session("2027-06-14"), "title": "Listening"},
+            session("2027-09-27", "follow_up"),
+        ]
+    )
+    changes = schedule_changes(before, after)
+    assert changes.changed == ("s1", "s2")
+    assert changes.removed == ()
+    assert changes.removed_follow_ups == ("fu-20270920t1500z",)  # a new start, a new event
+    assert changes.added == ("fu-20270927t1500z",)
+    assert not schedule_changes(before, before)
+    dropped = definition([session("2027-06-07"), session("2027-09-20", "follow_up")])
+    assert schedule_changes(before, dropped).removed == ("s2",)
+    # A follow-up with an id stays the same event when it moves.
+    named = definition([session("2027-06-07"), session("2027-09-20", "follow_up", id="autumn")])
+    moved = definition([session("2027-06-07"), session("2027-09-27", "follow_up", id="autumn")])
+    assert schedule_changes(named, moved).changed == ("autumn",)
+
+
+def cohort(course_id: str, first: str, *follow_ups: str, **overrides: Any) -> Course:
+    start = datetime.fromisoformat(first)
+    core = [session((start + timedelta(weeks=w)).date().isoformat()) for w in range(2)]
+    return Course(
+        course_id=course_id,
+        definition=definition(core + [session(d, "follow_up") for d in follow_ups], **overrides),
+    )
+
+
+def booking(app_id: str, course: Course, email: str, **changes: Any) -> Application:
+    moment = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=int(app_id[-1]))
+    application = Application(
+        application_id=app_id,
+        course_id=course.course_id,
+        status=ApplicationStatus.CONFIRMED,
+        token="t",
+        answers=Answers(
+            name="N",
+            email=email,
+            job_title="J",
+            organisation="O",
+            leadership_role="L",
+            motivation="M",
+        ),
+        created_at=moment,
+        updated_at=moment,
+    )
+    return application.model_copy(update=changes)
+
+
+def test_one_follow_up_listed_by_several_cohorts_is_one_event_hosted_by_the_first() -> None:
+    spring = cohort("spring", "2027-03-01", "2027-09-20", "2027-10-18")
+    june = cohort("june", "2027-06-07", "2027-09-20", "2027-11-15")
+    june_again = cohort("a-june-copy", "2027-06-07", "2027-09-20", "2027-11-15")
+    other = cohort("other", "2027-06-07", "2027-09-20", programme="another")
+    events = follow_up_events([spring, june, june_again, other])
+    assert [(e.programme, e.key, e.host.course_id) for e in events] == [
+        ("another", "fu-20270920t1500z", "other"),
+        ("leading", "fu-20270920t1500z", "spring"),  # the cohort that started first
+        ("leading", "fu-20271018t1500z", "spring"),
+        ("leading", "fu-20271115t1600z", "a-june-copy"),  # two started together: by id
+    ]
+
+
+def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
+    spring = cohort("spring", "2027-03-01", "2027-09-20")
+    june = cohort("june", "2027-06-07", "2027-09-20")
+    autumn = cohort("autumn", "2027-09-13", "2027-09-20")  # still running on 20 September
+    [event] = follow_up_events([spring, june, autumn])
+    people = graduates(
+        event,
+        [
+            (spring, booking("app1", spring, "ada@example.org")),
+            (june, booking("app2", june, "ADA@example.org")),  # Ada again: one person
+            (june, booking("app3", june, "bob@example.org", status=ApplicationStatus.CANCELLED)),
+            (spring, booking("app4", spring, "cy@example.org", erased_at=datetime.now(UTC))),
+            (autumn, booking("app5", autumn, "di@example.org")),
+            (spring, booking("app6", spring, "eve@example.org")),
+        ],
+    )
+    assert event.host.course_id == "spring"
+    assert set(people) == {person_key("ada@example.org"), person_key("eve@example.org")}
+    # Ada's message is about her booking on the host cohort, though the June one is newer.
+    assert people[person_key("ada@example.org")].application_id == "app1"
+    june_host = graduates(
+        follow_up_events([june, autumn])[0],
+        [
+            (spring, booking("app1", spring, "ada@example.org")),
+            (june, booking("app2", june, "ADA@example.org")),
+        ],
+    )
+    assert june_host[person_key("ada@example.org")].application_id == "app2"
