@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
@@ -18,6 +19,7 @@ from infra.local.stripe_standin.wire import (
     random_id,
     reject_unknown,
     require_str,
+    truthy,
 )
 
 # Stripe checks expires_at against its own clock at creation; callers compute "now + 30 min"
@@ -85,9 +87,10 @@ SESSION_CREATE_PARAMS = frozenset(
 
 
 class CheckoutSessions:
-    def __init__(self, store: Store, payments: Payments) -> None:
+    def __init__(self, store: Store, payments: Payments, discounts: Discounts) -> None:
         self._store = store
         self._payments = payments
+        self._discounts = discounts
 
     def create(self, params: Mapping[str, Any]) -> dict[str, Any]:
         reject_unknown(params, SESSION_CREATE_PARAMS)
@@ -128,6 +131,7 @@ class CheckoutSessions:
         )
         methods = params.get("payment_method_types")
         locale = optional_str(params, "locale")
+        applied, amount_discount = self._discount(params, amount, currency)
 
         session_id = random_id("cs_test_", 58)
         session = store.fixture("checkout_session")
@@ -142,7 +146,7 @@ class CheckoutSessions:
                 "created": now,
                 "expires_at": expires_at,
                 "amount_subtotal": amount,
-                "amount_total": amount,
+                "amount_total": amount - amount_discount,
                 "currency": currency,
                 "client_reference_id": client_reference_id,
                 "customer_email": customer_email,
@@ -160,7 +164,9 @@ class CheckoutSessions:
                 # them the values Stripe returns when those features are off.
                 "adaptive_pricing": {"enabled": False},
                 "after_expiration": None,
-                "allow_promotion_codes": None,
+                "allow_promotion_codes": True
+                if truthy(params.get("allow_promotion_codes", False))
+                else None,
                 "collected_information": None,
                 "consent": None,
                 "consent_collection": None,
@@ -187,7 +193,12 @@ class CheckoutSessions:
                 "payment_method_configuration_details": None,
                 "shipping_address_collection": None,
                 "shipping_cost": None,
-                "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+                "discounts": applied,
+                "total_details": {
+                    "amount_discount": amount_discount,
+                    "amount_shipping": 0,
+                    "amount_tax": 0,
+                },
             }
         )
         details = session.get("customer_details")
@@ -198,6 +209,29 @@ class CheckoutSessions:
         store.line_items[session_id] = names
         store.intent_metadata[session_id] = intent_metadata
         return copy.deepcopy(session)
+
+    def _discount(
+        self, params: Mapping[str, Any], amount: int, currency: str
+    ) -> tuple[list[dict[str, str | None]], int]:
+        """The session's ``discounts`` and what they take off: one coupon or promotion code."""
+        specs = params.get("discounts")
+        if specs in (None, ""):
+            return [], 0
+        if truthy(params.get("allow_promotion_codes", False)):
+            raise StripeError(
+                400,
+                "You may only specify one of these parameters: allow_promotion_codes, discounts.",
+                param="discounts",
+            )
+        if not isinstance(specs, list):
+            raise StripeError(400, "Invalid array", param="discounts")
+        if len(specs) > 1:
+            raise StripeError(
+                400, "You may only apply one discount to a Checkout Session.", param="discounts"
+            )
+        coupon, promo = self._discounts.resolve(specs[0], "discounts[0]")
+        off = self._discounts.amount_off(coupon, amount, currency)
+        return [{"coupon": coupon["id"], "promotion_code": promo["id"] if promo else None}], off
 
     def open_session(self, session_id: str) -> dict[str, Any]:
         session = find(self._store.sessions, session_id, "checkout.session")
@@ -241,6 +275,16 @@ class CheckoutSessions:
 
     def pay(self, session_id: str, *, delayed: bool, outgoing: list[Outgoing]) -> dict[str, Any]:
         session = self.open_session(session_id)
+        # The discount is used once the session completes (Stripe counts it then).
+        for applied in session["discounts"] or []:
+            self._discounts.redeem(applied["coupon"], applied["promotion_code"])
+        if session["amount_total"] == 0:
+            # A fully discounted session completes without taking any payment.
+            session.update(
+                {"status": "complete", "payment_status": "no_payment_required", "url": None}
+            )
+            outgoing.append(self._store.record_event("checkout.session.completed", session, None))
+            return copy.deepcopy(session)
         payment_method = random_id("pm_")
         email = session.get("customer_email")
         intent = self._payments.make_payment_intent(

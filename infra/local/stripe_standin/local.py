@@ -9,7 +9,8 @@ from typing import Any
 
 from infra.local.stripe_standin.checkout import CheckoutSessions
 from infra.local.stripe_standin.events import Webhooks
-from infra.local.stripe_standin.pages import checkout_page, not_found_page
+from infra.local.stripe_standin.invoice_life import InvoiceLife
+from infra.local.stripe_standin.pages import checkout_page, invoice_page, not_found_page
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Store
 from infra.local.stripe_standin.wire import (
@@ -30,14 +31,21 @@ class LocalRoutes:
         webhooks: Webhooks,
         checkout: CheckoutSessions,
         payments: Payments,
+        invoices: InvoiceLife,
     ) -> None:
         self._store = store
         self._webhooks = webhooks
         self._checkout = checkout
         self._payments = payments
+        self._invoices = invoices
 
     def handle(
-        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> LocalResponse:
         parts = path.strip("/").split("/")
         wants_html = "text/html" in headers.get("accept", "")
@@ -45,6 +53,10 @@ class LocalRoutes:
             return json_response(200, self._store.events_newest_first())
         if method == "GET" and len(parts) == 2 and parts[0] == "checkout":
             return self._checkout_page(parts[1])
+        if method == "GET" and len(parts) == 2 and parts[0] == "invoices":
+            return self._invoice_page(parts[1], left_unpaid="left" in query)
+        if method == "POST" and len(parts) == 3 and parts[0] == "invoices":
+            return self._invoice_action(parts[1], parts[2], wants_html)
         if method == "POST" and len(parts) == 3 and parts[0] == "events" and parts[2] == "resend":
             with self._store.lock:
                 find(self._store.events_by_id, parts[1], "event")
@@ -138,6 +150,56 @@ class LocalRoutes:
                 "events": self._webhooks.sent(outgoing, statuses),
             },
         )
+
+    def _invoice_action(self, invoice_id: str, action: str, wants_html: bool) -> LocalResponse:
+        """What the billing contact does on the hosted invoice page (pay), or what an
+        organiser does in Stripe's dashboard (void, mark uncollectible)."""
+        steps = {
+            "pay": lambda out: self._invoices.pay(invoice_id, {}, None, out),
+            "void": lambda out: self._invoices.void(invoice_id, None, out),
+            "mark_uncollectible": lambda out: self._invoices.mark_uncollectible(
+                invoice_id, None, out
+            ),
+        }
+        step = steps.get(action)
+        if step is None:
+            raise StripeError(404, f"Unrecognized local Stripe route (POST: invoices/{action})")
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            invoice = step(outgoing)
+        statuses = self._webhooks.deliver_all(outgoing)
+        if wants_html:
+            location = f"{self._store.base}/_local/stripe/invoices/{invoice_id}"
+            return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
+        sent = self._webhooks.sent(outgoing, statuses)
+        # The event the contract names for each action is the one reported on top.
+        main = {"pay": "invoice.paid", "void": "invoice.voided"}.get(
+            action, "invoice.marked_uncollectible"
+        )
+        named = next(event for event in sent if event["type"] == main)
+        return json_response(
+            200,
+            {
+                "invoice": invoice,
+                "event_id": named["id"],
+                "webhook_status": named["webhook_status"],
+                "events": sent,
+            },
+        )
+
+    def _invoice_page(self, invoice_id: str, *, left_unpaid: bool) -> LocalResponse:
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            invoice = self._store.invoices.get(invoice_id)
+            if invoice is None or invoice["status"] == "draft":
+                missing = not_found_page(
+                    "Invoice not found", "There is no sent invoice with this id.", kind="invoice"
+                )
+                return LocalResponse(404, dict(HTML_HEADERS), missing)
+            self._invoices.overdue_if_due(invoice, outgoing)
+            rendered = invoice_page(self._store, invoice, left_unpaid=left_unpaid)
+        self._webhooks.deliver_all(outgoing)
+        return LocalResponse(200, dict(HTML_HEADERS), rendered)
 
     def _redirect_to_page(self, session_id: str) -> LocalResponse:
         location = f"{self._store.base}/_local/stripe/checkout/{session_id}"

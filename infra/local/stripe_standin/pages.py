@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.local.stripe_standin.store import Store
@@ -103,3 +104,76 @@ def checkout_page(store: Store, session: Mapping[str, Any]) -> bytes:
 
 def not_found_page(title: str, message: str, *, kind: str = "checkout") -> bytes:
     return page(title, f"<p>{html.escape(message)}</p>", kind=kind)
+
+
+def invoice_page(store: Store, invoice: Mapping[str, Any], *, left_unpaid: bool) -> bytes:
+    """Stripe's hosted invoice page, as the billing contact sees it; call with the lock held."""
+    esc = html.escape
+    currency = invoice["currency"]
+    action_base = f"/_local/stripe/invoices/{esc(invoice['id'])}"
+    address = invoice.get("customer_address") or {}
+    lines = [
+        f"<dt>{esc(line['description'] or 'Item')}</dt>"
+        f"<dd>{esc(format_amount(line['amount'], currency))}</dd>"
+        for line in invoice["lines"]["data"]
+    ]
+    lines += [
+        f"<dt>Discount</dt><dd>-{esc(format_amount(entry['amount'], currency))}</dd>"
+        for entry in invoice.get("total_discount_amounts") or []
+    ]
+    due = invoice["due_date"]
+    facts = [
+        f"<dt>Invoice number</dt><dd>{esc(invoice['number'] or '')}</dd>",
+        f"<dt>Billed to</dt><dd>{esc(invoice['customer_name'] or '')}</dd>",
+        f"<dt>Billing email</dt><dd>{esc(invoice['customer_email'] or '')}</dd>",
+        "<dt>Billing address</dt><dd>"
+        + esc(", ".join(str(part) for part in address.values() if part))
+        + "</dd>",
+        *(
+            f"<dt>{esc(field['name'])}</dt><dd>{esc(field['value'])}</dd>"
+            for field in invoice.get("custom_fields") or []
+        ),
+        f"<dt>Due</dt><dd>{esc(_day(due)) if due else 'on receipt'}</dd>",
+    ]
+    amount = format_amount(invoice["amount_remaining"], currency)
+    summary = (
+        f"<dl>{''.join(facts)}</dl><h2>Items</h2><dl>{''.join(lines)}"
+        f"<dt>Amount due</dt><dd>{esc(format_amount(invoice['amount_due'], currency))}</dd></dl>"
+    )
+    sends = store.invoice_sends.get(invoice["id"], [])
+    sent = f"<p>Emailed to the billing contact on {esc(_day(sends[-1]))}.</p>" if sends else ""
+    status = invoice["status"]
+    if status in ("open", "uncollectible"):
+        note = (
+            f'<p role="status">Left unpaid: this invoice stays open, due '
+            f"{esc(_day(due) if due else 'on receipt')}.</p>"
+            if left_unpaid
+            else ""
+        )
+        body = (
+            f"{note}{sent}{summary}"
+            f'<form method="post" action="{action_base}/pay">'
+            f'<p><button type="submit">Pay {esc(amount)}</button></p></form>'
+            f'<p><a href="{action_base}?left=1">Leave unpaid for now</a></p>'
+            f'<form method="post" action="{action_base}/void">'
+            '<p><button type="submit">Void this invoice (test only)</button></p></form>'
+        )
+        if status == "open":
+            body += (
+                f'<form method="post" action="{action_base}/mark_uncollectible">'
+                '<p><button type="submit">Mark uncollectible (test only)</button></p></form>'
+            )
+        return page(f"Invoice {invoice['number']}: {amount} due", body, kind="invoice")
+    message = {
+        "paid": "This invoice has been paid. Thank you.",
+        "void": "This invoice has been voided: nothing is owed on it.",
+    }.get(status, f"This invoice is {status}.")
+    return page(
+        f"Invoice {invoice['number']}",
+        f'<p role="status">{esc(message)}</p>{summary}',
+        kind="invoice",
+    )
+
+
+def _day(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%-d %B %Y")

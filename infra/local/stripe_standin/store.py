@@ -17,7 +17,20 @@ from typing import Any
 from infra.local.stripe_standin.wire import api_version, load_fixture, random_id
 
 # The Stripe objects the stand-in copies: each is one file in infra/local/stripe_fixtures.
-FIXTURE_NAMES = ("checkout_session", "event", "charge", "refund", "payment_intent")
+FIXTURE_NAMES = (
+    "checkout_session",
+    "event",
+    "charge",
+    "refund",
+    "payment_intent",
+    "customer",
+    "coupon",
+    "promotion_code",
+    "discount",
+    "invoice",
+    "invoiceitem",
+    "invoice_payment",
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,19 @@ class Store:
         self.payment_intents: dict[str, dict[str, Any]] = {}
         self.charges: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.customers: dict[str, dict[str, Any]] = {}
+        self.coupons: dict[str, dict[str, Any]] = {}
+        self.promotion_codes: dict[str, dict[str, Any]] = {}
+        self.discounts: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.invoice_items: dict[str, dict[str, Any]] = {}
+        self.invoice_payments: dict[str, dict[str, Any]] = {}
+        # The (coupon, promotion code, discount) behind each discount on an invoice, in order.
+        self.invoice_discounts: dict[str, list[tuple[str, str | None, str]]] = {}
+        # When each invoice was emailed (invoice.sent), for the hosted page.
+        self.invoice_sends: dict[str, list[int]] = {}
+        # Invoices whose due date has passed and whose invoice.overdue has been sent.
+        self.overdue_sent: set[str] = set()
         # Oldest first; listings reverse it.
         self.events: list[dict[str, Any]] = []
         self.events_by_id: dict[str, dict[str, Any]] = {}
