@@ -26,6 +26,9 @@ class EmailKind(StrEnum):
     OFFER = "offer"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    INVOICE_SENT = "invoice_sent"  # to the applicant: their employer has been invoiced
+    INVOICE_ENDED = "invoice_ended"  # to applicant and billing contact: the place went back
+    BURSARY_GRANTED = "bursary_granted"  # part funded: what is left to pay
 
 
 class EmailJob(BaseModel):
