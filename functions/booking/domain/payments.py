@@ -73,9 +73,11 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
 
     if event.kind is CheckoutEventKind.PAID:
         if status is S.CONFIRMED:
-            if application.payment_intent in (None, event.payment_intent):
+            if application.payment_intent == event.payment_intent:
                 return Decision(Action.IGNORE, "already confirmed by this payment")
-            # Two sessions of one application were both paid: never keep the second payment.
+            # Two sessions of one application were both paid, or a place confirmed without
+            # this payment (by invoice, or funded by a bursary) was paid for as well: never
+            # keep the second payment.
             return Decision(Action.REFUND, "duplicate_payment")
         if status is S.REFUNDED and application.payment_intent == event.payment_intent:
             return Decision(Action.IGNORE, "this payment was already refunded")

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from booking.domain.application import ApplicationForm
-from booking.handlers.views import ApplicationOut, CheckoutOut, CourseOut, ErrorOut
+from booking.handlers.views import ApplicationOut, CheckoutOut, CourseOut, ErrorOut, InvoiceOut
 
 _MODELS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
@@ -17,6 +17,7 @@ _MODELS: tuple[type[BaseModel], ...] = (
     CheckoutOut,
     CourseOut,
     ErrorOut,
+    InvoiceOut,
 )
 
 
@@ -145,6 +146,20 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "parameters": [_path_param("application_id"), _TOKEN],
                     "responses": {
                         "201": _json(CheckoutOut, "A fresh Checkout Session"),
+                        **_errors(404, 409, 413, 503),
+                    },
+                }
+            },
+            "/applications/{application_id}/invoice": {
+                "post": {
+                    "operationId": "requestInvoice",
+                    "description": "Invoice the employer (the billing contact given with the "
+                    "application) for an application that may pay now; the place is held until "
+                    "the invoice falls due.",
+                    "parameters": [_path_param("application_id"), _TOKEN],
+                    "responses": {
+                        "201": _json(InvoiceOut, "The invoice, sent"),
+                        "303": {"description": "Browsers: back to the status page"},
                         **_errors(404, 409, 413, 503),
                     },
                 }

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from booking.domain.addresses import CANNOT_DELIVER
 from booking.domain.application import answer_limits
 from booking.domain.course import Course
+from booking.domain.money import Money
 from booking.domain.wording import moment_when, session_when
 from booking.services.applications import ApplicationView
 
@@ -100,10 +101,52 @@ APPLICATION_FIELDS = (
     ),
 )
 
+# Shown when the course may be paid by invoice: what an accounts department needs.
+BILLING_FIELDS = (
+    FormField(
+        "billing_name",
+        "Organisation's legal name",
+        "As the invoice should be addressed, for example St Elsewhere NHS Foundation Trust.",
+        autocomplete="organization",
+        missing="Enter the name the invoice should be addressed to",
+    ),
+    FormField(
+        "billing_email",
+        "Billing email address",
+        "Where the invoice is sent, usually your accounts payable team.",
+        input_type="email",
+        autocomplete="email",
+        missing="Enter the email address the invoice should go to",
+    ),
+    FormField(
+        "billing_address",
+        "Billing address",
+        "The postal address for the invoice.",
+        multiline=True,
+        autocomplete="street-address",
+        missing="Enter the billing address",
+    ),
+    FormField(
+        "po_number",
+        "Purchase order number",
+        "Printed on the invoice so your accounts team can match it.",
+        required=False,
+        missing="Enter your organisation's purchase order number",
+    ),
+)
+DISCOUNT_FIELD = FormField(
+    "discount_code",
+    "Discount code (optional)",
+    "If you have been given one.",
+    required=False,
+)
+
 CONSENT_LABEL = (
     "I agree that my answers are stored for this course and shared with its facilitators."
 )
-_FIELDS_BY_NAME = {field.name: field for field in APPLICATION_FIELDS}
+_FIELDS_BY_NAME = {
+    field.name: field for field in (*APPLICATION_FIELDS, *BILLING_FIELDS, DISCOUNT_FIELD)
+}
 
 
 def friendly_error(name: str, reason: str, value: Any = None) -> str:
@@ -119,20 +162,28 @@ def friendly_error(name: str, reason: str, value: Any = None) -> str:
     left_empty = value is not None and not str(value).strip()
     if ("required" in lowered or left_empty) and field.missing:
         return field.missing
-    if name == "email" and CANNOT_DELIVER in reason:
+    if name == "discount_code" or (name == "payment_method" and "card" in lowered):
+        return reason[:1].upper() + reason[1:]
+    if name in ("email", "billing_email") and CANNOT_DELIVER in reason:
         # Well formed but undeliverable (an accented letter before the @): the reason says why
         # and what to do, which "check the format" would not.
         return reason[:1].upper() + reason[1:]
     if "at most" in lowered or ("too long" in lowered and name != "email"):
         return f"{field.label} must be {field.max_length:,} characters or fewer"
-    if name == "email":
+    if name in ("email", "billing_email"):
         return "Enter an email address in the correct format, like name@example.nhs.uk"
     return f"{field.label}: {reason}"
 
 
 def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
     """Errors in the order their fields appear on the page, each with a link target."""
-    order = [field.name for field in APPLICATION_FIELDS] + ["consent"]
+    order = [
+        *(field.name for field in APPLICATION_FIELDS),
+        "payment_method",
+        *(field.name for field in BILLING_FIELDS),
+        DISCOUNT_FIELD.name,
+        "consent",
+    ]
     ranked = sorted(errors, key=lambda n: order.index(n) if n in order else len(order))
     return [
         {
@@ -178,6 +229,11 @@ def apply_form(
             enquiries_email=str(definition.enquiries_email or ""),
             action=action,
             fields=APPLICATION_FIELDS,
+            invoice_allowed=definition.invoice_allowed,
+            po_required=definition.po_required,
+            billing_fields=BILLING_FIELDS,
+            discount_field=DISCOUNT_FIELD,
+            paying_by_invoice=(values or {}).get("payment_method") == "invoice",
             consent_label=CONSENT_LABEL,
             values=values or {},
             error_list=listed,
@@ -195,6 +251,11 @@ _HEADLINES = {
     "awaiting_payment": (
         "Your place is held for you",
         "Pay to confirm your place. We will email you as soon as it is confirmed.",
+    ),
+    "awaiting_invoice_payment": (
+        "We have invoiced your organisation",
+        "Your place is held for you until the invoice is paid. We will email you as soon as it"
+        " is, with everything you need for the course.",
     ),
     "confirmed": (
         "Your place is confirmed",
@@ -252,7 +313,11 @@ _AFTER_CHECKOUT = {
 
 
 def status_page(
-    view: ApplicationView, course: Course, restart_action: str, checkout_flag: str = ""
+    view: ApplicationView,
+    course: Course,
+    restart_action: str,
+    checkout_flag: str = "",
+    invoice_action: str = "",
 ) -> str:
     """The applicant's page. What it offers comes from the view's decisions (``can_pay``, the
     hold's end), made by the domain, so the page never offers what the service would refuse."""
@@ -274,12 +339,18 @@ def status_page(
     if after is None and view.status == "offered" and view.offer_expires_at:
         deadline = moment_when(_instant(view.offer_expires_at), timezone)
         explanation = f"{explanation} We are holding it for you until {deadline}."
+    if view.status == "awaiting_invoice_payment" and view.invoice_due_at:
+        due = moment_when(_instant(view.invoice_due_at), timezone)
+        explanation = f"{explanation} The invoice is due on {due}."
     if view.status == "waitlisted" and view.waitlist_position:
         explanation = f"You are number {view.waitlist_position} on the waiting list. {explanation}"
+    to_pay = (
+        _display(view.amount_due, definition.price)
+        if view.amount_due
+        else definition.price.display()
+    )
     restart_label = (
-        "Start payment again"
-        if view.status == "expired"
-        else f"Pay {definition.price.display()} and book your place"
+        "Start payment again" if view.status == "expired" else f"Pay {to_pay} and book your place"
     )
     tone = {
         "confirmed": "success",
@@ -288,6 +359,7 @@ def status_page(
         "declined": "neutral",
         "cancelled": "neutral",
         "refunded": "neutral",
+        "awaiting_invoice_payment": "info",
     }.get(view.status, "warning")
     if confirming or view.payment_pending:
         tone = "info"
@@ -303,14 +375,37 @@ def status_page(
             reference=view.application_id,
             checkout_url=checkout_url,
             check_again_url=f"{view.status_url}&checkout=success" if confirming else "",
-            price=definition.price.display(),
+            price=to_pay,
             can_restart_checkout=view.can_pay and not confirming and not view.checkout_url,
             restart_action=restart_action,
             restart_label=restart_label,
             sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
             enquiries_email=str(definition.enquiries_email or ""),
+            invoice_url=view.invoice_url or "",
+            can_request_invoice=view.can_request_invoice and not confirming,
+            invoice_action=invoice_action,
+            money=_money_lines(view, definition.price),
         )
     )
+
+
+def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, str]]:
+    """The place's price with what a bursary and a code take off, when either does."""
+    price = view.price or course_price
+    if view.amount_due is None or (not view.bursary and not view.discount_code):
+        return []
+    lines = [("Price", price.display())]
+    if view.bursary:
+        lines.append(("Bursary", f"-{_display(view.bursary, price)}"))
+    if view.discount_code:
+        off = price.amount - view.bursary - view.amount_due
+        lines.append((f"Discount code {view.discount_code}", f"-{_display(off, price)}"))
+    lines.append(("To pay", _display(view.amount_due, price) if view.amount_due else "Nothing"))
+    return lines
+
+
+def _display(amount: int, like: Money) -> str:
+    return Money(amount=amount, currency=like.currency).display() if amount else "£0.00"
 
 
 _PAYMENT_PENDING = (

@@ -50,6 +50,7 @@ class ApplicationOut(BaseModel):
         "pending_review",
         "declined",
         "awaiting_payment",
+        "awaiting_invoice_payment",
         "confirmed",
         "expired",
         "waitlisted",
@@ -63,10 +64,29 @@ class ApplicationOut(BaseModel):
     created_at: str
     waitlist_position: int | None = Field(default=None, description="1 = next in line")
     offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
+    invoice_url: str | None = Field(
+        default=None,
+        description="Stripe's hosted invoice page while the employer's invoice is open",
+    )
+    invoice_due_at: str | None = Field(
+        default=None, description="When the open invoice falls due (the place is held until then)"
+    )
+    payment_method: Literal["card", "invoice"] = "card"
+    price: Money | None = Field(default=None, description="The price of the place")
+    bursary: int = Field(default=0, description="Minor units of the price a bursary covers")
+    discount_code: str | None = None
+    amount_due: int | None = Field(
+        default=None, description="Minor units to pay: price less bursary, less discount"
+    )
 
 
 class CheckoutOut(BaseModel):
     checkout_url: str
+
+
+class InvoiceOut(BaseModel):
+    invoice_url: str
+    invoice_due_at: str
 
 
 class ErrorDetail(BaseModel):
@@ -120,5 +140,12 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "created_at": view.created_at,
             "waitlist_position": view.waitlist_position,
             "offer_expires_at": view.offer_expires_at,
+            "invoice_url": view.invoice_url,
+            "invoice_due_at": view.invoice_due_at,
+            "payment_method": view.payment_method,
+            "price": view.price,
+            "bursary": view.bursary,
+            "discount_code": view.discount_code,
+            "amount_due": view.amount_due,
         }
     )
