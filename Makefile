@@ -4,10 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# checkov pins boto3/botocore 1.35 (and packaging, networkx): in .venv it would downgrade the
+# boto3 that moto and the functions need, so it lives in a venv of its own.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+# Every AWS call the functions make in the tests is written here, then checked against IAM.
+AWS_CALLS := $(CURDIR)/build/aws-calls
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format unit integration e2e infra-test bench soak synth deploy clean
+.PHONY: docs iam-check run test lint format unit integration e2e infra-test bench soak synth deploy clean
 
 # Deployment settings (see infra/DEPLOY.md).
 STAGE ?= dev
@@ -23,11 +30,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $(CHECKOV_STAMP)
+
 run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* honoured)
 	$(PY) -m infra.local.server
 
-test: $(STAMP) ## every test: unit, integration, infrastructure, end-to-end
-	$(PY) -m pytest -n auto --dist loadfile -q
+test: $(STAMP) $(CHECKOV_STAMP) ## every test: unit, integration, infrastructure, end-to-end
+	rm -rf $(AWS_CALLS)
+	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -n auto --dist loadfile -q
+	@echo "== the AWS calls recorded above, against each function's IAM policy"
+	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
+
+iam-check: $(STAMP) ## record the AWS calls of the integration, property and e2e tests; check IAM
+	rm -rf $(AWS_CALLS)
+	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -n auto --dist loadfile -q \
+		tests/integration tests/property tests/e2e
+	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
 
 unit: $(STAMP)
 	$(PY) -m pytest -q tests/unit
@@ -41,8 +62,8 @@ soak: $(STAMP) ## the lifecycle state machine with thousands of examples
 e2e: $(STAMP)
 	$(PY) -m pytest -q tests/e2e
 
-infra-test: $(STAMP)
-	$(PY) -m pytest -q tests/infra
+infra-test: $(STAMP) $(CHECKOV_STAMP)
+	$(PY) -m pytest -q tests/infra -m "not recorded_calls"
 
 bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints and writes bench-results.json
 	$(PY) -m bench
@@ -56,6 +77,9 @@ lint: $(STAMP) ## ruff (lint + format), mypy and the import layers: all must be 
 format: $(STAMP)
 	$(VENV)/bin/ruff format functions infra tests bench
 
+docs: $(STAMP) ## docs/API.md from the OpenAPI document
+	$(PY) -m infra.api_reference > docs/API.md
+
 build/lambda: $(STAMP) pyproject.toml $(shell find functions -type f -not -path '*/__pycache__/*')
 	rm -rf build/lambda
 	$(PY) -m infra.cdk.bundle build/lambda
@@ -67,4 +91,4 @@ deploy: build/lambda ## deploy the stage to the AWS account in your environment
 	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
 
 clean:
-	rm -rf $(VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox
+	rm -rf $(VENV) $(CHECKOV_VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox

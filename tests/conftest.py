@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+# Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin).
+pytest_plugins = ["tests.support.aws_calls"]
+
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 
@@ -56,6 +59,27 @@ def _no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None
             assert not leaked, f"personal data in a log line: {record.getMessage()!r}"
             for name in _APPLICANT_NAMES:
                 assert name not in text, f"an applicant's name in a log line: {record.name}"
+
+
+@pytest.fixture(autouse=True)
+def _every_email_parses_back(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Whatever a test sends, each message is parsed back and its calendars checked
+    (tests/support/mail_checks.py): wrapped at the one place every MIME message is built."""
+    from booking.adapters import ses_sender
+    from tests.support.mail_checks import Seen, check_message
+
+    built: list[bytes] = []
+    seen = Seen()
+    original = ses_sender.build_mime
+
+    def checked(*args: Any, **kwargs: Any) -> bytes:
+        raw = original(*args, **kwargs)
+        check_message(raw, seen)
+        built.append(raw)
+        return raw
+
+    monkeypatch.setattr(ses_sender, "build_mime", checked)
+    return built
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         renderer_factory=renderer,
         calendar_factory=calendar,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
+        sender_email=config.sender_email,
     )
 
 

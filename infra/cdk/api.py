@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.cdk.auth import ADMIN_SCOPE
+from infra.cdk.checkers import skip_checkov
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import acknowledge
 
@@ -105,6 +106,12 @@ class Api(Construct):
             "AccessLogs",
             retention=config.log_retention,
             removal_policy=config.removal_policy,
+        )
+        skip_checkov(
+            access_logs,
+            "CKV_AWS_158",
+            "Access log lines name the route, status and source IP only (no query strings, "
+            "no bodies), and CloudWatch Logs encrypts every group at rest already.",
         )
         self.stage = apigwv2.HttpStage(
             self,

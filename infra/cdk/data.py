@@ -14,6 +14,7 @@ from booking.adapters.dynamodb.schema import (
     STREAM_VIEW,
     TTL_ATTRIBUTE,
 )
+from infra.cdk.checkers import skip_checkov
 from infra.cdk.config import StageConfig
 
 # The repository's own schema (booking.adapters.dynamodb.schema) names the keys and indexes.
@@ -47,6 +48,13 @@ class Data(Construct):
             stream=dynamodb.StreamViewType[STREAM_VIEW],
             # Prod data must survive `cdk destroy` and stack replacement; dev is disposable.
             removal_policy=config.removal_policy,
+        )
+        skip_checkov(
+            self.table,
+            "CKV_AWS_119",
+            "Encrypted at rest with the AWS-managed KMS key (aws/dynamodb): key use is visible "
+            "in CloudTrail and only the functions' roles can read the table; a customer key "
+            "adds $1/month and a key policy to get wrong, not protection.",
         )
         for name in INDEXES:
             self.table.add_global_secondary_index(

@@ -10,7 +10,9 @@ from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import StageConfig
+from infra.cdk.failures import send_failures_to
 from infra.cdk.nag import acknowledge
 
 RATE = Duration.minutes(15)
@@ -52,6 +54,27 @@ class Scheduling(Construct):
             "This queue IS a dead-letter queue: EventBridge Scheduler's DLQ for the reminders "
             "schedule (cdk-nag only recognises DLQs referenced by another queue's redrive "
             "policy). It is alarmed on depth > 0 and nothing consumes it automatically.",
+        )
+        skip_checkov(
+            self.dead_letter_queue,
+            "CKV_AWS_27",
+            "Encrypted at rest with SSE-SQS (SqsManagedSseEnabled), which checkov does not "
+            "recognise: it looks only for a KMS key id.",
+        )
+        ignore_cfn_lint(
+            self.dead_letter_queue,
+            "ES6000",
+            "This queue is a dead-letter queue (the schedule's and the reminders function's "
+            "on-failure destination); a redrive policy on it would hide failures from the alarm.",
+        )
+        # Scheduler invokes the function asynchronously: a run that fails all of Lambda's own
+        # retries lands here too, not only events Scheduler could not deliver.
+        send_failures_to(
+            reminders_function,
+            self.dead_letter_queue,
+            retry_attempts=2,
+            # The next tick redoes the work after 15 minutes; older events are not worth it.
+            max_event_age=RATE,
         )
         # Our own role (instead of the stack-wide one CDK would share between targets) so its
         # permissions and the acknowledgement below cover this schedule only.

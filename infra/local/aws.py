@@ -13,12 +13,15 @@ from typing import Any
 import boto3
 
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
+from infra.local import aws_calls
 
 REGION = "eu-west-2"
 TABLE_NAME = "booking-local"
 EMAIL_QUEUE = "booking-emails-local"
 EMAIL_DLQ = "booking-emails-dlq-local"
 SENDER_EMAIL = "courses@example.org"
+# As in AWS (infra/cdk/email_delivery.py): every email is sent through a configuration set.
+CONFIGURATION_SET = "booking-emails-local"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class LocalResources:
     table_name: str
     email_queue_url: str
     email_dlq_url: str
+    configuration_set: str = CONFIGURATION_SET
 
 
 def provision(endpoint_url: str | None = None) -> LocalResources:
@@ -46,10 +50,43 @@ def provision(endpoint_url: str | None = None) -> LocalResources:
         },
     )["QueueUrl"]
     # moto's SES refuses to send from an address it has not seen verified.
-    session.client("sesv2", endpoint_url=endpoint_url).create_email_identity(
-        EmailIdentity=SENDER_EMAIL
-    )
+    sesv2 = session.client("sesv2", endpoint_url=endpoint_url)
+    sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)
+    sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
+    bind_local_resources(TABLE_NAME, queue_url, dlq_url)
     return LocalResources(TABLE_NAME, queue_url, dlq_url)
+
+
+def bind_local_resources(table_name: str, queue_url: str, dlq_url: str | None = None) -> None:
+    """Tell the AWS call recorder which stack resource each local one stands for."""
+    aws_calls.bind("table", aws_calls.table_arn(table_name, REGION))
+    aws_calls.bind("email_queue", aws_calls.queue_arn(queue_url, REGION))
+    if dlq_url is not None:
+        aws_calls.bind("email_dlq", aws_calls.queue_arn(dlq_url, REGION))
+    aws_calls.bind("ses_identity", aws_calls.identity_arn(SENDER_EMAIL, REGION))
+    aws_calls.bind(
+        "ses_configuration_set", aws_calls.configuration_set_arn(CONFIGURATION_SET, REGION)
+    )
+
+
+STRIPE_SECRET_KEY_NAME = "booking-local/stripe-secret-key"  # noqa: S105 - a name
+STRIPE_WEBHOOK_SECRET_NAME = "booking-local/stripe-webhook-secret"  # noqa: S105 - a name
+
+
+def store_secrets(
+    stripe_key: str, webhook_secret: str, endpoint_url: str | None = None
+) -> tuple[str, str]:
+    """The Stripe keys as Secrets Manager secrets, read by name as in AWS (app_secrets.py)."""
+    client = boto3.session.Session(region_name=REGION).client(
+        "secretsmanager", endpoint_url=endpoint_url
+    )
+    for name, value, role in (
+        (STRIPE_SECRET_KEY_NAME, stripe_key, "stripe_secret_key"),
+        (STRIPE_WEBHOOK_SECRET_NAME, webhook_secret, "stripe_webhook_secret"),
+    ):
+        client.create_secret(Name=name, SecretString=value)
+        aws_calls.bind(role, aws_calls.secret_arn(name, REGION))
+    return STRIPE_SECRET_KEY_NAME, STRIPE_WEBHOOK_SECRET_NAME
 
 
 class SerialMotoServer:

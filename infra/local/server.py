@@ -36,7 +36,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from booking.handlers.http import loggable_path
-from infra.local.aws import REGION, SENDER_EMAIL, LocalResources, SerialMotoServer, provision
+from infra.local import aws_calls
+from infra.local.aws import (
+    REGION,
+    SENDER_EMAIL,
+    LocalResources,
+    SerialMotoServer,
+    provision,
+    store_secrets,
+)
 from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
@@ -180,6 +188,9 @@ class LocalStack:
     def start(self) -> None:
         # moto logs every AWS call it answers; the pump alone polls SQS several times a second.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        # The end-to-end tests ask for every AWS call the handlers make (tests/infra checks
+        # them against the deployed roles); nothing is recorded otherwise.
+        aws_calls.install_from_environment("tests/e2e/local-server")
         self._moto = SerialMotoServer(self.moto_port)
         self._moto.start()
         endpoint = f"http://127.0.0.1:{self.moto_port}"
@@ -195,14 +206,21 @@ class LocalStack:
         )
         resources = provision(endpoint)
         offline = not self.stripe_secret_key
+        # As in AWS, the functions read the Stripe keys from Secrets Manager by name.
+        key_name, webhook_secret_name = store_secrets(
+            self.stripe_secret_key or LOCAL_STRIPE_KEY, self.webhook_secret, endpoint
+        )
+        for plain in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+            os.environ.pop(plain, None)
         os.environ.update(
             {
                 "TABLE_NAME": resources.table_name,
                 "EMAIL_QUEUE_URL": resources.email_queue_url,
                 "PUBLIC_BASE_URL": base,
-                "STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_KEY,
-                "STRIPE_WEBHOOK_SECRET": self.webhook_secret,
+                "STRIPE_SECRET_KEY_PARAM": key_name,
+                "STRIPE_WEBHOOK_SECRET_PARAM": webhook_secret_name,
                 "SENDER_EMAIL": SENDER_EMAIL,
+                "SES_CONFIGURATION_SET": resources.configuration_set,
                 "ADMIN_TOKEN": self.admin_token,
                 "OUTBOX_DIR": str(self.outbox_dir),
                 # Matches the local queue's visibility timeout (infra/local/aws.py).

@@ -112,6 +112,7 @@ def test_a_checkout_is_opened_with_its_expiry_and_can_be_expired_once(
     assert opened.url.startswith("http")
     assert opened.expires_at == request.expires_at
     assert opened.attempt == 1
+    assert (opened.amount, opened.currency) == (20000, "gbp")  # what a payment must match
     assert gateway.expire_checkout(opened.session_id) == "expired"
     assert gateway.expire_checkout(opened.session_id) == "expired"  # asking again is harmless
     another = gateway.create_checkout(checkout_request(attempt=2))
@@ -146,7 +147,12 @@ def test_a_message_is_sent_or_the_refusal_is_reported(
 ) -> None:
     working, refused = sender_pair
     message = OutgoingEmail(
-        to=["ada@example.org"], reply_to=[], subject="Hello", text="Hi", html="<p>Hi</p>"
+        to=["ada@example.org"],
+        reply_to=[],
+        subject="Hello",
+        text="Hi",
+        html="<p>Hi</p>",
+        sender_name="Compassionate Leadership Training",
     )
     assert working.send(message)
     with pytest.raises(EmailSendError):

@@ -17,7 +17,7 @@ from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
-from booking.services.ports import EmailClaim, ReminderMarker, Repository
+from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 
 S = ApplicationStatus
@@ -119,6 +119,21 @@ def test_the_waiting_count_follows_the_waiting_list(repo: Repository) -> None:
     course = repo.get_course("c1")
     assert course is not None
     assert (course.waiting, course.seats_taken) == (0, 1)
+
+
+def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
+    repo.put_course("c1", definition(capacity=1))
+    holder = repo.save(application("a1", seat_held=True), None)
+    waiting = repo.save(
+        application("a2", "bo@example.org", status=S.WAITLISTED, waitlisted_at=NOW), None
+    )
+    repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)  # a seat comes free
+    with pytest.raises(CourseFull):  # a newcomer may not take it while someone waits
+        repo.save(application("a3", "cy@example.org", seat_held=True), None)
+    repo.save(waiting.moved_to(S.OFFERED, NOW, seat_held=True), waiting)  # the first in line may
+    course = repo.get_course("c1")
+    assert course is not None
+    assert (course.seats_taken, course.waiting) == (1, 0)
 
 
 def test_one_live_application_per_person_per_course(repo: Repository) -> None:
@@ -249,3 +264,12 @@ def test_a_reminder_is_claimed_once_and_leftover_claims_are_listed(repo: Reposit
         ReminderMarker("c1", 1, "h48", "a1", start, job("a1", EmailKind.SESSION_REMINDER)), NOW
     )
     assert repo.claimed_reminders() == []
+
+
+def test_anomalies_are_kept_once_per_event_newest_first(repo: Repository) -> None:
+    first = Anomaly("evt_1", "amount_or_currency_mismatch", NOW, {"application_id": "a1"})
+    second = Anomaly("evt_2", "refund_of_unrecorded_payment", NOW + timedelta(minutes=1))
+    repo.record_anomaly(first)
+    repo.record_anomaly(second)
+    repo.record_anomaly(Anomaly("evt_1", "something else", NOW + timedelta(hours=1)))  # again
+    assert repo.anomalies() == [second, first]

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from infra.local.server import free_port
+from tests.support.mail_checks import Seen, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -101,6 +102,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=subprocess.DEVNULL)
     running = RunningStack(f"http://127.0.0.1:{port}", "e2e-admin-token", outbox, process)
     yield running
+    # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.
+    seen = Seen()
+    sent = sorted(outbox.glob("*.eml"))  # the name starts with the time it was sent
+    assert sent, "the end-to-end tests sent no email at all"
+    for path in sent:
+        check_message(path.read_bytes(), seen)
     process.terminate()
     try:
         process.wait(timeout=20)

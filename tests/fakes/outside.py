@@ -62,11 +62,15 @@ class FakePaymentGateway:
         self._check()
         session_id = f"cs_test_{next(self._ids)}"
         self.sessions[session_id] = FakeSession(request)
+        code = self._code(request.promotion_code_id)
+        off = code.applied().takes_off(request.price.amount) if code else 0
         return CheckoutRef(
             session_id=session_id,
             url=f"https://checkout.test/{session_id}",
             expires_at=request.expires_at,
             attempt=request.attempt,
+            amount=request.price.amount - off,
+            currency=request.price.currency,
         )
 
     def expire_checkout(self, session_id: str) -> str:
@@ -92,10 +96,7 @@ class FakePaymentGateway:
     def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
         self._check()
         invoice_id = f"in_test_{next(self._ids)}"
-        code = next(
-            (c for c in self.codes.values() if c.promotion_code_id == request.promotion_code_id),
-            None,
-        )
+        code = self._code(request.promotion_code_id)
         off = code.applied().takes_off(request.amount.amount) if code else 0
         if code is not None:
             self._redeem(code)
@@ -172,6 +173,11 @@ class FakePaymentGateway:
         for code in list(self.codes.values()):
             if code.promotion_code_id == promotion_code_id:
                 self._redeem(code)
+
+    def _code(self, promotion_code_id: str | None) -> PromotionCode | None:
+        return next(
+            (c for c in self.codes.values() if c.promotion_code_id == promotion_code_id), None
+        )
 
     def _redeem(self, code: PromotionCode) -> None:
         self.codes[code.code.lower()] = code.model_copy(

@@ -18,7 +18,7 @@ from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, StaleWrite
 from booking.domain.people import address_digest
-from booking.services.ports import EmailClaim, ReminderMarker, SessionRow
+from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, SessionRow
 
 MAX_SESSION_ROWS = 99
 
@@ -47,6 +47,7 @@ class FakeRepository:
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     markers: dict[tuple[str, int, str, str], _Marker] = field(default_factory=dict)
+    anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
     written_emails: list[EmailJob] = field(default_factory=list)
 
@@ -122,7 +123,9 @@ class FakeRepository:
             if course is None:
                 raise CourseFull("this course has no places left")
             if seat_delta > 0 and (
-                course.seats_taken >= course.definition.capacity or course.definition.closed
+                course.seats_taken >= course.definition.capacity
+                or course.definition.closed
+                or (waiting_delta >= 0 and course.waiting > 0)  # the waiting list goes first
             ):
                 raise CourseFull("this course has no places left")
             if seat_delta < 0 and course.seats_taken < -seat_delta:
@@ -149,10 +152,10 @@ class FakeRepository:
             self.enrolments[enrolment] = stored.application_id
         elif releasing:
             self.enrolments.pop(enrolment, None)
-        if stored.payment_intent and stored.payment_intent != (
-            previous.payment_intent if previous else None
-        ):
-            self.payments[stored.payment_intent] = stored.application_id
+        for record in stored.payments:
+            self.payments.setdefault(record.payment_intent, stored.application_id)
+        if stored.payment_intent:
+            self.payments.setdefault(stored.payment_intent, stored.application_id)
         for job in new.outbox:
             self.outbox[job.job_id] = (job, stored.updated_at)
             self.written_emails.append(job)
@@ -200,6 +203,17 @@ class FakeRepository:
     def emails_relayed(self, job_ids: Sequence[str]) -> None:
         for job_id in job_ids:
             self.outbox.pop(job_id, None)
+
+    # -- anomalies ----------------------------------------------------------------------------
+
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        self.anomaly_log.setdefault(anomaly.event_id, anomaly)
+
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        newest = sorted(
+            self.anomaly_log.values(), key=lambda a: (a.at.replace(microsecond=0), a.event_id)
+        )
+        return list(reversed(newest))[:limit]
 
     # -- email ledger -------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def test_resource_inventory(dev: Synth) -> None:
     expected = {
         "AWS::Lambda::Function": 7,
         "AWS::DynamoDB::Table": 1,
-        "AWS::SQS::Queue": 4,  # email queue, email DLQ, scheduler DLQ, relay failures
+        "AWS::SQS::Queue": 5,  # email queue + DLQ, scheduler DLQ, SES events DLQ, relay failures
         "AWS::Scheduler::Schedule": 1,
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
@@ -177,8 +177,6 @@ def test_api_function_permissions(dev: Synth) -> None:
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
-        "dynamodb:TransactWriteItems",
-        "dynamodb:ConditionCheckItem",
         "secretsmanager:GetSecretValue",
     } <= actions
     assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
@@ -210,15 +208,39 @@ def test_mailer_table_access(dev: Synth) -> None:
 
 def test_ses_events_only_puts_items(dev: Synth) -> None:
     actions = actions_of(dev, HANDLERS["ses_events"])
-    assert actions == {"dynamodb:PutItem", "logs:CreateLogStream", "logs:PutLogEvents"}
+    # sqs:SendMessage: Lambda delivers failed asynchronous invocations to its DLQ with it.
+    assert actions == {
+        "dynamodb:PutItem",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+    }
+    dlq = logical_id(dev, "AWS::SQS::Queue", "SesEventsDlq")
+    [send] = [
+        s for s in statements_of(dev, HANDLERS["ses_events"]) if s["Action"] == "sqs:SendMessage"
+    ]
+    assert send["Resource"] == {"Fn::GetAtt": [dlq, "Arn"]}
 
 
-def test_only_admin_and_the_outbox_relays_can_delete(dev: Synth) -> None:
-    deleting = {"admin", "relay", "reminders"}  # erasure; relayed outbox items (stream, sweep)
+def test_only_the_refund_paths_erasure_and_the_outbox_relays_can_delete(dev: Synth) -> None:
+    # The webhook's refund transaction and an organiser's cancel end the enrolment item;
+    # erasure deletes a person's items; the relays delete outbox items once queued (the stream
+    # relay, and the sweep for what the stream left). Nothing else deletes.
+    deleting = {"admin", "webhook", "relay", "reminders"}
     for key, handler in HANDLERS.items():
-        assert ("dynamodb:DeleteItem" in actions_of(dev, handler)) == (key in deleting), key
+        deletes = "dynamodb:DeleteItem" in actions_of(dev, handler)
+        assert deletes == (key in deleting), key
     for handler in HANDLERS.values():
         assert "dynamodb:Scan" not in actions_of(dev, handler)
+
+
+def test_no_policy_names_an_action_iam_does_not_have(dev: Synth) -> None:
+    # cfn-lint W3037: TransactWriteItems is authorised per item, never as itself.
+    for handler in HANDLERS.values():
+        assert not actions_of(dev, handler) & {
+            "dynamodb:TransactWriteItems",
+            "dynamodb:TransactGetItems",
+        }
 
 
 def test_webhook_secret_only_readable_by_webhook(dev: Synth) -> None:
@@ -539,10 +561,11 @@ def test_alarms(dev: Synth) -> None:
     assert len(by_metric["Throttles"]) == 7
     dlq_alarms = by_metric["ApproximateNumberOfMessagesVisible"]
     dlq_queues = {json.dumps(a["Dimensions"]) for a in dlq_alarms}
-    assert len(dlq_queues) == 3
+    assert len(dlq_queues) == 4
     assert any("EmailDlq" in q for q in dlq_queues)
     assert any("SchedulerDlq" in q for q in dlq_queues)
     assert any("RelayFailures" in q for q in dlq_queues)
+    assert any("SesEventsDlq" in q for q in dlq_queues)
     for props in dlq_alarms:
         assert props["Threshold"] == 1
         assert props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
@@ -597,3 +620,33 @@ def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) 
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BisectBatchOnFunctionError"] is True
     assert "OnFailure" in mapping["DestinationConfig"]
+
+
+def test_every_asynchronous_trigger_keeps_its_failures_in_an_alarmed_queue(dev: Synth) -> None:
+    """SNS -> ses_events and Scheduler -> reminders are asynchronous invocations: a failure on
+    every retry goes to an on-failure destination, and SNS's own undeliverable notifications to
+    the subscription's DLQ; each of those queues has a depth alarm."""
+    functions = {
+        key: logical_id(dev, "AWS::Lambda::Function", key.replace("_", ""))
+        for key in ("ses_events", "reminders")
+    }
+    configs = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
+        for c in dev.resources("AWS::Lambda::EventInvokeConfig").values()
+    }
+    alarmed = {
+        json.dumps(a["Properties"].get("Dimensions"))
+        for a in dev.resources("AWS::CloudWatch::Alarm").values()
+    }
+    for key, expected_queue in (("ses_events", "SesEventsDlq"), ("reminders", "SchedulerDlq")):
+        destination = configs[functions[key]]["DestinationConfig"]["OnFailure"]["Destination"]
+        queue = destination["Fn::GetAtt"][0]
+        assert expected_queue in queue, key
+        assert any(queue in dimensions for dimensions in alarmed), key
+    [subscription] = [
+        s["Properties"]
+        for s in dev.resources("AWS::SNS::Subscription").values()
+        if s["Properties"]["Protocol"] == "lambda"
+    ]
+    redrive = subscription["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert "SesEventsDlq" in redrive

@@ -32,7 +32,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.handlers import mailer, relay, reminders, ses_events
 from booking.services.ports import EmailSendError, Ports
-from infra.local.aws import REGION, SENDER_EMAIL
+from infra.local.aws import REGION, SENDER_EMAIL, bind_local_resources
 from infra.local.mail import sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.server import lambda_context
@@ -210,6 +210,7 @@ def running_system(aws: Aws) -> Iterator[Harness]:
     table = f"booking-{uuid.uuid4().hex[:12]}"
     aws.dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
     queue_url = aws.sqs.create_queue(QueueName=table)["QueueUrl"]
+    bind_local_resources(table, queue_url)
     config = Settings(
         table_name=table,
         email_queue_url=queue_url,

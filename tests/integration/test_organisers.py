@@ -189,3 +189,18 @@ def test_organiser_input_mistakes_are_named(system: System) -> None:
     )
     assert bad.status == 422
     assert "refund" in bad.json()["error"]["fields"]
+
+
+def test_every_answer_here_was_held_to_the_openapi_document(system: System) -> None:
+    """The harness checks each answer; this proves it saw the organiser API's answers too."""
+    body = system.apply().json()
+    system.admin("GET", f"/courses/{COURSE_ID}/applications")
+    system.admin("POST", f"/applications/{body['application_id']}/approve")
+    system.admin("GET", "/people/ada%40example.org")
+    system.admin("GET", "/people/ada%40example.org", token="wrong")
+    assert {
+        ("POST /courses/{course_id}/applications", 201),
+        ("GET /admin/courses/{course_id}/applications", 200),
+        ("GET /admin/people/{email}", 200),
+        ("GET /admin/people/{email}", 401),
+    } <= system.checked_replies

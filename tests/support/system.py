@@ -25,6 +25,7 @@ from infra.local.aws import LocalResources
 from infra.local.relay import StreamRelay
 from infra.local.server import http_api_event, lambda_context
 from infra.local.stripe_standin import StripeStandIn
+from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient
 
 BASE_URL = "http://booking.test"
@@ -47,6 +48,9 @@ class System:
     def __init__(self, resources: LocalResources) -> None:
         self.resources = resources
         self.webhook_replies: list[Reply] = []
+        self.answered: list[tuple[str, int]] = []  # (event id, status) of each delivery
+        # (operation, status) of every answer checked against the OpenAPI document.
+        self.checked_replies: set[tuple[str, int]] = set()
         # While set, the stand-in's webhooks are lost on the way (as if Stripe gave up).
         self.lose_webhooks = False
         # While set, webhooks wait in `pending` for the test to deliver (late, twice, reordered).
@@ -98,6 +102,7 @@ class System:
             return 200
         reply = self.webhook(body, headers)
         self.webhook_replies.append(reply)
+        self.answered.append((str(json.loads(body).get("id", "")), reply.status))
         return reply.status
 
     # -- entry points ------------------------------------------------------------------------
@@ -128,11 +133,20 @@ class System:
         else:
             reply = _reply(api.handler(event, lambda_context("booking-api")))
         self.relay()
-        return reply
+        return self._documented(method, path, reply)
 
     def relay(self) -> int:
         """Move new outbox items to the email queue, as the stream's relay function does."""
         return 0 if self.hold_stream else self.stream.pump()
+
+    def _documented(self, method: str, path: str, reply: Reply) -> Reply:
+        """Every answer must be one the OpenAPI document describes (tests/support)."""
+        checked = check_reply(
+            method, path, reply.status, reply.headers.get("content-type", ""), reply.body
+        )
+        if checked is not None:
+            self.checked_replies.add(checked)
+        return reply
 
     def admin(
         self, method: str, path: str, *, json_body: Any = None, token: str | None = ADMIN_TOKEN
@@ -151,7 +165,7 @@ class System:
             event["isBase64Encoded"] = True
         reply = _reply(webhook.handler(event, lambda_context("booking-webhook")))
         self.relay()
-        return reply
+        return self._documented("POST", "/webhooks/stripe", reply)
 
     def stripe_local(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None

@@ -16,6 +16,7 @@ from booking.domain.application import (
     ApplicationForm,
     ApplicationStatus,
     CheckoutRef,
+    PaymentRecord,
 )
 from booking.domain.errors import IllegalTransition
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
@@ -77,10 +78,52 @@ def test_paid_after_hold_lapsed_needs_a_free_seat() -> None:
 
 
 def test_second_payment_on_a_confirmed_booking_is_refunded() -> None:
-    confirmed = application(S.CONFIRMED, payment_intent="pi_1")
+    second = CheckoutRef(session_id="cs_2", url="u", attempt=2, expires_at=NOW, amount=20000)
+    confirmed = application(
+        S.CONFIRMED, payment_intent="pi_1", checkout_history=(second,)
+    )  # a restarted checkout was paid as well
     assert decide(confirmed, event(PAID)).action is Action.IGNORE
     other = decide(confirmed, event(PAID, session_id="cs_2", payment_intent="pi_2"))
-    assert other.action is Action.REFUND
+    assert (other.action, other.reason) == (Action.REFUND, "duplicate_payment")
+
+
+def test_a_payment_for_a_session_never_opened_for_the_application_is_not_believed() -> None:
+    # Signed by Stripe, but naming this application from a session it never had.
+    stray = decide(application(), event(PAID, session_id="cs_elsewhere", payment_intent="pi_9"))
+    assert (stray.action, stray.reason) == (
+        Action.REFUND_UNMATCHED,
+        "session_not_opened_for_this_application",
+    )
+
+
+@pytest.mark.parametrize(("amount", "currency"), [(100, "gbp"), (20000, "eur"), (19999, "gbp")])
+def test_a_payment_that_is_not_what_was_asked_never_confirms(amount: int, currency: str) -> None:
+    asked = CheckoutRef(
+        session_id="cs_1", url="u", attempt=1, expires_at=NOW, amount=20000, currency="gbp"
+    )
+    paid = CheckoutEvent(
+        event_id="evt_1",
+        kind=PAID,
+        session_id="cs_1",
+        application_id="app1",
+        payment_intent="pi_1",
+        amount_total=amount,
+        currency=currency,
+    )
+    decision = decide(application(checkout=asked), paid)
+    assert (decision.action, decision.reason) == (
+        Action.REFUND_UNMATCHED,
+        "amount_or_currency_mismatch",
+    )
+
+
+def test_a_payment_already_recorded_is_ignored_whatever_its_session() -> None:
+    recorded = PaymentRecord(
+        payment_intent="pi_2", session_id="cs_2", amount=20000, currency="gbp", kept=False
+    )
+    confirmed = application(S.CONFIRMED, payment_intent="pi_1", payments=(recorded,))
+    again = decide(confirmed, event(PAID, session_id="cs_2", payment_intent="pi_2", event_id="e2"))
+    assert again.action is Action.IGNORE
 
 
 @pytest.mark.parametrize("status", [S.CANCELLED, S.DECLINED, S.PENDING_REVIEW])

@@ -168,12 +168,16 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     assert (ics.filename, ics.content_type, ics.params) == (
         "invite.ics",
         "text/calendar",
-        {"method": "PUBLISH"},
+        {"method": "REQUEST"},
     )
     calendar = Calendar.from_ical(ics.content)
     events = calendar.walk("VEVENT")
     assert len(events) == 10
-    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert str(calendar["METHOD"]) == "REQUEST"
+    for event in events:
+        assert str(event["ORGANIZER"]) == "mailto:enquiries@example.org"
+        assert event["ORGANIZER"].params["CN"] == "Compassionate Leadership Training"
+        assert str(event["ATTENDEE"]) == "mailto:ada@example.org"
     first, last = events[0], events[-1]
     assert first.decoded("DTSTART") == datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
     assert last.decoded("DTSTART") == datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # 16:00 GMT
@@ -217,16 +221,15 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
     [attachment] = list(parsed.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
-    assert attachment.get_param("method") == "PUBLISH"
+    assert attachment.get_param("method") == "REQUEST"
     assert attachment.get_filename() == "invite.ics"
     assert raw.isascii()
 
 
 def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
-    from icalendar import Calendar
-
-    from booking.adapters.calendar import course_calendar
+    from booking.adapters.calendar import Party, course_calendar
     from booking.domain.course import Course, CourseDefinition
+    from tests.support.mail_checks import Seen, check_calendar
 
     course = Course(
         course_id="c",
@@ -241,13 +244,22 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
         ),
     )
     stamp = course.schedule[0].start
-    published = Calendar.from_ical(
-        course_calendar(course, course.schedule, domain="x.org", stamp=stamp, joining_url=None)
-    )
-    cancelled = Calendar.from_ical(
-        course_calendar(
-            course, course.schedule, domain="x.org", stamp=stamp, joining_url=None, cancelled=True
+    people = {"organizer": Party("enquiries@x.org", "T"), "attendees": [Party("ada@x.org")]}
+
+    def ics(*, cancelled: bool) -> bytes:
+        return course_calendar(
+            course,
+            course.schedule,
+            domain="x.org",
+            stamp=stamp,
+            joining_url=None,
+            cancelled=cancelled,
+            **people,  # type: ignore[arg-type]
         )
+
+    published, cancelled = (
+        Calendar.from_ical(ics(cancelled=False)),
+        Calendar.from_ical(ics(cancelled=True)),
     )
     assert str(cancelled["method"]) == "CANCEL"
     [before] = published.walk("VEVENT")
@@ -255,3 +267,17 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
     assert str(after["uid"]) == str(before["uid"])
     assert int(after["sequence"]) > int(before["sequence"])
     assert str(after["status"]) == "CANCELLED"
+    # The independent parser agrees, and matches the cancellation to the invitation.
+    seen = Seen()
+    for data, method in ((ics(cancelled=False), "REQUEST"), (ics(cancelled=True), "CANCEL")):
+        assert check_calendar(data, recipients=["ada@x.org"], method_param=method, seen=seen) == (
+            method
+        )
+    # A cancellation that does not raise the SEQUENCE is refused by the same check.
+    with pytest.raises(AssertionError, match="SEQUENCE did not grow"):
+        check_calendar(
+            ics(cancelled=True),
+            recipients=["ada@x.org"],
+            method_param="CANCEL",
+            seen=Seen({"c-s1@x.org": ("mailto:enquiries@x.org", 9)}),
+        )

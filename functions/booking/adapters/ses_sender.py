@@ -8,6 +8,7 @@ plain-text clients show it, then HTML) followed by the attachments.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
@@ -22,12 +23,23 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
 
+# Headers are written unfolded, up to RFC 5322's hard limit of 998 characters a line: Python's
+# folder breaks a subject before an encoded word leaving a space on both sides of the break, so
+# mail clients showed "Training  - June" (two spaces). Bodies are already quoted-printable or
+# base64 with short lines when set, so this policy changes only the headers.
+_UNFOLDED = SMTP.clone(max_line_length=998)
+
+
 def build_mime(message: OutgoingEmail, sender: str, now: datetime) -> bytes:
     mime = EmailMessage(policy=SMTP)
     # Subjects are written by us, never by applicants; strip line breaks all the same so a
     # future template cannot inject headers.
     mime["Subject"] = " ".join(message.subject.split())
-    mime["From"] = sender
+    # The email package encodes a non-ASCII display name as RFC 2047 words and quotes
+    # specials; the address itself stays ASCII, as SES requires.
+    mime["From"] = Address(
+        display_name=" ".join((message.sender_name or "").split()), addr_spec=sender
+    )
     mime["To"] = ", ".join(message.to)
     if message.reply_to:
         mime["Reply-To"] = ", ".join(message.reply_to)
@@ -45,7 +57,7 @@ def build_mime(message: OutgoingEmail, sender: str, now: datetime) -> bytes:
             filename=attachment.filename,
             params={**attachment.params, **({"charset": "utf-8"} if maintype == "text" else {})},
         )
-    return mime.as_bytes()
+    return mime.as_bytes(policy=_UNFOLDED)
 
 
 class SesSender:

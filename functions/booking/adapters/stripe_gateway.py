@@ -89,6 +89,11 @@ class StripeGateway(StripeInvoicing):
             url=session.url,
             expires_at=datetime.fromtimestamp(session.expires_at, tz=UTC),
             attempt=request.attempt,
+            # What Stripe will collect: the price less the promotion code Stripe applied.
+            amount=session.amount_total
+            if session.amount_total is not None
+            else request.price.amount,
+            currency=session.currency or request.price.currency,
         )
 
     def expire_checkout(self, session_id: str) -> str:
@@ -190,8 +195,8 @@ def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
         session_id=str(session.get("id", "")),
         application_id=application_id,
         payment_intent=payment_intent if isinstance(payment_intent, str) else None,
-        amount_total=int(session.get("amount_total") or 0),
-        currency=str(session.get("currency") or "gbp"),
+        amount_total=_amount(session, "amount_total"),
+        currency=str(session.get("currency") or ""),
     )
 
 
@@ -209,17 +214,39 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
     if not isinstance(payment_intent, str) or not payment_intent:
         return None  # a refund of a charge made outside Checkout: not ours
     event_id = str(event.get("id", ""))
+    created = event.get("created")
+    # Seconds since 1970, as Stripe sends; anything else (or absurd) counts as unknown.
+    when = (
+        datetime.fromtimestamp(created, tz=UTC)
+        if isinstance(created, int) and 0 < created < 2**33
+        else None
+    )
+    currency = obj.get("currency") if isinstance(obj.get("currency"), str) else ""
     if event_type == "charge.refunded":
         return RefundEvent(
             event_id=event_id,
             payment_intent=payment_intent,
-            charge_amount_refunded=int(obj.get("amount_refunded") or 0),
+            charge_amount_refunded=_amount(obj, "amount_refunded"),
+            created=when,
+            currency=str(currency),
         )
     return RefundEvent(
         event_id=event_id,
+        created=when,
+        currency=str(currency),
         payment_intent=payment_intent,
         refund_id=str(obj.get("id", "")),
-        refund_amount=int(obj.get("amount") or 0),
+        refund_amount=_amount(obj, "amount"),
         # Only money actually returned counts: a pending refund may still fail.
         refund_succeeded=obj.get("status") == "succeeded",
     )
+
+
+def _amount(obj: dict[str, Any], name: str) -> int:
+    """A money figure from a Stripe object: minor units, a whole number (missing means 0)."""
+    value = obj.get(name)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**12:
+        raise InvalidInput(f"the event's {name} is not an amount", {name: "a whole number"})
+    return value

@@ -120,6 +120,17 @@ FUNDABLE_STATUSES = frozenset(
 ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
 # Endings without any payment: such applications are deleted after the retention period.
 NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
+# Erasure withdraws an application from these (queues, holds, offers, reviews).
+WITHDRAWN_BY_ERASURE = frozenset(
+    {
+        S.PENDING_REVIEW,
+        S.AWAITING_PAYMENT,
+        S.AWAITING_INVOICE_PAYMENT,
+        S.EXPIRED,
+        S.WAITLISTED,
+        S.OFFERED,
+    }
+)
 # What erasure leaves in place of every answer.
 ERASED = "[erased]"
 ERASED_EMAIL = "erased@invalid.example"
@@ -240,7 +251,7 @@ class Answers(BaseModel):
 
 
 class CheckoutRef(BaseModel):
-    """The Stripe Checkout Session currently attached to an application."""
+    """A Stripe Checkout Session opened for an application, and what it asked to be paid."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -248,6 +259,29 @@ class CheckoutRef(BaseModel):
     url: str
     expires_at: datetime
     attempt: int
+    # What Stripe was asked to collect: a payment confirms only if it matches this exactly.
+    amount: int | None = None
+    currency: str | None = None
+
+
+class PaymentRecord(BaseModel):
+    """A payment Stripe reported for this application, kept for the booking or given back.
+
+    Every payment that reaches the system is recorded, the ones it refunds too (a second
+    payment, a payment that does not match what was asked), so a refund Stripe reports for any
+    of them finds its application and is acknowledged.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    payment_intent: str
+    session_id: str
+    amount: int
+    currency: str
+    kept: bool  # the booking's own payment; False: refunded by the system
+    reason: str | None = None  # why it was not kept
+    refunds: dict[str, int] = Field(default_factory=dict)  # its succeeded refunds
+    charge_amount_refunded: int = 0  # the charge's running total, from charge.refunded
 
 
 class Application(BaseModel):
@@ -266,6 +300,8 @@ class Application(BaseModel):
     # releases it even if Stripe's expiry event never arrives.
     hold_expires_at: datetime | None = None
     checkout: CheckoutRef | None = None
+    checkout_history: tuple[CheckoutRef, ...] = ()  # every session ever opened, the current too
+    payments: tuple[PaymentRecord, ...] = ()  # every payment Stripe reported, in order
     checkout_attempts: int = 0
     payment_intent: str | None = None
     payment_pending: bool = False  # a delayed payment method is settling; the hold stays
@@ -300,6 +336,24 @@ class Application(BaseModel):
                 f"an application that is {self.status.value} cannot become {status.value}"
             )
         return self.model_copy(update={"status": status, "updated_at": now, **changes})
+
+    def with_checkout(self, checkout: CheckoutRef) -> Application:
+        """``checkout`` as the open session, remembered with what it asked for."""
+        return self.model_copy(
+            update={"checkout": checkout, "checkout_history": (*self.checkout_history, checkout)}
+        )
+
+    def asked_in(self, session_id: str) -> CheckoutRef | None:
+        """The session this system opened for this application with that id, if any."""
+        opened = (*self.checkout_history, *((self.checkout,) if self.checkout else ()))
+        return next((ref for ref in opened if ref.session_id == session_id), None)
+
+    def payment(self, payment_intent: str | None) -> PaymentRecord | None:
+        return next((p for p in self.payments if p.payment_intent == payment_intent), None)
+
+    def with_payment(self, record: PaymentRecord) -> Application:
+        kept = tuple(p for p in self.payments if p.payment_intent != record.payment_intent)
+        return self.model_copy(update={"payments": (*kept, record)})
 
     def with_emails(self, *jobs: EmailJob) -> Application:
         known = {job.job_id for job in self.outbox}
@@ -349,7 +403,19 @@ class Application(BaseModel):
         return self.status in ENROLMENT_ENDS
 
     def erased(self, now: datetime) -> Application:
-        """This application with every answer replaced; status and money stay (bookkeeping)."""
+        """This application with every answer replaced. A booking keeps its status and money
+        (bookkeeping); anything still in a queue, a hold or an offer is withdrawn from it, so
+        its seat or its place in line moves on to the next person."""
+        withdrawn: dict[str, Any] = {}
+        if self.status in WITHDRAWN_BY_ERASURE:
+            withdrawn = {
+                "status": S.CANCELLED,
+                "seat_held": False,
+                "hold_expires_at": None,
+                "checkout": None,
+                "payment_pending": False,
+                "status_reason": "erased",
+            }
         blank = Answers(
             name=ERASED,
             email=ERASED_EMAIL,
@@ -379,6 +445,7 @@ class Application(BaseModel):
                 "request_fingerprint": None,
                 "updated_at": now,
                 "erased_at": now,
+                **withdrawn,
             }
         )
 

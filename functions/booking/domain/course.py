@@ -277,6 +277,12 @@ class Course(BaseModel):
     def places_left(self) -> int:
         return max(self.definition.capacity - self.seats_taken, 0)
 
+    @property
+    def seat_free_for_newcomer(self) -> bool:
+        """A seat is free and nobody is waiting for it: the waiting list always goes first (the
+        table enforces the same rule when a seat is taken)."""
+        return self.places_left > 0 and self.waiting == 0
+
     def first_start(self) -> datetime:
         return min(session.start for session in self.schedule)
 
@@ -287,6 +293,6 @@ class Course(BaseModel):
     def status(self, now: datetime) -> CourseStatus:
         if not self.accepts_applications(now):
             return CourseStatus.CLOSED
-        if self.places_left == 0:
+        if not self.seat_free_for_newcomer:
             return CourseStatus.FULL
         return CourseStatus.OPEN

@@ -89,3 +89,13 @@ class OutgoingEmail:
     text: str
     html: str
     attachments: Sequence[Attachment] = ()
+    # Shown as the From header's display name ("Course title <courses@example.org>").
+    sender_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """A calendar user (RFC 5545 ORGANIZER or ATTENDEE): an address and the name shown."""
+
+    email: str
+    name: str | None = None

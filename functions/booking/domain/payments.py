@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
 
 S = ApplicationStatus
@@ -46,6 +46,8 @@ class RefundEvent:
     refund_amount: int = 0
     refund_succeeded: bool = True
     charge_amount_refunded: int | None = None  # charge.refunded: the cumulative total
+    created: datetime | None = None  # when Stripe created the event (bounds redelivery)
+    currency: str = ""  # of the refunded payment, when the event says
 
 
 class Action(StrEnum):
@@ -53,6 +55,9 @@ class Action(StrEnum):
     CONFIRM = "confirm"  # the seat is already held for this application
     CONFIRM_IF_SEAT_FREE = "confirm_if_seat_free"  # hold lapsed: take a seat or refund
     REFUND = "refund"  # a payment the system cannot honour: refund it, never keep it
+    # A payment that is not what this system asked for (another session, another amount or
+    # currency): refund it, record it, change nothing else, alert an organiser.
+    REFUND_UNMATCHED = "refund_unmatched"
     RELEASE_HOLD = "release_hold"
     KEEP_HOLD = "keep_hold"
     DETACH_CHECKOUT = "detach_checkout"  # the checkout ended; the offer and its seat stand
@@ -72,6 +77,23 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
     is_current_session = current is not None and current.session_id == event.session_id
 
     if event.kind is CheckoutEventKind.PAID:
+        if not event.payment_intent:
+            # Only a session that asked for nothing (a 100% discount code) completes without a
+            # payment; it confirms like a paid one, once.
+            asked = application.asked_in(event.session_id)
+            if asked is None or asked.amount != 0 or event.amount_total != 0:
+                return Decision(Action.REFUND_UNMATCHED, "no_payment_reported")
+            if status is S.CONFIRMED:
+                return Decision(Action.IGNORE, "already confirmed")
+        if application.payment(event.payment_intent) is not None:
+            return Decision(Action.IGNORE, "this payment is already recorded")
+        asked = application.asked_in(event.session_id)
+        if asked is None:
+            return Decision(Action.REFUND_UNMATCHED, "session_not_opened_for_this_application")
+        if (asked.amount is not None and event.amount_total != asked.amount) or (
+            asked.currency is not None and event.currency != asked.currency
+        ):
+            return Decision(Action.REFUND_UNMATCHED, "amount_or_currency_mismatch")
         if status is S.CONFIRMED:
             if application.payment_intent == event.payment_intent:
                 return Decision(Action.IGNORE, "already confirmed by this payment")
@@ -121,6 +143,16 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     ``refund.*`` event, and ``charge.refunded`` with the charge's running total); whichever is
     larger is the newest, in whatever order the events came.
     """
+    record = application.payment(event.payment_intent)
+    if record is not None and event.payment_intent != application.payment_intent:
+        # One of the payments the system gave back itself (a second payment, an unmatched
+        # one): note what Stripe says of it; the booking and its own payment are untouched.
+        return RefundOutcome(
+            application.with_payment(_refunded(record, event))
+            .model_copy(update={"updated_at": now})
+            .with_event(event.event_id),
+            full=False,
+        )
     refunds = dict(application.refunds)
     if event.refund_id is not None:
         if event.refund_succeeded:
@@ -163,3 +195,31 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     else:
         new = application.model_copy(update=changes)
     return RefundOutcome(new.with_event(event.event_id), full)
+
+
+def _refunded(record: PaymentRecord, event: RefundEvent) -> PaymentRecord:
+    refunds = dict(record.refunds)
+    if event.refund_id is not None:
+        if event.refund_succeeded:
+            refunds[event.refund_id] = event.refund_amount
+        else:
+            refunds.pop(event.refund_id, None)
+    charge_total = (
+        event.charge_amount_refunded
+        if event.charge_amount_refunded is not None
+        else record.charge_amount_refunded
+    )
+    return record.model_copy(update={"refunds": refunds, "charge_amount_refunded": charge_total})
+
+
+def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = None) -> PaymentRecord:
+    """The record of the payment an event reports (it must name its payment intent)."""
+    assert event.payment_intent is not None
+    return PaymentRecord(
+        payment_intent=event.payment_intent,
+        session_id=event.session_id,
+        amount=event.amount_total,
+        currency=event.currency,
+        kept=kept,
+        reason=reason,
+    )

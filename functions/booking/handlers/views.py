@@ -149,3 +149,117 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "amount_due": view.amount_due,
         }
     )
+
+
+# -- organiser API (admin.py) and the webhook's answers, for the OpenAPI document -------------
+
+
+class AdminApplicationOut(ApplicationOut):
+    status_reason: str | None = Field(description="Why the status changed, when recorded")
+
+
+class RosterRow(BaseModel):
+    """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
+
+    application_id: str
+    status: str
+    created_at: str
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+    amount_paid: int = Field(description="Minor units (pence)")
+    amount_refunded: int = Field(description="Minor units (pence)")
+    currency: str
+    payment_method: Literal["card", "invoice"]
+    price: int = Field(description="The place's price when applied for (minor units)")
+    discount_code: str = Field(description="The discount code given, if any")
+    discount: int = Field(description="What the code takes off (minor units)")
+    bursary: int = Field(description="What a bursary covers (minor units)")
+    amount_due: int = Field(description="Price less bursary, less discount (minor units)")
+    invoice_number: str
+    invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]
+    invoice_due_at: str
+    po_number: str
+    billing_name: str
+    billing_email: str
+
+
+class BursaryIn(BaseModel):
+    """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
+
+    amount: int = Field(
+        gt=0, description="Minor units, at most the price; the whole price: a funded place"
+    )
+
+
+class DiscountCodeOut(BaseModel):
+    code: str
+    course_id: str
+    promotion_code_id: str = Field(description="Stripe's promotion code")
+    percent_off: float | None
+    amount_off: int | None = Field(description="Minor units")
+    currency: str
+    max_uses: int | None
+    times_used: int
+    expires_at: str | None
+
+
+class MoneyTotalsOut(BaseModel):
+    """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
+    discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
+
+    course_id: str
+    currency: str
+    confirmed: int = Field(description="Confirmed bookings")
+    awaiting_invoice_payment: int = Field(description="Bookings whose invoice is open")
+    price: int
+    discounts: int
+    bursaries: int
+    due: int = Field(description="What those bookings pay: price less discounts and bursaries")
+    paid: int = Field(description="Every payment recorded, by any application")
+    refunded: int
+    net: int = Field(description="Paid less refunded")
+    invoiced_unpaid: int = Field(description="What open invoices still ask for")
+    funded_places: int = Field(description="Places a bursary funds in full")
+
+
+class AnswersOut(BaseModel):
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+
+
+class PersonApplicationOut(BaseModel):
+    application_id: str
+    course_id: str
+    status: str
+    created_at: str
+    answers: AnswersOut
+    amount_paid: int
+    amount_refunded: int
+
+
+class PersonExport(BaseModel):
+    """Everything held about one person (``GET /admin/people/{email}``)."""
+
+    email: str
+    applications: list[PersonApplicationOut]
+
+
+class ErasureOut(BaseModel):
+    erased_applications: list[str]
+
+
+class WebhookAnswer(BaseModel):
+    received: Literal[True]
+    action: str = Field(description="What the event did, or 'ignore'")
+    status: str | None = Field(default=None, description="The application's status after it")
+    reason: str | None = None

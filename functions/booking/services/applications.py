@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -196,7 +197,7 @@ def submit_application(
         )
         return _create(ports, course, pending, form)
 
-    if course.places_left == 0:
+    if not course.seat_free_for_newcomer:
         return _create(ports, course, waitlist(fresh, now), form)
     if due_at is not None:
         return _submit_by_invoice(ports, course, fresh, form, due_at)
@@ -208,13 +209,8 @@ def submit_application(
         kept = _create(ports, course, fresh.model_copy(update={"checkout_attempts": 1}), form)
         exc.details["application"] = kept
         raise
-    holding = fresh.model_copy(
-        update={
-            "seat_held": True,
-            "checkout": checkout,
-            "checkout_attempts": 1,
-            "hold_expires_at": checkout.expires_at,
-        }
+    holding = fresh.with_checkout(checkout).model_copy(
+        update={"seat_held": True, "checkout_attempts": 1, "hold_expires_at": checkout.expires_at}
     )
     try:
         return _create(ports, course, holding, form)
@@ -256,10 +252,13 @@ def _create(
     try:
         saved = _save_new(ports, application)
     except StaleWrite:
-        # The same Idempotency-Key won a race with this request: answer as the first did.
         existing = ports.repository.get_application(application.application_id)
         if existing is None:
             raise
+        if hmac.compare_digest(existing.token.encode(), application.token.encode()):
+            # Our own write: it committed, but its answer was lost and the retry found it.
+            return view_of(ports, existing, course)
+        # The same Idempotency-Key won a race with this request: answer as the first did.
         return _replay(ports, course, existing, form)
     logger.info(
         "application created",
@@ -398,7 +397,7 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
     try:
         final = ports.repository.save(
-            saved.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until}), saved
+            saved.with_checkout(checkout).model_copy(update={"hold_expires_at": hold_until}), saved
         )
     except StaleWrite as exc:
         # Another request took over meanwhile; its session is the one that counts.

@@ -7,6 +7,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.course import Course, CourseDefinition, is_valid_course_id
 from booking.domain.errors import InvalidInput, NotFound
 from booking.services.ports import Ports
+from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 
@@ -19,6 +20,10 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
         )
     course = ports.repository.put_course(course_id, definition)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
+    if course.waiting and course.places_left:
+        # More places (or a course reopened): the waiting list hears first, in this same step.
+        offer_free_places(ports, course_id)
+        course = ports.repository.get_course(course_id) or course
     return course
 
 

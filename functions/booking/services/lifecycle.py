@@ -8,11 +8,11 @@ releasing a seat and offering it delays the offer by one sweep at most, never lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.payments import RefundEvent, after_refund
@@ -26,12 +26,15 @@ from booking.services.concurrency import (
 from booking.services.invoicing import release_lapsed_invoice, void_quietly
 from booking.services.outbox import relay_pending_emails
 from booking.services.payments import EventOutcome, released_hold
-from booking.services.ports import Ports
+from booking.services.ports import Anomaly, Ports
 from booking.services.waitlist import offer, offer_free_places, waitlist
 
 logger = Logger(child=True)
 S = ApplicationStatus
 _load = load_application
+# How long a refund may wait for its payment to be recorded (Stripe reorders events by seconds
+# or minutes; it retries a 5xx for three days). After this the refund is kept as an anomaly.
+REDELIVERY_BOUND = timedelta(hours=2)
 
 
 # -- approval -----------------------------------------------------------------------------
@@ -52,7 +55,7 @@ def approve(ports: Ports, application_id: str) -> Application:
         if course is None:
             raise NotFound("the course of this application no longer exists")
         now = ports.clock()
-        if course.places_left > 0:
+        if course.seat_free_for_newcomer:
             try:
                 return ports.repository.save(
                     offer(application, course.definition.offer_valid_hours, now), application
@@ -178,13 +181,17 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     def attempt() -> EventOutcome:
         application = ports.repository.application_for_payment(event.payment_intent)
         if application is None:
-            if ports.payments.application_of_payment(event.payment_intent):
+            owner = ports.payments.application_of_payment(event.payment_intent)
+            if not owner:
+                return EventOutcome("ignore", "payment of no known application")
+            now = ports.clock()
+            if event.created is None or now - event.created < REDELIVERY_BOUND:
                 # Ours, but its payment event has not been applied yet (Stripe reorders):
                 # answer 5xx so Stripe redelivers this refund after the payment.
                 raise DependencyUnavailable(
                     "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
                 )
-            return EventOutcome("ignore", "payment of no known application")
+            return _refund_before_payment(ports, event, owner, now)
         if event.event_id in application.recent_event_ids:
             return EventOutcome(
                 "ignore",
@@ -202,6 +209,48 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             saved.application_id,
             saved.status.value,
         )
+
+    return retried(attempt, exhausted=busy_for_stripe)
+
+
+def _refund_before_payment(
+    ports: Ports, event: RefundEvent, owner: str, now: datetime
+) -> EventOutcome:
+    """Long past any reordering, the payment of this refund was never recorded. Stop asking
+    Stripe for three more days of redeliveries: record the payment as refunded on its
+    application (so its late payment event, if it ever comes, is ignored rather than confirming
+    a booking whose money went back), keep an anomaly for the organisers, and alert."""
+    logger.error(
+        "payment anomaly",
+        extra={"anomaly": "refund_of_unrecorded_payment", "event_id": event.event_id},
+    )
+    ports.repository.record_anomaly(
+        Anomaly(
+            event_id=event.event_id,
+            kind="refund_of_unrecorded_payment",
+            at=now,
+            details={"application_id": owner, "payment_intent": event.payment_intent},
+        )
+    )
+    refunded = max(event.charge_amount_refunded or 0, event.refund_amount)
+    record = PaymentRecord(
+        payment_intent=event.payment_intent,
+        session_id="",
+        amount=refunded,
+        currency=event.currency,
+        kept=False,
+        reason="refunded_before_recorded",
+    )
+
+    def attempt() -> EventOutcome:
+        application = ports.repository.get_application(owner)
+        if application is None:
+            return EventOutcome("anomaly_recorded", "refund of an unknown payment")
+        if application.payment(event.payment_intent) is not None:
+            return EventOutcome("anomaly_recorded", "already recorded", owner)
+        noted = application.with_payment(record).with_event(event.event_id)
+        saved = ports.repository.save(noted.model_copy(update={"updated_at": now}), application)
+        return EventOutcome("anomaly_recorded", "refund before payment", owner, saved.status.value)
 
     return retried(attempt, exhausted=busy_for_stripe)
 

@@ -29,7 +29,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, ScheduledSession, SessionKind
-from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.reminders import session_position
 from booking.domain.wording import moment_when, session_when
 from booking.services.ports import EmailClaim, EmailSendError, Ports
@@ -173,23 +173,40 @@ def compose(
         job, application, course, status_url=ports.status_url(application), now=now
     )
     rendered = ports.renderer.render(job.kind, context)
+    enquiries = course.definition.enquiries_email
+    title = course.definition.title
+    # Calendars match a cancellation by UID and ORGANIZER: the same organiser on every .ics.
+    organizer = Party(str(enquiries) if enquiries else ports.sender_email, title)
+    attendees = [Party(address) for address in recipients]
     attachments: list[Attachment] = []
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.FOLLOW_UP_INVITATION):
         sessions = course.schedule
         if job.kind is EmailKind.FOLLOW_UP_INVITATION:
             sessions = [s for s in sessions if s.kind is SessionKind.FOLLOW_UP]
-        ics = ports.calendar.calendar(course, sessions, stamp=now, joining_url=_joining_url(course))
-        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "PUBLISH"}))
+        ics = ports.calendar.calendar(
+            course,
+            sessions,
+            stamp=now,
+            joining_url=_joining_url(course),
+            organizer=organizer,
+            attendees=attendees,
+        )
+        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}))
     if job.kind is EmailKind.CANCELLED or (
         job.kind is EmailKind.PAYMENT_REFUNDED
         and job.reason in ("refunded", "cancelled_and_refunded")
     ):
         # Take the sessions out of the calendar the confirmation put them in.
         ics = ports.calendar.calendar(
-            course, course.schedule, stamp=now, joining_url=None, cancelled=True
+            course,
+            course.schedule,
+            stamp=now,
+            joining_url=None,
+            organizer=organizer,
+            attendees=attendees,
+            cancelled=True,
         )
         attachments.append(Attachment("cancel.ics", "text/calendar", ics, {"method": "CANCEL"}))
-    enquiries = course.definition.enquiries_email
     return OutgoingEmail(
         to=list(recipients),
         reply_to=[str(enquiries)] if enquiries else [],
@@ -197,6 +214,8 @@ def compose(
         text=rendered.text,
         html=rendered.html,
         attachments=attachments,
+        # The From header's display name: the course people booked, not a bare address.
+        sender_name=title,
     )
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, NotFound, StaleWrite
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.money import Money
 from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.invoicing import void_quietly
 from booking.services.ports import Ports
+from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -214,18 +216,25 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     if not applications:
         raise NotFound("no data is held about this email address")
     erased_ids = []
+    freed: set[str] = set()
     for application in applications:
-        _erase_one(ports, application)
+        before = _erase_one(ports, application)
         erased_ids.append(application.application_id)
+        if before is not None and before.seat_held and before.status in WITHDRAWN_BY_ERASURE:
+            freed.add(before.course_id)
+            _expire_quietly(ports, before)
     ports.repository.forget_person(email, erased_ids)
+    for course_id in freed:
+        offer_free_places(ports, course_id)  # the withdrawn seats move on at once
     logger.info("person erased", extra={"applications": erased_ids})
     return {"erased_applications": erased_ids}
 
 
-def _erase_one(ports: Ports, application: Application) -> None:
+def _erase_one(ports: Ports, application: Application) -> Application | None:
+    """Erase one application; returns it as it was just before (None if it had gone)."""
     first_read: list[Application | None] = [application]
 
-    def erase() -> None:
+    def erase() -> Application | None:
         current = (
             first_read.pop()
             if first_read
@@ -233,5 +242,22 @@ def _erase_one(ports: Ports, application: Application) -> None:
         )
         if current is not None:  # gone meanwhile (retention): nothing left to erase
             ports.repository.save(current.erased(ports.clock()), current)
+        return current
 
-    retried(erase)
+    return retried(erase)
+
+
+def _expire_quietly(ports: Ports, withdrawn: Application) -> None:
+    """An erased person's open checkout or invoice cannot be paid any more (if it is, the
+    payment webhook finds the application cancelled and refunds it)."""
+    if withdrawn.has_open_invoice() and withdrawn.invoice is not None:
+        void_quietly(ports, withdrawn.invoice.invoice_id)
+    if withdrawn.checkout is None or withdrawn.checkout.expires_at <= ports.clock():
+        return
+    try:
+        ports.payments.expire_checkout(withdrawn.checkout.session_id)
+    except (DependencyUnavailable, Conflict):
+        logger.warning(
+            "checkout of an erased application left to expire",
+            extra={"application_id": withdrawn.application_id},
+        )

@@ -15,9 +15,9 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull
-from booking.domain.payments import Action, CheckoutEvent, Decision, decide
+from booking.domain.payments import Action, CheckoutEvent, Decision, decide, payment_record
 from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.ports import Ports
+from booking.services.ports import Anomaly, Ports
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -84,12 +84,16 @@ def _apply(
                 EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
             )
         )
+        if event.payment_intent:  # a fully discounted session takes no payment to record
+            confirmed = confirmed.with_payment(payment_record(event, kept=True))
         try:
             return repo.save(confirmed, application)
         except CourseFull:
             return _refund(ports, application, event, "course_full")
     if decision.action is Action.REFUND:
         return _refund(ports, application, event, decision.reason)
+    if decision.action is Action.REFUND_UNMATCHED:
+        return _refund_unmatched(ports, application, event, decision.reason)
     if decision.action is Action.KEEP_HOLD:
         pending = application.model_copy(
             update={"payment_pending": True, "updated_at": now}
@@ -144,16 +148,23 @@ def _refund(
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
     )
+    if not event.payment_intent:
+        # A fully discounted session that found the course full: no money to give back, so
+        # the place simply is not confirmed (the applicant is told).
+        email = email.model_copy(update={"reason": "course_full_no_payment"})
+    given_back = application
+    if event.payment_intent:
+        given_back = application.with_payment(payment_record(event, kept=False, reason=reason))
     if application.status in (S.CONFIRMED, S.REFUNDED):
         # A second payment on a settled application: its state stands, the extra money goes back.
         kept = (
-            application.model_copy(update={"updated_at": ports.clock()})
+            given_back.model_copy(update={"updated_at": ports.clock()})
             .with_event(event.event_id)
             .with_emails(email)
         )
         return ports.repository.save(kept, application)
     refunded = (
-        application.moved_to(
+        given_back.moved_to(
             S.REFUNDED,
             ports.clock(),
             seat_held=False,
@@ -168,6 +179,55 @@ def _refund(
         .with_emails(email)
     )
     return ports.repository.save(refunded, application)
+
+
+def _refund_unmatched(
+    ports: Ports, application: Application, event: CheckoutEvent, reason: str
+) -> Application:
+    """A payment that is not what was asked of Stripe for this application: it never confirms.
+
+    It is refunded (Stripe first, idempotent per session), recorded on the application so its
+    refund events are acknowledged, and reported at ERROR for the organisers' alarm; the
+    application itself stays as it was, so its own checkout can still be paid.
+    """
+    logger.error(
+        "payment anomaly",
+        extra={
+            "anomaly": reason,
+            "event_id": event.event_id,
+            "application_id": application.application_id,
+            "session_id": event.session_id,
+            "payment_intent": event.payment_intent,
+            "amount": event.amount_total,
+            "currency": event.currency,
+        },
+    )
+    ports.repository.record_anomaly(
+        Anomaly(
+            event_id=event.event_id,
+            kind=reason,
+            at=ports.clock(),
+            details={
+                "application_id": application.application_id,
+                "session_id": event.session_id,
+                "payment_intent": event.payment_intent or "",
+                "amount": str(event.amount_total),
+                "currency": event.currency,
+            },
+        )
+    )
+    if not event.payment_intent:
+        # Nothing to give back and nothing to record: Stripe reported no payment at all.
+        return ports.repository.save(application.with_event(event.event_id), application)
+    ports.payments.refund(
+        event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
+    )
+    noted = (
+        application.model_copy(update={"updated_at": ports.clock()})
+        .with_payment(payment_record(event, kept=False, reason=reason))
+        .with_event(event.event_id)
+    )
+    return ports.repository.save(noted, application)
 
 
 def _outcome(decision: Decision, application: Application) -> EventOutcome:

@@ -28,7 +28,7 @@ from booking.domain.billing import (
     PromotionCode,
 )
 from booking.domain.course import Course, CourseDefinition, Money, ScheduledSession
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 
 
@@ -69,6 +69,17 @@ class ReminderMarker:
     recipient: str
     session_start: datetime
     job: EmailJob | None = None
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something Stripe reported that the system could not match and did not act on as asked:
+    kept for the organisers (and alarmed). Ids only, never personal data."""
+
+    event_id: str
+    kind: str  # e.g. "amount_or_currency_mismatch", "refund_of_unrecorded_payment"
+    at: datetime
+    details: Mapping[str, str] = field(default_factory=dict)
 
 
 class CourseStore(Protocol):
@@ -130,6 +141,16 @@ class EmailOutbox(Protocol):
     def emails_relayed(self, job_ids: Sequence[str]) -> None: ...
 
 
+class AnomalyLog(Protocol):
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        """Keep it (once per event id: a redelivery records nothing new)."""
+        ...
+
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        """The most recent first."""
+        ...
+
+
 class EmailLedger(Protocol):
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
 
@@ -152,7 +173,9 @@ class ReminderLedger(Protocol):
     def claimed_reminders(self) -> list[ReminderMarker]: ...
 
 
-class Repository(CourseStore, ApplicationStore, EmailOutbox, EmailLedger, ReminderLedger, Protocol):
+class Repository(
+    CourseStore, ApplicationStore, EmailOutbox, AnomalyLog, EmailLedger, ReminderLedger, Protocol
+):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
 
 
@@ -289,9 +312,12 @@ class CalendarWriter(Protocol):
         *,
         stamp: datetime,
         joining_url: str | None,
+        organizer: Party,
+        attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        """An iCalendar file with one event per session (cancelled: their cancellation)."""
+        """An iTIP calendar (RFC 5546) with one event per session: REQUEST, or CANCEL with
+        the same UIDs and a higher SEQUENCE when ``cancelled``."""
         ...
 
 
@@ -315,6 +341,8 @@ class Ports:
     renderer_factory: Callable[[], EmailRenderer]
     calendar_factory: Callable[[], CalendarWriter]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
+    sender_email: str = "courses@example.org"
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)

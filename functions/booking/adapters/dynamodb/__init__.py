@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
 from booking.adapters.dynamodb.courses import DynamoCourseStore
-from booking.adapters.dynamodb.ledgers import DynamoEmailLedger, DynamoReminderLedger
+from booking.adapters.dynamodb.ledgers import (
+    DynamoAnomalyLog,
+    DynamoEmailLedger,
+    DynamoReminderLedger,
+)
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -22,7 +26,11 @@ UNPAID_RETENTION = timedelta(days=90)
 
 
 class DynamoRepository(
-    DynamoCourseStore, DynamoApplicationStore, DynamoEmailLedger, DynamoReminderLedger
+    DynamoCourseStore,
+    DynamoApplicationStore,
+    DynamoAnomalyLog,
+    DynamoEmailLedger,
+    DynamoReminderLedger,
 ):
     def __init__(
         self,

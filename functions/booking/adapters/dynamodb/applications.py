@@ -51,6 +51,16 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob
 
 
+def _new_payments(stored: Application, previous: Application | None) -> list[str]:
+    known = {p.payment_intent for p in previous.payments} if previous else set()
+    if previous is not None and previous.payment_intent:
+        known.add(previous.payment_intent)
+    found = [p.payment_intent for p in stored.payments]
+    if stored.payment_intent:
+        found.append(stored.payment_intent)
+    return [pi for pi in dict.fromkeys(found) if pi not in known]
+
+
 def _is_waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
 
@@ -138,12 +148,11 @@ class DynamoApplicationStore:
         elif stored.enrolment_ended and not previous.enrolment_ended:
             # Cancelled or refunded: the person may apply to this course again.
             actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
-        if stored.payment_intent and stored.payment_intent != (
-            previous.payment_intent if previous else None
-        ):
-            # Refund events name the payment, not the application: remember which is which.
+        for payment_intent in _new_payments(stored, previous):
+            # Refund events name the payment, not the application: remember whose it is (every
+            # payment, the ones given back too, so their refunds are acknowledged).
             payment = {
-                **payment_key(stored.payment_intent),
+                **payment_key(payment_intent),
                 "application_id": {"S": stored.application_id},
             }
             actions.append(("payment", {"Put": {"TableName": self.table.name, "Item": payment}}))
@@ -184,6 +193,11 @@ class DynamoApplicationStore:
             condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
             names |= {"#capacity": "capacity", "#closed": "closed"}
             values[":f"] = {"BOOL": False}
+            if waiting_delta >= 0:
+                # Only the waiting list's own may take a seat while anyone waits: a newcomer
+                # (or a lapsed payer back) racing an offer must not get there first.
+                condition += " AND (attribute_not_exists(#waiting) OR #waiting = :zero)"
+                values[":zero"] = {"N": "0"}
         elif delta < 0:
             condition = "#taken >= :n"
             values[":n"] = {"N": str(-delta)}

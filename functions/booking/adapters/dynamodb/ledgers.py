@@ -8,9 +8,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from booking.adapters.dynamodb.schema import (
+    ANOMALIES_PARTITION,
     BY_TIME_INDEX,
     CLAIMED_REMINDERS_PARTITION,
     TTL_ATTRIBUTE,
+    anomaly_key,
     email_claim_key,
     key_instant,
     reminder_key,
@@ -23,7 +25,7 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.emails import EmailJob
-from booking.services.ports import EmailClaim, ReminderMarker
+from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
 EMAIL_CLAIM_TTL = timedelta(days=30)
@@ -95,6 +97,44 @@ class DynamoEmailLedger:
     @translate_aws_errors
     def is_suppressed(self, address: str) -> bool:
         return self.table.get(suppression_key(address)) is not None
+
+
+class DynamoAnomalyLog:
+    table: Table
+
+    @translate_aws_errors
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        self.table.put_new(
+            {
+                **anomaly_key(anomaly.event_id),
+                "kind": {"S": anomaly.kind},
+                "at": {"S": key_instant(anomaly.at)},
+                "details": {"M": {k: {"S": v} for k, v in anomaly.details.items()}},
+                f"{BY_TIME_INDEX}pk": {"S": ANOMALIES_PARTITION},
+                f"{BY_TIME_INDEX}sk": {"S": f"{key_instant(anomaly.at)}#{anomaly.event_id}"},
+            }
+        )
+
+    @translate_aws_errors
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        found: list[Anomaly] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
+            ExpressionAttributeValues={":p": {"S": ANOMALIES_PARTITION}},
+            ScanIndexForward=False,
+        ):
+            found.append(
+                Anomaly(
+                    event_id=item["pk"]["S"].removeprefix("ANOMALY#"),
+                    kind=item["kind"]["S"],
+                    at=datetime.fromisoformat(item["at"]["S"]),
+                    details={k: v["S"] for k, v in item.get("details", {}).get("M", {}).items()},
+                )
+            )
+            if len(found) >= limit:
+                break
+        return found
 
 
 class DynamoReminderLedger:

@@ -16,6 +16,7 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
     email claim   EMAIL#<job_id>           EMAIL       -                      -
     suppression   SUPPRESSED#<sha256>      SUPPRESSED  -                      -
+    anomaly       ANOMALY#<event_id>       ANOMALY     -                      ANOMALIES / <at>#<id>
     reminder      REMINDER#<course>#nnn#<offset>  <recipient>  -              REMINDERS#CLAIMED /
                                                                               <start>#<pk>#<sk>
                                                                               (while claimed)
@@ -53,6 +54,7 @@ SESSIONS_PARTITION = "SESSIONS"
 DUE_PARTITION = "DUE"
 OUTBOX_PARTITION = "OUTBOX"
 CLAIMED_REMINDERS_PARTITION = "REMINDERS#CLAIMED"
+ANOMALIES_PARTITION = "ANOMALIES"
 
 # create_table's arguments (moto locally; CDK builds the same from these names).
 TABLE_DEFINITION: dict[str, Any] = {
@@ -136,3 +138,7 @@ def suppression_key(address: str) -> Key:
 
 def reminder_key(course_id: str, session_index: int, offset: str, recipient: str) -> Key:
     return _key(f"REMINDER#{course_id}#{session_index:03d}#{offset}", recipient)
+
+
+def anomaly_key(event_id: str) -> Key:
+    return _key(f"ANOMALY#{event_id}", "ANOMALY")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -106,9 +107,16 @@ class Table:
         for that item (see ``_REFUSALS``); a conflict with a concurrent transaction is retried
         after a short jittered pause, then reported as a retryable error."""
         actions = [action for _, action in labelled]
+        # One token for every try of this transaction: if a try committed but its answer was
+        # lost (botocore then retries), DynamoDB answers the retry as a success instead of
+        # applying it again and failing its own conditions.
+        token = uuid.uuid4().hex
         for attempt in range(TRANSACTION_CONFLICT_RETRIES + 1):
             try:
-                self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                self.client.transact_write_items(
+                    TransactItems=actions,  # type: ignore[arg-type]
+                    ClientRequestToken=token,
+                )
                 return
             except ClientError as exc:
                 if error_code(exc) != "TransactionCanceledException":

@@ -1,0 +1,53 @@
+"""Where asynchronous invocations that fail every retry go: an alarmed SQS queue.
+
+CDK's ``SqsDestination`` grants the function ``sqs:SendMessage``, ``GetQueueAttributes`` and
+``GetQueueUrl``; Lambda needs only ``SendMessage`` to deliver to an on-failure destination, and
+the recorded-calls IAM check (tests/infra/test_iam_recorded.py) reports grants nothing uses, so
+this destination grants exactly that one action on exactly that queue.
+"""
+
+from __future__ import annotations
+
+import jsii
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+
+@jsii.implements(lambda_.IDestination)
+class QueueOnFailure:
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self._queue = queue
+
+    def bind(
+        self,
+        scope: Construct,
+        fn: lambda_.IFunction,
+        *,
+        type: lambda_.DestinationType | None = None,
+    ) -> lambda_.DestinationConfig:
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="AsyncFailuresToQueue",
+                actions=["sqs:SendMessage"],
+                resources=[self._queue.queue_arn],
+            )
+        )
+        return lambda_.DestinationConfig(destination=self._queue.queue_arn)
+
+
+def send_failures_to(
+    fn: lambda_.IFunction,
+    queue: sqs.IQueue,
+    *,
+    retry_attempts: int,
+    max_event_age: Duration | None = None,
+) -> None:
+    """Async invocations of ``fn`` that fail Lambda's retries land in ``queue``."""
+    fn.configure_async_invoke(
+        on_failure=QueueOnFailure(queue),
+        retry_attempts=retry_attempts,
+        max_event_age=max_event_age,
+    )

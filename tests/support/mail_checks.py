@@ -1,0 +1,133 @@
+"""Every email and calendar file the tests produce, read back by parsers we did not write.
+
+* The MIME message is parsed with Python's ``email`` package (``policy.default``): no part may
+  carry a defect, the From header has a display name, and the Subject reads back exactly as
+  written (no folding artefacts).
+* Each ``text/calendar`` part is parsed by ``vobject`` (not ``icalendar``, which wrote it) and
+  held to RFC 5546's table of properties per METHOD (``ITIP`` below), its ATTENDEEs to the
+  message's recipients, and its ``method`` parameter to the calendar's METHOD. Across the
+  messages of one test, a CANCEL must name the same ORGANIZER with a higher SEQUENCE than the
+  REQUEST that put the same UID in a calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any
+
+import vobject
+
+# RFC 5546 section 3.2 (VEVENT): how many times each property may appear, per METHOD.
+# "1": exactly once, "1+": at least once, "0-1": at most once, "0": never.
+ITIP: dict[str, dict[str, str]] = {
+    "PUBLISH": {
+        "DTSTAMP": "1",
+        "DTSTART": "1",
+        "ORGANIZER": "1",
+        "SUMMARY": "1",
+        "UID": "1",
+        "SEQUENCE": "0-1",
+        "ATTENDEE": "0",
+    },
+    "REQUEST": {
+        "ATTENDEE": "1+",
+        "DTSTAMP": "1",
+        "DTSTART": "1",
+        "ORGANIZER": "1",
+        "SEQUENCE": "0-1",
+        "SUMMARY": "1",
+        "UID": "1",
+        "STATUS": "0-1",
+    },
+    "CANCEL": {
+        "ATTENDEE": "1+",  # "MUST include all [attendees] if the entire event is cancelled"
+        "DTSTAMP": "1",
+        "ORGANIZER": "1",
+        "SEQUENCE": "1",
+        "UID": "1",
+        "STATUS": "0-1",
+    },
+}
+# STATUS values each METHOD allows (RFC 5546 3.2.2, 3.2.5).
+ITIP_STATUS = {"REQUEST": {"TENTATIVE", "CONFIRMED"}, "CANCEL": {"CANCELLED"}}
+_COUNTS = {"1": (1, 1), "1+": (1, 10_000), "0-1": (0, 1), "0": (0, 0)}
+
+
+@dataclass
+class Seen:
+    """UID -> (organizer, sequence) of the REQUESTs seen so far in one test."""
+
+    requests: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def check_calendar(
+    data: bytes | str, *, recipients: list[str], method_param: str | None, seen: Seen | None = None
+) -> str:
+    """Raise AssertionError unless ``data`` is a valid iTIP message; return its METHOD."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    calendar = vobject.readOne(text)
+    assert calendar.name == "VCALENDAR"
+    assert calendar.version.value == "2.0"
+    assert calendar.prodid.value
+    method = str(calendar.method.value).upper()
+    assert method in ITIP, f"METHOD {method} is not one we check"
+    if method_param is not None:
+        assert method_param.upper() == method, "Content-Type method= differs from METHOD"
+    events = calendar.contents.get("vevent", [])
+    assert events, "no VEVENT"
+    for event in events:
+        for name, count in ITIP[method].items():
+            low, high = _COUNTS[count]
+            found = len(event.contents.get(name.lower(), []))
+            assert low <= found <= high, f"{method}: {name} appears {found} times, want {count}"
+        status = event.contents.get("status")
+        if status and method in ITIP_STATUS:
+            assert status[0].value.upper() in ITIP_STATUS[method], f"{method} with {status[0]}"
+        organizer = str(event.organizer.value).lower()
+        assert organizer.startswith("mailto:"), organizer
+        assert "@" in organizer, organizer
+        attendees = {str(a.value).lower() for a in event.contents.get("attendee", [])}
+        if method != "PUBLISH":
+            assert attendees == {f"mailto:{r.lower()}" for r in recipients}, attendees
+        _across_messages(seen, method, event, organizer)
+    return method
+
+
+def _across_messages(seen: Seen | None, method: str, event: Any, organizer: str) -> None:
+    if seen is None:
+        return
+    uid = str(event.uid.value)
+    sequence = int(event.sequence.value) if "sequence" in event.contents else 0
+    if method == "REQUEST":
+        seen.requests[uid] = (organizer, sequence)
+    elif method == "CANCEL" and uid in seen.requests:
+        first_organizer, first_sequence = seen.requests[uid]
+        assert organizer == first_organizer, "a CANCEL from another ORGANIZER is ignored"
+        assert sequence > first_sequence, "a CANCEL whose SEQUENCE did not grow is ignored"
+
+
+def check_message(raw: bytes, seen: Seen | None = None) -> EmailMessage:
+    """Raise AssertionError unless ``raw`` parses back cleanly; return the parsed message."""
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    for part in message.walk():
+        assert not part.defects, f"{part.get_content_type()}: {part.defects}"
+        for name, value in part.items():
+            assert not getattr(value, "defects", ()), f"{name}: {value.defects}"
+    sender = message["From"].addresses
+    assert len(sender) == 1, f"From names {len(sender)} addresses"
+    assert sender[0].display_name, f"From without a name: {message['From']}"
+    subject = str(message["Subject"])
+    assert subject == " ".join(subject.split()), f"Subject with stray spaces: {subject!r}"
+    recipients = [address.addr_spec for address in message["To"].addresses]
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            check_calendar(
+                payload, recipients=recipients, method_param=part.get_param("method"), seen=seen
+            )
+    return message
