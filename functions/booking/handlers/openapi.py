@@ -314,7 +314,8 @@ def _admin() -> dict[str, Any]:
                 {
                     "200": _json(CourseOut, "Replaced"),
                     "201": _json(CourseOut, "Created"),
-                    **_errors(400, 409, 413, 415, 422),
+                    # 404: an id longer than any key (refused before it reaches the table).
+                    **_errors(400, 404, 409, 413, 415, 422),
                 },
                 parameters=[_path("course_id")],
                 requestBody={
