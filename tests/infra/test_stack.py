@@ -406,6 +406,7 @@ def test_routes(dev: Synth) -> None:
         "POST /courses/{course_id}/applications",
         "GET /applications/{application_id}",
         "POST /applications/{application_id}/checkout",
+        "POST /applications/{application_id}/invoice",
         "GET /openapi.json",
         "POST /webhooks/stripe",
         "ANY /admin/{proxy+}",
