@@ -1,9 +1,12 @@
 """A hypothesis state machine over the whole booking lifecycle, against moto and the Stripe fake.
 
-Random applicants apply to a small pay-now course and a small approval course; payments,
-expiries, refunds and cancellations happen in any order; Stripe's webhooks are held back,
-delivered late, twice, or out of order; organisers approve and decline; the scheduled sweep runs
-at random later times. After every step the invariants below must hold.
+Random applicants apply to a small pay-now course, a small approval course and a small course
+paid by card or employer invoice, some with a discount code; payments, invoices paid, voided,
+marked uncollectible or overdue, expiries, refunds, bursaries and cancellations happen in any
+order; Stripe's webhooks are held back, delivered late, twice, or out of order; organisers
+approve, decline, fund places and void invoices; the scheduled sweep runs at random later times.
+After every step the invariants below must hold, and at the end the money every application
+kept at Stripe is exactly the money it recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    multiple,
     precondition,
     rule,
 )
@@ -41,19 +45,31 @@ from tests.support.system import (
 )
 
 S = ApplicationStatus
-PAY_NOW, REVIEWED = "pay-now", "reviewed"
+PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
+COURSES = (PAY_NOW, REVIEWED, INVOICED)
 CAPACITY = 2
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
+# Each course's discount code (a Stripe promotion code, usable twice).
+CODES = {PAY_NOW: "HALF-PRICE", INVOICED: "FIVE-OFF", REVIEWED: "REVIEWED-TEN"}
+BILLING = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road, Leeds",
+    "po_number": "PO-1",
+}
+SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
 
 
-def _definition(approval: bool) -> dict[str, Any]:
+def _definition(course: str) -> dict[str, Any]:
     first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
     return {
         "programme": "compassionate-leadership",
-        "title": "Approval cohort" if approval else "Pay-now cohort",
+        "title": f"{course} cohort",
         "price": {"amount": 20000, "currency": "gbp"},
         "capacity": CAPACITY,
-        "approval_required": approval,
+        "approval_required": course == REVIEWED,
+        "invoice_allowed": course != PAY_NOW,
         "offer_valid_hours": 48,
         "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
     }
@@ -82,8 +98,12 @@ class BookingLifecycle(RuleBasedStateMachine):
         bootstrap.reset()
         self.system = System(resources)
         self.system.hold_webhooks = True
-        for course_id, approval in ((PAY_NOW, False), (REVIEWED, True)):
-            self.system.put_course(course_id, _definition(approval))
+        for course_id in COURSES:
+            self.system.put_course(course_id, _definition(course_id))
+            code = {"code": CODES[course_id], "max_uses": 2}
+            code |= {"amount_off": 5000} if course_id == INVOICED else {"percent_off": 50}
+            made = self.system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=code)
+            assert made.status == 201, made.body
         self.submitted: dict[str, dict[str, Any]] = {}  # application id -> its first answer
         self.ever_confirmed: set[str] = set()
         self.sequence = 0
@@ -102,7 +122,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def _stored(self) -> dict[str, Any]:
         return {
             a.application_id: a
-            for course in (PAY_NOW, REVIEWED)
+            for course in COURSES
             for a in self.system.ports.repository.list_applications(course)
         }
 
@@ -145,25 +165,33 @@ class BookingLifecycle(RuleBasedStateMachine):
     def start(self) -> None:
         self.jobs: list[EmailJob] = []
 
-    @rule(target=applications, course=st.sampled_from([PAY_NOW, REVIEWED]), key=st.booleans())
-    def apply(self, course: str, key: bool) -> str:
+    @rule(
+        target=applications,
+        course=st.sampled_from(COURSES),
+        key=st.booleans(),
+        invoice=st.booleans(),
+        coded=st.booleans(),
+    )
+    def apply(self, course: str, key: bool, invoice: bool, coded: bool) -> Any:
         self.sequence += 1
         headers = {"idempotency-key": f"key-{self.sequence}"} if key else {}
+        body = application_body(email=f"p{self.sequence}@example.org")
+        if invoice and course != PAY_NOW:
+            body |= BILLING
+        if coded:
+            body["discount_code"] = CODES[course].lower()
         reply = self.system.api(
-            "POST",
-            f"/courses/{course}/applications",
-            json_body=application_body(email=f"p{self.sequence}@example.org"),
-            headers=headers,
+            "POST", f"/courses/{course}/applications", json_body=body, headers=headers
         )
+        if reply.status == 422:  # the code was used up (twice already)
+            assert "discount_code" in reply.json()["error"]["fields"], reply.body
+            return multiple()
         assert reply.status == 201, reply.body
         answer = reply.json()
         self.submitted[answer["application_id"]] = answer
         if key:  # a retry with the same key returns the same application
             again = self.system.api(
-                "POST",
-                f"/courses/{course}/applications",
-                json_body=application_body(email=f"p{self.sequence}@example.org"),
-                headers=headers,
+                "POST", f"/courses/{course}/applications", json_body=body, headers=headers
             )
             assert again.json()["application_id"] == answer["application_id"]
         return str(answer["application_id"])
@@ -226,6 +254,48 @@ class BookingLifecycle(RuleBasedStateMachine):
         )
         assert reply.status in (200, 409), reply.body
 
+    def _invoice_action(self, application_id: str, action: str) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is None or stored.invoice is None:
+            return
+        reply = self.system.stripe_local("POST", f"/invoices/{stored.invoice.invoice_id}/{action}")
+        assert reply.status in (200, 400), reply.body  # 400: not payable or voidable any more
+
+    @rule(application_id=applications)
+    def employer_pays_the_invoice(self, application_id: str) -> None:
+        self._invoice_action(application_id, "pay")
+
+    @rule(application_id=applications, uncollectible=st.booleans())
+    def invoice_voided_or_uncollectible_at_stripe(
+        self, application_id: str, uncollectible: bool
+    ) -> None:
+        self._invoice_action(application_id, "mark_uncollectible" if uncollectible else "void")
+
+    @rule(application_id=applications)
+    def applicant_asks_for_an_invoice(self, application_id: str) -> None:
+        token = self.submitted[application_id]["token"]
+        reply = self.system.api("POST", f"/applications/{application_id}/invoice?token={token}")
+        assert reply.status in (201, 409), reply.body
+
+    @rule(application_id=applications, resend=st.booleans())
+    def organiser_resends_or_voids_the_invoice(self, application_id: str, resend: bool) -> None:
+        action = "resend" if resend else "void"
+        reply = self.system.admin("POST", f"/applications/{application_id}/invoice/{action}")
+        assert reply.status in (200, 409), reply.body
+
+    @rule(application_id=applications, amount=st.sampled_from([5000, 20000]))
+    def organiser_funds_the_place(self, application_id: str, amount: int) -> None:
+        reply = self.system.admin(
+            "POST", f"/applications/{application_id}/bursary", json_body={"amount": amount}
+        )
+        assert reply.status in (200, 409), reply.body
+        self._note_confirmations()
+
+    @rule()
+    def stripe_notices_time_passing(self) -> None:
+        """Stripe's own clock: lapsed sessions expire, unpaid invoices past due are overdue."""
+        self.system.standin.expire_due()
+
     @precondition(lambda self: bool(self.system.pending))
     @rule(data=st.data(), keep=st.booleans())
     def deliver_webhook(self, data: st.DataObject, keep: bool) -> None:
@@ -244,7 +314,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def seats_are_counted_exactly_and_never_overbooked(self) -> None:
         stored = self._stored()
-        for course_id in (PAY_NOW, REVIEWED):
+        for course_id in COURSES:
             course = self.system.ports.repository.get_course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
@@ -252,7 +322,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert course.seats_taken <= CAPACITY
             assert course.waiting == sum(a.status is S.WAITLISTED for a in mine)
             for application in mine:
-                if application.status in (S.CONFIRMED, S.OFFERED):
+                if application.status in SEATED:
                     assert application.seat_held
                 if application.status in (
                     S.EXPIRED,
@@ -274,7 +344,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def the_waiting_list_is_served_in_order_and_never_waits_beside_a_free_seat(self) -> None:
         stored = self._stored()
-        for course_id in (PAY_NOW, REVIEWED):
+        for course_id in COURSES:
             course = self.system.ports.repository.get_course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
@@ -303,17 +373,23 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert confirmations[application_id] == 1, "a confirmed booking was never told"
 
     def _quiesce_and_check_money(self) -> None:
-        """Deliver everything still held; then nobody paid for nothing, and nobody paid twice."""
+        """Deliver everything still held; then the money each application kept at Stripe is the
+        money it recorded: nobody paid for nothing, nobody paid twice, discounts and bursaries
+        took off exactly what they said."""
         while self.system.pending:
             self._deliver(0, keep=False)
         kept = self.system.standin.money_taken()
         for application_id, application in self._stored().items():
             money = kept.get(application_id, 0)
-            assert money in (0, 20000), f"{application_id} kept {money}"
-            if money:
-                assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
+            recorded = application.amount_paid - application.amount_refunded
             if application.status is S.CONFIRMED:
-                assert money == 20000, "confirmed without being paid"
+                assert money == recorded, f"{application_id} kept {money}, recorded {recorded}"
+                price = application.price_or(application.price)  # type: ignore[arg-type]
+                assert recorded == application.amount_due(price), "paid what was not due"
+            elif application.status is S.CANCELLED:
+                assert money in (0, recorded), f"{application_id} kept {money}"
+            else:
+                assert money == 0, f"{application_id} ({application.status}) kept {money}"
 
 
 BookingLifecycle.TestCase.settings = settings(
