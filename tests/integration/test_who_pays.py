@@ -190,7 +190,8 @@ def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
 
 
 def test_a_card_only_course_refuses_an_invoice(system: System) -> None:
-    reply = system.apply(**BILLING)
+    system.put_course("card-only", _sample(system) | {"invoice_allowed": False})
+    reply = apply(system, "card-only", **BILLING)
     assert reply.status == 422
     assert "payment_method" in reply.json()["error"]["fields"]
 

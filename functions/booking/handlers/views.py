@@ -35,6 +35,12 @@ class CourseOut(BaseModel):
     capacity: int
     places_left: int
     approval_required: bool
+    invoice_allowed: bool = Field(
+        default=False, description="Applicants may ask for an invoice to their employer"
+    )
+    po_required: bool = Field(
+        default=False, description="An invoice needs a purchase order number"
+    )
     timezone: str
     enquiries_email: str | None
     facilitators: list[FacilitatorOut] = Field(
@@ -110,6 +116,8 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         capacity=definition.capacity,
         places_left=course.places_left,
         approval_required=definition.approval_required,
+        invoice_allowed=definition.invoice_allowed,
+        po_required=definition.po_required,
         timezone=definition.timezone,
         enquiries_email=str(definition.enquiries_email) if definition.enquiries_email else None,
         facilitators=[
