@@ -77,6 +77,7 @@ def _definition(course: str) -> dict[str, Any]:
 
 class BookingLifecycle(RuleBasedStateMachine):
     applications = Bundle("applications")
+    invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
 
     def __init__(self) -> None:
         super().__init__()
@@ -165,21 +166,10 @@ class BookingLifecycle(RuleBasedStateMachine):
     def start(self) -> None:
         self.jobs: list[EmailJob] = []
 
-    @rule(
-        target=applications,
-        course=st.sampled_from(COURSES),
-        key=st.booleans(),
-        invoice=st.booleans(),
-        coded=st.booleans(),
-    )
-    def apply(self, course: str, key: bool, invoice: bool, coded: bool) -> Any:
+    def _apply(self, course: str, key: bool, body: dict[str, Any]) -> Any:
         self.sequence += 1
         headers = {"idempotency-key": f"key-{self.sequence}"} if key else {}
-        body = application_body(email=f"p{self.sequence}@example.org")
-        if invoice and course != PAY_NOW:
-            body |= BILLING
-        if coded:
-            body["discount_code"] = CODES[course].lower()
+        body = application_body(email=f"p{self.sequence}@example.org") | body
         reply = self.system.api(
             "POST", f"/courses/{course}/applications", json_body=body, headers=headers
         )
@@ -195,6 +185,22 @@ class BookingLifecycle(RuleBasedStateMachine):
             )
             assert again.json()["application_id"] == answer["application_id"]
         return str(answer["application_id"])
+
+    @rule(
+        target=applications, course=st.sampled_from(COURSES), key=st.booleans(), coded=st.booleans()
+    )
+    def apply(self, course: str, key: bool, coded: bool) -> Any:
+        return self._apply(course, key, {"discount_code": CODES[course].lower()} if coded else {})
+
+    @rule(
+        targets=(applications, invoiced),
+        course=st.sampled_from([INVOICED, INVOICED, REVIEWED]),
+        key=st.booleans(),
+        coded=st.booleans(),
+    )
+    def apply_by_invoice(self, course: str, key: bool, coded: bool) -> Any:
+        code = {"discount_code": CODES[course]} if coded else {}
+        return self._apply(course, key, BILLING | code)
 
     @rule(application_id=applications, asynchronous=st.booleans())
     def pay(self, application_id: str, asynchronous: bool) -> None:
@@ -261,23 +267,23 @@ class BookingLifecycle(RuleBasedStateMachine):
         reply = self.system.stripe_local("POST", f"/invoices/{stored.invoice.invoice_id}/{action}")
         assert reply.status in (200, 400), reply.body  # 400: not payable or voidable any more
 
-    @rule(application_id=applications)
+    @rule(application_id=invoiced)
     def employer_pays_the_invoice(self, application_id: str) -> None:
         self._invoice_action(application_id, "pay")
 
-    @rule(application_id=applications, uncollectible=st.booleans())
+    @rule(application_id=invoiced, uncollectible=st.booleans())
     def invoice_voided_or_uncollectible_at_stripe(
         self, application_id: str, uncollectible: bool
     ) -> None:
         self._invoice_action(application_id, "mark_uncollectible" if uncollectible else "void")
 
-    @rule(application_id=applications)
+    @rule(application_id=invoiced)
     def applicant_asks_for_an_invoice(self, application_id: str) -> None:
         token = self.submitted[application_id]["token"]
         reply = self.system.api("POST", f"/applications/{application_id}/invoice?token={token}")
         assert reply.status in (201, 409), reply.body
 
-    @rule(application_id=applications, resend=st.booleans())
+    @rule(application_id=invoiced, resend=st.booleans())
     def organiser_resends_or_voids_the_invoice(self, application_id: str, resend: bool) -> None:
         action = "resend" if resend else "void"
         reply = self.system.admin("POST", f"/applications/{application_id}/invoice/{action}")
