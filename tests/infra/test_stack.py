@@ -90,7 +90,7 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        "AWS::ApiGatewayV2::Route": 10,  # 9 routes + the $default fallback
+        "AWS::ApiGatewayV2::Route": 11,  # 10 routes + the $default fallback
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
