@@ -38,9 +38,7 @@ class CourseOut(BaseModel):
     invoice_allowed: bool = Field(
         default=False, description="Applicants may ask for an invoice to their employer"
     )
-    po_required: bool = Field(
-        default=False, description="An invoice needs a purchase order number"
-    )
+    po_required: bool = Field(default=False, description="An invoice needs a purchase order number")
     timezone: str
     enquiries_email: str | None
     facilitators: list[FacilitatorOut] = Field(
