@@ -3,6 +3,7 @@ SES on moto, Stripe through the real SDK against the local stand-in)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -280,3 +281,19 @@ def test_a_code_in_use_cannot_be_made_again(billing: Billing) -> None:
     with pytest.raises(Conflict) as caught:
         billing.gateway.create_promotion_code(request)
     assert caught.value.code == "discount_code_exists"
+
+
+def test_a_checkout_with_a_code_asks_for_the_discounted_amount(billing: Billing) -> None:
+    gateway = billing.gateway
+    code = gateway.create_promotion_code(
+        DiscountCodeRequest(
+            course_id="c1",
+            definition=DiscountCodeDefinition(code="HALF-OFF", percent_off=50),
+            currency="gbp",
+        )
+    )
+    request = dataclasses.replace(checkout_request(), promotion_code_id=code.promotion_code_id)
+    opened = gateway.create_checkout(request)
+    assert (opened.amount, opened.currency) == (10000, "gbp")
+    plain = gateway.create_checkout(checkout_request(attempt=2))
+    assert plain.amount == 20000
