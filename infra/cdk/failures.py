@@ -51,3 +51,24 @@ def send_failures_to(
         retry_attempts=retry_attempts,
         max_event_age=max_event_age,
     )
+
+
+@jsii.implements(lambda_.IEventSourceDlq)
+class StreamFailuresToQueue:
+    """The on-failure destination of a stream event source mapping, granting the function only
+    ``sqs:SendMessage`` on the queue (CDK's ``SqsDlq`` adds the two read actions too)."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self._queue = queue
+
+    def bind(
+        self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction
+    ) -> lambda_.DlqDestinationConfig:
+        target_handler.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="StreamFailuresToQueue",
+                actions=["sqs:SendMessage"],
+                resources=[self._queue.queue_arn],
+            )
+        )
+        return lambda_.DlqDestinationConfig(destination=self._queue.queue_arn)

@@ -8,6 +8,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subs
 from aws_cdk import aws_sqs as sqs
@@ -16,6 +17,7 @@ from constructs import Construct
 from infra.cdk.config import StageConfig
 
 _PERIOD = Duration.minutes(5)
+ANOMALY_NAMESPACE = "Booking"
 
 
 class Monitoring(Construct):
@@ -77,6 +79,31 @@ class Monitoring(Construct):
                 fn.metric_throttles(period=_PERIOD, statistic="Sum"),
                 f"{key} function was throttled (account concurrency exhausted?)",
             )
+        # Payments the webhook would not believe (not what was asked of Stripe, or a refund
+        # whose payment never came): refunded or kept, never confirmed, and an organiser must
+        # look. The functions log them as "payment anomaly" (ids only); a metric filter counts.
+        anomalies = cloudwatch.Metric(
+            namespace=ANOMALY_NAMESPACE,
+            metric_name="PaymentAnomalies",
+            period=_PERIOD,
+            statistic="Sum",
+        )
+        for key in ("webhook",):
+            logs.MetricFilter(
+                self,
+                f"{key}-payment-anomalies",
+                log_group=functions[key].log_group,
+                metric_namespace=ANOMALY_NAMESPACE,
+                metric_name="PaymentAnomalies",
+                filter_pattern=logs.FilterPattern.string_value("$.message", "=", "payment anomaly"),
+                metric_value="1",
+            )
+        alarm(
+            "payment-anomalies",
+            anomalies,
+            "A payment did not match what was asked of Stripe (refunded, never confirmed), or a "
+            "refund's payment never arrived: see the anomalies kept in the table",
+        )
         for key, queue in dead_letter_queues.items():
             alarm(
                 f"{key}-dlq-depth",

@@ -21,7 +21,7 @@ from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import StageConfig
 from infra.cdk.data import Data
 from infra.cdk.email_delivery import EmailDelivery
-from infra.cdk.failures import send_failures_to
+from infra.cdk.failures import StreamFailuresToQueue, send_failures_to
 from infra.cdk.functions import Functions
 from infra.cdk.monitoring import Monitoring
 from infra.cdk.nag import acknowledge
@@ -154,7 +154,7 @@ class BookingStack(Stack):
                 report_batch_item_failures=True,
                 bisect_batch_on_error=True,
                 retry_attempts=10,
-                on_failure=sources.SqsDlq(relay_failures),
+                on_failure=StreamFailuresToQueue(relay_failures),
             )
         )
         acknowledge(

@@ -8,9 +8,12 @@ recorded calls to each function's policy in the synthesized template (tests/infr
 * A wrapper around botocore's single dispatch point (``BaseClient._make_api_call``) sees every
   call from every client and session, including paginators and failed calls (a call refused by
   a condition still needed the permission).
-* The function is the handler on the calling thread's stack: the outermost frame that is
-  ``handler`` in ``booking/handlers/<name>.py``. Calls made outside any handler (test set-up,
-  the local stack's queue pump) belong to no function and are not recorded.
+* The function is the handler on the calling thread's stack nearest the call: the innermost
+  frame that is ``handler`` in ``booking/handlers/<name>.py`` (in-process, the Stripe stand-in
+  delivers a webhook while the api's request is still running: its calls are the webhook's).
+  Calls made outside any handler (test set-up), or by the local stand-ins of Lambda's event
+  source mappings (infra/local/relay.py, mail.py: their polling is Lambda's, not a
+  function's), belong to no function and are not recorded.
 * ``TransactWriteItems`` and ``TransactGetItems`` are not IAM actions: each item inside is
   authorised as its own ``PutItem``/``UpdateItem``/``DeleteItem``/``ConditionCheckItem``/
   ``GetItem``, so each item is recorded as that. A query on an index is authorised on the
@@ -43,6 +46,14 @@ ACCOUNT = "123456789012"
 _HANDLERS_DIR = Path(__file__).resolve().parents[2] / "functions" / "booking" / "handlers"
 FUNCTIONS = ("api", "webhook", "admin", "reminders", "mailer", "ses_events", "relay")
 _HANDLER_FILES = {str(_HANDLERS_DIR / f"{name}.py"): name for name in FUNCTIONS}
+# The local stand-ins of Lambda's event source mappings: the methods that poll the stream and
+# the queue (the handlers they invoke are found first, being nearer the calls they make).
+_LOCAL = Path(__file__).resolve().parent
+_POLLERS = {
+    *((str(_LOCAL / "relay.py"), name) for name in ("__init__", "_shards", "_iterator", "pump")),
+    *((str(_LOCAL / "relay.py"), name) for name in ("_new_records",)),
+    *((str(_LOCAL / "mail.py"), name) for name in ("__init__", "run", "pump_once")),
+}
 
 # Operations IAM authorises under another action's name.
 _SQS_ACTIONS = {
@@ -79,15 +90,16 @@ class Binding:
 
 
 def running_function() -> str | None:
-    """The function whose handler is running on this thread (outermost), if any."""
-    found: str | None = None
+    """The function whose handler is running nearest this call on this thread, if any."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         code = frame.f_code
-        if code.co_name == "handler":
-            found = _HANDLER_FILES.get(code.co_filename, found)
+        if (code.co_filename, code.co_name) in _POLLERS:
+            return None  # an event source mapping's own call (Lambda's, not the function's)
+        if code.co_name == "handler" and code.co_filename in _HANDLER_FILES:
+            return _HANDLER_FILES[code.co_filename]
         frame = frame.f_back
-    return found
+    return None
 
 
 def authorisations(

@@ -651,3 +651,21 @@ def test_every_asynchronous_trigger_keeps_its_failures_in_an_alarmed_queue(dev: 
     ]
     redrive = subscription["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
     assert "SesEventsDlq" in redrive
+
+
+def test_payment_anomalies_raise_an_alarm(dev: Synth) -> None:
+    _, webhook = function_by_handler(dev, HANDLERS["webhook"])
+    [metric_filter] = dev.resources("AWS::Logs::MetricFilter").values()
+    props = metric_filter["Properties"]
+    assert props["LogGroupName"] == {
+        "Ref": webhook["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    }
+    assert props["FilterPattern"] == '{ $.message = "payment anomaly" }'
+    [transformation] = props["MetricTransformations"]
+    [alarm] = [
+        a["Properties"]
+        for a in dev.resources("AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == transformation["MetricName"]
+    ]
+    assert alarm["Namespace"] == transformation["MetricNamespace"]
+    assert alarm["Threshold"] == 1

@@ -18,7 +18,7 @@ from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import Settings
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import BookingError
+from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.services.applications import submit_application
 from booking.services.courses import put_course
 from booking.services.ports import Ports
@@ -29,6 +29,8 @@ from tests.support.stripe_client import InProcessHTTPClient
 from tests.support.system import BASE_URL, application_body
 
 APPLICANTS, CAPACITY = 200, 20
+# A crowd on a busy machine may see "busy, retry" (503 with Retry-After); people retry.
+RETRIES = 5
 
 
 @pytest.fixture
@@ -87,18 +89,29 @@ def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) ->
         ),
     )
     ports.payments  # noqa: B018 - create the shared gateway before the threads race for it
+    busy: list[int] = []
 
     def one(n: int) -> str:
-        try:
-            view = submit_application(ports, "rush", application_body(email=f"p{n}@example.org"))
-        except BookingError as exc:  # a client-visible refusal would be a 4xx, not a crash
-            return f"error:{exc.code}"
-        return view.status
+        """One applicant, retrying a 503 (the service is busy) as Retry-After asks, with the
+        same Idempotency-Key, so a retry whose first try went through gets the first answer."""
+        for _ in range(RETRIES):
+            try:
+                view = submit_application(
+                    ports, "rush", application_body(email=f"p{n}@example.org"), f"key-{n}"
+                )
+            except DependencyUnavailable:
+                busy.append(n)
+                continue
+            except BookingError as exc:  # a client-visible refusal would be a 4xx, not a crash
+                return f"error:{exc.code}"
+            return view.status
+        return "error:still_busy"
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         outcomes = Counter(pool.map(one, range(APPLICANTS)))
 
-    assert outcomes == {"awaiting_payment": CAPACITY, "waitlisted": APPLICANTS - CAPACITY}
+    expected = {"awaiting_payment": CAPACITY, "waitlisted": APPLICANTS - CAPACITY}
+    assert outcomes == expected, f"{len(busy)} busy answers were retried"
     course = ports.repository.get_course("rush")
     assert course is not None
     assert (course.seats_taken, course.waiting) == (CAPACITY, APPLICANTS - CAPACITY)

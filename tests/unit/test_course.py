@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from booking.domain.addresses import STORED
 from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
 from booking.domain.wording import session_when
 
@@ -126,3 +128,21 @@ def test_every_london_afternoon_session_round_trips(day: date, hour: int) -> Non
     assert (local.date(), local.hour, local.minute) == (day, hour, 0)
     assert session.end - session.start == timedelta(hours=1)
     assert local.utcoffset() in (timedelta(0), timedelta(hours=1))
+
+
+def test_stored_addresses_are_trusted_on_reading_and_checked_on_writing() -> None:
+    # What an organiser sends is checked; what the system stored was checked on the way in,
+    # so reading it back neither checks again nor loads the validator (cold start).
+    sent = json.dumps(
+        {
+            "title": "T",
+            "price": {"amount": 20000},
+            "capacity": 2,
+            "enquiries_email": "not an address",
+            "sessions": [{"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"}],
+        }
+    )
+    with pytest.raises(ValidationError):
+        CourseDefinition.model_validate_json(sent)
+    stored = CourseDefinition.model_validate_json(sent, context=STORED)
+    assert stored.enquiries_email == "not an address"

@@ -494,3 +494,25 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "funded_places": 1,
         "net": 10000,
     }
+
+
+def test_a_checkout_paid_as_a_bursary_is_granted_gets_the_bursary_back(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    session = repo(ports).applications[view.application_id].checkout
+    assert session is not None
+    bursaries.grant_bursary(ports, view.application_id, 5000)  # meanwhile, the payment lands
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            "evt_paid",
+            CheckoutEventKind.PAID,
+            session.session_id,
+            view.application_id,
+            payment_intent="pi_full",
+            amount_total=20000,
+            currency="gbp",
+        ),
+    )
+    stored = repo(ports).applications[view.application_id]
+    assert stored.status is S.CONFIRMED
+    assert gateway(ports).refunds[f"excess-{session.session_id}"] == ("pi_full", 5000)

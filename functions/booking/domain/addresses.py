@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, StringConstraints, ValidationInfo, WithJsonSchema
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit on a forward path, and SES's
 
@@ -26,6 +25,18 @@ class UndeliverableAddress(ValueError):
     """The text is not an address the mail service can deliver to; ``str()`` says why."""
 
 
+# Pass as the validation context when reading back what this system stored: every address in
+# it was checked on the way in, so reading a course or an application never pays for the check
+# (nor for importing email-validator, a noticeable share of a function's cold start).
+STORED = {"stored": True}
+
+
+def _checked(value: str, info: ValidationInfo) -> str:
+    if isinstance(info.context, dict) and info.context.get("stored"):
+        return value
+    return deliverable_address(value)
+
+
 def deliverable_address(value: str) -> str:
     """``value`` as SES will accept it (IDNA domain in punycode), or :class:`UndeliverableAddress`.
 
@@ -33,6 +44,9 @@ def deliverable_address(value: str) -> str:
     ``Jo.Smith`` and ``jo.smith`` are the same mailbox. Domains are case-insensitive and
     lower-cased by the validator.
     """
+    # Imported on first use: only requests that take an address in need the validator.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # SMTPUTF8 allowed here only so that a non-ASCII local part is recognised as such and
         # gets its own explanation below, instead of a generic syntax message.
@@ -63,7 +77,7 @@ def _sentence(reason: str) -> str:
 DeliverableEmail = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ADDRESS_LENGTH),
-    AfterValidator(deliverable_address),
+    AfterValidator(_checked),
     # The published schema (OpenAPI) still says what this is: an email address.
     WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_ADDRESS_LENGTH}),
 ]

@@ -314,7 +314,7 @@ def _admin() -> dict[str, Any]:
                 {
                     "200": _json(CourseOut, "Replaced"),
                     "201": _json(CourseOut, "Created"),
-                    # 404: an id longer than any key (refused before it reaches the table).
+                    # 404: a path segment longer than any id can be (refused before any lookup).
                     **_errors(400, 404, 409, 413, 415, 422),
                 },
                 parameters=[_path("course_id")],

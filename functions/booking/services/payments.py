@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import CourseFull
+from booking.domain.errors import Conflict, CourseFull
 from booking.domain.payments import Action, CheckoutEvent, Decision, decide, payment_record
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.ports import Anomaly, Ports
@@ -86,6 +86,14 @@ def _apply(
         )
         if event.payment_intent:  # a fully discounted session takes no payment to record
             confirmed = confirmed.with_payment(payment_record(event, kept=True))
+        excess = _paid_beyond_due(application, event)
+        if excess and event.payment_intent:
+            # A bursary granted while this checkout was open: nobody pays more than is due.
+            # Stripe first, keyed by the session, so a retry is the same partial refund (its
+            # events record it, and the booking stands).
+            ports.payments.refund(
+                event.payment_intent, amount=excess, idempotency_key=f"excess-{event.session_id}"
+            )
         try:
             return repo.save(confirmed, application)
         except CourseFull:
@@ -107,6 +115,14 @@ def _apply(
     # RELEASE_HOLD: expired or failed checkout.
     released = released_hold(application, now, decision.reason, event.session_id)
     return repo.save(released.with_event(event.event_id), application)
+
+
+def _paid_beyond_due(application: Application, event: CheckoutEvent) -> int:
+    """What a payment brings beyond what the place now costs (a bursary given after the
+    checkout asked for more); 0 when it is exactly what was asked."""
+    if application.price is None or not application.bursary:
+        return 0
+    return max(event.amount_total - application.amount_due(application.price), 0)
 
 
 def released_hold(
@@ -140,10 +156,7 @@ def _refund(
 ) -> Application:
     """Give back a payment the system cannot honour. Stripe first (idempotent per session),
     then the record: a crash in between repeats the same refund call, never a second refund."""
-    if event.payment_intent:
-        ports.payments.refund(
-            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
-        )
+    _give_back(ports, event)
     app_id, course_id = application.application_id, application.course_id
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
@@ -219,9 +232,7 @@ def _refund_unmatched(
     if not event.payment_intent:
         # Nothing to give back and nothing to record: Stripe reported no payment at all.
         return ports.repository.save(application.with_event(event.event_id), application)
-    ports.payments.refund(
-        event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
-    )
+    _give_back(ports, event)
     noted = (
         application.model_copy(update={"updated_at": ports.clock()})
         .with_payment(payment_record(event, kept=False, reason=reason))
@@ -234,3 +245,20 @@ def _outcome(decision: Decision, application: Application) -> EventOutcome:
     return EventOutcome(
         decision.action.value, decision.reason, application.application_id, application.status.value
     )
+
+
+def _give_back(ports: Ports, event: CheckoutEvent) -> None:
+    """Refund the payment an event reports (idempotent per session). When Stripe refuses (no
+    such payment, or nothing left to refund) there is nothing to give back: the event is still
+    recorded, so it is acknowledged instead of failing on every redelivery."""
+    if not event.payment_intent:
+        return
+    try:
+        ports.payments.refund(
+            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
+        )
+    except Conflict as refused:
+        logger.warning(
+            "refund refused by the payment provider",
+            extra={"event_id": event.event_id, "code": refused.code},
+        )

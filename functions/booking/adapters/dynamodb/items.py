@@ -18,6 +18,7 @@ from booking.adapters.dynamodb.schema import (
     outbox_key,
     session_key,
 )
+from booking.domain.addresses import STORED
 from booking.domain.application import NEVER_PAID_ENDINGS, Application
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.emails import EmailJob
@@ -34,7 +35,7 @@ def iso(moment: datetime) -> str:
 def course_from_item(item: dict[str, Any]) -> Course:
     return Course(
         course_id=item["pk"]["S"].removeprefix("COURSE#"),
-        definition=CourseDefinition.model_validate_json(item["definition"]["S"]),
+        definition=CourseDefinition.model_validate_json(item["definition"]["S"], context=STORED),
         seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
         waiting=int(item.get("waiting", {}).get("N", "0")),
         version=int(item.get("version", {}).get("N", "0")),
@@ -84,7 +85,7 @@ def application_to_item(application: Application, unpaid_retention: timedelta) -
 
 
 def application_from_item(item: dict[str, Any]) -> Application:
-    return Application.model_validate_json(item["doc"]["S"])
+    return Application.model_validate_json(item["doc"]["S"], context=STORED)
 
 
 def outbox_item(job: EmailJob, written_at: datetime) -> dict[str, Any]:
