@@ -164,7 +164,13 @@ def _public() -> dict[str, Any]:
                 "operationId": "submitApplication",
                 "tags": ["public"],
                 "description": "JSON or a form post. A browser (`Accept: text/html`) gets 303 "
-                "on, or the form again with each mistake beside its field (422).",
+                "on, or the form again with each mistake beside its field (422). With "
+                "`payment_method: invoice` (courses with `invoice_allowed`) and the billing "
+                "contact (`billing_name`, `billing_email`, `billing_address`, `po_number`), "
+                "the employer is invoiced through Stripe instead of a checkout: the answer is "
+                "`awaiting_invoice_payment` with `invoice_url`, the place held until the invoice "
+                "falls due, and `invoice.paid` confirms it. `discount_code` applies a code made "
+                "for the course; an unknown or used-up code is a 422 on `discount_code`.",
                 "parameters": [
                     _path("course_id"),
                     {
@@ -264,7 +270,9 @@ def _public() -> dict[str, Any]:
                 "tags": ["stripe"],
                 "description": "Stripe's signed events. The signature (Stripe-Signature) is "
                 "checked on the raw body before anything is read; nothing is written unless it "
-                "is valid.",
+                "is valid. Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
+                "for invoices `invoice.paid` (confirms), `invoice.voided`, "
+                "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back).",
                 "parameters": [
                     {
                         "name": "Stripe-Signature",
