@@ -153,16 +153,8 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
             .with_event(event.event_id),
             full=False,
         )
-    refunds = dict(application.refunds)
-    if event.refund_id is not None:
-        if event.refund_succeeded:
-            refunds[event.refund_id] = event.refund_amount
-        else:
-            refunds.pop(event.refund_id, None)
-    by_charge = (
-        event.charge_amount_refunded
-        if event.charge_amount_refunded is not None
-        else application.charge_amount_refunded
+    refunds, by_charge = _refund_figures(
+        application.refunds, application.charge_amount_refunded, event
     )
     total = max(sum(refunds.values()), by_charge)
     full = application.amount_paid > 0 and total >= application.amount_paid
@@ -197,19 +189,28 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     return RefundOutcome(new.with_event(event.event_id), full)
 
 
-def _refunded(record: PaymentRecord, event: RefundEvent) -> PaymentRecord:
-    refunds = dict(record.refunds)
+def _refund_figures(
+    refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
+) -> tuple[dict[str, int], int]:
+    """Stripe's two views of a payment's refunds after ``event``: each succeeded refund by id
+    (a pending or failed one does not count), and the charge's running total."""
+    updated = dict(refunds)
     if event.refund_id is not None:
         if event.refund_succeeded:
-            refunds[event.refund_id] = event.refund_amount
+            updated[event.refund_id] = event.refund_amount
         else:
-            refunds.pop(event.refund_id, None)
-    charge_total = (
+            updated.pop(event.refund_id, None)
+    by_charge = (
         event.charge_amount_refunded
         if event.charge_amount_refunded is not None
-        else record.charge_amount_refunded
+        else charge_amount_refunded
     )
-    return record.model_copy(update={"refunds": refunds, "charge_amount_refunded": charge_total})
+    return updated, by_charge
+
+
+def _refunded(record: PaymentRecord, event: RefundEvent) -> PaymentRecord:
+    refunds, by_charge = _refund_figures(record.refunds, record.charge_amount_refunded, event)
+    return record.model_copy(update={"refunds": refunds, "charge_amount_refunded": by_charge})
 
 
 def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = None) -> PaymentRecord:
