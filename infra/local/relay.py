@@ -5,6 +5,12 @@ from where it stood when the relay was created and hands each batch of records t
 handler in the event shape Lambda uses. A batch the handler reports as failed
 (``batchItemFailures``) is delivered again on the next pump, from the failed record on, as the
 mapping's retry would.
+
+Each read asks for a fresh iterator just after the last record seen (``AFTER_SEQUENCE_NUMBER``)
+rather than following ``NextShardIterator``: moto answers a cancelled transaction by putting
+back deep copies of its tables, stream included, so an iterator taken before one would read the
+discarded copy for ever and the relay would go quiet (as it did after the fuzz tests, whose
+repeated addresses cancel enrolment transactions).
 """
 
 from __future__ import annotations
@@ -31,28 +37,46 @@ class StreamRelay:
         )
         table = dynamodb.describe_table(TableName=table_name)["Table"]
         self._stream_arn = str(table["LatestStreamArn"])
-        self._iterators: dict[str, str] = {}
+        # The last sequence number read from each shard; None: nothing there yet.
+        self._last: dict[str, str | None] = {}
         self._unacknowledged: list[dict[str, Any]] = []
         for shard in self._shards():
-            self._iterators[shard] = self._iterator(shard, "LATEST")
+            # Start where the stream stands now: what is already in it was written before.
+            self._last[shard] = None
+            self._read(shard)
 
     def _shards(self) -> list[str]:
         description = self._streams.describe_stream(StreamArn=self._stream_arn)
         return [shard["ShardId"] for shard in description["StreamDescription"]["Shards"]]
 
-    def _iterator(self, shard: str, position: str) -> str:
-        answer = self._streams.get_shard_iterator(
-            StreamArn=self._stream_arn, ShardId=shard, ShardIteratorType=position
+    def _read(self, shard: str) -> list[dict[str, Any]]:
+        """Every record of ``shard`` after the last one read (all of them, the first time)."""
+        last = self._last.get(shard)
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+            if last is not None
+            else {"ShardIteratorType": "TRIM_HORIZON"}
         )
-        return str(answer["ShardIterator"])
+        iterator = self._streams.get_shard_iterator(
+            StreamArn=self._stream_arn,
+            ShardId=shard,
+            **position,
+        )["ShardIterator"]
+        records: list[dict[str, Any]] = []
+        while iterator:
+            answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+            batch = answer.get("Records", [])
+            if not batch:
+                break
+            records.extend(batch)
+            self._last[shard] = str(batch[-1]["dynamodb"]["SequenceNumber"])
+            iterator = answer.get("NextShardIterator", "")
+        return records
 
     def _new_records(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         for shard in self._shards():
-            iterator = self._iterators.get(shard) or self._iterator(shard, "TRIM_HORIZON")
-            answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-            self._iterators[shard] = str(answer.get("NextShardIterator") or iterator)
-            records.extend(answer.get("Records", []))
+            records.extend(self._read(shard))
         return records
 
     def pump(self) -> int:
