@@ -13,6 +13,9 @@ deployed stage. An application is named by its id or by its reference (``CL-7K3Q
     course-booking --url ... --token ... erase ada@example.org --yes
     course-booking --url http://127.0.0.1:8000 run-reminders --at 2027-06-06T15:10:00Z
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
+    course-booking --url ... --token ... discount-code <course_id> HALF --percent-off 50
+    course-booking --url ... --token ... bursary <application_id> 20000
+    course-booking --url ... --token ... totals <course_id>
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
 a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md).
@@ -114,6 +117,31 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     return json.dumps(answer, indent=2, ensure_ascii=False)
 
 
+def discount_code(url: str, token: str | None, course_id: str, code: dict[str, Any]) -> str:
+    status, payload = _request(
+        "POST", f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code
+    )
+    made = json.loads(_ok(status, payload))
+    off = f"{made['percent_off']:g}%" if made["percent_off"] else f"{made['amount_off']} pence"
+    return f"made {made['code']} on {made['course_id']}: {off} off"
+
+
+def bursary(url: str, token: str | None, application_id: str, amount: int) -> str:
+    status, payload = _request(
+        "POST",
+        f"{url}/admin/applications/{quote(application_id)}/bursary",
+        token,
+        {"amount": amount},
+    )
+    funded = json.loads(_ok(status, payload))
+    return f"{funded['application_id']}: {funded['status']}, {funded['amount_due']} pence to pay"
+
+
+def totals(url: str, token: str | None, course_id: str) -> str:
+    status, payload = _request("GET", f"{url}/admin/courses/{quote(course_id)}/totals", token)
+    return json.dumps(json.loads(_ok(status, payload)), indent=2)
+
+
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
     moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if function_name:
@@ -185,6 +213,19 @@ def main(argv: list[str] | None = None) -> int:
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_parse_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
+    code = commands.add_parser("discount-code", help="make a discount code for a course")
+    code.add_argument("course_id")
+    code.add_argument("code")
+    kind = code.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--percent-off", type=float)
+    kind.add_argument("--amount-off", type=int, help="pence")
+    code.add_argument("--max-uses", type=int)
+    code.add_argument("--expires-at", type=_parse_time)
+    fund = commands.add_parser("bursary", help="fund a place, in full or in part")
+    fund.add_argument("application_id")
+    fund.add_argument("amount", type=int, help="pence; the whole price is a funded place")
+    money = commands.add_parser("totals", help="a course's money: price, discounts, bursaries")
+    money.add_argument("course_id")
     args = parser.parse_args(argv)
     try:
         if args.command == "load-course":
@@ -210,6 +251,20 @@ def main(argv: list[str] | None = None) -> int:
                     "add --yes to erase"
                 )
             output = person(_need(args.url, "--url"), args.token, args.email, erase=True)
+        elif args.command == "discount-code":
+            fields = {
+                "code": args.code,
+                "percent_off": args.percent_off,
+                "amount_off": args.amount_off,
+                "max_uses": args.max_uses,
+                "expires_at": args.expires_at.isoformat() if args.expires_at else None,
+            }
+            body = {k: v for k, v in fields.items() if v is not None}
+            output = discount_code(_need(args.url, "--url"), args.token, args.course_id, body)
+        elif args.command == "bursary":
+            output = bursary(_need(args.url, "--url"), args.token, args.application_id, args.amount)
+        elif args.command == "totals":
+            output = totals(_need(args.url, "--url"), args.token, args.course_id)
         else:
             output = run_reminders(args.url, args.function, args.at)
     except (CliError, OSError, ValueError) as error:

@@ -30,6 +30,7 @@ PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = (
     ("/courses/{course_id}/applications", POST),
     ("/applications/{application_id}", GET),
     ("/applications/{application_id}/checkout", POST),
+    ("/applications/{application_id}/invoice", POST),
     ("/openapi.json", GET),
 )
 WEBHOOK_PATH = "/webhooks/stripe"

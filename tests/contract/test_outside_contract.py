@@ -3,7 +3,9 @@ SES on moto, Stripe through the real SDK against the local stand-in)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -14,14 +16,17 @@ from moto import mock_aws
 from booking.adapters.email_queue import SqsEmailQueue
 from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
+from booking.domain.billing import BillingDetails, DiscountCodeDefinition
 from booking.domain.course import Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict
 from booking.services.ports import (
     CheckoutRequest,
+    DiscountCodeRequest,
     EmailQueue,
     EmailSender,
     EmailSendError,
+    InvoiceRequest,
     PaymentGateway,
     QueueUnavailable,
 )
@@ -153,3 +158,142 @@ def test_a_message_is_sent_or_the_refusal_is_reported(
     assert working.send(message)
     with pytest.raises(EmailSendError):
         refused.send(message)
+
+
+# -- invoices and discount codes -------------------------------------------------------------
+
+
+@dataclass
+class Billing:
+    """A gateway under test, and how its invoices get paid (by hand, as the billing contact)."""
+
+    gateway: PaymentGateway
+    pay_invoice: Callable[[str], object]
+
+
+@pytest.fixture(params=["fake", "stripe"])
+def billing(request: pytest.FixtureRequest) -> Billing:
+    if request.param == "fake":
+        fake = FakePaymentGateway()
+        return Billing(fake, fake.pay_invoice)
+    standin = StripeStandIn(
+        webhook_url="http://booking.test/webhooks/stripe",
+        webhook_secret="whsec_contract",
+        public_base_url="http://booking.test",
+        deliver=lambda url, body, headers: 200,
+    )
+    client = stripe.StripeClient(
+        "sk_test_local",
+        base_addresses={"api": "http://booking.test/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+
+    def pay(invoice_id: str) -> None:
+        answer = standin.handle(
+            "POST", f"/invoices/{invoice_id}/pay", {}, {"accept": "application/json"}, b""
+        )
+        assert answer.status == 200, answer.body
+
+    return Billing(StripeGateway(client), pay)
+
+
+def invoice_request(promotion_code_id: str | None = None, attempt: int = 1) -> InvoiceRequest:
+    return InvoiceRequest(
+        application_id="a1",
+        course_id="c1",
+        description="Compassionate Leadership: Ada Lovelace",
+        amount=Money(amount=20000),
+        billing=BillingDetails(
+            billing_name="St Elsewhere NHS Trust",
+            billing_email="accounts@example.nhs.uk",
+            billing_address="1 Hospital Road\nLeeds\nLS1 1AA",
+            po_number="PO-1234",
+        ),
+        due_at=(datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0),
+        attempt=attempt,
+        promotion_code_id=promotion_code_id,
+    )
+
+
+def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billing) -> None:
+    gateway = billing.gateway
+    request = invoice_request()
+    invoice = gateway.create_invoice(request)
+    assert invoice.url.startswith("http")
+    assert invoice.due_at == request.due_at
+    assert invoice.amount_due == 20000
+    assert invoice.currency == "gbp"
+    assert invoice.status == "open"
+    gateway.resend_invoice(invoice.invoice_id)
+    assert gateway.invoice_payment_intent(invoice.invoice_id) is None
+    assert gateway.void_invoice(invoice.invoice_id) == "void"
+    assert gateway.void_invoice(invoice.invoice_id) == "void"  # asking again is harmless
+    with pytest.raises(Conflict):
+        gateway.void_invoice("in_unknown")
+
+
+def test_a_paid_invoice_cannot_be_voided_and_names_its_payment(billing: Billing) -> None:
+    invoice = billing.gateway.create_invoice(invoice_request())
+    billing.pay_invoice(invoice.invoice_id)
+    assert billing.gateway.void_invoice(invoice.invoice_id) == "paid"
+    intent = billing.gateway.invoice_payment_intent(invoice.invoice_id)
+    assert intent is not None
+    assert intent.startswith("pi_")
+
+
+def test_a_discount_code_is_found_as_typed_and_taken_off_an_invoice(billing: Billing) -> None:
+    gateway = billing.gateway
+    expires = (datetime.now(UTC) + timedelta(days=10)).replace(microsecond=0)
+    created = gateway.create_promotion_code(
+        DiscountCodeRequest(
+            course_id="c1",
+            definition=DiscountCodeDefinition(
+                code="Half-Price", percent_off=50, max_uses=5, expires_at=expires
+            ),
+            currency="gbp",
+        )
+    )
+    found = gateway.find_promotion_code("HALF-price")
+    assert found is not None
+    assert found.promotion_code_id == created.promotion_code_id
+    assert found.percent_off == 50
+    assert found.max_redemptions == 5
+    assert found.expires_at == expires
+    assert found.course_id == "c1"
+    assert found.times_redeemed == 0
+    assert found.refusal(datetime.now(UTC), "c1", "gbp") is None
+    assert gateway.find_promotion_code("NO-SUCH-CODE") is None
+
+    invoice = gateway.create_invoice(invoice_request(created.promotion_code_id))
+    assert invoice.amount_due == 10000
+    used = gateway.find_promotion_code("half-price")
+    assert used is not None
+    assert used.times_redeemed == 1
+
+
+def test_a_code_in_use_cannot_be_made_again(billing: Billing) -> None:
+    definition = DiscountCodeDefinition(code="TENOFF", amount_off=1000)
+    request = DiscountCodeRequest(course_id="c1", definition=definition, currency="gbp")
+    made = billing.gateway.create_promotion_code(request)
+    assert made.amount_off == 1000
+    assert made.currency == "gbp"
+    with pytest.raises(Conflict) as caught:
+        billing.gateway.create_promotion_code(request)
+    assert caught.value.code == "discount_code_exists"
+
+
+def test_a_checkout_with_a_code_asks_for_the_discounted_amount(billing: Billing) -> None:
+    gateway = billing.gateway
+    code = gateway.create_promotion_code(
+        DiscountCodeRequest(
+            course_id="c1",
+            definition=DiscountCodeDefinition(code="HALF-OFF", percent_off=50),
+            currency="gbp",
+        )
+    )
+    request = dataclasses.replace(checkout_request(), promotion_code_id=code.promotion_code_id)
+    opened = gateway.create_checkout(request)
+    assert (opened.amount, opened.currency) == (10000, "gbp")
+    plain = gateway.create_checkout(checkout_request(attempt=2))
+    assert plain.amount == 20000

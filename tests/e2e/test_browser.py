@@ -50,6 +50,20 @@ TEXT_FIELDS = [
     "motivation",
     "accessibility_needs",
 ]
+PAYMENT_FIELDS = [
+    "payment_method-card",
+    "billing_name",
+    "billing_email",
+    "billing_address",
+    "po_number",
+    "discount_code",
+]
+BILLING = {
+    "billing_name": "Crimea Community Health NHS Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-77-BROWSER",
+}
 
 
 @pytest.fixture(scope="module")
@@ -276,6 +290,11 @@ def test_keyboard_only(stack: RunningStack, desktop: Page) -> None:
         assert _active_id(page) == name
         if typed[name]:
             page.keyboard.type(typed[name])
+    # The sample course may be paid by invoice: the payment choice (one stop for the radio
+    # group, on the checked option), the invoice details and a discount code come next.
+    for name in PAYMENT_FIELDS:
+        page.keyboard.press("Tab")
+        assert _active_id(page) == name
     page.keyboard.press("Tab")
     assert _active_id(page) == "consent"
     _shot(page, "06-keyboard-consent-focused")
@@ -355,3 +374,48 @@ def test_cancelled_payment_says_nothing_was_taken_and_offers_to_pay(
     _shot(page, "11-phone-confirmed")
     status = requests.get(page.url.split("&")[0], timeout=30).json()
     assert status["status"] == "confirmed"
+
+
+def test_an_employer_pays_by_invoice_on_the_stand_ins_invoice_page(
+    stack: RunningStack, desktop: Page
+) -> None:
+    page = desktop
+    course = _course(stack)
+    page.goto(f"{stack.url}/courses/{course['course_id']}/apply")
+    for name, value in {**ANSWERS, "email": "invoice.browser@example.org"}.items():
+        page.locator(f"#{name}").fill(value)
+    page.get_by_label("My employer will pay by invoice").check()
+    for name, value in BILLING.items():
+        page.locator(f"#{name}").fill(value)
+    page.locator("#consent").check()
+    _every_control_is_labelled(page)
+    _shot(page, "12-invoice-form")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    # No card payment: the status page says the employer has been invoiced.
+    page.wait_for_url(re.compile(r"/applications/[^/]+\?token="))
+    expect(page.get_by_role("heading", level=1)).to_have_text("We have invoiced your organisation")
+    expect(page.locator("main")).to_contain_text("The invoice is due on")
+    status_url = page.url
+    _shot(page, "13-invoice-sent")
+
+    # The billing contact opens the invoice: addressed to the employer, with the PO.
+    page.get_by_role("link", name="View the invoice").click()
+    page.wait_for_url(re.compile(r"/_local/stripe/invoices/in_"))
+    invoice = page.locator("main")
+    expect(invoice).to_contain_text("PO-77-BROWSER")
+    expect(invoice).to_contain_text("Crimea Community Health NHS Trust")
+    expect(invoice).to_contain_text("£200.00")
+    page.get_by_role("link", name="Leave unpaid for now").click()
+    expect(page.get_by_role("status")).to_contain_text("Left unpaid")
+    assert requests.get(status_url, timeout=30).json()["status"] == "awaiting_invoice_payment"
+    _shot(page, "14-invoice-page")
+
+    page.get_by_role("button", name="Pay £200.00").click()
+    expect(page.get_by_role("status")).to_contain_text("has been paid")
+    _shot(page, "15-invoice-paid")
+
+    page.goto(status_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your place is confirmed")
+    expect(page.locator("main")).to_contain_text("Monday 7 June 2027, 15:00-17:00 BST")
+    _shot(page, "16-invoice-confirmed")

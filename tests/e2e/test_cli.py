@@ -129,3 +129,41 @@ def test_the_cli_does_what_the_console_does_by_reference(
     assert main([*common, "erase", "cli-declined@example.org", "--yes"]) == 0
     assert capsys.readouterr().out.strip() == "erased 1 application"
     assert main([*common, "export", "cli-declined@example.org"]) == 1
+
+
+def test_codes_bursaries_and_totals_from_the_terminal(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = {
+        "title": "CLI money cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 5,
+        "sessions": [{"date": "2031-07-07", "start_time": "15:00", "end_time": "17:00"}],
+    }
+    path = tmp_path / "cli-money.json"
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    common = ["--url", stack.url, "--token", stack.admin_token]
+    assert main([*common, "load-course", str(path)]) == 0
+    assert main([*common, "discount-code", "cli-money", "CLI-HALF", "--percent-off", "50"]) == 0
+    assert "made CLI-HALF on cli-money: 50% off" in capsys.readouterr().out
+    applied = stack.post(
+        "/courses/cli-money/applications",
+        json={
+            "name": "Cli Person",
+            "email": "cli.money@example.org",
+            "job_title": "Lead",
+            "organisation": "Org",
+            "leadership_role": "Team",
+            "motivation": "Learn",
+            "consent": True,
+            "discount_code": "cli-half",
+        },
+    ).json()
+    assert applied["amount_due"] == 10000
+    assert main([*common, "bursary", applied["application_id"], "5000"]) == 0
+    # The bursary covers 50.00 first; the code halves the rest.
+    assert "awaiting_payment, 7500 pence to pay" in capsys.readouterr().out
+    assert main([*common, "totals", "cli-money"]) == 0
+    assert json.loads(capsys.readouterr().out)["course_id"] == "cli-money"
+    assert main([*common, "bursary", applied["application_id"], "0"]) == 1
+    assert "amount" in capsys.readouterr().err

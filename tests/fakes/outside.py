@@ -7,9 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from booking.domain.application import CheckoutRef
+from booking.domain.billing import InvoiceRef, PromotionCode
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.services.ports import CheckoutRequest, EmailSendError, QueueUnavailable
+from booking.services.ports import (
+    CheckoutRequest,
+    DiscountCodeRequest,
+    EmailSendError,
+    InvoiceRequest,
+    QueueUnavailable,
+)
 
 
 @dataclass
@@ -30,12 +37,24 @@ class FakeSession:
 
 
 @dataclass
+class FakeInvoice:
+    request: InvoiceRequest
+    amount_due: int
+    status: str = "open"  # open | paid | void
+    payment_intent: str | None = None
+    sends: int = 1
+
+
+@dataclass
 class FakePaymentGateway:
-    """Checkout sessions and refunds as Stripe keeps them, with idempotency keys honoured."""
+    """Checkout sessions, invoices, promotion codes and refunds as Stripe keeps them, with
+    idempotency keys honoured."""
 
     sessions: dict[str, FakeSession] = field(default_factory=dict)
     refunds: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # key -> (pi, amount)
     intents: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
+    invoices: dict[str, FakeInvoice] = field(default_factory=dict)
+    codes: dict[str, PromotionCode] = field(default_factory=dict)  # lower-case code -> code
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -43,12 +62,14 @@ class FakePaymentGateway:
         self._check()
         session_id = f"cs_test_{next(self._ids)}"
         self.sessions[session_id] = FakeSession(request)
+        code = self._code(request.promotion_code_id)
+        off = code.applied().takes_off(request.price.amount) if code else 0
         return CheckoutRef(
             session_id=session_id,
             url=f"https://checkout.test/{session_id}",
             expires_at=request.expires_at,
             attempt=request.attempt,
-            amount=request.price.amount,
+            amount=request.price.amount - off,
             currency=request.price.currency,
         )
 
@@ -69,6 +90,99 @@ class FakePaymentGateway:
     def application_of_payment(self, payment_intent: str) -> str | None:
         self._check()
         return self.intents.get(payment_intent)
+
+    # -- invoices ----------------------------------------------------------------------------
+
+    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
+        self._check()
+        invoice_id = f"in_test_{next(self._ids)}"
+        code = self._code(request.promotion_code_id)
+        off = code.applied().takes_off(request.amount.amount) if code else 0
+        if code is not None:
+            self._redeem(code)
+        invoice = FakeInvoice(request, amount_due=request.amount.amount - off)
+        self.invoices[invoice_id] = invoice
+        return InvoiceRef(
+            invoice_id=invoice_id,
+            url=f"https://invoice.test/{invoice_id}",
+            number=f"TEST-{len(self.invoices):04d}",
+            due_at=request.due_at,
+            amount_due=invoice.amount_due,
+            currency=request.amount.currency,
+            attempt=request.attempt,
+        )
+
+    def void_invoice(self, invoice_id: str) -> str:
+        invoice = self._invoice(invoice_id)
+        if invoice.status == "open":
+            invoice.status = "void"
+        return invoice.status
+
+    def resend_invoice(self, invoice_id: str) -> None:
+        invoice = self._invoice(invoice_id)
+        if invoice.status != "open" and invoice.status != "paid":
+            raise Conflict("only open or paid invoices are sent", code="payment_state_conflict")
+        invoice.sends += 1
+
+    def invoice_payment_intent(self, invoice_id: str) -> str | None:
+        return self._invoice(invoice_id).payment_intent
+
+    def pay_invoice(self, invoice_id: str) -> str:
+        """The billing contact pays (a test's hand, not a port method)."""
+        invoice = self._invoice(invoice_id)
+        assert invoice.status == "open", invoice.status
+        invoice.status = "paid"
+        invoice.payment_intent = f"pi_invoice_{next(self._ids)}"
+        return invoice.payment_intent
+
+    def _invoice(self, invoice_id: str) -> FakeInvoice:
+        self._check()
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None:
+            raise Conflict("no such invoice", code="payment_state_conflict")
+        return invoice
+
+    # -- promotion codes -----------------------------------------------------------------------
+
+    def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
+        self._check()
+        definition = request.definition
+        existing = self.codes.get(definition.code.lower())
+        if existing is not None and existing.active:
+            raise Conflict("already in use", code="discount_code_exists")
+        code = PromotionCode(
+            promotion_code_id=f"promo_test_{next(self._ids)}",
+            code=definition.code,
+            active=True,
+            percent_off=definition.percent_off,
+            amount_off=definition.amount_off,
+            currency=request.currency if definition.amount_off is not None else None,
+            max_redemptions=definition.max_uses,
+            expires_at=definition.expires_at,
+            course_id=request.course_id,
+        )
+        self.codes[definition.code.lower()] = code
+        return code
+
+    def find_promotion_code(self, code: str) -> PromotionCode | None:
+        self._check()
+        return self.codes.get(code.lower())
+
+    def use_code(self, promotion_code_id: str | None) -> None:
+        """A checkout with the code was paid (Stripe counts the use then)."""
+        for code in list(self.codes.values()):
+            if code.promotion_code_id == promotion_code_id:
+                self._redeem(code)
+
+    def _code(self, promotion_code_id: str | None) -> PromotionCode | None:
+        return next(
+            (c for c in self.codes.values() if c.promotion_code_id == promotion_code_id), None
+        )
+
+    def _redeem(self, code: PromotionCode) -> None:
+        self.codes[code.code.lower()] = code.model_copy(
+            update={"times_redeemed": code.times_redeemed + 1}
+        )
 
     def _check(self) -> None:
         if self.down:

@@ -91,7 +91,7 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        "AWS::ApiGatewayV2::Route": 12,  # 9 routes, 2 for the console, the $default fallback
+        "AWS::ApiGatewayV2::Route": 13,  # 10 routes, 2 for the console, the $default fallback
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -414,6 +414,7 @@ def test_routes(dev: Synth) -> None:
         "POST /courses/{course_id}/applications",
         "GET /applications/{application_id}",
         "POST /applications/{application_id}/checkout",
+        "POST /applications/{application_id}/invoice",
         "GET /openapi.json",
         "POST /webhooks/stripe",
         "ANY /admin/{proxy+}",

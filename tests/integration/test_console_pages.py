@@ -456,3 +456,106 @@ def test_a_definition_file_with_mistakes_is_refused_beside_the_file(
     assert found, reply.body
     assert says in _text(found.group(1))
     assert system.items() == before
+
+
+# -- who pays: bursaries and invoices -----------------------------------------------------------
+
+INVOICE_BILLING = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-4471",
+}
+
+
+def _invoiced(system: System, browser: ConsoleBrowser) -> tuple[dict[str, Any], str]:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    definition = course.definition.model_dump(mode="json")
+    system.put_course("invoiced", definition | {"invoice_allowed": True, "po_required": True})
+    application = _applied(system, "invoiced", **INVOICE_BILLING)
+    assert application["status"] == "awaiting_invoice_payment"
+    return application, f"/console/applications/{application['application_id']}"
+
+
+def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, path = _invoiced(system, browser)
+    words = _text(browser.get(path).body)
+    for said in (
+        "Invoice status open, waiting to be paid",
+        "Invoiced £200.00",
+        "Billed to St Elsewhere NHS Foundation Trust <accounts@example.nhs.uk>",
+        "Purchase order PO-4471",
+        "Resend invoice",
+        "Void invoice",
+    ):
+        assert said in words
+    assert browser.act(f"{path}/invoice/resend").status == 303
+    assert "Stripe is sending the invoice" in _text(browser.get(f"{path}?done=invoice_resent").body)
+
+    assert browser.act(f"{path}/invoice/void").status == 303
+    stored = _stored(system, application["application_id"])
+    assert (stored["status"], stored["status_reason"], stored["seat_held"]) == (
+        "expired",
+        "invoice_voided",
+        False,
+    )
+    words = _text(browser.get(path).body)
+    assert "Invoice status voided" in words
+    assert "Void invoice" not in words
+    # Voided already: a second void (a stale page) is refused and says why, changing nothing.
+    before = system.items()
+    again = browser.act(f"{path}/invoice/void")
+    assert again.status == 409
+    assert "no open invoice" in _text(again.body)
+    assert system.items() == before
+
+
+def test_a_bursary_in_full_confirms_the_place_without_payment(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _applied(system)
+    path = f"/console/applications/{application['application_id']}"
+    assert "Grant bursary" in _text(browser.get(path).body)
+    assert browser.act(f"{path}/bursary", amount="200.00").status == 303
+    stored = _stored(system, application["application_id"])
+    assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
+    words = _text(browser.get(path).body)
+    assert "Bursary £200.00" in words
+    assert "Left to pay nothing" in words
+
+
+def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleBrowser) -> None:
+    application = _applied(system)
+    path = f"/console/applications/{application['application_id']}"
+    assert browser.act(f"{path}/bursary", amount="£150").status == 303
+    stored = _stored(system, application["application_id"])
+    assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
+    assert "Left to pay £50.00" in _text(browser.get(path).body)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("", "in pounds"),
+        ("fifty", "in pounds"),
+        ("-5", "above zero"),
+        ("0.001", "two decimal places"),
+        ("250.00", "at most the price"),
+    ],
+)
+def test_a_bursary_amount_with_a_mistake_is_refused_beside_the_field(
+    system: System, browser: ConsoleBrowser, typed: str, says: str
+) -> None:
+    application = _applied(system)
+    path = f"/console/applications/{application['application_id']}"
+    before = system.items()
+    reply = browser.act(f"{path}/bursary", amount=typed)
+    assert reply.status == 422
+    found = _error_beside(reply.body, "amount")
+    assert found, reply.body
+    assert says in _text(found.group(1))
+    assert system.items() == before

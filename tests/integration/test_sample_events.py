@@ -139,3 +139,44 @@ def test_every_stripe_sample_is_accepted_even_when_unrelated(system: System) -> 
         outcome = _deliver(load_event(f"stripe/{name}.json"))
         assert outcome["action"] == "ignore"
     assert system.applications() == []
+
+
+def _invoice_aimed_at(name: str, application: dict[str, Any]) -> dict[str, Any]:
+    """A sample Stripe invoice event about the application's real invoice."""
+    stripe_event = copy.deepcopy(load_event(f"stripe/{name}.json"))
+    invoice = stripe_event["data"]["object"]
+    invoice["id"] = application["invoice_url"].rsplit("/", 1)[-1]
+    invoice["metadata"]["application_id"] = application["application_id"]
+    return stripe_event
+
+
+@pytest.mark.parametrize(
+    ("sequence", "final", "places_left"),
+    [
+        (["invoice.paid"], "confirmed", 19),
+        (["invoice.voided"], "expired", 20),
+        (["invoice.paid", "invoice.voided"], "confirmed", 19),
+        (["invoice.voided", "invoice.voided"], "expired", 20),
+    ],
+)
+def test_stripe_sample_invoice_events(
+    system: System, sequence: list[str], final: str, places_left: int
+) -> None:
+    application = system.apply(
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email="accounts@example.nhs.uk",
+        billing_address="1 Hospital Road, Leeds",
+    ).json()
+    assert application["status"] == "awaiting_invoice_payment"
+    for name in sequence:
+        _deliver(_invoice_aimed_at(name, application))
+    assert _status(system, application) == final
+    assert system.course()["places_left"] == places_left
+
+
+def test_sample_invoice_events_of_no_known_application_are_ignored(system: System) -> None:
+    for name in ("invoice.paid", "invoice.voided"):
+        outcome = _deliver(load_event(f"stripe/{name}.json"))
+        assert outcome["action"] == "ignore"
+    assert system.applications() == []

@@ -1,12 +1,15 @@
 """A hypothesis state machine over the whole booking lifecycle, against moto and the Stripe fake.
 
-Random applicants apply to a small pay-now course and a small approval course; payments,
-expiries, refunds and cancellations happen in any order; Stripe's webhooks are held back,
-delivered late, twice, or out of order; organisers approve and decline, raise and lower the
-capacity, and erase people; signed events arrive that do not match what was asked (another
-amount, another currency, a session the application never had); the scheduled sweep runs at
-random later times. After every step the invariants below must hold, and at the end the money
-each application records equals the money Stripe kept for it.
+Random applicants apply to a small pay-now course, a small approval course and a small course
+paid by card or employer invoice, some with a discount code; payments, invoices paid, voided,
+marked uncollectible or overdue, expiries, refunds, bursaries and cancellations happen in any
+order; Stripe's webhooks are held back, delivered late, twice, or out of order; organisers
+approve and decline, fund places, void invoices, raise and lower the capacity, and erase
+people; signed events arrive that do not match what was asked (another amount, another
+currency, a session the application never had); the scheduled sweep runs at random later
+times. After every step the invariants below must hold, and at the end the money each
+application records equals the money Stripe kept for it, and a confirmed booking paid exactly
+what was due.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    multiple,
     precondition,
     rule,
 )
@@ -47,21 +51,33 @@ from tests.support.system import (
 )
 
 S = ApplicationStatus
-PAY_NOW, REVIEWED = "pay-now", "reviewed"
+PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
+COURSES = (PAY_NOW, REVIEWED, INVOICED)
 CAPACITY = 2
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
 # Hundreds of whole lifecycles take minutes on two cores: more than the suite's per-test bound.
 pytestmark = pytest.mark.timeout(3600)
+# Each course's discount code (a Stripe promotion code, usable twice).
+CODES = {PAY_NOW: "HALF-PRICE", INVOICED: "FIVE-OFF", REVIEWED: "REVIEWED-TEN"}
+BILLING = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road, Leeds",
+    "po_number": "PO-1",
+}
+SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
 
 
-def _definition(approval: bool, capacity: int = CAPACITY) -> dict[str, Any]:
+def _definition(course: str, capacity: int = CAPACITY) -> dict[str, Any]:
     first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
     return {
         "programme": "compassionate-leadership",
-        "title": "Approval cohort" if approval else "Pay-now cohort",
+        "title": f"{course} cohort",
         "price": {"amount": 20000, "currency": "gbp"},
         "capacity": capacity,
-        "approval_required": approval,
+        "approval_required": course == REVIEWED,
+        "invoice_allowed": course != PAY_NOW,
         "offer_valid_hours": 48,
         "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
     }
@@ -69,6 +85,7 @@ def _definition(approval: bool, capacity: int = CAPACITY) -> dict[str, Any]:
 
 class BookingLifecycle(RuleBasedStateMachine):
     applications = Bundle("applications")
+    invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,8 +107,12 @@ class BookingLifecycle(RuleBasedStateMachine):
         bootstrap.reset()
         self.system = System(resources)
         self.system.hold_webhooks = True
-        for course_id, approval in ((PAY_NOW, False), (REVIEWED, True)):
-            self.system.put_course(course_id, _definition(approval))
+        for course_id in COURSES:
+            self.system.put_course(course_id, _definition(course_id))
+            code = {"code": CODES[course_id], "max_uses": 2}
+            code |= {"amount_off": 5000} if course_id == INVOICED else {"percent_off": 50}
+            made = self.system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=code)
+            assert made.status == 201, made.body
         self.submitted: dict[str, dict[str, Any]] = {}  # application id -> its first answer
         self.emails: dict[str, str] = {}  # application id -> the address it applied with
         self.erased: set[str] = set()
@@ -112,7 +133,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def _stored(self) -> dict[str, Any]:
         return {
             a.application_id: a
-            for course in (PAY_NOW, REVIEWED)
+            for course in COURSES
             for a in self.system.ports.repository.list_applications(course)
         }
 
@@ -157,29 +178,42 @@ class BookingLifecycle(RuleBasedStateMachine):
     def start(self) -> None:
         self.jobs: list[EmailJob] = []
 
-    @rule(target=applications, course=st.sampled_from([PAY_NOW, REVIEWED]), key=st.booleans())
-    def apply(self, course: str, key: bool) -> str:
+    def _apply(self, course: str, key: bool, body: dict[str, Any]) -> Any:
         self.sequence += 1
         headers = {"idempotency-key": f"key-{self.sequence}"} if key else {}
+        body = application_body(email=f"p{self.sequence}@example.org") | body
         reply = self.system.api(
-            "POST",
-            f"/courses/{course}/applications",
-            json_body=application_body(email=f"p{self.sequence}@example.org"),
-            headers=headers,
+            "POST", f"/courses/{course}/applications", json_body=body, headers=headers
         )
+        if reply.status == 422:  # the code was used up (twice already)
+            assert "discount_code" in reply.json()["error"]["fields"], reply.body
+            return multiple()
         assert reply.status == 201, reply.body
         answer = reply.json()
         self.submitted[answer["application_id"]] = answer
         self.emails[answer["application_id"]] = f"p{self.sequence}@example.org"
         if key:  # a retry with the same key returns the same application
             again = self.system.api(
-                "POST",
-                f"/courses/{course}/applications",
-                json_body=application_body(email=f"p{self.sequence}@example.org"),
-                headers=headers,
+                "POST", f"/courses/{course}/applications", json_body=body, headers=headers
             )
             assert again.json()["application_id"] == answer["application_id"]
         return str(answer["application_id"])
+
+    @rule(
+        target=applications, course=st.sampled_from(COURSES), key=st.booleans(), coded=st.booleans()
+    )
+    def apply(self, course: str, key: bool, coded: bool) -> Any:
+        return self._apply(course, key, {"discount_code": CODES[course].lower()} if coded else {})
+
+    @rule(
+        targets=(applications, invoiced),
+        course=st.sampled_from([INVOICED, INVOICED, REVIEWED]),
+        key=st.booleans(),
+        coded=st.booleans(),
+    )
+    def apply_by_invoice(self, course: str, key: bool, coded: bool) -> Any:
+        code = {"discount_code": CODES[course]} if coded else {}
+        return self._apply(course, key, BILLING | code)
 
     @rule(application_id=applications, asynchronous=st.booleans())
     def pay(self, application_id: str, asynchronous: bool) -> None:
@@ -239,13 +273,55 @@ class BookingLifecycle(RuleBasedStateMachine):
         )
         assert reply.status in (200, 409), reply.body
 
-    @rule(course=st.sampled_from([PAY_NOW, REVIEWED]), change=st.sampled_from([-1, 1, 2]))
+    def _invoice_action(self, application_id: str, action: str) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is None or stored.invoice is None:
+            return
+        reply = self.system.stripe_local("POST", f"/invoices/{stored.invoice.invoice_id}/{action}")
+        assert reply.status in (200, 400), reply.body  # 400: not payable or voidable any more
+
+    @rule(application_id=invoiced)
+    def employer_pays_the_invoice(self, application_id: str) -> None:
+        self._invoice_action(application_id, "pay")
+
+    @rule(application_id=invoiced, uncollectible=st.booleans())
+    def invoice_voided_or_uncollectible_at_stripe(
+        self, application_id: str, uncollectible: bool
+    ) -> None:
+        self._invoice_action(application_id, "mark_uncollectible" if uncollectible else "void")
+
+    @rule(application_id=invoiced)
+    def applicant_asks_for_an_invoice(self, application_id: str) -> None:
+        token = self.submitted[application_id]["token"]
+        reply = self.system.api("POST", f"/applications/{application_id}/invoice?token={token}")
+        assert reply.status in (201, 409), reply.body
+
+    @rule(application_id=invoiced, resend=st.booleans())
+    def organiser_resends_or_voids_the_invoice(self, application_id: str, resend: bool) -> None:
+        action = "resend" if resend else "void"
+        reply = self.system.admin("POST", f"/applications/{application_id}/invoice/{action}")
+        assert reply.status in (200, 409), reply.body
+
+    @rule(application_id=applications, amount=st.sampled_from([5000, 20000]))
+    def organiser_funds_the_place(self, application_id: str, amount: int) -> None:
+        reply = self.system.admin(
+            "POST", f"/applications/{application_id}/bursary", json_body={"amount": amount}
+        )
+        assert reply.status in (200, 409), reply.body
+        self._note_confirmations()
+
+    @rule()
+    def stripe_notices_time_passing(self) -> None:
+        """Stripe's own clock: lapsed sessions expire, unpaid invoices past due are overdue."""
+        self.system.standin.expire_due()
+
+    @rule(course=st.sampled_from(COURSES), change=st.sampled_from([-1, 1, 2]))
     def organiser_changes_capacity(self, course: str, change: int) -> None:
         current = self.system.ports.repository.get_course(course)
         assert current is not None
         capacity = min(max(current.definition.capacity + change, 1), 5)
         reply = self.system.admin(
-            "PUT", f"/courses/{course}", json_body=_definition(course == REVIEWED, capacity)
+            "PUT", f"/courses/{course}", json_body=_definition(course, capacity)
         )
         # Lowering below the places taken is refused: it would overbook silently.
         assert reply.status in (200, 409), reply.body
@@ -332,7 +408,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def seats_are_counted_exactly_and_never_overbooked(self) -> None:
         stored = self._stored()
-        for course_id in (PAY_NOW, REVIEWED):
+        for course_id in COURSES:
             course = self.system.ports.repository.get_course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
@@ -340,7 +416,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert course.seats_taken <= course.definition.capacity
             assert course.waiting == sum(a.status is S.WAITLISTED for a in mine)
             for application in mine:
-                if application.status in (S.CONFIRMED, S.OFFERED):
+                if application.status in SEATED:
                     assert application.seat_held
                 if application.status in (
                     S.EXPIRED,
@@ -375,7 +451,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def the_waiting_list_is_served_in_order_and_never_waits_beside_a_free_seat(self) -> None:
         stored = self._stored()
-        for course_id in (PAY_NOW, REVIEWED):
+        for course_id in COURSES:
             course = self.system.ports.repository.get_course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
@@ -405,8 +481,9 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     def _quiesce_and_check_money(self) -> None:
         """Deliver everything still held (what Stripe would redeliver, until acknowledged);
-        then nobody paid for nothing, nobody paid twice, and every application's record of its
-        money equals what Stripe kept for it."""
+        then nobody paid for nothing, nobody paid twice, every application's record of its
+        money equals what Stripe kept for it, and discounts and bursaries took off exactly
+        what they said."""
         for _ in range(200):
             if not self.system.pending:
                 break
@@ -419,13 +496,13 @@ class BookingLifecycle(RuleBasedStateMachine):
         kept = self.system.standin.money_taken()
         for application_id, application in self._stored().items():
             money = kept.get(application_id, 0)
-            assert money in (0, 20000), f"{application_id} kept {money}"
             recorded = application.amount_paid - application.amount_refunded
             assert money == recorded, f"{application_id}: Stripe kept {money}, recorded {recorded}"
             if money:
                 assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
-            if application.status is S.CONFIRMED:
-                assert money == 20000, "confirmed without being paid"
+            if application.status is S.CONFIRMED and application.price is not None:
+                due = application.amount_due(application.price)
+                assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
 
 
 BookingLifecycle.TestCase.settings = settings(

@@ -14,6 +14,8 @@ from typing import Any
 
 import stripe
 
+from booking.adapters.stripe_calls import call_stripe
+from booking.adapters.stripe_invoicing import StripeInvoicing
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
@@ -31,7 +33,7 @@ HANDLED_CHECKOUT_EVENTS = {
 }
 
 
-class StripeGateway:
+class StripeGateway(StripeInvoicing):
     def __init__(self, client: stripe.StripeClient) -> None:
         self._client = client
 
@@ -62,6 +64,12 @@ class StripeGateway:
             },
             "customer_email": request.customer_email,
             "expires_at": int(request.expires_at.timestamp()),
+            # The code the applicant gave: Stripe takes it off the price and counts its use.
+            **(
+                {"discounts": [{"promotion_code": request.promotion_code_id}]}
+                if request.promotion_code_id
+                else {}
+            ),
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
         }
@@ -81,8 +89,11 @@ class StripeGateway:
             url=session.url,
             expires_at=datetime.fromtimestamp(session.expires_at, tz=UTC),
             attempt=request.attempt,
-            amount=request.price.amount,
-            currency=request.price.currency,
+            # What Stripe will collect: the price less the promotion code Stripe applied.
+            amount=session.amount_total
+            if session.amount_total is not None
+            else request.price.amount,
+            currency=session.currency or request.price.currency,
         )
 
     def expire_checkout(self, session_id: str) -> str:
@@ -116,32 +127,8 @@ class StripeGateway:
         value = metadata.get("application_id")
         return str(value) if value else None
 
-    @staticmethod
-    def _call(operation: Any) -> Any:
-        try:
-            return operation()
-        except stripe.IdempotencyError as exc:
-            raise Conflict(
-                "an identical request is already being processed; retry shortly",
-                code="request_in_progress",
-            ) from exc
-        except stripe.InvalidRequestError as exc:
-            # Invalid requests here are Stripe refusing a state change (session already
-            # complete or expired): a conflict for the caller, not an outage.
-            raise Conflict(
-                str(exc.user_message or "Stripe refused the request"), code="payment_state_conflict"
-            ) from exc
-        except stripe.RateLimitError as exc:
-            raise DependencyUnavailable(
-                "the payment provider is busy; please try again in a minute",
-                code="payment_provider_unavailable",
-                retry_after_seconds=60,
-            ) from exc
-        except stripe.StripeError as exc:
-            raise DependencyUnavailable(
-                "the payment provider is unavailable; please try again shortly",
-                code="payment_provider_unavailable",
-            ) from exc
+    # Stripe's errors said in the domain's words (see ``stripe_calls``).
+    _call = staticmethod(call_stripe)
 
 
 def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:

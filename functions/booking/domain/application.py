@@ -24,14 +24,24 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
+from booking.domain.billing import (
+    MAX_PO_NUMBER,
+    AppliedDiscount,
+    BillingDetails,
+    InvoiceRef,
+    PaymentMethod,
+    amount_due,
+)
 from booking.domain.emails import EmailJob
 from booking.domain.errors import IllegalTransition
+from booking.domain.money import Money
 
 
 class ApplicationStatus(StrEnum):
     PENDING_REVIEW = "pending_review"
     DECLINED = "declined"
     AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_INVOICE_PAYMENT = "awaiting_invoice_payment"  # the employer's invoice is open
     CONFIRMED = "confirmed"
     EXPIRED = "expired"
     WAITLISTED = "waitlisted"
@@ -41,32 +51,85 @@ class ApplicationStatus(StrEnum):
 
 
 S = ApplicationStatus
+# CONFIRMED is reachable from every status where a place can be paid for or funded: a payment,
+# a late payment taking a free seat, or an organiser's full bursary.
 ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.PENDING_REVIEW: frozenset(
-        {S.AWAITING_PAYMENT, S.OFFERED, S.DECLINED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
+        {
+            S.AWAITING_PAYMENT,
+            S.OFFERED,
+            S.DECLINED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+            S.CONFIRMED,
+        }
     ),
     S.AWAITING_PAYMENT: frozenset(
-        {S.AWAITING_PAYMENT, S.CONFIRMED, S.EXPIRED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}
+        {
+            S.AWAITING_PAYMENT,
+            S.AWAITING_INVOICE_PAYMENT,
+            S.CONFIRMED,
+            S.EXPIRED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+        }
     ),
-    # An expired checkout may be restarted, and a payment may still land after its hold lapsed.
-    S.EXPIRED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED, S.REFUNDED}),
+    # The invoice is paid (confirmed), or voided, uncollectible or overdue (expired); a new
+    # invoice replaces it when a bursary changes what is owed.
+    S.AWAITING_INVOICE_PAYMENT: frozenset(
+        {S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
+    ),
+    # An expired checkout may be restarted (or an invoice asked for), and a payment may still
+    # land after its hold lapsed.
+    S.EXPIRED: frozenset(
+        {
+            S.AWAITING_PAYMENT,
+            S.AWAITING_INVOICE_PAYMENT,
+            S.CONFIRMED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+        }
+    ),
     S.WAITLISTED: frozenset({S.OFFERED, S.CONFIRMED, S.CANCELLED, S.REFUNDED}),
-    S.OFFERED: frozenset({S.OFFERED, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}),
+    S.OFFERED: frozenset(
+        {S.OFFERED, S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
+    ),
     S.CONFIRMED: frozenset({S.CANCELLED, S.REFUNDED}),
     S.CANCELLED: frozenset({S.REFUNDED}),
     S.DECLINED: frozenset({S.REFUNDED}),
     S.REFUNDED: frozenset(),
 }
 
-# Statuses from which the applicant may open a (new) Checkout Session.
+# Statuses from which the applicant may open a (new) Checkout Session or ask for an invoice.
 PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
+# Statuses in which an organiser may fund a place (in full or in part).
+FUNDABLE_STATUSES = frozenset(
+    {
+        S.PENDING_REVIEW,
+        S.AWAITING_PAYMENT,
+        S.AWAITING_INVOICE_PAYMENT,
+        S.EXPIRED,
+        S.WAITLISTED,
+        S.OFFERED,
+    }
+)
 # Once an application ends like this, its person may apply to the same course again.
 ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
 # Endings without any payment: such applications are deleted after the retention period.
 NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
 # Erasure withdraws an application from these (queues, holds, offers, reviews).
 WITHDRAWN_BY_ERASURE = frozenset(
-    {S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAITLISTED, S.OFFERED}
+    {
+        S.PENDING_REVIEW,
+        S.AWAITING_PAYMENT,
+        S.AWAITING_INVOICE_PAYMENT,
+        S.EXPIRED,
+        S.WAITLISTED,
+        S.OFFERED,
+    }
 )
 # What erasure leaves in place of every answer.
 ERASED = "[erased]"
@@ -110,6 +173,18 @@ class ApplicationForm(BaseModel):
     accessibility_needs: OptionalLongText = ""
     consent: bool = Field(description="Must be true: consent to store and share with facilitators")
     website: str = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentMethod = Field(
+        default=PaymentMethod.CARD,
+        description="card (Stripe Checkout now) or invoice (to the employer, on courses that "
+        "allow it)",
+    )
+    billing_name: str = Field(default="", max_length=200, description="Invoices: legal name")
+    billing_email: str = Field(default="", max_length=254, description="Invoices: sent here")
+    billing_address: str = Field(default="", max_length=500, description="Invoices: address")
+    po_number: str = Field(
+        default="", max_length=MAX_PO_NUMBER, description="Invoices: purchase order number"
+    )
+    discount_code: str = Field(default="", max_length=40, description="A discount code, if any")
 
     @field_validator("consent", mode="before")
     @classmethod
@@ -134,8 +209,26 @@ class ApplicationForm(BaseModel):
             raise ValueError("this field must be left empty")
         return value
 
+    @field_validator("payment_method", mode="before")
+    @classmethod
+    def _blank_is_card(cls, value: Any) -> Any:
+        # A form without the choice (a course paid by card only) posts nothing, or "".
+        return PaymentMethod.CARD if value in (None, "") else value
+
     def answers(self) -> Answers:
-        return Answers(**self.model_dump(exclude={"consent", "website"}))
+        return Answers(**self.model_dump(include=set(Answers.model_fields)))
+
+    def billing(self) -> BillingDetails | None:
+        """The billing contact for an invoice (InvalidInput-style errors as ValueError from
+        pydantic); None when paying by card."""
+        if self.payment_method is not PaymentMethod.INVOICE:
+            return None
+        return BillingDetails(
+            billing_name=self.billing_name,
+            billing_email=self.billing_email,
+            billing_address=self.billing_address,
+            po_number=self.po_number,
+        )
 
     def fingerprint(self) -> str:
         """A stable digest of the submission, to tell a retry from a different request."""
@@ -226,6 +319,15 @@ class Application(BaseModel):
     status_reason: str | None = None
     decline_note: str | None = None  # the organiser's own words for this applicant
     erased_at: datetime | None = None  # personal data replaced on request; nothing is sent
+    # Who pays and how much. The price is the course's when the application was made (None
+    # only for applications stored before prices were recorded: the course's price then).
+    price: Money | None = None
+    payment_method: PaymentMethod = PaymentMethod.CARD
+    billing: BillingDetails | None = None  # the employer's billing contact (invoices)
+    discount: AppliedDiscount | None = None
+    bursary: int = 0  # minor units of the price a fund pays
+    invoice: InvoiceRef | None = None
+    invoice_attempts: int = 0
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
@@ -265,6 +367,23 @@ class Application(BaseModel):
         """Remember the last few Stripe events applied: a cheap first filter for redeliveries."""
         kept = (*self.recent_event_ids, event_id)[-20:]
         return self.model_copy(update={"recent_event_ids": kept})
+
+    def price_or(self, course_price: Money) -> Money:
+        return self.price or course_price
+
+    def amount_due(self, course_price: Money) -> int:
+        """What is to be paid for this place (see ``domain.billing``)."""
+        return amount_due(self.price_or(course_price), self.bursary, self.discount)
+
+    def fully_funded(self, course_price: Money) -> bool:
+        return self.bursary > 0 and self.bursary >= self.price_or(course_price).amount
+
+    def has_open_invoice(self) -> bool:
+        return (
+            self.invoice is not None
+            and self.status is S.AWAITING_INVOICE_PAYMENT
+            and self.invoice.status in ("open", "uncollectible", "overdue")
+        )
 
     def hold_lapses_at(self) -> datetime | None:
         """When this application's seat returns to the pool unless paid for; None if never."""
@@ -309,10 +428,23 @@ class Application(BaseModel):
             motivation=ERASED,
             accessibility_needs="",
         )
+        billing = (
+            self.billing.model_copy(
+                update={
+                    "billing_name": ERASED,
+                    "billing_email": ERASED_EMAIL,
+                    "billing_address": ERASED,
+                    "po_number": "",
+                }
+            )
+            if self.billing
+            else None
+        )
         return self.model_copy(
             update={
                 "answers": blank,
                 "decline_note": None,  # the organiser's words to this person are about them
+                "billing": billing,
                 "outbox": (),
                 "request_fingerprint": None,
                 "updated_at": now,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -27,6 +27,7 @@ from pydantic import (
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import OptionalLongText, ShortText
+from booking.domain.money import Money as Money  # courses are priced in it; re-exported
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
@@ -40,25 +41,6 @@ CHECKOUT_HOLD = timedelta(minutes=31)
 
 def is_valid_course_id(course_id: str) -> bool:
     return bool(_COURSE_ID_RE.match(course_id))
-
-
-class Money(BaseModel):
-    """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    amount: int = Field(gt=0, le=100_000_00, description="Minor units, e.g. 20000 for £200.00")
-    currency: Annotated[str, Field(pattern=r"^[a-z]{3}$")] = "gbp"
-
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
-
-    def display(self) -> str:
-        symbol = {"gbp": "£", "eur": "€", "usd": "$"}.get(self.currency)
-        major = f"{self.amount // 100:,}.{self.amount % 100:02d}"
-        return f"{symbol}{major}" if symbol else f"{major} {self.currency.upper()}"
 
 
 CalendarDate = date  # the field below is called ``date``; this name still means the type
@@ -179,6 +161,21 @@ class CourseDefinition(BaseModel):
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_HOURS), max_length=5
     )
     offer_valid_hours: int = Field(default=48, ge=1, le=24 * 14)
+    invoice_allowed: bool = Field(
+        default=False, description="Applicants may ask for an invoice to their employer"
+    )
+    invoice_due_days: int = Field(
+        default=30, ge=1, le=120, description="Days an invoice has to be paid in"
+    )
+    invoice_due_before_start_days: int = Field(
+        default=7,
+        ge=0,
+        le=90,
+        description="An invoice falls due at least this many days before the first session",
+    )
+    po_required: bool = Field(
+        default=False, description="An invoice needs the employer's purchase order number"
+    )
     decline_message: str | None = Field(default=None, max_length=4000)
     closed: bool = False
     sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)

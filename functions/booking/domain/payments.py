@@ -78,7 +78,13 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
 
     if event.kind is CheckoutEventKind.PAID:
         if not event.payment_intent:
-            return Decision(Action.REFUND_UNMATCHED, "no_payment_reported")
+            # Only a session that asked for nothing (a 100% discount code) completes without a
+            # payment; it confirms like a paid one, once.
+            asked = application.asked_in(event.session_id)
+            if asked is None or asked.amount != 0 or event.amount_total != 0:
+                return Decision(Action.REFUND_UNMATCHED, "no_payment_reported")
+            if status is S.CONFIRMED:
+                return Decision(Action.IGNORE, "already confirmed")
         if application.payment(event.payment_intent) is not None:
             return Decision(Action.IGNORE, "this payment is already recorded")
         asked = application.asked_in(event.session_id)
@@ -89,9 +95,11 @@ def decide(application: Application, event: CheckoutEvent) -> Decision:
         ):
             return Decision(Action.REFUND_UNMATCHED, "amount_or_currency_mismatch")
         if status is S.CONFIRMED:
-            if application.payment_intent in (None, event.payment_intent):
+            if application.payment_intent == event.payment_intent:
                 return Decision(Action.IGNORE, "already confirmed by this payment")
-            # Two sessions of one application were both paid: never keep the second payment.
+            # Two sessions of one application were both paid, or a place confirmed without
+            # this payment (by invoice, or funded by a bursary) was paid for as well: never
+            # keep the second payment.
             return Decision(Action.REFUND, "duplicate_payment")
         if status is S.REFUNDED and application.payment_intent == event.payment_intent:
             return Decision(Action.IGNORE, "this payment was already refunded")

@@ -22,10 +22,11 @@ class Facts:
     paid: int = 0  # minor units kept or refunded: was this ever a paid booking
     can_pay: bool = False  # a (new) checkout may be started now
     checkout_open: bool = False  # a checkout holding the place can be paid right now
-    price: str = ""  # "£200.00"
+    price: str = ""  # what is left to pay, "£200.00" (less a bursary or a code)
     held_until: str | None = None  # "Monday 7 June 2027 at 15:31 BST"
     offer_until: str | None = None
     waitlist_position: int | None = None
+    invoice_due: str | None = None  # "Friday 7 May 2027 at 00:00 BST"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ def standing(facts: Facts) -> Standing:
         )
     if status == "awaiting_payment":
         return _awaiting_payment(facts)
+    if status == "awaiting_invoice_payment":
+        due = f" The invoice is due on {facts.invoice_due}." if facts.invoice_due else ""
+        return Standing(
+            "We have invoiced your organisation",
+            "Your place is held for you until the invoice is paid. We will email you as soon as "
+            f"it is, with everything you need for the course.{due}",
+            "info",
+        )
     if status == "pending_review":
         return Standing(
             "Application received",
@@ -124,6 +133,18 @@ def _expired(facts: Facts) -> Standing:
             "We held a place for you, but it was not booked by the deadline, so it has gone "
             f"back to the course for the next person. No money was taken.{again}",
             "neutral",
+        )
+    if facts.reason and facts.reason.startswith("invoice_"):
+        why = {
+            "invoice_overdue": "was not paid by its due date",
+            "invoice_voided": "was cancelled",
+            "invoice_uncollectible": "could not be collected",
+        }.get(facts.reason, "was not paid")
+        return Standing(
+            "Your place has been released",
+            f"The invoice to your organisation {why}, so the place we were holding has gone "
+            f"back to the course. Nothing is owed on it.{again}",
+            "warning",
         )
     if facts.reason == "failed":
         return Standing(

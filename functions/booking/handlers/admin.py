@@ -21,12 +21,21 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.config import settings
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
+from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
-from booking.services import console, courses, lifecycle, organisers
+from booking.services import (
+    bursaries,
+    console,
+    courses,
+    discounts,
+    invoicing,
+    lifecycle,
+    organisers,
+)
 from booking.services.applications import view_of
 
 logger = Logger(service="booking-admin")
@@ -108,6 +117,38 @@ def list_applications(course_id: str) -> Response[str]:
             headers={"Content-Disposition": f'attachment; filename="{course_id}-roster.csv"'},
         )
     return http.json_response(200, rows)
+
+
+@app.get("/admin/courses/<course_id>/totals")
+def money_totals(course_id: str) -> Response[str]:
+    return http.json_response(200, organisers.money_totals(ports(), course_id))
+
+
+@app.post("/admin/courses/<course_id>/discount-codes")
+def create_discount_code(course_id: str) -> Response[str]:
+    definition = parse(DiscountCodeDefinition, _body(), "the discount code needs attention")
+    return http.json_response(201, discounts.create_discount_code(ports(), course_id, definition))
+
+
+@app.post("/admin/applications/<application_id>/bursary")
+def grant_bursary(application_id: str) -> Response[str]:
+    application_id = console.application_id_for(ports(), application_id)
+    application = bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.post("/admin/applications/<application_id>/invoice/resend")
+def resend_invoice(application_id: str) -> Response[str]:
+    application_id = console.application_id_for(ports(), application_id)
+    application = invoicing.resend_invoice(ports(), application_id)
+    return http.json_response(200, _application_json(application_id, application))
+
+
+@app.post("/admin/applications/<application_id>/invoice/void")
+def void_invoice(application_id: str) -> Response[str]:
+    application_id = console.application_id_for(ports(), application_id)
+    application = invoicing.void_by_organiser(ports(), application_id)
+    return http.json_response(200, _application_json(application_id, application))
 
 
 @app.post("/admin/applications/<application_id>/approve")

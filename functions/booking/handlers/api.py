@@ -15,8 +15,8 @@ from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
 from booking.handlers.views import application_out, course_out
-from booking.services import applications, courses
-from booking.services.applications import ApplicationView
+from booking.services import applications, courses, invoicing
+from booking.services.applications import ApplicationView, view_of
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
@@ -138,8 +138,12 @@ def _status_page(view: ApplicationView, token: str) -> str:
         f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
         f"/checkout?token={quote(token)}"
     )
+    invoice = (
+        f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
+        f"/invoice?token={quote(token)}"
+    )
     # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
-    page: str = _pages().status_page(view, course, restart, _query("checkout"))
+    page: str = _pages().status_page(view, course, restart, _query("checkout"), invoice)
     return page
 
 
@@ -154,6 +158,22 @@ def restart_checkout(application_id: str) -> Response[str]:
     if http.wants_html(_header("accept")):
         return _see_other(view.checkout_url)
     return http.json_response(201, {"checkout_url": view.checkout_url})
+
+
+@app.post("/applications/<application_id>/invoice")
+def request_invoice(application_id: str) -> Response[str]:
+    """Invoice the employer now (an offer, an expired checkout, or a first try Stripe missed)."""
+    the_ports = ports()
+    if len(_raw_body()) > http.MAX_BODY_BYTES:
+        raise http.PayloadTooLarge("the body is too large")
+    view = view_of(the_ports, invoicing.request_invoice(the_ports, application_id, _query("token")))
+    if http.wants_html(_header("accept")):
+        return _see_other(view.status_url)
+    if view.invoice_url is None or view.invoice_due_at is None:  # pragma: no cover
+        raise DependencyUnavailable("no invoice could be sent")
+    return http.json_response(
+        201, {"invoice_url": view.invoice_url, "invoice_due_at": view.invoice_due_at}
+    )
 
 
 @app.get("/openapi.json")

@@ -42,7 +42,7 @@ from booking.handlers.console_session import (
     cookie_value,
     pkce_pair,
 )
-from booking.services import console, courses, lifecycle, organisers
+from booking.services import bursaries, console, courses, invoicing, lifecycle, organisers
 
 logger = Logger(service="booking-console")
 app = APIGatewayHttpResolver()
@@ -411,6 +411,48 @@ def resend(application_id: str) -> Response[str]:
     except Conflict as refused:
         return _refused(application_id, refused)
     return _acted(application_id, "resent")
+
+
+@app.post("/console/applications/<application_id>/bursary")
+def bursary(application_id: str) -> Response[str]:
+    typed = str(_form().get("amount") or "").strip()
+    errors: dict[str, str] = {}
+    amount = course_form.pence(typed, "amount", errors, what="the bursary")
+    try:
+        if errors:
+            raise InvalidInput("the bursary needs attention", errors)
+        bursaries.grant_bursary(ports(), application_id, amount)
+    except InvalidInput as refused:
+        # The use case speaks in pence to API clients; the form is in pounds.
+        fields = {"amount": errors.get("amount") or _in_pounds(refused.fields.get("amount", ""))}
+        return _refused(application_id, InvalidInput(refused.message, fields), {"amount": typed})
+    except Conflict as refused:
+        return _refused(application_id, refused, {"amount": typed})
+    return _acted(application_id, "funded")
+
+
+def _in_pounds(reason: str) -> str:
+    if reason.startswith("at most the price of the place"):
+        return "Enter at most the price of the place"
+    return "Enter the bursary in pounds, like 200 or 200.00"
+
+
+@app.post("/console/applications/<application_id>/invoice/resend")
+def resend_invoice(application_id: str) -> Response[str]:
+    try:
+        invoicing.resend_invoice(ports(), application_id)
+    except Conflict as refused:
+        return _refused(application_id, refused)
+    return _acted(application_id, "invoice_resent")
+
+
+@app.post("/console/applications/<application_id>/invoice/void")
+def void_invoice(application_id: str) -> Response[str]:
+    try:
+        invoicing.void_by_organiser(ports(), application_id)
+    except Conflict as refused:
+        return _refused(application_id, refused)
+    return _acted(application_id, "invoice_voided")
 
 
 # -- people ---------------------------------------------------------------------------------------

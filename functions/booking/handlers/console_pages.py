@@ -52,6 +52,9 @@ EMAIL_WORDS = {
     EmailKind.CANCELLED: "Booking cancelled",
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
+    EmailKind.INVOICE_SENT: "The employer has been invoiced",
+    EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
+    EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
 }
 REASON_WORDS = {
     "expired": "checkout expired",
@@ -63,12 +66,27 @@ REASON_WORDS = {
     "duplicate_payment": "a second payment",
     "failed": "payment failed",
     "erased": "personal data erased",
+    "invoice_voided": "invoice voided",
+    "invoice_uncollectible": "invoice uncollectible",
+    "invoice_overdue": "invoice not paid by its due date",
+    "invoice_replaced": "paid on a replaced invoice",
+    "amount_mismatch": "paid an amount not asked for",
 }
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
     "declined": "Declined. The applicant has been emailed.",
     "cancelled": "Cancelled. The applicant has been emailed.",
     "resent": "The confirmation is on its way to the applicant again.",
+    "funded": "Bursary granted. The applicant has been emailed.",
+    "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
+    "invoice_voided": "Invoice voided. The place has gone back to the course.",
+}
+INVOICE_STATUS_WORDS = {
+    "open": "open, waiting to be paid",
+    "paid": "paid",
+    "void": "voided",
+    "uncollectible": "marked uncollectible",
+    "overdue": "not paid by its due date",
 }
 FORM_LABELS = {
     "course_id": "Course id",
@@ -83,6 +101,12 @@ FORM_LABELS = {
     "joining_url": "Joining link",
     "reminder_offsets_hours": "Reminders",
     "decline_message": "Message for declined applicants",
+    "organisation": "Organisation",
+    "overview": "Overview",
+    "audience": "Who it is for",
+    "location": "Where",
+    "invoice_due_days": "Days an invoice has to be paid in",
+    "invoice_due_before_start_days": "Days before the first session an invoice falls due",
     "sessions": "Sessions",
 }
 
@@ -241,6 +265,31 @@ def timeline_text(entry: TimelineEntry, currency: str) -> str:
     return "Personal data erased on request"
 
 
+def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
+    """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
+    facts: list[tuple[str, str]] = []
+    own_price = application.price_or(price)
+    currency = own_price.currency
+    if application.bursary:
+        facts.append(("Bursary", money(application.bursary, currency)))
+    if application.discount:
+        facts.append(("Discount code", application.discount.code))
+    if application.bursary or application.discount:
+        due = application.amount_due(price)
+        facts.append(("Left to pay", money(due, currency) if due else "nothing"))
+    invoice, billing = application.invoice, application.billing
+    if invoice is not None:
+        facts.append(("Invoice", invoice.number or invoice.invoice_id))
+        facts.append(("Invoice status", INVOICE_STATUS_WORDS.get(invoice.status, invoice.status)))
+        facts.append(("Invoice due", moment_when(invoice.due_at, zone)))
+        facts.append(("Invoiced", money(invoice.amount_due, invoice.currency)))
+    if billing is not None and not application.is_erased:
+        facts.append(("Billed to", f"{billing.billing_name} <{billing.billing_email}>"))
+        if billing.po_number:
+            facts.append(("Purchase order", billing.po_number))
+    return facts
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -269,6 +318,7 @@ def application_page(
         paid=money(application.amount_paid, currency),
         refunded=money(application.amount_refunded, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
+        payment=_payment_facts(application, definition.price, zone),
         answers=[
             {"label": label, "value": getattr(application.answers, key)}
             for key, label in ANSWER_LABELS

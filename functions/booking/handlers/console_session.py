@@ -65,12 +65,14 @@ class CookieSigner:
         if not value or value.count(".") != 1 or len(value) > 4096:
             return None
         payload, mac = value.split(".")
+        # The MAC is compared as text in its one canonical spelling: decoding first would accept
+        # other spellings of it (base64's last character carries unused bits).
+        expected = _encode(self._mac(purpose, payload)).encode()
+        if not hmac.compare_digest(mac.encode("utf-8", "surrogatepass"), expected):
+            return None
         try:
-            presented = _decode(mac)
             data = json.loads(_decode(payload))
         except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
-        if not hmac.compare_digest(presented, self._mac(purpose, payload)):
             return None
         if not isinstance(data, dict) or not isinstance(data.get("exp"), int):
             return None

@@ -45,9 +45,13 @@ TOP_FIELDS = (
     "joining_url",
     "reminder_offsets_hours",
     "decline_message",
+    "invoice_allowed",
+    "invoice_due_days",
+    "invoice_due_before_start_days",
+    "po_required",
     "closed",
 )
-CHECKBOXES = ("approval_required", "closed")
+CHECKBOXES = ("approval_required", "invoice_allowed", "po_required", "closed")
 _SESSION_PROBLEM = re.compile(r"^session (\d+):")
 
 
@@ -82,6 +86,8 @@ def blank_form() -> CourseForm:
             "capacity": "20",
             "offer_valid_hours": "48",
             "reminder_offsets_hours": "24, 1",
+            "invoice_due_days": "30",
+            "invoice_due_before_start_days": "7",
         }
     ).with_spare_rows(8)
 
@@ -108,6 +114,10 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
         "joining_url": str(definition.joining_url or ""),
         "reminder_offsets_hours": ", ".join(str(h) for h in definition.reminder_offsets_hours),
         "decline_message": definition.decline_message or "",
+        "invoice_allowed": "on" if definition.invoice_allowed else "",
+        "invoice_due_days": str(definition.invoice_due_days),
+        "invoice_due_before_start_days": str(definition.invoice_due_before_start_days),
+        "po_required": "on" if definition.po_required else "",
         "closed": "on" if definition.closed else "",
     }
     sessions = [
@@ -163,10 +173,15 @@ def definition_from_form(form: CourseForm) -> CourseDefinition:
         "title": values["title"],
         "programme": values["programme"],
         "timezone": values["timezone"] or "Europe/London",
-        "price": {"amount": _pence(values["price"], errors), "currency": values["currency"]},
+        "price": {
+            "amount": pence(values["price"], "price", errors),
+            "currency": values["currency"],
+        },
         "capacity": values["capacity"],
         "approval_required": values["approval_required"] == "on",
         "closed": values["closed"] == "on",
+        "invoice_allowed": values["invoice_allowed"] == "on",
+        "po_required": values["po_required"] == "on",
         "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
     }
     for name in (
@@ -175,6 +190,8 @@ def definition_from_form(form: CourseForm) -> CourseDefinition:
         "audience",
         "location",
         "offer_valid_hours",
+        "invoice_due_days",
+        "invoice_due_before_start_days",
         "enquiries_email",
         "joining_url",
         "decline_message",
@@ -219,15 +236,17 @@ def _typed(row: dict[str, str], *ignored: str) -> list[str]:
     return [value for name, value in row.items() if name not in ignored and value]
 
 
-def _pence(typed: str, errors: dict[str, str]) -> Any:
+def pence(typed: str, field: str, errors: dict[str, str], what: str = "the price") -> Any:
+    """An amount typed in pounds (``200``, ``£1,200.50``) in minor units; on a mistake, the
+    reason goes into ``errors[field]`` and what was typed comes back unchanged."""
     text = typed.replace(",", "").removeprefix("£").strip()
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        errors["price"] = "Enter the price in pounds, like 200 or 200.00"
+        errors[field] = f"Enter {what} in pounds, like 200 or 200.00"
         return typed
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
-        errors["price"] = "Enter a price above zero with at most two decimal places"
+        errors[field] = f"Enter {what} above zero with at most two decimal places"
         return typed
     return int(amount * 100)
 

@@ -17,27 +17,40 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from booking.domain.application import ApplicationForm
+from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.handlers.views import (
     AdminApplicationOut,
     ApplicationOut,
+    BursaryIn,
     CheckoutOut,
     CourseOut,
+    DiscountCodeOut,
     ErasureOut,
     ErrorOut,
+    InvoiceOut,
+    MoneyTotalsOut,
     PersonExport,
     RosterRow,
     WebhookAnswer,
 )
 
-_REQUESTS: tuple[type[BaseModel], ...] = (ApplicationForm, CourseDefinition)
+_REQUESTS: tuple[type[BaseModel], ...] = (
+    ApplicationForm,
+    BursaryIn,
+    CourseDefinition,
+    DiscountCodeDefinition,
+)
 _RESPONSES: tuple[type[BaseModel], ...] = (
     AdminApplicationOut,
     ApplicationOut,
     CheckoutOut,
     CourseOut,
+    DiscountCodeOut,
     ErasureOut,
     ErrorOut,
+    InvoiceOut,
+    MoneyTotalsOut,
     PersonExport,
     RosterRow,
     WebhookAnswer,
@@ -168,7 +181,13 @@ def _public() -> dict[str, Any]:
                 "operationId": "submitApplication",
                 "tags": ["public"],
                 "description": "JSON or a form post. A browser (`Accept: text/html`) gets 303 "
-                "on, or the form again with each mistake beside its field (422).",
+                "on, or the form again with each mistake beside its field (422). With "
+                "`payment_method: invoice` (courses with `invoice_allowed`) and the billing "
+                "contact (`billing_name`, `billing_email`, `billing_address`, `po_number`), "
+                "the employer is invoiced through Stripe instead of a checkout: the answer is "
+                "`awaiting_invoice_payment` with `invoice_url`, the place held until the invoice "
+                "falls due, and `invoice.paid` confirms it. `discount_code` applies a code made "
+                "for the course; an unknown or used-up code is a 422 on `discount_code`.",
                 "parameters": [
                     _path("course_id"),
                     {
@@ -236,6 +255,22 @@ def _public() -> dict[str, Any]:
                 },
             }
         },
+        "/applications/{application_id}/invoice": {
+            "post": {
+                "operationId": "requestInvoice",
+                "tags": ["public"],
+                "description": "Pay by invoice: the employer (the billing contact given with "
+                "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
+                "and the place is held until the invoice falls due. For an application that may "
+                "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
+                "parameters": [_path("application_id"), _TOKEN],
+                "responses": {
+                    "201": _json(InvoiceOut, "The invoice, sent to the billing contact"),
+                    "303": see_other,
+                    **_errors(404, 409, 413, 500, 503, html=True),
+                },
+            }
+        },
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -252,7 +287,9 @@ def _public() -> dict[str, Any]:
                 "tags": ["stripe"],
                 "description": "Stripe's signed events. The signature (Stripe-Signature) is "
                 "checked on the raw body before anything is read; nothing is written unless it "
-                "is valid.",
+                "is valid. Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
+                "for invoices `invoice.paid` (confirms), `invoice.voided`, "
+                "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back).",
                 "parameters": [
                     {
                         "name": "Stripe-Signature",
@@ -369,6 +406,59 @@ def _admin() -> dict[str, Any]:
                     "Send the booking confirmation again",
                     optional_json,
                 ),
+            )
+        },
+        "/admin/courses/{course_id}/totals": {
+            "get": _organiser(
+                "moneyTotals",
+                "The course's money: bookings, price, discounts, bursaries, paid, refunded",
+                {"200": _json(MoneyTotalsOut, "The totals"), **_errors(404)},
+                parameters=[_path("course_id")],
+            )
+        },
+        "/admin/courses/{course_id}/discount-codes": {
+            "post": _organiser(
+                "createDiscountCode",
+                "A discount code for the course (a Stripe promotion code on a coupon): "
+                "percent_off or amount_off, optional max_uses and expires_at. Applicants give it "
+                "as discount_code; an unknown or used-up code is a 422 on that field.",
+                {
+                    "201": _json(DiscountCodeOut, "The code, made at Stripe"),
+                    **_errors(400, 404, 409, 413, 415, 422),
+                },
+                parameters=[_path("course_id")],
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(DiscountCodeDefinition)}},
+                },
+            )
+        },
+        "/admin/applications/{application_id}/bursary": {
+            "post": _organiser(
+                "grantBursary",
+                "Fund a place in full (confirmed at once, no payment) or in part (the applicant "
+                "pays the rest: an open checkout is closed, an open invoice replaced)",
+                {"200": answer, **_errors(400, 404, 409, 413, 415, 422)},
+                parameters=[application],
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(BursaryIn)}},
+                },
+            )
+        },
+        **{
+            f"/admin/applications/{{application_id}}/invoice/{action}": {
+                "post": _organiser(
+                    operation_id,
+                    summary,
+                    {"200": answer, **_errors(400, 404, 409, 413, 415, 422)},
+                    parameters=[application],
+                    requestBody=optional_json,
+                )
+            }
+            for action, operation_id, summary in (
+                ("resend", "resendInvoice", "Email the open invoice to the billing contact again"),
+                ("void", "voidInvoice", "Void the open invoice: the place goes back"),
             )
         },
         "/admin/people/{email}": {

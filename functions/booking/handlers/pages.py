@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from booking.domain.addresses import CANNOT_DELIVER
 from booking.domain.application import answer_limits
 from booking.domain.course import Course, SessionKind
+from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import moment_when, session_when
 from booking.services.applications import ApplicationView
@@ -103,10 +104,52 @@ APPLICATION_FIELDS = (
     ),
 )
 
+# Shown when the course may be paid by invoice: what an accounts department needs.
+BILLING_FIELDS = (
+    FormField(
+        "billing_name",
+        "Organisation's legal name",
+        "As the invoice should be addressed, for example St Elsewhere NHS Foundation Trust.",
+        autocomplete="organization",
+        missing="Enter the name the invoice should be addressed to",
+    ),
+    FormField(
+        "billing_email",
+        "Billing email address",
+        "Where the invoice is sent, usually your accounts payable team.",
+        input_type="email",
+        autocomplete="email",
+        missing="Enter the email address the invoice should go to",
+    ),
+    FormField(
+        "billing_address",
+        "Billing address",
+        "The postal address for the invoice.",
+        multiline=True,
+        autocomplete="street-address",
+        missing="Enter the billing address",
+    ),
+    FormField(
+        "po_number",
+        "Purchase order number",
+        "Printed on the invoice so your accounts team can match it.",
+        required=False,
+        missing="Enter your organisation's purchase order number",
+    ),
+)
+DISCOUNT_FIELD = FormField(
+    "discount_code",
+    "Discount code (optional)",
+    "If you have been given one.",
+    required=False,
+)
+
 CONSENT_LABEL = (
     "I agree that my answers are stored for this course and shared with its facilitators."
 )
-_FIELDS_BY_NAME = {field.name: field for field in APPLICATION_FIELDS}
+_FIELDS_BY_NAME = {
+    field.name: field for field in (*APPLICATION_FIELDS, *BILLING_FIELDS, DISCOUNT_FIELD)
+}
 
 
 def friendly_error(name: str, reason: str, value: Any = None) -> str:
@@ -122,20 +165,28 @@ def friendly_error(name: str, reason: str, value: Any = None) -> str:
     left_empty = value is not None and not str(value).strip()
     if ("required" in lowered or left_empty) and field.missing:
         return field.missing
-    if name == "email" and CANNOT_DELIVER in reason:
+    if name == "discount_code" or (name == "payment_method" and "card" in lowered):
+        return reason[:1].upper() + reason[1:]
+    if name in ("email", "billing_email") and CANNOT_DELIVER in reason:
         # Well formed but undeliverable (an accented letter before the @): the reason says why
         # and what to do, which "check the format" would not.
         return reason[:1].upper() + reason[1:]
     if "at most" in lowered or ("too long" in lowered and name != "email"):
         return f"{field.label} must be {field.max_length:,} characters or fewer"
-    if name == "email":
+    if name in ("email", "billing_email"):
         return "Enter an email address in the correct format, like name@example.nhs.uk"
     return f"{field.label}: {reason}"
 
 
 def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
     """Errors in the order their fields appear on the page, each with a link target."""
-    order = [field.name for field in APPLICATION_FIELDS] + ["consent"]
+    order = [
+        *(field.name for field in APPLICATION_FIELDS),
+        "payment_method",
+        *(field.name for field in BILLING_FIELDS),
+        DISCOUNT_FIELD.name,
+        "consent",
+    ]
     ranked = sorted(errors, key=lambda n: order.index(n) if n in order else len(order))
     return [
         {
@@ -205,6 +256,11 @@ def apply_form(
             approval_required=definition.approval_required,
             action=action,
             fields=APPLICATION_FIELDS,
+            invoice_allowed=definition.invoice_allowed,
+            po_required=definition.po_required,
+            billing_fields=BILLING_FIELDS,
+            discount_field=DISCOUNT_FIELD,
+            paying_by_invoice=(values or {}).get("payment_method") == "invoice",
             consent_label=CONSENT_LABEL,
             values=values or {},
             error_list=listed,
@@ -263,13 +319,22 @@ _AFTER_CHECKOUT = {
 
 
 def status_page(
-    view: ApplicationView, course: Course, restart_action: str, checkout_flag: str = ""
+    view: ApplicationView,
+    course: Course,
+    restart_action: str,
+    checkout_flag: str = "",
+    invoice_action: str = "",
 ) -> str:
     """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
     page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
     end), made by the domain, so the page never offers what the service would refuse."""
     definition = course.definition
     timezone = definition.timezone
+    to_pay = (
+        _display(view.amount_due, definition.price)
+        if view.amount_due
+        else definition.price.display()
+    )
     words = standing(
         Facts(
             status=view.status,
@@ -278,10 +343,11 @@ def status_page(
             paid=view.amount_paid,
             can_pay=view.can_pay,
             checkout_open=bool(view.checkout_url),
-            price=definition.price.display(),
+            price=to_pay,
             held_until=_when(view.hold_expires_at, timezone),
             offer_until=_when(view.offer_expires_at, timezone),
             waitlist_position=view.waitlist_position,
+            invoice_due=_when(view.invoice_due_at, timezone),
         )
     )
     headline, explanation, tone = words.headline, words.explanation, words.tone
@@ -297,9 +363,7 @@ def status_page(
     if confirming and not view.payment_pending:
         tone = "info"
     restart_label = (
-        "Start payment again"
-        if view.status == "expired"
-        else f"Pay {definition.price.display()} and book your place"
+        "Start payment again" if view.status == "expired" else f"Pay {to_pay} and book your place"
     )
     return (
         environment()
@@ -315,18 +379,41 @@ def status_page(
             check_again_url=f"{view.status_url}&checkout=success"
             if confirming and not view.payment_pending
             else "",
-            price=definition.price.display(),
+            price=to_pay,
             can_restart_checkout=view.can_pay and not confirming and not view.checkout_url,
             restart_action=restart_action,
             restart_label=restart_label,
             sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
             enquiries_email=str(definition.enquiries_email or ""),
+            invoice_url=view.invoice_url or "",
+            can_request_invoice=view.can_request_invoice and not confirming,
+            invoice_action=invoice_action,
+            money=_money_lines(view, definition.price),
         )
     )
 
 
 def _when(iso: str | None, timezone: str) -> str | None:
     return moment_when(_instant(iso), timezone) if iso else None
+
+
+def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, str]]:
+    """The place's price with what a bursary and a code take off, when either does."""
+    price = view.price or course_price
+    if view.amount_due is None or (not view.bursary and not view.discount_code):
+        return []
+    lines = [("Price", price.display())]
+    if view.bursary:
+        lines.append(("Bursary", f"-{_display(view.bursary, price)}"))
+    if view.discount_code:
+        off = price.amount - view.bursary - view.amount_due
+        lines.append((f"Discount code {view.discount_code}", f"-{_display(off, price)}"))
+    lines.append(("To pay", _display(view.amount_due, price) if view.amount_due else "Nothing"))
+    return lines
+
+
+def _display(amount: int, like: Money) -> str:
+    return Money(amount=amount, currency=like.currency).display() if amount else "£0.00"
 
 
 def _instant(iso: str) -> datetime:

@@ -39,6 +39,10 @@ class CourseOut(BaseModel):
     capacity: int
     places_left: int
     approval_required: bool
+    invoice_allowed: bool = Field(
+        default=False, description="Applicants may ask for an invoice to their employer"
+    )
+    po_required: bool = Field(default=False, description="An invoice needs a purchase order number")
     timezone: str
     enquiries_email: str | None
     facilitators: list[FacilitatorOut] = Field(
@@ -54,6 +58,7 @@ class ApplicationOut(BaseModel):
         "pending_review",
         "declined",
         "awaiting_payment",
+        "awaiting_invoice_payment",
         "confirmed",
         "expired",
         "waitlisted",
@@ -72,10 +77,29 @@ class ApplicationOut(BaseModel):
     )
     waitlist_position: int | None = Field(default=None, description="1 = next in line")
     offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
+    invoice_url: str | None = Field(
+        default=None,
+        description="Stripe's hosted invoice page while the employer's invoice is open",
+    )
+    invoice_due_at: str | None = Field(
+        default=None, description="When the open invoice falls due (the place is held until then)"
+    )
+    payment_method: Literal["card", "invoice"] = "card"
+    price: Money | None = Field(default=None, description="The price of the place")
+    bursary: int = Field(default=0, description="Minor units of the price a bursary covers")
+    discount_code: str | None = None
+    amount_due: int | None = Field(
+        default=None, description="Minor units to pay: price less bursary, less discount"
+    )
 
 
 class CheckoutOut(BaseModel):
     checkout_url: str
+
+
+class InvoiceOut(BaseModel):
+    invoice_url: str
+    invoice_due_at: str
 
 
 class ErrorDetail(BaseModel):
@@ -103,6 +127,8 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         capacity=definition.capacity,
         places_left=course.places_left,
         approval_required=definition.approval_required,
+        invoice_allowed=definition.invoice_allowed,
+        po_required=definition.po_required,
         timezone=definition.timezone,
         enquiries_email=str(definition.enquiries_email) if definition.enquiries_email else None,
         facilitators=[
@@ -134,6 +160,13 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "reference": view.reference,
             "waitlist_position": view.waitlist_position,
             "offer_expires_at": view.offer_expires_at,
+            "invoice_url": view.invoice_url,
+            "invoice_due_at": view.invoice_due_at,
+            "payment_method": view.payment_method,
+            "price": view.price,
+            "bursary": view.bursary,
+            "discount_code": view.discount_code,
+            "amount_due": view.amount_due,
         }
     )
 
@@ -161,6 +194,57 @@ class RosterRow(BaseModel):
     amount_paid: int = Field(description="Minor units (pence)")
     amount_refunded: int = Field(description="Minor units (pence)")
     currency: str
+    payment_method: Literal["card", "invoice"]
+    price: int = Field(description="The place's price when applied for (minor units)")
+    discount_code: str = Field(description="The discount code given, if any")
+    discount: int = Field(description="What the code takes off (minor units)")
+    bursary: int = Field(description="What a bursary covers (minor units)")
+    amount_due: int = Field(description="Price less bursary, less discount (minor units)")
+    invoice_number: str
+    invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]
+    invoice_due_at: str
+    po_number: str
+    billing_name: str
+    billing_email: str
+
+
+class BursaryIn(BaseModel):
+    """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
+
+    amount: int = Field(
+        gt=0, description="Minor units, at most the price; the whole price: a funded place"
+    )
+
+
+class DiscountCodeOut(BaseModel):
+    code: str
+    course_id: str
+    promotion_code_id: str = Field(description="Stripe's promotion code")
+    percent_off: float | None
+    amount_off: int | None = Field(description="Minor units")
+    currency: str
+    max_uses: int | None
+    times_used: int
+    expires_at: str | None
+
+
+class MoneyTotalsOut(BaseModel):
+    """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
+    discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
+
+    course_id: str
+    currency: str
+    confirmed: int = Field(description="Confirmed bookings")
+    awaiting_invoice_payment: int = Field(description="Bookings whose invoice is open")
+    price: int
+    discounts: int
+    bursaries: int
+    due: int = Field(description="What those bookings pay: price less discounts and bursaries")
+    paid: int = Field(description="Every payment recorded, by any application")
+    refunded: int
+    net: int = Field(description="Paid less refunded")
+    invoiced_unpaid: int = Field(description="What open invoices still ask for")
+    funded_places: int = Field(description="Places a bursary funds in full")
 
 
 class AnswersOut(BaseModel):

@@ -15,10 +15,12 @@ from booking.adapters.stripe_gateway import (
     refund_event_from,
     verify_webhook,
 )
+from booking.adapters.stripe_invoicing import invoice_event_from
 from booking.bootstrap import ports
 from booking.config import settings
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.handlers import http
+from booking.services.invoicing import apply_invoice_event
 from booking.services.lifecycle import apply_refund_event
 from booking.services.payments import apply_checkout_event
 
@@ -53,16 +55,19 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         )
         checkout_event = checkout_event_from(stripe_event)
         refund_event = refund_event_from(stripe_event)
+        invoice_event = invoice_event_from(stripe_event)
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
         return _response(400, http.error_payload("invalid_webhook", exc.message, exc.fields))
-    if checkout_event is None and refund_event is None:
+    if checkout_event is None and refund_event is None and invoice_event is None:
         return _response(
             200, {"received": True, "action": "ignore", "reason": "event type not used"}
         )
     try:
         if checkout_event is not None:
             outcome = apply_checkout_event(ports(), checkout_event)
+        elif invoice_event is not None:
+            outcome = apply_invoice_event(ports(), invoice_event)
         else:
             assert refund_event is not None
             outcome = apply_refund_event(ports(), refund_event)

@@ -18,6 +18,7 @@ from booking.domain.application import (
     ApplicationStatus,
     CheckoutRef,
 )
+from booking.domain.billing import PaymentMethod
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
@@ -29,9 +30,19 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.money import Money
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.validation import parse
+from booking.services.access import authorised
 from booking.services.concurrency import retried
+from booking.services.discounts import discount_for
+from booking.services.invoicing import (
+    billing_for,
+    invoice_due_or_refuse,
+    issue_invoice,
+    request_invoice,
+    void_quietly,
+)
 from booking.services.ports import CheckoutRequest, Ports
 from booking.services.waitlist import waitlist, waitlist_position
 
@@ -61,6 +72,17 @@ class ApplicationView:
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
+    # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
+    # the applicant may ask for one now (they gave a billing contact and may pay).
+    invoice_url: str | None = None
+    invoice_due_at: str | None = None
+    can_request_invoice: bool = False
+    payment_method: str = "card"
+    # Money: what the place costs, what a bursary and a code take off, what is left to pay.
+    price: Money | None = None
+    bursary: int = 0
+    discount_code: str | None = None
+    amount_due: int | None = None
     amount_paid: int = 0  # was this ever a paid booking (the wording of a cancellation)
 
 
@@ -76,6 +98,10 @@ def view_of(
         can_pay = application.payment_refusal(now, course_open=course_open) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = application.hold_lapses_at()
+    open_invoice = application.invoice if application.has_open_invoice() else None
+    if can_pay or application.payment_method is PaymentMethod.INVOICE:
+        course = course or ports.repository.get_course(application.course_id)
+    course_price = course.definition.price if course is not None else application.price
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -94,6 +120,17 @@ def view_of(
         hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         payment_pending=application.payment_pending,
         amount_paid=application.amount_paid,
+        invoice_url=open_invoice.url if open_invoice else None,
+        invoice_due_at=_iso(open_invoice.due_at) if open_invoice else None,
+        can_request_invoice=can_pay
+        and application.billing is not None
+        and course is not None
+        and course.definition.invoice_allowed,
+        payment_method=application.payment_method.value,
+        price=application.price or course_price,
+        bursary=application.bursary,
+        discount_code=application.discount.code if application.discount else None,
+        amount_due=application.amount_due(course_price) if course_price else None,
     )
 
 
@@ -143,6 +180,16 @@ def submit_application(
         return _replay(ports, course, existing, form)
     if not course.accepts_applications(now):
         raise Conflict("applications for this course are closed", code="course_closed")
+    # Every question answered before anything is written or sent to Stripe: the billing
+    # contact, whether an invoice is possible now, and the discount code (one Stripe lookup).
+    billing = billing_for(course, form)
+    by_invoice = billing is not None
+    due_at = (
+        invoice_due_or_refuse(course, now)
+        if by_invoice and not course.definition.approval_required and course.places_left
+        else None
+    )
+    discount = discount_for(ports, course, form.discount_code, now)
 
     fresh = Application(
         application_id=application_id,
@@ -154,6 +201,10 @@ def submit_application(
         created_at=now,
         updated_at=now,
         request_fingerprint=form.fingerprint() if idempotency_key else None,
+        price=course.definition.price,
+        payment_method=form.payment_method,
+        billing=billing,
+        discount=discount,
     ).with_emails(EmailJob.about(EmailKind.APPLICATION_RECEIVED, application_id, course_id))
 
     if course.definition.approval_required:
@@ -165,6 +216,8 @@ def submit_application(
 
     if not course.seat_free_for_newcomer:
         return _create(ports, course, waitlist(fresh, now), form)
+    if due_at is not None:
+        return _submit_by_invoice(ports, course, fresh, form, due_at)
     try:
         checkout = _open_checkout(ports, course, fresh, attempt=1)
     except DependencyUnavailable as exc:
@@ -184,6 +237,29 @@ def submit_application(
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
     except AlreadyApplied:
         _expire_quietly(ports, checkout)
+        raise
+
+
+def _submit_by_invoice(
+    ports: Ports, course: Course, fresh: Application, form: ApplicationForm, due_at: datetime
+) -> ApplicationView:
+    """Invoice the employer and hold the seat until the invoice falls due."""
+    try:
+        holding = issue_invoice(ports, course, fresh, due_at, attempt=1)
+    except DependencyUnavailable as exc:
+        # As for a card: the application is kept without a seat, and the applicant can ask for
+        # the invoice again from their status page (or retry with the same Idempotency-Key).
+        kept = _create(ports, course, fresh.model_copy(update={"invoice_attempts": 1}), form)
+        exc.details["application"] = kept
+        raise
+    assert holding.invoice is not None
+    try:
+        return _create(ports, course, holding, form)
+    except CourseFull:
+        void_quietly(ports, holding.invoice.invoice_id)
+        return _create(ports, course, waitlist(fresh, ports.clock()), form)
+    except AlreadyApplied:
+        void_quietly(ports, holding.invoice.invoice_id)
         raise
 
 
@@ -283,6 +359,8 @@ def _replay(
         )
     if existing.status is S.AWAITING_PAYMENT and not existing.seat_held:
         # The first attempt could not reach Stripe; a retry is the moment to try again.
+        if existing.payment_method is PaymentMethod.INVOICE:
+            return view_of(ports, request_invoice(ports, existing.application_id, existing.token))
         return start_checkout(ports, existing.application_id, existing.token)
     return view_of(ports, existing, course)
 
@@ -291,14 +369,7 @@ def get_application(ports: Ports, application_id: str, token: str) -> Applicatio
     return view_of(ports, _authorised(ports, application_id, token))
 
 
-def _authorised(ports: Ports, application_id: str, token: str) -> Application:
-    application = ports.repository.get_application(application_id) if application_id else None
-    # Same answer for a wrong id and a wrong token, compared in constant time.
-    # Bytes, not str: compare_digest raises TypeError for str with non-ASCII characters.
-    presented = (token or "").encode("utf-8", "surrogatepass")
-    if application is None or not hmac.compare_digest(application.token.encode(), presented):
-        raise NotFound("no application with this id and token")
-    return application
+_authorised = authorised
 
 
 def start_checkout(ports: Ports, application_id: str, token: str) -> ApplicationView:
@@ -388,12 +459,16 @@ def _open_checkout(
     ports: Ports, course: Course, application: Application, attempt: int
 ) -> CheckoutRef:
     status_url = ports.status_url(application)
+    price = application.price_or(course.definition.price)
+    discount = application.discount
     return ports.payments.create_checkout(
         CheckoutRequest(
             application_id=application.application_id,
             course_id=course.course_id,
             product_name=course.definition.title,
-            price=course.definition.price,
+            # A bursary's share never reaches Stripe; the code is Stripe's to apply.
+            price=Money(amount=price.amount - application.bursary, currency=price.currency),
+            promotion_code_id=discount.promotion_code_id if discount else None,
             customer_email=application.answers.email,
             expires_at=ports.clock() + CHECKOUT_HOLD,
             success_url=f"{status_url}&checkout=success",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.references import normalised_reference
@@ -118,7 +118,8 @@ class ApplicationDetail:
     application: Application
     course: Course
     timeline: list[TimelineEntry]
-    actions: frozenset[str]  # approve, decline, cancel, resend: what fits the status now
+    # approve, decline, cancel, resend, bursary, resend_invoice, void_invoice: what fits now
+    actions: frozenset[str]
     refundable: int  # what a cancellation with refund would give back, minor units
 
 
@@ -133,6 +134,10 @@ def available_actions(application: Application) -> frozenset[str]:
         actions.add("cancel")
     if application.status is S.CONFIRMED:
         actions.add("resend")
+    if application.status in FUNDABLE_STATUSES:
+        actions.add("bursary")
+    if application.has_open_invoice():
+        actions |= {"resend_invoice", "void_invoice"}
     return frozenset(actions)
 
 

@@ -23,6 +23,7 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
+from booking.services.invoicing import release_lapsed_invoice, void_quietly
 from booking.services.outbox import relay_pending_emails
 from booking.services.payments import EventOutcome, released_hold
 from booking.services.ports import Anomaly, Ports
@@ -91,7 +92,15 @@ def decline(ports: Ports, application_id: str, message: str | None = None) -> Ap
 
 
 CANCELLABLE = frozenset(
-    {S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.EXPIRED, S.WAITLISTED, S.OFFERED, S.CONFIRMED}
+    {
+        S.PENDING_REVIEW,
+        S.AWAITING_PAYMENT,
+        S.AWAITING_INVOICE_PAYMENT,
+        S.EXPIRED,
+        S.WAITLISTED,
+        S.OFFERED,
+        S.CONFIRMED,
+    }
 )
 
 
@@ -120,6 +129,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
         application = _load(ports, application_id)  # the refund webhook may have landed
     held_seat = application.seat_held
     open_checkout = application.checkout if application.seat_held else None
+    open_invoice = application.invoice if application.has_open_invoice() else None
     first_read = [application]
 
     def record() -> Application:
@@ -145,6 +155,9 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
         return ports.repository.save(cancelled, current)
 
     application = retried(record)
+    if open_invoice is not None:
+        # Recorded first, so Stripe's invoice.voided finds the booking cancelled already.
+        void_quietly(ports, open_invoice.invoice_id)
     if open_checkout is not None and open_checkout.expires_at > ports.clock():
         try:
             ports.payments.expire_checkout(open_checkout.session_id)
@@ -276,6 +289,8 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:
     """Release one lapsed hold. Returns True when this run released it."""
+    if application.status is S.AWAITING_INVOICE_PAYMENT:
+        return release_lapsed_invoice(ports, application.application_id, now)
     expired_at_stripe: set[str] = set()
     for _ in range(MAX_ATTEMPTS):
         current = ports.repository.get_application(application.application_id)

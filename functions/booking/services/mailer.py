@@ -67,6 +67,7 @@ STATUS_WORDS = {
     S.PENDING_REVIEW: "waiting for your review",
     S.DECLINED: "declined",
     S.AWAITING_PAYMENT: "waiting for payment",
+    S.AWAITING_INVOICE_PAYMENT: "waiting for their employer to pay the invoice",
     S.CONFIRMED: "confirmed and paid",
     S.EXPIRED: "payment not completed",
     S.WAITLISTED: "on the waiting list",
@@ -104,6 +105,20 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
+    "invoice_replaced": (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on "
+        "it. The newer invoice is the one to pay."
+    ),
+    "amount_mismatch": (
+        "The amount paid was not what the invoice asked for, so we have given it back. Please "
+        "reply to this email and we will sort it out with you."
+    ),
+    "invoice_voided": "The invoice has been cancelled (voided), so nothing is owed on it.",
+    "invoice_uncollectible": (
+        "The invoice has been marked as one that will not be paid, so the place could not be "
+        "held any longer."
+    ),
+    "invoice_overdue": "The invoice was not paid by its due date.",
 }
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
@@ -145,6 +160,11 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
 
     if job.kind is EmailKind.FACILITATOR_COPY:
         addresses = course.definition.facilitator_addresses()
+    elif job.kind is EmailKind.INVOICE_ENDED and application.billing is not None:
+        # The billing contact was told of the invoice by Stripe; they hear of its end too.
+        addresses = list(
+            dict.fromkeys([application.answers.email, application.billing.billing_email])
+        )
     else:
         addresses = [application.answers.email]
     recipients = [a for a in addresses if not repo.is_suppressed(a)]
@@ -238,6 +258,7 @@ def _facts(
 ) -> Facts:
     timezone = course.definition.timezone
     held_until = application.hold_lapses_at()
+    invoice = application.invoice
     return Facts(
         status=application.status.value,
         reason=application.status_reason,
@@ -245,10 +266,11 @@ def _facts(
         paid=application.amount_paid,
         can_pay=bool(context["can_pay"]),
         checkout_open=bool(context["pay_url"]),
-        price=course.definition.price.display(),
+        price=context["amount_due"] or course.definition.price.display(),
         held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
         offer_until=context["offer_until"],
         waitlist_position=context["waitlist_position"],
+        invoice_due=moment_when(invoice.due_at, timezone) if invoice else None,
     )
 
 
@@ -271,6 +293,7 @@ def email_context(
     listed = [session] if job.kind is EmailKind.FOLLOW_UP_INVITATION and session else schedule
     changed = set(job.changed_sessions)
     currency = definition.price.currency
+    price = application.price_or(definition.price)
     reason = job.reason or application.status_reason
     attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
     return {
@@ -317,6 +340,31 @@ def email_context(
         if application.offer_expires_at
         else None,
         "decline_message": application.decline_note or definition.decline_message,
+        "invoice": _invoice_view(application, timezone),
+        "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
+        "funded": application.fully_funded(definition.price),
+        "bursary": _money(application.bursary, currency),
+        "amount_due": Money(amount=application.amount_due(price), currency=price.currency).display()
+        if application.amount_due(price)
+        else None,
+        "discount_code": application.discount.code if application.discount else None,
+    }
+
+
+def _invoice_view(application: Application, timezone: str) -> dict[str, Any] | None:
+    invoice, billing = application.invoice, application.billing
+    if invoice is None:
+        return None
+    return {
+        "number": invoice.number or invoice.invoice_id,
+        "url": invoice.url,
+        "due": moment_when(invoice.due_at, timezone),
+        "amount": Money(amount=invoice.amount_due, currency=invoice.currency).display()
+        if invoice.amount_due
+        else "nothing",
+        "billing_name": billing.billing_name if billing else "",
+        "billing_email": billing.billing_email if billing else "",
+        "po_number": billing.po_number if billing else "",
     }
 
 

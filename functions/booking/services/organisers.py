@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -11,7 +12,9 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.money import Money
 from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.invoicing import void_quietly
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -33,6 +36,18 @@ ROSTER_COLUMNS = (
     "amount_paid",
     "amount_refunded",
     "currency",
+    "payment_method",
+    "price",
+    "discount_code",
+    "discount",
+    "bursary",
+    "amount_due",
+    "invoice_number",
+    "invoice_status",
+    "invoice_due_at",
+    "po_number",
+    "billing_name",
+    "billing_email",
 )
 
 
@@ -40,7 +55,6 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    currency = course.definition.price.currency
     rows = []
     for application in sorted(
         ports.repository.list_applications(course_id),
@@ -51,14 +65,85 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
                 "application_id": application.application_id,
                 "reference": application.reference or "",
                 "status": application.status.value,
-                "created_at": application.created_at.isoformat().replace("+00:00", "Z"),
+                "created_at": _iso(application.created_at),
                 **application.answers.model_dump(),
-                "amount_paid": application.amount_paid,
-                "amount_refunded": application.amount_refunded,
-                "currency": currency,
+                **money_of(application, course.definition.price),
             }
         )
     return rows
+
+
+def money_of(application: Application, course_price: Money) -> dict[str, Any]:
+    """One application's money, in minor units: what the place cost, what a discount and a
+    bursary took off, what is due, what was paid and refunded; and the invoice, if any."""
+    price = application.price_or(course_price)
+    due = application.amount_due(course_price)
+    after_bursary = max(price.amount - application.bursary, 0)
+    invoice, billing = application.invoice, application.billing
+    return {
+        "amount_paid": application.amount_paid,
+        "amount_refunded": application.amount_refunded,
+        "currency": price.currency,
+        "payment_method": application.payment_method.value,
+        "price": price.amount,
+        "discount_code": application.discount.code if application.discount else "",
+        "discount": after_bursary - due,
+        "bursary": min(application.bursary, price.amount),
+        "amount_due": due,
+        "invoice_number": (invoice.number or invoice.invoice_id) if invoice else "",
+        "invoice_status": invoice.status if invoice else "",
+        "invoice_due_at": _iso(invoice.due_at) if invoice else "",
+        "po_number": billing.po_number if billing else "",
+        "billing_name": billing.billing_name if billing else "",
+        "billing_email": billing.billing_email if billing else "",
+    }
+
+
+# Statuses whose money counts in a course's totals: booked (or being paid for).
+BOOKED = frozenset({S.CONFIRMED, S.AWAITING_INVOICE_PAYMENT})
+
+
+def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
+    """A course's money at a glance: places booked, list price, discounts and bursaries given,
+    what is due, what was paid and refunded, and what open invoices still owe."""
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    course_price = course.definition.price
+    counts: dict[str, int] = {
+        "confirmed": 0,
+        "awaiting_invoice_payment": 0,
+        "price": 0,
+        "discounts": 0,
+        "bursaries": 0,
+        "due": 0,
+        "paid": 0,
+        "refunded": 0,
+        "invoiced_unpaid": 0,
+        "funded_places": 0,
+    }
+    totals = counts
+    for application in ports.repository.list_applications(course_id):
+        money = money_of(application, course_price)
+        totals["paid"] += application.amount_paid
+        totals["refunded"] += application.amount_refunded
+        if application.status not in BOOKED:
+            continue
+        totals[application.status.value] += 1
+        totals["price"] += money["price"]
+        totals["discounts"] += money["discount"]
+        totals["bursaries"] += money["bursary"]
+        totals["due"] += money["amount_due"]
+        if application.fully_funded(course_price):
+            totals["funded_places"] += 1
+        if application.status is S.AWAITING_INVOICE_PAYMENT:
+            totals["invoiced_unpaid"] += money["amount_due"]
+    totals["net"] = totals["paid"] - totals["refunded"]
+    return {"course_id": course_id, "currency": course_price.currency, **totals}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _spreadsheet_safe(value: object) -> str:
@@ -165,8 +250,10 @@ def _erase_one(ports: Ports, application: Application) -> Application | None:
 
 
 def _expire_quietly(ports: Ports, withdrawn: Application) -> None:
-    """An erased person's open checkout cannot be paid any more (if it is, the payment webhook
-    finds the application cancelled and refunds it)."""
+    """An erased person's open checkout or invoice cannot be paid any more (if it is, the
+    payment webhook finds the application cancelled and refunds it)."""
+    if withdrawn.has_open_invoice() and withdrawn.invoice is not None:
+        void_quietly(ports, withdrawn.invoice.invoice_id)
     if withdrawn.checkout is None or withdrawn.checkout.expires_at <= ports.clock():
         return
     try:

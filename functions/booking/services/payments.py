@@ -76,7 +76,6 @@ def _apply(
                 amount_paid=event.amount_total,
                 status_reason=None,
             )
-            .with_payment(payment_record(event, kept=True))
             .with_event(event.event_id)
             .with_emails(
                 EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
@@ -85,6 +84,16 @@ def _apply(
                 EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
             )
         )
+        if event.payment_intent:  # a fully discounted session takes no payment to record
+            confirmed = confirmed.with_payment(payment_record(event, kept=True))
+        excess = _paid_beyond_due(application, event)
+        if excess and event.payment_intent:
+            # A bursary granted while this checkout was open: nobody pays more than is due.
+            # Stripe first, keyed by the session, so a retry is the same partial refund (its
+            # events record it, and the booking stands).
+            ports.payments.refund(
+                event.payment_intent, amount=excess, idempotency_key=f"excess-{event.session_id}"
+            )
         try:
             return repo.save(confirmed, application)
         except CourseFull:
@@ -106,6 +115,14 @@ def _apply(
     # RELEASE_HOLD: expired or failed checkout.
     released = released_hold(application, now, decision.reason, event.session_id)
     return repo.save(released.with_event(event.event_id), application)
+
+
+def _paid_beyond_due(application: Application, event: CheckoutEvent) -> int:
+    """What a payment brings beyond what the place now costs (a bursary given after the
+    checkout asked for more); 0 when it is exactly what was asked."""
+    if application.price is None or not application.bursary:
+        return 0
+    return max(event.amount_total - application.amount_due(application.price), 0)
 
 
 def released_hold(
@@ -144,18 +161,23 @@ def _refund(
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
     )
-    given_back = payment_record(event, kept=False, reason=reason)
+    if not event.payment_intent:
+        # A fully discounted session that found the course full: no money to give back, so
+        # the place simply is not confirmed (the applicant is told).
+        email = email.model_copy(update={"reason": "course_full_no_payment"})
+    given_back = application
+    if event.payment_intent:
+        given_back = application.with_payment(payment_record(event, kept=False, reason=reason))
     if application.status in (S.CONFIRMED, S.REFUNDED):
         # A second payment on a settled application: its state stands, the extra money goes back.
         kept = (
-            application.model_copy(update={"updated_at": ports.clock()})
-            .with_payment(given_back)
+            given_back.model_copy(update={"updated_at": ports.clock()})
             .with_event(event.event_id)
             .with_emails(email)
         )
         return ports.repository.save(kept, application)
     refunded = (
-        application.moved_to(
+        given_back.moved_to(
             S.REFUNDED,
             ports.clock(),
             seat_held=False,
@@ -166,7 +188,6 @@ def _refund(
             amount_refunded=event.amount_total,
             status_reason=reason,
         )
-        .with_payment(given_back)
         .with_event(event.event_id)
         .with_emails(email)
     )

@@ -21,6 +21,12 @@ from functools import cached_property
 from typing import Protocol
 
 from booking.domain.application import Application, CheckoutRef
+from booking.domain.billing import (
+    BillingDetails,
+    DiscountCodeDefinition,
+    InvoiceRef,
+    PromotionCode,
+)
 from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
@@ -237,9 +243,33 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     attempt: int
+    # Applied by the provider to ``price`` (the course price less any bursary).
+    promotion_code_id: str | None = None
     # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
     # session instead of replaying a key with different parameters (Stripe refuses that).
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    """An invoice to an employer for one place: sent by the provider, due at ``due_at``."""
+
+    application_id: str
+    course_id: str
+    description: str  # the line: course and applicant, as the employer's accounts need it
+    amount: Money  # the course price less any bursary; the code is applied by the provider
+    billing: BillingDetails
+    due_at: datetime
+    attempt: int
+    promotion_code_id: str | None = None
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+
+
+@dataclass(frozen=True)
+class DiscountCodeRequest:
+    course_id: str
+    definition: DiscountCodeDefinition
+    currency: str  # the course's, for amounts off
 
 
 class PaymentGateway(Protocol):
@@ -253,6 +283,36 @@ class PaymentGateway(Protocol):
     def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
+
+    # -- invoices to employers --------------------------------------------------------------
+
+    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
+        """Create, finalize and send the invoice; the provider emails the billing contact."""
+        ...
+
+    def void_invoice(self, invoice_id: str) -> str:
+        """Void an unpaid invoice; its status afterwards (``void``, or ``paid`` if it was paid
+        first). Raises Conflict when the provider does not know it."""
+        ...
+
+    def resend_invoice(self, invoice_id: str) -> None:
+        """Email the invoice to the billing contact again."""
+        ...
+
+    def invoice_payment_intent(self, invoice_id: str) -> str | None:
+        """The payment that paid the invoice (to refund it), if it was paid through the
+        provider; None when it was paid out of band or not at all."""
+        ...
+
+    # -- discount codes -----------------------------------------------------------------------
+
+    def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
+        """Raises Conflict ``discount_code_exists`` when the code is already in use."""
+        ...
+
+    def find_promotion_code(self, code: str) -> PromotionCode | None:
+        """The code as typed (case does not matter), active or used up; None if unknown."""
+        ...
 
 
 # -- sending email --------------------------------------------------------------------------

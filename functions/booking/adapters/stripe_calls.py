@@ -1,0 +1,39 @@
+"""Every Stripe call goes through :func:`call_stripe`: Stripe's errors in the domain's words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import stripe
+
+from booking.domain.errors import Conflict, DependencyUnavailable
+
+T = TypeVar("T")
+
+
+def call_stripe(operation: Callable[[], T]) -> T:
+    try:
+        return operation()
+    except stripe.IdempotencyError as exc:
+        raise Conflict(
+            "an identical request is already being processed; retry shortly",
+            code="request_in_progress",
+        ) from exc
+    except stripe.InvalidRequestError as exc:
+        # Invalid requests here are Stripe refusing a state change (session already
+        # complete or expired): a conflict for the caller, not an outage.
+        raise Conflict(
+            str(exc.user_message or "Stripe refused the request"), code="payment_state_conflict"
+        ) from exc
+    except stripe.RateLimitError as exc:
+        raise DependencyUnavailable(
+            "the payment provider is busy; please try again in a minute",
+            code="payment_provider_unavailable",
+            retry_after_seconds=60,
+        ) from exc
+    except stripe.StripeError as exc:
+        raise DependencyUnavailable(
+            "the payment provider is unavailable; please try again shortly",
+            code="payment_provider_unavailable",
+        ) from exc

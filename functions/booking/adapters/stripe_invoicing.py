@@ -1,0 +1,219 @@
+"""Invoices to employers and discount codes, through the same ``StripeClient`` as checkouts.
+
+Personal data goes only where Stripe's invoice needs it: the billing contact is the invoice's
+customer (name, email, address), the purchase order number a custom field printed on the
+invoice, and the line names the course and the applicant. Metadata carries ids only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+
+from booking.adapters.stripe_calls import call_stripe
+from booking.domain.billing import InvoiceRef, PromotionCode
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.services.ports import DiscountCodeRequest, InvoiceRequest
+
+HANDLED_INVOICE_EVENTS = {
+    "invoice.paid": InvoiceEventKind.PAID,
+    "invoice.voided": InvoiceEventKind.VOIDED,
+    "invoice.marked_uncollectible": InvoiceEventKind.UNCOLLECTIBLE,
+    "invoice.overdue": InvoiceEventKind.OVERDUE,
+}
+PO_FIELD = "PO number"
+
+
+class StripeInvoicing:
+    _client: stripe.StripeClient
+
+    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
+        """Customer, draft, its one line, finalized and sent: each step with its own key, so
+        the SDK's retries of any one of them cannot make a second."""
+        ids = {"application_id": request.application_id, "course_id": request.course_id}
+        key = f"invoice-{request.application_id}-{request.attempt}-{request.nonce}"
+        billing = request.billing
+        lines = billing.address_lines()
+        customer: dict[str, Any] = {
+            "name": billing.billing_name,
+            "email": billing.billing_email,
+            "address": {"line1": lines[0], "line2": ", ".join(lines[1:])[:200] or None},
+            "preferred_locales": ["en-GB"],
+            "metadata": ids,
+        }
+        customer_id = call_stripe(
+            lambda: self._client.v1.customers.create(
+                customer,  # type: ignore[arg-type]
+                options={"idempotency_key": f"{key}-customer"},
+            )
+        ).id
+        draft: dict[str, Any] = {
+            "customer": customer_id,
+            "collection_method": "send_invoice",
+            "due_date": int(request.due_at.timestamp()),
+            "currency": request.amount.currency,
+            "pending_invoice_items_behavior": "exclude",
+            "metadata": ids,
+        }
+        if billing.po_number:
+            draft["custom_fields"] = [{"name": PO_FIELD, "value": billing.po_number}]
+        if request.promotion_code_id:
+            draft["discounts"] = [{"promotion_code": request.promotion_code_id}]
+        invoice_id = call_stripe(
+            lambda: self._client.v1.invoices.create(
+                draft,  # type: ignore[arg-type]
+                options={"idempotency_key": f"{key}-invoice"},
+            )
+        ).id
+        item: dict[str, Any] = {
+            "customer": customer_id,
+            "invoice": invoice_id,
+            "amount": request.amount.amount,
+            "currency": request.amount.currency,
+            "description": request.description,
+            "metadata": ids,
+        }
+        call_stripe(
+            lambda: self._client.v1.invoice_items.create(
+                item,  # type: ignore[arg-type]
+                options={"idempotency_key": f"{key}-item"},
+            )
+        )
+        # auto_advance: Stripe then sends its reminders and marks the invoice overdue.
+        call_stripe(
+            lambda: self._client.v1.invoices.finalize_invoice(
+                invoice_id,
+                {"auto_advance": True},
+                options={"idempotency_key": f"{key}-finalize"},
+            )
+        )
+        sent = call_stripe(
+            lambda: self._client.v1.invoices.send_invoice(
+                invoice_id, options={"idempotency_key": f"{key}-send"}
+            )
+        )
+        if not sent.hosted_invoice_url or sent.due_date is None:
+            raise Conflict("Stripe sent an invoice without a payment page", code="invoice_unsent")
+        return InvoiceRef(
+            invoice_id=invoice_id,
+            url=sent.hosted_invoice_url,
+            number=sent.number,
+            due_at=datetime.fromtimestamp(sent.due_date, tz=UTC),
+            amount_due=sent.amount_due,
+            currency=sent.currency,
+            status=str(sent.status or "open"),
+            attempt=request.attempt,
+        )
+
+    def void_invoice(self, invoice_id: str) -> str:
+        try:
+            return str(
+                call_stripe(lambda: self._client.v1.invoices.void_invoice(invoice_id)).status
+            )
+        except Conflict:
+            # Not voidable: paid or voided already, or unknown (which raises Conflict again).
+            invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
+            return str(invoice.status)
+
+    def resend_invoice(self, invoice_id: str) -> None:
+        call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
+
+    def invoice_payment_intent(self, invoice_id: str) -> str | None:
+        payments = call_stripe(
+            lambda: self._client.v1.invoice_payments.list({"invoice": invoice_id, "status": "paid"})
+        )
+        for payment in payments.data:
+            intent = payment.payment.payment_intent
+            if intent:
+                return intent if isinstance(intent, str) else intent.id
+        return None
+
+    def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
+        definition = request.definition
+        metadata = {"course_id": request.course_id}
+        coupon: dict[str, Any] = {
+            "duration": "once",
+            "name": definition.code[:40],
+            "metadata": metadata,
+        }
+        if definition.percent_off is not None:
+            coupon["percent_off"] = definition.percent_off
+        else:
+            coupon |= {"amount_off": definition.amount_off, "currency": request.currency}
+        coupon_id = call_stripe(lambda: self._client.v1.coupons.create(coupon)).id  # type: ignore[arg-type]
+        promotion: dict[str, Any] = {
+            "promotion": {"type": "coupon", "coupon": coupon_id},
+            "code": definition.code,
+            "metadata": metadata,
+            "expand": ["promotion.coupon"],
+        }
+        if definition.max_uses is not None:
+            promotion["max_redemptions"] = definition.max_uses
+        if definition.expires_at is not None:
+            promotion["expires_at"] = int(definition.expires_at.timestamp())
+        try:
+            created = call_stripe(
+                lambda: self._client.v1.promotion_codes.create(promotion)  # type: ignore[arg-type]
+            )
+        except Conflict as exc:
+            raise Conflict(
+                f"the code {definition.code!r} is already in use", code="discount_code_exists"
+            ) from exc
+        return _promotion_code(created)
+
+    def find_promotion_code(self, code: str) -> PromotionCode | None:
+        found = call_stripe(
+            lambda: self._client.v1.promotion_codes.list(
+                {"code": code, "limit": 10, "expand": ["data.promotion.coupon"]}
+            )
+        )
+        matching = [p for p in found.data if p.code.lower() == code.lower()]
+        # An active code over any used-up one with the same letters.
+        matching.sort(key=lambda p: not p.active)
+        return _promotion_code(matching[0]) if matching else None
+
+
+def _promotion_code(promo: stripe.PromotionCode) -> PromotionCode:
+    coupon = promo.promotion.coupon
+    if not isinstance(coupon, stripe.Coupon):
+        raise Conflict("Stripe answered a promotion code without its coupon", code="no_coupon")
+    metadata = promo.metadata.to_dict() if promo.metadata else {}
+    return PromotionCode(
+        promotion_code_id=promo.id,
+        code=promo.code,
+        active=promo.active,
+        percent_off=coupon.percent_off,
+        amount_off=coupon.amount_off,
+        currency=coupon.currency,
+        max_redemptions=promo.max_redemptions,
+        times_redeemed=promo.times_redeemed,
+        expires_at=datetime.fromtimestamp(promo.expires_at, tz=UTC) if promo.expires_at else None,
+        coupon_valid=coupon.valid,
+        course_id=str(metadata.get("course_id") or "") or None,
+    )
+
+
+def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
+    """The facts of an invoice event, or ``None`` for events this system does not act on."""
+    kind = HANDLED_INVOICE_EVENTS.get(str(event.get("type")))
+    if kind is None:
+        return None
+    invoice = (event.get("data") or {}).get("object") or {}
+    if not isinstance(invoice, dict) or invoice.get("object") != "invoice":
+        raise InvalidInput("an invoice event must carry an invoice object")
+    application_id = (invoice.get("metadata") or {}).get("application_id")
+    if not application_id or not isinstance(application_id, str):
+        return None  # an invoice this system did not issue
+    return InvoiceEvent(
+        event_id=str(event.get("id", "")),
+        kind=kind,
+        invoice_id=str(invoice.get("id", "")),
+        application_id=application_id,
+        # Paid through Stripe, plus what an organiser recorded as paid another way.
+        amount_paid=int(invoice.get("amount_paid") or 0)
+        + int(invoice.get("amount_paid_off_stripe") or 0),
+        currency=str(invoice.get("currency") or "gbp"),
+    )

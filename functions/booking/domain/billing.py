@@ -1,0 +1,187 @@
+"""Who pays, and how much: employer invoices, discount codes and bursaries. Pure rules.
+
+The price of a place is recorded on the application when it is made. A bursary (a funded
+place, in full or in part) covers a fixed amount of that price first; a discount code then
+reduces what is left for the applicant or their employer to pay. So a 50% code on a £200 place
+with a £50 bursary leaves £75 to pay: the fund's share is the fund's, the code is the payer's.
+Stripe is asked for exactly that: a line at the price less the bursary, with the code applied
+as Stripe's own promotion code, so Stripe's total and :func:`amount_due` agree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from booking.domain.addresses import DeliverableEmail
+from booking.domain.money import Money
+
+DISCOUNT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
+_DISCOUNT_CODE_RE = re.compile(DISCOUNT_CODE_PATTERN)
+MAX_PO_NUMBER = 40  # what finance systems print; Stripe's custom fields take up to 140
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # Stripe Checkout, now
+    INVOICE = "invoice"  # an invoice to the employer, paid by its due date
+
+
+def _one_line(value: str) -> str:
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("must be on one line")
+    return value
+
+
+def _printable(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+
+
+class BillingDetails(BaseModel):
+    """Where an employer's invoice goes: personal data of the billing contact, sent to Stripe
+    only as the invoice's customer (and the PO as its custom field), never as metadata."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    billing_name: Annotated[OneLine, Field(min_length=1, max_length=200)] = Field(
+        description="The organisation's legal name, as the invoice is addressed"
+    )
+    billing_email: DeliverableEmail = Field(description="Where the invoice is sent")
+    billing_address: Annotated[
+        str, Field(min_length=1, max_length=500), AfterValidator(_printable)
+    ] = Field(description="The postal address for the invoice")
+    po_number: Annotated[OneLine, Field(max_length=MAX_PO_NUMBER)] = Field(
+        default="", description="Purchase order number, printed on the invoice"
+    )
+
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.billing_address.splitlines() if line.strip()]
+
+
+class AppliedDiscount(BaseModel):
+    """A discount code the applicant gave, as Stripe knows it (a promotion code on a coupon)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    promotion_code_id: str
+    percent_off: float | None = None
+    amount_off: int | None = None  # minor units, in the course's currency
+
+    def takes_off(self, amount: int) -> int:
+        """What this discount takes off ``amount`` (never more than the amount): a percentage
+        to the nearest penny, half a penny up, as Stripe rounds it."""
+        if self.percent_off is not None:
+            off = int(amount * self.percent_off / 100 + 0.5)
+        else:
+            off = self.amount_off or 0
+        return max(0, min(off, amount))
+
+
+def amount_due(price: Money, bursary: int, discount: AppliedDiscount | None) -> int:
+    """What the applicant (or their employer) pays: the price less the bursary, less the code."""
+    after_bursary = max(price.amount - bursary, 0)
+    return after_bursary - (discount.takes_off(after_bursary) if discount else 0)
+
+
+class PromotionCode(BaseModel):
+    """A promotion code as the payment provider reports it, to check before applying it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    promotion_code_id: str
+    code: str
+    active: bool
+    percent_off: float | None = None
+    amount_off: int | None = None
+    currency: str | None = None
+    max_redemptions: int | None = None
+    times_redeemed: int = 0
+    expires_at: datetime | None = None
+    coupon_valid: bool = True
+    course_id: str | None = None  # the course it was made for (its metadata)
+
+    def refusal(self, now: datetime, course_id: str, currency: str) -> str | None:
+        """Why the code cannot be used on this course now; None when it can."""
+        if self.course_id != course_id:
+            return "unknown"  # a code for another course is not a code here
+        if self.amount_off is not None and self.currency != currency:
+            return "unknown"
+        if not self.active or not self.coupon_valid:
+            return "spent"
+        if self.max_redemptions is not None and self.times_redeemed >= self.max_redemptions:
+            return "spent"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "spent"
+        return None
+
+    def applied(self) -> AppliedDiscount:
+        return AppliedDiscount(
+            code=self.code,
+            promotion_code_id=self.promotion_code_id,
+            percent_off=self.percent_off,
+            amount_off=self.amount_off,
+        )
+
+
+def is_discount_code(text: str) -> bool:
+    return bool(_DISCOUNT_CODE_RE.match(text))
+
+
+class DiscountCodeDefinition(BaseModel):
+    """What an organiser posts to create a code (``POST /admin/courses/{id}/discount-codes``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        pattern=DISCOUNT_CODE_PATTERN,
+        description="3 to 40 letters, digits and hyphens; matched case-insensitively",
+    )
+    percent_off: float | None = Field(default=None, gt=0, le=100)
+    amount_off: int | None = Field(
+        default=None, gt=0, le=100_000_00, description="Minor units, in the course's currency"
+    )
+    max_uses: int | None = Field(default=None, ge=1, le=100_000)
+    expires_at: datetime | None = Field(default=None, description="ISO 8601 with a UTC offset")
+
+    @model_validator(mode="after")
+    def _one_kind_of_discount(self) -> Self:
+        if (self.percent_off is None) == (self.amount_off is None):
+            raise ValueError("give either percent_off or amount_off")
+        if self.expires_at is not None and self.expires_at.tzinfo is None:
+            raise ValueError("expires_at needs a UTC offset")
+        return self
+
+
+class InvoiceRef(BaseModel):
+    """The invoice currently issued for an application (or the last one, once it ended)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    invoice_id: str
+    url: str  # Stripe's hosted invoice page
+    number: str | None = None
+    due_at: datetime
+    amount_due: int
+    currency: str = "gbp"
+    status: str = "open"  # open | paid | void | uncollectible | overdue
+    attempt: int = 1
+
+
+def invoice_due(
+    now: datetime, due_days: int, first_session: datetime, days_before_start: int
+) -> datetime | None:
+    """When an invoice issued now falls due: ``due_days`` from now, but never later than
+    ``days_before_start`` before the first session. None when even that has passed (too close
+    to the start for an invoice: pay by card)."""
+    latest = first_session - timedelta(days=days_before_start)
+    due = min(now + timedelta(days=due_days), latest)
+    return due if due > now + timedelta(days=1) else None

@@ -1,0 +1,75 @@
+"""What a Stripe invoice event means for an application: a pure decision, like ``payments``.
+
+An invoice confirms a booking when it is paid; it lets the place go when it is voided, marked
+uncollectible, or overdue (its due date is the end of the hold). Only the application's current
+invoice can do either; a payment of any other invoice, or of one whose booking is over, is
+money the system cannot honour and goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.payments import Action, Decision
+
+S = ApplicationStatus
+
+
+class InvoiceEventKind(StrEnum):
+    PAID = "paid"  # invoice.paid
+    VOIDED = "voided"  # invoice.voided
+    UNCOLLECTIBLE = "uncollectible"  # invoice.marked_uncollectible
+    OVERDUE = "overdue"  # invoice.overdue
+
+
+@dataclass(frozen=True)
+class InvoiceEvent:
+    """The few facts the system needs from a Stripe invoice event (ids and money only)."""
+
+    event_id: str
+    kind: InvoiceEventKind
+    invoice_id: str
+    application_id: str
+    amount_paid: int = 0
+    currency: str = "gbp"
+
+
+# What each ending is called in the application's status_reason and the emails.
+RELEASE_REASONS = {
+    InvoiceEventKind.VOIDED: "invoice_voided",
+    InvoiceEventKind.UNCOLLECTIBLE: "invoice_uncollectible",
+    InvoiceEventKind.OVERDUE: "invoice_overdue",
+}
+
+
+def decide_invoice(application: Application, event: InvoiceEvent) -> Decision:
+    if event.event_id in application.recent_event_ids:
+        return Decision(Action.IGNORE, "event already applied")
+    status = application.status
+    invoice = application.invoice
+    is_current = invoice is not None and invoice.invoice_id == event.invoice_id
+
+    if event.kind is InvoiceEventKind.PAID:
+        if status is S.CONFIRMED:
+            if is_current and invoice is not None and invoice.status == "paid":
+                return Decision(Action.IGNORE, "already confirmed by this invoice")
+            return Decision(Action.REFUND, "duplicate_payment")
+        if status is S.REFUNDED and is_current:
+            return Decision(Action.IGNORE, "this payment was already refunded")
+        if not is_current or invoice is None:
+            # An invoice replaced by another (a bursary changed what is owed) and paid anyway.
+            return Decision(Action.REFUND, "invoice_replaced")
+        if event.amount_paid != invoice.amount_due or event.currency != invoice.currency:
+            return Decision(Action.REFUND, "amount_mismatch")
+        if status is S.AWAITING_INVOICE_PAYMENT and application.seat_held:
+            return Decision(Action.CONFIRM, "invoice paid within its hold")
+        if status in (S.AWAITING_INVOICE_PAYMENT, S.EXPIRED):
+            return Decision(Action.CONFIRM_IF_SEAT_FREE, "invoice paid after its hold lapsed")
+        return Decision(Action.REFUND, f"application_{status.value}")
+
+    # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
+    if is_current and application.seat_held and status is S.AWAITING_INVOICE_PAYMENT:
+        return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[event.kind])
+    return Decision(Action.IGNORE, "not the open invoice")

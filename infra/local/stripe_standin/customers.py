@@ -1,0 +1,88 @@
+"""Customers: who an invoice is addressed to (name, billing email, address)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.wire import (
+    StripeError,
+    check_metadata,
+    optional_str,
+    random_id,
+    reject_unknown,
+)
+
+CUSTOMER_CREATE_PARAMS = frozenset(
+    {
+        "address",
+        "balance",
+        "business_name",
+        "cash_balance",
+        "description",
+        "email",
+        "expand",
+        "individual_name",
+        "invoice_prefix",
+        "invoice_settings",
+        "metadata",
+        "name",
+        "next_invoice_sequence",
+        "payment_method",
+        "phone",
+        "preferred_locales",
+        "shipping",
+        "source",
+        "tax",
+        "tax_exempt",
+        "tax_id_data",
+        "test_clock",
+        "validate",
+    }
+)
+_ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
+
+
+def check_address(value: Any, param: str = "address") -> dict[str, str | None] | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, dict):
+        raise StripeError(400, "Invalid object", param=param)
+    for name in value:
+        if name not in _ADDRESS_FIELDS:
+            raise StripeError(400, f"Received unknown parameter: {param}[{name}]", param=param)
+    return {name: optional_str(value, name, 200) for name in _ADDRESS_FIELDS}
+
+
+class Customers:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def create(
+        self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        reject_unknown(params, CUSTOMER_CREATE_PARAMS)
+        store = self._store
+        customer_id = random_id("cus_", 14)
+        customer = store.fixture("customer")
+        customer.update(
+            {
+                "id": customer_id,
+                "address": check_address(params.get("address")),
+                "created": store.now(),
+                "currency": None,
+                "description": optional_str(params, "description", 350),
+                "email": optional_str(params, "email", 512),
+                "invoice_prefix": customer_id[4:12].upper(),
+                "livemode": False,
+                "metadata": check_metadata(params.get("metadata")),
+                "name": optional_str(params, "name", 256),
+                "next_invoice_sequence": 1,
+                "phone": optional_str(params, "phone", 20),
+            }
+        )
+        store.customers[customer_id] = customer
+        outgoing.append(store.record_event("customer.created", customer, request))
+        return copy.deepcopy(customer)

@@ -1,0 +1,113 @@
+"""Webhooks: each recorded event signed exactly as Stripe signs it and posted to the endpoint."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from infra.local.stripe_standin.store import Outgoing, Store
+from infra.local.stripe_standin.wire import StripeError, find, parse_int
+
+Deliver = Callable[[str, bytes, dict[str, str]], int]
+
+
+def default_deliver(url: str, body: bytes, headers: dict[str, str]) -> int:
+    # The scheme was checked in Webhooks.__init__, so urlopen cannot be handed file: URLs.
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        # Stripe records an unreachable endpoint as a failed delivery rather than failing the
+        # API call that caused the event; 0 stands for "no HTTP status".
+        return 0
+
+
+class Webhooks:
+    def __init__(self, store: Store, *, url: str, secret: str, deliver: Deliver | None) -> None:
+        if deliver is None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"webhook_url must be an http(s) URL: {url!r}")
+        self._store = store
+        self._url = url
+        self._secret = secret
+        self._deliver = deliver or default_deliver
+
+    def sign(self, payload: bytes) -> str:
+        # The receiver checks the timestamp against its own wall clock (Stripe's verifier
+        # uses time.time()), so the signature uses real time even when `clock` is simulated.
+        timestamp = int(time.time())
+        signed = f"{timestamp}.".encode() + payload
+        digest = hmac.new(self._secret.encode("utf-8"), signed, hashlib.sha256)
+        return f"t={timestamp},v1={digest.hexdigest()}"
+
+    def send(self, event_id: str) -> int:
+        """Deliver one recorded event; call without holding the lock."""
+        with self._store.lock:
+            payload = json.dumps(self._store.events_by_id[event_id], indent=2).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Stripe-Signature": self.sign(payload),
+            "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        }
+        return self._deliver(self._url, payload, headers)
+
+    def deliver_all(self, outgoing: list[Outgoing]) -> list[int]:
+        return [self.send(item.event_id) for item in outgoing]
+
+    def sent(self, outgoing: list[Outgoing], statuses: list[int]) -> list[dict[str, Any]]:
+        """What a local action reports about the events it caused."""
+        with self._store.lock:
+            return [
+                {
+                    "id": item.event_id,
+                    "type": self._store.events_by_id[item.event_id]["type"],
+                    "webhook_status": status,
+                }
+                for item, status in zip(outgoing, statuses, strict=True)
+            ]
+
+
+def list_events(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    """``GET /v1/events``: newest first, filtered by type (``a.*`` too), paged; call locked."""
+    limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+    if limit > 100:
+        raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+    events = store.events[::-1]
+    event_type = params.get("type")
+    if isinstance(event_type, str) and event_type:
+        if event_type.endswith(".*"):
+            events = [e for e in events if e["type"].startswith(event_type[:-1])]
+        else:
+            events = [e for e in events if e["type"] == event_type]
+    starting_after = params.get("starting_after")
+    if isinstance(starting_after, str) and starting_after:
+        ids = [e["id"] for e in events]
+        if starting_after not in ids:
+            raise StripeError(
+                404,
+                f"No such event: '{starting_after}'",
+                code="resource_missing",
+                param="starting_after",
+            )
+        events = events[ids.index(starting_after) + 1 :]
+    return {
+        "object": "list",
+        "data": copy.deepcopy(events[:limit]),
+        "has_more": len(events) > limit,
+        "url": "/v1/events",
+    }
+
+
+def get_event(store: Store, event_id: str) -> dict[str, Any]:
+    return copy.deepcopy(find(store.events_by_id, event_id, "event"))

@@ -1,0 +1,230 @@
+"""An invoice's life once finalized, as Stripe lives it: sent, paid (by the customer on the
+hosted page, or out of band), voided, marked uncollectible, overdue. Each step records the event
+Stripe sends for it."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from infra.local.stripe_standin.discounts import Discounts
+from infra.local.stripe_standin.payments import Payments
+from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.wire import (
+    StripeError,
+    find,
+    optional_str,
+    parse_int,
+    random_id,
+    reject_unknown,
+    truthy,
+)
+
+INVOICE_PAY_PARAMS = frozenset(
+    {
+        "expand",
+        "forgive",
+        "mandate",
+        "off_session",
+        "paid_out_of_band",
+        "payment_method",
+        "source",
+    }
+)
+# Statuses from which an invoice can still be paid, voided or found overdue.
+COLLECTABLE = ("open", "uncollectible")
+
+
+class InvoiceLife:
+    def __init__(self, store: Store, payments: Payments, discounts: Discounts) -> None:
+        self._store = store
+        self._payments = payments
+        self._discounts = discounts
+
+    def finalize(
+        self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        store = self._store
+        invoice = find(store.invoices, invoice_id, "invoice")
+        if invoice["status"] != "draft":
+            raise StripeError(
+                400,
+                f"This invoice is already finalized, you can't re-finalize a non-draft "
+                f"invoice. ({invoice_id} is {invoice['status']})",
+                code="invoice_not_editable",
+            )
+        customer = store.customers[invoice["customer"]]
+        now = store.now()
+        number = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
+        customer["next_invoice_sequence"] += 1
+        invoice.update(
+            {
+                "status": "open",
+                "number": number,
+                "effective_at": now,
+                "hosted_invoice_url": f"{store.base}/_local/stripe/invoices/{invoice_id}",
+            }
+        )
+        invoice["status_transitions"]["finalized_at"] = now
+        for coupon_id, promo_id, _ in store.invoice_discounts.get(invoice_id, []):
+            self._discounts.redeem(coupon_id, promo_id)
+        outgoing.append(store.record_event("invoice.finalized", invoice, request))
+        if invoice["amount_due"] == 0:
+            # Nothing to collect: Stripe marks a zero invoice paid as it finalizes it.
+            self._mark_paid(invoice, request, outgoing)
+        return copy.deepcopy(invoice)
+
+    def send(
+        self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        store = self._store
+        invoice = find(store.invoices, invoice_id, "invoice")
+        if invoice["collection_method"] != "send_invoice" or invoice["status"] not in (
+            "open",
+            "paid",
+        ):
+            raise StripeError(
+                400,
+                f"You can only send open or paid invoices with collection_method=send_invoice; "
+                f"{invoice_id} is {invoice['status']}.",
+                param="invoice",
+            )
+        store.invoice_sends.setdefault(invoice_id, []).append(store.now())
+        outgoing.append(store.record_event("invoice.sent", invoice, request))
+        return copy.deepcopy(invoice)
+
+    def pay(
+        self,
+        invoice_id: str,
+        params: Mapping[str, Any],
+        request: Request | None,
+        outgoing: list[Outgoing],
+    ) -> dict[str, Any]:
+        """Pay in full: by the customer's card or bank transfer, or ``paid_out_of_band``."""
+        reject_unknown(params, INVOICE_PAY_PARAMS)
+        invoice = self.collectable(invoice_id, "paid")
+        if truthy(params.get("paid_out_of_band", False)):
+            invoice["amount_paid_off_stripe"] = invoice["amount_remaining"]
+        elif invoice["amount_remaining"] > 0:
+            self._collect(invoice, outgoing)
+        self._mark_paid(invoice, request, outgoing)
+        return copy.deepcopy(invoice)
+
+    def void(
+        self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        invoice = self.collectable(invoice_id, "voided")
+        invoice["status"] = "void"
+        invoice["status_transitions"]["voided_at"] = self._store.now()
+        outgoing.append(self._store.record_event("invoice.voided", invoice, request))
+        return copy.deepcopy(invoice)
+
+    def mark_uncollectible(
+        self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        invoice = find(self._store.invoices, invoice_id, "invoice")
+        if invoice["status"] != "open":
+            raise StripeError(
+                400,
+                f"You can only mark open invoices as uncollectible; {invoice_id} is "
+                f"{invoice['status']}.",
+                param="invoice",
+            )
+        invoice["status"] = "uncollectible"
+        invoice["status_transitions"]["marked_uncollectible_at"] = self._store.now()
+        outgoing.append(self._store.record_event("invoice.marked_uncollectible", invoice, request))
+        return copy.deepcopy(invoice)
+
+    def overdue_if_due(self, invoice: dict[str, Any], outgoing: list[Outgoing]) -> bool:
+        """Send ``invoice.overdue`` once an unpaid invoice passes its due date."""
+        store = self._store
+        due = invoice["due_date"]
+        if (
+            invoice["status"] not in COLLECTABLE
+            or due is None
+            or store.now() < due
+            or invoice["id"] in store.overdue_sent
+        ):
+            return False
+        store.overdue_sent.add(invoice["id"])
+        outgoing.append(store.record_event("invoice.overdue", invoice, None))
+        return True
+
+    def collectable(self, invoice_id: str, verb: str) -> dict[str, Any]:
+        invoice = find(self._store.invoices, invoice_id, "invoice")
+        if invoice["status"] not in COLLECTABLE:
+            raise StripeError(
+                400,
+                f"This invoice is {invoice['status']} and cannot be {verb}. Only open or "
+                "uncollectible invoices can be.",
+                code="invoice_not_editable" if invoice["status"] == "draft" else None,
+                param="invoice",
+            )
+        return invoice
+
+    def _collect(self, invoice: dict[str, Any], outgoing: list[Outgoing]) -> None:
+        """The customer pays what remains: a payment intent, its charge, an invoice payment."""
+        store = self._store
+        method = random_id("pm_")
+        email = invoice["customer_email"]
+        intent = self._payments.make_payment_intent(
+            invoice["amount_remaining"],
+            invoice["currency"],
+            # Stripe copies nothing onto an invoice's payment intent: ids live on the invoice.
+            metadata={},
+            receipt_email=email,
+            methods=["card"],
+            status="succeeded",
+            payment_method=method,
+        )
+        self._payments.make_charge(
+            intent, receipt_email=email, status="succeeded", payment_method=method
+        )
+        payment = store.fixture("invoice_payment")
+        payment.update(
+            {
+                "id": random_id("inpay_"),
+                "amount_paid": intent["amount"],
+                "amount_requested": intent["amount"],
+                "created": store.now(),
+                "currency": invoice["currency"],
+                "invoice": invoice["id"],
+                "is_default": True,
+                "livemode": False,
+                "payment": {"payment_intent": intent["id"], "type": "payment_intent"},
+                "status": "paid",
+                "status_transitions": {"canceled_at": None, "paid_at": store.now()},
+            }
+        )
+        store.invoice_payments[payment["id"]] = payment
+        invoice["attempt_count"] += 1
+        invoice["attempted"] = True
+        invoice["amount_paid"] += intent["amount"]
+        outgoing.append(store.record_event("invoice_payment.paid", payment, None))
+
+    def _mark_paid(
+        self, invoice: dict[str, Any], request: Request | None, outgoing: list[Outgoing]
+    ) -> None:
+        store = self._store
+        invoice.update({"status": "paid", "amount_remaining": 0, "next_payment_attempt": None})
+        invoice["status_transitions"]["paid_at"] = store.now()
+        outgoing.append(store.record_event("invoice.paid", invoice, request))
+        outgoing.append(store.record_event("invoice.payment_succeeded", invoice, request))
+
+    def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``GET /v1/invoice_payments``: an invoice's payments, newest first."""
+        payments = sorted(self._store.invoice_payments.values(), key=lambda p: -p["created"])
+        invoice_id = optional_str(params, "invoice")
+        if invoice_id is not None:
+            payments = [p for p in payments if p["invoice"] == invoice_id]
+        status = optional_str(params, "status")
+        if status is not None:
+            payments = [p for p in payments if p["status"] == status]
+        limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+        return {
+            "object": "list",
+            "data": copy.deepcopy(payments[:limit]),
+            "has_more": len(payments) > limit,
+            "url": "/v1/invoice_payments",
+        }

@@ -1,0 +1,384 @@
+"""Invoice drafts: the invoice, its items (each one line) and discounts, and the totals they
+make. What happens once a draft is finalized is in ``invoice_life.py``."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from infra.local.stripe_standin.discounts import Discounts
+from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.wire import (
+    StripeError,
+    check_metadata,
+    find,
+    optional_str,
+    parse_int,
+    random_id,
+    reject_unknown,
+    require_str,
+    truthy,
+)
+
+INVOICE_CREATE_PARAMS = frozenset(
+    {
+        "account_tax_ids",
+        "application_fee_amount",
+        "auto_advance",
+        "automatic_tax",
+        "automatically_finalizes_at",
+        "collection_method",
+        "currency",
+        "custom_fields",
+        "customer",
+        "customer_account",
+        "days_until_due",
+        "default_payment_method",
+        "default_source",
+        "default_tax_rates",
+        "description",
+        "discounts",
+        "due_date",
+        "effective_at",
+        "expand",
+        "footer",
+        "from_invoice",
+        "issuer",
+        "metadata",
+        "number",
+        "on_behalf_of",
+        "payment_settings",
+        "pending_invoice_items_behavior",
+        "rendering",
+        "shipping_cost",
+        "shipping_details",
+        "statement_descriptor",
+        "subscription",
+        "transfer_data",
+    }
+)
+INVOICE_ITEM_CREATE_PARAMS = frozenset(
+    {
+        "amount",
+        "currency",
+        "customer",
+        "customer_account",
+        "description",
+        "discountable",
+        "discounts",
+        "expand",
+        "invoice",
+        "metadata",
+        "period",
+        "price_data",
+        "pricing",
+        "quantity",
+        "quantity_decimal",
+        "subscription",
+        "tax_behavior",
+        "tax_code",
+        "tax_rates",
+        "unit_amount_decimal",
+    }
+)
+_DAY = 24 * 60 * 60
+
+
+class InvoiceDrafts:
+    def __init__(self, store: Store, discounts: Discounts) -> None:
+        self._store = store
+        self._discounts = discounts
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def create(
+        self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        reject_unknown(params, INVOICE_CREATE_PARAMS)
+        store = self._store
+        customer = find(store.customers, require_str(params, "customer"), "customer")
+        now = store.now()
+        method = optional_str(params, "collection_method") or "charge_automatically"
+        if method not in ("charge_automatically", "send_invoice"):
+            raise StripeError(
+                400, f"Invalid collection_method: {method}", param="collection_method"
+            )
+        due_date = self._due_date(params, method, now)
+        invoice_id = random_id("in_")
+        invoice = store.fixture("invoice")
+        invoice.update(
+            {
+                "id": invoice_id,
+                "account_country": "GB",
+                "account_name": None,
+                "amount_due": 0,
+                "amount_overpaid": 0,
+                "amount_paid": 0,
+                "amount_paid_off_stripe": 0,
+                "amount_remaining": 0,
+                "auto_advance": truthy(params.get("auto_advance", False)),
+                "collection_method": method,
+                "created": now,
+                "currency": (optional_str(params, "currency") or "gbp").lower(),
+                "custom_fields": _custom_fields(params.get("custom_fields")),
+                "customer": customer["id"],
+                "customer_address": copy.deepcopy(customer["address"]),
+                "customer_email": customer["email"],
+                "customer_name": customer["name"],
+                "customer_phone": customer["phone"],
+                "description": optional_str(params, "description", 1500),
+                "discounts": [],
+                "due_date": due_date,
+                "footer": optional_str(params, "footer", 5000),
+                "lines": {
+                    "data": [],
+                    "has_more": False,
+                    "object": "list",
+                    "url": f"/v1/invoices/{invoice_id}/lines",
+                },
+                "livemode": False,
+                "metadata": check_metadata(params.get("metadata")),
+                "next_payment_attempt": None,
+                "number": None,
+                "period_end": now,
+                "period_start": now,
+                "statement_descriptor": optional_str(params, "statement_descriptor", 22),
+                "status": "draft",
+                "subtotal": 0,
+                "subtotal_excluding_tax": 0,
+                "total": 0,
+                "total_excluding_tax": 0,
+                "webhooks_delivered_at": now,
+            }
+        )
+        applied: list[tuple[str, str | None, str]] = []
+        specs = params.get("discounts")
+        if specs not in (None, ""):
+            if not isinstance(specs, list):
+                raise StripeError(400, "Invalid array", param="discounts")
+            for index, spec in enumerate(specs):
+                coupon, promo = self._discounts.resolve(spec, f"discounts[{index}]")
+                discount = self._discounts.make_discount(
+                    coupon, promo, invoice=invoice_id, customer=customer["id"]
+                )
+                applied.append((coupon["id"], promo["id"] if promo else None, discount["id"]))
+        invoice["discounts"] = [discount_id for _, _, discount_id in applied]
+        store.invoice_discounts[invoice_id] = applied
+        store.invoices[invoice_id] = invoice
+        if params.get("pending_invoice_items_behavior") == "include":
+            for item in store.invoice_items.values():
+                if item["customer"] == customer["id"] and item["invoice"] is None:
+                    self._attach(invoice, item)
+        self._total(invoice)
+        outgoing.append(store.record_event("invoice.created", invoice, request))
+        return copy.deepcopy(invoice)
+
+    @staticmethod
+    def _due_date(params: Mapping[str, Any], method: str, now: int) -> int | None:
+        days = params.get("days_until_due")
+        due = params.get("due_date")
+        if method != "send_invoice":
+            if days not in (None, "") or due not in (None, ""):
+                raise StripeError(
+                    400,
+                    "Invoices with collection_method=charge_automatically have no due date.",
+                    param="due_date",
+                )
+            return None
+        if days not in (None, "") and due not in (None, ""):
+            raise StripeError(
+                400, "You may only specify one of due_date and days_until_due.", param="due_date"
+            )
+        if days not in (None, ""):
+            return now + parse_int(days, "days_until_due", minimum=0) * _DAY
+        if due in (None, ""):
+            raise StripeError(
+                400,
+                "Invoices with collection_method=send_invoice need a due_date or days_until_due.",
+                param="days_until_due",
+            )
+        due_date = parse_int(due, "due_date")
+        if due_date <= now:
+            raise StripeError(400, "due_date must be in the future.", param="due_date")
+        return due_date
+
+    def create_item(
+        self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
+        store = self._store
+        customer = find(store.customers, require_str(params, "customer"), "customer")
+        if params.get("amount") in (None, ""):
+            raise StripeError(
+                400, "The local Stripe stand-in prices invoice items by amount.", param="amount"
+            )
+        amount = parse_int(params["amount"], "amount", minimum=0)
+        currency = require_str(params, "currency").lower()
+        invoice: dict[str, Any] | None = None
+        invoice_id = optional_str(params, "invoice")
+        if invoice_id is not None:
+            invoice = find(store.invoices, invoice_id, "invoice")
+            if invoice["status"] != "draft":
+                raise StripeError(
+                    400,
+                    f"You can only add invoice items to draft invoices; {invoice_id} is "
+                    f"{invoice['status']}.",
+                    param="invoice",
+                )
+            if invoice["customer"] != customer["id"]:
+                raise StripeError(400, "The invoice belongs to another customer.", param="invoice")
+            if invoice["currency"] != currency:
+                raise StripeError(
+                    400,
+                    f"The invoice's currency is {invoice['currency']}, not {currency}.",
+                    param="currency",
+                )
+        now = store.now()
+        item = store.fixture("invoiceitem")
+        item.update(
+            {
+                "id": random_id("ii_"),
+                "amount": amount,
+                "currency": currency,
+                "customer": customer["id"],
+                "date": now,
+                "description": optional_str(params, "description", 5000),
+                "discountable": truthy(params.get("discountable", True)),
+                "discounts": [],
+                "invoice": None,
+                "livemode": False,
+                "metadata": check_metadata(params.get("metadata")),
+                "net_amount": amount,
+                "period": {"end": now, "start": now},
+                "pricing": _pricing(amount),
+                "quantity": 1,
+                "quantity_decimal": "1",
+            }
+        )
+        store.invoice_items[item["id"]] = item
+        if invoice is not None:
+            self._attach(invoice, item)
+            self._total(invoice)
+        outgoing.append(store.record_event("invoiceitem.created", item, request))
+        return copy.deepcopy(item)
+
+    def _attach(self, invoice: dict[str, Any], item: dict[str, Any]) -> None:
+        item["invoice"] = invoice["id"]
+        line = copy.deepcopy(self._store.fixtures["invoice"]["lines"]["data"][0])
+        line.update(
+            {
+                "id": random_id("il_"),
+                "amount": item["amount"],
+                "currency": item["currency"],
+                "description": item["description"],
+                "discountable": item["discountable"],
+                "invoice": invoice["id"],
+                "livemode": False,
+                "metadata": dict(item["metadata"]),
+                "parent": {
+                    "invoice_item_details": {
+                        "invoice_item": item["id"],
+                        "proration": False,
+                        "proration_details": {"credited_items": None},
+                        "subscription": None,
+                    },
+                    "subscription_item_details": None,
+                    "type": "invoice_item_details",
+                },
+                "period": dict(item["period"]),
+                "pricing": copy.deepcopy(item["pricing"]),
+                "subtotal": item["amount"],
+            }
+        )
+        invoice["lines"]["data"].append(line)
+
+    def _total(self, invoice: dict[str, Any]) -> None:
+        """Subtotal, each discount in turn on what is left, total and what remains due."""
+        lines = invoice["lines"]["data"]
+        subtotal = sum(line["amount"] for line in lines)
+        discountable = sum(line["amount"] for line in lines if line["discountable"])
+        remaining = discountable
+        totals: list[dict[str, Any]] = []
+        for line in lines:
+            line["discount_amounts"], line["pretax_credit_amounts"] = [], []
+        for coupon_id, _, discount_id in self._store.invoice_discounts.get(invoice["id"], []):
+            off = self._discounts.amount_off(
+                self._store.coupons[coupon_id], remaining, invoice["currency"]
+            )
+            remaining -= off
+            totals.append({"amount": off, "discount": discount_id})
+            self._spread(lines, off, discount_id, discountable)
+        discount_total = sum(entry["amount"] for entry in totals)
+        total = subtotal - discount_total
+        invoice.update(
+            {
+                "subtotal": subtotal,
+                "subtotal_excluding_tax": subtotal,
+                "total": total,
+                "total_excluding_tax": total,
+                "total_discount_amounts": totals,
+                "total_pretax_credit_amounts": [
+                    {
+                        "amount": entry["amount"],
+                        "credit_balance_transaction": None,
+                        "discount": entry["discount"],
+                        "type": "discount",
+                    }
+                    for entry in totals
+                ],
+                "amount_due": total,
+                "amount_remaining": max(total - invoice["amount_paid"], 0),
+            }
+        )
+
+    @staticmethod
+    def _spread(lines: list[dict[str, Any]], off: int, discount_id: str, base: int) -> None:
+        """Share a discount among the discountable lines by amount (the last takes the rest)."""
+        eligible = [line for line in lines if line["discountable"]]
+        given = 0
+        for index, line in enumerate(eligible):
+            share = off - given if index == len(eligible) - 1 else off * line["amount"] // base
+            given += share
+            line["discount_amounts"].append({"amount": share, "discount": discount_id})
+            line["pretax_credit_amounts"].append(
+                {
+                    "amount": share,
+                    "credit_balance_transaction": None,
+                    "discount": discount_id,
+                    "type": "discount",
+                }
+            )
+
+
+def _custom_fields(value: Any) -> list[dict[str, str]] | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, list):
+        raise StripeError(400, "Invalid array", param="custom_fields")
+    if len(value) > 4:
+        raise StripeError(
+            400, "An invoice can have at most 4 custom fields.", param="custom_fields"
+        )
+    fields = []
+    for index, field in enumerate(value):
+        param = f"custom_fields[{index}]"
+        if not isinstance(field, dict):
+            raise StripeError(400, "Invalid object", param=param)
+        name = require_str(field, "name")
+        text = require_str(field, "value")
+        if len(name) > 40:
+            raise StripeError(400, "Custom field names are at most 40 characters.", param=param)
+        if len(text) > 140:
+            raise StripeError(400, "Custom field values are at most 140 characters.", param=param)
+        fields.append({"name": name, "value": text})
+    return fields
+
+
+def _pricing(amount: int) -> dict[str, Any]:
+    """An item priced by amount gets a one-off price of its own, as Stripe makes one."""
+    return {
+        "price_details": {"price": random_id("price_"), "product": random_id("prod_", 14)},
+        "type": "price_details",
+        "unit_amount_decimal": str(amount),
+    }

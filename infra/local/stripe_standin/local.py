@@ -1,0 +1,220 @@
+"""Routes only the local stack has (``/_local/stripe/...``): the hosted pages and the buttons
+on them, which do what a customer would do on Stripe's pages and send Stripe's signed events."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from infra.local.stripe_standin.checkout import CheckoutSessions
+from infra.local.stripe_standin.events import Webhooks
+from infra.local.stripe_standin.invoice_life import InvoiceLife
+from infra.local.stripe_standin.pages import checkout_page, invoice_page, not_found_page
+from infra.local.stripe_standin.payments import Payments
+from infra.local.stripe_standin.store import Outgoing, Store
+from infra.local.stripe_standin.wire import (
+    HTML_HEADERS,
+    LocalResponse,
+    StripeError,
+    body_fields,
+    find,
+    json_response,
+    truthy,
+)
+
+
+class LocalRoutes:
+    def __init__(
+        self,
+        store: Store,
+        webhooks: Webhooks,
+        checkout: CheckoutSessions,
+        payments: Payments,
+        invoices: InvoiceLife,
+    ) -> None:
+        self._store = store
+        self._webhooks = webhooks
+        self._checkout = checkout
+        self._payments = payments
+        self._invoices = invoices
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> LocalResponse:
+        parts = path.strip("/").split("/")
+        wants_html = "text/html" in headers.get("accept", "")
+        if method == "GET" and parts == ["events"]:
+            return json_response(200, self._store.events_newest_first())
+        if method == "GET" and len(parts) == 2 and parts[0] == "checkout":
+            return self._checkout_page(parts[1])
+        if method == "GET" and len(parts) == 2 and parts[0] == "invoices":
+            return self._invoice_page(parts[1], left_unpaid="left" in query)
+        if method == "POST" and len(parts) == 3 and parts[0] == "invoices":
+            return self._invoice_action(parts[1], parts[2], wants_html)
+        if method == "POST" and len(parts) == 3 and parts[0] == "events" and parts[2] == "resend":
+            with self._store.lock:
+                find(self._store.events_by_id, parts[1], "event")
+            status = self._webhooks.send(parts[1])
+            return json_response(200, {"event_id": parts[1], "webhook_status": status})
+        if method == "POST" and len(parts) == 3 and parts[0] == "checkout":
+            session_id, action = parts[1], parts[2]
+            fields = body_fields(headers, body)
+            if action == "pay":
+                return self._pay(session_id, fields, wants_html)
+            if action == "async":
+                result = str(fields.get("result", ""))
+                return self._session_action(
+                    session_id,
+                    wants_html,
+                    lambda out: self._checkout.settle_async(session_id, result, out),
+                )
+            if action == "expire":
+                return self._session_action(
+                    session_id,
+                    wants_html,
+                    lambda out: self._checkout.expire(session_id, {}, out, api_call=False),
+                )
+            if action == "refund":
+                return self._refund(session_id, wants_html)
+        raise StripeError(404, f"Unrecognized local Stripe route ({method}: {path})")
+
+    def _pay(self, session_id: str, fields: Mapping[str, Any], wants_html: bool) -> LocalResponse:
+        delayed = truthy(fields.get("async", False))
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            lapsed = self._checkout.expire_if_due(
+                find(self._store.sessions, session_id, "checkout.session"), outgoing
+            )
+            if not lapsed:
+                session = self._checkout.pay(session_id, delayed=delayed, outgoing=outgoing)
+        statuses = self._webhooks.deliver_all(outgoing)
+        if lapsed:
+            raise StripeError(
+                409,
+                f"Checkout session {session_id} expired before it was paid.",
+                code="checkout_session_not_open",
+            )
+        if wants_html:
+            success = str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
+            return LocalResponse(303, {"Location": success, "Content-Length": "0"}, b"")
+        return json_response(
+            200,
+            {"session": session, "event_id": outgoing[0].event_id, "webhook_status": statuses[0]},
+        )
+
+    def _session_action(
+        self,
+        session_id: str,
+        wants_html: bool,
+        action: Callable[[list[Outgoing]], dict[str, Any]],
+    ) -> LocalResponse:
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            session = action(outgoing)
+        statuses = self._webhooks.deliver_all(outgoing)
+        if wants_html:
+            return self._redirect_to_page(session_id)
+        return json_response(
+            200,
+            {"session": session, "event_id": outgoing[0].event_id, "webhook_status": statuses[0]},
+        )
+
+    def _refund(self, session_id: str, wants_html: bool) -> LocalResponse:
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            session = find(self._store.sessions, session_id, "checkout.session")
+            intent_id = session.get("payment_intent")
+            if session["payment_status"] != "paid" or not intent_id:
+                raise StripeError(
+                    409, f"Checkout session {session_id} has not been paid.", code="not_paid"
+                )
+            refund = self._payments.create_refund({"payment_intent": intent_id}, None, outgoing)
+            charge = copy.deepcopy(self._store.charges[refund["charge"]])
+        statuses = self._webhooks.deliver_all(outgoing)
+        if wants_html:
+            return self._redirect_to_page(session_id)
+        # The contract's event for a refund is charge.refunded, so it is the one named on top.
+        return json_response(
+            200,
+            {
+                "refund": refund,
+                "charge": charge,
+                "event_id": outgoing[-1].event_id,
+                "webhook_status": statuses[-1],
+                "events": self._webhooks.sent(outgoing, statuses),
+            },
+        )
+
+    def _invoice_action(self, invoice_id: str, action: str, wants_html: bool) -> LocalResponse:
+        """What the billing contact does on the hosted invoice page (pay), or what an
+        organiser does in Stripe's dashboard (void, mark uncollectible)."""
+        steps = {
+            "pay": lambda out: self._invoices.pay(invoice_id, {}, None, out),
+            "void": lambda out: self._invoices.void(invoice_id, None, out),
+            "mark_uncollectible": lambda out: self._invoices.mark_uncollectible(
+                invoice_id, None, out
+            ),
+        }
+        step = steps.get(action)
+        if step is None:
+            raise StripeError(404, f"Unrecognized local Stripe route (POST: invoices/{action})")
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            invoice = step(outgoing)
+        statuses = self._webhooks.deliver_all(outgoing)
+        if wants_html:
+            location = f"{self._store.base}/_local/stripe/invoices/{invoice_id}"
+            return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
+        sent = self._webhooks.sent(outgoing, statuses)
+        # The event the contract names for each action is the one reported on top.
+        main = {"pay": "invoice.paid", "void": "invoice.voided"}.get(
+            action, "invoice.marked_uncollectible"
+        )
+        named = next(event for event in sent if event["type"] == main)
+        return json_response(
+            200,
+            {
+                "invoice": invoice,
+                "event_id": named["id"],
+                "webhook_status": named["webhook_status"],
+                "events": sent,
+            },
+        )
+
+    def _invoice_page(self, invoice_id: str, *, left_unpaid: bool) -> LocalResponse:
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            invoice = self._store.invoices.get(invoice_id)
+            if invoice is None or invoice["status"] == "draft":
+                missing = not_found_page(
+                    "Invoice not found", "There is no sent invoice with this id.", kind="invoice"
+                )
+                return LocalResponse(404, dict(HTML_HEADERS), missing)
+            self._invoices.overdue_if_due(invoice, outgoing)
+            rendered = invoice_page(self._store, invoice, left_unpaid=left_unpaid)
+        self._webhooks.deliver_all(outgoing)
+        return LocalResponse(200, dict(HTML_HEADERS), rendered)
+
+    def _redirect_to_page(self, session_id: str) -> LocalResponse:
+        location = f"{self._store.base}/_local/stripe/checkout/{session_id}"
+        return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
+
+    def _checkout_page(self, session_id: str) -> LocalResponse:
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            session = self._store.sessions.get(session_id)
+            if session is None:
+                missing = not_found_page(
+                    "Checkout not found", "There is no checkout session with this id."
+                )
+                return LocalResponse(404, dict(HTML_HEADERS), missing)
+            self._checkout.expire_if_due(session, outgoing)
+            rendered = checkout_page(self._store, session)
+        self._webhooks.deliver_all(outgoing)
+        return LocalResponse(200, dict(HTML_HEADERS), rendered)

@@ -1,0 +1,276 @@
+"""Money moving: payment intents, their charges, and refunds of them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.wire import (
+    StripeError,
+    check_metadata,
+    find,
+    format_amount,
+    optional_str,
+    parse_int,
+    random_id,
+    reject_unknown,
+)
+
+REFUND_CREATE_PARAMS = frozenset(
+    {
+        "amount",
+        "charge",
+        "currency",
+        "customer",
+        "expand",
+        "instructions_email",
+        "metadata",
+        "origin",
+        "payment_intent",
+        "reason",
+        "refund_application_fee",
+        "reverse_transfer",
+    }
+)
+_REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
+
+
+class Payments:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def make_payment_intent(
+        self,
+        amount: int,
+        currency: str,
+        *,
+        metadata: Mapping[str, str],
+        receipt_email: str | None,
+        methods: list[str],
+        status: str,
+        payment_method: str,
+    ) -> dict[str, Any]:
+        intent_id = random_id("pi_")
+        intent = self._store.fixture("payment_intent")
+        intent.update(
+            {
+                "id": intent_id,
+                "object": "payment_intent",
+                "livemode": False,
+                "amount": amount,
+                "amount_capturable": 0,
+                "amount_received": amount if status == "succeeded" else 0,
+                "canceled_at": None,
+                "client_secret": f"{intent_id}_secret_{random_id('', 25)}",
+                "created": self._store.now(),
+                "currency": currency,
+                "last_payment_error": None,
+                "latest_charge": None,
+                "metadata": dict(metadata),
+                "next_action": None,
+                "payment_method": payment_method,
+                "payment_method_configuration_details": None,
+                "payment_method_types": list(methods),
+                "processing": {"type": "card"} if status == "processing" else None,
+                "receipt_email": receipt_email,
+                "status": status,
+                "transfer_data": None,
+            }
+        )
+        self._store.payment_intents[intent_id] = intent
+        return intent
+
+    def make_charge(
+        self,
+        intent: dict[str, Any],
+        *,
+        receipt_email: str | None,
+        status: str,
+        payment_method: str,
+    ) -> dict[str, Any]:
+        charge_id = random_id("ch_")
+        charge = self._store.fixture("charge")
+        amount = intent["amount"]
+        succeeded = status == "succeeded"
+        charge.update(
+            {
+                "id": charge_id,
+                "object": "charge",
+                "livemode": False,
+                "amount": amount,
+                "amount_captured": amount,
+                "amount_refunded": 0,
+                "balance_transaction": random_id("txn_") if succeeded else None,
+                "captured": True,
+                "created": self._store.now(),
+                "currency": intent["currency"],
+                "description": None,
+                "metadata": dict(intent["metadata"]),
+                "paid": succeeded,
+                "payment_intent": intent["id"],
+                "payment_method": payment_method,
+                "receipt_email": receipt_email,
+                "receipt_url": None,
+                "refunded": False,
+                "refunds": {
+                    "object": "list",
+                    "data": [],
+                    "has_more": False,
+                    "url": f"/v1/charges/{charge_id}/refunds",
+                },
+                "shipping": None,
+                "source": None,
+                "status": status,
+                "transfer_data": None,
+                "outcome": {
+                    "advice_code": None,
+                    "network_advice_code": None,
+                    "network_decline_code": None,
+                    "network_status": "approved_by_network",
+                    "reason": None,
+                    "risk_level": "normal",
+                    "seller_message": "Payment complete.",
+                    "type": "authorized",
+                },
+            }
+        )
+        billing = charge.get("billing_details")
+        if isinstance(billing, dict):
+            billing["email"] = receipt_email
+            billing["name"] = None
+        intent["latest_charge"] = charge_id
+        self._store.charges[charge_id] = charge
+        return charge
+
+    def settle(self, intent: dict[str, Any], result: str) -> None:
+        """A processing payment succeeds or fails, with its charge (call locked)."""
+        charge = self._store.charges[intent["latest_charge"]]
+        if result == "succeeded":
+            intent.update(
+                {"status": "succeeded", "amount_received": intent["amount"], "processing": None}
+            )
+            charge.update(
+                {"status": "succeeded", "paid": True, "balance_transaction": random_id("txn_")}
+            )
+            return
+        failure = "The customer's account has insufficient funds to cover this payment."
+        intent.update(
+            {
+                "status": "requires_payment_method",
+                "processing": None,
+                "last_payment_error": {
+                    "type": "card_error",
+                    "code": "insufficient_funds",
+                    "message": failure,
+                },
+            }
+        )
+        charge.update(
+            {
+                "status": "failed",
+                "paid": False,
+                "captured": False,
+                "amount_captured": 0,
+                "failure_code": "insufficient_funds",
+                "failure_message": failure,
+            }
+        )
+        outcome = charge.get("outcome")
+        if isinstance(outcome, dict):
+            outcome.update(
+                {
+                    "network_status": "declined_by_network",
+                    "reason": "insufficient_funds",
+                    "type": "issuer_declined",
+                    "seller_message": "The bank returned the decline code `insufficient_funds`.",
+                }
+            )
+
+    def create_refund(
+        self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        reject_unknown(params, REFUND_CREATE_PARAMS)
+        store = self._store
+        intent_id = optional_str(params, "payment_intent")
+        charge_id = optional_str(params, "charge")
+        if intent_id is None and charge_id is None:
+            raise StripeError(
+                400,
+                "One of the following params should be provided for this request: "
+                "payment_intent or charge.",
+                param="payment_intent",
+            )
+        if intent_id is not None:
+            intent = find(store.payment_intents, intent_id, "payment_intent")
+            if charge_id is not None and charge_id != intent.get("latest_charge"):
+                raise StripeError(
+                    400, "The charge does not belong to this PaymentIntent.", param="charge"
+                )
+            charge_id = intent.get("latest_charge")
+            if charge_id is None:
+                raise StripeError(
+                    400,
+                    f"This PaymentIntent ({intent_id}) does not have a successful charge to "
+                    "refund.",
+                    param="payment_intent",
+                )
+        assert charge_id is not None
+        charge = find(store.charges, charge_id, "charge")
+        if charge["status"] != "succeeded":
+            raise StripeError(
+                400,
+                f"This PaymentIntent ({charge['payment_intent']}) does not have a successful "
+                "charge to refund.",
+                param="payment_intent" if intent_id else "charge",
+            )
+        remaining = charge["amount"] - charge["amount_refunded"]
+        if remaining <= 0:
+            raise StripeError(
+                400,
+                f"Charge {charge_id} has already been refunded.",
+                code="charge_already_refunded",
+            )
+        amount = remaining
+        if params.get("amount") not in (None, ""):
+            amount = parse_int(params["amount"], "amount", minimum=1)
+            if amount > remaining:
+                raise StripeError(
+                    400,
+                    f"Refund amount ({format_amount(amount, charge['currency'])}) is greater "
+                    f"than unrefunded amount on charge "
+                    f"({format_amount(remaining, charge['currency'])})",
+                    param="amount",
+                )
+        reason = optional_str(params, "reason")
+        if reason is not None and reason not in _REFUND_REASONS:
+            raise StripeError(400, f"Invalid reason: {reason}", param="reason")
+
+        refund_id = random_id("re_")
+        refund = store.fixture("refund")
+        refund.update(
+            {
+                "id": refund_id,
+                "object": "refund",
+                "amount": amount,
+                "balance_transaction": random_id("txn_"),
+                "charge": charge_id,
+                "created": store.now(),
+                "currency": charge["currency"],
+                "metadata": check_metadata(params.get("metadata")),
+                "payment_intent": charge["payment_intent"],
+                "payment_method": charge["payment_method"],
+                "reason": reason,
+                "status": "succeeded",
+            }
+        )
+        store.refunds[refund_id] = refund
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        refunds = charge["refunds"]
+        refunds["data"].insert(0, copy.deepcopy(refund))
+        refunds["total_count"] = len(refunds["data"])
+        outgoing.append(store.record_event("refund.created", refund, request))
+        outgoing.append(store.record_event("charge.refunded", charge, request))
+        return copy.deepcopy(refund)

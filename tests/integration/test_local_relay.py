@@ -1,0 +1,59 @@
+"""The local stream relay keeps reading after a cancelled transaction.
+
+moto answers a cancelled TransactWriteItems by putting back deep copies of its tables, stream
+and all; a relay that followed its old iterators read the discarded copy from then on and went
+quiet for good (every e2e test after the fuzzers waited for email that never came)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from infra.local.aws import REGION, provision
+from infra.local.relay import StreamRelay
+
+
+@pytest.fixture
+def table() -> Iterator[str]:
+    with mock_aws():
+        yield provision().table_name
+
+
+def _put(client: Any, table: str, pk: str) -> None:
+    client.put_item(TableName=table, Item={"pk": {"S": pk}, "sk": {"S": "X"}})
+
+
+def test_records_written_after_a_cancelled_transaction_are_still_relayed(table: str) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    _put(client, table, "before-the-relay")  # already in the stream: not the relay's
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    relay = StreamRelay(table, handler, lambda: None)
+    _put(client, table, "first")
+    assert relay.pump() == 1
+    with pytest.raises(ClientError):
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "refused"}, "sk": {"S": "X"}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                }
+            ]
+        )
+    _put(client, table, "second")
+    _put(client, table, "third")
+    assert relay.pump() == 2
+    assert relay.pump() == 0
+    assert seen == ["first", "second", "third"]

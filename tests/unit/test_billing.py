@@ -1,0 +1,294 @@
+"""Who pays and how much: amounts due, discount codes, invoice due dates and invoice events,
+without any I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from booking.domain.application import (
+    ALLOWED_TRANSITIONS,
+    Answers,
+    Application,
+    ApplicationForm,
+    ApplicationStatus,
+)
+from booking.domain.billing import (
+    AppliedDiscount,
+    BillingDetails,
+    DiscountCodeDefinition,
+    InvoiceRef,
+    PaymentMethod,
+    PromotionCode,
+    amount_due,
+    invoice_due,
+)
+from booking.domain.course import Money
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
+from booking.domain.payments import Action
+
+S = ApplicationStatus
+NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+PRICE = Money(amount=20000)
+HALF = AppliedDiscount(code="HALF", promotion_code_id="promo_1", percent_off=50)
+TENNER = AppliedDiscount(code="TEN", promotion_code_id="promo_2", amount_off=1000)
+
+
+# -- amounts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bursary", "discount", "due"),
+    [
+        (0, None, 20000),
+        (0, HALF, 10000),
+        (5000, None, 15000),
+        (5000, HALF, 7500),  # the fund's share first, then the code on what is left
+        (0, TENNER, 19000),
+        (19500, TENNER, 0),  # never below nothing
+        (20000, HALF, 0),
+        (25000, None, 0),
+    ],
+)
+def test_the_amount_due_is_the_price_less_the_bursary_less_the_code(
+    bursary: int, discount: AppliedDiscount | None, due: int
+) -> None:
+    assert amount_due(PRICE, bursary, discount) == due
+
+
+def test_a_percentage_rounds_half_a_penny_up() -> None:
+    third = AppliedDiscount(code="THIRD", promotion_code_id="p", percent_off=33.5)
+    assert third.takes_off(201) == 67  # 67.335 pence
+    assert HALF.takes_off(101) == 51  # 50.5 pence
+
+
+@given(
+    price=st.integers(1, 100_000_00),
+    bursary=st.integers(0, 100_000_00),
+    percent=st.floats(0.01, 100),
+)
+def test_what_is_due_is_never_negative_nor_more_than_the_price(
+    price: int, bursary: int, percent: float
+) -> None:
+    discount = AppliedDiscount(code="X", promotion_code_id="p", percent_off=percent)
+    due = amount_due(Money(amount=price), bursary, discount)
+    assert 0 <= due <= price
+
+
+# -- codes -----------------------------------------------------------------------------------
+
+
+def promotion(**changes: object) -> PromotionCode:
+    base = PromotionCode(
+        promotion_code_id="promo_1",
+        code="HALF",
+        active=True,
+        percent_off=50,
+        max_redemptions=2,
+        times_redeemed=0,
+        expires_at=NOW + timedelta(days=1),
+        course_id="course",
+    )
+    return base.model_copy(update=changes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "refusal"),
+    [
+        ({}, None),
+        ({"course_id": "another-course"}, "unknown"),
+        ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "unknown"),
+        ({"active": False}, "spent"),
+        ({"coupon_valid": False}, "spent"),
+        ({"times_redeemed": 2}, "spent"),
+        ({"expires_at": NOW}, "spent"),
+        ({"max_redemptions": None, "expires_at": None, "times_redeemed": 99}, None),
+    ],
+)
+def test_a_code_may_be_used_only_on_its_course_while_it_lasts(
+    changes: dict[str, object], refusal: str | None
+) -> None:
+    assert promotion(**changes).refusal(NOW, "course", "gbp") == refusal
+
+
+def test_an_organisers_code_takes_a_percentage_or_an_amount_never_both() -> None:
+    assert DiscountCodeDefinition(code="HALF-2027", percent_off=50).percent_off == 50
+    for bad in (
+        {"code": "HALF"},
+        {"code": "HALF", "percent_off": 50, "amount_off": 100},
+        {"code": "HALF", "percent_off": 150},
+        {"code": "x", "percent_off": 10},
+        {"code": "has space", "percent_off": 10},
+        {"code": "HALF", "percent_off": 10, "max_uses": 0},
+        {"code": "HALF", "percent_off": 10, "expires_at": "2027-06-01T00:00:00"},
+    ):
+        with pytest.raises(ValidationError):
+            DiscountCodeDefinition.model_validate(bad)
+
+
+# -- invoices --------------------------------------------------------------------------------
+
+
+def test_an_invoice_falls_due_in_its_days_but_never_too_close_to_the_start() -> None:
+    start = NOW + timedelta(days=60)
+    assert invoice_due(NOW, 30, start, 7) == NOW + timedelta(days=30)
+    assert invoice_due(NOW, 30, NOW + timedelta(days=20), 7) == NOW + timedelta(days=13)
+    assert invoice_due(NOW, 30, NOW + timedelta(days=8), 7) is None  # a day is too little
+
+
+def form(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "job_title": "Ward Manager",
+        "organisation": "St Elsewhere",
+        "leadership_role": "A ward",
+        "motivation": "To lead well",
+        "consent": True,
+    }
+    return base | changes
+
+
+def test_the_form_pays_by_card_unless_it_asks_for_an_invoice_with_a_billing_contact() -> None:
+    assert ApplicationForm.model_validate(form()).billing() is None
+    assert ApplicationForm.model_validate(form(payment_method="")).payment_method is (
+        PaymentMethod.CARD
+    )
+    invoice = ApplicationForm.model_validate(
+        form(
+            payment_method="invoice",
+            billing_name="St Elsewhere NHS Foundation Trust",
+            billing_email="accounts@example.nhs.uk",
+            billing_address="1 Hospital Road\nLeeds",
+            po_number="PO-77",
+        )
+    )
+    billing = invoice.billing()
+    assert billing is not None
+    assert billing.address_lines() == ["1 Hospital Road", "Leeds"]
+    assert invoice.answers().organisation == "St Elsewhere"
+    with pytest.raises(ValidationError):
+        ApplicationForm.model_validate(form(payment_method="cheque"))
+    with pytest.raises(ValidationError):
+        ApplicationForm.model_validate(form(payment_method="invoice")).billing()
+    with pytest.raises(ValidationError):
+        BillingDetails(
+            billing_name="Trust\nInjected",
+            billing_email="a@example.org",
+            billing_address="x",
+        )
+
+
+def application(status: S = S.AWAITING_INVOICE_PAYMENT, **changes: object) -> Application:
+    base = Application(
+        application_id="app1",
+        course_id="course",
+        status=status,
+        token="t",
+        answers=Answers(
+            name="A",
+            email="a@example.org",
+            job_title="j",
+            organisation="o",
+            leadership_role="l",
+            motivation="m",
+        ),
+        created_at=NOW,
+        updated_at=NOW,
+        seat_held=status is S.AWAITING_INVOICE_PAYMENT,
+        price=PRICE,
+        payment_method=PaymentMethod.INVOICE,
+        invoice=InvoiceRef(
+            invoice_id="in_1",
+            url="https://invoice",
+            due_at=NOW + timedelta(days=30),
+            amount_due=20000,
+        ),
+    )
+    return base.model_copy(update=changes)
+
+
+def paid(invoice_id: str = "in_1", amount: int = 20000, event_id: str = "evt_1") -> InvoiceEvent:
+    return InvoiceEvent(event_id, InvoiceEventKind.PAID, invoice_id, "app1", amount, "gbp")
+
+
+def ended(kind: InvoiceEventKind, invoice_id: str = "in_1") -> InvoiceEvent:
+    return InvoiceEvent("evt_2", kind, invoice_id, "app1")
+
+
+def test_the_open_invoice_paid_in_full_confirms_and_a_replay_changes_nothing() -> None:
+    assert decide_invoice(application(), paid()).action is Action.CONFIRM
+    confirmed = application(S.CONFIRMED, seat_held=True)
+    confirmed = confirmed.model_copy(
+        update={"invoice": confirmed.invoice.model_copy(update={"status": "paid"})}  # type: ignore[union-attr]
+    )
+    assert decide_invoice(confirmed, paid(event_id="evt_9")).action is Action.IGNORE
+    assert decide_invoice(application(recent_event_ids=("evt_1",)), paid()).action is (
+        Action.IGNORE
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "event", "action", "reason"),
+    [
+        (application(), paid(amount=19999), Action.REFUND, "amount_mismatch"),
+        (application(), paid(invoice_id="in_old"), Action.REFUND, "invoice_replaced"),
+        (application(S.EXPIRED), paid(), Action.CONFIRM_IF_SEAT_FREE, None),
+        (application(S.CANCELLED), paid(), Action.REFUND, "application_cancelled"),
+        (application(S.CONFIRMED, seat_held=True), paid(), Action.REFUND, "duplicate_payment"),
+    ],
+)
+def test_money_the_booking_cannot_honour_goes_back(
+    app: Application, event: InvoiceEvent, action: Action, reason: str | None
+) -> None:
+    decision = decide_invoice(app, event)
+    assert decision.action is action
+    if reason is not None:
+        assert decision.reason == reason
+
+
+@pytest.mark.parametrize("kind", [k for k in InvoiceEventKind if k is not InvoiceEventKind.PAID])
+def test_only_the_open_invoice_holding_the_seat_lets_it_go(kind: InvoiceEventKind) -> None:
+    decision = decide_invoice(application(), ended(kind))
+    assert decision.action is Action.RELEASE_HOLD
+    assert decision.reason.startswith("invoice_")
+    assert decide_invoice(application(), ended(kind, "in_old")).action is Action.IGNORE
+    assert decide_invoice(application(S.EXPIRED), ended(kind)).action is Action.IGNORE
+    confirmed = application(S.CONFIRMED, seat_held=True)
+    assert decide_invoice(confirmed, ended(kind)).action is Action.IGNORE
+
+
+def test_an_invoice_booking_can_be_confirmed_released_or_replaced_and_nothing_else() -> None:
+    assert ALLOWED_TRANSITIONS[S.AWAITING_INVOICE_PAYMENT] == {
+        S.AWAITING_INVOICE_PAYMENT,
+        S.CONFIRMED,
+        S.EXPIRED,
+        S.CANCELLED,
+        S.REFUNDED,
+    }
+    for status in (S.OFFERED, S.EXPIRED, S.AWAITING_PAYMENT):
+        assert S.AWAITING_INVOICE_PAYMENT in ALLOWED_TRANSITIONS[status]
+
+
+def test_a_funded_place_and_an_open_invoice_are_known_to_the_application() -> None:
+    assert application().has_open_invoice()
+    assert not application(S.EXPIRED).has_open_invoice()
+    assert application(bursary=20000).fully_funded(PRICE)
+    assert not application(bursary=19999).fully_funded(PRICE)
+    assert application(bursary=5000, discount=HALF).amount_due(PRICE) == 7500
+    # Applications stored before prices were recorded are priced at the course's price.
+    assert application(price=None).amount_due(Money(amount=30000)) == 30000
+
+
+def test_erasure_forgets_the_billing_contact_too() -> None:
+    billing = BillingDetails(
+        billing_name="Trust", billing_email="accounts@example.org", billing_address="Leeds"
+    )
+    erased = application(billing=billing).erased(NOW)
+    assert erased.billing is not None
+    assert "accounts@example.org" not in erased.model_dump_json()
+    assert "Leeds" not in erased.model_dump_json()

@@ -1,0 +1,518 @@
+"""Who pays, as use cases on the fakes: employer invoices, discount codes and bursaries, from
+the application to the confirmation (or the place going back)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.application import ApplicationStatus
+from booking.domain.billing import DiscountCodeDefinition
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.services import (
+    applications,
+    bursaries,
+    courses,
+    discounts,
+    invoicing,
+    lifecycle,
+    organisers,
+)
+from booking.services.mailer import SendOutcome, send_email_job
+from booking.services.payments import apply_checkout_event
+from booking.services.ports import Ports
+from tests.fakes import Clock, FakeEmailSender, FakePaymentGateway, fake_ports
+from tests.fakes.repository import FakeRepository
+
+S = ApplicationStatus
+
+
+def definition(
+    capacity: int = 2, approval: bool = False, po_required: bool = True
+) -> CourseDefinition:
+    return CourseDefinition.model_validate(
+        {
+            "title": "Compassionate Leadership",
+            "price": {"amount": 20000},
+            "capacity": capacity,
+            "approval_required": approval,
+            "invoice_allowed": True,
+            "po_required": po_required,
+            "facilitators": ["facilitator@example.org"],
+            "enquiries_email": "enquiries@example.org",
+            "sessions": [{"date": "2027-07-05", "start_time": "15:00", "end_time": "17:00"}],
+        }
+    )
+
+
+def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "Ada Lovelace",
+        "email": email,
+        "job_title": "Ward manager",
+        "organisation": "St Elsewhere",
+        "leadership_role": "A ward",
+        "motivation": "To lead with compassion",
+        "consent": True,
+        **extra,
+    }
+
+
+def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
+    return answers(
+        email,
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email="accounts@example.nhs.uk",
+        billing_address="1 Hospital Road\nLeeds LS1 1AA",
+        po_number="PO-12345",
+        **extra,
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()  # 1 May 2027: the course starts on 5 July
+
+
+@pytest.fixture
+def ports(clock: Clock) -> Ports:
+    the_ports = fake_ports(clock)
+    courses.put_course(the_ports, "c1", definition())
+    return the_ports
+
+
+def repo(ports: Ports) -> FakeRepository:
+    assert isinstance(ports.repository, FakeRepository)
+    return ports.repository
+
+
+def gateway(ports: Ports) -> FakePaymentGateway:
+    assert isinstance(ports.payments, FakePaymentGateway)
+    return ports.payments
+
+
+def written(ports: Ports, kind: EmailKind) -> list[str]:
+    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
+
+
+def invoice_event(
+    ports: Ports, application_id: str, kind: InvoiceEventKind, event_id: str = "evt_inv"
+) -> Any:
+    invoice = repo(ports).applications[application_id].invoice
+    assert invoice is not None
+    if kind is InvoiceEventKind.PAID:
+        gateway(ports).pay_invoice(invoice.invoice_id)
+    return invoicing.apply_invoice_event(
+        ports,
+        InvoiceEvent(event_id, kind, invoice.invoice_id, application_id, invoice.amount_due, "gbp"),
+    )
+
+
+# -- invoices ------------------------------------------------------------------------------
+
+
+def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls_due(
+    ports: Ports, clock: Clock
+) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+
+    assert view.status == "awaiting_invoice_payment"
+    assert view.checkout_url is None
+    [(invoice_id, invoice)] = gateway(ports).invoices.items()
+    assert view.invoice_url == f"https://invoice.test/{invoice_id}"
+    request = invoice.request
+    assert request.billing.po_number == "PO-12345"
+    assert request.billing.billing_email == "accounts@example.nhs.uk"
+    assert request.amount.amount == 20000
+    assert request.description == "Compassionate Leadership: a place for Ada Lovelace"
+    # 30 days from now, but no later than 7 days before the first session (5 July 15:00 BST).
+    assert request.due_at == clock.now + timedelta(days=30)
+    stored = repo(ports).applications[view.application_id]
+    assert stored.seat_held
+    assert stored.hold_expires_at == request.due_at
+    assert repo(ports).courses["c1"].seats_taken == 1
+    assert written(ports, EmailKind.INVOICE_SENT) == [view.application_id]
+    assert written(ports, EmailKind.BOOKING_CONFIRMED) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"billing_name": ""}, "billing_name"),
+        ({"billing_email": "not an address"}, "billing_email"),
+        ({"billing_address": ""}, "billing_address"),
+        ({"po_number": ""}, "po_number"),
+        ({"payment_method": "cheque"}, "payment_method"),
+    ],
+)
+def test_an_invoice_without_what_accounts_need_is_refused_and_nothing_is_written(
+    ports: Ports, changes: dict[str, str], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(ports, "c1", by_invoice() | changes)
+    assert field in refused.value.fields
+    assert repo(ports).applications == {}
+    assert gateway(ports).invoices == {}
+
+
+def test_invoices_only_where_the_course_allows_them_and_not_too_close_to_the_start(
+    ports: Ports, clock: Clock
+) -> None:
+    card_only = definition().model_copy(update={"invoice_allowed": False})
+    courses.put_course(ports, "card-only", card_only)
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(ports, "card-only", by_invoice())
+    assert "payment_method" in refused.value.fields
+    clock.now = clock.now + timedelta(days=58)  # a week before the start, less a few hours
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(ports, "c1", by_invoice())
+    assert "card" in refused.value.fields["payment_method"]
+    assert repo(ports).applications == {}
+
+
+def test_the_paid_invoice_confirms_once_with_the_payment_recorded(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    outcome = invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
+    assert (outcome.action, outcome.status) == ("confirm", "confirmed")
+    again = invoicing.apply_invoice_event(
+        ports,
+        InvoiceEvent(
+            "evt_again",
+            InvoiceEventKind.PAID,
+            next(iter(gateway(ports).invoices)),
+            view.application_id,
+            20000,
+        ),
+    )
+    assert again.action == "ignore"
+    stored = repo(ports).applications[view.application_id]
+    assert stored.status is S.CONFIRMED
+    assert stored.amount_paid == 20000
+    assert stored.payment_intent is not None
+    assert stored.invoice is not None
+    assert stored.invoice.status == "paid"
+    assert written(ports, EmailKind.BOOKING_CONFIRMED) == [view.application_id]
+    assert written(ports, EmailKind.FACILITATOR_COPY) == [view.application_id]
+
+
+def test_an_invoice_unpaid_at_its_due_date_frees_the_seat_for_the_next_in_line(
+    ports: Ports, clock: Clock
+) -> None:
+    courses.put_course(ports, "c1", definition(capacity=1))
+    first = applications.submit_application(ports, "c1", by_invoice())
+    waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    assert waiting.status == "waitlisted"
+
+    clock.advance(days=30, seconds=1)
+    summary = lifecycle.sweep(ports, clock.now)
+
+    assert summary.holds_released == 1
+    released = repo(ports).applications[first.application_id]
+    assert (released.status, released.status_reason) == (S.EXPIRED, "invoice_overdue")
+    assert not released.seat_held
+    [invoice] = gateway(ports).invoices.values()
+    assert invoice.status == "void"  # it cannot be paid for a place no longer held
+    assert repo(ports).applications[waiting.application_id].status is S.OFFERED
+    assert written(ports, EmailKind.INVOICE_ENDED) == [first.application_id]
+
+
+def test_the_end_of_an_invoice_is_told_to_the_applicant_and_the_billing_contact(
+    ports: Ports,
+) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    invoice_event(ports, view.application_id, InvoiceEventKind.VOIDED)
+    [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.INVOICE_ENDED]
+    assert send_email_job(ports, job) is SendOutcome.SENT
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = sender.sent
+    assert list(message.to) == ["ada@example.org", "accounts@example.nhs.uk"]
+    assert "cancelled (voided)" in message.text
+
+
+@pytest.mark.parametrize(
+    "kind", [InvoiceEventKind.VOIDED, InvoiceEventKind.UNCOLLECTIBLE, InvoiceEventKind.OVERDUE]
+)
+def test_a_voided_uncollectible_or_overdue_invoice_lets_the_place_go(
+    ports: Ports, kind: InvoiceEventKind
+) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    outcome = invoice_event(ports, view.application_id, kind)
+    assert (outcome.action, outcome.status) == ("release_hold", "expired")
+    assert repo(ports).courses["c1"].seats_taken == 0
+    # A late payment of it takes a free seat (it is still the application's invoice).
+    if kind is InvoiceEventKind.UNCOLLECTIBLE:
+        assert invoice_event(ports, view.application_id, InvoiceEventKind.PAID, "evt_2").status == (
+            "confirmed"
+        )
+
+
+def test_organisers_resend_and_void_the_open_invoice(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    invoicing.resend_invoice(ports, view.application_id)
+    [invoice] = gateway(ports).invoices.values()
+    assert invoice.sends == 2
+    voided = invoicing.void_by_organiser(ports, view.application_id)
+    assert (voided.status, voided.status_reason) == (S.EXPIRED, "invoice_voided")
+    assert invoice.status == "void"
+    with pytest.raises(Conflict) as refused:
+        invoicing.void_by_organiser(ports, view.application_id)
+    assert refused.value.code == "no_open_invoice"
+
+
+def test_a_cancelled_invoice_booking_voids_its_invoice(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    lifecycle.cancel(ports, view.application_id, refund=False)
+    [invoice] = gateway(ports).invoices.values()
+    assert invoice.status == "void"
+    assert repo(ports).courses["c1"].seats_taken == 0
+
+
+def test_an_offered_place_can_be_paid_by_invoice_from_the_status_page(ports: Ports) -> None:
+    courses.put_course(ports, "c2", definition(approval=True))
+    view = applications.submit_application(ports, "c2", by_invoice())
+    assert view.status == "pending_review"
+    assert gateway(ports).invoices == {}
+    lifecycle.approve(ports, view.application_id)
+    offered = applications.get_application(ports, view.application_id, view.token)
+    assert offered.can_request_invoice
+
+    invoiced = invoicing.request_invoice(ports, view.application_id, view.token)
+
+    assert invoiced.status is S.AWAITING_INVOICE_PAYMENT
+    assert invoiced.seat_held
+    assert len(gateway(ports).invoices) == 1
+    with pytest.raises(Conflict):
+        invoicing.request_invoice(ports, view.application_id, view.token)
+
+
+# -- discount codes ------------------------------------------------------------------------
+
+
+def make_code(ports: Ports, **changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"code": "HALF-2027", "percent_off": 50} | changes
+    return discounts.create_discount_code(
+        ports, "c1", DiscountCodeDefinition.model_validate(fields)
+    )
+
+
+def test_a_half_price_code_halves_what_the_checkout_asks_for(ports: Ports) -> None:
+    code = make_code(ports, max_uses=10)
+    view = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    [session] = gateway(ports).sessions.values()
+    assert session.request.promotion_code_id == code["promotion_code_id"]
+    assert session.request.price.amount == 20000  # Stripe takes the code off
+    assert view.amount_due == 10000
+    assert view.discount_code == "HALF-2027"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [("NOPE-NOPE", "recognise"), ("half 2027", "recognise"), ("USED-UP", "used up")],
+)
+def test_an_unknown_or_used_up_code_is_refused_on_the_field(
+    ports: Ports, code: str, reason: str
+) -> None:
+    make_code(ports, code="USED-UP", max_uses=1)
+    gateway(ports).use_code(gateway(ports).codes["used-up"].promotion_code_id)
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(ports, "c1", answers(discount_code=code))
+    assert reason in refused.value.fields["discount_code"]
+    assert repo(ports).applications == {}
+
+
+def test_a_code_for_another_course_is_unknown_here(ports: Ports) -> None:
+    courses.put_course(ports, "c2", definition())
+    discounts.create_discount_code(
+        ports, "c2", DiscountCodeDefinition(code="OTHER-COURSE", percent_off=10)
+    )
+    with pytest.raises(InvalidInput):
+        applications.submit_application(ports, "c1", answers(discount_code="OTHER-COURSE"))
+
+
+def test_codes_are_checked_when_made(ports: Ports, clock: Clock) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        make_code(ports, percent_off=None, amount_off=30000)
+    assert "amount_off" in refused.value.fields
+    with pytest.raises(InvalidInput) as refused:
+        make_code(ports, expires_at=clock.now - timedelta(days=1))
+    assert "expires_at" in refused.value.fields
+    make_code(ports)
+    with pytest.raises(Conflict) as clash:
+        make_code(ports)
+    assert clash.value.code == "discount_code_exists"
+
+
+def test_an_invoice_with_a_code_asks_for_the_discounted_amount(ports: Ports) -> None:
+    make_code(ports)
+    view = applications.submit_application(ports, "c1", by_invoice(discount_code="HALF-2027"))
+    [invoice] = gateway(ports).invoices.values()
+    assert invoice.amount_due == 10000
+    stored = repo(ports).applications[view.application_id]
+    assert stored.invoice is not None
+    assert stored.invoice.amount_due == 10000
+    invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
+    assert repo(ports).applications[view.application_id].status is S.CONFIRMED
+
+
+# -- bursaries -----------------------------------------------------------------------------
+
+
+def test_a_fully_funded_place_is_confirmed_without_any_payment(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    funded = bursaries.grant_bursary(ports, view.application_id, 20000)
+
+    assert funded.status is S.CONFIRMED
+    assert (funded.amount_paid, funded.bursary) == (0, 20000)
+    [session] = gateway(ports).sessions.values()
+    assert session.status == "expired"  # the open checkout can no longer take money
+    assert written(ports, EmailKind.BOOKING_CONFIRMED) == [view.application_id]
+    # A payment of that checkout racing the bursary is a duplicate: it goes back.
+    checkout = repo(ports).applications[view.application_id].checkout
+    assert checkout is None
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            "evt_late",
+            CheckoutEventKind.PAID,
+            next(iter(gateway(ports).sessions)),
+            view.application_id,
+            payment_intent="pi_late",
+            amount_total=20000,
+        ),
+    )
+    assert gateway(ports).refunds
+    assert repo(ports).applications[view.application_id].status is S.CONFIRMED
+    # Asking again changes nothing.
+    assert bursaries.grant_bursary(ports, view.application_id, 20000).version == (
+        repo(ports).applications[view.application_id].version
+    )
+
+
+def test_a_funded_place_needs_a_free_seat(ports: Ports) -> None:
+    courses.put_course(ports, "c1", definition(capacity=1))
+    applications.submit_application(ports, "c1", answers("p0@example.org"))
+    waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    with pytest.raises(Conflict) as refused:
+        bursaries.grant_bursary(ports, waiting.application_id, 20000)
+    assert refused.value.code == "course_full"
+
+
+@pytest.mark.parametrize("amount", [0, -5, 20001, "100", True, 1.5, None])
+def test_a_bursary_is_a_whole_number_of_pence_up_to_the_price(ports: Ports, amount: Any) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    with pytest.raises(InvalidInput) as refused:
+        bursaries.grant_bursary(ports, view.application_id, amount)
+    assert "amount" in refused.value.fields
+
+
+def test_a_part_funded_place_pays_the_rest_by_a_new_checkout(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    part = bursaries.grant_bursary(ports, view.application_id, 5000)
+    assert part.status is S.AWAITING_PAYMENT
+    assert part.checkout is None
+    assert part.seat_held
+    assert written(ports, EmailKind.BURSARY_GRANTED) == [view.application_id]
+    again = applications.start_checkout(ports, view.application_id, view.token)
+    newest = gateway(ports).sessions[max(gateway(ports).sessions)]
+    assert newest.request.price.amount == 15000
+    assert again.amount_due == 15000
+
+
+def test_a_part_funded_invoice_is_replaced_by_one_for_the_rest(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    first_invoice = repo(ports).applications[view.application_id].invoice
+    assert first_invoice is not None
+
+    part = bursaries.grant_bursary(ports, view.application_id, 5000)
+
+    assert part.status is S.AWAITING_INVOICE_PAYMENT
+    assert part.invoice is not None
+    assert part.invoice.invoice_id != first_invoice.invoice_id
+    assert part.invoice.amount_due == 15000
+    assert gateway(ports).invoices[first_invoice.invoice_id].status == "void"
+    # The old invoice's void changes nothing; paying it anyway is given back.
+    stale = InvoiceEvent(
+        "evt_v", InvoiceEventKind.VOIDED, first_invoice.invoice_id, part.application_id
+    )
+    assert invoicing.apply_invoice_event(ports, stale).action == "ignore"
+    invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
+    assert repo(ports).applications[view.application_id].amount_paid == 15000
+
+
+def test_confirmed_bookings_get_no_bursary(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", by_invoice())
+    invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
+    with pytest.raises(Conflict) as refused:
+        bursaries.grant_bursary(ports, view.application_id, 100)
+    assert refused.value.code == "not_fundable"
+
+
+# -- what organisers see -------------------------------------------------------------------
+
+
+def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -> None:
+    courses.put_course(ports, "c1", definition(capacity=3))
+    make_code(ports)
+    coded = applications.submit_application(ports, "c1", by_invoice(discount_code="HALF-2027"))
+    invoice_event(ports, coded.application_id, InvoiceEventKind.PAID)
+    funded = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    bursaries.grant_bursary(ports, funded.application_id, 20000)
+    invoiced = applications.submit_application(ports, "c1", by_invoice("p2@example.org"))
+
+    rows = {row["application_id"]: row for row in organisers.roster(ports, "c1")}
+    assert rows[coded.application_id]["discount"] == 10000
+    assert rows[coded.application_id]["discount_code"] == "HALF-2027"
+    assert rows[coded.application_id]["po_number"] == "PO-12345"
+    assert rows[coded.application_id]["invoice_status"] == "paid"
+    assert rows[funded.application_id]["bursary"] == 20000
+    assert rows[funded.application_id]["amount_due"] == 0
+    assert rows[invoiced.application_id]["invoice_status"] == "open"
+    csv = organisers.roster_csv(list(rows.values()))
+    assert "bursary" in csv.splitlines()[0]
+
+    totals = organisers.money_totals(ports, "c1")
+    assert totals == {
+        "course_id": "c1",
+        "currency": "gbp",
+        "confirmed": 2,
+        "awaiting_invoice_payment": 1,
+        "price": 60000,
+        "discounts": 10000,
+        "bursaries": 20000,
+        "due": 30000,
+        "paid": 10000,
+        "refunded": 0,
+        "invoiced_unpaid": 20000,
+        "funded_places": 1,
+        "net": 10000,
+    }
+
+
+def test_a_checkout_paid_as_a_bursary_is_granted_gets_the_bursary_back(ports: Ports) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    session = repo(ports).applications[view.application_id].checkout
+    assert session is not None
+    bursaries.grant_bursary(ports, view.application_id, 5000)  # meanwhile, the payment lands
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            "evt_paid",
+            CheckoutEventKind.PAID,
+            session.session_id,
+            view.application_id,
+            payment_intent="pi_full",
+            amount_total=20000,
+            currency="gbp",
+        ),
+    )
+    stored = repo(ports).applications[view.application_id]
+    assert stored.status is S.CONFIRMED
+    assert gateway(ports).refunds[f"excess-{session.session_id}"] == ("pi_full", 5000)
