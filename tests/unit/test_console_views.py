@@ -37,7 +37,7 @@ def ports() -> Ports:
 def test_the_actions_offered_are_those_the_use_cases_accept(ports: Ports) -> None:
     pending = applications.submit_application(ports, "c2", answers("p@example.org"))
     detail = console.application_detail(ports, pending.application_id)
-    assert detail.actions == {"approve", "decline", "cancel"}
+    assert detail.actions == {"approve", "decline", "cancel", "bursary"}
     booked = applications.submit_application(ports, "c1", answers("b@example.org"))
     paid(ports, booked.application_id)
     detail = console.application_detail(ports, booked.application_id)

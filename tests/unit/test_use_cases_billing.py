@@ -12,7 +12,7 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import AlreadyApplied, Conflict, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.services import (
@@ -516,3 +516,77 @@ def test_a_checkout_paid_as_a_bursary_is_granted_gets_the_bursary_back(ports: Po
     stored = repo(ports).applications[view.application_id]
     assert stored.status is S.CONFIRMED
     assert gateway(ports).refunds[f"excess-{session.session_id}"] == ("pi_full", 5000)
+
+
+# -- a place nobody paid for is a booking all the same -------------------------------------------
+
+
+def _sent(ports: Ports, kind: EmailKind) -> Any:
+    """Send the (last) job of ``kind`` and return the message the sender got."""
+    job = [j for j in repo(ports).written_emails if j.kind is kind][-1]
+    assert send_email_job(ports, job) is SendOutcome.SENT
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    return sender.sent[-1]
+
+
+def test_a_funded_booking_cancelled_is_a_booking_cancelled_with_nothing_owed(
+    ports: Ports,
+) -> None:
+    view = applications.submit_application(ports, "c1", answers())
+    bursaries.grant_bursary(ports, view.application_id, 20000)
+    confirmed = _sent(ports, EmailKind.BOOKING_CONFIRMED)
+    assert "nothing for you to pay" in confirmed.text
+    assert [a.filename for a in confirmed.attachments] == ["invite.ics"]
+
+    cancelled = lifecycle.cancel(ports, view.application_id, refund=True)
+    # Nothing was paid, so no refund is promised.
+    assert (cancelled.status, cancelled.status_reason) == (S.CANCELLED, None)
+    assert cancelled.was_booked
+    told = _sent(ports, EmailKind.CANCELLED)
+    assert told.subject.startswith("Your booking has been cancelled")
+    assert "No money was taken for it" in told.text
+    assert "refunded" not in told.text
+    # Its sessions leave the calendar the confirmation put them in.
+    assert [a.filename for a in told.attachments] == ["cancel.ics"]
+    status = applications.get_application(ports, view.application_id, view.token)
+    assert status.was_booked
+
+
+def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> None:
+    discounts.create_discount_code(
+        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
+    )
+    view = applications.submit_application(ports, "c1", answers(discount_code="free"))
+    # Stripe completes a session that asks for nothing without a payment.
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            "evt_free",
+            CheckoutEventKind.PAID,
+            next(iter(gateway(ports).sessions)),
+            view.application_id,
+            amount_total=0,
+        ),
+    )
+    assert repo(ports).applications[view.application_id].status is S.CONFIRMED
+    confirmed = _sent(ports, EmailKind.BOOKING_CONFIRMED)
+    assert "nothing for you to pay" in confirmed.text
+    assert "has been received" not in confirmed.text
+    facilitators = _sent(ports, EmailKind.FACILITATOR_COPY)
+    assert "(a discount code covers the price)" in facilitators.text
+
+
+def test_every_email_asking_for_payment_names_what_is_left_to_pay(ports: Ports) -> None:
+    discounts.create_discount_code(ports, "c1", DiscountCodeDefinition(code="HALF", percent_off=50))
+    view = applications.submit_application(ports, "c1", answers(discount_code="half"))
+    received = _sent(ports, EmailKind.APPLICATION_RECEIVED)
+    assert "£100.00" in received.text
+    assert "£200.00" not in received.text
+    assert "£100.00" in received.html
+    assert "£200.00" not in received.html
+    with pytest.raises(AlreadyApplied):
+        applications.submit_application(ports, "c1", answers(discount_code="half"))
+    again = _sent(ports, EmailKind.ALREADY_APPLIED)
+    assert "£200.00" not in again.text + again.html
+    assert view.amount_due == 10000

@@ -328,6 +328,10 @@ class Application(BaseModel):
     bursary: int = 0  # minor units of the price a fund pays
     invoice: InvoiceRef | None = None
     invoice_attempts: int = 0
+    # When it first became a booking (confirmed), however it was paid for: by card, invoice,
+    # a bursary or a 100% code. Set by ``moved_to``; None for records stored before it existed
+    # (``was_booked`` then falls back on money received).
+    booked_at: datetime | None = None
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
@@ -338,7 +342,15 @@ class Application(BaseModel):
             raise IllegalTransition(
                 f"an application that is {self.status.value} cannot become {status.value}"
             )
+        if status is ApplicationStatus.CONFIRMED and self.booked_at is None:
+            changes.setdefault("booked_at", now)
         return self.model_copy(update={"status": status, "updated_at": now, **changes})
+
+    @property
+    def was_booked(self) -> bool:
+        """It was a booking once (its sessions went into a calendar, the facilitators heard of
+        it), whether or not any money changed hands: a funded place was booked too."""
+        return self.booked_at is not None or self.amount_paid > 0
 
     def with_checkout(self, checkout: CheckoutRef) -> Application:
         """``checkout`` as the open session, remembered with what it asked for."""

@@ -19,7 +19,9 @@ class Facts:
     status: str
     reason: str | None = None  # the application's status_reason
     payment_pending: bool = False  # a delayed payment method is settling
-    paid: int = 0  # minor units kept or refunded: was this ever a paid booking
+    paid: int = 0  # minor units received (kept or refunded since)
+    booked: bool = False  # it was a booking once, paid for or funded
+    nothing_to_pay: bool = False  # a bursary or a code covers the whole price
     can_pay: bool = False  # a (new) checkout may be started now
     checkout_open: bool = False  # a checkout holding the place can be paid right now
     price: str = ""  # what is left to pay, "£200.00" (less a bursary or a code)
@@ -39,10 +41,15 @@ class Standing:
 def standing(facts: Facts) -> Standing:
     status = facts.status
     if status == "confirmed":
+        covered = (
+            "there is nothing for you to pay"
+            if facts.nothing_to_pay and not facts.paid
+            else "your place is paid for"
+        )
         return Standing(
             "Your place is confirmed",
-            "You are booked and your place is paid for. We have emailed you the dates, the "
-            "joining link and a calendar file. There is nothing more you need to do.",
+            f"You are booked and {covered}. We have emailed you the dates, the joining link "
+            "and a calendar file. There is nothing more you need to do.",
             "success",
         )
     if status == "awaiting_payment":
@@ -139,6 +146,7 @@ def _expired(facts: Facts) -> Standing:
             "invoice_overdue": "was not paid by its due date",
             "invoice_voided": "was cancelled",
             "invoice_uncollectible": "could not be collected",
+            "invoice_not_issued": "could not be sent",
         }.get(facts.reason, "was not paid")
         return Standing(
             "Your place has been released",
@@ -174,6 +182,13 @@ def _cancelled(facts: Facts) -> Standing:
             "Booking cancelled",
             "Your booking has been cancelled. We have emailed you about it, including what "
             "happens to your payment.",
+            "neutral",
+        )
+    if facts.booked:
+        return Standing(
+            "Booking cancelled",
+            "Your booking has been cancelled. No money was taken for it, so nothing is owed "
+            "either way.",
             "neutral",
         )
     return Standing(

@@ -30,7 +30,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from booking import bootstrap
 from booking.bootstrap import ports
 from booking.config import ORGANISER_SCOPE, settings
-from booking.domain.errors import BookingError, Conflict, InvalidInput, NotFound
+from booking.domain.errors import (
+    BookingError,
+    Conflict,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+)
 from booking.handlers import console_pages as pages
 from booking.handlers import course_form, http
 from booking.handlers.console_pages import Chrome
@@ -423,10 +429,14 @@ def bursary(application_id: str) -> Response[str]:
             raise InvalidInput("the bursary needs attention", errors)
         bursaries.grant_bursary(ports(), application_id, amount)
     except InvalidInput as refused:
+        if "amount" not in refused.fields:
+            # Not the amount: what the grant ran into (a replacement invoice it could not
+            # make), said at the top of the page.
+            return _refused(application_id, Conflict(refused.message), {"amount": typed})
         # The use case speaks in pence to API clients; the form is in pounds.
-        fields = {"amount": errors.get("amount") or _in_pounds(refused.fields.get("amount", ""))}
+        fields = {"amount": errors.get("amount") or _in_pounds(refused.fields["amount"])}
         return _refused(application_id, InvalidInput(refused.message, fields), {"amount": typed})
-    except Conflict as refused:
+    except (Conflict, DependencyUnavailable) as refused:
         return _refused(application_id, refused, {"amount": typed})
     return _acted(application_id, "funded")
 

@@ -71,6 +71,12 @@ REASON_WORDS = {
     "invoice_overdue": "invoice not paid by its due date",
     "invoice_replaced": "paid on a replaced invoice",
     "amount_mismatch": "paid an amount not asked for",
+    "invoice_not_issued": "a replacement invoice could not be made",
+    "funded": "funded by a bursary",
+    "application_cancelled": "paid after it was cancelled",
+    "application_declined": "paid after it was declined",
+    "application_pending_review": "paid before it was reviewed",
+    "application_awaiting_invoice_payment": "paid by card while invoiced",
 }
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
@@ -259,6 +265,8 @@ def timeline_text(entry: TimelineEntry, currency: str) -> str:
     if entry.kind is EntryKind.EMAIL and entry.email is not None:
         if entry.email is EmailKind.FACILITATOR_COPY:
             audience = f"to {entry.recipients} facilitator{'s' if entry.recipients != 1 else ''}"
+        elif entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
+            audience = "to the applicant and the billing contact"
         else:
             audience = "to the applicant"
         return f"Email sent {audience}: {EMAIL_WORDS[entry.email]}"

@@ -341,6 +341,8 @@ def status_page(
             reason=view.status_reason,
             payment_pending=view.payment_pending,
             paid=view.amount_paid,
+            booked=view.was_booked,
+            nothing_to_pay=view.amount_due == 0,
             can_pay=view.can_pay,
             checkout_open=bool(view.checkout_url),
             price=to_pay,

@@ -257,12 +257,35 @@ class AnswersOut(BaseModel):
     accessibility_needs: str
 
 
+class BillingOut(BaseModel):
+    billing_name: str
+    billing_email: str
+    billing_address: str
+    po_number: str | None = None
+
+
+class PersonInvoiceOut(BaseModel):
+    invoice_id: str
+    number: str | None = None
+    status: str
+    due_at: str
+    amount_due: int
+
+
 class PersonApplicationOut(BaseModel):
     application_id: str
+    reference: str | None = None
     course_id: str
     status: str
     created_at: str
     answers: AnswersOut
+    payment_method: str = Field(description="card or invoice")
+    billing: BillingOut | None = Field(
+        default=None, description="The employer's billing contact, for an invoice"
+    )
+    invoice: PersonInvoiceOut | None = None
+    discount_code: str | None = None
+    bursary: int = 0
     amount_paid: int
     amount_refunded: int
 

@@ -83,7 +83,8 @@ class ApplicationView:
     bursary: int = 0
     discount_code: str | None = None
     amount_due: int | None = None
-    amount_paid: int = 0  # was this ever a paid booking (the wording of a cancellation)
+    amount_paid: int = 0  # money received (the wording of a cancellation)
+    was_booked: bool = False  # a booking once, paid for or funded
 
 
 def view_of(
@@ -120,6 +121,7 @@ def view_of(
         hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         payment_pending=application.payment_pending,
         amount_paid=application.amount_paid,
+        was_booked=application.was_booked,
         invoice_url=open_invoice.url if open_invoice else None,
         invoice_due_at=_iso(open_invoice.due_at) if open_invoice else None,
         can_request_invoice=can_pay

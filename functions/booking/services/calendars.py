@@ -133,8 +133,8 @@ def _booking_entries(
 
 def _ends_a_booking(job: EmailJob, application: Application) -> bool:
     if job.kind is EmailKind.CANCELLED:
-        # Only a booking that was paid for ever had its sessions put in a calendar.
-        return application.amount_paid > 0
+        # Only a booking (paid, invoiced or funded) ever had its sessions put in a calendar.
+        return application.was_booked
     return job.kind is EmailKind.PAYMENT_REFUNDED and job.reason in REFUNDS_ENDING_A_BOOKING
 
 

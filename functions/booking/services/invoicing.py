@@ -256,9 +256,10 @@ def release_lapsed_invoice(ports: Ports, application_id: str, now: datetime) -> 
         if current is None or lapses is None or lapses > now:
             return  # paid, renewed or released meanwhile
         status = "void" if current.invoice else "open"
-        saved = ports.repository.save(
-            invoice_released(current, now, "invoice_overdue", status), current
-        )
+        # No invoice at all: the replacement for one a bursary changed could not be made
+        # (Stripe down); the hold ran out waiting for it, not for an employer to pay.
+        reason = "invoice_overdue" if current.invoice else "invoice_not_issued"
+        saved = ports.repository.save(invoice_released(current, now, reason, status), current)
         released.append(saved)
 
     retried(release)

@@ -120,7 +120,8 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             code="not_cancellable",
         )
     owed = application.amount_paid - application.amount_refunded
-    if refund and application.payment_intent and owed > 0:
+    refunding = bool(refund and application.payment_intent and owed > 0)
+    if refunding and application.payment_intent:
         ports.payments.refund(
             application.payment_intent,
             amount=None,
@@ -148,7 +149,8 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             hold_expires_at=None,
             checkout=None,
             payment_pending=False,
-            status_reason="refund_requested" if refund else None,
+            # Only a refund that was asked of Stripe is promised to the applicant.
+            status_reason="refund_requested" if refunding else None,
         ).with_emails(
             EmailJob.about(EmailKind.CANCELLED, current.application_id, current.course_id)
         )

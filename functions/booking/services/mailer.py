@@ -68,7 +68,7 @@ STATUS_WORDS = {
     S.DECLINED: "declined",
     S.AWAITING_PAYMENT: "waiting for payment",
     S.AWAITING_INVOICE_PAYMENT: "waiting for their employer to pay the invoice",
-    S.CONFIRMED: "confirmed and paid",
+    S.CONFIRMED: "confirmed (booked)",
     S.EXPIRED: "payment not completed",
     S.WAITLISTED: "on the waiting list",
     S.OFFERED: "offered a place",
@@ -119,6 +119,15 @@ REASON_WORDS = {
         "held any longer."
     ),
     "invoice_overdue": "The invoice was not paid by its due date.",
+    "invoice_not_issued": (
+        "We could not send the new invoice for what is left to pay after your bursary, so "
+        "the place could not be held for it."
+    ),
+    "application_awaiting_invoice_payment": (
+        "Your place was waiting for your organisation to pay its invoice when this card "
+        "payment reached us, so we could not use it and have refunded it in full. The invoice "
+        "is still the one to pay."
+    ),
 }
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
@@ -264,6 +273,8 @@ def _facts(
         reason=application.status_reason,
         payment_pending=application.payment_pending,
         paid=application.amount_paid,
+        booked=application.was_booked,
+        nothing_to_pay=bool(context["nothing_to_pay"]),
         can_pay=bool(context["can_pay"]),
         checkout_open=bool(context["pay_url"]),
         price=context["amount_due"] or course.definition.price.display(),
@@ -311,6 +322,7 @@ def email_context(
         "approval_required": definition.approval_required,
         "paid": application.status is S.CONFIRMED,
         "was_paid": application.amount_paid > 0,
+        "was_booked": application.was_booked,
         "status": application.status.value,
         "status_reason": application.status_reason,
         "payment_pending": application.payment_pending,
@@ -343,6 +355,12 @@ def email_context(
         "invoice": _invoice_view(application, timezone),
         "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
         "funded": application.fully_funded(definition.price),
+        # A bursary or a 100% code covers the whole price: no payment to speak of.
+        "nothing_to_pay": application.amount_due(price) == 0,
+        # What a button or a line asking for payment names: what is left to pay.
+        "to_pay": Money(amount=application.amount_due(price), currency=price.currency).display()
+        if application.amount_due(price)
+        else price.display(),
         "bursary": _money(application.bursary, currency),
         "amount_due": Money(amount=application.amount_due(price), currency=price.currency).display()
         if application.amount_due(price)

@@ -199,10 +199,26 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
         "applications": [
             {
                 "application_id": a.application_id,
+                "reference": a.reference,
                 "course_id": a.course_id,
                 "status": a.status.value,
                 "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
                 "answers": a.answers.model_dump(),
+                # Who pays is about this person too: the billing contact they gave, the
+                # invoice sent for them, their code and bursary.
+                "payment_method": a.payment_method.value,
+                "billing": a.billing.model_dump(mode="json") if a.billing else None,
+                "invoice": {
+                    "invoice_id": a.invoice.invoice_id,
+                    "number": a.invoice.number,
+                    "status": a.invoice.status,
+                    "due_at": a.invoice.due_at.isoformat().replace("+00:00", "Z"),
+                    "amount_due": a.invoice.amount_due,
+                }
+                if a.invoice
+                else None,
+                "discount_code": a.discount.code if a.discount else None,
+                "bursary": a.bursary,
                 "amount_paid": a.amount_paid,
                 "amount_refunded": a.amount_refunded,
             }

@@ -78,9 +78,10 @@ def application_to_item(application: Application, unpaid_retention: timedelta) -
         # sweep reads what is due, not the table.
         item[f"{BY_TIME_INDEX}pk"] = {"S": DUE_PARTITION}
         item[f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(due)}#{application.application_id}"}
-    if application.amount_paid == 0 and application.status in NEVER_PAID_ENDINGS:
-        # Data minimisation: an application that ended without payment is deleted by
-        # DynamoDB's TTL once it has been quiet for the retention period.
+    if not application.was_booked and application.status in NEVER_PAID_ENDINGS:
+        # Data minimisation: an application that ended without ever being a booking is
+        # deleted by DynamoDB's TTL once it has been quiet for the retention period (a funded
+        # booking, with no money taken, is a booking all the same and is kept).
         forget_at = application.updated_at + unpaid_retention
         item[TTL_ATTRIBUTE] = {"N": str(int(forget_at.timestamp()))}
     return item
