@@ -25,17 +25,38 @@ def _schema_name(schema: dict[str, Any]) -> str:
     return f"`{schema.get('type', 'any')}`"
 
 
+def _needs(operation: dict[str, Any], schemes: dict[str, Any]) -> list[str]:
+    """What an operation's security asks for, in words (each option is enough alone)."""
+    needed = [schemes[name] for option in operation.get("security", []) for name in option]
+    if not needed:
+        return []
+    if all(scheme["type"] == "apiKey" for scheme in needed):
+        cookies = ", ".join(f"`{scheme['name']}`" for scheme in needed)
+        return [f"Needs a console session (the {cookies} cookie, see *Authentication*).", ""]
+    return ["Needs an organiser bearer token (see *Authentication*).", ""]
+
+
+def _scheme(name: str, scheme: dict[str, Any]) -> str:
+    kind = (
+        f"{scheme['type']} {scheme['scheme']}"
+        if scheme["type"] == "http"
+        else f"{scheme['type']} in {scheme['in']} `{scheme['name']}`"
+    )
+    return f"- `{name}` ({kind}): {scheme['description']}"
+
+
 def _content(content: dict[str, Any]) -> str:
     return ", ".join(f"{media} {_schema_name(body['schema'])}" for media, body in content.items())
 
 
-def _operation(method: str, path: str, operation: dict[str, Any]) -> list[str]:
+def _operation(
+    method: str, path: str, operation: dict[str, Any], schemes: dict[str, Any]
+) -> list[str]:
     lines = [f"### `{method.upper()} {path}`", ""]
     for text in (operation.get("summary"), operation.get("description")):
         if text:
             lines += [text, ""]
-    if operation.get("security"):
-        lines += ["Needs an organiser bearer token (see *Authentication*).", ""]
+    lines += _needs(operation, schemes)
     parameters = operation.get("parameters", [])
     if parameters:
         lines += ["| parameter | in | required | schema |", "| --- | --- | --- | --- |"]
@@ -82,13 +103,13 @@ def reference() -> str:
         "## Authentication",
         "",
     ]
-    for name, scheme in document["components"]["securitySchemes"].items():
-        lines.append(f"- `{name}` ({scheme['type']} {scheme['scheme']}): {scheme['description']}")
+    schemes = document["components"]["securitySchemes"]
+    lines += [_scheme(name, scheme) for name, scheme in schemes.items()]
     lines += ["", "## Operations", ""]
     for path, item in document["paths"].items():
         for method in _METHODS:
             if method in item:
-                lines += _operation(method, path, item[method])
+                lines += _operation(method, path, item[method], schemes)
     lines += ["## Schemas", ""]
     for name, schema in sorted(document["components"]["schemas"].items()):
         lines += _schema(name, schema)
