@@ -206,3 +206,32 @@ def test_the_reply_check_refuses_what_the_document_does_not_say() -> None:
     )
     # No documented operation (a wrong method): nothing to check against.
     assert check_reply("DELETE", "/courses", 405, "application/json", error) is None
+
+
+def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
+    """As OpenAPI matches URLs: /console/courses/new is that form, not a course called new."""
+    from booking.handlers.openapi import concrete_first, methods_for
+    from tests.support.openapi_replies import check_reply
+
+    # Whatever order the document lists them in.
+    assert concrete_first(["/c/{course_id}", "/c/new", "/c/{course_id}/edit", "/c"]) == [
+        "/c/new",
+        "/c",
+        "/c/{course_id}",
+        "/c/{course_id}/edit",
+    ]
+
+    html = "text/html; charset=utf-8"
+    assert check_reply("GET", "/console/courses/new", 200, html, "<p>") == (
+        "GET /console/courses/new",
+        200,
+    )
+    assert check_reply("GET", "/console/courses/c?status=x", 422, html, "<p>") == (
+        "GET /console/courses/{course_id}",
+        422,
+    )
+    # The new-course form answers no 422 (it reads no query).
+    with pytest.raises(AssertionError, match="does not list"):
+        check_reply("GET", "/console/courses/new", 422, html, "<p>")
+    assert methods_for("/console/courses") == ["POST"]
+    assert methods_for("/console/courses/new") == ["GET"]

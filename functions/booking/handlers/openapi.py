@@ -782,7 +782,7 @@ def _console() -> dict[str, Any]:
                 ],
             )
         },
-        # Concrete before templated: /console/courses/new is not a course's page.
+        # A concrete path, matched before the course's page it also fits (concrete_first).
         "/console/courses/new": {
             "get": _console_operation(
                 "consoleNewCourse",
@@ -1081,11 +1081,19 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     }
 
 
+def concrete_first(paths: list[str]) -> list[str]:
+    """Paths in the order a URL is matched against them: OpenAPI matches a concrete path
+    (``/console/courses/new``) before a templated one it also fits (``.../{course_id}``)."""
+    return sorted(paths, key=lambda path: "{" in path)
+
+
 @lru_cache(maxsize=1)
 def _path_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     """Each documented path as a pattern, with the methods it answers (one source: the doc)."""
     patterns = []
-    for path, operations in openapi_document("").get("paths", {}).items():
+    paths = openapi_document("").get("paths", {})
+    for path in concrete_first(list(paths)):
+        operations = paths[path]
         pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path))
         methods = tuple(sorted(method.upper() for method in operations))
         patterns.append((re.compile(f"^{pattern}$"), methods))
