@@ -1,9 +1,10 @@
 """Every answer the integration tests see, checked against the published OpenAPI document.
 
-The operation is found by method and path template, the response by status code, the media type
-by the answer's Content-Type; a JSON body is validated with jsonschema (Draft 2020-12, the
-dialect of OpenAPI 3.1) against the response's schema, with the document's components. An answer
-whose status or media type the document does not list fails as well. Requests to no documented
+The operation is found by method and path template (a concrete path before a templated one it
+also fits, as OpenAPI matches them), the response by status code, the media type by the
+answer's Content-Type; a JSON body is validated with jsonschema (Draft 2020-12, the dialect of
+OpenAPI 3.1) against the response's schema, with the document's components. An answer whose
+status or media type the document does not list fails as well. Requests to no documented
 operation (a wrong method or path: 404/405) have nothing to be checked against and pass through.
 """
 
@@ -16,13 +17,15 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from booking.handlers.openapi import openapi_document
+from booking.handlers.openapi import concrete_first, openapi_document
 
 
 @lru_cache(maxsize=1)
 def _operations() -> tuple[tuple[str, re.Pattern[str], str, dict[str, Any]], ...]:
     found = []
-    for path, item in openapi_document("").get("paths", {}).items():
+    paths = openapi_document("").get("paths", {})
+    for path in concrete_first(list(paths)):
+        item = paths[path]
         pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$")
         for method, operation in item.items():
             found.append((method.upper(), pattern, path, operation))

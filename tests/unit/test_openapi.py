@@ -47,29 +47,121 @@ def _served(app: Any) -> set[str]:
     return {r.method + " " + re.sub(r"<(\w+)>", r"{\1}", r.path) for r in routes}
 
 
+def _is_console(path: str) -> bool:
+    return path == "/console" or path.startswith("/console/")
+
+
 def test_every_route_the_handlers_serve_is_in_it(
     document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_unit")
-    from booking.handlers import admin, api
-    from infra.cdk.api import ADMIN_PATH, PUBLIC_ROUTES, WEBHOOK_PATH
+    from booking.handlers import admin, api, console
+    from infra.cdk.api import ADMIN_PATH, CONSOLE_PATHS, PUBLIC_ROUTES, WEBHOOK_PATH
 
-    served = _served(api.app) | _served(admin.app) | {f"POST {WEBHOOK_PATH}"}
+    served = _served(api.app) | _served(admin.app) | _served(console.app) | {f"POST {WEBHOOK_PATH}"}
     assert served == _operations(document)
-    # The HTTP API in AWS routes the same public paths (admin is one proxy route).
+    # The HTTP API in AWS routes the same public paths (admin is one proxy route, the console
+    # two: itself and everything under it).
     assert {f"{m.value} {p}" for p, m in PUBLIC_ROUTES} <= _operations(document)
     assert ADMIN_PATH == "/admin/{proxy+}"
+    assert CONSOLE_PATHS == ("/console", "/console/{proxy+}")
+    assert {p for p in document["paths"] if _is_console(p)} == {
+        p.split(" ", 1)[1] for p in _served(console.app)
+    }
 
 
 def test_organiser_operations_need_a_token(document: dict[str, Any]) -> None:
-    for path, item in document["paths"].items():
-        for operation in item.values():
-            secured = bool(operation.get("security"))
-            assert secured == path.startswith("/admin/"), path
-            if secured:
-                assert {"401", "403"} <= set(operation["responses"]), path
+    """/admin/ needs a bearer token, the console its session cookie (but for the pages that
+    sign in and the one signing out lands on), everything else nothing."""
+    from booking.handlers.console import OPEN_PATHS
+    from booking.handlers.console_session import SESSION_COOKIE
+
     schemes = document["components"]["securitySchemes"]
-    assert {s["scheme"] for s in schemes.values()} == {"bearer"}
+    bearer = {
+        name for name, s in schemes.items() if (s["type"], s.get("scheme")) == ("http", "bearer")
+    }
+    assert bearer == {"organiserToken", "cognito"}
+    cookie = {name for name, s in schemes.items() if s["type"] == "apiKey"}
+    assert cookie == {"consoleSession"}
+    assert set(schemes) == bearer | cookie
+    session = schemes["consoleSession"]
+    assert (session["in"], session["name"]) == ("cookie", SESSION_COOKIE)
+    open_paths = set()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            label = f"{method.upper()} {path}"
+            responses = operation["responses"]
+            if path.startswith("/admin/"):
+                needs = {name for option in operation.get("security", []) for name in option}
+                assert needs == bearer, label
+                assert {"401", "403"} <= set(responses), label
+            elif _is_console(path) and path not in OPEN_PATHS:
+                assert operation.get("security") == [{"consoleSession": []}], label
+                # Without the cookie: on to the sign-in page.
+                assert responses["303"]["headers"]["Location"]["required"] is True, label
+                if method == "post":
+                    assert "403" in responses, label  # a missing or wrong CSRF token
+            else:
+                assert "security" not in operation, label
+                if _is_console(path):
+                    open_paths.add(path)
+    assert open_paths == OPEN_PATHS
+
+
+def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> None:
+    from booking.handlers.console import MAX_MESSAGE_LENGTH, OPEN_PATHS
+    from booking.handlers.course_form import TOP_FIELDS
+
+    posts = {
+        path: item["post"]
+        for path, item in document["paths"].items()
+        if _is_console(path) and "post" in item
+    }
+    assert len(posts) == 11
+    for path, operation in posts.items():
+        for media_type, body in operation["requestBody"]["content"].items():
+            fields = body["schema"]["properties"]
+            if path in OPEN_PATHS:
+                assert "csrf_token" not in fields, path
+            else:
+                assert "csrf_token" in body["schema"]["required"], (path, media_type)
+    saved = posts["/console/courses"]["requestBody"]["content"]
+    assert set(saved) == {"application/x-www-form-urlencoded", "multipart/form-data"}
+    assert set(saved["application/x-www-form-urlencoded"]["schema"]["properties"]) == {
+        "csrf_token",
+        *TOP_FIELDS,
+    }
+    assert set(saved["multipart/form-data"]["schema"]["properties"]) == {
+        "csrf_token",
+        "upload_course_id",
+        "definition",
+    }
+    declined = posts["/console/applications/{application_id}/decline"]["requestBody"]
+    message = declined["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert message["message"]["maxLength"] == MAX_MESSAGE_LENGTH
+
+
+def test_the_console_answers_pages_and_two_downloads(document: dict[str, Any]) -> None:
+    downloads = {
+        "/console/courses/{course_id}/roster.csv": "text/csv",
+        "/console/people/export": "application/json",
+    }
+    for path, item in document["paths"].items():
+        if not _is_console(path):
+            continue
+        for method, operation in item.items():
+            label = f"{method.upper()} {path}"
+            for status, answer in operation["responses"].items():
+                if status == "303":
+                    assert "content" not in answer, label
+                    assert "Location" in answer["headers"], label
+                elif status == "200":
+                    assert list(answer["content"]) == [downloads.get(path, "text/html")], label
+                else:
+                    # Every error, even of a download, is a page: never the API's JSON.
+                    assert int(status) >= 400, label
+                    assert list(answer["content"]) == ["text/html"], label
+            assert {"500", "503"} <= set(operation["responses"]), label
 
 
 def test_browsers_html_answers_are_described(document: dict[str, Any]) -> None:
@@ -114,3 +206,32 @@ def test_the_reply_check_refuses_what_the_document_does_not_say() -> None:
     )
     # No documented operation (a wrong method): nothing to check against.
     assert check_reply("DELETE", "/courses", 405, "application/json", error) is None
+
+
+def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
+    """As OpenAPI matches URLs: /console/courses/new is that form, not a course called new."""
+    from booking.handlers.openapi import concrete_first, methods_for
+    from tests.support.openapi_replies import check_reply
+
+    # Whatever order the document lists them in.
+    assert concrete_first(["/c/{course_id}", "/c/new", "/c/{course_id}/edit", "/c"]) == [
+        "/c/new",
+        "/c",
+        "/c/{course_id}",
+        "/c/{course_id}/edit",
+    ]
+
+    html = "text/html; charset=utf-8"
+    assert check_reply("GET", "/console/courses/new", 200, html, "<p>") == (
+        "GET /console/courses/new",
+        200,
+    )
+    assert check_reply("GET", "/console/courses/c?status=x", 422, html, "<p>") == (
+        "GET /console/courses/{course_id}",
+        422,
+    )
+    # The new-course form answers no 422 (it reads no query).
+    with pytest.raises(AssertionError, match="does not list"):
+        check_reply("GET", "/console/courses/new", 422, html, "<p>")
+    assert methods_for("/console/courses") == ["POST"]
+    assert methods_for("/console/courses/new") == ["GET"]
