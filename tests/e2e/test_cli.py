@@ -115,7 +115,8 @@ def test_the_cli_does_what_the_console_does_by_reference(
     assert main([*common, "resend", approved["reference"]]) == 1
     assert "not_confirmed" in capsys.readouterr().err
     assert main([*common, "cancel", approved["reference"], "--refund"]) == 0
-    assert capsys.readouterr().out.strip().endswith(": cancelled (refund_requested)")
+    # Nothing was paid on the offer, so nothing is refunded and no refund is promised.
+    assert capsys.readouterr().out.strip().endswith(": cancelled")
     assert main([*common, "approve", "CAP-22222"]) == 1
     assert "HTTP 404" in capsys.readouterr().err
 
