@@ -215,9 +215,12 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     assert len(events) == 10
     assert str(calendar["METHOD"]) == "REQUEST"
     for event in events:
-        assert str(event["ORGANIZER"]) == f"mailto:{ENQUIRIES}"
         assert event["ORGANIZER"].params["CN"] == "Compassionate Leadership Training"
         assert str(event["ATTENDEE"]) == "mailto:ada@example.org"
+    # The cohort's own sessions come from its enquiries address; the follow-ups, events of the
+    # programme whichever cohort hosts them, from the service's own address.
+    organizers = [str(event["ORGANIZER"]) for event in events]
+    assert organizers == [f"mailto:{ENQUIRIES}"] * 6 + ["mailto:courses@example.org"] * 4
     starts = [event.decoded("DTSTART") for event in events]
     assert starts[0] == datetime(2025, 6, 2, 14, 0, tzinfo=UTC)  # Monday 15:00 BST
     assert starts[6:] == [
@@ -353,6 +356,47 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
         )
 
 
+def test_an_earlier_cohort_loaded_later_does_not_change_a_follow_ups_organizer() -> None:
+    """The 2025 cohort's follow-ups are announced while it is the only cohort; then a cohort
+    that started earlier (May) is loaded and becomes their host. The invitation that follows
+    must come from the same ORGANIZER, or calendars would ignore it."""
+    ports = fake_ports()
+    ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
+    message = composed(
+        job_for(EmailKind.BOOKING_CONFIRMED),
+        application(),
+        course_2025(),
+        ["ada@example.org"],
+        ports=ports,
+    )
+    announced = Calendar.from_ical(message.attachments[0].content).walk("VEVENT")[6]
+    data = cohort_2025_data()
+    may = [
+        {**s, "date": day}
+        for s, day in zip(
+            data["sessions"][:6],
+            ["2025-04-28", "2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26", "2025-06-02"],
+            strict=True,
+        )
+    ]
+    may_cohort = Course(
+        course_id="cl-2025-05",
+        definition=cohort_2025(
+            enquiries_email="may@example.org", sessions=may + data["sessions"][6:]
+        ),
+    )
+    ports.repository.put_course(may_cohort.course_id, may_cohort.definition)
+    # The new host sends the invitation.
+    job = follow_up_job(EmailKind.FOLLOW_UP_INVITATION, SEPTEMBER_FOLLOW_UP).model_copy(
+        update={"course_id": may_cohort.course_id}
+    )
+    invitation = composed(job, application(), may_cohort, ["ada@example.org"], ports=ports)
+    assert invitation.reply_to == ["may@example.org"]
+    [invited] = Calendar.from_ical(invitation.attachments[0].content).walk("VEVENT")
+    assert str(invited["UID"]) == str(announced["UID"])
+    assert str(invited["ORGANIZER"]) == str(announced["ORGANIZER"])
+
+
 def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
     """A later cohort lists the 2025 follow-ups too: its confirmation puts them in the calendar
     as the host (the 2025 cohort, which started first) sends them, so the invitation that
@@ -385,7 +429,7 @@ def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
     )
     events = Calendar.from_ical(message.attachments[0].content).walk("VEVENT")
     organizers = [str(e["ORGANIZER"]) for e in events]
-    assert organizers == ["mailto:july@example.org"] * 6 + [f"mailto:{ENQUIRIES}"] * 4
+    assert organizers == ["mailto:july@example.org"] * 6 + ["mailto:courses@example.org"] * 4
     invitation = composed(
         follow_up_job(EmailKind.FOLLOW_UP_INVITATION, SEPTEMBER_FOLLOW_UP),
         booked,

@@ -6,10 +6,11 @@ files (the same ``id``, or without one the same start) is one event, and every g
 programme is invited once and reminded once per offset, whichever cohort they took.
 
 * The **host** of an event is the cohort whose details its messages carry (title, joining link,
-  enquiries address as the calendars' ORGANIZER, reminder offsets): of the cohorts listing it,
-  the one that started first, ties broken by course id. Cohorts are added as they are planned,
-  later ones starting later, so adding one never changes the host of an event already
-  announced: calendars match later messages about an event by UID *and* ORGANIZER.
+  Reply-To, reminder offsets): of the cohorts listing it, the one that started first, ties
+  broken by course id. A cohort that starts earlier may be loaded after an event was announced
+  and become its host, so the calendars' ORGANIZER of an event is not the host's address but
+  the service's own (``services.calendars.event_organizer``): calendars match later messages
+  about an event by UID *and* ORGANIZER.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
   graduate however many cohorts they took: people are told apart by their address digest.

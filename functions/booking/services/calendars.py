@@ -66,6 +66,14 @@ def organizer_of(ports: Ports, course: Course) -> Party:
     return Party(str(enquiries) if enquiries else ports.sender_email, course.definition.title)
 
 
+def event_organizer(ports: Ports, host: Course) -> Party:
+    """The ORGANIZER of a programme's follow-up: the service's own address, the same whichever
+    cohort hosts the event. Hosts can change (a cohort that starts earlier may be loaded after
+    an event was announced), and a calendar ignores an update from another ORGANIZER, so the
+    address must not come from the host; the name does (it is only shown)."""
+    return Party(ports.sender_email, host.definition.title)
+
+
 def _entries(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
@@ -87,7 +95,11 @@ def _entries(
         return requested, removed
     if job.kind is EmailKind.FOLLOW_UP_INVITATION:
         event = next((s for s in schedule if s.key == job.session_key), None)
-        return ([_entry(course, application, event)] if event else []), []
+        if event is None:
+            return [], []
+        return [
+            replace(_entry(course, application, event), organizer=event_organizer(ports, course))
+        ], []
     if _ends_a_booking(job, application):
         core = [s for s in schedule if s.kind is SessionKind.CORE]
         follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
@@ -118,14 +130,20 @@ def _booking_entries(
     entries = []
     for session in sessions:
         event = events.get(session.key) if session.kind is SessionKind.FOLLOW_UP else None
-        if event is None:
+        if session.kind is SessionKind.CORE:
             entries.append(_entry(course, application, session))
+        elif event is None:  # the course is being replaced: it lists the event itself
+            entries.append(
+                replace(
+                    _entry(course, application, session), organizer=event_organizer(ports, course)
+                )
+            )
         else:
             host = event.host
             entries.append(
                 replace(
                     _entry(host, application, event.session),
-                    organizer=organizer_of(ports, host),
+                    organizer=event_organizer(ports, host),
                 )
             )
     return entries
