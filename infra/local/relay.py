@@ -88,21 +88,33 @@ class StreamRelay:
         for old in sorted(seen)[:-WINDOW]:
             del seen[old]
 
+    def _after_last_seen(self, shard: str, seen: dict[int, str]) -> list[dict[str, Any]]:
+        """The records after the last one seen. Usually that record is still where it was, and
+        only what follows it is read; when it is not (a cancelled transaction put the stream
+        back under us), the whole window is read again and what was delivered is left out."""
+        last = max(seen)
+        records = self._read(shard, self._iterator(shard, "AT_SEQUENCE_NUMBER", last))
+        if records and _identity(records[0]) == (last, seen[last]):
+            return records[1:]
+        records = self._read(shard, self._iterator(shard, "AT_SEQUENCE_NUMBER", min(seen)))
+        return [
+            record for record in records if seen.get(_identity(record)[0]) != _identity(record)[1]
+        ]
+
     def _new_records(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         for shard in self._shards():
             seen = self._seen.get(shard, {})
-            start = min(seen) if seen else self._floor.get(shard)
-            iterator = (
-                self._iterator(shard, "AT_SEQUENCE_NUMBER", start)
-                if start is not None
-                else self._iterator(shard, "TRIM_HORIZON")
-            )
-            fresh = [
-                record
-                for record in self._read(shard, iterator)
-                if seen.get(int(record["dynamodb"]["SequenceNumber"])) != record["eventID"]
-            ]
+            if seen:
+                fresh = self._after_last_seen(shard, seen)
+            else:
+                start = self._floor.get(shard)
+                iterator = (
+                    self._iterator(shard, "AT_SEQUENCE_NUMBER", start)
+                    if start is not None
+                    else self._iterator(shard, "TRIM_HORIZON")
+                )
+                fresh = self._read(shard, iterator)
             self._remember(shard, fresh)
             records.extend(fresh)
         return records
@@ -130,3 +142,8 @@ class StreamRelay:
                 break
             delivered += len(batch)
         return delivered
+
+
+def _identity(record: dict[str, Any]) -> tuple[int, str]:
+    """A stream record as told apart from another that reuses its sequence number."""
+    return int(record["dynamodb"]["SequenceNumber"]), str(record["eventID"])
