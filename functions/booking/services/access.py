@@ -1,11 +1,14 @@
-"""Who may see or act on an application: whoever holds its id and its token."""
+"""Who may see or act on an application (whoever holds its id and its token), and whether it may
+be paid now."""
 
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 
 from booking.domain.application import Application
-from booking.domain.errors import NotFound
+from booking.domain.course import Course
+from booking.domain.errors import Conflict, NotFound
 from booking.services.ports import Ports
 
 
@@ -17,3 +20,18 @@ def authorised(ports: Ports, application_id: str, token: str) -> Application:
     if application is None or not hmac.compare_digest(application.token.encode(), presented):
         raise NotFound("no application with this id and token")
     return application
+
+
+def refuse_unless_payable(application: Application, course: Course, now: datetime) -> None:
+    """Raise the Conflict that says why this application cannot be paid now (by card or by
+    invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""
+    refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
+    if refusal == "offer_lapsed":
+        raise Conflict("this offer has lapsed", code="offer_lapsed")
+    if refusal == "course_closed":
+        raise Conflict("applications for this course are closed", code="course_closed")
+    if refusal is not None:
+        raise Conflict(
+            f"this application is {application.status.value} and cannot be paid now",
+            code="not_payable",
+        )

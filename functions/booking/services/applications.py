@@ -33,7 +33,7 @@ from booking.domain.errors import (
 from booking.domain.money import Money
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.validation import parse
-from booking.services.access import authorised
+from booking.services.access import authorised, refuse_unless_payable
 from booking.services.concurrency import retried
 from booking.services.discounts import discount_for
 from booking.services.invoicing import (
@@ -389,16 +389,7 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
         # The first attempt uses what was just read; a retry after a lost race reads again.
         application = first_read.pop() if first_read else _authorised(ports, application_id, token)
         now = ports.clock()
-        refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
-        if refusal == "offer_lapsed":
-            raise Conflict("this offer has lapsed", code="offer_lapsed")
-        if refusal == "course_closed":
-            raise Conflict("applications for this course are closed", code="course_closed")
-        if refusal is not None:
-            raise Conflict(
-                f"this application is {application.status.value} and cannot be paid now",
-                code="not_payable",
-            )
+        refuse_unless_payable(application, course, now)
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
         attempt = application.checkout_attempts + 1

@@ -29,9 +29,9 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoi
 from booking.domain.money import Money
 from booking.domain.payments import Action, Decision
 from booking.domain.validation import field_reasons
-from booking.services.access import authorised
-from booking.services.concurrency import busy_for_stripe, load_application, retried
-from booking.services.payments import EventOutcome
+from booking.services.access import authorised, refuse_unless_payable
+from booking.services.concurrency import load_application, retried
+from booking.services.payments import EventOutcome, apply_stripe_event
 from booking.services.ports import InvoiceRequest, Ports
 from booking.services.waitlist import offer_free_places
 
@@ -181,16 +181,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
 
 
 def _refuse_unless_invoiceable(application: Application, course: Course, now: datetime) -> None:
-    refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
-    if refusal == "offer_lapsed":
-        raise Conflict("this offer has lapsed", code="offer_lapsed")
-    if refusal == "course_closed":
-        raise Conflict("applications for this course are closed", code="course_closed")
-    if refusal is not None:
-        raise Conflict(
-            f"this application is {application.status.value} and cannot be paid now",
-            code="not_payable",
-        )
+    refuse_unless_payable(application, course, now)
     if not course.definition.invoice_allowed:
         raise Conflict("this course can only be paid by card", code="invoice_not_allowed")
     if application.billing is None:
@@ -275,28 +266,14 @@ def release_lapsed_invoice(ports: Ports, application_id: str, now: datetime) -> 
 
 
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
-    def attempt() -> EventOutcome:
-        application = ports.repository.get_application(event.application_id)
-        if application is None:
-            return EventOutcome("ignore", "unknown application")
-        decision = decide_invoice(application, event)
-        if decision.action is Action.IGNORE:
-            return _outcome(decision, application)
-        saved = _apply(ports, application, event, decision)
-        if application.seat_held and not saved.seat_held:
-            offer_free_places(ports, saved.course_id)
-        logger.info(
-            "invoice event applied",
-            extra={
-                "event_id": event.event_id,
-                "application_id": saved.application_id,
-                "action": decision.action.value,
-                "status": saved.status.value,
-            },
-        )
-        return _outcome(decision, saved)
-
-    outcome = retried(attempt, exhausted=busy_for_stripe)
+    outcome = apply_stripe_event(
+        ports,
+        "invoice",
+        event.event_id,
+        event.application_id,
+        decide=lambda application: decide_invoice(application, event),
+        apply=lambda application, decision: _apply(ports, application, event, decision),
+    )
     if event.kind is InvoiceEventKind.OVERDUE and outcome.action == Action.RELEASE_HOLD.value:
         # The place is gone: the invoice must not be paid for it any more.
         void_quietly(ports, event.invoice_id)
@@ -380,12 +357,6 @@ def _refund(
     )
     return ports.repository.save(
         refunded.with_event(event.event_id).with_emails(email), application
-    )
-
-
-def _outcome(decision: Decision, application: Application) -> EventOutcome:
-    return EventOutcome(
-        decision.action.value, decision.reason, application.application_id, application.status.value
     )
 
 

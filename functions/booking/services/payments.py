@@ -7,6 +7,7 @@ the same event all converge on one outcome, and each outcome's emails are decide
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,26 +34,48 @@ class EventOutcome:
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
+    return apply_stripe_event(
+        ports,
+        "checkout",
+        event.event_id,
+        event.application_id,
+        decide=lambda application: decide(application, event),
+        apply=lambda application, decision: _apply(ports, application, event, decision),
+    )
+
+
+def apply_stripe_event(
+    ports: Ports,
+    what: str,
+    event_id: str,
+    application_id: str,
+    *,
+    decide: Callable[[Application], Decision],
+    apply: Callable[[Application, Decision], Application],
+) -> EventOutcome:
+    """One Stripe event (a checkout's, an invoice's) applied to its application: the pure
+    decision from the stored state, then its write; a seat it frees goes to the waiting list."""
+
     def attempt() -> EventOutcome:
-        application = ports.repository.get_application(event.application_id)
+        application = ports.repository.get_application(application_id)
         if application is None:
             return EventOutcome("ignore", "unknown application")
-        decision = decide(application, event)
+        decision = decide(application)
         if decision.action is Action.IGNORE:
-            return _outcome(decision, application)
-        saved = _apply(ports, application, event, decision)
+            return outcome_of(decision, application)
+        saved = apply(application, decision)
         if application.seat_held and not saved.seat_held:
             offer_free_places(ports, saved.course_id)
         logger.info(
-            "checkout event applied",
+            f"{what} event applied",
             extra={
-                "event_id": event.event_id,
+                "event_id": event_id,
                 "application_id": saved.application_id,
                 "action": decision.action.value,
                 "status": saved.status.value,
             },
         )
-        return _outcome(decision, saved)
+        return outcome_of(decision, saved)
 
     # Persistent contention: answer 5xx so Stripe redelivers later.
     return retried(attempt, exhausted=busy_for_stripe)
@@ -241,7 +264,7 @@ def _refund_unmatched(
     return ports.repository.save(noted, application)
 
 
-def _outcome(decision: Decision, application: Application) -> EventOutcome:
+def outcome_of(decision: Decision, application: Application) -> EventOutcome:
     return EventOutcome(
         decision.action.value, decision.reason, application.application_id, application.status.value
     )
