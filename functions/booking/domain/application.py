@@ -105,8 +105,9 @@ ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
 
 # Statuses from which the applicant may open a (new) Checkout Session or ask for an invoice.
 PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
-# Statuses in which an organiser may fund a place (in full or in part).
-FUNDABLE_STATUSES = frozenset(
+# On the way to a booking and not ended: under review, waiting, offered, paying (by card or
+# invoice), or a payment that lapsed and may be started again.
+ON_THE_WAY = frozenset(
     {
         S.PENDING_REVIEW,
         S.AWAITING_PAYMENT,
@@ -116,21 +117,14 @@ FUNDABLE_STATUSES = frozenset(
         S.OFFERED,
     }
 )
+# Statuses in which an organiser may fund a place (in full or in part).
+FUNDABLE_STATUSES = ON_THE_WAY
 # Once an application ends like this, its person may apply to the same course again.
 ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
 # Endings without any payment: such applications are deleted after the retention period.
 NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
 # Erasure withdraws an application from these (queues, holds, offers, reviews).
-WITHDRAWN_BY_ERASURE = frozenset(
-    {
-        S.PENDING_REVIEW,
-        S.AWAITING_PAYMENT,
-        S.AWAITING_INVOICE_PAYMENT,
-        S.EXPIRED,
-        S.WAITLISTED,
-        S.OFFERED,
-    }
-)
+WITHDRAWN_BY_ERASURE = ON_THE_WAY
 # What erasure leaves in place of every answer.
 ERASED = "[erased]"
 ERASED_EMAIL = "erased@invalid.example"

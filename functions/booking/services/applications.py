@@ -44,7 +44,7 @@ from booking.services.invoicing import (
     void_quietly,
 )
 from booking.services.ports import CheckoutRequest, Ports
-from booking.services.waitlist import waitlist, waitlist_position
+from booking.services.waitlist import give_back_seat, waitlist, waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -420,7 +420,7 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
             )
         checkout = _open_checkout(ports, course, saved, attempt=attempt)
     except DependencyUnavailable:
-        _give_back_seat(ports, saved)
+        give_back_seat(ports, saved)
         raise
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
     try:
@@ -434,18 +434,6 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
             "this application changed meanwhile; please retry", code="concurrent_update"
         ) from exc
     return view_of(ports, final, course)
-
-
-def _give_back_seat(ports: Ports, saved: Application) -> None:
-    """Stripe could not open a session: free the seat now (an offer keeps its seat). If the
-    application changed meanwhile, the hold's own deadline lets the sweep free it."""
-    try:
-        ports.repository.save(
-            saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED),
-            saved,
-        )
-    except StaleWrite:
-        logger.warning("seat left to the sweep", extra={"application_id": saved.application_id})
 
 
 def _open_checkout(

@@ -33,7 +33,7 @@ from booking.services.access import authorised, refuse_unless_payable
 from booking.services.concurrency import load_application, retried
 from booking.services.payments import EventOutcome, apply_stripe_event
 from booking.services.ports import InvoiceRequest, Ports
-from booking.services.waitlist import offer_free_places
+from booking.services.waitlist import give_back_seat, offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -168,7 +168,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
     try:
         issued = issue_invoice(ports, course, saved, due, attempt=saved.invoice_attempts + 1)
     except DependencyUnavailable:
-        _give_back_seat(ports, saved)
+        give_back_seat(ports, saved)
         raise
     try:
         return ports.repository.save(issued, saved)
@@ -188,16 +188,6 @@ def _refuse_unless_invoiceable(application: Application, course: Course, now: da
         raise Conflict(
             "no billing contact was given with this application", code="no_billing_details"
         )
-
-
-def _give_back_seat(ports: Ports, saved: Application) -> None:
-    try:
-        ports.repository.save(
-            saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED),
-            saved,
-        )
-    except StaleWrite:
-        logger.warning("seat left to the sweep", extra={"application_id": saved.application_id})
 
 
 def void_quietly(ports: Ports, invoice_id: str) -> None:

@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.application import (
+    ON_THE_WAY,
+    Application,
+    ApplicationStatus,
+    PaymentRecord,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.payments import RefundEvent, after_refund
@@ -91,17 +96,7 @@ def decline(ports: Ports, application_id: str, message: str | None = None) -> Ap
 # -- cancellation --------------------------------------------------------------------------
 
 
-CANCELLABLE = frozenset(
-    {
-        S.PENDING_REVIEW,
-        S.AWAITING_PAYMENT,
-        S.AWAITING_INVOICE_PAYMENT,
-        S.EXPIRED,
-        S.WAITLISTED,
-        S.OFFERED,
-        S.CONFIRMED,
-    }
-)
+CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 
 
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:

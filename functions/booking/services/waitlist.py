@@ -99,3 +99,16 @@ def waitlist_position(ports: Ports, application: Application) -> int | None:
         and (other.waitlisted_at or other.created_at, other.application_id) < mine
     )
     return ahead + 1
+
+
+def give_back_seat(ports: Ports, saved: Application) -> None:
+    """Stripe could not open what would be paid (a session, an invoice): free the seat now (an
+    offer keeps its seat). If the application changed meanwhile, the hold's own deadline lets
+    the sweep free it."""
+    try:
+        ports.repository.save(
+            saved.moved_to(saved.status, ports.clock(), seat_held=saved.status is S.OFFERED),
+            saved,
+        )
+    except StaleWrite:
+        logger.warning("seat left to the sweep", extra={"application_id": saved.application_id})
