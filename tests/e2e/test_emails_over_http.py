@@ -58,7 +58,8 @@ def test_apply_pay_then_reminder_tick_sends_once(stack: RunningStack) -> None:
     assert ics["content"].count("BEGIN:VEVENT") == 10
     [copy] = [m for m in mine(outbox, email) if m["subject"].startswith("New booking")]
     assert "&lt;script&gt;x&lt;/script&gt;" in copy["html"]
-    assert copy["reply_to"] == ["spft.smc@nhs.net"]
+    assert copy["to"] == ["spft.smc@nhs.net"]  # the address the course file names
+    assert copy["reply_to"] == [email]  # the facilitators answer the applicant directly
     assert list(stack.outbox_dir.glob("*.eml"))
 
     start = datetime.fromisoformat(stack.get(f"/courses/{COURSE}").json()["sessions"][0]["start"])

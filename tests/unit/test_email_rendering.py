@@ -125,7 +125,9 @@ def test_every_kind_renders_and_escapes_applicant_values(kind: EmailKind) -> Non
     assert "\n" not in message.subject
     assert "<script>" not in message.html
     assert "<b>bold</b>" not in message.html
-    assert message.reply_to == [ENQUIRIES]
+    # Replies reach the centre; the facilitators' copy replies to the applicant themselves.
+    expected = ["ada@example.org"] if kind is EmailKind.FACILITATOR_COPY else [ENQUIRIES]
+    assert message.reply_to == expected
     assert "Compassionate Leadership Training" in message.text
     # Names and free text that appear are escaped in HTML, verbatim in plain text.
     if HOSTILE in message.text:

@@ -222,3 +222,20 @@ def test_each_status_is_worded_for_how_it_came_about(
     page = pages.status_page(worded, course(), "http://x/restart")
     assert headline in page
     assert not_said not in page.split("<main", 1)[1].split("Need help?")[0]
+
+
+def _header(page: str) -> str:
+    return page.split('<header class="header">', 1)[1].split("</header>", 1)[0]
+
+
+def test_every_page_about_a_course_is_headed_with_the_centre_that_runs_it() -> None:
+    centre = course(organisation="Sussex Mindfulness Centre")
+    assert "Sussex Mindfulness Centre" in _header(pages.apply_form(centre, NOW, "/a"))
+    assert "Sussex Mindfulness Centre" in _header(
+        pages.status_page(view("confirmed"), centre, "http://x/restart")
+    )
+    assert "Sussex Mindfulness Centre" in _header(pages.courses_page([centre], NOW, "x"))
+    # Courses run by different centres, or a course that names none: no one centre's name.
+    other = course(organisation="Another Centre").model_copy(update={"course_id": "other"})
+    assert "Course booking" in _header(pages.courses_page([centre, other], NOW, "x"))
+    assert "Course booking" in _header(pages.apply_form(course(), NOW, "/a"))

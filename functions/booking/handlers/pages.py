@@ -281,7 +281,14 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
         for course in courses
         if course.accepts_applications(now)
     ]
-    return environment().get_template("pages/courses.html").render(courses=listed)
+    # The header names the centre when every course listed is run by the same one.
+    organisations = {course["organisation"] for course in listed}
+    organisation = organisations.pop() if len(organisations) == 1 else ""
+    return (
+        environment()
+        .get_template("pages/courses.html")
+        .render(courses=listed, organisation=organisation)
+    )
 
 
 # The flag the system appends to Stripe's return URLs, read with the application's status.
@@ -372,6 +379,7 @@ def status_page(
         .get_template("pages/status.html")
         .render(
             course_title=definition.title,
+            organisation=definition.organisation or "",
             headline=headline,
             explanation=explanation,
             tone=tone,

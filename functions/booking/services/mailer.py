@@ -235,10 +235,9 @@ def compose(
     )
     context["standing"] = standing(_facts(application, course, context, now))
     rendered = ports.renderer.render(job.kind, context)
-    enquiries = course.definition.enquiries_email
     return OutgoingEmail(
         to=list(recipients),
-        reply_to=[str(enquiries)] if enquiries else [],
+        reply_to=_reply_to(job, application, course),
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
@@ -246,6 +245,15 @@ def compose(
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
+
+
+def _reply_to(job: EmailJob, application: Application, course: Course) -> list[str]:
+    """Who a reply reaches: the facilitators answer the applicant straight from their copy;
+    everyone else writes back to the centre's enquiries address."""
+    if job.kind is EmailKind.FACILITATOR_COPY:
+        return [application.answers.email]
+    enquiries = course.definition.enquiries_email
+    return [str(enquiries)] if enquiries else []
 
 
 def _earlier_ended(ports: Ports, application: Application) -> str | None:
