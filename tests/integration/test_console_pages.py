@@ -95,8 +95,19 @@ def test_the_first_page_counts_places_holds_waiting_and_money(
         re.S,
     )
     cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    # Dates, status, places taken, held unpaid, waiting, to review, taken, refunded.
-    assert cells[1:] == ["Open", "2 of 20", "1", "0", "0", "£400.00", "£200.00"]
+    # Each place counted once (booked, held unpaid, free), then waiting, to review, and the
+    # money: paid in, refunded, net.
+    assert cells[1:] == [
+        "Open",
+        "1",
+        "1",
+        "18 of 20",
+        "0",
+        "0",
+        "£400.00",
+        "£200.00",
+        "£200.00",
+    ]
     assert "Monday 7 June 2027 to Monday 13 December 2027 (10 sessions)" in cells[0]
 
 
@@ -176,7 +187,7 @@ def test_approving_offers_a_place_and_the_page_says_so(
     assert _stored(system, application["application_id"])["status"] == "offered"
     after = browser.get(reply.headers["location"])
     assert "Approved. The applicant has been emailed." in after.body
-    assert "Status: Pending review → Place offered" in _text(after.body)
+    assert "Status: Awaiting review → Place offered" in _text(after.body)
     # Approving again is refused by the use case, and said at the top of the page.
     again = browser.act(f"{path}/approve")
     assert again.status == 409
@@ -209,7 +220,11 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     path = f"/console/applications/{application['application_id']}"
     page = browser.get(path)
     assert "Also refund £200.00 through Stripe" in _text(page.body)
-    assert browser.act(f"{path}/cancel", refund="on").status == 303
+    cancelled = browser.act(f"{path}/cancel", refund="on")
+    assert cancelled.status == 303
+    # The banner says the money is going back, not just "Cancelled".
+    banner = _text(browser.get(cancelled.headers["location"]).body)
+    assert "Cancelled. £200.00 is being refunded in full through Stripe." in banner
     system.deliver_emails()
     words = _text(browser.get(path).body)
     for said in (
@@ -229,7 +244,10 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
 def test_cancelling_without_refund_keeps_the_money(system: System, browser: ConsoleBrowser) -> None:
     application = _paid(system)
     path = f"/console/applications/{application['application_id']}"
-    assert browser.act(f"{path}/cancel").status == 303
+    cancelled = browser.act(f"{path}/cancel")
+    assert cancelled.status == 303
+    banner = _text(browser.get(cancelled.headers["location"]).body)
+    assert "Cancelled without a refund: the £200.00 paid is kept." in banner
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["amount_refunded"]) == ("cancelled", 0)
     assert system.course()["places_left"] == 20
@@ -485,10 +503,10 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     application, path = _invoiced(system, browser)
     words = _text(browser.get(path).body)
     for said in (
-        "Invoice status open, waiting to be paid",
-        "Invoiced £200.00",
+        "for £200.00, open, not paid yet; falls due on",
+        "for £200.00 sent to the billing contact, due",  # the timeline's line for it
         "Billed to St Elsewhere NHS Foundation Trust <accounts@example.nhs.uk>",
-        "Purchase order PO-4471",
+        "Purchase order number PO-4471",
         "Resend invoice",
         "Void invoice",
     ):
@@ -504,7 +522,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
         False,
     )
     words = _text(browser.get(path).body)
-    assert "Invoice status voided" in words
+    assert "for £200.00, voided" in words
     assert "Void invoice" not in words
     # Voided already: a second void (a stale page) is refused and says why, changing nothing.
     before = system.items()
@@ -525,7 +543,8 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = _text(browser.get(path).body)
     assert "Bursary £200.00" in words
-    assert "Left to pay nothing" in words
+    assert "Left to pay Nothing" in words
+    assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
 
 
 def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleBrowser) -> None:

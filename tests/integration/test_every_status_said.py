@@ -225,7 +225,7 @@ def test_applying_again_is_answered_for_what_the_first_application_is(
     # the address's own inbox.
     assert "emailed you where your application stands" in error["message"]
     [told] = [m for m in system.deliver_emails() if m.to == [email]]
-    assert told.subject == f"{subject}: {system.course(course)['title']}"
+    assert told.subject == f"{subject}: {system.course(course)['title']} ({made['reference']})"
     assert says in told.text
     assert made["status_url"] in told.text
     if how is confirmed:

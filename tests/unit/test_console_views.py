@@ -9,10 +9,7 @@ import pytest
 
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailKind
 from booking.domain.errors import InvalidInput, NotFound
-from booking.domain.timeline import EntryKind, TimelineEntry
-from booking.handlers.console_pages import timeline_text
 from booking.handlers.course_form import definition_from_form, form_of, read_form
 from booking.services import applications, console, courses, lifecycle
 from booking.services.ports import Ports
@@ -67,49 +64,6 @@ def test_a_search_longer_than_any_address_or_an_unknown_status_is_refused(ports:
         console.course_applications(ports, "c1", status="paid")
     with pytest.raises(NotFound):
         console.course_applications(ports, "no-such-course")
-
-
-@pytest.mark.parametrize(
-    ("entry", "words"),
-    [
-        (
-            TimelineEntry(at=AT, kind=EntryKind.STATUS, status=S.PENDING_REVIEW),
-            "Application received: pending review",
-        ),
-        (
-            TimelineEntry(
-                at=AT,
-                kind=EntryKind.STATUS,
-                status=S.EXPIRED,
-                previous_status=S.AWAITING_PAYMENT,
-                reason="expired",
-            ),
-            "Status: Awaiting payment → Payment not completed (checkout expired)",
-        ),
-        (TimelineEntry(at=AT, kind=EntryKind.PAYMENT, amount=20000), "Payment received: £200.00"),
-        (TimelineEntry(at=AT, kind=EntryKind.REFUND, amount=5000), "Refunded: £50.00"),
-        (
-            TimelineEntry(
-                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1
-            ),
-            "Email sent to 1 facilitator: Facilitators' copy of the application",
-        ),
-        (
-            TimelineEntry(at=AT, kind=EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
-            "Email sent to the applicant: A place is offered, with a link to pay",
-        ),
-        (TimelineEntry(at=AT, kind=EntryKind.ERASED), "Personal data erased on request"),
-    ],
-)
-def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str) -> None:
-    assert timeline_text(entry, "gbp") == words
-
-
-def test_every_email_kind_and_status_has_words() -> None:
-    from booking.handlers.console_pages import EMAIL_WORDS, STATUS_WORDS
-
-    assert set(EMAIL_WORDS) == set(EmailKind)
-    assert {s.value for s in ApplicationStatus} <= set(STATUS_WORDS)
 
 
 def test_the_course_form_gives_back_the_definition_it_shows() -> None:

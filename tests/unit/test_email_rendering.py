@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -443,3 +444,98 @@ def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
     assert str(invited["UID"]) == str(events[6]["UID"])
     assert str(invited["ORGANIZER"]) == organizers[6]
     assert int(invited["SEQUENCE"]) > int(events[6]["SEQUENCE"])
+
+
+# -- every email worded for why it is sent ----------------------------------------------------
+
+
+def referenced(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Application:
+    return application(status).model_copy(update={"reference": "CL-7K3Q9"})
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_every_subject_carries_the_reference(kind: EmailKind) -> None:
+    message = composed(job_for(kind), referenced(), course_2025(), ["ada@example.org"])
+    assert message.subject.endswith("(CL-7K3Q9)")
+    assert message.subject.count("CL-7K3Q9") == 1
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_no_link_runs_into_the_words_before_it(kind: EmailKind) -> None:
+    for status in (ApplicationStatus.CONFIRMED, ApplicationStatus.AWAITING_PAYMENT):
+        app = referenced(status).model_copy(update={"bursary": 5000})
+        message = composed(job_for(kind), app, course_2025(), ["ada@example.org"])
+        for line in message.text.splitlines():
+            for glued in re.finditer(r"(\S)(https?://)", line):
+                raise AssertionError(f"{kind}: a link runs into {glued.group(1)!r}: {line!r}")
+
+
+def test_a_part_bursary_email_gives_the_booking_page_on_its_own_line() -> None:
+    app = referenced(ApplicationStatus.AWAITING_PAYMENT).model_copy(update={"bursary": 5000})
+    message = composed(
+        EmailJob.about(EmailKind.BURSARY_GRANTED, "app1", COHORT_2025_ID),
+        app,
+        course_2025(),
+        ["ada@example.org"],
+    )
+    assert "\nhttps://b/applications/app1?token=tok\n" in message.text
+
+
+def offer_job(reason: str) -> EmailJob:
+    return EmailJob.about(EmailKind.OFFER, "app1", COHORT_2025_ID, reason=reason)
+
+
+def test_an_approval_is_not_a_waiting_list_offer() -> None:
+    offered = referenced(ApplicationStatus.OFFERED)
+    approved = composed(offer_job("approved"), offered, course_2025(), ["ada@example.org"])
+    for said in (approved.text, approved.html):
+        assert "waiting list" not in said
+        assert "come free" not in said
+        assert "read your application" in said
+    freed = composed(offer_job("place_freed"), offered, course_2025(), ["ada@example.org"])
+    assert "a place has come free" in freed.text
+    assert "next person on the waiting list" in freed.text
+
+
+@pytest.mark.parametrize(
+    ("paid", "reason", "said", "not_said"),
+    [
+        (20000, "refund_requested", "being refunded in full", "does not refund"),
+        (20000, None, "does not refund the £200.00 you paid", "being refunded"),
+        (0, None, "No money was taken", "refund"),
+    ],
+)
+def test_a_cancellation_says_whether_money_is_coming_back(
+    paid: int, reason: str | None, said: str, not_said: str
+) -> None:
+    cancelled = (
+        referenced()
+        .moved_to(ApplicationStatus.CANCELLED, NOW, status_reason=reason)
+        .model_copy(update={"amount_paid": paid})
+    )
+    message = composed(
+        EmailJob.about(EmailKind.CANCELLED, "app1", COHORT_2025_ID),
+        cancelled,
+        course_2025(),
+        ["ada@example.org"],
+    )
+    body = message.text.split("--\n")[0]
+    assert said in body
+    assert not_said not in body.lower().replace(said.lower(), "")
+
+
+def test_the_facilitators_copy_names_the_fields_as_the_form_does() -> None:
+    message = composed(
+        job_for(EmailKind.FACILITATOR_COPY), referenced(), course_2025(), ["f@example.org"]
+    )
+    for label in ("Full name", "Leadership role", "Reasons for applying", "Access needs"):
+        assert f"{label}:" in message.text
+    assert "Current status: Confirmed" in message.text
+
+
+def test_an_email_names_its_cohort_by_title_and_first_day() -> None:
+    message = composed(
+        job_for(EmailKind.BOOKING_CONFIRMED), referenced(), course_2025(), ["ada@example.org"]
+    )
+    assert "Compassionate Leadership Training, from Monday 2 June 2025" in message.text
+    assert "Compassionate Leadership Training, from Monday 2 June 2025" in message.html

@@ -21,9 +21,21 @@ class Money(BaseModel):
         return value.lower() if isinstance(value, str) else value
 
     def display(self) -> str:
-        symbol = {"gbp": "£", "eur": "€", "usd": "$"}.get(self.currency)
-        major = f"{self.amount // 100:,}.{self.amount % 100:02d}"
-        return f"{symbol}{major}" if symbol else f"{major} {self.currency.upper()}"
+        return money_words(self.amount, self.currency)
 
 
-__all__ = ["Money"]
+SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
+
+
+def money_words(amount: int, currency: str = "gbp") -> str:
+    """An amount in minor units as a person reads it: ``20000`` is "£200.00", ``0`` "£0.00",
+    ``-5000`` "-£50.00", thousands with commas; a currency without a symbol says its code
+    ("200.00 CHF"). The one way money is written on every page, email, CLI line and CSV."""
+    sign = "-" if amount < 0 else ""
+    pence = abs(amount)
+    major = f"{pence // 100:,}.{pence % 100:02d}"
+    symbol = SYMBOLS.get(currency.lower())
+    return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
+
+
+__all__ = ["Money", "money_words"]

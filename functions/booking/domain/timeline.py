@@ -24,6 +24,9 @@ class EntryKind(StrEnum):
     REFUND = "refund"  # money given back (minor units)
     EMAIL = "email"  # a message sent, to the applicant or the facilitators
     ERASED = "erased"  # the person's data was erased on request
+    BURSARY = "bursary"  # a fund now pays this much of the price (minor units)
+    DISCOUNT = "discount"  # a discount code was given (its code, and what it takes off)
+    INVOICE = "invoice"  # an invoice was sent to the billing contact (number, amount, due)
 
 
 class TimelineEntry(BaseModel):
@@ -38,6 +41,9 @@ class TimelineEntry(BaseModel):
     email: EmailKind | None = None  # EMAIL: which message
     recipients: int | None = None  # EMAIL: how many addresses it went to (never which)
     job_id: str | None = None  # EMAIL: the job sent, to tell repeated messages apart
+    code: str | None = None  # DISCOUNT: the code given (an organiser's word, not personal)
+    invoice: str | None = None  # INVOICE: its number (or the provider's id before it has one)
+    due_at: datetime | None = None  # INVOICE: when it falls due
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -66,8 +72,35 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
                 at=at, kind=EntryKind.REFUND, amount=new.amount_refunded - refunded_before
             )
         )
+    entries.extend(_who_pays(previous, new, at))
     if new.is_erased and not (previous is not None and previous.is_erased):
         entries.append(TimelineEntry(at=at, kind=EntryKind.ERASED))
+    return entries
+
+
+def _who_pays(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
+    """A bursary granted, a discount code given, an invoice sent: each when it first appears."""
+    entries = []
+    if new.bursary > (previous.bursary if previous else 0):
+        entries.append(TimelineEntry(at=at, kind=EntryKind.BURSARY, amount=new.bursary))
+    code = new.discount.code if new.discount else None
+    if code and code != (previous.discount.code if previous and previous.discount else None):
+        off = None
+        if new.price is not None and new.discount is not None:
+            off = new.discount.takes_off(max(new.price.amount - new.bursary, 0))
+        entries.append(TimelineEntry(at=at, kind=EntryKind.DISCOUNT, code=code, amount=off))
+    invoice = new.invoice
+    before = previous.invoice.invoice_id if previous and previous.invoice else None
+    if invoice is not None and invoice.invoice_id != before:
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.INVOICE,
+                invoice=invoice.number or invoice.invoice_id,
+                amount=invoice.amount_due,
+                due_at=invoice.due_at,
+            )
+        )
     return entries
 
 

@@ -1,26 +1,264 @@
-"""Dates and times written the British way, in the course's own timezone.
+"""What a person reads, said one way on every page, email, CLI line and CSV cell.
 
-"Monday 7 June 2027, 15:00-17:00 BST": 24-hour times, day before month, the zone's abbreviation
-for that date (BST in summer, GMT in winter), so a reader never has to convert.
+One place for each thing that is written out for people rather than programs:
+
+* money: :func:`money_words` ("£200.00"; it lives beside :class:`Money`, re-exported here);
+* time, in the course's own timezone and to the minute: :func:`session_when` ("Monday 7 June
+  2027, 15:00-17:00 BST"), :func:`moment_when` ("Monday 7 June 2027 at 15:04 BST"),
+  :func:`day_when` ("Friday 9 July 2027", for a due date people keep); 24-hour times, day
+  before month, the zone's abbreviation for that date (BST in summer, GMT in winter), so a
+  reader never converts;
+* a course by name: :func:`course_name` (its title with its first day: two cohorts of one
+  programme never look the same);
+* where an application stands: :func:`status_words` ("Awaiting payment") and
+  :func:`status_with_reason`, never the code ``awaiting_payment``;
+* the application's fields: :data:`FIELD_NAMES`, the glossary the form, the emails, the
+  console and the roster all use ("Access needs", never "Accessibility needs" elsewhere);
+* an application's history: :func:`timeline_text`.
+
+The API's JSON keeps codes, pence and ISO instants for programs; these are for people.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from booking.domain.course import ScheduledSession
+from booking.domain.emails import EmailKind
+from booking.domain.money import money_words
+from booking.domain.timeline import EntryKind, TimelineEntry
+
+if TYPE_CHECKING:
+    from booking.domain.course import ScheduledSession
+
+__all__ = [
+    "COURSE_STATUS_WORDS",
+    "FIELD_NAMES",
+    "STATUS_WORDS",
+    "course_name",
+    "day_when",
+    "moment_when",
+    "money_words",
+    "session_when",
+    "status_with_reason",
+    "status_words",
+    "timeline_text",
+]
+
+
+# -- time ------------------------------------------------------------------------------------
 
 
 def session_when(session: ScheduledSession, timezone: str) -> str:
+    """ "Monday 7 June 2027, 15:00-17:00 BST"."""
     zone = ZoneInfo(timezone)
     start = session.start.astimezone(zone)
     end = session.end.astimezone(zone)
-    day = f"{start:%A} {start.day} {start:%B %Y}"
-    return f"{day}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
+    return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
 
 
 def moment_when(moment: datetime, timezone: str) -> str:
-    """ "Monday 7 June 2027 at 15:04 BST": the British way, in the course's zone."""
+    """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} {local.tzname()}"
+    return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
+
+
+def day_when(moment: datetime, timezone: str) -> str:
+    """ "Friday 9 July 2027": the day a moment falls on in the course's zone (a due date)."""
+    return _day(moment.astimezone(ZoneInfo(timezone)))
+
+
+def _day(local: datetime) -> str:
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def course_name(title: str, first_start: datetime, timezone: str) -> str:
+    """ "Compassionate Leadership Training, from Monday 7 June 2027": a course as people tell
+    it from its other cohorts (the same title, another start)."""
+    return f"{title}, from {day_when(first_start, timezone)}"
+
+
+# -- where a course and an application stand -------------------------------------------------
+
+COURSE_STATUS_WORDS: Mapping[str, str] = {
+    "open": "Open",
+    "full": "Full (waiting list)",
+    "closed": "Closed",
+}
+
+STATUS_WORDS: Mapping[str, str] = {
+    "pending_review": "Awaiting review",
+    "declined": "Declined",
+    "awaiting_payment": "Awaiting payment",
+    "awaiting_invoice_payment": "Awaiting invoice payment",
+    "confirmed": "Confirmed",
+    "expired": "Payment not completed",
+    "waitlisted": "On the waiting list",
+    "offered": "Place offered",
+    "cancelled": "Cancelled",
+    "refunded": "Refunded",
+}
+
+# Why a status was reached, where that adds something to the status's own words. A reason the
+# status already says (a refund that is "refunded") has no words: it is not said twice.
+REASON_WORDS: Mapping[str, str | None] = {
+    "expired": "the time to pay ran out",
+    "offer_lapsed": "the offer lapsed",
+    "failed": "the bank refused the payment",
+    "course_full": "paid when the course was full",
+    "refund_requested": "refund on its way",
+    "refunded": None,
+    "cancelled_and_refunded": "after a cancellation",
+    "partial_refund": "part of the payment given back",
+    "duplicate_payment": "a second payment",
+    "refunded_before_recorded": "a refund reached us before its payment",
+    "erased": "personal data erased",
+    "funded": "funded by a bursary",
+    "invoice_voided": "invoice voided",
+    "invoice_uncollectible": "invoice could not be collected",
+    "invoice_overdue": "invoice not paid by its due date",
+    "invoice_replaced": "paid on a replaced invoice",
+    "invoice_not_issued": "a replacement invoice could not be sent",
+    "amount_mismatch": "paid an amount not asked for",
+    "application_cancelled": "a payment that came afterwards was given back",
+    "application_declined": "a payment that came afterwards was given back",
+    "application_pending_review": "paid before it was reviewed",
+    "application_awaiting_invoice_payment": "paid by card while invoiced",
+}
+
+
+def status_words(status: str) -> str:
+    """ "Awaiting payment" for ``awaiting_payment``; an unknown code is shown as words too."""
+    return STATUS_WORDS.get(status) or status.replace("_", " ").capitalize()
+
+
+def reason_words(reason: str | None) -> str | None:
+    if not reason:
+        return None
+    return REASON_WORDS.get(reason, reason.replace("_", " "))
+
+
+def status_with_reason(status: str, reason: str | None) -> str:
+    """ "Cancelled (refund on its way)", "Refunded": the status, and why when that adds to it."""
+    why = reason_words(reason)
+    return f"{status_words(status)} ({why})" if why else status_words(status)
+
+
+INVOICE_STATUS_WORDS: Mapping[str, str] = {
+    "open": "open, not paid yet",
+    "paid": "paid",
+    "void": "voided",
+    "uncollectible": "marked as one that will not be paid",
+    "overdue": "not paid by its due date",
+}
+
+
+def invoice_words(
+    number: str, amount: int, currency: str, status: str, due_at: datetime, timezone: str
+) -> str:
+    """ "INV-0042 for £200.00, open, not paid yet; falls due on Friday 9 July 2027"."""
+    state = INVOICE_STATUS_WORDS.get(status, status)
+    said = f"{number} for {money_words(amount, currency)}, {state}"
+    if status == "open":
+        said += f"; falls due on {day_when(due_at, timezone)}"
+    return said
+
+
+# -- the application's fields ----------------------------------------------------------------
+
+FIELD_NAMES: Mapping[str, str] = {
+    "name": "Full name",
+    "email": "Email address",
+    "job_title": "Job title",
+    "organisation": "Organisation",
+    "leadership_role": "Leadership role",
+    "motivation": "Reasons for applying",
+    "accessibility_needs": "Access needs",
+    "payment_method": "How the place is paid for",
+    "billing_name": "Organisation's legal name",
+    "billing_email": "Billing email address",
+    "billing_address": "Billing address",
+    "po_number": "Purchase order number",
+    "discount_code": "Discount code",
+}
+ANSWER_FIELDS = (
+    "name",
+    "email",
+    "job_title",
+    "organisation",
+    "leadership_role",
+    "motivation",
+    "accessibility_needs",
+)
+
+
+def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[str, str]]:
+    """The applicant's answers as label and value, in the form's order, by the glossary."""
+    said = []
+    for key in ANSWER_FIELDS:
+        value = str(getattr(answers, key) or "")
+        said.append({"label": FIELD_NAMES[key], "value": value or empty})
+    return said
+
+
+# -- an application's history ----------------------------------------------------------------
+
+EMAIL_WORDS: Mapping[EmailKind, str] = {
+    EmailKind.APPLICATION_RECEIVED: "Application received",
+    EmailKind.FACILITATOR_COPY: "Facilitators' copy of the application",
+    EmailKind.BOOKING_CONFIRMED: "Booking confirmed, with the calendar file",
+    EmailKind.CHECKOUT_EXPIRED: "Payment not completed",
+    EmailKind.PAYMENT_REFUNDED: "Payment refunded",
+    EmailKind.SESSION_REMINDER: "Session reminder",
+    EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
+    EmailKind.WAITLISTED: "On the waiting list",
+    EmailKind.OFFER: "A place is offered, with a link to pay",
+    EmailKind.DECLINED: "Application declined",
+    EmailKind.CANCELLED: "Cancellation",
+    EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
+    EmailKind.INVOICE_SENT: "The employer has been invoiced",
+    EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
+    EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
+}
+
+
+def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
+    """One entry of an application's history in plain words."""
+    amount = money_words(entry.amount or 0, currency)
+    if entry.kind is EntryKind.STATUS and entry.status is not None:
+        reached = status_with_reason(entry.status.value, entry.reason)
+        if entry.previous_status is None:
+            return f"Application received: {reached[:1].lower()}{reached[1:]}"
+        return f"Status: {status_words(entry.previous_status.value)} → {reached}"
+    if entry.kind is EntryKind.PAYMENT:
+        return f"Payment received: {amount}"
+    if entry.kind is EntryKind.REFUND:
+        return f"Refunded: {amount}"
+    if entry.kind is EntryKind.BURSARY:
+        return f"Bursary granted: {amount} of the price"
+    if entry.kind is EntryKind.DISCOUNT:
+        off = f": {amount} off" if entry.amount else ""
+        return f"Discount code {entry.code} given{off}"
+    if entry.kind is EntryKind.INVOICE and entry.due_at is not None:
+        due = day_when(entry.due_at, timezone)
+        return f"Invoice {entry.invoice} for {amount} sent to the billing contact, due {due}"
+    if entry.kind is EntryKind.EMAIL and entry.email is not None:
+        return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
+    return "Personal data erased on request"
+
+
+def _audience(entry: TimelineEntry) -> str:
+    if entry.email is EmailKind.FACILITATOR_COPY:
+        return f"to {entry.recipients} facilitator{'s' if entry.recipients != 1 else ''}"
+    if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
+        return "to the applicant and the billing contact"
+    return "to the applicant"
+
+
+def listed(items: Iterable[str]) -> str:
+    """ "a, b and c"."""
+    words = list(items)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

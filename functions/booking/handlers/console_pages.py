@@ -12,87 +12,34 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, CourseStatus, Money
-from booking.domain.emails import EmailKind
-from booking.domain.timeline import EntryKind, TimelineEntry
-from booking.domain.wording import moment_when
+from booking.domain.course import Course, Money
+from booking.domain.wording import (
+    COURSE_STATUS_WORDS,
+    FIELD_NAMES,
+    STATUS_WORDS,
+    answers_said,
+    course_name,
+    day_when,
+    invoice_words,
+    moment_when,
+    money_words,
+    status_with_reason,
+    status_words,
+    timeline_text,
+)
 from booking.handlers.course_form import CourseForm
 from booking.handlers.pages import environment
 from booking.services.console import ApplicationDetail, CourseApplications, CourseSummary
-from booking.services.mailer import ANSWER_LABELS
 
-STATUS_WORDS = {
-    "pending_review": "Pending review",
-    "declined": "Declined",
-    "awaiting_payment": "Awaiting payment",
-    "awaiting_invoice_payment": "Awaiting invoice payment",
-    "confirmed": "Confirmed",
-    "expired": "Payment not completed",
-    "waitlisted": "Waiting list",
-    "offered": "Place offered",
-    "cancelled": "Cancelled",
-    "refunded": "Refunded",
-}
-COURSE_STATUS_WORDS = {
-    CourseStatus.OPEN: "Open",
-    CourseStatus.FULL: "Full",
-    CourseStatus.CLOSED: "Closed",
-}
-EMAIL_WORDS = {
-    EmailKind.APPLICATION_RECEIVED: "Application received",
-    EmailKind.FACILITATOR_COPY: "Facilitators' copy of the application",
-    EmailKind.BOOKING_CONFIRMED: "Booking confirmed, with the calendar file",
-    EmailKind.CHECKOUT_EXPIRED: "Payment not completed",
-    EmailKind.PAYMENT_REFUNDED: "Payment refunded",
-    EmailKind.SESSION_REMINDER: "Session reminder",
-    EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
-    EmailKind.WAITLISTED: "On the waiting list",
-    EmailKind.OFFER: "A place is offered, with a link to pay",
-    EmailKind.DECLINED: "Application declined",
-    EmailKind.CANCELLED: "Booking cancelled",
-    EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
-    EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
-    EmailKind.INVOICE_SENT: "The employer has been invoiced",
-    EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
-    EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
-}
-REASON_WORDS = {
-    "expired": "checkout expired",
-    "offer_lapsed": "offer lapsed",
-    "course_full": "paid when the course was full",
-    "refund_requested": "with a refund",
-    "refunded": "refunded in full",
-    "cancelled_and_refunded": "cancelled and refunded",
-    "duplicate_payment": "a second payment",
-    "failed": "payment failed",
-    "erased": "personal data erased",
-    "invoice_voided": "invoice voided",
-    "invoice_uncollectible": "invoice uncollectible",
-    "invoice_overdue": "invoice not paid by its due date",
-    "invoice_replaced": "paid on a replaced invoice",
-    "amount_mismatch": "paid an amount not asked for",
-    "invoice_not_issued": "a replacement invoice could not be made",
-    "funded": "funded by a bursary",
-    "application_cancelled": "paid after it was cancelled",
-    "application_declined": "paid after it was declined",
-    "application_pending_review": "paid before it was reviewed",
-    "application_awaiting_invoice_payment": "paid by card while invoiced",
-}
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
     "declined": "Declined. The applicant has been emailed.",
+    # Said from where the application then stands: whether money is going back (_done).
     "cancelled": "Cancelled. The applicant has been emailed.",
     "resent": "The confirmation is on its way to the applicant again.",
     "funded": "Bursary granted. The applicant has been emailed.",
     "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
     "invoice_voided": "Invoice voided. The place has gone back to the course.",
-}
-INVOICE_STATUS_WORDS = {
-    "open": "open, waiting to be paid",
-    "paid": "paid",
-    "void": "voided",
-    "uncollectible": "marked uncollectible",
-    "overdue": "not paid by its due date",
 }
 FORM_LABELS = {
     "course_id": "Course id",
@@ -126,12 +73,6 @@ class Chrome:
     csrf_token: str = ""
 
 
-def money(amount: int, currency: str) -> str:
-    if amount <= 0:
-        return Money(amount=1, currency=currency).display().replace("0.01", "0.00")
-    return Money(amount=amount, currency=currency).display()
-
-
 def _render(template: str, chrome: Chrome, **values: Any) -> str:
     page: str = (
         environment()
@@ -144,12 +85,14 @@ def _render(template: str, chrome: Chrome, **values: Any) -> str:
 def _dates(course: Course) -> str:
     schedule = course.schedule
     zone = course.definition.timezone
-    first, last = schedule[0], schedule[-1]
-    first_day = moment_when(first.start, zone).split(" at ")[0]
+    first_day = day_when(schedule[0].start, zone)
     if len(schedule) == 1:
         return first_day
-    last_day = moment_when(last.start, zone).split(" at ")[0]
-    return f"{first_day} to {last_day} ({len(schedule)} sessions)"
+    return f"{first_day} to {day_when(schedule[-1].start, zone)} ({len(schedule)} sessions)"
+
+
+def _course_name(course: Course) -> str:
+    return course_name(course.definition.title, course.first_start(), course.definition.timezone)
 
 
 def sign_in_page(next_path: str, errors: dict[str, str] | None = None) -> str:
@@ -160,23 +103,45 @@ def signed_out_page() -> str:
     return _render("signed_out.html", Chrome(False))
 
 
-_ERROR_HEADINGS = {
-    401: "Please sign in",
-    403: "That was refused",
-    404: "We could not find that",
-    409: "We could not do that",
-    422: "Something needs attention",
-    503: "Please try again in a moment",
+# What happened, and what an organiser can do about it, by the answer's status.
+_ERRORS = {
+    401: ("Please sign in", "Sign in with your organiser account, then try again."),
+    403: (
+        "That was refused",
+        "The form may have been open too long, or came from another page. Go back, reload "
+        "the page and try again.",
+    ),
+    404: (
+        "We could not find that",
+        "Check the address, or find the application by its reference or the person by their "
+        "email address from the courses page.",
+    ),
+    409: (
+        "We could not do that",
+        "Someone may have changed it meanwhile. Open it again to see where it stands now.",
+    ),
+    422: ("Something needs attention", "Go back, put it right and try again."),
+    503: (
+        "Please try again in a moment",
+        "A service we rely on did not answer in time. Nothing was changed; try again shortly.",
+    ),
 }
 
 
 def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
+    heading, what_to_do = _ERRORS.get(
+        status,
+        (
+            "Something went wrong",
+            "Nothing was changed. Try again; if it keeps happening, tell whoever runs the site.",
+        ),
+    )
     return _render(
         "error.html",
         chrome,
-        heading=_ERROR_HEADINGS.get(status, "Something went wrong"),
+        heading=heading,
         explanation=f"{message[:1].upper()}{message[1:]}." if message else "",
-        code=code,
+        what_to_do=what_to_do,
     )
 
 
@@ -189,14 +154,17 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 "course_id": s.course.course_id,
                 "title": s.course.definition.title,
                 "dates": _dates(s.course),
-                "status": COURSE_STATUS_WORDS[s.status],
-                "seats_taken": s.course.seats_taken,
-                "capacity": s.course.definition.capacity,
+                "status": COURSE_STATUS_WORDS[s.status.value],
+                # Each place counted once: booked, held for someone who has not paid, or free.
+                "booked": s.confirmed,
                 "holds": s.holds,
+                "free": s.course.places_left,
+                "capacity": s.course.definition.capacity,
                 "waiting": s.waiting,
                 "pending_review": s.pending_review,
-                "taken": money(s.taken, currency),
-                "refunded": money(s.refunded, currency),
+                "received": money_words(s.taken, currency),
+                "refunded": money_words(s.refunded, currency),
+                "net": money_words(s.taken - s.refunded, currency),
             }
         )
     return _render("home.html", chrome, courses=rows)
@@ -211,8 +179,9 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
         "name": application.answers.name,
         "email": application.answers.email,
         "status": application.status.value,
+        "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
-        "paid": money(application.amount_paid, course.definition.price.currency),
+        "paid": money_words(application.amount_paid, course.definition.price.currency),
     }
 
 
@@ -223,7 +192,7 @@ def course_page(
     definition = course.definition
     total = sum(listing.counts.values())
     options = [("", f"Any status ({total})")] + [
-        (s.value, f"{STATUS_WORDS[s.value]} ({listing.counts[s]})")
+        (s.value, f"{status_words(s.value)} ({listing.counts[s]})")
         for s in ApplicationStatus
         if listing.counts[s] or s is listing.status
     ]
@@ -232,8 +201,9 @@ def course_page(
         chrome,
         course_id=course.course_id,
         title=definition.title,
+        name=_course_name(course),
         dates=_dates(course),
-        status=COURSE_STATUS_WORDS[course.status(now)],
+        status=COURSE_STATUS_WORDS[course.status(now).value],
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,
@@ -250,51 +220,33 @@ def course_page(
     )
 
 
-def timeline_text(entry: TimelineEntry, currency: str) -> str:
-    """One entry of an application's history in plain words."""
-    if entry.kind is EntryKind.STATUS and entry.status is not None:
-        reached = STATUS_WORDS[entry.status.value]
-        why = f" ({REASON_WORDS.get(entry.reason, entry.reason)})" if entry.reason else ""
-        if entry.previous_status is None:
-            return f"Application received: {reached.lower()}{why}"
-        return f"Status: {STATUS_WORDS[entry.previous_status.value]} → {reached}{why}"
-    if entry.kind is EntryKind.PAYMENT:
-        return f"Payment received: {money(entry.amount or 0, currency)}"
-    if entry.kind is EntryKind.REFUND:
-        return f"Refunded: {money(entry.amount or 0, currency)}"
-    if entry.kind is EntryKind.EMAIL and entry.email is not None:
-        if entry.email is EmailKind.FACILITATOR_COPY:
-            audience = f"to {entry.recipients} facilitator{'s' if entry.recipients != 1 else ''}"
-        elif entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
-            audience = "to the applicant and the billing contact"
-        else:
-            audience = "to the applicant"
-        return f"Email sent {audience}: {EMAIL_WORDS[entry.email]}"
-    return "Personal data erased on request"
-
-
 def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
     facts: list[tuple[str, str]] = []
     own_price = application.price_or(price)
     currency = own_price.currency
     if application.bursary:
-        facts.append(("Bursary", money(application.bursary, currency)))
+        facts.append(("Bursary", money_words(application.bursary, currency)))
     if application.discount:
-        facts.append(("Discount code", application.discount.code))
+        facts.append((FIELD_NAMES["discount_code"], application.discount.code))
     if application.bursary or application.discount:
         due = application.amount_due(price)
-        facts.append(("Left to pay", money(due, currency) if due else "nothing"))
+        facts.append(("Left to pay", money_words(due, currency) if due else "Nothing"))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
-        facts.append(("Invoice", invoice.number or invoice.invoice_id))
-        facts.append(("Invoice status", INVOICE_STATUS_WORDS.get(invoice.status, invoice.status)))
-        facts.append(("Invoice due", moment_when(invoice.due_at, zone)))
-        facts.append(("Invoiced", money(invoice.amount_due, invoice.currency)))
+        said = invoice_words(
+            invoice.number or invoice.invoice_id,
+            invoice.amount_due,
+            invoice.currency,
+            invoice.status,
+            invoice.due_at,
+            zone,
+        )
+        facts.append(("Invoice", said[:1].upper() + said[1:]))
     if billing is not None and not application.is_erased:
         facts.append(("Billed to", f"{billing.billing_name} <{billing.billing_email}>"))
         if billing.po_number:
-            facts.append(("Purchase order", billing.po_number))
+            facts.append((FIELD_NAMES["po_number"], billing.po_number))
     return facts
 
 
@@ -319,33 +271,60 @@ def application_page(
         name=application.answers.name,
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
-        reason=REASON_WORDS.get(application.status_reason or "", application.status_reason),
+        status_said=status_with_reason(application.status.value, application.status_reason),
         course_id=course.course_id,
-        course_title=definition.title,
+        course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        paid=money(application.amount_paid, currency),
-        refunded=money(application.amount_refunded, currency),
+        paid=money_words(application.amount_paid, currency),
+        refunded=money_words(application.amount_refunded, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         payment=_payment_facts(application, definition.price, zone),
-        answers=[
-            {"label": label, "value": getattr(application.answers, key)}
-            for key, label in ANSWER_LABELS
-        ],
+        answers=answers_said(application.answers),
         timeline=[
             {
                 "iso": entry.at.isoformat(),
                 "when": moment_when(entry.at, zone),
-                "text": timeline_text(entry, currency),
+                "text": timeline_text(entry, currency, zone),
             }
             for entry in detail.timeline
         ],
         actions=detail.actions,
-        refundable=money(detail.refundable, currency) if detail.refundable else "",
+        refundable=money_words(detail.refundable, currency) if detail.refundable else "",
         offer_hours=definition.offer_valid_hours,
-        done=DONE_WORDS.get(done, ""),
+        done=_done(done, application, currency),
         problem=problem,
         values=values or {},
         errors=errors or {},
+    )
+
+
+def _done(done: str, application: Application, currency: str) -> str:
+    """What the action just taken did, said from where the application now stands: a
+    cancellation says whether money is going back."""
+    if done != "cancelled" or application.status not in (
+        ApplicationStatus.CANCELLED,
+        ApplicationStatus.REFUNDED,
+    ):
+        return DONE_WORDS.get(done, "")
+    kept = application.amount_paid - application.amount_refunded
+    if application.status is ApplicationStatus.REFUNDED or application.status_reason in (
+        "refund_requested",
+        "cancelled_and_refunded",
+    ):
+        back = application.amount_refunded or application.amount_paid
+        money = f"{money_words(back, currency)} is" if back else "The payment is"
+        return (
+            f"Cancelled. {money} being refunded in full through Stripe. "
+            "The applicant has been emailed."
+        )
+    if kept > 0:
+        return (
+            f"Cancelled without a refund: the {money_words(kept, currency)} paid is kept. "
+            "The applicant has been emailed."
+        )
+    return (
+        "Cancelled. No money had been paid, so none is owed either way. "
+        "The applicant has been emailed."
     )
 
 
@@ -362,15 +341,18 @@ def person_page(
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
     if course is not None:
         return _row(application, course)
+    # The course has been removed since: what is left said as well as it can be.
+    currency = application.price.currency if application.price else "gbp"
     return {
         "application_id": application.application_id,
         "reference": application.reference or application.application_id[:8],
         "course_id": application.course_id,
+        "course": "A course no longer listed",
         "name": application.answers.name,
         "email": application.answers.email,
         "status": application.status.value,
-        "applied": application.created_at.strftime("%d %B %Y"),
-        "paid": str(application.amount_paid),
+        "applied": moment_when(application.created_at, "Europe/London"),
+        "paid": money_words(application.amount_paid, currency),
     }
 
 

@@ -24,7 +24,7 @@ from booking.domain.application import answer_limits
 from booking.domain.course import Course, SessionKind
 from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
-from booking.domain.wording import moment_when, session_when
+from booking.domain.wording import FIELD_NAMES, day_when, moment_when, money_words, session_when
 from booking.services.applications import ApplicationView
 
 
@@ -44,8 +44,10 @@ _LIMITS = answer_limits()
 
 @dataclass(frozen=True)
 class FormField:
+    """A question on the form; its name is the glossary's (``domain.wording.FIELD_NAMES``), the
+    one the emails, the console and the roster use, so a field is called the same everywhere."""
+
     name: str
-    label: str
     hint: str = ""
     multiline: bool = False
     required: bool = True
@@ -54,50 +56,50 @@ class FormField:
     missing: str = ""  # what to ask for when the field is left empty
 
     @property
+    def name_said(self) -> str:
+        return FIELD_NAMES[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.name_said if self.required else f"{self.name_said} (optional)"
+
+    @property
     def max_length(self) -> int:
         return _LIMITS[self.name]
 
 
 APPLICATION_FIELDS = (
-    FormField("name", "Full name", autocomplete="name", missing="Enter your full name"),
+    FormField("name", autocomplete="name", missing="Enter your full name"),
     FormField(
         "email",
-        "Email address",
         "We will send your confirmation, the joining link and reminders here.",
         input_type="email",
         autocomplete="email",
         missing="Enter your email address",
     ),
-    FormField(
-        "job_title",
-        "Job title",
-        autocomplete="organization-title",
-        missing="Enter your job title",
-    ),
+    FormField("job_title", autocomplete="organization-title", missing="Enter your job title"),
     FormField(
         "organisation",
-        "Organisation",
         "For example, the NHS trust, practice or service you work for.",
         autocomplete="organization",
         missing="Enter the organisation you work for",
     ),
     FormField(
         "leadership_role",
-        "What do you lead?",
-        "For example a team, a service or a programme of work. A few sentences is plenty.",
+        "What do you lead? For example a team, a service or a programme of work. A few "
+        "sentences is plenty.",
         multiline=True,
         missing="Tell us what you lead",
     ),
     FormField(
         "motivation",
-        "Why would you like to join this course?",
-        "What you hope to get from it. There are no right or wrong answers.",
+        "Why would you like to join this course, and what do you hope to get from it? There "
+        "are no right or wrong answers.",
         multiline=True,
         missing="Tell us why you would like to join this course",
     ),
     FormField(
         "accessibility_needs",
-        "Access needs (optional)",
         "Anything that would help you take part fully, such as captions or breaks.",
         multiline=True,
         required=False,
@@ -108,14 +110,12 @@ APPLICATION_FIELDS = (
 BILLING_FIELDS = (
     FormField(
         "billing_name",
-        "Organisation's legal name",
         "As the invoice should be addressed, for example St Elsewhere NHS Foundation Trust.",
         autocomplete="organization",
         missing="Enter the name the invoice should be addressed to",
     ),
     FormField(
         "billing_email",
-        "Billing email address",
         "Where the invoice is sent, usually your accounts payable team.",
         input_type="email",
         autocomplete="email",
@@ -123,7 +123,6 @@ BILLING_FIELDS = (
     ),
     FormField(
         "billing_address",
-        "Billing address",
         "The postal address for the invoice.",
         multiline=True,
         autocomplete="street-address",
@@ -131,18 +130,12 @@ BILLING_FIELDS = (
     ),
     FormField(
         "po_number",
-        "Purchase order number",
         "Printed on the invoice so your accounts team can match it.",
         required=False,
         missing="Enter your organisation's purchase order number",
     ),
 )
-DISCOUNT_FIELD = FormField(
-    "discount_code",
-    "Discount code (optional)",
-    "If you have been given one.",
-    required=False,
-)
+DISCOUNT_FIELD = FormField("discount_code", "If you have been given one.", required=False)
 
 CONSENT_LABEL = (
     "I agree that my answers are stored for this course and shared with its facilitators."
@@ -172,10 +165,10 @@ def friendly_error(name: str, reason: str, value: Any = None) -> str:
         # and what to do, which "check the format" would not.
         return reason[:1].upper() + reason[1:]
     if "at most" in lowered or ("too long" in lowered and name != "email"):
-        return f"{field.label} must be {field.max_length:,} characters or fewer"
+        return f"{field.name_said} must be {field.max_length:,} characters or fewer"
     if name in ("email", "billing_email"):
         return "Enter an email address in the correct format, like name@example.nhs.uk"
-    return f"{field.label}: {reason}"
+    return f"{field.name_said}: {reason}"
 
 
 def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
@@ -338,7 +331,7 @@ def status_page(
     definition = course.definition
     timezone = definition.timezone
     to_pay = (
-        _display(view.amount_due, definition.price)
+        money_words(view.amount_due, definition.price.currency)
         if view.amount_due
         else definition.price.display()
     )
@@ -356,7 +349,9 @@ def status_page(
             held_until=_when(view.hold_expires_at, timezone),
             offer_until=_when(view.offer_expires_at, timezone),
             waitlist_position=view.waitlist_position,
-            invoice_due=_when(view.invoice_due_at, timezone),
+            invoice_due=day_when(_instant(view.invoice_due_at), timezone)
+            if view.invoice_due_at
+            else None,
         )
     )
     headline, explanation, tone = words.headline, words.explanation, words.tone
@@ -374,6 +369,7 @@ def status_page(
     restart_label = (
         "Start payment again" if view.status == "expired" else f"Pay {to_pay} and book your place"
     )
+    dated = view.status in ("confirmed", "pending_review")
     return (
         environment()
         .get_template("pages/status.html")
@@ -393,7 +389,8 @@ def status_page(
             can_restart_checkout=view.can_pay and not confirming and not view.checkout_url,
             restart_action=restart_action,
             restart_label=restart_label,
-            sessions=_sessions(course) if view.status in ("confirmed", "pending_review") else [],
+            sessions=_sessions(course, SessionKind.CORE) if dated else [],
+            follow_ups=_sessions(course, SessionKind.FOLLOW_UP) if dated else [],
             enquiries_email=str(definition.enquiries_email or ""),
             invoice_url=view.invoice_url or "",
             can_request_invoice=view.can_request_invoice and not confirming,
@@ -414,16 +411,19 @@ def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, 
         return []
     lines = [("Price", price.display())]
     if view.bursary:
-        lines.append(("Bursary", f"-{_display(view.bursary, price)}"))
+        lines.append(("Bursary", money_words(-view.bursary, price.currency)))
     if view.discount_code:
         off = price.amount - view.bursary - view.amount_due
-        lines.append((f"Discount code {view.discount_code}", f"-{_display(off, price)}"))
-    lines.append(("To pay", _display(view.amount_due, price) if view.amount_due else "Nothing"))
+        lines.append(
+            (
+                f"{FIELD_NAMES['discount_code']} {view.discount_code}",
+                money_words(-off, price.currency),
+            )
+        )
+    lines.append(
+        ("To pay", money_words(view.amount_due, price.currency) if view.amount_due else "Nothing")
+    )
     return lines
-
-
-def _display(amount: int, like: Money) -> str:
-    return Money(amount=amount, currency=like.currency).display() if amount else "£0.00"
 
 
 def _instant(iso: str) -> datetime:
@@ -438,6 +438,17 @@ _ERROR_HEADINGS = {
     422: "Some answers need attention",
     503: "Please try again in a few minutes",
 }
+# What a person can do next, after what happened.
+_NEXT_STEPS = {
+    404: "Check the address you typed. If you followed a link from one of our emails, the "
+    "link in our most recent email always leads to your application.",
+    409: "Your application's page shows where things stand now: the link is in every email "
+    "we have sent you.",
+    413: "Go back, shorten your answers and send the form again.",
+    415: "Go back and send the form again from its page.",
+    422: "Go back, check the answers marked and send the form again.",
+    503: "Nothing you sent has been lost. Wait a few minutes, then try again.",
+}
 
 
 # Refusals a person can act on get a heading that says what happened, not just "could not".
@@ -446,14 +457,25 @@ _CODE_HEADINGS = {
     "course_closed": "Applications for this course are closed",
     "offer_lapsed": "This offer has lapsed",
 }
+_CODE_NEXT_STEPS = {
+    "already_applied": "We have emailed the address you gave with where your application "
+    "stands and the link to its page.",
+    "course_closed": "The courses page lists the courses taking applications now.",
+    "offer_lapsed": "Your application's page says whether a place can still be booked: the "
+    "link is in every email we have sent you.",
+}
 
 
 def error_page(status: int, code: str, message: str) -> str:
-    """A plain page for a browser that hit an error (the same facts as the JSON answer)."""
+    """A plain page for a browser that hit an error: what happened and what to do next (the
+    same facts as the JSON answer, without its code)."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
     explanation = f"{message[:1].upper()}{message[1:]}." if message else ""
+    next_step = _CODE_NEXT_STEPS.get(code) or _NEXT_STEPS.get(
+        status, "Nothing has been changed. Please try again in a few minutes."
+    )
     return (
         environment()
         .get_template("pages/error.html")
-        .render(heading=heading, explanation=explanation, code=code)
+        .render(heading=heading, explanation=explanation, next_step=next_step)
     )

@@ -63,7 +63,8 @@ def approve(ports: Ports, application_id: str) -> Application:
         if course.seat_free_for_newcomer:
             try:
                 return ports.repository.save(
-                    offer(application, course.definition.offer_valid_hours, now), application
+                    offer(application, course.definition.offer_valid_hours, now, reason="approved"),
+                    application,
                 )
             except CourseFull as exc:
                 # The last place went meanwhile: decide again, now for the waiting list.

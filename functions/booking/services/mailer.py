@@ -30,13 +30,21 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, Money, ScheduledSession, SessionKind
+from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.reminders import session_position
 from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
-from booking.domain.wording import moment_when, session_when
+from booking.domain.wording import (
+    answers_said,
+    course_name,
+    day_when,
+    moment_when,
+    money_words,
+    session_when,
+    status_words,
+)
 from booking.services.calendars import calendar_attachments
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 from booking.services.waitlist import waitlist_position
@@ -54,27 +62,6 @@ ATTENDEE_KINDS = frozenset(
 )
 SESSION_KINDS = frozenset({EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION})
 
-ANSWER_LABELS = (
-    ("name", "Name"),
-    ("email", "Email"),
-    ("job_title", "Job title"),
-    ("organisation", "Organisation"),
-    ("leadership_role", "What they lead"),
-    ("motivation", "Why they are applying"),
-    ("accessibility_needs", "Accessibility needs"),
-)
-STATUS_WORDS = {
-    S.PENDING_REVIEW: "waiting for your review",
-    S.DECLINED: "declined",
-    S.AWAITING_PAYMENT: "waiting for payment",
-    S.AWAITING_INVOICE_PAYMENT: "waiting for their employer to pay the invoice",
-    S.CONFIRMED: "confirmed (booked)",
-    S.EXPIRED: "payment not completed",
-    S.WAITLISTED: "on the waiting list",
-    S.OFFERED: "offered a place",
-    S.CANCELLED: "cancelled",
-    S.REFUNDED: "refunded",
-}
 REASON_WORDS = {
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm your "
@@ -238,13 +225,19 @@ def compose(
     return OutgoingEmail(
         to=list(recipients),
         reply_to=_reply_to(job, application, course),
-        subject=rendered.subject,
+        subject=with_reference(rendered.subject, application.reference),
         text=rendered.text,
         html=rendered.html,
         attachments=calendar_attachments(ports, job, application, course, recipients, now=now),
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
+
+
+def with_reference(subject: str, reference: str | None) -> str:
+    """Every subject ends with the application's reference, the one thing a person quotes when
+    they reply or ring, and what they search their inbox for."""
+    return f"{subject} ({reference})" if reference else subject
 
 
 def _reply_to(job: EmailJob, application: Application, course: Course) -> list[str]:
@@ -289,7 +282,7 @@ def _facts(
         held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
         offer_until=context["offer_until"],
         waitlist_position=context["waitlist_position"],
-        invoice_due=moment_when(invoice.due_at, timezone) if invoice else None,
+        invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
     )
 
 
@@ -318,6 +311,9 @@ def email_context(
     return {
         "course": {
             "title": definition.title,
+            # The title with its first day: which cohort the message is about.
+            "name": course_name(definition.title, course.first_start(), timezone),
+            "organisation": definition.organisation or "",
             "enquiries_email": str(definition.enquiries_email or ""),
             "price": definition.price.display(),
         },
@@ -338,12 +334,9 @@ def email_context(
         "waitlist_position": None,
         "earlier_status": None,
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
-        "applicant_status": STATUS_WORDS[application.status],
+        "applicant_status": status_words(application.status.value),
         "submitted": moment_when(application.created_at, timezone),
-        "answers": [
-            {"label": label, "value": getattr(application.answers, key)}
-            for key, label in ANSWER_LABELS
-        ],
+        "answers": answers_said(application.answers),
         "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
         "amount_refunded": _money(application.amount_refunded, currency),
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
@@ -366,11 +359,11 @@ def email_context(
         # A bursary or a 100% code covers the whole price: no payment to speak of.
         "nothing_to_pay": application.amount_due(price) == 0,
         # What a button or a line asking for payment names: what is left to pay.
-        "to_pay": Money(amount=application.amount_due(price), currency=price.currency).display()
+        "to_pay": money_words(application.amount_due(price), price.currency)
         if application.amount_due(price)
         else price.display(),
         "bursary": _money(application.bursary, currency),
-        "amount_due": Money(amount=application.amount_due(price), currency=price.currency).display()
+        "amount_due": money_words(application.amount_due(price), price.currency)
         if application.amount_due(price)
         else None,
         "discount_code": application.discount.code if application.discount else None,
@@ -384,8 +377,8 @@ def _invoice_view(application: Application, timezone: str) -> dict[str, Any] | N
     return {
         "number": invoice.number or invoice.invoice_id,
         "url": invoice.url,
-        "due": moment_when(invoice.due_at, timezone),
-        "amount": Money(amount=invoice.amount_due, currency=invoice.currency).display()
+        "due": day_when(invoice.due_at, timezone),
+        "amount": money_words(invoice.amount_due, invoice.currency)
         if invoice.amount_due
         else "nothing",
         "billing_name": billing.billing_name if billing else "",
@@ -433,4 +426,4 @@ def _joining_url(course: Course) -> str | None:
 
 
 def _money(amount: int, currency: str) -> str | None:
-    return Money(amount=amount, currency=currency).display() if amount > 0 else None
+    return money_words(amount, currency) if amount > 0 else None

@@ -7,6 +7,7 @@ them on; one place decides how.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from aws_lambda_powertools import Logger
 
@@ -19,8 +20,13 @@ logger = Logger(child=True)
 S = ApplicationStatus
 
 
+# Why a place is offered, which the email says: the organisers approved the application, or a
+# place came free for the first on the waiting list. No default: every caller says which.
+OfferReason = Literal["approved", "place_freed"]
+
+
 def offer(
-    application: Application, valid_hours: int, now: datetime, *, reason: str = "place_freed"
+    application: Application, valid_hours: int, now: datetime, *, reason: OfferReason
 ) -> Application:
     """Hold a seat for ``valid_hours``; ``reason`` tells the email why (approved, or freed)."""
     deadline = now + timedelta(hours=valid_hours)
@@ -74,7 +80,8 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
             break
         try:
             ports.repository.save(
-                offer(application, course.definition.offer_valid_hours, now), application
+                offer(application, course.definition.offer_valid_hours, now, reason="place_freed"),
+                application,
             )
         except CourseFull:
             break

@@ -1,0 +1,194 @@
+"""Words a person reads: one formatter for each of money, UK time, statuses, course names, the
+fields of an application and its history, each said the way a person would say it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from booking.domain.application import Answers, ApplicationStatus
+from booking.domain.emails import EmailKind
+from booking.domain.timeline import EntryKind, TimelineEntry
+from booking.domain.wording import (
+    EMAIL_WORDS,
+    FIELD_NAMES,
+    REASON_WORDS,
+    STATUS_WORDS,
+    answers_said,
+    course_name,
+    day_when,
+    invoice_words,
+    moment_when,
+    money_words,
+    status_with_reason,
+    status_words,
+    timeline_text,
+)
+
+S = ApplicationStatus
+AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
+LONDON = "Europe/London"
+TEMPLATES = Path(__file__).resolve().parents[2] / "functions" / "booking" / "templates"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "said"),
+    [
+        (20000, "gbp", "£200.00"),
+        (0, "gbp", "£0.00"),
+        (5, "gbp", "£0.05"),
+        (-5000, "gbp", "-£50.00"),
+        (123456789, "gbp", "£1,234,567.89"),
+        (20000, "EUR", "€200.00"),
+        (20000, "chf", "200.00 CHF"),
+    ],
+)
+def test_money_is_pounds_and_pence(amount: int, currency: str, said: str) -> None:
+    assert money_words(amount, currency) == said
+
+
+def test_times_are_uk_time_to_the_minute_in_summer_and_winter() -> None:
+    summer = datetime(2027, 6, 7, 14, 4, 59, 467489, tzinfo=UTC)
+    winter = datetime(2027, 12, 13, 16, 0, tzinfo=UTC)
+    assert moment_when(summer, LONDON) == "Monday 7 June 2027 at 15:04 BST"
+    assert moment_when(winter, LONDON) == "Monday 13 December 2027 at 16:00 GMT"
+    # A moment late on a summer evening in UTC is already the next day in the UK.
+    assert day_when(datetime(2027, 7, 8, 23, 30, tzinfo=UTC), LONDON) == "Friday 9 July 2027"
+
+
+def test_a_course_is_named_with_its_first_day() -> None:
+    first = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
+    assert course_name("Compassionate Leadership Training", first, LONDON) == (
+        "Compassionate Leadership Training, from Monday 7 June 2027"
+    )
+    later = course_name("Compassionate Leadership Training", first + timedelta(weeks=52), LONDON)
+    assert later != course_name("Compassionate Leadership Training", first, LONDON)
+
+
+def test_every_status_has_words_a_person_says() -> None:
+    for status in ApplicationStatus:
+        said = status_words(status.value)
+        assert said == STATUS_WORDS[status.value]
+        assert "_" not in said
+        assert said[0].isupper()
+    assert status_words("awaiting_payment") == "Awaiting payment"
+
+
+@pytest.mark.parametrize("status", list(ApplicationStatus))
+@pytest.mark.parametrize("reason", [None, *REASON_WORDS])
+def test_a_status_and_its_reason_never_say_the_same_thing_twice(
+    status: ApplicationStatus, reason: str | None
+) -> None:
+    said = status_with_reason(status.value, reason)
+    assert said.startswith(STATUS_WORDS[status.value])
+    assert "_" not in said
+    why = said.removeprefix(STATUS_WORDS[status.value])
+    assert STATUS_WORDS[status.value].lower() not in why.lower()
+
+
+def test_refunded_is_said_once() -> None:
+    assert status_with_reason("refunded", "refunded") == "Refunded"
+    assert status_with_reason("cancelled", "refund_requested") == ("Cancelled (refund on its way)")
+
+
+def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> None:
+    due = datetime(2027, 7, 9, 22, 59, tzinfo=UTC)  # 23:59 BST
+    assert invoice_words("INV-0042", 20000, "gbp", "open", due, LONDON) == (
+        "INV-0042 for £200.00, open, not paid yet; falls due on Friday 9 July 2027"
+    )
+    assert invoice_words("INV-0042", 20000, "gbp", "paid", due, LONDON) == (
+        "INV-0042 for £200.00, paid"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (
+            TimelineEntry(at=AT, kind=EntryKind.STATUS, status=S.PENDING_REVIEW),
+            "Application received: awaiting review",
+        ),
+        (
+            TimelineEntry(
+                at=AT,
+                kind=EntryKind.STATUS,
+                status=S.EXPIRED,
+                previous_status=S.AWAITING_PAYMENT,
+                reason="expired",
+            ),
+            "Status: Awaiting payment → Payment not completed (the time to pay ran out)",
+        ),
+        (
+            TimelineEntry(
+                at=AT,
+                kind=EntryKind.STATUS,
+                status=S.REFUNDED,
+                previous_status=S.CONFIRMED,
+                reason="refunded",
+            ),
+            "Status: Confirmed → Refunded",
+        ),
+        (TimelineEntry(at=AT, kind=EntryKind.PAYMENT, amount=20000), "Payment received: £200.00"),
+        (TimelineEntry(at=AT, kind=EntryKind.REFUND, amount=5000), "Refunded: £50.00"),
+        (
+            TimelineEntry(at=AT, kind=EntryKind.BURSARY, amount=5000),
+            "Bursary granted: £50.00 of the price",
+        ),
+        (
+            TimelineEntry(at=AT, kind=EntryKind.DISCOUNT, code="HALF", amount=10000),
+            "Discount code HALF given: £100.00 off",
+        ),
+        (
+            TimelineEntry(
+                at=AT,
+                kind=EntryKind.INVOICE,
+                invoice="INV-0042",
+                amount=20000,
+                due_at=datetime(2027, 7, 9, 22, 59, tzinfo=UTC),
+            ),
+            "Invoice INV-0042 for £200.00 sent to the billing contact, due Friday 9 July 2027",
+        ),
+        (
+            TimelineEntry(
+                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1
+            ),
+            "Email sent to 1 facilitator: Facilitators' copy of the application",
+        ),
+        (
+            TimelineEntry(at=AT, kind=EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
+            "Email sent to the applicant: A place is offered, with a link to pay",
+        ),
+        (TimelineEntry(at=AT, kind=EntryKind.ERASED), "Personal data erased on request"),
+    ],
+)
+def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str) -> None:
+    assert timeline_text(entry, "gbp", LONDON) == words
+
+
+def test_every_email_kind_has_words() -> None:
+    assert set(EMAIL_WORDS) == set(EmailKind)
+
+
+def test_one_glossary_names_every_answer() -> None:
+    answers = Answers(
+        name="Ada",
+        email="ada@example.org",
+        job_title="Lead",
+        organisation="Trust",
+        leadership_role="A ward",
+        motivation="To lead",
+        accessibility_needs="",
+    )
+    said = answers_said(answers)
+    assert [a["label"] for a in said] == [FIELD_NAMES[k] for k in Answers.model_fields]
+    assert said[-1] == {"label": "Access needs", "value": "(not given)"}
+
+
+def test_no_template_names_a_field_outside_the_glossary() -> None:
+    # The words the glossary replaced, anywhere a person reads: pages, console and emails.
+    retired = re.compile(r"Accessibility needs|What they lead|Why they are applying", re.I)
+    for path in TEMPLATES.rglob("*.*"):
+        assert not retired.search(path.read_text(encoding="utf-8")), path
