@@ -239,3 +239,27 @@ def test_every_page_about_a_course_is_headed_with_the_centre_that_runs_it() -> N
     other = course(organisation="Another Centre").model_copy(update={"course_id": "other"})
     assert "Course booking" in _header(pages.courses_page([centre, other], NOW, "x"))
     assert "Course booking" in _header(pages.apply_form(course(), NOW, "/a"))
+
+
+def test_an_error_page_says_what_happened_and_what_to_do_without_a_code() -> None:
+    page = pages.error_page(404, "not_found", "no course 'nope'")
+    assert "We could not find that page" in page
+    assert "Check the address you typed" in page
+    assert "not_found" not in page
+    assert "Error code" not in page
+    closed = pages.error_page(409, "course_closed", "applications are closed")
+    assert "courses page lists the courses taking applications" in closed
+
+
+def test_the_confirmed_page_lists_follow_ups_as_follow_ups() -> None:
+    with_follow_up = course(
+        sessions=[
+            {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2027-11-23", "start_time": "13:00", "end_time": "14:00", "kind": "follow_up"},
+        ]
+    )
+    page = pages.status_page(view("confirmed"), with_follow_up, "http://x/restart")
+    core, follow_ups = page.split("Follow-up sessions, after the course")
+    assert "Monday 7 June 2027, 15:00-17:00 BST" in core
+    assert "Tuesday 23 November 2027, 13:00-14:00 GMT" in follow_ups
+    assert "Tuesday 23 November" not in core

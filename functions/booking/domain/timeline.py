@@ -3,8 +3,9 @@
 Entries are derived from each stored change (the application before and after), by the one
 function :func:`changes`, which the repository calls inside every save, so a change and its
 history are written together or not at all, whichever use case made the change. The mailer adds
-an entry when it has sent a message. Entries hold statuses, amounts and kinds of email, never a
-name, an address or an answer: erasing a person leaves their history readable and anonymous.
+an entry when it has sent a message. Entries hold statuses, amounts, kinds of email, discount
+codes and invoice numbers, never a name, an address or an answer: erasing a person leaves their
+history readable and anonymous. ``domain.wording.timeline_text`` says each one in words.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ The API's JSON keeps codes, pence and ISO instants for programs; these are for p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -256,9 +256,3 @@ def _audience(entry: TimelineEntry) -> str:
     if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
         return "to the applicant and the billing contact"
     return "to the applicant"
-
-
-def listed(items: Iterable[str]) -> str:
-    """ "a, b and c"."""
-    words = list(items)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
