@@ -33,6 +33,7 @@ from booking.domain.payments import Action
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+LONDON = "Europe/London"
 PRICE = Money(amount=20000)
 HALF = AppliedDiscount(code="HALF", promotion_code_id="promo_1", percent_off=50)
 TENNER = AppliedDiscount(code="TEN", promotion_code_id="promo_2", amount_off=1000)
@@ -133,11 +134,29 @@ def test_an_organisers_code_takes_a_percentage_or_an_amount_never_both() -> None
 # -- invoices --------------------------------------------------------------------------------
 
 
-def test_an_invoice_falls_due_in_its_days_but_never_too_close_to_the_start() -> None:
+def _bst(day: int, month: int = 5) -> datetime:
+    """23:59 UK summer time on that day of 2027, the end of a working day."""
+    return datetime(2027, month, day, 22, 59, tzinfo=UTC)
+
+
+def test_an_invoice_falls_due_at_the_end_of_a_working_day_never_too_close_to_the_start() -> None:
+    # NOW is Saturday 1 May 2027: 30 days on is Monday 31 May.
     start = NOW + timedelta(days=60)
-    assert invoice_due(NOW, 30, start, 7) == NOW + timedelta(days=30)
-    assert invoice_due(NOW, 30, NOW + timedelta(days=20), 7) == NOW + timedelta(days=13)
-    assert invoice_due(NOW, 30, NOW + timedelta(days=8), 7) is None  # a day is too little
+    assert invoice_due(NOW, 30, start, 7, LONDON) == _bst(31)
+    # 29 days on is a Sunday: the Monday after.
+    assert invoice_due(NOW, 29, start, 7, LONDON) == _bst(31)
+    # Capped a week before a Friday start: that Friday.
+    assert invoice_due(NOW, 30, NOW + timedelta(days=20), 7, LONDON) == _bst(14)
+    # Capped a week before a Saturday start, and Monday would be too late: the Friday before.
+    assert invoice_due(NOW, 30, NOW + timedelta(days=21), 7, LONDON) == _bst(14)
+    assert invoice_due(NOW, 30, NOW + timedelta(days=8), 7, LONDON) is None  # too little time
+
+
+def test_a_due_date_in_winter_is_the_end_of_the_day_in_gmt() -> None:
+    autumn = datetime(2027, 10, 20, 9, 0, tzinfo=UTC)  # Wednesday, BST
+    start = datetime(2028, 1, 10, 15, 0, tzinfo=UTC)
+    # 30 days on is Friday 19 November, after the clocks went back: 23:59 GMT.
+    assert invoice_due(autumn, 30, start, 7, LONDON) == datetime(2027, 11, 19, 23, 59, tzinfo=UTC)
 
 
 def form(**changes: object) -> dict[str, object]:

@@ -3,7 +3,7 @@ the application to the confirmation (or the place going back)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -132,8 +132,9 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     assert request.billing.billing_email == "accounts@example.nhs.uk"
     assert request.amount.amount == 20000
     assert request.description == "Compassionate Leadership: a place for Ada Lovelace"
-    # 30 days from now, but no later than 7 days before the first session (5 July 15:00 BST).
-    assert request.due_at == clock.now + timedelta(days=30)
+    # 30 days from now (Monday 31 May), at the end of that working day, 23:59 BST; no later
+    # than 7 days before the first session (5 July 15:00 BST).
+    assert request.due_at == datetime(2027, 5, 31, 22, 59, tzinfo=UTC)
     stored = repo(ports).applications[view.application_id]
     assert stored.seat_held
     assert stored.hold_expires_at == request.due_at
@@ -210,7 +211,8 @@ def test_an_invoice_unpaid_at_its_due_date_frees_the_seat_for_the_next_in_line(
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     assert waiting.status == "waitlisted"
 
-    clock.advance(days=30, seconds=1)
+    # It falls due at the end of Monday 31 May (23:59 BST): the sweep after that frees it.
+    clock.now = datetime(2027, 5, 31, 22, 59, 1, tzinfo=UTC)
     summary = lifecycle.sweep(ports, clock.now)
 
     assert summary.holds_released == 1

@@ -11,9 +11,10 @@ as Stripe's own promotion code, so Stripe's total and :func:`amount_due` agree.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Self
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -176,12 +177,40 @@ class InvoiceRef(BaseModel):
     attempt: int = 1
 
 
+# An invoice falls due at the end of a working day in the course's timezone, so the date it
+# shows is a day an accounts team is at work, and the whole of that day is theirs to pay in.
+END_OF_DAY = time(23, 59)
+SATURDAY = 5
+
+
 def invoice_due(
-    now: datetime, due_days: int, first_session: datetime, days_before_start: int
+    now: datetime,
+    due_days: int,
+    first_session: datetime,
+    days_before_start: int,
+    timezone: str,
 ) -> datetime | None:
-    """When an invoice issued now falls due: ``due_days`` from now, but never later than
-    ``days_before_start`` before the first session. None when even that has passed (too close
-    to the start for an invoice: pay by card)."""
-    latest = first_session - timedelta(days=days_before_start)
-    due = min(now + timedelta(days=due_days), latest)
+    """When an invoice issued now falls due: 23:59 on a weekday, in the course's timezone.
+
+    The day is ``due_days`` after today; a Saturday or Sunday moves on to the Monday, or back
+    to the Friday when the Monday would be too late. Too late is after the day
+    ``days_before_start`` before the first session's day (and never the day of the session
+    itself after it has begun). None when that leaves less than a day from now (too close to
+    the start for an invoice: pay by card).
+    """
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    first = first_session.astimezone(zone)
+    latest = first.date() - timedelta(days=days_before_start)
+    while _end_of(latest, zone) >= first_session:
+        latest -= timedelta(days=1)
+    day = min(today + timedelta(days=due_days), latest)
+    if day.weekday() >= SATURDAY:
+        monday = day + timedelta(days=7 - day.weekday())
+        day = monday if monday <= latest else day - timedelta(days=day.weekday() - 4)
+    due = _end_of(day, zone)
     return due if due > now + timedelta(days=1) else None
+
+
+def _end_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)

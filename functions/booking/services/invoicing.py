@@ -81,6 +81,7 @@ def _due(course: Course, now: datetime) -> datetime | None:
         definition.invoice_due_days,
         course.first_start(),
         definition.invoice_due_before_start_days,
+        definition.timezone,
     )
 
 
