@@ -452,6 +452,19 @@ def test_browsers_get_error_pages_not_json(system: System) -> None:
     assert system.api("GET", "/courses/nope").headers["content-type"].startswith("application/json")
 
 
+def test_a_browser_landing_on_a_course_gets_its_page_and_a_json_client_the_course(
+    system: System,
+) -> None:
+    page = system.api("GET", f"/courses/{COURSE_ID}", headers={"accept": "text/html"})
+    assert page.status == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Compassionate Leadership Training" in page.body
+    assert f'action="{BASE_URL}/courses/{COURSE_ID}/applications"' in page.body
+    course = system.api("GET", f"/courses/{COURSE_ID}")
+    assert course.headers["content-type"].startswith("application/json")
+    assert course.json()["course_id"] == COURSE_ID
+
+
 def test_a_wrong_method_is_405_with_allow(system: System) -> None:
     reply = system.api("DELETE", f"/courses/{COURSE_ID}/applications")
     assert reply.status == 405

@@ -263,3 +263,20 @@ def test_the_confirmed_page_lists_follow_ups_as_follow_ups() -> None:
     assert "Monday 7 June 2027, 15:00-17:00 BST" in core
     assert "Tuesday 23 November 2027, 13:00-14:00 GMT" in follow_ups
     assert "Tuesday 23 November" not in core
+
+
+def test_two_cohorts_of_one_title_never_look_the_same_on_the_courses_page() -> None:
+    june = course(title="Compassionate Leadership")
+    september = course(
+        title="Compassionate Leadership",
+        sessions=[{"date": "2027-09-06", "start_time": "15:00", "end_time": "17:00"}],
+    ).model_copy(update={"course_id": "autumn"})
+    page = pages.courses_page([june, september], NOW, "x")
+    assert "Compassionate Leadership, from Monday 7 June 2027" in page
+    assert "Compassionate Leadership, from Monday 6 September 2027" in page
+    assert "Course id" not in page
+    # One definition loaded twice under two ids: the ids tell the two cards apart.
+    twin = june.model_copy(update={"course_id": "my-cohort"})
+    twins = pages.courses_page([june, twin], NOW, "x")
+    assert "Course id c</p>" in twins
+    assert "Course id my-cohort</p>" in twins

@@ -73,6 +73,10 @@ def list_courses() -> Response[str]:
 def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
+    if http.wants_html(_header("accept")):
+        # A person who lands here sees the course's page (the one with its form).
+        action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
+        return _html(200, _pages().apply_form(course, the_ports.clock(), action))
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
 

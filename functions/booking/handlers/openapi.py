@@ -138,6 +138,8 @@ def _public() -> dict[str, Any]:
     }
     listed = _json({"type": "array", "items": _ref(CourseOut)}, "Open courses first")
     listed["content"].update(_HTML)
+    one_course = _json(CourseOut, "The course (JSON), or its page")
+    one_course["content"].update(_HTML)
     return {
         "/": {
             "get": {
@@ -167,10 +169,12 @@ def _public() -> dict[str, Any]:
         "/courses/{course_id}": {
             "get": {
                 "operationId": "getCourse",
-                "tags": ["public"],
+                "tags": ["public", "pages"],
+                "description": "JSON; a browser (`Accept: text/html`) gets the course's page, "
+                "with its application form.",
                 "parameters": [_path("course_id")],
                 "responses": {
-                    "200": _json(CourseOut, "The course"),
+                    "200": one_course,
                     **_errors(404, 500, 503, html=True),
                 },
             }

@@ -11,6 +11,7 @@ the ``checkout=success|cancelled`` flag the system appends to Stripe's return UR
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -24,7 +25,14 @@ from booking.domain.application import answer_limits
 from booking.domain.course import Course, SessionKind
 from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
-from booking.domain.wording import FIELD_NAMES, day_when, moment_when, money_words, session_when
+from booking.domain.wording import (
+    FIELD_NAMES,
+    course_name,
+    day_when,
+    moment_when,
+    money_words,
+    session_when,
+)
 from booking.services.applications import ApplicationView
 
 
@@ -267,6 +275,10 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
     listed = [
         {
             **course_facts(course),
+            "course_id": course.course_id,
+            "name": course_name(
+                course.definition.title, course.first_start(), course.definition.timezone
+            ),
             "status": course.status(now).value,
             "places_left": course.places_left,
             "apply_url": f"{base_url}/courses/{quote(course.course_id)}/apply",
@@ -274,6 +286,11 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
         for course in courses
         if course.accepts_applications(now)
     ]
+    # Cohorts are told apart by their first day; two with the same title and first day (one
+    # definition loaded twice) are told apart by their course id rather than look the same.
+    names = Counter(course["name"] for course in listed)
+    for course in listed:
+        course["twin"] = names[course["name"]] > 1
     # The header names the centre when every course listed is run by the same one.
     organisations = {course["organisation"] for course in listed}
     organisation = organisations.pop() if len(organisations) == 1 else ""
