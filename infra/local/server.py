@@ -52,6 +52,7 @@ from infra.local.mail import (
     purge_outbox,
     read_outbox,
 )
+from infra.local.outbox_page import outbox_page, wants_page
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
@@ -288,8 +289,13 @@ class LocalStack:
             thread.start()
             self._threads.append(thread)
 
-    def _local_mail_route(self, method: str, path: str, body: bytes) -> LocalResponse | None:
+    def _local_mail_route(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> LocalResponse | None:
         if path == "/_local/outbox" and method == "GET":
+            if wants_page(headers):  # a person in a browser reads the mail; programs get JSON
+                html_type = {"Content-Type": "text/html; charset=utf-8"}
+                return LocalResponse(200, html_type, outbox_page(read_outbox(self.outbox_dir)))
             return _json(200, read_outbox(self.outbox_dir))
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
@@ -325,7 +331,7 @@ class LocalStack:
         self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> LocalResponse:
         path = urlsplit(target).path
-        local = self._local_mail_route(method, path, body)
+        local = self._local_mail_route(method, path, headers, body)
         if local is not None:
             return local
         if path.startswith("/_local/stripe/") or path == "/_local/stripe":

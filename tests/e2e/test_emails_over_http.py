@@ -61,6 +61,10 @@ def test_apply_pay_then_reminder_tick_sends_once(stack: RunningStack) -> None:
     assert copy["to"] == ["spft.smc@nhs.net"]  # the address the course file names
     assert copy["reply_to"] == [email]  # the facilitators answer the applicant directly
     assert list(stack.outbox_dir.glob("*.eml"))
+    # A person opening the outbox in a browser reads the mail; programs keep the JSON.
+    page = stack.get("/_local/outbox", headers={"accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert confirmation["subject"] in page.text
 
     start = datetime.fromisoformat(stack.get(f"/courses/{COURSE}").json()["sessions"][0]["start"])
     tick = (start - timedelta(hours=23, minutes=50)).isoformat()
