@@ -45,7 +45,7 @@ def test_load_course_roster_and_reminders(
     )
     assert main([*common, "roster", "cli-cohort", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
-    assert [row["email"] for row in rows] == ["cli@example.org"]
+    assert [row["Email address"] for row in rows] == ["cli@example.org"]
 
     assert main(["--url", stack.url, "run-reminders", "--at", "2031-06-01T15:05:00Z"]) == 0
     assert "2031-06-01T15:05:00" in capsys.readouterr().out

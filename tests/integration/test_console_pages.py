@@ -147,8 +147,8 @@ def test_the_roster_csv_carries_the_references(system: System, browser: ConsoleB
     assert reply.headers["content-type"].startswith("text/csv")
     assert "attachment" in reply.headers["content-disposition"]
     [row] = list(csv.DictReader(io.StringIO(reply.body.lstrip("\ufeff"))))
-    assert row["reference"] == application["reference"]
-    assert row["name"] == "'=HYPERLINK(1)"  # formula injection neutralised as in the API
+    assert row["Reference"] == application["reference"]
+    assert row["Full name"] == "'=HYPERLINK(1)"  # formula injection neutralised as in the API
     admin = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv")
     assert admin.body == reply.body
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
 
+from booking.domain.wording import FIELD_NAMES
 from tests.support.system import COURSE_ID, System
 
 HOSTILE = {
@@ -133,9 +135,17 @@ def test_roster_csv_round_trips_exact_answers_and_neutralises_formulas(system: S
     [parsed] = list(csv.DictReader(io.StringIO(reply.body.removeprefix("\ufeff"))))
     for field, value in HOSTILE.items():
         expected = "'" + value if value[0] in "=+-@" else value
-        assert parsed[field] == expected
-    assert parsed["leadership_role"] == HOSTILE["leadership_role"]
-    assert parsed["amount_paid"] == "20000"
+        assert parsed[FIELD_NAMES[field]] == expected
+    assert parsed["Leadership role"] == HOSTILE["leadership_role"]
+    # In people's words: the reference, pounds and pence, a status word, UK time to the minute.
+    assert parsed["Reference"] == application["reference"]
+    assert (parsed["Paid"], parsed["Price"], parsed["To pay"]) == ("£200.00", "£200.00", "£200.00")
+    assert parsed["Status"] == "Confirmed"
+    assert parsed["Paid by"] == "Card"
+    assert re.fullmatch(r"\w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", parsed["Applied"])
+    # The JSON roster is the machine-readable export: codes, pence, ISO instants.
+    assert (row["amount_paid"], row["status"]) == (20000, "confirmed")
+    assert row["created_at"].endswith("Z")
 
 
 def test_export_and_erase_one_person(system: System) -> None:

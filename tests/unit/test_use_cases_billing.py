@@ -477,8 +477,9 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
     assert rows[funded.application_id]["bursary"] == 20000
     assert rows[funded.application_id]["amount_due"] == 0
     assert rows[invoiced.application_id]["invoice_status"] == "open"
-    csv = organisers.roster_csv(list(rows.values()))
-    assert "bursary" in csv.splitlines()[0]
+    csv = organisers.roster_csv(ports, "c1")
+    assert "Bursary" in csv.splitlines()[0]
+    assert ",£200.00," in csv  # the bursary, in pounds
 
     totals = organisers.money_totals(ports, "c1")
     assert totals == {

@@ -108,15 +108,14 @@ def list_applications(course_id: str) -> Response[str]:
     wanted = (app.current_event.query_string_parameters or {}).get("format", "json")
     if wanted not in ("json", "csv"):
         raise InvalidInput("unknown format", {"format": "use json or csv"})
-    rows = organisers.roster(ports(), course_id)
     if wanted == "csv":
         return Response(
             status_code=200,
             content_type="text/csv; charset=utf-8",
-            body=organisers.roster_csv(rows),
+            body=organisers.roster_csv(ports(), course_id),
             headers={"Content-Disposition": f'attachment; filename="{course_id}-roster.csv"'},
         )
-    return http.json_response(200, rows)
+    return http.json_response(200, organisers.roster(ports(), course_id))
 
 
 @app.get("/admin/courses/<course_id>/totals")

@@ -331,11 +331,10 @@ def course(course_id: str) -> Response[str]:
 
 @app.get("/console/courses/<course_id>/roster.csv")
 def roster_csv(course_id: str) -> Response[str]:
-    rows = organisers.roster(ports(), course_id)
     return Response(
         status_code=200,
         content_type="text/csv; charset=utf-8",
-        body=organisers.roster_csv(rows),
+        body=organisers.roster_csv(ports(), course_id),
         headers={
             "Content-Disposition": f'attachment; filename="{course_id}-roster.csv"',
             "Cache-Control": "no-store",

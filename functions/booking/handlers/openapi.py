@@ -369,7 +369,10 @@ def _admin() -> dict[str, Any]:
                 "Every application with answers and status",
                 {
                     "200": {
-                        "description": "The roster (CSV: UTF-8 with BOM, formulas neutralised)",
+                        "description": "The roster. JSON is the machine-readable export (ids, "
+                        "status codes, pence, ISO instants); CSV is for people (the form's field "
+                        "names, status words, UK times, pounds and pence; UTF-8 with BOM, "
+                        "formulas neutralised)",
                         "content": {
                             "application/json": {
                                 "schema": {"type": "array", "items": _ref(RosterRow)}
@@ -872,7 +875,10 @@ def _console() -> dict[str, Any]:
                 "The course's roster to download",
                 {
                     "200": {
-                        "description": "The roster (CSV: UTF-8 with BOM, formulas neutralised)",
+                        "description": "The roster. JSON is the machine-readable export (ids, "
+                        "status codes, pence, ISO instants); CSV is for people (the form's field "
+                        "names, status words, UK times, pounds and pence; UTF-8 with BOM, "
+                        "formulas neutralised)",
                         "headers": {
                             "Content-Disposition": {
                                 "description": 'attachment; filename="<course_id>-roster.csv"',

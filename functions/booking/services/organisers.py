@@ -13,6 +13,14 @@ from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, Applic
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.money import Money
+from booking.domain.wording import (
+    ANSWER_FIELDS,
+    FIELD_NAMES,
+    invoice_words,
+    moment_when,
+    money_words,
+    status_with_reason,
+)
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.invoicing import void_quietly
 from booking.services.ports import Ports
@@ -20,35 +28,6 @@ from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
-
-ROSTER_COLUMNS = (
-    "application_id",
-    "reference",
-    "status",
-    "created_at",
-    "name",
-    "email",
-    "job_title",
-    "organisation",
-    "leadership_role",
-    "motivation",
-    "accessibility_needs",
-    "amount_paid",
-    "amount_refunded",
-    "currency",
-    "payment_method",
-    "price",
-    "discount_code",
-    "discount",
-    "bursary",
-    "amount_due",
-    "invoice_number",
-    "invoice_status",
-    "invoice_due_at",
-    "po_number",
-    "billing_name",
-    "billing_email",
-)
 
 
 def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
@@ -155,13 +134,78 @@ def _spreadsheet_safe(value: object) -> str:
     return text
 
 
-def roster_csv(rows: list[dict[str, Any]]) -> str:
-    """UTF-8 CSV with a byte-order mark, so Excel opens names with accents correctly."""
+# The roster as people read it in a spreadsheet: the glossary's names for the answers, status
+# words, UK times to the minute, pounds and pence. The JSON roster (``roster``) is the
+# machine-readable export: ids, codes, pence and ISO instants.
+ROSTER_CSV_COLUMNS = (
+    "Reference",
+    *(FIELD_NAMES[field] for field in ANSWER_FIELDS),
+    "Status",
+    "Applied",
+    "Paid by",
+    "Price",
+    FIELD_NAMES["discount_code"],
+    "Discount",
+    "Bursary",
+    "To pay",
+    "Paid",
+    "Refunded",
+    "Invoice",
+    FIELD_NAMES["po_number"],
+    FIELD_NAMES["billing_name"],
+    FIELD_NAMES["billing_email"],
+)
+PAID_BY = {"card": "Card", "invoice": "Invoice to the employer"}
+
+
+def roster_csv(ports: Ports, course_id: str) -> str:
+    """The roster in people's words, as UTF-8 CSV with a byte-order mark (so Excel opens names
+    with accents correctly), every cell safe from formula injection."""
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    zone = course.definition.timezone
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ROSTER_COLUMNS)
-    for row in rows:
-        writer.writerow([_spreadsheet_safe(row[column]) for column in ROSTER_COLUMNS])
+    writer.writerow(ROSTER_CSV_COLUMNS)
+    for application in sorted(
+        ports.repository.list_applications(course_id),
+        key=lambda a: (a.created_at, a.application_id),
+    ):
+        money = money_of(application, course.definition.price)
+        currency = money["currency"]
+        invoice = application.invoice
+        invoice_said = (
+            invoice_words(
+                money["invoice_number"],
+                invoice.amount_due,
+                invoice.currency,
+                invoice.status,
+                invoice.due_at,
+                zone,
+            )
+            if invoice
+            else ""
+        )
+        cells = [
+            application.reference or application.application_id,
+            *(getattr(application.answers, field) for field in ANSWER_FIELDS),
+            status_with_reason(application.status.value, application.status_reason),
+            moment_when(application.created_at, zone),
+            PAID_BY[money["payment_method"]],
+            money_words(money["price"], currency),
+            money["discount_code"],
+            money_words(money["discount"], currency) if money["discount_code"] else "",
+            money_words(money["bursary"], currency) if money["bursary"] else "",
+            money_words(money["amount_due"], currency),
+            money_words(money["amount_paid"], currency),
+            money_words(money["amount_refunded"], currency),
+            invoice_said,
+            money["po_number"],
+            money["billing_name"],
+            money["billing_email"],
+        ]
+        writer.writerow([_spreadsheet_safe(cell) for cell in cells])
     return "\ufeff" + buffer.getvalue()
 
 
