@@ -1,24 +1,31 @@
 """``course-booking``: the organisers' console from a terminal.
 
 Talks to the organiser API over HTTP, so the same commands work against ``make run`` and a
-deployed stage. An application is named by its id or by its reference (``CL-7K3Q9``):
+deployed stage. An application is named by its reference (``CL-7K3Q9``) or its id. Amounts are
+typed and shown in pounds (``200``, ``£200.00``); statuses and times are said as the console
+says them (``domain/wording.py``). ``--json`` gives what the API answered, for scripts.
 
-    course-booking --url http://127.0.0.1:8000 --token $ADMIN_TOKEN load-course courses/x.json
-    course-booking --url ... --token ... roster compassionate-leadership-2027-06 --csv > r.csv
-    course-booking --url ... --token ... approve CL-7K3Q9
-    course-booking --url ... --token ... decline CL-7K3Q9 --message "Please try the spring cohort"
-    course-booking --url ... --token ... cancel CL-7K3Q9 --refund
-    course-booking --url ... --token ... resend CL-7K3Q9
-    course-booking --url ... --token ... export ada@example.org > ada.json
-    course-booking --url ... --token ... erase ada@example.org --yes
-    course-booking --url http://127.0.0.1:8000 run-reminders --at 2027-06-06T15:10:00Z
+    course-booking courses
+    course-booking course compassionate-leadership-2027-06
+    course-booking load-course courses/x.json --id compassionate-leadership-2028-06
+    course-booking roster compassionate-leadership-2027-06 [--csv | --json]
+    course-booking approve CL-7K3Q9
+    course-booking decline CL-7K3Q9 --message "Please try the spring cohort"
+    course-booking cancel CL-7K3Q9 --refund
+    course-booking resend CL-7K3Q9
+    course-booking bursary CL-7K3Q9 200              # pounds: a place funded in full
+    course-booking resend-invoice CL-7K3Q9
+    course-booking void-invoice CL-7K3Q9
+    course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
+    course-booking totals compassionate-leadership-2027-06
+    course-booking export ada@example.org > ada.json
+    course-booking erase ada@example.org --yes
+    course-booking run-reminders --at 2027-06-06T15:10:00Z
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
-    course-booking --url ... --token ... discount-code <course_id> HALF --percent-off 50
-    course-booking --url ... --token ... bursary <application_id> 20000
-    course-booking --url ... --token ... totals <course_id>
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
-a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md).
+a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md). Every option
+takes its value as ``--token X`` or ``--token=X``, whatever the value starts with.
 """
 
 from __future__ import annotations
@@ -29,10 +36,21 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from booking.domain.money import pence_from_pounds
+from booking.domain.wording import (
+    COURSE_STATUS_WORDS,
+    course_name,
+    moment_when,
+    money_words,
+    status_with_reason,
+    status_words,
+)
 
 TIMEOUT_SECONDS = 60
 
@@ -71,6 +89,77 @@ def _ok(status: int, payload: bytes) -> bytes:
     return payload
 
 
+def _get(url: str, token: str | None) -> Any:
+    return json.loads(_ok(*_request("GET", url, token)))
+
+
+def _post(url: str, token: str | None, body: dict[str, Any]) -> Any:
+    return json.loads(_ok(*_request("POST", url, token, body)))
+
+
+def _app_path(url: str, application: str) -> str:
+    return f"{url}/admin/applications/{quote(application, safe='')}"
+
+
+# -- what the answers say, in words ------------------------------------------------------------
+
+
+def _name_of(course: dict[str, Any]) -> str:
+    """A course as the console names it: its title and first day (from the Course JSON)."""
+    starts = [datetime.fromisoformat(s["start"]) for s in course.get("sessions") or []]
+    if not starts:
+        return str(course["title"])
+    return course_name(course["title"], min(starts), course["timezone"])
+
+
+def _where(answer: dict[str, Any]) -> str:
+    """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
+    said = status_with_reason(answer["status"], answer.get("status_reason"))
+    due = answer.get("amount_due")
+    currency = (answer.get("price") or {}).get("currency", "gbp")
+    if answer["status"] in ("awaiting_payment", "offered", "awaiting_invoice_payment"):
+        said += f", {money_words(due, currency)} to pay" if due else ", nothing to pay"
+    return f"{answer.get('reference') or answer['application_id']}: {said}"
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def list_courses(url: str) -> str:
+    lines = []
+    for course in _get(f"{url}/courses", None):
+        places = (
+            f"{course['places_left']} of {course['capacity']} places left"
+            if course["status"] == "open"
+            else "no places left"
+        )
+        lines.append(
+            f"{_name_of(course)} [{course['course_id']}]: "
+            f"{COURSE_STATUS_WORDS.get(course['status'], course['status'])}, {places}, "
+            f"{money_words(course['price']['amount'], course['price']['currency'])} a place"
+        )
+    return "\n".join(lines) if lines else "No courses yet."
+
+
+def show_course(url: str, token: str | None, course_id: str) -> str:
+    course = _get(f"{url}/courses/{quote(course_id)}", None)
+    price = course["price"]
+    lines = [
+        f"{_name_of(course)} [{course['course_id']}]",
+        f"Status: {COURSE_STATUS_WORDS.get(course['status'], course['status'])}"
+        + (", applications need approval" if course["approval_required"] else ""),
+        f"Places: {course['capacity'] - course['places_left']} of {course['capacity']} taken, "
+        f"{course['places_left']} left",
+        f"Price: {money_words(price['amount'], price['currency'])}",
+        "Sessions (UK time):",
+    ]
+    for session in course["sessions"]:
+        start = datetime.fromisoformat(session["start"])
+        kind = "follow-up" if session["kind"] == "follow_up" else "session"
+        lines.append(f"  {moment_when(start, course['timezone'])}  {kind}: {session['title']}")
+    return "\n".join([*lines, "", totals(url, token, course_id)])
+
+
 def load_course(url: str, token: str | None, path: Path, course_id: str | None) -> str:
     definition = json.loads(path.read_text(encoding="utf-8"))
     identifier = course_id or path.stem
@@ -83,34 +172,36 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     )
 
 
-def roster(url: str, token: str | None, course_id: str, as_csv: bool) -> str:
-    suffix = "?format=csv" if as_csv else ""
-    status, payload = _request(
-        "GET", f"{url}/admin/courses/{quote(course_id)}/applications{suffix}", token
+def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
+    suffix = "?format=csv" if shape == "csv" else ""
+    body = _ok(
+        *_request("GET", f"{url}/admin/courses/{quote(course_id)}/applications{suffix}", token)
     )
-    body = _ok(status, payload)
-    if as_csv:
+    if shape == "csv":
         return body.decode("utf-8")
-    return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    rows = json.loads(body)
+    if shape == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if not rows:
+        return "No applications yet."
+    return "\n".join(
+        f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
+        f"{status_words(row['status'])}  paid {money_words(row['amount_paid'], row['currency'])}"
+        for row in rows
+    )
 
 
 def application_action(
     url: str, token: str | None, action: str, application: str, body: dict[str, Any]
 ) -> str:
-    """approve, decline, cancel or resend-confirmation; one line saying where it now stands."""
-    status, payload = _request(
-        "POST", f"{url}/admin/applications/{quote(application, safe='')}/{action}", token, body
-    )
-    answer = json.loads(_ok(status, payload))
-    reason = f" ({answer['status_reason']})" if answer.get("status_reason") else ""
-    name = answer.get("reference") or answer["application_id"]
-    return f"{name} ({answer['application_id']}): {answer['status']}{reason}"
+    """approve, decline, cancel, resend-confirmation, bursary, invoice/resend, invoice/void:
+    one line saying where the application now stands."""
+    return _where(_post(f"{_app_path(url, application)}/{action}", token, body))
 
 
 def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     path = f"{url}/admin/people/{quote(email, safe='@')}"
-    status, payload = _request("DELETE" if erase else "GET", path, token)
-    answer = json.loads(_ok(status, payload))
+    answer = json.loads(_ok(*_request("DELETE" if erase else "GET", path, token)))
     if erase:
         erased = answer["erased_applications"]
         return f"erased {len(erased)} application{'s' if len(erased) != 1 else ''}"
@@ -118,28 +209,42 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
 
 
 def discount_code(url: str, token: str | None, course_id: str, code: dict[str, Any]) -> str:
-    status, payload = _request(
-        "POST", f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code
+    made = _post(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code)
+    if made["percent_off"]:
+        off = f"{made['percent_off']:g}%"
+    else:
+        off = money_words(made["amount_off"], made["currency"])
+    said = f"made {made['code']} on {made['course_id']}: {off} off"
+    if made["max_uses"] is not None:
+        left = made["max_uses"] - made["times_used"]
+        said += f", {left} use{'s' if left != 1 else ''} left"
+    if made["expires_at"]:
+        expires = datetime.fromisoformat(made["expires_at"].replace("Z", "+00:00"))
+        zone = _get(f"{url}/courses/{quote(course_id)}", None)["timezone"]
+        said += f", until {moment_when(expires, zone)}"
+    return said
+
+
+def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
+    money = _get(f"{url}/admin/courses/{quote(course_id)}/totals", token)
+    if as_json:
+        return json.dumps(money, indent=2)
+
+    def said(amount: int) -> str:
+        return money_words(amount, money["currency"])
+
+    return "\n".join(
+        [
+            f"Booked: {money['confirmed']} confirmed, {money['awaiting_invoice_payment']} "
+            f"awaiting invoice payment ({money['funded_places']} funded in full)",
+            f"Price of those places: {said(money['price'])}, less discounts "
+            f"{said(money['discounts'])} and bursaries {said(money['bursaries'])}: "
+            f"{said(money['due'])} due",
+            f"Paid in: {said(money['paid'])}, refunded {said(money['refunded'])}, "
+            f"net {said(money['net'])}",
+            f"Invoiced and not yet paid: {said(money['invoiced_unpaid'])}",
+        ]
     )
-    made = json.loads(_ok(status, payload))
-    off = f"{made['percent_off']:g}%" if made["percent_off"] else f"{made['amount_off']} pence"
-    return f"made {made['code']} on {made['course_id']}: {off} off"
-
-
-def bursary(url: str, token: str | None, application_id: str, amount: int) -> str:
-    status, payload = _request(
-        "POST",
-        f"{url}/admin/applications/{quote(application_id)}/bursary",
-        token,
-        {"amount": amount},
-    )
-    funded = json.loads(_ok(status, payload))
-    return f"{funded['application_id']}: {funded['status']}, {funded['amount_due']} pence to pay"
-
-
-def totals(url: str, token: str | None, course_id: str) -> str:
-    status, payload = _request("GET", f"{url}/admin/courses/{quote(course_id)}/totals", token)
-    return json.dumps(json.loads(_ok(status, payload)), indent=2)
 
 
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
@@ -169,6 +274,9 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
     return _ok(status, payload).decode()
 
 
+# -- arguments ---------------------------------------------------------------------------------
+
+
 def _parse_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
@@ -176,7 +284,25 @@ def _parse_time(text: str) -> datetime:
     return moment
 
 
-def main(argv: list[str] | None = None) -> int:
+def _pounds(text: str) -> int:
+    try:
+        return pence_from_pounds(text)
+    except ValueError as wrong:
+        raise argparse.ArgumentTypeError(f"give the amount {wrong}") from None
+
+
+APPLICATION_VERBS = {
+    # verb: (the /admin action, what it does)
+    "approve": ("approve", "offer a place to an application pending review"),
+    "decline": ("decline", "decline an application pending review"),
+    "cancel": ("cancel", "cancel a booking or an application"),
+    "resend": ("resend-confirmation", "email a booking's confirmation again"),
+    "resend-invoice": ("invoice/resend", "have Stripe send an open invoice again"),
+    "void-invoice": ("invoice/void", "void an open invoice (the place goes back)"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course-booking", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--url", default=os.environ.get("BOOKING_URL"), help="API base URL (default $BOOKING_URL)"
@@ -187,24 +313,38 @@ def main(argv: list[str] | None = None) -> int:
         help="organiser bearer token (default $BOOKING_TOKEN)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("courses", help="every course: dates, status, places, price")
+    show = commands.add_parser("course", help="one course: sessions, places and money")
+    show.add_argument("course_id")
     load = commands.add_parser("load-course", help="create or replace a course from a file")
     load.add_argument("file", type=Path)
     load.add_argument("--id", dest="course_id", help="course id (default: the file name)")
-    export = commands.add_parser("roster", help="every application of a course")
-    export.add_argument("course_id")
-    export.add_argument("--csv", action="store_true", help="CSV for spreadsheets")
-    for verb, helped in (
-        ("approve", "offer a place to an application pending review"),
-        ("decline", "decline an application pending review"),
-        ("cancel", "cancel a booking or an application"),
-        ("resend", "email a booking's confirmation again"),
-    ):
+    listing = commands.add_parser("roster", help="every application of a course")
+    listing.add_argument("course_id")
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--csv", action="store_true", help="CSV in people's words, for sheets")
+    shape.add_argument("--json", action="store_true", help="the machine-readable export")
+    for verb, (_, helped) in APPLICATION_VERBS.items():
         command = commands.add_parser(verb, help=helped)
         command.add_argument("application", help="the application's reference or id")
         if verb == "decline":
             command.add_argument("--message", help="your words to the applicant (emailed)")
         if verb == "cancel":
             command.add_argument("--refund", action="store_true", help="refund through Stripe")
+    fund = commands.add_parser("bursary", help="fund a place, in full or in part")
+    fund.add_argument("application", help="the application's reference or id")
+    fund.add_argument("amount", type=_pounds, help="in pounds; the whole price: a funded place")
+    code = commands.add_parser("discount-code", help="make a discount code for a course")
+    code.add_argument("course_id")
+    code.add_argument("code")
+    kind = code.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--percent-off", type=float)
+    kind.add_argument("--amount-off", type=_pounds, help="in pounds")
+    code.add_argument("--max-uses", type=int)
+    code.add_argument("--expires-at", type=_parse_time)
+    money = commands.add_parser("totals", help="a course's money: paid, refunded, due, funded")
+    money.add_argument("course_id")
+    money.add_argument("--json", action="store_true", help="the API's figures, in pence")
     export_person = commands.add_parser("export", help="everything held about a person (JSON)")
     export_person.add_argument("email")
     erase = commands.add_parser("erase", help="erase a person's data (cannot be undone)")
@@ -213,65 +353,92 @@ def main(argv: list[str] | None = None) -> int:
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_parse_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
-    code = commands.add_parser("discount-code", help="make a discount code for a course")
-    code.add_argument("course_id")
-    code.add_argument("code")
-    kind = code.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--percent-off", type=float)
-    kind.add_argument("--amount-off", type=int, help="pence")
-    code.add_argument("--max-uses", type=int)
-    code.add_argument("--expires-at", type=_parse_time)
-    fund = commands.add_parser("bursary", help="fund a place, in full or in part")
-    fund.add_argument("application_id")
-    fund.add_argument("amount", type=int, help="pence; the whole price is a funded place")
-    money = commands.add_parser("totals", help="a course's money: price, discounts, bursaries")
-    money.add_argument("course_id")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
+    """Every ``--option`` (in any command) that takes a value."""
+    found: set[str] = set()
+    # argparse keeps its actions in a private list; reading it is the only way to ask.
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found |= _options_with_values(command)
+        elif action.nargs != 0:
+            found.update(name for name in action.option_strings if name.startswith("--"))
+    return found
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """argparse takes a value that starts with ``-`` (a token, a message) for another option:
+    ``--token -FF1`` is joined into ``--token=-FF1`` first, which it reads as meant."""
+    parser = _parser()
+    options = _options_with_values(parser)
+    joined: list[str] = []
+    words = iter(argv)
+    for word in words:
+        value = next(words, None) if word in options else None
+        joined.append(f"{word}={value}" if value is not None else word)
+    return parser.parse_args(joined)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
-        if args.command == "load-course":
-            output = load_course(_need(args.url, "--url"), args.token, args.file, args.course_id)
-        elif args.command == "roster":
-            output = roster(_need(args.url, "--url"), args.token, args.course_id, args.csv)
-        elif args.command in ("approve", "decline", "cancel", "resend"):
-            body: dict[str, Any] = {}
-            if args.command == "decline" and args.message:
-                body["message"] = args.message
-            if args.command == "cancel":
-                body["refund"] = args.refund
-            action = "resend-confirmation" if args.command == "resend" else args.command
-            output = application_action(
-                _need(args.url, "--url"), args.token, action, args.application, body
-            )
-        elif args.command == "export":
-            output = person(_need(args.url, "--url"), args.token, args.email, erase=False)
-        elif args.command == "erase":
-            if not args.yes:
-                raise CliError(
-                    "erasing cannot be undone: run `export` first if you need a copy, then "
-                    "add --yes to erase"
-                )
-            output = person(_need(args.url, "--url"), args.token, args.email, erase=True)
-        elif args.command == "discount-code":
-            fields = {
-                "code": args.code,
-                "percent_off": args.percent_off,
-                "amount_off": args.amount_off,
-                "max_uses": args.max_uses,
-                "expires_at": args.expires_at.isoformat() if args.expires_at else None,
-            }
-            body = {k: v for k, v in fields.items() if v is not None}
-            output = discount_code(_need(args.url, "--url"), args.token, args.course_id, body)
-        elif args.command == "bursary":
-            output = bursary(_need(args.url, "--url"), args.token, args.application_id, args.amount)
-        elif args.command == "totals":
-            output = totals(_need(args.url, "--url"), args.token, args.course_id)
-        else:
-            output = run_reminders(args.url, args.function, args.at)
+        output = _run(args)
     except (CliError, OSError, ValueError) as error:
         print(f"course-booking: {error}", file=sys.stderr)
         return 1
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return 0
+
+
+def _run(args: argparse.Namespace) -> str:
+    command = args.command
+    if command == "run-reminders":
+        return run_reminders(args.url, args.function, args.at)
+    url = _need(args.url, "--url")
+    token = args.token
+    if command == "courses":
+        return list_courses(url)
+    if command == "course":
+        return show_course(url, token, args.course_id)
+    if command == "load-course":
+        return load_course(url, token, args.file, args.course_id)
+    if command == "roster":
+        shape = "csv" if args.csv else "json" if args.json else "lines"
+        return roster(url, token, args.course_id, shape)
+    if command in APPLICATION_VERBS:
+        body: dict[str, Any] = {}
+        if command == "decline" and args.message:
+            body["message"] = args.message
+        if command == "cancel":
+            body["refund"] = args.refund
+        action = APPLICATION_VERBS[command][0]
+        return application_action(url, token, action, args.application, body)
+    if command == "bursary":
+        return application_action(url, token, "bursary", args.application, {"amount": args.amount})
+    if command == "discount-code":
+        fields = {
+            "code": args.code,
+            "percent_off": args.percent_off,
+            "amount_off": args.amount_off,
+            "max_uses": args.max_uses,
+            "expires_at": args.expires_at.isoformat() if args.expires_at else None,
+        }
+        return discount_code(
+            url, token, args.course_id, {k: v for k, v in fields.items() if v is not None}
+        )
+    if command == "totals":
+        return totals(url, token, args.course_id, as_json=args.json)
+    if command == "export":
+        return person(url, token, args.email, erase=False)
+    if not args.yes:
+        raise CliError(
+            "erasing cannot be undone: run `export` first if you need a copy, then add --yes "
+            "to erase"
+        )
+    return person(url, token, args.email, erase=True)
 
 
 def _need(value: str | None, flag: str) -> str:

@@ -21,6 +21,7 @@ import os
 import secrets
 import signal
 import socket
+import string
 import sys
 import threading
 import time
@@ -525,11 +526,21 @@ def _from_lambda(answer: dict[str, Any]) -> LocalResponse:
     )
 
 
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 32  # about 190 bits
+
+
+def organiser_token() -> str:
+    """A fresh organiser token for `make run`: letters and digits only, so it never starts with
+    a `-` (a command line would take it for an option) and needs no quoting anywhere."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
 def stack_from_environment(port: int | None = None) -> LocalStack:
     return LocalStack(
         port=port if port is not None else int(os.environ.get("PORT", "8000")),
         outbox_dir=Path(os.environ.get("OUTBOX_DIR", "./outbox")).resolve(),
-        admin_token=os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24),
+        admin_token=os.environ.get("ADMIN_TOKEN") or organiser_token(),
         stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY") or None,
         webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET") or LOCAL_WEBHOOK_SECRET,
         public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,

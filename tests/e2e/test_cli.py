@@ -108,15 +108,15 @@ def test_the_cli_does_what_the_console_does_by_reference(
 
     assert main([*common, "approve", approved["reference"].lower()]) == 0
     assert capsys.readouterr().out.strip() == (
-        f"{approved['reference']} ({approved['application_id']}): offered"
+        f"{approved['reference']}: Place offered, £200.00 to pay"
     )
-    assert main([*common, "decline", declined["application_id"], "--message", "Not now."]) == 0
-    assert capsys.readouterr().out.strip().endswith(": declined")
+    assert main([*common, "decline", declined["application_id"], "--message", "-Not now."]) == 0
+    assert capsys.readouterr().out.strip() == f"{declined['reference']}: Declined"
     assert main([*common, "resend", approved["reference"]]) == 1
     assert "not_confirmed" in capsys.readouterr().err
     assert main([*common, "cancel", approved["reference"], "--refund"]) == 0
     # Nothing was paid on the offer, so nothing is refunded and no refund is promised.
-    assert capsys.readouterr().out.strip().endswith(": cancelled")
+    assert capsys.readouterr().out.strip() == f"{approved['reference']}: Cancelled"
     assert main([*common, "approve", "CAP-22222"]) == 1
     assert "HTTP 404" in capsys.readouterr().err
 
@@ -161,10 +161,76 @@ def test_codes_bursaries_and_totals_from_the_terminal(
         },
     ).json()
     assert applied["amount_due"] == 10000
-    assert main([*common, "bursary", applied["application_id"], "5000"]) == 0
-    # The bursary covers 50.00 first; the code halves the rest.
-    assert "awaiting_payment, 7500 pence to pay" in capsys.readouterr().out
+    assert main([*common, "bursary", applied["reference"], "£50"]) == 0
+    # The bursary covers £50.00 first; the code halves the rest.
+    assert capsys.readouterr().out.strip() == (
+        f"{applied['reference']}: Awaiting payment, £75.00 to pay"
+    )
     assert main([*common, "totals", "cli-money"]) == 0
+    words = capsys.readouterr().out
+    assert "Paid in: £0.00, refunded £0.00, net £0.00" in words
+    assert main([*common, "totals", "cli-money", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["course_id"] == "cli-money"
-    assert main([*common, "bursary", applied["application_id"], "0"]) == 1
-    assert "amount" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*common, "bursary", applied["application_id"], "0"])
+    assert "give the amount above zero" in capsys.readouterr().err
+
+
+def test_courses_a_course_a_roster_and_invoices_in_words(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = {
+        "title": "CLI invoice cohort",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 5,
+        "invoice_allowed": True,
+        "sessions": [
+            {"date": "2031-09-01", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2031-12-01", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
+        ],
+    }
+    path = tmp_path / "cli-invoice.json"
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    # A token given as --token=X works as --token X does.
+    common = ["--url", stack.url, f"--token={stack.admin_token}"]
+    assert main([*common, "load-course", str(path)]) == 0
+    capsys.readouterr()
+
+    assert main([*common, "courses"]) == 0
+    assert (
+        "CLI invoice cohort, from Monday 1 September 2031 [cli-invoice]: Open, "
+        "5 of 5 places left, £200.00 a place"
+    ) in capsys.readouterr().out
+    assert main([*common, "course", "cli-invoice"]) == 0
+    shown = capsys.readouterr().out
+    assert "Monday 1 September 2031 at 15:00 BST  session: Session 1" in shown
+    assert "Monday 1 December 2031 at 16:00 GMT  follow-up:" in shown
+    assert "Paid in: £0.00" in shown
+
+    invoiced = stack.post(
+        "/courses/cli-invoice/applications",
+        json={
+            "name": "Cli Person",
+            "email": "cli.invoice@example.org",
+            "job_title": "Lead",
+            "organisation": "Org",
+            "leadership_role": "Team",
+            "motivation": "Learn",
+            "consent": True,
+            "payment_method": "invoice",
+            "billing_name": "St Elsewhere NHS Foundation Trust",
+            "billing_email": "accounts@example.org",
+            "billing_address": "1 High Street",
+        },
+    ).json()
+    reference = invoiced["reference"]
+    assert main([*common, "roster", "cli-invoice"]) == 0
+    assert (
+        f"{reference}  Cli Person <cli.invoice@example.org>  Awaiting invoice payment  paid £0.00"
+    ) in capsys.readouterr().out
+    assert main([*common, "resend-invoice", reference]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"{reference}: Awaiting invoice payment, £200.00 to pay"
+    )
+    assert main([*common, "void-invoice", reference]) == 0
+    assert capsys.readouterr().out.strip() == f"{reference}: Payment not completed (invoice voided)"

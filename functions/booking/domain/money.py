@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -38,4 +39,18 @@ def money_words(amount: int, currency: str = "gbp") -> str:
     return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
 
 
-__all__ = ["Money", "money_words"]
+def pence_from_pounds(typed: str) -> int:
+    """An amount a person typed in pounds ("200", "200.00", "£1,200.50") in minor units.
+    Raises ValueError saying how to type it: not a number, not above zero, or finer than a
+    penny."""
+    text = typed.replace(",", "").strip().removeprefix("£").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("in pounds, like 200 or 200.00") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
+        raise ValueError("above zero with at most two decimal places") from None
+    return int(amount * 100)
+
+
+__all__ = ["Money", "money_words", "pence_from_pounds"]

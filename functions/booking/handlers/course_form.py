@@ -13,13 +13,14 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
+from booking.domain.money import pence_from_pounds
 from booking.domain.validation import parse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
@@ -239,16 +240,11 @@ def _typed(row: dict[str, str], *ignored: str) -> list[str]:
 def pence(typed: str, field: str, errors: dict[str, str], what: str = "the price") -> Any:
     """An amount typed in pounds (``200``, ``£1,200.50``) in minor units; on a mistake, the
     reason goes into ``errors[field]`` and what was typed comes back unchanged."""
-    text = typed.replace(",", "").removeprefix("£").strip()
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors[field] = f"Enter {what} in pounds, like 200 or 200.00"
+        return pence_from_pounds(typed)
+    except ValueError as wrong:
+        errors[field] = f"Enter {what} {wrong}"
         return typed
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
-        errors[field] = f"Enter {what} above zero with at most two decimal places"
-        return typed
-    return int(amount * 100)
 
 
 def _hours(typed: str, errors: dict[str, str]) -> Any:
