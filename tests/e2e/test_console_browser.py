@@ -166,7 +166,7 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     page.get_by_label("Find an application or a person").fill(reference.lower())
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edith Cavell")
-    expect(page.locator(".tag")).to_have_text("Pending review")
+    expect(page.locator(".tag")).to_have_text("Awaiting review")
     no_violations(page, "06-application-pending")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status").first).to_contain_text("Approved")
@@ -187,7 +187,7 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     expect(page.locator(".tag")).to_have_text("Confirmed")
     wait_for_timeline(
         page,
-        "Status: Pending review → Place offered",
+        "Status: Awaiting review → Place offered",
         "Email sent to the applicant: A place is offered, with a link to pay",
         "Payment received: £200.00",
         "Email sent to the applicant: Booking confirmed, with the calendar file",
@@ -197,7 +197,9 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     # Cancel with refund: the timeline shows the refund and the email that says so.
     page.get_by_label("Also refund £200.00 through Stripe").check()
     page.get_by_role("button", name="Cancel booking").click()
-    expect(page.get_by_role("status").first).to_contain_text("Cancelled")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Cancelled. £200.00 is being refunded in full through Stripe."
+    )
     wait_for_timeline(
         page,
         "Refunded: £200.00",

@@ -280,3 +280,17 @@ def test_two_cohorts_of_one_title_never_look_the_same_on_the_courses_page() -> N
     twins = pages.courses_page([june, twin], NOW, "x")
     assert "Course id c</p>" in twins
     assert "Course id my-cohort</p>" in twins
+
+
+def test_the_status_page_names_the_cohort_and_an_invoice_due_as_a_day() -> None:
+    invoiced = ApplicationView(
+        **{
+            **view("awaiting_invoice_payment").__dict__,
+            "invoice_due_at": "2027-05-31T22:59:00Z",
+            "invoice_url": "https://invoice.example/1",
+        }
+    )
+    page = pages.status_page(invoiced, course(), "http://x/restart")
+    assert "Compassionate &lt;Leadership&gt;, from Monday 7 June 2027" in page
+    assert "The invoice is due on Monday 31 May 2027." in page
+    assert "23:59" not in page

@@ -28,7 +28,7 @@ class Facts:
     held_until: str | None = None  # "Monday 7 June 2027 at 15:31 BST"
     offer_until: str | None = None
     waitlist_position: int | None = None
-    invoice_due: str | None = None  # "Friday 7 May 2027 at 00:00 BST"
+    invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
 
 
 @dataclass(frozen=True)

@@ -391,7 +391,7 @@ def status_page(
         environment()
         .get_template("pages/status.html")
         .render(
-            course_title=definition.title,
+            course_title=course_name(definition.title, course.first_start(), timezone),
             organisation=definition.organisation or "",
             headline=headline,
             explanation=explanation,
