@@ -271,3 +271,34 @@ def test_every_other_console_page_passes_axe(
     no_violations(page, "20-signed-out")
     page.goto(f"{stack.url}/console")
     expect(page).to_have_url(re.compile(r"/console/sign-in"))
+
+
+def test_the_pages_a_person_lands_on_beside_the_form_pass_axe(
+    stack: RunningStack, organiser: Page
+) -> None:
+    """A browser landing on a course's address, on an error, or on the local outbox gets a
+    page (not JSON), and each passes the same WCAG 2.2 AA rules."""
+    page = organiser
+    sample = stack.get("/courses").json()[0]["course_id"]
+    stack.post(
+        f"/courses/{sample}/applications",
+        json={
+            "name": "Mary Seacole",
+            "email": "mary.outbox@example.org",
+            "job_title": "Nurse",
+            "organisation": "British Hotel",
+            "leadership_role": "A team of nurses.",
+            "motivation": "To lead with compassion.",
+            "consent": True,
+        },
+    )
+    page.goto(f"{stack.url}/courses/{sample}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Compassionate Leadership")
+    no_violations(page, "21-course-by-its-address")
+    page.goto(f"{stack.url}/courses/no-such-course/apply")
+    expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    no_violations(page, "22-public-not-found")
+    page.goto(f"{stack.url}/_local/outbox")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Local outbox")
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    no_violations(page, "23-local-outbox")
