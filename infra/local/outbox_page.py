@@ -18,7 +18,8 @@ _STYLE = (
     "article{border:1px solid #d8dde0;padding:.75rem 1rem;margin:0 0 1.25rem;background:#fff}"
     "h2{font-size:1.15rem;margin:.25rem 0 .5rem}dl{margin:0 0 .5rem}"
     "dl div{display:flex;gap:.75rem}dt{font-weight:600;min-width:6rem}dd{margin:0}"
-    "pre{white-space:pre-wrap;background:#f0f4f5;padding:.75rem;margin:.5rem 0}"
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f0f4f5;padding:.75rem;"
+    "margin:.5rem 0}"
     "iframe{width:100%;height:32rem;border:1px solid #d8dde0;background:#fff}"
     ":focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}"
 )
