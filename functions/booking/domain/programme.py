@@ -174,19 +174,22 @@ def changed_dates(
     changed follow-up with everyone else who holds it.
 
     Their own sessions changed when a core session moved, was renamed, added or removed, or the
-    file began listing a follow-up (their confirmation did not put it in their calendar). The
-    follow-ups in the message are as the programme holds them, not as the file lists them.
+    file began listing one of the programme's events as it stands (their confirmation did not
+    put it in their calendar, and nobody else hears of it: it did not change). The follow-ups
+    in the message are as the programme holds them, not as the file lists them.
     """
     kinds = {s.key: s.kind for s in course.schedule}
-    core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
-    newly_listed = [key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP]
-    if not (core or own.removed or newly_listed):
-        return None
     programme = [
         c.event.key
         for c in changes
         if c.after is not None and kinds.get(c.event.key) is SessionKind.FOLLOW_UP
     ]
+    core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
+    newly_listed = [
+        key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP and key not in programme
+    ]
+    if not (core or own.removed or newly_listed):
+        return None
     return ScheduleChanges(
         changed=tuple(dict.fromkeys((*core, *newly_listed, *programme))),
         removed=own.removed,
