@@ -163,6 +163,16 @@ def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_on
     # Saving the spring file again, still with the old date, is no new word: nothing moves.
     programme.put("gathering-spring", programme.files["gathering-spring"])
     assert programme.system.deliver_emails() == []
+    # Someone booking spring now is told the follow-up as it is, not as spring's file lists it.
+    application = programme.system.apply("gathering-spring", email="di@example.org").json()
+    programme.system.pay(application["checkout_url"])
+    [confirmation] = [m for m in programme.system.deliver_emails() if m.attachments]
+    when = f"Thursday {moved_day.day} {moved_day:%B %Y}, 16:00-17:00"
+    old_when = f"{programme.follow_up_day.day} {programme.follow_up_day:%B %Y}, 16:00-17:00"
+    assert when in confirmation.text
+    assert old_when not in confirmation.text
+    [ics] = confirmation.attachments
+    assert new in [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
 
 
 def test_a_move_of_a_day_inside_the_invitation_window_is_one_message_to_each_graduate(

@@ -238,6 +238,15 @@ def holders(
     return people
 
 
+def schedule_as_held(course: Course, events: Iterable[FollowUpEvent]) -> list[ScheduledSession]:
+    """The course's sessions with each follow-up as the programme's event now is (its file may
+    still list one as it was before another cohort's file moved it), soonest first."""
+    programme = programme_of(course)
+    held = {e.key: e.session for e in events if e.programme == programme}
+    shown = [held.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s for s in course.schedule]
+    return sorted(shown, key=lambda s: s.start)
+
+
 def completed_before(course: Course, event: FollowUpEvent) -> bool:
     """Whether a booking on ``course`` has finished its core sessions before ``event`` starts.
     A course without core sessions is nothing to graduate from."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from booking.domain.application import Application
-from booking.domain.course import Course, SessionKind
+from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob
 from booking.domain.programme import (
     EventChange,
@@ -23,6 +23,7 @@ from booking.domain.programme import (
     follow_up_events,
     holders,
     programme_of,
+    schedule_as_held,
 )
 from booking.services.ports import Ports
 
@@ -31,6 +32,16 @@ def current_event(ports: Ports, programme: str, key: str) -> FollowUpEvent | Non
     """The programme's event ``key`` as the files give it now; None if no cohort lists it."""
     cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
     return next((e for e in follow_up_events(cohorts) if e.key == key), None)
+
+
+def held_schedule(ports: Ports, course: Course) -> list[ScheduledSession]:
+    """The course's sessions, its follow-ups as the programme holds them now."""
+    schedule = course.schedule
+    if not any(s.kind is SessionKind.FOLLOW_UP for s in schedule):
+        return schedule
+    programme = programme_of(course)
+    cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
+    return schedule_as_held(course, follow_up_events(cohorts))
 
 
 def change_announcements(

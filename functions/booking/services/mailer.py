@@ -41,7 +41,7 @@ from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
 from booking.domain.wording import moment_when, session_when
 from booking.services.calendars import calendar_attachments
-from booking.services.follow_ups import current_event
+from booking.services.follow_ups import current_event, held_schedule
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 from booking.services.waitlist import waitlist_position
 
@@ -57,6 +57,8 @@ ATTENDEE_KINDS = frozenset(
         EmailKind.FOLLOW_UP_CHANGED,
     }
 )
+# Messages that list every session of the booking.
+LISTS_SESSIONS = frozenset({EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED})
 SESSION_KINDS = frozenset(
     {EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED}
 )
@@ -242,6 +244,8 @@ def compose(
         status_url=ports.status_url(application),
         now=now,
         console_url=ports.console_url(application.application_id),
+        # Messages listing every session show the follow-ups as the programme holds them.
+        schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         context["waitlist_position"] = waitlist_position(ports, application)
@@ -310,12 +314,14 @@ def email_context(
     status_url: str,
     now: datetime,
     console_url: str = "",
+    schedule: Sequence[ScheduledSession] | None = None,
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos).
-    ``console_url``: the application's page in the organisers' console (facilitators' copy)."""
+    ``console_url``: the application's page in the organisers' console (facilitators' copy);
+    ``schedule``: the sessions to show, when not the course's own list."""
     definition = course.definition
     timezone = definition.timezone
-    schedule = course.schedule
+    schedule = course.schedule if schedule is None else schedule
     open_checkout = application.has_open_checkout(now) and application.checkout is not None
     session = _session(course, job) if job.kind in SESSION_KINDS else None
     one_event = job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED)
