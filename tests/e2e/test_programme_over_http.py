@@ -188,10 +188,11 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     stack: RunningStack,
 ) -> None:
     """Two cohorts list one follow-up by id; their graduates are invited; then the later
-    cohort's file moves it a week on. Both graduates hear once, with an update of the same
-    calendar entry (the stack's outbox is read back at the end: calendars valid to RFC 5546,
-    one ORGANIZER per UID, SEQUENCE never down), are not invited again, and are reminded at the
-    new time only."""
+    cohort's file moves it a week on, and inside the invitation window the earlier cohort's
+    file a day more. Both graduates hear of each move once, with an update of the same calendar
+    entry (the stack's outbox is read back at the end: calendars valid to RFC 5546, one
+    ORGANIZER per UID, SEQUENCE never down), are not invited again, and are reminded at the
+    last time only."""
     run = uuid.uuid4().hex[:6]
     spring_id, summer_id = f"gathering-spring-{run}", f"gathering-summer-{run}"
     today = datetime.now(UTC).date()
@@ -241,37 +242,39 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     people = {ada, bob}
     before = len(_settled(stack, people))
 
-    old, new = start_of(follow_up), start_of(follow_up + timedelta(weeks=1))
+    moved, last = follow_up + timedelta(weeks=1), follow_up + timedelta(weeks=1, days=1)
+    old, new = start_of(follow_up), start_of(last)
     tick(old - timedelta(days=13))
     _settled(stack, people)
-    _load(stack, summer_id, cohort(summer_start, "summer", follow_up + timedelta(weeks=1)))
+    _load(stack, summer_id, cohort(summer_start, "summer", moved))
     _settled(stack, people)
-    for moment in (
-        old - timedelta(hours=23),  # nothing for the old time
-        new - timedelta(days=13),  # nobody invited again
-        new - timedelta(hours=23),
-    ):
-        tick(moment)
+    tick(old - timedelta(hours=23))  # nothing for the old time
+    tick(start_of(moved) - timedelta(days=13))  # nobody invited again
+    _settled(stack, people)
+    # Inside the invitation window, the spring file moves it a day more: one message each.
+    _load(stack, spring_id, cohort(spring_start, "spring", last))
+    _settled(stack, people)
+    tick(new - timedelta(days=12))
+    tick(new - timedelta(hours=23))
     # Closed once done, so the stack's other tests still find the sample course first.
-    _load(stack, spring_id, {**cohort(spring_start, "spring", follow_up), "closed": True})
-    _load(
-        stack,
-        summer_id,
-        {**cohort(summer_start, "summer", follow_up + timedelta(weeks=1)), "closed": True},
-    )
+    _load(stack, spring_id, {**cohort(spring_start, "spring", last), "closed": True})
+    _load(stack, summer_id, {**cohort(summer_start, "summer", moved), "closed": True})
     settled = _settled(stack, people)
     mail = list(reversed(settled[: len(settled) - before]))  # oldest first
     said = sorted((m["to"][0], m["subject"].split(":")[0]) for m in mail)
     assert said == sorted(
-        (who, what) for who in people for what in ("You are invited", "Changed", "Reminder")
+        (who, what)
+        for who in people
+        for what in ("You are invited", "Changed", "Changed", "Reminder")
     )
+    changes = [m for m in mail if m["subject"].startswith("Changed")]
+    for message, when in zip(changes, [start_of(moved)] * 2 + [new] * 2, strict=True):
+        [ics] = message["attachments"]
+        assert ics["filename"] == "invite.ics"
+        assert f"DTSTART:{when:%Y%m%dT%H%M%SZ}" in ics["content"]
     for message in mail:
-        if message["subject"].startswith("Changed"):
-            [ics] = message["attachments"]
-            assert ics["filename"] == "invite.ics"
-            assert f"DTSTART:{new:%Y%m%dT%H%M%SZ}" in ics["content"]
         if message["subject"].startswith("Reminder"):
-            zone = new.astimezone(LONDON).tzname()
+            local = new.astimezone(LONDON)
             assert message["subject"].endswith(
-                f"Thursday {new.day} {new:%B %Y}, 16:00-17:00 {zone}"
+                f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00 {local.tzname()}"
             )
