@@ -56,8 +56,9 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
-soak: $(STAMP) ## the lifecycle state machine with thousands of examples
-	LIFECYCLE_EXAMPLES=$${LIFECYCLE_EXAMPLES:-3000} $(PY) -m pytest -q -p no:xdist tests/property
+soak: $(STAMP) ## the lifecycle state machine and the programme's follow-ups with thousands of examples
+	LIFECYCLE_EXAMPLES=$${LIFECYCLE_EXAMPLES:-3000} PROGRAMME_EXAMPLES=$${PROGRAMME_EXAMPLES:-2000} \
+		$(PY) -m pytest -q -p no:xdist tests/property
 
 e2e: $(STAMP)
 	$(PY) -m pytest -q tests/e2e

@@ -302,6 +302,19 @@ def test_a_course_keeps_its_counters_and_refuses_capacity_below_them(repo: Repos
     assert [c.course_id for c in repo.list_courses()] == ["c1"]
 
 
+def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -> None:
+    follow_up = {"date": "2027-09-20", "start_time": "16:00", "end_time": "17:00"}
+    listed = definition(sessions=[*definition().model_dump()["sessions"], follow_up])
+    # To the microsecond: two files saved in one second are still told apart.
+    written = {"fu-20270920t1500z": NOW + timedelta(microseconds=250)}
+    assert repo.put_course("c1", listed, written).follow_up_edits == written
+    stored = repo.get_course("c1")
+    assert stored is not None
+    assert stored.follow_up_edits == written
+    assert [c.follow_up_edits for c in repo.list_courses()] == [written]
+    assert repo.put_course("c1", listed).follow_up_edits == {}  # kept as given, each time
+
+
 def test_sessions_are_found_by_start_in_a_half_open_window(repo: Repository) -> None:
     course = repo.put_course("c1", definition())
     first, second = course.schedule
@@ -375,6 +388,26 @@ def test_a_programme_events_claim_reads_back_whatever_the_programme_is_called(
     )
     assert repo.claim_reminder(marker, NOW)
     assert repo.claimed_reminders() == [marker]
+
+
+def test_an_invitation_is_one_per_person_and_event_wherever_the_event_moves(
+    repo: Repository,
+) -> None:
+    about = "PROGRAMME#Leading #2: with care#fu-1"
+    start = NOW + timedelta(days=3)
+    invitation = job("a1", EmailKind.FOLLOW_UP_INVITATION)
+    ada = ReminderMarker(about, start, "invite", "Pada", invitation)
+    assert repo.claim_reminder(ada, NOW)
+    moved = ReminderMarker(about, start + timedelta(days=2), "invite", "Pada", invitation)
+    assert not repo.claim_reminder(moved, NOW)
+    bob = ReminderMarker(about, start + timedelta(days=2), "invite", "Pbob", invitation)
+    assert repo.claim_reminder(bob, NOW)
+    repo.mark_reminder_queued(ada, NOW)
+    # Reminders of the event and invitations to another are not invitations to this one.
+    assert repo.claim_reminder(ReminderMarker(about, start, "h24", "Pcy", invitation), NOW)
+    assert repo.claim_reminder(ReminderMarker(about + "0", start, "invite", "Pdi", invitation), NOW)
+    found = sorted(repo.invitations_to(about), key=lambda m: m.recipient)
+    assert found == [ada, bob]
 
 
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:

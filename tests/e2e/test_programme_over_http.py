@@ -15,9 +15,11 @@ import json
 import time
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -33,6 +35,7 @@ FOLLOW_UPS = {
     datetime(2027, 12, 13, 16, 0, tzinfo=UTC): "Monday 13 December 2027, 16:00-17:00 GMT",
 }
 BEFORE = (timedelta(days=13), timedelta(hours=23), timedelta(minutes=40))
+LONDON = ZoneInfo("Europe/London")
 
 
 def _admin(stack: RunningStack) -> dict[str, str]:
@@ -180,3 +183,99 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     for message in (m for m in mail if m["subject"].startswith("You are invited")):
         [ics] = message["attachments"]
         assert ics["content"].count("BEGIN:VEVENT") == 1
+
+
+def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_once(
+    stack: RunningStack,
+) -> None:
+    """Two cohorts list one follow-up by id; their graduates are invited; then the later
+    cohort's file moves it a week on, and inside the invitation window the earlier cohort's
+    file a day more. Both graduates hear of each move once, with an update of the same calendar
+    entry (the stack's outbox is read back at the end: calendars valid to RFC 5546, one
+    ORGANIZER per UID, SEQUENCE never down), are not invited again, and are reminded at the
+    last time only."""
+    run = uuid.uuid4().hex[:6]
+    spring_id, summer_id = f"gathering-spring-{run}", f"gathering-summer-{run}"
+    today = datetime.now(UTC).date()
+    spring_start = today + timedelta(days=28 - today.weekday())  # a Monday four weeks on
+    summer_start = spring_start + timedelta(weeks=4)
+    follow_up = summer_start + timedelta(weeks=8, days=3)  # a Thursday
+
+    def cohort(first: date, name: str, follow_up_day: date) -> dict[str, Any]:
+        return {
+            "programme": f"gathering-{run}",
+            "title": f"Gathering ({name})",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 10,
+            "enquiries_email": f"{name}@example.org",
+            "joining_url": f"https://example.org/join/{name}",
+            "sessions": [
+                {
+                    "date": (first + timedelta(weeks=week)).isoformat(),
+                    "start_time": "15:00",
+                    "end_time": "17:00",
+                }
+                for week in range(2)
+            ]
+            + [
+                {
+                    "id": "gathering",
+                    "date": follow_up_day.isoformat(),
+                    "start_time": "16:00",
+                    "end_time": "17:00",
+                    "kind": "follow_up",
+                }
+            ],
+        }
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time_of_day(16), LONDON).astimezone(UTC)
+
+    def tick(moment: datetime) -> None:
+        stamp = moment.isoformat().replace("+00:00", "Z")
+        assert stack.post("/_local/scheduler/tick", json={"time": stamp}).status_code == 200
+
+    _load(stack, spring_id, cohort(spring_start, "spring", follow_up))
+    _load(stack, summer_id, cohort(summer_start, "summer", follow_up))
+    ada, bob = (f"{who}-{run}@example.org" for who in ("ada", "bob"))
+    _book(stack, spring_id, ada)
+    _book(stack, summer_id, bob)
+    people = {ada, bob}
+    before = len(_settled(stack, people))
+
+    moved, last = follow_up + timedelta(weeks=1), follow_up + timedelta(weeks=1, days=1)
+    old, new = start_of(follow_up), start_of(last)
+    tick(old - timedelta(days=13))
+    _settled(stack, people)
+    _load(stack, summer_id, cohort(summer_start, "summer", moved))
+    _settled(stack, people)
+    tick(old - timedelta(hours=23))  # nothing for the old time
+    tick(start_of(moved) - timedelta(days=13))  # nobody invited again
+    _settled(stack, people)
+    # Inside the invitation window, the spring file moves it a day more: one message each.
+    _load(stack, spring_id, cohort(spring_start, "spring", last))
+    _settled(stack, people)
+    tick(new - timedelta(days=12))
+    tick(new - timedelta(hours=23))
+    # Closed once done, so the stack's other tests still find the sample course first.
+    _load(stack, spring_id, {**cohort(spring_start, "spring", last), "closed": True})
+    _load(stack, summer_id, {**cohort(summer_start, "summer", moved), "closed": True})
+    settled = _settled(stack, people)
+    mail = list(reversed(settled[: len(settled) - before]))  # oldest first
+    said = sorted((m["to"][0], m["subject"].split(":")[0]) for m in mail)
+    assert said == sorted(
+        (who, what)
+        for who in people
+        for what in ("You are invited", "Changed", "Changed", "Reminder")
+    )
+    changes = [m for m in mail if m["subject"].startswith("Changed")]
+    for message, when in zip(changes, [start_of(moved)] * 2 + [new] * 2, strict=True):
+        [ics] = message["attachments"]
+        assert ics["filename"] == "invite.ics"
+        assert f"DTSTART:{when:%Y%m%dT%H%M%SZ}" in ics["content"]
+    for message in mail:
+        if message["subject"].startswith("Reminder"):
+            local = new.astimezone(LONDON)
+            assert message["subject"].endswith(
+                f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00 {local.tzname()}"
+            )

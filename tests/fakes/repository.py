@@ -9,7 +9,7 @@ application per person per course, emails written with the change that decided t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +24,7 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.people import address_digest
+from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, SessionRow
 
@@ -53,7 +54,7 @@ class FakeRepository:
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
-    markers: dict[tuple[str, datetime, str, str], _Marker] = field(default_factory=dict)
+    markers: dict[tuple[str, datetime | None, str, str], _Marker] = field(default_factory=dict)
     calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
@@ -69,7 +70,12 @@ class FakeRepository:
     def list_courses(self) -> list[Course]:
         return [self.courses[key] for key in sorted(self.courses)]
 
-    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+    def put_course(
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+    ) -> Course:
         previous = self.courses.get(course_id)
         old_rows = len(previous.definition.sessions) if previous else 0
         if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
@@ -87,6 +93,7 @@ class FakeRepository:
             seats_taken=previous.seats_taken if previous else 0,
             waiting=previous.waiting if previous else 0,
             version=(previous.version + 1) if previous else 1,
+            follow_up_edits=dict(follow_up_edits or {}),
         )
         self.courses[course_id] = stored
         return stored
@@ -291,6 +298,13 @@ class FakeRepository:
         claimed = [m.marker for m in self.markers.values() if m.state == "claimed"]
         return sorted(claimed, key=lambda m: (m.session_start, _marker_key(m)))
 
+    def invitations_to(self, about: str) -> list[ReminderMarker]:
+        return [
+            m.marker
+            for m in self.markers.values()
+            if m.marker.about == about and m.marker.offset == INVITATION
+        ]
+
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)
         if key in self.markers:
@@ -303,9 +317,10 @@ def _waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
 
 
-def _marker_key(marker: ReminderMarker) -> tuple[str, datetime, str, str]:
+def _marker_key(marker: ReminderMarker) -> tuple[str, datetime | None, str, str]:
     # The table keeps the start to the second; so does the fake.
-    return (marker.about, _seconds(marker.session_start), marker.offset, marker.recipient)
+    occasion = _seconds(marker.occasion) if marker.occasion else None
+    return (marker.about, occasion, marker.offset, marker.recipient)
 
 
 def _seconds(moment: datetime) -> datetime:

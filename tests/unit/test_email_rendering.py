@@ -98,6 +98,19 @@ def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = N
     )
 
 
+def follow_up_changed(start: datetime, *, removed: bool = False) -> EmailJob:
+    return EmailJob.follow_up_changed(
+        person=person_key("ada@example.org"),
+        application_id="app1",
+        programme="compassionate-leadership",
+        event_key=f"fu-{start:%Y%m%dt%H%M}z",
+        session_start=start,
+        host_course_id=COHORT_2025_ID,
+        change="cl-2025-07-v2",
+        removed=removed,
+    )
+
+
 def job_for(kind: EmailKind) -> EmailJob:
     if kind is EmailKind.SESSION_REMINDER:
         return EmailJob.session_reminder("app1", COHORT_2025_ID, "s2", SECOND_SESSION, 24)
@@ -105,6 +118,8 @@ def job_for(kind: EmailKind) -> EmailJob:
         return follow_up_job(kind, SEPTEMBER_FOLLOW_UP)
     if kind is EmailKind.SESSIONS_CHANGED:
         return EmailJob.sessions_changed("app1", COHORT_2025_ID, 4, ["s2"], [], [])
+    if kind is EmailKind.FOLLOW_UP_CHANGED:
+        return follow_up_changed(SEPTEMBER_FOLLOW_UP)
     return EmailJob.about(kind, "app1", COHORT_2025_ID, reason="course_full")
 
 
@@ -186,6 +201,40 @@ def test_the_november_follow_up_is_at_one_in_the_afternoon_gmt() -> None:
     [ics] = message.attachments
     [event] = Calendar.from_ical(ics.content).walk("VEVENT")  # this event, once
     assert event.decoded("DTSTART") == november
+
+
+def test_a_changed_follow_up_is_told_as_it_now_stands_with_its_calendar_update() -> None:
+    message = composed(
+        follow_up_changed(SEPTEMBER_FOLLOW_UP), application(), course_2025(), ["ada@example.org"]
+    )
+    assert message.subject == (
+        "Changed: follow-up session 1 of 4 of Compassionate Leadership Training, "
+        "now Thursday 18 September 2025, 16:00-17:00 BST"
+    )
+    assert "https://example.org/join/compassionate-leadership" in message.text
+    [ics] = message.attachments
+    assert (ics.filename, ics.params) == ("invite.ics", {"method": "REQUEST"})
+    [event] = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert event.decoded("DTSTART") == SEPTEMBER_FOLLOW_UP
+    assert str(event["ORGANIZER"]) == "mailto:courses@example.org"
+
+
+def test_a_follow_up_no_cohort_lists_any_more_is_cancelled_in_the_calendar() -> None:
+    gone = datetime(2025, 9, 25, 15, 0, tzinfo=UTC)  # listed by no cohort
+    message = composed(
+        follow_up_changed(gone, removed=True), application(), course_2025(), ["ada@example.org"]
+    )
+    assert message.subject == (
+        "Cancelled: follow-up session of Compassionate Leadership Training, "
+        "Thursday 25 September 2025 at 16:00 BST"
+    )
+    assert "example.org/join" not in message.text
+    [ics] = message.attachments
+    assert (ics.filename, ics.params) == ("cancel.ics", {"method": "CANCEL"})
+    [event] = Calendar.from_ical(ics.content).walk("VEVENT")
+    # From the ORGANIZER that put it in: a calendar ignores a CANCEL from anyone else.
+    assert str(event["ORGANIZER"]) == "mailto:courses@example.org"
+    assert str(event["UID"]).startswith("compassionate-leadership-fu-20250925t1500z-p")
 
 
 def test_joining_link_only_for_confirmed() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +10,15 @@ from pydantic import ValidationError
 
 from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, schedule_changes
-from booking.domain.programme import follow_up_events, graduates, person_key
+from booking.domain.programme import (
+    changed_dates,
+    event_changes,
+    follow_up_edits,
+    follow_up_events,
+    graduates,
+    holders,
+    person_key,
+)
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
 
 
@@ -168,3 +176,139 @@ def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
         ],
     )
     assert june_host[person_key("ada@example.org")].application_id == "app2"
+
+
+def named_cohort(
+    course_id: str, first: str, day: str, *, title: str | None = None, edited: int | None = None
+) -> Course:
+    """A cohort listing the follow-up ``autumn`` on ``day``, last written ``edited`` days into
+    2027 (None: never written since edit times were kept)."""
+    extra = {"title": title} if title else {}
+    course = cohort(course_id, first)
+    definition_with = course.definition.model_copy(
+        update={
+            "sessions": [
+                *course.definition.sessions,
+                *definition([session(day, "follow_up", id="autumn", **extra)]).sessions,
+            ]
+        }
+    )
+    edits = (
+        {} if edited is None else {"autumn": datetime(2027, 1, 1, tzinfo=UTC) + timedelta(edited)}
+    )
+    return course.model_copy(update={"definition": definition_with, "follow_up_edits": edits})
+
+
+def test_files_that_disagree_about_an_event_give_it_as_the_latest_word_says() -> None:
+    spring = named_cohort("spring", "2027-03-01", "2027-09-20", edited=1)
+    june = named_cohort("june", "2027-06-07", "2027-09-27", edited=5)  # moved it later on
+    [event] = follow_up_events([spring, june])
+    assert (event.session.start.day, event.host.course_id) == (27, "june")
+    # The earlier word again, written after: it decides.
+    [event] = follow_up_events([named_cohort("spring", "2027-03-01", "2027-09-20", edited=9), june])
+    assert (event.session.start.day, event.host.course_id) == (20, "spring")
+    # Agreeing files: the cohort that started first hosts, whichever was written last.
+    agreeing = named_cohort("spring", "2027-03-01", "2027-09-27", edited=1)
+    [event] = follow_up_events([agreeing, june])
+    assert event.host.course_id == "spring"
+    # Never written since edit times were kept: the first-started cohort's word.
+    old = [
+        named_cohort("spring", "2027-03-01", "2027-09-20"),
+        named_cohort("june", "2027-06-07", "2027-09-27"),
+    ]
+    assert follow_up_events(old)[0].session.start.day == 20
+    assert follow_up_events([old[0], june])[0].session.start.day == 27
+    # A new title is a word too.
+    renamed = named_cohort("june", "2027-06-07", "2027-09-20", title="Reunion", edited=7)
+    [event] = follow_up_events([spring, renamed])
+    assert (event.session.title, event.host.course_id) == ("Reunion", "june")
+
+
+def test_a_file_saved_again_is_no_new_word_about_follow_ups_it_did_not_touch() -> None:
+    spring = named_cohort("spring", "2027-03-01", "2027-09-20", edited=1)
+    now = datetime(2027, 2, 1, tzinfo=UTC)
+    assert follow_up_edits(spring, spring.definition, now) == spring.follow_up_edits
+    moved = named_cohort("spring", "2027-03-01", "2027-09-21").definition
+    assert follow_up_edits(spring, moved, now) == {"autumn": now}
+    renamed = named_cohort("spring", "2027-03-01", "2027-09-20", title="Reunion").definition
+    assert follow_up_edits(spring, renamed, now) == {"autumn": now}
+    assert follow_up_edits(None, spring.definition, now) == {"autumn": now}  # a new listing
+    untouched = named_cohort("spring", "2027-03-01", "2027-09-20")  # kept before edit times
+    assert follow_up_edits(untouched, untouched.definition, now) == {}
+    assert follow_up_edits(spring, cohort("spring", "2027-03-01").definition, now) == {}
+
+
+def test_changes_to_events_are_moves_renames_removals_and_additions() -> None:
+    spring = named_cohort("spring", "2027-03-01", "2027-09-20", edited=1)
+    june = named_cohort("june", "2027-06-07", "2027-09-20", edited=2)
+    before = follow_up_events([spring, june])
+    moved = named_cohort("june", "2027-06-07", "2027-09-27", edited=3)
+    [change] = event_changes(before, follow_up_events([spring, moved]))
+    assert (change.what, change.event.session.start.day) == ("moved", 27)
+    renamed = named_cohort("june", "2027-06-07", "2027-09-20", title="Reunion", edited=3)
+    assert [c.what for c in event_changes(before, follow_up_events([spring, renamed]))] == [
+        "renamed"
+    ]
+    # Out of one file: the other still lists it as it was, so nothing changed.
+    assert event_changes(before, follow_up_events([spring, cohort("june", "2027-06-07")])) == []
+    [gone] = event_changes(before, follow_up_events([cohort("spring", "2027-03-01")]))
+    assert (gone.what, gone.after, gone.event.key) == ("removed", None, "autumn")
+    [back] = event_changes([], before)
+    assert back.what == "added"
+    # A new host alone changes nothing a calendar holds.
+    assert event_changes(follow_up_events([june]), follow_up_events([june, spring])) == []
+
+
+def test_a_change_is_told_to_the_invited_and_to_attendees_of_cohorts_listing_it() -> None:
+    spring = named_cohort("spring", "2027-03-01", "2027-09-20")
+    june = named_cohort("june", "2027-06-07", "2027-09-20")
+    other = cohort("other", "2027-01-04")  # lists no follow-up
+    [event] = follow_up_events([spring, june])
+    people = holders(
+        event,
+        [
+            (other, booking("app1", other, "ada@example.org")),  # invited: a graduate
+            (june, booking("app2", june, "bob@example.org")),  # holds it from June's file
+            (other, booking("app3", other, "cy@example.org")),  # never invited, not listing
+            (june, booking("app4", june, "di@example.org", status=ApplicationStatus.CANCELLED)),
+            (other, booking("app5", other, "eve@example.org")),
+            (spring, booking("app6", spring, "EVE@example.org")),  # the host's booking first
+        ],
+        invited={person_key("ada@example.org"), person_key("di@example.org")},
+        listing={"spring", "june"},
+    )
+    assert {p: a.application_id for p, a in people.items()} == {
+        person_key("ada@example.org"): "app1",
+        person_key("bob@example.org"): "app2",
+        person_key("eve@example.org"): "app6",
+    }
+
+
+def test_the_changed_dates_message_is_for_a_cohorts_own_sessions_with_its_follow_ups() -> None:
+    spring = named_cohort("spring", "2027-03-01", "2027-09-20", edited=1)
+    moved = named_cohort("spring", "2027-03-01", "2027-09-27", edited=2)
+    [change] = event_changes(follow_up_events([spring]), follow_up_events([moved]))
+    # Only the follow-up moved: its attendees hear with everyone else who holds it.
+    assert (
+        changed_dates(moved, schedule_changes(spring.definition, moved.definition), [change])
+        is None
+    )
+    # A core session moved too: one message, the follow-up's change in it.
+    core_moved = moved.definition.model_copy(
+        update={
+            "sessions": [
+                moved.definition.sessions[0].model_copy(update={"start_time": time(16, 0)}),
+                *moved.definition.sessions[1:],
+            ]
+        }
+    )
+    both = moved.model_copy(update={"definition": core_moved})
+    dates = changed_dates(both, schedule_changes(spring.definition, core_moved), [change])
+    assert dates is not None
+    assert dates.changed == ("s1", "autumn")
+    # Beginning to list an event as it stands: the attendees' calendars lack it.
+    plain = cohort("june", "2027-06-07")
+    listing = named_cohort("june", "2027-06-07", "2027-09-20", edited=3)
+    dates = changed_dates(listing, schedule_changes(plain.definition, listing.definition), [])
+    assert dates is not None
+    assert dates.changed == ("autumn",)

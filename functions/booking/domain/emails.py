@@ -35,6 +35,8 @@ class EmailKind(StrEnum):
     BURSARY_GRANTED = "bursary_granted"  # part funded: what is left to pay
     ALREADY_APPLIED = "already_applied"  # someone applied again: where their application stands
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
+    # A programme's follow-up event moved, was renamed, removed or added back: to one person.
+    FOLLOW_UP_CHANGED = "follow_up_changed"
 
 
 def instant_token(moment: datetime) -> str:
@@ -132,6 +134,40 @@ class EmailJob(BaseModel):
             offset_hours=offset_hours,
             person=person,
             programme=programme,
+        )
+
+    @classmethod
+    def follow_up_changed(
+        cls,
+        *,
+        person: str,
+        application_id: str,
+        programme: str,
+        event_key: str,
+        session_start: datetime,
+        host_course_id: str,
+        change: str,
+        removed: bool,
+    ) -> EmailJob:
+        """A change to a programme's follow-up event, announced to one person who holds it.
+
+        Keyed by the person, the event and the change (``change`` names the replacement of a
+        cohort's file that made it), so each change reaches each person once, however often
+        the announcement is retried. ``session_start``: the event's new start (its last one,
+        for a removed event).
+        """
+        return cls(
+            job_id=":".join(
+                (EmailKind.FOLLOW_UP_CHANGED.value, person, programme, event_key, change)
+            ),
+            kind=EmailKind.FOLLOW_UP_CHANGED,
+            application_id=application_id,
+            course_id=host_course_id,
+            session_key=event_key,
+            session_start=session_start,
+            person=person,
+            programme=programme,
+            removed_follow_ups=(event_key,) if removed else (),
         )
 
     @classmethod

@@ -5,12 +5,22 @@ lists them. A follow-up is a *programme event*: the same follow-up listed in sev
 files (the same ``id``, or without one the same start) is one event, and every graduate of the
 programme is invited once and reminded once per offset, whichever cohort they took.
 
+* **When files disagree** about an event (one file moved or renamed it, another still lists it
+  as it was), the latest word wins: the event is as the listing written most recently gives it
+  (``Course.follow_up_edits``: when each file last moved, renamed or began listing it; saving a
+  file again without touching a follow-up is no new word). Listings never written since their
+  edit times were kept count as the oldest; among equally old ones, the cohort that started first
+  decides. A follow-up without an ``id`` is known by its start, so a file that moves one lists
+  another event: give follow-ups an ``id`` to move them.
 * The **host** of an event is the cohort whose details its messages carry (title, joining link,
-  Reply-To, reminder offsets): of the cohorts listing it, the one that started first, ties
-  broken by course id. A cohort that starts earlier may be loaded after an event was announced
-  and become its host, so the calendars' ORGANIZER of an event is not the host's address but
-  the service's own (``services.calendars.event_organizer``): calendars match later messages
-  about an event by UID *and* ORGANIZER.
+  Reply-To, reminder offsets): of the cohorts listing it as it now is, the one that started
+  first, ties broken by course id. Hosts change (a move in a later cohort's file, an earlier
+  cohort loaded after an event was announced), so the calendars' ORGANIZER of an event is not
+  the host's address but the service's own (``services.calendars.event_organizer``): calendars
+  match later messages about an event by UID *and* ORGANIZER.
+* A **change** to an event (moved, renamed, removed from every file, added) is announced to
+  everyone who holds it: every person with a confirmed booking in the programme who was invited
+  to it, or whose booking is on a cohort listing it (their confirmation put it in their calendar).
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
   graduate however many cohorts they took: people are told apart by their address digest.
@@ -20,11 +30,19 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.course import (
+    Course,
+    CourseDefinition,
+    ScheduleChanges,
+    ScheduledSession,
+    SessionKind,
+)
 from booking.domain.people import address_digest
 
 
@@ -51,22 +69,182 @@ class FollowUpEvent:
         return f"PROGRAMME#{self.programme}#{self.key}"
 
 
+Listing = tuple[Course, ScheduledSession]
+
+
 def follow_up_events(courses: Iterable[Course]) -> list[FollowUpEvent]:
-    """Every follow-up event of the programmes of ``courses``, once each, soonest first."""
-    listed: dict[tuple[str, str], list[tuple[Course, ScheduledSession]]] = {}
+    """Every follow-up event of the programmes of ``courses``, once each, soonest first: as the
+    latest word about it gives it, hosted by the first-started cohort listing it so."""
+    listed: dict[tuple[str, str], list[Listing]] = {}
     for course in courses:
         for session in course.schedule:
             if session.kind is SessionKind.FOLLOW_UP:
                 listed.setdefault((programme_of(course), session.key), []).append((course, session))
     events = []
     for (programme, key), listings in listed.items():
-        host, session = min(listings, key=lambda pair: (_started(pair[0]), pair[0].course_id))
+        latest = min(listings, key=lambda pair: (-_written(pair), *_seniority(pair)))
+        agreeing = [pair for pair in listings if same_form(pair[1], latest[1])]
+        host, session = min(agreeing, key=_seniority)
         events.append(FollowUpEvent(programme, key, session, host))
     return sorted(events, key=lambda e: (e.session.start, e.programme, e.key))
 
 
-def _started(course: Course) -> float:
-    return course.first_start().timestamp()
+def same_form(one: ScheduledSession, other: ScheduledSession) -> bool:
+    """Whether two listings say the same of an event: when it starts and ends, what it is called."""
+    return (one.start, one.end, one.title) == (other.start, other.end, other.title)
+
+
+def _written(listing: Listing) -> float:
+    course, session = listing
+    edited = course.follow_up_edits.get(session.key)
+    return edited.timestamp() if edited else -math.inf
+
+
+def _seniority(listing: Listing) -> tuple[float, str]:
+    course = listing[0]
+    return course.first_start().timestamp(), course.course_id
+
+
+def follow_up_edits(
+    previous: Course | None, definition: CourseDefinition, now: datetime
+) -> dict[str, datetime]:
+    """When each follow-up ``definition`` lists was last written, for the course it replaces:
+    ``now`` where the file moves, renames or begins listing one; kept where it lists one as
+    before (a file saved again is no new word about its unchanged follow-ups)."""
+    before = {s.key: s for s in previous.schedule} if previous else {}
+    kept = previous.follow_up_edits if previous else {}
+    edits: dict[str, datetime] = {}
+    for session in definition.schedule():
+        if session.kind is not SessionKind.FOLLOW_UP:
+            continue
+        old = before.get(session.key)
+        if old is None or old.kind is not SessionKind.FOLLOW_UP or not same_form(old, session):
+            edits[session.key] = now
+        elif session.key in kept:
+            edits[session.key] = kept[session.key]
+    return edits
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What one replacement of a cohort's file did to one of the programme's events."""
+
+    before: FollowUpEvent | None  # None: added
+    after: FollowUpEvent | None  # None: removed (no cohort lists it any more)
+
+    @property
+    def event(self) -> FollowUpEvent:
+        """The event as it is now, or as it was for a removed one."""
+        event = self.after or self.before
+        assert event is not None
+        return event
+
+    @property
+    def what(self) -> str:
+        """added, removed, moved (start or end) or renamed."""
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "removed"
+        was, now = self.before.session, self.after.session
+        return "moved" if (was.start, was.end) != (now.start, now.end) else "renamed"
+
+
+def event_changes(
+    before: Iterable[FollowUpEvent], after: Iterable[FollowUpEvent]
+) -> list[EventChange]:
+    """The events whose form (start, end, title) differs between two views of the programmes,
+    soonest first. A new host alone is no change: nothing a calendar holds differs."""
+    was = {(e.programme, e.key): e for e in before}
+    now = {(e.programme, e.key): e for e in after}
+    changes = [
+        EventChange(was.get(key), now.get(key))
+        for key in {**was, **now}
+        if key not in was or key not in now or not same_form(was[key].session, now[key].session)
+    ]
+    return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
+
+
+def changed_dates(
+    course: Course, own: ScheduleChanges, changes: Iterable[EventChange]
+) -> ScheduleChanges | None:
+    """What the "Changed dates" message to the attendees of ``course`` carries after its file
+    was replaced (``own``: what the file did to its own list; ``changes``: what that did to the
+    programme's events), or None when none of their own sessions changed: then they hear of a
+    changed follow-up with everyone else who holds it.
+
+    Their own sessions changed when a core session moved, was renamed, added or removed, or the
+    file began listing one of the programme's events as it stands (their confirmation did not
+    put it in their calendar, and nobody else hears of it: it did not change). The follow-ups
+    in the message are as the programme holds them, not as the file lists them.
+    """
+    kinds = {s.key: s.kind for s in course.schedule}
+    programme = [
+        c.event.key
+        for c in changes
+        if c.after is not None and kinds.get(c.event.key) is SessionKind.FOLLOW_UP
+    ]
+    core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
+    newly_listed = [
+        key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP and key not in programme
+    ]
+    if not (core or own.removed or newly_listed):
+        return None
+    return ScheduleChanges(
+        changed=tuple(dict.fromkeys((*core, *newly_listed, *programme))),
+        removed=own.removed,
+        removed_follow_ups=tuple(c.event.key for c in changes if c.after is None),
+    )
+
+
+def holders(
+    event: FollowUpEvent,
+    bookings: Iterable[tuple[Course, Application]],
+    *,
+    invited: Collection[str],
+    listing: Collection[str],
+) -> dict[str, Application]:
+    """Person key -> the booking a message about a change to ``event`` is about: everyone with a
+    confirmed booking in the programme who was invited to it (``invited``: person keys) or is
+    booked on a cohort listing it (``listing``: course ids, before or after the change).
+
+    The person's booking on the host cohort is preferred, then one on a listing cohort, then
+    their earliest."""
+    confirmed = [
+        (course, application)
+        for course, application in bookings
+        if application.status is ApplicationStatus.CONFIRMED
+        and not application.is_erased
+        and programme_of(course) == event.programme
+    ]
+    told = {
+        person_key(application.answers.email)
+        for course, application in confirmed
+        if course.course_id in listing
+    } | set(invited)
+    confirmed.sort(
+        key=lambda p: (
+            p[0].course_id != event.host.course_id,
+            p[0].course_id not in listing,
+            p[1].created_at,
+            p[1].application_id,
+        )
+    )
+    people: dict[str, Application] = {}
+    for _, application in confirmed:
+        person = person_key(application.answers.email)
+        if person in told:
+            people.setdefault(person, application)
+    return people
+
+
+def schedule_as_held(course: Course, events: Iterable[FollowUpEvent]) -> list[ScheduledSession]:
+    """The course's sessions with each follow-up as the programme's event now is (its file may
+    still list one as it was before another cohort's file moved it), soonest first."""
+    programme = programme_of(course)
+    held = {e.key: e.session for e in events if e.programme == programme}
+    shown = [held.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s for s in course.schedule]
+    return sorted(shown, key=lambda s: s.start)
 
 
 def completed_before(course: Course, event: FollowUpEvent) -> bool:

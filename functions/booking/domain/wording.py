@@ -218,6 +218,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
     EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",

@@ -5,7 +5,8 @@ SEQUENCE, taken from the person's counter once per message so it only ever grows
   own sessions under the booking's UIDs, its follow-ups under the person's UIDs for the
   programme's events. An update after the organiser changed sessions does the same, and
   cancels the sessions that were removed.
-* An invitation to a follow-up event puts that one event in, under the same person's UID.
+* An invitation to a follow-up event puts that one event in, under the same person's UID; so
+  does a notice that the event changed, or takes it out when no cohort lists it any more.
 * A cancellation or a refund that ends a booking takes its sessions out again; its follow-ups
   only if the person keeps no other confirmed booking in the programme (they are still a
   graduate, and the events are still theirs).
@@ -82,18 +83,26 @@ def _entries(
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
         requested = _booking_entries(ports, course, application, schedule)
         removed = [
-            _removed(course, application, key, SessionKind.CORE) for key in job.removed_sessions
+            _removed(ports, course, application, key, SessionKind.CORE)
+            for key in job.removed_sessions
         ]
         if job.removed_follow_ups:
             # A follow-up another cohort still lists is still the programme's event.
             listed = _programme_follow_up_keys(ports, course)
             removed += [
-                _removed(course, application, key, SessionKind.FOLLOW_UP)
+                _removed(ports, course, application, key, SessionKind.FOLLOW_UP)
                 for key in job.removed_follow_ups
                 if key not in listed
             ]
         return requested, removed
-    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
+    if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups:
+        # The mailer sends it only while no cohort lists the event again.
+        return [], [
+            _removed(ports, course, application, key, SessionKind.FOLLOW_UP)
+            for key in job.removed_follow_ups
+        ]
+    if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
+        # ``course`` is the event's host now: its listing is the event as it stands.
         event = next((s for s in schedule if s.key == job.session_key), None)
         if event is None:
             return [], []
@@ -175,10 +184,14 @@ def _entry(course: Course, application: Application, session: ScheduledSession) 
 
 
 def _removed(
-    course: Course, application: Application, key: str, kind: SessionKind
+    ports: Ports, course: Course, application: Application, key: str, kind: SessionKind
 ) -> CalendarEntry:
+    """A session to take out, from the ORGANIZER that put it in (a calendar ignores a CANCEL
+    from anyone else): the course's own for its sessions, the service's for a follow-up."""
     return CalendarEntry(
-        uid=_uid(course, application, key, kind), summary=f"{course.definition.title}: cancelled"
+        uid=_uid(course, application, key, kind),
+        summary=f"{course.definition.title}: cancelled",
+        organizer=event_organizer(ports, course) if kind is SessionKind.FOLLOW_UP else None,
     )
 
 

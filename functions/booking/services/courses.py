@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
@@ -14,7 +16,16 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.programme import (
+    EventChange,
+    changed_dates,
+    event_changes,
+    follow_up_edits,
+    follow_up_events,
+    person_key,
+)
 from booking.services.concurrency import retried
+from booking.services.follow_ups import change_announcements
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -28,11 +39,15 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
             {"course_id": "use lower-case letters, digits and hyphens"},
         )
     previous = ports.repository.get_course(course_id)
-    course = ports.repository.put_course(course_id, definition)
+    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    edits = follow_up_edits(previous, definition, ports.clock())
+    course = ports.repository.put_course(course_id, definition, edits)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    changes = schedule_changes(previous.definition, definition) if previous else None
-    if changes:
-        tell_attendees(ports, course, changes)
+    before = [*others, previous] if previous else others
+    after = [*others, course]
+    changes = event_changes(follow_up_events(before), follow_up_events(after))
+    own = schedule_changes(previous.definition, definition) if previous else ScheduleChanges()
+    tell_of_changes(ports, course, own, changes, before=before, after=after)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
@@ -40,11 +55,51 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
     return course
 
 
-def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> int:
+def tell_of_changes(
+    ports: Ports,
+    course: Course,
+    own: ScheduleChanges,
+    changes: Sequence[EventChange],
+    *,
+    before: Sequence[Course],
+    after: Sequence[Course],
+) -> int:
+    """Tell everyone what a replacement of ``course``'s file changed for them, one message
+    each: its confirmed attendees the new dates when their own sessions changed (with the
+    programme's changed follow-ups in it), and everyone else holding a changed follow-up of the
+    programme (``services.follow_ups``) that follow-up's change. Each message is named by the
+    course version that made the change, and written with the person's booking. Returns how
+    many were told."""
+    told: set[str] = set()
+    dates = changed_dates(course, own, changes)
+    if dates:
+        told = tell_attendees(ports, course, dates)
+    announcements = change_announcements(
+        ports,
+        changes,
+        before=before,
+        after=after,
+        change=f"{course.course_id}-v{course.version}",
+        told=told,
+    )
+    announced = sum(_tell_safely(ports, application, job) for application, job in announcements)
+    if changes:
+        logger.info(
+            "follow-ups changed",
+            extra={
+                "course_id": course.course_id,
+                "events": [f"{c.event.key}:{c.what}" for c in changes],
+                "people_told": announced,
+            },
+        )
+    return len(told) + announced
+
+
+def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> set[str]:
     """Every confirmed attendee gets the new dates and an updated calendar entry, once per
     version of the course (the job id names it), written with their application like every
-    email a change decides. Returns how many were told."""
-    told = 0
+    email a change decides. Returns the people told (person keys)."""
+    told: set[str] = set()
     for application in ports.repository.list_applications(course.course_id):
         if application.status is not ApplicationStatus.CONFIRMED:
             continue
@@ -56,16 +111,24 @@ def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> in
             changes.removed,
             changes.removed_follow_ups,
         )
-        try:
-            told += _tell(ports, application, job)
-        except Conflict:
-            # Kept changing under us: logged; a resent confirmation carries the current dates.
-            logger.warning(
-                "attendee not told of changed sessions",
-                extra={"application_id": application.application_id},
-            )
-    logger.info("sessions changed", extra={"course_id": course.course_id, "attendees_told": told})
+        if _tell_safely(ports, application, job):
+            told.add(person_key(application.answers.email))
+    logger.info(
+        "sessions changed", extra={"course_id": course.course_id, "attendees_told": len(told)}
+    )
     return told
+
+
+def _tell_safely(ports: Ports, application: Application, job: EmailJob) -> bool:
+    try:
+        return _tell(ports, application, job)
+    except Conflict:
+        # Kept changing under us: logged; a resent confirmation carries the current dates.
+        logger.warning(
+            "person not told of changed sessions",
+            extra={"application_id": application.application_id, "job_id": job.job_id},
+        )
+        return False
 
 
 def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:

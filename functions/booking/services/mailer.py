@@ -17,7 +17,10 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
 People are read at send time, so an erased applicant gets nothing, a reminder goes only to
 someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
-is not sent (the new start has reminders of its own).
+is not sent (the new start has reminders of its own). A message about a programme's follow-up
+event is checked against the event as the cohorts' files give it now (``services.follow_ups``)
+and carries its host's details now: an invitation or a change notice decided before a later
+move is not sent (the later move's notice is), nor a removal's after the event was listed again.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from booking.domain.wording import (
     status_words,
 )
 from booking.services.calendars import calendar_attachments
+from booking.services.follow_ups import current_event, held_schedule
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 from booking.services.waitlist import waitlist_position
 
@@ -58,9 +62,14 @@ ATTENDEE_KINDS = frozenset(
         EmailKind.SESSION_REMINDER,
         EmailKind.FOLLOW_UP_INVITATION,
         EmailKind.SESSIONS_CHANGED,
+        EmailKind.FOLLOW_UP_CHANGED,
     }
 )
-SESSION_KINDS = frozenset({EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION})
+# Messages that list every session of the booking.
+LISTS_SESSIONS = frozenset({EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED})
+SESSION_KINDS = frozenset(
+    {EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED}
+)
 
 REASON_WORDS = {
     "course_full": (
@@ -147,7 +156,17 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
         return SendOutcome.SKIPPED_GONE
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
         return SendOutcome.SKIPPED_NOT_CONFIRMED
-    if job.kind in SESSION_KINDS:
+    if job.programme is not None and job.session_key is not None:
+        # A programme's event: as the files give it now, with its host's details now.
+        event = current_event(ports, job.programme, job.session_key)
+        if job.removed_follow_ups:
+            if event is not None:
+                return SendOutcome.SKIPPED_MOVED  # listed again since: that is told instead
+            if job.session_start is None or now >= job.session_start:
+                return SendOutcome.SKIPPED_STARTED
+        elif event is not None:
+            course = event.host
+    if job.kind in SESSION_KINDS and not job.removed_follow_ups:
         session = _session(course, job)
         if session is None or (job.session_start and job.session_start != session.start):
             return SendOutcome.SKIPPED_MOVED
@@ -212,6 +231,8 @@ def compose(
         status_url=ports.status_url(application),
         now=now,
         console_url=ports.console_url(application.application_id),
+        # Messages listing every session show the follow-ups as the programme holds them.
+        schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         context["waitlist_position"] = waitlist_position(ports, application)
@@ -294,15 +315,24 @@ def email_context(
     status_url: str,
     now: datetime,
     console_url: str = "",
+    schedule: Sequence[ScheduledSession] | None = None,
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos).
-    ``console_url``: the application's page in the organisers' console (facilitators' copy)."""
+    ``console_url``: the application's page in the organisers' console (facilitators' copy);
+    ``schedule``: the sessions to show, when not the course's own list."""
     definition = course.definition
     timezone = definition.timezone
-    schedule = course.schedule
+    schedule = course.schedule if schedule is None else schedule
     open_checkout = application.has_open_checkout(now) and application.checkout is not None
     session = _session(course, job) if job.kind in SESSION_KINDS else None
-    listed = [session] if job.kind is EmailKind.FOLLOW_UP_INVITATION and session else schedule
+    one_event = job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED)
+    listed = ([session] if session else []) if one_event else schedule
+    # A change notice about a follow-up no cohort lists any more: when it would have been.
+    removed_when = (
+        moment_when(job.session_start, timezone)
+        if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups and job.session_start
+        else None
+    )
     changed = set(job.changed_sessions)
     currency = definition.price.currency
     price = application.price_or(definition.price)
@@ -341,6 +371,7 @@ def email_context(
         "amount_refunded": _money(application.amount_refunded, currency),
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
+        "removed_when": removed_when,
         "session": _session_view(schedule, session, timezone) if session else None,
         # A programme's follow-up event, sent to a graduate of any of its cohorts.
         "for_graduate": job.person is not None,

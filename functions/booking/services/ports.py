@@ -31,6 +31,7 @@ from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invitations import CalendarEntry
+from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry
 
 
@@ -75,6 +76,14 @@ class ReminderMarker:
     recipient: str
     job: EmailJob | None = None
 
+    @property
+    def occasion(self) -> datetime | None:
+        """The start the claim is for: a reminder's (a moved session is reminded again at its
+        new time); None for an invitation to a programme's event, which is one per person
+        wherever the event moves (a move is announced to the invited instead, and the claims
+        on an event's invitations are the list of whom it was announced to)."""
+        return None if self.offset == INVITATION else self.session_start
+
 
 @dataclass(frozen=True)
 class Anomaly:
@@ -92,8 +101,14 @@ class CourseStore(Protocol):
 
     def list_courses(self) -> list[Course]: ...
 
-    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
-        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook."""
+    def put_course(
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+    ) -> Course:
+        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``)."""
         ...
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
@@ -199,6 +214,11 @@ class ReminderLedger(Protocol):
     ) -> None: ...
 
     def claimed_reminders(self) -> list[ReminderMarker]: ...
+
+    def invitations_to(self, about: str) -> list[ReminderMarker]:
+        """Every claim on an invitation to the programme's event ``about``, whatever its state
+        (one per person, wherever the event has moved since)."""
+        ...
 
 
 class Repository(

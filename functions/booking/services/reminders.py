@@ -17,7 +17,9 @@ A follow-up is the programme's event (``domain.programme``), however many cohort
 invitation and reminders go to the programme's graduates, one per person, with the host cohort's
 details. Every claim and job names what it is about: the course or programme event, the session
 by its stable key and its start (a moved session is reminded again at its new time), the person
-and the offset.
+and the offset. An invitation's claim names no start: one per person and event wherever it
+moves (those already invited hear of a move from ``services.follow_ups``, not a second
+invitation).
 """
 
 from __future__ import annotations

@@ -10,12 +10,17 @@ next two weeks, never the table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from booking.adapters.dynamodb.items import course_from_item, session_item
+from booking.adapters.dynamodb.items import (
+    course_from_item,
+    follow_up_edits_attribute,
+    session_item,
+)
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
@@ -61,7 +66,12 @@ class DynamoCourseStore:
         ]
 
     @translate_aws_errors
-    def put_course(self, course_id: str, definition: CourseDefinition) -> Course:
+    def put_course(
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+    ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
         Capacity may not drop below the seats already taken: that would overbook silently. The
@@ -78,7 +88,11 @@ class DynamoCourseStore:
                     code="too_many_sessions",
                 )
             actions: list[dict[str, Any]] = [
-                {"Update": self._course_update(course_id, definition, previous)}
+                {
+                    "Update": self._course_update(
+                        course_id, definition, previous, follow_up_edits or {}
+                    )
+                }
             ]
             actions += [
                 {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
@@ -111,10 +125,15 @@ class DynamoCourseStore:
         )
 
     def _course_update(
-        self, course_id: str, definition: CourseDefinition, previous: Course | None
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        previous: Course | None,
+        follow_up_edits: Mapping[str, datetime],
     ) -> dict[str, Any]:
         names = {
             "#d": "definition",
+            "#fe": "follow_up_edits",
             "#c": "capacity",
             "#st": "seats_taken",
             "#v": "version",
@@ -128,6 +147,7 @@ class DynamoCourseStore:
             ":g": {"S": COURSES_PARTITION},
             ":id": {"S": course_id},
             ":closed": {"BOOL": definition.closed},
+            ":fe": follow_up_edits_attribute(follow_up_edits),
         }
         if previous is None:
             expected = "attribute_not_exists(#v)"
@@ -139,7 +159,7 @@ class DynamoCourseStore:
             "Key": course_key(course_id),
             "UpdateExpression": (
                 "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
-                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, "
+                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, #fe = :fe, "
                 f"{BY_COURSE_INDEX}pk = :g, {BY_COURSE_INDEX}sk = :id"
             ),
             "ConditionExpression": f"(attribute_not_exists(#st) OR #st <= :c) AND {expected}",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from booking.adapters.dynamodb.schema import (
@@ -41,7 +42,17 @@ def course_from_item(item: dict[str, Any]) -> Course:
         seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
         waiting=int(item.get("waiting", {}).get("N", "0")),
         version=int(item.get("version", {}).get("N", "0")),
+        follow_up_edits={
+            key: datetime.fromisoformat(value["S"])
+            for key, value in item.get("follow_up_edits", {}).get("M", {}).items()
+        },
     )
+
+
+def follow_up_edits_attribute(edits: Mapping[str, datetime]) -> dict[str, Any]:
+    """When each follow-up was last written, to the microsecond: two files saved in one second
+    are still told apart."""
+    return {"M": {key: {"S": moment.astimezone(UTC).isoformat()} for key, moment in edits.items()}}
 
 
 def session_item(course_id: str, session: ScheduledSession) -> dict[str, Any]:

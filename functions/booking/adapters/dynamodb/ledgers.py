@@ -17,6 +17,7 @@ from booking.adapters.dynamodb.schema import (
     email_claim_key,
     key_instant,
     reminder_key,
+    reminder_partition,
     suppression_key,
 )
 from booking.adapters.dynamodb.table import (
@@ -26,15 +27,19 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.emails import EmailJob
+from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
 EMAIL_CLAIM_TTL = timedelta(days=30)
 REMINDER_MARKER_TTL = timedelta(days=30)
+# An invitation's claim is also the record of whom its event was announced to, kept while the
+# event may still move (a year past the start it was claimed for).
+INVITATION_MARKER_TTL = timedelta(days=365)
 
 
 def marker_key(marker: ReminderMarker) -> dict[str, Any]:
-    return reminder_key(marker.about, marker.session_start, marker.offset, marker.recipient)
+    return reminder_key(marker.about, marker.occasion, marker.offset, marker.recipient)
 
 
 class DynamoEmailLedger:
@@ -204,20 +209,36 @@ class DynamoReminderLedger:
             KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
             ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
         ):
-            markers.append(
-                ReminderMarker(
-                    about=item["about"]["S"],
-                    session_start=datetime.fromisoformat(item["session_start"]["S"]),
-                    offset=item["offset"]["S"],
-                    recipient=item["sk"]["S"],
-                    job=EmailJob.model_validate_json(item["job"]["S"]),
-                )
-            )
+            markers.append(self._marker_from_item(item))
         return markers
+
+    @translate_aws_errors
+    def invitations_to(self, about: str) -> list[ReminderMarker]:
+        return [
+            self._marker_from_item(item)
+            for item in self.table.query(
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={
+                    ":p": {"S": reminder_partition(about, None, INVITATION)}
+                },
+            )
+        ]
+
+    @staticmethod
+    def _marker_from_item(item: dict[str, Any]) -> ReminderMarker:
+        job = item.get("job")
+        return ReminderMarker(
+            about=item["about"]["S"],
+            session_start=datetime.fromisoformat(item["session_start"]["S"]),
+            offset=item["offset"]["S"],
+            recipient=item["sk"]["S"],
+            job=EmailJob.model_validate_json(job["S"]) if job else None,
+        )
 
     @staticmethod
     def _marker_attributes(marker: ReminderMarker, state: str, now: datetime) -> dict[str, Any]:
-        expires = marker.session_start + REMINDER_MARKER_TTL
+        kept = REMINDER_MARKER_TTL if marker.occasion else INVITATION_MARKER_TTL
+        expires = marker.session_start + kept
         return {
             "state": {"S": state},
             "at": {"S": key_instant(now)},

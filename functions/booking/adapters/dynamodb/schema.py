@@ -22,7 +22,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     anomaly       ANOMALY#<event_id>       ANOMALY     -                      ANOMALIES / <at>#<id>
     reminder      REMINDER#<about>#<start>#<offset>  <recipient>  -           REMINDERS#CLAIMED /
                   (about: COURSE#<id>#<session key>                           <start>#<pk>#<sk>
-                   or PROGRAMME#<name>#<event key>)                           (while claimed)
+                   or PROGRAMME#<name>#<event key>;                           (while claimed)
+                   an invitation: EVENT for <start>: one per person per event, wherever it moves)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
 
 Instants in keys are UTC, whole seconds (history: microseconds), ``Z``-suffixed, so they sort
@@ -158,8 +159,13 @@ def suppression_key(address: str) -> Key:
     return _key(f"SUPPRESSED#{address_digest(address)}", SUPPRESSED_SK)
 
 
-def reminder_key(about: str, session_start: datetime, offset: str, recipient: str) -> Key:
-    return _key(f"REMINDER#{about}#{key_instant(session_start)}#{offset}", recipient)
+def reminder_key(about: str, occasion: datetime | None, offset: str, recipient: str) -> Key:
+    return _key(reminder_partition(about, occasion, offset), recipient)
+
+
+def reminder_partition(about: str, occasion: datetime | None, offset: str) -> str:
+    """One claim per recipient: per start for reminders, per event for invitations (None)."""
+    return f"REMINDER#{about}#{key_instant(occasion) if occasion else 'EVENT'}#{offset}"
 
 
 def calendar_sequence_key(person: str) -> Key:

@@ -1,0 +1,94 @@
+"""A programme's follow-up events as the cohorts' files now give them, and who hears of a change.
+
+Which listing decides an event, who hosts it and who holds it are the domain's rules
+(``domain.programme``); this module reads what they need. A replacement of any cohort's file
+can move, rename, remove or add one of the programme's events: everyone who holds the event
+(invited to it, or booked on a cohort listing it) hears of it once, one message per person per
+change, keyed by person, event and change (``EmailJob.follow_up_changed``) and written with the
+person's booking like every email a change decides. The attendees of a cohort whose own
+sessions changed in the same replacement hear of it in their "Changed dates" message instead
+(``services.courses``): one message, not two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from booking.domain.application import Application
+from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.emails import EmailJob
+from booking.domain.programme import (
+    EventChange,
+    FollowUpEvent,
+    follow_up_events,
+    holders,
+    programme_of,
+    schedule_as_held,
+)
+from booking.services.ports import Ports
+
+
+def current_event(ports: Ports, programme: str, key: str) -> FollowUpEvent | None:
+    """The programme's event ``key`` as the files give it now; None if no cohort lists it."""
+    cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
+    return next((e for e in follow_up_events(cohorts) if e.key == key), None)
+
+
+def held_schedule(ports: Ports, course: Course) -> list[ScheduledSession]:
+    """The course's sessions, its follow-ups as the programme holds them now."""
+    schedule = course.schedule
+    if not any(s.kind is SessionKind.FOLLOW_UP for s in schedule):
+        return schedule
+    programme = programme_of(course)
+    cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
+    return schedule_as_held(course, follow_up_events(cohorts))
+
+
+def change_announcements(
+    ports: Ports,
+    changes: Sequence[EventChange],
+    *,
+    before: Sequence[Course],
+    after: Sequence[Course],
+    change: str,
+    told: Collection[str],
+) -> list[tuple[Application, EmailJob]]:
+    """(booking, message) for everyone holding each changed event, but those in ``told``
+    (person keys already told in another message). ``before``/``after``: every course before
+    and after the replacement named ``change``."""
+    if not changes:
+        return []
+    programmes = {item.event.programme for item in changes}
+    bookings = [
+        (course, application)
+        for course in after
+        if programme_of(course) in programmes
+        for application in ports.repository.list_applications(course.course_id)
+    ]
+    announcements = []
+    for item in changes:
+        event = item.event
+        listing = {
+            course.course_id
+            for course in (*before, *after)
+            if programme_of(course) == event.programme
+            and any(s.key == event.key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
+        }
+        invited = {marker.recipient for marker in ports.repository.invitations_to(event.about)}
+        for person, application in holders(
+            event, bookings, invited=invited, listing=listing
+        ).items():
+            if person in told:
+                continue
+            job = EmailJob.follow_up_changed(
+                person=person,
+                application_id=application.application_id,
+                programme=event.programme,
+                event_key=event.key,
+                session_start=event.session.start,
+                host_course_id=event.host.course_id,
+                change=change,
+                removed=item.after is None,
+            )
+            announcements.append((application, job))
+    return announcements

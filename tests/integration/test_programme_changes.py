@@ -1,0 +1,268 @@
+"""A programme's follow-up changed after it was announced, through the handlers on moto.
+
+Two cohorts of one programme list the same follow-up (by ``id``); people book and pay through
+the API and the Stripe stand-in, a scheduler tick (the reminder handler) invites the graduates,
+and then an organiser replaces one cohort's file (``PUT /admin/courses/...``) moving, renaming
+or removing the follow-up. Whatever file changed it, everyone it was announced to hears of each
+change once, with the calendar update (every message is parsed back and its calendars held to
+RFC 5546 across the test by ``tests/support/mail_checks.py``), nobody is invited twice, and
+reminders come for the new time only.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from booking.domain.emails import OutgoingEmail
+from booking.handlers import reminders
+from infra.local.server import lambda_context
+from tests.conftest import load_event
+from tests.support.system import System
+
+PROGRAMME = "gathering-test"
+LONDON = ZoneInfo("Europe/London")
+ADA, BOB, CY = "ada@example.org", "bob@example.org", "cy@example.org"
+
+
+def _monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+class Programme:
+    """Spring and summer cohorts (two Mondays each), both listing the follow-up ``gathering``
+    on a Thursday after both have ended. Ada took spring, Bob summer, Cy both."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.spring_start = _monday_after(system.now().date() + timedelta(days=21))
+        self.summer_start = self.spring_start + timedelta(weeks=4)
+        self.follow_up_day = self.summer_start + timedelta(weeks=8, days=3)
+        self.files = {
+            "gathering-spring": self.definition(self.spring_start, "spring"),
+            "gathering-summer": self.definition(self.summer_start, "summer"),
+        }
+        for course_id, definition in self.files.items():
+            self.put(course_id, definition)
+        for course_id, email in (
+            ("gathering-spring", ADA),
+            ("gathering-summer", BOB),
+            ("gathering-spring", CY),
+            ("gathering-summer", CY),
+        ):
+            application = system.apply(course_id, email=email).json()
+            assert system.pay(application["checkout_url"]).status == 200
+        system.deliver_emails()
+
+    def definition(self, first: date, name: str) -> dict[str, Any]:
+        return {
+            "programme": PROGRAMME,
+            "title": f"Gathering ({name})",
+            "price": {"amount": 20000},
+            "capacity": 10,
+            "enquiries_email": f"{name}@example.org",
+            "joining_url": f"https://example.org/join/{name}",
+            "reminder_offsets_hours": [24, 1],
+            "sessions": [
+                {
+                    "date": (first + timedelta(weeks=w)).isoformat(),
+                    "start_time": "15:00",
+                    "end_time": "17:00",
+                }
+                for w in range(2)
+            ]
+            + [self.follow_up(self.follow_up_day)],
+        }
+
+    @staticmethod
+    def follow_up(day: date, **extra: Any) -> dict[str, Any]:
+        return {
+            "id": "gathering",
+            "date": day.isoformat(),
+            "start_time": "16:00",
+            "end_time": "17:00",
+            "kind": "follow_up",
+            **extra,
+        }
+
+    def put(self, course_id: str, definition: dict[str, Any]) -> None:
+        reply = self.system.admin("PUT", f"/courses/{course_id}", json_body=definition)
+        assert reply.status in (200, 201), reply.body
+        self.files[course_id] = definition
+
+    def replace_follow_up(self, course_id: str, *follow_ups: dict[str, Any]) -> None:
+        """Replace a cohort's file, its core sessions as they were, listing ``follow_ups``."""
+        definition = copy.deepcopy(self.files[course_id])
+        core = [s for s in definition["sessions"] if s.get("kind") != "follow_up"]
+        self.put(course_id, {**definition, "sessions": [*core, *follow_ups]})
+
+    def start(self, day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time().replace(hour=16), LONDON).astimezone(UTC)
+
+    def tick(self, moment: datetime) -> list[OutgoingEmail]:
+        event = copy.deepcopy(load_event("scheduler/reminder_tick.json"))
+        event["time"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        reminders.handler(event, lambda_context("booking-reminders"))
+        return self.system.deliver_emails()
+
+
+def _subjects(sent: list[OutgoingEmail]) -> list[tuple[str, str]]:
+    return sorted((m.to[0], m.subject.split(":")[0]) for m in sent)
+
+
+def _event(message: OutgoingEmail) -> tuple[str, Any]:
+    [ics] = message.attachments
+    [event] = Calendar.from_ical(ics.content).walk("VEVENT")
+    return ics.filename, event
+
+
+@pytest.fixture
+def programme(system: System) -> Programme:
+    return Programme(system)
+
+
+def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_once(
+    programme: Programme,
+) -> None:
+    old = programme.start(programme.follow_up_day)
+    invited = programme.tick(old - timedelta(days=13))
+    assert _subjects(invited) == [
+        (ADA, "You are invited"),
+        (BOB, "You are invited"),
+        (CY, "You are invited"),
+    ]
+    # The summer file moves it a week later; the spring file still lists the old date.
+    moved_day = programme.follow_up_day + timedelta(weeks=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    told = programme.system.deliver_emails()
+    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    new = programme.start(moved_day)
+    for message in told:
+        filename, event = _event(message)
+        assert filename == "invite.ics"
+        assert event.decoded("DTSTART") == new
+        # The subject says the new time, then (as every subject) the booking's reference.
+        assert re.search(
+            f"now Thursday {moved_day.day} {moved_day:%B %Y}, "
+            f"16:00-17:00 {new.astimezone(LONDON).tzname()} \\([A-Z]+-[A-Z0-9]{{5}}\\)$",
+            message.subject,
+        )
+    # The old time passes without a word; the new time is reminded, once per offset, and
+    # nobody is invited again.
+    assert programme.tick(old - timedelta(hours=23)) == []
+    assert programme.tick(new - timedelta(days=13)) == []
+    assert _subjects(programme.tick(new - timedelta(hours=23))) == [
+        (ADA, "Reminder"),
+        (BOB, "Reminder"),
+        (CY, "Reminder"),
+    ]
+    assert programme.tick(new - timedelta(hours=22)) == []
+    # Saving the spring file again, still with the old date, is no new word: nothing moves.
+    programme.put("gathering-spring", programme.files["gathering-spring"])
+    assert programme.system.deliver_emails() == []
+    # Someone booking spring now is told the follow-up as it is, not as spring's file lists it.
+    application = programme.system.apply("gathering-spring", email="di@example.org").json()
+    programme.system.pay(application["checkout_url"])
+    [confirmation] = [m for m in programme.system.deliver_emails() if m.attachments]
+    when = f"Thursday {moved_day.day} {moved_day:%B %Y}, 16:00-17:00"
+    old_when = f"{programme.follow_up_day.day} {programme.follow_up_day:%B %Y}, 16:00-17:00"
+    assert when in confirmation.text
+    assert old_when not in confirmation.text
+    [ics] = confirmation.attachments
+    assert new in [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
+
+
+def test_a_move_of_a_day_inside_the_invitation_window_is_one_message_to_each_graduate(
+    programme: Programme,
+) -> None:
+    old = programme.start(programme.follow_up_day)
+    programme.tick(old - timedelta(days=10))
+    # The host's own file (spring started first) moves it a day; its graduates hear once.
+    next_day = programme.follow_up_day + timedelta(days=1)
+    programme.replace_follow_up("gathering-spring", programme.follow_up(next_day))
+    told = programme.system.deliver_emails()
+    new = programme.start(next_day)
+    assert programme.tick(old - timedelta(days=9)) == []
+    assert programme.tick(new - timedelta(days=9)) == []
+    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    for message in told:
+        assert _event(message)[1].decoded("DTSTART") == new
+
+
+def test_a_core_change_with_a_follow_up_change_is_one_message_per_person(
+    programme: Programme,
+) -> None:
+    """Spring moves its second session and the follow-up: its attendees get the new dates
+    (the follow-up in them), everyone else the follow-up's change; Cy, on both, one."""
+    old = programme.start(programme.follow_up_day)
+    programme.tick(old - timedelta(days=13))
+    definition = copy.deepcopy(programme.files["gathering-spring"])
+    moved_day = programme.follow_up_day + timedelta(days=2)
+    second = date.fromisoformat(definition["sessions"][1]["date"]) + timedelta(days=1)
+    definition["sessions"][1]["date"] = second.isoformat()
+    definition["sessions"][2] = programme.follow_up(moved_day)
+    programme.put("gathering-spring", definition)
+    told = programme.system.deliver_emails()
+    assert _subjects(told) == [(ADA, "Changed dates"), (BOB, "Changed"), (CY, "Changed dates")]
+    new = programme.start(moved_day)
+    for message in told:
+        [ics] = message.attachments
+        starts = [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
+        assert new in starts
+        assert old not in starts
+
+
+def test_a_follow_up_no_file_lists_is_cancelled_for_everyone_and_back_when_listed_again(
+    programme: Programme,
+) -> None:
+    start = programme.start(programme.follow_up_day)
+    programme.tick(start - timedelta(days=13))
+    # Out of one file only: the other still lists it, so it still takes place.
+    programme.replace_follow_up("gathering-spring")
+    assert programme.system.deliver_emails() == []
+    programme.replace_follow_up("gathering-summer")
+    cancelled = programme.system.deliver_emails()
+    assert _subjects(cancelled) == [(ADA, "Cancelled"), (BOB, "Cancelled"), (CY, "Cancelled")]
+    for message in cancelled:
+        filename, event = _event(message)
+        assert filename == "cancel.ics"
+        assert str(event["STATUS"]) == "CANCELLED"
+    assert programme.tick(start - timedelta(hours=23)) == []
+    # Listed again (renamed, a day later): those it was announced to hear of it once more,
+    # with the same calendar entry (same UID and ORGANIZER, a higher SEQUENCE).
+    later = programme.follow_up_day + timedelta(days=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(later, title="Reunion"))
+    back = programme.system.deliver_emails()
+    assert _subjects(back) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    for message in back:
+        assert "Reunion" in message.text
+        assert _event(message)[1].decoded("DTSTART") == programme.start(later)
+    assert programme.tick(programme.start(later) - timedelta(days=12)) == []
+
+
+def test_a_graduate_not_yet_invited_is_just_invited_at_the_new_time(
+    programme: Programme,
+) -> None:
+    """Moved before anyone was invited: the attendees of both cohorts (whose confirmations
+    put it in their calendars) hear of the move; the invitation then comes once, at the new
+    time."""
+    moved_day = programme.follow_up_day + timedelta(weeks=2)
+    programme.replace_follow_up("gathering-spring", programme.follow_up(moved_day))
+    assert _subjects(programme.system.deliver_emails()) == [
+        (ADA, "Changed"),
+        (BOB, "Changed"),
+        (CY, "Changed"),
+    ]
+    old, new = programme.start(programme.follow_up_day), programme.start(moved_day)
+    assert programme.tick(old - timedelta(days=13)) == []
+    assert _subjects(programme.tick(new - timedelta(days=13))) == [
+        (ADA, "You are invited"),
+        (BOB, "You are invited"),
+        (CY, "You are invited"),
+    ]

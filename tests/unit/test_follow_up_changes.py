@@ -1,0 +1,140 @@
+"""Messages about a programme's follow-up that were decided before a later change, sent after it
+(a slow queue, a retry): each is checked against the event as the files give it when it is sent.
+Use cases on the in-memory fakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailJob, EmailKind
+from booking.services.courses import put_course
+from booking.services.mailer import SendOutcome, send_email_job
+from booking.services.ports import Ports
+from booking.services.reminders import dispatch_reminders
+from tests.fakes import Clock, FakeEmailQueue, FakeRepository, fake_ports
+
+AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
+
+
+def cohort(first_day: str, *follow_ups: tuple[str, str]) -> CourseDefinition:
+    """One core session on ``first_day``; follow-ups ``autumn`` as (date, title)."""
+    sessions: list[dict[str, Any]] = [
+        {"date": first_day, "start_time": "15:00", "end_time": "17:00"}
+    ]
+    sessions += [
+        {
+            "id": "autumn",
+            "date": day,
+            "start_time": "16:00",
+            "end_time": "17:00",
+            "kind": "follow_up",
+            "title": title,
+        }
+        for day, title in follow_ups
+    ]
+    return CourseDefinition.model_validate(
+        {
+            "programme": "leading",
+            "title": "Leading",
+            "price": {"amount": 100},
+            "capacity": 5,
+            "sessions": sessions,
+        }
+    )
+
+
+class Season:
+    """Spring and summer cohorts listing ``autumn``; Ada took spring."""
+
+    def __init__(self) -> None:
+        self.clock = Clock(datetime(2027, 1, 5, tzinfo=UTC))
+        self.repository = FakeRepository()
+        self.ports: Ports = fake_ports(self.clock, self.repository)
+        put_course(self.ports, "spring", cohort("2027-03-01", ("2027-09-23", "Reunion")))
+        put_course(self.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
+        moment = datetime(2027, 2, 1, tzinfo=UTC)
+        self.repository.save(
+            Application(
+                application_id="app1",
+                course_id="spring",
+                status=ApplicationStatus.CONFIRMED,
+                token="t",
+                answers=Answers(
+                    name="Ada",
+                    email="ada@example.org",
+                    job_title="J",
+                    organisation="O",
+                    leadership_role="L",
+                    motivation="M",
+                ),
+                created_at=moment,
+                updated_at=moment,
+                amount_paid=100,
+            ),
+            None,
+        )
+        self.told = len(self.repository.written_emails)
+
+    def at(self, moment: datetime) -> None:
+        self.clock.now = moment
+
+    def decided(self) -> list[EmailJob]:
+        """The messages decided since last asked: the tick's queue and the outbox."""
+        queue = self.ports.email_queue
+        assert isinstance(queue, FakeEmailQueue)
+        jobs = [*queue.jobs, *self.repository.written_emails[self.told :]]
+        queue.jobs.clear()
+        self.told = len(self.repository.written_emails)
+        return jobs
+
+    def send(self, jobs: list[EmailJob]) -> list[SendOutcome]:
+        return [send_email_job(self.ports, job) for job in jobs]
+
+
+def test_an_invitation_decided_before_a_move_is_not_sent_after_it() -> None:
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    [invitation] = season.decided()
+    assert invitation.kind is EmailKind.FOLLOW_UP_INVITATION
+    # Before the queue delivers it, the summer file moves the event a week on.
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+    [notice] = season.decided()
+    assert notice.kind is EmailKind.FOLLOW_UP_CHANGED
+    assert notice.session_start == AUTUMN + timedelta(weeks=1)
+    assert season.send([invitation, notice]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
+    # Ada was invited once (the claim stands): the new time brings no second invitation.
+    season.at(AUTUMN + timedelta(weeks=1) - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.decided() == []
+
+
+def test_only_the_latest_of_two_quick_changes_is_sent_and_a_cancellation_listed_again_is_not() -> (
+    None
+):
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+    put_course(season.ports, "spring", cohort("2027-03-01", ("2027-10-01", "Reunion")))
+    first, second = season.decided()
+    assert season.send([second, first]) == [SendOutcome.SENT, SendOutcome.SKIPPED_MOVED]
+    # Out of the file with the latest word: the other file's word stands again (30 September).
+    put_course(season.ports, "spring", cohort("2027-03-01"))
+    [moved_back] = season.decided()
+    assert moved_back.session_start == AUTUMN + timedelta(weeks=1)
+    # Out of both files, then back in one before the cancellation is delivered.
+    put_course(season.ports, "summer", cohort("2027-06-07"))
+    [cancellation] = season.decided()
+    assert cancellation.removed_follow_ups == ("autumn",)
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-10-01", "Together again")))
+    [back] = season.decided()
+    assert season.send([cancellation, back]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
+    # A change after the event has started is news to nobody.
+    season.at(datetime(2027, 10, 1, 16, tzinfo=UTC))
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-10-01", "Afterwards")))
+    assert season.send(season.decided()) == [SendOutcome.SKIPPED_STARTED]
