@@ -18,7 +18,8 @@ from typing import Any
 import boto3
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.config import ORGANISER_SCOPE, Settings, settings
+from booking.config import Settings, settings
+from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.services.ports import (
     CalendarWriter,
     EmailQueue,
@@ -80,9 +81,7 @@ def build(config: Settings, **clients: Any) -> Ports:
 
         assert config.cognito_domain
         assert config.cognito_client_id
-        return CognitoSignIn(
-            config.cognito_domain, config.cognito_client_id, ("openid", "email", ORGANISER_SCOPE)
-        )
+        return CognitoSignIn(config.cognito_domain, config.cognito_client_id, SIGN_IN_SCOPES)
 
     return Ports(
         repository=DynamoRepository(

@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from booking.domain.errors import DependencyUnavailable
 
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the documented offline default
-# The scope an organiser's access token must carry (Cognito resource server ``booking``).
-ORGANISER_SCOPE = "booking/admin"
 
 
 class Settings(BaseModel):

@@ -210,7 +210,7 @@ def test_the_reply_check_refuses_what_the_document_does_not_say() -> None:
 
 def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
     """As OpenAPI matches URLs: /console/courses/new is that form, not a course called new."""
-    from booking.handlers.openapi import concrete_first, methods_for
+    from booking.handlers.routes import Function, concrete_first, methods_for
     from tests.support.openapi_replies import check_reply
 
     # Whatever order the document lists them in.
@@ -233,5 +233,5 @@ def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
     # The new-course form answers no 422 (it reads no query).
     with pytest.raises(AssertionError, match="does not list"):
         check_reply("GET", "/console/courses/new", 422, html, "<p>")
-    assert methods_for("/console/courses") == ["POST"]
-    assert methods_for("/console/courses/new") == ["GET"]
+    assert methods_for("/console/courses", Function.CONSOLE) == ["POST"]
+    assert methods_for("/console/courses/new", Function.CONSOLE) == ["GET"]

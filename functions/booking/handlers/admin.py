@@ -24,8 +24,10 @@ from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
+from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse
 from booking.handlers import http
+from booking.handlers.routes import Function, Served
 from booking.handlers.views import application_out, course_out
 from booking.services import (
     bursaries,
@@ -40,8 +42,8 @@ from booking.services.applications import view_of
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
+served = Served(app, Function.ADMIN)
 bootstrap.at_cold_start()
-ADMIN_SCOPE = "booking/admin"
 
 
 def _authorise() -> None:
@@ -60,9 +62,8 @@ def _authorise() -> None:
     )
     if not claims:
         raise http.Unauthorised("a valid organiser token is required")
-    scopes = str(claims.get("scope", "")).split()
-    if ADMIN_SCOPE not in scopes:
-        raise http.Forbidden(f"this token lacks the {ADMIN_SCOPE} scope")
+    if not is_organiser(str(claims.get("scope", "")).split()):
+        raise http.Forbidden(f"this token lacks the {ORGANISER_SCOPE} scope")
 
 
 def _body() -> dict[str, Any]:
@@ -92,7 +93,7 @@ def _require_organiser(
 app.use(middlewares=[_require_organiser, http.bounded_path])
 
 
-@app.put("/admin/courses/<course_id>")
+@served("putCourse")
 def put_course(course_id: str) -> Response[str]:
     definition = parse(CourseDefinition, _body(), "the course definition needs attention")
     the_ports = ports()
@@ -103,7 +104,7 @@ def put_course(course_id: str) -> Response[str]:
     )
 
 
-@app.get("/admin/courses/<course_id>/applications")
+@served("roster")
 def list_applications(course_id: str) -> Response[str]:
     wanted = (app.current_event.query_string_parameters or {}).get("format", "json")
     if wanted not in ("json", "csv"):
@@ -119,46 +120,46 @@ def list_applications(course_id: str) -> Response[str]:
     return http.json_response(200, rows)
 
 
-@app.get("/admin/courses/<course_id>/totals")
+@served("moneyTotals")
 def money_totals(course_id: str) -> Response[str]:
     return http.json_response(200, organisers.money_totals(ports(), course_id))
 
 
-@app.post("/admin/courses/<course_id>/discount-codes")
+@served("createDiscountCode")
 def create_discount_code(course_id: str) -> Response[str]:
     definition = parse(DiscountCodeDefinition, _body(), "the discount code needs attention")
     return http.json_response(201, discounts.create_discount_code(ports(), course_id, definition))
 
 
-@app.post("/admin/applications/<application_id>/bursary")
+@served("grantBursary")
 def grant_bursary(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/invoice/resend")
+@served("resendInvoice")
 def resend_invoice(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = invoicing.resend_invoice(ports(), application_id)
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/invoice/void")
+@served("voidInvoice")
 def void_invoice(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = invoicing.void_by_organiser(ports(), application_id)
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/approve")
+@served("approve")
 def approve(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.approve(ports(), application_id)
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/decline")
+@served("decline")
 def decline(application_id: str) -> Response[str]:
     message = _body().get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 4000):
@@ -170,7 +171,7 @@ def decline(application_id: str) -> Response[str]:
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/cancel")
+@served("cancel")
 def cancel(application_id: str) -> Response[str]:
     body = _body()
     refund = body.get("refund", False)
@@ -181,7 +182,7 @@ def cancel(application_id: str) -> Response[str]:
     return http.json_response(200, _application_json(application_id, application))
 
 
-@app.post("/admin/applications/<application_id>/resend-confirmation")
+@served("resendConfirmation")
 def resend_confirmation(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = organisers.resend_confirmation(ports(), application_id)
@@ -199,18 +200,20 @@ def _person(email: str) -> str:
         return typed
 
 
-@app.get("/admin/people/<email>")
+@served("exportPerson")
 def export_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.export_person(ports(), _person(email)))
 
 
-@app.delete("/admin/people/<email>")
+@served("erasePerson")
 def erase_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.erase_person(ports(), _person(email)))
 
 
 # Unknown admin paths answer 401 to strangers too, so they reveal nothing.
 http.install_error_handlers(app, logger, guard_unknown_paths=_authorise)
+
+served.check()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -14,12 +14,14 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
+from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing
 from booking.services.applications import ApplicationView, view_of
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
+served = Served(app, Function.API)
 bootstrap.at_cold_start()
 app.use(middlewares=[http.bounded_path])
 
@@ -53,13 +55,13 @@ def _see_other(location: str) -> Response[str]:
     return Response(status_code=303, headers={"Location": location}, body="")
 
 
-@app.get("/")
+@served("home")
 def home() -> Response[str]:
     # The site's front door is the list of courses.
     return _see_other(f"{ports().public_base_url}/courses")
 
 
-@app.get("/courses")
+@served("listCourses")
 def list_courses() -> Response[str]:
     the_ports = ports()
     now = the_ports.clock()
@@ -69,14 +71,14 @@ def list_courses() -> Response[str]:
     return http.json_response(200, [course_out(c, now).model_dump(mode="json") for c in listed])
 
 
-@app.get("/courses/<course_id>")
+@served("getCourse")
 def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
 
-@app.get("/courses/<course_id>/apply")
+@served("applicationForm")
 def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
@@ -84,7 +86,7 @@ def application_form(course_id: str) -> Response[str]:
     return _html(200, _pages().apply_form(course, the_ports.clock(), action))
 
 
-@app.post("/courses/<course_id>/applications")
+@served("submitApplication")
 def submit_application(course_id: str) -> Response[str]:
     the_ports = ports()
     browser = http.wants_html(_header("accept"))
@@ -121,7 +123,7 @@ def submit_application(course_id: str) -> Response[str]:
     )
 
 
-@app.get("/applications/<application_id>")
+@served("getApplication")
 def get_application(application_id: str) -> Response[str]:
     the_ports = ports()
     token = _query("token")
@@ -147,7 +149,7 @@ def _status_page(view: ApplicationView, token: str) -> str:
     return page
 
 
-@app.post("/applications/<application_id>/checkout")
+@served("startCheckout")
 def restart_checkout(application_id: str) -> Response[str]:
     the_ports = ports()
     if len(_raw_body()) > http.MAX_BODY_BYTES:
@@ -160,7 +162,7 @@ def restart_checkout(application_id: str) -> Response[str]:
     return http.json_response(201, {"checkout_url": view.checkout_url})
 
 
-@app.post("/applications/<application_id>/invoice")
+@served("requestInvoice")
 def request_invoice(application_id: str) -> Response[str]:
     """Invoice the employer now (an offer, an expired checkout, or a first try Stripe missed)."""
     the_ports = ports()
@@ -176,7 +178,7 @@ def request_invoice(application_id: str) -> Response[str]:
     )
 
 
-@app.get("/openapi.json")
+@served("openapi")
 def openapi() -> Response[str]:
     from booking.handlers.openapi import openapi_document
 
@@ -189,13 +191,14 @@ def _error_page(status: int, code: str, message: str) -> str:
 
 
 def _methods_for(path: str) -> list[str]:
-    # Only unmatched requests get here: the OpenAPI document says what the path answers.
-    from booking.handlers.openapi import methods_for
-
-    return methods_for(path)
+    # Only unmatched requests get here: the route table says what the path answers (the
+    # webhook's path included: API Gateway sends its other methods here).
+    return methods_for(path, Function.API, Function.WEBHOOK)
 
 
 http.install_error_handlers(app, logger, html_page=_error_page, methods_for=_methods_for)
+
+served.check()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.config import ORGANISER_SCOPE, settings
+from booking.config import settings
 from booking.domain.errors import (
     BookingError,
     Conflict,
@@ -37,6 +37,7 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.handlers import console_pages as pages
 from booking.handlers import course_form, http
 from booking.handlers.console_pages import Chrome
@@ -48,14 +49,15 @@ from booking.handlers.console_session import (
     cookie_value,
     pkce_pair,
 )
+from booking.handlers.routes import Function, Served
+from booking.handlers.routes.console import OPEN_PATHS
 from booking.services import bursaries, console, courses, invoicing, lifecycle, organisers
 
 logger = Logger(service="booking-console")
 app = APIGatewayHttpResolver()
+served = Served(app, Function.CONSOLE)
 bootstrap.at_cold_start()
 LOCAL_SUBJECT = "organiser-token"
-# Pages anyone may reach: how to sign in, and where signing out lands.
-OPEN_PATHS = frozenset({"/console/sign-in", "/console/callback", "/console/signed-out"})
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "same-origin",
@@ -215,7 +217,7 @@ def _callback_url() -> str:
 # -- signing in and out ---------------------------------------------------------------------------
 
 
-@app.get("/console/sign-in")
+@served("consoleSignInPage")
 def sign_in_page() -> Response[str]:
     after = _safe_next(_query("next"))
     if _current_session() is not None:
@@ -232,7 +234,7 @@ def sign_in_page() -> Response[str]:
     return _see_other(target, [cookie])
 
 
-@app.post("/console/sign-in")
+@served("consoleSignIn")
 def sign_in() -> Response[str]:
     config = settings()
     if not config.console_signs_in_with_token:
@@ -251,7 +253,7 @@ def sign_in() -> Response[str]:
     return _see_other(after, [cookie])
 
 
-@app.get("/console/callback")
+@served("consoleCallback")
 def callback() -> Response[str]:
     if settings().console_signs_in_with_token:
         raise NotFound("no such resource")
@@ -273,14 +275,14 @@ def callback() -> Response[str]:
     identity = ports().sign_in.exchange_code(
         code=code, code_verifier=pending["verifier"], redirect_uri=_callback_url()
     )
-    if ORGANISER_SCOPE not in identity.scopes:
+    if not is_organiser(identity.scopes):
         raise http.Forbidden(f"this account lacks the {ORGANISER_SCOPE} scope")
     _, session_cookie = signer.new_session(identity.subject, now)
     logger.info("console sign-in", extra={"subject": identity.subject})
     return _see_other(pending["next"], [session_cookie, signer.end_sign_in()])
 
 
-@app.post("/console/sign-out")
+@served("consoleSignOut")
 def sign_out() -> Response[str]:
     target = "/console/signed-out"
     config = settings()
@@ -296,7 +298,7 @@ def sign_out() -> Response[str]:
     return _see_other(target, [_signer().end_session()])
 
 
-@app.get("/console/signed-out")
+@served("consoleSignedOut")
 def signed_out() -> Response[str]:
     return _html(200, pages.signed_out_page())
 
@@ -304,12 +306,12 @@ def signed_out() -> Response[str]:
 # -- reading -------------------------------------------------------------------------------------
 
 
-@app.get("/console")
+@served("consoleHome")
 def home() -> Response[str]:
     return _html(200, pages.home_page(_chrome(), console.course_summaries(ports())))
 
 
-@app.get("/console/search")
+@served("consoleSearch")
 def search() -> Response[str]:
     found = console.find(ports(), _query("q"))
     if found.application_id:
@@ -317,7 +319,7 @@ def search() -> Response[str]:
     return _see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
 
 
-@app.get("/console/courses/<course_id>")
+@served("consoleCourse")
 def course(course_id: str) -> Response[str]:
     the_ports = ports()
     try:
@@ -329,7 +331,7 @@ def course(course_id: str) -> Response[str]:
     return _html(200, pages.course_page(_chrome(), listing, the_ports.clock(), {}))
 
 
-@app.get("/console/courses/<course_id>/roster.csv")
+@served("consoleRosterCsv")
 def roster_csv(course_id: str) -> Response[str]:
     rows = organisers.roster(ports(), course_id)
     return Response(
@@ -344,7 +346,7 @@ def roster_csv(course_id: str) -> Response[str]:
     )
 
 
-@app.get("/console/applications/<application_id>")
+@served("consoleApplication")
 def application(application_id: str) -> Response[str]:
     detail = console.application_detail(ports(), application_id)
     return _html(200, pages.application_page(_chrome(), detail, done=_query("done")))
@@ -376,7 +378,7 @@ def _refused(
     return _html(http.status_for(error), page)
 
 
-@app.post("/console/applications/<application_id>/approve")
+@served("consoleApprove")
 def approve(application_id: str) -> Response[str]:
     try:
         lifecycle.approve(ports(), application_id)
@@ -385,7 +387,7 @@ def approve(application_id: str) -> Response[str]:
     return _acted(application_id, "approved")
 
 
-@app.post("/console/applications/<application_id>/decline")
+@served("consoleDecline")
 def decline(application_id: str) -> Response[str]:
     message = str(_form().get("message") or "").strip()
     try:
@@ -400,7 +402,7 @@ def decline(application_id: str) -> Response[str]:
     return _acted(application_id, "declined")
 
 
-@app.post("/console/applications/<application_id>/cancel")
+@served("consoleCancel")
 def cancel(application_id: str) -> Response[str]:
     refund = _form().get("refund") == "on"
     try:
@@ -410,7 +412,7 @@ def cancel(application_id: str) -> Response[str]:
     return _acted(application_id, "cancelled")
 
 
-@app.post("/console/applications/<application_id>/resend")
+@served("consoleResendConfirmation")
 def resend(application_id: str) -> Response[str]:
     try:
         organisers.resend_confirmation(ports(), application_id)
@@ -419,7 +421,7 @@ def resend(application_id: str) -> Response[str]:
     return _acted(application_id, "resent")
 
 
-@app.post("/console/applications/<application_id>/bursary")
+@served("consoleGrantBursary")
 def bursary(application_id: str) -> Response[str]:
     typed = str(_form().get("amount") or "").strip()
     errors: dict[str, str] = {}
@@ -447,7 +449,7 @@ def _in_pounds(reason: str) -> str:
     return "Enter the bursary in pounds, like 200 or 200.00"
 
 
-@app.post("/console/applications/<application_id>/invoice/resend")
+@served("consoleResendInvoice")
 def resend_invoice(application_id: str) -> Response[str]:
     try:
         invoicing.resend_invoice(ports(), application_id)
@@ -456,7 +458,7 @@ def resend_invoice(application_id: str) -> Response[str]:
     return _acted(application_id, "invoice_resent")
 
 
-@app.post("/console/applications/<application_id>/invoice/void")
+@served("consoleVoidInvoice")
 def void_invoice(application_id: str) -> Response[str]:
     try:
         invoicing.void_by_organiser(ports(), application_id)
@@ -475,7 +477,7 @@ def _person_or_error(typed: str) -> tuple[str, dict[str, str]]:
     return address, {}
 
 
-@app.get("/console/people")
+@served("consolePerson")
 def person() -> Response[str]:
     the_ports = ports()
     email, errors = _person_or_error(_query("email"))
@@ -485,7 +487,7 @@ def person() -> Response[str]:
     return _html(status, pages.person_page(_chrome(), email, with_courses, errors))
 
 
-@app.get("/console/people/export")
+@served("consoleExportPerson")
 def export_person() -> Response[str]:
     email, errors = _person_or_error(_query("email"))
     if errors or not email:
@@ -501,7 +503,7 @@ def export_person() -> Response[str]:
     return response
 
 
-@app.get("/console/people/erase")
+@served("consoleEraseConfirmation")
 def erase_confirmation() -> Response[str]:
     email, errors = _person_or_error(_query("email"))
     found = [] if errors or not email else organisers.person_applications(ports(), email)
@@ -510,7 +512,7 @@ def erase_confirmation() -> Response[str]:
     return _html(200, pages.erase_page(_chrome(), email, found))
 
 
-@app.post("/console/people/erase")
+@served("consoleErasePerson")
 def erase() -> Response[str]:
     form = _form()
     email, errors = _person_or_error(str(form.get("email") or ""))
@@ -529,19 +531,19 @@ def erase() -> Response[str]:
 # -- courses --------------------------------------------------------------------------------------
 
 
-@app.get("/console/courses/new")
+@served("consoleNewCourse")
 def new_course() -> Response[str]:
     return _html(200, pages.course_form_page(_chrome(), course_form.blank_form(), editing=False))
 
 
-@app.get("/console/courses/<course_id>/edit")
+@served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
     return _html(200, pages.course_form_page(_chrome(), form, editing=True))
 
 
-@app.post("/console/courses")
+@served("consoleSaveCourse")
 def save_course() -> Response[str]:
     form = _form()
     upload = form.get("upload")
@@ -620,6 +622,8 @@ def unexpected(error: Exception) -> Response[str]:
 
 
 app.use(middlewares=[http.bounded_path, _require_session])
+
+served.check()
 
 
 @logger.inject_lambda_context(clear_state=True)
