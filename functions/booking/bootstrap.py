@@ -1,9 +1,11 @@
 """The one composition root: every function's adapters, built from validated settings.
 
-Each handler module calls :func:`at_cold_start` when Lambda imports it, so a bad environment
-fails the function's init (visible at deploy, retried by Lambda) rather than its first request.
-Outside Lambda (tests, the local stack) the ports are built on first use instead, after the
-environment has been set.
+Each handler module calls :func:`at_cold_start` when Lambda imports it, naming the parts only
+its function needs (the webhook its signing secret, the console its sign-in, sessions and
+cookie key), so a bad or missing setting fails the function's init (visible at deploy, retried
+by Lambda) rather than its first request, and nothing runs on a default. Outside Lambda (tests,
+the local stack) the ports are built on first use instead, after the environment has been set.
+Handlers reach settings only through here.
 
 Tests and the local stack replace the ports in one way, :func:`use`, and forget them with
 :func:`reset`. Nothing else in ``functions/`` creates a client.
@@ -18,16 +20,20 @@ from typing import Any
 import boto3
 
 from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
 from booking.config import Settings, settings
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.services.ports import (
     CalendarWriter,
+    ConsoleSessionStore,
     EmailQueue,
     EmailRenderer,
     EmailSender,
+    MissingSetting,
     OrganiserSignIn,
     PaymentGateway,
     Ports,
+    WebhookEvents,
 )
 
 _current: Ports | None = None
@@ -83,12 +89,20 @@ def build(config: Settings, **clients: Any) -> Ports:
         assert config.cognito_client_id
         return CognitoSignIn(config.cognito_domain, config.cognito_client_id, SIGN_IN_SCOPES)
 
+    def webhook_events() -> WebhookEvents:
+        from booking.adapters.stripe_webhook import StripeWebhookEvents
+
+        return StripeWebhookEvents(config.webhook_secret)
+
+    repository = DynamoRepository(
+        client("dynamodb"), config.table_name, timedelta(days=config.unpaid_retention_days)
+    )
+
+    def console_sessions() -> ConsoleSessionStore:
+        return DynamoConsoleSessions(repository.table)
+
     return Ports(
-        repository=DynamoRepository(
-            client("dynamodb"),
-            config.table_name,
-            timedelta(days=config.unpaid_retention_days),
-        ),
+        repository=repository,
         public_base_url=config.public_base_url.rstrip("/"),
         email_queue_factory=email_queue,
         payment_gateway_factory=payments,
@@ -97,7 +111,12 @@ def build(config: Settings, **clients: Any) -> Ports:
         calendar_factory=calendar,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
         sender_email=config.sender_email,
-        sign_in_factory=sign_in if config.cognito_domain and config.cognito_client_id else None,
+        sign_in_factory=sign_in if config.has_sign_in else None,
+        console_sessions_factory=console_sessions,
+        session_key_factory=config.console_session_key
+        if config.has_console_session_secret
+        else None,
+        webhook_events_factory=webhook_events if config.has_webhook_secret else None,
     )
 
 
@@ -122,7 +141,19 @@ def reset() -> None:
     settings.cache_clear()
 
 
-def at_cold_start() -> None:
-    """In Lambda, build everything now: a missing or malformed setting fails the init."""
+def at_cold_start(*needed: str) -> None:
+    """In Lambda, build everything now, and check that the parts this function ``needed``
+    (``webhook_events``, ``sign_in``, ``console_sessions``, ``session_key``) are configured: a
+    missing or malformed setting fails the init."""
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        ports()
+        require(*needed)
+
+
+def require(*needed: str) -> Ports:
+    """This container's ports, refusing (``MissingSetting``) when a needed part has no
+    settings."""
+    the_ports = ports()
+    unconfigured = the_ports.unconfigured(*needed)
+    if unconfigured:
+        raise MissingSetting(f"this function needs settings for: {', '.join(unconfigured)}")
+    return the_ports

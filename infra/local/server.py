@@ -24,14 +24,12 @@ import socket
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,6 +43,9 @@ from infra.local.aws import (
     provision,
     store_secrets,
 )
+from infra.local.front import LOCAL_CLIENT_ID, CognitoStandIn, Front
+from infra.local.front import http_api_event as http_api_event  # re-exported: tests, bench
+from infra.local.front import lambda_context as lambda_context
 from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
@@ -68,69 +69,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def lambda_context(function_name: str) -> Any:
-    """The attributes Powertools reads from a Lambda context object."""
-    return SimpleNamespace(
-        function_name=function_name,
-        function_version="$LATEST",
-        memory_limit_in_mb=512,
-        invoked_function_arn=f"arn:aws:lambda:{REGION}:000000000000:function:{function_name}",
-        aws_request_id=str(uuid.uuid4()),
-        log_group_name=f"/aws/lambda/{function_name}",
-        log_stream_name="local",
-        get_remaining_time_in_millis=lambda: 30_000,
-    )
-
-
-def http_api_event(
-    method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
-) -> dict[str, Any]:
-    """The API Gateway HTTP API (payload 2.0) event for one request."""
-    parts = urlsplit(target)
-    query = parse_qs(parts.query, keep_blank_values=True)
-    lowered = {k.lower(): v for k, v in headers.items()}
-    content_type = lowered.get("content-type", "")
-    textual = content_type.startswith(
-        ("application/json", "application/x-www-form-urlencoded", "text/")
-    )
-    now = datetime.now(UTC)
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": parts.path,
-        "rawQueryString": parts.query,
-        "cookies": [c.strip() for c in lowered.get("cookie", "").split(";") if c.strip()],
-        "headers": lowered,
-        # API Gateway joins repeated query parameters with commas.
-        "queryStringParameters": {k: ",".join(v) for k, v in query.items()} or None,
-        "requestContext": {
-            "accountId": "000000000000",
-            "apiId": "local",
-            "domainName": lowered.get("host", "127.0.0.1"),
-            "domainPrefix": "local",
-            "http": {
-                "method": method,
-                "path": parts.path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": lowered.get("user-agent", ""),
-            },
-            "requestId": uuid.uuid4().hex,
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(now.timestamp() * 1000),
-        },
-        "body": (
-            body.decode("utf-8", "replace") if textual else base64.b64encode(body).decode("ascii")
-        )
-        if body
-        else None,
-        # Like API Gateway: binary (and unknown) media types arrive base64-encoded.
-        "isBase64Encoded": bool(body) and not textual,
-    }
 
 
 # The years a tick may name: those a course's sessions may fall in (see SessionDefinition).
@@ -180,6 +118,7 @@ class LocalStack:
     ticker: ReminderTicker | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
+    front: Front | None = None
 
     @property
     def url(self) -> str:
@@ -207,11 +146,13 @@ class LocalStack:
         resources = provision(endpoint)
         offline = not self.stripe_secret_key
         # As in AWS, the functions read the Stripe keys from Secrets Manager by name.
-        key_name, webhook_secret_name = store_secrets(
+        key_name, webhook_secret_name, session_secret_name = store_secrets(
             self.stripe_secret_key or LOCAL_STRIPE_KEY, self.webhook_secret, endpoint
         )
-        for plain in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        for plain in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ADMIN_TOKEN"):
             os.environ.pop(plain, None)
+        # The stand-in for Cognito's hosted sign-in, in front of the console (front.py).
+        cognito = CognitoStandIn(self.url)
         os.environ.update(
             {
                 "TABLE_NAME": resources.table_name,
@@ -221,7 +162,9 @@ class LocalStack:
                 "STRIPE_WEBHOOK_SECRET_PARAM": webhook_secret_name,
                 "SENDER_EMAIL": SENDER_EMAIL,
                 "SES_CONFIGURATION_SET": resources.configuration_set,
-                "ADMIN_TOKEN": self.admin_token,
+                "CONSOLE_SESSION_SECRET_PARAM": session_secret_name,
+                "COGNITO_DOMAIN": cognito.domain,
+                "COGNITO_CLIENT_ID": LOCAL_CLIENT_ID,
                 "OUTBOX_DIR": str(self.outbox_dir),
                 # Matches the local queue's visibility timeout (infra/local/aws.py).
                 "EMAIL_CLAIM_TIMEOUT_SECONDS": "60",
@@ -254,6 +197,8 @@ class LocalStack:
             "admin": admin.handler,
             "console": console.handler,
         }
+        # The organiser token is the local stack's alone: the functions never see it.
+        self.front = Front(self._invoke, self.admin_token, cognito)
         self._seed_courses()
         self._start_mail(resources)
         self._server = _LocalHTTPServer(("127.0.0.1", self.port), self._request_handler())
@@ -348,25 +293,16 @@ class LocalStack:
                 {k.lower(): v for k, v in headers.items()},
                 body,
             )
-        # The same routing as the HTTP API in infra/cdk/api.py: anything unmatched goes to the
-        # public function, which answers 404 or 405 in the contract's shape.
-        if path == "/webhooks/stripe" and method == "POST":
-            name = "webhook"
-        elif path == "/admin" or path.startswith("/admin/"):
-            name = "admin"
-        elif path == "/console" or path.startswith("/console/"):
-            name = "console"
-        else:
-            name = "api"
-        erasing = name == "admin" and method == "DELETE" and path.startswith("/admin/people/")
+        assert self.front is not None
+        erasing = method == "DELETE" and path.startswith("/admin/people/")
         # The person's address as stored (normalised), read before erasure, so that the local
         # outbox can forget the mail sent to them too.
         known = (
-            self._invoke(name, http_api_event("GET", target, headers, b"", source_ip))
+            _from_lambda(self.front.handle("GET", target, headers, b"", source_ip))
             if erasing
             else None
         )
-        response = self._invoke(name, http_api_event(method, target, headers, body, source_ip))
+        response = _from_lambda(self.front.handle(method, target, headers, body, source_ip))
         if erasing and known is not None and known.status == 200 and response.status == 200:
             exported = json.loads(known.body)
             addresses = {exported["email"]} | {
@@ -375,12 +311,11 @@ class LocalStack:
             purge_outbox(self.outbox_dir, sorted(addresses))
         return response
 
-    def _invoke(self, name: str, event: dict[str, Any]) -> LocalResponse:
+    def _invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
         # One invocation at a time per function, as in one Lambda container: the handler
         # modules keep per-invocation state (the resolver's current event, logger keys).
         with self._function_lock(name):
-            answer = self.handlers[name](event, lambda_context(f"booking-{name}"))
-        return _from_lambda(answer)
+            return self.handlers[name](event, lambda_context(f"booking-{name}"))
 
     def _function_lock(self, name: str) -> threading.Lock:
         with _LOCKS_GUARD:

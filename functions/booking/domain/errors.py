@@ -87,3 +87,9 @@ class SignInRefused(BookingError):
     """The identity provider did not vouch for an organiser (bad code, wrong scope)."""
 
     code = "sign_in_refused"
+
+
+class NotAnOrganiser(BookingError):
+    """Signed in, but not as an organiser: the account lacks the organiser scope."""
+
+    code = "forbidden"

@@ -18,7 +18,7 @@ from booking.domain.timeline import EntryKind, TimelineEntry
 from booking.domain.wording import moment_when
 from booking.handlers.course_form import CourseForm
 from booking.handlers.pages import environment
-from booking.services.console import ApplicationDetail, CourseApplications, CourseSummary
+from booking.services.console import ApplicationDetail, CourseApplications, CourseSummary, Person
 from booking.services.mailer import ANSWER_LABELS
 
 STATUS_WORDS = {
@@ -152,10 +152,6 @@ def _dates(course: Course) -> str:
     return f"{first_day} to {last_day} ({len(schedule)} sessions)"
 
 
-def sign_in_page(next_path: str, errors: dict[str, str] | None = None) -> str:
-    return _render("sign_in.html", Chrome(False), next_path=next_path, errors=errors or {})
-
-
 def signed_out_page() -> str:
     return _render("signed_out.html", Chrome(False))
 
@@ -216,9 +212,7 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
     }
 
 
-def course_page(
-    chrome: Chrome, listing: CourseApplications, now: datetime, errors: dict[str, str]
-) -> str:
+def course_page(chrome: Chrome, listing: CourseApplications, now: datetime) -> str:
     course = listing.course
     definition = course.definition
     total = sum(listing.counts.values())
@@ -246,7 +240,7 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[_row(a, course) for a in listing.applications],
-        errors=errors,
+        errors=listing.problems,
     )
 
 
@@ -349,14 +343,11 @@ def application_page(
     )
 
 
-def person_page(
-    chrome: Chrome,
-    email: str,
-    applications: list[tuple[Application, Course | None]],
-    errors: dict[str, str] | None = None,
-) -> str:
-    rows = [_person_row(a, c) for a, c in applications]
-    return _render("person.html", chrome, email=email, applications=rows, errors=errors or {})
+def person_page(chrome: Chrome, person: Person) -> str:
+    rows = [_person_row(a, c) for a, c in person.applications]
+    return _render(
+        "person.html", chrome, email=person.email, applications=rows, errors=person.problems
+    )
 
 
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
@@ -374,16 +365,12 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
     }
 
 
-def erase_page(
-    chrome: Chrome,
-    email: str,
-    applications: list[Application],
-    errors: dict[str, str] | None = None,
-) -> str:
+def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
+    applications = [a for a, _ in person.applications]
     return _render(
         "erase.html",
         chrome,
-        email=email,
+        email=person.email,
         count=len(applications),
         references=[a.reference or a.application_id for a in applications],
         errors=errors or {},

@@ -13,14 +13,14 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from email.parser import BytesParser
-from email.policy import HTTP
+from decimal import Decimal
 from typing import Any
 
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import InvalidInput
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.money import typed_amount
 from booking.domain.validation import parse
+from booking.handlers.http import FilePart
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
@@ -236,19 +236,15 @@ def _typed(row: dict[str, str], *ignored: str) -> list[str]:
     return [value for name, value in row.items() if name not in ignored and value]
 
 
-def pence(typed: str, field: str, errors: dict[str, str], what: str = "the price") -> Any:
-    """An amount typed in pounds (``200``, ``£1,200.50``) in minor units; on a mistake, the
-    reason goes into ``errors[field]`` and what was typed comes back unchanged."""
-    text = typed.replace(",", "").removeprefix("£").strip()
+def pence(typed: str, field: str, errors: dict[str, str]) -> Any:
+    """The price typed in pounds (the one reading of typed money: ``typed_amount``) in minor
+    units; on a mistake, the reason goes into ``errors[field]`` and what was typed comes back
+    unchanged (the definition's own check then names nothing new)."""
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors[field] = f"Enter {what} in pounds, like 200 or 200.00"
+        return typed_amount(typed, field, what="the price")
+    except InvalidInput as invalid:
+        errors.update(invalid.fields)
         return typed
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
-        errors[field] = f"Enter {what} above zero with at most two decimal places"
-        return typed
-    return int(amount * 100)
 
 
 def _hours(typed: str, errors: dict[str, str]) -> Any:
@@ -301,22 +297,14 @@ class Upload:
     filename: str
 
 
-def read_upload(body: bytes, content_type: str) -> Upload:
-    """The course id and the definition file of a ``multipart/form-data`` post."""
-    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(header + body)
-    if not message.is_multipart():
-        raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
-    course_id, content, filename = "", b"", ""
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if name == "upload_course_id":
-            course_id = data.decode("utf-8", "replace").strip()
-        elif name == "definition":
-            content, filename = data, part.get_filename() or ""
-    return Upload(course_id, content, filename)
+def upload_in(posted: Mapping[str, Any]) -> Upload | None:
+    """The definition file of a ``multipart/form-data`` post, with the course id typed beside
+    it; ``None`` for the form itself."""
+    part = posted.get("definition")
+    if not isinstance(part, FilePart):
+        return None
+    course_id = posted.get("upload_course_id")
+    return Upload(str(course_id or "").strip(), part.content, part.filename)
 
 
 def definition_from_file(upload: Upload) -> CourseDefinition:
@@ -342,3 +330,31 @@ def definition_from_file(upload: Upload) -> CourseDefinition:
         raise InvalidInput(
             "the definition needs attention", {"definition": f"The file has mistakes: {listed}"}
         ) from None
+
+
+@dataclass(frozen=True)
+class ShownAgain:
+    """The course form page again after a refusal, each mistake where it belongs."""
+
+    form: CourseForm
+    upload_course_id: str = ""
+    upload_errors: dict[str, str] = field(default_factory=dict)
+
+
+def shown_again(
+    typed: CourseForm, upload: Upload | None, refused: InvalidInput | Conflict
+) -> ShownAgain:
+    """A file's mistakes go beside the file input (its course id's beside that); the form's
+    beside their fields; a conflict (fewer places than are taken, the course changed
+    meanwhile) beside the file, or the places."""
+    fields = refused.fields if isinstance(refused, InvalidInput) else {}
+    if upload is not None:
+        errors = {
+            ("upload_course_id" if key == "course_id" else "definition"): _sentence(reason)
+            for key, reason in fields.items()
+        } or {"definition": _sentence(refused.message)}
+        return ShownAgain(blank_form(), upload.course_id, errors)
+    typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
+        "capacity": _sentence(refused.message)
+    }
+    return ShownAgain(typed.with_spare_rows())

@@ -145,6 +145,11 @@ ACTIONS: tuple[Route, ...] = (
 )
 DONE = tuple(sorted(str(action.done) for action in ACTIONS))
 
+_ENDED = (
+    f"Signed out (the `{SESSION_COOKIE}` cookie cleared, the session ended on the server): to "
+    "the identity provider's logout (Cognito's, which ends its own session too), and on to "
+    "`/console/signed-out`"
+)
 SIGNING_IN: tuple[Route, ...] = (
     Route(
         CONSOLE,
@@ -153,10 +158,14 @@ SIGNING_IN: tuple[Route, ...] = (
         "consoleSignInPage",
         "Sign in to the console",
         {
-            "200": page("Under `make run`: the form for the organiser token"),
+            "200": page(
+                "Under `make run`: the form for the organiser token (the local stack's page, "
+                "standing in for Cognito's)"
+            ),
             "303": see_other(
-                "Signed in already: on to `next`. In AWS: to Cognito's hosted sign-in "
-                f"(PKCE), with the `{SIGN_IN_COOKIE}` cookie to come back with",
+                "Signed in already: on to `next`. Else to the identity provider's sign-in "
+                f"(Cognito's hosted sign-in, with PKCE), with the `{SIGN_IN_COOKIE}` cookie to "
+                "come back with",
                 cookies=True,
             ),
         },
@@ -174,11 +183,12 @@ SIGNING_IN: tuple[Route, ...] = (
         "Sign in with the organiser token (under `make run`)",
         {
             "303": see_other(
-                f"Signed in: on to `next`, with the `{SESSION_COOKIE}` cookie. In AWS "
-                "(no token): back to the sign-in page",
+                "Under `make run`, the right token: on to `next` with the "
+                f"`{SESSION_COOKIE}` cookie (the local stack signs in through the same "
+                "code and PKCE exchange as Cognito's). In AWS: to the sign-in page",
                 cookies=True,
             ),
-            "401": page("No token, or not the organiser token: the form again"),
+            "401": page("Under `make run`: no token, or not the organiser token: the form again"),
         },
         body=posted(
             form(
@@ -197,7 +207,7 @@ SIGNING_IN: tuple[Route, ...] = (
         "GET",
         "/console/callback",
         "consoleCallback",
-        "Where Cognito's hosted sign-in returns (in AWS)",
+        "Where the identity provider's sign-in returns",
         {
             "303": see_other(
                 f"Signed in: on to the page asked for, with the `{SESSION_COOKIE}` "
@@ -205,15 +215,14 @@ SIGNING_IN: tuple[Route, ...] = (
                 cookies=True,
             ),
             "401": page(
-                "No sign-in under way, a state that is not its own, Cognito's "
-                "refusal (`?error=...`) or a code Cognito does not redeem"
+                "No sign-in under way, a state that is not its own, the provider's "
+                "refusal (`?error=...`) or a code the provider does not redeem"
             ),
             "403": page("The account lacks the `booking/admin` scope"),
-            "404": page("Under `make run` (signing in is with the token)"),
         },
         parameters=(
             query("code", "The authorization code to redeem (with PKCE's verifier)"),
-            query("state", "The sign-in's own state, as sent to Cognito"),
+            query("state", "The sign-in's own state, as sent to the provider"),
             {
                 "name": SIGN_IN_COOKIE,
                 "in": "cookie",
@@ -230,13 +239,20 @@ SIGNING_IN: tuple[Route, ...] = (
         "POST",
         "/console/sign-out",
         "consoleSignOut",
-        "Sign out",
+        "Sign out of this browser",
+        {"303": see_other(_ENDED, cookies=True)},
+        body=console_form(),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        "/console/sign-out-everywhere",
+        "consoleSignOutEverywhere",
+        "Sign out everywhere: every session of this organiser ends, on every browser",
         {
             "303": see_other(
-                f"Signed out (the `{SESSION_COOKIE}` cookie cleared): to "
-                "`/console/signed-out`; in AWS through Cognito's logout, which ends its "
-                "own session too",
-                cookies=True,
+                _ENDED.replace("the session ended", "every session of theirs ended"), cookies=True
             )
         },
         body=console_form(),
