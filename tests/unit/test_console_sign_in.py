@@ -269,3 +269,14 @@ def test_a_refused_code_is_a_refusal_and_an_outage_is_a_retry() -> None:
         adapter(TokenEndpoint({"token_type": "Bearer"})).exchange_code(
             code="c", code_verifier="v", redirect_uri="r"
         )
+
+
+def test_signing_out_ends_cognitos_session_too_and_comes_back() -> None:
+    adapter = CognitoSignIn("https://auth.example/", "client-1", ("openid",))
+    assert adapter.origin == "https://auth.example"
+    target = urlsplit(adapter.sign_out_url(return_to="https://book.example.org/console/signed-out"))
+    assert (target.netloc, target.path) == ("auth.example", "/logout")
+    assert parse_qs(target.query) == {
+        "client_id": ["client-1"],
+        "logout_uri": ["https://book.example.org/console/signed-out"],
+    }
