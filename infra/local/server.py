@@ -377,6 +377,10 @@ class LocalStack:
                 self._send(response)
 
             def _send(self, response: LocalResponse) -> None:
+                if not _sendable(response):
+                    # As API Gateway answers a function's malformed answer: never a dropped
+                    # connection (http.server writes headers as Latin-1 and would raise).
+                    response = _error(502, "bad_gateway", "the function answered a bad header")
                 self.send_response(response.status)
                 for key, value in response.headers.items():
                     if key.lower() != "content-length":  # set once, below, from the body
@@ -423,6 +427,12 @@ class _LocalHTTPServer(ThreadingHTTPServer):
     # The default backlog of 5 resets connections when a crowd applies at once (load tests).
     request_queue_size = 256
     daemon_threads = True
+
+
+def _sendable(response: LocalResponse) -> bool:
+    """Every header value printable ASCII, as HTTP (and API Gateway) can carry it."""
+    values = [*response.headers.values(), *getattr(response, "cookies", ())]
+    return all(value.isascii() and value.isprintable() for value in values)
 
 
 def _error(status: int, code: str, message: str) -> LocalResponse:

@@ -8,7 +8,6 @@ accepts) and passes the same claims: nothing here knows the difference.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,7 +18,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
@@ -58,12 +56,11 @@ def _authorise() -> None:
 
 def _body() -> dict[str, Any]:
     event = app.current_event
-    raw = event.body or ""
-    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    data = http.raw_body(event)
     return http.read_body(data or b"{}", event.headers.get("content-type") or http.JSON)
 
 
-def _application_json(application_id: str, application: Any) -> dict[str, Any]:
+def _application_json(application: Any) -> dict[str, Any]:
     view = view_of(ports(), application)
     return {
         **application_out(view).model_dump(mode="json"),
@@ -87,7 +84,7 @@ app.use(middlewares=[_require_organiser, http.bounded_path])
 def put_course(course_id: str) -> Response[str]:
     definition = parse(CourseDefinition, _body(), "the course definition needs attention")
     the_ports = ports()
-    existed = the_ports.repository.get_course(course_id) is not None
+    existed = console.course_exists(the_ports, course_id)
     course = courses.put_course(the_ports, course_id, definition)
     return http.json_response(
         200 if existed else 201, course_out(course, the_ports.clock()).model_dump(mode="json")
@@ -105,7 +102,7 @@ def list_applications(course_id: str) -> Response[str]:
             status_code=200,
             content_type="text/csv; charset=utf-8",
             body=organisers.roster_csv(rows),
-            headers={"Content-Disposition": f'attachment; filename="{course_id}-roster.csv"'},
+            headers={"Content-Disposition": http.attachment(f"{course_id}-roster.csv")},
         )
     return http.json_response(200, rows)
 
@@ -125,35 +122,35 @@ def create_discount_code(course_id: str) -> Response[str]:
 def grant_bursary(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("resendInvoice")
 def resend_invoice(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = invoicing.resend_invoice(ports(), application_id)
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("voidInvoice")
 def void_invoice(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = invoicing.void_by_organiser(ports(), application_id)
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("approve")
 def approve(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.approve(ports(), application_id)
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("decline")
 def decline(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.decline(ports(), application_id, _body().get("message"))
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("cancel")
@@ -164,25 +161,20 @@ def cancel(application_id: str) -> Response[str]:
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
     application_id = console.application_id_for(ports(), application_id)
     application = lifecycle.cancel(ports(), application_id, refund=refund)
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 @served("resendConfirmation")
 def resend_confirmation(application_id: str) -> Response[str]:
     application_id = console.application_id_for(ports(), application_id)
     application = organisers.resend_confirmation(ports(), application_id)
-    return http.json_response(200, _application_json(application_id, application))
+    return http.json_response(200, _application_json(application))
 
 
 def _person(email: str) -> str:
     """The address as applications store it: ``zoe@bücher.example`` finds the person stored as
-    ``zoe@xn--bcher-kva.example``. Anything that is not a deliverable address is looked up as
-    given (it matches nobody stored since addresses were checked, and perhaps someone before)."""
-    typed = unquote(email)
-    try:
-        return deliverable_address(typed)
-    except UndeliverableAddress:
-        return typed
+    ``zoe@xn--bcher-kva.example``."""
+    return console.person_address(unquote(email))
 
 
 @served("exportPerson")

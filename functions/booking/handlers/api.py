@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 from urllib.parse import quote
 
@@ -27,9 +26,7 @@ app.use(middlewares=[http.bounded_path])
 
 
 def _raw_body() -> bytes:
-    event = app.current_event
-    body = event.body or ""
-    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+    return http.raw_body(app.current_event)
 
 
 def _header(name: str) -> str | None:
@@ -52,7 +49,7 @@ def _html(status: int, page: str) -> Response[str]:
 
 
 def _see_other(location: str) -> Response[str]:
-    return Response(status_code=303, headers={"Location": location}, body="")
+    return http.see_other(location)
 
 
 @served("home")

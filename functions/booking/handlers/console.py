@@ -17,7 +17,6 @@ API could not; each handler parses, calls one service and answers.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import secrets
 from collections.abc import Callable
@@ -148,9 +147,8 @@ def _form() -> dict[str, Any]:
     if isinstance(cached, dict):
         return cached
     event = app.current_event
-    raw = event.body or ""
-    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode("utf-8")
-    form = http.read_body(body, event.headers.get("content-type") or http.FORM, files=True)
+    content_type = event.headers.get("content-type") or http.FORM
+    form = http.read_body(http.raw_body(event), content_type, files=True)
     app.context["form"] = form
     return form
 

@@ -7,6 +7,8 @@ and nowhere else.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -122,6 +124,17 @@ def error_response(error: BookingError, **extra: Any) -> Response[str]:
     return json_response(
         status_for(error), error_payload(error.code, error.message, fields, **extra), headers
     )
+
+
+def raw_body(event: Any) -> bytes:
+    """A request's body as sent: API Gateway base64-encodes binary (and unknown) media types."""
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadRequest("the body is not valid base64") from exc
+    return str(body).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -454,6 +454,7 @@ PAGES: tuple[Route, ...] = (
         {
             "200": page("What erasing would change, and the form to confirm"),
             "404": _NO_PERSON,
+            "422": page("No email address, or not one"),
         },
         parameters=(_EMAIL,),
         tags=TAGS,
