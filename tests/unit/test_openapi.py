@@ -73,8 +73,8 @@ def test_every_route_the_handlers_serve_is_in_it(
 def test_organiser_operations_need_a_token(document: dict[str, Any]) -> None:
     """/admin/ needs a bearer token, the console its session cookie (but for the pages that
     sign in and the one signing out lands on), everything else nothing."""
-    from booking.handlers.console import OPEN_PATHS
     from booking.handlers.console_session import SESSION_COOKIE
+    from booking.handlers.routes.console import OPEN_PATHS
 
     schemes = document["components"]["securitySchemes"]
     bearer = {
@@ -110,8 +110,8 @@ def test_organiser_operations_need_a_token(document: dict[str, Any]) -> None:
 
 def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> None:
     from booking.domain.application import LONG_TEXT_MAX_LENGTH as MAX_MESSAGE_LENGTH
-    from booking.handlers.console import OPEN_PATHS
     from booking.handlers.course_form import TOP_FIELDS
+    from booking.handlers.routes.console import OPEN_PATHS
 
     posts = {
         path: item["post"]

@@ -25,7 +25,6 @@ from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -40,11 +39,11 @@ from booking.domain.errors import (
 )
 from booking.domain.money import typed_amount
 from booking.domain.organisers import ConsoleSession
+from booking.handlers import console_access as access
 from booking.handlers import console_pages as pages
 from booking.handlers import course_form, http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import (
-    SESSION_COOKIE,
     SIGN_IN_COOKIE,
     CookieSigner,
     cookie_value,
@@ -52,7 +51,6 @@ from booking.handlers.console_session import (
     safe_next,
 )
 from booking.handlers.routes import Function, Served
-from booking.handlers.routes.console import OPEN_PATHS
 from booking.services import (
     bursaries,
     console,
@@ -78,79 +76,23 @@ SECURITY_HEADERS = {
 SIGNED_OUT = "/console/signed-out"
 
 
-# -- sessions ---------------------------------------------------------------------------------
-
-
-def _signer() -> CookieSigner:
-    the_ports = ports()
-    return CookieSigner(the_ports.session_key(), secure=the_ports.serves_https)
-
-
-def _current_session() -> ConsoleSession | None:
-    named = _signer().session_name(
-        cookie_value(app.current_event.cookies or [], SESSION_COOKIE), ports().clock()
-    )
-    if named is None:
-        return None
-    return console_sessions.current(ports(), named.subject, named.session_id)
-
-
-def _session() -> ConsoleSession:
-    session = app.context.get("session")
-    assert isinstance(session, ConsoleSession), "the middleware runs first"
-    return session
-
-
-def _chrome() -> Chrome:
-    session = app.context.get("session")
-    if isinstance(session, ConsoleSession):
-        return Chrome(True, _signer().csrf_token(session))
-    return Chrome(False)
-
-
-def _require_session(
-    resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware
-) -> Response[str]:
-    """Middleware: a live session for every page but the open ones; CSRF for every POST."""
-    path = resolver.current_event.path.rstrip("/") or "/"
-    if path in OPEN_PATHS:
-        return next_middleware(resolver)
-    session = _current_session()
-    if session is None:
-        return http.see_other(f"/console/sign-in?{urlencode({'next': _come_back_to(resolver)})}")
-    resolver.context["session"] = session
-    if resolver.current_event.http_method != "GET":
-        presented = _form().get("csrf_token")
-        if not _signer().csrf_valid(session, presented if isinstance(presented, str) else None):
-            raise http.Forbidden("this form has expired or did not come from the console")
-    return next_middleware(resolver)
-
-
-def _come_back_to(resolver: APIGatewayHttpResolver) -> str:
-    """Where to return after signing in: the page asked for; after a form post (whose form is
-    gone with the session), the application's page or the console's first page."""
-    event = resolver.current_event
-    if event.http_method == "GET":
-        query = event.raw_event.get("rawQueryString") or ""
-        return f"{event.path}?{query}" if query else event.path
-    if event.path.startswith("/console/applications/"):
-        return event.path.rsplit("/", 1)[0]
-    return "/console"
-
-
 # -- plumbing ---------------------------------------------------------------------------------
 
 
 def _form() -> dict[str, Any]:
-    """The posted form (a file upload's text fields and files too), read once per request."""
-    cached = app.context.get("form")
-    if isinstance(cached, dict):
-        return cached
-    event = app.current_event
-    content_type = event.headers.get("content-type") or http.FORM
-    form = http.read_body(http.raw_body(event), content_type, files=True)
-    app.context["form"] = form
-    return form
+    return access.posted_form(app)
+
+
+def _chrome() -> Chrome:
+    return access.chrome(app)
+
+
+def _signer() -> CookieSigner:
+    return access.signer()
+
+
+def _current_session() -> ConsoleSession | None:
+    return access.current_session(app)
 
 
 def _typed(name: str) -> str:
@@ -226,7 +168,7 @@ def callback() -> Response[str]:
 
 
 def _signed_out(end: Callable[[Any, ConsoleSession], object]) -> Response[str]:
-    end(ports(), _session())
+    end(ports(), access.session_of(app))
     # End the identity provider's own session too, or the next sign-in would skip the password.
     target = ports().sign_in.sign_out_url(return_to=f"{ports().public_base_url}{SIGNED_OUT}")
     return http.see_other(target, [_signer().end_session()])
@@ -457,7 +399,7 @@ def refused(error: BookingError) -> Response[str]:
 
 @app.not_found
 def not_found(_: Exception) -> Response[str]:
-    if app.current_event.path.rstrip("/") not in OPEN_PATHS and _current_session() is None:
+    if not access.is_open(app.current_event.path) and _current_session() is None:
         return http.see_other("/console/sign-in")
     return _error(NotFound("there is no such page in the console"))
 
@@ -468,7 +410,7 @@ def unexpected(error: Exception) -> Response[str]:
     return _html(500, pages.error_page(_chrome(), 500, "internal_error", "something went wrong"))
 
 
-app.use(middlewares=[http.bounded_path, _require_session])
+app.use(middlewares=[http.bounded_path, access.require_session])
 served.check()
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.money import typed_amount
+from booking.domain.money import Money, typed_amount
 from booking.domain.validation import parse
 from booking.handlers.http import FilePart
 
@@ -77,19 +77,43 @@ class CourseForm:
         )
 
 
+# A new course's places, suggested (the definition itself has no default: it must be given).
+SUGGESTED_CAPACITY = "20"
+# Fields whose blank means "the definition's default" (not sent, so the default applies).
+_DEFAULTED = (
+    "timezone",
+    "organisation",
+    "overview",
+    "audience",
+    "location",
+    "offer_valid_hours",
+    "invoice_due_days",
+    "invoice_due_before_start_days",
+    "enquiries_email",
+    "joining_url",
+    "decline_message",
+)
+
+
+def _defaults() -> dict[str, str]:
+    """The definition's own defaults, as the form shows them (one place: CourseDefinition)."""
+    fields = CourseDefinition.model_fields
+    shown = {
+        name: str(fields[name].get_default(call_default_factory=True))
+        for name in ("timezone", "offer_valid_hours", "invoice_due_days")
+    }
+    shown["invoice_due_before_start_days"] = str(
+        fields["invoice_due_before_start_days"].get_default()
+    )
+    offsets = fields["reminder_offsets_hours"].get_default(call_default_factory=True)
+    shown["reminder_offsets_hours"] = ", ".join(str(h) for h in offsets)
+    shown["currency"] = str(Money.model_fields["currency"].get_default())
+    return shown
+
+
 def blank_form() -> CourseForm:
-    return CourseForm(
-        values=dict.fromkeys(TOP_FIELDS, "")
-        | {
-            "timezone": "Europe/London",
-            "currency": "gbp",
-            "capacity": "20",
-            "offer_valid_hours": "48",
-            "reminder_offsets_hours": "24, 1",
-            "invoice_due_days": "30",
-            "invoice_due_before_start_days": "7",
-        }
-    ).with_spare_rows(8)
+    values = dict.fromkeys(TOP_FIELDS, "") | _defaults() | {"capacity": SUGGESTED_CAPACITY}
+    return CourseForm(values=values).with_spare_rows(8)
 
 
 def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
@@ -167,59 +191,14 @@ def _rows(
 
 def definition_from_form(form: CourseForm) -> CourseDefinition:
     """The definition the form describes; raises InvalidInput whose ``fields`` are form ids."""
-    values = form.values
     errors: dict[str, str] = {}
-    payload: dict[str, Any] = {
-        "title": values["title"],
-        "programme": values["programme"],
-        "timezone": values["timezone"] or "Europe/London",
-        "price": {
-            "amount": pence(values["price"], "price", errors),
-            "currency": values["currency"],
-        },
-        "capacity": values["capacity"],
-        "approval_required": values["approval_required"] == "on",
-        "closed": values["closed"] == "on",
-        "invoice_allowed": values["invoice_allowed"] == "on",
-        "po_required": values["po_required"] == "on",
-        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
-    }
-    for name in (
-        "organisation",
-        "overview",
-        "audience",
-        "location",
-        "offer_valid_hours",
-        "invoice_due_days",
-        "invoice_due_before_start_days",
-        "enquiries_email",
-        "joining_url",
-        "decline_message",
-    ):
-        if values[name]:
-            payload[name] = values[name]
     session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
-    payload["sessions"] = [
-        {
-            "id": form.sessions[i]["id"] or None,
-            "date": form.sessions[i]["date"],
-            "start_time": form.sessions[i]["start_time"],
-            "end_time": form.sessions[i]["end_time"],
-            "kind": form.sessions[i]["kind"] or "core",
-            "title": form.sessions[i]["title"] or None,
-            "home_practice": form.sessions[i]["home_practice"] or None,
-        }
-        for i in session_rows
-    ]
     people_rows = [i for i, row in enumerate(form.facilitators) if any(row.values())]
-    payload["facilitators"] = [
-        {
-            "name": form.facilitators[i]["name"] or None,
-            "email": form.facilitators[i]["email"],
-            "bio": form.facilitators[i]["bio"] or None,
-        }
-        for i in people_rows
-    ]
+    payload = {
+        **_top_payload(form.values, errors),
+        "sessions": [_session_payload(form.sessions[i]) for i in session_rows],
+        "facilitators": [_person_payload(form.facilitators[i]) for i in people_rows],
+    }
     try:
         definition = parse(CourseDefinition, payload, "the course needs attention")
     except InvalidInput as invalid:
@@ -229,6 +208,38 @@ def definition_from_form(form: CourseForm) -> CourseDefinition:
     if errors:
         raise InvalidInput("the course needs attention", errors)
     return definition
+
+
+def _top_payload(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "title": values["title"],
+        "programme": values["programme"],
+        "price": {
+            "amount": pence(values["price"], "price", errors),
+            "currency": values["currency"],
+        },
+        "capacity": values["capacity"],
+        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
+        **{name: values[name] == "on" for name in CHECKBOXES},
+    }
+    return payload | {name: values[name] for name in _DEFAULTED if values[name]}
+
+
+def _session_payload(row: dict[str, str]) -> dict[str, Any]:
+    # A blank kind is the definition's default kind; blank optional text is none.
+    payload: dict[str, Any] = {
+        "id": row["id"] or None,
+        "date": row["date"],
+        "start_time": row["start_time"],
+        "end_time": row["end_time"],
+        "title": row["title"] or None,
+        "home_practice": row["home_practice"] or None,
+    }
+    return payload | ({"kind": row["kind"]} if row["kind"] else {})
+
+
+def _person_payload(row: dict[str, str]) -> dict[str, Any]:
+    return {"name": row["name"] or None, "email": row["email"], "bio": row["bio"] or None}
 
 
 def _typed(row: dict[str, str], *ignored: str) -> list[str]:
