@@ -153,7 +153,9 @@ class CognitoStandIn:
     """The parts of Cognito's hosted sign-in the console's adapter talks to: authorization
     codes bound to a PKCE challenge, the token endpoint that redeems them, and logout."""
 
-    base_url: str
+    base_url: str  # where the console's adapter reaches the stand-in
+    # Where browsers reach the console (PUBLIC_BASE_URL): logout sends them back only there.
+    public_base_url: str = ""
     client_id: str = LOCAL_CLIENT_ID
     _codes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -220,7 +222,7 @@ class CognitoStandIn:
     def _logout(self, query: bytes) -> Answer:
         target = {k: v[-1] for k, v in parse_qs(query.decode()).items()}.get("logout_uri", "")
         # Cognito sends the browser on only to a logout URL registered for the client.
-        if not target.startswith(f"{self.base_url}/console/"):
+        if not target.startswith(f"{self.public_base_url or self.base_url}/console/"):
             return _json(400, {"error": "invalid logout_uri"})
         return _answer(303, "", "text/plain", {"Location": target})
 

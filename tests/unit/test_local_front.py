@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from infra.local.front import CognitoStandIn, Front, function_for
-from infra.local.server import FunctionResponse, _sendable
+from infra.local.http_server import FunctionResponse, sendable
 
 TOKEN = "local-organiser-token"
 
@@ -118,7 +118,7 @@ def test_logout_sends_the_browser_back_only_to_the_console() -> None:
 
 
 def test_a_header_http_cannot_carry_is_never_sent() -> None:
-    assert _sendable(FunctionResponse(303, {"Location": "/console/%C4%89"}, b""))
-    assert not _sendable(FunctionResponse(303, {"Location": "/console/\u0109"}, b""))
-    assert not _sendable(FunctionResponse(200, {"X": "a\r\nb"}, b""))
-    assert not _sendable(FunctionResponse(200, {}, b"", ("a=\u00e9",)))
+    assert sendable(FunctionResponse(303, {"Location": "/console/%C4%89"}, b""))
+    assert not sendable(FunctionResponse(303, {"Location": "/console/\u0109"}, b""))
+    assert not sendable(FunctionResponse(200, {"X": "a\r\nb"}, b""))
+    assert not sendable(FunctionResponse(200, {}, b"", ("a=\u00e9",)))

@@ -26,7 +26,7 @@ def sane_year(year: int, what: str) -> None:
         raise ValueError(f"{what} must be between the years {SANE_YEARS[0]} and {SANE_YEARS[1]}")
 
 
-def _sane_instant(value: datetime) -> datetime:
+def sane_instant(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("give a UTC offset (Z or +01:00)")
     # The instant's year, not the year as written: 0001-01-01T00:00+01:00 is before the first
@@ -45,7 +45,7 @@ def _sane_date(value: date) -> date:
 
 
 # A moment with a UTC offset, in the sane years.
-SaneInstant = Annotated[datetime, AfterValidator(_sane_instant)]
+SaneInstant = Annotated[datetime, AfterValidator(sane_instant)]
 SaneDate = Annotated[date, AfterValidator(_sane_date)]
 
 
