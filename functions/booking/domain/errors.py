@@ -66,7 +66,13 @@ class CourseFull(Conflict):
 
 
 class CourseClosed(Conflict):
+    """The course takes no applications (nor payments for offers) any more: one refusal, in
+    one wording, wherever it is met."""
+
     code = "course_closed"
+
+    def __init__(self, message: str = "applications for this course are closed") -> None:
+        super().__init__(message)
 
 
 class AlreadyApplied(Conflict):
