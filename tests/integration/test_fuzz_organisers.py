@@ -182,11 +182,16 @@ def _fine(reply: Reply, label: str) -> None:
     assert not problems, f"{label}: {problems}"
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "operation"),
-    _operations("/admin/"),
-    ids=lambda x: x if isinstance(x, str) and x.startswith("/") else "",
-)
+def _each_operation(prefix: str) -> pytest.MarkDecorator:
+    """One test per documented operation under ``prefix``, named by its path."""
+    return pytest.mark.parametrize(
+        ("method", "path", "operation"),
+        _operations(prefix),
+        ids=lambda x: x if isinstance(x, str) and x.startswith("/") else "",
+    )
+
+
+@_each_operation("/admin/")
 def test_every_organiser_route_answers_anything_below_500(
     system: System, known: dict[str, str], method: str, path: str, operation: Schema
 ) -> None:
@@ -216,11 +221,7 @@ def _course_form_base(system: System) -> dict[str, str]:
     return posted_fields(form_of(COURSE_ID, stored.definition))
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "operation"),
-    _operations("/console"),
-    ids=lambda x: x if isinstance(x, str) and x.startswith("/") else "",
-)
+@_each_operation("/console")
 def test_every_console_page_and_form_answers_anything_below_500(
     system: System, known: dict[str, str], method: str, path: str, operation: Schema
 ) -> None:

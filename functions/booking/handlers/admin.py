@@ -8,6 +8,7 @@ accepts) and passes the same claims: nothing here knows the difference.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
+from booking.domain.application import Application
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
@@ -60,7 +62,7 @@ def _body() -> dict[str, Any]:
     return http.read_body(data or b"{}", event.headers.get("content-type") or http.JSON)
 
 
-def _application_json(application: Any) -> dict[str, Any]:
+def _application_json(application: Application) -> dict[str, Any]:
     view = view_of(ports(), application)
     return {
         **application_out(view).model_dump(mode="json"),
@@ -118,57 +120,66 @@ def create_discount_code(course_id: str) -> Response[str]:
     return http.json_response(201, discounts.create_discount_code(ports(), course_id, definition))
 
 
-@served("grantBursary")
-def grant_bursary(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
-    return http.json_response(200, _application_json(application))
+# -- actions on one application ---------------------------------------------------------------
+
+Act = Callable[[str], Application]
 
 
-@served("resendInvoice")
-def resend_invoice(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = invoicing.resend_invoice(ports(), application_id)
-    return http.json_response(200, _application_json(application))
+def action(operation_id: str) -> Callable[[Act], Act]:
+    """An organiser's action on one application, through one helper: the application named by
+    its id or its reference (``CL-7K3Q9``, as the applicant reads it out), the use case done,
+    the application after it answered."""
+
+    def bind(act: Act) -> Act:
+        def answer(application_id: str) -> Response[str]:
+            done = act(console.application_id_for(ports(), application_id))
+            return http.json_response(200, _application_json(done))
+
+        served(operation_id)(answer)
+        return act
+
+    return bind
 
 
-@served("voidInvoice")
-def void_invoice(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = invoicing.void_by_organiser(ports(), application_id)
-    return http.json_response(200, _application_json(application))
+@action("grantBursary")
+def grant_bursary(application_id: str) -> Application:
+    return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
 
 
-@served("approve")
-def approve(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = lifecycle.approve(ports(), application_id)
-    return http.json_response(200, _application_json(application))
+@action("resendInvoice")
+def resend_invoice(application_id: str) -> Application:
+    return invoicing.resend_invoice(ports(), application_id)
 
 
-@served("decline")
-def decline(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = lifecycle.decline(ports(), application_id, _body().get("message"))
-    return http.json_response(200, _application_json(application))
+@action("voidInvoice")
+def void_invoice(application_id: str) -> Application:
+    return invoicing.void_by_organiser(ports(), application_id)
 
 
-@served("cancel")
-def cancel(application_id: str) -> Response[str]:
-    body = _body()
-    refund = body.get("refund", False)
+@action("approve")
+def approve(application_id: str) -> Application:
+    return lifecycle.approve(ports(), application_id)
+
+
+@action("decline")
+def decline(application_id: str) -> Application:
+    return lifecycle.decline(ports(), application_id, _body().get("message"))
+
+
+@action("cancel")
+def cancel(application_id: str) -> Application:
+    refund = _body().get("refund", False)
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
-    application_id = console.application_id_for(ports(), application_id)
-    application = lifecycle.cancel(ports(), application_id, refund=refund)
-    return http.json_response(200, _application_json(application))
+    return lifecycle.cancel(ports(), application_id, refund=refund)
 
 
-@served("resendConfirmation")
-def resend_confirmation(application_id: str) -> Response[str]:
-    application_id = console.application_id_for(ports(), application_id)
-    application = organisers.resend_confirmation(ports(), application_id)
-    return http.json_response(200, _application_json(application))
+@action("resendConfirmation")
+def resend_confirmation(application_id: str) -> Application:
+    return organisers.resend_confirmation(ports(), application_id)
+
+
+# -- people -------------------------------------------------------------------------------------
 
 
 def _person(email: str) -> str:

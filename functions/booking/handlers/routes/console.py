@@ -35,6 +35,8 @@ _EMAIL = query("email", "A person's email address", required=True, minLength=1)
 _NO_COURSE = page("No such course (or a path segment longer than any id)")
 _NO_APPLICATION = page("No such application (or a path segment longer than any id)")
 _NO_PERSON = page("No data is held about this email address")
+# Who a person page is about, and what it answers when it cannot tell.
+_PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
 
 
 def _action(
@@ -313,8 +315,7 @@ PAGES: tuple[Route, ...] = (
                 "The person's data",
                 schema("PersonExport"),
             ),
-            "404": _NO_PERSON,
-            "422": page("No email address, or not one"),
+            **_PERSON_ANSWERS,
         },
         parameters=(_EMAIL,),
         tags=TAGS,
@@ -327,8 +328,7 @@ PAGES: tuple[Route, ...] = (
         "Confirm erasing a person's data",
         {
             "200": page("What erasing would change, and the form to confirm"),
-            "404": _NO_PERSON,
-            "422": page("No email address, or not one"),
+            **_PERSON_ANSWERS,
         },
         parameters=(_EMAIL,),
         tags=TAGS,
