@@ -307,7 +307,9 @@ def test_a_half_price_code_halves_what_the_checkout_asks_for(ports: Ports) -> No
     code = make_code(ports, max_uses=10)
     view = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
     [session] = gateway(ports).sessions.values()
-    assert session.request.promotion_code_id == code["promotion_code_id"]
+    assert session.request.discount is not None
+    assert session.request.discount.promotion_code_id == code["promotion_code_id"]
+    assert session.request.discount.coupon_id  # asked for as its coupon: no limit refuses it
     assert session.request.price.amount == 20000  # Stripe takes the code off
     assert view.amount_due == 10000
     assert view.discount_code == "HALF-2027"
@@ -321,11 +323,49 @@ def test_an_unknown_or_used_up_code_is_refused_on_the_field(
     ports: Ports, code: str, reason: str
 ) -> None:
     make_code(ports, code="USED-UP", max_uses=1)
-    gateway(ports).use_code(gateway(ports).codes["used-up"].promotion_code_id)
+    first = applications.submit_application(
+        ports, "c1", answers("first@example.org", discount_code="used-up")
+    )
     with pytest.raises(InvalidInput) as refused:
         applications.submit_application(ports, "c1", answers(discount_code=code))
     assert reason in refused.value.fields["discount_code"]
-    assert repo(ports).applications == {}
+    assert list(repo(ports).applications) == [first.application_id]
+
+
+def test_a_one_use_code_is_used_by_the_first_application_not_the_first_payment(
+    ports: Ports,
+) -> None:
+    make_code(ports, max_uses=1)
+    first = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    assert first.amount_due == 10000
+    # Neither has paid, and the second is refused all the same: the first holds the use.
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(
+            ports, "c1", answers("grace@example.org", discount_code="half-2027")
+        )
+    assert "used up" in refused.value.fields["discount_code"]
+    assert len(gateway(ports).sessions) == 1  # nothing was opened for the refused one
+    # The first ends without a booking: the use goes back for the next person.
+    lifecycle.cancel(ports, first.application_id, refund=False)
+    again = applications.submit_application(
+        ports, "c1", answers("grace@example.org", discount_code="half-2027")
+    )
+    assert again.amount_due == 10000
+
+
+def test_a_review_with_a_code_holds_its_use_until_declined(ports: Ports) -> None:
+    courses.put_course(ports, "c1", definition(approval=True))
+    make_code(ports, max_uses=1)
+    pending = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    with pytest.raises(InvalidInput):
+        applications.submit_application(
+            ports, "c1", answers("grace@example.org", discount_code="half-2027")
+        )
+    lifecycle.decline(ports, pending.application_id)
+    later = applications.submit_application(
+        ports, "c1", answers("grace@example.org", discount_code="half-2027")
+    )
+    assert later.status == "pending_review"
 
 
 def test_a_code_for_another_course_is_unknown_here(ports: Ports) -> None:

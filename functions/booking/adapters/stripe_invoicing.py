@@ -13,7 +13,7 @@ from typing import Any
 import stripe
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.domain.billing import InvoiceRef, PromotionCode
+from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
@@ -60,8 +60,8 @@ class StripeInvoicing:
         }
         if billing.po_number:
             draft["custom_fields"] = [{"name": PO_FIELD, "value": billing.po_number}]
-        if request.promotion_code_id:
-            draft["discounts"] = [{"promotion_code": request.promotion_code_id}]
+        if request.discount:
+            draft["discounts"] = [discount_param(request.discount)]
         invoice_id = call_stripe(
             lambda: self._client.v1.invoices.create(
                 draft,  # type: ignore[arg-type]
@@ -134,6 +134,9 @@ class StripeInvoicing:
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
         definition = request.definition
         metadata = {"course_id": request.course_id}
+        # Neither carries a limit: Stripe counts only completed payments, and a limit reached
+        # there would refuse the checkout of someone whose price was already promised. The
+        # uses and the expiry are this system's to enforce (``booking.domain.limits``).
         coupon: dict[str, Any] = {
             "duration": "once",
             "name": definition.code[:40],
@@ -148,12 +151,7 @@ class StripeInvoicing:
             "promotion": {"type": "coupon", "coupon": coupon_id},
             "code": definition.code,
             "metadata": metadata,
-            "expand": ["promotion.coupon"],
         }
-        if definition.max_uses is not None:
-            promotion["max_redemptions"] = definition.max_uses
-        if definition.expires_at is not None:
-            promotion["expires_at"] = int(definition.expires_at.timestamp())
         try:
             created = call_stripe(
                 lambda: self._client.v1.promotion_codes.create(promotion)  # type: ignore[arg-type]
@@ -162,38 +160,15 @@ class StripeInvoicing:
             raise Conflict(
                 f"the code {definition.code!r} is already in use", code="discount_code_exists"
             ) from exc
-        return _promotion_code(created)
-
-    def find_promotion_code(self, code: str) -> PromotionCode | None:
-        found = call_stripe(
-            lambda: self._client.v1.promotion_codes.list(
-                {"code": code, "limit": 10, "expand": ["data.promotion.coupon"]}
-            )
-        )
-        matching = [p for p in found.data if p.code.lower() == code.lower()]
-        # An active code over any used-up one with the same letters.
-        matching.sort(key=lambda p: not p.active)
-        return _promotion_code(matching[0]) if matching else None
+        return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
 
 
-def _promotion_code(promo: stripe.PromotionCode) -> PromotionCode:
-    coupon = promo.promotion.coupon
-    if not isinstance(coupon, stripe.Coupon):
-        raise Conflict("Stripe answered a promotion code without its coupon", code="no_coupon")
-    metadata = promo.metadata.to_dict() if promo.metadata else {}
-    return PromotionCode(
-        promotion_code_id=promo.id,
-        code=promo.code,
-        active=promo.active,
-        percent_off=coupon.percent_off,
-        amount_off=coupon.amount_off,
-        currency=coupon.currency,
-        max_redemptions=promo.max_redemptions,
-        times_redeemed=promo.times_redeemed,
-        expires_at=datetime.fromtimestamp(promo.expires_at, tz=UTC) if promo.expires_at else None,
-        coupon_valid=coupon.valid,
-        course_id=str(metadata.get("course_id") or "") or None,
-    )
+def discount_param(discount: AppliedDiscount) -> dict[str, str]:
+    """How Stripe is asked to apply a promised discount: its coupon, which no limit at Stripe
+    can refuse (a code recorded before coupons were kept: its promotion code)."""
+    if discount.coupon_id:
+        return {"coupon": discount.coupon_id}
+    return {"promotion_code": discount.promotion_code_id}
 
 
 def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:

@@ -23,9 +23,12 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     AlreadyApplied,
+    BookingError,
+    CodeUsedUp,
     Conflict,
     CourseFull,
     DependencyUnavailable,
+    InvalidInput,
     NotFound,
     ReferenceTaken,
     StaleWrite,
@@ -35,7 +38,7 @@ from booking.domain.references import new_reference, reference_prefix
 from booking.domain.validation import parse
 from booking.services.access import authorised, refuse_unless_payable
 from booking.services.concurrency import retried
-from booking.services.discounts import discount_for
+from booking.services.discounts import discount_for, refuse_code, typed_code
 from booking.services.invoicing import (
     billing_for,
     invoice_due_or_refuse,
@@ -166,33 +169,32 @@ def submit_application(
 ) -> ApplicationView:
     """Record an application and, when payment is due now, hold a seat and open a checkout.
 
-    Reads the course (and, with an Idempotency-Key, the earlier answer) in one round trip, so
-    the happy path costs two DynamoDB calls and one Stripe call before the emails are queued.
+    Reads the course, the discount code given and (with an Idempotency-Key) the earlier answer
+    in one round trip, so the happy path costs two DynamoDB calls and one Stripe call before the
+    emails are queued. The code's use is claimed in the transaction that creates the
+    application, with its seat.
     """
     now = ports.clock()
     application_id = _application_id_for(course_id, idempotency_key)
-    if idempotency_key is None:
-        course, existing = ports.repository.get_course(course_id), None
-    else:
-        course, existing = ports.repository.get_course_and_application(course_id, application_id)
+    read = ports.repository.read_for_submission(
+        course_id, application_id if idempotency_key else None, _code_to_read(payload)
+    )
+    course = read.course
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     form = parse(ApplicationForm, payload)
-    if existing is not None:
-        return _replay(ports, course, existing, form)
+    if read.application is not None:
+        return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):
         raise Conflict("applications for this course are closed", code="course_closed")
     # Every question answered before anything is written or sent to Stripe: the billing
-    # contact, whether an invoice is possible now, and the discount code (one Stripe lookup).
+    # contact, whether an invoice is possible now, and the discount code.
     billing = billing_for(course, form)
-    by_invoice = billing is not None
     due_at = (
         invoice_due_or_refuse(course, now)
-        if by_invoice and not course.definition.approval_required and course.places_left
+        if billing is not None and not course.definition.approval_required and course.places_left
         else None
     )
-    discount = discount_for(ports, course, form.discount_code, now)
-
     fresh = Application(
         application_id=application_id,
         course_id=course_id,
@@ -206,20 +208,47 @@ def submit_application(
         price=course.definition.price,
         payment_method=form.payment_method,
         billing=billing,
-        discount=discount,
+        discount=discount_for(course, form.discount_code, read.discount_code, now),
     ).with_emails(EmailJob.about(EmailKind.APPLICATION_RECEIVED, application_id, course_id))
+    return _place(ports, course, fresh, form, due_at)
 
+
+def _code_to_read(payload: Mapping[str, Any]) -> str | None:
+    """The discount code a submission gives, if it could be one (read with the course)."""
+    typed = payload.get("discount_code")
+    if not isinstance(typed, str):
+        return None
+    try:
+        return typed_code(typed)
+    except InvalidInput:
+        return None  # refused on its field once the form is parsed
+
+
+def _place(
+    ports: Ports,
+    course: Course,
+    fresh: Application,
+    form: ApplicationForm,
+    due_at: datetime | None,
+) -> ApplicationView:
+    """Where a new application goes: review, the waiting list, or a seat held while it pays."""
     if course.definition.approval_required:
         # Facilitators must read the answers to decide, so they get them at once.
         pending = fresh.with_emails(
-            EmailJob.about(EmailKind.FACILITATOR_COPY, application_id, course_id)
+            EmailJob.about(EmailKind.FACILITATOR_COPY, fresh.application_id, fresh.course_id)
         )
         return _create(ports, course, pending, form)
-
     if not course.seat_free_for_newcomer:
-        return _create(ports, course, waitlist(fresh, now), form)
+        return _create(ports, course, waitlist(fresh, ports.clock()), form)
     if due_at is not None:
         return _submit_by_invoice(ports, course, fresh, form, due_at)
+    return _submit_by_card(ports, course, fresh, form)
+
+
+def _submit_by_card(
+    ports: Ports, course: Course, fresh: Application, form: ApplicationForm
+) -> ApplicationView:
+    """Open a checkout and hold the seat while it is paid."""
     try:
         checkout = _open_checkout(ports, course, fresh, attempt=1)
     except DependencyUnavailable as exc:
@@ -237,8 +266,8 @@ def submit_application(
         # The last seat went while Stripe answered: the applicant joins the waiting list.
         _expire_quietly(ports, checkout)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
-    except AlreadyApplied:
-        _expire_quietly(ports, checkout)
+    except BookingError:
+        _expire_quietly(ports, checkout)  # nobody may pay a session that belongs to nothing
         raise
 
 
@@ -260,7 +289,7 @@ def _submit_by_invoice(
     except CourseFull:
         void_quietly(ports, holding.invoice.invoice_id)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
-    except AlreadyApplied:
+    except BookingError:
         void_quietly(ports, holding.invoice.invoice_id)
         raise
 
@@ -270,6 +299,9 @@ def _create(
 ) -> ApplicationView:
     try:
         saved = _save_new(ports, application)
+    except CodeUsedUp:
+        # Others claimed the code's last uses since it was read: refused on its field.
+        raise refuse_code("spent") from None
     except StaleWrite:
         existing = ports.repository.get_application(application.application_id)
         if existing is None:
@@ -449,7 +481,7 @@ def _open_checkout(
             product_name=course.definition.title,
             # A bursary's share never reaches Stripe; the code is Stripe's to apply.
             price=Money(amount=price.amount - application.bursary, currency=price.currency),
-            promotion_code_id=discount.promotion_code_id if discount else None,
+            discount=discount,
             customer_email=application.answers.email,
             expires_at=ports.clock() + CHECKOUT_HOLD,
             success_url=f"{status_url}&checkout=success",

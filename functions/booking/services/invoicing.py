@@ -103,7 +103,7 @@ def issue_invoice(
             billing=billing,
             due_at=due_at,
             attempt=attempt,
-            promotion_code_id=discount.promotion_code_id if discount else None,
+            discount=discount,
         )
     )
     now = ports.clock()

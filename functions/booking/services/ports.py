@@ -22,7 +22,9 @@ from typing import Protocol
 
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.billing import (
+    AppliedDiscount,
     BillingDetails,
+    DiscountCode,
     DiscountCodeDefinition,
     InvoiceRef,
     PromotionCode,
@@ -31,6 +33,7 @@ from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invitations import CalendarEntry
+from booking.domain.limits import Holding
 from booking.domain.timeline import TimelineEntry
 
 
@@ -101,12 +104,34 @@ class CourseStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SubmissionRead:
+    """What a submission reads before deciding, in one round trip."""
+
+    course: Course | None
+    application: Application | None = None  # the earlier answer to the same Idempotency-Key
+    discount_code: DiscountCode | None = None  # the code it gives, as this course knows it
+
+
+class DiscountCodeStore(Protocol):
+    def put_discount_code(self, code: DiscountCode) -> None:
+        """Keep a new code (no use yet); Conflict ``discount_code_exists`` if the course has
+        one with the same letters."""
+        ...
+
+    def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
+        """The course's code as typed (in any case), with its uses now."""
+        ...
+
+    def discount_codes(self, course_id: str) -> list[DiscountCode]: ...
+
+
 class ApplicationStore(Protocol):
     def get_application(self, application_id: str) -> Application | None: ...
 
-    def get_course_and_application(
-        self, course_id: str, application_id: str
-    ) -> tuple[Course | None, Application | None]: ...
+    def read_for_submission(
+        self, course_id: str, application_id: str | None, code: str | None
+    ) -> SubmissionRead: ...
 
     def list_applications(self, course_id: str) -> list[Application]: ...
 
@@ -114,13 +139,21 @@ class ApplicationStore(Protocol):
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
         """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
-        in one transaction with its seat, its enrolment claim and the emails in its outbox.
+        in one transaction with every limited thing it claims or gives back
+        (``booking.domain.limits``: its seat, its code's use), its enrolment claim and the
+        emails in its outbox.
 
         Returns what was stored (next version, outbox emptied: the emails are on their way).
         Raises StaleWrite if someone wrote first, CourseFull if a seat was needed and none is
-        left, AlreadyApplied if the person has another live application on the course
-        (``replaces`` names a dead one whose claim may be taken over).
+        left, CodeUsedUp if its code's uses are all held, AlreadyApplied if the person has
+        another live application on the course (``replaces`` names a dead one whose claim may
+        be taken over).
         """
+        ...
+
+    def give_back_holdings(self, application_id: str) -> list[Holding]:
+        """What an application deleted without a save (the table's time-to-live) held goes
+        back, each holding once however often this is called; nothing while it is stored."""
         ...
 
     def enrolled_application_id(self, course_id: str, email: str) -> str | None: ...
@@ -203,6 +236,7 @@ class ReminderLedger(Protocol):
 
 class Repository(
     CourseStore,
+    DiscountCodeStore,
     ApplicationStore,
     ApplicationHistory,
     EmailOutbox,
@@ -243,8 +277,10 @@ class CheckoutRequest:
     success_url: str
     cancel_url: str
     attempt: int
-    # Applied by the provider to ``price`` (the course price less any bursary).
-    promotion_code_id: str | None = None
+    # The code the application was made with, applied by the provider to ``price`` (the
+    # course price less any bursary) as its coupon: the price promised, whatever the code's
+    # state at the provider now.
+    discount: AppliedDiscount | None = None
     # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
     # session instead of replaying a key with different parameters (Stripe refuses that).
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
@@ -261,7 +297,7 @@ class InvoiceRequest:
     billing: BillingDetails
     due_at: datetime
     attempt: int
-    promotion_code_id: str | None = None
+    discount: AppliedDiscount | None = None  # as for a checkout
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
 
 
@@ -307,11 +343,9 @@ class PaymentGateway(Protocol):
     # -- discount codes -----------------------------------------------------------------------
 
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
-        """Raises Conflict ``discount_code_exists`` when the code is already in use."""
-        ...
-
-    def find_promotion_code(self, code: str) -> PromotionCode | None:
-        """The code as typed (case does not matter), active or used up; None if unknown."""
+        """A coupon for the discount and a promotion code on it, neither with any limit (the
+        limits are this system's); Conflict ``discount_code_exists`` when the provider has an
+        active code with the same letters."""
         ...
 
 

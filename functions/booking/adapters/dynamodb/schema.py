@@ -8,9 +8,12 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     course        COURSE#<course_id>       COURSE      COURSES / <course_id>  -
     session       COURSE#<course_id>       SESSION#nnn -                      SESSIONS /
                                                                               <start>#<course>#nnn
+    discount code COURSE#<course_id>       CODE#<CODE> (its uses: a limited thing's counter)
     application   APP#<application_id>     APP         COURSE#<id>#APPS /     DUE / <when>#<id>
                                                        <created>#<id>         (while a hold lasts)
     its history   APP#<application_id>     LOG#<µs>#<n> -                     -
+    a holding     APP#<application_id>     HOLDS#<thing>#<of> (one per limited thing it holds:
+                                           what goes back if the application is deleted)
                   (<µs>: the instant to the microsecond; <n>: the version saved, or E#<job>)
     reference     REF#<reference>          REF         (claimed once, with the application)
     email to send OUTBOX#<job_id>          OUTBOX      -                      OUTBOX / <at>#<job_id>
@@ -54,6 +57,8 @@ EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 OUTBOX_PREFIX = "OUTBOX#"
 TIMELINE_PREFIX = "LOG#"
+HOLDING_PREFIX = "HOLDS#"
+CODE_PREFIX = "CODE#"
 REFERENCE_SK = "REF"
 
 COURSES_PARTITION = "COURSES"
@@ -113,6 +118,16 @@ def application_key(application_id: str) -> Key:
 
 def application_partition(application_id: str) -> str:
     return f"APP#{application_id}"
+
+
+def holding_key(application_id: str, holding_key: str) -> Key:
+    """What an application holds of one limited thing (``booking.domain.limits``)."""
+    return _key(application_partition(application_id), f"{HOLDING_PREFIX}{holding_key}")
+
+
+def discount_code_key(course_id: str, code: str) -> Key:
+    """A course's discount code, typed in any case."""
+    return _key(f"COURSE#{course_id}", f"{CODE_PREFIX}{code.upper()}")
 
 
 def timeline_key(application_id: str, moment: datetime, tiebreak: str) -> Key:
