@@ -14,8 +14,8 @@ from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION, application_key
-from booking.domain.application import Answers, Application, ApplicationStatus
-from booking.domain.billing import DiscountCode
+from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
@@ -299,6 +299,22 @@ def test_payments_and_people_lead_back_to_their_applications(repo: Repository) -
     repo.forget_person("ada@example.org", ["a1", "a2"])
     assert repo.applications_of_person("ada@example.org") == []
     assert repo.enrolled_application_id("c1", "ada@example.org") is None
+
+
+def test_a_providers_object_leads_only_to_the_application_that_recorded_it(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    session = CheckoutRef(
+        session_id="cs_1", url="https://x", expires_at=NOW, attempt=1, amount=20000
+    )
+    first = repo.save(application("a1").with_checkout(session), None)
+    assert repo.owner_of("cs_1") == "a1"
+    invoice = InvoiceRef(invoice_id="in_1", url="https://x", due_at=NOW, amount_due=20000)
+    repo.save(first.model_copy(update={"invoice": invoice, "checkout": None}), first)
+    assert (repo.owner_of("in_1"), repo.owner_of("cs_1")) == ("a1", "a1")  # kept after
+    repo.save(application("a2", "bo@example.org"), None)
+    assert repo.owner_of("cs_other") is None
 
 
 def test_lapsing_holds_are_due_for_the_sweep_in_order(repo: Repository) -> None:

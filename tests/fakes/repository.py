@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, provider_objects
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
@@ -59,6 +59,7 @@ class FakeRepository:
     enrolments: dict[tuple[str, str], str] = field(default_factory=dict)
     people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
+    owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
@@ -190,6 +191,8 @@ class FakeRepository:
             self.payments.setdefault(record.payment_intent, stored.application_id)
         if stored.payment_intent:
             self.payments.setdefault(stored.payment_intent, stored.application_id)
+        for object_id in provider_objects(stored):
+            self.owners.setdefault(object_id, stored.application_id)
         for job in new.outbox:
             self.outbox[job.job_id] = (job, stored.updated_at)
             self.written_emails.append(job)
@@ -259,6 +262,9 @@ class FakeRepository:
                 if self.enrolments.get(key) == application_id:
                     del self.enrolments[key]
             self.people.get(digest, set()).discard(application_id)
+
+    def owner_of(self, provider_object_id: str) -> str | None:
+        return self.owners.get(provider_object_id)
 
     def application_for_payment(self, payment_intent: str) -> Application | None:
         application_id = self.payments.get(payment_intent)

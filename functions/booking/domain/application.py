@@ -417,6 +417,7 @@ class Application(BaseModel):
         its seat or its place in line moves on to the next person."""
         withdrawn: dict[str, Any] = {}
         if self.status in WITHDRAWN_BY_ERASURE:
+            invoice = self.invoice
             withdrawn = {
                 "status": S.CANCELLED,
                 "seat_held": False,
@@ -424,6 +425,10 @@ class Application(BaseModel):
                 "checkout": None,
                 "payment_pending": False,
                 "status_reason": "erased",
+                # Its open invoice is voided once this is saved (Stripe's answer recorded).
+                "invoice": invoice.model_copy(update={"status": "void"})
+                if invoice is not None and self.has_open_invoice()
+                else invoice,
             }
         blank = Answers(
             name=ERASED,
@@ -483,6 +488,17 @@ class Application(BaseModel):
             and self.seat_held
             and self.checkout.expires_at > now
         )
+
+
+def provider_objects(application: Application) -> set[str]:
+    """The ids of the provider's objects this application recorded: every checkout session it
+    opened and its invoice. Stripe's events about them are believed for it alone."""
+    sessions = {ref.session_id for ref in application.checkout_history}
+    if application.checkout is not None:
+        sessions.add(application.checkout.session_id)
+    if application.invoice is not None:
+        sessions.add(application.invoice.invoice_id)
+    return sessions
 
 
 def answer_limits() -> dict[str, int]:

@@ -20,9 +20,7 @@ from booking.bootstrap import ports
 from booking.config import settings
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.handlers import http
-from booking.services.invoicing import apply_invoice_event
-from booking.services.lifecycle import apply_refund_event
-from booking.services.payments import apply_checkout_event
+from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
 
 logger = Logger(service="booking-webhook")
 bootstrap.at_cold_start()

@@ -19,6 +19,7 @@ from booking.domain.application import (
     CheckoutRef,
 )
 from booking.domain.billing import PaymentMethod
+from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
@@ -35,19 +36,25 @@ from booking.domain.errors import (
 )
 from booking.domain.money import Money
 from booking.domain.references import new_reference, reference_prefix
+from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
 from booking.services.access import authorised, refuse_unless_payable
-from booking.services.concurrency import retried
+from booking.services.concurrency import concurrent_update, retried
 from booking.services.discounts import discount_for, refuse_code, typed_code
+from booking.services.invoice_requests import void_quietly
 from booking.services.invoicing import (
     billing_for,
     invoice_due_or_refuse,
     issue_invoice,
     request_invoice,
-    void_quietly,
 )
 from booking.services.ports import CheckoutRequest, Ports
-from booking.services.waitlist import give_back_seat, waitlist, waitlist_position
+from booking.services.waitlist import (
+    give_back_seat,
+    held_for_payment,
+    waitlist,
+    waitlist_position,
+)
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -240,6 +247,13 @@ def _place(
         return _create(ports, course, pending, form)
     if not course.seat_free_for_newcomer:
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
+    situation = Situation(now=ports.clock(), course_price=course.definition.price)
+    if owes_nothing(fresh, situation):
+        # A code that covers the whole price: booked now, with no checkout or invoice at all.
+        try:
+            return _create(ports, course, booked_with_nothing_to_pay(fresh, situation), form)
+        except CourseFull:
+            return _create(ports, course, waitlist(fresh, ports.clock()), form)
     if due_at is not None:
         return _submit_by_invoice(ports, course, fresh, form, due_at)
     return _submit_by_card(ports, course, fresh, form)
@@ -412,33 +426,39 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     The seat is taken (or kept) and any open session detached in one conditional write first;
     only then is the old session expired at Stripe and a new one opened. So Stripe's expiry
     webhook for the old session finds it no longer current and changes nothing, and two
-    concurrent requests cannot both keep a payable session: each detaches what it sees.
+    concurrent requests cannot both keep a payable session: each detaches what it sees. With
+    nothing left to pay, the place is booked in that write instead: no checkout for nothing.
     """
-    first_read = [_authorised(ports, application_id, token)]
-    course = _load_course(ports, first_read[0].course_id)
+    first = _authorised(ports, application_id, token)
+    course = _load_course(ports, first.course_id)
 
-    def hold_seat() -> tuple[Application, CheckoutRef | None, int]:
-        # The first attempt uses what was just read; a retry after a lost race reads again.
-        application = first_read.pop() if first_read else _authorised(ports, application_id, token)
+    def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
         now = ports.clock()
         refuse_unless_payable(application, course, now)
+        situation = Situation(now=now, course_price=course.definition.price)
+        if owes_nothing(application, situation):
+            return ports.repository.save(
+                booked_with_nothing_to_pay(application, situation), application
+            ), None
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
-        attempt = application.checkout_attempts + 1
-        held = application.moved_to(
-            S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
-            now,
-            seat_held=True,
-            checkout=None,
-            checkout_attempts=attempt,
-            # If this function dies before Stripe answers, the sweep frees the seat after this.
-            hold_expires_at=application.offer_expires_at
-            if application.status is S.OFFERED
-            else now + CHECKOUT_HOLD,
+        held = held_for_payment(application, now).model_copy(
+            update={"checkout_attempts": application.checkout_attempts + 1}
         )
-        return ports.repository.save(held, application), previous, attempt
+        return ports.repository.save(held, application), previous
 
-    saved, previous, attempt = retried(hold_seat, attempts=3)
+    saved, previous = retried(
+        hold_seat, lambda: _authorised(ports, application_id, token), first=first, attempts=3
+    )
+    if saved.status is S.CONFIRMED:
+        return view_of(ports, saved, course)
+    return view_of(ports, _with_new_checkout(ports, course, saved, previous), course)
+
+
+def _with_new_checkout(
+    ports: Ports, course: Course, saved: Application, previous: CheckoutRef | None
+) -> Application:
+    """The old session expired at Stripe, a new one opened and recorded (the seat is held)."""
     now = ports.clock()
     try:
         if (
@@ -450,22 +470,19 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
             raise Conflict(
                 "this checkout was already paid; confirmation is on its way", code="already_paid"
             )
-        checkout = _open_checkout(ports, course, saved, attempt=attempt)
+        checkout = _open_checkout(ports, course, saved, attempt=saved.checkout_attempts)
     except DependencyUnavailable:
         give_back_seat(ports, saved)
         raise
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
     try:
-        final = ports.repository.save(
+        return ports.repository.save(
             saved.with_checkout(checkout).model_copy(update={"hold_expires_at": hold_until}), saved
         )
     except StaleWrite as exc:
         # Another request took over meanwhile; its session is the one that counts.
         _expire_quietly(ports, checkout)
-        raise Conflict(
-            "this application changed meanwhile; please retry", code="concurrent_update"
-        ) from exc
-    return view_of(ports, final, course)
+        raise concurrent_update() from exc
 
 
 def _open_checkout(

@@ -166,6 +166,11 @@ class ApplicationStore(Protocol):
 
     def application_for_payment(self, payment_intent: str) -> Application | None: ...
 
+    def owner_of(self, provider_object_id: str) -> str | None:
+        """The id of the application that recorded a checkout session or an invoice (indexed
+        by the save that first recorded it)."""
+        ...
+
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
         """Applications whose hold lapses at or before ``now``, oldest first."""
         ...

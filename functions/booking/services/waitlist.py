@@ -11,8 +11,11 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import Situation
+from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -41,6 +44,31 @@ def offer(
             occasion=f"offer{attempt}-{int(now.timestamp())}",
             reason=reason,
         )
+    )
+
+
+def given_a_seat(
+    application: Application, course: Course, now: datetime, *, reason: str = "place_freed"
+) -> Application:
+    """A seat for ``application``: offered for the course's offer period, or, when nothing is
+    left to pay (``domain.settlement.owes_nothing``), booked at once."""
+    situation = Situation(now=now, course_price=course.definition.price)
+    if owes_nothing(application, situation):
+        return booked_with_nothing_to_pay(application, situation)
+    return offer(application, course.definition.offer_valid_hours, now, reason=reason)
+
+
+def held_for_payment(application: Application, now: datetime) -> Application:
+    """The seat taken (or kept) while Stripe opens what will be paid (a checkout, an invoice);
+    an offer keeps its deadline, anything else has a checkout's hold, which the sweep frees if
+    the payment is never opened."""
+    offered = application.status is S.OFFERED
+    return application.moved_to(
+        S.OFFERED if offered else S.AWAITING_PAYMENT,
+        now,
+        seat_held=True,
+        checkout=None,
+        hold_expires_at=application.offer_expires_at if offered else now + CHECKOUT_HOLD,
     )
 
 
@@ -73,9 +101,7 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
         if len(offered) >= course.places_left:
             break
         try:
-            ports.repository.save(
-                offer(application, course.definition.offer_valid_hours, now), application
-            )
+            ports.repository.save(given_a_seat(application, course, now), application)
         except CourseFull:
             break
         except StaleWrite:

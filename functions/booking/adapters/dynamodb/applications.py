@@ -44,6 +44,7 @@ from booking.adapters.dynamodb.schema import (
     enrolment_key,
     key_instant,
     outbox_key,
+    owner_key,
     payment_key,
     person_key,
     person_partition,
@@ -55,11 +56,17 @@ from booking.adapters.dynamodb.table import (
     error_code,
     translate_aws_errors,
 )
-from booking.domain.application import Application
+from booking.domain.application import Application, provider_objects
 from booking.domain.emails import EmailJob
 from booking.domain.limits import holding_changes
 from booking.domain.timeline import changes
 from booking.services.ports import SubmissionRead
+
+
+def _new_objects(stored: Application, previous: Application | None) -> list[str]:
+    """Checkout sessions and invoices this save records for the first time."""
+    known = provider_objects(previous) if previous else set()
+    return sorted(provider_objects(stored) - known)
 
 
 def _new_payments(stored: Application, previous: Application | None) -> list[str]:
@@ -169,6 +176,10 @@ class DynamoApplicationStore:
                 "application_id": {"S": stored.application_id},
             }
             actions.append(("payment", {"Put": {"TableName": self.table.name, "Item": payment}}))
+        for object_id in _new_objects(stored, previous):
+            # Stripe's events name the object; its owner is found by it, never by metadata.
+            owner = {**owner_key(object_id), "application_id": {"S": stored.application_id}}
+            actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
@@ -247,6 +258,11 @@ class DynamoApplicationStore:
             self.table.client.delete_item(
                 TableName=self.table.name, Key=person_key(email, application_id)
             )
+
+    @translate_aws_errors
+    def owner_of(self, provider_object_id: str) -> str | None:
+        item = self.table.get(owner_key(provider_object_id))
+        return item["application_id"]["S"] if item else None
 
     @translate_aws_errors
     def application_for_payment(self, payment_intent: str) -> Application | None:

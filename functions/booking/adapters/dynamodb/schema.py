@@ -18,6 +18,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     reference     REF#<reference>          REF         (claimed once, with the application)
     email to send OUTBOX#<job_id>          OUTBOX      -                      OUTBOX / <at>#<job_id>
     payment       PAYMENT#<pi_id>          PAYMENT     -                      -
+    its owner     OWNER#<cs_ or in_ id>    OWNER       (the application that recorded a
+                                                        checkout session or an invoice)
     person        PERSON#<sha256 email>    APP#<id>    -                      -
     enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
     email claim   EMAIL#<job_id>           EMAIL       -                      -
@@ -151,6 +153,11 @@ def outbox_key(job_id: str) -> Key:
 
 def payment_key(payment_intent: str) -> Key:
     return _key(f"PAYMENT#{payment_intent}", "PAYMENT")
+
+
+def owner_key(provider_object_id: str) -> Key:
+    """Which application recorded a provider's object (a checkout session, an invoice)."""
+    return _key(f"OWNER#{provider_object_id}", "OWNER")
 
 
 def person_partition(email: str) -> str:
