@@ -152,21 +152,40 @@ class FakeRepository:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
-        current = self.applications.get(new.application_id)
+        held = holding_changes(previous, stored)
+        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
         # The conditions, all checked before anything changes (one transaction).
+        self._check_version(stored, previous)
+        seat_delta = held.delta(Limited.SEAT, stored.course_id)
+        if seat_delta or waiting_delta:
+            _check_seats(self.courses.get(stored.course_id), seat_delta, waiting_delta)
+        self._check_codes(held)
+        releasing = self._check_enrolment(stored, previous, replaces)
+        # The writes.
+        self.applications[stored.application_id] = stored
+        if seat_delta or waiting_delta:
+            self._move_seats(stored.course_id, seat_delta, waiting_delta)
+        self._move_holdings(stored.application_id, held)
+        self._index(stored, previous, releasing)
+        for job in new.outbox:
+            self.outbox[job.job_id] = (job, stored.updated_at)
+            self.written_emails.append(job)
+        self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))
+        return stored
+
+    def _check_version(self, stored: Application, previous: Application | None) -> None:
+        current = self.applications.get(stored.application_id)
         if previous is None and current is not None:
             raise StaleWrite("application exists")
         if previous is not None and (current is None or current.version != previous.version):
             raise StaleWrite("application changed concurrently")
-        held = holding_changes(previous, stored)
-        seat_delta = held.delta(Limited.SEAT, stored.course_id)
-        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
-        course = self.courses.get(new.course_id)
-        if seat_delta or waiting_delta:
-            _check_seats(course, seat_delta, waiting_delta)
-        self._check_codes(held)
-        enrolment = (new.course_id, address_digest(stored.answers.email))
-        holder = self.enrolments.get(enrolment)
+
+    def _check_enrolment(
+        self, stored: Application, previous: Application | None, replaces: str | None
+    ) -> bool:
+        """One live application per person per course, one application per reference; True
+        when this save ends the person's live one."""
+        holder = self.enrolments.get(_enrolment(stored))
         if previous is None and holder is not None and holder != replaces:
             raise AlreadyApplied("you have already applied for this course")
         releasing = previous is not None and stored.enrolment_ended and not previous.enrolment_ended
@@ -174,30 +193,24 @@ class FakeRepository:
             raise AlreadyApplied("you have already applied for this course")
         if previous is None and stored.reference and stored.reference in self.references:
             raise ReferenceTaken("this reference belongs to another application")
-        # The writes.
-        self.applications[stored.application_id] = stored
-        if course is not None and (seat_delta or waiting_delta):
-            self._move_seats(course.course_id, seat_delta, waiting_delta)
-        self._move_holdings(stored.application_id, held)
+        return releasing
+
+    def _index(self, stored: Application, previous: Application | None, releasing: bool) -> None:
+        """The lookups a save keeps: person, enrolment, reference, payments, objects."""
         if previous is None:
             digest = address_digest(stored.answers.email)
             self.people.setdefault(digest, set()).add(stored.application_id)
-            self.enrolments[enrolment] = stored.application_id
+            self.enrolments[_enrolment(stored)] = stored.application_id
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
         elif releasing:
-            self.enrolments.pop(enrolment, None)
-        for record in stored.payments:
-            self.payments.setdefault(record.payment_intent, stored.application_id)
-        if stored.payment_intent:
-            self.payments.setdefault(stored.payment_intent, stored.application_id)
+            self.enrolments.pop(_enrolment(stored), None)
+        payments = [record.payment_intent for record in stored.payments]
+        for payment_intent in [*payments, stored.payment_intent]:
+            if payment_intent:
+                self.payments.setdefault(payment_intent, stored.application_id)
         for object_id in provider_objects(stored):
             self.owners.setdefault(object_id, stored.application_id)
-        for job in new.outbox:
-            self.outbox[job.job_id] = (job, stored.updated_at)
-            self.written_emails.append(job)
-        self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))
-        return stored
 
     def _check_codes(self, held: HoldingChanges) -> None:
         for holding in held.claimed:
@@ -383,6 +396,10 @@ def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> 
         raise CourseFull("this course has no places left")
     if seat_delta < 0 and course.seats_taken < -seat_delta:
         raise CourseFull("this course has no places left")
+
+
+def _enrolment(application: Application) -> tuple[str, str]:
+    return (application.course_id, address_digest(application.answers.email))
 
 
 def _waiting(application: Application | None) -> bool:

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +38,8 @@ from booking.domain.references import new_reference, reference_prefix
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
 from booking.services.access import authorised, refuse_unless_payable
+from booking.services.application_view import ApplicationView as ApplicationView
+from booking.services.application_view import view_of as view_of
 from booking.services.concurrency import concurrent_update, retried
 from booking.services.discounts import discount_for, refuse_code, typed_code
 from booking.services.invoice_requests import void_quietly
@@ -53,7 +54,6 @@ from booking.services.waitlist import (
     give_back_seat,
     held_for_payment,
     waitlist,
-    waitlist_position,
 )
 
 logger = Logger(child=True)
@@ -61,93 +61,6 @@ S = ApplicationStatus
 # A fresh code clashes about once in millions of draws; five clashes in a row means the prefix's
 # codes are nearly used up, which no cohort-sized centre will ever see.
 REFERENCE_DRAWS = 5
-
-
-@dataclass(frozen=True)
-class ApplicationView:
-    """What the applicant may see of their application (no answers: they know them)."""
-
-    application_id: str
-    course_id: str
-    status: str
-    token: str
-    checkout_url: str | None
-    status_url: str
-    created_at: str
-    reference: str | None = None  # what the applicant quotes on the phone
-    status_reason: str | None = None
-    waitlist_position: int | None = None
-    offer_expires_at: str | None = None
-    # Decisions the pages and emails show, made here once (domain rules), never re-derived.
-    can_pay: bool = False  # a (new) checkout may be started now
-    hold_expires_at: str | None = None  # the place is held until then unless paid
-    payment_pending: bool = False  # a delayed payment method is settling
-    # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
-    # the applicant may ask for one now (they gave a billing contact and may pay).
-    invoice_url: str | None = None
-    invoice_due_at: str | None = None
-    can_request_invoice: bool = False
-    payment_method: str = "card"
-    # Money: what the place costs, what a bursary and a code take off, what is left to pay.
-    price: Money | None = None
-    bursary: int = 0
-    discount_code: str | None = None
-    amount_due: int | None = None
-    amount_paid: int = 0  # money received (the wording of a cancellation)
-    was_booked: bool = False  # a booking once, paid for or funded
-
-
-def view_of(
-    ports: Ports, application: Application, course: Course | None = None
-) -> ApplicationView:
-    """What the applicant sees; ``course`` when the caller has it already (saves a read)."""
-    now = ports.clock()
-    can_pay = False
-    if application.payment_refusal(now, course_open=True) is None:
-        course = course or ports.repository.get_course(application.course_id)
-        course_open = course is not None and course.accepts_applications(now)
-        can_pay = application.payment_refusal(now, course_open=course_open) is None
-    open_checkout = application.has_open_checkout(now) and not application.payment_pending
-    hold_ends = application.hold_lapses_at()
-    open_invoice = application.invoice if application.has_open_invoice() else None
-    if can_pay or application.payment_method is PaymentMethod.INVOICE:
-        course = course or ports.repository.get_course(application.course_id)
-    course_price = course.definition.price if course is not None else application.price
-    return ApplicationView(
-        application_id=application.application_id,
-        course_id=application.course_id,
-        status=application.status.value,
-        token=application.token,
-        checkout_url=application.checkout.url if open_checkout and application.checkout else None,
-        status_url=ports.status_url(application),
-        created_at=_iso(application.created_at),
-        reference=application.reference,
-        status_reason=application.status_reason,
-        waitlist_position=waitlist_position(ports, application),
-        offer_expires_at=_iso(application.offer_expires_at)
-        if application.status is S.OFFERED and application.offer_expires_at
-        else None,
-        can_pay=can_pay,
-        hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
-        payment_pending=application.payment_pending,
-        amount_paid=application.amount_paid,
-        was_booked=application.was_booked,
-        invoice_url=open_invoice.url if open_invoice else None,
-        invoice_due_at=_iso(open_invoice.due_at) if open_invoice else None,
-        can_request_invoice=can_pay
-        and application.billing is not None
-        and course is not None
-        and course.definition.invoice_allowed,
-        payment_method=application.payment_method.value,
-        price=application.price or course_price,
-        bursary=application.bursary,
-        discount_code=application.discount.code if application.discount else None,
-        amount_due=application.amount_due(course_price) if course_price else None,
-    )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _application_id_for(course_id: str, idempotency_key: str | None) -> str:

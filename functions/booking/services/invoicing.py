@@ -26,12 +26,8 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.domain.settlement import (
-    booked_with_nothing_to_pay,
-    invoice_released,
-    invoiced,
-    owes_nothing,
-)
+from booking.domain.payment_settlement import invoice_released, invoiced
+from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
 from booking.services.access import authorised, refuse_unless_payable
 from booking.services.concurrency import concurrent_update, load_application, retried

@@ -15,7 +15,8 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
-from booking.domain.settlement import Cancellation, released_hold
+from booking.domain.payment_settlement import released_hold
+from booking.domain.settlement import Cancellation
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     concurrent_update,

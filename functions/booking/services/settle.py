@@ -32,7 +32,8 @@ from booking.domain.commands import (
 )
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
-from booking.domain.settlement import BursaryGranted, MoneyFact, invoiced, settle
+from booking.domain.payment_settlement import invoiced
+from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports
