@@ -96,7 +96,8 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         timeout=Duration.seconds(15),
         # Query on the roster index: a seat freed by an expiry or refund is offered to the
         # waiting list in the same invocation (services/waitlist.py).
-        # DeleteItem: a refund or cancellation ends the person's enrolment item inside the
+        # DeleteItem: a refund or cancellation ends the person's enrolment item (and a payment
+        # refused before any booking gives back its code use's holding item) inside the
         # state-change transaction.
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
         indexes=(ROSTER_INDEX,),

@@ -25,7 +25,14 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
-from booking.domain.limits import Holding, HoldingChanges, Limited, code_key, holding_changes
+from booking.domain.limits import (
+    OUTLIVES_ITS_HOLD,
+    Holding,
+    HoldingChanges,
+    Limited,
+    code_key,
+    holding_changes,
+)
 from booking.domain.people import address_digest
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
@@ -230,9 +237,11 @@ class FakeRepository:
         )
 
     def _move_holdings(self, application_id: str, held: HoldingChanges) -> None:
+        # Kept apart only for what an ended application may still hold, as the table does.
         mine = self.holdings.setdefault(application_id, set())
         for holding in held.claimed:
-            mine.add(holding)
+            if holding.thing in OUTLIVES_ITS_HOLD:
+                mine.add(holding)
             self._count(holding, +1)
         for holding in held.released:
             mine.discard(holding)

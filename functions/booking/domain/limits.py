@@ -19,7 +19,9 @@ can be separated by a crash.
 An expired application keeps its code use: it may still be paid, at the price it was promised.
 If it is never paid it is deleted after the retention period by the table's time-to-live, which
 runs no transaction; the deletion reaches the stream, and the relay gives back what the deleted
-application held, once (each holding is an item of its own, deleted with its give-back).
+application held, once (each such holding is an item of its own, deleted with its give-back).
+Only what an ended application can still hold needs that item (:data:`OUTLIVES_ITS_HOLD`): a
+seat never does, since an application is deleted only after it ended without one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from booking.domain.application import ON_THE_WAY, Application, ApplicationStatu
 class Limited(StrEnum):
     SEAT = "seat"
     CODE_USE = "code_use"
+
+
+# What an application may still hold once it ended (and so when the table deletes it).
+OUTLIVES_ITS_HOLD = frozenset({Limited.CODE_USE})
 
 
 @dataclass(frozen=True, order=True)

@@ -3,9 +3,11 @@
 ``booking.domain.limits`` says what an application holds; this turns a save's changes into the
 transaction's actions. Each kind's counter lives where its limit does: a seat on the course item
 (``seats_taken`` under ``capacity``, with the waiting list's rule), a code use on the code's item
-(``uses`` under ``max_uses``). Beside each claim the application's partition gets a holding item,
-deleted with the give-back: when the table's time-to-live deletes an application (no transaction
-runs then), the relay finds what it held there and gives each back once.
+(``uses`` under ``max_uses``). Beside each claim of what an ended application may still hold (a
+code use) the application's partition gets a holding item, deleted with the give-back: when the
+table's time-to-live deletes an application (no transaction runs then), the relay finds what it
+held there and gives each back once. (A seat needs none: it is never held by then, and the API's
+function, which moves seats, need not delete anything.)
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from booking.adapters.dynamodb.schema import (
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.errors import StaleWrite
-from booking.domain.limits import Holding, HoldingChanges, Limited
+from booking.domain.limits import OUTLIVES_ITS_HOLD, Holding, HoldingChanges, Limited
 
 Action = tuple[str, dict[str, Any]]
 
@@ -87,13 +89,16 @@ def holding_actions(
     if seat or waiting:
         actions.append(("course", {"Update": seat_update(table, stored.course_id, seat, waiting)}))
     for holding in changes.claimed:
-        item = {**holding_key(stored.application_id, holding.key), **_holding_attributes(stored)}
-        actions.append(("holding", {"Put": {"TableName": table, "Item": item}}))
+        if holding.thing in OUTLIVES_ITS_HOLD:
+            key = holding_key(stored.application_id, holding.key)
+            item = {**key, **_holding_attributes(stored)}
+            actions.append(("holding", {"Put": {"TableName": table, "Item": item}}))
         if holding.thing is Limited.CODE_USE:
             actions.append(("code", {"Update": _code_of(table, stored, +1)}))
     for holding in changes.released:
-        key = holding_key(stored.application_id, holding.key)
-        actions.append(("holding", {"Delete": {"TableName": table, "Key": key}}))
+        if holding.thing in OUTLIVES_ITS_HOLD:
+            key = holding_key(stored.application_id, holding.key)
+            actions.append(("holding", {"Delete": {"TableName": table, "Key": key}}))
         if holding.thing is Limited.CODE_USE:
             before = previous or stored
             actions.append(("code_release", {"Update": _code_of(table, before, -1)}))
