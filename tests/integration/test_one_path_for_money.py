@@ -165,6 +165,32 @@ def test_an_invoice_event_naming_another_application_changes_nothing_of_anyones(
     assert kinds == ["event_names_another_application"]
 
 
+def test_a_checkout_event_naming_another_application_changes_nothing_of_anyones(
+    system: System,
+) -> None:
+    a = apply(system, COURSE_ID)
+    b = apply(system, COURSE_ID, email="grace@example.org", name="Grace Hopper")
+    system.pay(a["checkout_url"])
+    [event] = [e for e in system.standin.events() if e["type"] == "checkout.session.completed"]
+    event["id"] = "evt_crossed_checkout"
+    event["data"]["object"]["client_reference_id"] = b["application_id"]
+    event["data"]["object"]["metadata"]["application_id"] = b["application_id"]
+    body = json.dumps(event).encode()
+    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert reply.status == 200, reply.body
+    assert system.standin.money_taken() == {a["application_id"]: 20000}  # nothing given back
+    row_a = roster_row(system, COURSE_ID, a["application_id"])
+    row_b = roster_row(system, COURSE_ID, b["application_id"])
+    assert (row_a["status"], row_a["amount_paid"]) == ("confirmed", 20000)
+    assert (row_b["status"], row_b["amount_paid"], row_b["amount_refunded"]) == (
+        "awaiting_payment",
+        0,
+        0,
+    )
+    kinds = [anomaly.kind for anomaly in system.ports.repository.anomalies()]
+    assert kinds == ["event_names_another_application"]
+
+
 def test_a_paid_invoice_no_application_issued_is_given_back(invoiced: System) -> None:
     system = invoiced
     a = apply(system, **BILLING)
