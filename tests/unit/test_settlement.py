@@ -12,6 +12,7 @@ from booking.domain.billing import AppliedDiscount, BillingDetails, InvoiceRef
 from booking.domain.commands import (
     ExpireCheckout,
     IssueInvoice,
+    NoteAnomaly,
     Refund,
     Situation,
     VoidInvoice,
@@ -178,3 +179,13 @@ def test_a_code_use_is_held_from_the_application_until_it_ends_without_a_booking
     assert holding_changes(declined, declined.moved_to(S.DECLINED, NOW)).released == (use,)
     booked = coded.moved_to(S.CONFIRMED, NOW)
     assert use in holdings(booked.moved_to(S.CANCELLED, NOW, seat_held=False))
+
+
+def test_an_invoice_paid_outside_stripe_that_cannot_be_kept_is_left_to_the_organisers() -> None:
+    cancelled = invoiced().moved_to(S.CANCELLED, NOW, seat_held=False)
+    event = InvoiceEvent("evt_4", InvoiceEventKind.PAID, "in_1", "app1", 5000, "gbp")
+    decided = settle(cancelled, event, SITUATION)
+    assert (decided.action, decided.reason) == ("keep", "paid_outside_stripe")
+    [anomaly] = decided.before_save
+    assert isinstance(anomaly, NoteAnomaly)
+    assert anomaly.kind == "paid_outside_stripe_not_refunded"

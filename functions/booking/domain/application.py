@@ -433,12 +433,9 @@ class Application(BaseModel):
 def provider_objects(application: Application) -> set[str]:
     """The ids of the provider's objects this application recorded: every checkout session it
     opened and its invoice. Stripe's events about them are believed for it alone."""
-    sessions = {ref.session_id for ref in application.checkout_history}
-    if application.checkout is not None:
-        sessions.add(application.checkout.session_id)
-    if application.invoice is not None:
-        sessions.add(application.invoice.invoice_id)
-    return sessions
+    opened = {ref.session_id for ref in application.checkout_history}
+    current = (application.checkout.session_id,) if application.checkout else ()
+    return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
 
 
 def answer_limits() -> dict[str, int]:

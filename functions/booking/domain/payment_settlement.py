@@ -243,9 +243,17 @@ def _give_back_invoice(
 ) -> Settlement:
     """An invoice payment the booking cannot honour goes back (keyed by the invoice)."""
     if event.payment_intent is None:
-        # Paid outside Stripe (recorded by an organiser): nothing Stripe can give back.
+        # Paid outside Stripe (recorded by an organiser): nothing Stripe can give back, so the
+        # organisers are told to give it back by hand.
         kept = application.model_copy(update={"updated_at": situation.now})
-        return Settlement("keep", "paid_outside_stripe", kept.with_event(event.event_id))
+        anomaly = NoteAnomaly(
+            event.event_id,
+            "paid_outside_stripe_not_refunded",
+            {"application_id": application.application_id, "invoice_id": event.invoice_id},
+        )
+        return Settlement(
+            "keep", "paid_outside_stripe", kept.with_event(event.event_id), before_save=(anomaly,)
+        )
     app_id, course_id = application.application_id, application.course_id
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.invoice_id, reason=reason
