@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from urllib.request import Request, urlopen
 
 import boto3
 import pytest
@@ -42,6 +43,8 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
     server.start()
     endpoint = server.endpoint
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    # moto's backends live in the process, whichever server answers: start from nothing.
+    urlopen(Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
     try:
         resources = provision(endpoint)
         standin = StripeStandIn(
