@@ -73,6 +73,7 @@ REASON_WORDS = {
     "amount_mismatch": "paid an amount not asked for",
     "invoice_not_issued": "a replacement invoice could not be made",
     "funded": "funded by a bursary",
+    "nothing_to_pay": "nothing left to pay (a discount code, or a code and a bursary)",
     "application_cancelled": "paid after it was cancelled",
     "application_declined": "paid after it was declined",
     "application_pending_review": "paid before it was reviewed",
