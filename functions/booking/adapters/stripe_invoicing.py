@@ -35,36 +35,15 @@ class StripeInvoicing:
         the SDK's retries of any one of them cannot make a second."""
         ids = {"application_id": request.application_id, "course_id": request.course_id}
         key = f"invoice-{request.application_id}-{request.attempt}-{request.nonce}"
-        billing = request.billing
-        lines = billing.address_lines()
-        customer: dict[str, Any] = {
-            "name": billing.billing_name,
-            "email": billing.billing_email,
-            "address": {"line1": lines[0], "line2": ", ".join(lines[1:])[:200] or None},
-            "preferred_locales": ["en-GB"],
-            "metadata": ids,
-        }
         customer_id = call_stripe(
             lambda: self._client.v1.customers.create(
-                customer,  # type: ignore[arg-type]
+                _customer(request, ids),  # type: ignore[arg-type]
                 options={"idempotency_key": f"{key}-customer"},
             )
         ).id
-        draft: dict[str, Any] = {
-            "customer": customer_id,
-            "collection_method": "send_invoice",
-            "due_date": int(request.due_at.timestamp()),
-            "currency": request.amount.currency,
-            "pending_invoice_items_behavior": "exclude",
-            "metadata": ids,
-        }
-        if billing.po_number:
-            draft["custom_fields"] = [{"name": PO_FIELD, "value": billing.po_number}]
-        if request.discount:
-            draft["discounts"] = [discount_param(request.discount)]
         invoice_id = call_stripe(
             lambda: self._client.v1.invoices.create(
-                draft,  # type: ignore[arg-type]
+                _draft(request, ids, customer_id),  # type: ignore[arg-type]
                 options={"idempotency_key": f"{key}-invoice"},
             )
         ).id
@@ -161,6 +140,36 @@ class StripeInvoicing:
                 f"the code {definition.code!r} is already in use", code="discount_code_exists"
             ) from exc
         return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
+
+
+def _customer(request: InvoiceRequest, ids: dict[str, str]) -> dict[str, Any]:
+    """The invoice's customer: the billing contact, as the invoice is addressed."""
+    billing = request.billing
+    lines = billing.address_lines()
+    return {
+        "name": billing.billing_name,
+        "email": billing.billing_email,
+        "address": {"line1": lines[0], "line2": ", ".join(lines[1:])[:200] or None},
+        "preferred_locales": ["en-GB"],
+        "metadata": ids,
+    }
+
+
+def _draft(request: InvoiceRequest, ids: dict[str, str], customer_id: str) -> dict[str, Any]:
+    """The draft invoice: sent for payment by its due date, the PO printed, the code applied."""
+    draft: dict[str, Any] = {
+        "customer": customer_id,
+        "collection_method": "send_invoice",
+        "due_date": int(request.due_at.timestamp()),
+        "currency": request.amount.currency,
+        "pending_invoice_items_behavior": "exclude",
+        "metadata": ids,
+    }
+    if request.billing.po_number:
+        draft["custom_fields"] = [{"name": PO_FIELD, "value": request.billing.po_number}]
+    if request.discount:
+        draft["discounts"] = [discount_param(request.discount)]
+    return draft
 
 
 def discount_param(discount: AppliedDiscount) -> dict[str, str]:
