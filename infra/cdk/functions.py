@@ -96,7 +96,8 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         timeout=Duration.seconds(15),
         # Query on the roster index: a seat freed by an expiry or refund is offered to the
         # waiting list in the same invocation (services/waitlist.py).
-        # DeleteItem: a refund or cancellation ends the person's enrolment item inside the
+        # DeleteItem: a refund or cancellation ends the person's enrolment item (and a payment
+        # refused before any booking gives back its code use's holding item) inside the
         # state-change transaction.
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
         indexes=(ROSTER_INDEX,),
@@ -153,11 +154,15 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         key="relay",
         handler="booking.handlers.relay.handler",
-        description="Table stream (new outbox items) to the email queue",
-        # JSON in, one SQS batch call per 10 jobs, one DeleteItem per job.
+        description="Table stream (new outbox items) to the email queue; deleted applications' "
+        "holdings given back",
+        # JSON in, one SQS batch call per 10 jobs, one DeleteItem per job. An application the
+        # time-to-live deleted: GetItem (is it gone), Query (its holdings, by the table's own
+        # key), and per holding a transaction deleting it and moving its counter back.
         memory_mb=256,
         timeout=Duration.seconds(30),
-        table_actions=(DELETE,),
+        table_actions=(GET, QUERY, UPDATE, DELETE),
+        query_table=True,
         send_email=True,
         failures=(
             "Invoked by the table's stream event source mapping, which polls synchronously: a "

@@ -658,7 +658,7 @@ def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -
     assert timeouts == {str(visibility)}
 
 
-def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) -> None:
+def test_the_relay_hears_only_new_outbox_items_and_deleted_applications(dev: Synth) -> None:
     relay_id, _ = function_by_handler(dev, HANDLERS["relay"])
     [mapping] = [
         m["Properties"]
@@ -667,11 +667,15 @@ def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) 
     ]
     [table] = dev.resources("AWS::DynamoDB::Table").values()
     assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
-    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
-    assert pattern == {
-        "eventName": ["INSERT"],
-        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}},
-    }
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}}},
+        # What the time-to-live deleted: the holdings of the application go back.
+        {
+            "eventName": ["REMOVE"],
+            "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}, "sk": {"S": ["APP"]}}},
+        },
+    ]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BisectBatchOnFunctionError"] is True
     assert "OnFailure" in mapping["DestinationConfig"]

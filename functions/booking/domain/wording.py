@@ -116,6 +116,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "refunded_before_recorded": "a refund reached us before its payment",
     "erased": "personal data erased",
     "funded": "funded by a bursary",
+    "nothing_to_pay": "nothing left to pay: a discount code, or a code and a bursary",
     "invoice_voided": "invoice voided",
     "invoice_uncollectible": "invoice could not be collected",
     "invoice_overdue": "invoice not paid by its due date",

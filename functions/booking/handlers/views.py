@@ -223,8 +223,15 @@ class DiscountCodeOut(BaseModel):
     percent_off: float | None
     amount_off: int | None = Field(description="Minor units")
     currency: str
-    max_uses: int | None
-    times_used: int
+    max_uses: int | None = Field(
+        description="Uses allowed, counted by this system (no limit at Stripe)"
+    )
+    times_used: int = Field(
+        description=(
+            "Uses held now: one by each application giving the code, from when it is made "
+            "until it ends without ever being a booking"
+        )
+    )
     expires_at: str | None
 
 

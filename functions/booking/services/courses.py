@@ -132,20 +132,19 @@ def _tell_safely(ports: Ports, application: Application, job: EmailJob) -> bool:
 
 
 def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:
-    first_read = [application]
+    first: Application | None = application
 
-    def write() -> bool:
-        current = (
-            first_read.pop()
-            if first_read
-            else ports.repository.get_application(application.application_id)
-        )
+    def write(current: Application | None) -> bool:
         if current is None or current.status is not ApplicationStatus.CONFIRMED:
             return False
         ports.repository.save(current.with_emails(job), current)
         return True
 
-    return retried(write)
+    return retried(
+        write,
+        lambda: ports.repository.get_application(application.application_id),
+        first=first,
+    )
 
 
 def get_course(ports: Ports, course_id: str) -> Course:

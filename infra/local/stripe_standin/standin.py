@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -165,6 +166,16 @@ class StripeStandIn:
                 )
                 kept[reference] = kept.get(reference, 0) + net
             return kept
+
+    def sessions_paid(self) -> list[dict[str, Any]]:
+        """Every Checkout Session that took a payment (copies), for tests that hold what the
+        system says of a payment to what Stripe holds of it."""
+        with self._store.lock:
+            return [
+                copy.deepcopy(session)
+                for session in self._store.sessions.values()
+                if session.get("payment_intent")
+            ]
 
     def expire_due(self) -> list[str]:
         """What Stripe does on its own as time passes (on ``clock``): expire every open session

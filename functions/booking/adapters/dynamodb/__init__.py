@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
+from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
 from booking.adapters.dynamodb.history import DynamoApplicationHistory
 from booking.adapters.dynamodb.ledgers import (
@@ -17,6 +18,7 @@ from booking.adapters.dynamodb.ledgers import (
     DynamoEmailLedger,
     DynamoReminderLedger,
 )
+from booking.adapters.dynamodb.limits import DynamoHoldings
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ UNPAID_RETENTION = timedelta(days=90)
 class DynamoRepository(
     DynamoCourseStore,
     DynamoApplicationStore,
+    DynamoDiscountCodes,
+    DynamoHoldings,
     DynamoApplicationHistory,
     DynamoAnomalyLog,
     DynamoEmailLedger,

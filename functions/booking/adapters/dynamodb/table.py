@@ -2,8 +2,8 @@
 
 Only this package knows botocore: a throttled or unreachable DynamoDB becomes
 :class:`DependencyUnavailable` (the API answers 503 with Retry-After, the webhook asks Stripe to
-redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull` or
-:class:`AlreadyApplied` depending on which item of a transaction refused.
+redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull`,
+:class:`CodeUsedUp` or :class:`AlreadyApplied` depending on which item of a transaction refused.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from booking.domain.errors import (
     AlreadyApplied,
+    CodeUsedUp,
     CourseFull,
     DependencyUnavailable,
     ReferenceTaken,
@@ -51,6 +52,7 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 _REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
     ("application", lambda: StaleWrite("application changed concurrently")),
     ("course", lambda: CourseFull("this course has no places left")),
+    ("code", lambda: CodeUsedUp("this discount code has no use left")),
     ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
     ("reference", lambda: ReferenceTaken("this reference belongs to another application")),
 )
