@@ -50,6 +50,8 @@ class Programme:
         }
         for course_id, definition in self.files.items():
             self.put(course_id, definition)
+        # (course id, address) -> the Application as the API answered it
+        self.applications: dict[tuple[str, str], dict[str, Any]] = {}
         for course_id, email in (
             ("gathering-spring", ADA),
             ("gathering-summer", BOB),
@@ -58,6 +60,7 @@ class Programme:
         ):
             application = system.apply(course_id, email=email).json()
             assert system.pay(application["checkout_url"]).status == 200
+            self.applications[(course_id, email)] = application
         system.deliver_emails()
 
     def definition(self, first: date, name: str) -> dict[str, Any]:
@@ -266,3 +269,39 @@ def test_a_graduate_not_yet_invited_is_just_invited_at_the_new_time(
         (BOB, "You are invited"),
         (CY, "You are invited"),
     ]
+
+
+def test_every_view_of_a_cohort_shows_the_follow_up_as_the_programme_holds_it(
+    programme: Programme,
+) -> None:
+    """The summer file moves the follow-up (spring's still lists the old time): spring's
+    Course JSON, its page, its attendees' status pages and the console show the new time."""
+    system = programme.system
+    moved_day = programme.follow_up_day + timedelta(weeks=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    new = programme.start(moved_day).astimezone(LONDON).isoformat()
+    old = programme.start(programme.follow_up_day).astimezone(LONDON).isoformat()
+    new_when = f"Thursday {moved_day.day} {moved_day:%B %Y}, 16:00-17:00"
+    old_when = f"{programme.follow_up_day.day} {programme.follow_up_day:%B %Y}"
+
+    course = system.course("gathering-spring")
+    [follow_up] = [s for s in course["sessions"] if s["kind"] == "follow_up"]
+    assert (follow_up["start"], follow_up["index"]) == (new, 3)
+    listed = {c["course_id"]: c for c in system.api("GET", "/courses").json()}
+    assert [s["start"] for s in listed["gathering-spring"]["sessions"]][-1] == new
+    assert old not in system.api("GET", "/courses").body
+
+    html = {"accept": "text/html"}
+    page = system.api("GET", "/courses/gathering-spring/apply", headers=html).body
+    assert new_when in page
+    assert old_when not in page
+    status_url = programme.applications[("gathering-spring", ADA)]["status_url"]
+    path_and_query = status_url.split("://", 1)[1].split("/", 1)[1]
+    status_page = system.api("GET", f"/{path_and_query}", headers=html).body
+    assert new_when in status_page
+    assert old_when not in status_page
+    # The organiser's answer to saving spring's file again says the same.
+    reply = system.admin(
+        "PUT", "/courses/gathering-spring", json_body=programme.files["gathering-spring"]
+    )
+    assert [s["start"] for s in reply.json()["sessions"]][-1] == new

@@ -328,10 +328,29 @@ class Course(BaseModel):
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.
     follow_up_edits: dict[str, datetime] = Field(default_factory=dict)
+    # Its follow-ups as the programme holds them (by session key), where another cohort's file
+    # gave the latest word about one: set on the courses people are shown
+    # (``domain.programme.as_held``), never stored. Empty: the file's own listing.
+    held_follow_ups: dict[str, ScheduledSession] = Field(default_factory=dict, exclude=True)
 
     @property
     def schedule(self) -> list[ScheduledSession]:
-        return self.definition.schedule()
+        """Its sessions, soonest first, numbered in time order; a follow-up as the programme
+        holds it when this is a course as shown (``held_follow_ups``)."""
+        own = self.definition.schedule()
+        if not self.held_follow_ups:
+            return own
+        shown = sorted(
+            (
+                self.held_follow_ups.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s
+                for s in own
+            ),
+            key=lambda s: s.start,
+        )
+        return [
+            s if s.index == index else s.model_copy(update={"index": index})
+            for index, s in enumerate(shown, start=1)
+        ]
 
     @property
     def places_left(self) -> int:

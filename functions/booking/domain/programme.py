@@ -238,13 +238,14 @@ def holders(
     return people
 
 
-def schedule_as_held(course: Course, events: Iterable[FollowUpEvent]) -> list[ScheduledSession]:
-    """The course's sessions with each follow-up as the programme's event now is (its file may
-    still list one as it was before another cohort's file moved it), soonest first."""
+def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:
+    """The course as people are shown it: each follow-up its file lists as the programme's
+    event now is (the file may still list one as it was before another cohort's file moved or
+    renamed it). ``events``: the programme's, as ``follow_up_events`` gives them."""
     programme = programme_of(course)
-    held = {e.key: e.session for e in events if e.programme == programme}
-    shown = [held.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s for s in course.schedule]
-    return sorted(shown, key=lambda s: s.start)
+    listed = {s.key for s in course.definition.schedule() if s.kind is SessionKind.FOLLOW_UP}
+    held = {e.key: e.session for e in events if e.programme == programme and e.key in listed}
+    return course.model_copy(update={"held_follow_ups": held}) if held else course
 
 
 def completed_before(course: Course, event: FollowUpEvent) -> bool:

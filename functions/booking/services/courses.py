@@ -25,7 +25,7 @@ from booking.domain.programme import (
     person_key,
 )
 from booking.services.concurrency import retried
-from booking.services.follow_ups import change_announcements
+from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -52,7 +52,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
-    return course
+    return courses_as_held(ports, [course], after)[0]
 
 
 def tell_of_changes(
@@ -149,17 +149,20 @@ def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:
 
 
 def get_course(ports: Ports, course_id: str) -> Course:
+    """The course as people are shown it: its follow-ups as the programme holds them."""
     course = ports.repository.get_course(course_id) if is_valid_course_id(course_id) else None
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    return course
+    return courses_as_held(ports, [course])[0]
 
 
 def list_courses(ports: Ports) -> list[Course]:
-    """Open courses first, then full, then closed; within each, soonest first."""
+    """Every course as people are shown it; open courses first, then full, then closed;
+    within each, soonest first."""
     now = ports.clock()
     rank = {"open": 0, "full": 1, "closed": 2}
+    every = ports.repository.list_courses()
     return sorted(
-        ports.repository.list_courses(),
+        courses_as_held(ports, every, every),
         key=lambda c: (rank[c.status(now).value], c.first_start(), c.course_id),
     )

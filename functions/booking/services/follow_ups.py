@@ -20,10 +20,10 @@ from booking.domain.emails import EmailJob
 from booking.domain.programme import (
     EventChange,
     FollowUpEvent,
+    as_held,
     follow_up_events,
     holders,
     programme_of,
-    schedule_as_held,
 )
 from booking.services.ports import Ports
 
@@ -36,12 +36,22 @@ def current_event(ports: Ports, programme: str, key: str) -> FollowUpEvent | Non
 
 def held_schedule(ports: Ports, course: Course) -> list[ScheduledSession]:
     """The course's sessions, its follow-ups as the programme holds them now."""
-    schedule = course.schedule
-    if not any(s.kind is SessionKind.FOLLOW_UP for s in schedule):
-        return schedule
-    programme = programme_of(course)
-    cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
-    return schedule_as_held(course, follow_up_events(cohorts))
+    return courses_as_held(ports, [course])[0].schedule
+
+
+def courses_as_held(
+    ports: Ports, courses: Sequence[Course], every: Sequence[Course] | None = None
+) -> list[Course]:
+    """The courses as people are shown them (pages, the Course JSON, the console, the CLI):
+    each follow-up as the programme's event now is, whichever cohort's file said so last.
+    ``every``: every course, when the caller has read them already (else read here, and only
+    when one of ``courses`` lists a follow-up)."""
+    if not any(
+        s.kind is SessionKind.FOLLOW_UP for course in courses for s in course.definition.schedule()
+    ):
+        return list(courses)
+    events = follow_up_events(ports.repository.list_courses() if every is None else every)
+    return [as_held(course, events) for course in courses]
 
 
 def change_announcements(
