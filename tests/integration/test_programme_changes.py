@@ -305,3 +305,33 @@ def test_every_view_of_a_cohort_shows_the_follow_up_as_the_programme_holds_it(
         "PUT", "/courses/gathering-spring", json_body=programme.files["gathering-spring"]
     )
     assert [s["start"] for s in reply.json()["sessions"]][-1] == new
+
+
+def test_nothing_about_a_past_session_is_announced(programme: Programme) -> None:
+    """Spring's file is given last year's dates by mistake (its core sessions weeks ago, the
+    follow-up yesterday): nobody hears of it. Then one core session is put back in the future:
+    only that is news, and the calendar update carries the sessions still to come only."""
+    system = programme.system
+    today = system.now().date()
+    definition = copy.deepcopy(programme.files["gathering-spring"])
+    past_core = [today - timedelta(weeks=3), today - timedelta(weeks=2)]
+    for session, day in zip(definition["sessions"][:2], past_core, strict=True):
+        session["date"] = day.isoformat()
+    definition["sessions"][2] = programme.follow_up(today - timedelta(days=1))
+    programme.put("gathering-spring", definition)
+    assert system.deliver_emails() == []
+
+    future = today + timedelta(days=10)
+    definition["sessions"][1]["date"] = future.isoformat()
+    programme.put("gathering-spring", definition)
+    told = system.deliver_emails()
+    assert _subjects(told) == [(ADA, "Changed dates"), (CY, "Changed dates")]
+    for message in told:
+        marked = [line for line in message.text.splitlines() if "(CHANGED)" in line]
+        zone = datetime.combine(future, datetime.min.time(), LONDON).tzname()
+        assert marked == [
+            f"  {future:%A} {future.day} {future:%B %Y}, 15:00-17:00 {zone} (CHANGED)"
+        ]
+        [ics] = message.attachments
+        starts = [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
+        assert [s.astimezone(LONDON).date() for s in starts] == [future]

@@ -390,19 +390,29 @@ class ScheduleChanges:
         return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
 
 
-def schedule_changes(before: CourseDefinition, after: CourseDefinition) -> ScheduleChanges:
+def schedule_changes(
+    before: CourseDefinition, after: CourseDefinition, now: datetime | None = None
+) -> ScheduleChanges:
+    """What ``after`` did to the sessions of ``before``. With ``now``, only what is news to
+    people: nothing about a past session is announced (one moved or added to a time already
+    past, or removed after it took place, is no change to tell anyone of)."""
     old = {s.key: s for s in before.schedule()}
     new = {s.key: s for s in after.schedule()}
-    gone = [session for key, session in old.items() if key not in new]
+    gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
     return ScheduleChanges(
         changed=tuple(
             key
             for key, session in new.items()
             if key in old
+            and _to_come(session, now)
             and (session.start, session.end, session.title)
             != (old[key].start, old[key].end, old[key].title)
         ),
         removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
         removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
-        added=tuple(key for key in new if key not in old),
+        added=tuple(key for key, s in new.items() if key not in old and _to_come(s, now)),
     )
+
+
+def _to_come(session: ScheduledSession, now: datetime | None) -> bool:
+    return now is None or session.start > now

@@ -151,17 +151,22 @@ class EventChange:
 
 
 def event_changes(
-    before: Iterable[FollowUpEvent], after: Iterable[FollowUpEvent]
+    before: Iterable[FollowUpEvent],
+    after: Iterable[FollowUpEvent],
+    now: datetime | None = None,
 ) -> list[EventChange]:
     """The events whose form (start, end, title) differs between two views of the programmes,
-    soonest first. A new host alone is no change: nothing a calendar holds differs."""
+    soonest first. A new host alone is no change: nothing a calendar holds differs. With
+    ``now``, only changes that are news: nothing about a past event is announced (one moved to
+    a time already past, or removed after it took place)."""
     was = {(e.programme, e.key): e for e in before}
-    now = {(e.programme, e.key): e for e in after}
+    is_ = {(e.programme, e.key): e for e in after}
     changes = [
-        EventChange(was.get(key), now.get(key))
-        for key in {**was, **now}
-        if key not in was or key not in now or not same_form(was[key].session, now[key].session)
+        EventChange(was.get(key), is_.get(key))
+        for key in {**was, **is_}
+        if key not in was or key not in is_ or not same_form(was[key].session, is_[key].session)
     ]
+    changes = [c for c in changes if now is None or c.event.session.start > now]
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
 
 

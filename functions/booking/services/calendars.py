@@ -37,7 +37,7 @@ def calendar_attachments(
     *,
     now: datetime,
 ) -> list[Attachment]:
-    requested, cancelled = _entries(ports, job, application, course)
+    requested, cancelled = _entries(ports, job, application, course, now)
     if not requested and not cancelled:
         return []
     organizer = organizer_of(ports, course)
@@ -76,11 +76,14 @@ def event_organizer(ports: Ports, host: Course) -> Party:
 
 
 def _entries(
-    ports: Ports, job: EmailJob, application: Application, course: Course
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """(entries to put in the calendar, entries to take out) for this message."""
     schedule = course.schedule
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
+        if job.kind is EmailKind.SESSIONS_CHANGED:
+            # An update says nothing about sessions already past (they are as they were).
+            schedule = [s for s in schedule if s.start > now]
         requested = _booking_entries(ports, course, application, schedule)
         removed = [
             _removed(ports, course, application, key, SessionKind.CORE)

@@ -38,15 +38,16 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
             "course ids are 2-80 lower-case letters, digits and hyphens",
             {"course_id": "use lower-case letters, digits and hyphens"},
         )
+    now = ports.clock()
     previous = ports.repository.get_course(course_id)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
-    edits = follow_up_edits(previous, definition, ports.clock())
+    edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     before = [*others, previous] if previous else others
     after = [*others, course]
-    changes = event_changes(follow_up_events(before), follow_up_events(after))
-    own = schedule_changes(previous.definition, definition) if previous else ScheduleChanges()
+    changes = event_changes(follow_up_events(before), follow_up_events(after), now)
+    own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
     tell_of_changes(ports, course, own, changes, before=before, after=after)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
