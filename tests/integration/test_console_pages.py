@@ -409,6 +409,23 @@ def test_replacing_a_course_below_its_places_taken_is_refused_beside_capacity(
     assert system.course()["capacity"] == 20
 
 
+def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _paid(system)
+    definition = system.ports.repository.get_course(COURSE_ID)
+    assert definition is not None
+    fields = posted_fields(form_of(COURSE_ID, definition.definition))
+    fields["programme"] = "another-programme"
+    before = system.items()
+    reply = browser.act("/console/courses", **fields)
+    assert reply.status == 409
+    found = _error_beside(reply.body, "programme")
+    assert found, "no error beside programme"
+    assert "1 confirmed booking" in _text(found.group(1))
+    assert system.items() == before
+
+
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
     boundary = "----console-test-boundary"
     parts = [

@@ -335,3 +335,32 @@ def test_nothing_about_a_past_session_is_announced(programme: Programme) -> None
         [ics] = message.attachments
         starts = [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
         assert [s.astimezone(LONDON).date() for s in starts] == [future]
+
+
+def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> None:
+    """Its attendees hold its follow-ups under the programme's name: another programme would
+    give them new calendar entries and never cancel the old. Refused, nothing changed; a
+    cohort nobody has booked may still move."""
+    system = programme.system
+    elsewhere = {**programme.files["gathering-spring"], "programme": "another-programme"}
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=elsewhere)
+    assert reply.status == 409, reply.body
+    assert reply.json()["error"]["code"] == "programme_has_bookings"
+    assert "stays in the programme 'gathering-test'" in reply.json()["error"]["message"]
+    assert system.course("gathering-spring")["programme"] == PROGRAMME
+    assert system.deliver_emails() == []
+    # Without a programme named, a course is a programme of its own: that is a change too.
+    unnamed = {k: v for k, v in programme.files["gathering-spring"].items() if k != "programme"}
+    assert system.admin("PUT", "/courses/gathering-spring", json_body=unnamed).status == 409
+    # Saved as it was, it is no change of programme.
+    assert (
+        system.admin(
+            "PUT", "/courses/gathering-spring", json_body=programme.files["gathering-spring"]
+        ).status
+        == 200
+    )
+    empty = programme.definition(programme.spring_start, "empty")
+    programme.put("gathering-empty", empty)
+    moved = {**empty, "programme": "another-programme"}
+    reply = system.admin("PUT", "/courses/gathering-empty", json_body=moved)
+    assert (reply.status, reply.json()["programme"]) == (200, "another-programme")

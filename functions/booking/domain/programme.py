@@ -51,6 +51,11 @@ def programme_of(course: Course) -> str:
     return course.definition.programme or course.course_id
 
 
+def moves_programme(course: Course, definition: CourseDefinition) -> bool:
+    """Whether saving ``definition`` over ``course`` puts the cohort in another programme."""
+    return programme_of(course) != (definition.programme or course.course_id)
+
+
 def person_key(email: str) -> str:
     """How reminder claims, job ids and calendar UIDs name a person without their address."""
     return f"P{address_digest(email)[:32]}"

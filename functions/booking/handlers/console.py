@@ -557,10 +557,16 @@ def save_course() -> Response[str]:
         page = pages.course_form_page(_chrome(), typed.with_spare_rows(), editing=editing)
         return _html(422, page)
     except Conflict as refused:
-        typed.errors = {"capacity": f"{refused.message[:1].upper()}{refused.message[1:]}"}
+        beside = CONFLICT_FIELDS.get(refused.code, "capacity")
+        typed.errors = {beside: f"{refused.message[:1].upper()}{refused.message[1:]}"}
         page = pages.course_form_page(_chrome(), typed.with_spare_rows(), editing=editing)
         return _html(409, page)
     return _see_other(f"/console/courses/{quote(course_id)}")
+
+
+# Which field of the course form a refusal to save is about (else the capacity: a course
+# cannot hold fewer places than are taken).
+CONFLICT_FIELDS = {"programme_has_bookings": "programme"}
 
 
 def _form_field(name: str) -> str:

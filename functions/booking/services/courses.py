@@ -22,7 +22,9 @@ from booking.domain.programme import (
     event_changes,
     follow_up_edits,
     follow_up_events,
+    moves_programme,
     person_key,
+    programme_of,
 )
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
@@ -40,6 +42,8 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
         )
     now = ports.clock()
     previous = ports.repository.get_course(course_id)
+    if previous is not None and moves_programme(previous, definition):
+        _refuse_programme_change_of_bookings(ports, previous)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
     edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
@@ -54,6 +58,25 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
         offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
     return courses_as_held(ports, [course], after)[0]
+
+
+def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
+    """A cohort's confirmed attendees hold its follow-ups in their calendars under the
+    programme's name (the UIDs, the list of whom each event was announced to, the graduates it
+    invites): moving the cohort to another programme would leave those entries with no event
+    behind them, never cancelled. So a cohort with bookings keeps its programme."""
+    booked = sum(
+        a.status is ApplicationStatus.CONFIRMED
+        for a in ports.repository.list_applications(course.course_id)
+    )
+    if booked:
+        raise Conflict(
+            f"this cohort has {booked} confirmed booking{'s' if booked != 1 else ''}, so it "
+            f"stays in the programme {programme_of(course)!r}: its attendees' follow-ups "
+            "belong to that programme. Keep the programme as it was, or make a new cohort for "
+            "the other programme",
+            code="programme_has_bookings",
+        )
 
 
 def tell_of_changes(
