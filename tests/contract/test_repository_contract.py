@@ -410,6 +410,21 @@ def test_an_invitation_is_one_per_person_and_event_wherever_the_event_moves(
     assert found == [ada, bob]
 
 
+def test_whom_an_event_was_told_to_is_kept_per_person_the_latest_word_standing(
+    repo: Repository,
+) -> None:
+    about = "PROGRAMME#Leading #2: with care#fu-1"
+    later = NOW + timedelta(days=400)
+    assert repo.told_of(about) == {}
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
+    repo.record_told(about + "0", "Pcy", holds=True, keep_until=later, now=NOW)
+    assert repo.told_of(about) == {"Pada": True, "Pbob": False}
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # back in
+    assert repo.told_of(about) == {"Pada": True, "Pbob": True}
+
+
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:
     assert repo.next_calendar_sequence("Pada") == 1
     assert repo.next_calendar_sequence("Pada") == 2

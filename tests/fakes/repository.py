@@ -61,6 +61,7 @@ class FakeRepository:
     written_emails: list[EmailJob] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # reference -> application id
     timelines: dict[str, list[TimelineEntry]] = field(default_factory=dict)
+    told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -304,6 +305,16 @@ class FakeRepository:
             for m in self.markers.values()
             if m.marker.about == about and m.marker.offset == INVITATION
         ]
+
+    # -- announcement ledger ------------------------------------------------------------------
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        self.told.setdefault(about, {})[person] = holds
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        return dict(self.told.get(about, {}))
 
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)

@@ -238,14 +238,17 @@ def test_a_follow_up_no_file_lists_is_cancelled_for_everyone_and_back_when_liste
         assert str(event["STATUS"]) == "CANCELLED"
     assert programme.tick(start - timedelta(hours=23)) == []
     # Listed again (renamed, a day later): those it was announced to hear of it once more,
-    # with the same calendar entry (same UID and ORGANIZER, a higher SEQUENCE).
+    # with the same calendar entry (same UID and ORGANIZER, a higher SEQUENCE); the summer
+    # cohort's attendees in their new dates (their file lists it again), Ada in a notice.
     later = programme.follow_up_day + timedelta(days=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(later, title="Reunion"))
     back = programme.system.deliver_emails()
-    assert _subjects(back) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(back) == [(ADA, "Changed"), (BOB, "Changed dates"), (CY, "Changed dates")]
     for message in back:
         assert "Reunion" in message.text
-        assert _event(message)[1].decoded("DTSTART") == programme.start(later)
+        [ics] = message.attachments
+        events = Calendar.from_ical(ics.content).walk("VEVENT")
+        assert programme.start(later) in [e.decoded("DTSTART") for e in events]
     assert programme.tick(programme.start(later) - timedelta(days=12)) == []
 
 
@@ -364,3 +367,28 @@ def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> Non
     moved = {**empty, "programme": "another-programme"}
     reply = system.admin("PUT", "/courses/gathering-empty", json_body=moved)
     assert (reply.status, reply.json()["programme"]) == (200, "another-programme")
+
+
+def test_whoever_was_sent_a_follow_up_hears_of_its_changes_whatever_their_file_lists_now(
+    programme: Programme,
+) -> None:
+    """Ada holds the follow-up from her spring confirmation only (nobody is invited yet).
+    Spring's file drops it (summer's still lists it: nothing changed for the event); then
+    summer's file moves it, then drops it: Ada hears of both, as Bob and Cy do."""
+    system = programme.system
+    programme.replace_follow_up("gathering-spring")
+    assert system.deliver_emails() == []
+    moved_day = programme.follow_up_day + timedelta(weeks=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    moved = system.deliver_emails()
+    assert _subjects(moved) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    uids = {message.to[0]: str(_event(message)[1]["UID"]) for message in moved}
+    programme.replace_follow_up("gathering-summer")
+    cancelled = system.deliver_emails()
+    assert _subjects(cancelled) == [(ADA, "Cancelled"), (BOB, "Cancelled"), (CY, "Cancelled")]
+    for message in cancelled:
+        filename, event = _event(message)
+        assert (filename, str(event["UID"])) == ("cancel.ics", uids[message.to[0]])
+    # Taken out of every calendar: listed again later, it reaches them all once more.
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    assert {to for to, _ in _subjects(system.deliver_emails())} == {ADA, BOB, CY}

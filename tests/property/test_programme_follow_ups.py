@@ -21,9 +21,10 @@ removed and listed again in any cohort's file, at any time relative to the invit
 reminders. A model of the files (the latest word about an event decides it) says what each
 person is owed, and what went out must be exactly that:
 
-* every person holding a changed event (invited to it, or booked on a cohort listing it) hears
-  of each change exactly once, before the event's start (a removal's: its last start), from the
-  event's host as it now is; nobody else hears of it;
+* every person holding a changed event (sent it in their confirmation, new dates, invitation
+  or a change notice, and not since told it was cancelled; whatever their own cohort's file
+  lists now) hears of each change exactly once, before the event's start (a removal's: its
+  last start), from the event's host as it now is; nobody else hears of it;
 * nobody is invited twice to one event, whatever it did meanwhile; the invitation comes at the
   first tick inside the window at which the person is a graduate;
 * reminders follow the event's time when the tick runs: one per (person, event, start, offset),
@@ -524,6 +525,9 @@ class Owed:
     core: set[tuple[str, datetime, int]] = field(default_factory=set)
     notices: dict[tuple[str, str, str], datetime] = field(default_factory=dict)  # -> start
     changed_dates: set[tuple[str, str, int]] = field(default_factory=set)
+    # (person, event) -> whether it is in their calendar, for everyone ever sent it: what a
+    # change is announced from (their confirmation, new dates, invitation, change notices).
+    told: dict[tuple[str, str], bool] = field(default_factory=dict)
     # Per moment of a step: each event's start and host then (None: listed by no file).
     events_at: dict[datetime, dict[str, tuple[datetime, str] | None]] = field(default_factory=dict)
 
@@ -575,6 +579,15 @@ def run_changing_season(
     confirmed = [b for b in bookings if b.confirmed]
 
     owed = Owed()
+    # Each booking's confirmation (not under test here) puts its cohort's follow-ups in the
+    # person's calendar: that is how they first hold them.
+    for booking in confirmed:
+        confirmation = EmailJob.about(
+            EmailKind.BOOKING_CONFIRMED, booking.application_id, booking.cohort.course_id
+        )
+        assert send_email_job(ports, confirmation) is SendOutcome.SENT
+        for event in files.listings[booking.cohort.course_id]:
+            owed.told[(booking.email, event)] = True
     sent: list[tuple[datetime, EmailJob, OutgoingEmail]] = []
     sender, queue = ports.sender, ports.email_queue
     assert isinstance(sender, FakeEmailSender)
@@ -621,8 +634,10 @@ def _owe_at_tick(files: Files, confirmed: list[Booking], owed: Owed, now: dateti
         for booking in confirmed:
             if booking.cohort.core_end > form.start:
                 continue  # not a graduate of it (yet)
-            if form.start - FOLLOW_UP_INVITATION_LEAD <= now:
-                owed.invitations.setdefault((booking.email, event), form.start)
+            invited = (booking.email, event) in owed.invitations
+            if form.start - FOLLOW_UP_INVITATION_LEAD <= now and not invited:
+                owed.invitations[(booking.email, event)] = form.start
+                owed.told[(booking.email, event)] = True
             if nearest is not None:
                 owed.reminders.add((booking.email, event, form.start, nearest))
     for booking in confirmed:
@@ -645,7 +660,7 @@ def _edit(
 ) -> None:
     """One replacement of ``course_id``'s file, and what the model says it owes people."""
     mine = files.listings[course_id]
-    was_form, was_listing = files.form(event), files.listing(event)
+    was_form = files.form(event)
     listed = mine.get(event)
     base = listed.form if listed else BASE_FORMS[event]
     if action == "remove":
@@ -662,24 +677,35 @@ def _edit(
     files.versions[course_id] += 1
     put_course(ports, course_id, files.definition(course_id))
     form = files.form(event)
+    attendees = {b.email for b in confirmed if b.cohort.course_id == course_id}
+    new_dates = listed is None and event in mine and mine[event].form.start > now
+    if new_dates:
+        # It begins listing the event: its attendees get their new dates, carrying every
+        # follow-up the file lists as the programme now holds it (those still to come).
+        for booking in confirmed:
+            if booking.cohort.course_id == course_id:
+                owed.changed_dates.add(
+                    (booking.application_id, course_id, files.versions[course_id])
+                )
+        for listed_event in mine:
+            held = files.form(listed_event)
+            if held is not None and held.start > now:
+                for email in attendees:
+                    owed.told[(email, listed_event)] = True
     if form == was_form:
-        if listed is None and event in mine:  # it begins listing the event as it stands
-            for booking in confirmed:
-                if booking.cohort.course_id == course_id:
-                    owed.changed_dates.add(
-                        (booking.application_id, course_id, files.versions[course_id])
-                    )
         return
     start = form.start if form else was_form.start if was_form else None
     if start is None or now >= start:
         return  # too late to tell anyone
-    holding = was_listing | files.listing(event)
-    invited = {email for email, e in owed.invitations if e == event}
+    relisted = was_form is None
     change = f"{course_id}-v{files.versions[course_id]}"
     for email in {b.email for b in confirmed}:
-        on_listing = any(b.email == email and b.cohort.course_id in holding for b in confirmed)
-        if email in invited or on_listing:
+        if new_dates and email in attendees:
+            continue  # told in their new dates
+        holds = owed.told.get((email, event))
+        if holds or (relisted and holds is not None):
             owed.notices[(email, event, change)] = start
+            owed.told[(email, event)] = form is not None
 
 
 @settings(

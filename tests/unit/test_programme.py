@@ -259,29 +259,36 @@ def test_changes_to_events_are_moves_renames_removals_and_additions() -> None:
     assert event_changes(follow_up_events([june]), follow_up_events([june, spring])) == []
 
 
-def test_a_change_is_told_to_the_invited_and_to_attendees_of_cohorts_listing_it() -> None:
+def test_a_change_is_told_to_whoever_was_sent_the_event_until_told_it_was_taken_out() -> None:
     spring = named_cohort("spring", "2027-03-01", "2027-09-20")
     june = named_cohort("june", "2027-06-07", "2027-09-20")
     other = cohort("other", "2027-01-04")  # lists no follow-up
     [event] = follow_up_events([spring, june])
-    people = holders(
-        event,
-        [
-            (other, booking("app1", other, "ada@example.org")),  # invited: a graduate
-            (june, booking("app2", june, "bob@example.org")),  # holds it from June's file
-            (other, booking("app3", other, "cy@example.org")),  # never invited, not listing
-            (june, booking("app4", june, "di@example.org", status=ApplicationStatus.CANCELLED)),
-            (other, booking("app5", other, "eve@example.org")),
-            (spring, booking("app6", spring, "EVE@example.org")),  # the host's booking first
-        ],
-        invited={person_key("ada@example.org"), person_key("di@example.org")},
-        listing={"spring", "june"},
-    )
+    bookings = [
+        (other, booking("app1", other, "ada@example.org")),  # invited, not yet sent
+        (june, booking("app2", june, "bob@example.org")),  # sent it in a confirmation
+        (june, booking("app3", june, "cy@example.org")),  # on a cohort listing it, never sent
+        (june, booking("app4", june, "di@example.org", status=ApplicationStatus.CANCELLED)),
+        (other, booking("app5", other, "eve@example.org")),
+        (spring, booking("app6", spring, "EVE@example.org")),  # the host's booking first
+        (other, booking("app7", other, "fay@example.org")),  # told it was taken out
+    ]
+    told = {
+        person_key("bob@example.org"): True,
+        person_key("di@example.org"): True,
+        person_key("eve@example.org"): True,
+        person_key("fay@example.org"): False,
+    }
+    invited = {person_key("ada@example.org"), person_key("fay@example.org")}
+    people = holders(event, bookings, told=told, invited=invited)
     assert {p: a.application_id for p, a in people.items()} == {
         person_key("ada@example.org"): "app1",
         person_key("bob@example.org"): "app2",
         person_key("eve@example.org"): "app6",
     }
+    # Listed again after it was cancelled: those told of the cancellation hear it is back.
+    back = holders(event, bookings, told=told, invited=invited, relisted=True)
+    assert person_key("fay@example.org") in back
 
 
 def test_the_changed_dates_message_is_for_a_cohorts_own_sessions_with_its_follow_ups() -> None:

@@ -19,8 +19,9 @@ programme is invited once and reminded once per offset, whichever cohort they to
   the host's address but the service's own (``services.calendars.event_organizer``): calendars
   match later messages about an event by UID *and* ORGANIZER.
 * A **change** to an event (moved, renamed, removed from every file, added) is announced to
-  everyone who holds it: every person with a confirmed booking in the programme who was invited
-  to it, or whose booking is on a cohort listing it (their confirmation put it in their calendar).
+  everyone who holds it (``holders``): every person with a confirmed booking in the programme
+  who was sent it (a confirmation, new dates, an invitation, a change notice) and not since told
+  it was taken out, whatever their own cohort's file lists now.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
   graduate however many cohorts they took: people are told apart by their address digest.
@@ -31,7 +32,7 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,7 +72,12 @@ class FollowUpEvent:
     @property
     def about(self) -> str:
         """What the event's reminder claims are about (never a course: it is the programme's)."""
-        return f"PROGRAMME#{self.programme}#{self.key}"
+        return event_about(self.programme, self.key)
+
+
+def event_about(programme: str, key: str) -> str:
+    """How claims, and the record of whom it was sent to, name a programme's event."""
+    return f"PROGRAMME#{programme}#{key}"
 
 
 Listing = tuple[Course, ScheduledSession]
@@ -184,9 +190,9 @@ def changed_dates(
     changed follow-up with everyone else who holds it.
 
     Their own sessions changed when a core session moved, was renamed, added or removed, or the
-    file began listing one of the programme's events as it stands (their confirmation did not
-    put it in their calendar, and nobody else hears of it: it did not change). The follow-ups
-    in the message are as the programme holds them, not as the file lists them.
+    file began listing a follow-up (one of the programme's events, or a new one): their
+    confirmation did not put it in their calendar, and nobody else would tell them of it. The
+    follow-ups in the message are as the programme holds them, not as the file lists them.
     """
     kinds = {s.key: s.kind for s in course.schedule}
     programme = [
@@ -195,9 +201,7 @@ def changed_dates(
         if c.after is not None and kinds.get(c.event.key) is SessionKind.FOLLOW_UP
     ]
     core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
-    newly_listed = [
-        key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP and key not in programme
-    ]
+    newly_listed = [key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP]
     if not (core or own.removed or newly_listed):
         return None
     return ScheduleChanges(
@@ -211,15 +215,25 @@ def holders(
     event: FollowUpEvent,
     bookings: Iterable[tuple[Course, Application]],
     *,
+    told: Mapping[str, bool],
     invited: Collection[str],
-    listing: Collection[str],
+    relisted: bool = False,
 ) -> dict[str, Application]:
-    """Person key -> the booking a message about a change to ``event`` is about: everyone with a
-    confirmed booking in the programme who was invited to it (``invited``: person keys) or is
-    booked on a cohort listing it (``listing``: course ids, before or after the change).
+    """Person key -> the booking a message about a change to ``event`` is about: everyone with
+    a confirmed booking in the programme who holds the event, from what they were sent, never
+    from what the files list now.
 
-    The person's booking on the host cohort is preferred, then one on a listing cohort, then
-    their earliest."""
+    ``told``: person key -> whether they hold it, for everyone a message put it in the calendar
+    of (a confirmation, a "Changed dates", an invitation, a change notice) or took it out of.
+    Whoever was told of it holds it until told it was taken out, whatever their own cohort's
+    file says since. ``invited``: person keys with a claim on its invitation, which counts as
+    told (an invitation decided before a move is not sent; the move's notice goes instead).
+    ``relisted``: the event is listed again after no file listed it; those told it was
+    cancelled hear that it is back.
+
+    The person's booking on the host cohort is preferred, then their earliest."""
+    holding = {person for person, holds in told.items() if holds or relisted}
+    holding |= {person for person in invited if person not in told}
     confirmed = [
         (course, application)
         for course, application in bookings
@@ -227,15 +241,9 @@ def holders(
         and not application.is_erased
         and programme_of(course) == event.programme
     ]
-    told = {
-        person_key(application.answers.email)
-        for course, application in confirmed
-        if course.course_id in listing
-    } | set(invited)
     confirmed.sort(
         key=lambda p: (
             p[0].course_id != event.host.course_id,
-            p[0].course_id not in listing,
             p[1].created_at,
             p[1].application_id,
         )
@@ -243,7 +251,7 @@ def holders(
     people: dict[str, Application] = {}
     for _, application in confirmed:
         person = person_key(application.answers.email)
-        if person in told:
+        if person in holding:
             people.setdefault(person, application)
     return people
 

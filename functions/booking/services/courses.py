@@ -11,6 +11,7 @@ from booking.domain.course import (
     Course,
     CourseDefinition,
     ScheduleChanges,
+    SessionKind,
     is_valid_course_id,
     schedule_changes,
 )
@@ -52,7 +53,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)
     own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
-    tell_of_changes(ports, course, own, changes, before=before, after=after)
+    tell_of_changes(ports, course, own, changes, after=after)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
@@ -85,26 +86,31 @@ def tell_of_changes(
     own: ScheduleChanges,
     changes: Sequence[EventChange],
     *,
-    before: Sequence[Course],
     after: Sequence[Course],
 ) -> int:
     """Tell everyone what a replacement of ``course``'s file changed for them, one message
-    each: its confirmed attendees the new dates when their own sessions changed (with the
-    programme's changed follow-ups in it), and everyone else holding a changed follow-up of the
-    programme (``services.follow_ups``) that follow-up's change. Each message is named by the
+    each: its confirmed attendees the new dates when their own sessions changed or the file
+    began listing a follow-up (with the programme's changed follow-ups in it), and everyone
+    else holding a changed follow-up of the programme (``services.follow_ups``: whoever was
+    sent it) that follow-up's change. Each message is named by the
     course version that made the change, and written with the person's booking. Returns how
     many were told."""
     told: set[str] = set()
+    carried: set[str] = set()
     dates = changed_dates(course, own, changes)
     if dates:
         told = tell_attendees(ports, course, dates)
+        # Their message carries every follow-up the file lists, as it now is, and takes out
+        # those no file lists any more.
+        carried = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
+        carried |= set(dates.removed_follow_ups)
     announcements = change_announcements(
         ports,
         changes,
-        before=before,
         after=after,
         change=f"{course.course_id}-v{course.version}",
         told=told,
+        carried=carried,
     )
     announced = sum(_tell_safely(ports, application, job) for application, job in announcements)
     if changes:

@@ -3,9 +3,10 @@
 Which listing decides an event, who hosts it and who holds it are the domain's rules
 (``domain.programme``); this module reads what they need. A replacement of any cohort's file
 can move, rename, remove or add one of the programme's events: everyone who holds the event
-(invited to it, or booked on a cohort listing it) hears of it once, one message per person per
-change, keyed by person, event and change (``EmailJob.follow_up_changed``) and written with the
-person's booking like every email a change decides. The attendees of a cohort whose own
+(was sent it, as the mailer recorded, and not told it was taken out) hears of it once, one
+message per person per change, keyed by person, event and change
+(``EmailJob.follow_up_changed``) and written with the person's booking like every email a
+change decides. The attendees of a cohort whose own
 sessions changed in the same replacement hear of it in their "Changed dates" message instead
 (``services.courses``): one message, not two.
 """
@@ -58,14 +59,15 @@ def change_announcements(
     ports: Ports,
     changes: Sequence[EventChange],
     *,
-    before: Sequence[Course],
     after: Sequence[Course],
     change: str,
-    told: Collection[str],
+    told: Collection[str] = (),
+    carried: Collection[str] = (),
 ) -> list[tuple[Application, EmailJob]]:
-    """(booking, message) for everyone holding each changed event, but those in ``told``
-    (person keys already told in another message). ``before``/``after``: every course before
-    and after the replacement named ``change``."""
+    """(booking, message) for everyone holding each changed event (``domain.programme.holders``:
+    from what they were sent), but those in ``told`` (person keys) for the events in
+    ``carried`` (event keys): another message of this change tells them of those.
+    ``after``: every course after the replacement named ``change``."""
     if not changes:
         return []
     programmes = {item.event.programme for item in changes}
@@ -78,17 +80,15 @@ def change_announcements(
     announcements = []
     for item in changes:
         event = item.event
-        listing = {
-            course.course_id
-            for course in (*before, *after)
-            if programme_of(course) == event.programme
-            and any(s.key == event.key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
-        }
-        invited = {marker.recipient for marker in ports.repository.invitations_to(event.about)}
-        for person, application in holders(
-            event, bookings, invited=invited, listing=listing
-        ).items():
-            if person in told:
+        people = holders(
+            event,
+            bookings,
+            told=ports.repository.told_of(event.about),
+            invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
+            relisted=item.before is None,
+        )
+        for person, application in people.items():
+            if person in told and event.key in carried:
                 continue
             job = EmailJob.follow_up_changed(
                 person=person,

@@ -26,7 +26,7 @@ move is not sent (the later move's notice is), nor a removal's after the event w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +36,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.programme import person_key
 from booking.domain.reminders import session_position
 from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
@@ -48,13 +49,16 @@ from booking.domain.wording import (
     session_when,
     status_words,
 )
-from booking.services.calendars import calendar_attachments
+from booking.services.calendars import CalendarFiles, calendar_files
 from booking.services.follow_ups import current_event, held_schedule
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 from booking.services.waitlist import waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
+# How long the record that a person was told of a follow-up event is kept after its start (or
+# after the message, for one taken out): while the event may still change.
+TOLD_KEPT = timedelta(days=365)
 # Messages that carry the joining link or are about attending: only for confirmed people.
 ATTENDEE_KINDS = frozenset(
     {
@@ -187,12 +191,13 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
         return SendOutcome.SKIPPED_NO_RECIPIENT
 
     # Composed before claiming: a template error must not leave a claim behind.
-    message = compose(ports, job, application, course, recipients, now=now)
+    message, calendar = _compose(ports, job, application, course, recipients, now=now)
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
         return SendOutcome.DUPLICATE
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
+    _record_told(ports, application, calendar, now)
     try:
         ports.sender.send(message)
     except EmailSendError:
@@ -202,6 +207,22 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(recipients), sent_at)
     return SendOutcome.SENT
+
+
+def _record_told(
+    ports: Ports, application: Application, calendar: CalendarFiles, now: datetime
+) -> None:
+    """Record the programme's events this message puts in the person's calendar or takes out,
+    before sending it: a change to an event reaches whoever was told of it (a failed send
+    recorded here at worst brings them one more notice, never one fewer)."""
+    person = person_key(application.answers.email)
+    for entries, holds in ((calendar.put_in, True), (calendar.taken_out, False)):
+        for entry in entries:
+            assert entry.event is not None
+            last = max(now, entry.start or now)
+            ports.repository.record_told(
+                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now
+            )
 
 
 def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> None:
@@ -224,6 +245,18 @@ def compose(
     *,
     now: datetime,
 ) -> OutgoingEmail:
+    return _compose(ports, job, application, course, recipients, now=now)[0]
+
+
+def _compose(
+    ports: Ports,
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    now: datetime,
+) -> tuple[OutgoingEmail, CalendarFiles]:
     context = email_context(
         job,
         application,
@@ -243,16 +276,18 @@ def compose(
     )
     context["standing"] = standing(_facts(application, course, context, now))
     rendered = ports.renderer.render(job.kind, context)
-    return OutgoingEmail(
+    calendar = calendar_files(ports, job, application, course, recipients, now=now)
+    message = OutgoingEmail(
         to=list(recipients),
         reply_to=_reply_to(job, application, course),
         subject=with_reference(rendered.subject, application.reference),
         text=rendered.text,
         html=rendered.html,
-        attachments=calendar_attachments(ports, job, application, course, recipients, now=now),
+        attachments=calendar.attachments,
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
+    return message, calendar
 
 
 def with_reference(subject: str, reference: str | None) -> str:

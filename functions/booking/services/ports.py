@@ -221,6 +221,25 @@ class ReminderLedger(Protocol):
         ...
 
 
+class AnnouncementLedger(Protocol):
+    """Whom each of a programme's follow-up events was told to: every message that put it in a
+    person's calendar (a confirmation, a "Changed dates", an invitation, a change notice) or
+    took it out (a cancellation), as it went. A change to the event reaches them from this,
+    not from what the cohorts' files list now."""
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        """``person`` (a person key) was just sent the event ``about``: in their calendar
+        (``holds``) or taken out of it. The latest word stands; kept until ``keep_until``."""
+        ...
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        """Person key -> whether they hold the event (False: told it was taken out), for
+        everyone ever sent it."""
+        ...
+
+
 class Repository(
     CourseStore,
     ApplicationStore,
@@ -229,6 +248,7 @@ class Repository(
     AnomalyLog,
     EmailLedger,
     ReminderLedger,
+    AnnouncementLedger,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""

@@ -19,6 +19,8 @@ from booking.adapters.dynamodb.schema import (
     reminder_key,
     reminder_partition,
     suppression_key,
+    told_key,
+    told_partition,
 )
 from booking.adapters.dynamodb.table import (
     CONDITION_FAILED,
@@ -247,4 +249,34 @@ class DynamoReminderLedger:
             "offset": {"S": marker.offset},
             "session_start": {"S": key_instant(marker.session_start)},
             TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
+        }
+
+
+class DynamoAnnouncementLedger:
+    """Whom each follow-up event was sent to (``TOLD#<about>``, one item per person key)."""
+
+    table: Table
+
+    @translate_aws_errors
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        self.table.client.put_item(
+            TableName=self.table.name,
+            Item={
+                **told_key(about, person),
+                "holds": {"BOOL": holds},
+                "at": {"S": key_instant(now)},
+                TTL_ATTRIBUTE: {"N": str(int(keep_until.timestamp()))},
+            },
+        )
+
+    @translate_aws_errors
+    def told_of(self, about: str) -> dict[str, bool]:
+        return {
+            item["sk"]["S"]: item["holds"]["BOOL"]
+            for item in self.table.query(
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": told_partition(about)}},
+            )
         }

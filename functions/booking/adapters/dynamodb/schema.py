@@ -25,6 +25,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                    or PROGRAMME#<name>#<event key>;                           (while claimed)
                    an invitation: EVENT for <start>: one per person per event, wherever it moves)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
+    told          TOLD#<about>             <person key> (a follow-up event sent to a person:
+                  (about: PROGRAMME#...)   held in their calendar, or taken out)
 
 Instants in keys are UTC, whole seconds (history: microseconds), ``Z``-suffixed, so they sort
 lexicographically in time order. An application and its history share a partition, so one
@@ -166,6 +168,15 @@ def reminder_key(about: str, occasion: datetime | None, offset: str, recipient: 
 def reminder_partition(about: str, occasion: datetime | None, offset: str) -> str:
     """One claim per recipient: per start for reminders, per event for invitations (None)."""
     return f"REMINDER#{about}#{key_instant(occasion) if occasion else 'EVENT'}#{offset}"
+
+
+def told_partition(about: str) -> str:
+    """Everyone a programme's follow-up event was sent to, one item per person."""
+    return f"TOLD#{about}"
+
+
+def told_key(about: str, person: str) -> Key:
+    return _key(told_partition(about), person)
 
 
 def calendar_sequence_key(person: str) -> Key:
