@@ -375,6 +375,35 @@ def test_a_moved_session_and_another_recipient_are_new_claims(repo: Repository) 
     assert repo.claim_reminder(ReminderMarker("COURSE#c2#s1", start, "h24", "a1", reminder), NOW)
 
 
+def test_a_reminder_that_still_reminds_in_time_for_a_moved_start_is_that_offsets_one(
+    repo: Repository,
+) -> None:
+    """The 24-hour reminder was claimed 24 hours before; the session moves 30 minutes (then
+    up to 24 hours) later: no second one. Moved further, the new start gets its own."""
+    about = "PROGRAMME#leading#autumn"
+    start = NOW + timedelta(hours=24)
+    reminder = job("a1", EmailKind.SESSION_REMINDER)
+
+    def claim(moment: datetime, session_start: datetime, offset: str = "h24") -> bool:
+        marker = ReminderMarker(about, session_start, offset, "Pada", reminder)
+        return repo.claim_reminder(marker, moment)
+
+    assert claim(NOW, start)
+    later = NOW + timedelta(minutes=31)
+    assert not claim(later, start + timedelta(minutes=30))
+    assert not claim(later, start + timedelta(hours=24))
+    assert claim(NOW + timedelta(hours=2), start + timedelta(hours=24, minutes=1))
+    # Another offset, another person, another event: their own reminders.
+    assert claim(later, start + timedelta(minutes=30), "h1")
+    assert repo.claim_reminder(
+        ReminderMarker(about, start + timedelta(minutes=30), "h24", "Pbob", reminder), later
+    )
+    assert repo.claim_reminder(
+        ReminderMarker(about + "0", start + timedelta(minutes=30), "h24", "Pada", reminder),
+        later,
+    )
+
+
 def test_a_programme_events_claim_reads_back_whatever_the_programme_is_called(
     repo: Repository,
 ) -> None:

@@ -55,6 +55,8 @@ class FakeRepository:
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     markers: dict[tuple[str, datetime | None, str, str], _Marker] = field(default_factory=dict)
+    # (about, offset, recipient) -> when a reminder at that offset was last claimed, any start
+    last_reminded: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
@@ -284,6 +286,15 @@ class FakeRepository:
     # -- reminder ledger ----------------------------------------------------------------------
 
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        latest = (marker.about, marker.offset, marker.recipient)
+        counts_from = marker.counts_from
+        if counts_from is not None:
+            last = self.last_reminded.get(latest)
+            if _marker_key(marker) in self.markers:
+                return False
+            if last is not None and last >= _seconds(counts_from):
+                return False  # that offset's reminder still reminds in time for this start
+            self.last_reminded[latest] = _seconds(now)
         return self._put_new(marker, "claimed")
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:

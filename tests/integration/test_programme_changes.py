@@ -392,3 +392,30 @@ def test_whoever_was_sent_a_follow_up_hears_of_its_changes_whatever_their_file_l
     # Taken out of every calendar: listed again later, it reaches them all once more.
     programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
     assert {to for to, _ in _subjects(system.deliver_emails())} == {ADA, BOB, CY}
+
+
+def test_one_reminder_per_offset_while_it_still_reminds_in_time(programme: Programme) -> None:
+    """The 24-hour reminder went; the follow-up moves 30 minutes later: no second 24-hour
+    reminder (it still reminded them in time), the 1-hour one at the new time. Moved two days
+    on after that, the new day gets its own 24-hour reminder."""
+    old = programme.start(programme.follow_up_day)
+    programme.tick(old - timedelta(days=13))
+    assert {s for _, s in _subjects(programme.tick(old - timedelta(hours=23, minutes=50)))} == {
+        "Reminder"
+    }
+    later = programme.follow_up(programme.follow_up_day, start_time="16:30", end_time="17:30")
+    programme.replace_follow_up("gathering-summer", later)
+    assert len(programme.system.deliver_emails()) == 3  # each told of the move
+    new = old + timedelta(minutes=30)
+    assert programme.tick(new - timedelta(hours=23, minutes=50)) == []
+    assert programme.tick(new - timedelta(hours=12)) == []
+    hour_before = programme.tick(new - timedelta(minutes=50))
+    assert _subjects(hour_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]
+    assert all("16:30-17:30" in message.subject for message in hour_before)
+
+    two_days_on = programme.follow_up_day + timedelta(days=2)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(two_days_on))
+    assert len(programme.system.deliver_emails()) == 3
+    moved = programme.start(two_days_on)
+    day_before = programme.tick(moved - timedelta(hours=23, minutes=50))
+    assert _subjects(day_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]

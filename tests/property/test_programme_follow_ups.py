@@ -27,8 +27,10 @@ person is owed, and what went out must be exactly that:
   last start), from the event's host as it now is; nobody else hears of it;
 * nobody is invited twice to one event, whatever it did meanwhile; the invitation comes at the
   first tick inside the window at which the person is a graduate;
-* reminders follow the event's time when the tick runs: one per (person, event, start, offset),
-  never one for an old time after a move, none after the start;
+* reminders follow the event's time when the tick runs: one per (person, event, offset) while
+  it still reminds in time for the event's start (a move of up to the offset later needs no
+  second), else one for the new start; never one for an old time after a move, none after
+  the start;
 * calendars (read back with vobject) keep one UID per person and event, one ORGANIZER per UID,
   and a SEQUENCE that never goes down, per UID and per person.
 
@@ -54,7 +56,7 @@ from booking.domain.application import Answers, Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.programme import person_key
-from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD
+from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, still_reminds
 from booking.services.courses import put_course
 from booking.services.lifecycle import cancel
 from booking.services.mailer import SendOutcome, send_email_job
@@ -528,6 +530,8 @@ class Owed:
     # (person, event) -> whether it is in their calendar, for everyone ever sent it: what a
     # change is announced from (their confirmation, new dates, invitation, change notices).
     told: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # (person, event, offset) -> when that offset's reminder last went, whatever its start.
+    reminded: dict[tuple[str, str, int], datetime] = field(default_factory=dict)
     # Per moment of a step: each event's start and host then (None: listed by no file).
     events_at: dict[datetime, dict[str, tuple[datetime, str] | None]] = field(default_factory=dict)
 
@@ -639,7 +643,12 @@ def _owe_at_tick(files: Files, confirmed: list[Booking], owed: Owed, now: dateti
                 owed.invitations[(booking.email, event)] = form.start
                 owed.told[(booking.email, event)] = True
             if nearest is not None:
-                owed.reminders.add((booking.email, event, form.start, nearest))
+                # One per offset: one sent for an earlier start still counts if it reminds
+                # in time for this one.
+                last = owed.reminded.get((booking.email, event, nearest))
+                if last is None or not still_reminds(last, form.start, nearest):
+                    owed.reminders.add((booking.email, event, form.start, nearest))
+                    owed.reminded[(booking.email, event, nearest)] = now
     for booking in confirmed:
         for start in booking.cohort.core_starts:
             nearest = _due(start, now)

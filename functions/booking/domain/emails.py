@@ -54,6 +54,10 @@ class EmailJob(BaseModel):
     session_index: int | None = None  # jobs queued before sessions had keys
     session_key: str | None = None
     session_start: datetime | None = None  # the start the reminder was planned for
+    # When a reminder was claimed: if the session has moved since, it is still sent when it
+    # reminds in time for the new start (``domain.reminders.still_reminds``), and is then
+    # that offset's one reminder.
+    planned_at: datetime | None = None
     offset_hours: int | None = None
     person: str | None = None  # follow-up events: the person (key) one message goes to
     programme: str | None = None  # follow-up events: the programme the event belongs to
@@ -90,8 +94,9 @@ class EmailJob(BaseModel):
         session_key: str,
         session_start: datetime,
         offset_hours: int,
+        planned_at: datetime | None = None,
     ) -> EmailJob:
-        """A core session's reminder to one booking."""
+        """A core session's reminder to one booking, claimed at ``planned_at``."""
         parts = (application_id, course_id, session_key, instant_token(session_start))
         return cls(
             job_id=":".join((EmailKind.SESSION_REMINDER.value, *parts, f"h{offset_hours}")),
@@ -101,6 +106,7 @@ class EmailJob(BaseModel):
             session_key=session_key,
             session_start=session_start,
             offset_hours=offset_hours,
+            planned_at=planned_at,
         )
 
     @classmethod
@@ -115,6 +121,7 @@ class EmailJob(BaseModel):
         session_start: datetime,
         host_course_id: str,
         offset_hours: int | None = None,
+        planned_at: datetime | None = None,
     ) -> EmailJob:
         """An invitation to, or a reminder of, a programme's follow-up event, to one person.
 
@@ -134,6 +141,7 @@ class EmailJob(BaseModel):
             offset_hours=offset_hours,
             person=person,
             programme=programme,
+            planned_at=planned_at,
         )
 
     @classmethod

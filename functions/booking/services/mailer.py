@@ -17,10 +17,12 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
 People are read at send time, so an erased applicant gets nothing, a reminder goes only to
 someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
-is not sent (the new start has reminders of its own). A message about a programme's follow-up
-event is checked against the event as the cohorts' files give it now (``services.follow_ups``)
-and carries its host's details now: an invitation or a change notice decided before a later
-move is not sent (the later move's notice is), nor a removal's after the event was listed again.
+is not sent (the new start has reminders of its own), unless it still reminds in time for the
+new start: then it is that offset's reminder, worded for the new time. A message about a
+programme's follow-up event is checked against the event as the cohorts' files give it now
+(``services.follow_ups``) and carries its host's details now: an invitation or a change notice
+decided before a later move is not sent (the later move's notice is), nor a removal's after the
+event was listed again.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.programme import person_key
-from booking.domain.reminders import session_position
+from booking.domain.reminders import session_position, still_reminds
 from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
 from booking.domain.wording import (
@@ -172,7 +174,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
             course = event.host
     if job.kind in SESSION_KINDS and not job.removed_follow_ups:
         session = _session(course, job)
-        if session is None or (job.session_start and job.session_start != session.start):
+        if session is None or not _still_for(job, session):
             return SendOutcome.SKIPPED_MOVED
         if now >= session.start:
             return SendOutcome.SKIPPED_STARTED
@@ -207,6 +209,20 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(recipients), sent_at)
     return SendOutcome.SENT
+
+
+def _still_for(job: EmailJob, session: ScheduledSession) -> bool:
+    """Whether a message decided for the session as it was is still right for it as it is: it
+    was decided for this start, or it is a reminder that still reminds in time for the new
+    start (claimed within its offset of it: the ledger then gives that offset no other)."""
+    if job.session_start is None or job.session_start == session.start:
+        return True
+    return (
+        job.kind is EmailKind.SESSION_REMINDER
+        and job.offset_hours is not None
+        and job.planned_at is not None
+        and still_reminds(job.planned_at, session.start, job.offset_hours)
+    )
 
 
 def _record_told(

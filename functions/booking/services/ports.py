@@ -31,7 +31,7 @@ from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invitations import CalendarEntry
-from booking.domain.reminders import INVITATION
+from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.domain.timeline import TimelineEntry
 
 
@@ -83,6 +83,19 @@ class ReminderMarker:
         wherever the event moves (a move is announced to the invited instead, and the claims
         on an event's invitations are the list of whom it was announced to)."""
         return None if self.offset == INVITATION else self.session_start
+
+    @property
+    def offset_hours(self) -> int | None:
+        """A reminder's offset ("h24": 24); None for an invitation."""
+        return None if self.offset == INVITATION else int(self.offset.removeprefix("h"))
+
+    @property
+    def counts_from(self) -> datetime | None:
+        """A reminder's: one already sent for the same (about, offset, recipient) at or after
+        this moment, whatever start it named, still reminds in time for this start and is
+        this one (``domain.reminders.still_reminds``). None for an invitation."""
+        hours = self.offset_hours
+        return None if hours is None else reminder_counts_from(self.session_start, hours)
 
 
 @dataclass(frozen=True)
@@ -205,7 +218,12 @@ class EmailLedger(Protocol):
 
 
 class ReminderLedger(Protocol):
-    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Claim it for sending at ``now``: False when anyone claimed, queued or superseded
+        this marker before, or (a reminder) when one for the same (about, offset, recipient)
+        was claimed at or after ``marker.counts_from`` for another start: it still reminds in
+        time. Atomic: of two runs racing, one wins."""
+        ...
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
 

@@ -16,6 +16,7 @@ from booking.adapters.dynamodb.schema import (
     calendar_sequence_key,
     email_claim_key,
     key_instant,
+    last_reminder_key,
     reminder_key,
     reminder_partition,
     suppression_key,
@@ -29,6 +30,7 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.emails import EmailJob
+from booking.domain.errors import StaleWrite
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
@@ -164,7 +166,9 @@ class DynamoReminderLedger:
     @translate_aws_errors
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
         """True if this caller now owns the reminder (state ``claimed``); False if anyone
-        claimed, queued or superseded it before."""
+        claimed, queued or superseded it before, or one at the same offset claimed at another
+        start still reminds in time for this one. A reminder's claim and the offset's latest
+        claim are written in one transaction, each on its condition."""
         assert marker.job is not None
         key = marker_key(marker)
         item = {
@@ -177,7 +181,49 @@ class DynamoReminderLedger:
                 "S": f"{key_instant(marker.session_start)}#{key['pk']['S']}#{marker.recipient}"
             },
         }
-        return self.table.put_new(item)
+        counts_from = marker.counts_from
+        if counts_from is None:  # an invitation: one per person and event
+            return self.table.put_new(item)
+        expires = marker.session_start + REMINDER_MARKER_TTL
+        try:
+            self.table.transact(
+                [
+                    (
+                        "reminder",
+                        {
+                            "Put": {
+                                "TableName": self.table.name,
+                                "Item": item,
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
+                    ),
+                    (
+                        "latest reminder",
+                        {
+                            "Update": {
+                                "TableName": self.table.name,
+                                "Key": last_reminder_key(
+                                    marker.about, marker.offset, marker.recipient
+                                ),
+                                "UpdateExpression": "SET reminded_at = :now, session_start = "
+                                f":start, {TTL_ATTRIBUTE} = :expires",
+                                "ConditionExpression": "attribute_not_exists(pk) "
+                                "OR reminded_at < :counts_from",
+                                "ExpressionAttributeValues": {
+                                    ":now": {"S": key_instant(now)},
+                                    ":start": {"S": key_instant(marker.session_start)},
+                                    ":expires": {"N": str(int(expires.timestamp()))},
+                                    ":counts_from": {"S": key_instant(counts_from)},
+                                },
+                            }
+                        },
+                    ),
+                ]
+            )
+        except StaleWrite:  # either condition refused: claimed before, or still reminds
+            return False
+        return True
 
     @translate_aws_errors
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:

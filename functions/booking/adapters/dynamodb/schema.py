@@ -24,6 +24,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                   (about: COURSE#<id>#<session key>                           <start>#<pk>#<sk>
                    or PROGRAMME#<name>#<event key>;                           (while claimed)
                    an invitation: EVENT for <start>: one per person per event, wherever it moves)
+    last reminder REMINDED#<about>#<offset> <recipient> (when a reminder at that offset was
+                  last claimed, whatever its start: one per offset while it still reminds in time)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
     told          TOLD#<about>             <person key> (a follow-up event sent to a person:
                   (about: PROGRAMME#...)   held in their calendar, or taken out)
@@ -177,6 +179,12 @@ def told_partition(about: str) -> str:
 
 def told_key(about: str, person: str) -> Key:
     return _key(told_partition(about), person)
+
+
+def last_reminder_key(about: str, offset: str, recipient: str) -> Key:
+    """The latest claim on a reminder of ``about`` at ``offset`` for ``recipient``, whatever
+    start it named: a claim for a moved session's new start is refused while it still counts."""
+    return _key(f"REMINDED#{about}#{offset}", recipient)
 
 
 def calendar_sequence_key(person: str) -> Key:
