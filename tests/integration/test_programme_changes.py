@@ -144,7 +144,7 @@ def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_on
     moved_day = programme.follow_up_day + timedelta(weeks=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
     told = programme.system.deliver_emails()
-    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(told) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
     new = programme.start(moved_day)
     for message in told:
         filename, event = _event(message)
@@ -193,7 +193,7 @@ def test_a_move_of_a_day_inside_the_invitation_window_is_one_message_to_each_gra
     new = programme.start(next_day)
     assert programme.tick(old - timedelta(days=9)) == []
     assert programme.tick(new - timedelta(days=9)) == []
-    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(told) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
     for message in told:
         assert _event(message)[1].decoded("DTSTART") == new
 
@@ -212,7 +212,7 @@ def test_a_core_change_with_a_follow_up_change_is_one_message_per_person(
     definition["sessions"][2] = programme.follow_up(moved_day)
     programme.put("gathering-spring", definition)
     told = programme.system.deliver_emails()
-    assert _subjects(told) == [(ADA, "Changed dates"), (BOB, "Changed"), (CY, "Changed dates")]
+    assert _subjects(told) == [(ADA, "Changed dates"), (BOB, "Moved"), (CY, "Changed dates")]
     new = programme.start(moved_day)
     for message in told:
         [ics] = message.attachments
@@ -243,7 +243,7 @@ def test_a_follow_up_no_file_lists_is_cancelled_for_everyone_and_back_when_liste
     later = programme.follow_up_day + timedelta(days=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(later, title="Reunion"))
     back = programme.system.deliver_emails()
-    assert _subjects(back) == [(ADA, "Changed"), (BOB, "Changed dates"), (CY, "Changed dates")]
+    assert _subjects(back) == [(ADA, "Back on"), (BOB, "Changed dates"), (CY, "Changed dates")]
     for message in back:
         assert "Reunion" in message.text
         [ics] = message.attachments
@@ -261,9 +261,9 @@ def test_a_graduate_not_yet_invited_is_just_invited_at_the_new_time(
     moved_day = programme.follow_up_day + timedelta(weeks=2)
     programme.replace_follow_up("gathering-spring", programme.follow_up(moved_day))
     assert _subjects(programme.system.deliver_emails()) == [
-        (ADA, "Changed"),
-        (BOB, "Changed"),
-        (CY, "Changed"),
+        (ADA, "Moved"),
+        (BOB, "Moved"),
+        (CY, "Moved"),
     ]
     old, new = programme.start(programme.follow_up_day), programme.start(moved_day)
     assert programme.tick(old - timedelta(days=13)) == []
@@ -381,7 +381,7 @@ def test_whoever_was_sent_a_follow_up_hears_of_its_changes_whatever_their_file_l
     moved_day = programme.follow_up_day + timedelta(weeks=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
     moved = system.deliver_emails()
-    assert _subjects(moved) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(moved) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
     uids = {message.to[0]: str(_event(message)[1]["UID"]) for message in moved}
     programme.replace_follow_up("gathering-summer")
     cancelled = system.deliver_emails()

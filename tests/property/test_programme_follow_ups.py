@@ -776,11 +776,11 @@ def test_a_season_of_changes_worked_out_by_hand() -> None:
     assert [(day[when], who, what) for when, who, what in said] == [
         ("10 Sep", "person0", "You are invited"),  # Ada and Bob; Cy not yet a graduate
         ("10 Sep", "person1", "You are invited"),
-        ("11 Sep", "person0", "Changed"),  # moved by the June file
-        ("11 Sep", "person1", "Changed"),
-        ("25 Sep", "person0", "Changed"),  # October's renamed by the February file
-        ("25 Sep", "person1", "Changed"),
-        ("25 Sep", "person2", "Changed"),
+        ("11 Sep", "person0", "Moved"),  # moved by the June file
+        ("11 Sep", "person1", "Moved"),
+        ("25 Sep", "person0", "Renamed"),  # October's renamed by the February file
+        ("25 Sep", "person1", "Renamed"),
+        ("25 Sep", "person2", "Renamed"),
         ("25 Sep", "person2", "Changed dates"),  # late summer begins listing September's
         ("29 Sep", "person0", "Reminder"),  # 23 hours before its new date
         ("29 Sep", "person1", "Reminder"),

@@ -64,6 +64,11 @@ class EmailJob(BaseModel):
     changed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: keys moved or renamed
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
+    # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, renamed,
+    # moved_renamed, added, removed) and the event as it was before, to word it for that.
+    follow_up_change: str | None = None
+    was_start: datetime | None = None
+    was_title: str | None = None
     reason: str | None = None
 
     @classmethod
@@ -156,13 +161,17 @@ class EmailJob(BaseModel):
         host_course_id: str,
         change: str,
         removed: bool,
+        what: str | None = None,
+        was_start: datetime | None = None,
+        was_title: str | None = None,
     ) -> EmailJob:
         """A change to a programme's follow-up event, announced to one person who holds it.
 
         Keyed by the person, the event and the change (``change`` names the replacement of a
         cohort's file that made it), so each change reaches each person once, however often
         the announcement is retried. ``session_start``: the event's new start (its last one,
-        for a removed event).
+        for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
+        event before it, for the words.
         """
         return cls(
             job_id=":".join(
@@ -176,6 +185,9 @@ class EmailJob(BaseModel):
             person=person,
             programme=programme,
             removed_follow_ups=(event_key,) if removed else (),
+            follow_up_change=what,
+            was_start=was_start,
+            was_title=was_title,
         )
 
     @classmethod

@@ -152,13 +152,16 @@ class EventChange:
 
     @property
     def what(self) -> str:
-        """added, removed, moved (start or end) or renamed."""
+        """What a person is told changed: ``added`` (listed again, or new), ``removed`` (no
+        file lists it: cancelled), ``moved`` (start or end), ``renamed`` or ``moved_renamed``."""
         if self.before is None:
             return "added"
         if self.after is None:
             return "removed"
         was, now = self.before.session, self.after.session
-        return "moved" if (was.start, was.end) != (now.start, now.end) else "renamed"
+        moved = (was.start, was.end) != (now.start, now.end)
+        renamed = was.title != now.title
+        return "moved_renamed" if moved and renamed else "moved" if moved else "renamed"
 
 
 def event_changes(

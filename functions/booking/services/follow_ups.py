@@ -99,6 +99,9 @@ def change_announcements(
                 host_course_id=event.host.course_id,
                 change=change,
                 removed=item.after is None,
+                what=item.what,
+                was_start=item.before.session.start if item.before else None,
+                was_title=item.before.session.title if item.before else None,
             )
             announcements.append((application, job))
     return announcements

@@ -282,6 +282,7 @@ def _compose(
         console_url=ports.console_url(application.application_id),
         # Messages listing every session show the follow-ups as the programme holds them.
         schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
+        booked_on=_booked_on(ports, application, course),
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         context["waitlist_position"] = waitlist_position(ports, application)
@@ -304,6 +305,18 @@ def _compose(
         sender_name=course.definition.title,
     )
     return message, calendar
+
+
+def _booked_on(ports: Ports, application: Application, course: Course) -> str:
+    """The name of the cohort the person booked, when the message comes from another one (a
+    follow-up's host): their reference belongs to their own booking."""
+    if application.course_id == course.course_id:
+        return ""
+    booked = ports.repository.get_course(application.course_id)
+    if booked is None:
+        return ""
+    definition = booked.definition
+    return course_name(definition.title, booked.first_start(), definition.timezone)
 
 
 def with_reference(subject: str, reference: str | None) -> str:
@@ -367,10 +380,13 @@ def email_context(
     now: datetime,
     console_url: str = "",
     schedule: Sequence[ScheduledSession] | None = None,
+    booked_on: str = "",
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos).
     ``console_url``: the application's page in the organisers' console (facilitators' copy);
-    ``schedule``: the sessions to show, when not the course's own list."""
+    ``schedule``: the sessions to show, when not the course's own list; ``booked_on``: the
+    name of the cohort the person booked, when the message is from another (a follow-up's
+    host)."""
     definition = course.definition
     timezone = definition.timezone
     schedule = course.schedule if schedule is None else schedule
@@ -423,6 +439,13 @@ def email_context(
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
         "removed_when": removed_when,
+        # A changed follow-up: what changed, and when and what it was before.
+        "change": job.follow_up_change or "moved",
+        "was_when": moment_when(job.was_start, timezone) if job.was_start else None,
+        "was_title": job.was_title,
+        # The cohort the person booked (and their reference belongs to), where it is not the
+        # one the message is from: a follow-up's host may be another cohort.
+        "booked_on": booked_on,
         "session": _session_view(schedule, session, timezone) if session else None,
         # A programme's follow-up event, sent to a graduate of any of its cohorts.
         "for_graduate": job.person is not None,
