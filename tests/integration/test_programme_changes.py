@@ -419,3 +419,35 @@ def test_one_reminder_per_offset_while_it_still_reminds_in_time(programme: Progr
     moved = programme.start(two_days_on)
     day_before = programme.tick(moved - timedelta(hours=23, minutes=50))
     assert _subjects(day_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]
+
+
+def test_a_file_that_seems_to_move_a_follow_up_without_an_id_is_warned_of(
+    programme: Programme,
+) -> None:
+    """Without an id a follow-up is known by its start: a file that takes one out and puts
+    one in near it made a new event. The save stands; the answer says so, in words."""
+    system = programme.system
+    definition = copy.deepcopy(programme.files["gathering-spring"])
+    unnamed = {k: v for k, v in definition["sessions"][2].items() if k != "id"}
+    definition["sessions"][2] = unnamed
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=definition)
+    assert reply.json()["warnings"] == []  # the named one went, an unnamed one came: no move
+    day = programme.follow_up_day
+    definition["sessions"][2] = {**unnamed, "date": (day + timedelta(days=6)).isoformat()}
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=definition)
+    assert reply.status == 200
+    assert reply.json()["warnings"] == [
+        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
+        "(people holding the old one were told of a new one, or that it was cancelled); give "
+        'it an id (e.g. "id": "autumn-reunion") to move it.'
+    ]
+    # Far from it, it is another follow-up, not a move; and with an id a move is a move.
+    definition["sessions"][2] = {**unnamed, "date": (day + timedelta(days=66)).isoformat()}
+    assert (
+        system.admin("PUT", "/courses/gathering-spring", json_body=definition).json()["warnings"]
+        == []
+    )
+    named = copy.deepcopy(programme.files["gathering-summer"])
+    named["sessions"][2]["date"] = (day + timedelta(days=6)).isoformat()
+    reply = system.admin("PUT", "/courses/gathering-summer", json_body=named)
+    assert reply.json()["warnings"] == []

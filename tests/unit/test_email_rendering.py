@@ -85,8 +85,15 @@ def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appl
     )
 
 
+def event_key(start: datetime) -> str:
+    """The 2025 cohort's follow-up starting at ``start`` by its id (a start no follow-up has:
+    the key it would have without one)."""
+    listed = {s.start: s.key for s in course_2025().schedule}
+    return listed.get(start, f"fu-{start:%Y%m%dt%H%M}z")
+
+
 def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = None) -> EmailJob:
-    key = f"fu-{start:%Y%m%dt%H%M}z"
+    key = event_key(start)
     return EmailJob.follow_up(
         kind,
         person=person_key("ada@example.org"),
@@ -106,7 +113,7 @@ def follow_up_changed(
         person=person_key("ada@example.org"),
         application_id="app1",
         programme="compassionate-leadership",
-        event_key=f"fu-{start:%Y%m%dt%H%M}z",
+        event_key=event_key(start),
         session_start=start,
         host_course_id=COHORT_2025_ID,
         change="cl-2025-07-v2",
@@ -338,7 +345,9 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     # the programme (one entry whichever cohort's message puts it in the calendar).
     assert str(first["UID"]) == f"{COHORT_2025_ID}-s1-app1@example.org"
     person = person_key("ada@example.org").lower()
-    assert str(last["UID"]) == f"compassionate-leadership-fu-20251208t1600z-{person}@example.org"
+    assert str(last["UID"]) == (
+        f"compassionate-leadership-follow-up-2025-december-{person}@example.org"
+    )
     assert int(first["SEQUENCE"]) == 1
     assert str(first["URL"]) == "https://example.org/join/compassionate-leadership"
     assert "https://example.org/join/compassionate-leadership" in str(first["DESCRIPTION"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,7 +43,16 @@ def session(day: str, kind: str = "core", **extra: Any) -> dict[str, Any]:
 
 
 def test_keys_name_what_a_session_is_not_where_it_falls() -> None:
-    keys = [s.key for s in cohort_2025().schedule()]
+    # The shipped file names its follow-ups, so each can move and stay the same event.
+    assert [s.key for s in cohort_2025().schedule()][6:] == [
+        "follow-up-2025-september",
+        "follow-up-2025-october",
+        "follow-up-2025-november",
+        "follow-up-2025-december",
+    ]
+    unnamed = cohort_2025_data()
+    unnamed["sessions"] = [{k: v for k, v in s.items() if k != "id"} for s in unnamed["sessions"]]
+    keys = [s.key for s in CourseDefinition.model_validate(unnamed).schedule()]
     assert keys[:6] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     # Follow-ups by their UTC start: the same follow-up in another cohort's file is the same.
     assert keys[6:] == [
@@ -319,3 +330,17 @@ def test_the_changed_dates_message_is_for_a_cohorts_own_sessions_with_its_follow
     dates = changed_dates(listing, schedule_changes(plain.definition, listing.definition), [])
     assert dates is not None
     assert dates.changed == ("autumn",)
+
+
+def test_the_shipped_course_files_name_every_follow_up_once() -> None:
+    """Without an id a follow-up cannot move (a new start is a new event): the files we ship,
+    and organisers copy, name each one, and no two cohorts' events share a name by accident."""
+    root = Path(__file__).resolve().parents[2] / "courses"
+    named: list[str] = []
+    for path in sorted([*root.glob("*.json"), *root.glob("past/*.json")]):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        follow_ups = [s for s in data["sessions"] if s.get("kind") == "follow_up"]
+        assert follow_ups, path
+        assert all(s.get("id") for s in follow_ups), f"{path.name}: a follow-up without an id"
+        named += [s["id"] for s in follow_ups]
+    assert len(named) == len(set(named)) == 8

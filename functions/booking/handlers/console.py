@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+from datetime import date
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
@@ -37,6 +38,7 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from booking.domain.wording import moved_without_id_warning
 from booking.handlers import console_pages as pages
 from booking.handlers import course_form, http
 from booking.handlers.console_pages import Chrome
@@ -326,7 +328,34 @@ def course(course_id: str) -> Response[str]:
         listing = console.course_applications(the_ports, course_id)
         page = pages.course_page(_chrome(), listing, the_ports.clock(), invalid.fields)
         return _html(422, page)
-    return _html(200, pages.course_page(_chrome(), listing, the_ports.clock(), {}))
+    warnings = [moved_without_id_warning(day) for day in _days(_query(MOVED_WITHOUT_ID))]
+    page = pages.course_page(_chrome(), listing, the_ports.clock(), {}, warnings)
+    return _html(200, page)
+
+
+# The course page's parameter saying which follow-ups without an id a save seemed to move
+# (their days): what the organiser is warned of after saving, as a page they can reload.
+MOVED_WITHOUT_ID = "moved_without_id"
+
+
+def _days(listed: str) -> list[date]:
+    """ISO days, comma-separated (a few at most); anything else is ignored."""
+    days = []
+    for part in listed.split(",")[:10]:
+        try:
+            days.append(date.fromisoformat(part.strip()))
+        except ValueError:
+            continue
+    return days
+
+
+def _saved(saved: courses.SavedCourse) -> Response[str]:
+    """After a save: the course's page, warning of what the save did unasked."""
+    location = f"/console/courses/{quote(saved.course.course_id)}"
+    if saved.moved_without_id:
+        days = ",".join(day.isoformat() for day in saved.moved_without_id)
+        location += f"?{MOVED_WITHOUT_ID}={days}"
+    return _see_other(location)
 
 
 @app.get("/console/courses/<course_id>/roster.csv")
@@ -551,7 +580,7 @@ def save_course() -> Response[str]:
     editing = bool(course_id) and ports().repository.get_course(course_id) is not None
     try:
         definition = course_form.definition_from_form(typed)
-        courses.put_course(ports(), course_id, definition)
+        saved = courses.put_course(ports(), course_id, definition)
     except InvalidInput as invalid:
         typed.errors = {_form_field(k): v[:1].upper() + v[1:] for k, v in invalid.fields.items()}
         page = pages.course_form_page(_chrome(), typed.with_spare_rows(), editing=editing)
@@ -561,7 +590,7 @@ def save_course() -> Response[str]:
         typed.errors = {beside: f"{refused.message[:1].upper()}{refused.message[1:]}"}
         page = pages.course_form_page(_chrome(), typed.with_spare_rows(), editing=editing)
         return _html(409, page)
-    return _see_other(f"/console/courses/{quote(course_id)}")
+    return _saved(saved)
 
 
 # Which field of the course form a refusal to save is about (else the capacity: a course
@@ -576,7 +605,7 @@ def _form_field(name: str) -> str:
 def _save_uploaded(upload: course_form.Upload) -> Response[str]:
     try:
         definition = course_form.definition_from_file(upload)
-        courses.put_course(ports(), upload.course_id, definition)
+        saved = courses.put_course(ports(), upload.course_id, definition)
     except (InvalidInput, Conflict) as refused:
         fields = refused.fields if isinstance(refused, InvalidInput) else {}
         errors = {
@@ -591,7 +620,7 @@ def _save_uploaded(upload: course_form.Upload) -> Response[str]:
             upload_errors=errors,
         )
         return _html(http.status_for(refused), page)
-    return _see_other(f"/console/courses/{quote(upload.course_id)}")
+    return _saved(saved)
 
 
 # -- errors ---------------------------------------------------------------------------------------

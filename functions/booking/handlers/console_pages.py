@@ -7,6 +7,7 @@ Every value is escaped by Jinja's autoescaping; this module turns the read model
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -186,7 +187,11 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
 
 
 def course_page(
-    chrome: Chrome, listing: CourseApplications, now: datetime, errors: dict[str, str]
+    chrome: Chrome,
+    listing: CourseApplications,
+    now: datetime,
+    errors: dict[str, str],
+    warnings: Sequence[str] = (),
 ) -> str:
     course = listing.course
     definition = course.definition
@@ -201,6 +206,7 @@ def course_page(
         chrome,
         course_id=course.course_id,
         title=definition.title,
+        warnings=list(warnings),
         name=_course_name(course),
         dates=_dates(course),
         status=COURSE_STATUS_WORDS[course.status(now).value],

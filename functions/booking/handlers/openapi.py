@@ -41,6 +41,7 @@ from booking.handlers.views import (
     MoneyTotalsOut,
     PersonExport,
     RosterRow,
+    SavedCourseOut,
     WebhookAnswer,
 )
 from booking.services.console import MAX_QUERY_LENGTH
@@ -63,6 +64,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     MoneyTotalsOut,
     PersonExport,
     RosterRow,
+    SavedCourseOut,
     WebhookAnswer,
 )
 _REASONS = {
@@ -351,8 +353,8 @@ def _admin() -> dict[str, Any]:
                 "putCourse",
                 "Create or replace a course",
                 {
-                    "200": _json(CourseOut, "Replaced"),
-                    "201": _json(CourseOut, "Created"),
+                    "200": _json(SavedCourseOut, "Replaced"),
+                    "201": _json(SavedCourseOut, "Created"),
                     # 404: a path segment longer than any id can be (refused before any lookup).
                     **_errors(400, 404, 409, 413, 415, 422),
                 },
@@ -865,6 +867,11 @@ def _console() -> dict[str, Any]:
                         "q",
                         "Only those whose name, email address or reference contain this",
                         maxLength=MAX_QUERY_LENGTH,
+                    ),
+                    _query(
+                        "moved_without_id",
+                        "After a save: the days (ISO, comma-separated) of follow-ups without "
+                        "an id the save seemed to move, each warned of on the page",
                     ),
                 ],
             )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from aws_lambda_powertools import Logger
 
@@ -23,10 +25,12 @@ from booking.domain.programme import (
     event_changes,
     follow_up_edits,
     follow_up_events,
+    moved_without_id,
     moves_programme,
     person_key,
     programme_of,
 )
+from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
@@ -35,7 +39,21 @@ from booking.services.waitlist import offer_free_places
 logger = Logger(child=True)
 
 
-def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Course:
+@dataclass(frozen=True)
+class SavedCourse:
+    """A course as saved (and as people are shown it), with what the organiser should read
+    about the save."""
+
+    course: Course
+    # The local days of follow-ups without an id the save seemed to move (a new event each).
+    moved_without_id: list[date] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [moved_without_id_warning(day) for day in self.moved_without_id]
+
+
+def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
@@ -58,7 +76,11 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Co
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
-    return courses_as_held(ports, [course], after)[0]
+    unnamed = moved_without_id(previous.definition, definition) if previous else []
+    return SavedCourse(
+        courses_as_held(ports, [course], after)[0],
+        [session.local_start(definition.timezone).date() for session in unnamed],
+    )
 
 
 def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
