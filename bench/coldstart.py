@@ -85,7 +85,10 @@ def child_env() -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_test_bench",
         "STRIPE_WEBHOOK_SECRET": "whsec_bench",
         "SENDER_EMAIL": "bench@example.org",
-        "ADMIN_TOKEN": "bench-token",
+        # The console's sign-in and session key (it fails its init without them).
+        "CONSOLE_SESSION_SECRET": "bench-console-session-key",
+        "COGNITO_DOMAIN": "https://auth.bench.example.org",
+        "COGNITO_CLIENT_ID": "bench",
         "POWERTOOLS_SERVICE_NAME": "bench",
         # As in Lambda: handler modules build their ports during init (booking.bootstrap).
         "AWS_LAMBDA_FUNCTION_NAME": "bench",

@@ -104,7 +104,14 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from booking import bootstrap
     from infra.local.aws import provision
     from infra.local.sample import in_the_future, load_definition
-    from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, WEBHOOK_SECRET, System
+    from tests.support.system import (
+        BASE_URL,
+        COGNITO,
+        CONSOLE_SESSION_SECRET,
+        COURSE_ID,
+        WEBHOOK_SECRET,
+        System,
+    )
 
     with mock_aws():
         resources = provision()
@@ -113,7 +120,11 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
         monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-        monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
+        # The console's settings, as the local stack gives them (its organiser token stays in
+        # front of the functions: tests/support/system.py).
+        monkeypatch.setenv("CONSOLE_SESSION_SECRET", CONSOLE_SESSION_SECRET)
+        monkeypatch.setenv("COGNITO_DOMAIN", COGNITO.domain)
+        monkeypatch.setenv("COGNITO_CLIENT_ID", COGNITO.client_id)
         bootstrap.reset()
         harness = System(resources)
         # The sample cohort, moved into the future as `make run` does, under a fixed id.

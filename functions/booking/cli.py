@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from booking.domain.money import pence_from_pounds
+from booking.domain.errors import InvalidInput
+from booking.domain.money import typed_amount
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     course_name,
@@ -286,10 +287,13 @@ def _parse_time(text: str) -> datetime:
 
 
 def _pounds(text: str) -> int:
+    """Pounds typed on the command line, read as the console reads them (``typed_amount``)."""
     try:
-        return pence_from_pounds(text)
-    except ValueError as wrong:
-        raise argparse.ArgumentTypeError(f"give the amount {wrong}") from None
+        return typed_amount(text, "amount")
+    except InvalidInput as wrong:
+        # The parser's words are for a form ("Enter the amount ..."); a command asks to be given.
+        reason = wrong.fields["amount"].removeprefix("Enter ")
+        raise argparse.ArgumentTypeError(f"give {reason}") from None
 
 
 APPLICATION_VERBS = {

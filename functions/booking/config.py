@@ -1,23 +1,21 @@
 """Settings read from the environment once per container and validated at init.
 
-In AWS the Stripe keys live in Secrets Manager (``*_PARAM`` names the secret); locally they come
-straight from the environment. A missing setting fails the cold start loudly, not a request.
+In AWS the secrets live in Secrets Manager (``*_PARAM`` names the secret); they may also be
+given straight in the environment. Nothing has a default: a function whose secret is not
+configured fails its init (``booking.bootstrap.at_cold_start``), it never runs with a public
+one. Conveniences for ``make run`` (the organiser token, the offline webhook secret) are set by
+the local stack (``infra/local``), in front of the functions.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.errors import DependencyUnavailable
-
-LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the documented offline default
-# The scope an organiser's access token must carry (Cognito resource server ``booking``).
-ORGANISER_SCOPE = "booking/admin"
+from booking.services.ports import MissingSetting
 
 
 class Settings(BaseModel):
@@ -39,12 +37,12 @@ class Settings(BaseModel):
     email_claim_timeout_seconds: int = Field(default=180, ge=1)
     # Applications that ended without payment are deleted this long after their last change.
     unpaid_retention_days: int = Field(default=90, ge=1, le=3650)
-    admin_token: str | None = None  # local stack only; AWS uses a Cognito JWT authorizer
     # The key that signs console session cookies: AWS reads it from Secrets Manager (the
-    # secret's name in *_PARAM); locally it may be given, or is derived from ADMIN_TOKEN.
+    # secret's name in *_PARAM); it may also be given directly.
     console_session_secret: str | None = None
     console_session_secret_param: str | None = None
-    # Cognito's hosted sign-in for the console (AWS): https://<prefix>.auth.<region>...
+    # Cognito's hosted sign-in for the console: https://<prefix>.auth.<region>... (under
+    # `make run`, the local stack's stand-in for it)
     cognito_domain: str | None = None
     cognito_client_id: str | None = None
 
@@ -68,33 +66,34 @@ class Settings(BaseModel):
         return _secret(self.stripe_secret_key_param or "")
 
     @property
-    def console_signs_in_with_token(self) -> bool:
-        """Locally organisers sign in with the organiser token; in AWS through Cognito."""
-        return bool(self.admin_token)
+    def has_webhook_secret(self) -> bool:
+        return bool(self.stripe_webhook_secret or self.stripe_webhook_secret_param)
 
     @property
-    def secure_cookies(self) -> bool:
-        """Cookies are ``Secure`` wherever the site is served over HTTPS (always in AWS)."""
-        return self.public_base_url.startswith("https://")
+    def has_console_session_secret(self) -> bool:
+        return bool(self.console_session_secret or self.console_session_secret_param)
+
+    @property
+    def has_sign_in(self) -> bool:
+        return bool(self.cognito_domain and self.cognito_client_id)
 
     def console_session_key(self) -> bytes:
         if self.console_session_secret:
             return self.console_session_secret.encode()
-        if self.console_session_secret_param:
-            return _secret(self.console_session_secret_param).encode()
-        if self.admin_token:
-            # Derived, never the token itself: a session cookie is no way to learn the token.
-            return hmac.new(
-                self.admin_token.encode(), b"console-session-key", hashlib.sha256
-            ).digest()
-        raise RuntimeError("set CONSOLE_SESSION_SECRET_PARAM (AWS) or ADMIN_TOKEN (local)")
+        return _secret(
+            _required(self.console_session_secret_param, "CONSOLE_SESSION_SECRET")
+        ).encode()
 
     def webhook_secret(self) -> str:
         if self.stripe_webhook_secret:
             return self.stripe_webhook_secret
-        if self.stripe_webhook_secret_param:
-            return _secret(self.stripe_webhook_secret_param)
-        return LOCAL_STRIPE_WEBHOOK_SECRET
+        return _secret(_required(self.stripe_webhook_secret_param, "STRIPE_WEBHOOK_SECRET"))
+
+
+def _required(name: str | None, setting: str) -> str:
+    if not name:
+        raise MissingSetting(f"not configured: set {setting}_PARAM (AWS) or {setting}")
+    return name
 
 
 def _secret(name: str) -> str:

@@ -15,25 +15,19 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from booking.handlers.routes import Function, routes_of
 from infra.cdk.auth import ADMIN_SCOPE
 from infra.cdk.checkers import skip_checkov
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import acknowledge
 
-GET, POST = apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST
+POST = apigwv2.HttpMethod.POST
 
-PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = (
-    ("/", GET),
-    ("/courses", GET),
-    ("/courses/{course_id}", GET),
-    ("/courses/{course_id}/apply", GET),
-    ("/courses/{course_id}/applications", POST),
-    ("/applications/{application_id}", GET),
-    ("/applications/{application_id}/checkout", POST),
-    ("/applications/{application_id}/invoice", POST),
-    ("/openapi.json", GET),
+# The public function's routes and the webhook's, from the route table the functions serve.
+PUBLIC_ROUTES: tuple[tuple[str, apigwv2.HttpMethod], ...] = tuple(
+    (route.path, apigwv2.HttpMethod(route.method)) for route in routes_of(Function.API)
 )
-WEBHOOK_PATH = "/webhooks/stripe"
+(WEBHOOK_PATH,) = {route.path for route in routes_of(Function.WEBHOOK)}
 ADMIN_PATH = "/admin/{proxy+}"
 # The console's pages: no authorizer (a browser sends a cookie, not a bearer token); the console
 # function checks the signed session cookie and the CSRF token itself.

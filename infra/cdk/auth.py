@@ -8,11 +8,13 @@ from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from booking.domain.organisers import ORGANISER_SCOPE, ORGANISER_SCOPE_NAME, RESOURCE_SERVER
 from infra.cdk.config import StageConfig
 
-ADMIN_SCOPE_NAME = "admin"
-RESOURCE_SERVER_ID = "booking"
-ADMIN_SCOPE = f"{RESOURCE_SERVER_ID}/{ADMIN_SCOPE_NAME}"
+# The scope that makes an organiser, as the functions check it (one definition).
+ADMIN_SCOPE_NAME = ORGANISER_SCOPE_NAME
+RESOURCE_SERVER_ID = RESOURCE_SERVER
+ADMIN_SCOPE = ORGANISER_SCOPE
 
 
 class Auth(Construct):

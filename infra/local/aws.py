@@ -6,6 +6,7 @@ The table comes from the repository's own schema (``booking.adapters.dynamodb.sc
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -71,22 +72,25 @@ def bind_local_resources(table_name: str, queue_url: str, dlq_url: str | None = 
 
 STRIPE_SECRET_KEY_NAME = "booking-local/stripe-secret-key"  # noqa: S105 - a name
 STRIPE_WEBHOOK_SECRET_NAME = "booking-local/stripe-webhook-secret"  # noqa: S105 - a name
+CONSOLE_SESSION_SECRET_NAME = "booking-local/console-session-key"  # noqa: S105 - a name
 
 
 def store_secrets(
     stripe_key: str, webhook_secret: str, endpoint_url: str | None = None
-) -> tuple[str, str]:
-    """The Stripe keys as Secrets Manager secrets, read by name as in AWS (app_secrets.py)."""
+) -> tuple[str, str, str]:
+    """The Stripe keys and the key that signs console sessions (random, as CDK generates it)
+    as Secrets Manager secrets, read by name as in AWS (app_secrets.py)."""
     client = boto3.session.Session(region_name=REGION).client(
         "secretsmanager", endpoint_url=endpoint_url
     )
     for name, value, role in (
         (STRIPE_SECRET_KEY_NAME, stripe_key, "stripe_secret_key"),
         (STRIPE_WEBHOOK_SECRET_NAME, webhook_secret, "stripe_webhook_secret"),
+        (CONSOLE_SESSION_SECRET_NAME, secrets.token_urlsafe(32), "console_session_secret"),
     ):
         client.create_secret(Name=name, SecretString=value)
         aws_calls.bind(role, aws_calls.secret_arn(name, REGION))
-    return STRIPE_SECRET_KEY_NAME, STRIPE_WEBHOOK_SECRET_NAME
+    return STRIPE_SECRET_KEY_NAME, STRIPE_WEBHOOK_SECRET_NAME, CONSOLE_SESSION_SECRET_NAME
 
 
 class SerialMotoServer:

@@ -266,7 +266,7 @@ def test_every_other_console_page_passes_axe(
     page.get_by_role("button", name="Erase their data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Their data has been erased")
     no_violations(page, "19-erased")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(f"{stack.url}/console/signed-out")
     no_violations(page, "20-signed-out")
     page.goto(f"{stack.url}/console")
@@ -302,3 +302,24 @@ def test_the_pages_a_person_lands_on_beside_the_form_pass_axe(
     expect(page.get_by_role("heading", level=1)).to_have_text("Local outbox")
     expect(page.get_by_role("heading", level=2).first).to_be_visible()
     no_violations(page, "23-local-outbox")
+
+
+def _signed_in(chromium: Browser, stack: RunningStack) -> Page:
+    page = chromium.new_context().new_page()
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{stack.url}/console")
+    return page
+
+
+def test_signing_out_everywhere_ends_the_other_browsers_session_too(
+    stack: RunningStack, chromium: Browser
+) -> None:
+    laptop, phone = _signed_in(chromium, stack), _signed_in(chromium, stack)
+    laptop.get_by_role("button", name="Sign out everywhere").click()
+    expect(laptop).to_have_url(f"{stack.url}/console/signed-out")
+    phone.reload()
+    expect(phone).to_have_url(re.compile(r"/console/sign-in\?next="))
+    for page in (laptop, phone):
+        page.context.close()

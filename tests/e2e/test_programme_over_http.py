@@ -238,8 +238,10 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     _load(stack, spring_id, cohort(spring_start, "spring", follow_up))
     _load(stack, summer_id, cohort(summer_start, "summer", follow_up))
     ada, bob = (f"{who}-{run}@example.org" for who in ("ada", "bob"))
-    _book(stack, spring_id, ada)
-    _book(stack, summer_id, bob)
+    references = {
+        ada: _book(stack, spring_id, ada)["reference"],
+        bob: _book(stack, summer_id, bob)["reference"],
+    }
     people = {ada, bob}
     before = len(_settled(stack, people))
 
@@ -274,6 +276,8 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     for message in mail:
         if message["subject"].startswith("Reminder"):
             local = new.astimezone(LONDON)
+            # Said when, then the reference of the graduate's booking, as every subject ends.
             assert message["subject"].endswith(
-                f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00 {local.tzname()}"
+                f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00 {local.tzname()} "
+                f"({references[message['to'][0]]})"
             )

@@ -10,6 +10,7 @@ from booking.adapters.email_templates import JinjaEmailRenderer
 from booking.services.ports import Ports
 from tests.fakes.outside import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
 from tests.fakes.repository import FakeRepository
+from tests.fakes.sessions import FakeConsoleSessions, FakeSignIn
 
 BASE_URL = "https://booking.test"
 CALENDAR_DOMAIN = "example.org"  # the sender's domain in the tests
@@ -35,6 +36,7 @@ def fake_ports(
 ) -> Ports:
     """Ports on fakes; templates and calendars are the real (pure) adapters."""
     queue, payments, sender = FakeEmailQueue(), FakePaymentGateway(), FakeEmailSender()
+    sessions, sign_in = FakeConsoleSessions(), FakeSignIn()
     return Ports(
         repository=repository or FakeRepository(),
         public_base_url=BASE_URL,
@@ -44,15 +46,20 @@ def fake_ports(
         renderer_factory=JinjaEmailRenderer,
         calendar_factory=lambda: IcsCalendarWriter(CALENDAR_DOMAIN),
         clock=clock or Clock(),
+        sign_in_factory=lambda: sign_in,
+        console_sessions_factory=lambda: sessions,
+        session_key_factory=lambda: b"unit-test-session-key",
     )
 
 
 __all__ = [
     "BASE_URL",
     "Clock",
+    "FakeConsoleSessions",
     "FakeEmailQueue",
     "FakeEmailSender",
     "FakePaymentGateway",
     "FakeRepository",
+    "FakeSignIn",
     "fake_ports",
 ]

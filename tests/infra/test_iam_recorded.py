@@ -95,14 +95,6 @@ ALLOWANCES = (
         "with the relay's role; no code of ours sends there.",
     ),
     Allowance(
-        ("console",),
-        "secretsmanager:GetSecretValue",
-        "console_session_secret",
-        "In AWS the console reads the key that signs its session cookies from Secrets Manager; "
-        "the local stack and the tests derive it from ADMIN_TOKEN instead (sign-in by token), "
-        "so no recorded call can read the secret.",
-    ),
-    Allowance(
         ("webhook", "admin", "console", "reminders"),
         "secretsmanager:GetSecretValue",
         "stripe_secret_key",

@@ -13,7 +13,7 @@ import re
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -21,7 +21,7 @@ from booking import bootstrap
 from booking.domain.errors import SignInRefused
 from booking.services.ports import OrganiserIdentity
 from tests.support.console import ConsoleBrowser
-from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
+from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, Reply, System
 
 PAGES = [
     "/console",
@@ -191,12 +191,8 @@ def test_signing_in_never_sends_you_off_the_console(system: System, elsewhere: s
     assert reply.headers["location"] == "/console"
 
 
-def test_cookies_are_secure_where_the_site_is_served_over_https(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://book.example.org")
-    bootstrap.reset()
-    bootstrap.use(system.ports)
+def test_cookies_are_secure_where_the_site_is_served_over_https(system: System) -> None:
+    bootstrap.use(dataclasses.replace(system.ports, public_base_url="https://book.example.org"))
     reply = ConsoleBrowser(system).post("/console/sign-in", token=ADMIN_TOKEN)
     assert _set_cookie(reply, "console_session")["secure"] == "True"
 
@@ -214,16 +210,69 @@ def test_a_session_ends_when_it_expires_or_is_tampered_with(system: System) -> N
     assert browser.get("/console").status == 303
 
 
+def _signed_out_through_the_identity_provider(system: System, reply: Reply) -> None:
+    """Signing out goes on to the identity provider's logout (the local stack's stand-in for
+    Cognito's), which sends the browser to the signed-out page."""
+    assert reply.status == 303
+    target = urlsplit(reply.headers["location"])
+    assert target.path == "/_local/cognito/logout"
+    assert parse_qs(target.query)["logout_uri"] == [f"{BASE_URL}/console/signed-out"]
+    logout = system.api("GET", f"{target.path}?{target.query}")
+    assert logout.status == 303
+    assert logout.headers["location"] == f"{BASE_URL}/console/signed-out"
+
+
 def test_signing_out_clears_the_session(system: System) -> None:
     browser = ConsoleBrowser(system)
     browser.sign_in()
     reply = browser.act("/console/sign-out")
-    assert reply.status == 303
-    assert reply.headers["location"] == "/console/signed-out"
+    _signed_out_through_the_identity_provider(system, reply)
     assert _set_cookie(reply, "console_session")["max-age"] == "0"
     assert "console_session" not in browser.cookies
     assert browser.get("/console/signed-out").status == 200
     assert browser.get("/console").status == 303
+
+
+def _status(system: System, application: dict[str, Any]) -> str:
+    path = f"/applications/{application['application_id']}?token={application['token']}"
+    return str(system.api("GET", path).json()["status"])
+
+
+def test_a_signed_out_cookie_opens_nothing_and_its_csrf_token_changes_nothing(
+    system: System,
+) -> None:
+    """Issue 19: after signing out, a copy of the old cookie (another tab, a stolen value)
+    still opened every page and, with its CSRF token, cancelled a booking."""
+    applied = system.apply(email="kept.cookie@example.org").json()
+    application_id = applied["application_id"]
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    kept_cookie, kept_csrf = browser.cookies["console_session"], browser.csrf()
+    browser.act("/console/sign-out")
+    thief = ConsoleBrowser(system)
+    thief.cookies["console_session"] = kept_cookie
+    assert thief.get("/console").status == 303
+    assert thief.get(f"/console/applications/{application_id}").status == 303
+    cancel = thief.post(f"/console/applications/{application_id}/cancel", csrf_token=kept_csrf)
+    assert cancel.status == 303
+    assert cancel.headers["location"].startswith("/console/sign-in")
+    assert _status(system, applied) == "awaiting_payment"
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_organiser(system: System) -> None:
+    laptop, phone = ConsoleBrowser(system), ConsoleBrowser(system)
+    laptop.sign_in()
+    phone.sign_in()
+    assert phone.get("/console").status == 200
+    assert 'action="/console/sign-out-everywhere"' in laptop.get("/console").body
+    reply = laptop.act("/console/sign-out-everywhere")
+    _signed_out_through_the_identity_provider(system, reply)
+    assert laptop.get("/console").status == 303
+    assert phone.get("/console").status == 303
+    # Signing in again works, and makes a new session the old cookies do not share.
+    laptop.sign_in()
+    assert laptop.get("/console").status == 200
+    assert phone.get("/console").status == 303
 
 
 def test_console_pages_are_not_cached_framed_or_scripted(system: System) -> None:
@@ -250,6 +299,11 @@ class FakeCognito:
     def authorization_url(self, *, state: str, code_challenge: str, redirect_uri: str) -> str:
         return f"https://auth.example/oauth2/authorize?state={state}&challenge={code_challenge}"
 
+    origin = "https://auth.example"
+
+    def sign_out_url(self, *, return_to: str) -> str:
+        return f"https://auth.example/logout?{urlencode({'logout_uri': return_to})}"
+
     def exchange_code(
         self, *, code: str, code_verifier: str, redirect_uri: str
     ) -> OrganiserIdentity:
@@ -262,7 +316,6 @@ class FakeCognito:
 @pytest.fixture
 def cognito(system: System, monkeypatch: pytest.MonkeyPatch) -> FakeCognito:
     fake = FakeCognito()
-    monkeypatch.delenv("ADMIN_TOKEN")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://book.example.org")
     monkeypatch.setenv("COGNITO_DOMAIN", "https://auth.example")
     monkeypatch.setenv("COGNITO_CLIENT_ID", "client-1")
@@ -312,9 +365,11 @@ def test_cognito_sign_in_uses_pkce_and_the_callback_sets_the_session(
     assert session["httponly"] == "True"
     assert _set_cookie(reply, "console_sign_in")["max-age"] == "0"
     assert browser.get("/console").status == 200
-    # Signing out ends Cognito's session too.
+    # Signing out ends Cognito's session too, coming back to the signed-out page.
     out = browser.act("/console/sign-out")
-    assert out.headers["location"].startswith("https://auth.example/logout?client_id=client-1")
+    assert out.headers["location"] == cognito.sign_out_url(
+        return_to="https://book.example.org/console/signed-out"
+    )
 
 
 def test_a_callback_with_a_wrong_state_or_no_sign_in_under_way_is_refused(

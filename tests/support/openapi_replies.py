@@ -17,7 +17,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from booking.handlers.openapi import concrete_first, openapi_document
+from booking.handlers.openapi import openapi_document
+from booking.handlers.routes import concrete_first
 
 
 @lru_cache(maxsize=1)

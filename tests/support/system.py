@@ -18,15 +18,23 @@ import boto3
 import stripe
 
 from booking import bootstrap
+from booking.adapters.cognito import CognitoSignIn
 from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
 from booking.domain.emails import OutgoingEmail
+from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, webhook
 from infra.local.aws import LocalResources
+from infra.local.front import (
+    CognitoStandIn,
+    Front,
+    http_api_event,
+    in_process_opener,
+    lambda_context,
+)
 from infra.local.mail import sqs_event
 from infra.local.relay import StreamRelay
-from infra.local.server import http_api_event, lambda_context
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient
@@ -34,6 +42,8 @@ from tests.support.stripe_client import InProcessHTTPClient
 BASE_URL = "http://booking.test"
 WEBHOOK_SECRET = "whsec_integration"
 ADMIN_TOKEN = "integration-admin-token"
+CONSOLE_SESSION_SECRET = "integration-console-session-key"
+COGNITO = CognitoStandIn(BASE_URL)
 COURSE_ID = "compassionate-leadership-test"
 
 
@@ -74,11 +84,27 @@ class System:
         # Every email the mailer sent (through moto's SES), in order: see `deliver_emails`.
         self.sent: list[OutgoingEmail] = []
         ses = SesSender(boto3.client("sesv2"), settings().sender_email)
-        # The deployed composition (bootstrap), with the test's clock and Stripe client.
+        # What stands in front of the functions under `make run`: API Gateway's routing and
+        # JWT authorizer, and Cognito's sign-in with the organiser token.
+        handlers = {"api": api, "admin": admin, "console": console, "webhook": webhook}
+        self.front = Front(
+            lambda name, event: handlers[name].handler(event, lambda_context(f"booking-{name}")),
+            ADMIN_TOKEN,
+            COGNITO,
+        )
+        # The deployed composition (bootstrap), with the test's clock and Stripe client, and
+        # the console's Cognito adapter talking to the stand-in without sockets.
         self.ports = dataclasses.replace(
             bootstrap.build(settings(), dynamodb=self.dynamodb, sqs=self.sqs),
             payment_gateway_factory=self._gateway,
             sender_factory=lambda: _Recording(ses, self.sent),
+            sign_in_factory=lambda: CognitoSignIn(
+                COGNITO.domain,
+                COGNITO.client_id,
+                SIGN_IN_SCOPES,
+                opener=in_process_opener(self.front),
+                clock=self.now,
+            ),
             clock=self.now,
         )
         bootstrap.use(self.ports)
@@ -135,13 +161,7 @@ class System:
             sent.setdefault("content-type", "application/x-www-form-urlencoded")
         elif raw is not None:
             body = raw
-        event = http_api_event(method, path, sent, body, "198.51.100.7")
-        if path.startswith("/admin/"):
-            reply = _reply(admin.handler(event, lambda_context("booking-admin")))
-        elif path == "/console" or path.startswith("/console/"):
-            reply = _reply(console.handler(event, lambda_context("booking-console")))
-        else:
-            reply = _reply(api.handler(event, lambda_context("booking-api")))
+        reply = _reply(self.front.handle(method, path, sent, body, "198.51.100.7"))
         self.relay()
         return self._documented(method, path, reply)
 

@@ -46,3 +46,26 @@ def test_money_is_typed_in_pounds() -> None:
     assert code.amount_off == 1000
     with pytest.raises(SystemExit):
         parse_arguments(["bursary", "CL-7K3Q9", "12.345"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("1e30", "give the amount in pounds, like 200 or 200.00"),
+        ("2_00", "give the amount in pounds, like 200 or 200.00"),
+        ("\u0662\u0660\u0660", "give the amount in pounds, like 200 or 200.00"),
+        ("12.345", "give the amount with at most two decimal places"),
+        ("-5", "give the amount above zero"),
+        ("0", "give the amount above zero and at most £100,000.00"),
+        ("100000.01", "give the amount above zero and at most £100,000.00"),
+        ("9" * 20, "give the amount above zero and at most £100,000.00"),
+    ],
+)
+def test_the_cli_reads_pounds_as_the_console_does(
+    typed: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One reading of typed money (``domain.money.typed_amount``): what a console form refuses,
+    the CLI refuses too, with the same reason."""
+    with pytest.raises(SystemExit):
+        parse_arguments(["bursary", "CL-7K3Q9", typed])
+    assert reason in capsys.readouterr().err

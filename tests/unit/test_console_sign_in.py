@@ -14,11 +14,14 @@ import pytest
 
 from booking.adapters.cognito import CognitoSignIn
 from booking.domain.errors import DependencyUnavailable, SignInRefused
+from booking.domain.organisers import ConsoleSession, new_session
 from booking.handlers.console_session import (
     SESSION_SECONDS,
     CookieSigner,
+    SessionName,
     cookie_value,
     pkce_pair,
+    safe_next,
 )
 
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -28,10 +31,18 @@ def signer(key: bytes = b"k" * 32) -> CookieSigner:
     return CookieSigner(key, secure=True)
 
 
-def test_a_session_reads_back_until_it_expires() -> None:
-    session, cookie = signer().new_session("organiser-token", NOW)
-    assert signer().session(cookie.value, NOW + timedelta(seconds=SESSION_SECONDS - 1)) == session
-    assert signer().session(cookie.value, NOW + timedelta(seconds=SESSION_SECONDS)) is None
+def a_session(session_id: str = "sid-1") -> tuple[ConsoleSession, Any]:
+    session = new_session("organiser-1", session_id, NOW)
+    return session, signer().session_cookie(session, NOW)
+
+
+def test_a_session_cookie_names_its_session_until_it_expires() -> None:
+    session, cookie = a_session()
+    named = SessionName(session.subject, session.session_id)
+    assert (
+        signer().session_name(cookie.value, NOW + timedelta(seconds=SESSION_SECONDS - 1)) == named
+    )
+    assert signer().session_name(cookie.value, NOW + timedelta(seconds=SESSION_SECONDS)) is None
     text = str(cookie)
     assert "HttpOnly" in text
     assert "Secure" in text
@@ -52,8 +63,8 @@ def test_a_session_reads_back_until_it_expires() -> None:
     ],
 )
 def test_a_changed_or_malformed_session_is_no_session(spoil: Any) -> None:
-    _, cookie = signer().new_session("organiser-token", NOW)
-    assert signer().session(spoil(cookie.value), NOW) is None
+    _, cookie = a_session()
+    assert signer().session_name(spoil(cookie.value), NOW) is None
 
 
 def _same_bits_spelled_otherwise(value: str) -> str:
@@ -66,22 +77,22 @@ def _same_bits_spelled_otherwise(value: str) -> str:
 
 def test_a_mac_spelled_another_way_is_refused() -> None:
     """Found by a flaky run: the MAC was compared after decoding, so either spelling passed."""
-    _, cookie = signer().new_session("organiser-token", NOW)
-    assert signer().session(cookie.value, NOW) is not None
-    assert signer().session(_same_bits_spelled_otherwise(cookie.value), NOW) is None
+    _, cookie = a_session()
+    assert signer().session_name(cookie.value, NOW) is not None
+    assert signer().session_name(_same_bits_spelled_otherwise(cookie.value), NOW) is None
 
 
 def test_a_session_signed_with_another_key_or_for_another_purpose_is_refused() -> None:
-    _, cookie = signer().new_session("organiser-token", NOW)
-    assert signer(b"other" * 8).session(cookie.value, NOW) is None
-    value, _ = signer().sign_in_state("state", "verifier", "/console", NOW)
-    assert signer().session(value, NOW) is None  # a sign-in state is not a session
+    _, cookie = a_session()
+    assert signer(b"other" * 8).session_name(cookie.value, NOW) is None
+    value = signer().sign_in_state("state", "verifier", "/console", NOW).value
+    assert signer().session_name(value, NOW) is None  # a sign-in state is not a session
     assert signer().read_sign_in_state(cookie.value, NOW) is None
 
 
 def test_the_csrf_token_belongs_to_one_session() -> None:
-    mine, _ = signer().new_session("organiser-token", NOW)
-    theirs, _ = signer().new_session("organiser-token", NOW)
+    mine, _ = a_session("mine")
+    theirs, _ = a_session("theirs")
     token = signer().csrf_token(mine)
     assert signer().csrf_valid(mine, token)
     assert not signer().csrf_valid(theirs, token)
@@ -92,7 +103,8 @@ def test_the_csrf_token_belongs_to_one_session() -> None:
 
 
 def test_the_sign_in_state_lasts_ten_minutes_on_the_callback_path_only() -> None:
-    value, cookie = signer().sign_in_state("s1", "v1", "/console/people", NOW)
+    cookie = signer().sign_in_state("s1", "v1", "/console/people", NOW)
+    value = cookie.value
     assert cookie.path == "/console/callback"
     assert signer().read_sign_in_state(value, NOW + timedelta(minutes=9)) == {
         "state": "s1",
@@ -110,6 +122,26 @@ def test_pkce_challenge_is_the_s256_of_the_verifier() -> None:
     expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     assert challenge == expected.rstrip(b"=").decode()
     assert pkce_pair()[0] != verifier
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes_to"),
+    [
+        ("/console/people?email=a@example.org", "/console/people?email=a@example.org"),
+        ("/console/courses/café", "/console/courses/café"),  # the Location header encodes it
+        ("/console/x\r\nSet-Cookie: a=b", "/console"),
+        ("//evil.example/console", "/console"),
+        ("https://evil.example/console", "/console"),
+        ("/console\\@evil.example", "/console"),
+        ("/courses", "/console"),
+        ("", "/console"),
+        (None, "/console"),
+    ],
+)
+def test_after_signing_in_only_a_console_page_without_control_characters(
+    asked: str | None, goes_to: str
+) -> None:
+    assert safe_next(asked) == goes_to
 
 
 def test_cookie_values_are_found_by_name() -> None:
@@ -237,3 +269,14 @@ def test_a_refused_code_is_a_refusal_and_an_outage_is_a_retry() -> None:
         adapter(TokenEndpoint({"token_type": "Bearer"})).exchange_code(
             code="c", code_verifier="v", redirect_uri="r"
         )
+
+
+def test_signing_out_ends_cognitos_session_too_and_comes_back() -> None:
+    adapter = CognitoSignIn("https://auth.example/", "client-1", ("openid",))
+    assert adapter.origin == "https://auth.example"
+    target = urlsplit(adapter.sign_out_url(return_to="https://book.example.org/console/signed-out"))
+    assert (target.netloc, target.path) == ("auth.example", "/logout")
+    assert parse_qs(target.query) == {
+        "client_id": ["client-1"],
+        "logout_uri": ["https://book.example.org/console/signed-out"],
+    }

@@ -57,11 +57,17 @@ def test_the_overview_counts_each_courses_seats_and_money(ports: Ports) -> None:
     assert (two.applications, two.pending_review, two.holds) == (1, 1, 0)
 
 
-def test_a_search_longer_than_any_address_or_an_unknown_status_is_refused(ports: Ports) -> None:
-    with pytest.raises(InvalidInput):
-        console.course_applications(ports, "c1", query="x" * 255)
-    with pytest.raises(InvalidInput):
-        console.course_applications(ports, "c1", status="paid")
+def test_a_search_longer_than_any_address_or_an_unknown_status_filters_nothing_and_says_why(
+    ports: Ports,
+) -> None:
+    every = console.course_applications(ports, "c1")
+    too_long = console.course_applications(ports, "c1", query="x" * 255)
+    assert too_long.problems == {"q": "at most 254 characters"}
+    assert (too_long.query, too_long.applications) == ("", every.applications)
+    unknown = console.course_applications(ports, "c1", status="paid")
+    assert unknown.problems == {"status": "choose one of the statuses"}
+    assert (unknown.status, unknown.applications) == (None, every.applications)
+    assert console.course_applications(ports, "c1", status="confirmed").problems == {}
     with pytest.raises(NotFound):
         console.course_applications(ports, "no-such-course")
 

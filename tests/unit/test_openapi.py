@@ -73,8 +73,8 @@ def test_every_route_the_handlers_serve_is_in_it(
 def test_organiser_operations_need_a_token(document: dict[str, Any]) -> None:
     """/admin/ needs a bearer token, the console its session cookie (but for the pages that
     sign in and the one signing out lands on), everything else nothing."""
-    from booking.handlers.console import OPEN_PATHS
     from booking.handlers.console_session import SESSION_COOKIE
+    from booking.handlers.routes.console import OPEN_PATHS
 
     schemes = document["components"]["securitySchemes"]
     bearer = {
@@ -109,15 +109,16 @@ def test_organiser_operations_need_a_token(document: dict[str, Any]) -> None:
 
 
 def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> None:
-    from booking.handlers.console import MAX_MESSAGE_LENGTH, OPEN_PATHS
+    from booking.domain.application import LONG_TEXT_MAX_LENGTH as MAX_MESSAGE_LENGTH
     from booking.handlers.course_form import TOP_FIELDS
+    from booking.handlers.routes.console import OPEN_PATHS
 
     posts = {
         path: item["post"]
         for path, item in document["paths"].items()
         if _is_console(path) and "post" in item
     }
-    assert len(posts) == 11
+    assert len(posts) == 12
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]
@@ -210,7 +211,7 @@ def test_the_reply_check_refuses_what_the_document_does_not_say() -> None:
 
 def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
     """As OpenAPI matches URLs: /console/courses/new is that form, not a course called new."""
-    from booking.handlers.openapi import concrete_first, methods_for
+    from booking.handlers.routes import Function, concrete_first, methods_for
     from tests.support.openapi_replies import check_reply
 
     # Whatever order the document lists them in.
@@ -233,5 +234,5 @@ def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
     # The new-course form answers no 422 (it reads no query).
     with pytest.raises(AssertionError, match="does not list"):
         check_reply("GET", "/console/courses/new", 422, html, "<p>")
-    assert methods_for("/console/courses") == ["POST"]
-    assert methods_for("/console/courses/new") == ["GET"]
+    assert methods_for("/console/courses", Function.CONSOLE) == ["POST"]
+    assert methods_for("/console/courses/new", Function.CONSOLE) == ["GET"]

@@ -70,6 +70,17 @@ class CognitoSignIn:
         )
         return f"{self._domain}/oauth2/authorize?{query}"
 
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self._domain)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def sign_out_url(self, *, return_to: str) -> str:
+        # Cognito's logout endpoint ends its own session and sends the browser on to a logout
+        # URL registered on the app client (infra/cdk/auth.py).
+        query = urlencode({"client_id": self._client_id, "logout_uri": return_to})
+        return f"{self._domain}/logout?{query}"
+
     def exchange_code(
         self, *, code: str, code_verifier: str, redirect_uri: str
     ) -> OrganiserIdentity:

@@ -141,14 +141,16 @@ ShortText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_no_control_chars),
 ]
+# The longest free text a person writes: an answer, a decline message to an applicant.
+LONG_TEXT_MAX_LENGTH = 4000
 LongText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_TEXT_MAX_LENGTH),
     AfterValidator(_no_control_chars),
 ]
 OptionalLongText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=4000),
+    StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH),
     AfterValidator(_no_control_chars),
 ]
 

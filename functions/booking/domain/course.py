@@ -28,6 +28,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import OptionalLongText, ShortText
 from booking.domain.money import Money as Money  # courses are priced in it; re-exported
+from booking.domain.validation import sane_year
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
@@ -78,8 +79,7 @@ class SessionDefinition(BaseModel):
     @field_validator("date")
     @classmethod
     def _plausible_year(cls, value: CalendarDate) -> CalendarDate:
-        if not 2000 <= value.year <= 2100:
-            raise ValueError("the session date must be between the years 2000 and 2100")
+        sane_year(value.year, "the session date")
         return value
 
     @field_validator("start_time", "end_time")

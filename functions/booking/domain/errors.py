@@ -66,7 +66,13 @@ class CourseFull(Conflict):
 
 
 class CourseClosed(Conflict):
+    """The course takes no applications (nor payments for offers) any more: one refusal, in
+    one wording, wherever it is met."""
+
     code = "course_closed"
+
+    def __init__(self, message: str = "applications for this course are closed") -> None:
+        super().__init__(message)
 
 
 class AlreadyApplied(Conflict):
@@ -87,3 +93,9 @@ class SignInRefused(BookingError):
     """The identity provider did not vouch for an organiser (bad code, wrong scope)."""
 
     code = "sign_in_refused"
+
+
+class NotAnOrganiser(BookingError):
+    """Signed in, but not as an organiser: the account lacks the organiser scope."""
+
+    code = "forbidden"

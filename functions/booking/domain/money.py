@@ -1,11 +1,24 @@
-"""Money: an amount in minor units with its currency, never a float."""
+"""Money: an amount in minor units with its currency, never a float; and the one reading of
+an amount a person types (in pounds, on every console form)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from booking.domain.errors import InvalidInput
+
+# The most any one amount may be (a price, a code's discount, a bursary): £100,000.00.
+MAX_MINOR_UNITS = 100_000_00
+# Pounds as people type them: ASCII digits (never another script's, never ``2_00``), optional
+# thousands commas in threes, at most two decimal places; a pound sign may lead.
+_WHOLE = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)"
+_TYPED_POUNDS = re.compile(rf"{_WHOLE}(?:\.[0-9]{{1,2}})?", re.ASCII)
+# What is a number in pounds but for its sign or its fractions of a penny: said so.
+_NEGATIVE = re.compile(rf"-\s*{_WHOLE}(?:\.[0-9]+)?", re.ASCII)
+_TOO_PRECISE = re.compile(rf"{_WHOLE}\.[0-9]{{3,}}", re.ASCII)
 
 
 class Money(BaseModel):
@@ -13,7 +26,7 @@ class Money(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    amount: int = Field(gt=0, le=100_000_00, description="Minor units, e.g. 20000 for £200.00")
+    amount: int = Field(gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00")
     currency: Annotated[str, Field(pattern=r"^[a-z]{3}$")] = "gbp"
 
     @field_validator("currency", mode="before")
@@ -39,18 +52,35 @@ def money_words(amount: int, currency: str = "gbp") -> str:
     return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
 
 
-def pence_from_pounds(typed: str) -> int:
-    """An amount a person typed in pounds ("200", "200.00", "£1,200.50") in minor units.
-    Raises ValueError saying how to type it: not a number, not above zero, or finer than a
-    penny."""
-    text = typed.replace(",", "").strip().removeprefix("£").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("in pounds, like 200 or 200.00") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
-        raise ValueError("above zero with at most two decimal places") from None
-    return int(amount * 100)
+def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
+    """An amount a person typed in pounds (``200``, ``200.5``, ``£1,200.50``), in pence.
+
+    Anything else is an :class:`InvalidInput` on ``field``, in words for the person who typed
+    it: not a number in pounds (``1e30``, ``2_00``, ``٢٠٠``), more than two decimal places,
+    nothing, or more than £100,000.00.
+    """
+    text = typed.strip().removeprefix("£").strip()
+    if not _TYPED_POUNDS.fullmatch(text):
+        if _NEGATIVE.fullmatch(text):
+            reason = f"Enter {what} above zero"
+        elif _TOO_PRECISE.fullmatch(text):
+            reason = f"Enter {what} with at most two decimal places"
+        else:
+            reason = f"Enter {what} in pounds, like 200 or 200.00"
+        raise InvalidInput(f"{what} needs attention", {field: reason})
+    pounds, _, pence = text.replace(",", "").partition(".")
+    # Whole pounds are checked before any arithmetic, so 20 typed digits cost nothing.
+    if len(pounds.lstrip("0")) > len(str(MAX_MINOR_UNITS // 100)):
+        amount = MAX_MINOR_UNITS + 1
+    else:
+        amount = int(pounds) * 100 + int(pence.ljust(2, "0") or "0")
+    if not 0 < amount <= MAX_MINOR_UNITS:
+        limit = Money(amount=MAX_MINOR_UNITS).display()
+        raise InvalidInput(
+            f"{what} needs attention",
+            {field: f"Enter {what} above zero and at most {limit}"},
+        )
+    return amount
 
 
-__all__ = ["Money", "money_words", "pence_from_pounds"]
+__all__ = ["MAX_MINOR_UNITS", "Money", "money_words", "typed_amount"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 from urllib.parse import quote
 
@@ -14,20 +13,20 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
+from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing
 from booking.services.applications import ApplicationView, view_of
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
+served = Served(app, Function.API)
 bootstrap.at_cold_start()
 app.use(middlewares=[http.bounded_path])
 
 
 def _raw_body() -> bytes:
-    event = app.current_event
-    body = event.body or ""
-    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+    return http.raw_body(app.current_event)
 
 
 def _header(name: str) -> str | None:
@@ -50,16 +49,16 @@ def _html(status: int, page: str) -> Response[str]:
 
 
 def _see_other(location: str) -> Response[str]:
-    return Response(status_code=303, headers={"Location": location}, body="")
+    return http.see_other(location)
 
 
-@app.get("/")
+@served("home")
 def home() -> Response[str]:
     # The site's front door is the list of courses.
     return _see_other(f"{ports().public_base_url}/courses")
 
 
-@app.get("/courses")
+@served("listCourses")
 def list_courses() -> Response[str]:
     the_ports = ports()
     now = the_ports.clock()
@@ -69,7 +68,7 @@ def list_courses() -> Response[str]:
     return http.json_response(200, [course_out(c, now).model_dump(mode="json") for c in listed])
 
 
-@app.get("/courses/<course_id>")
+@served("getCourse")
 def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
@@ -80,7 +79,7 @@ def get_course(course_id: str) -> Response[str]:
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
 
-@app.get("/courses/<course_id>/apply")
+@served("applicationForm")
 def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
@@ -88,7 +87,7 @@ def application_form(course_id: str) -> Response[str]:
     return _html(200, _pages().apply_form(course, the_ports.clock(), action))
 
 
-@app.post("/courses/<course_id>/applications")
+@served("submitApplication")
 def submit_application(course_id: str) -> Response[str]:
     the_ports = ports()
     browser = http.wants_html(_header("accept"))
@@ -125,7 +124,7 @@ def submit_application(course_id: str) -> Response[str]:
     )
 
 
-@app.get("/applications/<application_id>")
+@served("getApplication")
 def get_application(application_id: str) -> Response[str]:
     the_ports = ports()
     token = _query("token")
@@ -151,7 +150,7 @@ def _status_page(view: ApplicationView, token: str) -> str:
     return page
 
 
-@app.post("/applications/<application_id>/checkout")
+@served("startCheckout")
 def restart_checkout(application_id: str) -> Response[str]:
     the_ports = ports()
     if len(_raw_body()) > http.MAX_BODY_BYTES:
@@ -164,7 +163,7 @@ def restart_checkout(application_id: str) -> Response[str]:
     return http.json_response(201, {"checkout_url": view.checkout_url})
 
 
-@app.post("/applications/<application_id>/invoice")
+@served("requestInvoice")
 def request_invoice(application_id: str) -> Response[str]:
     """Invoice the employer now (an offer, an expired checkout, or a first try Stripe missed)."""
     the_ports = ports()
@@ -180,7 +179,7 @@ def request_invoice(application_id: str) -> Response[str]:
     )
 
 
-@app.get("/openapi.json")
+@served("openapi")
 def openapi() -> Response[str]:
     from booking.handlers.openapi import openapi_document
 
@@ -193,13 +192,14 @@ def _error_page(status: int, code: str, message: str) -> str:
 
 
 def _methods_for(path: str) -> list[str]:
-    # Only unmatched requests get here: the OpenAPI document says what the path answers.
-    from booking.handlers.openapi import methods_for
-
-    return methods_for(path)
+    # Only unmatched requests get here: the route table says what the path answers (the
+    # webhook's path included: API Gateway sends its other methods here).
+    return methods_for(path, Function.API, Function.WEBHOOK)
 
 
 http.install_error_handlers(app, logger, html_page=_error_page, methods_for=_methods_for)
+
+served.check()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -30,7 +30,7 @@ from booking.domain.wording import (
 )
 from booking.handlers.course_form import CourseForm
 from booking.handlers.pages import environment
-from booking.services.console import ApplicationDetail, CourseApplications, CourseSummary
+from booking.services.console import ApplicationDetail, CourseApplications, CourseSummary, Person
 
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
@@ -94,10 +94,6 @@ def _dates(course: Course) -> str:
 
 def _course_name(course: Course) -> str:
     return course_name(course.definition.title, course.first_start(), course.definition.timezone)
-
-
-def sign_in_page(next_path: str, errors: dict[str, str] | None = None) -> str:
-    return _render("sign_in.html", Chrome(False), next_path=next_path, errors=errors or {})
 
 
 def signed_out_page() -> str:
@@ -187,11 +183,7 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
 
 
 def course_page(
-    chrome: Chrome,
-    listing: CourseApplications,
-    now: datetime,
-    errors: dict[str, str],
-    warnings: Sequence[str] = (),
+    chrome: Chrome, listing: CourseApplications, now: datetime, warnings: Sequence[str] = ()
 ) -> str:
     course = listing.course
     definition = course.definition
@@ -222,7 +214,7 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[_row(a, course) for a in listing.applications],
-        errors=errors,
+        errors=listing.problems,
     )
 
 
@@ -334,14 +326,11 @@ def _done(done: str, application: Application, currency: str) -> str:
     )
 
 
-def person_page(
-    chrome: Chrome,
-    email: str,
-    applications: list[tuple[Application, Course | None]],
-    errors: dict[str, str] | None = None,
-) -> str:
-    rows = [_person_row(a, c) for a, c in applications]
-    return _render("person.html", chrome, email=email, applications=rows, errors=errors or {})
+def person_page(chrome: Chrome, person: Person) -> str:
+    rows = [_person_row(a, c) for a, c in person.applications]
+    return _render(
+        "person.html", chrome, email=person.email, applications=rows, errors=person.problems
+    )
 
 
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
@@ -362,16 +351,12 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
     }
 
 
-def erase_page(
-    chrome: Chrome,
-    email: str,
-    applications: list[Application],
-    errors: dict[str, str] | None = None,
-) -> str:
+def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
+    applications = [a for a, _ in person.applications]
     return _render(
         "erase.html",
         chrome,
-        email=email,
+        email=person.email,
         count=len(applications),
         references=[a.reference or a.application_id for a in applications],
         errors=errors or {},

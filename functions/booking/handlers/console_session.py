@@ -3,8 +3,9 @@
 A cookie's value is ``<payload>.<mac>``: the payload is base64url JSON with an expiry, the MAC
 an HMAC-SHA256 over a purpose and the payload, so a value made for one purpose (the sign-in
 state) is never accepted for another (a session), and nothing in a cookie can be changed or
-extended without the key. Sessions live on the organiser's side only: nothing is stored, so a
-session ends when its cookie expires (``SESSION_SECONDS``) or the organiser signs out.
+extended without the key. A session cookie only names its session (organiser and id): the
+session itself is kept on the server (``services/console_sessions.py``), so signing out ends
+it for every copy of the cookie.
 
 Forms carry a CSRF token derived from the session's random id with the same key: a page of
 another site can make a browser send the cookie (on a top-level GET, as SameSite=Lax allows)
@@ -24,20 +25,22 @@ from typing import Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from booking.domain.organisers import SESSION_LENGTH, ConsoleSession
+
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"
-# A working day; the organiser signs in again after it.
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = int(SESSION_LENGTH.total_seconds())
 # Long enough to type a password and an MFA code at Cognito's page.
 SIGN_IN_SECONDS = 10 * 60
 _SESSION, _SIGN_IN, _CSRF = b"session", b"sign-in", b"csrf"
 
 
 @dataclass(frozen=True)
-class ConsoleSession:
-    subject: str  # "organiser-token" locally; the Cognito user's ``sub`` in AWS
+class SessionName:
+    """What a session cookie says: whose session, and which (still to be looked up)."""
+
+    subject: str
     session_id: str
-    expires_at: int  # epoch seconds
 
 
 def _encode(data: bytes) -> str:
@@ -80,18 +83,15 @@ class CookieSigner:
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def new_session(self, subject: str, now: datetime) -> tuple[ConsoleSession, Cookie]:
-        session = ConsoleSession(
-            subject=subject,
-            session_id=secrets.token_urlsafe(18),
-            expires_at=int(now.timestamp()) + SESSION_SECONDS,
-        )
+    def session_cookie(self, session: ConsoleSession, now: datetime) -> Cookie:
+        expires = int(session.expires_at.timestamp())
         value = self._seal(
-            _SESSION, {"sub": subject, "sid": session.session_id, "exp": session.expires_at}
+            _SESSION, {"sub": session.subject, "sid": session.session_id, "exp": expires}
         )
-        return session, self._cookie(SESSION_COOKIE, value, SESSION_SECONDS, "/console")
+        lasts = max(expires - int(now.timestamp()), 0)
+        return self._cookie(SESSION_COOKIE, value, lasts, "/console")
 
-    def session(self, value: str | None, now: datetime) -> ConsoleSession | None:
+    def session_name(self, value: str | None, now: datetime) -> SessionName | None:
         data = self._unseal(_SESSION, value, now)
         if (
             data is None
@@ -99,7 +99,7 @@ class CookieSigner:
             or not isinstance(data.get("sid"), str)
         ):
             return None
-        return ConsoleSession(subject=data["sub"], session_id=data["sid"], expires_at=data["exp"])
+        return SessionName(subject=data["sub"], session_id=data["sid"])
 
     def end_session(self) -> Cookie:
         return self._cookie(SESSION_COOKIE, "", 0, "/console")
@@ -117,9 +117,7 @@ class CookieSigner:
 
     # -- a Cognito sign-in in progress -----------------------------------------------------------
 
-    def sign_in_state(
-        self, state: str, verifier: str, after: str, now: datetime
-    ) -> tuple[str, Cookie]:
+    def sign_in_state(self, state: str, verifier: str, after: str, now: datetime) -> Cookie:
         """The cookie that carries PKCE's verifier and the OAuth state to the callback; the
         verifier never leaves the browser's cookie jar and this function."""
         value = self._seal(
@@ -131,8 +129,7 @@ class CookieSigner:
                 "exp": int(now.timestamp()) + SIGN_IN_SECONDS,
             },
         )
-        cookie = self._cookie(SIGN_IN_COOKIE, value, SIGN_IN_SECONDS, "/console/callback")
-        return value, cookie
+        return self._cookie(SIGN_IN_COOKIE, value, SIGN_IN_SECONDS, "/console/callback")
 
     def read_sign_in_state(self, value: str | None, now: datetime) -> dict[str, str] | None:
         data = self._unseal(_SIGN_IN, value, now)
@@ -173,3 +170,19 @@ def cookie_value(cookies: list[str], name: str) -> str | None:
         if key == name:
             return value
     return None
+
+
+def safe_next(candidate: str | None) -> str:
+    """Where to go on to after signing in: only a console page of this site (never an open
+    redirect elsewhere, never a control character); anything else, the console's first page.
+    Characters beyond ASCII are kept: the Location header percent-encodes them."""
+    unsafe = ("//", "\\")
+    if (
+        candidate
+        and candidate.startswith("/console")
+        and not any(u in candidate for u in unsafe)
+        and all(0x20 <= ord(c) != 0x7F for c in candidate)
+        and len(candidate) <= 2000
+    ):
+        return candidate
+    return "/console"

@@ -13,15 +13,18 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
+from urllib.parse import quote
 
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import InvalidInput
-from booking.domain.money import pence_from_pounds
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.money import Money, typed_amount
 from booking.domain.validation import parse
+from booking.domain.wording import moved_without_id_warning
+from booking.handlers.http import FilePart
+from booking.services.courses import SavedCourse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
@@ -78,19 +81,43 @@ class CourseForm:
         )
 
 
+# A new course's places, suggested (the definition itself has no default: it must be given).
+SUGGESTED_CAPACITY = "20"
+# Fields whose blank means "the definition's default" (not sent, so the default applies).
+_DEFAULTED = (
+    "timezone",
+    "organisation",
+    "overview",
+    "audience",
+    "location",
+    "offer_valid_hours",
+    "invoice_due_days",
+    "invoice_due_before_start_days",
+    "enquiries_email",
+    "joining_url",
+    "decline_message",
+)
+
+
+def _defaults() -> dict[str, str]:
+    """The definition's own defaults, as the form shows them (one place: CourseDefinition)."""
+    fields = CourseDefinition.model_fields
+    shown = {
+        name: str(fields[name].get_default(call_default_factory=True))
+        for name in ("timezone", "offer_valid_hours", "invoice_due_days")
+    }
+    shown["invoice_due_before_start_days"] = str(
+        fields["invoice_due_before_start_days"].get_default()
+    )
+    offsets = fields["reminder_offsets_hours"].get_default(call_default_factory=True)
+    shown["reminder_offsets_hours"] = ", ".join(str(h) for h in offsets)
+    shown["currency"] = str(Money.model_fields["currency"].get_default())
+    return shown
+
+
 def blank_form() -> CourseForm:
-    return CourseForm(
-        values=dict.fromkeys(TOP_FIELDS, "")
-        | {
-            "timezone": "Europe/London",
-            "currency": "gbp",
-            "capacity": "20",
-            "offer_valid_hours": "48",
-            "reminder_offsets_hours": "24, 1",
-            "invoice_due_days": "30",
-            "invoice_due_before_start_days": "7",
-        }
-    ).with_spare_rows(8)
+    values = dict.fromkeys(TOP_FIELDS, "") | _defaults() | {"capacity": SUGGESTED_CAPACITY}
+    return CourseForm(values=values).with_spare_rows(8)
 
 
 def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
@@ -168,59 +195,14 @@ def _rows(
 
 def definition_from_form(form: CourseForm) -> CourseDefinition:
     """The definition the form describes; raises InvalidInput whose ``fields`` are form ids."""
-    values = form.values
     errors: dict[str, str] = {}
-    payload: dict[str, Any] = {
-        "title": values["title"],
-        "programme": values["programme"],
-        "timezone": values["timezone"] or "Europe/London",
-        "price": {
-            "amount": pence(values["price"], "price", errors),
-            "currency": values["currency"],
-        },
-        "capacity": values["capacity"],
-        "approval_required": values["approval_required"] == "on",
-        "closed": values["closed"] == "on",
-        "invoice_allowed": values["invoice_allowed"] == "on",
-        "po_required": values["po_required"] == "on",
-        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
-    }
-    for name in (
-        "organisation",
-        "overview",
-        "audience",
-        "location",
-        "offer_valid_hours",
-        "invoice_due_days",
-        "invoice_due_before_start_days",
-        "enquiries_email",
-        "joining_url",
-        "decline_message",
-    ):
-        if values[name]:
-            payload[name] = values[name]
     session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
-    payload["sessions"] = [
-        {
-            "id": form.sessions[i]["id"] or None,
-            "date": form.sessions[i]["date"],
-            "start_time": form.sessions[i]["start_time"],
-            "end_time": form.sessions[i]["end_time"],
-            "kind": form.sessions[i]["kind"] or "core",
-            "title": form.sessions[i]["title"] or None,
-            "home_practice": form.sessions[i]["home_practice"] or None,
-        }
-        for i in session_rows
-    ]
     people_rows = [i for i, row in enumerate(form.facilitators) if any(row.values())]
-    payload["facilitators"] = [
-        {
-            "name": form.facilitators[i]["name"] or None,
-            "email": form.facilitators[i]["email"],
-            "bio": form.facilitators[i]["bio"] or None,
-        }
-        for i in people_rows
-    ]
+    payload = {
+        **_top_payload(form.values, errors),
+        "sessions": [_session_payload(form.sessions[i]) for i in session_rows],
+        "facilitators": [_person_payload(form.facilitators[i]) for i in people_rows],
+    }
     try:
         definition = parse(CourseDefinition, payload, "the course needs attention")
     except InvalidInput as invalid:
@@ -232,18 +214,51 @@ def definition_from_form(form: CourseForm) -> CourseDefinition:
     return definition
 
 
+def _top_payload(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "title": values["title"],
+        "programme": values["programme"],
+        "price": {
+            "amount": pence(values["price"], "price", errors),
+            "currency": values["currency"],
+        },
+        "capacity": values["capacity"],
+        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
+        **{name: values[name] == "on" for name in CHECKBOXES},
+    }
+    return payload | {name: values[name] for name in _DEFAULTED if values[name]}
+
+
+def _session_payload(row: dict[str, str]) -> dict[str, Any]:
+    # A blank kind is the definition's default kind; blank optional text is none.
+    payload: dict[str, Any] = {
+        "id": row["id"] or None,
+        "date": row["date"],
+        "start_time": row["start_time"],
+        "end_time": row["end_time"],
+        "title": row["title"] or None,
+        "home_practice": row["home_practice"] or None,
+    }
+    return payload | ({"kind": row["kind"]} if row["kind"] else {})
+
+
+def _person_payload(row: dict[str, str]) -> dict[str, Any]:
+    return {"name": row["name"] or None, "email": row["email"], "bio": row["bio"] or None}
+
+
 def _typed(row: dict[str, str], *ignored: str) -> list[str]:
     """The values someone typed in a row (a row's preset choices alone do not count)."""
     return [value for name, value in row.items() if name not in ignored and value]
 
 
-def pence(typed: str, field: str, errors: dict[str, str], what: str = "the price") -> Any:
-    """An amount typed in pounds (``200``, ``£1,200.50``) in minor units; on a mistake, the
-    reason goes into ``errors[field]`` and what was typed comes back unchanged."""
+def pence(typed: str, field: str, errors: dict[str, str]) -> Any:
+    """The price typed in pounds (the one reading of typed money: ``typed_amount``) in minor
+    units; on a mistake, the reason goes into ``errors[field]`` and what was typed comes back
+    unchanged (the definition's own check then names nothing new)."""
     try:
-        return pence_from_pounds(typed)
-    except ValueError as wrong:
-        errors[field] = f"Enter {what} {wrong}"
+        return typed_amount(typed, field, what="the price")
+    except InvalidInput as invalid:
+        errors.update(invalid.fields)
         return typed
 
 
@@ -297,22 +312,14 @@ class Upload:
     filename: str
 
 
-def read_upload(body: bytes, content_type: str) -> Upload:
-    """The course id and the definition file of a ``multipart/form-data`` post."""
-    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(header + body)
-    if not message.is_multipart():
-        raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
-    course_id, content, filename = "", b"", ""
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if name == "upload_course_id":
-            course_id = data.decode("utf-8", "replace").strip()
-        elif name == "definition":
-            content, filename = data, part.get_filename() or ""
-    return Upload(course_id, content, filename)
+def upload_in(posted: Mapping[str, Any]) -> Upload | None:
+    """The definition file of a ``multipart/form-data`` post, with the course id typed beside
+    it; ``None`` for the form itself."""
+    part = posted.get("definition")
+    if not isinstance(part, FilePart):
+        return None
+    course_id = posted.get("upload_course_id")
+    return Upload(str(course_id or "").strip(), part.content, part.filename)
 
 
 def definition_from_file(upload: Upload) -> CourseDefinition:
@@ -338,3 +345,62 @@ def definition_from_file(upload: Upload) -> CourseDefinition:
         raise InvalidInput(
             "the definition needs attention", {"definition": f"The file has mistakes: {listed}"}
         ) from None
+
+
+@dataclass(frozen=True)
+class ShownAgain:
+    """The course form page again after a refusal, each mistake where it belongs."""
+
+    form: CourseForm
+    upload_course_id: str = ""
+    upload_errors: dict[str, str] = field(default_factory=dict)
+
+
+def shown_again(
+    typed: CourseForm, upload: Upload | None, refused: InvalidInput | Conflict
+) -> ShownAgain:
+    """A file's mistakes go beside the file input (its course id's beside that); the form's
+    beside their fields; a conflict (fewer places than are taken, the course changed
+    meanwhile) beside the file, or the places."""
+    fields = refused.fields if isinstance(refused, InvalidInput) else {}
+    if upload is not None:
+        errors = {
+            ("upload_course_id" if key == "course_id" else "definition"): _sentence(reason)
+            for key, reason in fields.items()
+        } or {"definition": _sentence(refused.message)}
+        return ShownAgain(blank_form(), upload.course_id, errors)
+    beside = CONFLICT_FIELDS.get(refused.code, "capacity")
+    typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
+        beside: _sentence(refused.message)
+    }
+    return ShownAgain(typed.with_spare_rows())
+
+
+# Which field of the form a refusal to save is about (else the places: a course cannot hold
+# fewer places than are taken).
+CONFLICT_FIELDS = {"programme_has_bookings": "programme"}
+
+# The course page's parameter naming the follow-ups without an id a save seemed to move
+# (their days, ISO, comma-separated): warned of on the page the save leads to.
+MOVED_WITHOUT_ID = "moved_without_id"
+
+
+def saved_location(saved: SavedCourse) -> str:
+    """Where a save leads: the course's page, warning of what the save did unasked."""
+    location = f"/console/courses/{quote(saved.course.course_id)}"
+    if saved.moved_without_id:
+        days = ",".join(day.isoformat() for day in saved.moved_without_id)
+        location += f"?{MOVED_WITHOUT_ID}={days}"
+    return location
+
+
+def moved_without_id_warnings(listed: str) -> list[str]:
+    """The warnings ``saved_location`` asked for: a few ISO days; anything else is ignored."""
+    warnings = []
+    for part in listed.split(",")[:10]:
+        try:
+            day = date.fromisoformat(part.strip())
+        except ValueError:
+            continue
+        warnings.append(moved_without_id_warning(day))
+    return warnings

@@ -7,10 +7,14 @@ and nowhere else.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -21,6 +25,7 @@ from booking.domain.errors import (
     Conflict,
     DependencyUnavailable,
     InvalidInput,
+    NotAnOrganiser,
     NotFound,
     SignInRefused,
 )
@@ -32,7 +37,13 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_PATH_SEGMENT_BYTES = 512
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 HTML = "text/html; charset=utf-8"
+# What a header value may hold as sent: printable ASCII (HTTP allows Latin-1 at most, and API
+# Gateway and browsers are safest with ASCII); anything else is percent-encoded or refused.
+_HEADER_SAFE = re.compile(r"^[\x20-\x7e]*$")
+# Characters a URL keeps as they are; everything else (spaces, non-ASCII) is percent-encoded.
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
 
 
 class BadRequest(BookingError):
@@ -74,6 +85,7 @@ _STATUS = (
     (Unauthorised, 401),
     (SignInRefused, 401),
     (Forbidden, 403),
+    (NotAnOrganiser, 403),
     (MethodNotAllowed, 405),
 )
 
@@ -114,11 +126,34 @@ def error_response(error: BookingError, **extra: Any) -> Response[str]:
     )
 
 
-def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
-    """A JSON object or a form, decoded; anything else is refused with a clear error."""
+def raw_body(event: Any) -> bytes:
+    """A request's body as sent: API Gateway base64-encodes binary (and unknown) media types."""
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadRequest("the body is not valid base64") from exc
+    return str(body).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A file posted in a ``multipart/form-data`` form."""
+
+    filename: str
+    content: bytes
+
+
+def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> dict[str, Any]:
+    """A JSON object or a form, decoded (with ``files``, also a ``multipart/form-data`` form:
+    its text fields as strings, its files as :class:`FilePart`); anything else is refused with
+    a clear error."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
     media_type = (content_type or "").split(";")[0].strip().lower()
+    if files and media_type == MULTIPART:
+        return _multipart(body, content_type or "")
     if media_type == JSON:
         try:
             parsed = json.loads(body or b"null")
@@ -135,6 +170,63 @@ def read_body(body: bytes, content_type: str | None) -> dict[str, Any]:
         # The last value wins for repeated names, as in most web frameworks.
         return dict(parse_qsl(text, keep_blank_values=True))
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    # The parser reads a MIME message: the request's Content-Type makes its header.
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if not isinstance(name, str):
+            continue
+        filename = part.get_filename()
+        fields[name] = (
+            FilePart(filename, data) if filename is not None else data.decode("utf-8", "replace")
+        )
+    return fields
+
+
+# -- headers -------------------------------------------------------------------------------
+
+
+def location(url: str) -> str:
+    """A URL fit for a ``Location`` header: non-ASCII and spaces percent-encoded; control
+    characters (a header splitting attempt) refused."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise BadRequest("an address must not contain control characters")
+    encoded = quote(url, safe=_URL_SAFE)
+    if not _HEADER_SAFE.match(encoded):  # pragma: no cover - quote leaves only ASCII
+        raise BadRequest("an address could not be written into a header")
+    return encoded
+
+
+def see_other(
+    url: str, cookies: list[Any] | None = None, headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    """303 to ``url``, checked for the Location header first."""
+    return Response(
+        status_code=303,
+        headers={"Location": location(url), "Cache-Control": "no-store", **(headers or {})},
+        body="",
+        cookies=cookies,
+    )
+
+
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` value for a download named ``filename``: an ASCII name with
+    anything else replaced (quotes and backslashes included), and the exact name as UTF-8 for
+    browsers that read RFC 6266's ``filename*``."""
+    plain = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def unexpected_response(error: Exception) -> Response[str]:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from booking.domain.addresses import CANNOT_DELIVER
-from booking.domain.application import answer_limits
+from booking.domain.application import PAYABLE_STATUSES, answer_limits
 from booking.domain.course import Course, SessionKind
 from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
@@ -301,18 +301,16 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
     )
 
 
+PAYABLE = frozenset(status.value for status in PAYABLE_STATUSES)
 # The flag the system appends to Stripe's return URLs, read with the application's status.
+_CONFIRMING = (
+    "Thank you, we are confirming your payment",
+    "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
+    " so you can safely close this page.",
+)
 _AFTER_CHECKOUT = {
-    ("success", "awaiting_payment"): (
-        "Thank you, we are confirming your payment",
-        "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
-        " so you can safely close this page.",
-    ),
-    ("success", "offered"): (
-        "Thank you, we are confirming your payment",
-        "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
-        " so you can safely close this page.",
-    ),
+    ("success", "awaiting_payment"): _CONFIRMING,
+    ("success", "offered"): _CONFIRMING,
     ("success", "expired"): (
         "We are checking your payment",
         "Your payment reached us after your place stopped being held. If a place is free we"
@@ -352,35 +350,15 @@ def status_page(
         if view.amount_due
         else definition.price.display()
     )
-    words = standing(
-        Facts(
-            status=view.status,
-            reason=view.status_reason,
-            payment_pending=view.payment_pending,
-            paid=view.amount_paid,
-            booked=view.was_booked,
-            nothing_to_pay=view.amount_due == 0,
-            can_pay=view.can_pay,
-            checkout_open=bool(view.checkout_url),
-            price=to_pay,
-            held_until=_when(view.hold_expires_at, timezone),
-            offer_until=_when(view.offer_expires_at, timezone),
-            waitlist_position=view.waitlist_position,
-            invoice_due=day_when(_instant(view.invoice_due_at), timezone)
-            if view.invoice_due_at
-            else None,
-        )
-    )
+    words = standing(_facts(view, to_pay, timezone))
     headline, explanation, tone = words.headline, words.explanation, words.tone
     # Back from Stripe: say what just happened, unless the payment is already settling.
     after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
     if after is not None:
         headline, explanation = after
-    confirming = checkout_flag == "success" and view.status in (
-        "awaiting_payment",
-        "offered",
-        "expired",
-    )
+    # Back from paying for an application that could be paid: the payment is on its way.
+    confirming = checkout_flag == "success" and view.status in PAYABLE
+
     if confirming and not view.payment_pending:
         tone = "info"
     restart_label = (
@@ -414,6 +392,26 @@ def status_page(
             invoice_action=invoice_action,
             money=_money_lines(view, definition.price),
         )
+    )
+
+
+def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
+    return Facts(
+        status=view.status,
+        reason=view.status_reason,
+        payment_pending=view.payment_pending,
+        paid=view.amount_paid,
+        booked=view.was_booked,
+        nothing_to_pay=view.amount_due == 0,
+        can_pay=view.can_pay,
+        checkout_open=bool(view.checkout_url),
+        price=to_pay,
+        held_until=_when(view.hold_expires_at, timezone),
+        offer_until=_when(view.offer_expires_at, timezone),
+        waitlist_position=view.waitlist_position,
+        invoice_due=day_when(_instant(view.invoice_due_at), timezone)
+        if view.invoice_due_at
+        else None,
     )
 
 

@@ -14,8 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.services.lifecycle import sweep
-from booking.services.reminders import dispatch_reminders
+from booking.services.reminders import scheduled_run
 
 logger = Logger(service="booking-reminders")
 bootstrap.at_cold_start()
@@ -35,14 +34,4 @@ def event_time(event: dict[str, Any]) -> datetime:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = event_time(event)
     logger.append_keys(scheduled_time=now.isoformat(), schedule_event_id=event.get("id"))
-    # One schedule drives both: holds whose time is up are released (and their seats offered
-    # to the waiting list) before reminders are planned for the people confirmed now.
-    swept = sweep(ports(), now)
-    summary = dispatch_reminders(ports(), now)
-    return {
-        "time": now.isoformat().replace("+00:00", "Z"),
-        **summary,
-        "holds_released": swept.holds_released,
-        "emails_relayed": swept.emails_relayed,
-        "offers_made": swept.offers_made,
-    }
+    return {"time": now.isoformat().replace("+00:00", "Z"), **scheduled_run(ports(), now)}

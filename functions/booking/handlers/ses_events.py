@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
+from booking.services.suppression import suppress_addresses
 
 logger = Logger(service="booking-ses-events")
 bootstrap.at_cold_start()
@@ -38,13 +39,10 @@ def addresses_to_suppress(notification: dict[str, Any]) -> tuple[str, list[str]]
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     suppressed = ignored = 0
-    ports = bootstrap.ports()
-    now = ports.clock()
     for record in event.get("Records", []):
         notification = json.loads(record["Sns"]["Message"])
         reason, addresses = addresses_to_suppress(notification)
-        for address in addresses:
-            ports.repository.suppress_address(address, reason, now)
+        suppress_addresses(bootstrap.ports(), addresses, reason)
         suppressed += len(addresses)
         ignored += not addresses
         logger.info(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from booking.domain.application import Application
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, NotFound
+from booking.domain.errors import Conflict, CourseClosed, NotFound
 from booking.services.ports import Ports
 
 
@@ -29,7 +29,7 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
     if refusal == "offer_lapsed":
         raise Conflict("this offer has lapsed", code="offer_lapsed")
     if refusal == "course_closed":
-        raise Conflict("applications for this course are closed", code="course_closed")
+        raise CourseClosed()
     if refusal is not None:
         raise Conflict(
             f"this application is {application.status.value} and cannot be paid now",

@@ -24,6 +24,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     AlreadyApplied,
     Conflict,
+    CourseClosed,
     CourseFull,
     DependencyUnavailable,
     NotFound,
@@ -181,7 +182,7 @@ def submit_application(
     if existing is not None:
         return _replay(ports, course, existing, form)
     if not course.accepts_applications(now):
-        raise Conflict("applications for this course are closed", code="course_closed")
+        raise CourseClosed()
     # Every question answered before anything is written or sent to Stripe: the billing
     # contact, whether an invoice is possible now, and the discount code (one Stripe lookup).
     billing = billing_for(course, form)

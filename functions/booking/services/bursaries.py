@@ -42,7 +42,7 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
     if amount > price.amount:
         raise InvalidInput(
             "the bursary needs attention",
-            {"amount": f"at most the price of the place ({price.amount})"},
+            {"amount": f"Enter at most the price of the place ({price.display()})"},
         )
     if amount == price.amount:
         return _fund_in_full(ports, course, application_id, amount)

@@ -7,7 +7,7 @@ application from the same rules those use cases enforce.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
@@ -71,23 +71,28 @@ class CourseApplications:
     counts: dict[ApplicationStatus, int]  # every application of the course, by status
     status: ApplicationStatus | None
     query: str
+    # A filter that could not be used (field -> why): every application is shown instead.
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 def course_applications(
     ports: Ports, course_id: str, status: str = "", query: str = ""
 ) -> CourseApplications:
     """A course's applications, those of one status only when ``status`` is given, and only
-    those whose name, email or reference contain ``query`` when it is given."""
+    those whose name, email or reference contain ``query`` when it is given. An unknown status
+    or too long a search filters nothing and says why (``problems``)."""
     course = get_course(ports, course_id)
     wanted: ApplicationStatus | None = None
-    if status:
-        try:
-            wanted = ApplicationStatus(status)
-        except ValueError:
-            raise InvalidInput("unknown status", {"status": "choose one of the statuses"}) from None
     query = query.strip()
+    problems: dict[str, str] = {}
+    if status and status not in {s.value for s in ApplicationStatus}:
+        problems["status"] = "choose one of the statuses"
+    elif status:
+        wanted = ApplicationStatus(status)
     if len(query) > MAX_QUERY_LENGTH:
-        raise InvalidInput("the search is too long", {"q": "at most 254 characters"})
+        problems["q"] = f"at most {MAX_QUERY_LENGTH} characters"
+    if problems:
+        wanted, query = None, ""
     every = sorted(
         ports.repository.list_applications(course_id),
         key=lambda a: (a.created_at, a.application_id),
@@ -98,7 +103,7 @@ def course_applications(
         for a in every
         if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
     ]
-    return CourseApplications(course, shown, counts, wanted, query)
+    return CourseApplications(course, shown, counts, wanted, query, problems)
 
 
 def _matches(application: Application, query: str) -> bool:
@@ -208,3 +213,47 @@ def person_address(typed: str) -> str:
         return deliverable_address(typed.strip())
     except UndeliverableAddress:
         return typed.strip()
+
+
+def course_exists(ports: Ports, course_id: str) -> bool:
+    return bool(course_id) and ports.repository.get_course(course_id) is not None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person's applications, by the address the console was given."""
+
+    email: str  # as stored (IDNA domains as punycode), or as typed when it is none
+    applications: list[tuple[Application, Course | None]]  # each with its course, if kept
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+_NOT_AN_ADDRESS = "Enter an email address, like name@example.org"
+
+
+def person_to_find(typed: str) -> str:
+    """The address a person is found by; ``InvalidInput`` when none was given, or not one."""
+    typed = typed.strip()
+    if not typed or "@" not in typed:
+        raise InvalidInput("enter an email address", {"email": _NOT_AN_ADDRESS})
+    return person_address(typed)
+
+
+def person(ports: Ports, typed: str) -> Person:
+    """The person page: their applications (none asked yet: none; not an address: why)."""
+    if not typed.strip():
+        return Person("", [])
+    try:
+        email = person_to_find(typed)
+    except InvalidInput as invalid:
+        return Person(typed.strip(), [], invalid.fields)
+    found = ports.repository.applications_of_person(email)
+    return Person(email, [(a, ports.repository.get_course(a.course_id)) for a in found])
+
+
+def person_with_data(ports: Ports, typed: str) -> Person:
+    """The person an erasure is about; ``NotFound`` when nothing is held about them."""
+    found = person(ports, person_to_find(typed))
+    if not found.applications:
+        raise NotFound("no data is held about this email address")
+    return found

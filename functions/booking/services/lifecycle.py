@@ -16,11 +16,13 @@ from booking.domain.application import (
     ON_THE_WAY,
     Application,
     ApplicationStatus,
+    OptionalLongText,
     PaymentRecord,
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.payments import RefundEvent, after_refund
+from booking.domain.validation import parse_value
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     busy_for_stripe,
@@ -74,8 +76,10 @@ def approve(ports: Ports, application_id: str) -> Application:
     return retried(attempt)
 
 
-def decline(ports: Ports, application_id: str, message: str | None = None) -> Application:
+def decline(ports: Ports, application_id: str, message: object = None) -> Application:
     """Decline an application; ``message`` (else the course's decline message) is emailed."""
+    # A message to the applicant is free text like an answer: as long, as plain.
+    note = parse_value(OptionalLongText, message or "", "message", "the message needs attention")
     application = _load(ports, application_id)
     if application.status is S.DECLINED:
         return application
@@ -85,7 +89,9 @@ def decline(ports: Ports, application_id: str, message: str | None = None) -> Ap
             f"{application.status.value}",
             code="not_pending_review",
         )
-    declined = application.moved_to(S.DECLINED, ports.clock(), decline_note=message).with_emails(
+    declined = application.moved_to(
+        S.DECLINED, ports.clock(), decline_note=note or None
+    ).with_emails(
         EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
     )
     try:

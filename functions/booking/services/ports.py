@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.billing import (
@@ -31,6 +31,9 @@ from booking.domain.course import Course, CourseDefinition, Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invitations import CalendarEntry
+from booking.domain.invoices import InvoiceEvent
+from booking.domain.organisers import ConsoleSession
+from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.domain.timeline import TimelineEntry
 
@@ -439,8 +442,71 @@ class OrganiserSignIn(Protocol):
         refuses it and ``DependencyUnavailable`` when it cannot be reached."""
         ...
 
+    def sign_out_url(self, *, return_to: str) -> str:
+        """Where to send the browser to end the provider's own session too (else the next
+        sign-in would skip the password), coming back to ``return_to``."""
+        ...
+
+    @property
+    def origin(self) -> str:
+        """The provider's origin: the console's forms may be redirected there."""
+        ...
+
+
+class ConsoleSessionStore(Protocol):
+    """The organisers' console sessions, kept so that they can be ended."""
+
+    def put_session(self, session: ConsoleSession) -> None: ...
+
+    def get_session(self, subject: str, session_id: str) -> ConsoleSession | None: ...
+
+    def delete_session(self, subject: str, session_id: str) -> None: ...
+
+    def delete_sessions(self, subject: str) -> int:
+        """End every session of one organiser; how many there were."""
+        ...
+
+
+# -- Stripe's webhook -----------------------------------------------------------------------
+
+PaymentEvent = CheckoutEvent | RefundEvent | InvoiceEvent
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One verified delivery: Stripe's event id and type (ids only: fine to log), and its
+    facts when it is an event this system acts on."""
+
+    event_id: str
+    event_type: str
+    event: PaymentEvent | None
+
+
+class WebhookEvents(Protocol):
+    """Stripe's signed events: the signature checked on the exact bytes received (with the
+    endpoint's signing secret), then the event read into what this system acts on."""
+
+    def read(self, payload: bytes, signature: str | None) -> WebhookDelivery:
+        """Raises ``InvalidInput`` for a missing, stale or wrong signature, or a body that is
+        not a Stripe event (nothing may be written)."""
+        ...
+
 
 # -- all of them ----------------------------------------------------------------------------
+
+
+class MissingSetting(RuntimeError):
+    """A function needs a setting this container was not given: it fails rather than run
+    with a default (a public secret, a sign-in anyone passes)."""
+
+
+Built = TypeVar("Built")
+
+
+def _configured(factory: Callable[[], Built] | None, setting: str) -> Callable[[], Built]:
+    if factory is None:
+        raise MissingSetting(f"not configured: set {setting}")
+    return factory
 
 
 @dataclass
@@ -462,8 +528,14 @@ class Ports:
     clock: Callable[[], datetime] = field(default=utc_now)
     # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
     sender_email: str = "courses@example.org"
-    # Only the console's function signs organisers in, and only in AWS (locally: the token).
+    # Only the console's function signs organisers in (Cognito; under `make run` the local
+    # stack's stand-in for it), keeps their sessions and signs their cookies with a key read
+    # on each use (Secrets Manager caches it for five minutes: a rotated key takes effect).
     sign_in_factory: Callable[[], OrganiserSignIn] | None = None
+    console_sessions_factory: Callable[[], ConsoleSessionStore] | None = None
+    session_key_factory: Callable[[], bytes] | None = None
+    # Only the webhook's function reads Stripe's events (with the signing secret).
+    webhook_events_factory: Callable[[], WebhookEvents] | None = None
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
@@ -490,9 +562,28 @@ class Ports:
 
     @cached_property
     def sign_in(self) -> OrganiserSignIn:
-        if self.sign_in_factory is None:
-            raise RuntimeError("organiser sign-in is not configured (COGNITO_DOMAIN)")
-        return self.sign_in_factory()
+        return _configured(self.sign_in_factory, "COGNITO_DOMAIN and COGNITO_CLIENT_ID")()
+
+    @cached_property
+    def console_sessions(self) -> ConsoleSessionStore:
+        return _configured(self.console_sessions_factory, "TABLE_NAME")()
+
+    def session_key(self) -> bytes:
+        return _configured(self.session_key_factory, "CONSOLE_SESSION_SECRET_PARAM")()
+
+    @cached_property
+    def webhook_events(self) -> WebhookEvents:
+        return _configured(self.webhook_events_factory, "STRIPE_WEBHOOK_SECRET_PARAM")()
+
+    def unconfigured(self, *parts: str) -> list[str]:
+        """Which of the named parts (``sign_in``, ``console_sessions``, ``session_key``,
+        ``webhook_events``) this container has no settings for."""
+        return [part for part in parts if getattr(self, f"{part}_factory") is None]
+
+    @property
+    def serves_https(self) -> bool:
+        """Served over HTTPS (always in AWS): cookies are ``Secure`` there."""
+        return self.public_base_url.startswith("https://")
 
     def console_url(self, application_id: str) -> str:
         """The application's page in the organisers' console."""

@@ -54,6 +54,21 @@ logger = Logger(child=True)
 QUEUE_BATCH = 10
 
 
+def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
+    """What the schedule (every 15 minutes) does: holds whose time is up are released (and
+    their seats offered to the waiting list) before reminders are planned for the people
+    confirmed now."""
+    from booking.services.lifecycle import sweep
+
+    swept = sweep(ports, now)
+    return {
+        **dispatch_reminders(ports, now),
+        "holds_released": swept.holds_released,
+        "emails_relayed": swept.emails_relayed,
+        "offers_made": swept.offers_made,
+    }
+
+
 def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
     """One scheduled run at ``now`` (the event's time). Returns counts for the logs."""
     summary: Counter[str] = Counter()

@@ -29,6 +29,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
     told          TOLD#<about>             <person key> (a follow-up event sent to a person:
                   (about: PROGRAMME#...)   held in their calendar, or taken out)
+    console       ORGANISER#<subject>      SESSION#<id> -                     -
+    session       (one per signed-in browser; TTL after it ends)
 
 Instants in keys are UTC, whole seconds (history: microseconds), ``Z``-suffixed, so they sort
 lexicographically in time order. An application and its history share a partition, so one
@@ -60,6 +62,7 @@ SUPPRESSED_SK = "SUPPRESSED"
 OUTBOX_PREFIX = "OUTBOX#"
 TIMELINE_PREFIX = "LOG#"
 REFERENCE_SK = "REF"
+CONSOLE_SESSION_PREFIX = "SESSION#"
 
 COURSES_PARTITION = "COURSES"
 SESSIONS_PARTITION = "SESSIONS"
@@ -193,3 +196,11 @@ def calendar_sequence_key(person: str) -> Key:
 
 def anomaly_key(event_id: str) -> Key:
     return _key(f"ANOMALY#{event_id}", "ANOMALY")
+
+
+def organiser_partition(subject: str) -> str:
+    return f"ORGANISER#{subject}"
+
+
+def console_session_key(subject: str, session_id: str) -> Key:
+    return _key(organiser_partition(subject), f"{CONSOLE_SESSION_PREFIX}{session_id}")

@@ -1,0 +1,157 @@
+"""The route table: every HTTP route the functions serve, described once.
+
+Each :class:`Route` names the function that serves it, its method and path (OpenAPI's
+``{name}`` template), and what the OpenAPI document says of it. The resolvers are bound to the
+table (:class:`Served`: a handler names its operation; method and path come from here, and a
+function whose module leaves a route of its own unserved fails its import), the document is
+generated from it (``booking.handlers.openapi``, only when ``/openapi.json`` is asked for), the
+405 answers come from it (:func:`methods_for`), and so do the HTTP API's routes in CDK. So no
+route can be served undocumented, and none documented that is not served.
+
+The table is plain data (strings and small dicts, schemas named, not imported): importing a
+function's part of it costs a few milliseconds, whatever the document's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+Fragment = Mapping[str, Any]  # a piece of the OpenAPI document, as JSON
+
+
+class Function(StrEnum):
+    """The Lambda function that serves a route (infra/cdk/functions.py's keys)."""
+
+    API = "api"
+    WEBHOOK = "webhook"
+    ADMIN = "admin"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class Route:
+    function: Function
+    method: str  # GET, POST, PUT, DELETE
+    path: str  # /courses/{course_id}
+    operation_id: str
+    summary: str
+    # Status code -> OpenAPI response, for what this route answers itself; the answers every
+    # route of its function shares (errors, sign-in, CSRF) are added in one place, openapi.py.
+    answers: Mapping[str, Fragment]
+    # Errors in the contract's JSON shape (API, webhook, organiser API), described in the
+    # words every route shares; a browser gets the same error as a page from the public API.
+    errors: tuple[int, ...] = ()
+    description: str = ""
+    parameters: tuple[Fragment, ...] = ()
+    body: Fragment | None = None
+    tags: tuple[str, ...] = ()
+    # Console pages anyone may reach (signing in, where signing out lands); every other
+    # console page needs a session.
+    open_to_all: bool = False
+    # Console actions: the word the application's page shows after it (``?done=``).
+    done: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def resolver_rule(self) -> str:
+        """The path as Powertools' resolvers write it (``<name>`` for ``{name}``)."""
+        return re.sub(r"\{(\w+)\}", r"<\1>", self.path)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(self.path)) + "$")
+
+
+def concrete_first(paths: Iterable[str]) -> list[str]:
+    """Paths in the order a URL is matched against them: OpenAPI (and Powertools) match a
+    concrete path (``/console/courses/new``) before a templated one it also fits."""
+    return sorted(paths, key=lambda path: "{" in path)
+
+
+def routes_of(*functions: Function) -> tuple[Route, ...]:
+    """The routes the given functions serve (each function's part of the table is imported
+    only when asked for)."""
+    found: list[Route] = []
+    for function in functions:
+        found += _part(function)
+    return tuple(found)
+
+
+def every_route() -> tuple[Route, ...]:
+    return routes_of(*Function)
+
+
+def _part(function: Function) -> tuple[Route, ...]:
+    if function in (Function.API, Function.WEBHOOK):
+        from booking.handlers.routes.public import PUBLIC
+
+        return tuple(r for r in PUBLIC if r.function is function)
+    if function is Function.ADMIN:
+        from booking.handlers.routes.organisers import ORGANISERS
+
+        return ORGANISERS
+    from booking.handlers.routes.console import CONSOLE_ROUTES
+
+    return CONSOLE_ROUTES
+
+
+def route(operation_id: str) -> Route:
+    """The route of an operation, wherever in the table it is."""
+    for candidate in every_route():
+        if candidate.operation_id == operation_id:
+            return candidate
+    raise KeyError(f"no route {operation_id!r} in the table")
+
+
+@cache
+def _patterns(functions: tuple[Function, ...]) -> tuple[tuple[re.Pattern[str], Route], ...]:
+    routes = routes_of(*functions)
+    ordered = concrete_first(dict.fromkeys(r.path for r in routes))
+    return tuple((r.pattern, r) for path in ordered for r in routes if r.path == path)
+
+
+def methods_for(path: str, *functions: Function) -> list[str]:
+    """The methods the functions answer on ``path`` (empty: no such path), from the first
+    path of the table that fits (a concrete path before a templated one)."""
+    fitting = [(pattern, r) for pattern, r in _patterns(functions) if pattern.match(path)]
+    if not fitting:
+        return []
+    first = fitting[0][1].path
+    return sorted(r.method for _, r in fitting if r.path == first)
+
+
+class Served:
+    """One function's resolver, bound to its routes in the table.
+
+    ``@served("getCourse")`` registers the handler under that route's method and path;
+    :meth:`check` (at the end of the handler module) fails the import when a route of this
+    function has no handler, and a handler for a route of another function (or none) is
+    refused at once.
+    """
+
+    def __init__(self, resolver: APIGatewayHttpResolver, function: Function) -> None:
+        self._resolver = resolver
+        self.function = function
+        self.routes = {r.operation_id: r for r in routes_of(function)}
+        self._bound: set[str] = set()
+
+    def __call__(self, operation_id: str) -> Callable[[Handler], Handler]:
+        found = self.routes.get(operation_id)
+        if found is None:
+            raise KeyError(f"{operation_id!r} is not a route of the {self.function} function")
+        self._bound.add(operation_id)
+        return self._resolver.route(found.resolver_rule, found.method)
+
+    def check(self) -> None:
+        unserved = sorted(set(self.routes) - self._bound)
+        if unserved:
+            raise RuntimeError(f"the {self.function} function serves no handler for {unserved}")

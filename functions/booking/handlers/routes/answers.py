@@ -1,0 +1,118 @@
+"""Small builders for the route table's OpenAPI pieces: answers, parameters and forms.
+
+Schemas are named (``schema("CourseOut")``), never imported: the document's components are
+generated from the models only when the document is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.handlers.routes import Fragment
+
+HTML_CONTENT: Fragment = {"text/html": {"schema": {"type": "string"}}}
+LOCATION = {"Location": {"required": True, "schema": {"type": "string"}}}
+SET_COOKIE = {
+    "Set-Cookie": {
+        "description": "Signed, HttpOnly, SameSite=Lax",
+        "schema": {"type": "string"},
+    }
+}
+CSRF_FIELD = {
+    "type": "string",
+    "description": "The session's CSRF token, as every console form carries it",
+}
+TICKED = {"type": "string", "enum": ["on"], "description": "A ticked checkbox; absent: unticked"}
+# The roster's two forms, said the same on the organiser API and the console's download.
+ROSTER_SAID = (
+    "The roster. JSON is the machine-readable export (ids, status codes, pence, ISO instants); "
+    "CSV is for people (the form's field names, status words, UK times, pounds and pence; "
+    "UTF-8 with BOM, formulas neutralised)"
+)
+
+
+def schema(name: str) -> dict[str, str]:
+    """A reference to a model of the document's components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": schema(name)}
+
+
+def json_answer(
+    body: str | Fragment, description: str, *, html: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """A JSON answer (of a named model, or an inline schema); with ``html``, browsers get a
+    page instead."""
+    content: dict[str, Any] = {
+        "application/json": {"schema": schema(body) if isinstance(body, str) else dict(body)}
+    }
+    if html:
+        content.update(HTML_CONTENT)
+    return {"description": description, "content": content, **extra}
+
+
+def page(description: str) -> dict[str, Any]:
+    return {"description": description, "content": dict(HTML_CONTENT)}
+
+
+def see_other(description: str, *, cookies: bool = False, required: bool = True) -> dict[str, Any]:
+    location = LOCATION if required else {"Location": {"schema": {"type": "string"}}}
+    return {"description": description, "headers": {**location, **(SET_COOKIE if cookies else {})}}
+
+
+def download(media_type: str, filename: str, description: str, body: Fragment) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {
+            "Content-Disposition": {
+                "description": f'attachment; filename="{filename}"',
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {media_type: {"schema": dict(body)}},
+    }
+
+
+def path_parameter(name: str, description: str = "", max_length: int = 80) -> dict[str, Any]:
+    parameter: dict[str, Any] = {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": max_length},
+    }
+    return {**parameter, "description": description} if description else parameter
+
+
+def query(name: str, description: str, required: bool = False, **constraints: Any) -> Fragment:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", **constraints},
+    }
+
+
+def form(fields: Fragment, required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    """An HTML form's fields as the browser posts them (every value a string)."""
+    return {"type": "object", "properties": dict(fields), "required": list(required), **extra}
+
+
+def posted(schema_of_form: Fragment) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {"schema": dict(schema_of_form)}},
+    }
+
+
+def json_body(name: str | None, *, required: bool = True) -> dict[str, Any]:
+    """A JSON request body of a named model (``None``: any object, e.g. optional options)."""
+    body = schema(name) if name else {"type": "object"}
+    return {"required": required, "content": {"application/json": {"schema": body}}}
+
+
+def console_form(fields: Fragment | None = None, *required: str) -> dict[str, Any]:
+    """A console form: its fields and the session's CSRF token, which it always carries."""
+    return posted(form({"csrf_token": CSRF_FIELD, **(fields or {})}, ("csrf_token", *required)))

@@ -1,0 +1,365 @@
+"""The organisers' console (the ``console`` function): pages and forms for browsers.
+
+What every console route shares is added in one place (``booking.handlers.openapi``): the
+session cookie and, without it, 303 to the sign-in page (but for the pages open to all); for a
+form post, the CSRF check (403) and the form's reading (400, 413, 415); 500 and 503 pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.domain.application import LONG_TEXT_MAX_LENGTH, ApplicationStatus
+from booking.handlers.course_form import CHECKBOXES, FACILITATOR_FIELDS, SESSION_FIELDS, TOP_FIELDS
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    CSRF_FIELD,
+    ROSTER_SAID,
+    TICKED,
+    console_form,
+    download,
+    form,
+    page,
+    path_parameter,
+    query,
+    schema,
+    see_other,
+)
+from booking.handlers.routes.console_sign_in import SIGNING_IN
+from booking.services.console import MAX_QUERY_LENGTH
+
+CONSOLE = Function.CONSOLE
+TAGS = ("console",)
+_COURSE = path_parameter("course_id")
+_APPLICATION = path_parameter("application_id")
+_EMAIL = query("email", "A person's email address", required=True, minLength=1)
+_NO_COURSE = page("No such course (or a path segment longer than any id)")
+_NO_APPLICATION = page("No such application (or a path segment longer than any id)")
+_NO_PERSON = page("No data is held about this email address")
+# Who a person page is about, and what it answers when it cannot tell.
+_PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
+
+
+def _action(
+    path: str,
+    operation_id: str,
+    summary: str,
+    done: str,
+    fields: dict[str, Any] | None = None,
+    *,
+    typed: bool = False,
+) -> Route:
+    """A form on an application's page: on to that page saying what was done, or the page
+    again saying why not. Only a form with something ``typed`` in it has mistakes (422)."""
+    mistakes = {"422": page("The application's page again, the mistake beside its field")}
+    return Route(
+        CONSOLE,
+        "POST",
+        f"/console/applications/{{application_id}}/{path}",
+        operation_id,
+        summary,
+        {
+            "303": see_other(f"Done: to the application's page with `?done={done}`"),
+            "404": _NO_APPLICATION,
+            "409": page("The application's page again, saying why not"),
+            **(mistakes if typed else {}),
+        },
+        parameters=(_APPLICATION,),
+        body=console_form(fields),
+        tags=TAGS,
+        done=done,
+    )
+
+
+def _course_form() -> dict[str, Any]:
+    """The course form's fields (``course_form``): the definition's fields, prices in pounds,
+    and numbered rows of sessions and facilitators."""
+    top = {name: dict(TICKED) if name in CHECKBOXES else {"type": "string"} for name in TOP_FIELDS}
+    top["price"] = {"type": "string", "description": "In the currency chosen, like 200.00"}
+    rows = {
+        f"^session-[0-9]{{1,3}}-({'|'.join(SESSION_FIELDS)})$": {"type": "string"},
+        f"^facilitator-[0-9]{{1,3}}-({'|'.join(FACILITATOR_FIELDS)})$": {"type": "string"},
+    }
+    return form(
+        {"csrf_token": CSRF_FIELD, **top},
+        ("csrf_token", "course_id", "title", "price", "capacity"),
+        patternProperties=rows,
+    )
+
+
+_UPLOAD = form(
+    {
+        "csrf_token": CSRF_FIELD,
+        "upload_course_id": {"type": "string"},
+        "definition": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "A definition file, as for PUT /admin/courses/{course_id}",
+        },
+    },
+    ("csrf_token", "upload_course_id", "definition"),
+)
+
+ACTIONS: tuple[Route, ...] = (
+    _action("approve", "consoleApprove", "Approve: offer a place", "approved"),
+    _action(
+        "decline",
+        "consoleDecline",
+        "Decline, optionally with a message for the applicant",
+        "declined",
+        {
+            "message": {
+                "type": "string",
+                "maxLength": LONG_TEXT_MAX_LENGTH,
+                "description": "Emailed to the applicant; empty: the course's own message",
+            }
+        },
+        typed=True,
+    ),
+    _action(
+        "cancel",
+        "consoleCancel",
+        "Cancel a booking or an application, optionally refunding through Stripe",
+        "cancelled",
+        {"refund": {**TICKED, "description": "Ticked: refund what was paid"}},
+    ),
+    _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
+    _action(
+        "bursary",
+        "consoleGrantBursary",
+        "Fund a place in full or in part",
+        "funded",
+        {"amount": {"type": "string", "description": "In pounds, like 200.00"}},
+        typed=True,
+    ),
+    _action(
+        "invoice/resend",
+        "consoleResendInvoice",
+        "Email the open invoice to the billing contact again",
+        "invoice_resent",
+    ),
+    _action(
+        "invoice/void",
+        "consoleVoidInvoice",
+        "Void the open invoice: the place goes back",
+        "invoice_voided",
+    ),
+)
+DONE = tuple(sorted(str(action.done) for action in ACTIONS))
+
+PAGES: tuple[Route, ...] = (
+    Route(
+        CONSOLE,
+        "GET",
+        "/console",
+        "consoleHome",
+        "Every course with its places, applications and money, open ones first",
+        {"200": page("The courses")},
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/search",
+        "consoleSearch",
+        "Find an application by its reference, or a person by email address",
+        {
+            "303": see_other("Found: to the application's page or the person's page"),
+            "404": page("No application has that reference"),
+            "422": page("Neither a reference nor an email address"),
+        },
+        parameters=(
+            query(
+                "q",
+                "A reference (like CL-7K3Q9) or an email address",
+                required=True,
+                maxLength=MAX_QUERY_LENGTH,
+            ),
+        ),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/new",
+        "consoleNewCourse",
+        "The form for a new course, and for loading a definition file",
+        {"200": page("The empty course form")},
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        "/console/courses",
+        "consoleSaveCourse",
+        "Create or replace a course, from the form or from a definition file",
+        {
+            "303": see_other("Saved: to the course's page"),
+            "409": page(
+                "The form again, saying why not: fewer places than are taken already, "
+                "too many sessions, or the course changed meanwhile"
+            ),
+            "422": page(
+                "The form again, each mistake beside its field (a file's, beside the file input)"
+            ),
+        },
+        description="The definition is validated exactly as `PUT "
+        "/admin/courses/{course_id}` validates it. A course id that exists is "
+        "replaced: places taken, the waiting list and every application stay.",
+        body={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": _course_form()},
+                "multipart/form-data": {"schema": _UPLOAD},
+            },
+        },
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}",
+        "consoleCourse",
+        "A course's applications, oldest first, filtered by status and a search",
+        {
+            "200": page("The course and its applications"),
+            "404": _NO_COURSE,
+            "422": page(
+                "An unknown status or too long a search: every "
+                "application, the mistake beside its field"
+            ),
+        },
+        parameters=(
+            _COURSE,
+            query(
+                "status",
+                "Only applications in this status (empty: any)",
+                enum=["", *(s.value for s in ApplicationStatus)],
+            ),
+            query(
+                "q",
+                "Only those whose name, email address or reference contain this",
+                maxLength=MAX_QUERY_LENGTH,
+            ),
+            query(
+                "moved_without_id",
+                "After a save: the days (ISO, comma-separated) of follow-ups without an id "
+                "the save seemed to move, each warned of on the page",
+            ),
+        ),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/roster.csv",
+        "consoleRosterCsv",
+        "The course's roster to download",
+        {
+            "200": download(
+                "text/csv",
+                "<course_id>-roster.csv",
+                ROSTER_SAID,
+                {"type": "string"},
+            ),
+            "404": _NO_COURSE,
+        },
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/edit",
+        "consoleEditCourse",
+        "The course form, filled in with the stored definition",
+        {"200": page("The course form"), "404": _NO_COURSE},
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/applications/{application_id}",
+        "consoleApplication",
+        "An application: answers, payments, history, and the actions that fit it now",
+        {"200": page("The application"), "404": _NO_APPLICATION},
+        parameters=(
+            _APPLICATION,
+            query(
+                "done",
+                "Set by the redirect after an action: the page says it was done",
+                enum=list(DONE),
+            ),
+        ),
+        tags=TAGS,
+    ),
+    *ACTIONS,
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/people",
+        "consolePerson",
+        "Find a person's applications by email address",
+        {
+            "200": page("The person's applications (none asked: the search)"),
+            "422": page("Not an email address"),
+        },
+        parameters=(query("email", "A person's email address"),),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/people/export",
+        "consoleExportPerson",
+        "Everything held about one person, to download",
+        {
+            "200": download(
+                "application/json",
+                "personal-data.json",
+                "The person's data",
+                schema("PersonExport"),
+            ),
+            **_PERSON_ANSWERS,
+        },
+        parameters=(_EMAIL,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/people/erase",
+        "consoleEraseConfirmation",
+        "Confirm erasing a person's data",
+        {
+            "200": page("What erasing would change, and the form to confirm"),
+            **_PERSON_ANSWERS,
+        },
+        parameters=(_EMAIL,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        "/console/people/erase",
+        "consoleErasePerson",
+        "Erase one person's data (an anonymised financial record stays)",
+        {
+            "200": page("Erased: how many applications"),
+            "404": _NO_PERSON,
+            "422": page("Not ticked: the confirmation again; or no email address"),
+        },
+        body=console_form(
+            {
+                "email": {"type": "string"},
+                "confirm": {**TICKED, "description": "Ticked: erase now"},
+            },
+            "email",
+        ),
+        tags=TAGS,
+    ),
+)
+
+CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES
+OPEN_PATHS = frozenset(r.path for r in CONSOLE_ROUTES if r.open_to_all)

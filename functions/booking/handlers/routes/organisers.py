@@ -1,0 +1,163 @@
+"""The organiser API (the ``admin`` function): every route needs an organiser's bearer token.
+
+Every route here also answers 401 and 403 (no token, or one without the organiser scope) and
+says so in the document: ``booking.handlers.openapi`` adds them, with the security schemes.
+"""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    ROSTER_SAID,
+    array_of,
+    json_answer,
+    json_body,
+    path_parameter,
+    schema,
+)
+
+ADMIN = Function.ADMIN
+TAGS = ("organisers",)
+_COURSE = path_parameter("course_id")
+_APPLICATION = path_parameter("application_id")
+_PERSON = path_parameter("email", "The person's email address, URL-encoded", 254)
+_CHANGED = json_answer("AdminApplicationOut", "The application after the change")
+# A body is read (400, 413, 415) and checked (422); a path segment longer than any id can be
+# is refused before any lookup (404); the application may have moved on meanwhile (409).
+_ACTION_ERRORS = (400, 404, 409, 413, 415, 422)
+_OPTIONS = json_body(None, required=False)
+
+
+def _action(path: str, operation_id: str, summary: str, body: dict[str, object]) -> Route:
+    return Route(
+        ADMIN,
+        "POST",
+        f"/admin/applications/{{application_id}}/{path}",
+        operation_id,
+        summary,
+        {"200": _CHANGED},
+        errors=_ACTION_ERRORS,
+        parameters=(_APPLICATION,),
+        body=body,
+        tags=TAGS,
+    )
+
+
+ORGANISERS: tuple[Route, ...] = (
+    Route(
+        ADMIN,
+        "PUT",
+        "/admin/courses/{course_id}",
+        "putCourse",
+        "Create or replace a course",
+        {
+            "200": json_answer("SavedCourseOut", "Replaced"),
+            "201": json_answer("SavedCourseOut", "Created"),
+        },
+        errors=_ACTION_ERRORS,
+        parameters=(_COURSE,),
+        body=json_body("CourseDefinition"),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "GET",
+        "/admin/courses/{course_id}/applications",
+        "roster",
+        "Every application with answers and status",
+        {
+            "200": {
+                "description": ROSTER_SAID,
+                "content": {
+                    "application/json": {"schema": array_of("RosterRow")},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        },
+        errors=(404, 422),
+        parameters=(
+            _COURSE,
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
+            },
+        ),
+        tags=TAGS,
+    ),
+    _action("approve", "approve", "Approve: offer a place", _OPTIONS),
+    _action(
+        "decline", "decline", 'Decline, optionally with a message ({"message": "..."})', _OPTIONS
+    ),
+    _action(
+        "cancel", "cancel", 'Cancel a booking; {"refund": true} refunds through Stripe', _OPTIONS
+    ),
+    _action(
+        "resend-confirmation",
+        "resendConfirmation",
+        "Send the booking confirmation again",
+        _OPTIONS,
+    ),
+    Route(
+        ADMIN,
+        "GET",
+        "/admin/courses/{course_id}/totals",
+        "moneyTotals",
+        "The course's money: bookings, price, discounts, bursaries, paid, refunded",
+        {"200": json_answer("MoneyTotalsOut", "The totals")},
+        errors=(404,),
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/discount-codes",
+        "createDiscountCode",
+        "A discount code for the course (a Stripe promotion code on a coupon): "
+        "percent_off or amount_off, optional max_uses and expires_at. Applicants give it "
+        "as discount_code; an unknown or used-up code is a 422 on that field.",
+        {"201": json_answer("DiscountCodeOut", "The code, made at Stripe")},
+        errors=_ACTION_ERRORS,
+        parameters=(_COURSE,),
+        body=json_body("DiscountCodeDefinition"),
+        tags=TAGS,
+    ),
+    _action(
+        "bursary",
+        "grantBursary",
+        "Fund a place in full (confirmed at once, no payment) or in part (the applicant "
+        "pays the rest: an open checkout is closed, an open invoice replaced)",
+        {"required": True, "content": {"application/json": {"schema": schema("BursaryIn")}}},
+    ),
+    _action(
+        "invoice/resend",
+        "resendInvoice",
+        "Email the open invoice to the billing contact again",
+        _OPTIONS,
+    ),
+    _action("invoice/void", "voidInvoice", "Void the open invoice: the place goes back", _OPTIONS),
+    Route(
+        ADMIN,
+        "GET",
+        "/admin/people/{email}",
+        "exportPerson",
+        "Everything held about one person",
+        {"200": json_answer("PersonExport", "The person's data")},
+        errors=(404,),
+        parameters=(_PERSON,),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "DELETE",
+        "/admin/people/{email}",
+        "erasePerson",
+        "Erase one person's data (an anonymised financial record stays)",
+        {"200": json_answer("ErasureOut", "What was erased")},
+        errors=(404,),
+        parameters=(_PERSON,),
+        tags=TAGS,
+    ),
+)

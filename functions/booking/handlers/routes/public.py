@@ -1,0 +1,226 @@
+"""The public routes (the ``api`` function) and Stripe's webhook (the ``webhook`` function)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    HTML_CONTENT,
+    array_of,
+    json_answer,
+    json_body,
+    page,
+    path_parameter,
+    schema,
+    see_other,
+)
+
+API, WEBHOOK = Function.API, Function.WEBHOOK
+PAGES = ("public", "pages")
+_TOKEN = {
+    "name": "token",
+    "in": "query",
+    "required": True,
+    "description": "The application's secret token (from its status link)",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+_ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
+_APPLICATION_FORM = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": schema("ApplicationForm")},
+        "application/x-www-form-urlencoded": {"schema": schema("ApplicationForm")},
+    },
+}
+
+PUBLIC: tuple[Route, ...] = (
+    Route(
+        API,
+        "GET",
+        "/",
+        "home",
+        "The site's front door",
+        {"303": see_other("On to the list of courses", required=False)},
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "GET",
+        "/courses",
+        "listCourses",
+        "The courses, open ones first",
+        {
+            "200": json_answer(
+                array_of("CourseOut"), "Open courses first (JSON), or the page", html=True
+            )
+        },
+        description="JSON; a browser (`Accept: text/html`) gets the page listing the "
+        "courses taking applications.",
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "GET",
+        "/courses/{course_id}",
+        "getCourse",
+        "One course",
+        {"200": json_answer("CourseOut", "The course (JSON), or its page", html=True)},
+        errors=(404,),
+        description="JSON; a browser (`Accept: text/html`) gets the course's page, "
+        "with its application form.",
+        parameters=(path_parameter("course_id"),),
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "GET",
+        "/courses/{course_id}/apply",
+        "applicationForm",
+        "The course's page with the application form",
+        {"200": page("The application form")},
+        errors=(404,),
+        parameters=(path_parameter("course_id"),),
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "POST",
+        "/courses/{course_id}/applications",
+        "submitApplication",
+        "Apply for a place",
+        {
+            "201": json_answer(
+                "ApplicationOut",
+                "Application recorded",
+                headers={"Location": {"schema": {"type": "string"}}},
+            ),
+            "303": _ON_TO,
+            "503": {
+                **json_answer(
+                    "ErrorOut",
+                    "Stripe or AWS unavailable. When the application was kept, "
+                    "`error.application` holds it with its status link.",
+                    html=True,
+                ),
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait",
+                        "schema": {"type": "integer"},
+                    }
+                },
+            },
+        },
+        errors=(400, 404, 409, 413, 415, 422),
+        description="JSON or a form post. A browser (`Accept: text/html`) gets 303 "
+        "on, or the form again with each mistake beside its field (422). With "
+        "`payment_method: invoice` (courses with `invoice_allowed`) and the billing "
+        "contact (`billing_name`, `billing_email`, `billing_address`, `po_number`), "
+        "the employer is invoiced through Stripe instead of a checkout: the answer is "
+        "`awaiting_invoice_payment` with `invoice_url`, the place held until the invoice "
+        "falls due, and `invoice.paid` confirms it. `discount_code` applies a code made "
+        "for the course; an unknown or used-up code is a 422 on `discount_code`.",
+        parameters=(
+            path_parameter("course_id"),
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A retried submission with the same key gets the first answer",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            },
+        ),
+        body=_APPLICATION_FORM,
+        tags=("public",),
+    ),
+    Route(
+        API,
+        "GET",
+        "/applications/{application_id}",
+        "getApplication",
+        "Where an application stands",
+        {
+            "200": {
+                "description": "The application (a status page for browsers)",
+                "content": {
+                    "application/json": {"schema": schema("ApplicationOut")},
+                    **HTML_CONTENT,
+                },
+            }
+        },
+        errors=(404,),
+        parameters=(
+            path_parameter("application_id"),
+            _TOKEN,
+            {
+                "name": "checkout",
+                "in": "query",
+                "required": False,
+                "description": "Set by Stripe's return URLs: the page says what happened",
+                "schema": {"type": "string", "enum": ["success", "cancelled"]},
+            },
+        ),
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "POST",
+        "/applications/{application_id}/checkout",
+        "startCheckout",
+        "Pay now: a fresh Checkout Session",
+        {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
+        errors=(404, 409, 413),
+        description="A fresh Checkout Session for an application that may pay now.",
+        parameters=(path_parameter("application_id"), _TOKEN),
+        tags=("public",),
+    ),
+    Route(
+        API,
+        "POST",
+        "/applications/{application_id}/invoice",
+        "requestInvoice",
+        "Pay by invoice",
+        {
+            "201": json_answer("InvoiceOut", "The invoice, sent to the billing contact"),
+            "303": _ON_TO,
+        },
+        errors=(404, 409, 413),
+        description="Pay by invoice: the employer (the billing contact given with "
+        "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
+        "and the place is held until the invoice falls due. For an application that may "
+        "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
+        parameters=(path_parameter("application_id"), _TOKEN),
+        tags=("public",),
+    ),
+    Route(
+        API,
+        "GET",
+        "/openapi.json",
+        "openapi",
+        "This document",
+        {"200": json_answer({"type": "object"}, "This document")},
+        tags=("public",),
+    ),
+    Route(
+        WEBHOOK,
+        "POST",
+        "/webhooks/stripe",
+        "stripeWebhook",
+        "Stripe's signed events",
+        {"200": json_answer("WebhookAnswer", "Handled, or deliberately ignored")},
+        errors=(400,),
+        description="Stripe's signed events. The signature (Stripe-Signature) is "
+        "checked on the raw body before anything is read; nothing is written unless it "
+        "is valid. Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
+        "for invoices `invoice.paid` (confirms), `invoice.voided`, "
+        "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back).",
+        parameters=(
+            {
+                "name": "Stripe-Signature",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "maxLength": 1000},
+            },
+        ),
+        body=json_body(None),
+        tags=("stripe",),
+    ),
+)
