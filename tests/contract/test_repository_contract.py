@@ -516,6 +516,35 @@ def test_a_moved_session_and_another_recipient_are_new_claims(repo: Repository) 
     assert repo.claim_reminder(ReminderMarker("COURSE#c2#s1", start, "h24", "a1", reminder), NOW)
 
 
+def test_a_reminder_that_still_reminds_in_time_for_a_moved_start_is_that_offsets_one(
+    repo: Repository,
+) -> None:
+    """The 24-hour reminder was claimed 24 hours before; the session moves 30 minutes (then
+    up to 24 hours) later: no second one. Moved further, the new start gets its own."""
+    about = "PROGRAMME#leading#autumn"
+    start = NOW + timedelta(hours=24)
+    reminder = job("a1", EmailKind.SESSION_REMINDER)
+
+    def claim(moment: datetime, session_start: datetime, offset: str = "h24") -> bool:
+        marker = ReminderMarker(about, session_start, offset, "Pada", reminder)
+        return repo.claim_reminder(marker, moment)
+
+    assert claim(NOW, start)
+    later = NOW + timedelta(minutes=31)
+    assert not claim(later, start + timedelta(minutes=30))
+    assert not claim(later, start + timedelta(hours=24))
+    assert claim(NOW + timedelta(hours=2), start + timedelta(hours=24, minutes=1))
+    # Another offset, another person, another event: their own reminders.
+    assert claim(later, start + timedelta(minutes=30), "h1")
+    assert repo.claim_reminder(
+        ReminderMarker(about, start + timedelta(minutes=30), "h24", "Pbob", reminder), later
+    )
+    assert repo.claim_reminder(
+        ReminderMarker(about + "0", start + timedelta(minutes=30), "h24", "Pada", reminder),
+        later,
+    )
+
+
 def test_a_programme_events_claim_reads_back_whatever_the_programme_is_called(
     repo: Repository,
 ) -> None:
@@ -549,6 +578,21 @@ def test_an_invitation_is_one_per_person_and_event_wherever_the_event_moves(
     assert repo.claim_reminder(ReminderMarker(about + "0", start, "invite", "Pdi", invitation), NOW)
     found = sorted(repo.invitations_to(about), key=lambda m: m.recipient)
     assert found == [ada, bob]
+
+
+def test_whom_an_event_was_told_to_is_kept_per_person_the_latest_word_standing(
+    repo: Repository,
+) -> None:
+    about = "PROGRAMME#Leading #2: with care#fu-1"
+    later = NOW + timedelta(days=400)
+    assert repo.told_of(about) == {}
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
+    repo.record_told(about + "0", "Pcy", holds=True, keep_until=later, now=NOW)
+    assert repo.told_of(about) == {"Pada": True, "Pbob": False}
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # back in
+    assert repo.told_of(about) == {"Pada": True, "Pbob": True}
 
 
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:

@@ -72,6 +72,8 @@ class FakeRepository:
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     markers: dict[tuple[str, datetime | None, str, str], _Marker] = field(default_factory=dict)
+    # (about, offset, recipient) -> when a reminder at that offset was last claimed, any start
+    last_reminded: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
@@ -82,6 +84,7 @@ class FakeRepository:
     # application id -> what it holds (kept apart from the application, as the table does,
     # so a deletion by retention leaves them to give back)
     holdings: dict[str, set[Holding]] = field(default_factory=dict)
+    told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -378,6 +381,15 @@ class FakeRepository:
     # -- reminder ledger ----------------------------------------------------------------------
 
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        latest = (marker.about, marker.offset, marker.recipient)
+        counts_from = marker.counts_from
+        if counts_from is not None:
+            last = self.last_reminded.get(latest)
+            if _marker_key(marker) in self.markers:
+                return False
+            if last is not None and last >= _seconds(counts_from):
+                return False  # that offset's reminder still reminds in time for this start
+            self.last_reminded[latest] = _seconds(now)
         return self._put_new(marker, "claimed")
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
@@ -399,6 +411,16 @@ class FakeRepository:
             for m in self.markers.values()
             if m.marker.about == about and m.marker.offset == INVITATION
         ]
+
+    # -- announcement ledger ------------------------------------------------------------------
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        self.told.setdefault(about, {})[person] = holds
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        return dict(self.told.get(about, {}))
 
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)

@@ -22,7 +22,7 @@ The API's JSON keeps codes, pence and ISO instants for programs; these are for p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ __all__ = [
     "day_when",
     "moment_when",
     "money_words",
+    "moved_without_id_warning",
     "session_when",
     "status_with_reason",
     "status_words",
@@ -72,6 +73,16 @@ def day_when(moment: datetime, timezone: str) -> str:
 
 def _day(local: datetime) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def moved_without_id_warning(day: date) -> str:
+    """What an organiser reads when a saved file seems to move a follow-up that has no id
+    (``day``: the local day it was on)."""
+    return (
+        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
+        "(people holding the old one were told of a new one, or that it was cancelled); give "
+        'it an id (e.g. "id": "autumn-reunion") to move it.'
+    )
 
 
 def course_name(title: str, first_start: datetime, timezone: str) -> str:

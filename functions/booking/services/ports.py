@@ -31,7 +31,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import Holding
 from booking.domain.organisers import ConsoleSession
 from booking.domain.payments import CheckoutEvent, RefundEvent
-from booking.domain.reminders import INVITATION
+from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.domain.timeline import TimelineEntry
 from booking.services.payment_port import (
     CheckoutRequest as CheckoutRequest,
@@ -95,6 +95,19 @@ class ReminderMarker:
         wherever the event moves (a move is announced to the invited instead, and the claims
         on an event's invitations are the list of whom it was announced to)."""
         return None if self.offset == INVITATION else self.session_start
+
+    @property
+    def offset_hours(self) -> int | None:
+        """A reminder's offset ("h24": 24); None for an invitation."""
+        return None if self.offset == INVITATION else int(self.offset.removeprefix("h"))
+
+    @property
+    def counts_from(self) -> datetime | None:
+        """A reminder's: one already sent for the same (about, offset, recipient) at or after
+        this moment, whatever start it named, still reminds in time for this start and is
+        this one (``domain.reminders.still_reminds``). None for an invitation."""
+        hours = self.offset_hours
+        return None if hours is None else reminder_counts_from(self.session_start, hours)
 
 
 @dataclass(frozen=True)
@@ -252,7 +265,12 @@ class EmailLedger(Protocol):
 
 
 class ReminderLedger(Protocol):
-    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Claim it for sending at ``now``: False when anyone claimed, queued or superseded
+        this marker before, or (a reminder) when one for the same (about, offset, recipient)
+        was claimed at or after ``marker.counts_from`` for another start: it still reminds in
+        time. Atomic: of two runs racing, one wins."""
+        ...
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
 
@@ -268,6 +286,25 @@ class ReminderLedger(Protocol):
         ...
 
 
+class AnnouncementLedger(Protocol):
+    """Whom each of a programme's follow-up events was told to: every message that put it in a
+    person's calendar (a confirmation, a "Changed dates", an invitation, a change notice) or
+    took it out (a cancellation), as it went. A change to the event reaches them from this,
+    not from what the cohorts' files list now."""
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        """``person`` (a person key) was just sent the event ``about``: in their calendar
+        (``holds``) or taken out of it. The latest word stands; kept until ``keep_until``."""
+        ...
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        """Person key -> whether they hold the event (False: told it was taken out), for
+        everyone ever sent it."""
+        ...
+
+
 class Repository(
     CourseStore,
     DiscountCodeStore,
@@ -277,6 +314,7 @@ class Repository(
     AnomalyLog,
     EmailLedger,
     ReminderLedger,
+    AnnouncementLedger,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""

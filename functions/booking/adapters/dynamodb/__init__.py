@@ -1,7 +1,8 @@
 """The repository on one DynamoDB table (see ``schema.py`` for every item's key).
 
 ``DynamoRepository`` implements the ``Repository`` port by joining the stores, each one concern:
-courses, applications (with their outbox and history), email and reminder ledgers.
+courses, applications (with their outbox and history), email, reminder and announcement
+ledgers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
 from booking.adapters.dynamodb.history import DynamoApplicationHistory
 from booking.adapters.dynamodb.ledgers import (
+    DynamoAnnouncementLedger,
     DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,
@@ -37,6 +39,7 @@ class DynamoRepository(
     DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,
+    DynamoAnnouncementLedger,
 ):
     def __init__(
         self,

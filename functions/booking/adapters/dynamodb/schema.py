@@ -29,7 +29,11 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                   (about: COURSE#<id>#<session key>                           <start>#<pk>#<sk>
                    or PROGRAMME#<name>#<event key>;                           (while claimed)
                    an invitation: EVENT for <start>: one per person per event, wherever it moves)
+    last reminder REMINDED#<about>#<offset> <recipient> (when a reminder at that offset was
+                  last claimed, whatever its start: one per offset while it still reminds in time)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
+    told          TOLD#<about>             <person key> (a follow-up event sent to a person:
+                  (about: PROGRAMME#...)   held in their calendar, or taken out)
     console       ORGANISER#<subject>      SESSION#<id> -                     -
     session       (one per signed-in browser; TTL after it ends)
 
@@ -191,6 +195,21 @@ def reminder_key(about: str, occasion: datetime | None, offset: str, recipient: 
 def reminder_partition(about: str, occasion: datetime | None, offset: str) -> str:
     """One claim per recipient: per start for reminders, per event for invitations (None)."""
     return f"REMINDER#{about}#{key_instant(occasion) if occasion else 'EVENT'}#{offset}"
+
+
+def told_partition(about: str) -> str:
+    """Everyone a programme's follow-up event was sent to, one item per person."""
+    return f"TOLD#{about}"
+
+
+def told_key(about: str, person: str) -> Key:
+    return _key(told_partition(about), person)
+
+
+def last_reminder_key(about: str, offset: str, recipient: str) -> Key:
+    """The latest claim on a reminder of ``about`` at ``offset`` for ``recipient``, whatever
+    start it named: a claim for a moved session's new start is refused while it still counts."""
+    return _key(f"REMINDED#{about}#{offset}", recipient)
 
 
 def calendar_sequence_key(person: str) -> Key:

@@ -51,8 +51,8 @@ ORGANISERS: tuple[Route, ...] = (
         "putCourse",
         "Create or replace a course",
         {
-            "200": json_answer("CourseOut", "Replaced"),
-            "201": json_answer("CourseOut", "Created"),
+            "200": json_answer("SavedCourseOut", "Replaced"),
+            "201": json_answer("SavedCourseOut", "Created"),
         },
         errors=_ACTION_ERRORS,
         parameters=(_COURSE,),
