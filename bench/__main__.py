@@ -115,7 +115,7 @@ def _cold_start_phase(run: Run) -> None:
                 "import+init ms",
                 "x floor",
                 "target",
-                "costliest imports (when over)",
+                "where the import time goes (-X importtime; ours by layer, self time)",
             ],
             rows,
         )
