@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDLERS_DIR = ROOT / "functions" / "booking" / "handlers"
 SAMPLES = 7
 TARGET_RATIO = 1.3
+# Issue 22: 1.3x for the functions a person (or Stripe) waits on, 1.6x for the others.
+WAITED_ON = frozenset({"api", "console", "webhook"})
+OTHERS_TARGET_RATIO = 1.6
 
 # What each child process runs: prints one JSON object with the milliseconds it measured.
 _HANDLER_PROBE = """
@@ -54,10 +57,18 @@ class ColdStart:
     total_ms: float
     ratio: float = 0.0
     costliest: list[tuple[str, float]] = field(default_factory=list)
+    # SnapStart functions (infra/cdk/functions.py): init happens at publish; a person waits for
+    # AWS's restore (not measurable here) plus what the first request adds over a warm one.
+    snap_start: bool = False
+    first_request_extra_ms: float | None = None
+
+    @property
+    def target_ratio(self) -> float:
+        return TARGET_RATIO if self.name in WAITED_ON else OTHERS_TARGET_RATIO
 
     @property
     def over_target(self) -> bool:
-        return self.ratio > TARGET_RATIO
+        return self.ratio > self.target_ratio
 
 
 def discover_handlers() -> list[tuple[str, str]]:
@@ -174,6 +185,32 @@ def parse_importtime(stderr: str, top: int = 5) -> list[tuple[str, float]]:
     return sorted(charged.items(), key=lambda kv: kv[1], reverse=True)[:top]
 
 
+def first_request_extra(name: str) -> float:
+    """Milliseconds the first request after init takes beyond a warm one (bench.first_request),
+    median of SAMPLES fresh processes."""
+    samples = []
+    for _ in range(SAMPLES):
+        done = subprocess.run(  # noqa: S603 - our own module
+            [sys.executable, "-m", "bench.first_request", name],
+            env=child_env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"first-request probe {name} failed:\n{done.stderr[-2000:]}")
+        samples.append(float(json.loads(done.stdout.strip().splitlines()[-1])["extra_ms"]))
+    return statistics.median(samples)
+
+
+def snap_started() -> set[str]:
+    from infra.cdk.functions import FUNCTION_SPECS
+
+    return {spec.key for spec in FUNCTION_SPECS if spec.snap_start}
+
+
 def measure() -> tuple[ColdStart, list[ColdStart]]:
     floor_import, floor_total = _median_of(_FLOOR_PROBE)
     floor = ColdStart("floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0)
@@ -182,5 +219,8 @@ def measure() -> tuple[ColdStart, list[ColdStart]]:
         import_ms, total_ms = _median_of(_HANDLER_PROBE, module)
         result = ColdStart(name, module, import_ms, total_ms, total_ms / floor_total)
         result.costliest = costliest_imports(module)
+        if name in snap_started():
+            result.snap_start = True
+            result.first_request_extra_ms = first_request_extra(name)
         results.append(result)
     return floor, results
