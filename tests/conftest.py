@@ -12,8 +12,12 @@ from typing import Any
 
 import pytest
 
+from tests.support.boto_models import share_botocore_loader
+
 # Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin).
 pytest_plugins = ["tests.support.aws_calls"]
+# Before any test makes a boto3 session: parse botocore's models once, not once per test.
+share_botocore_loader()
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"

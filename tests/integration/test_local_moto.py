@@ -88,3 +88,12 @@ def test_a_refused_transaction_still_rolls_back_items_and_stream(table: str) -> 
     records = streams.get_records(ShardIterator=iterator)["Records"]
     written = [record["dynamodb"]["Keys"]["pk"]["S"] for record in records]
     assert written == ["kept-0", "kept-1", "after"]
+
+
+def test_every_boto3_session_shares_one_parsed_model_loader() -> None:
+    """tests/support/boto_models.py: a new session (as each mock_aws start makes) does not
+    parse botocore's JSON models again."""
+    first = boto3.session.Session(region_name=REGION)._session.get_component("data_loader")
+    with mock_aws():
+        again = boto3.session.Session(region_name=REGION)._session.get_component("data_loader")
+    assert again is first
