@@ -186,10 +186,11 @@ class BookingStack(Stack):
             self,
             "Api",
             config=config,
-            api_function=f["api"],
-            webhook_function=f["webhook"],
-            admin_function=f["admin"],
-            console_function=f["console"],
+            # Their SnapStart aliases: API Gateway never invokes the unpublished $LATEST.
+            api_function=fns.entry_points["api"],
+            webhook_function=fns.entry_points["webhook"],
+            admin_function=fns.entry_points["admin"],
+            console_function=fns.entry_points["console"],
             user_pool=auth.user_pool,
             user_pool_client=auth.client,
         )

@@ -78,7 +78,8 @@ class Api:
             )
         except StripeError as exc:
             return json_response(exc.status, exc.payload(), resp_headers)
-        self._webhooks.deliver_all(outgoing)
+        # Answered before its events are delivered, as Stripe answers (see events.Webhooks).
+        self._webhooks.deliver_later(outgoing)
         return json_response(status, payload, resp_headers)
 
     @staticmethod

@@ -44,9 +44,19 @@ class StripeStandIn:
         public_base_url: str,
         clock: Callable[[], float] = time.time,
         deliver: Deliver | None = None,
+        background_delivery: bool = False,
     ) -> None:
+        """``background_delivery``: deliver the events an API call causes after answering it,
+        as Stripe does; needed wherever the webhook's receiver may itself call the API and
+        waits for its answer (the local server; see ``events.Webhooks``)."""
         self._store = store = Store(clock=clock, public_base_url=public_base_url)
-        self._webhooks = Webhooks(store, url=webhook_url, secret=webhook_secret, deliver=deliver)
+        self._webhooks = Webhooks(
+            store,
+            url=webhook_url,
+            secret=webhook_secret,
+            deliver=deliver,
+            background=background_delivery,
+        )
         payments = Payments(store)
         discounts = Discounts(store)
         customers = Customers(store)
@@ -199,6 +209,11 @@ class StripeStandIn:
             ]
         self._webhooks.deliver_all(outgoing)
         return expired + overdue
+
+    def settle(self, timeout: float) -> bool:
+        """Wait until the events API calls caused have been delivered (background delivery);
+        False if some were still on their way after ``timeout`` seconds."""
+        return self._webhooks.settle(timeout)
 
     def events(self) -> list[dict[str, Any]]:
         """Every event sent, newest first, as full Stripe event objects."""
