@@ -59,9 +59,13 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
-soak: $(STAMP) ## the lifecycle state machine and the programme's follow-ups with thousands of examples
-	LIFECYCLE_EXAMPLES=$${LIFECYCLE_EXAMPLES:-3000} PROGRAMME_EXAMPLES=$${PROGRAMME_EXAMPLES:-2000} \
-		$(PY) -m pytest -q -p no:xdist tests/property
+soak: $(STAMP) ## the property tests with thousands of examples, from a fresh seed (SOAK_SEED=N repeats one)
+	@seed=$${SOAK_SEED:-$$($(PY) -c 'import secrets; print(secrets.randbelow(2**32))')}; \
+	echo "== soak seed $$seed (make soak SOAK_SEED=$$seed explores the same examples again)"; \
+	SOAK_SEED=$$seed LIFECYCLE_EXAMPLES=$${LIFECYCLE_EXAMPLES:-3000} \
+		PROGRAMME_EXAMPLES=$${PROGRAMME_EXAMPLES:-2000} \
+		$(PY) -m pytest -q $(XDIST) tests/property; status=$$?; \
+	echo "== soak seed $$seed"; exit $$status
 
 e2e: $(STAMP)
 	$(PY) -m pytest -q tests/e2e

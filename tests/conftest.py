@@ -27,11 +27,11 @@ COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 # and --no-loadscope-reorder, which keeps this order; by default xdist sends the files with the
 # most tests first, and so the longest single test, the lifecycle machine, started last and
 # ran alone for minutes at the end). xdist hands each worker one file, then one more each,
-# then more as they run low. So: the machine first (one worker), the longest end-to-end file
-# second (the other), a quick unit file third (the one that waits behind the machine), then
-# the other end-to-end files, the unit tests, the CDK tests and the rest, in collection order.
+# then more as they run low. So: the machine's shards first (one file each), the longest
+# end-to-end file next, a quick unit file, then the other end-to-end files, the unit tests, the
+# CDK tests and the rest, in collection order.
 RUN_ORDER = (
-    "tests/property/test_lifecycle_machine.py",
+    "tests/property/test_lifecycle_machine",
     "tests/e2e/test_fuzz_openapi.py",
     "tests/unit/test_course.py",
     "tests/e2e/",

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import unittest
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -45,6 +47,7 @@ from booking.domain.limits import holds_code_use
 from booking.services.lifecycle import sweep
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
+from tests.support.exploration import seeded
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -627,20 +630,39 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert row["discount"] == off, application_id
 
 
-BookingLifecycle.TestCase.settings = settings(
-    max_examples=EXAMPLES,
-    stateful_step_count=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    derandomize=True,
-)
+# The machine runs as SHARDS test files (this one and test_lifecycle_machine_shard_*.py), each
+# its own share of EXAMPLES from its own seed: `make test` hands out whole files (xdist's
+# loadfile), so one file of 200 examples kept one worker busy long after the other had finished.
+SHARDS = 4
+
+
+def shard_case(shard: int) -> type[unittest.TestCase]:
+    """Shard ``shard``'s test case: its share of EXAMPLES, explored from its own seed."""
+    machine = seeded(shard)(type(f"BookingLifecycleShard{shard}", (BookingLifecycle,), {}))
+    case: type[unittest.TestCase] = machine.TestCase
+    case.settings = settings(  # type: ignore[attr-defined]
+        max_examples=EXAMPLES // SHARDS + (1 if shard < EXAMPLES % SHARDS else 0),
+        stateful_step_count=20,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    return case
 
 
 @pytest.mark.usefixtures("_no_real_aws")
-class TestBookingLifecycle(BookingLifecycle.TestCase):  # type: ignore[misc, valid-type]
+class TestBookingLifecycle(shard_case(0)):  # type: ignore[misc]
     pass
 
 
 def test_the_machine_runs_at_least_200_examples_in_ci() -> None:
     if os.environ.get("CI"):
         assert EXAMPLES >= 200
+    cases = [shard_case(shard) for shard in range(SHARDS)]
+    assert sum(case.settings.max_examples for case in cases) == EXAMPLES  # type: ignore[attr-defined]
+    # Each shard explores from its own seed: never the same examples twice.
+    seeds = {
+        case.runTest._hypothesis_state_machine_class._hypothesis_internal_use_seed for case in cases
+    }  # type: ignore[attr-defined]
+    assert len(seeds) == SHARDS
+    shard_files = Path(__file__).parent.glob("test_lifecycle_machine_shard_*.py")
+    assert len(list(shard_files)) == SHARDS - 1

@@ -1,0 +1,12 @@
+"""Shard 1 of the lifecycle machine (test_lifecycle_machine.py says why it is sharded)."""
+
+import pytest
+
+from tests.property.test_lifecycle_machine import shard_case
+
+pytestmark = pytest.mark.timeout(3600)  # as the machine's first shard
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+class TestBookingLifecycleShard1(shard_case(1)):  # type: ignore[misc]
+    pass
