@@ -129,7 +129,7 @@ def test_tampered_signature_is_refused_and_changes_nothing(stack: RunningStack) 
     timestamp = int(time.time())
     good = hmac.new(b"whsec_local", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     forged = hmac.new(b"whsec_wrong", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    # One hex digit changed: always a different digit, so the signature can never equal the good one.
+    # One hex digit changed, always to a different digit: never the good signature.
     tampered = good[:-1] + ("1" if good[-1] == "0" else "0")
     for signature in (f"t={timestamp},v1={forged}", f"t={timestamp},v1={tampered}", ""):
         reply = stack.post(

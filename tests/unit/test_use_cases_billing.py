@@ -301,8 +301,8 @@ def test_an_offered_place_can_be_paid_by_invoice_from_the_status_page(ports: Por
 
 def make_code(ports: Ports, **changes: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {"code": "HALF-2027", "percent_off": 50} | changes
-    return discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition.model_validate(fields)
+    return discounts.code_view(
+        discounts.create_discount_code(ports, "c1", DiscountCodeDefinition.model_validate(fields))
     )
 
 
