@@ -418,6 +418,12 @@ def save_course() -> Response[str]:
     posted = _form()
     upload = course_form.upload_in(posted)
     typed = course_form.read_form(posted)
+    change = posted.get("rows")
+    if upload is None and isinstance(change, str) and change:
+        # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
+        changed = typed.with_rows_changed(change)
+        editing = console.course_exists(ports(), typed.values["course_id"])
+        return _html(200, pages.course_form_page(_chrome(), changed, editing=editing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         definition = (

@@ -32,7 +32,7 @@ from booking.domain.wording import (
     timeline_text,
     uses_words,
 )
-from booking.handlers.course_form import CourseForm
+from booking.handlers.course_form import MAX_FACILITATORS, MAX_SESSIONS, CourseForm
 from booking.handlers.pages import environment
 from booking.services.console import (
     ApplicationDetail,
@@ -391,6 +391,8 @@ def course_form_page(
         values=form.values,
         sessions=form.sessions,
         facilitators=form.facilitators,
+        max_sessions=MAX_SESSIONS,
+        max_facilitators=MAX_FACILITATORS,
         errors=form.errors,
         labels=_form_labels(form),
         editing=editing,

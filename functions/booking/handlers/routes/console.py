@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.application import LONG_TEXT_MAX_LENGTH, ApplicationStatus
-from booking.handlers.course_form import CHECKBOXES, FACILITATOR_FIELDS, SESSION_FIELDS, TOP_FIELDS
+from booking.handlers.course_form import (
+    CHECKBOXES,
+    FACILITATOR_FIELDS,
+    ROW_CHANGE_PATTERN,
+    SESSION_FIELDS,
+    TOP_FIELDS,
+)
 from booking.handlers.discount_form import FIELDS as CODE_FIELDS
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
@@ -80,6 +86,12 @@ def _course_form() -> dict[str, Any]:
     rows = {
         f"^session-[0-9]{{1,3}}-({'|'.join(SESSION_FIELDS)})$": {"type": "string"},
         f"^facilitator-[0-9]{{1,3}}-({'|'.join(FACILITATOR_FIELDS)})$": {"type": "string"},
+    }
+    top["rows"] = {
+        "type": "string",
+        "pattern": ROW_CHANGE_PATTERN,
+        "description": "Set by the form's add and remove buttons: the form again with one row "
+        "more or fewer (rows numbered from 0), what was typed kept; nothing is saved",
     }
     return form(
         {"csrf_token": CSRF_FIELD, **top},
@@ -195,6 +207,7 @@ PAGES: tuple[Route, ...] = (
         "consoleSaveCourse",
         "Create or replace a course, from the form or from a definition file",
         {
+            "200": page("The form again with a row added or removed (`rows`): nothing saved"),
             "303": see_other("Saved: to the course's page"),
             "409": page(
                 "The form again, saying why not: fewer places than are taken already, "
