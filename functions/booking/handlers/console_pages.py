@@ -228,6 +228,17 @@ def course_page(chrome: Chrome, listing: CourseApplications, now: datetime) -> s
     )
 
 
+# Where an application owes nothing more, whatever its price: booked, or ended.
+_NOTHING_OWED = frozenset(
+    {
+        ApplicationStatus.CONFIRMED,
+        ApplicationStatus.CANCELLED,
+        ApplicationStatus.REFUNDED,
+        ApplicationStatus.DECLINED,
+    }
+)
+
+
 def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
     facts: list[tuple[str, str]] = []
@@ -239,7 +250,10 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         facts.append((FIELD_NAMES["discount_code"], application.discount.code))
     if application.bursary or application.discount:
         due = application.amount_due(price)
-        facts.append(("Left to pay", money_words(due, currency) if due else "Nothing"))
+        facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
+        # What is still owed: nothing once paid for (or ended), else what is due less paid.
+        owed = 0 if application.status in _NOTHING_OWED else max(due - application.amount_paid, 0)
+        facts.append(("Left to pay", money_words(owed, currency) if owed else "Nothing"))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
