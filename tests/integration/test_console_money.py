@@ -262,13 +262,14 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     assert "20000" not in page.body
 
 
-def test_the_course_page_links_to_its_codes_money_and_programme(
+def test_the_course_and_home_pages_link_to_codes_money_and_the_programme(
     system: System, browser: ConsoleBrowser
 ) -> None:
     page = browser.get(f"/console/courses/{COURSE_ID}").body
     programme = system.course()["programme"]
     for link in (CODES, f"/console/courses/{COURSE_ID}/money", f"/console/programmes/{programme}"):
         assert f'href="{link}"' in page
+    assert f'href="/console/programmes/{programme}"' in browser.get("/console").body
 
 
 def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
