@@ -357,7 +357,7 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     no_violations(page, "26-code-expired")
     page.get_by_role("link", name="Money").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Money")
-    expect(page.locator("main")).to_contain_text("Taken")
+    expect(page.locator("main")).to_contain_text("Paid in")
     no_violations(page, "27-money")
     page.get_by_role("link", name="Every cohort of the programme").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("compassionate-leadership")

@@ -241,9 +241,9 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     said = _text(page.body)
     for figure in (
         "Bookings 2 confirmed, 0 awaiting invoice payment (0 funded in full)",
-        "Taken £500.00",
+        "Paid in £500.00",
         "Refunded £200.00",
-        "Net (taken less refunded) £300.00",
+        "Net (paid in less refunded) £300.00",
         "Invoiced, not yet paid £0.00",
         "Bursaries £0.00",
         "Discount codes £100.00",
@@ -296,12 +296,12 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
     assert rows[0].startswith(system.course()["title"])
     assert "Monday 7 June 2027" in rows[0]
     assert "1 of 20 19 0 " in rows[0]
-    assert "Taken £200.00" in rows[0]
+    assert "Paid in £200.00" in rows[0]
     assert rows[1].startswith("The spring cohort, from Monday 6 March 2028")
     assert "1 of 1 0 1 " in rows[1]
     said = _text(page.body)
     assert "Places 2 of 21 taken, 19 left, 1 waiting" in said
-    assert "Taken £400.00" in said.split("All cohorts together")[1]
+    assert "Paid in £400.00" in said.split("All cohorts together")[1]
     assert browser.get("/console/programmes/no-such-programme").status == 404
 
 

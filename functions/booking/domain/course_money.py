@@ -2,8 +2,9 @@
 scripts), the console's money and programme pages and the CLI (in pounds, through
 :func:`money_figures`). Pure: applications and the course's price in, figures out.
 
-Taken is every payment recorded, by any application (a payment later refunded, or kept by a
-cancelled booking, was still taken); refunded is every refund; net is taken less refunded.
+Paid in is every payment recorded, by any application (a payment later refunded, or kept by
+a cancelled booking, was still paid in); refunded is every refund; net is paid in less
+refunded.
 Price, codes, bursaries and due count the bookings only (confirmed, or awaiting an invoice's
 payment): what places sold for. Invoiced and unpaid is what open invoices still ask for.
 """
@@ -148,9 +149,9 @@ def added_up(moneys: list[CourseMoney], currency: str) -> CourseMoney:
 
 # What each figure is called wherever a person reads it (the console's pages, the CLI).
 FIGURE_NAMES = (
-    ("paid", "Taken"),
+    ("paid", "Paid in"),
     ("refunded", "Refunded"),
-    ("net", "Net (taken less refunded)"),
+    ("net", "Net (paid in less refunded)"),
     ("invoiced_unpaid", "Invoiced, not yet paid"),
     ("bursaries", "Bursaries"),
     ("discounts", "Discount codes"),
