@@ -17,7 +17,7 @@ AWS_CALLS := $(CURDIR)/build/aws-calls
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: docs iam-check run test lint format unit integration e2e infra-test bench soak synth deploy clean
+.PHONY: docs iam-check run test lint format unit integration e2e infra-test bench screenshots soak synth deploy clean
 
 # Deployment settings (see infra/DEPLOY.md).
 STAGE ?= dev
@@ -72,6 +72,9 @@ e2e: $(STAMP)
 
 infra-test: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest -q tests/infra -m "not recorded_calls"
+
+screenshots: $(STAMP) ## the README's pictures of the console (docs/console*.png), from a fresh stack
+	$(PY) -m tests.support.screenshots
 
 bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints and writes bench-results.json
 	$(PY) -m bench

@@ -17,6 +17,9 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking resend-invoice CL-7K3Q9
     course-booking void-invoice CL-7K3Q9
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
+    course-booking codes compassionate-leadership-2027-06          # each with its uses left
+    course-booking expire-code compassionate-leadership-2027-06 HALF
+    course-booking application CL-7K3Q9                             # one application
     course-booking totals compassionate-leadership-2027-06
     course-booking export ada@example.org > ada.json
     course-booking erase ada@example.org --yes
@@ -42,15 +45,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.errors import InvalidInput
 from booking.domain.money import typed_amount
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
+    FIELD_NAMES,
     course_name,
+    discount_words,
     moment_when,
     money_words,
+    redemptions_words,
     status_with_reason,
     status_words,
+    uses_words,
 )
 
 TIMEOUT_SECONDS = 60
@@ -212,40 +220,74 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
 
 def discount_code(url: str, token: str | None, course_id: str, code: dict[str, Any]) -> str:
     made = _post(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code)
-    if made["percent_off"]:
-        off = f"{made['percent_off']:g}%"
-    else:
-        off = money_words(made["amount_off"], made["currency"])
-    said = f"made {made['code']} on {made['course_id']}: {off} off"
-    if made["max_uses"] is not None:
-        left = made["max_uses"] - made["times_used"]
-        said += f", {left} use{'s' if left != 1 else ''} left"
-    if made["expires_at"]:
-        expires = datetime.fromisoformat(made["expires_at"].replace("Z", "+00:00"))
-        zone = _get(f"{url}/courses/{quote(course_id)}", None)["timezone"]
+    return f"made {made['code']} on {made['course_id']}: {_code_terms(url, made)}"
+
+
+def _code_line(url: str, code: dict[str, Any]) -> str:
+    return f"{code['code']}: {_code_terms(url, code)}"
+
+
+def _code_terms(url: str, code: dict[str, Any]) -> str:
+    """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
+    standing as the console's codes page says them."""
+    off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
+    said = f"{off}, {uses_words(code['times_used'], code['max_uses'])}"
+    if code["expires_at"]:
+        expires = datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
+        zone = _get(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
         said += f", until {moment_when(expires, zone)}"
-    return said
+    if not code.get("active", True):
+        said += ", expired by an organiser"
+    stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
+    return f"{said}; at Stripe: {stripe}"
+
+
+def list_codes(url: str, token: str | None, course_id: str) -> str:
+    codes = _get(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token)
+    if not codes:
+        return "No discount codes on this course yet."
+    return "\n".join(_code_line(url, code) for code in codes)
+
+
+def expire_code(url: str, token: str | None, course_id: str, code: str) -> str:
+    path = f"{url}/admin/courses/{quote(course_id)}/discount-codes/{quote(code, safe='')}/expire"
+    return f"expired {_code_line(url, _post(path, token, {}))}"
+
+
+def show_application(url: str, token: str | None, application: str) -> str:
+    """One application as a person reads it: reference, status, answers and money."""
+    found = _get(_app_path(url, application), token)
+    currency = found["currency"]
+
+    def said(amount: int) -> str:
+        return money_words(amount, currency)
+
+    lines = [
+        f"{found['reference'] or found['application_id']}: {found['name']} <{found['email']}>",
+        f"Course: {found['course_id']}",
+        f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
+        f"Price {said(found['price'])}, to pay {said(found['amount_due'])}, "
+        f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
+    ]
+    if found["discount_code"]:
+        lines.append(f"{FIELD_NAMES['discount_code']}: {found['discount_code']}")
+    if found["bursary"]:
+        lines.append(f"Bursary: {said(found['bursary'])}")
+    if found["invoice_number"]:
+        lines.append(f"Invoice {found['invoice_number']}: {found['invoice_status']}")
+    for field in ("job_title", "organisation", "leadership_role", "motivation"):
+        lines.append(f"{FIELD_NAMES[field]}: {found[field]}")
+    return "\n".join(lines)
 
 
 def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
     money = _get(f"{url}/admin/courses/{quote(course_id)}/totals", token)
     if as_json:
         return json.dumps(money, indent=2)
-
-    def said(amount: int) -> str:
-        return money_words(amount, money["currency"])
-
+    # The figures named and said as the console's money page says them.
     return "\n".join(
-        [
-            f"Booked: {money['confirmed']} confirmed, {money['awaiting_invoice_payment']} "
-            f"awaiting invoice payment ({money['funded_places']} funded in full)",
-            f"Price of those places: {said(money['price'])}, less discounts "
-            f"{said(money['discounts'])} and bursaries {said(money['bursaries'])}: "
-            f"{said(money['due'])} due",
-            f"Paid in: {said(money['paid'])}, refunded {said(money['refunded'])}, "
-            f"net {said(money['net'])}",
-            f"Invoiced and not yet paid: {said(money['invoiced_unpaid'])}",
-        ]
+        [f"Bookings: {bookings_said(money)}"]
+        + [f"{name}: {amount}" for name, amount in money_figures(money)]
     )
 
 
@@ -347,6 +389,13 @@ def _parser() -> argparse.ArgumentParser:
     kind.add_argument("--amount-off", type=_pounds, help="in pounds")
     code.add_argument("--max-uses", type=int)
     code.add_argument("--expires-at", type=_parse_time)
+    listed = commands.add_parser("codes", help="a course's discount codes, with uses left")
+    listed.add_argument("course_id")
+    expire = commands.add_parser("expire-code", help="expire a discount code now")
+    expire.add_argument("course_id")
+    expire.add_argument("code")
+    one = commands.add_parser("application", help="one application: status, answers, money")
+    one.add_argument("application", help="the application's reference or id")
     money = commands.add_parser("totals", help="a course's money: paid, refunded, due, funded")
     money.add_argument("course_id")
     money.add_argument("--json", action="store_true", help="the API's figures, in pence")
@@ -434,6 +483,12 @@ def _run(args: argparse.Namespace) -> str:
         return discount_code(
             url, token, args.course_id, {k: v for k, v in fields.items() if v is not None}
         )
+    if command == "codes":
+        return list_codes(url, token, args.course_id)
+    if command == "expire-code":
+        return expire_code(url, token, args.course_id, args.code)
+    if command == "application":
+        return show_application(url, token, args.application)
     if command == "totals":
         return totals(url, token, args.course_id, as_json=args.json)
     if command == "export":

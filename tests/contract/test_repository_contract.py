@@ -23,6 +23,7 @@ from booking.domain.errors import (
     CodeUsedUp,
     Conflict,
     CourseFull,
+    NotFound,
     ReferenceTaken,
     StaleWrite,
 )
@@ -196,6 +197,21 @@ def test_a_code_is_kept_with_its_terms_and_read_with_the_course_in_any_case(
     assert read.application is None
     assert repo.read_for_submission("c1", "a1", "NOPE").discount_code is None
     assert [c.code for c in repo.discount_codes("c1")] == ["Half-Price"]
+
+
+def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition(capacity=5))
+    repo.put_discount_code(code(max_uses=3))
+    repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    expired = repo.record_code_active("c1", "half-price", active=False)
+    assert (expired.active, expired.uses) == (False, 1)
+    read = repo.read_for_submission("c1", None, "HALF-PRICE").discount_code
+    assert read == expired
+    assert read.refusal(NOW, "gbp") == "spent"
+    with pytest.raises(NotFound):
+        repo.record_code_active("c1", "NOPE", active=False)
 
 
 def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(

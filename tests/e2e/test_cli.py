@@ -197,7 +197,7 @@ def test_codes_bursaries_and_totals_from_the_terminal(
     )
     assert main([*common, "totals", "cli-money"]) == 0
     words = capsys.readouterr().out
-    assert "Paid in: £0.00, refunded £0.00, net £0.00" in words
+    assert "Paid in: £0.00\nRefunded: £0.00\nNet (paid in less refunded): £0.00" in words
     assert main([*common, "totals", "cli-money", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["course_id"] == "cli-money"
     with pytest.raises(SystemExit):

@@ -325,3 +325,50 @@ def test_signing_out_everywhere_ends_the_other_browsers_session_too(
     expect(phone).to_have_url(re.compile(r"/console/sign-in\?next="))
     for page in (laptop, phone):
         page.context.close()
+
+
+def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
+    stack: RunningStack, organiser: Page
+) -> None:
+    """The pages for what used to need curl, reached by their links from the course page."""
+    page = organiser
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    sample = stack.get("/courses").json()[0]["course_id"]
+    page.goto(f"{stack.url}/console/courses/{sample}")
+    page.get_by_role("link", name="Discount codes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Discount codes")
+    no_violations(page, "24-codes")
+    # A mistake is said beside its field, in pounds; then the code is made and listed.
+    page.locator("#code").fill("AXE-TENNER")
+    page.locator("#amount_off").fill("1e30")
+    page.get_by_role("button", name="Make the code").click()
+    expect(page.locator("#amount_off-error")).to_contain_text("in pounds")
+    no_violations(page, "25-code-mistake")
+    page.locator("#amount_off").fill("10.00")
+    page.locator("#max_uses").fill("5")
+    page.get_by_role("button", name="Make the code").click()
+    expect(page.get_by_role("status").first).to_contain_text("AXE-TENNER made")
+    row = page.get_by_role("row").filter(has_text="AXE-TENNER")
+    expect(row).to_contain_text("£10.00 off")
+    expect(row).to_contain_text("0 of 5 used, 5 left")
+    page.get_by_role("button", name="Expire AXE-TENNER").click()
+    expect(page.get_by_role("status").first).to_contain_text("AXE-TENNER expired")
+    expect(row).to_contain_text("Deactivated")
+    no_violations(page, "26-code-expired")
+    page.get_by_role("link", name="Money").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Money")
+    expect(page.locator("main")).to_contain_text("Paid in")
+    no_violations(page, "27-money")
+    page.get_by_role("link", name="Every cohort of the programme").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("compassionate-leadership")
+    no_violations(page, "28-programme")
+    # The course form: a session added without JavaScript, what was typed kept.
+    page.goto(f"{stack.url}/console/courses/{sample}/edit")
+    rows = page.locator("[id$='-heading'][id^='session-']").count()
+    page.locator("#title").fill("Typed before adding a session")
+    page.get_by_role("button", name="Add a session").click()
+    expect(page.locator("[id$='-heading'][id^='session-']")).to_have_count(rows + 1)
+    expect(page.locator("#title")).to_have_value("Typed before adding a session")
+    no_violations(page, "29-course-form-a-session-added")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from booking.domain.application import CheckoutRef
-from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode
+from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.services.ports import (
@@ -56,6 +56,8 @@ class FakePaymentGateway:
     invoices: dict[str, FakeInvoice] = field(default_factory=dict)
     codes: dict[str, PromotionCode] = field(default_factory=dict)  # lower-case code -> code
     coupons: dict[str, DiscountCodeRequest] = field(default_factory=dict)  # id -> what it takes
+    # Promotion code id -> whether it is active and how many payments redeemed it.
+    code_states: dict[str, PromotionCodeState] = field(default_factory=dict)
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -144,7 +146,9 @@ class FakePaymentGateway:
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
         self._check()
         definition = request.definition
-        if definition.code.lower() in self.codes:
+        same = self.codes.get(definition.code.lower())
+        if same is not None and self.code_states[same.promotion_code_id].active:
+            # As the provider: only an active code's letters are taken.
             raise Conflict("already in use", code="discount_code_exists")
         coupon_id = f"coupon_test_{next(self._ids)}"
         self.coupons[coupon_id] = request
@@ -154,7 +158,20 @@ class FakePaymentGateway:
             code=definition.code,
         )
         self.codes[definition.code.lower()] = code
+        self.code_states[code.promotion_code_id] = PromotionCodeState(active=True, times_redeemed=0)
         return code
+
+    def promotion_code_state(self, promotion_code_id: str) -> PromotionCodeState:
+        self._check()
+        state = self.code_states.get(promotion_code_id)
+        if state is None:
+            raise Conflict("no such promotion code", code="payment_state_conflict")
+        return state
+
+    def deactivate_promotion_code(self, promotion_code_id: str) -> PromotionCodeState:
+        state = self.promotion_code_state(promotion_code_id)
+        self.code_states[promotion_code_id] = state.model_copy(update={"active": False})
+        return self.code_states[promotion_code_id]
 
     def _takes_off(self, discount: AppliedDiscount | None, amount: int) -> int:
         """What the provider takes off ``amount`` for the coupon it is asked to apply."""

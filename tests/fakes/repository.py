@@ -22,6 +22,7 @@ from booking.domain.errors import (
     CodeUsedUp,
     Conflict,
     CourseFull,
+    NotFound,
     ReferenceTaken,
     StaleWrite,
 )
@@ -158,6 +159,13 @@ class FakeRepository:
 
     def discount_codes(self, course_id: str) -> list[DiscountCode]:
         return [c for key, c in sorted(self.codes.items()) if c.course_id == course_id]
+
+    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
+        key = code_key(course_id, code)
+        if key not in self.codes:
+            raise NotFound(f"no discount code {code!r} on this course")
+        self.codes[key] = self.codes[key].model_copy(update={"active": active})
+        return self.codes[key]
 
     def list_applications(self, course_id: str) -> list[Application]:
         found = [a for a in self.applications.values() if a.course_id == course_id]

@@ -358,6 +358,58 @@ def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrows
     assert 'value="250.00"' in edit.body
 
 
+def _session_dates(page: str) -> list[str]:
+    """The date typed in each session row the page shows, in order."""
+    return re.findall(r'id="session-\d+-date" name="session-\d+-date" value="([^"]*)"', page)
+
+
+def test_the_course_form_has_a_row_for_every_session_of_the_course(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    sessions = system.course()["sessions"]
+    assert len(sessions) == 10
+    edit = browser.get(f"/console/courses/{COURSE_ID}/edit").body
+    assert _session_dates(edit) == [s["start"][:10] for s in sessions]
+    assert _session_dates(browser.get("/console/courses/new").body) == [""]
+
+
+def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_typed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    typed = _course_form(title="Typed before adding")
+    added = browser.act("/console/courses", rows="add-session", **typed)
+    assert added.status == 200, _text(added.body)
+    assert _session_dates(added.body) == ["2031-03-24", "2031-03-31", "", ""]
+    assert 'value="Typed before adding"' in added.body
+    assert system.api("GET", "/courses/spring-cohort-2031").status == 404  # nothing saved
+    # The second session removed: the third row's (empty) becomes the second.
+    removed = browser.act("/console/courses", rows="remove-session-1", **typed)
+    assert _session_dates(removed.body) == ["2031-03-24", ""]
+    assert "Remove session 2" in removed.body
+    one = browser.act(
+        "/console/courses",
+        rows="remove-session-0",
+        **{k: v for k, v in typed.items() if not k.startswith(("session-1", "session-2"))},
+    )
+    # The last row stays (a course has a session); and an unknown change changes nothing.
+    assert _session_dates(one.body) == [""]
+    assert "Remove session 1" not in one.body
+    odd = browser.act("/console/courses", rows="remove-session-99", **typed)
+    assert _session_dates(odd.body) == ["2031-03-24", "2031-03-31", ""]
+    facilitator = browser.act("/console/courses", rows="add-facilitator", **typed)
+    assert 'id="facilitator-1-email"' in facilitator.body
+    assert 'value="amara.okafor@example.org"' in facilitator.body
+    # Pressing Enter in a field presses the form's first button: the hidden save.
+    first_button = re.search(
+        r"<form method=\"post\" action=\"/console/courses\" novalidate>"
+        r".*?<button([^>]*)>",
+        added.body,
+        re.S,
+    )
+    assert first_button is not None
+    assert 'name="rows"' not in first_button.group(1)
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "says"),
     [

@@ -301,8 +301,8 @@ def test_an_offered_place_can_be_paid_by_invoice_from_the_status_page(ports: Por
 
 def make_code(ports: Ports, **changes: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {"code": "HALF-2027", "percent_off": 50} | changes
-    return discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition.model_validate(fields)
+    return discounts.code_view(
+        discounts.create_discount_code(ports, "c1", DiscountCodeDefinition.model_validate(fields))
     )
 
 
@@ -668,3 +668,37 @@ def test_every_email_asking_for_payment_names_what_is_left_to_pay(ports: Ports) 
     again = _sent(ports, EmailKind.ALREADY_APPLIED)
     assert "£200.00" not in again.text + again.html
     assert view.amount_due == 10000
+
+
+def test_expiring_a_code_refuses_it_to_newcomers_and_keeps_the_promised_price(
+    ports: Ports,
+) -> None:
+    code = make_code(ports, max_uses=10)
+    promised = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    expired = discounts.expire_discount_code(ports, "c1", "HALF-2027")
+    assert expired.at_provider is not None
+    assert (expired.code.active, expired.at_provider.active) == (False, False)
+    assert gateway(ports).code_states[code["promotion_code_id"]].active is False
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(
+            ports, "c1", answers("late@example.org", discount_code="half-2027")
+        )
+    assert "expired" in refused.value.fields["discount_code"]
+    # The first applicant's restarted checkout still asks for the coupon: half price.
+    [session] = gateway(ports).sessions.values()
+    assert session.request.discount is not None
+    assert session.request.discount.coupon_id
+    assert promised.amount_due == 10000
+
+
+def test_a_code_kept_before_coupons_is_refused_here_and_left_active_at_stripe(
+    ports: Ports,
+) -> None:
+    code = make_code(ports)
+    kept = repo(ports).codes
+    [(key, stored)] = kept.items()
+    kept[key] = stored.model_copy(update={"coupon_id": None})  # as kept before coupons were
+    expired = discounts.expire_discount_code(ports, "c1", "half-2027")
+    assert expired.code.active is False
+    # Promised prices ask Stripe for this promotion code: it must keep working there.
+    assert gateway(ports).code_states[code["promotion_code_id"]].active is True

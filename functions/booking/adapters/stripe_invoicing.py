@@ -13,7 +13,7 @@ from typing import Any
 import stripe
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode
+from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
@@ -140,6 +140,39 @@ class StripeInvoicing:
                 f"the code {definition.code!r} is already in use", code="discount_code_exists"
             ) from exc
         return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
+
+    def promotion_code_state(self, promotion_code_id: str) -> PromotionCodeState:
+        found = call_stripe(
+            lambda: self._client.v1.promotion_codes.retrieve(
+                promotion_code_id, {"expand": [_COUPON]}
+            )
+        )
+        return _state_of(found)
+
+    def deactivate_promotion_code(self, promotion_code_id: str) -> PromotionCodeState:
+        # Setting the same value again is no error at Stripe, so a retried step is harmless.
+        updated = call_stripe(
+            lambda: self._client.v1.promotion_codes.update(
+                promotion_code_id, {"active": False, "expand": [_COUPON]}
+            )
+        )
+        return _state_of(updated)
+
+
+_COUPON = "promotion.coupon"
+
+
+def _state_of(promotion_code: stripe.PromotionCode) -> PromotionCodeState:
+    """Whether the code is active, and the payments its coupon took part in: this system asks
+    Stripe for the coupon (never the promotion code) on every checkout and invoice, so the
+    coupon's count is the code's, and the promotion code's own stays at nought."""
+    coupon = promotion_code.promotion.coupon
+    redeemed = (
+        coupon.times_redeemed
+        if isinstance(coupon, stripe.Coupon)
+        else promotion_code.times_redeemed
+    )
+    return PromotionCodeState(active=promotion_code.active, times_redeemed=redeemed)
 
 
 def _customer(request: InvoiceRequest, ids: dict[str, str]) -> dict[str, Any]:

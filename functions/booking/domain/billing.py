@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.addresses import DeliverableEmail
+from booking.domain.errors import InvalidInput
 from booking.domain.money import MAX_MINOR_UNITS, Money
 from booking.domain.validation import SaneInstant
 
 DISCOUNT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
 _DISCOUNT_CODE_RE = re.compile(DISCOUNT_CODE_PATTERN)
+MAX_CODE_USES = 100_000
 MAX_PO_NUMBER = 40  # what finance systems print; Stripe's custom fields take up to 140
 
 
@@ -133,11 +135,21 @@ class DiscountCode(BaseModel):
     max_uses: int | None = None
     expires_at: datetime | None = None
     uses: int = 0
+    # False once an organiser expired it (and the provider's promotion code was deactivated):
+    # no new application may give it; those that gave it keep the price they were promised.
+    active: bool = True
+
+    @property
+    def uses_left(self) -> int | None:
+        """Uses a new application may still claim (None: no limit)."""
+        return None if self.max_uses is None else max(self.max_uses - self.uses, 0)
 
     def refusal(self, now: datetime, currency: str) -> str | None:
         """Why the code cannot be given by a new application now; None when it can."""
         if self.amount_off is not None and self.currency != currency:
             return "unknown"
+        if not self.active:
+            return "spent"
         if self.max_uses is not None and self.uses >= self.max_uses:
             return "spent"
         if self.expires_at is not None and self.expires_at <= now:
@@ -152,6 +164,18 @@ class DiscountCode(BaseModel):
             percent_off=self.percent_off,
             amount_off=self.amount_off,
         )
+
+
+class PromotionCodeState(BaseModel):
+    """What the payment provider holds about a code now: whether its promotion code may still
+    be redeemed there, and how many completed payments its coupon took part in (the
+    provider's count, not this system's, which counts uses held from the moment an
+    application gives the code)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    active: bool
+    times_redeemed: int
 
 
 def is_discount_code(text: str) -> bool:
@@ -171,7 +195,7 @@ class DiscountCodeDefinition(BaseModel):
     amount_off: int | None = Field(
         default=None, gt=0, le=MAX_MINOR_UNITS, description="Minor units, in the course's currency"
     )
-    max_uses: int | None = Field(default=None, ge=1, le=100_000)
+    max_uses: int | None = Field(default=None, ge=1, le=MAX_CODE_USES)
     expires_at: SaneInstant | None = Field(default=None, description="ISO 8601 with a UTC offset")
 
     @model_validator(mode="after")
@@ -233,3 +257,36 @@ def invoice_due(
 
 def _end_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+
+
+def code_expires_at(last_day: date, timezone: str) -> datetime:
+    """A code an organiser says works through ``last_day`` stops at the end of that day (23:59)
+    in the course's timezone, as an invoice falls due."""
+    return _end_of(last_day, ZoneInfo(timezone))
+
+
+_TYPED_PERCENT = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", re.ASCII)
+_TYPED_COUNT = re.compile(r"[0-9]{1,6}", re.ASCII)
+
+
+def typed_percent(typed: str, field: str) -> float:
+    """A percentage a person typed (``50``, ``12.5``, ``50%``): above 0, at most 100, ASCII
+    digits, at most two decimal places; else :class:`InvalidInput` on ``field``."""
+    text = typed.strip().removesuffix("%").strip()
+    if not _TYPED_PERCENT.fullmatch(text) or not 0 < float(text) <= 100:
+        raise InvalidInput(
+            "the percentage needs attention",
+            {field: "Enter a percentage above 0 and at most 100, like 50 or 12.5"},
+        )
+    return float(text)
+
+
+def typed_count(typed: str, field: str, *, what: str) -> int:
+    """A whole number a person typed (a code's uses): ASCII digits, 1 to 100,000."""
+    text = typed.strip().replace(",", "")
+    if not _TYPED_COUNT.fullmatch(text) or not 1 <= int(text) <= MAX_CODE_USES:
+        raise InvalidInput(
+            f"{what} needs attention",
+            {field: f"Enter {what} as a whole number from 1 to {MAX_CODE_USES:,}"},
+        )
+    return int(text)

@@ -269,3 +269,31 @@ def _audience(entry: TimelineEntry) -> str:
     if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
         return "to the applicant and the billing contact"
     return "to the applicant"
+
+
+# -- discount codes -------------------------------------------------------------------------
+
+
+def discount_words(percent_off: float | None, amount_off: int | None, currency: str) -> str:
+    """What a code takes off: "50% off", "12.5% off", "£50.00 off"."""
+    if percent_off is not None:
+        return f"{percent_off:g}% off"
+    return f"{money_words(amount_off or 0, currency)} off"
+
+
+def uses_words(uses: int, max_uses: int | None) -> str:
+    """A code's uses as this system counts them (the count that limits it): "3 of 10 used,
+    7 left", or "3 used, no limit"."""
+    if max_uses is None:
+        return f"{uses} used, no limit"
+    left = max(max_uses - uses, 0)
+    return f"{uses} of {max_uses} used, {left} left"
+
+
+def redemptions_words(active: bool | None, times_redeemed: int | None) -> str:
+    """What Stripe holds about a code's promotion code: "Active, 2 paid with it"."""
+    if active is None or times_redeemed is None:
+        return "Stripe did not answer; reload the page to try again"
+    state = "Active" if active else "Deactivated"
+    paid = f"{times_redeemed} payment{'s' if times_redeemed != 1 else ''} with it"
+    return f"{state}, {paid}"

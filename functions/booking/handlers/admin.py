@@ -117,7 +117,26 @@ def money_totals(course_id: str) -> Response[str]:
 @served("createDiscountCode")
 def create_discount_code(course_id: str) -> Response[str]:
     definition = parse(DiscountCodeDefinition, _body(), "the discount code needs attention")
-    return http.json_response(201, discounts.create_discount_code(ports(), course_id, definition))
+    made = discounts.create_discount_code(ports(), course_id, definition)
+    return http.json_response(201, discounts.code_view(made))
+
+
+@served("listDiscountCodes")
+def list_discount_codes(course_id: str) -> Response[str]:
+    listed = discounts.course_codes(ports(), course_id)
+    return http.json_response(200, [discounts.code_view(c) for c in listed.codes])
+
+
+@served("expireDiscountCode")
+def expire_discount_code(course_id: str, code: str) -> Response[str]:
+    expired = discounts.expire_discount_code(ports(), course_id, unquote(code))
+    return http.json_response(200, discounts.code_view(expired))
+
+
+@served("getApplicationRecord")
+def get_application(application_id: str) -> Response[str]:
+    found = console.application_id_for(ports(), application_id)
+    return http.json_response(200, organisers.application_record(ports(), found))
 
 
 # -- actions on one application ---------------------------------------------------------------

@@ -21,7 +21,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -41,7 +41,7 @@ from booking.domain.money import typed_amount
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_pages as pages
-from booking.handlers import course_form, http
+from booking.handlers import course_form, discount_form, http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
@@ -56,6 +56,7 @@ from booking.services import (
     console,
     console_sessions,
     courses,
+    discounts,
     invoicing,
     lifecycle,
     organisers,
@@ -304,6 +305,64 @@ def void_invoice(application_id: str) -> object:
     return invoicing.void_by_organiser(ports(), application_id)
 
 
+# -- discount codes, money and programmes ---------------------------------------------------------
+
+
+def _codes_page(course_id: str, status: int = 200, **shown: Any) -> Response[str]:
+    listing = discounts.course_codes(ports(), course_id)
+    return _html(status, pages.codes_page(_chrome(), listing, ports().clock(), **shown))
+
+
+@served("consoleDiscountCodes")
+def discount_codes(course_id: str) -> Response[str]:
+    done = _query("done")
+    return _codes_page(course_id, done=done, done_code=_query("code") if done else "")
+
+
+def _codes_done(course_id: str, done: str, code: str) -> Response[str]:
+    query = urlencode({"done": done, "code": code})
+    return http.see_other(f"/console/courses/{quote(course_id)}/discount-codes?{query}")
+
+
+@served("consoleCreateDiscountCode")
+def create_discount_code(course_id: str) -> Response[str]:
+    course = courses.get_course(ports(), course_id)
+    typed = discount_form.typed_values(_form())
+    try:
+        definition = discount_form.definition_from_form(typed, course.definition.timezone)
+        made = discounts.create_discount_code(ports(), course_id, definition)
+    except (InvalidInput, Conflict, DependencyUnavailable) as refused:
+        fields = refused.fields if isinstance(refused, InvalidInput) else {}
+        beside = discount_form.beside_fields(fields)
+        problem = "" if beside else f"{refused.message[:1].upper()}{refused.message[1:]}."
+        return _codes_page(
+            course_id, http.status_for(refused), problem=problem, values=typed, errors=beside
+        )
+    return _codes_done(course_id, "created", made.code.code)
+
+
+@served("consoleExpireDiscountCode")
+def expire_discount_code(course_id: str, code: str) -> Response[str]:
+    try:
+        expired = discounts.expire_discount_code(ports(), course_id, code)
+    except (Conflict, DependencyUnavailable) as refused:
+        problem = f"{refused.message[:1].upper()}{refused.message[1:]}."
+        return _codes_page(course_id, http.status_for(refused), problem=problem)
+    return _codes_done(course_id, "expired", expired.code.code)
+
+
+@served("consoleCourseMoney")
+def course_money(course_id: str) -> Response[str]:
+    course, money = organisers.course_money_of(ports(), course_id)
+    return _html(200, pages.money_page(_chrome(), course, money))
+
+
+@served("consoleProgramme")
+def programme(programme: str) -> Response[str]:
+    overview = console.programme_overview(ports(), unquote(programme))
+    return _html(200, pages.programme_page(_chrome(), overview))
+
+
 # -- people ---------------------------------------------------------------------------------------
 
 
@@ -360,6 +419,12 @@ def save_course() -> Response[str]:
     posted = _form()
     upload = course_form.upload_in(posted)
     typed = course_form.read_form(posted)
+    change = posted.get("rows")
+    if upload is None and isinstance(change, str) and change:
+        # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
+        changed = typed.with_rows_changed(change)
+        editing = console.course_exists(ports(), typed.values["course_id"])
+        return _html(200, pages.course_form_page(_chrome(), changed, editing=editing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         definition = (

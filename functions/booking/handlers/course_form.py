@@ -30,7 +30,6 @@ SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home
 FACILITATOR_FIELDS = ("name", "email", "bio")
 MAX_SESSIONS = 100
 MAX_FACILITATORS = 20
-SPARE_ROWS = 3  # blank rows offered below the filled ones
 TOP_FIELDS = (
     "course_id",
     "title",
@@ -66,19 +65,43 @@ class CourseForm:
     facilitators: list[dict[str, str]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # field id -> message
 
-    def with_spare_rows(self, extra: int = SPARE_ROWS) -> CourseForm:
-        filled_sessions = [row for row in self.sessions if any(row.values())]
-        filled_people = [row for row in self.facilitators if any(row.values())]
-        blank_session = dict.fromkeys(SESSION_FIELDS, "") | {"kind": "core"}
-        blank_person = dict.fromkeys(FACILITATOR_FIELDS, "")
-        spare_sessions = max(min(extra, MAX_SESSIONS - len(filled_sessions)), 0)
-        spare_people = max(min(SPARE_ROWS, MAX_FACILITATORS - len(filled_people)), 0)
+    def with_a_row_of_each(self) -> CourseForm:
+        """The rows as they are, and a blank one where there are none (so there is always a
+        session and a facilitator to fill in)."""
         return CourseForm(
             values=dict(self.values),
-            sessions=self.sessions + [dict(blank_session) for _ in range(spare_sessions)],
-            facilitators=self.facilitators + [dict(blank_person) for _ in range(spare_people)],
+            sessions=[dict(row) for row in self.sessions] or [_blank(SESSIONS)],
+            facilitators=[dict(row) for row in self.facilitators] or [_blank(FACILITATORS)],
             errors=dict(self.errors),
         )
+
+    def with_rows_changed(self, change: str) -> CourseForm:
+        """The form again with one row more or fewer, what was typed kept (the form's "Add a
+        session" and "Remove" buttons, which work without JavaScript: each posts the whole
+        form with ``rows`` saying which). An unknown change, a row beyond the limit or the
+        last row of a kind leaves the rows as they are."""
+        sessions = [dict(row) for row in self.sessions]
+        facilitators = [dict(row) for row in self.facilitators]
+        kinds = {SESSIONS: (sessions, MAX_SESSIONS), FACILITATORS: (facilitators, MAX_FACILITATORS)}
+        if (matched := _ROW_CHANGE.fullmatch(change)) is not None:
+            verb, kind, number = matched.groups()
+            rows, limit = kinds[kind]
+            if verb == "add" and len(rows) < limit:
+                rows.append(_blank(kind))
+            elif verb == "remove" and number is not None and int(number) < len(rows):
+                del rows[int(number)]
+        return CourseForm(dict(self.values), sessions, facilitators).with_a_row_of_each()
+
+
+SESSIONS, FACILITATORS = "session", "facilitator"
+ROW_CHANGE_PATTERN = rf"^(add|remove)-({SESSIONS}|{FACILITATORS})(?:-([0-9]{{1,3}}))?$"
+_ROW_CHANGE = re.compile(ROW_CHANGE_PATTERN.strip("^$"))
+
+
+def _blank(kind: str) -> dict[str, str]:
+    if kind == SESSIONS:
+        return dict.fromkeys(SESSION_FIELDS, "") | {"kind": "core"}
+    return dict.fromkeys(FACILITATOR_FIELDS, "")
 
 
 # A new course's places, suggested (the definition itself has no default: it must be given).
@@ -117,7 +140,7 @@ def _defaults() -> dict[str, str]:
 
 def blank_form() -> CourseForm:
     values = dict.fromkeys(TOP_FIELDS, "") | _defaults() | {"capacity": SUGGESTED_CAPACITY}
-    return CourseForm(values=values).with_spare_rows(8)
+    return CourseForm(values=values).with_a_row_of_each()
 
 
 def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
@@ -164,7 +187,7 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
         {"name": f["name"] or "", "email": f["email"], "bio": f["bio"] or ""}
         for f in data["facilitators"]
     ]
-    return CourseForm(values, sessions, facilitators).with_spare_rows()
+    return CourseForm(values, sessions, facilitators).with_a_row_of_each()
 
 
 def read_form(posted: Mapping[str, str]) -> CourseForm:
@@ -186,7 +209,7 @@ def _rows(
             for key in posted
             if (match := re.fullmatch(rf"{prefix}-(\d{{1,3}})-\w+", key))
         }
-    )[: limit + SPARE_ROWS]
+    )[: limit + 1]  # one beyond the limit is read, so too many rows is refused, never cut
     return [
         {name: str(posted.get(f"{prefix}-{n}-{name}", "")).strip() for name in names}
         for n in numbers
@@ -373,7 +396,7 @@ def shown_again(
     typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
         beside: _sentence(refused.message)
     }
-    return ShownAgain(typed.with_spare_rows())
+    return ShownAgain(typed.with_a_row_of_each())
 
 
 # Which field of the form a refusal to save is about (else the places: a course cannot hold

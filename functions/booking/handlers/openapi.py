@@ -38,6 +38,7 @@ _REQUESTS: tuple[type[BaseModel], ...] = (
 _RESPONSES: tuple[type[BaseModel], ...] = (
     views.AdminApplicationOut,
     views.ApplicationOut,
+    views.ApplicationRecordOut,
     views.CheckoutOut,
     views.CourseOut,
     views.DiscountCodeOut,

@@ -223,6 +223,15 @@ class RosterRow(BaseModel):
     billing_email: str
 
 
+class ApplicationRecordOut(RosterRow):
+    """One application (``GET /admin/applications/{id}``): its roster row (amounts in minor
+    units), its course and why its status last changed."""
+
+    reference: str = Field(description="The reference people read out (CL-7K3Q9)")
+    course_id: str
+    status_reason: str | None = Field(description="Why the status changed, when recorded")
+
+
 class BursaryIn(BaseModel):
     """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
 
@@ -247,7 +256,21 @@ class DiscountCodeOut(BaseModel):
             "until it ends without ever being a booking"
         )
     )
+    uses_left: int | None = Field(
+        description="Uses a new application may still claim (null: no limit)"
+    )
+    active: bool = Field(
+        description="False once an organiser expired it: no new application may give it "
+        "(those that gave it keep their price)"
+    )
     expires_at: str | None
+    stripe_active: bool | None = Field(
+        description="Whether Stripe still accepts the promotion code (null: Stripe did not answer)"
+    )
+    stripe_times_redeemed: int | None = Field(
+        description="Completed payments that redeemed it, as Stripe counts them (null: Stripe "
+        "did not answer)"
+    )
 
 
 class MoneyTotalsOut(BaseModel):

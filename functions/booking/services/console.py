@@ -13,6 +13,7 @@ from datetime import datetime
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
+from booking.domain.course_money import CourseMoney, added_up, course_money
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
@@ -35,33 +36,63 @@ class CourseSummary:
     holds: int  # seats held for someone who has not paid yet (checkout open, offer made)
     waiting: int
     pending_review: int
-    taken: int  # money received, minor units
-    refunded: int  # money given back, minor units
+    money: CourseMoney  # counted as the money page and the /admin totals count it
 
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:
     """Every course, open ones first, with its seats and money counted from its applications."""
     now = ports.clock()
-    summaries = []
-    for course in list_courses(ports):
-        applications = ports.repository.list_applications(course.course_id)
-        schedule = course.schedule
-        summaries.append(
-            CourseSummary(
-                course=course,
-                status=course.status(now),
-                first_start=min(s.start for s in schedule),
-                last_end=max(s.end for s in schedule),
-                applications=len(applications),
-                confirmed=sum(a.status is S.CONFIRMED for a in applications),
-                holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
-                waiting=sum(a.status is S.WAITLISTED for a in applications),
-                pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
-                taken=sum(a.amount_paid for a in applications),
-                refunded=sum(a.amount_refunded for a in applications),
-            )
-        )
-    return summaries
+    return [_summary(ports, course, now) for course in list_courses(ports)]
+
+
+def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
+    applications = ports.repository.list_applications(course.course_id)
+    schedule = course.schedule
+    return CourseSummary(
+        course=course,
+        status=course.status(now),
+        first_start=min(s.start for s in schedule),
+        last_end=max(s.end for s in schedule),
+        applications=len(applications),
+        confirmed=sum(a.status is S.CONFIRMED for a in applications),
+        holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
+        waiting=sum(a.status is S.WAITLISTED for a in applications),
+        pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
+        money=course_money(applications, course.definition.price),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    programme: str
+    cohorts: list[CourseSummary]  # the earliest first
+    # The cohorts' money added up, in the currency of the first cohort (a cohort priced in
+    # another currency is listed, and left out of the totals: ``other_currencies`` says so).
+    totals: CourseMoney
+    other_currencies: bool
+
+
+def programme_overview(ports: Ports, programme: str) -> ProgrammeOverview:
+    """Every cohort of a programme (courses with the same ``programme``), each with its places,
+    waiting list and money, and the money of them all."""
+    now = ports.clock()
+    cohorts = sorted(
+        (
+            _summary(ports, course, now)
+            for course in list_courses(ports)
+            if programme and course.definition.programme == programme
+        ),
+        key=lambda s: (s.first_start, s.course.course_id),
+    )
+    if not cohorts:
+        raise NotFound(f"no course is in the programme {programme!r}")
+    currency = cohorts[0].money.currency
+    return ProgrammeOverview(
+        programme=programme,
+        cohorts=cohorts,
+        totals=added_up([c.money for c in cohorts], currency),
+        other_currencies=any(c.money.currency != currency for c in cohorts),
+    )
 
 
 @dataclass(frozen=True)

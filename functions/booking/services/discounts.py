@@ -5,6 +5,7 @@ transaction that records the application (``booking.domain.limits``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,11 @@ from booking.domain.billing import (
     AppliedDiscount,
     DiscountCode,
     DiscountCodeDefinition,
+    PromotionCodeState,
     is_discount_code,
 )
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 from booking.services.ports import DiscountCodeRequest, Ports
 
 logger = Logger(child=True)
@@ -60,10 +62,8 @@ def discount_for(
 
 def create_discount_code(
     ports: Ports, course_id: str, definition: DiscountCodeDefinition
-) -> dict[str, Any]:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
+) -> CodeStanding:
+    course = _course(ports, course_id)
     now = ports.clock()
     if definition.expires_at is not None and definition.expires_at <= now:
         raise InvalidInput(
@@ -73,7 +73,7 @@ def create_discount_code(
     if definition.amount_off is not None and definition.amount_off > price.amount:
         raise InvalidInput(
             "the discount code needs attention",
-            {"amount_off": f"at most the price of a place ({price.amount})"},
+            {"amount_off": f"at most the price of a place ({price.display()})"},
         )
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)
@@ -96,15 +96,83 @@ def create_discount_code(
         "discount code created",
         extra={"course_id": course_id, "promotion_code_id": made.promotion_code_id},
     )
-    return code_view(code)
+    # Made this moment: active at Stripe, and no payment has redeemed it yet.
+    return CodeStanding(code, PromotionCodeState(active=True, times_redeemed=0))
 
 
 def refuse_existing(code: str) -> Conflict:
     return Conflict(f"the code {code!r} is already in use", code="discount_code_exists")
 
 
-def code_view(code: DiscountCode) -> dict[str, Any]:
-    """A code as organisers see it: its terms, and the uses held now (this system's count)."""
+def _course(ports: Ports, course_id: str) -> Course:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    return course
+
+
+@dataclass(frozen=True)
+class CodeStanding:
+    """A code as this system keeps it (its terms, the uses held, whether it may be given),
+    beside what Stripe holds about its promotion code (None: Stripe did not answer)."""
+
+    code: DiscountCode
+    at_provider: PromotionCodeState | None
+
+
+@dataclass(frozen=True)
+class CourseCodes:
+    course: Course
+    codes: list[CodeStanding]
+    # Stripe did not answer for some code: its figures from Stripe are not shown.
+    provider_unavailable: bool
+
+
+def course_codes(ports: Ports, course_id: str) -> CourseCodes:
+    """A course's codes, in the order of their letters, each with its uses left (this
+    system's count, which is what limits it) and what Stripe holds (its redemptions)."""
+    course = _course(ports, course_id)
+    standings, unavailable = [], False
+    for code in sorted(ports.repository.discount_codes(course_id), key=lambda c: c.code.upper()):
+        try:
+            state: PromotionCodeState | None = ports.payments.promotion_code_state(
+                code.promotion_code_id
+            )
+        except (DependencyUnavailable, Conflict):
+            # The page still lists what is kept here; it says Stripe's figures are missing.
+            state, unavailable = None, True
+        standings.append(CodeStanding(code, state))
+    return CourseCodes(course, standings, unavailable)
+
+
+def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStanding:
+    """No new application may give the code from now on: its promotion code deactivated at
+    Stripe first, then what Stripe then holds recorded here (so a failure at Stripe changes
+    nothing, and expiring again repeats both harmlessly). Applications that already gave it
+    keep their promised price: their checkouts and invoices ask for its coupon, which stays."""
+    _course(ports, course_id)
+    code = ports.repository.get_discount_code(course_id, typed)
+    if code is None:
+        raise NotFound(f"no discount code {typed!r} on this course")
+    if code.coupon_id is None:
+        # Kept before coupons were: its promised discounts are asked of Stripe as this very
+        # promotion code, so Stripe keeps it; only new applications are refused (here).
+        state = ports.payments.promotion_code_state(code.promotion_code_id)
+        kept = ports.repository.record_code_active(course_id, code.code, active=False)
+    else:
+        state = ports.payments.deactivate_promotion_code(code.promotion_code_id)
+        kept = ports.repository.record_code_active(course_id, code.code, active=state.active)
+    logger.info(
+        "discount code expired",
+        extra={"course_id": course_id, "promotion_code_id": code.promotion_code_id},
+    )
+    return CodeStanding(kept, state)
+
+
+def code_view(standing: CodeStanding) -> dict[str, Any]:
+    """A code as the ``/admin`` API gives it: its terms (pence), the uses held and left now
+    (this system's count), whether it may be given, and what Stripe holds."""
+    code, state = standing.code, standing.at_provider
     return {
         "code": code.code,
         "course_id": code.course_id,
@@ -114,7 +182,11 @@ def code_view(code: DiscountCode) -> dict[str, Any]:
         "currency": code.currency or "",  # the course's
         "max_uses": code.max_uses,
         "times_used": code.uses,
+        "uses_left": code.uses_left,
+        "active": code.active,
         "expires_at": code.expires_at.isoformat().replace("+00:00", "Z")
         if code.expires_at
         else None,
+        "stripe_active": state.active if state else None,
+        "stripe_times_redeemed": state.times_redeemed if state else None,
     }

@@ -10,6 +10,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
+from booking.domain.course import Course
+from booking.domain.course_money import CourseMoney, course_money, place_money
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound, StaleWrite
 from booking.domain.money import Money
@@ -35,41 +37,58 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    rows = []
-    for application in sorted(
-        ports.repository.list_applications(course_id),
-        key=lambda a: (a.created_at, a.application_id),
-    ):
-        rows.append(
-            {
-                "application_id": application.application_id,
-                "reference": application.reference or "",
-                "status": application.status.value,
-                "created_at": _iso(application.created_at),
-                **application.answers.model_dump(),
-                **money_of(application, course.definition.price),
-            }
+    return [
+        _roster_row(application, course.definition.price)
+        for application in sorted(
+            ports.repository.list_applications(course_id),
+            key=lambda a: (a.created_at, a.application_id),
         )
-    return rows
+    ]
+
+
+def _roster_row(application: Application, course_price: Money) -> dict[str, Any]:
+    return {
+        "application_id": application.application_id,
+        "reference": application.reference or "",
+        "status": application.status.value,
+        "created_at": _iso(application.created_at),
+        **application.answers.model_dump(),
+        **money_of(application, course_price),
+    }
+
+
+def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
+    """One application as its roster row gives it (answers, status, money in minor units,
+    the invoice), with its course and why its status last changed: the machine-readable
+    record of ``GET /admin/applications/{id}``."""
+    application = ports.repository.get_application(application_id) if application_id else None
+    if application is None:
+        raise NotFound(f"no application {application_id!r}")
+    course = ports.repository.get_course(application.course_id)
+    if course is None:
+        raise NotFound("the course of this application no longer exists")
+    return {
+        **_roster_row(application, course.definition.price),
+        "course_id": application.course_id,
+        "status_reason": application.status_reason,
+    }
 
 
 def money_of(application: Application, course_price: Money) -> dict[str, Any]:
     """One application's money, in minor units: what the place cost, what a discount and a
     bursary took off, what is due, what was paid and refunded; and the invoice, if any."""
-    price = application.price_or(course_price)
-    due = application.amount_due(course_price)
-    after_bursary = max(price.amount - application.bursary, 0)
+    place = place_money(application, course_price)
     invoice, billing = application.invoice, application.billing
     return {
-        "amount_paid": application.amount_paid,
-        "amount_refunded": application.amount_refunded,
-        "currency": price.currency,
+        "amount_paid": place.paid,
+        "amount_refunded": place.refunded,
+        "currency": application.price_or(course_price).currency,
         "payment_method": application.payment_method.value,
-        "price": price.amount,
-        "discount_code": application.discount.code if application.discount else "",
-        "discount": after_bursary - due,
-        "bursary": min(application.bursary, price.amount),
-        "amount_due": due,
+        "price": place.price,
+        "discount_code": place.discount_code,
+        "discount": place.discount,
+        "bursary": place.bursary,
+        "amount_due": place.due,
         "invoice_number": (invoice.number or invoice.invoice_id) if invoice else "",
         "invoice_status": invoice.status if invoice else "",
         "invoice_due_at": _iso(invoice.due_at) if invoice else "",
@@ -79,47 +98,21 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
     }
 
 
-# Statuses whose money counts in a course's totals: booked (or being paid for).
-BOOKED = frozenset({S.CONFIRMED, S.AWAITING_INVOICE_PAYMENT})
-
-
-def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
-    """A course's money at a glance: places booked, list price, discounts and bursaries given,
-    what is due, what was paid and refunded, and what open invoices still owe."""
+def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
+    """A course and its money, counted once for the ``/admin`` totals, the console's pages and
+    (through the totals) the CLI."""
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    course_price = course.definition.price
-    counts: dict[str, int] = {
-        "confirmed": 0,
-        "awaiting_invoice_payment": 0,
-        "price": 0,
-        "discounts": 0,
-        "bursaries": 0,
-        "due": 0,
-        "paid": 0,
-        "refunded": 0,
-        "invoiced_unpaid": 0,
-        "funded_places": 0,
-    }
-    totals = counts
-    for application in ports.repository.list_applications(course_id):
-        money = money_of(application, course_price)
-        totals["paid"] += application.amount_paid
-        totals["refunded"] += application.amount_refunded
-        if application.status not in BOOKED:
-            continue
-        totals[application.status.value] += 1
-        totals["price"] += money["price"]
-        totals["discounts"] += money["discount"]
-        totals["bursaries"] += money["bursary"]
-        totals["due"] += money["amount_due"]
-        if application.fully_funded(course_price):
-            totals["funded_places"] += 1
-        if application.status is S.AWAITING_INVOICE_PAYMENT:
-            totals["invoiced_unpaid"] += money["amount_due"]
-    totals["net"] = totals["paid"] - totals["refunded"]
-    return {"course_id": course_id, "currency": course_price.currency, **totals}
+    applications = ports.repository.list_applications(course_id)
+    return course, course_money(applications, course.definition.price)
+
+
+def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
+    """A course's money at a glance, in minor units: places booked, list price, discounts and
+    bursaries given, what is due, what was paid and refunded, and what open invoices owe."""
+    _, money = course_money_of(ports, course_id)
+    return {"course_id": course_id, **money.in_minor_units()}
 
 
 def _iso(moment: datetime) -> str:

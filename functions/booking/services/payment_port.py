@@ -16,6 +16,7 @@ from booking.domain.billing import (
     DiscountCodeDefinition,
     InvoiceRef,
     PromotionCode,
+    PromotionCodeState,
 )
 from booking.domain.money import Money
 
@@ -100,4 +101,15 @@ class PaymentGateway(Protocol):
         """A coupon for the discount and a promotion code on it, neither with any limit (the
         limits are this system's); Conflict ``discount_code_exists`` when the provider has an
         active code with the same letters."""
+        ...
+
+    def promotion_code_state(self, promotion_code_id: str) -> PromotionCodeState:
+        """Whether the provider still lets customers redeem the promotion code, and how many
+        completed payments did; Conflict when the provider does not know it."""
+        ...
+
+    def deactivate_promotion_code(self, promotion_code_id: str) -> PromotionCodeState:
+        """Stop the provider accepting the promotion code (a coupon applied directly, as this
+        system asks for a promised discount, still works); its state after the step. Doing it
+        twice is harmless."""
         ...

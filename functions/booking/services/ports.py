@@ -162,6 +162,12 @@ class DiscountCodeStore(Protocol):
 
     def discount_codes(self, course_id: str) -> list[DiscountCode]: ...
 
+    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
+        """Record whether the code may still be given (what the provider holds after an
+        organiser expired it), leaving its uses as they are; the code after the change.
+        NotFound when the course has no such code."""
+        ...
+
 
 class ApplicationStore(Protocol):
     def get_application(self, application_id: str) -> Application | None: ...

@@ -52,6 +52,7 @@ PROMOTION_CODE_CREATE_PARAMS = frozenset(
         "restrictions",
     }
 )
+PROMOTION_CODE_UPDATE_PARAMS = frozenset({"active", "expand", "metadata", "restrictions"})
 _CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,500}$")
 
 
@@ -185,6 +186,35 @@ class Discounts:
         )
         store.promotion_codes[promo_id] = promo
         outgoing.append(store.record_event("promotion_code.created", promo, request))
+        return self.shown(promo, params.get("expand"), "promotion.coupon")
+
+    def update_promotion_code(
+        self,
+        promo_id: str,
+        params: Mapping[str, Any],
+        request: Request | None,
+        outgoing: list[Outgoing],
+    ) -> dict[str, Any]:
+        """``POST /v1/promotion_codes/{id}``: deactivate (or reactivate) a code, or change its
+        metadata; the code itself, its coupon and its counts never change."""
+        reject_unknown(params, PROMOTION_CODE_UPDATE_PARAMS)
+        store = self._store
+        promo = find(store.promotion_codes, promo_id, "promotion_code")
+        if params.get("active") not in (None, ""):
+            active = truthy(params["active"])
+            if active and not promo["active"]:
+                coupon = store.coupons[promo["promotion"]["coupon"]]
+                if self._coupon_problem(coupon) or any(
+                    p["active"] and p["code"].lower() == promo["code"].lower()
+                    for p in store.promotion_codes.values()
+                ):
+                    raise StripeError(
+                        400, "This promotion code cannot be reactivated.", param="active"
+                    )
+            promo["active"] = active
+        if "metadata" in params:
+            promo["metadata"] = {**promo["metadata"], **check_metadata(params.get("metadata"))}
+        outgoing.append(store.record_event("promotion_code.updated", promo, request))
         return self.shown(promo, params.get("expand"), "promotion.coupon")
 
     def list_promotion_codes(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,10 @@ class StripeStandIn:
                 "/v1/promotion_codes",
                 lambda params, ids, r, out: discounts.create_promotion_code(params, r, out),
             ),
+            route(
+                "/v1/promotion_codes/{}",
+                lambda params, ids, r, out: discounts.update_promotion_code(ids[0], params, r, out),
+            ),
             route("/v1/invoices", lambda params, ids, r, out: drafts.create(params, r, out)),
             route(
                 "/v1/invoiceitems", lambda params, ids, r, out: drafts.create_item(params, r, out)

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from booking.adapters.dynamodb.schema import CODE_PREFIX, discount_code_key
-from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.adapters.dynamodb.table import (
+    CONDITION_FAILED,
+    Table,
+    error_code,
+    translate_aws_errors,
+)
 from booking.domain.billing import DiscountCode
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, NotFound
 
 
 def code_to_item(code: DiscountCode) -> dict[str, Any]:
     item: dict[str, Any] = {
         **discount_code_key(code.course_id, code.code),
-        "doc": {"S": code.model_dump_json(exclude={"uses"})},
+        "doc": {"S": code.model_dump_json(exclude={"uses", "active"})},
         "uses": {"N": str(code.uses)},
+        "active": {"BOOL": code.active},
     }
     if code.max_uses is not None:
         item["max_uses"] = {"N": str(code.max_uses)}
@@ -27,7 +35,13 @@ def code_to_item(code: DiscountCode) -> dict[str, Any]:
 
 def code_from_item(item: dict[str, Any]) -> DiscountCode:
     code = DiscountCode.model_validate_json(item["doc"]["S"])
-    return code.model_copy(update={"uses": int(item.get("uses", {}).get("N", "0"))})
+    return code.model_copy(
+        update={
+            "uses": int(item.get("uses", {}).get("N", "0")),
+            # Codes kept before organisers could expire them have no flag: active.
+            "active": item.get("active", {}).get("BOOL", True),
+        }
+    )
 
 
 class DynamoDiscountCodes:
@@ -59,3 +73,22 @@ class DynamoDiscountCodes:
                 ConsistentRead=True,
             )
         ]
+
+    @translate_aws_errors
+    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
+        # Only the flag moves: the uses are the save transactions' to move.
+        try:
+            answer = self.table.client.update_item(
+                TableName=self.table.name,
+                Key=discount_code_key(course_id, code),
+                UpdateExpression="SET #active = :active",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#active": "active"},
+                ExpressionAttributeValues={":active": {"BOOL": active}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if error_code(exc) == CONDITION_FAILED:
+                raise NotFound(f"no discount code {code!r} on this course") from exc
+            raise
+        return code_from_item(dict(answer["Attributes"]))

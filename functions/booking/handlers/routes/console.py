@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.application import LONG_TEXT_MAX_LENGTH, ApplicationStatus
-from booking.handlers.course_form import CHECKBOXES, FACILITATOR_FIELDS, SESSION_FIELDS, TOP_FIELDS
+from booking.handlers.course_form import (
+    CHECKBOXES,
+    FACILITATOR_FIELDS,
+    ROW_CHANGE_PATTERN,
+    SESSION_FIELDS,
+    TOP_FIELDS,
+)
+from booking.handlers.discount_form import FIELDS as CODE_FIELDS
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     CSRF_FIELD,
@@ -79,6 +86,12 @@ def _course_form() -> dict[str, Any]:
     rows = {
         f"^session-[0-9]{{1,3}}-({'|'.join(SESSION_FIELDS)})$": {"type": "string"},
         f"^facilitator-[0-9]{{1,3}}-({'|'.join(FACILITATOR_FIELDS)})$": {"type": "string"},
+    }
+    top["rows"] = {
+        "type": "string",
+        "pattern": ROW_CHANGE_PATTERN,
+        "description": "Set by the form's add and remove buttons: the form again with one row "
+        "more or fewer (rows numbered from 0), what was typed kept; nothing is saved",
     }
     return form(
         {"csrf_token": CSRF_FIELD, **top},
@@ -194,6 +207,7 @@ PAGES: tuple[Route, ...] = (
         "consoleSaveCourse",
         "Create or replace a course, from the form or from a definition file",
         {
+            "200": page("The form again with a row added or removed (`rows`): nothing saved"),
             "303": see_other("Saved: to the course's page"),
             "409": page(
                 "The form again, saying why not: fewer places than are taken already, "
@@ -361,5 +375,102 @@ PAGES: tuple[Route, ...] = (
     ),
 )
 
-CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES
+_CODE = path_parameter("code", "The code's letters, in any case", 40)
+_PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
+CODES_DONE = ("created", "expired")
+_CODE_FIELD_SAID = {
+    "code": "3 to 40 letters, digits and hyphens; applicants type it in any case",
+    "percent_off": "A percentage off, like 50 (give this or amount_off)",
+    "amount_off": "An amount off in pounds, like 50.00 (give this or percent_off)",
+    "max_uses": "How many applications may give it (empty: no limit)",
+    "last_day": "The last day it works, YYYY-MM-DD, to 23:59 in the course's timezone "
+    "(empty: no end)",
+}
+
+MONEY: tuple[Route, ...] = (
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/discount-codes",
+        "consoleDiscountCodes",
+        "A course's discount codes: terms, uses left (this system's count, which limits a "
+        "code), Stripe's redemptions, whether it may be given; the forms to make one and to "
+        "expire one",
+        {"200": page("The codes and the form for a new one"), "404": _NO_COURSE},
+        parameters=(
+            _COURSE,
+            query(
+                "done",
+                "Set by the redirect after a change: the page says it was done",
+                enum=list(CODES_DONE),
+            ),
+            query("code", "With done: the code it was done to", maxLength=40),
+        ),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/discount-codes",
+        "consoleCreateDiscountCode",
+        "Make a discount code (a Stripe promotion code on a coupon; the uses counted here)",
+        {
+            "303": see_other("Made: to the codes page with `?done=created`"),
+            "404": _NO_COURSE,
+            "409": page("The codes page again, saying why not (a code of those letters exists)"),
+            "422": page("The codes page again, each mistake beside its field"),
+            "503": page("Stripe did not answer: the codes page again, nothing made"),
+        },
+        body=console_form(
+            {
+                name: {"type": "string", "description": _CODE_FIELD_SAID[name]}
+                for name in CODE_FIELDS
+            },
+            "code",
+        ),
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/discount-codes/{code}/expire",
+        "consoleExpireDiscountCode",
+        "Expire a code now: deactivated at Stripe, then here; those who gave it keep their price",
+        {
+            "303": see_other("Expired: to the codes page with `?done=expired`"),
+            "404": page("No such course, or no such code on it"),
+            "409": page("The codes page again: Stripe refused"),
+            "503": page("Stripe did not answer: the codes page again, nothing changed"),
+        },
+        body=console_form(None),
+        parameters=(_COURSE, _CODE),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/money",
+        "consoleCourseMoney",
+        "A course's money in pounds: taken, refunded, net, invoiced and unpaid, bursaries, "
+        "discount codes; and each application's line, by reference",
+        {"200": page("The course's money"), "404": _NO_COURSE},
+        description="Counted as `GET /admin/courses/{course_id}/totals` counts it.",
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/programmes/{programme}",
+        "consoleProgramme",
+        "Every cohort of a programme: dates, places taken and left, waiting list and money, "
+        "with the programme's totals",
+        {"200": page("The programme's cohorts"), "404": page("No course is in this programme")},
+        parameters=(_PROGRAMME,),
+        tags=TAGS,
+    ),
+)
+
+CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY
 OPEN_PATHS = frozenset(r.path for r in CONSOLE_ROUTES if r.open_to_all)

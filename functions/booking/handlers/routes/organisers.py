@@ -21,6 +21,14 @@ TAGS = ("organisers",)
 _COURSE = path_parameter("course_id")
 _APPLICATION = path_parameter("application_id")
 _PERSON = path_parameter("email", "The person's email address, URL-encoded", 254)
+_CODE = path_parameter("code", "The code's letters, in any case", 40)
+_BY_ID_OR_REFERENCE = path_parameter(
+    "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
+)
+_IN_PENCE = (
+    "Amounts are in minor units (pence), as Stripe counts them; people read pounds in the "
+    "console and the CLI."
+)
 _CHANGED = json_answer("AdminApplicationOut", "The application after the change")
 # A body is read (400, 413, 415) and checked (422); a path segment longer than any id can be
 # is refused before any lookup (404); the application may have moved on meanwhile (409).
@@ -107,6 +115,8 @@ ORGANISERS: tuple[Route, ...] = (
         "The course's money: bookings, price, discounts, bursaries, paid, refunded",
         {"200": json_answer("MoneyTotalsOut", "The totals")},
         errors=(404,),
+        description="Counted as the console's money page and the CLI's `totals` count them. "
+        + _IN_PENCE,
         parameters=(_COURSE,),
         tags=TAGS,
     ),
@@ -124,6 +134,46 @@ ORGANISERS: tuple[Route, ...] = (
         errors=_ACTION_ERRORS,
         parameters=(_COURSE,),
         body=json_body("DiscountCodeDefinition"),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "GET",
+        "/admin/courses/{course_id}/discount-codes",
+        "listDiscountCodes",
+        "The course's discount codes: terms, uses held and left (this system's count, which "
+        "is what limits a code), whether it may be given, and Stripe's redemptions",
+        {"200": json_answer(array_of("DiscountCodeOut"), "The codes, by their letters")},
+        errors=(404,),
+        description=f"Stripe is asked about each code's promotion code; where it does not "
+        f"answer, `stripe_active` and `stripe_times_redeemed` are null. {_IN_PENCE}",
+        parameters=(_COURSE,),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/discount-codes/{code}/expire",
+        "expireDiscountCode",
+        "Expire a discount code now: its promotion code deactivated at Stripe, then no new "
+        "application may give it; those that gave it keep their price",
+        {"200": json_answer("DiscountCodeOut", "The code as Stripe holds it after the step")},
+        errors=(404, 409),
+        description="Expiring a code again repeats both steps harmlessly. Stripe unavailable: "
+        "503 and nothing changed.",
+        parameters=(_COURSE, _CODE),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "GET",
+        "/admin/applications/{application_id}",
+        "getApplicationRecord",
+        "One application, named by its id or its reference: answers, status, money, invoice",
+        {"200": json_answer("ApplicationRecordOut", "The application")},
+        errors=(404,),
+        description=_IN_PENCE,
+        parameters=(_BY_ID_OR_REFERENCE,),
         tags=TAGS,
     ),
     _action(

@@ -1,0 +1,89 @@
+"""The CLI's verbs for what the console's codes page and application page do (list a course's
+codes with uses left, expire one, show one application), run against the real handlers in
+this process: the CLI's HTTP requests go to the local front instead of a socket."""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+import urllib.request
+from email.message import Message
+from typing import Any
+
+import pytest
+
+from booking import cli
+from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, System
+
+
+class _Answer(io.BytesIO):
+    status = 200
+
+
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``course-booking ARGS`` over the in-process front; its output and exit code."""
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> _Answer:
+        target = request.full_url.removeprefix(BASE_URL)
+        data = request.data if isinstance(request.data, bytes) else b""
+        answer = system.front.handle(
+            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
+        )
+        system.relay()
+        body = str(answer.get("body") or "").encode()
+        if answer["statusCode"] >= 400:
+            raise urllib.error.HTTPError(
+                request.full_url, answer["statusCode"], "refused", Message(), io.BytesIO(body)
+            )
+        return _Answer(body)
+
+    monkeypatch.setattr(cli.urllib.request, "urlopen", urlopen)
+
+    def course_booking(*args: str) -> tuple[int, str]:
+        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return course_booking
+
+
+def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(
+    system: System, run: Any
+) -> None:
+    made = run("discount-code", COURSE_ID, "HALF", "--percent-off", "50", "--max-uses", "3")
+    assert made == (
+        0,
+        f"made HALF on {COURSE_ID}: 50% off, 0 of 3 used, 3 left; at Stripe: Active, "
+        "0 payments with it\n",
+    )
+    applied = system.apply(discount_code="half")
+    system.pay(applied.json()["checkout_url"])
+    assert run("codes", COURSE_ID) == (
+        0,
+        "HALF: 50% off, 1 of 3 used, 2 left; at Stripe: Active, 1 payment with it\n",
+    )
+    assert run("expire-code", COURSE_ID, "half") == (
+        0,
+        "expired HALF: 50% off, 1 of 3 used, 2 left, expired by an organiser; at Stripe: "
+        "Deactivated, 1 payment with it\n",
+    )
+    refused = run("expire-code", COURSE_ID, "NOPE")
+    assert refused[0] == 1
+    assert "HTTP 404" in refused[1]
+
+
+def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
+    system: System, run: Any
+) -> None:
+    applied = system.apply(name="Ada Lovelace", email="ada@example.org").json()
+    code, said = run("application", applied["reference"].lower())
+    assert code == 0
+    assert said.splitlines()[:4] == [
+        f"{applied['reference']}: Ada Lovelace <ada@example.org>",
+        f"Course: {COURSE_ID}",
+        "Status: Awaiting payment",
+        "Price £200.00, to pay £200.00, paid £0.00, refunded £0.00",
+    ]
+    assert "Reasons for applying: " in said
+    assert "20000" not in said

@@ -1,0 +1,203 @@
+"""``make screenshots``: the README's pictures of the console pages an organiser uses (discount
+codes, a course's money, one application), taken from a fresh ``make run`` stack with
+Playwright and Debian's Chromium, so they always show the console as it is now.
+
+The stack runs in a subprocess on a free port with its own outbox; a short cohort's worth of
+applications is made through the public API and the console itself (codes, payments, a
+bursary, a refund), then each page is photographed at a desktop width into ``docs/``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+from playwright.sync_api import Page, expect, sync_playwright
+
+from infra.local.server import free_port
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+TOKEN = "screenshots-admin-token"
+STARTUP_SECONDS = 90
+TIMELINE_WAIT_SECONDS = 30
+PEOPLE = (
+    ("Mary Seacole", "mary.seacole@example.org", ""),
+    ("Ada Lovelace", "ada.lovelace@example.org", "HALF"),
+    ("Edith Cavell", "edith.cavell@example.org", ""),
+    ("Florence Nightingale", "florence.nightingale@example.org", ""),
+    ("Grace Hopper", "grace.hopper@example.org", "HALF"),
+)
+
+
+@contextmanager
+def running_stack() -> Iterator[str]:
+    """``python -m infra.local.server`` (what ``make run`` starts), until the block ends."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as outbox:
+        env = {**os.environ, "PORT": str(port), "OUTBOX_DIR": outbox, "ADMIN_TOKEN": TOKEN}
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL"):
+            env.pop(name, None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infra.local.server"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            _wait_for_banner(process.stdout)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait_for_banner(stream: IO[str]) -> None:
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        if not line:
+            break
+        if "running at" in line:
+            return
+    raise SystemExit("the local stack did not start")
+
+
+def _apply(url: str, course_id: str, name: str, email: str, code: str) -> dict[str, Any]:
+    answers = {
+        "name": name,
+        "email": email,
+        "job_title": "Ward manager",
+        "organisation": "St Elsewhere NHS Trust",
+        "leadership_role": "A surgical ward of 30 staff.",
+        "motivation": "To lead with more compassion.",
+        "consent": True,
+    }
+    if code:
+        answers["discount_code"] = code
+    reply = requests.post(f"{url}/courses/{course_id}/applications", json=answers, timeout=30)
+    reply.raise_for_status()
+    return dict(reply.json())
+
+
+def _pay(url: str, application: dict[str, Any]) -> None:
+    session_id = application["checkout_url"].rsplit("/", 1)[-1]
+    requests.post(f"{url}/_local/stripe/checkout/{session_id}/pay", timeout=30).raise_for_status()
+
+
+def _sign_in(page: Page, url: str) -> None:
+    page.goto(f"{url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(TOKEN)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{url}/console")
+
+
+def _make_code(page: Page, url: str, course_id: str, **typed: str) -> None:
+    page.goto(f"{url}/console/courses/{course_id}/discount-codes")
+    for name, value in typed.items():
+        page.locator(f"#{name}").fill(value)
+    page.get_by_role("button", name="Make the code").click()
+    expect(page.get_by_role("status").first).to_contain_text("made")
+
+
+def _act(page: Page, url: str, application: dict[str, Any], button: str, **typed: str) -> None:
+    page.goto(f"{url}/console/applications/{application['application_id']}")
+    for label, value in typed.items():
+        if value == "tick":
+            page.get_by_label(label).check()
+        else:
+            page.get_by_label(label).fill(value)
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status").first).to_be_visible()
+
+
+def _wait_for_timeline(page: Page, sentence: str) -> None:
+    deadline = time.monotonic() + TIMELINE_WAIT_SECONDS
+    while sentence not in page.locator(".timeline").inner_text():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the timeline never said {sentence!r}")
+        time.sleep(0.5)
+        page.reload()
+
+
+def take(url: str, page: Page) -> list[Path]:
+    course_id = requests.get(f"{url}/courses", timeout=30).json()[0]["course_id"]
+    _sign_in(page, url)
+    _make_code(page, url, course_id, code="HALF", percent_off="50", max_uses="10")
+    _make_code(page, url, course_id, code="NHS-TRUST", amount_off="25.00", last_day="2027-05-31")
+    _make_code(page, url, course_id, code="EARLY-BIRD", percent_off="20")
+    page.get_by_role("button", name="Expire EARLY-BIRD").click()
+    made = {name: _apply(url, course_id, name, email, code) for name, email, code in PEOPLE}
+    for name in ("Mary Seacole", "Ada Lovelace", "Edith Cavell"):
+        _pay(url, made[name])
+    _act(page, url, made["Florence Nightingale"], "Grant bursary", **{"Amount funded": "200"})
+    _act(
+        page,
+        url,
+        made["Edith Cavell"],
+        "Cancel booking",
+        **{"Also refund £200.00 through Stripe": "tick"},
+    )
+    taken = []
+    page.goto(f"{url}/console/courses/{course_id}/discount-codes")
+    taken.append(_shot(page, "console-codes.png"))
+    page.goto(f"{url}/console/courses/{course_id}/money")
+    taken.append(_shot(page, "console-money.png"))
+    page.goto(f"{url}/console/applications/{made['Ada Lovelace']['application_id']}")
+    _wait_for_timeline(page, "Booking confirmed")
+    taken.append(_shot(page, "console.png"))
+    return taken
+
+
+def _shot(page: Page, name: str) -> Path:
+    path = DOCS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def main() -> int:
+    executable = CHROMIUM if CHROMIUM.exists() else None
+    if executable is None:
+        print("Debian's Chromium is needed: apt-get install -y chromium", file=sys.stderr)
+        return 1
+    with running_stack() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            # British dates in the date inputs, as an organiser here sees them.
+            executable_path=str(executable),
+            headless=True,
+            args=[*CHROMIUM_FLAGS, "--lang=en-GB"],
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            context.set_default_timeout(15_000)
+            for path in take(url, context.new_page()):
+                print(f"wrote {path.relative_to(ROOT)}")
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
