@@ -267,6 +267,24 @@ def test_api_expire_sends_expired_event_and_refuses_a_second_time(
     assert local(standin, "POST", f"/checkout/{session.id}/pay").status == 409
 
 
+def test_webhooks_of_api_calls_wait_while_held_and_local_actions_do_not(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
+) -> None:
+    """A scheduled run holds the webhooks its calls cause until it has finished deciding."""
+    paid_now = create(client, clock, key="paid")
+    expiring = create(client, clock, key="expiring")
+    with standin.webhooks_held():
+        with standin.webhooks_held():  # runs may overlap: the last one out delivers
+            client.v1.checkout.sessions.expire(expiring.id)
+        assert webhooks.types == []
+        pay(standin, paid_now.id)  # a person's action on a page: delivered at once
+        assert webhooks.types == ["checkout.session.completed"]
+    assert webhooks.types == ["checkout.session.completed", "checkout.session.expired"]
+    client.v1.checkout.sessions.expire(create(client, clock, key="after").id)
+    assert webhooks.types[-1] == "checkout.session.expired"
+    assert len(webhooks.types) == 3
+
+
 def test_local_expire_and_lapsed_sessions(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
 ) -> None:

@@ -272,7 +272,9 @@ class SweepSummary:
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
     """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails
-    the stream could not relay, and offer free seats to waiting lists."""
+    the stream could not relay, and offer free seats to waiting lists, all as of ``now``
+    (the run's time: the offers' deadlines and the emails about them included)."""
+    ports = ports.at(now)
     summary = SweepSummary()
     touched: set[str] = set()
     for application in ports.repository.applications_due(now):

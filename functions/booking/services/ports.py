@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -501,6 +501,25 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+
+    def at(self, now: datetime) -> Ports:
+        """These ports with their clock stopped at ``now``: what a scheduled run works with.
+
+        A scheduled run decides as of its event's time (DESIGN: *time is explicit*), not the
+        wall clock: every use case it calls (sweeping holds, offering freed seats, releasing
+        invoices, the deadlines and emails they write) reads ``clock()`` and so gets the
+        run's moment, given once here rather than passed to every call. The parts already
+        built (a Stripe client, the queue) are shared, not built again.
+        """
+        return replace(
+            self,
+            clock=lambda: now,
+            email_queue_factory=lambda: self.email_queue,
+            payment_gateway_factory=lambda: self.payments,
+            sender_factory=lambda: self.sender,
+            renderer_factory=lambda: self.renderer,
+            calendar_factory=lambda: self.calendar,
+        )
 
     @cached_property
     def email_queue(self) -> EmailQueue:

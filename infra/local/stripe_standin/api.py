@@ -78,7 +78,7 @@ class Api:
             )
         except StripeError as exc:
             return json_response(exc.status, exc.payload(), resp_headers)
-        self._webhooks.deliver_all(outgoing)
+        self._webhooks.deliver_caused(outgoing)
         return json_response(status, payload, resp_headers)
 
     @staticmethod

@@ -6,11 +6,13 @@ import copy
 import hashlib
 import hmac
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from infra.local.stripe_standin.store import Outgoing, Store
@@ -42,6 +44,10 @@ class Webhooks:
         self._url = url
         self._secret = secret
         self._deliver = deliver or default_deliver
+        # Open `held()` blocks, and the events the API recorded while any was open.
+        self._holding = 0
+        self._held: list[str] = []
+        self._hold_lock = threading.Lock()
 
     def sign(self, payload: bytes) -> str:
         # The receiver checks the timestamp against its own wall clock (Stripe's verifier
@@ -64,6 +70,35 @@ class Webhooks:
 
     def deliver_all(self, outgoing: list[Outgoing]) -> list[int]:
         return [self.send(item.event_id) for item in outgoing]
+
+    def deliver_caused(self, outgoing: list[Outgoing]) -> None:
+        """Deliver the events an API call caused: at once (before the call answers, which
+        keeps the local stack's steps in order), or, inside ``held()``, when it ends."""
+        with self._hold_lock:
+            if self._holding:
+                self._held.extend(item.event_id for item in outgoing)
+                return
+        self.deliver_all(outgoing)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Events the API causes meanwhile are delivered when the block ends.
+
+        Stripe delivers a webhook after the call that caused it, never inside it. A scheduled
+        run (the local scheduler's tick) decides as of its own time and must finish deciding
+        before the webhooks it set off (a session it expired) are handled at theirs: else the
+        webhook would decide the run's business (offer the freed seat) by the wall clock.
+        """
+        with self._hold_lock:
+            self._holding += 1
+        try:
+            yield
+        finally:
+            with self._hold_lock:
+                self._holding -= 1
+                due, self._held = (self._held, []) if not self._holding else ([], self._held)
+            for event_id in due:
+                self.send(event_id)
 
     def sent(self, outgoing: list[Outgoing], statuses: list[int]) -> list[dict[str, Any]]:
         """What a local action reports about the events it caused."""
