@@ -118,8 +118,8 @@ def test_nothing_personal_reaches_stripe_metadata(invoiced: System) -> None:
 
 
 def _past_due(system: System, application: dict[str, Any]) -> None:
-    """Move the clock a minute past the day the application's invoice falls due (the end of
-    a working day, whichever day of the week the test runs on)."""
+    """Move the clock to the end of the day the application's invoice falls due (a minute
+    after its 23:59: the local midnight), whichever day of the week the test runs on."""
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
 
@@ -153,6 +153,24 @@ def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     assert status_of(system, first)["status"] == "expired"
     assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
+
+
+def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
+    invoiced: System,
+) -> None:
+    """T2: Stripe's due moment is 23:59; its overdue event in that last minute lets nothing
+    go, and the place is still held until midnight, when the sweep releases it."""
+    system = invoiced
+    first = apply(system, **BILLING).json()
+    due = datetime.fromisoformat(first["invoice_due_at"].replace("Z", "+00:00"))
+    system.clock_offset += due - system.now() + timedelta(seconds=30)
+    assert system.standin.expire_due()  # Stripe: overdue
+    assert system.webhook_replies[-1].status == 200
+    assert sweep(system.ports, system.now()).holds_released == 0
+    assert status_of(system, first)["status"] == "awaiting_invoice_payment"
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/pay")
+    assert paid.status == 200, paid.body  # in the last minute of its day: on time
+    assert status_of(system, first)["status"] == "confirmed"
 
 
 def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: System) -> None:

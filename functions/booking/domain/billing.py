@@ -11,6 +11,7 @@ as Stripe's own promotion code, so Stripe's total and :func:`amount_due` agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Self
@@ -176,10 +177,17 @@ class InvoiceRef(BaseModel):
     attempt: int = 1
 
 
-# An invoice falls due at the end of a working day in the course's timezone, so the date it
-# shows is a day an accounts team is at work, and the whole of that day is theirs to pay in.
-END_OF_DAY = time(23, 59)
+# An invoice falls due on a working day in the course's timezone: a day an accounts team is at
+# work, the whole of which is theirs to pay in. Its due moment, as Stripe is given it and as
+# people are shown it (its day), is DUE_TIME on that day; the place is held until the day has
+# ended (the local midnight after it), and only then goes back.
+DUE_TIME = time(23, 59)
 SATURDAY = 5
+
+
+def is_working_day(day: date, bank_holidays: Container[date]) -> bool:
+    """Monday to Friday, and not a bank holiday."""
+    return day.weekday() < SATURDAY and day not in bank_holidays
 
 
 def invoice_due(
@@ -188,28 +196,47 @@ def invoice_due(
     first_session: datetime,
     days_before_start: int,
     timezone: str,
+    bank_holidays: Container[date],
 ) -> datetime | None:
-    """When an invoice issued now falls due: 23:59 on a weekday, in the course's timezone.
+    """When an invoice issued now falls due: DUE_TIME on a working day, in the course's
+    timezone (``bank_holidays``: the days off beyond weekends, England and Wales' here).
 
-    The day is ``due_days`` after today; a Saturday or Sunday moves on to the Monday, or back
-    to the Friday when the Monday would be too late. Too late is after the day
-    ``days_before_start`` before the first session's day (and never the day of the session
-    itself after it has begun). None when that leaves less than a day from now (too close to
-    the start for an invoice: pay by card).
+    The day is ``due_days`` after today; a weekend or a bank holiday moves on to the next
+    working day, or back to the working day before it when the next would be too late. Too
+    late is after the day ``days_before_start`` before the first session's day, or a day that
+    has not ended before the first session begins. None when that leaves less than a day
+    from now (too close to the start for an invoice: pay by card).
     """
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
-    first = first_session.astimezone(zone)
-    latest = first.date() - timedelta(days=days_before_start)
-    while _end_of(latest, zone) >= first_session:
+    latest = first_session.astimezone(zone).date() - timedelta(days=days_before_start)
+    while day_ends(latest, zone) > first_session:
         latest -= timedelta(days=1)
     day = min(today + timedelta(days=due_days), latest)
-    if day.weekday() >= SATURDAY:
-        monday = day + timedelta(days=7 - day.weekday())
-        day = monday if monday <= latest else day - timedelta(days=day.weekday() - 4)
-    due = _end_of(day, zone)
+    if not is_working_day(day, bank_holidays):
+        later = _working_day_from(day, +1, bank_holidays)
+        day = later if later <= latest else _working_day_from(day, -1, bank_holidays)
+    due = _due_time(day, zone)
     return due if due > now + timedelta(days=1) else None
 
 
-def _end_of(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+def invoice_hold_ends(due_at: datetime, timezone: str) -> datetime:
+    """When the place held for an invoice due at ``due_at`` goes back: once its day has
+    ended, at the local midnight after it (the day is theirs to pay in, all of it)."""
+    zone = ZoneInfo(timezone)
+    return day_ends(due_at.astimezone(zone).date(), zone)
+
+
+def day_ends(day: date, zone: ZoneInfo) -> datetime:
+    """The instant ``day`` ends in ``zone``: the next day's local midnight, as UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _working_day_from(day: date, step: int, bank_holidays: Container[date]) -> date:
+    while not is_working_day(day, bank_holidays):
+        day += timedelta(days=step)
+    return day
+
+
+def _due_time(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, DUE_TIME, tzinfo=zone).astimezone(UTC)

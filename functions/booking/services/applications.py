@@ -188,7 +188,7 @@ def submit_application(
     billing = billing_for(course, form)
     by_invoice = billing is not None
     due_at = (
-        invoice_due_or_refuse(course, now)
+        invoice_due_or_refuse(course, now, ports.bank_holidays)
         if by_invoice and not course.definition.approval_required and course.places_left
         else None
     )

@@ -137,7 +137,7 @@ def _fund_in_part(ports: Ports, course: Course, application_id: str, amount: int
     if not previous.has_open_invoice():
         return saved
     try:
-        due = invoice_due_or_refuse(course, ports.clock())
+        due = invoice_due_or_refuse(course, ports.clock(), ports.bank_holidays)
         issued = issue_invoice(ports, course, saved, due, attempt=saved.invoice_attempts + 1)
     except (InvalidInput, DependencyUnavailable):
         # The seat's short hold lapses and the applicant is told; they can ask for a new

@@ -8,13 +8,14 @@ to nothing (the write lost a race, the course filled) is voided again.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Container
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationForm, ApplicationStatus
-from booking.domain.billing import BillingDetails, PaymentMethod, invoice_due
+from booking.domain.billing import BillingDetails, PaymentMethod, invoice_due, invoice_hold_ends
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
@@ -64,8 +65,10 @@ def billing_for(course: Course, form: ApplicationForm) -> BillingDetails | None:
     return billing
 
 
-def invoice_due_or_refuse(course: Course, now: datetime) -> datetime:
-    due = _due(course, now)
+def invoice_due_or_refuse(
+    course: Course, now: datetime, bank_holidays: Container[date]
+) -> datetime:
+    due = _due(course, now, bank_holidays)
     if due is None:
         raise InvalidInput(
             "it is too close to the start for an invoice",
@@ -74,7 +77,7 @@ def invoice_due_or_refuse(course: Course, now: datetime) -> datetime:
     return due
 
 
-def _due(course: Course, now: datetime) -> datetime | None:
+def _due(course: Course, now: datetime, bank_holidays: Container[date]) -> datetime | None:
     definition = course.definition
     return invoice_due(
         now,
@@ -82,6 +85,7 @@ def _due(course: Course, now: datetime) -> datetime | None:
         course.first_start(),
         definition.invoice_due_before_start_days,
         definition.timezone,
+        bank_holidays,
     )
 
 
@@ -113,7 +117,7 @@ def issue_invoice(
         now,
         seat_held=True,
         checkout=None,
-        hold_expires_at=invoice.due_at,
+        hold_expires_at=invoice_hold_ends(invoice.due_at, course.definition.timezone),
         invoice=invoice,
         invoice_attempts=attempt,
         payment_method=PaymentMethod.INVOICE,
@@ -140,7 +144,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         application = first_read.pop() if first_read else authorised(ports, application_id, token)
         now = ports.clock()
         _refuse_unless_invoiceable(application, course, now)
-        due = _due(course, now)
+        due = _due(course, now, ports.bank_holidays)
         if due is None:
             raise Conflict(
                 "the course starts too soon to pay by invoice", code="too_late_for_invoice"
@@ -262,7 +266,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         "invoice",
         event.event_id,
         event.application_id,
-        decide=lambda application: decide_invoice(application, event),
+        decide=lambda application: decide_invoice(application, event, ports.clock()),
         apply=lambda application, decision: _apply(ports, application, event, decision),
     )
     if event.kind is InvoiceEventKind.OVERDUE and outcome.action == Action.RELEASE_HOLD.value:

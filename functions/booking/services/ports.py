@@ -379,6 +379,17 @@ class CalendarWriter(Protocol):
         ...
 
 
+# -- the calendar of working days --------------------------------------------------------------
+
+
+class BankHolidays(Protocol):
+    """The days beyond weekends on which nobody is at work to pay an invoice (England and
+    Wales' bank holidays): ``day in bank_holidays``. Given to ``domain.billing``'s due-date
+    rule, which is pure."""
+
+    def __contains__(self, day: object, /) -> bool: ...
+
+
 # -- organisers signing in (AWS: Cognito's hosted sign-in) -----------------------------------
 
 
@@ -487,6 +498,7 @@ class Ports:
     sender_factory: Callable[[], EmailSender]
     renderer_factory: Callable[[], EmailRenderer]
     calendar_factory: Callable[[], CalendarWriter]
+    bank_holidays_factory: Callable[[], BankHolidays]
     clock: Callable[[], datetime] = field(default=utc_now)
     # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
     sender_email: str = "courses@example.org"
@@ -519,6 +531,7 @@ class Ports:
             sender_factory=lambda: self.sender,
             renderer_factory=lambda: self.renderer,
             calendar_factory=lambda: self.calendar,
+            bank_holidays_factory=lambda: self.bank_holidays,
         )
 
     @cached_property
@@ -540,6 +553,10 @@ class Ports:
     @cached_property
     def calendar(self) -> CalendarWriter:
         return self.calendar_factory()
+
+    @cached_property
+    def bank_holidays(self) -> BankHolidays:
+        return self.bank_holidays_factory()
 
     @cached_property
     def sign_in(self) -> OrganiserSignIn:
