@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -35,6 +34,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob
 from booking.domain.errors import IllegalTransition
 from booking.domain.money import Money
+from booking.domain.text import FREE_TEXT, ONE_LINE
 
 
 class ApplicationStatus(StrEnum):
@@ -130,28 +130,20 @@ ERASED = "[erased]"
 ERASED_EMAIL = "erased@invalid.example"
 
 
-def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
+# One line (names), or free text with line breaks (answers): never a control or bidirectional
+# character (``domain.text``).
 ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_chars),
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
 ]
 # The longest free text a person writes: an answer, a decline message to an applicant.
 LONG_TEXT_MAX_LENGTH = 4000
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_TEXT_MAX_LENGTH),
-    AfterValidator(_no_control_chars),
+    FREE_TEXT,
 ]
 OptionalLongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH),
-    AfterValidator(_no_control_chars),
+    str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH), FREE_TEXT
 ]
 
 
@@ -180,7 +172,9 @@ class ApplicationForm(BaseModel):
     po_number: str = Field(
         default="", max_length=MAX_PO_NUMBER, description="Invoices: purchase order number"
     )
-    discount_code: str = Field(default="", max_length=40, description="A discount code, if any")
+    discount_code: Annotated[str, Field(max_length=40), ONE_LINE] = Field(
+        default="", description="A discount code, if any"
+    )
 
     @field_validator("consent", mode="before")
     @classmethod

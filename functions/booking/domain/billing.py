@@ -17,10 +17,11 @@ from enum import StrEnum
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.money import MAX_MINOR_UNITS, Money
+from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.validation import SaneInstant
 
 DISCOUNT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
@@ -33,35 +34,20 @@ class PaymentMethod(StrEnum):
     INVOICE = "invoice"  # an invoice to the employer, paid by its due date
 
 
-def _one_line(value: str) -> str:
-    if any(ord(ch) < 32 for ch in value):
-        raise ValueError("must be on one line")
-    return value
-
-
-def _printable(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-OneLine = Annotated[str, AfterValidator(_one_line)]
-
-
 class BillingDetails(BaseModel):
     """Where an employer's invoice goes: personal data of the billing contact, sent to Stripe
     only as the invoice's customer (and the PO as its custom field), never as metadata."""
 
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    billing_name: Annotated[OneLine, Field(min_length=1, max_length=200)] = Field(
+    billing_name: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE] = Field(
         description="The organisation's legal name, as the invoice is addressed"
     )
     billing_email: DeliverableEmail = Field(description="Where the invoice is sent")
-    billing_address: Annotated[
-        str, Field(min_length=1, max_length=500), AfterValidator(_printable)
-    ] = Field(description="The postal address for the invoice")
-    po_number: Annotated[OneLine, Field(max_length=MAX_PO_NUMBER)] = Field(
+    billing_address: Annotated[str, Field(min_length=1, max_length=500), FREE_TEXT] = Field(
+        description="The postal address for the invoice"
+    )
+    po_number: Annotated[str, Field(max_length=MAX_PO_NUMBER), ONE_LINE] = Field(
         default="", description="Purchase order number, printed on the invoice"
     )
 

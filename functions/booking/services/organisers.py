@@ -13,6 +13,7 @@ from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, Applic
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.money import Money
+from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
     FIELD_NAMES,
@@ -125,11 +126,18 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _spreadsheet_safe(value: object) -> str:
-    """Neutralise formula injection: a cell starting with = + - @ (or a tab or CR) would be run
-    as a formula by Excel; a leading apostrophe makes it text, as OWASP recommends."""
-    text = str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
+# The answers written on several lines; every other cell is one line.
+MULTILINE_ANSWERS = frozenset({"leadership_role", "motivation", "accessibility_needs"})
+
+
+def _spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
+    """A cell a spreadsheet shows as typed: no raw control or bidirectional character (written
+    as a visible escape, ``domain.text``; an answer keeps its line breaks, quoted by the CSV),
+    and no formula injection: a cell starting with = + - @ would be run as a formula by Excel;
+    a leading apostrophe makes it text, as OWASP recommends."""
+    text = str(value).replace("\r\n", "\n")
+    text = shown_safely(text, keep=frozenset("\n") if multiline else frozenset())
+    if text and text[0] in ("=", "+", "-", "@"):
         return "'" + text
     return text
 
@@ -205,7 +213,10 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["billing_name"],
             money["billing_email"],
         ]
-        writer.writerow([_spreadsheet_safe(cell) for cell in cells])
+        multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
+        writer.writerow(
+            [_spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
+        )
     return "\ufeff" + buffer.getvalue()
 
 
