@@ -240,10 +240,14 @@ class LocalStack:
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> LocalResponse | None:
         if path == "/_local/outbox" and method == "GET":
-            if wants_page(headers):  # a person in a browser reads the mail; programs get JSON
-                html_type = {"Content-Type": "text/html; charset=utf-8"}
+            # A person in a browser reads the mail; programs get JSON. Either way it is
+            # everyone's email: never kept by a cache.
+            negotiated = {"Vary": "Accept", "Cache-Control": "no-store"}
+            if wants_page(headers):
+                html_type = {"Content-Type": "text/html; charset=utf-8", **negotiated}
                 return LocalResponse(200, html_type, outbox_page(read_outbox(self.outbox_dir)))
-            return json_answer(200, read_outbox(self.outbox_dir))
+            listed = json_answer(200, read_outbox(self.outbox_dir))
+            return LocalResponse(listed.status, {**listed.headers, **negotiated}, listed.body)
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
                 moment = tick_time(body)

@@ -282,3 +282,41 @@ def test_free_text_keeps_its_line_breaks(system: System) -> None:
     assert reply.status == 201, reply.body
     [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     assert row["leadership_role"] == "A ward of 30 staff\nand a night team\nof 12"
+
+
+def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never_stored(
+    system: System,
+) -> None:
+    """W2: q-values and case decide; each answer says it varies on Accept; the status page
+    (its token in the address, personal data in it) is kept by no cache, as JSON or a page."""
+    prefers_json = {"accept": "text/html;q=0.1, application/json"}
+    courses = system.api("GET", "/courses", headers=prefers_json)
+    assert courses.headers["content-type"].startswith("application/json")
+    assert courses.headers["vary"] == "Accept"
+    assert "cache-control" not in courses.headers  # public, may be cached
+    page = system.api("GET", "/courses", headers={"accept": "TEXT/HTML"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"
+
+    applied = system.apply()
+    assert applied.status == 201
+    assert applied.headers["cache-control"] == "no-store"
+    mine = applied.json()
+    status_path = f"/applications/{mine['application_id']}?token={mine['token']}"
+    for accept in ("application/json", "application/xhtml+xml", "text/html;q=0.1, */*"):
+        reply = system.api("GET", status_path, headers={"accept": accept})
+        assert reply.status == 200
+        assert reply.headers["cache-control"] == "no-store", accept
+        assert reply.headers["vary"] == "Accept", accept
+    assert (
+        system.api("GET", status_path, headers={"accept": "application/xhtml+xml"})
+        .headers["content-type"]
+        .startswith("text/html")
+    )
+
+    wrong = system.api(
+        "GET", f"/applications/{mine['application_id']}?token=nope", headers=prefers_json
+    )
+    assert (wrong.status, wrong.headers["vary"]) == (404, "Accept")
+    assert wrong.headers["cache-control"] == "no-store"
+    assert wrong.headers["content-type"].startswith("application/json")
