@@ -38,12 +38,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from booking.domain.errors import InvalidInput
-from booking.domain.money import typed_amount
+from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     course_name,
@@ -79,15 +80,27 @@ def _request(method: str, url: str, token: str | None, body: Any = None) -> tupl
 
 def _ok(status: int, payload: bytes) -> bytes:
     if status >= 400:
-        try:
-            detail = json.loads(payload)["error"]
-            message = f"{detail['code']}: {detail['message']}"
-            if detail.get("fields"):
-                message += "".join(f"\n  {k}: {v}" for k, v in detail["fields"].items())
-        except (ValueError, KeyError, TypeError):
-            message = payload.decode("utf-8", "replace")[:500]
-        raise CliError(f"HTTP {status}: {message}")
+        raise CliError(refusal_words(status, payload))
     return payload
+
+
+def refusal_words(status: int, payload: bytes) -> str:
+    """What the API's refusal says, for the person at the terminal: its message and each
+    field's reason, money as they typed it (pounds, never the API's pence), without the
+    API's codes or HTTP's numbers (``--json`` is for programs; the codes are in the README)."""
+    try:
+        detail = json.loads(payload)["error"]
+        said = str(detail["message"])
+        fields = detail.get("fields") or {}
+        said += "".join(f"\n  {name}: {reason}" for name, reason in fields.items())
+    except (ValueError, KeyError, TypeError):
+        # Not the API's JSON (a proxy's page, a wrong --url): what the server said, by name.
+        try:
+            phrase = HTTPStatus(status).phrase.lower()
+        except ValueError:
+            phrase = "an error"
+        said = f"the server answered {phrase} ({status}) without saying why; check --url"
+    return said_as_typed(said)
 
 
 def _get(url: str, token: str | None) -> Any:
@@ -278,11 +291,38 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+# Each option's value is read by one of these, which say what to give in words when it is
+# wrong: argparse's own readers (int, float) would say "invalid int value", or name the
+# function ("invalid _time value").
+_A_TIME = "give a time with its offset, like 2027-06-06T15:10Z"
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(_A_TIME) from None
     if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give a time with its offset, e.g. 2027-06-06T15:10Z")
+        raise argparse.ArgumentTypeError(_A_TIME)
     return moment
+
+
+def _whole_number(text: str) -> int:
+    if not text.strip().isascii() or not text.strip().isdigit() or len(text.strip()) > 9:
+        raise argparse.ArgumentTypeError("give a whole number, like 20")
+    return int(text)
+
+
+def _percent(text: str) -> float:
+    """A percentage off: above 0, at most 100, in plain digits (never ``1e400``, ``nan``)."""
+    typed = text.strip().removesuffix("%")
+    whole, _, fraction = typed.partition(".")
+    if not (whole + fraction).isascii() or not (whole + fraction).isdigit() or len(whole) > 3:
+        raise argparse.ArgumentTypeError("give a percentage above 0 and at most 100, like 50")
+    percent = float(typed)
+    if not 0 < percent <= 100:
+        raise argparse.ArgumentTypeError("give a percentage above 0 and at most 100, like 50")
+    return percent
 
 
 def _pounds(text: str) -> int:
@@ -342,10 +382,10 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("course_id")
     code.add_argument("code")
     kind = code.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--percent-off", type=float)
+    kind.add_argument("--percent-off", type=_percent, help="above 0, at most 100")
     kind.add_argument("--amount-off", type=_pounds, help="in pounds")
-    code.add_argument("--max-uses", type=int)
-    code.add_argument("--expires-at", type=_parse_time)
+    code.add_argument("--max-uses", type=_whole_number)
+    code.add_argument("--expires-at", type=_time, help="with its offset, like 2027-06-06T15:10Z")
     money = commands.add_parser("totals", help="a course's money: paid, refunded, due, funded")
     money.add_argument("course_id")
     money.add_argument("--json", action="store_true", help="the API's figures, in pence")
@@ -355,7 +395,7 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("email")
     erase.add_argument("--yes", action="store_true", help="confirm: erase it now")
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
-    tick.add_argument("--at", type=_parse_time, default=datetime.now(UTC))
+    tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
     return parser
 

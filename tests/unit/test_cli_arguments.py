@@ -3,6 +3,9 @@ and the CLI reads an option's value however it starts, in pounds where money is 
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
 import pytest
 
 from booking.cli import parse_arguments
@@ -69,3 +72,46 @@ def test_the_cli_reads_pounds_as_the_console_does(
     with pytest.raises(SystemExit):
         parse_arguments(["bursary", "CL-7K3Q9", typed])
     assert reason in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["run-reminders", "--at", "yesterday"], "give a time with its offset"),
+        (["run-reminders", "--at", "2027-06-06T15:10"], "give a time with its offset"),
+        (["discount-code", "c1", "HALF", "--percent-off", "half"], "give a percentage"),
+        (["discount-code", "c1", "HALF", "--percent-off", "1e400"], "give a percentage"),
+        (["discount-code", "c1", "HALF", "--percent-off", "nan"], "give a percentage"),
+        (["discount-code", "c1", "HALF", "--percent-off", "0"], "give a percentage"),
+        (["discount-code", "c1", "HALF", "--percent-off", "50", "--max-uses", "x"], "whole"),
+        (["discount-code", "c1", "HALF", "--percent-off", "50", "--expires-at", "x"], "a time"),
+        (["discount-code", "c1", "HALF", "--amount-off", "1e28"], "in pounds"),
+        (["bursary", "CL-7K3Q9", "1e400"], "in pounds"),
+    ],
+)
+def test_a_mistyped_value_is_refused_in_words_never_argparse_s(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's own readers say "invalid int value" or name our function ("invalid
+    _parse_time value"): every option is read by one that says what to give."""
+    with pytest.raises(SystemExit) as stopped:
+        parse_arguments(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert says in err
+    assert "invalid" not in err, err
+    assert " value:" not in err, err
+
+
+def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None:
+    """No option takes argparse's ``int`` or ``float`` (or any reader that is not ours)."""
+    from booking import cli
+
+    ours = {cli._time, cli._whole_number, cli._percent, cli._pounds, Path}
+    parser = cli._parser()
+    actions = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            actions += [a for command in action.choices.values() for a in command._actions]
+    typed = {action.type for action in actions if action.type is not None}
+    assert typed <= ours, typed - ours

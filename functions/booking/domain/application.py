@@ -329,8 +329,12 @@ class Application(BaseModel):
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
         if status not in ALLOWED_TRANSITIONS[self.status]:
+            # Imported here: the wording module reads applications (their timelines).
+            from booking.domain.wording import status_named
+
             raise IllegalTransition(
-                f"an application that is {self.status.value} cannot become {status.value}"
+                f"an application that is {status_named(self.status)} cannot become "
+                f"{status_named(status)}"
             )
         if status is ApplicationStatus.CONFIRMED and self.booked_at is None:
             changes.setdefault("booked_at", now)

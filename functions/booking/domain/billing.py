@@ -22,9 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.money import MAX_MINOR_UNITS, Money
 from booking.domain.text import FREE_TEXT, ONE_LINE
-from booking.domain.validation import SaneInstant
+from booking.domain.validation import SaneInstant, typed_as
 
-DISCOUNT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
+DISCOUNT_CODE_PATTERN = typed_as(
+    r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$",
+    "Use 3 to 40 letters, digits and hyphens, starting with a letter or digit, like SPRING-25",
+)
 _DISCOUNT_CODE_RE = re.compile(DISCOUNT_CODE_PATTERN)
 MAX_PO_NUMBER = 40  # what finance systems print; Stripe's custom fields take up to 140
 

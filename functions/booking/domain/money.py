@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from booking.domain.errors import InvalidInput
+from booking.domain.validation import typed_as
 
 # The most any one amount may be (a price, a code's discount, a bursary): £100,000.00.
 MAX_MINOR_UNITS = 100_000_00
@@ -27,7 +28,9 @@ class Money(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     amount: int = Field(gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00")
-    currency: Annotated[str, Field(pattern=r"^[a-z]{3}$")] = "gbp"
+    currency: Annotated[
+        str, Field(pattern=typed_as(r"^[a-z]{3}$", "Enter a currency's three letters, like gbp"))
+    ] = "gbp"
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -36,6 +39,9 @@ class Money(BaseModel):
 
     def display(self) -> str:
         return money_words(self.amount, self.currency)
+
+    def in_minor_units(self) -> str:
+        return minor_units_words(self.amount, self.currency)
 
 
 SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
@@ -50,6 +56,25 @@ def money_words(amount: int, currency: str = "gbp") -> str:
     major = f"{pence // 100:,}.{pence % 100:02d}"
     symbol = SYMBOLS.get(currency.lower())
     return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
+
+
+# What a currency's minor unit is called, for the /admin JSON API's words (it counts in them).
+MINOR_UNIT_NAMES = {"gbp": "pence", "eur": "cents", "usd": "cents"}
+_MINOR_UNITS_SAID = re.compile(r"\b[0-9]+ (?:pence|cents|minor units) \((?P<said>[^()]+)\)")
+
+
+def minor_units_words(amount: int, currency: str = "gbp") -> str:
+    """ "20000 pence (£200.00)": an amount as the organiser API, which takes and gives minor
+    units as Stripe does, says it in a refusal (the unit it was sent in, and what it is)."""
+    unit = MINOR_UNIT_NAMES.get(currency.lower(), "minor units")
+    return f"{amount} {unit} ({money_words(amount, currency)})"
+
+
+def said_as_typed(text: str) -> str:
+    """A refusal for someone who typed the amount in pounds (the console, the CLI): every
+    ":func:`minor_units_words`" in it is said as they typed it, "20000 pence (£200.00)" as
+    "£200.00"."""
+    return _MINOR_UNITS_SAID.sub(r"\g<said>", text)
 
 
 def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
@@ -83,4 +108,11 @@ def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
     return amount
 
 
-__all__ = ["MAX_MINOR_UNITS", "Money", "money_words", "typed_amount"]
+__all__ = [
+    "MAX_MINOR_UNITS",
+    "Money",
+    "minor_units_words",
+    "money_words",
+    "said_as_typed",
+    "typed_amount",
+]

@@ -21,6 +21,7 @@ from booking.domain.errors import (
     NotFound,
     StaleWrite,
 )
+from booking.domain.wording import status_named
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.invoicing import invoice_due_or_refuse, issue_invoice, void_quietly
 from booking.services.ports import Ports
@@ -37,12 +38,12 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
     price = application.price_or(course.definition.price)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
         raise InvalidInput(
-            "the bursary needs attention", {"amount": "a whole number of pence, at least 1"}
+            "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}
         )
     if amount > price.amount:
         raise InvalidInput(
             "the bursary needs attention",
-            {"amount": f"Enter at most the price of the place ({price.display()})"},
+            {"amount": f"Enter at most the price of the place, {price.in_minor_units()}"},
         )
     if amount == price.amount:
         return _fund_in_full(ports, course, application_id, amount)
@@ -52,7 +53,8 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
 def _refuse_unless_fundable(application: Application) -> None:
     if application.status not in FUNDABLE_STATUSES:
         raise Conflict(
-            f"a bursary cannot be given to an application that is {application.status.value}",
+            "a bursary cannot be given to an application that is "
+            f"{status_named(application.status)}",
             code="not_fundable",
         )
 

@@ -167,7 +167,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
 
 def application_id_for(ports: Ports, typed: str) -> str:
     """The application a path names, by its id or by its reference (``CL-7K3Q9``): organisers
-    quote what the applicant read out. An unknown reference is a 404 like an unknown id."""
+    quote what the applicant read out, spaces around it and all. An unknown reference is a
+    404 like an unknown id."""
+    typed = typed.strip()
     reference = normalised_reference(typed)
     if reference is None:
         return typed

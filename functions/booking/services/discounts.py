@@ -53,7 +53,7 @@ def create_discount_code(
     if definition.amount_off is not None and definition.amount_off > price.amount:
         raise InvalidInput(
             "the discount code needs attention",
-            {"amount_off": f"at most the price of a place ({price.amount})"},
+            {"amount_off": f"Enter at most the price of a place, {price.in_minor_units()}"},
         )
     made = ports.payments.create_promotion_code(
         DiscountCodeRequest(course_id=course_id, definition=definition, currency=price.currency)

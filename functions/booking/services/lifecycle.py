@@ -23,6 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.validation import parse_value
+from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     busy_for_stripe,
@@ -54,8 +55,8 @@ def approve(ports: Ports, application_id: str) -> Application:
         application = _load(ports, application_id)
         if application.status is not S.PENDING_REVIEW:
             raise Conflict(
-                f"only applications pending review can be approved; this one is "
-                f"{application.status.value}",
+                f"only applications awaiting review can be approved; this one is "
+                f"{status_named(application.status)}",
                 code="not_pending_review",
             )
         course = ports.repository.get_course(application.course_id)
@@ -85,8 +86,8 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Applic
         return application
     if application.status is not S.PENDING_REVIEW:
         raise Conflict(
-            f"only applications pending review can be declined; this one is "
-            f"{application.status.value}",
+            f"only applications awaiting review can be declined; this one is "
+            f"{status_named(application.status)}",
             code="not_pending_review",
         )
     declined = application.moved_to(
@@ -118,7 +119,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     application = _load(ports, application_id)
     if application.status not in CANCELLABLE | {S.CANCELLED}:
         raise Conflict(
-            f"an application that is {application.status.value} cannot be cancelled",
+            f"an application that is {status_named(application.status)} cannot be cancelled",
             code="not_cancellable",
         )
     owed = application.amount_paid - application.amount_refunded
@@ -141,7 +142,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
             return current
         if current.status not in CANCELLABLE:
             raise Conflict(
-                f"an application that is {current.status.value} cannot be cancelled",
+                f"an application that is {status_named(current.status)} cannot be cancelled",
                 code="not_cancellable",
             )
         cancelled = current.moved_to(
