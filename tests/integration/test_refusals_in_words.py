@@ -203,3 +203,25 @@ def test_an_unknown_id_is_echoed_as_typed_not_percent_encoded(
     assert "%" not in ran.err, ran.err
     assert api.status == 404
     assert api.json()["error"]["message"] == "no application 'no such é'"
+
+
+# -- money in a currency counted in hundredths ----------------------------------------------------
+
+
+@pytest.mark.parametrize("currency", ["jpy", "xxx"])
+def test_a_course_priced_in_a_currency_not_counted_in_hundredths_is_refused(
+    system: System, currency: str
+) -> None:
+    """A JPY course showed "200.00 JPY" while Stripe charged ¥20,000; ``xxx`` was taken."""
+    definition = {
+        "title": "Yen course",
+        "price": {"amount": 20000, "currency": currency},
+        "capacity": 5,
+        "sessions": [{"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"}],
+    }
+    reply = system.admin("PUT", "/courses/yen-course", json_body=definition)
+    assert reply.status == 422
+    assert reply.json()["error"]["fields"] == {
+        "price.currency": "Enter gbp, eur or usd: the currencies prices are taken in"
+    }
+    assert system.api("GET", "/courses/yen-course").status == 404

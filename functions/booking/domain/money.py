@@ -4,12 +4,10 @@ an amount a person types (in pounds, on every console form)."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from booking.domain.errors import InvalidInput
-from booking.domain.validation import typed_as
 
 # The most any one amount may be (a price, a code's discount, a bursary): £100,000.00.
 MAX_MINOR_UNITS = 100_000_00
@@ -22,29 +20,44 @@ _NEGATIVE = re.compile(rf"-\s*{_WHOLE}(?:\.[0-9]+)?", re.ASCII)
 _TOO_PRECISE = re.compile(rf"{_WHOLE}\.[0-9]{{3,}}", re.ASCII)
 
 
+# The currencies a price is taken in, with the symbol each is written with. Each is counted in
+# hundredths (pence, cents), as every amount here is typed, written and sent to Stripe: a
+# currency of another exponent (Stripe's zero-decimal ``jpy``, the three-decimal ``kwd``)
+# would be said and charged a hundred or a tenth of what was meant, so none is taken.
+SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
+CURRENCIES = tuple(SYMBOLS)
+
+
 class Money(BaseModel):
     """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     amount: int = Field(gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00")
-    currency: Annotated[
-        str, Field(pattern=typed_as(r"^[a-z]{3}$", "Enter a currency's three letters, like gbp"))
-    ] = "gbp"
+    currency: str = Field(
+        default="gbp",
+        description="gbp, eur or usd (in any case): the currencies counted in hundredths",
+        json_schema_extra={"enum": list(CURRENCIES)},
+    )
 
     @field_validator("currency", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
+    @field_validator("currency")
+    @classmethod
+    def _priced_here(cls, value: str, info: ValidationInfo) -> str:
+        # What was stored was held to the rule of its day and is read back as it is.
+        if value in CURRENCIES or (isinstance(info.context, dict) and info.context.get("stored")):
+            return value
+        raise ValueError("Enter gbp, eur or usd: the currencies prices are taken in")
+
     def display(self) -> str:
         return money_words(self.amount, self.currency)
 
     def in_minor_units(self) -> str:
         return minor_units_words(self.amount, self.currency)
-
-
-SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
 
 
 def money_words(amount: int, currency: str = "gbp") -> str:
