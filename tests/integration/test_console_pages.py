@@ -554,6 +554,15 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in _text(browser.get(path).body)
+    # Once the rest is paid, nothing is left to pay (it said £50.00 still).
+    token = application["token"]
+    checkout = system.api(
+        "POST", f"/applications/{application['application_id']}/checkout?token={token}"
+    )
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    words = _text(browser.get(path).body)
+    assert "Left to pay Nothing" in words
+    assert "Left to pay £50.00" not in words
 
 
 @pytest.mark.parametrize(

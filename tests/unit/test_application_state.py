@@ -19,6 +19,7 @@ from booking.domain.application import (
     PaymentRecord,
 )
 from booking.domain.errors import IllegalTransition
+from booking.domain.money import Money
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
 
 S = ApplicationStatus
@@ -233,3 +234,32 @@ def test_fingerprint_tells_retries_from_different_requests() -> None:
 def test_form_refuses(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         ApplicationForm.model_validate({**FORM, **bad})
+
+
+PRICE = Money(amount=20000)
+
+
+@pytest.mark.parametrize(
+    ("status", "changes", "left"),
+    [
+        (S.AWAITING_PAYMENT, {}, 20000),
+        (S.AWAITING_PAYMENT, {"bursary": 15000}, 5000),
+        (S.OFFERED, {}, 20000),
+        (S.AWAITING_INVOICE_PAYMENT, {}, 20000),
+        # Paid: nothing left, whatever the price, the bursary or the code.
+        (S.CONFIRMED, {"amount_paid": 20000}, 0),
+        (S.CONFIRMED, {"amount_paid": 5000, "bursary": 15000}, 0),
+        (S.CONFIRMED, {"bursary": 20000}, 0),
+        # Ended, or not yet asked to pay: nothing is owed.
+        (S.CANCELLED, {}, 0),
+        (S.REFUNDED, {"amount_paid": 20000, "amount_refunded": 20000}, 0),
+        (S.DECLINED, {}, 0),
+        (S.EXPIRED, {}, 0),
+        (S.PENDING_REVIEW, {}, 0),
+        (S.WAITLISTED, {}, 0),
+    ],
+)
+def test_left_to_pay_is_what_is_due_less_what_was_paid_while_a_payment_is_awaited(
+    status: S, changes: dict[str, object], left: int
+) -> None:
+    assert application(status, **changes).left_to_pay(PRICE) == left

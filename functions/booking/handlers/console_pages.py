@@ -224,8 +224,8 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     if application.discount:
         facts.append((FIELD_NAMES["discount_code"], application.discount.code))
     if application.bursary or application.discount:
-        due = application.amount_due(price)
-        facts.append(("Left to pay", money_words(due, currency) if due else "Nothing"))
+        left = application.left_to_pay(price)
+        facts.append(("Left to pay", money_words(left, currency) if left else "Nothing"))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(

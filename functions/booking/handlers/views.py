@@ -200,6 +200,11 @@ class RosterRow(BaseModel):
     discount: int = Field(description="What the code takes off (minor units)")
     bursary: int = Field(description="What a bursary covers (minor units)")
     amount_due: int = Field(description="Price less bursary, less discount (minor units)")
+    left_to_pay: int = Field(
+        description="What is still to be paid now: amount_due less what was paid, while a "
+        "payment is awaited (offered, by card or by invoice); 0 once booked or ended "
+        "(minor units)"
+    )
     invoice_number: str
     invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]
     invoice_due_at: str

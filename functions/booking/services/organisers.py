@@ -55,7 +55,8 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
 
 def money_of(application: Application, course_price: Money) -> dict[str, Any]:
     """One application's money, in minor units: what the place cost, what a discount and a
-    bursary took off, what is due, what was paid and refunded; and the invoice, if any."""
+    bursary took off, what is due, what is left to pay now, what was paid and refunded; and
+    the invoice, if any."""
     price = application.price_or(course_price)
     due = application.amount_due(course_price)
     after_bursary = max(price.amount - application.bursary, 0)
@@ -70,6 +71,7 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
         "discount": after_bursary - due,
         "bursary": min(application.bursary, price.amount),
         "amount_due": due,
+        "left_to_pay": application.left_to_pay(course_price),
         "invoice_number": (invoice.number or invoice.invoice_id) if invoice else "",
         "invoice_status": invoice.status if invoice else "",
         "invoice_due_at": _iso(invoice.due_at) if invoice else "",
@@ -155,7 +157,7 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["discount_code"],
     "Discount",
     "Bursary",
-    "To pay",
+    "Left to pay",
     "Paid",
     "Refunded",
     "Invoice",
@@ -205,7 +207,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["discount_code"],
             money_words(money["discount"], currency) if money["discount_code"] else "",
             money_words(money["bursary"], currency) if money["bursary"] else "",
-            money_words(money["amount_due"], currency),
+            money_words(money["left_to_pay"], currency),
             money_words(money["amount_paid"], currency),
             money_words(money["amount_refunded"], currency),
             invoice_said,
