@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+# Files stay on one worker (module fixtures, one local stack each); in the order
+# tests/conftest.py sets (the longest test first), not xdist's largest-file-first.
+XDIST := -n auto --dist loadfile --no-loadscope-reorder
 # Every AWS call the functions make in the tests is written here, then checked against IAM.
 AWS_CALLS := $(CURDIR)/build/aws-calls
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -40,13 +43,13 @@ run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* 
 
 test: $(STAMP) $(CHECKOV_STAMP) ## every test: unit, integration, infrastructure, end-to-end
 	rm -rf $(AWS_CALLS)
-	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -n auto --dist loadfile -q
+	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest $(XDIST) -q
 	@echo "== the AWS calls recorded above, against each function's IAM policy"
 	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
 
 iam-check: $(STAMP) ## record the AWS calls of the integration, property and e2e tests; check IAM
 	rm -rf $(AWS_CALLS)
-	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -n auto --dist loadfile -q \
+	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest $(XDIST) -q \
 		tests/integration tests/property tests/e2e
 	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
 

@@ -8,12 +8,13 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, inprocess, load
+from bench import coldstart, inprocess, load, memory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,15 +37,22 @@ def _n(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
+@dataclass
+class Run:
+    """What every phase is handed: the options, the results so far, and where to print."""
+
+    args: argparse.Namespace
+    results: dict[str, Any]
+    memory: memory.PhaseMemory | None = None
+
+    def show(self, text: str) -> None:
+        print(text, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure cold start, calls, latency and load.")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results.json")
-    parser.add_argument(
-        "--skip",
-        action="append",
-        default=[],
-        choices=["coldstart", "calls", "reminders", "latency", "load"],
-    )
+    parser.add_argument("--skip", action="append", default=[], choices=list(PHASES))
     parser.add_argument(
         "--reminders",
         default=",".join(map(str, inprocess.REMINDER_SIZES)),
@@ -52,169 +60,219 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    results: dict[str, Any] = {
-        "command": "make bench",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
+    run = Run(
+        args,
+        {
+            "command": "make bench",
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+            },
         },
-    }
-    out: list[str] = []
-
-    def show(text: str) -> None:
-        out.append(text)
-        print(text, flush=True)
-
-    if "coldstart" not in args.skip:
-        floor, handlers = coldstart.measure()
-        results["cold_start"] = {
-            "samples": coldstart.SAMPLES,
-            "target_ratio": coldstart.TARGET_RATIO,
-            "floor": asdict(floor),
-            "handlers": [asdict(h) for h in handlers],
-        }
-        rows = [["floor", _ms(floor.import_ms), _ms(floor.total_ms), "1.00", "", ""]]
-        for h in handlers:
-            rows.append(
-                [
-                    h.name,
-                    _ms(h.import_ms),
-                    _ms(h.total_ms),
-                    f"{h.ratio:.2f}",
-                    "OVER" if h.over_target else "ok",
-                    ", ".join(f"{name} {ms:.0f} ms" for name, ms in h.costliest),
-                ]
-            )
-        show(
-            _table(
-                f"Cold start: import + init, median of {coldstart.SAMPLES} fresh processes "
-                f"(target <= {coldstart.TARGET_RATIO}x floor = Logger + boto3 + DynamoDB client)",
-                [
-                    "handler",
-                    "import ms",
-                    "import+init ms",
-                    "x floor",
-                    "target",
-                    "costliest imports (when over)",
-                ],
-                rows,
-            )
-        )
-
-    calls: list[inprocess.Calls] = []
-    if "calls" not in args.skip:
-        with inprocess.harness() as bench:
-            inprocess.silence_stdout_logs()
-            calls += inprocess.calls_per_operation(bench)
-    if "reminders" not in args.skip:
-        calls += inprocess.reminder_runs(tuple(int(n) for n in args.reminders.split(",")))
-    if calls:
-        results["calls"] = [asdict(c) for c in calls]
-        show(
-            _table(
-                "AWS and Stripe calls per operation (botocore hooks, Stripe HTTP client)",
-                [
-                    "operation",
-                    "DynamoDB",
-                    "SQS",
-                    "Stripe",
-                    "other AWS",
-                    "target",
-                    "verdict",
-                    "calls",
-                ],
-                [
-                    [
-                        c.operation,
-                        _n(c.dynamodb),
-                        _n(c.sqs),
-                        _n(c.stripe),
-                        _n(c.other),
-                        c.target,
-                        c.verdict,
-                        " ".join(f"{k}={v}" for k, v in c.detail.items()),
-                    ]
-                    for c in calls
-                ],
-            )
-        )
-        for c in calls:
-            if c.note:
-                show(f"  {c.operation}: {c.note}")
-
-    if "latency" not in args.skip:
-        latency = inprocess.warm_latency()
-        results["warm_latency"] = [asdict(row) for row in latency]
-        show(
-            _table(
-                "Warm latency against in-process moto (own = excluding time inside AWS and Stripe "
-                "calls; target own p99 < 2 ms)",
-                [
-                    "handler",
-                    "operation",
-                    "runs",
-                    "p50 ms",
-                    "p99 ms",
-                    "own p50",
-                    "own p99",
-                    "target",
-                ],
-                [
-                    [
-                        r.handler,
-                        r.operation,
-                        str(r.runs),
-                        _ms(r.p50_ms),
-                        _ms(r.p99_ms),
-                        _ms(r.own_p50_ms),
-                        _ms(r.own_p99_ms),
-                        r.note or ("ok" if (r.own_p99_ms or 0) < 2 else "OVER"),
-                    ]
-                    for r in latency
-                ],
-            )
-        )
-
-    if "load" not in args.skip:
-        figures = load.run()
-        results["load"] = asdict(figures)
-        show(
-            _table(
-                f"Load on the local stack: {figures.applicants} applicants, {figures.workers} at a "
-                f"time, {figures.capacity} places",
-                [
-                    "p50 ms",
-                    "p99 ms",
-                    "max ms",
-                    "5xx (target 0)",
-                    "connection errors",
-                    "seats taken (must be 20)",
-                    "answers",
-                    "wall s",
-                ],
-                [
-                    [
-                        _ms(figures.p50_ms),
-                        _ms(figures.p99_ms),
-                        _ms(figures.max_ms),
-                        str(figures.server_errors),
-                        str(figures.connection_errors),
-                        str(figures.seats_taken),
-                        ", ".join(f"{k} x{v}" for k, v in figures.codes.items()),
-                        f"{figures.wall_s:.1f}",
-                    ]
-                ],
-            )
-        )
-        for note in figures.notes:
-            show(f"  {note}")
-
+    )
+    phases: list[memory.PhaseMemory] = []
+    for name, run_phase in PHASES.items():
+        if name not in args.skip:
+            with memory.phase(name, phases) as run.memory:
+                run_phase(run)
+    _show_memory(phases, run)
+    results = run.results
     results["runtime_s"] = round(time.monotonic() - started, 1)
     args.output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"\nbench took {results['runtime_s']} s; figures in {args.output}", file=sys.stderr)
     return 0
+
+
+def _cold_start_phase(run: Run) -> None:
+    floor, handlers = coldstart.measure()
+    run.results["cold_start"] = {
+        "samples": coldstart.SAMPLES,
+        "target_ratio": coldstart.TARGET_RATIO,
+        "floor": asdict(floor),
+        "handlers": [asdict(h) for h in handlers],
+    }
+    rows = [["floor", _ms(floor.import_ms), _ms(floor.total_ms), "1.00", "", "", ""]]
+    for h in handlers:
+        rows.append(
+            [
+                h.name,
+                _ms(h.import_ms),
+                _ms(h.total_ms),
+                f"{h.ratio:.2f}",
+                _verdict(h),
+                "-" if h.first_request_extra_ms is None else f"{h.first_request_extra_ms:.0f}",
+                ", ".join(f"{name} {ms:.0f} ms" for name, ms in h.costliest),
+            ]
+        )
+    run.show(
+        _table(
+            f"Cold start: import + init, median of {coldstart.SAMPLES} fresh processes "
+            f"(target <= {coldstart.TARGET_RATIO}x floor = Logger + boto3 + DynamoDB client for "
+            f"{', '.join(sorted(coldstart.WAITED_ON))}, <= {coldstart.OTHERS_TARGET_RATIO}x for "
+            "the others)",
+            [
+                "handler",
+                "import ms",
+                "import+init ms",
+                "x floor",
+                "target",
+                "SnapStart: first request +ms",
+                "where the import time goes (-X importtime; ours by layer, self time)",
+            ],
+            rows,
+        )
+    )
+    run.show(
+        "  SnapStart functions run import+init when a version is published, not when a person\n"
+        "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
+        "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
+        "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
+        "  what the snapshot does not hold yet, such as modules imported on first use)."
+    )
+
+
+def _verdict(h: coldstart.ColdStart) -> str:
+    verdict = f"OVER {h.target_ratio}" if h.over_target else f"ok <= {h.target_ratio}"
+    return f"{verdict}; SnapStart" if h.snap_start else verdict
+
+
+def _calls_phase(run: Run) -> None:
+    with inprocess.harness() as bench:
+        inprocess.silence_stdout_logs()
+        calls = inprocess.calls_per_operation(bench)
+    _show_calls(
+        "AWS and Stripe calls per operation (botocore hooks, Stripe HTTP client)", calls, run
+    )
+
+
+def _reminders_phase(run: Run) -> None:
+    sizes = tuple(int(n) for n in run.args.reminders.split(","))
+    _show_calls("Reminder runs: calls per run", inprocess.reminder_runs(sizes), run)
+
+
+def _show_calls(title: str, calls: list[inprocess.Calls], run: Run) -> None:
+    run.results.setdefault("calls", []).extend(asdict(c) for c in calls)
+    run.show(
+        _table(
+            title,
+            ["operation", "DynamoDB", "SQS", "Stripe", "other AWS", "target", "verdict", "calls"],
+            [
+                [
+                    c.operation,
+                    _n(c.dynamodb),
+                    _n(c.sqs),
+                    _n(c.stripe),
+                    _n(c.other),
+                    c.target,
+                    c.verdict,
+                    " ".join(f"{k}={v}" for k, v in c.detail.items()),
+                ]
+                for c in calls
+            ],
+        )
+    )
+    for c in calls:
+        if c.note:
+            run.show(f"  {c.operation}: {c.note}")
+
+
+def _latency_phase(run: Run) -> None:
+    latency = inprocess.warm_latency()
+    run.results["warm_latency"] = [asdict(row) for row in latency]
+    run.show(
+        _table(
+            "Warm latency against in-process moto (own = excluding time inside AWS and Stripe "
+            "calls; target own p99 < 2 ms)",
+            ["handler", "operation", "runs", "p50 ms", "p99 ms", "own p50", "own p99", "target"],
+            [
+                [
+                    r.handler,
+                    r.operation,
+                    str(r.runs),
+                    _ms(r.p50_ms),
+                    _ms(r.p99_ms),
+                    _ms(r.own_p50_ms),
+                    _ms(r.own_p99_ms),
+                    r.note or ("ok" if (r.own_p99_ms or 0) < 2 else "OVER"),
+                ]
+                for r in latency
+            ],
+        )
+    )
+
+
+def _load_phase(run: Run) -> None:
+    figures = load.run()
+    assert run.memory is not None
+    run.memory.stack_peak_mib = figures.stack_peak_mib
+    run.results["load"] = asdict(figures)
+    run.show(
+        _table(
+            f"Load on the local stack: {figures.applicants} applicants, {figures.workers} at a "
+            f"time, {figures.capacity} places",
+            [
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "5xx (target 0)",
+                "no answer (refused, reset, timed out)",
+                "seats taken (must be 20)",
+                "answers",
+                "wall s",
+            ],
+            [
+                [
+                    _ms(figures.p50_ms),
+                    _ms(figures.p99_ms),
+                    _ms(figures.max_ms),
+                    str(figures.server_errors),
+                    str(figures.connection_errors),
+                    str(figures.seats_taken),
+                    ", ".join(f"{k} x{v}" for k, v in figures.codes.items()),
+                    f"{figures.wall_s:.1f}",
+                ]
+            ],
+        )
+    )
+    for note in figures.notes:
+        run.show(f"  {note}")
+
+
+def _show_memory(phases: list[memory.PhaseMemory], run: Run) -> None:
+    run.results["memory"] = {
+        "budget_mib": memory.BUDGET_MIB,
+        "phases": [asdict(p) | {"total_peak_mib": p.total_peak_mib} for p in phases],
+    }
+    run.show(
+        _table(
+            f"Peak memory per phase (resident set, MiB; budget {memory.BUDGET_MIB} MiB for the "
+            "bench and the local stack it starts)",
+            ["phase", "bench peak", "bench at end", "local stack peak", "total peak", "budget"],
+            [
+                [
+                    p.phase + ("" if p.since_phase_start else " (peak so far)"),
+                    f"{p.peak_mib:.0f}",
+                    f"{p.end_mib:.0f}",
+                    "-" if p.stack_peak_mib is None else f"{p.stack_peak_mib:.0f}",
+                    f"{p.total_peak_mib:.0f}",
+                    "ok" if p.within_budget else "OVER",
+                ]
+                for p in phases
+            ],
+        )
+    )
+
+
+# In the order they run; --skip takes these names.
+PHASES: dict[str, Callable[[Run], None]] = {
+    "coldstart": _cold_start_phase,
+    "calls": _calls_phase,
+    "reminders": _reminders_phase,
+    "latency": _latency_phase,
+    "load": _load_phase,
+}
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDLERS_DIR = ROOT / "functions" / "booking" / "handlers"
 SAMPLES = 7
 TARGET_RATIO = 1.3
+# Issue 22: 1.3x for the functions a person (or Stripe) waits on, 1.6x for the others.
+WAITED_ON = frozenset({"api", "console", "webhook"})
+OTHERS_TARGET_RATIO = 1.6
 
 # What each child process runs: prints one JSON object with the milliseconds it measured.
 _HANDLER_PROBE = """
@@ -54,10 +57,18 @@ class ColdStart:
     total_ms: float
     ratio: float = 0.0
     costliest: list[tuple[str, float]] = field(default_factory=list)
+    # SnapStart functions (infra/cdk/functions.py): init happens at publish; a person waits for
+    # AWS's restore (not measurable here) plus what the first request adds over a warm one.
+    snap_start: bool = False
+    first_request_extra_ms: float | None = None
+
+    @property
+    def target_ratio(self) -> float:
+        return TARGET_RATIO if self.name in WAITED_ON else OTHERS_TARGET_RATIO
 
     @property
     def over_target(self) -> bool:
-        return self.ratio > TARGET_RATIO
+        return self.ratio > self.target_ratio
 
 
 def discover_handlers() -> list[tuple[str, str]]:
@@ -128,13 +139,9 @@ def _median_of(script: str, *args: str) -> tuple[float, float]:
     )
 
 
-def costliest_imports(module: str, top: int = 3) -> list[tuple[str, float]]:
-    """The packages whose import costs the most, from ``python -X importtime``.
-
-    An import counts for its top-level package when everything above it in the import tree is
-    our own code (``booking``) or nothing: boto3 with botocore under it is one entry, charged
-    the cumulative time of each such import.
-    """
+def costliest_imports(module: str, top: int = 5) -> list[tuple[str, float]]:
+    """Where a handler's import time goes, from ``python -X importtime``: the costliest
+    packages it pulls in and our own modules' work, most first (see ``parse_importtime``)."""
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-X", "importtime", "-c", _HANDLER_PROBE, module],
         env=child_env(),
@@ -148,25 +155,63 @@ def costliest_imports(module: str, top: int = 3) -> list[tuple[str, float]]:
 
 
 _LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+OWN = "booking"
 
 
-def parse_importtime(stderr: str, top: int = 3) -> list[tuple[str, float]]:
-    entries: list[tuple[int, str, int]] = []  # (depth, module, cumulative microseconds)
+def parse_importtime(stderr: str, top: int = 5) -> list[tuple[str, float]]:
+    """Charge each import to what a reader can act on.
+
+    Another package counts for its top-level name when everything above it in the import tree
+    is our own code (``booking``) or nothing: boto3 with botocore under it is one entry, charged
+    the cumulative time of each such import. Our own modules count by their layer
+    (``booking.domain``, ``booking.adapters``, ...) with their *self* time: the module bodies
+    themselves, where pydantic builds each model's validator as its class is defined.
+    """
+    entries: list[tuple[int, str, int, int]] = []  # (depth, module, self µs, cumulative µs)
     for line in stderr.splitlines():
         match = _LINE.match(line)
         if match:
             depth = (len(match.group(3)) - 1) // 2
-            entries.append((depth, match.group(4), int(match.group(2))))
+            entries.append((depth, match.group(4), int(match.group(1)), int(match.group(2))))
     # The log is post-order (children before their parent); reversed, ancestors come first.
     ancestors: list[str] = []
     charged: dict[str, float] = {}
-    for depth, name, cumulative_us in reversed(entries):
+    for depth, name, self_us, cumulative_us in reversed(entries):
         del ancestors[depth:]
-        root = name.split(".")[0]
-        if root != "booking" and all(a.split(".")[0] == "booking" for a in ancestors):
-            charged[root] = charged.get(root, 0.0) + cumulative_us / 1000
+        parts = name.split(".")
+        if parts[0] == OWN:
+            layer = ".".join(parts[:2])
+            charged[layer] = charged.get(layer, 0.0) + self_us / 1000
+        elif all(a.split(".")[0] == OWN for a in ancestors):
+            charged[parts[0]] = charged.get(parts[0], 0.0) + cumulative_us / 1000
         ancestors.append(name)
     return sorted(charged.items(), key=lambda kv: kv[1], reverse=True)[:top]
+
+
+def first_request_extra(name: str) -> float:
+    """Milliseconds the first request after init takes beyond a warm one (bench.first_request),
+    median of SAMPLES fresh processes."""
+    samples = []
+    for _ in range(SAMPLES):
+        done = subprocess.run(  # noqa: S603 - our own module
+            [sys.executable, "-m", "bench.first_request", name],
+            env=child_env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"first-request probe {name} failed:\n{done.stderr[-2000:]}")
+        samples.append(float(json.loads(done.stdout.strip().splitlines()[-1])["extra_ms"]))
+    return statistics.median(samples)
+
+
+def snap_started() -> set[str]:
+    from infra.cdk.functions import FUNCTION_SPECS
+
+    return {spec.key for spec in FUNCTION_SPECS if spec.snap_start}
 
 
 def measure() -> tuple[ColdStart, list[ColdStart]]:
@@ -176,7 +221,9 @@ def measure() -> tuple[ColdStart, list[ColdStart]]:
     for name, module in discover_handlers():
         import_ms, total_ms = _median_of(_HANDLER_PROBE, module)
         result = ColdStart(name, module, import_ms, total_ms, total_ms / floor_total)
-        if result.over_target:
-            result.costliest = costliest_imports(module)
+        result.costliest = costliest_imports(module)
+        if name in snap_started():
+            result.snap_start = True
+            result.first_request_extra_ms = first_request_extra(name)
         results.append(result)
     return floor, results

@@ -27,12 +27,16 @@ from typing import Any
 import requests
 
 from bench.inprocess import course_definition
+from bench.memory import resident_mib
 from infra.local.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICANTS = 200
 WORKERS = 200
 CAPACITY = 20
+# The local server runs one invocation of a function at a time, as one Lambda container would:
+# the last of 200 simultaneous applicants waits for the 199 before it.
+ANSWER_SECONDS = 180
 _ERROR_LINE = re.compile(r'"level":\s*"(ERROR|CRITICAL)"|^\w+(Error|Exception): ')
 LOG_PATH = ROOT / "build" / "bench-server.log"
 ADMIN_TOKEN = "bench-admin-token"  # noqa: S105 - the local stack's token for this run only
@@ -55,6 +59,8 @@ class LoadResult:
     places_left: int
     wall_s: float
     notes: list[str] = field(default_factory=list)
+    # The local stack's peak resident set (MiB), read just before it is stopped.
+    stack_peak_mib: float | None = None
 
 
 class LocalServer:
@@ -63,6 +69,7 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[str] | None = None
         self._log: list[str] = []
+        self.peak_mib: float | None = None
         self.errors: list[str] = []  # the server's error lines, for the notes
 
     def __enter__(self) -> LocalServer:
@@ -120,6 +127,8 @@ class LocalServer:
 
     def __exit__(self, *_: object) -> None:
         if self._process is not None:
+            figures = resident_mib(self._process.pid)
+            self.peak_mib = figures[0] if figures else None
             self._process.terminate()
             try:
                 self._process.wait(timeout=20)
@@ -157,9 +166,9 @@ def _apply(url: str, n: int) -> tuple[float, int, str]:
     started = time.perf_counter()
     try:
         with requests.Session() as session:
-            answer = session.post(url, json=body, timeout=60)
-    except requests.ConnectionError as exc:  # counted, not hidden: status 0
-        return (time.perf_counter() - started) * 1e3, 0, type(exc.args[0]).__name__
+            answer = session.post(url, json=body, timeout=ANSWER_SECONDS)
+    except (requests.ConnectionError, requests.Timeout) as exc:  # counted, not hidden: status 0
+        return (time.perf_counter() - started) * 1e3, 0, type(exc).__name__
     elapsed = (time.perf_counter() - started) * 1e3
     try:
         payload: Any = answer.json()
@@ -185,6 +194,8 @@ def run(applicants: int = APPLICANTS, workers: int = WORKERS) -> LoadResult:
         course = requests.get(f"{server.url}/courses/{course_id}", timeout=30).json()
         time.sleep(0.2)  # let the log drain
         notes += [f"server: {line}" for line in server.errors]
+    if server.peak_mib is None:
+        notes.append("the local stack's peak memory could not be read (no /proc)")
     latencies = sorted(r[0] for r in results)
     statuses = Counter(str(r[1]) for r in results)
     codes = Counter(f"{r[1]} {r[2]}" for r in results)
@@ -206,4 +217,5 @@ def run(applicants: int = APPLICANTS, workers: int = WORKERS) -> LoadResult:
         places_left=places_left,
         wall_s=wall,
         notes=notes,
+        stack_peak_mib=server.peak_mib,
     )

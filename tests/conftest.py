@@ -12,11 +12,44 @@ from typing import Any
 
 import pytest
 
+from tests.support.boto_models import share_botocore_loader
+
 # Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin).
 pytest_plugins = ["tests.support.aws_calls"]
+# Before any test makes a boto3 session: parse botocore's models once, not once per test.
+share_botocore_loader()
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
+
+
+# The order the suite is handed to its workers (`make test`: pytest-xdist with --dist loadfile
+# and --no-loadscope-reorder, which keeps this order; by default xdist sends the files with the
+# most tests first, and so the longest single test, the lifecycle machine, started last and
+# ran alone for minutes at the end). xdist hands each worker one file, then one more each,
+# then more as they run low. So: the machine first (one worker), the longest end-to-end file
+# second (the other), a quick unit file third (the one that waits behind the machine), then
+# the other end-to-end files, the unit tests, the CDK tests and the rest, in collection order.
+RUN_ORDER = (
+    "tests/property/test_lifecycle_machine.py",
+    "tests/e2e/test_fuzz_openapi.py",
+    "tests/unit/test_course.py",
+    "tests/e2e/",
+    "tests/unit/",
+    "tests/infra/",
+)
+
+
+def _run_rank(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return next(
+        (rank for rank, prefix in enumerate(RUN_ORDER) if path.startswith(prefix)),
+        len(RUN_ORDER),
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_run_rank)  # stable: within a rank, the collection's order
 
 
 def load_event(name: str) -> Any:

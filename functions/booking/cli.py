@@ -229,10 +229,11 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     status, payload = _request("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
     course = _answer(_ok(status, payload))
     verb = "created" if status == 201 else "updated"
-    return (
+    said = (
         f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
         f"{course['places_left']} of {course['capacity']} places left"
     )
+    return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 
 def roster(url: str, token: str | None, course_id: str, shape: str) -> str:

@@ -13,7 +13,7 @@ from aws_cdk import aws_sns_subscriptions as subs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from booking.adapters.dynamodb.schema import OUTBOX_PREFIX
+from booking.adapters.dynamodb.schema import APPLICATION_SK, OUTBOX_PREFIX, application_partition
 from infra.cdk.api import WEBHOOK_PATH, Api
 from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.auth import Auth
@@ -142,7 +142,8 @@ class BookingStack(Stack):
                 data.table,
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 batch_size=100,
-                # Only new outbox items: every other write on the table never wakes the relay.
+                # Only new outbox items, and applications deleted (by the time-to-live: what they
+                # held goes back): every other write on the table never wakes the relay.
                 filters=[
                     lambda_.FilterCriteria.filter(
                         {
@@ -151,7 +152,22 @@ class BookingStack(Stack):
                                 "Keys": {"pk": {"S": lambda_.FilterRule.begins_with(OUTBOX_PREFIX)}}
                             },
                         }
-                    )
+                    ),
+                    lambda_.FilterCriteria.filter(
+                        {
+                            "eventName": lambda_.FilterRule.is_equal("REMOVE"),
+                            "dynamodb": {
+                                "Keys": {
+                                    "pk": {
+                                        "S": lambda_.FilterRule.begins_with(
+                                            application_partition("")
+                                        )
+                                    },
+                                    "sk": {"S": lambda_.FilterRule.is_equal(APPLICATION_SK)},
+                                }
+                            },
+                        }
+                    ),
                 ],
                 report_batch_item_failures=True,
                 bisect_batch_on_error=True,
@@ -170,10 +186,11 @@ class BookingStack(Stack):
             self,
             "Api",
             config=config,
-            api_function=f["api"],
-            webhook_function=f["webhook"],
-            admin_function=f["admin"],
-            console_function=f["console"],
+            # Their SnapStart aliases: API Gateway never invokes the unpublished $LATEST.
+            api_function=fns.entry_points["api"],
+            webhook_function=fns.entry_points["webhook"],
+            admin_function=fns.entry_points["admin"],
+            console_function=fns.entry_points["console"],
             user_pool=auth.user_pool,
             user_pool_client=auth.client,
         )

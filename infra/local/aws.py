@@ -15,6 +15,7 @@ import boto3
 
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from infra.local import aws_calls
+from infra.local.moto_lean import keep_moto_lean
 
 REGION = "eu-west-2"
 TABLE_NAME = "booking-local"
@@ -35,6 +36,7 @@ class LocalResources:
 
 def provision(endpoint_url: str | None = None) -> LocalResources:
     """Create the table, the email queue with its DLQ, and the SES sender identity."""
+    keep_moto_lean()
     session = boto3.session.Session(region_name=REGION)
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
     dynamodb.create_table(TableName=TABLE_NAME, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
@@ -116,6 +118,7 @@ class SerialMotoServer:
         )
         from werkzeug.serving import make_server
 
+        keep_moto_lean()
         backend = DomainDispatcherApplication(create_backend_app)
         lock = threading.Lock()
 

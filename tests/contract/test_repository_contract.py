@@ -6,23 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.dynamodb.schema import TABLE_DEFINITION
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.adapters.dynamodb.schema import TABLE_DEFINITION, application_key
+from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     AlreadyApplied,
+    CodeUsedUp,
     Conflict,
     CourseFull,
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.limits import Limited
 from booking.domain.timeline import EntryKind, email_sent
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
@@ -143,6 +147,127 @@ def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
     assert (course.seats_taken, course.waiting) == (1, 0)
 
 
+# -- discount codes: a use is a limited thing, claimed like a seat -----------------------------
+
+
+def code(max_uses: int | None = 1, **changes: object) -> DiscountCode:
+    return DiscountCode(
+        code="Half-Price",
+        course_id="c1",
+        promotion_code_id="promo_1",
+        coupon_id="coupon_1",
+        percent_off=50,
+        currency="gbp",
+        max_uses=max_uses,
+    ).model_copy(update=changes)
+
+
+def coded(app_id: str, email: str, **changes: object) -> Application:
+    return application(app_id, email, discount=code().applied(), **changes)
+
+
+def uses(repo: Repository) -> int:
+    found = repo.get_discount_code("c1", "HALF-PRICE")
+    assert found is not None
+    return found.uses
+
+
+def delete_as_retention_does(repo: Repository, application_id: str) -> None:
+    """The table's time-to-live: the application's item goes, with no transaction at all."""
+    if isinstance(repo, FakeRepository):
+        repo.delete_by_retention(application_id)
+    else:
+        assert isinstance(repo, DynamoRepository)
+        repo.table.client.delete_item(
+            TableName=repo.table.name, Key=application_key(application_id)
+        )
+
+
+def test_a_code_is_kept_with_its_terms_and_read_with_the_course_in_any_case(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    repo.put_discount_code(code(max_uses=3, expires_at=NOW + timedelta(days=9)))
+    with pytest.raises(Conflict):
+        repo.put_discount_code(code())
+    read = repo.read_for_submission("c1", None, "half-PRICE")
+    assert read.course is not None
+    assert read.discount_code == code(max_uses=3, expires_at=NOW + timedelta(days=9))
+    assert read.application is None
+    assert repo.read_for_submission("c1", "a1", "NOPE").discount_code is None
+    assert [c.code for c in repo.discount_codes("c1")] == ["Half-Price"]
+
+
+def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition(capacity=5))
+    repo.put_discount_code(code(max_uses=1))
+    repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    assert uses(repo) == 1
+    with pytest.raises(CodeUsedUp):
+        repo.save(coded("a2", "bo@example.org", seat_held=True), None)
+    # Nothing of the refused application was written: no application, seat or enrolment.
+    assert repo.get_application("a2") is None
+    assert repo.enrolled_application_id("c1", "bo@example.org") is None
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.seats_taken == 1
+    assert uses(repo) == 1
+
+
+@pytest.mark.parametrize(
+    ("ending", "given_back"),
+    [
+        (lambda a: a.moved_to(S.CANCELLED, NOW, seat_held=False), True),
+        (lambda a: a.moved_to(S.REFUNDED, NOW, seat_held=False), True),
+        (lambda a: a.moved_to(S.EXPIRED, NOW, seat_held=False), False),  # may still pay
+        (lambda a: a.moved_to(S.CONFIRMED, NOW), False),  # a booking used its code
+        (lambda a: a.erased(NOW), True),  # withdrawn on its way: cancelled
+    ],
+    ids=["cancelled", "refunded_unbooked", "expired", "confirmed", "erased"],
+)
+def test_a_use_goes_back_when_its_application_ends_without_a_booking(
+    repo: Repository, ending: Any, given_back: bool
+) -> None:
+    repo.put_course("c1", definition())
+    repo.put_discount_code(code(max_uses=1))
+    holder = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    repo.save(ending(holder), holder)
+    assert uses(repo) == (0 if given_back else 1)
+
+
+def test_a_booking_keeps_its_use_when_cancelled_and_a_declined_review_gives_it_back(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    repo.put_discount_code(code(max_uses=2))
+    booked = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    booked = repo.save(booked.moved_to(S.CONFIRMED, NOW), booked)
+    repo.save(booked.moved_to(S.CANCELLED, NOW, seat_held=False), booked)
+    review = repo.save(coded("a2", "bo@example.org", status=S.PENDING_REVIEW), None)
+    assert uses(repo) == 2
+    repo.save(review.moved_to(S.DECLINED, NOW), review)
+    assert uses(repo) == 1
+
+
+def test_what_an_application_deleted_by_retention_held_goes_back_once(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    repo.put_discount_code(code(max_uses=1))
+    holder = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    lapsed = repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)
+    assert repo.give_back_holdings("a1") == []  # still stored: it may still pay
+    assert uses(repo) == 1
+    delete_as_retention_does(repo, lapsed.application_id)
+    [holding] = repo.give_back_holdings("a1")
+    assert holding.thing is Limited.CODE_USE
+    assert repo.give_back_holdings("a1") == []  # the stream delivers at least once
+    assert uses(repo) == 0
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.seats_taken == 0
+
+
 def test_one_live_application_per_person_per_course(repo: Repository) -> None:
     repo.put_course("c1", definition())
     repo.put_course("c2", definition())
@@ -174,6 +299,22 @@ def test_payments_and_people_lead_back_to_their_applications(repo: Repository) -
     repo.forget_person("ada@example.org", ["a1", "a2"])
     assert repo.applications_of_person("ada@example.org") == []
     assert repo.enrolled_application_id("c1", "ada@example.org") is None
+
+
+def test_a_providers_object_leads_only_to_the_application_that_recorded_it(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    session = CheckoutRef(
+        session_id="cs_1", url="https://x", expires_at=NOW, attempt=1, amount=20000
+    )
+    first = repo.save(application("a1").with_checkout(session), None)
+    assert repo.owner_of("cs_1") == "a1"
+    invoice = InvoiceRef(invoice_id="in_1", url="https://x", due_at=NOW, amount_due=20000)
+    repo.save(first.model_copy(update={"invoice": invoice, "checkout": None}), first)
+    assert (repo.owner_of("in_1"), repo.owner_of("cs_1")) == ("a1", "a1")  # kept after
+    repo.save(application("a2", "bo@example.org"), None)
+    assert repo.owner_of("cs_other") is None
 
 
 def test_lapsing_holds_are_due_for_the_sweep_in_order(repo: Repository) -> None:
@@ -389,6 +530,35 @@ def test_a_moved_session_and_another_recipient_are_new_claims(repo: Repository) 
     assert repo.claim_reminder(ReminderMarker("COURSE#c2#s1", start, "h24", "a1", reminder), NOW)
 
 
+def test_a_reminder_that_still_reminds_in_time_for_a_moved_start_is_that_offsets_one(
+    repo: Repository,
+) -> None:
+    """The 24-hour reminder was claimed 24 hours before; the session moves 30 minutes (then
+    up to 24 hours) later: no second one. Moved further, the new start gets its own."""
+    about = "PROGRAMME#leading#autumn"
+    start = NOW + timedelta(hours=24)
+    reminder = job("a1", EmailKind.SESSION_REMINDER)
+
+    def claim(moment: datetime, session_start: datetime, offset: str = "h24") -> bool:
+        marker = ReminderMarker(about, session_start, offset, "Pada", reminder)
+        return repo.claim_reminder(marker, moment)
+
+    assert claim(NOW, start)
+    later = NOW + timedelta(minutes=31)
+    assert not claim(later, start + timedelta(minutes=30))
+    assert not claim(later, start + timedelta(hours=24))
+    assert claim(NOW + timedelta(hours=2), start + timedelta(hours=24, minutes=1))
+    # Another offset, another person, another event: their own reminders.
+    assert claim(later, start + timedelta(minutes=30), "h1")
+    assert repo.claim_reminder(
+        ReminderMarker(about, start + timedelta(minutes=30), "h24", "Pbob", reminder), later
+    )
+    assert repo.claim_reminder(
+        ReminderMarker(about + "0", start + timedelta(minutes=30), "h24", "Pada", reminder),
+        later,
+    )
+
+
 def test_a_programme_events_claim_reads_back_whatever_the_programme_is_called(
     repo: Repository,
 ) -> None:
@@ -422,6 +592,21 @@ def test_an_invitation_is_one_per_person_and_event_wherever_the_event_moves(
     assert repo.claim_reminder(ReminderMarker(about + "0", start, "invite", "Pdi", invitation), NOW)
     found = sorted(repo.invitations_to(about), key=lambda m: m.recipient)
     assert found == [ada, bob]
+
+
+def test_whom_an_event_was_told_to_is_kept_per_person_the_latest_word_standing(
+    repo: Repository,
+) -> None:
+    about = "PROGRAMME#Leading #2: with care#fu-1"
+    later = NOW + timedelta(days=400)
+    assert repo.told_of(about) == {}
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)
+    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
+    repo.record_told(about + "0", "Pcy", holds=True, keep_until=later, now=NOW)
+    assert repo.told_of(about) == {"Pada": True, "Pbob": False}
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # back in
+    assert repo.told_of(about) == {"Pada": True, "Pbob": True}
 
 
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:

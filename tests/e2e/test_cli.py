@@ -51,6 +51,35 @@ def test_load_course_roster_and_reminders(
     assert "2031-06-01T15:05:00" in capsys.readouterr().out
 
 
+def test_load_course_says_when_a_follow_up_without_an_id_seems_to_move(
+    stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    follow_up = {"start_time": "16:00", "end_time": "17:00", "kind": "follow_up"}
+    definition = {
+        "programme": "cli-unnamed",
+        "title": "CLI cohort with a follow-up",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 5,
+        "sessions": [
+            {"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"},
+            {"date": "2031-09-18", **follow_up},
+        ],
+    }
+    path = tmp_path / "cli-unnamed.json"
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    common = ["--url", stack.url, "--token", stack.admin_token]
+    assert main([*common, "load-course", str(path)]) == 0
+    assert "Warning" not in capsys.readouterr().out
+    definition["sessions"][1] = {"date": "2031-09-25", **follow_up}
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    assert main([*common, "load-course", str(path)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("updated cli-unnamed")
+    assert said[1].startswith(
+        "Warning: The follow-up on 18 September 2031 has no id, so moving it made a new event"
+    )
+
+
 def test_errors_are_clear_and_exit_nonzero(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -200,10 +200,12 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     expect(page.get_by_role("status").first).to_contain_text(
         "Cancelled. £200.00 is being refunded in full through Stripe."
     )
+    # As with Stripe, the refund's own event arrives after the cancellation has answered.
     wait_for_timeline(
         page,
         "Refunded: £200.00",
-        "Status: Confirmed → Refunded",
+        "Status: Confirmed → Cancelled (refund on its way)",
+        "Status: Cancelled → Refunded",
         "Email sent to the applicant: Payment refunded",
     )
     expect(page.locator(".tag")).to_have_text("Refunded")

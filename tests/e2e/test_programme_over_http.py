@@ -266,11 +266,9 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     mail = list(reversed(settled[: len(settled) - before]))  # oldest first
     said = sorted((m["to"][0], m["subject"].split(":")[0]) for m in mail)
     assert said == sorted(
-        (who, what)
-        for who in people
-        for what in ("You are invited", "Changed", "Changed", "Reminder")
+        (who, what) for who in people for what in ("You are invited", "Moved", "Moved", "Reminder")
     )
-    changes = [m for m in mail if m["subject"].startswith("Changed")]
+    changes = [m for m in mail if m["subject"].startswith("Moved")]
     for message, when in zip(changes, [start_of(moved)] * 2 + [new] * 2, strict=True):
         [ics] = message["attachments"]
         assert ics["filename"] == "invite.ics"

@@ -215,3 +215,37 @@ def test_a_funded_place_is_confirmed_with_no_payment(stack: RunningStack) -> Non
     totals = stack.get(f"/admin/courses/{course_id}/totals", headers=admin(stack)).json()
     assert totals["funded_places"] >= 1
     assert totals["bursaries"] >= 20000
+
+
+def test_a_one_use_code_gives_one_discount_and_a_full_code_books_by_invoice(
+    stack: RunningStack,
+) -> None:
+    """Issue 19's symptoms over `make run`: a one-use code gave every applicant before the
+    first paid a discount; a 100% code by invoice sent an invoice for nothing."""
+    course_id = small_course(stack, capacity=5)
+    once, free = f"ONCE-{uuid.uuid4().hex[:6]}", f"FREE-{uuid.uuid4().hex[:6]}"
+    for terms in (
+        {"code": once, "percent_off": 50, "max_uses": 1},
+        {"code": free, "percent_off": 100},
+    ):
+        made = stack.post(
+            f"/admin/courses/{course_id}/discount-codes", json=terms, headers=admin(stack)
+        )
+        assert made.status_code == 201, made.text
+    first = stack.post(
+        f"/courses/{course_id}/applications",
+        json=applicant(f"once-{uuid.uuid4().hex[:8]}@example.org", discount_code=once),
+    )
+    assert first.status_code == 201, first.text
+    second = stack.post(
+        f"/courses/{course_id}/applications",
+        json=applicant(f"twice-{uuid.uuid4().hex[:8]}@example.org", discount_code=once),
+    )
+    assert second.status_code == 422, second.text
+    assert "used up" in second.json()["error"]["fields"]["discount_code"]
+    booked = stack.post(
+        f"/courses/{course_id}/applications",
+        json=applicant(f"free-{uuid.uuid4().hex[:8]}@example.org", discount_code=free) | BILLING,
+    )
+    assert booked.status_code == 201, booked.text
+    assert (booked.json()["status"], booked.json()["invoice_url"]) == ("confirmed", None)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from booking.domain.application import CheckoutRef
-from booking.domain.billing import InvoiceRef, PromotionCode
+from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.services.ports import (
@@ -55,6 +55,7 @@ class FakePaymentGateway:
     intents: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     invoices: dict[str, FakeInvoice] = field(default_factory=dict)
     codes: dict[str, PromotionCode] = field(default_factory=dict)  # lower-case code -> code
+    coupons: dict[str, DiscountCodeRequest] = field(default_factory=dict)  # id -> what it takes
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -62,8 +63,7 @@ class FakePaymentGateway:
         self._check()
         session_id = f"cs_test_{next(self._ids)}"
         self.sessions[session_id] = FakeSession(request)
-        code = self._code(request.promotion_code_id)
-        off = code.applied().takes_off(request.price.amount) if code else 0
+        off = self._takes_off(request.discount, request.price.amount)
         return CheckoutRef(
             session_id=session_id,
             url=f"https://checkout.test/{session_id}",
@@ -96,10 +96,7 @@ class FakePaymentGateway:
     def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
         self._check()
         invoice_id = f"in_test_{next(self._ids)}"
-        code = self._code(request.promotion_code_id)
-        off = code.applied().takes_off(request.amount.amount) if code else 0
-        if code is not None:
-            self._redeem(code)
+        off = self._takes_off(request.discount, request.amount.amount)
         invoice = FakeInvoice(request, amount_due=request.amount.amount - off)
         self.invoices[invoice_id] = invoice
         return InvoiceRef(
@@ -147,42 +144,32 @@ class FakePaymentGateway:
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
         self._check()
         definition = request.definition
-        existing = self.codes.get(definition.code.lower())
-        if existing is not None and existing.active:
+        if definition.code.lower() in self.codes:
             raise Conflict("already in use", code="discount_code_exists")
+        coupon_id = f"coupon_test_{next(self._ids)}"
+        self.coupons[coupon_id] = request
         code = PromotionCode(
             promotion_code_id=f"promo_test_{next(self._ids)}",
+            coupon_id=coupon_id,
             code=definition.code,
-            active=True,
-            percent_off=definition.percent_off,
-            amount_off=definition.amount_off,
-            currency=request.currency if definition.amount_off is not None else None,
-            max_redemptions=definition.max_uses,
-            expires_at=definition.expires_at,
-            course_id=request.course_id,
         )
         self.codes[definition.code.lower()] = code
         return code
 
-    def find_promotion_code(self, code: str) -> PromotionCode | None:
-        self._check()
-        return self.codes.get(code.lower())
-
-    def use_code(self, promotion_code_id: str | None) -> None:
-        """A checkout with the code was paid (Stripe counts the use then)."""
-        for code in list(self.codes.values()):
-            if code.promotion_code_id == promotion_code_id:
-                self._redeem(code)
-
-    def _code(self, promotion_code_id: str | None) -> PromotionCode | None:
-        return next(
-            (c for c in self.codes.values() if c.promotion_code_id == promotion_code_id), None
-        )
-
-    def _redeem(self, code: PromotionCode) -> None:
-        self.codes[code.code.lower()] = code.model_copy(
-            update={"times_redeemed": code.times_redeemed + 1}
-        )
+    def _takes_off(self, discount: AppliedDiscount | None, amount: int) -> int:
+        """What the provider takes off ``amount`` for the coupon it is asked to apply."""
+        if discount is None:
+            return 0
+        made = self.coupons.get(discount.coupon_id or "")
+        if made is None:
+            raise Conflict("no such coupon", code="payment_state_conflict")
+        definition = made.definition
+        return AppliedDiscount(
+            code=definition.code,
+            promotion_code_id="",
+            percent_off=definition.percent_off,
+            amount_off=definition.amount_off,
+        ).takes_off(amount)
 
     def _check(self) -> None:
         if self.down:

@@ -13,20 +13,36 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, provider_objects
+from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
+    CodeUsedUp,
     Conflict,
     CourseFull,
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.limits import (
+    OUTLIVES_ITS_HOLD,
+    Holding,
+    HoldingChanges,
+    Limited,
+    code_key,
+    holding_changes,
+)
 from booking.domain.people import address_digest
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
-from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, SessionRow
+from booking.services.ports import (
+    Anomaly,
+    EmailClaim,
+    ReminderMarker,
+    SessionRow,
+    SubmissionRead,
+)
 
 MAX_SESSION_ROWS = 99
 
@@ -51,16 +67,24 @@ class FakeRepository:
     enrolments: dict[tuple[str, str], str] = field(default_factory=dict)
     people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
+    owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
     markers: dict[tuple[str, datetime | None, str, str], _Marker] = field(default_factory=dict)
+    # (about, offset, recipient) -> when a reminder at that offset was last claimed, any start
+    last_reminded: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
     # Every outbox write, in order: the "stream" a test relays from.
     written_emails: list[EmailJob] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # reference -> application id
     timelines: dict[str, list[TimelineEntry]] = field(default_factory=dict)
+    codes: dict[str, DiscountCode] = field(default_factory=dict)  # code key -> code
+    # application id -> what it holds (kept apart from the application, as the table does,
+    # so a deletion by retention leaves them to give back)
+    holdings: dict[str, set[Holding]] = field(default_factory=dict)
+    told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -112,10 +136,28 @@ class FakeRepository:
     def get_application(self, application_id: str) -> Application | None:
         return self.applications.get(application_id)
 
-    def get_course_and_application(
-        self, course_id: str, application_id: str
-    ) -> tuple[Course | None, Application | None]:
-        return self.courses.get(course_id), self.applications.get(application_id)
+    def read_for_submission(
+        self, course_id: str, application_id: str | None, code: str | None
+    ) -> SubmissionRead:
+        return SubmissionRead(
+            course=self.courses.get(course_id),
+            application=self.applications.get(application_id) if application_id else None,
+            discount_code=self.get_discount_code(course_id, code) if code else None,
+        )
+
+    # -- discount codes -----------------------------------------------------------------------
+
+    def put_discount_code(self, code: DiscountCode) -> None:
+        key = code_key(code.course_id, code.code)
+        if key in self.codes:
+            raise Conflict("the code is already in use", code="discount_code_exists")
+        self.codes[key] = code.model_copy(update={"uses": 0})
+
+    def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
+        return self.codes.get(code_key(course_id, code))
+
+    def discount_codes(self, course_id: str) -> list[DiscountCode]:
+        return [c for key, c in sorted(self.codes.items()) if c.course_id == course_id]
 
     def list_applications(self, course_id: str) -> list[Application]:
         found = [a for a in self.applications.values() if a.course_id == course_id]
@@ -127,28 +169,40 @@ class FakeRepository:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
-        current = self.applications.get(new.application_id)
+        held = holding_changes(previous, stored)
+        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
         # The conditions, all checked before anything changes (one transaction).
+        self._check_version(stored, previous)
+        seat_delta = held.delta(Limited.SEAT, stored.course_id)
+        if seat_delta or waiting_delta:
+            _check_seats(self.courses.get(stored.course_id), seat_delta, waiting_delta)
+        self._check_codes(held)
+        releasing = self._check_enrolment(stored, previous, replaces)
+        # The writes.
+        self.applications[stored.application_id] = stored
+        if seat_delta or waiting_delta:
+            self._move_seats(stored.course_id, seat_delta, waiting_delta)
+        self._move_holdings(stored.application_id, held)
+        self._index(stored, previous, releasing)
+        for job in new.outbox:
+            self.outbox[job.job_id] = (job, stored.updated_at)
+            self.written_emails.append(job)
+        self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))
+        return stored
+
+    def _check_version(self, stored: Application, previous: Application | None) -> None:
+        current = self.applications.get(stored.application_id)
         if previous is None and current is not None:
             raise StaleWrite("application exists")
         if previous is not None and (current is None or current.version != previous.version):
             raise StaleWrite("application changed concurrently")
-        seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
-        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
-        course = self.courses.get(new.course_id)
-        if seat_delta or waiting_delta:
-            if course is None:
-                raise CourseFull("this course has no places left")
-            if seat_delta > 0 and (
-                course.seats_taken >= course.definition.capacity
-                or course.definition.closed
-                or (waiting_delta >= 0 and course.waiting > 0)  # the waiting list goes first
-            ):
-                raise CourseFull("this course has no places left")
-            if seat_delta < 0 and course.seats_taken < -seat_delta:
-                raise CourseFull("this course has no places left")
-        enrolment = (new.course_id, address_digest(stored.answers.email))
-        holder = self.enrolments.get(enrolment)
+
+    def _check_enrolment(
+        self, stored: Application, previous: Application | None, replaces: str | None
+    ) -> bool:
+        """One live application per person per course, one application per reference; True
+        when this save ends the person's live one."""
+        holder = self.enrolments.get(_enrolment(stored))
         if previous is None and holder is not None and holder != replaces:
             raise AlreadyApplied("you have already applied for this course")
         releasing = previous is not None and stored.enrolment_ended and not previous.enrolment_ended
@@ -156,32 +210,73 @@ class FakeRepository:
             raise AlreadyApplied("you have already applied for this course")
         if previous is None and stored.reference and stored.reference in self.references:
             raise ReferenceTaken("this reference belongs to another application")
-        # The writes.
-        self.applications[stored.application_id] = stored
-        if course is not None and (seat_delta or waiting_delta):
-            self.courses[course.course_id] = course.model_copy(
-                update={
-                    "seats_taken": course.seats_taken + seat_delta,
-                    "waiting": course.waiting + waiting_delta,
-                }
-            )
+        return releasing
+
+    def _index(self, stored: Application, previous: Application | None, releasing: bool) -> None:
+        """The lookups a save keeps: person, enrolment, reference, payments, objects."""
         if previous is None:
             digest = address_digest(stored.answers.email)
             self.people.setdefault(digest, set()).add(stored.application_id)
-            self.enrolments[enrolment] = stored.application_id
+            self.enrolments[_enrolment(stored)] = stored.application_id
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
         elif releasing:
-            self.enrolments.pop(enrolment, None)
-        for record in stored.payments:
-            self.payments.setdefault(record.payment_intent, stored.application_id)
-        if stored.payment_intent:
-            self.payments.setdefault(stored.payment_intent, stored.application_id)
-        for job in new.outbox:
-            self.outbox[job.job_id] = (job, stored.updated_at)
-            self.written_emails.append(job)
-        self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))
-        return stored
+            self.enrolments.pop(_enrolment(stored), None)
+        payments = [record.payment_intent for record in stored.payments]
+        for payment_intent in [*payments, stored.payment_intent]:
+            if payment_intent:
+                self.payments.setdefault(payment_intent, stored.application_id)
+        for object_id in provider_objects(stored):
+            self.owners.setdefault(object_id, stored.application_id)
+
+    def _check_codes(self, held: HoldingChanges) -> None:
+        for holding in held.claimed:
+            if holding.thing is not Limited.CODE_USE:
+                continue
+            code = self.codes.get(holding.of)
+            if code is None or (code.max_uses is not None and code.uses >= code.max_uses):
+                raise CodeUsedUp("this discount code has no use left")
+        for holding in held.released:
+            if holding.thing is Limited.CODE_USE and holding.of not in self.codes:
+                raise StaleWrite("the code of this application is gone")
+
+    def _move_seats(self, course_id: str, seats: int, waiting: int) -> None:
+        course = self.courses[course_id]
+        self.courses[course_id] = course.model_copy(
+            update={"seats_taken": course.seats_taken + seats, "waiting": course.waiting + waiting}
+        )
+
+    def _move_holdings(self, application_id: str, held: HoldingChanges) -> None:
+        # Kept apart only for what an ended application may still hold, as the table does.
+        mine = self.holdings.setdefault(application_id, set())
+        for holding in held.claimed:
+            if holding.thing in OUTLIVES_ITS_HOLD:
+                mine.add(holding)
+            self._count(holding, +1)
+        for holding in held.released:
+            mine.discard(holding)
+            self._count(holding, -1)
+
+    def _count(self, holding: Holding, delta: int) -> None:
+        if holding.thing is Limited.CODE_USE:
+            code = self.codes[holding.of]
+            self.codes[holding.of] = code.model_copy(update={"uses": code.uses + delta})
+
+    def delete_by_retention(self, application_id: str) -> None:
+        """The table's time-to-live deletes an application: no transaction, no give-back (a
+        test's hand, not a port method)."""
+        self.applications.pop(application_id, None)
+
+    def give_back_holdings(self, application_id: str) -> list[Holding]:
+        if application_id in self.applications:
+            return []
+        given_back = sorted(self.holdings.pop(application_id, set()))
+        for holding in given_back:
+            if holding.thing is Limited.SEAT:
+                self._move_seats(holding.of, -1, 0)
+            else:
+                self._count(holding, -1)
+        return given_back
 
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
         return self.enrolments.get((course_id, address_digest(email)))
@@ -199,6 +294,9 @@ class FakeRepository:
                 if self.enrolments.get(key) == application_id:
                     del self.enrolments[key]
             self.people.get(digest, set()).discard(application_id)
+
+    def owner_of(self, provider_object_id: str) -> str | None:
+        return self.owners.get(provider_object_id)
 
     def application_for_payment(self, payment_intent: str) -> Application | None:
         application_id = self.payments.get(payment_intent)
@@ -283,6 +381,15 @@ class FakeRepository:
     # -- reminder ledger ----------------------------------------------------------------------
 
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        latest = (marker.about, marker.offset, marker.recipient)
+        counts_from = marker.counts_from
+        if counts_from is not None:
+            last = self.last_reminded.get(latest)
+            if _marker_key(marker) in self.markers:
+                return False
+            if last is not None and last >= _seconds(counts_from):
+                return False  # that offset's reminder still reminds in time for this start
+            self.last_reminded[latest] = _seconds(now)
         return self._put_new(marker, "claimed")
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
@@ -305,12 +412,39 @@ class FakeRepository:
             if m.marker.about == about and m.marker.offset == INVITATION
         ]
 
+    # -- announcement ledger ------------------------------------------------------------------
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        self.told.setdefault(about, {})[person] = holds
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        return dict(self.told.get(about, {}))
+
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)
         if key in self.markers:
             return False
         self.markers[key] = _Marker(state, marker)
         return True
+
+
+def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> None:
+    if course is None:
+        raise CourseFull("this course has no places left")
+    if seat_delta > 0 and (
+        course.seats_taken >= course.definition.capacity
+        or course.definition.closed
+        or (waiting_delta >= 0 and course.waiting > 0)  # the waiting list goes first
+    ):
+        raise CourseFull("this course has no places left")
+    if seat_delta < 0 and course.seats_taken < -seat_delta:
+        raise CourseFull("this course has no places left")
+
+
+def _enrolment(application: Application) -> tuple[str, str]:
+    return (application.course_id, address_digest(application.answers.email))
 
 
 def _waiting(application: Application | None) -> bool:

@@ -85,6 +85,9 @@ def logical_id(s: Synth, type_: str, fragment: str) -> str:
 def test_resource_inventory(dev: Synth) -> None:
     expected = {
         "AWS::Lambda::Function": 8,
+        # SnapStart: the current version and its alias of api, webhook, admin and console.
+        "AWS::Lambda::Version": 4,
+        "AWS::Lambda::Alias": 4,
         "AWS::DynamoDB::Table": 1,
         "AWS::SQS::Queue": 5,  # email queue + DLQ, scheduler DLQ, SES events DLQ, relay failures
         "AWS::Scheduler::Schedule": 1,
@@ -443,9 +446,15 @@ def test_only_admin_route_requires_jwt_with_scope(dev: Synth) -> None:
     )
 
 
+def _invoked(dev: Synth, target: dict[str, Any]) -> str:
+    """The function an integration invokes, through its alias where it has one."""
+    alias = dev.resources("AWS::Lambda::Alias").get(target.get("Ref", ""))
+    return json.dumps(alias["Properties"]["FunctionName"] if alias else target)
+
+
 def test_routes_integrate_with_the_right_function(dev: Synth) -> None:
     fn_for_integration = {
-        k: json.dumps(v["Properties"]["IntegrationUri"])
+        k: _invoked(dev, v["Properties"]["IntegrationUri"])
         for k, v in dev.resources("AWS::ApiGatewayV2::Integration").items()
     }
     api_id, _ = function_by_handler(dev, HANDLERS["api"])
@@ -658,7 +667,7 @@ def test_mailer_claim_timeout_matches_the_queue_visibility_timeout(dev: Synth) -
     assert timeouts == {str(visibility)}
 
 
-def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) -> None:
+def test_the_relay_hears_only_new_outbox_items_and_deleted_applications(dev: Synth) -> None:
     relay_id, _ = function_by_handler(dev, HANDLERS["relay"])
     [mapping] = [
         m["Properties"]
@@ -667,14 +676,44 @@ def test_the_relay_hears_only_new_outbox_items_and_keeps_what_fails(dev: Synth) 
     ]
     [table] = dev.resources("AWS::DynamoDB::Table").values()
     assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
-    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
-    assert pattern == {
-        "eventName": ["INSERT"],
-        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}},
-    }
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "OUTBOX#"}]}}}},
+        # What the time-to-live deleted: the holdings of the application go back.
+        {
+            "eventName": ["REMOVE"],
+            "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "APP#"}]}, "sk": {"S": ["APP"]}}},
+        },
+    ]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BisectBatchOnFunctionError"] is True
     assert "OnFailure" in mapping["DestinationConfig"]
+
+
+@pytest.mark.parametrize("key", ["api", "webhook", "admin", "console"])
+def test_what_people_wait_for_is_restored_from_a_snapshot(dev: Synth, key: str) -> None:
+    """SnapStart on published versions, and API Gateway invokes the current version's alias:
+    through $LATEST (or the function itself) it would initialise from scratch after all."""
+    function_id, function = function_by_handler(dev, HANDLERS[key])
+    assert function["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert function["Properties"]["Runtime"] >= "python3.12"  # SnapStart's Python minimum
+    (alias_id, alias), *others = [
+        (k, v)
+        for k, v in dev.resources("AWS::Lambda::Alias").items()
+        if v["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
+    assert not others
+    version_id = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    version = dev.raw["Resources"][version_id]
+    assert version["Type"] == "AWS::Lambda::Version"
+    assert version["DeletionPolicy"] == "Delete"  # a replaced snapshot stops being cached
+    uris = [
+        v["Properties"]["IntegrationUri"]
+        for v in dev.resources("AWS::ApiGatewayV2::Integration").values()
+    ]
+    assert {"Ref": alias_id} in uris
+    assert {"Ref": function_id} not in uris
+    assert not any("Fn::GetAtt" in uri and function_id in json.dumps(uri) for uri in uris)
 
 
 def test_every_asynchronous_trigger_keeps_its_failures_in_an_alarmed_queue(dev: Synth) -> None:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from urllib.request import Request, urlopen
 
 import boto3
 import pytest
@@ -17,10 +18,12 @@ import stripe
 from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import Settings
+from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import BookingError, DependencyUnavailable
+from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.services.applications import submit_application
 from booking.services.courses import put_course
+from booking.services.discounts import REFUSALS, create_discount_code
 from booking.services.ports import Ports
 from infra.local.aws import SerialMotoServer, provision
 from infra.local.server import free_port
@@ -40,6 +43,8 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
     server.start()
     endpoint = server.endpoint
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    # moto's backends live in the process, whichever server answers: start from nothing.
+    urlopen(Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
     try:
         resources = provision(endpoint)
         standin = StripeStandIn(
@@ -118,3 +123,51 @@ def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) ->
     stored = ports.repository.list_applications("rush")
     assert len(stored) == APPLICANTS
     assert sum(a.seat_held for a in stored) == CAPACITY
+
+
+def test_six_applicants_at_once_with_a_one_use_code_get_one_discount(
+    ports_on_moto_server: Ports,
+) -> None:
+    """The code's use is claimed in the transaction that records each application: however
+    the six race, one holds it and five are refused on the field."""
+    ports = ports_on_moto_server
+    first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
+    put_course(
+        ports,
+        "coded",
+        CourseDefinition.model_validate(
+            {
+                "title": "Coded",
+                "price": {"amount": 20000, "currency": "gbp"},
+                "capacity": 10,
+                "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+            }
+        ),
+    )
+    create_discount_code(
+        ports, "coded", DiscountCodeDefinition(code="ONCE-ONLY", percent_off=50, max_uses=1)
+    )
+    ports.payments  # noqa: B018 - create the shared gateway before the threads race for it
+
+    def one(n: int) -> str:
+        body = application_body(email=f"c{n}@example.org", discount_code="once-only")
+        for _ in range(RETRIES):
+            try:
+                view = submit_application(ports, "coded", body, f"coded-{n}")
+            except DependencyUnavailable:
+                continue
+            except InvalidInput as exc:
+                return f"refused:{exc.fields.get('discount_code', '')[:30]}"
+            return f"{view.status}:{view.amount_due}"
+        return "error:still_busy"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = Counter(pool.map(one, range(6)))
+
+    refused = "refused:" + REFUSALS["spent"][:30]
+    assert outcomes == {"awaiting_payment:10000": 1, refused: 5}
+    stored = ports.repository.list_applications("coded")
+    assert [a.discount is not None for a in stored] == [True]
+    code = ports.repository.get_discount_code("coded", "ONCE-ONLY")
+    assert code is not None
+    assert code.uses == 1

@@ -411,6 +411,54 @@ def test_replacing_a_course_below_its_places_taken_is_refused_beside_capacity(
     assert system.course()["capacity"] == 20
 
 
+def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    follow_up = {
+        "session-2-date": "2031-05-20",
+        "session-2-start_time": "16:00",
+        "session-2-end_time": "17:00",
+        "session-2-kind": "follow_up",
+    }
+    assert browser.act("/console/courses", **_course_form(**follow_up)).status == 303
+    moved = browser.act(
+        "/console/courses", **_course_form(**{**follow_up, "session-2-date": "2031-05-27"})
+    )
+    assert moved.status == 303
+    assert moved.headers["location"] == (
+        "/console/courses/spring-cohort-2031?moved_without_id=2031-05-20"
+    )
+    page = browser.get(moved.headers["location"])
+    assert page.status == 200
+    assert "Saved. The follow-up on 20 May 2031 has no id, so moving it made a new event" in _text(
+        page.body
+    )
+    # Given an id, it moves as itself: no warning.
+    named = {**follow_up, "session-2-id": "spring-reunion"}
+    assert browser.act("/console/courses", **_course_form(**named)).status == 303
+    again = browser.act(
+        "/console/courses", **_course_form(**{**named, "session-2-date": "2031-05-27"})
+    )
+    assert again.headers["location"] == "/console/courses/spring-cohort-2031"
+
+
+def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _paid(system)
+    definition = system.ports.repository.get_course(COURSE_ID)
+    assert definition is not None
+    fields = posted_fields(form_of(COURSE_ID, definition.definition))
+    fields["programme"] = "another-programme"
+    before = system.items()
+    reply = browser.act("/console/courses", **fields)
+    assert reply.status == 409
+    found = _error_beside(reply.body, "programme")
+    assert found, "no error beside programme"
+    assert "1 confirmed booking" in _text(found.group(1))
+    assert system.items() == before
+
+
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
     boundary = "----console-test-boundary"
     parts = [

@@ -89,7 +89,7 @@ def test_a_payment_created_elsewhere_for_one_pound_never_confirms(system: System
     assert system.webhook_replies[-1].status == 200
     assert _status(system, application)["status"] == "awaiting_payment"
     assert system.standin.money_taken().get(application["application_id"], 0) == 0  # refunded
-    assert _anomalies(system) == ["session_not_opened_for_this_application"]
+    assert _anomalies(system) == ["payment_for_no_application"]
 
     system.pay(application["checkout_url"])  # the real checkout still works
     assert _status(system, application)["status"] == "confirmed"
@@ -104,7 +104,7 @@ def test_a_session_the_application_never_had_confirms_nothing(system: System) ->
     assert _status(system, other)["status"] == "awaiting_payment"
     assert _status(system, someone)["status"] == "awaiting_payment"
     assert system.standin.money_taken().get(other["application_id"], 0) == 0
-    assert _anomalies(system) == ["session_not_opened_for_this_application"]
+    assert _anomalies(system) == ["payment_for_no_application"]
 
 
 def _paid_twice(system: System) -> dict[str, Any]:

@@ -50,6 +50,8 @@ class Programme:
         }
         for course_id, definition in self.files.items():
             self.put(course_id, definition)
+        # (course id, address) -> the Application as the API answered it
+        self.applications: dict[tuple[str, str], dict[str, Any]] = {}
         for course_id, email in (
             ("gathering-spring", ADA),
             ("gathering-summer", BOB),
@@ -58,6 +60,7 @@ class Programme:
         ):
             application = system.apply(course_id, email=email).json()
             assert system.pay(application["checkout_url"]).status == 200
+            self.applications[(course_id, email)] = application
         system.deliver_emails()
 
     def definition(self, first: date, name: str) -> dict[str, Any]:
@@ -141,7 +144,7 @@ def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_on
     moved_day = programme.follow_up_day + timedelta(weeks=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
     told = programme.system.deliver_emails()
-    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(told) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
     new = programme.start(moved_day)
     for message in told:
         filename, event = _event(message)
@@ -190,7 +193,7 @@ def test_a_move_of_a_day_inside_the_invitation_window_is_one_message_to_each_gra
     new = programme.start(next_day)
     assert programme.tick(old - timedelta(days=9)) == []
     assert programme.tick(new - timedelta(days=9)) == []
-    assert _subjects(told) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(told) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
     for message in told:
         assert _event(message)[1].decoded("DTSTART") == new
 
@@ -209,7 +212,7 @@ def test_a_core_change_with_a_follow_up_change_is_one_message_per_person(
     definition["sessions"][2] = programme.follow_up(moved_day)
     programme.put("gathering-spring", definition)
     told = programme.system.deliver_emails()
-    assert _subjects(told) == [(ADA, "Changed dates"), (BOB, "Changed"), (CY, "Changed dates")]
+    assert _subjects(told) == [(ADA, "Changed dates"), (BOB, "Moved"), (CY, "Changed dates")]
     new = programme.start(moved_day)
     for message in told:
         [ics] = message.attachments
@@ -235,14 +238,17 @@ def test_a_follow_up_no_file_lists_is_cancelled_for_everyone_and_back_when_liste
         assert str(event["STATUS"]) == "CANCELLED"
     assert programme.tick(start - timedelta(hours=23)) == []
     # Listed again (renamed, a day later): those it was announced to hear of it once more,
-    # with the same calendar entry (same UID and ORGANIZER, a higher SEQUENCE).
+    # with the same calendar entry (same UID and ORGANIZER, a higher SEQUENCE); the summer
+    # cohort's attendees in their new dates (their file lists it again), Ada in a notice.
     later = programme.follow_up_day + timedelta(days=1)
     programme.replace_follow_up("gathering-summer", programme.follow_up(later, title="Reunion"))
     back = programme.system.deliver_emails()
-    assert _subjects(back) == [(ADA, "Changed"), (BOB, "Changed"), (CY, "Changed")]
+    assert _subjects(back) == [(ADA, "Back on"), (BOB, "Changed dates"), (CY, "Changed dates")]
     for message in back:
         assert "Reunion" in message.text
-        assert _event(message)[1].decoded("DTSTART") == programme.start(later)
+        [ics] = message.attachments
+        events = Calendar.from_ical(ics.content).walk("VEVENT")
+        assert programme.start(later) in [e.decoded("DTSTART") for e in events]
     assert programme.tick(programme.start(later) - timedelta(days=12)) == []
 
 
@@ -255,9 +261,9 @@ def test_a_graduate_not_yet_invited_is_just_invited_at_the_new_time(
     moved_day = programme.follow_up_day + timedelta(weeks=2)
     programme.replace_follow_up("gathering-spring", programme.follow_up(moved_day))
     assert _subjects(programme.system.deliver_emails()) == [
-        (ADA, "Changed"),
-        (BOB, "Changed"),
-        (CY, "Changed"),
+        (ADA, "Moved"),
+        (BOB, "Moved"),
+        (CY, "Moved"),
     ]
     old, new = programme.start(programme.follow_up_day), programme.start(moved_day)
     assert programme.tick(old - timedelta(days=13)) == []
@@ -266,3 +272,182 @@ def test_a_graduate_not_yet_invited_is_just_invited_at_the_new_time(
         (BOB, "You are invited"),
         (CY, "You are invited"),
     ]
+
+
+def test_every_view_of_a_cohort_shows_the_follow_up_as_the_programme_holds_it(
+    programme: Programme,
+) -> None:
+    """The summer file moves the follow-up (spring's still lists the old time): spring's
+    Course JSON, its page, its attendees' status pages and the console show the new time."""
+    system = programme.system
+    moved_day = programme.follow_up_day + timedelta(weeks=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    new = programme.start(moved_day).astimezone(LONDON).isoformat()
+    old = programme.start(programme.follow_up_day).astimezone(LONDON).isoformat()
+    new_when = f"Thursday {moved_day.day} {moved_day:%B %Y}, 16:00-17:00"
+    old_when = f"{programme.follow_up_day.day} {programme.follow_up_day:%B %Y}"
+
+    course = system.course("gathering-spring")
+    [follow_up] = [s for s in course["sessions"] if s["kind"] == "follow_up"]
+    assert (follow_up["start"], follow_up["index"]) == (new, 3)
+    listed = {c["course_id"]: c for c in system.api("GET", "/courses").json()}
+    assert [s["start"] for s in listed["gathering-spring"]["sessions"]][-1] == new
+    assert old not in system.api("GET", "/courses").body
+
+    html = {"accept": "text/html"}
+    page = system.api("GET", "/courses/gathering-spring/apply", headers=html).body
+    assert new_when in page
+    assert old_when not in page
+    status_url = programme.applications[("gathering-spring", ADA)]["status_url"]
+    path_and_query = status_url.split("://", 1)[1].split("/", 1)[1]
+    status_page = system.api("GET", f"/{path_and_query}", headers=html).body
+    assert new_when in status_page
+    assert old_when not in status_page
+    # The organiser's answer to saving spring's file again says the same.
+    reply = system.admin(
+        "PUT", "/courses/gathering-spring", json_body=programme.files["gathering-spring"]
+    )
+    assert [s["start"] for s in reply.json()["sessions"]][-1] == new
+
+
+def test_nothing_about_a_past_session_is_announced(programme: Programme) -> None:
+    """Spring's file is given last year's dates by mistake (its core sessions weeks ago, the
+    follow-up yesterday): nobody hears of it. Then one core session is put back in the future:
+    only that is news, and the calendar update carries the sessions still to come only."""
+    system = programme.system
+    today = system.now().date()
+    definition = copy.deepcopy(programme.files["gathering-spring"])
+    past_core = [today - timedelta(weeks=3), today - timedelta(weeks=2)]
+    for session, day in zip(definition["sessions"][:2], past_core, strict=True):
+        session["date"] = day.isoformat()
+    definition["sessions"][2] = programme.follow_up(today - timedelta(days=1))
+    programme.put("gathering-spring", definition)
+    assert system.deliver_emails() == []
+
+    future = today + timedelta(days=10)
+    definition["sessions"][1]["date"] = future.isoformat()
+    programme.put("gathering-spring", definition)
+    told = system.deliver_emails()
+    assert _subjects(told) == [(ADA, "Changed dates"), (CY, "Changed dates")]
+    for message in told:
+        marked = [line for line in message.text.splitlines() if "(CHANGED)" in line]
+        zone = datetime.combine(future, datetime.min.time(), LONDON).tzname()
+        assert marked == [
+            f"  {future:%A} {future.day} {future:%B %Y}, 15:00-17:00 {zone} (CHANGED)"
+        ]
+        [ics] = message.attachments
+        starts = [e.decoded("DTSTART") for e in Calendar.from_ical(ics.content).walk("VEVENT")]
+        assert [s.astimezone(LONDON).date() for s in starts] == [future]
+
+
+def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> None:
+    """Its attendees hold its follow-ups under the programme's name: another programme would
+    give them new calendar entries and never cancel the old. Refused, nothing changed; a
+    cohort nobody has booked may still move."""
+    system = programme.system
+    elsewhere = {**programme.files["gathering-spring"], "programme": "another-programme"}
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=elsewhere)
+    assert reply.status == 409, reply.body
+    assert reply.json()["error"]["code"] == "programme_has_bookings"
+    assert "stays in the programme 'gathering-test'" in reply.json()["error"]["message"]
+    assert system.course("gathering-spring")["programme"] == PROGRAMME
+    assert system.deliver_emails() == []
+    # Without a programme named, a course is a programme of its own: that is a change too.
+    unnamed = {k: v for k, v in programme.files["gathering-spring"].items() if k != "programme"}
+    assert system.admin("PUT", "/courses/gathering-spring", json_body=unnamed).status == 409
+    # Saved as it was, it is no change of programme.
+    assert (
+        system.admin(
+            "PUT", "/courses/gathering-spring", json_body=programme.files["gathering-spring"]
+        ).status
+        == 200
+    )
+    empty = programme.definition(programme.spring_start, "empty")
+    programme.put("gathering-empty", empty)
+    moved = {**empty, "programme": "another-programme"}
+    reply = system.admin("PUT", "/courses/gathering-empty", json_body=moved)
+    assert (reply.status, reply.json()["programme"]) == (200, "another-programme")
+
+
+def test_whoever_was_sent_a_follow_up_hears_of_its_changes_whatever_their_file_lists_now(
+    programme: Programme,
+) -> None:
+    """Ada holds the follow-up from her spring confirmation only (nobody is invited yet).
+    Spring's file drops it (summer's still lists it: nothing changed for the event); then
+    summer's file moves it, then drops it: Ada hears of both, as Bob and Cy do."""
+    system = programme.system
+    programme.replace_follow_up("gathering-spring")
+    assert system.deliver_emails() == []
+    moved_day = programme.follow_up_day + timedelta(weeks=1)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    moved = system.deliver_emails()
+    assert _subjects(moved) == [(ADA, "Moved"), (BOB, "Moved"), (CY, "Moved")]
+    uids = {message.to[0]: str(_event(message)[1]["UID"]) for message in moved}
+    programme.replace_follow_up("gathering-summer")
+    cancelled = system.deliver_emails()
+    assert _subjects(cancelled) == [(ADA, "Cancelled"), (BOB, "Cancelled"), (CY, "Cancelled")]
+    for message in cancelled:
+        filename, event = _event(message)
+        assert (filename, str(event["UID"])) == ("cancel.ics", uids[message.to[0]])
+    # Taken out of every calendar: listed again later, it reaches them all once more.
+    programme.replace_follow_up("gathering-summer", programme.follow_up(moved_day))
+    assert {to for to, _ in _subjects(system.deliver_emails())} == {ADA, BOB, CY}
+
+
+def test_one_reminder_per_offset_while_it_still_reminds_in_time(programme: Programme) -> None:
+    """The 24-hour reminder went; the follow-up moves 30 minutes later: no second 24-hour
+    reminder (it still reminded them in time), the 1-hour one at the new time. Moved two days
+    on after that, the new day gets its own 24-hour reminder."""
+    old = programme.start(programme.follow_up_day)
+    programme.tick(old - timedelta(days=13))
+    assert {s for _, s in _subjects(programme.tick(old - timedelta(hours=23, minutes=50)))} == {
+        "Reminder"
+    }
+    later = programme.follow_up(programme.follow_up_day, start_time="16:30", end_time="17:30")
+    programme.replace_follow_up("gathering-summer", later)
+    assert len(programme.system.deliver_emails()) == 3  # each told of the move
+    new = old + timedelta(minutes=30)
+    assert programme.tick(new - timedelta(hours=23, minutes=50)) == []
+    assert programme.tick(new - timedelta(hours=12)) == []
+    hour_before = programme.tick(new - timedelta(minutes=50))
+    assert _subjects(hour_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]
+    assert all("16:30-17:30" in message.subject for message in hour_before)
+
+    two_days_on = programme.follow_up_day + timedelta(days=2)
+    programme.replace_follow_up("gathering-summer", programme.follow_up(two_days_on))
+    assert len(programme.system.deliver_emails()) == 3
+    moved = programme.start(two_days_on)
+    day_before = programme.tick(moved - timedelta(hours=23, minutes=50))
+    assert _subjects(day_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]
+
+
+def test_a_file_that_seems_to_move_a_follow_up_without_an_id_is_warned_of(
+    programme: Programme,
+) -> None:
+    """Without an id a follow-up is known by its start: a file that takes one out and puts
+    one in near it made a new event. The save stands; the answer says so, in words."""
+    system = programme.system
+    definition = copy.deepcopy(programme.files["gathering-spring"])
+    unnamed = {k: v for k, v in definition["sessions"][2].items() if k != "id"}
+    definition["sessions"][2] = unnamed
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=definition)
+    assert reply.json()["warnings"] == []  # the named one went, an unnamed one came: no move
+    day = programme.follow_up_day
+    definition["sessions"][2] = {**unnamed, "date": (day + timedelta(days=6)).isoformat()}
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=definition)
+    assert reply.status == 200
+    assert reply.json()["warnings"] == [
+        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
+        "(people holding the old one were told of a new one, or that it was cancelled); give "
+        'it an id (e.g. "id": "autumn-reunion") to move it.'
+    ]
+    # Far from it, it is another follow-up, not a move; and with an id a move is a move.
+    definition["sessions"][2] = {**unnamed, "date": (day + timedelta(days=66)).isoformat()}
+    assert (
+        system.admin("PUT", "/courses/gathering-spring", json_body=definition).json()["warnings"]
+        == []
+    )
+    named = copy.deepcopy(programme.files["gathering-summer"])
+    named["sessions"][2]["date"] = (day + timedelta(days=6)).isoformat()
+    reply = system.admin("PUT", "/courses/gathering-summer", json_body=named)
+    assert reply.json()["warnings"] == []

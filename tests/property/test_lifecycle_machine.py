@@ -1,15 +1,17 @@
 """A hypothesis state machine over the whole booking lifecycle, against moto and the Stripe fake.
 
 Random applicants apply to a small pay-now course, a small approval course and a small course
-paid by card or employer invoice, some with a discount code; payments, invoices paid, voided,
-marked uncollectible or overdue, expiries, refunds, bursaries and cancellations happen in any
-order; Stripe's webhooks are held back, delivered late, twice, or out of order; organisers
-approve and decline, fund places, void invoices, raise and lower the capacity, and erase
-people; signed events arrive that do not match what was asked (another amount, another
-currency, a session the application never had); the scheduled sweep runs at random later
-times. After every step the invariants below must hold, and at the end the money each
-application records equals the money Stripe kept for it, and a confirmed booking paid exactly
-what was due.
+paid by card or employer invoice, some with a discount code (codes of one or two uses, some
+expiring within hours, some covering the whole price, one covering what a bursary leaves);
+payments, invoices paid, voided, marked uncollectible or overdue, expiries, refunds, bursaries
+and cancellations happen in any order; Stripe's webhooks are held back, delivered late, twice,
+or out of order; organisers approve and decline, fund places, void invoices, raise and lower
+the capacity, and erase people; signed events arrive that do not match what was asked (another
+amount, another currency, a session the application never had, an invoice's event naming
+another application); the scheduled sweep runs at random later times. After every step the
+invariants below must hold (no seat and no code use beyond its limit); at the end the money
+each application records equals the money Stripe kept for it, a confirmed booking paid exactly
+what was due, and what the roster says of each invoice and each discount is what Stripe holds.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from moto import mock_aws
 from booking import bootstrap
 from booking.domain.application import ALLOWED_TRANSITIONS, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.limits import holds_code_use
 from booking.services.lifecycle import sweep
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
@@ -57,8 +60,20 @@ CAPACITY = 2
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
 # Hundreds of whole lifecycles take minutes on two cores: more than the suite's per-test bound.
 pytestmark = pytest.mark.timeout(3600)
-# Each course's discount code (a Stripe promotion code, usable twice).
-CODES = {PAY_NOW: "HALF-PRICE", INVOICED: "FIVE-OFF", REVIEWED: "REVIEWED-TEN"}
+# Each course's discount codes: one or two uses, some lapsing within hours (time passes in
+# steps of up to 50 hours), some bringing the price to nothing, alone or with a £100 bursary.
+CODES: dict[str, tuple[dict[str, Any], ...]] = {
+    PAY_NOW: (
+        {"code": "HALF-PRICE", "percent_off": 50, "max_uses": 2},
+        {"code": "ALL-FREE", "percent_off": 100, "max_uses": 1, "lasts_hours": 6},
+    ),
+    INVOICED: (
+        {"code": "FIVE-OFF", "amount_off": 5000, "max_uses": 2},
+        {"code": "LESS-150", "amount_off": 15000, "max_uses": 1},
+        {"code": "FREE-INVOICE", "percent_off": 100, "max_uses": 1, "lasts_hours": 30},
+    ),
+    REVIEWED: ({"code": "REVIEWED-TEN", "percent_off": 50, "max_uses": 1, "lasts_hours": 6},),
+}
 BILLING = {
     "payment_method": "invoice",
     "billing_name": "St Elsewhere NHS Foundation Trust",
@@ -109,15 +124,22 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.system.hold_webhooks = True
         for course_id in COURSES:
             self.system.put_course(course_id, _definition(course_id))
-            code = {"code": CODES[course_id], "max_uses": 2}
-            code |= {"amount_off": 5000} if course_id == INVOICED else {"percent_off": 50}
-            made = self.system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=code)
-            assert made.status == 201, made.body
+            for terms in CODES[course_id]:
+                code = {k: v for k, v in terms.items() if k != "lasts_hours"}
+                if "lasts_hours" in terms:
+                    lapses = self.system.now() + timedelta(hours=terms["lasts_hours"])
+                    code["expires_at"] = lapses.isoformat()
+                made = self.system.admin(
+                    "POST", f"/courses/{course_id}/discount-codes", json_body=code
+                )
+                assert made.status == 201, made.body
         self.submitted: dict[str, dict[str, Any]] = {}  # application id -> its first answer
         self.emails: dict[str, str] = {}  # application id -> the address it applied with
         self.erased: set[str] = set()
         self.ever_confirmed: set[str] = set()
         self.sequence = 0
+        # The applications as read once for all the invariants of a step (check_invariants).
+        self._applications_this_step: dict[str, Any] | None = None
 
     def teardown(self) -> None:
         try:
@@ -131,11 +153,23 @@ class BookingLifecycle(RuleBasedStateMachine):
     # -- helpers ------------------------------------------------------------------------
 
     def _stored(self) -> dict[str, Any]:
+        if self._applications_this_step is not None:
+            return self._applications_this_step
         return {
             a.application_id: a
             for course in COURSES
             for a in self.system.ports.repository.list_applications(course)
         }
+
+    def check_invariants(self, *args: Any, **kwargs: Any) -> None:
+        """Every invariant of a step judges one read of the applications: nothing between them
+        writes one, and five reads of every application after every step were a third of the
+        machine's time."""
+        self._applications_this_step = self._stored()
+        try:
+            super().check_invariants(*args, **kwargs)
+        finally:
+            self._applications_this_step = None
 
     def _status(self, application_id: str) -> S:
         stored = self.system.ports.repository.get_application(application_id)
@@ -199,21 +233,31 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert again.json()["application_id"] == answer["application_id"]
         return str(answer["application_id"])
 
+    @staticmethod
+    def _code(course: str, which: int | None) -> dict[str, str]:
+        """The course's code number ``which`` (None: no code), as an applicant types it."""
+        if which is None:
+            return {}
+        codes = CODES[course]
+        return {"discount_code": str(codes[which % len(codes)]["code"]).lower()}
+
     @rule(
-        target=applications, course=st.sampled_from(COURSES), key=st.booleans(), coded=st.booleans()
+        target=applications,
+        course=st.sampled_from(COURSES),
+        key=st.booleans(),
+        code=st.sampled_from([None, 0, 1]),
     )
-    def apply(self, course: str, key: bool, coded: bool) -> Any:
-        return self._apply(course, key, {"discount_code": CODES[course].lower()} if coded else {})
+    def apply(self, course: str, key: bool, code: int | None) -> Any:
+        return self._apply(course, key, self._code(course, code))
 
     @rule(
         targets=(applications, invoiced),
         course=st.sampled_from([INVOICED, INVOICED, REVIEWED]),
         key=st.booleans(),
-        coded=st.booleans(),
+        code=st.sampled_from([None, 0, 1, 2]),
     )
-    def apply_by_invoice(self, course: str, key: bool, coded: bool) -> Any:
-        code = {"discount_code": CODES[course]} if coded else {}
-        return self._apply(course, key, BILLING | code)
+    def apply_by_invoice(self, course: str, key: bool, code: int | None) -> Any:
+        return self._apply(course, key, BILLING | self._code(course, code))
 
     @rule(application_id=applications, asynchronous=st.booleans())
     def pay(self, application_id: str, asynchronous: bool) -> None:
@@ -302,7 +346,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         reply = self.system.admin("POST", f"/applications/{application_id}/invoice/{action}")
         assert reply.status in (200, 409), reply.body
 
-    @rule(application_id=applications, amount=st.sampled_from([5000, 20000]))
+    @rule(application_id=applications, amount=st.sampled_from([5000, 10000, 20000]))
     def organiser_funds_the_place(self, application_id: str, amount: int) -> None:
         reply = self.system.admin(
             "POST", f"/applications/{application_id}/bursary", json_body={"amount": amount}
@@ -390,6 +434,38 @@ class BookingLifecycle(RuleBasedStateMachine):
         after = self._status(application_id)
         assert after is before or after is not S.CONFIRMED, "a payment not asked for confirmed"
 
+    @rule(owner=invoiced, named=applications, newest=st.booleans())
+    def an_invoice_event_naming_another_application(
+        self, owner: str, named: str, newest: bool
+    ) -> None:
+        """One of ``owner``'s invoice events, signed, its metadata naming ``named``: nothing of
+        ``named``'s money may change, and ``owner``'s payment is not given back for it."""
+        about_owner = [
+            e
+            for e in self.system.standin.events()
+            if e["type"].startswith("invoice.")
+            and e["data"]["object"]["metadata"].get("application_id") == owner
+        ]
+        if owner == named or not about_owner:
+            return
+        event = json.loads(json.dumps(about_owner[0 if newest else -1]))
+        self.sequence += 1
+        event["id"] = f"evt_crossed_{self.sequence}"
+        event["data"]["object"]["metadata"]["application_id"] = named
+        before = self.system.ports.repository.get_application(named)
+        body = json.dumps(event).encode()
+        reply = self.system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+        assert reply.status in (200, 503), reply.body
+        after = self.system.ports.repository.get_application(named)
+        assert before is not None
+        assert after is not None
+        assert (after.amount_paid, after.amount_refunded, after.payments) == (
+            before.amount_paid,
+            before.amount_refunded,
+            before.payments,
+        ), "an event about another application's invoice moved this one's money"
+        self._note_confirmations()
+
     @precondition(lambda self: bool(self.system.pending))
     @rule(data=st.data(), keep=st.booleans())
     def deliver_webhook(self, data: st.DataObject, keep: bool) -> None:
@@ -427,6 +503,22 @@ class BookingLifecycle(RuleBasedStateMachine):
                     S.PENDING_REVIEW,
                 ):
                     assert not application.seat_held
+
+    @invariant()
+    def no_code_is_used_beyond_its_limit_and_its_uses_are_its_holders(self) -> None:
+        stored = self._stored()
+        for course_id in COURSES:
+            for code in self.system.ports.repository.discount_codes(course_id):
+                holders = [
+                    a
+                    for a in stored.values()
+                    if a.course_id == course_id
+                    and a.discount is not None
+                    and a.discount.code.upper() == code.code.upper()
+                    and holds_code_use(a)
+                ]
+                assert code.uses == len(holders), f"{code.code}: {code.uses} uses counted"
+                assert code.max_uses is None or code.uses <= code.max_uses, code.code
 
     @invariant()
     def an_erased_person_holds_no_place_in_any_queue(self) -> None:
@@ -467,6 +559,9 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def confirmations_are_decided_exactly_once_and_only_for_confirmed(self) -> None:
+        # A place with nothing to pay is booked by the request that made it so (an application,
+        # an approval, a restarted checkout), not by a payment: note it as it happens.
+        self._note_confirmations()
         self.jobs.extend(self._queued_jobs())
         confirmations = Counter(
             job.application_id
@@ -503,6 +598,33 @@ class BookingLifecycle(RuleBasedStateMachine):
             if application.status is S.CONFIRMED and application.price is not None:
                 due = application.amount_due(application.price)
                 assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
+        self._every_view_says_what_stripe_holds()
+
+    def _stripe(self, path: str) -> dict[str, Any]:
+        reply = self.system.stripe_local(
+            "GET", f"/v1/{path}", headers={"authorization": "Bearer sk_test_local"}
+        )
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
+    def _every_view_says_what_stripe_holds(self) -> None:
+        """The roster's invoice status is the invoice's at Stripe; what it says a code took off
+        a payment is what Stripe took off it."""
+        rows = {
+            row["application_id"]: row
+            for course in COURSES
+            for row in self.system.admin("GET", f"/courses/{course}/applications").json()
+        }
+        sessions = {s["payment_intent"]: s for s in self.system.standin.sessions_paid()}
+        for application_id, application in self._stored().items():
+            row = rows[application_id]
+            if application.invoice is not None:
+                invoice = self._stripe(f"invoices/{application.invoice.invoice_id}")
+                assert row["invoice_status"] == invoice["status"], application_id
+            paid_by_card = sessions.get(application.payment_intent or "")
+            if application.bursary == 0 and paid_by_card is not None:
+                off = paid_by_card["total_details"]["amount_discount"]
+                assert row["discount"] == off, application_id
 
 
 BookingLifecycle.TestCase.settings = settings(

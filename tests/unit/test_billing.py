@@ -21,10 +21,10 @@ from booking.domain.application import (
 from booking.domain.billing import (
     AppliedDiscount,
     BillingDetails,
+    DiscountCode,
     DiscountCodeDefinition,
     InvoiceRef,
     PaymentMethod,
-    PromotionCode,
     amount_due,
     invoice_due,
     invoice_hold_ends,
@@ -87,16 +87,17 @@ def test_what_is_due_is_never_negative_nor_more_than_the_price(
 # -- codes -----------------------------------------------------------------------------------
 
 
-def promotion(**changes: object) -> PromotionCode:
-    base = PromotionCode(
-        promotion_code_id="promo_1",
+def discount_code(**changes: object) -> DiscountCode:
+    base = DiscountCode(
         code="HALF",
-        active=True,
-        percent_off=50,
-        max_redemptions=2,
-        times_redeemed=0,
-        expires_at=NOW + timedelta(days=1),
         course_id="course",
+        promotion_code_id="promo_1",
+        coupon_id="coupon_1",
+        percent_off=50,
+        currency="gbp",
+        max_uses=2,
+        uses=0,
+        expires_at=NOW + timedelta(days=1),
     )
     return base.model_copy(update=changes)
 
@@ -105,19 +106,25 @@ def promotion(**changes: object) -> PromotionCode:
     ("changes", "refusal"),
     [
         ({}, None),
-        ({"course_id": "another-course"}, "unknown"),
         ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "unknown"),
-        ({"active": False}, "spent"),
-        ({"coupon_valid": False}, "spent"),
-        ({"times_redeemed": 2}, "spent"),
+        ({"uses": 2}, "spent"),
         ({"expires_at": NOW}, "spent"),
-        ({"max_redemptions": None, "expires_at": None, "times_redeemed": 99}, None),
+        ({"max_uses": None, "expires_at": None, "uses": 99}, None),
     ],
 )
-def test_a_code_may_be_used_only_on_its_course_while_it_lasts(
+def test_a_code_may_be_given_while_it_lasts(
     changes: dict[str, object], refusal: str | None
 ) -> None:
-    assert promotion(**changes).refusal(NOW, "course", "gbp") == refusal
+    assert discount_code(**changes).refusal(NOW, "gbp") == refusal
+
+
+def test_a_code_given_is_its_coupon_and_what_it_takes_off() -> None:
+    applied = discount_code().applied()
+    assert (applied.coupon_id, applied.promotion_code_id, applied.percent_off) == (
+        "coupon_1",
+        "promo_1",
+        50,
+    )
 
 
 def test_an_organisers_code_takes_a_percentage_or_an_amount_never_both() -> None:

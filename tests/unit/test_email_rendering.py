@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -84,8 +85,15 @@ def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appl
     )
 
 
+def event_key(start: datetime) -> str:
+    """The 2025 cohort's follow-up starting at ``start`` by its id (a start no follow-up has:
+    the key it would have without one)."""
+    listed = {s.start: s.key for s in course_2025().schedule}
+    return listed.get(start, f"fu-{start:%Y%m%dt%H%M}z")
+
+
 def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = None) -> EmailJob:
-    key = f"fu-{start:%Y%m%dt%H%M}z"
+    key = event_key(start)
     return EmailJob.follow_up(
         kind,
         person=person_key("ada@example.org"),
@@ -98,16 +106,20 @@ def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = N
     )
 
 
-def follow_up_changed(start: datetime, *, removed: bool = False) -> EmailJob:
+def follow_up_changed(
+    start: datetime, *, removed: bool = False, what: str = "moved", **was: Any
+) -> EmailJob:
     return EmailJob.follow_up_changed(
         person=person_key("ada@example.org"),
         application_id="app1",
         programme="compassionate-leadership",
-        event_key=f"fu-{start:%Y%m%dt%H%M}z",
+        event_key=event_key(start),
         session_start=start,
         host_course_id=COHORT_2025_ID,
         change="cl-2025-07-v2",
         removed=removed,
+        what="removed" if removed else what,
+        **was,
     )
 
 
@@ -220,14 +232,61 @@ def test_the_november_follow_up_is_at_one_in_the_afternoon_gmt() -> None:
     assert event.decoded("DTSTART") == november
 
 
-def test_a_changed_follow_up_is_told_as_it_now_stands_with_its_calendar_update() -> None:
+WAS = {"was_start": datetime(2025, 9, 11, 15, 0, tzinfo=UTC), "was_title": "Follow-up session"}
+SEPTEMBER = "Thursday 18 September 2025, 16:00-17:00 BST"
+
+
+@pytest.mark.parametrize(
+    ("what", "was", "subject", "says", "never"),
+    [
+        (
+            "moved",
+            WAS,
+            "Moved: follow-up session 1 of 4 of Compassionate Leadership Training, "
+            f"now {SEPTEMBER}",
+            ["that was on Thursday 11 September 2025 at 16:00 BST has moved", "the new time"],
+            ["new name"],
+        ),
+        (
+            "renamed",
+            {**WAS, "was_start": SEPTEMBER_FOLLOW_UP, "was_title": "Reunion"},
+            "Renamed: follow-up session 1 of 4 of Compassionate Leadership Training, "
+            f'{SEPTEMBER}, now called "Reviewing our learning and practice"',
+            ['has a new name (it was "Reunion"). Its time has not changed', "as before"],
+            ["new time", "has moved"],
+        ),
+        (
+            "moved_renamed",
+            {**WAS, "was_title": "Reunion"},
+            "Moved and renamed: follow-up session 1 of 4 of Compassionate Leadership Training, "
+            f'now "Reviewing our learning and practice", {SEPTEMBER}',
+            ['on Thursday 11 September 2025 at 16:00 BST ("Reunion") has moved and has a new'],
+            [],
+        ),
+        (
+            "added",
+            {},
+            f"Back on: follow-up session 1 of 4 of Compassionate Leadership Training, {SEPTEMBER}",
+            ["is back on", "puts it back in your calendar"],
+            ["new time", "has moved"],
+        ),
+    ],
+)
+def test_a_changed_follow_up_is_worded_for_what_changed_with_its_calendar_update(
+    what: str, was: dict[str, Any], subject: str, says: list[str], never: list[str]
+) -> None:
     message = composed(
-        follow_up_changed(SEPTEMBER_FOLLOW_UP), application(), course_2025(), ["ada@example.org"]
+        follow_up_changed(SEPTEMBER_FOLLOW_UP, what=what, **was),
+        application(),
+        course_2025(),
+        ["ada@example.org"],
     )
-    assert message.subject == (
-        "Changed: follow-up session 1 of 4 of Compassionate Leadership Training, "
-        "now Thursday 18 September 2025, 16:00-17:00 BST"
-    )
+    assert message.subject == subject
+    text = " ".join(message.text.split())
+    for words in says:
+        assert words in text
+    for words in never:
+        assert words not in text
     assert "https://example.org/join/compassionate-leadership" in message.text
     [ics] = message.attachments
     assert (ics.filename, ics.params) == ("invite.ics", {"method": "REQUEST"})
@@ -303,7 +362,9 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     # the programme (one entry whichever cohort's message puts it in the calendar).
     assert str(first["UID"]) == f"{COHORT_2025_ID}-s1-app1@example.org"
     person = person_key("ada@example.org").lower()
-    assert str(last["UID"]) == f"compassionate-leadership-fu-20251208t1600z-{person}@example.org"
+    assert str(last["UID"]) == (
+        f"compassionate-leadership-follow-up-2025-december-{person}@example.org"
+    )
     assert int(first["SEQUENCE"]) == 1
     assert str(first["URL"]) == "https://example.org/join/compassionate-leadership"
     assert "https://example.org/join/compassionate-leadership" in str(first["DESCRIPTION"])
@@ -605,3 +666,38 @@ def test_an_email_names_its_cohort_by_title_and_first_day() -> None:
     )
     assert "Compassionate Leadership Training, from Monday 2 June 2025" in message.text
     assert "Compassionate Leadership Training, from Monday 2 June 2025" in message.html
+
+
+def test_a_follow_ups_message_names_the_persons_own_booking_beside_their_reference() -> None:
+    """Ada booked July; the September follow-up's host is the 2025 (June) cohort, whose
+    details the message carries: her reference is named as her booking on July's."""
+    ports = fake_ports()
+    data = cohort_2025_data()
+    july_days = ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"]
+    july = [{**s, "date": day} for s, day in zip(data["sessions"][:6], july_days, strict=True)]
+    later = cohort_2025(enquiries_email="july@example.org", sessions=july + data["sessions"][6:])
+    ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
+    ports.repository.put_course("cl-2025-07", later)
+    booked = referenced().model_copy(update={"course_id": "cl-2025-07"})
+    for job in (
+        follow_up_changed(SEPTEMBER_FOLLOW_UP, **WAS),
+        follow_up_job(EmailKind.FOLLOW_UP_INVITATION, SEPTEMBER_FOLLOW_UP),
+    ):
+        message = composed(job, booked, course_2025(), ["ada@example.org"], ports=ports)
+        footer = message.text.split("\n--\n", 1)[1].splitlines()
+        assert footer[0] == "Compassionate Leadership Training, from Monday 14 July 2025"
+        assert "Reference: CL-7K3Q9 (your booking)" in footer
+        assert (
+            "CL-7K3Q9</strong>, your booking on Compassionate Leadership Training, from Monday "
+            "14 July 2025" in message.html
+        )
+    # Booked on the host itself: the footer is as every message's.
+    own = composed(
+        follow_up_changed(SEPTEMBER_FOLLOW_UP, **WAS),
+        referenced(),
+        course_2025(),
+        ["ada@example.org"],
+        ports=ports,
+    )
+    assert "Reference: CL-7K3Q9\n" in own.text
+    assert "your booking" not in own.text

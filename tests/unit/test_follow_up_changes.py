@@ -4,7 +4,7 @@ Use cases on the in-memory fakes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from booking.domain.application import Answers, Application, ApplicationStatus
@@ -14,7 +14,7 @@ from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
-from tests.fakes import Clock, FakeEmailQueue, FakeRepository, fake_ports
+from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
 
 AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
 
@@ -134,7 +134,41 @@ def test_only_the_latest_of_two_quick_changes_is_sent_and_a_cancellation_listed_
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-10-01", "Together again")))
     [back] = season.decided()
     assert season.send([cancellation, back]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
-    # A change after the event has started is news to nobody.
+    # A change after the event has started is news to nobody: nothing is even decided.
     season.at(datetime(2027, 10, 1, 16, tzinfo=UTC))
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-10-01", "Afterwards")))
-    assert season.send(season.decided()) == [SendOutcome.SKIPPED_STARTED]
+    assert season.decided() == []
+
+
+def test_a_reminder_decided_before_a_small_move_is_sent_for_the_new_time_and_is_the_one() -> None:
+    """Claimed 24 hours ahead, delivered after the event moved 30 minutes later: it still
+    reminds in time, so it goes (with the new time) and the new start gets no second. Moved
+    a day and a half instead, it is not sent, and the new start is reminded in its turn."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    season.send(season.decided())  # the invitation
+    season.at(AUTUMN - timedelta(hours=23, minutes=50))
+    dispatch_reminders(season.ports, season.clock.now)
+    [reminder] = season.decided()
+    assert reminder.offset_hours == 24
+    later = cohort("2027-06-07", ("2027-09-23", "Reunion"))
+    later.sessions[1].start_time, later.sessions[1].end_time = time(16, 30), time(17, 30)
+    put_course(season.ports, "summer", later)
+    [notice] = season.decided()
+    assert season.send([notice, reminder]) == [SendOutcome.SENT, SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert "16:30-17:30" in sender.sent[-1].subject
+    season.at(AUTUMN + timedelta(minutes=30) - timedelta(hours=23, minutes=40))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.decided() == []
+
+    season.at(AUTUMN - timedelta(hours=22))
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-25", "Reunion")))
+    season.send(season.decided())
+    assert season.send([reminder]) == [SendOutcome.SKIPPED_MOVED]
+    season.at(AUTUMN + timedelta(days=2) - timedelta(hours=23, minutes=50))
+    dispatch_reminders(season.ports, season.clock.now)
+    [again] = season.decided()
+    assert (again.offset_hours, again.session_start) == (24, AUTUMN + timedelta(days=2))

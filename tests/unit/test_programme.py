@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,7 +43,16 @@ def session(day: str, kind: str = "core", **extra: Any) -> dict[str, Any]:
 
 
 def test_keys_name_what_a_session_is_not_where_it_falls() -> None:
-    keys = [s.key for s in cohort_2025().schedule()]
+    # The shipped file names its follow-ups, so each can move and stay the same event.
+    assert [s.key for s in cohort_2025().schedule()][6:] == [
+        "follow-up-2025-september",
+        "follow-up-2025-october",
+        "follow-up-2025-november",
+        "follow-up-2025-december",
+    ]
+    unnamed = cohort_2025_data()
+    unnamed["sessions"] = [{k: v for k, v in s.items() if k != "id"} for s in unnamed["sessions"]]
+    keys = [s.key for s in CourseDefinition.model_validate(unnamed).schedule()]
     assert keys[:6] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     # Follow-ups by their UTC start: the same follow-up in another cohort's file is the same.
     assert keys[6:] == [
@@ -259,29 +270,36 @@ def test_changes_to_events_are_moves_renames_removals_and_additions() -> None:
     assert event_changes(follow_up_events([june]), follow_up_events([june, spring])) == []
 
 
-def test_a_change_is_told_to_the_invited_and_to_attendees_of_cohorts_listing_it() -> None:
+def test_a_change_is_told_to_whoever_was_sent_the_event_until_told_it_was_taken_out() -> None:
     spring = named_cohort("spring", "2027-03-01", "2027-09-20")
     june = named_cohort("june", "2027-06-07", "2027-09-20")
     other = cohort("other", "2027-01-04")  # lists no follow-up
     [event] = follow_up_events([spring, june])
-    people = holders(
-        event,
-        [
-            (other, booking("app1", other, "ada@example.org")),  # invited: a graduate
-            (june, booking("app2", june, "bob@example.org")),  # holds it from June's file
-            (other, booking("app3", other, "cy@example.org")),  # never invited, not listing
-            (june, booking("app4", june, "di@example.org", status=ApplicationStatus.CANCELLED)),
-            (other, booking("app5", other, "eve@example.org")),
-            (spring, booking("app6", spring, "EVE@example.org")),  # the host's booking first
-        ],
-        invited={person_key("ada@example.org"), person_key("di@example.org")},
-        listing={"spring", "june"},
-    )
+    bookings = [
+        (other, booking("app1", other, "ada@example.org")),  # invited, not yet sent
+        (june, booking("app2", june, "bob@example.org")),  # sent it in a confirmation
+        (june, booking("app3", june, "cy@example.org")),  # on a cohort listing it, never sent
+        (june, booking("app4", june, "di@example.org", status=ApplicationStatus.CANCELLED)),
+        (other, booking("app5", other, "eve@example.org")),
+        (spring, booking("app6", spring, "EVE@example.org")),  # the host's booking first
+        (other, booking("app7", other, "fay@example.org")),  # told it was taken out
+    ]
+    told = {
+        person_key("bob@example.org"): True,
+        person_key("di@example.org"): True,
+        person_key("eve@example.org"): True,
+        person_key("fay@example.org"): False,
+    }
+    invited = {person_key("ada@example.org"), person_key("fay@example.org")}
+    people = holders(event, bookings, told=told, invited=invited)
     assert {p: a.application_id for p, a in people.items()} == {
         person_key("ada@example.org"): "app1",
         person_key("bob@example.org"): "app2",
         person_key("eve@example.org"): "app6",
     }
+    # Listed again after it was cancelled: those told of the cancellation hear it is back.
+    back = holders(event, bookings, told=told, invited=invited, relisted=True)
+    assert person_key("fay@example.org") in back
 
 
 def test_the_changed_dates_message_is_for_a_cohorts_own_sessions_with_its_follow_ups() -> None:
@@ -312,3 +330,17 @@ def test_the_changed_dates_message_is_for_a_cohorts_own_sessions_with_its_follow
     dates = changed_dates(listing, schedule_changes(plain.definition, listing.definition), [])
     assert dates is not None
     assert dates.changed == ("autumn",)
+
+
+def test_the_shipped_course_files_name_every_follow_up_once() -> None:
+    """Without an id a follow-up cannot move (a new start is a new event): the files we ship,
+    and organisers copy, name each one, and no two cohorts' events share a name by accident."""
+    root = Path(__file__).resolve().parents[2] / "courses"
+    named: list[str] = []
+    for path in sorted([*root.glob("*.json"), *root.glob("past/*.json")]):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        follow_ups = [s for s in data["sessions"] if s.get("kind") == "follow_up"]
+        assert follow_ups, path
+        assert all(s.get("id") for s in follow_ups), f"{path.name}: a follow-up without an id"
+        named += [s["id"] for s in follow_ups]
+    assert len(named) == len(set(named)) == 8

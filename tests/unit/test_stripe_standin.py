@@ -605,3 +605,96 @@ def test_unreachable_webhook_is_status_0_not_an_error() -> None:
     )
     assert pay(standin, session.id)["webhook_status"] == 0
     assert len(standin.events()) == 1
+
+
+class OneAtATimeWebhook:
+    """A webhook function as the local server runs it: one invocation at a time. On a completed
+    checkout it refunds the payment through the API and waits for the answer, as our webhook
+    does for a duplicate payment. A delivery that cannot get in within ``patience`` seconds
+    gets no status (0), as a delivery that times out."""
+
+    def __init__(self, patience: float = 2.0) -> None:
+        self.invocation = threading.Lock()
+        self.patience = patience
+        self.client: stripe.StripeClient | None = None
+        self.answered: list[tuple[str, int]] = []
+
+    def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], SECRET)
+        if not self.invocation.acquire(timeout=self.patience):
+            self.answered.append((event["type"], 0))
+            return 0
+        try:
+            if event["type"] == "checkout.session.completed":
+                assert self.client is not None
+                intent = event["data"]["object"]["payment_intent"]
+                self.client.v1.refunds.create({"payment_intent": intent})
+            self.answered.append((event["type"], 200))
+            return 200
+        finally:
+            self.invocation.release()
+
+
+def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: Clock) -> None:
+    receiver = OneAtATimeWebhook()
+    standin = StripeStandIn(
+        webhook_url=f"{BASE}/webhooks/stripe",
+        webhook_secret=SECRET,
+        public_base_url=BASE,
+        clock=clock,
+        deliver=receiver,
+        background_delivery=True,
+    )
+    receiver.client = stripe.StripeClient(
+        API_KEY,
+        base_addresses={"api": f"{BASE}/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+    session = create(receiver.client, clock)
+
+    result = pay(standin, session.id)
+
+    # The pay action answered once the refund's own events had been delivered, each received.
+    assert result["webhook_status"] == 200
+    assert sorted(receiver.answered) == [
+        ("charge.refunded", 200),
+        ("checkout.session.completed", 200),
+        ("refund.created", 200),
+    ]
+    assert [event["pending_webhooks"] for event in standin.events()] == [0, 0, 0]
+
+
+def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Clock) -> None:
+    delivering = threading.Event()
+    release = threading.Event()
+
+    def slow_endpoint(url: str, body: bytes, headers: dict[str, str]) -> int:
+        delivering.set()
+        release.wait(timeout=10)
+        return 200
+
+    standin = StripeStandIn(
+        webhook_url=f"{BASE}/webhooks/stripe",
+        webhook_secret=SECRET,
+        public_base_url=BASE,
+        clock=clock,
+        deliver=slow_endpoint,
+        background_delivery=True,
+    )
+    client = stripe.StripeClient(
+        API_KEY,
+        base_addresses={"api": f"{BASE}/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+    session = create(client, clock)
+    client.v1.checkout.sessions.expire(session.id)  # answered while its event waits
+
+    assert delivering.wait(timeout=10)
+    (expired,) = standin.events()
+    assert expired["type"] == "checkout.session.expired"
+    assert expired["pending_webhooks"] == 1
+    release.set()
+    assert standin.settle(timeout=10)
+    assert standin.events()[0]["pending_webhooks"] == 0

@@ -16,7 +16,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services import applications, courses, lifecycle, organisers, outbox
+from booking.services import applications, courses, lifecycle, organisers, outbox, payments
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
@@ -215,7 +215,7 @@ def test_cancelling_with_a_refund_refunds_first_and_offers_the_seat(ports: Ports
     assert list(gateway(ports).refunds) == [f"cancel-{booked.application_id}"]
     assert repo(ports).applications[waiting.application_id].status is S.OFFERED
     # Stripe then reports the refund: the booking ends refunded, told once.
-    lifecycle.apply_refund_event(
+    payments.apply_refund_event(
         ports, RefundEvent("evt_ref", f"pi_{booked.application_id}", charge_amount_refunded=20000)
     )
     assert repo(ports).applications[booked.application_id].status is S.REFUNDED

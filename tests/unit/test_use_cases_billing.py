@@ -23,6 +23,7 @@ from booking.services import (
     invoicing,
     lifecycle,
     organisers,
+    payments,
 )
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
@@ -109,7 +110,7 @@ def invoice_event(
     assert invoice is not None
     if kind is InvoiceEventKind.PAID:
         gateway(ports).pay_invoice(invoice.invoice_id)
-    return invoicing.apply_invoice_event(
+    return payments.apply_invoice_event(
         ports,
         InvoiceEvent(event_id, kind, invoice.invoice_id, application_id, invoice.amount_due, "gbp"),
     )
@@ -183,7 +184,7 @@ def test_the_paid_invoice_confirms_once_with_the_payment_recorded(ports: Ports) 
     view = applications.submit_application(ports, "c1", by_invoice())
     outcome = invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
     assert (outcome.action, outcome.status) == ("confirm", "confirmed")
-    again = invoicing.apply_invoice_event(
+    again = payments.apply_invoice_event(
         ports,
         InvoiceEvent(
             "evt_again",
@@ -320,7 +321,9 @@ def test_a_half_price_code_halves_what_the_checkout_asks_for(ports: Ports) -> No
     code = make_code(ports, max_uses=10)
     view = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
     [session] = gateway(ports).sessions.values()
-    assert session.request.promotion_code_id == code["promotion_code_id"]
+    assert session.request.discount is not None
+    assert session.request.discount.promotion_code_id == code["promotion_code_id"]
+    assert session.request.discount.coupon_id  # asked for as its coupon: no limit refuses it
     assert session.request.price.amount == 20000  # Stripe takes the code off
     assert view.amount_due == 10000
     assert view.discount_code == "HALF-2027"
@@ -334,11 +337,49 @@ def test_an_unknown_or_used_up_code_is_refused_on_the_field(
     ports: Ports, code: str, reason: str
 ) -> None:
     make_code(ports, code="USED-UP", max_uses=1)
-    gateway(ports).use_code(gateway(ports).codes["used-up"].promotion_code_id)
+    first = applications.submit_application(
+        ports, "c1", answers("first@example.org", discount_code="used-up")
+    )
     with pytest.raises(InvalidInput) as refused:
         applications.submit_application(ports, "c1", answers(discount_code=code))
     assert reason in refused.value.fields["discount_code"]
-    assert repo(ports).applications == {}
+    assert list(repo(ports).applications) == [first.application_id]
+
+
+def test_a_one_use_code_is_used_by_the_first_application_not_the_first_payment(
+    ports: Ports,
+) -> None:
+    make_code(ports, max_uses=1)
+    first = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    assert first.amount_due == 10000
+    # Neither has paid, and the second is refused all the same: the first holds the use.
+    with pytest.raises(InvalidInput) as refused:
+        applications.submit_application(
+            ports, "c1", answers("grace@example.org", discount_code="half-2027")
+        )
+    assert "used up" in refused.value.fields["discount_code"]
+    assert len(gateway(ports).sessions) == 1  # nothing was opened for the refused one
+    # The first ends without a booking: the use goes back for the next person.
+    lifecycle.cancel(ports, first.application_id, refund=False)
+    again = applications.submit_application(
+        ports, "c1", answers("grace@example.org", discount_code="half-2027")
+    )
+    assert again.amount_due == 10000
+
+
+def test_a_review_with_a_code_holds_its_use_until_declined(ports: Ports) -> None:
+    courses.put_course(ports, "c1", definition(approval=True))
+    make_code(ports, max_uses=1)
+    pending = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
+    with pytest.raises(InvalidInput):
+        applications.submit_application(
+            ports, "c1", answers("grace@example.org", discount_code="half-2027")
+        )
+    lifecycle.decline(ports, pending.application_id)
+    later = applications.submit_application(
+        ports, "c1", answers("grace@example.org", discount_code="half-2027")
+    )
+    assert later.status == "pending_review"
 
 
 def test_a_code_for_another_course_is_unknown_here(ports: Ports) -> None:
@@ -455,7 +496,7 @@ def test_a_part_funded_invoice_is_replaced_by_one_for_the_rest(ports: Ports) -> 
     stale = InvoiceEvent(
         "evt_v", InvoiceEventKind.VOIDED, first_invoice.invoice_id, part.application_id
     )
-    assert invoicing.apply_invoice_event(ports, stale).action == "ignore"
+    assert payments.apply_invoice_event(ports, stale).action == "ignore"
     invoice_event(ports, view.application_id, InvoiceEventKind.PAID)
     assert repo(ports).applications[view.application_id].amount_paid == 15000
 
@@ -572,23 +613,57 @@ def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> N
         ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
     )
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
-    # Stripe completes a session that asks for nothing without a payment.
-    apply_checkout_event(
-        ports,
-        CheckoutEvent(
-            "evt_free",
-            CheckoutEventKind.PAID,
-            next(iter(gateway(ports).sessions)),
-            view.application_id,
-            amount_total=0,
-        ),
-    )
-    assert repo(ports).applications[view.application_id].status is S.CONFIRMED
+    # Booked at once: no checkout for nothing is ever opened.
+    assert view.status == "confirmed"
+    assert gateway(ports).sessions == {}
+    assert repo(ports).courses["c1"].seats_taken == 1
     confirmed = _sent(ports, EmailKind.BOOKING_CONFIRMED)
     assert "nothing for you to pay" in confirmed.text
     assert "has been received" not in confirmed.text
     facilitators = _sent(ports, EmailKind.FACILITATOR_COPY)
     assert "(a discount code covers the price)" in facilitators.text
+
+
+def test_a_full_code_by_invoice_is_booked_without_an_invoice(ports: Ports) -> None:
+    discounts.create_discount_code(
+        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
+    )
+    view = applications.submit_application(ports, "c1", by_invoice(discount_code="free"))
+    assert view.status == "confirmed"
+    assert gateway(ports).invoices == {}
+    assert written(ports, EmailKind.INVOICE_SENT) == []
+
+
+def test_a_code_and_a_bursary_that_leave_nothing_confirm_an_invoice_booking_in_one_step(
+    ports: Ports,
+) -> None:
+    discounts.create_discount_code(
+        ports, "c1", DiscountCodeDefinition(code="LESS-150", amount_off=15000)
+    )
+    view = applications.submit_application(ports, "c1", by_invoice(discount_code="less-150"))
+    assert view.status == "awaiting_invoice_payment"
+    [(invoice_id, invoice)] = gateway(ports).invoices.items()
+    assert invoice.amount_due == 5000
+    funded = bursaries.grant_bursary(ports, view.application_id, 10000)
+    # £200 less a £100 bursary leaves £100; the £150 code takes all of it.
+    assert (funded.status, funded.status_reason) == (S.CONFIRMED, "nothing_to_pay")
+    assert invoice.status == "void"
+    assert funded.invoice is not None
+    assert (funded.invoice.invoice_id, funded.invoice.status) == (invoice_id, "void")
+    assert len(gateway(ports).invoices) == 1  # no invoice for nothing
+
+
+def test_an_approved_application_with_nothing_to_pay_is_booked_not_offered(
+    ports: Ports,
+) -> None:
+    courses.put_course(ports, "c1", definition(approval=True))
+    discounts.create_discount_code(
+        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
+    )
+    view = applications.submit_application(ports, "c1", answers(discount_code="free"))
+    approved = lifecycle.approve(ports, view.application_id)
+    assert approved.status is S.CONFIRMED
+    assert gateway(ports).sessions == {}
 
 
 def test_every_email_asking_for_payment_names_what_is_left_to_pay(ports: Ports) -> None:

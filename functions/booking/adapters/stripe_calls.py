@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import stripe
+from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict, DependencyUnavailable
 
 T = TypeVar("T")
+logger = Logger(child=True)
 
 
 def call_stripe(operation: Callable[[], T]) -> T:
@@ -22,9 +24,13 @@ def call_stripe(operation: Callable[[], T]) -> T:
         ) from exc
     except stripe.InvalidRequestError as exc:
         # Invalid requests here are Stripe refusing a state change (session already
-        # complete or expired): a conflict for the caller, not an outage.
+        # complete or expired): a conflict for the caller, not an outage. Stripe's own words
+        # are for developers and may name its objects: they go to the log (its code, never
+        # the message), and people read ours.
+        logger.warning("the payment provider refused a request", extra={"stripe_code": exc.code})
         raise Conflict(
-            str(exc.user_message or "Stripe refused the request"), code="payment_state_conflict"
+            "the payment provider could not do this now; please try again later or contact us",
+            code="payment_state_conflict",
         ) from exc
     except stripe.RateLimitError as exc:
         raise DependencyUnavailable(

@@ -15,7 +15,7 @@ from typing import Any
 import stripe
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.adapters.stripe_invoicing import StripeInvoicing
+from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
@@ -64,12 +64,8 @@ class StripeGateway(StripeInvoicing):
             },
             "customer_email": request.customer_email,
             "expires_at": int(request.expires_at.timestamp()),
-            # The code the applicant gave: Stripe takes it off the price and counts its use.
-            **(
-                {"discounts": [{"promotion_code": request.promotion_code_id}]}
-                if request.promotion_code_id
-                else {}
-            ),
+            # The code the applicant gave, as its coupon: Stripe takes it off the price.
+            **({"discounts": [discount_param(request.discount)]} if request.discount else {}),
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
         }

@@ -13,7 +13,7 @@ from typing import Any
 import stripe
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.domain.billing import InvoiceRef, PromotionCode
+from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
@@ -35,36 +35,15 @@ class StripeInvoicing:
         the SDK's retries of any one of them cannot make a second."""
         ids = {"application_id": request.application_id, "course_id": request.course_id}
         key = f"invoice-{request.application_id}-{request.attempt}-{request.nonce}"
-        billing = request.billing
-        lines = billing.address_lines()
-        customer: dict[str, Any] = {
-            "name": billing.billing_name,
-            "email": billing.billing_email,
-            "address": {"line1": lines[0], "line2": ", ".join(lines[1:])[:200] or None},
-            "preferred_locales": ["en-GB"],
-            "metadata": ids,
-        }
         customer_id = call_stripe(
             lambda: self._client.v1.customers.create(
-                customer,  # type: ignore[arg-type]
+                _customer(request, ids),  # type: ignore[arg-type]
                 options={"idempotency_key": f"{key}-customer"},
             )
         ).id
-        draft: dict[str, Any] = {
-            "customer": customer_id,
-            "collection_method": "send_invoice",
-            "due_date": int(request.due_at.timestamp()),
-            "currency": request.amount.currency,
-            "pending_invoice_items_behavior": "exclude",
-            "metadata": ids,
-        }
-        if billing.po_number:
-            draft["custom_fields"] = [{"name": PO_FIELD, "value": billing.po_number}]
-        if request.promotion_code_id:
-            draft["discounts"] = [{"promotion_code": request.promotion_code_id}]
         invoice_id = call_stripe(
             lambda: self._client.v1.invoices.create(
-                draft,  # type: ignore[arg-type]
+                _draft(request, ids, customer_id),  # type: ignore[arg-type]
                 options={"idempotency_key": f"{key}-invoice"},
             )
         ).id
@@ -134,6 +113,9 @@ class StripeInvoicing:
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
         definition = request.definition
         metadata = {"course_id": request.course_id}
+        # Neither carries a limit: Stripe counts only completed payments, and a limit reached
+        # there would refuse the checkout of someone whose price was already promised. The
+        # uses and the expiry are this system's to enforce (``booking.domain.limits``).
         coupon: dict[str, Any] = {
             "duration": "once",
             "name": definition.code[:40],
@@ -148,12 +130,7 @@ class StripeInvoicing:
             "promotion": {"type": "coupon", "coupon": coupon_id},
             "code": definition.code,
             "metadata": metadata,
-            "expand": ["promotion.coupon"],
         }
-        if definition.max_uses is not None:
-            promotion["max_redemptions"] = definition.max_uses
-        if definition.expires_at is not None:
-            promotion["expires_at"] = int(definition.expires_at.timestamp())
         try:
             created = call_stripe(
                 lambda: self._client.v1.promotion_codes.create(promotion)  # type: ignore[arg-type]
@@ -162,38 +139,45 @@ class StripeInvoicing:
             raise Conflict(
                 f"the code {definition.code!r} is already in use", code="discount_code_exists"
             ) from exc
-        return _promotion_code(created)
-
-    def find_promotion_code(self, code: str) -> PromotionCode | None:
-        found = call_stripe(
-            lambda: self._client.v1.promotion_codes.list(
-                {"code": code, "limit": 10, "expand": ["data.promotion.coupon"]}
-            )
-        )
-        matching = [p for p in found.data if p.code.lower() == code.lower()]
-        # An active code over any used-up one with the same letters.
-        matching.sort(key=lambda p: not p.active)
-        return _promotion_code(matching[0]) if matching else None
+        return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
 
 
-def _promotion_code(promo: stripe.PromotionCode) -> PromotionCode:
-    coupon = promo.promotion.coupon
-    if not isinstance(coupon, stripe.Coupon):
-        raise Conflict("Stripe answered a promotion code without its coupon", code="no_coupon")
-    metadata = promo.metadata.to_dict() if promo.metadata else {}
-    return PromotionCode(
-        promotion_code_id=promo.id,
-        code=promo.code,
-        active=promo.active,
-        percent_off=coupon.percent_off,
-        amount_off=coupon.amount_off,
-        currency=coupon.currency,
-        max_redemptions=promo.max_redemptions,
-        times_redeemed=promo.times_redeemed,
-        expires_at=datetime.fromtimestamp(promo.expires_at, tz=UTC) if promo.expires_at else None,
-        coupon_valid=coupon.valid,
-        course_id=str(metadata.get("course_id") or "") or None,
-    )
+def _customer(request: InvoiceRequest, ids: dict[str, str]) -> dict[str, Any]:
+    """The invoice's customer: the billing contact, as the invoice is addressed."""
+    billing = request.billing
+    lines = billing.address_lines()
+    return {
+        "name": billing.billing_name,
+        "email": billing.billing_email,
+        "address": {"line1": lines[0], "line2": ", ".join(lines[1:])[:200] or None},
+        "preferred_locales": ["en-GB"],
+        "metadata": ids,
+    }
+
+
+def _draft(request: InvoiceRequest, ids: dict[str, str], customer_id: str) -> dict[str, Any]:
+    """The draft invoice: sent for payment by its due date, the PO printed, the code applied."""
+    draft: dict[str, Any] = {
+        "customer": customer_id,
+        "collection_method": "send_invoice",
+        "due_date": int(request.due_at.timestamp()),
+        "currency": request.amount.currency,
+        "pending_invoice_items_behavior": "exclude",
+        "metadata": ids,
+    }
+    if request.billing.po_number:
+        draft["custom_fields"] = [{"name": PO_FIELD, "value": request.billing.po_number}]
+    if request.discount:
+        draft["discounts"] = [discount_param(request.discount)]
+    return draft
+
+
+def discount_param(discount: AppliedDiscount) -> dict[str, str]:
+    """How Stripe is asked to apply a promised discount: its coupon, which no limit at Stripe
+    can refuse (a code recorded before coupons were kept: its promotion code)."""
+    if discount.coupon_id:
+        return {"coupon": discount.coupon_id}
+    return {"promotion_code": discount.promotion_code_id}
 
 
 def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:

@@ -1,9 +1,10 @@
 """Applications: what an applicant submits, and the life of a booking as a state machine.
 
-Every change to an application goes through :func:`Application.moved_to`, which refuses moves the
-table below does not allow. Together with the conditional writes in the repository (each write
-expects the version it read) this is what makes Stripe's at-least-once, out-of-order delivery
-harmless: a late ``expired`` finds the application ``confirmed`` and the move is not allowed.
+Every change to an application goes through :func:`Application.moved_to`, which refuses moves
+the table in ``domain.statuses`` does not allow. Together with the conditional writes in the
+repository (each write expects the version it read) this is what makes Stripe's at-least-once,
+out-of-order delivery harmless: a late ``expired`` finds the application ``confirmed`` and the
+move is not allowed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -34,101 +34,40 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob
 from booking.domain.errors import IllegalTransition
 from booking.domain.money import Money
-from booking.domain.text import FREE_TEXT, ONE_LINE
-
-
-class ApplicationStatus(StrEnum):
-    PENDING_REVIEW = "pending_review"
-    DECLINED = "declined"
-    AWAITING_PAYMENT = "awaiting_payment"
-    AWAITING_INVOICE_PAYMENT = "awaiting_invoice_payment"  # the employer's invoice is open
-    CONFIRMED = "confirmed"
-    EXPIRED = "expired"
-    WAITLISTED = "waitlisted"
-    OFFERED = "offered"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
-
-
-S = ApplicationStatus
-# CONFIRMED is reachable from every status where a place can be paid for or funded: a payment,
-# a late payment taking a free seat, or an organiser's full bursary.
-ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    S.PENDING_REVIEW: frozenset(
-        {
-            S.AWAITING_PAYMENT,
-            S.OFFERED,
-            S.DECLINED,
-            S.WAITLISTED,
-            S.CANCELLED,
-            S.REFUNDED,
-            S.CONFIRMED,
-        }
-    ),
-    S.AWAITING_PAYMENT: frozenset(
-        {
-            S.AWAITING_PAYMENT,
-            S.AWAITING_INVOICE_PAYMENT,
-            S.CONFIRMED,
-            S.EXPIRED,
-            S.WAITLISTED,
-            S.CANCELLED,
-            S.REFUNDED,
-        }
-    ),
-    # The invoice is paid (confirmed), or voided, uncollectible or overdue (expired); a new
-    # invoice replaces it when a bursary changes what is owed.
-    S.AWAITING_INVOICE_PAYMENT: frozenset(
-        {S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
-    ),
-    # An expired checkout may be restarted (or an invoice asked for), and a payment may still
-    # land after its hold lapsed.
-    S.EXPIRED: frozenset(
-        {
-            S.AWAITING_PAYMENT,
-            S.AWAITING_INVOICE_PAYMENT,
-            S.CONFIRMED,
-            S.WAITLISTED,
-            S.CANCELLED,
-            S.REFUNDED,
-        }
-    ),
-    S.WAITLISTED: frozenset({S.OFFERED, S.CONFIRMED, S.CANCELLED, S.REFUNDED}),
-    S.OFFERED: frozenset(
-        {S.OFFERED, S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
-    ),
-    S.CONFIRMED: frozenset({S.CANCELLED, S.REFUNDED}),
-    S.CANCELLED: frozenset({S.REFUNDED}),
-    S.DECLINED: frozenset({S.REFUNDED}),
-    S.REFUNDED: frozenset(),
-}
-
-# Statuses from which the applicant may open a (new) Checkout Session or ask for an invoice.
-PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
-# On the way to a booking and not ended: under review, waiting, offered, paying (by card or
-# invoice), or a payment that lapsed and may be started again.
-ON_THE_WAY = frozenset(
-    {
-        S.PENDING_REVIEW,
-        S.AWAITING_PAYMENT,
-        S.AWAITING_INVOICE_PAYMENT,
-        S.EXPIRED,
-        S.WAITLISTED,
-        S.OFFERED,
-    }
+from booking.domain.statuses import (
+    ALLOWED_TRANSITIONS as ALLOWED_TRANSITIONS,
 )
-# Statuses in which an organiser may fund a place (in full or in part).
-FUNDABLE_STATUSES = ON_THE_WAY
-# Once an application ends like this, its person may apply to the same course again.
-ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
-# Endings without any payment: such applications are deleted after the retention period.
-NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
-# Erasure withdraws an application from these (queues, holds, offers, reviews).
-WITHDRAWN_BY_ERASURE = ON_THE_WAY
-# What erasure leaves in place of every answer.
-ERASED = "[erased]"
-ERASED_EMAIL = "erased@invalid.example"
-
+from booking.domain.statuses import (
+    ENROLMENT_ENDS as ENROLMENT_ENDS,
+)
+from booking.domain.statuses import (
+    ERASED as ERASED,
+)
+from booking.domain.statuses import (
+    ERASED_EMAIL as ERASED_EMAIL,
+)
+from booking.domain.statuses import (
+    FUNDABLE_STATUSES as FUNDABLE_STATUSES,
+)
+from booking.domain.statuses import (
+    NEVER_PAID_ENDINGS as NEVER_PAID_ENDINGS,
+)
+from booking.domain.statuses import (
+    ON_THE_WAY as ON_THE_WAY,
+)
+from booking.domain.statuses import (
+    PAYABLE_STATUSES as PAYABLE_STATUSES,
+)
+from booking.domain.statuses import (
+    WITHDRAWN_BY_ERASURE as WITHDRAWN_BY_ERASURE,
+)
+from booking.domain.statuses import (
+    ApplicationStatus as ApplicationStatus,
+)
+from booking.domain.statuses import (
+    S as S,
+)
+from booking.domain.text import FREE_TEXT, ONE_LINE
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -426,6 +365,7 @@ class Application(BaseModel):
         its seat or its place in line moves on to the next person."""
         withdrawn: dict[str, Any] = {}
         if self.status in WITHDRAWN_BY_ERASURE:
+            invoice = self.invoice
             withdrawn = {
                 "status": S.CANCELLED,
                 "seat_held": False,
@@ -433,6 +373,10 @@ class Application(BaseModel):
                 "checkout": None,
                 "payment_pending": False,
                 "status_reason": "erased",
+                # Its open invoice is voided once this is saved (Stripe's answer recorded).
+                "invoice": invoice.model_copy(update={"status": "void"})
+                if invoice is not None and self.has_open_invoice()
+                else invoice,
             }
         blank = Answers(
             name=ERASED,
@@ -492,6 +436,14 @@ class Application(BaseModel):
             and self.seat_held
             and self.checkout.expires_at > now
         )
+
+
+def provider_objects(application: Application) -> set[str]:
+    """The ids of the provider's objects this application recorded: every checkout session it
+    opened and its invoice. Stripe's events about them are believed for it alone."""
+    opened = {ref.session_id for ref in application.checkout_history}
+    current = (application.checkout.session_id,) if application.checkout else ()
+    return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
 
 
 def answer_limits() -> dict[str, int]:

@@ -4,8 +4,8 @@ The price of a place is recorded on the application when it is made. A bursary (
 place, in full or in part) covers a fixed amount of that price first; a discount code then
 reduces what is left for the applicant or their employer to pay. So a 50% code on a £200 place
 with a £50 bursary leaves £75 to pay: the fund's share is the fund's, the code is the payer's.
-Stripe is asked for exactly that: a line at the price less the bursary, with the code applied
-as Stripe's own promotion code, so Stripe's total and :func:`amount_due` agree.
+Stripe is asked for exactly that: a line at the price less the bursary, with the code's coupon
+applied, so Stripe's total and :func:`amount_due` agree.
 """
 
 from __future__ import annotations
@@ -59,12 +59,17 @@ class BillingDetails(BaseModel):
 
 
 class AppliedDiscount(BaseModel):
-    """A discount code the applicant gave, as Stripe knows it (a promotion code on a coupon)."""
+    """The discount code an application was made with: what it takes off is part of the price
+    promised to the applicant, kept however long the payment takes."""
 
     model_config = ConfigDict(frozen=True)
 
     code: str
     promotion_code_id: str
+    # The provider's coupon behind the code: asked for directly, so a code that lapses at the
+    # provider after the promise cannot take it back (None: recorded before coupons were kept,
+    # and the promotion code is asked for instead).
+    coupon_id: str | None = None
     percent_off: float | None = None
     amount_off: int | None = None  # minor units, in the course's currency
 
@@ -85,31 +90,45 @@ def amount_due(price: Money, bursary: int, discount: AppliedDiscount | None) -> 
 
 
 class PromotionCode(BaseModel):
-    """A promotion code as the payment provider reports it, to check before applying it."""
+    """What the payment provider made for a discount code: a coupon (its value) and the
+    customer-facing promotion code on it. The limits are not the provider's: see
+    :class:`DiscountCode`."""
 
     model_config = ConfigDict(frozen=True)
 
     promotion_code_id: str
+    coupon_id: str
     code: str
-    active: bool
+
+
+class DiscountCode(BaseModel):
+    """A discount code as this system keeps it, for one course.
+
+    Its limits are this system's own: ``uses`` counts the applications holding a use of it
+    (``booking.domain.limits``: claimed when an application is made with it, given back when
+    that ends without a booking), and a claim beyond ``max_uses`` is refused in the transaction
+    that would make it. The provider's promotion code carries no limit, because the provider
+    counts only completed payments, and a limit there would refuse a promise already made.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # as the organiser wrote it
+    course_id: str
+    promotion_code_id: str
+    coupon_id: str
     percent_off: float | None = None
     amount_off: int | None = None
-    currency: str | None = None
-    max_redemptions: int | None = None
-    times_redeemed: int = 0
+    currency: str | None = None  # the course's (an amount off is in it)
+    max_uses: int | None = None
     expires_at: datetime | None = None
-    coupon_valid: bool = True
-    course_id: str | None = None  # the course it was made for (its metadata)
+    uses: int = 0
 
-    def refusal(self, now: datetime, course_id: str, currency: str) -> str | None:
-        """Why the code cannot be used on this course now; None when it can."""
-        if self.course_id != course_id:
-            return "unknown"  # a code for another course is not a code here
+    def refusal(self, now: datetime, currency: str) -> str | None:
+        """Why the code cannot be given by a new application now; None when it can."""
         if self.amount_off is not None and self.currency != currency:
             return "unknown"
-        if not self.active or not self.coupon_valid:
-            return "spent"
-        if self.max_redemptions is not None and self.times_redeemed >= self.max_redemptions:
+        if self.max_uses is not None and self.uses >= self.max_uses:
             return "spent"
         if self.expires_at is not None and self.expires_at <= now:
             return "spent"
@@ -119,6 +138,7 @@ class PromotionCode(BaseModel):
         return AppliedDiscount(
             code=self.code,
             promotion_code_id=self.promotion_code_id,
+            coupon_id=self.coupon_id,
             percent_off=self.percent_off,
             amount_off=self.amount_off,
         )

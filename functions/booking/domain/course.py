@@ -332,10 +332,29 @@ class Course(BaseModel):
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.
     follow_up_edits: dict[str, datetime] = Field(default_factory=dict)
+    # Its follow-ups as the programme holds them (by session key), where another cohort's file
+    # gave the latest word about one: set on the courses people are shown
+    # (``domain.programme.as_held``), never stored. Empty: the file's own listing.
+    held_follow_ups: dict[str, ScheduledSession] = Field(default_factory=dict, exclude=True)
 
     @property
     def schedule(self) -> list[ScheduledSession]:
-        return self.definition.schedule()
+        """Its sessions, soonest first, numbered in time order; a follow-up as the programme
+        holds it when this is a course as shown (``held_follow_ups``)."""
+        own = self.definition.schedule()
+        if not self.held_follow_ups:
+            return own
+        shown = sorted(
+            (
+                self.held_follow_ups.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s
+                for s in own
+            ),
+            key=lambda s: s.start,
+        )
+        return [
+            s if s.index == index else s.model_copy(update={"index": index})
+            for index, s in enumerate(shown, start=1)
+        ]
 
     @property
     def places_left(self) -> int:
@@ -375,19 +394,29 @@ class ScheduleChanges:
         return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
 
 
-def schedule_changes(before: CourseDefinition, after: CourseDefinition) -> ScheduleChanges:
+def schedule_changes(
+    before: CourseDefinition, after: CourseDefinition, now: datetime | None = None
+) -> ScheduleChanges:
+    """What ``after`` did to the sessions of ``before``. With ``now``, only what is news to
+    people: nothing about a past session is announced (one moved or added to a time already
+    past, or removed after it took place, is no change to tell anyone of)."""
     old = {s.key: s for s in before.schedule()}
     new = {s.key: s for s in after.schedule()}
-    gone = [session for key, session in old.items() if key not in new]
+    gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
     return ScheduleChanges(
         changed=tuple(
             key
             for key, session in new.items()
             if key in old
+            and _to_come(session, now)
             and (session.start, session.end, session.title)
             != (old[key].start, old[key].end, old[key].title)
         ),
         removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
         removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
-        added=tuple(key for key in new if key not in old),
+        added=tuple(key for key, s in new.items() if key not in old and _to_come(s, now)),
     )
+
+
+def _to_come(session: ScheduledSession, now: datetime | None) -> bool:
+    return now is None or session.start > now

@@ -54,12 +54,21 @@ class EmailJob(BaseModel):
     session_index: int | None = None  # jobs queued before sessions had keys
     session_key: str | None = None
     session_start: datetime | None = None  # the start the reminder was planned for
+    # When a reminder was claimed: if the session has moved since, it is still sent when it
+    # reminds in time for the new start (``domain.reminders.still_reminds``), and is then
+    # that offset's one reminder.
+    planned_at: datetime | None = None
     offset_hours: int | None = None
     person: str | None = None  # follow-up events: the person (key) one message goes to
     programme: str | None = None  # follow-up events: the programme the event belongs to
     changed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: keys moved or renamed
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
+    # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, renamed,
+    # moved_renamed, added, removed) and the event as it was before, to word it for that.
+    follow_up_change: str | None = None
+    was_start: datetime | None = None
+    was_title: str | None = None
     reason: str | None = None
 
     @classmethod
@@ -90,8 +99,9 @@ class EmailJob(BaseModel):
         session_key: str,
         session_start: datetime,
         offset_hours: int,
+        planned_at: datetime | None = None,
     ) -> EmailJob:
-        """A core session's reminder to one booking."""
+        """A core session's reminder to one booking, claimed at ``planned_at``."""
         parts = (application_id, course_id, session_key, instant_token(session_start))
         return cls(
             job_id=":".join((EmailKind.SESSION_REMINDER.value, *parts, f"h{offset_hours}")),
@@ -101,6 +111,7 @@ class EmailJob(BaseModel):
             session_key=session_key,
             session_start=session_start,
             offset_hours=offset_hours,
+            planned_at=planned_at,
         )
 
     @classmethod
@@ -115,6 +126,7 @@ class EmailJob(BaseModel):
         session_start: datetime,
         host_course_id: str,
         offset_hours: int | None = None,
+        planned_at: datetime | None = None,
     ) -> EmailJob:
         """An invitation to, or a reminder of, a programme's follow-up event, to one person.
 
@@ -134,6 +146,7 @@ class EmailJob(BaseModel):
             offset_hours=offset_hours,
             person=person,
             programme=programme,
+            planned_at=planned_at,
         )
 
     @classmethod
@@ -148,13 +161,17 @@ class EmailJob(BaseModel):
         host_course_id: str,
         change: str,
         removed: bool,
+        what: str | None = None,
+        was_start: datetime | None = None,
+        was_title: str | None = None,
     ) -> EmailJob:
         """A change to a programme's follow-up event, announced to one person who holds it.
 
         Keyed by the person, the event and the change (``change`` names the replacement of a
         cohort's file that made it), so each change reaches each person once, however often
         the announcement is retried. ``session_start``: the event's new start (its last one,
-        for a removed event).
+        for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
+        event before it, for the words.
         """
         return cls(
             job_id=":".join(
@@ -168,6 +185,9 @@ class EmailJob(BaseModel):
             person=person,
             programme=programme,
             removed_follow_ups=(event_key,) if removed else (),
+            follow_up_change=what,
+            was_start=was_start,
+            was_title=was_title,
         )
 
     @classmethod

@@ -79,6 +79,13 @@ class AlreadyApplied(Conflict):
     code = "already_applied"
 
 
+class CodeUsedUp(Conflict):
+    """A discount code has no use left for a new application (``booking.domain.limits``): the
+    transaction that would have claimed one refused."""
+
+    code = "discount_code_used_up"
+
+
 class StaleWrite(Exception):
     """What was read has changed (or already exists) by the time of the write: re-read, decide
     again. Not a :class:`BookingError`: use cases retry it and never show it to anyone."""

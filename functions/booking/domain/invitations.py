@@ -38,6 +38,9 @@ class CalendarEntry:
     # Who sends it (RFC 5545 ORGANIZER): a follow-up event's host, whichever cohort's message
     # carries it. None: the calendar's own organiser.
     organizer: Party | None = None
+    # The programme's follow-up event it is (``FollowUpEvent.about``); None: a cohort's own
+    # session. Sending it is recorded: a later change to the event reaches whoever holds it.
+    event: str | None = None
 
 
 def booking_session_uid(course_id: str, session_key: str, application_id: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import InvoiceRef
 from booking.domain.payments import Action, Decision
 
 S = ApplicationStatus
@@ -35,6 +36,9 @@ class InvoiceEvent:
     application_id: str
     amount_paid: int = 0
     currency: str = "gbp"
+    # The payment that paid it, as Stripe names it (read before deciding; None: not paid
+    # through Stripe, or not paid).
+    payment_intent: str | None = None
 
 
 # What each ending is called in the application's status_reason and the emails.
@@ -46,36 +50,47 @@ RELEASE_REASONS = {
 
 
 def decide_invoice(application: Application, event: InvoiceEvent, now: datetime) -> Decision:
+    """What an invoice event means for ``application``, which holds (or held) the invoice, at
+    ``now``."""
     if event.event_id in application.recent_event_ids:
         return Decision(Action.IGNORE, "event already applied")
-    status = application.status
     invoice = application.invoice
     is_current = invoice is not None and invoice.invoice_id == event.invoice_id
-
     if event.kind is InvoiceEventKind.PAID:
-        if status is S.CONFIRMED:
-            if is_current and invoice is not None and invoice.status == "paid":
-                return Decision(Action.IGNORE, "already confirmed by this invoice")
-            return Decision(Action.REFUND, "duplicate_payment")
-        if status is S.REFUNDED and is_current:
-            return Decision(Action.IGNORE, "this payment was already refunded")
-        if not is_current or invoice is None:
-            # An invoice replaced by another (a bursary changed what is owed) and paid anyway.
-            return Decision(Action.REFUND, "invoice_replaced")
-        if event.amount_paid != invoice.amount_due or event.currency != invoice.currency:
-            return Decision(Action.REFUND, "amount_mismatch")
-        if status is S.AWAITING_INVOICE_PAYMENT and application.seat_held:
-            return Decision(Action.CONFIRM, "invoice paid within its hold")
-        if status in (S.AWAITING_INVOICE_PAYMENT, S.EXPIRED):
-            return Decision(Action.CONFIRM_IF_SEAT_FREE, "invoice paid after its hold lapsed")
-        return Decision(Action.REFUND, f"application_{status.value}")
-
+        return _paid(application, event, invoice if is_current else None)
     # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     lapses = application.hold_lapses_at()
     if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
         # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
         # the place goes back when the hold lapses (the sweep), not before.
         return Decision(Action.IGNORE, "the due day has not ended")
-    if is_current and application.seat_held and status is S.AWAITING_INVOICE_PAYMENT:
+    if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
         return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[event.kind])
     return Decision(Action.IGNORE, "not the open invoice")
+
+
+def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | None) -> Decision:
+    """``current``: the application's invoice, when the paid one is it."""
+    status = application.status
+    if status is S.CONFIRMED:
+        # Confirmed by this very payment: its invoice, paid, and the payment recorded. A place
+        # confirmed otherwise (a bursary, a card) whose invoice was paid as well gives it back.
+        if (
+            current is not None
+            and current.status == "paid"
+            and application.payment_intent == event.payment_intent
+        ):
+            return Decision(Action.IGNORE, "already confirmed by this invoice")
+        return Decision(Action.REFUND, "duplicate_payment")
+    if status is S.REFUNDED and current is not None:
+        return Decision(Action.IGNORE, "this payment was already refunded")
+    if current is None:
+        # An invoice replaced by another (a bursary changed what is owed) and paid anyway.
+        return Decision(Action.REFUND, "invoice_replaced")
+    if event.amount_paid != current.amount_due or event.currency != current.currency:
+        return Decision(Action.REFUND, "amount_mismatch")
+    if status is S.AWAITING_INVOICE_PAYMENT and application.seat_held:
+        return Decision(Action.CONFIRM, "invoice paid within its hold")
+    if status in (S.AWAITING_INVOICE_PAYMENT, S.EXPIRED):
+        return Decision(Action.CONFIRM_IF_SEAT_FREE, "invoice paid after its hold lapsed")
+    return Decision(Action.REFUND, f"application_{status.value}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
 
 S = ApplicationStatus
@@ -70,61 +70,93 @@ class Decision:
 
 
 def decide(application: Application, event: CheckoutEvent) -> Decision:
+    """What a checkout event means for ``application`` (``booking.domain.settlement`` then says
+    what to do about it)."""
     if event.event_id in application.recent_event_ids:
         return Decision(Action.IGNORE, "event already applied")
-    status = application.status
-    current = application.checkout
-    is_current_session = current is not None and current.session_id == event.session_id
-
     if event.kind is CheckoutEventKind.PAID:
-        if not event.payment_intent:
-            # Only a session that asked for nothing (a 100% discount code) completes without a
-            # payment; it confirms like a paid one, once.
-            asked = application.asked_in(event.session_id)
-            if asked is None or asked.amount != 0 or event.amount_total != 0:
-                return Decision(Action.REFUND_UNMATCHED, "no_payment_reported")
-            if status is S.CONFIRMED:
-                return Decision(Action.IGNORE, "already confirmed")
-        if application.payment(event.payment_intent) is not None:
-            return Decision(Action.IGNORE, "this payment is already recorded")
-        asked = application.asked_in(event.session_id)
-        if asked is None:
-            return Decision(Action.REFUND_UNMATCHED, "session_not_opened_for_this_application")
-        if (asked.amount is not None and event.amount_total != asked.amount) or (
-            asked.currency is not None and event.currency != asked.currency
-        ):
-            return Decision(Action.REFUND_UNMATCHED, "amount_or_currency_mismatch")
-        if status is S.CONFIRMED:
-            if application.payment_intent == event.payment_intent:
-                return Decision(Action.IGNORE, "already confirmed by this payment")
-            # Two sessions of one application were both paid, or a place confirmed without
-            # this payment (by invoice, or funded by a bursary) was paid for as well: never
-            # keep the second payment.
-            return Decision(Action.REFUND, "duplicate_payment")
-        if status is S.REFUNDED and application.payment_intent == event.payment_intent:
-            return Decision(Action.IGNORE, "this payment was already refunded")
-        if status in (S.AWAITING_PAYMENT, S.OFFERED) and application.seat_held:
-            return Decision(Action.CONFIRM, "paid within its hold")
-        if status in (S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED, S.WAITLISTED):
-            return Decision(Action.CONFIRM_IF_SEAT_FREE, "paid after its hold lapsed")
-        return Decision(Action.REFUND, f"application_{status.value}")
-
+        known = _already_known(application, event)
+        if known is not None:
+            return known
+        unmatched = _unmatched(application.asked_in(event.session_id), event)
+        if unmatched is not None:
+            return Decision(Action.REFUND_UNMATCHED, unmatched)
+        return _paid_for(application, event)
     if event.kind is CheckoutEventKind.PENDING:
-        # The session can no longer expire; the seat stays held until the payment settles.
-        if (
-            is_current_session
-            and application.seat_held
-            and status in (S.AWAITING_PAYMENT, S.OFFERED)
-        ):
-            return Decision(Action.KEEP_HOLD, "delayed payment pending")
-        return Decision(Action.IGNORE, "not the open checkout")
+        return _pending(application, event)
+    return _ended(application, event)
 
+
+def _already_known(application: Application, event: CheckoutEvent) -> Decision | None:
+    """An event that reports nothing new: this payment is recorded, or a session that asked
+    for nothing confirmed already. A payment-less completion of any other session is not one
+    this system asked for."""
+    if not event.payment_intent:
+        # Only a session that asked for nothing (a 100% discount code, before such places
+        # were confirmed without one) completes without a payment.
+        asked = application.asked_in(event.session_id)
+        if asked is None or asked.amount != 0 or event.amount_total != 0:
+            return Decision(Action.REFUND_UNMATCHED, "no_payment_reported")
+        if application.status is S.CONFIRMED:
+            return Decision(Action.IGNORE, "already confirmed")
+        return None
+    if application.payment(event.payment_intent) is not None:
+        return Decision(Action.IGNORE, "this payment is already recorded")
+    return None
+
+
+def _unmatched(asked: CheckoutRef | None, event: CheckoutEvent) -> str | None:
+    """Why a payment is not what this system asked of Stripe for the application, if it is
+    not: another session, another amount or currency."""
+    if asked is None:
+        return "session_not_opened_for_this_application"
+    if (asked.amount is not None and event.amount_total != asked.amount) or (
+        asked.currency is not None and event.currency != asked.currency
+    ):
+        return "amount_or_currency_mismatch"
+    return None
+
+
+def _paid_for(application: Application, event: CheckoutEvent) -> Decision:
+    """A payment of what was asked, for a session this application opened."""
+    status = application.status
+    same_payment = application.payment_intent == event.payment_intent
+    if status is S.CONFIRMED:
+        if same_payment:
+            return Decision(Action.IGNORE, "already confirmed by this payment")
+        # Two sessions of one application were both paid, or a place confirmed without this
+        # payment (by invoice, or funded by a bursary) was paid for as well: never keep the
+        # second payment.
+        return Decision(Action.REFUND, "duplicate_payment")
+    if status is S.REFUNDED and same_payment:
+        return Decision(Action.IGNORE, "this payment was already refunded")
+    if status in (S.AWAITING_PAYMENT, S.OFFERED) and application.seat_held:
+        return Decision(Action.CONFIRM, "paid within its hold")
+    if status in (S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED, S.WAITLISTED):
+        return Decision(Action.CONFIRM_IF_SEAT_FREE, "paid after its hold lapsed")
+    return Decision(Action.REFUND, f"application_{status.value}")
+
+
+def _holds_with(application: Application, event: CheckoutEvent) -> bool:
+    """The event's session is the one holding this application's seat now."""
+    current = application.checkout
+    return current is not None and current.session_id == event.session_id and application.seat_held
+
+
+def _pending(application: Application, event: CheckoutEvent) -> Decision:
+    # The session can no longer expire; the seat stays held until the payment settles.
+    if _holds_with(application, event) and application.status in (S.AWAITING_PAYMENT, S.OFFERED):
+        return Decision(Action.KEEP_HOLD, "delayed payment pending")
+    return Decision(Action.IGNORE, "not the open checkout")
+
+
+def _ended(application: Application, event: CheckoutEvent) -> Decision:
     # EXPIRED or FAILED: only the session that currently holds the seat can release it; an older
     # session's expiry, or any expiry after confirmation, changes nothing.
-    if is_current_session and application.seat_held and status is S.OFFERED:
+    if _holds_with(application, event) and application.status is S.OFFERED:
         # An offer outlives its checkouts: the seat stays theirs until the offer's deadline.
         return Decision(Action.DETACH_CHECKOUT, event.kind.value)
-    if is_current_session and application.seat_held and status is S.AWAITING_PAYMENT:
+    if _holds_with(application, event) and application.status is S.AWAITING_PAYMENT:
         return Decision(Action.RELEASE_HOLD, event.kind.value)
     return Decision(Action.IGNORE, "not the open checkout")
 

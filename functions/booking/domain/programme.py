@@ -19,8 +19,9 @@ programme is invited once and reminded once per offset, whichever cohort they to
   the host's address but the service's own (``services.calendars.event_organizer``): calendars
   match later messages about an event by UID *and* ORGANIZER.
 * A **change** to an event (moved, renamed, removed from every file, added) is announced to
-  everyone who holds it: every person with a confirmed booking in the programme who was invited
-  to it, or whose booking is on a cohort listing it (their confirmation put it in their calendar).
+  everyone who holds it (``holders``): every person with a confirmed booking in the programme
+  who was sent it (a confirmation, new dates, an invitation, a change notice) and not since told
+  it was taken out, whatever their own cohort's file lists now.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
   graduate however many cohorts they took: people are told apart by their address digest.
@@ -31,9 +32,9 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import (
@@ -51,6 +52,11 @@ def programme_of(course: Course) -> str:
     return course.definition.programme or course.course_id
 
 
+def moves_programme(course: Course, definition: CourseDefinition) -> bool:
+    """Whether saving ``definition`` over ``course`` puts the cohort in another programme."""
+    return programme_of(course) != (definition.programme or course.course_id)
+
+
 def person_key(email: str) -> str:
     """How reminder claims, job ids and calendar UIDs name a person without their address."""
     return f"P{address_digest(email)[:32]}"
@@ -66,7 +72,12 @@ class FollowUpEvent:
     @property
     def about(self) -> str:
         """What the event's reminder claims are about (never a course: it is the programme's)."""
-        return f"PROGRAMME#{self.programme}#{self.key}"
+        return event_about(self.programme, self.key)
+
+
+def event_about(programme: str, key: str) -> str:
+    """How claims, and the record of whom it was sent to, name a programme's event."""
+    return f"PROGRAMME#{programme}#{key}"
 
 
 Listing = tuple[Course, ScheduledSession]
@@ -105,6 +116,36 @@ def _seniority(listing: Listing) -> tuple[float, str]:
     return course.first_start().timestamp(), course.course_id
 
 
+# A follow-up without an id taken out of a file and one without an id put in closer than this
+# look like one moved (they are monthly): without an id it became another event.
+MOVE_WITHOUT_ID_WINDOW = timedelta(days=28)
+
+
+def moved_without_id(before: CourseDefinition, after: CourseDefinition) -> list[ScheduledSession]:
+    """The follow-ups without an ``id`` that ``after`` seems to move: each taken out of the
+    file with one (also without an id) put in within :data:`MOVE_WITHOUT_ID_WINDOW` of it,
+    paired nearest first. Known by its start, such a follow-up cannot move: the new start is
+    a new event (and the old one, if no other file lists it, is cancelled). Soonest first."""
+    old = {s.key: s for s in _unnamed_follow_ups(before)}
+    new = {s.key: s for s in _unnamed_follow_ups(after)}
+    dropped = [s for key, s in old.items() if key not in new]
+    added = [s for key, s in new.items() if key not in old]
+    moved = []
+    for session in sorted(dropped, key=lambda s: s.start):
+        near = [s for s in added if abs(s.start - session.start) <= MOVE_WITHOUT_ID_WINDOW]
+        if near:
+            added.remove(min(near, key=lambda s: abs(s.start - session.start)))
+            moved.append(session)
+    return moved
+
+
+def _unnamed_follow_ups(definition: CourseDefinition) -> list[ScheduledSession]:
+    named = {s.id for s in definition.sessions if s.id}
+    return [
+        s for s in definition.schedule() if s.kind is SessionKind.FOLLOW_UP and s.key not in named
+    ]
+
+
 def follow_up_edits(
     previous: Course | None, definition: CourseDefinition, now: datetime
 ) -> dict[str, datetime]:
@@ -141,27 +182,35 @@ class EventChange:
 
     @property
     def what(self) -> str:
-        """added, removed, moved (start or end) or renamed."""
+        """What a person is told changed: ``added`` (listed again, or new), ``removed`` (no
+        file lists it: cancelled), ``moved`` (start or end), ``renamed`` or ``moved_renamed``."""
         if self.before is None:
             return "added"
         if self.after is None:
             return "removed"
         was, now = self.before.session, self.after.session
-        return "moved" if (was.start, was.end) != (now.start, now.end) else "renamed"
+        moved = (was.start, was.end) != (now.start, now.end)
+        renamed = was.title != now.title
+        return "moved_renamed" if moved and renamed else "moved" if moved else "renamed"
 
 
 def event_changes(
-    before: Iterable[FollowUpEvent], after: Iterable[FollowUpEvent]
+    before: Iterable[FollowUpEvent],
+    after: Iterable[FollowUpEvent],
+    now: datetime | None = None,
 ) -> list[EventChange]:
     """The events whose form (start, end, title) differs between two views of the programmes,
-    soonest first. A new host alone is no change: nothing a calendar holds differs."""
+    soonest first. A new host alone is no change: nothing a calendar holds differs. With
+    ``now``, only changes that are news: nothing about a past event is announced (one moved to
+    a time already past, or removed after it took place)."""
     was = {(e.programme, e.key): e for e in before}
-    now = {(e.programme, e.key): e for e in after}
+    is_ = {(e.programme, e.key): e for e in after}
     changes = [
-        EventChange(was.get(key), now.get(key))
-        for key in {**was, **now}
-        if key not in was or key not in now or not same_form(was[key].session, now[key].session)
+        EventChange(was.get(key), is_.get(key))
+        for key in {**was, **is_}
+        if key not in was or key not in is_ or not same_form(was[key].session, is_[key].session)
     ]
+    changes = [c for c in changes if now is None or c.event.session.start > now]
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
 
 
@@ -174,9 +223,9 @@ def changed_dates(
     changed follow-up with everyone else who holds it.
 
     Their own sessions changed when a core session moved, was renamed, added or removed, or the
-    file began listing one of the programme's events as it stands (their confirmation did not
-    put it in their calendar, and nobody else hears of it: it did not change). The follow-ups
-    in the message are as the programme holds them, not as the file lists them.
+    file began listing a follow-up (one of the programme's events, or a new one): their
+    confirmation did not put it in their calendar, and nobody else would tell them of it. The
+    follow-ups in the message are as the programme holds them, not as the file lists them.
     """
     kinds = {s.key: s.kind for s in course.schedule}
     programme = [
@@ -185,9 +234,7 @@ def changed_dates(
         if c.after is not None and kinds.get(c.event.key) is SessionKind.FOLLOW_UP
     ]
     core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
-    newly_listed = [
-        key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP and key not in programme
-    ]
+    newly_listed = [key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP]
     if not (core or own.removed or newly_listed):
         return None
     return ScheduleChanges(
@@ -201,15 +248,25 @@ def holders(
     event: FollowUpEvent,
     bookings: Iterable[tuple[Course, Application]],
     *,
+    told: Mapping[str, bool],
     invited: Collection[str],
-    listing: Collection[str],
+    relisted: bool = False,
 ) -> dict[str, Application]:
-    """Person key -> the booking a message about a change to ``event`` is about: everyone with a
-    confirmed booking in the programme who was invited to it (``invited``: person keys) or is
-    booked on a cohort listing it (``listing``: course ids, before or after the change).
+    """Person key -> the booking a message about a change to ``event`` is about: everyone with
+    a confirmed booking in the programme who holds the event, from what they were sent, never
+    from what the files list now.
 
-    The person's booking on the host cohort is preferred, then one on a listing cohort, then
-    their earliest."""
+    ``told``: person key -> whether they hold it, for everyone a message put it in the calendar
+    of (a confirmation, a "Changed dates", an invitation, a change notice) or took it out of.
+    Whoever was told of it holds it until told it was taken out, whatever their own cohort's
+    file says since. ``invited``: person keys with a claim on its invitation, which counts as
+    told (an invitation decided before a move is not sent; the move's notice goes instead).
+    ``relisted``: the event is listed again after no file listed it; those told it was
+    cancelled hear that it is back.
+
+    The person's booking on the host cohort is preferred, then their earliest."""
+    holding = {person for person, holds in told.items() if holds or relisted}
+    holding |= {person for person in invited if person not in told}
     confirmed = [
         (course, application)
         for course, application in bookings
@@ -217,15 +274,9 @@ def holders(
         and not application.is_erased
         and programme_of(course) == event.programme
     ]
-    told = {
-        person_key(application.answers.email)
-        for course, application in confirmed
-        if course.course_id in listing
-    } | set(invited)
     confirmed.sort(
         key=lambda p: (
             p[0].course_id != event.host.course_id,
-            p[0].course_id not in listing,
             p[1].created_at,
             p[1].application_id,
         )
@@ -233,18 +284,19 @@ def holders(
     people: dict[str, Application] = {}
     for _, application in confirmed:
         person = person_key(application.answers.email)
-        if person in told:
+        if person in holding:
             people.setdefault(person, application)
     return people
 
 
-def schedule_as_held(course: Course, events: Iterable[FollowUpEvent]) -> list[ScheduledSession]:
-    """The course's sessions with each follow-up as the programme's event now is (its file may
-    still list one as it was before another cohort's file moved it), soonest first."""
+def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:
+    """The course as people are shown it: each follow-up its file lists as the programme's
+    event now is (the file may still list one as it was before another cohort's file moved or
+    renamed it). ``events``: the programme's, as ``follow_up_events`` gives them."""
     programme = programme_of(course)
-    held = {e.key: e.session for e in events if e.programme == programme}
-    shown = [held.get(s.key, s) if s.kind is SessionKind.FOLLOW_UP else s for s in course.schedule]
-    return sorted(shown, key=lambda s: s.start)
+    listed = {s.key for s in course.definition.schedule() if s.kind is SessionKind.FOLLOW_UP}
+    held = {e.key: e.session for e in events if e.programme == programme and e.key in listed}
+    return course.model_copy(update={"held_follow_ups": held}) if held else course
 
 
 def completed_before(course: Course, event: FollowUpEvent) -> bool:

@@ -7,6 +7,14 @@ missed, or the booking was made 30 minutes before the session), only the nearest
 two reminders in the same minute are noise. The larger ones are *superseded*; the dispatcher
 records that, so a delayed or retried tick carrying an older time cannot send them afterwards.
 
+**One reminder per offset, wherever the session moves.** A reminder already sent for a
+(person, session, offset) still counts for the session's new time when it went within that
+offset of the new time's own reminder (at most ``offset`` before it falls due, or after it):
+it still reminds them in time. The 24-hour reminder went, then the session moved 30 minutes
+(or up to 24 hours) later: no second 24-hour reminder (the change notice or new dates told
+them the time). A bigger move (more than the offset later) gets its own reminder for the new
+time; so does one whose earlier reminder went after the new start (:func:`still_reminds`).
+
 Graduates of a programme are invited to each follow-up event once, when it comes within
 :data:`FOLLOW_UP_INVITATION_LEAD` (a graduate who qualifies later, inside that window, is invited
 at the next tick); each follow-up event then has ordinary reminders.
@@ -48,6 +56,20 @@ def due_reminders(
         if due:
             plan.append(DueReminder(session, due[0], tuple(due[1:])))
     return plan
+
+
+def reminder_counts_from(start: datetime, offset_hours: int) -> datetime:
+    """The earliest a reminder for ``offset_hours`` may have gone (for an earlier start) and
+    still be that offset's reminder for a session starting at ``start``: one offset before
+    that start's own reminder falls due."""
+    return start - 2 * timedelta(hours=offset_hours)
+
+
+def still_reminds(sent_at: datetime, start: datetime, offset_hours: int) -> bool:
+    """Whether a reminder for ``offset_hours`` sent at ``sent_at`` (for whatever start the
+    session had then) counts as that offset's reminder for a session now starting at
+    ``start``: it went before the start, within that offset of the start's own reminder."""
+    return reminder_counts_from(start, offset_hours) <= sent_at < start
 
 
 def invitation_due(session: ScheduledSession, now: datetime) -> bool:

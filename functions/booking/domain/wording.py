@@ -23,7 +23,7 @@ The API's JSON keeps codes, pence and ISO instants for programs; these are for p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,7 @@ __all__ = [
     "day_when",
     "moment_when",
     "money_words",
+    "moved_without_id_warning",
     "session_when",
     "status_named",
     "status_with_reason",
@@ -74,6 +75,16 @@ def day_when(moment: datetime, timezone: str) -> str:
 
 def _day(local: datetime) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def moved_without_id_warning(day: date) -> str:
+    """What an organiser reads when a saved file seems to move a follow-up that has no id
+    (``day``: the local day it was on)."""
+    return (
+        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
+        "(people holding the old one were told of a new one, or that it was cancelled); give "
+        'it an id (e.g. "id": "autumn-reunion") to move it.'
+    )
 
 
 def course_name(title: str, first_start: datetime, timezone: str) -> str:
@@ -118,6 +129,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "refunded_before_recorded": "a refund reached us before its payment",
     "erased": "personal data erased",
     "funded": "funded by a bursary",
+    "nothing_to_pay": "nothing left to pay: a discount code, or a code and a bursary",
     "invoice_voided": "invoice voided",
     "invoice_uncollectible": "invoice could not be collected",
     "invoice_overdue": "invoice not paid by its due date",

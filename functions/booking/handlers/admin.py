@@ -27,7 +27,7 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse
 from booking.handlers import http
 from booking.handlers.routes import Function, Served
-from booking.handlers.views import application_out, course_out
+from booking.handlers.views import application_out, saved_course_out
 from booking.services import (
     bursaries,
     console,
@@ -87,9 +87,10 @@ def put_course(course_id: str) -> Response[str]:
     definition = parse(CourseDefinition, _body(), "the course definition needs attention")
     the_ports = ports()
     existed = console.course_exists(the_ports, course_id)
-    course = courses.put_course(the_ports, course_id, definition)
+    saved = courses.put_course(the_ports, course_id, definition)
     return http.json_response(
-        200 if existed else 201, course_out(course, the_ports.clock()).model_dump(mode="json")
+        200 if existed else 201,
+        saved_course_out(saved, the_ports.clock()).model_dump(mode="json"),
     )
 
 

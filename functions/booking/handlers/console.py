@@ -209,7 +209,8 @@ def search() -> Response[str]:
 def course(course_id: str) -> Response[str]:
     listing = console.course_applications(ports(), course_id, _query("status"), _query("q"))
     status = 422 if listing.problems else 200
-    return _html(status, pages.course_page(_chrome(), listing, ports().clock()))
+    warnings = course_form.moved_without_id_warnings(_query(course_form.MOVED_WITHOUT_ID))
+    return _html(status, pages.course_page(_chrome(), listing, ports().clock(), warnings))
 
 
 @served("consoleRosterCsv")
@@ -368,7 +369,7 @@ def save_course() -> Response[str]:
             if upload
             else course_form.definition_from_form(typed)
         )
-        courses.put_course(ports(), course_id, definition)
+        saved = courses.put_course(ports(), course_id, definition)
     except (InvalidInput, Conflict) as refused:
         again = course_form.shown_again(typed, upload, refused)
         page = pages.course_form_page(
@@ -379,7 +380,7 @@ def save_course() -> Response[str]:
             upload_errors=again.upload_errors,
         )
         return _html(http.status_for(refused), page)
-    return http.see_other(f"/console/courses/{quote(course_id)}")
+    return http.see_other(course_form.saved_location(saved))
 
 
 # -- errors ---------------------------------------------------------------------------------------

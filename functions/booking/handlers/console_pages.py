@@ -7,6 +7,7 @@ Every value is escaped by Jinja's autoescaping; this module turns the read model
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -181,7 +182,9 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
     }
 
 
-def course_page(chrome: Chrome, listing: CourseApplications, now: datetime) -> str:
+def course_page(
+    chrome: Chrome, listing: CourseApplications, now: datetime, warnings: Sequence[str] = ()
+) -> str:
     course = listing.course
     definition = course.definition
     total = sum(listing.counts.values())
@@ -195,6 +198,7 @@ def course_page(chrome: Chrome, listing: CourseApplications, now: datetime) -> s
         chrome,
         course_id=course.course_id,
         title=definition.title,
+        warnings=list(warnings),
         name=_course_name(course),
         dates=_dates(course),
         status=COURSE_STATUS_WORDS[course.status(now).value],

@@ -13,14 +13,18 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
 from booking.domain.validation import parse
+from booking.domain.wording import moved_without_id_warning
 from booking.handlers.http import FilePart
+from booking.services.courses import SavedCourse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
@@ -365,7 +369,38 @@ def shown_again(
             for key, reason in fields.items()
         } or {"definition": _sentence(refused.message)}
         return ShownAgain(blank_form(), upload.course_id, errors)
+    beside = CONFLICT_FIELDS.get(refused.code, "capacity")
     typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
-        "capacity": _sentence(refused.message)
+        beside: _sentence(refused.message)
     }
     return ShownAgain(typed.with_spare_rows())
+
+
+# Which field of the form a refusal to save is about (else the places: a course cannot hold
+# fewer places than are taken).
+CONFLICT_FIELDS = {"programme_has_bookings": "programme"}
+
+# The course page's parameter naming the follow-ups without an id a save seemed to move
+# (their days, ISO, comma-separated): warned of on the page the save leads to.
+MOVED_WITHOUT_ID = "moved_without_id"
+
+
+def saved_location(saved: SavedCourse) -> str:
+    """Where a save leads: the course's page, warning of what the save did unasked."""
+    location = f"/console/courses/{quote(saved.course.course_id)}"
+    if saved.moved_without_id:
+        days = ",".join(day.isoformat() for day in saved.moved_without_id)
+        location += f"?{MOVED_WITHOUT_ID}={days}"
+    return location
+
+
+def moved_without_id_warnings(listed: str) -> list[str]:
+    """The warnings ``saved_location`` asked for: a few ISO days; anything else is ignored."""
+    warnings = []
+    for part in listed.split(",")[:10]:
+        try:
+            day = date.fromisoformat(part.strip())
+        except ValueError:
+            continue
+        warnings.append(moved_without_id_warning(day))
+    return warnings

@@ -47,6 +47,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     views.MoneyTotalsOut,
     views.PersonExport,
     views.RosterRow,
+    views.SavedCourseOut,
     views.WebhookAnswer,
 )
 _REASONS = {

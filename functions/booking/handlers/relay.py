@@ -1,7 +1,9 @@
-"""Outbox relay: the table's stream (new outbox items) to the email queue.
+"""Outbox relay: the table's stream (new outbox items) to the email queue; and what an
+application deleted by the table's time-to-live held, given back.
 
-The event source mapping filters the stream to new ``OUTBOX#`` items (``infra/cdk``); the
-records are checked again here, so an unfiltered stream (the local stack) works the same. One
+The event source mapping filters the stream to new ``OUTBOX#`` items and removed applications
+(``infra/cdk``); the records are checked again here, so an unfiltered stream (the local stack)
+works the same. One
 batch of records becomes one group of queue sends. If the queue refuses, the first record of the
 batch is reported as failed, so Lambda retries from there (``ReportBatchItemFailures``); records
 that keep failing end in the function's on-failure queue, and the items themselves stay in the
@@ -19,10 +21,12 @@ from booking import bootstrap
 from booking.domain.emails import EmailJob
 from booking.services.outbox import relay_emails
 from booking.services.ports import QueueUnavailable
+from booking.services.retention import give_back_what_deleted_applications_held
 
 logger = Logger(service="booking-relay")
 bootstrap.at_cold_start()
 OUTBOX_PREFIX = "OUTBOX#"
+APPLICATION_PREFIX, APPLICATION_SK = "APP#", "APP"
 
 
 def jobs_in(records: list[dict[str, Any]]) -> list[EmailJob]:
@@ -38,10 +42,27 @@ def jobs_in(records: list[dict[str, Any]]) -> list[EmailJob]:
     return jobs
 
 
+def deleted_applications(records: list[dict[str, Any]]) -> list[str]:
+    """The ids of applications whose item was deleted (by the time-to-live: nothing else in
+    the system deletes one)."""
+    ids: list[str] = []
+    for record in records:
+        if record.get("eventName") != "REMOVE":
+            continue
+        keys = (record.get("dynamodb") or {}).get("Keys") or {}
+        pk, sk = str(keys.get("pk", {}).get("S", "")), str(keys.get("sk", {}).get("S", ""))
+        if pk.startswith(APPLICATION_PREFIX) and sk == APPLICATION_SK:
+            ids.append(pk.removeprefix(APPLICATION_PREFIX))
+    return ids
+
+
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = list(event.get("Records") or [])
     jobs = jobs_in(records)
+    # Idempotent (each holding goes back once), so a batch retried for the queue's sake
+    # repeats this harmlessly.
+    give_back_what_deleted_applications_held(bootstrap.ports(), deleted_applications(records))
     try:
         relay_emails(bootstrap.ports(), jobs)
     except QueueUnavailable:

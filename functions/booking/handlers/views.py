@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from booking.domain.course import Course, Money, SessionKind
 from booking.services.applications import ApplicationView
+from booking.services.courses import SavedCourse
 
 
 class SessionOut(BaseModel):
@@ -49,6 +50,16 @@ class CourseOut(BaseModel):
         default_factory=list, description="Named facilitators only; their addresses stay private"
     )
     sessions: list[SessionOut]
+
+
+class SavedCourseOut(CourseOut):
+    """The answer to ``PUT /admin/courses/{course_id}``: the Course, and what to read."""
+
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Sentences for the organiser about this save, e.g. a follow-up without an "
+        "id that the file seems to move (it became a new event: give it an id to move it)",
+    )
 
 
 class ApplicationOut(BaseModel):
@@ -147,6 +158,10 @@ def course_out(course: Course, now: datetime) -> CourseOut:
     )
 
 
+def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
+    return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
+
+
 def application_out(view: ApplicationView) -> ApplicationOut:
     return ApplicationOut.model_validate(
         {
@@ -228,8 +243,15 @@ class DiscountCodeOut(BaseModel):
     percent_off: float | None
     amount_off: int | None = Field(description="Minor units")
     currency: str
-    max_uses: int | None
-    times_used: int
+    max_uses: int | None = Field(
+        description="Uses allowed, counted by this system (no limit at Stripe)"
+    )
+    times_used: int = Field(
+        description=(
+            "Uses held now: one by each application giving the code, from when it is made "
+            "until it ends without ever being a booking"
+        )
+    )
     expires_at: str | None
 
 

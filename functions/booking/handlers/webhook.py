@@ -16,9 +16,7 @@ from booking.domain.errors import BookingError, DependencyUnavailable, InvalidIn
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.handlers import http
-from booking.services.invoicing import apply_invoice_event
-from booking.services.lifecycle import apply_refund_event
-from booking.services.payments import apply_checkout_event
+from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
 from booking.services.ports import PaymentEvent, Ports
 
 logger = Logger(service="booking-webhook")

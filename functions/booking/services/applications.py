@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,126 +18,50 @@ from booking.domain.application import (
     CheckoutRef,
 )
 from booking.domain.billing import PaymentMethod
+from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     AlreadyApplied,
+    BookingError,
+    CodeUsedUp,
     Conflict,
     CourseClosed,
     CourseFull,
     DependencyUnavailable,
+    InvalidInput,
     NotFound,
     ReferenceTaken,
     StaleWrite,
 )
 from booking.domain.money import Money
 from booking.domain.references import new_reference, reference_prefix
+from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
 from booking.services.access import authorised, refuse_unless_payable
-from booking.services.concurrency import retried
-from booking.services.discounts import discount_for
+from booking.services.application_view import ApplicationView as ApplicationView
+from booking.services.application_view import view_of as view_of
+from booking.services.concurrency import concurrent_update, retried
+from booking.services.discounts import discount_for, refuse_code, typed_code
+from booking.services.invoice_requests import void_quietly
 from booking.services.invoicing import (
     billing_for,
     invoice_due_or_refuse,
     issue_invoice,
     request_invoice,
-    void_quietly,
 )
 from booking.services.ports import CheckoutRequest, Ports
-from booking.services.waitlist import give_back_seat, waitlist, waitlist_position
+from booking.services.waitlist import (
+    give_back_seat,
+    held_for_payment,
+    waitlist,
+)
 
 logger = Logger(child=True)
 S = ApplicationStatus
 # A fresh code clashes about once in millions of draws; five clashes in a row means the prefix's
 # codes are nearly used up, which no cohort-sized centre will ever see.
 REFERENCE_DRAWS = 5
-
-
-@dataclass(frozen=True)
-class ApplicationView:
-    """What the applicant may see of their application (no answers: they know them)."""
-
-    application_id: str
-    course_id: str
-    status: str
-    token: str
-    checkout_url: str | None
-    status_url: str
-    created_at: str
-    reference: str | None = None  # what the applicant quotes on the phone
-    status_reason: str | None = None
-    waitlist_position: int | None = None
-    offer_expires_at: str | None = None
-    # Decisions the pages and emails show, made here once (domain rules), never re-derived.
-    can_pay: bool = False  # a (new) checkout may be started now
-    hold_expires_at: str | None = None  # the place is held until then unless paid
-    payment_pending: bool = False  # a delayed payment method is settling
-    # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
-    # the applicant may ask for one now (they gave a billing contact and may pay).
-    invoice_url: str | None = None
-    invoice_due_at: str | None = None
-    can_request_invoice: bool = False
-    payment_method: str = "card"
-    # Money: what the place costs, what a bursary and a code take off, what is left to pay.
-    price: Money | None = None
-    bursary: int = 0
-    discount_code: str | None = None
-    amount_due: int | None = None
-    amount_paid: int = 0  # money received (the wording of a cancellation)
-    was_booked: bool = False  # a booking once, paid for or funded
-
-
-def view_of(
-    ports: Ports, application: Application, course: Course | None = None
-) -> ApplicationView:
-    """What the applicant sees; ``course`` when the caller has it already (saves a read)."""
-    now = ports.clock()
-    can_pay = False
-    if application.payment_refusal(now, course_open=True) is None:
-        course = course or ports.repository.get_course(application.course_id)
-        course_open = course is not None and course.accepts_applications(now)
-        can_pay = application.payment_refusal(now, course_open=course_open) is None
-    open_checkout = application.has_open_checkout(now) and not application.payment_pending
-    hold_ends = application.hold_lapses_at()
-    open_invoice = application.invoice if application.has_open_invoice() else None
-    if can_pay or application.payment_method is PaymentMethod.INVOICE:
-        course = course or ports.repository.get_course(application.course_id)
-    course_price = course.definition.price if course is not None else application.price
-    return ApplicationView(
-        application_id=application.application_id,
-        course_id=application.course_id,
-        status=application.status.value,
-        token=application.token,
-        checkout_url=application.checkout.url if open_checkout and application.checkout else None,
-        status_url=ports.status_url(application),
-        created_at=_iso(application.created_at),
-        reference=application.reference,
-        status_reason=application.status_reason,
-        waitlist_position=waitlist_position(ports, application),
-        offer_expires_at=_iso(application.offer_expires_at)
-        if application.status is S.OFFERED and application.offer_expires_at
-        else None,
-        can_pay=can_pay,
-        hold_expires_at=_iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
-        payment_pending=application.payment_pending,
-        amount_paid=application.amount_paid,
-        was_booked=application.was_booked,
-        invoice_url=open_invoice.url if open_invoice else None,
-        invoice_due_at=_iso(open_invoice.due_at) if open_invoice else None,
-        can_request_invoice=can_pay
-        and application.billing is not None
-        and course is not None
-        and course.definition.invoice_allowed,
-        payment_method=application.payment_method.value,
-        price=application.price or course_price,
-        bursary=application.bursary,
-        discount_code=application.discount.code if application.discount else None,
-        amount_due=application.amount_due(course_price) if course_price else None,
-    )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _application_id_for(course_id: str, idempotency_key: str | None) -> str:
@@ -167,33 +90,32 @@ def submit_application(
 ) -> ApplicationView:
     """Record an application and, when payment is due now, hold a seat and open a checkout.
 
-    Reads the course (and, with an Idempotency-Key, the earlier answer) in one round trip, so
-    the happy path costs two DynamoDB calls and one Stripe call before the emails are queued.
+    Reads the course, the discount code given and (with an Idempotency-Key) the earlier answer
+    in one round trip, so the happy path costs two DynamoDB calls and one Stripe call before the
+    emails are queued. The code's use is claimed in the transaction that creates the
+    application, with its seat.
     """
     now = ports.clock()
     application_id = _application_id_for(course_id, idempotency_key)
-    if idempotency_key is None:
-        course, existing = ports.repository.get_course(course_id), None
-    else:
-        course, existing = ports.repository.get_course_and_application(course_id, application_id)
+    read = ports.repository.read_for_submission(
+        course_id, application_id if idempotency_key else None, _code_to_read(payload)
+    )
+    course = read.course
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     form = parse(ApplicationForm, payload)
-    if existing is not None:
-        return _replay(ports, course, existing, form)
+    if read.application is not None:
+        return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):
         raise CourseClosed()
     # Every question answered before anything is written or sent to Stripe: the billing
-    # contact, whether an invoice is possible now, and the discount code (one Stripe lookup).
+    # contact, whether an invoice is possible now, and the discount code.
     billing = billing_for(course, form)
-    by_invoice = billing is not None
     due_at = (
         invoice_due_or_refuse(course, now, ports.bank_holidays)
-        if by_invoice and not course.definition.approval_required and course.places_left
+        if billing is not None and not course.definition.approval_required and course.places_left
         else None
     )
-    discount = discount_for(ports, course, form.discount_code, now)
-
     fresh = Application(
         application_id=application_id,
         course_id=course_id,
@@ -207,20 +129,54 @@ def submit_application(
         price=course.definition.price,
         payment_method=form.payment_method,
         billing=billing,
-        discount=discount,
+        discount=discount_for(course, form.discount_code, read.discount_code, now),
     ).with_emails(EmailJob.about(EmailKind.APPLICATION_RECEIVED, application_id, course_id))
+    return _place(ports, course, fresh, form, due_at)
 
+
+def _code_to_read(payload: Mapping[str, Any]) -> str | None:
+    """The discount code a submission gives, if it could be one (read with the course)."""
+    typed = payload.get("discount_code")
+    if not isinstance(typed, str):
+        return None
+    try:
+        return typed_code(typed)
+    except InvalidInput:
+        return None  # refused on its field once the form is parsed
+
+
+def _place(
+    ports: Ports,
+    course: Course,
+    fresh: Application,
+    form: ApplicationForm,
+    due_at: datetime | None,
+) -> ApplicationView:
+    """Where a new application goes: review, the waiting list, or a seat held while it pays."""
     if course.definition.approval_required:
         # Facilitators must read the answers to decide, so they get them at once.
         pending = fresh.with_emails(
-            EmailJob.about(EmailKind.FACILITATOR_COPY, application_id, course_id)
+            EmailJob.about(EmailKind.FACILITATOR_COPY, fresh.application_id, fresh.course_id)
         )
         return _create(ports, course, pending, form)
-
     if not course.seat_free_for_newcomer:
-        return _create(ports, course, waitlist(fresh, now), form)
+        return _create(ports, course, waitlist(fresh, ports.clock()), form)
+    situation = Situation(now=ports.clock(), course_price=course.definition.price)
+    if owes_nothing(fresh, situation):
+        # A code that covers the whole price: booked now, with no checkout or invoice at all.
+        try:
+            return _create(ports, course, booked_with_nothing_to_pay(fresh, situation), form)
+        except CourseFull:
+            return _create(ports, course, waitlist(fresh, ports.clock()), form)
     if due_at is not None:
         return _submit_by_invoice(ports, course, fresh, form, due_at)
+    return _submit_by_card(ports, course, fresh, form)
+
+
+def _submit_by_card(
+    ports: Ports, course: Course, fresh: Application, form: ApplicationForm
+) -> ApplicationView:
+    """Open a checkout and hold the seat while it is paid."""
     try:
         checkout = _open_checkout(ports, course, fresh, attempt=1)
     except DependencyUnavailable as exc:
@@ -238,8 +194,8 @@ def submit_application(
         # The last seat went while Stripe answered: the applicant joins the waiting list.
         _expire_quietly(ports, checkout)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
-    except AlreadyApplied:
-        _expire_quietly(ports, checkout)
+    except BookingError:
+        _expire_quietly(ports, checkout)  # nobody may pay a session that belongs to nothing
         raise
 
 
@@ -261,7 +217,7 @@ def _submit_by_invoice(
     except CourseFull:
         void_quietly(ports, holding.invoice.invoice_id)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
-    except AlreadyApplied:
+    except BookingError:
         void_quietly(ports, holding.invoice.invoice_id)
         raise
 
@@ -271,6 +227,9 @@ def _create(
 ) -> ApplicationView:
     try:
         saved = _save_new(ports, application)
+    except CodeUsedUp:
+        # Others claimed the code's last uses since it was read: refused on its field.
+        raise refuse_code("spent") from None
     except StaleWrite:
         existing = ports.repository.get_application(application.application_id)
         if existing is None:
@@ -381,33 +340,39 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     The seat is taken (or kept) and any open session detached in one conditional write first;
     only then is the old session expired at Stripe and a new one opened. So Stripe's expiry
     webhook for the old session finds it no longer current and changes nothing, and two
-    concurrent requests cannot both keep a payable session: each detaches what it sees.
+    concurrent requests cannot both keep a payable session: each detaches what it sees. With
+    nothing left to pay, the place is booked in that write instead: no checkout for nothing.
     """
-    first_read = [_authorised(ports, application_id, token)]
-    course = _load_course(ports, first_read[0].course_id)
+    first = _authorised(ports, application_id, token)
+    course = _load_course(ports, first.course_id)
 
-    def hold_seat() -> tuple[Application, CheckoutRef | None, int]:
-        # The first attempt uses what was just read; a retry after a lost race reads again.
-        application = first_read.pop() if first_read else _authorised(ports, application_id, token)
+    def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
         now = ports.clock()
         refuse_unless_payable(application, course, now)
+        situation = Situation(now=now, course_price=course.definition.price)
+        if owes_nothing(application, situation):
+            return ports.repository.save(
+                booked_with_nothing_to_pay(application, situation), application
+            ), None
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
-        attempt = application.checkout_attempts + 1
-        held = application.moved_to(
-            S.OFFERED if application.status is S.OFFERED else S.AWAITING_PAYMENT,
-            now,
-            seat_held=True,
-            checkout=None,
-            checkout_attempts=attempt,
-            # If this function dies before Stripe answers, the sweep frees the seat after this.
-            hold_expires_at=application.offer_expires_at
-            if application.status is S.OFFERED
-            else now + CHECKOUT_HOLD,
+        held = held_for_payment(application, now).model_copy(
+            update={"checkout_attempts": application.checkout_attempts + 1}
         )
-        return ports.repository.save(held, application), previous, attempt
+        return ports.repository.save(held, application), previous
 
-    saved, previous, attempt = retried(hold_seat, attempts=3)
+    saved, previous = retried(
+        hold_seat, lambda: _authorised(ports, application_id, token), first=first, attempts=3
+    )
+    if saved.status is S.CONFIRMED:
+        return view_of(ports, saved, course)
+    return view_of(ports, _with_new_checkout(ports, course, saved, previous), course)
+
+
+def _with_new_checkout(
+    ports: Ports, course: Course, saved: Application, previous: CheckoutRef | None
+) -> Application:
+    """The old session expired at Stripe, a new one opened and recorded (the seat is held)."""
     now = ports.clock()
     try:
         if (
@@ -419,22 +384,19 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
             raise Conflict(
                 "this checkout was already paid; confirmation is on its way", code="already_paid"
             )
-        checkout = _open_checkout(ports, course, saved, attempt=attempt)
+        checkout = _open_checkout(ports, course, saved, attempt=saved.checkout_attempts)
     except DependencyUnavailable:
         give_back_seat(ports, saved)
         raise
     hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
     try:
-        final = ports.repository.save(
+        return ports.repository.save(
             saved.with_checkout(checkout).model_copy(update={"hold_expires_at": hold_until}), saved
         )
     except StaleWrite as exc:
         # Another request took over meanwhile; its session is the one that counts.
         _expire_quietly(ports, checkout)
-        raise Conflict(
-            "this application changed meanwhile; please retry", code="concurrent_update"
-        ) from exc
-    return view_of(ports, final, course)
+        raise concurrent_update() from exc
 
 
 def _open_checkout(
@@ -450,7 +412,7 @@ def _open_checkout(
             product_name=course.definition.title,
             # A bursary's share never reaches Stripe; the code is Stripe's to apply.
             price=Money(amount=price.amount - application.bursary, currency=price.currency),
-            promotion_code_id=discount.promotion_code_id if discount else None,
+            discount=discount,
             customer_email=application.answers.email,
             expires_at=ports.clock() + CHECKOUT_HOLD,
             success_url=f"{status_url}&checkout=success",

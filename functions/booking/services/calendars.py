@@ -15,20 +15,30 @@ SEQUENCE, taken from the person's counter once per message so it only ever grows
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
 from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
-from booking.domain.programme import follow_up_events, person_key, programme_of
+from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
 from booking.services.ports import Ports
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
 
 
-def calendar_attachments(
+@dataclass(frozen=True)
+class CalendarFiles:
+    """The calendar files one message carries, and the programme's events in them (what the
+    mailer records as told to the person when it sends: ``AnnouncementLedger``)."""
+
+    attachments: list[Attachment] = field(default_factory=list)
+    put_in: list[CalendarEntry] = field(default_factory=list)  # follow-up events, REQUEST
+    taken_out: list[CalendarEntry] = field(default_factory=list)  # follow-up events, CANCEL
+
+
+def calendar_files(
     ports: Ports,
     job: EmailJob,
     application: Application,
@@ -36,10 +46,10 @@ def calendar_attachments(
     recipients: Sequence[str],
     *,
     now: datetime,
-) -> list[Attachment]:
-    requested, cancelled = _entries(ports, job, application, course)
+) -> CalendarFiles:
+    requested, cancelled = _entries(ports, job, application, course, now)
     if not requested and not cancelled:
-        return []
+        return CalendarFiles()
     organizer = organizer_of(ports, course)
     attendees = [Party(address) for address in recipients]
     sequence = ports.repository.next_calendar_sequence(person_key(application.answers.email))
@@ -57,7 +67,11 @@ def calendar_attachments(
             )
             method, filename = ("CANCEL", "cancel.ics") if is_cancel else ("REQUEST", "invite.ics")
             attachments.append(Attachment(filename, "text/calendar", ics, {"method": method}))
-    return attachments
+    return CalendarFiles(
+        attachments,
+        put_in=[e for e in requested if e.event],
+        taken_out=[e for e in cancelled if e.event],
+    )
 
 
 def organizer_of(ports: Ports, course: Course) -> Party:
@@ -76,12 +90,15 @@ def event_organizer(ports: Ports, host: Course) -> Party:
 
 
 def _entries(
-    ports: Ports, job: EmailJob, application: Application, course: Course
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """(entries to put in the calendar, entries to take out) for this message."""
     schedule = course.schedule
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
         requested = _booking_entries(ports, course, application, schedule)
+        if job.kind is EmailKind.SESSIONS_CHANGED:
+            # An update says nothing about sessions already past (they are as they were).
+            requested = [e for e in requested if e.start is not None and e.start > now]
         removed = [
             _removed(ports, course, application, key, SessionKind.CORE)
             for key in job.removed_sessions
@@ -180,6 +197,7 @@ def _entry(course: Course, application: Application, session: ScheduledSession) 
         end=session.end,
         description="\n".join(lines),
         joining_url=joining_url,
+        event=_event(course, session.key, session.kind),
     )
 
 
@@ -192,7 +210,12 @@ def _removed(
         uid=_uid(course, application, key, kind),
         summary=f"{course.definition.title}: cancelled",
         organizer=event_organizer(ports, course) if kind is SessionKind.FOLLOW_UP else None,
+        event=_event(course, key, kind),
     )
+
+
+def _event(course: Course, key: str, kind: SessionKind) -> str | None:
+    return event_about(programme_of(course), key) if kind is SessionKind.FOLLOW_UP else None
 
 
 def _uid(course: Course, application: Application, key: str, kind: SessionKind) -> str:

@@ -8,13 +8,15 @@ webhooks and sweeps converge on one outcome. This is the one loop that does it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from enum import Enum, auto
+from typing import Final, Literal, TypeVar
 
 from booking.domain.application import Application
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
 from booking.services.ports import Ports
 
-T = TypeVar("T")
+A = TypeVar("A")  # the state a step decides from
+T = TypeVar("T")  # what it answers
 MAX_ATTEMPTS = 5
 
 
@@ -28,18 +30,33 @@ def busy_for_stripe() -> Exception:
     return DependencyUnavailable("the application is being updated concurrently; retry")
 
 
+class _Unread(Enum):
+    UNREAD = auto()
+
+
+UNREAD: Final = _Unread.UNREAD
+
+
 def retried(
-    step: Callable[[], T],
+    step: Callable[[A], T],
+    read: Callable[[], A],
     *,
+    first: A | Literal[_Unread.UNREAD] = UNREAD,
     attempts: int = MAX_ATTEMPTS,
     exhausted: Callable[[], Exception] = concurrent_update,
 ) -> T:
-    """Run ``step`` (which reads, decides and writes) until its write does not lose a race."""
-    for _ in range(attempts):
+    """Run ``step`` on the state it is given until its write does not lose a race.
+
+    ``step`` decides from the state passed to it and writes; it reads nothing itself. It is
+    given ``first`` (what the caller has read already) or else ``read()``, and after each lost
+    race (``StaleWrite``) a fresh ``read()``."""
+    current = read() if first is UNREAD else first
+    for attempt in range(attempts):
         try:
-            return step()
+            return step(current)
         except StaleWrite:
-            continue
+            if attempt + 1 < attempts:
+                current = read()
     raise exhausted()
 
 

@@ -15,9 +15,9 @@ from booking.domain.application import FUNDABLE_STATUSES, Application, Applicati
 from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.references import normalised_reference
+from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.services.courses import get_course, list_courses
-from booking.services.lifecycle import CANCELLABLE
 from booking.services.ports import Ports
 
 S = ApplicationStatus

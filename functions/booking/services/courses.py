@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from aws_lambda_powertools import Logger
 
@@ -11,6 +13,7 @@ from booking.domain.course import (
     Course,
     CourseDefinition,
     ScheduleChanges,
+    SessionKind,
     is_valid_course_id,
     schedule_changes,
 )
@@ -22,37 +25,81 @@ from booking.domain.programme import (
     event_changes,
     follow_up_edits,
     follow_up_events,
+    moved_without_id,
+    moves_programme,
     person_key,
+    programme_of,
 )
+from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
-from booking.services.follow_ups import change_announcements
+from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 
 
-def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Course:
+@dataclass(frozen=True)
+class SavedCourse:
+    """A course as saved (and as people are shown it), with what the organiser should read
+    about the save."""
+
+    course: Course
+    # The local days of follow-ups without an id the save seemed to move (a new event each).
+    moved_without_id: list[date] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [moved_without_id_warning(day) for day in self.moved_without_id]
+
+
+def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
             {"course_id": "use lower-case letters, digits and hyphens"},
         )
+    now = ports.clock()
     previous = ports.repository.get_course(course_id)
+    if previous is not None and moves_programme(previous, definition):
+        _refuse_programme_change_of_bookings(ports, previous)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
-    edits = follow_up_edits(previous, definition, ports.clock())
+    edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     before = [*others, previous] if previous else others
     after = [*others, course]
-    changes = event_changes(follow_up_events(before), follow_up_events(after))
-    own = schedule_changes(previous.definition, definition) if previous else ScheduleChanges()
-    tell_of_changes(ports, course, own, changes, before=before, after=after)
+    changes = event_changes(follow_up_events(before), follow_up_events(after), now)
+    own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
+    tell_of_changes(ports, course, own, changes, after=after)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
-    return course
+    unnamed = moved_without_id(previous.definition, definition) if previous else []
+    return SavedCourse(
+        courses_as_held(ports, [course], after)[0],
+        [session.local_start(definition.timezone).date() for session in unnamed],
+    )
+
+
+def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
+    """A cohort's confirmed attendees hold its follow-ups in their calendars under the
+    programme's name (the UIDs, the list of whom each event was announced to, the graduates it
+    invites): moving the cohort to another programme would leave those entries with no event
+    behind them, never cancelled. So a cohort with bookings keeps its programme."""
+    booked = sum(
+        a.status is ApplicationStatus.CONFIRMED
+        for a in ports.repository.list_applications(course.course_id)
+    )
+    if booked:
+        raise Conflict(
+            f"this cohort has {booked} confirmed booking{'s' if booked != 1 else ''}, so it "
+            f"stays in the programme {programme_of(course)!r}: its attendees' follow-ups "
+            "belong to that programme. Keep the programme as it was, or make a new cohort for "
+            "the other programme",
+            code="programme_has_bookings",
+        )
 
 
 def tell_of_changes(
@@ -61,26 +108,31 @@ def tell_of_changes(
     own: ScheduleChanges,
     changes: Sequence[EventChange],
     *,
-    before: Sequence[Course],
     after: Sequence[Course],
 ) -> int:
     """Tell everyone what a replacement of ``course``'s file changed for them, one message
-    each: its confirmed attendees the new dates when their own sessions changed (with the
-    programme's changed follow-ups in it), and everyone else holding a changed follow-up of the
-    programme (``services.follow_ups``) that follow-up's change. Each message is named by the
+    each: its confirmed attendees the new dates when their own sessions changed or the file
+    began listing a follow-up (with the programme's changed follow-ups in it), and everyone
+    else holding a changed follow-up of the programme (``services.follow_ups``: whoever was
+    sent it) that follow-up's change. Each message is named by the
     course version that made the change, and written with the person's booking. Returns how
     many were told."""
     told: set[str] = set()
+    carried: set[str] = set()
     dates = changed_dates(course, own, changes)
     if dates:
         told = tell_attendees(ports, course, dates)
+        # Their message carries every follow-up the file lists, as it now is, and takes out
+        # those no file lists any more.
+        carried = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
+        carried |= set(dates.removed_follow_ups)
     announcements = change_announcements(
         ports,
         changes,
-        before=before,
         after=after,
         change=f"{course.course_id}-v{course.version}",
         told=told,
+        carried=carried,
     )
     announced = sum(_tell_safely(ports, application, job) for application, job in announcements)
     if changes:
@@ -132,34 +184,36 @@ def _tell_safely(ports: Ports, application: Application, job: EmailJob) -> bool:
 
 
 def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:
-    first_read = [application]
+    first: Application | None = application
 
-    def write() -> bool:
-        current = (
-            first_read.pop()
-            if first_read
-            else ports.repository.get_application(application.application_id)
-        )
+    def write(current: Application | None) -> bool:
         if current is None or current.status is not ApplicationStatus.CONFIRMED:
             return False
         ports.repository.save(current.with_emails(job), current)
         return True
 
-    return retried(write)
+    return retried(
+        write,
+        lambda: ports.repository.get_application(application.application_id),
+        first=first,
+    )
 
 
 def get_course(ports: Ports, course_id: str) -> Course:
+    """The course as people are shown it: its follow-ups as the programme holds them."""
     course = ports.repository.get_course(course_id) if is_valid_course_id(course_id) else None
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    return course
+    return courses_as_held(ports, [course])[0]
 
 
 def list_courses(ports: Ports) -> list[Course]:
-    """Open courses first, then full, then closed; within each, soonest first."""
+    """Every course as people are shown it; open courses first, then full, then closed;
+    within each, soonest first."""
     now = ports.clock()
     rank = {"open": 0, "full": 1, "closed": 2}
+    every = ports.repository.list_courses()
     return sorted(
-        ports.repository.list_courses(),
+        courses_as_held(ports, every, every),
         key=lambda c: (rank[c.status(now).value], c.first_start(), c.course_id),
     )

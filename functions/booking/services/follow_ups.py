@@ -3,9 +3,10 @@
 Which listing decides an event, who hosts it and who holds it are the domain's rules
 (``domain.programme``); this module reads what they need. A replacement of any cohort's file
 can move, rename, remove or add one of the programme's events: everyone who holds the event
-(invited to it, or booked on a cohort listing it) hears of it once, one message per person per
-change, keyed by person, event and change (``EmailJob.follow_up_changed``) and written with the
-person's booking like every email a change decides. The attendees of a cohort whose own
+(was sent it, as the mailer recorded, and not told it was taken out) hears of it once, one
+message per person per change, keyed by person, event and change
+(``EmailJob.follow_up_changed``) and written with the person's booking like every email a
+change decides. The attendees of a cohort whose own
 sessions changed in the same replacement hear of it in their "Changed dates" message instead
 (``services.courses``): one message, not two.
 """
@@ -20,10 +21,10 @@ from booking.domain.emails import EmailJob
 from booking.domain.programme import (
     EventChange,
     FollowUpEvent,
+    as_held,
     follow_up_events,
     holders,
     programme_of,
-    schedule_as_held,
 )
 from booking.services.ports import Ports
 
@@ -36,26 +37,37 @@ def current_event(ports: Ports, programme: str, key: str) -> FollowUpEvent | Non
 
 def held_schedule(ports: Ports, course: Course) -> list[ScheduledSession]:
     """The course's sessions, its follow-ups as the programme holds them now."""
-    schedule = course.schedule
-    if not any(s.kind is SessionKind.FOLLOW_UP for s in schedule):
-        return schedule
-    programme = programme_of(course)
-    cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
-    return schedule_as_held(course, follow_up_events(cohorts))
+    return courses_as_held(ports, [course])[0].schedule
+
+
+def courses_as_held(
+    ports: Ports, courses: Sequence[Course], every: Sequence[Course] | None = None
+) -> list[Course]:
+    """The courses as people are shown them (pages, the Course JSON, the console, the CLI):
+    each follow-up as the programme's event now is, whichever cohort's file said so last.
+    ``every``: every course, when the caller has read them already (else read here, and only
+    when one of ``courses`` lists a follow-up)."""
+    if not any(
+        s.kind is SessionKind.FOLLOW_UP for course in courses for s in course.definition.schedule()
+    ):
+        return list(courses)
+    events = follow_up_events(ports.repository.list_courses() if every is None else every)
+    return [as_held(course, events) for course in courses]
 
 
 def change_announcements(
     ports: Ports,
     changes: Sequence[EventChange],
     *,
-    before: Sequence[Course],
     after: Sequence[Course],
     change: str,
-    told: Collection[str],
+    told: Collection[str] = (),
+    carried: Collection[str] = (),
 ) -> list[tuple[Application, EmailJob]]:
-    """(booking, message) for everyone holding each changed event, but those in ``told``
-    (person keys already told in another message). ``before``/``after``: every course before
-    and after the replacement named ``change``."""
+    """(booking, message) for everyone holding each changed event (``domain.programme.holders``:
+    from what they were sent), but those in ``told`` (person keys) for the events in
+    ``carried`` (event keys): another message of this change tells them of those.
+    ``after``: every course after the replacement named ``change``."""
     if not changes:
         return []
     programmes = {item.event.programme for item in changes}
@@ -68,17 +80,15 @@ def change_announcements(
     announcements = []
     for item in changes:
         event = item.event
-        listing = {
-            course.course_id
-            for course in (*before, *after)
-            if programme_of(course) == event.programme
-            and any(s.key == event.key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
-        }
-        invited = {marker.recipient for marker in ports.repository.invitations_to(event.about)}
-        for person, application in holders(
-            event, bookings, invited=invited, listing=listing
-        ).items():
-            if person in told:
+        people = holders(
+            event,
+            bookings,
+            told=ports.repository.told_of(event.about),
+            invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
+            relisted=item.before is None,
+        )
+        for person, application in people.items():
+            if person in told and event.key in carried:
                 continue
             job = EmailJob.follow_up_changed(
                 person=person,
@@ -89,6 +99,9 @@ def change_announcements(
                 host_course_id=event.host.course_id,
                 change=change,
                 removed=item.after is None,
+                what=item.what,
+                was_start=item.before.session.start if item.before else None,
+                was_title=item.before.session.title if item.before else None,
             )
             announcements.append((application, job))
     return announcements

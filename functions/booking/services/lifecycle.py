@@ -1,4 +1,4 @@
-"""The rest of a booking's life: approval, the waiting list, lapsed holds, cancellation, refunds.
+"""The rest of a booking's life: approval, the waiting list, lapsed holds, cancellation.
 
 Every seat that comes free (an expiry, a cancellation, a refund, a lapsed offer) goes to the
 first person on the waiting list, and the scheduled sweep repeats that check, so a crash between
@@ -8,51 +8,42 @@ releasing a seat and offering it delays the offer by one sweep at most, never lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import (
-    ON_THE_WAY,
-    Application,
-    ApplicationStatus,
-    OptionalLongText,
-    PaymentRecord,
-)
+from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
-from booking.domain.payments import RefundEvent, after_refund
+from booking.domain.payment_settlement import released_hold
+from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
 from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
-    busy_for_stripe,
     concurrent_update,
     load_application,
     retried,
 )
-from booking.services.invoicing import release_lapsed_invoice, void_quietly
+from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
-from booking.services.payments import EventOutcome, released_hold
-from booking.services.ports import Anomaly, Ports
-from booking.services.waitlist import offer, offer_free_places, waitlist
+from booking.services.ports import Ports
+from booking.services.settle import settle_money
+from booking.services.waitlist import given_a_seat, offer_free_places, waitlist
 
 logger = Logger(child=True)
 S = ApplicationStatus
 _load = load_application
-# How long a refund may wait for its payment to be recorded (Stripe reorders events by seconds
-# or minutes; it retries a 5xx for three days). After this the refund is kept as an anomaly.
-REDELIVERY_BOUND = timedelta(hours=2)
 
 
 # -- approval -----------------------------------------------------------------------------
 
 
 def approve(ports: Ports, application_id: str) -> Application:
-    """Offer the place (seat held for the course's offer period) or, if full, a waiting place."""
+    """Offer the place (seat held for the course's offer period; booked at once when nothing
+    is left to pay) or, if full, a waiting place."""
 
-    def attempt() -> Application:
-        application = _load(ports, application_id)
+    def attempt(application: Application) -> Application:
         if application.status is not S.PENDING_REVIEW:
             raise Conflict(
                 f"only applications awaiting review can be approved; this one is "
@@ -66,15 +57,13 @@ def approve(ports: Ports, application_id: str) -> Application:
         if course.seat_free_for_newcomer:
             try:
                 return ports.repository.save(
-                    offer(application, course.definition.offer_valid_hours, now, reason="approved"),
-                    application,
+                    given_a_seat(application, course, now, reason="approved"), application
                 )
-            except CourseFull as exc:
-                # The last place went meanwhile: decide again, now for the waiting list.
-                raise StaleWrite("course filled meanwhile") from exc
+            except CourseFull:
+                pass  # the last place went meanwhile: this read is still current, so it waits
         return ports.repository.save(waitlist(application, now), application)
 
-    return retried(attempt)
+    return retried(attempt, lambda: _load(ports, application_id))
 
 
 def decline(ports: Ports, application_id: str, message: object = None) -> Application:
@@ -104,160 +93,12 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Applic
 # -- cancellation --------------------------------------------------------------------------
 
 
-CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
-
-
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
-    """Cancel a booking or an application.
-
-    With ``refund``, the money goes back first (Stripe, idempotent per application), then the
-    cancellation is recorded: a crash in between leaves a refunded payment whose webhook ends
-    the booking ``refunded`` anyway, never a cancelled booking whose money was kept. An open
-    checkout is detached in the same write and only then expired at Stripe, so its expiry
-    changes nothing and a payment racing the cancellation is refunded by the webhook.
-    """
-    application = _load(ports, application_id)
-    if application.status not in CANCELLABLE | {S.CANCELLED}:
-        raise Conflict(
-            f"an application that is {status_named(application.status)} cannot be cancelled",
-            code="not_cancellable",
-        )
-    owed = application.amount_paid - application.amount_refunded
-    refunding = bool(refund and application.payment_intent and owed > 0)
-    if refunding and application.payment_intent:
-        ports.payments.refund(
-            application.payment_intent,
-            amount=None,
-            idempotency_key=f"cancel-{application.application_id}",
-        )
-        application = _load(ports, application_id)  # the refund webhook may have landed
-    held_seat = application.seat_held
-    open_checkout = application.checkout if application.seat_held else None
-    open_invoice = application.invoice if application.has_open_invoice() else None
-    first_read = [application]
-
-    def record() -> Application:
-        current = first_read.pop() if first_read else _load(ports, application_id)
-        if current.status in (S.CANCELLED, S.REFUNDED):
-            return current
-        if current.status not in CANCELLABLE:
-            raise Conflict(
-                f"an application that is {status_named(current.status)} cannot be cancelled",
-                code="not_cancellable",
-            )
-        cancelled = current.moved_to(
-            S.CANCELLED,
-            ports.clock(),
-            seat_held=False,
-            hold_expires_at=None,
-            checkout=None,
-            payment_pending=False,
-            # Only a refund that was asked of Stripe is promised to the applicant.
-            status_reason="refund_requested" if refunding else None,
-        ).with_emails(
-            EmailJob.about(EmailKind.CANCELLED, current.application_id, current.course_id)
-        )
-        return ports.repository.save(cancelled, current)
-
-    application = retried(record)
-    if open_invoice is not None:
-        # Recorded first, so Stripe's invoice.voided finds the booking cancelled already.
-        void_quietly(ports, open_invoice.invoice_id)
-    if open_checkout is not None and open_checkout.expires_at > ports.clock():
-        try:
-            ports.payments.expire_checkout(open_checkout.session_id)
-        except (DependencyUnavailable, Conflict):
-            # Detached already: if it is paid after all, the webhook refunds the payment.
-            logger.warning(
-                "checkout of a cancelled application left to expire",
-                extra={"application_id": application_id},
-            )
-    if held_seat:
-        offer_free_places(ports, application.course_id)
-    return application
-
-
-# -- refunds reported by Stripe ------------------------------------------------------------
-
-
-def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
-    """Record a refund Stripe reports (``domain.payments.after_refund`` decides what it means)."""
-
-    def attempt() -> EventOutcome:
-        application = ports.repository.application_for_payment(event.payment_intent)
-        if application is None:
-            owner = ports.payments.application_of_payment(event.payment_intent)
-            if not owner:
-                return EventOutcome("ignore", "payment of no known application")
-            now = ports.clock()
-            if event.created is None or now - event.created < REDELIVERY_BOUND:
-                # Ours, but its payment event has not been applied yet (Stripe reorders):
-                # answer 5xx so Stripe redelivers this refund after the payment.
-                raise DependencyUnavailable(
-                    "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
-                )
-            return _refund_before_payment(ports, event, owner, now)
-        if event.event_id in application.recent_event_ids:
-            return EventOutcome(
-                "ignore",
-                "event already applied",
-                application.application_id,
-                application.status.value,
-            )
-        outcome = after_refund(application, event, ports.clock())
-        saved = ports.repository.save(outcome.application, application)
-        if application.seat_held and not saved.seat_held:
-            offer_free_places(ports, saved.course_id)
-        return EventOutcome(
-            "refund_recorded",
-            "full" if outcome.full else "partial",
-            saved.application_id,
-            saved.status.value,
-        )
-
-    return retried(attempt, exhausted=busy_for_stripe)
-
-
-def _refund_before_payment(
-    ports: Ports, event: RefundEvent, owner: str, now: datetime
-) -> EventOutcome:
-    """Long past any reordering, the payment of this refund was never recorded. Stop asking
-    Stripe for three more days of redeliveries: record the payment as refunded on its
-    application (so its late payment event, if it ever comes, is ignored rather than confirming
-    a booking whose money went back), keep an anomaly for the organisers, and alert."""
-    logger.error(
-        "payment anomaly",
-        extra={"anomaly": "refund_of_unrecorded_payment", "event_id": event.event_id},
-    )
-    ports.repository.record_anomaly(
-        Anomaly(
-            event_id=event.event_id,
-            kind="refund_of_unrecorded_payment",
-            at=now,
-            details={"application_id": owner, "payment_intent": event.payment_intent},
-        )
-    )
-    refunded = max(event.charge_amount_refunded or 0, event.refund_amount)
-    record = PaymentRecord(
-        payment_intent=event.payment_intent,
-        session_id="",
-        amount=refunded,
-        currency=event.currency,
-        kept=False,
-        reason="refunded_before_recorded",
-    )
-
-    def attempt() -> EventOutcome:
-        application = ports.repository.get_application(owner)
-        if application is None:
-            return EventOutcome("anomaly_recorded", "refund of an unknown payment")
-        if application.payment(event.payment_intent) is not None:
-            return EventOutcome("anomaly_recorded", "already recorded", owner)
-        noted = application.with_payment(record).with_event(event.event_id)
-        saved = ports.repository.save(noted.model_copy(update={"updated_at": now}), application)
-        return EventOutcome("anomaly_recorded", "refund before payment", owner, saved.status.value)
-
-    return retried(attempt, exhausted=busy_for_stripe)
+    """Cancel a booking or an application, through the one path for money
+    (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
+    is recorded; an open checkout is detached in the same write and only then expired, an
+    open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list."""
+    return settle_money(ports, application_id, Cancellation(refund=refund)).saved
 
 
 # -- the scheduled sweep -------------------------------------------------------------------

@@ -17,16 +17,18 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
 People are read at send time, so an erased applicant gets nothing, a reminder goes only to
 someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
-is not sent (the new start has reminders of its own). A message about a programme's follow-up
-event is checked against the event as the cohorts' files give it now (``services.follow_ups``)
-and carries its host's details now: an invitation or a change notice decided before a later
-move is not sent (the later move's notice is), nor a removal's after the event was listed again.
+is not sent (the new start has reminders of its own), unless it still reminds in time for the
+new start: then it is that offset's reminder, worded for the new time. A message about a
+programme's follow-up event is checked against the event as the cohorts' files give it now
+(``services.follow_ups``) and carries its host's details now: an invitation or a change notice
+decided before a later move is not sent (the later move's notice is), nor a removal's after the
+event was listed again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -36,7 +38,8 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.reminders import session_position
+from booking.domain.programme import person_key
+from booking.domain.reminders import session_position, still_reminds
 from booking.domain.standing import Facts, standing
 from booking.domain.timeline import email_sent
 from booking.domain.wording import (
@@ -48,13 +51,16 @@ from booking.domain.wording import (
     session_when,
     status_words,
 )
-from booking.services.calendars import calendar_attachments
+from booking.services.calendars import CalendarFiles, calendar_files
 from booking.services.follow_ups import current_event, held_schedule
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 from booking.services.waitlist import waitlist_position
 
 logger = Logger(child=True)
 S = ApplicationStatus
+# How long the record that a person was told of a follow-up event is kept after its start (or
+# after the message, for one taken out): while the event may still change.
+TOLD_KEPT = timedelta(days=365)
 # Messages that carry the joining link or are about attending: only for confirmed people.
 ATTENDEE_KINDS = frozenset(
     {
@@ -168,7 +174,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
             course = event.host
     if job.kind in SESSION_KINDS and not job.removed_follow_ups:
         session = _session(course, job)
-        if session is None or (job.session_start and job.session_start != session.start):
+        if session is None or not _still_for(job, session):
             return SendOutcome.SKIPPED_MOVED
         if now >= session.start:
             return SendOutcome.SKIPPED_STARTED
@@ -187,12 +193,13 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
         return SendOutcome.SKIPPED_NO_RECIPIENT
 
     # Composed before claiming: a template error must not leave a claim behind.
-    message = compose(ports, job, application, course, recipients, now=now)
+    message, calendar = _compose(ports, job, application, course, recipients, now=now)
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
         return SendOutcome.DUPLICATE
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
+    _record_told(ports, application, calendar, now)
     try:
         ports.sender.send(message)
     except EmailSendError:
@@ -202,6 +209,36 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(recipients), sent_at)
     return SendOutcome.SENT
+
+
+def _still_for(job: EmailJob, session: ScheduledSession) -> bool:
+    """Whether a message decided for the session as it was is still right for it as it is: it
+    was decided for this start, or it is a reminder that still reminds in time for the new
+    start (claimed within its offset of it: the ledger then gives that offset no other)."""
+    if job.session_start is None or job.session_start == session.start:
+        return True
+    return (
+        job.kind is EmailKind.SESSION_REMINDER
+        and job.offset_hours is not None
+        and job.planned_at is not None
+        and still_reminds(job.planned_at, session.start, job.offset_hours)
+    )
+
+
+def _record_told(
+    ports: Ports, application: Application, calendar: CalendarFiles, now: datetime
+) -> None:
+    """Record the programme's events this message puts in the person's calendar or takes out,
+    before sending it: a change to an event reaches whoever was told of it (a failed send
+    recorded here at worst brings them one more notice, never one fewer)."""
+    person = person_key(application.answers.email)
+    for entries, holds in ((calendar.put_in, True), (calendar.taken_out, False)):
+        for entry in entries:
+            assert entry.event is not None
+            last = max(now, entry.start or now)
+            ports.repository.record_told(
+                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now
+            )
 
 
 def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> None:
@@ -224,6 +261,18 @@ def compose(
     *,
     now: datetime,
 ) -> OutgoingEmail:
+    return _compose(ports, job, application, course, recipients, now=now)[0]
+
+
+def _compose(
+    ports: Ports,
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    now: datetime,
+) -> tuple[OutgoingEmail, CalendarFiles]:
     context = email_context(
         job,
         application,
@@ -233,6 +282,7 @@ def compose(
         console_url=ports.console_url(application.application_id),
         # Messages listing every session show the follow-ups as the programme holds them.
         schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
+        booked_on=_booked_on(ports, application, course),
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         context["waitlist_position"] = waitlist_position(ports, application)
@@ -243,16 +293,30 @@ def compose(
     )
     context["standing"] = standing(_facts(application, course, context, now))
     rendered = ports.renderer.render(job.kind, context)
-    return OutgoingEmail(
+    calendar = calendar_files(ports, job, application, course, recipients, now=now)
+    message = OutgoingEmail(
         to=list(recipients),
         reply_to=_reply_to(job, application, course),
         subject=with_reference(rendered.subject, application.reference),
         text=rendered.text,
         html=rendered.html,
-        attachments=calendar_attachments(ports, job, application, course, recipients, now=now),
+        attachments=calendar.attachments,
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
+    return message, calendar
+
+
+def _booked_on(ports: Ports, application: Application, course: Course) -> str:
+    """The name of the cohort the person booked, when the message comes from another one (a
+    follow-up's host): their reference belongs to their own booking."""
+    if application.course_id == course.course_id:
+        return ""
+    booked = ports.repository.get_course(application.course_id)
+    if booked is None:
+        return ""
+    definition = booked.definition
+    return course_name(definition.title, booked.first_start(), definition.timezone)
 
 
 def with_reference(subject: str, reference: str | None) -> str:
@@ -316,10 +380,13 @@ def email_context(
     now: datetime,
     console_url: str = "",
     schedule: Sequence[ScheduledSession] | None = None,
+    booked_on: str = "",
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos).
     ``console_url``: the application's page in the organisers' console (facilitators' copy);
-    ``schedule``: the sessions to show, when not the course's own list."""
+    ``schedule``: the sessions to show, when not the course's own list; ``booked_on``: the
+    name of the cohort the person booked, when the message is from another (a follow-up's
+    host)."""
     definition = course.definition
     timezone = definition.timezone
     schedule = course.schedule if schedule is None else schedule
@@ -372,6 +439,13 @@ def email_context(
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
         "removed_when": removed_when,
+        # A changed follow-up: what changed, and when and what it was before.
+        "change": job.follow_up_change or "moved",
+        "was_when": moment_when(job.was_start, timezone) if job.was_start else None,
+        "was_title": job.was_title,
+        # The cohort the person booked (and their reference belongs to), where it is not the
+        # one the message is from: a follow-up's host may be another cohort.
+        "booked_on": booked_on,
         "session": _session_view(schedule, session, timezone) if session else None,
         # A programme's follow-up event, sent to a graduate of any of its cohorts.
         "for_graduate": job.person is not None,

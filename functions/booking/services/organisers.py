@@ -11,8 +11,9 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.errors import Conflict, NotFound, StaleWrite
 from booking.domain.money import Money
+from booking.domain.settlement import closing
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -23,8 +24,8 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.concurrency import concurrent_update, load_application, retried
-from booking.services.invoicing import void_quietly
 from booking.services.ports import Ports
+from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -286,18 +287,22 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
 
 def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     """Replace the person's name, email and answers everywhere; keep the anonymised money trail
-    (amounts, Stripe payment id, status) that bookkeeping must retain."""
+    (amounts, Stripe payment id, status) that bookkeeping must retain. What was still on its
+    way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
+    its seat offered to the next in line."""
     applications = person_applications(ports, email)
     if not applications:
         raise NotFound("no data is held about this email address")
     erased_ids = []
     freed: set[str] = set()
     for application in applications:
-        before = _erase_one(ports, application)
         erased_ids.append(application.application_id)
-        if before is not None and before.seat_held and before.status in WITHDRAWN_BY_ERASURE:
+        before, saved = _erase_one(ports, application)
+        if before is None or saved is None or before.status not in WITHDRAWN_BY_ERASURE:
+            continue
+        clean_up(ports, saved, closing(before, ports.clock()))
+        if before.seat_held:
             freed.add(before.course_id)
-            _expire_quietly(ports, before)
     ports.repository.forget_person(email, erased_ids)
     for course_id in freed:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once
@@ -305,34 +310,18 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     return {"erased_applications": erased_ids}
 
 
-def _erase_one(ports: Ports, application: Application) -> Application | None:
-    """Erase one application; returns it as it was just before (None if it had gone)."""
-    first_read: list[Application | None] = [application]
+def _erase_one(
+    ports: Ports, application: Application
+) -> tuple[Application | None, Application | None]:
+    """Erase one application: it as it was just before, and as stored after (None, None if it
+    had gone)."""
+    first: Application | None = application
 
-    def erase() -> Application | None:
-        current = (
-            first_read.pop()
-            if first_read
-            else ports.repository.get_application(application.application_id)
-        )
-        if current is not None:  # gone meanwhile (retention): nothing left to erase
-            ports.repository.save(current.erased(ports.clock()), current)
-        return current
+    def erase(current: Application | None) -> tuple[Application | None, Application | None]:
+        if current is None:  # gone meanwhile (retention): nothing left to erase
+            return None, None
+        return current, ports.repository.save(current.erased(ports.clock()), current)
 
-    return retried(erase)
-
-
-def _expire_quietly(ports: Ports, withdrawn: Application) -> None:
-    """An erased person's open checkout or invoice cannot be paid any more (if it is, the
-    payment webhook finds the application cancelled and refunds it)."""
-    if withdrawn.has_open_invoice() and withdrawn.invoice is not None:
-        void_quietly(ports, withdrawn.invoice.invoice_id)
-    if withdrawn.checkout is None or withdrawn.checkout.expires_at <= ports.clock():
-        return
-    try:
-        ports.payments.expire_checkout(withdrawn.checkout.session_id)
-    except (DependencyUnavailable, Conflict):
-        logger.warning(
-            "checkout of an erased application left to expire",
-            extra={"application_id": withdrawn.application_id},
-        )
+    return retried(
+        erase, lambda: ports.repository.get_application(application.application_id), first=first
+    )

@@ -1,28 +1,36 @@
-"""Apply a Stripe Checkout event to the application it concerns.
+"""Stripe's events about money (a checkout's, an invoice's, a refund's), each applied to the
+application that holds the object it is about, through the one path (``services.settle``).
 
-Re-read, decide (pure), write conditionally, retry on a concurrent write. The decision depends
-only on the application's current state, so duplicates, reordering and concurrent deliveries of
-the same event all converge on one outcome, and each outcome's emails are decided exactly once.
+A Stripe object is believed only for the application that recorded its id: a checkout session
+or an invoice is looked up by its id (the save that recorded it indexed it), a refund by its
+payment's. The metadata an event carries is a hint, never proof: when it names another
+application, that one is left alone and the mismatch is kept as an anomaly (logged at ERROR,
+alarmed); money that arrived for no application at all goes back to whoever paid it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus
-from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, CourseFull
-from booking.domain.payments import Action, CheckoutEvent, Decision, decide, payment_record
+from booking.domain.application import Application, PaymentRecord
+from booking.domain.commands import NoteAnomaly, Refund
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
+from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.ports import Anomaly, Ports
-from booking.services.waitlist import offer_free_places
+from booking.services.ports import Ports
+from booking.services.settle import note_anomaly, refund, settle_money
 
 logger = Logger(child=True)
-S = ApplicationStatus
+# How long a refund may wait for its payment to be recorded (Stripe reorders events by seconds
+# or minutes; it retries a 5xx for three days). After this the refund is kept as an anomaly.
+REDELIVERY_BOUND = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -34,254 +42,163 @@ class EventOutcome:
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
-    return apply_stripe_event(
+    owner = owner_of(
         ports,
-        "checkout",
-        event.event_id,
+        event.session_id,
         event.application_id,
-        decide=lambda application: decide(application, event),
-        apply=lambda application, decision: _apply(ports, application, event, decision),
+        holds=lambda a: a.asked_in(event.session_id) is not None,
     )
+    if owner is None:
+        paid = event.kind is CheckoutEventKind.PAID
+        key = f"refund-{event.session_id}"
+        return _for_nobody(
+            ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
+        )
+    return _settled(ports, owner, event, event.event_id, event.application_id)
 
 
-def apply_stripe_event(
-    ports: Ports,
-    what: str,
-    event_id: str,
-    application_id: str,
-    *,
-    decide: Callable[[Application], Decision],
-    apply: Callable[[Application, Decision], Application],
+def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
+    if event.kind is InvoiceEventKind.PAID:
+        # Read once, before deciding: the payment that paid it (to record, or to give back).
+        paid_by = ports.payments.invoice_payment_intent(event.invoice_id)
+        event = dataclasses.replace(event, payment_intent=paid_by)
+    current = event.invoice_id
+    owner = owner_of(
+        ports,
+        current,
+        event.application_id,
+        holds=lambda a: a.invoice is not None and a.invoice.invoice_id == current,
+    )
+    if owner is None:
+        key = f"refund-{event.invoice_id}"
+        return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
+    return _settled(ports, owner, event, event.event_id, event.application_id)
+
+
+def owner_of(
+    ports: Ports, object_id: str, named: str, *, holds: Callable[[Application], bool]
+) -> Application | None:
+    """The application that recorded ``object_id`` (a session, an invoice). The one the event
+    names is believed only if it holds the object itself (applications recorded before objects
+    were indexed)."""
+    owner_id = ports.repository.owner_of(object_id)
+    if owner_id is not None:
+        return ports.repository.get_application(owner_id)
+    named_application = ports.repository.get_application(named) if named else None
+    return named_application if named_application is not None and holds(named_application) else None
+
+
+def _settled(
+    ports: Ports, owner: Application, fact: MoneyFact, event_id: str, named: str
 ) -> EventOutcome:
-    """One Stripe event (a checkout's, an invoice's) applied to its application: the pure
-    decision from the stored state, then its write; a seat it frees goes to the waiting list."""
-
-    def attempt() -> EventOutcome:
-        application = ports.repository.get_application(application_id)
-        if application is None:
-            return EventOutcome("ignore", "unknown application")
-        decision = decide(application)
-        if decision.action is Action.IGNORE:
-            return outcome_of(decision, application)
-        saved = apply(application, decision)
-        if application.seat_held and not saved.seat_held:
-            offer_free_places(ports, saved.course_id)
-        logger.info(
-            f"{what} event applied",
-            extra={
-                "event_id": event_id,
-                "application_id": saved.application_id,
-                "action": decision.action.value,
-                "status": saved.status.value,
-            },
+    if named != owner.application_id:
+        # Signed by Stripe, but its metadata names someone else: nobody it names is touched.
+        note_anomaly(
+            ports,
+            NoteAnomaly(
+                event_id,
+                "event_names_another_application",
+                {"application_id": owner.application_id, "named_application_id": named},
+            ),
         )
-        return outcome_of(decision, saved)
-
-    # Persistent contention: answer 5xx so Stripe redelivers later.
-    return retried(attempt, exhausted=busy_for_stripe)
-
-
-def _apply(
-    ports: Ports, application: Application, event: CheckoutEvent, decision: Decision
-) -> Application:
-    now = ports.clock()
-    app_id, course_id = application.application_id, application.course_id
-    repo = ports.repository
-    if decision.action in (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE):
-        confirmed = (
-            application.moved_to(
-                S.CONFIRMED,
-                now,
-                seat_held=True,
-                hold_expires_at=None,
-                payment_pending=False,
-                payment_intent=event.payment_intent,
-                amount_paid=event.amount_total,
-                status_reason=None,
-            )
-            .with_event(event.event_id)
-            .with_emails(
-                EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
-                # Facilitators of pay-now courses hear of an applicant once they have paid:
-                # an abandoned checkout is not someone they will meet.
-                EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
-            )
-        )
-        if event.payment_intent:  # a fully discounted session takes no payment to record
-            confirmed = confirmed.with_payment(payment_record(event, kept=True))
-        excess = _paid_beyond_due(application, event)
-        if excess and event.payment_intent:
-            # A bursary granted while this checkout was open: nobody pays more than is due.
-            # Stripe first, keyed by the session, so a retry is the same partial refund (its
-            # events record it, and the booking stands).
-            ports.payments.refund(
-                event.payment_intent, amount=excess, idempotency_key=f"excess-{event.session_id}"
-            )
-        try:
-            return repo.save(confirmed, application)
-        except CourseFull:
-            return _refund(ports, application, event, "course_full")
-    if decision.action is Action.REFUND:
-        return _refund(ports, application, event, decision.reason)
-    if decision.action is Action.REFUND_UNMATCHED:
-        return _refund_unmatched(ports, application, event, decision.reason)
-    if decision.action is Action.KEEP_HOLD:
-        pending = application.model_copy(
-            update={"payment_pending": True, "updated_at": now}
-        ).with_event(event.event_id)
-        return repo.save(pending, application)
-    if decision.action is Action.DETACH_CHECKOUT:
-        detached = application.model_copy(
-            update={"checkout": None, "payment_pending": False, "updated_at": now}
-        ).with_event(event.event_id)
-        return repo.save(detached, application)
-    # RELEASE_HOLD: expired or failed checkout.
-    released = released_hold(application, now, decision.reason, event.session_id)
-    return repo.save(released.with_event(event.event_id), application)
-
-
-def _paid_beyond_due(application: Application, event: CheckoutEvent) -> int:
-    """What a payment brings beyond what the place now costs (a bursary given after the
-    checkout asked for more); 0 when it is exactly what was asked."""
-    if application.price is None or not application.bursary:
-        return 0
-    return max(event.amount_total - application.amount_due(application.price), 0)
-
-
-def released_hold(
-    application: Application, now: datetime, reason: str, occasion: str
-) -> Application:
-    """The application after its unpaid hold ends (checkout expired or failed, offer lapsed).
-
-    One function for the webhook and the sweep, with the same email job id for the same
-    checkout, so whichever notices first tells the applicant and the other changes nothing.
-    """
-    return application.moved_to(
-        S.EXPIRED,
-        now,
-        seat_held=False,
-        hold_expires_at=None,
-        payment_pending=False,
-        status_reason=reason,
-    ).with_emails(
-        EmailJob.about(
-            EmailKind.CHECKOUT_EXPIRED,
-            application.application_id,
-            application.course_id,
-            occasion=occasion,
-            reason=reason,
-        )
+    settled = settle_money(
+        ports, owner.application_id, fact, first=owner, exhausted=busy_for_stripe
     )
-
-
-def _refund(
-    ports: Ports, application: Application, event: CheckoutEvent, reason: str
-) -> Application:
-    """Give back a payment the system cannot honour. Stripe first (idempotent per session),
-    then the record: a crash in between repeats the same refund call, never a second refund."""
-    _give_back(ports, event)
-    app_id, course_id = application.application_id, application.course_id
-    email = EmailJob.about(
-        EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
-    )
-    if not event.payment_intent:
-        # A fully discounted session that found the course full: no money to give back, so
-        # the place simply is not confirmed (the applicant is told).
-        email = email.model_copy(update={"reason": "course_full_no_payment"})
-    given_back = application
-    if event.payment_intent:
-        given_back = application.with_payment(payment_record(event, kept=False, reason=reason))
-    if application.status in (S.CONFIRMED, S.REFUNDED):
-        # A second payment on a settled application: its state stands, the extra money goes back.
-        kept = (
-            given_back.model_copy(update={"updated_at": ports.clock()})
-            .with_event(event.event_id)
-            .with_emails(email)
-        )
-        return ports.repository.save(kept, application)
-    refunded = (
-        given_back.moved_to(
-            S.REFUNDED,
-            ports.clock(),
-            seat_held=False,
-            hold_expires_at=None,
-            payment_pending=False,
-            payment_intent=event.payment_intent,
-            amount_paid=event.amount_total,
-            amount_refunded=event.amount_total,
-            status_reason=reason,
-        )
-        .with_event(event.event_id)
-        .with_emails(email)
-    )
-    return ports.repository.save(refunded, application)
-
-
-def _refund_unmatched(
-    ports: Ports, application: Application, event: CheckoutEvent, reason: str
-) -> Application:
-    """A payment that is not what was asked of Stripe for this application: it never confirms.
-
-    It is refunded (Stripe first, idempotent per session), recorded on the application so its
-    refund events are acknowledged, and reported at ERROR for the organisers' alarm; the
-    application itself stays as it was, so its own checkout can still be paid.
-    """
-    logger.error(
-        "payment anomaly",
-        extra={
-            "anomaly": reason,
-            "event_id": event.event_id,
-            "application_id": application.application_id,
-            "session_id": event.session_id,
-            "payment_intent": event.payment_intent,
-            "amount": event.amount_total,
-            "currency": event.currency,
-        },
-    )
-    ports.repository.record_anomaly(
-        Anomaly(
-            event_id=event.event_id,
-            kind=reason,
-            at=ports.clock(),
-            details={
-                "application_id": application.application_id,
-                "session_id": event.session_id,
-                "payment_intent": event.payment_intent or "",
-                "amount": str(event.amount_total),
-                "currency": event.currency,
-            },
-        )
-    )
-    if not event.payment_intent:
-        # Nothing to give back and nothing to record: Stripe reported no payment at all.
-        return ports.repository.save(application.with_event(event.event_id), application)
-    _give_back(ports, event)
-    noted = (
-        application.model_copy(update={"updated_at": ports.clock()})
-        .with_payment(payment_record(event, kept=False, reason=reason))
-        .with_event(event.event_id)
-    )
-    return ports.repository.save(noted, application)
-
-
-def outcome_of(decision: Decision, application: Application) -> EventOutcome:
+    saved = settled.saved
     return EventOutcome(
-        decision.action.value, decision.reason, application.application_id, application.status.value
+        settled.settlement.action,
+        settled.settlement.reason,
+        saved.application_id,
+        saved.status.value,
     )
 
 
-def _give_back(ports: Ports, event: CheckoutEvent) -> None:
-    """Refund the payment an event reports (idempotent per session). When Stripe refuses (no
-    such payment, or nothing left to refund) there is nothing to give back: the event is still
-    recorded, so it is acknowledged instead of failing on every redelivery."""
-    if not event.payment_intent:
-        return
-    try:
-        ports.payments.refund(
-            event.payment_intent, amount=None, idempotency_key=f"refund-{event.session_id}"
+def _for_nobody(
+    ports: Ports, event_id: str, object_id: str, payment_intent: str | None, key: str
+) -> EventOutcome:
+    """An object no application recorded: money it brought goes back to whoever paid it (a
+    payment some application recorded is that application's, whatever this event says)."""
+    if payment_intent is None:
+        return EventOutcome("ignore", "not an object of any application")
+    details = {"object_id": object_id, "payment_intent": payment_intent}
+    if ports.repository.application_for_payment(payment_intent) is not None:
+        note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
+        return EventOutcome("ignore", "the payment belongs to the application that recorded it")
+    if not refund(ports, Refund(payment_intent, None, key)):
+        return EventOutcome("ignore", "no such payment at Stripe")
+    note_anomaly(ports, NoteAnomaly(event_id, "payment_for_no_application", details))
+    return EventOutcome("refund_unmatched", "payment_for_no_application")
+
+
+# -- refunds reported by Stripe ------------------------------------------------------------
+
+
+def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
+    """Record a refund Stripe reports, on the application whose payment it gives back."""
+    application = ports.repository.application_for_payment(event.payment_intent)
+    if application is not None:
+        if event.event_id in application.recent_event_ids:
+            return EventOutcome(
+                "ignore",
+                "event already applied",
+                application.application_id,
+                application.status.value,
+            )
+        settled = settle_money(
+            ports, application.application_id, event, first=application, exhausted=busy_for_stripe
         )
-    except Conflict as refused:
-        logger.warning(
-            "refund refused by the payment provider",
-            extra={"event_id": event.event_id, "code": refused.code},
+        return EventOutcome(
+            settled.settlement.action,
+            settled.settlement.reason,
+            settled.saved.application_id,
+            settled.saved.status.value,
         )
+    owner = ports.payments.application_of_payment(event.payment_intent)
+    if not owner:
+        return EventOutcome("ignore", "payment of no known application")
+    now = ports.clock()
+    if event.created is None or now - event.created < REDELIVERY_BOUND:
+        # Ours, but its payment event has not been applied yet (Stripe reorders): answer
+        # 5xx so Stripe redelivers this refund after the payment.
+        raise DependencyUnavailable(
+            "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
+        )
+    return _refund_before_payment(ports, event, owner, now)
+
+
+def _refund_before_payment(
+    ports: Ports, event: RefundEvent, owner: str, now: datetime
+) -> EventOutcome:
+    """Long past any reordering, the payment of this refund was never recorded. Stop asking
+    Stripe for three more days of redeliveries: record the payment as refunded on its
+    application (so its late payment event, if it ever comes, is ignored rather than confirming
+    a booking whose money went back), keep an anomaly for the organisers, and alert."""
+    note_anomaly(
+        ports,
+        NoteAnomaly(
+            event.event_id,
+            "refund_of_unrecorded_payment",
+            {"application_id": owner, "payment_intent": event.payment_intent},
+        ),
+    )
+    record = PaymentRecord(
+        payment_intent=event.payment_intent,
+        session_id="",
+        amount=max(event.charge_amount_refunded or 0, event.refund_amount),
+        currency=event.currency,
+        kept=False,
+        reason="refunded_before_recorded",
+    )
+
+    def attempt(application: Application | None) -> EventOutcome:
+        if application is None:
+            return EventOutcome("anomaly_recorded", "refund of an unknown payment")
+        if application.payment(event.payment_intent) is not None:
+            return EventOutcome("anomaly_recorded", "already recorded", owner)
+        noted = application.with_payment(record).with_event(event.event_id)
+        saved = ports.repository.save(noted.model_copy(update={"updated_at": now}), application)
+        return EventOutcome("anomaly_recorded", "refund before payment", owner, saved.status.value)
+
+    return retried(
+        attempt, lambda: ports.repository.get_application(owner), exhausted=busy_for_stripe
+    )

@@ -12,7 +12,6 @@ Adapters translate their own failures into the domain's: a dependency that is do
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -20,22 +19,32 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Protocol, TypeVar
 
-from booking.domain.application import Application, CheckoutRef
+from booking.domain.application import Application
 from booking.domain.billing import (
-    BillingDetails,
-    DiscountCodeDefinition,
-    InvoiceRef,
-    PromotionCode,
+    DiscountCode,
 )
-from booking.domain.course import Course, CourseDefinition, Money
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invitations import CalendarEntry
 from booking.domain.invoices import InvoiceEvent
+from booking.domain.limits import Holding
 from booking.domain.organisers import ConsoleSession
 from booking.domain.payments import CheckoutEvent, RefundEvent
-from booking.domain.reminders import INVITATION
+from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.domain.timeline import TimelineEntry
+from booking.services.payment_port import (
+    CheckoutRequest as CheckoutRequest,
+)
+from booking.services.payment_port import (
+    DiscountCodeRequest as DiscountCodeRequest,
+)
+from booking.services.payment_port import (
+    InvoiceRequest as InvoiceRequest,
+)
+from booking.services.payment_port import (
+    PaymentGateway as PaymentGateway,
+)
 
 
 def utc_now() -> datetime:
@@ -87,6 +96,19 @@ class ReminderMarker:
         on an event's invitations are the list of whom it was announced to)."""
         return None if self.offset == INVITATION else self.session_start
 
+    @property
+    def offset_hours(self) -> int | None:
+        """A reminder's offset ("h24": 24); None for an invitation."""
+        return None if self.offset == INVITATION else int(self.offset.removeprefix("h"))
+
+    @property
+    def counts_from(self) -> datetime | None:
+        """A reminder's: one already sent for the same (about, offset, recipient) at or after
+        this moment, whatever start it named, still reminds in time for this start and is
+        this one (``domain.reminders.still_reminds``). None for an invitation."""
+        hours = self.offset_hours
+        return None if hours is None else reminder_counts_from(self.session_start, hours)
+
 
 @dataclass(frozen=True)
 class Anomaly:
@@ -119,12 +141,34 @@ class CourseStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SubmissionRead:
+    """What a submission reads before deciding, in one round trip."""
+
+    course: Course | None
+    application: Application | None = None  # the earlier answer to the same Idempotency-Key
+    discount_code: DiscountCode | None = None  # the code it gives, as this course knows it
+
+
+class DiscountCodeStore(Protocol):
+    def put_discount_code(self, code: DiscountCode) -> None:
+        """Keep a new code (no use yet); Conflict ``discount_code_exists`` if the course has
+        one with the same letters."""
+        ...
+
+    def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
+        """The course's code as typed (in any case), with its uses now."""
+        ...
+
+    def discount_codes(self, course_id: str) -> list[DiscountCode]: ...
+
+
 class ApplicationStore(Protocol):
     def get_application(self, application_id: str) -> Application | None: ...
 
-    def get_course_and_application(
-        self, course_id: str, application_id: str
-    ) -> tuple[Course | None, Application | None]: ...
+    def read_for_submission(
+        self, course_id: str, application_id: str | None, code: str | None
+    ) -> SubmissionRead: ...
 
     def list_applications(self, course_id: str) -> list[Application]: ...
 
@@ -132,13 +176,21 @@ class ApplicationStore(Protocol):
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
         """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
-        in one transaction with its seat, its enrolment claim and the emails in its outbox.
+        in one transaction with every limited thing it claims or gives back
+        (``booking.domain.limits``: its seat, its code's use), its enrolment claim and the
+        emails in its outbox.
 
         Returns what was stored (next version, outbox emptied: the emails are on their way).
         Raises StaleWrite if someone wrote first, CourseFull if a seat was needed and none is
-        left, AlreadyApplied if the person has another live application on the course
-        (``replaces`` names a dead one whose claim may be taken over).
+        left, CodeUsedUp if its code's uses are all held, AlreadyApplied if the person has
+        another live application on the course (``replaces`` names a dead one whose claim may
+        be taken over).
         """
+        ...
+
+    def give_back_holdings(self, application_id: str) -> list[Holding]:
+        """What an application deleted without a save (the table's time-to-live) held goes
+        back, each holding once however often this is called; nothing while it is stored."""
         ...
 
     def enrolled_application_id(self, course_id: str, email: str) -> str | None: ...
@@ -150,6 +202,11 @@ class ApplicationStore(Protocol):
         ...
 
     def application_for_payment(self, payment_intent: str) -> Application | None: ...
+
+    def owner_of(self, provider_object_id: str) -> str | None:
+        """The id of the application that recorded a checkout session or an invoice (indexed
+        by the save that first recorded it)."""
+        ...
 
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
         """Applications whose hold lapses at or before ``now``, oldest first."""
@@ -208,7 +265,12 @@ class EmailLedger(Protocol):
 
 
 class ReminderLedger(Protocol):
-    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Claim it for sending at ``now``: False when anyone claimed, queued or superseded
+        this marker before, or (a reminder) when one for the same (about, offset, recipient)
+        was claimed at or after ``marker.counts_from`` for another start: it still reminds in
+        time. Atomic: of two runs racing, one wins."""
+        ...
 
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
 
@@ -224,14 +286,35 @@ class ReminderLedger(Protocol):
         ...
 
 
+class AnnouncementLedger(Protocol):
+    """Whom each of a programme's follow-up events was told to: every message that put it in a
+    person's calendar (a confirmation, a "Changed dates", an invitation, a change notice) or
+    took it out (a cancellation), as it went. A change to the event reaches them from this,
+    not from what the cohorts' files list now."""
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        """``person`` (a person key) was just sent the event ``about``: in their calendar
+        (``holds``) or taken out of it. The latest word stands; kept until ``keep_until``."""
+        ...
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        """Person key -> whether they hold the event (False: told it was taken out), for
+        everyone ever sent it."""
+        ...
+
+
 class Repository(
     CourseStore,
+    DiscountCodeStore,
     ApplicationStore,
     ApplicationHistory,
     EmailOutbox,
     AnomalyLog,
     EmailLedger,
     ReminderLedger,
+    AnnouncementLedger,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
@@ -249,92 +332,6 @@ class QueueUnavailable(DependencyUnavailable):
 class EmailQueue(Protocol):
     def send(self, jobs: Sequence[EmailJob]) -> None:
         """Queue every job or raise :class:`QueueUnavailable`."""
-        ...
-
-
-# -- payments -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckoutRequest:
-    application_id: str
-    course_id: str
-    product_name: str
-    price: Money
-    customer_email: str
-    expires_at: datetime
-    success_url: str
-    cancel_url: str
-    attempt: int
-    # Applied by the provider to ``price`` (the course price less any bursary).
-    promotion_code_id: str | None = None
-    # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
-    # session instead of replaying a key with different parameters (Stripe refuses that).
-    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
-
-
-@dataclass(frozen=True)
-class InvoiceRequest:
-    """An invoice to an employer for one place: sent by the provider, due at ``due_at``."""
-
-    application_id: str
-    course_id: str
-    description: str  # the line: course and applicant, as the employer's accounts need it
-    amount: Money  # the course price less any bursary; the code is applied by the provider
-    billing: BillingDetails
-    due_at: datetime
-    attempt: int
-    promotion_code_id: str | None = None
-    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
-
-
-@dataclass(frozen=True)
-class DiscountCodeRequest:
-    course_id: str
-    definition: DiscountCodeDefinition
-    currency: str  # the course's, for amounts off
-
-
-class PaymentGateway(Protocol):
-    def create_checkout(self, request: CheckoutRequest) -> CheckoutRef: ...
-
-    def expire_checkout(self, session_id: str) -> str:
-        """Expire an open session; its status afterwards (``expired`` or ``complete``).
-        Raises Conflict when the provider cannot find or expire it."""
-        ...
-
-    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
-
-    def application_of_payment(self, payment_intent: str) -> str | None: ...
-
-    # -- invoices to employers --------------------------------------------------------------
-
-    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
-        """Create, finalize and send the invoice; the provider emails the billing contact."""
-        ...
-
-    def void_invoice(self, invoice_id: str) -> str:
-        """Void an unpaid invoice; its status afterwards (``void``, or ``paid`` if it was paid
-        first). Raises Conflict when the provider does not know it."""
-        ...
-
-    def resend_invoice(self, invoice_id: str) -> None:
-        """Email the invoice to the billing contact again."""
-        ...
-
-    def invoice_payment_intent(self, invoice_id: str) -> str | None:
-        """The payment that paid the invoice (to refund it), if it was paid through the
-        provider; None when it was paid out of band or not at all."""
-        ...
-
-    # -- discount codes -----------------------------------------------------------------------
-
-    def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
-        """Raises Conflict ``discount_code_exists`` when the code is already in use."""
-        ...
-
-    def find_promotion_code(self, code: str) -> PromotionCode | None:
-        """The code as typed (case does not matter), active or used up; None if unknown."""
         ...
 
 

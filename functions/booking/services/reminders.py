@@ -12,14 +12,15 @@ Per run:
    re-queues a job the mailer then de-duplicates by job id. Either way no reminder is lost and
    none is sent twice.
 
-Who gets what: a core session's reminders go to its course's confirmed attendees, one per booking.
-A follow-up is the programme's event (``domain.programme``), however many cohorts list it: its
-invitation and reminders go to the programme's graduates, one per person, with the host cohort's
-details. Every claim and job names what it is about: the course or programme event, the session
-by its stable key and its start (a moved session is reminded again at its new time), the person
-and the offset. An invitation's claim names no start: one per person and event wherever it
-moves (those already invited hear of a move from ``services.follow_ups``, not a second
-invitation).
+Who gets what: a core session's reminders go to its course's confirmed attendees, one per
+booking. A follow-up is the programme's event (``domain.programme``), however many cohorts list
+it: its invitation and reminders go to the programme's graduates, one per person, with the host
+cohort's details. Every claim and job names what it is about: the course or programme event, the
+session by its stable key and its start, the person and the offset; a moved session is reminded
+again at its new time unless that offset's reminder already went in time for it
+(``domain.reminders.still_reminds``: the ledger refuses the claim). An invitation's claim names
+no start: one per person and event wherever it moves (those already invited hear of a move from
+``services.follow_ups``, not a second invitation).
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class _Planner:
                     due.session.key,
                     due.session.start,
                     due.offset_hours,
+                    planned_at=self._now,
                 )
                 claimed += self._claim_due(about, due, application.application_id, job)
         return claimed
@@ -146,18 +148,24 @@ class _Planner:
             offsets = event.host.definition.reminder_offsets_hours
             for due in due_reminders([session], offsets, self._now):
                 for person, application in people.items():
-                    job = self._follow_up_job(event, person, application, due.offset_hours)
+                    job = self._follow_up_job(
+                        event, person, application, due.offset_hours, self._now
+                    )
                     claimed += self._claim_due(event.about, due, person, job)
             if invitation_due(session, self._now):
                 for person, application in people.items():
-                    job = self._follow_up_job(event, person, application, None)
+                    job = self._follow_up_job(event, person, application, None, self._now)
                     marker = ReminderMarker(event.about, session.start, INVITATION, person, job)
                     claimed += self._claim(marker)
         return claimed
 
     @staticmethod
     def _follow_up_job(
-        event: FollowUpEvent, person: str, application: Application, offset_hours: int | None
+        event: FollowUpEvent,
+        person: str,
+        application: Application,
+        offset_hours: int | None,
+        now: datetime,
     ) -> EmailJob:
         return EmailJob.follow_up(
             EmailKind.FOLLOW_UP_INVITATION if offset_hours is None else EmailKind.SESSION_REMINDER,
@@ -168,6 +176,7 @@ class _Planner:
             session_start=event.session.start,
             host_course_id=event.host.course_id,
             offset_hours=offset_hours,
+            planned_at=now,
         )
 
     def _claim_due(

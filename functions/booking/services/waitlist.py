@@ -12,8 +12,11 @@ from typing import Literal
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import Situation
+from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -50,6 +53,31 @@ def offer(
     )
 
 
+def given_a_seat(
+    application: Application, course: Course, now: datetime, *, reason: OfferReason
+) -> Application:
+    """A seat for ``application``: offered for the course's offer period, or, when nothing is
+    left to pay (``domain.settlement.owes_nothing``), booked at once."""
+    situation = Situation(now=now, course_price=course.definition.price)
+    if owes_nothing(application, situation):
+        return booked_with_nothing_to_pay(application, situation)
+    return offer(application, course.definition.offer_valid_hours, now, reason=reason)
+
+
+def held_for_payment(application: Application, now: datetime) -> Application:
+    """The seat taken (or kept) while Stripe opens what will be paid (a checkout, an invoice);
+    an offer keeps its deadline, anything else has a checkout's hold, which the sweep frees if
+    the payment is never opened."""
+    offered = application.status is S.OFFERED
+    return application.moved_to(
+        S.OFFERED if offered else S.AWAITING_PAYMENT,
+        now,
+        seat_held=True,
+        checkout=None,
+        hold_expires_at=application.offer_expires_at if offered else now + CHECKOUT_HOLD,
+    )
+
+
 def waitlist(application: Application, now: datetime) -> Application:
     return application.moved_to(
         S.WAITLISTED,
@@ -80,8 +108,7 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
             break
         try:
             ports.repository.save(
-                offer(application, course.definition.offer_valid_hours, now, reason="place_freed"),
-                application,
+                given_a_seat(application, course, now, reason="place_freed"), application
             )
         except CourseFull:
             break

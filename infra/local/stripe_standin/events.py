@@ -6,6 +6,8 @@ import copy
 import hashlib
 import hmac
 import json
+import logging
+import queue
 import threading
 import time
 import urllib.error
@@ -19,6 +21,11 @@ from infra.local.stripe_standin.store import Outgoing, Store
 from infra.local.stripe_standin.wire import StripeError, find, parse_int
 
 Deliver = Callable[[str, bytes, dict[str, str]], int]
+
+logger = logging.getLogger(__name__)
+# How long a hosted-page action waits for the deliveries its own events caused (a webhook that
+# refunds causes charge.refunded, and so on): two default_deliver timeouts.
+SETTLE_SECONDS = 60.0
 
 
 def default_deliver(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -37,13 +44,39 @@ def default_deliver(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 
 class Webhooks:
-    def __init__(self, store: Store, *, url: str, secret: str, deliver: Deliver | None) -> None:
+    """Signs and posts events to the one endpoint.
+
+    Stripe answers an API call before it delivers the events the call caused. With
+    ``background`` set, the stand-in does too: events caused by ``/v1`` calls go to one
+    delivery thread, in the order they were recorded. Without it, a webhook handler that calls
+    the API (a refund of a duplicate payment) would wait for the delivery of the refund's own
+    events to that same handler, which the local server runs one invocation at a time: a
+    deadlock that only the delivery's timeout ended. The hosted-page actions still deliver
+    their own events at once, to report each status, and then ``settle``: they answer once
+    everything their events caused has been delivered, so a caller sees a settled world.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        url: str,
+        secret: str,
+        deliver: Deliver | None,
+        background: bool = False,
+    ) -> None:
         if deliver is None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"webhook_url must be an http(s) URL: {url!r}")
         self._store = store
         self._url = url
         self._secret = secret
         self._deliver = deliver or default_deliver
+        self._background = background
+        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        # Events handed to the delivery thread and not yet delivered (or refused).
+        self._unsettled = 0
+        self._settled = threading.Condition()
+        self._worker: threading.Thread | None = None
         # Open `held()` blocks, and the events the API recorded while any was open.
         self._holding = 0
         self._held: list[str] = []
@@ -60,29 +93,38 @@ class Webhooks:
     def send(self, event_id: str) -> int:
         """Deliver one recorded event; call without holding the lock."""
         with self._store.lock:
-            payload = json.dumps(self._store.events_by_id[event_id], indent=2).encode("utf-8")
+            event = self._store.events_by_id[event_id]
+            payload = json.dumps(event, indent=2).encode("utf-8")
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Stripe-Signature": self.sign(payload),
             "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
         }
-        return self._deliver(self._url, payload, headers)
+        status = self._deliver(self._url, payload, headers)
+        if 200 <= status < 300:
+            with self._store.lock:
+                # As Stripe counts them: the endpoints this event has still to reach.
+                event["pending_webhooks"] = 0
+        return status
 
     def deliver_all(self, outgoing: list[Outgoing]) -> list[int]:
+        """Deliver now, in this thread: what a hosted-page action does, to report statuses."""
         return [self.send(item.event_id) for item in outgoing]
 
-    def deliver_caused(self, outgoing: list[Outgoing]) -> None:
-        """Deliver the events an API call caused: at once (before the call answers, which
-        keeps the local stack's steps in order), or, inside ``held()``, when it ends."""
+    def deliver_later(self, outgoing: list[Outgoing]) -> None:
+        """What an API call does with the events it caused: in the background when so built,
+        else at once (in-process tests, where nothing runs one invocation at a time); inside
+        ``held()``, not before the block ends."""
         with self._hold_lock:
             if self._holding:
                 self._held.extend(item.event_id for item in outgoing)
                 return
-        self.deliver_all(outgoing)
+        self._hand_over([item.event_id for item in outgoing])
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        """Events the API causes meanwhile are delivered when the block ends.
+        """Events the API causes meanwhile are delivered (as ``deliver_later`` would) when the
+        block ends.
 
         Stripe delivers a webhook after the call that caused it, never inside it. A scheduled
         run (the local scheduler's tick) decides as of its own time and must finish deciding
@@ -97,8 +139,44 @@ class Webhooks:
             with self._hold_lock:
                 self._holding -= 1
                 due, self._held = (self._held, []) if not self._holding else ([], self._held)
-            for event_id in due:
+            self._hand_over(due)
+
+    def _hand_over(self, event_ids: list[str]) -> None:
+        if not self._background:
+            for event_id in event_ids:
                 self.send(event_id)
+            return
+        if not event_ids:
+            return
+        with self._settled:
+            self._unsettled += len(event_ids)
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._deliver_queued, name="stripe-webhooks", daemon=True
+                )
+                self._worker.start()
+        for event_id in event_ids:
+            self._queue.put(event_id)
+
+    def settle(self, timeout: float = SETTLE_SECONDS) -> bool:
+        """Wait until every event handed to the delivery thread has been delivered; False if
+        some were still on their way after ``timeout`` seconds."""
+        with self._settled:
+            return self._settled.wait_for(lambda: self._unsettled == 0, timeout=timeout)
+
+    def _deliver_queued(self) -> None:
+        while True:
+            event_id = self._queue.get()
+            try:
+                status = self.send(event_id)
+                if not 200 <= status < 300:
+                    logger.warning("webhook delivery of %s answered %s", event_id, status)
+            except Exception:  # one bad delivery must not stop the ones behind it
+                logger.exception("webhook delivery of %s failed", event_id)
+            finally:
+                with self._settled:
+                    self._unsettled -= 1
+                    self._settled.notify_all()
 
     def sent(self, outgoing: list[Outgoing], statuses: list[int]) -> list[dict[str, Any]]:
         """What a local action reports about the events it caused."""

@@ -61,6 +61,7 @@ class LocalRoutes:
             with self._store.lock:
                 find(self._store.events_by_id, parts[1], "event")
             status = self._webhooks.send(parts[1])
+            self._webhooks.settle()
             return json_response(200, {"event_id": parts[1], "webhook_status": status})
         if method == "POST" and len(parts) == 3 and parts[0] == "checkout":
             session_id, action = parts[1], parts[2]
@@ -84,6 +85,13 @@ class LocalRoutes:
                 return self._refund(session_id, wants_html)
         raise StripeError(404, f"Unrecognized local Stripe route ({method}: {path})")
 
+    def _deliver(self, outgoing: list[Outgoing]) -> list[int]:
+        """Deliver this action's events now (their statuses are reported), then wait for what
+        they caused in turn: the action answers once the world has settled."""
+        statuses = self._webhooks.deliver_all(outgoing)
+        self._webhooks.settle()
+        return statuses
+
     def _pay(self, session_id: str, fields: Mapping[str, Any], wants_html: bool) -> LocalResponse:
         delayed = truthy(fields.get("async", False))
         outgoing: list[Outgoing] = []
@@ -93,7 +101,7 @@ class LocalRoutes:
             )
             if not lapsed:
                 session = self._checkout.pay(session_id, delayed=delayed, outgoing=outgoing)
-        statuses = self._webhooks.deliver_all(outgoing)
+        statuses = self._deliver(outgoing)
         if lapsed:
             raise StripeError(
                 409,
@@ -117,7 +125,7 @@ class LocalRoutes:
         outgoing: list[Outgoing] = []
         with self._store.lock:
             session = action(outgoing)
-        statuses = self._webhooks.deliver_all(outgoing)
+        statuses = self._deliver(outgoing)
         if wants_html:
             return self._redirect_to_page(session_id)
         return json_response(
@@ -136,7 +144,7 @@ class LocalRoutes:
                 )
             refund = self._payments.create_refund({"payment_intent": intent_id}, None, outgoing)
             charge = copy.deepcopy(self._store.charges[refund["charge"]])
-        statuses = self._webhooks.deliver_all(outgoing)
+        statuses = self._deliver(outgoing)
         if wants_html:
             return self._redirect_to_page(session_id)
         # The contract's event for a refund is charge.refunded, so it is the one named on top.
@@ -167,7 +175,7 @@ class LocalRoutes:
         outgoing: list[Outgoing] = []
         with self._store.lock:
             invoice = step(outgoing)
-        statuses = self._webhooks.deliver_all(outgoing)
+        statuses = self._deliver(outgoing)
         if wants_html:
             location = f"{self._store.base}/_local/stripe/invoices/{invoice_id}"
             return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
@@ -198,7 +206,7 @@ class LocalRoutes:
                 return LocalResponse(404, dict(HTML_HEADERS), missing)
             self._invoices.overdue_if_due(invoice, outgoing)
             rendered = invoice_page(self._store, invoice, left_unpaid=left_unpaid)
-        self._webhooks.deliver_all(outgoing)
+        self._deliver(outgoing)
         return LocalResponse(200, dict(HTML_HEADERS), rendered)
 
     def _redirect_to_page(self, session_id: str) -> LocalResponse:
@@ -216,5 +224,5 @@ class LocalRoutes:
                 return LocalResponse(404, dict(HTML_HEADERS), missing)
             self._checkout.expire_if_due(session, outgoing)
             rendered = checkout_page(self._store, session)
-        self._webhooks.deliver_all(outgoing)
+        self._deliver(outgoing)
         return LocalResponse(200, dict(HTML_HEADERS), rendered)

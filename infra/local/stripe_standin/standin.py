@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -44,9 +45,19 @@ class StripeStandIn:
         public_base_url: str,
         clock: Callable[[], float] = time.time,
         deliver: Deliver | None = None,
+        background_delivery: bool = False,
     ) -> None:
+        """``background_delivery``: deliver the events an API call causes after answering it,
+        as Stripe does; needed wherever the webhook's receiver may itself call the API and
+        waits for its answer (the local server; see ``events.Webhooks``)."""
         self._store = store = Store(clock=clock, public_base_url=public_base_url)
-        self._webhooks = Webhooks(store, url=webhook_url, secret=webhook_secret, deliver=deliver)
+        self._webhooks = Webhooks(
+            store,
+            url=webhook_url,
+            secret=webhook_secret,
+            deliver=deliver,
+            background=background_delivery,
+        )
         payments = Payments(store)
         discounts = Discounts(store)
         customers = Customers(store)
@@ -167,6 +178,16 @@ class StripeStandIn:
                 kept[reference] = kept.get(reference, 0) + net
             return kept
 
+    def sessions_paid(self) -> list[dict[str, Any]]:
+        """Every Checkout Session that took a payment (copies), for tests that hold what the
+        system says of a payment to what Stripe holds of it."""
+        with self._store.lock:
+            return [
+                copy.deepcopy(session)
+                for session in self._store.sessions.values()
+                if session.get("payment_intent")
+            ]
+
     def expire_due(self) -> list[str]:
         """What Stripe does on its own as time passes (on ``clock``): expire every open session
         whose ``expires_at`` has passed (``checkout.session.expired``) and tell of every unpaid
@@ -194,6 +215,11 @@ class StripeStandIn:
         """Webhooks of the API calls made meanwhile wait until the block ends (a scheduled
         run's: see ``Webhooks.held``)."""
         return self._webhooks.held()
+
+    def settle(self, timeout: float) -> bool:
+        """Wait until the events API calls caused have been delivered (background delivery);
+        False if some were still on their way after ``timeout`` seconds."""
+        return self._webhooks.settle(timeout)
 
     def events(self) -> list[dict[str, Any]]:
         """Every event sent, newest first, as full Stripe event objects."""

@@ -2,8 +2,8 @@
 
 Each resource module (checkout, payments, ...) changes objects here while holding ``lock`` and
 records the events those changes cause; the events are delivered only after the lock is
-released (see ``events.Webhooks``), so a webhook handler that calls back into the stand-in never
-waits on itself.
+released, so a webhook handler that calls back into the stand-in never waits on this lock (and,
+in the local server, after the API call that caused them has answered: ``events.Webhooks``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The repository on one DynamoDB table (see ``schema.py`` for every item's key).
 
 ``DynamoRepository`` implements the ``Repository`` port by joining the stores, each one concern:
-courses, applications (with their outbox and history), email and reminder ledgers.
+courses, applications (with their outbox and history), email, reminder and announcement
+ledgers.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
+from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
 from booking.adapters.dynamodb.history import DynamoApplicationHistory
 from booking.adapters.dynamodb.ledgers import (
+    DynamoAnnouncementLedger,
     DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,
 )
+from booking.adapters.dynamodb.limits import DynamoHoldings
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -29,10 +33,13 @@ UNPAID_RETENTION = timedelta(days=90)
 class DynamoRepository(
     DynamoCourseStore,
     DynamoApplicationStore,
+    DynamoDiscountCodes,
+    DynamoHoldings,
     DynamoApplicationHistory,
     DynamoAnomalyLog,
     DynamoEmailLedger,
     DynamoReminderLedger,
+    DynamoAnnouncementLedger,
 ):
     def __init__(
         self,

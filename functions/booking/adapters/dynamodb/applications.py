@@ -1,7 +1,9 @@
 """Applications, written with everything that must change with them in one transaction.
 
-A save writes the application (conditional on the version read), moves its seat and waiting
-place on the course counters (derived from the before and after states, so they cannot drift),
+A save writes the application (conditional on the version read), claims and gives back every
+limited thing it holds (a seat and its waiting place on the course counters, a use of its
+discount code; ``adapters.dynamodb.limits``, derived from the before and after states, so the
+counters cannot drift),
 claims or releases the person's enrolment on the course, remembers which payment is whose, and
 writes each email the change decided as an OUTBOX item: all or nothing. The table's stream then
 carries the emails to the relay function, so no request waits for the queue and no email is
@@ -10,12 +12,14 @@ lost between a write and a send.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from booking.adapters.dynamodb.codes import code_from_item
 from booking.adapters.dynamodb.items import (
     application_from_item,
     application_to_item,
@@ -25,18 +29,22 @@ from booking.adapters.dynamodb.items import (
     outbox_item,
     timeline_item,
 )
+from booking.adapters.dynamodb.limits import holding_actions
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
+    CODE_PREFIX,
     COURSE_SK,
     DUE_PARTITION,
     OUTBOX_PARTITION,
     application_key,
     course_applications_partition,
     course_key,
+    discount_code_key,
     enrolment_key,
     key_instant,
     outbox_key,
+    owner_key,
     payment_key,
     person_key,
     person_partition,
@@ -48,10 +56,17 @@ from booking.adapters.dynamodb.table import (
     error_code,
     translate_aws_errors,
 )
-from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course
+from booking.domain.application import Application, provider_objects
 from booking.domain.emails import EmailJob
+from booking.domain.limits import holding_changes
 from booking.domain.timeline import changes
+from booking.services.ports import SubmissionRead
+
+
+def _new_objects(stored: Application, previous: Application | None) -> list[str]:
+    """Checkout sessions and invoices this save records for the first time."""
+    known = provider_objects(previous) if previous else set()
+    return sorted(provider_objects(stored) - known)
 
 
 def _new_payments(stored: Application, previous: Application | None) -> list[str]:
@@ -64,10 +79,6 @@ def _new_payments(stored: Application, previous: Application | None) -> list[str
     return [pi for pi in dict.fromkeys(found) if pi not in known]
 
 
-def _is_waiting(application: Application | None) -> bool:
-    return application is not None and application.status is ApplicationStatus.WAITLISTED
-
-
 class DynamoApplicationStore:
     table: Table
     unpaid_retention: timedelta
@@ -78,33 +89,38 @@ class DynamoApplicationStore:
         return application_from_item(item) if item else None
 
     @translate_aws_errors
-    def get_course_and_application(
-        self, course_id: str, application_id: str
-    ) -> tuple[Course | None, Application | None]:
-        """One round trip for the two items a submission needs (idempotent replays included)."""
+    def read_for_submission(
+        self, course_id: str, application_id: str | None, code: str | None
+    ) -> SubmissionRead:
+        """One round trip for what a submission needs: the course, the earlier answer to its
+        Idempotency-Key (if it has one) and the discount code it gives (if any)."""
+        keys = [course_key(course_id)]
+        if application_id is not None:
+            keys.append(application_key(application_id))
+        if code:
+            keys.append(discount_code_key(course_id, code))
         answer = self.table.client.batch_get_item(
-            RequestItems={
-                self.table.name: {
-                    "Keys": [course_key(course_id), application_key(application_id)],
-                    "ConsistentRead": True,
-                }
-            }
+            RequestItems={self.table.name: {"Keys": keys, "ConsistentRead": True}}
         )
-        # Unprocessed keys are rare (throttling); fall back to single reads rather than guess.
-        if answer.get("UnprocessedKeys"):
-            course_item = self.table.get(course_key(course_id))
-            return (
-                course_from_item(course_item) if course_item else None,
-                self.get_application(application_id),
-            )
-        course: Course | None = None
-        application: Application | None = None
-        for item in answer["Responses"].get(self.table.name, []):
-            if item["sk"]["S"] == COURSE_SK:
-                course = course_from_item(item)
+        items: list[dict[str, Any]] = [
+            dict(item) for item in answer["Responses"].get(self.table.name, [])
+        ]
+        # Unprocessed keys are rare (throttling); read those one by one rather than guess.
+        unprocessed: dict[str, Any] = dict(answer.get("UnprocessedKeys") or {})
+        for key in unprocessed.get(self.table.name, {}).get("Keys", []):
+            item = self.table.get(dict(key))
+            if item is not None:
+                items.append(item)
+        read = SubmissionRead(course=None)
+        for item in items:
+            sort_key = item["sk"]["S"]
+            if sort_key == COURSE_SK:
+                read = dataclasses.replace(read, course=course_from_item(item))
+            elif sort_key.startswith(CODE_PREFIX):
+                read = dataclasses.replace(read, discount_code=code_from_item(item))
             else:
-                application = application_from_item(item)
-        return course, application
+                read = dataclasses.replace(read, application=application_from_item(item))
+        return read
 
     @translate_aws_errors
     def list_applications(self, course_id: str) -> list[Application]:
@@ -134,11 +150,10 @@ class DynamoApplicationStore:
             put["ConditionExpression"] = "version = :v"
             put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
-        seat_delta = int(stored.seat_held) - int(previous.seat_held if previous else False)
-        waiting_delta = int(_is_waiting(stored)) - int(_is_waiting(previous))
-        if seat_delta or waiting_delta:
-            update = self._seat_update(new.course_id, seat_delta, waiting_delta)
-            actions.append(("course", {"Update": update}))
+        # Every limited thing the change claims or gives back (seats, code uses), derived from
+        # the states before and after, in this same transaction.
+        held = holding_changes(previous, stored)
+        actions.extend(holding_actions(self.table.name, stored, previous, held))
         if previous is None:
             # Who applied, by a digest of the address: export and erasure find a person's
             # applications with one query, and the item itself names no one.
@@ -161,6 +176,10 @@ class DynamoApplicationStore:
                 "application_id": {"S": stored.application_id},
             }
             actions.append(("payment", {"Put": {"TableName": self.table.name, "Item": payment}}))
+        for object_id in _new_objects(stored, previous):
+            # Stripe's events name the object; its owner is found by it, never by metadata.
+            owner = {**owner_key(object_id), "application_id": {"S": stored.application_id}}
+            actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
@@ -204,34 +223,6 @@ class DynamoApplicationStore:
             "ExpressionAttributeValues": {":id": {"S": application.application_id}},
         }
 
-    def _seat_update(self, course_id: str, delta: int, waiting_delta: int = 0) -> dict[str, Any]:
-        names = {"#taken": "seats_taken", "#waiting": "waiting"}
-        values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
-        if delta > 0:
-            # Capacity is read from the course item itself, so a concurrent capacity change
-            # cannot be bypassed by a stale value held in memory.
-            condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
-            names |= {"#capacity": "capacity", "#closed": "closed"}
-            values[":f"] = {"BOOL": False}
-            if waiting_delta >= 0:
-                # Only the waiting list's own may take a seat while anyone waits: a newcomer
-                # (or a lapsed payer back) racing an offer must not get there first.
-                condition += " AND (attribute_not_exists(#waiting) OR #waiting = :zero)"
-                values[":zero"] = {"N": "0"}
-        elif delta < 0:
-            condition = "#taken >= :n"
-            values[":n"] = {"N": str(-delta)}
-        else:
-            condition = "attribute_exists(pk)"
-        return {
-            "TableName": self.table.name,
-            "Key": course_key(course_id),
-            "UpdateExpression": "ADD #taken :d, #waiting :w",
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
-
     @translate_aws_errors
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
         item = self.table.get(enrolment_key(course_id, email))
@@ -267,6 +258,11 @@ class DynamoApplicationStore:
             self.table.client.delete_item(
                 TableName=self.table.name, Key=person_key(email, application_id)
             )
+
+    @translate_aws_errors
+    def owner_of(self, provider_object_id: str) -> str | None:
+        item = self.table.get(owner_key(provider_object_id))
+        return item["application_id"]["S"] if item else None
 
     @translate_aws_errors
     def application_for_payment(self, payment_intent: str) -> Application | None:

@@ -16,9 +16,12 @@ from booking.adapters.dynamodb.schema import (
     calendar_sequence_key,
     email_claim_key,
     key_instant,
+    last_reminder_key,
     reminder_key,
     reminder_partition,
     suppression_key,
+    told_key,
+    told_partition,
 )
 from booking.adapters.dynamodb.table import (
     CONDITION_FAILED,
@@ -27,6 +30,7 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.emails import EmailJob
+from booking.domain.errors import StaleWrite
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
@@ -162,7 +166,9 @@ class DynamoReminderLedger:
     @translate_aws_errors
     def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
         """True if this caller now owns the reminder (state ``claimed``); False if anyone
-        claimed, queued or superseded it before."""
+        claimed, queued or superseded it before, or one at the same offset claimed at another
+        start still reminds in time for this one. A reminder's claim and the offset's latest
+        claim are written in one transaction, each on its condition."""
         assert marker.job is not None
         key = marker_key(marker)
         item = {
@@ -175,7 +181,49 @@ class DynamoReminderLedger:
                 "S": f"{key_instant(marker.session_start)}#{key['pk']['S']}#{marker.recipient}"
             },
         }
-        return self.table.put_new(item)
+        counts_from = marker.counts_from
+        if counts_from is None:  # an invitation: one per person and event
+            return self.table.put_new(item)
+        expires = marker.session_start + REMINDER_MARKER_TTL
+        try:
+            self.table.transact(
+                [
+                    (
+                        "reminder",
+                        {
+                            "Put": {
+                                "TableName": self.table.name,
+                                "Item": item,
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
+                    ),
+                    (
+                        "latest reminder",
+                        {
+                            "Update": {
+                                "TableName": self.table.name,
+                                "Key": last_reminder_key(
+                                    marker.about, marker.offset, marker.recipient
+                                ),
+                                "UpdateExpression": "SET reminded_at = :now, session_start = "
+                                f":start, {TTL_ATTRIBUTE} = :expires",
+                                "ConditionExpression": "attribute_not_exists(pk) "
+                                "OR reminded_at < :counts_from",
+                                "ExpressionAttributeValues": {
+                                    ":now": {"S": key_instant(now)},
+                                    ":start": {"S": key_instant(marker.session_start)},
+                                    ":expires": {"N": str(int(expires.timestamp()))},
+                                    ":counts_from": {"S": key_instant(counts_from)},
+                                },
+                            }
+                        },
+                    ),
+                ]
+            )
+        except StaleWrite:  # either condition refused: claimed before, or still reminds
+            return False
+        return True
 
     @translate_aws_errors
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
@@ -247,4 +295,34 @@ class DynamoReminderLedger:
             "offset": {"S": marker.offset},
             "session_start": {"S": key_instant(marker.session_start)},
             TTL_ATTRIBUTE: {"N": str(int(expires.timestamp()))},
+        }
+
+
+class DynamoAnnouncementLedger:
+    """Whom each follow-up event was sent to (``TOLD#<about>``, one item per person key)."""
+
+    table: Table
+
+    @translate_aws_errors
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        self.table.client.put_item(
+            TableName=self.table.name,
+            Item={
+                **told_key(about, person),
+                "holds": {"BOOL": holds},
+                "at": {"S": key_instant(now)},
+                TTL_ATTRIBUTE: {"N": str(int(keep_until.timestamp()))},
+            },
+        )
+
+    @translate_aws_errors
+    def told_of(self, about: str) -> dict[str, bool]:
+        return {
+            item["sk"]["S"]: item["holds"]["BOOL"]
+            for item in self.table.query(
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": told_partition(about)}},
+            )
         }

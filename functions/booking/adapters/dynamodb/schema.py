@@ -8,13 +8,18 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     course        COURSE#<course_id>       COURSE      COURSES / <course_id>  -
     session       COURSE#<course_id>       SESSION#nnn -                      SESSIONS /
                                                                               <start>#<course>#nnn
+    discount code COURSE#<course_id>       CODE#<CODE> (its uses: a limited thing's counter)
     application   APP#<application_id>     APP         COURSE#<id>#APPS /     DUE / <when>#<id>
                                                        <created>#<id>         (while a hold lasts)
     its history   APP#<application_id>     LOG#<µs>#<n> -                     -
+    a holding     APP#<application_id>     HOLDS#<thing>#<of> (one per limited thing it holds:
+                                           what goes back if the application is deleted)
                   (<µs>: the instant to the microsecond; <n>: the version saved, or E#<job>)
     reference     REF#<reference>          REF         (claimed once, with the application)
     email to send OUTBOX#<job_id>          OUTBOX      -                      OUTBOX / <at>#<job_id>
     payment       PAYMENT#<pi_id>          PAYMENT     -                      -
+    its owner     OWNER#<cs_ or in_ id>    OWNER       (the application that recorded a
+                                                        checkout session or an invoice)
     person        PERSON#<sha256 email>    APP#<id>    -                      -
     enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
     email claim   EMAIL#<job_id>           EMAIL       -                      -
@@ -24,7 +29,11 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
                   (about: COURSE#<id>#<session key>                           <start>#<pk>#<sk>
                    or PROGRAMME#<name>#<event key>;                           (while claimed)
                    an invitation: EVENT for <start>: one per person per event, wherever it moves)
+    last reminder REMINDED#<about>#<offset> <recipient> (when a reminder at that offset was
+                  last claimed, whatever its start: one per offset while it still reminds in time)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
+    told          TOLD#<about>             <person key> (a follow-up event sent to a person:
+                  (about: PROGRAMME#...)   held in their calendar, or taken out)
     console       ORGANISER#<subject>      SESSION#<id> -                     -
     session       (one per signed-in browser; TTL after it ends)
 
@@ -57,6 +66,8 @@ EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 OUTBOX_PREFIX = "OUTBOX#"
 TIMELINE_PREFIX = "LOG#"
+HOLDING_PREFIX = "HOLDS#"
+CODE_PREFIX = "CODE#"
 REFERENCE_SK = "REF"
 CONSOLE_SESSION_PREFIX = "SESSION#"
 
@@ -119,6 +130,16 @@ def application_partition(application_id: str) -> str:
     return f"APP#{application_id}"
 
 
+def holding_key(application_id: str, holding_key: str) -> Key:
+    """What an application holds of one limited thing (``booking.domain.limits``)."""
+    return _key(application_partition(application_id), f"{HOLDING_PREFIX}{holding_key}")
+
+
+def discount_code_key(course_id: str, code: str) -> Key:
+    """A course's discount code, typed in any case."""
+    return _key(f"COURSE#{course_id}", f"{CODE_PREFIX}{code.upper()}")
+
+
 def timeline_key(application_id: str, moment: datetime, tiebreak: str) -> Key:
     """One entry of an application's history; ``tiebreak`` keeps entries of one instant apart
     and in order (the application's version for a save, ``E#<job>`` for an email)."""
@@ -140,6 +161,11 @@ def outbox_key(job_id: str) -> Key:
 
 def payment_key(payment_intent: str) -> Key:
     return _key(f"PAYMENT#{payment_intent}", "PAYMENT")
+
+
+def owner_key(provider_object_id: str) -> Key:
+    """Which application recorded a provider's object (a checkout session, an invoice)."""
+    return _key(f"OWNER#{provider_object_id}", "OWNER")
 
 
 def person_partition(email: str) -> str:
@@ -169,6 +195,21 @@ def reminder_key(about: str, occasion: datetime | None, offset: str, recipient: 
 def reminder_partition(about: str, occasion: datetime | None, offset: str) -> str:
     """One claim per recipient: per start for reminders, per event for invitations (None)."""
     return f"REMINDER#{about}#{key_instant(occasion) if occasion else 'EVENT'}#{offset}"
+
+
+def told_partition(about: str) -> str:
+    """Everyone a programme's follow-up event was sent to, one item per person."""
+    return f"TOLD#{about}"
+
+
+def told_key(about: str, person: str) -> Key:
+    return _key(told_partition(about), person)
+
+
+def last_reminder_key(about: str, offset: str, recipient: str) -> Key:
+    """The latest claim on a reminder of ``about`` at ``offset`` for ``recipient``, whatever
+    start it named: a claim for a moved session's new start is refused while it still counts."""
+    return _key(f"REMINDED#{about}#{offset}", recipient)
 
 
 def calendar_sequence_key(person: str) -> Key:

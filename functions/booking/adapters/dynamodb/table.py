@@ -2,8 +2,8 @@
 
 Only this package knows botocore: a throttled or unreachable DynamoDB becomes
 :class:`DependencyUnavailable` (the API answers 503 with Retry-After, the webhook asks Stripe to
-redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull` or
-:class:`AlreadyApplied` depending on which item of a transaction refused.
+redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull`,
+:class:`CodeUsedUp` or :class:`AlreadyApplied` depending on which item of a transaction refused.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from booking.domain.errors import (
     AlreadyApplied,
+    CodeUsedUp,
     CourseFull,
     DependencyUnavailable,
     ReferenceTaken,
@@ -34,6 +35,17 @@ R = TypeVar("R")
 # Another transaction on the same items at the same moment (many applicants, one course item)
 # cancels a transaction with TransactionConflict: it is simply tried again, a few times.
 TRANSACTION_CONFLICT_RETRIES = 3
+# Jitter from the OS's entropy, not the random module's seeded generator: environments that
+# SnapStart restores from one snapshot share that generator's state, and would back off in
+# step, conflicting again together (infra/cdk/functions.py, SNAPSTART).
+_JITTER = random.SystemRandom()
+
+
+def conflict_backoff_seconds(attempt: int) -> float:
+    """How long to wait before retrying a transaction that conflicted ``attempt + 1`` times."""
+    return _JITTER.uniform(0.02, 0.1) * (attempt + 1)
+
+
 # AWS answers that mean "busy or briefly unreachable": retrying later is expected to work.
 RETRYABLE_CODES = frozenset(
     {
@@ -51,6 +63,7 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 _REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
     ("application", lambda: StaleWrite("application changed concurrently")),
     ("course", lambda: CourseFull("this course has no places left")),
+    ("code", lambda: CodeUsedUp("this discount code has no use left")),
     ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
     ("reference", lambda: ReferenceTaken("this reference belongs to another application")),
 )
@@ -147,7 +160,7 @@ class Table:
                         code="service_busy",
                         retry_after_seconds=2,
                     ) from exc
-                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                time.sleep(conflict_backoff_seconds(attempt))
 
 
 def cancellation_reasons(exc: ClientError) -> list[str]:

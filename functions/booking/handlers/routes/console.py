@@ -241,6 +241,11 @@ PAGES: tuple[Route, ...] = (
                 "Only those whose name, email address or reference contain this",
                 maxLength=MAX_QUERY_LENGTH,
             ),
+            query(
+                "moved_without_id",
+                "After a save: the days (ISO, comma-separated) of follow-ups without an id "
+                "the save seemed to move, each warned of on the page",
+            ),
         ),
         tags=TAGS,
     ),

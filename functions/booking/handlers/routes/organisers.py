@@ -51,8 +51,8 @@ ORGANISERS: tuple[Route, ...] = (
         "putCourse",
         "Create or replace a course",
         {
-            "200": json_answer("CourseOut", "Replaced"),
-            "201": json_answer("CourseOut", "Created"),
+            "200": json_answer("SavedCourseOut", "Replaced"),
+            "201": json_answer("SavedCourseOut", "Created"),
         },
         errors=_ACTION_ERRORS,
         parameters=(_COURSE,),
@@ -115,10 +115,12 @@ ORGANISERS: tuple[Route, ...] = (
         "POST",
         "/admin/courses/{course_id}/discount-codes",
         "createDiscountCode",
-        "A discount code for the course (a Stripe promotion code on a coupon): "
-        "percent_off or amount_off, optional max_uses and expires_at. Applicants give it "
-        "as discount_code; an unknown or used-up code is a 422 on that field.",
-        {"201": json_answer("DiscountCodeOut", "The code, made at Stripe")},
+        "A discount code for the course (a Stripe promotion code on a coupon, kept beside "
+        "the course with its uses): percent_off or amount_off, optional max_uses and "
+        "expires_at. Applicants give it as discount_code; an unknown or used-up code is a 422 "
+        "on that field. Its uses are counted here, one claimed with each application that "
+        "gives it; Stripe is given no limit.",
+        {"201": json_answer("DiscountCodeOut", "The code, made at Stripe and kept")},
         errors=_ACTION_ERRORS,
         parameters=(_COURSE,),
         body=json_body("DiscountCodeDefinition"),

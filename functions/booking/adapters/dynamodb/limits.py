@@ -1,0 +1,161 @@
+"""Limited things in the table: the counters and the holdings a save claims and gives back.
+
+``booking.domain.limits`` says what an application holds; this turns a save's changes into the
+transaction's actions. Each kind's counter lives where its limit does: a seat on the course item
+(``seats_taken`` under ``capacity``, with the waiting list's rule), a code use on the code's item
+(``uses`` under ``max_uses``). Beside each claim of what an ended application may still hold (a
+code use) the application's partition gets a holding item, deleted with the give-back: when the
+table's time-to-live deletes an application (no transaction runs then), the relay finds what it
+held there and gives each back once. (A seat needs none: it is never held by then, and the API's
+function, which moves seats, need not delete anything.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.adapters.dynamodb.schema import (
+    HOLDING_PREFIX,
+    application_key,
+    application_partition,
+    course_key,
+    discount_code_key,
+    holding_key,
+)
+from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.errors import StaleWrite
+from booking.domain.limits import OUTLIVES_ITS_HOLD, Holding, HoldingChanges, Limited
+
+Action = tuple[str, dict[str, Any]]
+
+
+def seat_update(table: str, course_id: str, delta: int, waiting_delta: int) -> dict[str, Any]:
+    """The course's counters moved by a save: seats under capacity, waiting places."""
+    names = {"#taken": "seats_taken", "#waiting": "waiting"}
+    values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
+    if delta > 0:
+        # Capacity is read from the course item itself, so a concurrent capacity change
+        # cannot be bypassed by a stale value held in memory.
+        condition = "#taken < #capacity AND (attribute_not_exists(#closed) OR #closed = :f)"
+        names |= {"#capacity": "capacity", "#closed": "closed"}
+        values[":f"] = {"BOOL": False}
+        if waiting_delta >= 0:
+            # Only the waiting list's own may take a seat while anyone waits: a newcomer
+            # (or a lapsed payer back) racing an offer must not get there first.
+            condition += " AND (attribute_not_exists(#waiting) OR #waiting = :zero)"
+            values[":zero"] = {"N": "0"}
+    elif delta < 0:
+        condition = "#taken >= :n"
+        values[":n"] = {"N": str(-delta)}
+    else:
+        condition = "attribute_exists(pk)"
+    return {
+        "TableName": table,
+        "Key": course_key(course_id),
+        "UpdateExpression": "ADD #taken :d, #waiting :w",
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, Any]:
+    """A code's uses moved by one: a claim only while a use is left, a give-back only of a
+    code that exists."""
+    values: dict[str, Any] = {":d": {"N": str(delta)}}
+    condition = "attribute_exists(pk)"
+    names = {"#uses": "uses"}
+    if delta > 0:
+        condition += " AND (attribute_not_exists(#max) OR #uses < #max)"
+        names["#max"] = "max_uses"
+    return {
+        "TableName": table,
+        "Key": discount_code_key(course_id, code),
+        "UpdateExpression": "ADD #uses :d",
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def holding_actions(
+    table: str, stored: Application, previous: Application | None, changes: HoldingChanges
+) -> list[Action]:
+    """A save's actions for every limited thing it claims or gives back."""
+    actions: list[Action] = []
+    seat = changes.delta(Limited.SEAT, stored.course_id)
+    waiting = int(_is_waiting(stored)) - int(_is_waiting(previous))
+    if seat or waiting:
+        actions.append(("course", {"Update": seat_update(table, stored.course_id, seat, waiting)}))
+    for holding in changes.claimed:
+        if holding.thing in OUTLIVES_ITS_HOLD:
+            key = holding_key(stored.application_id, holding.key)
+            item = {**key, **_holding_attributes(stored)}
+            actions.append(("holding", {"Put": {"TableName": table, "Item": item}}))
+        if holding.thing is Limited.CODE_USE:
+            actions.append(("code", {"Update": _code_of(table, stored, +1)}))
+    for holding in changes.released:
+        if holding.thing in OUTLIVES_ITS_HOLD:
+            key = holding_key(stored.application_id, holding.key)
+            actions.append(("holding", {"Delete": {"TableName": table, "Key": key}}))
+        if holding.thing is Limited.CODE_USE:
+            before = previous or stored
+            actions.append(("code_release", {"Update": _code_of(table, before, -1)}))
+    return actions
+
+
+def _is_waiting(application: Application | None) -> bool:
+    return application is not None and application.status is ApplicationStatus.WAITLISTED
+
+
+def _code_of(table: str, application: Application, delta: int) -> dict[str, Any]:
+    assert application.discount is not None
+    return code_update(table, application.course_id, application.discount.code, delta)
+
+
+def _holding_attributes(application: Application) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"course_id": {"S": application.course_id}}
+    if application.discount is not None:
+        attributes["code"] = {"S": application.discount.code}
+    return attributes
+
+
+class DynamoHoldings:
+    table: Table
+
+    @translate_aws_errors
+    def give_back_holdings(self, application_id: str) -> list[Holding]:
+        """What an application deleted without a transaction (the table's time-to-live) held
+        goes back, each holding once; nothing while the application is still stored."""
+        if self.table.get(application_key(application_id)) is not None:
+            return []
+        given_back: list[Holding] = []
+        for item in self.table.query(
+            KeyConditionExpression="pk = :p AND begins_with(sk, :h)",
+            ExpressionAttributeValues={
+                ":p": {"S": application_partition(application_id)},
+                ":h": {"S": HOLDING_PREFIX},
+            },
+            ConsistentRead=True,
+        ):
+            thing, _, of = item["sk"]["S"].removeprefix(HOLDING_PREFIX).partition("#")
+            holding = Holding(Limited(thing), of)
+            counter = self._counter(item, holding)
+            remove = {
+                "TableName": self.table.name,
+                "Key": {"pk": item["pk"], "sk": item["sk"]},
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+            try:
+                self.table.transact([("holding", {"Delete": remove}), ("counter", counter)])
+            except StaleWrite:
+                continue  # given back already (the stream delivers at least once)
+            given_back.append(holding)
+        return given_back
+
+    def _counter(self, item: dict[str, Any], holding: Holding) -> dict[str, Any]:
+        course_id = item["course_id"]["S"]
+        if holding.thing is Limited.SEAT:
+            return {"Update": seat_update(self.table.name, course_id, -1, 0)}
+        return {"Update": code_update(self.table.name, course_id, item["code"]["S"], -1)}

@@ -1,0 +1,101 @@
+"""Things that can run out, and which of them an application holds. Pure rules, no I/O.
+
+The one list of limited things (add a kind here and every rule below covers it):
+
+- ``SEAT``: a place on a course, up to its capacity. Held while the application has a place
+  kept for it (paying, offered, invoiced, booked).
+- ``CODE_USE``: one use of a discount code, up to the code's ``max_uses``. Held from the moment
+  the application that gives the code is created (that is when its price is promised) for as
+  long as it may still become a booking, and for good once it was one. It goes back when the
+  application ends without ever having been a booking: declined, cancelled (an erasure of an
+  application on its way is a cancellation), or refunded a payment it was never booked by.
+
+What an application holds is derived from its state alone (:func:`holdings`), and the
+repository's one transaction that saves a change claims what the new state holds and the old
+did not, and gives back the reverse (:func:`holding_changes`), with a condition that refuses a
+claim beyond the limit. So no counter can drift from the applications, and no claim and its use
+can be separated by a crash.
+
+An expired application keeps its code use: it may still be paid, at the price it was promised.
+If it is never paid it is deleted after the retention period by the table's time-to-live, which
+runs no transaction; the deletion reaches the stream, and the relay gives back what the deleted
+application held, once (each such holding is an item of its own, deleted with its give-back).
+Only what an ended application can still hold needs that item (:data:`OUTLIVES_ITS_HOLD`): a
+seat never does, since an application is deleted only after it ended without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+
+
+class Limited(StrEnum):
+    SEAT = "seat"
+    CODE_USE = "code_use"
+
+
+# What an application may still hold once it ended (and so when the table deletes it).
+OUTLIVES_ITS_HOLD = frozenset({Limited.CODE_USE})
+
+
+@dataclass(frozen=True, order=True)
+class Holding:
+    """One unit of a limited thing, held by an application: ``of`` names which (the course of
+    a seat, the code of a code use, as :func:`code_key` writes it)."""
+
+    thing: Limited
+    of: str
+
+    @property
+    def key(self) -> str:
+        """One string per holding, unique among an application's holdings."""
+        return f"{self.thing.value}#{self.of}"
+
+
+def code_key(course_id: str, code: str) -> str:
+    """A discount code's identity: codes are per course and typed in any case."""
+    return f"{course_id}#{code.upper()}"
+
+
+def holds_code_use(application: Application) -> bool:
+    """Whether ``application`` holds a use of its discount code (see the module's rule)."""
+    if application.discount is None:
+        return False
+    return (
+        application.status in ON_THE_WAY
+        or application.status is ApplicationStatus.CONFIRMED
+        or application.booked_at is not None
+    )
+
+
+def holdings(application: Application | None) -> frozenset[Holding]:
+    """Every limited thing ``application`` holds in its current state (None: not stored)."""
+    if application is None:
+        return frozenset()
+    held: set[Holding] = set()
+    if application.seat_held:
+        held.add(Holding(Limited.SEAT, application.course_id))
+    if application.discount is not None and holds_code_use(application):
+        held.add(
+            Holding(Limited.CODE_USE, code_key(application.course_id, application.discount.code))
+        )
+    return frozenset(held)
+
+
+@dataclass(frozen=True)
+class HoldingChanges:
+    claimed: tuple[Holding, ...]  # held after, not before: each needs one free unit
+    released: tuple[Holding, ...]  # held before, not after: each goes back
+
+    def delta(self, thing: Limited, of: str) -> int:
+        unit = Holding(thing, of)
+        return int(unit in self.claimed) - int(unit in self.released)
+
+
+def holding_changes(before: Application | None, after: Application) -> HoldingChanges:
+    """What a save from ``before`` to ``after`` claims and gives back, in a stable order."""
+    old, new = holdings(before), holdings(after)
+    return HoldingChanges(claimed=tuple(sorted(new - old)), released=tuple(sorted(old - new)))

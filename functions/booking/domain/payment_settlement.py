@@ -1,0 +1,317 @@
+"""What Stripe's events about payments do to the application that holds their object: a
+checkout's (paid, pending, failed, expired) and an invoice's (paid, voided, uncollectible,
+overdue). Part of the one money decision (``domain.settlement``), which hands these here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import InvoiceRef, PaymentMethod, invoice_hold_ends
+from booking.domain.commands import (
+    AfterSave,
+    NoteAnomaly,
+    Refund,
+    Settlement,
+    Situation,
+    VoidInvoice,
+)
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
+from booking.domain.payments import Action, CheckoutEvent, decide, payment_record
+
+S = ApplicationStatus
+CONFIRMING = (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE)
+# What an invoice is said to be once it stops holding a place, by the event that said so (an
+# overdue one is voided at Stripe too; the answer is recorded then).
+ENDED_INVOICE_STATUS = {
+    InvoiceEventKind.VOIDED: "void",
+    InvoiceEventKind.UNCOLLECTIBLE: "uncollectible",
+    InvoiceEventKind.OVERDUE: "overdue",
+}
+
+
+def ended_invoice(invoice: InvoiceRef | None, status: str) -> InvoiceRef | None:
+    """``invoice`` said to be ``status`` now (None stays None)."""
+    return invoice.model_copy(update={"status": status}) if invoice is not None else None
+
+
+# -- checkouts -------------------------------------------------------------------------------
+
+
+def checkout_event(
+    application: Application, event: CheckoutEvent, situation: Situation
+) -> Settlement:
+    decision = decide(application, event)
+    action, reason, now = decision.action, decision.reason, situation.now
+    if action is Action.IGNORE:
+        return Settlement(action.value, reason)
+    if action is Action.REFUND_UNMATCHED:
+        return _unmatched_payment(application, event, reason, now)
+    if action in CONFIRMING and not situation.seat_free:
+        return _give_back_payment(application, event, "course_full", situation)
+    if action is Action.REFUND:
+        return _give_back_payment(application, event, reason, situation)
+    if action in CONFIRMING:
+        return _confirmed_by_card(application, event, situation)
+    if action is Action.KEEP_HOLD:
+        pending = application.model_copy(update={"payment_pending": True, "updated_at": now})
+        return Settlement(action.value, reason, pending.with_event(event.event_id))
+    if action is Action.DETACH_CHECKOUT:
+        detached = application.model_copy(
+            update={"checkout": None, "payment_pending": False, "updated_at": now}
+        )
+        return Settlement(action.value, reason, detached.with_event(event.event_id))
+    released = released_hold(application, now, reason, event.session_id)
+    return Settlement(action.value, reason, released.with_event(event.event_id))
+
+
+def _confirmed_by_card(
+    application: Application, event: CheckoutEvent, situation: Situation
+) -> Settlement:
+    confirmed = _booked(application, situation, event.event_id).model_copy(
+        update={"payment_intent": event.payment_intent, "amount_paid": event.amount_total}
+    )
+    refunds: tuple[Refund, ...] = ()
+    if event.payment_intent:  # a fully discounted session takes no payment to record
+        confirmed = confirmed.with_payment(payment_record(event, kept=True))
+        # A bursary granted while this checkout was open: nobody pays more than is due.
+        due = application.amount_due(situation.course_price)
+        excess = max(event.amount_total - due, 0) if application.bursary else 0
+        if excess:
+            key = f"excess-{event.session_id}"
+            refunds = (Refund(event.payment_intent, excess, key),)
+    return Settlement(Action.CONFIRM.value, "paid", confirmed, before_save=refunds)
+
+
+def _booked(application: Application, situation: Situation, event_id: str) -> Application:
+    """Confirmed by a payment that is what was asked (card or invoice)."""
+    app_id, course_id = application.application_id, application.course_id
+    return (
+        application.moved_to(
+            S.CONFIRMED,
+            situation.now,
+            seat_held=True,
+            hold_expires_at=None,
+            payment_pending=False,
+            status_reason=None,
+        )
+        .with_event(event_id)
+        .with_emails(
+            EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
+            # Facilitators of pay-now courses hear of an applicant once they have paid: an
+            # abandoned checkout is not someone they will meet.
+            EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
+        )
+    )
+
+
+def _give_back_payment(
+    application: Application, event: CheckoutEvent, reason: str, situation: Situation
+) -> Settlement:
+    """A payment the booking cannot honour goes back (Stripe first, keyed by the session)."""
+    app_id, course_id, pi = application.application_id, application.course_id, event.payment_intent
+    email = EmailJob.about(
+        EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.session_id, reason=reason
+    )
+    if not pi:
+        # A session that asked for nothing and found the course full: nothing to give back,
+        # the place simply is not confirmed (the applicant is told).
+        email = email.model_copy(update={"reason": "course_full_no_payment"})
+    refunds = (Refund(pi, None, f"refund-{event.session_id}"),) if pi else ()
+    given_back = application
+    if pi:
+        given_back = application.with_payment(payment_record(event, kept=False, reason=reason))
+    new = _refunded(given_back, situation, pi, event.amount_total, reason)
+    told = new.with_event(event.event_id).with_emails(email)
+    return Settlement(Action.REFUND.value, reason, told, before_save=refunds)
+
+
+def _refunded(
+    application: Application,
+    situation: Situation,
+    payment_intent: str | None,
+    amount: int,
+    reason: str,
+) -> Application:
+    """After a payment it could not keep went back: a settled application stands as it was (the
+    extra money only goes back); any other ends refunded, its seat freed."""
+    if application.status in (S.CONFIRMED, S.REFUNDED):
+        return application.model_copy(update={"updated_at": situation.now})
+    return application.moved_to(
+        S.REFUNDED,
+        situation.now,
+        seat_held=False,
+        hold_expires_at=None,
+        payment_pending=False,
+        payment_intent=payment_intent,
+        amount_paid=amount,
+        amount_refunded=amount,
+        status_reason=reason,
+    )
+
+
+def _unmatched_payment(
+    application: Application, event: CheckoutEvent, reason: str, now: datetime
+) -> Settlement:
+    """A payment that is not what was asked of Stripe for this application never confirms: it
+    goes back, is recorded (so its refund's events are acknowledged) and kept as an anomaly;
+    the application stays as it was, so its own checkout can still be paid."""
+    anomaly = NoteAnomaly(
+        event.event_id,
+        reason,
+        {
+            "application_id": application.application_id,
+            "session_id": event.session_id,
+            "payment_intent": event.payment_intent or "",
+            "amount": str(event.amount_total),
+            "currency": event.currency,
+        },
+    )
+    noted = application.model_copy(update={"updated_at": now}).with_event(event.event_id)
+    if not event.payment_intent:
+        # Nothing to give back and nothing to record: Stripe reported no payment at all.
+        return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly,))
+    refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
+    noted = noted.with_payment(payment_record(event, kept=False, reason=reason))
+    return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly, refund))
+
+
+def released_hold(
+    application: Application, now: datetime, reason: str, occasion: str
+) -> Application:
+    """The application after its unpaid hold ends (checkout expired or failed, offer lapsed).
+
+    One function for the webhook and the sweep, with the same email job id for the same
+    checkout, so whichever notices first tells the applicant and the other changes nothing.
+    """
+    return application.moved_to(
+        S.EXPIRED,
+        now,
+        seat_held=False,
+        hold_expires_at=None,
+        payment_pending=False,
+        status_reason=reason,
+    ).with_emails(
+        EmailJob.about(
+            EmailKind.CHECKOUT_EXPIRED,
+            application.application_id,
+            application.course_id,
+            occasion=occasion,
+            reason=reason,
+        )
+    )
+
+
+# -- invoices --------------------------------------------------------------------------------
+
+
+def invoice_event(
+    application: Application, event: InvoiceEvent, situation: Situation
+) -> Settlement:
+    decision = decide_invoice(application, event, situation.now)
+    action, reason = decision.action, decision.reason
+    if action is Action.IGNORE:
+        return Settlement(action.value, reason)
+    if action in CONFIRMING and not situation.seat_free:
+        return _give_back_invoice(application, event, "course_full", situation)
+    if action is Action.REFUND:
+        return _give_back_invoice(application, event, reason, situation)
+    if action in CONFIRMING:
+        invoice = application.invoice
+        confirmed = _booked(application, situation, event.event_id).model_copy(
+            update={
+                "payment_intent": event.payment_intent,
+                "amount_paid": event.amount_paid,
+                "invoice": ended_invoice(invoice, "paid"),
+            }
+        )
+        return Settlement(Action.CONFIRM.value, "invoice paid", confirmed)
+    # RELEASE_HOLD: an overdue invoice is voided at Stripe too, so it cannot be paid for a
+    # place no longer held.
+    ended = ENDED_INVOICE_STATUS[event.kind]
+    released = invoice_released(application, situation.now, reason, ended)
+    after: tuple[AfterSave, ...] = ()
+    if event.kind is InvoiceEventKind.OVERDUE:
+        after = (VoidInvoice(event.invoice_id),)
+    return Settlement(action.value, reason, released.with_event(event.event_id), after_save=after)
+
+
+def _give_back_invoice(
+    application: Application, event: InvoiceEvent, reason: str, situation: Situation
+) -> Settlement:
+    """An invoice payment the booking cannot honour goes back (keyed by the invoice)."""
+    if event.payment_intent is None:
+        # Paid outside Stripe (recorded by an organiser): nothing Stripe can give back, so the
+        # organisers are told to give it back by hand.
+        kept = application.model_copy(update={"updated_at": situation.now})
+        anomaly = NoteAnomaly(
+            event.event_id,
+            "paid_outside_stripe_not_refunded",
+            {"application_id": application.application_id, "invoice_id": event.invoice_id},
+        )
+        return Settlement(
+            "keep", "paid_outside_stripe", kept.with_event(event.event_id), before_save=(anomaly,)
+        )
+    app_id, course_id = application.application_id, application.course_id
+    email = EmailJob.about(
+        EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.invoice_id, reason=reason
+    )
+    new = _refunded(application, situation, event.payment_intent, event.amount_paid, reason)
+    refund = Refund(event.payment_intent, None, f"refund-{event.invoice_id}")
+    return Settlement(
+        Action.REFUND.value,
+        reason,
+        new.with_event(event.event_id).with_emails(email),
+        before_save=(refund,),
+    )
+
+
+def invoice_released(
+    application: Application, now: datetime, reason: str, invoice_status: str
+) -> Application:
+    """The application after its invoice stopped holding the place (voided, uncollectible,
+    overdue): the seat goes back, and the applicant and the billing contact are told."""
+    invoice = application.invoice
+    return application.moved_to(
+        S.EXPIRED,
+        now,
+        seat_held=False,
+        hold_expires_at=None,
+        status_reason=reason,
+        invoice=ended_invoice(invoice, invoice_status),
+    ).with_emails(
+        EmailJob.about(
+            EmailKind.INVOICE_ENDED,
+            application.application_id,
+            application.course_id,
+            occasion=invoice.invoice_id if invoice else f"hold{application.version}",
+            reason=reason,
+        )
+    )
+
+
+def invoiced(
+    application: Application, invoice: InvoiceRef, now: datetime, timezone: str
+) -> Application:
+    """``application`` with ``invoice`` just sent by the provider: the seat is held until its
+    due day has ended in the course's ``timezone``."""
+    return application.moved_to(
+        S.AWAITING_INVOICE_PAYMENT,
+        now,
+        seat_held=True,
+        checkout=None,
+        hold_expires_at=invoice_hold_ends(invoice.due_at, timezone),
+        invoice=invoice,
+        invoice_attempts=invoice.attempt,
+        payment_method=PaymentMethod.INVOICE,
+        status_reason=None,
+    ).with_emails(
+        EmailJob.about(
+            EmailKind.INVOICE_SENT,
+            application.application_id,
+            application.course_id,
+            occasion=invoice.invoice_id,
+        )
+    )

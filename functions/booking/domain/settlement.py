@@ -1,0 +1,234 @@
+"""What a money fact does to an application: one pure decision for every way money moves.
+
+A checkout paid, pending, failed or expired; an invoice paid, voided, uncollectible or overdue;
+a refund Stripe reports; a bursary granted; a cancellation (with or without a refund): each is
+read once, handed to :func:`settle` with the application it belongs to, and answered with the
+application's new state and the commands to carry out around its save
+(``booking.domain.commands``). Card, invoice, bursary and discount code share every rule:
+
+- **Nothing to pay means confirmed** (:func:`owes_nothing`): however the price came to nothing
+  (a 100% code, a full bursary, a code and a bursary together), the place is booked at once,
+  and no checkout or invoice for nothing is ever made.
+- **Money going out is asked before the save** that records it (keyed, so a repeat is the
+  same refund); clean-up after it.
+- **A place confirmed needs its seat**: when the save finds none, the decision is made again
+  without one (:attr:`Situation.seat_free`), and the money goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.application import (
+    FUNDABLE_STATUSES,
+    ON_THE_WAY,
+    Application,
+    ApplicationStatus,
+)
+from booking.domain.commands import (
+    AfterSave,
+    ExpireCheckout,
+    IssueInvoice,
+    Refund,
+    Refusal,
+    Settlement,
+    Situation,
+    VoidInvoice,
+)
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.invoices import InvoiceEvent
+from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
+from booking.domain.payments import (
+    CheckoutEvent,
+    RefundEvent,
+    after_refund,
+)
+from booking.domain.wording import status_named
+
+S = ApplicationStatus
+CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
+
+
+@dataclass(frozen=True)
+class BursaryGranted:
+    """An organiser funds ``amount`` (minor units, at most the price) of a place."""
+
+    amount: int
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """An organiser cancels; with ``refund``, the money paid goes back."""
+
+    refund: bool
+
+
+MoneyFact = CheckoutEvent | InvoiceEvent | RefundEvent | BursaryGranted | Cancellation
+
+
+def settle(application: Application, fact: MoneyFact, situation: Situation) -> Settlement:
+    """The one decision: what ``fact`` does to ``application`` (the one that holds the provider
+    object the fact is about), and what must be done around its save."""
+    if isinstance(fact, CheckoutEvent):
+        return checkout_event(application, fact, situation)
+    if isinstance(fact, InvoiceEvent):
+        return invoice_event(application, fact, situation)
+    if isinstance(fact, RefundEvent):
+        outcome = after_refund(application, fact, situation.now)
+        return Settlement(
+            "refund_recorded", "full" if outcome.full else "partial", outcome.application
+        )
+    if isinstance(fact, BursaryGranted):
+        return _bursary(application, fact, situation)
+    return _cancellation(application, fact, situation)
+
+
+# -- nothing to pay --------------------------------------------------------------------------
+
+
+def owes_nothing(application: Application, situation: Situation) -> bool:
+    """The one rule: a place whose price a code, a bursary or both bring to nothing is booked
+    without any payment step."""
+    return application.amount_due(situation.course_price) == 0
+
+
+def booked_with_nothing_to_pay(application: Application, situation: Situation) -> Application:
+    """``application`` confirmed with nothing to pay: the same emails as a paid booking."""
+    price = application.price_or(situation.course_price)
+    app_id, course_id = application.application_id, application.course_id
+    invoice = application.invoice
+    return application.moved_to(
+        S.CONFIRMED,
+        situation.now,
+        seat_held=True,
+        hold_expires_at=None,
+        checkout=None,
+        payment_pending=False,
+        status_reason="funded" if application.bursary >= price.amount else "nothing_to_pay",
+        # An open invoice asks for what is no longer owed: it is voided after the save.
+        invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
+    ).with_emails(
+        EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
+        EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
+    )
+
+
+def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
+    """What asked for the old amount and must be closed once the save is done: the open
+    checkout (expired), the open invoice (voided)."""
+    commands: list[AfterSave] = []
+    checkout = application.checkout if application.seat_held else None
+    if checkout is not None and checkout.expires_at > now:
+        commands.append(ExpireCheckout(checkout.session_id))
+    if application.has_open_invoice() and application.invoice is not None:
+        commands.append(VoidInvoice(application.invoice.invoice_id))
+    return tuple(commands)
+
+
+# -- organisers: bursaries and cancellations -------------------------------------------------
+
+
+def _bursary(application: Application, fact: BursaryGranted, situation: Situation) -> Settlement:
+    if application.status is S.CONFIRMED and application.bursary == fact.amount:
+        return Settlement("ignore", "granted already")
+    if application.status not in FUNDABLE_STATUSES:
+        return _refused(
+            "not_fundable",
+            "a bursary cannot be given to an application that is "
+            f"{status_named(application.status)}",
+        )
+    funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
+    if owes_nothing(funded, situation):
+        if not situation.seat_free:
+            return _refused(
+                "course_full", "no place is free for this funded booking; raise the capacity first"
+            )
+        booked = booked_with_nothing_to_pay(funded, situation)
+        return Settlement(
+            "confirm",
+            booked.status_reason or "",
+            booked,
+            after_save=closing(application, situation.now),
+        )
+    return _part_funded(application, funded, fact.amount, situation)
+
+
+def _part_funded(
+    application: Application, funded: Application, amount: int, situation: Situation
+) -> Settlement:
+    """Part of the price funded: what asked for the old amount is closed; an invoice is
+    replaced by one for the rest in the same step, a checkout is started again by the
+    applicant at the new amount."""
+    told = funded.model_copy(update={"checkout": None}).with_emails(
+        EmailJob.about(
+            EmailKind.BURSARY_GRANTED,
+            application.application_id,
+            application.course_id,
+            occasion=f"bursary-{amount}-{application.version}",
+        )
+    )
+    if not application.has_open_invoice():
+        return Settlement(
+            "funded_in_part",
+            "checkout_closed",
+            told,
+            after_save=closing(application, situation.now),
+        )
+    if situation.invoice_due_at is None:
+        return _refused(
+            "too_late_for_invoice",
+            "the course starts too soon to send a new invoice for the rest; cancel the invoice "
+            "and ask for payment by card, or fund the whole place",
+        )
+    reissue = IssueInvoice(situation.invoice_due_at, application.invoice_attempts + 1)
+    return Settlement(
+        "funded_in_part",
+        "invoice_replaced",
+        told.model_copy(update={"invoice": None}),
+        before_save=(reissue,),
+        after_save=closing(application, situation.now),
+    )
+
+
+def _cancellation(application: Application, fact: Cancellation, situation: Situation) -> Settlement:
+    """Cancelled, the money going back first when asked (keyed by the application): a crash in
+    between leaves a refunded payment whose events end the booking refunded anyway, never a
+    cancelled booking whose money was kept."""
+    if application.status in (S.CANCELLED, S.REFUNDED):
+        return Settlement("ignore", "ended already")
+    if application.status not in CANCELLABLE:
+        return _refused(
+            "not_cancellable",
+            f"an application that is {status_named(application.status)} cannot be cancelled",
+        )
+    owed = application.amount_paid - application.amount_refunded
+    refunds: tuple[Refund, ...] = ()
+    if fact.refund and application.payment_intent and owed > 0:
+        key = f"cancel-{application.application_id}"
+        refunds = (Refund(application.payment_intent, None, key),)
+    invoice = application.invoice
+    cancelled = application.moved_to(
+        S.CANCELLED,
+        situation.now,
+        seat_held=False,
+        hold_expires_at=None,
+        checkout=None,
+        payment_pending=False,
+        # Only a refund that was asked of Stripe is promised to the applicant.
+        status_reason="refund_requested" if refunds else None,
+        invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
+    ).with_emails(
+        EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
+    )
+    return Settlement(
+        "cancel",
+        cancelled.status_reason or "cancelled",
+        cancelled,
+        before_save=refunds,
+        after_save=closing(application, situation.now),
+    )
+
+
+def _refused(code: str, message: str) -> Settlement:
+    return Settlement("refused", code, refusal=Refusal(code, message))

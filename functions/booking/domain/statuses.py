@@ -1,0 +1,102 @@
+"""The statuses of an application and the moves between them: the state machine's table.
+
+``booking.domain.application`` enforces it (``Application.moved_to``) and re-exports every
+name here, so the table is read in one place and imported from either.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ApplicationStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    DECLINED = "declined"
+    AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_INVOICE_PAYMENT = "awaiting_invoice_payment"  # the employer's invoice is open
+    CONFIRMED = "confirmed"
+    EXPIRED = "expired"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+S = ApplicationStatus
+# CONFIRMED is reachable from every status where a place can be paid for or funded: a payment,
+# a late payment taking a free seat, or an organiser's full bursary.
+ALLOWED_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    S.PENDING_REVIEW: frozenset(
+        {
+            S.AWAITING_PAYMENT,
+            S.OFFERED,
+            S.DECLINED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+            S.CONFIRMED,
+        }
+    ),
+    S.AWAITING_PAYMENT: frozenset(
+        {
+            S.AWAITING_PAYMENT,
+            S.AWAITING_INVOICE_PAYMENT,
+            S.CONFIRMED,
+            S.EXPIRED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+        }
+    ),
+    # The invoice is paid (confirmed), or voided, uncollectible or overdue (expired); a new
+    # invoice replaces it when a bursary changes what is owed.
+    S.AWAITING_INVOICE_PAYMENT: frozenset(
+        {S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
+    ),
+    # An expired checkout may be restarted (or an invoice asked for), and a payment may still
+    # land after its hold lapsed.
+    S.EXPIRED: frozenset(
+        {
+            S.AWAITING_PAYMENT,
+            S.AWAITING_INVOICE_PAYMENT,
+            S.CONFIRMED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REFUNDED,
+        }
+    ),
+    S.WAITLISTED: frozenset({S.OFFERED, S.CONFIRMED, S.CANCELLED, S.REFUNDED}),
+    S.OFFERED: frozenset(
+        {S.OFFERED, S.AWAITING_INVOICE_PAYMENT, S.CONFIRMED, S.EXPIRED, S.CANCELLED, S.REFUNDED}
+    ),
+    S.CONFIRMED: frozenset({S.CANCELLED, S.REFUNDED}),
+    S.CANCELLED: frozenset({S.REFUNDED}),
+    S.DECLINED: frozenset({S.REFUNDED}),
+    S.REFUNDED: frozenset(),
+}
+
+# Statuses from which the applicant may open a (new) Checkout Session or ask for an invoice.
+PAYABLE_STATUSES = frozenset({S.AWAITING_PAYMENT, S.EXPIRED, S.OFFERED})
+# On the way to a booking and not ended: under review, waiting, offered, paying (by card or
+# invoice), or a payment that lapsed and may be started again.
+ON_THE_WAY = frozenset(
+    {
+        S.PENDING_REVIEW,
+        S.AWAITING_PAYMENT,
+        S.AWAITING_INVOICE_PAYMENT,
+        S.EXPIRED,
+        S.WAITLISTED,
+        S.OFFERED,
+    }
+)
+# Statuses in which an organiser may fund a place (in full or in part).
+FUNDABLE_STATUSES = ON_THE_WAY
+# Once an application ends like this, its person may apply to the same course again.
+ENROLMENT_ENDS = frozenset({S.CANCELLED, S.REFUNDED})
+# Endings without any payment: such applications are deleted after the retention period.
+NEVER_PAID_ENDINGS = frozenset({S.EXPIRED, S.DECLINED, S.CANCELLED})
+# Erasure withdraws an application from these (queues, holds, offers, reviews).
+WITHDRAWN_BY_ERASURE = ON_THE_WAY
+# What erasure leaves in place of every answer.
+ERASED = "[erased]"
+ERASED_EMAIL = "erased@invalid.example"

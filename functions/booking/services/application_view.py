@@ -1,0 +1,125 @@
+"""What an applicant may see of their application (``booking.services.applications`` re-exports
+it): the decisions the pages and emails show, made here once from the domain's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import PaymentMethod
+from booking.domain.course import Course
+from booking.domain.money import Money
+from booking.services.ports import Ports
+from booking.services.waitlist import waitlist_position
+
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """What the applicant may see of their application (no answers: they know them)."""
+
+    application_id: str
+    course_id: str
+    status: str
+    token: str
+    checkout_url: str | None
+    status_url: str
+    created_at: str
+    reference: str | None = None  # what the applicant quotes on the phone
+    status_reason: str | None = None
+    waitlist_position: int | None = None
+    offer_expires_at: str | None = None
+    # Decisions the pages and emails show, made here once (domain rules), never re-derived.
+    can_pay: bool = False  # a (new) checkout may be started now
+    hold_expires_at: str | None = None  # the place is held until then unless paid
+    payment_pending: bool = False  # a delayed payment method is settling
+    # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
+    # the applicant may ask for one now (they gave a billing contact and may pay).
+    invoice_url: str | None = None
+    invoice_due_at: str | None = None
+    can_request_invoice: bool = False
+    payment_method: str = "card"
+    # Money: what the place costs, what a bursary and a code take off, what is left to pay.
+    price: Money | None = None
+    bursary: int = 0
+    discount_code: str | None = None
+    amount_due: int | None = None
+    amount_paid: int = 0  # money received (the wording of a cancellation)
+    was_booked: bool = False  # a booking once, paid for or funded
+
+
+def view_of(
+    ports: Ports, application: Application, course: Course | None = None
+) -> ApplicationView:
+    """What the applicant sees; ``course`` when the caller has it already (saves a read)."""
+    now = ports.clock()
+    if course is None and _needs_course(application, now):
+        course = ports.repository.get_course(application.course_id)
+    return ApplicationView(
+        application_id=application.application_id,
+        course_id=application.course_id,
+        status=application.status.value,
+        token=application.token,
+        status_url=ports.status_url(application),
+        created_at=_iso(application.created_at),
+        reference=application.reference,
+        status_reason=application.status_reason,
+        waitlist_position=waitlist_position(ports, application),
+        payment_pending=application.payment_pending,
+        amount_paid=application.amount_paid,
+        was_booked=application.was_booked,
+        **_payment(application, course, now),
+        **_money(application, course),
+    )
+
+
+def _needs_course(application: Application, now: datetime) -> bool:
+    """Whether the view depends on the course: may it be paid while the course is open, and
+    may it be invoiced."""
+    may_pay = application.payment_refusal(now, course_open=True) is None
+    return may_pay or application.payment_method is PaymentMethod.INVOICE
+
+
+def _payment(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
+    """How the application may be paid now, and what is open for it."""
+    course_open = course is not None and course.accepts_applications(now)
+    can_pay = application.payment_refusal(now, course_open=course_open) is None
+    open_checkout = application.has_open_checkout(now) and not application.payment_pending
+    hold_ends = application.hold_lapses_at()
+    open_invoice = application.invoice if application.has_open_invoice() else None
+    offered = application.status is S.OFFERED and application.offer_expires_at is not None
+    return {
+        "checkout_url": application.checkout.url
+        if open_checkout and application.checkout
+        else None,
+        "offer_expires_at": _iso(application.offer_expires_at)
+        if offered and application.offer_expires_at
+        else None,
+        "can_pay": can_pay,
+        "hold_expires_at": _iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
+        "invoice_url": open_invoice.url if open_invoice else None,
+        "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,
+        "can_request_invoice": can_pay
+        and application.billing is not None
+        and course is not None
+        and course.definition.invoice_allowed,
+        "payment_method": application.payment_method.value,
+    }
+
+
+def _money(application: Application, course: Course | None) -> dict[str, Any]:
+    """What the place costs, what a bursary and a code take off, what is left to pay."""
+    course_price = course.definition.price if course is not None else application.price
+    return {
+        "price": application.price or course_price,
+        "bursary": application.bursary,
+        "discount_code": application.discount.code if application.discount else None,
+        "amount_due": application.amount_due(course_price) if course_price else None,
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

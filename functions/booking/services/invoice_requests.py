@@ -1,0 +1,63 @@
+"""What Stripe is asked for an employer's invoice, when it falls due, and voiding one quietly:
+shared by whoever issues or replaces invoices (``invoicing``, ``settle``)."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import date, datetime
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.billing import invoice_due as due_for
+from booking.domain.course import Course
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.money import Money
+from booking.services.ports import InvoiceRequest, Ports
+
+logger = Logger(child=True)
+
+
+def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -> datetime | None:
+    """When an invoice issued now for ``course`` falls due (None: too close to the start), on
+    a working day by ``bank_holidays`` (the ports' calendar)."""
+    definition = course.definition
+    return due_for(
+        now,
+        definition.invoice_due_days,
+        course.first_start(),
+        definition.invoice_due_before_start_days,
+        definition.timezone,
+        bank_holidays,
+    )
+
+
+def invoice_request(
+    course: Course, application: Application, due_at: datetime, attempt: int
+) -> InvoiceRequest:
+    """The invoice for what ``application`` owes: the price less its bursary, its code applied
+    by Stripe as the coupon it was promised."""
+    billing = application.billing
+    assert billing is not None, "an invoice needs a billing contact"
+    price = application.price_or(course.definition.price)
+    return InvoiceRequest(
+        application_id=application.application_id,
+        course_id=course.course_id,
+        # What the employer's accounts need to match it: the course and who attends.
+        description=f"{course.definition.title}: a place for {application.answers.name}",
+        amount=Money(amount=price.amount - application.bursary, currency=price.currency),
+        billing=billing,
+        due_at=due_at,
+        attempt=attempt,
+        discount=application.discount,
+    )
+
+
+def void_quietly(ports: Ports, invoice_id: str) -> str | None:
+    """Void at Stripe: its status afterwards (``void``, or ``paid`` if it was paid first), or
+    None when Stripe could not be asked (it stays open, and a payment of it is refunded)."""
+    try:
+        return ports.payments.void_invoice(invoice_id)
+    except (DependencyUnavailable, Conflict):
+        logger.warning("invoice left open", extra={"invoice_id": invoice_id})
+        return None

@@ -1,0 +1,103 @@
+"""The payment provider's port (Stripe in AWS and under ``make run``, a fake in the tests) and
+the requests it takes; ``booking.services.ports`` re-exports every name, so use cases import
+ports from one place."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from booking.domain.application import CheckoutRef
+from booking.domain.billing import (
+    AppliedDiscount,
+    BillingDetails,
+    DiscountCodeDefinition,
+    InvoiceRef,
+    PromotionCode,
+)
+from booking.domain.money import Money
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    application_id: str
+    course_id: str
+    product_name: str
+    price: Money
+    customer_email: str
+    expires_at: datetime
+    success_url: str
+    cancel_url: str
+    attempt: int
+    # The code the application was made with, applied by the provider to ``price`` (the
+    # course price less any bursary) as its coupon: the price promised, whatever the code's
+    # state at the provider now.
+    discount: AppliedDiscount | None = None
+    # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
+    # session instead of replaying a key with different parameters (Stripe refuses that).
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    """An invoice to an employer for one place: sent by the provider, due at ``due_at``."""
+
+    application_id: str
+    course_id: str
+    description: str  # the line: course and applicant, as the employer's accounts need it
+    amount: Money  # the course price less any bursary; the code is applied by the provider
+    billing: BillingDetails
+    due_at: datetime
+    attempt: int
+    discount: AppliedDiscount | None = None  # as for a checkout
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+
+
+@dataclass(frozen=True)
+class DiscountCodeRequest:
+    course_id: str
+    definition: DiscountCodeDefinition
+    currency: str  # the course's, for amounts off
+
+
+class PaymentGateway(Protocol):
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutRef: ...
+
+    def expire_checkout(self, session_id: str) -> str:
+        """Expire an open session; its status afterwards (``expired`` or ``complete``).
+        Raises Conflict when the provider cannot find or expire it."""
+        ...
+
+    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
+
+    def application_of_payment(self, payment_intent: str) -> str | None: ...
+
+    # -- invoices to employers --------------------------------------------------------------
+
+    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
+        """Create, finalize and send the invoice; the provider emails the billing contact."""
+        ...
+
+    def void_invoice(self, invoice_id: str) -> str:
+        """Void an unpaid invoice; its status afterwards (``void``, or ``paid`` if it was paid
+        first). Raises Conflict when the provider does not know it."""
+        ...
+
+    def resend_invoice(self, invoice_id: str) -> None:
+        """Email the invoice to the billing contact again."""
+        ...
+
+    def invoice_payment_intent(self, invoice_id: str) -> str | None:
+        """The payment that paid the invoice (to refund it), if it was paid through the
+        provider; None when it was paid out of band or not at all."""
+        ...
+
+    # -- discount codes -----------------------------------------------------------------------
+
+    def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
+        """A coupon for the discount and a promotion code on it, neither with any limit (the
+        limits are this system's); Conflict ``discount_code_exists`` when the provider has an
+        active code with the same letters."""
+        ...

@@ -1,0 +1,232 @@
+"""The one path for money: read the application once, decide (``domain.settlement``), carry
+the decision out around one save.
+
+Money going out (a refund) is asked of Stripe before the save that records it, keyed by what
+it is for, so a crash in between repeats the same refund, never a second one; a replacement
+invoice is asked for before it too, and its answer saved with the change. Clean-up (voiding an
+invoice, expiring a checkout) comes after the save, so Stripe's own events for it find the
+application changed already, and what Stripe answers is recorded at once: what the roster,
+the console and the exports say of an invoice is what Stripe holds. A seat the change frees goes
+to the waiting list. A lost race decides again from a fresh read; a confirmation that finds no
+seat decides again without one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.commands import (
+    AfterSave,
+    BeforeSave,
+    ExpireCheckout,
+    IssueInvoice,
+    NoteAnomaly,
+    Refund,
+    Settlement,
+    Situation,
+)
+from booking.domain.course import Course
+from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.payment_settlement import invoiced
+from booking.domain.settlement import BursaryGranted, MoneyFact, settle
+from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
+from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
+from booking.services.ports import Anomaly, Ports
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What one money fact did: the decision, and the application before and after it."""
+
+    settlement: Settlement
+    before: Application
+    saved: Application  # as stored now (``before`` when nothing was written)
+
+
+def settle_money(
+    ports: Ports,
+    application_id: str,
+    fact: MoneyFact,
+    *,
+    first: Application | None = None,
+    exhausted: Callable[[], Exception] = concurrent_update,
+) -> Settled:
+    """Apply ``fact`` to the application it belongs to (``first``: read already), once."""
+    course: Course | None = None
+    if isinstance(fact, BursaryGranted) or (first is not None and first.price is None):
+        # Only a bursary needs the course (a replacement invoice's terms and line), and an
+        # application stored before prices were recorded its price.
+        course = _course_of(ports, first or load_application(ports, application_id))
+
+    def attempt(application: Application) -> Settled:
+        situation = _situation(ports, application, course)
+        decided = settle(application, fact, situation)
+        try:
+            return _carry_out(ports, course, application, decided)
+        except CourseFull:
+            again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
+            return _carry_out(ports, course, application, again)
+
+    return retried(
+        attempt,
+        lambda: load_application(ports, application_id),
+        first=first if first is not None else UNREAD,
+        exhausted=exhausted,
+    )
+
+
+def _course_of(ports: Ports, application: Application) -> Course:
+    course = ports.repository.get_course(application.course_id)
+    if course is None:
+        raise NotFound("the course of this application no longer exists")
+    return course
+
+
+def _situation(ports: Ports, application: Application, course: Course | None) -> Situation:
+    now = ports.clock()
+    if course is None:
+        price = application.price
+        if price is None:  # stored before prices were recorded
+            price = _course_of(ports, application).definition.price
+        return Situation(now=now, course_price=price)
+    return Situation(
+        now=now,
+        course_price=course.definition.price,
+        invoice_due_at=invoice_due(course, now, ports.bank_holidays),
+    )
+
+
+def _carry_out(
+    ports: Ports, course: Course | None, application: Application, decided: Settlement
+) -> Settled:
+    if decided.refusal is not None:
+        raise Conflict(decided.refusal.message, code=decided.refusal.code)
+    new = decided.application
+    if new is None:
+        return Settled(decided, application, application)
+    for command in decided.before_save:
+        new = _before_save(ports, course, new, command)
+    try:
+        saved = ports.repository.save(new, application)
+    except (StaleWrite, CourseFull):
+        _void_orphan(ports, new, application)
+        raise
+    saved = clean_up(ports, saved, decided.after_save)
+    if application.seat_held and not saved.seat_held:
+        offer_free_places(ports, saved.course_id)
+    logger.info(
+        "money settled",
+        extra={
+            "application_id": saved.application_id,
+            "action": decided.action,
+            "reason": decided.reason,
+            "status": saved.status.value,
+        },
+    )
+    return Settled(decided, application, saved)
+
+
+def _before_save(
+    ports: Ports, course: Course | None, new: Application, command: BeforeSave
+) -> Application:
+    if isinstance(command, Refund):
+        refund(ports, command)
+        return new
+    if isinstance(command, NoteAnomaly):
+        note_anomaly(ports, command)
+        return new
+    return _issued(ports, course, new, command)
+
+
+def refund(ports: Ports, command: Refund) -> bool:
+    """Give money back (keyed: a repeat is the same refund); False when Stripe refuses (no
+    such payment, or nothing left of it): there is nothing to give back, and the change is
+    still recorded, so its event is acknowledged instead of failing on every redelivery."""
+    try:
+        ports.payments.refund(
+            command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
+        )
+    except Conflict as refused:
+        logger.warning(
+            "refund refused by the payment provider",
+            extra={"idempotency_key": command.idempotency_key, "code": refused.code},
+        )
+        return False
+    return True
+
+
+def note_anomaly(ports: Ports, command: NoteAnomaly) -> None:
+    """An ERROR for the organisers' alarm, and the anomaly kept (ids and amounts only)."""
+    logger.error(
+        "payment anomaly",
+        extra={"anomaly": command.kind, "event_id": command.event_id, **command.details},
+    )
+    ports.repository.record_anomaly(
+        Anomaly(
+            event_id=command.event_id, kind=command.kind, at=ports.clock(), details=command.details
+        )
+    )
+
+
+def _issued(
+    ports: Ports, course: Course | None, new: Application, command: IssueInvoice
+) -> Application:
+    """A replacement invoice for what is owed now, in the change that made it owed."""
+    course = course or _course_of(ports, new)
+    request = invoice_request(course, new, command.due_at, command.attempt)
+    invoice = ports.payments.create_invoice(request)
+    return invoiced(new, invoice, ports.clock(), course.definition.timezone)
+
+
+def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:
+    """An invoice issued for a change that did not happen belongs to nothing: void it."""
+    issued = new.invoice
+    if issued is not None and (previous.invoice is None or previous.invoice != issued):
+        void_quietly(ports, issued.invoice_id)
+
+
+def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) -> Application:
+    """Close at Stripe what no longer holds a place; record what Stripe answered."""
+    for command in commands:
+        if isinstance(command, ExpireCheckout):
+            _expire_quietly(ports, command.session_id)
+            continue
+        answer = void_quietly(ports, command.invoice_id)
+        if answer is not None:
+            saved = _record_invoice_status(ports, saved, command.invoice_id, answer)
+    return saved
+
+
+def _expire_quietly(ports: Ports, session_id: str) -> None:
+    """Detached already: if it is paid after all, the payment webhook refunds the payment."""
+    try:
+        ports.payments.expire_checkout(session_id)
+    except (DependencyUnavailable, Conflict):
+        logger.warning("checkout left to expire", extra={"session_id": session_id})
+
+
+def _record_invoice_status(
+    ports: Ports, saved: Application, invoice_id: str, status: str
+) -> Application:
+    """The invoice's status as Stripe answered, on the application holding it (if it still
+    does, and says otherwise)."""
+
+    def record(current: Application) -> Application:
+        invoice = current.invoice
+        if invoice is None or invoice.invoice_id != invoice_id or invoice.status == status:
+            return current
+        told = invoice.model_copy(update={"status": status})
+        return ports.repository.save(current.model_copy(update={"invoice": told}), current)
+
+    return retried(record, lambda: load_application(ports, saved.application_id), first=saved)
+
+
+__all__ = ["Settled", "clean_up", "note_anomaly", "refund", "settle_money"]

@@ -1,0 +1,99 @@
+"""moto kept lean for long runs (infra/local/moto_lean.py): transactions leave nothing behind,
+copy each table once, and still roll back exactly as before."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.dynamodb.models.table import Table
+
+from infra.local.aws import REGION, provision
+
+
+@pytest.fixture
+def table() -> Iterator[str]:
+    with mock_aws():
+        yield provision().table_name
+
+
+def _puts(table: str, prefix: str, count: int, *, refused: bool = False) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [
+        {"Put": {"TableName": table, "Item": {"pk": {"S": f"{prefix}-{n}"}, "sk": {"S": "X"}}}}
+        for n in range(count)
+    ]
+    if refused:
+        items[-1]["Put"]["ConditionExpression"] = "attribute_exists(pk)"
+    return items
+
+
+def _live_tables() -> int:
+    gc.collect()
+    return sum(1 for found in gc.get_objects() if type(found) is Table)
+
+
+def test_transactions_leave_no_copies_of_the_table_behind(table: str) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    before = _live_tables()
+    for n in range(20):
+        client.transact_write_items(TransactItems=_puts(table, f"kept{n}", 4))
+    with pytest.raises(ClientError):
+        client.transact_write_items(TransactItems=_puts(table, "refused", 4, refused=True))
+    # Each transaction took rollback copies of the table (84 before moto_lean): none is kept.
+    assert _live_tables() <= before
+
+
+def test_a_transaction_copies_each_table_once(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    client.transact_write_items(TransactItems=_puts(table, "first", 3))
+    copies: list[int] = []
+    copy_table = Table.__deepcopy__  # type: ignore[attr-defined]
+
+    def counted(original: Table, memo: dict[int, Any]) -> Table:
+        made: Table = copy_table(original, memo)
+        copies.append(id(made))
+        return made
+
+    monkeypatch.setattr(Table, "__deepcopy__", counted, raising=False)
+    client.transact_write_items(TransactItems=_puts(table, "second", 10))
+    assert len(copies) == 10  # moto asks for one per item...
+    assert len(set(copies)) == 1  # ...and gets the same copy
+
+
+def test_a_refused_transaction_still_rolls_back_items_and_stream(table: str) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    streams = boto3.client(
+        "dynamodbstreams",
+        region_name=REGION,
+        config=Config(account_id_endpoint_mode="disabled"),  # as infra/local/relay.py
+    )
+    client.transact_write_items(TransactItems=_puts(table, "kept", 2))
+    with pytest.raises(ClientError):
+        client.transact_write_items(TransactItems=_puts(table, "refused", 3, refused=True))
+    client.put_item(TableName=table, Item={"pk": {"S": "after"}, "sk": {"S": "X"}})
+
+    keys = {item["pk"]["S"] for item in client.scan(TableName=table)["Items"]}
+    assert keys == {"kept-0", "kept-1", "after"}
+    arn = client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+    written = [record["dynamodb"]["Keys"]["pk"]["S"] for record in records]
+    assert written == ["kept-0", "kept-1", "after"]
+
+
+def test_every_boto3_session_shares_one_parsed_model_loader() -> None:
+    """tests/support/boto_models.py: a new session (as each mock_aws start makes) does not
+    parse botocore's JSON models again."""
+    first = boto3.session.Session(region_name=REGION)._session.get_component("data_loader")
+    with mock_aws():
+        again = boto3.session.Session(region_name=REGION)._session.get_component("data_loader")
+    assert again is first

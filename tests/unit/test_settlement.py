@@ -1,0 +1,191 @@
+"""The one money decision (``domain.settlement``), without any I/O: the new state and the
+commands around its save, for card, invoice, bursary and cancellation alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.billing import AppliedDiscount, BillingDetails, InvoiceRef
+from booking.domain.commands import (
+    ExpireCheckout,
+    IssueInvoice,
+    NoteAnomaly,
+    Refund,
+    Situation,
+    VoidInvoice,
+)
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.limits import Holding, Limited, holding_changes, holdings
+from booking.domain.money import Money
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.domain.settlement import BursaryGranted, Cancellation, owes_nothing, settle
+
+S = ApplicationStatus
+NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+PRICE = Money(amount=20000)
+SITUATION = Situation(now=NOW, course_price=PRICE, invoice_due_at=NOW + timedelta(days=30))
+LESS_150 = AppliedDiscount(code="LESS-150", promotion_code_id="promo_1", amount_off=15000)
+SESSION = CheckoutRef(
+    session_id="cs_1",
+    url="https://pay",
+    attempt=1,
+    expires_at=NOW + timedelta(minutes=31),
+    amount=20000,
+    currency="gbp",
+)
+INVOICE = InvoiceRef(invoice_id="in_1", url="https://invoice", due_at=NOW, amount_due=5000)
+
+
+def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:
+    return Application(
+        application_id="app1",
+        course_id="course",
+        status=status,
+        token="t",
+        answers=Answers(
+            name="A",
+            email="a@example.org",
+            job_title="j",
+            organisation="o",
+            leadership_role="l",
+            motivation="m",
+        ),
+        created_at=NOW,
+        updated_at=NOW,
+        seat_held=True,
+        price=PRICE,
+        checkout=SESSION,
+        checkout_history=(SESSION,),
+    ).model_copy(update=changes)
+
+
+def invoiced(**changes: object) -> Application:
+    billing = BillingDetails(
+        billing_name="Trust", billing_email="accounts@example.org", billing_address="1 Road"
+    )
+    return application(
+        S.AWAITING_INVOICE_PAYMENT, checkout=None, invoice=INVOICE, billing=billing, **changes
+    )
+
+
+def paid(amount: int = 20000, payment_intent: str = "pi_1") -> CheckoutEvent:
+    return CheckoutEvent(
+        "evt_1",
+        CheckoutEventKind.PAID,
+        "cs_1",
+        "app1",
+        payment_intent=payment_intent,
+        amount_total=amount,
+        currency="gbp",
+    )
+
+
+@pytest.mark.parametrize(
+    ("bursary", "discount", "nothing"),
+    [(0, None, False), (20000, None, True), (10000, LESS_150, True), (0, LESS_150, False)],
+)
+def test_one_rule_says_when_nothing_is_left_to_pay(
+    bursary: int, discount: AppliedDiscount | None, nothing: bool
+) -> None:
+    assert owes_nothing(application(bursary=bursary, discount=discount), SITUATION) is nothing
+
+
+def test_a_grant_that_leaves_nothing_books_the_place_and_closes_the_invoice_after_the_save() -> (
+    None
+):
+    decided = settle(invoiced(discount=LESS_150), BursaryGranted(10000), SITUATION)
+    assert decided.application is not None
+    assert decided.application.status is S.CONFIRMED
+    assert decided.application.invoice == INVOICE.model_copy(update={"status": "void"})
+    assert decided.before_save == ()
+    assert decided.after_save == (VoidInvoice("in_1"),)
+
+
+def test_a_part_grant_on_an_invoice_asks_for_the_new_invoice_before_the_save() -> None:
+    decided = settle(invoiced(), BursaryGranted(5000), SITUATION)
+    assert decided.application is not None
+    assert decided.application.invoice is None  # the answer becomes it, in the same save
+    assert decided.before_save == (IssueInvoice(SITUATION.invoice_due_at or NOW, 1),)
+    assert decided.after_save == (VoidInvoice("in_1"),)
+
+
+def test_a_full_grant_with_no_seat_left_is_refused_not_squeezed_in() -> None:
+    waiting = application(S.WAITLISTED, seat_held=False, checkout=None)
+    no_seat = Situation(now=NOW, course_price=PRICE, seat_free=False)
+    decided = settle(waiting, BursaryGranted(20000), no_seat)
+    assert decided.refusal is not None
+    assert decided.refusal.code == "course_full"
+
+
+def test_a_cancellation_with_refund_gives_the_money_back_before_and_closes_after() -> None:
+    booked = application(S.CONFIRMED, payment_intent="pi_1", amount_paid=20000)
+    decided = settle(booked, Cancellation(refund=True), SITUATION)
+    assert decided.before_save == (Refund("pi_1", None, "cancel-app1"),)
+    assert decided.after_save == (ExpireCheckout("cs_1"),)
+    assert decided.application is not None
+    assert (decided.application.status, decided.application.status_reason) == (
+        S.CANCELLED,
+        "refund_requested",
+    )
+
+
+def test_a_payment_that_finds_no_seat_is_decided_again_and_given_back() -> None:
+    lapsed = application(S.EXPIRED, seat_held=False)
+    with_seat = settle(lapsed, paid(), SITUATION)
+    assert with_seat.application is not None
+    assert with_seat.application.status is S.CONFIRMED
+    no_seat = settle(lapsed, paid(), Situation(now=NOW, course_price=PRICE, seat_free=False))
+    assert no_seat.before_save == (Refund("pi_1", None, "refund-cs_1"),)
+    assert no_seat.application is not None
+    assert (no_seat.application.status, no_seat.application.status_reason) == (
+        S.REFUNDED,
+        "course_full",
+    )
+
+
+def test_a_payment_beyond_what_a_bursary_left_gives_the_excess_back_before_the_save() -> None:
+    decided = settle(application(bursary=5000), paid(20000), SITUATION)
+    assert decided.before_save == (Refund("pi_1", 5000, "excess-cs_1"),)
+
+
+def test_an_overdue_invoice_lets_the_place_go_and_is_voided_after_the_save() -> None:
+    overdue = InvoiceEvent("evt_2", InvoiceEventKind.OVERDUE, "in_1", "app1")
+    decided = settle(invoiced(), overdue, SITUATION)
+    assert decided.application is not None
+    assert decided.application.status is S.EXPIRED
+    assert decided.after_save == (VoidInvoice("in_1"),)
+
+
+def test_an_invoice_paid_for_a_place_funded_meanwhile_is_given_back() -> None:
+    funded = invoiced(bursary=20000).model_copy(
+        update={"status": S.CONFIRMED, "invoice": INVOICE.model_copy(update={"status": "paid"})}
+    )
+    event = InvoiceEvent(
+        "evt_3", InvoiceEventKind.PAID, "in_1", "app1", 5000, "gbp", payment_intent="pi_inv"
+    )
+    decided = settle(funded, event, SITUATION)
+    assert decided.before_save == (Refund("pi_inv", None, "refund-in_1"),)
+
+
+def test_a_code_use_is_held_from_the_application_until_it_ends_without_a_booking() -> None:
+    coded = application(discount=LESS_150)
+    use = Holding(Limited.CODE_USE, "course#LESS-150")
+    assert use in holdings(coded)
+    assert use in holdings(coded.moved_to(S.EXPIRED, NOW, seat_held=False))
+    declined = application(S.PENDING_REVIEW, seat_held=False, discount=LESS_150)
+    assert holding_changes(declined, declined.moved_to(S.DECLINED, NOW)).released == (use,)
+    booked = coded.moved_to(S.CONFIRMED, NOW)
+    assert use in holdings(booked.moved_to(S.CANCELLED, NOW, seat_held=False))
+
+
+def test_an_invoice_paid_outside_stripe_that_cannot_be_kept_is_left_to_the_organisers() -> None:
+    cancelled = invoiced().moved_to(S.CANCELLED, NOW, seat_held=False)
+    event = InvoiceEvent("evt_4", InvoiceEventKind.PAID, "in_1", "app1", 5000, "gbp")
+    decided = settle(cancelled, event, SITUATION)
+    assert (decided.action, decided.reason) == ("keep", "paid_outside_stripe")
+    [anomaly] = decided.before_save
+    assert isinstance(anomaly, NoteAnomaly)
+    assert anomaly.kind == "paid_outside_stripe_not_refunded"

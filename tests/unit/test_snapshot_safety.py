@@ -1,0 +1,68 @@
+"""What a SnapStart snapshot carries into every environment restored from it must not make
+those environments act in step (infra/cdk/functions.py, SNAPSTART)."""
+
+from __future__ import annotations
+
+import random
+
+import boto3
+import pytest
+
+from booking.adapters.dynamodb.table import conflict_backoff_seconds
+
+
+def test_retry_jitter_does_not_follow_the_seeded_generator() -> None:
+    # Two restored environments start with the same `random` state, as both here.
+    random.seed(22)
+    first = [conflict_backoff_seconds(0) for _ in range(5)]
+    random.seed(22)
+    second = [conflict_backoff_seconds(0) for _ in range(5)]
+    assert first != second
+    assert all(0.02 <= wait <= 0.1 for wait in first + second)
+
+
+def test_retry_jitter_grows_with_each_conflict() -> None:
+    assert all(0.06 <= conflict_backoff_seconds(2) <= 0.3 for _ in range(20))
+
+
+# What each SnapStart function's init checks (its handler module's bootstrap.at_cold_start).
+NEEDED_AT_INIT = {
+    "api": (),
+    "admin": (),
+    "webhook": ("webhook_events",),
+    "console": ("sign_in", "console_sessions", "session_key"),
+}
+
+
+@pytest.mark.parametrize("secrets_in", ["environment", "secrets manager"])
+@pytest.mark.parametrize("function", sorted(NEEDED_AT_INIT))
+def test_a_cold_start_calls_no_aws_service(
+    monkeypatch: pytest.MonkeyPatch, function: str, secrets_in: str
+) -> None:
+    """Init builds clients and nothing else: no connection, no secret in the snapshot. As
+    deployed, the secrets are named (``*_PARAM``) and read on first use, never at init."""
+    from bench.coldstart import child_env
+
+    from booking import bootstrap
+
+    for name, value in child_env().items():
+        if name.isupper() and not name.startswith(("PYTHON", "PATH", "HOME")):
+            monkeypatch.setenv(name, value)
+    if secrets_in == "secrets manager":
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "CONSOLE_SESSION_SECRET"):
+            monkeypatch.delenv(name)
+            monkeypatch.setenv(f"{name}_PARAM", f"/booking/bench/{name.lower()}")
+    calls: list[str] = []
+    session = boto3.DEFAULT_SESSION or boto3.setup_default_session() or boto3.DEFAULT_SESSION
+    assert session is not None
+    session.events.register(
+        "before-call", lambda model, **_: calls.append(model.name), unique_id="snapshot-calls"
+    )
+    try:
+        bootstrap.reset()
+        bootstrap.at_cold_start(*NEEDED_AT_INIT[function])
+        assert bootstrap.ports() is not None
+    finally:
+        session.events.unregister("before-call", unique_id="snapshot-calls")
+        bootstrap.reset()
+    assert calls == []
