@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -184,8 +183,9 @@ def resend_confirmation(application_id: str) -> Application:
 
 def _person(email: str) -> str:
     """The address as applications store it: ``zoe@bücher.example`` finds the person stored as
-    ``zoe@xn--bcher-kva.example``."""
-    return console.person_address(unquote(email))
+    ``zoe@xn--bcher-kva.example``. The path arrives decoded (API Gateway's HTTP APIs decode
+    it), so it is not decoded again: ``a%41b@...`` is that address, not ``aAb@...``."""
+    return console.person_address(email)
 
 
 @served("exportPerson")
