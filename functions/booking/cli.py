@@ -156,7 +156,8 @@ def _name_of(course: dict[str, Any]) -> str:
 def _where(answer: dict[str, Any]) -> str:
     """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
     said = status_with_reason(answer["status"], answer.get("status_reason"))
-    due = answer.get("amount_due")
+    # What is left to pay (Application.left_to_pay); amount_due from an API before it said so.
+    due = answer.get("left_to_pay", answer.get("amount_due"))
     currency = (answer.get("price") or {}).get("currency", "gbp")
     if answer["status"] in ("awaiting_payment", "offered", "awaiting_invoice_payment"):
         said += f", {money_words(due, currency)} to pay" if due else ", nothing to pay"

@@ -3,6 +3,8 @@ Stripe stand-in, with Stripe's signed events doing the confirming."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -356,6 +358,37 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     assert system.standin.money_taken() == {}
     totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
     assert (totals["bursaries"], totals["funded_places"], totals["paid"]) == (20000, 1, 0)
+
+
+def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System) -> None:
+    """The page's breakdown said "To pay" with the amount due, whatever was paid: it says
+    "Left to pay" (``Application.left_to_pay``), during review, while offered, once paid."""
+    system.put_course("reviewed", _sample(system) | {"approval_required": True})
+    application = apply(system, "reviewed").json()
+    app_id, token = application["application_id"], application["token"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
+    assert granted.status == 200, granted.body
+
+    def page() -> str:
+        reply = system.api(
+            "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
+        )
+        assert reply.status == 200, reply.body
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+
+    in_review = page()
+    assert "Left to pay £50.00" in in_review
+    assert "To pay" not in in_review
+    assert status_of(system, application)["left_to_pay"] == 5000
+    assert system.admin("POST", f"/applications/{app_id}/approve").status == 200
+    assert "Pay £50.00 and book your place" in page()
+    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+    assert checkout.status == 201, checkout.body
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    booked = page()
+    assert "Left to pay Nothing" in booked
+    assert "£50.00 and book" not in booked
+    assert status_of(system, application)["left_to_pay"] == 0
 
 
 @pytest.mark.parametrize("amount", [0, -1, 20001, "200", None, True])

@@ -320,14 +320,19 @@ class Application(BaseModel):
         """What is to be paid for this place (see ``domain.billing``)."""
         return amount_due(self.price_or(course_price), self.bursary, self.discount)
 
+    @property
+    def amount_kept(self) -> int:
+        """The money received for this place and not given back."""
+        return self.amount_paid - self.amount_refunded
+
     def left_to_pay(self, course_price: Money) -> int:
-        """What is still to be paid for this place now: what is due less what was paid (net of
-        refunds) while a payment is awaited (offered, by card or by invoice); nothing once it
-        is booked, nor for an application that ended or is not yet asked to pay."""
-        if self.status not in (S.AWAITING_PAYMENT, S.AWAITING_INVOICE_PAYMENT, S.OFFERED):
+        """What is still to be paid for this place: what is due less what was kept, while the
+        application is on its way to a booking (under review, waiting, offered, paying by card
+        or invoice, or a payment that lapsed and may start again); nothing once it is booked
+        or has ended. The one rule wherever a person is told what is left to pay."""
+        if self.status not in ON_THE_WAY:
             return 0
-        received = self.amount_paid - self.amount_refunded
-        return max(self.amount_due(course_price) - received, 0)
+        return max(self.amount_due(course_price) - self.amount_kept, 0)
 
     def fully_funded(self, course_price: Money) -> bool:
         return self.bursary > 0 and self.bursary >= self.price_or(course_price).amount

@@ -202,7 +202,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    owed = application.amount_paid - application.amount_refunded
+    owed = application.amount_kept
     refunds: tuple[Refund, ...] = ()
     if fact.refund and application.payment_intent and owed > 0:
         key = f"cancel-{application.application_id}"

@@ -304,7 +304,7 @@ def _done(done: str, application: Application, currency: str) -> str:
         ApplicationStatus.REFUNDED,
     ):
         return DONE_WORDS.get(done, "")
-    kept = application.amount_paid - application.amount_refunded
+    kept = application.amount_kept
     if application.status is ApplicationStatus.REFUNDED or application.status_reason in (
         "refund_requested",
         "cancelled_and_refunded",

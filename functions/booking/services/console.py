@@ -155,7 +155,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     course = ports.repository.get_course(application.course_id)
     if course is None:
         raise NotFound("the course of this application no longer exists")
-    owed = application.amount_paid - application.amount_refunded
+    owed = application.amount_kept
     return ApplicationDetail(
         application=application,
         course=course,
