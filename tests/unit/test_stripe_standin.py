@@ -698,3 +698,38 @@ def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Cl
     release.set()
     assert standin.settle(timeout=10)
     assert standin.events()[0]["pending_webhooks"] == 0
+
+
+def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(clock: Clock) -> None:
+    """Both ways of the local stack at once: events an API call causes go to the delivery
+    thread after it answers, but not while a scheduled run holds them (it would decide the
+    run's business by the wall clock); they go when the run ends, in order."""
+    delivered: list[str] = []
+
+    def endpoint(url: str, body: bytes, headers: dict[str, str]) -> int:
+        delivered.append(json.loads(body)["type"])
+        return 200
+
+    standin = StripeStandIn(
+        webhook_url=f"{BASE}/webhooks/stripe",
+        webhook_secret=SECRET,
+        public_base_url=BASE,
+        clock=clock,
+        deliver=endpoint,
+        background_delivery=True,
+    )
+    client = stripe.StripeClient(
+        API_KEY,
+        base_addresses={"api": f"{BASE}/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+    first, second = create(client, clock, key="first"), create(client, clock, key="second")
+    with standin.webhooks_held():
+        client.v1.checkout.sessions.expire(first.id)
+        client.v1.checkout.sessions.expire(second.id)
+        assert standin.settle(timeout=1)  # nothing was handed to the thread
+        assert delivered == []
+    assert standin.settle(timeout=10)
+    assert delivered == ["checkout.session.expired", "checkout.session.expired"]
+    assert [event["pending_webhooks"] for event in standin.events()] == [0, 0]
