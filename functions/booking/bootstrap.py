@@ -24,6 +24,7 @@ from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
 from booking.config import Settings, settings
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.services.ports import (
+    BankHolidays,
     CalendarWriter,
     EmailQueue,
     EmailRenderer,
@@ -86,6 +87,12 @@ class _Adapters:
         # Right-hand side of calendar UIDs: stable per deployment (the sender's domain).
         return IcsCalendarWriter(self.config.sender_email.rpartition("@")[2] or "localhost")
 
+    @staticmethod
+    def bank_holidays() -> BankHolidays:
+        from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
+
+        return EnglandAndWalesBankHolidays()
+
     def sign_in(self) -> OrganiserSignIn:
         from booking.adapters.cognito import CognitoSignIn
 
@@ -117,6 +124,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         sender_factory=made.sender,
         renderer_factory=made.renderer,
         calendar_factory=made.calendar,
+        bank_holidays_factory=made.bank_holidays,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
         sender_email=config.sender_email,
         sign_in_factory=made.sign_in if config.has_sign_in else None,

@@ -27,8 +27,10 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
-a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md). Every option
-takes its value as ``--token X`` or ``--token=X``, whatever the value starts with.
+a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md), and may come
+before or after the command. Every option takes its value as ``--token X`` or ``--token=X``,
+whatever the value starts with. Whatever happens, one line on stderr and no traceback: exit
+status 2 for a command given wrongly, 1 for a refusal; a token is never repeated back.
 """
 
 from __future__ import annotations
@@ -36,18 +38,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.errors import InvalidInput
-from booking.domain.money import typed_amount
+from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     FIELD_NAMES,
@@ -65,7 +69,24 @@ TIMEOUT_SECONDS = 60
 
 
 class CliError(Exception):
-    pass
+    """A refusal, said in one line (or a line and its fields): exit status 1."""
+
+    exit_status = 1
+
+
+class UsageError(CliError):
+    """The command was not given as it must be (argparse's own, a missing --url, a token no
+    token can be): exit status 2, as argparse exits."""
+
+    exit_status = 2
+
+
+# A bearer token as RFC 6750 writes one (a Cognito JWT, make run's letters and digits): any
+# other character (a space, a line break pasted with it) is refused before it is sent, and the
+# token is never repeated back: it is a secret, and a terminal's scrollback is not.
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+# A course definition is a few kilobytes; the API takes at most 64 KiB.
+MAX_DEFINITION_BYTES = 1024 * 1024
 
 
 def _request(method: str, url: str, token: str | None, body: Any = None) -> tuple[int, bytes]:
@@ -87,23 +108,42 @@ def _request(method: str, url: str, token: str | None, body: Any = None) -> tupl
 
 def _ok(status: int, payload: bytes) -> bytes:
     if status >= 400:
-        try:
-            detail = json.loads(payload)["error"]
-            message = f"{detail['code']}: {detail['message']}"
-            if detail.get("fields"):
-                message += "".join(f"\n  {k}: {v}" for k, v in detail["fields"].items())
-        except (ValueError, KeyError, TypeError):
-            message = payload.decode("utf-8", "replace")[:500]
-        raise CliError(f"HTTP {status}: {message}")
+        raise CliError(refusal_words(status, payload))
     return payload
 
 
+def refusal_words(status: int, payload: bytes) -> str:
+    """What the API's refusal says, for the person at the terminal: its message and each
+    field's reason, money as they typed it (pounds, never the API's pence), without the
+    API's codes or HTTP's numbers (``--json`` is for programs; the codes are in the README)."""
+    try:
+        detail = json.loads(payload)["error"]
+        said = str(detail["message"])
+        fields = detail.get("fields") or {}
+        said += "".join(f"\n  {name}: {reason}" for name, reason in fields.items())
+    except (ValueError, KeyError, TypeError, RecursionError):
+        # Not the API's JSON (a proxy's page, a wrong --url): what the server said, by name.
+        try:
+            phrase = HTTPStatus(status).phrase.lower()
+        except ValueError:
+            phrase = "an error"
+        said = f"the server answered {phrase} ({status}) without saying why; check --url"
+    return said_as_typed(said)
+
+
+def _answer(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError):
+        raise CliError("the server's answer is not the API's JSON; check --url") from None
+
+
 def _get(url: str, token: str | None) -> Any:
-    return json.loads(_ok(*_request("GET", url, token)))
+    return _answer(_ok(*_request("GET", url, token)))
 
 
 def _post(url: str, token: str | None, body: dict[str, Any]) -> Any:
-    return json.loads(_ok(*_request("POST", url, token, body)))
+    return _answer(_ok(*_request("POST", url, token, body)))
 
 
 def _app_path(url: str, application: str) -> str:
@@ -124,7 +164,8 @@ def _name_of(course: dict[str, Any]) -> str:
 def _where(answer: dict[str, Any]) -> str:
     """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
     said = status_with_reason(answer["status"], answer.get("status_reason"))
-    due = answer.get("amount_due")
+    # What is left to pay (Application.left_to_pay); amount_due from an API before it said so.
+    due = answer.get("left_to_pay", answer.get("amount_due"))
     currency = (answer.get("price") or {}).get("currency", "gbp")
     if answer["status"] in ("awaiting_payment", "offered", "awaiting_invoice_payment"):
         said += f", {money_words(due, currency)} to pay" if due else ", nothing to pay"
@@ -169,11 +210,33 @@ def show_course(url: str, token: str | None, course_id: str) -> str:
     return "\n".join([*lines, "", totals(url, token, course_id)])
 
 
+def read_definition(path: Path) -> Any:
+    """A course definition file as JSON, or a :class:`CliError` saying why it is not one (never
+    json's traceback: a file of 100,000 ``[`` nests past Python's recursion limit)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_DEFINITION_BYTES + 1)
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_DEFINITION_BYTES:
+        raise CliError(f"{path} is too large to be a course definition (over 1 MiB)")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not text in UTF-8: save it as UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise CliError(
+            f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise CliError(f"{path} nests too deeply to be a course definition") from None
+
+
 def load_course(url: str, token: str | None, path: Path, course_id: str | None) -> str:
-    definition = json.loads(path.read_text(encoding="utf-8"))
+    definition = read_definition(path)
     identifier = course_id or path.stem
     status, payload = _request("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
-    course = json.loads(_ok(status, payload))
+    course = _answer(_ok(status, payload))
     verb = "created" if status == 201 else "updated"
     said = (
         f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
@@ -189,7 +252,7 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
     )
     if shape == "csv":
         return body.decode("utf-8")
-    rows = json.loads(body)
+    rows = _answer(body)
     if shape == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
     if not rows:
@@ -211,7 +274,7 @@ def application_action(
 
 def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     path = f"{url}/admin/people/{quote(email, safe='@')}"
-    answer = json.loads(_ok(*_request("DELETE" if erase else "GET", path, token)))
+    answer = _answer(_ok(*_request("DELETE" if erase else "GET", path, token)))
     if erase:
         erased = answer["erased_applications"]
         return f"erased {len(erased)} application{'s' if len(erased) != 1 else ''}"
@@ -321,11 +384,38 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+# Each option's value is read by one of these, which say what to give in words when it is
+# wrong: argparse's own readers (int, float) would say "invalid int value", or name the
+# function ("invalid _time value").
+_A_TIME = "give a time with its offset, like 2027-06-06T15:10Z"
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(_A_TIME) from None
     if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give a time with its offset, e.g. 2027-06-06T15:10Z")
+        raise argparse.ArgumentTypeError(_A_TIME)
     return moment
+
+
+def _whole_number(text: str) -> int:
+    if not text.strip().isascii() or not text.strip().isdigit() or len(text.strip()) > 9:
+        raise argparse.ArgumentTypeError("give a whole number, like 20")
+    return int(text)
+
+
+def _percent(text: str) -> float:
+    """A percentage off: above 0, at most 100, in plain digits (never ``1e400``, ``nan``)."""
+    typed = text.strip().removesuffix("%")
+    whole, _, fraction = typed.partition(".")
+    if not (whole + fraction).isascii() or not (whole + fraction).isdigit() or len(whole) > 3:
+        raise argparse.ArgumentTypeError("give a percentage above 0 and at most 100, like 50")
+    percent = float(typed)
+    if not 0 < percent <= 100:
+        raise argparse.ArgumentTypeError("give a percentage above 0 and at most 100, like 50")
+    return percent
 
 
 def _pounds(text: str) -> int:
@@ -349,17 +439,50 @@ APPLICATION_VERBS = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="course-booking", description=__doc__.split("\n")[0])
+class _ArgumentsRefused(Exception):
+    def __init__(self, usage: str, message: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (and each command's, of the same class), whose usage errors are
+    raised to be said by :func:`parse_arguments`, with any secret in them hidden, rather than
+    printed as they are ("unrecognized arguments: --token=..." would show the token)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentsRefused(self.format_usage(), f"{self.prog}: error: {message}")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """``--url`` and ``--token``: before the command (with their defaults) or after it (where
+    an option given overrides, and one not given leaves the default alone)."""
     parser.add_argument(
-        "--url", default=os.environ.get("BOOKING_URL"), help="API base URL (default $BOOKING_URL)"
+        "--url",
+        default=os.environ.get("BOOKING_URL") if defaults else argparse.SUPPRESS,
+        help="API base URL (default $BOOKING_URL)",
     )
     parser.add_argument(
         "--token",
-        default=os.environ.get("BOOKING_TOKEN"),
+        default=os.environ.get("BOOKING_TOKEN") if defaults else argparse.SUPPRESS,
         help="organiser bearer token (default $BOOKING_TOKEN)",
     )
+
+
+def _parser() -> argparse.ArgumentParser:
+    # No abbreviations: what an option is (and so which value is a secret) is what was typed.
+    parser = _Parser(prog="course-booking", description=__doc__.split("\n")[0], allow_abbrev=False)
+    _global_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", required=True)
+    _commands(commands)
+    for command in commands.choices.values():
+        command.allow_abbrev = False
+        _global_options(command, defaults=False)
+    return parser
+
+
+def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     commands.add_parser("courses", help="every course: dates, status, places, price")
     show = commands.add_parser("course", help="one course: sessions, places and money")
     show.add_argument("course_id")
@@ -385,10 +508,10 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("course_id")
     code.add_argument("code")
     kind = code.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--percent-off", type=float)
+    kind.add_argument("--percent-off", type=_percent, help="above 0, at most 100")
     kind.add_argument("--amount-off", type=_pounds, help="in pounds")
-    code.add_argument("--max-uses", type=int)
-    code.add_argument("--expires-at", type=_parse_time)
+    code.add_argument("--max-uses", type=_whole_number)
+    code.add_argument("--expires-at", type=_time, help="with its offset, like 2027-06-06T15:10Z")
     listed = commands.add_parser("codes", help="a course's discount codes, with uses left")
     listed.add_argument("course_id")
     expire = commands.add_parser("expire-code", help="expire a discount code now")
@@ -405,9 +528,8 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("email")
     erase.add_argument("--yes", action="store_true", help="confirm: erase it now")
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
-    tick.add_argument("--at", type=_parse_time, default=datetime.now(UTC))
+    tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
-    return parser
 
 
 def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
@@ -425,7 +547,8 @@ def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """argparse takes a value that starts with ``-`` (a token, a message) for another option:
-    ``--token -FF1`` is joined into ``--token=-FF1`` first, which it reads as meant."""
+    ``--token -FF1`` is joined into ``--token=-FF1`` first, which it reads as meant. A usage
+    error is said as argparse says it (exit status 2), with any token in it hidden."""
     parser = _parser()
     options = _options_with_values(parser)
     joined: list[str] = []
@@ -433,18 +556,57 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     for word in words:
         value = next(words, None) if word in options else None
         joined.append(f"{word}={value}" if value is not None else word)
-    return parser.parse_args(joined)
+    try:
+        return parser.parse_args(joined)
+    except _ArgumentsRefused as refused:
+        hidden = _secrets_in(argv)
+        sys.stderr.write(_hiding(refused.usage, hidden) + _hiding(refused.message, hidden) + "\n")
+        raise SystemExit(UsageError.exit_status) from None
+
+
+def _secrets_in(argv: Sequence[str]) -> list[str]:
+    """The tokens in the command line and the environment: never repeated back."""
+    found = [os.environ.get("BOOKING_TOKEN") or ""]
+    for word, following in zip(argv, [*argv[1:], ""], strict=True):
+        if word == "--token":
+            found.append(following)
+        elif word.startswith("--token="):
+            found.append(word.removeprefix("--token="))
+    return [secret for secret in found if len(secret.strip()) >= 4]
+
+
+def _hiding(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        # As typed, and as Python writes it in a message (b'Bearer ab\\ncd').
+        for form in {secret, repr(secret)[1:-1], secret.strip()}:
+            text = text.replace(form, "[the token]")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    """Run one command: its output on stdout and 0; else one line on stderr (never a
+    traceback, never a token) and 1 for a refusal, 2 for a command given wrongly."""
+    given = sys.argv[1:] if argv is None else argv
+    secrets = _secrets_in(given)
+    args = parse_arguments(given)
     try:
         output = _run(args)
-    except (CliError, OSError, ValueError) as error:
-        print(f"course-booking: {error}", file=sys.stderr)
-        return 1
+    except CliError as error:
+        return _said(str(error), secrets, error.exit_status)
+    except (OSError, ValueError) as error:  # the network, the terminal, the standard library
+        return _said(str(error), secrets, CliError.exit_status)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a person at a terminal reads no traceback
+        said = f"stopped by an unexpected error ({type(error).__name__})"
+        return _said(said, secrets, CliError.exit_status)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return 0
+
+
+def _said(message: str, secrets: Sequence[str], status: int) -> int:
+    print(f"course-booking: {_hiding(message, secrets)}", file=sys.stderr)
+    return status
 
 
 def _run(args: argparse.Namespace) -> str:
@@ -452,7 +614,7 @@ def _run(args: argparse.Namespace) -> str:
     if command == "run-reminders":
         return run_reminders(args.url, args.function, args.at)
     url = _need(args.url, "--url")
-    token = args.token
+    token = _checked_token(args.token)
     if command == "courses":
         return list_courses(url)
     if command == "course":
@@ -502,9 +664,22 @@ def _run(args: argparse.Namespace) -> str:
 
 
 def _need(value: str | None, flag: str) -> str:
-    if not value:
-        raise CliError(f"{flag} is required (or set the environment variable)")
-    return value.rstrip("/")
+    if not value or not value.strip():
+        raise UsageError(f"{flag} is required (or set the environment variable)")
+    return value.strip().rstrip("/")
+
+
+def _checked_token(token: str | None) -> str | None:
+    """The token as given, spaces around it dropped; one with any other character in it (a
+    line break pasted with it) is refused without being shown."""
+    if token is None or not token.strip():
+        return None
+    if not _TOKEN.fullmatch(token.strip()):
+        raise UsageError(
+            "the token has a character no token has (a space or a line break, perhaps pasted "
+            "with it); copy it again (it is not shown here)"
+        )
+    return token.strip()
 
 
 if __name__ == "__main__":

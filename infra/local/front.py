@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from booking.domain.organisers import ORGANISER_SCOPE, SIGN_IN_SCOPES
 
@@ -66,8 +66,11 @@ def lambda_context(function_name: str) -> Any:
 def http_api_event(
     method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
 ) -> dict[str, Any]:
-    """The API Gateway HTTP API (payload 2.0) event for one request."""
+    """The API Gateway HTTP API (payload 2.0) event for one request. Its path is decoded, as
+    API Gateway's HTTP APIs decode it (REST APIs and function URLs do not): a reference typed
+    ``CL-7K3Q9 `` reaches the function as typed, never as ``CL-7K3Q9%20``."""
     parts = urlsplit(target)
+    path = request_path(target)
     query = parse_qs(parts.query, keep_blank_values=True)
     lowered = {k.lower(): v for k, v in headers.items()}
     content_type = lowered.get("content-type", "")
@@ -78,7 +81,7 @@ def http_api_event(
     return {
         "version": "2.0",
         "routeKey": "$default",
-        "rawPath": parts.path,
+        "rawPath": path,
         "rawQueryString": parts.query,
         "cookies": [c.strip() for c in lowered.get("cookie", "").split(";") if c.strip()],
         "headers": lowered,
@@ -91,7 +94,7 @@ def http_api_event(
             "domainPrefix": "local",
             "http": {
                 "method": method,
-                "path": parts.path,
+                "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,
                 "userAgent": lowered.get("user-agent", ""),
@@ -110,6 +113,11 @@ def http_api_event(
         # Like API Gateway: binary (and unknown) media types arrive base64-encoded.
         "isBase64Encoded": bool(body) and not textual,
     }
+
+
+def request_path(target: str) -> str:
+    """The path of a request target as API Gateway routes it and passes it on: decoded."""
+    return unquote(urlsplit(target).path)
 
 
 def function_for(method: str, path: str) -> str:
@@ -239,7 +247,7 @@ class Front:
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> Answer:
-        path = urlsplit(target).path
+        path = request_path(target)
         if path.startswith(f"{COGNITO_PREFIX}/"):
             query = urlsplit(target).query.encode()
             return self.cognito.handle(

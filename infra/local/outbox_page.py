@@ -12,6 +12,8 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from booking.handlers.http import wants_html
+
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;"
     "line-height:1.5;color:#212b32}"
@@ -26,8 +28,9 @@ _STYLE = (
 
 
 def wants_page(headers: Mapping[str, str]) -> bool:
+    """Negotiated as the functions negotiate (``booking.handlers.http.wants_html``)."""
     accept = next((v for k, v in headers.items() if k.lower() == "accept"), "")
-    return "text/html" in accept
+    return wants_html(accept)
 
 
 def outbox_page(messages: Sequence[Mapping[str, Any]]) -> bytes:

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
@@ -242,10 +243,14 @@ class LocalStack:
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> LocalResponse | None:
         if path == "/_local/outbox" and method == "GET":
-            if wants_page(headers):  # a person in a browser reads the mail; programs get JSON
-                html_type = {"Content-Type": "text/html; charset=utf-8"}
+            # A person in a browser reads the mail; programs get JSON. Either way it is
+            # everyone's email: never kept by a cache.
+            negotiated = {"Vary": "Accept", "Cache-Control": "no-store"}
+            if wants_page(headers):
+                html_type = {"Content-Type": "text/html; charset=utf-8", **negotiated}
                 return LocalResponse(200, html_type, outbox_page(read_outbox(self.outbox_dir)))
-            return json_answer(200, read_outbox(self.outbox_dir))
+            listed = json_answer(200, read_outbox(self.outbox_dir))
+            return LocalResponse(listed.status, {**listed.headers, **negotiated}, listed.body)
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
                 moment = tick_time(body)
@@ -257,7 +262,13 @@ class LocalStack:
                 }
                 return json_answer(400, {"error": problem})
             assert self.ticker is not None
-            return json_answer(200, self.ticker.tick(moment))
+            # A run at a time of the caller's choosing decides as of that time: the webhooks
+            # its Stripe calls cause are handled once it has finished, as Stripe sends them
+            # after the call (the minute's own tick runs at the wall clock's time anyway).
+            held = self.stripe.webhooks_held() if self.stripe is not None else nullcontext()
+            with held:
+                summary = self.ticker.tick(moment)
+            return json_answer(200, summary)
         return None
 
     def serve_forever(self) -> None:

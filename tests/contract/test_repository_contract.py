@@ -344,6 +344,20 @@ def test_lapsing_holds_are_due_for_the_sweep_in_order(repo: Repository) -> None:
     assert [a.application_id for a in repo.list_applications("c1")] == ["a1", "a2"]
 
 
+def test_a_hold_lapsing_on_the_second_is_due_to_a_sweep_later_in_that_second(
+    repo: Repository,
+) -> None:
+    """Times in keys sort as times: a hold ending at midnight exactly (an invoice's due day)
+    is due to a sweep at a fraction of a second past it, and not to one a fraction before."""
+    repo.put_course("c1", definition())
+    midnight = datetime(2027, 6, 1, 23, 0, tzinfo=UTC)
+    repo.save(application("a1", seat_held=True, hold_expires_at=midnight), None)
+    assert [a.application_id for a in repo.applications_due(midnight)] == ["a1"]
+    just_after = midnight + timedelta(microseconds=2419)
+    assert [a.application_id for a in repo.applications_due(just_after)] == ["a1"]
+    assert repo.applications_due(midnight - timedelta(microseconds=1)) == []
+
+
 # -- references and history -----------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.adapters.calendar import IcsCalendarWriter
 from booking.adapters.email_templates import JinjaEmailRenderer
 from booking.services.ports import Ports
@@ -34,7 +35,7 @@ def fake_ports(
     clock: Callable[[], datetime] | None = None,
     repository: FakeRepository | None = None,
 ) -> Ports:
-    """Ports on fakes; templates and calendars are the real (pure) adapters."""
+    """Ports on fakes; templates, calendars and bank holidays are the real (pure) adapters."""
     queue, payments, sender = FakeEmailQueue(), FakePaymentGateway(), FakeEmailSender()
     sessions, sign_in = FakeConsoleSessions(), FakeSignIn()
     return Ports(
@@ -45,6 +46,7 @@ def fake_ports(
         sender_factory=lambda: sender,
         renderer_factory=JinjaEmailRenderer,
         calendar_factory=lambda: IcsCalendarWriter(CALENDAR_DOMAIN),
+        bank_holidays_factory=EnglandAndWalesBankHolidays,
         clock=clock or Clock(),
         sign_in_factory=lambda: sign_in,
         console_sessions_factory=lambda: sessions,

@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 def test_reads_runtime_dependencies_from_pyproject() -> None:
     deps = bundle.read_dependencies(REPO / "pyproject.toml")
     names = {d.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for d in deps}
-    assert {"aws-lambda-powertools", "boto3", "stripe", "pydantic", "jinja2", "icalendar"} <= names
+    runtime = {"aws-lambda-powertools", "boto3", "stripe", "pydantic", "jinja2", "icalendar"}
+    assert runtime | {"holidays"} <= names
     # Dev/test tooling must never be bundled into the Lambda asset.
     assert not names & {"pytest", "moto", "aws-cdk-lib", "cdk-nag", "ruff", "mypy"}
 

@@ -41,6 +41,21 @@ def test_an_international_domain_is_accepted_and_stored_in_punycode(system: Syst
     assert again.json()["error"]["code"] == "already_applied"
 
 
+def test_an_address_with_a_percent_sign_is_found_as_typed(system: System) -> None:
+    """The path reaches the function decoded once, as API Gateway decodes it: decoding the
+    address again turned ``jo%41n`` into ``joAn``, somebody else (or nobody)."""
+    percent, lookalike = "jo%41n@example.org", "joAn@example.org"
+    assert system.apply(email=percent).status == 201
+    assert system.apply(email=lookalike).status == 201
+    exported = system.admin("GET", f"/people/{quote(percent)}")
+    assert exported.status == 200, exported.body
+    assert [a["answers"]["email"] for a in exported.json()["applications"]] == [percent]
+    erased = system.admin("DELETE", f"/people/{quote(percent)}")
+    assert erased.status == 200, erased.body
+    still = system.admin("GET", f"/people/{quote(lookalike)}").json()["applications"]
+    assert [a["answers"]["email"] for a in still] == [lookalike]
+
+
 def test_an_accented_letter_before_the_at_is_refused_on_the_field(system: System) -> None:
     places = system.course()["places_left"]
     refused = system.apply(email="zoë@example.org")

@@ -287,6 +287,27 @@ def test_console_pages_are_not_cached_framed_or_scripted(system: System) -> None
     assert "<script" not in reply.body
 
 
+def test_every_console_answer_is_kept_by_no_cache(system: System) -> None:
+    """W2: pages, downloads, errors and redirects alike carry ``Cache-Control: no-store``."""
+    application = system.apply().json()
+    browser = ConsoleBrowser(system)
+    assert browser.get("/console").headers["cache-control"] == "no-store"  # 303: signed out
+    assert browser.get("/console/sign-in").headers["cache-control"] == "no-store"
+    browser.sign_in()
+    for path in (
+        "/console",
+        f"/console/courses/{COURSE_ID}",
+        f"/console/courses/{COURSE_ID}/roster.csv",
+        f"/console/applications/{application['application_id']}",
+        "/console/people?email=ada%40example.org",
+        "/console/people/export?email=ada%40example.org",
+        "/console/no-such-page",
+        f"/console/search?q={application['reference']}",
+    ):
+        reply = browser.get(path)
+        assert reply.headers["cache-control"] == "no-store", (path, reply.status)
+
+
 # -- Cognito's hosted sign-in (AWS) ----------------------------------------------------------
 
 

@@ -189,7 +189,9 @@ def test_approving_offers_a_place_and_the_page_says_so(
     # Approving again is refused by the use case, and said at the top of the page.
     again = browser.act(f"{path}/approve")
     assert again.status == 409
-    assert "only applications pending review can be approved" in _text(again.body).lower()
+    assert "only applications awaiting review can be approved; this one is “place offered”" in (
+        _text(again.body).lower()
+    )
 
 
 def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(
@@ -416,8 +418,8 @@ def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_type
         ({"title": ""}, "title", "Fill this in"),
         ({"price": "two hundred"}, "price", "Enter the price in pounds"),
         ({"price": "10.001"}, "price", "at most two decimal places"),
-        ({"capacity": "0"}, "capacity", "greater than or equal to 1"),
-        ({"session-1-date": "2031-02-30"}, "session-1-date", "valid date"),
+        ({"capacity": "0"}, "capacity", "Enter 1 or more"),
+        ({"session-1-date": "2031-02-30"}, "session-1-date", "Enter a date, like 2027-06-07"),
         ({"session-0-end_time": "14:00"}, "session-0-end_time", "must end after it starts"),
         # 01:30 on the night the clocks go forward does not exist in London.
         (
@@ -652,6 +654,15 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in _text(browser.get(path).body)
+    # Once the rest is paid, nothing is left to pay (it said £50.00 still).
+    token = application["token"]
+    checkout = system.api(
+        "POST", f"/applications/{application['application_id']}/checkout?token={token}"
+    )
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    words = _text(browser.get(path).body)
+    assert "Left to pay Nothing" in words
+    assert "Left to pay £50.00" not in words
 
 
 @pytest.mark.parametrize(

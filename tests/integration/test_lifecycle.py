@@ -8,6 +8,7 @@ from typing import Any
 
 import time_machine
 
+from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
@@ -407,3 +408,29 @@ def test_a_decline_can_carry_the_organisers_own_words(system: System) -> None:
     stored = system.ports.repository.get_application(application["application_id"])
     assert stored is not None
     assert stored.decline_note == "This cohort is for ward managers."
+
+
+def test_an_offer_made_by_a_scheduled_run_runs_from_the_runs_time(system: System) -> None:
+    """The offer's deadline (and the email saying it) is the run's time plus the offer
+    period, whatever the wall clock says: a run a week ahead does not make an offer that a
+    run a minute later finds lapsed (T1)."""
+    definition = _course_definition(system, offer_valid_hours=48)
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    holder = system.apply(course_id="small").json()
+    waiting = system.apply(course_id="small", email="first@example.org").json()
+    assert waiting["status"] == "waitlisted"
+    run = (system.now() + timedelta(days=7)).replace(microsecond=0)
+
+    assert system.scheduled_run(run)["offers_made"] == 1
+    assert _status(system, holder)["status"] == "expired"
+    offered = _status(system, waiting)
+    assert offered["status"] == "offered"
+    assert datetime.fromisoformat(offered["offer_expires_at"]) == run + timedelta(hours=48)
+
+    a_minute_later = system.scheduled_run(run + timedelta(minutes=1))
+    assert a_minute_later["holds_released"] == 0
+    assert _status(system, waiting)["status"] == "offered"
+    deadline = moment_when(run + timedelta(hours=48), "Europe/London")
+    saying = [m for m in system.deliver_emails() if "holding it for you" in m.text]
+    assert any(m.subject.startswith("A place is available") for m in saying)
+    assert all(f"holding it for you until {deadline}." in m.text for m in saying)

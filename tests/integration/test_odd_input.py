@@ -220,3 +220,103 @@ def test_odd_applications_are_a_clear_4xx_never_a_500(system: System) -> None:
 
     run()
     assert 422 in statuses
+
+
+# W1: the one-line fields (a name is a line of the CLI roster, a cell of the CSV) take no line
+# break of any kind; no applicant value takes a bidirectional control.
+ONE_LINE_FIELDS = ("name", "job_title", "organisation", "billing_name", "po_number")
+EVERY_TYPED_FIELD = (
+    *ONE_LINE_FIELDS,
+    "leadership_role",
+    "motivation",
+    "accessibility_needs",
+    "billing_address",
+)
+INVOICE = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-4471",
+}
+
+
+def _invoiced_course(system: System) -> str:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    system.put_course(
+        "by-invoice", course.definition.model_dump(mode="json") | {"invoice_allowed": True}
+    )
+    return "by-invoice"
+
+
+def test_a_line_break_in_a_one_line_field_is_refused_and_nothing_is_written(
+    system: System,
+) -> None:
+    course_id = _invoiced_course(system)
+    before = len(system.applications())
+    for field in ONE_LINE_FIELDS:
+        for breaking in ("\n", "\r", "\u2028", "\u0085", "\x0b", "\t"):
+            body = application_body(**INVOICE) | {field: f"Ada{breaking}CL-FORGED  Mallory"}
+            reply = system.api("POST", f"/courses/{course_id}/applications", json_body=body)
+            _clear_4xx(reply, 422)
+            assert "one line" in reply.json()["error"]["fields"][field], (field, breaking)
+    assert len(system.applications()) == before
+
+
+def test_a_bidirectional_control_in_any_applicant_value_is_refused(system: System) -> None:
+    course_id = _invoiced_course(system)
+    before = len(system.applications())
+    for field in EVERY_TYPED_FIELD:
+        for bidi in ("\u202e", "\u202d", "\u2066", "\u2069", "\u200f", "\u061c"):
+            body = application_body(**INVOICE) | {field: f"Ada {bidi}gpj.exe"}
+            reply = system.api("POST", f"/courses/{course_id}/applications", json_body=body)
+            _clear_4xx(reply, 422)
+            assert "right-to-left" in reply.json()["error"]["fields"][field], (field, bidi)
+    assert len(system.applications()) == before
+
+
+def test_free_text_keeps_its_line_breaks(system: System) -> None:
+    answer = "A ward of 30 staff\nand a night team\u2028of 12"
+    reply = system.apply(leadership_role=answer)
+    assert reply.status == 201, reply.body
+    [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    assert row["leadership_role"] == "A ward of 30 staff\nand a night team\nof 12"
+
+
+def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never_stored(
+    system: System,
+) -> None:
+    """W2: q-values and case decide; each answer says it varies on Accept; the status page
+    (its token in the address, personal data in it) is kept by no cache, as JSON or a page."""
+    prefers_json = {"accept": "text/html;q=0.1, application/json"}
+    courses = system.api("GET", "/courses", headers=prefers_json)
+    assert courses.headers["content-type"].startswith("application/json")
+    assert courses.headers["vary"] == "Accept"
+    assert "cache-control" not in courses.headers  # public, may be cached
+    page = system.api("GET", "/courses", headers={"accept": "TEXT/HTML"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"
+
+    applied = system.apply()
+    assert applied.status == 201
+    assert applied.headers["cache-control"] == "no-store"
+    mine = applied.json()
+    status_path = f"/applications/{mine['application_id']}?token={mine['token']}"
+    for accept in ("application/json", "application/xhtml+xml", "text/html;q=0.1, */*"):
+        reply = system.api("GET", status_path, headers={"accept": accept})
+        assert reply.status == 200
+        assert reply.headers["cache-control"] == "no-store", accept
+        assert reply.headers["vary"] == "Accept", accept
+    assert (
+        system.api("GET", status_path, headers={"accept": "application/xhtml+xml"})
+        .headers["content-type"]
+        .startswith("text/html")
+    )
+
+    wrong = system.api(
+        "GET", f"/applications/{mine['application_id']}?token=nope", headers=prefers_json
+    )
+    assert (wrong.status, wrong.headers["vary"]) == (404, "Accept")
+    assert wrong.headers["cache-control"] == "no-store"
+    assert wrong.headers["content-type"].startswith("application/json")

@@ -135,7 +135,13 @@ def test_roster_csv_round_trips_exact_answers_and_neutralises_formulas(system: S
     assert parsed["Leadership role"] == HOSTILE["leadership_role"]
     # In people's words: the reference, pounds and pence, a status word, UK time to the minute.
     assert parsed["Reference"] == application["reference"]
-    assert (parsed["Paid"], parsed["Price"], parsed["To pay"]) == ("£200.00", "£200.00", "£200.00")
+    # Paid: nothing is left to pay (the price has its own column).
+    assert (parsed["Paid"], parsed["Price"], parsed["Left to pay"]) == (
+        "£200.00",
+        "£200.00",
+        "£0.00",
+    )
+    assert "To pay" not in parsed
     assert parsed["Status"] == "Confirmed"
     assert parsed["Paid by"] == "Card"
     assert re.fullmatch(r"\w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", parsed["Applied"])
@@ -210,3 +216,49 @@ def test_every_answer_here_was_held_to_the_openapi_document(system: System) -> N
         ("GET /admin/people/{email}", 200),
         ("GET /admin/people/{email}", 401),
     } <= system.checked_replies
+
+
+def test_the_roster_says_what_is_left_to_pay_beside_the_price(system: System) -> None:
+    """ "To pay" said £200.00 on a booking already paid: the column is what is left to pay now,
+    the price keeps its own column, and a paid part-bursary booking has nothing left."""
+    paid = system.apply(email="paid@example.org").json()
+    system.pay(paid["checkout_url"])
+    waiting = system.apply(email="waiting@example.org").json()
+    funded = system.apply(email="funded@example.org").json()
+    granted = system.admin(
+        "POST", f"/applications/{funded['application_id']}/bursary", json_body={"amount": 15000}
+    )
+    assert granted.status == 200, granted.body
+    reopened = system.api(
+        "POST", f"/applications/{funded['application_id']}/checkout?token={funded['token']}"
+    )
+    assert reopened.status == 201, reopened.body
+    before_paying = _csv_rows(system)[funded["reference"]]
+    assert (before_paying["Price"], before_paying["Left to pay"]) == ("£200.00", "£50.00")
+    system.pay(reopened.json()["checkout_url"])
+
+    rows = _csv_rows(system)
+    said = {
+        ref: (row["Status"], row["Price"], row["Bursary"], row["Paid"], row["Left to pay"])
+        for ref, row in rows.items()
+    }
+    assert said == {
+        paid["reference"]: ("Confirmed", "£200.00", "", "£200.00", "£0.00"),
+        waiting["reference"]: ("Awaiting payment", "£200.00", "", "£0.00", "£200.00"),
+        funded["reference"]: ("Confirmed", "£200.00", "£150.00", "£50.00", "£0.00"),
+    }
+    # The JSON roster says the same in pence, beside what was due.
+    json_rows = {
+        r["reference"]: r for r in system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    }
+    assert (
+        json_rows[funded["reference"]]["amount_due"],
+        json_rows[funded["reference"]]["left_to_pay"],
+    ) == (5000, 0)
+
+
+def _csv_rows(system: System) -> dict[str, dict[str, str]]:
+    reply = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv")
+    assert reply.status == 200
+    rows = csv.DictReader(io.StringIO(reply.body.removeprefix("\ufeff")))
+    return {row["Reference"]: row for row in rows}

@@ -3,6 +3,8 @@ Stripe stand-in, with Stripe's signed events doing the confirming."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,8 +120,8 @@ def test_nothing_personal_reaches_stripe_metadata(invoiced: System) -> None:
 
 
 def _past_due(system: System, application: dict[str, Any]) -> None:
-    """Move the clock a minute past the day the application's invoice falls due (the end of
-    a working day, whichever day of the week the test runs on)."""
+    """Move the clock to the end of the day the application's invoice falls due (a minute
+    after its 23:59: the local midnight), whichever day of the week the test runs on."""
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
 
@@ -153,6 +155,24 @@ def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     assert status_of(system, first)["status"] == "expired"
     assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
+
+
+def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
+    invoiced: System,
+) -> None:
+    """T2: Stripe's due moment is 23:59; its overdue event in that last minute lets nothing
+    go, and the place is still held until midnight, when the sweep releases it."""
+    system = invoiced
+    first = apply(system, **BILLING).json()
+    due = datetime.fromisoformat(first["invoice_due_at"].replace("Z", "+00:00"))
+    system.clock_offset += due - system.now() + timedelta(seconds=30)
+    assert system.standin.expire_due()  # Stripe: overdue
+    assert system.webhook_replies[-1].status == 200
+    assert sweep(system.ports, system.now()).holds_released == 0
+    assert status_of(system, first)["status"] == "awaiting_invoice_payment"
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/pay")
+    assert paid.status == 200, paid.body  # in the last minute of its day: on time
+    assert status_of(system, first)["status"] == "confirmed"
 
 
 def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: System) -> None:
@@ -338,6 +358,37 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     assert system.standin.money_taken() == {}
     totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
     assert (totals["bursaries"], totals["funded_places"], totals["paid"]) == (20000, 1, 0)
+
+
+def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System) -> None:
+    """The page's breakdown said "To pay" with the amount due, whatever was paid: it says
+    "Left to pay" (``Application.left_to_pay``), during review, while offered, once paid."""
+    system.put_course("reviewed", _sample(system) | {"approval_required": True})
+    application = apply(system, "reviewed").json()
+    app_id, token = application["application_id"], application["token"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
+    assert granted.status == 200, granted.body
+
+    def page() -> str:
+        reply = system.api(
+            "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
+        )
+        assert reply.status == 200, reply.body
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+
+    in_review = page()
+    assert "Left to pay £50.00" in in_review
+    assert "To pay" not in in_review
+    assert status_of(system, application)["left_to_pay"] == 5000
+    assert system.admin("POST", f"/applications/{app_id}/approve").status == 200
+    assert "Pay £50.00 and book your place" in page()
+    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+    assert checkout.status == 201, checkout.body
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    booked = page()
+    assert "Left to pay Nothing" in booked
+    assert "£50.00 and book" not in booked
+    assert status_of(system, application)["left_to_pay"] == 0
 
 
 @pytest.mark.parametrize("amount", [0, -1, 20001, "200", None, True])

@@ -1,16 +1,20 @@
 """Due dates people keep: over any day of the year (BST and GMT, the change days included),
-any payment term and any course start, an invoice falls due at the end of a working day that
-the rule allows, and it is the day a person working out the rule by hand would pick."""
+any payment term, any course start and any calendar of bank holidays (England and Wales' own,
+or made-up runs of days off), an invoice falls due on a working day that the rule allows, the
+place is held until that day has ended, and it is the day a person working out the rule by
+hand would pick."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Container
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.domain.billing import invoice_due
+from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
+from booking.domain.billing import invoice_due, invoice_hold_ends
 
 LONDON = ZoneInfo("Europe/London")
 # Instants from 2026 to 2030, to the minute, dense around the clock changes.
@@ -32,31 +36,56 @@ instants = st.one_of(
 ).map(lambda moment: moment.replace(second=0, microsecond=0))
 
 
-def _end_of(day: date) -> datetime:
+def _due_moment(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, tzinfo=LONDON).astimezone(UTC)
 
 
-def _by_hand(now: datetime, due_days: int, first_session: datetime, before: int) -> datetime | None:
-    """The rule as a person applies it: walk the calendar day by day."""
+def _midnight_after(day: date) -> datetime:
+    after = day + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, tzinfo=LONDON).astimezone(UTC)
+
+
+def _by_hand(
+    now: datetime, due_days: int, first_session: datetime, before: int, days_off: Container[date]
+) -> datetime | None:
+    """The rule as a person applies it with a calendar on the wall: the day ``due_days`` on;
+    not a working day (a weekend, a bank holiday)? the next one, unless that is too late, then
+    the last one before it. Too late: after ``before`` days ahead of the first session's day,
+    or a day that has not ended when the first session begins."""
     today = now.astimezone(LONDON).date()
     target = today + timedelta(days=due_days)
-    allowed = [
-        today + timedelta(days=n)
-        for n in range(0, due_days + 3)
-        if (today + timedelta(days=n)).weekday() < 5
-        and today + timedelta(days=n)
-        <= first_session.astimezone(LONDON).date() - timedelta(days=before)
-        and _end_of(today + timedelta(days=n)) < first_session
-    ]
-    on_or_after = [day for day in allowed if target <= day <= target + timedelta(days=2)]
-    before_it = [day for day in allowed if day <= target]
-    day = on_or_after[0] if target.weekday() >= 5 and on_or_after else None
-    if day is None and before_it:
-        day = before_it[-1]
+    last_day = first_session.astimezone(LONDON).date() - timedelta(days=before)
+
+    def working(day: date) -> bool:
+        return day.weekday() < 5 and day not in days_off
+
+    def in_time(day: date) -> bool:
+        return day <= last_day and _midnight_after(day) <= first_session
+
+    day: date | None = None
+    if not working(target):
+        later = target + timedelta(days=1)
+        while not working(later):
+            later += timedelta(days=1)
+        day = later if in_time(later) else None
+    if day is None:
+        earlier = target
+        while earlier > today and not (working(earlier) and in_time(earlier)):
+            earlier -= timedelta(days=1)
+        day = earlier if earlier > today else None
     if day is None:
         return None
-    due = _end_of(day)
+    due = _due_moment(day)
     return due if due > now + timedelta(days=1) else None
+
+
+ENGLAND = EnglandAndWalesBankHolidays()
+# A calendar: England and Wales' own, or made-up days off around the target (runs of them,
+# next to weekends, at the course's cap), which the real calendar has only a few of.
+calendars = st.one_of(
+    st.just(None),
+    st.frozensets(st.integers(min_value=-6, max_value=12), max_size=8),
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -65,21 +94,33 @@ def _by_hand(now: datetime, due_days: int, first_session: datetime, before: int)
     due_days=st.integers(min_value=1, max_value=120),
     lead=st.integers(min_value=0, max_value=60 * 24 * 200),
     before=st.integers(min_value=0, max_value=90),
+    calendar=calendars,
 )
 def test_an_invoice_falls_due_at_the_end_of_a_working_day_the_rule_allows(
-    now: datetime, due_days: int, lead: int, before: int
+    now: datetime, due_days: int, lead: int, before: int, calendar: frozenset[int] | None
 ) -> None:
     first_session = now + timedelta(minutes=lead)
-    due = invoice_due(now, due_days, first_session, before, "Europe/London")
-    assert due == _by_hand(now, due_days, first_session, before)
+    target = now.astimezone(LONDON).date() + timedelta(days=due_days)
+    days_off: Container[date] = (
+        ENGLAND if calendar is None else {target + timedelta(days=n) for n in calendar}
+    )
+    due = invoice_due(now, due_days, first_session, before, "Europe/London", days_off)
+    assert due == _by_hand(now, due_days, first_session, before, days_off)
     if due is None:
         return
     local = due.astimezone(LONDON)
     assert local.weekday() < 5, "never a weekend"
-    assert (local.hour, local.minute) == (23, 59), "the end of that day, BST or GMT"
-    assert due < first_session
+    assert local.date() not in days_off, "never a bank holiday"
+    assert (local.hour, local.minute) == (23, 59), "shown as that day, BST or GMT"
+    held_until = invoice_hold_ends(due, "Europe/London")
+    assert held_until.astimezone(LONDON).time() == time(0), "held until the day has ended"
+    assert held_until.astimezone(LONDON).date() == local.date() + timedelta(days=1)
+    assert held_until <= first_session
     assert local.date() <= first_session.astimezone(LONDON).date() - timedelta(days=before)
     assert due > now + timedelta(days=1)
-    # At most a weekend past the payment term; less only when the course start requires it.
-    target = now.astimezone(LONDON).date() + timedelta(days=due_days)
-    assert local.date() <= target + timedelta(days=2)
+    # Never later than the first working day from the term; earlier only when the course's
+    # start requires it.
+    first_working = target
+    while first_working.weekday() >= 5 or first_working in days_off:
+        first_working += timedelta(days=1)
+    assert local.date() <= first_working

@@ -24,7 +24,7 @@ from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
 from booking.domain.emails import OutgoingEmail
 from booking.domain.organisers import SIGN_IN_SCOPES
-from booking.handlers import admin, api, console, mailer, relay, webhook
+from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
 from infra.local.aws import LocalResources
 from infra.local.front import (
     CognitoStandIn,
@@ -33,7 +33,7 @@ from infra.local.front import (
     in_process_opener,
     lambda_context,
 )
-from infra.local.mail import sqs_event
+from infra.local.mail import scheduled_event, sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.openapi_replies import check_reply
@@ -186,6 +186,17 @@ class System:
             assert answer == {"batchItemFailures": []}, answer
             for message in messages:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    def scheduled_run(self, moment: datetime) -> dict[str, Any]:
+        """The reminders function on EventBridge's event for ``moment``, the clock untouched
+        (a delayed or retried run), as the local scheduler's tick runs it: the webhooks its
+        Stripe calls cause are handled after it."""
+        with self.standin.webhooks_held():
+            answer: dict[str, Any] = reminders.handler(
+                scheduled_event(moment), lambda_context("booking-reminders")
+            )
+        self.relay()
+        return answer
 
     def relay(self) -> int:
         """Move new outbox items to the email queue, as the stream's relay function does."""

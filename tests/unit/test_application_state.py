@@ -19,6 +19,7 @@ from booking.domain.application import (
     PaymentRecord,
 )
 from booking.domain.errors import IllegalTransition
+from booking.domain.money import Money
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
 
 S = ApplicationStatus
@@ -233,3 +234,37 @@ def test_fingerprint_tells_retries_from_different_requests() -> None:
 def test_form_refuses(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         ApplicationForm.model_validate({**FORM, **bad})
+
+
+PRICE = Money(amount=20000)
+
+
+@pytest.mark.parametrize(
+    ("status", "changes", "left"),
+    [
+        (S.AWAITING_PAYMENT, {}, 20000),
+        (S.AWAITING_PAYMENT, {"bursary": 15000}, 5000),
+        (S.OFFERED, {}, 20000),
+        (S.AWAITING_INVOICE_PAYMENT, {}, 20000),
+        # Paid: nothing left, whatever the price, the bursary or the code.
+        (S.CONFIRMED, {"amount_paid": 20000}, 0),
+        (S.CONFIRMED, {"amount_paid": 5000, "bursary": 15000}, 0),
+        (S.CONFIRMED, {"bursary": 20000}, 0),
+        # Ended: nothing is owed.
+        (S.CANCELLED, {}, 0),
+        (S.REFUNDED, {"amount_paid": 20000, "amount_refunded": 20000}, 0),
+        (S.DECLINED, {}, 0),
+        # On the way but not yet asked to pay (or a lapsed payment that may start again): what
+        # it will be asked, as the applicant's status page says (not "Nothing" after a part
+        # bursary granted during review).
+        (S.EXPIRED, {}, 20000),
+        (S.PENDING_REVIEW, {"bursary": 15000}, 5000),
+        (S.WAITLISTED, {}, 20000),
+        # A payment kept counts; one given back does not.
+        (S.AWAITING_PAYMENT, {"amount_paid": 5000, "amount_refunded": 5000}, 20000),
+    ],
+)
+def test_left_to_pay_is_what_is_due_less_what_was_kept_on_the_way_to_a_booking(
+    status: S, changes: dict[str, object], left: int
+) -> None:
+    assert application(status, **changes).left_to_pay(PRICE) == left

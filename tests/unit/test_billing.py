@@ -3,13 +3,14 @@ without any I/O."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
     Answers,
@@ -26,6 +27,7 @@ from booking.domain.billing import (
     PaymentMethod,
     amount_due,
     invoice_due,
+    invoice_hold_ends,
 )
 from booking.domain.course import Money
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
@@ -34,6 +36,8 @@ from booking.domain.payments import Action
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 LONDON = "Europe/London"
+NO_HOLIDAYS: frozenset[date] = frozenset()  # weekends only: the rule's shape on its own
+ENGLAND = EnglandAndWalesBankHolidays()
 PRICE = Money(amount=20000)
 HALF = AppliedDiscount(code="HALF", promotion_code_id="promo_1", percent_off=50)
 TENNER = AppliedDiscount(code="TEN", promotion_code_id="promo_2", amount_off=1000)
@@ -149,21 +153,58 @@ def _bst(day: int, month: int = 5) -> datetime:
 def test_an_invoice_falls_due_at_the_end_of_a_working_day_never_too_close_to_the_start() -> None:
     # NOW is Saturday 1 May 2027: 30 days on is Monday 31 May.
     start = NOW + timedelta(days=60)
-    assert invoice_due(NOW, 30, start, 7, LONDON) == _bst(31)
+    assert invoice_due(NOW, 30, start, 7, LONDON, NO_HOLIDAYS) == _bst(31)
     # 29 days on is a Sunday: the Monday after.
-    assert invoice_due(NOW, 29, start, 7, LONDON) == _bst(31)
+    assert invoice_due(NOW, 29, start, 7, LONDON, NO_HOLIDAYS) == _bst(31)
     # Capped a week before a Friday start: that Friday.
-    assert invoice_due(NOW, 30, NOW + timedelta(days=20), 7, LONDON) == _bst(14)
+    assert invoice_due(NOW, 30, NOW + timedelta(days=20), 7, LONDON, NO_HOLIDAYS) == _bst(14)
     # Capped a week before a Saturday start, and Monday would be too late: the Friday before.
-    assert invoice_due(NOW, 30, NOW + timedelta(days=21), 7, LONDON) == _bst(14)
-    assert invoice_due(NOW, 30, NOW + timedelta(days=8), 7, LONDON) is None  # too little time
+    assert invoice_due(NOW, 30, NOW + timedelta(days=21), 7, LONDON, NO_HOLIDAYS) == _bst(14)
+    assert (
+        invoice_due(NOW, 30, NOW + timedelta(days=8), 7, LONDON, NO_HOLIDAYS) is None
+    )  # too little time
 
 
 def test_a_due_date_in_winter_is_the_end_of_the_day_in_gmt() -> None:
     autumn = datetime(2027, 10, 20, 9, 0, tzinfo=UTC)  # Wednesday, BST
     start = datetime(2028, 1, 10, 15, 0, tzinfo=UTC)
     # 30 days on is Friday 19 November, after the clocks went back: 23:59 GMT.
-    assert invoice_due(autumn, 30, start, 7, LONDON) == datetime(2027, 11, 19, 23, 59, tzinfo=UTC)
+    assert invoice_due(autumn, 30, start, 7, LONDON, ENGLAND) == datetime(
+        2027, 11, 19, 23, 59, tzinfo=UTC
+    )
+
+
+def test_a_bank_holiday_is_no_due_day_the_next_working_day_is() -> None:
+    """T2: 21 days from Friday 4 December 2026 is Christmas Day; Boxing Day falls on the
+    Saturday and is kept on Monday 28th: due on Tuesday 29 December. 120 days from Sunday 29
+    November 2026 is Easter Monday 2027: due on the Tuesday."""
+    december = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    start = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
+    assert invoice_due(december, 21, start, 7, LONDON, ENGLAND) == datetime(
+        2026, 12, 29, 23, 59, tzinfo=UTC
+    )
+    november = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    start = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
+    assert invoice_due(november, 120, start, 7, LONDON, ENGLAND) == _bst(30, month=3)
+    # 30 days from 1 May 2027 is the Spring bank holiday (Monday 31 May): the Tuesday.
+    assert invoice_due(NOW, 30, NOW + timedelta(days=60), 7, LONDON, ENGLAND) == _bst(1, 6)
+
+
+def test_a_bank_holiday_at_the_cap_moves_back_to_the_working_day_before() -> None:
+    """The Tuesday after Easter is too late when the course starts a week after Easter
+    Monday: the invoice falls due on the Thursday before Good Friday."""
+    november = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    start = datetime(2027, 4, 5, 14, 0, tzinfo=UTC)  # Monday, a week after Easter Monday
+    thursday = datetime(2027, 3, 25, 23, 59, tzinfo=UTC)  # GMT: the clocks go forward on the 28th
+    assert invoice_due(november, 120, start, 7, LONDON, ENGLAND) == thursday
+
+
+def test_the_place_is_held_until_the_due_day_has_ended() -> None:
+    """T2: due on Monday 31 May 2027 (BST) means held until midnight that night; in winter
+    the midnight is GMT's."""
+    assert invoice_hold_ends(_bst(31), LONDON) == datetime(2027, 5, 31, 23, 0, tzinfo=UTC)
+    winter = datetime(2027, 11, 19, 23, 59, tzinfo=UTC)
+    assert invoice_hold_ends(winter, LONDON) == datetime(2027, 11, 20, 0, 0, tzinfo=UTC)
 
 
 def form(**changes: object) -> dict[str, object]:
@@ -247,13 +288,13 @@ def ended(kind: InvoiceEventKind, invoice_id: str = "in_1") -> InvoiceEvent:
 
 
 def test_the_open_invoice_paid_in_full_confirms_and_a_replay_changes_nothing() -> None:
-    assert decide_invoice(application(), paid()).action is Action.CONFIRM
+    assert decide_invoice(application(), paid(), NOW).action is Action.CONFIRM
     confirmed = application(S.CONFIRMED, seat_held=True)
     confirmed = confirmed.model_copy(
         update={"invoice": confirmed.invoice.model_copy(update={"status": "paid"})}  # type: ignore[union-attr]
     )
-    assert decide_invoice(confirmed, paid(event_id="evt_9")).action is Action.IGNORE
-    assert decide_invoice(application(recent_event_ids=("evt_1",)), paid()).action is (
+    assert decide_invoice(confirmed, paid(event_id="evt_9"), NOW).action is Action.IGNORE
+    assert decide_invoice(application(recent_event_ids=("evt_1",)), paid(), NOW).action is (
         Action.IGNORE
     )
 
@@ -271,7 +312,7 @@ def test_the_open_invoice_paid_in_full_confirms_and_a_replay_changes_nothing() -
 def test_money_the_booking_cannot_honour_goes_back(
     app: Application, event: InvoiceEvent, action: Action, reason: str | None
 ) -> None:
-    decision = decide_invoice(app, event)
+    decision = decide_invoice(app, event, NOW)
     assert decision.action is action
     if reason is not None:
         assert decision.reason == reason
@@ -279,13 +320,25 @@ def test_money_the_booking_cannot_honour_goes_back(
 
 @pytest.mark.parametrize("kind", [k for k in InvoiceEventKind if k is not InvoiceEventKind.PAID])
 def test_only_the_open_invoice_holding_the_seat_lets_it_go(kind: InvoiceEventKind) -> None:
-    decision = decide_invoice(application(), ended(kind))
+    decision = decide_invoice(application(), ended(kind), NOW)
     assert decision.action is Action.RELEASE_HOLD
     assert decision.reason.startswith("invoice_")
-    assert decide_invoice(application(), ended(kind, "in_old")).action is Action.IGNORE
-    assert decide_invoice(application(S.EXPIRED), ended(kind)).action is Action.IGNORE
+    assert decide_invoice(application(), ended(kind, "in_old"), NOW).action is Action.IGNORE
+    assert decide_invoice(application(S.EXPIRED), ended(kind), NOW).action is Action.IGNORE
     confirmed = application(S.CONFIRMED, seat_held=True)
-    assert decide_invoice(confirmed, ended(kind)).action is Action.IGNORE
+    assert decide_invoice(confirmed, ended(kind), NOW).action is Action.IGNORE
+
+
+def test_stripe_calling_an_invoice_overdue_before_its_day_ends_lets_nothing_go() -> None:
+    """Stripe's due moment is 23:59 on the due day; the day is the payer's until midnight."""
+    midnight = datetime(2027, 5, 31, 23, 0, tzinfo=UTC)
+    held = application(hold_expires_at=midnight)
+    overdue = ended(InvoiceEventKind.OVERDUE)
+    a_minute_to = midnight - timedelta(minutes=1)
+    assert decide_invoice(held, overdue, a_minute_to).action is Action.IGNORE
+    assert decide_invoice(held, overdue, midnight).action is Action.RELEASE_HOLD
+    voided = ended(InvoiceEventKind.VOIDED)  # a void is an ending whenever it comes
+    assert decide_invoice(held, voided, a_minute_to).action is Action.RELEASE_HOLD
 
 
 def test_an_invoice_booking_can_be_confirmed_released_or_replaced_and_nothing_else() -> None:

@@ -95,7 +95,22 @@ def test_defaults_are_sensible() -> None:
 
 def test_money_display_and_currency_case() -> None:
     assert Money(amount=20000, currency="GBP").display() == "£200.00"
-    assert Money(amount=123456, currency="chf").display() == "1,234.56 CHF"
+    assert Money(amount=123456, currency="Eur").display() == "€1,234.56"
+    assert Money(amount=5, currency="usd").display() == "$0.05"
+
+
+@pytest.mark.parametrize("currency", ["jpy", "JPY", "krw", "kwd", "xxx", "chf", "gb", "£"])
+def test_a_price_is_taken_only_in_a_currency_counted_in_hundredths(currency: str) -> None:
+    """¥20,000 is 20000 in Stripe's minor units of yen, not 200.00: a currency of another
+    exponent (or none at all) would be said and charged wrongly, so it is refused in words."""
+    with pytest.raises(ValidationError) as refused:
+        Money(amount=20000, currency=currency)
+    assert "Enter gbp, eur or usd" in str(refused.value)
+
+
+def test_a_price_stored_in_another_currency_is_read_back_as_it_was() -> None:
+    stored = Money.model_validate({"amount": 123456, "currency": "chf"}, context={"stored": True})
+    assert stored.display() == "1,234.56 CHF"
 
 
 def test_status_open_full_closed() -> None:

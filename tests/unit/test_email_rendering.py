@@ -178,6 +178,23 @@ def test_facilitator_copy_has_every_answer() -> None:
     assert "ada@example.org" in message.text
 
 
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_the_footer_says_where_a_reply_goes(kind: EmailKind) -> None:
+    """The facilitators' copy replies to the applicant: its footer says so, never "Any
+    questions? Reply to this email", which is the applicant's footer (replies to the centre)."""
+    message = composed(job_for(kind), application(), course_2025(), ["f@example.org"])
+    footer = message.text.rsplit("\n--\n", 1)[-1]
+    html_footer = message.html.rsplit("<hr", 1)[-1]
+    if kind is EmailKind.FACILITATOR_COPY:
+        for said in (footer, html_footer):
+            assert "Any questions?" not in said
+            assert "A reply to this email goes to the applicant" in said
+            assert ENQUIRIES in said
+    else:
+        assert f"Any questions? Reply to this email or write to {ENQUIRIES}." in footer
+        assert "Any questions?" in html_footer
+
+
 def test_reminder_says_which_session_when_and_where() -> None:
     message = composed(
         job_for(EmailKind.SESSION_REMINDER), application(), course_2025(), ["ada@example.org"]

@@ -267,6 +267,24 @@ def test_api_expire_sends_expired_event_and_refuses_a_second_time(
     assert local(standin, "POST", f"/checkout/{session.id}/pay").status == 409
 
 
+def test_webhooks_of_api_calls_wait_while_held_and_local_actions_do_not(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
+) -> None:
+    """A scheduled run holds the webhooks its calls cause until it has finished deciding."""
+    paid_now = create(client, clock, key="paid")
+    expiring = create(client, clock, key="expiring")
+    with standin.webhooks_held():
+        with standin.webhooks_held():  # runs may overlap: the last one out delivers
+            client.v1.checkout.sessions.expire(expiring.id)
+        assert webhooks.types == []
+        pay(standin, paid_now.id)  # a person's action on a page: delivered at once
+        assert webhooks.types == ["checkout.session.completed"]
+    assert webhooks.types == ["checkout.session.completed", "checkout.session.expired"]
+    client.v1.checkout.sessions.expire(create(client, clock, key="after").id)
+    assert webhooks.types[-1] == "checkout.session.expired"
+    assert len(webhooks.types) == 3
+
+
 def test_local_expire_and_lapsed_sessions(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
 ) -> None:
@@ -680,3 +698,38 @@ def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Cl
     release.set()
     assert standin.settle(timeout=10)
     assert standin.events()[0]["pending_webhooks"] == 0
+
+
+def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(clock: Clock) -> None:
+    """Both ways of the local stack at once: events an API call causes go to the delivery
+    thread after it answers, but not while a scheduled run holds them (it would decide the
+    run's business by the wall clock); they go when the run ends, in order."""
+    delivered: list[str] = []
+
+    def endpoint(url: str, body: bytes, headers: dict[str, str]) -> int:
+        delivered.append(json.loads(body)["type"])
+        return 200
+
+    standin = StripeStandIn(
+        webhook_url=f"{BASE}/webhooks/stripe",
+        webhook_secret=SECRET,
+        public_base_url=BASE,
+        clock=clock,
+        deliver=endpoint,
+        background_delivery=True,
+    )
+    client = stripe.StripeClient(
+        API_KEY,
+        base_addresses={"api": f"{BASE}/_local/stripe"},
+        http_client=InProcessHTTPClient(standin),
+        max_network_retries=0,
+    )
+    first, second = create(client, clock, key="first"), create(client, clock, key="second")
+    with standin.webhooks_held():
+        client.v1.checkout.sessions.expire(first.id)
+        client.v1.checkout.sessions.expire(second.id)
+        assert standin.settle(timeout=1)  # nothing was handed to the thread
+        assert delivered == []
+    assert standin.settle(timeout=10)
+    assert delivered == ["checkout.session.expired", "checkout.session.expired"]
+    assert [event["pending_webhooks"] for event in standin.events()] == [0, 0]

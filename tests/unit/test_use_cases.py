@@ -20,7 +20,7 @@ from booking.services import applications, courses, lifecycle, organisers, outbo
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
-from booking.services.reminders import dispatch_reminders
+from booking.services.reminders import dispatch_reminders, scheduled_run
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakePaymentGateway, fake_ports
 from tests.fakes.repository import FakeRepository
 
@@ -235,6 +235,24 @@ def test_the_sweep_releases_lapsed_holds_and_relays_what_the_stream_left(
     assert isinstance(queue, FakeEmailQueue)
     assert {j.kind for j in queue.jobs} == {EmailKind.APPLICATION_RECEIVED}
     assert summary.emails_relayed == 1  # the acknowledgement, older than the grace period
+
+
+def test_a_scheduled_run_decides_as_of_its_own_time_not_the_clocks(
+    ports: Ports, clock: Clock
+) -> None:
+    """A run for a later moment (delayed, retried, or the local tick) releases, offers and
+    sets the offer's deadline as of the run's time (T1)."""
+    courses.put_course(ports, "c1", course_definition(capacity=1))
+    applications.submit_application(ports, "c1", answers("p0@example.org"))
+    waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    run = clock() + timedelta(days=7)
+    summary = scheduled_run(ports, run)
+    assert (summary["holds_released"], summary["offers_made"]) == (1, 1)
+    offered = repo(ports).applications[waiting.application_id]
+    assert offered.status is S.OFFERED
+    assert offered.offer_expires_at == run + timedelta(hours=48)
+    assert offered.updated_at == run
+    assert clock() == run - timedelta(days=7)  # the ports' own clock is left as it was
 
 
 def test_relaying_keeps_emails_when_the_queue_is_down(ports: Ports, clock: Clock) -> None:

@@ -133,12 +133,13 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     assert request.billing.billing_email == "accounts@example.nhs.uk"
     assert request.amount.amount == 20000
     assert request.description == "Compassionate Leadership: a place for Ada Lovelace"
-    # 30 days from now (Monday 31 May), at the end of that working day, 23:59 BST; no later
-    # than 7 days before the first session (5 July 15:00 BST).
-    assert request.due_at == datetime(2027, 5, 31, 22, 59, tzinfo=UTC)
+    # 30 days from now is Monday 31 May, the Spring bank holiday: due on Tuesday 1 June
+    # (Stripe is told 23:59 BST, shown as that day); no later than 7 days before the first
+    # session (5 July 15:00 BST). The seat is held until that day has ended, at midnight.
+    assert request.due_at == datetime(2027, 6, 1, 22, 59, tzinfo=UTC)
     stored = repo(ports).applications[view.application_id]
     assert stored.seat_held
-    assert stored.hold_expires_at == request.due_at
+    assert stored.hold_expires_at == datetime(2027, 6, 1, 23, 0, tzinfo=UTC)
     assert repo(ports).courses["c1"].seats_taken == 1
     assert written(ports, EmailKind.INVOICE_SENT) == [view.application_id]
     assert written(ports, EmailKind.BOOKING_CONFIRMED) == []
@@ -212,8 +213,12 @@ def test_an_invoice_unpaid_at_its_due_date_frees_the_seat_for_the_next_in_line(
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     assert waiting.status == "waitlisted"
 
-    # It falls due at the end of Monday 31 May (23:59 BST): the sweep after that frees it.
-    clock.now = datetime(2027, 5, 31, 22, 59, 1, tzinfo=UTC)
+    # It falls due on Tuesday 1 June (the Monday is a bank holiday), the whole day: a sweep
+    # in its last minute leaves it held; the first after midnight frees it.
+    clock.now = datetime(2027, 6, 1, 22, 59, 30, tzinfo=UTC)
+    assert lifecycle.sweep(ports, clock.now).holds_released == 0
+    assert repo(ports).applications[first.application_id].seat_held
+    clock.now = datetime(2027, 6, 1, 23, 0, tzinfo=UTC)
     summary = lifecycle.sweep(ports, clock.now)
 
     assert summary.holds_released == 1
@@ -244,9 +249,15 @@ def test_the_end_of_an_invoice_is_told_to_the_applicant_and_the_billing_contact(
     "kind", [InvoiceEventKind.VOIDED, InvoiceEventKind.UNCOLLECTIBLE, InvoiceEventKind.OVERDUE]
 )
 def test_a_voided_uncollectible_or_overdue_invoice_lets_the_place_go(
-    ports: Ports, kind: InvoiceEventKind
+    ports: Ports, clock: Clock, kind: InvoiceEventKind
 ) -> None:
     view = applications.submit_application(ports, "c1", by_invoice())
+    if kind is InvoiceEventKind.OVERDUE:
+        # Stripe calls it overdue from 23:59 on the due day; the day ends at midnight.
+        clock.now = datetime(2027, 6, 1, 22, 59, 30, tzinfo=UTC)
+        early = invoice_event(ports, view.application_id, kind, "evt_early")
+        assert (early.action, early.status) == ("ignore", "awaiting_invoice_payment")
+        clock.now = datetime(2027, 6, 1, 23, 0, tzinfo=UTC)
     outcome = invoice_event(ports, view.application_id, kind)
     assert (outcome.action, outcome.status) == ("release_hold", "expired")
     assert repo(ports).courses["c1"].seats_taken == 0

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -68,30 +67,22 @@ from booking.domain.statuses import (
 from booking.domain.statuses import (
     S as S,
 )
+from booking.domain.text import FREE_TEXT, ONE_LINE
 
-
-def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
+# One line (names), or free text with line breaks (answers): never a control or bidirectional
+# character (``domain.text``).
 ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_chars),
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
 ]
 # The longest free text a person writes: an answer, a decline message to an applicant.
 LONG_TEXT_MAX_LENGTH = 4000
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_TEXT_MAX_LENGTH),
-    AfterValidator(_no_control_chars),
+    FREE_TEXT,
 ]
 OptionalLongText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH),
-    AfterValidator(_no_control_chars),
+    str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH), FREE_TEXT
 ]
 
 
@@ -120,7 +111,9 @@ class ApplicationForm(BaseModel):
     po_number: str = Field(
         default="", max_length=MAX_PO_NUMBER, description="Invoices: purchase order number"
     )
-    discount_code: str = Field(default="", max_length=40, description="A discount code, if any")
+    discount_code: Annotated[str, Field(max_length=40), ONE_LINE] = Field(
+        default="", description="A discount code, if any"
+    )
 
     @field_validator("consent", mode="before")
     @classmethod
@@ -275,8 +268,12 @@ class Application(BaseModel):
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
         if status not in ALLOWED_TRANSITIONS[self.status]:
+            # Imported here: the wording module reads applications (their timelines).
+            from booking.domain.wording import status_named
+
             raise IllegalTransition(
-                f"an application that is {self.status.value} cannot become {status.value}"
+                f"an application that is {status_named(self.status)} cannot become "
+                f"{status_named(status)}"
             )
         if status is ApplicationStatus.CONFIRMED and self.booked_at is None:
             changes.setdefault("booked_at", now)
@@ -322,6 +319,20 @@ class Application(BaseModel):
     def amount_due(self, course_price: Money) -> int:
         """What is to be paid for this place (see ``domain.billing``)."""
         return amount_due(self.price_or(course_price), self.bursary, self.discount)
+
+    @property
+    def amount_kept(self) -> int:
+        """The money received for this place and not given back."""
+        return self.amount_paid - self.amount_refunded
+
+    def left_to_pay(self, course_price: Money) -> int:
+        """What is still to be paid for this place: what is due less what was kept, while the
+        application is on its way to a booking (under review, waiting, offered, paying by card
+        or invoice, or a payment that lapsed and may start again); nothing once it is booked
+        or has ended. The one rule wherever a person is told what is left to pay."""
+        if self.status not in ON_THE_WAY:
+            return 0
+        return max(self.amount_due(course_price) - self.amount_kept, 0)
 
     def fully_funded(self, course_price: Money) -> bool:
         return self.bursary > 0 and self.bursary >= self.price_or(course_price).amount

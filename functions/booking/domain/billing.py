@@ -11,19 +11,24 @@ applied, so Stripe's total and :func:`amount_due` agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
 from booking.domain.money import MAX_MINOR_UNITS, Money
-from booking.domain.validation import SaneInstant
+from booking.domain.text import FREE_TEXT, ONE_LINE
+from booking.domain.validation import SaneInstant, typed_as
 
-DISCOUNT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
+DISCOUNT_CODE_PATTERN = typed_as(
+    r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$",
+    "Use 3 to 40 letters, digits and hyphens, starting with a letter or digit, like SPRING-25",
+)
 _DISCOUNT_CODE_RE = re.compile(DISCOUNT_CODE_PATTERN)
 MAX_CODE_USES = 100_000
 MAX_PO_NUMBER = 40  # what finance systems print; Stripe's custom fields take up to 140
@@ -34,35 +39,20 @@ class PaymentMethod(StrEnum):
     INVOICE = "invoice"  # an invoice to the employer, paid by its due date
 
 
-def _one_line(value: str) -> str:
-    if any(ord(ch) < 32 for ch in value):
-        raise ValueError("must be on one line")
-    return value
-
-
-def _printable(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-OneLine = Annotated[str, AfterValidator(_one_line)]
-
-
 class BillingDetails(BaseModel):
     """Where an employer's invoice goes: personal data of the billing contact, sent to Stripe
     only as the invoice's customer (and the PO as its custom field), never as metadata."""
 
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    billing_name: Annotated[OneLine, Field(min_length=1, max_length=200)] = Field(
+    billing_name: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE] = Field(
         description="The organisation's legal name, as the invoice is addressed"
     )
     billing_email: DeliverableEmail = Field(description="Where the invoice is sent")
-    billing_address: Annotated[
-        str, Field(min_length=1, max_length=500), AfterValidator(_printable)
-    ] = Field(description="The postal address for the invoice")
-    po_number: Annotated[OneLine, Field(max_length=MAX_PO_NUMBER)] = Field(
+    billing_address: Annotated[str, Field(min_length=1, max_length=500), FREE_TEXT] = Field(
+        description="The postal address for the invoice"
+    )
+    po_number: Annotated[str, Field(max_length=MAX_PO_NUMBER), ONE_LINE] = Field(
         default="", description="Purchase order number, printed on the invoice"
     )
 
@@ -220,10 +210,17 @@ class InvoiceRef(BaseModel):
     attempt: int = 1
 
 
-# An invoice falls due at the end of a working day in the course's timezone, so the date it
-# shows is a day an accounts team is at work, and the whole of that day is theirs to pay in.
-END_OF_DAY = time(23, 59)
+# An invoice falls due on a working day in the course's timezone: a day an accounts team is at
+# work, the whole of which is theirs to pay in. Its due moment, as Stripe is given it and as
+# people are shown it (its day), is DUE_TIME on that day; the place is held until the day has
+# ended (the local midnight after it), and only then goes back.
+DUE_TIME = time(23, 59)
 SATURDAY = 5
+
+
+def is_working_day(day: date, bank_holidays: Container[date]) -> bool:
+    """Monday to Friday, and not a bank holiday."""
+    return day.weekday() < SATURDAY and day not in bank_holidays
 
 
 def invoice_due(
@@ -232,37 +229,56 @@ def invoice_due(
     first_session: datetime,
     days_before_start: int,
     timezone: str,
+    bank_holidays: Container[date],
 ) -> datetime | None:
-    """When an invoice issued now falls due: 23:59 on a weekday, in the course's timezone.
+    """When an invoice issued now falls due: DUE_TIME on a working day, in the course's
+    timezone (``bank_holidays``: the days off beyond weekends, England and Wales' here).
 
-    The day is ``due_days`` after today; a Saturday or Sunday moves on to the Monday, or back
-    to the Friday when the Monday would be too late. Too late is after the day
-    ``days_before_start`` before the first session's day (and never the day of the session
-    itself after it has begun). None when that leaves less than a day from now (too close to
-    the start for an invoice: pay by card).
+    The day is ``due_days`` after today; a weekend or a bank holiday moves on to the next
+    working day, or back to the working day before it when the next would be too late. Too
+    late is after the day ``days_before_start`` before the first session's day, or a day that
+    has not ended before the first session begins. None when that leaves less than a day
+    from now (too close to the start for an invoice: pay by card).
     """
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
-    first = first_session.astimezone(zone)
-    latest = first.date() - timedelta(days=days_before_start)
-    while _end_of(latest, zone) >= first_session:
+    latest = first_session.astimezone(zone).date() - timedelta(days=days_before_start)
+    while day_ends(latest, zone) > first_session:
         latest -= timedelta(days=1)
     day = min(today + timedelta(days=due_days), latest)
-    if day.weekday() >= SATURDAY:
-        monday = day + timedelta(days=7 - day.weekday())
-        day = monday if monday <= latest else day - timedelta(days=day.weekday() - 4)
-    due = _end_of(day, zone)
+    if not is_working_day(day, bank_holidays):
+        later = _working_day_from(day, +1, bank_holidays)
+        day = later if later <= latest else _working_day_from(day, -1, bank_holidays)
+    due = _due_time(day, zone)
     return due if due > now + timedelta(days=1) else None
 
 
-def _end_of(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+def invoice_hold_ends(due_at: datetime, timezone: str) -> datetime:
+    """When the place held for an invoice due at ``due_at`` goes back: once its day has
+    ended, at the local midnight after it (the day is theirs to pay in, all of it)."""
+    zone = ZoneInfo(timezone)
+    return day_ends(due_at.astimezone(zone).date(), zone)
+
+
+def day_ends(day: date, zone: ZoneInfo) -> datetime:
+    """The instant ``day`` ends in ``zone``: the next day's local midnight, as UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _working_day_from(day: date, step: int, bank_holidays: Container[date]) -> date:
+    while not is_working_day(day, bank_holidays):
+        day += timedelta(days=step)
+    return day
+
+
+def _due_time(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, DUE_TIME, tzinfo=zone).astimezone(UTC)
 
 
 def code_expires_at(last_day: date, timezone: str) -> datetime:
     """A code an organiser says works through ``last_day`` stops at the end of that day (23:59)
-    in the course's timezone, as an invoice falls due."""
-    return _end_of(last_day, ZoneInfo(timezone))
+    in the course's timezone, the moment an invoice falls due on its day."""
+    return _due_time(last_day, ZoneInfo(timezone))
 
 
 _TYPED_PERCENT = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?", re.ASCII)

@@ -28,7 +28,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import OptionalLongText, ShortText
 from booking.domain.money import Money as Money  # courses are priced in it; re-exported
-from booking.domain.validation import sane_year
+from booking.domain.validation import sane_year, typed_as
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
@@ -52,7 +52,11 @@ class SessionKind(StrEnum):
     FOLLOW_UP = "follow_up"
 
 
-SESSION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+SESSION_ID_PATTERN = typed_as(
+    r"^[a-z0-9][a-z0-9-]{0,39}$",
+    "Use up to 40 small letters, digits and hyphens, starting with a letter or digit, "
+    "like follow-up-1",
+)
 
 
 class SessionDefinition(BaseModel):

@@ -9,6 +9,7 @@ money the system cannot honour and goes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
@@ -48,8 +49,9 @@ RELEASE_REASONS = {
 }
 
 
-def decide_invoice(application: Application, event: InvoiceEvent) -> Decision:
-    """What an invoice event means for ``application``, which holds (or held) the invoice."""
+def decide_invoice(application: Application, event: InvoiceEvent, now: datetime) -> Decision:
+    """What an invoice event means for ``application``, which holds (or held) the invoice, at
+    ``now``."""
     if event.event_id in application.recent_event_ids:
         return Decision(Action.IGNORE, "event already applied")
     invoice = application.invoice
@@ -57,6 +59,11 @@ def decide_invoice(application: Application, event: InvoiceEvent) -> Decision:
     if event.kind is InvoiceEventKind.PAID:
         return _paid(application, event, invoice if is_current else None)
     # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
+    lapses = application.hold_lapses_at()
+    if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
+        # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
+        # the place goes back when the hold lapses (the sweep), not before.
+        return Decision(Action.IGNORE, "the due day has not ended")
     if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
         return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[event.kind])
     return Decision(Action.IGNORE, "not the open invoice")

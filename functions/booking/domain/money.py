@@ -4,9 +4,8 @@ an amount a person types (in pounds, on every console form)."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from booking.domain.errors import InvalidInput
 
@@ -21,24 +20,44 @@ _NEGATIVE = re.compile(rf"-\s*{_WHOLE}(?:\.[0-9]+)?", re.ASCII)
 _TOO_PRECISE = re.compile(rf"{_WHOLE}\.[0-9]{{3,}}", re.ASCII)
 
 
+# The currencies a price is taken in, with the symbol each is written with. Each is counted in
+# hundredths (pence, cents), as every amount here is typed, written and sent to Stripe: a
+# currency of another exponent (Stripe's zero-decimal ``jpy``, the three-decimal ``kwd``)
+# would be said and charged a hundred or a tenth of what was meant, so none is taken.
+SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
+CURRENCIES = tuple(SYMBOLS)
+
+
 class Money(BaseModel):
     """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     amount: int = Field(gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00")
-    currency: Annotated[str, Field(pattern=r"^[a-z]{3}$")] = "gbp"
+    currency: str = Field(
+        default="gbp",
+        description="gbp, eur or usd (in any case): the currencies counted in hundredths",
+        json_schema_extra={"enum": list(CURRENCIES)},
+    )
 
     @field_validator("currency", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
 
+    @field_validator("currency")
+    @classmethod
+    def _priced_here(cls, value: str, info: ValidationInfo) -> str:
+        # What was stored was held to the rule of its day and is read back as it is.
+        if value in CURRENCIES or (isinstance(info.context, dict) and info.context.get("stored")):
+            return value
+        raise ValueError("Enter gbp, eur or usd: the currencies prices are taken in")
+
     def display(self) -> str:
         return money_words(self.amount, self.currency)
 
-
-SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
+    def in_minor_units(self) -> str:
+        return minor_units_words(self.amount, self.currency)
 
 
 def money_words(amount: int, currency: str = "gbp") -> str:
@@ -50,6 +69,25 @@ def money_words(amount: int, currency: str = "gbp") -> str:
     major = f"{pence // 100:,}.{pence % 100:02d}"
     symbol = SYMBOLS.get(currency.lower())
     return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
+
+
+# What a currency's minor unit is called, for the /admin JSON API's words (it counts in them).
+MINOR_UNIT_NAMES = {"gbp": "pence", "eur": "cents", "usd": "cents"}
+_MINOR_UNITS_SAID = re.compile(r"\b[0-9]+ (?:pence|cents|minor units) \((?P<said>[^()]+)\)")
+
+
+def minor_units_words(amount: int, currency: str = "gbp") -> str:
+    """ "20000 pence (£200.00)": an amount as the organiser API, which takes and gives minor
+    units as Stripe does, says it in a refusal (the unit it was sent in, and what it is)."""
+    unit = MINOR_UNIT_NAMES.get(currency.lower(), "minor units")
+    return f"{amount} {unit} ({money_words(amount, currency)})"
+
+
+def said_as_typed(text: str) -> str:
+    """A refusal for someone who typed the amount in pounds (the console, the CLI): every
+    ":func:`minor_units_words`" in it is said as they typed it, "20000 pence (£200.00)" as
+    "£200.00"."""
+    return _MINOR_UNITS_SAID.sub(r"\g<said>", text)
 
 
 def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
@@ -83,4 +121,11 @@ def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
     return amount
 
 
-__all__ = ["MAX_MINOR_UNITS", "Money", "money_words", "typed_amount"]
+__all__ = [
+    "MAX_MINOR_UNITS",
+    "Money",
+    "minor_units_words",
+    "money_words",
+    "said_as_typed",
+    "typed_amount",
+]

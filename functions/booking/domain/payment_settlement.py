@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import InvoiceRef, PaymentMethod
+from booking.domain.billing import InvoiceRef, PaymentMethod, invoice_hold_ends
 from booking.domain.commands import (
     AfterSave,
     NoteAnomaly,
@@ -210,7 +210,7 @@ def released_hold(
 def invoice_event(
     application: Application, event: InvoiceEvent, situation: Situation
 ) -> Settlement:
-    decision = decide_invoice(application, event)
+    decision = decide_invoice(application, event, situation.now)
     action, reason = decision.action, decision.reason
     if action is Action.IGNORE:
         return Settlement(action.value, reason)
@@ -292,15 +292,17 @@ def invoice_released(
     )
 
 
-def invoiced(application: Application, invoice: InvoiceRef, now: datetime) -> Application:
-    """``application`` with ``invoice`` just sent by the provider: the seat is held until it
-    falls due."""
+def invoiced(
+    application: Application, invoice: InvoiceRef, now: datetime, timezone: str
+) -> Application:
+    """``application`` with ``invoice`` just sent by the provider: the seat is held until its
+    due day has ended in the course's ``timezone``."""
     return application.moved_to(
         S.AWAITING_INVOICE_PAYMENT,
         now,
         seat_held=True,
         checkout=None,
-        hold_expires_at=invoice.due_at,
+        hold_expires_at=invoice_hold_ends(invoice.due_at, timezone),
         invoice=invoice,
         invoice_attempts=invoice.attempt,
         payment_method=PaymentMethod.INVOICE,

@@ -44,6 +44,7 @@ from booking.domain.payments import (
     RefundEvent,
     after_refund,
 )
+from booking.domain.wording import status_named
 
 S = ApplicationStatus
 CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
@@ -134,7 +135,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
     if application.status not in FUNDABLE_STATUSES:
         return _refused(
             "not_fundable",
-            f"a bursary cannot be given to an application that is {application.status.value}",
+            "a bursary cannot be given to an application that is "
+            f"{status_named(application.status)}",
         )
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
@@ -198,9 +200,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     if application.status not in CANCELLABLE:
         return _refused(
             "not_cancellable",
-            f"an application that is {application.status.value} cannot be cancelled",
+            f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    owed = application.amount_paid - application.amount_refunded
+    owed = application.amount_kept
     refunds: tuple[Refund, ...] = ()
     if fact.refund and application.payment_intent and owed > 0:
         key = f"cancel-{application.application_id}"

@@ -49,16 +49,91 @@ SaneInstant = Annotated[datetime, AfterValidator(sane_instant)]
 SaneDate = Annotated[date, AfterValidator(_sane_date)]
 
 
+# What to type in a field held to a pattern, by the pattern (``typed_as``): pydantic's own
+# words quote the regular expression.
+_PATTERN_WORDS: dict[str, str] = {}
+
+
+def typed_as(pattern: str, words: str) -> str:
+    """``pattern``, with the sentence a person reads when a value does not match it."""
+    _PATTERN_WORDS[pattern] = words
+    return pattern
+
+
+def _number(value: object) -> str:
+    """A bound as people write it: ``0`` for 0.0, thousands with commas."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+_AN_INSTANT = "Enter a date and time with its offset, like 2027-06-07T15:00:00Z"
+# pydantic's error types, in sentences that say what to type ({name} is the error's context).
+_SAID = {
+    "greater_than": "Enter a number above {gt}",
+    "greater_than_equal": "Enter {ge} or more",
+    "less_than": "Enter a number below {lt}",
+    "less_than_equal": "Enter {le} or less",
+    "multiple_of": "Enter a multiple of {multiple_of}",
+    "finite_number": "Enter a number, like 50",
+    "int_parsing": "Enter a whole number, like 20",
+    "int_type": "Enter a whole number, like 20",
+    "int_from_float": "Enter a whole number, with no decimal places",
+    "float_parsing": "Enter a number, like 50",
+    "float_type": "Enter a number, like 50",
+    "bool_parsing": "Enter true or false",
+    "bool_type": "Enter true or false",
+    "string_type": "Enter text",
+    "string_too_short": "Use at least {min_length} characters",
+    "string_too_long": "Use at most {max_length} characters",
+    "too_short": "Give at least {min_length}",
+    "too_long": "Give at most {max_length}",
+    "literal_error": "Enter one of {expected}",
+    "enum": "Enter one of {expected}",
+    "date_type": "Enter a date, like 2027-06-07",
+    "date_parsing": "Enter a date, like 2027-06-07",
+    "date_from_datetime_parsing": "Enter a date, like 2027-06-07",
+    "date_from_datetime_inexact": "Enter a date without a time, like 2027-06-07",
+    "time_type": "Enter a time of day, like 15:00",
+    "time_parsing": "Enter a time of day, like 15:00",
+    "datetime_type": _AN_INSTANT,
+    "datetime_parsing": _AN_INSTANT,
+    "datetime_from_date_parsing": _AN_INSTANT,
+    "timezone_aware": "give a UTC offset (Z or +01:00)",
+    "extra_forbidden": "Leave this out: it is not one of the fields this takes",
+    "model_type": "Give its fields as an object, like {{...}}",
+    "model_attributes_type": "Give its fields as an object, like {{...}}",
+    "dict_type": "Give its fields as an object, like {{...}}",
+    "list_type": "Give a list, like [...]",
+    "tuple_type": "Give a list, like [...]",
+    "url_parsing": "Enter a full web address, like https://example.org/page",
+    "url_scheme": "Enter a web address starting https://",
+    "url_type": "Enter a full web address, like https://example.org/page",
+}
+
+
+def _reason(problem: Any) -> str:
+    kind = problem["type"]
+    context = {k: _number(v) for k, v in (problem.get("ctx") or {}).items()}
+    if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == "1"):
+        return "this field is required"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(str((problem.get("ctx") or {}).get("pattern")))
+        return words or "Enter it in the form this field takes (see the API's document)"
+    said = _SAID.get(kind)
+    if said is not None:
+        return said.format(**context)
+    # Our own validators' reasons are sentences already.
+    return str(problem["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
 def field_reasons(exc: ValidationError) -> dict[str, str]:
+    """One reason per field, each a sentence saying what to type (never pydantic's words, which
+    quote regular expressions and type names)."""
     fields: dict[str, str] = {}
     for problem in exc.errors(include_url=False, include_input=False):
         name = ".".join(str(part) for part in problem["loc"]) or "body"
-        text = str(problem["msg"]).removeprefix("Value error, ")
-        if problem["type"] == "missing" or (
-            problem["type"] == "string_too_short" and problem.get("ctx", {}).get("min_length") == 1
-        ):
-            text = "this field is required"
-        fields.setdefault(name, text)
+        fields.setdefault(name, _reason(problem))
     return fields
 
 

@@ -10,8 +10,9 @@ One place for each thing that is written out for people rather than programs:
   reader never converts;
 * a course by name: :func:`course_name` (its title with its first day: two cohorts of one
   programme never look the same);
-* where an application stands: :func:`status_words` ("Awaiting payment") and
-  :func:`status_with_reason`, never the code ``awaiting_payment``;
+* where an application stands: :func:`status_words` ("Awaiting payment"),
+  :func:`status_with_reason` and, inside a sentence, :func:`status_named`, never the code
+  ``awaiting_payment``;
 * the application's fields: :data:`FIELD_NAMES`, the glossary the form, the emails, the
   console and the roster all use ("Access needs", never "Accessibility needs" elsewhere);
 * an application's history: :func:`timeline_text`.
@@ -43,6 +44,7 @@ __all__ = [
     "money_words",
     "moved_without_id_warning",
     "session_when",
+    "status_named",
     "status_with_reason",
     "status_words",
     "timeline_text",
@@ -144,6 +146,12 @@ REASON_WORDS: Mapping[str, str | None] = {
 def status_words(status: str) -> str:
     """ "Awaiting payment" for ``awaiting_payment``; an unknown code is shown as words too."""
     return STATUS_WORDS.get(status) or status.replace("_", " ").capitalize()
+
+
+def status_named(status: str) -> str:
+    """ "“Awaiting payment”": a status named inside a sentence (a refusal says what an
+    application is), in the words it is shown by, never its code."""
+    return f"“{status_words(status)}”"
 
 
 def reason_words(reason: str | None) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -129,7 +128,7 @@ def list_discount_codes(course_id: str) -> Response[str]:
 
 @served("expireDiscountCode")
 def expire_discount_code(course_id: str, code: str) -> Response[str]:
-    expired = discounts.expire_discount_code(ports(), course_id, unquote(code))
+    expired = discounts.expire_discount_code(ports(), course_id, code)
     return http.json_response(200, discounts.code_view(expired))
 
 
@@ -203,8 +202,9 @@ def resend_confirmation(application_id: str) -> Application:
 
 def _person(email: str) -> str:
     """The address as applications store it: ``zoe@bücher.example`` finds the person stored as
-    ``zoe@xn--bcher-kva.example``."""
-    return console.person_address(unquote(email))
+    ``zoe@xn--bcher-kva.example``. The path arrives decoded (API Gateway's HTTP APIs decode
+    it), so it is not decoded again: ``a%41b@...`` is that address, not ``aAb@...``."""
+    return console.person_address(email)
 
 
 @served("exportPerson")

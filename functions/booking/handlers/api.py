@@ -22,7 +22,9 @@ logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
 served = Served(app, Function.API)
 bootstrap.at_cold_start()
-app.use(middlewares=[http.bounded_path])
+# Every answer may be JSON or a page (its errors too): each says so, and the private ones
+# (a token in the address or the answer) are never stored.
+app.use(middlewares=[http.bounded_path, http.negotiation(Function.API)])
 
 
 def _raw_body() -> bytes:
@@ -197,7 +199,9 @@ def _methods_for(path: str) -> list[str]:
     return methods_for(path, Function.API, Function.WEBHOOK)
 
 
-http.install_error_handlers(app, logger, html_page=_error_page, methods_for=_methods_for)
+http.install_error_handlers(
+    app, logger, html_page=_error_page, methods_for=_methods_for, negotiates=Function.API
+)
 
 served.check()
 

@@ -21,7 +21,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -37,7 +37,7 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
-from booking.domain.money import typed_amount
+from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_pages as pages
@@ -261,9 +261,11 @@ def action(operation_id: str) -> Callable[[Action], Action]:
 def _refused(application_id: str, error: BookingError) -> Response[str]:
     typed = {k: v for k, v in _form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
-    beside = {k: v[:1].upper() + v[1:] for k, v in fields.items() if k in typed}
+    # Money is typed here in pounds: the use case's minor units are said as typed.
+    beside = {k: said_as_typed(v[:1].upper() + v[1:]) for k, v in fields.items() if k in typed}
     detail = console.application_detail(ports(), application_id)
-    problem = "" if beside else f"{error.message[:1].upper()}{error.message[1:]}."
+    message = said_as_typed(error.message)
+    problem = "" if beside else f"{message[:1].upper()}{message[1:]}."
     page = pages.application_page(_chrome(), detail, problem=problem, values=typed, errors=beside)
     return _html(http.status_for(error), page)
 
@@ -359,7 +361,7 @@ def course_money(course_id: str) -> Response[str]:
 
 @served("consoleProgramme")
 def programme(programme: str) -> Response[str]:
-    overview = console.programme_overview(ports(), unquote(programme))
+    overview = console.programme_overview(ports(), programme)
     return _html(200, pages.programme_page(_chrome(), overview))
 
 

@@ -232,17 +232,6 @@ def course_page(
     )
 
 
-# Where an application owes nothing more, whatever its price: booked, or ended.
-_NOTHING_OWED = frozenset(
-    {
-        ApplicationStatus.CONFIRMED,
-        ApplicationStatus.CANCELLED,
-        ApplicationStatus.REFUNDED,
-        ApplicationStatus.DECLINED,
-    }
-)
-
-
 def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
     facts: list[tuple[str, str]] = []
@@ -255,9 +244,8 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     if application.bursary or application.discount:
         due = application.amount_due(price)
         facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        # What is still owed: nothing once paid for (or ended), else what is due less paid.
-        owed = 0 if application.status in _NOTHING_OWED else max(due - application.amount_paid, 0)
-        facts.append(("Left to pay", money_words(owed, currency) if owed else "Nothing"))
+        left = application.left_to_pay(price)
+        facts.append(("Left to pay", money_words(left, currency) if left else "Nothing"))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
@@ -332,7 +320,7 @@ def _done(done: str, application: Application, currency: str) -> str:
         ApplicationStatus.REFUNDED,
     ):
         return DONE_WORDS.get(done, "")
-    kept = application.amount_paid - application.amount_refunded
+    kept = application.amount_kept
     if application.status is ApplicationStatus.REFUNDED or application.status_reason in (
         "refund_requested",
         "cancelled_and_refunded",

@@ -29,6 +29,7 @@ from booking.domain.errors import (
     NotFound,
     SignInRefused,
 )
+from booking.handlers.routes import Function, route_at
 
 MAX_BODY_BYTES = 64 * 1024
 # Every id in a path (course, application, Stripe session) is at most 80 characters and an
@@ -243,8 +244,92 @@ def bounded_path(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -
     return next_middleware(app)
 
 
+# What a page is asked for as: HTML, or XHTML (which some browsers and readers name first).
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _media_ranges(accept: str) -> list[tuple[str, str, float]]:
+    """An Accept header's media ranges (type, subtype, q), lower-cased; a q that is not a
+    number from 0 to 1 counts as 0 (not acceptable), as a malformed preference cannot be met."""
+    ranges: list[tuple[str, str, float]] = []
+    for item in accept.split(","):
+        media, *parameters = item.split(";")
+        kind, slash, subtype = media.strip().lower().partition("/")
+        if not slash or not kind or not subtype:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+                if not 0.0 <= quality <= 1.0:  # NaN fails this too
+                    quality = 0.0
+        ranges.append((kind.strip(), subtype.strip(), quality))
+    return ranges
+
+
+def _acceptance(media_type: str, ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
+    """How acceptable ``media_type`` is: the q of the most specific range that matches it
+    (2: the type itself, 1: ``type/*``, 0: ``*/*``; -1 and q 0 when none does)."""
+    kind, _, subtype = media_type.partition("/")
+    quality, specificity = 0.0, -1
+    for range_kind, range_subtype, range_quality in ranges:
+        if (range_kind, range_subtype) == (kind, subtype):
+            found = 2
+        elif range_kind == kind and range_subtype == "*":
+            found = 1
+        elif (range_kind, range_subtype) == ("*", "*"):
+            found = 0
+        else:
+            continue
+        if found > specificity:
+            quality, specificity = range_quality, found
+        elif found == specificity:
+            quality = max(quality, range_quality)
+    return quality, specificity
+
+
 def wants_html(accept: str | None) -> bool:
-    return "text/html" in (accept or "")
+    """Content negotiation, the one place it is decided (RFC 9110 section 12.5.1): a page
+    when the request's Accept prefers HTML (``text/html`` or ``application/xhtml+xml``, in any
+    case) to JSON by its q-values. Equal preference goes to the page only when HTML is named
+    (``text/html, application/json``), not when ``*/*`` alone covers both; no Accept at all is
+    JSON, the API's own answer."""
+    ranges = _media_ranges(accept or "")
+    page, named = max(_acceptance(media_type, ranges) for media_type in PAGE_TYPES)
+    data, _ = _acceptance(JSON, ranges)
+    return page > 0 and (page > data or (page == data and named > 0))
+
+
+def negotiated(response: Response[str], *, private: bool) -> Response[str]:
+    """An answer of a function whose answers depend on Accept (JSON or a page, its errors
+    included): ``Vary: Accept``, so no cache gives a browser's page to a JSON client; and
+    ``Cache-Control: no-store`` when the route is ``private`` (a token, personal data)."""
+    headers = response.headers
+    vary = str(headers.get("Vary") or "")
+    if "accept" not in [part.strip().lower() for part in vary.split(",")]:
+        headers["Vary"] = f"{vary}, Accept" if vary else "Accept"
+    if private:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _private(app: APIGatewayHttpResolver, function: Function) -> bool:
+    event = app.current_event
+    found = route_at(event.http_method, event.path, function)
+    return found is not None and found.private
+
+
+def negotiation(function: Function) -> Callable[..., Response[str]]:
+    """Middleware: every answer of ``function``'s routes goes through :func:`negotiated`."""
+
+    def answer(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+        return negotiated(next_middleware(app), private=_private(app, function))
+
+    return answer
 
 
 def loggable_path(path: str) -> str:
@@ -261,13 +346,17 @@ def install_error_handlers(
     guard_unknown_paths: Callable[[], None] | None = None,
     html_page: HtmlErrorPage | None = None,
     methods_for: Callable[[str], list[str]] | None = None,
+    negotiates: Function | None = None,
 ) -> None:
     """The same error answers for every API function: domain errors by their status, unknown
     paths 404 (after ``guard_unknown_paths``, so private APIs reveal nothing to strangers),
     anything else 500 or 503 without internals, logged with the stack trace. With
-    ``html_page``, a browser (``Accept: text/html``) gets the same answer as a page."""
+    ``html_page``, a browser (``Accept: text/html``) gets the same answer as a page; with
+    ``negotiates``, every answer is :func:`negotiated` for that function's routes."""
 
     def for_client(response: Response[str]) -> Response[str]:
+        if negotiates is not None:
+            response = negotiated(response, private=_private(app, negotiates))
         if html_page is None or not wants_html(app.current_event.headers.get("accept")):
             return response
         error = json.loads(str(response.body))["error"]

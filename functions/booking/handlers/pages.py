@@ -346,8 +346,8 @@ def status_page(
     definition = course.definition
     timezone = definition.timezone
     to_pay = (
-        money_words(view.amount_due, definition.price.currency)
-        if view.amount_due
+        money_words(view.left_to_pay, definition.price.currency)
+        if view.left_to_pay
         else definition.price.display()
     )
     words = standing(_facts(view, to_pay, timezone))
@@ -422,7 +422,8 @@ def _when(iso: str | None, timezone: str) -> str | None:
 def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, str]]:
     """The place's price with what a bursary and a code take off, when either does."""
     price = view.price or course_price
-    if view.amount_due is None or (not view.bursary and not view.discount_code):
+    reduced = view.bursary or view.discount_code
+    if view.amount_due is None or view.left_to_pay is None or not reduced:
         return []
     lines = [("Price", price.display())]
     if view.bursary:
@@ -435,9 +436,8 @@ def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, 
                 money_words(-off, price.currency),
             )
         )
-    lines.append(
-        ("To pay", money_words(view.amount_due, price.currency) if view.amount_due else "Nothing")
-    )
+    left = view.left_to_pay
+    lines.append(("Left to pay", money_words(left, price.currency) if left else "Nothing"))
     return lines
 
 

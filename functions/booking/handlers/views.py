@@ -102,6 +102,11 @@ class ApplicationOut(BaseModel):
     amount_due: int | None = Field(
         default=None, description="Minor units to pay: price less bursary, less discount"
     )
+    left_to_pay: int | None = Field(
+        default=None,
+        description="Minor units still to pay: amount_due less what was paid and kept, while "
+        "the application is on its way to a booking; 0 once booked or ended",
+    )
 
 
 class CheckoutOut(BaseModel):
@@ -182,6 +187,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "bursary": view.bursary,
             "discount_code": view.discount_code,
             "amount_due": view.amount_due,
+            "left_to_pay": view.left_to_pay,
         }
     )
 
@@ -215,6 +221,10 @@ class RosterRow(BaseModel):
     discount: int = Field(description="What the code takes off (minor units)")
     bursary: int = Field(description="What a bursary covers (minor units)")
     amount_due: int = Field(description="Price less bursary, less discount (minor units)")
+    left_to_pay: int = Field(
+        description="What is still to be paid: amount_due less what was paid and kept, while "
+        "the application is on its way to a booking; 0 once booked or ended (minor units)"
+    )
     invoice_number: str
     invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]
     invoice_due_at: str

@@ -9,6 +9,7 @@ from datetime import datetime
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, CourseClosed, NotFound
+from booking.domain.wording import status_named
 from booking.services.ports import Ports
 
 
@@ -32,6 +33,6 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
         raise CourseClosed()
     if refusal is not None:
         raise Conflict(
-            f"this application is {application.status.value} and cannot be paid now",
+            f"this application is {status_named(application.status)} and cannot be paid now",
             code="not_payable",
         )

@@ -47,6 +47,7 @@ class ApplicationView:
     bursary: int = 0
     discount_code: str | None = None
     amount_due: int | None = None
+    left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
     was_booked: bool = False  # a booking once, paid for or funded
 
@@ -118,6 +119,7 @@ def _money(application: Application, course: Course | None) -> dict[str, Any]:
         "bursary": application.bursary,
         "discount_code": application.discount.code if application.discount else None,
         "amount_due": application.amount_due(course_price) if course_price else None,
+        "left_to_pay": application.left_to_pay(course_price) if course_price else None,
     }
 
 

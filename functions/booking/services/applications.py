@@ -112,7 +112,7 @@ def submit_application(
     # contact, whether an invoice is possible now, and the discount code.
     billing = billing_for(course, form)
     due_at = (
-        invoice_due_or_refuse(course, now)
+        invoice_due_or_refuse(course, now, ports.bank_holidays)
         if billing is not None and not course.definition.approval_required and course.places_left
         else None
     )

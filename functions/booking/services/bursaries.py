@@ -28,12 +28,12 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
     price = application.price or (course.definition.price if course else None)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
         raise InvalidInput(
-            "the bursary needs attention", {"amount": "a whole number of pence, at least 1"}
+            "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}
         )
     if price is not None and amount > price.amount:
         raise InvalidInput(
             "the bursary needs attention",
-            {"amount": f"Enter at most the price of the place ({price.display()})"},
+            {"amount": f"Enter at most the price of the place, {price.in_minor_units()}"},
         )
     settled = settle_money(ports, application_id, BursaryGranted(amount), first=application)
     logger.info(

@@ -186,7 +186,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     course = ports.repository.get_course(application.course_id)
     if course is None:
         raise NotFound("the course of this application no longer exists")
-    owed = application.amount_paid - application.amount_refunded
+    owed = application.amount_kept
     return ApplicationDetail(
         application=application,
         course=course,
@@ -198,7 +198,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
 
 def application_id_for(ports: Ports, typed: str) -> str:
     """The application a path names, by its id or by its reference (``CL-7K3Q9``): organisers
-    quote what the applicant read out. An unknown reference is a 404 like an unknown id."""
+    quote what the applicant read out, spaces around it and all. An unknown reference is a
+    404 like an unknown id."""
+    typed = typed.strip()
     reference = normalised_reference(typed)
     if reference is None:
         return typed

@@ -73,7 +73,7 @@ def create_discount_code(
     if definition.amount_off is not None and definition.amount_off > price.amount:
         raise InvalidInput(
             "the discount code needs attention",
-            {"amount_off": f"at most the price of a place ({price.display()})"},
+            {"amount_off": f"Enter at most the price of a place, {price.in_minor_units()}"},
         )
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)

@@ -3,7 +3,8 @@ shared by whoever issues or replaces invoices (``invoicing``, ``settle``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Container
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
@@ -17,8 +18,9 @@ from booking.services.ports import InvoiceRequest, Ports
 logger = Logger(child=True)
 
 
-def invoice_due(course: Course, now: datetime) -> datetime | None:
-    """When an invoice issued now for ``course`` falls due (None: too close to the start)."""
+def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -> datetime | None:
+    """When an invoice issued now for ``course`` falls due (None: too close to the start), on
+    a working day by ``bank_holidays`` (the ports' calendar)."""
     definition = course.definition
     return due_for(
         now,
@@ -26,6 +28,7 @@ def invoice_due(course: Course, now: datetime) -> datetime | None:
         course.first_start(),
         definition.invoice_due_before_start_days,
         definition.timezone,
+        bank_holidays,
     )
 
 

@@ -9,7 +9,8 @@ to nothing (the write lost a race, the course filled) is voided again.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Container
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
@@ -65,8 +66,10 @@ def billing_for(course: Course, form: ApplicationForm) -> BillingDetails | None:
     return billing
 
 
-def invoice_due_or_refuse(course: Course, now: datetime) -> datetime:
-    due = invoice_due(course, now)
+def invoice_due_or_refuse(
+    course: Course, now: datetime, bank_holidays: Container[date]
+) -> datetime:
+    due = invoice_due(course, now, bank_holidays)
     if due is None:
         raise InvalidInput(
             "it is too close to the start for an invoice",
@@ -81,7 +84,7 @@ def issue_invoice(
     """Have Stripe send the invoice; the application as it must then be stored (the seat held
     until the invoice falls due). Raises DependencyUnavailable when Stripe cannot."""
     invoice = ports.payments.create_invoice(invoice_request(course, application, due_at, attempt))
-    return invoiced(application, invoice, ports.clock())
+    return invoiced(application, invoice, ports.clock(), course.definition.timezone)
 
 
 def request_invoice(ports: Ports, application_id: str, token: str) -> Application:
@@ -100,7 +103,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         if owes_nothing(application, situation):
             booked = booked_with_nothing_to_pay(application, situation)
             return ports.repository.save(booked, application), None
-        due = invoice_due(course, now)
+        due = invoice_due(course, now, ports.bank_holidays)
         if due is None:
             raise Conflict(
                 "the course starts too soon to pay by invoice", code="too_late_for_invoice"

@@ -18,6 +18,7 @@ from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, N
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
+from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     concurrent_update,
@@ -45,8 +46,8 @@ def approve(ports: Ports, application_id: str) -> Application:
     def attempt(application: Application) -> Application:
         if application.status is not S.PENDING_REVIEW:
             raise Conflict(
-                f"only applications pending review can be approved; this one is "
-                f"{application.status.value}",
+                f"only applications awaiting review can be approved; this one is "
+                f"{status_named(application.status)}",
                 code="not_pending_review",
             )
         course = ports.repository.get_course(application.course_id)
@@ -74,8 +75,8 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Applic
         return application
     if application.status is not S.PENDING_REVIEW:
         raise Conflict(
-            f"only applications pending review can be declined; this one is "
-            f"{application.status.value}",
+            f"only applications awaiting review can be declined; this one is "
+            f"{status_named(application.status)}",
             code="not_pending_review",
         )
     declined = application.moved_to(
@@ -113,7 +114,9 @@ class SweepSummary:
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
     """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails
-    the stream could not relay, and offer free seats to waiting lists."""
+    the stream could not relay, and offer free seats to waiting lists, all as of ``now``
+    (the run's time: the offers' deadlines and the emails about them included)."""
+    ports = ports.at(now)
     summary = SweepSummary()
     touched: set[str] = set()
     for application in ports.repository.applications_due(now):

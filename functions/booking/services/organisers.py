@@ -16,6 +16,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound, StaleWrite
 from booking.domain.money import Money
 from booking.domain.settlement import closing
+from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
     FIELD_NAMES,
@@ -76,7 +77,8 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
 
 def money_of(application: Application, course_price: Money) -> dict[str, Any]:
     """One application's money, in minor units: what the place cost, what a discount and a
-    bursary took off, what is due, what was paid and refunded; and the invoice, if any."""
+    bursary took off, what is due, what is left to pay now, what was paid and refunded; and
+    the invoice, if any."""
     place = place_money(application, course_price)
     invoice, billing = application.invoice, application.billing
     return {
@@ -89,6 +91,7 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
         "discount": place.discount,
         "bursary": place.bursary,
         "amount_due": place.due,
+        "left_to_pay": application.left_to_pay(course_price),
         "invoice_number": (invoice.number or invoice.invoice_id) if invoice else "",
         "invoice_status": invoice.status if invoice else "",
         "invoice_due_at": _iso(invoice.due_at) if invoice else "",
@@ -119,11 +122,18 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _spreadsheet_safe(value: object) -> str:
-    """Neutralise formula injection: a cell starting with = + - @ (or a tab or CR) would be run
-    as a formula by Excel; a leading apostrophe makes it text, as OWASP recommends."""
-    text = str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
+# The answers written on several lines; every other cell is one line.
+MULTILINE_ANSWERS = frozenset({"leadership_role", "motivation", "accessibility_needs"})
+
+
+def _spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
+    """A cell a spreadsheet shows as typed: no raw control or bidirectional character (written
+    as a visible escape, ``domain.text``; an answer keeps its line breaks, quoted by the CSV),
+    and no formula injection: a cell starting with = + - @ would be run as a formula by Excel;
+    a leading apostrophe makes it text, as OWASP recommends."""
+    text = str(value).replace("\r\n", "\n")
+    text = shown_safely(text, keep=frozenset("\n") if multiline else frozenset())
+    if text and text[0] in ("=", "+", "-", "@"):
         return "'" + text
     return text
 
@@ -141,7 +151,7 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["discount_code"],
     "Discount",
     "Bursary",
-    "To pay",
+    "Left to pay",
     "Paid",
     "Refunded",
     "Invoice",
@@ -191,7 +201,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["discount_code"],
             money_words(money["discount"], currency) if money["discount_code"] else "",
             money_words(money["bursary"], currency) if money["bursary"] else "",
-            money_words(money["amount_due"], currency),
+            money_words(money["left_to_pay"], currency),
             money_words(money["amount_paid"], currency),
             money_words(money["amount_refunded"], currency),
             invoice_said,
@@ -199,7 +209,10 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["billing_name"],
             money["billing_email"],
         ]
-        writer.writerow([_spreadsheet_safe(cell) for cell in cells])
+        multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
+        writer.writerow(
+            [_spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
+        )
     return "\ufeff" + buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ Adapters translate their own failures into the domain's: a dependency that is do
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -382,6 +382,17 @@ class CalendarWriter(Protocol):
         ...
 
 
+# -- the calendar of working days --------------------------------------------------------------
+
+
+class BankHolidays(Protocol):
+    """The days beyond weekends on which nobody is at work to pay an invoice (England and
+    Wales' bank holidays): ``day in bank_holidays``. Given to ``domain.billing``'s due-date
+    rule, which is pure."""
+
+    def __contains__(self, day: object, /) -> bool: ...
+
+
 # -- organisers signing in (AWS: Cognito's hosted sign-in) -----------------------------------
 
 
@@ -490,6 +501,7 @@ class Ports:
     sender_factory: Callable[[], EmailSender]
     renderer_factory: Callable[[], EmailRenderer]
     calendar_factory: Callable[[], CalendarWriter]
+    bank_holidays_factory: Callable[[], BankHolidays]
     clock: Callable[[], datetime] = field(default=utc_now)
     # The From address: also the calendars' ORGANIZER when a course has no enquiries address.
     sender_email: str = "courses@example.org"
@@ -504,6 +516,26 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+
+    def at(self, now: datetime) -> Ports:
+        """These ports with their clock stopped at ``now``: what a scheduled run works with.
+
+        A scheduled run decides as of its event's time (DESIGN: *time is explicit*), not the
+        wall clock: every use case it calls (sweeping holds, offering freed seats, releasing
+        invoices, the deadlines and emails they write) reads ``clock()`` and so gets the
+        run's moment, given once here rather than passed to every call. The parts already
+        built (a Stripe client, the queue) are shared, not built again.
+        """
+        return replace(
+            self,
+            clock=lambda: now,
+            email_queue_factory=lambda: self.email_queue,
+            payment_gateway_factory=lambda: self.payments,
+            sender_factory=lambda: self.sender,
+            renderer_factory=lambda: self.renderer,
+            calendar_factory=lambda: self.calendar,
+            bank_holidays_factory=lambda: self.bank_holidays,
+        )
 
     @cached_property
     def email_queue(self) -> EmailQueue:
@@ -524,6 +556,10 @@ class Ports:
     @cached_property
     def calendar(self) -> CalendarWriter:
         return self.calendar_factory()
+
+    @cached_property
+    def bank_holidays(self) -> BankHolidays:
+        return self.bank_holidays_factory()
 
     @cached_property
     def sign_in(self) -> OrganiserSignIn:

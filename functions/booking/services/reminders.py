@@ -60,6 +60,7 @@ def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     confirmed now."""
     from booking.services.lifecycle import sweep
 
+    ports = ports.at(now)  # everything this run decides is decided as of the event's time
     swept = sweep(ports, now)
     return {
         **dispatch_reminders(ports, now),

@@ -98,7 +98,9 @@ def _situation(ports: Ports, application: Application, course: Course | None) ->
             price = _course_of(ports, application).definition.price
         return Situation(now=now, course_price=price)
     return Situation(
-        now=now, course_price=course.definition.price, invoice_due_at=invoice_due(course, now)
+        now=now,
+        course_price=course.definition.price,
+        invoice_due_at=invoice_due(course, now, ports.bank_holidays),
     )
 
 
@@ -181,7 +183,7 @@ def _issued(
     course = course or _course_of(ports, new)
     request = invoice_request(course, new, command.due_at, command.attempt)
     invoice = ports.payments.create_invoice(request)
-    return invoiced(new, invoice, ports.clock())
+    return invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
 def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:

@@ -78,7 +78,8 @@ class Api:
             )
         except StripeError as exc:
             return json_response(exc.status, exc.payload(), resp_headers)
-        # Answered before its events are delivered, as Stripe answers (see events.Webhooks).
+        # Answered before its events are delivered, as Stripe answers (see events.Webhooks),
+        # and not before a scheduled run holding them has ended (Webhooks.held).
         self._webhooks.deliver_later(outgoing)
         return json_response(status, payload, resp_headers)
 

@@ -13,7 +13,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from infra.local.stripe_standin.store import Outgoing, Store
@@ -76,6 +77,10 @@ class Webhooks:
         self._unsettled = 0
         self._settled = threading.Condition()
         self._worker: threading.Thread | None = None
+        # Open `held()` blocks, and the events the API recorded while any was open.
+        self._holding = 0
+        self._held: list[str] = []
+        self._hold_lock = threading.Lock()
 
     def sign(self, payload: bytes) -> str:
         # The receiver checks the timestamp against its own wall clock (Stripe's verifier
@@ -108,21 +113,50 @@ class Webhooks:
 
     def deliver_later(self, outgoing: list[Outgoing]) -> None:
         """What an API call does with the events it caused: in the background when so built,
-        else at once (in-process tests, where nothing runs one invocation at a time)."""
+        else at once (in-process tests, where nothing runs one invocation at a time); inside
+        ``held()``, not before the block ends."""
+        with self._hold_lock:
+            if self._holding:
+                self._held.extend(item.event_id for item in outgoing)
+                return
+        self._hand_over([item.event_id for item in outgoing])
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Events the API causes meanwhile are delivered (as ``deliver_later`` would) when the
+        block ends.
+
+        Stripe delivers a webhook after the call that caused it, never inside it. A scheduled
+        run (the local scheduler's tick) decides as of its own time and must finish deciding
+        before the webhooks it set off (a session it expired) are handled at theirs: else the
+        webhook would decide the run's business (offer the freed seat) by the wall clock.
+        """
+        with self._hold_lock:
+            self._holding += 1
+        try:
+            yield
+        finally:
+            with self._hold_lock:
+                self._holding -= 1
+                due, self._held = (self._held, []) if not self._holding else ([], self._held)
+            self._hand_over(due)
+
+    def _hand_over(self, event_ids: list[str]) -> None:
         if not self._background:
-            self.deliver_all(outgoing)
+            for event_id in event_ids:
+                self.send(event_id)
             return
-        if not outgoing:
+        if not event_ids:
             return
         with self._settled:
-            self._unsettled += len(outgoing)
+            self._unsettled += len(event_ids)
             if self._worker is None:
                 self._worker = threading.Thread(
                     target=self._deliver_queued, name="stripe-webhooks", daemon=True
                 )
                 self._worker.start()
-        for item in outgoing:
-            self._queue.put(item.event_id)
+        for event_id in event_ids:
+            self._queue.put(event_id)
 
     def settle(self, timeout: float = SETTLE_SECONDS) -> bool:
         """Wait until every event handed to the delivery thread has been delivered; False if

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from infra.local.stripe_standin.api import Api, Route, route
@@ -213,6 +214,11 @@ class StripeStandIn:
             ]
         self._webhooks.deliver_all(outgoing)
         return expired + overdue
+
+    def webhooks_held(self) -> AbstractContextManager[None]:
+        """Webhooks of the API calls made meanwhile wait until the block ends (a scheduled
+        run's: see ``Webhooks.held``)."""
+        return self._webhooks.held()
 
     def settle(self, timeout: float) -> bool:
         """Wait until the events API calls caused have been delivered (background delivery);

@@ -32,7 +32,10 @@ OUTBOX_TTL = timedelta(days=30)
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    """A UTC instant in a key, fixed width (microseconds always written), so that keys sort
+    as the times they hold: ``isoformat`` drops zero microseconds, and "...00:00Z" sorts
+    after "...00:00.002Z" though it is earlier."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def course_from_item(item: dict[str, Any]) -> Course:

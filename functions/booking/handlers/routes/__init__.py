@@ -59,6 +59,9 @@ class Route:
     open_to_all: bool = False
     # Console actions: the word the application's page shows after it (``?done=``).
     done: str | None = None
+    # Its answers carry a token or personal data (the token is in its address, or the answer
+    # holds one): never kept by a cache or a browser's history (``Cache-Control: no-store``).
+    private: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -127,6 +130,14 @@ def methods_for(path: str, *functions: Function) -> list[str]:
         return []
     first = fitting[0][1].path
     return sorted(r.method for _, r in fitting if r.path == first)
+
+
+def route_at(method: str, path: str, *functions: Function) -> Route | None:
+    """The route of the functions that answers ``method`` on ``path``, if any."""
+    for pattern, found in _patterns(functions):
+        if found.method == method.upper() and pattern.match(path):
+            return found
+    return None
 
 
 class Served:

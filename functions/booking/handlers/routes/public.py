@@ -130,6 +130,7 @@ PUBLIC: tuple[Route, ...] = (
         ),
         body=_APPLICATION_FORM,
         tags=("public",),
+        private=True,
     ),
     Route(
         API,
@@ -159,6 +160,7 @@ PUBLIC: tuple[Route, ...] = (
             },
         ),
         tags=PAGES,
+        private=True,
     ),
     Route(
         API,
@@ -171,6 +173,7 @@ PUBLIC: tuple[Route, ...] = (
         description="A fresh Checkout Session for an application that may pay now.",
         parameters=(path_parameter("application_id"), _TOKEN),
         tags=("public",),
+        private=True,
     ),
     Route(
         API,
@@ -189,6 +192,7 @@ PUBLIC: tuple[Route, ...] = (
         "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
         parameters=(path_parameter("application_id"), _TOKEN),
         tags=("public",),
+        private=True,
     ),
     Route(
         API,

@@ -1,0 +1,108 @@
+"""Text people type, and text shown where no markup protects it. Pure rules.
+
+Every value an applicant (or an organiser) types is held to one of two shapes:
+
+- **one line** (a name, a job title, an organisation, a billing name, a PO number, a code):
+  no line break of any kind (``\\n``, ``\\r``, the vertical tab and form feed, NEL, Unicode's
+  line and paragraph separators) and no other control character, so nothing typed into it can
+  start a new line in a roster, a CSV or a terminal;
+- **free text** (an answer, an address, a message): line breaks and tabs allowed, no other
+  control character.
+
+Neither may hold a bidirectional control (Unicode's ``Bidi_Control`` characters: the
+embeddings, overrides, isolates and marks), which reorder what is displayed after them so that
+"CL-7K3Q9 Ada" can be shown as something else ("Trojan Source"): nobody needs one to write a
+name or an answer.
+
+Stored text is shown in HTML escaped by the templates; where nothing escapes it (a terminal, a
+CSV cell), :func:`shown_safely` writes every such character as a visible escape instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator, ValidationInfo
+
+from booking.domain.addresses import STORED
+
+# Unicode's Bidi_Control property: ALM, LRM, RLM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Separators that start a new line without being control characters (category Zl, Zp).
+LINE_SEPARATORS = frozenset("\u2028\u2029")
+# Whitespace free text may hold.
+FREE_TEXT_BREAKS = frozenset("\n\r\t")
+
+
+def _is_control(character: str) -> bool:
+    """C0, DEL and C1 (category Cc), including every line break but the Unicode separators."""
+    return unicodedata.category(character) == "Cc"
+
+
+def _bidi_refusal(value: str) -> None:
+    if any(character in BIDI_CONTROLS for character in value):
+        raise ValueError(
+            "remove the invisible right-to-left or left-to-right control character "
+            "(type the text as it reads)"
+        )
+
+
+def one_line(value: str) -> str:
+    """Refuse line breaks, control and bidirectional characters (pydantic's AfterValidator)."""
+    if any(_is_control(character) or character in LINE_SEPARATORS for character in value):
+        raise ValueError("write this on one line, without line breaks or tabs")
+    _bidi_refusal(value)
+    return value
+
+
+def free_text(value: str) -> str:
+    """Allow line breaks and tabs; refuse other control and bidirectional characters. Unicode's
+    line and paragraph separators become plain line breaks."""
+    for separator in LINE_SEPARATORS:
+        value = value.replace(separator, "\n")
+    if any(_is_control(ch) and ch not in FREE_TEXT_BREAKS for ch in value):
+        raise ValueError("remove the control characters (only letters, spaces and line breaks)")
+    _bidi_refusal(value)
+    return value
+
+
+def _as_typed(rule: Callable[[str], str]) -> Callable[[str, ValidationInfo], str]:
+    """``rule`` for what a person types; what this system stored (validated with
+    ``addresses.STORED``) was held to the rule of its day and is read back as it is."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        if isinstance(info.context, dict) and info.context.get(next(iter(STORED))):
+            return value
+        return rule(value)
+
+    return check
+
+
+# The two shapes, for pydantic fields: ``Annotated[str, <constraints>, ONE_LINE]`` (after the
+# length and stripping, so that a pasted name's trailing line break is stripped, not refused).
+ONE_LINE = AfterValidator(_as_typed(one_line))
+FREE_TEXT = AfterValidator(_as_typed(free_text))
+OneLine = Annotated[str, ONE_LINE]
+FreeText = Annotated[str, FREE_TEXT]
+
+
+def _escaped(character: str) -> str:
+    return f"\\u{ord(character):04x}"
+
+
+def shown_safely(value: str, *, keep: frozenset[str] = frozenset()) -> str:
+    """``value`` with every control, line separator and bidirectional character written as a
+    visible escape (``\\u202e``), except those in ``keep``: for a terminal or a CSV cell, where
+    a raw one would start a line or reorder what follows. Inside a JSON string the escape is
+    JSON's own, so JSON stays JSON."""
+    return "".join(
+        _escaped(character)
+        if character not in keep
+        and (_is_control(character) or character in BIDI_CONTROLS or character in LINE_SEPARATORS)
+        else character
+        for character in value
+    )

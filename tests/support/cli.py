@@ -1,0 +1,50 @@
+"""The organiser CLI over the in-process system (``tests/support/system.py``): its requests go
+to the same front as ``make run``'s, without sockets, and what it prints is kept."""
+
+from __future__ import annotations
+
+import io
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from booking import cli
+from infra.local.front import in_process_opener
+from tests.support.system import ADMIN_TOKEN, BASE_URL, System
+
+
+@dataclass(frozen=True)
+class Ran:
+    status: int  # the exit status
+    out: str
+    err: str
+
+
+class _Answer(io.BytesIO):
+    status = 200
+
+
+def connect(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``urllib`` answers the CLI from ``system``'s front (the CLI only ever calls urlopen)."""
+    opener = in_process_opener(system.front)
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> Any:
+        body = opener(request, timeout)
+        system.relay()
+        return _Answer(body.getvalue())
+
+    monkeypatch.setattr(cli.urllib.request, "urlopen", urlopen)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, signed: bool = True) -> Ran:
+    """``course-booking --url ... --token ... argv`` as an organiser types it."""
+    given = ["--url", BASE_URL, *(["--token", ADMIN_TOKEN] if signed else []), *argv]
+    capsys.readouterr()
+    try:
+        status = cli.main(given)
+    except SystemExit as stopped:  # argparse's usage errors
+        status = int(stopped.code or 0)
+    said = capsys.readouterr()
+    return Ran(status, said.out, said.err)
