@@ -48,42 +48,65 @@ class LocalRoutes:
         body: bytes,
     ) -> LocalResponse:
         parts = path.strip("/").split("/")
-        wants_html = "text/html" in headers.get("accept", "")
-        if method == "GET" and parts == ["events"]:
-            return json_response(200, self._store.events_newest_first())
-        if method == "GET" and len(parts) == 2 and parts[0] == "checkout":
-            return self._checkout_page(parts[1])
-        if method == "GET" and len(parts) == 2 and parts[0] == "invoices":
-            return self._invoice_page(parts[1], left_unpaid="left" in query)
-        if method == "POST" and len(parts) == 3 and parts[0] == "invoices":
-            return self._invoice_action(parts[1], parts[2], wants_html)
-        if method == "POST" and len(parts) == 3 and parts[0] == "events" and parts[2] == "resend":
-            with self._store.lock:
-                find(self._store.events_by_id, parts[1], "event")
-            status = self._webhooks.send(parts[1])
-            self._webhooks.settle()
-            return json_response(200, {"event_id": parts[1], "webhook_status": status})
-        if method == "POST" and len(parts) == 3 and parts[0] == "checkout":
-            session_id, action = parts[1], parts[2]
-            fields = body_fields(headers, body)
-            if action == "pay":
-                return self._pay(session_id, fields, wants_html)
-            if action == "async":
-                result = str(fields.get("result", ""))
-                return self._session_action(
-                    session_id,
-                    wants_html,
-                    lambda out: self._checkout.settle_async(session_id, result, out),
-                )
-            if action == "expire":
-                return self._session_action(
-                    session_id,
-                    wants_html,
-                    lambda out: self._checkout.expire(session_id, {}, out, api_call=False),
-                )
-            if action == "refund":
-                return self._refund(session_id, wants_html)
-        raise StripeError(404, f"Unrecognized local Stripe route ({method}: {path})")
+        response = None
+        if method == "GET":
+            response = self._get(parts, query)
+        elif method == "POST":
+            wants_html = "text/html" in headers.get("accept", "")
+            response = self._post(parts, headers, body, wants_html)
+        if response is None:
+            raise StripeError(404, f"Unrecognized local Stripe route ({method}: {path})")
+        return response
+
+    def _get(self, parts: list[str], query: Mapping[str, list[str]]) -> LocalResponse | None:
+        """The event log and the hosted pages."""
+        match parts:
+            case ["events"]:
+                return json_response(200, self._store.events_newest_first())
+            case ["checkout", session_id]:
+                return self._checkout_page(session_id)
+            case ["invoices", invoice_id]:
+                return self._invoice_page(invoice_id, left_unpaid="left" in query)
+        return None
+
+    def _post(
+        self, parts: list[str], headers: Mapping[str, str], body: bytes, wants_html: bool
+    ) -> LocalResponse | None:
+        """The hosted pages' buttons, and sending an event again."""
+        match parts:
+            case ["invoices", invoice_id, action]:
+                return self._invoice_action(invoice_id, action, wants_html)
+            case ["events", event_id, "resend"]:
+                return self._resend(event_id)
+            case ["checkout", session_id, action]:
+                fields = body_fields(headers, body)
+                return self._checkout_action(session_id, action, fields, wants_html)
+        return None
+
+    def _resend(self, event_id: str) -> LocalResponse:
+        with self._store.lock:
+            find(self._store.events_by_id, event_id, "event")
+        status = self._webhooks.send(event_id)
+        self._webhooks.settle()
+        return json_response(200, {"event_id": event_id, "webhook_status": status})
+
+    def _checkout_action(
+        self, session_id: str, action: str, fields: Mapping[str, Any], wants_html: bool
+    ) -> LocalResponse | None:
+        """What the customer does on the hosted checkout page (pay, or a delayed payment's
+        outcome), or what happens to the session later (expiry, a refund)."""
+        if action == "pay":
+            return self._pay(session_id, fields, wants_html)
+        if action == "refund":
+            return self._refund(session_id, wants_html)
+        steps: dict[str, Callable[[list[Outgoing]], dict[str, Any]]] = {
+            "async": lambda out: self._checkout.settle_async(
+                session_id, str(fields.get("result", "")), out
+            ),
+            "expire": lambda out: self._checkout.expire(session_id, {}, out, api_call=False),
+        }
+        step = steps.get(action)
+        return None if step is None else self._session_action(session_id, wants_html, step)
 
     def _deliver(self, outgoing: list[Outgoing]) -> list[int]:
         """Deliver this action's events now (their statuses are reported), then wait for what

@@ -1,0 +1,73 @@
+"""The list of courses taking applications, and what each course's page says about it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from booking.domain.course import Course, SessionKind
+from booking.domain.wording import course_name, session_when
+from booking.handlers.pages.templates import environment, sessions
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Plain text as the organiser typed it: a blank line starts a new paragraph (each is
+    escaped by the template; single line breaks are kept by CSS)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def course_facts(course: Course) -> dict[str, Any]:
+    """What the course page shows about a course, from its definition: one place for the form
+    and the list of courses."""
+    definition = course.definition
+    core = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    return {
+        "title": definition.title,
+        "organisation": definition.organisation or "",
+        "overview": _paragraphs(definition.overview),
+        "audience": _paragraphs(definition.audience),
+        "location": definition.location or ("Online" if definition.joining_url else ""),
+        "price": definition.price.display(),
+        "core_sessions": sessions(course, SessionKind.CORE),
+        "follow_ups": sessions(course, SessionKind.FOLLOW_UP),
+        "first": session_when(core[0], definition.timezone) if core else "",
+        # Names and bios only: a facilitator's address receives every applicant's answers.
+        "facilitators": [
+            {"name": name, "bio": bio or ""} for name, bio in definition.public_facilitators()
+        ],
+        "enquiries_email": str(definition.enquiries_email or ""),
+    }
+
+
+def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
+    """The courses people can still apply for (open, or full with a waiting list)."""
+    listed = [
+        {
+            **course_facts(course),
+            "course_id": course.course_id,
+            "name": course_name(
+                course.definition.title, course.first_start(), course.definition.timezone
+            ),
+            "status": course.status(now).value,
+            "places_left": course.places_left,
+            "apply_url": f"{base_url}/courses/{quote(course.course_id)}/apply",
+        }
+        for course in courses
+        if course.accepts_applications(now)
+    ]
+    # Cohorts are told apart by their first day; two with the same title and first day (one
+    # definition loaded twice) are told apart by their course id rather than look the same.
+    names = Counter(course["name"] for course in listed)
+    for course in listed:
+        course["twin"] = names[course["name"]] > 1
+    # The header names the centre when every course listed is run by the same one.
+    organisations = {course["organisation"] for course in listed}
+    organisation = organisations.pop() if len(organisations) == 1 else ""
+    return (
+        environment()
+        .get_template("pages/courses.html")
+        .render(courses=listed, organisation=organisation)
+    )

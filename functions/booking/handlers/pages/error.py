@@ -1,0 +1,55 @@
+"""The page a browser is shown for an error: what happened and what to do next."""
+
+from __future__ import annotations
+
+from booking.handlers.pages.templates import environment
+
+_ERROR_HEADINGS = {
+    404: "We could not find that page",
+    409: "We could not do that",
+    413: "That was too much to send",
+    415: "We could not read that",
+    422: "Some answers need attention",
+    503: "Please try again in a few minutes",
+}
+# What a person can do next, after what happened.
+_NEXT_STEPS = {
+    404: "Check the address you typed. If you followed a link from one of our emails, the "
+    "link in our most recent email always leads to your application.",
+    409: "Your application's page shows where things stand now: the link is in every email "
+    "we have sent you.",
+    413: "Go back, shorten your answers and send the form again.",
+    415: "Go back and send the form again from its page.",
+    422: "Go back, check the answers marked and send the form again.",
+    503: "Nothing you sent has been lost. Wait a few minutes, then try again.",
+}
+
+
+# Refusals a person can act on get a heading that says what happened, not just "could not".
+_CODE_HEADINGS = {
+    "already_applied": "You have already applied for this course",
+    "course_closed": "Applications for this course are closed",
+    "offer_lapsed": "This offer has lapsed",
+}
+_CODE_NEXT_STEPS = {
+    "already_applied": "We have emailed the address you gave with where your application "
+    "stands and the link to its page.",
+    "course_closed": "The courses page lists the courses taking applications now.",
+    "offer_lapsed": "Your application's page says whether a place can still be booked: the "
+    "link is in every email we have sent you.",
+}
+
+
+def error_page(status: int, code: str, message: str) -> str:
+    """A plain page for a browser that hit an error: what happened and what to do next (the
+    same facts as the JSON answer, without its code)."""
+    heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
+    explanation = f"{message[:1].upper()}{message[1:]}." if message else ""
+    next_step = _CODE_NEXT_STEPS.get(code) or _NEXT_STEPS.get(
+        status, "Nothing has been changed. Please try again in a few minutes."
+    )
+    return (
+        environment()
+        .get_template("pages/error.html")
+        .render(heading=heading, explanation=explanation, next_step=next_step)
+    )

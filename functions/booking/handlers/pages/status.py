@@ -1,0 +1,173 @@
+"""The applicant's status page: where their application stands and what they can do next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.domain.application import PAYABLE_STATUSES
+from booking.domain.course import Course, SessionKind
+from booking.domain.money import Money
+from booking.domain.standing import Facts, standing
+from booking.domain.wording import FIELD_NAMES, course_name, day_when, moment_when, money_words
+from booking.handlers.pages.templates import environment, sessions
+from booking.services.applications import ApplicationView
+
+PAYABLE = frozenset(status.value for status in PAYABLE_STATUSES)
+# The flag the system appends to Stripe's return URLs, read with the application's status.
+_CONFIRMING = (
+    "Thank you, we are confirming your payment",
+    "This usually takes a few seconds. We will email you as soon as your place is confirmed,"
+    " so you can safely close this page.",
+)
+_AFTER_CHECKOUT = {
+    ("success", "awaiting_payment"): _CONFIRMING,
+    ("success", "offered"): _CONFIRMING,
+    ("success", "expired"): (
+        "We are checking your payment",
+        "Your payment reached us after your place stopped being held. If a place is free we"
+        " will confirm it; if not, we will refund you in full. We will email you either way.",
+    ),
+    ("cancelled", "awaiting_payment"): (
+        "You have not paid yet",
+        "No money has been taken. Pay now to confirm your place, or leave it and the place"
+        " will be released.",
+    ),
+    ("cancelled", "offered"): (
+        "You have not paid yet",
+        "No money has been taken. The place we offered you is still held for you for now.",
+    ),
+    ("cancelled", "expired"): (
+        "Your payment was not completed",
+        "No money has been taken and your place has been released. If places are still"
+        " available you can start the payment again below.",
+    ),
+}
+
+
+def status_page(
+    view: ApplicationView,
+    course: Course,
+    restart_action: str,
+    checkout_flag: str = "",
+    invoice_action: str = "",
+) -> str:
+    """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
+    page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
+    end), made by the domain, so the page never offers what the service would refuse."""
+    definition = course.definition
+    timezone = definition.timezone
+    to_pay = _to_pay(view, definition.price)
+    # Back from paying for an application that could be paid: the payment is on its way.
+    confirming = checkout_flag == "success" and view.status in PAYABLE
+    dated = view.status in ("confirmed", "pending_review")
+    return (
+        environment()
+        .get_template("pages/status.html")
+        .render(
+            course_title=course_name(definition.title, course.first_start(), timezone),
+            organisation=definition.organisation or "",
+            **_said(view, to_pay, timezone, checkout_flag, confirming=confirming),
+            status=view.status,
+            reference=view.reference or view.application_id,
+            price=to_pay,
+            **_offered(view, to_pay, confirming=confirming),
+            restart_action=restart_action,
+            sessions=sessions(course, SessionKind.CORE) if dated else [],
+            follow_ups=sessions(course, SessionKind.FOLLOW_UP) if dated else [],
+            enquiries_email=str(definition.enquiries_email or ""),
+            invoice_url=view.invoice_url or "",
+            invoice_action=invoice_action,
+            money=_money_lines(view, definition.price),
+        )
+    )
+
+
+def _to_pay(view: ApplicationView, course_price: Money) -> str:
+    """What a button or a line asking for payment names: what is left to pay."""
+    return (
+        money_words(view.left_to_pay, course_price.currency)
+        if view.left_to_pay
+        else course_price.display()
+    )
+
+
+def _said(
+    view: ApplicationView, to_pay: str, timezone: str, checkout_flag: str, *, confirming: bool
+) -> dict[str, str]:
+    """The page's headline, explanation and tone."""
+    words = standing(_facts(view, to_pay, timezone))
+    headline, explanation, tone = words.headline, words.explanation, words.tone
+    # Back from Stripe: say what just happened, unless the payment is already settling.
+    after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
+    if after is not None:
+        headline, explanation = after
+    if confirming and not view.payment_pending:
+        tone = "info"
+    return {"headline": headline, "explanation": explanation, "tone": tone}
+
+
+def _offered(view: ApplicationView, to_pay: str, *, confirming: bool) -> dict[str, object]:
+    """What the page offers to do: pay, pay again, check again or ask for an invoice (nothing
+    while a payment just made is being confirmed)."""
+    restart_label = (
+        "Start payment again" if view.status == "expired" else f"Pay {to_pay} and book your place"
+    )
+    return {
+        "checkout_url": None if confirming else view.checkout_url,
+        "check_again_url": f"{view.status_url}&checkout=success"
+        if confirming and not view.payment_pending
+        else "",
+        "can_restart_checkout": view.can_pay and not confirming and not view.checkout_url,
+        "restart_label": restart_label,
+        "can_request_invoice": view.can_request_invoice and not confirming,
+    }
+
+
+def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
+    return Facts(
+        status=view.status,
+        reason=view.status_reason,
+        payment_pending=view.payment_pending,
+        paid=view.amount_paid,
+        booked=view.was_booked,
+        nothing_to_pay=view.amount_due == 0,
+        can_pay=view.can_pay,
+        checkout_open=bool(view.checkout_url),
+        price=to_pay,
+        held_until=_when(view.hold_expires_at, timezone),
+        offer_until=_when(view.offer_expires_at, timezone),
+        waitlist_position=view.waitlist_position,
+        invoice_due=day_when(_instant(view.invoice_due_at), timezone)
+        if view.invoice_due_at
+        else None,
+    )
+
+
+def _when(iso: str | None, timezone: str) -> str | None:
+    return moment_when(_instant(iso), timezone) if iso else None
+
+
+def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, str]]:
+    """The place's price with what a bursary and a code take off, when either does."""
+    price = view.price or course_price
+    reduced = view.bursary or view.discount_code
+    if view.amount_due is None or view.left_to_pay is None or not reduced:
+        return []
+    lines = [("Price", price.display())]
+    if view.bursary:
+        lines.append(("Bursary", money_words(-view.bursary, price.currency)))
+    if view.discount_code:
+        off = price.amount - view.bursary - view.amount_due
+        lines.append(
+            (
+                f"{FIELD_NAMES['discount_code']} {view.discount_code}",
+                money_words(-off, price.currency),
+            )
+        )
+    left = view.left_to_pay
+    lines.append(("Left to pay", money_words(left, price.currency) if left else "Nothing"))
+    return lines
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))

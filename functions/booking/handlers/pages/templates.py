@@ -1,0 +1,30 @@
+"""What the browser pages share: the Jinja2 environment and the way a session is listed."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from booking.domain.course import Course, SessionKind
+from booking.domain.wording import session_when
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("booking", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def sessions(course: Course, kind: SessionKind | None = None) -> list[dict[str, str]]:
+    definition = course.definition
+    return [
+        {"title": s.title, "when": session_when(s, definition.timezone)}
+        for s in course.schedule
+        if kind is None or s.kind is kind
+    ]

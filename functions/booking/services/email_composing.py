@@ -1,0 +1,155 @@
+"""Compose one queued email: its template's values (``services.email_context``) with what only
+the ports know (the status and console links, the waiting-list place, an earlier application,
+the programme's schedule), rendered, with its calendar files and its addressing. Sending it is
+``services.mailer``'s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.standing import Facts, standing
+from booking.domain.wording import course_name, day_when, moment_when
+from booking.services.calendars import CalendarFiles, calendar_files
+from booking.services.email_context import LISTS_SESSIONS, email_context
+from booking.services.follow_ups import held_schedule
+from booking.services.ports import Ports
+from booking.services.waitlist import waitlist_position
+
+
+class Composed(NamedTuple):
+    """A message ready to send, and the calendar entries it puts in or takes out."""
+
+    message: OutgoingEmail
+    calendar: CalendarFiles
+
+
+def compose(
+    ports: Ports,
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    now: datetime,
+) -> OutgoingEmail:
+    return composed(ports, job, application, course, recipients, now=now).message
+
+
+def composed(
+    ports: Ports,
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    recipients: Sequence[str],
+    *,
+    now: datetime,
+) -> Composed:
+    rendered = ports.renderer.render(
+        job.kind, _template_values(ports, job, application, course, now)
+    )
+    calendar = calendar_files(ports, job, application, course, recipients, now=now)
+    message = OutgoingEmail(
+        to=list(recipients),
+        reply_to=_reply_to(job, application, course),
+        subject=with_reference(rendered.subject, application.reference),
+        text=rendered.text,
+        html=rendered.html,
+        attachments=calendar.attachments,
+        # The From header's display name: the course people booked, not a bare address.
+        sender_name=course.definition.title,
+    )
+    return Composed(message, calendar)
+
+
+def _template_values(
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+) -> dict[str, Any]:
+    context = email_context(
+        job,
+        application,
+        course,
+        status_url=ports.status_url(application),
+        now=now,
+        console_url=ports.console_url(application.application_id),
+        # Messages listing every session show the follow-ups as the programme holds them.
+        schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
+        booked_on=_booked_on(ports, application, course),
+    )
+    if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
+        context["waitlist_position"] = waitlist_position(ports, application)
+    if job.kind is EmailKind.APPLICATION_RECEIVED:
+        context["earlier_status"] = _earlier_ended(ports, application)
+    context["can_pay"] = (
+        application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
+    )
+    context["standing"] = standing(_facts(application, course, context, now))
+    return context
+
+
+def _booked_on(ports: Ports, application: Application, course: Course) -> str:
+    """The name of the cohort the person booked, when the message comes from another one (a
+    follow-up's host): their reference belongs to their own booking."""
+    if application.course_id == course.course_id:
+        return ""
+    booked = ports.repository.get_course(application.course_id)
+    if booked is None:
+        return ""
+    definition = booked.definition
+    return course_name(definition.title, booked.first_start(), definition.timezone)
+
+
+def with_reference(subject: str, reference: str | None) -> str:
+    """Every subject ends with the application's reference, the one thing a person quotes when
+    they reply or ring, and what they search their inbox for."""
+    return f"{subject} ({reference})" if reference else subject
+
+
+def _reply_to(job: EmailJob, application: Application, course: Course) -> list[str]:
+    """Who a reply reaches: the facilitators answer the applicant straight from their copy;
+    everyone else writes back to the centre's enquiries address."""
+    if job.kind is EmailKind.FACILITATOR_COPY:
+        return [application.answers.email]
+    enquiries = course.definition.enquiries_email
+    return [str(enquiries)] if enquiries else []
+
+
+def _earlier_ended(ports: Ports, application: Application) -> str | None:
+    """How the person's last earlier application for this course ended, if one did (a new
+    application after a cancellation or refund starts afresh, and says so)."""
+    earlier = [
+        a
+        for a in ports.repository.applications_of_person(application.answers.email)
+        if a.course_id == application.course_id
+        and a.application_id != application.application_id
+        and a.created_at <= application.created_at
+        and a.enrolment_ended
+    ]
+    return max(earlier, key=lambda a: a.created_at).status.value if earlier else None
+
+
+def _facts(
+    application: Application, course: Course, context: dict[str, Any], now: datetime
+) -> Facts:
+    timezone = course.definition.timezone
+    held_until = application.hold_lapses_at()
+    invoice = application.invoice
+    return Facts(
+        status=application.status.value,
+        reason=application.status_reason,
+        payment_pending=application.payment_pending,
+        paid=application.amount_paid,
+        booked=application.was_booked,
+        nothing_to_pay=bool(context["nothing_to_pay"]),
+        can_pay=bool(context["can_pay"]),
+        checkout_open=bool(context["pay_url"]),
+        price=context["amount_due"] or course.definition.price.display(),
+        held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
+        offer_until=context["offer_until"],
+        waitlist_position=context["waitlist_position"],
+        invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
+    )

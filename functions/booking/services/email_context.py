@@ -1,0 +1,300 @@
+"""What a queued email says: every value its template may use, built from the job, the
+application and the course as they are at send time (``services.mailer`` sends it,
+``services.email_composing`` renders it). Pure: no ports, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.reminders import session_position
+from booking.domain.wording import (
+    answers_said,
+    course_name,
+    day_when,
+    moment_when,
+    money_words,
+    session_when,
+    status_words,
+)
+
+S = ApplicationStatus
+# Messages that carry the joining link or are about attending: only for confirmed people.
+ATTENDEE_KINDS = frozenset(
+    {
+        EmailKind.BOOKING_CONFIRMED,
+        EmailKind.SESSION_REMINDER,
+        EmailKind.FOLLOW_UP_INVITATION,
+        EmailKind.SESSIONS_CHANGED,
+        EmailKind.FOLLOW_UP_CHANGED,
+    }
+)
+# Messages that list every session of the booking.
+LISTS_SESSIONS = frozenset({EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED})
+# Messages about one session.
+SESSION_KINDS = frozenset(
+    {EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED}
+)
+# Messages about one follow-up event (and no other session).
+ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED})
+
+REASON_WORDS = {
+    "course_full": (
+        "The course filled up while your payment was on its way, so we could not confirm your "
+        "place. We are very sorry. If you would like to join the waiting list or a future "
+        "course, just reply to this email."
+    ),
+    "duplicate_payment": (
+        "Your place was already paid for, so this second payment was not needed. Your place "
+        "is still confirmed."
+    ),
+    "cancelled_and_refunded": (
+        "Your booking was cancelled, and we have refunded what you paid for it."
+    ),
+    "refunded": (
+        "Your booking has been refunded in full, so it is no longer active. If you did not "
+        "expect this, just reply to this email."
+    ),
+    "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
+    "application_cancelled": (
+        "Your application had already been cancelled when this payment reached us, so we could "
+        "not use it for a place and have refunded it in full."
+    ),
+    "application_declined": (
+        "We had not been able to offer you a place when this payment reached us, so we have "
+        "refunded it in full."
+    ),
+    "application_pending_review": (
+        "Your application was still waiting for our facilitators to read it, so we could not "
+        "take a payment for it yet and have refunded it in full."
+    ),
+    "invoice_replaced": (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on "
+        "it. The newer invoice is the one to pay."
+    ),
+    "amount_mismatch": (
+        "The amount paid was not what the invoice asked for, so we have given it back. Please "
+        "reply to this email and we will sort it out with you."
+    ),
+    "invoice_voided": "The invoice has been cancelled (voided), so nothing is owed on it.",
+    "invoice_uncollectible": (
+        "The invoice has been marked as one that will not be paid, so the place could not be "
+        "held any longer."
+    ),
+    "invoice_overdue": "The invoice was not paid by its due date.",
+    "invoice_not_issued": (
+        "We could not send the new invoice for what is left to pay after your bursary, so "
+        "the place could not be held for it."
+    ),
+    "application_awaiting_invoice_payment": (
+        "Your place was waiting for your organisation to pay its invoice when this card "
+        "payment reached us, so we could not use it and have refunded it in full. The invoice "
+        "is still the one to pay."
+    ),
+}
+DEFAULT_REFUND_WORDS = (
+    "We were not able to confirm a place for this payment. If you would like to know more, "
+    "just reply to this email."
+)
+
+
+def email_context(
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    *,
+    status_url: str,
+    now: datetime,
+    console_url: str = "",
+    schedule: Sequence[ScheduledSession] | None = None,
+    booked_on: str = "",
+) -> dict[str, Any]:
+    """Every value any template may use, for every kind (StrictUndefined catches typos).
+    ``console_url``: the application's page in the organisers' console (facilitators' copy);
+    ``schedule``: the sessions to show, when not the course's own list; ``booked_on``: the
+    name of the cohort the person booked, when the message is from another (a follow-up's
+    host)."""
+    definition = course.definition
+    attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
+    return {
+        "course": _course_view(course),
+        "name": application.answers.name,
+        # Quoted on the phone and in replies; every message carries it.
+        "reference": application.reference or "",
+        "console_url": console_url if job.kind is EmailKind.FACILITATOR_COPY else "",
+        "status_url": status_url,
+        "approval_required": definition.approval_required,
+        "submitted": moment_when(application.created_at, definition.timezone),
+        "answers": answers_said(application.answers),
+        # The cohort the person booked (and their reference belongs to), where it is not the
+        # one the message is from: a follow-up's host may be another cohort.
+        "booked_on": booked_on,
+        # A programme's follow-up event, sent to a graduate of any of its cohorts.
+        "for_graduate": job.person is not None,
+        # The joining link is never public: only confirmed attendees see it.
+        "joining_url": _joining_url(course) if attendee else None,
+        **_status_context(job, application, definition),
+        **_payment_context(application, definition, now),
+        **_sessions_context(job, course, course.schedule if schedule is None else schedule),
+    }
+
+
+def _course_view(course: Course) -> dict[str, Any]:
+    definition = course.definition
+    return {
+        "title": definition.title,
+        # The title with its first day: which cohort the message is about.
+        "name": course_name(definition.title, course.first_start(), definition.timezone),
+        "organisation": definition.organisation or "",
+        "enquiries_email": str(definition.enquiries_email or ""),
+        "price": definition.price.display(),
+    }
+
+
+def _status_context(
+    job: EmailJob, application: Application, definition: CourseDefinition
+) -> dict[str, Any]:
+    """Where the application stands, and why."""
+    reason = job.reason or application.status_reason
+    offer_expires = application.offer_expires_at
+    return {
+        "paid": application.status is S.CONFIRMED,
+        "was_paid": application.amount_paid > 0,
+        "was_booked": application.was_booked,
+        "status": application.status.value,
+        "status_reason": application.status_reason,
+        "payment_pending": application.payment_pending,
+        "reason": reason,
+        # Filled in by the composer for the kinds that say them.
+        "waitlist_position": None,
+        "earlier_status": None,
+        "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
+        "applicant_status": status_words(application.status.value),
+        "reason_text": _reason_text(job.kind, reason),
+        "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
+        "decline_message": application.decline_note or definition.decline_message,
+    }
+
+
+def _reason_text(kind: EmailKind, reason: str | None) -> str | None:
+    """The words for why: a refund always explains itself, other messages only when a reason
+    has words of its own."""
+    if kind is EmailKind.PAYMENT_REFUNDED:
+        return REASON_WORDS.get(reason or "", DEFAULT_REFUND_WORDS)
+    return REASON_WORDS.get(reason) if reason else None
+
+
+def _payment_context(
+    application: Application, definition: CourseDefinition, now: datetime
+) -> dict[str, Any]:
+    """What was paid, what is owed, and how to pay it."""
+    currency = definition.price.currency
+    price = application.price_or(definition.price)
+    due = application.amount_due(price)
+    checkout = application.checkout
+    open_checkout = application.has_open_checkout(now) and checkout is not None
+    return {
+        "pay_url": checkout.url if open_checkout and checkout else None,
+        "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
+        "amount_refunded": _money(application.amount_refunded, currency),
+        "invoice": _invoice_view(application, definition.timezone),
+        "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
+        "funded": application.fully_funded(definition.price),
+        # A bursary or a 100% code covers the whole price: no payment to speak of.
+        "nothing_to_pay": due == 0,
+        # What a button or a line asking for payment names: what is left to pay.
+        "to_pay": money_words(due, price.currency) if due else price.display(),
+        "bursary": _money(application.bursary, currency),
+        "amount_due": money_words(due, price.currency) if due else None,
+        "discount_code": application.discount.code if application.discount else None,
+    }
+
+
+def _sessions_context(
+    job: EmailJob, course: Course, schedule: Sequence[ScheduledSession]
+) -> dict[str, Any]:
+    """The sessions the message lists, the one it is about, and what changed in them."""
+    timezone = course.definition.timezone
+    session = job_session(course, job) if job.kind in SESSION_KINDS else None
+    listed = ([session] if session else []) if job.kind in ONE_EVENT_KINDS else schedule
+    changed = set(job.changed_sessions)
+    return {
+        "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
+        "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
+        "removed_when": _removed_when(job, timezone),
+        # A changed follow-up: what changed, and when and what it was before.
+        "change": job.follow_up_change or "moved",
+        "was_when": moment_when(job.was_start, timezone) if job.was_start else None,
+        "was_title": job.was_title,
+        "session": _session_view(schedule, session, timezone) if session else None,
+    }
+
+
+def _removed_when(job: EmailJob, timezone: str) -> str | None:
+    """A change notice about a follow-up no cohort lists any more: when it would have been."""
+    if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups and job.session_start:
+        return moment_when(job.session_start, timezone)
+    return None
+
+
+def _invoice_view(application: Application, timezone: str) -> dict[str, Any] | None:
+    invoice, billing = application.invoice, application.billing
+    if invoice is None:
+        return None
+    return {
+        "number": invoice.number or invoice.invoice_id,
+        "url": invoice.url,
+        "due": day_when(invoice.due_at, timezone),
+        "amount": money_words(invoice.amount_due, invoice.currency)
+        if invoice.amount_due
+        else "nothing",
+        "billing_name": billing.billing_name if billing else "",
+        "billing_email": billing.billing_email if billing else "",
+        "po_number": billing.po_number if billing else "",
+    }
+
+
+def _session_view(
+    schedule: Sequence[ScheduledSession],
+    session: ScheduledSession,
+    timezone: str,
+    changed: bool = False,
+) -> dict[str, Any]:
+    position, total = session_position(schedule, session)
+    follow_up = session.kind is SessionKind.FOLLOW_UP
+    label = f"{'Follow-up session' if follow_up else 'Session'} {position} of {total}"
+    # Organisers often title sessions "Session 2 of 6: Attending" already; do not say it twice.
+    heading = (
+        session.title
+        if session.title.lower().startswith(label.lower())
+        else (f"{label}: {session.title}")
+    )
+    return {
+        "label": label,
+        "heading": heading,
+        "title": session.title,
+        "when": session_when(session, timezone),
+        "home_practice": session.home_practice,
+        "is_follow_up": follow_up,
+        "changed": changed,
+    }
+
+
+def job_session(course: Course, job: EmailJob) -> ScheduledSession | None:
+    """The session a job is about, by its stable key (by index for jobs queued before keys)."""
+    if job.session_key is not None:
+        return next((s for s in course.schedule if s.key == job.session_key), None)
+    return next((s for s in course.schedule if s.index == job.session_index), None)
+
+
+def _joining_url(course: Course) -> str | None:
+    url = course.definition.joining_url
+    return str(url) if url else None
+
+
+def _money(amount: int, currency: str) -> str | None:
+    return money_words(amount, currency) if amount > 0 else None
