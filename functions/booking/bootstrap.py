@@ -165,6 +165,13 @@ def at_cold_start(*needed: str) -> None:
         require(*needed)
 
 
+def taking_snapshot() -> bool:
+    """True during a SnapStart function's init (Lambda says ``snap-start``): whatever is loaded
+    now is in the snapshot every later start resumes from, so loading it costs nobody a wait;
+    on an ordinary cold start, loading what a request may never use is the wait itself."""
+    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+
+
 def require(*needed: str) -> Ports:
     """This container's ports, refusing (``MissingSetting``) when a needed part has no
     settings."""

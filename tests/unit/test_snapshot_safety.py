@@ -66,3 +66,38 @@ def test_a_cold_start_calls_no_aws_service(
         session.events.unregister("before-call", unique_id="snapshot-calls")
         bootstrap.reset()
     assert calls == []
+
+
+_TEMPLATES_LOADED = (
+    "import importlib, sys; importlib.import_module(f'booking.handlers.{sys.argv[1]}');"
+    "from booking.handlers.pages import environment; print(len(environment().cache or ()))"
+)
+
+
+@pytest.mark.parametrize("function", ["api", "console"])
+@pytest.mark.parametrize("init_type", ["snap-start", "on-demand"])
+def test_the_pages_templates_are_compiled_into_the_snapshot_only(
+    function: str, init_type: str
+) -> None:
+    """A SnapStart init compiles the pages' templates, so the first browser after a restore
+    waits for none (bench/first_request.py measures it); an ordinary cold start leaves them
+    to the first request that needs them, as JSON clients never do."""
+    import subprocess
+    import sys
+
+    from bench.coldstart import child_env
+
+    env = {**child_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
+    answer = subprocess.run(
+        [sys.executable, "-c", _TEMPLATES_LOADED, function],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    compiled = int(answer.stdout.strip().splitlines()[-1])
+    if init_type == "snap-start":
+        assert compiled >= 5  # base, courses, apply, status, error and the console's
+    else:
+        assert compiled == 0

@@ -205,6 +205,10 @@ http.install_error_handlers(
 
 served.check()
 
+if bootstrap.taking_snapshot():
+    # In the snapshot, Jinja2 and the public pages' templates cost no browser a wait.
+    _pages().load_templates("pages/")
+
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from booking.handlers.console_session import (
     pkce_pair,
     safe_next,
 )
+from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, Served
 from booking.services import (
     bursaries,
@@ -480,6 +481,10 @@ def unexpected(error: Exception) -> Response[str]:
 
 app.use(middlewares=[http.bounded_path, access.require_session])
 served.check()
+
+if bootstrap.taking_snapshot():
+    # The console's pages compiled into the snapshot: the first organiser waits for none.
+    load_templates("pages/")
 
 
 @logger.inject_lambda_context(clear_state=True)

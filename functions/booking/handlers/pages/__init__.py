@@ -13,7 +13,7 @@ from booking.handlers.pages.apply import apply_form, friendly_error
 from booking.handlers.pages.courses import courses_page
 from booking.handlers.pages.error import error_page
 from booking.handlers.pages.status import status_page
-from booking.handlers.pages.templates import environment
+from booking.handlers.pages.templates import environment, load_templates
 
 __all__ = [
     "apply_form",
@@ -21,5 +21,6 @@ __all__ = [
     "environment",
     "error_page",
     "friendly_error",
+    "load_templates",
     "status_page",
 ]
