@@ -143,7 +143,7 @@ def test_expiring_a_code_while_stripe_is_down_changes_nothing(
     [
         ({"amount_off": "1e30"}, "amount_off", "Enter the amount off in pounds"),
         ({"amount_off": "50.001"}, "amount_off", "at most two decimal places"),
-        ({"amount_off": "250"}, "amount_off", "At most the price of a place (£200.00)"),
+        ({"amount_off": "250"}, "amount_off", "Enter at most the price of a place, £200.00"),
         ({"percent_off": "50", "amount_off": "10"}, "amount_off", "not both"),
         ({}, "percent_off", "Give a percentage or an amount off"),
         ({"percent_off": "\u0665\u0660"}, "percent_off", "Enter a percentage above 0"),

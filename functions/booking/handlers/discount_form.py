@@ -19,7 +19,7 @@ from booking.domain.billing import (
     typed_percent,
 )
 from booking.domain.errors import InvalidInput
-from booking.domain.money import typed_amount
+from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.validation import SANE_YEARS, parse
 
 FIELDS = ("code", "percent_off", "amount_off", "max_uses", "last_day")
@@ -82,7 +82,8 @@ def _day(text: str) -> date:
 def _sentence(reason: str) -> str:
     if reason.startswith("String should match pattern"):
         return "Use 3 to 40 letters, digits and hyphens, starting with a letter or digit"
-    return reason[:1].upper() + reason[1:]
+    # Amounts are typed here in pounds: the use case's "20000 pence (£200.00)" is said as typed.
+    return said_as_typed(reason[:1].upper() + reason[1:])
 
 
 def beside_fields(reasons: Mapping[str, str]) -> dict[str, str]:
