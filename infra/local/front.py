@@ -165,6 +165,9 @@ class CognitoStandIn:
     # Where browsers reach the console (PUBLIC_BASE_URL): logout sends them back only there.
     public_base_url: str = ""
     client_id: str = LOCAL_CLIENT_ID
+    # Cognito's clock, in seconds: the wall clock, or a test's clock when time is moved, so
+    # that codes and tokens expire by the same time the console's adapter reads them with.
+    clock: Callable[[], float] = time.time
     _codes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
@@ -177,7 +180,7 @@ class CognitoStandIn:
     def issue_code(self, code_challenge: str, redirect_uri: str) -> str:
         code = secrets.token_urlsafe(24)
         with self._lock:
-            self._codes[code] = (code_challenge, redirect_uri, time.time() + CODE_SECONDS)
+            self._codes[code] = (code_challenge, redirect_uri, self.clock() + CODE_SECONDS)
         return code
 
     def handle(self, method: str, path: str, body: bytes) -> Answer:
@@ -198,7 +201,7 @@ class CognitoStandIn:
             form.get("grant_type") != "authorization_code"
             or form.get("client_id") != self.client_id
             or form.get("redirect_uri") != redirect_uri
-            or until < time.time()
+            or until < self.clock()
             or not _same(_b64url(hashlib.sha256(verifier).digest()), challenge)
         ):
             return _json(400, {"error": "invalid_grant"})
@@ -212,7 +215,7 @@ class CognitoStandIn:
         )
 
     def _access_token(self) -> str:
-        now = int(time.time())
+        now = int(self.clock())
         claims = {
             "sub": LOCAL_SUBJECT,
             "token_use": "access",

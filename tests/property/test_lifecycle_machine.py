@@ -47,10 +47,13 @@ from booking.domain.limits import holds_code_use
 from booking.services.lifecycle import sweep
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
+from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
+    COGNITO,
+    CONSOLE_SESSION_SECRET,
     WEBHOOK_SECRET,
     System,
     application_body,
@@ -120,6 +123,10 @@ class BookingLifecycle(RuleBasedStateMachine):
                 "STRIPE_SECRET_KEY": "sk_test_local",
                 "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
                 "ADMIN_TOKEN": ADMIN_TOKEN,
+                # The console's settings, as the local stack and the integration tests give them.
+                "CONSOLE_SESSION_SECRET": CONSOLE_SESSION_SECRET,
+                "COGNITO_DOMAIN": COGNITO.domain,
+                "COGNITO_CLIENT_ID": COGNITO.client_id,
             }
         )
         bootstrap.reset()
@@ -319,6 +326,31 @@ class BookingLifecycle(RuleBasedStateMachine):
             "POST", f"/applications/{application_id}/cancel", json_body={"refund": refund}
         )
         assert reply.status in (200, 409), reply.body
+
+    @rule(application_id=applications, everywhere=st.booleans(), refund=st.booleans())
+    def replay_an_ended_console_session(
+        self, application_id: str, everywhere: bool, refund: bool
+    ) -> None:
+        """An organiser signs in to the console and signs out, or is signed out everywhere from
+        another sign-in; the old cookie with its CSRF token, replayed to cancel, is sent to sign
+        in and changes nothing."""
+        organiser = ConsoleBrowser(self.system)
+        organiser.sign_in()
+        kept_cookies, kept_csrf = dict(organiser.cookies), organiser.csrf()
+        if everywhere:
+            elsewhere = ConsoleBrowser(self.system)
+            elsewhere.sign_in()
+            assert elsewhere.act("/console/sign-out-everywhere").status == 303
+        else:
+            assert organiser.act("/console/sign-out").status == 303
+        before = self.system.ports.repository.get_application(application_id)
+        replayed = ConsoleBrowser(self.system)
+        replayed.cookies = kept_cookies
+        form = {"csrf_token": kept_csrf, **({"refund": "on"} if refund else {})}
+        reply = replayed.post(f"/console/applications/{application_id}/cancel", **form)
+        assert reply.status == 303, reply.body
+        assert reply.headers["location"].startswith("/console/sign-in")
+        assert self.system.ports.repository.get_application(application_id) == before
 
     def _invoice_action(self, application_id: str, action: str) -> None:
         stored = self.system.ports.repository.get_application(application_id)

@@ -90,7 +90,8 @@ class System:
         self.front = Front(
             lambda name, event: handlers[name].handler(event, lambda_context(f"booking-{name}")),
             ADMIN_TOKEN,
-            COGNITO,
+            # COGNITO's domain and client, on this system's clock (tests move time).
+            CognitoStandIn(COGNITO.base_url, clock=lambda: self.now().timestamp()),
         )
         # The deployed composition (bootstrap), with the test's clock and Stripe client, and
         # the console's Cognito adapter talking to the stand-in without sockets.
