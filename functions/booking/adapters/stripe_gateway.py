@@ -19,7 +19,7 @@ from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services.ports import CheckoutRequest
+from booking.services.ports import CheckoutRequest, RefundMade
 
 # Stripe's own recommendation for webhook replay protection.
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -101,7 +101,9 @@ class StripeGateway(StripeInvoicing):
             session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))
             return str(session.status)
 
-    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str:
+    def refund(
+        self, payment_intent: str, *, amount: int | None, idempotency_key: str
+    ) -> RefundMade:
         params: dict[str, Any] = {"payment_intent": payment_intent}
         if amount is not None:
             params["amount"] = amount
@@ -111,7 +113,7 @@ class StripeGateway(StripeInvoicing):
                 options={"idempotency_key": idempotency_key},
             )
         )
-        return str(refund.id)
+        return RefundMade(refund_id=str(refund.id), amount=int(refund.amount))
 
     def application_of_payment(self, payment_intent: str) -> str | None:
         """The application a payment belongs to, from the ids we put on its PaymentIntent."""

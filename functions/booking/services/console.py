@@ -57,8 +57,8 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
                 holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
                 waiting=sum(a.status is S.WAITLISTED for a in applications),
                 pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
-                taken=sum(a.amount_paid for a in applications),
-                refunded=sum(a.amount_refunded for a in applications),
+                taken=sum(a.money_received for a in applications),
+                refunded=sum(a.money_returned for a in applications),
             )
         )
     return summaries

@@ -61,8 +61,8 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
     after_bursary = max(price.amount - application.bursary, 0)
     invoice, billing = application.invoice, application.billing
     return {
-        "amount_paid": application.amount_paid,
-        "amount_refunded": application.amount_refunded,
+        "amount_paid": application.money_received,
+        "amount_refunded": application.money_returned,
         "currency": price.currency,
         "payment_method": application.payment_method.value,
         "price": price.amount,
@@ -105,8 +105,8 @@ def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
     totals = counts
     for application in ports.repository.list_applications(course_id):
         money = money_of(application, course_price)
-        totals["paid"] += application.amount_paid
-        totals["refunded"] += application.amount_refunded
+        totals["paid"] += application.money_received
+        totals["refunded"] += application.money_returned
         if application.status not in BOOKED:
             continue
         totals[application.status.value] += 1
@@ -264,8 +264,8 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 else None,
                 "discount_code": a.discount.code if a.discount else None,
                 "bursary": a.bursary,
-                "amount_paid": a.amount_paid,
-                "amount_refunded": a.amount_refunded,
+                "amount_paid": a.money_received,
+                "amount_refunded": a.money_returned,
             }
             for a in applications
         ],
