@@ -119,3 +119,26 @@ def test_a_second_payment_for_an_earlier_session_is_recorded_with_its_refund(
         "export": (40000, 20000),
         "timeline": [("payment", 20000), ("payment", 20000), ("refund", 20000)],
     }
+
+
+# -- the already-applied rule comes before any limit of a code -------------------------------
+
+
+def test_applying_again_with_your_own_one_use_code_says_already_applied(system: System) -> None:
+    made = system.admin(
+        "POST",
+        f"/courses/{COURSE_ID}/discount-codes",
+        json_body={"code": "ONCE", "percent_off": 10, "max_uses": 1},
+    )
+    assert made.status == 201, made.body
+    first = apply(system, COURSE_ID, discount_code="once")
+    session = first["checkout_url"].rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/checkout/{session}/expire").status == 200
+    system.deliver_emails()
+    # The code's one use is held by this person's own (expired, still payable) application.
+    again = system.apply(COURSE_ID, discount_code="once")
+    assert again.status == 409, again.body
+    assert again.json()["error"]["code"] == "already_applied"
+    [told] = system.deliver_emails()
+    assert told.subject.startswith("You have already applied"), told.subject
+    assert "We have received your application" not in told.subject
