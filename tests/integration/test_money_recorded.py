@@ -142,3 +142,30 @@ def test_applying_again_with_your_own_one_use_code_says_already_applied(system: 
     [told] = system.deliver_emails()
     assert told.subject.startswith("You have already applied"), told.subject
     assert "We have received your application" not in told.subject
+
+
+def test_a_payment_only_an_event_claims_is_shown_as_nothing_taken(system: System) -> None:
+    application = apply(system, COURSE_ID)
+    session = application["checkout_url"].rsplit("/", 1)[-1]
+    event = {
+        "id": "evt_claimed_payment",
+        "object": "event",
+        "type": "checkout.session.completed",
+        "created": int(system.now().timestamp()),
+        "data": {
+            "object": {
+                "id": session,
+                "object": "checkout.session",
+                "client_reference_id": application["application_id"],
+                "payment_status": "paid",
+                "payment_intent": "pi_stripe_never_took",
+                "amount_total": 100,
+                "currency": "gbp",
+            }
+        },
+    }
+    body = json.dumps(event).encode()
+    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert reply.status == 200, reply.body
+    row = roster_row(system, COURSE_ID, application["application_id"])
+    assert (row["status"], row["amount_paid"], row["amount_refunded"]) == ("awaiting_payment", 0, 0)

@@ -341,6 +341,14 @@ class Application(BaseModel):
             update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
         return self.with_payment(record.model_copy(update=update))
 
+    def with_payment_unknown_to_provider(self, payment_intent: str) -> Application:
+        """A payment given back that Stripe holds no trace of (only an event claimed it): kept
+        so its redeliveries are known, at nothing, since nothing was taken."""
+        record = self.payment(payment_intent)
+        if record is None or payment_intent == self.payment_intent:
+            return self
+        return self.with_payment(record.model_copy(update={"amount": 0}))
+
     def with_payment(self, record: PaymentRecord) -> Application:
         kept = tuple(p for p in self.payments if p.payment_intent != record.payment_intent)
         return self.model_copy(update={"payments": (*kept, record)})

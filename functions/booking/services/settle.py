@@ -31,7 +31,14 @@ from booking.domain.commands import (
     Situation,
 )
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.errors import (
+    Conflict,
+    CourseFull,
+    DependencyUnavailable,
+    NotFound,
+    StaleWrite,
+    UnknownToProvider,
+)
 from booking.domain.payment_settlement import invoiced
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
@@ -136,8 +143,12 @@ def _before_save(
     ports: Ports, course: Course | None, new: Application, command: BeforeSave
 ) -> Application:
     if isinstance(command, Refund):
-        made = refund(ports, command)
-        if made is None:
+        try:
+            made = _refund_at_provider(ports, command)
+        except UnknownToProvider:
+            # Only the event claimed this payment: Stripe holds none, so none is shown.
+            return new.with_payment_unknown_to_provider(command.payment_intent)
+        except Conflict:
             return new
         return new.with_refund_made(
             command.payment_intent, made.refund_id, made.amount, whole=command.amount is None
@@ -154,6 +165,13 @@ def refund(ports: Ports, command: Refund) -> RefundMade | None:
     change is still recorded, so its event is acknowledged instead of failing on every
     redelivery."""
     try:
+        return _refund_at_provider(ports, command)
+    except Conflict:
+        return None
+
+
+def _refund_at_provider(ports: Ports, command: Refund) -> RefundMade:
+    try:
         return ports.payments.refund(
             command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
         )
@@ -162,7 +180,7 @@ def refund(ports: Ports, command: Refund) -> RefundMade | None:
             "refund refused by the payment provider",
             extra={"idempotency_key": command.idempotency_key, "code": refused.code},
         )
-        return None
+        raise
 
 
 def note_anomaly(ports: Ports, command: NoteAnomaly) -> None:
