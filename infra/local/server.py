@@ -70,6 +70,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class UnreadableTick(ValueError):
+    """The tick's body is not a JSON object (400); any other ``ValueError`` is about its
+    ``time`` field (422, as every bad date a person gives)."""
+
+
 def tick_time(body: bytes) -> datetime:
     """The moment a ``POST /_local/scheduler/tick`` names; ``ValueError`` says what is wrong.
     Only the years a course's sessions may fall in (the domain's ``SANE_YEARS``): beyond them
@@ -78,8 +83,10 @@ def tick_time(body: bytes) -> datetime:
     try:
         payload = json.loads(body or b"{}")
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise ValueError("the body must be JSON") from None
-    raw = payload.get("time") if isinstance(payload, dict) else None
+        raise UnreadableTick("the body must be JSON") from None
+    if not isinstance(payload, dict):
+        raise UnreadableTick('the body must be a JSON object: {"time": "..."}')
+    raw = payload.get("time")
     if not isinstance(raw, str) or not raw:
         raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")
     try:
@@ -254,13 +261,20 @@ class LocalStack:
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
                 moment = tick_time(body)
-            except ValueError as exc:
+            except UnreadableTick as exc:
                 problem = {
-                    "code": "invalid_time",
-                    "fields": {"time": str(exc)},
+                    "code": "invalid_json",
+                    "fields": {"body": str(exc)},
                     "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
                 }
                 return json_answer(400, {"error": problem})
+            except ValueError as exc:
+                problem = {
+                    "code": "validation_failed",
+                    "fields": {"time": str(exc)},
+                    "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
+                }
+                return json_answer(422, {"error": problem})
             assert self.ticker is not None
             # A run at a time of the caller's choosing decides as of that time: the webhooks
             # its Stripe calls cause are handled once it has finished, as Stripe sends them

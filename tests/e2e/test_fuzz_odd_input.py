@@ -334,9 +334,10 @@ def _cases(known: Known, admin_token: str) -> list[tuple[str, str, dict[str, byt
         ("POST", f"/applications/{app}/checkout?token=%C3%A9", {}, b"", 404),
         ("GET", f"/applications/{app}?token=%FF", {"Accept": b"text/html"}, b"", 404),
         ("GET", "/admin/courses/x/applications", {"Authorization": "Bearer é".encode()}, b"", 401),
-        ("POST", tick, {}, b'{"time": "0001-01-01T00:00:00Z"}', 400),
-        ("POST", tick, {}, b'{"time": "9999-12-31T23:59:59Z"}', 400),
-        ("POST", tick, {}, b'{"time": "0001-01-01T00:00:00+01:00"}', 400),
+        ("POST", tick, {}, b'{"time": "0001-01-01T00:00:00Z"}', 422),
+        ("POST", tick, {}, b'{"time": "9999-12-31T23:59:59Z"}', 422),
+        ("POST", tick, {}, b'{"time": "0001-01-01T00:00:00+01:00"}', 422),
+        ("POST", tick, {}, b'{"time": "1999-12-31T23:59:59Z"}', 422),
         ("POST", tick, {}, b"[1]", 400),
         ("POST", tick, {}, b"\xff", 400),
         (

@@ -16,6 +16,7 @@ from booking.services.ports import (
     EmailSendError,
     InvoiceRequest,
     QueueUnavailable,
+    RefundMade,
 )
 
 
@@ -52,6 +53,7 @@ class FakePaymentGateway:
 
     sessions: dict[str, FakeSession] = field(default_factory=dict)
     refunds: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # key -> (pi, amount)
+    payments_taken: dict[str, int] = field(default_factory=dict)  # pi -> amount, set by tests
     intents: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     invoices: dict[str, FakeInvoice] = field(default_factory=dict)
     codes: dict[str, PromotionCode] = field(default_factory=dict)  # lower-case code -> code
@@ -84,10 +86,14 @@ class FakePaymentGateway:
             session.status = "expired"
         return session.status
 
-    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str:
+    def refund(
+        self, payment_intent: str, *, amount: int | None, idempotency_key: str
+    ) -> RefundMade:
         self._check()
         self.refunds.setdefault(idempotency_key, (payment_intent, amount))
-        return f"re_{idempotency_key}"
+        # What is left of a payment the fake never took: what a test says it paid.
+        left = self.payments_taken.get(payment_intent, 0)
+        return RefundMade(f"re_{idempotency_key}", amount if amount is not None else left)
 
     def application_of_payment(self, payment_intent: str) -> str | None:
         self._check()

@@ -104,6 +104,21 @@ def test_tampered_signature_is_refused_and_nothing_written(system: System) -> No
     assert system.items() == before
 
 
+def test_a_signature_from_the_future_is_refused_as_a_stale_one_is(system: System) -> None:
+    application = system.apply().json()
+    session_id = application["checkout_url"].rsplit("/", 1)[-1]
+    before = system.items()
+    body = json.dumps(_completed_event(session_id, application["application_id"])).encode()
+    ahead = _signature(body, WEBHOOK_SECRET, at=int(time.time()) + 301)
+    reply = system.webhook(body, {"stripe-signature": ahead})
+    assert reply.status == 400, reply.body
+    assert reply.json()["error"]["fields"] == {"stripe-signature": "invalid or expired"}
+    assert system.items() == before
+    # A clock a little ahead of ours is within the same tolerance Stripe gives the past.
+    skewed = _signature(body, WEBHOOK_SECRET, at=int(time.time()) + 60)
+    assert system.webhook(body, {"stripe-signature": skewed}).status == 200
+
+
 def test_base64_encoded_webhook_body_is_verified_on_the_original_bytes(system: System) -> None:
     application = system.apply().json()
     session_id = application["checkout_url"].rsplit("/", 1)[-1]

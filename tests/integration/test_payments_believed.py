@@ -72,7 +72,8 @@ def test_a_signed_event_saying_one_pound_never_confirms_a_200_pound_place(system
     refunds = [e for e in system.standin.events() if e["type"] == "charge.refunded"]
     assert len(refunds) == 1  # the payment that was reported is given back
     rows = system.admin("GET", "/courses/compassionate-leadership-test/applications").json()
-    assert [r["amount_paid"] for r in rows] == [0]  # the roster never says "100 gbp"
+    # The roster says what Stripe took and gave back, never the "100 gbp" the event claimed.
+    assert [(r["amount_paid"], r["amount_refunded"]) for r in rows] == [(20000, 20000)]
 
 
 def test_a_signed_event_in_another_currency_never_confirms(system: System) -> None:

@@ -147,6 +147,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.emails: dict[str, str] = {}  # application id -> the address it applied with
         self.erased: set[str] = set()
         self.ever_confirmed: set[str] = set()
+        # Paid in sessions someone else made naming an application: no application records
+        # them (only the one that made a session is believed); each goes back in full.
+        self.foreign_payments: Counter[str] = Counter()
         self.sequence = 0
         # The applications as read once for all the invariants of a step (check_invariants).
         self._applications_this_step: dict[str, Any] | None = None
@@ -389,6 +392,20 @@ class BookingLifecycle(RuleBasedStateMachine):
         assert reply.status in (200, 409), reply.body
         self._note_confirmations()
 
+    @rule(application_id=applications, by_invoice=st.booleans())
+    def organiser_funds_the_whole_place_while_it_is_being_paid(
+        self, application_id: str, by_invoice: bool
+    ) -> None:
+        """The applicant pays at Stripe (its event not delivered yet) as an organiser funds the
+        whole place: the payment, not needed now, goes back, and is recorded with its refund."""
+        stored = self.system.ports.repository.get_application(application_id)
+        assert stored is not None
+        if by_invoice and stored.invoice is not None:
+            self._invoice_action(application_id, "pay")
+        elif not by_invoice and stored.checkout is not None:
+            self.pay(application_id, asynchronous=False)
+        self.organiser_funds_the_place(application_id, 20000)
+
     @rule()
     def stripe_notices_time_passing(self) -> None:
         """Stripe's own clock: lapsed sessions expire, unpaid invoices past due are overdue."""
@@ -439,7 +456,9 @@ class BookingLifecycle(RuleBasedStateMachine):
                 {"authorization": "Bearer sk_test_local"},
             )
             assert created.status == 200, created.body
-            self.system.stripe_local("POST", f"/checkout/{created.json()['id']}/pay")
+            paid = self.system.stripe_local("POST", f"/checkout/{created.json()['id']}/pay")
+            if paid.status == 200:
+                self.foreign_payments[application_id] += 20000
         else:
             stored = self.system.ports.repository.get_application(application_id)
             assert stored is not None
@@ -624,7 +643,20 @@ class BookingLifecycle(RuleBasedStateMachine):
             self._deliver(0, keep=False)
         assert not self.system.pending, "Stripe would retry these for ever"
         kept = self.system.standin.money_taken()
+        moved = self.system.standin.money_moved()
         for application_id, application in self._stored().items():
+            # Every payment Stripe took and every refund it made is recorded, whatever was
+            # decided about it (a payment not needed after a bursary, a second payment).
+            taken, back = moved.get(application_id, (0, 0))
+            foreign = self.foreign_payments[application_id]
+            recorded_money = (
+                application.money_received + foreign,
+                application.money_returned + foreign,
+            )
+            assert recorded_money == (taken, back), (
+                f"{application_id}: Stripe took {taken} and refunded {back}; recorded "
+                f"{application.money_received} and {application.money_returned}"
+            )
             money = kept.get(application_id, 0)
             recorded = application.amount_paid - application.amount_refunded
             assert money == recorded, f"{application_id}: Stripe kept {money}, recorded {recorded}"

@@ -8,7 +8,7 @@ from typing import TypeVar
 import stripe
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 
 T = TypeVar("T")
 logger = Logger(child=True)
@@ -28,7 +28,8 @@ def call_stripe(operation: Callable[[], T]) -> T:
         # are for developers and may name its objects: they go to the log (its code, never
         # the message), and people read ours.
         logger.warning("the payment provider refused a request", extra={"stripe_code": exc.code})
-        raise Conflict(
+        refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
+        raise refusal(
             "the payment provider could not do this now; please try again later or contact us",
             code="payment_state_conflict",
         ) from exc

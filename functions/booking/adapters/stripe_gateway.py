@@ -9,6 +9,7 @@ its receipt, which is Stripe's own processing, not metadata we attach.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services.ports import CheckoutRequest
+from booking.services.ports import CheckoutRequest, RefundMade
 
 # Stripe's own recommendation for webhook replay protection.
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -101,7 +102,9 @@ class StripeGateway(StripeInvoicing):
             session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))
             return str(session.status)
 
-    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str:
+    def refund(
+        self, payment_intent: str, *, amount: int | None, idempotency_key: str
+    ) -> RefundMade:
         params: dict[str, Any] = {"payment_intent": payment_intent}
         if amount is not None:
             params["amount"] = amount
@@ -111,7 +114,7 @@ class StripeGateway(StripeInvoicing):
                 options={"idempotency_key": idempotency_key},
             )
         )
-        return str(refund.id)
+        return RefundMade(refund_id=str(refund.id), amount=int(refund.amount))
 
     def application_of_payment(self, payment_intent: str) -> str | None:
         """The application a payment belongs to, from the ids we put on its PaymentIntent."""
@@ -143,7 +146,8 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
-    except (stripe.SignatureVerificationError, UnicodeError) as exc:
+        _refuse_future_signature(signature, time.time())
+    except (stripe.SignatureVerificationError, UnicodeError, ValueError) as exc:
         raise InvalidInput(
             "the Stripe signature does not match this payload",
             {"stripe-signature": "invalid or expired"},
@@ -155,6 +159,16 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
     if not isinstance(event, dict) or event.get("object") != "event" or "type" not in event:
         raise InvalidInput("the webhook body is not a Stripe event")
     return event
+
+
+def _refuse_future_signature(signature: str, now: float) -> None:
+    """Stripe's SDK refuses a signature older than its tolerance, but not one from the future:
+    the same tolerance bounds both sides, so a header signed ahead of time (a leaked secret's
+    replay kit) is refused as a stale one is."""
+    for part in signature.split(","):
+        key, _, value = part.strip().partition("=")
+        if key == "t" and int(value) > now + SIGNATURE_TOLERANCE_SECONDS:
+            raise ValueError("signed in the future")
 
 
 def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:

@@ -204,13 +204,19 @@ class PaymentRecord(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     payment_intent: str
-    session_id: str
+    session_id: str  # the checkout session it paid ("" for an invoice's payment)
     amount: int
     currency: str
     kept: bool  # the booking's own payment; False: refunded by the system
     reason: str | None = None  # why it was not kept
     refunds: dict[str, int] = Field(default_factory=dict)  # its succeeded refunds
     charge_amount_refunded: int = 0  # the charge's running total, from charge.refunded
+    invoice_id: str | None = None  # the invoice it paid (None for a checkout's payment)
+
+    @property
+    def refunded(self) -> int:
+        """What Stripe has reported given back of it (its two views; the larger is newest)."""
+        return max(sum(self.refunds.values()), self.charge_amount_refunded)
 
 
 class Application(BaseModel):
@@ -298,6 +304,47 @@ class Application(BaseModel):
 
     def payment(self, payment_intent: str | None) -> PaymentRecord | None:
         return next((p for p in self.payments if p.payment_intent == payment_intent), None)
+
+    def _given_back(self) -> tuple[PaymentRecord, ...]:
+        """The payments recorded beside the booking's own (``payment_intent``, counted in
+        ``amount_paid``): each one the system gave back."""
+        return tuple(p for p in self.payments if p.payment_intent != self.payment_intent)
+
+    @property
+    def money_received(self) -> int:
+        """Every payment Stripe took for this application, the booking's own and each one given
+        back (minor units): what the roster, the console, the totals and the exports say was
+        paid, so it is what Stripe holds."""
+        return self.amount_paid + sum(p.amount for p in self._given_back())
+
+    @property
+    def money_returned(self) -> int:
+        """Every refund Stripe reported for this application's payments (minor units)."""
+        return self.amount_refunded + sum(p.refunded for p in self._given_back())
+
+    def with_refund_made(
+        self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
+    ) -> Application:
+        """A refund Stripe just made of a payment given back (``whole``: all that was left of
+        it), recorded on it at once, as the booking's own is (``amount_refunded``); Stripe's
+        events for the same refund id later say the same or correct it. A whole refund says
+        what the payment really was, whatever the event that reported it claimed."""
+        record = self.payment(payment_intent)
+        if record is None or payment_intent == self.payment_intent:
+            return self
+        refunds = {**record.refunds, refund_id: amount}
+        update: dict[str, Any] = {"refunds": refunds}
+        if whole:
+            update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
+        return self.with_payment(record.model_copy(update=update))
+
+    def with_payment_unknown_to_provider(self, payment_intent: str) -> Application:
+        """A payment given back that Stripe holds no trace of (only an event claimed it): kept
+        so its redeliveries are known, at nothing, since nothing was taken."""
+        record = self.payment(payment_intent)
+        if record is None or payment_intent == self.payment_intent:
+            return self
+        return self.with_payment(record.model_copy(update={"amount": 0}))
 
     def with_payment(self, record: PaymentRecord) -> Application:
         kept = tuple(p for p in self.payments if p.payment_intent != record.payment_intent)

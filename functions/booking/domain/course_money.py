@@ -58,8 +58,8 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         discount=after_bursary - due,
         bursary=min(application.bursary, price.amount),
         due=due,
-        paid=application.amount_paid,
-        refunded=application.amount_refunded,
+        paid=application.money_received,
+        refunded=application.money_returned,
         invoiced_unpaid=due if awaiting_invoice else 0,
         funded_in_full=application.fully_funded(course_price),
     )

@@ -39,6 +39,10 @@ class Conflict(BookingError):
     code = "conflict"
 
 
+class UnknownToProvider(Conflict):
+    """The payment provider holds no such object (a payment only an event claimed)."""
+
+
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 

@@ -72,6 +72,8 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
 def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | None) -> Decision:
     """``current``: the application's invoice, when the paid one is it."""
     status = application.status
+    if event.payment_intent is not None and application.payment(event.payment_intent):
+        return Decision(Action.IGNORE, "this payment is already recorded")
     if status is S.CONFIRMED:
         # Confirmed by this very payment: its invoice, paid, and the payment recorded. A place
         # confirmed otherwise (a bursary, a card) whose invoice was paid as well gives it back.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, PaymentRecord
 from booking.domain.billing import InvoiceRef, PaymentMethod, invoice_hold_ends
 from booking.domain.commands import (
     AfterSave,
@@ -135,9 +135,10 @@ def _refunded(
     amount: int,
     reason: str,
 ) -> Application:
-    """After a payment it could not keep went back: a settled application stands as it was (the
-    extra money only goes back); any other ends refunded, its seat freed."""
-    if application.status in (S.CONFIRMED, S.REFUNDED):
+    """After a payment it could not keep went back: a settled application, or one holding a
+    payment of its own (cancelled after paying), stands as it was: the extra money only goes
+    back, recorded beside its own. Any other ends refunded, its seat freed."""
+    if application.status in (S.CONFIRMED, S.REFUNDED) or application.payment_intent:
         return application.model_copy(update={"updated_at": situation.now})
     return application.moved_to(
         S.REFUNDED,
@@ -258,7 +259,20 @@ def _give_back_invoice(
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.invoice_id, reason=reason
     )
-    new = _refunded(application, situation, event.payment_intent, event.amount_paid, reason)
+    # Recorded whatever the decision, so its refund's events find it and the money shown is
+    # what Stripe took and gave back.
+    given_back = application.with_payment(
+        PaymentRecord(
+            payment_intent=event.payment_intent,
+            session_id="",
+            invoice_id=event.invoice_id,
+            amount=event.amount_paid,
+            currency=event.currency,
+            kept=False,
+            reason=reason,
+        )
+    )
+    new = _refunded(given_back, situation, event.payment_intent, event.amount_paid, reason)
     refund = Refund(event.payment_intent, None, f"refund-{event.invoice_id}")
     return Settlement(
         Action.REFUND.value,

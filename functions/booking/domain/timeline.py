@@ -61,17 +61,17 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
                 reason=new.status_reason,
             )
         )
-    paid_before = previous.amount_paid if previous else 0
-    if new.amount_paid > paid_before:
+    # Every payment and refund, the booking's own and those given back (a second payment, one
+    # not needed after a bursary): the history tells of all the money Stripe moved.
+    paid_before = previous.money_received if previous else 0
+    if new.money_received > paid_before:
         entries.append(
-            TimelineEntry(at=at, kind=EntryKind.PAYMENT, amount=new.amount_paid - paid_before)
+            TimelineEntry(at=at, kind=EntryKind.PAYMENT, amount=new.money_received - paid_before)
         )
-    refunded_before = previous.amount_refunded if previous else 0
-    if new.amount_refunded > refunded_before:
+    refunded_before = previous.money_returned if previous else 0
+    if new.money_returned > refunded_before:
         entries.append(
-            TimelineEntry(
-                at=at, kind=EntryKind.REFUND, amount=new.amount_refunded - refunded_before
-            )
+            TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
         )
     entries.extend(_who_pays(previous, new, at))
     if new.is_erased and not (previous is not None and previous.is_erased):

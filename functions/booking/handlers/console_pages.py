@@ -191,7 +191,7 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
         "status": application.status.value,
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
-        "paid": money_words(application.amount_paid, course.definition.price.currency),
+        "paid": money_words(application.money_received, course.definition.price.currency),
     }
 
 
@@ -289,8 +289,8 @@ def application_page(
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        paid=money_words(application.amount_paid, currency),
-        refunded=money_words(application.amount_refunded, currency),
+        paid=money_words(application.money_received, currency),
+        refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         payment=_payment_facts(application, definition.price, zone),
         answers=answers_said(application.answers),
@@ -363,7 +363,7 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
         "email": application.answers.email,
         "status": application.status.value,
         "applied": moment_when(application.created_at, "Europe/London"),
-        "paid": money_words(application.amount_paid, currency),
+        "paid": money_words(application.money_received, currency),
     }
 
 

@@ -17,7 +17,7 @@ from booking.domain.application import (
     ApplicationStatus,
     CheckoutRef,
 )
-from booking.domain.billing import PaymentMethod
+from booking.domain.billing import AppliedDiscount, DiscountCode, PaymentMethod
 from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
@@ -129,9 +129,21 @@ def submit_application(
         price=course.definition.price,
         payment_method=form.payment_method,
         billing=billing,
-        discount=discount_for(course, form.discount_code, read.discount_code, now),
+        discount=_discount(ports, course, form, read.discount_code, now),
     ).with_emails(EmailJob.about(EmailKind.APPLICATION_RECEIVED, application_id, course_id))
     return _place(ports, course, fresh, form, due_at)
+
+
+def _discount(
+    ports: Ports, course: Course, form: ApplicationForm, found: DiscountCode | None, now: datetime
+) -> AppliedDiscount | None:
+    """The discount the form's code gives; a person who has applied already hears that first,
+    before any limit of the code (its use may be held by their own application)."""
+    try:
+        return discount_for(course, form.discount_code, found, now)
+    except InvalidInput:
+        _refuse_if_applied_already(ports, course.course_id, form.answers().email)
+        raise
 
 
 def _code_to_read(payload: Mapping[str, Any]) -> str | None:
@@ -228,7 +240,9 @@ def _create(
     try:
         saved = _save_new(ports, application)
     except CodeUsedUp:
-        # Others claimed the code's last uses since it was read: refused on its field.
+        # Others claimed the code's last uses since it was read (the person themselves, it may
+        # be, with the application they have already): refused on its field.
+        _refuse_if_applied_already(ports, application.course_id, application.answers.email)
         raise refuse_code("spent") from None
     except StaleWrite:
         existing = ports.repository.get_application(application.application_id)
@@ -262,17 +276,25 @@ def _save_new(ports: Ports, application: Application) -> Application:
     try:
         return _insert(ports, application)
     except AlreadyApplied:
-        earlier_id = ports.repository.enrolled_application_id(
-            application.course_id, application.answers.email
+        earlier_id = _refuse_if_applied_already(
+            ports, application.course_id, application.answers.email
         )
-        earlier = ports.repository.get_application(earlier_id) if earlier_id else None
-        if earlier is None or earlier.enrolment_ended:
-            return _insert(ports, application, replaces=earlier_id)
-        _tell_where_it_stands(ports, earlier)
-        raise AlreadyApplied(
-            "you have already applied for this course with this email address; we have "
-            "emailed you where your application stands, with the link to it"
-        ) from None
+        return _insert(ports, application, replaces=earlier_id)
+
+
+def _refuse_if_applied_already(ports: Ports, course_id: str, email: str) -> str | None:
+    """The one already-applied rule: a person whose application to the course is still alive
+    is refused (409), and their own inbox is told where it stands. Otherwise the id of their
+    earlier application that is gone or over, which a new one replaces (None: none)."""
+    earlier_id = ports.repository.enrolled_application_id(course_id, email)
+    earlier = ports.repository.get_application(earlier_id) if earlier_id else None
+    if earlier is None or earlier.enrolment_ended:
+        return earlier_id
+    _tell_where_it_stands(ports, earlier)
+    raise AlreadyApplied(
+        "you have already applied for this course with this email address; we have "
+        "emailed you where your application stands, with the link to it"
+    )
 
 
 def _insert(ports: Ports, application: Application, replaces: str | None = None) -> Application:

@@ -270,8 +270,8 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 else None,
                 "discount_code": a.discount.code if a.discount else None,
                 "bursary": a.bursary,
-                "amount_paid": a.amount_paid,
-                "amount_refunded": a.amount_refunded,
+                "amount_paid": a.money_received,
+                "amount_refunded": a.money_returned,
             }
             for a in applications
         ],

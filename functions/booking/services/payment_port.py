@@ -22,6 +22,14 @@ from booking.domain.money import Money
 
 
 @dataclass(frozen=True)
+class RefundMade:
+    """A refund the provider accepted: its id, and what it gives back (minor units)."""
+
+    refund_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     application_id: str
     course_id: str
@@ -71,7 +79,9 @@ class PaymentGateway(Protocol):
         Raises Conflict when the provider cannot find or expire it."""
         ...
 
-    def refund(self, payment_intent: str, *, amount: int | None, idempotency_key: str) -> str: ...
+    def refund(
+        self, payment_intent: str, *, amount: int | None, idempotency_key: str
+    ) -> RefundMade: ...
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
 

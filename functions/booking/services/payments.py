@@ -124,7 +124,7 @@ def _for_nobody(
     if ports.repository.application_for_payment(payment_intent) is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the application that recorded it")
-    if not refund(ports, Refund(payment_intent, None, key)):
+    if refund(ports, Refund(payment_intent, None, key)) is None:
         return EventOutcome("ignore", "no such payment at Stripe")
     note_anomaly(ports, NoteAnomaly(event_id, "payment_for_no_application", details))
     return EventOutcome("refund_unmatched", "payment_for_no_application")
@@ -188,6 +188,11 @@ def _refund_before_payment(
         currency=event.currency,
         kept=False,
         reason="refunded_before_recorded",
+        # What this event reports given back, so the money shown is what Stripe holds.
+        refunds={event.refund_id: event.refund_amount}
+        if event.refund_id is not None and event.refund_succeeded
+        else {},
+        charge_amount_refunded=event.charge_amount_refunded or 0,
     )
 
     def attempt(application: Application | None) -> EventOutcome:

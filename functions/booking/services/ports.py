@@ -45,6 +45,9 @@ from booking.services.payment_port import (
 from booking.services.payment_port import (
     PaymentGateway as PaymentGateway,
 )
+from booking.services.payment_port import (
+    RefundMade as RefundMade,
+)
 
 
 def utc_now() -> datetime:

@@ -31,12 +31,19 @@ from booking.domain.commands import (
     Situation,
 )
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.errors import (
+    Conflict,
+    CourseFull,
+    DependencyUnavailable,
+    NotFound,
+    StaleWrite,
+    UnknownToProvider,
+)
 from booking.domain.payment_settlement import invoiced
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
-from booking.services.ports import Anomaly, Ports
+from booking.services.ports import Anomaly, Ports, RefundMade
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -138,20 +145,36 @@ def _before_save(
     ports: Ports, course: Course | None, new: Application, command: BeforeSave
 ) -> Application:
     if isinstance(command, Refund):
-        refund(ports, command)
-        return new
+        try:
+            made = _refund_at_provider(ports, command)
+        except UnknownToProvider:
+            # Only the event claimed this payment: Stripe holds none, so none is shown.
+            return new.with_payment_unknown_to_provider(command.payment_intent)
+        except Conflict:
+            return new
+        return new.with_refund_made(
+            command.payment_intent, made.refund_id, made.amount, whole=command.amount is None
+        )
     if isinstance(command, NoteAnomaly):
         note_anomaly(ports, command)
         return new
     return _issued(ports, course, new, command)
 
 
-def refund(ports: Ports, command: Refund) -> bool:
-    """Give money back (keyed: a repeat is the same refund); False when Stripe refuses (no
-    such payment, or nothing left of it): there is nothing to give back, and the change is
-    still recorded, so its event is acknowledged instead of failing on every redelivery."""
+def refund(ports: Ports, command: Refund) -> RefundMade | None:
+    """Give money back (keyed: a repeat is the same refund): what Stripe made; None when it
+    refuses (no such payment, or nothing left of it): there is nothing to give back, and the
+    change is still recorded, so its event is acknowledged instead of failing on every
+    redelivery."""
     try:
-        ports.payments.refund(
+        return _refund_at_provider(ports, command)
+    except Conflict:
+        return None
+
+
+def _refund_at_provider(ports: Ports, command: Refund) -> RefundMade:
+    try:
+        return ports.payments.refund(
             command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
         )
     except Conflict as refused:
@@ -159,8 +182,7 @@ def refund(ports: Ports, command: Refund) -> bool:
             "refund refused by the payment provider",
             extra={"idempotency_key": command.idempotency_key, "code": refused.code},
         )
-        return False
-    return True
+        raise
 
 
 def note_anomaly(ports: Ports, command: NoteAnomaly) -> None:

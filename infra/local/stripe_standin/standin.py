@@ -160,6 +160,12 @@ class StripeStandIn:
 
         Tests use it to prove nobody is charged twice or charged without a booking.
         """
+        return {ref: taken - back for ref, (taken, back) in self.money_moved().items()}
+
+    def money_moved(self) -> dict[str, tuple[int, int]]:
+        """Per application (as :meth:`money_taken` finds it): every penny captured and every
+        penny refunded, over succeeded charges. Tests hold what the system records of each
+        application's money, every payment it gave back included, to these."""
         store = self._store
         with store.lock:
             reference_of_intent: dict[str, str] = {
@@ -171,16 +177,17 @@ class StripeStandIn:
                 invoice = store.invoices[payment["invoice"]]
                 intent = payment["payment"]["payment_intent"]
                 reference_of_intent[intent] = str(invoice["metadata"].get("application_id", ""))
-            kept: dict[str, int] = {}
+            moved: dict[str, tuple[int, int]] = {}
             for charge in store.charges.values():
                 if charge.get("status") != "succeeded":
                     continue
                 reference = reference_of_intent.get(charge.get("payment_intent") or "", "")
-                net = int(charge.get("amount_captured") or 0) - int(
-                    charge.get("amount_refunded") or 0
+                taken, back = moved.get(reference, (0, 0))
+                moved[reference] = (
+                    taken + int(charge.get("amount_captured") or 0),
+                    back + int(charge.get("amount_refunded") or 0),
                 )
-                kept[reference] = kept.get(reference, 0) + net
-            return kept
+            return moved
 
     def sessions_paid(self) -> list[dict[str, Any]]:
         """Every Checkout Session that took a payment (copies), for tests that hold what the

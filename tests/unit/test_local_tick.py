@@ -1,0 +1,50 @@
+"""``POST /_local/scheduler/tick`` answers a bad time as every bad date a person gives is
+answered (422 on ``time``, in the contract's error shape) and a body that is not a JSON object
+with 400; nothing is ticked either way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infra.local.server import LocalStack
+
+
+def _tick(tmp_path: Path, body: bytes) -> tuple[int, dict[str, object]]:
+    stack = LocalStack(
+        port=0,
+        outbox_dir=tmp_path,
+        admin_token="t",
+        stripe_secret_key=None,
+        webhook_secret="whsec_local",
+    )
+    answer = stack._local_mail_route("POST", "/_local/scheduler/tick", {}, body)
+    assert answer is not None
+    return answer.status, json.loads(answer.body)["error"]
+
+
+@pytest.mark.parametrize(
+    "time",
+    [
+        "1999-12-31T23:59:59Z",
+        "2101-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59Z",
+        "2027-06-06T15:10:00",
+        "tomorrow",
+    ],
+)
+def test_a_bad_time_is_a_422_on_its_field(tmp_path: Path, time: str) -> None:
+    status, error = _tick(tmp_path, json.dumps({"time": time}).encode())
+    assert status == 422
+    assert error["code"] == "validation_failed"
+    assert set(error["fields"]) == {"time"}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("body", [b"\xff", b"[1]", b"not json"])
+def test_a_body_that_is_not_a_json_object_is_a_400(tmp_path: Path, body: bytes) -> None:
+    status, error = _tick(tmp_path, body)
+    assert status == 400
+    assert error["code"] == "invalid_json"
