@@ -59,7 +59,6 @@ from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-_LOCKS_GUARD = threading.Lock()
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
 LOCAL_STRIPE_KEY = "sk_test_local"
 
@@ -111,7 +110,7 @@ class LocalStack:
     _server: ThreadingHTTPServer | None = None
     stripe: StripeStandIn | None = None
     handlers: dict[str, Handler] = field(default_factory=dict)
-    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _invocation_lock: threading.Lock = field(default_factory=threading.Lock)
     ticker: ReminderTicker | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -347,14 +346,14 @@ class LocalStack:
         return response
 
     def _invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
-        # One invocation at a time per function, as in one Lambda container: the handler
-        # modules keep per-invocation state (the resolver's current event, logger keys).
-        with self._function_lock(name):
+        # One invocation at a time, across the functions: in AWS each runs alone in its own
+        # container, but here they share one process, and Powertools keeps the request being
+        # resolved on a class attribute every resolver shares (BaseRouter.current_event), so
+        # a console form read while the api resolved a request got the api's body. Nothing a
+        # function does calls another function and waits (the stand-in delivers in the
+        # background), so one lock cannot deadlock.
+        with self._invocation_lock:
             return self.handlers[name](event, lambda_context(f"booking-{name}"))
-
-    def _function_lock(self, name: str) -> threading.Lock:
-        with _LOCKS_GUARD:
-            return self._locks.setdefault(name, threading.Lock())
 
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
