@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
-from booking.handlers import console_pages as pages
+from booking.handlers import console_money_pages as pages
 from booking.handlers import discount_form, http
 from booking.handlers.console_app import chrome, html_page, posted_form, query_value, served
 from booking.services import console, courses, discounts, organisers
