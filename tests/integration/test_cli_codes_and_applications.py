@@ -38,7 +38,7 @@ def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
             )
         return _Answer(body)
 
-    monkeypatch.setattr(cli.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
 
     def course_booking(*args: str) -> tuple[int, str]:
         code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])

@@ -35,7 +35,7 @@ def connect(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
         system.relay()
         return _Answer(body.getvalue())
 
-    monkeypatch.setattr(cli.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, signed: bool = True) -> Ran:

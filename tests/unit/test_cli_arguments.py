@@ -105,16 +105,29 @@ def test_a_mistyped_value_is_refused_in_words_never_argparse_s(
 
 def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None:
     """No option takes argparse's ``int`` or ``float`` (or any reader that is not ours)."""
-    from booking import cli
+    from booking.cli import arguments
 
-    ours = {cli._time, cli._whole_number, cli._percent, cli._pounds, Path}
-    parser = cli._parser()
+    ours = {arguments._time, arguments._whole_number, arguments._percent, arguments._pounds, Path}
+    parser = arguments._parser()
     actions = list(parser._actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             actions += [a for command in action.choices.values() for a in command._actions]
     typed = {action.type for action in actions if action.type is not None}
     assert typed <= ours, typed - ours
+
+
+def test_every_command_the_parser_knows_is_sent_to_a_verb() -> None:
+    """A command added to the parser without its verb would stop with an unexpected error."""
+    from booking.cli import COMMANDS, arguments
+
+    (commands,) = (
+        action
+        for action in arguments._parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    # run-reminders alone runs before --url is required (a deployed stage needs only --function).
+    assert set(commands.choices) == {*COMMANDS, "run-reminders"}
 
 
 # -- options anywhere, secrets never echoed, never a traceback ----------------------------------

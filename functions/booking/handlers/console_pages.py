@@ -13,9 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, Money
-from booking.domain.course_money import CourseMoney, PlaceMoney, bookings_said, money_figures
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     FIELD_NAMES,
@@ -23,15 +21,12 @@ from booking.domain.wording import (
     answers_said,
     course_name,
     day_when,
-    discount_words,
     invoice_words,
     moment_when,
     money_words,
-    redemptions_words,
     status_with_reason,
     status_words,
     timeline_text,
-    uses_words,
 )
 from booking.handlers.course_form import MAX_FACILITATORS, MAX_SESSIONS, CourseForm
 from booking.handlers.pages import environment
@@ -40,9 +35,7 @@ from booking.services.console import (
     CourseApplications,
     CourseSummary,
     Person,
-    ProgrammeOverview,
 )
-from booking.services.discounts import CourseCodes
 
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
@@ -415,143 +408,3 @@ def _form_labels(form: CourseForm) -> dict[str, str]:
         if len(parts) == 3 and parts[1].isdigit():
             labels[name] = f"{parts[0].title()} {int(parts[1]) + 1}, {parts[2].replace('_', ' ')}"
     return labels
-
-
-# -- discount codes, money and programmes -------------------------------------------------------
-
-CODES_DONE_WORDS = {
-    "created": "Discount code {code} made. Applicants can give it on the form now.",
-    "expired": "Discount code {code} expired: no new application can give it. Those who "
-    "gave it already keep their price.",
-}
-CODE_LABELS = {
-    "code": "Code",
-    "percent_off": "Percentage off",
-    "amount_off": "Amount off",
-    "max_uses": "Uses allowed",
-    "last_day": "Last day it works",
-}
-
-
-def _code_state(code: DiscountCode, now: datetime) -> str:
-    if not code.active:
-        return "Expired by an organiser"
-    if code.expires_at is not None and code.expires_at <= now:
-        return "Past its last day"
-    if code.uses_left == 0:
-        return "Used up"
-    return "Can be given"
-
-
-def codes_page(
-    chrome: Chrome,
-    listing: CourseCodes,
-    now: datetime,
-    *,
-    done: str = "",
-    done_code: str = "",
-    problem: str = "",
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> str:
-    course = listing.course
-    definition = course.definition
-    zone, currency = definition.timezone, definition.price.currency
-    rows = []
-    for standing in listing.codes:
-        code, state = standing.code, standing.at_provider
-        rows.append(
-            {
-                "code": code.code,
-                "off": discount_words(code.percent_off, code.amount_off, currency),
-                "uses": uses_words(code.uses, code.max_uses),
-                "until": moment_when(code.expires_at, zone) if code.expires_at else "No end",
-                "state": _code_state(code, now),
-                "active": code.active,
-                "at_stripe": redemptions_words(
-                    state.active if state else None, state.times_redeemed if state else None
-                ),
-            }
-        )
-    said = CODES_DONE_WORDS.get(done, "")
-    return _render(
-        "codes.html",
-        chrome,
-        course_id=course.course_id,
-        name=_course_name(course),
-        price=definition.price.display(),
-        timezone=zone,
-        codes=rows,
-        provider_unavailable=listing.provider_unavailable,
-        done=said.format(code=done_code) if said and done_code else "",
-        problem=problem,
-        values=values or {},
-        errors=errors or {},
-        labels=CODE_LABELS,
-    )
-
-
-def _money_said(money: CourseMoney) -> list[tuple[str, str]]:
-    return money_figures(money.in_minor_units())
-
-
-def _line(place: PlaceMoney, currency: str) -> dict[str, str]:
-    def said(amount: int) -> str:
-        return money_words(amount, currency) if amount else "-"
-
-    return {
-        "application_id": place.application_id,
-        "reference": place.reference,
-        "status": place.status.value,
-        "price": said(place.price),
-        "code": f"{place.discount_code} ({said(place.discount)})" if place.discount_code else "-",
-        "bursary": said(place.bursary),
-        "due": said(place.due),
-        "paid": said(place.paid),
-        "refunded": said(place.refunded),
-        "unpaid_invoice": said(place.invoiced_unpaid),
-    }
-
-
-def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
-    return _render(
-        "money.html",
-        chrome,
-        course_id=course.course_id,
-        programme=course.definition.programme,
-        name=_course_name(course),
-        bookings=bookings_said(money.in_minor_units()),
-        figures=_money_said(money),
-        lines=[_line(place, money.currency) for place in money.lines],
-    )
-
-
-def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
-    cohorts = []
-    for s in overview.cohorts:
-        cohorts.append(
-            {
-                "course_id": s.course.course_id,
-                "name": _course_name(s.course),
-                "dates": _dates(s.course),
-                "status": COURSE_STATUS_WORDS[s.status.value],
-                "taken": s.course.seats_taken,
-                "left": s.course.places_left,
-                "capacity": s.course.definition.capacity,
-                "waiting": s.waiting,
-                "figures": _money_said(s.money),
-            }
-        )
-    return _render(
-        "programme.html",
-        chrome,
-        programme=overview.programme,
-        cohorts=cohorts,
-        taken=sum(s.course.seats_taken for s in overview.cohorts),
-        left=sum(s.course.places_left for s in overview.cohorts),
-        capacity=sum(s.course.definition.capacity for s in overview.cohorts),
-        waiting=sum(s.waiting for s in overview.cohorts),
-        totals=_money_said(overview.totals),
-        bookings=bookings_said(overview.totals.in_minor_units()),
-        other_currencies=overview.other_currencies,
-    )

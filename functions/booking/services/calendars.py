@@ -93,25 +93,8 @@ def _entries(
     ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """(entries to put in the calendar, entries to take out) for this message."""
-    schedule = course.schedule
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
-        requested = _booking_entries(ports, course, application, schedule)
-        if job.kind is EmailKind.SESSIONS_CHANGED:
-            # An update says nothing about sessions already past (they are as they were).
-            requested = [e for e in requested if e.start is not None and e.start > now]
-        removed = [
-            _removed(ports, course, application, key, SessionKind.CORE)
-            for key in job.removed_sessions
-        ]
-        if job.removed_follow_ups:
-            # A follow-up another cohort still lists is still the programme's event.
-            listed = _programme_follow_up_keys(ports, course)
-            removed += [
-                _removed(ports, course, application, key, SessionKind.FOLLOW_UP)
-                for key in job.removed_follow_ups
-                if key not in listed
-            ]
-        return requested, removed
+        return _booking_sessions(ports, job, application, course, now)
     if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups:
         # The mailer sends it only while no cohort lists the event again.
         return [], [
@@ -119,20 +102,54 @@ def _entries(
             for key in job.removed_follow_ups
         ]
     if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
-        # ``course`` is the event's host now: its listing is the event as it stands.
-        event = next((s for s in schedule if s.key == job.session_key), None)
-        if event is None:
-            return [], []
-        return [
-            replace(_entry(course, application, event), organizer=event_organizer(ports, course))
-        ], []
+        return _follow_up_event(ports, job, application, course), []
     if _ends_a_booking(job, application):
-        core = [s for s in schedule if s.kind is SessionKind.CORE]
-        follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
-        if follow_ups and _still_a_graduate(ports, application, course):
-            follow_ups = []
-        return [], _booking_entries(ports, course, application, [*core, *follow_ups])
+        return [], _ended_booking(ports, application, course)
     return [], []
+
+
+def _booking_sessions(
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
+    """A confirmation or an update: every session of the booking in, the removed ones out."""
+    requested = _booking_entries(ports, course, application, course.schedule)
+    if job.kind is EmailKind.SESSIONS_CHANGED:
+        # An update says nothing about sessions already past (they are as they were).
+        requested = [e for e in requested if e.start is not None and e.start > now]
+    removed = [
+        _removed(ports, course, application, key, SessionKind.CORE) for key in job.removed_sessions
+    ]
+    if job.removed_follow_ups:
+        # A follow-up another cohort still lists is still the programme's event.
+        listed = _programme_follow_up_keys(ports, course)
+        removed += [
+            _removed(ports, course, application, key, SessionKind.FOLLOW_UP)
+            for key in job.removed_follow_ups
+            if key not in listed
+        ]
+    return requested, removed
+
+
+def _follow_up_event(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> list[CalendarEntry]:
+    """An invitation to a follow-up event, or a notice that it changed: that one event."""
+    # ``course`` is the event's host now: its listing is the event as it stands.
+    event = next((s for s in course.schedule if s.key == job.session_key), None)
+    if event is None:
+        return []
+    return [replace(_entry(course, application, event), organizer=event_organizer(ports, course))]
+
+
+def _ended_booking(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
+    """A booking's sessions to take out, its follow-ups only if the person is no longer a
+    graduate of the programme by another confirmed booking."""
+    schedule = course.schedule
+    core = [s for s in schedule if s.kind is SessionKind.CORE]
+    follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
+    if follow_ups and _still_a_graduate(ports, application, course):
+        follow_ups = []
+    return _booking_entries(ports, course, application, [*core, *follow_ups])
 
 
 def _booking_entries(

@@ -1,0 +1,165 @@
+"""``course-booking``: the organisers' console from a terminal.
+
+Talks to the organiser API over HTTP, so the same commands work against ``make run`` and a
+deployed stage. An application is named by its reference (``CL-7K3Q9``) or its id. Amounts are
+typed and shown in pounds (``200``, ``£200.00``); statuses and times are said as the console
+says them (``domain/wording.py``). ``--json`` gives what the API answered, for scripts.
+
+    course-booking courses
+    course-booking course compassionate-leadership-2027-06
+    course-booking load-course courses/x.json --id compassionate-leadership-2028-06
+    course-booking roster compassionate-leadership-2027-06 [--csv | --json]
+    course-booking approve CL-7K3Q9
+    course-booking decline CL-7K3Q9 --message "Please try the spring cohort"
+    course-booking cancel CL-7K3Q9 --refund
+    course-booking resend CL-7K3Q9
+    course-booking bursary CL-7K3Q9 200              # pounds: a place funded in full
+    course-booking resend-invoice CL-7K3Q9
+    course-booking void-invoice CL-7K3Q9
+    course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
+    course-booking codes compassionate-leadership-2027-06          # each with its uses left
+    course-booking expire-code compassionate-leadership-2027-06 HALF
+    course-booking application CL-7K3Q9                             # one application
+    course-booking totals compassionate-leadership-2027-06
+    course-booking export ada@example.org > ada.json
+    course-booking erase ada@example.org --yes
+    course-booking run-reminders --at 2027-06-06T15:10:00Z
+    course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
+
+``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
+a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md), and may come
+before or after the command. Every option takes its value as ``--token X`` or ``--token=X``,
+whatever the value starts with. Whatever happens, one line on stderr and no traceback: exit
+status 2 for a command given wrongly, 1 for a refusal; a token is never repeated back.
+
+Its parts: :mod:`booking.cli.arguments` reads the command line, :mod:`booking.cli.client` asks
+the API over HTTP, :mod:`booking.cli.commands` says each verb's answer in words; here, each
+command is sent to its verb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from booking.cli.arguments import (
+    APPLICATION_VERBS,
+    checked_token,
+    hiding,
+    need,
+    parse_arguments,
+    secrets_in,
+)
+from booking.cli.commands import (
+    application_action,
+    discount_code,
+    expire_code,
+    list_codes,
+    list_courses,
+    load_course,
+    person,
+    roster,
+    run_reminders,
+    show_application,
+    show_course,
+    totals,
+)
+from booking.cli.errors import CliError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command: its output on stdout and 0; else one line on stderr (never a
+    traceback, never a token) and 1 for a refusal, 2 for a command given wrongly."""
+    given = sys.argv[1:] if argv is None else argv
+    secrets = secrets_in(given)
+    args = parse_arguments(given)
+    try:
+        output = _run(args)
+    except CliError as error:
+        return _said(str(error), secrets, error.exit_status)
+    except (OSError, ValueError) as error:  # the network, the terminal, the standard library
+        return _said(str(error), secrets, CliError.exit_status)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a person at a terminal reads no traceback
+        said = f"stopped by an unexpected error ({type(error).__name__})"
+        return _said(said, secrets, CliError.exit_status)
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
+
+
+def _said(message: str, secrets: Sequence[str], status: int) -> int:
+    print(f"course-booking: {hiding(message, secrets)}", file=sys.stderr)
+    return status
+
+
+def _run(args: argparse.Namespace) -> str:
+    if args.command == "run-reminders":
+        return run_reminders(args.url, args.function, args.at)
+    url = need(args.url, "--url")
+    token = checked_token(args.token)
+    return COMMANDS[args.command](args, url, token)
+
+
+# A command run with what was given: its arguments, the API's URL and the organiser's token.
+Command = Callable[[argparse.Namespace, str, str | None], str]
+
+
+def _roster(args: argparse.Namespace, url: str, token: str | None) -> str:
+    shape = "csv" if args.csv else "json" if args.json else "lines"
+    return roster(url, token, args.course_id, shape)
+
+
+def _application_verb(args: argparse.Namespace, url: str, token: str | None) -> str:
+    body: dict[str, Any] = {}
+    if args.command == "decline" and args.message:
+        body["message"] = args.message
+    if args.command == "cancel":
+        body["refund"] = args.refund
+    action = APPLICATION_VERBS[args.command][0]
+    return application_action(url, token, action, args.application, body)
+
+
+def _discount_code(args: argparse.Namespace, url: str, token: str | None) -> str:
+    fields = {
+        "code": args.code,
+        "percent_off": args.percent_off,
+        "amount_off": args.amount_off,
+        "max_uses": args.max_uses,
+        "expires_at": args.expires_at.isoformat() if args.expires_at else None,
+    }
+    return discount_code(
+        url, token, args.course_id, {k: v for k, v in fields.items() if v is not None}
+    )
+
+
+def _erase(args: argparse.Namespace, url: str, token: str | None) -> str:
+    if not args.yes:
+        raise CliError(
+            "erasing cannot be undone: run `export` first if you need a copy, then add --yes "
+            "to erase"
+        )
+    return person(url, token, args.email, erase=True)
+
+
+# Every command but run-reminders (which needs no --url when given --function). The verbs are
+# named here, not held, so that each is looked up when it runs.
+COMMANDS: dict[str, Command] = {
+    "courses": lambda args, url, token: list_courses(url),
+    "course": lambda args, url, token: show_course(url, token, args.course_id),
+    "load-course": lambda args, url, token: load_course(url, token, args.file, args.course_id),
+    "roster": _roster,
+    **dict.fromkeys(APPLICATION_VERBS, _application_verb),
+    "bursary": lambda args, url, token: application_action(
+        url, token, "bursary", args.application, {"amount": args.amount}
+    ),
+    "discount-code": _discount_code,
+    "codes": lambda args, url, token: list_codes(url, token, args.course_id),
+    "expire-code": lambda args, url, token: expire_code(url, token, args.course_id, args.code),
+    "application": lambda args, url, token: show_application(url, token, args.application),
+    "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
+    "export": lambda args, url, token: person(url, token, args.email, erase=False),
+    "erase": _erase,
+}

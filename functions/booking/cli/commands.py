@@ -1,0 +1,266 @@
+"""The verbs: each asks the organiser API (:mod:`booking.cli.client`) and says its answer as the
+console says it (``domain/wording.py``): statuses and times in words, money in pounds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from booking.cli.client import (
+    application_path,
+    checked,
+    get_json,
+    post_json,
+    read_json,
+    send,
+)
+from booking.cli.errors import CliError
+from booking.domain.course_money import bookings_said, money_figures
+from booking.domain.wording import (
+    COURSE_STATUS_WORDS,
+    FIELD_NAMES,
+    course_name,
+    discount_words,
+    moment_when,
+    money_words,
+    redemptions_words,
+    status_with_reason,
+    status_words,
+    uses_words,
+)
+
+# A course definition is a few kilobytes; the API takes at most 64 KiB.
+MAX_DEFINITION_BYTES = 1024 * 1024
+
+# -- what the answers say, in words ------------------------------------------------------------
+
+
+def _name_of(course: dict[str, Any]) -> str:
+    """A course as the console names it: its title and first day (from the Course JSON)."""
+    starts = [datetime.fromisoformat(s["start"]) for s in course.get("sessions") or []]
+    if not starts:
+        return str(course["title"])
+    return course_name(course["title"], min(starts), course["timezone"])
+
+
+def _where(answer: dict[str, Any]) -> str:
+    """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
+    said = status_with_reason(answer["status"], answer.get("status_reason"))
+    # What is left to pay (Application.left_to_pay); amount_due from an API before it said so.
+    due = answer.get("left_to_pay", answer.get("amount_due"))
+    currency = (answer.get("price") or {}).get("currency", "gbp")
+    if answer["status"] in ("awaiting_payment", "offered", "awaiting_invoice_payment"):
+        said += f", {money_words(due, currency)} to pay" if due else ", nothing to pay"
+    return f"{answer.get('reference') or answer['application_id']}: {said}"
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def list_courses(url: str) -> str:
+    lines = []
+    for course in get_json(f"{url}/courses", None):
+        places = (
+            f"{course['places_left']} of {course['capacity']} places left"
+            if course["status"] == "open"
+            else "no places left"
+        )
+        lines.append(
+            f"{_name_of(course)} [{course['course_id']}]: "
+            f"{COURSE_STATUS_WORDS.get(course['status'], course['status'])}, {places}, "
+            f"{money_words(course['price']['amount'], course['price']['currency'])} a place"
+        )
+    return "\n".join(lines) if lines else "No courses yet."
+
+
+def show_course(url: str, token: str | None, course_id: str) -> str:
+    course = get_json(f"{url}/courses/{quote(course_id)}", None)
+    price = course["price"]
+    lines = [
+        f"{_name_of(course)} [{course['course_id']}]",
+        f"Status: {COURSE_STATUS_WORDS.get(course['status'], course['status'])}"
+        + (", applications need approval" if course["approval_required"] else ""),
+        f"Places: {course['capacity'] - course['places_left']} of {course['capacity']} taken, "
+        f"{course['places_left']} left",
+        f"Price: {money_words(price['amount'], price['currency'])}",
+        "Sessions (UK time):",
+    ]
+    for session in course["sessions"]:
+        start = datetime.fromisoformat(session["start"])
+        kind = "follow-up" if session["kind"] == "follow_up" else "session"
+        lines.append(f"  {moment_when(start, course['timezone'])}  {kind}: {session['title']}")
+    return "\n".join([*lines, "", totals(url, token, course_id)])
+
+
+def read_definition(path: Path) -> Any:
+    """A course definition file as JSON, or a :class:`CliError` saying why it is not one (never
+    json's traceback: a file of 100,000 ``[`` nests past Python's recursion limit)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_DEFINITION_BYTES + 1)
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_DEFINITION_BYTES:
+        raise CliError(f"{path} is too large to be a course definition (over 1 MiB)")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not text in UTF-8: save it as UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise CliError(
+            f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise CliError(f"{path} nests too deeply to be a course definition") from None
+
+
+def load_course(url: str, token: str | None, path: Path, course_id: str | None) -> str:
+    definition = read_definition(path)
+    identifier = course_id or path.stem
+    status, payload = send("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
+    course = read_json(checked(status, payload))
+    verb = "created" if status == 201 else "updated"
+    said = (
+        f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
+        f"{course['places_left']} of {course['capacity']} places left"
+    )
+    return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
+
+
+def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
+    suffix = "?format=csv" if shape == "csv" else ""
+    body = checked(
+        *send("GET", f"{url}/admin/courses/{quote(course_id)}/applications{suffix}", token)
+    )
+    if shape == "csv":
+        return body.decode("utf-8")
+    rows = read_json(body)
+    if shape == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if not rows:
+        return "No applications yet."
+    return "\n".join(
+        f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
+        f"{status_words(row['status'])}  paid {money_words(row['amount_paid'], row['currency'])}"
+        for row in rows
+    )
+
+
+def application_action(
+    url: str, token: str | None, action: str, application: str, body: dict[str, Any]
+) -> str:
+    """approve, decline, cancel, resend-confirmation, bursary, invoice/resend, invoice/void:
+    one line saying where the application now stands."""
+    return _where(post_json(f"{application_path(url, application)}/{action}", token, body))
+
+
+def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
+    path = f"{url}/admin/people/{quote(email, safe='@')}"
+    answer = read_json(checked(*send("DELETE" if erase else "GET", path, token)))
+    if erase:
+        erased = answer["erased_applications"]
+        return f"erased {len(erased)} application{'s' if len(erased) != 1 else ''}"
+    return json.dumps(answer, indent=2, ensure_ascii=False)
+
+
+def discount_code(url: str, token: str | None, course_id: str, code: dict[str, Any]) -> str:
+    made = post_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code)
+    return f"made {made['code']} on {made['course_id']}: {_code_terms(url, made)}"
+
+
+def _code_line(url: str, code: dict[str, Any]) -> str:
+    return f"{code['code']}: {_code_terms(url, code)}"
+
+
+def _code_terms(url: str, code: dict[str, Any]) -> str:
+    """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
+    standing as the console's codes page says them."""
+    off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
+    said = f"{off}, {uses_words(code['times_used'], code['max_uses'])}"
+    if code["expires_at"]:
+        expires = datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
+        zone = get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
+        said += f", until {moment_when(expires, zone)}"
+    if not code.get("active", True):
+        said += ", expired by an organiser"
+    stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
+    return f"{said}; at Stripe: {stripe}"
+
+
+def list_codes(url: str, token: str | None, course_id: str) -> str:
+    codes = get_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token)
+    if not codes:
+        return "No discount codes on this course yet."
+    return "\n".join(_code_line(url, code) for code in codes)
+
+
+def expire_code(url: str, token: str | None, course_id: str, code: str) -> str:
+    path = f"{url}/admin/courses/{quote(course_id)}/discount-codes/{quote(code, safe='')}/expire"
+    return f"expired {_code_line(url, post_json(path, token, {}))}"
+
+
+def show_application(url: str, token: str | None, application: str) -> str:
+    """One application as a person reads it: reference, status, answers and money."""
+    found = get_json(application_path(url, application), token)
+    currency = found["currency"]
+
+    def said(amount: int) -> str:
+        return money_words(amount, currency)
+
+    lines = [
+        f"{found['reference'] or found['application_id']}: {found['name']} <{found['email']}>",
+        f"Course: {found['course_id']}",
+        f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
+        f"Price {said(found['price'])}, to pay {said(found['amount_due'])}, "
+        f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
+    ]
+    if found["discount_code"]:
+        lines.append(f"{FIELD_NAMES['discount_code']}: {found['discount_code']}")
+    if found["bursary"]:
+        lines.append(f"Bursary: {said(found['bursary'])}")
+    if found["invoice_number"]:
+        lines.append(f"Invoice {found['invoice_number']}: {found['invoice_status']}")
+    for field in ("job_title", "organisation", "leadership_role", "motivation"):
+        lines.append(f"{FIELD_NAMES[field]}: {found[field]}")
+    return "\n".join(lines)
+
+
+def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
+    money = get_json(f"{url}/admin/courses/{quote(course_id)}/totals", token)
+    if as_json:
+        return json.dumps(money, indent=2)
+    # The figures named and said as the console's money page says them.
+    return "\n".join(
+        [f"Bookings: {bookings_said(money)}"]
+        + [f"{name}: {amount}" for name, amount in money_figures(money)]
+    )
+
+
+def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
+    moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if function_name:
+        # A deployed stage: invoke the function with the event EventBridge Scheduler sends.
+        import boto3
+
+        event = {
+            "version": "0",
+            "id": "cli",
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "account": "",
+            "time": moment,
+            "region": "",
+            "resources": [],
+            "detail": {},
+        }
+        answer = boto3.client("lambda").invoke(
+            FunctionName=function_name, Payload=json.dumps(event).encode()
+        )
+        return str(answer["Payload"].read().decode())
+    if not url:
+        raise CliError("give --url of a local stack or --function of a deployed one")
+    status, payload = send("POST", f"{url}/_local/scheduler/tick", None, {"time": moment})
+    return checked(status, payload).decode()

@@ -1,0 +1,77 @@
+"""The console's resolver and what every page of it shares: its routes bound from the table,
+the settings it needs at init, the security headers on every page, and the request's form,
+query, session and page chrome (``handlers/console.py`` and its areas register on ``app``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.shared.cookies import Cookie
+
+from booking import bootstrap
+from booking.bootstrap import ports
+from booking.domain.organisers import ConsoleSession
+from booking.handlers import console_access as access
+from booking.handlers import http
+from booking.handlers.console_pages import Chrome
+from booking.handlers.console_session import CookieSigner
+from booking.handlers.routes import Function, Served
+
+logger = Logger(service="booking-console")
+app = APIGatewayHttpResolver()
+served = Served(app, Function.CONSOLE)
+# Without its sign-in, its sessions or the key that signs their cookies, the console fails its
+# init: it never runs with a sign-in anyone passes or a key anyone knows.
+bootstrap.at_cold_start("sign_in", "console_sessions", "session_key")
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+SIGNED_OUT = "/console/signed-out"
+
+
+# -- plumbing ---------------------------------------------------------------------------------
+
+
+def posted_form() -> dict[str, Any]:
+    return access.posted_form(app)
+
+
+def chrome() -> Chrome:
+    return access.chrome(app)
+
+
+def cookie_signer() -> CookieSigner:
+    return access.signer()
+
+
+def current_session() -> ConsoleSession | None:
+    return access.current_session(app)
+
+
+def typed_value(name: str) -> str:
+    value = posted_form().get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def query_value(name: str) -> str:
+    return (app.current_event.query_string_parameters or {}).get(name, "")
+
+
+def html_page(status: int, page: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    # No scripts at all; forms post to the console, and signing out (a form) is redirected on
+    # to the identity provider's logout, which form-action must allow.
+    policy = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        f"form-action 'self' {ports().sign_in.origin}; frame-ancestors 'none'; base-uri 'none'"
+    )
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+    return Response(status, http.HTML, page, headers, cookies)
+
+
+def callback_url() -> str:
+    return f"{ports().public_base_url}/console/callback"
