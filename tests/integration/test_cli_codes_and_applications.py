@@ -55,18 +55,18 @@ def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(
     assert made == (
         0,
         f"made HALF on {COURSE_ID}: 50% off, 0 of 3 used, 3 left; at Stripe: Active, "
-        "0 payments with it\n",
+        "used 0 times at Stripe\n",
     )
     applied = system.apply(discount_code="half")
     system.pay(applied.json()["checkout_url"])
     assert run("codes", COURSE_ID) == (
         0,
-        "HALF: 50% off, 1 of 3 used, 2 left; at Stripe: Active, 1 payment with it\n",
+        "HALF: 50% off, 1 of 3 used, 2 left; at Stripe: Active, used 1 time at Stripe\n",
     )
     assert run("expire-code", COURSE_ID, "half") == (
         0,
         "expired HALF: 50% off, 1 of 3 used, 2 left, expired by an organiser; at Stripe: "
-        "Deactivated, 1 payment with it\n",
+        "Deactivated, used 1 time at Stripe\n",
     )
     refused = run("expire-code", COURSE_ID, "NOPE")
     assert refused == (1, "course-booking: no discount code 'NOPE' on this course\n")
@@ -82,7 +82,7 @@ def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
         f"{applied['reference']}: Ada Lovelace <ada@example.org>",
         f"Course: {COURSE_ID}",
         "Status: Awaiting payment",
-        "Price £200.00, to pay £200.00, paid £0.00, refunded £0.00",
+        "Price £200.00, left to pay £200.00, paid £0.00, refunded £0.00",
     ]
     assert "Reasons for applying: " in said
     assert "20000" not in said

@@ -214,7 +214,7 @@ def show_application(url: str, token: str | None, application: str) -> str:
         f"{found['reference'] or found['application_id']}: {found['name']} <{found['email']}>",
         f"Course: {found['course_id']}",
         f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
-        f"Price {said(found['price'])}, to pay {said(found['amount_due'])}, "
+        f"Price {said(found['price'])}, left to pay {said(found['left_to_pay'])}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]
     if found["discount_code"]:
