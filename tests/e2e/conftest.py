@@ -15,8 +15,10 @@ from typing import IO
 
 import pytest
 import requests
+from playwright.sync_api import Browser
 
 from infra.local.server import free_port
+from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
 from tests.support.mail_checks import Seen, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +121,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         finally:
             drain.kill()
     assert process.returncode == 0, "the stack did not stop cleanly on SIGTERM"
+
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium per browser test file (tests/support/chromium.py)."""
+    executable = chromium_executable()
+    if executable is None:
+        pytest.fail(NOT_INSTALLED)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with launched_chromium(executable) as browser:
+        yield browser

@@ -11,28 +11,14 @@ installs Debian's ``chromium`` package; browsers cannot be downloaded on these m
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import ROOT, RunningStack
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+from tests.e2e.conftest import SCREENSHOTS, RunningStack
 
 ANSWERS = {
     "name": "Mary Seacole",
@@ -66,36 +52,16 @@ BILLING = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "Debian's Chromium is not installed at /usr/bin/chromium, so the browser test "
-            "cannot run. Install it with: apt-get update && apt-get install -y chromium "
-            "(.ci/run does this in CI)."
-        )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 @pytest.fixture
-def desktop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+def desktop(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     yield _page(context)
     context.close()
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
+def phone(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
         is_mobile=True,

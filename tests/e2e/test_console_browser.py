@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -18,34 +17,13 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, RunningStack
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "Debian's Chromium is not installed at /usr/bin/chromium, so the console's browser "
-            "test cannot run. Install it with: apt-get update && apt-get install -y chromium "
-            "(.ci/run does this in CI)."
-        )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from infra.local.server import free_port
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -178,24 +178,16 @@ def _shot(page: Page, name: str) -> Path:
 
 
 def main() -> int:
-    executable = CHROMIUM if CHROMIUM.exists() else None
+    executable = chromium_executable()
     if executable is None:
-        print("Debian's Chromium is needed: apt-get install -y chromium", file=sys.stderr)
+        print(NOT_INSTALLED, file=sys.stderr)
         return 1
-    with running_stack() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            # British dates in the date inputs, as an organiser here sees them.
-            executable_path=str(executable),
-            headless=True,
-            args=[*CHROMIUM_FLAGS, "--lang=en-GB"],
-        )
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-            context.set_default_timeout(15_000)
-            for path in take(url, context.new_page()):
-                print(f"wrote {path.relative_to(ROOT)}")
-        finally:
-            browser.close()
+    # British dates in the date inputs, as an organiser here sees them.
+    with running_stack() as url, launched_chromium(executable, "--lang=en-GB") as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        context.set_default_timeout(15_000)
+        for path in take(url, context.new_page()):
+            print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -1,0 +1,45 @@
+"""Debian's Chromium under Playwright: one way to find and launch it, for the browser tests
+(tests/e2e) and ``make screenshots`` (tests/support/screenshots.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOT_INSTALLED = (
+    "Debian's Chromium is not installed at /usr/bin/chromium, so the browser cannot start. "
+    "Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI)."
+)
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium, or one on the PATH; None if there is none."""
+    found = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    return found or None
+
+
+@contextmanager
+def launched_chromium(executable: str, *flags: str) -> Iterator[Browser]:
+    """Chromium, headless, with the flags a container needs (and any ``flags`` more)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=[*CHROMIUM_FLAGS, *flags]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
