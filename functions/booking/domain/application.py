@@ -287,6 +287,11 @@ class Application(BaseModel):
             )
         if status is ApplicationStatus.CONFIRMED and self.booked_at is None:
             changes.setdefault("booked_at", now)
+        if status is not self.status:
+            # A reason belongs to the move that gave it: a new status without one of its own
+            # is not said with the old one ("Awaiting payment (invoice not paid by its due
+            # date)" after the applicant started again by card).
+            changes.setdefault("status_reason", None)
         return self.model_copy(update={"status": status, "updated_at": now, **changes})
 
     @property
