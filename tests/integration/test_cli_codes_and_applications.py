@@ -5,6 +5,7 @@ this process: the CLI's HTTP requests go to the local front instead of a socket.
 from __future__ import annotations
 
 import io
+import json
 import urllib.error
 import urllib.request
 from email.message import Message
@@ -14,6 +15,9 @@ import pytest
 
 from booking import cli
 from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, System
+
+# How a person reads the course: its title and first day, never its id.
+COURSE_NAME = "Compassionate Leadership Training, from Monday 7 June 2027"
 
 
 class _Answer(io.BytesIO):
@@ -54,7 +58,7 @@ def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(
     made = run("discount-code", COURSE_ID, "HALF", "--percent-off", "50", "--max-uses", "3")
     assert made == (
         0,
-        f"made HALF on {COURSE_ID}: 50% off, 0 of 3 used, 3 left; at Stripe: Active, "
+        f"made HALF on {COURSE_NAME}: 50% off, 0 of 3 used, 3 left; at Stripe: Active, "
         "used 0 times at Stripe\n",
     )
     applied = system.apply(discount_code="half")
@@ -80,9 +84,45 @@ def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
     assert code == 0
     assert said.splitlines()[:4] == [
         f"{applied['reference']}: Ada Lovelace <ada@example.org>",
-        f"Course: {COURSE_ID}",
+        f"Course: {COURSE_NAME}",
         "Status: Awaiting payment",
         "Price £200.00, left to pay £200.00, paid £0.00, refunded £0.00",
     ]
     assert "Reasons for applying: " in said
     assert "20000" not in said
+
+
+def test_a_refused_code_names_the_fields_by_the_clis_options(system: System, run: Any) -> None:
+    code, said = run("discount-code", COURSE_ID, "BIG", "--amount-off", "5000", "--max-uses", "0")
+    assert code == 1
+    assert "--max-uses: Enter 1 or more" in said
+    for api_name in ("amount_off", "max_uses"):
+        assert f"{api_name}:" not in said
+
+
+def test_the_new_verbs_answer_json_for_scripts(system: System, run: Any) -> None:
+    made_code, made = run("discount-code", COURSE_ID, "HALF", "--percent-off", "50", "--json")
+    assert made_code == 0
+    assert json.loads(made)["code"] == "HALF"
+    listed_code, listed = run("codes", COURSE_ID, "--json")
+    assert (listed_code, [c["code"] for c in json.loads(listed)]) == (0, ["HALF"])
+    expired_code, expired = run("expire-code", COURSE_ID, "HALF", "--json")
+    assert (expired_code, json.loads(expired)["active"]) == (0, False)
+    applied = system.apply().json()
+    shown_code, shown = run("application", applied["reference"], "--json")
+    assert (shown_code, json.loads(shown)["left_to_pay"]) == (0, 20000)
+
+
+def test_an_unreachable_url_and_one_that_is_not_http_are_said_in_sentences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    unreachable = cli.main(["--url", "http://127.0.0.1:1", "--token", ADMIN_TOKEN, "courses"])
+    said = capsys.readouterr().err
+    assert unreachable == 1
+    assert said.startswith("course-booking: could not reach http://127.0.0.1:1: is the local stack")
+    assert "Errno" not in said
+    not_http = cli.main(["--url", "ftp://example.org", "--token", ADMIN_TOKEN, "courses"])
+    said = capsys.readouterr().err
+    assert not_http == 2
+    assert "--url must be an http:// or https:// address" in said
+    assert "unknown url type" not in said

@@ -300,6 +300,12 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
     assert rows[1].startswith("The spring cohort, from Monday 6 March 2028")
     assert "1 of 1 0 1 " in rows[1]
     said = _text(page.body)
+    # Headed with the programme's name as its cohorts' titles say it (the earliest's, when
+    # they differ), never its slug.
+    heading = re.search(r"<h1>(.*?)</h1>", page.body, re.S)
+    assert heading is not None
+    assert _text(heading.group(1)) == f"Programme {system.course()['title']}"
+    assert programme not in _text(heading.group(1))
     assert "Places 2 of 21 taken, 19 left, 1 waiting" in said
     assert "Paid in £400.00" in said.split("All cohorts together")[1]
     assert browser.get("/console/programmes/no-such-programme").status == 404

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -239,6 +239,53 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
         assert said in words
     assert words.index("Payment received") < words.index("Refunded: £200.00")
     assert _stored(system, application["application_id"])["amount_refunded"] == 20000
+
+
+def _refunded_at_stripe(system: System, payment_intent: str, amount: int) -> None:
+    """A refund made at Stripe itself (its dashboard): its events reach the webhook."""
+    body = urlencode({"payment_intent": payment_intent, "amount": str(amount)}).encode()
+    headers = {
+        "authorization": "Bearer sk_test_local",
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    refund = system.stripe_local("POST", "/v1/refunds", body, headers)
+    assert refund.status == 200, refund.body
+
+
+def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_gives_back(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _paid(system)
+    application_id = application["application_id"]
+    _refunded_at_stripe(system, _stored(system, application_id)["payment_intent"], 5000)
+    system.deliver_emails()
+    partial = system.sent[-1].text
+    assert "We have refunded your payment for" in partial
+    assert "(£50.00)" in partial
+    path = f"/console/applications/{application_id}"
+    assert "Also refund £150.00 through Stripe" in _text(browser.get(path).body)
+    cancelled = browser.act(f"{path}/cancel", refund="on")
+    assert cancelled.status == 303
+    # The refund's events have arrived by now (the booking is refunded): the banner still says
+    # what this refund gives back, and what has come back in all.
+    assert _stored(system, application_id)["status"] == "refunded"
+    banner = _text(browser.get(cancelled.headers["location"]).body)
+    assert (
+        "Cancelled. £150.00 is being refunded through Stripe "
+        "(with the £50.00 refunded earlier, £200.00 in all)."
+    ) in banner
+    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    assert refunds[-1].params.get("amount") in (None, "15000")
+    emails = {email.subject.split(":")[0]: email for email in system.deliver_emails()}
+    for email in emails.values():
+        for body in (email.text, _text(email.html)):
+            assert "£200.00 you paid is being refunded" not in body
+            assert "(£200.00)" not in body
+    refunded_email = emails["Your payment has been refunded"]
+    said = "We have refunded £150.00 of your payment for"
+    assert said in refunded_email.text
+    assert said in _text(refunded_email.html)
+    assert "(with the £50.00 refunded earlier, £200.00 in all)" in refunded_email.text
 
 
 def test_cancelling_without_refund_keeps_the_money(system: System, browser: ConsoleBrowser) -> None:

@@ -81,7 +81,9 @@ def test_the_cli_says_the_limit_in_pounds_without_codes(
     code = cli.run(capsys, "discount-code", COURSE_ID, "TOO-MUCH", "--amount-off", "250")
     assert (bursary.status, code.status) == (1, 1)
     assert "amount: Enter at most the price of the place, £200.00" in bursary.err
-    assert "amount_off: Enter at most the price of a place, £200.00" in code.err
+    # Named by the option typed, never the API's field name (amount_off).
+    assert "  --amount-off: Enter at most the price of a place, £200.00" in code.err
+    assert "amount_off" not in code.err
     for said in (bursary.err, code.err):
         assert "pence" not in said
         assert "20000" not in said

@@ -157,6 +157,29 @@ def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     assert system.course(INVOICED)["places_left"] == 2
 
 
+def test_starting_again_by_card_after_a_late_invoice_drops_the_invoices_reason(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    first = apply(system, **BILLING).json()
+    _past_due(system, first)
+    assert system.standin.expire_due()
+    assert _stored_reason(system, first) == ("expired", "invoice_overdue")
+    path = f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    restarted = system.api("POST", path)
+    assert restarted.status == 201, restarted.body
+    # Paying by card now: the invoice's reason no longer says why it stands where it does.
+    assert _stored_reason(system, first) == ("awaiting_payment", None)
+    console = system.admin("GET", f"/applications/{first['application_id']}").json()
+    assert console["status_reason"] in (None, "")
+
+
+def _stored_reason(system: System, application: dict[str, Any]) -> tuple[str, str | None]:
+    stored = system.ports.repository.get_application(application["application_id"])
+    assert stored is not None
+    return stored.status.value, stored.status_reason
+
+
 def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
     invoiced: System,
 ) -> None:

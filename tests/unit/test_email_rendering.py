@@ -15,9 +15,12 @@ from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
+from booking.domain.settlement import Cancellation, settle
 from booking.services.mailer import compose
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
@@ -649,6 +652,36 @@ def test_a_cancellation_says_whether_money_is_coming_back(
     body = message.text.split("--\n")[0]
     assert said in body
     assert not_said not in body.lower().replace(said.lower(), "")
+
+
+def test_a_refund_after_an_earlier_one_says_what_it_gives_back_and_what_came_back_in_all() -> None:
+    """Paid £133.34, £33.34 refunded at Stripe, then cancelled with a refund of the rest: the
+    cancellation and the refund's own message say £100.00, and £133.34 in all."""
+    booked = referenced().model_copy(
+        update={"payment_intent": "pi_1", "amount_paid": 13334, "amount_refunded": 3334}
+    )
+    situation = Situation(now=NOW, course_price=course_2025().definition.price)
+    cancelled = settle(booked, Cancellation(refund=True), situation).application
+    assert cancelled is not None
+    cancellation = composed(
+        EmailJob.about(EmailKind.CANCELLED, "app1", COHORT_2025_ID),
+        cancelled,
+        course_2025(),
+        ["ada@example.org"],
+    )
+    said = "£100.00 is being refunded (with the £33.34 refunded earlier, £133.34 in all)"
+    for body in (cancellation.text, " ".join(re.sub(r"<[^>]+>", " ", cancellation.html).split())):
+        assert said in body
+        assert "£133.34 you paid" not in body
+    event = RefundEvent(event_id="evt_1", payment_intent="pi_1", charge_amount_refunded=13334)
+    refunded = after_refund(cancelled, event, NOW).application
+    [job] = [j for j in refunded.outbox if j.kind is EmailKind.PAYMENT_REFUNDED]
+    message = composed(job, refunded, course_2025(), ["ada@example.org"])
+    assert (
+        "We have refunded £100.00 of your payment for Compassionate Leadership Training "
+        "(with the £33.34 refunded earlier, £133.34 in all)."
+    ) in " ".join(message.text.split())
+    assert "(£133.34)" not in message.text
 
 
 def test_the_facilitators_copy_names_the_fields_as_the_form_does() -> None:

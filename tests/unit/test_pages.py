@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -147,6 +148,31 @@ def test_the_page_offers_payment_only_when_the_view_says_it_may_be_paid() -> Non
     allowed = pages.status_page(view("expired", can_pay=True), course(), "http://x/restart")
     assert "Start payment again" not in refused
     assert "Start payment again" in allowed
+
+
+@pytest.mark.parametrize("can_pay", [False, True])
+def test_an_invoice_released_late_asks_for_money_only_when_paying_can_start_again(
+    can_pay: bool,
+) -> None:
+    # Part funded, invoiced for the rest, the invoice not paid by its due date.
+    released = ApplicationView(
+        **{
+            **view("expired", can_pay=can_pay).__dict__,
+            "status_reason": "invoice_overdue",
+            "bursary": 5000,
+            "amount_due": 15000,
+            "left_to_pay": 15000,
+        }
+    )
+    page = " ".join(re.sub(r"<[^>]+>", " ", pages.status_page(released, course(), "x")).split())
+    assert "Nothing is owed on it." in page
+    assert "Bursary" in page
+    if can_pay:
+        assert "If places are still free you can start again below, for £150.00." in page
+        assert "Left to pay £150.00" in page
+    else:
+        assert "start again" not in page
+        assert "Left to pay" not in page
 
 
 def test_a_delayed_payment_says_it_is_on_its_way_and_offers_nothing_to_press() -> None:

@@ -20,6 +20,7 @@ from booking.domain.programme import (
     graduates,
     holders,
     person_key,
+    programme_title,
 )
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
 
@@ -344,3 +345,10 @@ def test_the_shipped_course_files_name_every_follow_up_once() -> None:
         assert all(s.get("id") for s in follow_ups), f"{path.name}: a follow-up without an id"
         named += [s["id"] for s in follow_ups]
     assert len(named) == len(set(named)) == 8
+
+
+def test_a_programme_is_named_by_the_title_its_cohorts_share_never_its_slug() -> None:
+    shared = ["Leading well", "Leading well (spring)", "Leading well (spring)"]
+    assert programme_title("leading-well", shared) == "Leading well (spring)"
+    assert programme_title("leading-well", ["Autumn", "Spring"]) == "Autumn"
+    assert programme_title("leading-well", []) == "leading-well"

@@ -52,6 +52,7 @@ from booking.cli.arguments import (
     parse_arguments,
     secrets_in,
 )
+from booking.cli.client import base_url
 from booking.cli.commands import (
     application_action,
     discount_code,
@@ -97,8 +98,9 @@ def _said(message: str, secrets: Sequence[str], status: int) -> int:
 
 def _run(args: argparse.Namespace) -> str:
     if args.command == "run-reminders":
-        return run_reminders(args.url, args.function, args.at)
-    url = need(args.url, "--url")
+        given = base_url(args.url.strip().rstrip("/")) if args.url and args.url.strip() else None
+        return run_reminders(given, args.function, args.at)
+    url = base_url(need(args.url, "--url"))
     token = checked_token(args.token)
     return COMMANDS[args.command](args, url, token)
 
@@ -131,7 +133,11 @@ def _discount_code(args: argparse.Namespace, url: str, token: str | None) -> str
         "expires_at": args.expires_at.isoformat() if args.expires_at else None,
     }
     return discount_code(
-        url, token, args.course_id, {k: v for k, v in fields.items() if v is not None}
+        url,
+        token,
+        args.course_id,
+        {k: v for k, v in fields.items() if v is not None},
+        as_json=args.json,
     )
 
 
@@ -156,9 +162,13 @@ COMMANDS: dict[str, Command] = {
         url, token, "bursary", args.application, {"amount": args.amount}
     ),
     "discount-code": _discount_code,
-    "codes": lambda args, url, token: list_codes(url, token, args.course_id),
-    "expire-code": lambda args, url, token: expire_code(url, token, args.course_id, args.code),
-    "application": lambda args, url, token: show_application(url, token, args.application),
+    "codes": lambda args, url, token: list_codes(url, token, args.course_id, as_json=args.json),
+    "expire-code": lambda args, url, token: expire_code(
+        url, token, args.course_id, args.code, as_json=args.json
+    ),
+    "application": lambda args, url, token: show_application(
+        url, token, args.application, as_json=args.json
+    ),
     "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "erase": _erase,

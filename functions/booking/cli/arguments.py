@@ -159,6 +159,8 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     expire.add_argument("code")
     one = commands.add_parser("application", help="one application: status, answers, money")
     one.add_argument("application", help="the application's reference or id")
+    for answered in (code, listed, expire, one):
+        answered.add_argument("--json", action="store_true", help="the API's answer, in pence")
     money = commands.add_parser("totals", help="a course's money: paid, refunded, due, funded")
     money.add_argument("course_id")
     money.add_argument("--json", action="store_true", help="the API's figures, in pence")

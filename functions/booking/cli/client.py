@@ -8,10 +8,11 @@ import urllib.error
 import urllib.request
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from booking.cli.errors import CliError
+from booking.cli.errors import CliError, UsageError
 from booking.domain.money import said_as_typed
+from booking.domain.wording import FIELD_NAMES
 
 TIMEOUT_SECONDS = 60
 
@@ -30,7 +31,36 @@ def send(method: str, url: str, token: str | None, body: Any = None) -> tuple[in
     except urllib.error.HTTPError as error:
         return int(error.code), error.read()
     except urllib.error.URLError as error:
-        raise CliError(f"cannot reach {url}: {error.reason}") from error
+        raise CliError(unreachable_words(url, error.reason)) from None
+    except OSError as error:  # the connection dropped after it was made
+        raise CliError(unreachable_words(url, error)) from None
+
+
+def base_url(url: str) -> str:
+    """The ``--url`` as given, checked: an http(s) address (anything else is a command given
+    wrongly, said as such, never urllib's "unknown url type")."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(
+            f"--url must be an http:// or https:// address, like http://127.0.0.1:3000, not {url!r}"
+        )
+    return url
+
+
+def unreachable_words(url: str, reason: object) -> str:
+    """ "could not reach http://127.0.0.1:1: is the local stack running?": why a request did
+    not get an answer, as a sentence (never "[Errno 111] Connection refused")."""
+    parts = urlsplit(url)
+    where = f"{parts.scheme}://{parts.netloc}"
+    cause = getattr(reason, "strerror", None) or str(reason)
+    if "timed out" in cause.lower():
+        return f"could not reach {where}: it did not answer in {TIMEOUT_SECONDS} seconds"
+    if "name or service not known" in cause.lower() or "nodename" in cause.lower():
+        return f"could not reach {where}: no such host; check --url"
+    return (
+        f"could not reach {where}: is the local stack running (make run), or is --url "
+        "wrong? (" + cause.lower().rstrip(".") + ")"
+    )
 
 
 def checked(status: int, payload: bytes) -> bytes:
@@ -47,7 +77,7 @@ def refusal_words(status: int, payload: bytes) -> str:
         detail = json.loads(payload)["error"]
         said = str(detail["message"])
         fields = detail.get("fields") or {}
-        said += "".join(f"\n  {name}: {reason}" for name, reason in fields.items())
+        said += "".join(f"\n  {field_words(name)}: {reason}" for name, reason in fields.items())
     except (ValueError, KeyError, TypeError, RecursionError):
         # Not the API's JSON (a proxy's page, a wrong --url): what the server said, by name.
         try:
@@ -56,6 +86,18 @@ def refusal_words(status: int, payload: bytes) -> str:
             phrase = "an error"
         said = f"the server answered {phrase} ({status}) without saying why; check --url"
     return said_as_typed(said)
+
+
+# The API's fields that are the CLI's options of the same name (discount-code's).
+OPTION_FIELDS = frozenset({"percent_off", "amount_off", "max_uses", "expires_at"})
+
+
+def field_words(name: str) -> str:
+    """A field the API refused, as the person at the terminal knows it: the CLI's option
+    (``--amount-off``), else the glossary's name (``domain/wording.py``), else in words."""
+    if name in OPTION_FIELDS:
+        return "--" + name.replace("_", "-")
+    return FIELD_NAMES.get(name, name.replace("_", " "))
 
 
 def read_json(payload: bytes) -> Any:

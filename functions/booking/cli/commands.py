@@ -22,6 +22,7 @@ from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     FIELD_NAMES,
+    INVOICE_STATUS_WORDS,
     course_name,
     discount_words,
     moment_when,
@@ -166,9 +167,27 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     return json.dumps(answer, indent=2, ensure_ascii=False)
 
 
-def discount_code(url: str, token: str | None, course_id: str, code: dict[str, Any]) -> str:
+def _answered(answer: Any) -> str:
+    """``--json``: the API's answer as it gave it, for scripts."""
+    return json.dumps(answer, indent=2, ensure_ascii=False)
+
+
+def _course_named(url: str, course_id: str) -> str:
+    """A course as a person reads it: its title and first day (its id when it is gone)."""
+    status, payload = send("GET", f"{url}/courses/{quote(course_id)}", None)
+    if status >= 400:
+        return course_id
+    return _name_of(read_json(payload))
+
+
+def discount_code(
+    url: str, token: str | None, course_id: str, code: dict[str, Any], *, as_json: bool = False
+) -> str:
     made = post_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code)
-    return f"made {made['code']} on {made['course_id']}: {_code_terms(url, made)}"
+    if as_json:
+        return _answered(made)
+    course = _course_named(url, made["course_id"])
+    return f"made {made['code']} on {course}: {_code_terms(url, made)}"
 
 
 def _code_line(url: str, code: dict[str, Any]) -> str:
@@ -190,21 +209,30 @@ def _code_terms(url: str, code: dict[str, Any]) -> str:
     return f"{said}; at Stripe: {stripe}"
 
 
-def list_codes(url: str, token: str | None, course_id: str) -> str:
+def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
     codes = get_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token)
+    if as_json:
+        return _answered(codes)
     if not codes:
         return "No discount codes on this course yet."
     return "\n".join(_code_line(url, code) for code in codes)
 
 
-def expire_code(url: str, token: str | None, course_id: str, code: str) -> str:
+def expire_code(
+    url: str, token: str | None, course_id: str, code: str, *, as_json: bool = False
+) -> str:
     path = f"{url}/admin/courses/{quote(course_id)}/discount-codes/{quote(code, safe='')}/expire"
-    return f"expired {_code_line(url, post_json(path, token, {}))}"
+    expired = post_json(path, token, {})
+    return _answered(expired) if as_json else f"expired {_code_line(url, expired)}"
 
 
-def show_application(url: str, token: str | None, application: str) -> str:
+def show_application(
+    url: str, token: str | None, application: str, *, as_json: bool = False
+) -> str:
     """One application as a person reads it: reference, status, answers and money."""
     found = get_json(application_path(url, application), token)
+    if as_json:
+        return _answered(found)
     currency = found["currency"]
 
     def said(amount: int) -> str:
@@ -212,7 +240,7 @@ def show_application(url: str, token: str | None, application: str) -> str:
 
     lines = [
         f"{found['reference'] or found['application_id']}: {found['name']} <{found['email']}>",
-        f"Course: {found['course_id']}",
+        f"Course: {_course_named(url, found['course_id'])}",
         f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
         f"Price {said(found['price'])}, left to pay {said(found['left_to_pay'])}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
@@ -222,7 +250,8 @@ def show_application(url: str, token: str | None, application: str) -> str:
     if found["bursary"]:
         lines.append(f"Bursary: {said(found['bursary'])}")
     if found["invoice_number"]:
-        lines.append(f"Invoice {found['invoice_number']}: {found['invoice_status']}")
+        state = found["invoice_status"]
+        lines.append(f"Invoice {found['invoice_number']}: {INVOICE_STATUS_WORDS.get(state, state)}")
     for field in ("job_title", "organisation", "leadership_role", "motivation"):
         lines.append(f"{FIELD_NAMES[field]}: {found[field]}")
     return "\n".join(lines)

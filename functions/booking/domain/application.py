@@ -247,6 +247,10 @@ class Application(BaseModel):
     amount_refunded: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # succeeded Stripe refunds -> amount
     charge_amount_refunded: int = 0  # the charge's cumulative figure, from charge.refunded
+    # What the latest refund gave back (minor units): asked of Stripe on cancelling (all that
+    # was kept then), or reported by Stripe, whichever came first. 0 before any refund, and for
+    # records stored before it was kept. Earlier refunds are not in it.
+    last_refund: int = 0
     request_fingerprint: str | None = None
     waitlisted_at: datetime | None = None
     offer_expires_at: datetime | None = None
@@ -283,6 +287,11 @@ class Application(BaseModel):
             )
         if status is ApplicationStatus.CONFIRMED and self.booked_at is None:
             changes.setdefault("booked_at", now)
+        if status is not self.status:
+            # A reason belongs to the move that gave it: a new status without one of its own
+            # is not said with the old one ("Awaiting payment (invoice not paid by its due
+            # date)" after the applicant started again by card).
+            changes.setdefault("status_reason", None)
         return self.model_copy(update={"status": status, "updated_at": now, **changes})
 
     @property
@@ -371,6 +380,16 @@ class Application(BaseModel):
     def amount_kept(self) -> int:
         """The money received for this place and not given back."""
         return self.amount_paid - self.amount_refunded
+
+    @property
+    def latest_refund(self) -> int:
+        """What the latest refund gives back (minor units), whether or not Stripe has reported
+        it yet: what a message about it says, beside what has come back in all."""
+        if self.last_refund:
+            return self.last_refund
+        # Stored before the figure was kept: what a cancellation's refund is still to give
+        # back, or, once reported, all that has come back.
+        return self.amount_kept if self.amount_kept > 0 else self.amount_refunded
 
     def left_to_pay(self, course_price: Money) -> int:
         """What is still to be paid for this place: what is due less what was kept, while the

@@ -70,6 +70,9 @@ class EmailJob(BaseModel):
     was_start: datetime | None = None
     was_title: str | None = None
     reason: str | None = None
+    # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
+    # in all; None for jobs queued before it was recorded.
+    amount: int | None = None
 
     @classmethod
     def about(
@@ -80,8 +83,10 @@ class EmailJob(BaseModel):
         *,
         occasion: str = "",
         reason: str | None = None,
+        amount: int | None = None,
     ) -> EmailJob:
-        """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry)."""
+        """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry);
+        ``amount``: the money the message is about (a refund's)."""
         parts = [kind.value, application_id, occasion]
         return cls(
             job_id=":".join(p for p in parts if p),
@@ -89,6 +94,7 @@ class EmailJob(BaseModel):
             application_id=application_id,
             course_id=course_id,
             reason=reason,
+            amount=amount,
         )
 
     @classmethod

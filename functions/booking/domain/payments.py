@@ -190,11 +190,14 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     )
     total = max(sum(refunds.values()), by_charge)
     full = application.amount_paid > 0 and total >= application.amount_paid
+    # What this refund gave back: the messages say it, beside what has come back in all.
+    given_back = max(total - application.amount_refunded, 0)
     changes = {
         "refunds": refunds,
         "amount_refunded": total,
         "updated_at": now,
         "charge_amount_refunded": by_charge,
+        "last_refund": given_back or application.last_refund,
     }
     app_id, course_id = application.application_id, application.course_id
     if full and application.status in (S.CONFIRMED, S.CANCELLED):
@@ -203,7 +206,12 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
             S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes
         ).with_emails(
             EmailJob.about(
-                EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion="full", reason=reason
+                EmailKind.PAYMENT_REFUNDED,
+                app_id,
+                course_id,
+                occasion="full",
+                reason=reason,
+                amount=given_back,
             )
         )
     elif total > application.amount_refunded and application.status is S.CONFIRMED:
@@ -214,6 +222,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
                 course_id,
                 occasion=f"partial-{total}",
                 reason="partial_refund",
+                amount=given_back,
             )
         )
     else:

@@ -52,6 +52,17 @@ def programme_of(course: Course) -> str:
     return course.definition.programme or course.course_id
 
 
+def programme_title(programme: str, titles: Iterable[str]) -> str:
+    """What a programme is called where a person reads it: the title its cohorts share (most
+    of them, the earliest's on a tie), from ``titles`` in the cohorts' order, the earliest
+    first; its slug only when it has no cohort. A title carries no dates: each cohort's first
+    day is said beside it."""
+    listed = [title.strip() for title in titles if title.strip()]
+    if not listed:
+        return programme
+    return max(listed, key=lambda title: (listed.count(title), -listed.index(title)))
+
+
 def moves_programme(course: Course, definition: CourseDefinition) -> bool:
     """Whether saving ``definition`` over ``course`` puts the cohort in another programme."""
     return programme_of(course) != (definition.programme or course.course_id)

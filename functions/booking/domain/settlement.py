@@ -217,6 +217,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         payment_pending=False,
         # Only a refund that was asked of Stripe is promised to the applicant.
         status_reason="refund_requested" if refunds else None,
+        last_refund=owed if refunds else application.last_refund,
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
     ).with_emails(
         EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)

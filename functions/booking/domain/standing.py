@@ -133,7 +133,12 @@ def _awaiting_payment(facts: Facts) -> Standing:
 
 
 def _expired(facts: Facts) -> Standing:
-    again = " If places are still free you can start again below." if facts.can_pay else ""
+    # Said with what starting again costs; without it, nothing is owed (no line says so).
+    again = (
+        f" If places are still free you can start again below, for {facts.price}."
+        if facts.can_pay
+        else ""
+    )
     if facts.reason == "offer_lapsed":
         return Standing(
             "The place we offered you has been released",

@@ -89,6 +89,16 @@ ON_THE_WAY = frozenset(
         S.OFFERED,
     }
 )
+
+
+def left_to_pay_is_said(status: ApplicationStatus, *, can_pay: bool) -> bool:
+    """Whether the applicant is told what is left to pay (``Application.left_to_pay``; nothing
+    once booked or ended): always, except for a payment that lapsed and cannot be started
+    again (``can_pay``: a new checkout may be opened now), on which nothing is owed. The one
+    rule for the status page's *Left to pay* beside what its words offer."""
+    return can_pay or status is not S.EXPIRED
+
+
 # Statuses in which an organiser may fund a place (in full or in part).
 FUNDABLE_STATUSES = ON_THE_WAY
 # Once an application ends like this, its person may apply to the same course again.

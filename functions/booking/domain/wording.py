@@ -43,6 +43,7 @@ __all__ = [
     "moment_when",
     "money_words",
     "moved_without_id_warning",
+    "refunded_earlier_words",
     "session_when",
     "status_named",
     "status_with_reason",
@@ -152,6 +153,19 @@ def status_named(status: str) -> str:
     """ "“Awaiting payment”": a status named inside a sentence (a refusal says what an
     application is), in the words it is shown by, never its code."""
     return f"“{status_words(status)}”"
+
+
+def refunded_earlier_words(this_refund: int, in_all: int, currency: str) -> str:
+    """ "with the £33.34 refunded earlier, £133.34 in all": said beside what one refund gives
+    back, when earlier refunds were made ("" when there were none). Every message about a
+    refund says its own amount, never the whole payment as if this refund gave it all back."""
+    earlier = in_all - this_refund
+    if earlier <= 0 or this_refund <= 0:
+        return ""
+    return (
+        f"with the {money_words(earlier, currency)} refunded earlier, "
+        f"{money_words(in_all, currency)} in all"
+    )
 
 
 def reason_words(reason: str | None) -> str | None:

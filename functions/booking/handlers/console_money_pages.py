@@ -10,6 +10,7 @@ from datetime import datetime
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course
 from booking.domain.course_money import CourseMoney, PlaceMoney, bookings_said, money_figures
+from booking.domain.programme import programme_title
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     discount_words,
@@ -148,7 +149,9 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
     return _render(
         "programme.html",
         chrome,
-        programme=overview.programme,
+        programme=programme_title(
+            overview.programme, (s.course.definition.title for s in overview.cohorts)
+        ),
         cohorts=cohorts,
         taken=sum(s.course.seats_taken for s in overview.cohorts),
         left=sum(s.course.places_left for s in overview.cohorts),

@@ -24,6 +24,7 @@ from booking.domain.wording import (
     invoice_words,
     moment_when,
     money_words,
+    refunded_earlier_words,
     status_with_reason,
     status_words,
     timeline_text,
@@ -314,15 +315,23 @@ def _done(done: str, application: Application, currency: str) -> str:
     ):
         return DONE_WORDS.get(done, "")
     kept = application.amount_kept
+    emailed = "The applicant has been emailed."
     if application.status is ApplicationStatus.REFUNDED or application.status_reason in (
         "refund_requested",
         "cancelled_and_refunded",
     ):
-        back = application.amount_refunded or application.amount_paid
-        money = f"{money_words(back, currency)} is" if back else "The payment is"
+        back = application.latest_refund
+        if not back:
+            return "Cancelled. The payment is being refunded through Stripe. " + emailed
+        earlier = refunded_earlier_words(back, application.amount_paid, currency)
+        if earlier:
+            return (
+                f"Cancelled. {money_words(back, currency)} is being refunded through Stripe "
+                f"({earlier}). " + emailed
+            )
         return (
-            f"Cancelled. {money} being refunded in full through Stripe. "
-            "The applicant has been emailed."
+            f"Cancelled. {money_words(back, currency)} is being refunded in full through Stripe. "
+            + emailed
         )
     if kept > 0:
         return (

@@ -18,6 +18,7 @@ from booking.domain.wording import (
     day_when,
     moment_when,
     money_words,
+    refunded_earlier_words,
     session_when,
     status_words,
 )
@@ -139,6 +140,7 @@ def email_context(
         "joining_url": _joining_url(course) if attendee else None,
         **_status_context(job, application, definition),
         **_payment_context(application, definition, now),
+        **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
     }
 
@@ -211,6 +213,23 @@ def _payment_context(
         "bursary": _money(application.bursary, currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,
+    }
+
+
+def _refund_context(job: EmailJob, application: Application, currency: str) -> dict[str, Any]:
+    """What the refund a message is about gives back (``refund_now``) and, when earlier refunds
+    were made, what has come back in all (``refunded_earlier``: "" when there were none). A
+    refund's message says what that refund gave back; a cancellation's, what its refund gives
+    back: all that was kept, so with the earlier ones everything paid."""
+    if job.kind is EmailKind.PAYMENT_REFUNDED:
+        in_all = application.amount_refunded
+        this_refund = in_all if job.amount is None else job.amount
+    else:
+        in_all = application.amount_paid
+        this_refund = application.latest_refund
+    return {
+        "refund_now": _money(this_refund, currency),
+        "refunded_earlier": refunded_earlier_words(this_refund, in_all, currency),
     }
 
 

@@ -8,6 +8,7 @@ from booking.domain.application import PAYABLE_STATUSES
 from booking.domain.course import Course, SessionKind
 from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
+from booking.domain.statuses import ApplicationStatus, left_to_pay_is_said
 from booking.domain.wording import FIELD_NAMES, course_name, day_when, moment_when, money_words
 from booking.handlers.pages.templates import environment, sessions
 from booking.services.applications import ApplicationView
@@ -164,8 +165,10 @@ def _money_lines(view: ApplicationView, course_price: Money) -> list[tuple[str, 
                 money_words(-off, price.currency),
             )
         )
-    left = view.left_to_pay
-    lines.append(("Left to pay", money_words(left, price.currency) if left else "Nothing"))
+    # A lapsed payment that cannot start again owes nothing: no line says otherwise.
+    if left_to_pay_is_said(ApplicationStatus(view.status), can_pay=view.can_pay):
+        left = view.left_to_pay
+        lines.append(("Left to pay", money_words(left, price.currency) if left else "Nothing"))
     return lines
 
 
