@@ -25,7 +25,7 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse
 from booking.handlers import http
-from booking.handlers.routes import Function, Served
+from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, saved_course_out
 from booking.services import (
     bursaries,
@@ -217,8 +217,14 @@ def erase_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.erase_person(ports(), _person(email)))
 
 
+def _methods_for(path: str) -> list[str]:
+    # Only unmatched requests get here, an organiser's (strangers were refused first): a known
+    # path asked with a method it does not answer is a 405 naming those it does.
+    return methods_for(path, Function.ADMIN)
+
+
 # Unknown admin paths answer 401 to strangers too, so they reveal nothing.
-http.install_error_handlers(app, logger, guard_unknown_paths=_authorise)
+http.install_error_handlers(app, logger, guard_unknown_paths=_authorise, methods_for=_methods_for)
 
 served.check()
 
