@@ -90,3 +90,13 @@ def test_a_wrong_method_sends_a_stranger_to_sign_in_and_an_unknown_page_is_404(
     assert browser.request("POST", "/console/no-such-page").status == 404
     # A served form post still needs its CSRF token.
     assert browser.request("POST", "/console/sign-out").status == 403
+
+
+def test_a_right_method_on_a_value_no_route_takes_is_404_not_405(system: System) -> None:
+    # The path fits the table's template, but its value holds a character no id does.
+    reply = system.admin("PUT", '/courses/a"b', json_body={})
+    assert reply.status == 404, reply.body
+    assert "allow" not in reply.headers
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    assert browser.request("GET", '/console/applications/a"b').status == 404

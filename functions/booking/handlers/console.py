@@ -374,9 +374,10 @@ def not_found(_: Exception) -> Response[str]:
     path = app.current_event.path
     if not access.is_open(path) and current_session() is None:
         return http.see_other("/console/sign-in")
-    # A page or action the console has, asked with a method it does not answer there.
+    # A page or action the console has, asked with a method it does not answer there (with
+    # one it answers, the path's value is one the resolver does not take: no such page).
     allowed = methods_for(path, Function.CONSOLE)
-    if allowed:
+    if allowed and app.current_event.http_method not in allowed:
         return _error(http.MethodNotAllowed(allowed))
     return _error(NotFound("there is no such page in the console"))
 
