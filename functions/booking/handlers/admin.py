@@ -23,7 +23,7 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
-from booking.domain.validation import parse
+from booking.domain.validation import parse_json_strictly
 from booking.handlers import http
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, saved_course_out
@@ -83,7 +83,9 @@ app.use(middlewares=[_require_organiser, http.bounded_path])
 
 @served("putCourse")
 def put_course(course_id: str) -> Response[str]:
-    definition = parse(CourseDefinition, _body(), "the course definition needs attention")
+    definition = parse_json_strictly(
+        CourseDefinition, _body(), "the course definition needs attention"
+    )
     the_ports = ports()
     existed = console.course_exists(the_ports, course_id)
     saved = courses.put_course(the_ports, course_id, definition)
@@ -115,7 +117,9 @@ def money_totals(course_id: str) -> Response[str]:
 
 @served("createDiscountCode")
 def create_discount_code(course_id: str) -> Response[str]:
-    definition = parse(DiscountCodeDefinition, _body(), "the discount code needs attention")
+    definition = parse_json_strictly(
+        DiscountCodeDefinition, _body(), "the discount code needs attention"
+    )
     made = discounts.create_discount_code(ports(), course_id, definition)
     return http.json_response(201, discounts.code_view(made))
 
