@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
-from booking.domain.money import MAX_MINOR_UNITS, Money
+from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
 from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.validation import SaneInstant, typed_as
 
@@ -89,6 +89,17 @@ def amount_due(price: Money, bursary: int, discount: AppliedDiscount | None) -> 
     """What the applicant (or their employer) pays: the price less the bursary, less the code."""
     after_bursary = max(price.amount - bursary, 0)
     return after_bursary - (discount.takes_off(after_bursary) if discount else 0)
+
+
+def left_too_little(
+    price: Money, bursary: int, discount: AppliedDiscount | None, kept: int = 0
+) -> str | None:
+    """Why a price with this bursary and code cannot be paid, in words: after what was paid
+    and kept already, it leaves more than nothing but less than the least Stripe charges
+    (``money.below_minimum_charge``). Every path that sets a code or a bursary asks this
+    before anything is written or sent to Stripe."""
+    left = max(amount_due(price, bursary, discount) - kept, 0)
+    return below_minimum_charge(left, price.currency)
 
 
 class PromotionCode(BaseModel):

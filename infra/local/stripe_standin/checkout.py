@@ -27,6 +27,10 @@ from infra.local.stripe_standin.wire import (
 # exact minimum usable without accepting anything meaningfully shorter.
 _EXPIRES_AT_GRACE_SECONDS = 5
 _MIN_EXPIRY_SECONDS = 30 * 60
+# Stripe's own minimum charge in each currency (docs.stripe.com/currencies): it refuses a
+# Checkout Session whose total is more than nothing but less. Written here as Stripe's fact,
+# apart from the booking code's rule, so a test of that rule meets what Stripe does.
+_MINIMUM_CHARGE = {"gbp": 30, "eur": 50, "usd": 50}
 _MAX_EXPIRY_SECONDS = 24 * 60 * 60
 
 # Stripe rejects parameters it does not know, which catches typos in our calls; these are the
@@ -132,6 +136,7 @@ class CheckoutSessions:
         methods = params.get("payment_method_types")
         locale = optional_str(params, "locale")
         applied, amount_discount = self._discount(params, amount, currency)
+        _at_least_the_minimum(amount - amount_discount, currency)
 
         session_id = random_id("cs_test_", 58)
         session = store.fixture("checkout_session")
@@ -400,3 +405,14 @@ def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
         total += unit_amount * quantity
     assert currency is not None
     return total, currency, names
+
+
+def _at_least_the_minimum(total: int, currency: str) -> None:
+    least = _MINIMUM_CHARGE.get(currency.lower(), 50)
+    if 0 < total < least:
+        raise StripeError(
+            400,
+            "The Checkout Session's total amount due must add up to at least "
+            f"{least / 100:.2f} {currency}",
+            code="amount_too_small",
+        )
