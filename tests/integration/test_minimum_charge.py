@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.bootstrap import ports
+from tests.support.console import ConsoleBrowser
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/courses/{COURSE_ID}/discount-codes"
@@ -76,3 +77,24 @@ def test_a_bursary_that_would_leave_too_little_is_refused(system: System) -> Non
     assert kept.bursary == 0
     assert system.admin("POST", path, json_body={"amount": price - 30}).status == 200
     assert system.admin("POST", path, json_body={"amount": price}).status == 200
+
+
+def test_the_console_says_the_same_beside_a_bursary_and_a_price(system: System) -> None:
+    application = system.apply().json()
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = f"/console/applications/{application['application_id']}"
+    reply = browser.post(f"{page}/bursary", csrf_token=browser.csrf(page), amount="199.98")
+    assert reply.status == 422, reply.status
+    assert TOO_LITTLE in reply.body.replace("&#163;", "£")
+    made = browser.post(
+        "/console/courses",
+        csrf_token=browser.csrf("/console/courses/new"),
+        course_id="pennies",
+        title="Pennies",
+        price="0.29",
+        currency="gbp",
+        capacity="5",
+    )
+    assert made.status == 422, made.status
+    assert "Enter at least £0.30, the least a card payment may be" in made.body
