@@ -1,5 +1,6 @@
 """Stripe's minimum charge: one rule in the domain (``money.below_minimum_charge``, asked by
-``billing.left_too_little`` and a course's price), and the stand-in refusing what Stripe refuses."""
+``billing.left_too_little`` and a course's price), and the stand-in doing what Stripe does
+below it (a Checkout Session refused, an invoice marked paid with nothing collected)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from booking.domain.billing import AppliedDiscount, left_too_little
 from booking.domain.course import CourseDefinition
 from booking.domain.money import Money, below_minimum_charge
 from tests.unit.test_stripe_standin import create, session_params
+from tests.unit.test_stripe_standin_invoices import sent_invoice
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,14 @@ def test_the_standin_refuses_a_session_below_stripes_minimum(
     assert caught.value.http_status == 400
     line["price_data"]["unit_amount"] = 30
     assert create(client, clock, key="idem-2", line_items=[line]).amount_total == 30
+
+
+def test_the_standin_marks_an_invoice_below_the_minimum_paid_collecting_nothing(
+    client: stripe.StripeClient, clock: Any
+) -> None:
+    small = sent_invoice(client, clock, amount=2)
+    assert small.status == "paid"
+    assert small.amount_paid == 0
+    assert isinstance(small.customer, str)
+    assert client.v1.customers.retrieve(small.customer).balance == 2
+    assert sent_invoice(client, clock, amount=30, key="k2").status == "open"

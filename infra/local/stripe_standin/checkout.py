@@ -10,7 +10,9 @@ from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
+    MINIMUM_CHARGE,
     StripeError,
+    below_minimum,
     check_metadata,
     check_url,
     find,
@@ -27,10 +29,6 @@ from infra.local.stripe_standin.wire import (
 # exact minimum usable without accepting anything meaningfully shorter.
 _EXPIRES_AT_GRACE_SECONDS = 5
 _MIN_EXPIRY_SECONDS = 30 * 60
-# Stripe's own minimum charge in each currency (docs.stripe.com/currencies): it refuses a
-# Checkout Session whose total is more than nothing but less. Written here as Stripe's fact,
-# apart from the booking code's rule, so a test of that rule meets what Stripe does.
-_MINIMUM_CHARGE = {"gbp": 30, "eur": 50, "usd": 50}
 _MAX_EXPIRY_SECONDS = 24 * 60 * 60
 
 # Stripe rejects parameters it does not know, which catches typos in our calls; these are the
@@ -408,8 +406,8 @@ def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
 
 
 def _at_least_the_minimum(total: int, currency: str) -> None:
-    least = _MINIMUM_CHARGE.get(currency.lower(), 50)
-    if 0 < total < least:
+    if below_minimum(total, currency):
+        least = MINIMUM_CHARGE.get(currency.lower(), 50)
         raise StripeError(
             400,
             "The Checkout Session's total amount due must add up to at least "
