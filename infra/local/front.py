@@ -260,7 +260,7 @@ class Front:
         name = function_for(method, path)
         if name == "admin":
             return self._as_organiser(event)
-        if path in ("/console/sign-in", "/console/sign-in/"):
+        if path in ("/console/sign-in", "/console/sign-in/") and method in ("GET", "POST"):
             return self._sign_in(event, method, body)
         return self.invoke(name, event)
 

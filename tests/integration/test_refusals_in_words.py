@@ -139,7 +139,7 @@ def test_no_refusal_anywhere_says_a_status_code(system: System) -> None:
     ("body", "field", "says"),
     [
         ({"code": "NO WAY!", "percent_off": 10}, "code", "Use 3 to 40 letters, digits and hyphens"),
-        ({"code": "HALF", "percent_off": 0}, "percent_off", "Enter a number above 0"),
+        ({"code": "HALF", "percent_off": 0}, "percent_off", "Enter 0.01 or more"),
         ({"code": "HALF", "percent_off": 150}, "percent_off", "Enter 100 or less"),
         ({"code": "HALF", "percent_off": 50, "max_uses": 0}, "max_uses", "Enter 1 or more"),
         ({"code": "HALF", "percent_off": "half"}, "percent_off", "Enter a number, like 50"),

@@ -17,11 +17,11 @@ from enum import StrEnum
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
-from booking.domain.money import MAX_MINOR_UNITS, Money
+from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
 from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.validation import SaneInstant, typed_as
 
@@ -89,6 +89,17 @@ def amount_due(price: Money, bursary: int, discount: AppliedDiscount | None) -> 
     """What the applicant (or their employer) pays: the price less the bursary, less the code."""
     after_bursary = max(price.amount - bursary, 0)
     return after_bursary - (discount.takes_off(after_bursary) if discount else 0)
+
+
+def left_too_little(
+    price: Money, bursary: int, discount: AppliedDiscount | None, kept: int = 0
+) -> str | None:
+    """Why a price with this bursary and code cannot be paid, in words: after what was paid
+    and kept already, it leaves more than nothing but less than the least Stripe charges
+    (``money.below_minimum_charge``). Every path that sets a code or a bursary asks this
+    before anything is written or sent to Stripe."""
+    left = max(amount_due(price, bursary, discount) - kept, 0)
+    return below_minimum_charge(left, price.currency)
 
 
 class PromotionCode(BaseModel):
@@ -172,6 +183,12 @@ def is_discount_code(text: str) -> bool:
     return bool(_DISCOUNT_CODE_RE.match(text))
 
 
+# The smallest percentage off a code may take: a hundredth of a percent, as typed and as
+# Stripe keeps it (two decimal places).
+SMALLEST_PERCENT_OFF = 0.01
+PERCENT_WORDS = "Enter a percentage from 0.01 to 100, with at most two decimal places, like 12.5"
+
+
 class DiscountCodeDefinition(BaseModel):
     """What an organiser posts to create a code (``POST /admin/courses/{id}/discount-codes``)."""
 
@@ -181,12 +198,26 @@ class DiscountCodeDefinition(BaseModel):
         pattern=DISCOUNT_CODE_PATTERN,
         description="3 to 40 letters, digits and hyphens; matched case-insensitively",
     )
-    percent_off: float | None = Field(default=None, gt=0, le=100)
+    percent_off: float | None = Field(
+        default=None,
+        ge=SMALLEST_PERCENT_OFF,
+        le=100,
+        description="A percentage from 0.01 to 100, with at most two decimal places",
+    )
     amount_off: int | None = Field(
         default=None, gt=0, le=MAX_MINOR_UNITS, description="Minor units, in the course's currency"
     )
     max_uses: int | None = Field(default=None, ge=1, le=MAX_CODE_USES)
     expires_at: SaneInstant | None = Field(default=None, description="ISO 8601 with a UTC offset")
+
+    @field_validator("percent_off")
+    @classmethod
+    def _whole_hundredths(cls, value: float | None) -> float | None:
+        # Stripe keeps a coupon's percentage to two decimal places: 12.345 would be a promise
+        # it rounds away, and 1e-9 a discount of nothing.
+        if value is not None and round(value, 2) != value:
+            raise ValueError(PERCENT_WORDS)
+        return value
 
     @model_validator(mode="after")
     def _one_kind_of_discount(self) -> Self:

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -28,6 +29,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import OptionalLongText, ShortText
 from booking.domain.money import Money as Money  # courses are priced in it; re-exported
+from booking.domain.money import minimum_charge, money_words
 from booking.domain.validation import sane_year, typed_as
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
@@ -183,6 +185,20 @@ class CourseDefinition(BaseModel):
     decline_message: str | None = Field(default=None, max_length=4000)
     closed: bool = False
     sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
+
+    @field_validator("price")
+    @classmethod
+    def _chargeable(cls, price: Money, info: ValidationInfo) -> Money:
+        # A price is charged whole unless a code or a bursary takes from it: at least Stripe's
+        # minimum. (What was stored was held to the rule of its day and is read back as it is.)
+        least = minimum_charge(price.currency)
+        stored = isinstance(info.context, dict) and info.context.get("stored")
+        if price.amount < least and not stored:
+            raise ValueError(
+                f"Enter at least {money_words(least, price.currency)}, the least a card payment"
+                " may be"
+            )
+        return price
 
     @field_validator("overview", "audience")
     @classmethod

@@ -90,6 +90,30 @@ def said_as_typed(text: str) -> str:
     return _MINOR_UNITS_SAID.sub(r"\g<said>", text)
 
 
+# The least Stripe will charge in each currency taken here (Stripe's "minimum and maximum
+# charge amounts", docs.stripe.com/currencies): it refuses a Checkout Session for less, and
+# marks an invoice for less paid without collecting it. So an amount to pay is nothing, or at
+# least this: never in between.
+MINIMUM_CHARGE = {"gbp": 30, "eur": 50, "usd": 50}
+
+
+def minimum_charge(currency: str) -> int:
+    return MINIMUM_CHARGE.get(currency.lower(), 0)
+
+
+def below_minimum_charge(amount: int, currency: str) -> str | None:
+    """Why ``amount`` (what is left to pay) cannot be charged, in words: more than nothing but
+    less than Stripe's minimum; ``None`` when it can be (nothing to pay, or the minimum or more).
+    The one rule every path that changes what is left to pay (a price, a code, a bursary) asks."""
+    least = minimum_charge(currency)
+    if 0 < amount < least:
+        return (
+            f"This would leave {money_words(amount, currency)} to pay, and a card payment must"
+            f" be at least {money_words(least, currency)}"
+        )
+    return None
+
+
 def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
     """An amount a person typed in pounds (``200``, ``200.5``, ``£1,200.50``), in pence.
 
@@ -123,7 +147,10 @@ def typed_amount(typed: str, field: str, *, what: str = "the amount") -> int:
 
 __all__ = [
     "MAX_MINOR_UNITS",
+    "MINIMUM_CHARGE",
     "Money",
+    "below_minimum_charge",
+    "minimum_charge",
     "minor_units_words",
     "money_words",
     "said_as_typed",

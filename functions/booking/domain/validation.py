@@ -3,6 +3,7 @@ date a person gives is held to."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
@@ -143,6 +144,19 @@ def parse(
     """Validate ``payload`` into ``model`` or raise :class:`InvalidInput` naming each field."""
     try:
         return model.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(message, field_reasons(exc)) from None
+
+
+def parse_json_strictly(
+    model: type[Model], payload: Mapping[str, Any], message: str = "some fields need attention"
+) -> Model:
+    """Validate a JSON object that came as JSON (the organiser API's bodies, a definition file)
+    into ``model`` with JSON's own types: a number where a number is asked for, never a string
+    (``"2_00"`` is not 200), nor ``true`` (not 1); dates and times stay ISO strings, as JSON
+    writes them. Raises :class:`InvalidInput` naming each field, like :func:`parse`."""
+    try:
+        return model.model_validate_json(json.dumps(payload), strict=True)
     except ValidationError as exc:
         raise InvalidInput(message, field_reasons(exc)) from None
 

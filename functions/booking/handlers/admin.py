@@ -23,9 +23,9 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
-from booking.domain.validation import parse
+from booking.domain.validation import parse_json_strictly
 from booking.handlers import http
-from booking.handlers.routes import Function, Served
+from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, saved_course_out
 from booking.services import (
     bursaries,
@@ -83,7 +83,9 @@ app.use(middlewares=[_require_organiser, http.bounded_path])
 
 @served("putCourse")
 def put_course(course_id: str) -> Response[str]:
-    definition = parse(CourseDefinition, _body(), "the course definition needs attention")
+    definition = parse_json_strictly(
+        CourseDefinition, _body(), "the course definition needs attention"
+    )
     the_ports = ports()
     existed = console.course_exists(the_ports, course_id)
     saved = courses.put_course(the_ports, course_id, definition)
@@ -115,7 +117,9 @@ def money_totals(course_id: str) -> Response[str]:
 
 @served("createDiscountCode")
 def create_discount_code(course_id: str) -> Response[str]:
-    definition = parse(DiscountCodeDefinition, _body(), "the discount code needs attention")
+    definition = parse_json_strictly(
+        DiscountCodeDefinition, _body(), "the discount code needs attention"
+    )
     made = discounts.create_discount_code(ports(), course_id, definition)
     return http.json_response(201, discounts.code_view(made))
 
@@ -217,8 +221,14 @@ def erase_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.erase_person(ports(), _person(email)))
 
 
+def _methods_for(path: str) -> list[str]:
+    # Only unmatched requests get here, an organiser's (strangers were refused first): a known
+    # path asked with a method it does not answer is a 405 naming those it does.
+    return methods_for(path, Function.ADMIN)
+
+
 # Unknown admin paths answer 401 to strangers too, so they reveal nothing.
-http.install_error_handlers(app, logger, guard_unknown_paths=_authorise)
+http.install_error_handlers(app, logger, guard_unknown_paths=_authorise, methods_for=_methods_for)
 
 served.check()
 

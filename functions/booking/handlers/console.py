@@ -66,6 +66,7 @@ from booking.handlers.console_session import (
     safe_next,
 )
 from booking.handlers.pages import load_templates
+from booking.handlers.routes import Function, methods_for
 from booking.services import (
     bursaries,
     console,
@@ -357,7 +358,10 @@ def _error(error: BookingError) -> Response[str]:
         "console request refused",
         extra={"code": error.code, "path": http.loggable_path(app.current_event.path)},
     )
-    return html_page(status, pages.error_page(chrome(), status, error.code, error.message))
+    answer = html_page(status, pages.error_page(chrome(), status, error.code, error.message))
+    if isinstance(error, http.MethodNotAllowed):
+        answer.headers["Allow"] = ", ".join(error.allowed)
+    return answer
 
 
 @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
@@ -367,8 +371,14 @@ def refused(error: BookingError) -> Response[str]:
 
 @app.not_found
 def not_found(_: Exception) -> Response[str]:
-    if not access.is_open(app.current_event.path) and current_session() is None:
+    path = app.current_event.path
+    if not access.is_open(path) and current_session() is None:
         return http.see_other("/console/sign-in")
+    # A page or action the console has, asked with a method it does not answer there (with
+    # one it answers, the path's value is one the resolver does not take: no such page).
+    allowed = methods_for(path, Function.CONSOLE)
+    if allowed and app.current_event.http_method not in allowed:
+        return _error(http.MethodNotAllowed(allowed))
     return _error(NotFound("there is no such page in the console"))
 
 

@@ -20,6 +20,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner, cookie_value
+from booking.handlers.routes import Function, route_at
 from booking.handlers.routes.console import OPEN_PATHS
 from booking.services import console_sessions
 
@@ -71,14 +72,16 @@ def is_open(path: str) -> bool:
 def require_session(
     resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware
 ) -> Response[str]:
-    """Middleware: a live session for every page but the open ones; CSRF for every POST."""
+    """Middleware: a live session for every page but the open ones; CSRF for every POST the
+    console serves (a method the route table does not serve on a path goes on to its 405)."""
     if is_open(resolver.current_event.path):
         return next_middleware(resolver)
     session = current_session(resolver)
     if session is None:
         return http.see_other(f"/console/sign-in?{urlencode({'next': _come_back_to(resolver)})}")
     resolver.context["session"] = session
-    if resolver.current_event.http_method != "GET":
+    event = resolver.current_event
+    if event.http_method != "GET" and route_at(event.http_method, event.path, Function.CONSOLE):
         presented = posted_form(resolver).get("csrf_token")
         if not signer().csrf_valid(session, presented if isinstance(presented, str) else None):
             raise http.Forbidden("this form has expired or did not come from the console")

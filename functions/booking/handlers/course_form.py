@@ -21,7 +21,7 @@ from urllib.parse import quote
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
-from booking.domain.validation import parse
+from booking.domain.validation import parse, parse_json_strictly
 from booking.domain.wording import moved_without_id_warning
 from booking.handlers.http import FilePart
 from booking.services.courses import SavedCourse
@@ -362,7 +362,7 @@ def definition_from_file(upload: Upload) -> CourseDefinition:
             "the upload needs attention", {"definition": "The file must hold one JSON object"}
         )
     try:
-        return parse(CourseDefinition, data, "the definition needs attention")
+        return parse_json_strictly(CourseDefinition, data, "the definition needs attention")
     except InvalidInput as invalid:
         listed = "; ".join(f"{key}: {reason}" for key, reason in invalid.fields.items())
         raise InvalidInput(

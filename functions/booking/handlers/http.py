@@ -381,8 +381,11 @@ def install_error_handlers(
                 guard_unknown_paths()
             except BookingError as error:
                 return error_response(error)
-        allowed = methods_for(app.current_event.path) if methods_for is not None else []
-        if allowed:
+        event = app.current_event
+        allowed = methods_for(event.path) if methods_for is not None else []
+        # The method among them: the path fits the table's template but not a value the
+        # resolver takes in it (a character no id holds), so there is no such resource.
+        if allowed and event.http_method not in allowed:
             return for_client(error_response(MethodNotAllowed(allowed)))
         return for_client(error_response(NotFound("no such resource")))
 

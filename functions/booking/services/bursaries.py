@@ -13,6 +13,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
+from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.settlement import BursaryGranted
 from booking.services.concurrency import load_application
@@ -35,6 +36,10 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
             "the bursary needs attention",
             {"amount": f"Enter at most the price of the place, {price.in_minor_units()}"},
         )
+    if price is not None:
+        too_little = left_too_little(price, amount, application.discount, application.amount_kept)
+        if too_little is not None:
+            raise InvalidInput("the bursary needs attention", {"amount": too_little})
     settled = settle_money(ports, application_id, BursaryGranted(amount), first=application)
     logger.info(
         "bursary granted",

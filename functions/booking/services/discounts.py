@@ -17,6 +17,7 @@ from booking.domain.billing import (
     DiscountCodeDefinition,
     PromotionCodeState,
     is_discount_code,
+    left_too_little,
 )
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
@@ -57,7 +58,11 @@ def discount_for(
     refusal = found.refusal(now, course.definition.price.currency)
     if refusal is not None:
         raise refuse_code(refusal)
-    return found.applied()
+    applied = found.applied()
+    too_little = left_too_little(course.definition.price, 0, applied)
+    if too_little is not None:
+        raise InvalidInput("the discount code cannot be used", {"discount_code": too_little})
+    return applied
 
 
 def create_discount_code(
@@ -75,6 +80,18 @@ def create_discount_code(
             "the discount code needs attention",
             {"amount_off": f"Enter at most the price of a place, {price.in_minor_units()}"},
         )
+    # A code that would leave less than Stripe charges on the course's price is refused now,
+    # not when an applicant gives it.
+    would_take = AppliedDiscount(
+        code=definition.code,
+        promotion_code_id="",
+        percent_off=definition.percent_off,
+        amount_off=definition.amount_off,
+    )
+    too_little = left_too_little(price, 0, would_take)
+    if too_little is not None:
+        field = "percent_off" if definition.percent_off is not None else "amount_off"
+        raise InvalidInput("the discount code needs attention", {field: too_little})
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)
     made = ports.payments.create_promotion_code(

@@ -10,7 +10,9 @@ from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
+    MINIMUM_CHARGE,
     StripeError,
+    below_minimum,
     check_metadata,
     check_url,
     find,
@@ -132,6 +134,7 @@ class CheckoutSessions:
         methods = params.get("payment_method_types")
         locale = optional_str(params, "locale")
         applied, amount_discount = self._discount(params, amount, currency)
+        _at_least_the_minimum(amount - amount_discount, currency)
 
         session_id = random_id("cs_test_", 58)
         session = store.fixture("checkout_session")
@@ -400,3 +403,14 @@ def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
         total += unit_amount * quantity
     assert currency is not None
     return total, currency, names
+
+
+def _at_least_the_minimum(total: int, currency: str) -> None:
+    if below_minimum(total, currency):
+        least = MINIMUM_CHARGE.get(currency.lower(), 50)
+        raise StripeError(
+            400,
+            "The Checkout Session's total amount due must add up to at least "
+            f"{least / 100:.2f} {currency}",
+            code="amount_too_small",
+        )

@@ -13,6 +13,7 @@ from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
     StripeError,
+    below_minimum,
     find,
     optional_str,
     parse_int,
@@ -72,6 +73,11 @@ class InvoiceLife:
         outgoing.append(store.record_event("invoice.finalized", invoice, request))
         if invoice["amount_due"] == 0:
             # Nothing to collect: Stripe marks a zero invoice paid as it finalizes it.
+            self._mark_paid(invoice, request, outgoing)
+        elif below_minimum(invoice["amount_due"], invoice["currency"]):
+            # Less than Stripe charges: marked paid, nothing collected, the amount owed moved
+            # to the customer's balance as a debit for a later invoice.
+            customer["balance"] = customer.get("balance", 0) + invoice["amount_due"]
             self._mark_paid(invoice, request, outgoing)
         return copy.deepcopy(invoice)
 

@@ -56,6 +56,18 @@ class LocalResponse:
     body: bytes
 
 
+# Stripe's minimum charge in each currency (docs.stripe.com/currencies, "minimum and maximum
+# charge amounts"). Written here as Stripe's fact, apart from the booking code's own rule, so a
+# test of that rule meets what Stripe does: a Checkout Session for less is refused
+# (``amount_too_small``), and an invoice for less is marked paid as it is finalized, its amount
+# moved to the customer's balance as a debit, nothing collected (docs: customer balance).
+MINIMUM_CHARGE = {"gbp": 30, "eur": 50, "usd": 50}
+
+
+def below_minimum(amount: int, currency: str) -> bool:
+    return 0 < amount < MINIMUM_CHARGE.get(currency.lower(), 50)
+
+
 class StripeError(Exception):
     """An error answered in Stripe's shape, ``{"error": {...}}``."""
 
