@@ -179,7 +179,10 @@ def test_codes_bursaries_and_totals_from_the_terminal(
     common = ["--url", stack.url, "--token", stack.admin_token]
     assert main([*common, "load-course", str(path)]) == 0
     assert main([*common, "discount-code", "cli-money", "CLI-HALF", "--percent-off", "50"]) == 0
-    assert "made CLI-HALF on cli-money: 50% off" in capsys.readouterr().out
+    assert (
+        "made CLI-HALF on CLI money cohort, from Monday 7 July 2031: 50% off"
+        in capsys.readouterr().out
+    )
     applied = stack.post(
         "/courses/cli-money/applications",
         json={

@@ -313,12 +313,13 @@ def uses_words(uses: int, max_uses: int | None) -> str:
 
 
 def redemptions_words(active: bool | None, times_redeemed: int | None) -> str:
-    """What Stripe holds about a code's promotion code: "Active, used 2 times at Stripe".
+    """What Stripe holds about a code's promotion code, said where the page or line already
+    says "at Stripe": "Active, used 2 times".
     Stripe counts a use when a checkout is paid or an invoice is finalised (a voided or unpaid
     invoice still counts), so this is not a count of payments; the uses that limit a code are
     our own count."""
     if active is None or times_redeemed is None:
         return "Stripe did not answer; reload the page to try again"
     state = "Active" if active else "Deactivated"
-    used = f"used {times_redeemed} time{'s' if times_redeemed != 1 else ''} at Stripe"
+    used = f"used {times_redeemed} time{'s' if times_redeemed != 1 else ''}"
     return f"{state}, {used}"
