@@ -114,25 +114,27 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def _probe(script: str, *args: str) -> dict[str, float]:
-    done = subprocess.run(  # noqa: S603 - our own interpreter, our own script
-        [sys.executable, "-c", script, *args],
+def _probe(python_args: list[str], what: str, timeout: int = 120) -> dict[str, float]:
+    """Run ``python <python_args>`` fresh, in the handlers' environment; its last line is a
+    JSON object of figures."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter, our own script or module
+        [sys.executable, *python_args],
         env=child_env(),
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"cold-start probe {args} failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"{what} failed:\n{done.stderr[-2000:]}")
     last = done.stdout.strip().splitlines()[-1]
     figures: dict[str, float] = json.loads(last)
     return figures
 
 
 def _median_of(script: str, *args: str) -> tuple[float, float]:
-    samples = [_probe(script, *args) for _ in range(SAMPLES)]
+    samples = [_probe(["-c", script, *args], f"cold-start probe {args}") for _ in range(SAMPLES)]
     return (
         statistics.median(s["import_ms"] for s in samples),
         statistics.median(s["total_ms"] for s in samples),
@@ -191,20 +193,11 @@ def parse_importtime(stderr: str, top: int = 5) -> list[tuple[str, float]]:
 def first_request_extra(name: str) -> float:
     """Milliseconds the first request after init takes beyond a warm one (bench.first_request),
     median of SAMPLES fresh processes."""
-    samples = []
-    for _ in range(SAMPLES):
-        done = subprocess.run(  # noqa: S603 - our own module
-            [sys.executable, "-m", "bench.first_request", name],
-            env=child_env(),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"first-request probe {name} failed:\n{done.stderr[-2000:]}")
-        samples.append(float(json.loads(done.stdout.strip().splitlines()[-1])["extra_ms"]))
+    probe = ["-m", "bench.first_request", name]
+    samples = [
+        _probe(probe, f"first-request probe {name}", timeout=300)["extra_ms"]
+        for _ in range(SAMPLES)
+    ]
     return statistics.median(samples)
 
 
