@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
+from booking.domain.attendance import Completion, Mark
 from booking.domain.billing import (
     MAX_PO_NUMBER,
     AppliedDiscount,
@@ -274,6 +275,10 @@ class Application(BaseModel):
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
+    # The register (``domain.register``): a mark per core session (by its key), and what
+    # closing the register decided (None while it is open, or on a course keeping none).
+    attendance: dict[str, Mark] = Field(default_factory=dict)
+    completion: Completion | None = None
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""

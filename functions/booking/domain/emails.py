@@ -37,6 +37,8 @@ class EmailKind(StrEnum):
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
     # A programme's follow-up event moved, was renamed, removed or added back: to one person.
     FOLLOW_UP_CHANGED = "follow_up_changed"
+    # The register closed with the person completing: their certificate, as a PDF.
+    CERTIFICATE = "certificate"
 
 
 def instant_token(moment: datetime) -> str:

@@ -24,7 +24,10 @@ programme is invited once and reminded once per offset, whichever cohort they to
   it was taken out, whatever their own cohort's file lists now.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
-  graduate however many cohorts they took: people are told apart by their address digest.
+  graduate however many cohorts they took: people are told apart by their address digest. On a
+  cohort that keeps a register (``completion_min_sessions``), the booking must also have
+  completed it: its register closed with enough sessions attended (``domain.register``); until
+  the register is closed nobody of that cohort is a graduate, so their invitations wait.
 
 Pure: no I/O, no clock.
 """
@@ -45,6 +48,7 @@ from booking.domain.course import (
     SessionKind,
 )
 from booking.domain.people import address_digest
+from booking.domain.register import completed
 
 
 def programme_of(course: Course) -> str:
@@ -332,6 +336,7 @@ def graduates(
         and not application.is_erased
         and programme_of(course) == event.programme
         and completed_before(course, event)
+        and completed(course, application)
     ]
     qualifying.sort(
         key=lambda p: (
