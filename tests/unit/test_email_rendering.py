@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.attendance import Completion
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
@@ -85,6 +86,10 @@ def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appl
         ),
         seat_held=True,
         offer_expires_at=NOW + timedelta(hours=48),
+        # A completer of the register, so that the certificate's message has its certificate.
+        completion=Completion(
+            completed=True, attended=5, required=5, closed_at=NOW, certificate="code-for-tests"
+        ),
     )
 
 
