@@ -24,13 +24,15 @@ from booking.domain.application import ApplicationForm
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.organisers import ORGANISER_SCOPE
-from booking.handlers import views
+from booking.handlers import register_views, views
 from booking.handlers.console_session import SESSION_COOKIE, SESSION_SECONDS
 from booking.handlers.routes import Function, Route, every_route
 from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
 
 _REQUESTS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
+    register_views.AttendanceImportIn,
+    register_views.RegisterMarkIn,
     views.BursaryIn,
     CourseDefinition,
     DiscountCodeDefinition,
@@ -50,6 +52,10 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     views.RosterRow,
     views.SavedCourseOut,
     views.WebhookAnswer,
+    register_views.AttendanceImportOut,
+    register_views.ClosedRegisterOut,
+    register_views.RegisterOut,
+    register_views.RegisterRowOut,
 )
 _REASONS = {
     400: "Malformed request",

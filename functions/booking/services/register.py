@@ -14,6 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
 
@@ -65,7 +66,7 @@ class ClosedRegister:
 @dataclass(frozen=True)
 class AttendanceImport:
     session: ScheduledSession
-    marked: list[tuple[Application, AttendeeRow]]  # marked attended by this import
+    marked: list[tuple[RegisterRow, AttendeeRow]]  # marked attended by this import
     unmatched: list[AttendeeRow]  # no booking on the register has the row's address
 
 
@@ -105,7 +106,7 @@ def read_mark(value: object) -> Mark:
 
 def mark(
     ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark
-) -> Application:
+) -> RegisterRow:
     """Give one booking a mark for one core session (again: nothing changes)."""
     course = _course(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
@@ -122,7 +123,8 @@ def mark(
         "register marked",
         extra={"application_id": application_id, "session": session_key, "mark": given.value},
     )
-    return done
+    [row] = register_rows(course, [done])
+    return row
 
 
 def import_attendance(
@@ -273,6 +275,17 @@ def certificate_for_holder(ports: Ports, application_id: str, token: str) -> byt
     if course is None or certificate_code(application) is None:
         raise NotFound("this application has no certificate")
     return ports.certificates.certificate(certificate_details(ports, application, course))
+
+
+def certificate_download_url(ports: Ports, application_id: str, token: str) -> str:
+    """Where the holder downloads their certificate again; "" when they have none."""
+    application = ports.repository.get_application(application_id)
+    if application is None or certificate_code(application) is None:
+        return ""
+    return (
+        f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf"
+        f"?token={quote(token)}"
+    )
 
 
 @dataclass(frozen=True)
