@@ -338,3 +338,66 @@ def test_racing_marks_both_land(ports: Ports) -> None:
     register.mark(ports, "c1", ada, second, Mark.ABSENT)
     repository.get_application = original  # type: ignore[method-assign]
     assert repository.applications[ada].attendance == {first: Mark.ATTENDED, second: Mark.ABSENT}
+
+
+# -- attendance exports -----------------------------------------------------------------------
+
+TEAMS = (
+    "1. Summary\n"
+    "Meeting title\tCompassionate Leadership\n"
+    "Attended participants\t2\n"
+    "\n"
+    "2. Participants\n"
+    "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole\n"
+    "Ada L\t07/06/2027, 15:00:10\t07/06/2027, 17:00:00\t1h 59m\tAda@Example.org\tada\tAttendee\n"
+    "Guest Person\t07/06/2027, 15:03:00\t07/06/2027, 15:10:00\t7m\t\t\tAttendee\n"
+)
+
+
+def test_a_teams_report_saved_as_utf16_with_tabs_is_read() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    rows = read_attendance_export(TEAMS.encode("utf-16"))
+    assert [(r.name, r.email, r.duration) for r in rows] == [
+        ("Ada L", "Ada@Example.org", "1h 59m"),
+        ("Guest Person", "", "7m"),
+    ]
+    assert rows[0].line == 7
+
+
+def test_a_zoom_report_lists_each_address_once_whatever_its_case() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = (
+        "\ufeffName (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        'Ada,ada@example.org,"Jun 7, 2027 15:00","Jun 7, 2027 16:00",60,No\n'
+        'Ada (phone),ADA@example.org ,"Jun 7, 2027 16:01","Jun 7, 2027 17:00",59,No\n'
+    ).encode()
+    [row] = read_attendance_export(export)
+    assert (row.name, row.email, row.duration, row.joined) == (
+        "Ada",
+        "ada@example.org",
+        "60",
+        "Jun 7, 2027 15:00",
+    )
+
+
+def test_an_export_without_an_email_column_is_refused_clearly() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    with pytest.raises(InvalidInput) as refused:
+        read_attendance_export("Name,Minutes\nAda,60\n")
+    assert "email" in refused.value.fields["file"]
+    with pytest.raises(InvalidInput):
+        read_attendance_export(b"\x00" * 3_000_000)
+
+
+def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
+    ada = book(ports, "ada@example.org")
+    first = keys(ports)[0]
+    done = register.import_attendance(ports, "c1", first, TEAMS.encode("utf-16"))
+    assert [row.application.application_id for row, _ in done.marked] == [ada]
+    assert [r.name for r in done.unmatched] == ["Guest Person"]
+    assert repo(ports).applications[ada].attendance == {first: Mark.ATTENDED}
+    with pytest.raises(InvalidInput):
+        register.import_attendance(ports, "c1", "fu-x", TEAMS)

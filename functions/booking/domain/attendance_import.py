@@ -78,8 +78,9 @@ def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
     text = _text(export)
     if len(text) > MAX_EXPORT_BYTES:
         raise InvalidInput("the export is too large", {"file": "at most 2 MB"})
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Teams saves tabs, Zoom commas; a report's first lines may be a title with neither.
+    opening = text[:4096]
+    delimiter = "\t" if opening.count("\t") > opening.count(",") else ","
     lines = list(csv.reader(text.splitlines(keepends=True), delimiter=delimiter))
     if len(lines) > MAX_ROWS:
         raise InvalidInput("the export is too long", {"file": f"at most {MAX_ROWS} rows"})
