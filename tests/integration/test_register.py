@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
+from tests.integration.test_cli_codes_and_applications import run  # noqa: F401  # fixture
 from tests.support.console import ConsoleBrowser
 from tests.support.system import System
 
@@ -267,3 +268,36 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     after = _text(browser.get(page).body)
     assert "The register was closed on" in after
     assert "Not completed (1 of 2 attended)" in after
+
+
+def test_the_register_from_the_terminal(
+    system: System,
+    cohort: tuple[dict[str, Any], dict[str, Any]],
+    run: Any,
+    tmp_path: Any,
+) -> None:
+    ada, bo = cohort
+    code, out = run("mark", COURSE, ada["reference"], "1", "attended")
+    assert code == 0, out
+    assert f"{ada['reference']} Zoë Ἀθηνᾶ Мария: attended" in out
+    export = tmp_path / "teams.csv"
+    export.write_bytes(
+        "Name\tEmail\tIn-Meeting Duration\nBo\tBO@example.org\t2h\n".encode("utf-16")
+    )
+    code, out = run("import-attendance", COURSE, "2", str(export))
+    assert code == 0, out
+    assert "Marked attended: 1" in out
+    code, out = run("register", COURSE)
+    assert code == 0, out
+    assert "Completion: 2 of 3 core sessions" in out
+    assert f"{bo['reference']}  Bo Absent: - Attended - (open)" in out
+    code, out = run("mark", COURSE, ada["reference"], "9", "attended")
+    assert code == 2
+    assert "no core session '9'" in out
+    code, out = run("close-register", COURSE)
+    assert code == 1
+    assert "once the last core session has ended" in out
+    _after_the_course(system)
+    code, out = run("close-register", COURSE)
+    assert code == 0, out
+    assert "0 completed (certificates on their way), 2 did not" in out
