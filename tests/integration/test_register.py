@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
-from tests.integration.test_cli_codes_and_applications import run  # noqa: F401  # fixture
+from tests.integration.test_cli_codes_and_applications import run as run  # noqa: F401
 from tests.support.console import ConsoleBrowser
 from tests.support.system import System
 
@@ -273,7 +273,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
 def test_the_register_from_the_terminal(
     system: System,
     cohort: tuple[dict[str, Any], dict[str, Any]],
-    run: Any,
+    run: Any,  # noqa: F811  # the fixture imported above
     tmp_path: Any,
 ) -> None:
     ada, bo = cohort
