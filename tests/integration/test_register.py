@@ -8,16 +8,19 @@ import base64
 import html
 import io
 import re
+import urllib.error
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
+from email.message import Message
 from typing import Any
 from urllib.parse import quote
 
 import pypdf
 import pytest
 
-from tests.integration.test_cli_codes_and_applications import run as run  # noqa: F401
+from booking import cli
 from tests.support.console import ConsoleBrowser
-from tests.support.system import System
+from tests.support.system import ADMIN_TOKEN, BASE_URL, System
 
 COURSE = "register-cohort"
 REGISTER = f"/courses/{COURSE}/register"
@@ -206,6 +209,35 @@ def test_a_course_without_a_register_says_so(system: System) -> None:
     assert system.admin("GET", "/courses/no-such-course/register").status == 404
 
 
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``course-booking ARGS`` with its HTTP requests answered by the in-process front."""
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> io.BytesIO:
+        target = request.full_url.removeprefix(BASE_URL)
+        data = request.data if isinstance(request.data, bytes) else b""
+        answer = system.front.handle(
+            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
+        )
+        system.relay()
+        body = io.BytesIO(str(answer.get("body") or "").encode())
+        if answer["statusCode"] >= 400:
+            raise urllib.error.HTTPError(
+                request.full_url, answer["statusCode"], "refused", Message(), body
+            )
+        body.status = 200  # type: ignore[attr-defined]
+        return body
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+
+    def course_booking(*args: str) -> tuple[int, str]:
+        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return course_booking
+
+
 def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
@@ -273,7 +305,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
 def test_the_register_from_the_terminal(
     system: System,
     cohort: tuple[dict[str, Any], dict[str, Any]],
-    run: Any,  # noqa: F811  # the fixture imported above
+    run: Any,
     tmp_path: Any,
 ) -> None:
     ada, bo = cohort
