@@ -28,8 +28,9 @@ class AttendanceImportIn(BaseModel):
     session: str = Field(min_length=1, max_length=80, description="A core session's key")
     export: str = Field(
         min_length=1,
-        max_length=2_000_000,
-        description="The attendance export's CSV text (Zoom's or Teams' participant report)",
+        max_length=64 * 1024,
+        description="The attendance export's CSV text (Zoom's or Teams' participant report); "
+        "the request body is at most 64 KiB, a meeting of a few hundred people",
     )
 
 
