@@ -401,3 +401,12 @@ def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
     assert repo(ports).applications[ada].attendance == {first: Mark.ATTENDED}
     with pytest.raises(InvalidInput):
         register.import_attendance(ports, "c1", "fu-x", TEAMS)
+
+
+def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    [exported] = organisers.export_person(ports, "ada@example.org")["applications"]
+    first, second, _ = keys(ports)
+    assert exported["attendance"] == {first: "attended", second: "attended"}
+    assert exported["completed"] is True

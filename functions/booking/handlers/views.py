@@ -343,6 +343,12 @@ class PersonApplicationOut(BaseModel):
     bursary: int = 0
     amount_paid: int
     amount_refunded: int
+    attendance: dict[str, str] = Field(
+        default_factory=dict, description="The register's marks, by core session key"
+    )
+    completed: bool | None = Field(
+        default=None, description="Whether the closed register says the course was completed"
+    )
 
 
 class PersonExport(BaseModel):

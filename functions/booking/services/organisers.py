@@ -273,6 +273,9 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "bursary": a.bursary,
                 "amount_paid": a.money_received,
                 "amount_refunded": a.money_returned,
+                # The register: marks by core session key, and what closing it decided.
+                "attendance": {key: mark.value for key, mark in a.attendance.items()},
+                "completed": a.completion.completed if a.completion else None,
             }
             for a in applications
         ],
