@@ -404,7 +404,7 @@ def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
 
 
 def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
-    ada, _ = close_with(ports, clock)
+    close_with(ports, clock)
     register.close(ports, "c1")
     [exported] = organisers.export_person(ports, "ada@example.org")["applications"]
     first, second, _ = keys(ports)
