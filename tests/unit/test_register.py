@@ -256,6 +256,11 @@ def test_certificates_are_for_their_holder_and_unknown_codes_are_not_found(
         register.certificate_for_holder(ports, ada, stored[bo].token)  # another's token
     with pytest.raises(NotFound):
         register.certificate_for_holder(ports, bo, stored[bo].token)  # did not complete
+    for odd in ("é", "\u202e", "\ud800"):  # compared as bytes: never a TypeError (a 500)
+        with pytest.raises(NotFound):
+            register.certificate_for_holder(ports, ada, odd)
+        with pytest.raises(NotFound):
+            register.verify(ports, odd)
     with pytest.raises(NotFound):
         register.verify(ports, "made-up-code")
     with pytest.raises(NotFound):

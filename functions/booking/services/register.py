@@ -41,6 +41,7 @@ from booking.domain.register import (
     training_time,
 )
 from booking.domain.wording import day_when
+from booking.services.access import authorised
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
@@ -268,9 +269,7 @@ def certificate_attachment(ports: Ports, application: Application, course: Cours
 def certificate_for_holder(ports: Ports, application_id: str, token: str) -> bytes:
     """The PDF again, for the holder of the application's token (404 otherwise, as the status
     page answers)."""
-    application = ports.repository.get_application(application_id)
-    if application is None or not hmac.compare_digest(application.token, token or ""):
-        raise NotFound("no such application")
+    application = authorised(ports, application_id, token)  # the status page's one rule
     course = ports.repository.get_course(application.course_id)
     if course is None or certificate_code(application) is None:
         raise NotFound("this application has no certificate")
@@ -302,7 +301,8 @@ def verify(ports: Ports, code: str) -> VerifiedCertificate:
     application that recorded it while it still carries it (never once erased)."""
     owner = ports.repository.certificate_owner(code) if code else None
     application = ports.repository.get_application(owner) if owner else None
-    if application is None or not hmac.compare_digest(certificate_code(application) or "", code):
+    held = (certificate_code(application) or "").encode() if application else b""
+    if application is None or not hmac.compare_digest(held, code.encode("utf-8", "surrogatepass")):
         raise NotFound("no certificate has this code")
     course = ports.repository.get_course(application.course_id)
     if course is None:
