@@ -24,6 +24,7 @@ from tests.support.system import ADMIN_TOKEN, BASE_URL, System
 
 COURSE = "register-cohort"
 REGISTER = f"/courses/{COURSE}/register"
+FOLLOW_UP_AFTER = 60  # days after the first session
 
 
 def _definition(first: date) -> dict[str, Any]:
@@ -37,7 +38,16 @@ def _definition(first: date) -> dict[str, Any]:
         "enquiries_email": "enquiries@example.org",
         "completion_min_sessions": 2,
         "sessions": [
-            {"date": day.isoformat(), "start_time": "10:00", "end_time": "12:30"} for day in days
+            *(
+                {"date": day.isoformat(), "start_time": "10:00", "end_time": "12:30"}
+                for day in days
+            ),
+            {
+                "date": (first + timedelta(days=FOLLOW_UP_AFTER)).isoformat(),
+                "start_time": "10:00",
+                "end_time": "11:00",
+                "kind": "follow_up",
+            },
         ],
     }
 
@@ -193,6 +203,15 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
         _pdf(system, f"/applications/{bo['application_id']}/certificate.pdf?token={bo['token']}")[0]
         == 404
     )
+
+    # Inside the follow-up's invitation window: the completer is invited, once; Bo is not.
+    follow_up = datetime.fromisoformat(
+        next(s["start"] for s in system.course(COURSE)["sessions"] if s["kind"] == "follow_up")
+    )
+    system.scheduled_run(follow_up - timedelta(days=10))
+    system.scheduled_run(follow_up - timedelta(days=9))
+    invited = [m.to for m in system.deliver_emails() if "follow-up" in m.subject.lower()]
+    assert invited == [["ada@example.org"]]
 
     assert system.admin("DELETE", f"/people/{quote('ada@example.org')}").status == 200
     assert system.api("GET", f"/certificates/{code}").status == 404
