@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -139,19 +140,17 @@ class EmailJob(BaseModel):
         Keyed by the person and the event, not by a booking or a cohort: a graduate of three
         cohorts is one person, and the event is the programme's whichever cohort hosts it.
         """
-        parts = [kind.value, person, programme, event_key, instant_token(session_start)]
-        if offset_hours is not None:
-            parts.append(f"h{offset_hours}")
-        return cls(
-            job_id=":".join(parts),
-            kind=kind,
-            application_id=application_id,
-            course_id=host_course_id,
-            session_key=event_key,
-            session_start=session_start,
-            offset_hours=offset_hours,
+        offset = () if offset_hours is None else (f"h{offset_hours}",)
+        return cls._to_person_about_event(
+            kind,
+            (instant_token(session_start), *offset),
             person=person,
+            application_id=application_id,
             programme=programme,
+            event_key=event_key,
+            session_start=session_start,
+            host_course_id=host_course_id,
+            offset_hours=offset_hours,
             planned_at=planned_at,
         )
 
@@ -179,21 +178,44 @@ class EmailJob(BaseModel):
         for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
         event before it, for the words.
         """
-        return cls(
-            job_id=":".join(
-                (EmailKind.FOLLOW_UP_CHANGED.value, person, programme, event_key, change)
-            ),
-            kind=EmailKind.FOLLOW_UP_CHANGED,
-            application_id=application_id,
-            course_id=host_course_id,
-            session_key=event_key,
-            session_start=session_start,
+        return cls._to_person_about_event(
+            EmailKind.FOLLOW_UP_CHANGED,
+            (change,),
             person=person,
+            application_id=application_id,
             programme=programme,
+            event_key=event_key,
+            session_start=session_start,
+            host_course_id=host_course_id,
             removed_follow_ups=(event_key,) if removed else (),
             follow_up_change=what,
             was_start=was_start,
             was_title=was_title,
+        )
+
+    @classmethod
+    def _to_person_about_event(
+        cls,
+        kind: EmailKind,
+        occasion: tuple[str, ...],
+        *,
+        person: str,
+        programme: str,
+        event_key: str,
+        host_course_id: str,
+        **details: Any,
+    ) -> EmailJob:
+        """One person's message about one of a programme's follow-up events: keyed by the
+        person, the programme and the event, then by what makes this message its own
+        (``occasion``: the start and offset of a reminder, the change announced)."""
+        return cls(
+            job_id=":".join((kind.value, person, programme, event_key, *occasion)),
+            kind=kind,
+            course_id=host_course_id,
+            session_key=event_key,
+            person=person,
+            programme=programme,
+            **details,
         )
 
     @classmethod
