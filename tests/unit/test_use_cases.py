@@ -21,8 +21,8 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders, scheduled_run
-from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakePaymentGateway, fake_ports
-from tests.fakes.repository import FakeRepository
+from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
+from tests.fakes.held import gateway, repo, written
 
 S = ApplicationStatus
 
@@ -67,20 +67,6 @@ def ports(clock: Clock) -> Ports:
     the_ports = fake_ports(clock)
     courses.put_course(the_ports, "c1", course_definition())
     return the_ports
-
-
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
-
-
-def gateway(ports: Ports) -> FakePaymentGateway:
-    assert isinstance(ports.payments, FakePaymentGateway)
-    return ports.payments
-
-
-def written(ports: Ports, kind: EmailKind) -> list[str]:
-    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
 
 
 def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:

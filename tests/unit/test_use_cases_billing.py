@@ -28,8 +28,8 @@ from booking.services import (
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
-from tests.fakes import Clock, FakeEmailSender, FakePaymentGateway, fake_ports
-from tests.fakes.repository import FakeRepository
+from tests.fakes import Clock, FakeEmailSender, fake_ports
+from tests.fakes.held import gateway, repo, written
 
 S = ApplicationStatus
 
@@ -87,20 +87,6 @@ def ports(clock: Clock) -> Ports:
     the_ports = fake_ports(clock)
     courses.put_course(the_ports, "c1", definition())
     return the_ports
-
-
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
-
-
-def gateway(ports: Ports) -> FakePaymentGateway:
-    assert isinstance(ports.payments, FakePaymentGateway)
-    return ports.payments
-
-
-def written(ports: Ports, kind: EmailKind) -> list[str]:
-    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
 
 
 def invoice_event(
