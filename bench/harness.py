@@ -26,7 +26,8 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from bench.instrument import Meter, TimedStripeClient, Window
+from bench.instrument import Meter, Window
+from tests.support.stripe_client import InProcessHTTPClient
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {
@@ -143,7 +144,7 @@ def _system(resources: Any, the_meter: Meter) -> Any:
         def __init__(self) -> None:
             self.captured: list[tuple[bytes, dict[str, str]]] | None = None
             super().__init__(resources)
-            self.stripe_http = TimedStripeClient(self.standin, the_meter)
+            self.stripe_http = InProcessHTTPClient(self.standin, observe=the_meter.stripe_request)
 
         def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
             if self.captured is not None:

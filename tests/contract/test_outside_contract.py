@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-import stripe
 from moto import mock_aws
 
 from booking.adapters.email_queue import SqsEmailQueue
@@ -32,7 +31,7 @@ from booking.services.ports import (
 )
 from infra.local.stripe_standin import StripeStandIn
 from tests.fakes import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 REGION = "eu-west-2"
 SENDER = "courses@example.org"
@@ -82,12 +81,7 @@ def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
         public_base_url="http://booking.test",
         deliver=lambda url, body, headers: 200,
     )
-    client = stripe.StripeClient(
-        "sk_test_local",
-        base_addresses={"api": "http://booking.test/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     return StripeGateway(client)
 
 
@@ -182,12 +176,7 @@ def billing(request: pytest.FixtureRequest) -> Billing:
         public_base_url="http://booking.test",
         deliver=lambda url, body, headers: 200,
     )
-    client = stripe.StripeClient(
-        "sk_test_local",
-        base_addresses={"api": "http://booking.test/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
 
     def pay(invoice_id: str) -> None:
         answer = standin.handle(

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import boto3
-import stripe
 
 from booking import bootstrap
 from booking.adapters.cognito import CognitoSignIn
@@ -37,7 +36,7 @@ from infra.local.mail import scheduled_event, sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.openapi_replies import check_reply
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 BASE_URL = "http://booking.test"
 WEBHOOK_SECRET = "whsec_integration"
@@ -121,13 +120,7 @@ class System:
         return datetime.now(UTC) + self.clock_offset
 
     def _gateway(self) -> StripeGateway:
-        client = stripe.StripeClient(
-            "sk_test_local",
-            base_addresses={"api": f"{BASE_URL}/_local/stripe"},
-            http_client=self.stripe_http,
-            max_network_retries=0,
-        )
-        return StripeGateway(client)
+        return StripeGateway(stripe_client(self.stripe_http))
 
     def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         if self.lose_webhooks:

@@ -14,7 +14,6 @@ import stripe
 
 from infra.local.stripe_standin import StripeStandIn, decode_form
 from tests.support.standin import (
-    API_KEY,
     BASE,
     FIXTURES,
     SECRET,
@@ -23,7 +22,7 @@ from tests.support.standin import (
     local,
     local_json,
 )
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 
 def session_params(clock: Clock, **overrides: Any) -> dict[str, Any]:
@@ -574,12 +573,7 @@ def test_default_delivery_posts_signed_json_over_http(
 ) -> None:
     url, received = receiver
     standin = StripeStandIn(webhook_url=url, webhook_secret=SECRET, public_base_url=BASE)
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     session = client.v1.checkout.sessions.create(
         session_params(Clock())  # type: ignore[arg-type]
     )
@@ -594,12 +588,7 @@ def test_unreachable_webhook_is_status_0_not_an_error() -> None:
     standin = StripeStandIn(
         webhook_url="http://127.0.0.1:9/unreachable", webhook_secret=SECRET, public_base_url=BASE
     )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     session = client.v1.checkout.sessions.create(
         session_params(Clock())  # type: ignore[arg-type]
     )
@@ -645,12 +634,7 @@ def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: 
         deliver=receiver,
         background_delivery=True,
     )
-    receiver.client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    receiver.client = stripe_client(InProcessHTTPClient(standin))
     session = create(receiver.client, clock)
 
     result = pay(standin, session.id)
@@ -682,12 +666,7 @@ def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Cl
         deliver=slow_endpoint,
         background_delivery=True,
     )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     session = create(client, clock)
     client.v1.checkout.sessions.expire(session.id)  # answered while its event waits
 
@@ -718,12 +697,7 @@ def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(cloc
         deliver=endpoint,
         background_delivery=True,
     )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     first, second = create(client, clock, key="first"), create(client, clock, key="second")
     with standin.webhooks_held():
         client.v1.checkout.sessions.expire(first.id)
