@@ -13,10 +13,12 @@ import pytest
 import stripe
 
 from infra.local.stripe_standin import StripeStandIn, decode_form
+from infra.local.stripe_standin.events import Deliver
 from tests.support.standin import (
     BASE,
     FIXTURES,
     SECRET,
+    WEBHOOK_URL,
     Clock,
     Recorder,
     local,
@@ -624,16 +626,22 @@ class OneAtATimeWebhook:
             self.invocation.release()
 
 
-def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: Clock) -> None:
-    receiver = OneAtATimeWebhook()
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
+def delivering_in_background(clock: Clock, deliver: Deliver) -> StripeStandIn:
+    """The stand-in as the local stack runs it: an API call's events go to a delivery thread
+    once it has answered."""
+    return StripeStandIn(
+        webhook_url=WEBHOOK_URL,
         webhook_secret=SECRET,
         public_base_url=BASE,
         clock=clock,
-        deliver=receiver,
+        deliver=deliver,
         background_delivery=True,
     )
+
+
+def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: Clock) -> None:
+    receiver = OneAtATimeWebhook()
+    standin = delivering_in_background(clock, receiver)
     receiver.client = stripe_client(InProcessHTTPClient(standin))
     session = create(receiver.client, clock)
 
@@ -658,14 +666,7 @@ def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Cl
         release.wait(timeout=10)
         return 200
 
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
-        webhook_secret=SECRET,
-        public_base_url=BASE,
-        clock=clock,
-        deliver=slow_endpoint,
-        background_delivery=True,
-    )
+    standin = delivering_in_background(clock, slow_endpoint)
     client = stripe_client(InProcessHTTPClient(standin))
     session = create(client, clock)
     client.v1.checkout.sessions.expire(session.id)  # answered while its event waits
@@ -689,14 +690,7 @@ def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(cloc
         delivered.append(json.loads(body)["type"])
         return 200
 
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
-        webhook_secret=SECRET,
-        public_base_url=BASE,
-        clock=clock,
-        deliver=endpoint,
-        background_delivery=True,
-    )
+    standin = delivering_in_background(clock, endpoint)
     client = stripe_client(InProcessHTTPClient(standin))
     first, second = create(client, clock, key="first"), create(client, clock, key="second")
     with standin.webhooks_held():
