@@ -4,6 +4,7 @@ status the test is about. One builder, so that a field the model gains is given 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from booking.domain.application import Answers, Application, ApplicationStatus
 
@@ -41,3 +42,19 @@ def an_application(
         created_at=at,
         updated_at=at,
     ).model_copy(update=fields)
+
+
+def application_body(**overrides: Any) -> dict[str, Any]:
+    """The application form as a person submits it (``POST /courses/{id}/applications``), every
+    answer given; ``overrides`` replaces or adds any."""
+    body: dict[str, Any] = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "job_title": "Ward Manager",
+        "organisation": "St Elsewhere NHS Trust",
+        "leadership_role": "A surgical ward of 30 staff",
+        "motivation": "To lead with more compassion.",
+        "accessibility_needs": "",
+        "consent": True,
+    }
+    return body | overrides

@@ -35,6 +35,7 @@ from infra.local.front import (
 from infra.local.mail import scheduled_event, sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import StripeStandIn
+from tests.support.applications import application_body as application_body  # re-exported
 from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
@@ -270,21 +271,6 @@ class _Recording:
         message_id = self.real.send(message)
         self.sent.append(message)
         return message_id
-
-
-def application_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.org",
-        "job_title": "Ward Manager",
-        "organisation": "St Elsewhere NHS Trust",
-        "leadership_role": "A surgical ward of 30 staff",
-        "motivation": "To lead with more compassion.",
-        "accessibility_needs": "",
-        "consent": True,
-    }
-    body.update(overrides)
-    return body
 
 
 def _reply(answer: dict[str, Any]) -> Reply:

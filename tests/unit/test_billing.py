@@ -31,7 +31,7 @@ from booking.domain.billing import (
 from booking.domain.course import Money
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
 from booking.domain.payments import Action
-from tests.support.applications import an_application
+from tests.support.applications import an_application, application_body
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
@@ -208,16 +208,7 @@ def test_the_place_is_held_until_the_due_day_has_ended() -> None:
 
 
 def form(**changes: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.org",
-        "job_title": "Ward Manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead well",
-        "consent": True,
-    }
-    return base | changes
+    return application_body(organisation="St Elsewhere", **changes)
 
 
 def test_the_form_pays_by_card_unless_it_asks_for_an_invoice_with_a_billing_contact() -> None:

@@ -23,6 +23,7 @@ from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders, scheduled_run
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
+from tests.support.applications import application_body
 
 S = ApplicationStatus
 
@@ -46,15 +47,7 @@ def course_definition(capacity: int = 2, approval: bool = False) -> CourseDefini
 
 
 def answers(email: str = "ada@example.org") -> dict[str, object]:
-    return {
-        "name": "Ada Lovelace",
-        "email": email,
-        "job_title": "Ward manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead with compassion",
-        "consent": True,
-    }
+    return application_body(email=email)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
+from tests.support.applications import application_body
 
 S = ApplicationStatus
 
@@ -53,16 +54,7 @@ def definition(
 
 
 def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "Ada Lovelace",
-        "email": email,
-        "job_title": "Ward manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead with compassion",
-        "consent": True,
-        **extra,
-    }
+    return application_body(email=email, **extra)
 
 
 def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
