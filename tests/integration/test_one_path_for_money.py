@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.integration.test_booking_flow import _signature
+from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
@@ -54,10 +55,6 @@ def stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
     reply = system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=STRIPE)
     assert reply.status == 200, reply.body
     return dict(reply.json())
-
-
-def invoice_id_of(application: dict[str, Any]) -> str:
-    return str(application["invoice_url"]).rsplit("/", 1)[-1]
 
 
 # -- nothing to pay means confirmed ------------------------------------------------------------

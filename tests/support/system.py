@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -247,6 +248,14 @@ class System:
     def pay(self, checkout_url: str) -> Reply:
         session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
         return self.stripe_local("POST", f"/checkout/{session_id}/pay")
+
+    def status_of(self, application: Mapping[str, Any]) -> dict[str, Any]:
+        """The application as its person sees it (by its token), which must be found."""
+        reply = self.api(
+            "GET", f"/applications/{application['application_id']}?token={application['token']}"
+        )
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
 
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
         reply = self.api("GET", f"/courses/{course_id}")
