@@ -3,6 +3,7 @@ status the test is about. One builder, so that a field the model gains is given 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -58,3 +59,13 @@ def application_body(**overrides: Any) -> dict[str, Any]:
         "consent": True,
     }
     return body | overrides
+
+
+def session_id_of(application: Mapping[str, Any]) -> str:
+    """The Checkout Session an application answer's ``checkout_url`` leads to."""
+    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def invoice_id_of(application: Mapping[str, Any]) -> str:
+    """The invoice an application answer's ``invoice_url`` shows."""
+    return str(application["invoice_url"]).rsplit("/", 1)[-1]

@@ -10,15 +10,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import requests
 
 from infra.local.server import free_port
+from tests.support.applications import application_body
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -54,6 +55,22 @@ class RunningStack:
 
     def delete(self, path: str, **kwargs: object) -> requests.Response:
         return requests.delete(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
+
+    def apply(self, course_id: str, **answers: Any) -> requests.Response:
+        """The application form sent as a person sends it, every answer given (``answers``
+        replaces or adds any)."""
+        return self.post(f"/courses/{course_id}/applications", json=application_body(**answers))
+
+    def applied(self, course_id: str, **answers: Any) -> dict[str, Any]:
+        """:meth:`apply`, which must succeed: the application as answered."""
+        reply = self.apply(course_id, **answers)
+        assert reply.status_code == 201, reply.text
+        return dict(reply.json())
+
+    def pay(self, application: Mapping[str, Any]) -> None:
+        """Pay the application's checkout, as on the Stripe stand-in's hosted page."""
+        session_id = application["checkout_url"].rsplit("/", 1)[-1]
+        assert self.post(f"/_local/stripe/checkout/{session_id}/pay").status_code == 200
 
 
 @contextmanager
