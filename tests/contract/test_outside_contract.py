@@ -71,16 +71,22 @@ def test_every_job_is_queued_or_the_queue_says_it_is_unavailable(
 # -- payments -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["fake", "stripe"])
-def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
-    if request.param == "fake":
-        return FakePaymentGateway()
-    standin = StripeStandIn(
+def _answering_standin() -> StripeStandIn:
+    """The Stripe stand-in, its webhooks received (200) and nothing more: the contract is about
+    what the API answers."""
+    return StripeStandIn(
         webhook_url="http://booking.test/webhooks/stripe",
         webhook_secret="whsec_contract",
         public_base_url="http://booking.test",
         deliver=lambda url, body, headers: 200,
     )
+
+
+@pytest.fixture(params=["fake", "stripe"])
+def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
+    if request.param == "fake":
+        return FakePaymentGateway()
+    standin = _answering_standin()
     client = stripe_client(InProcessHTTPClient(standin))
     return StripeGateway(client)
 
@@ -170,12 +176,7 @@ def billing(request: pytest.FixtureRequest) -> Billing:
     if request.param == "fake":
         fake = FakePaymentGateway()
         return Billing(fake, fake.pay_invoice)
-    standin = StripeStandIn(
-        webhook_url="http://booking.test/webhooks/stripe",
-        webhook_secret="whsec_contract",
-        public_base_url="http://booking.test",
-        deliver=lambda url, body, headers: 200,
-    )
+    standin = _answering_standin()
     client = stripe_client(InProcessHTTPClient(standin))
 
     def pay(invoice_id: str) -> None:

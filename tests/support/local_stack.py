@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import requests
 
-from infra.local.server import free_port
+from infra.local.server import LocalStack, free_port
 from tests.support.applications import application_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,3 +153,15 @@ def _hand_over_until_banner(stream: IO[str], lines: queue.Queue[str]) -> None:
         if BANNER in line:
             return
     lines.put("")
+
+
+def in_process_stack(outbox_dir: Path) -> LocalStack:
+    """The local stack's server object, not serving: its routes called directly, no Stripe key
+    (the stand-in answers), the local webhook secret."""
+    return LocalStack(
+        port=0,
+        outbox_dir=outbox_dir,
+        admin_token="t",
+        stripe_secret_key=None,
+        webhook_secret="whsec_local",
+    )
