@@ -29,7 +29,7 @@ from booking.adapters.ses_sender import SesSender
 from booking.config import Settings
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, OutgoingEmail
 from booking.domain.programme import person_key
 from booking.handlers import mailer, relay, reminders, ses_events
 from booking.services import courses
@@ -103,16 +103,16 @@ def core_reminder(app_id: str, index: int, offset: int, start: datetime | None =
 
 def follow_up(email: str, offset: int | None = None) -> str:
     """The job id of the December follow-up's invitation (no offset) or reminder, to a person."""
-    return EmailJob.follow_up(
-        EmailKind.FOLLOW_UP_INVITATION if offset is None else EmailKind.SESSION_REMINDER,
+    to = FollowUpRecipient(
         person=person_key(email),
         application_id="any",
         programme=PROGRAMME,
         event_key=DECEMBER_KEY,
         session_start=DECEMBER_START,
         host_course_id=COURSE,
-        offset_hours=offset,
-    ).job_id
+    )
+    kind = EmailKind.FOLLOW_UP_INVITATION if offset is None else EmailKind.SESSION_REMINDER
+    return EmailJob.follow_up(kind, to, offset_hours=offset).job_id
 
 
 @dataclass

@@ -8,18 +8,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient
 
 START = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)
 WAS = datetime(2027, 9, 16, 15, 0, tzinfo=UTC)
-EVENT = {
-    "person": "p-1f2e",
-    "application_id": "app1",
-    "programme": "leading",
-    "event_key": "autumn",
-    "session_start": START,
-    "host_course_id": "leading-2027",
-}
+TO = FollowUpRecipient(
+    person="p-1f2e",
+    application_id="app1",
+    programme="leading",
+    event_key="autumn",
+    session_start=START,
+    host_course_id="leading-2027",
+)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ EVENT = {
 def test_a_follow_up_invitation_or_reminder_is_keyed_by_person_event_start_and_offset(
     kind: EmailKind, offset_hours: int | None, job_id: str
 ) -> None:
-    job = EmailJob.follow_up(kind, offset_hours=offset_hours, planned_at=WAS, **EVENT)
+    job = EmailJob.follow_up(kind, TO, offset_hours=offset_hours, planned_at=WAS)
     assert job.job_id == job_id
     assert (job.kind, job.course_id, job.session_key, job.session_start) == (
         kind,
@@ -59,12 +59,12 @@ def test_a_follow_up_invitation_or_reminder_is_keyed_by_person_event_start_and_o
 @pytest.mark.parametrize("removed", [False, True])
 def test_a_follow_up_change_is_keyed_by_person_event_and_change(removed: bool) -> None:
     job = EmailJob.follow_up_changed(
+        TO,
         change="leading-2027-v3",
         removed=removed,
         what="removed" if removed else "moved",
         was_start=WAS,
         was_title="Autumn",
-        **EVENT,
     )
     assert job.job_id == "follow_up_changed:p-1f2e:leading:autumn:leading-2027-v3"
     assert (job.kind, job.application_id, job.course_id, job.session_start) == (

@@ -44,6 +44,7 @@ from booking.domain.course import (
     ScheduledSession,
     SessionKind,
 )
+from booking.domain.emails import FollowUpRecipient
 from booking.domain.people import address_digest
 
 
@@ -84,6 +85,17 @@ class FollowUpEvent:
     def about(self) -> str:
         """What the event's reminder claims are about (never a course: it is the programme's)."""
         return event_about(self.programme, self.key)
+
+    def to(self, person: str, application: Application) -> FollowUpRecipient:
+        """A message about this event, as it is now, to ``person`` about ``application``."""
+        return FollowUpRecipient(
+            person=person,
+            application_id=application.application_id,
+            programme=self.programme,
+            event_key=self.key,
+            session_start=self.session.start,
+            host_course_id=self.host.course_id,
+        )
 
 
 def event_about(programme: str, key: str) -> str:
