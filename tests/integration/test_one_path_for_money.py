@@ -88,11 +88,7 @@ def test_a_code_and_a_bursary_leaving_nothing_confirm_an_invoice_booking_at_once
     application = apply(system, discount_code="less-150", **BILLING)
     assert application["status"] == "awaiting_invoice_payment"
     invoice_id = invoice_id_of(application)
-    granted = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": 10000},
-    )
+    granted = system.grant_bursary(application, 10000)
     # One step, no 409 to retry: £200 less £100 is £100, and the £150 code takes all of it.
     assert granted.status == 200, granted.body
     assert granted.json()["status"] == "confirmed"
@@ -107,9 +103,7 @@ def test_a_part_bursary_replaces_the_invoice_in_one_step(invoiced: System) -> No
     system = invoiced
     application = apply(system, **BILLING)
     old = invoice_id_of(application)
-    granted = system.admin(
-        "POST", f"/applications/{application['application_id']}/bursary", json_body={"amount": 5000}
-    )
+    granted = system.grant_bursary(application, 5000)
     assert granted.status == 200, granted.body
     status = system.api(
         "GET", f"/applications/{application['application_id']}?token={application['token']}"

@@ -356,11 +356,7 @@ def test_a_discount_code_for_an_unknown_course_is_404(system: System) -> None:
 
 def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     application = system.apply().json()
-    funded = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": 20000},
-    )
+    funded = system.grant_bursary(application, 20000)
     assert funded.status == 200, funded.body
     assert funded.json()["status"] == "confirmed"
     assert funded.json()["amount_due"] == 0
@@ -406,20 +402,14 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
 @pytest.mark.parametrize("amount", [0, -1, 20001, "200", None, True])
 def test_a_bad_bursary_is_422(system: System, amount: Any) -> None:
     application = system.apply().json()
-    reply = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": amount},
-    )
+    reply = system.grant_bursary(application, amount)
     assert reply.status == 422
     assert "amount" in reply.json()["error"]["fields"]
 
 
 def test_a_part_funded_place_pays_the_rest_through_checkout(system: System) -> None:
     application = system.apply().json()
-    part = system.admin(
-        "POST", f"/applications/{application['application_id']}/bursary", json_body={"amount": 5000}
-    ).json()
+    part = system.grant_bursary(application, 5000).json()
     assert (part["status"], part["amount_due"], part["checkout_url"]) == (
         "awaiting_payment",
         15000,

@@ -249,6 +249,12 @@ class System:
         session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
         return self.stripe_local("POST", f"/checkout/{session_id}/pay")
 
+    def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
+        """An organiser funds ``amount`` (minor units) of the application's place; any JSON
+        value may be sent, as the tests of bad amounts do."""
+        path = f"/applications/{application['application_id']}/bursary"
+        return self.admin("POST", path, json_body={"amount": amount})
+
     def status_of(self, application: Mapping[str, Any]) -> dict[str, Any]:
         """The application as its person sees it (by its token), which must be found."""
         reply = self.api(
