@@ -187,7 +187,6 @@ class Functions(Construct):
             "EMAIL_CLAIM_TIMEOUT_SECONDS": str(int(EMAIL_VISIBILITY_TIMEOUT.to_seconds())),
         }
         for spec in FUNCTION_SPECS:
-            log_group, role = self._logs_and_role(spec, config, reachable)
             environment = {
                 **stage_settings,
                 "POWERTOOLS_SERVICE_NAME": f"booking-{spec.key.replace('_', '-')}",
@@ -195,33 +194,7 @@ class Functions(Construct):
             }
             if spec.console_session:
                 environment["CONSOLE_SESSION_SECRET_PARAM"] = console_session_secret_name
-            fn = lambda_.Function(
-                self,
-                spec.key,
-                description=spec.description,
-                runtime=RUNTIME,
-                architecture=ARCHITECTURE,
-                handler=spec.handler,
-                code=code,
-                memory_size=spec.memory_mb,
-                timeout=spec.timeout,
-                role=role,
-                log_group=log_group,
-                environment=environment,
-                snap_start=SNAPSTART if spec.snap_start else None,
-                # A replaced version is deleted: each kept one would keep its snapshot cached.
-                current_version_options=lambda_.VersionOptions(
-                    removal_policy=RemovalPolicy.DESTROY
-                ),
-            )
-            acknowledge(
-                fn,
-                "AwsSolutions-L1",
-                "Python 3.13 is deliberate: the asset's wheels are built for cp313 "
-                "(bundle.py --python-version 3.13) and the code is tested on it; the runtime is "
-                "upgraded in one change together with the wheel target, not by this rule.",
-            )
-            self._acknowledge_checkers(spec, fn, log_group)
+            fn = self._function(spec, code, config, reachable, environment)
             self.functions[spec.key] = fn
             # current_version is derived at synth from the function's whole configuration, so
             # settings added later (PUBLIC_BASE_URL, stack.py) publish a new version too.
@@ -230,6 +203,43 @@ class Functions(Construct):
                 if spec.snap_start
                 else fn
             )
+
+    def _function(
+        self,
+        spec: FunctionSpec,
+        code: lambda_.Code,
+        config: StageConfig,
+        reachable: Reachable,
+        environment: dict[str, str],
+    ) -> lambda_.Function:
+        """One function as its spec says, with its own log group and role."""
+        log_group, role = self._logs_and_role(spec, config, reachable)
+        fn = lambda_.Function(
+            self,
+            spec.key,
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=spec.handler,
+            code=code,
+            memory_size=spec.memory_mb,
+            timeout=spec.timeout,
+            role=role,
+            log_group=log_group,
+            environment=environment,
+            snap_start=SNAPSTART if spec.snap_start else None,
+            # A replaced version is deleted: each kept one would keep its snapshot cached.
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY),
+        )
+        acknowledge(
+            fn,
+            "AwsSolutions-L1",
+            "Python 3.13 is deliberate: the asset's wheels are built for cp313 "
+            "(bundle.py --python-version 3.13) and the code is tested on it; the runtime is "
+            "upgraded in one change together with the wheel target, not by this rule.",
+        )
+        self._acknowledge_checkers(spec, fn, log_group)
+        return fn
 
     def _logs_and_role(
         self, spec: FunctionSpec, config: StageConfig, reachable: Reachable
