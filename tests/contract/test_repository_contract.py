@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION, application_key
-from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
@@ -31,6 +31,7 @@ from booking.domain.limits import Limited
 from booking.domain.timeline import EntryKind, email_sent
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
+from tests.support.applications import an_application, answers_of
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -65,21 +66,8 @@ def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:
 def application(
     app_id: str, email: str = "ada@example.org", course_id: str = "c1", **changes: object
 ) -> Application:
-    return Application(
-        application_id=app_id,
-        course_id=course_id,
-        status=S.AWAITING_PAYMENT,
-        token=f"tok-{app_id}",
-        answers=Answers(
-            name="Ada",
-            email=email,
-            job_title="Lead",
-            organisation="Trust",
-            leadership_role="A ward",
-            motivation="To learn",
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+    return an_application(
+        S.AWAITING_PAYMENT, at=NOW, app_id=app_id, course_id=course_id, answers=answers_of(email)
     ).model_copy(update=changes)
 
 

@@ -25,8 +25,9 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import admin_register, http
+from booking.handlers.admin_views import saved_course_out
 from booking.handlers.routes import Function, Served, methods_for
-from booking.handlers.views import application_out, saved_course_out
+from booking.handlers.views import application_out
 from booking.services import (
     bursaries,
     console,
