@@ -18,7 +18,8 @@ from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.timeline import EntryKind
 from booking.domain.wording import timeline_text
-from booking.services import applications, courses, organisers, register
+from booking.services import applications, courses, lifecycle, organisers, register
+from booking.services.calendars import calendar_files
 from booking.services.mailer import send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
@@ -31,9 +32,11 @@ CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
 AFTER_THE_LAST = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)  # 17:01 in London
 
 
-def definition(min_sessions: int | None = 2, follow_up: str | None = None) -> CourseDefinition:
+def definition(
+    min_sessions: int | None = 2, follow_up: str | None = None, days: tuple[str, ...] = CORE_DAYS
+) -> CourseDefinition:
     sessions: list[dict[str, object]] = [
-        {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in CORE_DAYS
+        {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in days
     ]
     if follow_up:
         sessions.append(
@@ -415,3 +418,30 @@ def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock
     first, second, _ = keys(ports)
     assert exported["attendance"] == {first: "attended", second: "attended"}
     assert exported["completed"] is True
+
+
+@pytest.mark.parametrize("completed_the_first", [True, False])
+def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of_the_first(
+    ports: Ports, clock: Clock, completed_the_first: bool
+) -> None:
+    # The person's first cohort (c1) kept a register and closed it; they then booked a second
+    # cohort of the programme (c2), whose booking is cancelled. The cancellation's calendar
+    # keeps the programme's follow-ups only if the first cohort made them a graduate.
+    first = book(ports, "ada@example.org")
+    for key in keys(ports)[: 2 if completed_the_first else 1]:
+        register.mark(ports, "c1", first, key, Mark.ATTENDED)
+    clock.now = AFTER_THE_LAST
+    register.close(ports, "c1")
+    later_days = ("2027-07-05", "2027-07-12", "2027-07-19")
+    courses.put_course(ports, "c2", definition(follow_up="2027-09-20", days=later_days))
+    second = book(ports, "ada@example.org", course_id="c2")
+    cancelled = lifecycle.cancel(ports, second, refund=False)
+    job = next(
+        j
+        for j in repo(ports).written_emails
+        if j.kind is EmailKind.CANCELLED and j.application_id == second
+    )
+    course = repo(ports).courses["c2"]
+    files = calendar_files(ports, job, cancelled, course, ["ada@example.org"], now=clock.now)
+    follow_ups_taken_out = [e for e in files.taken_out if e.event]
+    assert bool(follow_ups_taken_out) is not completed_the_first

@@ -118,6 +118,13 @@ def completed(course: Course, application: Application) -> bool:
     return application.completion is not None and application.completion.completed
 
 
+def may_yet_complete(course: Course, application: Application) -> bool:
+    """Whether the booking completed the course or still may: its register not yet closed (or
+    the course keeps none). A booking that did not complete is no way into the programme's
+    follow-ups."""
+    return application.completion is None or application.completion.completed
+
+
 def certificate_code(application: Application) -> str | None:
     """The code of the booking's certificate, while it has one (never once erased)."""
     completion = application.completion
