@@ -4,10 +4,17 @@ Lambda has no system fonts, and a name may be written in any script, so the text
 DejaVu Sans (Unicode TrueType, free licence: ``fonts/LICENSE-DejaVu.txt``), shipped in the
 package. fpdf2 (and Pillow beneath it) is imported when the first certificate is made, never
 at a function's cold start.
+
+fpdf2 reports what it cannot print by quoting it (``Font ... is missing the following glyphs:
+'王' ...``): the characters of a person's name. Nothing fpdf2 (or its libraries) says may reach
+the logs, so its loggers are cut off from the application's handlers and its warnings are
+swallowed while a certificate is made.
 """
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +25,29 @@ if TYPE_CHECKING:
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVuSans"
+# The loggers of the libraries that lay the PDF out; each may quote the text it is given.
+PDF_LIBRARY_LOGGERS = ("fpdf", "fontTools", "PIL")
+
+
+def _silence_pdf_libraries() -> None:
+    """Cut the PDF libraries' loggers off from every handler (idempotent: run before each
+    certificate, so a later logging set-up cannot reconnect them)."""
+    for name in PDF_LIBRARY_LOGGERS:
+        library_logger = logging.getLogger(name)
+        library_logger.propagate = False
+        library_logger.setLevel(logging.CRITICAL + 1)
+        if not any(isinstance(h, logging.NullHandler) for h in library_logger.handlers):
+            library_logger.addHandler(logging.NullHandler())
 
 
 class FpdfCertificateWriter:
     def certificate(self, details: CertificateDetails) -> bytes:
+        _silence_pdf_libraries()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._laid_out(details)
+
+    def _laid_out(self, details: CertificateDetails) -> bytes:
         from fpdf import FPDF
 
         pdf = FPDF(orientation="landscape", format="A4")
