@@ -288,8 +288,12 @@ def test_erasure_removes_the_certificate_and_its_verification(ports: Ports, cloc
     assert stored.completion is not None
     assert stored.completion.certificate
     code = stored.completion.certificate
+    assert stored.completion.terms is not None
     organisers.erase_person(ports, "ada@example.org")
     assert code not in repo(ports).certificates
+    erased = repo(ports).applications[ada].completion
+    assert erased is not None
+    assert erased.terms is None  # the certificate's frozen words carried the name
     with pytest.raises(NotFound):
         register.verify(ports, code)
     with pytest.raises(NotFound):
@@ -445,3 +449,42 @@ def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of
     files = calendar_files(ports, job, cancelled, course, ["ada@example.org"], now=clock.now)
     follow_ups_taken_out = [e for e in files.taken_out if e.event]
     assert bool(follow_ups_taken_out) is not completed_the_first
+
+
+def test_a_certificate_says_forever_what_was_true_when_the_register_closed(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    stored = repo(ports).applications[ada]
+    assert stored.completion is not None
+    code = stored.completion.certificate
+    assert code
+    before = pdf_text(register.certificate_for_holder(ports, ada, stored.token))
+    said_before = register.verify(ports, code)
+    renamed = definition(follow_up="2027-09-20").model_copy(update={"title": "Renamed course"})
+    moved = CourseDefinition.model_validate(
+        {
+            **renamed.model_dump(mode="json", exclude_none=True),
+            "facilitators": [{"name": "Someone Else", "email": "else@example.org"}],
+            "sessions": [
+                {"date": day, "start_time": "09:00", "end_time": "17:00"}
+                for day in ("2027-06-08", "2027-06-15", "2027-06-22")
+            ]
+            + [
+                {
+                    "date": "2027-09-20",
+                    "start_time": "15:00",
+                    "end_time": "16:00",
+                    "kind": "follow_up",
+                }
+            ],
+        }
+    )
+    courses.put_course(ports, "c1", moved)
+    after = pdf_text(register.certificate_for_holder(ports, ada, stored.token))
+    assert after == before
+    assert register.verify(ports, code) == said_before
+    for said in ("Compassionate Leadership", "6 hours", "Ann Facilitator", "7 June 2027"):
+        assert said in after
+    assert "Renamed" not in after

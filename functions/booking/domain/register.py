@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.attendance import Completion, Mark
+from booking.domain.attendance import CertificateTerms, Completion, Mark
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.wording import day_when
 
 # A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
 CERTIFICATE_CODE_BYTES = 32
@@ -106,6 +107,31 @@ def completion_of(
         required=required,
         closed_at=now,
         certificate=certificate if completed else None,
+        terms=certificate_terms(application, course, now) if completed else None,
+    )
+
+
+def certificate_dates(course: Course) -> str:
+    """The core sessions' first and last days, in words."""
+    sessions = core_sessions(course)
+    timezone = course.definition.timezone
+    first = day_when(sessions[0].start, timezone)
+    last = day_when(sessions[-1].start, timezone)
+    return first if first == last else f"{first} to {last}"
+
+
+def certificate_terms(
+    application: Application, course: Course, closed_at: datetime
+) -> CertificateTerms:
+    """What the booking's certificate says, as the course stands when its completion is
+    decided (kept on the completion for good)."""
+    return CertificateTerms(
+        name=application.answers.name,
+        course_title=course.definition.title,
+        dates=certificate_dates(course),
+        hours=hours_words(training_time(course)),
+        facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
+        issued=day_when(closed_at, course.definition.timezone),
     )
 
 

@@ -30,17 +30,15 @@ from booking.domain.register import (
     CertificateDetails,
     RegisterRow,
     certificate_code,
+    certificate_terms,
     closing_refusal,
     completion_of,
     core_sessions,
-    hours_words,
     keeps_register,
     marked,
     on_register,
     register_rows,
-    training_time,
 )
-from booking.domain.wording import day_when
 from booking.services.access import authorised
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -229,30 +227,25 @@ def certificate_url(ports: Ports, code: str) -> str:
     return f"{ports.public_base_url}/certificates/{code}"
 
 
-def _dates(course: Course) -> str:
-    sessions = core_sessions(course)
-    timezone = course.definition.timezone
-    first = day_when(sessions[0].start, timezone)
-    last = day_when(sessions[-1].start, timezone)
-    return first if first == last else f"{first} to {last}"
-
-
 def certificate_details(
     ports: Ports, application: Application, course: Course
 ) -> CertificateDetails:
+    """What the booking's certificate says: the words frozen when its completion was decided
+    (a completion recorded before they were kept is worded from the course)."""
     code = certificate_code(application)
     completion = application.completion
     if code is None or completion is None:
         raise NotFound("no certificate for this application")
+    terms = completion.terms or certificate_terms(application, course, completion.closed_at)
     return CertificateDetails(
-        name=application.answers.name,
-        course_title=course.definition.title,
-        dates=_dates(course),
-        hours=hours_words(training_time(course)),
-        facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
+        name=terms.name,
+        course_title=terms.course_title,
+        dates=terms.dates,
+        hours=terms.hours,
+        facilitators=terms.facilitators,
         reference=application.reference or application.application_id,
         verification_url=certificate_url(ports, code),
-        issued=day_when(completion.closed_at, course.definition.timezone),
+        issued=terms.issued,
     )
 
 
