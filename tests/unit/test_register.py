@@ -488,3 +488,38 @@ def test_a_certificate_says_forever_what_was_true_when_the_register_closed(
     for said in ("Compassionate Leadership", "6 hours", "Ann Facilitator", "7 June 2027"):
         assert said in after
     assert "Renamed" not in after
+
+
+def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
+    ports: Ports, clock: Clock
+) -> None:
+    ada = book(ports, "ada@example.org")
+    # Before any mark, anything goes (here: the same definition again).
+    courses.put_course(ports, "c1", definition(follow_up="2027-09-20"))
+    register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
+    rewrites = {
+        "completion rule removed": definition(None, follow_up="2027-09-20"),
+        "completion rule changed": definition(3, follow_up="2027-09-20"),
+        "core session added first": definition(
+            follow_up="2027-09-20", days=("2027-06-01", *CORE_DAYS)
+        ),
+        "core session removed": definition(follow_up="2027-09-20", days=CORE_DAYS[:2]),
+        "core sessions reordered": definition(
+            follow_up="2027-09-20", days=("2027-06-14", "2027-06-07", "2027-06-21")
+        ),
+    }
+    for what, rewrite in rewrites.items():
+        with pytest.raises(Conflict) as refused:
+            courses.put_course(ports, "c1", rewrite)
+        assert refused.value.code == "register_kept", what
+        assert "register already holds marks" in str(refused.value), what
+    assert repo(ports).applications[ada].attendance == {"s1": Mark.ATTENDED}
+    # Moving a session's date keeps its key: allowed, and the mark stays on that session.
+    moved = definition(follow_up="2027-09-20", days=("2027-06-08", *CORE_DAYS[1:]))
+    courses.put_course(ports, "c1", moved)
+    assert keys(ports) == ["s1", "s2", "s3"]
+    clock.now = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)
+    register.close(ports, "c1")
+    with pytest.raises(Conflict) as refused:
+        courses.put_course(ports, "c1", definition(None, follow_up="2027-09-20"))
+    assert refused.value.code == "register_kept"

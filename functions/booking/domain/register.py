@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import CertificateTerms, Completion, Mark
-from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.wording import day_when
 
@@ -60,6 +60,41 @@ def _require_register(course: Course) -> int:
             code="no_register",
         )
     return required
+
+
+def register_edit_refusal(before: Course, after: CourseDefinition) -> str | None:
+    """Why ``after`` may not replace the definition of a course whose register holds marks or
+    is closed; None when it may. Marks are kept by core session key (a session's ``id``, else
+    its place in the organiser's list), and completion is counted against
+    ``completion_min_sessions``: a new definition that changes either would move marks onto
+    other sessions or decide completion by another rule. Moving a session's date or time keeps
+    its key, and is allowed."""
+    required = before.definition.completion_min_sessions
+    if required is None:
+        return None
+    problems: list[str] = []
+    if after.completion_min_sessions != required:
+        problems.append(f"completion_min_sessions must stay {required}")
+    old_keys = [s.key for s in core_sessions(before)]
+    new_keys = [s.key for s in after.schedule() if s.kind is SessionKind.CORE]
+    if set(new_keys) != set(old_keys):
+        problems.append(
+            f"the course must keep its {len(old_keys)} core sessions, each in its place in the "
+            "list of sessions (a session is known by its place, or its id: adding, removing or "
+            "moving one up or down the list would move people's marks onto another session)"
+        )
+    elif new_keys != old_keys:
+        problems.append(
+            "the core sessions must stay in the same order in time (moving one past another "
+            "would move people's marks onto another session)"
+        )
+    if not problems:
+        return None
+    return (
+        "this course's register already holds marks, so "
+        + "; ".join(problems)
+        + ". Change only dates, times and wording, or make a new cohort"
+    )
 
 
 def marked(
