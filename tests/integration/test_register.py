@@ -108,7 +108,8 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     assert reply.json()["marks"][first] == "attended"
     # A meeting's export (Zoom's shape, under its meeting block), matched by address.
     export = (
-        "Meeting ID,Topic,Start Time\n123,Leadership,2027\n\n"
+        "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,\n"
+        "123,Leadership,2027,2027,host@example.org,121,4,\n\n"
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "Zoë,  ADA@Example.org ,10:00,12:30,150,No\n"
         "Zoë,ada@example.org,12:31,12:35,4,No\n"
@@ -338,6 +339,12 @@ def test_the_register_from_the_terminal(
     code, out = run("import-attendance", COURSE, "2", str(export))
     assert code == 0, out
     assert "Marked attended: 1" in out
+    huge = tmp_path / "huge.csv"
+    huge.write_text("Name,Email\n" + "Someone,someone@example.org\n" * 120_000)
+    code, out = run("import-attendance", COURSE, "2", str(huge))
+    assert code == 1, out
+    assert "too large" in out
+    assert "48 KiB" in out
     code, out = run("register", COURSE)
     assert code == 0, out
     assert "Completion: 2 of 3 core sessions" in out

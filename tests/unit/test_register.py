@@ -399,9 +399,57 @@ def test_an_export_without_an_email_column_is_refused_clearly() -> None:
 
     with pytest.raises(InvalidInput) as refused:
         read_attendance_export("Name,Minutes\nAda,60\n")
-    assert "email" in refused.value.fields["file"]
+    assert "email" in refused.value.fields["export"]
     with pytest.raises(InvalidInput):
         read_attendance_export(b"\x00" * 3_000_000)
+
+
+def test_zooms_meeting_block_names_the_host_but_is_never_the_header() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = (
+        "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,\n"
+        "123 456 789,Leadership,06/07/2027 15:00,06/07/2027 17:00,host@example.org,121,3,\n"
+        "\n"
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Ada,ada@example.org,15:00,17:00,120,No\n"
+        "Phone caller,,15:02,17:00,118,Yes\n"
+    )
+    rows = read_attendance_export(export)
+    assert [(r.name, r.email, r.duration, r.line) for r in rows] == [
+        ("Ada", "ada@example.org", "120", 5),
+        ("Phone caller", "", "118", 6),
+    ]
+
+
+def test_a_semicolon_separated_export_is_read() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = "Name;Email;Duration\nAda Lovelace;ada@example.org;60\nBo;bo@example.org;1,5\n"
+    rows = read_attendance_export(export.encode("cp1252"))
+    assert [(r.name, r.email, r.duration) for r in rows] == [
+        ("Ada Lovelace", "ada@example.org", "60"),
+        ("Bo", "bo@example.org", "1,5"),
+    ]
+
+
+def test_one_size_limit_for_an_export_said_in_words() -> None:
+    from booking.domain.attendance_import import MAX_EXPORT_BYTES, read_attendance_export
+    from booking.handlers.http import MAX_BODY_BYTES
+    from booking.handlers.register_views import AttendanceImportIn
+
+    assert MAX_EXPORT_BYTES < MAX_BODY_BYTES  # the request around it still fits
+    header = "Name,Email\n"
+    row = "Someone,someone@example.org\n"
+    fits = header + row * ((MAX_EXPORT_BYTES - len(header)) // len(row))
+    assert len(read_attendance_export(fits)) == 1
+    AttendanceImportIn(session="s1", export=fits)
+    too_large = fits + row
+    with pytest.raises(InvalidInput) as refused:
+        read_attendance_export(too_large)
+    assert "48 KiB" in refused.value.fields["export"]
+    with pytest.raises(ValidationError):
+        AttendanceImportIn(session="s1", export=too_large)
 
 
 def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:

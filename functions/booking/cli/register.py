@@ -20,6 +20,7 @@ from urllib.parse import quote
 from booking.cli.client import get_json, post_json
 from booking.cli.errors import CliError, UsageError
 from booking.domain.attendance import MARK_WORDS, Mark
+from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 
 MARKS = [m.value for m in Mark]
 
@@ -115,6 +116,9 @@ def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> 
         if export[:2] in (b"\xff\xfe", b"\xfe\xff")
         else export.decode("utf-8-sig", "replace")
     )
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_EXPORT_BYTES:
+        # Said before sending: the API would refuse it (or cut the connection mid-way).
+        raise CliError(f"{args.file} is too large: an attendance export is {EXPORT_LIMIT_WORDS}")
     register = get_json(_path(url, args.course_id), token)
     body = {"session": _session_key(register, args.session), "export": text}
     done = post_json(f"{_path(url, args.course_id)}/import", token, body)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.attendance import Mark
-from booking.domain.attendance_import import AttendeeRow
+from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
 from booking.domain.register import RegisterRow
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
@@ -28,9 +28,9 @@ class AttendanceImportIn(BaseModel):
     session: str = Field(min_length=1, max_length=80, description="A core session's key")
     export: str = Field(
         min_length=1,
-        max_length=64 * 1024,
-        description="The attendance export's CSV text (Zoom's or Teams' participant report); "
-        "the request body is at most 64 KiB, a meeting of a few hundred people",
+        max_length=MAX_EXPORT_BYTES,
+        description="The attendance export's CSV text (Zoom's or Teams' participant report), "
+        + EXPORT_LIMIT_WORDS,
     )
 
 
