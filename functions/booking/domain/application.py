@@ -274,6 +274,9 @@ class Application(BaseModel):
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
+    # The group place it fills (a colleague named in a manager's booking), if any: its seat
+    # is the group's, so it holds that place instead of a seat (``domain.limits``).
+    group_place: GroupPlaceRef | None = None
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -527,3 +530,19 @@ def answer_limits() -> dict[str, int]:
             if isinstance(maximum, int):
                 limits[name] = min(limits.get(name, maximum), maximum)
     return limits
+
+
+class GroupPlaceRef(BaseModel):
+    """The place of a manager's group booking (``domain.groups``) an application fills: the
+    group, the place's number in it, and the group's version when the colleague's link was
+    checked (the save that claims the place holds the group to it, so a substitution or a
+    cancellation in between refuses the claim)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: str
+    place: int
+    group_version: int
+
+
+Application.model_rebuild()  # its group place is declared after it

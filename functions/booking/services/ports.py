@@ -26,6 +26,7 @@ from booking.domain.billing import (
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.groups import GroupBooking
 from booking.domain.invitations import CalendarEntry
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import Holding
@@ -329,6 +330,26 @@ class Repository(
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
 
 
+class GroupStore(Protocol):
+    """Places booked by a manager (``booking.domain.groups``)."""
+
+    def get_group(self, group_id: str) -> GroupBooking | None: ...
+
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        """Save conditionally on ``previous``'s version, claiming or giving back the seats the
+        change holds (CourseFull when they are not free) and indexing each provider object it
+        records first: all or nothing. StaleWrite when the group changed meanwhile."""
+        ...
+
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        """The group that recorded a checkout session, invoice or payment, if any."""
+        ...
+
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        """The application filling one of a group's places now, if any."""
+        ...
+
+
 # -- the email queue ------------------------------------------------------------------------
 
 
@@ -519,6 +540,8 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+    # Places booked by a manager (``domain.groups``): kept in the same table as the rest.
+    groups_factory: Callable[[], GroupStore] | None = None
 
     def at(self, now: datetime) -> Ports:
         """These ports with their clock stopped at ``now``: what a scheduled run works with.
@@ -578,6 +601,10 @@ class Ports:
     @cached_property
     def webhook_events(self) -> WebhookEvents:
         return _configured(self.webhook_events_factory, "STRIPE_WEBHOOK_SECRET_PARAM")()
+
+    @cached_property
+    def groups(self) -> GroupStore:
+        return _configured(self.groups_factory, "TABLE_NAME")()
 
     def unconfigured(self, *parts: str) -> list[str]:
         """Which of the named parts (``sign_in``, ``console_sessions``, ``session_key``,

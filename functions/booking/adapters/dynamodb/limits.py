@@ -20,11 +20,14 @@ from booking.adapters.dynamodb.schema import (
     application_partition,
     course_key,
     discount_code_key,
+    group_key,
+    group_place_key,
     holding_key,
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.errors import StaleWrite
+from booking.domain.groups import GroupStatus
 from booking.domain.limits import OUTLIVES_ITS_HOLD, Holding, HoldingChanges, Limited
 
 Action = tuple[str, dict[str, Any]]
@@ -95,6 +98,8 @@ def holding_actions(
             actions.append(("holding", {"Put": {"TableName": table, "Item": item}}))
         if holding.thing is Limited.CODE_USE:
             actions.append(("code", {"Update": _code_of(table, stored, +1)}))
+        if holding.thing is Limited.GROUP_PLACE:
+            actions.extend(group_place_claim(table, stored))
     for holding in changes.released:
         if holding.thing in OUTLIVES_ITS_HOLD:
             key = holding_key(stored.application_id, holding.key)
@@ -102,7 +107,49 @@ def holding_actions(
         if holding.thing is Limited.CODE_USE:
             before = previous or stored
             actions.append(("code_release", {"Update": _code_of(table, before, -1)}))
+        if holding.thing is Limited.GROUP_PLACE:
+            actions.append(("place_release", {"Delete": group_place_release(table, previous)}))
     return actions
+
+
+def group_place_claim(table: str, application: Application) -> list[Action]:
+    """An application takes its group place: the place's claim (one application at a time),
+    and a check that the group is still as the colleague's link was checked against (paid,
+    the place neither given back nor given to someone else since)."""
+    place = application.group_place
+    assert place is not None
+    claim = {
+        "TableName": table,
+        "Item": {
+            **group_place_key(place.group_id, place.place),
+            "application_id": {"S": application.application_id},
+        },
+        "ConditionExpression": "attribute_not_exists(pk)",
+    }
+    check = {
+        "TableName": table,
+        "Key": group_key(place.group_id),
+        "ConditionExpression": "version = :v AND #status = :paid",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {
+            ":v": {"N": str(place.group_version)},
+            ":paid": {"S": GroupStatus.PAID.value},
+        },
+    }
+    return [("place", {"Put": claim}), ("group", {"ConditionCheck": check})]
+
+
+def group_place_release(table: str, application: Application | None) -> dict[str, Any]:
+    """An application gives its group place back (only its own claim)."""
+    assert application is not None
+    assert application.group_place is not None
+    place = application.group_place
+    return {
+        "TableName": table,
+        "Key": group_place_key(place.group_id, place.place),
+        "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
+        "ExpressionAttributeValues": {":id": {"S": application.application_id}},
+    }
 
 
 def _is_waiting(application: Application | None) -> bool:

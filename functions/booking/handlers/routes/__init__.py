@@ -95,9 +95,10 @@ def every_route() -> tuple[Route, ...]:
 
 def _part(function: Function) -> tuple[Route, ...]:
     if function in (Function.API, Function.WEBHOOK):
+        from booking.handlers.routes.groups import GROUPS
         from booking.handlers.routes.public import PUBLIC
 
-        return tuple(r for r in PUBLIC if r.function is function)
+        return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
         from booking.handlers.routes.organisers import ORGANISERS
 

@@ -1,0 +1,120 @@
+"""Places booked by a manager, in the one table: the group, its seats, its provider objects.
+
+A group's save is one transaction: the group (conditional on the version read), the seats it
+claims or gives back on the course's counter (derived from the states before and after, as an
+application's are: ``GroupBooking.seats_held``), and the index of each Stripe object it records
+for the first time (its checkout session, its invoice, its payment), so an event about one is
+believed for this group alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.adapters.dynamodb.items import course_from_item
+from booking.adapters.dynamodb.limits import seat_update
+from booking.adapters.dynamodb.schema import (
+    course_key,
+    group_key,
+    group_owner_key,
+    group_place_key,
+)
+from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.domain.addresses import STORED
+from booking.domain.errors import CourseFull, NotFound
+from booking.domain.groups import GroupBooking, provider_objects_of_group
+
+
+def _objects(group: GroupBooking | None) -> set[str]:
+    if group is None:
+        return set()
+    found = provider_objects_of_group(group)
+    if group.payment_intent:
+        found.add(group.payment_intent)
+    return found
+
+
+class DynamoGroupStore:
+    table: Table
+
+    @translate_aws_errors
+    def get_group(self, group_id: str) -> GroupBooking | None:
+        item = self.table.get(group_key(group_id))
+        if item is None:
+            return None
+        return GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+
+    @translate_aws_errors
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        stored = new.model_copy(update={"version": (previous.version + 1) if previous else 1})
+        put: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Item": {
+                **group_key(stored.group_id),
+                "course_id": {"S": stored.course_id},
+                "status": {"S": stored.status.value},
+                "version": {"N": str(stored.version)},
+                "doc": {"S": stored.model_dump_json()},
+            },
+        }
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
+        delta = stored.seats_held - (previous.seats_held if previous else 0)
+        if delta > 0:
+            actions.append(("course", {"Update": self._seats_claimed(stored.course_id, delta)}))
+        elif delta < 0:
+            update = seat_update(self.table.name, stored.course_id, delta, 0)
+            actions.append(("course", {"Update": update}))
+        for object_id in sorted(_objects(stored) - _objects(previous)):
+            owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
+            actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
+        self.table.transact(actions)
+        return stored
+
+    def _seats_claimed(self, course_id: str, seats: int) -> dict[str, Any]:
+        """``seats`` at once: a condition cannot add, so the capacity read now is part of the
+        condition (a concurrent change of capacity refuses the claim), and the seats taken
+        must be at most capacity less ``seats``. Nobody may be waiting (the waiting list goes
+        first) and the course must be open, as for one seat."""
+        item = self.table.get(course_key(course_id))
+        if item is None:
+            raise NotFound(f"no course {course_id!r}")
+        capacity = course_from_item(item).definition.capacity
+        if capacity < seats:
+            raise CourseFull("this course has not that many places")
+        return {
+            "TableName": self.table.name,
+            "Key": course_key(course_id),
+            "UpdateExpression": "ADD #taken :d",
+            "ConditionExpression": "#capacity = :cap AND (attribute_not_exists(#taken) "
+            "OR #taken <= :most) AND (attribute_not_exists(#closed) OR #closed = :f) "
+            "AND (attribute_not_exists(#waiting) OR #waiting = :zero)",
+            "ExpressionAttributeNames": {
+                "#taken": "seats_taken",
+                "#capacity": "capacity",
+                "#closed": "closed",
+                "#waiting": "waiting",
+            },
+            "ExpressionAttributeValues": {
+                ":d": {"N": str(seats)},
+                ":cap": {"N": str(capacity)},
+                ":most": {"N": str(capacity - seats)},
+                ":f": {"BOOL": False},
+                ":zero": {"N": "0"},
+            },
+        }
+
+    @translate_aws_errors
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        item = self.table.get(group_owner_key(provider_object_id))
+        return item["group_id"]["S"] if item else None
+
+    @translate_aws_errors
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        """The application filling a group's place now, if any."""
+        item = self.table.get(group_place_key(group_id, place))
+        return item["application_id"]["S"] if item else None

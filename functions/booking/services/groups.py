@@ -1,0 +1,521 @@
+"""Use cases of places booked by a manager (``domain.groups``): book, pay, apply, substitute,
+cancel a place, and Stripe's events about a group's checkout, invoice and payment.
+
+Seats are claimed before Stripe is asked for anything (the group's first save holds them), and
+given back if Stripe cannot be asked; a colleague's application claims its place in the same
+transaction that creates it (``Limited.GROUP_PLACE``). Names and addresses stay here and in the
+table: Stripe is told the group's id and the number of places, never who they are for.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from pydantic import ValidationError
+
+from booking.domain.application import (
+    Application,
+    ApplicationForm,
+    ApplicationStatus,
+    GroupPlaceRef,
+)
+from booking.domain.billing import BillingDetails, PaymentMethod
+from booking.domain.commands import Refund, Situation
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.errors import (
+    Conflict,
+    CourseClosed,
+    CourseFull,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+    StaleWrite,
+)
+from booking.domain.groups import (
+    Colleague,
+    GroupBooking,
+    GroupForm,
+    GroupMove,
+    GroupPlace,
+    GroupStatus,
+    apply_by,
+    decide_ended,
+    decide_paid,
+    lapsed,
+    paid,
+    places_bounds_refusal,
+    refuse_unless_open,
+    share_of_place,
+)
+from booking.domain.settlement import booked_with_nothing_to_pay
+from booking.domain.validation import field_reasons, parse
+from booking.services.applications import reference_for
+from booking.services.concurrency import retried
+from booking.services.invoicing import invoice_due_or_refuse
+from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+from booking.services.settle import refund
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    number: int
+    name: str
+    email: str
+    state: str  # not_applied | an application's status | released
+    application_id: str | None
+    reference: str | None
+    link: str | None  # the colleague's own link while it can be used
+
+
+@dataclass(frozen=True)
+class GroupView:
+    group: GroupBooking
+    course: Course
+    manager_url: str
+    places: tuple[PlaceView, ...]
+
+    @property
+    def pay_url(self) -> str | None:
+        """Where the manager pays now (the open checkout, or the invoice's page)."""
+        group = self.group
+        if group.status is GroupStatus.AWAITING_PAYMENT and group.checkout is not None:
+            return group.checkout.url
+        if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT and group.invoice is not None:
+            return group.invoice.url
+        return None
+
+
+def _course(ports: Ports, course_id: str) -> Course:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    return course
+
+
+def _group(ports: Ports, group_id: str) -> GroupBooking:
+    group = ports.groups.get_group(group_id) if group_id else None
+    if group is None:
+        raise NotFound(f"no group booking {group_id!r}")
+    return group
+
+
+def _managed(ports: Ports, group_id: str, token: str) -> GroupBooking:
+    """The group whose manager's link this is (NotFound for a wrong id or token alike)."""
+    group = _group(ports, group_id)
+    if not token or not group.manager_may_see(token):
+        raise NotFound(f"no group booking {group_id!r}")
+    return group
+
+
+def manager_url(ports: Ports, group: GroupBooking) -> str:
+    return f"{ports.public_base_url}/groups/{group.group_id}?token={group.token}"
+
+
+def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
+    return (
+        f"{ports.public_base_url}/groups/{group.group_id}/places/{place.number}/apply"
+        f"?token={place.token}"
+    )
+
+
+# -- booking -------------------------------------------------------------------------------
+
+
+def _billing(course: Course, form: GroupForm) -> BillingDetails | None:
+    if form.payment_method is not PaymentMethod.INVOICE:
+        return None
+    if not course.definition.invoice_allowed:
+        raise InvalidInput(
+            "this course is paid by card",
+            {"payment_method": "this course can only be paid by card"},
+        )
+    try:
+        billing = form.billing()
+    except ValidationError as exc:
+        raise InvalidInput("the billing details need attention", field_reasons(exc)) from None
+    assert billing is not None
+    if course.definition.po_required and not billing.po_number:
+        raise InvalidInput(
+            "the billing details need attention",
+            {"po_number": "this course needs your organisation's purchase order number"},
+        )
+    return billing
+
+
+def book_places(ports: Ports, course_id: str, payload: Mapping[str, Any]) -> GroupView:
+    """A manager books a place for each named colleague: the seats held at once, then a
+    checkout for them all, or an invoice to the employer."""
+    now = ports.clock()
+    course = _course(ports, course_id)
+    form = parse(GroupForm, payload)
+    if not course.accepts_applications(now):
+        raise CourseClosed()
+    if course.definition.approval_required:
+        raise Conflict(
+            "places on this course are given after review: each colleague applies themselves",
+            code="approval_required",
+        )
+    if not course.seat_free_for_newcomer:
+        raise CourseFull("this course has no places left (there is a waiting list)")
+    refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
+    if refusal is not None:
+        raise InvalidInput(refusal, {"colleagues": refusal})
+    billing = _billing(course, form)
+    due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
+    by_invoice = billing is not None
+    held = GroupBooking(
+        group_id=secrets.token_hex(12),
+        course_id=course_id,
+        token=secrets.token_urlsafe(24),
+        manager=Colleague(name=form.manager_name, email=form.manager_email),
+        organisation=form.organisation,
+        status=GroupStatus.AWAITING_INVOICE_PAYMENT if by_invoice else GroupStatus.AWAITING_PAYMENT,
+        places=tuple(
+            GroupPlace(number=n, colleague=colleague, token=secrets.token_urlsafe(24))
+            for n, colleague in enumerate(form.colleagues, start=1)
+        ),
+        price=course.definition.price,
+        payment_method=form.payment_method,
+        billing=billing,
+        hold_expires_at=due_at if by_invoice else now + CHECKOUT_HOLD,
+        apply_by=apply_by(course.first_start(), now),
+        created_at=now,
+        updated_at=now,
+    )
+    saved = ports.groups.save_group(held, None)  # CourseFull when the seats are gone
+    logger.info(
+        "group booked",
+        extra={"group_id": saved.group_id, "course_id": course_id, "places": len(saved.places)},
+    )
+    try:
+        asked = _ask_for_payment(ports, course, saved, due_at)
+    except DependencyUnavailable:
+        ports.groups.save_group(lapsed(saved, ports.clock()), saved)
+        raise
+    return view_of(ports, ports.groups.save_group(asked, saved))
+
+
+def _ask_for_payment(
+    ports: Ports, course: Course, group: GroupBooking, due_at: datetime | None
+) -> GroupBooking:
+    places = len(group.places)
+    what = f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"
+    if group.billing is not None and due_at is not None:
+        invoice = ports.payments.create_invoice(
+            InvoiceRequest(
+                application_id=group.group_id,
+                course_id=group.course_id,
+                description=what,
+                amount=group.total,
+                billing=group.billing,
+                due_at=due_at,
+                attempt=1,
+            )
+        )
+        return group.model_copy(update={"invoice": invoice})
+    assert group.hold_expires_at is not None
+    back = manager_url(ports, group)
+    checkout = ports.payments.create_checkout(
+        CheckoutRequest(
+            application_id=group.group_id,
+            course_id=group.course_id,
+            product_name=what,
+            price=group.total,
+            customer_email=group.manager.email,
+            expires_at=group.hold_expires_at,
+            success_url=back,
+            cancel_url=back,
+            attempt=1,
+        )
+    )
+    return group.model_copy(update={"checkout": checkout})
+
+
+# -- what the manager sees -----------------------------------------------------------------
+
+
+def view_of(ports: Ports, group: GroupBooking) -> GroupView:
+    course = _course(ports, group.course_id)
+    places: list[PlaceView] = []
+    for place in group.places:
+        holder_id = ports.groups.place_holder(group.group_id, place.number)
+        holder = ports.repository.get_application(holder_id) if holder_id else None
+        if holder is not None and holder.enrolment_ended:
+            holder = None
+        state = "released" if place.released else (holder.status.value if holder else "")
+        open_link = group.status is GroupStatus.PAID and not place.released and holder is None
+        places.append(
+            PlaceView(
+                number=place.number,
+                name=place.colleague.name,
+                email=place.colleague.email,
+                state=state or "not_applied",
+                application_id=holder.application_id if holder else None,
+                reference=holder.reference if holder else None,
+                link=place_url(ports, group, place) if open_link else None,
+            )
+        )
+    return GroupView(group, course, manager_url(ports, group), tuple(places))
+
+
+def get_group(ports: Ports, group_id: str, token: str) -> GroupView:
+    return view_of(ports, _managed(ports, group_id, token))
+
+
+# -- a colleague applies through their link ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceOpened:
+    group: GroupBooking
+    place: GroupPlace
+    course: Course
+
+
+def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpened:
+    """The place a colleague's link opens, if it may be used now (NotFound for a wrong or old
+    link; Conflict when the place is not to be filled now)."""
+    group = _group(ports, group_id)
+    place = group.place_for_link(number, token) if token else None
+    if place is None:
+        raise NotFound("no such place: the link may have been replaced")
+    course = _course(ports, group.course_id)
+    now = ports.clock()
+    if place.released:
+        raise Conflict("this place was cancelled", code="place_cancelled")
+    if group.status is not GroupStatus.PAID:
+        raise Conflict("this place is not paid for yet", code="not_paid")
+    if now >= group.apply_by or now >= course.first_start():
+        raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
+    return PlaceOpened(group, place, course)
+
+
+def apply_for_place(
+    ports: Ports, group_id: str, number: int, token: str, payload: Mapping[str, Any]
+) -> Application:
+    """The colleague's application: a booking at once, filling the place (its seat is the
+    group's). The facilitators get it like any other."""
+    opened = open_place(ports, group_id, number, token)
+    group, place, course = opened.group, opened.place, opened.course
+    form = parse(ApplicationForm, {**payload, "payment_method": "card"})
+    if form.email.lower() != place.colleague.email.lower():
+        raise InvalidInput(
+            "this place is for another address",
+            {"email": f"this place is booked for {place.colleague.email}"},
+        )
+    holder_id = ports.groups.place_holder(group.group_id, place.number)
+    if holder_id is not None:
+        holder = ports.repository.get_application(holder_id)
+        if holder is not None and not holder.enrolment_ended:
+            if holder.answers.email.lower() == place.colleague.email.lower():
+                raise Conflict("you have applied for this place already", code="already_applied")
+            _withdraw(ports, holder, "substituted")  # left by an unfinished substitution
+    now = ports.clock()
+    fresh = Application(
+        application_id=secrets.token_hex(12),
+        course_id=course.course_id,
+        status=S.AWAITING_PAYMENT,
+        token=secrets.token_urlsafe(24),
+        reference=reference_for(course),
+        answers=form.answers(),
+        created_at=now,
+        updated_at=now,
+        price=group.price,
+        group_place=GroupPlaceRef(
+            group_id=group.group_id, place=place.number, group_version=group.version
+        ),
+    )
+    booked = booked_with_nothing_to_pay(fresh, Situation(now, course.definition.price))
+    try:
+        saved = ports.repository.save(booked, None)
+    except StaleWrite:
+        raise Conflict(
+            "this booking changed while you applied; please open your link again",
+            code="group_changed",
+        ) from None
+    logger.info(
+        "group place filled",
+        extra={
+            "group_id": group.group_id,
+            "place": place.number,
+            "application_id": saved.application_id,
+        },
+    )
+    return saved
+
+
+def _withdraw(ports: Ports, application: Application, reason: str) -> None:
+    """The colleague's application ends (its place goes back to the group, not the course):
+    no money of theirs to give back, the group paid."""
+
+    def end(current: Application) -> Application:
+        if current.enrolment_ended:
+            return current
+        return ports.repository.save(
+            current.moved_to(S.CANCELLED, ports.clock(), seat_held=False, status_reason=reason),
+            current,
+        )
+
+    retried(end, lambda: _reloaded(ports, application.application_id), first=application)
+
+
+def _reloaded(ports: Ports, application_id: str) -> Application:
+    found = ports.repository.get_application(application_id)
+    if found is None:
+        raise NotFound(f"no application {application_id!r}")
+    return found
+
+
+# -- the manager changes the places ----------------------------------------------------------
+
+
+def substitute(
+    ports: Ports, group_id: str, token: str, number: int, payload: Mapping[str, Any]
+) -> GroupView:
+    """Another colleague takes place ``number``: a new link (the old one stops working), and
+    the old colleague's application, if they had applied, is withdrawn."""
+    colleague = parse(Colleague, payload)
+
+    def change(group: GroupBooking) -> GroupBooking:
+        course = _course(ports, group.course_id)
+        now = ports.clock()
+        refuse_unless_open(group, now, course.first_start())
+        place = group.place(number)
+        if place.released:
+            raise Conflict("this place was cancelled", code="place_cancelled")
+        others = {p.colleague.email.lower() for p in group.places if p.number != number}
+        if colleague.email.lower() in others:
+            raise InvalidInput(
+                "each colleague needs their own place",
+                {"email": "this colleague has another place in this booking"},
+            )
+        new_place = place.model_copy(
+            update={
+                "colleague": colleague,
+                "token": secrets.token_urlsafe(24),
+                "substitutions": place.substitutions + 1,
+            }
+        )
+        return ports.groups.save_group(group.with_place(new_place, now), group)
+
+    saved = retried(change, lambda: _group(ports, group_id), first=_managed(ports, group_id, token))
+    _withdraw_holder(ports, saved, number, "substituted")
+    logger.info("group place substituted", extra={"group_id": group_id, "place": number})
+    return view_of(ports, saved)
+
+
+def _withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str) -> None:
+    holder_id = ports.groups.place_holder(group.group_id, number)
+    holder = ports.repository.get_application(holder_id) if holder_id else None
+    if holder is not None and not holder.enrolment_ended:
+        _withdraw(ports, holder, reason)
+
+
+def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupView:
+    """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
+    share of the payment refunded through Stripe, and its seat goes to the waiting list."""
+    group = _managed(ports, group_id, token)
+    course = _course(ports, group.course_id)
+    refuse_unless_open(group, ports.clock(), course.first_start())
+    if group.place(number).released:
+        return view_of(ports, group)  # a repeat: done already
+    _withdraw_holder(ports, group, number, "group_place_cancelled")
+
+    def release(current: GroupBooking) -> GroupBooking:
+        place = current.place(number)
+        if place.released:
+            return current
+        refunds = dict(current.refunds)
+        refund_id = place.refund_id
+        share = share_of_place(current)
+        if current.payment_intent and share > 0 and refund_id is None:
+            # Asked before the save, keyed by the place: a retry is the same refund.
+            made = refund(
+                ports,
+                Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
+            )
+            if made is not None:
+                refund_id = made.refund_id
+                refunds[made.refund_id] = made.amount
+        released = place.model_copy(update={"released": True, "refund_id": refund_id})
+        changed = current.with_place(released, ports.clock()).model_copy(
+            update={"refunds": refunds}
+        )
+        return ports.groups.save_group(changed, current)
+
+    saved = retried(release, lambda: _group(ports, group_id), first=group)
+    logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+# -- Stripe's events about a group's objects -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    action: str
+    reason: str
+    group_id: str
+    status: str
+
+
+def group_money_event(
+    ports: Ports,
+    *,
+    event_id: str,
+    object_id: str,
+    paid_now: bool,
+    amount: int = 0,
+    currency: str = "",
+    payment_intent: str | None = None,
+    invoice_status: str = "void",
+) -> GroupOutcome | None:
+    """A checkout's or an invoice's event, applied to the group that recorded the object (None:
+    no group did; the applications' own path takes it). ``paid_now``: it reports a payment;
+    otherwise the object ended unpaid (expired, voided, uncollectible)."""
+    group_id = ports.groups.group_of_object(object_id)
+    if group_id is None:
+        return None
+
+    def apply(group: GroupBooking) -> GroupOutcome:
+        if event_id in group.recent_event_ids:
+            return GroupOutcome("ignore", "event already applied", group.group_id, group.status)
+        now = ports.clock()
+        if paid_now:
+            move = decide_paid(group, object_id, amount, currency, payment_intent)
+        else:
+            move = decide_ended(group, object_id)
+        if move is GroupMove.REFUND and payment_intent is not None:
+            refund(ports, Refund(payment_intent, None, f"refund-group-{payment_intent}"))
+        if move is GroupMove.PAID:
+            new = paid(group, payment_intent, now)
+        elif move is GroupMove.LAPSED:
+            new = lapsed(group, now, invoice_status)
+        else:
+            new = group
+        saved = ports.groups.save_group(new.with_event(event_id), group)
+        if move is GroupMove.LAPSED:
+            offer_free_places(ports, saved.course_id)
+        return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
+
+    return retried(apply, lambda: _group(ports, group_id))
+
+
+def group_refund_event(ports: Ports, payment_intent: str) -> GroupOutcome | None:
+    """A refund of a group's payment: made by this system (each place's share, or money it
+    could not honour), recorded when made; acknowledged here (None: not a group's)."""
+    group_id = ports.groups.group_of_object(payment_intent)
+    if group_id is None:
+        return None
+    group = _group(ports, group_id)
+    return GroupOutcome("ignore", "a group's refund, recorded when made", group_id, group.status)

@@ -1,0 +1,233 @@
+"""Places booked by a manager, through the real handlers, moto and the Stripe stand-in: the
+seats held with the group, paid once (invoice or card), each colleague applying through their
+own link, substitutions and cancellations place by place."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.support.system import COURSE_ID, System, application_body
+
+INVOICED = "invoiced-cohort"
+BILLING = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-4471",
+}
+COLLEAGUES = [
+    {"name": "Mary Seacole", "email": "mary@example.org"},
+    {"name": "Edith Cavell", "email": "edith@example.org"},
+    {"name": "Grace Hopper", "email": "grace@example.org"},
+]
+
+
+@pytest.fixture
+def invoiced(system: System) -> System:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    base = course.definition.model_dump(mode="json")
+    base.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
+    system.put_course(INVOICED, base)
+    return system
+
+
+def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
+    body = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleagues": COLLEAGUES,
+        "consent": True,
+        **fields,
+    }
+    return system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
+
+
+def places_left(system: System, course: str = INVOICED) -> int:
+    return int(system.course(course)["places_left"])
+
+
+def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    reply = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def pay_invoice(system: System, group: dict[str, Any]) -> None:
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    assert system.webhook_replies[-1].status == 200
+
+
+def apply_through(system: System, link: str, **fields: Any) -> Any:
+    parts = urlsplit(link)
+    path = parts.path.removesuffix("/apply") + "/applications"
+    return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
+
+
+def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+    reply = book(system, **BILLING, **fields)
+    assert reply.status == 201, reply.body
+    group = dict(reply.json())
+    pay_invoice(system, group)
+    return manager_view(system, group)
+
+
+def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    reply = book(system, **BILLING)
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    assert group["status"] == "awaiting_invoice_payment"
+    assert group["total"] == {"amount": 60000, "currency": "gbp"}
+    assert places_left(system) == 2  # the three seats are held at once
+    # Nobody can apply before it is paid.
+    assert all(place["apply_url"] is None for place in group["places"])
+
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    invoice = system.stripe_local(
+        "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
+    ).json()
+    assert invoice["amount_due"] == 60000
+    assert invoice["custom_fields"] == [{"name": "PO number", "value": "PO-4471"}]
+    assert set(invoice["metadata"].values()) <= {group["group_id"], INVOICED}
+    for colleague in COLLEAGUES:
+        assert colleague["name"] not in str(invoice)
+        assert colleague["email"] not in str(invoice)
+
+    pay_invoice(system, group)
+    paid = manager_view(system, group)
+    assert paid["status"] == "paid"
+    system.deliver_emails()
+    for place, colleague in zip(paid["places"], COLLEAGUES, strict=True):
+        assert place["state"] == "not_applied"
+        applied = apply_through(system, place["apply_url"], **colleague)
+        assert applied.status == 201, applied.body
+        assert applied.json()["status"] == "confirmed"
+    after = manager_view(system, group)
+    assert [p["state"] for p in after["places"]] == ["confirmed"] * 3
+    assert all(p["reference"] and p["apply_url"] is None for p in after["places"])
+    assert places_left(system) == 2  # the colleagues filled the group's seats, no more
+    emails = system.deliver_emails()
+    # Each colleague is told their place is confirmed; the facilitators get every booking.
+    subjects = sorted((e.subject.split(":")[0], tuple(e.to)) for e in emails)
+    course = invoiced.ports.repository.get_course(INVOICED)
+    assert course is not None
+    facilitators = tuple(sorted({f.email for f in course.definition.facilitators}))
+    assert [s for s, _ in subjects].count("New booking") == 3
+    assert {to for s, to in subjects if s == "New booking"} == {facilitators}
+    assert {to for s, to in subjects if s.startswith("Your place")} == {
+        (c["email"],) for c in COLLEAGUES
+    }
+    roster = system.admin("GET", f"/courses/{INVOICED}/applications").json()
+    assert sorted(row["email"] for row in roster) == sorted(c["email"] for c in COLLEAGUES)
+
+
+def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    link = group["places"][0]["apply_url"]
+    wrong = apply_through(system, link, name="Someone Else", email="else@example.org")
+    assert wrong.status == 422
+    assert "email" in wrong.json()["error"]["fields"]
+    assert apply_through(system, link, **COLLEAGUES[0]).status == 201
+    again = apply_through(system, link, **COLLEAGUES[0])
+    assert again.status == 409, again.body
+    # Another place's token, a made-up token, a place that does not exist: no such link.
+    other = parse_qs(urlsplit(group["places"][1]["apply_url"]).query)["token"][0]
+    base = f"/groups/{group['group_id']}/places"
+    for path in (
+        f"{base}/1/apply?token={other}",
+        f"{base}/1/apply?token=nope",
+        f"{base}/9/apply?token={other}",
+        f"{base}/x/apply?token={other}",
+    ):
+        assert system.api("GET", path).status == 404, path
+
+
+def test_a_group_needs_the_seats_free(invoiced: System) -> None:
+    system = invoiced
+    too_many = [{"name": f"Person {n}", "email": f"p{n}@example.org"} for n in range(6)]
+    reply = book(system, colleagues=too_many, **BILLING)
+    assert reply.status == 422
+    assert "colleagues" in reply.json()["error"]["fields"]
+    assert book(system, **BILLING).status == 201
+    second = book(system, **BILLING)
+    assert second.status == 422  # two left, three wanted
+    assert places_left(system) == 2
+    twice = [COLLEAGUES[0], COLLEAGUES[0]]
+    assert book(system, colleagues=twice, **BILLING).status == 422
+
+
+def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_application(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    old_link = group["places"][0]["apply_url"]
+    assert apply_through(system, old_link, **COLLEAGUES[0]).status == 201
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    place = swapped.json()["places"][0]
+    assert (place["name"], place["state"]) == ("Ada Lovelace", "not_applied")
+    assert apply_through(system, old_link, **COLLEAGUES[0]).status == 404
+    assert apply_through(system, place["apply_url"]).status == 201
+    statuses = sorted(a["status"]["S"] for a in system.applications())
+    assert statuses == ["cancelled", "confirmed"]
+    assert places_left(system) == 2
+    # Someone else's token cannot change the places.
+    stranger = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/2/substitute?token=nope",
+        json_body={"name": "Ada Lovelace", "email": "ada2@example.org"},
+    )
+    assert stranger.status == 404
+
+
+def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1]).status == 201
+    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    cancelled = system.api("POST", url)
+    assert cancelled.status == 200, cancelled.body
+    after = cancelled.json()
+    assert after["places"][1]["state"] == "released"
+    assert after["amount_refunded"] == 20000
+    assert places_left(system) == 3
+    assert system.api("POST", url).json()["amount_refunded"] == 20000  # a repeat: no more
+    refunds = [e for e in system.standin.events() if e["type"] == "charge.refunded"]
+    assert refunds
+    assert refunds[0]["data"]["object"]["amount_refunded"] == 20000
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert sorted(a["status"]["S"] for a in system.applications()) == ["cancelled"]
+
+
+def test_a_group_paid_by_card_and_one_whose_checkout_expires(system: System) -> None:
+    left = places_left(system, COURSE_ID)
+    reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2])
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    assert group["status"] == "awaiting_payment"
+    assert places_left(system, COURSE_ID) == left - 2
+    assert system.pay(group["pay_url"]).status == 200
+    assert manager_view(system, group)["status"] == "paid"
+
+    lapsing = book(system, course=COURSE_ID, colleagues=COLLEAGUES[2:])
+    assert lapsing.status == 201, lapsing.body
+    session_id = urlsplit(lapsing.json()["pay_url"]).path.rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/checkout/{session_id}/expire").status == 200
+    assert manager_view(system, lapsing.json())["status"] == "lapsed"
+    assert places_left(system, COURSE_ID) == left - 2
