@@ -103,12 +103,26 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
         assert colleague["name"] not in str(invoice)
         assert colleague["email"] not in str(invoice)
 
+    booked_emails = system.deliver_emails()
+    assert [(e.to, e.subject) for e in booked_emails] == [
+        (["florence@example.org"], "Your booking of 3 places: Compassionate Leadership Training")
+    ]
+    assert group["manager_url"] in booked_emails[0].text
+
     pay_invoice(system, group)
     paid = manager_view(system, group)
     assert paid["status"] == "paid"
-    system.deliver_emails()
+    # Each colleague is emailed their own link (and nobody else's); the manager, that it is paid.
+    links = {tuple(e.to): e for e in system.deliver_emails()}
+    assert set(links) == {("florence@example.org",), *((c["email"],) for c in COLLEAGUES)}
+    assert links[("florence@example.org",)].subject.startswith("Paid: your colleagues can apply")
     for place, colleague in zip(paid["places"], COLLEAGUES, strict=True):
         assert place["state"] == "not_applied"
+        email = links[(colleague["email"],)]
+        assert place["apply_url"] in email.text
+        assert place["apply_url"].replace("&", "&amp;") in email.html
+        others = [p["apply_url"] for p in paid["places"] if p is not place]
+        assert not any(other in email.text for other in others)
         applied = apply_through(system, place["apply_url"], **colleague)
         assert applied.status == 201, applied.body
         assert applied.json()["status"] == "confirmed"
@@ -182,6 +196,9 @@ def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_applic
     assert swapped.status == 200, swapped.body
     place = swapped.json()["places"][0]
     assert (place["name"], place["state"]) == ("Ada Lovelace", "not_applied")
+    told = [e for e in system.deliver_emails() if e.to == ["ada@example.org"]]
+    assert len(told) == 1
+    assert place["apply_url"] in told[0].text
     assert apply_through(system, old_link, **COLLEAGUES[0]).status == 404
     assert apply_through(system, place["apply_url"]).status == 201
     statuses = sorted(a["status"]["S"] for a in system.applications())

@@ -37,6 +37,15 @@ class EmailKind(StrEnum):
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
     # A programme's follow-up event moved, was renamed, removed or added back: to one person.
     FOLLOW_UP_CHANGED = "follow_up_changed"
+    # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
+    # paid); to each colleague, their own link to the application form (and to a substitute).
+    GROUP_BOOKED = "group_booked"
+    GROUP_PLACE_LINK = "group_place_link"
+
+
+# The kinds about a group booking rather than an application (``application_id`` names the
+# group): the mailer sends them through ``services.group_emails``.
+GROUP_KINDS = frozenset({EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK})
 
 
 def instant_token(moment: datetime) -> str:
@@ -73,6 +82,24 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
+    group_place: int | None = None
+
+    @classmethod
+    def for_group(
+        cls, kind: EmailKind, group_id: str, course_id: str, *, occasion: str, place: int | None
+    ) -> EmailJob:
+        """A message about a group booking: to its manager, or to the colleague of ``place``
+        (``occasion`` tells a paid notice from a booked one, a substitute's link from the
+        first)."""
+        parts = [kind.value, group_id, *([f"place{place}"] if place else []), occasion]
+        return cls(
+            job_id=":".join(parts),
+            kind=kind,
+            application_id=group_id,
+            course_id=course_id,
+            group_place=place,
+        )
 
     @classmethod
     def about(

@@ -30,6 +30,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import CheckoutRef, ShortText
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money
 from booking.domain.text import ONE_LINE
@@ -178,6 +179,8 @@ class GroupBooking(BaseModel):
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
     recent_event_ids: tuple[str, ...] = ()
+    # Emails decided by a change, written with it (the group's save) and relayed from there.
+    outbox: tuple[EmailJob, ...] = ()
     created_at: datetime
     updated_at: datetime
     version: int = 0
@@ -218,6 +221,29 @@ class GroupBooking(BaseModel):
     def with_place(self, place: GroupPlace, now: datetime) -> GroupBooking:
         places = tuple(place if p.number == place.number else p for p in self.places)
         return self.model_copy(update={"places": places, "updated_at": now})
+
+    def with_emails(self, *jobs: EmailJob) -> GroupBooking:
+        known = {job.job_id for job in self.outbox}
+        fresh = tuple(job for job in jobs if job.job_id not in known)
+        return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
+
+    def told_manager(self, occasion: str) -> GroupBooking:
+        """The manager is emailed their page (``occasion``: booked, paid)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_BOOKED, self.group_id, self.course_id, occasion=occasion, place=None
+        )
+        return self.with_emails(job)
+
+    def told_colleague(self, place: GroupPlace) -> GroupBooking:
+        """The colleague of ``place`` is emailed their own link (a substitute gets a new one)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_PLACE_LINK,
+            self.group_id,
+            self.course_id,
+            occasion=f"v{place.substitutions}",
+            place=place.number,
+        )
+        return self.with_emails(job)
 
     def with_event(self, event_id: str) -> GroupBooking:
         return self.model_copy(
@@ -286,8 +312,14 @@ def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
 
 
 def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
+    """Paid: the places are the colleagues' to fill, each told of their own link, the manager
+    of their page."""
     invoice = group.invoice.model_copy(update={"status": "paid"}) if group.invoice else None
-    return group.model_copy(
+    told = group.told_manager("paid")
+    for place in group.places:
+        if not place.released:
+            told = told.told_colleague(place)
+    return told.model_copy(
         update={
             "status": GroupStatus.PAID,
             "payment_intent": payment_intent,

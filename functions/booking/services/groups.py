@@ -201,7 +201,7 @@ def book_places(ports: Ports, course_id: str, payload: Mapping[str, Any]) -> Gro
     except DependencyUnavailable:
         ports.groups.save_group(lapsed(saved, ports.clock()), saved)
         raise
-    return view_of(ports, ports.groups.save_group(asked, saved))
+    return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
 
 
 def _ask_for_payment(
@@ -405,7 +405,8 @@ def substitute(
                 "substitutions": place.substitutions + 1,
             }
         )
-        return ports.groups.save_group(group.with_place(new_place, now), group)
+        changed = group.with_place(new_place, now).told_colleague(new_place)
+        return ports.groups.save_group(changed, group)
 
     saved = retried(change, lambda: _group(ports, group_id), first=_managed(ports, group_id, token))
     _withdraw_holder(ports, saved, number, "substituted")

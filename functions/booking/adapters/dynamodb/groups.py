@@ -2,7 +2,8 @@
 
 A group's save is one transaction: the group (conditional on the version read), the seats it
 claims or gives back on the course's counter (derived from the states before and after, as an
-application's are: ``GroupBooking.seats_held``), and the index of each Stripe object it records
+application's are: ``GroupBooking.seats_held``), the emails the change decided (OUTBOX items,
+relayed like an application's), and the index of each Stripe object it records
 for the first time (its checkout session, its invoice, its payment), so an event about one is
 believed for this group alone.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from booking.adapters.dynamodb.items import course_from_item
+from booking.adapters.dynamodb.items import course_from_item, outbox_item
 from booking.adapters.dynamodb.limits import seat_update
 from booking.adapters.dynamodb.schema import (
     course_key,
@@ -46,7 +47,9 @@ class DynamoGroupStore:
 
     @translate_aws_errors
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
-        stored = new.model_copy(update={"version": (previous.version + 1) if previous else 1})
+        stored = new.model_copy(
+            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+        )
         put: dict[str, Any] = {
             "TableName": self.table.name,
             "Item": {
@@ -72,6 +75,9 @@ class DynamoGroupStore:
         for object_id in sorted(_objects(stored) - _objects(previous)):
             owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
             actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
+        for job in new.outbox:
+            item = outbox_item(job, stored.updated_at)
+            actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
         self.table.transact(actions)
         return stored
 
