@@ -4,11 +4,13 @@ own link, substitutions and cancellations place by place."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from booking.services.lifecycle import sweep
 from tests.support.system import COURSE_ID, System, application_body
 
 INVOICED = "invoiced-cohort"
@@ -248,3 +250,28 @@ def test_a_group_paid_by_card_and_one_whose_checkout_expires(system: System) -> 
     assert system.stripe_local("POST", f"/checkout/{session_id}/expire").status == 200
     assert manager_view(system, lapsing.json())["status"] == "lapsed"
     assert places_left(system, COURSE_ID) == left - 2
+
+
+def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -> None:
+    system = invoiced
+    with system.standin.webhooks_held():  # Stripe's own events about it are lost
+        by_card = book(system).json()
+        by_invoice = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+    assert places_left(system) == 0
+    system.clock_offset += timedelta(hours=1)
+    with system.standin.webhooks_held():
+        sweep(system.ports, system.now())
+    assert manager_view(system, by_card)["status"] == "lapsed"
+    assert manager_view(system, by_invoice)["status"] == "awaiting_invoice_payment"
+    assert places_left(system) == 3
+    due = datetime.fromisoformat(str(by_invoice["hold_expires_at"]))
+    system.clock_offset += due - system.now() + timedelta(minutes=1)
+    with system.standin.webhooks_held():
+        sweep(system.ports, system.now())
+    assert manager_view(system, by_invoice)["status"] == "lapsed"
+    assert places_left(system) == 5
+    invoice_id = str(by_invoice["pay_url"]).rsplit("/", 1)[-1]
+    invoice = system.stripe_local(
+        "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
+    ).json()
+    assert invoice["status"] == "void"

@@ -178,6 +178,9 @@ class GroupBooking(BaseModel):
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
+    # Payments it could not honour (a second payment, one after it lapsed, a wrong amount),
+    # each given back whole: payment intent -> what was refunded.
+    given_back: dict[str, int] = Field(default_factory=dict)
     recent_event_ids: tuple[str, ...] = ()
     # Emails decided by a change, written with it (the group's save) and relayed from there.
     outbox: tuple[EmailJob, ...] = ()
@@ -201,6 +204,22 @@ class GroupBooking(BaseModel):
     @property
     def amount_refunded(self) -> int:
         return sum(self.refunds.values())
+
+    @property
+    def money_received(self) -> int:
+        """Every payment Stripe took for this group, its own and each one given back."""
+        return self.amount_paid + sum(self.given_back.values())
+
+    @property
+    def money_returned(self) -> int:
+        """Every refund of this group's payments: its places' shares and each one given back."""
+        return self.amount_refunded + sum(self.given_back.values())
+
+    def hold_lapses_at(self) -> datetime | None:
+        """When an unpaid group's seats go back unless it is paid (None: paid or over)."""
+        if self.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT):
+            return self.hold_expires_at
+        return None
 
     def place(self, number: int) -> GroupPlace:
         found = next((p for p in self.places if p.number == number), None)

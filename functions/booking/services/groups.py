@@ -10,7 +10,7 @@ table: Stripe is told the group's id and the number of places, never who they ar
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -496,15 +496,21 @@ def group_money_event(
             move = decide_paid(group, object_id, amount, currency, payment_intent)
         else:
             move = decide_ended(group, object_id)
+        given_back = dict(group.given_back)
         if move is GroupMove.REFUND and payment_intent is not None:
-            refund(ports, Refund(payment_intent, None, f"refund-group-{payment_intent}"))
+            if payment_intent in given_back:
+                return GroupOutcome("ignore", "given back already", group.group_id, group.status)
+            made = refund(ports, Refund(payment_intent, None, f"refund-group-{payment_intent}"))
+            if made is not None:
+                given_back[payment_intent] = made.amount
         if move is GroupMove.PAID:
             new = paid(group, payment_intent, now)
         elif move is GroupMove.LAPSED:
             new = lapsed(group, now, invoice_status)
         else:
             new = group
-        saved = ports.groups.save_group(new.with_event(event_id), group)
+        recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
+        saved = ports.groups.save_group(recorded, group)
         if move is GroupMove.LAPSED:
             offer_free_places(ports, saved.course_id)
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
@@ -520,3 +526,49 @@ def group_refund_event(ports: Ports, payment_intent: str) -> GroupOutcome | None
         return None
     group = _group(ports, group_id)
     return GroupOutcome("ignore", "a group's refund, recorded when made", group_id, group.status)
+
+
+# -- the sweep -------------------------------------------------------------------------------
+
+
+def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
+    """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
+    was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
+    event decides); an invoice is voided after (as an application's is). The courses touched."""
+    touched: list[str] = []
+    for due in ports.groups.groups_due(now):
+        if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
+            try:
+                if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
+                    continue
+            except Conflict:
+                pass  # unknown to Stripe: nothing can pay it
+
+        def release(current: GroupBooking) -> GroupBooking | None:
+            lapses = current.hold_lapses_at()
+            if lapses is None or lapses > now:
+                return None  # paid or released meanwhile
+            status = "overdue" if current.invoice is not None else "void"
+            return ports.groups.save_group(lapsed(current, now, status), current)
+
+        released = retried(release, _reader(ports, due.group_id), first=due)
+        if released is None:
+            continue
+        touched.append(released.course_id)
+        if released.invoice is not None:
+            _void_quietly(ports, released)
+    return touched
+
+
+def _reader(ports: Ports, group_id: str) -> Callable[[], GroupBooking]:
+    return lambda: _group(ports, group_id)
+
+
+def _void_quietly(ports: Ports, group: GroupBooking) -> None:
+    """Void a lapsed group's invoice so it cannot be paid for seats no longer held; if it was
+    paid first, its payment's event gives the money back."""
+    assert group.invoice is not None
+    try:
+        ports.payments.void_invoice(group.invoice.invoice_id)
+    except (Conflict, DependencyUnavailable):
+        logger.warning("a lapsed group's invoice left open", extra={"group_id": group.group_id})

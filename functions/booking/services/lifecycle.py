@@ -25,6 +25,7 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
+from booking.services.groups import release_lapsed_groups
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
@@ -128,6 +129,10 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
                     touched.add(application.course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
+    # Places held for managers' groups that were never paid go back the same way.
+    lapsed_groups = release_lapsed_groups(ports, now)
+    summary.holds_released += len(lapsed_groups)
+    touched.update(lapsed_groups)
     summary.emails_relayed = relay_pending_emails(ports, now)
     for course in ports.repository.list_courses():
         if course.course_id in touched or (course.waiting and course.places_left):

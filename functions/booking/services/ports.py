@@ -349,6 +349,10 @@ class GroupStore(Protocol):
         """The application filling one of a group's places now, if any."""
         ...
 
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        """Unpaid groups whose hold has lapsed by ``now`` (the sweep's)."""
+        ...
+
 
 # -- the email queue ------------------------------------------------------------------------
 

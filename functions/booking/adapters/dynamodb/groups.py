@@ -10,11 +10,14 @@ believed for this group alone.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from booking.adapters.dynamodb.items import course_from_item, outbox_item
+from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
 from booking.adapters.dynamodb.limits import seat_update
 from booking.adapters.dynamodb.schema import (
+    BY_TIME_INDEX,
+    GROUPS_DUE_PARTITION,
     course_key,
     group_key,
     group_owner_key,
@@ -60,6 +63,11 @@ class DynamoGroupStore:
                 "doc": {"S": stored.model_dump_json()},
             },
         }
+        lapses = stored.hold_lapses_at()
+        if lapses is not None:
+            # Sparse, like the applications' DUE partition: the sweep reads unpaid groups only.
+            put["Item"][f"{BY_TIME_INDEX}pk"] = {"S": GROUPS_DUE_PARTITION}
+            put["Item"][f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(lapses)}#{stored.group_id}"}
         if previous is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
@@ -113,6 +121,23 @@ class DynamoGroupStore:
                 ":zero": {"N": "0"},
             },
         }
+
+    @translate_aws_errors
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        """Unpaid groups whose hold has lapsed by ``now``."""
+        found: list[GroupBooking] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
+            ExpressionAttributeValues={
+                ":p": {"S": GROUPS_DUE_PARTITION},
+                ":now": {"S": iso(now) + "~"},
+            },
+        ):
+            found.append(GroupBooking.model_validate_json(item["doc"]["S"], context=STORED))
+            if len(found) >= limit:
+                break
+        return found
 
     @translate_aws_errors
     def group_of_object(self, provider_object_id: str) -> str | None:

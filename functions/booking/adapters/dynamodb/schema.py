@@ -230,12 +230,15 @@ def console_session_key(subject: str, session_id: str) -> Key:
 
 # -- places booked by a manager (``booking.domain.groups``) -----------------------------------
 #   group         GROUP#<group_id>         GROUP       (the booking; its seats are counted on
-#                                                       the course with the course's own)
+#                                                       the course with the course's own;
+#                                                       GROUPS_DUE / <when>#<id> while unpaid)
 #   a place used  GROUP#<group_id>         PLACE#nnn   (the application filling it: claimed
 #                                                       with that application, one at a time)
 #   its objects   GROUPOWNER#<cs_/in_/pi_> GROUPOWNER  (the group that recorded a checkout
 #                                                       session, an invoice or a payment)
 GROUP_SK = "GROUP"
+# By-time index partition of unpaid groups, by when their hold lapses (the sweep's).
+GROUPS_DUE_PARTITION = "GROUPS_DUE"
 
 
 def group_partition(group_id: str) -> str:
