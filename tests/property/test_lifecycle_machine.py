@@ -23,7 +23,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import boto3
 import pytest
@@ -151,6 +151,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         # them (only the one that made a session is believed); each goes back in full.
         self.foreign_payments: Counter[str] = Counter()
         self.sequence = 0
+        self.groups_made: dict[str, dict[str, Any]] = {}  # group id -> the manager's answer
         # The applications as read once for all the invariants of a step (check_invariants).
         self._applications_this_step: dict[str, Any] | None = None
 
@@ -542,7 +543,11 @@ class BookingLifecycle(RuleBasedStateMachine):
             course = self.system.ports.repository.get_course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
-            assert course.seats_taken == sum(a.seat_held for a in mine)
+            # A group's colleague holds its group's place, not a seat: the group holds the seat.
+            held_by_groups = sum(g.seats_held for g in self._groups() if g.course_id == course_id)
+            assert course.seats_taken == held_by_groups + sum(
+                a.seat_held and a.group_place is None for a in mine
+            )
             assert course.seats_taken <= course.definition.capacity
             assert course.waiting == sum(a.status is S.WAITLISTED for a in mine)
             for application in mine:
@@ -666,6 +671,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 due = application.amount_due(application.price)
                 assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
         self._every_view_says_what_stripe_holds()
+        self._every_group_records_what_stripe_moved(moved)
 
     def _stripe(self, path: str) -> dict[str, Any]:
         reply = self.system.stripe_local(
@@ -692,6 +698,142 @@ class BookingLifecycle(RuleBasedStateMachine):
             if application.bursary == 0 and paid_by_card is not None:
                 off = paid_by_card["total_details"]["amount_discount"]
                 assert row["discount"] == off, application_id
+
+    # --- group bookings steps ---
+    # A manager books one or two named places on the pay-now or invoiced course, by card or
+    # invoice; pays, or lets it expire; colleagues apply through their own links (their
+    # applications join the others, for every other rule to act on); the manager substitutes
+    # a colleague or gives a place up. Invariants: the course's seats count each group's
+    # places; a group's places are used by at most one live application each, only while paid
+    # and not given up; at the end each group's money is what Stripe moved for it.
+
+    groups = Bundle("groups")
+
+    def _groups(self) -> list[Any]:
+        found = [self.system.ports.groups.get_group(gid) for gid in self.groups_made]
+        return [group for group in found if group is not None]
+
+    def _manager_view(self, group_id: str) -> dict[str, Any]:
+        token = self.groups_made[group_id]["token"]
+        reply = self.system.api("GET", f"/groups/{group_id}?token={token}")
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
+    @rule(
+        target=groups,
+        course=st.sampled_from([PAY_NOW, INVOICED]),
+        size=st.integers(1, 2),
+        by_invoice=st.booleans(),
+    )
+    def manager_books_places(self, course: str, size: int, by_invoice: bool) -> Any:
+        colleagues = []
+        for _ in range(size):
+            self.sequence += 1
+            colleagues.append({"name": "Mary Seacole", "email": f"p{self.sequence}@example.org"})
+        body: dict[str, Any] = {
+            "manager_name": "Florence Nightingale",
+            "manager_email": "florence@example.org",
+            "organisation": "St Elsewhere",
+            "colleagues": colleagues,
+            "consent": True,
+        }
+        if by_invoice and course == INVOICED:
+            body |= BILLING
+        reply = self.system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
+        if reply.status in (409, 422):  # not that many seats free, or people wait
+            return multiple()
+        assert reply.status == 201, reply.body
+        answer = reply.json()
+        self.groups_made[answer["group_id"]] = answer
+        return str(answer["group_id"])
+
+    @rule(group_id=groups)
+    def manager_pays(self, group_id: str) -> None:
+        group = self.system.ports.groups.get_group(group_id)
+        assert group is not None
+        if group.invoice is not None:
+            self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/pay")
+        elif group.checkout is not None:
+            self.system.stripe_local("POST", f"/checkout/{group.checkout.session_id}/pay")
+
+    @rule(group_id=groups)
+    def group_payment_lapses_at_stripe(self, group_id: str) -> None:
+        group = self.system.ports.groups.get_group(group_id)
+        assert group is not None
+        if group.invoice is not None:
+            self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/void")
+        elif group.checkout is not None:
+            self.system.stripe_local("POST", f"/checkout/{group.checkout.session_id}/expire")
+
+    @rule(target=applications, group_id=groups, place=st.integers(1, 2))
+    def colleague_applies_through_their_link(self, group_id: str, place: int) -> Any:
+        view = self._manager_view(group_id)
+        if place > len(view["places"]):
+            return multiple()
+        seat = view["places"][place - 1]
+        link = seat["apply_url"]
+        if link is None:
+            return multiple()
+        parts = urlsplit(link)
+        path = parts.path.removesuffix("/apply") + "/applications"
+        body = application_body(name=seat["name"], email=seat["email"])
+        reply = self.system.api("POST", f"{path}?{parts.query}", json_body=body)
+        if reply.status in (409, 422):  # the person has another live application here
+            return multiple()
+        assert reply.status == 201, reply.body
+        answer = reply.json()
+        assert answer["status"] == "confirmed"
+        self.submitted[answer["application_id"]] = answer
+        self.emails[answer["application_id"]] = seat["email"]
+        return str(answer["application_id"])
+
+    @rule(group_id=groups, place=st.integers(1, 2))
+    def manager_substitutes_a_colleague(self, group_id: str, place: int) -> None:
+        self.sequence += 1
+        token = self.groups_made[group_id]["token"]
+        reply = self.system.api(
+            "POST",
+            f"/groups/{group_id}/places/{place}/substitute?token={token}",
+            json_body={"name": "Edith Cavell", "email": f"p{self.sequence}@example.org"},
+        )
+        assert reply.status in (200, 409, 422), reply.body
+
+    @rule(group_id=groups, place=st.integers(1, 2))
+    def manager_gives_up_a_place(self, group_id: str, place: int) -> None:
+        token = self.groups_made[group_id]["token"]
+        reply = self.system.api("POST", f"/groups/{group_id}/places/{place}/cancel?token={token}")
+        assert reply.status in (200, 409, 422), reply.body
+        self._note_confirmations()
+
+    @invariant()
+    def a_groups_places_are_never_used_beyond_what_it_bought(self) -> None:
+        stored = self._stored()
+        for group in self._groups():
+            paid = group.status.value == "paid"
+            open_places = {p.number for p in group.places if not p.released} if paid else set()
+            users = [
+                a
+                for a in stored.values()
+                if a.group_place is not None
+                and a.group_place.group_id == group.group_id
+                and a.seat_held
+            ]
+            used = [a.group_place.place for a in users if a.group_place is not None]
+            assert len(used) == len(set(used)), "two applications fill one place"
+            assert set(used) <= open_places, "a place used that is not paid or was given up"
+            for application in users:
+                assert application.status is S.CONFIRMED
+                assert application.amount_paid == 0
+
+    def _every_group_records_what_stripe_moved(self, moved: dict[str, tuple[int, int]]) -> None:
+        for group in self._groups():
+            taken, back = moved.get(group.group_id, (0, 0))
+            assert (group.money_received, group.money_returned) == (taken, back), (
+                f"group {group.group_id}: Stripe took {taken} and refunded {back}; recorded "
+                f"{group.money_received} and {group.money_returned}"
+            )
+            if group.status.value != "paid":
+                assert group.amount_paid == 0 or group.money_returned >= group.amount_paid
 
 
 # The machine runs as SHARDS test files (this one and test_lifecycle_machine_shard_*.py), each

@@ -376,7 +376,10 @@ class Application(BaseModel):
         return self.price or course_price
 
     def amount_due(self, course_price: Money) -> int:
-        """What is to be paid for this place (see ``domain.billing``)."""
+        """What is to be paid for this place (see ``domain.billing``): nothing for a place of a
+        manager's group booking, which the group paid for (``domain.groups``)."""
+        if self.group_place is not None:
+            return 0
         return amount_due(self.price_or(course_price), self.bursary, self.discount)
 
     @property
