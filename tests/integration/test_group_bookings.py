@@ -275,3 +275,17 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
         "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
     ).json()
     assert invoice["status"] == "void"
+
+
+def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    erased = system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}")
+    assert erased.status == 200, erased.body
+    view = manager_view(system, group)
+    said = str(view)
+    assert COLLEAGUES[0]["name"] not in said
+    assert COLLEAGUES[0]["email"] not in said
+    assert view["places"][0]["state"] == "confirmed"  # the booking stays a booking
+    assert places_left(system) == 2

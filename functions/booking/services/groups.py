@@ -19,6 +19,8 @@ from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from booking.domain.application import (
+    ERASED,
+    ERASED_EMAIL,
     Application,
     ApplicationForm,
     ApplicationStatus,
@@ -572,3 +574,28 @@ def _void_quietly(ports: Ports, group: GroupBooking) -> None:
         ports.payments.void_invoice(group.invoice.invoice_id)
     except (Conflict, DependencyUnavailable):
         logger.warning("a lapsed group's invoice left open", extra={"group_id": group.group_id})
+
+
+# -- erasure -------------------------------------------------------------------------------
+
+
+def forget_in_groups(ports: Ports, email: str, applications: list[Application]) -> None:
+    """A person erased: the group places they applied for no longer name them (the place
+    and its seat stay the group's, as their booking stays a booking)."""
+    for application in applications:
+        place_ref = application.group_place
+        if place_ref is None:
+            continue
+
+        def forget(current: GroupBooking, number: int = place_ref.place) -> GroupBooking:
+            place = current.place(number)
+            if place.colleague.email.lower() != email.lower():
+                return current  # substituted since: someone else's place now
+            blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
+            forgotten = place.model_copy(update={"colleague": blank})
+            return ports.groups.save_group(current.with_place(forgotten, ports.clock()), current)
+
+        try:
+            retried(forget, _reader(ports, place_ref.group_id))
+        except NotFound:
+            continue

@@ -26,6 +26,7 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.groups import forget_in_groups
 from booking.services.ports import Ports
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
@@ -297,6 +298,7 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         if before.seat_held:
             freed.add(before.course_id)
     ports.repository.forget_person(email, erased_ids)
+    forget_in_groups(ports, email, applications)  # the group places they filled
     for course_id in freed:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once
     logger.info("person erased", extra={"applications": erased_ids})
