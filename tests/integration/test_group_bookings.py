@@ -289,3 +289,23 @@ def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: Sy
     assert COLLEAGUES[0]["email"] not in said
     assert view["places"][0]["state"] == "confirmed"  # the booking stays a booking
     assert places_left(system) == 2
+
+
+def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
+    system = invoiced
+    body = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleagues": COLLEAGUES[:2],
+        "consent": True,
+    }
+    headers = {"idempotency-key": "double-click-1"}
+    path = f"/courses/{INVOICED}/group-bookings"
+    first = system.api("POST", path, json_body=body, headers=headers)
+    again = system.api("POST", path, json_body=body, headers=headers)
+    assert first.status == 201, first.body
+    assert again.json()["group_id"] == first.json()["group_id"]
+    assert places_left(system) == 3
+    other = system.api("POST", path, json_body=body, headers={"idempotency-key": "another"})
+    assert other.json()["group_id"] != first.json()["group_id"]

@@ -73,8 +73,11 @@ def register(app: APIGatewayHttpResolver, served: Served) -> None:
     def book_places(course_id: str) -> Response[str]:
         the_ports = ports()
         payload = body()
+        key = header("idempotency-key")
+        if key is not None and not 1 <= len(key) <= 255:
+            raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
         try:
-            view = groups.book_places(the_ports, course_id, payload)
+            view = groups.book_places(the_ports, course_id, payload, key)
         except InvalidInput as invalid:
             if not browser():
                 raise

@@ -9,6 +9,7 @@ table: Stripe is told the group's id and the number of places, never who they ar
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -153,11 +154,28 @@ def _billing(course: Course, form: GroupForm) -> BillingDetails | None:
     return billing
 
 
-def book_places(ports: Ports, course_id: str, payload: Mapping[str, Any]) -> GroupView:
+def _group_id_for(course_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return secrets.token_hex(12)
+    # A retried booking (a double click, a lost answer) maps to the same group: its
+    # conditional create finds the first, whose answer is given again.
+    digest = hashlib.sha256(f"group\x00{course_id}\x00{idempotency_key}".encode())
+    return digest.hexdigest()[:24]
+
+
+def book_places(
+    ports: Ports, course_id: str, payload: Mapping[str, Any], idempotency_key: str | None = None
+) -> GroupView:
     """A manager books a place for each named colleague: the seats held at once, then a
-    checkout for them all, or an invoice to the employer."""
+    checkout for them all, or an invoice to the employer. With an Idempotency-Key, a retry
+    gets the first booking's answer."""
     now = ports.clock()
     course = _course(ports, course_id)
+    group_id = _group_id_for(course_id, idempotency_key)
+    if idempotency_key is not None:
+        earlier = ports.groups.get_group(group_id)
+        if earlier is not None:
+            return view_of(ports, earlier)
     form = parse(GroupForm, payload)
     if not course.accepts_applications(now):
         raise CourseClosed()
@@ -175,7 +193,7 @@ def book_places(ports: Ports, course_id: str, payload: Mapping[str, Any]) -> Gro
     due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
     by_invoice = billing is not None
     held = GroupBooking(
-        group_id=secrets.token_hex(12),
+        group_id=group_id,
         course_id=course_id,
         token=secrets.token_urlsafe(24),
         manager=Colleague(name=form.manager_name, email=form.manager_email),
@@ -193,7 +211,11 @@ def book_places(ports: Ports, course_id: str, payload: Mapping[str, Any]) -> Gro
         created_at=now,
         updated_at=now,
     )
-    saved = ports.groups.save_group(held, None)  # CourseFull when the seats are gone
+    try:
+        saved = ports.groups.save_group(held, None)  # CourseFull when the seats are gone
+    except StaleWrite:
+        # The same key at the same moment: the other request made it; answer with it.
+        return view_of(ports, _group(ports, group_id))
     logger.info(
         "group booked",
         extra={"group_id": saved.group_id, "course_id": course_id, "places": len(saved.places)},

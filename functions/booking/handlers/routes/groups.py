@@ -76,7 +76,16 @@ GROUPS: tuple[Route, ...] = (
         "until the colleagues apply (`apply_by`). Stripe is told the number of places, never "
         "who they are for. 409 `course_full` when the seats are not free (or people wait), "
         "`approval_required` on courses whose places are given after review.",
-        parameters=(path_parameter("course_id"),),
+        parameters=(
+            path_parameter("course_id"),
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A retried booking with the same key gets the first answer",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            },
+        ),
         body=_both("GroupForm"),
         tags=("groups",),
         private=True,
