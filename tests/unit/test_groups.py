@@ -163,3 +163,14 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
     assert "&lt;script&gt;" in rendered.html
     assert HOSTILE in rendered.text
     assert "\n" not in rendered.subject
+
+
+def test_the_forms_errors_sit_beside_the_row_they_are_about() -> None:
+    from booking.handlers.pages.groups import _errors
+
+    listed = _errors(
+        {"colleagues.1.email": "enter an address", "manager_name": "this field is required"}, {}
+    )
+    assert listed[0]["href"] == "#colleague_email_2"
+    assert listed[0]["message"].startswith("Colleague 2's email address")
+    assert listed[1]["message"] == "Your full name: this field is required"

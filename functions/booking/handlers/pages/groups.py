@@ -3,6 +3,7 @@ place's state, substitution and cancellation), and a colleague's own application
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -36,12 +37,33 @@ _MANAGER_FIELDS = (
 )
 
 
+_ROW_ERROR = re.compile(r"^colleagues\.(\d+)\.(name|email)$")
+_MANAGER_SAID = {name: label for name, label, _, _ in _MANAGER_FIELDS}
+
+
 def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
+    """Each error beside the field it is about: a colleague's row (``colleagues.0.email``
+    from the model is the form's ``colleague_email_1``), the manager's fields, the answers."""
     listed = []
     for name, reason in errors.items():
-        said = friendly_error(name, reason, values.get(name, "")) if name in FIELD_NAMES else reason
-        listed.append({"name": name, "message": said, "href": f"#{name}"})
+        row = _ROW_ERROR.match(name)
+        if row is not None:
+            number, part = int(row.group(1)) + 1, row.group(2)
+            field = f"colleague_{part}_{number}"
+            said = f"Colleague {number}'s {'full name' if part == 'name' else 'email address'}"
+            listed.append({"name": field, "message": f"{said}: {reason}", "href": f"#{field}"})
+        elif name in _MANAGER_SAID:
+            message = f"{_MANAGER_SAID[name]}: {reason}"
+            listed.append({"name": name, "message": message, "href": f"#{name}"})
+        else:
+            value = values.get(name, "")
+            said = friendly_error(name, reason, value) if name in FIELD_NAMES else reason
+            listed.append({"name": name, "message": _sentence(said), "href": f"#{name}"})
     return listed
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def group_form(
