@@ -309,3 +309,42 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
     assert places_left(system) == 3
     other = system.api("POST", path, json_body=body, headers={"idempotency-key": "another"})
     assert other.json()["group_id"] != first.json()["group_id"]
+
+
+def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = book(system, **BILLING).json()
+    first_invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
+    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    reply = system.api("POST", url)
+    assert reply.status == 200, reply.body
+    after = reply.json()
+    assert after["total"] == {"amount": 40000, "currency": "gbp"}
+    assert after["places"][2]["state"] == "released"
+    assert places_left(system) == 3
+    second_invoice = str(after["pay_url"]).rsplit("/", 1)[-1]
+    assert second_invoice != first_invoice
+
+    def invoice(invoice_id: str) -> dict[str, Any]:
+        headers = {"authorization": "Bearer sk_test_local"}
+        return dict(
+            system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=headers).json()
+        )
+
+    assert invoice(first_invoice)["status"] == "void"
+    assert invoice(second_invoice)["amount_due"] == 40000
+    assert "2 places" in invoice(second_invoice)["lines"]["data"][0]["description"]
+    pay_invoice(system, after)
+    paid = manager_view(system, group)
+    assert paid["status"] == "paid"
+    assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
+    # The last places given up before payment end the booking: its seats all go back.
+    other = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    assert places_left(system) == 2
+    ended = system.api(
+        "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
+    )
+    assert ended.json()["status"] == "lapsed"
+    assert places_left(system) == 3

@@ -198,8 +198,10 @@ class GroupBooking(BaseModel):
 
     @property
     def total(self) -> Money:
-        """What the group was asked to pay: one price per place booked."""
-        return Money(amount=self.price.amount * len(self.places), currency=self.price.currency)
+        """What the group pays for its places: one price per place not given up (a place given
+        up before payment is taken off the invoice; after, its price is refunded)."""
+        kept = sum(1 for place in self.places if not place.released) or len(self.places)
+        return Money(amount=self.price.amount * kept, currency=self.price.currency)
 
     @property
     def amount_refunded(self) -> int:

@@ -231,8 +231,7 @@ def book_places(
 def _ask_for_payment(
     ports: Ports, course: Course, group: GroupBooking, due_at: datetime | None
 ) -> GroupBooking:
-    places = len(group.places)
-    what = f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"
+    what = _places_line(group, course)
     if group.billing is not None and due_at is not None:
         invoice = ports.payments.create_invoice(
             InvoiceRequest(
@@ -447,9 +446,12 @@ def _withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str
 
 def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupView:
     """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
-    share of the payment refunded through Stripe, and its seat goes to the waiting list."""
+    share of the payment refunded through Stripe, and its seat goes to the waiting list. While
+    the employer's invoice is unpaid, the invoice is replaced by one for the places kept."""
     group = _managed(ports, group_id, token)
     course = _course(ports, group.course_id)
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return _off_the_invoice(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
@@ -621,3 +623,54 @@ def forget_in_groups(ports: Ports, email: str, applications: list[Application]) 
             retried(forget, _reader(ports, place_ref.group_id))
         except NotFound:
             continue
+
+
+def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
+    """A place given up before the employer paid: a new invoice for the places kept (asked of
+    Stripe before the save that records it, so the seat is given back only with it), then the
+    old one voided; if the old one is paid meanwhile, its payment is not the group's current
+    invoice and goes back whole. The last place given up ends the booking."""
+    now = ports.clock()
+    if now >= course.first_start():
+        raise Conflict("the course has started: the places can no longer change", code="started")
+    place = group.place(number)
+    if place.released:
+        return view_of(ports, group)
+    old = group.invoice
+    released = group.with_place(place.model_copy(update={"released": True}), now)
+    if released.seats_held == 0:
+        new = lapsed(released, now)
+    else:
+        assert old is not None
+        assert group.billing is not None
+        invoice = ports.payments.create_invoice(
+            InvoiceRequest(
+                application_id=group.group_id,
+                course_id=group.course_id,
+                description=_places_line(released, course),
+                amount=released.total,
+                billing=group.billing,
+                due_at=old.due_at,
+                attempt=old.attempt + 1,
+            )
+        )
+        new = released.model_copy(update={"invoice": invoice})
+    try:
+        saved = ports.groups.save_group(new, group)
+    except StaleWrite:
+        if new.invoice is not None and new.invoice is not old:
+            ports.payments.void_invoice(new.invoice.invoice_id)
+        raise Conflict(
+            "the booking changed meanwhile; please try again", code="group_changed"
+        ) from None
+    if old is not None:
+        _void_quietly(ports, saved.model_copy(update={"invoice": old}))
+    logger.info("group place taken off its invoice", extra={"group_id": group.group_id})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+def _places_line(group: GroupBooking, course: Course) -> str:
+    """The invoice's line: how many places, on which course (never who they are for)."""
+    places = group.seats_held or len(group.places)
+    return f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"

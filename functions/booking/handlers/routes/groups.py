@@ -137,8 +137,10 @@ GROUPS: tuple[Route, ...] = (
         description="Before the course starts, a paid place is given up: the colleague's "
         "application (if any) is withdrawn, the place's price is refunded through Stripe "
         "(to the card, or the payment of the paid invoice), and the seat is offered to the "
-        "waiting list. Doing it again changes nothing. An unpaid booking's places cannot "
-        "be given up one by one (409 `not_paid`).",
+        "waiting list. While the employer's invoice is unpaid, the invoice is replaced by "
+        "one for the places kept (the old one voided), and the last place given up ends the "
+        "booking. Doing it again changes nothing. A booking paying by card cannot give up "
+        "a place before it is paid (409 `not_paid`).",
         parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
         tags=("groups",),
         private=True,
