@@ -348,3 +348,22 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     )
     assert ended.json()["status"] == "lapsed"
     assert places_left(system) == 3
+
+
+def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    exported = system.admin("GET", "/people/florence@example.org")
+    assert exported.status == 200, exported.body
+    assert [g["as"] for g in exported.json()["group_bookings"]] == ["manager"]
+    colleague = system.admin("GET", f"/people/{COLLEAGUES[1]['email']}").json()
+    assert colleague["group_bookings"][0]["as"] == "colleague (place 2)"
+    assert colleague["applications"] == []
+    for address in ("florence@example.org", COLLEAGUES[1]["email"]):
+        assert system.admin("DELETE", f"/people/{address}").status == 200
+        assert system.admin("GET", f"/people/{address}").status == 404
+        assert system.admin("DELETE", f"/people/{address}").status == 404
+    view = str(manager_view(system, group))
+    for said in ("Florence Nightingale", "florence@example.org", COLLEAGUES[1]["name"]):
+        assert said not in view
+    assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still

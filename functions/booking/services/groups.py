@@ -603,26 +603,60 @@ def _void_quietly(ports: Ports, group: GroupBooking) -> None:
 # -- erasure -------------------------------------------------------------------------------
 
 
-def forget_in_groups(ports: Ports, email: str, applications: list[Application]) -> None:
-    """A person erased: the group places they applied for no longer name them (the place
-    and its seat stay the group's, as their booking stays a booking)."""
-    for application in applications:
-        place_ref = application.group_place
-        if place_ref is None:
-            continue
+def forget_in_groups(ports: Ports, email: str) -> list[str]:
+    """A person erased: no group booking names them any more, as its manager or on a place
+    (the places, their seats and the money stay the group's, as a booking stays a booking).
+    The groups that named them."""
+    address = email.lower()
+    blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
+    forgotten: list[str] = []
+    for found in ports.groups.groups_of_person(email):
 
-        def forget(current: GroupBooking, number: int = place_ref.place) -> GroupBooking:
-            place = current.place(number)
-            if place.colleague.email.lower() != email.lower():
-                return current  # substituted since: someone else's place now
-            blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
-            forgotten = place.model_copy(update={"colleague": blank})
-            return ports.groups.save_group(current.with_place(forgotten, ports.clock()), current)
+        def forget(current: GroupBooking) -> GroupBooking:
+            now = ports.clock()
+            changed = current
+            if current.manager.email.lower() == address:
+                changed = changed.model_copy(update={"manager": blank, "updated_at": now})
+            for place in current.places:
+                if place.colleague.email.lower() == address:
+                    changed = changed.with_place(place.model_copy(update={"colleague": blank}), now)
+            if changed is current:
+                return current
+            return ports.groups.save_group(changed, current)
 
-        try:
-            retried(forget, _reader(ports, place_ref.group_id))
-        except NotFound:
-            continue
+        retried(forget, _reader(ports, found.group_id), first=found)
+        ports.groups.forget_group_person(email, found.group_id)
+        forgotten.append(found.group_id)
+    return forgotten
+
+
+def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
+    """What the group bookings hold about a person (an export): as manager, or on a place."""
+    address = email.lower()
+    held: list[dict[str, Any]] = []
+    for group in ports.groups.groups_of_person(email):
+        if group.manager.email.lower() == address:
+            held.append(
+                {
+                    "group_id": group.group_id,
+                    "course_id": group.course_id,
+                    "as": "manager",
+                    "name": group.manager.name,
+                    "organisation": group.organisation,
+                }
+            )
+        for place in group.places:
+            if place.colleague.email.lower() == address:
+                held.append(
+                    {
+                        "group_id": group.group_id,
+                        "course_id": group.course_id,
+                        "as": f"colleague (place {place.number})",
+                        "name": place.colleague.name,
+                        "organisation": group.organisation,
+                    }
+                )
+    return held
 
 
 def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:

@@ -353,6 +353,14 @@ class GroupStore(Protocol):
         """Unpaid groups whose hold has lapsed by ``now`` (the sweep's)."""
         ...
 
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        """Every group that named ``email`` (as its manager or a colleague), ever."""
+        ...
+
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        """The group no longer names ``email`` (erasure): it is no longer found by it."""
+        ...
+
 
 # -- the email queue ------------------------------------------------------------------------
 

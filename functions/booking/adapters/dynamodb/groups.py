@@ -21,10 +21,13 @@ from booking.adapters.dynamodb.schema import (
     course_key,
     group_key,
     group_owner_key,
+    group_person_key,
+    group_person_partition,
     group_place_key,
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.addresses import STORED
+from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.groups import GroupBooking, provider_objects_of_group
 
@@ -36,6 +39,13 @@ def _objects(group: GroupBooking | None) -> set[str]:
     if group.payment_intent:
         found.add(group.payment_intent)
     return found
+
+
+def _people(group: GroupBooking | None) -> set[str]:
+    if group is None:
+        return set()
+    named = {group.manager.email, *(place.colleague.email for place in group.places)}
+    return {email.lower() for email in named if email != ERASED_EMAIL}
 
 
 class DynamoGroupStore:
@@ -83,6 +93,10 @@ class DynamoGroupStore:
         for object_id in sorted(_objects(stored) - _objects(previous)):
             owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
             actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
+        for email in sorted(_people(stored) - _people(previous)):
+            # Who it names, by a digest: erasure and export find the person's groups.
+            named = {**group_person_key(email, stored.group_id)}
+            actions.append(("person", {"Put": {"TableName": self.table.name, "Item": named}}))
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
@@ -138,6 +152,26 @@ class DynamoGroupStore:
             if len(found) >= limit:
                 break
         return found
+
+    @translate_aws_errors
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        """Every group that named ``email`` (as its manager or a colleague), ever."""
+        found = []
+        for item in self.table.query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": group_person_partition(email.lower())}},
+        ):
+            group = self.get_group(item["sk"]["S"].removeprefix("GROUP#"))
+            if group is not None:
+                found.append(group)
+        return found
+
+    @translate_aws_errors
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        """The group no longer names ``email``: its index item goes (erasure)."""
+        self.table.client.delete_item(
+            TableName=self.table.name, Key=group_person_key(email.lower(), group_id)
+        )
 
     @translate_aws_errors
     def group_of_object(self, provider_object_id: str) -> str | None:
