@@ -157,6 +157,9 @@ def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: Sys
     assert apply_through(system, link, **COLLEAGUES[0]).status == 201
     again = apply_through(system, link, **COLLEAGUES[0])
     assert again.status == 409, again.body
+    assert again.json()["error"]["code"] == "already_applied"
+    parts = urlsplit(link)
+    assert system.api("GET", f"{parts.path}?{parts.query}").status == 409
     # Another place's token, a made-up token, a place that does not exist: no such link.
     other = parse_qs(urlsplit(group["places"][1]["apply_url"]).query)["token"][0]
     base = f"/groups/{group['group_id']}/places"

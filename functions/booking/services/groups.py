@@ -319,7 +319,19 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
         raise Conflict("this place is not paid for yet", code="not_paid")
     if now >= group.apply_by or now >= course.first_start():
         raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
+    holder_id = ports.groups.place_holder(group.group_id, place.number)
+    holder = ports.repository.get_application(holder_id) if holder_id else None
+    if holder is not None and not holder.enrolment_ended and _is_theirs(holder, place):
+        raise Conflict(
+            "you have applied for this place already: your confirmation email has your "
+            "booking's link",
+            code="already_applied",
+        )
     return PlaceOpened(group, place, course)
+
+
+def _is_theirs(application: Application, place: GroupPlace) -> bool:
+    return application.answers.email.lower() == place.colleague.email.lower()
 
 
 def apply_for_place(
@@ -339,9 +351,8 @@ def apply_for_place(
     if holder_id is not None:
         holder = ports.repository.get_application(holder_id)
         if holder is not None and not holder.enrolment_ended:
-            if holder.answers.email.lower() == place.colleague.email.lower():
-                raise Conflict("you have applied for this place already", code="already_applied")
-            _withdraw(ports, holder, "substituted")  # left by an unfinished substitution
+            # Not theirs (open_place refused theirs): left by an unfinished substitution.
+            _withdraw(ports, holder, "substituted")
     now = ports.clock()
     fresh = Application(
         application_id=secrets.token_hex(12),
