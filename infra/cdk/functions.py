@@ -42,7 +42,7 @@ GET, QUERY, PUT, UPDATE, DELETE = (
 CONDITION_CHECK = "dynamodb:ConditionCheckItem"
 # TransactWriteItems is no IAM action (cfn-lint W3037): each item inside a transaction is
 # authorised as its own PutItem/UpdateItem/DeleteItem/ConditionCheckItem (ConditionCheck items:
-# only the group place's check, by the API function). The
+# only a group place's checks, by the API function and the sweep). The
 # actions below are exactly the ones the recorded calls of the tests show each function needs
 # (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
 # One consistent round trip for course + application on submission (adapters/dynamodb.py).
@@ -172,7 +172,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
         timeout=Duration.minutes(2),
         # DeleteItem: outbox items the stream could not relay are relayed here, then deleted.
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        # ConditionCheckItem: a group place nobody filled by its deadline is given up only
+        # while nobody fills it (services/groups.py).
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
         send_email=True,
         stripe_key=True,

@@ -12,10 +12,12 @@ from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.groups import GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
-from tests.contract.test_repository_contract import NOW, definition
+from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
 from tests.unit.test_groups import group
@@ -80,3 +82,27 @@ def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
     groups.forget_group_person("p2@example.org", "g1")
     assert groups.groups_of_person("p2@example.org") == []
     assert groups.place_holder("g1", 1) is None
+
+
+def test_a_place_is_given_up_only_while_nobody_fills_it(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    held = groups.save_group(group(), None)
+    done = groups.save_group(paid(held, "pi_1", NOW), held)
+    colleague = application(
+        "a1",
+        status=S.CONFIRMED,
+        seat_held=True,
+        group_place=GroupPlaceRef(group_id="g1", place=1, group_version=done.version),
+    )
+    repository.save(colleague, None)
+    assert groups.place_holder("g1", 1) == "a1"
+    assert seats(repository) == 3  # the colleague holds the group's place, not another seat
+    given_up = done.with_place(done.places[0].model_copy(update={"released": True}), NOW)
+    with pytest.raises(StaleWrite):
+        groups.save_group(given_up, done)
+    other = done.with_place(done.places[1].model_copy(update={"released": True}), NOW)
+    groups.save_group(other, done)
+    assert seats(repository) == 2

@@ -47,6 +47,11 @@ class FakeGroupStore:
             raise StaleWrite("group exists")
         if previous is not None and (current is None or current.version != previous.version):
             raise StaleWrite("group changed concurrently")
+        released_before = {p.number for p in previous.places if p.released} if previous else set()
+        for place in stored.places:
+            released_now = place.released and place.number not in released_before
+            if released_now and self.place_holder(stored.group_id, place.number) is not None:
+                raise StaleWrite("the place was filled meanwhile")
         delta = stored.seats_held - (previous.seats_held if previous else 0)
         course = self.repository.courses.get(stored.course_id)
         if course is None:
@@ -87,7 +92,7 @@ class FakeGroupStore:
         due = [
             group
             for group in self.groups.values()
-            if (lapses := group.hold_lapses_at()) is not None and lapses <= now
+            if (due := group.sweep_due_at()) is not None and due <= now
         ]
         return due[:limit]
 

@@ -370,3 +370,34 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
     for said in ("Florence Nightingale", "florence@example.org", COLLEAGUES[1]["name"]):
         assert said not in view
     assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
+
+
+def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    changed = course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
+    system.put_course(INVOICED, changed)
+    group = paid_group(system)
+    first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
+    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    sweep(system.ports, datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
+    assert places_left(system) == 2  # not yet
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    sweep(system.ports, system.now())
+    after = manager_view(system, group)
+    assert [p["state"] for p in after["places"]] == ["confirmed", "released", "released"]
+    assert after["amount_refunded"] == 40000
+    assert places_left(system) == 4
+    sweep(system.ports, system.now() + timedelta(hours=1))  # once only
+    assert manager_view(system, group)["amount_refunded"] == 40000
+    late = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert late.status == 409
+    assert late.json()["error"]["code"] == "apply_by_passed"

@@ -38,10 +38,9 @@ from booking.domain.text import ONE_LINE
 # A group is a handful of colleagues; a whole cohort is booked by its own applications.
 MIN_PLACES = 1
 MAX_PLACES = 12
-# Colleagues apply by this long before the first session unless the course is sooner: the
-# facilitators need their answers before they meet them.
-APPLY_BEFORE_START = timedelta(days=7)
-# ...but never less than this after the booking, so a late booking still leaves time.
+# Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
+# facilitators need their answers before they meet them), but never less than this after the
+# booking, so a late booking still leaves time.
 LEAST_TIME_TO_APPLY = timedelta(days=2)
 
 
@@ -187,6 +186,8 @@ class GroupBooking(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    # Past ``apply_by``, the places nobody filled were given up (the sweep's, once).
+    unfilled_given_up: bool = False
 
     @property
     def seats_held(self) -> int:
@@ -216,6 +217,16 @@ class GroupBooking(BaseModel):
     def money_returned(self) -> int:
         """Every refund of this group's payments: its places' shares and each one given back."""
         return self.amount_refunded + sum(self.given_back.values())
+
+    def sweep_due_at(self) -> datetime | None:
+        """When the sweep must look at this group: an unpaid hold's end, or a paid group's
+        deadline for its colleagues to apply (its unfilled places are given up then)."""
+        lapses = self.hold_lapses_at()
+        if lapses is not None:
+            return lapses
+        if self.status is GroupStatus.PAID and not self.unfilled_given_up and self.seats_held:
+            return self.apply_by
+        return None
 
     def hold_lapses_at(self) -> datetime | None:
         """When an unpaid group's seats go back unless it is paid (None: paid or over)."""
@@ -272,10 +283,12 @@ class GroupBooking(BaseModel):
         )
 
 
-def apply_by(first_start: datetime, now: datetime) -> datetime:
-    """When the colleagues must have applied: a week before the first session, or two days
-    after booking if that is later, and never after the first session starts."""
-    return min(max(first_start - APPLY_BEFORE_START, now + LEAST_TIME_TO_APPLY), first_start)
+def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> datetime:
+    """When the colleagues must have applied: ``days_before`` the first session (the course
+    says how many), or two days after booking if that is later, and never after the first
+    session starts."""
+    earliest = first_start - timedelta(days=days_before)
+    return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
 
 
 def places_bounds_refusal(wanted: int, places_left: int) -> str | None:

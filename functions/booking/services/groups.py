@@ -207,7 +207,7 @@ def book_places(
         payment_method=form.payment_method,
         billing=billing,
         hold_expires_at=due_at if by_invoice else now + CHECKOUT_HOLD,
-        apply_by=apply_by(course.first_start(), now),
+        apply_by=apply_by(course.first_start(), now, course.definition.group_apply_by_days),
         created_at=now,
         updated_at=now,
     )
@@ -423,6 +423,10 @@ def substitute(
         course = _course(ports, group.course_id)
         now = ports.clock()
         refuse_unless_open(group, now, course.first_start())
+        if now >= group.apply_by:
+            raise Conflict(
+                "the time to name colleagues for these places has passed", code="apply_by_passed"
+            )
         place = group.place(number)
         if place.released:
             raise Conflict("this place was cancelled", code="place_cancelled")
@@ -466,17 +470,32 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
-    _withdraw_holder(ports, group, number, "group_place_cancelled")
+    saved = _give_up(ports, group, number, withdraw=True)
+    logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+def _give_up(ports: Ports, group: GroupBooking, number: int, *, withdraw: bool) -> GroupBooking:
+    """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
+    the place, so a retry is the same refund), its seat given back with the save, which holds
+    only while nobody fills the place. ``withdraw``: the colleague's application filling it is
+    withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept."""
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
         if place.released:
             return current
+        holder_id = ports.groups.place_holder(current.group_id, number)
+        holder = ports.repository.get_application(holder_id) if holder_id else None
+        if holder is not None and not holder.enrolment_ended:
+            if not withdraw:
+                return current  # filled meanwhile: theirs
+            _withdraw(ports, holder, "group_place_cancelled")
         refunds = dict(current.refunds)
         refund_id = place.refund_id
         share = share_of_place(current)
         if current.payment_intent and share > 0 and refund_id is None:
-            # Asked before the save, keyed by the place: a retry is the same refund.
             made = refund(
                 ports,
                 Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
@@ -490,10 +509,7 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
         )
         return ports.groups.save_group(changed, current)
 
-    saved = retried(release, lambda: _group(ports, group_id), first=group)
-    logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
-    offer_free_places(ports, saved.course_id)
-    return view_of(ports, saved)
+    return retried(release, _reader(ports, group.group_id), first=group)
 
 
 # -- Stripe's events about a group's objects -------------------------------------------------
@@ -574,6 +590,10 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     event decides); an invoice is voided after (as an application's is). The courses touched."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
+        if due.status is GroupStatus.PAID:
+            if _give_up_unfilled(ports, due, now):
+                touched.append(due.course_id)
+            continue
         if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
             try:
                 if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
@@ -595,6 +615,30 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         if released.invoice is not None:
             _void_quietly(ports, released)
     return touched
+
+
+def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
+    """Past the colleagues' deadline: each place nobody filled is given up (its price refunded,
+    its seat freed), once. True if any was."""
+    if group.apply_by > now or group.unfilled_given_up:
+        return False
+    given_up = False
+    current = group
+    for place in group.places:
+        if place.released:
+            continue
+        after = _give_up(ports, current, place.number, withdraw=False)
+        given_up = given_up or after.place(place.number).released
+        current = after
+
+    def mark(latest: GroupBooking) -> GroupBooking:
+        done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
+        return ports.groups.save_group(done, latest)
+
+    retried(mark, _reader(ports, group.group_id), first=current)
+    if given_up:
+        logger.info("unfilled group places given up", extra={"group_id": group.group_id})
+    return given_up
 
 
 def _reader(ports: Ports, group_id: str) -> Callable[[], GroupBooking]:

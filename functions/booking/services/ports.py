@@ -350,7 +350,8 @@ class GroupStore(Protocol):
         ...
 
     def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
-        """Unpaid groups whose hold has lapsed by ``now`` (the sweep's)."""
+        """Groups the sweep must look at by ``now``: unpaid ones whose hold lapsed, paid ones
+        past their colleagues' deadline (``GroupBooking.sweep_due_at``)."""
         ...
 
     def groups_of_person(self, email: str) -> list[GroupBooking]:

@@ -41,6 +41,11 @@ def _objects(group: GroupBooking | None) -> set[str]:
     return found
 
 
+def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[int]:
+    before = {p.number for p in previous.places if p.released} if previous else set()
+    return [p.number for p in stored.places if p.released and p.number not in before]
+
+
 def _people(group: GroupBooking | None) -> set[str]:
     if group is None:
         return set()
@@ -73,7 +78,7 @@ class DynamoGroupStore:
                 "doc": {"S": stored.model_dump_json()},
             },
         }
-        lapses = stored.hold_lapses_at()
+        lapses = stored.sweep_due_at()
         if lapses is not None:
             # Sparse, like the applications' DUE partition: the sweep reads unpaid groups only.
             put["Item"][f"{BY_TIME_INDEX}pk"] = {"S": GROUPS_DUE_PARTITION}
@@ -90,6 +95,15 @@ class DynamoGroupStore:
         elif delta < 0:
             update = seat_update(self.table.name, stored.course_id, delta, 0)
             actions.append(("course", {"Update": update}))
+        for number in _released_now(stored, previous):
+            # A place given up only while nobody fills it: a colleague's claim that got in
+            # first refuses the save (the use case looks again).
+            free = {
+                "TableName": self.table.name,
+                "Key": group_place_key(stored.group_id, number),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+            actions.append(("place", {"ConditionCheck": free}))
         for object_id in sorted(_objects(stored) - _objects(previous)):
             owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
             actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
@@ -138,7 +152,8 @@ class DynamoGroupStore:
 
     @translate_aws_errors
     def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
-        """Unpaid groups whose hold has lapsed by ``now``."""
+        """Groups the sweep must look at by ``now``: unpaid ones whose hold has lapsed, paid
+        ones past their colleagues' deadline."""
         found: list[GroupBooking] = []
         for item in self.table.query(
             IndexName=BY_TIME_INDEX,
