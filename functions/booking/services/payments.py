@@ -24,7 +24,7 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.groups import GroupOutcome, group_money_event, group_refund_event
+from booking.services.group_payments import GroupOutcome, group_money_event, group_refund_event
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund, settle_money
 
