@@ -401,3 +401,16 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     )
     assert late.status == 409
     assert late.json()["error"]["code"] == "apply_by_passed"
+
+
+def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:
+    group = paid_group(invoiced, colleagues=COLLEAGUES[:1])
+    base = f"/groups/{group['group_id']}/places/2"
+    cancel = invoiced.api("POST", f"{base}/cancel?token={group['token']}")
+    assert cancel.status == 404, cancel.body
+    swap = invoiced.api(
+        "POST",
+        f"{base}/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swap.status == 404, swap.body

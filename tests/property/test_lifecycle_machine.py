@@ -747,6 +747,30 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.groups_made[answer["group_id"]] = answer
         return str(answer["group_id"])
 
+    @rule(
+        target=groups,
+        course=st.sampled_from([PAY_NOW, INVOICED]),
+        size=st.integers(1, 2),
+        by_invoice=st.booleans(),
+        applying=st.integers(0, 2),
+    )
+    def a_group_is_booked_paid_and_filled(
+        self, course: str, size: int, by_invoice: bool, applying: int
+    ) -> Any:
+        """The usual story in one step, so that the rarer steps (substitutions, places given
+        up, erasures, refunds) often meet a paid group with colleagues booked."""
+        booked = self.manager_books_places(course, size, by_invoice)
+        if not isinstance(booked, str):
+            return booked
+        self.manager_pays(booked)
+        while self.system.pending:  # Stripe's events about the payment, delivered
+            self._deliver(0, keep=False)
+        for place in range(1, applying + 1):
+            made = self.colleague_applies_through_their_link(booked, place)
+            if isinstance(made, str):
+                self._note_confirmations()
+        return booked
+
     @rule(group_id=groups)
     def manager_pays(self, group_id: str) -> None:
         group = self.system.ports.groups.get_group(group_id)

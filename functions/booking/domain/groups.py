@@ -31,7 +31,7 @@ from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import CheckoutRef, ShortText
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import Conflict, NotFound
 from booking.domain.money import Money
 from booking.domain.text import ONE_LINE
 
@@ -237,7 +237,8 @@ class GroupBooking(BaseModel):
     def place(self, number: int) -> GroupPlace:
         found = next((p for p in self.places if p.number == number), None)
         if found is None:
-            raise InvalidInput("no such place", {"place": f"this booking has no place {number}"})
+            # As a link to a place that does not exist: not found, whoever asks.
+            raise NotFound(f"this booking has no place {number}")
         return found
 
     def manager_may_see(self, token: str) -> bool:
