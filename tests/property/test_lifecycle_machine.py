@@ -820,13 +820,13 @@ class BookingLifecycle(RuleBasedStateMachine):
             f"/groups/{group_id}/places/{place}/substitute?token={token}",
             json_body={"name": "Edith Cavell", "email": f"p{self.sequence}@example.org"},
         )
-        assert reply.status in (200, 409, 422), reply.body
+        assert reply.status in (200, 404, 409), reply.body  # 404: the booking has no such place
 
     @rule(group_id=groups, place=st.integers(1, 2))
     def manager_gives_up_a_place(self, group_id: str, place: int) -> None:
         token = self.groups_made[group_id]["token"]
         reply = self.system.api("POST", f"/groups/{group_id}/places/{place}/cancel?token={token}")
-        assert reply.status in (200, 409, 422), reply.body
+        assert reply.status in (200, 404, 409), reply.body  # 404: the booking has no such place
         self._note_confirmations()
 
     @invariant()
