@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.adapters.calendar import IcsCalendarWriter
+from booking.adapters.certificate_pdf import FpdfCertificateWriter
 from booking.adapters.email_templates import JinjaEmailRenderer
 from booking.services.ports import Ports
 from tests.fakes.groups import FakeGroupStore
@@ -55,6 +56,7 @@ def fake_ports(
         console_sessions_factory=lambda: sessions,
         session_key_factory=lambda: b"unit-test-session-key",
         groups_factory=lambda: groups,
+        certificate_factory=FpdfCertificateWriter,
     )
 
 

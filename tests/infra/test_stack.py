@@ -94,9 +94,10 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        # 9 public, 7 of places booked by a manager, the webhook, admin, 2 for the console,
-        # the $default fallback (test_routes)
-        "AWS::ApiGatewayV2::Route": 21,
+        # 9 public, the webhook, admin, 2 for the console, the $default fallback (test_routes),
+        # the certificates' two (its verification page, the holder's PDF), and the seven of
+        # places booked by a manager
+        "AWS::ApiGatewayV2::Route": 14 + 2 + 7,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -438,6 +439,8 @@ def test_routes(dev: Synth) -> None:
         "ANY /console",
         "ANY /console/{proxy+}",
         "$default",
+        "GET /certificates/{code}",
+        "GET /applications/{application_id}/certificate.pdf",
     }
 
 

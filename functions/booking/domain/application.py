@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
+from booking.domain.attendance import Completion, Mark
 from booking.domain.billing import (
     MAX_PO_NUMBER,
     AppliedDiscount,
@@ -277,6 +278,10 @@ class Application(BaseModel):
     # The group place it fills (a colleague named in a manager's booking), if any: its seat
     # is the group's, so it holds that place instead of a seat (``domain.limits``).
     group_place: GroupPlaceRef | None = None
+    # The register (``domain.register``): a mark per core session (by its key), and what
+    # closing the register decided (None while it is open, or on a course keeping none).
+    attendance: dict[str, Mark] = Field(default_factory=dict)
+    completion: Completion | None = None
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""

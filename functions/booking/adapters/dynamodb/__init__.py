@@ -22,6 +22,7 @@ from booking.adapters.dynamodb.ledgers import (
     DynamoReminderLedger,
 )
 from booking.adapters.dynamodb.limits import DynamoHoldings
+from booking.adapters.dynamodb.register import DynamoRegisterStore
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class DynamoRepository(
     DynamoReminderLedger,
     DynamoAnnouncementLedger,
     DynamoGroupStore,
+    DynamoRegisterStore,
 ):
     def __init__(
         self,
