@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, RunningStack
 from tests.e2e.test_emails_over_http import wait_for
-from tests.e2e.test_who_pays_over_http import BILLING, applicant, small_course
+from tests.e2e.test_who_pays_over_http import BILLING, small_course
+from tests.support.applications import application_body
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LINK = re.compile(r"https?://\S+/groups/\w+/places/\d+/apply\?token=[\w-]+")
@@ -89,7 +90,7 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies_by_t
         assert person["name"] in form.text
         answer = stack.post(
             f"{parts.path.removesuffix('/apply')}/applications?{parts.query}",
-            json=applicant(person["email"], name=person["name"]),
+            json=application_body(name=person["name"], email=person["email"]),
         )
         assert answer.status_code == 201, answer.text
         assert answer.json()["status"] == "confirmed"

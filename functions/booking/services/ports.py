@@ -651,6 +651,8 @@ class Ports:
     @cached_property
     def groups(self) -> GroupStore:
         return _configured(self.groups_factory, "TABLE_NAME")()
+
+    @cached_property
     def certificates(self) -> CertificateWriter:
         return _configured(self.certificate_factory, "the certificate writer")()
 
