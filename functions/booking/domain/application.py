@@ -68,6 +68,7 @@ from booking.domain.statuses import (
     S as S,
 )
 from booking.domain.text import FREE_TEXT, ONE_LINE
+from booking.domain.transfer_record import TransferRecord
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -274,6 +275,9 @@ class Application(BaseModel):
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
+    # Every move to another cohort of the programme (``domain.transfers``), oldest first;
+    # ``course_id`` is the cohort it holds now.
+    transfers: tuple[TransferRecord, ...] = ()
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""

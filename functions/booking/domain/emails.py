@@ -37,6 +37,8 @@ class EmailKind(StrEnum):
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
     # A programme's follow-up event moved, was renamed, removed or added back: to one person.
     FOLLOW_UP_CHANGED = "follow_up_changed"
+    # The organiser moved the booking to another cohort: old sessions out, new ones in.
+    BOOKING_TRANSFERRED = "booking_transferred"
 
 
 def instant_token(moment: datetime) -> str:
@@ -73,6 +75,8 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
+    from_course_id: str | None = None
 
     @classmethod
     def about(
@@ -216,6 +220,20 @@ class EmailJob(BaseModel):
             changed_sessions=tuple(changed),
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
+        )
+
+    @classmethod
+    def transferred(
+        cls, application_id: str, from_course_id: str, to_course_id: str, move: int, refund: int
+    ) -> EmailJob:
+        """The one message about a booking's ``move``-th move to another cohort."""
+        return cls(
+            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:move-{move}",
+            kind=EmailKind.BOOKING_TRANSFERRED,
+            application_id=application_id,
+            course_id=to_course_id,
+            from_course_id=from_course_id,
+            amount=refund,
         )
 
 

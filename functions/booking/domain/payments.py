@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.transfer_record import owed_by_a_move
 
 S = ApplicationStatus
 
@@ -214,7 +215,12 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
                 amount=given_back,
             )
         )
-    elif total > application.amount_refunded and application.status is S.CONFIRMED:
+    elif (
+        total > application.amount_refunded
+        and application.status is S.CONFIRMED
+        # A move to a cheaper cohort asked for it: its one email said so already.
+        and not owed_by_a_move(application.transfers, given_back)
+    ):
         new = application.model_copy(update=changes).with_emails(
             EmailJob.about(
                 EmailKind.PAYMENT_REFUNDED,

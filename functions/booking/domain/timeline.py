@@ -28,6 +28,7 @@ class EntryKind(StrEnum):
     BURSARY = "bursary"  # a fund now pays this much of the price (minor units)
     DISCOUNT = "discount"  # a discount code was given (its code, and what it takes off)
     INVOICE = "invoice"  # an invoice was sent to the billing contact (number, amount, due)
+    TRANSFER = "transfer"  # the booking moved to another cohort (from, to, what went back)
 
 
 class TimelineEntry(BaseModel):
@@ -45,6 +46,8 @@ class TimelineEntry(BaseModel):
     code: str | None = None  # DISCOUNT: the code given (an organiser's word, not personal)
     invoice: str | None = None  # INVOICE: its number (or the provider's id before it has one)
     due_at: datetime | None = None  # INVOICE: when it falls due
+    from_course: str | None = None  # TRANSFER: the cohort it left (a course id)
+    to_course: str | None = None  # TRANSFER: the cohort it joined
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -74,6 +77,17 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
             TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
         )
     entries.extend(_who_pays(previous, new, at))
+    if previous is not None and previous.course_id != new.course_id and new.transfers:
+        moved = new.transfers[-1]
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.TRANSFER,
+                from_course=previous.course_id,
+                to_course=new.course_id,
+                amount=moved.refund_due or None,
+            )
+        )
     if new.is_erased and not (previous is not None and previous.is_erased):
         entries.append(TimelineEntry(at=at, kind=EntryKind.ERASED))
     return entries

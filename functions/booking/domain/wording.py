@@ -252,6 +252,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
@@ -282,6 +283,9 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
         return f"Invoice {entry.invoice} for {amount} sent to the billing contact, due {due}"
     if entry.kind is EntryKind.EMAIL and entry.email is not None:
         return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
+    if entry.kind is EntryKind.TRANSFER:
+        back = f"; {amount} to be refunded" if entry.amount else ""
+        return f"Moved from {entry.from_course} to {entry.to_course}{back}"
     return "Personal data erased on request"
 
 
