@@ -8,18 +8,23 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 
 from __future__ import annotations
 
+import io
+import urllib.error
+import urllib.request
 from datetime import date, datetime, timedelta
+from email.message import Message
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
+from booking import cli
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from tests.support.console import ConsoleBrowser
 from tests.support.mail_checks import Seen, check_message
-from tests.support.system import System
+from tests.support.system import ADMIN_TOKEN, BASE_URL, System
 
 LONDON = ZoneInfo("Europe/London")
 PROGRAMME = "move-test"
@@ -326,3 +331,66 @@ def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: 
     assert (record["amount_due"], record["amount_refunded"]) == (7500, 2500)
     codes = system.admin("GET", "/courses/move-spring/discount-codes").json()
     assert [(c["code"], c["times_used"]) for c in codes] == [("HALF", 1)]
+
+
+class _Answer(io.BytesIO):
+    status = 200
+
+
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``course-booking ARGS`` over the in-process front: its exit code and output."""
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> _Answer:
+        target = request.full_url.removeprefix(BASE_URL)
+        data = request.data if isinstance(request.data, bytes) else b""
+        answer = system.front.handle(
+            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
+        )
+        system.relay()
+        body = str(answer.get("body") or "").encode()
+        if answer["statusCode"] >= 400:
+            raise urllib.error.HTTPError(
+                request.full_url, answer["statusCode"], "refused", Message(), io.BytesIO(body)
+            )
+        return _Answer(body)
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+
+    def course_booking(*args: str) -> tuple[int, str]:
+        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return course_booking
+
+
+def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
+    system: System, run: Any
+) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    booked = cohorts.book("move-spring", ADA)
+    reference = booked["reference"]
+
+    code, listed = run("transfer", reference)
+
+    assert code == 0, listed
+    lines = listed.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "move-summer",
+        "move-autumn",
+        "move-winter",
+        "move-full",
+    ]
+    assert "5 places left, £200.00" in lines[0]
+    assert "not possible" in lines[3]
+    assert "no place free" in lines[3]
+    refused = run("transfer", reference, "--to", "move-full")
+    assert refused[0] != 0
+    assert "no place free" in refused[1]
+    assert run("transfer", reference, "--to", "move-summer") == (
+        0,
+        f"{reference}: moved to move-summer (Confirmed)\n",
+    )
+    assert cohorts.places_left("move-summer") == 4

@@ -68,6 +68,7 @@ from booking.cli.commands import (
     totals,
 )
 from booking.cli.errors import CliError
+from booking.cli.transfers import transfer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,4 +173,5 @@ COMMANDS: dict[str, Command] = {
     "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "erase": _erase,
+    "transfer": lambda args, url, token: transfer(url, token, args.application, args.to_course_id),
 }
