@@ -12,14 +12,26 @@ from __future__ import annotations
 import base64
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import requests
 import vobject
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import RunningStack
+from tests.e2e.test_console_browser import no_violations
 from tests.support.mail_checks import check_calendar
+
+
+@pytest.fixture
+def organiser_page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def _admin(stack: RunningStack) -> dict[str, str]:
@@ -126,6 +138,69 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
     ).json()
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
     # Close the cohorts, so the stack's other tests still find the sample first.
+    for course_id, definition in files.items():
+        requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json={**definition, "closed": True},
+            headers=_admin(stack),
+            timeout=60,
+        )
+
+
+def test_the_console_moves_a_booking_and_its_pages_pass_axe(
+    stack: RunningStack, organiser_page: Page
+) -> None:
+    run = uuid.uuid4().hex[:6]
+    first = datetime.now(UTC) + timedelta(days=300)
+    files = {
+        f"first-{run}": _cohort(run, "first", first, 20000),
+        f"second-{run}": _cohort(run, "second", first + timedelta(weeks=8), 20000),
+        f"dearer-{run}": _cohort(run, "dearer", first + timedelta(weeks=16), 25000),
+    }
+    for course_id, definition in files.items():
+        loaded = requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json=definition,
+            headers=_admin(stack),
+            timeout=60,
+        )
+        assert loaded.status_code == 201, loaded.text
+    applied = stack.post(
+        f"/courses/first-{run}/applications",
+        json={
+            "name": "Edith Cavell",
+            "email": f"edith-{run}@example.org",
+            "job_title": "Matron",
+            "organisation": "NHS Trust",
+            "leadership_role": "A ward",
+            "motivation": "To lead with compassion",
+            "consent": True,
+        },
+    ).json()
+    session = applied["checkout_url"].rsplit("/", 1)[-1]
+    assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
+    page = organiser_page
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("link", name="Transfer to another cohort").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Move a booking")
+    no_violations(page, "40-transfer-choices")
+    # Nothing chosen: the page again, the mistake beside the choice.
+    page.get_by_role("button", name="Move the booking").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    no_violations(page, "41-transfer-nothing-chosen")
+    page.get_by_label("Moving Leadership, from", exact=False).first.check()
+    page.get_by_role("button", name="Move the booking").click()
+    expect(page.get_by_role("status")).to_contain_text("Moved to the other cohort")
+    no_violations(page, "42-transfer-done")
+    record = requests.get(
+        f"{stack.url}/admin/applications/{applied['application_id']}",
+        headers=_admin(stack),
+        timeout=60,
+    ).json()
+    assert record["course_id"] == f"second-{run}"
     for course_id, definition in files.items():
         requests.put(
             f"{stack.url}/admin/courses/{course_id}",
