@@ -394,3 +394,28 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
         f"{reference}: moved to move-summer (Confirmed)\n",
     )
     assert cohorts.places_left("move-summer") == 4
+
+
+def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    system.stripe_http.fail_next = [503]
+
+    failed = cohorts.move(booked["application_id"], "move-autumn")
+
+    # The move stands (its seat taken, the person told); the refund is owed on its record.
+    assert failed.status == 503, failed.body
+    record = cohorts.record(booked["application_id"])
+    assert (record["course_id"], record["amount_refunded"]) == ("move-autumn", 0)
+    assert cohorts.places_left("move-autumn") == 4
+    again = cohorts.move(booked["application_id"], "move-autumn")
+    assert again.status == 200, again.body
+    record = cohorts.record(booked["application_id"])
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
+    refunds = [
+        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
+    ]
+    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
+    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
