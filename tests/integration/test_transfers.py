@@ -22,6 +22,7 @@ from icalendar import Calendar
 from booking import cli
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
+from booking.services.lifecycle import sweep
 from tests.support.console import ConsoleBrowser
 from tests.support.mail_checks import Seen, check_message
 from tests.support.system import ADMIN_TOKEN, BASE_URL, System
@@ -419,3 +420,17 @@ def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(
     ]
     assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
     assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+
+
+def test_the_sweep_makes_a_transfer_refund_still_owed(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    system.stripe_http.fail_next = [503]
+    assert cohorts.move(booked["application_id"], "move-autumn").status == 503
+
+    swept = sweep(system.ports, system.now() + timedelta(minutes=1))
+    again = sweep(system.ports, system.now() + timedelta(minutes=20))
+
+    assert (swept.transfer_refunds_made, again.transfer_refunds_made) == (1, 0)
+    record = cohorts.record(booked["application_id"])
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)

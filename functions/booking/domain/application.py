@@ -422,7 +422,11 @@ class Application(BaseModel):
 
     def sweep_due_at(self) -> datetime | None:
         """When the scheduled sweep must look at this application again, if ever: its unpaid
-        hold lapses then, whether or not Stripe's expiry event arrives."""
+        hold lapses then, whether or not Stripe's expiry event arrives; and a move to a cheaper
+        cohort whose refund Stripe could not make then is made by the sweep
+        (``services.transfers``)."""
+        if self.transfers and self.transfers[-1].refund_pending:
+            return self.transfers[-1].at
         return self.hold_lapses_at()
 
     @property

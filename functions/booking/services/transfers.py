@@ -126,6 +126,15 @@ def _save(ports: Ports, decided: Transfer, current: Application, target: Course)
         ) from taken
 
 
+def owes_a_transfer_refund(application: Application) -> bool:
+    return pending_refund(application) is not None
+
+
+def complete_owed_refund(ports: Ports, application: Application) -> Application:
+    """The refund a move still owes, made now (the sweep's part: Stripe failed at the time)."""
+    return _complete_refund(ports, application)
+
+
 def _complete_refund(ports: Ports, saved: Application) -> Application:
     """The refund the latest move owes, asked of Stripe under the move's own key (a repeat is
     the same refund) and recorded on the booking."""
