@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, inprocess, load, memory
+from bench import calls, coldstart, harness, latency, load, memory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[], choices=list(PHASES))
     parser.add_argument(
         "--reminders",
-        default=",".join(map(str, inprocess.REMINDER_SIZES)),
+        default=",".join(map(str, calls.REMINDER_SIZES)),
         help="attendee counts of the reminder runs, comma-separated",
     )
     args = parser.parse_args(argv)
@@ -139,21 +139,21 @@ def _verdict(h: coldstart.ColdStart) -> str:
 
 
 def _calls_phase(run: Run) -> None:
-    with inprocess.harness() as bench:
-        inprocess.silence_stdout_logs()
-        calls = inprocess.calls_per_operation(bench)
+    with harness.harness() as bench:
+        harness.silence_stdout_logs()
+        rows = calls.calls_per_operation(bench)
     _show_calls(
-        "AWS and Stripe calls per operation (botocore hooks, Stripe HTTP client)", calls, run
+        "AWS and Stripe calls per operation (botocore hooks, Stripe HTTP client)", rows, run
     )
 
 
 def _reminders_phase(run: Run) -> None:
     sizes = tuple(int(n) for n in run.args.reminders.split(","))
-    _show_calls("Reminder runs: calls per run", inprocess.reminder_runs(sizes), run)
+    _show_calls("Reminder runs: calls per run", calls.reminder_runs(sizes), run)
 
 
-def _show_calls(title: str, calls: list[inprocess.Calls], run: Run) -> None:
-    run.results.setdefault("calls", []).extend(asdict(c) for c in calls)
+def _show_calls(title: str, rows: list[calls.Calls], run: Run) -> None:
+    run.results.setdefault("calls", []).extend(asdict(c) for c in rows)
     run.show(
         _table(
             title,
@@ -169,18 +169,18 @@ def _show_calls(title: str, calls: list[inprocess.Calls], run: Run) -> None:
                     c.verdict,
                     " ".join(f"{k}={v}" for k, v in c.detail.items()),
                 ]
-                for c in calls
+                for c in rows
             ],
         )
     )
-    for c in calls:
+    for c in rows:
         if c.note:
             run.show(f"  {c.operation}: {c.note}")
 
 
 def _latency_phase(run: Run) -> None:
-    latency = inprocess.warm_latency()
-    run.results["warm_latency"] = [asdict(row) for row in latency]
+    rows = latency.warm_latency()
+    run.results["warm_latency"] = [asdict(row) for row in rows]
     run.show(
         _table(
             "Warm latency against in-process moto (own = excluding time inside AWS and Stripe "
@@ -197,7 +197,7 @@ def _latency_phase(run: Run) -> None:
                     _ms(r.own_p99_ms),
                     r.note or ("ok" if (r.own_p99_ms or 0) < 2 else "OVER"),
                 ]
-                for r in latency
+                for r in rows
             ],
         )
     )

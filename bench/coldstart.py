@@ -202,7 +202,7 @@ def first_request_extra(name: str) -> float:
 
 
 def snap_started() -> set[str]:
-    from infra.cdk.functions import FUNCTION_SPECS
+    from infra.cdk.function_specs import FUNCTION_SPECS
 
     return {spec.key for spec in FUNCTION_SPECS if spec.snap_start}
 

@@ -3,23 +3,21 @@
 ``Meter`` hooks ``before-call`` / ``after-call`` on the default boto3 session, so every
 client created afterwards (the harness's and any a handler builds itself) is counted and timed
 from the moment botocore starts the call to the moment it has parsed the answer: with moto that
-is the whole time "inside AWS". ``TimedStripeClient`` does the same for the Stripe SDK's HTTP
-client. ``Window`` collects both around one handler invocation.
+is the whole time "inside AWS". ``Meter.stripe_request`` is told the same of each request the
+Stripe SDK makes (the harness's in-process HTTP client reports to it). ``Window`` collects both
+around one handler invocation.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-
-from infra.local.stripe_standin import StripeStandIn
-from tests.support.stripe_client import InProcessHTTPClient
 
 _STARTED = "bench_started"
 
@@ -86,30 +84,3 @@ class Meter:
         if self._current is not None:
             self._current.calls[f"stripe.{method.upper()} {path}"] += 1
             self._current.outside_s += seconds
-
-
-class TimedStripeClient(InProcessHTTPClient):
-    """The harness's in-process Stripe HTTP client, reporting each request to the meter."""
-
-    def __init__(self, standin: StripeStandIn, meter: Meter) -> None:
-        super().__init__(standin)
-        self._meter = meter
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None,
-        post_data: Any = None,
-        *,
-        _usage: list[str] | None = None,
-    ) -> tuple[str, int, Mapping[str, str]]:
-        started = time.perf_counter()
-        try:
-            return super().request(method, url, headers, post_data, _usage=_usage)
-        finally:
-            self._meter.stripe_request(
-                method,
-                self.requests[-1].path if self.requests else url,
-                time.perf_counter() - started,
-            )

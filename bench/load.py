@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from bench.inprocess import course_definition
+from bench.harness import course_definition
 from bench.memory import resident_mib
 from infra.local.server import free_port
 

@@ -26,6 +26,7 @@ from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.services.ports import (
     BankHolidays,
     CalendarWriter,
+    CertificateWriter,
     EmailQueue,
     EmailRenderer,
     EmailSender,
@@ -88,6 +89,12 @@ class _Adapters:
         return IcsCalendarWriter(self.config.sender_email.rpartition("@")[2] or "localhost")
 
     @staticmethod
+    def certificates() -> CertificateWriter:
+        from booking.adapters.certificate_pdf import FpdfCertificateWriter
+
+        return FpdfCertificateWriter()
+
+    @staticmethod
     def bank_holidays() -> BankHolidays:
         from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 
@@ -133,6 +140,7 @@ def build(config: Settings, **clients: Any) -> Ports:
             config.console_session_key if config.has_console_session_secret else None
         ),
         webhook_events_factory=made.webhook_events if config.has_webhook_secret else None,
+        certificate_factory=made.certificates,
     )
 
 

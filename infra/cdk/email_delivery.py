@@ -13,6 +13,7 @@ from constructs import Construct
 from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import acknowledge
+from infra.cdk.queues import failure_queue
 
 _SSE_SQS = (
     "Encrypted at rest with SSE-SQS (SqsManagedSseEnabled), which checkov does not recognise: "
@@ -39,15 +40,7 @@ class EmailDelivery(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
 
-        self.dead_letter_queue = sqs.Queue(
-            self,
-            "EmailDlq",
-            # The maximum: gives an operator two weeks to inspect and redrive failed emails.
-            retention_period=Duration.days(14),
-            # SSE-SQS: encrypted at rest with no KMS key policy to get wrong or pay for.
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
+        self.dead_letter_queue = failure_queue(self, "EmailDlq")
         ignore_cfn_lint(
             self.dead_letter_queue,
             "ES6000",
@@ -76,13 +69,7 @@ class EmailDelivery(Construct):
         # could not deliver them (subscription redrive) or the function failed on every
         # asynchronous attempt (on-failure destination, set in stack.py): kept and alarmed,
         # so an address that must be suppressed is never silently dropped.
-        self.events_dead_letter_queue = sqs.Queue(
-            self,
-            "SesEventsDlq",
-            retention_period=Duration.days(14),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
+        self.events_dead_letter_queue = failure_queue(self, "SesEventsDlq")
         skip_checkov(self.events_dead_letter_queue, "CKV_AWS_27", _SSE_SQS)
         ignore_cfn_lint(
             self.events_dead_letter_queue,

@@ -7,13 +7,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import StageConfig
 from infra.cdk.failures import send_failures_to
 from infra.cdk.nag import acknowledge
+from infra.cdk.queues import failure_queue
 
 RATE = Duration.minutes(15)
 
@@ -41,13 +41,7 @@ class Scheduling(Construct):
         reminders_function: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letter_queue = sqs.Queue(
-            self,
-            "SchedulerDlq",
-            retention_period=Duration.days(14),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
+        self.dead_letter_queue = failure_queue(self, "SchedulerDlq")
         acknowledge(
             self.dead_letter_queue,
             "AwsSolutions-SQS3",

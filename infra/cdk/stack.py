@@ -10,7 +10,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns_subscriptions as subs
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from booking.adapters.dynamodb.schema import APPLICATION_SK, OUTBOX_PREFIX, application_partition
@@ -25,6 +24,7 @@ from infra.cdk.failures import StreamFailuresToQueue, send_failures_to
 from infra.cdk.functions import Functions
 from infra.cdk.monitoring import Monitoring
 from infra.cdk.nag import acknowledge
+from infra.cdk.queues import failure_queue
 from infra.cdk.scheduling import Scheduling
 
 
@@ -115,15 +115,9 @@ class BookingStack(Stack):
                     "(above); the rule compares FunctionName literally, and CDK writes the "
                     "permission's as the ARN and the config's as the name.",
                 )
-        relay_failures = sqs.Queue(
-            self,
-            "RelayFailures",
-            # What the relay could not deliver after its retries (the outbox items stay in the
-            # table for the sweep; this records which stream records failed, for the alarm).
-            retention_period=Duration.days(14),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
+        # What the relay could not deliver after its retries (the outbox items stay in the
+        # table for the sweep; this records which stream records failed, for the alarm).
+        relay_failures = failure_queue(self, "RelayFailures")
         no_dlq_of_its_own = (
             "This queue is itself the failure destination of the relay's stream mapping (it "
             "holds records of failed batches for the alarm, nobody consumes it), so a DLQ of "

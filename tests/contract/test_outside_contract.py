@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-import stripe
 from moto import mock_aws
 
 from booking.adapters.email_queue import SqsEmailQueue
@@ -32,7 +31,7 @@ from booking.services.ports import (
 )
 from infra.local.stripe_standin import StripeStandIn
 from tests.fakes import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 REGION = "eu-west-2"
 SENDER = "courses@example.org"
@@ -72,22 +71,23 @@ def test_every_job_is_queued_or_the_queue_says_it_is_unavailable(
 # -- payments -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["fake", "stripe"])
-def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
-    if request.param == "fake":
-        return FakePaymentGateway()
-    standin = StripeStandIn(
+def _answering_standin() -> StripeStandIn:
+    """The Stripe stand-in, its webhooks received (200) and nothing more: the contract is about
+    what the API answers."""
+    return StripeStandIn(
         webhook_url="http://booking.test/webhooks/stripe",
         webhook_secret="whsec_contract",
         public_base_url="http://booking.test",
         deliver=lambda url, body, headers: 200,
     )
-    client = stripe.StripeClient(
-        "sk_test_local",
-        base_addresses={"api": "http://booking.test/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+
+
+@pytest.fixture(params=["fake", "stripe"])
+def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
+    if request.param == "fake":
+        return FakePaymentGateway()
+    standin = _answering_standin()
+    client = stripe_client(InProcessHTTPClient(standin))
     return StripeGateway(client)
 
 
@@ -176,18 +176,8 @@ def billing(request: pytest.FixtureRequest) -> Billing:
     if request.param == "fake":
         fake = FakePaymentGateway()
         return Billing(fake, fake.pay_invoice)
-    standin = StripeStandIn(
-        webhook_url="http://booking.test/webhooks/stripe",
-        webhook_secret="whsec_contract",
-        public_base_url="http://booking.test",
-        deliver=lambda url, body, headers: 200,
-    )
-    client = stripe.StripeClient(
-        "sk_test_local",
-        base_addresses={"api": "http://booking.test/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    standin = _answering_standin()
+    client = stripe_client(InProcessHTTPClient(standin))
 
     def pay(invoice_id: str) -> None:
         answer = standin.handle(

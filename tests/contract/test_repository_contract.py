@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION, application_key
-from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
@@ -31,6 +31,7 @@ from booking.domain.limits import Limited
 from booking.domain.timeline import EntryKind, email_sent
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
+from tests.support.applications import an_application, answers_of
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -65,21 +66,8 @@ def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:
 def application(
     app_id: str, email: str = "ada@example.org", course_id: str = "c1", **changes: object
 ) -> Application:
-    return Application(
-        application_id=app_id,
-        course_id=course_id,
-        status=S.AWAITING_PAYMENT,
-        token=f"tok-{app_id}",
-        answers=Answers(
-            name="Ada",
-            email=email,
-            job_title="Lead",
-            organisation="Trust",
-            leadership_role="A ward",
-            motivation="To learn",
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+    return an_application(
+        S.AWAITING_PAYMENT, at=NOW, app_id=app_id, course_id=course_id, answers=answers_of(email)
     ).model_copy(update=changes)
 
 
@@ -639,3 +627,54 @@ def test_anomalies_are_kept_once_per_event_newest_first(repo: Repository) -> Non
     repo.record_anomaly(second)
     repo.record_anomaly(Anomaly("evt_1", "something else", NOW + timedelta(hours=1)))  # again
     assert repo.anomalies() == [second, first]
+
+
+# -- the register -------------------------------------------------------------------------------
+
+
+def test_a_register_closes_once_and_the_first_close_stands(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    assert repo.register_closed_at("c1") is None
+    assert repo.close_register("c1", NOW) == NOW
+    assert repo.close_register("c1", NOW + timedelta(hours=1)) == NOW  # a second closer reads it
+    assert repo.register_closed_at("c1") == NOW
+    assert repo.register_closed_at("c2") is None
+
+
+def test_a_certificate_code_names_one_application_until_forgotten(repo: Repository) -> None:
+    repo.record_certificate("code-1", "a1")
+    with pytest.raises(Conflict):
+        repo.record_certificate("code-1", "a2")
+    assert repo.certificate_owner("code-1") == "a1"
+    assert repo.certificate_owner("code-2") is None
+    repo.forget_certificate("code-1")
+    repo.forget_certificate("code-1")  # forgetting again is harmless
+    assert repo.certificate_owner("code-1") is None
+
+
+def test_marks_and_completion_are_kept_with_the_application_and_in_its_history(
+    repo: Repository,
+) -> None:
+    from booking.domain.attendance import Completion, Mark
+
+    repo.put_course("c1", definition())
+    created = repo.save(application("a1", seat_held=True), None)
+    confirmed = repo.save(created.moved_to(S.CONFIRMED, NOW), created)
+    marked = repo.save(
+        confirmed.model_copy(
+            update={"attendance": {"s1": Mark.ATTENDED, "s2": Mark.APOLOGIES}, "updated_at": NOW}
+        ),
+        confirmed,
+    )
+    done = Completion(completed=True, attended=1, required=1, closed_at=NOW, certificate="c")
+    closed = repo.save(marked.model_copy(update={"completion": done}), marked)
+    stored, entries = repo.application_with_timeline("a1")
+    assert stored == closed
+    assert stored.attendance == {"s1": Mark.ATTENDED, "s2": Mark.APOLOGIES}
+    assert stored.completion == done
+    assert [(e.kind, e.session, e.mark) for e in entries if e.kind is EntryKind.ATTENDANCE] == [
+        (EntryKind.ATTENDANCE, "s1", Mark.ATTENDED),
+        (EntryKind.ATTENDANCE, "s2", Mark.APOLOGIES),
+    ]
+    [completion] = [e for e in entries if e.kind is EntryKind.COMPLETION]
+    assert (completion.completed, completion.attended, completion.required) == (True, 1, 1)

@@ -11,16 +11,9 @@ from typing import Any
 import requests
 
 from tests.e2e.conftest import RunningStack
+from tests.support.applications import application_body
 
-APPLICANT = {
-    "name": "Mary Seacole",
-    "email": "mary@example.org",
-    "job_title": "Matron",
-    "organisation": "Crimea Community Health",
-    "leadership_role": "Nursing team of 12",
-    "motivation": "Bring compassion to how we lead change.",
-    "consent": True,
-}
+APPLICANT = application_body(name="Mary Seacole", email="mary@example.org")
 
 
 def _course(stack: RunningStack) -> dict[str, Any]:

@@ -31,18 +31,7 @@ def test_load_course_roster_and_reminders(
     assert main([*common, "load-course", str(path)]) == 0
     assert capsys.readouterr().out.startswith("updated cli-cohort")
 
-    stack.post(
-        "/courses/cli-cohort/applications",
-        json={
-            "name": "Cli Person",
-            "email": "cli@example.org",
-            "job_title": "Lead",
-            "organisation": "Org",
-            "leadership_role": "Team",
-            "motivation": "Learn",
-            "consent": True,
-        },
-    )
+    stack.apply("cli-cohort", name="Cli Person", email="cli@example.org")
     assert main([*common, "roster", "cli-cohort", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
     assert [row["Email address"] for row in rows] == ["cli@example.org"]
@@ -96,21 +85,7 @@ def test_errors_are_clear_and_exit_nonzero(
 
 
 def _apply(stack: RunningStack, course_id: str, email: str) -> dict[str, str]:
-    reply = stack.post(
-        f"/courses/{course_id}/applications",
-        json={
-            "name": "Cli Person",
-            "email": email,
-            "job_title": "Lead",
-            "organisation": "Org",
-            "leadership_role": "Team",
-            "motivation": "Learn",
-            "consent": True,
-        },
-    )
-    assert reply.status_code == 201, reply.text
-    answer: dict[str, str] = reply.json()
-    return answer
+    return stack.applied(course_id, name="Cli Person", email=email)
 
 
 def test_the_cli_does_what_the_console_does_by_reference(
@@ -183,18 +158,8 @@ def test_codes_bursaries_and_totals_from_the_terminal(
         "made CLI-HALF on CLI money cohort, from Monday 7 July 2031: 50% off"
         in capsys.readouterr().out
     )
-    applied = stack.post(
-        "/courses/cli-money/applications",
-        json={
-            "name": "Cli Person",
-            "email": "cli.money@example.org",
-            "job_title": "Lead",
-            "organisation": "Org",
-            "leadership_role": "Team",
-            "motivation": "Learn",
-            "consent": True,
-            "discount_code": "cli-half",
-        },
+    applied = stack.apply(
+        "cli-money", name="Cli Person", email="cli.money@example.org", discount_code="cli-half"
     ).json()
     assert applied["amount_due"] == 10000
     assert main([*common, "bursary", applied["reference"], "£50"]) == 0
@@ -243,21 +208,14 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     assert "Monday 1 December 2031 at 16:00 GMT  follow-up:" in shown
     assert "Paid in: £0.00" in shown
 
-    invoiced = stack.post(
-        "/courses/cli-invoice/applications",
-        json={
-            "name": "Cli Person",
-            "email": "cli.invoice@example.org",
-            "job_title": "Lead",
-            "organisation": "Org",
-            "leadership_role": "Team",
-            "motivation": "Learn",
-            "consent": True,
-            "payment_method": "invoice",
-            "billing_name": "St Elsewhere NHS Foundation Trust",
-            "billing_email": "accounts@example.org",
-            "billing_address": "1 High Street",
-        },
+    invoiced = stack.apply(
+        "cli-invoice",
+        name="Cli Person",
+        email="cli.invoice@example.org",
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email="accounts@example.org",
+        billing_address="1 High Street",
     ).json()
     reference = invoiced["reference"]
     assert main([*common, "roster", "cli-invoice"]) == 0

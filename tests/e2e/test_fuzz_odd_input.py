@@ -268,20 +268,10 @@ def problems_with(area: str, answer: Answer) -> list[str]:
 @pytest.fixture(scope="module")
 def known(stack: RunningStack) -> Known:
     course_id = str(stack.get("/courses").json()[0]["course_id"])
-    applied = stack.post(
-        f"/courses/{course_id}/applications",
-        json={
-            "name": "Odd Input",
-            "email": f"odd-{uuid.uuid4().hex[:8]}@example.org",
-            "job_title": "Tester",
-            "organisation": "Fuzz",
-            "leadership_role": "A team",
-            "motivation": "To find the odd cases",
-            "consent": True,
-        },
+    applied = stack.applied(
+        course_id, name="Odd Input", email=f"odd-{uuid.uuid4().hex[:8]}@example.org"
     )
-    assert applied.status_code == 201, applied.text
-    return Known(course_id, str(applied.json()["application_id"]))
+    return Known(course_id, str(applied["application_id"]))
 
 
 def _state(stack: RunningStack, known: Known) -> tuple[int, int]:

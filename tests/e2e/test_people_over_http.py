@@ -34,22 +34,9 @@ def _wait_for(
 
 
 def _apply_and_pay(stack: RunningStack, name: str, email: str) -> dict[str, Any]:
-    applied = stack.post(
-        f"/courses/{_course(stack)}/applications",
-        json={
-            "name": name,
-            "email": email,
-            "job_title": "Ward manager",
-            "organisation": "NHS Trust",
-            "leadership_role": "A ward",
-            "motivation": "To join a cohort of peers",
-            "consent": True,
-        },
-    )
-    assert applied.status_code == 201, applied.text
-    session_id = applied.json()["checkout_url"].rsplit("/", 1)[-1]
-    assert stack.post(f"/_local/stripe/checkout/{session_id}/pay").status_code == 200
-    return dict(applied.json())
+    applied = stack.applied(_course(stack), name=name, email=email)
+    stack.pay(applied)
+    return applied
 
 
 def _to(outbox: list[dict[str, Any]], address: str) -> list[dict[str, Any]]:
@@ -81,18 +68,7 @@ def test_an_international_domain_is_mailed_in_punycode(stack: RunningStack) -> N
 
 def test_an_address_that_cannot_be_delivered_to_is_refused(stack: RunningStack) -> None:
     before = stack.get(f"/courses/{_course(stack)}").json()["places_left"]
-    refused = stack.post(
-        f"/courses/{_course(stack)}/applications",
-        json={
-            "name": "Zoë",
-            "email": "zoë@example.org",
-            "job_title": "x",
-            "organisation": "y",
-            "leadership_role": "z",
-            "motivation": "m",
-            "consent": True,
-        },
-    )
+    refused = stack.apply(_course(stack), name="Zoë", email="zoë@example.org")
     assert refused.status_code == 422
     assert "before the @" in refused.json()["error"]["fields"]["email"]
     assert stack.get(f"/courses/{_course(stack)}").json()["places_left"] == before

@@ -53,23 +53,9 @@ def _load(stack: RunningStack, course_id: str, definition: dict[str, Any]) -> No
 
 
 def _book(stack: RunningStack, course_id: str, email: str, *, pay: bool = True) -> dict[str, Any]:
-    applied = stack.post(
-        f"/courses/{course_id}/applications",
-        json={
-            "name": "Florence Nightingale",
-            "email": email,
-            "job_title": "Matron",
-            "organisation": "NHS Trust",
-            "leadership_role": "A ward",
-            "motivation": "To lead with compassion",
-            "consent": True,
-        },
-    )
-    assert applied.status_code == 201, applied.text
-    application: dict[str, Any] = applied.json()
+    application = stack.applied(course_id, name="Florence Nightingale", email=email)
     if pay:
-        session = application["checkout_url"].rsplit("/", 1)[-1]
-        assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
+        stack.pay(application)
     return application
 
 

@@ -12,6 +12,7 @@ import requests
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_emails_over_http import mine, wait_for
+from tests.support.applications import application_body
 
 BILLING = {
     "payment_method": "invoice",
@@ -23,16 +24,7 @@ BILLING = {
 
 
 def applicant(email: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "Edith Cavell",
-        "email": email,
-        "job_title": "Ward sister",
-        "organisation": "St Elsewhere NHS Foundation Trust",
-        "leadership_role": "A surgical ward",
-        "motivation": "To lead with compassion",
-        "consent": True,
-        **extra,
-    }
+    return application_body(name="Edith Cavell", email=email, **extra)
 
 
 def admin(stack: RunningStack) -> dict[str, str]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.adapters.calendar import IcsCalendarWriter
+from booking.adapters.certificate_pdf import FpdfCertificateWriter
 from booking.adapters.email_templates import JinjaEmailRenderer
 from booking.services.ports import Ports
 from tests.fakes.outside import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
@@ -51,6 +52,7 @@ def fake_ports(
         sign_in_factory=lambda: sign_in,
         console_sessions_factory=lambda: sessions,
         session_key_factory=lambda: b"unit-test-session-key",
+        certificate_factory=FpdfCertificateWriter,
     )
 
 

@@ -86,6 +86,8 @@ class FakeRepository:
     # so a deletion by retention leaves them to give back)
     holdings: dict[str, set[Holding]] = field(default_factory=dict)
     told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
+    registers_closed: dict[str, datetime] = field(default_factory=dict)  # course -> when
+    certificates: dict[str, str] = field(default_factory=dict)  # code -> application id
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -443,6 +445,25 @@ class FakeRepository:
 
     def told_of(self, about: str) -> dict[str, bool]:
         return dict(self.told.get(about, {}))
+
+    # -- the register --------------------------------------------------------------------------
+
+    def close_register(self, course_id: str, at: datetime) -> datetime:
+        return self.registers_closed.setdefault(course_id, at)
+
+    def register_closed_at(self, course_id: str) -> datetime | None:
+        return self.registers_closed.get(course_id)
+
+    def record_certificate(self, code: str, application_id: str) -> None:
+        if code in self.certificates:
+            raise Conflict("that certificate code is taken", code="certificate_code_taken")
+        self.certificates[code] = application_id
+
+    def certificate_owner(self, code: str) -> str | None:
+        return self.certificates.get(code)
+
+    def forget_certificate(self, code: str) -> None:
+        self.certificates.pop(code, None)
 
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)

@@ -70,3 +70,22 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
     assert (out / "booking" / "handlers" / "api.py").is_file()
     assert not (out / "stale").exists()
     assert not list(out.rglob("__pycache__"))
+
+
+def test_the_asset_carries_the_certificate_font_and_its_licence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda has no system fonts: the certificate's Unicode font ships in the package, with
+    the licence it is shipped under, and the PDF library is a runtime dependency."""
+    names = {
+        d.split(">")[0].split("<")[0] for d in bundle.read_dependencies(REPO / "pyproject.toml")
+    }
+    assert "fpdf2" in names
+    monkeypatch.setattr(
+        subprocess, "run", lambda argv, **kwargs: subprocess.CompletedProcess(argv, 0)
+    )
+    out = bundle.build_lambda_asset(REPO, tmp_path / "lambda")
+    fonts = out / "booking" / "fonts"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert (fonts / name).is_file(), name
+    assert (fonts / "DejaVuSans.ttf").read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType

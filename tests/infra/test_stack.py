@@ -94,8 +94,9 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        # 9 public, the webhook, admin, 2 for the console, the $default fallback (test_routes)
-        "AWS::ApiGatewayV2::Route": 14,
+        # 9 public, the webhook, admin, 2 for the console, the $default fallback (test_routes),
+        # and the certificates' two (its verification page, the holder's PDF)
+        "AWS::ApiGatewayV2::Route": 14 + 2,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -425,6 +426,8 @@ def test_routes(dev: Synth) -> None:
         "ANY /console",
         "ANY /console/{proxy+}",
         "$default",
+        "GET /certificates/{code}",
+        "GET /applications/{application_id}/certificate.pdf",
     }
 
 

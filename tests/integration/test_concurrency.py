@@ -13,7 +13,6 @@ from urllib.request import Request, urlopen
 
 import boto3
 import pytest
-import stripe
 
 from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
@@ -28,7 +27,7 @@ from booking.services.ports import Ports
 from infra.local.aws import SerialMotoServer, provision
 from infra.local.server import free_port
 from infra.local.stripe_standin import StripeStandIn
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 from tests.support.system import BASE_URL, application_body
 
 APPLICANTS, CAPACITY = 200, 20
@@ -53,12 +52,7 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
             public_base_url=BASE_URL,
             deliver=lambda url, body, headers: 200,
         )
-        client = stripe.StripeClient(
-            "sk_test_local",
-            base_addresses={"api": f"{BASE_URL}/_local/stripe"},
-            http_client=InProcessHTTPClient(standin),
-            max_network_retries=0,
-        )
+        client = stripe_client(InProcessHTTPClient(standin))
         gateway = StripeGateway(client)
         config = boto3.session.Config(max_pool_connections=64)  # type: ignore[attr-defined]
         settings = Settings(

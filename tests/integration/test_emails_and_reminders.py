@@ -27,9 +27,9 @@ from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.adapters.ses_sender import SesSender
 from booking.config import Settings
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, OutgoingEmail
 from booking.domain.programme import person_key
 from booking.handlers import mailer, relay, reminders, ses_events
 from booking.services import courses
@@ -39,6 +39,7 @@ from infra.local.mail import sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.server import lambda_context
 from tests.conftest import load_event
+from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import cohort_2025
 
 COURSE = "cl-2025-06"
@@ -102,16 +103,16 @@ def core_reminder(app_id: str, index: int, offset: int, start: datetime | None =
 
 def follow_up(email: str, offset: int | None = None) -> str:
     """The job id of the December follow-up's invitation (no offset) or reminder, to a person."""
-    return EmailJob.follow_up(
-        EmailKind.FOLLOW_UP_INVITATION if offset is None else EmailKind.SESSION_REMINDER,
+    to = FollowUpRecipient(
         person=person_key(email),
         application_id="any",
         programme=PROGRAMME,
         event_key=DECEMBER_KEY,
         session_start=DECEMBER_START,
         host_course_id=COURSE,
-        offset_hours=offset,
-    ).job_id
+    )
+    kind = EmailKind.FOLLOW_UP_INVITATION if offset is None else EmailKind.SESSION_REMINDER
+    return EmailJob.follow_up(kind, to, offset_hours=offset).job_id
 
 
 @dataclass
@@ -155,21 +156,13 @@ class Harness:
         created: datetime | None = None,
     ) -> Application:
         moment = created or datetime(2025, 4, 1, tzinfo=UTC)
-        application = Application(
-            application_id=app_id,
+        application = an_application(
+            status,
+            at=moment,
+            app_id=app_id,
             course_id=course_id,
-            status=status,
-            token=f"tok-{app_id}",
-            answers=Answers(
-                name=f"Person {app_id}",
-                email=email,
-                job_title="Ward manager",
-                organisation="NHS Trust",
-                leadership_role="A ward",
-                motivation="<script>alert(1)</script>",
-            ),
-            created_at=moment,
-            updated_at=moment,
+            # An answer that would run as script if a message put it in HTML unescaped.
+            answers=answers_of(email, f"Person {app_id}", motivation="<script>alert(1)</script>"),
             amount_paid=20000,
         )
         return self.repository.save(application, None)

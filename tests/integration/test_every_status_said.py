@@ -15,6 +15,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
 from tests.support.system import COURSE_ID, System, application_body
 
 Made = dict[str, Any]  # the Application answer of the first application
@@ -44,10 +45,6 @@ def _apply(system: System, course_id: str, email: str) -> Made:
     return dict(reply.json())
 
 
-def _session(made: Made) -> str:
-    return str(made["checkout_url"]).rsplit("/", 1)[-1]
-
-
 # -- how each status comes about (returns the course and the application) --------------------
 
 
@@ -65,7 +62,7 @@ def payment_pending(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
     system.stripe_local(
         "POST",
-        f"/checkout/{_session(made)}/pay",
+        f"/checkout/{session_id_of(made)}/pay",
         b"async=true",
         {"content-type": "application/x-www-form-urlencoded"},
     )
@@ -76,7 +73,7 @@ def payment_failed(system: System, email: str) -> tuple[str, Made]:
     course, made = payment_pending(system, email)
     system.stripe_local(
         "POST",
-        f"/checkout/{_session(made)}/async",
+        f"/checkout/{session_id_of(made)}/async",
         b"result=failed",
         {"content-type": "application/x-www-form-urlencoded"},
     )
@@ -85,7 +82,7 @@ def payment_failed(system: System, email: str) -> tuple[str, Made]:
 
 def expired(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.stripe_local("POST", f"/checkout/{_session(made)}/expire")
+    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/expire")
     return COURSE_ID, made
 
 
@@ -133,7 +130,7 @@ def cancelled_booking(system: System, email: str) -> tuple[str, Made]:
 
 def refunded(system: System, email: str) -> tuple[str, Made]:
     course, made = confirmed(system, email)
-    system.stripe_local("POST", f"/checkout/{_session(made)}/refund")
+    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/refund")
     return course, made
 
 

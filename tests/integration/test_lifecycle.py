@@ -11,6 +11,7 @@ import time_machine
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
+from tests.support.applications import session_id_of
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 
@@ -28,32 +29,20 @@ def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
     return definition
 
 
-def _status(system: System, application: dict[str, Any]) -> dict[str, Any]:
-    reply = system.api(
-        "GET", f"/applications/{application['application_id']}?token={application['token']}"
-    )
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def _session(application: dict[str, Any]) -> str:
-    return str(application["checkout_url"]).rsplit("/", 1)[-1]
-
-
 def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
     assert system.admin("PUT", "/courses/small", json_body=_course_definition(system)).status == 201
     holder = system.apply(course_id="small").json()
     first = system.apply(course_id="small", email="first@example.org").json()
     second = system.apply(course_id="small", email="second@example.org").json()
     assert (first["status"], second["status"]) == ("waitlisted", "waitlisted")
-    assert _status(system, second)["waitlist_position"] == 2
+    assert system.status_of(second)["waitlist_position"] == 2
 
-    system.stripe_local("POST", f"/checkout/{_session(holder)}/expire")
-    assert _status(system, holder)["status"] == "expired"
-    offered = _status(system, first)
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(holder)["status"] == "expired"
+    offered = system.status_of(first)
     assert offered["status"] == "offered"
     assert offered["offer_expires_at"]
-    assert _status(system, second)["waitlist_position"] == 1
+    assert system.status_of(second)["waitlist_position"] == 1
     assert system.course("small")["places_left"] == 0
 
     checkout = system.api(
@@ -61,7 +50,7 @@ def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
     )
     assert checkout.status == 201
     system.pay(checkout.json()["checkout_url"])
-    assert _status(system, first)["status"] == "confirmed"
+    assert system.status_of(first)["status"] == "confirmed"
 
 
 def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
@@ -71,15 +60,15 @@ def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
     holder = system.apply(course_id="small").json()
     first = system.apply(course_id="small", email="first@example.org").json()
     second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{_session(holder)}/expire")
-    assert _status(system, first)["status"] == "offered"
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
     later = datetime.now(UTC) + timedelta(hours=49)
     with time_machine.travel(later, tick=False):
         summary = sweep(system.ports, later)
         assert summary.holds_released == 1
         assert summary.offers_made == 1
-        assert _status(system, first)["status"] == "expired"
-        assert _status(system, second)["status"] == "offered"
+        assert system.status_of(first)["status"] == "expired"
+        assert system.status_of(second)["status"] == "offered"
 
 
 def test_sweep_releases_a_hold_whose_expiry_event_was_lost(system: System) -> None:
@@ -90,7 +79,7 @@ def test_sweep_releases_a_hold_whose_expiry_event_was_lost(system: System) -> No
         system.lose_webhooks = True
         summary = sweep(system.ports, later)
     assert summary.holds_released == 1
-    assert _status(system, application)["status"] == "expired"
+    assert system.status_of(application)["status"] == "expired"
     assert system.course()["places_left"] == 20
 
 
@@ -100,7 +89,7 @@ def test_sweep_leaves_a_paid_session_to_the_payment_webhook(system: System) -> N
     later = datetime.now(UTC) + timedelta(minutes=40)
     summary = sweep(system.ports, later)
     assert summary.holds_released == 0
-    assert _status(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
 
 
 def _expired_twin(completed: dict[str, Any]) -> bytes:
@@ -133,7 +122,7 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     # The delayed payment lands: refunded at once, never squeezed in over capacity.
     assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
     assert system.webhook_replies[-1].status == 200
-    assert _status(system, late)["status"] == "refunded"
+    assert system.status_of(late)["status"] == "refunded"
     refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
     assert [r.params["payment_intent"] for r in refunds] == [
         completed["data"]["object"]["payment_intent"]
@@ -151,7 +140,7 @@ def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
     system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
     assert system.course()["places_left"] == 20
     system.stripe_local("POST", f"/events/{completed['id']}/resend")
-    assert _status(system, late)["status"] == "confirmed"
+    assert system.status_of(late)["status"] == "confirmed"
     assert system.course()["places_left"] == 19
 
 
@@ -182,7 +171,7 @@ def test_approval_required_course(system: System) -> None:
         "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
     )
     system.pay(pay.json()["checkout_url"])
-    assert _status(system, first)["status"] == "confirmed"
+    assert system.status_of(first)["status"] == "confirmed"
 
 
 def test_cancel_with_refund_ends_refunded_via_the_webhook(system: System) -> None:
@@ -193,7 +182,7 @@ def test_cancel_with_refund_ends_refunded_via_the_webhook(system: System) -> Non
     )
     assert reply.status == 200, reply.body
     # The stand-in sends refund.created and charge.refunded to the webhook.
-    assert _status(system, application)["status"] == "refunded"
+    assert system.status_of(application)["status"] == "refunded"
     assert system.course()["places_left"] == 20
     roster = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     [row] = roster
@@ -227,7 +216,7 @@ def test_partial_refund_is_recorded_and_the_booking_stands(system: System) -> No
         },
     )
     assert refund.status == 200, refund.body
-    assert _status(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
     [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     assert row["amount_refunded"] == 5000
     assert system.course()["places_left"] == 19
@@ -236,14 +225,16 @@ def test_partial_refund_is_recorded_and_the_booking_stands(system: System) -> No
 def test_refund_from_the_stripe_dashboard_frees_the_seat(system: System) -> None:
     application = system.apply().json()
     system.pay(application["checkout_url"])
-    assert system.stripe_local("POST", f"/checkout/{_session(application)}/refund").status == 200
-    assert _status(system, application)["status"] == "refunded"
+    assert (
+        system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund").status == 200
+    )
+    assert system.status_of(application)["status"] == "refunded"
     assert system.course()["places_left"] == 20
 
 
 def test_applications_that_end_unpaid_are_deleted_by_ttl_after_90_days(system: System) -> None:
     expired = system.apply().json()
-    system.stripe_local("POST", f"/checkout/{_session(expired)}/expire")
+    system.stripe_local("POST", f"/checkout/{session_id_of(expired)}/expire")
     paid = system.apply(email="paid@example.org").json()
     system.pay(paid["checkout_url"])
     items = {i["pk"]["S"]: i for i in system.applications()}
@@ -269,7 +260,7 @@ def test_an_abandoned_checkout_does_not_end_an_offer(system: System) -> None:
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
     checkout = system.api("POST", path).json()["checkout_url"]
     system.stripe_local("POST", f"/checkout/{checkout.rsplit('/', 1)[-1]}/expire")
-    assert _status(system, application)["status"] == "offered"
+    assert system.status_of(application)["status"] == "offered"
     assert system.course("reviewed")["places_left"] == 0
     again = system.api("POST", path)
     assert again.status == 201
@@ -279,7 +270,7 @@ def test_restarting_an_open_checkout_sends_no_expiry_email(system: System) -> No
     application = system.apply().json()
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
     assert system.api("POST", path).status == 201
-    assert _status(system, application)["status"] == "awaiting_payment"
+    assert system.status_of(application)["status"] == "awaiting_payment"
     assert "checkout_expired" not in _queued_kinds(system)
     assert system.course()["places_left"] == 19
 
@@ -309,7 +300,7 @@ def test_a_refund_that_overtakes_its_payment_is_retried_until_the_payment_lands(
     application = system.apply().json()
     system.hold_webhooks = True
     system.pay(application["checkout_url"])
-    system.stripe_local("POST", f"/checkout/{_session(application)}/refund")
+    system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund")
     completed, *refund_events = system.pending
     assert len(refund_events) == 2  # refund.created, charge.refunded
     for body, headers in refund_events:
@@ -317,7 +308,7 @@ def test_a_refund_that_overtakes_its_payment_is_retried_until_the_payment_lands(
     assert system.webhook(*completed).status == 200
     for body, headers in refund_events:
         assert system.webhook(body, headers).status == 200
-    assert _status(system, application)["status"] == "refunded"
+    assert system.status_of(application)["status"] == "refunded"
     assert system.course()["places_left"] == 20
 
 
@@ -344,7 +335,7 @@ def test_a_pending_refund_does_not_end_the_booking(system: System) -> None:
     assert (
         system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status == 200
     )
-    assert _status(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
     assert system.course()["places_left"] == 19
 
 
@@ -422,14 +413,14 @@ def test_an_offer_made_by_a_scheduled_run_runs_from_the_runs_time(system: System
     run = (system.now() + timedelta(days=7)).replace(microsecond=0)
 
     assert system.scheduled_run(run)["offers_made"] == 1
-    assert _status(system, holder)["status"] == "expired"
-    offered = _status(system, waiting)
+    assert system.status_of(holder)["status"] == "expired"
+    offered = system.status_of(waiting)
     assert offered["status"] == "offered"
     assert datetime.fromisoformat(offered["offer_expires_at"]) == run + timedelta(hours=48)
 
     a_minute_later = system.scheduled_run(run + timedelta(minutes=1))
     assert a_minute_later["holds_released"] == 0
-    assert _status(system, waiting)["status"] == "offered"
+    assert system.status_of(waiting)["status"] == "offered"
     deadline = moment_when(run + timedelta(hours=48), "Europe/London")
     saying = [m for m in system.deliver_emails() if "holding it for you" in m.text]
     assert any(m.subject.startswith("A place is available") for m in saying)

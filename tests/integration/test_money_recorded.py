@@ -15,10 +15,10 @@ from tests.integration.test_one_path_for_money import (
     BILLING,
     INVOICED,
     apply,
-    invoice_id_of,
     invoiced,  # noqa: F401  (the fixture)
     roster_row,
 )
+from tests.support.applications import invoice_id_of
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 STRIPE = {"authorization": "Bearer sk_test_local"}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.integration.test_booking_flow import _signature
+from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
@@ -56,10 +57,6 @@ def stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
     return dict(reply.json())
 
 
-def invoice_id_of(application: dict[str, Any]) -> str:
-    return str(application["invoice_url"]).rsplit("/", 1)[-1]
-
-
 # -- nothing to pay means confirmed ------------------------------------------------------------
 
 
@@ -91,11 +88,7 @@ def test_a_code_and_a_bursary_leaving_nothing_confirm_an_invoice_booking_at_once
     application = apply(system, discount_code="less-150", **BILLING)
     assert application["status"] == "awaiting_invoice_payment"
     invoice_id = invoice_id_of(application)
-    granted = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": 10000},
-    )
+    granted = system.grant_bursary(application, 10000)
     # One step, no 409 to retry: £200 less £100 is £100, and the £150 code takes all of it.
     assert granted.status == 200, granted.body
     assert granted.json()["status"] == "confirmed"
@@ -110,9 +103,7 @@ def test_a_part_bursary_replaces_the_invoice_in_one_step(invoiced: System) -> No
     system = invoiced
     application = apply(system, **BILLING)
     old = invoice_id_of(application)
-    granted = system.admin(
-        "POST", f"/applications/{application['application_id']}/bursary", json_body={"amount": 5000}
-    )
+    granted = system.grant_bursary(application, 5000)
     assert granted.status == 200, granted.body
     status = system.api(
         "GET", f"/applications/{application['application_id']}?token={application['token']}"

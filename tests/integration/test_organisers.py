@@ -225,9 +225,7 @@ def test_the_roster_says_what_is_left_to_pay_beside_the_price(system: System) ->
     system.pay(paid["checkout_url"])
     waiting = system.apply(email="waiting@example.org").json()
     funded = system.apply(email="funded@example.org").json()
-    granted = system.admin(
-        "POST", f"/applications/{funded['application_id']}/bursary", json_body={"amount": 15000}
-    )
+    granted = system.grant_bursary(funded, 15000)
     assert granted.status == 200, granted.body
     reopened = system.api(
         "POST", f"/applications/{funded['application_id']}/checkout?token={funded['token']}"

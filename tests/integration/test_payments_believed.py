@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_lifecycle import _session, _status
+from tests.support.applications import session_id_of
 from tests.support.system import WEBHOOK_SECRET, System
 
 STRIPE_AUTH = {
@@ -67,7 +67,7 @@ def _signed_payment_of_our_own_session(system: System, **changes: Any) -> dict[s
 
 def test_a_signed_event_saying_one_pound_never_confirms_a_200_pound_place(system: System) -> None:
     application = _signed_payment_of_our_own_session(system, amount_total=100)
-    assert _status(system, application)["status"] == "awaiting_payment"
+    assert system.status_of(application)["status"] == "awaiting_payment"
     assert _anomalies(system) == ["amount_or_currency_mismatch"]
     refunds = [e for e in system.standin.events() if e["type"] == "charge.refunded"]
     assert len(refunds) == 1  # the payment that was reported is given back
@@ -78,7 +78,7 @@ def test_a_signed_event_saying_one_pound_never_confirms_a_200_pound_place(system
 
 def test_a_signed_event_in_another_currency_never_confirms(system: System) -> None:
     application = _signed_payment_of_our_own_session(system, currency="eur")
-    assert _status(system, application)["status"] == "awaiting_payment"
+    assert system.status_of(application)["status"] == "awaiting_payment"
     assert _anomalies(system) == ["amount_or_currency_mismatch"]
 
 
@@ -88,12 +88,12 @@ def test_a_payment_created_elsewhere_for_one_pound_never_confirms(system: System
     paid = system.stripe_local("POST", f"/checkout/{stray}/pay")
     assert paid.status == 200, paid.body
     assert system.webhook_replies[-1].status == 200
-    assert _status(system, application)["status"] == "awaiting_payment"
+    assert system.status_of(application)["status"] == "awaiting_payment"
     assert system.standin.money_taken().get(application["application_id"], 0) == 0  # refunded
     assert _anomalies(system) == ["payment_for_no_application"]
 
     system.pay(application["checkout_url"])  # the real checkout still works
-    assert _status(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
 
 
 def test_a_session_the_application_never_had_confirms_nothing(system: System) -> None:
@@ -102,8 +102,8 @@ def test_a_session_the_application_never_had_confirms_nothing(system: System) ->
     # The right amount, but a session this system never opened for `other`.
     stray = _session_at_stripe(system, other["application_id"], amount=20000)
     system.stripe_local("POST", f"/checkout/{stray}/pay")
-    assert _status(system, other)["status"] == "awaiting_payment"
-    assert _status(system, someone)["status"] == "awaiting_payment"
+    assert system.status_of(other)["status"] == "awaiting_payment"
+    assert system.status_of(someone)["status"] == "awaiting_payment"
     assert system.standin.money_taken().get(other["application_id"], 0) == 0
     assert _anomalies(system) == ["payment_for_no_application"]
 
@@ -124,7 +124,7 @@ def _paid_twice(system: System) -> dict[str, Any]:
     )
     assert restarted.status == 201, restarted.body
     system.pay(restarted.json()["checkout_url"])
-    assert _status(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
     for body, headers in first_payment:  # the first payment's event, late
         assert system.webhook(body, headers).status == 200
     return application
@@ -152,7 +152,7 @@ def test_a_second_payment_is_recorded_refunded_and_its_refund_acknowledged(
     assert stored is not None
     [given_back] = [p for p in stored.payments if not p.kept]
     assert given_back.charge_amount_refunded == 20000 or sum(given_back.refunds.values()) == 20000
-    assert _status(system, application)["status"] == "confirmed"  # the booking stands
+    assert system.status_of(application)["status"] == "confirmed"  # the booking stands
 
 
 def test_a_refund_whose_payment_never_arrives_is_kept_for_the_organisers(
@@ -161,7 +161,7 @@ def test_a_refund_whose_payment_never_arrives_is_kept_for_the_organisers(
     application = system.apply().json()
     system.hold_webhooks = True
     system.pay(application["checkout_url"])
-    system.stripe_local("POST", f"/checkout/{_session(application)}/refund")
+    system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund")
     payment_events = [(b, h) for b, h in system.pending if b"checkout.session" in b]
     refund_events = [(b, h) for b, h in system.pending if b"checkout.session" not in b]
     system.pending.clear()
@@ -176,4 +176,4 @@ def test_a_refund_whose_payment_never_arrives_is_kept_for_the_organisers(
     # If the payment's event does arrive after all, it does not confirm money that went back.
     for body, headers in payment_events:
         system.webhook(body, headers)
-    assert _status(system, application)["status"] != "confirmed"
+    assert system.status_of(application)["status"] != "confirmed"

@@ -40,11 +40,7 @@ def _text(page: str) -> str:
 
 def test_the_admin_api_says_its_pence_with_the_pounds_beside_them(system: System) -> None:
     application = _applied(system)
-    bursary = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": 25000},
-    )
+    bursary = system.grant_bursary(application, 25000)
     code = system.admin(
         "POST",
         f"/courses/{COURSE_ID}/discount-codes",

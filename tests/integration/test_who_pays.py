@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from booking.services.lifecycle import sweep
+from tests.support.applications import invoice_id_of
 from tests.support.system import COURSE_ID, System, application_body
 
 INVOICED = "invoiced-cohort"
@@ -41,18 +42,6 @@ def apply(system: System, course: str = INVOICED, **fields: Any) -> Any:
     return system.api(
         "POST", f"/courses/{course}/applications", json_body=application_body(**fields)
     )
-
-
-def status_of(system: System, application: dict[str, Any]) -> dict[str, Any]:
-    reply = system.api(
-        "GET", f"/applications/{application['application_id']}?token={application['token']}"
-    )
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def invoice_id_of(application: dict[str, Any]) -> str:
-    return str(application["invoice_url"]).rsplit("/", 1)[-1]
 
 
 def stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
@@ -96,7 +85,7 @@ def test_an_employer_invoice_carries_the_po_and_paying_it_confirms_the_booking(
     paid = system.stripe_local("POST", f"/invoices/{invoice['id']}/pay")
     assert paid.status == 200, paid.body
     assert system.webhook_replies[-1].status == 200
-    confirmed = status_of(system, application)
+    confirmed = system.status_of(application)
     assert confirmed["status"] == "confirmed"
     assert confirmed["invoice_url"] is None
     [row] = system.admin("GET", f"/courses/{INVOICED}/applications").json()
@@ -140,10 +129,10 @@ def test_an_invoice_unpaid_past_its_due_date_frees_the_seat_for_the_next_in_line
     system.relay()
 
     assert summary.holds_released == 1
-    released = status_of(system, first)
+    released = system.status_of(first)
     assert released["status"] == "expired"
     assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
-    assert status_of(system, waiting)["status"] == "offered"
+    assert system.status_of(waiting)["status"] == "offered"
 
 
 def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
@@ -152,7 +141,7 @@ def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     _past_due(system, first)
     assert system.standin.expire_due()  # Stripe tells of the overdue invoice
     assert system.webhook_replies[-1].status == 200
-    assert status_of(system, first)["status"] == "expired"
+    assert system.status_of(first)["status"] == "expired"
     assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
 
@@ -192,10 +181,10 @@ def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
     assert system.standin.expire_due()  # Stripe: overdue
     assert system.webhook_replies[-1].status == 200
     assert sweep(system.ports, system.now()).holds_released == 0
-    assert status_of(system, first)["status"] == "awaiting_invoice_payment"
+    assert system.status_of(first)["status"] == "awaiting_invoice_payment"
     paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/pay")
     assert paid.status == 200, paid.body  # in the last minute of its day: on time
-    assert status_of(system, first)["status"] == "confirmed"
+    assert system.status_of(first)["status"] == "confirmed"
 
 
 def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: System) -> None:
@@ -203,7 +192,7 @@ def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: 
     first = apply(system, **BILLING).json()
     voided = system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/void")
     assert voided.status == 200, voided.body
-    assert status_of(system, first)["status"] == "expired"
+    assert system.status_of(first)["status"] == "expired"
     assert system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/pay").status == 400
 
 
@@ -287,7 +276,7 @@ def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
     )
     assert asked.status == 201, asked.body
     assert asked.json()["invoice_url"].startswith("http://booking.test/_local/stripe/invoices/")
-    assert status_of(system, application)["status"] == "awaiting_invoice_payment"
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
     wrong = system.api("POST", f"/applications/{application['application_id']}/invoice?token=x")
     assert wrong.status == 404
 
@@ -318,7 +307,7 @@ def test_a_fifty_percent_code_gives_a_booking_that_paid_half_and_is_confirmed(
     assert session["total_details"]["amount_discount"] == 10000
 
     system.pay(application["checkout_url"])
-    assert status_of(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
     [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     assert (row["amount_paid"], row["discount"], row["discount_code"]) == (
         10000,
@@ -367,11 +356,7 @@ def test_a_discount_code_for_an_unknown_course_is_404(system: System) -> None:
 
 def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     application = system.apply().json()
-    funded = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": 20000},
-    )
+    funded = system.grant_bursary(application, 20000)
     assert funded.status == 200, funded.body
     assert funded.json()["status"] == "confirmed"
     assert funded.json()["amount_due"] == 0
@@ -402,7 +387,7 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
     in_review = page()
     assert "Left to pay £50.00" in in_review
     assert "To pay" not in in_review
-    assert status_of(system, application)["left_to_pay"] == 5000
+    assert system.status_of(application)["left_to_pay"] == 5000
     assert system.admin("POST", f"/applications/{app_id}/approve").status == 200
     assert "Pay £50.00 and book your place" in page()
     checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
@@ -411,26 +396,20 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
     booked = page()
     assert "Left to pay Nothing" in booked
     assert "£50.00 and book" not in booked
-    assert status_of(system, application)["left_to_pay"] == 0
+    assert system.status_of(application)["left_to_pay"] == 0
 
 
 @pytest.mark.parametrize("amount", [0, -1, 20001, "200", None, True])
 def test_a_bad_bursary_is_422(system: System, amount: Any) -> None:
     application = system.apply().json()
-    reply = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/bursary",
-        json_body={"amount": amount},
-    )
+    reply = system.grant_bursary(application, amount)
     assert reply.status == 422
     assert "amount" in reply.json()["error"]["fields"]
 
 
 def test_a_part_funded_place_pays_the_rest_through_checkout(system: System) -> None:
     application = system.apply().json()
-    part = system.admin(
-        "POST", f"/applications/{application['application_id']}/bursary", json_body={"amount": 5000}
-    ).json()
+    part = system.grant_bursary(application, 5000).json()
     assert (part["status"], part["amount_due"], part["checkout_url"]) == (
         "awaiting_payment",
         15000,
@@ -441,7 +420,7 @@ def test_a_part_funded_place_pays_the_rest_through_checkout(system: System) -> N
         f"/applications/{application['application_id']}/checkout?token={application['token']}",
     ).json()
     system.pay(restarted["checkout_url"])
-    assert status_of(system, application)["status"] == "confirmed"
+    assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_taken() == {application["application_id"]: 15000}
 
 

@@ -52,7 +52,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.adapters.ses_sender import build_mime
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.programme import person_key
@@ -63,6 +63,7 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.organisers import erase_person
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
+from tests.support.applications import an_application, answers_of
 from tests.support.exploration import seeded
 from tests.support.mail_checks import Seen, check_message
 
@@ -218,21 +219,12 @@ bookings = st.lists(
 
 def _application(booking: Booking, created: datetime) -> Application:
     status = ApplicationStatus.CONFIRMED if booking.confirmed else ApplicationStatus.EXPIRED
-    return Application(
-        application_id=booking.application_id,
+    return an_application(
+        status,
+        at=created,
+        app_id=booking.application_id,
         course_id=booking.cohort.course_id,
-        status=status,
-        token=f"tok-{booking.application_id}",
-        answers=Answers(
-            name=f"Person {booking.application_id}",
-            email=booking.email,
-            job_title="Ward manager",
-            organisation="NHS Trust",
-            leadership_role="A ward",
-            motivation="Care",
-        ),
-        created_at=created,
-        updated_at=created,
+        answers=answers_of(booking.email, f"Person {booking.application_id}"),
         amount_paid=20000 if booking.confirmed else 0,
     )
 

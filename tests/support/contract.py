@@ -11,15 +11,10 @@ def error_shape_problems(status: int, content_type: str, body: bytes) -> list[st
 
     The contract: ``{"error": {"code": "...", "message": "...", "fields": {"field": "why"}}}``.
     """
-    if status < 400 or content_type.startswith("text/html"):
-        return []
-    try:
-        parsed: Any = json.loads(body or b"")
-    except ValueError:
-        return [f"{status} answer is not JSON: {body[:200]!r}"]
-    error = parsed.get("error") if isinstance(parsed, dict) else None
-    if not isinstance(error, dict):
-        return [f"{status} answer has no 'error' object: {parsed!r:.200}"]
+    read = _error_object(status, content_type, body)
+    if isinstance(read, list):
+        return read
+    parsed, error = read
     problems = []
     if not isinstance(error.get("code"), str) or not error.get("code"):
         problems.append("'error.code' is not a non-empty string")
@@ -36,6 +31,20 @@ def error_shape_problems(status: int, content_type: str, body: bytes) -> list[st
 def stripe_error_problems(status: int, content_type: str, body: bytes) -> list[str]:
     """The Stripe stand-in answers errors as Stripe does (the ``stripe`` SDK parses them):
     ``{"error": {"type": "...", "message": "..."}}``; its hosted-page stand-in answers HTML."""
+    read = _error_object(status, content_type, body)
+    if isinstance(read, list):
+        return read
+    parsed, error = read
+    if not isinstance(error.get("type"), str) or not isinstance(error.get("message"), str):
+        return [f"{status} error not in Stripe's shape: {parsed!r:.300}"]
+    return []
+
+
+def _error_object(
+    status: int, content_type: str, body: bytes
+) -> tuple[Any, dict[str, Any]] | list[str]:
+    """The answer and its ``error`` object, or what keeps it from having one (an empty list:
+    not an error answer, or a page for a browser, which is exempt)."""
     if status < 400 or content_type.startswith("text/html"):
         return []
     try:
@@ -43,10 +52,6 @@ def stripe_error_problems(status: int, content_type: str, body: bytes) -> list[s
     except ValueError:
         return [f"{status} answer is not JSON: {body[:200]!r}"]
     error = parsed.get("error") if isinstance(parsed, dict) else None
-    if (
-        not isinstance(error, dict)
-        or not isinstance(error.get("type"), str)
-        or not isinstance(error.get("message"), str)
-    ):
-        return [f"{status} error not in Stripe's shape: {parsed!r:.300}"]
-    return []
+    if not isinstance(error, dict):
+        return [f"{status} answer has no 'error' object: {parsed!r:.200}"]
+    return parsed, error

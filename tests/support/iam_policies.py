@@ -24,7 +24,7 @@ from typing import Any
 
 from moto.iam.access_control import IAMPolicy, PermissionResult
 
-from infra.cdk.functions import FUNCTION_SPECS
+from infra.cdk.function_specs import FUNCTION_SPECS
 from infra.local.aws_calls import Binding, Call
 
 REGION, ACCOUNT = "eu-west-2", "123456789012"

@@ -9,28 +9,19 @@ bursary, a refund), then each page is photographed at a desktop width into ``doc
 
 from __future__ import annotations
 
-import os
-import queue
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import requests
 from playwright.sync_api import Page, expect
 
-from infra.local.server import free_port
 from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
+from tests.support.local_stack import ROOT, RunningStack, running_stack
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 TOKEN = "screenshots-admin-token"
-STARTUP_SECONDS = 90
 TIMELINE_WAIT_SECONDS = 30
 PEOPLE = (
     ("Mary Seacole", "mary.seacole@example.org", ""),
@@ -41,70 +32,16 @@ PEOPLE = (
 )
 
 
-@contextmanager
-def running_stack() -> Iterator[str]:
-    """``python -m infra.local.server`` (what ``make run`` starts), until the block ends."""
-    port = free_port()
-    with tempfile.TemporaryDirectory() as outbox:
-        env = {**os.environ, "PORT": str(port), "OUTBOX_DIR": outbox, "ADMIN_TOKEN": TOKEN}
-        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL"):
-            env.pop(name, None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local.server"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            assert process.stdout is not None
-            _wait_for_banner(process.stdout)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
-def _wait_for_banner(stream: IO[str]) -> None:
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put("")
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
-        if not line:
-            break
-        if "running at" in line:
-            return
-    raise SystemExit("the local stack did not start")
-
-
-def _apply(url: str, course_id: str, name: str, email: str, code: str) -> dict[str, Any]:
-    answers = {
-        "name": name,
-        "email": email,
-        "job_title": "Ward manager",
-        "organisation": "St Elsewhere NHS Trust",
-        "leadership_role": "A surgical ward of 30 staff.",
-        "motivation": "To lead with more compassion.",
-        "consent": True,
-    }
-    if code:
-        answers["discount_code"] = code
-    reply = requests.post(f"{url}/courses/{course_id}/applications", json=answers, timeout=30)
-    reply.raise_for_status()
-    return dict(reply.json())
-
-
-def _pay(url: str, application: dict[str, Any]) -> None:
-    session_id = application["checkout_url"].rsplit("/", 1)[-1]
-    requests.post(f"{url}/_local/stripe/checkout/{session_id}/pay", timeout=30).raise_for_status()
+def _apply(stack: RunningStack, course_id: str, name: str, email: str, code: str) -> dict[str, Any]:
+    typed = {"discount_code": code} if code else {}
+    return stack.applied(
+        course_id,
+        name=name,
+        email=email,
+        job_title="Ward manager",
+        leadership_role="A surgical ward of 30 staff.",
+        **typed,
+    )
 
 
 def _sign_in(page: Page, url: str) -> None:
@@ -142,16 +79,17 @@ def _wait_for_timeline(page: Page, sentence: str) -> None:
         page.reload()
 
 
-def take(url: str, page: Page) -> list[Path]:
-    course_id = requests.get(f"{url}/courses", timeout=30).json()[0]["course_id"]
+def take(stack: RunningStack, page: Page) -> list[Path]:
+    url = stack.url
+    course_id = stack.get("/courses").json()[0]["course_id"]
     _sign_in(page, url)
     _make_code(page, url, course_id, code="HALF", percent_off="50", max_uses="10")
     _make_code(page, url, course_id, code="NHS-TRUST", amount_off="25.00", last_day="2027-05-31")
     _make_code(page, url, course_id, code="EARLY-BIRD", percent_off="20")
     page.get_by_role("button", name="Expire EARLY-BIRD").click()
-    made = {name: _apply(url, course_id, name, email, code) for name, email, code in PEOPLE}
+    made = {name: _apply(stack, course_id, name, email, code) for name, email, code in PEOPLE}
     for name in ("Mary Seacole", "Ada Lovelace", "Edith Cavell"):
-        _pay(url, made[name])
+        stack.pay(made[name])
     _act(page, url, made["Florence Nightingale"], "Grant bursary", **{"Amount funded": "200"})
     _act(
         page,
@@ -182,11 +120,15 @@ def main() -> int:
     if executable is None:
         print(NOT_INSTALLED, file=sys.stderr)
         return 1
-    # British dates in the date inputs, as an organiser here sees them.
-    with running_stack() as url, launched_chromium(executable, "--lang=en-GB") as browser:
+    with (
+        tempfile.TemporaryDirectory() as outbox,
+        running_stack(Path(outbox), TOKEN) as stack,
+        # British dates in the date inputs, as an organiser here sees them.
+        launched_chromium(executable, "--lang=en-GB") as browser,
+    ):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         context.set_default_timeout(15_000)
-        for path in take(url, context.new_page()):
+        for path in take(stack, context.new_page()):
             print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

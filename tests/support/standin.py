@@ -13,7 +13,7 @@ import pytest
 import stripe
 
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 BASE = "http://127.0.0.1:8000"
 WEBHOOK_URL = f"{BASE}/webhooks/stripe"
@@ -77,12 +77,7 @@ def standin(clock: Clock, webhooks: Recorder) -> StripeStandIn:
 
 @pytest.fixture
 def client(standin: StripeStandIn) -> stripe.StripeClient:
-    return stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    return stripe_client(InProcessHTTPClient(standin))
 
 
 def local(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,14 +27,18 @@ class InProcessHTTPClient(stripe.HTTPClient):
     """Hands the SDK's requests straight to ``StripeStandIn.handle``, recording each one.
 
     ``fail_next`` makes the next requests answer with the given HTTP status (Stripe outages,
-    rate limits) without reaching the stand-in.
+    rate limits) without reaching the stand-in. ``observe`` is told of each request when it has
+    been answered: its method, path and seconds taken (the bench's meter).
     """
 
     name = "in-process"
 
-    def __init__(self, standin: StripeStandIn) -> None:
+    def __init__(
+        self, standin: StripeStandIn, observe: Callable[[str, str, float], None] | None = None
+    ) -> None:
         super().__init__()
         self._standin = standin
+        self._observe = observe
         self.requests: list[RecordedRequest] = []
         # Each entry fails one request: an HTTP status, or "timeout" for a dropped connection.
         self.fail_next: list[int | str] = []
@@ -46,6 +51,17 @@ class InProcessHTTPClient(stripe.HTTPClient):
         post_data: Any = None,
         *,
         _usage: list[str] | None = None,
+    ) -> tuple[str, int, Mapping[str, str]]:
+        started = time.perf_counter()
+        try:
+            return self._answer(method, url, headers, post_data)
+        finally:
+            if self._observe is not None:
+                path = self.requests[-1].path if self.requests else url
+                self._observe(method, path, time.perf_counter() - started)
+
+    def _answer(
+        self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any
     ) -> tuple[str, int, Mapping[str, str]]:
         parts = urllib.parse.urlsplit(url)
         path = parts.path.removeprefix("/_local/stripe")
@@ -66,20 +82,22 @@ class InProcessHTTPClient(stripe.HTTPClient):
         self.requests.append(RecordedRequest(method, path, lowered, params, response.status))
         return response.body.decode("utf-8"), response.status, response.headers
 
-    def request_stream(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None,
-        post_data: Any = None,
-        *,
-        _usage: list[str] | None = None,
-    ) -> tuple[Any, int, Mapping[str, str]]:
-        raise NotImplementedError
-
     def close(self) -> None:
         pass
 
 
 def requests_to(client: InProcessHTTPClient, path: str) -> list[RecordedRequest]:
     return [r for r in client.requests if r.path == path]
+
+
+def stripe_client(
+    http_client: InProcessHTTPClient, api_key: str = "sk_test_local"
+) -> stripe.StripeClient:
+    """The real SDK's client on ``http_client``: every request goes to its stand-in, none is
+    retried (a test decides what fails)."""
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": "http://stripe.test/_local/stripe"},
+        http_client=http_client,
+        max_network_retries=0,
+    )

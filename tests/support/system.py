@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import boto3
-import stripe
 
 from booking import bootstrap
 from booking.adapters.cognito import CognitoSignIn
@@ -36,8 +36,9 @@ from infra.local.front import (
 from infra.local.mail import scheduled_event, sqs_event
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import StripeStandIn
+from tests.support.applications import application_body as application_body  # re-exported
 from tests.support.openapi_replies import check_reply
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 BASE_URL = "http://booking.test"
 WEBHOOK_SECRET = "whsec_integration"
@@ -121,13 +122,7 @@ class System:
         return datetime.now(UTC) + self.clock_offset
 
     def _gateway(self) -> StripeGateway:
-        client = stripe.StripeClient(
-            "sk_test_local",
-            base_addresses={"api": f"{BASE_URL}/_local/stripe"},
-            http_client=self.stripe_http,
-            max_network_retries=0,
-        )
-        return StripeGateway(client)
+        return StripeGateway(stripe_client(self.stripe_http))
 
     def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         if self.lose_webhooks:
@@ -254,6 +249,20 @@ class System:
         session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
         return self.stripe_local("POST", f"/checkout/{session_id}/pay")
 
+    def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
+        """An organiser funds ``amount`` (minor units) of the application's place; any JSON
+        value may be sent, as the tests of bad amounts do."""
+        path = f"/applications/{application['application_id']}/bursary"
+        return self.admin("POST", path, json_body={"amount": amount})
+
+    def status_of(self, application: Mapping[str, Any]) -> dict[str, Any]:
+        """The application as its person sees it (by its token), which must be found."""
+        reply = self.api(
+            "GET", f"/applications/{application['application_id']}?token={application['token']}"
+        )
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
         reply = self.api("GET", f"/courses/{course_id}")
         assert reply.status == 200, reply.body
@@ -277,21 +286,6 @@ class _Recording:
         message_id = self.real.send(message)
         self.sent.append(message)
         return message_id
-
-
-def application_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.org",
-        "job_title": "Ward Manager",
-        "organisation": "St Elsewhere NHS Trust",
-        "leadership_role": "A surgical ward of 30 staff",
-        "motivation": "To lead with more compassion.",
-        "accessibility_needs": "",
-        "consent": True,
-    }
-    body.update(overrides)
-    return body
 
 
 def _reply(answer: dict[str, Any]) -> Reply:

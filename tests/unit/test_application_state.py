@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
-    Answers,
     Application,
     ApplicationForm,
     ApplicationStatus,
@@ -21,33 +20,21 @@ from booking.domain.application import (
 from booking.domain.errors import IllegalTransition
 from booking.domain.money import Money
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
+from tests.support.applications import an_application
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:
-    base = Application(
-        application_id="app1",
-        course_id="course",
-        status=status,
-        token="t",
-        answers=Answers(
-            name="A",
-            email="a@example.org",
-            job_title="j",
-            organisation="o",
-            leadership_role="l",
-            motivation="m",
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+    return an_application(
+        status,
+        at=NOW,
         seat_held=True,
         checkout=CheckoutRef(
             session_id="cs_1", url="https://pay", attempt=1, expires_at=NOW + timedelta(minutes=31)
         ),
-    )
-    return base.model_copy(update=changes)
+    ).model_copy(update=changes)
 
 
 def event(

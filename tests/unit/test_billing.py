@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
-    Answers,
     Application,
     ApplicationForm,
     ApplicationStatus,
@@ -32,6 +31,7 @@ from booking.domain.billing import (
 from booking.domain.course import Money
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
 from booking.domain.payments import Action
+from tests.support.applications import an_application, application_body
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
@@ -208,16 +208,7 @@ def test_the_place_is_held_until_the_due_day_has_ended() -> None:
 
 
 def form(**changes: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.org",
-        "job_title": "Ward Manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead well",
-        "consent": True,
-    }
-    return base | changes
+    return application_body(organisation="St Elsewhere", **changes)
 
 
 def test_the_form_pays_by_card_unless_it_asks_for_an_invoice_with_a_billing_contact() -> None:
@@ -251,21 +242,9 @@ def test_the_form_pays_by_card_unless_it_asks_for_an_invoice_with_a_billing_cont
 
 
 def application(status: S = S.AWAITING_INVOICE_PAYMENT, **changes: object) -> Application:
-    base = Application(
-        application_id="app1",
-        course_id="course",
-        status=status,
-        token="t",
-        answers=Answers(
-            name="A",
-            email="a@example.org",
-            job_title="j",
-            organisation="o",
-            leadership_role="l",
-            motivation="m",
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+    base = an_application(
+        status,
+        at=NOW,
         seat_held=status is S.AWAITING_INVOICE_PAYMENT,
         price=PRICE,
         payment_method=PaymentMethod.INVOICE,

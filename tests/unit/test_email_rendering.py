@@ -15,9 +15,10 @@ from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.attendance import Completion
 from booking.domain.commands import Situation
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, OutgoingEmail
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
 from booking.domain.settlement import Cancellation, settle
@@ -85,6 +86,10 @@ def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appl
         ),
         seat_held=True,
         offer_expires_at=NOW + timedelta(hours=48),
+        # A completer of the register, so that the certificate's message has its certificate.
+        completion=Completion(
+            completed=True, attended=5, required=5, closed_at=NOW, certificate="code-for-tests"
+        ),
     )
 
 
@@ -95,30 +100,28 @@ def event_key(start: datetime) -> str:
     return listed.get(start, f"fu-{start:%Y%m%dt%H%M}z")
 
 
-def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = None) -> EmailJob:
-    key = event_key(start)
-    return EmailJob.follow_up(
-        kind,
+def to_ada(key: str, start: datetime) -> FollowUpRecipient:
+    """Ada's messages about the programme's follow-up event ``key`` at ``start``."""
+    return FollowUpRecipient(
         person=person_key("ada@example.org"),
         application_id="app1",
         programme="compassionate-leadership",
         event_key=key,
         session_start=start,
         host_course_id=COHORT_2025_ID,
-        offset_hours=offset_hours,
     )
+
+
+def follow_up_job(kind: EmailKind, start: datetime, offset_hours: int | None = None) -> EmailJob:
+    key = event_key(start)
+    return EmailJob.follow_up(kind, to_ada(key, start), offset_hours=offset_hours)
 
 
 def follow_up_changed(
     start: datetime, *, removed: bool = False, what: str = "moved", **was: Any
 ) -> EmailJob:
     return EmailJob.follow_up_changed(
-        person=person_key("ada@example.org"),
-        application_id="app1",
-        programme="compassionate-leadership",
-        event_key=event_key(start),
-        session_start=start,
-        host_course_id=COHORT_2025_ID,
+        to_ada(event_key(start), start),
         change="cl-2025-07-v2",
         removed=removed,
         what="removed" if removed else what,

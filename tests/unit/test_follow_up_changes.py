@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.services.courses import put_course
@@ -15,6 +15,7 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
+from tests.support.applications import an_application
 
 AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
 
@@ -57,22 +58,8 @@ class Season:
         put_course(self.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
         moment = datetime(2027, 2, 1, tzinfo=UTC)
         self.repository.save(
-            Application(
-                application_id="app1",
-                course_id="spring",
-                status=ApplicationStatus.CONFIRMED,
-                token="t",
-                answers=Answers(
-                    name="Ada",
-                    email="ada@example.org",
-                    job_title="J",
-                    organisation="O",
-                    leadership_role="L",
-                    motivation="M",
-                ),
-                created_at=moment,
-                updated_at=moment,
-                amount_paid=100,
+            an_application(
+                ApplicationStatus.CONFIRMED, at=moment, course_id="spring", amount_paid=100
             ),
             None,
         )

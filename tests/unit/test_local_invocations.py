@@ -9,17 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from infra.local.server import LocalStack
+from tests.support.local_stack import in_process_stack
 
 
 def test_two_functions_never_run_at_the_same_time(tmp_path: Path) -> None:
-    stack = LocalStack(
-        port=0,
-        outbox_dir=tmp_path,
-        admin_token="t",
-        stripe_secret_key=None,
-        webhook_secret="whsec_local",
-    )
+    stack = in_process_stack(tmp_path)
     running: list[str] = []
     overlaps: list[tuple[str, ...]] = []
 

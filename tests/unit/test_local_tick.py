@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.server import LocalStack
+from tests.support.local_stack import in_process_stack
 
 
 def _tick(tmp_path: Path, body: bytes) -> tuple[int, dict[str, object]]:
-    stack = LocalStack(
-        port=0,
-        outbox_dir=tmp_path,
-        admin_token="t",
-        stripe_secret_key=None,
-        webhook_secret="whsec_local",
-    )
+    stack = in_process_stack(tmp_path)
     answer = stack._local_mail_route("POST", "/_local/scheduler/tick", {}, body)
     assert answer is not None
     return answer.status, json.loads(answer.body)["error"]

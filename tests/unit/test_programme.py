@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, schedule_changes
 from booking.domain.programme import (
     changed_dates,
@@ -22,6 +22,7 @@ from booking.domain.programme import (
     person_key,
     programme_title,
 )
+from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
 
 
@@ -127,23 +128,13 @@ def cohort(course_id: str, first: str, *follow_ups: str, **overrides: Any) -> Co
 
 def booking(app_id: str, course: Course, email: str, **changes: Any) -> Application:
     moment = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=int(app_id[-1]))
-    application = Application(
-        application_id=app_id,
+    return an_application(
+        ApplicationStatus.CONFIRMED,
+        at=moment,
+        app_id=app_id,
         course_id=course.course_id,
-        status=ApplicationStatus.CONFIRMED,
-        token="t",
-        answers=Answers(
-            name="N",
-            email=email,
-            job_title="J",
-            organisation="O",
-            leadership_role="L",
-            motivation="M",
-        ),
-        created_at=moment,
-        updated_at=moment,
-    )
-    return application.model_copy(update=changes)
+        answers=answers_of(email),
+    ).model_copy(update=changes)
 
 
 def test_one_follow_up_listed_by_several_cohorts_is_one_event_hosted_by_the_first() -> None:

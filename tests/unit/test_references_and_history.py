@@ -24,7 +24,8 @@ from booking.domain.timeline import EntryKind
 from booking.services import applications, courses, lifecycle
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
-from tests.fakes import Clock, FakeRepository, fake_ports
+from tests.fakes import Clock, fake_ports
+from tests.fakes.held import repo
 from tests.unit.test_use_cases import answers, course_definition, paid
 
 S = ApplicationStatus
@@ -85,11 +86,6 @@ def ports() -> Ports:
     the_ports = fake_ports(Clock())
     courses.put_course(the_ports, "c1", course_definition())
     return the_ports
-
-
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
 
 
 def test_each_application_gets_a_reference_that_finds_it(ports: Ports) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.billing import AppliedDiscount, BillingDetails, InvoiceRef
 from booking.domain.commands import (
     ExpireCheckout,
@@ -22,6 +22,7 @@ from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.settlement import BursaryGranted, Cancellation, owes_nothing, settle
+from tests.support.applications import an_application
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
@@ -40,21 +41,9 @@ INVOICE = InvoiceRef(invoice_id="in_1", url="https://invoice", due_at=NOW, amoun
 
 
 def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:
-    return Application(
-        application_id="app1",
-        course_id="course",
-        status=status,
-        token="t",
-        answers=Answers(
-            name="A",
-            email="a@example.org",
-            job_title="j",
-            organisation="o",
-            leadership_role="l",
-            motivation="m",
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+    return an_application(
+        status,
+        at=NOW,
         seat_held=True,
         price=PRICE,
         checkout=SESSION,

@@ -13,17 +13,18 @@ import pytest
 import stripe
 
 from infra.local.stripe_standin import StripeStandIn, decode_form
+from infra.local.stripe_standin.events import Deliver
 from tests.support.standin import (
-    API_KEY,
     BASE,
     FIXTURES,
     SECRET,
+    WEBHOOK_URL,
     Clock,
     Recorder,
     local,
     local_json,
 )
-from tests.support.stripe_client import InProcessHTTPClient
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 
 def session_params(clock: Clock, **overrides: Any) -> dict[str, Any]:
@@ -574,12 +575,7 @@ def test_default_delivery_posts_signed_json_over_http(
 ) -> None:
     url, received = receiver
     standin = StripeStandIn(webhook_url=url, webhook_secret=SECRET, public_base_url=BASE)
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     session = client.v1.checkout.sessions.create(
         session_params(Clock())  # type: ignore[arg-type]
     )
@@ -594,12 +590,7 @@ def test_unreachable_webhook_is_status_0_not_an_error() -> None:
     standin = StripeStandIn(
         webhook_url="http://127.0.0.1:9/unreachable", webhook_secret=SECRET, public_base_url=BASE
     )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    client = stripe_client(InProcessHTTPClient(standin))
     session = client.v1.checkout.sessions.create(
         session_params(Clock())  # type: ignore[arg-type]
     )
@@ -635,22 +626,23 @@ class OneAtATimeWebhook:
             self.invocation.release()
 
 
-def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: Clock) -> None:
-    receiver = OneAtATimeWebhook()
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
+def delivering_in_background(clock: Clock, deliver: Deliver) -> StripeStandIn:
+    """The stand-in as the local stack runs it: an API call's events go to a delivery thread
+    once it has answered."""
+    return StripeStandIn(
+        webhook_url=WEBHOOK_URL,
         webhook_secret=SECRET,
         public_base_url=BASE,
         clock=clock,
-        deliver=receiver,
+        deliver=deliver,
         background_delivery=True,
     )
-    receiver.client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+
+
+def test_a_webhook_that_calls_the_api_back_never_waits_on_its_own_events(clock: Clock) -> None:
+    receiver = OneAtATimeWebhook()
+    standin = delivering_in_background(clock, receiver)
+    receiver.client = stripe_client(InProcessHTTPClient(standin))
     session = create(receiver.client, clock)
 
     result = pay(standin, session.id)
@@ -674,20 +666,8 @@ def test_an_api_call_answers_before_the_events_it_caused_are_delivered(clock: Cl
         release.wait(timeout=10)
         return 200
 
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
-        webhook_secret=SECRET,
-        public_base_url=BASE,
-        clock=clock,
-        deliver=slow_endpoint,
-        background_delivery=True,
-    )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    standin = delivering_in_background(clock, slow_endpoint)
+    client = stripe_client(InProcessHTTPClient(standin))
     session = create(client, clock)
     client.v1.checkout.sessions.expire(session.id)  # answered while its event waits
 
@@ -710,20 +690,8 @@ def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(cloc
         delivered.append(json.loads(body)["type"])
         return 200
 
-    standin = StripeStandIn(
-        webhook_url=f"{BASE}/webhooks/stripe",
-        webhook_secret=SECRET,
-        public_base_url=BASE,
-        clock=clock,
-        deliver=endpoint,
-        background_delivery=True,
-    )
-    client = stripe.StripeClient(
-        API_KEY,
-        base_addresses={"api": f"{BASE}/_local/stripe"},
-        http_client=InProcessHTTPClient(standin),
-        max_network_retries=0,
-    )
+    standin = delivering_in_background(clock, endpoint)
+    client = stripe_client(InProcessHTTPClient(standin))
     first, second = create(client, clock, key="first"), create(client, clock, key="second")
     with standin.webhooks_held():
         client.v1.checkout.sessions.expire(first.id)

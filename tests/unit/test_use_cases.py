@@ -21,8 +21,9 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders, scheduled_run
-from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakePaymentGateway, fake_ports
-from tests.fakes.repository import FakeRepository
+from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
+from tests.fakes.held import gateway, repo, written
+from tests.support.applications import application_body
 
 S = ApplicationStatus
 
@@ -46,15 +47,7 @@ def course_definition(capacity: int = 2, approval: bool = False) -> CourseDefini
 
 
 def answers(email: str = "ada@example.org") -> dict[str, object]:
-    return {
-        "name": "Ada Lovelace",
-        "email": email,
-        "job_title": "Ward manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead with compassion",
-        "consent": True,
-    }
+    return application_body(email=email)
 
 
 @pytest.fixture
@@ -67,20 +60,6 @@ def ports(clock: Clock) -> Ports:
     the_ports = fake_ports(clock)
     courses.put_course(the_ports, "c1", course_definition())
     return the_ports
-
-
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
-
-
-def gateway(ports: Ports) -> FakePaymentGateway:
-    assert isinstance(ports.payments, FakePaymentGateway)
-    return ports.payments
-
-
-def written(ports: Ports, kind: EmailKind) -> list[str]:
-    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
 
 
 def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:

@@ -28,8 +28,9 @@ from booking.services import (
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
-from tests.fakes import Clock, FakeEmailSender, FakePaymentGateway, fake_ports
-from tests.fakes.repository import FakeRepository
+from tests.fakes import Clock, FakeEmailSender, fake_ports
+from tests.fakes.held import gateway, repo, written
+from tests.support.applications import application_body
 
 S = ApplicationStatus
 
@@ -53,16 +54,7 @@ def definition(
 
 
 def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "Ada Lovelace",
-        "email": email,
-        "job_title": "Ward manager",
-        "organisation": "St Elsewhere",
-        "leadership_role": "A ward",
-        "motivation": "To lead with compassion",
-        "consent": True,
-        **extra,
-    }
+    return application_body(email=email, **extra)
 
 
 def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
@@ -87,20 +79,6 @@ def ports(clock: Clock) -> Ports:
     the_ports = fake_ports(clock)
     courses.put_course(the_ports, "c1", definition())
     return the_ports
-
-
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
-
-
-def gateway(ports: Ports) -> FakePaymentGateway:
-    assert isinstance(ports.payments, FakePaymentGateway)
-    return ports.payments
-
-
-def written(ports: Ports, kind: EmailKind) -> list[str]:
-    return [j.application_id for j in repo(ports).written_emails if j.kind is kind]
 
 
 def invoice_event(

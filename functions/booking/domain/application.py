@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
+from booking.domain.attendance import Completion, Mark
 from booking.domain.billing import (
     MAX_PO_NUMBER,
     AppliedDiscount,
@@ -275,6 +276,10 @@ class Application(BaseModel):
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
+    # The register (``domain.register``): a mark per core session (by its key), and what
+    # closing the register decided (None while it is open, or on a course keeping none).
+    attendance: dict[str, Mark] = Field(default_factory=dict)
+    completion: Completion | None = None
     # Every move to another cohort of the programme (``domain.transfers``), oldest first;
     # ``course_id`` is the cohort it holds now.
     transfers: tuple[TransferRecord, ...] = ()

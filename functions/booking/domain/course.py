@@ -185,6 +185,12 @@ class CourseDefinition(BaseModel):
     decline_message: str | None = Field(default=None, max_length=4000)
     closed: bool = False
     sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
+    completion_min_sessions: int | None = Field(
+        default=None,
+        description="How many core sessions a person must attend to complete the course (1 to "
+        "the number of core sessions); absent: the course keeps no register, and every "
+        "confirmed booking completes when its core sessions have ended",
+    )
 
     @field_validator("price")
     @classmethod
@@ -235,6 +241,16 @@ class CourseDefinition(BaseModel):
             raise ValueError(
                 f"two sessions are both known as {repeated[0]!r}: give each session its own id "
                 "(follow-ups without an id are known by their start, so two may not start at once)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _completion_within_core_sessions(self) -> Self:
+        wanted = self.completion_min_sessions
+        core = sum(1 for s in self.sessions if s.kind is SessionKind.CORE)
+        if wanted is not None and not 1 <= wanted <= core:
+            raise ValueError(
+                f"completion_min_sessions must be between 1 and {core}, the number of core sessions"
             )
         return self
 

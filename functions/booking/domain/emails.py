@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,6 +38,8 @@ class EmailKind(StrEnum):
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
     # A programme's follow-up event moved, was renamed, removed or added back: to one person.
     FOLLOW_UP_CHANGED = "follow_up_changed"
+    # The register closed with the person completing: their certificate, as a PDF.
+    CERTIFICATE = "certificate"
     # The organiser moved the booking to another cohort: old sessions out, new ones in.
     BOOKING_TRANSFERRED = "booking_transferred"
 
@@ -44,6 +47,20 @@ class EmailKind(StrEnum):
 def instant_token(moment: datetime) -> str:
     """A session's start as it appears in ids and keys: UTC, to the minute."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
+@dataclass(frozen=True)
+class FollowUpRecipient:
+    """Whom a message about a programme's follow-up event goes to, and which event: the person
+    (their key) with the booking the message is about, the programme, the event's key, its
+    start and the cohort hosting it."""
+
+    person: str
+    application_id: str
+    programme: str
+    event_key: str
+    session_start: datetime
+    host_course_id: str
 
 
 class EmailJob(BaseModel):
@@ -128,47 +145,31 @@ class EmailJob(BaseModel):
     def follow_up(
         cls,
         kind: EmailKind,
+        to: FollowUpRecipient,
         *,
-        person: str,
-        application_id: str,
-        programme: str,
-        event_key: str,
-        session_start: datetime,
-        host_course_id: str,
         offset_hours: int | None = None,
         planned_at: datetime | None = None,
     ) -> EmailJob:
         """An invitation to, or a reminder of, a programme's follow-up event, to one person.
 
         Keyed by the person and the event, not by a booking or a cohort: a graduate of three
-        cohorts is one person, and the event is the programme's whichever cohort hosts it.
+        cohorts is one person, and the event is the programme's whichever cohort hosts it; then
+        by the start and the offset, as a core session's reminder.
         """
-        parts = [kind.value, person, programme, event_key, instant_token(session_start)]
-        if offset_hours is not None:
-            parts.append(f"h{offset_hours}")
-        return cls(
-            job_id=":".join(parts),
-            kind=kind,
-            application_id=application_id,
-            course_id=host_course_id,
-            session_key=event_key,
-            session_start=session_start,
+        offset = () if offset_hours is None else (f"h{offset_hours}",)
+        return cls._to_person_about_event(
+            kind,
+            to,
+            (instant_token(to.session_start), *offset),
             offset_hours=offset_hours,
-            person=person,
-            programme=programme,
             planned_at=planned_at,
         )
 
     @classmethod
     def follow_up_changed(
         cls,
+        to: FollowUpRecipient,
         *,
-        person: str,
-        application_id: str,
-        programme: str,
-        event_key: str,
-        session_start: datetime,
-        host_course_id: str,
         change: str,
         removed: bool,
         what: str | None = None,
@@ -179,25 +180,37 @@ class EmailJob(BaseModel):
 
         Keyed by the person, the event and the change (``change`` names the replacement of a
         cohort's file that made it), so each change reaches each person once, however often
-        the announcement is retried. ``session_start``: the event's new start (its last one,
+        the announcement is retried. ``to.session_start``: the event's new start (its last one,
         for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
         event before it, for the words.
         """
-        return cls(
-            job_id=":".join(
-                (EmailKind.FOLLOW_UP_CHANGED.value, person, programme, event_key, change)
-            ),
-            kind=EmailKind.FOLLOW_UP_CHANGED,
-            application_id=application_id,
-            course_id=host_course_id,
-            session_key=event_key,
-            session_start=session_start,
-            person=person,
-            programme=programme,
-            removed_follow_ups=(event_key,) if removed else (),
+        return cls._to_person_about_event(
+            EmailKind.FOLLOW_UP_CHANGED,
+            to,
+            (change,),
+            removed_follow_ups=(to.event_key,) if removed else (),
             follow_up_change=what,
             was_start=was_start,
             was_title=was_title,
+        )
+
+    @classmethod
+    def _to_person_about_event(
+        cls, kind: EmailKind, to: FollowUpRecipient, occasion: tuple[str, ...], **details: Any
+    ) -> EmailJob:
+        """One person's message about one of a programme's follow-up events: keyed by the
+        person, the programme and the event, then by what makes this message its own
+        (``occasion``: the start and offset of a reminder, the change announced)."""
+        return cls(
+            job_id=":".join((kind.value, to.person, to.programme, to.event_key, *occasion)),
+            kind=kind,
+            application_id=to.application_id,
+            course_id=to.host_course_id,
+            session_key=to.event_key,
+            session_start=to.session_start,
+            person=to.person,
+            programme=to.programme,
+            **details,
         )
 
     @classmethod

@@ -191,49 +191,51 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     )
     total = max(sum(refunds.values()), by_charge)
     full = application.amount_paid > 0 and total >= application.amount_paid
-    # What this refund gave back: the messages say it, beside what has come back in all.
-    given_back = max(total - application.amount_refunded, 0)
     changes = {
         "refunds": refunds,
         "amount_refunded": total,
         "updated_at": now,
         "charge_amount_refunded": by_charge,
-        "last_refund": given_back or application.last_refund,
+        # What this refund gave back: the messages say it, beside what has come back in all.
+        "last_refund": max(total - application.amount_refunded, 0) or application.last_refund,
     }
-    app_id, course_id = application.application_id, application.course_id
     if full and application.status in (S.CONFIRMED, S.CANCELLED):
-        reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
-        new = application.moved_to(
-            S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes
-        ).with_emails(
-            EmailJob.about(
-                EmailKind.PAYMENT_REFUNDED,
-                app_id,
-                course_id,
-                occasion="full",
-                reason=reason,
-                amount=given_back,
-            )
-        )
+        new = _booking_refunded(application, now, total, changes)
     elif (
         total > application.amount_refunded
         and application.status is S.CONFIRMED
         # A move to a cheaper cohort asked for it: its one email said so already.
-        and not owed_by_a_move(application.transfers, given_back)
+        and not owed_by_a_move(application.transfers, total - application.amount_refunded)
     ):
         new = application.model_copy(update=changes).with_emails(
-            EmailJob.about(
-                EmailKind.PAYMENT_REFUNDED,
-                app_id,
-                course_id,
-                occasion=f"partial-{total}",
-                reason="partial_refund",
-                amount=given_back,
-            )
+            _refund_email(application, total, f"partial-{total}", "partial_refund")
         )
     else:
         new = application.model_copy(update=changes)
     return RefundOutcome(new.with_event(event.event_id), full)
+
+
+def _booking_refunded(
+    application: Application, now: datetime, total: int, changes: dict[str, object]
+) -> Application:
+    """A booking whose payment has all come back ends: seat freed, reminders stop, told why."""
+    reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
+    return application.moved_to(
+        S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes
+    ).with_emails(_refund_email(application, total, "full", reason))
+
+
+def _refund_email(application: Application, total: int, occasion: str, reason: str) -> EmailJob:
+    """The person told what came back: this refund's part (``total`` less what had come back
+    before), on an occasion of its own so that each refund is said once."""
+    return EmailJob.about(
+        EmailKind.PAYMENT_REFUNDED,
+        application.application_id,
+        application.course_id,
+        occasion=occasion,
+        reason=reason,
+        amount=max(total - application.amount_refunded, 0),
+    )
 
 
 def _refund_figures(

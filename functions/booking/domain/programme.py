@@ -24,7 +24,10 @@ programme is invited once and reminded once per offset, whichever cohort they to
   it was taken out, whatever their own cohort's file lists now.
 * A **graduate** of an event is a person with a confirmed booking on a cohort of the programme
   whose core sessions have all ended before the event starts, whatever year. One person is one
-  graduate however many cohorts they took: people are told apart by their address digest.
+  graduate however many cohorts they took: people are told apart by their address digest. On a
+  cohort that keeps a register (``completion_min_sessions``), the booking must also have
+  completed it: its register closed with enough sessions attended (``domain.register``); until
+  the register is closed nobody of that cohort is a graduate, so their invitations wait.
 
 Pure: no I/O, no clock.
 """
@@ -32,7 +35,7 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,7 +47,9 @@ from booking.domain.course import (
     ScheduledSession,
     SessionKind,
 )
+from booking.domain.emails import FollowUpRecipient
 from booking.domain.people import address_digest
+from booking.domain.register import completed
 
 
 def programme_of(course: Course) -> str:
@@ -84,6 +89,17 @@ class FollowUpEvent:
     def about(self) -> str:
         """What the event's reminder claims are about (never a course: it is the programme's)."""
         return event_about(self.programme, self.key)
+
+    def to(self, person: str, application: Application) -> FollowUpRecipient:
+        """A message about this event, as it is now, to ``person`` about ``application``."""
+        return FollowUpRecipient(
+            person=person,
+            application_id=application.application_id,
+            programme=self.programme,
+            event_key=self.key,
+            session_start=self.session.start,
+            host_course_id=self.host.course_id,
+        )
 
 
 def event_about(programme: str, key: str) -> str:
@@ -278,26 +294,8 @@ def holders(
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
-    confirmed = [
-        (course, application)
-        for course, application in bookings
-        if application.status is ApplicationStatus.CONFIRMED
-        and not application.is_erased
-        and programme_of(course) == event.programme
-    ]
-    confirmed.sort(
-        key=lambda p: (
-            p[0].course_id != event.host.course_id,
-            p[1].created_at,
-            p[1].application_id,
-        )
-    )
-    people: dict[str, Application] = {}
-    for _, application in confirmed:
-        person = person_key(application.answers.email)
-        if person in holding:
-            people.setdefault(person, application)
-    return people
+    each = _each_persons_booking(event, bookings, counts=lambda course, application: True)
+    return {person: application for person, application in each.items() if person in holding}
 
 
 def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:
@@ -325,15 +323,35 @@ def graduates(
     ``bookings``: the programme's applications with their courses. The person's booking on the
     host cohort is preferred (it names the course the event belongs to), else their earliest.
     """
-    qualifying = [
+    return _each_persons_booking(
+        event,
+        bookings,
+        # Finished before the event, and completed as the course defines it (its register).
+        counts=lambda course, application: (
+            completed_before(course, event) and completed(course, application)
+        ),
+    )
+
+
+def _each_persons_booking(
+    event: FollowUpEvent,
+    bookings: Iterable[tuple[Course, Application]],
+    *,
+    counts: Callable[[Course, Application], bool],
+) -> dict[str, Application]:
+    """Person key -> the one booking a message about ``event`` to that person is about: a
+    confirmed booking, not erased, on a course of the event's programme that ``counts``; their
+    booking on the host cohort if they have one (it names the course the event belongs to), else
+    their earliest."""
+    eligible = [
         (course, application)
         for course, application in bookings
         if application.status is ApplicationStatus.CONFIRMED
         and not application.is_erased
         and programme_of(course) == event.programme
-        and completed_before(course, event)
+        and counts(course, application)
     ]
-    qualifying.sort(
+    eligible.sort(
         key=lambda p: (
             p[0].course_id != event.host.course_id,
             p[1].created_at,
@@ -341,6 +359,6 @@ def graduates(
         )
     )
     people: dict[str, Application] = {}
-    for _, application in qualifying:
+    for _, application in eligible:
         people.setdefault(person_key(application.answers.email), application)
     return people

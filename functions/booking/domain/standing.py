@@ -11,6 +11,7 @@ Pure: the caller passes the facts (already worded dates), never an I/O handle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -39,71 +40,75 @@ class Standing:
 
 
 def standing(facts: Facts) -> Standing:
-    status = facts.status
-    if status == "confirmed":
-        covered = (
-            "there is nothing for you to pay"
-            if facts.nothing_to_pay and not facts.paid
-            else "your place is paid for"
-        )
-        return Standing(
-            "Your place is confirmed",
-            f"You are booked and {covered}. We have emailed you the dates, the joining link "
-            "and a calendar file. There is nothing more you need to do.",
-            "success",
-        )
-    if status == "awaiting_payment":
-        return _awaiting_payment(facts)
-    if status == "awaiting_invoice_payment":
-        due = f" The invoice is due on {facts.invoice_due}." if facts.invoice_due else ""
-        return Standing(
-            "We have invoiced your organisation",
-            "Your place is held for you until the invoice is paid. We will email you as soon as "
-            f"it is, with everything you need for the course.{due}",
-            "info",
-        )
-    if status == "pending_review":
-        return Standing(
-            "Application received",
-            "Our facilitators read every application themselves and will email you once they "
-            "have looked at yours. You do not need to pay anything yet.",
-            "info",
-        )
-    if status == "waitlisted":
-        place = (
-            f"You are number {facts.waitlist_position} on the waiting list. "
-            if facts.waitlist_position
-            else ""
-        )
-        return Standing(
-            "You are on the waiting list",
-            f"{place}The course is full at the moment. If a place comes free we will email you "
-            "straight away with a link to book it; places go in the order people joined.",
-            "info",
-        )
-    if status == "offered":
-        until = ""
-        if facts.offer_until:
-            until = f" We are holding it for you until {facts.offer_until}."
-        return Standing(
-            "A place is available for you",
-            f"Pay {facts.price} to accept the place we are holding for you.{until}",
-            "warning",
-        )
-    if status == "expired":
-        return _expired(facts)
-    if status == "declined":
-        return Standing(
-            "We cannot offer you a place this time",
-            "Thank you for applying. We have emailed you about our decision. If you would like "
-            "to be considered for a future course, reply to that email.",
-            "neutral",
-        )
-    if status == "cancelled":
-        return _cancelled(facts)
-    if status == "refunded":
-        return _refunded(facts)
-    return Standing("Your application", "Your application is with us.", "info")
+    worded = _BY_STATUS.get(facts.status)
+    if worded is None:
+        return Standing("Your application", "Your application is with us.", "info")
+    return worded(facts)
+
+
+def _confirmed(facts: Facts) -> Standing:
+    covered = (
+        "there is nothing for you to pay"
+        if facts.nothing_to_pay and not facts.paid
+        else "your place is paid for"
+    )
+    return Standing(
+        "Your place is confirmed",
+        f"You are booked and {covered}. We have emailed you the dates, the joining link "
+        "and a calendar file. There is nothing more you need to do.",
+        "success",
+    )
+
+
+def _awaiting_invoice_payment(facts: Facts) -> Standing:
+    due = f" The invoice is due on {facts.invoice_due}." if facts.invoice_due else ""
+    return Standing(
+        "We have invoiced your organisation",
+        "Your place is held for you until the invoice is paid. We will email you as soon as "
+        f"it is, with everything you need for the course.{due}",
+        "info",
+    )
+
+
+def _pending_review(facts: Facts) -> Standing:
+    return Standing(
+        "Application received",
+        "Our facilitators read every application themselves and will email you once they "
+        "have looked at yours. You do not need to pay anything yet.",
+        "info",
+    )
+
+
+def _waitlisted(facts: Facts) -> Standing:
+    place = (
+        f"You are number {facts.waitlist_position} on the waiting list. "
+        if facts.waitlist_position
+        else ""
+    )
+    return Standing(
+        "You are on the waiting list",
+        f"{place}The course is full at the moment. If a place comes free we will email you "
+        "straight away with a link to book it; places go in the order people joined.",
+        "info",
+    )
+
+
+def _offered(facts: Facts) -> Standing:
+    until = f" We are holding it for you until {facts.offer_until}." if facts.offer_until else ""
+    return Standing(
+        "A place is available for you",
+        f"Pay {facts.price} to accept the place we are holding for you.{until}",
+        "warning",
+    )
+
+
+def _declined(facts: Facts) -> Standing:
+    return Standing(
+        "We cannot offer you a place this time",
+        "Thank you for applying. We have emailed you about our decision. If you would like "
+        "to be considered for a future course, reply to that email.",
+        "neutral",
+    )
 
 
 def _awaiting_payment(facts: Facts) -> Standing:
@@ -225,3 +230,19 @@ def _refunded(facts: Facts) -> Standing:
         "are welcome to apply again while places are open.",
         "neutral",
     )
+
+
+# Each status worded by its own function: one reads what happened to an application in that
+# status, none has to know the others.
+_BY_STATUS: dict[str, Callable[[Facts], Standing]] = {
+    "confirmed": _confirmed,
+    "awaiting_payment": _awaiting_payment,
+    "awaiting_invoice_payment": _awaiting_invoice_payment,
+    "pending_review": _pending_review,
+    "waitlisted": _waitlisted,
+    "offered": _offered,
+    "expired": _expired,
+    "declined": _declined,
+    "cancelled": _cancelled,
+    "refunded": _refunded,
+}

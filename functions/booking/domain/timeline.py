@@ -16,6 +16,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
 
 
@@ -28,6 +29,8 @@ class EntryKind(StrEnum):
     BURSARY = "bursary"  # a fund now pays this much of the price (minor units)
     DISCOUNT = "discount"  # a discount code was given (its code, and what it takes off)
     INVOICE = "invoice"  # an invoice was sent to the billing contact (number, amount, due)
+    ATTENDANCE = "attendance"  # a mark on the register (the session's key, the mark)
+    COMPLETION = "completion"  # the register closed: completed or not (attended, required)
     TRANSFER = "transfer"  # the booking moved to another cohort (from, to, what went back)
 
 
@@ -46,6 +49,11 @@ class TimelineEntry(BaseModel):
     code: str | None = None  # DISCOUNT: the code given (an organiser's word, not personal)
     invoice: str | None = None  # INVOICE: its number (or the provider's id before it has one)
     due_at: datetime | None = None  # INVOICE: when it falls due
+    session: str | None = None  # ATTENDANCE: the core session's key
+    mark: Mark | None = None  # ATTENDANCE: the mark given
+    completed: bool | None = None  # COMPLETION: whether the booking completed the course
+    attended: int | None = None  # COMPLETION: core sessions attended
+    required: int | None = None  # COMPLETION: core sessions the course asks for
     from_course: str | None = None  # TRANSFER: the cohort it left (a course id)
     to_course: str | None = None  # TRANSFER: the cohort it joined
 
@@ -77,6 +85,7 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
             TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
         )
     entries.extend(_who_pays(previous, new, at))
+    entries.extend(_register(previous, new, at))
     if previous is not None and previous.course_id != new.course_id and new.transfers:
         moved = new.transfers[-1]
         entries.append(
@@ -114,6 +123,28 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
                 invoice=invoice.number or invoice.invoice_id,
                 amount=invoice.amount_due,
                 due_at=invoice.due_at,
+            )
+        )
+    return entries
+
+
+def _register(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
+    """Each mark given or changed on the register, and the completion its closing decided."""
+    before = previous.attendance if previous else {}
+    entries = [
+        TimelineEntry(at=at, kind=EntryKind.ATTENDANCE, session=key, mark=mark)
+        for key, mark in new.attendance.items()
+        if before.get(key) is not mark
+    ]
+    done = new.completion
+    if done is not None and (previous is None or previous.completion is None):
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.COMPLETION,
+                completed=done.completed,
+                attended=done.attended,
+                required=done.required,
             )
         )
     return entries

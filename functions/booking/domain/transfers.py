@@ -80,6 +80,11 @@ def refusal(
         return TransferRefused(
             "not_transferable", "this booking's personal data was erased: nobody can be told"
         )
+    if application.completion is not None:
+        return TransferRefused(
+            "not_transferable",
+            "the register of this booking's cohort is closed: its completion is decided",
+        )
     if target.course_id == source.course_id:
         return TransferRefused("same_course", "the booking is on this cohort already")
     if programme_of(target) != programme_of(source):
@@ -148,6 +153,8 @@ def decide_transfer(
             "price": target.definition.price,
             "discount": discount,
             "transfers": (*application.transfers, record),
+            # Marks are for the cohort left's sessions: the new register starts blank.
+            "attendance": {},
             "updated_at": now,
         }
     ).with_emails(

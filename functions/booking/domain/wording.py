@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from booking.domain.attendance import MARK_WORDS
 from booking.domain.emails import EmailKind
 from booking.domain.money import money_words
 from booking.domain.timeline import EntryKind, TimelineEntry
@@ -254,6 +255,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
     EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
+    EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
     EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
@@ -283,6 +285,14 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
         return f"Invoice {entry.invoice} for {amount} sent to the billing contact, due {due}"
     if entry.kind is EntryKind.EMAIL and entry.email is not None:
         return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
+    if entry.kind is EntryKind.ATTENDANCE and entry.mark is not None:
+        return f"Register: {MARK_WORDS[entry.mark].lower()} at session {entry.session}"
+    if entry.kind is EntryKind.COMPLETION:
+        verdict = "completed the course" if entry.completed else "did not complete the course"
+        return (
+            f"Register closed: {verdict} (attended {entry.attended} of the "
+            f"{entry.required} core sessions asked for)"
+        )
     if entry.kind is EntryKind.TRANSFER:
         back = f"; {amount} to be refunded" if entry.amount else ""
         return f"Moved from {entry.from_course} to {entry.to_course}{back}"

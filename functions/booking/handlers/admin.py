@@ -24,9 +24,10 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
-from booking.handlers import http
+from booking.handlers import admin_register, http
+from booking.handlers.admin_views import saved_course_out
 from booking.handlers.routes import Function, Served, methods_for
-from booking.handlers.views import application_out, saved_course_out
+from booking.handlers.views import application_out
 from booking.services import (
     bursaries,
     console,
@@ -252,6 +253,10 @@ def export_person(email: str) -> Response[str]:
 @served("erasePerson")
 def erase_person(email: str) -> Response[str]:
     return http.json_response(200, organisers.erase_person(ports(), _person(email)))
+
+
+# The register's routes (``handlers/admin_register.py``).
+admin_register.serve(served, _body)
 
 
 def _methods_for(path: str) -> list[str]:

@@ -15,7 +15,7 @@ from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import http
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, course_out
-from booking.services import applications, courses, invoicing
+from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
 
 logger = Logger(service="booking-api")
@@ -148,8 +148,36 @@ def _status_page(view: ApplicationView, token: str) -> str:
         f"/invoice?token={quote(token)}"
     )
     # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
-    page: str = _pages().status_page(view, course, restart, _query("checkout"), invoice)
+    page: str = _pages().status_page(
+        view,
+        course,
+        restart,
+        _query("checkout"),
+        invoice,
+        certificate_url=register.certificate_download_url(the_ports, view.application_id, token),
+    )
     return page
+
+
+# -- certificates of completion ----------------------------------------------------------------
+
+
+@served("downloadCertificate")
+def download_certificate(application_id: str) -> Response[bytes]:
+    # Bytes: the resolver base64-encodes them for API Gateway (isBase64Encoded).
+    return Response(
+        status_code=200,
+        content_type="application/pdf",
+        body=register.certificate_for_holder(ports(), application_id, _query("token")),
+        headers={"Content-Disposition": http.attachment(register.CERTIFICATE_FILENAME)},
+    )
+
+
+@served("verifyCertificate")
+def verify_certificate(code: str) -> Response[str]:
+    from booking.handlers.pages.certificate import certificate_page
+
+    return _html(200, certificate_page(register.verify(ports(), code)))
 
 
 @served("startCheckout")

@@ -208,6 +208,7 @@ def course_page(
         programme=definition.programme,
         title=definition.title,
         warnings=list(warnings),
+        keeps_register=definition.completion_min_sessions is not None,
         name=_course_name(course),
         dates=_dates(course),
         status=COURSE_STATUS_WORDS[course.status(now).value],

@@ -24,32 +24,38 @@ from booking.domain.application import ApplicationForm
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.organisers import ORGANISER_SCOPE
-from booking.handlers import views
+from booking.handlers import admin_views, register_views, views
 from booking.handlers.console_session import SESSION_COOKIE, SESSION_SECONDS
 from booking.handlers.routes import Function, Route, every_route
 from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
 
 _REQUESTS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
-    views.BursaryIn,
+    register_views.AttendanceImportIn,
+    register_views.RegisterMarkIn,
+    admin_views.BursaryIn,
     CourseDefinition,
     DiscountCodeDefinition,
 )
 _RESPONSES: tuple[type[BaseModel], ...] = (
-    views.AdminApplicationOut,
+    admin_views.AdminApplicationOut,
     views.ApplicationOut,
-    views.ApplicationRecordOut,
+    admin_views.ApplicationRecordOut,
     views.CheckoutOut,
     views.CourseOut,
-    views.DiscountCodeOut,
-    views.ErasureOut,
+    admin_views.DiscountCodeOut,
+    admin_views.ErasureOut,
     views.ErrorOut,
     views.InvoiceOut,
-    views.MoneyTotalsOut,
-    views.PersonExport,
-    views.RosterRow,
-    views.SavedCourseOut,
+    admin_views.MoneyTotalsOut,
+    admin_views.PersonExport,
+    admin_views.RosterRow,
+    admin_views.SavedCourseOut,
     views.WebhookAnswer,
+    register_views.AttendanceImportOut,
+    register_views.ClosedRegisterOut,
+    register_views.RegisterOut,
+    register_views.RegisterRowOut,
 )
 _REASONS = {
     400: "Malformed request",

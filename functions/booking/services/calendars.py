@@ -23,6 +23,7 @@ from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
 from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
 from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
+from booking.domain.register import may_yet_complete
 from booking.services.ports import Ports
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
@@ -145,7 +146,8 @@ def _follow_up_event(
 
 def _ended_booking(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
     """A booking's sessions to take out, its follow-ups only if the person is no longer a
-    graduate of the programme by another confirmed booking."""
+    graduate of the programme by another confirmed booking (one that completed its cohort, or
+    still may: a cohort whose register closed without them completing is no way in)."""
     schedule = course.schedule
     core = [s for s in schedule if s.kind is SessionKind.CORE]
     follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
@@ -262,7 +264,11 @@ def _still_a_graduate(ports: Ports, application: Application, course: Course) ->
         if other.status is not ApplicationStatus.CONFIRMED:
             continue
         other_course = ports.repository.get_course(other.course_id)
-        if other_course is not None and programme_of(other_course) == programme:
+        if (
+            other_course is not None
+            and programme_of(other_course) == programme
+            and may_yet_complete(other_course, other)
+        ):
             return True
     return False
 

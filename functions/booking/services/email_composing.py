@@ -11,13 +11,14 @@ from typing import Any, NamedTuple
 
 from booking.domain.application import Application
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
 from booking.services.calendars import CalendarFiles, calendar_files
 from booking.services.email_context import LISTS_SESSIONS, email_context
 from booking.services.follow_ups import held_schedule
 from booking.services.ports import Ports
+from booking.services.register import certificate_attachment, certificate_details
 from booking.services.waitlist import waitlist_position
 
 
@@ -59,11 +60,20 @@ def composed(
         subject=with_reference(rendered.subject, application.reference),
         text=rendered.text,
         html=rendered.html,
-        attachments=calendar.attachments,
+        attachments=[*calendar.attachments, *_certificate(ports, job, application, course)],
         # The From header's display name: the course people booked, not a bare address.
         sender_name=course.definition.title,
     )
     return Composed(message, calendar)
+
+
+def _certificate(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> list[Attachment]:
+    """A completer's certificate, made afresh as the PDF the status page gives."""
+    if job.kind is not EmailKind.CERTIFICATE:
+        return []
+    return [certificate_attachment(ports, application, course)]
 
 
 def _template_values(
@@ -84,6 +94,8 @@ def _template_values(
         context["waitlist_position"] = waitlist_position(ports, application)
     if job.kind is EmailKind.APPLICATION_RECEIVED:
         context["earlier_status"] = _earlier_ended(ports, application)
+    if job.kind is EmailKind.CERTIFICATE:
+        context["certificate"] = certificate_details(ports, application, course)
     if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
         left = ports.repository.get_course(job.from_course_id)
         context["moved_from"] = (

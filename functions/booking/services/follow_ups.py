@@ -91,12 +91,7 @@ def change_announcements(
             if person in told and event.key in carried:
                 continue
             job = EmailJob.follow_up_changed(
-                person=person,
-                application_id=application.application_id,
-                programme=event.programme,
-                event_key=event.key,
-                session_start=event.session.start,
-                host_course_id=event.host.course_id,
+                event.to(person, application),
                 change=change,
                 removed=item.after is None,
                 what=item.what,

@@ -37,6 +37,7 @@ from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.programme import person_key
+from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
 from booking.services.calendars import CalendarFiles
@@ -98,6 +99,8 @@ def _still_to_send(
         return SendOutcome.SKIPPED_GONE
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
         return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
+        return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
     host = _programme_host(ports, job, course, now)
     if isinstance(host, SendOutcome):
         return host

@@ -15,6 +15,7 @@ from booking.domain.course_money import CourseMoney, course_money, place_money
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound, StaleWrite
 from booking.domain.money import Money
+from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
@@ -272,6 +273,9 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "bursary": a.bursary,
                 "amount_paid": a.money_received,
                 "amount_refunded": a.money_returned,
+                # The register: marks by core session key, and what closing it decided.
+                "attendance": {key: mark.value for key, mark in a.attendance.items()},
+                "completed": a.completion.completed if a.completion else None,
             }
             for a in applications
         ],
@@ -291,6 +295,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     for application in applications:
         erased_ids.append(application.application_id)
         before, saved = _erase_one(ports, application)
+        code = certificate_code(before) if before is not None else None
+        if code is not None:
+            ports.repository.forget_certificate(code)  # its verification page answers 404
         if before is None or saved is None or before.status not in WITHDRAWN_BY_ERASURE:
             continue
         clean_up(ports, saved, closing(before, ports.clock()))

@@ -31,6 +31,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import Holding
 from booking.domain.organisers import ConsoleSession
 from booking.domain.payments import CheckoutEvent, RefundEvent
+from booking.domain.register import CertificateDetails
 from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.domain.timeline import TimelineEntry
 from booking.services.payment_port import (
@@ -314,6 +315,29 @@ class AnnouncementLedger(Protocol):
         ...
 
 
+class RegisterStore(Protocol):
+    """A course's register closed (once, for good) and the certificates it gave, by code
+    (``domain.register``). The marks and completions themselves are on the applications."""
+
+    def close_register(self, course_id: str, at: datetime) -> datetime:
+        """Record the register closed at ``at`` unless it was closed before; when it was
+        closed first (atomic: of two closing at once, the first stands)."""
+        ...
+
+    def register_closed_at(self, course_id: str) -> datetime | None: ...
+
+    def record_certificate(self, code: str, application_id: str) -> None:
+        """Remember whose certificate a code is (Conflict if the code is anyone's already)."""
+        ...
+
+    def certificate_owner(self, code: str) -> str | None:
+        """The application that recorded the code; believed only if that application still
+        carries it."""
+        ...
+
+    def forget_certificate(self, code: str) -> None: ...
+
+
 class Repository(
     CourseStore,
     DiscountCodeStore,
@@ -324,6 +348,7 @@ class Repository(
     EmailLedger,
     ReminderLedger,
     AnnouncementLedger,
+    RegisterStore,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
@@ -382,6 +407,12 @@ class CalendarWriter(Protocol):
     ) -> bytes:
         """An iTIP calendar (RFC 5546) with one event per entry, as identified by the domain
         (``domain.invitations``): REQUEST, or CANCEL when ``cancelled``."""
+        ...
+
+
+class CertificateWriter(Protocol):
+    def certificate(self, details: CertificateDetails) -> bytes:
+        """A certificate of completion as a PDF document."""
         ...
 
 
@@ -519,6 +550,8 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+    # Certificates of completion as PDF (fpdf2, imported only when one is made).
+    certificate_factory: Callable[[], CertificateWriter] | None = None
 
     def at(self, now: datetime) -> Ports:
         """These ports with their clock stopped at ``now``: what a scheduled run works with.
@@ -578,6 +611,10 @@ class Ports:
     @cached_property
     def webhook_events(self) -> WebhookEvents:
         return _configured(self.webhook_events_factory, "STRIPE_WEBHOOK_SECRET_PARAM")()
+
+    @cached_property
+    def certificates(self) -> CertificateWriter:
+        return _configured(self.certificate_factory, "the certificate writer")()
 
     def unconfigured(self, *parts: str) -> list[str]:
         """Which of the named parts (``sign_in``, ``console_sessions``, ``session_key``,

@@ -169,12 +169,7 @@ class _Planner:
     ) -> EmailJob:
         return EmailJob.follow_up(
             EmailKind.FOLLOW_UP_INVITATION if offset_hours is None else EmailKind.SESSION_REMINDER,
-            person=person,
-            application_id=application.application_id,
-            programme=event.programme,
-            event_key=event.key,
-            session_start=event.session.start,
-            host_course_id=event.host.course_id,
+            event.to(person, application),
             offset_hours=offset_hours,
             planned_at=now,
         )

@@ -21,6 +21,7 @@ from booking.adapters.dynamodb.ledgers import (
     DynamoReminderLedger,
 )
 from booking.adapters.dynamodb.limits import DynamoHoldings
+from booking.adapters.dynamodb.register import DynamoRegisterStore
 from booking.adapters.dynamodb.table import Table
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class DynamoRepository(
     DynamoEmailLedger,
     DynamoReminderLedger,
     DynamoAnnouncementLedger,
+    DynamoRegisterStore,
 ):
     def __init__(
         self,

@@ -51,6 +51,7 @@ def status_page(
     restart_action: str,
     checkout_flag: str = "",
     invoice_action: str = "",
+    certificate_url: str = "",
 ) -> str:
     """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
     page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
@@ -79,6 +80,7 @@ def status_page(
             invoice_url=view.invoice_url or "",
             invoice_action=invoice_action,
             money=_money_lines(view, definition.price),
+            certificate_url=certificate_url,
         )
     )
 

@@ -94,6 +94,12 @@ def every_route() -> tuple[Route, ...]:
 
 
 def _part(function: Function) -> tuple[Route, ...]:
+    from booking.handlers.routes.register import register_routes
+
+    return _own_part(function) + register_routes(function)
+
+
+def _own_part(function: Function) -> tuple[Route, ...]:
     if function in (Function.API, Function.WEBHOOK):
         from booking.handlers.routes.public import PUBLIC
 

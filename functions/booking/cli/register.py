@@ -1,0 +1,150 @@
+"""The register from a terminal: show it, mark it, import a meeting's attendance, close it.
+
+    course-booking register compassionate-leadership-2027-06
+    course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
+    course-booking import-attendance compassionate-leadership-2027-06 1 zoom-participants.csv
+    course-booking close-register compassionate-leadership-2027-06
+
+A session is named by its number among the core sessions (1, 2, ...) or by its key; a person
+by their reference or id. ``--json`` gives what the API answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from booking.cli.client import get_json, post_json
+from booking.cli.errors import CliError, UsageError
+from booking.domain.attendance import MARK_WORDS, Mark
+
+MARKS = [m.value for m in Mark]
+
+
+def add_commands(commands: Any) -> None:
+    shown = commands.add_parser("register", help="a course's register: marks and completion")
+    shown.add_argument("course_id")
+    mark = commands.add_parser("mark", help="mark a person at a core session")
+    mark.add_argument("course_id")
+    mark.add_argument("application", help="the application's reference or id")
+    mark.add_argument("session", help="the core session's number (1, 2, ...) or key")
+    mark.add_argument("mark", choices=MARKS)
+    imported = commands.add_parser(
+        "import-attendance", help="mark attended from a meeting's attendance export (CSV)"
+    )
+    imported.add_argument("course_id")
+    imported.add_argument("session", help="the core session's number (1, 2, ...) or key")
+    imported.add_argument("file", type=Path)
+    close = commands.add_parser("close-register", help="close the register: certificates go out")
+    close.add_argument("course_id")
+    for command in (shown, mark, imported, close):
+        command.add_argument("--json", action="store_true", help="the API's answer")
+
+
+def _path(url: str, course_id: str) -> str:
+    return f"{url}/admin/courses/{quote(course_id, safe='')}/register"
+
+
+def _session_key(register: dict[str, Any], given: str) -> str:
+    keys = [s["key"] for s in register["sessions"]]
+    if given.strip().isdigit() and 1 <= int(given) <= len(keys):
+        return str(keys[int(given) - 1])
+    if given in keys:
+        return given
+    raise UsageError(f"no core session {given!r}: give 1 to {len(keys)}, or one of {keys}")
+
+
+def _said(register: dict[str, Any]) -> str:
+    sessions = register["sessions"]
+    lines = [
+        f"Completion: {register['completion_min_sessions']} of {len(sessions)} core sessions",
+        *(f"  {n}. {s['title']} ({s['key']})" for n, s in enumerate(sessions, start=1)),
+        "",
+    ]
+    for row in register["rows"]:
+        marks = " ".join(
+            (MARK_WORDS[Mark(m)] if m else "-").split()[0] for m in row["marks"].values()
+        )
+        done = row["completion"]
+        state = ("completed" if done["completed"] else "not completed") if done else "open"
+        lines.append(
+            f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
+        )
+    if not register["rows"]:
+        lines.append("Nobody is booked on this course yet.")
+    closed = register["closed_at"]
+    lines.append("")
+    if closed:
+        lines.append(f"Closed at {closed}.")
+    elif register["can_close"]:
+        lines.append("Open: it can be closed now (close-register).")
+    else:
+        lines.append(f"Open: {register['closing_refusal']}.")
+    return "\n".join(lines)
+
+
+def show(args: argparse.Namespace, url: str, token: str | None) -> str:
+    register = get_json(_path(url, args.course_id), token)
+    return json.dumps(register, indent=2) if args.json else _said(register)
+
+
+def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
+    register = get_json(_path(url, args.course_id), token)
+    body = {
+        "application_id": args.application,
+        "session": _session_key(register, args.session),
+        "mark": args.mark,
+    }
+    row = post_json(f"{_path(url, args.course_id)}/marks", token, body)
+    if args.json:
+        return json.dumps(row, indent=2)
+    said = MARK_WORDS[Mark(args.mark)].lower()
+    return f"{row['reference'] or row['application_id']} {row['name']}: {said}"
+
+
+def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> str:
+    try:
+        export = args.file.read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read {args.file}: {error.strerror}") from None
+    text = (
+        export.decode("utf-16")
+        if export[:2] in (b"\xff\xfe", b"\xfe\xff")
+        else export.decode("utf-8-sig", "replace")
+    )
+    register = get_json(_path(url, args.course_id), token)
+    body = {"session": _session_key(register, args.session), "export": text}
+    done = post_json(f"{_path(url, args.course_id)}/import", token, body)
+    if args.json:
+        return json.dumps(done, indent=2)
+    lines = [f"Marked attended: {len(done['marked'])}"]
+    lines += [f"  {r['reference'] or r['application_id']} {r['name']}" for r in done["marked"]]
+    if done["unmatched"]:
+        lines.append(
+            f"Matching nobody on the register ({len(done['unmatched'])}): mark them with `mark`"
+        )
+        lines += [
+            f"  line {r['line']}: {r['name']} {r['email']}".rstrip() for r in done["unmatched"]
+        ]
+    return "\n".join(lines)
+
+
+def close(args: argparse.Namespace, url: str, token: str | None) -> str:
+    closed = post_json(f"{_path(url, args.course_id)}/close", token, {})
+    if args.json:
+        return json.dumps(closed, indent=2)
+    return (
+        f"Register closed at {closed['closed_at']}: {len(closed['completed'])} completed "
+        f"(certificates on their way), {len(closed['not_completed'])} did not"
+    )
+
+
+COMMANDS = {
+    "register": show,
+    "mark": mark,
+    "import-attendance": import_attendance,
+    "close-register": close,
+}

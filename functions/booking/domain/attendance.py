@@ -1,0 +1,35 @@
+"""What a register records on a booking: a mark per core session and, once the register is
+closed, the booking's completion (``domain.register`` has the rules). Apart from the rules so
+that ``domain.application`` can hold them without importing the rules that read applications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Mark(StrEnum):
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    APOLOGIES = "apologies"  # sent apologies
+
+
+MARK_WORDS = {
+    Mark.ATTENDED: "Attended",
+    Mark.ABSENT: "Absent",
+    Mark.APOLOGIES: "Sent apologies",
+}
+
+
+class Completion(BaseModel):
+    """What closing the register decided for one booking."""
+
+    model_config = ConfigDict(frozen=True)
+
+    completed: bool
+    attended: int  # core sessions marked attended
+    required: int  # the course's completion_min_sessions when it was closed
+    closed_at: datetime
+    certificate: str | None = None  # the verification code, for a completer

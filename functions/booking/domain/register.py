@@ -1,0 +1,190 @@
+"""A course's register: who came to each core session, who completed the course, and the
+certificate a completer is given.
+
+* The **register** lists every confirmed booking (not erased) against every core session. A
+  mark is one of attended, absent, sent apologies; a mark may be changed until the register is
+  closed. Marks are kept on the application itself, so each is written with the application's
+  conditional save (it expects the version it read: two organisers marking at once never lose
+  a mark) and the timeline records it in the same write.
+* **Completion** is defined by the course: ``completion_min_sessions`` core sessions attended.
+  A course without it keeps no register. The organiser closes the register once the last core
+  session has ended; closing decides each booking's completion once, for good.
+* A **graduate** of the programme completed a cohort: on a course that keeps a register, a
+  booking whose register was closed with it completing; on a course that keeps none, any
+  confirmed booking once the cohort's core sessions have ended (``domain.programme``).
+* A **certificate** belongs to a completion and is identified by an unguessable code (made by
+  the service with ``secrets``); its verification page believes a code only for the
+  application that recorded it, and never for an erased one.
+
+Pure: no I/O, no clock, no randomness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.attendance import Completion, Mark
+from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.errors import Conflict, InvalidInput, NotFound
+
+# A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
+CERTIFICATE_CODE_BYTES = 32
+
+
+def core_sessions(course: Course) -> list[ScheduledSession]:
+    return [s for s in course.schedule if s.kind is SessionKind.CORE]
+
+
+def keeps_register(course: Course) -> bool:
+    return course.definition.completion_min_sessions is not None
+
+
+def on_register(application: Application) -> bool:
+    """A booking the register lists: confirmed, and not erased."""
+    return application.status is ApplicationStatus.CONFIRMED and not application.is_erased
+
+
+def register_ends_at(course: Course) -> datetime:
+    """When the last core session ends: the register may be closed from then on."""
+    return max(s.end for s in core_sessions(course))
+
+
+def _require_register(course: Course) -> int:
+    required = course.definition.completion_min_sessions
+    if required is None:
+        raise Conflict(
+            "this course keeps no register: its definition gives no completion_min_sessions",
+            code="no_register",
+        )
+    return required
+
+
+def marked(
+    application: Application, course: Course, session_key: str, mark: Mark, now: datetime
+) -> Application:
+    """The application with ``mark`` for the core session ``session_key``."""
+    _require_register(course)
+    if application.course_id != course.course_id or not on_register(application):
+        raise NotFound("no booking of that id is on this course's register")
+    if application.completion is not None:
+        raise Conflict("the register is closed: marks can no longer change", code="register_closed")
+    if session_key not in {s.key for s in core_sessions(course)}:
+        raise InvalidInput(
+            "the mark needs attention", {"session": "name one of the course's core sessions"}
+        )
+    if application.attendance.get(session_key) is mark:
+        return application
+    attendance = {**application.attendance, session_key: mark}
+    return application.model_copy(update={"attendance": attendance, "updated_at": now})
+
+
+def closing_refusal(course: Course, now: datetime) -> str | None:
+    """Why the register cannot be closed now; None when it can."""
+    _require_register(course)
+    ends = register_ends_at(course)
+    if now < ends:
+        return "the register can be closed once the last core session has ended"
+    return None
+
+
+def completion_of(
+    application: Application, course: Course, now: datetime, certificate: str | None
+) -> Completion:
+    """The booking's completion, decided on closing. ``certificate``: the code its certificate
+    gets if it completed (made by the caller)."""
+    required = _require_register(course)
+    keys = {s.key for s in core_sessions(course)}
+    attended = sum(
+        1 for key, mark in application.attendance.items() if key in keys and mark is Mark.ATTENDED
+    )
+    completed = attended >= required
+    return Completion(
+        completed=completed,
+        attended=attended,
+        required=required,
+        closed_at=now,
+        certificate=certificate if completed else None,
+    )
+
+
+def completed(course: Course, application: Application) -> bool:
+    """Whether the booking completed the course as the course defines it: the register closed
+    with it completing; on a course that keeps no register, any confirmed booking (whose
+    sessions have ended: the programme's rule checks the time)."""
+    if not keeps_register(course):
+        return True
+    return application.completion is not None and application.completion.completed
+
+
+def may_yet_complete(course: Course, application: Application) -> bool:
+    """Whether the booking completed the course or still may: its register not yet closed (or
+    the course keeps none). A booking that did not complete is no way into the programme's
+    follow-ups."""
+    return application.completion is None or application.completion.completed
+
+
+def certificate_code(application: Application) -> str | None:
+    """The code of the booking's certificate, while it has one (never once erased)."""
+    completion = application.completion
+    if application.is_erased or completion is None or not completion.completed:
+        return None
+    return completion.certificate
+
+
+def training_time(course: Course) -> timedelta:
+    """The hours of training: the core sessions' durations added up."""
+    return sum((s.end - s.start for s in core_sessions(course)), timedelta())
+
+
+def hours_words(duration: timedelta) -> str:
+    """``12 hours``, ``1 hour 30 minutes``."""
+    minutes = int(duration.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class CertificateDetails:
+    """What a certificate says (the PDF writer lays it out)."""
+
+    name: str  # as the person gave it
+    course_title: str
+    dates: str  # the core sessions' first and last days, in words
+    hours: str
+    facilitators: tuple[str, ...]  # names of those who may be named publicly
+    reference: str
+    verification_url: str
+    issued: str  # the day the register was closed, in words
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One booking's line on the register."""
+
+    application: Application
+    marks: dict[str, Mark | None]  # core session key -> its mark, None: not marked yet
+    completion: Completion | None
+
+
+def register_rows(course: Course, applications: list[Application]) -> list[RegisterRow]:
+    """The register: each booking on it, by name, with its mark for each core session."""
+    keys = [s.key for s in core_sessions(course)]
+    listed = sorted(
+        (a for a in applications if on_register(a) and a.course_id == course.course_id),
+        key=lambda a: (a.answers.name.casefold(), a.application_id),
+    )
+    return [
+        RegisterRow(
+            application=a,
+            marks={key: a.attendance.get(key) for key in keys},
+            completion=a.completion,
+        )
+        for a in listed
+    ]

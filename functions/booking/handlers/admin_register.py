@@ -1,0 +1,50 @@
+"""The organiser API's register (``/admin/courses/{course_id}/register...``), served on the
+admin function's resolver (``handlers/admin.py`` calls :func:`serve`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from booking.bootstrap import ports
+from booking.domain.validation import parse_json_strictly
+from booking.handlers import http
+from booking.handlers.register_views import (
+    AttendanceImportIn,
+    RegisterMarkIn,
+    closed_out,
+    import_out,
+    register_out,
+    row_out,
+)
+from booking.handlers.routes import Served
+from booking.services import console, register
+
+
+def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
+    """Bind the register's admin routes; ``body``: the request's JSON object."""
+
+    @served("getRegister")
+    def get_register(course_id: str) -> Response[str]:
+        shown = register_out(register.register_of(ports(), course_id))
+        return http.json_response(200, shown.model_dump(mode="json"))
+
+    @served("markRegister")
+    def mark_register(course_id: str) -> Response[str]:
+        given = parse_json_strictly(RegisterMarkIn, body(), "the mark needs attention")
+        application_id = console.application_id_for(ports(), given.application_id)
+        row = register.mark(ports(), course_id, application_id, given.session, given.mark)
+        return http.json_response(200, row_out(row).model_dump(mode="json"))
+
+    @served("importAttendance")
+    def import_attendance(course_id: str) -> Response[str]:
+        given = parse_json_strictly(AttendanceImportIn, body(), "the import needs attention")
+        done = register.import_attendance(ports(), course_id, given.session, given.export)
+        return http.json_response(200, import_out(done).model_dump(mode="json"))
+
+    @served("closeRegister")
+    def close_register(course_id: str) -> Response[str]:
+        closed = register.close(ports(), course_id)
+        return http.json_response(200, closed_out(closed).model_dump(mode="json"))

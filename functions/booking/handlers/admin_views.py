@@ -1,0 +1,194 @@
+"""The organiser API's representations (``/admin``): its response models, for the handler and
+the OpenAPI document. Apart from the public ones (``views``) so that the functions a person waits
+on do not build them at their cold start."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from booking.handlers.views import ApplicationOut, CourseOut, course_out
+from booking.services.courses import SavedCourse
+
+
+class SavedCourseOut(CourseOut):
+    """The answer to ``PUT /admin/courses/{course_id}``: the Course, and what to read."""
+
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Sentences for the organiser about this save, e.g. a follow-up without an "
+        "id that the file seems to move (it became a new event: give it an id to move it)",
+    )
+
+
+def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
+    return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
+
+
+class AdminApplicationOut(ApplicationOut):
+    status_reason: str | None = Field(description="Why the status changed, when recorded")
+
+
+class RosterRow(BaseModel):
+    """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
+
+    application_id: str
+    status: str
+    created_at: str
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+    amount_paid: int = Field(description="Minor units (pence)")
+    amount_refunded: int = Field(description="Minor units (pence)")
+    currency: str
+    payment_method: Literal["card", "invoice"]
+    price: int = Field(description="The place's price when applied for (minor units)")
+    discount_code: str = Field(description="The discount code given, if any")
+    discount: int = Field(description="What the code takes off (minor units)")
+    bursary: int = Field(description="What a bursary covers (minor units)")
+    amount_due: int = Field(description="Price less bursary, less discount (minor units)")
+    left_to_pay: int = Field(
+        description="What is still to be paid: amount_due less what was paid and kept, while "
+        "the application is on its way to a booking; 0 once booked or ended (minor units)"
+    )
+    invoice_number: str
+    invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]
+    invoice_due_at: str
+    po_number: str
+    billing_name: str
+    billing_email: str
+
+
+class ApplicationRecordOut(RosterRow):
+    """One application (``GET /admin/applications/{id}``): its roster row (amounts in minor
+    units), its course and why its status last changed."""
+
+    reference: str = Field(description="The reference people read out (CL-7K3Q9)")
+    course_id: str
+    status_reason: str | None = Field(description="Why the status changed, when recorded")
+
+
+class BursaryIn(BaseModel):
+    """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
+
+    amount: int = Field(
+        gt=0, description="Minor units, at most the price; the whole price: a funded place"
+    )
+
+
+class DiscountCodeOut(BaseModel):
+    code: str
+    course_id: str
+    promotion_code_id: str = Field(description="Stripe's promotion code")
+    percent_off: float | None
+    amount_off: int | None = Field(description="Minor units")
+    currency: str
+    max_uses: int | None = Field(
+        description="Uses allowed, counted by this system (no limit at Stripe)"
+    )
+    times_used: int = Field(
+        description=(
+            "Uses held now: one by each application giving the code, from when it is made "
+            "until it ends without ever being a booking"
+        )
+    )
+    uses_left: int | None = Field(
+        description="Uses a new application may still claim (null: no limit)"
+    )
+    active: bool = Field(
+        description="False once an organiser expired it: no new application may give it "
+        "(those that gave it keep their price)"
+    )
+    expires_at: str | None
+    stripe_active: bool | None = Field(
+        description="Whether Stripe still accepts the promotion code (null: Stripe did not answer)"
+    )
+    stripe_times_redeemed: int | None = Field(
+        description="Completed payments that redeemed it, as Stripe counts them (null: Stripe "
+        "did not answer)"
+    )
+
+
+class MoneyTotalsOut(BaseModel):
+    """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
+    discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
+
+    course_id: str
+    currency: str
+    confirmed: int = Field(description="Confirmed bookings")
+    awaiting_invoice_payment: int = Field(description="Bookings whose invoice is open")
+    price: int
+    discounts: int
+    bursaries: int
+    due: int = Field(description="What those bookings pay: price less discounts and bursaries")
+    paid: int = Field(description="Every payment recorded, by any application")
+    refunded: int
+    net: int = Field(description="Paid less refunded")
+    invoiced_unpaid: int = Field(description="What open invoices still ask for")
+    funded_places: int = Field(description="Places a bursary funds in full")
+
+
+class AnswersOut(BaseModel):
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str
+
+
+class BillingOut(BaseModel):
+    billing_name: str
+    billing_email: str
+    billing_address: str
+    po_number: str | None = None
+
+
+class PersonInvoiceOut(BaseModel):
+    invoice_id: str
+    number: str | None = None
+    status: str
+    due_at: str
+    amount_due: int
+
+
+class PersonApplicationOut(BaseModel):
+    application_id: str
+    reference: str | None = None
+    course_id: str
+    status: str
+    created_at: str
+    answers: AnswersOut
+    payment_method: str = Field(description="card or invoice")
+    billing: BillingOut | None = Field(
+        default=None, description="The employer's billing contact, for an invoice"
+    )
+    invoice: PersonInvoiceOut | None = None
+    discount_code: str | None = None
+    bursary: int = 0
+    amount_paid: int
+    amount_refunded: int
+    attendance: dict[str, str] = Field(
+        default_factory=dict, description="The register's marks, by core session key"
+    )
+    completed: bool | None = Field(
+        default=None, description="Whether the closed register says the course was completed"
+    )
+
+
+class PersonExport(BaseModel):
+    """Everything held about one person (``GET /admin/people/{email}``)."""
+
+    email: str
+    applications: list[PersonApplicationOut]
+
+
+class ErasureOut(BaseModel):
+    erased_applications: list[str]

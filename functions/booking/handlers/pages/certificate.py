@@ -1,0 +1,20 @@
+"""The public page that confirms a certificate of completion is genuine."""
+
+from __future__ import annotations
+
+from booking.handlers.pages.templates import environment
+from booking.services.register import VerifiedCertificate
+
+
+def certificate_page(verified: VerifiedCertificate) -> str:
+    return (
+        environment()
+        .get_template("pages/certificate.html")
+        .render(
+            name=verified.name,
+            course_title=verified.course_title,
+            dates=verified.dates,
+            hours=verified.hours,
+            reference=verified.reference,
+        )
+    )

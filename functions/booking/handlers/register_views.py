@@ -1,0 +1,143 @@
+"""The register's JSON, as the organiser API answers it (and the OpenAPI document says)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from booking.domain.attendance import Mark
+from booking.domain.attendance_import import AttendeeRow
+from booking.domain.register import RegisterRow
+from booking.services.register import AttendanceImport, ClosedRegister, Register
+
+
+class RegisterMarkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: str = Field(
+        min_length=1, max_length=80, description="The booking's id or reference"
+    )
+    session: str = Field(min_length=1, max_length=80, description="A core session's key")
+    mark: Mark
+
+
+class AttendanceImportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(min_length=1, max_length=80, description="A core session's key")
+    export: str = Field(
+        min_length=1,
+        max_length=64 * 1024,
+        description="The attendance export's CSV text (Zoom's or Teams' participant report); "
+        "the request body is at most 64 KiB, a meeting of a few hundred people",
+    )
+
+
+class RegisterSessionOut(BaseModel):
+    key: str
+    title: str
+    start: datetime
+    end: datetime
+
+
+class CompletionOut(BaseModel):
+    completed: bool
+    attended: int
+    required: int
+    closed_at: datetime
+
+
+class RegisterRowOut(BaseModel):
+    application_id: str
+    reference: str | None
+    name: str
+    marks: dict[str, Mark | None] = Field(description="Core session key -> mark (null: none)")
+    completion: CompletionOut | None
+
+
+class RegisterOut(BaseModel):
+    course_id: str
+    completion_min_sessions: int
+    sessions: list[RegisterSessionOut]
+    rows: list[RegisterRowOut]
+    closed_at: datetime | None
+    can_close: bool
+    closing_refusal: str | None = Field(description="Why it cannot be closed now, if it cannot")
+
+
+class AttendeeRowOut(BaseModel):
+    line: int
+    name: str
+    email: str
+    duration: str
+    joined: str
+
+
+class AttendanceImportOut(BaseModel):
+    session: str
+    marked: list[RegisterRowOut]
+    unmatched: list[AttendeeRowOut]
+
+
+class ClosedRegisterOut(BaseModel):
+    closed_at: datetime
+    completed: list[str] = Field(description="Application ids that completed, decided now")
+    not_completed: list[str]
+
+
+def row_out(row: RegisterRow) -> RegisterRowOut:
+    application = row.application
+    done = row.completion
+    return RegisterRowOut(
+        application_id=application.application_id,
+        reference=application.reference,
+        name=application.answers.name,
+        marks=row.marks,
+        completion=CompletionOut(
+            completed=done.completed,
+            attended=done.attended,
+            required=done.required,
+            closed_at=done.closed_at,
+        )
+        if done
+        else None,
+    )
+
+
+def register_out(register: Register) -> RegisterOut:
+    required = register.course.definition.completion_min_sessions
+    return RegisterOut(
+        course_id=register.course.course_id,
+        completion_min_sessions=required or 0,
+        sessions=[
+            RegisterSessionOut(key=s.key, title=s.title, start=s.start, end=s.end)
+            for s in register.sessions
+        ],
+        rows=[row_out(row) for row in register.rows],
+        closed_at=register.closed_at,
+        can_close=register.closed_at is None and register.closing_refusal is None,
+        closing_refusal=register.closing_refusal,
+    )
+
+
+def attendee_out(row: AttendeeRow) -> AttendeeRowOut:
+    return AttendeeRowOut(
+        line=row.line, name=row.name, email=row.email, duration=row.duration, joined=row.joined
+    )
+
+
+def import_out(done: AttendanceImport) -> AttendanceImportOut:
+    return AttendanceImportOut(
+        session=done.session.key,
+        marked=[row_out(row) for row, _ in done.marked],
+        unmatched=[attendee_out(r) for r in done.unmatched],
+    )
+
+
+def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
+    return ClosedRegisterOut(
+        closed_at=closed.closed_at,
+        completed=closed.completed,
+        not_completed=closed.not_completed,
+    )

@@ -1,0 +1,214 @@
+"""The register's routes, for every function that serves one: the organiser API's and the
+console's register, the holder's certificate and its public verification page."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    console_form,
+    download,
+    json_answer,
+    json_body,
+    page,
+    path_parameter,
+    query,
+    see_other,
+)
+
+_COURSE = path_parameter("course_id")
+_ORGANISERS = ("organisers",)
+_CONSOLE = ("console",)
+_PAGES = ("public", "pages")
+_NO_REGISTER = (
+    "No such course (404); a course whose definition gives no `completion_min_sessions` "
+    "keeps no register (409 `no_register`)."
+)
+_MARK_SAID = "attended, absent or apologies (sent apologies)"
+_SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
+_TOKEN = {
+    "name": "token",
+    "in": "query",
+    "required": True,
+    "description": "The application's secret token (from its status link)",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+MARKED_DONE = ("marked", "closed")
+
+REGISTER_ROUTES: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "GET",
+        "/admin/courses/{course_id}/register",
+        "getRegister",
+        "A course's register: every confirmed booking against every core session",
+        {"200": json_answer("RegisterOut", "The register, by name")},
+        errors=(404, 409),
+        description=_NO_REGISTER,
+        parameters=(_COURSE,),
+        tags=_ORGANISERS,
+    ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/register/marks",
+        "markRegister",
+        "Mark one booking (by id or reference) at one core session: attended, absent or "
+        "apologies. Marking again with the same mark changes nothing",
+        {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
+        errors=(400, 404, 409, 413, 415, 422),
+        description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
+        parameters=(_COURSE,),
+        body=json_body("RegisterMarkIn"),
+        tags=_ORGANISERS,
+    ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/register/import",
+        "importAttendance",
+        "Mark attended, at one core session, everyone on the register whose address is in a "
+        "video meeting's attendance export (Zoom's or Teams' participant report, or any CSV "
+        "with a name and an email column); the rows matching nobody come back to be resolved",
+        {"200": json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched")},
+        errors=(400, 404, 409, 413, 415, 422),
+        description="Addresses match trimmed and in any case. Resolve an unmatched row by "
+        "marking the person it is (`markRegister`), or leave it.",
+        parameters=(_COURSE,),
+        body=json_body("AttendanceImportIn"),
+        tags=_ORGANISERS,
+    ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/register/close",
+        "closeRegister",
+        "Close the register once the last core session has ended: each booking's completion "
+        "is decided, and each completer is emailed a certificate. Closing again finishes an "
+        "interrupted close and changes nothing else",
+        {"200": json_answer("ClosedRegisterOut", "Who completed")},
+        errors=(404, 409),
+        description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
+        "`register_not_over`.",
+        parameters=(_COURSE,),
+        tags=_ORGANISERS,
+    ),
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/register",
+        "consoleRegister",
+        "A course's register: a form per mark (each saved as it is given), the import of a "
+        "meeting's attendance export, and closing the register",
+        {"200": page("The register"), "404": page("No such course"), "409": page("No register")},
+        parameters=(
+            _COURSE,
+            query(
+                "done",
+                "Set by the redirect after a change: the page says it was done",
+                enum=list(MARKED_DONE),
+            ),
+        ),
+        tags=_CONSOLE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/register/marks",
+        "consoleMarkRegister",
+        "Give one mark (a form per person per session; works without JavaScript)",
+        {
+            "303": see_other("Saved: back to the register, at the person's line"),
+            "404": page("No such course or booking on it"),
+            "409": page("The register again, saying why not (closed, or none kept)"),
+            "422": page("The register again, saying what was wrong"),
+        },
+        body=console_form(
+            {
+                "application_id": {"type": "string", "description": "The booking's id"},
+                "session": {"type": "string", "description": _SESSION_SAID},
+                "mark": {"type": "string", "description": _MARK_SAID},
+            },
+            "application_id",
+            "session",
+            "mark",
+        ),
+        parameters=(_COURSE,),
+        tags=_CONSOLE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/register/import",
+        "consoleImportAttendance",
+        "Import a meeting's attendance export for one session: the matched are marked "
+        "attended; the page lists the rest, each with a form to mark the person it is",
+        {
+            "200": page("What the import marked, and the rows to resolve"),
+            "404": page("No such course"),
+            "409": page("The register again, saying why not"),
+            "422": page("The register again, saying what was wrong with the export"),
+        },
+        body=console_form(
+            {
+                "session": {"type": "string", "description": _SESSION_SAID},
+                "export": {"type": "string", "description": "The export's CSV, pasted"},
+            },
+            "session",
+            "export",
+        ),
+        parameters=(_COURSE,),
+        tags=_CONSOLE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/register/close",
+        "consoleCloseRegister",
+        "Close the register: completions decided, completers sent their certificates",
+        {
+            "303": see_other("Closed: back to the register with `?done=closed`"),
+            "404": page("No such course"),
+            "409": page("The register again, saying why not (its last session is to come)"),
+        },
+        body=console_form(None),
+        parameters=(_COURSE,),
+        tags=_CONSOLE,
+    ),
+    Route(
+        Function.API,
+        "GET",
+        "/certificates/{code}",
+        "verifyCertificate",
+        "Whether a certificate of completion is genuine: the holder's name, the course and "
+        "its dates",
+        {"200": page("The certificate is genuine: what it says")},
+        errors=(404,),
+        description="404 for a code no certificate has (or one whose holder's data was erased).",
+        parameters=(path_parameter("code", "The code printed on the certificate", 100),),
+        tags=_PAGES,
+    ),
+    Route(
+        Function.API,
+        "GET",
+        "/applications/{application_id}/certificate.pdf",
+        "downloadCertificate",
+        "The holder's certificate of completion, as PDF",
+        {
+            "200": download(
+                "application/pdf",
+                "certificate.pdf",
+                "The certificate",
+                {"type": "string", "format": "binary"},
+            )
+        },
+        errors=(404,),
+        description="404 for a wrong id or token, or an application without a certificate.",
+        parameters=(path_parameter("application_id"), _TOKEN),
+        tags=_PAGES,
+        private=True,
+    ),
+)
+
+
+def register_routes(function: Function) -> tuple[Route, ...]:
+    return tuple(r for r in REGISTER_ROUTES if r.function is function)

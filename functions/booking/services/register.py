@@ -1,0 +1,317 @@
+"""A course's register: reading it, marking it, importing a meeting's attendance, closing it,
+and the certificates closing gives (``domain.register`` has the rules).
+
+Every mark is a conditional save of its application (the version read): two organisers marking
+the same person at once both land, one after the other, and the timeline records each. Closing
+records the register closed once (the first closer's moment stands), then decides each
+booking's completion with its own conditional save, which carries the completer's certificate
+email: a crash half-way is finished by closing again, and nobody is decided twice.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.attendance import Mark
+from booking.domain.attendance_import import AttendeeRow, read_attendance_export
+from booking.domain.course import Course, ScheduledSession
+from booking.domain.emails import Attachment, EmailJob, EmailKind
+from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.people import address_digest
+from booking.domain.register import (
+    CERTIFICATE_CODE_BYTES,
+    CertificateDetails,
+    RegisterRow,
+    certificate_code,
+    closing_refusal,
+    completion_of,
+    core_sessions,
+    hours_words,
+    keeps_register,
+    marked,
+    on_register,
+    register_rows,
+    training_time,
+)
+from booking.domain.wording import day_when
+from booking.services.access import authorised
+from booking.services.concurrency import retried
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class Register:
+    course: Course
+    sessions: list[ScheduledSession]  # the core sessions, in time order
+    rows: list[RegisterRow]
+    closed_at: datetime | None
+    closing_refusal: str | None  # why it cannot be closed now; None when it can (or is closed)
+
+
+@dataclass(frozen=True)
+class ClosedRegister:
+    closed_at: datetime
+    completed: list[str] = field(default_factory=list)  # application ids decided just now
+    not_completed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttendanceImport:
+    session: ScheduledSession
+    marked: list[tuple[RegisterRow, AttendeeRow]]  # marked attended by this import
+    unmatched: list[AttendeeRow]  # no booking on the register has the row's address
+
+
+def _course(ports: Ports, course_id: str) -> Course:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound("no such course")
+    if not keeps_register(course):
+        raise Conflict(
+            "this course keeps no register: add completion_min_sessions to its definition",
+            code="no_register",
+        )
+    return course
+
+
+def register_of(ports: Ports, course_id: str) -> Register:
+    course = _course(ports, course_id)
+    closed_at = ports.repository.register_closed_at(course_id)
+    refusal = None if closed_at else closing_refusal(course, ports.clock())
+    return Register(
+        course=course,
+        sessions=core_sessions(course),
+        rows=register_rows(course, ports.repository.list_applications(course_id)),
+        closed_at=closed_at,
+        closing_refusal=refusal,
+    )
+
+
+def read_mark(value: object) -> Mark:
+    try:
+        return Mark(str(value))
+    except ValueError:
+        raise InvalidInput(
+            "the mark needs attention", {"mark": "attended, absent or apologies"}
+        ) from None
+
+
+def mark(
+    ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark
+) -> RegisterRow:
+    """Give one booking a mark for one core session (again: nothing changes)."""
+    course = _course(ports, course_id)
+    if ports.repository.register_closed_at(course_id) is not None:
+        raise Conflict("the register is closed: marks can no longer change", code="register_closed")
+
+    def step(current: Application | None) -> Application:
+        if current is None:
+            raise NotFound("no booking of that id is on this course's register")
+        new = marked(current, course, session_key, given, ports.clock())
+        return current if new is current else ports.repository.save(new, current)
+
+    done = retried(step, lambda: ports.repository.get_application(application_id))
+    logger.info(
+        "register marked",
+        extra={"application_id": application_id, "session": session_key, "mark": given.value},
+    )
+    [row] = register_rows(course, [done])
+    return row
+
+
+def import_attendance(
+    ports: Ports, course_id: str, session_key: str, export: bytes | str
+) -> AttendanceImport:
+    """Mark attended everyone on the register whose address (trimmed, any case) is in a
+    video meeting's attendance export; the rows matching nobody come back to be resolved."""
+    course = _course(ports, course_id)
+    session = next((s for s in core_sessions(course) if s.key == session_key), None)
+    if session is None:
+        raise InvalidInput(
+            "the import needs attention", {"session": "name one of the course's core sessions"}
+        )
+    rows = read_attendance_export(export)
+    by_address = {
+        address_digest(a.answers.email): a
+        for a in ports.repository.list_applications(course_id)
+        if on_register(a)
+    }
+    found: list[tuple[Application, AttendeeRow]] = []
+    unmatched: list[AttendeeRow] = []
+    for row in rows:
+        booking = by_address.get(address_digest(row.email)) if row.email else None
+        if booking is None:
+            unmatched.append(row)
+        else:
+            found.append((booking, row))
+    done = [
+        (mark(ports, course_id, booking.application_id, session_key, Mark.ATTENDED), row)
+        for booking, row in found
+    ]
+    return AttendanceImport(session=session, marked=done, unmatched=unmatched)
+
+
+def close(ports: Ports, course_id: str) -> ClosedRegister:
+    """Close the register (refused before the last core session has ended) and decide each
+    booking's completion; completers are sent their certificate. Closing again finishes what
+    an interrupted close left and changes nothing else."""
+    course = _course(ports, course_id)
+    now = ports.clock()
+    closed_at = ports.repository.register_closed_at(course_id)
+    if closed_at is None:
+        refusal = closing_refusal(course, now)
+        if refusal is not None:
+            raise Conflict(refusal, code="register_not_over")
+        closed_at = ports.repository.close_register(course_id, now)
+    result = ClosedRegister(closed_at=closed_at)
+    for application in ports.repository.list_applications(course_id):
+        if not on_register(application) or application.completion is not None:
+            continue
+        decided = _decide(ports, course, application, closed_at)
+        if decided is None:
+            continue
+        completion = decided.completion
+        assert completion is not None
+        (result.completed if completion.completed else result.not_completed).append(
+            decided.application_id
+        )
+    logger.info(
+        "register closed",
+        extra={
+            "course_id": course_id,
+            "completed": len(result.completed),
+            "not_completed": len(result.not_completed),
+        },
+    )
+    return result
+
+
+def _decide(
+    ports: Ports, course: Course, first: Application, closed_at: datetime
+) -> Application | None:
+    """One booking's completion, saved with its certificate email (None: it left the register
+    or was decided by another close meanwhile)."""
+
+    def step(current: Application | None) -> Application | None:
+        if current is None or not on_register(current) or current.completion is not None:
+            return None
+        code = secrets.token_urlsafe(CERTIFICATE_CODE_BYTES)
+        completion = completion_of(current, course, closed_at, code)
+        if completion.completed:
+            # Recorded before the save: a code left by a save that lost is believed for nobody.
+            ports.repository.record_certificate(code, current.application_id)
+        new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
+        if completion.completed:
+            new = new.with_emails(
+                EmailJob.about(EmailKind.CERTIFICATE, current.application_id, course.course_id)
+            )
+        return ports.repository.save(new, current)
+
+    current: Application | None = first
+    return retried(
+        step, lambda: ports.repository.get_application(first.application_id), first=current
+    )
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+
+def certificate_url(ports: Ports, code: str) -> str:
+    return f"{ports.public_base_url}/certificates/{code}"
+
+
+def _dates(course: Course) -> str:
+    sessions = core_sessions(course)
+    timezone = course.definition.timezone
+    first = day_when(sessions[0].start, timezone)
+    last = day_when(sessions[-1].start, timezone)
+    return first if first == last else f"{first} to {last}"
+
+
+def certificate_details(
+    ports: Ports, application: Application, course: Course
+) -> CertificateDetails:
+    code = certificate_code(application)
+    completion = application.completion
+    if code is None or completion is None:
+        raise NotFound("no certificate for this application")
+    return CertificateDetails(
+        name=application.answers.name,
+        course_title=course.definition.title,
+        dates=_dates(course),
+        hours=hours_words(training_time(course)),
+        facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
+        reference=application.reference or application.application_id,
+        verification_url=certificate_url(ports, code),
+        issued=day_when(completion.closed_at, course.definition.timezone),
+    )
+
+
+CERTIFICATE_FILENAME = "certificate.pdf"
+
+
+def certificate_attachment(ports: Ports, application: Application, course: Course) -> Attachment:
+    details = certificate_details(ports, application, course)
+    return Attachment(
+        CERTIFICATE_FILENAME, "application/pdf", ports.certificates.certificate(details)
+    )
+
+
+def certificate_for_holder(ports: Ports, application_id: str, token: str) -> bytes:
+    """The PDF again, for the holder of the application's token (404 otherwise, as the status
+    page answers)."""
+    application = authorised(ports, application_id, token)  # the status page's one rule
+    course = ports.repository.get_course(application.course_id)
+    if course is None or certificate_code(application) is None:
+        raise NotFound("this application has no certificate")
+    return ports.certificates.certificate(certificate_details(ports, application, course))
+
+
+def certificate_download_url(ports: Ports, application_id: str, token: str) -> str:
+    """Where the holder downloads their certificate again; "" when they have none."""
+    application = ports.repository.get_application(application_id)
+    if application is None or certificate_code(application) is None:
+        return ""
+    return (
+        f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf"
+        f"?token={quote(token)}"
+    )
+
+
+@dataclass(frozen=True)
+class VerifiedCertificate:
+    name: str
+    course_title: str
+    dates: str
+    hours: str
+    reference: str
+
+
+def verify(ports: Ports, code: str) -> VerifiedCertificate:
+    """What a certificate says, if the code is a genuine certificate's: believed only for the
+    application that recorded it while it still carries it (never once erased)."""
+    owner = ports.repository.certificate_owner(code) if code else None
+    application = ports.repository.get_application(owner) if owner else None
+    held = (certificate_code(application) or "").encode() if application else b""
+    if application is None or not hmac.compare_digest(held, code.encode("utf-8", "surrogatepass")):
+        raise NotFound("no certificate has this code")
+    course = ports.repository.get_course(application.course_id)
+    if course is None:
+        raise NotFound("no certificate has this code")
+    details = certificate_details(ports, application, course)
+    return VerifiedCertificate(
+        name=details.name,
+        course_title=details.course_title,
+        dates=details.dates,
+        hours=details.hours,
+        reference=details.reference,
+    )

@@ -1,0 +1,198 @@
+"""What each Lambda function is and may do: its handler, size, timeout and exactly which
+actions on which resources its role allows.
+
+One table, ``FUNCTION_SPECS``, so that a reviewer reads every function's reach in one place;
+:mod:`infra.cdk.functions` builds the functions and their roles from it, and the tests check the
+recorded AWS calls of the test suite against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Duration
+
+from infra.cdk.data import DUE_INDEX, ROSTER_INDEX
+from infra.cdk.email_delivery import MAILER_TIMEOUT
+
+GET, QUERY, PUT, UPDATE, DELETE = (
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+)
+# TransactWriteItems is no IAM action (cfn-lint W3037): each item inside a transaction is
+# authorised as its own PutItem/UpdateItem/DeleteItem (no ConditionCheck items are used). The
+# actions below are exactly the ones the recorded calls of the tests show each function needs
+# (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
+# One consistent round trip for course + application on submission (adapters/dynamodb.py).
+BATCH_GET = "dynamodb:BatchGetItem"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str
+    handler: str
+    description: str
+    # Memory also buys CPU: 512 MB roughly halves the cold start of boto3 + stripe + pydantic
+    # (~0.5 s of imports at 128 MB, DESIGN.md "Cold start") for fractions of a cent.
+    memory_mb: int
+    timeout: Duration
+    table_actions: tuple[str, ...]
+    # Query permission on these GSIs (by name; never index/*), and on the table's own key.
+    indexes: tuple[str, ...] = ()
+    query_table: bool = False
+    send_email: bool = False  # sqs:SendMessage on the email queue
+    stripe_key: bool = False
+    webhook_secret: bool = False
+    console_session: bool = False  # reads the key that signs console sessions
+    ses_send: bool = False
+    # Someone waits on its cold start (a person's browser, Stripe's delivery): SnapStart on
+    # published versions, invoked through the alias LIVE_ALIAS (infra/cdk/functions.py, SNAPSTART).
+    snap_start: bool = False
+    # How a failed invocation is kept (checkov CKV_AWS_116 looks only for DeadLetterConfig).
+    failures: str = (
+        "Invoked synchronously by API Gateway: the caller receives the error and retries "
+        "(browsers, Stripe for three days); Lambda DLQs apply only to asynchronous invocations."
+    )
+
+
+FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        key="api",
+        snap_start=True,
+        handler="booking.handlers.api.handler",
+        description="Public HTTP API: courses, applications, checkout",
+        memory_mb=512,
+        # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
+        # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
+        timeout=Duration.seconds(10),
+        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE),
+        indexes=(ROSTER_INDEX,),
+        stripe_key=True,
+    ),
+    FunctionSpec(
+        key="webhook",
+        snap_start=True,
+        handler="booking.handlers.webhook.handler",
+        description="Stripe webhook receiver (signature-verified)",
+        memory_mb=512,
+        # Stripe waits up to ~20 s and retries on timeout; refunds for a lapsed hold call Stripe.
+        timeout=Duration.seconds(15),
+        # Query on the roster index: a seat freed by an expiry or refund is offered to the
+        # waiting list in the same invocation (services/waitlist.py).
+        # DeleteItem: a refund or cancellation ends the person's enrolment item (and a payment
+        # refused before any booking gives back its code use's holding item) inside the
+        # state-change transaction.
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        indexes=(ROSTER_INDEX,),
+        stripe_key=True,
+        webhook_secret=True,
+    ),
+    FunctionSpec(
+        key="admin",
+        snap_start=True,
+        handler="booking.handlers.admin.handler",
+        description="Organiser API behind the Cognito JWT authorizer",
+        memory_mb=512,
+        timeout=Duration.seconds(15),
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        # The roster by course; a person's applications by the table's own key (export, erase).
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
+        stripe_key=True,
+    ),
+    FunctionSpec(
+        key="console",
+        snap_start=True,
+        handler="booking.handlers.console.handler",
+        description="Organisers' console: server-rendered pages, session cookie checked in code",
+        memory_mb=512,
+        # As the admin function: a cancellation with refund calls Stripe, a roster reads a
+        # course's applications; Jinja renders the page.
+        timeout=Duration.seconds(15),
+        # The admin API's use cases, and the same reads: the roster by course, an application
+        # with its history and a person's applications by the table's own key.
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
+        stripe_key=True,
+        console_session=True,
+    ),
+    FunctionSpec(
+        key="reminders",
+        handler="booking.handlers.reminders.handler",
+        description="Every 15 min: due reminders and stale Checkout session sweep",
+        memory_mb=512,
+        # Batch job: pages through due items and expires stale Checkout sessions one Stripe
+        # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
+        timeout=Duration.minutes(2),
+        # DeleteItem: outbox items the stream could not relay are relayed here, then deleted.
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        indexes=(ROSTER_INDEX, DUE_INDEX),
+        send_email=True,
+        stripe_key=True,
+        failures=(
+            "Invoked asynchronously by EventBridge Scheduler: a run that fails Lambda's retries "
+            "goes to the on-failure destination (EventInvokeConfig, scheduling.py), which "
+            "carries the error as well as the event; a DeadLetterConfig would duplicate it."
+        ),
+    ),
+    FunctionSpec(
+        key="relay",
+        handler="booking.handlers.relay.handler",
+        description="Table stream (new outbox items) to the email queue; deleted applications' "
+        "holdings given back",
+        # JSON in, one SQS batch call per 10 jobs, one DeleteItem per job. An application the
+        # time-to-live deleted: GetItem (is it gone), Query (its holdings, by the table's own
+        # key), and per holding a transaction deleting it and moving its counter back.
+        memory_mb=256,
+        timeout=Duration.seconds(30),
+        table_actions=(GET, QUERY, UPDATE, DELETE),
+        query_table=True,
+        send_email=True,
+        failures=(
+            "Invoked by the table's stream event source mapping, which polls synchronously: a "
+            "failing batch is retried, bisected, then recorded in the mapping's on-failure "
+            "queue (alarmed); the outbox items stay in the table for the sweep."
+        ),
+    ),
+    FunctionSpec(
+        key="mailer",
+        handler="booking.handlers.mailer.handler",
+        description="Email queue consumer: renders and sends via SES",
+        # Renders Jinja templates + .ics for up to 10 messages; no stripe import.
+        memory_mb=256,
+        # 10 messages x (render + SES call ~100 ms) with SES throttling retries; the queue's
+        # visibility timeout is derived from this value.
+        timeout=MAILER_TIMEOUT,
+        # Query: the programme's cohorts (the courses index: whose follow-ups a calendar
+        # carries, as their host gives them), a waiting-list position (the roster index) and a
+        # person's other applications (the table's own key: is a cancelled booking's person
+        # still a graduate, did an earlier application end). UpdateItem: the person's calendar
+        # SEQUENCE counter, and the claim's outcome.
+        table_actions=(GET, QUERY, PUT, UPDATE),
+        indexes=(ROSTER_INDEX,),
+        query_table=True,
+        ses_send=True,
+        failures=(
+            "Invoked by the SQS event source mapping, which polls synchronously: failed "
+            "messages return to the email queue and, after 5 receives, its redrive DLQ (alarmed)."
+        ),
+    ),
+    FunctionSpec(
+        key="ses_events",
+        handler="booking.handlers.ses_events.handler",
+        description="Records SES bounces/complaints as suppression items",
+        # Tiny JSON-in, one PutItem out.
+        memory_mb=128,
+        timeout=Duration.seconds(10),
+        table_actions=(PUT,),
+        failures=(
+            "Invoked asynchronously by SNS: failures go to the on-failure destination "
+            "(EventInvokeConfig) and undeliverable notifications to the subscription's DLQ, one "
+            "alarmed queue (stack.py); checkov recognises only the older DeadLetterConfig."
+        ),
+    ),
+)

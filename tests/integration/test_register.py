@@ -1,0 +1,354 @@
+"""A cohort's register kept and closed through the real handlers (organiser API, console, public
+pages), moto and the Stripe stand-in: marks, an attendance export, closing, the certificate
+email with its PDF, the download, the verification page, erasure."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import urllib.error
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from email.message import Message
+from typing import Any
+from urllib.parse import quote
+
+import pypdf
+import pytest
+
+from booking import cli
+from tests.support.console import ConsoleBrowser
+from tests.support.system import ADMIN_TOKEN, BASE_URL, System
+
+COURSE = "register-cohort"
+REGISTER = f"/courses/{COURSE}/register"
+FOLLOW_UP_AFTER = 60  # days after the first session
+
+
+def _definition(first: date) -> dict[str, Any]:
+    days = [first + timedelta(days=7 * n) for n in range(3)]
+    return {
+        "programme": "register-programme",
+        "title": "Compassionate Leadership Training",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 10,
+        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
+        "enquiries_email": "enquiries@example.org",
+        "completion_min_sessions": 2,
+        "sessions": [
+            *(
+                {"date": day.isoformat(), "start_time": "10:00", "end_time": "12:30"}
+                for day in days
+            ),
+            {
+                "date": (first + timedelta(days=FOLLOW_UP_AFTER)).isoformat(),
+                "start_time": "10:00",
+                "end_time": "11:00",
+                "kind": "follow_up",
+            },
+        ],
+    }
+
+
+def _book(system: System, name: str, email: str) -> dict[str, Any]:
+    reply = system.apply(COURSE, name=name, email=email)
+    assert reply.status == 201, reply.body
+    application = dict(reply.json())
+    assert system.pay(application["checkout_url"]).status == 200
+    return application
+
+
+@pytest.fixture
+def cohort(system: System) -> tuple[dict[str, Any], dict[str, Any]]:
+    first = datetime.now(UTC).date() + timedelta(days=10)
+    system.put_course(COURSE, _definition(first))
+    ada = _book(system, "Zoë Ἀθηνᾶ Мария", "ada@example.org")
+    bo = _book(system, "Bo Absent", "bo@example.org")
+    return ada, bo
+
+
+def _register(system: System) -> dict[str, Any]:
+    reply = system.admin("GET", REGISTER)
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def _after_the_course(system: System) -> None:
+    system.clock_offset += timedelta(days=40)
+
+
+def _pdf(system: System, path: str) -> tuple[int, bytes]:
+    answer = system.front.handle("GET", path, {}, b"", "198.51.100.7")
+    body = answer.get("body") or ""
+    content = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+    return int(answer["statusCode"]), content
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
+    system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    ada, bo = cohort
+    kept = _register(system)
+    first, second, third = (s["key"] for s in kept["sessions"])
+    assert [r["name"] for r in kept["rows"]] == ["Bo Absent", "Zoë Ἀθηνᾶ Мария"]
+    assert kept["can_close"] is False
+    # By reference, as an organiser reads it out; the mark comes back on the booking's line.
+    reply = system.admin(
+        "POST",
+        f"{REGISTER}/marks",
+        json_body={"application_id": ada["reference"], "session": first, "mark": "attended"},
+    )
+    assert reply.status == 200, reply.body
+    assert reply.json()["marks"][first] == "attended"
+    # A meeting's export (Zoom's shape, under its meeting block), matched by address.
+    export = (
+        "Meeting ID,Topic,Start Time\n123,Leadership,2027\n\n"
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Zoë,  ADA@Example.org ,10:00,12:30,150,No\n"
+        "Zoë,ada@example.org,12:31,12:35,4,No\n"
+        "Phone caller,,10:02,12:30,148,Yes\n"
+        "Stranger,someone@else.example,10:00,10:05,5,Yes\n"
+    )
+    reply = system.admin(
+        "POST", f"{REGISTER}/import", json_body={"session": second, "export": export}
+    )
+    assert reply.status == 200, reply.body
+    imported = reply.json()
+    assert [r["application_id"] for r in imported["marked"]] == [ada["application_id"]]
+    assert [(r["name"], r["email"]) for r in imported["unmatched"]] == [
+        ("Phone caller", ""),
+        ("Stranger", "someone@else.example"),
+    ]
+    for session, mark in ((first, "attended"), (second, "apologies"), (third, "absent")):
+        reply = system.admin(
+            "POST",
+            f"{REGISTER}/marks",
+            json_body={"application_id": bo["application_id"], "session": session, "mark": mark},
+        )
+        assert reply.status == 200, reply.body
+    # Bad input: each a clear error, nothing written.
+    for body, status in (
+        ({"application_id": ada["application_id"], "session": first, "mark": "late"}, 422),
+        ({"application_id": ada["application_id"], "session": "nope", "mark": "absent"}, 422),
+        ({"application_id": "nobody", "session": first, "mark": "absent"}, 404),
+        ({"application_id": ada["application_id"], "session": first}, 422),
+    ):
+        reply = system.admin("POST", f"{REGISTER}/marks", json_body=body)
+        assert reply.status == status, (body, reply.body)
+        assert "error" in reply.json()
+    reply = system.admin("POST", f"{REGISTER}/close")
+    assert reply.status == 409
+    assert reply.json()["error"]["code"] == "register_not_over"
+
+    _after_the_course(system)
+    reply = system.admin("POST", f"{REGISTER}/close")
+    assert reply.status == 200, reply.body
+    closed = reply.json()
+    assert (closed["completed"], closed["not_completed"]) == (
+        [ada["application_id"]],
+        [bo["application_id"]],
+    )
+    again = system.admin("POST", f"{REGISTER}/close")
+    assert (again.json()["completed"], again.json()["not_completed"]) == ([], [])
+    reply = system.admin(
+        "POST",
+        f"{REGISTER}/marks",
+        json_body={"application_id": bo["application_id"], "session": third, "mark": "attended"},
+    )
+    assert reply.status == 409
+    assert reply.json()["error"]["code"] == "register_closed"
+
+    sent = system.deliver_emails()
+    [email] = [m for m in sent if "certificate" in m.subject.lower()]
+    assert email.to == ["ada@example.org"]
+    [attachment] = [a for a in email.attachments if a.content_type == "application/pdf"]
+    text = _pdf_text(attachment.content)
+    found = re.search(r"/certificates/([A-Za-z0-9_-]{43})", text)
+    assert found, text
+    code = found.group(1)
+    for said in ("Zoë Ἀθηνᾶ Мария", ada["reference"], "7 hours 30 minutes of training"):
+        assert said in text
+
+    page = system.api("GET", f"/certificates/{code}", headers={"accept": "text/html"})
+    assert page.status == 200
+    assert "Zoë Ἀθηνᾶ Мария" in html.unescape(page.body)
+    assert system.api("GET", f"/certificates/{code[:-1]}x").status == 404
+    assert system.api("GET", "/certificates/nothing").status == 404
+
+    token = ada["token"]
+    status_page = system.api(
+        "GET",
+        f"/applications/{ada['application_id']}?token={token}",
+        headers={"accept": "text/html"},
+    )
+    assert "Download your certificate (PDF)" in status_page.body
+    status, content = _pdf(
+        system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}"
+    )
+    assert status == 200
+    assert ada["reference"] in _pdf_text(content)
+    assert (
+        _pdf(system, f"/applications/{ada['application_id']}/certificate.pdf?token={bo['token']}")[
+            0
+        ]
+        == 404
+    )
+    assert (
+        _pdf(system, f"/applications/{bo['application_id']}/certificate.pdf?token={bo['token']}")[0]
+        == 404
+    )
+
+    # Inside the follow-up's invitation window: the completer is invited, once; Bo is not.
+    follow_up = datetime.fromisoformat(
+        next(s["start"] for s in system.course(COURSE)["sessions"] if s["kind"] == "follow_up")
+    )
+    system.scheduled_run(follow_up - timedelta(days=10))
+    system.scheduled_run(follow_up - timedelta(days=9))
+    invited = [m.to for m in system.deliver_emails() if "follow-up" in m.subject.lower()]
+    assert invited == [["ada@example.org"]]
+
+    assert system.admin("DELETE", f"/people/{quote('ada@example.org')}").status == 200
+    assert system.api("GET", f"/certificates/{code}").status == 404
+    assert (
+        _pdf(system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}")[0]
+        == 404
+    )
+
+
+def test_a_course_without_a_register_says_so(system: System) -> None:
+    reply = system.admin("GET", "/courses/compassionate-leadership-test/register")
+    assert reply.status == 409
+    assert reply.json()["error"]["code"] == "no_register"
+    assert system.admin("GET", "/courses/no-such-course/register").status == 404
+
+
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``course-booking ARGS`` with its HTTP requests answered by the in-process front."""
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> io.BytesIO:
+        target = request.full_url.removeprefix(BASE_URL)
+        data = request.data if isinstance(request.data, bytes) else b""
+        answer = system.front.handle(
+            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
+        )
+        system.relay()
+        body = io.BytesIO(str(answer.get("body") or "").encode())
+        if answer["statusCode"] >= 400:
+            raise urllib.error.HTTPError(
+                request.full_url, answer["statusCode"], "refused", Message(), body
+            )
+        body.status = 200  # type: ignore[attr-defined]
+        return body
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+
+    def course_booking(*args: str) -> tuple[int, str]:
+        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return course_booking
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_console_register_marks_imports_and_closes_with_forms(
+    system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    ada, _bo = cohort
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = f"/console{REGISTER}"
+    course_page = browser.get(f"/console/courses/{COURSE}")
+    assert f'href="{page}"' in course_page.body
+    shown = browser.get(page)
+    assert shown.status == 200
+    first = _register(system)["sessions"][0]["key"]
+    # Without the CSRF token: refused, nothing marked.
+    refused = browser.post(
+        f"{page}/marks", application_id=ada["application_id"], session=first, mark="attended"
+    )
+    assert refused.status == 403
+    token = browser.csrf(page)
+    reply = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        application_id=ada["application_id"],
+        session=first,
+        mark="attended",
+    )
+    assert reply.status == 303
+    assert reply.headers["location"].endswith(f"?done=marked#row-{ada['application_id']}")
+    row = _register(system)["rows"][1]
+    assert row["marks"][first] == "attended"
+    wrong = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        application_id=ada["application_id"],
+        session=first,
+        mark="late",
+    )
+    assert wrong.status == 422
+    assert "Attended, absent or apologies" in _text(wrong.body) or "attended, absent" in wrong.body
+    imported = browser.post(
+        f"{page}/import",
+        csrf_token=token,
+        session=first,
+        export="Name,Email,In-Meeting Duration\nBo,bo@example.org,2h\nGuest,guest@x.example,1m\n",
+    )
+    assert imported.status == 200
+    said = _text(imported.body)
+    assert "1 person was marked attended: Bo Absent" in said
+    assert "guest@x.example" in said
+    closing = browser.post(f"{page}/close", csrf_token=token)
+    assert closing.status == 409
+    assert "once the last core session has ended" in _text(closing.body)
+    _after_the_course(system)
+    browser.sign_in()  # the session of weeks ago has ended
+    closed = browser.post(f"{page}/close", csrf_token=browser.csrf(page))
+    assert closed.status == 303
+    after = _text(browser.get(page).body)
+    assert "The register was closed on" in after
+    assert "Not completed (1 of 2 attended)" in after
+
+
+def test_the_register_from_the_terminal(
+    system: System,
+    cohort: tuple[dict[str, Any], dict[str, Any]],
+    run: Any,
+    tmp_path: Any,
+) -> None:
+    ada, bo = cohort
+    code, out = run("mark", COURSE, ada["reference"], "1", "attended")
+    assert code == 0, out
+    assert f"{ada['reference']} Zoë Ἀθηνᾶ Мария: attended" in out
+    export = tmp_path / "teams.csv"
+    export.write_bytes(
+        "Name\tEmail\tIn-Meeting Duration\nBo\tBO@example.org\t2h\n".encode("utf-16")
+    )
+    code, out = run("import-attendance", COURSE, "2", str(export))
+    assert code == 0, out
+    assert "Marked attended: 1" in out
+    code, out = run("register", COURSE)
+    assert code == 0, out
+    assert "Completion: 2 of 3 core sessions" in out
+    assert f"{bo['reference']}  Bo Absent: - Attended - (open)" in out
+    code, out = run("mark", COURSE, ada["reference"], "9", "attended")
+    assert code == 2
+    assert "no core session '9'" in out
+    code, out = run("close-register", COURSE)
+    assert code == 1
+    assert "once the last core session has ended" in out
+    _after_the_course(system)
+    code, out = run("close-register", COURSE)
+    assert code == 0, out
+    assert "0 completed (certificates on their way), 2 did not" in out

@@ -1,0 +1,447 @@
+"""The register, completion and certificates on the fakes: marks, closing, who graduates, the
+certificate email and PDF, its verification, erasure."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pypdf
+import pytest
+from pydantic import ValidationError
+
+from booking.domain.application import ApplicationStatus
+from booking.domain.attendance import Mark
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.domain.timeline import EntryKind
+from booking.domain.wording import timeline_text
+from booking.services import applications, courses, lifecycle, organisers, register
+from booking.services.calendars import calendar_files
+from booking.services.mailer import send_email_job
+from booking.services.payments import apply_checkout_event
+from booking.services.ports import Ports
+from booking.services.reminders import dispatch_reminders
+from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
+from tests.fakes.repository import FakeRepository
+
+S = ApplicationStatus
+CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
+AFTER_THE_LAST = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)  # 17:01 in London
+
+
+def definition(
+    min_sessions: int | None = 2, follow_up: str | None = None, days: tuple[str, ...] = CORE_DAYS
+) -> CourseDefinition:
+    sessions: list[dict[str, object]] = [
+        {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in days
+    ]
+    if follow_up:
+        sessions.append(
+            {"date": follow_up, "start_time": "15:00", "end_time": "16:00", "kind": "follow_up"}
+        )
+    body: dict[str, object] = {
+        "programme": "compassionate-leadership",
+        "title": "Compassionate Leadership",
+        "price": {"amount": 20000},
+        "capacity": 10,
+        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
+        "sessions": sessions,
+    }
+    if min_sessions is not None:
+        body["completion_min_sessions"] = min_sessions
+    return CourseDefinition.model_validate(body)
+
+
+def answers(email: str, name: str = "Ada Lovelace") -> dict[str, object]:
+    return {
+        "name": name,
+        "email": email,
+        "job_title": "Ward manager",
+        "organisation": "St Elsewhere",
+        "leadership_role": "A ward",
+        "motivation": "To lead with compassion",
+        "consent": True,
+    }
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2027, 5, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def ports(clock: Clock) -> Ports:
+    the_ports = fake_ports(clock)
+    courses.put_course(the_ports, "c1", definition(follow_up="2027-09-20"))
+    return the_ports
+
+
+def repo(ports: Ports) -> FakeRepository:
+    assert isinstance(ports.repository, FakeRepository)
+    return ports.repository
+
+
+def book(ports: Ports, email: str, name: str = "Ada Lovelace", course_id: str = "c1") -> str:
+    view = applications.submit_application(ports, course_id, answers(email, name))
+    application = repo(ports).applications[view.application_id]
+    assert application.checkout is not None
+    apply_checkout_event(
+        ports,
+        CheckoutEvent(
+            event_id=f"evt_{view.application_id}",
+            kind=CheckoutEventKind.PAID,
+            session_id=application.checkout.session_id,
+            application_id=view.application_id,
+            payment_intent=f"pi_{view.application_id}",
+            amount_total=20000,
+        ),
+    )
+    assert repo(ports).applications[view.application_id].status is S.CONFIRMED
+    return view.application_id
+
+
+def keys(ports: Ports) -> list[str]:
+    return [s.key for s in register.register_of(ports, "c1").sessions]
+
+
+def test_completion_min_sessions_is_between_one_and_the_core_sessions() -> None:
+    assert definition(3).completion_min_sessions == 3
+    for wrong in (0, 4):
+        with pytest.raises(ValidationError, match="between 1 and 3"):
+            definition(wrong)
+    assert definition(None).completion_min_sessions is None  # existing files keep working
+
+
+def test_marks_are_kept_changed_and_each_is_in_the_timeline(ports: Ports, clock: Clock) -> None:
+    ada = book(ports, "ada@example.org")
+    first, second, _ = keys(ports)
+    register.mark(ports, "c1", ada, first, Mark.ABSENT)
+    register.mark(ports, "c1", ada, first, Mark.ATTENDED)
+    register.mark(ports, "c1", ada, first, Mark.ATTENDED)  # a double submit changes nothing
+    register.mark(ports, "c1", ada, second, Mark.APOLOGIES)
+    stored = repo(ports).applications[ada]
+    assert stored.attendance == {first: Mark.ATTENDED, second: Mark.APOLOGIES}
+    marks = [e for e in repo(ports).timelines[ada] if e.kind is EntryKind.ATTENDANCE]
+    assert [(e.session, e.mark) for e in marks] == [
+        (first, Mark.ABSENT),
+        (first, Mark.ATTENDED),
+        (second, Mark.APOLOGIES),
+    ]
+    assert timeline_text(marks[0], "gbp", "Europe/London") == f"Register: absent at session {first}"
+    [row] = register.register_of(ports, "c1").rows
+    assert row.marks[second] is Mark.APOLOGIES
+
+
+def test_a_mark_for_a_session_or_booking_not_on_the_register_is_refused(ports: Ports) -> None:
+    ada = book(ports, "ada@example.org")
+    waiting = applications.submit_application(ports, "c1", answers("bo@example.org"))
+    courses.put_course(ports, "c2", definition())
+    with pytest.raises(InvalidInput):
+        register.mark(ports, "c1", ada, "no-such-session", Mark.ATTENDED)
+    with pytest.raises(NotFound):
+        register.mark(ports, "c1", waiting.application_id, keys(ports)[0], Mark.ATTENDED)
+    with pytest.raises(NotFound):  # another course's register
+        register.mark(ports, "c2", ada, keys(ports)[0], Mark.ATTENDED)
+    with pytest.raises(NotFound):
+        register.mark(ports, "c1", "nobody", keys(ports)[0], Mark.ATTENDED)
+    assert repo(ports).applications[ada].attendance == {}
+
+
+def test_closing_before_the_last_core_session_has_ended_is_refused(
+    ports: Ports, clock: Clock
+) -> None:
+    book(ports, "ada@example.org")
+    clock.now = datetime(2027, 6, 21, 15, 59, tzinfo=UTC)
+    with pytest.raises(Conflict, match="once the last core session has ended") as refused:
+        register.close(ports, "c1")
+    assert refused.value.code == "register_not_over"
+    assert repo(ports).registers_closed == {}
+
+
+def test_a_course_without_completion_min_sessions_keeps_no_register(ports: Ports) -> None:
+    courses.put_course(ports, "plain", definition(None))
+    with pytest.raises(Conflict) as refused:
+        register.register_of(ports, "plain")
+    assert refused.value.code == "no_register"
+
+
+def close_with(ports: Ports, clock: Clock) -> tuple[str, str]:
+    ada = book(ports, "ada@example.org", "Zoë Ἀθηνᾶ Мария")
+    bo = book(ports, "bo@example.org", "Bo Absent")
+    first, second, _third = keys(ports)
+    for key in (first, second):
+        register.mark(ports, "c1", ada, key, Mark.ATTENDED)
+    register.mark(ports, "c1", bo, first, Mark.ATTENDED)
+    register.mark(ports, "c1", bo, second, Mark.APOLOGIES)
+    clock.now = AFTER_THE_LAST
+    return ada, bo
+
+
+def test_closing_decides_each_completion_once_and_sends_completers_a_certificate(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, bo = close_with(ports, clock)
+    closed = register.close(ports, "c1")
+    assert (closed.completed, closed.not_completed) == ([ada], [bo])
+    again = register.close(ports, "c1")  # a second close (or a replay) decides nothing new
+    assert (again.completed, again.not_completed, again.closed_at) == ([], [], closed.closed_at)
+    stored = repo(ports).applications
+    assert stored[ada].completion is not None
+    assert stored[ada].completion.completed
+    assert stored[bo].completion is not None
+    assert not stored[bo].completion.completed
+    certificates = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
+    assert [j.application_id for j in certificates] == [ada]
+    with pytest.raises(Conflict) as refused:
+        register.mark(ports, "c1", bo, keys(ports)[2], Mark.ATTENDED)
+    assert refused.value.code == "register_closed"
+    text = timeline_text(
+        next(e for e in repo(ports).timelines[bo] if e.kind is EntryKind.COMPLETION),
+        "gbp",
+        "Europe/London",
+    )
+    assert text == (
+        "Register closed: did not complete the course (attended 1 of the 2 core sessions asked for)"
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirms_it(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
+    send_email_job(ports, job)
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = [m for m in sender.sent if "certificate" in m.subject]
+    [attachment] = message.attachments
+    assert attachment.content_type == "application/pdf"
+    stored = repo(ports).applications[ada]
+    assert stored.completion is not None
+    assert stored.completion.certificate
+    code = stored.completion.certificate
+    assert len(code) >= 22  # at least 128 bits, URL-safe base64
+    text = pdf_text(attachment.content)
+    for said in (
+        "Zoë Ἀθηνᾶ Мария",
+        "Compassionate Leadership",
+        stored.reference or "",
+        f"https://booking.test/certificates/{code}",
+        "6 hours of training",
+        "Ann Facilitator",
+    ):
+        assert said in text
+    assert f"/certificates/{code}" in message.text
+    verified = register.verify(ports, code)
+    assert (verified.name, verified.course_title) == ("Zoë Ἀθηνᾶ Мария", "Compassionate Leadership")
+    assert "7 June 2027" in verified.dates
+    assert "21 June 2027" in verified.dates
+    again = register.certificate_for_holder(ports, ada, stored.token)
+    assert stored.reference
+    assert stored.reference in pdf_text(again)
+
+
+def test_certificates_are_for_their_holder_and_unknown_codes_are_not_found(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, bo = close_with(ports, clock)
+    register.close(ports, "c1")
+    stored = repo(ports).applications
+    with pytest.raises(NotFound):
+        register.certificate_for_holder(ports, ada, stored[bo].token)  # another's token
+    with pytest.raises(NotFound):
+        register.certificate_for_holder(ports, bo, stored[bo].token)  # did not complete
+    for odd in ("é", "\u202e", "\ud800"):  # compared as bytes: never a TypeError (a 500)
+        with pytest.raises(NotFound):
+            register.certificate_for_holder(ports, ada, odd)
+        with pytest.raises(NotFound):
+            register.verify(ports, odd)
+    with pytest.raises(NotFound):
+        register.verify(ports, "made-up-code")
+    with pytest.raises(NotFound):
+        register.verify(ports, "")
+
+
+def test_a_code_is_believed_only_for_the_application_that_carries_it(
+    ports: Ports, clock: Clock
+) -> None:
+    _ada, bo = close_with(ports, clock)
+    register.close(ports, "c1")
+    # A code recorded for a booking whose save then lost (or that someone planted) proves nothing.
+    repo(ports).certificates["planted"] = bo
+    with pytest.raises(NotFound):
+        register.verify(ports, "planted")
+
+
+def test_erasure_removes_the_certificate_and_its_verification(ports: Ports, clock: Clock) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    stored = repo(ports).applications[ada]
+    assert stored.completion is not None
+    assert stored.completion.certificate
+    code = stored.completion.certificate
+    organisers.erase_person(ports, "ada@example.org")
+    assert code not in repo(ports).certificates
+    with pytest.raises(NotFound):
+        register.verify(ports, code)
+    with pytest.raises(NotFound):
+        register.certificate_for_holder(ports, ada, stored.token)
+
+
+def invited(ports: Ports) -> list[str]:
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    return [j.application_id for j in queue.jobs if j.kind is EmailKind.FOLLOW_UP_INVITATION]
+
+
+def test_follow_up_invitations_wait_for_the_register_and_go_to_completers_only(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _bo = close_with(ports, clock)
+    # Inside the invitation window of the September follow-up, the register still open.
+    clock.now = datetime(2027, 9, 10, 9, 0, tzinfo=UTC)
+    dispatch_reminders(ports, clock.now)
+    assert invited(ports) == []  # nobody of the cohort is a graduate yet
+    register.close(ports, "c1")
+    clock.now = datetime(2027, 9, 10, 9, 15, tzinfo=UTC)
+    dispatch_reminders(ports, clock.now)
+    dispatch_reminders(ports, clock.now)
+    assert invited(ports) == [ada]  # the completer only, once
+
+
+def test_a_course_without_a_register_invites_everyone_confirmed_after_its_sessions(
+    clock: Clock,
+) -> None:
+    ports = fake_ports(clock)
+    courses.put_course(ports, "plain", definition(None, follow_up="2027-09-20"))
+    ada = book(ports, "ada@example.org", course_id="plain")
+    clock.now = datetime(2027, 9, 10, 9, 0, tzinfo=UTC)
+    dispatch_reminders(ports, clock.now)
+    assert invited(ports) == [ada]
+
+
+def test_racing_marks_both_land(ports: Ports) -> None:
+    ada = book(ports, "ada@example.org")
+    first, second, _ = keys(ports)
+    stale = repo(ports).applications[ada]
+    register.mark(ports, "c1", ada, first, Mark.ATTENDED)
+    # A second organiser decided from the version before the first mark: its save is refused
+    # and retried on a fresh read, so the first mark survives.
+    repository = repo(ports)
+    original = repository.get_application
+    reads = iter([stale])
+
+    def first_stale(application_id: str):  # type: ignore[no-untyped-def]
+        return next(reads, None) or original(application_id)
+
+    repository.get_application = first_stale  # type: ignore[method-assign]
+    register.mark(ports, "c1", ada, second, Mark.ABSENT)
+    repository.get_application = original  # type: ignore[method-assign]
+    assert repository.applications[ada].attendance == {first: Mark.ATTENDED, second: Mark.ABSENT}
+
+
+# -- attendance exports -----------------------------------------------------------------------
+
+TEAMS = (
+    "1. Summary\n"
+    "Meeting title\tCompassionate Leadership\n"
+    "Attended participants\t2\n"
+    "\n"
+    "2. Participants\n"
+    "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole\n"
+    "Ada L\t07/06/2027, 15:00:10\t07/06/2027, 17:00:00\t1h 59m\tAda@Example.org\tada\tAttendee\n"
+    "Guest Person\t07/06/2027, 15:03:00\t07/06/2027, 15:10:00\t7m\t\t\tAttendee\n"
+)
+
+
+def test_a_teams_report_saved_as_utf16_with_tabs_is_read() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    rows = read_attendance_export(TEAMS.encode("utf-16"))
+    assert [(r.name, r.email, r.duration) for r in rows] == [
+        ("Ada L", "Ada@Example.org", "1h 59m"),
+        ("Guest Person", "", "7m"),
+    ]
+    assert rows[0].line == 7
+
+
+def test_a_zoom_report_lists_each_address_once_whatever_its_case() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = (
+        "\ufeffName (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        'Ada,ada@example.org,"Jun 7, 2027 15:00","Jun 7, 2027 16:00",60,No\n'
+        'Ada (phone),ADA@example.org ,"Jun 7, 2027 16:01","Jun 7, 2027 17:00",59,No\n'
+    ).encode()
+    [row] = read_attendance_export(export)
+    assert (row.name, row.email, row.duration, row.joined) == (
+        "Ada",
+        "ada@example.org",
+        "60",
+        "Jun 7, 2027 15:00",
+    )
+
+
+def test_an_export_without_an_email_column_is_refused_clearly() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    with pytest.raises(InvalidInput) as refused:
+        read_attendance_export("Name,Minutes\nAda,60\n")
+    assert "email" in refused.value.fields["file"]
+    with pytest.raises(InvalidInput):
+        read_attendance_export(b"\x00" * 3_000_000)
+
+
+def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
+    ada = book(ports, "ada@example.org")
+    first = keys(ports)[0]
+    done = register.import_attendance(ports, "c1", first, TEAMS.encode("utf-16"))
+    assert [row.application.application_id for row, _ in done.marked] == [ada]
+    assert [r.name for r in done.unmatched] == ["Guest Person"]
+    assert repo(ports).applications[ada].attendance == {first: Mark.ATTENDED}
+    with pytest.raises(InvalidInput):
+        register.import_attendance(ports, "c1", "fu-x", TEAMS)
+
+
+def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
+    close_with(ports, clock)
+    register.close(ports, "c1")
+    [exported] = organisers.export_person(ports, "ada@example.org")["applications"]
+    first, second, _ = keys(ports)
+    assert exported["attendance"] == {first: "attended", second: "attended"}
+    assert exported["completed"] is True
+
+
+@pytest.mark.parametrize("completed_the_first", [True, False])
+def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of_the_first(
+    ports: Ports, clock: Clock, completed_the_first: bool
+) -> None:
+    # The person's first cohort (c1) kept a register and closed it; they then booked a second
+    # cohort of the programme (c2), whose booking is cancelled. The cancellation's calendar
+    # keeps the programme's follow-ups only if the first cohort made them a graduate.
+    first = book(ports, "ada@example.org")
+    for key in keys(ports)[: 2 if completed_the_first else 1]:
+        register.mark(ports, "c1", first, key, Mark.ATTENDED)
+    clock.now = AFTER_THE_LAST
+    register.close(ports, "c1")
+    later_days = ("2027-07-05", "2027-07-12", "2027-07-19")
+    courses.put_course(ports, "c2", definition(follow_up="2027-09-20", days=later_days))
+    second = book(ports, "ada@example.org", course_id="c2")
+    cancelled = lifecycle.cancel(ports, second, refund=False)
+    job = next(
+        j
+        for j in repo(ports).written_emails
+        if j.kind is EmailKind.CANCELLED and j.application_id == second
+    )
+    course = repo(ports).courses["c2"]
+    files = calendar_files(ports, job, cancelled, course, ["ada@example.org"], now=clock.now)
+    follow_ups_taken_out = [e for e in files.taken_out if e.event]
+    assert bool(follow_ups_taken_out) is not completed_the_first
