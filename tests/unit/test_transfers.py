@@ -170,3 +170,14 @@ def test_the_move_is_in_the_history_and_its_refund_recorded_once() -> None:
     assert (again.amount_refunded, again.amount_kept) == (5000, 15000)
     assert again.transfers[-1].refund_id == "re_1"
     assert not owed_by_a_move(again.transfers, 5000)
+
+
+def test_the_new_cohorts_register_starts_blank_and_a_closed_register_keeps_the_booking() -> None:
+    from booking.domain.attendance import Completion, Mark
+
+    marked = booking(attendance={"s1": Mark.ATTENDED})
+    assert moved(marked).application.attendance == {}
+    closed = booking(completion=Completion(completed=True, attended=1, required=1, closed_at=NOW))
+    decided = decide_transfer(closed, SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "not_transferable"
