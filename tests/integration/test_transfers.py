@@ -434,3 +434,20 @@ def test_the_sweep_makes_a_transfer_refund_still_owed(system: System) -> None:
     assert (swept.transfer_refunds_made, again.transfer_refunds_made) == (1, 0)
     record = cohorts.record(booked["application_id"])
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
+
+
+def test_asking_again_for_a_move_of_a_booking_since_cancelled_is_refused(system: System) -> None:
+    """Found by the lifecycle machine: a repeated move answered 'moved' for a booking that had
+    been cancelled since."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    assert cohorts.move(booked["application_id"], "move-summer").status == 200
+    cancelled = system.admin(
+        "POST", f"/applications/{booked['application_id']}/cancel", json_body={"refund": False}
+    )
+    assert cancelled.status == 200, cancelled.body
+
+    again = cohorts.move(booked["application_id"], "move-summer")
+
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "not_transferable"

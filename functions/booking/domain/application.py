@@ -430,7 +430,8 @@ class Application(BaseModel):
         hold lapses then, whether or not Stripe's expiry event arrives; and a move to a cheaper
         cohort whose refund Stripe could not make then is made by the sweep
         (``services.transfers``)."""
-        if self.transfers and self.transfers[-1].refund_pending:
+        owed = self.transfers[-1].refund_pending if self.transfers else False
+        if owed and self.status is ApplicationStatus.CONFIRMED:
             return self.transfers[-1].at
         return self.hold_lapses_at()
 

@@ -179,8 +179,9 @@ def transfer_refund_key(application_id: str, move: int) -> str:
 
 
 def pending_refund(application: Application) -> tuple[TransferRecord, int] | None:
-    """The latest move's refund, if it is still owed: the record and its number."""
-    if not application.transfers:
+    """The latest move's refund, if it is still owed: the record and its number. Only while
+    the booking stands: a cancellation's own refund gives back all that was kept."""
+    if not application.transfers or application.status is not S.CONFIRMED:
         return None
     latest = application.transfers[-1]
     return (latest, len(application.transfers)) if latest.refund_pending else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput, NotFound
 from booking.domain.programme import programme_of
@@ -161,6 +161,7 @@ def _moved_there(application: Application, target_id: str) -> bool:
     latest = application.transfers[-1] if application.transfers else None
     return (
         latest is not None
+        and application.status is ApplicationStatus.CONFIRMED
         and application.course_id == target_id
         and latest.to_course_id == target_id
     )
