@@ -140,6 +140,7 @@ def build(config: Settings, **clients: Any) -> Ports:
             config.console_session_key if config.has_console_session_secret else None
         ),
         webhook_events_factory=made.webhook_events if config.has_webhook_secret else None,
+        groups_factory=lambda: repository,
         certificate_factory=made.certificates,
     )
 

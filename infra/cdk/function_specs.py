@@ -22,8 +22,13 @@ GET, QUERY, PUT, UPDATE, DELETE = (
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
 )
+# A colleague's application checks, in the transaction that claims its group place, that the
+# manager's group is still as the link was checked against; a place is given up only while
+# nobody fills it (services/groups.py).
+CONDITION_CHECK = "dynamodb:ConditionCheckItem"
 # TransactWriteItems is no IAM action (cfn-lint W3037): each item inside a transaction is
-# authorised as its own PutItem/UpdateItem/DeleteItem (no ConditionCheck items are used). The
+# authorised as its own PutItem/UpdateItem/DeleteItem/ConditionCheckItem (ConditionCheck items:
+# only a group place's checks, by the API function and the sweep). The
 # actions below are exactly the ones the recorded calls of the tests show each function needs
 # (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
 # One consistent round trip for course + application on submission (adapters/dynamodb.py).
@@ -68,7 +73,11 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
         # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
         timeout=Duration.seconds(10),
-        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE),
+        # DeleteItem and ConditionCheckItem: places booked by a manager. A colleague's
+        # application claims its group place with a check on the group; a substitution or a
+        # place given up withdraws the colleague's application, giving back its place claim
+        # and its enrolment in the same transaction.
+        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
         stripe_key=True,
     ),
@@ -129,7 +138,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # call at a time. 2 min leaves headroom; it is idempotent if a run is cut short.
         timeout=Duration.minutes(2),
         # DeleteItem: outbox items the stream could not relay are relayed here, then deleted.
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+        # ConditionCheckItem: a group place nobody filled by its deadline is given up only
+        # while nobody fills it (services/groups.py).
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
         send_email=True,
         stripe_key=True,

@@ -10,6 +10,7 @@ from booking.adapters.calendar import IcsCalendarWriter
 from booking.adapters.certificate_pdf import FpdfCertificateWriter
 from booking.adapters.email_templates import JinjaEmailRenderer
 from booking.services.ports import Ports
+from tests.fakes.groups import FakeGroupStore
 from tests.fakes.outside import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
 from tests.fakes.repository import FakeRepository
 from tests.fakes.sessions import FakeConsoleSessions, FakeSignIn
@@ -39,8 +40,10 @@ def fake_ports(
     """Ports on fakes; templates, calendars and bank holidays are the real (pure) adapters."""
     queue, payments, sender = FakeEmailQueue(), FakePaymentGateway(), FakeEmailSender()
     sessions, sign_in = FakeConsoleSessions(), FakeSignIn()
+    repository = repository or FakeRepository()
+    groups = FakeGroupStore(repository)
     return Ports(
-        repository=repository or FakeRepository(),
+        repository=repository,
         public_base_url=BASE_URL,
         email_queue_factory=lambda: queue,
         payment_gateway_factory=lambda: payments,
@@ -52,6 +55,7 @@ def fake_ports(
         sign_in_factory=lambda: sign_in,
         console_sessions_factory=lambda: sessions,
         session_key_factory=lambda: b"unit-test-session-key",
+        groups_factory=lambda: groups,
         certificate_factory=FpdfCertificateWriter,
     )
 
@@ -62,6 +66,7 @@ __all__ = [
     "FakeConsoleSessions",
     "FakeEmailQueue",
     "FakeEmailSender",
+    "FakeGroupStore",
     "FakePaymentGateway",
     "FakeRepository",
     "FakeSignIn",

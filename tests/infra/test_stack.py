@@ -95,8 +95,9 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
         # 9 public, the webhook, admin, 2 for the console, the $default fallback (test_routes),
-        # and the certificates' two (its verification page, the holder's PDF)
-        "AWS::ApiGatewayV2::Route": 14 + 2,
+        # the certificates' two (its verification page, the holder's PDF), and the seven of
+        # places booked by a manager
+        "AWS::ApiGatewayV2::Route": 14 + 2 + 7,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -186,7 +187,11 @@ def test_api_function_permissions(dev: Synth) -> None:
         "dynamodb:UpdateItem",
         "secretsmanager:GetSecretValue",
     } <= actions
-    assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
+    # A manager's substitution or a place given up withdraws a colleague's application
+    # (places booked by a manager): its enrolment and place claim are deleted with it.
+    assert "dynamodb:DeleteItem" in actions
+    assert "dynamodb:ConditionCheckItem" in actions  # a group place's claim checks its group
+    assert not actions & {"dynamodb:Scan", "dynamodb:BatchWriteItem"}
     # Emails leave through the outbox and the stream relay: the API never calls the queue.
     assert not any(a.startswith("sqs:") for a in actions)
     assert not any(a.startswith("ses:") for a in actions)
@@ -237,8 +242,9 @@ def test_ses_events_only_puts_items(dev: Synth) -> None:
 def test_only_the_refund_paths_erasure_and_the_outbox_relays_can_delete(dev: Synth) -> None:
     # The webhook's refund transaction and an organiser's cancel end the enrolment item;
     # erasure deletes a person's items; the relays delete outbox items once queued (the stream
-    # relay, and the sweep for what the stream left). Nothing else deletes.
-    deleting = {"admin", "console", "webhook", "relay", "reminders"}
+    # relay, and the sweep for what the stream left); a manager's change to a group's places
+    # withdraws a colleague's application (the API). Nothing else deletes.
+    deleting = {"admin", "console", "webhook", "relay", "reminders", "api"}
     for key, handler in HANDLERS.items():
         deletes = "dynamodb:DeleteItem" in actions_of(dev, handler)
         assert deletes == (key in deleting), key
@@ -421,6 +427,13 @@ def test_routes(dev: Synth) -> None:
         "POST /applications/{application_id}/checkout",
         "POST /applications/{application_id}/invoice",
         "GET /openapi.json",
+        "GET /courses/{course_id}/group-booking",
+        "POST /courses/{course_id}/group-bookings",
+        "GET /groups/{group_id}",
+        "POST /groups/{group_id}/places/{place}/substitute",
+        "POST /groups/{group_id}/places/{place}/cancel",
+        "GET /groups/{group_id}/places/{place}/apply",
+        "POST /groups/{group_id}/places/{place}/applications",
         "POST /webhooks/stripe",
         "ANY /admin/{proxy+}",
         "ANY /console",

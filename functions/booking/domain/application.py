@@ -69,6 +69,7 @@ from booking.domain.statuses import (
     S as S,
 )
 from booking.domain.text import FREE_TEXT, ONE_LINE
+from booking.domain.transfer_record import TransferRecord
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -275,10 +276,16 @@ class Application(BaseModel):
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.
     outbox: tuple[EmailJob, ...] = ()
+    # The group place it fills (a colleague named in a manager's booking), if any: its seat
+    # is the group's, so it holds that place instead of a seat (``domain.limits``).
+    group_place: GroupPlaceRef | None = None
     # The register (``domain.register``): a mark per core session (by its key), and what
     # closing the register decided (None while it is open, or on a course keeping none).
     attendance: dict[str, Mark] = Field(default_factory=dict)
     completion: Completion | None = None
+    # Every move to another cohort of the programme (``domain.transfers``), oldest first;
+    # ``course_id`` is the cohort it holds now.
+    transfers: tuple[TransferRecord, ...] = ()
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -378,7 +385,10 @@ class Application(BaseModel):
         return self.price or course_price
 
     def amount_due(self, course_price: Money) -> int:
-        """What is to be paid for this place (see ``domain.billing``)."""
+        """What is to be paid for this place (see ``domain.billing``): nothing for a place of a
+        manager's group booking, which the group paid for (``domain.groups``)."""
+        if self.group_place is not None:
+            return 0
         return amount_due(self.price_or(course_price), self.bursary, self.discount)
 
     @property
@@ -423,7 +433,12 @@ class Application(BaseModel):
 
     def sweep_due_at(self) -> datetime | None:
         """When the scheduled sweep must look at this application again, if ever: its unpaid
-        hold lapses then, whether or not Stripe's expiry event arrives."""
+        hold lapses then, whether or not Stripe's expiry event arrives; and a move to a cheaper
+        cohort whose refund Stripe could not make then is made by the sweep
+        (``services.transfers``)."""
+        owed = self.transfers[-1].refund_pending if self.transfers else False
+        if owed and self.status is ApplicationStatus.CONFIRMED:
+            return self.transfers[-1].at
         return self.hold_lapses_at()
 
     @property
@@ -536,3 +551,19 @@ def answer_limits() -> dict[str, int]:
             if isinstance(maximum, int):
                 limits[name] = min(limits.get(name, maximum), maximum)
     return limits
+
+
+class GroupPlaceRef(BaseModel):
+    """The place of a manager's group booking (``domain.groups``) an application fills: the
+    group, the place's number in it, and the group's version when the colleague's link was
+    checked (the save that claims the place holds the group to it, so a substitution or a
+    cancellation in between refuses the claim)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: str
+    place: int
+    group_version: int
+
+
+Application.model_rebuild()  # its group place is declared after it

@@ -183,6 +183,14 @@ class CourseDefinition(BaseModel):
         default=False, description="An invoice needs the employer's purchase order number"
     )
     decline_message: str | None = Field(default=None, max_length=4000)
+    group_apply_by_days: int = Field(
+        default=7,
+        ge=0,
+        le=90,
+        description="Places booked by a manager: colleagues apply at least this many days "
+        "before the first session (or two days after the booking, if later); a place nobody "
+        "has filled by then is given up, its price refunded and its seat freed",
+    )
     closed: bool = False
     sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
     completion_min_sessions: int | None = Field(

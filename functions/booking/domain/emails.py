@@ -40,6 +40,17 @@ class EmailKind(StrEnum):
     FOLLOW_UP_CHANGED = "follow_up_changed"
     # The register closed with the person completing: their certificate, as a PDF.
     CERTIFICATE = "certificate"
+    # The organiser moved the booking to another cohort: old sessions out, new ones in.
+    BOOKING_TRANSFERRED = "booking_transferred"
+    # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
+    # paid); to each colleague, their own link to the application form (and to a substitute).
+    GROUP_BOOKED = "group_booked"
+    GROUP_PLACE_LINK = "group_place_link"
+
+
+# The kinds about a group booking rather than an application (``application_id`` names the
+# group): the mailer sends them through ``services.group_emails``.
+GROUP_KINDS = frozenset({EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK})
 
 
 def instant_token(moment: datetime) -> str:
@@ -90,6 +101,26 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
+    from_course_id: str | None = None
+    # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
+    group_place: int | None = None
+
+    @classmethod
+    def for_group(
+        cls, kind: EmailKind, group_id: str, course_id: str, *, occasion: str, place: int | None
+    ) -> EmailJob:
+        """A message about a group booking: to its manager, or to the colleague of ``place``
+        (``occasion`` tells a paid notice from a booked one, a substitute's link from the
+        first)."""
+        parts = [kind.value, group_id, *([f"place{place}"] if place else []), occasion]
+        return cls(
+            job_id=":".join(parts),
+            kind=kind,
+            application_id=group_id,
+            course_id=course_id,
+            group_place=place,
+        )
 
     @classmethod
     def about(
@@ -229,6 +260,20 @@ class EmailJob(BaseModel):
             changed_sessions=tuple(changed),
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
+        )
+
+    @classmethod
+    def transferred(
+        cls, application_id: str, from_course_id: str, to_course_id: str, move: int, refund: int
+    ) -> EmailJob:
+        """The one message about a booking's ``move``-th move to another cohort."""
+        return cls(
+            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:move-{move}",
+            kind=EmailKind.BOOKING_TRANSFERRED,
+            application_id=application_id,
+            course_id=to_course_id,
+            from_course_id=from_course_id,
+            amount=refund,
         )
 
 

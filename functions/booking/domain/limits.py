@@ -4,6 +4,11 @@ The one list of limited things (add a kind here and every rule below covers it):
 
 - ``SEAT``: a place on a course, up to its capacity. Held while the application has a place
   kept for it (paying, offered, invoiced, booked).
+- ``GROUP_PLACE``: one named place of a manager's group booking (``domain.groups``), up to
+  one application at a time, and only while the group has it paid and not given back. The
+  group holds the place's seat on the course (its own save claims and gives back seats); the
+  colleague's application holds the place instead of a seat, from the moment it is made
+  until it ends.
 - ``CODE_USE``: one use of a discount code, up to the code's ``max_uses``. Held from the moment
   the application that gives the code is created (that is when its price is promised) for as
   long as it may still become a booking, and for good once it was one. It goes back when the
@@ -35,6 +40,9 @@ from booking.domain.application import ON_THE_WAY, Application, ApplicationStatu
 class Limited(StrEnum):
     SEAT = "seat"
     CODE_USE = "code_use"
+    # One place of a manager's group booking (``domain.groups``), filled by one colleague's
+    # application: the group holds the seat on the course, the application holds the place.
+    GROUP_PLACE = "group_place"
 
 
 # What an application may still hold once it ended (and so when the table deletes it).
@@ -60,6 +68,11 @@ def code_key(course_id: str, code: str) -> str:
     return f"{course_id}#{code.upper()}"
 
 
+def group_place_key(group_id: str, place: int) -> str:
+    """One place of a group booking: the group and the place's number in it."""
+    return f"{group_id}#{place}"
+
+
 def holds_code_use(application: Application) -> bool:
     """Whether ``application`` holds a use of its discount code (see the module's rule)."""
     if application.discount is None:
@@ -76,11 +89,14 @@ def holdings(application: Application | None) -> frozenset[Holding]:
     if application is None:
         return frozenset()
     held: set[Holding] = set()
-    if application.seat_held:
+    if application.seat_held and application.group_place is not None:
+        place = application.group_place
+        held.add(Holding(Limited.GROUP_PLACE, group_place_key(place.group_id, place.place)))
+    elif application.seat_held:
         held.add(Holding(Limited.SEAT, application.course_id))
     if application.discount is not None and holds_code_use(application):
         held.add(
-            Holding(Limited.CODE_USE, code_key(application.course_id, application.discount.code))
+            Holding(Limited.CODE_USE, code_key(code_course(application), application.discount.code))
         )
     return frozenset(held)
 
@@ -99,3 +115,10 @@ def holding_changes(before: Application | None, after: Application) -> HoldingCh
     """What a save from ``before`` to ``after`` claims and gives back, in a stable order."""
     old, new = holdings(before), holdings(after)
     return HoldingChanges(claimed=tuple(sorted(new - old)), released=tuple(sorted(old - new)))
+
+
+def code_course(application: Application) -> str:
+    """The course whose code ``application`` was given: its own, or, after a move to another
+    cohort, the one it was given on (the use stays counted there)."""
+    discount = application.discount
+    return (discount.course_id if discount else None) or application.course_id

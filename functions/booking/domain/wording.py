@@ -253,12 +253,15 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
     EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
     EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
+    EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
+    EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
 }
 
 
@@ -292,6 +295,9 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
             f"Register closed: {verdict} (attended {entry.attended} of the "
             f"{entry.required} core sessions asked for)"
         )
+    if entry.kind is EntryKind.TRANSFER:
+        back = f"; {amount} to be refunded" if entry.amount else ""
+        return f"Moved from {entry.from_course} to {entry.to_course}{back}"
     return "Personal data erased on request"
 
 

@@ -188,6 +188,11 @@ class PersonExport(BaseModel):
 
     email: str
     applications: list[PersonApplicationOut]
+    group_bookings: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Places booked by a manager that name this person: as the manager, or "
+        "as the colleague on a place (group id, course, name, organisation)",
+    )
 
 
 class ErasureOut(BaseModel):

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
-from booking.handlers import http
+from booking.handlers import api_groups, http
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
@@ -230,6 +230,8 @@ def _methods_for(path: str) -> list[str]:
 http.install_error_handlers(
     app, logger, html_page=_error_page, methods_for=_methods_for, negotiates=Function.API
 )
+# Places booked by a manager: their routes, on this resolver.
+api_groups.register(app, served)
 
 served.check()
 

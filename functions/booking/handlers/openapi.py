@@ -23,14 +23,17 @@ from pydantic.json_schema import models_json_schema
 from booking.domain.application import ApplicationForm
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
+from booking.domain.groups import GroupForm
 from booking.domain.organisers import ORGANISER_SCOPE
-from booking.handlers import admin_views, register_views, views
+from booking.handlers import admin_views, group_views, register_views, views
 from booking.handlers.console_session import SESSION_COOKIE, SESSION_SECONDS
 from booking.handlers.routes import Function, Route, every_route
 from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
 
 _REQUESTS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
+    group_views.ColleagueIn,
+    GroupForm,
     register_views.AttendanceImportIn,
     register_views.RegisterMarkIn,
     admin_views.BursaryIn,
@@ -52,6 +55,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.RosterRow,
     admin_views.SavedCourseOut,
     views.WebhookAnswer,
+    group_views.GroupOut,
     register_views.AttendanceImportOut,
     register_views.ClosedRegisterOut,
     register_views.RegisterOut,

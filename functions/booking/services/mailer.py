@@ -34,7 +34,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
@@ -44,6 +44,7 @@ from booking.services.calendars import CalendarFiles
 from booking.services.email_composing import compose, composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
+from booking.services.group_emails import GroupEmailOutcome, send_group_email
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 
 # ``compose`` is composing's; it stays importable from here, where callers have found it.
@@ -72,6 +73,12 @@ class EmailInFlight(Exception):
 
 def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     now = ports.clock()
+    if job.kind in GROUP_KINDS:
+        # About a manager's group booking, not an application: its own people and words.
+        outcome = send_group_email(ports, job, now)
+        if outcome is GroupEmailOutcome.IN_FLIGHT:
+            raise EmailInFlight(job.job_id)
+        return SendOutcome(outcome.value)
     found = _still_to_send(ports, job, now)
     if isinstance(found, SendOutcome):
         return found

@@ -27,6 +27,7 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.groups import forget_in_groups, groups_named
 from booking.services.ports import Ports
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
@@ -244,10 +245,12 @@ def person_applications(ports: Ports, email: str) -> list[Application]:
 
 def export_person(ports: Ports, email: str) -> dict[str, Any]:
     applications = person_applications(ports, email)
-    if not applications:
+    group_bookings = groups_named(ports, email)
+    if not applications and not group_bookings:
         raise NotFound("no data is held about this email address")
     return {
         "email": email,
+        "group_bookings": group_bookings,
         "applications": [
             {
                 "application_id": a.application_id,
@@ -288,7 +291,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
     its seat offered to the next in line."""
     applications = person_applications(ports, email)
-    if not applications:
+    # Group bookings that name them (as manager or colleague) forget them first.
+    forgotten_groups = forget_in_groups(ports, email)
+    if not applications and not forgotten_groups:
         raise NotFound("no data is held about this email address")
     erased_ids = []
     freed: set[str] = set()

@@ -24,6 +24,7 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.group_payments import GroupOutcome, group_money_event, group_refund_event
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund, settle_money
 
@@ -42,6 +43,9 @@ class EventOutcome:
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
+    for_group = _group_checkout_event(ports, event)
+    if for_group is not None:
+        return for_group
     owner = owner_of(
         ports,
         event.session_id,
@@ -62,6 +66,9 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         # Read once, before deciding: the payment that paid it (to record, or to give back).
         paid_by = ports.payments.invoice_payment_intent(event.invoice_id)
         event = dataclasses.replace(event, payment_intent=paid_by)
+    for_group = _group_invoice_event(ports, event)
+    if for_group is not None:
+        return for_group
     current = event.invoice_id
     owner = owner_of(
         ports,
@@ -135,6 +142,9 @@ def _for_nobody(
 
 def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
+    for_group = group_refund_event(ports, event.payment_intent)
+    if for_group is not None:
+        return _outcome_of_group(for_group)
     application = ports.repository.application_for_payment(event.payment_intent)
     if application is not None:
         if event.event_id in application.recent_event_ids:
@@ -207,3 +217,60 @@ def _refund_before_payment(
     return retried(
         attempt, lambda: ports.repository.get_application(owner), exhausted=busy_for_stripe
     )
+
+
+# -- places booked by a manager (``services.groups``) ----------------------------------------
+
+
+def _outcome_of_group(outcome: GroupOutcome) -> EventOutcome:
+    return EventOutcome(outcome.action, outcome.reason, None, outcome.status)
+
+
+def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | None:
+    """A group's checkout: its payment, or its expiry (None: no group recorded the session).
+    A payment still settling changes nothing until it settles or fails."""
+    if event.kind in (CheckoutEventKind.PENDING,):
+        ended = None
+    else:
+        ended = event.kind in (CheckoutEventKind.EXPIRED, CheckoutEventKind.FAILED)
+    if ended is None:
+        if ports.groups.group_of_object(event.session_id) is None:
+            return None
+        return EventOutcome("ignore", "a group's payment is settling")
+    outcome = group_money_event(
+        ports,
+        event_id=event.event_id,
+        object_id=event.session_id,
+        paid_now=not ended,
+        amount=event.amount_total,
+        currency=event.currency,
+        payment_intent=event.payment_intent if not ended else None,
+    )
+    return _outcome_of_group(outcome) if outcome is not None else None
+
+
+_GROUP_INVOICE_ENDINGS = {
+    InvoiceEventKind.VOIDED: "void",
+    InvoiceEventKind.UNCOLLECTIBLE: "uncollectible",
+}
+
+
+def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
+    """A group's invoice: paid, or ended unpaid. Overdue changes nothing by itself (the
+    organiser voids an invoice that will not be paid; its seats go back then)."""
+    if event.kind is InvoiceEventKind.OVERDUE:
+        if ports.groups.group_of_object(event.invoice_id) is None:
+            return None
+        return EventOutcome("ignore", "a group's invoice is overdue")
+    paid_now = event.kind is InvoiceEventKind.PAID
+    outcome = group_money_event(
+        ports,
+        event_id=event.event_id,
+        object_id=event.invoice_id,
+        paid_now=paid_now,
+        amount=event.amount_paid,
+        currency=event.currency,
+        payment_intent=event.payment_intent,
+        invoice_status=_GROUP_INVOICE_ENDINGS.get(event.kind, "void"),
+    )
+    return _outcome_of_group(outcome) if outcome is not None else None

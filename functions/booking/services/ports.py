@@ -26,6 +26,7 @@ from booking.domain.billing import (
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.groups import GroupBooking
 from booking.domain.invitations import CalendarEntry
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import Holding
@@ -354,6 +355,39 @@ class Repository(
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
 
 
+class GroupStore(Protocol):
+    """Places booked by a manager (``booking.domain.groups``)."""
+
+    def get_group(self, group_id: str) -> GroupBooking | None: ...
+
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        """Save conditionally on ``previous``'s version, claiming or giving back the seats the
+        change holds (CourseFull when they are not free) and indexing each provider object it
+        records first: all or nothing. StaleWrite when the group changed meanwhile."""
+        ...
+
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        """The group that recorded a checkout session, invoice or payment, if any."""
+        ...
+
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        """The application filling one of a group's places now, if any."""
+        ...
+
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        """Groups the sweep must look at by ``now``: unpaid ones whose hold lapsed, paid ones
+        past their colleagues' deadline (``GroupBooking.sweep_due_at``)."""
+        ...
+
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        """Every group that named ``email`` (as its manager or a colleague), ever."""
+        ...
+
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        """The group no longer names ``email`` (erasure): it is no longer found by it."""
+        ...
+
+
 # -- the email queue ------------------------------------------------------------------------
 
 
@@ -550,6 +584,8 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+    # Places booked by a manager (``domain.groups``): kept in the same table as the rest.
+    groups_factory: Callable[[], GroupStore] | None = None
     # Certificates of completion as PDF (fpdf2, imported only when one is made).
     certificate_factory: Callable[[], CertificateWriter] | None = None
 
@@ -611,6 +647,10 @@ class Ports:
     @cached_property
     def webhook_events(self) -> WebhookEvents:
         return _configured(self.webhook_events_factory, "STRIPE_WEBHOOK_SECRET_PARAM")()
+
+    @cached_property
+    def groups(self) -> GroupStore:
+        return _configured(self.groups_factory, "TABLE_NAME")()
 
     @cached_property
     def certificates(self) -> CertificateWriter:

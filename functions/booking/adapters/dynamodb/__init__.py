@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
 from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
+from booking.adapters.dynamodb.groups import DynamoGroupStore
 from booking.adapters.dynamodb.history import DynamoApplicationHistory
 from booking.adapters.dynamodb.ledgers import (
     DynamoAnnouncementLedger,
@@ -41,6 +42,7 @@ class DynamoRepository(
     DynamoEmailLedger,
     DynamoReminderLedger,
     DynamoAnnouncementLedger,
+    DynamoGroupStore,
     DynamoRegisterStore,
 ):
     def __init__(

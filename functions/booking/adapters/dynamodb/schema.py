@@ -226,3 +226,44 @@ def organiser_partition(subject: str) -> str:
 
 def console_session_key(subject: str, session_id: str) -> Key:
     return _key(organiser_partition(subject), f"{CONSOLE_SESSION_PREFIX}{session_id}")
+
+
+# -- places booked by a manager (``booking.domain.groups``) -----------------------------------
+#   group         GROUP#<group_id>         GROUP       (the booking; its seats are counted on
+#                                                       the course with the course's own;
+#                                                       GROUPS_DUE / <when>#<id> while unpaid)
+#   a place used  GROUP#<group_id>         PLACE#nnn   (the application filling it: claimed
+#                                                       with that application, one at a time)
+#   its objects   GROUPOWNER#<cs_/in_/pi_> GROUPOWNER  (the group that recorded a checkout
+#                                                       session, an invoice or a payment)
+#   its people    GROUPPERSON#<sha256>     GROUP#<id>  (each address it named, ever)
+GROUP_SK = "GROUP"
+# By-time index partition of unpaid groups, by when their hold lapses (the sweep's).
+GROUPS_DUE_PARTITION = "GROUPS_DUE"
+
+
+def group_partition(group_id: str) -> str:
+    return f"GROUP#{group_id}"
+
+
+def group_key(group_id: str) -> Key:
+    return _key(group_partition(group_id), GROUP_SK)
+
+
+def group_place_key(group_id: str, place: int) -> Key:
+    return _key(group_partition(group_id), f"PLACE#{place:03d}")
+
+
+def group_owner_key(provider_object_id: str) -> Key:
+    """Which group recorded a provider's object (never an application's ``OWNER#``)."""
+    return _key(f"GROUPOWNER#{provider_object_id}", "GROUPOWNER")
+
+
+def group_person_partition(email: str) -> str:
+    """A person named in group bookings (a manager or a colleague), by a digest of the
+    address: erasure and export find their groups with one query; the item names no one."""
+    return f"GROUPPERSON#{address_digest(email)}"
+
+
+def group_person_key(email: str, group_id: str) -> Key:
+    return _key(group_person_partition(email), group_partition(group_id))

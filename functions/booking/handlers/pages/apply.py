@@ -205,6 +205,8 @@ def apply_form(
             capacity=definition.capacity,
             approval_required=definition.approval_required,
             action=action,
+            # The manager's form for several named places (``handlers.pages.groups``).
+            group_booking_url=action.removesuffix("/applications") + "/group-booking",
             fields=APPLICATION_FIELDS,
             invoice_allowed=definition.invoice_allowed,
             po_required=definition.po_required,

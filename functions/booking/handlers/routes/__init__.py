@@ -101,16 +101,19 @@ def _part(function: Function) -> tuple[Route, ...]:
 
 def _own_part(function: Function) -> tuple[Route, ...]:
     if function in (Function.API, Function.WEBHOOK):
+        from booking.handlers.routes.groups import GROUPS
         from booking.handlers.routes.public import PUBLIC
 
-        return tuple(r for r in PUBLIC if r.function is function)
+        return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
         from booking.handlers.routes.organisers import ORGANISERS
+        from booking.handlers.routes.transfers import TRANSFER_ADMIN
 
-        return ORGANISERS
+        return ORGANISERS + TRANSFER_ADMIN
     from booking.handlers.routes.console import CONSOLE_ROUTES
+    from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
-    return CONSOLE_ROUTES
+    return CONSOLE_ROUTES + TRANSFER_CONSOLE
 
 
 def route(operation_id: str) -> Route:

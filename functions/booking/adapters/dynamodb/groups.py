@@ -1,0 +1,200 @@
+"""Places booked by a manager, in the one table: the group, its seats, its provider objects.
+
+A group's save is one transaction: the group (conditional on the version read), the seats it
+claims or gives back on the course's counter (derived from the states before and after, as an
+application's are: ``GroupBooking.seats_held``), the emails the change decided (OUTBOX items,
+relayed like an application's), and the index of each Stripe object it records
+for the first time (its checkout session, its invoice, its payment), so an event about one is
+believed for this group alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
+from booking.adapters.dynamodb.limits import seat_update
+from booking.adapters.dynamodb.schema import (
+    BY_TIME_INDEX,
+    GROUPS_DUE_PARTITION,
+    course_key,
+    group_key,
+    group_owner_key,
+    group_person_key,
+    group_person_partition,
+    group_place_key,
+)
+from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.domain.addresses import STORED
+from booking.domain.application import ERASED_EMAIL
+from booking.domain.errors import CourseFull, NotFound
+from booking.domain.groups import GroupBooking, provider_objects_of_group
+
+
+def _objects(group: GroupBooking | None) -> set[str]:
+    if group is None:
+        return set()
+    found = provider_objects_of_group(group)
+    if group.payment_intent:
+        found.add(group.payment_intent)
+    return found
+
+
+def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[int]:
+    before = {p.number for p in previous.places if p.released} if previous else set()
+    return [p.number for p in stored.places if p.released and p.number not in before]
+
+
+def _people(group: GroupBooking | None) -> set[str]:
+    if group is None:
+        return set()
+    named = {group.manager.email, *(place.colleague.email for place in group.places)}
+    return {email.lower() for email in named if email != ERASED_EMAIL}
+
+
+class DynamoGroupStore:
+    table: Table
+
+    @translate_aws_errors
+    def get_group(self, group_id: str) -> GroupBooking | None:
+        item = self.table.get(group_key(group_id))
+        if item is None:
+            return None
+        return GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+
+    @translate_aws_errors
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        stored = new.model_copy(
+            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+        )
+        put: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Item": {
+                **group_key(stored.group_id),
+                "course_id": {"S": stored.course_id},
+                "status": {"S": stored.status.value},
+                "version": {"N": str(stored.version)},
+                "doc": {"S": stored.model_dump_json()},
+            },
+        }
+        lapses = stored.sweep_due_at()
+        if lapses is not None:
+            # Sparse, like the applications' DUE partition: the sweep reads unpaid groups only.
+            put["Item"][f"{BY_TIME_INDEX}pk"] = {"S": GROUPS_DUE_PARTITION}
+            put["Item"][f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(lapses)}#{stored.group_id}"}
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
+        delta = stored.seats_held - (previous.seats_held if previous else 0)
+        if delta > 0:
+            actions.append(("course", {"Update": self._seats_claimed(stored.course_id, delta)}))
+        elif delta < 0:
+            update = seat_update(self.table.name, stored.course_id, delta, 0)
+            actions.append(("course", {"Update": update}))
+        for number in _released_now(stored, previous):
+            # A place given up only while nobody fills it: a colleague's claim that got in
+            # first refuses the save (the use case looks again).
+            free = {
+                "TableName": self.table.name,
+                "Key": group_place_key(stored.group_id, number),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+            actions.append(("place", {"ConditionCheck": free}))
+        for object_id in sorted(_objects(stored) - _objects(previous)):
+            owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
+            actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
+        for email in sorted(_people(stored) - _people(previous)):
+            # Who it names, by a digest: erasure and export find the person's groups.
+            named = {**group_person_key(email, stored.group_id)}
+            actions.append(("person", {"Put": {"TableName": self.table.name, "Item": named}}))
+        for job in new.outbox:
+            item = outbox_item(job, stored.updated_at)
+            actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
+        self.table.transact(actions)
+        return stored
+
+    def _seats_claimed(self, course_id: str, seats: int) -> dict[str, Any]:
+        """``seats`` at once: a condition cannot add, so the capacity read now is part of the
+        condition (a concurrent change of capacity refuses the claim), and the seats taken
+        must be at most capacity less ``seats``. Nobody may be waiting (the waiting list goes
+        first) and the course must be open, as for one seat."""
+        item = self.table.get(course_key(course_id))
+        if item is None:
+            raise NotFound(f"no course {course_id!r}")
+        capacity = course_from_item(item).definition.capacity
+        if capacity < seats:
+            raise CourseFull("this course has not that many places")
+        return {
+            "TableName": self.table.name,
+            "Key": course_key(course_id),
+            "UpdateExpression": "ADD #taken :d",
+            "ConditionExpression": "#capacity = :cap AND (attribute_not_exists(#taken) "
+            "OR #taken <= :most) AND (attribute_not_exists(#closed) OR #closed = :f) "
+            "AND (attribute_not_exists(#waiting) OR #waiting = :zero)",
+            "ExpressionAttributeNames": {
+                "#taken": "seats_taken",
+                "#capacity": "capacity",
+                "#closed": "closed",
+                "#waiting": "waiting",
+            },
+            "ExpressionAttributeValues": {
+                ":d": {"N": str(seats)},
+                ":cap": {"N": str(capacity)},
+                ":most": {"N": str(capacity - seats)},
+                ":f": {"BOOL": False},
+                ":zero": {"N": "0"},
+            },
+        }
+
+    @translate_aws_errors
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        """Groups the sweep must look at by ``now``: unpaid ones whose hold has lapsed, paid
+        ones past their colleagues' deadline."""
+        found: list[GroupBooking] = []
+        for item in self.table.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
+            ExpressionAttributeValues={
+                ":p": {"S": GROUPS_DUE_PARTITION},
+                ":now": {"S": iso(now) + "~"},
+            },
+        ):
+            found.append(GroupBooking.model_validate_json(item["doc"]["S"], context=STORED))
+            if len(found) >= limit:
+                break
+        return found
+
+    @translate_aws_errors
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        """Every group that named ``email`` (as its manager or a colleague), ever."""
+        found = []
+        for item in self.table.query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": group_person_partition(email.lower())}},
+        ):
+            group = self.get_group(item["sk"]["S"].removeprefix("GROUP#"))
+            if group is not None:
+                found.append(group)
+        return found
+
+    @translate_aws_errors
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        """The group no longer names ``email``: its index item goes (erasure)."""
+        self.table.client.delete_item(
+            TableName=self.table.name, Key=group_person_key(email.lower(), group_id)
+        )
+
+    @translate_aws_errors
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        item = self.table.get(group_owner_key(provider_object_id))
+        return item["group_id"]["S"] if item else None
+
+    @translate_aws_errors
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        """The application filling a group's place now, if any."""
+        item = self.table.get(group_place_key(group_id, place))
+        return item["application_id"]["S"] if item else None

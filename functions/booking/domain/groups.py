@@ -1,0 +1,392 @@
+"""Places booked by a manager: several named colleagues on one course, paid for once.
+
+A manager books N places for named colleagues and pays once, by card (one Checkout Session
+for the N places) or by an invoice to the employer. The group holds N seats on the course
+from the moment it is made: while its checkout is open or its invoice unpaid, and once paid
+until the places are used or given back. Each colleague gets their own link (an unguessable
+token) to the application form; their application fills one of the group's places
+(``Limited.GROUP_PLACE`` in ``domain.limits``) and is a booking at once, with nothing to pay.
+
+Pure rules, no I/O: what a group holds, what each payment event means for it, what a
+substitution and a place's cancellation change. ``services.groups`` carries them out.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from booking.domain.addresses import DeliverableEmail
+from booking.domain.application import CheckoutRef, ShortText
+from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict, NotFound
+from booking.domain.money import Money
+from booking.domain.text import ONE_LINE
+
+# A group is a handful of colleagues; a whole cohort is booked by its own applications.
+MIN_PLACES = 1
+MAX_PLACES = 12
+# Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
+# facilitators need their answers before they meet them), but never less than this after the
+# booking, so a late booking still leaves time.
+LEAST_TIME_TO_APPLY = timedelta(days=2)
+
+
+class GroupStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"  # the checkout is open; seats held until it expires
+    AWAITING_INVOICE_PAYMENT = "awaiting_invoice_payment"  # seats held until it falls due
+    PAID = "paid"  # places held for the colleagues to apply
+    LAPSED = "lapsed"  # ended without being paid: its seats went back
+
+
+HOLDS_SEATS = frozenset(
+    {GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.PAID}
+)
+
+
+class Colleague(BaseModel):
+    """A colleague a place is for: personal data, never logged, never sent to Stripe."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    name: ShortText
+    email: DeliverableEmail
+
+
+class GroupForm(BaseModel):
+    """The manager's booking, as posted (JSON, or the form's fields gathered into a list)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    manager_name: ShortText
+    manager_email: DeliverableEmail
+    organisation: ShortText
+    colleagues: list[Colleague] = Field(min_length=MIN_PLACES, max_length=MAX_PLACES)
+    consent: bool = Field(
+        description="Must be true: the colleagues agreed to be named and to be emailed a link"
+    )
+    website: str = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentMethod = PaymentMethod.CARD
+    billing_name: str = Field(default="", max_length=200)
+    billing_email: str = Field(default="", max_length=254)
+    billing_address: str = Field(default="", max_length=500)
+    po_number: Annotated[str, StringConstraints(max_length=MAX_PO_NUMBER), ONE_LINE] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_of_the_form(cls, data: Any) -> Any:
+        # The HTML form posts a row per colleague (``colleague_name_1``, ``colleague_email_1``,
+        # ...); rows left blank are rows not used.
+        if not isinstance(data, dict) or "colleagues" in data:
+            return data
+        rows = []
+        for n in range(1, MAX_PLACES + 1):
+            name = str(data.get(f"colleague_name_{n}", "")).strip()
+            email = str(data.get(f"colleague_email_{n}", "")).strip()
+            if name or email:
+                rows.append({"name": name, "email": email})
+        return {**data, "colleagues": rows}
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _checkbox(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().lower() in {"on", "true", "yes", "1"}
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("please confirm your colleagues agreed to be booked and emailed")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _honeypot_empty(cls, value: str) -> str:
+        if value:
+            raise ValueError("this field must be left empty")
+        return value
+
+    @field_validator("payment_method", mode="before")
+    @classmethod
+    def _blank_is_card(cls, value: Any) -> Any:
+        return PaymentMethod.CARD if value in (None, "") else value
+
+    @field_validator("colleagues")
+    @classmethod
+    def _each_once(cls, value: list[Colleague]) -> list[Colleague]:
+        addresses = [colleague.email.lower() for colleague in value]
+        if len(set(addresses)) != len(addresses):
+            raise ValueError("each colleague needs their own email address")
+        return value
+
+    def billing(self) -> BillingDetails | None:
+        if self.payment_method is not PaymentMethod.INVOICE:
+            return None
+        return BillingDetails(
+            billing_name=self.billing_name,
+            billing_email=self.billing_email,
+            billing_address=self.billing_address,
+            po_number=self.po_number,
+        )
+
+
+class GroupPlace(BaseModel):
+    """One named place: who it is for now, and the link they apply with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int  # 1..N, for good: a substitution keeps the number, a new person and link
+    colleague: Colleague
+    token: str
+    released: bool = False  # given back (cancelled): its seat went to the course's pool
+    refund_id: str | None = None  # the refund of its share, when it was paid by card
+    substitutions: int = 0
+
+
+class GroupBooking(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    group_id: str
+    course_id: str
+    token: str  # the manager's link
+    manager: Colleague
+    organisation: str
+    status: GroupStatus
+    places: tuple[GroupPlace, ...]
+    price: Money  # one place's price when it was booked: what each place costs for good
+    payment_method: PaymentMethod
+    billing: BillingDetails | None = None
+    checkout: CheckoutRef | None = None
+    invoice: InvoiceRef | None = None
+    hold_expires_at: datetime | None = None  # an unpaid group's seats go back then
+    apply_by: datetime  # colleagues apply by then
+    payment_intent: str | None = None
+    amount_paid: int = 0
+    refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
+    # Payments it could not honour (a second payment, one after it lapsed, a wrong amount),
+    # each given back whole: payment intent -> what was refunded.
+    given_back: dict[str, int] = Field(default_factory=dict)
+    recent_event_ids: tuple[str, ...] = ()
+    # Emails decided by a change, written with it (the group's save) and relayed from there.
+    outbox: tuple[EmailJob, ...] = ()
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    # Past ``apply_by``, the places nobody filled were given up (the sweep's, once).
+    unfilled_given_up: bool = False
+
+    @property
+    def seats_held(self) -> int:
+        """How many of the course's seats this group holds: every place not given back, for
+        as long as it may still be (or was) paid for."""
+        if self.status not in HOLDS_SEATS:
+            return 0
+        return sum(1 for place in self.places if not place.released)
+
+    @property
+    def total(self) -> Money:
+        """What the group pays for its places: one price per place not given up (a place given
+        up before payment is taken off the invoice; after, its price is refunded)."""
+        kept = sum(1 for place in self.places if not place.released) or len(self.places)
+        return Money(amount=self.price.amount * kept, currency=self.price.currency)
+
+    @property
+    def amount_refunded(self) -> int:
+        return sum(self.refunds.values())
+
+    @property
+    def money_received(self) -> int:
+        """Every payment Stripe took for this group, its own and each one given back."""
+        return self.amount_paid + sum(self.given_back.values())
+
+    @property
+    def money_returned(self) -> int:
+        """Every refund of this group's payments: its places' shares and each one given back."""
+        return self.amount_refunded + sum(self.given_back.values())
+
+    def sweep_due_at(self) -> datetime | None:
+        """When the sweep must look at this group: an unpaid hold's end, or a paid group's
+        deadline for its colleagues to apply (its unfilled places are given up then)."""
+        lapses = self.hold_lapses_at()
+        if lapses is not None:
+            return lapses
+        if self.status is GroupStatus.PAID and not self.unfilled_given_up and self.seats_held:
+            return self.apply_by
+        return None
+
+    def hold_lapses_at(self) -> datetime | None:
+        """When an unpaid group's seats go back unless it is paid (None: paid or over)."""
+        if self.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT):
+            return self.hold_expires_at
+        return None
+
+    def place(self, number: int) -> GroupPlace:
+        found = next((p for p in self.places if p.number == number), None)
+        if found is None:
+            # As a link to a place that does not exist: not found, whoever asks.
+            raise NotFound(f"this booking has no place {number}")
+        return found
+
+    def manager_may_see(self, token: str) -> bool:
+        return hmac.compare_digest(self.token.encode(), token.encode())
+
+    def place_for_link(self, number: int, token: str) -> GroupPlace | None:
+        """The place a colleague's link opens (None: no such link, or an old one)."""
+        place = next((p for p in self.places if p.number == number), None)
+        if place is None or not hmac.compare_digest(place.token.encode(), token.encode()):
+            return None
+        return place
+
+    def with_place(self, place: GroupPlace, now: datetime) -> GroupBooking:
+        places = tuple(place if p.number == place.number else p for p in self.places)
+        return self.model_copy(update={"places": places, "updated_at": now})
+
+    def with_emails(self, *jobs: EmailJob) -> GroupBooking:
+        known = {job.job_id for job in self.outbox}
+        fresh = tuple(job for job in jobs if job.job_id not in known)
+        return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
+
+    def told_manager(self, occasion: str) -> GroupBooking:
+        """The manager is emailed their page (``occasion``: booked, paid)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_BOOKED, self.group_id, self.course_id, occasion=occasion, place=None
+        )
+        return self.with_emails(job)
+
+    def told_colleague(self, place: GroupPlace) -> GroupBooking:
+        """The colleague of ``place`` is emailed their own link (a substitute gets a new one)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_PLACE_LINK,
+            self.group_id,
+            self.course_id,
+            occasion=f"v{place.substitutions}",
+            place=place.number,
+        )
+        return self.with_emails(job)
+
+    def with_event(self, event_id: str) -> GroupBooking:
+        return self.model_copy(
+            update={"recent_event_ids": (*self.recent_event_ids, event_id)[-20:]}
+        )
+
+
+def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> datetime:
+    """When the colleagues must have applied: ``days_before`` the first session (the course
+    says how many), or two days after booking if that is later, and never after the first
+    session starts."""
+    earliest = first_start - timedelta(days=days_before)
+    return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
+
+
+def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
+    """Why ``wanted`` places cannot be booked when ``places_left`` are free; None if they can."""
+    if places_left <= 0:
+        return "this course has no places left"
+    if wanted > places_left:
+        left = "1 place" if places_left == 1 else f"{places_left} places"
+        return f"this course has only {left} left"
+    return None
+
+
+def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime) -> None:
+    """Changes to the places (a substitution, a cancellation) only for a paid group, before
+    the course starts."""
+    if group.status is not GroupStatus.PAID:
+        raise Conflict("the places can be changed once the booking is paid", code="not_paid")
+    if now >= first_start:
+        raise Conflict("the course has started: the places can no longer change", code="started")
+
+
+# -- what Stripe's events mean for a group ---------------------------------------------------
+
+
+class GroupMove(StrEnum):
+    PAID = "paid"  # record the payment: the places are the colleagues' now
+    LAPSED = "lapsed"  # the seats go back
+    REFUND = "refund"  # money that cannot be honoured: give it back whole
+    IGNORE = "ignore"
+
+
+def decide_paid(
+    group: GroupBooking, object_id: str, amount: int, currency: str, payment_intent: str | None
+) -> GroupMove:
+    """A payment of the group's checkout or invoice ``object_id`` (recorded by this group)."""
+    if payment_intent is not None and payment_intent == group.payment_intent:
+        return GroupMove.IGNORE  # this very payment, delivered again
+    awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
+    current = (group.checkout is not None and group.checkout.session_id == object_id) or (
+        group.invoice is not None and group.invoice.invoice_id == object_id
+    )
+    matches = amount == group.total.amount and currency.lower() == group.total.currency
+    if awaiting and current and matches:
+        return GroupMove.PAID
+    return GroupMove.REFUND if payment_intent is not None else GroupMove.IGNORE
+
+
+def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
+    """The group's checkout expired, or its invoice was voided or not paid in time."""
+    current = (group.checkout is not None and group.checkout.session_id == object_id) or (
+        group.invoice is not None and group.invoice.invoice_id == object_id
+    )
+    awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
+    return GroupMove.LAPSED if awaiting and current else GroupMove.IGNORE
+
+
+def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
+    """Paid: the places are the colleagues' to fill, each told of their own link, the manager
+    of their page."""
+    invoice = group.invoice.model_copy(update={"status": "paid"}) if group.invoice else None
+    told = group.told_manager("paid")
+    for place in group.places:
+        if not place.released:
+            told = told.told_colleague(place)
+    return told.model_copy(
+        update={
+            "status": GroupStatus.PAID,
+            "payment_intent": payment_intent,
+            "amount_paid": group.total.amount,
+            "hold_expires_at": None,
+            "invoice": invoice,
+            "updated_at": now,
+        }
+    )
+
+
+def lapsed(group: GroupBooking, now: datetime, invoice_status: str = "void") -> GroupBooking:
+    invoice = group.invoice.model_copy(update={"status": invoice_status}) if group.invoice else None
+    return group.model_copy(
+        update={
+            "status": GroupStatus.LAPSED,
+            "hold_expires_at": None,
+            "invoice": invoice,
+            "updated_at": now,
+        }
+    )
+
+
+def provider_objects_of_group(group: GroupBooking) -> set[str]:
+    """The Stripe objects this group recorded: events about them are believed for it alone."""
+    found = {group.checkout.session_id} if group.checkout else set()
+    if group.invoice is not None:
+        found.add(group.invoice.invoice_id)
+    return found
+
+
+def share_of_place(group: GroupBooking) -> int:
+    """What one place's cancellation gives back: the place's price, never more than what is
+    left of the payment."""
+    return max(min(group.price.amount, group.amount_paid - group.amount_refunded), 0)

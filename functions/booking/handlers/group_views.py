@@ -1,0 +1,79 @@
+"""What the API answers about places booked by a manager (``services.groups``): JSON models,
+named in the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from booking.domain.money import Money
+from booking.services.groups import GroupView
+
+
+class GroupPlaceOut(BaseModel):
+    number: int = Field(description="The place's number in the booking (1..N), for good")
+    name: str
+    email: str
+    state: str = Field(
+        description="`not_applied`, `released` (cancelled), or the colleague's application "
+        "status (`confirmed`)"
+    )
+    reference: str | None = Field(default=None, description="The colleague's booking reference")
+    apply_url: str | None = Field(
+        default=None,
+        description="The colleague's own link to the application form, while it can be used "
+        "(after payment, before the deadline, until they apply)",
+    )
+
+
+class GroupOut(BaseModel):
+    group_id: str
+    course_id: str
+    status: Literal["awaiting_payment", "awaiting_invoice_payment", "paid", "lapsed"]
+    token: str = Field(description="The manager's secret token (their page's link)")
+    manager_url: str = Field(description="The manager's page: each place's state")
+    pay_url: str | None = Field(
+        default=None, description="Stripe's checkout page, or the invoice's page, while unpaid"
+    )
+    price_per_place: Money
+    total: Money
+    amount_refunded: int = Field(description="Minor units given back (cancelled places)")
+    hold_expires_at: str | None = Field(default=None, description="Unpaid: the seats go back then")
+    apply_by: str = Field(description="Colleagues apply through their links before this")
+    places: list[GroupPlaceOut]
+
+
+class ColleagueIn(BaseModel):
+    """Who takes a place instead (a substitution)."""
+
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+
+
+def group_out(view: GroupView) -> GroupOut:
+    group = view.group
+    return GroupOut(
+        group_id=group.group_id,
+        course_id=group.course_id,
+        status=group.status.value,
+        token=group.token,
+        manager_url=view.manager_url,
+        pay_url=view.pay_url,
+        price_per_place=group.price,
+        total=group.total,
+        amount_refunded=group.amount_refunded,
+        hold_expires_at=group.hold_expires_at.isoformat() if group.hold_expires_at else None,
+        apply_by=group.apply_by.isoformat(),
+        places=[
+            GroupPlaceOut(
+                number=place.number,
+                name=place.name,
+                email=place.email,
+                state=place.state,
+                reference=place.reference,
+                apply_url=place.link,
+            )
+            for place in view.places
+        ],
+    )

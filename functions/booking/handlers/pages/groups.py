@@ -1,0 +1,159 @@
+"""Pages of places booked by a manager: the manager's booking form, the manager's page (each
+place's state, substitution and cancellation), and a colleague's own application form."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from booking.domain.course import Course
+from booking.domain.groups import MAX_PLACES
+from booking.domain.wording import FIELD_NAMES, moment_when, money_words
+from booking.handlers.pages.apply import APPLICATION_FIELDS, BILLING_FIELDS, friendly_error
+from booking.handlers.pages.courses import course_facts
+from booking.handlers.pages.templates import environment
+from booking.services.groups import GroupView, PlaceOpened
+
+# Rows the form offers; more can be booked through the API up to MAX_PLACES.
+FORM_ROWS = 6
+_STATES = {
+    "not_applied": "Not applied yet",
+    "released": "Cancelled",
+    "confirmed": "Applied: place confirmed",
+    "cancelled": "Withdrawn",
+}
+_GROUP_STATUS = {
+    "awaiting_payment": "Waiting for payment by card",
+    "awaiting_invoice_payment": "Waiting for the invoice to be paid",
+    "paid": "Paid: your colleagues can apply",
+    "lapsed": "Not paid in time: the places were released",
+}
+_MANAGER_FIELDS = (
+    ("manager_name", "Your full name", "name", "text"),
+    ("manager_email", "Your email address", "email", "email"),
+    ("organisation", "Your organisation", "organization", "text"),
+)
+
+
+_ROW_ERROR = re.compile(r"^colleagues\.(\d+)\.(name|email)$")
+_MANAGER_SAID = {name: label for name, label, _, _ in _MANAGER_FIELDS}
+
+
+def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
+    """Each error beside the field it is about: a colleague's row (``colleagues.0.email``
+    from the model is the form's ``colleague_email_1``), the manager's fields, the answers."""
+    listed = []
+    for name, reason in errors.items():
+        row = _ROW_ERROR.match(name)
+        if row is not None:
+            number, part = int(row.group(1)) + 1, row.group(2)
+            field = f"colleague_{part}_{number}"
+            said = f"Colleague {number}'s {'full name' if part == 'name' else 'email address'}"
+            listed.append({"name": field, "message": f"{said}: {reason}", "href": f"#{field}"})
+        elif name in _MANAGER_SAID:
+            message = f"{_MANAGER_SAID[name]}: {reason}"
+            listed.append({"name": name, "message": message, "href": f"#{name}"})
+        else:
+            value = values.get(name, "")
+            said = friendly_error(name, reason, value) if name in FIELD_NAMES else reason
+            listed.append({"name": name, "message": _sentence(said), "href": f"#{name}"})
+    return listed
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def group_form(
+    course: Course,
+    now: datetime,
+    action: str,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> str:
+    definition = course.definition
+    values = values or {}
+    listed = _errors(errors or {}, values)
+    return (
+        environment()
+        .get_template("pages/group_form.html")
+        .render(
+            course=course_facts(course),
+            status=course.status(now).value,
+            places_left=course.places_left,
+            approval_required=definition.approval_required,
+            action=action,
+            rows=range(1, min(FORM_ROWS, MAX_PLACES) + 1),
+            manager_fields=_MANAGER_FIELDS,
+            invoice_allowed=definition.invoice_allowed,
+            po_required=definition.po_required,
+            billing_fields=BILLING_FIELDS,
+            paying_by_invoice=values.get("payment_method") == "invoice",
+            values=values,
+            error_list=listed,
+            errors={item["name"]: item["message"] for item in listed},
+        )
+    )
+
+
+def manager_page(view: GroupView, base_url: str) -> str:
+    group = view.group
+    zone = view.course.definition.timezone
+    here = f"{base_url}/groups/{quote(group.group_id)}"
+    token = quote(group.token)
+    return (
+        environment()
+        .get_template("pages/group.html")
+        .render(
+            course=course_facts(view.course),
+            status_said=_GROUP_STATUS[group.status.value],
+            paid=group.status.value == "paid",
+            pay_url=view.pay_url,
+            total=money_words(group.total.amount, group.total.currency),
+            refunded=money_words(group.amount_refunded, group.total.currency),
+            apply_by=moment_when(group.apply_by, zone),
+            places=[
+                {
+                    "number": place.number,
+                    "name": place.name,
+                    "email": place.email,
+                    "state": _STATES.get(place.state, place.state.replace("_", " ").capitalize()),
+                    "released": place.state == "released",
+                    "reference": place.reference,
+                    "link": place.link,
+                    "substitute": f"{here}/places/{place.number}/substitute?token={token}",
+                    "cancel": f"{here}/places/{place.number}/cancel?token={token}",
+                }
+                for place in view.places
+            ],
+        )
+    )
+
+
+def place_form(
+    opened: PlaceOpened,
+    action: str,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> str:
+    values = {
+        "name": opened.place.colleague.name,
+        "email": opened.place.colleague.email,
+        **(values or {}),
+    }
+    listed = _errors(errors or {}, values)
+    return (
+        environment()
+        .get_template("pages/group_place.html")
+        .render(
+            course=course_facts(opened.course),
+            organisation=opened.group.organisation,
+            action=action,
+            fields=APPLICATION_FIELDS,
+            values=values,
+            error_list=listed,
+            errors={item["name"]: item["message"] for item in listed},
+        )
+    )

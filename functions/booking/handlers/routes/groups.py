@@ -1,0 +1,181 @@
+"""Places booked by a manager (``services.groups``): the manager's form and page, their
+changes to the places, and each colleague's own application form (the ``api`` function)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    json_answer,
+    page,
+    path_parameter,
+    schema,
+    see_other,
+)
+
+API = Function.API
+PAGES = ("groups", "pages")
+_MANAGER_TOKEN = {
+    "name": "token",
+    "in": "query",
+    "required": True,
+    "description": "The manager's secret token (from their page's link)",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+_PLACE_TOKEN = {
+    **_MANAGER_TOKEN,
+    "description": "The colleague's secret token (from their own link; a substitution replaces it)",
+}
+_PLACE = {
+    "name": "place",
+    "in": "path",
+    "required": True,
+    "description": "The place's number in the booking (1..N)",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 99},
+}
+
+
+def _both(name: str) -> dict[str, object]:
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": schema(name)},
+            "application/x-www-form-urlencoded": {"schema": schema(name)},
+        },
+    }
+
+
+GROUPS: tuple[Route, ...] = (
+    Route(
+        API,
+        "GET",
+        "/courses/{course_id}/group-booking",
+        "groupBookingForm",
+        "The form for a manager booking places for named colleagues",
+        {"200": page("The manager's booking form")},
+        errors=(404,),
+        parameters=(path_parameter("course_id"),),
+        tags=PAGES,
+    ),
+    Route(
+        API,
+        "POST",
+        "/courses/{course_id}/group-bookings",
+        "bookPlaces",
+        "Book places for named colleagues, paid once",
+        {
+            "201": json_answer("GroupOut", "The booking: seats held, `pay_url` to pay"),
+            "303": see_other("Browsers: on to the payment page, or the manager's page"),
+        },
+        errors=(400, 404, 409, 413, 415, 422),
+        description="A manager books one place per named colleague (`colleagues`: 1 to 12 "
+        "of `{name, email}`, each address once; the HTML form posts `colleague_name_N` and "
+        "`colleague_email_N`), within the places left, and pays once: by card (one Checkout "
+        "Session for every place; `pay_url`) or, on courses with `invoice_allowed`, by one "
+        "invoice to the employer with the billing contact and purchase order. The seats are "
+        "held at once: until the checkout expires or the invoice falls due, then once paid "
+        "until the colleagues apply (`apply_by`). Stripe is told the number of places, never "
+        "who they are for. 409 `course_full` when the seats are not free (or people wait), "
+        "`approval_required` on courses whose places are given after review.",
+        parameters=(
+            path_parameter("course_id"),
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A retried booking with the same key gets the first answer",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            },
+        ),
+        body=_both("GroupForm"),
+        tags=("groups",),
+        private=True,
+    ),
+    Route(
+        API,
+        "GET",
+        "/groups/{group_id}",
+        "getGroup",
+        "The manager's page: each place's state",
+        {"200": json_answer("GroupOut", "The booking (a page for browsers)", html=True)},
+        errors=(404,),
+        description="Each place: who it is for, whether they have applied (their "
+        "application's status and reference), and their own link while it can be used.",
+        parameters=(path_parameter("group_id"), _MANAGER_TOKEN),
+        tags=PAGES,
+        private=True,
+    ),
+    Route(
+        API,
+        "POST",
+        "/groups/{group_id}/places/{place}/substitute",
+        "substitutePlace",
+        "Another colleague takes a place",
+        {
+            "200": json_answer("GroupOut", "The booking after the change"),
+            "303": see_other("Browsers: back to the manager's page"),
+        },
+        errors=(400, 404, 409, 413, 415, 422),
+        description="A paid place goes to another colleague (`name`, `email`) before the "
+        "course starts: they get a new link and the old one stops working; the old "
+        "colleague's application, if they had applied, is withdrawn.",
+        parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
+        body=_both("ColleagueIn"),
+        tags=("groups",),
+        private=True,
+    ),
+    Route(
+        API,
+        "POST",
+        "/groups/{group_id}/places/{place}/cancel",
+        "cancelPlace",
+        "Give a place up: its share refunded, its seat to the waiting list",
+        {
+            "200": json_answer("GroupOut", "The booking after the change"),
+            "303": see_other("Browsers: back to the manager's page"),
+        },
+        errors=(404, 409, 413),
+        description="Before the course starts, a paid place is given up: the colleague's "
+        "application (if any) is withdrawn, the place's price is refunded through Stripe "
+        "(to the card, or the payment of the paid invoice), and the seat is offered to the "
+        "waiting list. While the employer's invoice is unpaid, the invoice is replaced by "
+        "one for the places kept (the old one voided), and the last place given up ends the "
+        "booking. Doing it again changes nothing. A booking paying by card cannot give up "
+        "a place before it is paid (409 `not_paid`).",
+        parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
+        tags=("groups",),
+        private=True,
+    ),
+    Route(
+        API,
+        "GET",
+        "/groups/{group_id}/places/{place}/apply",
+        "placeApplicationForm",
+        "A colleague's own application form",
+        {"200": page("The application form for one place, with nothing to pay")},
+        errors=(404, 409),
+        parameters=(path_parameter("group_id"), _PLACE, _PLACE_TOKEN),
+        tags=PAGES,
+        private=True,
+    ),
+    Route(
+        API,
+        "POST",
+        "/groups/{group_id}/places/{place}/applications",
+        "applyForPlace",
+        "A colleague applies for their place",
+        {
+            "201": json_answer("ApplicationOut", "The booking, confirmed (nothing to pay)"),
+            "303": see_other("Browsers: on to the status page"),
+        },
+        errors=(400, 404, 409, 413, 415, 422),
+        description="The application form's answers (as `POST /courses/{course_id}/"
+        "applications`, without payment fields), for the address the place is booked for. "
+        "The application fills the place at once (confirmed, nothing to pay: the manager "
+        "paid) and the facilitators get it like any other. 409 once the place is filled, "
+        "cancelled, unpaid, or past `apply_by`; 404 for a link that was replaced.",
+        parameters=(path_parameter("group_id"), _PLACE, _PLACE_TOKEN),
+        body=_both("ApplicationForm"),
+        tags=("groups",),
+        private=True,
+    ),
+)

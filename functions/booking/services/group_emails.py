@@ -1,0 +1,104 @@
+"""Emails about a group booking (``domain.groups``): the manager's page, each colleague's link.
+
+Like every email, a job names ids only: the group and, for a colleague, the place's number.
+The people are read when it is sent, so a colleague substituted since is not sent the old
+link (the substitute's job carries the new one), and a link is sent only while it can be used.
+The job is claimed before sending, as the mailer claims every job, so it is sent once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from booking.domain.course import Course
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.wording import moment_when, money_words
+from booking.services.ports import EmailClaim, EmailSendError, Ports
+
+
+class GroupEmailOutcome(StrEnum):
+    SENT = "sent"
+    DUPLICATE = "duplicate"
+    SKIPPED_GONE = "skipped_gone"  # no such group or course, or the place's person changed
+    SKIPPED_NO_RECIPIENT = "skipped_no_recipient"
+    IN_FLIGHT = "in_flight"  # another delivery holds the claim: retry later
+
+
+def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
+    """The place whose colleague the job is for, if its link is still the one it was for and
+    can be used."""
+    place = next((p for p in group.places if p.number == job.group_place), None)
+    if place is None or place.released or group.status is not GroupStatus.PAID:
+        return None
+    return place if job.job_id.endswith(f":v{place.substitutions}") else None
+
+
+def _values(
+    ports: Ports, group: GroupBooking, course: Course, place: GroupPlace | None
+) -> dict[str, Any]:
+    definition = course.definition
+    base = ports.public_base_url
+    link = (
+        f"{base}/groups/{group.group_id}/places/{place.number}/apply?token={place.token}"
+        if place is not None
+        else None
+    )
+    return {
+        "course": {
+            "title": definition.title,
+            "name": definition.title,
+            "organisation": getattr(definition, "organisation", "") or "",
+            "enquiries_email": definition.enquiries_email or "",
+        },
+        "reference": None,
+        "booked_on": None,
+        "name": place.colleague.name if place else group.manager.name,
+        "manager_name": group.manager.name,
+        "group_organisation": group.organisation,
+        "paid": group.status is GroupStatus.PAID,
+        "places": len([p for p in group.places if not p.released]),
+        "total": money_words(group.total.amount, group.total.currency),
+        "apply_by": moment_when(group.apply_by, definition.timezone),
+        "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
+        "apply_url": link,
+    }
+
+
+def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
+    group = ports.groups.get_group(job.application_id)
+    course = ports.repository.get_course(job.course_id) if group else None
+    if group is None or course is None:
+        return GroupEmailOutcome.SKIPPED_GONE
+    place: GroupPlace | None = None
+    if job.kind is EmailKind.GROUP_PLACE_LINK:
+        place = _place_to_tell(group, job)
+        if place is None:
+            return GroupEmailOutcome.SKIPPED_GONE
+    to = place.colleague.email if place else group.manager.email
+    if ports.repository.is_suppressed(to):
+        return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
+    rendered = ports.renderer.render(job.kind, _values(ports, group, course, place))
+    message = OutgoingEmail(
+        to=[to],
+        reply_to=[course.definition.enquiries_email] if course.definition.enquiries_email else [],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sender_name=course.definition.title,
+    )
+    repo = ports.repository
+    claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
+    if claim is EmailClaim.DONE:
+        return GroupEmailOutcome.DUPLICATE
+    if claim is EmailClaim.IN_FLIGHT:
+        return GroupEmailOutcome.IN_FLIGHT
+    try:
+        ports.sender.send(message)
+    except EmailSendError:
+        repo.finish_email(job.job_id, "failed", ports.clock())
+        raise
+    repo.finish_email(job.job_id, "sent", ports.clock())
+    return GroupEmailOutcome.SENT

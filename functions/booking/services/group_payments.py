@@ -1,0 +1,99 @@
+"""Stripe's events about a manager's group booking (``domain.groups``): its checkout, its
+invoice, its payment's refunds, each applied to the group that recorded the object, never to
+one an event's metadata names. Kept apart from the other group use cases so the webhook's
+function imports only what it runs (its cold start)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking.domain.commands import Refund
+from booking.domain.errors import NotFound
+from booking.domain.groups import (
+    GroupBooking,
+    GroupMove,
+    decide_ended,
+    decide_paid,
+    lapsed,
+    paid,
+)
+from booking.services.concurrency import retried
+from booking.services.ports import Ports
+from booking.services.settle import refund
+from booking.services.waitlist import offer_free_places
+
+
+def _group(ports: Ports, group_id: str) -> GroupBooking:
+    group = ports.groups.get_group(group_id) if group_id else None
+    if group is None:
+        raise NotFound(f"no group booking {group_id!r}")
+    return group
+
+
+# -- Stripe's events about a group's objects -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    action: str
+    reason: str
+    group_id: str
+    status: str
+
+
+def group_money_event(
+    ports: Ports,
+    *,
+    event_id: str,
+    object_id: str,
+    paid_now: bool,
+    amount: int = 0,
+    currency: str = "",
+    payment_intent: str | None = None,
+    invoice_status: str = "void",
+) -> GroupOutcome | None:
+    """A checkout's or an invoice's event, applied to the group that recorded the object (None:
+    no group did; the applications' own path takes it). ``paid_now``: it reports a payment;
+    otherwise the object ended unpaid (expired, voided, uncollectible)."""
+    group_id = ports.groups.group_of_object(object_id)
+    if group_id is None:
+        return None
+
+    def apply(group: GroupBooking) -> GroupOutcome:
+        if event_id in group.recent_event_ids:
+            return GroupOutcome("ignore", "event already applied", group.group_id, group.status)
+        now = ports.clock()
+        if paid_now:
+            move = decide_paid(group, object_id, amount, currency, payment_intent)
+        else:
+            move = decide_ended(group, object_id)
+        given_back = dict(group.given_back)
+        if move is GroupMove.REFUND and payment_intent is not None:
+            if payment_intent in given_back:
+                return GroupOutcome("ignore", "given back already", group.group_id, group.status)
+            made = refund(ports, Refund(payment_intent, None, f"refund-group-{payment_intent}"))
+            if made is not None:
+                given_back[payment_intent] = made.amount
+        if move is GroupMove.PAID:
+            new = paid(group, payment_intent, now)
+        elif move is GroupMove.LAPSED:
+            new = lapsed(group, now, invoice_status)
+        else:
+            new = group
+        recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
+        saved = ports.groups.save_group(recorded, group)
+        if move is GroupMove.LAPSED:
+            offer_free_places(ports, saved.course_id)
+        return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
+
+    return retried(apply, lambda: _group(ports, group_id))
+
+
+def group_refund_event(ports: Ports, payment_intent: str) -> GroupOutcome | None:
+    """A refund of a group's payment: made by this system (each place's share, or money it
+    could not honour), recorded when made; acknowledged here (None: not a group's)."""
+    group_id = ports.groups.group_of_object(payment_intent)
+    if group_id is None:
+        return None
+    group = _group(ports, group_id)
+    return GroupOutcome("ignore", "a group's refund, recorded when made", group_id, group.status)

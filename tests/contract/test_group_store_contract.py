@@ -1,0 +1,108 @@
+"""One suite, two group stores (places booked by a manager): the in-memory fake the use-case
+tests run on, and the DynamoDB adapter on moto, held to the same promises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.dynamodb.schema import TABLE_DEFINITION
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.application import GroupPlaceRef
+from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.groups import GroupStatus, lapsed, paid
+from booking.services.ports import GroupStore, Repository
+from tests.contract.test_repository_contract import NOW, application, definition
+from tests.fakes import FakeRepository
+from tests.fakes.groups import FakeGroupStore
+from tests.unit.test_groups import group
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
+    if request.param == "fake":
+        repository = FakeRepository()
+        yield repository, FakeGroupStore(repository)
+        return
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-2")
+        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
+        dynamo = DynamoRepository(client, "t")
+        yield dynamo, dynamo
+
+
+def seats(repository: Repository) -> int:
+    course = repository.get_course("c1")
+    assert course is not None
+    return course.seats_taken
+
+
+def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    saved = groups.save_group(group(), None)
+    assert seats(repository) == 3
+    with pytest.raises(CourseFull):
+        groups.save_group(group(group_id="g2"), None)  # three more do not fit in one left
+    assert groups.get_group("g2") is None
+    with pytest.raises(StaleWrite):
+        groups.save_group(saved, None)
+    done = groups.save_group(paid(saved, "pi_1", NOW), saved)
+    with pytest.raises(StaleWrite):
+        groups.save_group(lapsed(saved, NOW), saved)  # an old version
+    one_off = done.with_place(done.places[0].model_copy(update={"released": True}), NOW)
+    groups.save_group(one_off, done)
+    assert seats(repository) == 2
+    assert groups.group_of_object("cs_1") == "g1"
+    assert groups.group_of_object("pi_1") == "g1"
+    assert groups.group_of_object("cs_other") is None
+
+
+def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    saved = groups.save_group(group(), None)
+    lapses = saved.hold_expires_at
+    assert lapses is not None
+    assert groups.groups_due(lapses - timedelta(seconds=1)) == []
+    assert [g.group_id for g in groups.groups_due(lapses)] == ["g1"]
+    groups.save_group(paid(saved, "pi_1", NOW), saved)
+    assert groups.groups_due(lapses + timedelta(days=1)) == []
+    assert [g.group_id for g in groups.groups_of_person("P2@example.org")] == ["g1"]
+    assert [g.status for g in groups.groups_of_person("florence@example.org")] == [GroupStatus.PAID]
+    groups.forget_group_person("p2@example.org", "g1")
+    assert groups.groups_of_person("p2@example.org") == []
+    assert groups.place_holder("g1", 1) is None
+
+
+def test_a_place_is_given_up_only_while_nobody_fills_it(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    held = groups.save_group(group(), None)
+    done = groups.save_group(paid(held, "pi_1", NOW), held)
+    colleague = application(
+        "a1",
+        status=S.CONFIRMED,
+        seat_held=True,
+        group_place=GroupPlaceRef(group_id="g1", place=1, group_version=done.version),
+    )
+    repository.save(colleague, None)
+    assert groups.place_holder("g1", 1) == "a1"
+    assert seats(repository) == 3  # the colleague holds the group's place, not another seat
+    given_up = done.with_place(done.places[0].model_copy(update={"released": True}), NOW)
+    with pytest.raises(StaleWrite):
+        groups.save_group(given_up, done)
+    other = done.with_place(done.places[1].model_copy(update={"released": True}), NOW)
+    groups.save_group(other, done)
+    assert seats(repository) == 2

@@ -1,0 +1,104 @@
+"""An in-memory ``GroupStore``: places booked by a manager, with the table's rules.
+
+Like the DynamoDB adapter (``adapters/dynamodb/groups.py``), a save is conditional on the
+version read and claims or gives back the group's seats on the course's counter (in the
+``FakeRepository`` it shares), refusing a claim beyond the capacity, on a closed course or
+while anyone waits; it indexes the provider objects and the people a group names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from booking.domain.application import ERASED_EMAIL
+from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.groups import GroupBooking, provider_objects_of_group
+from booking.domain.people import address_digest
+from tests.fakes.repository import FakeRepository
+
+
+def _objects(group: GroupBooking) -> set[str]:
+    found = provider_objects_of_group(group)
+    return found | ({group.payment_intent} if group.payment_intent else set())
+
+
+def _people(group: GroupBooking) -> set[str]:
+    named = {group.manager.email, *(place.colleague.email for place in group.places)}
+    return {address_digest(email) for email in named if email != ERASED_EMAIL}
+
+
+@dataclass
+class FakeGroupStore:
+    repository: FakeRepository
+    groups: dict[str, GroupBooking] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # provider object id -> group id
+    people: dict[str, set[str]] = field(default_factory=dict)  # address digest -> group ids
+
+    def get_group(self, group_id: str) -> GroupBooking | None:
+        return self.groups.get(group_id)
+
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        stored = new.model_copy(
+            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+        )
+        current = self.groups.get(stored.group_id)
+        if previous is None and current is not None:
+            raise StaleWrite("group exists")
+        if previous is not None and (current is None or current.version != previous.version):
+            raise StaleWrite("group changed concurrently")
+        released_before = {p.number for p in previous.places if p.released} if previous else set()
+        for place in stored.places:
+            released_now = place.released and place.number not in released_before
+            if released_now and self.place_holder(stored.group_id, place.number) is not None:
+                raise StaleWrite("the place was filled meanwhile")
+        delta = stored.seats_held - (previous.seats_held if previous else 0)
+        course = self.repository.courses.get(stored.course_id)
+        if course is None:
+            raise CourseFull("this course has no places left")
+        if delta > 0 and (
+            course.seats_taken + delta > course.definition.capacity
+            or course.definition.closed
+            or course.waiting > 0
+        ):
+            raise CourseFull("this course has no places left")
+        if delta < 0 and course.seats_taken < -delta:
+            raise CourseFull("this course has no places left")
+        self.groups[stored.group_id] = stored
+        self.repository.courses[stored.course_id] = course.model_copy(
+            update={"seats_taken": course.seats_taken + delta}
+        )
+        for object_id in _objects(stored):
+            self.owners[object_id] = stored.group_id
+        for digest in _people(stored):
+            self.people.setdefault(digest, set()).add(stored.group_id)
+        for job in new.outbox:
+            self.repository.outbox[job.job_id] = (job, stored.updated_at)
+            self.repository.written_emails.append(job)
+        return stored
+
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        return self.owners.get(provider_object_id)
+
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        for application in self.repository.applications.values():
+            ref = application.group_place
+            filling = ref is not None and (ref.group_id, ref.place) == (group_id, place)
+            if filling and application.seat_held:
+                return application.application_id
+        return None
+
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        due = [
+            group
+            for group in self.groups.values()
+            if (due := group.sweep_due_at()) is not None and due <= now
+        ]
+        return due[:limit]
+
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        ids = sorted(self.people.get(address_digest(email), set()))
+        return [self.groups[group_id] for group_id in ids if group_id in self.groups]
+
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        self.people.get(address_digest(email), set()).discard(group_id)

@@ -1,0 +1,416 @@
+"""Places booked by a manager, through the real handlers, moto and the Stripe stand-in: the
+seats held with the group, paid once (invoice or card), each colleague applying through their
+own link, substitutions and cancellations place by place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from booking.services.lifecycle import sweep
+from tests.support.system import COURSE_ID, System, application_body
+
+INVOICED = "invoiced-cohort"
+BILLING = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-4471",
+}
+COLLEAGUES = [
+    {"name": "Mary Seacole", "email": "mary@example.org"},
+    {"name": "Edith Cavell", "email": "edith@example.org"},
+    {"name": "Grace Hopper", "email": "grace@example.org"},
+]
+
+
+@pytest.fixture
+def invoiced(system: System) -> System:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    base = course.definition.model_dump(mode="json")
+    base.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
+    system.put_course(INVOICED, base)
+    return system
+
+
+def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
+    body = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleagues": COLLEAGUES,
+        "consent": True,
+        **fields,
+    }
+    return system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
+
+
+def places_left(system: System, course: str = INVOICED) -> int:
+    return int(system.course(course)["places_left"])
+
+
+def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    reply = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def pay_invoice(system: System, group: dict[str, Any]) -> None:
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    assert system.webhook_replies[-1].status == 200
+
+
+def apply_through(system: System, link: str, **fields: Any) -> Any:
+    parts = urlsplit(link)
+    path = parts.path.removesuffix("/apply") + "/applications"
+    return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
+
+
+def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+    reply = book(system, **BILLING, **fields)
+    assert reply.status == 201, reply.body
+    group = dict(reply.json())
+    pay_invoice(system, group)
+    return manager_view(system, group)
+
+
+def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    reply = book(system, **BILLING)
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    assert group["status"] == "awaiting_invoice_payment"
+    assert group["total"] == {"amount": 60000, "currency": "gbp"}
+    assert places_left(system) == 2  # the three seats are held at once
+    # Nobody can apply before it is paid.
+    assert all(place["apply_url"] is None for place in group["places"])
+
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    invoice = system.stripe_local(
+        "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
+    ).json()
+    assert invoice["amount_due"] == 60000
+    assert invoice["custom_fields"] == [{"name": "PO number", "value": "PO-4471"}]
+    assert set(invoice["metadata"].values()) <= {group["group_id"], INVOICED}
+    for colleague in COLLEAGUES:
+        assert colleague["name"] not in str(invoice)
+        assert colleague["email"] not in str(invoice)
+
+    booked_emails = system.deliver_emails()
+    assert [(e.to, e.subject) for e in booked_emails] == [
+        (["florence@example.org"], "Your booking of 3 places: Compassionate Leadership Training")
+    ]
+    assert group["manager_url"] in booked_emails[0].text
+
+    pay_invoice(system, group)
+    paid = manager_view(system, group)
+    assert paid["status"] == "paid"
+    # Each colleague is emailed their own link (and nobody else's); the manager, that it is paid.
+    links = {tuple(e.to): e for e in system.deliver_emails()}
+    assert set(links) == {("florence@example.org",), *((c["email"],) for c in COLLEAGUES)}
+    assert links[("florence@example.org",)].subject.startswith("Paid: your colleagues can apply")
+    for place, colleague in zip(paid["places"], COLLEAGUES, strict=True):
+        assert place["state"] == "not_applied"
+        email = links[(colleague["email"],)]
+        assert place["apply_url"] in email.text
+        assert place["apply_url"].replace("&", "&amp;") in email.html
+        others = [p["apply_url"] for p in paid["places"] if p is not place]
+        assert not any(other in email.text for other in others)
+        applied = apply_through(system, place["apply_url"], **colleague)
+        assert applied.status == 201, applied.body
+        assert applied.json()["status"] == "confirmed"
+    after = manager_view(system, group)
+    assert [p["state"] for p in after["places"]] == ["confirmed"] * 3
+    assert all(p["reference"] and p["apply_url"] is None for p in after["places"])
+    assert places_left(system) == 2  # the colleagues filled the group's seats, no more
+    emails = system.deliver_emails()
+    # Each colleague is told their place is confirmed; the facilitators get every booking.
+    subjects = sorted((e.subject.split(":")[0], tuple(e.to)) for e in emails)
+    course = invoiced.ports.repository.get_course(INVOICED)
+    assert course is not None
+    facilitators = tuple(sorted({f.email for f in course.definition.facilitators}))
+    assert [s for s, _ in subjects].count("New booking") == 3
+    assert {to for s, to in subjects if s == "New booking"} == {facilitators}
+    assert {to for s, to in subjects if s.startswith("Your place")} == {
+        (c["email"],) for c in COLLEAGUES
+    }
+    roster = system.admin("GET", f"/courses/{INVOICED}/applications").json()
+    assert sorted(row["email"] for row in roster) == sorted(c["email"] for c in COLLEAGUES)
+
+
+def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    link = group["places"][0]["apply_url"]
+    wrong = apply_through(system, link, name="Someone Else", email="else@example.org")
+    assert wrong.status == 422
+    assert "email" in wrong.json()["error"]["fields"]
+    assert apply_through(system, link, **COLLEAGUES[0]).status == 201
+    again = apply_through(system, link, **COLLEAGUES[0])
+    assert again.status == 409, again.body
+    assert again.json()["error"]["code"] == "already_applied"
+    parts = urlsplit(link)
+    assert system.api("GET", f"{parts.path}?{parts.query}").status == 409
+    # Another place's token, a made-up token, a place that does not exist: no such link.
+    other = parse_qs(urlsplit(group["places"][1]["apply_url"]).query)["token"][0]
+    base = f"/groups/{group['group_id']}/places"
+    for path in (
+        f"{base}/1/apply?token={other}",
+        f"{base}/1/apply?token=nope",
+        f"{base}/9/apply?token={other}",
+        f"{base}/x/apply?token={other}",
+    ):
+        assert system.api("GET", path).status == 404, path
+
+
+def test_a_group_needs_the_seats_free(invoiced: System) -> None:
+    system = invoiced
+    too_many = [{"name": f"Person {n}", "email": f"p{n}@example.org"} for n in range(6)]
+    reply = book(system, colleagues=too_many, **BILLING)
+    assert reply.status == 422
+    assert "colleagues" in reply.json()["error"]["fields"]
+    assert book(system, **BILLING).status == 201
+    second = book(system, **BILLING)
+    assert second.status == 422  # two left, three wanted
+    assert places_left(system) == 2
+    twice = [COLLEAGUES[0], COLLEAGUES[0]]
+    assert book(system, colleagues=twice, **BILLING).status == 422
+
+
+def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_application(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    old_link = group["places"][0]["apply_url"]
+    assert apply_through(system, old_link, **COLLEAGUES[0]).status == 201
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    place = swapped.json()["places"][0]
+    assert (place["name"], place["state"]) == ("Ada Lovelace", "not_applied")
+    told = [e for e in system.deliver_emails() if e.to == ["ada@example.org"]]
+    assert len(told) == 1
+    assert place["apply_url"] in told[0].text
+    assert apply_through(system, old_link, **COLLEAGUES[0]).status == 404
+    assert apply_through(system, place["apply_url"]).status == 201
+    statuses = sorted(a["status"]["S"] for a in system.applications())
+    assert statuses == ["cancelled", "confirmed"]
+    assert places_left(system) == 2
+    # Someone else's token cannot change the places.
+    stranger = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/2/substitute?token=nope",
+        json_body={"name": "Ada Lovelace", "email": "ada2@example.org"},
+    )
+    assert stranger.status == 404
+
+
+def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1]).status == 201
+    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    cancelled = system.api("POST", url)
+    assert cancelled.status == 200, cancelled.body
+    after = cancelled.json()
+    assert after["places"][1]["state"] == "released"
+    assert after["amount_refunded"] == 20000
+    assert places_left(system) == 3
+    assert system.api("POST", url).json()["amount_refunded"] == 20000  # a repeat: no more
+    refunds = [e for e in system.standin.events() if e["type"] == "charge.refunded"]
+    assert refunds
+    assert refunds[0]["data"]["object"]["amount_refunded"] == 20000
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert sorted(a["status"]["S"] for a in system.applications()) == ["cancelled"]
+
+
+def test_a_group_paid_by_card_and_one_whose_checkout_expires(system: System) -> None:
+    left = places_left(system, COURSE_ID)
+    reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2])
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    assert group["status"] == "awaiting_payment"
+    assert places_left(system, COURSE_ID) == left - 2
+    assert system.pay(group["pay_url"]).status == 200
+    assert manager_view(system, group)["status"] == "paid"
+
+    lapsing = book(system, course=COURSE_ID, colleagues=COLLEAGUES[2:])
+    assert lapsing.status == 201, lapsing.body
+    session_id = urlsplit(lapsing.json()["pay_url"]).path.rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/checkout/{session_id}/expire").status == 200
+    assert manager_view(system, lapsing.json())["status"] == "lapsed"
+    assert places_left(system, COURSE_ID) == left - 2
+
+
+def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -> None:
+    system = invoiced
+    with system.standin.webhooks_held():  # Stripe's own events about it are lost
+        by_card = book(system).json()
+        by_invoice = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+    assert places_left(system) == 0
+    system.clock_offset += timedelta(hours=1)
+    with system.standin.webhooks_held():
+        sweep(system.ports, system.now())
+    assert manager_view(system, by_card)["status"] == "lapsed"
+    assert manager_view(system, by_invoice)["status"] == "awaiting_invoice_payment"
+    assert places_left(system) == 3
+    due = datetime.fromisoformat(str(by_invoice["hold_expires_at"]))
+    system.clock_offset += due - system.now() + timedelta(minutes=1)
+    with system.standin.webhooks_held():
+        sweep(system.ports, system.now())
+    assert manager_view(system, by_invoice)["status"] == "lapsed"
+    assert places_left(system) == 5
+    invoice_id = str(by_invoice["pay_url"]).rsplit("/", 1)[-1]
+    invoice = system.stripe_local(
+        "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
+    ).json()
+    assert invoice["status"] == "void"
+
+
+def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    erased = system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}")
+    assert erased.status == 200, erased.body
+    view = manager_view(system, group)
+    said = str(view)
+    assert COLLEAGUES[0]["name"] not in said
+    assert COLLEAGUES[0]["email"] not in said
+    assert view["places"][0]["state"] == "confirmed"  # the booking stays a booking
+    assert places_left(system) == 2
+
+
+def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
+    system = invoiced
+    body = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleagues": COLLEAGUES[:2],
+        "consent": True,
+    }
+    headers = {"idempotency-key": "double-click-1"}
+    path = f"/courses/{INVOICED}/group-bookings"
+    first = system.api("POST", path, json_body=body, headers=headers)
+    again = system.api("POST", path, json_body=body, headers=headers)
+    assert first.status == 201, first.body
+    assert again.json()["group_id"] == first.json()["group_id"]
+    assert places_left(system) == 3
+    other = system.api("POST", path, json_body=body, headers={"idempotency-key": "another"})
+    assert other.json()["group_id"] != first.json()["group_id"]
+
+
+def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = book(system, **BILLING).json()
+    first_invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
+    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    reply = system.api("POST", url)
+    assert reply.status == 200, reply.body
+    after = reply.json()
+    assert after["total"] == {"amount": 40000, "currency": "gbp"}
+    assert after["places"][2]["state"] == "released"
+    assert places_left(system) == 3
+    second_invoice = str(after["pay_url"]).rsplit("/", 1)[-1]
+    assert second_invoice != first_invoice
+
+    def invoice(invoice_id: str) -> dict[str, Any]:
+        headers = {"authorization": "Bearer sk_test_local"}
+        return dict(
+            system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=headers).json()
+        )
+
+    assert invoice(first_invoice)["status"] == "void"
+    assert invoice(second_invoice)["amount_due"] == 40000
+    assert "2 places" in invoice(second_invoice)["lines"]["data"][0]["description"]
+    pay_invoice(system, after)
+    paid = manager_view(system, group)
+    assert paid["status"] == "paid"
+    assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
+    # The last places given up before payment end the booking: its seats all go back.
+    other = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    assert places_left(system) == 2
+    ended = system.api(
+        "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
+    )
+    assert ended.json()["status"] == "lapsed"
+    assert places_left(system) == 3
+
+
+def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced: System) -> None:
+    system = invoiced
+    group = paid_group(system)
+    exported = system.admin("GET", "/people/florence@example.org")
+    assert exported.status == 200, exported.body
+    assert [g["as"] for g in exported.json()["group_bookings"]] == ["manager"]
+    colleague = system.admin("GET", f"/people/{COLLEAGUES[1]['email']}").json()
+    assert colleague["group_bookings"][0]["as"] == "colleague (place 2)"
+    assert colleague["applications"] == []
+    for address in ("florence@example.org", COLLEAGUES[1]["email"]):
+        assert system.admin("DELETE", f"/people/{address}").status == 200
+        assert system.admin("GET", f"/people/{address}").status == 404
+        assert system.admin("DELETE", f"/people/{address}").status == 404
+    view = str(manager_view(system, group))
+    for said in ("Florence Nightingale", "florence@example.org", COLLEAGUES[1]["name"]):
+        assert said not in view
+    assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
+
+
+def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    changed = course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
+    system.put_course(INVOICED, changed)
+    group = paid_group(system)
+    first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
+    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    sweep(system.ports, datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
+    assert places_left(system) == 2  # not yet
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    sweep(system.ports, system.now())
+    after = manager_view(system, group)
+    assert [p["state"] for p in after["places"]] == ["confirmed", "released", "released"]
+    assert after["amount_refunded"] == 40000
+    assert places_left(system) == 4
+    sweep(system.ports, system.now() + timedelta(hours=1))  # once only
+    assert manager_view(system, group)["amount_refunded"] == 40000
+    late = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert late.status == 409
+    assert late.json()["error"]["code"] == "apply_by_passed"
+
+
+def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:
+    group = paid_group(invoiced, colleagues=COLLEAGUES[:1])
+    base = f"/groups/{group['group_id']}/places/2"
+    cancel = invoiced.api("POST", f"{base}/cancel?token={group['token']}")
+    assert cancel.status == 404, cancel.body
+    swap = invoiced.api(
+        "POST",
+        f"{base}/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swap.status == 404, swap.body
