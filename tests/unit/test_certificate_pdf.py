@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import logging
 import warnings
 
+import pypdf
 import pytest
 
 from booking.adapters.certificate_pdf import FpdfCertificateWriter
@@ -41,3 +44,50 @@ def test_a_name_the_font_lacks_leaves_no_trace_in_logs_warnings_or_output(
     for word in name.split():
         assert word not in said
     assert "missing" not in said
+
+
+def text_lines(content: bytes) -> list[tuple[float, float, str]]:
+    """Each line of text on the page: (baseline y in points from the foot, font size, text)."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    [page] = reader.pages
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append((tm[5] * cm[3] + cm[5], size * tm[3] * cm[3], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+LONGEST_NAME = "W" * 200  # the longest accepted (ShortText), one word, the widest letter
+LONGEST_TITLE = ("Compassionate leadership " * 8)[:200]
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "facilitators"),
+    [
+        (LONGEST_NAME, LONGEST_TITLE, ("Grace Hopper",)),
+        (
+            "W" * 164,
+            "Compassionate Leadership",
+            tuple(f"Facilitator {n} " + "X" * 180 for n in range(20)),
+        ),
+        ("Ada Lovelace", "Compassionate Leadership", ("Grace Hopper",)),
+    ],
+)
+def test_long_names_and_titles_shrink_to_fit_between_the_top_and_the_footer(
+    name: str, title: str, facilitators: tuple[str, ...]
+) -> None:
+    said = CertificateDetails(**{**details(name, title).__dict__, "facilitators": facilitators})
+    lines = text_lines(FpdfCertificateWriter().certificate(said))
+    page_height = 595.28  # A4 landscape, points
+    border = 10 / 25.4 * 72
+    assert all(border < y < page_height - border for y, _, _ in lines), lines
+    # No two lines overlap: each baseline is at least the lower line's type size apart.
+    ordered = sorted(lines, key=lambda line: -line[0])
+    for (upper, _, a), (lower, size, b) in itertools.pairwise(ordered):
+        assert upper - lower >= size * 0.9, (a, b)
+    text = "".join(t for _, _, t in lines)
+    assert name in text.replace("\n", "")
+    assert "genuine" in text

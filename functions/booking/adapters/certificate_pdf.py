@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,33 +60,99 @@ class FpdfCertificateWriter:
         pdf.add_page()
         pdf.set_draw_color(60, 90, 120)
         pdf.set_line_width(1.2)
-        pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
-        pdf.set_y(28)
-        _line(pdf, "Certificate of completion", 28, bold=True)
-        pdf.ln(6)
-        _line(pdf, "This certifies that", 14)
-        pdf.ln(2)
-        _line(pdf, details.name, 26, bold=True)
-        pdf.ln(2)
-        _line(pdf, "completed", 14)
-        pdf.ln(2)
-        _line(pdf, details.course_title, 20, bold=True)
-        pdf.ln(4)
-        _line(pdf, details.dates, 13)
-        _line(pdf, f"{details.hours} of training", 13)
-        if details.facilitators:
-            _line(pdf, "Facilitated by " + _listed(details.facilitators), 13)
-        pdf.set_y(pdf.h - 48)
-        _line(pdf, f"Reference {details.reference} · issued {details.issued}", 10)
-        _line(pdf, "Check that this certificate is genuine at", 10)
-        _line(pdf, details.verification_url, 9)
+        pdf.rect(BORDER, BORDER, pdf.w - 2 * BORDER, pdf.h - 2 * BORDER)
+        body = _body(details)
+        scale = _fitting_scale(pdf, body)
+        pdf.set_y(BODY_TOP)
+        for block in body:
+            pdf.ln(block.space_before * scale)
+            _block(pdf, block, scale)
+        pdf.set_y(pdf.h - FOOTER_HEIGHT)
+        for block in _footer(details):
+            _block(pdf, block, 1.0)
         return bytes(pdf.output())
 
 
-def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False) -> None:
-    pdf.set_font(FAMILY, "B" if bold else "", size)
-    # Centred across the page, wrapping a long name or title onto a second line.
-    pdf.multi_cell(0, size * 0.55, text, align="C", new_x="LMARGIN", new_y="NEXT")
+# Page layout, in mm (A4 landscape, 297 x 210): the body sits between its top and the footer,
+# which holds the reference and the verification address at the foot of the border.
+BORDER = 10.0
+BODY_TOP = 28.0
+FOOTER_HEIGHT = 48.0
+FOOTER_GAP = 4.0  # between the body's last line and the footer's first
+LINE_HEIGHT = 0.55  # mm of line per point of type
+SMALLEST_SCALE = 0.25  # how far a long name, title or list of facilitators shrinks the body
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    size: float  # points, before shrinking
+    bold: bool = False
+    space_before: float = 0.0  # mm, before shrinking
+
+
+def _body(details: CertificateDetails) -> list[_Block]:
+    blocks = [
+        _Block("Certificate of completion", 28, bold=True),
+        _Block("This certifies that", 14, space_before=6),
+        _Block(details.name, 26, bold=True, space_before=2),
+        _Block("completed", 14, space_before=2),
+        _Block(details.course_title, 20, bold=True, space_before=2),
+        _Block(details.dates, 13, space_before=4),
+        _Block(f"{details.hours} of training", 13),
+    ]
+    if details.facilitators:
+        blocks.append(_Block("Facilitated by " + _listed(details.facilitators), 13))
+    return blocks
+
+
+def _footer(details: CertificateDetails) -> list[_Block]:
+    return [
+        _Block(f"Reference {details.reference} · issued {details.issued}", 10),
+        _Block("Check that this certificate is genuine at", 10),
+        _Block(details.verification_url, 9),
+    ]
+
+
+def _fitting_scale(pdf: FPDF, body: list[_Block]) -> float:
+    """The largest scale (1 down to SMALLEST_SCALE) at which the body, long names and titles
+    wrapped onto as many lines as they need, ends above the footer."""
+    room = pdf.h - FOOTER_HEIGHT - FOOTER_GAP - BODY_TOP
+    scale = 1.0
+    while scale > SMALLEST_SCALE:
+        if _height(pdf, body, scale) <= room:
+            return scale
+        scale -= 0.05
+    return SMALLEST_SCALE
+
+
+def _height(pdf: FPDF, body: list[_Block], scale: float) -> float:
+    height = 0.0
+    for block in body:
+        _font(pdf, block, scale)
+        lines = pdf.multi_cell(
+            0, block.size * scale * LINE_HEIGHT, block.text, align="C", dry_run=True, output="LINES"
+        )
+        assert isinstance(lines, list)  # output="LINES": the lines the text wraps onto
+        height += block.space_before * scale + len(lines) * block.size * scale * LINE_HEIGHT
+    return height
+
+
+def _font(pdf: FPDF, block: _Block, scale: float) -> None:
+    pdf.set_font(FAMILY, "B" if block.bold else "", block.size * scale)
+
+
+def _block(pdf: FPDF, block: _Block, scale: float) -> None:
+    _font(pdf, block, scale)
+    # Centred across the page, wrapping a long name or title onto further lines.
+    pdf.multi_cell(
+        0,
+        block.size * scale * LINE_HEIGHT,
+        block.text,
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
 
 
 def _listed(names: tuple[str, ...]) -> str:
