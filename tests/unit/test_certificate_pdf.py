@@ -91,3 +91,20 @@ def test_long_names_and_titles_shrink_to_fit_between_the_top_and_the_footer(
     text = "".join(t for _, _, t in lines)
     assert name in text.replace("\n", "")
     assert "genuine" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "missing"),
+    [
+        ("王小明 Refund", "王小明"),
+        ("अनिल", "अनिल"),
+        ("สมชาย", "สมชาย"),
+        ("Ada 🎓 Byron", "🎓"),
+        ("Zoë Ἀθηνᾶ Мария", ""),
+        ("José Müller-Łukasz", ""),
+    ],
+)
+def test_the_characters_the_font_cannot_print_are_found_before_the_pdf_is_made(
+    name: str, missing: str
+) -> None:
+    assert FpdfCertificateWriter().unprintable(name) == missing

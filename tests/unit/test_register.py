@@ -571,3 +571,28 @@ def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
     with pytest.raises(Conflict) as refused:
         courses.put_course(ports, "c1", definition(None, follow_up="2027-09-20"))
     assert refused.value.code == "register_kept"
+
+
+def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
+    ports: Ports, clock: Clock
+) -> None:
+    wang = book(ports, "wang@example.org", "王小明 Refund")
+    anil = book(ports, "anil@example.org", "अनिल कुमार")
+    ada = book(ports, "ada@example.org", "Zoë Ἀθηνᾶ Мария")
+    for who in (wang, ada):
+        for key in keys(ports)[:2]:
+            register.mark(ports, "c1", who, key, Mark.ATTENDED)
+    assert sorted(register.register_of(ports, "c1").unprintable_names) == sorted([wang, anil])
+    clock.now = AFTER_THE_LAST
+    closed = register.close(ports, "c1")
+    assert sorted(closed.completed) == sorted([wang, ada])
+    assert closed.unprintable_names == [wang]  # still issued: the organiser decides
+    stored = repo(ports).applications[wang]
+    assert register.certificate_for_holder(ports, wang, stored.token).startswith(b"%PDF")
+    from booking.cli.register import _said
+    from booking.handlers.register_views import register_out
+
+    said = _said(register_out(register.register_of(ports, "c1")).model_dump(mode="json"))
+    assert "Certificates whose name the font cannot print fully" in said
+    assert said.count("王小明 Refund") == 2  # its row, and the list
+    assert said.count("Zoë Ἀθηνᾶ Мария") == 1

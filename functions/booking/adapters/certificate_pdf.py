@@ -13,6 +13,7 @@ swallowed while a certificate is made.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from dataclasses import dataclass
@@ -41,7 +42,26 @@ def _silence_pdf_libraries() -> None:
             library_logger.addHandler(logging.NullHandler())
 
 
+@functools.cache
+def _printable_characters() -> frozenset[int]:
+    """The code points both faces of the font have a glyph for (the name is set in bold, the
+    rest in regular), read from their character maps."""
+    from fontTools.ttLib import TTFont
+
+    faces = []
+    for file in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(str(FONTS / file), lazy=True) as font:
+            faces.append(frozenset(font.getBestCmap()))
+    return faces[0] & faces[1]
+
+
 class FpdfCertificateWriter:
+    def unprintable(self, text: str) -> str:
+        _silence_pdf_libraries()
+        printable = _printable_characters()
+        missing = (c for c in text if not c.isspace() and ord(c) not in printable)
+        return "".join(dict.fromkeys(missing))
+
     def certificate(self, details: CertificateDetails) -> bytes:
         _silence_pdf_libraries()
         with warnings.catch_warnings():

@@ -97,6 +97,7 @@ def register_page(
         done=DONE_WORDS.get(done, ""),
         problem=problem,
         imported=shown_import,
+        unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
     )
 
 

@@ -53,6 +53,9 @@ class Register:
     rows: list[RegisterRow]
     closed_at: datetime | None
     closing_refusal: str | None  # why it cannot be closed now; None when it can (or is closed)
+    # Bookings whose name the certificate's font cannot print in full (application ids): the
+    # organiser is told, to ask for a spelling in Latin letters or send the certificate by hand.
+    unprintable_names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class ClosedRegister:
     closed_at: datetime
     completed: list[str] = field(default_factory=list)  # application ids decided just now
     not_completed: list[str] = field(default_factory=list)
+    # Of those completed, whose name the certificate's font cannot print in full.
+    unprintable_names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,25 @@ def register_of(ports: Ports, course_id: str) -> Register:
     course = _course(ports, course_id)
     closed_at = ports.repository.register_closed_at(course_id)
     refusal = None if closed_at else closing_refusal(course, ports.clock())
+    rows = register_rows(course, ports.repository.list_applications(course_id))
     return Register(
         course=course,
         sessions=core_sessions(course),
-        rows=register_rows(course, ports.repository.list_applications(course_id)),
+        rows=rows,
         closed_at=closed_at,
         closing_refusal=refusal,
+        unprintable_names=[
+            row.application.application_id
+            for row in rows
+            if ports.certificates.unprintable(_certificate_name(row.application))
+        ],
     )
+
+
+def _certificate_name(application: Application) -> str:
+    """The name the booking's certificate says (frozen at closing) or will say."""
+    terms = application.completion.terms if application.completion else None
+    return terms.name if terms else application.answers.name
 
 
 def read_mark(value: object) -> Mark:
@@ -182,6 +199,8 @@ def close(ports: Ports, course_id: str) -> ClosedRegister:
         (result.completed if completion.completed else result.not_completed).append(
             decided.application_id
         )
+        if completion.completed and ports.certificates.unprintable(_certificate_name(decided)):
+            result.unprintable_names.append(decided.application_id)
     logger.info(
         "register closed",
         extra={
