@@ -359,3 +359,7 @@ def test_the_register_from_the_terminal(
     code, out = run("close-register", COURSE)
     assert code == 0, out
     assert "0 completed (certificates on their way), 2 did not" in out
+    code, out = run("close-register", COURSE)  # again: says what the register holds
+    assert code == 0, out
+    assert "The register was closed at" in out
+    assert ": 0 completed, 2 did not" in out
