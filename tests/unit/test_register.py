@@ -596,3 +596,38 @@ def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
     assert "Certificates whose name the font cannot print fully" in said
     assert said.count("王小明 Refund") == 2  # its row, and the list
     assert said.count("Zoë Ἀθηνᾶ Мария") == 1
+
+
+def test_a_booking_awaiting_its_invoices_payment_is_marked_decided_and_certified(
+    ports: Ports, clock: Clock
+) -> None:
+    from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+    from booking.services.payments import apply_invoice_event
+    from tests.unit.test_use_cases_billing import by_invoice, gateway
+
+    courses.put_course(
+        ports, "c1", definition(follow_up="2027-09-20").model_copy(update={"invoice_allowed": True})
+    )
+    view = applications.submit_application(ports, "c1", by_invoice("ivy@example.org"))
+    ivy = view.application_id
+    assert repo(ports).applications[ivy].status is S.AWAITING_INVOICE_PAYMENT
+    assert [r.application.application_id for r in register.register_of(ports, "c1").rows] == [ivy]
+    for key in keys(ports)[:2]:
+        register.mark(ports, "c1", ivy, key, Mark.ATTENDED)
+    clock.now = AFTER_THE_LAST
+    assert register.close(ports, "c1").completed == [ivy]
+    # Paid after the course, as invoices often are: the completion and certificate stand.
+    invoice = repo(ports).applications[ivy].invoice
+    assert invoice is not None
+    gateway(ports).pay_invoice(invoice.invoice_id)
+    apply_invoice_event(
+        ports,
+        InvoiceEvent(
+            "evt_inv", InvoiceEventKind.PAID, invoice.invoice_id, ivy, invoice.amount_due, "gbp"
+        ),
+    )
+    paid = repo(ports).applications[ivy]
+    assert paid.status is S.CONFIRMED
+    assert paid.completion is not None
+    assert paid.completion.completed
+    assert register.certificate_for_holder(ports, ivy, paid.token).startswith(b"%PDF")

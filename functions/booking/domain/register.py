@@ -1,7 +1,8 @@
 """A course's register: who came to each core session, who completed the course, and the
 certificate a completer is given.
 
-* The **register** lists every confirmed booking (not erased) against every core session. A
+* The **register** lists every booking holding its seat (confirmed, or awaiting its invoice's
+  payment; not erased) against every core session. A
   mark is one of attended, absent, sent apologies; a mark may be changed until the register is
   closed. Marks are kept on the application itself, so each is written with the application's
   conditional save (it expects the version it read: two organisers marking at once never lose
@@ -42,9 +43,17 @@ def keeps_register(course: Course) -> bool:
     return course.definition.completion_min_sessions is not None
 
 
+# A booking holding its seat while the course runs: confirmed, or its employer's invoice still
+# open (paid after the course, as invoices often are): it comes, so it is marked and decided.
+REGISTERED_STATUSES = frozenset(
+    {ApplicationStatus.CONFIRMED, ApplicationStatus.AWAITING_INVOICE_PAYMENT}
+)
+
+
 def on_register(application: Application) -> bool:
-    """A booking the register lists: confirmed, and not erased."""
-    return application.status is ApplicationStatus.CONFIRMED and not application.is_erased
+    """A booking the register lists: confirmed or awaiting its invoice's payment, and not
+    erased."""
+    return application.status in REGISTERED_STATUSES and not application.is_erased
 
 
 def register_ends_at(course: Course) -> datetime:
