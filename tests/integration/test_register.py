@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 import urllib.error
 import urllib.request
@@ -310,6 +311,42 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     said = _text(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
+    # Resolving a row: the select starts on "Choose a person", which must be changed.
+    assert '<option value="" selected>Choose a person</option>' in imported.body
+    carried = re.search(r'name="unmatched" value="([^"]*)"', imported.body)
+    assert carried is not None
+    more = json.dumps(
+        [
+            *json.loads(html.unescape(carried.group(1))),
+            {"line": 9, "name": "Dial-in", "email": "", "duration": "5", "joined": ""},
+        ]
+    )
+    unchosen = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        session=first,
+        mark="attended",
+        line="3",
+        unmatched=more,
+        application_id="",
+    )
+    assert unchosen.status == 422
+    assert "choose who line 3 is" in _text(unchosen.body)
+    assert "guest@x.example" in _text(unchosen.body)
+    resolved = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        session=first,
+        mark="attended",
+        line="3",
+        unmatched=more,
+        application_id=ada["application_id"],
+    )
+    assert resolved.status == 200  # re-shown: the rows still to resolve stay in view
+    still = _text(resolved.body)
+    assert "Mark saved" in still
+    assert "Dial-in" in still
+    assert "guest@x.example" not in still
     closing = browser.post(f"{page}/close", csrf_token=token)
     assert closing.status == 409
     assert "once the last core session has ended" in _text(closing.body)

@@ -117,6 +117,10 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "consoleMarkRegister",
         "Give one mark (a form per person per session; works without JavaScript)",
         {
+            "200": page(
+                "Saved, resolving a row of an import: the register again, with the rows of "
+                "the import still to resolve"
+            ),
             "303": see_other("Saved: back to the register, at the person's line"),
             "404": page("No such course or booking on it"),
             "409": page("The register again, saying why not (closed, or none kept)"),
@@ -127,6 +131,15 @@ REGISTER_ROUTES: tuple[Route, ...] = (
                 "application_id": {"type": "string", "description": "The booking's id"},
                 "session": {"type": "string", "description": _SESSION_SAID},
                 "mark": {"type": "string", "description": _MARK_SAID},
+                "line": {
+                    "type": "string",
+                    "description": "Resolving an import: the export's line this person is",
+                },
+                "unmatched": {
+                    "type": "string",
+                    "description": "Resolving an import: the rows still unmatched (JSON), "
+                    "shown again",
+                },
             },
             "application_id",
             "session",
