@@ -631,3 +631,19 @@ def test_a_booking_awaiting_its_invoices_payment_is_marked_decided_and_certified
     assert paid.completion is not None
     assert paid.completion.completed
     assert register.certificate_for_holder(ports, ivy, paid.token).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("follow_up", ["2027-09-20", None])
+def test_the_certificate_email_promises_follow_ups_only_when_there_are_some_to_come(
+    ports: Ports, clock: Clock, follow_up: str | None
+) -> None:
+    courses.put_course(ports, "c1", definition(follow_up=follow_up))
+    close_with(ports, clock)
+    register.close(ports, "c1")
+    [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
+    send_email_job(ports, job)
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = [m for m in sender.sent if "certificate" in m.subject]
+    promised = "you will be invited to its follow-up sessions" in message.text
+    assert promised is (follow_up is not None)
