@@ -204,7 +204,7 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
         "Europe/London",
     )
     assert text == (
-        "Register closed: did not complete the course (attended 1 of the 2 core sessions asked for)"
+        "Register closed: did not complete the course (attended 1 core session, 2 asked for)"
     )
 
 
@@ -647,3 +647,38 @@ def test_the_certificate_email_promises_follow_ups_only_when_there_are_some_to_c
     [message] = [m for m in sender.sent if "certificate" in m.subject]
     promised = "you will be invited to its follow-up sessions" in message.text
     assert promised is (follow_up is not None)
+
+
+def test_importing_into_a_closed_register_is_refused_whatever_the_export_holds(
+    ports: Ports, clock: Clock
+) -> None:
+    close_with(ports, clock)
+    register.close(ports, "c1")
+    for export in ("Name,Email\nNobody,nobody@example.org\n", "Name,Email\nAda,ada@example.org\n"):
+        with pytest.raises(Conflict) as refused:
+            register.import_attendance(ports, "c1", keys(ports)[2], export)
+        assert refused.value.code == "register_closed"
+
+
+def test_a_graduate_of_another_cohort_is_invited_as_a_graduate_of_their_own(
+    clock: Clock,
+) -> None:
+    ports = fake_ports(clock)
+    courses.put_course(ports, "host", definition(None, follow_up="2027-09-20"))
+    spring = definition(None, days=("2027-05-10", "2027-05-17")).model_copy(
+        update={"title": "Spring Leadership"}
+    )
+    courses.put_course(ports, "spring", spring)
+    cara = book(ports, "cara@example.org", "Cara Spring", course_id="spring")
+    clock.now = datetime(2027, 9, 10, 9, 0, tzinfo=UTC)
+    dispatch_reminders(ports, clock.now)
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    [job] = [j for j in queue.jobs if j.kind is EmailKind.FOLLOW_UP_INVITATION]
+    assert job.application_id == cara
+    send_email_job(ports, job)
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = sender.sent
+    assert "As a graduate of Spring Leadership" in message.text
+    assert "compassionate leadership going" not in message.text

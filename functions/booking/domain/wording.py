@@ -292,8 +292,8 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
     if entry.kind is EntryKind.COMPLETION:
         verdict = "completed the course" if entry.completed else "did not complete the course"
         return (
-            f"Register closed: {verdict} (attended {entry.attended} of the "
-            f"{entry.required} core sessions asked for)"
+            f"Register closed: {verdict} (attended {entry.attended} core "
+            f"session{'s' if entry.attended != 1 else ''}, {entry.required} asked for)"
         )
     if entry.kind is EntryKind.TRANSFER:
         back = f"; {amount} to be refunded" if entry.amount else ""

@@ -149,6 +149,9 @@ def import_attendance(
     """Mark attended everyone on the register whose address (trimmed, any case) is in a
     video meeting's attendance export; the rows matching nobody come back to be resolved."""
     course = _course(ports, course_id)
+    if ports.repository.register_closed_at(course_id) is not None:
+        # Refused whatever the export holds (even rows matching nobody): nothing can change.
+        raise Conflict("the register is closed: marks can no longer change", code="register_closed")
     session = next((s for s in core_sessions(course) if s.key == session_key), None)
     if session is None:
         raise InvalidInput(
