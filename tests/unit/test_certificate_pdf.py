@@ -108,3 +108,12 @@ def test_the_characters_the_font_cannot_print_are_found_before_the_pdf_is_made(
     name: str, missing: str
 ) -> None:
     assert FpdfCertificateWriter().unprintable(name) == missing
+
+
+def test_the_pdfs_author_is_who_runs_the_course_never_the_title() -> None:
+    said = CertificateDetails(**{**details("Ada").__dict__, "organisation": "The Centre"})
+    reader = pypdf.PdfReader(io.BytesIO(FpdfCertificateWriter().certificate(said)))
+    assert reader.metadata is not None
+    assert reader.metadata.author == "The Centre"
+    untold = pypdf.PdfReader(io.BytesIO(FpdfCertificateWriter().certificate(details("Ada"))))
+    assert untold.metadata is None or untold.metadata.author != "Compassionate Leadership"

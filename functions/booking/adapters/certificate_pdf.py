@@ -73,7 +73,8 @@ class FpdfCertificateWriter:
 
         pdf = FPDF(orientation="landscape", format="A4")
         pdf.set_title(f"Certificate of completion: {details.course_title}")
-        pdf.set_author(details.course_title)
+        if details.organisation:
+            pdf.set_author(details.organisation)
         pdf.set_auto_page_break(auto=False)
         pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))

@@ -36,6 +36,7 @@ class CertificateTerms(BaseModel):
     hours: str
     facilitators: tuple[str, ...]  # names of those who may be named publicly
     issued: str  # the day the register was closed, in words
+    organisation: str = ""  # who runs the course (the PDF's author); "" when not given
 
 
 class Completion(BaseModel):

@@ -176,6 +176,7 @@ def certificate_terms(
         hours=hours_words(training_time(course)),
         facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
         issued=day_when(closed_at, course.definition.timezone),
+        organisation=course.definition.organisation or "",
     )
 
 
@@ -232,6 +233,7 @@ class CertificateDetails:
     reference: str
     verification_url: str
     issued: str  # the day the register was closed, in words
+    organisation: str = ""  # who runs the course: the PDF's author
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ def certificate_details(
         reference=application.reference or application.application_id,
         verification_url=certificate_url(ports, code),
         issued=terms.issued,
+        organisation=terms.organisation,
     )
 
 
