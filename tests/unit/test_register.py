@@ -682,3 +682,18 @@ def test_a_graduate_of_another_cohort_is_invited_as_a_graduate_of_their_own(
     [message] = sender.sent
     assert "As a graduate of Spring Leadership" in message.text
     assert "compassionate leadership going" not in message.text
+
+
+def test_the_person_export_carries_the_certificate_code_and_address(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    completion = repo(ports).applications[ada].completion
+    assert completion is not None
+    code = completion.certificate
+    [held] = organisers.export_person(ports, "ada@example.org")["applications"]
+    assert held["certificate_code"] == code
+    assert held["certificate_url"] == f"https://booking.test/certificates/{code}"
+    [other] = organisers.export_person(ports, "bo@example.org")["applications"]
+    assert (other["certificate_code"], other["certificate_url"]) == (None, None)
