@@ -697,3 +697,14 @@ def test_the_person_export_carries_the_certificate_code_and_address(
     assert held["certificate_url"] == f"https://booking.test/certificates/{code}"
     [other] = organisers.export_person(ports, "bo@example.org")["applications"]
     assert (other["certificate_code"], other["certificate_url"]) == (None, None)
+
+
+@pytest.mark.parametrize("wanted", [0, 7, -1])
+def test_a_wrong_completion_rule_is_reported_under_its_own_field(wanted: int) -> None:
+    from booking.domain.validation import parse
+
+    body = definition().model_dump(mode="json", exclude_none=True)
+    with pytest.raises(InvalidInput) as refused:
+        parse(CourseDefinition, {**body, "completion_min_sessions": wanted})
+    assert list(refused.value.fields) == ["completion_min_sessions"]
+    assert "between 1 and 3" in refused.value.fields["completion_min_sessions"]
