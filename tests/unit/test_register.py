@@ -708,3 +708,14 @@ def test_a_wrong_completion_rule_is_reported_under_its_own_field(wanted: int) ->
         parse(CourseDefinition, {**body, "completion_min_sessions": wanted})
     assert list(refused.value.fields) == ["completion_min_sessions"]
     assert "between 1 and 3" in refused.value.fields["completion_min_sessions"]
+
+
+def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports) -> None:
+    from booking.handlers.console_pages import Chrome, application_page
+    from booking.services import console
+
+    ada = book(ports, "ada@example.org")
+    register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
+    page = application_page(Chrome(True, "t"), console.application_detail(ports, ada))
+    assert "Register: attended at Session 1 of 3, Monday 7 June 2027" in page
+    assert "at session s1" not in page
