@@ -311,6 +311,30 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     said = _text(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
+    # The file itself, as Teams saves it (UTF-16, tabs), chosen instead of pasted text.
+    boundary = "register-upload-boundary"
+    teams = "Name\tEmail\tIn-Meeting Duration\nBo\tbo@example.org\t2h\n".encode("utf-16")
+    fields = {"csrf_token": token, "session": first, "export": ""}
+    upload = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="export_file"; '
+        'filename="teams.csv"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+        + teams
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    uploaded = browser.request(
+        "POST",
+        f"{page}/import",
+        raw=upload,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert uploaded.status == 200, _text(uploaded.body)
+    assert "1 person was marked attended: Bo Absent" in _text(uploaded.body)
+    nothing = browser.post(f"{page}/import", csrf_token=token, session=first, export="")
+    assert nothing.status == 422
+    assert "paste the export, or choose its file" in _text(nothing.body)
     # Resolving a row: the select starts on "Choose a person", which must be changed.
     assert '<option value="" selected>Choose a person</option>' in imported.body
     carried = re.search(r'name="unmatched" value="([^"]*)"', imported.body)

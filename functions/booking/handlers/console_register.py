@@ -196,10 +196,20 @@ def _still_to_resolve(
 
 @served("consoleImportAttendance")
 def import_attendance(course_id: str) -> Response[str]:
+    chosen = posted_form().get("export_file")
+    # A file chosen is read as the meeting saved it (UTF-16 Teams reports too); else the text.
+    export: bytes | str = (
+        chosen.content
+        if isinstance(chosen, http.FilePart) and chosen.content
+        else _form_value("export")
+    )
     try:
-        done = register.import_attendance(
-            ports(), course_id, _form_value("session"), _form_value("export")
-        )
+        if not export:
+            raise InvalidInput(
+                "the import needs attention",
+                {"export": "paste the export, or choose its file"},
+            )
+        done = register.import_attendance(ports(), course_id, _form_value("session"), export)
     except (InvalidInput, Conflict) as refused:
         return _page(course_id, http.status_for(refused), problem=_said(refused))
     return _page(course_id, imported=done)
