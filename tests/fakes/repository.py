@@ -180,18 +180,22 @@ class FakeRepository:
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
         held = holding_changes(previous, stored)
-        waiting_delta = int(_waiting(stored)) - int(_waiting(previous))
-        # The conditions, all checked before anything changes (one transaction).
+        # The conditions, all checked before anything changes (one transaction). A booking
+        # moved to another cohort moves the counters of both courses.
         self._check_version(stored, previous)
-        seat_delta = held.delta(Limited.SEAT, stored.course_id)
-        if seat_delta or waiting_delta:
-            _check_seats(self.courses.get(stored.course_id), seat_delta, waiting_delta)
+        counters = _counter_moves(stored, previous, held)
+        for course_id, (seat_delta, waiting_delta) in counters.items():
+            _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)
         releasing = self._check_enrolment(stored, previous, replaces)
+        moving = self._check_move(stored, previous)
         # The writes.
         self.applications[stored.application_id] = stored
-        if seat_delta or waiting_delta:
-            self._move_seats(stored.course_id, seat_delta, waiting_delta)
+        for course_id, (seat_delta, waiting_delta) in counters.items():
+            self._move_seats(course_id, seat_delta, waiting_delta)
+        if moving and previous is not None:
+            self.enrolments.pop(_enrolment(previous), None)
+            self.enrolments[_enrolment(stored)] = stored.application_id
         self._move_holdings(stored.application_id, held)
         self._index(stored, previous, releasing)
         for job in new.outbox:
@@ -221,6 +225,16 @@ class FakeRepository:
         if previous is None and stored.reference and stored.reference in self.references:
             raise ReferenceTaken("this reference belongs to another application")
         return releasing
+
+    def _check_move(self, stored: Application, previous: Application | None) -> bool:
+        """A booking moved to another cohort: the person may hold no other live application
+        there. True when this save moves it."""
+        if previous is None or previous.course_id == stored.course_id:
+            return False
+        holder = self.enrolments.get(_enrolment(stored))
+        if holder is not None and holder != stored.application_id:
+            raise AlreadyApplied("you have already applied for this course")
+        return True
 
     def _index(self, stored: Application, previous: Application | None, releasing: bool) -> None:
         """The lookups a save keeps: person, enrolment, reference, payments, objects."""
@@ -478,6 +492,25 @@ def _enrolment(application: Application) -> tuple[str, str]:
 
 def _waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
+
+
+def _counter_moves(
+    stored: Application, previous: Application | None, held: HoldingChanges
+) -> dict[str, tuple[int, int]]:
+    """Each course's (seats, waiting places) moved by a save, where either moved."""
+    moves: dict[str, tuple[int, int]] = {}
+    for course_id in sorted({stored.course_id, *((previous.course_id,) if previous else ())}):
+        seats = held.delta(Limited.SEAT, course_id)
+        waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
+        if seats or waiting:
+            moves[course_id] = (seats, waiting)
+    return moves
+
+
+def _waiting_on(application: Application | None, course_id: str) -> int:
+    return int(
+        application is not None and application.course_id == course_id and _waiting(application)
+    )
 
 
 def _marker_key(marker: ReminderMarker) -> tuple[str, datetime | None, str, str]:

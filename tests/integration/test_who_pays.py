@@ -196,6 +196,26 @@ def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: 
     assert system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/pay").status == 400
 
 
+def test_an_uncollectible_invoice_voided_later_is_said_void_as_stripe_says(
+    invoiced: System,
+) -> None:
+    """Found by the lifecycle machine: Stripe voids an invoice marked uncollectible; the place
+    went back at the first, and the second must still be recorded, or the roster says
+    ``uncollectible`` of an invoice Stripe holds as ``void``."""
+    system = invoiced
+    first = apply(system, **BILLING).json()
+    invoice = invoice_id_of(first)
+    assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
+    assert system.stripe_local("POST", f"/invoices/{invoice}/void").status == 200
+    row = next(
+        r
+        for r in system.admin("GET", f"/courses/{INVOICED}/applications").json()
+        if r["application_id"] == first["application_id"]
+    )
+    assert row["invoice_status"] == stripe_invoice(system, invoice)["status"] == "void"
+    assert system.status_of(first)["status"] == "expired"
+
+
 def test_organisers_resend_void_and_see_the_invoice(invoiced: System) -> None:
     system = invoiced
     first = apply(system, **BILLING).json()

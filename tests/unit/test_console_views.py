@@ -38,7 +38,7 @@ def test_the_actions_offered_are_those_the_use_cases_accept(ports: Ports) -> Non
     booked = applications.submit_application(ports, "c1", answers("b@example.org"))
     paid(ports, booked.application_id)
     detail = console.application_detail(ports, booked.application_id)
-    assert detail.actions == {"cancel", "resend"}
+    assert detail.actions == {"cancel", "resend", "transfer"}
     assert detail.refundable == 20000
     lifecycle.cancel(ports, booked.application_id, refund=False)
     assert console.application_detail(ports, booked.application_id).actions == set()

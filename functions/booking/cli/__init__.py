@@ -73,6 +73,7 @@ from booking.cli.commands import (
     totals,
 )
 from booking.cli.errors import CliError
+from booking.cli.transfers import transfer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,4 +179,5 @@ COMMANDS: dict[str, Command] = {
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "erase": _erase,
     **register.COMMANDS,
+    "transfer": lambda args, url, token: transfer(url, token, args.application, args.to_course_id),
 }

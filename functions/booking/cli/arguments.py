@@ -170,6 +170,11 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     erase = commands.add_parser("erase", help="erase a person's data (cannot be undone)")
     erase.add_argument("email")
     erase.add_argument("--yes", action="store_true", help="confirm: erase it now")
+    move = commands.add_parser(
+        "transfer", help="move a booking to another cohort (without --to: the cohorts)"
+    )
+    move.add_argument("application", help="the application's reference or id")
+    move.add_argument("--to", dest="to_course_id", help="the course id of the cohort to move to")
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")

@@ -69,6 +69,7 @@ from booking.domain.statuses import (
     S as S,
 )
 from booking.domain.text import FREE_TEXT, ONE_LINE
+from booking.domain.transfer_record import TransferRecord
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -282,6 +283,9 @@ class Application(BaseModel):
     # closing the register decided (None while it is open, or on a course keeping none).
     attendance: dict[str, Mark] = Field(default_factory=dict)
     completion: Completion | None = None
+    # Every move to another cohort of the programme (``domain.transfers``), oldest first;
+    # ``course_id`` is the cohort it holds now.
+    transfers: tuple[TransferRecord, ...] = ()
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -429,7 +433,12 @@ class Application(BaseModel):
 
     def sweep_due_at(self) -> datetime | None:
         """When the scheduled sweep must look at this application again, if ever: its unpaid
-        hold lapses then, whether or not Stripe's expiry event arrives."""
+        hold lapses then, whether or not Stripe's expiry event arrives; and a move to a cheaper
+        cohort whose refund Stripe could not make then is made by the sweep
+        (``services.transfers``)."""
+        owed = self.transfers[-1].refund_pending if self.transfers else False
+        if owed and self.status is ApplicationStatus.CONFIRMED:
+            return self.transfers[-1].at
         return self.hold_lapses_at()
 
     @property

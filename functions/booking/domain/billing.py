@@ -74,6 +74,9 @@ class AppliedDiscount(BaseModel):
     coupon_id: str | None = None
     percent_off: float | None = None
     amount_off: int | None = None  # minor units, in the course's currency
+    # The course whose code it is, once the booking moved to another cohort (a code belongs to
+    # one course; its use stays counted there). None: the application's own course.
+    course_id: str | None = None
 
     def takes_off(self, amount: int) -> int:
         """What this discount takes off ``amount`` (never more than the amount): a percentage

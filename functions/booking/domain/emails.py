@@ -40,6 +40,8 @@ class EmailKind(StrEnum):
     FOLLOW_UP_CHANGED = "follow_up_changed"
     # The register closed with the person completing: their certificate, as a PDF.
     CERTIFICATE = "certificate"
+    # The organiser moved the booking to another cohort: old sessions out, new ones in.
+    BOOKING_TRANSFERRED = "booking_transferred"
     # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
     # paid); to each colleague, their own link to the application form (and to a substitute).
     GROUP_BOOKED = "group_booked"
@@ -99,6 +101,8 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
+    from_course_id: str | None = None
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
 
@@ -256,6 +260,20 @@ class EmailJob(BaseModel):
             changed_sessions=tuple(changed),
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
+        )
+
+    @classmethod
+    def transferred(
+        cls, application_id: str, from_course_id: str, to_course_id: str, move: int, refund: int
+    ) -> EmailJob:
+        """The one message about a booking's ``move``-th move to another cohort."""
+        return cls(
+            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:move-{move}",
+            kind=EmailKind.BOOKING_TRANSFERRED,
+            application_id=application_id,
+            course_id=to_course_id,
+            from_course_id=from_course_id,
+            amount=refund,
         )
 
 

@@ -96,7 +96,7 @@ def holdings(application: Application | None) -> frozenset[Holding]:
         held.add(Holding(Limited.SEAT, application.course_id))
     if application.discount is not None and holds_code_use(application):
         held.add(
-            Holding(Limited.CODE_USE, code_key(application.course_id, application.discount.code))
+            Holding(Limited.CODE_USE, code_key(code_course(application), application.discount.code))
         )
     return frozenset(held)
 
@@ -115,3 +115,10 @@ def holding_changes(before: Application | None, after: Application) -> HoldingCh
     """What a save from ``before`` to ``after`` claims and gives back, in a stable order."""
     old, new = holdings(before), holdings(after)
     return HoldingChanges(claimed=tuple(sorted(new - old)), released=tuple(sorted(old - new)))
+
+
+def code_course(application: Application) -> str:
+    """The course whose code ``application`` was given: its own, or, after a move to another
+    cohort, the one it was given on (the use stays counted there)."""
+    discount = application.discount
+    return (discount.course_id if discount else None) or application.course_id

@@ -214,6 +214,9 @@ def invoice_event(
     decision = decide_invoice(application, event, situation.now)
     action, reason = decision.action, decision.reason
     if action is Action.IGNORE:
+        told = _ended_invoice_as_stripe_says(application, event, situation.now)
+        if told is not None:
+            return Settlement("invoice_status_recorded", reason, told.with_event(event.event_id))
         return Settlement(action.value, reason)
     if action in CONFIRMING and not situation.seat_free:
         return _give_back_invoice(application, event, "course_full", situation)
@@ -237,6 +240,25 @@ def invoice_event(
     if event.kind is InvoiceEventKind.OVERDUE:
         after = (VoidInvoice(event.invoice_id),)
     return Settlement(action.value, reason, released.with_event(event.event_id), after_save=after)
+
+
+def _ended_invoice_as_stripe_says(
+    application: Application, event: InvoiceEvent, now: datetime
+) -> Application | None:
+    """An invoice that already stopped holding the place and that Stripe has ended again (an
+    uncollectible one voided): its status recorded as Stripe now holds it, nothing else
+    changed, so the roster says what Stripe says. Only for the application's own invoice, and
+    never from a final status (paid, void) back to another."""
+    invoice = application.invoice
+    status = {InvoiceEventKind.VOIDED: "void", InvoiceEventKind.UNCOLLECTIBLE: "uncollectible"}
+    told = status.get(event.kind)
+    if invoice is None or told is None or invoice.invoice_id != event.invoice_id:
+        return None
+    if application.has_open_invoice() or invoice.status in ("paid", "void", told):
+        return None
+    return application.model_copy(
+        update={"invoice": ended_invoice(invoice, told), "updated_at": now}
+    )
 
 
 def _give_back_invoice(

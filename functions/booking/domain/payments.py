@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.transfer_record import owed_by_a_move
 
 S = ApplicationStatus
 
@@ -200,7 +201,12 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     }
     if full and application.status in (S.CONFIRMED, S.CANCELLED):
         new = _booking_refunded(application, now, total, changes)
-    elif total > application.amount_refunded and application.status is S.CONFIRMED:
+    elif (
+        total > application.amount_refunded
+        and application.status is S.CONFIRMED
+        # A move to a cheaper cohort asked for it: its one email said so already.
+        and not owed_by_a_move(application.transfers, total - application.amount_refunded)
+    ):
         new = application.model_copy(update=changes).with_emails(
             _refund_email(application, total, f"partial-{total}", "partial_refund")
         )

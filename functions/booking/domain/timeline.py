@@ -31,6 +31,7 @@ class EntryKind(StrEnum):
     INVOICE = "invoice"  # an invoice was sent to the billing contact (number, amount, due)
     ATTENDANCE = "attendance"  # a mark on the register (the session's key, the mark)
     COMPLETION = "completion"  # the register closed: completed or not (attended, required)
+    TRANSFER = "transfer"  # the booking moved to another cohort (from, to, what went back)
 
 
 class TimelineEntry(BaseModel):
@@ -53,6 +54,8 @@ class TimelineEntry(BaseModel):
     completed: bool | None = None  # COMPLETION: whether the booking completed the course
     attended: int | None = None  # COMPLETION: core sessions attended
     required: int | None = None  # COMPLETION: core sessions the course asks for
+    from_course: str | None = None  # TRANSFER: the cohort it left (a course id)
+    to_course: str | None = None  # TRANSFER: the cohort it joined
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -83,6 +86,17 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
         )
     entries.extend(_who_pays(previous, new, at))
     entries.extend(_register(previous, new, at))
+    if previous is not None and previous.course_id != new.course_id and new.transfers:
+        moved = new.transfers[-1]
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.TRANSFER,
+                from_course=previous.course_id,
+                to_course=new.course_id,
+                amount=moved.refund_due or None,
+            )
+        )
     if new.is_erased and not (previous is not None and previous.is_erased):
         entries.append(TimelineEntry(at=at, kind=EntryKind.ERASED))
     return entries

@@ -253,6 +253,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",
     EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
@@ -294,6 +295,9 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
             f"Register closed: {verdict} (attended {entry.attended} of the "
             f"{entry.required} core sessions asked for)"
         )
+    if entry.kind is EntryKind.TRANSFER:
+        back = f"; {amount} to be refunded" if entry.amount else ""
+        return f"Moved from {entry.from_course} to {entry.to_course}{back}"
     return "Personal data erased on request"
 
 

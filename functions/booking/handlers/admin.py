@@ -36,6 +36,7 @@ from booking.services import (
     invoicing,
     lifecycle,
     organisers,
+    transfers,
 )
 from booking.services.applications import view_of
 
@@ -200,6 +201,38 @@ def cancel(application_id: str) -> Application:
 @action("resendConfirmation")
 def resend_confirmation(application_id: str) -> Application:
     return organisers.resend_confirmation(ports(), application_id)
+
+
+@action("transferBooking")
+def transfer_booking(application_id: str) -> Application:
+    return transfers.transfer_booking(ports(), application_id, _body().get("to_course_id"))
+
+
+@served("transferChoices")
+def transfer_choices(application_id: str) -> Response[str]:
+    found = console.application_id_for(ports(), application_id)
+    choices = transfers.transfer_choices(ports(), found)
+    return http.json_response(
+        200,
+        {
+            "application_id": choices.application.application_id,
+            "course_id": choices.course.course_id,
+            "cohorts": [
+                {
+                    "course_id": c.course.course_id,
+                    "name": c.name,
+                    "status": c.status.value,
+                    "places_left": c.course.places_left,
+                    "price": c.course.definition.price.model_dump(mode="json"),
+                    "can_move": c.refused is None,
+                    "refusal": {"code": c.refused.code, "message": c.refused.message}
+                    if c.refused
+                    else None,
+                }
+                for c in choices.cohorts
+            ],
+        },
+    )
 
 
 # -- people -------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ DONE_WORDS = {
     "funded": "Bursary granted. The applicant has been emailed.",
     "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
     "invoice_voided": "Invoice voided. The place has gone back to the course.",
+    "moved": "Moved to the other cohort. The person has been emailed with the calendar update.",
 }
 FORM_LABELS = {
     "course_id": "Course id",

@@ -94,6 +94,8 @@ def _entries(
     ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """(entries to put in the calendar, entries to take out) for this message."""
+    if job.kind is EmailKind.BOOKING_TRANSFERRED:
+        return _moved_booking(ports, job, application, course)
     if job.kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED):
         return _booking_sessions(ports, job, application, course, now)
     if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups:
@@ -269,3 +271,23 @@ def _still_a_graduate(ports: Ports, application: Application, course: Course) ->
         ):
             return True
     return False
+
+
+def _moved_booking(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
+    """A booking moved to another cohort: every session of the new cohort in (its follow-ups
+    under the person's UIDs, as a confirmation puts them), and the old cohort's own sessions
+    out, each from the ORGANIZER that put it in (the old cohort's), under the UIDs the old
+    booking's confirmation gave them."""
+    requested = _booking_entries(ports, course, application, course.schedule)
+    left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None
+    if left is None:
+        return requested, []
+    organizer = organizer_of(ports, left)
+    cancelled = [
+        replace(_removed(ports, left, application, s.key, SessionKind.CORE), organizer=organizer)
+        for s in left.schedule
+        if s.kind is SessionKind.CORE
+    ]
+    return requested, cancelled

@@ -183,7 +183,7 @@ def available_actions(application: Application) -> frozenset[str]:
     if application.status in CANCELLABLE:
         actions.add("cancel")
     if application.status is S.CONFIRMED:
-        actions.add("resend")
+        actions |= {"resend", "transfer"}
     if application.status in FUNDABLE_STATUSES:
         actions.add("bursary")
     if application.has_open_invoice():

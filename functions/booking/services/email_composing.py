@@ -96,6 +96,13 @@ def _template_values(
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
         context["certificate"] = certificate_details(ports, application, course)
+    if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
+        left = ports.repository.get_course(job.from_course_id)
+        context["moved_from"] = (
+            course_name(left.definition.title, left.first_start(), left.definition.timezone)
+            if left
+            else ""
+        )
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )

@@ -32,10 +32,13 @@ ATTENDEE_KINDS = frozenset(
         EmailKind.FOLLOW_UP_INVITATION,
         EmailKind.SESSIONS_CHANGED,
         EmailKind.FOLLOW_UP_CHANGED,
+        EmailKind.BOOKING_TRANSFERRED,
     }
 )
 # Messages that list every session of the booking.
-LISTS_SESSIONS = frozenset({EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED})
+LISTS_SESSIONS = frozenset(
+    {EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED, EmailKind.BOOKING_TRANSFERRED}
+)
 # Messages about one session.
 SESSION_KINDS = frozenset(
     {EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED}
@@ -142,6 +145,12 @@ def email_context(
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
+        # A move to another cohort: the cohort left (named by the composer, which reads it) and
+        # what the move gives back.
+        "moved_from": "",
+        "moved_refund": _money(job.amount or 0, definition.price.currency)
+        if job.kind is EmailKind.BOOKING_TRANSFERRED
+        else None,
     }
 
 

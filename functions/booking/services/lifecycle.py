@@ -30,6 +30,7 @@ from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
 from booking.services.settle import settle_money
+from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
 from booking.services.waitlist import given_a_seat, offer_free_places, waitlist
 
 logger = Logger(child=True)
@@ -111,6 +112,7 @@ class SweepSummary:
     emails_relayed: int = 0
     offers_made: int = 0
     skipped: list[str] = field(default_factory=list)
+    transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
@@ -121,6 +123,13 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
     summary = SweepSummary()
     touched: set[str] = set()
     for application in ports.repository.applications_due(now):
+        if owes_a_transfer_refund(application):
+            try:
+                complete_owed_refund(ports, application)
+                summary.transfer_refunds_made += 1
+            except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+            continue
         lapses = application.hold_lapses_at()
         if lapses is not None and lapses <= now:
             try:

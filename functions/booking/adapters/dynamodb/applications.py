@@ -168,6 +168,11 @@ class DynamoApplicationStore:
         elif stored.enrolment_ended and not previous.enrolment_ended:
             # Cancelled or refunded: the person may apply to this course again.
             actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
+        if previous is not None and previous.course_id != stored.course_id:
+            # Moved to another cohort (``domain.transfers``): the person's one live application
+            # there is this one, and they may apply to the cohort they left again.
+            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, None)}))
+            actions.append(("enrolment_left", {"Delete": self._enrolment_release(previous)}))
         for payment_intent in _new_payments(stored, previous):
             # Refund events name the payment, not the application: remember whose it is (every
             # payment, the ones given back too, so their refunds are acknowledged).

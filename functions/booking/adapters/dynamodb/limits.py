@@ -28,7 +28,13 @@ from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.errors import StaleWrite
 from booking.domain.groups import GroupStatus
-from booking.domain.limits import OUTLIVES_ITS_HOLD, Holding, HoldingChanges, Limited
+from booking.domain.limits import (
+    OUTLIVES_ITS_HOLD,
+    Holding,
+    HoldingChanges,
+    Limited,
+    code_course,
+)
 
 Action = tuple[str, dict[str, Any]]
 
@@ -87,10 +93,13 @@ def holding_actions(
 ) -> list[Action]:
     """A save's actions for every limited thing it claims or gives back."""
     actions: list[Action] = []
-    seat = changes.delta(Limited.SEAT, stored.course_id)
-    waiting = int(_is_waiting(stored)) - int(_is_waiting(previous))
-    if seat or waiting:
-        actions.append(("course", {"Update": seat_update(table, stored.course_id, seat, waiting)}))
+    # A booking moved to another cohort gives its seat back on one course and claims one on
+    # the other: each course's counters move by what the change did there.
+    for course_id in _courses_touched(stored, previous):
+        seat = changes.delta(Limited.SEAT, course_id)
+        waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
+        if seat or waiting:
+            actions.append(("course", {"Update": seat_update(table, course_id, seat, waiting)}))
     for holding in changes.claimed:
         if holding.thing in OUTLIVES_ITS_HOLD:
             key = holding_key(stored.application_id, holding.key)
@@ -156,13 +165,24 @@ def _is_waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
 
 
+def _courses_touched(stored: Application, previous: Application | None) -> list[str]:
+    """The courses a save may move counters on: the application's, and the one it left."""
+    return sorted({stored.course_id, *((previous.course_id,) if previous else ())})
+
+
+def _waiting_on(application: Application | None, course_id: str) -> int:
+    return int(
+        _is_waiting(application) and application is not None and application.course_id == course_id
+    )
+
+
 def _code_of(table: str, application: Application, delta: int) -> dict[str, Any]:
     assert application.discount is not None
-    return code_update(table, application.course_id, application.discount.code, delta)
+    return code_update(table, code_course(application), application.discount.code, delta)
 
 
 def _holding_attributes(application: Application) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"course_id": {"S": application.course_id}}
+    attributes: dict[str, Any] = {"course_id": {"S": code_course(application)}}
     if application.discount is not None:
         attributes["code"] = {"S": application.discount.code}
     return attributes

@@ -107,11 +107,13 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
         from booking.handlers.routes.organisers import ORGANISERS
+        from booking.handlers.routes.transfers import TRANSFER_ADMIN
 
-        return ORGANISERS
+        return ORGANISERS + TRANSFER_ADMIN
     from booking.handlers.routes.console import CONSOLE_ROUTES
+    from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
-    return CONSOLE_ROUTES
+    return CONSOLE_ROUTES + TRANSFER_CONSOLE
 
 
 def route(operation_id: str) -> Route:

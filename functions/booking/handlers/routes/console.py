@@ -33,6 +33,7 @@ from booking.handlers.routes.answers import (
     see_other,
 )
 from booking.handlers.routes.console_sign_in import SIGNING_IN
+from booking.handlers.routes.transfers import TRANSFER_DONE
 from booking.services.console import MAX_QUERY_LENGTH
 
 CONSOLE = Function.CONSOLE
@@ -158,7 +159,7 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
-DONE = tuple(sorted(str(action.done) for action in ACTIONS))
+DONE = tuple(sorted({str(action.done) for action in ACTIONS} | {TRANSFER_DONE}))
 
 PAGES: tuple[Route, ...] = (
     Route(

@@ -1,0 +1,41 @@
+"""The ``transfer`` command: the cohorts a booking may move to, or the move itself, said as
+the console says them (``services.transfers`` decides, through the organiser API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.cli.client import application_path, get_json, post_json
+from booking.domain.wording import COURSE_STATUS_WORDS, money_words, status_with_reason
+
+
+def transfer(url: str, token: str | None, application: str, to_course_id: str | None) -> str:
+    """Without ``to_course_id``: one line per cohort of the programme still taking people
+    (id, name, status, places left, price, and why not where it cannot take this booking).
+    With it: the move, and where the booking now stands."""
+    path = application_path(url, application)
+    if to_course_id is None:
+        return _choices(get_json(f"{path}/transfer-choices", token))
+    moved = post_json(f"{path}/transfer", token, {"to_course_id": to_course_id})
+    said = status_with_reason(moved["status"], moved.get("status_reason"))
+    reference = moved.get("reference") or moved["application_id"]
+    return f"{reference}: moved to {moved['course_id']} ({said})"
+
+
+def _choices(answer: dict[str, Any]) -> str:
+    cohorts = answer["cohorts"]
+    if not cohorts:
+        return "no other cohort of this programme is taking people now"
+    lines = []
+    for cohort in cohorts:
+        price = cohort["price"]
+        left = cohort["places_left"]
+        line = (
+            f"{cohort['course_id']}: {cohort['name']}; "
+            f"{COURSE_STATUS_WORDS[cohort['status']].lower()}, "
+            f"{left} place{'s' if left != 1 else ''} left, "
+            f"{money_words(price['amount'], price['currency'])}"
+        )
+        refusal = cohort.get("refusal")
+        lines.append(line + (f" (not possible: {refusal['message']})" if refusal else ""))
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""What a booking keeps of each move to another cohort (``domain.transfers`` decides them).
+
+Its own module because the application (``domain.application``) holds these records, while the
+rules that make them read applications.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from booking.domain.money import Money
+
+
+class TransferRecord(BaseModel):
+    """One move of a booking from one cohort to another: when, and the money it moved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    from_course_id: str
+    to_course_id: str
+    at: datetime
+    price_before: Money  # the place's price on the cohort it left
+    price_after: Money  # and on the cohort it joined (a code and a bursary carried over)
+    # What the move gives back (minor units): the payment kept less what the new cohort asks.
+    refund_due: int = 0
+    # Stripe's refund of it, once made (asked after the move was saved; see domain.transfers).
+    refund_id: str | None = None
+
+    @property
+    def refund_pending(self) -> bool:
+        return self.refund_due > 0 and self.refund_id is None
+
+
+def owed_by_a_move(transfers: tuple[TransferRecord, ...], amount: int) -> bool:
+    """Whether a refund of ``amount`` that Stripe reports is the one the latest move still owes
+    (asked of Stripe by the move itself, whose email told the person already)."""
+    return bool(transfers) and transfers[-1].refund_pending and transfers[-1].refund_due == amount

@@ -1,0 +1,208 @@
+"""Moving a booking to another cohort of the same programme: the rules, no I/O.
+
+What may move: a **confirmed** booking only. One still on its way (under review, waiting,
+offered, awaiting a card payment or an invoice) has a checkout, an offer or an invoice that asked
+for the old cohort's terms; moving it would leave Stripe asking for a place it no longer names.
+The organiser cancels it instead and the person applies to the other cohort.
+
+Where to: another cohort of the same programme, still taking applications (not closed, not
+begun), with a seat free for a newcomer (nobody on its waiting list: the waiting list goes
+first there too). A full cohort is refused with its name and the suggestion to raise its
+capacity; joining its waiting list instead is not offered (the booking would have to hold a seat
+on one cohort and a waiting place on another at once, which no holding rule covers yet).
+
+The seat moves in the repository's one save: what an application holds is derived from its
+state (``domain.limits``), so changing its ``course_id`` gives the old cohort's seat back and
+claims the new one, conditionally, in one transaction; the person's enrolment moves with it.
+
+Money stays with the booking (the promise rule: the price accepted is what is paid, now on the
+new cohort's terms). The new cohort's price is the place's price; a bursary carries over as the
+same amount of money, a discount code as the same reduction (its use stays counted on the code
+of the course it was given on). A cheaper cohort gives back the difference between what was kept
+and what the new cohort asks, as a partial refund of the booking's own payment, keyed by the move
+(``transfer-<application>-<n>``). It is asked of Stripe *after* the move is saved, so a move that
+loses its seat to a race never refunds anything; a refund that fails is still owed on the
+record and the same request again completes it. A dearer cohort is refused for now, saying how
+much more it costs: charging the difference needs a second payment on one booking, which the
+one path for money does not hold yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.money import money_words
+from booking.domain.programme import programme_of
+from booking.domain.transfer_record import TransferRecord
+from booking.domain.wording import course_name, status_named
+
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class TransferRefused:
+    """Why this booking cannot move to that cohort now (a Conflict for the organiser)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A decided move: the booking as it is to be saved, and what to give back afterwards."""
+
+    application: Application
+    refund_due: int  # minor units of the booking's own payment to give back; 0: none
+    idempotency_key: str
+
+
+def cohort_name(course: Course) -> str:
+    definition = course.definition
+    return course_name(definition.title, course.first_start(), definition.timezone)
+
+
+def refusal(
+    application: Application, source: Course, target: Course, now: datetime
+) -> TransferRefused | None:
+    """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can."""
+    if application.status is not S.CONFIRMED:
+        return TransferRefused(
+            "not_transferable",
+            f"only a confirmed booking can move to another cohort; this one is "
+            f"{status_named(application.status)} (cancel it, and the person can apply to the "
+            f"other cohort)",
+        )
+    if application.is_erased:
+        return TransferRefused(
+            "not_transferable", "this booking's personal data was erased: nobody can be told"
+        )
+    if application.completion is not None:
+        return TransferRefused(
+            "not_transferable",
+            "the register of this booking's cohort is closed: its completion is decided",
+        )
+    if target.course_id == source.course_id:
+        return TransferRefused("same_course", "the booking is on this cohort already")
+    if programme_of(target) != programme_of(source):
+        return TransferRefused(
+            "other_programme",
+            f"{cohort_name(target)} is not a cohort of this booking's programme",
+        )
+    if not target.accepts_applications(now):
+        return TransferRefused(
+            "course_closed", f"{cohort_name(target)} is closed or has begun: nobody can join it"
+        )
+    if not target.seat_free_for_newcomer:
+        waiting = " and people are waiting for a place" if target.waiting else ""
+        return TransferRefused(
+            "course_full",
+            f"{cohort_name(target)} has no place free{waiting}; raise its capacity first, or "
+            f"choose another cohort",
+        )
+    source_price = application.price_or(source.definition.price)
+    target_price = target.definition.price
+    if source_price.currency != target_price.currency:
+        return TransferRefused(
+            "other_currency", f"{cohort_name(target)} is priced in another currency"
+        )
+    more = _due_after(application, target) - application.amount_kept
+    if more > 0:
+        return TransferRefused(
+            "transfer_costs_more",
+            f"{cohort_name(target)} costs {money_words(more, target_price.currency)} more than "
+            f"was paid; charging a difference is not possible yet (cancel with a refund and "
+            f"have the person apply to it, or choose a cohort at the same price or less)",
+        )
+    if more < 0 and not application.payment_intent:
+        return TransferRefused(
+            "no_payment_to_refund",
+            "the difference would be refunded, but Stripe holds no payment for this booking",
+        )
+    return None
+
+
+def decide_transfer(
+    application: Application, source: Course, target: Course, now: datetime
+) -> Transfer | TransferRefused:
+    """The move of ``application`` from ``source`` to ``target``, or why not."""
+    refused = refusal(application, source, target, now)
+    if refused is not None:
+        return refused
+    move = len(application.transfers) + 1
+    refund_due = max(application.amount_kept - _due_after(application, target), 0)
+    record = TransferRecord(
+        from_course_id=source.course_id,
+        to_course_id=target.course_id,
+        at=now,
+        price_before=application.price_or(source.definition.price),
+        price_after=target.definition.price,
+        refund_due=refund_due,
+    )
+    app_id = application.application_id
+    discount = application.discount
+    if discount is not None and discount.course_id is None:
+        # The code is the old course's: its use stays counted there (``domain.limits``).
+        discount = discount.model_copy(update={"course_id": source.course_id})
+    moved = application.model_copy(
+        update={
+            "course_id": target.course_id,
+            "price": target.definition.price,
+            "discount": discount,
+            "transfers": (*application.transfers, record),
+            # Marks are for the cohort left's sessions: the new register starts blank.
+            "attendance": {},
+            "updated_at": now,
+        }
+    ).with_emails(
+        EmailJob.transferred(app_id, source.course_id, target.course_id, move, refund_due),
+        # The new cohort's facilitators hear of the person joining them, as of any booking.
+        EmailJob.about(
+            EmailKind.FACILITATOR_COPY, app_id, target.course_id, occasion=f"moved-in-{move}"
+        ),
+    )
+    return Transfer(moved, refund_due, transfer_refund_key(app_id, move))
+
+
+def _due_after(application: Application, target: Course) -> int:
+    """What the place costs on ``target``: its price, less the same bursary and code."""
+    return application.model_copy(update={"price": target.definition.price}).amount_due(
+        target.definition.price
+    )
+
+
+def transfer_refund_key(application_id: str, move: int) -> str:
+    return f"transfer-{application_id}-{move}"
+
+
+def pending_refund(application: Application) -> tuple[TransferRecord, int] | None:
+    """The latest move's refund, if it is still owed: the record and its number. Only while
+    the booking stands: a cancellation's own refund gives back all that was kept."""
+    if not application.transfers or application.status is not S.CONFIRMED:
+        return None
+    latest = application.transfers[-1]
+    return (latest, len(application.transfers)) if latest.refund_pending else None
+
+
+def with_transfer_refund(
+    application: Application, refund_id: str, amount: int, move: int
+) -> Application:
+    """``application`` with the refund Stripe made for its ``move``-th move recorded, on the
+    move and on the booking's own payment (Stripe's events for the same refund id later say the
+    same, so nothing is counted twice, and no second message is sent)."""
+    records = list(application.transfers)
+    index = move - 1
+    records[index] = records[index].model_copy(update={"refund_id": refund_id})
+    refunds = {**application.refunds, refund_id: amount}
+    total = max(sum(refunds.values()), application.charge_amount_refunded)
+    return application.model_copy(
+        update={
+            "transfers": tuple(records),
+            "refunds": refunds,
+            "amount_refunded": total,
+            "last_refund": amount,
+        }
+    )

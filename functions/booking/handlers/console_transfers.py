@@ -1,0 +1,92 @@
+"""The console's page for moving a booking to another cohort, and its form (registered on the
+console's resolver, ``handlers/console_app.py``; the use case is ``services.transfers``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from aws_lambda_powertools.event_handler import Response
+
+from booking.bootstrap import ports
+from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.wording import COURSE_STATUS_WORDS, money_words
+from booking.handlers import http
+from booking.handlers.console_app import chrome, html_page, served, typed_value
+from booking.handlers.console_pages import Chrome, _course_name, _dates, _render
+from booking.handlers.routes.transfers import TRANSFER_DONE
+from booking.services import transfers
+from booking.services.transfers import Choices
+
+LABELS = {"to_course_id": "Cohort to move to"}
+
+
+def transfer_page(
+    chrome: Chrome,
+    choices: Choices,
+    *,
+    problem: str = "",
+    chosen: str = "",
+    errors: dict[str, str] | None = None,
+) -> str:
+    application, course = choices.application, choices.course
+    return _render(
+        "transfer.html",
+        chrome,
+        application_id=application.application_id,
+        reference=application.reference or application.application_id,
+        name=application.answers.name,
+        status=application.status.value,
+        course_name=_course_name(course),
+        course_dates=_dates(course),
+        cohorts=[
+            {
+                "course_id": c.course.course_id,
+                "name": c.name,
+                "dates": _dates(c.course),
+                "status": COURSE_STATUS_WORDS[c.status.value],
+                "left": c.course.places_left,
+                "price": money_words(
+                    c.course.definition.price.amount, c.course.definition.price.currency
+                ),
+                "why_not": f"{c.refused.message[:1].upper()}{c.refused.message[1:]}."
+                if c.refused
+                else "",
+            }
+            for c in choices.cohorts
+        ],
+        can_move=any(c.refused is None for c in choices.cohorts),
+        chosen=chosen,
+        problem=problem,
+        errors=errors or {},
+        labels=LABELS,
+    )
+
+
+def _page(application_id: str, status: int = 200, **shown: Any) -> Response[str]:
+    choices = transfers.transfer_choices(ports(), application_id)
+    return html_page(status, transfer_page(chrome(), choices, **shown))
+
+
+@served("consoleTransferChoices")
+def transfer_choices(application_id: str) -> Response[str]:
+    return _page(application_id)
+
+
+@served("consoleTransfer")
+def transfer(application_id: str) -> Response[str]:
+    chosen = typed_value("to_course_id")
+    try:
+        transfers.transfer_booking(ports(), application_id, chosen)
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
+        return _refused(application_id, refused, chosen)
+    return http.see_other(f"/console/applications/{quote(application_id)}?done={TRANSFER_DONE}")
+
+
+def _refused(application_id: str, error: BookingError, chosen: str) -> Response[str]:
+    fields = error.fields if isinstance(error, InvalidInput) else {}
+    errors = {k: f"{v[:1].upper()}{v[1:]}" for k, v in fields.items() if k in LABELS}
+    problem = "" if errors else f"{error.message[:1].upper()}{error.message[1:]}."
+    return _page(
+        application_id, http.status_for(error), problem=problem, chosen=chosen, errors=errors
+    )

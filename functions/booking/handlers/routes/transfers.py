@@ -1,0 +1,145 @@
+"""Moving a booking to another cohort: its routes on the organiser API and the console
+(``services.transfers``; the rules in ``domain.transfers``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    console_form,
+    json_answer,
+    page,
+    path_parameter,
+    see_other,
+)
+
+TAGS_ADMIN = ("organisers",)
+TAGS_CONSOLE = ("console",)
+_APPLICATION = path_parameter(
+    "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
+)
+_CONSOLE_APPLICATION = path_parameter("application_id")
+# What the application's page says after a move (``?done=``).
+TRANSFER_DONE = "moved"
+_TO_COURSE: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "description": "The course id of the cohort to move to: another cohort of the same "
+    "programme, still taking applications, with a place free",
+}
+_CHOICE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "course_id": {"type": "string"},
+        "name": {"type": "string", "description": "The title with its first day"},
+        "status": {"type": "string", "enum": ["open", "full", "closed"]},
+        "places_left": {"type": "integer"},
+        "price": {"type": "object", "description": "Minor units (pence) and currency"},
+        "can_move": {"type": "boolean"},
+        "refusal": {
+            "type": ["object", "null"],
+            "description": "Why the booking cannot move there now: code and message",
+        },
+    },
+    "required": ["course_id", "name", "status", "places_left", "price", "can_move"],
+}
+_MOVE_RULES = (
+    "Only a confirmed booking moves, to another cohort of the same programme that is still "
+    "taking applications and has a place free (nobody waiting for it). The seat on the old "
+    "cohort is given back and the new one taken in one transaction; the old cohort's freed "
+    "seat is offered to its waiting list. The place is priced as the new cohort; a bursary "
+    "and a discount code carry over. A cheaper cohort refunds the difference through Stripe "
+    "(a partial refund, keyed by the move); a dearer one is refused with the difference. The "
+    "person gets one email: the old sessions cancelled (cancel.ics), the new ones added "
+    "(invite.ics). Asking again for the same move answers the booking as moved and completes "
+    "a refund still owed. Amounts are in minor units (pence)."
+)
+
+TRANSFER_ADMIN: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "GET",
+        "/admin/applications/{application_id}/transfer-choices",
+        "transferChoices",
+        "The programme's other cohorts still taking people, and whether this booking can move "
+        "to each",
+        {
+            "200": json_answer(
+                {
+                    "type": "object",
+                    "properties": {
+                        "application_id": {"type": "string"},
+                        "course_id": {"type": "string"},
+                        "cohorts": {"type": "array", "items": _CHOICE},
+                    },
+                    "required": ["application_id", "course_id", "cohorts"],
+                },
+                "The cohorts, soonest first",
+            )
+        },
+        errors=(404,),
+        description=_MOVE_RULES,
+        parameters=(_APPLICATION,),
+        tags=TAGS_ADMIN,
+    ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/applications/{application_id}/transfer",
+        "transferBooking",
+        "Move a confirmed booking to another cohort of its programme",
+        {"200": json_answer("AdminApplicationOut", "The application after the move")},
+        errors=(400, 404, 409, 413, 415, 422),
+        description=_MOVE_RULES,
+        parameters=(_APPLICATION,),
+        body={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"to_course_id": _TO_COURSE},
+                        "required": ["to_course_id"],
+                    }
+                }
+            },
+        },
+        tags=TAGS_ADMIN,
+    ),
+)
+
+TRANSFER_CONSOLE: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/transfer",
+        "consoleTransferChoices",
+        "Move a booking: the programme's other cohorts with their dates, places left and "
+        "price, and the form to choose one",
+        {
+            "200": page("The cohorts and the form"),
+            "404": page("No such application (or a path segment longer than any id)"),
+        },
+        parameters=(_CONSOLE_APPLICATION,),
+        tags=TAGS_CONSOLE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/applications/{application_id}/transfer",
+        "consoleTransfer",
+        "Move a confirmed booking to the chosen cohort",
+        {
+            "303": see_other(f"Done: to the application's page with `?done={TRANSFER_DONE}`"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The cohorts' page again, saying why not"),
+            "422": page("The cohorts' page again: no cohort chosen, or no such cohort"),
+        },
+        parameters=(_CONSOLE_APPLICATION,),
+        body=console_form({"to_course_id": _TO_COURSE}, "to_course_id"),
+        tags=TAGS_CONSOLE,
+        done=TRANSFER_DONE,
+    ),
+)

@@ -1,0 +1,186 @@
+"""Move a booking to another cohort of its programme (``domain.transfers`` decides).
+
+One read, one decision, one save that moves the seat (the repository gives the old cohort's
+seat back and claims the new one in its single transaction), then the old cohort's freed seat
+offered to its waiting list, then any refund the move owes asked of Stripe under the move's key
+and recorded. Asking again (a double submit, a retry after Stripe was unavailable) finds the
+move done and completes its refund if it is still owed: the same refund, never a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course, CourseStatus
+from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput, NotFound
+from booking.domain.programme import programme_of
+from booking.domain.transfers import (
+    Transfer,
+    TransferRefused,
+    cohort_name,
+    decide_transfer,
+    pending_refund,
+    refusal,
+    transfer_refund_key,
+    with_transfer_refund,
+)
+from booking.services.concurrency import load_application, retried
+from booking.services.ports import Ports
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+COURSE_ID_MAX = 200  # longer than any course id the table holds
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Another cohort of the booking's programme, and why the booking cannot move there now
+    (None: it can)."""
+
+    course: Course
+    name: str
+    status: CourseStatus
+    refused: TransferRefused | None
+
+
+@dataclass(frozen=True)
+class Choices:
+    application: Application
+    course: Course
+    cohorts: list[Choice]
+
+
+def transfer_choices(ports: Ports, application_id: str) -> Choices:
+    """The programme's other cohorts still taking people, soonest first, each with whether
+    this booking may move there (what the console's and the CLI's choice shows)."""
+    application = load_application(ports, application_id)
+    source = _course(ports, application.course_id)
+    now = ports.clock()
+    programme = programme_of(source)
+    cohorts = sorted(
+        (
+            c
+            for c in ports.repository.list_courses()
+            if programme_of(c) == programme
+            and c.course_id != source.course_id
+            and c.accepts_applications(now)
+        ),
+        key=lambda c: (c.first_start(), c.course_id),
+    )
+    return Choices(
+        application,
+        source,
+        [
+            Choice(c, cohort_name(c), c.status(now), refusal(application, source, c, now))
+            for c in cohorts
+        ],
+    )
+
+
+def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Application:
+    """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
+    target_id = _course_id(to_course_id)
+
+    def attempt(current: Application) -> Application:
+        if _moved_there(current, target_id):
+            return current  # asked again: the move is done (its refund is completed below)
+        source = _course(ports, current.course_id)
+        target = ports.repository.get_course(target_id)
+        if target is None:
+            raise InvalidInput(
+                "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
+            )
+        decided = decide_transfer(current, source, target, ports.clock())
+        if isinstance(decided, TransferRefused):
+            raise Conflict(decided.message, code=decided.code)
+        return _save(ports, decided, current, target)
+
+    saved = retried(attempt, lambda: load_application(ports, application_id))
+    left = saved.transfers[-1].from_course_id
+    offer_free_places(ports, left)  # the seat given back goes to whoever waits there
+    saved = _complete_refund(ports, saved)
+    logger.info(
+        "booking moved",
+        extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
+    )
+    return saved
+
+
+def _save(ports: Ports, decided: Transfer, current: Application, target: Course) -> Application:
+    try:
+        return ports.repository.save(decided.application, current)
+    except CourseFull as full:
+        # Its last place went (or someone began waiting) between the read and the save.
+        raise Conflict(
+            f"{cohort_name(target)} has no place free any more; choose another cohort",
+            code="course_full",
+        ) from full
+    except AlreadyApplied as taken:
+        raise Conflict(
+            f"the person already has an application for {cohort_name(target)}; cancel one "
+            f"of the two first",
+            code="already_applied",
+        ) from taken
+
+
+def owes_a_transfer_refund(application: Application) -> bool:
+    return pending_refund(application) is not None
+
+
+def complete_owed_refund(ports: Ports, application: Application) -> Application:
+    """The refund a move still owes, made now (the sweep's part: Stripe failed at the time)."""
+    return _complete_refund(ports, application)
+
+
+def _complete_refund(ports: Ports, saved: Application) -> Application:
+    """The refund the latest move owes, asked of Stripe under the move's own key (a repeat is
+    the same refund) and recorded on the booking."""
+    owed = pending_refund(saved)
+    if owed is None or saved.payment_intent is None:
+        return saved
+    record, move = owed
+    made = ports.payments.refund(
+        saved.payment_intent,
+        amount=record.refund_due,
+        idempotency_key=transfer_refund_key(saved.application_id, move),
+    )
+
+    def note(current: Application) -> Application:
+        if len(current.transfers) < move or current.transfers[move - 1].refund_id is not None:
+            return current
+        told = with_transfer_refund(current, made.refund_id, made.amount, move)
+        return ports.repository.save(told.model_copy(update={"updated_at": ports.clock()}), current)
+
+    return retried(note, lambda: load_application(ports, saved.application_id), first=saved)
+
+
+def _moved_there(application: Application, target_id: str) -> bool:
+    latest = application.transfers[-1] if application.transfers else None
+    return (
+        latest is not None
+        and application.status is ApplicationStatus.CONFIRMED
+        and application.course_id == target_id
+        and latest.to_course_id == target_id
+    )
+
+
+def _course(ports: Ports, course_id: str) -> Course:
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound("the course of this application no longer exists")
+    return course
+
+
+def _course_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(
+            "the cohort to move to needs attention", {"to_course_id": "choose a cohort"}
+        )
+    if len(value) > COURSE_ID_MAX:
+        raise InvalidInput(
+            "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
+        )
+    return value.strip()

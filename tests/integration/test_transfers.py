@@ -1,0 +1,453 @@
+"""Moving a booking to another cohort, through the handlers on moto and the Stripe stand-in.
+
+Cohorts of one programme (``move-test``): spring and summer at £200, autumn at £150 (cheaper),
+winter at £250 (dearer); a cohort of another programme; a closed one. People book and pay
+through the API; the organiser moves them with ``/admin`` and the console. Every message is
+parsed back and its calendars held to RFC 5546 across the test (``tests/support/mail_checks``).
+"""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+import urllib.request
+from datetime import date, datetime, timedelta
+from email.message import Message
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from booking import cli
+from booking.adapters.ses_sender import build_mime
+from booking.domain.emails import OutgoingEmail
+from booking.services.lifecycle import sweep
+from tests.support.console import ConsoleBrowser
+from tests.support.mail_checks import Seen, check_message
+from tests.support.system import ADMIN_TOKEN, BASE_URL, System
+
+LONDON = ZoneInfo("Europe/London")
+PROGRAMME = "move-test"
+ADA, BOB = "ada@example.org", "bob@example.org"
+
+
+def _monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def _definition(first: date, name: str, price: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "programme": PROGRAMME,
+        "title": "Moving Leadership",
+        "price": {"amount": price},
+        "capacity": 5,
+        "enquiries_email": f"{name}@example.org",
+        "facilitators": [f"facilitator-{name}@example.org"],
+        "joining_url": f"https://example.org/join/{name}",
+        "reminder_offsets_hours": [24, 1],
+        "sessions": [
+            {
+                "date": (first + timedelta(weeks=w)).isoformat(),
+                "start_time": "15:00",
+                "end_time": "17:00",
+            }
+            for w in range(2)
+        ],
+        **extra,
+    }
+
+
+class Cohorts:
+    def __init__(self, system: System, spring_capacity: int = 5) -> None:
+        self.system = system
+        self.spring_start = _monday_after(system.now().date() + timedelta(days=21))
+        first = self.spring_start
+        self.files = {
+            "move-spring": _definition(first, "spring", 20000, capacity=spring_capacity),
+            "move-summer": _definition(first + timedelta(weeks=4), "summer", 20000),
+            "move-autumn": _definition(first + timedelta(weeks=8), "autumn", 15000),
+            "move-winter": _definition(first + timedelta(weeks=12), "winter", 25000),
+            "move-full": _definition(first + timedelta(weeks=16), "full", 20000, capacity=1),
+            "move-closed": _definition(first + timedelta(weeks=20), "closed", 20000, closed=True),
+            "other-programme": {
+                **_definition(first + timedelta(weeks=4), "other", 20000),
+                "programme": "another",
+            },
+        }
+        for course_id, definition in self.files.items():
+            system.put_course(course_id, definition)
+        self.seen = Seen()
+
+    def book(self, course_id: str, email: str, **extra: Any) -> dict[str, Any]:
+        application: dict[str, Any] = self.system.apply(course_id, email=email, **extra).json()
+        if application.get("checkout_url"):
+            assert self.system.pay(application["checkout_url"]).status == 200
+        self.emails()
+        return application
+
+    def emails(self) -> list[OutgoingEmail]:
+        """Every email sent since, parsed back and its calendars checked across the test."""
+        sent = self.system.deliver_emails()
+        for message in sent:
+            check_message(build_mime(message, "courses@example.org", self.system.now()), self.seen)
+        return sent
+
+    def move(self, application_id: str, to: str) -> Any:
+        return self.system.admin(
+            "POST", f"/applications/{application_id}/transfer", json_body={"to_course_id": to}
+        )
+
+    def places_left(self, course_id: str) -> int:
+        return int(self.system.course(course_id)["places_left"])
+
+    def record(self, application_id: str) -> dict[str, Any]:
+        reply = self.system.admin("GET", f"/applications/{application_id}")
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
+
+def _calendars(message: OutgoingEmail) -> dict[str, Calendar]:
+    return {
+        a.filename: Calendar.from_ical(a.content)
+        for a in message.attachments
+        if a.content_type == "text/calendar"
+    }
+
+
+def _uids(calendar: Calendar) -> set[str]:
+    return {str(event["uid"]) for event in calendar.walk("VEVENT")}
+
+
+def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    confirmation = [m for m in system.sent if m.to == [ADA] and "confirmed" in m.subject][-1]
+    old_uids = _uids(_calendars(confirmation)["invite.ics"])
+    assert cohorts.places_left("move-spring") == 4
+
+    moved = cohorts.move(booked["application_id"], "move-summer")
+
+    assert moved.status == 200, moved.body
+    assert moved.json()["course_id"] == "move-summer"
+    assert moved.json()["status"] == "confirmed"
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-summer") == 4
+    rosters = {
+        c: [r["application_id"] for r in system.admin("GET", f"/courses/{c}/applications").json()]
+        for c in ("move-spring", "move-summer")
+    }
+    assert rosters == {"move-spring": [], "move-summer": [booked["application_id"]]}
+    sent = cohorts.emails()
+    to_ada = [m for m in sent if m.to == [ADA]]
+    assert len(to_ada) == 1, [m.subject for m in to_ada]
+    [message] = to_ada
+    assert message.subject.startswith("Your booking has moved")
+    assert "https://example.org/join/summer" in message.text
+    calendars = _calendars(message)
+    assert set(calendars) == {"invite.ics", "cancel.ics"}
+    cancel, invite = calendars["cancel.ics"], calendars["invite.ics"]
+    assert str(cancel["method"]) == "CANCEL"
+    assert str(invite["method"]) == "REQUEST"
+    # Every session the confirmation put in is taken out, by the ORGANIZER that put it in.
+    assert _uids(cancel) == old_uids
+    assert {str(e["organizer"]) for e in cancel.walk("VEVENT")} == {"mailto:spring@example.org"}
+    assert {str(e["organizer"]) for e in invite.walk("VEVENT")} == {"mailto:summer@example.org"}
+    assert not _uids(invite) & old_uids
+    assert len(_uids(invite)) == 2
+    # The new cohort's facilitators hear of the person joining them.
+    assert any(m.to == ["facilitator-summer@example.org"] for m in sent)
+    # The move is in the application's history.
+    page = ConsoleBrowser(system)
+    page.sign_in()
+    detail = page.get(f"/console/applications/{booked['application_id']}").body
+    assert "Moved from move-spring to move-summer" in detail
+
+
+def test_reminders_follow_the_booking_to_its_new_cohort(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    assert cohorts.move(booked["application_id"], "move-summer").status == 200
+    cohorts.emails()
+    spring_first = datetime.combine(cohorts.spring_start, datetime.min.time(), LONDON).replace(
+        hour=15
+    )
+    summer_first = spring_first + timedelta(weeks=4)
+    for session_start in (spring_first, summer_first):
+        for before in (timedelta(hours=23), timedelta(minutes=50)):
+            system.scheduled_run(session_start - before)
+            # A retried run sends nothing twice.
+            system.scheduled_run(session_start - before)
+    reminders = [m for m in cohorts.emails() if m.to == [ADA]]
+    # None for the cohort left; one per offset of the new one's first session.
+    assert len(reminders) == 2, [m.subject for m in reminders]
+    assert all("https://example.org/join/summer" in m.text for m in reminders)
+
+
+def test_the_freed_seat_is_offered_to_the_old_cohorts_waiting_list(system: System) -> None:
+    cohorts = Cohorts(system, spring_capacity=1)
+    booked = cohorts.book("move-spring", ADA)
+    waiting = system.apply("move-spring", email=BOB).json()
+    assert waiting["status"] == "waitlisted"
+
+    assert cohorts.move(booked["application_id"], "move-summer").status == 200
+
+    bob = system.api("GET", f"/applications/{waiting['application_id']}?token={waiting['token']}")
+    assert bob.json()["status"] == "offered"
+    assert cohorts.places_left("move-spring") == 0
+
+
+def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+
+    first = cohorts.move(booked["application_id"], "move-autumn")
+    again = cohorts.move(booked["application_id"], "move-autumn")  # a double submit
+
+    assert first.status == again.status == 200, (first.body, again.body)
+    record = cohorts.record(booked["application_id"])
+    assert (record["amount_paid"], record["amount_refunded"], record["status"]) == (
+        20000,
+        5000,
+        "confirmed",
+    )
+    assert record["price"] == 15000
+    refunds = [
+        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
+    ]
+    # One refund at Stripe, of the difference: what is recorded is what Stripe holds.
+    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
+    to_ada = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert len(to_ada) == 1, [m.subject for m in to_ada]
+    assert "£50.00" in to_ada[0].text
+
+
+@pytest.mark.parametrize(
+    ("to", "status", "code", "said"),
+    [
+        ("move-winter", 409, "transfer_costs_more", "£50.00 more"),
+        ("move-full", 409, "course_full", "no place free"),
+        ("move-closed", 409, "course_closed", "closed"),
+        ("other-programme", 409, "other_programme", "not a cohort of this booking"),
+        ("move-spring", 409, "same_course", "on this cohort already"),
+        ("no-such-course", 422, "validation_failed", "no such cohort"),
+        ("", 422, "validation_failed", "choose a cohort"),
+    ],
+)
+def test_a_move_that_cannot_be_made_is_refused_and_changes_nothing(
+    system: System, to: str, status: int, code: str, said: str
+) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    booked = cohorts.book("move-spring", ADA)
+    before = cohorts.record(booked["application_id"])
+
+    refused = cohorts.move(booked["application_id"], to)
+
+    assert refused.status == status, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == code
+    assert said in (error["message"] + str(error.get("fields", {})))
+    assert cohorts.record(booked["application_id"]) == before
+    assert cohorts.places_left("move-spring") == 4
+    assert cohorts.places_left("move-full") == 0
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+
+
+def test_only_a_confirmed_booking_moves(system: System) -> None:
+    cohorts = Cohorts(system)
+    unpaid = system.apply("move-spring", email=ADA).json()
+    assert unpaid["status"] == "awaiting_payment"
+
+    refused = cohorts.move(unpaid["application_id"], "move-summer")
+
+    assert refused.status == 409
+    assert refused.json()["error"]["code"] == "not_transferable"
+    assert cohorts.places_left("move-summer") == 5
+
+
+def test_a_bad_body_is_a_clear_error(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    for body in ({}, {"to_course_id": 7}, {"to_course_id": "x" * 500}):
+        reply = system.admin(
+            "POST", f"/applications/{booked['application_id']}/transfer", json_body=body
+        )
+        assert reply.status == 422, (body, reply.body)
+        assert "to_course_id" in reply.json()["error"]["fields"]
+
+
+def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    booked = cohorts.book("move-spring", ADA)
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    app_page = f"/console/applications/{booked['application_id']}"
+    assert f"{app_page}/transfer" in browser.get(app_page).body
+
+    choices = browser.get(f"{app_page}/transfer")
+
+    assert choices.status == 200
+    assert 'value="move-summer"' in choices.body
+    assert "5 places left" in choices.body
+    assert "£50.00 more" in choices.body  # winter: shown, and why it is not possible
+    assert "other-programme" not in choices.body
+    # Without the session's CSRF token nothing moves.
+    forged = browser.post(f"{app_page}/transfer", to_course_id="move-summer")
+    assert forged.status == 403
+    assert cohorts.places_left("move-summer") == 5
+    refused = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-full",
+    )
+    assert refused.status == 409
+    moved = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-summer",
+    )
+    assert moved.status == 303
+    assert moved.headers["location"].endswith("?done=moved")
+    assert "Moved to the other cohort" in browser.get(moved.headers["location"]).body
+    assert cohorts.places_left("move-summer") == 4
+
+
+def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: System) -> None:
+    cohorts = Cohorts(system)
+    made = system.admin(
+        "POST",
+        "/courses/move-spring/discount-codes",
+        json_body={"code": "HALF", "percent_off": 50, "max_uses": 1},
+    )
+    assert made.status == 201, made.body
+    booked = cohorts.book("move-spring", ADA, discount_code="HALF")
+
+    moved = cohorts.move(booked["application_id"], "move-autumn")
+
+    assert moved.status == 200, moved.body
+    record = cohorts.record(booked["application_id"])
+    # Half of autumn's £150 is £75: £25 of the £100 paid goes back.
+    assert (record["amount_due"], record["amount_refunded"]) == (7500, 2500)
+    codes = system.admin("GET", "/courses/move-spring/discount-codes").json()
+    assert [(c["code"], c["times_used"]) for c in codes] == [("HALF", 1)]
+
+
+class _Answer(io.BytesIO):
+    status = 200
+
+
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``course-booking ARGS`` over the in-process front: its exit code and output."""
+
+    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> _Answer:
+        target = request.full_url.removeprefix(BASE_URL)
+        data = request.data if isinstance(request.data, bytes) else b""
+        answer = system.front.handle(
+            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
+        )
+        system.relay()
+        body = str(answer.get("body") or "").encode()
+        if answer["statusCode"] >= 400:
+            raise urllib.error.HTTPError(
+                request.full_url, answer["statusCode"], "refused", Message(), io.BytesIO(body)
+            )
+        return _Answer(body)
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+
+    def course_booking(*args: str) -> tuple[int, str]:
+        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    return course_booking
+
+
+def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
+    system: System, run: Any
+) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    booked = cohorts.book("move-spring", ADA)
+    reference = booked["reference"]
+
+    code, listed = run("transfer", reference)
+
+    assert code == 0, listed
+    lines = listed.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "move-summer",
+        "move-autumn",
+        "move-winter",
+        "move-full",
+    ]
+    assert "5 places left, £200.00" in lines[0]
+    assert "not possible" in lines[3]
+    assert "no place free" in lines[3]
+    refused = run("transfer", reference, "--to", "move-full")
+    assert refused[0] != 0
+    assert "no place free" in refused[1]
+    assert run("transfer", reference, "--to", "move-summer") == (
+        0,
+        f"{reference}: moved to move-summer (Confirmed)\n",
+    )
+    assert cohorts.places_left("move-summer") == 4
+
+
+def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    system.stripe_http.fail_next = [503]
+
+    failed = cohorts.move(booked["application_id"], "move-autumn")
+
+    # The move stands (its seat taken, the person told); the refund is owed on its record.
+    assert failed.status == 503, failed.body
+    record = cohorts.record(booked["application_id"])
+    assert (record["course_id"], record["amount_refunded"]) == ("move-autumn", 0)
+    assert cohorts.places_left("move-autumn") == 4
+    again = cohorts.move(booked["application_id"], "move-autumn")
+    assert again.status == 200, again.body
+    record = cohorts.record(booked["application_id"])
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
+    refunds = [
+        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
+    ]
+    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
+    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+
+
+def test_the_sweep_makes_a_transfer_refund_still_owed(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    system.stripe_http.fail_next = [503]
+    assert cohorts.move(booked["application_id"], "move-autumn").status == 503
+
+    swept = sweep(system.ports, system.now() + timedelta(minutes=1))
+    again = sweep(system.ports, system.now() + timedelta(minutes=20))
+
+    assert (swept.transfer_refunds_made, again.transfer_refunds_made) == (1, 0)
+    record = cohorts.record(booked["application_id"])
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
+
+
+def test_asking_again_for_a_move_of_a_booking_since_cancelled_is_refused(system: System) -> None:
+    """Found by the lifecycle machine: a repeated move answered 'moved' for a booking that had
+    been cancelled since."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    assert cohorts.move(booked["application_id"], "move-summer").status == 200
+    cancelled = system.admin(
+        "POST", f"/applications/{booked['application_id']}/cancel", json_body={"refund": False}
+    )
+    assert cancelled.status == 200, cancelled.body
+
+    again = cohorts.move(booked["application_id"], "move-summer")
+
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "not_transferable"

@@ -1,0 +1,183 @@
+"""The rules of a move to another cohort (``domain.transfers``), without I/O: who may move where,
+what the place then costs, what goes back, and what the move holds and records."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.billing import AppliedDiscount
+from booking.domain.course import Course, CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.limits import Holding, Limited, code_key, holding_changes
+from booking.domain.money import Money
+from booking.domain.timeline import EntryKind, changes
+from booking.domain.transfer_record import owed_by_a_move
+from booking.domain.transfers import (
+    Transfer,
+    TransferRefused,
+    decide_transfer,
+    with_transfer_refund,
+)
+
+S = ApplicationStatus
+NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+
+
+def course(course_id: str, price: int, weeks: int, **extra: Any) -> Course:
+    first = date(2027, 3, 1) + timedelta(weeks=weeks)
+    definition = CourseDefinition.model_validate(
+        {
+            "programme": extra.pop("programme", "moving"),
+            "title": "Moving Leadership",
+            "price": {"amount": price},
+            "capacity": extra.pop("capacity", 4),
+            "sessions": [{"date": first.isoformat(), "start_time": "15:00", "end_time": "17:00"}],
+            **extra,
+        }
+    )
+    return Course(course_id=course_id, definition=definition, seats_taken=extra.get("taken", 0))
+
+
+SPRING = course("spring", 20000, 0)
+CHEAPER = course("cheaper", 15000, 4)
+DEARER = course("dearer", 25000, 8)
+
+
+def booking(paid: int = 20000, **changes_: Any) -> Application:
+    return Application(
+        application_id="app1",
+        course_id="spring",
+        status=changes_.pop("status", S.CONFIRMED),
+        token="t",
+        answers=Answers(
+            name="Ada",
+            email="ada@example.org",
+            job_title="J",
+            organisation="O",
+            leadership_role="L",
+            motivation="M",
+        ),
+        created_at=NOW - timedelta(days=30),
+        updated_at=NOW - timedelta(days=30),
+        seat_held=True,
+        price=Money(amount=20000),
+        payment_intent="pi_1" if paid else None,
+        amount_paid=paid,
+        booked_at=NOW - timedelta(days=30),
+        **changes_,
+    )
+
+
+def moved(application: Application, target: Course = CHEAPER) -> Transfer:
+    decided = decide_transfer(application, SPRING, target, NOW)
+    assert isinstance(decided, Transfer), decided
+    return decided
+
+
+@pytest.mark.parametrize(
+    ("application", "refund"),
+    [
+        (booking(), 5000),  # £200 paid, £150 asked
+        (booking(15000, bursary=5000), 5000),  # the same bursary: £100 asked, £150 kept
+        (booking(0, bursary=20000), 0),  # funded in full: nothing was paid, nothing goes back
+        (
+            booking(
+                10000, discount=AppliedDiscount(code="HALF", promotion_code_id="p", percent_off=50)
+            ),
+            2500,  # the same half off: £75 asked
+        ),
+    ],
+)
+def test_a_cheaper_cohort_gives_back_what_was_kept_beyond_its_price(
+    application: Application, refund: int
+) -> None:
+    decided = moved(application)
+    assert decided.refund_due == refund
+    after = decided.application
+    assert after.course_id == "cheaper"
+    assert after.price == Money(amount=15000)
+    assert after.transfers[-1].refund_due == refund
+    assert decided.idempotency_key == "transfer-app1-1"
+    kinds = [job.kind for job in after.outbox]
+    assert kinds == [EmailKind.BOOKING_TRANSFERRED, EmailKind.FACILITATOR_COPY]
+    assert after.outbox[0].from_course_id == "spring"
+
+
+@pytest.mark.parametrize(
+    ("application", "target", "code"),
+    [
+        (booking(), DEARER, "transfer_costs_more"),
+        (booking(0, bursary=20000), DEARER, "transfer_costs_more"),  # the fund pays £200 only
+        (booking(status=S.AWAITING_PAYMENT, paid=0), CHEAPER, "not_transferable"),
+        (booking(status=S.AWAITING_INVOICE_PAYMENT, paid=0), CHEAPER, "not_transferable"),
+        (booking(status=S.OFFERED, paid=0), CHEAPER, "not_transferable"),
+        (booking(), SPRING, "same_course"),
+        (booking(), course("other", 20000, 4, programme="another"), "other_programme"),
+        (booking(), course("closed", 20000, 4, closed=True), "course_closed"),
+        (booking(), course("begun", 20000, -10), "course_closed"),
+        (
+            booking(),
+            course("full", 20000, 4, capacity=1).model_copy(update={"seats_taken": 1}),
+            "course_full",
+        ),
+        (booking(), CHEAPER.model_copy(update={"waiting": 1, "seats_taken": 1}), "course_full"),
+    ],
+)
+def test_a_move_that_cannot_be_made_says_why(
+    application: Application, target: Course, code: str
+) -> None:
+    decided = decide_transfer(application, SPRING, target, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == code
+
+
+def test_the_dearer_refusal_says_the_difference_in_pounds() -> None:
+    decided = decide_transfer(booking(), SPRING, DEARER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert "£50.00 more" in decided.message
+
+
+def test_the_seat_moves_and_the_code_use_stays_with_its_course() -> None:
+    discount = AppliedDiscount(code="HALF", promotion_code_id="p", percent_off=50)
+    before = booking(10000, discount=discount)
+    after = moved(before).application
+    held = holding_changes(before, after)
+    assert held.claimed == (Holding(Limited.SEAT, "cheaper"),)
+    assert held.released == (Holding(Limited.SEAT, "spring"),)
+    # The code is spring's: its use is counted there before and after.
+    assert after.discount is not None
+    assert after.discount.course_id == "spring"
+    assert Holding(Limited.CODE_USE, code_key("spring", "HALF")) not in (
+        *held.claimed,
+        *held.released,
+    )
+
+
+def test_the_move_is_in_the_history_and_its_refund_recorded_once() -> None:
+    before = booking()
+    decided = moved(before)
+    [entry] = [e for e in changes(before, decided.application) if e.kind is EntryKind.TRANSFER]
+    assert (entry.from_course, entry.to_course, entry.amount) == ("spring", "cheaper", 5000)
+    after = decided.application
+    assert owed_by_a_move(after.transfers, 5000)
+    assert not owed_by_a_move(after.transfers, 4000)
+    refunded = with_transfer_refund(after, "re_1", 5000, 1)
+    again = with_transfer_refund(refunded, "re_1", 5000, 1)
+    assert (again.amount_refunded, again.amount_kept) == (5000, 15000)
+    assert again.transfers[-1].refund_id == "re_1"
+    assert not owed_by_a_move(again.transfers, 5000)
+
+
+def test_the_new_cohorts_register_starts_blank_and_a_closed_register_keeps_the_booking() -> None:
+    from booking.domain.attendance import Completion, Mark
+
+    marked = booking(attendance={"s1": Mark.ATTENDED})
+    assert moved(marked).application.attendance == {}
+    closed = booking(completion=Completion(completed=True, attended=1, required=1, closed_at=NOW))
+    decided = decide_transfer(closed, SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "not_transferable"
