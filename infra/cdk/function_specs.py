@@ -107,7 +107,8 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         memory_mb=512,
         timeout=Duration.seconds(15),
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
-        # The roster by course; a person's applications by the table's own key (export, erase).
+        # The roster by course, and the course's group bookings for its money (the same
+        # by-course index); a person's applications by the table's own key (export, erase).
         indexes=(ROSTER_INDEX,),
         query_table=True,
         stripe_key=True,
@@ -121,8 +122,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # As the admin function: a cancellation with refund calls Stripe, a roster reads a
         # course's applications; Jinja renders the page.
         timeout=Duration.seconds(15),
-        # The admin API's use cases, and the same reads: the roster by course, an application
-        # with its history and a person's applications by the table's own key.
+        # The admin API's use cases, and the same reads: the roster and the group bookings by
+        # course (the money page counts both), an application with its history and a person's
+        # applications by the table's own key.
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
         indexes=(ROSTER_INDEX,),
         query_table=True,

@@ -106,3 +106,23 @@ def test_a_place_is_given_up_only_while_nobody_fills_it(
     other = done.with_place(done.places[1].model_copy(update={"released": True}), NOW)
     groups.save_group(other, done)
     assert seats(repository) == 2
+
+
+def test_a_course_finds_its_groups_whatever_became_of_them(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=9))
+    repository.put_course("c2", definition(capacity=9))
+    assert groups.groups_of_course("c1") == []
+    first = groups.save_group(group(), None)
+    later = group(group_id="g2", created_at=NOW + timedelta(minutes=1), checkout=None)
+    second = groups.save_group(later, None)
+    groups.save_group(group(group_id="g3", course_id="c2", checkout=None), None)
+    groups.save_group(lapsed(second, NOW), second)
+    done = groups.save_group(paid(first, "pi_1", NOW), first)
+    found = groups.groups_of_course("c1")
+    assert [g.group_id for g in found] == ["g1", "g2"]  # the oldest first, a lapsed one too
+    assert found[0] == done  # as last saved: its payment
+    assert [g.status for g in found] == [GroupStatus.PAID, GroupStatus.LAPSED]
+    assert [g.group_id for g in groups.groups_of_course("c2")] == ["g3"]

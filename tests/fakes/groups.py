@@ -96,6 +96,10 @@ class FakeGroupStore:
         ]
         return due[:limit]
 
+    def groups_of_course(self, course_id: str) -> list[GroupBooking]:
+        found = [group for group in self.groups.values() if group.course_id == course_id]
+        return sorted(found, key=lambda group: (group.created_at, group.group_id))
+
     def groups_of_person(self, email: str) -> list[GroupBooking]:
         ids = sorted(self.people.get(address_digest(email), set()))
         return [self.groups[group_id] for group_id in ids if group_id in self.groups]

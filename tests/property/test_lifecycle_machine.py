@@ -681,6 +681,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
         self._every_view_says_what_stripe_holds()
         self._every_group_records_what_stripe_moved(moved)
+        self._every_course_total_is_what_stripe_moved(moved)
 
     def _stripe(self, path: str) -> dict[str, Any]:
         reply = self.system.stripe_local(
@@ -858,6 +859,26 @@ class BookingLifecycle(RuleBasedStateMachine):
             for application in users:
                 assert application.status is S.CONFIRMED
                 assert application.amount_paid == 0
+
+    def _every_course_total_is_what_stripe_moved(self, moved: dict[str, tuple[int, int]]) -> None:
+        """The course's money as organisers read it (the ``/admin`` totals, which the console's
+        money page and the CLI say in pounds) is every penny Stripe took and refunded for the
+        course's applications and its managers' group bookings: no group payment left out."""
+        payers: dict[str, list[str]] = {course: [] for course in COURSES}
+        for application_id, application in self._stored().items():
+            payers[application.course_id].append(application_id)
+        for group in self._groups():
+            payers[group.course_id].append(group.group_id)
+        for course in COURSES:
+            taken = sum(moved.get(payer, (0, 0))[0] for payer in payers[course])
+            back = sum(moved.get(payer, (0, 0))[1] for payer in payers[course])
+            # Payments made for an application outside the system are not its (recorded apart).
+            foreign = sum(self.foreign_payments[payer] for payer in payers[course])
+            totals = self.system.admin("GET", f"/courses/{course}/totals").json()
+            assert (totals["paid"], totals["refunded"]) == (taken - foreign, back - foreign), (
+                f"{course}: Stripe took {taken} and refunded {back} ({foreign} foreign); the "
+                f"totals say {totals['paid']} paid in and {totals['refunded']} refunded"
+            )
 
     def _every_group_records_what_stripe_moved(self, moved: dict[str, tuple[int, int]]) -> None:
         for group in self._groups():

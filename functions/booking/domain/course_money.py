@@ -7,6 +7,12 @@ a cancelled booking, was still paid in); refunded is every refund; net is paid i
 refunded.
 Price, codes, bursaries and due count the bookings only (confirmed, or awaiting an invoice's
 payment): what places sold for. Invoiced and unpaid is what open invoices still ask for.
+
+A manager's group booking (``domain.groups``) is money of the course too: its payment (and any
+payment it gave back whole) is paid in, its places' refunded shares and what it gave back are
+refunded, an open group invoice is invoiced and unpaid, and its places kept, at the group's
+price, are places booked and due (a group paid for, or invoiced). A colleague filling one of
+its places is a booking with no money of its own: the group's line has it.
 """
 
 from __future__ import annotations
@@ -15,11 +21,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
 
 S = ApplicationStatus
 # Statuses whose price counts in a course's money: booked, or being paid for by invoice.
 BOOKED = frozenset({S.CONFIRMED, S.AWAITING_INVOICE_PAYMENT})
+# A group's statuses whose places count as booked: paid for, or being paid for by invoice.
+GROUP_BOOKED = frozenset({GroupStatus.PAID, GroupStatus.AWAITING_INVOICE_PAYMENT})
+
+
+def paid_by_group_words(organisation: str) -> str:
+    """What a colleague's place says where its money would be: the group paid for it."""
+    if not organisation:
+        return "Paid by the group booking"
+    return f"Paid by the group booking ({organisation})"
+
+
+def paid_by_group(application: Application, organisations: dict[str, str]) -> str:
+    """ "Paid by the group booking (St Elsewhere)" for a colleague filling a group's place
+    (their own payment is none: the group paid), "" for anyone else; ``organisations``: each
+    group booking's id and the organisation its manager booked for."""
+    ref = application.group_place
+    return paid_by_group_words(organisations.get(ref.group_id, "")) if ref else ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,8 @@ class PlaceMoney:
     refunded: int
     invoiced_unpaid: int  # what an open invoice still asks for
     funded_in_full: bool
+    # A colleague's place in this group booking: its price and payment are the group's line.
+    group_id: str = ""
 
     @property
     def booked(self) -> bool:
@@ -45,6 +71,24 @@ class PlaceMoney:
 
 
 def place_money(application: Application, course_price: Money) -> PlaceMoney:
+    if application.group_place is not None:
+        # The group paid its price (the group's line counts it, once); the place itself is a
+        # booking with nothing to pay, no discount and no bursary.
+        return PlaceMoney(
+            application_id=application.application_id,
+            reference=application.reference or application.application_id,
+            status=application.status,
+            price=application.price_or(course_price).amount,
+            discount_code="",
+            discount=0,
+            bursary=0,
+            due=0,
+            paid=application.money_received,
+            refunded=application.money_returned,
+            invoiced_unpaid=0,
+            funded_in_full=False,
+            group_id=application.group_place.group_id,
+        )
     price = application.price_or(course_price)
     due = application.amount_due(course_price)
     after_bursary = max(price.amount - application.bursary, 0)
@@ -66,6 +110,46 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
 
 
 @dataclass(frozen=True)
+class GroupMoney:
+    """One manager's group booking's money, in minor units."""
+
+    group_id: str
+    organisation: str  # the manager's organisation, as they gave it
+    status: GroupStatus
+    places: int  # the places it kept (not given back)
+    price: int  # those places at the group's price, while booked (paid, or invoiced)
+    paid: int  # its payment, and any payment it gave back whole
+    refunded: int  # its places' refunded shares, and what it gave back
+    invoiced_unpaid: int  # what its open invoice still asks for
+
+    @property
+    def booked(self) -> bool:
+        return self.status in GROUP_BOOKED
+
+    @property
+    def said(self) -> str:
+        """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it."""
+        places = "1 place" if self.places == 1 else f"{self.places} places"
+        return f"Group booking: {places} ({self.organisation})"
+
+
+def group_money(group: GroupBooking) -> GroupMoney:
+    kept = sum(1 for place in group.places if not place.released)
+    booked = group.status in GROUP_BOOKED
+    awaiting_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+    return GroupMoney(
+        group_id=group.group_id,
+        organisation=group.organisation,
+        status=group.status,
+        places=kept,
+        price=group.price.amount * kept if booked else 0,
+        paid=group.money_received,
+        refunded=group.money_returned,
+        invoiced_unpaid=group.total.amount if awaiting_invoice else 0,
+    )
+
+
+@dataclass(frozen=True)
 class CourseMoney:
     """A course's money at a glance, with the line of every application that has any."""
 
@@ -80,7 +164,9 @@ class CourseMoney:
     refunded: int = 0
     invoiced_unpaid: int = 0
     funded_places: int = 0
+    group_places: int = 0  # places managers' groups booked (paid, or invoiced) and kept
     lines: tuple[PlaceMoney, ...] = ()
+    group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
     @property
     def net(self) -> int:
@@ -101,28 +187,40 @@ class CourseMoney:
             "net": self.net,
             "invoiced_unpaid": self.invoiced_unpaid,
             "funded_places": self.funded_places,
+            "group_places": self.group_places,
         }
 
 
-def course_money(applications: list[Application], course_price: Money) -> CourseMoney:
-    """Every application's money added up; the lines oldest application first, each one that
-    was booked or moved money (an application that never did is no line of the accounts)."""
+def course_money(
+    applications: list[Application],
+    course_price: Money,
+    groups: list[GroupBooking] | tuple[GroupBooking, ...] = (),
+) -> CourseMoney:
+    """Every application's and every group booking's money added up; the lines oldest first,
+    each one that was booked or moved money (one that never did is no line of the accounts)."""
     ordered = sorted(applications, key=lambda a: (a.created_at, a.application_id))
     places = [place_money(a, course_price) for a in ordered]
     booked = [p for p in places if p.booked]
+    by_age = sorted(groups, key=lambda g: (g.created_at, g.group_id))
+    group_lines = [group_money(g) for g in by_age]
+    groups_booked = [g for g in group_lines if g.booked]
     return CourseMoney(
         currency=course_price.currency,
         confirmed=sum(p.status is S.CONFIRMED for p in booked),
         awaiting_invoice_payment=sum(p.status is S.AWAITING_INVOICE_PAYMENT for p in booked),
-        price=sum(p.price for p in booked),
+        price=sum(p.price for p in booked if not p.group_id) + sum(g.price for g in groups_booked),
         discounts=sum(p.discount for p in booked),
         bursaries=sum(p.bursary for p in booked),
-        due=sum(p.due for p in booked),
-        paid=sum(p.paid for p in places),
-        refunded=sum(p.refunded for p in places),
-        invoiced_unpaid=sum(p.invoiced_unpaid for p in booked),
+        # A group pays its places' price whole: no code or bursary takes anything off.
+        due=sum(p.due for p in booked) + sum(g.price for g in groups_booked),
+        paid=sum(p.paid for p in places) + sum(g.paid for g in group_lines),
+        refunded=sum(p.refunded for p in places) + sum(g.refunded for g in group_lines),
+        invoiced_unpaid=sum(p.invoiced_unpaid for p in booked)
+        + sum(g.invoiced_unpaid for g in group_lines),
         funded_places=sum(p.funded_in_full for p in booked),
+        group_places=sum(g.places for g in groups_booked),
         lines=tuple(p for p in places if p.booked or p.paid or p.refunded),
+        group_lines=tuple(g for g in group_lines if g.booked or g.paid or g.refunded),
     )
 
 
@@ -142,6 +240,7 @@ def added_up(moneys: list[CourseMoney], currency: str) -> CourseMoney:
             "refunded",
             "invoiced_unpaid",
             "funded_places",
+            "group_places",
         )
     }
     return CourseMoney(currency=currency, **figures)
@@ -168,8 +267,14 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def bookings_said(figures: dict[str, Any]) -> str:
-    """ "3 confirmed, 1 awaiting invoice payment (1 funded in full)": the bookings counted."""
-    return (
+    """ "3 confirmed, 1 awaiting invoice payment (1 funded in full)": the bookings counted,
+    and the places managers booked for their colleagues when there are any."""
+    said = (
         f"{figures['confirmed']} confirmed, {figures['awaiting_invoice_payment']} awaiting "
         f"invoice payment ({figures['funded_places']} funded in full)"
     )
+    group_places = int(figures.get("group_places", 0))
+    if group_places:
+        places = "1 place" if group_places == 1 else f"{group_places} places"
+        said += f"; {places} booked by managers for their colleagues"
+    return said

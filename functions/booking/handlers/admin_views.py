@@ -63,6 +63,14 @@ class RosterRow(BaseModel):
     po_number: str
     billing_name: str
     billing_email: str
+    group_id: str = Field(
+        default="", description="The manager's group booking whose place this fills, if any"
+    )
+    paid_by_group: str = Field(
+        default="",
+        description="Said for a colleague filling a group's place: the group paid for it "
+        "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
+    )
 
 
 class ApplicationRecordOut(RosterRow):
@@ -127,11 +135,16 @@ class MoneyTotalsOut(BaseModel):
     discounts: int
     bursaries: int
     due: int = Field(description="What those bookings pay: price less discounts and bursaries")
-    paid: int = Field(description="Every payment recorded, by any application")
+    paid: int = Field(description="Every payment recorded, by any application or group booking")
     refunded: int
     net: int = Field(description="Paid less refunded")
     invoiced_unpaid: int = Field(description="What open invoices still ask for")
     funded_places: int = Field(description="Places a bursary funds in full")
+    group_places: int = Field(
+        default=0,
+        description="Places managers booked for colleagues (paid, or invoiced) and kept; "
+        "their price is in price and due, their payments in paid and refunded",
+    )
 
 
 class AnswersOut(BaseModel):

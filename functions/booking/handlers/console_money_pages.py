@@ -9,7 +9,14 @@ from datetime import datetime
 
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course
-from booking.domain.course_money import CourseMoney, PlaceMoney, bookings_said, money_figures
+from booking.domain.course_money import (
+    CourseMoney,
+    GroupMoney,
+    PlaceMoney,
+    bookings_said,
+    money_figures,
+    paid_by_group_words,
+)
 from booking.domain.programme import programme_title
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
@@ -99,10 +106,29 @@ def _money_said(money: CourseMoney) -> list[tuple[str, str]]:
     return money_figures(money.in_minor_units())
 
 
-def _line(place: PlaceMoney, currency: str) -> dict[str, str]:
-    def said(amount: int) -> str:
-        return money_words(amount, currency) if amount else "-"
+def _said(amount: int, currency: str) -> str:
+    return money_words(amount, currency) if amount else "-"
 
+
+def _line(place: PlaceMoney, currency: str, organisations: dict[str, str]) -> dict[str, str]:
+    def said(amount: int) -> str:
+        return _said(amount, currency)
+
+    if place.group_id:
+        # A colleague's place: its money is the group's line, not nothing paid.
+        by_group = paid_by_group_words(organisations.get(place.group_id, ""))
+        return {
+            "application_id": place.application_id,
+            "reference": place.reference,
+            "status": place.status.value,
+            "price": "-",
+            "code": "-",
+            "bursary": "-",
+            "due": "-",
+            "paid": by_group,
+            "refunded": said(place.refunded),
+            "unpaid_invoice": "-",
+        }
     return {
         "application_id": place.application_id,
         "reference": place.reference,
@@ -117,7 +143,29 @@ def _line(place: PlaceMoney, currency: str) -> dict[str, str]:
     }
 
 
+# A group booking's status as an organiser reads it on the money page.
+GROUP_STATUS_WORDS = {
+    "awaiting_payment": "Checkout open",
+    "awaiting_invoice_payment": "Invoice open",
+    "paid": "Paid",
+    "lapsed": "Never paid: places released",
+}
+
+
+def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
+    return {
+        "group_id": group.group_id,
+        "said": group.said,
+        "status": GROUP_STATUS_WORDS[group.status.value],
+        "price": _said(group.price, currency),
+        "paid": _said(group.paid, currency),
+        "refunded": _said(group.refunded, currency),
+        "unpaid_invoice": _said(group.invoiced_unpaid, currency),
+    }
+
+
 def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
+    organisations = {g.group_id: g.organisation for g in money.group_lines}
     return _render(
         "money.html",
         chrome,
@@ -126,7 +174,8 @@ def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
         name=_course_name(course),
         bookings=bookings_said(money.in_minor_units()),
         figures=_money_said(money),
-        lines=[_line(place, money.currency) for place in money.lines],
+        lines=[_line(place, money.currency, organisations) for place in money.lines],
+        group_lines=[_group_line(group, money.currency) for group in money.group_lines],
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, SessionKind
+from booking.domain.course_money import paid_by_group
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     FIELD_NAMES,
@@ -175,8 +176,13 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
     return _render("home.html", chrome, courses=rows)
 
 
-def _row(application: Application, course: Course) -> dict[str, Any]:
+def _row(
+    application: Application, course: Course, organisations: dict[str, str] | None = None
+) -> dict[str, Any]:
     zone = course.definition.timezone
+    paid = paid_by_group(application, organisations or {}) or money_words(
+        application.money_received, course.definition.price.currency
+    )
     return {
         "application_id": application.application_id,
         "reference": application.reference or application.application_id[:8],
@@ -186,7 +192,7 @@ def _row(application: Application, course: Course) -> dict[str, Any]:
         "status": application.status.value,
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
-        "paid": money_words(application.money_received, course.definition.price.currency),
+        "paid": paid,
     }
 
 
@@ -223,7 +229,7 @@ def course_page(
         filtered=bool(listing.status or listing.query),
         shown=len(listing.applications),
         total=total,
-        applications=[_row(a, course) for a in listing.applications],
+        applications=[_row(a, course, listing.group_organisations) for a in listing.applications],
         errors=listing.problems,
     )
 
@@ -290,7 +296,7 @@ def application_page(
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        paid=money_words(application.money_received, currency),
+        paid=detail.paid_by_group or money_words(application.money_received, currency),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         payment=_payment_facts(application, definition.price, zone),

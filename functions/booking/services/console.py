@@ -13,7 +13,12 @@ from datetime import datetime
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
-from booking.domain.course_money import CourseMoney, added_up, course_money
+from booking.domain.course_money import (
+    CourseMoney,
+    added_up,
+    course_money,
+    paid_by_group_words,
+)
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
@@ -58,7 +63,9 @@ def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
         holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
         waiting=sum(a.status is S.WAITLISTED for a in applications),
         pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
-        money=course_money(applications, course.definition.price),
+        money=course_money(
+            applications, course.definition.price, ports.groups.groups_of_course(course.course_id)
+        ),
     )
 
 
@@ -104,6 +111,9 @@ class CourseApplications:
     query: str
     # A filter that could not be used (field -> why): every application is shown instead.
     problems: dict[str, str] = field(default_factory=dict)
+    # Each group booking of the course: the organisation its manager booked for (a
+    # colleague's row says their place was paid by it).
+    group_organisations: dict[str, str] = field(default_factory=dict)
 
 
 def course_applications(
@@ -134,7 +144,8 @@ def course_applications(
         for a in every
         if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
     ]
-    return CourseApplications(course, shown, counts, wanted, query, problems)
+    organisations = {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
+    return CourseApplications(course, shown, counts, wanted, query, problems, organisations)
 
 
 def _matches(application: Application, query: str) -> bool:
@@ -157,6 +168,9 @@ class ApplicationDetail:
     # approve, decline, cancel, resend, bursary, resend_invoice, void_invoice: what fits now
     actions: frozenset[str]
     refundable: int  # what a cancellation with refund would give back, minor units
+    # A colleague filling a group's place: "Paid by the group booking (...)", said where
+    # their own payment (none) would be; "" for anyone else.
+    paid_by_group: str = ""
 
 
 def available_actions(application: Application) -> frozenset[str]:
@@ -187,12 +201,15 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     if course is None:
         raise NotFound("the course of this application no longer exists")
     owed = application.amount_kept
+    ref = application.group_place
+    group = ports.groups.get_group(ref.group_id) if ref is not None else None
     return ApplicationDetail(
         application=application,
         course=course,
         timeline=timeline,
         actions=available_actions(application),
         refundable=owed if owed > 0 and application.payment_intent else 0,
+        paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
     )
 
 

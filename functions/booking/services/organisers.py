@@ -11,7 +11,12 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
 from booking.domain.course import Course
-from booking.domain.course_money import CourseMoney, course_money, place_money
+from booking.domain.course_money import (
+    CourseMoney,
+    course_money,
+    paid_by_group,
+    place_money,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound, StaleWrite
 from booking.domain.money import Money
@@ -41,8 +46,9 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
+    organisations = _group_organisations(ports, course_id)
     return [
-        _roster_row(application, course.definition.price)
+        _roster_row(application, course.definition.price, organisations)
         for application in sorted(
             ports.repository.list_applications(course_id),
             key=lambda a: (a.created_at, a.application_id),
@@ -50,7 +56,14 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _roster_row(application: Application, course_price: Money) -> dict[str, Any]:
+def _group_organisations(ports: Ports, course_id: str) -> dict[str, str]:
+    """Each group booking of the course: the organisation its manager booked for."""
+    return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
+
+
+def _roster_row(
+    application: Application, course_price: Money, organisations: dict[str, str]
+) -> dict[str, Any]:
     return {
         "application_id": application.application_id,
         "reference": application.reference or "",
@@ -58,6 +71,8 @@ def _roster_row(application: Application, course_price: Money) -> dict[str, Any]
         "created_at": _iso(application.created_at),
         **application.answers.model_dump(),
         **money_of(application, course_price),
+        "group_id": application.group_place.group_id if application.group_place else "",
+        "paid_by_group": paid_by_group(application, organisations),
     }
 
 
@@ -71,8 +86,9 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     course = ports.repository.get_course(application.course_id)
     if course is None:
         raise NotFound("the course of this application no longer exists")
+    organisations = _group_organisations(ports, application.course_id)
     return {
-        **_roster_row(application, course.definition.price),
+        **_roster_row(application, course.definition.price, organisations),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
     }
@@ -111,7 +127,8 @@ def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     applications = ports.repository.list_applications(course_id)
-    return course, course_money(applications, course.definition.price)
+    groups = ports.groups.groups_of_course(course_id)
+    return course, course_money(applications, course.definition.price, groups)
 
 
 def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
@@ -172,6 +189,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     zone = course.definition.timezone
+    organisations = _group_organisations(ports, course_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_CSV_COLUMNS)
@@ -199,7 +217,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
             status_with_reason(application.status.value, application.status_reason),
             moment_when(application.created_at, zone),
-            PAID_BY[money["payment_method"]],
+            paid_by_group(application, organisations) or PAID_BY[money["payment_method"]],
             money_words(money["price"], currency),
             money["discount_code"],
             money_words(money["discount"], currency) if money["discount_code"] else "",

@@ -379,6 +379,11 @@ class GroupStore(Protocol):
         past their colleagues' deadline (``GroupBooking.sweep_due_at``)."""
         ...
 
+    def groups_of_course(self, course_id: str) -> list[GroupBooking]:
+        """Every group booked on the course, whatever became of it, the oldest first (the
+        course's money counts what each paid and was refunded)."""
+        ...
+
     def groups_of_person(self, email: str) -> list[GroupBooking]:
         """Every group that named ``email`` (as its manager or a colleague), ever."""
         ...

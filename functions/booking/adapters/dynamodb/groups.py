@@ -5,7 +5,8 @@ claims or gives back on the course's counter (derived from the states before and
 application's are: ``GroupBooking.seats_held``), the emails the change decided (OUTBOX items,
 relayed like an application's), and the index of each Stripe object it records
 for the first time (its checkout session, its invoice, its payment), so an event about one is
-believed for this group alone.
+believed for this group alone. The group item carries its course's by-course index entry, so
+the course's money finds its groups with one query.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
 from booking.adapters.dynamodb.limits import seat_update
 from booking.adapters.dynamodb.schema import (
+    BY_COURSE_INDEX,
     BY_TIME_INDEX,
     GROUPS_DUE_PARTITION,
+    course_groups_partition,
     course_key,
     group_key,
     group_owner_key,
@@ -76,6 +79,9 @@ class DynamoGroupStore:
                 "status": {"S": stored.status.value},
                 "version": {"N": str(stored.version)},
                 "doc": {"S": stored.model_dump_json()},
+                # The course's groups, as its applications are found (its money counts them).
+                f"{BY_COURSE_INDEX}pk": {"S": course_groups_partition(stored.course_id)},
+                f"{BY_COURSE_INDEX}sk": {"S": f"{iso(stored.created_at)}#{stored.group_id}"},
             },
         }
         lapses = stored.sweep_due_at()
@@ -167,6 +173,18 @@ class DynamoGroupStore:
             if len(found) >= limit:
                 break
         return found
+
+    @translate_aws_errors
+    def groups_of_course(self, course_id: str) -> list[GroupBooking]:
+        """Every group booked on the course, whatever its status, the oldest first."""
+        return [
+            GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+            for item in self.table.query(
+                IndexName=BY_COURSE_INDEX,
+                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
+                ExpressionAttributeValues={":p": {"S": course_groups_partition(course_id)}},
+            )
+        ]
 
     @translate_aws_errors
     def groups_of_person(self, email: str) -> list[GroupBooking]:

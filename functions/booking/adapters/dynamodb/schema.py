@@ -231,7 +231,9 @@ def console_session_key(subject: str, session_id: str) -> Key:
 # -- places booked by a manager (``booking.domain.groups``) -----------------------------------
 #   group         GROUP#<group_id>         GROUP       (the booking; its seats are counted on
 #                                                       the course with the course's own;
-#                                                       GROUPS_DUE / <when>#<id> while unpaid)
+#                                                       GROUPS_DUE / <when>#<id> while unpaid;
+#                                                       by-course: COURSE#<id>#GROUPS /
+#                                                       <created>#<id>, for the course's money)
 #   a place used  GROUP#<group_id>         PLACE#nnn   (the application filling it: claimed
 #                                                       with that application, one at a time)
 #   its objects   GROUPOWNER#<cs_/in_/pi_> GROUPOWNER  (the group that recorded a checkout
@@ -240,6 +242,11 @@ def console_session_key(subject: str, session_id: str) -> Key:
 GROUP_SK = "GROUP"
 # By-time index partition of unpaid groups, by when their hold lapses (the sweep's).
 GROUPS_DUE_PARTITION = "GROUPS_DUE"
+
+
+def course_groups_partition(course_id: str) -> str:
+    """By-course index partition of a course's groups (its money counts theirs)."""
+    return f"COURSE#{course_id}#GROUPS"
 
 
 def group_partition(group_id: str) -> str:

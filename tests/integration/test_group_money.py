@@ -1,0 +1,144 @@
+"""A course's money counts its managers' group bookings, in every view an organiser reads (the
+``/admin`` totals, the console's money page, the roster and an application's page), and what
+they say is what the Stripe stand-in captured and refunded: through the real handlers, moto and
+the stand-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+
+from tests.integration.test_console_money import _text
+from tests.integration.test_group_bookings import (
+    BILLING,
+    COLLEAGUES,
+    INVOICED,
+    apply_through,
+    book,
+    manager_view,
+    pay_invoice,
+)
+from tests.support.console import ConsoleBrowser
+from tests.support.system import COURSE_ID, System
+
+ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
+PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    signed_in = ConsoleBrowser(system)
+    signed_in.sign_in()
+    return signed_in
+
+
+def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
+    """What the stand-in captured and refunded for these applications and groups."""
+    moved = system.standin.money_moved()
+    return (
+        sum(moved.get(payer, (0, 0))[0] for payer in payers),
+        sum(moved.get(payer, (0, 0))[1] for payer in payers),
+    )
+
+
+def totals(system: System, course: str) -> dict[str, Any]:
+    reply = system.admin("GET", f"/courses/{course}/totals")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_moved_it(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    single = system.apply(email="single@example.org")
+    assert system.pay(single.json()["checkout_url"]).status == 200
+    booked = book(system, course=COURSE_ID)
+    assert booked.status == 201, booked.body
+    group = booked.json()
+    assert system.pay(group["pay_url"]).status == 200
+    places = manager_view(system, group)["places"]
+    colleague = apply_through(system, places[0]["apply_url"], **COLLEAGUES[0])
+    assert colleague.status == 201, colleague.body
+    given_up = system.api(
+        "POST", f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    )
+    assert given_up.status == 200, given_up.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+
+    taken, back = stripe_moved(
+        system,
+        single.json()["application_id"],
+        colleague.json()["application_id"],
+        group["group_id"],
+    )
+    assert (taken, back) == (80000, 20000)  # the single place and the group's three; one back
+    money = totals(system, COURSE_ID)
+    assert (money["paid"], money["refunded"], money["net"]) == (taken, back, taken - back)
+    assert money["group_places"] == 2  # the place given up is no longer booked
+    assert money["confirmed"] == 2  # the single booking and the colleague who applied
+    assert (money["price"], money["due"], money["invoiced_unpaid"]) == (60000, 60000, 0)
+    assert money["discounts"] == 0  # a colleague's place is paid by the group, not discounted
+
+    page = browser.get(f"/console/courses/{COURSE_ID}/money")
+    assert page.status == 200
+    said = _text(page.body)
+    for figure in (
+        "Paid in £800.00",
+        "Refunded £200.00",
+        "Net (paid in less refunded) £600.00",
+        "Places booked, at their price £600.00",
+        "2 places booked by managers for their colleagues",
+        f"Group booking: 2 places ({ORGANISATION}) {group['group_id']} Paid £400.00 £600.00 "
+        "£200.00 -",
+        PAID_BY_GROUP,
+    ):
+        assert figure in said, figure
+
+    application_page = browser.get(f"/console/applications/{colleague.json()['application_id']}")
+    assert f"Paid {PAID_BY_GROUP}" in _text(application_page.body)
+    course_page = _text(browser.get(f"/console/courses/{COURSE_ID}").body)
+    assert PAID_BY_GROUP in course_page
+
+    rows = {
+        row["application_id"]: row
+        for row in system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    }
+    row = rows[colleague.json()["application_id"]]
+    assert (row["group_id"], row["paid_by_group"]) == (group["group_id"], PAID_BY_GROUP)
+    assert rows[single.json()["application_id"]]["paid_by_group"] == ""
+    exported = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv").body
+    table = list(csv.DictReader(io.StringIO(exported.removeprefix("\ufeff"))))
+    by_reference = {r["Reference"]: r for r in table}
+    assert by_reference[colleague.json()["reference"]]["Paid by"] == PAID_BY_GROUP
+    assert by_reference[single.json()["reference"]]["Paid by"] == "Card"
+
+
+def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    definition = course.definition.model_dump(mode="json")
+    definition.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
+    system.put_course(INVOICED, definition)
+    booked = book(system, **BILLING)
+    assert booked.status == 201, booked.body
+    group = booked.json()
+
+    money = totals(system, INVOICED)
+    assert (money["invoiced_unpaid"], money["paid"], money["refunded"]) == (60000, 0, 0)
+    assert (money["group_places"], money["price"], money["due"]) == (3, 60000, 60000)
+    said = _text(browser.get(f"/console/courses/{INVOICED}/money").body)
+    assert "Invoiced, not yet paid £600.00" in said
+    assert re.search(
+        rf"Group booking: 3 places \({ORGANISATION}\) \S+ Invoice open £600.00 - - £600.00", said
+    )
+
+    pay_invoice(system, group)
+    money = totals(system, INVOICED)
+    assert (money["invoiced_unpaid"], money["paid"]) == (0, 60000)
+    assert (money["paid"], money["refunded"]) == stripe_moved(system, group["group_id"])
