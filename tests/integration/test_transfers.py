@@ -222,6 +222,40 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     assert "£50.00" in to_ada[0].text
 
 
+def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: System) -> None:
+    """£200 place, £100 bursary, £100 by card, moved to a £100 cohort the bursary covers in
+    full: the move refunds all £100 the card paid. Stripe's charge.refunded for that refund
+    said the whole payment had come back, and the booking ended (seat lost, the "moved" email
+    dropped). A refund this system made for a move changes nothing but the record of money."""
+    cohorts = Cohorts(system)
+    system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
+    application = system.apply("move-spring", email=ADA).json()
+    app_id, token = application["application_id"], application["token"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 10000})
+    assert granted.status == 200, granted.body
+    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+    assert checkout.status == 201, checkout.body
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    cohorts.emails()
+    places_before = cohorts.places_left("move-cheap")
+
+    moved = cohorts.move(app_id, "move-cheap")
+
+    assert moved.status == 200, moved.body
+    record = cohorts.record(app_id)
+    assert (record["status"], record["course_id"]) == ("confirmed", "move-cheap")
+    assert (record["amount_paid"], record["amount_refunded"]) == (10000, 10000)
+    assert cohorts.places_left("move-cheap") == places_before - 1
+    refunds = [
+        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
+    ]
+    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [10000]
+    to_ada = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert len(to_ada) == 1, [m.subject for m in to_ada]
+    assert "£100.00" in to_ada[0].text
+    assert "moved" in to_ada[0].subject.lower(), to_ada[0].subject
+
+
 @pytest.mark.parametrize(
     ("to", "status", "code", "said"),
     [

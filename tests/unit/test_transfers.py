@@ -181,3 +181,53 @@ def test_the_new_cohorts_register_starts_blank_and_a_closed_register_keeps_the_b
     decided = decide_transfer(closed, SPRING, CHEAPER, NOW)
     assert isinstance(decided, TransferRefused)
     assert decided.code == "not_transferable"
+
+
+FREE_THERE = course("free-there", 10000, 4)
+
+
+@pytest.mark.parametrize("refund_first", [True, False])
+@pytest.mark.parametrize("recorded_first", [True, False])
+def test_stripes_events_for_a_moves_refund_of_the_whole_payment_keep_the_booking(
+    refund_first: bool, recorded_first: bool
+) -> None:
+    """£100 by card beside a £100 bursary, moved to a £100 cohort: the move gives back all the
+    card paid. Stripe's events for that refund (by its id, or the charge's running total), in
+    either order, before or after the move recorded the refund's id, change only the money."""
+    from booking.domain.payments import RefundEvent, after_refund
+
+    before = booking(10000, bursary=10000)
+    decided = moved(before, FREE_THERE)
+    assert decided.refund_due == 10000
+    application = decided.application
+    if recorded_first:
+        application = with_transfer_refund(application, "re_move", 10000, 1)
+    by_id = RefundEvent(
+        event_id="evt_r", payment_intent="pi_1", refund_id="re_move", refund_amount=10000
+    )
+    by_charge = RefundEvent(event_id="evt_c", payment_intent="pi_1", charge_amount_refunded=10000)
+    for event in (by_id, by_charge) if refund_first else (by_charge, by_id):
+        outcome = after_refund(application, event, NOW)
+        application = outcome.application
+        assert not outcome.full
+    assert (application.status, application.seat_held, application.course_id) == (
+        S.CONFIRMED,
+        True,
+        "free-there",
+    )
+    assert application.amount_refunded == 10000
+    assert not [e for e in application.outbox if e.kind is EmailKind.PAYMENT_REFUNDED]
+
+
+def test_a_refund_of_the_rest_after_a_move_still_ends_the_booking() -> None:
+    """The rule is by the refund, not by the booking having moved: the organiser giving back
+    in Stripe all a moved booking kept ends it, as for any booking."""
+    from booking.domain.payments import RefundEvent, after_refund
+
+    application = with_transfer_refund(moved(booking()).application, "re_move", 5000, 1)
+    rest = RefundEvent(
+        event_id="evt_d", payment_intent="pi_1", refund_id="re_dash", refund_amount=15000
+    )
+    outcome = after_refund(application, rest, NOW)
+    assert outcome.full
+    assert outcome.application.status is S.REFUNDED

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.transfer_record import owed_by_a_move
+from booking.domain.transfer_record import made_by_a_move
 
 S = ApplicationStatus
 
@@ -165,7 +165,7 @@ def _ended(application: Application, event: CheckoutEvent) -> Decision:
 @dataclass(frozen=True)
 class RefundOutcome:
     application: Application  # the application after the refund, with its emails
-    full: bool  # everything paid has come back
+    full: bool  # everything paid has come back, and the booking ended for it
 
 
 def after_refund(application: Application, event: RefundEvent, now: datetime) -> RefundOutcome:
@@ -190,6 +190,14 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
         application.refunds, application.charge_amount_refunded, event
     )
     total = max(sum(refunds.values()), by_charge)
+    given_back_now = total - application.amount_refunded
+    # A refund the system made for a reason other than ending the booking (a move's price
+    # difference) changes only the record of money, even when it gives back all that was paid
+    # (a bursary covers the new price). Stripe reports it by its id (``refund.*``) or in the
+    # charge's running total (``charge.refunded``, no id): nothing new, or the move's amount.
+    for_a_move = given_back_now <= 0 or made_by_a_move(
+        application.transfers, event.refund_id, given_back_now
+    )
     full = application.amount_paid > 0 and total >= application.amount_paid
     changes = {
         "refunds": refunds,
@@ -199,20 +207,24 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
         # What this refund gave back: the messages say it, beside what has come back in all.
         "last_refund": max(total - application.amount_refunded, 0) or application.last_refund,
     }
-    if full and application.status in (S.CONFIRMED, S.CANCELLED):
+    ends = full and (
+        application.status is S.CANCELLED
+        or (application.status is S.CONFIRMED and not (application.transfers and for_a_move))
+    )
+    if ends:
         new = _booking_refunded(application, now, total, changes)
     elif (
-        total > application.amount_refunded
+        given_back_now > 0
         and application.status is S.CONFIRMED
         # A move to a cheaper cohort asked for it: its one email said so already.
-        and not owed_by_a_move(application.transfers, total - application.amount_refunded)
+        and not for_a_move
     ):
         new = application.model_copy(update=changes).with_emails(
             _refund_email(application, total, f"partial-{total}", "partial_refund")
         )
     else:
         new = application.model_copy(update=changes)
-    return RefundOutcome(new.with_event(event.event_id), full)
+    return RefundOutcome(new.with_event(event.event_id), ends)
 
 
 def _booking_refunded(

@@ -37,3 +37,14 @@ def owed_by_a_move(transfers: tuple[TransferRecord, ...], amount: int) -> bool:
     """Whether a refund of ``amount`` that Stripe reports is the one the latest move still owes
     (asked of Stripe by the move itself, whose email told the person already)."""
     return bool(transfers) and transfers[-1].refund_pending and transfers[-1].refund_due == amount
+
+
+def made_by_a_move(
+    transfers: tuple[TransferRecord, ...], refund_id: str | None, amount: int
+) -> bool:
+    """Whether a refund Stripe reports is one a move made (known by the refund id its record
+    keeps) or still owes (the latest move's, by amount, before its id was recorded). Such a
+    refund gives back a price difference: the booking stands, whatever is left of the payment."""
+    if refund_id is not None and any(t.refund_id == refund_id for t in transfers):
+        return True
+    return owed_by_a_move(transfers, amount)
