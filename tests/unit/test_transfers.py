@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.application import Answers, Application, ApplicationStatus, GroupPlaceRef
 from booking.domain.billing import AppliedDiscount
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailKind
@@ -43,6 +43,7 @@ def course(course_id: str, price: int, weeks: int, **extra: Any) -> Course:
 
 
 SPRING = course("spring", 20000, 0)
+GROUP_PLACE = GroupPlaceRef(group_id="g1", place=1, group_version=1)
 CHEAPER = course("cheaper", 15000, 4)
 DEARER = course("dearer", 25000, 8)
 
@@ -125,6 +126,8 @@ def test_a_cheaper_cohort_gives_back_what_was_kept_beyond_its_price(
             "course_full",
         ),
         (booking(), CHEAPER.model_copy(update={"waiting": 1, "seats_taken": 1}), "course_full"),
+        # The group holds the seat on its cohort: moving the colleague alone overbooked.
+        (booking(0, group_place=GROUP_PLACE), CHEAPER, "group_place"),
     ],
 )
 def test_a_move_that_cannot_be_made_says_why(
@@ -133,6 +136,13 @@ def test_a_move_that_cannot_be_made_says_why(
     decided = decide_transfer(application, SPRING, target, NOW)
     assert isinstance(decided, TransferRefused)
     assert decided.code == code
+
+
+def test_a_group_place_is_refused_saying_what_the_manager_can_do_instead() -> None:
+    decided = decide_transfer(booking(0, group_place=GROUP_PLACE), SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert "group booking" in decided.message
+    assert "give the place to someone else or give it up" in decided.message
 
 
 def test_the_dearer_refusal_says_the_difference_in_pounds() -> None:

@@ -3,7 +3,9 @@
 What may move: a **confirmed** booking only. One still on its way (under review, waiting,
 offered, awaiting a card payment or an invoice) has a checkout, an offer or an invoice that asked
 for the old cohort's terms; moving it would leave Stripe asking for a place it no longer names.
-The organiser cancels it instead and the person applies to the other cohort.
+The organiser cancels it instead and the person applies to the other cohort. Nor does a place
+of a manager's group booking (``domain.groups``): the group holds its seats on its own cohort,
+so the manager gives the place to someone else or gives it up instead.
 
 Where to: another cohort of the same programme, still taking applications (not closed, not
 begun), with a seat free for a newcomer (nobody on its waiting list: the waiting list goes
@@ -79,6 +81,14 @@ def refusal(
     if application.is_erased:
         return TransferRefused(
             "not_transferable", "this booking's personal data was erased: nobody can be told"
+        )
+    if application.group_place is not None:
+        # The place is one of a manager's group booking, held on the group's cohort: moving
+        # the person alone would leave the group's seat there and take none on the new one.
+        return TransferRefused(
+            "group_place",
+            "this booking fills a place of a manager's group booking, which is for this cohort; "
+            "the manager can give the place to someone else or give it up instead",
         )
     if application.completion is not None:
         return TransferRefused(
