@@ -222,6 +222,41 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     assert "£50.00" in to_ada[0].text
 
 
+def test_a_booking_on_a_cohort_that_has_begun_stays_with_its_marks(system: System) -> None:
+    """Moving a booking out of a cohort that had begun dropped its attendance marks: refused,
+    and the booking, its seat and its marks stay."""
+    cohorts = Cohorts(system)
+    # A cohort that keeps a register (a completion rule).
+    system.put_course("move-spring", cohorts.files["move-spring"] | {"completion_min_sessions": 1})
+    booked = cohorts.book("move-spring", ADA)
+    first = datetime.combine(cohorts.spring_start, datetime.min.time(), LONDON).replace(hour=15)
+    system.clock_offset += first - system.now() + timedelta(hours=3)
+    register = system.admin("GET", "/courses/move-spring/register")
+    assert register.status == 200, register.body
+    session = register.json()["sessions"][0]["key"]
+    marked = system.admin(
+        "POST",
+        "/courses/move-spring/register/marks",
+        json_body={
+            "application_id": booked["application_id"],
+            "session": session,
+            "mark": "attended",
+        },
+    )
+    assert marked.status == 200, marked.body
+
+    refused = cohorts.move(booked["application_id"], "move-summer")
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "cohort_begun"
+    assert "has begun" in refused.json()["error"]["message"]
+    record = cohorts.record(booked["application_id"])
+    assert record["course_id"] == "move-spring"
+    kept = system.admin("GET", "/courses/move-spring/register").json()
+    [row] = [r for r in kept["rows"] if r["application_id"] == booked["application_id"]]
+    assert row["marks"][session] == "attended"
+
+
 def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: System) -> None:
     """£200 place, £100 bursary, £100 by card, moved to a £100 cohort the bursary covers in
     full: the move refunds all £100 the card paid. Stripe's charge.refunded for that refund

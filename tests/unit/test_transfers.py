@@ -182,11 +182,35 @@ def test_the_move_is_in_the_history_and_its_refund_recorded_once() -> None:
     assert not owed_by_a_move(again.transfers, 5000)
 
 
-def test_the_new_cohorts_register_starts_blank_and_a_closed_register_keeps_the_booking() -> None:
-    from booking.domain.attendance import Completion, Mark
+@pytest.mark.parametrize("mark", ["attended", "absent"])
+def test_a_booking_with_a_mark_on_its_register_stays_with_its_attendance(mark: str) -> None:
+    """Moving it dropped its marks (the new register starts blank): refused instead."""
+    from booking.domain.attendance import Mark
 
-    marked = booking(attendance={"s1": Mark.ATTENDED})
-    assert moved(marked).application.attendance == {}
+    marked = booking(attendance={"s1": Mark(mark)})
+    decided = decide_transfer(marked, SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "cohort_begun"
+    assert "attendance" in decided.message
+
+
+def test_a_booking_on_a_cohort_that_has_begun_stays() -> None:
+    begun = course("spring", 20000, 0)
+    after_start = begun.first_start() + timedelta(minutes=1)
+    cheaper_later = course("cheaper", 15000, 8)
+    decided = decide_transfer(booking(), begun, cheaper_later, after_start)
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "cohort_begun"
+    assert "has begun" in decided.message
+    just_before = decide_transfer(
+        booking(), begun, cheaper_later, begun.first_start() - timedelta(minutes=1)
+    )
+    assert isinstance(just_before, Transfer)
+
+
+def test_a_closed_register_keeps_the_booking() -> None:
+    from booking.domain.attendance import Completion
+
     closed = booking(completion=Completion(completed=True, attended=1, required=1, closed_at=NOW))
     decided = decide_transfer(closed, SPRING, CHEAPER, NOW)
     assert isinstance(decided, TransferRefused)

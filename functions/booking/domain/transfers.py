@@ -5,7 +5,9 @@ offered, awaiting a card payment or an invoice) has a checkout, an offer or an i
 for the old cohort's terms; moving it would leave Stripe asking for a place it no longer names.
 The organiser cancels it instead and the person applies to the other cohort. Nor does a place
 of a manager's group booking (``domain.groups``): the group holds its seats on its own cohort,
-so the manager gives the place to someone else or gives it up instead.
+so the manager gives the place to someone else or gives it up instead. Nor does a booking
+whose cohort has begun or whose register has a mark for it: its attendance belongs to the cohort
+it is on, and a move would lose it.
 
 Where to: another cohort of the same programme, still taking applications (not closed, not
 begun), with a seat free for a newcomer (nobody on its waiting list: the waiting list goes
@@ -90,6 +92,19 @@ def refusal(
             "this booking fills a place of a manager's group booking, which is for this cohort; "
             "the manager can give the place to someone else or give it up instead",
         )
+    # The register of the cohort left is about its own sessions: moving would drop the marks
+    # it holds (or is about to hold) for this booking.
+    if now >= source.first_start():
+        return TransferRefused(
+            "cohort_begun",
+            f"{cohort_name(source)} has begun: the booking stays there, with its attendance",
+        )
+    if application.attendance:
+        return TransferRefused(
+            "cohort_begun",
+            f"the register of {cohort_name(source)} has a mark for this booking: the booking "
+            f"stays there, with its attendance",
+        )
     if application.completion is not None:
         return TransferRefused(
             "not_transferable",
@@ -163,8 +178,6 @@ def decide_transfer(
             "price": target.definition.price,
             "discount": discount,
             "transfers": (*application.transfers, record),
-            # Marks are for the cohort left's sessions: the new register starts blank.
-            "attendance": {},
             "updated_at": now,
         }
     ).with_emails(
