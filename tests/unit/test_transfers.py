@@ -138,6 +138,22 @@ def test_a_move_that_cannot_be_made_says_why(
     assert decided.code == code
 
 
+@pytest.mark.parametrize("status", [S.CANCELLED, S.REFUNDED, S.DECLINED])
+def test_an_ended_booking_is_refused_saying_it_has_ended_not_to_cancel_it(
+    status: ApplicationStatus,
+) -> None:
+    decided = decide_transfer(booking(status=status), SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert "has ended" in decided.message
+    assert "cancel it" not in decided.message
+
+
+def test_a_booking_on_its_way_is_refused_saying_to_cancel_it() -> None:
+    decided = decide_transfer(booking(status=S.OFFERED, paid=0), SPRING, CHEAPER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert "cancel it, and the person can apply" in decided.message
+
+
 def test_a_group_place_is_refused_saying_what_the_manager_can_do_instead() -> None:
     decided = decide_transfer(booking(0, group_place=GROUP_PLACE), SPRING, CHEAPER, NOW)
     assert isinstance(decided, TransferRefused)

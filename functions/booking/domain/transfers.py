@@ -41,6 +41,7 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.money import money_words
 from booking.domain.programme import programme_of
+from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import TransferRecord
 from booking.domain.wording import course_name, status_named
 
@@ -74,11 +75,16 @@ def refusal(
 ) -> TransferRefused | None:
     """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can."""
     if application.status is not S.CONFIRMED:
+        # On its way, it can be cancelled and the person apply there; ended, it is only said.
+        what_then = (
+            "cancel it, and the person can apply to the other cohort"
+            if application.status in ON_THE_WAY
+            else "it has ended; the person can apply to the other cohort"
+        )
         return TransferRefused(
             "not_transferable",
             f"only a confirmed booking can move to another cohort; this one is "
-            f"{status_named(application.status)} (cancel it, and the person can apply to the "
-            f"other cohort)",
+            f"{status_named(application.status)} ({what_then})",
         )
     if application.is_erased:
         return TransferRefused(
