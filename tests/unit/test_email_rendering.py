@@ -747,3 +747,40 @@ def test_a_follow_ups_message_names_the_persons_own_booking_beside_their_referen
     )
     assert "Reference: CL-7K3Q9\n" in own.text
     assert "your booking" not in own.text
+
+
+@pytest.mark.parametrize("by_invoice", [True, False])
+def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bool) -> None:
+    """An invoice-paid booking's move email said its refund went "to the card you paid with":
+    it goes back to the payment that paid the invoice, named by its number and payer."""
+    from booking.domain.billing import BillingDetails, InvoiceRef
+
+    paid = application()
+    if by_invoice:
+        paid = paid.model_copy(
+            update={
+                "checkout": None,
+                "billing": BillingDetails(
+                    billing_name="Acme Health Trust",
+                    billing_email="ap@example.org",
+                    billing_address="1 Street",
+                ),
+                "invoice": InvoiceRef(
+                    invoice_id="in_1",
+                    url="https://invoice.example/in_1",
+                    number="INV-0042",
+                    due_at=NOW + timedelta(days=30),
+                    amount_due=20000,
+                    status="paid",
+                ),
+            }
+        )
+    job = EmailJob.transferred("app1", "cl-2024-11", COHORT_2025_ID, 1, 5000)
+    message = composed(job, paid, course_2025(), ["ada@example.org"])
+    text = " ".join(message.text.split())
+    assert "£50.00" in text
+    if by_invoice:
+        assert "to the payment that paid invoice INV-0042 (Acme Health Trust)" in text
+        assert "card" not in text
+    else:
+        assert "to the card you paid with" in text
