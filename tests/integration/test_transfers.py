@@ -8,7 +8,9 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
@@ -362,6 +364,15 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert "5 places left" in choices.body
     assert "£50.00 more" in choices.body  # winter: shown, and why it is not possible
     assert "other-programme" not in choices.body
+    # Each cohort's first day said once (its name says it), and a full cohort nobody waits for
+    # is "full", not "full (waiting list)".
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", choices.body)).split())
+    summer_first = cohorts.spring_start + timedelta(weeks=4)
+    summer_day = f"{summer_first.day} {summer_first:%B %Y}"
+    assert page.count(summer_day) == 1, page
+    assert "2 sessions, the last on" in page
+    assert "waiting list" not in page.lower()
+    assert "full, 0 places left" in page
     # Without the session's CSRF token nothing moves.
     forged = browser.post(f"{app_page}/transfer", to_course_id="move-summer")
     assert forged.status == 403

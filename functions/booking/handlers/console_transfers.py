@@ -9,16 +9,33 @@ from urllib.parse import quote
 from aws_lambda_powertools.event_handler import Response
 
 from booking.bootstrap import ports
+from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.wording import COURSE_STATUS_WORDS, money_words
+from booking.domain.wording import COURSE_STATUS_WORDS, day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import chrome, html_page, served, typed_value
-from booking.handlers.console_pages import Chrome, _course_name, _dates, _render
+from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.routes.transfers import TRANSFER_DONE
 from booking.services import transfers
 from booking.services.transfers import Choices
 
 LABELS = {"to_course_id": "Cohort to move to"}
+
+
+def _after_the_first_day(course: Course) -> str:
+    """A cohort's sessions beside its name, which says its first day already."""
+    schedule = course.schedule
+    if len(schedule) == 1:
+        return "one session"
+    last = day_when(schedule[-1].start, course.definition.timezone)
+    return f"{len(schedule)} sessions, the last on {last}"
+
+
+def _standing(course: Course, status: CourseStatus) -> str:
+    """Open or full, and who waits: a full cohort with nobody waiting has no waiting list."""
+    if status is CourseStatus.FULL:
+        return f"full, {course.waiting} waiting" if course.waiting else "full"
+    return COURSE_STATUS_WORDS[status.value].lower()
 
 
 def transfer_page(
@@ -38,13 +55,13 @@ def transfer_page(
         name=application.answers.name,
         status=application.status.value,
         course_name=_course_name(course),
-        course_dates=_dates(course),
+        course_dates=_after_the_first_day(course),
         cohorts=[
             {
                 "course_id": c.course.course_id,
                 "name": c.name,
-                "dates": _dates(c.course),
-                "status": COURSE_STATUS_WORDS[c.status.value],
+                "dates": _after_the_first_day(c.course),
+                "status": _standing(c.course, c.status),
                 "left": c.course.places_left,
                 "price": money_words(
                     c.course.definition.price.amount, c.course.definition.price.currency
