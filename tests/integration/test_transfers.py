@@ -390,7 +390,12 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     )
     assert moved.status == 303
     assert moved.headers["location"].endswith("?done=moved")
-    assert "Moved to the other cohort" in browser.get(moved.headers["location"]).body
+    after = browser.get(moved.headers["location"]).body
+    assert "Moved to the other cohort" in after
+    # The history names the cohorts as the organiser knows them, never by id.
+    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", after)).split())
+    assert "Moved from Moving Leadership, from " in history
+    assert "Moved from move-spring" not in history
     assert cohorts.places_left("move-summer") == 4
 
 
@@ -470,11 +475,18 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
     refused = run("transfer", reference, "--to", "move-full")
     assert refused[0] != 0
     assert "no place free" in refused[1]
-    assert run("transfer", reference, "--to", "move-summer") == (
+    unknown = run("transfer", reference, "--to", "no-such-cohort")
+    assert unknown[0] != 0
+    assert "--to: no such cohort" in unknown[1], unknown[1]
+    code, said = run("transfer", reference, "--to", "move-autumn")
+    autumn_first = cohorts.spring_start + timedelta(weeks=8)
+    autumn_day = f"{autumn_first:%A} {autumn_first.day} {autumn_first:%B %Y}"
+    assert (code, said) == (
         0,
-        f"{reference}: moved to move-summer (Confirmed)\n",
-    )
-    assert cohorts.places_left("move-summer") == 4
+        f"{reference}: moved to Moving Leadership, from {autumn_day} (Confirmed); "
+        f"£50.00 refunded\n",
+    ), said
+    assert cohorts.places_left("move-autumn") == 4
 
 
 def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(

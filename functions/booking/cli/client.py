@@ -90,6 +90,8 @@ def refusal_words(status: int, payload: bytes) -> str:
 
 # The API's fields that are the CLI's options of the same name (discount-code's).
 OPTION_FIELDS = frozenset({"percent_off", "amount_off", "max_uses", "expires_at"})
+# The API's fields that are a CLI option of another name (transfer's --to).
+OPTIONS_NAMED_OTHERWISE = {"to_course_id": "--to"}
 
 
 def field_words(name: str) -> str:
@@ -97,6 +99,8 @@ def field_words(name: str) -> str:
     (``--amount-off``), else the glossary's name (``domain/wording.py``), else in words."""
     if name in OPTION_FIELDS:
         return "--" + name.replace("_", "-")
+    if name in OPTIONS_NAMED_OTHERWISE:
+        return OPTIONS_NAMED_OTHERWISE[name]
     return FIELD_NAMES.get(name, name.replace("_", " "))
 
 

@@ -16,10 +16,23 @@ def transfer(url: str, token: str | None, application: str, to_course_id: str | 
     path = application_path(url, application)
     if to_course_id is None:
         return _choices(get_json(f"{path}/transfer-choices", token))
+    # The cohort by its name (title and first day), and what the move gave back, as the
+    # console says them: read before the move (the list leaves out the cohort a booking is on).
+    names = {
+        c["course_id"]: c["name"] for c in get_json(f"{path}/transfer-choices", token)["cohorts"]
+    }
+    refunded_before = int(get_json(path, token)["amount_refunded"])
     moved = post_json(f"{path}/transfer", token, {"to_course_id": to_course_id})
+    refund = int(get_json(path, token)["amount_refunded"]) - refunded_before
     said = status_with_reason(moved["status"], moved.get("status_reason"))
     reference = moved.get("reference") or moved["application_id"]
-    return f"{reference}: moved to {moved['course_id']} ({said})"
+    cohort = names.get(moved["course_id"], moved["course_id"])
+    given_back = (
+        f"{money_words(refund, moved['price']['currency'])} refunded"
+        if refund > 0
+        else "nothing to refund"
+    )
+    return f"{reference}: moved to {cohort} ({said}); {given_back}"
 
 
 def _choices(answer: dict[str, Any]) -> str:

@@ -270,9 +270,11 @@ def timeline_text(
     currency: str,
     timezone: str,
     sessions: Mapping[str, str] | None = None,
+    cohorts: Mapping[str, str] | None = None,
 ) -> str:
     """One entry of an application's history in plain words. ``sessions``: the course's core
-    session keys -> what to call each (its title and day), for the register's marks."""
+    session keys -> what to call each (its title and day), for the register's marks;
+    ``cohorts``: course ids -> what to call each (its title and first day), for its moves."""
     amount = money_words(entry.amount or 0, currency)
     if entry.kind is EntryKind.STATUS and entry.status is not None:
         reached = status_with_reason(entry.status.value, entry.reason)
@@ -304,7 +306,9 @@ def timeline_text(
         )
     if entry.kind is EntryKind.TRANSFER:
         back = f"; {amount} to be refunded" if entry.amount else ""
-        return f"Moved from {entry.from_course} to {entry.to_course}{back}"
+        cohort = cohorts or {}
+        left, joined = entry.from_course or "", entry.to_course or ""
+        return f"Moved from {cohort.get(left, left)} to {cohort.get(joined, joined)}{back}"
     return "Personal data erased on request"
 
 

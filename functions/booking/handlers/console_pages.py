@@ -305,7 +305,7 @@ def application_page(
             {
                 "iso": entry.at.isoformat(),
                 "when": moment_when(entry.at, zone),
-                "text": timeline_text(entry, currency, zone, session_names),
+                "text": timeline_text(entry, currency, zone, session_names, detail.cohort_names),
             }
             for entry in detail.timeline
         ],

@@ -23,6 +23,7 @@ from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
+from booking.domain.transfers import cohort_name
 from booking.services.courses import get_course, list_courses
 from booking.services.ports import Ports
 
@@ -171,6 +172,8 @@ class ApplicationDetail:
     # A colleague filling a group's place: "Paid by the group booking (...)", said where
     # their own payment (none) would be; "" for anyone else.
     paid_by_group: str = ""
+    # The cohorts its moves name (course id -> title and first day), for its history's words.
+    cohort_names: dict[str, str] = field(default_factory=dict)
 
 
 def available_actions(application: Application) -> frozenset[str]:
@@ -210,7 +213,20 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         actions=available_actions(application),
         refundable=owed if owed > 0 and application.payment_intent else 0,
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
+        cohort_names=_cohort_names(ports, application),
     )
+
+
+def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:
+    """Each cohort the booking's moves name, by its title and first day (one since deleted
+    keeps its id)."""
+    named: dict[str, str] = {}
+    for move in application.transfers:
+        for course_id in (move.from_course_id, move.to_course_id):
+            if course_id not in named:
+                cohort = ports.repository.get_course(course_id)
+                named[course_id] = cohort_name(cohort) if cohort is not None else course_id
+    return named
 
 
 def application_id_for(ports: Ports, typed: str) -> str:
