@@ -157,13 +157,26 @@ def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -
     assert {str(e["organizer"]) for e in invite.walk("VEVENT")} == {"mailto:summer@example.org"}
     assert not _uids(invite) & old_uids
     assert len(_uids(invite)) == 2
-    # The new cohort's facilitators hear of the person joining them.
-    assert any(m.to == ["facilitator-summer@example.org"] for m in sent)
+    # The new cohort's facilitators hear of the person moving in, the old one's of them leaving.
+    [joined] = [m for m in sent if m.to == ["facilitator-summer@example.org"]]
+    assert joined.subject.startswith("Booking moved to your cohort"), joined.subject
+    assert "has moved to Moving Leadership" in " ".join(joined.text.split())
+    [left] = [m for m in sent if m.to == ["facilitator-spring@example.org"]]
+    assert left.subject.startswith("Booking moved away from your cohort"), left.subject
+    assert "no longer on your roster" in " ".join(left.text.split())
     # The move is in the application's history.
     page = ConsoleBrowser(system)
     page.sign_in()
     detail = page.get(f"/console/applications/{booked['application_id']}").body
-    assert "Moved from move-spring to move-summer" in detail
+    spring_day = (
+        f"{cohorts.spring_start:%A} {cohorts.spring_start.day} {cohorts.spring_start:%B %Y}"
+    )
+    summer_start = cohorts.spring_start + timedelta(weeks=4)
+    summer_day = f"{summer_start:%A} {summer_start.day} {summer_start:%B %Y}"
+    assert (
+        f"Moved from Moving Leadership, from {spring_day} to Moving Leadership, from {summer_day}"
+        in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+    )
 
 
 def test_reminders_follow_the_booking_to_its_new_cohort(system: System) -> None:

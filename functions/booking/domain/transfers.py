@@ -48,6 +48,10 @@ from booking.domain.wording import course_name, status_named
 S = ApplicationStatus
 
 
+# What a facilitator's copy of a moved booking tells: joining their cohort, or leaving it.
+MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
+
+
 @dataclass(frozen=True)
 class TransferRefused:
     """Why this booking cannot move to that cohort now (a Conflict for the organiser)."""
@@ -188,9 +192,21 @@ def decide_transfer(
         }
     ).with_emails(
         EmailJob.transferred(app_id, source.course_id, target.course_id, move, refund_due),
-        # The new cohort's facilitators hear of the person joining them, as of any booking.
+        # The new cohort's facilitators hear of the person moving in (with the booking, as of
+        # any), the old cohort's of the person leaving them.
         EmailJob.about(
-            EmailKind.FACILITATOR_COPY, app_id, target.course_id, occasion=f"moved-in-{move}"
+            EmailKind.FACILITATOR_COPY,
+            app_id,
+            target.course_id,
+            occasion=f"moved-in-{move}",
+            reason=MOVED_IN,
+        ),
+        EmailJob.about(
+            EmailKind.FACILITATOR_COPY,
+            app_id,
+            source.course_id,
+            occasion=f"moved-out-{move}",
+            reason=MOVED_OUT,
         ),
     )
     return Transfer(moved, refund_due, transfer_refund_key(app_id, move))
