@@ -103,8 +103,14 @@ def test_a_cheaper_cohort_gives_back_what_was_kept_beyond_its_price(
     assert after.price == Money(amount=15000)
     assert after.transfers[-1].refund_due == refund
     assert decided.idempotency_key == "transfer-app1-1"
-    kinds = [job.kind for job in after.outbox]
-    assert kinds == [EmailKind.BOOKING_TRANSFERRED, EmailKind.FACILITATOR_COPY]
+    told = [(job.kind, job.course_id, job.reason) for job in after.outbox]
+    assert told == [
+        (EmailKind.BOOKING_TRANSFERRED, "cheaper", None),
+        # The facilitators of both cohorts: the new one's of the person moving in, the old
+        # one's of them leaving.
+        (EmailKind.FACILITATOR_COPY, "cheaper", "moved_in"),
+        (EmailKind.FACILITATOR_COPY, "spring", "moved_out"),
+    ]
     assert after.outbox[0].from_course_id == "spring"
 
 
