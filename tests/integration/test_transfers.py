@@ -227,6 +227,13 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
         "confirmed",
     )
     assert record["price"] == 15000
+    # The history of moves is in the record and in the person's export, with its refund.
+    [move] = record["transfers"]
+    assert (move["from_course_id"], move["to_course_id"]) == ("move-spring", "move-autumn")
+    assert (move["price_before"], move["price_after"], move["refund_due"]) == (20000, 15000, 5000)
+    assert move["refund_id"]
+    exported = system.admin("GET", f"/people/{ADA}").json()
+    assert [a["transfers"] for a in exported["applications"]] == [[move]]
     refunds = [
         e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
     ]

@@ -73,13 +73,29 @@ class RosterRow(BaseModel):
     )
 
 
+class TransferOut(BaseModel):
+    """One move of a booking to another cohort of its programme."""
+
+    from_course_id: str = Field(description="The cohort it left")
+    to_course_id: str = Field(description="The cohort it joined")
+    at: datetime = Field(description="When it moved")
+    price_before: int = Field(description="The place's price on the cohort left (minor units)")
+    price_after: int = Field(description="And on the cohort joined (minor units)")
+    currency: str
+    refund_due: int = Field(description="What the move gives back (minor units); 0: nothing")
+    refund_id: str | None = Field(description="Stripe's refund of it, once made")
+
+
 class ApplicationRecordOut(RosterRow):
     """One application (``GET /admin/applications/{id}``): its roster row (amounts in minor
-    units), its course and why its status last changed."""
+    units), its course, why its status last changed, and its moves between cohorts."""
 
     reference: str = Field(description="The reference people read out (CL-7K3Q9)")
     course_id: str
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    transfers: list[TransferOut] = Field(
+        default_factory=list, description="Its moves to other cohorts, oldest first"
+    )
 
 
 class BursaryIn(BaseModel):

@@ -91,7 +91,26 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         **_roster_row(application, course.definition.price, organisations),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
+        "transfers": transfers_of(application),
     }
+
+
+def transfers_of(application: Application) -> list[dict[str, Any]]:
+    """Each move of the booking to another cohort, oldest first (money in minor units): the
+    record's and the person's export's history of moves."""
+    return [
+        {
+            "from_course_id": move.from_course_id,
+            "to_course_id": move.to_course_id,
+            "at": move.at.isoformat().replace("+00:00", "Z"),
+            "price_before": move.price_before.amount,
+            "price_after": move.price_after.amount,
+            "currency": move.price_after.currency,
+            "refund_due": move.refund_due,
+            "refund_id": move.refund_id,
+        }
+        for move in application.transfers
+    ]
 
 
 def money_of(application: Application, course_price: Money) -> dict[str, Any]:
@@ -297,6 +316,8 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "amount_refunded": a.money_returned,
                 # The register: marks by core session key, and what closing it decided.
                 "attendance": {key: mark.value for key, mark in a.attendance.items()},
+                # Its moves between cohorts (from, to, when, the prices, what went back).
+                "transfers": transfers_of(a),
                 "completed": a.completion.completed if a.completion else None,
                 # The certificate it was given: the person's own document, and its proof.
                 "certificate_code": certificate_code(a),
