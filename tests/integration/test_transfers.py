@@ -279,6 +279,35 @@ def test_a_booking_on_a_cohort_that_has_begun_stays_with_its_marks(system: Syste
     assert row["marks"][session] == "attended"
 
 
+def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
+    system: System,
+) -> None:
+    """A £150 bursary moved to a £100 cohort was said three ways (the move's answer £150, the
+    record £100, the totals another): one rule, what it pays of the price, everywhere."""
+    cohorts = Cohorts(system)
+    system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
+    application = system.apply("move-spring", email=ADA).json()
+    app_id, token = application["application_id"], application["token"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
+    assert granted.status == 200, granted.body
+    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+    assert system.pay(checkout.json()["checkout_url"]).status == 200
+
+    moved = cohorts.move(app_id, "move-cheap")
+
+    assert moved.status == 200, moved.body
+    record = cohorts.record(app_id)
+    totals = system.admin("GET", "/courses/move-cheap/totals").json()
+    status = system.status_of(application)
+    assert (moved.json()["bursary"], record["bursary"], totals["bursaries"], status["bursary"]) == (
+        10000,
+        10000,
+        10000,
+        10000,
+    )
+    assert (record["amount_due"], record["left_to_pay"]) == (0, 0)
+
+
 def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: System) -> None:
     """£200 place, £100 bursary, £100 by card, moved to a £100 cohort the bursary covers in
     full: the move refunds all £100 the card paid. Stripe's charge.refunded for that refund

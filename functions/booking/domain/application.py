@@ -415,6 +415,12 @@ class Application(BaseModel):
             return 0
         return max(self.amount_due(course_price) - self.amount_kept, 0)
 
+    def bursary_covering(self, course_price: Money) -> int:
+        """What the bursary pays of this place's price (minor units): never more than the
+        price, so a bursary larger than a cheaper cohort's price after a move is said, counted
+        and totalled as the price it covers. The one rule every reader of a bursary uses."""
+        return min(self.bursary, self.price_or(course_price).amount)
+
     def fully_funded(self, course_price: Money) -> bool:
         return self.bursary > 0 and self.bursary >= self.price_or(course_price).amount
 

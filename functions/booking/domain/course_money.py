@@ -100,7 +100,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         price=price.amount,
         discount_code=application.discount.code if application.discount else "",
         discount=after_bursary - due,
-        bursary=min(application.bursary, price.amount),
+        bursary=application.bursary_covering(course_price),
         due=due,
         paid=application.money_received,
         refunded=application.money_returned,

@@ -116,7 +116,9 @@ def _money(application: Application, course: Course | None) -> dict[str, Any]:
     course_price = course.definition.price if course is not None else application.price
     return {
         "price": application.price or course_price,
-        "bursary": application.bursary,
+        "bursary": application.bursary_covering(course_price)
+        if course_price
+        else application.bursary,
         "discount_code": application.discount.code if application.discount else None,
         "amount_due": application.amount_due(course_price) if course_price else None,
         "left_to_pay": application.left_to_pay(course_price) if course_price else None,

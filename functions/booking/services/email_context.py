@@ -219,7 +219,7 @@ def _payment_context(
         "nothing_to_pay": due == 0,
         # What a button or a line asking for payment names: what is left to pay.
         "to_pay": money_words(due, price.currency) if due else price.display(),
-        "bursary": _money(application.bursary, currency),
+        "bursary": _money(application.bursary_covering(definition.price), currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,
     }
