@@ -294,6 +294,36 @@ def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: Sy
     assert places_left(system) == 2
 
 
+def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    link = group["places"][1]["apply_url"]
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[1]['email']}").status == 200
+    parts = urlsplit(link)
+    page = system.api("GET", f"{parts.path}?{parts.query}")
+    assert page.status == 404, page.body
+    for who in (COLLEAGUES[1], {"name": "Anyone", "email": "erased@invalid.example"}):
+        refused = apply_through(system, link, **who)
+        assert refused.status == 404, refused.body
+        assert "erased@invalid.example" not in refused.body
+    view = manager_view(system, group)
+    assert view["places"][1]["apply_url"] is None  # nobody can use it as it is
+    assert places_left(system) == 2  # the place stays the group's
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    new_link = swapped.json()["places"][1]["apply_url"]
+    applied = apply_through(system, new_link, name="Ada Lovelace", email="ada@example.org")
+    assert applied.status == 201, applied.body
+    sent = [e.to for e in system.deliver_emails()]
+    assert ["erased@invalid.example"] not in sent
+
+
 def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
     system = invoiced
     body = {

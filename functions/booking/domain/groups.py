@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
-from booking.domain.application import CheckoutRef, ShortText
+from booking.domain.application import ERASED_EMAIL, CheckoutRef, ShortText
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
@@ -155,6 +155,12 @@ class GroupPlace(BaseModel):
     released: bool = False  # given back (cancelled): its seat went to the course's pool
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
+
+    @property
+    def erased(self) -> bool:
+        """Its colleague was erased: the place stays the group's, for the manager to name
+        someone else; nobody can apply for it as it is."""
+        return self.colleague.email == ERASED_EMAIL
 
 
 class GroupBooking(BaseModel):

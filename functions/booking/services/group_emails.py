@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from booking.domain.application import ERASED_EMAIL
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
@@ -31,7 +32,7 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     """The place whose colleague the job is for, if its link is still the one it was for and
     can be used."""
     place = next((p for p in group.places if p.number == job.group_place), None)
-    if place is None or place.released or group.status is not GroupStatus.PAID:
+    if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
         return None
     return place if job.job_id.endswith(f":v{place.substitutions}") else None
 
@@ -78,7 +79,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         if place is None:
             return GroupEmailOutcome.SKIPPED_GONE
     to = place.colleague.email if place else group.manager.email
-    if ports.repository.is_suppressed(to):
+    if to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
     rendered = ports.renderer.render(job.kind, _values(ports, group, course, place))
     message = OutgoingEmail(

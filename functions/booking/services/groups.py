@@ -271,7 +271,12 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
         if holder is not None and holder.enrolment_ended:
             holder = None
         state = "released" if place.released else (holder.status.value if holder else "")
-        open_link = group.status is GroupStatus.PAID and not place.released and holder is None
+        open_link = (
+            group.status is GroupStatus.PAID
+            and not place.released
+            and not place.erased
+            and holder is None
+        )
         places.append(
             PlaceView(
                 number=place.number,
@@ -305,7 +310,7 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
     link; Conflict when the place is not to be filled now)."""
     group = _group(ports, group_id)
     place = group.place_for_link(number, token) if token else None
-    if place is None:
+    if place is None or place.erased:
         raise NotFound("no such place: the link may have been replaced")
     course = _course(ports, group.course_id)
     now = ports.clock()
@@ -601,7 +606,12 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
                 changed = changed.model_copy(update={"manager": blank, "updated_at": now})
             for place in current.places:
                 if place.colleague.email.lower() == address:
-                    changed = changed.with_place(place.model_copy(update={"colleague": blank}), now)
+                    # Their link dies with them (a new token nobody holds): nobody can apply
+                    # as the erased person; the manager names someone else (a substitution).
+                    forgotten_place = place.model_copy(
+                        update={"colleague": blank, "token": secrets.token_urlsafe(24)}
+                    )
+                    changed = changed.with_place(forgotten_place, now)
             if changed is current:
                 return current
             return ports.groups.save_group(changed, current)
