@@ -26,6 +26,11 @@ COLLEAGUES = [
     {"name": "Edith Cavell", "email": "edith@example.org"},
     {"name": "Grace Hopper", "email": "grace@example.org"},
 ]
+# Others, for a second booking on the same course (one person holds one place on a course).
+OTHERS = [
+    {"name": "Ada Lovelace", "email": "ada@example.org"},
+    {"name": "Mary Somerville", "email": "somerville@example.org"},
+]
 
 
 @pytest.fixture
@@ -259,7 +264,7 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
     system = invoiced
     with system.standin.webhooks_held():  # Stripe's own events about it are lost
         by_card = book(system).json()
-        by_invoice = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+        by_invoice = book(system, colleagues=OTHERS, **BILLING).json()
     assert places_left(system) == 0
     system.clock_offset += timedelta(hours=1)
     with system.standin.webhooks_held():
@@ -340,8 +345,69 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
     assert first.status == 201, first.body
     assert again.json()["group_id"] == first.json()["group_id"]
     assert places_left(system) == 3
-    other = system.api("POST", path, json_body=body, headers={"idempotency-key": "another"})
+    other = system.api(
+        "POST",
+        path,
+        json_body=body | {"colleagues": OTHERS},
+        headers={"idempotency-key": "another"},
+    )
     assert other.json()["group_id"] != first.json()["group_id"]
+
+
+def test_a_colleague_who_has_a_place_on_the_course_already_is_refused_beside_their_row(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    own = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**COLLEAGUES[1])
+    )
+    assert own.status == 201, own.body  # applying on their own (their checkout open)
+    left = places_left(system)
+    refused = book(system, **BILLING)
+    assert refused.status == 422, refused.body
+    assert list(refused.json()["error"]["fields"]) == ["colleagues.1.email"]
+    assert places_left(system) == left  # nothing held
+    # Named in another group's place that still holds its seat: the same.
+    first = book(system, colleagues=[COLLEAGUES[0]], **BILLING)
+    assert first.status == 201, first.body
+    again = book(system, colleagues=[COLLEAGUES[2], COLLEAGUES[0]], **BILLING)
+    assert again.status == 422, again.body
+    assert list(again.json()["error"]["fields"]) == ["colleagues.1.email"]
+    # A substitution cannot name them either.
+    paid = paid_group(system, colleagues=[COLLEAGUES[2]])
+    swap = system.api(
+        "POST",
+        f"/groups/{paid['group_id']}/places/1/substitute?token={paid['token']}",
+        json_body=COLLEAGUES[0],
+    )
+    assert swap.status == 422, swap.body
+    assert list(swap.json()["error"]["fields"]) == ["email"]
+
+
+def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> None:
+    system = invoiced
+    page = system.api("GET", f"/courses/{INVOICED}/group-booking", headers={"accept": "text/html"})
+    assert page.status == 200, page.body
+    key = page.body.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    assert len(key) >= 16
+    form = {
+        "idempotency_key": key,
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleague_name_1": COLLEAGUES[0]["name"],
+        "colleague_email_1": COLLEAGUES[0]["email"],
+        "consent": "on",
+        **BILLING,
+    }
+    headers = {"accept": "text/html"}
+    path = f"/courses/{INVOICED}/group-bookings"
+    first = system.api("POST", path, form=form, headers=headers)
+    second = system.api("POST", path, form=form, headers=headers)
+    assert first.status == second.status == 303, (first.body, second.body)
+    assert first.headers["location"] == second.headers["location"]
+    assert places_left(system) == 4
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
 
 
 def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
@@ -374,7 +440,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     assert paid["status"] == "paid"
     assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
     # The last places given up before payment end the booking: its seats all go back.
-    other = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    other = book(system, colleagues=OTHERS[:1], **BILLING).json()
     assert places_left(system) == 2
     ended = system.api(
         "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"

@@ -185,6 +185,13 @@ def book_places(
     refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
     if refusal is not None:
         raise InvalidInput(refusal, {"colleagues": refusal})
+    booked_already = {
+        f"colleagues.{index}.email": ALREADY_ON_COURSE
+        for index, colleague in enumerate(form.colleagues)
+        if _has_a_place_on(ports, course_id, colleague.email)
+    }
+    if booked_already:
+        raise InvalidInput("a colleague already has a place on this course", booked_already)
     billing = _billing(course, form)
     due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
     by_invoice = billing is not None
@@ -222,6 +229,35 @@ def book_places(
         ports.groups.save_group(lapsed(saved, ports.clock()), saved)
         raise
     return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
+
+
+ALREADY_ON_COURSE = (
+    "this colleague already has a place on this course (or has applied for one): each "
+    "person holds one place"
+)
+
+
+def _has_a_place_on(
+    ports: Ports, course_id: str, email: str, besides_group: str | None = None
+) -> bool:
+    """Whether ``email`` already holds (or is applying for) a place on the course: an
+    application of their own that has not ended, or a place named for them in another group
+    that still holds its seats. One person holds one place on a course."""
+    earlier_id = ports.repository.enrolled_application_id(course_id, email)
+    earlier = ports.repository.get_application(earlier_id) if earlier_id else None
+    if earlier is not None and not earlier.enrolment_ended:
+        return True
+    address = email.lower()
+    return any(
+        group.course_id == course_id
+        and group.group_id != besides_group
+        and group.seats_held > 0
+        and any(
+            not place.released and place.colleague.email.lower() == address
+            for place in group.places
+        )
+        for group in ports.groups.groups_of_person(email)
+    )
 
 
 def _ask_for_payment(
@@ -436,6 +472,12 @@ def substitute(
             raise InvalidInput(
                 "each colleague needs their own place",
                 {"email": "this colleague has another place in this booking"},
+            )
+        if colleague.email.lower() != place.colleague.email.lower() and _has_a_place_on(
+            ports, group.course_id, colleague.email, besides_group=group.group_id
+        ):
+            raise InvalidInput(
+                "this colleague already has a place on this course", {"email": ALREADY_ON_COURSE}
             )
         new_place = place.model_copy(
             update={

@@ -4,6 +4,7 @@ place's state, substitution and cancellation), and a colleague's own application
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -74,7 +75,9 @@ def group_form(
     errors: dict[str, str] | None = None,
 ) -> str:
     definition = course.definition
-    values = values or {}
+    # One key per form shown (kept when it is shown again with its errors): its submits,
+    # however many, make one booking.
+    values = {"idempotency_key": secrets.token_urlsafe(16), **(values or {})}
     listed = _errors(errors or {}, values)
     return (
         environment()
