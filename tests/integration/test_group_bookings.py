@@ -329,6 +329,25 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
     assert ["erased@invalid.example"] not in sent
 
 
+def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
+    invoiced: System,
+) -> None:
+    """Each email is about its own event: the booked email, sent after the payment, would
+    only repeat the paid one (it was once rendered as a second identical paid email)."""
+    system = invoiced
+    system.hold_stream = True  # the booked email still waits when the payment arrives
+    group = book(system, **BILLING).json()
+    pay_invoice(system, group)
+    system.hold_stream = False
+    to_manager = [e for e in system.deliver_emails() if e.to == ["florence@example.org"]]
+    assert [e.subject.split(":")[0] for e in to_manager] == ["Paid"]
+    # Booked and not yet paid: the booked email says booked, not paid.
+    other = book(system, colleagues=OTHERS, **BILLING).json()
+    [booked] = [e for e in system.deliver_emails() if e.to == ["florence@example.org"]]
+    assert booked.subject.startswith("Your booking of 2 places")
+    assert other["manager_url"] in booked.text
+
+
 def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
     system = invoiced
     body = {
