@@ -152,6 +152,26 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     assert sorted(row["email"] for row in roster) == sorted(c["email"] for c in COLLEAGUES)
 
 
+def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    system.deliver_emails()
+    applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert applied.status == 201, applied.body
+    emails = system.deliver_emails()
+    [theirs] = [e for e in emails if e.to == [COLLEAGUES[0]["email"]]]
+    [copy] = [e for e in emails if e.subject.startswith("New booking")]
+    payer = "Florence Nightingale of St Elsewhere NHS Trust"
+    for said in (theirs.text, theirs.html, copy.text, copy.html):
+        assert f"booked and paid for by {payer}" in said
+        assert "discount code" not in said
+    # The console's timeline says why there was nothing to pay (the words of this reason).
+    row = system.admin("GET", f"/applications/{applied.json()['application_id']}").json()
+    assert row["status_reason"] == "paid_by_group"
+
+
 def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
     system = invoiced
     group = paid_group(system)

@@ -148,6 +148,9 @@ def email_context(
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
+        # A colleague filling a manager's group place: who booked and paid for it ("<manager>
+        # of <organisation>"), said by the composer, which reads the group.
+        "paid_by_group": None,
         "moved_refund": _money(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
         else None,
