@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 import urllib.error
 import urllib.request
@@ -108,7 +109,8 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     assert reply.json()["marks"][first] == "attended"
     # A meeting's export (Zoom's shape, under its meeting block), matched by address.
     export = (
-        "Meeting ID,Topic,Start Time\n123,Leadership,2027\n\n"
+        "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,\n"
+        "123,Leadership,2027,2027,host@example.org,121,4,\n\n"
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "Zoë,  ADA@Example.org ,10:00,12:30,150,No\n"
         "Zoë,ada@example.org,12:31,12:35,4,No\n"
@@ -309,6 +311,66 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     said = _text(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
+    # The file itself, as Teams saves it (UTF-16, tabs), chosen instead of pasted text.
+    boundary = "register-upload-boundary"
+    teams = "Name\tEmail\tIn-Meeting Duration\nBo\tbo@example.org\t2h\n".encode("utf-16")
+    fields = {"csrf_token": token, "session": first, "export": ""}
+    upload = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="export_file"; '
+        'filename="teams.csv"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+        + teams
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    uploaded = browser.request(
+        "POST",
+        f"{page}/import",
+        raw=upload,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert uploaded.status == 200, _text(uploaded.body)
+    assert "1 person was marked attended: Bo Absent" in _text(uploaded.body)
+    nothing = browser.post(f"{page}/import", csrf_token=token, session=first, export="")
+    assert nothing.status == 422
+    assert "paste the export, or choose its file" in _text(nothing.body)
+    # Resolving a row: the select starts on "Choose a person", which must be changed.
+    assert '<option value="" selected>Choose a person</option>' in imported.body
+    carried = re.search(r'name="unmatched" value="([^"]*)"', imported.body)
+    assert carried is not None
+    more = json.dumps(
+        [
+            *json.loads(html.unescape(carried.group(1))),
+            {"line": 9, "name": "Dial-in", "email": "", "duration": "5", "joined": ""},
+        ]
+    )
+    unchosen = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        session=first,
+        mark="attended",
+        line="3",
+        unmatched=more,
+        application_id="",
+    )
+    assert unchosen.status == 422
+    assert "choose who line 3 is" in _text(unchosen.body)
+    assert "guest@x.example" in _text(unchosen.body)
+    resolved = browser.post(
+        f"{page}/marks",
+        csrf_token=token,
+        session=first,
+        mark="attended",
+        line="3",
+        unmatched=more,
+        application_id=ada["application_id"],
+    )
+    assert resolved.status == 200  # re-shown: the rows still to resolve stay in view
+    still = _text(resolved.body)
+    assert "Mark saved" in still
+    assert "Dial-in" in still
+    assert "guest@x.example" not in still
     closing = browser.post(f"{page}/close", csrf_token=token)
     assert closing.status == 409
     assert "once the last core session has ended" in _text(closing.body)
@@ -338,6 +400,12 @@ def test_the_register_from_the_terminal(
     code, out = run("import-attendance", COURSE, "2", str(export))
     assert code == 0, out
     assert "Marked attended: 1" in out
+    huge = tmp_path / "huge.csv"
+    huge.write_text("Name,Email\n" + "Someone,someone@example.org\n" * 120_000)
+    code, out = run("import-attendance", COURSE, "2", str(huge))
+    assert code == 1, out
+    assert "too large" in out
+    assert "48 KiB" in out
     code, out = run("register", COURSE)
     assert code == 0, out
     assert "Completion: 2 of 3 core sessions" in out
@@ -352,3 +420,7 @@ def test_the_register_from_the_terminal(
     code, out = run("close-register", COURSE)
     assert code == 0, out
     assert "0 completed (certificates on their way), 2 did not" in out
+    code, out = run("close-register", COURSE)  # again: says what the register holds
+    assert code == 0, out
+    assert "The register was closed at" in out
+    assert ": 0 completed, 2 did not" in out

@@ -88,3 +88,13 @@ def test_the_course_form_without_sessions_says_so() -> None:
     with pytest.raises(InvalidInput) as refused:
         definition_from_form(form)
     assert "sessions" in refused.value.fields
+
+
+def test_the_course_form_keeps_the_completion_rule_so_a_save_keeps_the_register() -> None:
+    stored = load_definition(COURSES_DIR / "compassionate-leadership.json")
+    definition = CourseDefinition.model_validate(
+        {**stored.model_dump(mode="json", exclude_none=True), "completion_min_sessions": 2}
+    )
+    again = definition_from_form(read_form(posted_fields(form_of("cohort", definition))))
+    assert again.completion_min_sessions == 2
+    assert again == definition

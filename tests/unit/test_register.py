@@ -204,7 +204,7 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
         "Europe/London",
     )
     assert text == (
-        "Register closed: did not complete the course (attended 1 of the 2 core sessions asked for)"
+        "Register closed: did not complete the course (attended 1 core session, 2 asked for)"
     )
 
 
@@ -288,8 +288,12 @@ def test_erasure_removes_the_certificate_and_its_verification(ports: Ports, cloc
     assert stored.completion is not None
     assert stored.completion.certificate
     code = stored.completion.certificate
+    assert stored.completion.terms is not None
     organisers.erase_person(ports, "ada@example.org")
     assert code not in repo(ports).certificates
+    erased = repo(ports).applications[ada].completion
+    assert erased is not None
+    assert erased.terms is None  # the certificate's frozen words carried the name
     with pytest.raises(NotFound):
         register.verify(ports, code)
     with pytest.raises(NotFound):
@@ -395,9 +399,57 @@ def test_an_export_without_an_email_column_is_refused_clearly() -> None:
 
     with pytest.raises(InvalidInput) as refused:
         read_attendance_export("Name,Minutes\nAda,60\n")
-    assert "email" in refused.value.fields["file"]
+    assert "email" in refused.value.fields["export"]
     with pytest.raises(InvalidInput):
         read_attendance_export(b"\x00" * 3_000_000)
+
+
+def test_zooms_meeting_block_names_the_host_but_is_never_the_header() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = (
+        "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,\n"
+        "123 456 789,Leadership,06/07/2027 15:00,06/07/2027 17:00,host@example.org,121,3,\n"
+        "\n"
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Ada,ada@example.org,15:00,17:00,120,No\n"
+        "Phone caller,,15:02,17:00,118,Yes\n"
+    )
+    rows = read_attendance_export(export)
+    assert [(r.name, r.email, r.duration, r.line) for r in rows] == [
+        ("Ada", "ada@example.org", "120", 5),
+        ("Phone caller", "", "118", 6),
+    ]
+
+
+def test_a_semicolon_separated_export_is_read() -> None:
+    from booking.domain.attendance_import import read_attendance_export
+
+    export = "Name;Email;Duration\nAda Lovelace;ada@example.org;60\nBo;bo@example.org;1,5\n"
+    rows = read_attendance_export(export.encode("cp1252"))
+    assert [(r.name, r.email, r.duration) for r in rows] == [
+        ("Ada Lovelace", "ada@example.org", "60"),
+        ("Bo", "bo@example.org", "1,5"),
+    ]
+
+
+def test_one_size_limit_for_an_export_said_in_words() -> None:
+    from booking.domain.attendance_import import MAX_EXPORT_BYTES, read_attendance_export
+    from booking.handlers.http import MAX_BODY_BYTES
+    from booking.handlers.register_views import AttendanceImportIn
+
+    assert MAX_EXPORT_BYTES < MAX_BODY_BYTES  # the request around it still fits
+    header = "Name,Email\n"
+    row = "Someone,someone@example.org\n"
+    fits = header + row * ((MAX_EXPORT_BYTES - len(header)) // len(row))
+    assert len(read_attendance_export(fits)) == 1
+    AttendanceImportIn(session="s1", export=fits)
+    too_large = fits + row
+    with pytest.raises(InvalidInput) as refused:
+        read_attendance_export(too_large)
+    assert "48 KiB" in refused.value.fields["export"]
+    with pytest.raises(ValidationError):
+        AttendanceImportIn(session="s1", export=too_large)
 
 
 def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
@@ -445,3 +497,225 @@ def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of
     files = calendar_files(ports, job, cancelled, course, ["ada@example.org"], now=clock.now)
     follow_ups_taken_out = [e for e in files.taken_out if e.event]
     assert bool(follow_ups_taken_out) is not completed_the_first
+
+
+def test_a_certificate_says_forever_what_was_true_when_the_register_closed(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    stored = repo(ports).applications[ada]
+    assert stored.completion is not None
+    code = stored.completion.certificate
+    assert code
+    before = pdf_text(register.certificate_for_holder(ports, ada, stored.token))
+    said_before = register.verify(ports, code)
+    renamed = definition(follow_up="2027-09-20").model_copy(update={"title": "Renamed course"})
+    moved = CourseDefinition.model_validate(
+        {
+            **renamed.model_dump(mode="json", exclude_none=True),
+            "facilitators": [{"name": "Someone Else", "email": "else@example.org"}],
+            "sessions": [
+                {"date": day, "start_time": "09:00", "end_time": "17:00"}
+                for day in ("2027-06-08", "2027-06-15", "2027-06-22")
+            ]
+            + [
+                {
+                    "date": "2027-09-20",
+                    "start_time": "15:00",
+                    "end_time": "16:00",
+                    "kind": "follow_up",
+                }
+            ],
+        }
+    )
+    courses.put_course(ports, "c1", moved)
+    after = pdf_text(register.certificate_for_holder(ports, ada, stored.token))
+    assert after == before
+    assert register.verify(ports, code) == said_before
+    for said in ("Compassionate Leadership", "6 hours", "Ann Facilitator", "7 June 2027"):
+        assert said in after
+    assert "Renamed" not in after
+
+
+def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
+    ports: Ports, clock: Clock
+) -> None:
+    ada = book(ports, "ada@example.org")
+    # Before any mark, anything goes (here: the same definition again).
+    courses.put_course(ports, "c1", definition(follow_up="2027-09-20"))
+    register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
+    rewrites = {
+        "completion rule removed": definition(None, follow_up="2027-09-20"),
+        "completion rule changed": definition(3, follow_up="2027-09-20"),
+        "core session added first": definition(
+            follow_up="2027-09-20", days=("2027-06-01", *CORE_DAYS)
+        ),
+        "core session removed": definition(follow_up="2027-09-20", days=CORE_DAYS[:2]),
+        "core sessions reordered": definition(
+            follow_up="2027-09-20", days=("2027-06-14", "2027-06-07", "2027-06-21")
+        ),
+    }
+    for what, rewrite in rewrites.items():
+        with pytest.raises(Conflict) as refused:
+            courses.put_course(ports, "c1", rewrite)
+        assert refused.value.code == "register_kept", what
+        assert "register already holds marks" in str(refused.value), what
+    assert repo(ports).applications[ada].attendance == {"s1": Mark.ATTENDED}
+    # Moving a session's date keeps its key: allowed, and the mark stays on that session.
+    moved = definition(follow_up="2027-09-20", days=("2027-06-08", *CORE_DAYS[1:]))
+    courses.put_course(ports, "c1", moved)
+    assert keys(ports) == ["s1", "s2", "s3"]
+    clock.now = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)
+    register.close(ports, "c1")
+    with pytest.raises(Conflict) as refused:
+        courses.put_course(ports, "c1", definition(None, follow_up="2027-09-20"))
+    assert refused.value.code == "register_kept"
+
+
+def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
+    ports: Ports, clock: Clock
+) -> None:
+    wang = book(ports, "wang@example.org", "王小明 Refund")
+    anil = book(ports, "anil@example.org", "अनिल कुमार")
+    ada = book(ports, "ada@example.org", "Zoë Ἀθηνᾶ Мария")
+    for who in (wang, ada):
+        for key in keys(ports)[:2]:
+            register.mark(ports, "c1", who, key, Mark.ATTENDED)
+    assert sorted(register.register_of(ports, "c1").unprintable_names) == sorted([wang, anil])
+    clock.now = AFTER_THE_LAST
+    closed = register.close(ports, "c1")
+    assert sorted(closed.completed) == sorted([wang, ada])
+    assert closed.unprintable_names == [wang]  # still issued: the organiser decides
+    stored = repo(ports).applications[wang]
+    assert register.certificate_for_holder(ports, wang, stored.token).startswith(b"%PDF")
+    from booking.cli.register import _said
+    from booking.handlers.register_views import register_out
+
+    said = _said(register_out(register.register_of(ports, "c1")).model_dump(mode="json"))
+    assert "Certificates whose name the font cannot print fully" in said
+    assert said.count("王小明 Refund") == 2  # its row, and the list
+    assert said.count("Zoë Ἀθηνᾶ Мария") == 1
+
+
+def test_a_booking_awaiting_its_invoices_payment_is_marked_decided_and_certified(
+    ports: Ports, clock: Clock
+) -> None:
+    from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+    from booking.services.payments import apply_invoice_event
+    from tests.unit.test_use_cases_billing import by_invoice, gateway
+
+    courses.put_course(
+        ports, "c1", definition(follow_up="2027-09-20").model_copy(update={"invoice_allowed": True})
+    )
+    view = applications.submit_application(ports, "c1", by_invoice("ivy@example.org"))
+    ivy = view.application_id
+    assert repo(ports).applications[ivy].status is S.AWAITING_INVOICE_PAYMENT
+    assert [r.application.application_id for r in register.register_of(ports, "c1").rows] == [ivy]
+    for key in keys(ports)[:2]:
+        register.mark(ports, "c1", ivy, key, Mark.ATTENDED)
+    clock.now = AFTER_THE_LAST
+    assert register.close(ports, "c1").completed == [ivy]
+    # Paid after the course, as invoices often are: the completion and certificate stand.
+    invoice = repo(ports).applications[ivy].invoice
+    assert invoice is not None
+    gateway(ports).pay_invoice(invoice.invoice_id)
+    apply_invoice_event(
+        ports,
+        InvoiceEvent(
+            "evt_inv", InvoiceEventKind.PAID, invoice.invoice_id, ivy, invoice.amount_due, "gbp"
+        ),
+    )
+    paid = repo(ports).applications[ivy]
+    assert paid.status is S.CONFIRMED
+    assert paid.completion is not None
+    assert paid.completion.completed
+    assert register.certificate_for_holder(ports, ivy, paid.token).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("follow_up", ["2027-09-20", None])
+def test_the_certificate_email_promises_follow_ups_only_when_there_are_some_to_come(
+    ports: Ports, clock: Clock, follow_up: str | None
+) -> None:
+    courses.put_course(ports, "c1", definition(follow_up=follow_up))
+    close_with(ports, clock)
+    register.close(ports, "c1")
+    [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
+    send_email_job(ports, job)
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = [m for m in sender.sent if "certificate" in m.subject]
+    promised = "you will be invited to its follow-up sessions" in message.text
+    assert promised is (follow_up is not None)
+
+
+def test_importing_into_a_closed_register_is_refused_whatever_the_export_holds(
+    ports: Ports, clock: Clock
+) -> None:
+    close_with(ports, clock)
+    register.close(ports, "c1")
+    for export in ("Name,Email\nNobody,nobody@example.org\n", "Name,Email\nAda,ada@example.org\n"):
+        with pytest.raises(Conflict) as refused:
+            register.import_attendance(ports, "c1", keys(ports)[2], export)
+        assert refused.value.code == "register_closed"
+
+
+def test_a_graduate_of_another_cohort_is_invited_as_a_graduate_of_their_own(
+    clock: Clock,
+) -> None:
+    ports = fake_ports(clock)
+    courses.put_course(ports, "host", definition(None, follow_up="2027-09-20"))
+    spring = definition(None, days=("2027-05-10", "2027-05-17")).model_copy(
+        update={"title": "Spring Leadership"}
+    )
+    courses.put_course(ports, "spring", spring)
+    cara = book(ports, "cara@example.org", "Cara Spring", course_id="spring")
+    clock.now = datetime(2027, 9, 10, 9, 0, tzinfo=UTC)
+    dispatch_reminders(ports, clock.now)
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    [job] = [j for j in queue.jobs if j.kind is EmailKind.FOLLOW_UP_INVITATION]
+    assert job.application_id == cara
+    send_email_job(ports, job)
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    [message] = sender.sent
+    assert "As a graduate of Spring Leadership" in message.text
+    assert "compassionate leadership going" not in message.text
+
+
+def test_the_person_export_carries_the_certificate_code_and_address(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    completion = repo(ports).applications[ada].completion
+    assert completion is not None
+    code = completion.certificate
+    [held] = organisers.export_person(ports, "ada@example.org")["applications"]
+    assert held["certificate_code"] == code
+    assert held["certificate_url"] == f"https://booking.test/certificates/{code}"
+    [other] = organisers.export_person(ports, "bo@example.org")["applications"]
+    assert (other["certificate_code"], other["certificate_url"]) == (None, None)
+
+
+@pytest.mark.parametrize("wanted", [0, 7, -1])
+def test_a_wrong_completion_rule_is_reported_under_its_own_field(wanted: int) -> None:
+    from booking.domain.validation import parse
+
+    body = definition().model_dump(mode="json", exclude_none=True)
+    with pytest.raises(InvalidInput) as refused:
+        parse(CourseDefinition, {**body, "completion_min_sessions": wanted})
+    assert list(refused.value.fields) == ["completion_min_sessions"]
+    assert "between 1 and 3" in refused.value.fields["completion_min_sessions"]
+
+
+def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports) -> None:
+    from booking.handlers.console_pages import Chrome, application_page
+    from booking.services import console
+
+    ada = book(ports, "ada@example.org")
+    register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
+    page = application_page(Chrome(True, "t"), console.application_detail(ports, ada))
+    assert "Register: attended at Session 1 of 3, Monday 7 June 2027" in page
+    assert "at session s1" not in page

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from booking.cli.client import get_json, post_json
 from booking.cli.errors import CliError, UsageError
 from booking.domain.attendance import MARK_WORDS, Mark
+from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 
 MARKS = [m.value for m in Mark]
 
@@ -75,6 +76,7 @@ def _said(register: dict[str, Any]) -> str:
         )
     if not register["rows"]:
         lines.append("Nobody is booked on this course yet.")
+    lines += _unprintable(register["rows"], register.get("unprintable_names", []))
     closed = register["closed_at"]
     lines.append("")
     if closed:
@@ -115,6 +117,9 @@ def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> 
         if export[:2] in (b"\xff\xfe", b"\xfe\xff")
         else export.decode("utf-8-sig", "replace")
     )
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_EXPORT_BYTES:
+        # Said before sending: the API would refuse it (or cut the connection mid-way).
+        raise CliError(f"{args.file} is too large: an attendance export is {EXPORT_LIMIT_WORDS}")
     register = get_json(_path(url, args.course_id), token)
     body = {"session": _session_key(register, args.session), "export": text}
     done = post_json(f"{_path(url, args.course_id)}/import", token, body)
@@ -136,10 +141,32 @@ def close(args: argparse.Namespace, url: str, token: str | None) -> str:
     closed = post_json(f"{_path(url, args.course_id)}/close", token, {})
     if args.json:
         return json.dumps(closed, indent=2)
-    return (
-        f"Register closed at {closed['closed_at']}: {len(closed['completed'])} completed "
-        f"(certificates on their way), {len(closed['not_completed'])} did not"
-    )
+    register = get_json(_path(url, args.course_id), token)
+    if not closed["completed"] and not closed["not_completed"]:
+        # Closed before: say what the register holds, not what this call decided (nothing).
+        done = [r["completion"] for r in register["rows"] if r["completion"]]
+        completers = sum(1 for d in done if d["completed"])
+        lines = [
+            f"The register was closed at {closed['closed_at']}: {completers} completed, "
+            f"{len(done) - completers} did not"
+        ]
+    else:
+        lines = [
+            f"Register closed at {closed['closed_at']}: {len(closed['completed'])} completed "
+            f"(certificates on their way), {len(closed['not_completed'])} did not"
+        ]
+    return "\n".join(lines + _unprintable(register["rows"], closed.get("unprintable_names", [])))
+
+
+def _unprintable(rows: list[dict[str, Any]], ids: list[str]) -> list[str]:
+    named = [r for r in rows if r["application_id"] in set(ids)]
+    if not named:
+        return []
+    return [
+        "Certificates whose name the font cannot print fully (ask for a spelling in Latin "
+        "letters, or send a certificate made by hand):",
+        *(f"  {r['reference'] or r['application_id']}  {r['name']}" for r in named),
+    ]
 
 
 COMMANDS = {

@@ -497,6 +497,10 @@ class Application(BaseModel):
                 "billing": billing,
                 "outbox": (),
                 "request_fingerprint": None,
+                # The certificate's frozen words carry the name.
+                "completion": self.completion.model_copy(update={"terms": None})
+                if self.completion is not None
+                else None,
                 "updated_at": now,
                 "erased_at": now,
                 **withdrawn,

@@ -23,6 +23,22 @@ MARK_WORDS = {
 }
 
 
+class CertificateTerms(BaseModel):
+    """What a completer's certificate says, frozen when the register closed: the PDF and the
+    verification page read these words, never the course as it is now (a course edited
+    later does not rewrite a certificate already given)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str  # as the person gave it
+    course_title: str
+    dates: str  # the core sessions' first and last days, in words
+    hours: str
+    facilitators: tuple[str, ...]  # names of those who may be named publicly
+    issued: str  # the day the register was closed, in words
+    organisation: str = ""  # who runs the course (the PDF's author); "" when not given
+
+
 class Completion(BaseModel):
     """What closing the register decided for one booking."""
 
@@ -33,3 +49,6 @@ class Completion(BaseModel):
     required: int  # the course's completion_min_sessions when it was closed
     closed_at: datetime
     certificate: str | None = None  # the verification code, for a completer
+    # A completer's certificate as closing worded it (None: recorded before the words were
+    # kept, or erased since).
+    terms: CertificateTerms | None = None

@@ -8,11 +8,14 @@ The common shapes are accepted:
 * Microsoft Teams' attendance report: UTF-16 and tab-separated as Teams saves it (UTF-8 and
   commas when re-saved), a summary section first, then ``Name, First Join, Last Leave,
   In-Meeting Duration, Email, ...`` (older reports: ``Full Name, User Action, Timestamp``).
-* Any CSV with a name column and an email column under one of those headers.
+* Any CSV with a name column and an email column under one of those headers, separated by
+  commas, tabs or semicolons (Excel's CSV where the decimal mark is a comma).
 
-The header row is the first row naming an email column; every row below it with a value in
-either column is an attendee, once per address (a person who rejoined appears several times).
-Rows without an address are kept, to be resolved by hand. Pure: bytes or text in, rows out.
+The header row is the first row naming both a person's name column and an email column (Zoom's
+meeting block names ``User Email`` too, of the host, but no name column: it is never the
+header, and the host is never an attendee); every row below it with a value in either column
+is an attendee, once per address (a person who rejoined appears several times). Rows without
+an address are kept, to be resolved by hand. Pure: bytes or text in, rows out.
 """
 
 from __future__ import annotations
@@ -33,9 +36,12 @@ DURATION_COLUMNS = (
     "attendance duration",
 )
 JOIN_COLUMNS = ("join time", "first join", "first join time", "timestamp")
-# Enough for a year of meetings with a few hundred people; more is not an attendance export.
-MAX_EXPORT_BYTES = 2_000_000
+# The one size limit of an export, wherever it comes in (the API's JSON, the console's form,
+# the CLI): it leaves room for the request around it within the 64 KiB a request may carry.
+MAX_EXPORT_BYTES = 48 * 1024
+EXPORT_LIMIT_WORDS = "at most 48 KiB, a meeting of about 350 people: import one session's report"
 MAX_ROWS = 5_000
+DELIMITERS = ("\t", ";", ",")
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,8 @@ class AttendeeRow:
 def _text(export: bytes | str) -> str:
     if isinstance(export, str):
         return export.lstrip("\ufeff")
-    if len(export) > MAX_EXPORT_BYTES:
-        raise InvalidInput("the export is too large", {"file": "at most 2 MB"})
+    if len(export) > 2 * MAX_EXPORT_BYTES:  # UTF-16 takes two bytes a letter
+        raise InvalidInput("the export is too large", {"export": EXPORT_LIMIT_WORDS})
     if export.startswith((b"\xff\xfe", b"\xfe\xff")):
         return export.decode("utf-16")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -61,7 +67,7 @@ def _text(export: bytes | str) -> str:
             return export.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidInput("the export could not be read", {"file": "save it as CSV (UTF-8)"})
+    raise InvalidInput("the export could not be read", {"export": "save it as CSV (UTF-8)"})
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -72,26 +78,39 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def _is_header(row: list[str]) -> bool:
+    return _column(row, EMAIL_COLUMNS) is not None and _column(row, NAME_COLUMNS) is not None
+
+
+def _table(text: str) -> tuple[list[list[str]], int] | None:
+    """The export's rows, split by the separator under which a header appears, and where the
+    header is (Teams saves tabs, Zoom commas, Excel in many countries semicolons)."""
+    for delimiter in DELIMITERS:
+        lines = list(csv.reader(text.splitlines(keepends=True), delimiter=delimiter))
+        position = next((at for at, row in enumerate(lines) if _is_header(row)), None)
+        if position is not None:
+            return lines, position
+    return None
+
+
 def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
     """The attendees of an export, once per address (and once per name for rows without one).
-    InvalidInput if no header names an email column."""
+    InvalidInput if no header names both a name and an email column."""
     text = _text(export)
-    if len(text) > MAX_EXPORT_BYTES:
-        raise InvalidInput("the export is too large", {"file": "at most 2 MB"})
-    # Teams saves tabs, Zoom commas; a report's first lines may be a title with neither.
-    opening = text[:4096]
-    delimiter = "\t" if opening.count("\t") > opening.count(",") else ","
-    lines = list(csv.reader(text.splitlines(keepends=True), delimiter=delimiter))
-    if len(lines) > MAX_ROWS:
-        raise InvalidInput("the export is too long", {"file": f"at most {MAX_ROWS} rows"})
-    position = next(
-        (at for at, row in enumerate(lines) if _column(row, EMAIL_COLUMNS) is not None), None
-    )
-    if position is None:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_EXPORT_BYTES:
+        raise InvalidInput("the export is too large", {"export": EXPORT_LIMIT_WORDS})
+    if text.count("\n") >= MAX_ROWS:
+        raise InvalidInput("the export is too long", {"export": f"at most {MAX_ROWS} rows"})
+    table = _table(text)
+    if table is None:
         raise InvalidInput(
             "the export needs attention",
-            {"file": "no column of email addresses (like 'User Email' or 'Email') was found"},
+            {
+                "export": "no header naming both a name column (like 'Name (Original Name)' or "
+                "'Name') and an email column (like 'User Email' or 'Email') was found"
+            },
         )
+    lines, position = table
     header = lines[position]
     email_at = _column(header, EMAIL_COLUMNS)
     name_at = _column(header, NAME_COLUMNS)
@@ -104,7 +123,7 @@ def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
     found: list[AttendeeRow] = []
     seen: set[str] = set()
     for number, row in enumerate(lines[position + 1 :], start=position + 2):
-        if _column(row, EMAIL_COLUMNS) is not None:
+        if _is_header(row):
             continue  # a repeated header (a report of several sections)
         name, email = cell(row, name_at)[:200], cell(row, email_at)[:254]
         if not name and not email:

@@ -1,7 +1,8 @@
 """A course's register: who came to each core session, who completed the course, and the
 certificate a completer is given.
 
-* The **register** lists every confirmed booking (not erased) against every core session. A
+* The **register** lists every booking holding its seat (confirmed, or awaiting its invoice's
+  payment; not erased) against every core session. A
   mark is one of attended, absent, sent apologies; a mark may be changed until the register is
   closed. Marks are kept on the application itself, so each is written with the application's
   conditional save (it expects the version it read: two organisers marking at once never lose
@@ -25,9 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.attendance import Completion, Mark
-from booking.domain.course import Course, ScheduledSession, SessionKind
+from booking.domain.attendance import CertificateTerms, Completion, Mark
+from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.wording import day_when
 
 # A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
 CERTIFICATE_CODE_BYTES = 32
@@ -41,9 +43,17 @@ def keeps_register(course: Course) -> bool:
     return course.definition.completion_min_sessions is not None
 
 
+# A booking holding its seat while the course runs: confirmed, or its employer's invoice still
+# open (paid after the course, as invoices often are): it comes, so it is marked and decided.
+REGISTERED_STATUSES = frozenset(
+    {ApplicationStatus.CONFIRMED, ApplicationStatus.AWAITING_INVOICE_PAYMENT}
+)
+
+
 def on_register(application: Application) -> bool:
-    """A booking the register lists: confirmed, and not erased."""
-    return application.status is ApplicationStatus.CONFIRMED and not application.is_erased
+    """A booking the register lists: confirmed or awaiting its invoice's payment, and not
+    erased."""
+    return application.status in REGISTERED_STATUSES and not application.is_erased
 
 
 def register_ends_at(course: Course) -> datetime:
@@ -59,6 +69,41 @@ def _require_register(course: Course) -> int:
             code="no_register",
         )
     return required
+
+
+def register_edit_refusal(before: Course, after: CourseDefinition) -> str | None:
+    """Why ``after`` may not replace the definition of a course whose register holds marks or
+    is closed; None when it may. Marks are kept by core session key (a session's ``id``, else
+    its place in the organiser's list), and completion is counted against
+    ``completion_min_sessions``: a new definition that changes either would move marks onto
+    other sessions or decide completion by another rule. Moving a session's date or time keeps
+    its key, and is allowed."""
+    required = before.definition.completion_min_sessions
+    if required is None:
+        return None
+    problems: list[str] = []
+    if after.completion_min_sessions != required:
+        problems.append(f"completion_min_sessions must stay {required}")
+    old_keys = [s.key for s in core_sessions(before)]
+    new_keys = [s.key for s in after.schedule() if s.kind is SessionKind.CORE]
+    if set(new_keys) != set(old_keys):
+        problems.append(
+            f"the course must keep its {len(old_keys)} core sessions, each in its place in the "
+            "list of sessions (a session is known by its place, or its id: adding, removing or "
+            "moving one up or down the list would move people's marks onto another session)"
+        )
+    elif new_keys != old_keys:
+        problems.append(
+            "the core sessions must stay in the same order in time (moving one past another "
+            "would move people's marks onto another session)"
+        )
+    if not problems:
+        return None
+    return (
+        "this course's register already holds marks, so "
+        + "; ".join(problems)
+        + ". Change only dates, times and wording, or make a new cohort"
+    )
 
 
 def marked(
@@ -106,6 +151,32 @@ def completion_of(
         required=required,
         closed_at=now,
         certificate=certificate if completed else None,
+        terms=certificate_terms(application, course, now) if completed else None,
+    )
+
+
+def certificate_dates(course: Course) -> str:
+    """The core sessions' first and last days, in words."""
+    sessions = core_sessions(course)
+    timezone = course.definition.timezone
+    first = day_when(sessions[0].start, timezone)
+    last = day_when(sessions[-1].start, timezone)
+    return first if first == last else f"{first} to {last}"
+
+
+def certificate_terms(
+    application: Application, course: Course, closed_at: datetime
+) -> CertificateTerms:
+    """What the booking's certificate says, as the course stands when its completion is
+    decided (kept on the completion for good)."""
+    return CertificateTerms(
+        name=application.answers.name,
+        course_title=course.definition.title,
+        dates=certificate_dates(course),
+        hours=hours_words(training_time(course)),
+        facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
+        issued=day_when(closed_at, course.definition.timezone),
+        organisation=course.definition.organisation or "",
     )
 
 
@@ -162,6 +233,7 @@ class CertificateDetails:
     reference: str
     verification_url: str
     issued: str  # the day the register was closed, in words
+    organisation: str = ""  # who runs the course: the PDF's author
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,18 @@ def field_reasons(exc: ValidationError) -> dict[str, str]:
     quote regular expressions and type names)."""
     fields: dict[str, str] = {}
     for problem in exc.errors(include_url=False, include_input=False):
-        name = ".".join(str(part) for part in problem["loc"]) or "body"
-        fields.setdefault(name, _reason(problem))
+        reason = _reason(problem)
+        name = ".".join(str(part) for part in problem["loc"]) or _named_field(reason) or "body"
+        fields.setdefault(name, reason)
     return fields
+
+
+def _named_field(reason: str) -> str | None:
+    """The field a whole-object check's reason is about, when it opens with the field's name
+    (``completion_min_sessions must be between ...``): reported under that field, as the API
+    names it, not under ``body``."""
+    first = reason.split(" ", 1)[0]
+    return first if "_" in first and first.isidentifier() and first.islower() else None
 
 
 def parse(

@@ -266,8 +266,14 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
 }
 
 
-def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
-    """One entry of an application's history in plain words."""
+def timeline_text(
+    entry: TimelineEntry,
+    currency: str,
+    timezone: str,
+    sessions: Mapping[str, str] | None = None,
+) -> str:
+    """One entry of an application's history in plain words. ``sessions``: the course's core
+    session keys -> what to call each (its title and day), for the register's marks."""
     amount = money_words(entry.amount or 0, currency)
     if entry.kind is EntryKind.STATUS and entry.status is not None:
         reached = status_with_reason(entry.status.value, entry.reason)
@@ -289,12 +295,13 @@ def timeline_text(entry: TimelineEntry, currency: str, timezone: str) -> str:
     if entry.kind is EntryKind.EMAIL and entry.email is not None:
         return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
     if entry.kind is EntryKind.ATTENDANCE and entry.mark is not None:
-        return f"Register: {MARK_WORDS[entry.mark].lower()} at session {entry.session}"
+        named = (sessions or {}).get(entry.session or "", f"session {entry.session}")
+        return f"Register: {MARK_WORDS[entry.mark].lower()} at {named}"
     if entry.kind is EntryKind.COMPLETION:
         verdict = "completed the course" if entry.completed else "did not complete the course"
         return (
-            f"Register closed: {verdict} (attended {entry.attended} of the "
-            f"{entry.required} core sessions asked for)"
+            f"Register closed: {verdict} (attended {entry.attended} core "
+            f"session{'s' if entry.attended != 1 else ''}, {entry.required} asked for)"
         )
     if entry.kind is EntryKind.TRANSFER:
         back = f"; {amount} to be refunded" if entry.amount else ""

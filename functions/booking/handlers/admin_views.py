@@ -194,6 +194,12 @@ class PersonApplicationOut(BaseModel):
     completed: bool | None = Field(
         default=None, description="Whether the closed register says the course was completed"
     )
+    certificate_code: str | None = Field(
+        default=None, description="The code of the certificate of completion it was given"
+    )
+    certificate_url: str | None = Field(
+        default=None, description="Where the certificate is shown to be genuine"
+    )
 
 
 class PersonExport(BaseModel):

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, Money
+from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
@@ -278,6 +278,11 @@ def application_page(
     application, course = detail.application, detail.course
     definition = course.definition
     zone, currency = definition.timezone, definition.price.currency
+    session_names = {
+        s.key: f"{s.title}, {day_when(s.start, zone)}"
+        for s in course.schedule
+        if s.kind is SessionKind.CORE
+    }
     deadline = application.hold_lapses_at()
     return _render(
         "application.html",
@@ -300,7 +305,7 @@ def application_page(
             {
                 "iso": entry.at.isoformat(),
                 "when": moment_when(entry.at, zone),
-                "text": timeline_text(entry, currency, zone),
+                "text": timeline_text(entry, currency, zone, session_names),
             }
             for entry in detail.timeline
         ],

@@ -4,13 +4,17 @@ closing the register. Every form works without JavaScript; each mark is saved as
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
+from pydantic import TypeAdapter, ValidationError
 
 from booking.bootstrap import ports
 from booking.domain.attendance import MARK_WORDS, Mark
+from booking.domain.attendance_import import AttendeeRow
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.register import register_ends_at
 from booking.domain.wording import moment_when, session_when
@@ -70,6 +74,8 @@ def register_page(
             "session_key": imported.session.key,
             "marked": [row.application.answers.name for row, _ in imported.marked],
             "unmatched": imported.unmatched,
+            # Carried by each row's form, so resolving one keeps the others in view.
+            "unmatched_json": json.dumps([asdict(r) for r in imported.unmatched]),
         }
     return _render(
         "register.html",
@@ -97,6 +103,7 @@ def register_page(
         done=DONE_WORDS.get(done, ""),
         problem=problem,
         imported=shown_import,
+        unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
     )
 
 
@@ -124,25 +131,85 @@ def register_view(course_id: str) -> Response[str]:
     return _page(course_id, done=query_value("done"))
 
 
+_ATTENDEE_ROWS = TypeAdapter(list[AttendeeRow])
+# The export's unmatched rows a resolution form carries back (bounded: a meeting's export).
+MOST_UNMATCHED = 1_000
+
+
+def _carried_rows() -> list[AttendeeRow] | None:
+    """The unmatched rows of an import that a resolution form carried (None: not from one)."""
+    carried = posted_form().get("unmatched")
+    if not isinstance(carried, str) or not carried:
+        return None
+    try:
+        rows = _ATTENDEE_ROWS.validate_json(carried)
+    except ValidationError:
+        return None
+    return rows[:MOST_UNMATCHED]
+
+
 @served("consoleMarkRegister")
 def mark(course_id: str) -> Response[str]:
     application_id = _form_value("application_id")
+    session_key = _form_value("session")
+    carried = _carried_rows()
+    line = _form_value("line")
     try:
+        if carried is not None and not application_id:
+            raise InvalidInput(
+                "the mark needs attention",
+                {"application_id": f"choose who line {line} is before marking them attended"},
+            )
         given = register.read_mark(_form_value("mark"))
-        register.mark(ports(), course_id, application_id, _form_value("session"), given)
+        register.mark(ports(), course_id, application_id, session_key, given)
     except (InvalidInput, Conflict) as refused:
-        return _page(course_id, http.status_for(refused), problem=_said(refused))
+        return _page(
+            course_id,
+            http.status_for(refused),
+            problem=_said(refused),
+            imported=_still_to_resolve(course_id, session_key, carried, ""),
+        )
+    if carried is not None:
+        # Re-shown, not redirected: the rows still to resolve stay in view.
+        return _page(
+            course_id,
+            done="marked",
+            imported=_still_to_resolve(course_id, session_key, carried, line),
+        )
     return http.see_other(
         f"/console/courses/{quote(course_id)}/register?done=marked#row-{quote(application_id)}"
     )
 
 
+def _still_to_resolve(
+    course_id: str, session_key: str, carried: list[AttendeeRow] | None, resolved_line: str
+) -> AttendanceImport | None:
+    if carried is None:
+        return None
+    kept = register.register_of(ports(), course_id)
+    session = next((s for s in kept.sessions if s.key == session_key), None)
+    if session is None:
+        return None
+    left = [row for row in carried if str(row.line) != resolved_line]
+    return AttendanceImport(session=session, marked=[], unmatched=left)
+
+
 @served("consoleImportAttendance")
 def import_attendance(course_id: str) -> Response[str]:
+    chosen = posted_form().get("export_file")
+    # A file chosen is read as the meeting saved it (UTF-16 Teams reports too); else the text.
+    export: bytes | str = (
+        chosen.content
+        if isinstance(chosen, http.FilePart) and chosen.content
+        else _form_value("export")
+    )
     try:
-        done = register.import_attendance(
-            ports(), course_id, _form_value("session"), _form_value("export")
-        )
+        if not export:
+            raise InvalidInput(
+                "the import needs attention",
+                {"export": "paste the export, or choose its file"},
+            )
+        done = register.import_attendance(ports(), course_id, _form_value("session"), export)
     except (InvalidInput, Conflict) as refused:
         return _page(course_id, http.status_for(refused), problem=_said(refused))
     return _page(course_id, imported=done)

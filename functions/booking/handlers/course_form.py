@@ -42,6 +42,7 @@ TOP_FIELDS = (
     "price",
     "currency",
     "capacity",
+    "completion_min_sessions",
     "approval_required",
     "offer_valid_hours",
     "enquiries_email",
@@ -107,7 +108,8 @@ def _blank(kind: str) -> dict[str, str]:
 # A new course's places, suggested (the definition itself has no default: it must be given).
 SUGGESTED_CAPACITY = "20"
 # Fields whose blank means "the definition's default" (not sent, so the default applies).
-_DEFAULTED = (
+_DEFAULTED = (  # left out of the definition when blank
+    "completion_min_sessions",
     "timezone",
     "organisation",
     "overview",
@@ -159,6 +161,7 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
         "price": f"{Decimal(price.amount) / 100:.2f}",
         "currency": price.currency,
         "capacity": str(definition.capacity),
+        "completion_min_sessions": str(definition.completion_min_sessions or ""),
         "approval_required": "on" if definition.approval_required else "",
         "offer_valid_hours": str(definition.offer_valid_hours),
         "enquiries_email": str(definition.enquiries_email or ""),
@@ -401,7 +404,10 @@ def shown_again(
 
 # Which field of the form a refusal to save is about (else the places: a course cannot hold
 # fewer places than are taken).
-CONFLICT_FIELDS = {"programme_has_bookings": "programme"}
+CONFLICT_FIELDS = {
+    "programme_has_bookings": "programme",
+    "register_kept": "completion_min_sessions",
+}
 
 # The course page's parameter naming the follow-ups without an id a save seemed to move
 # (their days, ISO, comma-separated): warned of on the page the save leads to.

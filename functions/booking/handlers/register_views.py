@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.attendance import Mark
-from booking.domain.attendance_import import AttendeeRow
+from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
 from booking.domain.register import RegisterRow
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
@@ -28,9 +28,9 @@ class AttendanceImportIn(BaseModel):
     session: str = Field(min_length=1, max_length=80, description="A core session's key")
     export: str = Field(
         min_length=1,
-        max_length=64 * 1024,
-        description="The attendance export's CSV text (Zoom's or Teams' participant report); "
-        "the request body is at most 64 KiB, a meeting of a few hundred people",
+        max_length=MAX_EXPORT_BYTES,
+        description="The attendance export's CSV text (Zoom's or Teams' participant report), "
+        + EXPORT_LIMIT_WORDS,
     )
 
 
@@ -64,6 +64,11 @@ class RegisterOut(BaseModel):
     closed_at: datetime | None
     can_close: bool
     closing_refusal: str | None = Field(description="Why it cannot be closed now, if it cannot")
+    unprintable_names: list[str] = Field(
+        default_factory=list,
+        description="Application ids whose name the certificate's font cannot print in full "
+        "(scripts DejaVu Sans lacks, such as Chinese, Devanagari, Thai or emoji)",
+    )
 
 
 class AttendeeRowOut(BaseModel):
@@ -84,6 +89,10 @@ class ClosedRegisterOut(BaseModel):
     closed_at: datetime
     completed: list[str] = Field(description="Application ids that completed, decided now")
     not_completed: list[str]
+    unprintable_names: list[str] = Field(
+        default_factory=list,
+        description="Of those completed, whose name the certificate's font cannot print in full",
+    )
 
 
 def row_out(row: RegisterRow) -> RegisterRowOut:
@@ -118,6 +127,7 @@ def register_out(register: Register) -> RegisterOut:
         closed_at=register.closed_at,
         can_close=register.closed_at is None and register.closing_refusal is None,
         closing_refusal=register.closing_refusal,
+        unprintable_names=register.unprintable_names,
     )
 
 
@@ -140,4 +150,5 @@ def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
         closed_at=closed.closed_at,
         completed=closed.completed,
         not_completed=closed.not_completed,
+        unprintable_names=closed.unprintable_names,
     )

@@ -30,6 +30,7 @@ from booking.domain.programme import (
     person_key,
     programme_of,
 )
+from booking.domain.register import register_edit_refusal
 from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
@@ -63,6 +64,8 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     previous = ports.repository.get_course(course_id)
     if previous is not None and moves_programme(previous, definition):
         _refuse_programme_change_of_bookings(ports, previous)
+    if previous is not None:
+        _refuse_register_rewrite(ports, previous, definition)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
     edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
@@ -81,6 +84,20 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
         courses_as_held(ports, [course], after)[0],
         [session.local_start(definition.timezone).date() for session in unnamed],
     )
+
+
+def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDefinition) -> None:
+    """A register with marks, or closed, keeps its core sessions and completion rule
+    (``domain.register.register_edit_refusal``)."""
+    refusal = register_edit_refusal(course, definition)
+    if refusal is None:
+        return
+    kept = ports.repository.register_closed_at(course.course_id) is not None or any(
+        a.attendance or a.completion is not None
+        for a in ports.repository.list_applications(course.course_id)
+    )
+    if kept:
+        raise Conflict(refusal, code="register_kept")
 
 
 def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from booking.domain.application import ERASED_EMAIL, Application
-from booking.domain.course import Course
+from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
+from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
@@ -96,6 +96,11 @@ def _template_values(
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
         context["certificate"] = certificate_details(ports, application, course)
+        # Promised only when it will happen: invitations go to confirmed graduates, for the
+        # programme's follow-ups still to come.
+        context["follow_ups_to_come"] = application.status is ApplicationStatus.CONFIRMED and any(
+            s.kind is SessionKind.FOLLOW_UP and s.start > now for s in held_schedule(ports, course)
+        )
     if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
         left = ports.repository.get_course(job.from_course_id)
         context["moved_from"] = (

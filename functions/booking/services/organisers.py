@@ -34,6 +34,7 @@ from booking.domain.wording import (
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.groups import forget_in_groups, groups_named
 from booking.services.ports import Ports
+from booking.services.register import certificate_url
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
 
@@ -297,6 +298,11 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 # The register: marks by core session key, and what closing it decided.
                 "attendance": {key: mark.value for key, mark in a.attendance.items()},
                 "completed": a.completion.completed if a.completion else None,
+                # The certificate it was given: the person's own document, and its proof.
+                "certificate_code": certificate_code(a),
+                "certificate_url": certificate_url(ports, code)
+                if (code := certificate_code(a))
+                else None,
             }
             for a in applications
         ],

@@ -454,6 +454,11 @@ class CertificateWriter(Protocol):
         """A certificate of completion as a PDF document."""
         ...
 
+    def unprintable(self, text: str) -> str:
+        """The characters of ``text`` the certificate's font has no glyph for, each once, in
+        order ("" when it prints in full): such a name would print with gaps."""
+        ...
+
 
 # -- the calendar of working days --------------------------------------------------------------
 

@@ -30,17 +30,15 @@ from booking.domain.register import (
     CertificateDetails,
     RegisterRow,
     certificate_code,
+    certificate_terms,
     closing_refusal,
     completion_of,
     core_sessions,
-    hours_words,
     keeps_register,
     marked,
     on_register,
     register_rows,
-    training_time,
 )
-from booking.domain.wording import day_when
 from booking.services.access import authorised
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -55,6 +53,9 @@ class Register:
     rows: list[RegisterRow]
     closed_at: datetime | None
     closing_refusal: str | None  # why it cannot be closed now; None when it can (or is closed)
+    # Bookings whose name the certificate's font cannot print in full (application ids): the
+    # organiser is told, to ask for a spelling in Latin letters or send the certificate by hand.
+    unprintable_names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class ClosedRegister:
     closed_at: datetime
     completed: list[str] = field(default_factory=list)  # application ids decided just now
     not_completed: list[str] = field(default_factory=list)
+    # Of those completed, whose name the certificate's font cannot print in full.
+    unprintable_names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,25 @@ def register_of(ports: Ports, course_id: str) -> Register:
     course = _course(ports, course_id)
     closed_at = ports.repository.register_closed_at(course_id)
     refusal = None if closed_at else closing_refusal(course, ports.clock())
+    rows = register_rows(course, ports.repository.list_applications(course_id))
     return Register(
         course=course,
         sessions=core_sessions(course),
-        rows=register_rows(course, ports.repository.list_applications(course_id)),
+        rows=rows,
         closed_at=closed_at,
         closing_refusal=refusal,
+        unprintable_names=[
+            row.application.application_id
+            for row in rows
+            if ports.certificates.unprintable(_certificate_name(row.application))
+        ],
     )
+
+
+def _certificate_name(application: Application) -> str:
+    """The name the booking's certificate says (frozen at closing) or will say."""
+    terms = application.completion.terms if application.completion else None
+    return terms.name if terms else application.answers.name
 
 
 def read_mark(value: object) -> Mark:
@@ -134,6 +149,9 @@ def import_attendance(
     """Mark attended everyone on the register whose address (trimmed, any case) is in a
     video meeting's attendance export; the rows matching nobody come back to be resolved."""
     course = _course(ports, course_id)
+    if ports.repository.register_closed_at(course_id) is not None:
+        # Refused whatever the export holds (even rows matching nobody): nothing can change.
+        raise Conflict("the register is closed: marks can no longer change", code="register_closed")
     session = next((s for s in core_sessions(course) if s.key == session_key), None)
     if session is None:
         raise InvalidInput(
@@ -184,6 +202,8 @@ def close(ports: Ports, course_id: str) -> ClosedRegister:
         (result.completed if completion.completed else result.not_completed).append(
             decided.application_id
         )
+        if completion.completed and ports.certificates.unprintable(_certificate_name(decided)):
+            result.unprintable_names.append(decided.application_id)
     logger.info(
         "register closed",
         extra={
@@ -229,30 +249,26 @@ def certificate_url(ports: Ports, code: str) -> str:
     return f"{ports.public_base_url}/certificates/{code}"
 
 
-def _dates(course: Course) -> str:
-    sessions = core_sessions(course)
-    timezone = course.definition.timezone
-    first = day_when(sessions[0].start, timezone)
-    last = day_when(sessions[-1].start, timezone)
-    return first if first == last else f"{first} to {last}"
-
-
 def certificate_details(
     ports: Ports, application: Application, course: Course
 ) -> CertificateDetails:
+    """What the booking's certificate says: the words frozen when its completion was decided
+    (a completion recorded before they were kept is worded from the course)."""
     code = certificate_code(application)
     completion = application.completion
     if code is None or completion is None:
         raise NotFound("no certificate for this application")
+    terms = completion.terms or certificate_terms(application, course, completion.closed_at)
     return CertificateDetails(
-        name=application.answers.name,
-        course_title=course.definition.title,
-        dates=_dates(course),
-        hours=hours_words(training_time(course)),
-        facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
+        name=terms.name,
+        course_title=terms.course_title,
+        dates=terms.dates,
+        hours=terms.hours,
+        facilitators=terms.facilitators,
         reference=application.reference or application.application_id,
         verification_url=certificate_url(ports, code),
-        issued=day_when(completion.closed_at, course.definition.timezone),
+        issued=terms.issued,
+        organisation=terms.organisation,
     )
 
 

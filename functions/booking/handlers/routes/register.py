@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    CSRF_FIELD,
     console_form,
     download,
+    form,
     json_answer,
     json_body,
     page,
@@ -117,6 +119,10 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "consoleMarkRegister",
         "Give one mark (a form per person per session; works without JavaScript)",
         {
+            "200": page(
+                "Saved, resolving a row of an import: the register again, with the rows of "
+                "the import still to resolve"
+            ),
             "303": see_other("Saved: back to the register, at the person's line"),
             "404": page("No such course or booking on it"),
             "409": page("The register again, saying why not (closed, or none kept)"),
@@ -127,6 +133,15 @@ REGISTER_ROUTES: tuple[Route, ...] = (
                 "application_id": {"type": "string", "description": "The booking's id"},
                 "session": {"type": "string", "description": _SESSION_SAID},
                 "mark": {"type": "string", "description": _MARK_SAID},
+                "line": {
+                    "type": "string",
+                    "description": "Resolving an import: the export's line this person is",
+                },
+                "unmatched": {
+                    "type": "string",
+                    "description": "Resolving an import: the rows still unmatched (JSON), "
+                    "shown again",
+                },
             },
             "application_id",
             "session",
@@ -148,14 +163,37 @@ REGISTER_ROUTES: tuple[Route, ...] = (
             "409": page("The register again, saying why not"),
             "422": page("The register again, saying what was wrong with the export"),
         },
-        body=console_form(
-            {
-                "session": {"type": "string", "description": _SESSION_SAID},
-                "export": {"type": "string", "description": "The export's CSV, pasted"},
+        body={
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": form(
+                        {
+                            "csrf_token": CSRF_FIELD,
+                            "session": {"type": "string", "description": _SESSION_SAID},
+                            "export": {"type": "string", "description": "The export's CSV, pasted"},
+                        },
+                        ("csrf_token", "session", "export"),
+                    )
+                },
+                "multipart/form-data": {
+                    "schema": form(
+                        {
+                            "csrf_token": CSRF_FIELD,
+                            "session": {"type": "string", "description": _SESSION_SAID},
+                            "export": {"type": "string", "description": "The export's CSV, pasted"},
+                            "export_file": {
+                                "type": "string",
+                                "contentMediaType": "text/csv",
+                                "description": "The export's file, as the meeting saved it "
+                                "(UTF-16 Teams reports too); taken before any pasted text",
+                            },
+                        },
+                        ("csrf_token", "session"),
+                    )
+                },
             },
-            "session",
-            "export",
-        ),
+        },
         parameters=(_COURSE,),
         tags=_CONSOLE,
     ),
