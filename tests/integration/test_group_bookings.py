@@ -26,6 +26,7 @@ COLLEAGUES = [
     {"name": "Edith Cavell", "email": "edith@example.org"},
     {"name": "Grace Hopper", "email": "grace@example.org"},
 ]
+HTML = {"accept": "text/html"}
 # Others, for a second booking on the same course (one person holds one place on a course).
 OTHERS = [
     {"name": "Ada Lovelace", "email": "ada@example.org"},
@@ -529,6 +530,14 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     assert places_left(system) == 4
     sweep(system.ports, system.now() + timedelta(hours=1))  # once only
     assert manager_view(system, group)["amount_refunded"] == 40000
+    late_apply = apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1])
+    assert late_apply.status == 409, late_apply.body
+    assert late_apply.json()["error"]["code"] == "apply_by_passed"  # not "cancelled"
+    page = system.api(
+        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
+    ).body
+    assert "Colleagues apply by" not in page
+    assert "1 of 3" in page
     late = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
@@ -536,6 +545,28 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     )
     assert late.status == 409
     assert late.json()["error"]["code"] == "apply_by_passed"
+
+
+def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_row(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML).body
+    assert 'name="colleague_name_12"' in form  # as many rows as a booking may have
+    group = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+    for number in (1, 2):
+        reply = system.api(
+            "POST", f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
+        )
+        assert reply.status == 200, reply.body
+    page = system.api(
+        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
+    ).body
+    assert "Every place was given up" in page
+    assert "Not paid in time" not in page
+    assert "0 of 2" in page
+    assert "Total" not in page
+    assert "Colleagues apply by" not in page
 
 
 def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:

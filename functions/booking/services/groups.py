@@ -181,7 +181,11 @@ def book_places(
             code="approval_required",
         )
     if not course.seat_free_for_newcomer:
-        raise CourseFull("this course has no places left (there is a waiting list)")
+        raise CourseFull(
+            "this course has no places left"
+            if course.places_left <= 0
+            else "the places left are offered to the people on the waiting list first"
+        )
     refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
     if refusal is not None:
         raise InvalidInput(refusal, {"colleagues": refusal})
@@ -350,12 +354,13 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
         raise NotFound("no such place: the link may have been replaced")
     course = _course(ports, group.course_id)
     now = ports.clock()
+    # The deadline first: past it, an unfilled place was given up because of it.
+    if now >= group.apply_by or now >= course.first_start():
+        raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
     if place.released:
         raise Conflict("this place was cancelled", code="place_cancelled")
     if group.status is not GroupStatus.PAID:
         raise Conflict("this place is not paid for yet", code="not_paid")
-    if now >= group.apply_by or now >= course.first_start():
-        raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
     holder_id = ports.groups.place_holder(group.group_id, place.number)
     holder = ports.repository.get_application(holder_id) if holder_id else None
     if holder is not None and not holder.enrolment_ended and _is_theirs(holder, place):
