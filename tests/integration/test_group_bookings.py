@@ -173,6 +173,31 @@ def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(
     assert row["status_reason"] == "paid_by_group"
 
 
+def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_cancel(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
+    assert given_up.status == 200, given_up.body
+    emails = system.deliver_emails()
+    for colleague, words in (
+        (COLLEAGUES[0], "given it to a colleague instead"),
+        (COLLEAGUES[1], "has given it up"),
+    ):
+        [told] = [e for e in emails if e.to == [colleague["email"]]]
+        assert told.subject.startswith("Your booking has been cancelled"), told.subject
+        assert words in told.text
+        [calendar] = [a for a in told.attachments if a.content_type == "text/calendar"]
+        assert b"METHOD:CANCEL" in calendar.content
+
+
 def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
     system = invoiced
     group = paid_group(system)

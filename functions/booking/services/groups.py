@@ -30,6 +30,7 @@ from booking.domain.application import (
 from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Refund, Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     Conflict,
     CourseClosed,
@@ -436,10 +437,15 @@ def _withdraw(ports: Ports, application: Application, reason: str) -> None:
     def end(current: Application) -> Application:
         if current.enrolment_ended:
             return current
-        return ports.repository.save(
-            current.moved_to(S.CANCELLED, ports.clock(), seat_held=False, status_reason=reason),
-            current,
+        ended = current.moved_to(
+            S.CANCELLED, ports.clock(), seat_held=False, status_reason=reason
+        ).with_emails(
+            # The usual cancellation email, with its calendar cancel, saying why.
+            EmailJob.about(
+                EmailKind.CANCELLED, current.application_id, current.course_id, reason=reason
+            )
         )
+        return ports.repository.save(ended, current)
 
     retried(end, lambda: _reloaded(ports, application.application_id), first=application)
 
