@@ -533,6 +533,39 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
     assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
 
 
+def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids_its_invoice(
+    invoiced: System,
+) -> None:
+    system = invoiced
+
+    def invoice_status(group: dict[str, Any]) -> str:
+        invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+        headers = {"authorization": "Bearer sk_test_local"}
+        return str(
+            system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=headers).json()[
+                "status"
+            ]
+        )
+
+    by_contact = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    contact = BILLING["billing_email"]
+    found = system.admin("GET", f"/people/{contact}")
+    assert found.status == 200, found.body
+    assert [g["as"] for g in found.json()["group_bookings"]] == ["billing contact"]
+    assert system.admin("DELETE", f"/people/{contact}").status == 200
+    assert system.admin("GET", f"/people/{contact}").status == 404
+    assert invoice_status(by_contact) == "void"
+    assert manager_view(system, by_contact)["status"] == "lapsed"
+    assert places_left(system) == 5
+    # Erasing the manager of a booking whose invoice is open: the same.
+    by_manager = book(
+        system, colleagues=OTHERS[:1], manager_email="boss@example.org", **BILLING
+    ).json()
+    assert system.admin("DELETE", "/people/boss@example.org").status == 200
+    assert invoice_status(by_manager) == "void"
+    assert places_left(system) == 5
+
+
 def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:

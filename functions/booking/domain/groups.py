@@ -211,6 +211,15 @@ class GroupBooking(BaseModel):
         return Money(amount=self.price.amount * kept, currency=self.price.currency)
 
     @property
+    def people_named(self) -> set[str]:
+        """Every address the group holds (lower case): its manager's, each place's colleague's
+        and its billing contact's; found and erased by them."""
+        named = {self.manager.email, *(place.colleague.email for place in self.places)}
+        if self.billing is not None and self.billing.billing_email:
+            named.add(self.billing.billing_email)
+        return {email.lower() for email in named if email != ERASED_EMAIL}
+
+    @property
     def amount_refunded(self) -> int:
         return sum(self.refunds.values())
 

@@ -657,6 +657,11 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
             changed = current
             if current.manager.email.lower() == address:
                 changed = changed.model_copy(update={"manager": blank, "updated_at": now})
+            billing = current.billing
+            if billing is not None and billing.billing_email.lower() == address:
+                changed = changed.model_copy(
+                    update={"billing": billing.erased(), "updated_at": now}
+                )
             for place in current.places:
                 if place.colleague.email.lower() == address:
                     # Their link dies with them (a new token nobody holds): nobody can apply
@@ -667,9 +672,20 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
                     changed = changed.with_place(forgotten_place, now)
             if changed is current:
                 return current
+            if current.status is GroupStatus.AWAITING_INVOICE_PAYMENT and (
+                current.manager.email.lower() == address or changed.billing != current.billing
+            ):
+                # As a single applicant's erasure: the open invoice, addressed to someone
+                # erased, is voided (after the save) and the seats it held go back.
+                changed = lapsed(changed, now)
             return ports.groups.save_group(changed, current)
 
-        retried(forget, _reader(ports, found.group_id), first=found)
+        before = found
+        saved = retried(forget, _reader(ports, found.group_id), first=found)
+        ended_now = before.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        if ended_now and saved.status is GroupStatus.LAPSED and before.invoice is not None:
+            _void_quietly(ports, saved.model_copy(update={"invoice": before.invoice}))
+            offer_free_places(ports, saved.course_id)
         ports.groups.forget_group_person(email, found.group_id)
         forgotten.append(found.group_id)
     return forgotten
@@ -687,6 +703,16 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "course_id": group.course_id,
                     "as": "manager",
                     "name": group.manager.name,
+                    "organisation": group.organisation,
+                }
+            )
+        if group.billing is not None and group.billing.billing_email.lower() == address:
+            held.append(
+                {
+                    "group_id": group.group_id,
+                    "course_id": group.course_id,
+                    "as": "billing contact",
+                    "name": group.billing.billing_name,
                     "organisation": group.organisation,
                 }
             )
