@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from booking.services.lifecycle import sweep
 from tests.support.system import COURSE_ID, System, application_body
 
 INVOICED = "invoiced-cohort"
@@ -314,14 +313,14 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
     assert places_left(system) == 0
     system.clock_offset += timedelta(hours=1)
     with system.standin.webhooks_held():
-        sweep(system.ports, system.now())
+        system.scheduled_run(system.now())
     assert manager_view(system, by_card)["status"] == "lapsed"
     assert manager_view(system, by_invoice)["status"] == "awaiting_invoice_payment"
     assert places_left(system) == 3
     due = datetime.fromisoformat(str(by_invoice["hold_expires_at"]))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     with system.standin.webhooks_held():
-        sweep(system.ports, system.now())
+        system.scheduled_run(system.now())
     assert manager_view(system, by_invoice)["status"] == "lapsed"
     assert places_left(system) == 5
     invoice_id = str(by_invoice["pay_url"]).rsplit("/", 1)[-1]
@@ -578,15 +577,15 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
     assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)
     assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
-    sweep(system.ports, datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
+    system.scheduled_run(datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
     assert places_left(system) == 2  # not yet
     system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    sweep(system.ports, system.now())
+    system.scheduled_run(system.now())
     after = manager_view(system, group)
     assert [p["state"] for p in after["places"]] == ["confirmed", "released", "released"]
     assert after["amount_refunded"] == 40000
     assert places_left(system) == 4
-    sweep(system.ports, system.now() + timedelta(hours=1))  # once only
+    system.scheduled_run(system.now() + timedelta(hours=1))  # once only
     assert manager_view(system, group)["amount_refunded"] == 40000
     late_apply = apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1])
     assert late_apply.status == 409, late_apply.body

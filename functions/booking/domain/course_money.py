@@ -200,49 +200,70 @@ def course_money(
     each one that was booked or moved money (one that never did is no line of the accounts)."""
     ordered = sorted(applications, key=lambda a: (a.created_at, a.application_id))
     places = [place_money(a, course_price) for a in ordered]
-    booked = [p for p in places if p.booked]
     by_age = sorted(groups, key=lambda g: (g.created_at, g.group_id))
     group_lines = [group_money(g) for g in by_age]
-    groups_booked = [g for g in group_lines if g.booked]
+    from_places, from_groups = _places_figures(places), _groups_figures(group_lines)
     return CourseMoney(
         currency=course_price.currency,
-        confirmed=sum(p.status is S.CONFIRMED for p in booked),
-        awaiting_invoice_payment=sum(p.status is S.AWAITING_INVOICE_PAYMENT for p in booked),
-        price=sum(p.price for p in booked if not p.group_id) + sum(g.price for g in groups_booked),
-        discounts=sum(p.discount for p in booked),
-        bursaries=sum(p.bursary for p in booked),
-        # A group pays its places' price whole: no code or bursary takes anything off.
-        due=sum(p.due for p in booked) + sum(g.price for g in groups_booked),
-        paid=sum(p.paid for p in places) + sum(g.paid for g in group_lines),
-        refunded=sum(p.refunded for p in places) + sum(g.refunded for g in group_lines),
-        invoiced_unpaid=sum(p.invoiced_unpaid for p in booked)
-        + sum(g.invoiced_unpaid for g in group_lines),
-        funded_places=sum(p.funded_in_full for p in booked),
-        group_places=sum(g.places for g in groups_booked),
+        **{name: from_places.get(name, 0) + from_groups.get(name, 0) for name in ADDED_UP},
         lines=tuple(p for p in places if p.booked or p.paid or p.refunded),
         group_lines=tuple(g for g in group_lines if g.booked or g.paid or g.refunded),
     )
 
 
+def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
+    """The applications' part of the figures: what each booking's place sold for, and every
+    payment and refund of any application."""
+    booked = [p for p in places if p.booked]
+    return {
+        "confirmed": sum(p.status is S.CONFIRMED for p in booked),
+        "awaiting_invoice_payment": sum(p.status is S.AWAITING_INVOICE_PAYMENT for p in booked),
+        # A colleague's place is counted in its group's price (the group paid for it).
+        "price": sum(p.price for p in booked if not p.group_id),
+        "discounts": sum(p.discount for p in booked),
+        "bursaries": sum(p.bursary for p in booked),
+        "due": sum(p.due for p in booked),
+        "paid": sum(p.paid for p in places),
+        "refunded": sum(p.refunded for p in places),
+        "invoiced_unpaid": sum(p.invoiced_unpaid for p in booked),
+        "funded_places": sum(p.funded_in_full for p in booked),
+    }
+
+
+def _groups_figures(group_lines: list[GroupMoney]) -> dict[str, int]:
+    """The groups' part: a group pays its places' price whole (no code or bursary takes
+    anything off), and every payment and refund of any group counts."""
+    booked = [g for g in group_lines if g.booked]
+    return {
+        "price": sum(g.price for g in booked),
+        "due": sum(g.price for g in booked),
+        "paid": sum(g.paid for g in group_lines),
+        "refunded": sum(g.refunded for g in group_lines),
+        "invoiced_unpaid": sum(g.invoiced_unpaid for g in group_lines),
+        "group_places": sum(g.places for g in booked),
+    }
+
+
+# The figures that add up, across applications and groups and across a programme's cohorts.
+ADDED_UP = (
+    "confirmed",
+    "awaiting_invoice_payment",
+    "price",
+    "discounts",
+    "bursaries",
+    "due",
+    "paid",
+    "refunded",
+    "invoiced_unpaid",
+    "funded_places",
+    "group_places",
+)
+
+
 def added_up(moneys: list[CourseMoney], currency: str) -> CourseMoney:
     """Several courses' money as one (a programme's cohorts): those in ``currency`` only."""
     same = [m for m in moneys if m.currency == currency]
-    figures = {
-        name: sum(getattr(m, name) for m in same)
-        for name in (
-            "confirmed",
-            "awaiting_invoice_payment",
-            "price",
-            "discounts",
-            "bursaries",
-            "due",
-            "paid",
-            "refunded",
-            "invoiced_unpaid",
-            "funded_places",
-            "group_places",
-        )
-    }
+    figures = {name: sum(getattr(m, name) for m in same) for name in ADDED_UP}
     return CourseMoney(currency=currency, **figures)
 
 
