@@ -115,6 +115,9 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
         (["florence@example.org"], "Your booking of 3 places: Compassionate Leadership Training")
     ]
     assert group["manager_url"] in booked_emails[0].text
+    # It says the invoice: sent to whom, for what, its purchase order, and its page.
+    for said in ("accounts@example.nhs.uk", "£600.00", "PO-4471", str(group["pay_url"])):
+        assert said in booked_emails[0].text
 
     pay_invoice(system, group)
     paid = manager_view(system, group)

@@ -81,6 +81,21 @@ def _values(
         "apply_by": moment_when(group.apply_by, definition.timezone),
         "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
         "apply_url": link,
+        # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
+        "invoice": _invoice_said(group, definition.timezone),
+    }
+
+
+def _invoice_said(group: GroupBooking, zone: str) -> dict[str, str] | None:
+    invoice = group.invoice
+    if invoice is None:
+        return None
+    return {
+        "number": invoice.number or "",
+        "url": invoice.url,
+        "due": moment_when(invoice.due_at, zone),
+        "billing_email": group.billing.billing_email if group.billing else "",
+        "po_number": group.billing.po_number if group.billing else "",
     }
 
 
