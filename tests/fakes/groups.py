@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.groups import GroupBooking, provider_objects_of_group
 from booking.domain.people import address_digest
@@ -24,8 +23,7 @@ def _objects(group: GroupBooking) -> set[str]:
 
 
 def _people(group: GroupBooking) -> set[str]:
-    named = {group.manager.email, *(place.colleague.email for place in group.places)}
-    return {address_digest(email) for email in named if email != ERASED_EMAIL}
+    return {address_digest(email) for email in group.people_named}
 
 
 @dataclass

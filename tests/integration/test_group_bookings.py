@@ -25,6 +25,12 @@ COLLEAGUES = [
     {"name": "Edith Cavell", "email": "edith@example.org"},
     {"name": "Grace Hopper", "email": "grace@example.org"},
 ]
+HTML = {"accept": "text/html"}
+# Others, for a second booking on the same course (one person holds one place on a course).
+OTHERS = [
+    {"name": "Ada Lovelace", "email": "ada@example.org"},
+    {"name": "Mary Somerville", "email": "somerville@example.org"},
+]
 
 
 @pytest.fixture
@@ -109,6 +115,9 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
         (["florence@example.org"], "Your booking of 3 places: Compassionate Leadership Training")
     ]
     assert group["manager_url"] in booked_emails[0].text
+    # It says the invoice: sent to whom, for what, its purchase order, and its page.
+    for said in ("accounts@example.nhs.uk", "£600.00", "PO-4471", str(group["pay_url"])):
+        assert said in booked_emails[0].text
 
     pay_invoice(system, group)
     paid = manager_view(system, group)
@@ -144,6 +153,51 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     }
     roster = system.admin("GET", f"/courses/{INVOICED}/applications").json()
     assert sorted(row["email"] for row in roster) == sorted(c["email"] for c in COLLEAGUES)
+
+
+def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    system.deliver_emails()
+    applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert applied.status == 201, applied.body
+    emails = system.deliver_emails()
+    [theirs] = [e for e in emails if e.to == [COLLEAGUES[0]["email"]]]
+    [copy] = [e for e in emails if e.subject.startswith("New booking")]
+    payer = "Florence Nightingale of St Elsewhere NHS Trust"
+    for said in (theirs.text, theirs.html, copy.text, copy.html):
+        assert f"booked and paid for by {payer}" in said
+        assert "discount code" not in said
+    # The console's timeline says why there was nothing to pay (the words of this reason).
+    row = system.admin("GET", f"/applications/{applied.json()['application_id']}").json()
+    assert row["status_reason"] == "paid_by_group"
+
+
+def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_cancel(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
+    assert given_up.status == 200, given_up.body
+    emails = system.deliver_emails()
+    for colleague, words in (
+        (COLLEAGUES[0], "given it to a colleague instead"),
+        (COLLEAGUES[1], "has given it up"),
+    ):
+        [told] = [e for e in emails if e.to == [colleague["email"]]]
+        assert told.subject.startswith("Your booking has been cancelled"), told.subject
+        assert words in told.text
+        [calendar] = [a for a in told.attachments if a.content_type == "text/calendar"]
+        assert b"METHOD:CANCEL" in calendar.content
 
 
 def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
@@ -258,7 +312,7 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
     system = invoiced
     with system.standin.webhooks_held():  # Stripe's own events about it are lost
         by_card = book(system).json()
-        by_invoice = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+        by_invoice = book(system, colleagues=OTHERS, **BILLING).json()
     assert places_left(system) == 0
     system.clock_offset += timedelta(hours=1)
     with system.standin.webhooks_held():
@@ -293,6 +347,55 @@ def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: Sy
     assert places_left(system) == 2
 
 
+def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    link = group["places"][1]["apply_url"]
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[1]['email']}").status == 200
+    parts = urlsplit(link)
+    page = system.api("GET", f"{parts.path}?{parts.query}")
+    assert page.status == 404, page.body
+    for who in (COLLEAGUES[1], {"name": "Anyone", "email": "erased@invalid.example"}):
+        refused = apply_through(system, link, **who)
+        assert refused.status == 404, refused.body
+        assert "erased@invalid.example" not in refused.body
+    view = manager_view(system, group)
+    assert view["places"][1]["apply_url"] is None  # nobody can use it as it is
+    assert places_left(system) == 2  # the place stays the group's
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    new_link = swapped.json()["places"][1]["apply_url"]
+    applied = apply_through(system, new_link, name="Ada Lovelace", email="ada@example.org")
+    assert applied.status == 201, applied.body
+    sent = [e.to for e in system.deliver_emails()]
+    assert ["erased@invalid.example"] not in sent
+
+
+def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
+    invoiced: System,
+) -> None:
+    """Each email is about its own event: the booked email, sent after the payment, would
+    only repeat the paid one (it was once rendered as a second identical paid email)."""
+    system = invoiced
+    system.hold_stream = True  # the booked email still waits when the payment arrives
+    group = book(system, **BILLING).json()
+    pay_invoice(system, group)
+    system.hold_stream = False
+    to_manager = [e for e in system.deliver_emails() if e.to == ["florence@example.org"]]
+    assert [e.subject.split(":")[0] for e in to_manager] == ["Paid"]
+    # Booked and not yet paid: the booked email says booked, not paid.
+    other = book(system, colleagues=OTHERS, **BILLING).json()
+    [booked] = [e for e in system.deliver_emails() if e.to == ["florence@example.org"]]
+    assert booked.subject.startswith("Your booking of 2 places")
+    assert other["manager_url"] in booked.text
+
+
 def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
     system = invoiced
     body = {
@@ -309,8 +412,69 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
     assert first.status == 201, first.body
     assert again.json()["group_id"] == first.json()["group_id"]
     assert places_left(system) == 3
-    other = system.api("POST", path, json_body=body, headers={"idempotency-key": "another"})
+    other = system.api(
+        "POST",
+        path,
+        json_body=body | {"colleagues": OTHERS},
+        headers={"idempotency-key": "another"},
+    )
     assert other.json()["group_id"] != first.json()["group_id"]
+
+
+def test_a_colleague_who_has_a_place_on_the_course_already_is_refused_beside_their_row(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    own = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**COLLEAGUES[1])
+    )
+    assert own.status == 201, own.body  # applying on their own (their checkout open)
+    left = places_left(system)
+    refused = book(system, **BILLING)
+    assert refused.status == 422, refused.body
+    assert list(refused.json()["error"]["fields"]) == ["colleagues.1.email"]
+    assert places_left(system) == left  # nothing held
+    # Named in another group's place that still holds its seat: the same.
+    first = book(system, colleagues=[COLLEAGUES[0]], **BILLING)
+    assert first.status == 201, first.body
+    again = book(system, colleagues=[COLLEAGUES[2], COLLEAGUES[0]], **BILLING)
+    assert again.status == 422, again.body
+    assert list(again.json()["error"]["fields"]) == ["colleagues.1.email"]
+    # A substitution cannot name them either.
+    paid = paid_group(system, colleagues=[COLLEAGUES[2]])
+    swap = system.api(
+        "POST",
+        f"/groups/{paid['group_id']}/places/1/substitute?token={paid['token']}",
+        json_body=COLLEAGUES[0],
+    )
+    assert swap.status == 422, swap.body
+    assert list(swap.json()["error"]["fields"]) == ["email"]
+
+
+def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> None:
+    system = invoiced
+    page = system.api("GET", f"/courses/{INVOICED}/group-booking", headers={"accept": "text/html"})
+    assert page.status == 200, page.body
+    key = page.body.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    assert len(key) >= 16
+    form = {
+        "idempotency_key": key,
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleague_name_1": COLLEAGUES[0]["name"],
+        "colleague_email_1": COLLEAGUES[0]["email"],
+        "consent": "on",
+        **BILLING,
+    }
+    headers = {"accept": "text/html"}
+    path = f"/courses/{INVOICED}/group-bookings"
+    first = system.api("POST", path, form=form, headers=headers)
+    second = system.api("POST", path, form=form, headers=headers)
+    assert first.status == second.status == 303, (first.body, second.body)
+    assert first.headers["location"] == second.headers["location"]
+    assert places_left(system) == 4
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
 
 
 def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
@@ -343,7 +507,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     assert paid["status"] == "paid"
     assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
     # The last places given up before payment end the booking: its seats all go back.
-    other = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    other = book(system, colleagues=OTHERS[:1], **BILLING).json()
     assert places_left(system) == 2
     ended = system.api(
         "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
@@ -371,6 +535,39 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
     assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
 
 
+def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids_its_invoice(
+    invoiced: System,
+) -> None:
+    system = invoiced
+
+    def invoice_status(group: dict[str, Any]) -> str:
+        invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+        headers = {"authorization": "Bearer sk_test_local"}
+        return str(
+            system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=headers).json()[
+                "status"
+            ]
+        )
+
+    by_contact = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    contact = BILLING["billing_email"]
+    found = system.admin("GET", f"/people/{contact}")
+    assert found.status == 200, found.body
+    assert [g["as"] for g in found.json()["group_bookings"]] == ["billing contact"]
+    assert system.admin("DELETE", f"/people/{contact}").status == 200
+    assert system.admin("GET", f"/people/{contact}").status == 404
+    assert invoice_status(by_contact) == "void"
+    assert manager_view(system, by_contact)["status"] == "lapsed"
+    assert places_left(system) == 5
+    # Erasing the manager of a booking whose invoice is open: the same.
+    by_manager = book(
+        system, colleagues=OTHERS[:1], manager_email="boss@example.org", **BILLING
+    ).json()
+    assert system.admin("DELETE", "/people/boss@example.org").status == 200
+    assert invoice_status(by_manager) == "void"
+    assert places_left(system) == 5
+
+
 def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:
@@ -393,6 +590,14 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     assert places_left(system) == 4
     system.scheduled_run(system.now() + timedelta(hours=1))  # once only
     assert manager_view(system, group)["amount_refunded"] == 40000
+    late_apply = apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1])
+    assert late_apply.status == 409, late_apply.body
+    assert late_apply.json()["error"]["code"] == "apply_by_passed"  # not "cancelled"
+    page = system.api(
+        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
+    ).body
+    assert "Colleagues apply by" not in page
+    assert "1 of 3" in page
     late = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
@@ -400,6 +605,28 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     )
     assert late.status == 409
     assert late.json()["error"]["code"] == "apply_by_passed"
+
+
+def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_row(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML).body
+    assert 'name="colleague_name_12"' in form  # as many rows as a booking may have
+    group = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
+    for number in (1, 2):
+        reply = system.api(
+            "POST", f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
+        )
+        assert reply.status == 200, reply.body
+    page = system.api(
+        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
+    ).body
+    assert "Every place was given up" in page
+    assert "Not paid in time" not in page
+    assert "0 of 2" in page
+    assert "Total" not in page
+    assert "Colleagues apply by" not in page
 
 
 def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:

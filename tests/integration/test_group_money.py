@@ -7,23 +7,26 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
 import pytest
 
+from tests.integration.test_booking_flow import _signature
 from tests.integration.test_console_money import _text
 from tests.integration.test_group_bookings import (
     BILLING,
     COLLEAGUES,
     INVOICED,
+    OTHERS,
     apply_through,
     book,
     manager_view,
     pay_invoice,
 )
 from tests.support.console import ConsoleBrowser
-from tests.support.system import COURSE_ID, System
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
 PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
@@ -142,3 +145,36 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     money = totals(system, INVOICED)
     assert (money["invoiced_unpaid"], money["paid"]) == (0, 60000)
     assert (money["paid"], money["refunded"]) == stripe_moved(system, group["group_id"])
+
+
+@pytest.mark.parametrize("amount", ["its_own_total", "a_wrong_amount"])
+def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
+    system: System, amount: str
+) -> None:
+    """Group X paid; a signed checkout.session.completed for group Y's real session carrying
+    X's payment: Y is not paid with X's money, and X's payment is not refunded."""
+    x = book(system, course=COURSE_ID).json()
+    system.hold_webhooks = True
+    assert system.pay(x["pay_url"]).status == 200
+    [body] = [b for b, _ in system.pending if b"checkout.session.completed" in b]
+    system.pending.clear()
+    system.hold_webhooks = False
+    delivered = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert delivered.status == 200, delivered.body
+    assert manager_view(system, x)["status"] == "paid"
+    y = book(system, course=COURSE_ID, colleagues=OTHERS).json()
+    y_session = str(y["pay_url"]).rsplit("/", 1)[-1]
+    event = json.loads(body)
+    event["id"] = "evt_forged_crossed_payment"
+    event["data"]["object"]["id"] = y_session
+    event["data"]["object"]["client_reference_id"] = y["group_id"]
+    event["data"]["object"]["metadata"]["application_id"] = y["group_id"]
+    if amount == "its_own_total":
+        event["data"]["object"]["amount_total"] = y["total"]["amount"]
+    forged = json.dumps(event).encode()
+    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    assert reply.status == 200, reply.body  # acknowledged, and believed for nobody
+    assert manager_view(system, y)["status"] == "awaiting_payment"
+    assert manager_view(system, x)["status"] == "paid"
+    assert stripe_moved(system, x["group_id"]) == (60000, 0)
+    assert not [e for e in system.standin.events() if e["type"] == "charge.refunded"]

@@ -484,18 +484,7 @@ class Application(BaseModel):
             motivation=ERASED,
             accessibility_needs="",
         )
-        billing = (
-            self.billing.model_copy(
-                update={
-                    "billing_name": ERASED,
-                    "billing_email": ERASED_EMAIL,
-                    "billing_address": ERASED,
-                    "po_number": "",
-                }
-            )
-            if self.billing
-            else None
-        )
+        billing = self.billing.erased() if self.billing else None
         return self.model_copy(
             update={
                 "answers": blank,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
 from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
+from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.validation import SaneInstant, typed_as
 
@@ -58,6 +59,17 @@ class BillingDetails(BaseModel):
 
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.billing_address.splitlines() if line.strip()]
+
+    def erased(self) -> BillingDetails:
+        """The billing contact blanked (erasure): nothing of them kept."""
+        return self.model_copy(
+            update={
+                "billing_name": ERASED,
+                "billing_email": ERASED_EMAIL,
+                "billing_address": ERASED,
+                "po_number": "",
+            }
+        )
 
 
 class AppliedDiscount(BaseModel):

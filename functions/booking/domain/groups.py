@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
-from booking.domain.application import CheckoutRef, ShortText
+from booking.domain.application import ERASED_EMAIL, CheckoutRef, ShortText
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
@@ -156,6 +156,12 @@ class GroupPlace(BaseModel):
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
 
+    @property
+    def erased(self) -> bool:
+        """Its colleague was erased: the place stays the group's, for the manager to name
+        someone else; nobody can apply for it as it is."""
+        return self.colleague.email == ERASED_EMAIL
+
 
 class GroupBooking(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -203,6 +209,15 @@ class GroupBooking(BaseModel):
         up before payment is taken off the invoice; after, its price is refunded)."""
         kept = sum(1 for place in self.places if not place.released) or len(self.places)
         return Money(amount=self.price.amount * kept, currency=self.price.currency)
+
+    @property
+    def people_named(self) -> set[str]:
+        """Every address the group holds (lower case): its manager's, each place's colleague's
+        and its billing contact's; found and erased by them."""
+        named = {self.manager.email, *(place.colleague.email for place in self.places)}
+        if self.billing is not None and self.billing.billing_email:
+            named.add(self.billing.billing_email)
+        return {email.lower() for email in named if email != ERASED_EMAIL}
 
     @property
     def amount_refunded(self) -> int:

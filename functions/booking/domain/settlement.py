@@ -93,6 +93,12 @@ def owes_nothing(application: Application, situation: Situation) -> bool:
     return application.amount_due(situation.course_price) == 0
 
 
+def _why_nothing_to_pay(application: Application, price: int) -> str:
+    if application.group_place is not None:
+        return "paid_by_group"  # a manager booked and paid for the place
+    return "funded" if application.bursary >= price else "nothing_to_pay"
+
+
 def booked_with_nothing_to_pay(application: Application, situation: Situation) -> Application:
     """``application`` confirmed with nothing to pay: the same emails as a paid booking."""
     price = application.price_or(situation.course_price)
@@ -105,7 +111,7 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
         hold_expires_at=None,
         checkout=None,
         payment_pending=False,
-        status_reason="funded" if application.bursary >= price.amount else "nothing_to_pay",
+        status_reason=_why_nothing_to_pay(application, price.amount),
         # An open invoice asks for what is no longer owed: it is voided after the save.
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
     ).with_emails(

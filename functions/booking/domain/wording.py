@@ -132,6 +132,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "erased": "personal data erased",
     "funded": "funded by a bursary",
     "nothing_to_pay": "nothing left to pay: a discount code, or a code and a bursary",
+    "paid_by_group": "booked and paid for by the manager's organisation (a group booking)",
     "invoice_voided": "invoice voided",
     "invoice_uncollectible": "invoice could not be collected",
     "invoice_overdue": "invoice not paid by its due date",

@@ -73,7 +73,9 @@ def register(app: APIGatewayHttpResolver, served: Served) -> None:
     def book_places(course_id: str) -> Response[str]:
         the_ports = ports()
         payload = body()
-        key = header("idempotency-key")
+        # The HTML form carries its key as a hidden field (a browser sends no header): a
+        # double submit of one form is one booking.
+        key = header("idempotency-key") or (str(payload.get("idempotency_key") or "") or None)
         if key is not None and not 1 <= len(key) <= 255:
             raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
         try:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.standing import Facts, standing
@@ -108,11 +108,24 @@ def _template_values(
             if left
             else ""
         )
+    if application.group_place is not None:
+        context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
     return context
+
+
+def _group_payer(ports: Ports, group_id: str) -> str:
+    """Who booked and paid for a colleague's place: "<manager> of <organisation>" (the
+    organisation alone once the manager was erased)."""
+    group = ports.groups.get_group(group_id)
+    if group is None:
+        return "your organisation"
+    if group.manager.email == ERASED_EMAIL:
+        return group.organisation
+    return f"{group.manager.name} of {group.organisation}"
 
 
 def _booked_on(ports: Ports, application: Application, course: Course) -> str:

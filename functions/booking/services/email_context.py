@@ -47,6 +47,15 @@ SESSION_KINDS = frozenset(
 ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED})
 
 REASON_WORDS = {
+    # A colleague's place in a manager's group booking, withdrawn by the manager.
+    "substituted": (
+        "The manager who booked your place has given it to a colleague instead, so you no "
+        "longer have a place on this course. If you think this is a mistake, please ask them."
+    ),
+    "group_place_cancelled": (
+        "The manager who booked your place has given it up, so you no longer have a place on "
+        "this course. If you think this is a mistake, please ask them."
+    ),
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm your "
         "place. We are very sorry. If you would like to join the waiting list or a future "
@@ -148,6 +157,9 @@ def email_context(
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
+        # A colleague filling a manager's group place: who booked and paid for it ("<manager>
+        # of <organisation>"), said by the composer, which reads the group.
+        "paid_by_group": None,
         "moved_refund": _money(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
         else None,

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from booking.domain.application import ERASED_EMAIL
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
@@ -31,13 +32,28 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     """The place whose colleague the job is for, if its link is still the one it was for and
     can be used."""
     place = next((p for p in group.places if p.number == job.group_place), None)
-    if place is None or place.released or group.status is not GroupStatus.PAID:
+    if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
         return None
     return place if job.job_id.endswith(f":v{place.substitutions}") else None
 
 
+def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
+    """What the manager's email is about, as the job recorded it (``booked``, ``paid``); None
+    when it is no longer worth sending: the booked email once the group is paid (the paid
+    email, which carries the same page, supersedes it) or has lapsed."""
+    occasion = job.job_id.rsplit(":", 1)[-1]
+    awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
+    if occasion == "booked" and not awaiting:
+        return None
+    return occasion
+
+
 def _values(
-    ports: Ports, group: GroupBooking, course: Course, place: GroupPlace | None
+    ports: Ports,
+    group: GroupBooking,
+    course: Course,
+    place: GroupPlace | None,
+    occasion: str,
 ) -> dict[str, Any]:
     definition = course.definition
     base = ports.public_base_url
@@ -58,12 +74,28 @@ def _values(
         "name": place.colleague.name if place else group.manager.name,
         "manager_name": group.manager.name,
         "group_organisation": group.organisation,
-        "paid": group.status is GroupStatus.PAID,
+        # The event the email is about, never the state the group reached since.
+        "paid": occasion == "paid",
         "places": len([p for p in group.places if not p.released]),
         "total": money_words(group.total.amount, group.total.currency),
         "apply_by": moment_when(group.apply_by, definition.timezone),
         "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
         "apply_url": link,
+        # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
+        "invoice": _invoice_said(group, definition.timezone),
+    }
+
+
+def _invoice_said(group: GroupBooking, zone: str) -> dict[str, str] | None:
+    invoice = group.invoice
+    if invoice is None:
+        return None
+    return {
+        "number": invoice.number or "",
+        "url": invoice.url,
+        "due": moment_when(invoice.due_at, zone),
+        "billing_email": group.billing.billing_email if group.billing else "",
+        "po_number": group.billing.po_number if group.billing else "",
     }
 
 
@@ -73,14 +105,20 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
     if group is None or course is None:
         return GroupEmailOutcome.SKIPPED_GONE
     place: GroupPlace | None = None
+    occasion = "paid"
     if job.kind is EmailKind.GROUP_PLACE_LINK:
         place = _place_to_tell(group, job)
         if place is None:
             return GroupEmailOutcome.SKIPPED_GONE
+    else:
+        about = _manager_occasion(group, job)
+        if about is None:
+            return GroupEmailOutcome.SKIPPED_GONE
+        occasion = about
     to = place.colleague.email if place else group.manager.email
-    if ports.repository.is_suppressed(to):
+    if to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    rendered = ports.renderer.render(job.kind, _values(ports, group, course, place))
+    rendered = ports.renderer.render(job.kind, _values(ports, group, course, place, occasion))
     message = OutgoingEmail(
         to=[to],
         reply_to=[course.definition.enquiries_email] if course.definition.enquiries_email else [],

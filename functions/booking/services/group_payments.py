@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_lambda_powertools import Logger
+
 from booking.domain.commands import Refund
 from booking.domain.errors import NotFound
 from booking.domain.groups import (
@@ -22,6 +24,8 @@ from booking.services.ports import Ports
 from booking.services.settle import refund
 from booking.services.waitlist import offer_free_places
 
+logger = Logger(child=True)
+
 
 def _group(ports: Ports, group_id: str) -> GroupBooking:
     group = ports.groups.get_group(group_id) if group_id else None
@@ -31,6 +35,24 @@ def _group(ports: Ports, group_id: str) -> GroupBooking:
 
 
 # -- Stripe's events about a group's objects -------------------------------------------------
+
+
+def _payment_not_the_groups(
+    ports: Ports, group_id: str, payment_intent: str, checked_at_stripe: bool
+) -> str | None:
+    """Why a payment an event names for the group is not believed to be the group's (None: it
+    is). A payment is the group's only if no other record holds it and, unless it was read
+    from Stripe's own object, Stripe says the group's checkout made it: an event (however
+    signed) naming another's payment must neither pay this group with that money nor refund
+    it as this group's."""
+    holder = ports.groups.group_of_object(payment_intent)
+    if holder is not None and holder != group_id:
+        return "the payment is another group's"
+    if checked_at_stripe:
+        return None
+    if ports.payments.application_of_payment(payment_intent) != group_id:
+        return "Stripe does not say the group's checkout made this payment"
+    return None
 
 
 @dataclass(frozen=True)
@@ -51,13 +73,25 @@ def group_money_event(
     currency: str = "",
     payment_intent: str | None = None,
     invoice_status: str = "void",
+    checked_at_stripe: bool = False,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``paid_now``: it reports a payment;
-    otherwise the object ended unpaid (expired, voided, uncollectible)."""
+    otherwise the object ended unpaid (expired, voided, uncollectible). ``checked_at_stripe``:
+    ``payment_intent`` was read from Stripe's own object (an invoice's payment), not taken
+    from the event."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
+    if paid_now and payment_intent is not None:
+        stranger = _payment_not_the_groups(ports, group_id, payment_intent, checked_at_stripe)
+        if stranger is not None:
+            logger.warning(
+                "a group's payment event names a payment that is not its own",
+                extra={"group_id": group_id, "event_id": event_id, "why": stranger},
+            )
+            group = _group(ports, group_id)
+            return GroupOutcome("ignore", stranger, group_id, group.status)
 
     def apply(group: GroupBooking) -> GroupOutcome:
         if event_id in group.recent_event_ids:

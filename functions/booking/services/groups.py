@@ -30,6 +30,7 @@ from booking.domain.application import (
 from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Refund, Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     Conflict,
     CourseClosed,
@@ -181,10 +182,21 @@ def book_places(
             code="approval_required",
         )
     if not course.seat_free_for_newcomer:
-        raise CourseFull("this course has no places left (there is a waiting list)")
+        raise CourseFull(
+            "this course has no places left"
+            if course.places_left <= 0
+            else "the places left are offered to the people on the waiting list first"
+        )
     refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
     if refusal is not None:
         raise InvalidInput(refusal, {"colleagues": refusal})
+    booked_already = {
+        f"colleagues.{index}.email": ALREADY_ON_COURSE
+        for index, colleague in enumerate(form.colleagues)
+        if _has_a_place_on(ports, course_id, colleague.email)
+    }
+    if booked_already:
+        raise InvalidInput("a colleague already has a place on this course", booked_already)
     billing = _billing(course, form)
     due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
     by_invoice = billing is not None
@@ -222,6 +234,35 @@ def book_places(
         ports.groups.save_group(lapsed(saved, ports.clock()), saved)
         raise
     return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
+
+
+ALREADY_ON_COURSE = (
+    "this colleague already has a place on this course (or has applied for one): each "
+    "person holds one place"
+)
+
+
+def _has_a_place_on(
+    ports: Ports, course_id: str, email: str, besides_group: str | None = None
+) -> bool:
+    """Whether ``email`` already holds (or is applying for) a place on the course: an
+    application of their own that has not ended, or a place named for them in another group
+    that still holds its seats. One person holds one place on a course."""
+    earlier_id = ports.repository.enrolled_application_id(course_id, email)
+    earlier = ports.repository.get_application(earlier_id) if earlier_id else None
+    if earlier is not None and not earlier.enrolment_ended:
+        return True
+    address = email.lower()
+    return any(
+        group.course_id == course_id
+        and group.group_id != besides_group
+        and group.seats_held > 0
+        and any(
+            not place.released and place.colleague.email.lower() == address
+            for place in group.places
+        )
+        for group in ports.groups.groups_of_person(email)
+    )
 
 
 def _ask_for_payment(
@@ -271,7 +312,12 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
         if holder is not None and holder.enrolment_ended:
             holder = None
         state = "released" if place.released else (holder.status.value if holder else "")
-        open_link = group.status is GroupStatus.PAID and not place.released and holder is None
+        open_link = (
+            group.status is GroupStatus.PAID
+            and not place.released
+            and not place.erased
+            and holder is None
+        )
         places.append(
             PlaceView(
                 number=place.number,
@@ -305,16 +351,17 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
     link; Conflict when the place is not to be filled now)."""
     group = _group(ports, group_id)
     place = group.place_for_link(number, token) if token else None
-    if place is None:
+    if place is None or place.erased:
         raise NotFound("no such place: the link may have been replaced")
     course = _course(ports, group.course_id)
     now = ports.clock()
+    # The deadline first: past it, an unfilled place was given up because of it.
+    if now >= group.apply_by or now >= course.first_start():
+        raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
     if place.released:
         raise Conflict("this place was cancelled", code="place_cancelled")
     if group.status is not GroupStatus.PAID:
         raise Conflict("this place is not paid for yet", code="not_paid")
-    if now >= group.apply_by or now >= course.first_start():
-        raise Conflict("the time to apply for this place has passed", code="apply_by_passed")
     holder_id = ports.groups.place_holder(group.group_id, place.number)
     holder = ports.repository.get_application(holder_id) if holder_id else None
     if holder is not None and not holder.enrolment_ended and _is_theirs(holder, place):
@@ -390,10 +437,15 @@ def _withdraw(ports: Ports, application: Application, reason: str) -> None:
     def end(current: Application) -> Application:
         if current.enrolment_ended:
             return current
-        return ports.repository.save(
-            current.moved_to(S.CANCELLED, ports.clock(), seat_held=False, status_reason=reason),
-            current,
+        ended = current.moved_to(
+            S.CANCELLED, ports.clock(), seat_held=False, status_reason=reason
+        ).with_emails(
+            # The usual cancellation email, with its calendar cancel, saying why.
+            EmailJob.about(
+                EmailKind.CANCELLED, current.application_id, current.course_id, reason=reason
+            )
         )
+        return ports.repository.save(ended, current)
 
     retried(end, lambda: _reloaded(ports, application.application_id), first=application)
 
@@ -431,6 +483,12 @@ def substitute(
             raise InvalidInput(
                 "each colleague needs their own place",
                 {"email": "this colleague has another place in this booking"},
+            )
+        if colleague.email.lower() != place.colleague.email.lower() and _has_a_place_on(
+            ports, group.course_id, colleague.email, besides_group=group.group_id
+        ):
+            raise InvalidInput(
+                "this colleague already has a place on this course", {"email": ALREADY_ON_COURSE}
             )
         new_place = place.model_copy(
             update={
@@ -599,14 +657,35 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
             changed = current
             if current.manager.email.lower() == address:
                 changed = changed.model_copy(update={"manager": blank, "updated_at": now})
+            billing = current.billing
+            if billing is not None and billing.billing_email.lower() == address:
+                changed = changed.model_copy(
+                    update={"billing": billing.erased(), "updated_at": now}
+                )
             for place in current.places:
                 if place.colleague.email.lower() == address:
-                    changed = changed.with_place(place.model_copy(update={"colleague": blank}), now)
+                    # Their link dies with them (a new token nobody holds): nobody can apply
+                    # as the erased person; the manager names someone else (a substitution).
+                    forgotten_place = place.model_copy(
+                        update={"colleague": blank, "token": secrets.token_urlsafe(24)}
+                    )
+                    changed = changed.with_place(forgotten_place, now)
             if changed is current:
                 return current
+            if current.status is GroupStatus.AWAITING_INVOICE_PAYMENT and (
+                current.manager.email.lower() == address or changed.billing != current.billing
+            ):
+                # As a single applicant's erasure: the open invoice, addressed to someone
+                # erased, is voided (after the save) and the seats it held go back.
+                changed = lapsed(changed, now)
             return ports.groups.save_group(changed, current)
 
-        retried(forget, _reader(ports, found.group_id), first=found)
+        before = found
+        saved = retried(forget, _reader(ports, found.group_id), first=found)
+        ended_now = before.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        if ended_now and saved.status is GroupStatus.LAPSED and before.invoice is not None:
+            _void_quietly(ports, saved.model_copy(update={"invoice": before.invoice}))
+            offer_free_places(ports, saved.course_id)
         ports.groups.forget_group_person(email, found.group_id)
         forgotten.append(found.group_id)
     return forgotten
@@ -624,6 +703,16 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "course_id": group.course_id,
                     "as": "manager",
                     "name": group.manager.name,
+                    "organisation": group.organisation,
+                }
+            )
+        if group.billing is not None and group.billing.billing_email.lower() == address:
+            held.append(
+                {
+                    "group_id": group.group_id,
+                    "course_id": group.course_id,
+                    "as": "billing contact",
+                    "name": group.billing.billing_name,
                     "organisation": group.organisation,
                 }
             )

@@ -272,5 +272,6 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         currency=event.currency,
         payment_intent=event.payment_intent,
         invoice_status=_GROUP_INVOICE_ENDINGS.get(event.kind, "void"),
+        checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
     )
     return _outcome_of_group(outcome) if outcome is not None else None

@@ -30,7 +30,6 @@ from booking.adapters.dynamodb.schema import (
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.addresses import STORED
-from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.groups import GroupBooking, provider_objects_of_group
 
@@ -52,8 +51,7 @@ def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[i
 def _people(group: GroupBooking | None) -> set[str]:
     if group is None:
         return set()
-    named = {group.manager.email, *(place.colleague.email for place in group.places)}
-    return {email.lower() for email in named if email != ERASED_EMAIL}
+    return group.people_named
 
 
 class DynamoGroupStore:

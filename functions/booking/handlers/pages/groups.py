@@ -4,20 +4,21 @@ place's state, substitution and cancellation), and a colleague's own application
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from booking.domain.course import Course
-from booking.domain.groups import MAX_PLACES
+from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import FIELD_NAMES, moment_when, money_words
 from booking.handlers.pages.apply import APPLICATION_FIELDS, BILLING_FIELDS, friendly_error
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
 from booking.services.groups import GroupView, PlaceOpened
 
-# Rows the form offers; more can be booked through the API up to MAX_PLACES.
-FORM_ROWS = 6
+# Rows the form offers: as many as a booking may have.
+FORM_ROWS = MAX_PLACES
 _STATES = {
     "not_applied": "Not applied yet",
     "released": "Cancelled",
@@ -74,7 +75,9 @@ def group_form(
     errors: dict[str, str] | None = None,
 ) -> str:
     definition = course.definition
-    values = values or {}
+    # One key per form shown (kept when it is shown again with its errors): its submits,
+    # however many, make one booking.
+    values = {"idempotency_key": secrets.token_urlsafe(16), **(values or {})}
     listed = _errors(errors or {}, values)
     return (
         environment()
@@ -98,28 +101,51 @@ def group_form(
     )
 
 
+def _status_said(group: GroupBooking) -> str:
+    """The booking's state in words: a booking whose places were all given up says so, not
+    that it went unpaid."""
+    if group.status is GroupStatus.LAPSED and all(place.released for place in group.places):
+        return "Every place was given up"
+    return _GROUP_STATUS[group.status.value]
+
+
+def _place_said(group: GroupBooking, state: str) -> str:
+    if group.status is GroupStatus.LAPSED and state == "not_applied":
+        return "Released: the booking was not paid"
+    return _STATES.get(state, state.replace("_", " ").capitalize())
+
+
 def manager_page(view: GroupView, base_url: str) -> str:
     group = view.group
     zone = view.course.definition.timezone
     here = f"{base_url}/groups/{quote(group.group_id)}"
     token = quote(group.token)
+    currency = group.total.currency
+    # Over: nothing more to apply for (ended unpaid or given up, or its deadline's sweep ran).
+    over = group.status is GroupStatus.LAPSED or group.unfilled_given_up
     return (
         environment()
         .get_template("pages/group.html")
         .render(
             course=course_facts(view.course),
-            status_said=_GROUP_STATUS[group.status.value],
+            status_said=_status_said(group),
             paid=group.status.value == "paid",
             pay_url=view.pay_url,
-            total=money_words(group.total.amount, group.total.currency),
-            refunded=money_words(group.amount_refunded, group.total.currency),
+            places_kept=sum(1 for place in group.places if not place.released),
+            over=over,
+            total=money_words(group.total.amount, currency),
+            # What Stripe took and gave back, every payment counted (one given back whole too).
+            received=money_words(group.money_received, currency),
+            refunded=money_words(group.money_returned, currency),
+            has_received=group.money_received > 0,
+            has_refunded=group.money_returned > 0,
             apply_by=moment_when(group.apply_by, zone),
             places=[
                 {
                     "number": place.number,
                     "name": place.name,
                     "email": place.email,
-                    "state": _STATES.get(place.state, place.state.replace("_", " ").capitalize()),
+                    "state": _place_said(group, place.state),
                     "released": place.state == "released",
                     "reference": place.reference,
                     "link": place.link,

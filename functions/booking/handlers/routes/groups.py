@@ -75,14 +75,17 @@ GROUPS: tuple[Route, ...] = (
         "held at once: until the checkout expires or the invoice falls due, then once paid "
         "until the colleagues apply (`apply_by`). Stripe is told the number of places, never "
         "who they are for. 409 `course_full` when the seats are not free (or people wait), "
-        "`approval_required` on courses whose places are given after review.",
+        "`approval_required` on courses whose places are given after review. 422 beside a "
+        "colleague (`colleagues.N.email`) who already has a place on the course or has "
+        "applied for one: one person holds one place.",
         parameters=(
             path_parameter("course_id"),
             {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "description": "A retried booking with the same key gets the first answer",
+                "description": "A retried booking with the same key gets the first answer "
+                "(the HTML form carries it as the hidden field `idempotency_key`)",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             },
         ),
