@@ -157,6 +157,16 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
         "apply_by": "Monday 1 June 2027, 9:00am",
         "manager_url": "https://b/groups/g1?token=t",
         "apply_url": "https://b/groups/g1/places/1/apply?token=t1",
+        # An employer's invoice, while unpaid: its purchase order is typed by the manager too.
+        "invoice": None
+        if paid_now
+        else {
+            "number": "INV-0001",
+            "po_number": HOSTILE,
+            "billing_email": "ap@example.org",
+            "due": "Monday 1 June 2027",
+            "url": "https://invoice.test/in_1",
+        },
     }
     rendered = render(kind, values)
     assert "<script>" not in rendered.html
