@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -88,6 +90,31 @@ OptionalLongText = Annotated[
 ]
 
 
+def _ticked(value: Any) -> Any:
+    # An HTML checkbox posts "on" (or nothing at all); JSON clients send true.
+    if isinstance(value, str):
+        return value.strip().lower() in {"on", "true", "yes", "1"}
+    return value
+
+
+def _left_empty(value: str) -> str:
+    # Humans never see this field; bots fill every field they find.
+    if value:
+        raise ValueError("this field must be left empty")
+    return value
+
+
+def _blank_is_card(value: Any) -> Any:
+    # A form without the choice (a course paid by card only) posts nothing, or "".
+    return PaymentMethod.CARD if value in (None, "") else value
+
+
+# The form fields every public form shares (the application form, a manager's booking form).
+Checkbox = Annotated[bool, BeforeValidator(_ticked)]
+Honeypot = Annotated[str, AfterValidator(_left_empty)]
+PaymentChoice = Annotated[PaymentMethod, BeforeValidator(_blank_is_card)]
+
+
 class ApplicationForm(BaseModel):
     """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
 
@@ -100,9 +127,11 @@ class ApplicationForm(BaseModel):
     leadership_role: LongText = Field(description="What the applicant leads")
     motivation: LongText = Field(description="Why they apply")
     accessibility_needs: OptionalLongText = ""
-    consent: bool = Field(description="Must be true: consent to store and share with facilitators")
-    website: str = Field(default="", max_length=200, description="Honeypot: leave empty")
-    payment_method: PaymentMethod = Field(
+    consent: Checkbox = Field(
+        description="Must be true: consent to store and share with facilitators"
+    )
+    website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentChoice = Field(
         default=PaymentMethod.CARD,
         description="card (Stripe Checkout now) or invoice (to the employer, on courses that "
         "allow it)",
@@ -117,34 +146,12 @@ class ApplicationForm(BaseModel):
         default="", description="A discount code, if any"
     )
 
-    @field_validator("consent", mode="before")
-    @classmethod
-    def _checkbox(cls, value: Any) -> Any:
-        # An HTML checkbox posts "on" (or nothing at all); JSON clients send true.
-        if isinstance(value, str):
-            return value.strip().lower() in {"on", "true", "yes", "1"}
-        return value
-
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
         if value is not True:
             raise ValueError("please confirm you agree to how we use your answers")
         return value
-
-    @field_validator("website")
-    @classmethod
-    def _honeypot_empty(cls, value: str) -> str:
-        # Humans never see this field; bots fill every field they find.
-        if value:
-            raise ValueError("this field must be left empty")
-        return value
-
-    @field_validator("payment_method", mode="before")
-    @classmethod
-    def _blank_is_card(cls, value: Any) -> Any:
-        # A form without the choice (a course paid by card only) posts nothing, or "".
-        return PaymentMethod.CARD if value in (None, "") else value
 
     def answers(self) -> Answers:
         return Answers(**self.model_dump(include=set(Answers.model_fields)))

@@ -28,7 +28,14 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
-from booking.domain.application import ERASED_EMAIL, CheckoutRef, ShortText
+from booking.domain.application import (
+    ERASED_EMAIL,
+    Checkbox,
+    CheckoutRef,
+    Honeypot,
+    PaymentChoice,
+    ShortText,
+)
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
@@ -74,11 +81,11 @@ class GroupForm(BaseModel):
     manager_email: DeliverableEmail
     organisation: ShortText
     colleagues: list[Colleague] = Field(min_length=MIN_PLACES, max_length=MAX_PLACES)
-    consent: bool = Field(
+    consent: Checkbox = Field(
         description="Must be true: the colleagues agreed to be named and to be emailed a link"
     )
-    website: str = Field(default="", max_length=200, description="Honeypot: leave empty")
-    payment_method: PaymentMethod = PaymentMethod.CARD
+    website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentChoice = PaymentMethod.CARD
     billing_name: str = Field(default="", max_length=200)
     billing_email: str = Field(default="", max_length=254)
     billing_address: str = Field(default="", max_length=500)
@@ -99,31 +106,12 @@ class GroupForm(BaseModel):
                 rows.append({"name": name, "email": email})
         return {**data, "colleagues": rows}
 
-    @field_validator("consent", mode="before")
-    @classmethod
-    def _checkbox(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip().lower() in {"on", "true", "yes", "1"}
-        return value
-
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
         if value is not True:
             raise ValueError("please confirm your colleagues agreed to be booked and emailed")
         return value
-
-    @field_validator("website")
-    @classmethod
-    def _honeypot_empty(cls, value: str) -> str:
-        if value:
-            raise ValueError("this field must be left empty")
-        return value
-
-    @field_validator("payment_method", mode="before")
-    @classmethod
-    def _blank_is_card(cls, value: Any) -> Any:
-        return PaymentMethod.CARD if value in (None, "") else value
 
     @field_validator("colleagues")
     @classmethod
