@@ -22,7 +22,8 @@ The API's JSON keeps codes, pence and ISO instants for programs; these are for p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -266,6 +267,17 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
 }
 
 
+@dataclass(frozen=True)
+class _Saying:
+    """What an entry's words may need beside the entry: its amount in pounds, the course's
+    timezone, what to call its sessions (the register's marks) and cohorts (its moves)."""
+
+    amount: str
+    timezone: str
+    sessions: Mapping[str, str]
+    cohorts: Mapping[str, str]
+
+
 def timeline_text(
     entry: TimelineEntry,
     currency: str,
@@ -276,41 +288,77 @@ def timeline_text(
     """One entry of an application's history in plain words. ``sessions``: the course's core
     session keys -> what to call each (its title and day), for the register's marks;
     ``cohorts``: course ids -> what to call each (its title and first day), for its moves."""
-    amount = money_words(entry.amount or 0, currency)
-    if entry.kind is EntryKind.STATUS and entry.status is not None:
-        reached = status_with_reason(entry.status.value, entry.reason)
-        if entry.previous_status is None:
-            return f"Application received: {reached[:1].lower()}{reached[1:]}"
-        return f"Status: {status_words(entry.previous_status.value)} → {reached}"
-    if entry.kind is EntryKind.PAYMENT:
-        return f"Payment received: {amount}"
-    if entry.kind is EntryKind.REFUND:
-        return f"Refunded: {amount}"
-    if entry.kind is EntryKind.BURSARY:
-        return f"Bursary granted: {amount} of the price"
-    if entry.kind is EntryKind.DISCOUNT:
-        off = f": {amount} off" if entry.amount else ""
-        return f"Discount code {entry.code} given{off}"
-    if entry.kind is EntryKind.INVOICE and entry.due_at is not None:
-        due = day_when(entry.due_at, timezone)
-        return f"Invoice {entry.invoice} for {amount} sent to the billing contact, due {due}"
-    if entry.kind is EntryKind.EMAIL and entry.email is not None:
-        return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
-    if entry.kind is EntryKind.ATTENDANCE and entry.mark is not None:
-        named = (sessions or {}).get(entry.session or "", f"session {entry.session}")
-        return f"Register: {MARK_WORDS[entry.mark].lower()} at {named}"
-    if entry.kind is EntryKind.COMPLETION:
-        verdict = "completed the course" if entry.completed else "did not complete the course"
-        return (
-            f"Register closed: {verdict} (attended {entry.attended} core "
-            f"session{'s' if entry.attended != 1 else ''}, {entry.required} asked for)"
-        )
-    if entry.kind is EntryKind.TRANSFER:
-        back = f"; {amount} to be refunded" if entry.amount else ""
-        cohort = cohorts or {}
-        left, joined = entry.from_course or "", entry.to_course or ""
-        return f"Moved from {cohort.get(left, left)} to {cohort.get(joined, joined)}{back}"
-    return "Personal data erased on request"
+    saying = _Saying(
+        money_words(entry.amount or 0, currency), timezone, sessions or {}, cohorts or {}
+    )
+    said = _ENTRY_WORDS.get(entry.kind)
+    words = said(entry, saying) if said is not None else None
+    # An entry without what its kind needs is one whose details were erased with the person.
+    return words if words is not None else "Personal data erased on request"
+
+
+def _status_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.status is None:
+        return None
+    reached = status_with_reason(entry.status.value, entry.reason)
+    if entry.previous_status is None:
+        return f"Application received: {reached[:1].lower()}{reached[1:]}"
+    return f"Status: {status_words(entry.previous_status.value)} → {reached}"
+
+
+def _discount_said(entry: TimelineEntry, saying: _Saying) -> str:
+    off = f": {saying.amount} off" if entry.amount else ""
+    return f"Discount code {entry.code} given{off}"
+
+
+def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.due_at is None:
+        return None
+    due = day_when(entry.due_at, saying.timezone)
+    return f"Invoice {entry.invoice} for {saying.amount} sent to the billing contact, due {due}"
+
+
+def _email_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.email is None:
+        return None
+    return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
+
+
+def _mark_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.mark is None:
+        return None
+    named = saying.sessions.get(entry.session or "", f"session {entry.session}")
+    return f"Register: {MARK_WORDS[entry.mark].lower()} at {named}"
+
+
+def _completion_said(entry: TimelineEntry, saying: _Saying) -> str:
+    verdict = "completed the course" if entry.completed else "did not complete the course"
+    return (
+        f"Register closed: {verdict} (attended {entry.attended} core "
+        f"session{'s' if entry.attended != 1 else ''}, {entry.required} asked for)"
+    )
+
+
+def _transfer_said(entry: TimelineEntry, saying: _Saying) -> str:
+    back = f"; {saying.amount} to be refunded" if entry.amount else ""
+    left, joined = entry.from_course or "", entry.to_course or ""
+    return (
+        f"Moved from {saying.cohorts.get(left, left)} to {saying.cohorts.get(joined, joined)}{back}"
+    )
+
+
+_ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = {
+    EntryKind.STATUS: _status_said,
+    EntryKind.PAYMENT: lambda entry, saying: f"Payment received: {saying.amount}",
+    EntryKind.REFUND: lambda entry, saying: f"Refunded: {saying.amount}",
+    EntryKind.BURSARY: lambda entry, saying: f"Bursary granted: {saying.amount} of the price",
+    EntryKind.DISCOUNT: _discount_said,
+    EntryKind.INVOICE: _invoice_said,
+    EntryKind.EMAIL: _email_said,
+    EntryKind.ATTENDANCE: _mark_said,
+    EntryKind.COMPLETION: _completion_said,
+    EntryKind.TRANSFER: _transfer_said,
+}
 
 
 def _audience(entry: TimelineEntry) -> str:
