@@ -79,6 +79,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # and its enrolment in the same transaction.
         table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
+        # A manager's booking looks up, by the address's digest (a partition of the table),
+        # whether a colleague is named on a place of another group already.
+        query_table=True,
         stripe_key=True,
     ),
     FunctionSpec(
