@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pydantic import ValidationError
 
 from booking.domain.application import (
     ERASED,
@@ -27,7 +26,6 @@ from booking.domain.application import (
     ApplicationStatus,
     GroupPlaceRef,
 )
-from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Refund, Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
@@ -53,10 +51,10 @@ from booking.domain.groups import (
     share_of_place,
 )
 from booking.domain.settlement import booked_with_nothing_to_pay
-from booking.domain.validation import field_reasons, parse
+from booking.domain.validation import parse
 from booking.services.applications import reference_for
 from booking.services.concurrency import retried
-from booking.services.invoicing import invoice_due_or_refuse
+from booking.services.invoicing import billing_for, invoice_due_or_refuse
 from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 from booking.services.settle import refund
 from booking.services.waitlist import offer_free_places
@@ -130,27 +128,6 @@ def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
 # -- booking -------------------------------------------------------------------------------
 
 
-def _billing(course: Course, form: GroupForm) -> BillingDetails | None:
-    if form.payment_method is not PaymentMethod.INVOICE:
-        return None
-    if not course.definition.invoice_allowed:
-        raise InvalidInput(
-            "this course is paid by card",
-            {"payment_method": "this course can only be paid by card"},
-        )
-    try:
-        billing = form.billing()
-    except ValidationError as exc:
-        raise InvalidInput("the billing details need attention", field_reasons(exc)) from None
-    assert billing is not None
-    if course.definition.po_required and not billing.po_number:
-        raise InvalidInput(
-            "the billing details need attention",
-            {"po_number": "this course needs your organisation's purchase order number"},
-        )
-    return billing
-
-
 def _group_id_for(course_id: str, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return secrets.token_hex(12)
@@ -197,7 +174,7 @@ def book_places(
     }
     if booked_already:
         raise InvalidInput("a colleague already has a place on this course", booked_already)
-    billing = _billing(course, form)
+    billing = billing_for(course, form)
     due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
     by_invoice = billing is not None
     held = GroupBooking(

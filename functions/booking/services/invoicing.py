@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, datetime
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
-from booking.domain.application import Application, ApplicationForm, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Situation, VoidInvoice
 from booking.domain.course import Course
@@ -44,8 +45,17 @@ S = ApplicationStatus
 # -- asking for an invoice ---------------------------------------------------------------------
 
 
-def billing_for(course: Course, form: ApplicationForm) -> BillingDetails | None:
-    """The billing contact of an application by invoice (None: by card), or InvalidInput."""
+class PaymentChoiceForm(Protocol):
+    """A public form that chooses how to pay (an application, a manager's booking of places)."""
+
+    @property
+    def payment_method(self) -> PaymentMethod: ...
+
+    def billing(self) -> BillingDetails | None: ...
+
+
+def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | None:
+    """The billing contact of a form paying by invoice (None: by card), or InvalidInput."""
     if form.payment_method is not PaymentMethod.INVOICE:
         return None
     if not course.definition.invoice_allowed:
