@@ -81,15 +81,19 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     stack: RunningStack, organiser: Page
 ) -> None:
     course_id = "register-browser-cohort"
-    first = datetime.now(UTC).date() + timedelta(days=30)
+    # The first session begins a minute or two from now (a booking needs it not begun yet; a
+    # mark of attendance needs it begun), the second a week later (the register stays open).
+    begins = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    if begins.date() != (begins + timedelta(hours=2)).date():
+        pytest.fail("run this test away from midnight UTC")
     _put(
         stack,
         course_id,
         [
             {
-                "date": (first + timedelta(days=7 * n)).isoformat(),
-                "start_time": "10:00",
-                "end_time": "12:00",
+                "date": (begins + timedelta(days=7 * n)).date().isoformat(),
+                "start_time": f"{begins:%H:%M}",
+                "end_time": f"{begins + timedelta(hours=2):%H:%M}",
             }
             for n in range(2)
         ],
@@ -104,6 +108,12 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     page.get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
     no_violations(page, "40-register")
+    # Before the session: attendance is refused in words, apologies are kept.
+    page.get_by_role("button", name="Absent for Edith Cavell, Session 1 of 2").click()
+    expect(page.get_by_role("alert")).to_contain_text("until it begins, only apologies")
+    page.get_by_role("button", name="Sent apologies for Edith Cavell, Session 1 of 2").click()
+    expect(page.get_by_role("status").first).to_contain_text("Mark saved")
+    time.sleep(max((begins - datetime.now(UTC)).total_seconds() + 1, 0))
     # The keyboard alone: focus the first mark's button, move on with Tab, press Enter.
     button = page.get_by_role("button", name="Attended for Edith Cavell, Session 1 of 2")
     button.focus()
@@ -167,6 +177,7 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     if end.date() != start.date():
         pytest.fail("run this test away from midnight UTC")
     ada = _book(stack, course_id, "Ada Ἀθηνᾶ", "ada.register@example.org")
+    time.sleep(max((start - datetime.now(UTC)).total_seconds() + 1, 0))  # marks once it begins
     register = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()
     key = register["sessions"][0]["key"]
     marked = stack.post(

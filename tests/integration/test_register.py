@@ -80,6 +80,10 @@ def _after_the_course(system: System) -> None:
     system.clock_offset += timedelta(days=40)
 
 
+def _while_the_course_runs(system: System) -> None:
+    system.clock_offset += timedelta(days=11)  # the first session held, the last to come
+
+
 def _pdf(system: System, path: str) -> tuple[int, bytes]:
     answer = system.front.handle("GET", path, {}, b"", "198.51.100.7")
     body = answer.get("body") or ""
@@ -99,6 +103,18 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     first, second, third = (s["key"] for s in kept["sessions"])
     assert [r["name"] for r in kept["rows"]] == ["Bo Absent", "Zoë Ἀθηνᾶ Мария"]
     assert kept["can_close"] is False
+    reply = system.admin("POST", f"{REGISTER}/close")
+    assert reply.status == 409
+    assert reply.json()["error"]["code"] == "register_not_over"
+    reply = system.admin(  # before the session: only apologies
+        "POST",
+        f"{REGISTER}/marks",
+        json_body={"application_id": ada["reference"], "session": first, "mark": "attended"},
+    )
+    assert reply.status == 422, reply.body
+    assert "until it begins" in reply.json()["error"]["fields"]["mark"]
+
+    _after_the_course(system)  # the organiser fills the register in once the sessions are held
     # By reference, as an organiser reads it out; the mark comes back on the booking's line.
     reply = system.admin(
         "POST",
@@ -144,11 +160,6 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
         reply = system.admin("POST", f"{REGISTER}/marks", json_body=body)
         assert reply.status == status, (body, reply.body)
         assert "error" in reply.json()
-    reply = system.admin("POST", f"{REGISTER}/close")
-    assert reply.status == 409
-    assert reply.json()["error"]["code"] == "register_not_over"
-
-    _after_the_course(system)
     reply = system.admin("POST", f"{REGISTER}/close")
     assert reply.status == 200, reply.body
     closed = reply.json()
@@ -267,6 +278,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     ada, _bo = cohort
+    _while_the_course_runs(system)  # the first session has been held, the last has not
     browser = ConsoleBrowser(system)
     browser.sign_in()
     page = f"/console{REGISTER}"
@@ -390,6 +402,13 @@ def test_the_register_from_the_terminal(
     tmp_path: Any,
 ) -> None:
     ada, bo = cohort
+    code, out = run("close-register", COURSE)
+    assert code == 1
+    assert "once the last core session has ended" in out
+    code, out = run("mark", COURSE, ada["reference"], "1", "attended")
+    assert code == 1
+    assert "until it begins, only apologies can be recorded" in out
+    _after_the_course(system)  # marks are given once the sessions are held
     code, out = run("mark", COURSE, ada["reference"], "1", "attended")
     assert code == 0, out
     assert f"{ada['reference']} Zoë Ἀθηνᾶ Мария: attended" in out
@@ -413,10 +432,6 @@ def test_the_register_from_the_terminal(
     code, out = run("mark", COURSE, ada["reference"], "9", "attended")
     assert code == 2
     assert "no core session '9'" in out
-    code, out = run("close-register", COURSE)
-    assert code == 1
-    assert "once the last core session has ended" in out
-    _after_the_course(system)
     code, out = run("close-register", COURSE)
     assert code == 0, out
     assert "0 completed (certificates on their way), 2 did not" in out

@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
-from booking.domain.errors import AlreadyApplied, Conflict, NotFound
+from booking.domain.errors import AlreadyApplied, Conflict, InvalidInput, NotFound
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.statuses import ApplicationStatus
@@ -87,7 +87,9 @@ class RegisterMachine(RuleBasedStateMachine):
     def courses_exist(self) -> None:
         courses.put_course(self.ports, KEPT, _definition(True))
         courses.put_course(self.ports, PLAIN, _definition(False))
-        self.sessions = [s.key for s in register.register_of(self.ports, KEPT).sessions]
+        kept = register.register_of(self.ports, KEPT).sessions
+        self.sessions = [s.key for s in kept]
+        self.starts = [s.start for s in kept]
 
     @property
     def repo(self) -> FakeRepository:
@@ -127,7 +129,12 @@ class RegisterMachine(RuleBasedStateMachine):
             refusal = refused.code
         except NotFound:
             refusal = "not_on_register"
-        if refusal == "not_on_register":
+        except InvalidInput:
+            refusal = "not_begun"
+        if refusal == "not_begun":  # attended or absent is known only once the session begins
+            assert self.clock.now < self.starts[session], self.clock.now
+            assert mark is not Mark.APOLOGIES
+        elif refusal == "not_on_register":
             assert application.status is not ApplicationStatus.CONFIRMED or application.is_erased
         elif refusal:
             assert refusal in ("register_closed", "no_register"), refusal

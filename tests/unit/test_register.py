@@ -118,6 +118,7 @@ def test_completion_min_sessions_is_between_one_and_the_core_sessions() -> None:
 def test_marks_are_kept_changed_and_each_is_in_the_timeline(ports: Ports, clock: Clock) -> None:
     ada = book(ports, "ada@example.org")
     first, second, _ = keys(ports)
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     register.mark(ports, "c1", ada, first, Mark.ABSENT)
     register.mark(ports, "c1", ada, first, Mark.ATTENDED)
     register.mark(ports, "c1", ada, first, Mark.ATTENDED)  # a double submit changes nothing
@@ -172,11 +173,11 @@ def close_with(ports: Ports, clock: Clock) -> tuple[str, str]:
     ada = book(ports, "ada@example.org", "Zoë Ἀθηνᾶ Мария")
     bo = book(ports, "bo@example.org", "Bo Absent")
     first, second, _third = keys(ports)
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     for key in (first, second):
         register.mark(ports, "c1", ada, key, Mark.ATTENDED)
     register.mark(ports, "c1", bo, first, Mark.ATTENDED)
     register.mark(ports, "c1", bo, second, Mark.APOLOGIES)
-    clock.now = AFTER_THE_LAST
     return ada, bo
 
 
@@ -332,9 +333,10 @@ def test_a_course_without_a_register_invites_everyone_confirmed_after_its_sessio
     assert invited(ports) == [ada]
 
 
-def test_racing_marks_both_land(ports: Ports) -> None:
+def test_racing_marks_both_land(ports: Ports, clock: Clock) -> None:
     ada = book(ports, "ada@example.org")
     first, second, _ = keys(ports)
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     stale = repo(ports).applications[ada]
     register.mark(ports, "c1", ada, first, Mark.ATTENDED)
     # A second organiser decided from the version before the first mark: its save is refused
@@ -350,6 +352,30 @@ def test_racing_marks_both_land(ports: Ports) -> None:
     register.mark(ports, "c1", ada, second, Mark.ABSENT)
     repository.get_application = original  # type: ignore[method-assign]
     assert repository.applications[ada].attendance == {first: Mark.ATTENDED, second: Mark.ABSENT}
+
+
+def test_before_a_session_begins_only_apologies_can_be_recorded(ports: Ports, clock: Clock) -> None:
+    ada = book(ports, "ada@example.org")
+    first, second, _ = keys(ports)
+    clock.now = datetime(2027, 6, 7, 13, 59, tzinfo=UTC)  # 14:59 in London, the first at 15:00
+    for early in (Mark.ATTENDED, Mark.ABSENT):
+        with pytest.raises(InvalidInput) as refused:
+            register.mark(ports, "c1", ada, first, early)
+        assert refused.value.fields["mark"] == (
+            "Session 1 of 3 is on Monday 7 June 2027, 15:00-17:00 BST: until it begins, only "
+            "apologies can be recorded"
+        )
+    with pytest.raises(InvalidInput) as refused:
+        register.import_attendance(ports, "c1", first, TEAMS)
+    assert "until it begins" in refused.value.fields["session"]
+    assert repo(ports).applications[ada].attendance == {}  # nothing half-written
+    register.mark(ports, "c1", ada, second, Mark.APOLOGIES)  # sent ahead: known already
+    clock.now = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)  # the first session has begun
+    register.mark(ports, "c1", ada, first, Mark.ATTENDED)
+    assert repo(ports).applications[ada].attendance == {
+        first: Mark.ATTENDED,
+        second: Mark.APOLOGIES,
+    }
 
 
 # -- attendance exports -----------------------------------------------------------------------
@@ -452,9 +478,10 @@ def test_one_size_limit_for_an_export_said_in_words() -> None:
         AttendanceImportIn(session="s1", export=too_large)
 
 
-def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports) -> None:
+def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports, clock: Clock) -> None:
     ada = book(ports, "ada@example.org")
     first = keys(ports)[0]
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     done = register.import_attendance(ports, "c1", first, TEAMS.encode("utf-16"))
     assert [row.application.application_id for row, _ in done.marked] == [ada]
     assert [r.name for r in done.unmatched] == ["Guest Person"]
@@ -480,9 +507,9 @@ def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of
     # cohort of the programme (c2), whose booking is cancelled. The cancellation's calendar
     # keeps the programme's follow-ups only if the first cohort made them a graduate.
     first = book(ports, "ada@example.org")
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     for key in keys(ports)[: 2 if completed_the_first else 1]:
         register.mark(ports, "c1", first, key, Mark.ATTENDED)
-    clock.now = AFTER_THE_LAST
     register.close(ports, "c1")
     later_days = ("2027-07-05", "2027-07-12", "2027-07-19")
     courses.put_course(ports, "c2", definition(follow_up="2027-09-20", days=later_days))
@@ -544,6 +571,7 @@ def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
     ada = book(ports, "ada@example.org")
     # Before any mark, anything goes (here: the same definition again).
     courses.put_course(ports, "c1", definition(follow_up="2027-09-20"))
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
     rewrites = {
         "completion rule removed": definition(None, follow_up="2027-09-20"),
@@ -579,11 +607,11 @@ def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
     wang = book(ports, "wang@example.org", "王小明 Refund")
     anil = book(ports, "anil@example.org", "अनिल कुमार")
     ada = book(ports, "ada@example.org", "Zoë Ἀθηνᾶ Мария")
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     for who in (wang, ada):
         for key in keys(ports)[:2]:
             register.mark(ports, "c1", who, key, Mark.ATTENDED)
     assert sorted(register.register_of(ports, "c1").unprintable_names) == sorted([wang, anil])
-    clock.now = AFTER_THE_LAST
     closed = register.close(ports, "c1")
     assert sorted(closed.completed) == sorted([wang, ada])
     assert closed.unprintable_names == [wang]  # still issued: the organiser decides
@@ -612,9 +640,9 @@ def test_a_booking_awaiting_its_invoices_payment_is_marked_decided_and_certified
     ivy = view.application_id
     assert repo(ports).applications[ivy].status is S.AWAITING_INVOICE_PAYMENT
     assert [r.application.application_id for r in register.register_of(ports, "c1").rows] == [ivy]
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     for key in keys(ports)[:2]:
         register.mark(ports, "c1", ivy, key, Mark.ATTENDED)
-    clock.now = AFTER_THE_LAST
     assert register.close(ports, "c1").completed == [ivy]
     # Paid after the course, as invoices often are: the completion and certificate stand.
     invoice = repo(ports).applications[ivy].invoice
@@ -710,11 +738,12 @@ def test_a_wrong_completion_rule_is_reported_under_its_own_field(wanted: int) ->
     assert "between 1 and 3" in refused.value.fields["completion_min_sessions"]
 
 
-def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports) -> None:
+def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports, clock: Clock) -> None:
     from booking.handlers.console_pages import Chrome, application_page
     from booking.services import console
 
     ada = book(ports, "ada@example.org")
+    clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
     register.mark(ports, "c1", ada, keys(ports)[0], Mark.ATTENDED)
     page = application_page(Chrome(True, "t"), console.application_detail(ports, ada))
     assert "Register: attended at Session 1 of 3, Monday 7 June 2027" in page

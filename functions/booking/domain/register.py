@@ -29,7 +29,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import CertificateTerms, Completion, Mark
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.wording import day_when
+from booking.domain.wording import day_when, session_when
 
 # A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
 CERTIFICATE_CODE_BYTES = 32
@@ -115,14 +115,41 @@ def marked(
         raise NotFound("no booking of that id is on this course's register")
     if application.completion is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
-    if session_key not in {s.key for s in core_sessions(course)}:
-        raise InvalidInput(
-            "the mark needs attention", {"session": "name one of the course's core sessions"}
-        )
+    session = core_session(course, session_key)
+    refusal = early_mark_refusal(session, mark, course.definition.timezone, now)
+    if refusal is not None:
+        raise InvalidInput("the mark needs attention", {"mark": refusal})
     if application.attendance.get(session_key) is mark:
         return application
     attendance = {**application.attendance, session_key: mark}
     return application.model_copy(update={"attendance": attendance, "updated_at": now})
+
+
+def core_session(
+    course: Course, session_key: str, summary: str = "the mark needs attention"
+) -> ScheduledSession:
+    """The core session ``session_key`` names (422 beside ``session`` when it names none)."""
+    session = next((s for s in core_sessions(course) if s.key == session_key), None)
+    if session is None:
+        raise InvalidInput(summary, {"session": "name one of the course's core sessions"})
+    return session
+
+
+# What may be said of a session before it begins: that someone sent their apologies. Whether
+# they attended or were absent is known only once it has begun.
+MARKS_BEFORE_A_SESSION = frozenset({Mark.APOLOGIES})
+
+
+def early_mark_refusal(
+    session: ScheduledSession, mark: Mark, timezone: str, now: datetime
+) -> str | None:
+    """Why ``mark`` cannot be given for ``session`` yet; None when it can."""
+    if now >= session.start or mark in MARKS_BEFORE_A_SESSION:
+        return None
+    return (
+        f"{session.title} is on {session_when(session, timezone)}: until it begins, only "
+        "apologies can be recorded"
+    )
 
 
 def closing_refusal(course: Course, now: datetime) -> str | None:

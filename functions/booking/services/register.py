@@ -33,7 +33,9 @@ from booking.domain.register import (
     certificate_terms,
     closing_refusal,
     completion_of,
+    core_session,
     core_sessions,
+    early_mark_refusal,
     keeps_register,
     marked,
     on_register,
@@ -152,11 +154,13 @@ def import_attendance(
     if ports.repository.register_closed_at(course_id) is not None:
         # Refused whatever the export holds (even rows matching nobody): nothing can change.
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
-    session = next((s for s in core_sessions(course) if s.key == session_key), None)
-    if session is None:
-        raise InvalidInput(
-            "the import needs attention", {"session": "name one of the course's core sessions"}
-        )
+    session = core_session(course, session_key, "the import needs attention")
+    # An attendance export marks people attended: of a session that has begun only.
+    too_early = early_mark_refusal(
+        session, Mark.ATTENDED, course.definition.timezone, ports.clock()
+    )
+    if too_early is not None:
+        raise InvalidInput("the import needs attention", {"session": too_early})
     rows = read_attendance_export(export)
     by_address = {
         address_digest(a.answers.email): a
