@@ -77,7 +77,19 @@ def cohort_name(course: Course) -> str:
 def refusal(
     application: Application, source: Course, target: Course, now: datetime
 ) -> TransferRefused | None:
-    """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can."""
+    """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can:
+    the booking may not move at all, the cohort cannot take it, or the money cannot follow."""
+    return (
+        booking_refusal(application, source, now)
+        or target_refusal(source, target, now)
+        or money_refusal(application, source, target)
+    )
+
+
+def booking_refusal(
+    application: Application, source: Course, now: datetime
+) -> TransferRefused | None:
+    """Why this booking may not move to any cohort now (its state, its place, its register)."""
     if application.status is not S.CONFIRMED:
         # On its way, it can be cancelled and the person apply there; ended, it is only said.
         what_then = (
@@ -102,8 +114,14 @@ def refusal(
             "this booking fills a place of a manager's group booking, which is for this cohort; "
             "the manager can give the place to someone else or give it up instead",
         )
-    # The register of the cohort left is about its own sessions: moving would drop the marks
-    # it holds (or is about to hold) for this booking.
+    return _register_refusal(application, source, now)
+
+
+def _register_refusal(
+    application: Application, source: Course, now: datetime
+) -> TransferRefused | None:
+    """The register of the cohort left is about its own sessions: moving would drop the marks
+    it holds (or is about to hold) for this booking."""
     if now >= source.first_start():
         return TransferRefused(
             "cohort_begun",
@@ -120,6 +138,11 @@ def refusal(
             "not_transferable",
             "the register of this booking's cohort is closed: its completion is decided",
         )
+    return None
+
+
+def target_refusal(source: Course, target: Course, now: datetime) -> TransferRefused | None:
+    """Why ``target`` cannot take a booking from ``source`` now (whoever it is)."""
     if target.course_id == source.course_id:
         return TransferRefused("same_course", "the booking is on this cohort already")
     if programme_of(target) != programme_of(source):
@@ -138,6 +161,13 @@ def refusal(
             f"{cohort_name(target)} has no place free{waiting}; raise its capacity first, or "
             f"choose another cohort",
         )
+    return None
+
+
+def money_refusal(
+    application: Application, source: Course, target: Course
+) -> TransferRefused | None:
+    """Why the booking's money cannot follow it to ``target`` (its currency, a difference)."""
     source_price = application.price_or(source.definition.price)
     target_price = target.definition.price
     if source_price.currency != target_price.currency:
