@@ -28,7 +28,10 @@ and what the new cohort asks, as a partial refund of the booking's own payment, 
 loses its seat to a race never refunds anything; a refund that fails is still owed on the
 record and the same request again completes it. A dearer cohort is refused for now, saying how
 much more it costs: charging the difference needs a second payment on one booking, which the
-one path for money does not hold yet.
+one path for money does not hold yet. A difference below Stripe's minimum charge cannot be
+charged at all: it is waived, the move made at once, and the waived amount kept on the move's
+record. A booking paid by its employer's invoice is told so when the cohort costs more: the
+invoice cannot be part-charged by card.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.money import money_words
+from booking.domain.money import below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import TransferRecord
@@ -174,20 +178,49 @@ def money_refusal(
         return TransferRefused(
             "other_currency", f"{cohort_name(target)} is priced in another currency"
         )
-    more = _due_after(application, target) - application.amount_kept
-    if more > 0:
-        return TransferRefused(
-            "transfer_costs_more",
-            f"{cohort_name(target)} costs {money_words(more, target_price.currency)} more than "
-            f"was paid; charging a difference is not possible yet (cancel with a refund and "
-            f"have the person apply to it, or choose a cohort at the same price or less)",
-        )
+    more = difference_to_pay(application, target)
+    if more > 0 and not waived(more, target_price.currency):
+        return _costs_more(application, target, more)
     if more < 0 and not application.payment_intent:
         return TransferRefused(
             "no_payment_to_refund",
             "the difference would be refunded, but Stripe holds no payment for this booking",
         )
     return None
+
+
+def _costs_more(application: Application, target: Course, more: int) -> TransferRefused:
+    """A difference Stripe could charge: refused, in words that say what to do instead."""
+    more_words = money_words(more, target.definition.price.currency)
+    if application.payment_method is PaymentMethod.INVOICE:
+        # The employer was invoiced for the old price; a card charge for the rest would be a
+        # second bill to someone else, and a paid invoice cannot be reissued for more.
+        return TransferRefused(
+            "transfer_costs_more",
+            f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
+            f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
+            f"with a refund and have the person apply to it, or choose a cohort at the same "
+            f"price or less",
+        )
+    return TransferRefused(
+        "transfer_costs_more",
+        f"{cohort_name(target)} costs {more_words} more than was paid; charging a difference "
+        f"is not possible yet (cancel with a refund and have the person apply to it, or choose "
+        f"a cohort at the same price or less)",
+    )
+
+
+def difference_to_pay(application: Application, target: Course) -> int:
+    """What the place on ``target`` asks beyond what the booking keeps (minor units; 0 or
+    less: nothing more to pay)."""
+    return _due_after(application, target) - application.amount_kept
+
+
+def waived(more: int, currency: str) -> bool:
+    """Whether a difference to pay is waived: more than nothing but less than Stripe's minimum
+    charge (``money.below_minimum_charge``), so no card could be asked for it. The move is
+    made at once and the waived amount kept on its record."""
+    return below_minimum_charge(more, currency) is not None
 
 
 def decide_transfer(
@@ -206,6 +239,7 @@ def decide_transfer(
         price_before=application.price_or(source.definition.price),
         price_after=target.definition.price,
         refund_due=refund_due,
+        difference_waived=max(difference_to_pay(application, target), 0),
     )
     app_id = application.application_id
     discount = application.discount
