@@ -265,6 +265,12 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     assert (move["price_after"], move["refund_due"], move["difference_waived"]) == (20020, 0, 20)
     exported = system.admin("GET", f"/people/{ADA}").json()
     assert [a["transfers"] for a in exported["applications"]] == [[move]]
+    # The organiser reads it in the history, in words.
+    page = ConsoleBrowser(system)
+    page.sign_in()
+    detail = page.get(f"/console/applications/{booked['application_id']}").body
+    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+    assert "£0.20 more waived (below Stripe's minimum charge)" in history
 
 
 def test_a_booking_on_a_cohort_that_has_begun_stays_with_its_marks(system: System) -> None:

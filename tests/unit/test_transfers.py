@@ -22,6 +22,7 @@ from booking.domain.transfers import (
     decide_transfer,
     with_transfer_refund,
 )
+from booking.domain.wording import timeline_text
 
 S = ApplicationStatus
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -305,6 +306,13 @@ def test_a_difference_below_stripes_minimum_charge_is_waived_and_the_move_made(
     assert after.transfers[-1].refund_due == 0
     # Nobody is asked for the waived pence: the booking stands as it was paid.
     assert after.left_to_pay(target.definition.price) == 0
+    # The history says so in words, beside the move.
+    [entry] = [e for e in changes(booking(), after) if e.kind is EntryKind.TRANSFER]
+    assert (entry.amount, entry.waived) == (None, waived)
+    said = timeline_text(entry, "gbp", "Europe/London", cohorts={"dearer-by-pence": "Later"})
+    assert said == (
+        f"Moved from spring to Later; £0.{waived:02d} more waived (below Stripe's minimum charge)"
+    )
 
 
 def test_a_difference_of_stripes_minimum_charge_or_more_is_not_waived() -> None:
