@@ -342,3 +342,16 @@ def test_a_dearer_move_of_a_booking_paid_by_invoice_says_the_invoice_cannot_be_p
     # Pence below the minimum are waived for an invoiced booking too: no card is asked.
     by_pence = moved(invoiced, course("dearer-by-pence", 20010, 8))
     assert by_pence.application.transfers[-1].difference_waived == 10
+
+
+def test_waived_differences_do_not_add_up_over_several_moves() -> None:
+    # The difference is what the new cohort asks beyond what was kept, not beyond the price the
+    # booking is on now: 29p waived once does not let a second move waive 29p more.
+    first = moved(booking(), course("by-29p", 20029, 8)).application
+    later = course("by-58p", 20058, 12)
+
+    decided = decide_transfer(first, course("by-29p", 20029, 8), later, NOW)
+
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "transfer_costs_more"
+    assert "£0.58 more" in decided.message
