@@ -567,6 +567,19 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
     assert cohorts.places_left("move-autumn") == 4
 
 
+def test_the_cli_says_a_waived_difference(system: System, run: Any) -> None:
+    cohorts = Cohorts(system)
+    system.put_course(
+        "move-pence", _definition(cohorts.spring_start + timedelta(weeks=6), "pence", 20005)
+    )
+    reference = cohorts.book("move-spring", ADA)["reference"]
+
+    code, said = run("transfer", reference, "--to", "move-pence")
+
+    assert code == 0, said
+    assert said.endswith("(Confirmed); £0.05 more waived (below Stripe's minimum charge)\n"), said
+
+
 def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(
     system: System,
 ) -> None:
