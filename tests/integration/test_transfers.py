@@ -244,6 +244,35 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     assert "£50.00" in to_ada[0].text
 
 
+def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    later = cohorts.spring_start + timedelta(weeks=6)
+    system.put_course("move-pence", _definition(later, "pence", 20020))
+    booked = cohorts.book("move-spring", ADA)
+    events_before = len(system.stripe_local("GET", "/events").json())
+
+    moved = cohorts.move(booked["application_id"], "move-pence")
+
+    assert moved.status == 200, moved.body
+    record = cohorts.record(booked["application_id"])
+    assert (record["status"], record["course_id"]) == ("confirmed", "move-pence")
+    # Nothing asked of Stripe: 20p cannot be charged, so nobody pays it and nothing goes back.
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 0)
+    assert len(system.stripe_local("GET", "/events").json()) == events_before
+    [move] = record["transfers"]
+    assert (move["price_after"], move["refund_due"], move["difference_waived"]) == (20020, 0, 20)
+    exported = system.admin("GET", f"/people/{ADA}").json()
+    assert [a["transfers"] for a in exported["applications"]] == [[move]]
+    # The organiser reads it in the history, in words.
+    page = ConsoleBrowser(system)
+    page.sign_in()
+    detail = page.get(f"/console/applications/{booked['application_id']}").body
+    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+    assert "£0.20 more waived (below Stripe's minimum charge)" in history
+
+
 def test_a_booking_on_a_cohort_that_has_begun_stays_with_its_marks(system: System) -> None:
     """Moving a booking out of a cohort that had begun dropped its attendance marks: refused,
     and the booking, its seat and its marks stay."""
@@ -536,6 +565,19 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
         f"£50.00 refunded\n",
     ), said
     assert cohorts.places_left("move-autumn") == 4
+
+
+def test_the_cli_says_a_waived_difference(system: System, run: Any) -> None:
+    cohorts = Cohorts(system)
+    system.put_course(
+        "move-pence", _definition(cohorts.spring_start + timedelta(weeks=6), "pence", 20005)
+    )
+    reference = cohorts.book("move-spring", ADA)["reference"]
+
+    code, said = run("transfer", reference, "--to", "move-pence")
+
+    assert code == 0, said
+    assert said.endswith("(Confirmed); £0.05 more waived (below Stripe's minimum charge)\n"), said
 
 
 def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from booking.domain.application import Answers, Application, ApplicationStatus, GroupPlaceRef
-from booking.domain.billing import AppliedDiscount
+from booking.domain.billing import AppliedDiscount, PaymentMethod
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.limits import Holding, Limited, code_key, holding_changes
@@ -22,6 +22,7 @@ from booking.domain.transfers import (
     decide_transfer,
     with_transfer_refund,
 )
+from booking.domain.wording import timeline_text
 
 S = ApplicationStatus
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -287,3 +288,70 @@ def test_a_refund_of_the_rest_after_a_move_still_ends_the_booking() -> None:
     outcome = after_refund(application, rest, NOW)
     assert outcome.full
     assert outcome.application.status is S.REFUNDED
+
+
+@pytest.mark.parametrize(("extra", "waived"), [(1, 1), (29, 29)])
+def test_a_difference_below_stripes_minimum_charge_is_waived_and_the_move_made(
+    extra: int, waived: int
+) -> None:
+    # £200 paid; the new cohort asks a few pence more, which no card can be charged.
+    target = course("dearer-by-pence", 20000 + extra, 8)
+    decided = moved(booking(), target)
+
+    assert decided.refund_due == 0
+    after = decided.application
+    assert after.course_id == "dearer-by-pence"
+    assert after.price == Money(amount=20000 + extra)
+    assert after.transfers[-1].difference_waived == waived
+    assert after.transfers[-1].refund_due == 0
+    # Nobody is asked for the waived pence: the booking stands as it was paid.
+    assert after.left_to_pay(target.definition.price) == 0
+    # The history says so in words, beside the move.
+    [entry] = [e for e in changes(booking(), after) if e.kind is EntryKind.TRANSFER]
+    assert (entry.amount, entry.waived) == (None, waived)
+    said = timeline_text(entry, "gbp", "Europe/London", cohorts={"dearer-by-pence": "Later"})
+    assert said == (
+        f"Moved from spring to Later; £0.{waived:02d} more waived (below Stripe's minimum charge)"
+    )
+
+
+def test_a_difference_of_stripes_minimum_charge_or_more_is_not_waived() -> None:
+    decided = decide_transfer(booking(), SPRING, course("dearer-by-30p", 20030, 8), NOW)
+
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "transfer_costs_more"
+    assert "£0.30 more" in decided.message
+
+
+def test_an_equal_or_cheaper_move_waives_nothing() -> None:
+    assert moved(booking(), CHEAPER).application.transfers[-1].difference_waived == 0
+    same = course("same-price", 20000, 8)
+    assert moved(booking(), same).application.transfers[-1].difference_waived == 0
+
+
+def test_a_dearer_move_of_a_booking_paid_by_invoice_says_the_invoice_cannot_be_part_charged() -> (
+    None
+):
+    invoiced = booking(payment_method=PaymentMethod.INVOICE)
+    decided = decide_transfer(invoiced, SPRING, DEARER, NOW)
+
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "transfer_costs_more"
+    assert "£50.00 more" in decided.message
+    assert "invoice" in decided.message
+    # Pence below the minimum are waived for an invoiced booking too: no card is asked.
+    by_pence = moved(invoiced, course("dearer-by-pence", 20010, 8))
+    assert by_pence.application.transfers[-1].difference_waived == 10
+
+
+def test_waived_differences_do_not_add_up_over_several_moves() -> None:
+    # The difference is what the new cohort asks beyond what was kept, not beyond the price the
+    # booking is on now: 29p waived once does not let a second move waive 29p more.
+    first = moved(booking(), course("by-29p", 20029, 8)).application
+    later = course("by-58p", 20058, 12)
+
+    decided = decide_transfer(first, course("by-29p", 20029, 8), later, NOW)
+
+    assert isinstance(decided, TransferRefused)
+    assert decided.code == "transfer_costs_more"
+    assert "£0.58 more" in decided.message

@@ -23,15 +23,18 @@ def transfer(url: str, token: str | None, application: str, to_course_id: str | 
     }
     refunded_before = int(get_json(path, token)["amount_refunded"])
     moved = post_json(f"{path}/transfer", token, {"to_course_id": to_course_id})
-    refund = int(get_json(path, token)["amount_refunded"]) - refunded_before
+    record = get_json(path, token)
+    refund = int(record["amount_refunded"]) - refunded_before
     said = status_with_reason(moved["status"], moved.get("status_reason"))
     reference = moved.get("reference") or moved["application_id"]
     cohort = names.get(moved["course_id"], moved["course_id"])
-    given_back = (
-        f"{money_words(refund, moved['price']['currency'])} refunded"
-        if refund > 0
-        else "nothing to refund"
-    )
+    currency = moved["price"]["currency"]
+    given_back = f"{money_words(refund, currency)} refunded" if refund > 0 else "nothing to refund"
+    moves = record.get("transfers") or [{}]
+    waived = int(moves[-1].get("difference_waived", 0))
+    if waived:
+        # Pence below Stripe's minimum charge: nobody can be asked for them.
+        given_back = f"{money_words(waived, currency)} more waived (below Stripe's minimum charge)"
     return f"{reference}: moved to {cohort} ({said}); {given_back}"
 
 

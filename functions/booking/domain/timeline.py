@@ -56,6 +56,9 @@ class TimelineEntry(BaseModel):
     required: int | None = None  # COMPLETION: core sessions the course asks for
     from_course: str | None = None  # TRANSFER: the cohort it left (a course id)
     to_course: str | None = None  # TRANSFER: the cohort it joined
+    # TRANSFER: what the new cohort asked beyond what was kept, waived as below Stripe's
+    # minimum charge (minor units; None: nothing waived)
+    waived: int | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -95,6 +98,7 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
                 from_course=previous.course_id,
                 to_course=new.course_id,
                 amount=moved.refund_due or None,
+                waived=moved.difference_waived or None,
             )
         )
     if new.is_erased and not (previous is not None and previous.is_erased):

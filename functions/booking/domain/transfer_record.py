@@ -27,6 +27,9 @@ class TransferRecord(BaseModel):
     refund_due: int = 0
     # Stripe's refund of it, once made (asked after the move was saved; see domain.transfers).
     refund_id: str | None = None
+    # What the new cohort asked beyond what was kept, waived as less than Stripe's minimum
+    # charge (minor units; 0: none). Nobody is asked for it.
+    difference_waived: int = 0
 
     @property
     def refund_pending(self) -> bool:

@@ -28,7 +28,10 @@ and what the new cohort asks, as a partial refund of the booking's own payment, 
 loses its seat to a race never refunds anything; a refund that fails is still owed on the
 record and the same request again completes it. A dearer cohort is refused for now, saying how
 much more it costs: charging the difference needs a second payment on one booking, which the
-one path for money does not hold yet.
+one path for money does not hold yet. A difference below Stripe's minimum charge cannot be
+charged at all: it is waived, the move made at once, and the waived amount kept on the move's
+record. A booking paid by its employer's invoice is told so when the cohort costs more: the
+invoice cannot be part-charged by card.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.money import money_words
+from booking.domain.money import below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import TransferRecord
@@ -77,7 +81,19 @@ def cohort_name(course: Course) -> str:
 def refusal(
     application: Application, source: Course, target: Course, now: datetime
 ) -> TransferRefused | None:
-    """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can."""
+    """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can:
+    the booking may not move at all, the cohort cannot take it, or the money cannot follow."""
+    return (
+        booking_refusal(application, source, now)
+        or target_refusal(source, target, now)
+        or money_refusal(application, source, target)
+    )
+
+
+def booking_refusal(
+    application: Application, source: Course, now: datetime
+) -> TransferRefused | None:
+    """Why this booking may not move to any cohort now (its state, its place, its register)."""
     if application.status is not S.CONFIRMED:
         # On its way, it can be cancelled and the person apply there; ended, it is only said.
         what_then = (
@@ -102,8 +118,14 @@ def refusal(
             "this booking fills a place of a manager's group booking, which is for this cohort; "
             "the manager can give the place to someone else or give it up instead",
         )
-    # The register of the cohort left is about its own sessions: moving would drop the marks
-    # it holds (or is about to hold) for this booking.
+    return _register_refusal(application, source, now)
+
+
+def _register_refusal(
+    application: Application, source: Course, now: datetime
+) -> TransferRefused | None:
+    """The register of the cohort left is about its own sessions: moving would drop the marks
+    it holds (or is about to hold) for this booking."""
     if now >= source.first_start():
         return TransferRefused(
             "cohort_begun",
@@ -120,6 +142,11 @@ def refusal(
             "not_transferable",
             "the register of this booking's cohort is closed: its completion is decided",
         )
+    return None
+
+
+def target_refusal(source: Course, target: Course, now: datetime) -> TransferRefused | None:
+    """Why ``target`` cannot take a booking from ``source`` now (whoever it is)."""
     if target.course_id == source.course_id:
         return TransferRefused("same_course", "the booking is on this cohort already")
     if programme_of(target) != programme_of(source):
@@ -138,26 +165,62 @@ def refusal(
             f"{cohort_name(target)} has no place free{waiting}; raise its capacity first, or "
             f"choose another cohort",
         )
+    return None
+
+
+def money_refusal(
+    application: Application, source: Course, target: Course
+) -> TransferRefused | None:
+    """Why the booking's money cannot follow it to ``target`` (its currency, a difference)."""
     source_price = application.price_or(source.definition.price)
     target_price = target.definition.price
     if source_price.currency != target_price.currency:
         return TransferRefused(
             "other_currency", f"{cohort_name(target)} is priced in another currency"
         )
-    more = _due_after(application, target) - application.amount_kept
-    if more > 0:
-        return TransferRefused(
-            "transfer_costs_more",
-            f"{cohort_name(target)} costs {money_words(more, target_price.currency)} more than "
-            f"was paid; charging a difference is not possible yet (cancel with a refund and "
-            f"have the person apply to it, or choose a cohort at the same price or less)",
-        )
+    more = difference_to_pay(application, target)
+    if more > 0 and not waived(more, target_price.currency):
+        return _costs_more(application, target, more)
     if more < 0 and not application.payment_intent:
         return TransferRefused(
             "no_payment_to_refund",
             "the difference would be refunded, but Stripe holds no payment for this booking",
         )
     return None
+
+
+def _costs_more(application: Application, target: Course, more: int) -> TransferRefused:
+    """A difference Stripe could charge: refused, in words that say what to do instead."""
+    more_words = money_words(more, target.definition.price.currency)
+    if application.payment_method is PaymentMethod.INVOICE:
+        # The employer was invoiced for the old price; a card charge for the rest would be a
+        # second bill to someone else, and a paid invoice cannot be reissued for more.
+        return TransferRefused(
+            "transfer_costs_more",
+            f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
+            f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
+            f"with a refund and have the person apply to it, or choose a cohort at the same "
+            f"price or less",
+        )
+    return TransferRefused(
+        "transfer_costs_more",
+        f"{cohort_name(target)} costs {more_words} more than was paid; charging a difference "
+        f"is not possible yet (cancel with a refund and have the person apply to it, or choose "
+        f"a cohort at the same price or less)",
+    )
+
+
+def difference_to_pay(application: Application, target: Course) -> int:
+    """What the place on ``target`` asks beyond what the booking keeps (minor units; 0 or
+    less: nothing more to pay)."""
+    return _due_after(application, target) - application.amount_kept
+
+
+def waived(more: int, currency: str) -> bool:
+    """Whether a difference to pay is waived: more than nothing but less than Stripe's minimum
+    charge (``money.below_minimum_charge``), so no card could be asked for it. The move is
+    made at once and the waived amount kept on its record."""
+    return below_minimum_charge(more, currency) is not None
 
 
 def decide_transfer(
@@ -176,6 +239,7 @@ def decide_transfer(
         price_before=application.price_or(source.definition.price),
         price_after=target.definition.price,
         refund_due=refund_due,
+        difference_waived=max(difference_to_pay(application, target), 0),
     )
     app_id = application.application_id
     discount = application.discount

@@ -276,6 +276,7 @@ class _Saying:
     timezone: str
     sessions: Mapping[str, str]
     cohorts: Mapping[str, str]
+    currency: str = "gbp"
 
 
 def timeline_text(
@@ -289,7 +290,7 @@ def timeline_text(
     session keys -> what to call each (its title and day), for the register's marks;
     ``cohorts``: course ids -> what to call each (its title and first day), for its moves."""
     saying = _Saying(
-        money_words(entry.amount or 0, currency), timezone, sessions or {}, cohorts or {}
+        money_words(entry.amount or 0, currency), timezone, sessions or {}, cohorts or {}, currency
     )
     said = _ENTRY_WORDS.get(entry.kind)
     words = said(entry, saying) if said is not None else None
@@ -341,6 +342,9 @@ def _completion_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 def _transfer_said(entry: TimelineEntry, saying: _Saying) -> str:
     back = f"; {saying.amount} to be refunded" if entry.amount else ""
+    if entry.waived:
+        waived = money_words(entry.waived, saying.currency)
+        back += f"; {waived} more waived (below Stripe's minimum charge)"
     left, joined = entry.from_course or "", entry.to_course or ""
     return (
         f"Moved from {saying.cohorts.get(left, left)} to {saying.cohorts.get(joined, joined)}{back}"

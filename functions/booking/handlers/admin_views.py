@@ -84,6 +84,11 @@ class TransferOut(BaseModel):
     currency: str
     refund_due: int = Field(description="What the move gives back (minor units); 0: nothing")
     refund_id: str | None = Field(description="Stripe's refund of it, once made")
+    difference_waived: int = Field(
+        default=0,
+        description="What the new cohort asked beyond what was kept, waived as less than "
+        "Stripe's minimum charge (minor units); 0: nothing",
+    )
 
 
 class ApplicationRecordOut(RosterRow):

@@ -108,6 +108,7 @@ def transfers_of(application: Application) -> list[dict[str, Any]]:
             "currency": move.price_after.currency,
             "refund_due": move.refund_due,
             "refund_id": move.refund_id,
+            "difference_waived": move.difference_waived,
         }
         for move in application.transfers
     ]
