@@ -8,7 +8,7 @@ recorded AWS calls of the test suite against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aws_cdk import Duration
 
@@ -63,13 +63,33 @@ class FunctionSpec:
     )
 
 
+# What the functions behind API Gateway share: someone waits on each (SnapStart), each may call
+# Stripe, reads the roster by course and writes applications; each spec below says the rest.
+_BEHIND_THE_API = FunctionSpec(
+    key="",
+    handler="",
+    description="",
+    snap_start=True,
+    memory_mb=512,
+    timeout=Duration.seconds(15),
+    table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
+    indexes=(ROSTER_INDEX,),
+    stripe_key=True,
+)
+
+
+def _behind_the_api(key: str, description: str) -> FunctionSpec:
+    return replace(
+        _BEHIND_THE_API,
+        key=key,
+        handler=f"booking.handlers.{key}.handler",
+        description=description,
+    )
+
+
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
-    FunctionSpec(
-        key="api",
-        snap_start=True,
-        handler="booking.handlers.api.handler",
-        description="Public HTTP API: courses, applications, checkout",
-        memory_mb=512,
+    replace(
+        _behind_the_api("api", "Public HTTP API: courses, applications, checkout"),
         # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
         # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
         timeout=Duration.seconds(10),
@@ -78,60 +98,35 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # place given up withdraws the colleague's application, giving back its place claim
         # and its enrolment in the same transaction.
         table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
-        indexes=(ROSTER_INDEX,),
         # A manager's booking looks up, by the address's digest (a partition of the table),
         # whether a colleague is named on a place of another group already.
         query_table=True,
-        stripe_key=True,
     ),
-    FunctionSpec(
-        key="webhook",
-        snap_start=True,
-        handler="booking.handlers.webhook.handler",
-        description="Stripe webhook receiver (signature-verified)",
-        memory_mb=512,
-        # Stripe waits up to ~20 s and retries on timeout; refunds for a lapsed hold call Stripe.
-        timeout=Duration.seconds(15),
-        # Query on the roster index: a seat freed by an expiry or refund is offered to the
-        # waiting list in the same invocation (services/waitlist.py).
-        # DeleteItem: a refund or cancellation ends the person's enrolment item (and a payment
-        # refused before any booking gives back its code use's holding item) inside the
-        # state-change transaction.
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
-        indexes=(ROSTER_INDEX,),
-        stripe_key=True,
+    # Stripe waits up to ~20 s and retries on timeout; refunds for a lapsed hold call Stripe.
+    # Query on the roster index: a seat freed by an expiry or refund is offered to the waiting
+    # list in the same invocation (services/waitlist.py). DeleteItem: a refund or cancellation
+    # ends the person's enrolment item (and a payment refused before any booking gives back its
+    # code use's holding item) inside the state-change transaction.
+    replace(
+        _behind_the_api("webhook", "Stripe webhook receiver (signature-verified)"),
         webhook_secret=True,
     ),
-    FunctionSpec(
-        key="admin",
-        snap_start=True,
-        handler="booking.handlers.admin.handler",
-        description="Organiser API behind the Cognito JWT authorizer",
-        memory_mb=512,
-        timeout=Duration.seconds(15),
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
-        # The roster by course, and the course's group bookings for its money (the same
-        # by-course index); a person's applications by the table's own key (export, erase).
-        indexes=(ROSTER_INDEX,),
+    # The roster by course, and the course's group bookings for its money (the same by-course
+    # index); a person's applications by the table's own key (export, erase).
+    replace(
+        _behind_the_api("admin", "Organiser API behind the Cognito JWT authorizer"),
         query_table=True,
-        stripe_key=True,
     ),
-    FunctionSpec(
-        key="console",
-        snap_start=True,
-        handler="booking.handlers.console.handler",
-        description="Organisers' console: server-rendered pages, session cookie checked in code",
-        memory_mb=512,
-        # As the admin function: a cancellation with refund calls Stripe, a roster reads a
-        # course's applications; Jinja renders the page.
-        timeout=Duration.seconds(15),
-        # The admin API's use cases, and the same reads: the roster and the group bookings by
-        # course (the money page counts both), an application with its history and a person's
-        # applications by the table's own key.
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
-        indexes=(ROSTER_INDEX,),
+    # As the admin function: a cancellation with refund calls Stripe, a roster reads a course's
+    # applications; Jinja renders the page. The admin API's use cases, and the same reads: the
+    # roster and the group bookings by course (the money page counts both), an application with
+    # its history and a person's applications by the table's own key.
+    replace(
+        _behind_the_api(
+            "console",
+            "Organisers' console: server-rendered pages, session cookie checked in code",
+        ),
         query_table=True,
-        stripe_key=True,
         console_session=True,
     ),
     FunctionSpec(

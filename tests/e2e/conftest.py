@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
 
 from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
 from tests.support.local_stack import RunningStack, running_stack
 from tests.support.mail_checks import Seen, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
-__all__ = ["SCREENSHOTS", "RunningStack"]  # the tests' own names for what they are given
+__all__ = [
+    "SCREENSHOTS",
+    "RunningStack",
+    "axe_clean",
+    "page_in",
+]  # the tests' own names for what they are given
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +55,37 @@ def chromium() -> Iterator[Browser]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with launched_chromium(executable) as browser:
         yield browser
+
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def page_in(chromium: Browser, **context: Any) -> Iterator[Page]:
+    """A page in a browser context of its own (British English; 15 s for anything awaited),
+    closed after use."""
+    opened = chromium.new_context(locale="en-GB", **context)
+    opened.set_default_timeout(15_000)
+    try:
+        yield opened.new_page()
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def desktop(chromium: Browser) -> Iterator[Page]:
+    """A page on a desktop screen: an organiser's, or an applicant's at a desk."""
+    with page_in(chromium, viewport=DESKTOP) as page:
+        yield page
+
+
+def axe_clean(page: Page, screenshot: str) -> None:
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA rules, finds nothing on the page as it is now; the
+    page is kept as ``screenshot``.png either way."""
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+    assert results.violations_count == 0, f"{screenshot}: {results.generate_report()}"

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack
+from tests.e2e.conftest import SCREENSHOTS, RunningStack, page_in
 
 ANSWERS = {
     "name": "Mary Seacole",
@@ -53,28 +53,15 @@ BILLING = {
 
 
 @pytest.fixture
-def desktop(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    yield _page(context)
-    context.close()
-
-
-@pytest.fixture
 def phone(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(
+    with page_in(
+        chromium,
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
-        locale="en-GB",
-    )
-    yield _page(context)
-    context.close()
-
-
-def _page(context: BrowserContext) -> Page:
-    context.set_default_timeout(15_000)
-    return context.new_page()
+    ) as page:
+        yield page
 
 
 def _course(stack: RunningStack) -> dict[str, Any]:

@@ -16,40 +16,28 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack
+from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, page_in
 
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
 
 
 @pytest.fixture
-def organiser(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def organiser(desktop: Page) -> Page:
+    return desktop
 
 
 @pytest.fixture
 def applicant(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    with page_in(chromium, viewport={"width": 390, "height": 844}) as page:
+        yield page
 
 
 def no_violations(page: Page, name: str) -> None:
-    """axe-core, WCAG 2.0/2.1/2.2 A and AA rules, on the page as it is now; and a picture."""
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
-    )
-    page.screenshot(path=str(SCREENSHOTS / f"console-{name}.png"), full_page=True)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+    """axe-core finds nothing on the console page as it is now (``axe_clean``)."""
+    axe_clean(page, f"console-{name}")
 
 
 def wait_for_timeline(page: Page, *sentences: str) -> None:

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack
+from tests.e2e.conftest import RunningStack, axe_clean
 from tests.e2e.test_emails_over_http import wait_for
 from tests.e2e.test_who_pays_over_http import BILLING, small_course
 from tests.support.applications import application_body
 
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LINK = re.compile(r"https?://\S+/groups/\w+/places/\d+/apply\?token=[\w-]+")
 
 
@@ -112,20 +109,12 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies_by_t
 
 
 @pytest.fixture
-def browser_page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def browser_page(desktop: Page) -> Page:
+    return desktop
 
 
 def no_violations(page: Page, name: str) -> None:
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
-    )
-    page.screenshot(path=str(SCREENSHOTS / f"groups-{name}.png"), full_page=True)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+    axe_clean(page, f"groups-{name}")
 
 
 def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(

@@ -10,13 +10,12 @@ import base64
 import io
 import re
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pypdf
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_console_browser import no_violations
@@ -25,11 +24,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def organiser(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def organiser(desktop: Page) -> Page:
+    return desktop
 
 
 def _admin(stack: RunningStack) -> dict[str, str]:

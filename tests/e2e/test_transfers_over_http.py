@@ -12,14 +12,13 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
 import vobject
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_console_browser import no_violations
@@ -27,11 +26,8 @@ from tests.support.mail_checks import check_calendar
 
 
 @pytest.fixture
-def organiser_page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def organiser_page(desktop: Page) -> Page:
+    return desktop
 
 
 def _admin(stack: RunningStack) -> dict[str, str]:

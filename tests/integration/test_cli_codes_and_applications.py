@@ -4,52 +4,23 @@ this process: the CLI's HTTP requests go to the local front instead of a socket.
 
 from __future__ import annotations
 
-import io
 import json
-import urllib.error
-import urllib.request
-from email.message import Message
 from typing import Any
 
 import pytest
 
 from booking import cli
-from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, System
+from tests.support.cli import at_the_terminal
+from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 # How a person reads the course: its title and first day, never its id.
 COURSE_NAME = "Compassionate Leadership Training, from Monday 7 June 2027"
 
 
-class _Answer(io.BytesIO):
-    status = 200
-
-
 @pytest.fixture
 def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
     """``course-booking ARGS`` over the in-process front; its output and exit code."""
-
-    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> _Answer:
-        target = request.full_url.removeprefix(BASE_URL)
-        data = request.data if isinstance(request.data, bytes) else b""
-        answer = system.front.handle(
-            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
-        )
-        system.relay()
-        body = str(answer.get("body") or "").encode()
-        if answer["statusCode"] >= 400:
-            raise urllib.error.HTTPError(
-                request.full_url, answer["statusCode"], "refused", Message(), io.BytesIO(body)
-            )
-        return _Answer(body)
-
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
-
-    def course_booking(*args: str) -> tuple[int, str]:
-        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return course_booking
+    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(

@@ -9,25 +9,21 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 from __future__ import annotations
 
 import html
-import io
 import re
-import urllib.error
-import urllib.request
 from datetime import date, datetime, timedelta
-from email.message import Message
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from booking import cli
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
+from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
 from tests.support.mail_checks import Seen, check_message
-from tests.support.system import ADMIN_TOKEN, BASE_URL, System
+from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")
 PROGRAMME = "move-test"
@@ -497,36 +493,10 @@ def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: 
     assert [(c["code"], c["times_used"]) for c in codes] == [("HALF", 1)]
 
 
-class _Answer(io.BytesIO):
-    status = 200
-
-
 @pytest.fixture
 def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
     """``course-booking ARGS`` over the in-process front: its exit code and output."""
-
-    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> _Answer:
-        target = request.full_url.removeprefix(BASE_URL)
-        data = request.data if isinstance(request.data, bytes) else b""
-        answer = system.front.handle(
-            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
-        )
-        system.relay()
-        body = str(answer.get("body") or "").encode()
-        if answer["statusCode"] >= 400:
-            raise urllib.error.HTTPError(
-                request.full_url, answer["statusCode"], "refused", Message(), io.BytesIO(body)
-            )
-        return _Answer(body)
-
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
-
-    def course_booking(*args: str) -> tuple[int, str]:
-        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return course_booking
+    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(

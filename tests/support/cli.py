@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,3 +49,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, signed: bool = True) -> 
         status = int(stopped.code or 0)
     said = capsys.readouterr()
     return Ran(status, said.out, said.err)
+
+
+def at_the_terminal(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str]]:
+    """``course-booking ARGS`` over ``system``'s front, signed with the organiser token: its
+    exit status and all it printed (out and err together)."""
+    connect(system, monkeypatch)
+
+    def course_booking(*argv: str) -> tuple[int, str]:
+        ran = run(capsys, *argv)
+        return ran.status, ran.out + ran.err
+
+    return course_booking

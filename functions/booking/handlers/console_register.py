@@ -48,35 +48,7 @@ def register_page(
 ) -> str:
     course = kept.course
     timezone = course.definition.timezone
-    titles = {s.key: s.title for s in kept.sessions}
-    rows = [
-        {
-            "application_id": row.application.application_id,
-            "name": row.application.answers.name,
-            "reference": row.application.reference or "",
-            "cells": [
-                {
-                    "session": key,
-                    "title": titles[key],
-                    "mark": mark.value if mark else "",
-                    "said": MARK_WORDS[mark] if mark else "Not marked",
-                }
-                for key, mark in row.marks.items()
-            ],
-            "completion": _completion_said(row),
-        }
-        for row in kept.rows
-    ]
-    shown_import = None
-    if imported is not None:
-        shown_import = {
-            "session": imported.session.title,
-            "session_key": imported.session.key,
-            "marked": [row.application.answers.name for row, _ in imported.marked],
-            "unmatched": imported.unmatched,
-            # Carried by each row's form, so resolving one keeps the others in view.
-            "unmatched_json": json.dumps([asdict(r) for r in imported.unmatched]),
-        }
+    rows = _rows_shown(kept)
     return _render(
         "register.html",
         shown,
@@ -102,9 +74,44 @@ def register_page(
         ends=moment_when(register_ends_at(course), timezone),
         done=DONE_WORDS.get(done, ""),
         problem=problem,
-        imported=shown_import,
+        imported=_import_shown(imported) if imported is not None else None,
         unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
     )
+
+
+def _rows_shown(kept: Register) -> list[dict[str, Any]]:
+    """Each attendee's row: a cell per core session with its mark, and their completion."""
+    titles = {s.key: s.title for s in kept.sessions}
+    return [
+        {
+            "application_id": row.application.application_id,
+            "name": row.application.answers.name,
+            "reference": row.application.reference or "",
+            "cells": [
+                {
+                    "session": key,
+                    "title": titles[key],
+                    "mark": mark.value if mark else "",
+                    "said": MARK_WORDS[mark] if mark else "Not marked",
+                }
+                for key, mark in row.marks.items()
+            ],
+            "completion": _completion_said(row),
+        }
+        for row in kept.rows
+    ]
+
+
+def _import_shown(imported: AttendanceImport) -> dict[str, Any]:
+    """What an attendance export just marked, and the rows it could not match to anyone."""
+    return {
+        "session": imported.session.title,
+        "session_key": imported.session.key,
+        "marked": [row.application.answers.name for row, _ in imported.marked],
+        "unmatched": imported.unmatched,
+        # Carried by each row's form, so resolving one keeps the others in view.
+        "unmatched_json": json.dumps([asdict(r) for r in imported.unmatched]),
+    }
 
 
 def _page(course_id: str, status: int = 200, **shown: Any) -> Response[str]:

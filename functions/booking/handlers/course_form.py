@@ -149,48 +149,32 @@ def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
     """The form filled in with a stored definition (to replace it)."""
     data = definition.model_dump(mode="json")
     price = definition.price
-    values = {
+    values = {name: _as_typed(data.get(name)) for name in TOP_FIELDS} | {
         "course_id": course_id,
-        "title": definition.title,
-        "programme": definition.programme,
-        "organisation": definition.organisation or "",
-        "overview": definition.overview or "",
-        "audience": definition.audience or "",
-        "location": definition.location or "",
-        "timezone": definition.timezone,
         "price": f"{Decimal(price.amount) / 100:.2f}",
         "currency": price.currency,
-        "capacity": str(definition.capacity),
-        "completion_min_sessions": str(definition.completion_min_sessions or ""),
-        "approval_required": "on" if definition.approval_required else "",
-        "offer_valid_hours": str(definition.offer_valid_hours),
-        "enquiries_email": str(definition.enquiries_email or ""),
-        "joining_url": str(definition.joining_url or ""),
-        "reminder_offsets_hours": ", ".join(str(h) for h in definition.reminder_offsets_hours),
-        "decline_message": definition.decline_message or "",
-        "invoice_allowed": "on" if definition.invoice_allowed else "",
-        "invoice_due_days": str(definition.invoice_due_days),
-        "invoice_due_before_start_days": str(definition.invoice_due_before_start_days),
-        "po_required": "on" if definition.po_required else "",
-        "closed": "on" if definition.closed else "",
     }
     sessions = [
-        {
-            "id": s["id"] or "",
-            "date": s["date"],
-            "start_time": s["start_time"][:5],
-            "end_time": s["end_time"][:5],
-            "kind": s["kind"],
-            "title": s["title"] or "",
-            "home_practice": s["home_practice"] or "",
-        }
+        {name: _as_typed(s[name]) for name in SESSION_FIELDS}
+        | {"start_time": s["start_time"][:5], "end_time": s["end_time"][:5]}
         for s in data["sessions"]
     ]
     facilitators = [
-        {"name": f["name"] or "", "email": f["email"], "bio": f["bio"] or ""}
-        for f in data["facilitators"]
+        {name: _as_typed(f[name]) for name in FACILITATOR_FIELDS} for f in data["facilitators"]
     ]
     return CourseForm(values, sessions, facilitators).with_a_row_of_each()
+
+
+def _as_typed(value: object) -> str:
+    """A stored value (as JSON) as the form's field shows it: a ticked checkbox "on", a list
+    comma-separated, nothing given an empty field."""
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "on"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 def read_form(posted: Mapping[str, str]) -> CourseForm:

@@ -23,6 +23,14 @@ def authorised(ports: Ports, application_id: str, token: str) -> Application:
     return application
 
 
+def existing_course(ports: Ports, course_id: str) -> Course:
+    """The course, or NotFound (the answer for a course id nobody defined)."""
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    return course
+
+
 def refuse_unless_payable(application: Application, course: Course, now: datetime) -> None:
     """Raise the Conflict that says why this application cannot be paid now (by card or by
     invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""

@@ -15,11 +15,10 @@ from booking.domain.application import (
     Application,
     ApplicationForm,
     ApplicationStatus,
-    CheckoutRef,
 )
 from booking.domain.billing import AppliedDiscount, DiscountCode, PaymentMethod
 from booking.domain.commands import Situation
-from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import (
     AlreadyApplied,
@@ -34,14 +33,14 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
-from booking.domain.money import Money
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
-from booking.services.access import authorised, refuse_unless_payable
+from booking.services.access import authorised
 from booking.services.application_view import ApplicationView as ApplicationView
 from booking.services.application_view import view_of as view_of
-from booking.services.concurrency import concurrent_update, retried
+from booking.services.checkouts import expire_quietly, open_checkout
+from booking.services.checkouts import start_checkout as start_checkout
 from booking.services.discounts import discount_for, refuse_code, typed_code
 from booking.services.invoice_requests import void_quietly
 from booking.services.invoicing import (
@@ -50,10 +49,8 @@ from booking.services.invoicing import (
     issue_invoice,
     request_invoice,
 )
-from booking.services.ports import CheckoutRequest, Ports
+from booking.services.ports import Ports
 from booking.services.waitlist import (
-    give_back_seat,
-    held_for_payment,
     waitlist,
 )
 
@@ -76,13 +73,6 @@ def reference_for(course: Course) -> str:
     title's, when it names no programme) and a random code."""
     prefix = reference_prefix(course.definition.programme or course.definition.title)
     return new_reference(prefix, secrets.choice)
-
-
-def _load_course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
-    return course
 
 
 def submit_application(
@@ -190,7 +180,7 @@ def _submit_by_card(
 ) -> ApplicationView:
     """Open a checkout and hold the seat while it is paid."""
     try:
-        checkout = _open_checkout(ports, course, fresh, attempt=1)
+        checkout = open_checkout(ports, course, fresh, attempt=1)
     except DependencyUnavailable as exc:
         # Keep the application (without a seat) so the applicant can pay later from the
         # status link in their acknowledgement, and tell them so.
@@ -204,10 +194,10 @@ def _submit_by_card(
         return _create(ports, course, holding, form)
     except CourseFull:
         # The last seat went while Stripe answered: the applicant joins the waiting list.
-        _expire_quietly(ports, checkout)
+        expire_quietly(ports, checkout)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
     except BookingError:
-        _expire_quietly(ports, checkout)  # nobody may pay a session that belongs to nothing
+        expire_quietly(ports, checkout)  # nobody may pay a session that belongs to nothing
         raise
 
 
@@ -350,105 +340,4 @@ def _replay(
 
 
 def get_application(ports: Ports, application_id: str, token: str) -> ApplicationView:
-    return view_of(ports, _authorised(ports, application_id, token))
-
-
-_authorised = authorised
-
-
-def start_checkout(ports: Ports, application_id: str, token: str) -> ApplicationView:
-    """A fresh Checkout Session for an application that may pay now.
-
-    The seat is taken (or kept) and any open session detached in one conditional write first;
-    only then is the old session expired at Stripe and a new one opened. So Stripe's expiry
-    webhook for the old session finds it no longer current and changes nothing, and two
-    concurrent requests cannot both keep a payable session: each detaches what it sees. With
-    nothing left to pay, the place is booked in that write instead: no checkout for nothing.
-    """
-    first = _authorised(ports, application_id, token)
-    course = _load_course(ports, first.course_id)
-
-    def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
-        now = ports.clock()
-        refuse_unless_payable(application, course, now)
-        situation = Situation(now=now, course_price=course.definition.price)
-        if owes_nothing(application, situation):
-            return ports.repository.save(
-                booked_with_nothing_to_pay(application, situation), application
-            ), None
-        # Only a session still holding the seat can be open; an expired application's is dead.
-        previous = application.checkout if application.seat_held else None
-        held = held_for_payment(application, now).model_copy(
-            update={"checkout_attempts": application.checkout_attempts + 1}
-        )
-        return ports.repository.save(held, application), previous
-
-    saved, previous = retried(
-        hold_seat, lambda: _authorised(ports, application_id, token), first=first, attempts=3
-    )
-    if saved.status is S.CONFIRMED:
-        return view_of(ports, saved, course)
-    return view_of(ports, _with_new_checkout(ports, course, saved, previous), course)
-
-
-def _with_new_checkout(
-    ports: Ports, course: Course, saved: Application, previous: CheckoutRef | None
-) -> Application:
-    """The old session expired at Stripe, a new one opened and recorded (the seat is held)."""
-    now = ports.clock()
-    try:
-        if (
-            previous is not None
-            and previous.expires_at > now
-            and ports.payments.expire_checkout(previous.session_id) == "complete"
-        ):
-            # Paid a moment ago: the seat is held and the payment webhook will confirm it.
-            raise Conflict(
-                "this checkout was already paid; confirmation is on its way", code="already_paid"
-            )
-        checkout = _open_checkout(ports, course, saved, attempt=saved.checkout_attempts)
-    except DependencyUnavailable:
-        give_back_seat(ports, saved)
-        raise
-    hold_until = saved.hold_expires_at if saved.status is S.OFFERED else checkout.expires_at
-    try:
-        return ports.repository.save(
-            saved.with_checkout(checkout).model_copy(update={"hold_expires_at": hold_until}), saved
-        )
-    except StaleWrite as exc:
-        # Another request took over meanwhile; its session is the one that counts.
-        _expire_quietly(ports, checkout)
-        raise concurrent_update() from exc
-
-
-def _open_checkout(
-    ports: Ports, course: Course, application: Application, attempt: int
-) -> CheckoutRef:
-    status_url = ports.status_url(application)
-    price = application.price_or(course.definition.price)
-    discount = application.discount
-    return ports.payments.create_checkout(
-        CheckoutRequest(
-            application_id=application.application_id,
-            course_id=course.course_id,
-            product_name=course.definition.title,
-            # A bursary's share never reaches Stripe; the code is Stripe's to apply.
-            price=Money(amount=price.amount - application.bursary, currency=price.currency),
-            discount=discount,
-            customer_email=application.answers.email,
-            expires_at=ports.clock() + CHECKOUT_HOLD,
-            success_url=f"{status_url}&checkout=success",
-            cancel_url=f"{status_url}&checkout=cancelled",
-            attempt=attempt,
-        )
-    )
-
-
-def _expire_quietly(ports: Ports, checkout: CheckoutRef) -> None:
-    """Best effort: an unexpired orphan session is harmless (its URL was never shown)."""
-    try:
-        ports.payments.expire_checkout(checkout.session_id)
-    except (DependencyUnavailable, Conflict):
-        logger.warning(
-            "could not expire orphan checkout", extra={"session_id": checkout.session_id}
-        )
+    return view_of(ports, authorised(ports, application_id, token))

@@ -17,7 +17,6 @@ from booking.handlers.course_form import (
     SESSION_FIELDS,
     TOP_FIELDS,
 )
-from booking.handlers.discount_form import FIELDS as CODE_FIELDS
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     CSRF_FIELD,
@@ -32,16 +31,15 @@ from booking.handlers.routes.answers import (
     schema,
     see_other,
 )
+from booking.handlers.routes.console_money import COURSE, MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.transfers import TRANSFER_DONE
 from booking.services.console import MAX_QUERY_LENGTH
 
 CONSOLE = Function.CONSOLE
 TAGS = ("console",)
-_COURSE = path_parameter("course_id")
 _APPLICATION = path_parameter("application_id")
 _EMAIL = query("email", "A person's email address", required=True, minLength=1)
-_NO_COURSE = page("No such course (or a path segment longer than any id)")
 _NO_APPLICATION = page("No such application (or a path segment longer than any id)")
 _NO_PERSON = page("No data is held about this email address")
 # Who a person page is about, and what it answers when it cannot tell.
@@ -238,14 +236,14 @@ PAGES: tuple[Route, ...] = (
         "A course's applications, oldest first, filtered by status and a search",
         {
             "200": page("The course and its applications"),
-            "404": _NO_COURSE,
+            "404": NO_COURSE,
             "422": page(
                 "An unknown status or too long a search: every "
                 "application, the mistake beside its field"
             ),
         },
         parameters=(
-            _COURSE,
+            COURSE,
             query(
                 "status",
                 "Only applications in this status (empty: any)",
@@ -277,9 +275,9 @@ PAGES: tuple[Route, ...] = (
                 ROSTER_SAID,
                 {"type": "string"},
             ),
-            "404": _NO_COURSE,
+            "404": NO_COURSE,
         },
-        parameters=(_COURSE,),
+        parameters=(COURSE,),
         tags=TAGS,
     ),
     Route(
@@ -288,8 +286,8 @@ PAGES: tuple[Route, ...] = (
         "/console/courses/{course_id}/edit",
         "consoleEditCourse",
         "The course form, filled in with the stored definition",
-        {"200": page("The course form"), "404": _NO_COURSE},
-        parameters=(_COURSE,),
+        {"200": page("The course form"), "404": NO_COURSE},
+        parameters=(COURSE,),
         tags=TAGS,
     ),
     Route(
@@ -372,103 +370,6 @@ PAGES: tuple[Route, ...] = (
             },
             "email",
         ),
-        tags=TAGS,
-    ),
-)
-
-_CODE = path_parameter("code", "The code's letters, in any case", 40)
-_PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
-CODES_DONE = ("created", "expired")
-_CODE_FIELD_SAID = {
-    "code": "3 to 40 letters, digits and hyphens; applicants type it in any case",
-    "percent_off": "A percentage off, like 50 (give this or amount_off)",
-    "amount_off": "An amount off in pounds, like 50.00 (give this or percent_off)",
-    "max_uses": "How many applications may give it (empty: no limit)",
-    "last_day": "The last day it works, YYYY-MM-DD, to 23:59 in the course's timezone "
-    "(empty: no end)",
-}
-
-MONEY: tuple[Route, ...] = (
-    Route(
-        CONSOLE,
-        "GET",
-        "/console/courses/{course_id}/discount-codes",
-        "consoleDiscountCodes",
-        "A course's discount codes: terms, uses left (this system's count, which limits a "
-        "code), Stripe's redemptions, whether it may be given; the forms to make one and to "
-        "expire one",
-        {"200": page("The codes and the form for a new one"), "404": _NO_COURSE},
-        parameters=(
-            _COURSE,
-            query(
-                "done",
-                "Set by the redirect after a change: the page says it was done",
-                enum=list(CODES_DONE),
-            ),
-            query("code", "With done: the code it was done to", maxLength=40),
-        ),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "POST",
-        "/console/courses/{course_id}/discount-codes",
-        "consoleCreateDiscountCode",
-        "Make a discount code (a Stripe promotion code on a coupon; the uses counted here)",
-        {
-            "303": see_other("Made: to the codes page with `?done=created`"),
-            "404": _NO_COURSE,
-            "409": page("The codes page again, saying why not (a code of those letters exists)"),
-            "422": page("The codes page again, each mistake beside its field"),
-            "503": page("Stripe did not answer: the codes page again, nothing made"),
-        },
-        body=console_form(
-            {
-                name: {"type": "string", "description": _CODE_FIELD_SAID[name]}
-                for name in CODE_FIELDS
-            },
-            "code",
-        ),
-        parameters=(_COURSE,),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "POST",
-        "/console/courses/{course_id}/discount-codes/{code}/expire",
-        "consoleExpireDiscountCode",
-        "Expire a code now: deactivated at Stripe, then here; those who gave it keep their price",
-        {
-            "303": see_other("Expired: to the codes page with `?done=expired`"),
-            "404": page("No such course, or no such code on it"),
-            "409": page("The codes page again: Stripe refused"),
-            "503": page("Stripe did not answer: the codes page again, nothing changed"),
-        },
-        body=console_form(None),
-        parameters=(_COURSE, _CODE),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "GET",
-        "/console/courses/{course_id}/money",
-        "consoleCourseMoney",
-        "A course's money in pounds: taken, refunded, net, invoiced and unpaid, bursaries, "
-        "discount codes; and each application's line, by reference",
-        {"200": page("The course's money"), "404": _NO_COURSE},
-        description="Counted as `GET /admin/courses/{course_id}/totals` counts it.",
-        parameters=(_COURSE,),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "GET",
-        "/console/programmes/{programme}",
-        "consoleProgramme",
-        "Every cohort of a programme: dates, places taken and left, waiting list and money, "
-        "with the programme's totals",
-        {"200": page("The programme's cohorts"), "404": page("No course is in this programme")},
-        parameters=(_PROGRAMME,),
         tags=TAGS,
     ),
 )

@@ -1,0 +1,153 @@
+"""The application form, as posted, and the answers it keeps: the fields every public form shares
+(a checkbox, the honeypot, the choice of how to pay) and the length of each field's text.
+``booking.domain.application`` re-exports every name."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from booking.domain.addresses import DeliverableEmail
+from booking.domain.billing import (
+    MAX_PO_NUMBER,
+    BillingDetails,
+    PaymentMethod,
+)
+from booking.domain.text import FREE_TEXT, ONE_LINE
+
+# One line (names), or free text with line breaks (answers): never a control or bidirectional
+# character (``domain.text``).
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
+]
+# The longest free text a person writes: an answer, a decline message to an applicant.
+LONG_TEXT_MAX_LENGTH = 4000
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LONG_TEXT_MAX_LENGTH),
+    FREE_TEXT,
+]
+OptionalLongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH), FREE_TEXT
+]
+
+
+def _ticked(value: Any) -> Any:
+    # An HTML checkbox posts "on" (or nothing at all); JSON clients send true.
+    if isinstance(value, str):
+        return value.strip().lower() in {"on", "true", "yes", "1"}
+    return value
+
+
+def _left_empty(value: str) -> str:
+    # Humans never see this field; bots fill every field they find.
+    if value:
+        raise ValueError("this field must be left empty")
+    return value
+
+
+def _blank_is_card(value: Any) -> Any:
+    # A form without the choice (a course paid by card only) posts nothing, or "".
+    return PaymentMethod.CARD if value in (None, "") else value
+
+
+# The form fields every public form shares (the application form, a manager's booking form).
+Checkbox = Annotated[bool, BeforeValidator(_ticked)]
+Honeypot = Annotated[str, AfterValidator(_left_empty)]
+PaymentChoice = Annotated[PaymentMethod, BeforeValidator(_blank_is_card)]
+
+
+class ApplicationForm(BaseModel):
+    """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: ShortText
+    email: DeliverableEmail
+    job_title: ShortText
+    organisation: ShortText
+    leadership_role: LongText = Field(description="What the applicant leads")
+    motivation: LongText = Field(description="Why they apply")
+    accessibility_needs: OptionalLongText = ""
+    consent: Checkbox = Field(
+        description="Must be true: consent to store and share with facilitators"
+    )
+    website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentChoice = Field(
+        default=PaymentMethod.CARD,
+        description="card (Stripe Checkout now) or invoice (to the employer, on courses that "
+        "allow it)",
+    )
+    billing_name: str = Field(default="", max_length=200, description="Invoices: legal name")
+    billing_email: str = Field(default="", max_length=254, description="Invoices: sent here")
+    billing_address: str = Field(default="", max_length=500, description="Invoices: address")
+    po_number: str = Field(
+        default="", max_length=MAX_PO_NUMBER, description="Invoices: purchase order number"
+    )
+    discount_code: Annotated[str, Field(max_length=40), ONE_LINE] = Field(
+        default="", description="A discount code, if any"
+    )
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("please confirm you agree to how we use your answers")
+        return value
+
+    def answers(self) -> Answers:
+        return Answers(**self.model_dump(include=set(Answers.model_fields)))
+
+    def billing(self) -> BillingDetails | None:
+        """The billing contact for an invoice (InvalidInput-style errors as ValueError from
+        pydantic); None when paying by card."""
+        if self.payment_method is not PaymentMethod.INVOICE:
+            return None
+        return BillingDetails(
+            billing_name=self.billing_name,
+            billing_email=self.billing_email,
+            billing_address=self.billing_address,
+            po_number=self.po_number,
+        )
+
+    def fingerprint(self) -> str:
+        """A stable digest of the submission, to tell a retry from a different request."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Answers(BaseModel):
+    """What the applicant told us: personal data, never logged, never sent to Stripe."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    email: str
+    job_title: str
+    organisation: str
+    leadership_role: str
+    motivation: str
+    accessibility_needs: str = ""
+
+
+def answer_limits() -> dict[str, int]:
+    """Each form field's maximum length, read from :class:`ApplicationForm` itself, so the HTML
+    form's ``maxlength`` and its error messages can never disagree with the validation."""
+    limits: dict[str, int] = {}
+    for name, info in ApplicationForm.model_fields.items():
+        for constraint in info.metadata:
+            maximum = getattr(constraint, "max_length", None)
+            if isinstance(maximum, int):
+                limits[name] = min(limits.get(name, maximum), maximum)
+    return limits

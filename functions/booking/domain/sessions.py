@@ -1,0 +1,120 @@
+"""A course's sessions: as the organiser writes them (a local date and wall-clock times) and as
+scheduled (UTC instants, numbered in time order, each with a key that stays when it moves).
+``booking.domain.course`` re-exports every name."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Self
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from booking.domain.validation import sane_year, typed_as
+
+CalendarDate = date  # the field below is called ``date``; this name still means the type
+
+
+class SessionKind(StrEnum):
+    CORE = "core"
+    FOLLOW_UP = "follow_up"
+
+
+SESSION_ID_PATTERN = typed_as(
+    r"^[a-z0-9][a-z0-9-]{0,39}$",
+    "Use up to 40 small letters, digits and hyphens, starting with a letter or digit, "
+    "like follow-up-1",
+)
+
+
+class SessionDefinition(BaseModel):
+    """One session as the organiser writes it: a local date and wall-clock times."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(
+        default=None,
+        pattern=SESSION_ID_PATTERN,
+        description=(
+            "Optional stable name. Without one, a core session is known by its place in this "
+            "list and a follow-up by its start, so one follow-up listed by several cohorts of a "
+            "programme is one event; give follow-ups an id to move one and keep its identity"
+        ),
+    )
+    date: date
+    start_time: time
+    end_time: time
+    kind: SessionKind = SessionKind.CORE
+    title: str | None = Field(default=None, max_length=200)
+    home_practice: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_year(cls, value: CalendarDate) -> CalendarDate:
+        sane_year(value.year, "the session date")
+        return value
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        # The course's timezone says what offset applies on the day; an offset given here would
+        # contradict it (and cannot be compared with a time without one).
+        if value.tzinfo is not None:
+            raise ValueError("give the local wall-clock time without a UTC offset, e.g. 15:00")
+        return value
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time on the same day")
+        return self
+
+
+def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> datetime:
+    """Local wall-clock time to a UTC instant, refusing times the clock change makes ambiguous.
+
+    On the night the clocks go forward, 01:30 does not exist in London; on the night they go
+    back, 01:30 happens twice. Neither is a sensible session time, and guessing would send people
+    reminders an hour off, so both are rejected with a clear message.
+    """
+    local = datetime.combine(day, moment, tzinfo=zone)
+    try:
+        round_trip = local.astimezone(UTC).astimezone(zone)
+    except OverflowError as exc:
+        raise ValueError(f"session {position}: {day.isoformat()} is out of range") from exc
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValueError(
+            f"session {position}: {day.isoformat()} {moment:%H:%M} does not exist in "
+            f"{zone.key} (the clocks go forward)"
+        )
+    if local.utcoffset() != local.replace(fold=1).utcoffset():
+        raise ValueError(
+            f"session {position}: {day.isoformat()} {moment:%H:%M} happens twice in "
+            f"{zone.key} (the clocks go back); choose another time"
+        )
+    return local.astimezone(UTC)
+
+
+class ScheduledSession(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    key: str  # stable identity (see CourseDefinition.schedule)
+    kind: SessionKind
+    title: str
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+    home_practice: str | None = None
+
+    def local_start(self, timezone: str) -> datetime:
+        return self.start.astimezone(ZoneInfo(timezone))
+
+    def local_end(self, timezone: str) -> datetime:
+        return self.end.astimezone(ZoneInfo(timezone))

@@ -1,0 +1,353 @@
+"""The repository's port: what the use cases keep (one DynamoDB table in AWS, dictionaries in the
+tests) and the values it carries; ``booking.services.ports`` re-exports every name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from booking.domain.application import Application
+from booking.domain.billing import DiscountCode
+from booking.domain.course import Course, CourseDefinition
+from booking.domain.emails import EmailJob
+from booking.domain.groups import GroupBooking
+from booking.domain.limits import Holding
+from booking.domain.reminders import INVITATION, reminder_counts_from
+from booking.domain.timeline import TimelineEntry
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session in the index of sessions by start: enough to decide whether its course
+    needs a look from the reminder dispatcher."""
+
+    course_id: str
+    index: int
+    start: datetime
+
+
+class EmailClaim(StrEnum):
+    CLAIMED = "claimed"  # this caller may send now
+    DONE = "done"  # already sent (or deliberately skipped): do nothing
+    IN_FLIGHT = "in_flight"  # another delivery is sending it right now: retry later
+
+
+@dataclass(frozen=True)
+class ReminderMarker:
+    """The claim on one reminder: (what, when, offset, recipient), carrying its job.
+
+    ``about`` names the session by what it is: ``COURSE#<course>#<session key>`` for a cohort's
+    own session, ``PROGRAMME#<programme>#<event key>`` for a follow-up event shared by the
+    programme's cohorts. ``session_start`` is part of the claim, so a session moved after its
+    reminder went out is reminded again at its new time. ``recipient`` is the application id
+    for a cohort's attendees and the person key for a programme's graduates, who may hold
+    several bookings but get one reminder.
+    """
+
+    about: str
+    session_start: datetime
+    offset: str  # "h24", "h1", or "invite"
+    recipient: str
+    job: EmailJob | None = None
+
+    @property
+    def occasion(self) -> datetime | None:
+        """The start the claim is for: a reminder's (a moved session is reminded again at its
+        new time); None for an invitation to a programme's event, which is one per person
+        wherever the event moves (a move is announced to the invited instead, and the claims
+        on an event's invitations are the list of whom it was announced to)."""
+        return None if self.offset == INVITATION else self.session_start
+
+    @property
+    def offset_hours(self) -> int | None:
+        """A reminder's offset ("h24": 24); None for an invitation."""
+        return None if self.offset == INVITATION else int(self.offset.removeprefix("h"))
+
+    @property
+    def counts_from(self) -> datetime | None:
+        """A reminder's: one already sent for the same (about, offset, recipient) at or after
+        this moment, whatever start it named, still reminds in time for this start and is
+        this one (``domain.reminders.still_reminds``). None for an invitation."""
+        hours = self.offset_hours
+        return None if hours is None else reminder_counts_from(self.session_start, hours)
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something Stripe reported that the system could not match and did not act on as asked:
+    kept for the organisers (and alarmed). Ids only, never personal data."""
+
+    event_id: str
+    kind: str  # e.g. "amount_or_currency_mismatch", "refund_of_unrecorded_payment"
+    at: datetime
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+class CourseStore(Protocol):
+    def get_course(self, course_id: str) -> Course | None: ...
+
+    def list_courses(self) -> list[Course]: ...
+
+    def put_course(
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+    ) -> Course:
+        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``)."""
+        ...
+
+    def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
+        """Sessions of every course starting in (after, until], soonest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class SubmissionRead:
+    """What a submission reads before deciding, in one round trip."""
+
+    course: Course | None
+    application: Application | None = None  # the earlier answer to the same Idempotency-Key
+    discount_code: DiscountCode | None = None  # the code it gives, as this course knows it
+
+
+class DiscountCodeStore(Protocol):
+    def put_discount_code(self, code: DiscountCode) -> None:
+        """Keep a new code (no use yet); Conflict ``discount_code_exists`` if the course has
+        one with the same letters."""
+        ...
+
+    def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
+        """The course's code as typed (in any case), with its uses now."""
+        ...
+
+    def discount_codes(self, course_id: str) -> list[DiscountCode]: ...
+
+    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
+        """Record whether the code may still be given (what the provider holds after an
+        organiser expired it), leaving its uses as they are; the code after the change.
+        NotFound when the course has no such code."""
+        ...
+
+
+class ApplicationStore(Protocol):
+    def get_application(self, application_id: str) -> Application | None: ...
+
+    def read_for_submission(
+        self, course_id: str, application_id: str | None, code: str | None
+    ) -> SubmissionRead: ...
+
+    def list_applications(self, course_id: str) -> list[Application]: ...
+
+    def save(
+        self, new: Application, previous: Application | None, *, replaces: str | None = None
+    ) -> Application:
+        """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
+        in one transaction with every limited thing it claims or gives back
+        (``booking.domain.limits``: its seat, its code's use), its enrolment claim and the
+        emails in its outbox.
+
+        Returns what was stored (next version, outbox emptied: the emails are on their way).
+        Raises StaleWrite if someone wrote first, CourseFull if a seat was needed and none is
+        left, CodeUsedUp if its code's uses are all held, AlreadyApplied if the person has
+        another live application on the course (``replaces`` names a dead one whose claim may
+        be taken over).
+        """
+        ...
+
+    def give_back_holdings(self, application_id: str) -> list[Holding]:
+        """What an application deleted without a save (the table's time-to-live) held goes
+        back, each holding once however often this is called; nothing while it is stored."""
+        ...
+
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None: ...
+
+    def applications_of_person(self, email: str) -> list[Application]: ...
+
+    def forget_person(self, email: str, application_ids: list[str]) -> None:
+        """Drop the lookups from an address to its (already anonymised) applications."""
+        ...
+
+    def application_for_payment(self, payment_intent: str) -> Application | None: ...
+
+    def owner_of(self, provider_object_id: str) -> str | None:
+        """The id of the application that recorded a checkout session or an invoice (indexed
+        by the save that first recorded it)."""
+        ...
+
+    def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
+        """Applications whose hold lapses at or before ``now``, oldest first."""
+        ...
+
+    def application_by_reference(self, reference: str) -> Application | None:
+        """The application a reference was claimed for (claimed with it, in its creation)."""
+        ...
+
+
+class ApplicationHistory(Protocol):
+    """Each save adds what it changed (``booking.domain.timeline.changes``) to the history of
+    its application, in the same transaction; the mailer adds the emails it sent."""
+
+    def application_with_timeline(
+        self, application_id: str
+    ) -> tuple[Application | None, list[TimelineEntry]]:
+        """The application and its history, oldest entry first (one read in the table)."""
+        ...
+
+    def add_to_timeline(self, application_id: str, entry: TimelineEntry) -> None: ...
+
+
+class EmailOutbox(Protocol):
+    """Emails decided by a state change, written with it, relayed to the queue afterwards."""
+
+    def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]: ...
+
+    def emails_relayed(self, job_ids: Sequence[str]) -> None: ...
+
+
+class AnomalyLog(Protocol):
+    def record_anomaly(self, anomaly: Anomaly) -> None:
+        """Keep it (once per event id: a redelivery records nothing new)."""
+        ...
+
+    def anomalies(self, limit: int = 100) -> list[Anomaly]:
+        """The most recent first."""
+        ...
+
+
+class EmailLedger(Protocol):
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
+
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None: ...
+
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None: ...
+
+    def is_suppressed(self, address: str) -> bool: ...
+
+    def next_calendar_sequence(self, person: str) -> int:
+        """The next SEQUENCE for any calendar entry sent to ``person`` (a person key): one
+        counter per person, so it only grows, whatever was sent before (atomic: two mailers
+        never get the same number)."""
+        ...
+
+
+class ReminderLedger(Protocol):
+    def claim_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Claim it for sending at ``now``: False when anyone claimed, queued or superseded
+        this marker before, or (a reminder) when one for the same (about, offset, recipient)
+        was claimed at or after ``marker.counts_from`` for another start: it still reminds in
+        time. Atomic: of two runs racing, one wins."""
+        ...
+
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+
+    def mark_reminder_queued(
+        self, marker: ReminderMarker, now: datetime, state: str = "queued"
+    ) -> None: ...
+
+    def claimed_reminders(self) -> list[ReminderMarker]: ...
+
+    def invitations_to(self, about: str) -> list[ReminderMarker]:
+        """Every claim on an invitation to the programme's event ``about``, whatever its state
+        (one per person, wherever the event has moved since)."""
+        ...
+
+
+class AnnouncementLedger(Protocol):
+    """Whom each of a programme's follow-up events was told to: every message that put it in a
+    person's calendar (a confirmation, a "Changed dates", an invitation, a change notice) or
+    took it out (a cancellation), as it went. A change to the event reaches them from this,
+    not from what the cohorts' files list now."""
+
+    def record_told(
+        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+    ) -> None:
+        """``person`` (a person key) was just sent the event ``about``: in their calendar
+        (``holds``) or taken out of it. The latest word stands; kept until ``keep_until``."""
+        ...
+
+    def told_of(self, about: str) -> dict[str, bool]:
+        """Person key -> whether they hold the event (False: told it was taken out), for
+        everyone ever sent it."""
+        ...
+
+
+class RegisterStore(Protocol):
+    """A course's register closed (once, for good) and the certificates it gave, by code
+    (``domain.register``). The marks and completions themselves are on the applications."""
+
+    def close_register(self, course_id: str, at: datetime) -> datetime:
+        """Record the register closed at ``at`` unless it was closed before; when it was
+        closed first (atomic: of two closing at once, the first stands)."""
+        ...
+
+    def register_closed_at(self, course_id: str) -> datetime | None: ...
+
+    def record_certificate(self, code: str, application_id: str) -> None:
+        """Remember whose certificate a code is (Conflict if the code is anyone's already)."""
+        ...
+
+    def certificate_owner(self, code: str) -> str | None:
+        """The application that recorded the code; believed only if that application still
+        carries it."""
+        ...
+
+    def forget_certificate(self, code: str) -> None: ...
+
+
+class Repository(
+    CourseStore,
+    DiscountCodeStore,
+    ApplicationStore,
+    ApplicationHistory,
+    EmailOutbox,
+    AnomalyLog,
+    EmailLedger,
+    ReminderLedger,
+    AnnouncementLedger,
+    RegisterStore,
+    Protocol,
+):
+    """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""
+
+
+class GroupStore(Protocol):
+    """Places booked by a manager (``booking.domain.groups``)."""
+
+    def get_group(self, group_id: str) -> GroupBooking | None: ...
+
+    def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
+        """Save conditionally on ``previous``'s version, claiming or giving back the seats the
+        change holds (CourseFull when they are not free) and indexing each provider object it
+        records first: all or nothing. StaleWrite when the group changed meanwhile."""
+        ...
+
+    def group_of_object(self, provider_object_id: str) -> str | None:
+        """The group that recorded a checkout session, invoice or payment, if any."""
+        ...
+
+    def place_holder(self, group_id: str, place: int) -> str | None:
+        """The application filling one of a group's places now, if any."""
+        ...
+
+    def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
+        """Groups the sweep must look at by ``now``: unpaid ones whose hold lapsed, paid ones
+        past their colleagues' deadline (``GroupBooking.sweep_due_at``)."""
+        ...
+
+    def groups_of_course(self, course_id: str) -> list[GroupBooking]:
+        """Every group booked on the course, whatever became of it, the oldest first (the
+        course's money counts what each paid and was refunded)."""
+        ...
+
+    def groups_of_person(self, email: str) -> list[GroupBooking]:
+        """Every group that named ``email`` (as its manager or a colleague), ever."""
+        ...
+
+    def forget_group_person(self, email: str, group_id: str) -> None:
+        """The group no longer names ``email`` (erasure): it is no longer found by it."""
+        ...

@@ -1,0 +1,64 @@
+"""The console's course form filled in with a stored definition (``handlers.course_form``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from booking.domain.course import CourseDefinition
+from booking.handlers.course_form import definition_from_form, form_of
+
+COURSES = sorted(Path(__file__).parents[2].joinpath("courses").glob("*.json"))
+
+
+def _stored(path: Path, **overrides: object) -> CourseDefinition:
+    data = json.loads(path.read_text(encoding="utf-8")) | overrides
+    return CourseDefinition.model_validate(data)
+
+
+@pytest.mark.parametrize("path", COURSES, ids=lambda path: path.stem)
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {
+            "approval_required": True,
+            "closed": True,
+            "po_required": True,
+            "completion_min_sessions": 2,
+            "decline_message": "Not this time.",
+        },
+    ],
+    ids=["as-stored", "every-box-ticked"],
+)
+def test_a_stored_definition_reads_back_from_its_form(
+    path: Path, overrides: dict[str, object]
+) -> None:
+    stored = _stored(path, **overrides)
+    assert definition_from_form(form_of("a-course", stored)) == stored
+
+
+def test_each_field_is_shown_as_it_is_typed() -> None:
+    stored = _stored(COURSES[0], approval_required=True, completion_min_sessions=None)
+    form = form_of("a-course", stored)
+    values = form.values
+    assert values["course_id"] == "a-course"
+    assert values["price"] == f"{stored.price.amount / 100:.2f}"
+    assert values["currency"] == stored.price.currency
+    assert values["approval_required"] == "on"  # a ticked box
+    assert values["closed"] == ""  # an unticked one
+    assert values["completion_min_sessions"] == ""  # nothing given
+    assert values["reminder_offsets_hours"] == ", ".join(
+        str(hours) for hours in stored.reminder_offsets_hours
+    )
+    assert values["capacity"] == str(stored.capacity)
+    first = form.sessions[0]
+    assert (first["start_time"], first["end_time"]) == (
+        f"{stored.sessions[0].start_time:%H:%M}",
+        f"{stored.sessions[0].end_time:%H:%M}",
+    )
+    assert first["id"] == (stored.sessions[0].id or "")
+    assert first["title"] == (stored.sessions[0].title or "")
+    assert [row["name"] for row in form.facilitators] == [f.name or "" for f in stored.facilitators]
