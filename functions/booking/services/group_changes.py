@@ -18,6 +18,7 @@ from booking.domain.groups import (
     GroupStatus,
     lapsed,
     refuse_unless_open,
+    refuse_unless_substitutable,
     share_of_place,
 )
 from booking.domain.validation import parse
@@ -51,7 +52,7 @@ def substitute(
     def change(group: GroupBooking) -> GroupBooking:
         course = find_course(ports, group.course_id)
         now = ports.clock()
-        refuse_unless_open(group, now, course.first_start())
+        refuse_unless_substitutable(group, now, course.first_start())
         if now >= group.apply_by:
             raise Conflict(
                 "the time to name colleagues for these places has passed", code="apply_by_passed"
@@ -78,7 +79,10 @@ def substitute(
                 "substitutions": place.substitutions + 1,
             }
         )
-        changed = group.with_place(new_place, now).told_colleague(new_place)
+        changed = group.with_place(new_place, now)
+        if group.status is GroupStatus.PAID:
+            # Unpaid, the payment's event sends every colleague their link (this one's too).
+            changed = changed.told_colleague(new_place)
         return ports.groups.save_group(changed, group)
 
     saved = retried(
