@@ -28,6 +28,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
     course-booking import-attendance compassionate-leadership-2027-06 1 participants.csv
     course-booking close-register compassionate-leadership-2027-06
+    course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
@@ -48,7 +49,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from booking.cli import register
+from booking.cli import groups, register
 from booking.cli.arguments import (
     APPLICATION_VERBS,
     checked_token,
@@ -179,5 +180,6 @@ COMMANDS: dict[str, Command] = {
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "erase": _erase,
     **register.COMMANDS,
+    **groups.COMMANDS,
     "transfer": lambda args, url, token: transfer(url, token, args.application, args.to_course_id),
 }

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from booking.cli import register
+from booking.cli import groups, register
 from booking.cli.errors import UsageError
 from booking.domain.errors import InvalidInput
 from booking.domain.money import typed_amount
@@ -179,6 +179,7 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
     register.add_commands(commands)
+    groups.add_commands(commands)
 
 
 def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:

@@ -247,7 +247,7 @@ class Application(BaseModel):
 
     def with_emails(self, *jobs: EmailJob) -> Application:
         known = {job.job_id for job in self.outbox}
-        fresh = tuple(job for job in jobs if job.job_id not in known)
+        fresh = tuple(job.as_of(self.status.value) for job in jobs if job.job_id not in known)
         return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
 
     def with_event(self, event_id: str) -> Application:

@@ -105,6 +105,17 @@ class EmailJob(BaseModel):
     from_course_id: str | None = None
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
+    # FACILITATOR_COPY: the application's status when the copy was queued, so the copy
+    # describes the application as it was then, never a later status (None: jobs queued
+    # before it was recorded, which say the current one).
+    status_then: str | None = None
+
+    def as_of(self, status: str) -> EmailJob:
+        """This job recording ``status`` as its application's status when it was queued (a
+        facilitators' copy describes the application as it was submitted)."""
+        if self.kind is not EmailKind.FACILITATOR_COPY or self.status_then is not None:
+            return self
+        return self.model_copy(update={"status_then": status})
 
     @classmethod
     def for_group(

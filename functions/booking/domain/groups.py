@@ -314,6 +314,16 @@ def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime
         raise Conflict("the course has started: the places can no longer change", code="started")
 
 
+def refuse_unless_substitutable(group: GroupBooking, now: datetime, first_start: datetime) -> None:
+    """A substitution while the group holds its seats (paid, or its checkout or invoice still
+    open: a misspelt address is put right before the employer pays), before the course
+    starts. No money moves with it."""
+    if group.status not in HOLDS_SEATS:
+        raise Conflict("this booking was never paid: its places were released", code="lapsed")
+    if now >= first_start:
+        raise Conflict("the course has started: the places can no longer change", code="started")
+
+
 # -- what Stripe's events mean for a group ---------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
-from booking.handlers import admin_register, http
+from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.admin_views import saved_course_out
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
@@ -257,6 +257,8 @@ def erase_person(email: str) -> Response[str]:
 
 # The register's routes (``handlers/admin_register.py``).
 admin_register.serve(served, _body)
+# A course's group bookings (``handlers/admin_groups.py``).
+admin_groups.serve(served)
 
 
 def _methods_for(path: str) -> list[str]:

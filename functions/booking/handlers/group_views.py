@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from booking.domain.group_overview import GroupLine
 from booking.domain.money import Money
+from booking.services.group_overview import CourseGroupBookings
 from booking.services.groups import GroupView
 
 
@@ -76,4 +78,24 @@ def group_out(view: GroupView) -> GroupOut:
             )
             for place in view.places
         ],
+    )
+
+
+# -- a course's group bookings, as its organisers see them ------------------------------------
+
+
+class CourseGroupBookingsOut(BaseModel):
+    course_id: str
+    course_title: str
+    console_url: str = Field(description="The console's page of the same")
+    groups: list[GroupLine]
+
+
+def group_bookings_out(found: CourseGroupBookings, console_base: str) -> CourseGroupBookingsOut:
+    course = found.course
+    return CourseGroupBookingsOut(
+        course_id=course.course_id,
+        course_title=course.definition.title,
+        console_url=f"{console_base}/console/courses/{course.course_id}/group-bookings",
+        groups=list(found.groups),
     )

@@ -60,6 +60,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     register_views.ClosedRegisterOut,
     register_views.RegisterOut,
     register_views.RegisterRowOut,
+    group_views.CourseGroupBookingsOut,
 )
 _REASONS = {
     400: "Malformed request",

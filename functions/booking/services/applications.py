@@ -49,6 +49,7 @@ from booking.services.invoicing import (
     issue_invoice,
     request_invoice,
 )
+from booking.services.one_place_each import refuse_if_booked_by_a_manager
 from booking.services.ports import Ports
 from booking.services.waitlist import (
     waitlist,
@@ -81,9 +82,9 @@ def submit_application(
     """Record an application and, when payment is due now, hold a seat and open a checkout.
 
     Reads the course, the discount code given and (with an Idempotency-Key) the earlier answer
-    in one round trip, so the happy path costs two DynamoDB calls and one Stripe call before the
-    emails are queued. The code's use is claimed in the transaction that creates the
-    application, with its seat.
+    in one round trip, then whether a manager booked the person a place, so the happy path
+    costs three DynamoDB calls and one Stripe call before the emails are queued. The code's use
+    is claimed in the transaction that creates the application, with its seat.
     """
     now = ports.clock()
     application_id = _application_id_for(course_id, idempotency_key)
@@ -98,6 +99,7 @@ def submit_application(
         return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):
         raise CourseClosed()
+    refuse_if_booked_by_a_manager(ports, course_id, form.email)
     # Every question answered before anything is written or sent to Stripe: the billing
     # contact, whether an invoice is possible now, and the discount code.
     billing = billing_for(course, form)

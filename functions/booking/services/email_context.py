@@ -184,8 +184,10 @@ def _status_context(
     """Where the application stands, and why."""
     reason = job.reason or application.status_reason
     offer_expires = application.offer_expires_at
+    # A facilitators' copy says the application as it was queued (``EmailJob.status_then``).
+    status_then = job.status_then or application.status.value
     return {
-        "paid": application.status is S.CONFIRMED,
+        "paid": status_then == S.CONFIRMED.value,
         "was_paid": application.amount_paid > 0,
         "was_booked": application.was_booked,
         "status": application.status.value,
@@ -196,7 +198,8 @@ def _status_context(
         "waitlist_position": None,
         "earlier_status": None,
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
-        "applicant_status": status_words(application.status.value),
+        "applicant_status": status_words(status_then),
+        "status_recorded": job.status_then is not None,
         "reason_text": _reason_text(job.kind, reason),
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,

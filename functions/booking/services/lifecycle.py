@@ -25,7 +25,7 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
-from booking.services.groups import release_lapsed_groups
+from booking.services.group_sweep import release_lapsed_groups
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports

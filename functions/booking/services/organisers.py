@@ -32,7 +32,7 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.concurrency import concurrent_update, load_application, retried
-from booking.services.groups import forget_in_groups, groups_named
+from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.ports import Ports
 from booking.services.register import certificate_url
 from booking.services.settle import clean_up

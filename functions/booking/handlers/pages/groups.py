@@ -15,7 +15,8 @@ from booking.domain.wording import FIELD_NAMES, moment_when, money_words
 from booking.handlers.pages.apply import APPLICATION_FIELDS, BILLING_FIELDS, friendly_error
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
-from booking.services.groups import GroupView, PlaceOpened
+from booking.services.group_applying import PlaceOpened
+from booking.services.groups import GroupView
 
 # Rows the form offers: as many as a booking may have.
 FORM_ROWS = MAX_PLACES

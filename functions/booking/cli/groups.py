@@ -1,0 +1,64 @@
+"""A course's group bookings from a terminal, said as the console's *Group bookings* page says
+them (``domain.group_overview``):
+
+    course-booking group-bookings compassionate-leadership-2027-06 [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+from urllib.parse import quote
+
+from booking.cli.client import get_json
+
+
+def add_commands(commands: Any) -> None:
+    shown = commands.add_parser(
+        "group-bookings", help="a course's places booked by a manager, group by group"
+    )
+    shown.add_argument("course_id")
+    shown.add_argument("--json", action="store_true", help="the API's answer")
+
+
+def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
+    found = get_json(f"{url}/admin/courses/{quote(course_id, safe='')}/group-bookings", token)
+    if as_json:
+        return json.dumps(found, indent=2)
+    return said(found)
+
+
+def said(found: dict[str, Any]) -> str:
+    groups = found["groups"]
+    if not groups:
+        return "Nobody has booked places on this course for a group yet."
+    lines: list[str] = []
+    for group in groups:
+        booked = group["places_booked"]
+        places = f"{booked} place{'' if booked == 1 else 's'}"
+        lines += [
+            f"{group['organisation']}: {places} ({group['status_said']})",
+            f"  Manager: {group['manager_name']} <{group['manager_email']}>",
+            f"  Pays by: {group['pays_said']}",
+            f"  Places: {group['places_kept']} kept, {group['places_given_up']} given up",
+            f"  Price: {group['price_said']} a place; {group['kept_said']} for the places kept",
+            f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
+            f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
+        ]
+        for place in group["places"]:
+            reference = f" [{place['reference']}]" if place["reference"] else ""
+            lines.append(
+                f"  {place['number']}. {place['name']} <{place['email']}>: "
+                f"{place['state_said']}{reference}"
+            )
+        lines.append("")
+    lines.append(f"In the console: {found['console_url']}")
+    return "\n".join(lines)
+
+
+def show(args: argparse.Namespace, url: str, token: str | None) -> str:
+    return group_bookings(url, token, args.course_id, as_json=args.json)
+
+
+COMMANDS = {"group-bookings": show}

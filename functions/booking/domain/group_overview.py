@@ -1,0 +1,149 @@
+"""What an organiser reads about a course's group bookings: each group and each of its places,
+in words (the console's *Group bookings* page, ``GET /admin/courses/{id}/group-bookings`` and the
+CLI's ``group-bookings`` all say these, so they say the same). Money in pounds, times in the
+course's zone (UK time), never pence or ids to copy by hand.
+
+The organisers see the manager's name and address and each colleague's: the console and the
+organiser API are for them. Nothing here is logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import PaymentMethod
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.money import money_words
+from booking.domain.wording import day_when, moment_when
+
+# A place's state, as the page, the API and the CLI name it.
+PLACE_STATE_WORDS = {
+    "awaiting_payment": "Link sent once the booking is paid",
+    "link_sent": "Link sent, not applied yet",
+    "substituted": "Another colleague named: a new link sent, not applied yet",
+    "applied": "Applied",
+    "confirmed": "Confirmed",
+    "given_up": "Given up",
+    "never_paid": "Released: the booking was never paid",
+}
+
+
+class PlaceLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    number: int = Field(description="The place's number in the booking (1..N)")
+    name: str = Field(description="The colleague the place is for now")
+    email: str
+    state: str = Field(description="One of " + ", ".join(PLACE_STATE_WORDS))
+    state_said: str
+    substitutions: int = Field(description="How many times another colleague was named")
+    application_id: str | None = Field(description="The colleague's application, once made")
+    reference: str | None
+
+
+class GroupLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    group_id: str
+    organisation: str
+    manager_name: str
+    manager_email: str
+    pays_by: str = Field(description="card or invoice")
+    pays_said: str = Field(description='How it pays, in words ("Invoice, PO PO-4471")')
+    status: str = Field(description="awaiting_payment, awaiting_invoice_payment, paid or lapsed")
+    status_said: str = Field(description='Its status in words ("Invoice due by ...")')
+    places_booked: int
+    places_kept: int
+    places_given_up: int
+    price_said: str = Field(description="One place's price, in pounds")
+    kept_said: str = Field(description="The places kept at that price, in pounds")
+    paid_said: str = Field(description="What Stripe took for it, in pounds")
+    refunded_said: str = Field(description="What went back, in pounds")
+    booked_said: str = Field(description="When it was booked, in the course's time")
+    apply_by_said: str = Field(description="When its colleagues apply by")
+    places: tuple[PlaceLine, ...]
+
+
+def group_line(
+    group: GroupBooking, holders: dict[int, Application], timezone: str, now: datetime
+) -> GroupLine:
+    """``group`` in words; ``holders``: each place's colleague's application that has not
+    ended, by the place's number."""
+    currency = group.price.currency
+    kept = sum(1 for place in group.places if not place.released)
+    return GroupLine(
+        group_id=group.group_id,
+        organisation=group.organisation,
+        manager_name=group.manager.name,
+        manager_email=group.manager.email,
+        pays_by=group.payment_method.value,
+        pays_said=_pays_said(group),
+        status=group.status.value,
+        status_said=_status_said(group, kept, timezone, now),
+        places_booked=len(group.places),
+        places_kept=kept,
+        places_given_up=len(group.places) - kept,
+        price_said=money_words(group.price.amount, currency),
+        kept_said=money_words(group.price.amount * kept, currency),
+        paid_said=money_words(group.money_received, currency),
+        refunded_said=money_words(group.money_returned, currency),
+        booked_said=moment_when(group.created_at, timezone),
+        apply_by_said=moment_when(group.apply_by, timezone),
+        places=tuple(
+            _place_line(group, place, holders.get(place.number)) for place in group.places
+        ),
+    )
+
+
+def _pays_said(group: GroupBooking) -> str:
+    if group.payment_method is not PaymentMethod.INVOICE:
+        return "Card"
+    po = group.billing.po_number if group.billing is not None else ""
+    return f"Invoice, PO {po}" if po else "Invoice"
+
+
+def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -> str:
+    if group.status is GroupStatus.AWAITING_PAYMENT:
+        if group.hold_expires_at is None:
+            return "Awaiting payment by card"
+        return f"Awaiting payment by card, until {moment_when(group.hold_expires_at, timezone)}"
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        if group.invoice is None:
+            return "Invoice not yet sent"
+        return f"Invoice due by {day_when(group.invoice.due_at, timezone)}"
+    if group.status is GroupStatus.LAPSED:
+        if kept == 0:  # a lapse releases no place: each was given up
+            return "Ended: every place given up before it was paid"
+        return "Lapsed: never paid, its places were released"
+    if kept == 0:
+        return "Paid; every place given up since"
+    if group.unfilled_given_up or now >= group.apply_by:
+        return "Paid; the time to apply has passed"
+    return "Paid"
+
+
+def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | None) -> PlaceLine:
+    return PlaceLine(
+        number=place.number,
+        name=place.colleague.name,
+        email=place.colleague.email,
+        state=(state := _place_state(group, place, holder)),
+        state_said=PLACE_STATE_WORDS[state],
+        substitutions=place.substitutions,
+        application_id=holder.application_id if holder else None,
+        reference=holder.reference if holder else None,
+    )
+
+
+def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
+    if place.released:  # given up by the manager or at the deadline (a lapse releases none)
+        return "given_up"
+    if holder is not None:
+        return "confirmed" if holder.status is ApplicationStatus.CONFIRMED else "applied"
+    if group.status is GroupStatus.LAPSED:
+        return "never_paid"
+    if group.status is not GroupStatus.PAID:
+        return "awaiting_payment"
+    return "substituted" if place.substitutions else "link_sent"

@@ -1,0 +1,24 @@
+"""The organiser API's view of a course's group bookings
+(``GET /admin/courses/{course_id}/group-bookings``), served on the admin function's resolver
+(``handlers/admin.py`` calls :func:`serve`)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from booking.bootstrap import ports
+from booking.handlers import http
+from booking.handlers.group_views import group_bookings_out
+from booking.handlers.routes import Served
+from booking.services.group_overview import course_group_bookings
+
+
+def serve(served: Served) -> None:
+    """Bind the route."""
+
+    @served("courseGroupBookings")
+    def group_bookings(course_id: str) -> Response[str]:
+        the_ports = ports()
+        found = course_group_bookings(the_ports, course_id)
+        shown = group_bookings_out(found, the_ports.public_base_url)
+        return http.json_response(200, shown.model_dump(mode="json"))

@@ -1,0 +1,187 @@
+"""A manager books places (``domain.groups``): the seats are claimed before Stripe is asked
+for anything (the group's first save holds them), and given back if Stripe cannot be asked; then
+a checkout for them all, or an invoice to the employer."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.billing import BillingDetails
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.errors import (
+    Conflict,
+    CourseClosed,
+    CourseFull,
+    DependencyUnavailable,
+    InvalidInput,
+    StaleWrite,
+)
+from booking.domain.groups import (
+    Colleague,
+    GroupBooking,
+    GroupForm,
+    GroupPlace,
+    GroupStatus,
+    apply_by,
+    lapsed,
+    places_bounds_refusal,
+)
+from booking.domain.validation import parse
+from booking.services.groups import (
+    GroupView,
+    find_course,
+    find_group,
+    manager_url,
+    places_line,
+    view_of,
+)
+from booking.services.invoicing import billing_for, invoice_due_or_refuse
+from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
+from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+
+logger = Logger(child=True)
+
+
+def _group_id_for(course_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return secrets.token_hex(12)
+    # A retried booking (a double click, a lost answer) maps to the same group: its
+    # conditional create finds the first, whose answer is given again.
+    digest = hashlib.sha256(f"group\x00{course_id}\x00{idempotency_key}".encode())
+    return digest.hexdigest()[:24]
+
+
+def book_places(
+    ports: Ports, course_id: str, payload: Mapping[str, Any], idempotency_key: str | None = None
+) -> GroupView:
+    """A manager books a place for each named colleague: the seats held at once, then a
+    checkout for them all, or an invoice to the employer. With an Idempotency-Key, a retry
+    gets the first booking's answer."""
+    now = ports.clock()
+    course = find_course(ports, course_id)
+    group_id = _group_id_for(course_id, idempotency_key)
+    if idempotency_key is not None:
+        earlier = ports.groups.get_group(group_id)
+        if earlier is not None:
+            return view_of(ports, earlier)
+    form = parse(GroupForm, payload)
+    _refuse_unless_bookable(ports, course, form, now)
+    billing = billing_for(course, form)
+    due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
+    try:
+        saved = ports.groups.save_group(  # CourseFull when the seats are gone
+            _held_group(group_id, course, form, billing, due_at, now), None
+        )
+    except StaleWrite:
+        # The same key at the same moment: the other request made it; answer with it.
+        return view_of(ports, find_group(ports, group_id))
+    logger.info(
+        "group booked",
+        extra={"group_id": saved.group_id, "course_id": course_id, "places": len(saved.places)},
+    )
+    try:
+        asked = _ask_for_payment(ports, course, saved, due_at)
+    except DependencyUnavailable:
+        ports.groups.save_group(lapsed(saved, ports.clock()), saved)
+        raise
+    return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
+
+
+def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: datetime) -> None:
+    """The course takes this many places from a manager now, for colleagues who hold none."""
+    if not course.accepts_applications(now):
+        raise CourseClosed()
+    if course.definition.approval_required:
+        raise Conflict(
+            "places on this course are given after review: each colleague applies themselves",
+            code="approval_required",
+        )
+    if not course.seat_free_for_newcomer:
+        raise CourseFull(
+            "this course has no places left"
+            if course.places_left <= 0
+            else "the places left are offered to the people on the waiting list first"
+        )
+    refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
+    if refusal is not None:
+        raise InvalidInput(refusal, {"colleagues": refusal})
+    booked_already = {
+        f"colleagues.{index}.email": ALREADY_ON_COURSE
+        for index, colleague in enumerate(form.colleagues)
+        if has_a_place_on(ports, course.course_id, colleague.email)
+    }
+    if booked_already:
+        raise InvalidInput("a colleague already has a place on this course", booked_already)
+
+
+def _held_group(
+    group_id: str,
+    course: Course,
+    form: GroupForm,
+    billing: BillingDetails | None,
+    due_at: datetime | None,
+    now: datetime,
+) -> GroupBooking:
+    """The group as first saved: its seats held until the checkout's hold or the invoice's due
+    date runs out; each place with its own link's token."""
+    by_invoice = billing is not None
+    return GroupBooking(
+        group_id=group_id,
+        course_id=course.course_id,
+        token=secrets.token_urlsafe(24),
+        manager=Colleague(name=form.manager_name, email=form.manager_email),
+        organisation=form.organisation,
+        status=GroupStatus.AWAITING_INVOICE_PAYMENT if by_invoice else GroupStatus.AWAITING_PAYMENT,
+        places=tuple(
+            GroupPlace(number=n, colleague=colleague, token=secrets.token_urlsafe(24))
+            for n, colleague in enumerate(form.colleagues, start=1)
+        ),
+        price=course.definition.price,
+        payment_method=form.payment_method,
+        billing=billing,
+        hold_expires_at=due_at if by_invoice else now + CHECKOUT_HOLD,
+        apply_by=apply_by(course.first_start(), now, course.definition.group_apply_by_days),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _ask_for_payment(
+    ports: Ports, course: Course, group: GroupBooking, due_at: datetime | None
+) -> GroupBooking:
+    what = places_line(group, course)
+    if group.billing is not None and due_at is not None:
+        invoice = ports.payments.create_invoice(
+            InvoiceRequest(
+                application_id=group.group_id,
+                course_id=group.course_id,
+                description=what,
+                amount=group.total,
+                billing=group.billing,
+                due_at=due_at,
+                attempt=1,
+            )
+        )
+        return group.model_copy(update={"invoice": invoice})
+    assert group.hold_expires_at is not None
+    back = manager_url(ports, group)
+    checkout = ports.payments.create_checkout(
+        CheckoutRequest(
+            application_id=group.group_id,
+            course_id=group.course_id,
+            product_name=what,
+            price=group.total,
+            customer_email=group.manager.email,
+            expires_at=group.hold_expires_at,
+            success_url=back,
+            cancel_url=back,
+            attempt=1,
+        )
+    )
+    return group.model_copy(update={"checkout": checkout})

@@ -1,0 +1,198 @@
+"""The manager changes the places: another colleague takes one (a substitution), or one is
+given up (its share refunded, or taken off the employer's unpaid invoice)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.commands import Refund
+from booking.domain.course import Course
+from booking.domain.errors import Conflict, InvalidInput, StaleWrite
+from booking.domain.groups import (
+    Colleague,
+    GroupBooking,
+    GroupStatus,
+    lapsed,
+    refuse_unless_open,
+    refuse_unless_substitutable,
+    share_of_place,
+)
+from booking.domain.validation import parse
+from booking.services.concurrency import retried
+from booking.services.group_applying import withdraw_application
+from booking.services.groups import (
+    GroupView,
+    find_course,
+    find_group,
+    group_reader,
+    managed_group,
+    places_line,
+    view_of,
+    void_quietly,
+)
+from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
+from booking.services.ports import InvoiceRequest, Ports
+from booking.services.settle import refund
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+
+
+def substitute(
+    ports: Ports, group_id: str, token: str, number: int, payload: Mapping[str, Any]
+) -> GroupView:
+    """Another colleague takes place ``number``: a new link (the old one stops working), and
+    the old colleague's application, if they had applied, is withdrawn."""
+    colleague = parse(Colleague, payload)
+
+    def change(group: GroupBooking) -> GroupBooking:
+        course = find_course(ports, group.course_id)
+        now = ports.clock()
+        refuse_unless_substitutable(group, now, course.first_start())
+        if now >= group.apply_by:
+            raise Conflict(
+                "the time to name colleagues for these places has passed", code="apply_by_passed"
+            )
+        place = group.place(number)
+        if place.released:
+            raise Conflict("this place was cancelled", code="place_cancelled")
+        others = {p.colleague.email.lower() for p in group.places if p.number != number}
+        if colleague.email.lower() in others:
+            raise InvalidInput(
+                "each colleague needs their own place",
+                {"email": "this colleague has another place in this booking"},
+            )
+        if colleague.email.lower() != place.colleague.email.lower() and has_a_place_on(
+            ports, group.course_id, colleague.email, besides_group=group.group_id
+        ):
+            raise InvalidInput(
+                "this colleague already has a place on this course", {"email": ALREADY_ON_COURSE}
+            )
+        new_place = place.model_copy(
+            update={
+                "colleague": colleague,
+                "token": secrets.token_urlsafe(24),
+                "substitutions": place.substitutions + 1,
+            }
+        )
+        changed = group.with_place(new_place, now)
+        if group.status is GroupStatus.PAID:
+            # Unpaid, the payment's event sends every colleague their link (this one's too).
+            changed = changed.told_colleague(new_place)
+        return ports.groups.save_group(changed, group)
+
+    saved = retried(
+        change, lambda: find_group(ports, group_id), first=managed_group(ports, group_id, token)
+    )
+    withdraw_holder(ports, saved, number, "substituted")
+    logger.info("group place substituted", extra={"group_id": group_id, "place": number})
+    return view_of(ports, saved)
+
+
+def withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str) -> None:
+    holder_id = ports.groups.place_holder(group.group_id, number)
+    holder = ports.repository.get_application(holder_id) if holder_id else None
+    if holder is not None and not holder.enrolment_ended:
+        withdraw_application(ports, holder, reason)
+
+
+def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupView:
+    """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
+    share of the payment refunded through Stripe, and its seat goes to the waiting list. While
+    the employer's invoice is unpaid, the invoice is replaced by one for the places kept."""
+    group = managed_group(ports, group_id, token)
+    course = find_course(ports, group.course_id)
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return _off_the_invoice(ports, group, course, number)
+    refuse_unless_open(group, ports.clock(), course.first_start())
+    if group.place(number).released:
+        return view_of(ports, group)  # a repeat: done already
+    saved = give_up(ports, group, number, withdraw=True)
+    logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+def give_up(ports: Ports, group: GroupBooking, number: int, *, withdraw: bool) -> GroupBooking:
+    """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
+    the place, so a retry is the same refund), its seat given back with the save, which holds
+    only while nobody fills the place. ``withdraw``: the colleague's application filling it is
+    withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept."""
+
+    def release(current: GroupBooking) -> GroupBooking:
+        place = current.place(number)
+        if place.released:
+            return current
+        holder_id = ports.groups.place_holder(current.group_id, number)
+        holder = ports.repository.get_application(holder_id) if holder_id else None
+        if holder is not None and not holder.enrolment_ended:
+            if not withdraw:
+                return current  # filled meanwhile: theirs
+            withdraw_application(ports, holder, "group_place_cancelled")
+        refunds = dict(current.refunds)
+        refund_id = place.refund_id
+        share = share_of_place(current)
+        if current.payment_intent and share > 0 and refund_id is None:
+            made = refund(
+                ports,
+                Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
+            )
+            if made is not None:
+                refund_id = made.refund_id
+                refunds[made.refund_id] = made.amount
+        released = place.model_copy(update={"released": True, "refund_id": refund_id})
+        changed = current.with_place(released, ports.clock()).model_copy(
+            update={"refunds": refunds}
+        )
+        return ports.groups.save_group(changed, current)
+
+    return retried(release, group_reader(ports, group.group_id), first=group)
+
+
+def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
+    """A place given up before the employer paid: a new invoice for the places kept (asked of
+    Stripe before the save that records it, so the seat is given back only with it), then the
+    old one voided; if the old one is paid meanwhile, its payment is not the group's current
+    invoice and goes back whole. The last place given up ends the booking."""
+    now = ports.clock()
+    if now >= course.first_start():
+        raise Conflict("the course has started: the places can no longer change", code="started")
+    place = group.place(number)
+    if place.released:
+        return view_of(ports, group)
+    old = group.invoice
+    released = group.with_place(place.model_copy(update={"released": True}), now)
+    if released.seats_held == 0:
+        new = lapsed(released, now)
+    else:
+        assert old is not None
+        assert group.billing is not None
+        invoice = ports.payments.create_invoice(
+            InvoiceRequest(
+                application_id=group.group_id,
+                course_id=group.course_id,
+                description=places_line(released, course),
+                amount=released.total,
+                billing=group.billing,
+                due_at=old.due_at,
+                attempt=old.attempt + 1,
+            )
+        )
+        new = released.model_copy(update={"invoice": invoice})
+    try:
+        saved = ports.groups.save_group(new, group)
+    except StaleWrite:
+        if new.invoice is not None and new.invoice is not old:
+            ports.payments.void_invoice(new.invoice.invoice_id)
+        raise Conflict(
+            "the booking changed meanwhile; please try again", code="group_changed"
+        ) from None
+    if old is not None:
+        void_quietly(ports, saved.model_copy(update={"invoice": old}))
+    logger.info("group place taken off its invoice", extra={"group_id": group.group_id})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)

@@ -1,0 +1,74 @@
+"""The sweep over group bookings: unpaid holds that ran out let their seats go, and past the
+colleagues' deadline each place nobody filled is given up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.errors import Conflict
+from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.services.concurrency import retried
+from booking.services.group_changes import give_up
+from booking.services.groups import group_reader, void_quietly
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
+    """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
+    was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
+    event decides); an invoice is voided after (as an application's is). The courses touched."""
+    touched: list[str] = []
+    for due in ports.groups.groups_due(now):
+        if due.status is GroupStatus.PAID:
+            if _give_up_unfilled(ports, due, now):
+                touched.append(due.course_id)
+            continue
+        if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
+            try:
+                if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
+                    continue
+            except Conflict:
+                pass  # unknown to Stripe: nothing can pay it
+
+        def release(current: GroupBooking) -> GroupBooking | None:
+            lapses = current.hold_lapses_at()
+            if lapses is None or lapses > now:
+                return None  # paid or released meanwhile
+            status = "overdue" if current.invoice is not None else "void"
+            return ports.groups.save_group(lapsed(current, now, status), current)
+
+        released = retried(release, group_reader(ports, due.group_id), first=due)
+        if released is None:
+            continue
+        touched.append(released.course_id)
+        if released.invoice is not None:
+            void_quietly(ports, released)
+    return touched
+
+
+def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
+    """Past the colleagues' deadline: each place nobody filled is given up (its price refunded,
+    its seat freed), once. True if any was."""
+    if group.apply_by > now or group.unfilled_given_up:
+        return False
+    given_up = False
+    current = group
+    for place in group.places:
+        if place.released:
+            continue
+        after = give_up(ports, current, place.number, withdraw=False)
+        given_up = given_up or after.place(place.number).released
+        current = after
+
+    def mark(latest: GroupBooking) -> GroupBooking:
+        done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
+        return ports.groups.save_group(done, latest)
+
+    retried(mark, group_reader(ports, group.group_id), first=current)
+    if given_up:
+        logger.info("unfilled group places given up", extra={"group_id": group.group_id})
+    return given_up

@@ -1,0 +1,64 @@
+"""One person, one place on a course: whoever already holds (or is applying for) a place,
+of their own or named on a manager's booking, is not given another."""
+
+from __future__ import annotations
+
+from booking.domain.errors import Conflict
+from booking.domain.groups import GroupBooking
+from booking.services.ports import Ports
+
+ALREADY_ON_COURSE = (
+    "this colleague already has a place on this course (or has applied for one): each "
+    "person holds one place"
+)
+
+
+class PlaceBookedByManager(Conflict):
+    """The person applying on their own is named on a manager's booking that holds their
+    place: they apply through the link it sent them."""
+
+    code = "place_booked_for_you"
+
+
+def group_naming(
+    ports: Ports, course_id: str, email: str, besides_group: str | None = None
+) -> GroupBooking | None:
+    """The group booking whose place on the course is named for ``email`` and still holds its
+    seat (not given up, the colleague not substituted, the booking not lapsed), if any."""
+    address = email.lower()
+    for group in ports.groups.groups_of_person(email):
+        if (
+            group.course_id == course_id
+            and group.group_id != besides_group
+            and group.seats_held > 0
+            and any(
+                not place.released and place.colleague.email.lower() == address
+                for place in group.places
+            )
+        ):
+            return group
+    return None
+
+
+def has_a_place_on(
+    ports: Ports, course_id: str, email: str, besides_group: str | None = None
+) -> bool:
+    """Whether ``email`` already holds (or is applying for) a place on the course: an
+    application of their own that has not ended, or a place named for them in another group
+    that still holds its seats. One person holds one place on a course."""
+    earlier_id = ports.repository.enrolled_application_id(course_id, email)
+    earlier = ports.repository.get_application(earlier_id) if earlier_id else None
+    if earlier is not None and not earlier.enrolment_ended:
+        return True
+    return group_naming(ports, course_id, email, besides_group) is not None
+
+
+def refuse_if_booked_by_a_manager(ports: Ports, course_id: str, email: str) -> None:
+    """Someone a manager booked a place for applies on their own: refused (409), pointing to
+    their own link. Once their place is given up or another colleague takes it, they may."""
+    group = group_naming(ports, course_id, email)
+    if group is not None:
+        raise PlaceBookedByManager(
+            f"A place has been booked for you by {group.organisation}; use the link in the "
+            "email we sent you"
+        )

@@ -1,0 +1,73 @@
+"""The organisers' *Group bookings* page in a real browser against ``make run``: reached from
+the course's page with the keyboard alone (Tab to the link, Enter), each group and place said
+in words, on to a colleague's application by its link; clean to axe-core (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_console_browser import no_violations
+from tests.e2e.test_group_bookings_over_http import (
+    book,
+    colleagues,
+    links_emailed,
+    pay_invoice,
+)
+from tests.e2e.test_who_pays_over_http import small_course
+from tests.support.applications import application_body
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def organiser(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def _tab_to(page: Page, name: str) -> None:
+    """Press Tab until the link named ``name`` has the focus (the keyboard alone)."""
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement && document.activeElement.textContent")
+        if focused and focused.strip() == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def test_the_group_bookings_page_is_reached_and_read_with_the_keyboard_and_passes_axe(
+    stack: RunningStack, organiser: Page
+) -> None:
+    course_id = small_course(stack, capacity=4)
+    people = colleagues(uuid.uuid4().hex[:8], 2)
+    group = book(stack, course_id, people)
+    pay_invoice(stack, group)
+    link = links_emailed(stack, people)[people[0]["email"]]
+    path = link.split("/groups/", 1)[1].replace("/apply?", "/applications?")
+    applied = stack.post(f"/groups/{path}", json=application_body(**people[0]))
+    assert applied.status_code == 201, applied.text
+    page = organiser
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{stack.url}/console/courses/{course_id}")
+    _tab_to(page, "Group bookings")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Group bookings")
+    main = page.locator("main")
+    expect(main).to_contain_text("St Elsewhere NHS Foundation Trust: 2 places")
+    expect(main).to_contain_text("Florence Nightingale")
+    expect(main).to_contain_text("£200.00 a place; £400.00 for the places kept")
+    expect(main).to_contain_text("Link sent, not applied yet")
+    no_violations(page, "60-group-bookings")
+    reference = page.get_by_role("link", name=f"the application of {people[0]['name']}")
+    reference.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text(people[0]["name"])

@@ -1,0 +1,82 @@
+"""One person, one place on a course, from the other side: someone a manager booked a place for
+who applies on their own through the public form is sent to their own link; once their place is
+given up, or another colleague takes it, they apply like anyone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.test_group_bookings import (
+    BILLING,
+    COLLEAGUES,
+    INVOICED,
+    book,
+    invoiced,  # noqa: F401 (the fixture)
+    paid_group,
+)
+from tests.support.system import System, application_body
+
+NAMED = COLLEAGUES[0]
+
+
+def apply_on_their_own(system: System, email: str) -> Any:
+    body = application_body(name=NAMED["name"], email=email, payment_method="card")
+    return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
+
+
+def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    paid_group(system)
+    before = len(system.applications())
+    refused = apply_on_their_own(system, NAMED["email"].upper())
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "place_booked_for_you"
+    assert error["message"] == (
+        "A place has been booked for you by St Elsewhere NHS Trust; use the link in the email "
+        "we sent you"
+    )
+    assert len(system.applications()) == before  # nothing written
+
+
+def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    assert book(system, **BILLING).status == 201
+    refused = apply_on_their_own(system, NAMED["email"])
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "place_booked_for_you"
+
+
+def test_a_colleague_whose_place_was_given_up_applies_normally(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    given_up = system.api(
+        "POST", f"/groups/{group['group_id']}/places/1/cancel?token={group['token']}"
+    )
+    assert given_up.status == 200, given_up.body
+    applied = apply_on_their_own(system, NAMED["email"])
+    assert applied.status == 201, applied.body
+
+
+def test_a_colleague_another_took_the_place_of_applies_normally(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    applied = apply_on_their_own(system, NAMED["email"])
+    assert applied.status == 201, applied.body
+    refused = apply_on_their_own(system, "ada@example.org")
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "place_booked_for_you"

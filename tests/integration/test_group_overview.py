@@ -1,0 +1,141 @@
+"""The organisers' view of a course's group bookings: the console's page (linked from the
+course's page), ``GET /admin/courses/{id}/group-bookings`` and the CLI's ``group-bookings``,
+through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+
+from tests.integration.test_cli_codes_and_applications import run  # noqa: F401 (the fixture)
+from tests.integration.test_group_bookings import (
+    BILLING,
+    COLLEAGUES,
+    INVOICED,
+    OTHERS,
+    apply_through,
+    book,
+    invoiced,  # noqa: F401 (the fixture)
+    paid_group,
+)
+from tests.support.console import ConsoleBrowser
+from tests.support.system import System
+
+PAGE = f"/console/courses/{INVOICED}/group-bookings"
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture
+def two_groups(invoiced: System) -> dict[str, Any]:  # noqa: F811
+    """A paid group (one colleague confirmed, one substituted, one place given up) and an
+    unpaid one, by invoice, on the same course."""
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/2/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    assert system.api("POST", f"{base}/3/cancel?token={group['token']}").status == 200
+    billing = {**BILLING, "po_number": "PO-9"}
+    unpaid = book(system, **billing, organisation="Acme Care Ltd", colleagues=[OTHERS[1]])
+    assert unpaid.status == 201, unpaid.body
+    return {"paid": group, "unpaid": unpaid.json()}
+
+
+def test_the_organiser_api_lists_each_group_and_place_in_words(
+    invoiced: System,  # noqa: F811
+    two_groups: dict[str, Any],
+) -> None:
+    reply = invoiced.admin("GET", f"/courses/{INVOICED}/group-bookings")
+    assert reply.status == 200, reply.body
+    found = reply.json()
+    first, second = found["groups"]
+    assert first["group_id"] == two_groups["paid"]["group_id"]
+    assert (first["organisation"], first["manager_name"], first["manager_email"]) == (
+        "St Elsewhere NHS Trust",
+        "Florence Nightingale",
+        "florence@example.org",
+    )
+    assert first["pays_said"] == "Invoice, PO PO-4471"
+    assert first["status_said"] == "Paid"
+    assert (first["places_booked"], first["places_kept"], first["places_given_up"]) == (3, 2, 1)
+    assert (first["price_said"], first["kept_said"]) == ("£200.00", "£400.00")
+    assert (first["paid_said"], first["refunded_said"]) == ("£600.00", "£200.00")
+    assert [(p["name"], p["state"]) for p in first["places"]] == [
+        ("Mary Seacole", "confirmed"),
+        ("Ada Lovelace", "substituted"),
+        ("Grace Hopper", "given_up"),
+    ]
+    assert first["places"][0]["reference"]
+    assert first["booked_said"].endswith(("GMT", "BST"))
+    assert second["organisation"] == "Acme Care Ltd"
+    assert second["pays_said"] == "Invoice, PO PO-9"
+    assert second["status_said"].startswith("Invoice due by ")
+    assert [p["state"] for p in second["places"]] == ["awaiting_payment"]
+    assert "pence" not in reply.body
+    assert "20000" not in reply.body
+
+
+def test_the_console_page_says_them_linked_from_the_course(
+    invoiced: System,  # noqa: F811
+    two_groups: dict[str, Any],
+) -> None:
+    browser = ConsoleBrowser(invoiced)
+    browser.sign_in()
+    course_page = browser.get(f"/console/courses/{INVOICED}")
+    assert f'href="{PAGE}"' in course_page.body
+    page = browser.get(PAGE)
+    assert page.status == 200, page.body
+    text = _text(page.body)
+    for said in (
+        "St Elsewhere NHS Trust: 3 places",
+        "Florence Nightingale ( florence@example.org )",
+        "Invoice, PO PO-4471",
+        "2 kept, 1 given up, of 3 booked",
+        "£200.00 a place; £400.00 for the places kept",
+        "Confirmed",
+        "Another colleague named: a new link sent, not applied yet (1 substitution)",
+        "Given up",
+        "Acme Care Ltd: 1 place",
+        "Invoice due by",
+        "Link sent once the booking is paid",
+    ):
+        assert said in text, said
+    holder = invoiced.ports.groups.place_holder(two_groups["paid"]["group_id"], 1)
+    assert f'href="/console/applications/{holder}"' in page.body
+
+
+def test_a_course_without_groups_says_so(invoiced: System) -> None:  # noqa: F811
+    browser = ConsoleBrowser(invoiced)
+    browser.sign_in()
+    page = browser.get(PAGE)
+    assert page.status == 200, page.body
+    assert "Nobody has booked places on this course for a group yet." in _text(page.body)
+    assert browser.get("/console/courses/no-such-course/group-bookings").status == 404
+    assert invoiced.admin("GET", "/courses/no-such-course/group-bookings").status == 404
+
+
+def test_the_cli_says_the_same(
+    run: Any,  # noqa: F811
+    two_groups: dict[str, Any],
+) -> None:
+    code, out = run("group-bookings", INVOICED)
+    assert code == 0, out
+    for said in (
+        "St Elsewhere NHS Trust: 3 places (Paid)",
+        "Manager: Florence Nightingale <florence@example.org>",
+        "Pays by: Invoice, PO PO-4471",
+        "Places: 2 kept, 1 given up",
+        "Paid: £600.00; refunded: £200.00",
+        "1. Mary Seacole <mary@example.org>: Confirmed [",
+        "3. Grace Hopper <grace@example.org>: Given up",
+        "Acme Care Ltd: 1 place (Invoice due by",
+        "In the console: http",
+    ):
+        assert said in out, said
