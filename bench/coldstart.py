@@ -36,22 +36,30 @@ OTHERS_TARGET_RATIO = 1.6
 # What each child process runs: prints one JSON object with the milliseconds it measured.
 _HANDLER_PROBE = """
 import importlib, json, sys, time
+c0 = time.process_time()
 t0 = time.perf_counter()
 module = importlib.import_module(sys.argv[1])
 t1 = time.perf_counter()
 t2 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t2 - t0) * 1e3}))
+c2 = time.process_time()
+print(json.dumps({
+    "import_ms": (t1 - t0) * 1e3, "total_ms": (t2 - t0) * 1e3, "cpu_ms": (c2 - c0) * 1e3,
+}))
 """
 
 _FLOOR_PROBE = """
 import json, time
+c0 = time.process_time()
 t0 = time.perf_counter()
 from aws_lambda_powertools import Logger
 Logger(service="floor")
 import boto3
 boto3.client("dynamodb")
 t1 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t1 - t0) * 1e3}))
+c1 = time.process_time()
+print(json.dumps({
+    "import_ms": (t1 - t0) * 1e3, "total_ms": (t1 - t0) * 1e3, "cpu_ms": (c1 - c0) * 1e3,
+}))
 """
 
 
@@ -62,6 +70,9 @@ class ColdStart:
     import_ms: float
     total_ms: float
     ratio: float = 0.0
+    # The process's CPU time for the same import+init: on a machine others share, waiting for
+    # a core inflates the wall clock but not this (Lambda gives an init its own vCPU).
+    cpu_ms: float = 0.0
     costliest: list[tuple[str, float]] = field(default_factory=list)
     # SnapStart functions (infra/cdk/functions.py): init happens at publish; a person waits for
     # AWS's restore (not measurable here) plus what the first request adds over a warm one.
@@ -165,12 +176,27 @@ def _samples(
     return [_probe(python_args, what, bytecode, timeout) for _ in range(SAMPLES)]
 
 
-def _median_of(script: str, *args: str, bytecode: Path) -> tuple[float, float]:
-    samples = _samples(["-c", script, *args], f"cold-start probe {args}", bytecode)
+def _medians(samples: list[dict[str, float]]) -> tuple[float, float, float]:
     return (
         statistics.median(s["import_ms"] for s in samples),
         statistics.median(s["total_ms"] for s in samples),
+        statistics.median(s["cpu_ms"] for s in samples),
     )
+
+
+def _paired(module: str, bytecode: Path) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """SAMPLES runs of the floor and of ``module``, in turn (floor, handler, floor, ...), each
+    after one unmeasured run that compiles its imports into ``bytecode``: a machine whose speed
+    drifts (others' work beside the bench) moves both sides of each pair alike."""
+    floor_args = ["-c", _FLOOR_PROBE]
+    handler_args = ["-c", _HANDLER_PROBE, module]
+    _probe(floor_args, "floor probe", bytecode, write_bytecode=True)
+    _probe(handler_args, f"cold-start probe {module}", bytecode, write_bytecode=True)
+    floors, handlers = [], []
+    for _ in range(SAMPLES):
+        floors.append(_probe(floor_args, "floor probe", bytecode))
+        handlers.append(_probe(handler_args, f"cold-start probe {module}", bytecode))
+    return floors, handlers
 
 
 def costliest_imports(module: str, bytecode: Path, top: int = 5) -> list[tuple[str, float]]:
@@ -242,15 +268,24 @@ def measure() -> tuple[ColdStart, list[ColdStart]]:
 
 
 def _measure(bytecode: Path) -> tuple[ColdStart, list[ColdStart]]:
-    floor_import, floor_total = _median_of(_FLOOR_PROBE, bytecode=bytecode)
-    floor = ColdStart("floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0)
+    """Each handler's ratio is the median, over its pairs, of its CPU time over the floor's."""
+    every_floor: list[dict[str, float]] = []
     results = []
     for name, module in discover_handlers():
-        import_ms, total_ms = _median_of(_HANDLER_PROBE, module, bytecode=bytecode)
-        result = ColdStart(name, module, import_ms, total_ms, total_ms / floor_total)
+        floors, handlers = _paired(module, bytecode)
+        every_floor += floors
+        import_ms, total_ms, cpu_ms = _medians(handlers)
+        ratio = statistics.median(
+            h["cpu_ms"] / f["cpu_ms"] for f, h in zip(floors, handlers, strict=True)
+        )
+        result = ColdStart(name, module, import_ms, total_ms, ratio, cpu_ms)
         result.costliest = costliest_imports(module, bytecode)
         if name in snap_started():
             result.snap_start = True
             result.first_request_extra_ms = first_request_extra(name, bytecode)
         results.append(result)
+    floor_import, floor_total, floor_cpu = _medians(every_floor)
+    floor = ColdStart(
+        "floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0, floor_cpu
+    )
     return floor, results
