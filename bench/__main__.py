@@ -93,13 +93,16 @@ def _cold_start_phase(run: Run) -> None:
         "floor": asdict(floor),
         "handlers": [asdict(h) for h in handlers],
     }
-    rows = [["floor", _ms(floor.import_ms), _ms(floor.total_ms), "1.00", "", "", ""]]
+    rows = [
+        ["floor", _ms(floor.import_ms), _ms(floor.total_ms), _ms(floor.cpu_ms), "1.00", "", "", ""]
+    ]
     for h in handlers:
         rows.append(
             [
                 h.name,
                 _ms(h.import_ms),
                 _ms(h.total_ms),
+                _ms(h.cpu_ms),
                 f"{h.ratio:.2f}",
                 _verdict(h),
                 "-" if h.first_request_extra_ms is None else f"{h.first_request_extra_ms:.0f}",
@@ -108,7 +111,8 @@ def _cold_start_phase(run: Run) -> None:
         )
     run.show(
         _table(
-            f"Cold start: import + init, median of {coldstart.SAMPLES} fresh processes "
+            f"Cold start: import + init from bytecode, median of {coldstart.SAMPLES} fresh "
+            "processes; x floor: median CPU-time ratio of pairs run in turn with the floor "
             f"(target <= {coldstart.TARGET_RATIO}x floor = Logger + boto3 + DynamoDB client for "
             f"{', '.join(sorted(coldstart.WAITED_ON))}, <= {coldstart.OTHERS_TARGET_RATIO}x for "
             "the others)",
@@ -116,6 +120,7 @@ def _cold_start_phase(run: Run) -> None:
                 "handler",
                 "import ms",
                 "import+init ms",
+                "CPU ms",
                 "x floor",
                 "target",
                 "SnapStart: first request +ms",

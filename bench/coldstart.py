@@ -6,6 +6,11 @@ module's init builds what it does in Lambda (``booking.bootstrap.at_cold_start``
 clients). Interpreter start-up is the same for every handler and is left out. The floor is the
 least a Python Lambda on this stack can do: Powertools ``Logger`` + ``boto3`` + one DynamoDB
 client.
+
+Every module loads from bytecode, as in the deployed asset (infra/cdk/bundle.py compiles it all):
+each probe runs once unmeasured, writing the bytecode of whatever it imports into a cache of the
+run's own (``PYTHONPYCACHEPREFIX``: the source tree is left clean), and the measured samples
+read it. Compiling from source is a cost only of an asset shipped without bytecode.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,22 +36,30 @@ OTHERS_TARGET_RATIO = 1.6
 # What each child process runs: prints one JSON object with the milliseconds it measured.
 _HANDLER_PROBE = """
 import importlib, json, sys, time
+c0 = time.process_time()
 t0 = time.perf_counter()
 module = importlib.import_module(sys.argv[1])
 t1 = time.perf_counter()
 t2 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t2 - t0) * 1e3}))
+c2 = time.process_time()
+print(json.dumps({
+    "import_ms": (t1 - t0) * 1e3, "total_ms": (t2 - t0) * 1e3, "cpu_ms": (c2 - c0) * 1e3,
+}))
 """
 
 _FLOOR_PROBE = """
 import json, time
+c0 = time.process_time()
 t0 = time.perf_counter()
 from aws_lambda_powertools import Logger
 Logger(service="floor")
 import boto3
 boto3.client("dynamodb")
 t1 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1e3, "total_ms": (t1 - t0) * 1e3}))
+c1 = time.process_time()
+print(json.dumps({
+    "import_ms": (t1 - t0) * 1e3, "total_ms": (t1 - t0) * 1e3, "cpu_ms": (c1 - c0) * 1e3,
+}))
 """
 
 
@@ -56,6 +70,9 @@ class ColdStart:
     import_ms: float
     total_ms: float
     ratio: float = 0.0
+    # The process's CPU time for the same import+init: on a machine others share, waiting for
+    # a core inflates the wall clock but not this (Lambda gives an init its own vCPU).
+    cpu_ms: float = 0.0
     costliest: list[tuple[str, float]] = field(default_factory=list)
     # SnapStart functions (infra/cdk/functions.py): init happens at publish; a person waits for
     # AWS's restore (not measurable here) plus what the first request adds over a warm one.
@@ -83,8 +100,10 @@ def discover_handlers() -> list[tuple[str, str]]:
     return found
 
 
-def child_env() -> dict[str, str]:
-    """Settings the handlers validate at init; fake credentials; nothing that reaches AWS."""
+def child_env(bytecode: Path | None = None, *, write_bytecode: bool = False) -> dict[str, str]:
+    """Settings the handlers validate at init; fake credentials; nothing that reaches AWS.
+    With ``bytecode``, modules load their bytecode from that cache (and write it there when
+    ``write_bytecode``)."""
     env = {
         **os.environ,
         "AWS_ACCESS_KEY_ID": "bench",
@@ -105,8 +124,17 @@ def child_env() -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_NAME": "bench",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "PYTHONPROFILEIMPORTTIME"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "PYTHONPROFILEIMPORTTIME",
+        "PYTHONPYCACHEPREFIX",
+    ):
         env.pop(name, None)
+    if bytecode is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+        if write_bytecode:
+            del env["PYTHONDONTWRITEBYTECODE"]
     paths = [str(ROOT / "functions"), str(ROOT)]
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
@@ -114,12 +142,19 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def _probe(python_args: list[str], what: str, timeout: int = 120) -> dict[str, float]:
+def _probe(
+    python_args: list[str],
+    what: str,
+    bytecode: Path,
+    timeout: int = 120,
+    *,
+    write_bytecode: bool = False,
+) -> dict[str, float]:
     """Run ``python <python_args>`` fresh, in the handlers' environment; its last line is a
     JSON object of figures."""
     done = subprocess.run(  # noqa: S603 - our own interpreter, our own script or module
         [sys.executable, *python_args],
-        env=child_env(),
+        env=child_env(bytecode, write_bytecode=write_bytecode),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -133,20 +168,43 @@ def _probe(python_args: list[str], what: str, timeout: int = 120) -> dict[str, f
     return figures
 
 
-def _median_of(script: str, *args: str) -> tuple[float, float]:
-    samples = [_probe(["-c", script, *args], f"cold-start probe {args}") for _ in range(SAMPLES)]
+def _samples(
+    python_args: list[str], what: str, bytecode: Path, timeout: int = 120
+) -> list[dict[str, float]]:
+    """SAMPLES measured runs, after one that compiles what the probe imports into ``bytecode``."""
+    _probe(python_args, what, bytecode, timeout, write_bytecode=True)
+    return [_probe(python_args, what, bytecode, timeout) for _ in range(SAMPLES)]
+
+
+def _medians(samples: list[dict[str, float]]) -> tuple[float, float, float]:
     return (
         statistics.median(s["import_ms"] for s in samples),
         statistics.median(s["total_ms"] for s in samples),
+        statistics.median(s["cpu_ms"] for s in samples),
     )
 
 
-def costliest_imports(module: str, top: int = 5) -> list[tuple[str, float]]:
+def _paired(module: str, bytecode: Path) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """SAMPLES runs of the floor and of ``module``, in turn (floor, handler, floor, ...), each
+    after one unmeasured run that compiles its imports into ``bytecode``: a machine whose speed
+    drifts (others' work beside the bench) moves both sides of each pair alike."""
+    floor_args = ["-c", _FLOOR_PROBE]
+    handler_args = ["-c", _HANDLER_PROBE, module]
+    _probe(floor_args, "floor probe", bytecode, write_bytecode=True)
+    _probe(handler_args, f"cold-start probe {module}", bytecode, write_bytecode=True)
+    floors, handlers = [], []
+    for _ in range(SAMPLES):
+        floors.append(_probe(floor_args, "floor probe", bytecode))
+        handlers.append(_probe(handler_args, f"cold-start probe {module}", bytecode))
+    return floors, handlers
+
+
+def costliest_imports(module: str, bytecode: Path, top: int = 5) -> list[tuple[str, float]]:
     """Where a handler's import time goes, from ``python -X importtime``: the costliest
     packages it pulls in and our own modules' work, most first (see ``parse_importtime``)."""
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-X", "importtime", "-c", _HANDLER_PROBE, module],
-        env=child_env(),
+        env=child_env(bytecode),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -190,15 +248,12 @@ def parse_importtime(stderr: str, top: int = 5) -> list[tuple[str, float]]:
     return sorted(charged.items(), key=lambda kv: kv[1], reverse=True)[:top]
 
 
-def first_request_extra(name: str) -> float:
+def first_request_extra(name: str, bytecode: Path) -> float:
     """Milliseconds the first request after init takes beyond a warm one (bench.first_request),
     median of SAMPLES fresh processes."""
     probe = ["-m", "bench.first_request", name]
-    samples = [
-        _probe(probe, f"first-request probe {name}", timeout=300)["extra_ms"]
-        for _ in range(SAMPLES)
-    ]
-    return statistics.median(samples)
+    samples = _samples(probe, f"first-request probe {name}", bytecode, timeout=300)
+    return statistics.median(s["extra_ms"] for s in samples)
 
 
 def snap_started() -> set[str]:
@@ -208,15 +263,29 @@ def snap_started() -> set[str]:
 
 
 def measure() -> tuple[ColdStart, list[ColdStart]]:
-    floor_import, floor_total = _median_of(_FLOOR_PROBE)
-    floor = ColdStart("floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0)
+    with tempfile.TemporaryDirectory(prefix="bench-bytecode-") as cache:
+        return _measure(Path(cache))
+
+
+def _measure(bytecode: Path) -> tuple[ColdStart, list[ColdStart]]:
+    """Each handler's ratio is the median, over its pairs, of its CPU time over the floor's."""
+    every_floor: list[dict[str, float]] = []
     results = []
     for name, module in discover_handlers():
-        import_ms, total_ms = _median_of(_HANDLER_PROBE, module)
-        result = ColdStart(name, module, import_ms, total_ms, total_ms / floor_total)
-        result.costliest = costliest_imports(module)
+        floors, handlers = _paired(module, bytecode)
+        every_floor += floors
+        import_ms, total_ms, cpu_ms = _medians(handlers)
+        ratio = statistics.median(
+            h["cpu_ms"] / f["cpu_ms"] for f, h in zip(floors, handlers, strict=True)
+        )
+        result = ColdStart(name, module, import_ms, total_ms, ratio, cpu_ms)
+        result.costliest = costliest_imports(module, bytecode)
         if name in snap_started():
             result.snap_start = True
-            result.first_request_extra_ms = first_request_extra(name)
+            result.first_request_extra_ms = first_request_extra(name, bytecode)
         results.append(result)
+    floor_import, floor_total, floor_cpu = _medians(every_floor)
+    floor = ColdStart(
+        "floor", "Logger + boto3 + DynamoDB client", floor_import, floor_total, 1.0, floor_cpu
+    )
     return floor, results

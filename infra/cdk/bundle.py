@@ -6,13 +6,21 @@ not by the asset). Dependencies are fetched as pre-built manylinux wheels for th
 ``PythonFunction`` would require. ``--only-binary=:all:`` makes pip fail loudly instead of silently
 compiling an sdist for the *host* architecture.
 
+The asset carries bytecode compiled by the runtime's own Python version: Lambda's ``/var/task``
+is read-only, so a module without its ``.pyc`` is compiled from source on every cold start
+(boto3, pydantic, Powertools and ours, each time). The ``.pyc`` files are unchecked-hash ones
+(PEP 552): valid whatever modification times the zip gives the sources, never checked
+against them (the asset is immutable once built).
+
 Run it before ``cdk synth``::
 
     .venv/bin/python -m infra.cdk.bundle            # writes build/lambda
+    LAMBDA_PYTHON=/path/to/python3.13 .venv/bin/python -m infra.cdk.bundle
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +32,8 @@ from pathlib import Path
 LAMBDA_PYTHON_VERSION = "3.13"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
 PACKAGE_NAME = "booking"
+# Where the asset sits in Lambda: tracebacks name the files there, not on the build host.
+LAMBDA_TASK_ROOT = "/var/task"
 
 # boto3/botocore ship in the Lambda runtime, but we bundle them anyway: the runtime copy lags
 # behind and is not pinned, so bundling keeps deployed behaviour equal to what tests ran against.
@@ -73,8 +83,50 @@ def pip_install_command(
     ]
 
 
-def build_lambda_asset(root: Path, out: Path) -> Path:
-    """Install runtime deps and copy ``functions/booking`` into ``out``; return ``out``.
+def compile_command(target: Path, *, python: str) -> list[str]:
+    """The argv that compiles every module under ``target`` with ``python`` (the runtime's
+    version), as unchecked-hash ``.pyc`` files that name their sources under /var/task."""
+    return [
+        python,
+        "-m",
+        "compileall",
+        "-q",
+        "--invalidation-mode",
+        "unchecked-hash",
+        "-s",
+        str(target),
+        "-p",
+        LAMBDA_TASK_ROOT,
+        str(target),
+    ]
+
+
+def lambda_python(candidate: str) -> str:
+    """``candidate`` if it is a Python of the Lambda runtime's version (bytecode is specific to
+    the minor version: any other would ship ``.pyc`` files the runtime ignores)."""
+    try:
+        done = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as error:
+        raise RuntimeError(_NO_LAMBDA_PYTHON.format(candidate=candidate)) from error
+    if done.returncode != 0 or done.stdout.strip() != LAMBDA_PYTHON_VERSION:
+        raise RuntimeError(_NO_LAMBDA_PYTHON.format(candidate=candidate))
+    return candidate
+
+
+_NO_LAMBDA_PYTHON = (
+    f"{{candidate}} is not a Python {LAMBDA_PYTHON_VERSION} interpreter: the asset's bytecode must "
+    f"be compiled by the runtime's version; set LAMBDA_PYTHON to a python{LAMBDA_PYTHON_VERSION}"
+)
+
+
+def build_lambda_asset(root: Path, out: Path, *, python: str) -> Path:
+    """Install runtime deps and copy ``functions/booking`` into ``out``, then compile it all
+    with ``python`` (the runtime's version, see ``lambda_python``); return ``out``.
 
     ``out`` is recreated from scratch so the asset hash only depends on inputs.
     Needs network access to PyPI (or a configured index).
@@ -88,7 +140,9 @@ def build_lambda_asset(root: Path, out: Path) -> Path:
     subprocess.run(pip_install_command(deps, out), check=True)
     # Console scripts (bin/) point at the build host's interpreter and are useless in Lambda.
     shutil.rmtree(out / "bin", ignore_errors=True)
+    # The build host's own .pyc files are for its Python: left out, and compiled afresh below.
     shutil.copytree(root / "functions" / PACKAGE_NAME, out / PACKAGE_NAME, ignore=_COPY_IGNORE)
+    subprocess.run(compile_command(out, python=python), check=True)
     return out
 
 
@@ -96,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     root = Path(__file__).resolve().parents[2]
     out = Path(args[0]) if args else Path("build/lambda")
-    built = build_lambda_asset(root, out)
+    python = lambda_python(os.environ.get("LAMBDA_PYTHON", f"python{LAMBDA_PYTHON_VERSION}"))
+    built = build_lambda_asset(root, out, python=python)
     print(f"lambda asset ready: {built}")
     return 0
 

@@ -60,13 +60,18 @@ def lambda_code(config: StageConfig) -> lambda_.Code:
     lacks third-party deps and must not be deployed (``make deploy`` always builds first).
     """
     asset: Path = config.asset_dir
-    if not asset.is_dir():
-        if config.require_asset:
-            raise FileNotFoundError(
-                f"Lambda asset {asset} not built: run `python -m infra.cdk.bundle` first"
-            )
-        asset = REPO_ROOT / "functions"
-    return lambda_.Code.from_asset(str(asset), exclude=["**/__pycache__", "**/*.pyc", "*.egg-info"])
+    if asset.is_dir():
+        # The built asset's bytecode is compiled for the runtime (bundle.py) and ships with it:
+        # without it every cold start compiles every module from source.
+        return lambda_.Code.from_asset(str(asset), exclude=["*.egg-info"])
+    if config.require_asset:
+        raise FileNotFoundError(
+            f"Lambda asset {asset} not built: run `python -m infra.cdk.bundle` first"
+        )
+    # The source tree's bytecode, if any, is the host Python's: left out.
+    return lambda_.Code.from_asset(
+        str(REPO_ROOT / "functions"), exclude=["**/__pycache__", "**/*.pyc", "*.egg-info"]
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -63,10 +64,13 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
         return subprocess.CompletedProcess(argv, 0)
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    result = bundle.build_lambda_asset(root, Path("build/lambda"))
+    result = bundle.build_lambda_asset(root, Path("build/lambda"), python="python3.13")
 
     assert result == out
-    assert calls == [bundle.pip_install_command(["stripe>=12"], out)]
+    assert calls == [
+        bundle.pip_install_command(["stripe>=12"], out),
+        bundle.compile_command(out, python="python3.13"),
+    ]
     assert (out / "booking" / "handlers" / "api.py").is_file()
     assert not (out / "stale").exists()
     assert not list(out.rglob("__pycache__"))
@@ -84,8 +88,43 @@ def test_the_asset_carries_the_certificate_font_and_its_licence(
     monkeypatch.setattr(
         subprocess, "run", lambda argv, **kwargs: subprocess.CompletedProcess(argv, 0)
     )
-    out = bundle.build_lambda_asset(REPO, tmp_path / "lambda")
+    out = bundle.build_lambda_asset(REPO, tmp_path / "lambda", python="python3.13")
     fonts = out / "booking" / "fonts"
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
         assert (fonts / name).is_file(), name
     assert (fonts / "DejaVuSans.ttf").read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType
+
+
+def test_the_asset_is_compiled_to_unchecked_hash_bytecode_named_under_var_task(
+    tmp_path: Path,
+) -> None:
+    """Lambda's /var/task is read-only: a module shipped without its .pyc is compiled from
+    source on every cold start. The compile step (run here with this interpreter, the same
+    command the build runs with the runtime's) leaves a .pyc per module that Python loads
+    without looking at the source's time (PEP 552 flags: hash-based, unchecked) and whose
+    code names the file where Lambda has it."""
+    out = tmp_path / "lambda"
+    (out / "booking" / "handlers").mkdir(parents=True)
+    (out / "booking" / "__init__.py").write_text("")
+    (out / "booking" / "handlers" / "api.py").write_text("handler = None\n")
+    subprocess.run(bundle.compile_command(out, python=sys.executable), check=True)
+
+    tag = sys.implementation.cache_tag
+    compiled = out / "booking" / "handlers" / "__pycache__" / f"api.{tag}.pyc"
+    data = compiled.read_bytes()
+    assert int.from_bytes(data[4:8], "little") == 0b01  # hash-based, source never checked
+    code = marshal.loads(data[16:])  # noqa: S302 - the file this test just compiled
+    assert code.co_filename == "/var/task/booking/handlers/api.py"
+
+
+def test_only_an_interpreter_of_the_runtimes_version_compiles_the_asset(tmp_path: Path) -> None:
+    """Bytecode is specific to Python's minor version: one compiled by the build host's 3.11
+    would be ignored by Lambda's 3.13, which would compile from source again."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if running == bundle.LAMBDA_PYTHON_VERSION:
+        assert bundle.lambda_python(sys.executable) == sys.executable
+    else:
+        with pytest.raises(RuntimeError, match="LAMBDA_PYTHON"):
+            bundle.lambda_python(sys.executable)
+    with pytest.raises(RuntimeError, match="LAMBDA_PYTHON"):
+        bundle.lambda_python(str(tmp_path / "no-such-python"))

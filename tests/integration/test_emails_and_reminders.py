@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import io
 import json
 import uuid
 from collections.abc import Iterator
@@ -613,3 +614,29 @@ def test_each_attendee_gets_exactly_one_reminder_per_due_offset(
         assert len(system.sender.sent) == len(expected)  # no job was sent twice
         unconfirmed = {"cy@example.org", "di@example.org", "fay@example.org"}
         assert not unconfirmed & {m.to[0] for m in system.sender.sent}
+
+
+def test_a_record_that_is_not_a_job_fails_alone_and_its_text_is_not_logged(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mailer's own partial batch answer: the record whose body is not an email job (here
+    one quoting an address) goes back to the queue alone, the job beside it is sent, and the log
+    names the failed record by its message id and the error by its type, never by its text."""
+    log = io.StringIO()
+    monkeypatch.setattr(mailer.logger.registered_handler, "stream", log)
+    harness.person("app1", COURSE, "ada@example.org")
+    job = EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", COURSE)
+    messages: list[dict[str, Any]] = [
+        {"MessageId": "m-bad", "ReceiptHandle": "r1", "Body": '{"to": "eve@example.org"}'},
+        {"MessageId": "m-good", "ReceiptHandle": "r2", "Body": job.model_dump_json()},
+    ]
+    with time_machine.travel(datetime(2025, 5, 1, tzinfo=UTC), tick=False):
+        answer = mailer.handler(
+            sqs_event(messages, "arn:aws:sqs:eu-west-2:1:q"), lambda_context("booking-mailer")
+        )
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
+    assert [m.to for m in harness.sender.sent] == [["ada@example.org"]]
+    logged = log.getvalue()
+    assert "m-bad" in logged
+    assert "ValidationError" in logged
+    assert "eve@example.org" not in logged
