@@ -25,6 +25,7 @@ from booking.domain.groups import (
 from booking.domain.validation import parse
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
+from booking.services.group_unpaid_card import off_the_checkout
 from booking.services.groups import (
     GroupView,
     find_course,
@@ -104,11 +105,14 @@ def withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str)
 def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupView:
     """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
     share of the payment refunded through Stripe, and its seat goes to the waiting list. While
-    the employer's invoice is unpaid, the invoice is replaced by one for the places kept."""
+    the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
+    the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
     course = find_course(ports, group.course_id)
     if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         return _off_the_invoice(ports, group, course, number)
+    if group.status is GroupStatus.AWAITING_PAYMENT:
+        return off_the_checkout(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
