@@ -51,6 +51,7 @@ def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
 
 def _values(
     ports: Ports,
+    job: EmailJob,
     group: GroupBooking,
     course: Course,
     place: GroupPlace | None,
@@ -77,13 +78,28 @@ def _values(
         "group_organisation": group.organisation,
         # The event the email is about, never the state the group reached since.
         "paid": occasion == "paid",
-        "places": len([p for p in group.places if not p.released]),
-        "total": money_words(group.total.amount, group.total.currency),
+        **_places_and_total(job, group),
         "apply_by": moment_when(group.apply_by, definition.timezone),
         "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
         "apply_url": link,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
+    }
+
+
+def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+    """The places and their total as the manager's booked or paid email's job recorded them
+    (jobs queued before they were recorded, and other kinds: as they are now)."""
+    recorded = job.kind is EmailKind.GROUP_BOOKED and job.places_kept is not None
+    places = job.places_kept if recorded else None
+    total = job.amount if recorded else None
+    return {
+        "places": places
+        if places is not None
+        else len([p for p in group.places if not p.released]),
+        "total": money_words(
+            total if total is not None else group.total.amount, group.total.currency
+        ),
     }
 
 
@@ -142,7 +158,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
     to = place.colleague.email if place else group.manager.email
     if to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    values = _values(ports, group, course, place, occasion)
+    values = _values(ports, job, group, course, place, occasion)
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
     rendered = ports.renderer.render(job.kind, values)
