@@ -5,6 +5,7 @@ once it is paid; a booking that lapsed unpaid changes no more."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from tests.integration.test_group_bookings import (
     BILLING,
@@ -14,7 +15,7 @@ from tests.integration.test_group_bookings import (
     manager_view,
     pay_invoice,
 )
-from tests.support.system import System
+from tests.support.system import COURSE_ID, System
 
 CORRECTED = {"name": "Mary Seacole", "email": "mary.seacole@example.org"}
 
@@ -64,3 +65,57 @@ def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:
     )
     assert swapped.status == 409, swapped.body
     assert swapped.json()["error"]["code"] == "lapsed"
+
+
+def _session(system: System, url: str) -> dict[str, object]:
+    session_id = urlsplit(url).path.rsplit("/", 1)[-1]
+    headers = {"authorization": "Bearer sk_test_local"}
+    reply = system.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", headers=headers)
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kept(
+    system: System,
+) -> None:
+    left = int(system.course(COURSE_ID)["places_left"])
+    group = book(system, course=COURSE_ID).json()
+    old_pay_url = str(group["pay_url"])
+    page = system.api(
+        "GET",
+        f"/groups/{group['group_id']}?token={group['token']}",
+        headers={"accept": "text/html"},
+    ).body
+    assert "Give up place 3: pay only for the places kept" in page
+    assert "Send someone else instead of" in page
+    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    reply = system.api("POST", url)
+    assert reply.status == 200, reply.body
+    after = reply.json()
+    assert after["status"] == "awaiting_payment"
+    assert after["total"] == {"amount": 40000, "currency": "gbp"}
+    assert after["pay_url"] != old_pay_url
+    assert int(system.course(COURSE_ID)["places_left"]) == left - 2
+    assert _session(system, old_pay_url)["status"] == "expired"
+    assert _session(system, str(after["pay_url"]))["amount_total"] == 40000
+    assert system.api("POST", url).json()["pay_url"] == after["pay_url"]  # a repeat
+    assert system.pay(str(after["pay_url"])).status == 200
+    paid = manager_view(system, group)
+    assert paid["status"] == "paid"
+    assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
+    assert paid["total"] == {"amount": 40000, "currency": "gbp"}
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert stored.amount_paid == 40000
+
+
+def test_a_card_group_whose_last_place_is_given_up_before_paying_ends(system: System) -> None:
+    left = int(system.course(COURSE_ID)["places_left"])
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+    reply = system.api(
+        "POST", f"/groups/{group['group_id']}/places/1/cancel?token={group['token']}"
+    )
+    assert reply.status == 200, reply.body
+    assert reply.json()["status"] == "lapsed"
+    assert int(system.course(COURSE_ID)["places_left"]) == left
+    assert _session(system, str(group["pay_url"]))["status"] == "expired"

@@ -4,11 +4,14 @@ what its job recorded, not from the state when it is sent."""
 from __future__ import annotations
 
 from tests.integration.test_group_bookings import (
+    BILLING,
     COLLEAGUES,
     OTHERS,
     apply_through,
+    book,
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
+    pay_invoice,
 )
 from tests.support.system import System
 
@@ -31,3 +34,40 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
     [copy] = [e for e in sent if e.subject.startswith("New booking")]
     assert "Status when this was sent: Confirmed" in copy.text
     assert "Cancelled" not in copy.text
+
+
+def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    assert system.api("POST", f"{base}/2/cancel?token={group['token']}").status == 200
+    withdrawn = [
+        e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")
+    ]
+    assert len(withdrawn) == 2
+    said = sorted(" ".join(e.text.split()) for e in withdrawn)
+    assert "has given the place up" in said[0] + said[1]
+    assert "has named another colleague instead" in said[0] + said[1]
+    assert all("Status when this was sent: Cancelled" in text for text in said)
+
+
+def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_it_goes(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    reply = book(system, **BILLING)
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    system.deliver_emails()
+    pay_invoice(system, group)
+    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    assert system.api("POST", url).status == 200  # before the paid email is sent
+    [paid] = [e for e in system.deliver_emails() if e.subject.startswith("Paid:")]
+    assert "the 3 places you booked" in " ".join(paid.text.split())

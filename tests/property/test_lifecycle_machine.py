@@ -977,6 +977,24 @@ class BookingLifecycle(RuleBasedStateMachine):
             if application.transfers and application.status is S.CONFIRMED:
                 assert application.course_id == application.transfers[-1].to_course_id
 
+    # --- groups2 steps ---
+    # Places given up before a group pays (a card group's checkout or an employer's invoice
+    # replaced by one for the places kept) are exercised by the group steps' give-up rule on
+    # unpaid groups. Invariant: what an unpaid group asks Stripe for is its places kept.
+
+    @invariant()
+    def an_unpaid_groups_payment_asks_for_its_places_kept(self) -> None:
+        headers = {"authorization": "Bearer sk_test_local"}
+        for group in self._groups():
+            if group.status.value == "awaiting_payment" and group.checkout is not None:
+                path = f"/v1/checkout/sessions/{group.checkout.session_id}"
+                asked = self.system.stripe_local("GET", path, headers=headers).json()
+                assert asked["amount_total"] == group.total.amount, (asked, group.total)
+            if group.status.value == "awaiting_invoice_payment" and group.invoice is not None:
+                path = f"/v1/invoices/{group.invoice.invoice_id}"
+                asked = self.system.stripe_local("GET", path, headers=headers).json()
+                assert asked["amount_due"] == group.total.amount, (asked, group.total)
+
 
 def _note(what: str) -> None:
     """A line of the run's statistics (``--hypothesis-show-statistics``), when in a run."""

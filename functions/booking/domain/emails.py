@@ -46,11 +46,17 @@ class EmailKind(StrEnum):
     # paid); to each colleague, their own link to the application form (and to a substitute).
     GROUP_BOOKED = "group_booked"
     GROUP_PLACE_LINK = "group_place_link"
+    # To the manager: something happened to their booking they did not just see on their page
+    # (a place's share refunded, the invoice reissued, the hold lapsed, places released at the
+    # deadline, a payment given back); ``reason`` says which (``domain.group_notices``).
+    GROUP_CHANGED = "group_changed"
 
 
 # The kinds about a group booking rather than an application (``application_id`` names the
 # group): the mailer sends them through ``services.group_emails``.
-GROUP_KINDS = frozenset({EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK})
+GROUP_KINDS = frozenset(
+    {EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK, EmailKind.GROUP_CHANGED}
+)
 
 
 def instant_token(moment: datetime) -> str:
@@ -109,6 +115,10 @@ class EmailJob(BaseModel):
     # describes the application as it was then, never a later status (None: jobs queued
     # before it was recorded, which say the current one).
     status_then: str | None = None
+    # GROUP_CHANGED: the places the event was about (their numbers), and how many the group
+    # kept after it (a reissued invoice's places).
+    group_places: tuple[int, ...] = ()
+    places_kept: int | None = None
 
     def as_of(self, status: str) -> EmailJob:
         """This job recording ``status`` as its application's status when it was queued (a

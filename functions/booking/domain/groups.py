@@ -267,6 +267,10 @@ class GroupBooking(BaseModel):
         """The manager is emailed their page (``occasion``: booked, paid)."""
         job = EmailJob.for_group(
             EmailKind.GROUP_BOOKED, self.group_id, self.course_id, occasion=occasion, place=None
+        ).model_copy(
+            # What the email says of the places and their price, as they are at this event (a
+            # place given up before it is sent does not change what was booked or paid).
+            update={"places_kept": self.seats_held, "amount": self.total.amount}
         )
         return self.with_emails(job)
 

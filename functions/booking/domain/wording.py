@@ -264,6 +264,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
     EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
+    EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
 }
 
 

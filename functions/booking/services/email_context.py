@@ -200,6 +200,10 @@ def _status_context(
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": status_words(status_then),
         "status_recorded": job.status_then is not None,
+        # A facilitators' copy about a colleague the manager withdrew from a group's place
+        # (the job's own reason, never the application's later one).
+        "withdrawn_from_group": job.kind is EmailKind.FACILITATOR_COPY
+        and job.reason in ("substituted", "group_place_cancelled"),
         "reason_text": _reason_text(job.kind, reason),
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,

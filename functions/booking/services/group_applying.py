@@ -137,7 +137,15 @@ def withdraw_application(ports: Ports, application: Application, reason: str) ->
             # The usual cancellation email, with its calendar cancel, saying why.
             EmailJob.about(
                 EmailKind.CANCELLED, current.application_id, current.course_id, reason=reason
-            )
+            ),
+            # The facilitators hear that someone they were told of is no longer coming.
+            EmailJob.about(
+                EmailKind.FACILITATOR_COPY,
+                current.application_id,
+                current.course_id,
+                occasion="withdrawn",
+                reason=reason,
+            ),
         )
         return ports.repository.save(ended, current)
 

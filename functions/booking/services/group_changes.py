@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.commands import Refund
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput, StaleWrite
+from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
     Colleague,
     GroupBooking,
@@ -24,6 +25,7 @@ from booking.domain.groups import (
 from booking.domain.validation import parse
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
+from booking.services.group_unpaid_card import off_the_checkout
 from booking.services.groups import (
     GroupView,
     find_course,
@@ -103,25 +105,31 @@ def withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str)
 def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupView:
     """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
     share of the payment refunded through Stripe, and its seat goes to the waiting list. While
-    the employer's invoice is unpaid, the invoice is replaced by one for the places kept."""
+    the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
+    the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
     course = find_course(ports, group.course_id)
     if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         return _off_the_invoice(ports, group, course, number)
+    if group.status is GroupStatus.AWAITING_PAYMENT:
+        return off_the_checkout(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
-    saved = give_up(ports, group, number, withdraw=True)
+    saved = give_up(ports, group, number, withdraw=True, tell=True)
     logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
 
 
-def give_up(ports: Ports, group: GroupBooking, number: int, *, withdraw: bool) -> GroupBooking:
+def give_up(
+    ports: Ports, group: GroupBooking, number: int, *, withdraw: bool, tell: bool = False
+) -> GroupBooking:
     """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
     the place, so a retry is the same refund), its seat given back with the save, which holds
     only while nobody fills the place. ``withdraw``: the colleague's application filling it is
-    withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept."""
+    withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept.
+    ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all)."""
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
@@ -148,6 +156,11 @@ def give_up(ports: Ports, group: GroupBooking, number: int, *, withdraw: bool) -
         changed = current.with_place(released, ports.clock()).model_copy(
             update={"refunds": refunds}
         )
+        if tell:
+            back = refunds.get(refund_id, 0) if refund_id else 0
+            changed = manager_told(
+                changed, GroupEvent.PLACE_GIVEN_UP, f"place{number}", amount=back, places=(number,)
+            )
         return ports.groups.save_group(changed, current)
 
     return retried(release, group_reader(ports, group.group_id), first=group)
@@ -166,6 +179,7 @@ def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: 
         return view_of(ports, group)
     old = group.invoice
     released = group.with_place(place.model_copy(update={"released": True}), now)
+    attempt = old.attempt + 1 if old is not None else 1
     if released.seats_held == 0:
         new = lapsed(released, now)
     else:
@@ -179,10 +193,19 @@ def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: 
                 amount=released.total,
                 billing=group.billing,
                 due_at=old.due_at,
-                attempt=old.attempt + 1,
+                attempt=attempt,
             )
         )
         new = released.model_copy(update={"invoice": invoice})
+    # Told what the invoice now asks (or that none is owed), as it is at this change.
+    new = manager_told(
+        new,
+        GroupEvent.INVOICE_REISSUED,
+        f"invoice{attempt}",
+        amount=new.total.amount if new.seats_held else 0,
+        places=(number,),
+        places_kept=new.seats_held,
+    )
     try:
         saved = ports.groups.save_group(new, group)
     except StaleWrite:

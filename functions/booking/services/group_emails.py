@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from booking.domain.application import ERASED_EMAIL
+from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
@@ -50,6 +51,7 @@ def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
 
 def _values(
     ports: Ports,
+    job: EmailJob,
     group: GroupBooking,
     course: Course,
     place: GroupPlace | None,
@@ -76,13 +78,28 @@ def _values(
         "group_organisation": group.organisation,
         # The event the email is about, never the state the group reached since.
         "paid": occasion == "paid",
-        "places": len([p for p in group.places if not p.released]),
-        "total": money_words(group.total.amount, group.total.currency),
+        **_places_and_total(job, group),
         "apply_by": moment_when(group.apply_by, definition.timezone),
         "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
         "apply_url": link,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
+    }
+
+
+def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+    """The places and their total as the manager's booked or paid email's job recorded them
+    (jobs queued before they were recorded, and other kinds: as they are now)."""
+    recorded = job.kind is EmailKind.GROUP_BOOKED and job.places_kept is not None
+    places = job.places_kept if recorded else None
+    total = job.amount if recorded else None
+    return {
+        "places": places
+        if places is not None
+        else len([p for p in group.places if not p.released]),
+        "total": money_words(
+            total if total is not None else group.total.amount, group.total.currency
+        ),
     }
 
 
@@ -99,6 +116,29 @@ def _invoice_said(group: GroupBooking, zone: str) -> dict[str, str] | None:
     }
 
 
+def _numbers_said(numbers: tuple[int, ...]) -> str:
+    """ "place 2", "places 2 and 3", "places 1, 2 and 4"."""
+    said = [str(n) for n in numbers]
+    if len(said) <= 1:
+        return f"place {''.join(said)}"
+    return f"places {', '.join(said[:-1])} and {said[-1]}"
+
+
+def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+    """What a GROUP_CHANGED email says: the event as its job recorded it (which, what money,
+    how many places kept), never the state the group reached since."""
+    currency = group.price.currency
+    return {
+        "event": job.reason,
+        "amount": money_words(job.amount, currency) if job.amount else None,
+        "places": _numbers_said(job.group_places),
+        "how_many": len(job.group_places),
+        "places_kept": job.places_kept,
+        "by_card": group.payment_method is PaymentMethod.CARD,
+        "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
+    }
+
+
 def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
     group = ports.groups.get_group(job.application_id)
     course = ports.repository.get_course(job.course_id) if group else None
@@ -110,7 +150,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         place = _place_to_tell(group, job)
         if place is None:
             return GroupEmailOutcome.SKIPPED_GONE
-    else:
+    elif job.kind is EmailKind.GROUP_BOOKED:
         about = _manager_occasion(group, job)
         if about is None:
             return GroupEmailOutcome.SKIPPED_GONE
@@ -118,7 +158,10 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
     to = place.colleague.email if place else group.manager.email
     if to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    rendered = ports.renderer.render(job.kind, _values(ports, group, course, place, occasion))
+    values = _values(ports, job, group, course, place, occasion)
+    if job.kind is EmailKind.GROUP_CHANGED:
+        values["change"] = _change_said(ports, job, group)
+    rendered = ports.renderer.render(job.kind, values)
     message = OutgoingEmail(
         to=[to],
         reply_to=[course.definition.enquiries_email] if course.definition.enquiries_email else [],

@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.errors import NotFound
+from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
     GroupBooking,
     GroupMove,
@@ -115,12 +116,29 @@ def group_money_event(
         else:
             new = group
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
+        recorded = _manager_told_of(recorded, move, payment_intent, given_back)
         saved = ports.groups.save_group(recorded, group)
         if move is GroupMove.LAPSED:
             offer_free_places(ports, saved.course_id)
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: _group(ports, group_id))
+
+
+def _manager_told_of(
+    group: GroupBooking, move: GroupMove, payment_intent: str | None, given_back: dict[str, int]
+) -> GroupBooking:
+    """The manager hears of a hold that lapsed unpaid, and of a payment given back whole."""
+    if move is GroupMove.LAPSED:
+        return manager_told(group, GroupEvent.HOLD_LAPSED, "lapsed")
+    if move is GroupMove.REFUND and payment_intent in given_back:
+        return manager_told(
+            group,
+            GroupEvent.PAYMENT_RETURNED,
+            payment_intent,
+            amount=given_back[payment_intent],
+        )
+    return group
 
 
 def group_refund_event(ports: Ports, payment_intent: str) -> GroupOutcome | None:

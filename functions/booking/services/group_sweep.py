@@ -8,6 +8,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
+from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
 from booking.services.group_changes import give_up
@@ -39,7 +40,8 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             if lapses is None or lapses > now:
                 return None  # paid or released meanwhile
             status = "overdue" if current.invoice is not None else "void"
-            return ports.groups.save_group(lapsed(current, now, status), current)
+            ended = manager_told(lapsed(current, now, status), GroupEvent.HOLD_LAPSED, "lapsed")
+            return ports.groups.save_group(ended, current)
 
         released = retried(release, group_reader(ports, due.group_id), first=due)
         if released is None:
@@ -66,6 +68,14 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
 
     def mark(latest: GroupBooking) -> GroupBooking:
         done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
+        released = tuple(
+            p.number for p in latest.places if p.released and not group.place(p.number).released
+        )
+        if released:
+            back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)
+            done = manager_told(
+                done, GroupEvent.UNFILLED_RELEASED, "deadline", amount=back, places=released
+            )
         return ports.groups.save_group(done, latest)
 
     retried(mark, group_reader(ports, group.group_id), first=current)

@@ -131,6 +131,9 @@ def manager_page(view: GroupView, base_url: str) -> str:
             course=course_facts(view.course),
             status_said=_status_said(group),
             paid=group.status.value == "paid",
+            # The places change while the seats are held: paid, or its payment still open (a
+            # misspelt address put right, a place given up before paying).
+            changeable=group.seats_held > 0 and not over,
             pay_url=view.pay_url,
             places_kept=sum(1 for place in group.places if not place.released),
             over=over,

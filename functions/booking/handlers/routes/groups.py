@@ -118,9 +118,11 @@ GROUPS: tuple[Route, ...] = (
             "303": see_other("Browsers: back to the manager's page"),
         },
         errors=(400, 404, 409, 413, 415, 422),
-        description="A paid place goes to another colleague (`name`, `email`) before the "
+        description="A place goes to another colleague (`name`, `email`) before the "
         "course starts: they get a new link and the old one stops working; the old "
-        "colleague's application, if they had applied, is withdrawn.",
+        "colleague's application, if they had applied, is withdrawn. Before the booking is "
+        "paid (a misspelt address put right), the link goes out with the payment. A booking "
+        "that lapsed unpaid answers 409 `lapsed`.",
         parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
         body=_both("ColleagueIn"),
         tags=("groups",),
@@ -142,8 +144,10 @@ GROUPS: tuple[Route, ...] = (
         "(to the card, or the payment of the paid invoice), and the seat is offered to the "
         "waiting list. While the employer's invoice is unpaid, the invoice is replaced by "
         "one for the places kept (the old one voided), and the last place given up ends the "
-        "booking. Doing it again changes nothing. A booking paying by card cannot give up "
-        "a place before it is paid (409 `not_paid`).",
+        "booking. Doing it again changes nothing. While a card payment is open, a new "
+        "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
+        "a payment that still arrives on it is refunded whole), and the last place given up "
+        "ends the booking.",
         parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
         tags=("groups",),
         private=True,

@@ -1,0 +1,70 @@
+"""A place given up while the group's card payment is still open: a new Checkout Session for
+the places kept (asked of Stripe before the save that records it), the old one expired at Stripe
+after; a payment that still arrives on the old one is not the group's current checkout and goes
+back whole (``domain.groups.decide_paid``). The last place given up ends the booking."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
+from booking.domain.groups import GroupBooking, lapsed
+from booking.services.groups import GroupView, manager_url, places_line, view_of
+from booking.services.ports import CheckoutRequest, Ports
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+
+
+def off_the_checkout(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
+    now = ports.clock()
+    if now >= course.first_start():
+        raise Conflict("the course has started: the places can no longer change", code="started")
+    place = group.place(number)
+    if place.released:
+        return view_of(ports, group)
+    old = group.checkout
+    released = group.with_place(place.model_copy(update={"released": True}), now)
+    if released.seats_held == 0:
+        new = lapsed(released, now)
+    else:
+        hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
+        back = manager_url(ports, group)
+        checkout = ports.payments.create_checkout(
+            CheckoutRequest(
+                application_id=group.group_id,
+                course_id=group.course_id,
+                product_name=places_line(released, course),
+                price=released.total,
+                customer_email=group.manager.email,
+                expires_at=hold_until,
+                success_url=back,
+                cancel_url=back,
+                # One session per set of places kept: a retry of this change asks for it again.
+                attempt=1 + len(released.places) - released.seats_held,
+            )
+        )
+        new = released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
+    try:
+        saved = ports.groups.save_group(new, group)
+    except StaleWrite:
+        if new.checkout is not None and new.checkout is not old:
+            _expire_quietly(ports, new.checkout.session_id, group.group_id)
+        raise Conflict(
+            "the booking changed meanwhile; please try again", code="group_changed"
+        ) from None
+    if old is not None:
+        _expire_quietly(ports, old.session_id, group.group_id)
+    logger.info("group place taken off its checkout", extra={"group_id": group.group_id})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+def _expire_quietly(ports: Ports, session_id: str, group_id: str) -> None:
+    """Expire a session the group no longer pays by; if it was paid first, its payment's event
+    gives the money back (it is not the group's current checkout)."""
+    try:
+        ports.payments.expire_checkout(session_id)
+    except (Conflict, DependencyUnavailable):
+        logger.warning("an old group checkout left open", extra={"group_id": group_id})

@@ -1,0 +1,122 @@
+"""The manager is told of what happens to their booking after it was made: a place's share
+refunded, the invoice reissued for the places kept, the hold lapsing unpaid, places released
+at the deadline, a payment given back whole; each once, each describing its own event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from booking.domain.group_notices import GroupEvent
+from booking.domain.groups import GroupMove
+from booking.services.group_payments import _manager_told_of
+from tests.integration.test_group_bookings import (
+    BILLING,
+    COLLEAGUES,
+    INVOICED,
+    apply_through,
+    book,
+    invoiced,  # noqa: F401 (the fixture)
+    paid_group,
+)
+from tests.support.system import System
+
+MANAGER = ["florence@example.org"]
+
+
+def _told(system: System) -> list[Any]:
+    return [e for e in system.deliver_emails() if e.to == MANAGER]
+
+
+def _cancel(system: System, group: dict[str, Any], number: int) -> Any:
+    url = f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
+    reply = system.api("POST", url)
+    assert reply.status == 200, reply.body
+    return reply.json()
+
+
+def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    system.deliver_emails()
+    _cancel(system, group, 2)
+    [told] = _told(system)
+    assert told.subject == "A place given up: Compassionate Leadership Training"
+    assert "Place 2 of your booking" in told.text
+    assert "£200.00" in told.text
+    assert group["manager_url"] in told.text
+    _cancel(system, group, 2)  # a repeat: no second email
+    assert _told(system) == []
+
+
+def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = book(system, **BILLING).json()
+    system.deliver_emails()
+    _cancel(system, group, 3)
+    [told] = _told(system)
+    assert told.subject.startswith("A new invoice for the places kept")
+    flat = " ".join(told.text.split())
+    assert "for the 2 places kept (£400.00)" in flat
+    _cancel(system, group, 2)  # the second reissue is its own event
+    [again] = _told(system)
+    assert "for the 1 place kept (£200.00)" in " ".join(again.text.split())
+
+
+def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:  # noqa: F811
+    system = invoiced
+    with system.standin.webhooks_held():
+        group = book(system).json()
+    system.deliver_emails()
+    system.clock_offset += timedelta(hours=1)
+    with system.standin.webhooks_held():
+        system.scheduled_run(system.now())
+    [told] = _told(system)
+    assert told.subject.startswith("Not paid in time: the places were released")
+    assert f"/courses/{INVOICED}/group-booking" in told.text
+    system.scheduled_run(system.now() + timedelta(hours=1))
+    assert _told(system) == []
+    assert group["status"] == "awaiting_payment"
+
+
+def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refunded(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    system.put_course(
+        INVOICED, course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
+    )
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    system.deliver_emails()
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    system.scheduled_run(system.now())
+    [told] = _told(system)
+    assert told.subject.startswith("Places nobody applied for were released")
+    flat = " ".join(told.text.split())
+    assert "Nobody applied for places 2 and 3, so they were released and £400.00" in flat
+    system.scheduled_run(system.now() + timedelta(hours=1))
+    assert _told(system) == []
+
+
+def test_a_payment_given_back_whole_is_told_with_its_amount(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = system.ports.groups.get_group(paid_group(system)["group_id"])
+    assert group is not None
+    system.deliver_emails()
+    told = _manager_told_of(group, GroupMove.REFUND, "pi_second", {"pi_second": 60000})
+    [job] = [j for j in told.outbox if j.reason == GroupEvent.PAYMENT_RETURNED.value]
+    assert job.amount == 60000
+    assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}) == group
+    system.ports.groups.save_group(told, group)
+    [email] = _told(system)
+    assert email.subject.startswith("A payment given back")
+    assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
