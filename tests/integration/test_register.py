@@ -255,24 +255,23 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     )
     assert refused.status == 403
     token = browser.csrf(page)
-    reply = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        application_id=ada["application_id"],
-        session=first,
-        mark="attended",
-    )
+
+    def marked(mark: str) -> Any:
+        """Ada's mark for the first session, given with the form."""
+        return browser.post(
+            f"{page}/marks",
+            csrf_token=token,
+            application_id=ada["application_id"],
+            session=first,
+            mark=mark,
+        )
+
+    reply = marked("attended")
     assert reply.status == 303
     assert reply.headers["location"].endswith(f"?done=marked#row-{ada['application_id']}")
     row = _register(system)["rows"][1]
     assert row["marks"][first] == "attended"
-    wrong = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        application_id=ada["application_id"],
-        session=first,
-        mark="late",
-    )
+    wrong = marked("late")
     assert wrong.status == 422
     assert "Attended, absent or apologies" in _text(wrong.body) or "attended, absent" in wrong.body
     imported = browser.post(
