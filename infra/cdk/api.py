@@ -101,6 +101,25 @@ class Api(Construct):
             # We create the $default stage ourselves to attach throttling and access logs.
             create_default_stage=False,
         )
+        self.stage = self._default_stage(config)
+        self.endpoint = self.http_api.api_endpoint
+
+        self._public_routes(api_function)
+        self._webhook_route(webhook_function)
+        self._console_routes(console_function)
+        self.http_api.add_routes(
+            path=ADMIN_PATH,
+            methods=[apigwv2.HttpMethod.ANY],
+            integration=integrations.HttpLambdaIntegration("Admin", admin_function),
+            authorizer=authorizers.HttpUserPoolAuthorizer(
+                "Organisers", user_pool, user_pool_clients=[user_pool_client]
+            ),
+            # Only access tokens carrying the resource-server scope are accepted.
+            authorization_scopes=[ADMIN_SCOPE],
+        )
+
+    def _default_stage(self, config: StageConfig) -> apigwv2.HttpStage:
+        """The $default stage, throttled, with access logs."""
         access_logs = logs.LogGroup(
             self,
             "AccessLogs",
@@ -113,7 +132,7 @@ class Api(Construct):
             "Access log lines name the route, status and source IP only (no query strings, "
             "no bodies), and CloudWatch Logs encrypts every group at rest already.",
         )
-        self.stage = apigwv2.HttpStage(
+        return apigwv2.HttpStage(
             self,
             "DefaultStage",
             http_api=self.http_api,
@@ -124,8 +143,9 @@ class Api(Construct):
             throttle=apigwv2.ThrottleSettings(rate_limit=25, burst_limit=50),
             access_log_settings=_AccessLogSettings(access_logs),
         )
-        self.endpoint = self.http_api.api_endpoint
 
+    def _public_routes(self, api_function: lambda_.IFunction) -> None:
+        """The public API's routes, and every request no route matches."""
         api_integration = integrations.HttpLambdaIntegration("Public", api_function)
         for path, method in PUBLIC_ROUTES:
             for route in self.http_api.add_routes(
@@ -154,6 +174,8 @@ class Api(Construct):
             "Catch-all for unmatched requests, answered by the public function with 404/405 in "
             "the contract's error shape; it reaches no route that needs authorisation.",
         )
+
+    def _webhook_route(self, webhook_function: lambda_.IFunction) -> None:
         for route in self.http_api.add_routes(
             path=WEBHOOK_PATH,
             methods=[POST],
@@ -166,6 +188,8 @@ class Api(Construct):
                 "handler verifying the Stripe-Signature HMAC over the raw body with the webhook "
                 "signing secret (400 and nothing written on failure).",
             )
+
+    def _console_routes(self, console_function: lambda_.IFunction) -> None:
         console = integrations.HttpLambdaIntegration("Console", console_function)
         for path in CONSOLE_PATHS:
             for route in self.http_api.add_routes(
@@ -181,13 +205,3 @@ class Api(Construct):
                     "the booking/admin scope) on every page, and the session's CSRF token on "
                     "every POST; without them it answers 303 to sign-in or 403.",
                 )
-        self.http_api.add_routes(
-            path=ADMIN_PATH,
-            methods=[apigwv2.HttpMethod.ANY],
-            integration=integrations.HttpLambdaIntegration("Admin", admin_function),
-            authorizer=authorizers.HttpUserPoolAuthorizer(
-                "Organisers", user_pool, user_pool_clients=[user_pool_client]
-            ),
-            # Only access tokens carrying the resource-server scope are accepted.
-            authorization_scopes=[ADMIN_SCOPE],
-        )

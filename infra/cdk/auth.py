@@ -20,35 +20,7 @@ ADMIN_SCOPE = ORGANISER_SCOPE
 class Auth(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
-        self.user_pool = cognito.UserPool(
-            self,
-            "UserPool",
-            user_pool_name=f"{config.prefix}-organisers",
-            # Organisers are invited by an operator (DEPLOY.md); nobody can sign themselves up
-            # and thereby gain the admin scope.
-            self_sign_up_enabled=False,
-            sign_in_aliases=cognito.SignInAliases(email=True),
-            sign_in_case_sensitive=False,
-            auto_verify=cognito.AutoVerifiedAttrs(email=True),
-            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            password_policy=cognito.PasswordPolicy(
-                min_length=12,
-                require_lowercase=True,
-                require_uppercase=True,
-                require_digits=True,
-                require_symbols=True,
-                temp_password_validity=Duration.days(3),
-            ),
-            # Admins can refund and cancel bookings: a stolen password alone must not be enough.
-            mfa=cognito.Mfa.REQUIRED,
-            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
-            # Plus tier = threat protection (compromised-credential and adaptive auth checks) in
-            # enforcement mode. Billed per active organiser per month (a few cents total).
-            feature_plan=cognito.FeaturePlan.PLUS,
-            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-            deletion_protection=config.is_prod,
-            removal_policy=config.removal_policy,
-        )
+        self.user_pool = self._user_pool(config)
         admin = cognito.ResourceServerScope(
             scope_name=ADMIN_SCOPE_NAME, scope_description="Manage courses and bookings"
         )
@@ -95,6 +67,38 @@ class Auth(Construct):
             access_token_validity=Duration.minutes(30),
             id_token_validity=Duration.minutes(30),
             refresh_token_validity=Duration.hours(12),
+        )
+
+    def _user_pool(self, config: StageConfig) -> cognito.UserPool:
+        """The organisers' accounts: invited only, strong passwords, MFA, threat protection."""
+        return cognito.UserPool(
+            self,
+            "UserPool",
+            user_pool_name=f"{config.prefix}-organisers",
+            # Organisers are invited by an operator (DEPLOY.md); nobody can sign themselves up
+            # and thereby gain the admin scope.
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            sign_in_case_sensitive=False,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            # Admins can refund and cancel bookings: a stolen password alone must not be enough.
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            # Plus tier = threat protection (compromised-credential and adaptive auth checks) in
+            # enforcement mode. Billed per active organiser per month (a few cents total).
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=config.is_prod,
+            removal_policy=config.removal_policy,
         )
 
     def allow_console(self, base_url: str) -> None:

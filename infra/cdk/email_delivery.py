@@ -40,6 +40,11 @@ class EmailDelivery(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
 
+        self._queues()
+        self._ses(config, topic_key, stack)
+
+    def _queues(self) -> None:
+        """The email queue, its dead-letter queue, and the one for SES events not recorded."""
         self.dead_letter_queue = failure_queue(self, "EmailDlq")
         ignore_cfn_lint(
             self.dead_letter_queue,
@@ -85,6 +90,8 @@ class EmailDelivery(Construct):
             "another queue's redrive policy. It is alarmed on depth > 0.",
         )
 
+    def _ses(self, config: StageConfig, topic_key: kms.IKey, stack: Stack) -> None:
+        """The sending identity, its configuration set, and its bounces and complaints."""
         # --- SES -----------------------------------------------------------------------------
         self.configuration_set_name = f"{config.prefix}-emails"
         self.configuration_set = ses.ConfigurationSet(

@@ -7,6 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
@@ -41,26 +42,7 @@ class Scheduling(Construct):
         reminders_function: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letter_queue = failure_queue(self, "SchedulerDlq")
-        acknowledge(
-            self.dead_letter_queue,
-            "AwsSolutions-SQS3",
-            "This queue IS a dead-letter queue: EventBridge Scheduler's DLQ for the reminders "
-            "schedule (cdk-nag only recognises DLQs referenced by another queue's redrive "
-            "policy). It is alarmed on depth > 0 and nothing consumes it automatically.",
-        )
-        skip_checkov(
-            self.dead_letter_queue,
-            "CKV_AWS_27",
-            "Encrypted at rest with SSE-SQS (SqsManagedSseEnabled), which checkov does not "
-            "recognise: it looks only for a KMS key id.",
-        )
-        ignore_cfn_lint(
-            self.dead_letter_queue,
-            "ES6000",
-            "This queue is a dead-letter queue (the schedule's and the reminders function's "
-            "on-failure destination); a redrive policy on it would hide failures from the alarm.",
-        )
+        self.dead_letter_queue = self._dead_letter_queue()
         # Scheduler invokes the function asynchronously: a run that fails all of Lambda's own
         # retries lands here too, not only events Scheduler could not deliver.
         send_failures_to(
@@ -103,6 +85,30 @@ class Scheduling(Construct):
             "Added by CDK's grant_invoke: lambda:InvokeFunction on the reminders function's own "
             "qualified ARNs (versions/aliases), i.e. one function. No other function or action.",
         )
+
+    def _dead_letter_queue(self) -> sqs.Queue:
+        """Where a run goes that Scheduler could not deliver or the function failed on."""
+        queue = failure_queue(self, "SchedulerDlq")
+        acknowledge(
+            queue,
+            "AwsSolutions-SQS3",
+            "This queue IS a dead-letter queue: EventBridge Scheduler's DLQ for the reminders "
+            "schedule (cdk-nag only recognises DLQs referenced by another queue's redrive "
+            "policy). It is alarmed on depth > 0 and nothing consumes it automatically.",
+        )
+        skip_checkov(
+            queue,
+            "CKV_AWS_27",
+            "Encrypted at rest with SSE-SQS (SqsManagedSseEnabled), which checkov does not "
+            "recognise: it looks only for a KMS key id.",
+        )
+        ignore_cfn_lint(
+            queue,
+            "ES6000",
+            "This queue is a dead-letter queue (the schedule's and the reminders function's "
+            "on-failure destination); a redrive policy on it would hide failures from the alarm.",
+        )
+        return queue
 
 
 def _logical_id(fn: lambda_.IFunction) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
 from tests.support.local_stack import RunningStack, running_stack
@@ -89,3 +89,12 @@ def axe_clean(page: Page, screenshot: str) -> None:
     )
     page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
     assert results.violations_count == 0, f"{screenshot}: {results.generate_report()}"
+
+
+def sign_in(page: Page, stack: RunningStack) -> None:
+    """Sign ``page`` in to the console with the organiser token (the local stack's sign-in
+    page); it lands on the console's home."""
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{stack.url}/console")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,19 +14,36 @@ from booking.cli import main
 from tests.e2e.conftest import RunningStack
 
 
+def _cohort(title: str, day: str, **more: Any) -> dict[str, Any]:
+    """A five-place cohort at £200 with one session, 15:00 to 17:00 on ``day``."""
+    return {
+        "title": title,
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 5,
+        "sessions": [{"date": day, "start_time": "15:00", "end_time": "17:00"}],
+        **more,
+    }
+
+
+def _written(path: Path, definition: dict[str, Any]) -> Path:
+    """The definition as a file to load."""
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    return path
+
+
+def _signed(stack: RunningStack) -> list[str]:
+    """The options every command takes: the stack's URL and the organiser token."""
+    return ["--url", stack.url, "--token", stack.admin_token]
+
+
 def test_load_course_roster_and_reminders(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    definition = {
-        "programme": "cli-programme",
-        "title": "CLI cohort",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 5,
-        "sessions": [{"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"}],
-    }
-    path = tmp_path / "cli-cohort.json"
-    path.write_text(json.dumps(definition), encoding="utf-8")
-    common = ["--url", stack.url, "--token", stack.admin_token]
+    path = _written(
+        tmp_path / "cli-cohort.json",
+        _cohort("CLI cohort", "2031-06-02", programme="cli-programme"),
+    )
+    common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
     assert "created cli-cohort: 1 sessions, 5 of 5 places left" in capsys.readouterr().out
     assert main([*common, "load-course", str(path)]) == 0
@@ -54,9 +72,8 @@ def test_load_course_says_when_a_follow_up_without_an_id_seems_to_move(
             {"date": "2031-09-18", **follow_up},
         ],
     }
-    path = tmp_path / "cli-unnamed.json"
-    path.write_text(json.dumps(definition), encoding="utf-8")
-    common = ["--url", stack.url, "--token", stack.admin_token]
+    path = _written(tmp_path / "cli-unnamed.json", definition)
+    common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
     assert "Warning" not in capsys.readouterr().out
     definition["sessions"][1] = {"date": "2031-09-25", **follow_up}
@@ -91,21 +108,16 @@ def _apply(stack: RunningStack, course_id: str, email: str) -> dict[str, str]:
 def test_the_cli_does_what_the_console_does_by_reference(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "cli-approval.json"
-    path.write_text(
-        json.dumps(
-            {
-                "programme": "cli-approval-programme",
-                "title": "CLI approval cohort",
-                "price": {"amount": 20000, "currency": "gbp"},
-                "capacity": 5,
-                "approval_required": True,
-                "sessions": [{"date": "2031-06-02", "start_time": "15:00", "end_time": "17:00"}],
-            }
+    path = _written(
+        tmp_path / "cli-approval.json",
+        _cohort(
+            "CLI approval cohort",
+            "2031-06-02",
+            programme="cli-approval-programme",
+            approval_required=True,
         ),
-        encoding="utf-8",
     )
-    common = ["--url", stack.url, "--token", stack.admin_token]
+    common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
     capsys.readouterr()
     approved = _apply(stack, "cli-approval", "cli-approved@example.org")
@@ -143,15 +155,8 @@ def test_the_cli_does_what_the_console_does_by_reference(
 def test_codes_bursaries_and_totals_from_the_terminal(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    definition = {
-        "title": "CLI money cohort",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 5,
-        "sessions": [{"date": "2031-07-07", "start_time": "15:00", "end_time": "17:00"}],
-    }
-    path = tmp_path / "cli-money.json"
-    path.write_text(json.dumps(definition), encoding="utf-8")
-    common = ["--url", stack.url, "--token", stack.admin_token]
+    path = _written(tmp_path / "cli-money.json", _cohort("CLI money cohort", "2031-07-07"))
+    common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
     assert main([*common, "discount-code", "cli-money", "CLI-HALF", "--percent-off", "50"]) == 0
     assert (
@@ -190,8 +195,7 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
             {"date": "2031-12-01", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
         ],
     }
-    path = tmp_path / "cli-invoice.json"
-    path.write_text(json.dumps(definition), encoding="utf-8")
+    path = _written(tmp_path / "cli-invoice.json", definition)
     # A token given as --token=X works as --token X does.
     common = ["--url", stack.url, f"--token={stack.admin_token}"]
     assert main([*common, "load-course", str(path)]) == 0

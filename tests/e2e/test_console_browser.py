@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, page_in
+from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, page_in, sign_in
 
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
@@ -191,10 +191,7 @@ def test_every_other_console_page_passes_axe(
     stack: RunningStack, organiser: Page, tmp_path: Path
 ) -> None:
     page = organiser
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{stack.url}/console")
+    sign_in(page, stack)
     sample = stack.get("/courses").json()[0]["course_id"]
     stack.apply(sample, name="Grace Hopper", email="grace.console@example.org")
     for path, name in (
@@ -252,10 +249,7 @@ def test_the_pages_a_person_lands_on_beside_the_form_pass_axe(
 
 def _signed_in(chromium: Browser, stack: RunningStack) -> Page:
     page = chromium.new_context().new_page()
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{stack.url}/console")
+    sign_in(page, stack)
     return page
 
 
@@ -276,9 +270,7 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
 ) -> None:
     """The pages for what used to need curl, reached by their links from the course page."""
     page = organiser
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, stack)
     sample = stack.get("/courses").json()[0]["course_id"]
     page.goto(f"{stack.url}/console/courses/{sample}")
     page.get_by_role("link", name="Discount codes").click()

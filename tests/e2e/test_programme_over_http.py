@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from tests.e2e.conftest import RunningStack
+from tests.support.courses import weekly_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "compassionate-leadership-2027-06"
@@ -196,21 +197,14 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
             "enquiries_email": f"{name}@example.org",
             "joining_url": f"https://example.org/join/{name}",
             "sessions": [
-                {
-                    "date": (first + timedelta(weeks=week)).isoformat(),
-                    "start_time": "15:00",
-                    "end_time": "17:00",
-                }
-                for week in range(2)
-            ]
-            + [
+                *weekly_sessions(first, 2),
                 {
                     "id": "gathering",
                     "date": follow_up_day.isoformat(),
                     "start_time": "16:00",
                     "end_time": "17:00",
                     "kind": "follow_up",
-                }
+                },
             ],
         }
 

@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, sign_in
 from tests.e2e.test_console_browser import no_violations
 
 pytestmark = pytest.mark.e2e
@@ -104,9 +104,7 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     _book(stack, course_id, "Edith Cavell", "edith.register@example.org")
     _book(stack, course_id, "Mary Seacole", "mary.register@example.org")
     page = organiser
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, stack)
     page.goto(f"{stack.url}/console/courses/{course_id}")
     page.get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register")

@@ -20,7 +20,7 @@ import requests
 import vobject
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, sign_in
 from tests.e2e.test_console_browser import no_violations
 from tests.support.mail_checks import check_calendar
 
@@ -176,9 +176,7 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
     session = applied["checkout_url"].rsplit("/", 1)[-1]
     assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
     page = organiser_page
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
     page.get_by_role("link", name="Transfer to another cohort").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Move a booking")

@@ -24,6 +24,7 @@ from booking.domain.emails import OutgoingEmail
 from booking.handlers import reminders
 from infra.local.server import lambda_context
 from tests.conftest import load_event
+from tests.support.courses import weekly_sessions
 from tests.support.system import System
 
 PROGRAMME = "gathering-test"
@@ -72,15 +73,7 @@ class Programme:
             "enquiries_email": f"{name}@example.org",
             "joining_url": f"https://example.org/join/{name}",
             "reminder_offsets_hours": [24, 1],
-            "sessions": [
-                {
-                    "date": (first + timedelta(weeks=w)).isoformat(),
-                    "start_time": "15:00",
-                    "end_time": "17:00",
-                }
-                for w in range(2)
-            ]
-            + [self.follow_up(self.follow_up_day)],
+            "sessions": [*weekly_sessions(first, 2), self.follow_up(self.follow_up_day)],
         }
 
     @staticmethod

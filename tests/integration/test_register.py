@@ -9,19 +9,16 @@ import html
 import io
 import json
 import re
-import urllib.error
-import urllib.request
 from datetime import UTC, date, datetime, timedelta
-from email.message import Message
 from typing import Any
 from urllib.parse import quote
 
 import pypdf
 import pytest
 
-from booking import cli
+from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
-from tests.support.system import ADMIN_TOKEN, BASE_URL, System
+from tests.support.system import System
 
 COURSE = "register-cohort"
 REGISTER = f"/courses/{COURSE}/register"
@@ -244,30 +241,7 @@ def test_a_course_without_a_register_says_so(system: System) -> None:
 @pytest.fixture
 def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
     """``course-booking ARGS`` with its HTTP requests answered by the in-process front."""
-
-    def urlopen(request: urllib.request.Request, timeout: float | None = None) -> io.BytesIO:
-        target = request.full_url.removeprefix(BASE_URL)
-        data = request.data if isinstance(request.data, bytes) else b""
-        answer = system.front.handle(
-            request.get_method(), target, dict(request.header_items()), data, "127.0.0.1"
-        )
-        system.relay()
-        body = io.BytesIO(str(answer.get("body") or "").encode())
-        if answer["statusCode"] >= 400:
-            raise urllib.error.HTTPError(
-                request.full_url, answer["statusCode"], "refused", Message(), body
-            )
-        body.status = 200  # type: ignore[attr-defined]
-        return body
-
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
-
-    def course_booking(*args: str) -> tuple[int, str]:
-        code = cli.main(["--url", BASE_URL, "--token", ADMIN_TOKEN, *args])
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return course_booking
+    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def _text(page: str) -> str:
@@ -293,24 +267,23 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     )
     assert refused.status == 403
     token = browser.csrf(page)
-    reply = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        application_id=ada["application_id"],
-        session=first,
-        mark="attended",
-    )
+
+    def marked(mark: str) -> Any:
+        """Ada's mark for the first session, given with the form."""
+        return browser.post(
+            f"{page}/marks",
+            csrf_token=token,
+            application_id=ada["application_id"],
+            session=first,
+            mark=mark,
+        )
+
+    reply = marked("attended")
     assert reply.status == 303
     assert reply.headers["location"].endswith(f"?done=marked#row-{ada['application_id']}")
     row = _register(system)["rows"][1]
     assert row["marks"][first] == "attended"
-    wrong = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        application_id=ada["application_id"],
-        session=first,
-        mark="late",
-    )
+    wrong = marked("late")
     assert wrong.status == 422
     assert "Attended, absent or apologies" in _text(wrong.body) or "attended, absent" in wrong.body
     imported = browser.post(

@@ -22,6 +22,7 @@ from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
 from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
+from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
 from tests.support.system import System
 
@@ -44,14 +45,7 @@ def _definition(first: date, name: str, price: int, **extra: Any) -> dict[str, A
         "facilitators": [f"facilitator-{name}@example.org"],
         "joining_url": f"https://example.org/join/{name}",
         "reminder_offsets_hours": [24, 1],
-        "sessions": [
-            {
-                "date": (first + timedelta(weeks=w)).isoformat(),
-                "start_time": "15:00",
-                "end_time": "17:00",
-            }
-            for w in range(2)
-        ],
+        "sessions": weekly_sessions(first, 2),
         **extra,
     }
 

@@ -88,6 +88,50 @@ SESSION_CREATE_PARAMS = frozenset(
 )
 
 
+# A new session: a test-mode payment, open, nothing paid yet.
+_OPEN_AND_UNPAID: dict[str, Any] = {
+    "object": "checkout.session",
+    "livemode": False,
+    "mode": "payment",
+    "status": "open",
+    "payment_status": "unpaid",
+    "payment_intent": None,
+}
+# The fixture's values for features this system never enables are random filler; a session
+# gets the values Stripe returns when those features are off.
+_FEATURES_OFF: dict[str, Any] = {
+    "adaptive_pricing": {"enabled": False},
+    "after_expiration": None,
+    "collected_information": None,
+    "consent": None,
+    "consent_collection": None,
+    "currency_conversion": None,
+    "custom_text": {
+        "after_submit": None,
+        "shipping_address": None,
+        "submit": None,
+        "terms_of_service_acceptance": None,
+    },
+    "customer_creation": "if_required",
+    "invoice_creation": {
+        "enabled": False,
+        "invoice_data": {
+            "account_tax_ids": None,
+            "custom_fields": None,
+            "description": None,
+            "footer": None,
+            "issuer": None,
+            "metadata": {},
+            "rendering_options": None,
+        },
+    },
+    "payment_method_configuration_details": None,
+    "shipping_address_collection": None,
+    "shipping_cost": None,
+}
+_PAYMENT_MODE_ONLY = "The local Stripe stand-in only supports mode=payment."
+
+
 class CheckoutSessions:
     def __init__(self, store: Store, payments: Payments, discounts: Discounts) -> None:
         self._store = store
@@ -97,40 +141,17 @@ class CheckoutSessions:
     def create(self, params: Mapping[str, Any]) -> dict[str, Any]:
         reject_unknown(params, SESSION_CREATE_PARAMS)
         store = self._store
-        mode = require_str(params, "mode")
-        if mode != "payment":
-            raise StripeError(
-                400, "The local Stripe stand-in only supports mode=payment.", param="mode"
-            )
+        if require_str(params, "mode") != "payment":
+            raise StripeError(400, _PAYMENT_MODE_ONLY, param="mode")
         success_url = check_url(params, "success_url", required=True)
         cancel_url = check_url(params, "cancel_url", required=False)
         amount, currency, names = price_line_items(params.get("line_items"))
         now = store.now()
-        expires_at = now + _MAX_EXPIRY_SECONDS
-        if params.get("expires_at") not in (None, ""):
-            expires_at = parse_int(params["expires_at"], "expires_at")
-            if expires_at < now + _MIN_EXPIRY_SECONDS - _EXPIRES_AT_GRACE_SECONDS:
-                raise StripeError(
-                    400,
-                    "The `expires_at` timestamp must be at least 30 minutes from Checkout "
-                    "Session creation.",
-                    param="expires_at",
-                )
-            if expires_at > now + _MAX_EXPIRY_SECONDS:
-                raise StripeError(
-                    400,
-                    "The `expires_at` timestamp must be less than 24 hours from Checkout "
-                    "Session creation.",
-                    param="expires_at",
-                )
+        expires_at = _expires_at(params, now)
         customer_email = optional_str(params, "customer_email", 800)
         client_reference_id = optional_str(params, "client_reference_id", 200)
         metadata = check_metadata(params.get("metadata"))
-        intent_data = params.get("payment_intent_data")
-        intent_metadata = check_metadata(
-            intent_data.get("metadata") if isinstance(intent_data, dict) else None,
-            "payment_intent_data[metadata]",
-        )
+        intent_metadata = _intent_metadata(params)
         methods = params.get("payment_method_types")
         locale = optional_str(params, "locale")
         applied, amount_discount = self._discount(params, amount, currency)
@@ -141,11 +162,7 @@ class CheckoutSessions:
         session.update(
             {
                 "id": session_id,
-                "object": "checkout.session",
-                "livemode": False,
-                "mode": "payment",
-                "status": "open",
-                "payment_status": "unpaid",
+                **_OPEN_AND_UNPAID,
                 "created": now,
                 "expires_at": expires_at,
                 "amount_subtotal": amount,
@@ -157,45 +174,15 @@ class CheckoutSessions:
                 "success_url": success_url,
                 "cancel_url": cancel_url,
                 "url": f"{store.base}/_local/stripe/checkout/{session_id}",
-                "payment_intent": None,
                 "locale": locale,
                 "submit_type": optional_str(params, "submit_type"),
                 "payment_method_types": (
                     methods if isinstance(methods, list) and methods else ["card"]
                 ),
-                # The fixture's values for features we never enable are random filler; give
-                # them the values Stripe returns when those features are off.
-                "adaptive_pricing": {"enabled": False},
-                "after_expiration": None,
+                **copy.deepcopy(_FEATURES_OFF),
                 "allow_promotion_codes": True
                 if truthy(params.get("allow_promotion_codes", False))
                 else None,
-                "collected_information": None,
-                "consent": None,
-                "consent_collection": None,
-                "currency_conversion": None,
-                "custom_text": {
-                    "after_submit": None,
-                    "shipping_address": None,
-                    "submit": None,
-                    "terms_of_service_acceptance": None,
-                },
-                "customer_creation": "if_required",
-                "invoice_creation": {
-                    "enabled": False,
-                    "invoice_data": {
-                        "account_tax_ids": None,
-                        "custom_fields": None,
-                        "description": None,
-                        "footer": None,
-                        "issuer": None,
-                        "metadata": {},
-                        "rendering_options": None,
-                    },
-                },
-                "payment_method_configuration_details": None,
-                "shipping_address_collection": None,
-                "shipping_cost": None,
                 "discounts": applied,
                 "total_details": {
                     "amount_discount": amount_discount,
@@ -206,12 +193,18 @@ class CheckoutSessions:
         )
         details = session.get("customer_details")
         if isinstance(details, dict):
-            details["email"] = customer_email
-            details["name"] = None
-        store.sessions[session_id] = session
-        store.line_items[session_id] = names
-        store.intent_metadata[session_id] = intent_metadata
+            details.update({"email": customer_email, "name": None})
+        self._keep(session, names, intent_metadata)
         return copy.deepcopy(session)
+
+    def _keep(
+        self, session: dict[str, Any], names: list[str], intent_metadata: dict[str, str]
+    ) -> None:
+        """The session, its line items' names and its payment's metadata, by the session's id."""
+        session_id = session["id"]
+        self._store.sessions[session_id] = session
+        self._store.line_items[session_id] = names
+        self._store.intent_metadata[session_id] = intent_metadata
 
     def _discount(
         self, params: Mapping[str, Any], amount: int, currency: str
@@ -414,3 +407,34 @@ def _at_least_the_minimum(total: int, currency: str) -> None:
             f"{least / 100:.2f} {currency}",
             code="amount_too_small",
         )
+
+
+def _expires_at(params: Mapping[str, Any], now: int) -> int:
+    """When the session expires: as asked, within Stripe's 30 minutes to 24 hours (with the
+    grace for clock skew); 24 hours when not asked."""
+    if params.get("expires_at") in (None, ""):
+        return now + _MAX_EXPIRY_SECONDS
+    expires_at = parse_int(params["expires_at"], "expires_at")
+    if expires_at < now + _MIN_EXPIRY_SECONDS - _EXPIRES_AT_GRACE_SECONDS:
+        raise StripeError(
+            400,
+            "The `expires_at` timestamp must be at least 30 minutes from Checkout "
+            "Session creation.",
+            param="expires_at",
+        )
+    if expires_at > now + _MAX_EXPIRY_SECONDS:
+        raise StripeError(
+            400,
+            "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
+            param="expires_at",
+        )
+    return expires_at
+
+
+def _intent_metadata(params: Mapping[str, Any]) -> dict[str, str]:
+    """The metadata the session's payment will carry (``payment_intent_data[metadata]``)."""
+    intent_data = params.get("payment_intent_data")
+    return check_metadata(
+        intent_data.get("metadata") if isinstance(intent_data, dict) else None,
+        "payment_intent_data[metadata]",
+    )

@@ -67,32 +67,7 @@ class Discounts:
     ) -> dict[str, Any]:
         reject_unknown(params, COUPON_CREATE_PARAMS)
         store = self._store
-        percent_raw = params.get("percent_off")
-        amount_raw = params.get("amount_off")
-        if (percent_raw in (None, "")) == (amount_raw in (None, "")):
-            raise StripeError(
-                400, "You must pass either `percent_off` or `amount_off`.", param="percent_off"
-            )
-        percent_off: float | None = None
-        amount_off: int | None = None
-        currency = optional_str(params, "currency")
-        if percent_raw not in (None, ""):
-            try:
-                percent_off = float(str(percent_raw))
-            except ValueError:
-                raise StripeError(
-                    400, f"Invalid decimal: {percent_raw}", param="percent_off"
-                ) from None
-            if not 0 < percent_off <= 100:
-                raise StripeError(
-                    400, "percent_off must be greater than 0 and at most 100.", param="percent_off"
-                )
-        else:
-            amount_off = parse_int(amount_raw, "amount_off", minimum=1)
-            if currency is None:
-                raise StripeError(
-                    400, "You must pass currency when passing amount_off.", param="currency"
-                )
+        percent_off, amount_off, currency = _coupon_off(params)
         duration = optional_str(params, "duration") or "once"
         if duration not in ("once", "forever", "repeating"):
             raise StripeError(400, f"Invalid duration: {duration}", param="duration")
@@ -354,3 +329,33 @@ def _optional_int(params: Mapping[str, Any], name: str) -> int | None:
     if params.get(name) in (None, ""):
         return None
     return parse_int(params[name], name, minimum=1)
+
+
+def _coupon_off(params: Mapping[str, Any]) -> tuple[float | None, int | None, str | None]:
+    """What a coupon takes off: a percentage (over 0, at most 100), or an amount in a
+    currency; exactly one of them. With the currency given, if any."""
+    percent_raw = params.get("percent_off")
+    amount_raw = params.get("amount_off")
+    if (percent_raw in (None, "")) == (amount_raw in (None, "")):
+        raise StripeError(
+            400, "You must pass either `percent_off` or `amount_off`.", param="percent_off"
+        )
+    percent_off: float | None = None
+    amount_off: int | None = None
+    currency = optional_str(params, "currency")
+    if percent_raw not in (None, ""):
+        try:
+            percent_off = float(str(percent_raw))
+        except ValueError:
+            raise StripeError(400, f"Invalid decimal: {percent_raw}", param="percent_off") from None
+        if not 0 < percent_off <= 100:
+            raise StripeError(
+                400, "percent_off must be greater than 0 and at most 100.", param="percent_off"
+            )
+    else:
+        amount_off = parse_int(amount_raw, "amount_off", minimum=1)
+        if currency is None:
+            raise StripeError(
+                400, "You must pass currency when passing amount_off.", param="currency"
+            )
+    return percent_off, amount_off, currency

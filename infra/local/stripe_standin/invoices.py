@@ -85,6 +85,23 @@ INVOICE_ITEM_CREATE_PARAMS = frozenset(
 _DAY = 24 * 60 * 60
 
 
+# A new draft's figures: no lines yet, so nothing due, paid or owed.
+_NOTHING_YET: dict[str, int] = dict.fromkeys(
+    (
+        "amount_due",
+        "amount_overpaid",
+        "amount_paid",
+        "amount_paid_off_stripe",
+        "amount_remaining",
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+    ),
+    0,
+)
+
+
 class InvoiceDrafts:
     def __init__(self, store: Store, discounts: Discounts) -> None:
         self._store = store
@@ -99,11 +116,7 @@ class InvoiceDrafts:
         store = self._store
         customer = find(store.customers, require_str(params, "customer"), "customer")
         now = store.now()
-        method = optional_str(params, "collection_method") or "charge_automatically"
-        if method not in ("charge_automatically", "send_invoice"):
-            raise StripeError(
-                400, f"Invalid collection_method: {method}", param="collection_method"
-            )
+        method = _collection_method(params)
         due_date = self._due_date(params, method, now)
         invoice_id = random_id("in_")
         invoice = store.fixture("invoice")
@@ -112,11 +125,7 @@ class InvoiceDrafts:
                 "id": invoice_id,
                 "account_country": "GB",
                 "account_name": None,
-                "amount_due": 0,
-                "amount_overpaid": 0,
-                "amount_paid": 0,
-                "amount_paid_off_stripe": 0,
-                "amount_remaining": 0,
+                **_NOTHING_YET,
                 "auto_advance": truthy(params.get("auto_advance", False)),
                 "collection_method": method,
                 "created": now,
@@ -145,34 +154,42 @@ class InvoiceDrafts:
                 "period_start": now,
                 "statement_descriptor": optional_str(params, "statement_descriptor", 22),
                 "status": "draft",
-                "subtotal": 0,
-                "subtotal_excluding_tax": 0,
-                "total": 0,
-                "total_excluding_tax": 0,
                 "webhooks_delivered_at": now,
             }
         )
-        applied: list[tuple[str, str | None, str]] = []
-        specs = params.get("discounts")
-        if specs not in (None, ""):
-            if not isinstance(specs, list):
-                raise StripeError(400, "Invalid array", param="discounts")
-            for index, spec in enumerate(specs):
-                coupon, promo = self._discounts.resolve(spec, f"discounts[{index}]")
-                discount = self._discounts.make_discount(
-                    coupon, promo, invoice=invoice_id, customer=customer["id"]
-                )
-                applied.append((coupon["id"], promo["id"] if promo else None, discount["id"]))
+        applied = self._applied_discounts(params.get("discounts"), invoice_id, customer["id"])
         invoice["discounts"] = [discount_id for _, _, discount_id in applied]
         store.invoice_discounts[invoice_id] = applied
         store.invoices[invoice_id] = invoice
         if params.get("pending_invoice_items_behavior") == "include":
-            for item in store.invoice_items.values():
-                if item["customer"] == customer["id"] and item["invoice"] is None:
-                    self._attach(invoice, item)
+            self._attach_pending(invoice, customer["id"])
         self._total(invoice)
         outgoing.append(store.record_event("invoice.created", invoice, request))
         return copy.deepcopy(invoice)
+
+    def _applied_discounts(
+        self, specs: Any, invoice_id: str, customer_id: str
+    ) -> list[tuple[str, str | None, str]]:
+        """The coupons or promotion codes a new invoice is given: (coupon, promotion code,
+        discount) ids, each discount made for this invoice and customer."""
+        applied: list[tuple[str, str | None, str]] = []
+        if specs in (None, ""):
+            return applied
+        if not isinstance(specs, list):
+            raise StripeError(400, "Invalid array", param="discounts")
+        for index, spec in enumerate(specs):
+            coupon, promo = self._discounts.resolve(spec, f"discounts[{index}]")
+            discount = self._discounts.make_discount(
+                coupon, promo, invoice=invoice_id, customer=customer_id
+            )
+            applied.append((coupon["id"], promo["id"] if promo else None, discount["id"]))
+        return applied
+
+    def _attach_pending(self, invoice: dict[str, Any], customer_id: str) -> None:
+        """The customer's invoice items on no invoice yet go on this one."""
+        for item in self._store.invoice_items.values():
+            if item["customer"] == customer_id and item["invoice"] is None:
+                self._attach(invoice, item)
 
     @staticmethod
     def _due_date(params: Mapping[str, Any], method: str, now: int) -> int | None:
@@ -382,3 +399,10 @@ def _pricing(amount: int) -> dict[str, Any]:
         "type": "price_details",
         "unit_amount_decimal": str(amount),
     }
+
+
+def _collection_method(params: Mapping[str, Any]) -> str:
+    method = optional_str(params, "collection_method") or "charge_automatically"
+    if method not in ("charge_automatically", "send_invoice"):
+        raise StripeError(400, f"Invalid collection_method: {method}", param="collection_method")
+    return method

@@ -36,23 +36,12 @@ def page(title: str, body: str, *, kind: str = "checkout") -> bytes:
 
 def checkout_page(store: Store, session: Mapping[str, Any]) -> bytes:
     """The page for one Checkout Session; call with the lock held."""
-    names = store.line_items.get(session["id"], [])
     esc = html.escape
     session_id = session["id"]
     amount = format_amount(session["amount_total"], session["currency"])
     action_base = f"/_local/stripe/checkout/{esc(session_id)}"
-    item = ", ".join(names) or "Payment"
-    email = session.get("customer_email")
-    details = [
-        f"<dt>Item</dt><dd>{esc(item)}</dd>",
-        f"<dt>Total</dt><dd>{esc(amount)}</dd>",
-    ]
-    if email:
-        details.append(f"<dt>Email</dt><dd>{esc(email)}</dd>")
-    summary = f"<dl>{''.join(details)}</dl>"
-    success = str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
-    status, payment_status = session["status"], session["payment_status"]
-    if status == "open":
+    summary = _checkout_summary(store.line_items.get(session_id, []), session, amount)
+    if session["status"] == "open":
         cancel = session.get("cancel_url")
         cancel_link = f'<p><a href="{esc(cancel)}">Cancel</a></p>' if cancel else ""
         body = (
@@ -68,38 +57,49 @@ def checkout_page(store: Store, session: Mapping[str, Any]) -> bytes:
             "</form>"
         )
         return page(f"Pay {amount}", body)
-    if status == "complete" and payment_status == "paid":
-        message = "This checkout session has been paid."
-        extra = (
-            f'<form method="post" action="{action_base}/refund">'
-            '<p><button type="submit">Refund in full (test only)</button></p></form>'
-        )
-    elif status == "complete":
-        message = "The payment is processing; the bank has not settled it yet."
-        intent = store.payment_intents.get(session.get("payment_intent") or "")
-        settled = intent is not None and intent["status"] != "processing"
-        extra = (
-            ""
-            if settled
-            else (
-                f'<form method="post" action="{action_base}/async">'
-                '<input type="hidden" name="result" value="succeeded">'
-                '<p><button type="submit">Payment settles</button></p></form>'
-                f'<form method="post" action="{action_base}/async">'
-                '<input type="hidden" name="result" value="failed">'
-                '<p><button type="submit">Payment fails</button></p></form>'
-            )
-        )
-        if settled:
-            message = "The delayed payment failed."
-    else:
-        message = "This checkout session has expired."
-        extra = ""
+    message, extra = _closed_checkout(store, session, action_base)
+    success = str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
     body = (
         f'<p role="status">{esc(message)}</p>{summary}'
         f'<p><a href="{esc(success)}">Return to the site</a></p>{extra}'
     )
     return page("Checkout closed", body)
+
+
+def _checkout_summary(names: list[str], session: Mapping[str, Any], amount: str) -> str:
+    """What is paid for, how much, and by whom (the address given, if any)."""
+    esc = html.escape
+    details = [
+        f"<dt>Item</dt><dd>{esc(', '.join(names) or 'Payment')}</dd>",
+        f"<dt>Total</dt><dd>{esc(amount)}</dd>",
+    ]
+    email = session.get("customer_email")
+    if email:
+        details.append(f"<dt>Email</dt><dd>{esc(email)}</dd>")
+    return f"<dl>{''.join(details)}</dl>"
+
+
+def _closed_checkout(store: Store, session: Mapping[str, Any], action_base: str) -> tuple[str, str]:
+    """What a session no longer open says (paid, processing, failed or expired), and the test
+    buttons that still apply to it."""
+    if session["status"] != "complete":
+        return "This checkout session has expired.", ""
+    if session["payment_status"] == "paid":
+        return "This checkout session has been paid.", (
+            f'<form method="post" action="{action_base}/refund">'
+            '<p><button type="submit">Refund in full (test only)</button></p></form>'
+        )
+    intent = store.payment_intents.get(session.get("payment_intent") or "")
+    if intent is not None and intent["status"] != "processing":
+        return "The delayed payment failed.", ""
+    return "The payment is processing; the bank has not settled it yet.", (
+        f'<form method="post" action="{action_base}/async">'
+        '<input type="hidden" name="result" value="succeeded">'
+        '<p><button type="submit">Payment settles</button></p></form>'
+        f'<form method="post" action="{action_base}/async">'
+        '<input type="hidden" name="result" value="failed">'
+        '<p><button type="submit">Payment fails</button></p></form>'
+    )
 
 
 def not_found_page(title: str, message: str, *, kind: str = "checkout") -> bytes:
@@ -109,8 +109,49 @@ def not_found_page(title: str, message: str, *, kind: str = "checkout") -> bytes
 def invoice_page(store: Store, invoice: Mapping[str, Any], *, left_unpaid: bool) -> bytes:
     """Stripe's hosted invoice page, as the billing contact sees it; call with the lock held."""
     esc = html.escape
-    currency = invoice["currency"]
+    amount = format_amount(invoice["amount_remaining"], invoice["currency"])
+    summary = _invoice_summary(invoice)
+    status = invoice["status"]
+    if status not in ("open", "uncollectible"):
+        message = {
+            "paid": "This invoice has been paid. Thank you.",
+            "void": "This invoice has been voided: nothing is owed on it.",
+        }.get(status, f"This invoice is {status}.")
+        return page(
+            f"Invoice {invoice['number']}",
+            f'<p role="status">{esc(message)}</p>{summary}',
+            kind="invoice",
+        )
     action_base = f"/_local/stripe/invoices/{esc(invoice['id'])}"
+    due = invoice["due_date"]
+    note = (
+        f'<p role="status">Left unpaid: this invoice stays open, due '
+        f"{esc(_day(due) if due else 'on receipt')}.</p>"
+        if left_unpaid
+        else ""
+    )
+    sends = store.invoice_sends.get(invoice["id"], [])
+    sent = f"<p>Emailed to the billing contact on {esc(_day(sends[-1]))}.</p>" if sends else ""
+    body = (
+        f"{note}{sent}{summary}"
+        f'<form method="post" action="{action_base}/pay">'
+        f'<p><button type="submit">Pay {esc(amount)}</button></p></form>'
+        f'<p><a href="{action_base}?left=1">Leave unpaid for now</a></p>'
+        f'<form method="post" action="{action_base}/void">'
+        '<p><button type="submit">Void this invoice (test only)</button></p></form>'
+    )
+    if status == "open":
+        body += (
+            f'<form method="post" action="{action_base}/mark_uncollectible">'
+            '<p><button type="submit">Mark uncollectible (test only)</button></p></form>'
+        )
+    return page(f"Invoice {invoice['number']}: {amount} due", body, kind="invoice")
+
+
+def _invoice_summary(invoice: Mapping[str, Any]) -> str:
+    """Whom the invoice bills and when it is due, then its items, discounts and amount due."""
+    esc = html.escape
+    currency = invoice["currency"]
     address = invoice.get("customer_address") or {}
     lines = [
         f"<dt>{esc(line['description'] or 'Item')}</dt>"
@@ -135,43 +176,9 @@ def invoice_page(store: Store, invoice: Mapping[str, Any], *, left_unpaid: bool)
         ),
         f"<dt>Due</dt><dd>{esc(_day(due)) if due else 'on receipt'}</dd>",
     ]
-    amount = format_amount(invoice["amount_remaining"], currency)
-    summary = (
+    return (
         f"<dl>{''.join(facts)}</dl><h2>Items</h2><dl>{''.join(lines)}"
         f"<dt>Amount due</dt><dd>{esc(format_amount(invoice['amount_due'], currency))}</dd></dl>"
-    )
-    sends = store.invoice_sends.get(invoice["id"], [])
-    sent = f"<p>Emailed to the billing contact on {esc(_day(sends[-1]))}.</p>" if sends else ""
-    status = invoice["status"]
-    if status in ("open", "uncollectible"):
-        note = (
-            f'<p role="status">Left unpaid: this invoice stays open, due '
-            f"{esc(_day(due) if due else 'on receipt')}.</p>"
-            if left_unpaid
-            else ""
-        )
-        body = (
-            f"{note}{sent}{summary}"
-            f'<form method="post" action="{action_base}/pay">'
-            f'<p><button type="submit">Pay {esc(amount)}</button></p></form>'
-            f'<p><a href="{action_base}?left=1">Leave unpaid for now</a></p>'
-            f'<form method="post" action="{action_base}/void">'
-            '<p><button type="submit">Void this invoice (test only)</button></p></form>'
-        )
-        if status == "open":
-            body += (
-                f'<form method="post" action="{action_base}/mark_uncollectible">'
-                '<p><button type="submit">Mark uncollectible (test only)</button></p></form>'
-            )
-        return page(f"Invoice {invoice['number']}: {amount} due", body, kind="invoice")
-    message = {
-        "paid": "This invoice has been paid. Thank you.",
-        "void": "This invoice has been voided: nothing is owed on it.",
-    }.get(status, f"This invoice is {status}.")
-    return page(
-        f"Invoice {invoice['number']}",
-        f'<p role="status">{esc(message)}</p>{summary}',
-        kind="invoice",
     )
 
 

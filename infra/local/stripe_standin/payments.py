@@ -37,6 +37,19 @@ REFUND_CREATE_PARAMS = frozenset(
 _REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
 
 
+# A charge's outcome as the card network approved it.
+_APPROVED: dict[str, Any] = {
+    "advice_code": None,
+    "network_advice_code": None,
+    "network_decline_code": None,
+    "network_status": "approved_by_network",
+    "reason": None,
+    "risk_level": "normal",
+    "seller_message": "Payment complete.",
+    "type": "authorized",
+}
+
+
 class Payments:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -124,16 +137,7 @@ class Payments:
                 "source": None,
                 "status": status,
                 "transfer_data": None,
-                "outcome": {
-                    "advice_code": None,
-                    "network_advice_code": None,
-                    "network_decline_code": None,
-                    "network_status": "approved_by_network",
-                    "reason": None,
-                    "risk_level": "normal",
-                    "seller_message": "Payment complete.",
-                    "type": "authorized",
-                },
+                "outcome": dict(_APPROVED),
             }
         )
         billing = charge.get("billing_details")
@@ -193,6 +197,44 @@ class Payments:
     ) -> dict[str, Any]:
         reject_unknown(params, REFUND_CREATE_PARAMS)
         store = self._store
+        charge = self._charge_to_refund(params)
+        charge_id = charge["id"]
+        amount = _refund_amount(params, charge)
+        reason = optional_str(params, "reason")
+        if reason is not None and reason not in _REFUND_REASONS:
+            raise StripeError(400, f"Invalid reason: {reason}", param="reason")
+
+        refund_id = random_id("re_")
+        refund = store.fixture("refund")
+        refund.update(
+            {
+                "id": refund_id,
+                "object": "refund",
+                "amount": amount,
+                "balance_transaction": random_id("txn_"),
+                "charge": charge_id,
+                "created": store.now(),
+                "currency": charge["currency"],
+                "metadata": check_metadata(params.get("metadata")),
+                "payment_intent": charge["payment_intent"],
+                "payment_method": charge["payment_method"],
+                "reason": reason,
+                "status": "succeeded",
+            }
+        )
+        store.refunds[refund_id] = refund
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        refunds = charge["refunds"]
+        refunds["data"].insert(0, copy.deepcopy(refund))
+        refunds["total_count"] = len(refunds["data"])
+        outgoing.append(store.record_event("refund.created", refund, request))
+        outgoing.append(store.record_event("charge.refunded", charge, request))
+        return copy.deepcopy(refund)
+
+    def _charge_to_refund(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The succeeded charge a refund names, by its payment intent or itself."""
+        store = self._store
         intent_id = optional_str(params, "payment_intent")
         charge_id = optional_str(params, "charge")
         if intent_id is None and charge_id is None:
@@ -225,52 +267,27 @@ class Payments:
                 "charge to refund.",
                 param="payment_intent" if intent_id else "charge",
             )
-        remaining = charge["amount"] - charge["amount_refunded"]
-        if remaining <= 0:
+        return charge
+
+
+def _refund_amount(params: Mapping[str, Any], charge: Mapping[str, Any]) -> int:
+    """What a refund gives back: as asked, or all that is left of the charge; never more."""
+    remaining: int = charge["amount"] - charge["amount_refunded"]
+    if remaining <= 0:
+        raise StripeError(
+            400,
+            f"Charge {charge['id']} has already been refunded.",
+            code="charge_already_refunded",
+        )
+    amount = remaining
+    if params.get("amount") not in (None, ""):
+        amount = parse_int(params["amount"], "amount", minimum=1)
+        if amount > remaining:
             raise StripeError(
                 400,
-                f"Charge {charge_id} has already been refunded.",
-                code="charge_already_refunded",
+                f"Refund amount ({format_amount(amount, charge['currency'])}) is greater "
+                f"than unrefunded amount on charge "
+                f"({format_amount(remaining, charge['currency'])})",
+                param="amount",
             )
-        amount = remaining
-        if params.get("amount") not in (None, ""):
-            amount = parse_int(params["amount"], "amount", minimum=1)
-            if amount > remaining:
-                raise StripeError(
-                    400,
-                    f"Refund amount ({format_amount(amount, charge['currency'])}) is greater "
-                    f"than unrefunded amount on charge "
-                    f"({format_amount(remaining, charge['currency'])})",
-                    param="amount",
-                )
-        reason = optional_str(params, "reason")
-        if reason is not None and reason not in _REFUND_REASONS:
-            raise StripeError(400, f"Invalid reason: {reason}", param="reason")
-
-        refund_id = random_id("re_")
-        refund = store.fixture("refund")
-        refund.update(
-            {
-                "id": refund_id,
-                "object": "refund",
-                "amount": amount,
-                "balance_transaction": random_id("txn_"),
-                "charge": charge_id,
-                "created": store.now(),
-                "currency": charge["currency"],
-                "metadata": check_metadata(params.get("metadata")),
-                "payment_intent": charge["payment_intent"],
-                "payment_method": charge["payment_method"],
-                "reason": reason,
-                "status": "succeeded",
-            }
-        )
-        store.refunds[refund_id] = refund
-        charge["amount_refunded"] += amount
-        charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
-        refunds = charge["refunds"]
-        refunds["data"].insert(0, copy.deepcopy(refund))
-        refunds["total_count"] = len(refunds["data"])
-        outgoing.append(store.record_event("refund.created", refund, request))
-        outgoing.append(store.record_event("charge.refunded", charge, request))
-        return copy.deepcopy(refund)
+    return amount

@@ -184,46 +184,39 @@ class DynamoReminderLedger:
         counts_from = marker.counts_from
         if counts_from is None:  # an invitation: one per person and event
             return self.table.put_new(item)
-        expires = marker.session_start + REMINDER_MARKER_TTL
+        put = {
+            "TableName": self.table.name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        latest = self._latest_reminder(marker, now, counts_from)
         try:
-            self.table.transact(
-                [
-                    (
-                        "reminder",
-                        {
-                            "Put": {
-                                "TableName": self.table.name,
-                                "Item": item,
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                    ),
-                    (
-                        "latest reminder",
-                        {
-                            "Update": {
-                                "TableName": self.table.name,
-                                "Key": last_reminder_key(
-                                    marker.about, marker.offset, marker.recipient
-                                ),
-                                "UpdateExpression": "SET reminded_at = :now, session_start = "
-                                f":start, {TTL_ATTRIBUTE} = :expires",
-                                "ConditionExpression": "attribute_not_exists(pk) "
-                                "OR reminded_at < :counts_from",
-                                "ExpressionAttributeValues": {
-                                    ":now": {"S": key_instant(now)},
-                                    ":start": {"S": key_instant(marker.session_start)},
-                                    ":expires": {"N": str(int(expires.timestamp()))},
-                                    ":counts_from": {"S": key_instant(counts_from)},
-                                },
-                            }
-                        },
-                    ),
-                ]
-            )
+            self.table.transact([("reminder", {"Put": put}), ("latest reminder", latest)])
         except StaleWrite:  # either condition refused: claimed before, or still reminds
             return False
         return True
+
+    def _latest_reminder(
+        self, marker: ReminderMarker, now: datetime, counts_from: datetime
+    ) -> dict[str, Any]:
+        """The offset's latest claim moved to ``now``, unless one claimed at or after
+        ``counts_from`` (for any start) still reminds in time for this one."""
+        expires = marker.session_start + REMINDER_MARKER_TTL
+        return {
+            "Update": {
+                "TableName": self.table.name,
+                "Key": last_reminder_key(marker.about, marker.offset, marker.recipient),
+                "UpdateExpression": "SET reminded_at = :now, session_start = "
+                f":start, {TTL_ATTRIBUTE} = :expires",
+                "ConditionExpression": "attribute_not_exists(pk) OR reminded_at < :counts_from",
+                "ExpressionAttributeValues": {
+                    ":now": {"S": key_instant(now)},
+                    ":start": {"S": key_instant(marker.session_start)},
+                    ":expires": {"N": str(int(expires.timestamp()))},
+                    ":counts_from": {"S": key_instant(counts_from)},
+                },
+            }
+        }
 
     @translate_aws_errors
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
