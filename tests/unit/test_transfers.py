@@ -217,6 +217,17 @@ def test_a_booking_with_a_mark_on_its_register_stays_with_its_attendance(mark: s
     assert "attendance" in decided.message
 
 
+def test_apologies_sent_ahead_do_not_keep_a_booking_from_moving_and_do_not_follow_it() -> None:
+    """Before the cohort begins only apologies can be on its register (sent ahead for its own
+    sessions): the move is made and the new cohort's register starts blank."""
+    from booking.domain.attendance import Mark
+
+    sent_ahead = booking(attendance={"s1": Mark.APOLOGIES, "s2": Mark.APOLOGIES})
+    decided = moved(sent_ahead)
+    assert decided.application.attendance == {}
+    assert decided.application.course_id == CHEAPER.course_id
+
+
 def test_a_booking_on_a_cohort_that_has_begun_stays() -> None:
     begun = course("spring", 20000, 0)
     after_start = begun.first_start() + timedelta(minutes=1)

@@ -16,6 +16,10 @@ class Mark(StrEnum):
     APOLOGIES = "apologies"  # sent apologies
 
 
+# What may be said of a session before it begins: that someone sent their apologies. Whether
+# they attended or were absent is known only once it has begun.
+MARKS_BEFORE_A_SESSION = frozenset({Mark.APOLOGIES})
+
 MARK_WORDS = {
     Mark.ATTENDED: "Attended",
     Mark.ABSENT: "Absent",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.attendance import CertificateTerms, Completion, Mark
+from booking.domain.attendance import MARKS_BEFORE_A_SESSION, CertificateTerms, Completion, Mark
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.wording import day_when, session_when
@@ -133,11 +133,6 @@ def core_session(
     if session is None:
         raise InvalidInput(summary, {"session": "name one of the course's core sessions"})
     return session
-
-
-# What may be said of a session before it begins: that someone sent their apologies. Whether
-# they attended or were absent is known only once it has begun.
-MARKS_BEFORE_A_SESSION = frozenset({Mark.APOLOGIES})
 
 
 def early_mark_refusal(

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
@@ -131,7 +132,7 @@ def _register_refusal(
             "cohort_begun",
             f"{cohort_name(source)} has begun: the booking stays there, with its attendance",
         )
-    if application.attendance:
+    if any(mark not in MARKS_BEFORE_A_SESSION for mark in application.attendance.values()):
         return TransferRefused(
             "cohort_begun",
             f"the register of {cohort_name(source)} has a mark for this booking: the booking "
@@ -252,6 +253,9 @@ def decide_transfer(
             "price": target.definition.price,
             "discount": discount,
             "transfers": (*application.transfers, record),
+            # Before the old cohort begins its register can hold only apologies sent ahead,
+            # about its own sessions: they do not follow the booking to the new cohort.
+            "attendance": {},
             "updated_at": now,
         }
     ).with_emails(
