@@ -7,6 +7,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin.customers import live_customer
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
@@ -97,7 +98,7 @@ class InvoiceDrafts:
     ) -> dict[str, Any]:
         reject_unknown(params, INVOICE_CREATE_PARAMS)
         store = self._store
-        customer = find(store.customers, require_str(params, "customer"), "customer")
+        customer = live_customer(store, require_str(params, "customer"))
         now = store.now()
         method = optional_str(params, "collection_method") or "charge_automatically"
         if method not in ("charge_automatically", "send_invoice"):
@@ -208,7 +209,7 @@ class InvoiceDrafts:
     ) -> dict[str, Any]:
         reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
         store = self._store
-        customer = find(store.customers, require_str(params, "customer"), "customer")
+        customer = live_customer(store, require_str(params, "customer"))
         if params.get("amount") in (None, ""):
             raise StripeError(
                 400, "The local Stripe stand-in prices invoice items by amount.", param="amount"
