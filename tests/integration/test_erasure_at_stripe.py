@@ -62,6 +62,10 @@ def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(
         "deleted": True,
     }
     assert system.ports.repository.owed_customer_deletions() == []
+    # Stripe's customer.deleted event (the customer as it was) is acknowledged and ignored.
+    sent = [e["type"] for e in system.standin.events()]
+    assert "customer.deleted" in sent
+    assert {r.status for r in system.webhook_replies} == {200}
     # Asked again: nothing is held any more, and Stripe's side stays as it is.
     assert erase(system, PERSON).status == 404
     assert deleted(system, invoice_id)
