@@ -83,6 +83,10 @@ def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
         logger.warning(
             "customer deletion left owed", extra={"invoice_id": invoice_id, "reason": exc.code}
         )
+        if void:
+            # Owed again from now: one the provider keeps refusing goes behind the others,
+            # so a run's share is never taken up by the same failures every time.
+            ports.repository.owe_customer_deletions([invoice_id], ports.clock())
         return False
     ports.repository.customer_deletion_done(invoice_id)
     return True
