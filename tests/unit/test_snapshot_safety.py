@@ -121,7 +121,8 @@ def test_the_webhook_loads_stripe_into_the_snapshot_only_and_reads_no_secret(
     """A SnapStart init of the webhook makes its reader of Stripe's events, so Stripe's SDK is
     in the snapshot, its lazily loaded signature checks included (the first event after a
     restore waited about 200 ms for them, bench/first_request.py); the signing secret, kept in
-    Secrets Manager, is still read only on a delivery. An ordinary cold start leaves the SDK to the first event, as before."""
+    Secrets Manager, is still read only on a delivery. An ordinary cold start leaves the SDK
+    to the first event, as before."""
     import subprocess
     import sys
 
