@@ -141,3 +141,31 @@ def test_the_webhook_loads_stripe_into_the_snapshot_only_and_reads_no_secret(
     )
     loaded = answer.stdout.strip().splitlines()[-1]
     assert loaded == ("True []" if init_type == "snap-start" else "False []")
+
+
+_FROZEN = """
+import gc, importlib, sys
+importlib.import_module(f"booking.handlers.{sys.argv[1]}")
+print(gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("function", ["admin", "mailer"])
+def test_what_init_made_is_kept_out_of_the_collectors_full_passes(function: str) -> None:
+    """In Lambda, init's objects (modules, classes, clients) are frozen (``gc.freeze``): a full
+    collection inside a request no longer walks them (the roster's slowest request spent 186 ms
+    of its 209 in one such pass, bench/latency.py, moto's objects included)."""
+    import subprocess
+    import sys
+
+    from bench.coldstart import child_env
+
+    answer = subprocess.run(
+        [sys.executable, "-c", _FROZEN, function],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert int(answer.stdout.split()[-1]) > 50_000
