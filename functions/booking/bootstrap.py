@@ -13,6 +13,7 @@ Tests and the local stack replace the ports in one way, :func:`use`, and forget 
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import timedelta
 from typing import Any
@@ -172,6 +173,10 @@ def at_cold_start(*needed: str) -> None:
     missing or malformed setting fails the init."""
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         require(*needed)
+        # What init made (every module, class and client) lives as long as the environment:
+        # kept out of the collector's full passes, which otherwise walk it all again inside a
+        # request (admin: about 90,000 objects, a 60 ms pause in the roster's slowest request).
+        gc.freeze()
 
 
 def taking_snapshot() -> bool:

@@ -44,6 +44,7 @@ class FakeInvoice:
     status: str = "open"  # open | paid | void
     payment_intent: str | None = None
     sends: int = 1
+    customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
 
 
 @dataclass
@@ -139,6 +140,15 @@ class FakePaymentGateway:
         invoice.status = "paid"
         invoice.payment_intent = f"pi_invoice_{next(self._ids)}"
         return invoice.payment_intent
+
+    def forget_invoice_customer(self, invoice_id: str) -> None:
+        self._check()
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None:
+            return
+        if invoice.status == "open":
+            raise Conflict("the invoice can still be paid", code="invoice_open")
+        invoice.customer_deleted = True
 
     def _invoice(self, invoice_id: str) -> FakeInvoice:
         self._check()

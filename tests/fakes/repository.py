@@ -88,6 +88,8 @@ class FakeRepository:
     told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
     registers_closed: dict[str, datetime] = field(default_factory=dict)  # course -> when
     certificates: dict[str, str] = field(default_factory=dict)  # code -> application id
+    # Invoices whose customer erasure still owes a deletion at the provider -> when owed.
+    customers_owed: dict[str, datetime] = field(default_factory=dict)
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -464,6 +466,20 @@ class FakeRepository:
 
     def forget_certificate(self, code: str) -> None:
         self.certificates.pop(code, None)
+
+    # -- customers erasure owes a deletion ------------------------------------------------------
+
+    def owe_customer_deletions(self, invoice_ids: Sequence[str], now: datetime) -> None:
+        for invoice_id in invoice_ids:
+            self.customers_owed.pop(invoice_id, None)
+            self.customers_owed[invoice_id] = now
+
+    def owed_customer_deletions(self, limit: int = 100) -> list[str]:
+        oldest = sorted(self.customers_owed, key=lambda i: (self.customers_owed[i], i))
+        return oldest[:limit]
+
+    def customer_deletion_done(self, invoice_id: str) -> None:
+        self.customers_owed.pop(invoice_id, None)
 
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)

@@ -3,6 +3,7 @@ those environments act in step (infra/cdk/functions.py, SNAPSTART)."""
 
 from __future__ import annotations
 
+import gc
 import random
 
 import boto3
@@ -65,6 +66,9 @@ def test_a_cold_start_calls_no_aws_service(
     finally:
         session.events.unregister("before-call", unique_id="snapshot-calls")
         bootstrap.reset()
+        # at_cold_start froze this test process's objects, as in Lambda: give them back to the
+        # collector, for the tests that run after this one.
+        gc.unfreeze()
     assert calls == []
 
 
@@ -101,3 +105,71 @@ def test_the_pages_templates_are_compiled_into_the_snapshot_only(
         assert compiled >= 5  # base, courses, apply, status, error and the console's
     else:
         assert compiled == 0
+
+
+_STRIPE_LOADED = """
+import importlib, sys, boto3
+calls = []
+boto3.setup_default_session()
+boto3.DEFAULT_SESSION.events.register("before-call", lambda model, **_: calls.append(model.name))
+importlib.import_module("booking.handlers.webhook")
+# stripe._webhook: the SDK loads its signature checks lazily, on first use unless named at init.
+print(all(name in sys.modules for name in ("stripe", "stripe._webhook")), calls)
+"""
+
+
+@pytest.mark.parametrize("init_type", ["snap-start", "on-demand"])
+def test_the_webhook_loads_stripe_into_the_snapshot_only_and_reads_no_secret(
+    init_type: str,
+) -> None:
+    """A SnapStart init of the webhook makes its reader of Stripe's events, so Stripe's SDK is
+    in the snapshot, its lazily loaded signature checks included (the first event after a
+    restore waited about 200 ms for them, bench/first_request.py); the signing secret, kept in
+    Secrets Manager, is still read only on a delivery. An ordinary cold start leaves the SDK
+    to the first event, as before."""
+    import subprocess
+    import sys
+
+    from bench.coldstart import child_env
+
+    env = {**child_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
+    del env["STRIPE_WEBHOOK_SECRET"]
+    env["STRIPE_WEBHOOK_SECRET_PARAM"] = "/booking/bench/stripe_webhook_secret"
+    answer = subprocess.run(
+        [sys.executable, "-c", _STRIPE_LOADED],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = answer.stdout.strip().splitlines()[-1]
+    assert loaded == ("True []" if init_type == "snap-start" else "False []")
+
+
+_FROZEN = """
+import gc, importlib, sys
+importlib.import_module(f"booking.handlers.{sys.argv[1]}")
+print(gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("function", ["admin", "mailer"])
+def test_what_init_made_is_kept_out_of_the_collectors_full_passes(function: str) -> None:
+    """In Lambda, init's objects (modules, classes, clients) are frozen (``gc.freeze``): a full
+    collection inside a request no longer walks them (the roster's slowest request spent 186 ms
+    of its 209 in one such pass, bench/latency.py, moto's objects included)."""
+    import subprocess
+    import sys
+
+    from bench.coldstart import child_env
+
+    answer = subprocess.run(
+        [sys.executable, "-c", _FROZEN, function],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert int(answer.stdout.split()[-1]) > 50_000

@@ -302,3 +302,51 @@ def test_a_replayed_invoice_creation_answers_the_same_invoice_and_sends_nothing_
     again = client.v1.invoices.create(params, options={"idempotency_key": "same"})
     assert again.id == first.id
     assert webhooks.types.count("invoice.created") == 1
+
+
+def test_a_deleted_customer_answers_stripes_deleted_shape_and_takes_no_new_invoice(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
+) -> None:
+    invoice = sent_invoice(client, clock)
+    local_json(standin, "POST", f"/invoices/{invoice.id}/void")
+    customer_id = str(invoice.customer)
+
+    deleted = client.v1.customers.delete(customer_id)
+
+    assert (deleted.id, deleted.object, deleted.deleted) == (customer_id, "customer", True)
+    assert webhooks.types[-1] == "customer.deleted"
+    again = client.v1.customers.retrieve(customer_id)
+    assert again.to_dict() == {"id": customer_id, "object": "customer", "deleted": True}
+    with pytest.raises(stripe.InvalidRequestError) as twice:
+        client.v1.customers.delete(customer_id)
+    assert twice.value.code == "resource_missing"
+    # The void invoice keeps its own copy of the contact, as Stripe's finalized invoices do.
+    kept = client.v1.invoices.retrieve(invoice.id)
+    assert (kept.status, kept.customer, kept.customer_name) == (
+        "void",
+        customer_id,
+        "St Elsewhere NHS Foundation Trust",
+    )
+    # Nothing more is done with a deleted customer: Stripe's 404, never a crash.
+    for attempt in (
+        lambda: client.v1.invoices.create({"customer": customer_id, "currency": "gbp"}),
+        lambda: client.v1.invoice_items.create(
+            {"customer": customer_id, "amount": 100, "currency": "gbp"}
+        ),
+    ):
+        with pytest.raises(stripe.InvalidRequestError) as refused:
+            attempt()
+        assert refused.value.code == "resource_missing"
+
+
+def test_a_draft_whose_customer_was_deleted_is_not_finalized(
+    client: stripe.StripeClient, clock: Clock
+) -> None:
+    customer = billed_customer(client)
+    draft = client.v1.invoices.create(
+        {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
+    client.v1.customers.delete(customer.id)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.invoices.finalize_invoice(draft.id)
+    assert refused.value.code == "resource_missing"

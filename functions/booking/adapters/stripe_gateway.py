@@ -15,6 +15,10 @@ from typing import Any
 
 import stripe
 
+# Named here, not looked up on first use: Stripe's SDK loads each name lazily, and these load its
+# webhook and event modules, which a SnapStart snapshot of the webhook should hold already.
+from stripe import SignatureVerificationError, WebhookSignature
+
 from booking.adapters.stripe_calls import call_stripe
 from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
@@ -143,11 +147,11 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
         # compare_digest would raise TypeError on it instead of saying so.
         if not signature.isascii():
             raise UnicodeError("a Stripe-Signature is ASCII")
-        stripe.WebhookSignature.verify_header(
+        WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
         _refuse_future_signature(signature, time.time())
-    except (stripe.SignatureVerificationError, UnicodeError, ValueError) as exc:
+    except (SignatureVerificationError, UnicodeError, ValueError) as exc:
         raise InvalidInput(
             "the Stripe signature does not match this payload",
             {"stripe-signature": "invalid or expired"},

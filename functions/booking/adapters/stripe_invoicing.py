@@ -14,7 +14,7 @@ import stripe
 
 from booking.adapters.stripe_calls import call_stripe
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import Conflict, InvalidInput, UnknownToProvider
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
 
@@ -25,6 +25,8 @@ HANDLED_INVOICE_EVENTS = {
     "invoice.overdue": InvoiceEventKind.OVERDUE,
 }
 PO_FIELD = "PO number"
+# An invoice in these states can still be paid by its customer: its customer must stay.
+PAYABLE_INVOICE = frozenset({"draft", "open", "uncollectible"})
 
 
 class StripeInvoicing:
@@ -109,6 +111,27 @@ class StripeInvoicing:
             if intent:
                 return intent if isinstance(intent, str) else intent.id
         return None
+
+    def forget_invoice_customer(self, invoice_id: str) -> None:
+        # The invoice names its customer (one per invoice, ``_customer``): asked of Stripe
+        # rather than recorded, so invoices recorded before erasure reached Stripe are covered.
+        try:
+            invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
+        except UnknownToProvider:
+            return
+        if invoice.status in PAYABLE_INVOICE:
+            raise Conflict(
+                "the invoice can still be paid: void it before its customer is deleted",
+                code="invoice_open",
+            )
+        customer = invoice.customer
+        customer_id = customer if isinstance(customer, str) or customer is None else customer.id
+        if not customer_id:
+            return
+        try:
+            call_stripe(lambda: self._client.v1.customers.delete(customer_id))
+        except UnknownToProvider:
+            return  # deleted already (an erasure asked again, or its retry)
 
     def create_promotion_code(self, request: DiscountCodeRequest) -> PromotionCode:
         definition = request.definition

@@ -160,6 +160,9 @@ class Application(BaseModel):
     # Every move to another cohort of the programme (``domain.transfers``), oldest first;
     # ``course_id`` is the cohort it holds now.
     transfers: tuple[TransferRecord, ...] = ()
+    # Every invoice the provider sent for it, oldest first, the current one too (a replaced
+    # invoice is no longer ``invoice``): erasure deletes the customer each was addressed to.
+    invoices_issued: tuple[str, ...] = ()
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -424,3 +427,10 @@ class GroupPlaceRef(BaseModel):
 
 
 Application.model_rebuild()  # its group place is declared after it
+
+
+def invoices_ever_issued(application: Application) -> tuple[str, ...]:
+    """Every invoice sent for the application (records from before ``invoices_issued`` was
+    kept: their current invoice)."""
+    current = (application.invoice.invoice_id,) if application.invoice else ()
+    return tuple(dict.fromkeys((*application.invoices_issued, *current)))

@@ -343,6 +343,7 @@ def invoiced(
         invoice_attempts=invoice.attempt,
         payment_method=PaymentMethod.INVOICE,
         status_reason=None,
+        invoices_issued=(*application.invoices_issued, invoice.invoice_id),
     ).with_emails(
         EmailJob.about(
             EmailKind.INVOICE_SENT,

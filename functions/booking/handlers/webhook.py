@@ -23,6 +23,11 @@ logger = Logger(service="booking-webhook")
 # Without its signing secret this function fails its init: it never accepts events signed
 # with a secret anyone knows.
 bootstrap.at_cold_start("webhook_events")
+if bootstrap.taking_snapshot():
+    # The reader of Stripe's events (and with it Stripe's SDK, which checks their signatures)
+    # made into the snapshot: the first event after a restore waits for none of it. No secret
+    # is read here (the reader reads it on each delivery).
+    _ = bootstrap.ports().webhook_events
 # The one use case for each kind of event this system acts on.
 APPLY: dict[type, Callable[[Ports, Any], Any]] = {
     CheckoutEvent: apply_checkout_event,

@@ -29,6 +29,7 @@ from booking.services.group_sweep import release_lapsed_groups
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
+from booking.services.provider_erasure import forget_owed_customers
 from booking.services.settle import settle_money
 from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
 from booking.services.waitlist import given_a_seat, offer_free_places, waitlist
@@ -113,6 +114,7 @@ class SweepSummary:
     offers_made: int = 0
     skipped: list[str] = field(default_factory=list)
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
+    customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
@@ -146,6 +148,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
     for course in ports.repository.list_courses():
         if course.course_id in touched or (course.waiting and course.places_left):
             summary.offers_made += len(offer_free_places(ports, course.course_id))
+    summary.customers_forgotten = forget_owed_customers(ports)
     return summary
 
 

@@ -34,6 +34,11 @@ from booking.domain.wording import (
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.ports import Ports
+from booking.services.provider_erasure import (
+    forget_customers,
+    invoices_of_person,
+    owe_customer_deletions,
+)
 from booking.services.register import certificate_url
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
@@ -337,6 +342,10 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
     its seat offered to the next in line."""
     applications = person_applications(ports, email)
+    # The customers at Stripe addressed to them are owed a deletion before anything changes,
+    # and asked for once their invoices are void (``services.provider_erasure``).
+    invoices = invoices_of_person(applications, ports.groups.groups_of_person(email), email)
+    owe_customer_deletions(ports, invoices)
     # Group bookings that name them (as manager or colleague) forget them first.
     forgotten_groups = forget_in_groups(ports, email)
     if not applications and not forgotten_groups:
@@ -355,9 +364,13 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         if before.seat_held:
             freed.add(before.course_id)
     ports.repository.forget_person(email, erased_ids)
+    owed = forget_customers(ports, invoices)
     for course_id in freed:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once
-    logger.info("person erased", extra={"applications": erased_ids})
+    logger.info(
+        "person erased",
+        extra={"applications": erased_ids, "customer_deletions_owed": len(owed)},
+    )
     return {"erased_applications": erased_ids}
 
 

@@ -123,3 +123,14 @@ class PaymentGateway(Protocol):
         system asks for a promised discount, still works); its state after the step. Doing it
         twice is harmless."""
         ...
+
+    # -- erasure ------------------------------------------------------------------------------
+
+    def forget_invoice_customer(self, invoice_id: str) -> None:
+        """Delete at the provider the customer the invoice was addressed to (the billing
+        contact: name, email, address), once the invoice can no longer be paid: a paid or
+        void invoice keeps its own copy of the contact, as the accounts must. An invoice or a
+        customer the provider no longer knows is no error, so erasing again is harmless.
+        Conflict ``invoice_open`` while the invoice is still payable; DependencyUnavailable
+        when the provider fails."""
+        ...

@@ -299,6 +299,22 @@ class RegisterStore(Protocol):
     def forget_certificate(self, code: str) -> None: ...
 
 
+class CustomerErasureLedger(Protocol):
+    """Deletions of the payment provider's customers that erasure owes (by the invoice each
+    customer was addressed to; no personal data): written before the provider is asked, done
+    when it has answered, retried by the sweep meanwhile (``services.provider_erasure``)."""
+
+    def owe_customer_deletions(self, invoice_ids: Sequence[str], now: datetime) -> None:
+        """Record each as owed (recording one again is harmless)."""
+        ...
+
+    def owed_customer_deletions(self, limit: int = 100) -> list[str]:
+        """The invoices whose customer is still to be deleted, oldest first."""
+        ...
+
+    def customer_deletion_done(self, invoice_id: str) -> None: ...
+
+
 class Repository(
     CourseStore,
     DiscountCodeStore,
@@ -310,6 +326,7 @@ class Repository(
     ReminderLedger,
     AnnouncementLedger,
     RegisterStore,
+    CustomerErasureLedger,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""

@@ -41,12 +41,19 @@ def route(template: str, action: Callable[..., dict[str, Any]]) -> Route:
 
 class Api:
     def __init__(
-        self, store: Store, webhooks: Webhooks, *, gets: list[Route], posts: list[Route]
+        self,
+        store: Store,
+        webhooks: Webhooks,
+        *,
+        gets: list[Route],
+        posts: list[Route],
+        deletes: list[Route] | None = None,
     ) -> None:
         self._store = store
         self._webhooks = webhooks
         self._gets = gets
         self._posts = posts
+        self._deletes = deletes or []
 
     def handle(
         self,
@@ -60,7 +67,7 @@ class Api:
         resp_headers = {"Request-Id": request_id, "Stripe-Version": self._store.api_version}
         try:
             api_key = authenticate(headers)
-            if method == "GET":
+            if method in ("GET", "DELETE"):
                 pairs = [(k, v) for k, values in query.items() for v in values]
             elif method == "POST":
                 pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
@@ -73,9 +80,12 @@ class Api:
                 with self._store.lock:
                     found = copy.deepcopy(action(params, ids))
                 return json_response(200, found, resp_headers)
-            status, payload, outgoing = self._post(
-                api_key, path, params, request_id, headers.get("idempotency-key")
-            )
+            if method == "DELETE":
+                status, payload, outgoing = self._delete(path, params, request_id)
+            else:
+                status, payload, outgoing = self._post(
+                    api_key, path, params, request_id, headers.get("idempotency-key")
+                )
         except StripeError as exc:
             return json_response(exc.status, exc.payload(), resp_headers)
         # Answered before its events are delivered, as Stripe answers (see events.Webhooks),
@@ -92,6 +102,17 @@ class Api:
             if matched:
                 return candidate.action, list(matched.groups())
         raise unrecognized(method, path)
+
+    def _delete(
+        self, path: str, params: dict[str, Any], request_id: str
+    ) -> tuple[int, dict[str, Any], list[Outgoing]]:
+        """A DELETE: no idempotency key is needed, as at Stripe (a repeat finds the object
+        gone and answers Stripe's 404 for it)."""
+        action, ids = self._match(self._deletes, "DELETE", path)
+        request = {"id": request_id, "idempotency_key": None}
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            return 200, action(params, ids, request, outgoing), outgoing
 
     def _post(
         self,

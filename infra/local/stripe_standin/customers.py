@@ -10,6 +10,7 @@ from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
     StripeError,
     check_metadata,
+    find,
     optional_str,
     random_id,
     reject_unknown,
@@ -86,3 +87,32 @@ class Customers:
         store.customers[customer_id] = customer
         outgoing.append(store.record_event("customer.created", customer, request))
         return copy.deepcopy(customer)
+
+    def delete(
+        self, customer_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        """Delete a customer as Stripe does: what is left is the deleted shape (a later
+        retrieve answers it, as Stripe's does), a second delete is Stripe's 404. Its invoices
+        keep their own copy of the contact (``customer_name``, ``customer_email``, ...), as a
+        finalized invoice at Stripe keeps it."""
+        store = self._store
+        customer = live_customer(store, customer_id)
+        store.customers[customer_id] = deleted_shape(customer_id)
+        outgoing.append(store.record_event("customer.deleted", customer, request))
+        return deleted_shape(customer_id)
+
+
+def deleted_shape(customer_id: str) -> dict[str, Any]:
+    """What Stripe answers for a deleted customer: its id, and that it was deleted."""
+    return {"id": customer_id, "object": "customer", "deleted": True}
+
+
+def live_customer(store: Store, customer_id: str) -> dict[str, Any]:
+    """The stored customer, or Stripe's 404 for it: a deleted customer is kept only to be
+    retrieved, and nothing can be done with it any more (an invoice, an item, a finalize)."""
+    customer = find(store.customers, customer_id, "customer")
+    if customer.get("deleted"):
+        raise StripeError(
+            404, f"No such customer: '{customer_id}'", code="resource_missing", param="id"
+        )
+    return customer

@@ -8,6 +8,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin.customers import live_customer
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
@@ -55,7 +56,7 @@ class InvoiceLife:
                 f"invoice. ({invoice_id} is {invoice['status']})",
                 code="invoice_not_editable",
             )
-        customer = store.customers[invoice["customer"]]
+        customer = live_customer(store, invoice["customer"])
         now = store.now()
         number = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
         customer["next_invoice_sequence"] += 1

@@ -7,6 +7,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin.customers import live_customer
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
@@ -114,7 +115,7 @@ class InvoiceDrafts:
     ) -> dict[str, Any]:
         reject_unknown(params, INVOICE_CREATE_PARAMS)
         store = self._store
-        customer = find(store.customers, require_str(params, "customer"), "customer")
+        customer = live_customer(store, require_str(params, "customer"))
         now = store.now()
         method = _collection_method(params)
         due_date = self._due_date(params, method, now)
@@ -225,7 +226,7 @@ class InvoiceDrafts:
     ) -> dict[str, Any]:
         reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
         store = self._store
-        customer = find(store.customers, require_str(params, "customer"), "customer")
+        customer = live_customer(store, require_str(params, "customer"))
         if params.get("amount") in (None, ""):
             raise StripeError(
                 400, "The local Stripe stand-in prices invoice items by amount.", param="amount"

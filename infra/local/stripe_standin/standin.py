@@ -69,6 +69,12 @@ class StripeStandIn:
             self._webhooks,
             gets=self._get_routes(discounts),
             posts=self._post_routes(payments, discounts, customers, drafts),
+            deletes=[
+                route(
+                    "/v1/customers/{}",
+                    lambda params, ids, r, out: customers.delete(ids[0], r, out),
+                )
+            ],
         )
         self._local = LocalRoutes(store, self._webhooks, self._checkout, payments, self._invoices)
 

@@ -22,6 +22,7 @@ from booking.adapters.dynamodb.ledgers import (
     DynamoReminderLedger,
 )
 from booking.adapters.dynamodb.limits import DynamoHoldings
+from booking.adapters.dynamodb.provider_erasure import DynamoCustomerErasureLedger
 from booking.adapters.dynamodb.register import DynamoRegisterStore
 from booking.adapters.dynamodb.table import Table
 
@@ -44,6 +45,7 @@ class DynamoRepository(
     DynamoAnnouncementLedger,
     DynamoGroupStore,
     DynamoRegisterStore,
+    DynamoCustomerErasureLedger,
 ):
     def __init__(
         self,

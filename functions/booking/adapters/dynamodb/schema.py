@@ -274,3 +274,13 @@ def group_person_partition(email: str) -> str:
 
 def group_person_key(email: str, group_id: str) -> Key:
     return _key(group_person_partition(email), group_partition(group_id))
+
+
+# Customers at the payment provider that erasure still owes a deletion, by the invoice each
+# was addressed to (``adapters.dynamodb.provider_erasure``), listed oldest first on the
+# by-time index.
+CUSTOMERS_OWED_PARTITION = "CUSTOMERS_OWED"
+
+
+def customer_owed_key(invoice_id: str) -> Key:
+    return _key(f"CUSTOMER_OWED#{invoice_id}", "CUSTOMER_OWED")

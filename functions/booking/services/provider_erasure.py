@@ -1,0 +1,92 @@
+"""Erasure reaches the payment provider: the customers created there for a person's invoices
+(one per invoice, holding the billing contact's name, email and address) are deleted.
+
+Which customers: those of every invoice sent for the person's applications (the current one
+and the ones replaced before it, ``Application.invoices_issued``), and of the current invoice
+of each group booking whose manager or billing contact is the person. Each is first recorded
+as owed (its invoice id, no personal data), then asked of the provider; what the provider
+could not do now (down, slow, or the invoice not yet void) stays owed and the sweep asks
+again, so an erasure completes in our table whatever the provider answers.
+
+A customer is deleted only once its invoice can no longer be paid (erasure voids the open
+ones first); a paid or void invoice keeps its own copy of the contact, as the accounts must.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application, invoices_ever_issued
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.groups import GroupBooking
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run
+
+
+def invoices_of_person(
+    applications: Iterable[Application], groups: Iterable[GroupBooking], email: str
+) -> list[str]:
+    """The invoices whose customers erasure deletes: every one sent for the applications, and
+    the current one of each group the person manages or is the billing contact of (a
+    colleague on a place is not on the group's invoice)."""
+    address = email.lower()
+    found: list[str] = []
+    for application in applications:
+        found.extend(invoices_ever_issued(application))
+    for group in groups:
+        billing = group.billing
+        named = group.manager.email.lower() == address or (
+            billing is not None and billing.billing_email.lower() == address
+        )
+        if named and group.invoice is not None:
+            found.append(group.invoice.invoice_id)
+    return list(dict.fromkeys(found))
+
+
+def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
+    """Recorded before anything is asked of the provider: a crash or an outage after this
+    leaves the deletions to the sweep."""
+    if invoice_ids:
+        ports.repository.owe_customer_deletions(invoice_ids, ports.clock())
+
+
+def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:
+    """Ask the provider to delete each invoice's customer; the ones still owed afterwards."""
+    return [
+        invoice_id for invoice_id in invoice_ids if not _forgotten(ports, invoice_id, void=False)
+    ]
+
+
+def forget_owed_customers(ports: Ports) -> int:
+    """The sweep's part: each deletion still owed is asked again (an invoice still payable
+    is voided first, as the erasure meant it to be). How many were done."""
+    return sum(
+        _forgotten(ports, invoice_id, void=True)
+        for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN)
+    )
+
+
+def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
+    try:
+        try:
+            ports.payments.forget_invoice_customer(invoice_id)
+        except Conflict as refused:
+            if not void or refused.code != "invoice_open":
+                raise
+            ports.payments.void_invoice(invoice_id)
+            ports.payments.forget_invoice_customer(invoice_id)
+    except (Conflict, DependencyUnavailable) as exc:
+        logger.warning(
+            "customer deletion left owed", extra={"invoice_id": invoice_id, "reason": exc.code}
+        )
+        if void:
+            # Owed again from now: one the provider keeps refusing goes behind the others,
+            # so a run's share is never taken up by the same failures every time.
+            ports.repository.owe_customer_deletions([invoice_id], ports.clock())
+        return False
+    ports.repository.customer_deletion_done(invoice_id)
+    return True

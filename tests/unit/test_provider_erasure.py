@@ -1,0 +1,42 @@
+"""The sweep's part of erasure at the payment provider, on fakes: what is owed is asked again,
+what the provider keeps refusing does not keep the others waiting."""
+
+from __future__ import annotations
+
+from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
+from tests.contract.test_outside_contract import invoice_request
+from tests.fakes import Clock, fake_ports
+from tests.fakes.held import gateway, repo
+
+
+def test_an_owed_deletion_voids_a_still_payable_invoice_then_deletes_its_customer() -> None:
+    ports = fake_ports(Clock())
+    invoice = gateway(ports).create_invoice(invoice_request())
+    repo(ports).owe_customer_deletions([invoice.invoice_id], ports.clock())
+
+    assert forget_owed_customers(ports) == 1
+
+    assert gateway(ports).invoices[invoice.invoice_id].status == "void"
+    assert gateway(ports).invoices[invoice.invoice_id].customer_deleted
+    assert repo(ports).owed_customer_deletions() == []
+
+
+def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
+    clock = Clock()
+    ports = fake_ports(clock)
+    refused = [f"in_refused_{n}" for n in range(OWED_PER_RUN)]
+    repo(ports).owe_customer_deletions(refused, clock())
+    later = gateway(ports).create_invoice(invoice_request())
+    gateway(ports).void_invoice(later.invoice_id)
+    clock.advance(minutes=1)
+    repo(ports).owe_customer_deletions([later.invoice_id], clock())
+    gateway(ports).down = True
+    clock.advance(minutes=15)
+
+    assert forget_owed_customers(ports) == 0  # a run's whole share refused
+
+    gateway(ports).down = False
+    # The one no run has asked yet is first in line now, not behind the refused ones.
+    assert repo(ports).owed_customer_deletions(limit=1) == [later.invoice_id]
+    assert forget_owed_customers(ports) == OWED_PER_RUN
+    assert gateway(ports).invoices[later.invoice_id].customer_deleted
