@@ -398,10 +398,12 @@ def test_the_register_from_the_terminal(
     assert code == 1, out
     assert "too large" in out
     assert "48 KiB" in out
+    code, out = run("mark", COURSE, bo["reference"], "3", "apologies")
+    assert code == 0, out
     code, out = run("register", COURSE)
     assert code == 0, out
     assert "Completion: 2 of 3 core sessions" in out
-    assert f"{bo['reference']}  Bo Absent: - Attended - (open)" in out
+    assert f"{bo['reference']}  Bo Absent: 1 not marked, 2 attended, 3 sent apologies (open)" in out
     code, out = run("mark", COURSE, ada["reference"], "9", "attended")
     assert code == 2
     assert "no core session '9'" in out

@@ -261,6 +261,18 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     detail = page.get(f"/console/applications/{booked['application_id']}").body
     history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
+    # The money says it too, so due and paid agree: the place's price less what was waived.
+    totals = system.admin("GET", "/courses/move-pence/totals").json()
+    assert (totals["price"], totals["waived"], totals["due"], totals["paid"]) == (
+        20020,
+        20,
+        20000,
+        20000,
+    )
+    money = page.get("/console/courses/move-pence/money").body
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", money)).split())
+    assert "Waived on moves (below Stripe's minimum charge) £0.20" in said
+    assert "Due for those places £200.00" in said
 
 
 def test_a_booking_on_a_cohort_that_has_begun_stays_with_its_marks(system: System) -> None:

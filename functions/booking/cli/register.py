@@ -66,8 +66,10 @@ def _said(register: dict[str, Any]) -> str:
         "",
     ]
     for row in register["rows"]:
-        marks = " ".join(
-            (MARK_WORDS[Mark(m)] if m else "-").split()[0] for m in row["marks"].values()
+        # Each mark beside its session's number (listed above), in words.
+        marks = ", ".join(
+            f"{n} {MARK_WORDS[Mark(m)].lower() if m else 'not marked'}"
+            for n, m in enumerate(row["marks"].values(), start=1)
         )
         done = row["completion"]
         state = ("completed" if done["completed"] else "not completed") if done else "open"

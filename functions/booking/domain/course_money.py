@@ -23,6 +23,7 @@ from typing import Any
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
+from booking.domain.transfer_record import waived_on_this_cohort
 
 S = ApplicationStatus
 # Statuses whose price counts in a course's money: booked, or being paid for by invoice.
@@ -57,13 +58,15 @@ class PlaceMoney:
     discount_code: str
     discount: int  # what the code took off (after the bursary)
     bursary: int  # what a fund pays of the price
-    due: int  # price less bursary, less discount
+    due: int  # price less bursary, less discount, less a transfer's waived difference
     paid: int
     refunded: int
     invoiced_unpaid: int  # what an open invoice still asks for
     funded_in_full: bool
     # A colleague's place in this group booking: its price and payment are the group's line.
     group_id: str = ""
+    # What a move to this cohort left unpaid, below Stripe's minimum charge (domain.transfers).
+    waived: int = 0
 
     @property
     def booked(self) -> bool:
@@ -90,7 +93,9 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
             group_id=application.group_place.group_id,
         )
     price = application.price_or(course_price)
-    due = application.amount_due(course_price)
+    before_waiver = application.amount_due(course_price)
+    waived = waived_on_this_cohort(application.transfers)
+    due = before_waiver - waived
     after_bursary = max(price.amount - application.bursary, 0)
     awaiting_invoice = application.status is S.AWAITING_INVOICE_PAYMENT
     return PlaceMoney(
@@ -99,13 +104,14 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         status=application.status,
         price=price.amount,
         discount_code=application.discount.code if application.discount else "",
-        discount=after_bursary - due,
+        discount=after_bursary - before_waiver,
         bursary=application.bursary_covering(course_price),
         due=due,
         paid=application.money_received,
         refunded=application.money_returned,
         invoiced_unpaid=due if awaiting_invoice else 0,
         funded_in_full=application.fully_funded(course_price),
+        waived=waived,
     )
 
 
@@ -165,6 +171,7 @@ class CourseMoney:
     invoiced_unpaid: int = 0
     funded_places: int = 0
     group_places: int = 0  # places managers' groups booked (paid, or invoiced) and kept
+    waived: int = 0  # differences moves left unpaid, below Stripe's minimum charge
     lines: tuple[PlaceMoney, ...] = ()
     group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
@@ -188,6 +195,7 @@ class CourseMoney:
             "invoiced_unpaid": self.invoiced_unpaid,
             "funded_places": self.funded_places,
             "group_places": self.group_places,
+            "waived": self.waived,
         }
 
 
@@ -227,6 +235,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "refunded": sum(p.refunded for p in places),
         "invoiced_unpaid": sum(p.invoiced_unpaid for p in booked),
         "funded_places": sum(p.funded_in_full for p in booked),
+        "waived": sum(p.waived for p in booked),
     }
 
 
@@ -257,6 +266,7 @@ ADDED_UP = (
     "invoiced_unpaid",
     "funded_places",
     "group_places",
+    "waived",
 )
 
 
@@ -275,6 +285,7 @@ FIGURE_NAMES = (
     ("invoiced_unpaid", "Invoiced, not yet paid"),
     ("bursaries", "Bursaries"),
     ("discounts", "Discount codes"),
+    ("waived", "Waived on moves (below Stripe's minimum charge)"),
     ("price", "Places booked, at their price"),
     ("due", "Due for those places"),
 )

@@ -135,11 +135,18 @@ def core_session(
     return session
 
 
+def marks_allowed(session: ScheduledSession, now: datetime) -> tuple[Mark, ...]:
+    """The marks ``session`` may be given at ``now``: any once it has begun, apologies before."""
+    if now >= session.start:
+        return tuple(Mark)
+    return tuple(m for m in Mark if m in MARKS_BEFORE_A_SESSION)
+
+
 def early_mark_refusal(
     session: ScheduledSession, mark: Mark, timezone: str, now: datetime
 ) -> str | None:
     """Why ``mark`` cannot be given for ``session`` yet; None when it can."""
-    if now >= session.start or mark in MARKS_BEFORE_A_SESSION:
+    if mark in marks_allowed(session, now):
         return None
     return (
         f"{session.title} is on {session_when(session, timezone)}: until it begins, only "

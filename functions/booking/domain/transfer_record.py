@@ -6,6 +6,7 @@ rules that make them read applications.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -51,3 +52,10 @@ def made_by_a_move(
     if refund_id is not None and any(t.refund_id == refund_id for t in transfers):
         return True
     return owed_by_a_move(transfers, amount)
+
+
+def waived_on_this_cohort(transfers: Sequence[TransferRecord]) -> int:
+    """What the latest move left unpaid (below Stripe's minimum charge): the booking's due on
+    the cohort it is on is its price less that. An earlier move's waiver was about the price
+    of the cohort it moved to, which the booking has left since."""
+    return transfers[-1].difference_waived if transfers else 0

@@ -166,6 +166,11 @@ class MoneyTotalsOut(BaseModel):
         description="Places managers booked for colleagues (paid, or invoiced) and kept; "
         "their price is in price and due, their payments in paid and refunded",
     )
+    waived: int = Field(
+        default=0,
+        description="What moves to this cohort left unpaid, each below Stripe's minimum charge "
+        "(due is price less discounts, bursaries and this)",
+    )
 
 
 class AnswersOut(BaseModel):

@@ -93,6 +93,7 @@ def _rows_shown(kept: Register) -> list[dict[str, Any]]:
                     "title": titles[key],
                     "mark": mark.value if mark else "",
                     "said": MARK_WORDS[mark] if mark else "Not marked",
+                    "allowed": [m.value for m in kept.marks_allowed.get(key, tuple(Mark))],
                 }
                 for key, mark in row.marks.items()
             ],

@@ -38,6 +38,7 @@ from booking.domain.register import (
     early_mark_refusal,
     keeps_register,
     marked,
+    marks_allowed,
     on_register,
     register_rows,
 )
@@ -58,6 +59,8 @@ class Register:
     # Bookings whose name the certificate's font cannot print in full (application ids): the
     # organiser is told, to ask for a spelling in Latin letters or send the certificate by hand.
     unprintable_names: list[str] = field(default_factory=list)
+    # Core session key -> the marks it may be given now (apologies only before it begins).
+    marks_allowed: dict[str, tuple[Mark, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,12 @@ def register_of(ports: Ports, course_id: str) -> Register:
     closed_at = ports.repository.register_closed_at(course_id)
     refusal = None if closed_at else closing_refusal(course, ports.clock())
     rows = register_rows(course, ports.repository.list_applications(course_id))
+    now = ports.clock()
+    sessions = core_sessions(course)
     return Register(
         course=course,
-        sessions=core_sessions(course),
+        sessions=sessions,
+        marks_allowed={s.key: marks_allowed(s, now) for s in sessions},
         rows=rows,
         closed_at=closed_at,
         closing_refusal=refusal,
