@@ -199,15 +199,18 @@ class Functions(Construct):
             }
             if spec.console_session:
                 environment["CONSOLE_SESSION_SECRET_PARAM"] = console_session_secret_name
-            fn = self._function(spec, code, config, reachable, environment)
-            self.functions[spec.key] = fn
-            # current_version is derived at synth from the function's whole configuration, so
-            # settings added later (PUBLIC_BASE_URL, stack.py) publish a new version too.
-            self.entry_points[spec.key] = (
-                lambda_.Alias(fn, "Live", alias_name=LIVE_ALIAS, version=fn.current_version)
-                if spec.snap_start
-                else fn
-            )
+            self._add(spec, self._function(spec, code, config, reachable, environment))
+
+    def _add(self, spec: FunctionSpec, fn: lambda_.Function) -> None:
+        """Keep ``fn`` and what callers invoke of it."""
+        self.functions[spec.key] = fn
+        # current_version is derived at synth from the function's whole configuration, so
+        # settings added later (PUBLIC_BASE_URL, stack.py) publish a new version too.
+        self.entry_points[spec.key] = (
+            lambda_.Alias(fn, "Live", alias_name=LIVE_ALIAS, version=fn.current_version)
+            if spec.snap_start
+            else fn
+        )
 
     def _function(
         self,
