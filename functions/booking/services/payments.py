@@ -43,9 +43,8 @@ class EventOutcome:
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
-    for_group = _group_checkout_event(ports, event)
-    if for_group is not None:
-        return for_group
+    # An application's own session first (most events): a group's is looked for only when no
+    # application recorded the session, so a booking's payment reads no group index.
     owner = owner_of(
         ports,
         event.session_id,
@@ -53,6 +52,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         holds=lambda a: a.asked_in(event.session_id) is not None,
     )
     if owner is None:
+        for_group = _group_checkout_event(ports, event)
+        if for_group is not None:
+            return for_group
         paid = event.kind is CheckoutEventKind.PAID
         key = f"refund-{event.session_id}"
         return _for_nobody(
@@ -66,9 +68,6 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         # Read once, before deciding: the payment that paid it (to record, or to give back).
         paid_by = ports.payments.invoice_payment_intent(event.invoice_id)
         event = dataclasses.replace(event, payment_intent=paid_by)
-    for_group = _group_invoice_event(ports, event)
-    if for_group is not None:
-        return for_group
     current = event.invoice_id
     owner = owner_of(
         ports,
@@ -77,6 +76,9 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         holds=lambda a: a.invoice is not None and a.invoice.invoice_id == current,
     )
     if owner is None:
+        for_group = _group_invoice_event(ports, event)
+        if for_group is not None:
+            return for_group
         key = f"refund-{event.invoice_id}"
         return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
     return _settled(ports, owner, event, event.event_id, event.application_id)
