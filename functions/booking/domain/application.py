@@ -334,9 +334,35 @@ class Application(BaseModel):
         return next((p for p in self.payments if p.payment_intent == payment_intent), None)
 
     def _given_back(self) -> tuple[PaymentRecord, ...]:
-        """The payments recorded beside the booking's own (``payment_intent``, counted in
-        ``amount_paid``): each one the system gave back."""
+        """The payments recorded beside the booking's first (``payment_intent``, counted in
+        ``amount_paid``): each one the system gave back, and each further charge it kept."""
         return tuple(p for p in self.payments if p.payment_intent != self.payment_intent)
+
+    @property
+    def further_charges(self) -> tuple[PaymentRecord, ...]:
+        """The payments kept for the booking beside its first, oldest first: each the price
+        difference of a move to a dearer cohort (``domain.transfers``). The first payment is
+        ``payment_intent`` (``amount_paid``, ``amount_refunded``); each further one keeps its
+        own refunds, so every refund is counted against the charge it gave back."""
+        return tuple(p for p in self._given_back() if p.kept)
+
+    @property
+    def charges_paid(self) -> int:
+        """What the booking's kept charges took, all of them (minor units)."""
+        return self.amount_paid + sum(p.amount for p in self.further_charges)
+
+    @property
+    def charges_refunded(self) -> int:
+        """What Stripe has given back of the booking's kept charges, all of them."""
+        return self.amount_refunded + sum(p.refunded for p in self.further_charges)
+
+    def charges_left(self) -> tuple[tuple[str, int], ...]:
+        """Each kept charge with something left on it, newest first, and what is left (minor
+        units): what a refund of the booking's money is taken from, one charge at a time."""
+        first = ((self.payment_intent, self.amount_paid - self.amount_refunded),)
+        further = tuple((p.payment_intent, p.amount - p.refunded) for p in self.further_charges)
+        charges = (*(first if self.payment_intent else ()), *further)
+        return tuple((pi, left) for pi, left in reversed(charges) if pi and left > 0)
 
     @property
     def money_received(self) -> int:
@@ -353,16 +379,19 @@ class Application(BaseModel):
     def with_refund_made(
         self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
     ) -> Application:
-        """A refund Stripe just made of a payment given back (``whole``: all that was left of
-        it), recorded on it at once, as the booking's own is (``amount_refunded``); Stripe's
-        events for the same refund id later say the same or correct it. A whole refund says
-        what the payment really was, whatever the event that reported it claimed."""
+        """A refund Stripe just made of a payment beside the booking's first (given back, or a
+        further charge it kept; ``whole``: all that was left of it), recorded on it at once, as
+        the booking's own is (``amount_refunded``); Stripe's events for the same refund id
+        later say the same or correct it. A whole refund of a payment given back says what the
+        payment really was, whatever the event that reported it claimed."""
         record = self.payment(payment_intent)
         if record is None or payment_intent == self.payment_intent:
             return self
         refunds = {**record.refunds, refund_id: amount}
         update: dict[str, Any] = {"refunds": refunds}
-        if whole:
+        # A charge the booking kept is what Stripe took: only a given-back payment's amount
+        # is an event's claim that its whole refund corrects.
+        if whole and not record.kept:
             update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
         return self.with_payment(record.model_copy(update=update))
 
@@ -400,8 +429,8 @@ class Application(BaseModel):
 
     @property
     def amount_kept(self) -> int:
-        """The money received for this place and not given back."""
-        return self.amount_paid - self.amount_refunded
+        """The money received for this place and not given back, over every charge it kept."""
+        return self.charges_paid - self.charges_refunded
 
     @property
     def latest_refund(self) -> int:

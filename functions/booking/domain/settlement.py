@@ -209,10 +209,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
     owed = application.amount_kept
-    refunds: tuple[Refund, ...] = ()
-    if fact.refund and application.payment_intent and owed > 0:
-        key = f"cancel-{application.application_id}"
-        refunds = (Refund(application.payment_intent, None, key),)
+    refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
     cancelled = application.moved_to(
         S.CANCELLED,
@@ -234,6 +231,23 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         cancelled,
         before_save=refunds,
         after_save=closing(application, situation.now),
+    )
+
+
+def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
+    """Everything the booking kept, given back charge by charge: all that is left of each
+    (its first payment and any move's difference), keyed by the application and the charge,
+    so a repeat is the same refunds and never more than a charge holds."""
+    app_id = application.application_id
+    return tuple(
+        Refund(
+            payment_intent,
+            None,
+            f"cancel-{app_id}"
+            if payment_intent == application.payment_intent
+            else f"cancel-{app_id}-{payment_intent}",
+        )
+        for payment_intent, _left in application.charges_left()
     )
 
 

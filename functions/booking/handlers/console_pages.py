@@ -336,7 +336,7 @@ def _done(done: str, application: Application, currency: str) -> str:
         back = application.latest_refund
         if not back:
             return "Cancelled. The payment is being refunded through Stripe. " + emailed
-        earlier = refunded_earlier_words(back, application.amount_paid, currency)
+        earlier = refunded_earlier_words(back, application.charges_paid, currency)
         if earlier:
             return (
                 f"Cancelled. {money_words(back, currency)} is being refunded through Stripe "

@@ -186,7 +186,7 @@ def _status_context(
     offer_expires = application.offer_expires_at
     return {
         "paid": application.status is S.CONFIRMED,
-        "was_paid": application.amount_paid > 0,
+        "was_paid": application.charges_paid > 0,
         "was_booked": application.was_booked,
         "status": application.status.value,
         "status_reason": application.status_reason,
@@ -222,8 +222,8 @@ def _payment_context(
     open_checkout = application.has_open_checkout(now) and checkout is not None
     return {
         "pay_url": checkout.url if open_checkout and checkout else None,
-        "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
-        "amount_refunded": _money(application.amount_refunded, currency),
+        "amount_paid": _money(application.charges_paid, currency) or definition.price.display(),
+        "amount_refunded": _money(application.charges_refunded, currency),
         "invoice": _invoice_view(application, definition.timezone),
         "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
         "funded": application.fully_funded(definition.price),
@@ -243,10 +243,10 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     refund's message says what that refund gave back; a cancellation's, what its refund gives
     back: all that was kept, so with the earlier ones everything paid."""
     if job.kind is EmailKind.PAYMENT_REFUNDED:
-        in_all = application.amount_refunded
+        in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
     else:
-        in_all = application.amount_paid
+        in_all = application.charges_paid
         this_refund = application.latest_refund
     return {
         "refund_now": _money(this_refund, currency),
