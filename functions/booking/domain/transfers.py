@@ -46,7 +46,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.money import below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
-from booking.domain.transfer_record import TransferRecord
+from booking.domain.transfer_record import RefundPart, TransferRecord
 from booking.domain.wording import course_name, status_named
 
 S = ApplicationStatus
@@ -239,6 +239,7 @@ def decide_transfer(
         price_before=application.price_or(source.definition.price),
         price_after=target.definition.price,
         refund_due=refund_due,
+        refund_parts=refund_parts(application, refund_due),
         difference_waived=max(difference_to_pay(application, target), 0),
     )
     app_id = application.application_id
@@ -283,8 +284,24 @@ def _due_after(application: Application, target: Course) -> int:
     )
 
 
-def transfer_refund_key(application_id: str, move: int) -> str:
-    return f"transfer-{application_id}-{move}"
+def refund_parts(application: Application, amount: int) -> tuple[RefundPart, ...]:
+    """``amount`` taken from the charges the booking kept, the newest first (a move's
+    difference before the first payment), each for no more than is left of it."""
+    parts: list[RefundPart] = []
+    left_to_take = amount
+    for payment_intent, left in application.charges_left():
+        if left_to_take <= 0:
+            break
+        taken = min(left, left_to_take)
+        parts.append(RefundPart(payment_intent=payment_intent, amount=taken))
+        left_to_take -= taken
+    return tuple(parts)
+
+
+def transfer_refund_key(application_id: str, move: int, part: int = 1) -> str:
+    """The move's refund of its ``part``-th charge (the first keeps the key it always had)."""
+    base = f"transfer-{application_id}-{move}"
+    return base if part == 1 else f"{base}-{part}"
 
 
 def pending_refund(application: Application) -> tuple[TransferRecord, int] | None:
@@ -297,21 +314,30 @@ def pending_refund(application: Application) -> tuple[TransferRecord, int] | Non
 
 
 def with_transfer_refund(
-    application: Application, refund_id: str, amount: int, move: int
+    application: Application, refund_id: str, amount: int, move: int, part: int = 1
 ) -> Application:
-    """``application`` with the refund Stripe made for its ``move``-th move recorded, on the
-    move and on the booking's own payment (Stripe's events for the same refund id later say the
-    same, so nothing is counted twice, and no second message is sent)."""
+    """``application`` with the refund Stripe made for its ``move``-th move's ``part``-th
+    charge recorded, on the move and on the charge it gave back (Stripe's events for the same
+    refund id later say the same, so nothing is counted twice, and no second message is
+    sent)."""
     records = list(application.transfers)
-    index = move - 1
-    records[index] = records[index].model_copy(update={"refund_id": refund_id})
-    refunds = {**application.refunds, refund_id: amount}
-    total = max(sum(refunds.values()), application.charge_amount_refunded)
-    return application.model_copy(
+    record = records[move - 1]
+    parts = list(record.parts_of(application.payment_intent))
+    if not parts:
+        return application
+    parts[part - 1] = parts[part - 1].model_copy(update={"refund_id": refund_id})
+    paid_from = parts[part - 1].payment_intent
+    records[move - 1] = record.model_copy(
+        update={"refund_id": parts[0].refund_id, "refund_parts": tuple(parts)}
+    )
+    moved = application.model_copy(
         update={
             "transfers": tuple(records),
-            "refunds": refunds,
-            "amount_refunded": total,
-            "last_refund": amount,
+            "last_refund": sum(p.amount for p in parts if p.refund_id is not None),
         }
     )
+    if paid_from != application.payment_intent:
+        return moved.with_refund_made(paid_from, refund_id, amount, whole=False)
+    refunds = {**application.refunds, refund_id: amount}
+    total = max(sum(refunds.values()), application.charge_amount_refunded)
+    return moved.model_copy(update={"refunds": refunds, "amount_refunded": total})

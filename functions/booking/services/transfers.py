@@ -136,22 +136,35 @@ def complete_owed_refund(ports: Ports, application: Application) -> Application:
 
 
 def _complete_refund(ports: Ports, saved: Application) -> Application:
-    """The refund the latest move owes, asked of Stripe under the move's own key (a repeat is
-    the same refund) and recorded on the booking."""
+    """The refunds the latest move owes, charge by charge, each asked of Stripe under the
+    move's own key for that charge (a repeat is the same refund) and recorded on the
+    booking."""
     owed = pending_refund(saved)
-    if owed is None or saved.payment_intent is None:
+    if owed is None:
         return saved
     record, move = owed
-    made = ports.payments.refund(
-        saved.payment_intent,
-        amount=record.refund_due,
-        idempotency_key=transfer_refund_key(saved.application_id, move),
-    )
+    for part, owed_part in enumerate(record.parts_of(saved.payment_intent), start=1):
+        if owed_part.refund_id is not None:
+            continue
+        made = ports.payments.refund(
+            owed_part.payment_intent,
+            amount=owed_part.amount,
+            idempotency_key=transfer_refund_key(saved.application_id, move, part),
+        )
+        saved = _note_refund(ports, saved, made.refund_id, made.amount, move, part)
+    return saved
 
+
+def _note_refund(
+    ports: Ports, saved: Application, refund_id: str, amount: int, move: int, part: int
+) -> Application:
     def note(current: Application) -> Application:
-        if len(current.transfers) < move or current.transfers[move - 1].refund_id is not None:
+        if len(current.transfers) < move:
             return current
-        told = with_transfer_refund(current, made.refund_id, made.amount, move)
+        parts = current.transfers[move - 1].parts_of(current.payment_intent)
+        if len(parts) < part or parts[part - 1].refund_id is not None:
+            return current
+        told = with_transfer_refund(current, refund_id, amount, move, part)
         return ports.repository.save(told.model_copy(update={"updated_at": ports.clock()}), current)
 
     return retried(note, lambda: load_application(ports, saved.application_id), first=saved)
