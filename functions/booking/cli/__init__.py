@@ -179,5 +179,7 @@ COMMANDS: dict[str, Command] = {
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "erase": _erase,
     **register.COMMANDS,
-    "transfer": lambda args, url, token: transfer(url, token, args.application, args.to_course_id),
+    "transfer": lambda args, url, token: transfer(
+        url, token, args.application, args.to_course_id, args.withdraw
+    ),
 }

@@ -71,7 +71,7 @@ from booking.domain.statuses import (
     S as S,
 )
 from booking.domain.text import FREE_TEXT, ONE_LINE
-from booking.domain.transfer_record import TransferRecord
+from booking.domain.transfer_record import PendingMove, TransferRecord
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -200,6 +200,8 @@ class CheckoutRef(BaseModel):
     # What Stripe was asked to collect: a payment confirms only if it matches this exactly.
     amount: int | None = None
     currency: str | None = None
+    # The move it asks a price difference for (``PendingMove.attempt``); None: the place.
+    move: int | None = None
 
 
 class PaymentRecord(BaseModel):
@@ -293,6 +295,10 @@ class Application(BaseModel):
     # Every move to another cohort of the programme (``domain.transfers``), oldest first;
     # ``course_id`` is the cohort it holds now.
     transfers: tuple[TransferRecord, ...] = ()
+    # A move to a dearer cohort waiting for its difference (``domain.dearer_moves``), and how
+    # many such moves were ever asked (each keys its own checkout).
+    pending_move: PendingMove | None = None
+    move_attempts: int = 0
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -481,6 +487,9 @@ class Application(BaseModel):
         owed = self.transfers[-1].refund_pending if self.transfers else False
         if owed and self.status is ApplicationStatus.CONFIRMED:
             return self.transfers[-1].at
+        if self.pending_move is not None:
+            # The seat held on the dearer cohort goes back at the move's deadline.
+            return self.pending_move.expires_at
         return self.hold_lapses_at()
 
     @property

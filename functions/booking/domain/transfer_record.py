@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from booking.domain.money import Money
+from booking.domain.money import Money, money_words
 
 
 class RefundPart(BaseModel):
@@ -46,6 +46,10 @@ class TransferRecord(BaseModel):
     # What the new cohort asked beyond what was kept, waived as less than Stripe's minimum
     # charge (minor units; 0: none). Nobody is asked for it.
     difference_waived: int = 0
+    # What the move charged by card beyond what was kept (a dearer cohort), and the payment
+    # that paid it (kept beside the booking's first: ``Application.further_charges``).
+    difference_charged: int = 0
+    charge_payment_intent: str | None = None
 
     @property
     def refund_pending(self) -> bool:
@@ -67,6 +71,28 @@ class TransferRecord(BaseModel):
     def refund_ids(self) -> set[str]:
         ids = {part.refund_id for part in self.refund_parts if part.refund_id is not None}
         return ids | ({self.refund_id} if self.refund_id is not None else set())
+
+
+class PendingMove(BaseModel):
+    """A move to a dearer cohort asked for and waiting for its difference to be paid: the seat
+    on ``to_course_id`` is held for the booking meanwhile (``domain.limits``), the booking
+    stands where it is, and the move is made when Stripe reports the difference paid, or
+    lapses (its checkout expired, its deadline passed, withdrawn, the booking ended)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to_course_id: str
+    price_before: Money  # the place's price on the cohort it is on
+    price_after: Money  # and on the cohort it is to join (a code and a bursary carried over)
+    difference: int  # minor units asked by card: what the new place costs beyond what was kept
+    asked_at: datetime
+    expires_at: datetime  # the hold goes back then, whether or not Stripe says so
+    attempt: int  # the booking's n-th move asked (keys its checkout: see domain.dearer_moves)
+    session_id: str | None = None  # the checkout asking for the difference, once opened
+    url: str | None = None
+
+    def difference_words(self) -> str:
+        return money_words(self.difference, self.price_after.currency)
 
 
 def owed_by_a_move(transfers: tuple[TransferRecord, ...], amount: int) -> bool:

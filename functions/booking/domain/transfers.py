@@ -43,7 +43,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.money import below_minimum_charge, money_words
+from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import RefundPart, TransferRecord
@@ -179,7 +179,7 @@ def money_refusal(
             "other_currency", f"{cohort_name(target)} is priced in another currency"
         )
     more = difference_to_pay(application, target)
-    if more > 0 and not waived(more, target_price.currency):
+    if more > 0 and not waived(more, target_price.currency) and not chargeable(application):
         return _costs_more(application, target, more)
     if more < 0 and not application.payment_intent:
         return TransferRefused(
@@ -189,25 +189,31 @@ def money_refusal(
     return None
 
 
+def chargeable(application: Application) -> bool:
+    """Whether a dearer cohort's difference can be asked of the person by card
+    (``domain.dearer_moves``): a booking paid by card, not by its employer's invoice."""
+    return application.payment_method is not PaymentMethod.INVOICE
+
+
 def _costs_more(application: Application, target: Course, more: int) -> TransferRefused:
-    """A difference Stripe could charge: refused, in words that say what to do instead."""
+    """A difference Stripe could charge but this booking cannot be asked for: refused, in
+    words that say what to do instead."""
     more_words = money_words(more, target.definition.price.currency)
-    if application.payment_method is PaymentMethod.INVOICE:
-        # The employer was invoiced for the old price; a card charge for the rest would be a
-        # second bill to someone else, and a paid invoice cannot be reissued for more.
-        return TransferRefused(
-            "transfer_costs_more",
-            f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
-            f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
-            f"with a refund and have the person apply to it, or choose a cohort at the same "
-            f"price or less",
-        )
+    # The employer was invoiced for the old price; a card charge for the rest would be a
+    # second bill to someone else, and a paid invoice cannot be reissued for more.
     return TransferRefused(
         "transfer_costs_more",
-        f"{cohort_name(target)} costs {more_words} more than was paid; charging a difference "
-        f"is not possible yet (cancel with a refund and have the person apply to it, or choose "
-        f"a cohort at the same price or less)",
+        f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
+        f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
+        f"with a refund and have the person apply to it, or choose a cohort at the same "
+        f"price or less",
     )
+
+
+def costs_more(application: Application, target: Course) -> bool:
+    """Whether the move to ``target`` asks the person for a difference by card first."""
+    more = difference_to_pay(application, target)
+    return more > 0 and not waived(more, target.definition.price.currency)
 
 
 def difference_to_pay(application: Application, target: Course) -> int:
@@ -226,55 +232,93 @@ def waived(more: int, currency: str) -> bool:
 def decide_transfer(
     application: Application, source: Course, target: Course, now: datetime
 ) -> Transfer | TransferRefused:
-    """The move of ``application`` from ``source`` to ``target``, or why not."""
+    """The move of ``application`` from ``source`` to ``target`` made now, or why not (a move
+    that costs more is asked for first: ``domain.dearer_moves``)."""
     refused = refusal(application, source, target, now)
     if refused is not None:
         return refused
-    move = len(application.transfers) + 1
+    if costs_more(application, target):
+        more = money_words(difference_to_pay(application, target), target.definition.price.currency)
+        return TransferRefused(
+            "transfer_costs_more",
+            f"{cohort_name(target)} costs {more} more than was paid: the difference is asked "
+            f"for by card before the booking moves",
+        )
     refund_due = max(application.amount_kept - _due_after(application, target), 0)
-    record = TransferRecord(
+    moved = moved_booking(
+        application,
         from_course_id=source.course_id,
         to_course_id=target.course_id,
-        at=now,
         price_before=application.price_or(source.definition.price),
         price_after=target.definition.price,
+        now=now,
+        refund_due=refund_due,
+        difference_waived=max(difference_to_pay(application, target), 0),
+    )
+    move = len(moved.transfers)
+    return Transfer(moved, refund_due, transfer_refund_key(application.application_id, move))
+
+
+def moved_booking(
+    application: Application,
+    *,
+    from_course_id: str,
+    to_course_id: str,
+    price_before: Money,
+    price_after: Money,
+    now: datetime,
+    refund_due: int = 0,
+    difference_waived: int = 0,
+    difference_charged: int = 0,
+    charge_payment_intent: str | None = None,
+) -> Application:
+    """``application`` moved to ``to_course_id`` at ``price_after``: its record, its one email
+    and the facilitators' copies (the repository's save moves the seat and the enrolment)."""
+    move = len(application.transfers) + 1
+    record = TransferRecord(
+        from_course_id=from_course_id,
+        to_course_id=to_course_id,
+        at=now,
+        price_before=price_before,
+        price_after=price_after,
         refund_due=refund_due,
         refund_parts=refund_parts(application, refund_due),
-        difference_waived=max(difference_to_pay(application, target), 0),
+        difference_waived=difference_waived,
+        difference_charged=difference_charged,
+        charge_payment_intent=charge_payment_intent,
     )
     app_id = application.application_id
     discount = application.discount
     if discount is not None and discount.course_id is None:
         # The code is the old course's: its use stays counted there (``domain.limits``).
-        discount = discount.model_copy(update={"course_id": source.course_id})
-    moved = application.model_copy(
+        discount = discount.model_copy(update={"course_id": from_course_id})
+    return application.model_copy(
         update={
-            "course_id": target.course_id,
-            "price": target.definition.price,
+            "course_id": to_course_id,
+            "price": price_after,
             "discount": discount,
             "transfers": (*application.transfers, record),
             "updated_at": now,
         }
     ).with_emails(
-        EmailJob.transferred(app_id, source.course_id, target.course_id, move, refund_due),
+        EmailJob.transferred(app_id, from_course_id, to_course_id, move, refund_due),
         # The new cohort's facilitators hear of the person moving in (with the booking, as of
         # any), the old cohort's of the person leaving them.
         EmailJob.about(
             EmailKind.FACILITATOR_COPY,
             app_id,
-            target.course_id,
+            to_course_id,
             occasion=f"moved-in-{move}",
             reason=MOVED_IN,
         ),
         EmailJob.about(
             EmailKind.FACILITATOR_COPY,
             app_id,
-            source.course_id,
+            from_course_id,
             occasion=f"moved-out-{move}",
             reason=MOVED_OUT,
         ),
     )
-    return Transfer(moved, refund_due, transfer_refund_key(app_id, move))
 
 
 def _due_after(application: Application, target: Course) -> int:

@@ -103,6 +103,11 @@ REASON_WORDS = {
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."
     ),
+    "move_lapsed_payment_refunded": (
+        "This payment was for moving your place to another cohort, but that move had ended "
+        "when it reached us (it was not paid in time, it was withdrawn, or your booking "
+        "changed), so we have refunded it in full. Your booking is as it was."
+    ),
     "application_awaiting_invoice_payment": (
         "Your place was waiting for your organisation to pay its invoice when this card "
         "payment reached us, so we could not use it and have refunded it in full. The invoice "
@@ -162,6 +167,29 @@ def email_context(
         "paid_by_group": None,
         "moved_refund": _money(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
+        else None,
+        **_move_context(job, application, definition.timezone),
+    }
+
+
+def _move_context(job: EmailJob, application: Application, timezone: str) -> dict[str, Any]:
+    """A move to a dearer cohort (``domain.dearer_moves``): the difference the message is
+    about, and, while that move still waits, its link to pay and its deadline."""
+    pending = application.pending_move
+    waiting = (
+        pending is not None
+        and job.job_id.endswith(f":move-{pending.attempt}")
+        and job.kind is EmailKind.MOVE_PAYMENT_DUE
+    )
+    price = pending.price_after if pending else application.price
+    currency = price.currency if price is not None else "gbp"
+    return {
+        "move_difference": _money(job.amount or 0, currency)
+        if job.kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED)
+        else None,
+        "move_pay_url": pending.url if waiting and pending is not None else None,
+        "move_until": moment_when(pending.expires_at, timezone)
+        if waiting and pending is not None
         else None,
     }
 
