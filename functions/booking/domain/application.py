@@ -543,6 +543,9 @@ class Application(BaseModel):
                 else None,
                 "updated_at": now,
                 "erased_at": now,
+                # A move waiting for its difference is withdrawn: nobody can be asked for it
+                # now, and its hold on the other cohort goes back.
+                "pending_move": None,
                 **withdrawn,
             }
         )
