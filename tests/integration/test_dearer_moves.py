@@ -294,3 +294,31 @@ def test_the_cli_asks_for_the_difference_and_withdraws(system: System, run: Any)
     again = run("transfer", reference, "--withdraw")
     assert again[0] != 0
     assert "no move of this booking is waiting for payment" in again[1]
+
+
+def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_seats(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    # The person pays the difference as the organiser cancels: its event comes afterwards.
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    assert cancelled.status == 200, cancelled.body
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    system.pending.clear()
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["course_id"], record["pending_move"]) == (
+        "refunded",
+        "move-spring",
+        None,
+    )
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-winter") == 5
