@@ -414,3 +414,21 @@ def test_a_moves_refund_owed_on_a_further_charge_is_known_by_its_amount_before_i
     outcome = after_refund(decided.application, event, NOW)
     assert outcome.application.status is S.CONFIRMED
     assert not [e for e in outcome.application.outbox if e.kind is EmailKind.PAYMENT_REFUNDED]
+
+
+def test_no_move_while_the_last_ones_refund_is_still_owed() -> None:
+    """The next move's difference is counted from what the booking keeps, which is known only
+    once the last move's refund is made: until then any other move is refused in words."""
+    owed = moved(booking(), CHEAPER).application
+    assert owed.transfers[-1].refund_pending
+    for target in (SPRING, DEARER):
+        refused = decide_transfer(
+            owed.model_copy(update={"course_id": "cheaper"}), CHEAPER, target, NOW
+        )
+        assert isinstance(refused, TransferRefused)
+        assert refused.code == "refund_owed"
+    made = with_transfer_refund(owed, "re_1", 5000, 1)
+    after = decide_transfer(made.model_copy(update={"course_id": "cheaper"}), CHEAPER, SPRING, NOW)
+    # Once made, the move back is counted from what is kept now (£150): £50 more, by card.
+    assert isinstance(after, TransferRefused)
+    assert (after.code, "£50.00 more" in after.message) == ("transfer_costs_more", True)

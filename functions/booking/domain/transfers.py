@@ -110,6 +110,14 @@ def booking_refusal(
         return TransferRefused(
             "not_transferable", "this booking's personal data was erased: nobody can be told"
         )
+    if pending_refund(application) is not None:
+        # What the booking keeps is what the next move's difference is counted from: it is
+        # known once the last move's refund is made (the sweep or asking again makes it).
+        return TransferRefused(
+            "refund_owed",
+            "the refund of this booking's last move is still to be made; ask for that move "
+            "again (or wait for the next sweep), then move it",
+        )
     if application.group_place is not None:
         # The place is one of a manager's group booking, held on the group's cohort: moving
         # the person alone would leave the group's seat there and take none on the new one.
