@@ -322,3 +322,19 @@ def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_se
     assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
     assert cohorts.places_left("move-spring") == 5
     assert cohorts.places_left("move-winter") == 5
+
+
+def test_a_person_with_another_application_there_is_refused_before_anything_is_held(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    other = system.apply("move-winter", email=ADA).json()
+    assert other["status"] == "awaiting_payment"
+
+    refused = cohorts.move(app_id, "move-winter")
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "already_applied"
+    assert cohorts.record(app_id)["pending_move"] is None
+    assert cohorts.places_left("move-winter") == 4  # the other application's hold only

@@ -145,6 +145,13 @@ def test_a_move_the_save_found_impossible_gives_the_payment_back_and_lapses() ->
     assert after is not None
     assert (after.course_id, after.pending_move) == ("spring", None)
     assert decided.before_save == (Refund("pi_move", None, "refund-cs_move"),)
+    # One message says both: the move did not happen, and its payment goes back.
+    told = [
+        j.kind
+        for j in after.outbox
+        if j.kind in (EmailKind.MOVE_LAPSED, EmailKind.PAYMENT_REFUNDED)
+    ]
+    assert told == [EmailKind.MOVE_LAPSED]
 
 
 def test_withdrawn_the_hold_goes_back_and_the_checkout_is_expired_after_the_save() -> None:

@@ -187,7 +187,9 @@ def move_checkout_event(
         if open_one and matches and event.payment_intent and can_move:
             return _move_paid(application, event, now)
         if open_one and not can_move:
-            return _late_payment(move_lapsed(application, now, MOVE_LATE_PAYMENT), event, now)
+            # One message says both: the move did not happen and its payment goes back.
+            lapsed = move_lapsed(application, now, MOVE_LATE_PAYMENT)
+            return _late_payment(lapsed, event, now, tell=False)
         return _late_payment(application, event, now)
     if event.kind is CheckoutEventKind.PENDING:
         return Settlement("ignore", "a move's difference is asked by card only")
@@ -219,9 +221,12 @@ def _move_paid(application: Application, event: CheckoutEvent, now: datetime) ->
     return Settlement("move_made", "difference_paid", kept.with_event(event.event_id))
 
 
-def _late_payment(application: Application, event: CheckoutEvent, now: datetime) -> Settlement:
+def _late_payment(
+    application: Application, event: CheckoutEvent, now: datetime, *, tell: bool = True
+) -> Settlement:
     """A move's payment that cannot be kept (the move lapsed, the booking ended, or it is not
-    what was asked): given back whole, recorded beside the booking's own, the person told."""
+    what was asked): given back whole, recorded beside the booking's own, the person told
+    (``tell``: unless the message that the move lapsed says so already)."""
     noted = application.model_copy(update={"updated_at": now}).with_event(event.event_id)
     if not event.payment_intent:
         return Settlement("ignore", "no payment reported", noted)
@@ -234,16 +239,18 @@ def _late_payment(application: Application, event: CheckoutEvent, now: datetime)
             kept=False,
             reason=MOVE_LATE_PAYMENT,
         )
-    ).with_emails(
-        EmailJob.about(
-            EmailKind.PAYMENT_REFUNDED,
-            application.application_id,
-            application.course_id,
-            occasion=event.session_id,
-            reason=MOVE_LATE_PAYMENT,
-            amount=event.amount_total,
-        )
     )
+    if tell:
+        given_back = given_back.with_emails(
+            EmailJob.about(
+                EmailKind.PAYMENT_REFUNDED,
+                application.application_id,
+                application.course_id,
+                occasion=event.session_id,
+                reason=MOVE_LATE_PAYMENT,
+                amount=event.amount_total,
+            )
+        )
     refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
     return Settlement("refund", MOVE_LATE_PAYMENT, given_back, before_save=(refund,))
 

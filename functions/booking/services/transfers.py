@@ -109,7 +109,12 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         if refused is not None:
             raise Conflict(refused.message, code=refused.code)
         if costs_more(current, target):
-            # The difference is asked for first; the seat there is held meanwhile.
+            # The difference is asked for first; the seat there is held meanwhile. Never for
+            # a person holding another application there (the move could not be made: its
+            # save would find the enrolment taken, and the payment would only go back).
+            enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
+            if enrolled not in (None, current.application_id):
+                raise _already_applied(target)
             asked = ask_for_difference(current, source, target, now)
             return _save(ports, asked.application, current, target)
         decided = decide_transfer(current, source, target, now)
@@ -154,11 +159,15 @@ def _save(ports: Ports, new: Application, current: Application, target: Course) 
             code="course_full",
         ) from full
     except AlreadyApplied as taken:
-        raise Conflict(
-            f"the person already has an application for {cohort_name(target)}; cancel one "
-            f"of the two first",
-            code="already_applied",
-        ) from taken
+        raise _already_applied(target) from taken
+
+
+def _already_applied(target: Course) -> Conflict:
+    return Conflict(
+        f"the person already has an application for {cohort_name(target)}; cancel one "
+        f"of the two first",
+        code="already_applied",
+    )
 
 
 def owes_a_transfer_refund(application: Application) -> bool:
