@@ -335,3 +335,42 @@ def test_a_person_with_another_application_there_is_refused_before_anything_is_h
     assert refused.json()["error"]["code"] == "already_applied"
     assert cohorts.record(app_id)["pending_move"] is None
     assert cohorts.places_left("move-winter") == 4  # the other application's hold only
+
+
+def test_stripe_unavailable_the_move_waits_without_a_link_and_asking_again_opens_it(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    system.stripe_http.fail_next = [503]
+
+    failed = cohorts.move(app_id, "move-winter")
+
+    # The request stands with its hold; no link yet, so nobody is emailed one.
+    assert failed.status == 503, failed.body
+    waiting = cohorts.record(app_id)["pending_move"]
+    assert (waiting["to_course_id"], waiting["pay_url"]) == ("move-winter", None)
+    assert cohorts.places_left("move-winter") == 4
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    again = _ask(cohorts, app_id)
+    assert again["pending_move"]["pay_url"]
+    assert cohorts.places_left("move-winter") == 4
+    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+    # Paid through that link, the move is made.
+    assert system.pay(again["pending_move"]["pay_url"]).status == 200
+    assert cohorts.record(app_id)["course_id"] == "move-winter"
+
+
+def test_a_move_left_without_a_link_lapses_at_its_deadline(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    system.stripe_http.fail_next = [503]
+    assert cohorts.move(app_id, "move-winter").status == 503
+
+    summary = sweep(system.ports, system.now() + timedelta(minutes=40))
+
+    assert summary.holds_released == 1
+    assert cohorts.record(app_id)["pending_move"] is None
+    assert cohorts.places_left("move-winter") == 5
+    # Never sent a link, the person is not told of a move they never heard of.
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]

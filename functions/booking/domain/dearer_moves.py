@@ -150,7 +150,10 @@ def move_lapsed(application: Application, now: datetime, reason: str) -> Applica
     untouched, and the person told."""
     pending = application.pending_move
     assert pending is not None
-    return application.model_copy(update={"pending_move": None, "updated_at": now}).with_emails(
+    lapsed = application.model_copy(update={"pending_move": None, "updated_at": now})
+    if pending.session_id is None:
+        return lapsed  # its checkout never opened: the person was never asked, so not told
+    return lapsed.with_emails(
         EmailJob.about(
             EmailKind.MOVE_LAPSED,
             application.application_id,
