@@ -53,7 +53,6 @@ class MoveAsked:
 
     application: Application
     pending: PendingMove
-    idempotency_key: str
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,13 @@ class MoveDeadlinePassed:
     """The sweep found the pending move's deadline passed (Stripe's expiry event lost)."""
 
 
-def move_checkout_key(application_id: str, move: int, attempt: int) -> str:
-    """The idempotency key of the checkout asking for a move's difference."""
-    return f"transfer-{application_id}-{move}-{attempt}"
+def move_checkout_key(application: Application) -> str:
+    """The idempotency key of the checkout asking for the pending move's difference: the
+    booking's next move (``n``) and the request's attempt (``k``), ``transfer-<app>-<n>-<k>``."""
+    pending = application.pending_move
+    assert pending is not None
+    move = len(application.transfers) + 1
+    return f"transfer-{application.application_id}-{move}-{pending.attempt}"
 
 
 def ask_for_difference(
@@ -90,8 +93,7 @@ def ask_for_difference(
     asked = application.model_copy(
         update={"pending_move": pending, "move_attempts": attempt, "updated_at": now}
     )
-    move = len(application.transfers) + 1
-    return MoveAsked(asked, pending, move_checkout_key(application.application_id, move, attempt))
+    return MoveAsked(asked, pending)
 
 
 def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:

@@ -39,7 +39,6 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
     if pending is None or pending.session_id is not None:
         return saved
     status_url = ports.status_url(saved)
-    move = len(saved.transfers) + 1
     try:
         checkout = ports.payments.create_checkout(
             CheckoutRequest(
@@ -52,7 +51,7 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
                 success_url=f"{status_url}&checkout=success",
                 cancel_url=f"{status_url}&checkout=cancelled",
                 attempt=pending.attempt,
-                move_key=move_checkout_key(saved.application_id, move, pending.attempt),
+                move_key=move_checkout_key(saved),
             )
         )
     except DependencyUnavailable:
