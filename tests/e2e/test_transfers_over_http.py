@@ -195,6 +195,21 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
         timeout=60,
     ).json()
     assert record["course_id"] == f"second-{run}"
+    # The dearer cohort: the difference is asked for first, and the move can be withdrawn.
+    page.get_by_role("link", name="Transfer to another cohort").click()
+    dearer = page.get_by_label("Moving Leadership, from", exact=False).last
+    dearer.check()
+    page.get_by_role("button", name="Move the booking").click()
+    expect(page.get_by_role("status")).to_contain_text("a link to pay the")
+    no_violations(page, "43-transfer-waits-for-its-difference")
+    page.get_by_role("button", name="Withdraw the move").click()
+    expect(page.get_by_role("status")).to_contain_text("Move withdrawn")
+    withdrawn = requests.get(
+        f"{stack.url}/admin/applications/{applied['application_id']}",
+        headers=_admin(stack),
+        timeout=60,
+    ).json()
+    assert (withdrawn["course_id"], withdrawn["pending_move"]) == (f"second-{run}", None)
     for course_id, definition in files.items():
         requests.put(
             f"{stack.url}/admin/courses/{course_id}",

@@ -515,7 +515,11 @@ def _counter_moves(
 ) -> dict[str, tuple[int, int]]:
     """Each course's (seats, waiting places) moved by a save, where either moved."""
     moves: dict[str, tuple[int, int]] = {}
-    for course_id in sorted({stored.course_id, *((previous.course_id,) if previous else ())}):
+    # The application's course, the one it left, and every one whose seat it claims or gives
+    # back (a dearer move's hold), as the table does.
+    seated = {h.of for h in (*held.claimed, *held.released) if h.thing is Limited.SEAT}
+    touched = {stored.course_id, *((previous.course_id,) if previous else ()), *seated}
+    for course_id in sorted(touched):
         seats = held.delta(Limited.SEAT, course_id)
         waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
         if seats or waiting:

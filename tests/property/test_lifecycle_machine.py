@@ -48,7 +48,7 @@ from booking.domain.application import (
     invoices_ever_issued,
 )
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.limits import code_course, holds_code_use
+from booking.domain.limits import Holding, Limited, code_course, holdings, holds_code_use
 from booking.services.lifecycle import sweep
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
@@ -558,8 +558,10 @@ class BookingLifecycle(RuleBasedStateMachine):
             mine = [a for a in stored.values() if a.course_id == course_id]
             # A group's colleague holds its group's place, not a seat: the group holds the seat.
             held_by_groups = sum(g.seats_held for g in self._groups() if g.course_id == course_id)
+            # Every seat an application holds (its own, and a dearer move's hold elsewhere).
+            seat = Holding(Limited.SEAT, course_id)
             assert course.seats_taken == held_by_groups + sum(
-                a.seat_held and a.group_place is None for a in mine
+                seat in holdings(a) for a in stored.values()
             )
             assert course.seats_taken <= course.definition.capacity
             assert course.waiting == sum(a.status is S.WAITLISTED for a in mine)
@@ -676,7 +678,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 f"{application.money_received} and {application.money_returned}"
             )
             money = kept.get(application_id, 0)
-            recorded = application.amount_paid - application.amount_refunded
+            recorded = application.amount_kept  # over every charge the booking kept
             assert money == recorded, f"{application_id}: Stripe kept {money}, recorded {recorded}"
             if money:
                 assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
@@ -917,6 +919,10 @@ class BookingLifecycle(RuleBasedStateMachine):
         if replies[0].status == 409:
             _note(f"transfer refused: {replies[0].json()['error']['code']}")
             assert after.course_id == before.course_id
+            assert after.pending_move == before.pending_move
+            return
+        if after.pending_move is not None and after.course_id != to:
+            self._dearer_move_asked(before, after, to, replies)
             return
         self.moved.add(application_id)
         assert after.course_id == to
@@ -973,6 +979,118 @@ class BookingLifecycle(RuleBasedStateMachine):
             if not self.system.pending:
                 break
             self._deliver(len(self.system.pending) - 1, keep=False)
+
+    # --- dearer transfer steps ---
+    # A move to a dearer cohort (``domain.dearer_moves``): asked, it holds a seat there and
+    # opens a checkout for the difference; the person pays it (the move made, the payment kept
+    # as a further charge), or its checkout expires, or the organiser withdraws it, or time
+    # passes and the sweep lapses it; a payment arriving after it lapsed goes back whole. The
+    # money invariant (what is recorded is what Stripe moved, and what is kept is what the
+    # place costs) and the seat invariant (every hold counted where it is held) cover it.
+
+    def _dearer_move_asked(self, before: Any, after: Any, to: str, replies: list[Any]) -> None:
+        pending = after.pending_move
+        _note("dearer move asked")
+        assert pending.to_course_id == to
+        assert after.status is S.CONFIRMED
+        assert after.transfers == before.transfers
+        there = after.model_copy(update={"price": pending.price_after})
+        assert pending.difference == there.amount_due(pending.price_after) - after.amount_kept
+        # Asked twice, one request: one hold, one checkout.
+        assert len({r.json()["pending_move"]["pay_url"] for r in replies}) == 1
+        self.moved.add(after.application_id)
+
+    def _pending(self, application_id: str) -> Any:
+        stored = self.system.ports.repository.get_application(application_id)
+        return stored.pending_move if stored is not None else None
+
+    @rule(application_id=applications)
+    def person_pays_the_moves_difference(self, application_id: str) -> None:
+        pending = self._pending(application_id)
+        if pending is None or pending.session_id is None:
+            return
+        paid = self.system.stripe_local("POST", f"/checkout/{pending.session_id}/pay")
+        _note(f"move's difference paid: {paid.status}")
+
+    @rule(application_id=applications)
+    def the_moves_checkout_expires(self, application_id: str) -> None:
+        pending = self._pending(application_id)
+        if pending is None or pending.session_id is None:
+            return
+        self.system.stripe_local("POST", f"/checkout/{pending.session_id}/expire")
+        _note("move's checkout expired")
+
+    @rule(application_id=applications)
+    def organiser_withdraws_the_move(self, application_id: str) -> None:
+        path = f"/applications/{application_id}/transfer/withdraw"
+        reply = self.system.admin("POST", path)
+        assert reply.status in (200, 409), reply.body
+        if reply.status == 200:
+            _note("move withdrawn")
+            assert reply.json()["pending_move"] is None
+        else:
+            assert reply.json()["error"]["code"] in ("no_move_pending", "not_found"), reply.body
+
+    @rule(
+        target=applications,
+        then=st.sampled_from(["pay", "expire", "withdraw", "withdraw_while_paying", "wait"]),
+    )
+    def a_booking_moves_to_a_dearer_cohort(self, then: str) -> Any:
+        """A booking paid at once on the £150 cohort, asked to move to a £200 one, and then
+        its difference paid, its checkout expired, the move withdrawn (also while the person
+        pays: the payment then arrives after it lapsed and goes back whole), or left to wait
+        (for the other steps, the sweep and the cancellations): every run has a dearer move
+        with money in it."""
+        made = self._apply(CHEAPER, False, {})
+        if not isinstance(made, str):
+            return made
+        self.pay(made, asynchronous=False)
+        self._deliver_all()
+        if self._status(made) is not S.CONFIRMED:
+            return made
+        self.organiser_moves_the_booking(made, PAY_NOW, twice=True)
+        if self._pending(made) is None:
+            return made
+        if then == "pay":
+            self.person_pays_the_moves_difference(made)
+        elif then == "expire":
+            self.the_moves_checkout_expires(made)
+        elif then == "withdraw":
+            self.organiser_withdraws_the_move(made)
+        elif then == "withdraw_while_paying":
+            self.person_pays_the_moves_difference(made)  # its event held, delivered later
+            self.organiser_withdraws_the_move(made)
+        self._deliver_all()
+        stored = self.system.ports.repository.get_application(made)
+        assert stored is not None
+        _note(f"dearer move then {then}: on {stored.course_id}")
+        if then == "pay":
+            assert (stored.course_id, stored.pending_move) == (PAY_NOW, None)
+            assert stored.amount_kept == 20000
+        elif then != "wait":
+            assert (stored.course_id, stored.pending_move) == (CHEAPER, None)
+            assert stored.amount_kept == 15000
+        return made
+
+    @invariant()
+    def a_waiting_move_holds_its_seat_and_its_booking_stays(self) -> None:
+        for application in self._stored().values():
+            pending = application.pending_move
+            if pending is None:
+                continue
+            assert application.status is S.CONFIRMED
+            assert application.course_id != pending.to_course_id
+            assert Holding(Limited.SEAT, pending.to_course_id) in holdings(application)
+        for application in self._stored().values():
+            # Each kept further charge paid one move's difference, recorded on that move.
+            for charge in application.further_charges:
+                moves = [
+                    t
+                    for t in application.transfers
+                    if t.charge_payment_intent == charge.payment_intent
+                ]
+                assert len(moves) == 1
+                assert moves[0].difference_charged == charge.amount
 
     @invariant()
     def a_moved_booking_is_on_the_cohort_its_last_move_names(self) -> None:

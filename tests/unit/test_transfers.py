@@ -366,3 +366,80 @@ def test_waived_differences_do_not_add_up_over_several_moves() -> None:
     assert isinstance(decided, TransferRefused)
     assert decided.code == "transfer_costs_more"
     assert "£0.58 more" in decided.message
+
+
+def test_a_cheaper_moves_refund_is_taken_from_the_newest_charge_first_each_keyed() -> None:
+    """£200 paid, then £50 more kept for an earlier dearer move (``pi_2``); a move to a £150
+    cohort gives back £100: the £50 charge whole, then £50 of the first payment, each refund
+    recorded against the charge it gave back, the booking standing and told once."""
+    from booking.domain.application import PaymentRecord
+    from booking.domain.payments import RefundEvent, after_refund
+    from booking.domain.transfer_record import RefundPart
+    from booking.domain.transfers import transfer_refund_key
+
+    difference = PaymentRecord(
+        payment_intent="pi_2", session_id="cs_2", amount=5000, currency="gbp", kept=True
+    )
+    before = booking(payments=(difference,)).model_copy(update={"price": Money(amount=25000)})
+    decided = moved(before, CHEAPER)
+    assert decided.refund_due == 10000
+    record = decided.application.transfers[-1]
+    assert record.refund_parts == (
+        RefundPart(payment_intent="pi_2", amount=5000),
+        RefundPart(payment_intent="pi_1", amount=5000),
+    )
+    assert (transfer_refund_key("app1", 1, 1), transfer_refund_key("app1", 1, 2)) == (
+        "transfer-app1-1",
+        "transfer-app1-1-2",
+    )
+    application = with_transfer_refund(decided.application, "re_a", 5000, 1, 1)
+    assert application.transfers[-1].refund_pending
+    application = with_transfer_refund(application, "re_b", 5000, 1, 2)
+    assert not application.transfers[-1].refund_pending
+    assert application.payment("pi_2") == difference.model_copy(update={"refunds": {"re_a": 5000}})
+    assert (application.amount_refunded, application.amount_kept) == (5000, 15000)
+    for event in (
+        RefundEvent(event_id="e1", payment_intent="pi_2", charge_amount_refunded=5000),
+        RefundEvent(event_id="e2", payment_intent="pi_1", refund_id="re_b", refund_amount=5000),
+    ):
+        outcome = after_refund(application, event, NOW)
+        application = outcome.application
+        assert not outcome.full
+    assert application.status is S.CONFIRMED
+    assert application.amount_kept == 15000
+    assert not [e for e in application.outbox if e.kind is EmailKind.PAYMENT_REFUNDED]
+
+
+def test_a_moves_refund_owed_on_a_further_charge_is_known_by_its_amount_before_its_id() -> None:
+    from booking.domain.application import PaymentRecord
+    from booking.domain.payments import RefundEvent, after_refund
+
+    difference = PaymentRecord(
+        payment_intent="pi_2", session_id="cs_2", amount=5000, currency="gbp", kept=True
+    )
+    decided = moved(
+        booking(payments=(difference,)).model_copy(update={"price": Money(amount=25000)}), CHEAPER
+    )
+    # Stripe's event for the £50 part comes before the move recorded its id.
+    event = RefundEvent(event_id="e1", payment_intent="pi_2", charge_amount_refunded=5000)
+    outcome = after_refund(decided.application, event, NOW)
+    assert outcome.application.status is S.CONFIRMED
+    assert not [e for e in outcome.application.outbox if e.kind is EmailKind.PAYMENT_REFUNDED]
+
+
+def test_no_move_while_the_last_ones_refund_is_still_owed() -> None:
+    """The next move's difference is counted from what the booking keeps, which is known only
+    once the last move's refund is made: until then any other move is refused in words."""
+    owed = moved(booking(), CHEAPER).application
+    assert owed.transfers[-1].refund_pending
+    for target in (SPRING, DEARER):
+        refused = decide_transfer(
+            owed.model_copy(update={"course_id": "cheaper"}), CHEAPER, target, NOW
+        )
+        assert isinstance(refused, TransferRefused)
+        assert refused.code == "refund_owed"
+    made = with_transfer_refund(owed, "re_1", 5000, 1)
+    after = decide_transfer(made.model_copy(update={"course_id": "cheaper"}), CHEAPER, SPRING, NOW)
+    # Once made, the move back is counted from what is kept now (£150): £50 more, by card.
+    assert isinstance(after, TransferRefused)
+    assert (after.code, "£50.00 more" in after.message) == ("transfer_costs_more", True)

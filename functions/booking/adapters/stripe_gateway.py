@@ -76,7 +76,9 @@ class StripeGateway(StripeInvoicing):
         }
         # One key per (application, attempt, request): the SDK's own network retries reuse it,
         # so a lost answer cannot open a second session.
-        key = f"checkout-{request.application_id}-{request.attempt}-{request.nonce}"
+        key = request.move_key or (
+            f"checkout-{request.application_id}-{request.attempt}-{request.nonce}"
+        )
         session = self._call(
             lambda: self._client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]

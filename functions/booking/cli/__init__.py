@@ -181,5 +181,7 @@ COMMANDS: dict[str, Command] = {
     "erase": _erase,
     **register.COMMANDS,
     **groups.COMMANDS,
-    "transfer": lambda args, url, token: transfer(url, token, args.application, args.to_course_id),
+    "transfer": lambda args, url, token: transfer(
+        url, token, args.application, args.to_course_id, args.withdraw
+    ),
 }

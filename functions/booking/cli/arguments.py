@@ -175,6 +175,11 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     move.add_argument("application", help="the application's reference or id")
     move.add_argument("--to", dest="to_course_id", help="the course id of the cohort to move to")
+    move.add_argument(
+        "--withdraw",
+        action="store_true",
+        help="withdraw a move to a dearer cohort that waits for its difference to be paid",
+    )
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")

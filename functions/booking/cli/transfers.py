@@ -9,11 +9,18 @@ from booking.cli.client import application_path, get_json, post_json
 from booking.domain.wording import COURSE_STATUS_WORDS, money_words, status_with_reason
 
 
-def transfer(url: str, token: str | None, application: str, to_course_id: str | None) -> str:
+def transfer(
+    url: str, token: str | None, application: str, to_course_id: str | None, withdraw: bool = False
+) -> str:
     """Without ``to_course_id``: one line per cohort of the programme still taking people
     (id, name, status, places left, price, and why not where it cannot take this booking).
-    With it: the move, and where the booking now stands."""
+    With it: the move, and where the booking now stands (or the difference it waits for).
+    ``withdraw``: the move waiting for its difference withdrawn."""
     path = application_path(url, application)
+    if withdraw:
+        stays = post_json(f"{path}/transfer/withdraw", token, {})
+        reference = stays.get("reference") or stays["application_id"]
+        return f"{reference}: move withdrawn; the booking stays where it is (the person is told)"
     if to_course_id is None:
         return _choices(get_json(f"{path}/transfer-choices", token))
     # The cohort by its name (title and first day), and what the move gave back, as the
@@ -27,6 +34,15 @@ def transfer(url: str, token: str | None, application: str, to_course_id: str | 
     refund = int(record["amount_refunded"]) - refunded_before
     said = status_with_reason(moved["status"], moved.get("status_reason"))
     reference = moved.get("reference") or moved["application_id"]
+    pending = moved.get("pending_move")
+    if pending:
+        waiting = names.get(pending["to_course_id"], pending["to_course_id"])
+        more = money_words(int(pending["difference"]), pending["currency"])
+        return (
+            f"{reference}: {waiting} costs {more} more; the person has been emailed a link to "
+            f"pay it, a place there is held until {pending['expires_at']}, and the booking "
+            f"moves once it is paid"
+        )
     cohort = names.get(moved["course_id"], moved["course_id"])
     currency = moved["price"]["currency"]
     given_back = f"{money_words(refund, currency)} refunded" if refund > 0 else "nothing to refund"
@@ -53,5 +69,10 @@ def _choices(answer: dict[str, Any]) -> str:
             f"{money_words(price['amount'], price['currency'])}"
         )
         refusal = cohort.get("refusal")
-        lines.append(line + (f" (not possible: {refusal['message']})" if refusal else ""))
+        more = int(cohort.get("difference") or 0)
+        if refusal:
+            line += f" (not possible: {refusal['message']})"
+        elif more:
+            line += f" ({money_words(more, price['currency'])} more, paid by card first)"
+        lines.append(line)
     return "\n".join(lines)

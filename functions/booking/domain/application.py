@@ -76,7 +76,7 @@ from booking.domain.statuses import (
 from booking.domain.statuses import (
     S as S,
 )
-from booking.domain.transfer_record import TransferRecord
+from booking.domain.transfer_record import PendingMove, TransferRecord
 
 # Re-exported: the form and the payment records live in modules of their own.
 __all__ = [
@@ -163,6 +163,10 @@ class Application(BaseModel):
     # Every invoice the provider sent for it, oldest first, the current one too (a replaced
     # invoice is no longer ``invoice``): erasure deletes the customer each was addressed to.
     invoices_issued: tuple[str, ...] = ()
+    # A move to a dearer cohort waiting for its difference (``domain.dearer_moves``), and how
+    # many such moves were ever asked (each keys its own checkout).
+    pending_move: PendingMove | None = None
+    move_attempts: int = 0
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -204,9 +208,35 @@ class Application(BaseModel):
         return next((p for p in self.payments if p.payment_intent == payment_intent), None)
 
     def _given_back(self) -> tuple[PaymentRecord, ...]:
-        """The payments recorded beside the booking's own (``payment_intent``, counted in
-        ``amount_paid``): each one the system gave back."""
+        """The payments recorded beside the booking's first (``payment_intent``, counted in
+        ``amount_paid``): each one the system gave back, and each further charge it kept."""
         return tuple(p for p in self.payments if p.payment_intent != self.payment_intent)
+
+    @property
+    def further_charges(self) -> tuple[PaymentRecord, ...]:
+        """The payments kept for the booking beside its first, oldest first: each the price
+        difference of a move to a dearer cohort (``domain.transfers``). The first payment is
+        ``payment_intent`` (``amount_paid``, ``amount_refunded``); each further one keeps its
+        own refunds, so every refund is counted against the charge it gave back."""
+        return tuple(p for p in self._given_back() if p.kept)
+
+    @property
+    def charges_paid(self) -> int:
+        """What the booking's kept charges took, all of them (minor units)."""
+        return self.amount_paid + sum(p.amount for p in self.further_charges)
+
+    @property
+    def charges_refunded(self) -> int:
+        """What Stripe has given back of the booking's kept charges, all of them."""
+        return self.amount_refunded + sum(p.refunded for p in self.further_charges)
+
+    def charges_left(self) -> tuple[tuple[str, int], ...]:
+        """Each kept charge with something left on it, newest first, and what is left (minor
+        units): what a refund of the booking's money is taken from, one charge at a time."""
+        first = ((self.payment_intent, self.amount_paid - self.amount_refunded),)
+        further = tuple((p.payment_intent, p.amount - p.refunded) for p in self.further_charges)
+        charges = (*(first if self.payment_intent else ()), *further)
+        return tuple((pi, left) for pi, left in reversed(charges) if pi and left > 0)
 
     @property
     def money_received(self) -> int:
@@ -223,16 +253,19 @@ class Application(BaseModel):
     def with_refund_made(
         self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
     ) -> Application:
-        """A refund Stripe just made of a payment given back (``whole``: all that was left of
-        it), recorded on it at once, as the booking's own is (``amount_refunded``); Stripe's
-        events for the same refund id later say the same or correct it. A whole refund says
-        what the payment really was, whatever the event that reported it claimed."""
+        """A refund Stripe just made of a payment beside the booking's first (given back, or a
+        further charge it kept; ``whole``: all that was left of it), recorded on it at once, as
+        the booking's own is (``amount_refunded``); Stripe's events for the same refund id
+        later say the same or correct it. A whole refund of a payment given back says what the
+        payment really was, whatever the event that reported it claimed."""
         record = self.payment(payment_intent)
         if record is None or payment_intent == self.payment_intent:
             return self
         refunds = {**record.refunds, refund_id: amount}
         update: dict[str, Any] = {"refunds": refunds}
-        if whole:
+        # A charge the booking kept is what Stripe took: only a given-back payment's amount
+        # is an event's claim that its whole refund corrects.
+        if whole and not record.kept:
             update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
         return self.with_payment(record.model_copy(update=update))
 
@@ -270,8 +303,8 @@ class Application(BaseModel):
 
     @property
     def amount_kept(self) -> int:
-        """The money received for this place and not given back."""
-        return self.amount_paid - self.amount_refunded
+        """The money received for this place and not given back, over every charge it kept."""
+        return self.charges_paid - self.charges_refunded
 
     @property
     def latest_refund(self) -> int:
@@ -322,6 +355,9 @@ class Application(BaseModel):
         owed = self.transfers[-1].refund_pending if self.transfers else False
         if owed and self.status is ApplicationStatus.CONFIRMED:
             return self.transfers[-1].at
+        if self.pending_move is not None:
+            # The seat held on the dearer cohort goes back at the move's deadline.
+            return self.pending_move.expires_at
         return self.hold_lapses_at()
 
     @property
@@ -375,6 +411,9 @@ class Application(BaseModel):
                 else None,
                 "updated_at": now,
                 "erased_at": now,
+                # A move waiting for its difference is withdrawn: nobody can be asked for it
+                # now, and its hold on the other cohort goes back.
+                "pending_move": None,
                 **withdrawn,
             }
         )

@@ -42,6 +42,10 @@ class EmailKind(StrEnum):
     CERTIFICATE = "certificate"
     # The organiser moved the booking to another cohort: old sessions out, new ones in.
     BOOKING_TRANSFERRED = "booking_transferred"
+    # A move to a dearer cohort: the link to pay the difference (with its deadline), and, if
+    # it lapses unpaid or is withdrawn, that the booking stays where it is.
+    MOVE_PAYMENT_DUE = "move_payment_due"
+    MOVE_LAPSED = "move_lapsed"
     # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
     # paid); to each colleague, their own link to the application form (and to a substitute).
     GROUP_BOOKED = "group_booked"

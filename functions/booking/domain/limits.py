@@ -3,7 +3,9 @@
 The one list of limited things (add a kind here and every rule below covers it):
 
 - ``SEAT``: a place on a course, up to its capacity. Held while the application has a place
-  kept for it (paying, offered, invoiced, booked).
+  kept for it (paying, offered, invoiced, booked); a booking whose move to a dearer cohort
+  waits for its difference holds a seat on that cohort as well, until the move is made or
+  lapses.
 - ``GROUP_PLACE``: one named place of a manager's group booking (``domain.groups``), up to
   one application at a time, and only while the group has it paid and not given back. The
   group holds the place's seat on the course (its own save claims and gives back seats); the
@@ -94,6 +96,12 @@ def holdings(application: Application | None) -> frozenset[Holding]:
         held.add(Holding(Limited.GROUP_PLACE, group_place_key(place.group_id, place.place)))
     elif application.seat_held:
         held.add(Holding(Limited.SEAT, application.course_id))
+        if (
+            application.pending_move is not None
+            and application.status is ApplicationStatus.CONFIRMED
+        ):
+            # A move to a dearer cohort waiting for its difference holds a seat there too.
+            held.add(Holding(Limited.SEAT, application.pending_move.to_course_id))
     if application.discount is not None and holds_code_use(application):
         held.add(
             Holding(Limited.CODE_USE, code_key(code_course(application), application.discount.code))

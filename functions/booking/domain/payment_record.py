@@ -24,6 +24,8 @@ class CheckoutRef(BaseModel):
     # What Stripe was asked to collect: a payment confirms only if it matches this exactly.
     amount: int | None = None
     currency: str | None = None
+    # The move it asks a price difference for (``PendingMove.attempt``); None: the place.
+    move: int | None = None
 
 
 class PaymentRecord(BaseModel):

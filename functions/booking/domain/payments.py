@@ -171,13 +171,16 @@ class RefundOutcome:
 def after_refund(application: Application, event: RefundEvent, now: datetime) -> RefundOutcome:
     """What a refund reported by Stripe does to the application it belongs to.
 
-    A full refund ends the booking (``refunded``: seat freed, reminders stop, the person told);
-    a partial one is recorded and the booking stands. Stripe reports one refund two ways (each
-    ``refund.*`` event, and ``charge.refunded`` with the charge's running total); whichever is
-    larger is the newest, in whatever order the events came.
+    A refund that brings everything the booking's kept charges took back (its first payment
+    and any move's difference: ``Application.further_charges``) ends the booking (``refunded``:
+    seat freed, reminders stop, the person told); a partial one is recorded against the charge
+    it gave back and the booking stands. Stripe reports one refund two ways (each ``refund.*``
+    event, and ``charge.refunded`` with the charge's running total); whichever is larger is the
+    newest, in whatever order the events came.
     """
     record = application.payment(event.payment_intent)
-    if record is not None and event.payment_intent != application.payment_intent:
+    further = record is not None and event.payment_intent != application.payment_intent
+    if further and record is not None and not record.kept:
         # One of the payments the system gave back itself (a second payment, an unmatched
         # one): note what Stripe says of it; the booking and its own payment are untouched.
         return RefundOutcome(
@@ -186,11 +189,13 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
             .with_event(event.event_id),
             full=False,
         )
-    refunds, by_charge = _refund_figures(
-        application.refunds, application.charge_amount_refunded, event
+    recorded = (
+        application.with_payment(_refunded(record, event))
+        if further and record is not None
+        else _first_charge_refunded(application, event)
     )
-    total = max(sum(refunds.values()), by_charge)
-    given_back_now = total - application.amount_refunded
+    total = recorded.charges_refunded
+    given_back_now = total - application.charges_refunded
     # A refund the system made for a reason other than ending the booking (a move's price
     # difference) changes only the record of money, even when it gives back all that was paid
     # (a bursary covers the new price). Stripe reports it by its id (``refund.*``) or in the
@@ -198,55 +203,69 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    full = application.amount_paid > 0 and total >= application.amount_paid
-    changes = {
-        "refunds": refunds,
-        "amount_refunded": total,
-        "updated_at": now,
-        "charge_amount_refunded": by_charge,
-        # What this refund gave back: the messages say it, beside what has come back in all.
-        "last_refund": max(total - application.amount_refunded, 0) or application.last_refund,
-    }
+    full = recorded.charges_paid > 0 and total >= recorded.charges_paid
+    # What this refund gave back: the messages say it, beside what has come back in all.
+    recorded = recorded.model_copy(
+        update={
+            "updated_at": now,
+            "last_refund": max(given_back_now, 0) or application.last_refund,
+        }
+    )
     ends = full and (
         application.status is S.CANCELLED
         or (application.status is S.CONFIRMED and not (application.transfers and for_a_move))
     )
     if ends:
-        new = _booking_refunded(application, now, total, changes)
+        new = _booking_refunded(application, recorded, now, given_back_now)
     elif (
         given_back_now > 0
         and application.status is S.CONFIRMED
         # A move to a cheaper cohort asked for it: its one email said so already.
         and not for_a_move
     ):
-        new = application.model_copy(update=changes).with_emails(
-            _refund_email(application, total, f"partial-{total}", "partial_refund")
+        new = recorded.with_emails(
+            _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
         )
     else:
-        new = application.model_copy(update=changes)
+        new = recorded
     return RefundOutcome(new.with_event(event.event_id), ends)
 
 
+def _first_charge_refunded(application: Application, event: RefundEvent) -> Application:
+    """``application`` with what ``event`` says of its first charge's refunds."""
+    refunds, by_charge = _refund_figures(
+        application.refunds, application.charge_amount_refunded, event
+    )
+    return application.model_copy(
+        update={
+            "refunds": refunds,
+            "amount_refunded": max(sum(refunds.values()), by_charge),
+            "charge_amount_refunded": by_charge,
+        }
+    )
+
+
 def _booking_refunded(
-    application: Application, now: datetime, total: int, changes: dict[str, object]
+    application: Application, recorded: Application, now: datetime, amount: int
 ) -> Application:
-    """A booking whose payment has all come back ends: seat freed, reminders stop, told why."""
+    """A booking whose payments have all come back ends: seat freed, reminders stop, told
+    why (``recorded``: ``application`` with the refund written down)."""
     reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
-    return application.moved_to(
-        S.REFUNDED, now, seat_held=False, status_reason="refunded", **changes
-    ).with_emails(_refund_email(application, total, "full", reason))
+    return recorded.moved_to(
+        S.REFUNDED, now, seat_held=False, status_reason="refunded"
+    ).with_emails(_refund_email(application, amount, "full", reason))
 
 
-def _refund_email(application: Application, total: int, occasion: str, reason: str) -> EmailJob:
-    """The person told what came back: this refund's part (``total`` less what had come back
-    before), on an occasion of its own so that each refund is said once."""
+def _refund_email(application: Application, amount: int, occasion: str, reason: str) -> EmailJob:
+    """The person told what came back: this refund's part (``amount``, beside what had come
+    back before), on an occasion of its own so that each refund is said once."""
     return EmailJob.about(
         EmailKind.PAYMENT_REFUNDED,
         application.application_id,
         application.course_id,
         occasion=occasion,
         reason=reason,
-        amount=max(total - application.amount_refunded, 0),
+        amount=max(amount, 0),
     )
 
 

@@ -36,6 +36,15 @@ from booking.domain.commands import (
     Situation,
     VoidInvoice,
 )
+from booking.domain.dearer_moves import (
+    MOVE_EXPIRED,
+    MOVE_WITHDRAWN,
+    MoveDeadlinePassed,
+    MoveWithdrawn,
+    is_move_session,
+    lapse_pending,
+    move_checkout_event,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
@@ -64,14 +73,30 @@ class Cancellation:
     refund: bool
 
 
-MoneyFact = CheckoutEvent | InvoiceEvent | RefundEvent | BursaryGranted | Cancellation
+MoneyFact = (
+    CheckoutEvent
+    | InvoiceEvent
+    | RefundEvent
+    | BursaryGranted
+    | Cancellation
+    | MoveWithdrawn
+    | MoveDeadlinePassed
+)
 
 
 def settle(application: Application, fact: MoneyFact, situation: Situation) -> Settlement:
     """The one decision: what ``fact`` does to ``application`` (the one that holds the provider
     object the fact is about), and what must be done around its save."""
     if isinstance(fact, CheckoutEvent):
+        if is_move_session(application, fact.session_id):
+            return move_checkout_event(
+                application, fact, situation.now, can_move=situation.seat_free
+            )
         return checkout_event(application, fact, situation)
+    if isinstance(fact, MoveWithdrawn):
+        return _withdrawn(application, situation)
+    if isinstance(fact, MoveDeadlinePassed):
+        return lapse_pending(application, situation.now, MOVE_EXPIRED)
     if isinstance(fact, InvoiceEvent):
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
@@ -129,6 +154,9 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
         commands.append(ExpireCheckout(checkout.session_id))
     if application.has_open_invoice() and application.invoice is not None:
         commands.append(VoidInvoice(application.invoice.invoice_id))
+    pending = application.pending_move
+    if pending is not None and pending.session_id is not None and pending.expires_at > now:
+        commands.append(ExpireCheckout(pending.session_id))
     return tuple(commands)
 
 
@@ -209,10 +237,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
     owed = application.amount_kept
-    refunds: tuple[Refund, ...] = ()
-    if fact.refund and application.payment_intent and owed > 0:
-        key = f"cancel-{application.application_id}"
-        refunds = (Refund(application.payment_intent, None, key),)
+    refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
     cancelled = application.moved_to(
         S.CANCELLED,
@@ -225,6 +250,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         status_reason="refund_requested" if refunds else None,
         last_refund=owed if refunds else application.last_refund,
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
+        # A move waiting for payment ends with the booking: its hold goes back with the seat,
+        # its checkout is expired (paid meanwhile, the payment is given back by its event).
+        pending_move=None,
     ).with_emails(
         EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
     )
@@ -235,6 +263,30 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         before_save=refunds,
         after_save=closing(application, situation.now),
     )
+
+
+def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
+    """Everything the booking kept, given back charge by charge: all that is left of each
+    (its first payment and any move's difference), keyed by the application and the charge,
+    so a repeat is the same refunds and never more than a charge holds."""
+    app_id = application.application_id
+    return tuple(
+        Refund(
+            payment_intent,
+            None,
+            f"cancel-{app_id}"
+            if payment_intent == application.payment_intent
+            else f"cancel-{app_id}-{payment_intent}",
+        )
+        for payment_intent, _left in application.charges_left()
+    )
+
+
+def _withdrawn(application: Application, situation: Situation) -> Settlement:
+    """The organiser withdraws the move waiting for payment: the booking stays where it is."""
+    if application.pending_move is None:
+        return _refused("no_move_pending", "no move of this booking is waiting for payment")
+    return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
 
 
 def _refused(code: str, message: str) -> Settlement:

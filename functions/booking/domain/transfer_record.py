@@ -11,7 +11,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from booking.domain.money import Money
+from booking.domain.money import Money, money_words
+
+
+class RefundPart(BaseModel):
+    """What a move gives back of one charge the booking kept (its first payment, or an
+    earlier move's difference), decided with the move, and Stripe's refund of it once made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    payment_intent: str
+    amount: int  # minor units
+    refund_id: str | None = None
 
 
 class TransferRecord(BaseModel):
@@ -26,21 +37,73 @@ class TransferRecord(BaseModel):
     price_after: Money  # and on the cohort it joined (a code and a bursary carried over)
     # What the move gives back (minor units): the payment kept less what the new cohort asks.
     refund_due: int = 0
-    # Stripe's refund of it, once made (asked after the move was saved; see domain.transfers).
+    # Stripe's refund of it, once made (asked after the move was saved; see domain.transfers);
+    # with several parts, the first part's.
     refund_id: str | None = None
+    # Where the refund comes from, charge by charge, newest charge first (decided with the
+    # move, so a repeat asks the same refunds). Empty on records stored before a booking could
+    # keep several charges: then all of ``refund_due`` is of the booking's first payment.
+    refund_parts: tuple[RefundPart, ...] = ()
     # What the new cohort asked beyond what was kept, waived as less than Stripe's minimum
     # charge (minor units; 0: none). Nobody is asked for it.
     difference_waived: int = 0
+    # What the move charged by card beyond what was kept (a dearer cohort), and the payment
+    # that paid it (kept beside the booking's first: ``Application.further_charges``).
+    difference_charged: int = 0
+    charge_payment_intent: str | None = None
 
     @property
     def refund_pending(self) -> bool:
+        if self.refund_parts:
+            return any(part.refund_id is None for part in self.refund_parts)
         return self.refund_due > 0 and self.refund_id is None
+
+    def parts_of(self, first_payment: str | None) -> tuple[RefundPart, ...]:
+        """What the move gives back, charge by charge (``first_payment``: the booking's first
+        payment, which all of it is of on a record stored before parts were kept)."""
+        if self.refund_parts or self.refund_due <= 0 or first_payment is None:
+            return self.refund_parts
+        return (
+            RefundPart(
+                payment_intent=first_payment, amount=self.refund_due, refund_id=self.refund_id
+            ),
+        )
+
+    def refund_ids(self) -> set[str]:
+        ids = {part.refund_id for part in self.refund_parts if part.refund_id is not None}
+        return ids | ({self.refund_id} if self.refund_id is not None else set())
+
+
+class PendingMove(BaseModel):
+    """A move to a dearer cohort asked for and waiting for its difference to be paid: the seat
+    on ``to_course_id`` is held for the booking meanwhile (``domain.limits``), the booking
+    stands where it is, and the move is made when Stripe reports the difference paid, or
+    lapses (its checkout expired, its deadline passed, withdrawn, the booking ended)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to_course_id: str
+    price_before: Money  # the place's price on the cohort it is on
+    price_after: Money  # and on the cohort it is to join (a code and a bursary carried over)
+    difference: int  # minor units asked by card: what the new place costs beyond what was kept
+    asked_at: datetime
+    expires_at: datetime  # the hold goes back then, whether or not Stripe says so
+    attempt: int  # the booking's n-th move asked (keys its checkout: see domain.dearer_moves)
+    session_id: str | None = None  # the checkout asking for the difference, once opened
+    url: str | None = None
+
+    def difference_words(self) -> str:
+        return money_words(self.difference, self.price_after.currency)
 
 
 def owed_by_a_move(transfers: tuple[TransferRecord, ...], amount: int) -> bool:
     """Whether a refund of ``amount`` that Stripe reports is the one the latest move still owes
     (asked of Stripe by the move itself, whose email told the person already)."""
-    return bool(transfers) and transfers[-1].refund_pending and transfers[-1].refund_due == amount
+    if not transfers or not transfers[-1].refund_pending:
+        return False
+    latest = transfers[-1]
+    owed = {part.amount for part in latest.refund_parts if part.refund_id is None}
+    return amount in (owed or {latest.refund_due})
 
 
 def made_by_a_move(
@@ -49,7 +112,7 @@ def made_by_a_move(
     """Whether a refund Stripe reports is one a move made (known by the refund id its record
     keeps) or still owes (the latest move's, by amount, before its id was recorded). Such a
     refund gives back a price difference: the booking stands, whatever is left of the payment."""
-    if refund_id is not None and any(t.refund_id == refund_id for t in transfers):
+    if refund_id is not None and any(refund_id in t.refund_ids() for t in transfers):
         return True
     return owed_by_a_move(transfers, amount)
 

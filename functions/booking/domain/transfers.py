@@ -44,10 +44,10 @@ from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.money import below_minimum_charge, money_words
+from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
-from booking.domain.transfer_record import TransferRecord
+from booking.domain.transfer_record import RefundPart, TransferRecord
 from booking.domain.wording import course_name, status_named
 
 S = ApplicationStatus
@@ -110,6 +110,14 @@ def booking_refusal(
     if application.is_erased:
         return TransferRefused(
             "not_transferable", "this booking's personal data was erased: nobody can be told"
+        )
+    if pending_refund(application) is not None:
+        # What the booking keeps is what the next move's difference is counted from: it is
+        # known once the last move's refund is made (the sweep or asking again makes it).
+        return TransferRefused(
+            "refund_owed",
+            "the refund of this booking's last move is still to be made; ask for that move "
+            "again (or wait for the next sweep), then move it",
         )
     if application.group_place is not None:
         # The place is one of a manager's group booking, held on the group's cohort: moving
@@ -180,7 +188,7 @@ def money_refusal(
             "other_currency", f"{cohort_name(target)} is priced in another currency"
         )
     more = difference_to_pay(application, target)
-    if more > 0 and not waived(more, target_price.currency):
+    if more > 0 and not waived(more, target_price.currency) and not chargeable(application):
         return _costs_more(application, target, more)
     if more < 0 and not application.payment_intent:
         return TransferRefused(
@@ -190,25 +198,31 @@ def money_refusal(
     return None
 
 
+def chargeable(application: Application) -> bool:
+    """Whether a dearer cohort's difference can be asked of the person by card
+    (``domain.dearer_moves``): a booking paid by card, not by its employer's invoice."""
+    return application.payment_method is not PaymentMethod.INVOICE
+
+
 def _costs_more(application: Application, target: Course, more: int) -> TransferRefused:
-    """A difference Stripe could charge: refused, in words that say what to do instead."""
+    """A difference Stripe could charge but this booking cannot be asked for: refused, in
+    words that say what to do instead."""
     more_words = money_words(more, target.definition.price.currency)
-    if application.payment_method is PaymentMethod.INVOICE:
-        # The employer was invoiced for the old price; a card charge for the rest would be a
-        # second bill to someone else, and a paid invoice cannot be reissued for more.
-        return TransferRefused(
-            "transfer_costs_more",
-            f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
-            f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
-            f"with a refund and have the person apply to it, or choose a cohort at the same "
-            f"price or less",
-        )
+    # The employer was invoiced for the old price; a card charge for the rest would be a
+    # second bill to someone else, and a paid invoice cannot be reissued for more.
     return TransferRefused(
         "transfer_costs_more",
-        f"{cohort_name(target)} costs {more_words} more than was paid; charging a difference "
-        f"is not possible yet (cancel with a refund and have the person apply to it, or choose "
-        f"a cohort at the same price or less)",
+        f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
+        f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
+        f"with a refund and have the person apply to it, or choose a cohort at the same "
+        f"price or less",
     )
+
+
+def costs_more(application: Application, target: Course) -> bool:
+    """Whether the move to ``target`` asks the person for a difference by card first."""
+    more = difference_to_pay(application, target)
+    return more > 0 and not waived(more, target.definition.price.currency)
 
 
 def difference_to_pay(application: Application, target: Course) -> int:
@@ -227,30 +241,70 @@ def waived(more: int, currency: str) -> bool:
 def decide_transfer(
     application: Application, source: Course, target: Course, now: datetime
 ) -> Transfer | TransferRefused:
-    """The move of ``application`` from ``source`` to ``target``, or why not."""
+    """The move of ``application`` from ``source`` to ``target`` made now, or why not (a move
+    that costs more is asked for first: ``domain.dearer_moves``)."""
     refused = refusal(application, source, target, now)
     if refused is not None:
         return refused
-    move = len(application.transfers) + 1
+    if costs_more(application, target):
+        more = money_words(difference_to_pay(application, target), target.definition.price.currency)
+        return TransferRefused(
+            "transfer_costs_more",
+            f"{cohort_name(target)} costs {more} more than was paid: the difference is asked "
+            f"for by card before the booking moves",
+        )
     refund_due = max(application.amount_kept - _due_after(application, target), 0)
-    record = TransferRecord(
+    moved = moved_booking(
+        application,
         from_course_id=source.course_id,
         to_course_id=target.course_id,
-        at=now,
         price_before=application.price_or(source.definition.price),
         price_after=target.definition.price,
+        now=now,
         refund_due=refund_due,
         difference_waived=max(difference_to_pay(application, target), 0),
+    )
+    move = len(moved.transfers)
+    return Transfer(moved, refund_due, transfer_refund_key(application.application_id, move))
+
+
+def moved_booking(
+    application: Application,
+    *,
+    from_course_id: str,
+    to_course_id: str,
+    price_before: Money,
+    price_after: Money,
+    now: datetime,
+    refund_due: int = 0,
+    difference_waived: int = 0,
+    difference_charged: int = 0,
+    charge_payment_intent: str | None = None,
+) -> Application:
+    """``application`` moved to ``to_course_id`` at ``price_after``: its record, its one email
+    and the facilitators' copies (the repository's save moves the seat and the enrolment)."""
+    move = len(application.transfers) + 1
+    record = TransferRecord(
+        from_course_id=from_course_id,
+        to_course_id=to_course_id,
+        at=now,
+        price_before=price_before,
+        price_after=price_after,
+        refund_due=refund_due,
+        refund_parts=refund_parts(application, refund_due),
+        difference_waived=difference_waived,
+        difference_charged=difference_charged,
+        charge_payment_intent=charge_payment_intent,
     )
     app_id = application.application_id
     discount = application.discount
     if discount is not None and discount.course_id is None:
         # The code is the old course's: its use stays counted there (``domain.limits``).
-        discount = discount.model_copy(update={"course_id": source.course_id})
-    moved = application.model_copy(
+        discount = discount.model_copy(update={"course_id": from_course_id})
+    return application.model_copy(
         update={
-            "course_id": target.course_id,
-            "price": target.definition.price,
+            "course_id": to_course_id,
+            "price": price_after,
             "discount": discount,
             "transfers": (*application.transfers, record),
             # Before the old cohort begins its register can hold only apologies sent ahead,
@@ -259,25 +313,24 @@ def decide_transfer(
             "updated_at": now,
         }
     ).with_emails(
-        EmailJob.transferred(app_id, source.course_id, target.course_id, move, refund_due),
+        EmailJob.transferred(app_id, from_course_id, to_course_id, move, refund_due),
         # The new cohort's facilitators hear of the person moving in (with the booking, as of
         # any), the old cohort's of the person leaving them.
         EmailJob.about(
             EmailKind.FACILITATOR_COPY,
             app_id,
-            target.course_id,
+            to_course_id,
             occasion=f"moved-in-{move}",
             reason=MOVED_IN,
         ),
         EmailJob.about(
             EmailKind.FACILITATOR_COPY,
             app_id,
-            source.course_id,
+            from_course_id,
             occasion=f"moved-out-{move}",
             reason=MOVED_OUT,
         ),
     )
-    return Transfer(moved, refund_due, transfer_refund_key(app_id, move))
 
 
 def _due_after(application: Application, target: Course) -> int:
@@ -287,8 +340,24 @@ def _due_after(application: Application, target: Course) -> int:
     )
 
 
-def transfer_refund_key(application_id: str, move: int) -> str:
-    return f"transfer-{application_id}-{move}"
+def refund_parts(application: Application, amount: int) -> tuple[RefundPart, ...]:
+    """``amount`` taken from the charges the booking kept, the newest first (a move's
+    difference before the first payment), each for no more than is left of it."""
+    parts: list[RefundPart] = []
+    left_to_take = amount
+    for payment_intent, left in application.charges_left():
+        if left_to_take <= 0:
+            break
+        taken = min(left, left_to_take)
+        parts.append(RefundPart(payment_intent=payment_intent, amount=taken))
+        left_to_take -= taken
+    return tuple(parts)
+
+
+def transfer_refund_key(application_id: str, move: int, part: int = 1) -> str:
+    """The move's refund of its ``part``-th charge (the first keeps the key it always had)."""
+    base = f"transfer-{application_id}-{move}"
+    return base if part == 1 else f"{base}-{part}"
 
 
 def pending_refund(application: Application) -> tuple[TransferRecord, int] | None:
@@ -301,21 +370,30 @@ def pending_refund(application: Application) -> tuple[TransferRecord, int] | Non
 
 
 def with_transfer_refund(
-    application: Application, refund_id: str, amount: int, move: int
+    application: Application, refund_id: str, amount: int, move: int, part: int = 1
 ) -> Application:
-    """``application`` with the refund Stripe made for its ``move``-th move recorded, on the
-    move and on the booking's own payment (Stripe's events for the same refund id later say the
-    same, so nothing is counted twice, and no second message is sent)."""
+    """``application`` with the refund Stripe made for its ``move``-th move's ``part``-th
+    charge recorded, on the move and on the charge it gave back (Stripe's events for the same
+    refund id later say the same, so nothing is counted twice, and no second message is
+    sent)."""
     records = list(application.transfers)
-    index = move - 1
-    records[index] = records[index].model_copy(update={"refund_id": refund_id})
-    refunds = {**application.refunds, refund_id: amount}
-    total = max(sum(refunds.values()), application.charge_amount_refunded)
-    return application.model_copy(
+    record = records[move - 1]
+    parts = list(record.parts_of(application.payment_intent))
+    if not parts:
+        return application
+    parts[part - 1] = parts[part - 1].model_copy(update={"refund_id": refund_id})
+    paid_from = parts[part - 1].payment_intent
+    records[move - 1] = record.model_copy(
+        update={"refund_id": parts[0].refund_id, "refund_parts": tuple(parts)}
+    )
+    moved = application.model_copy(
         update={
             "transfers": tuple(records),
-            "refunds": refunds,
-            "amount_refunded": total,
-            "last_refund": amount,
+            "last_refund": sum(p.amount for p in parts if p.refund_id is not None),
         }
     )
+    if paid_from != application.payment_intent:
+        return moved.with_refund_made(paid_from, refund_id, amount, whole=False)
+    refunds = {**application.refunds, refund_id: amount}
+    total = max(sum(refunds.values()), application.charge_amount_refunded)
+    return moved.model_copy(update={"refunds": refunds, "amount_refunded": total})

@@ -32,6 +32,7 @@ from booking.services import (
     bursaries,
     console,
     courses,
+    dearer_moves,
     discounts,
     invoicing,
     lifecycle,
@@ -39,6 +40,7 @@ from booking.services import (
     transfers,
 )
 from booking.services.applications import view_of
+from booking.services.organisers import pending_move_of
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
@@ -68,6 +70,7 @@ def _application_json(application: Application) -> dict[str, Any]:
     return {
         **application_out(view).model_dump(mode="json"),
         "status_reason": application.status_reason,
+        "pending_move": pending_move_of(application),
     }
 
 
@@ -208,6 +211,11 @@ def transfer_booking(application_id: str) -> Application:
     return transfers.transfer_booking(ports(), application_id, _body().get("to_course_id"))
 
 
+@action("withdrawMove")
+def withdraw_move(application_id: str) -> Application:
+    return dearer_moves.withdraw_move(ports(), application_id)
+
+
 @served("transferChoices")
 def transfer_choices(application_id: str) -> Response[str]:
     found = console.application_id_for(ports(), application_id)
@@ -225,6 +233,7 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "places_left": c.course.places_left,
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,
+                    "difference": c.difference,
                     "refusal": {"code": c.refused.code, "message": c.refused.message}
                     if c.refused
                     else None,

@@ -27,8 +27,22 @@ def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
     return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
 
 
+class PendingMoveOut(BaseModel):
+    """A move to a dearer cohort waiting for the person to pay the difference: the seat there
+    is held for them until ``expires_at``; the booking stays where it is until it is paid."""
+
+    to_course_id: str = Field(description="The cohort it is to move to")
+    difference: int = Field(description="What the person is asked to pay (minor units)")
+    currency: str
+    expires_at: datetime = Field(description="When the held seat goes back unless paid")
+    pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
+
+
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    pending_move: PendingMoveOut | None = Field(
+        default=None, description="A move to a dearer cohort waiting for its difference"
+    )
 
 
 class RosterRow(BaseModel):
@@ -89,6 +103,11 @@ class TransferOut(BaseModel):
         description="What the new cohort asked beyond what was kept, waived as less than "
         "Stripe's minimum charge (minor units); 0: nothing",
     )
+    difference_charged: int = Field(
+        default=0,
+        description="What the person paid by card to move to a dearer cohort (minor units); "
+        "0: nothing",
+    )
 
 
 class ApplicationRecordOut(RosterRow):
@@ -100,6 +119,9 @@ class ApplicationRecordOut(RosterRow):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
     transfers: list[TransferOut] = Field(
         default_factory=list, description="Its moves to other cohorts, oldest first"
+    )
+    pending_move: PendingMoveOut | None = Field(
+        default=None, description="A move to a dearer cohort waiting for its difference"
     )
 
 

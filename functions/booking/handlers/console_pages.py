@@ -49,6 +49,11 @@ DONE_WORDS = {
     "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
     "invoice_voided": "Invoice voided. The place has gone back to the course.",
     "moved": "Moved to the other cohort. The person has been emailed with the calendar update.",
+    "move_asked": "The other cohort costs more: the person has been emailed a link to pay the "
+    "difference, and a place there is held for them until then. The booking moves once it is "
+    "paid.",
+    "move_withdrawn": "Move withdrawn. The place held on the other cohort has gone back, and "
+    "the person has been told the booking stays where it is.",
 }
 FORM_LABELS = {
     "course_id": "Course id",
@@ -266,6 +271,20 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     return facts
 
 
+def _pending_move_facts(
+    application: Application, cohort_names: dict[str, str], zone: str
+) -> dict[str, str] | None:
+    """A move to a dearer cohort waiting for its difference, as the organiser reads it."""
+    pending = application.pending_move
+    if pending is None:
+        return None
+    return {
+        "to": cohort_names.get(pending.to_course_id, pending.to_course_id),
+        "difference": pending.difference_words(),
+        "until": moment_when(pending.expires_at, zone),
+    }
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -299,6 +318,7 @@ def application_page(
         paid=detail.paid_by_group or money_words(application.money_received, currency),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
+        pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         payment=_payment_facts(application, definition.price, zone),
         answers=answers_said(application.answers),
         timeline=[
@@ -336,7 +356,7 @@ def _done(done: str, application: Application, currency: str) -> str:
         back = application.latest_refund
         if not back:
             return "Cancelled. The payment is being refunded through Stripe. " + emailed
-        earlier = refunded_earlier_words(back, application.amount_paid, currency)
+        earlier = refunded_earlier_words(back, application.charges_paid, currency)
         if earlier:
             return (
                 f"Cancelled. {money_words(back, currency)} is being refunded through Stripe "

@@ -15,8 +15,8 @@ from booking.domain.wording import COURSE_STATUS_WORDS, day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
-from booking.handlers.routes.transfers import TRANSFER_DONE
-from booking.services import transfers
+from booking.handlers.routes.transfers import MOVE_ASKED, MOVE_WITHDRAWN, TRANSFER_DONE
+from booking.services import dearer_moves, transfers
 from booking.services.transfers import Choices
 
 LABELS = {"to_course_id": "Cohort to move to"}
@@ -69,6 +69,9 @@ def transfer_page(
                 "why_not": f"{c.refused.message[:1].upper()}{c.refused.message[1:]}."
                 if c.refused
                 else "",
+                "difference": money_words(c.difference, c.course.definition.price.currency)
+                if c.difference
+                else "",
             }
             for c in choices.cohorts
         ],
@@ -94,10 +97,20 @@ def transfer_choices(application_id: str) -> Response[str]:
 def transfer(application_id: str) -> Response[str]:
     chosen = typed_value("to_course_id")
     try:
-        transfers.transfer_booking(ports(), application_id, chosen)
+        done = transfers.transfer_booking(ports(), application_id, chosen)
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
-    return http.see_other(f"/console/applications/{quote(application_id)}?done={TRANSFER_DONE}")
+    said = MOVE_ASKED if done.pending_move is not None else TRANSFER_DONE
+    return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
+
+
+@served("consoleWithdrawMove")
+def withdraw_move(application_id: str) -> Response[str]:
+    try:
+        dearer_moves.withdraw_move(ports(), application_id)
+    except (Conflict, DependencyUnavailable) as refused:
+        return _refused(application_id, refused, "")
+    return http.see_other(f"/console/applications/{quote(application_id)}?done={MOVE_WITHDRAWN}")
 
 
 def _refused(application_id: str, error: BookingError, chosen: str) -> Response[str]:

@@ -70,7 +70,7 @@ def view_of(
         status_reason=application.status_reason,
         waitlist_position=waitlist_position(ports, application),
         payment_pending=application.payment_pending,
-        amount_paid=application.amount_paid,
+        amount_paid=application.charges_paid,
         was_booked=application.was_booked,
         **_payment(application, course, now),
         **_money(application, course),

@@ -187,6 +187,8 @@ def available_actions(application: Application) -> frozenset[str]:
         actions.add("cancel")
     if application.status is S.CONFIRMED:
         actions |= {"resend", "transfer"}
+    if application.pending_move is not None and application.status is S.CONFIRMED:
+        actions.add("withdraw_move")
     if application.status in FUNDABLE_STATUSES:
         actions.add("bursary")
     if application.has_open_invoice():

@@ -179,7 +179,7 @@ def _facts(
         status=application.status.value,
         reason=application.status_reason,
         payment_pending=application.payment_pending,
-        paid=application.amount_paid,
+        paid=application.charges_paid,
         booked=application.was_booked,
         nothing_to_pay=bool(context["nothing_to_pay"]),
         can_pay=bool(context["can_pay"]),

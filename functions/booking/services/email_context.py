@@ -103,6 +103,11 @@ REASON_WORDS = {
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."
     ),
+    "move_lapsed_payment_refunded": (
+        "This payment was for moving your place to another cohort, but that move had ended "
+        "when it reached us (it was not paid in time, it was withdrawn, or your booking "
+        "changed), so we have refunded it in full. Your booking is as it was."
+    ),
     "application_awaiting_invoice_payment": (
         "Your place was waiting for your organisation to pay its invoice when this card "
         "payment reached us, so we could not use it and have refunded it in full. The invoice "
@@ -163,6 +168,29 @@ def email_context(
         "moved_refund": _money(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
         else None,
+        **_move_context(job, application, definition.timezone),
+    }
+
+
+def _move_context(job: EmailJob, application: Application, timezone: str) -> dict[str, Any]:
+    """A move to a dearer cohort (``domain.dearer_moves``): the difference the message is
+    about, and, while that move still waits, its link to pay and its deadline."""
+    pending = application.pending_move
+    waiting = (
+        pending is not None
+        and job.job_id.endswith(f":move-{pending.attempt}")
+        and job.kind is EmailKind.MOVE_PAYMENT_DUE
+    )
+    price = pending.price_after if pending else application.price
+    currency = price.currency if price is not None else "gbp"
+    return {
+        "move_difference": _money(job.amount or 0, currency)
+        if job.kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED)
+        else None,
+        "move_pay_url": pending.url if waiting and pending is not None else None,
+        "move_until": moment_when(pending.expires_at, timezone)
+        if waiting and pending is not None
+        else None,
     }
 
 
@@ -188,7 +216,7 @@ def _status_context(
     status_then = job.status_then or application.status.value
     return {
         "paid": status_then == S.CONFIRMED.value,
-        "was_paid": application.amount_paid > 0,
+        "was_paid": application.charges_paid > 0,
         "was_booked": application.was_booked,
         "status": application.status.value,
         "status_reason": application.status_reason,
@@ -229,8 +257,8 @@ def _payment_context(
     open_checkout = application.has_open_checkout(now) and checkout is not None
     return {
         "pay_url": checkout.url if open_checkout and checkout else None,
-        "amount_paid": _money(application.amount_paid, currency) or definition.price.display(),
-        "amount_refunded": _money(application.amount_refunded, currency),
+        "amount_paid": _money(application.charges_paid, currency) or definition.price.display(),
+        "amount_refunded": _money(application.charges_refunded, currency),
         "invoice": _invoice_view(application, definition.timezone),
         "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
         "funded": application.fully_funded(definition.price),
@@ -250,10 +278,10 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     refund's message says what that refund gave back; a cancellation's, what its refund gives
     back: all that was kept, so with the earlier ones everything paid."""
     if job.kind is EmailKind.PAYMENT_REFUNDED:
-        in_all = application.amount_refunded
+        in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
     else:
-        in_all = application.amount_paid
+        in_all = application.charges_paid
         this_refund = application.latest_refund
     return {
         "refund_now": _money(this_refund, currency),

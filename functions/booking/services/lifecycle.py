@@ -25,6 +25,7 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
+from booking.services.dearer_moves import lapse_overdue_move
 from booking.services.group_sweep import release_lapsed_groups
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.outbox import relay_pending_emails
@@ -129,6 +130,14 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
             try:
                 complete_owed_refund(ports, application)
                 summary.transfer_refunds_made += 1
+            except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+            continue
+        if application.pending_move is not None and application.pending_move.expires_at <= now:
+            try:
+                if lapse_overdue_move(ports, application, now):
+                    summary.holds_released += 1
+                    touched.add(application.pending_move.to_course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue

@@ -97,6 +97,21 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "course_id": application.course_id,
         "status_reason": application.status_reason,
         "transfers": transfers_of(application),
+        "pending_move": pending_move_of(application),
+    }
+
+
+def pending_move_of(application: Application) -> dict[str, Any] | None:
+    """The move to a dearer cohort waiting for its difference, if any (minor units)."""
+    pending = application.pending_move
+    if pending is None:
+        return None
+    return {
+        "to_course_id": pending.to_course_id,
+        "difference": pending.difference,
+        "currency": pending.price_after.currency,
+        "expires_at": pending.expires_at.isoformat().replace("+00:00", "Z"),
+        "pay_url": pending.url,
     }
 
 
@@ -114,6 +129,7 @@ def transfers_of(application: Application) -> list[dict[str, Any]]:
             "refund_due": move.refund_due,
             "refund_id": move.refund_id,
             "difference_waived": move.difference_waived,
+            "difference_charged": move.difference_charged,
         }
         for move in application.transfers
     ]

@@ -47,6 +47,9 @@ class CheckoutRequest:
     # Fresh per request: a client's retry after a failure downstream of Stripe asks for a new
     # session instead of replaying a key with different parameters (Stripe refuses that).
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    # A move's difference (``domain.dearer_moves``): the key of the move's attempt, used as it
+    # is, so asking again for the same attempt (same terms) opens the same session.
+    move_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from booking.domain.commands import (
 )
 from booking.domain.course import Course
 from booking.domain.errors import (
+    AlreadyApplied,
     Conflict,
     CourseFull,
     DependencyUnavailable,
@@ -39,6 +40,7 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
+from booking.domain.limits import Limited, holding_changes
 from booking.domain.payment_settlement import invoiced
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
@@ -78,7 +80,9 @@ def settle_money(
         decided = settle(application, fact, situation)
         try:
             return _carry_out(ports, course, application, decided)
-        except CourseFull:
+        except (CourseFull, AlreadyApplied):
+            # No seat for a confirmation, or a move the person's other application on that
+            # cohort forbids: decided again without it (the money goes back).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
             return _carry_out(ports, course, application, again)
 
@@ -127,8 +131,11 @@ def _carry_out(
         _void_orphan(ports, new, application)
         raise
     saved = clean_up(ports, saved, decided.after_save)
-    if application.seat_held and not saved.seat_held:
-        offer_free_places(ports, saved.course_id)
+    # Every seat the change gave back (its own, the one a move left, a move's hold) goes to
+    # whoever waits on that cohort.
+    for given_back in holding_changes(application, saved).released:
+        if given_back.thing is Limited.SEAT:
+            offer_free_places(ports, given_back.of)
     logger.info(
         "money settled",
         extra={

@@ -15,19 +15,22 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
+from booking.domain.dearer_moves import ask_for_difference, pending_refusal
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput, NotFound
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
-    Transfer,
     TransferRefused,
     cohort_name,
+    costs_more,
     decide_transfer,
+    difference_to_pay,
     pending_refund,
     refusal,
     transfer_refund_key,
     with_transfer_refund,
 )
 from booking.services.concurrency import load_application, retried
+from booking.services.dearer_moves import open_move_checkout
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -44,6 +47,9 @@ class Choice:
     name: str
     status: CourseStatus
     refused: TransferRefused | None
+    # What the person is asked to pay by card before the move is made (minor units; 0: the
+    # move is made at once).
+    difference: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,13 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
         application,
         source,
         [
-            Choice(c, cohort_name(c), c.status(now), refusal(application, source, c, now))
+            Choice(
+                c,
+                cohort_name(c),
+                c.status(now),
+                pending_refusal(application, c.course_id) or refusal(application, source, c, now),
+                difference_to_pay(application, c) if costs_more(application, c) else 0,
+            )
             for c in cohorts
         ],
     )
@@ -87,18 +99,37 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
     def attempt(current: Application) -> Application:
         if _moved_there(current, target_id):
             return current  # asked again: the move is done (its refund is completed below)
+        pending = current.pending_move
+        if pending is not None and pending.to_course_id == target_id:
+            return current  # asked again: the move waits for its difference (opened below)
         source = _course(ports, current.course_id)
-        target = ports.repository.get_course(target_id)
-        if target is None:
-            raise InvalidInput(
-                "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
-            )
-        decided = decide_transfer(current, source, target, ports.clock())
+        target = _target(ports, target_id)
+        now = ports.clock()
+        refused = pending_refusal(current, target_id) or refusal(current, source, target, now)
+        if refused is not None:
+            raise Conflict(refused.message, code=refused.code)
+        if costs_more(current, target):
+            # The difference is asked for first; the seat there is held meanwhile. Never for
+            # a person holding another application there (the move could not be made: its
+            # save would find the enrolment taken, and the payment would only go back).
+            enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
+            if enrolled not in (None, current.application_id):
+                raise _already_applied(target)
+            asked = ask_for_difference(current, source, target, now)
+            return _save(ports, asked.application, current, target)
+        decided = decide_transfer(current, source, target, now)
         if isinstance(decided, TransferRefused):
             raise Conflict(decided.message, code=decided.code)
-        return _save(ports, decided, current, target)
+        return _save(ports, decided.application, current, target)
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
+    if saved.pending_move is not None and saved.pending_move.to_course_id == target_id:
+        asked = open_move_checkout(ports, saved, _target(ports, target_id))
+        logger.info(
+            "booking's move waits for its difference",
+            extra={"application_id": asked.application_id, "to": target_id},
+        )
+        return asked
     left = saved.transfers[-1].from_course_id
     offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
@@ -109,9 +140,18 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
     return saved
 
 
-def _save(ports: Ports, decided: Transfer, current: Application, target: Course) -> Application:
+def _target(ports: Ports, target_id: str) -> Course:
+    target = ports.repository.get_course(target_id)
+    if target is None:
+        raise InvalidInput(
+            "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
+        )
+    return target
+
+
+def _save(ports: Ports, new: Application, current: Application, target: Course) -> Application:
     try:
-        return ports.repository.save(decided.application, current)
+        return ports.repository.save(new, current)
     except CourseFull as full:
         # Its last place went (or someone began waiting) between the read and the save.
         raise Conflict(
@@ -119,11 +159,15 @@ def _save(ports: Ports, decided: Transfer, current: Application, target: Course)
             code="course_full",
         ) from full
     except AlreadyApplied as taken:
-        raise Conflict(
-            f"the person already has an application for {cohort_name(target)}; cancel one "
-            f"of the two first",
-            code="already_applied",
-        ) from taken
+        raise _already_applied(target) from taken
+
+
+def _already_applied(target: Course) -> Conflict:
+    return Conflict(
+        f"the person already has an application for {cohort_name(target)}; cancel one "
+        f"of the two first",
+        code="already_applied",
+    )
 
 
 def owes_a_transfer_refund(application: Application) -> bool:
@@ -136,22 +180,35 @@ def complete_owed_refund(ports: Ports, application: Application) -> Application:
 
 
 def _complete_refund(ports: Ports, saved: Application) -> Application:
-    """The refund the latest move owes, asked of Stripe under the move's own key (a repeat is
-    the same refund) and recorded on the booking."""
+    """The refunds the latest move owes, charge by charge, each asked of Stripe under the
+    move's own key for that charge (a repeat is the same refund) and recorded on the
+    booking."""
     owed = pending_refund(saved)
-    if owed is None or saved.payment_intent is None:
+    if owed is None:
         return saved
     record, move = owed
-    made = ports.payments.refund(
-        saved.payment_intent,
-        amount=record.refund_due,
-        idempotency_key=transfer_refund_key(saved.application_id, move),
-    )
+    for part, owed_part in enumerate(record.parts_of(saved.payment_intent), start=1):
+        if owed_part.refund_id is not None:
+            continue
+        made = ports.payments.refund(
+            owed_part.payment_intent,
+            amount=owed_part.amount,
+            idempotency_key=transfer_refund_key(saved.application_id, move, part),
+        )
+        saved = _note_refund(ports, saved, made.refund_id, made.amount, move, part)
+    return saved
 
+
+def _note_refund(
+    ports: Ports, saved: Application, refund_id: str, amount: int, move: int, part: int
+) -> Application:
     def note(current: Application) -> Application:
-        if len(current.transfers) < move or current.transfers[move - 1].refund_id is not None:
+        if len(current.transfers) < move:
             return current
-        told = with_transfer_refund(current, made.refund_id, made.amount, move)
+        parts = current.transfers[move - 1].parts_of(current.payment_intent)
+        if len(parts) < part or parts[part - 1].refund_id is not None:
+            return current
+        told = with_transfer_refund(current, refund_id, amount, move, part)
         return ports.repository.save(told.model_copy(update={"updated_at": ports.clock()}), current)
 
     return retried(note, lambda: load_application(ports, saved.application_id), first=saved)

@@ -95,7 +95,7 @@ def holding_actions(
     actions: list[Action] = []
     # A booking moved to another cohort gives its seat back on one course and claims one on
     # the other: each course's counters move by what the change did there.
-    for course_id in _courses_touched(stored, previous):
+    for course_id in _courses_touched(stored, previous, changes):
         seat = changes.delta(Limited.SEAT, course_id)
         waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
         if seat or waiting:
@@ -165,9 +165,13 @@ def _is_waiting(application: Application | None) -> bool:
     return application is not None and application.status is ApplicationStatus.WAITLISTED
 
 
-def _courses_touched(stored: Application, previous: Application | None) -> list[str]:
-    """The courses a save may move counters on: the application's, and the one it left."""
-    return sorted({stored.course_id, *((previous.course_id,) if previous else ())})
+def _courses_touched(
+    stored: Application, previous: Application | None, changes: HoldingChanges
+) -> list[str]:
+    """The courses a save may move counters on: the application's, the one it left, and every
+    one whose seat it claims or gives back (a dearer move's hold)."""
+    seats = {h.of for h in (*changes.claimed, *changes.released) if h.thing is Limited.SEAT}
+    return sorted({stored.course_id, *((previous.course_id,) if previous else ()), *seats})
 
 
 def _waiting_on(application: Application | None, course_id: str) -> int:

@@ -20,8 +20,11 @@ _APPLICATION = path_parameter(
     "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
 )
 _CONSOLE_APPLICATION = path_parameter("application_id")
-# What the application's page says after a move (``?done=``).
+# What the application's page says after a move (``?done=``), after a dearer move was asked
+# for (the person pays the difference first), and after one was withdrawn.
 TRANSFER_DONE = "moved"
+MOVE_ASKED = "move_asked"
+MOVE_WITHDRAWN = "move_withdrawn"
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
@@ -38,6 +41,11 @@ _CHOICE: dict[str, Any] = {
         "places_left": {"type": "integer"},
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
+        "difference": {
+            "type": "integer",
+            "description": "What the person is asked to pay by card before the move is made "
+            "(minor units); 0: the move is made at once",
+        },
         "refusal": {
             "type": ["object", "null"],
             "description": "Why the booking cannot move there now: code and message",
@@ -51,10 +59,14 @@ _MOVE_RULES = (
     "cohort is given back and the new one taken in one transaction; the old cohort's freed "
     "seat is offered to its waiting list. The place is priced as the new cohort; a bursary "
     "and a discount code carry over. A cheaper cohort refunds the difference through Stripe "
-    "(a partial refund, keyed by the move); a dearer one is refused with the difference. The "
-    "person gets one email: the old sessions cancelled (cancel.ics), the new ones added "
-    "(invite.ics). Asking again for the same move answers the booking as moved and completes "
-    "a refund still owed. Amounts are in minor units (pence)."
+    "(a partial refund, keyed by the move, taken from the newest charge first). A dearer one, "
+    "for a booking paid by card, is asked for first: the seat there is held, a Checkout "
+    "Session for the difference opened and its link emailed (the answer's `pending_move`); "
+    "the move is made when Stripe reports it paid, and lapses when it expires, its deadline "
+    "passes or it is withdrawn. A booking paid by invoice is refused a dearer cohort. The "
+    "person gets one email when it moves: the old sessions cancelled (cancel.ics), the new "
+    "ones added (invite.ics). Asking again for the same move answers the booking as moved "
+    "(or still waiting) and completes a refund still owed. Amounts are in minor units (pence)."
 )
 
 TRANSFER_ADMIN: tuple[Route, ...] = (
@@ -108,6 +120,21 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         },
         tags=TAGS_ADMIN,
     ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/applications/{application_id}/transfer/withdraw",
+        "withdrawMove",
+        "Withdraw a move to a dearer cohort that waits for its difference to be paid",
+        {"200": json_answer("AdminApplicationOut", "The application, staying where it is")},
+        errors=(400, 404, 409),
+        description="The seat held on the dearer cohort goes back (offered to its waiting "
+        "list), the checkout for the difference is expired at Stripe, and the person is told "
+        "the booking stays where it is. A payment that reaches us afterwards is refunded "
+        "whole. 409 `no_move_pending` when no move waits.",
+        parameters=(_APPLICATION,),
+        tags=TAGS_ADMIN,
+    ),
 )
 
 TRANSFER_CONSOLE: tuple[Route, ...] = (
@@ -141,5 +168,21 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         body=console_form({"to_course_id": _TO_COURSE}, "to_course_id"),
         tags=TAGS_CONSOLE,
         done=TRANSFER_DONE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/applications/{application_id}/transfer/withdraw",
+        "consoleWithdrawMove",
+        "Withdraw a move to a dearer cohort waiting for its difference to be paid",
+        {
+            "303": see_other(f"Done: to the application's page with `?done={MOVE_WITHDRAWN}`"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The cohorts' page, saying no move waits"),
+        },
+        parameters=(_CONSOLE_APPLICATION,),
+        body=console_form(),
+        tags=TAGS_CONSOLE,
+        done=MOVE_WITHDRAWN,
     ),
 )

@@ -1,0 +1,291 @@
+"""A move to a dearer cohort: the difference charged through Stripe. Pure rules, no I/O.
+
+A confirmed card booking asked to move to a cohort that costs more than it kept (by Stripe's
+minimum charge or more: less is waived, ``domain.transfers``) does not move at once. The
+organiser's request holds a seat on the new cohort for the booking (``domain.limits``: the
+hold is derived from :attr:`Application.pending_move`, so the repository claims it in the
+same save that records the request, and gives it back in the save that ends it) and opens a
+Checkout Session for the difference, whose link is emailed to the person with its deadline.
+The booking stays where it is meanwhile: its sessions, reminders and register are unchanged.
+
+Then, through the one money path (``domain.settlement``):
+
+- **paid** (the move's own open session, the booking still confirmed): the move is made as
+  a cheaper one is (``domain.transfers.moved_booking``), the payment kept beside the first
+  as a further charge (``Application.further_charges``) and recorded on the move;
+- **expired**, **past its deadline** (the sweep, in case the expiry event is lost),
+  **withdrawn** by the organiser, or the **booking ended** (cancelled): the hold goes back,
+  the booking is untouched, and the person is told the move did not happen;
+- **paid after the move lapsed** (or for a move's session that is not the open one, or once
+  the booking ended): the payment is given back whole, never kept, never a second move.
+
+Each move asked is the booking's n-th (``move_attempts``); its checkout is keyed by it
+(``transfer-<application>-<move>-<attempt>``), so a repeat of the same request opens the same
+session and a later request, with other terms, never reuses a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
+from booking.domain.commands import ExpireCheckout, Refund, Settlement
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
+from booking.domain.transfer_record import PendingMove
+from booking.domain.transfers import TransferRefused, difference_to_pay, moved_booking
+
+S = ApplicationStatus
+
+# Why a pending move ended without moving (said to the person and on the timeline).
+MOVE_EXPIRED = "move_expired"  # its checkout expired, or its deadline passed unpaid
+MOVE_WITHDRAWN = "move_withdrawn"  # the organiser withdrew it
+MOVE_ENDED_BOOKING = "move_booking_ended"  # the booking was cancelled meanwhile
+MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"  # paid after it lapsed: given back
+
+
+@dataclass(frozen=True)
+class MoveAsked:
+    """A dearer move asked for: the booking as it is to be saved (holding the new seat), and
+    the checkout to open for the difference once it is."""
+
+    application: Application
+    pending: PendingMove
+
+
+@dataclass(frozen=True)
+class MoveWithdrawn:
+    """The organiser withdraws the booking's pending dearer move."""
+
+
+@dataclass(frozen=True)
+class MoveDeadlinePassed:
+    """The sweep found the pending move's deadline passed (Stripe's expiry event lost)."""
+
+
+def move_checkout_key(application: Application) -> str:
+    """The idempotency key of the checkout asking for the pending move's difference: the
+    booking's next move (``n``) and the request's attempt (``k``), ``transfer-<app>-<n>-<k>``."""
+    pending = application.pending_move
+    assert pending is not None
+    move = len(application.transfers) + 1
+    return f"transfer-{application.application_id}-{move}-{pending.attempt}"
+
+
+def ask_for_difference(
+    application: Application, source: Course, target: Course, now: datetime
+) -> MoveAsked:
+    """The dearer move of ``application`` to ``target`` asked for (its refusals were checked
+    by ``domain.transfers.refusal``): the seat there held until the checkout's deadline."""
+    more = difference_to_pay(application, target)
+    attempt = application.move_attempts + 1
+    pending = PendingMove(
+        to_course_id=target.course_id,
+        price_before=application.price_or(source.definition.price),
+        price_after=target.definition.price,
+        difference=more,
+        asked_at=now,
+        expires_at=now + CHECKOUT_HOLD,
+        attempt=attempt,
+    )
+    asked = application.model_copy(
+        update={"pending_move": pending, "move_attempts": attempt, "updated_at": now}
+    )
+    return MoveAsked(asked, pending)
+
+
+def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:
+    """A booking with a move waiting for payment asks for no other until it is paid or
+    withdrawn (it holds one seat elsewhere at a time)."""
+    pending = application.pending_move
+    if pending is None or pending.to_course_id == target_id:
+        return None
+    return TransferRefused(
+        "move_pending",
+        f"a move of this booking is waiting for {pending.difference_words()} to be paid; "
+        f"withdraw it first",
+    )
+
+
+def with_move_session(application: Application, session_id: str, url: str) -> Application:
+    """The pending move with the checkout Stripe opened for its difference, remembered with
+    what it asked (so its events are believed for this booking alone), and the person sent
+    its link with the deadline."""
+    pending = application.pending_move
+    assert pending is not None
+    ref = CheckoutRef(
+        session_id=session_id,
+        url=url,
+        expires_at=pending.expires_at,
+        attempt=pending.attempt,
+        amount=pending.difference,
+        currency=pending.price_after.currency,
+        move=pending.attempt,
+    )
+    opened = pending.model_copy(update={"session_id": session_id, "url": url})
+    return application.model_copy(
+        update={
+            "pending_move": opened,
+            "checkout_history": (*application.checkout_history, ref),
+        }
+    ).with_emails(
+        EmailJob.about(
+            EmailKind.MOVE_PAYMENT_DUE,
+            application.application_id,
+            pending.to_course_id,
+            occasion=f"move-{pending.attempt}",
+            amount=pending.difference,
+        )
+    )
+
+
+def is_move_session(application: Application, session_id: str) -> bool:
+    """Whether ``session_id`` is a checkout this booking opened for a move's difference."""
+    asked = application.asked_in(session_id)
+    return asked is not None and asked.move is not None
+
+
+def move_lapsed(application: Application, now: datetime, reason: str) -> Application:
+    """The pending move ended without moving: its hold goes back (derived), the booking is
+    untouched, and the person told."""
+    pending = application.pending_move
+    assert pending is not None
+    lapsed = application.model_copy(update={"pending_move": None, "updated_at": now})
+    if pending.session_id is None:
+        return lapsed  # its checkout never opened: the person was never asked, so not told
+    return lapsed.with_emails(
+        EmailJob.about(
+            EmailKind.MOVE_LAPSED,
+            application.application_id,
+            application.course_id,
+            occasion=f"move-{pending.attempt}",
+            reason=reason,
+            amount=pending.difference,
+        )
+    )
+
+
+def move_checkout_event(
+    application: Application, event: CheckoutEvent, now: datetime, *, can_move: bool = True
+) -> Settlement:
+    """What Stripe's event about a move's checkout does (``settle`` sends it here).
+    ``can_move`` is False once the save found the move impossible after all (the person
+    holds another application on that cohort): the payment goes back and the move lapses."""
+    if event.event_id in application.recent_event_ids:
+        return Settlement("ignore", "event already applied")
+    pending = application.pending_move
+    open_one = (
+        pending is not None
+        and pending.session_id == event.session_id
+        and application.status is S.CONFIRMED
+    )
+    if event.kind is CheckoutEventKind.PAID:
+        if event.payment_intent and application.payment(event.payment_intent) is not None:
+            return Settlement("ignore", "this payment is already recorded")
+        asked = application.asked_in(event.session_id)
+        matches = asked is not None and (asked.amount, asked.currency) == (
+            event.amount_total,
+            event.currency,
+        )
+        if open_one and matches and event.payment_intent and can_move:
+            return _move_paid(application, event, now)
+        if open_one and not can_move:
+            # One message says both: the move did not happen and its payment goes back.
+            lapsed = move_lapsed(application, now, MOVE_LATE_PAYMENT)
+            return _late_payment(lapsed, event, now, tell=False)
+        return _late_payment(application, event, now)
+    if event.kind is CheckoutEventKind.PENDING:
+        return Settlement("ignore", "a move's difference is asked by card only")
+    if open_one:
+        lapsed = move_lapsed(application, now, MOVE_EXPIRED)
+        return Settlement("move_lapsed", event.kind.value, lapsed.with_event(event.event_id))
+    return Settlement("ignore", "not the open move")
+
+
+def _move_paid(application: Application, event: CheckoutEvent, now: datetime) -> Settlement:
+    """The difference paid: the move made, the payment kept beside the first."""
+    pending = application.pending_move
+    assert pending is not None
+    assert event.payment_intent is not None
+    moved = moved_booking(
+        application,
+        from_course_id=application.course_id,
+        to_course_id=pending.to_course_id,
+        price_before=pending.price_before,
+        price_after=pending.price_after,
+        now=now,
+        refund_due=0,
+        difference_charged=event.amount_total,
+        charge_payment_intent=event.payment_intent,
+    )
+    kept = moved.model_copy(update={"pending_move": None}).with_payment(
+        payment_record(event, kept=True)
+    )
+    return Settlement("move_made", "difference_paid", kept.with_event(event.event_id))
+
+
+def _late_payment(
+    application: Application, event: CheckoutEvent, now: datetime, *, tell: bool = True
+) -> Settlement:
+    """A move's payment that cannot be kept (the move lapsed, the booking ended, or it is not
+    what was asked): given back whole, recorded beside the booking's own, the person told
+    (``tell``: unless the message that the move lapsed says so already)."""
+    noted = application.model_copy(update={"updated_at": now}).with_event(event.event_id)
+    if not event.payment_intent:
+        return Settlement("ignore", "no payment reported", noted)
+    given_back = noted.with_payment(
+        PaymentRecord(
+            payment_intent=event.payment_intent,
+            session_id=event.session_id,
+            amount=event.amount_total,
+            currency=event.currency,
+            kept=False,
+            reason=MOVE_LATE_PAYMENT,
+        )
+    )
+    if tell:
+        given_back = given_back.with_emails(
+            EmailJob.about(
+                EmailKind.PAYMENT_REFUNDED,
+                application.application_id,
+                application.course_id,
+                occasion=event.session_id,
+                reason=MOVE_LATE_PAYMENT,
+                amount=event.amount_total,
+            )
+        )
+    refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
+    return Settlement("refund", MOVE_LATE_PAYMENT, given_back, before_save=(refund,))
+
+
+def lapse_pending(application: Application, now: datetime, reason: str) -> Settlement:
+    """The pending move ended by the organiser or the sweep: the hold goes back, its checkout
+    is expired after the save (paid meanwhile, its payment is given back by its event)."""
+    pending = application.pending_move
+    if pending is None:
+        return Settlement("ignore", "no move waiting")
+    if reason == MOVE_EXPIRED and pending.expires_at > now:
+        return Settlement("ignore", "the move's deadline has not passed")
+    after = (ExpireCheckout(pending.session_id),) if pending.session_id else ()
+    lapsed = move_lapsed(application, now, reason)
+    return Settlement("move_lapsed", reason, lapsed, after_save=after)
+
+
+__all__ = [
+    "MOVE_ENDED_BOOKING",
+    "MOVE_EXPIRED",
+    "MOVE_LATE_PAYMENT",
+    "MOVE_WITHDRAWN",
+    "MoveAsked",
+    "MoveDeadlinePassed",
+    "MoveWithdrawn",
+    "ask_for_difference",
+    "is_move_session",
+    "lapse_pending",
+    "move_checkout_event",
+    "move_checkout_key",
+    "pending_refusal",
+    "with_move_session",
+]

@@ -1,0 +1,102 @@
+"""A move to a dearer cohort (``domain.dearer_moves`` decides): the hold and the checkout for
+the difference, withdrawing it, and the sweep's lapse of one whose deadline passed.
+
+The request is saved first (its hold claimed on the new cohort in that save, conditionally),
+then the checkout opened under the move's own key and recorded with the link emailed. A crash
+or an unavailable Stripe in between leaves a move waiting without a checkout: asking again
+opens the same session (same key, same terms), and the sweep lapses it at its deadline.
+Everything after that (paid, expired, withdrawn, late) goes through the one money path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.dearer_moves import (
+    MoveDeadlinePassed,
+    MoveWithdrawn,
+    move_checkout_key,
+    with_move_session,
+)
+from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
+from booking.domain.money import Money
+from booking.services.concurrency import load_application, retried
+from booking.services.ports import CheckoutRequest, Ports
+from booking.services.settle import settle_money
+
+logger = Logger(child=True)
+
+
+def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Application:
+    """The checkout asking for the pending move's difference, opened (under the attempt's
+    key: a repeat is the same session) and recorded with its link emailed; the move left
+    waiting without one when Stripe is unavailable (asking again opens it)."""
+    pending = saved.pending_move
+    if pending is None or pending.session_id is not None:
+        return saved
+    status_url = ports.status_url(saved)
+    try:
+        checkout = ports.payments.create_checkout(
+            CheckoutRequest(
+                application_id=saved.application_id,
+                course_id=target.course_id,
+                product_name=f"{target.definition.title}: the difference to move",
+                price=Money(amount=pending.difference, currency=pending.price_after.currency),
+                customer_email=saved.answers.email,
+                expires_at=pending.expires_at,
+                success_url=f"{status_url}&checkout=success",
+                cancel_url=f"{status_url}&checkout=cancelled",
+                attempt=pending.attempt,
+                move_key=move_checkout_key(saved),
+            )
+        )
+    except DependencyUnavailable:
+        logger.warning("move checkout not opened", extra={"application_id": saved.application_id})
+        raise
+
+    def record(current: Application) -> Application:
+        now_pending = current.pending_move
+        if now_pending is None or now_pending.attempt != pending.attempt:
+            return current  # lapsed or withdrawn meanwhile: its session is expired below
+        if now_pending.session_id is not None:
+            return current
+        opened = with_move_session(current, checkout.session_id, checkout.url)
+        return ports.repository.save(opened, current)
+
+    stored = retried(record, lambda: load_application(ports, saved.application_id), first=saved)
+    if stored.pending_move is None or stored.pending_move.session_id != checkout.session_id:
+        _expire_quietly(ports, checkout.session_id)
+    return stored
+
+
+def withdraw_move(ports: Ports, application_id: str) -> Application:
+    """The organiser withdraws the booking's move waiting for payment: the hold goes back, the
+    checkout is expired, the person told; the booking stays where it is."""
+    return settle_money(ports, application_id, MoveWithdrawn()).saved
+
+
+def lapse_overdue_move(ports: Ports, application: Application, now: datetime) -> bool:
+    """The sweep: a pending move whose deadline passed lapses (Stripe's expiry event lost).
+    Its checkout is expired at Stripe first: found paid, the payment's event decides."""
+    pending = application.pending_move
+    if pending is None or pending.expires_at > now:
+        return False
+    if pending.session_id is not None:
+        try:
+            if ports.payments.expire_checkout(pending.session_id) == "complete":
+                return False
+        except Conflict:
+            pass  # Stripe cannot find or expire it: it cannot be paid either
+    settled = settle_money(ports, application.application_id, MoveDeadlinePassed())
+    return settled.settlement.action == "move_lapsed"
+
+
+def _expire_quietly(ports: Ports, session_id: str) -> None:
+    try:
+        ports.payments.expire_checkout(session_id)
+    except (DependencyUnavailable, Conflict, StaleWrite):
+        logger.warning("move checkout left to expire", extra={"session_id": session_id})

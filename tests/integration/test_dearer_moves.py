@@ -1,0 +1,376 @@
+"""A move to a dearer cohort charges the difference through Stripe: through the handlers on moto
+and the Stripe stand-in (``domain.dearer_moves``). The organiser asks; the seat there is held;
+the person pays the difference on Stripe's page, or does not (expiry, the sweep), or the
+organiser withdraws it; a payment that comes too late goes back whole; a cancellation while
+it waits gives back every charge."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from booking.services.lifecycle import sweep
+from tests.integration.test_booking_flow import _signature
+from tests.integration.test_transfers import ADA, BOB, Cohorts, run
+from tests.support.system import WEBHOOK_SECRET, System
+
+__all__ = ["run"]  # the CLI fixture, shared with the transfers' tests
+
+
+def _session(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict[str, Any]:
+    asked = cohorts.move(application_id, to)
+    assert asked.status == 200, asked.body
+    body: dict[str, Any] = asked.json()
+    return body
+
+
+def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    app_id = booked["application_id"]
+
+    asked = _ask(cohorts, app_id)
+
+    # Nothing moved yet: the booking stays, the seat there is held for it.
+    assert (asked["course_id"], asked["status"]) == ("move-spring", "confirmed")
+    pending = asked["pending_move"]
+    assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
+    assert cohorts.places_left("move-winter") == 4
+    assert cohorts.places_left("move-spring") == 4
+    [link] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "£50.00" in link.text
+    assert pending["pay_url"] in link.text
+    # Asking again is the same request: no second hold, no second email.
+    again = _ask(cohorts, app_id)
+    assert again["pending_move"] == pending
+    assert cohorts.places_left("move-winter") == 4
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    system.hold_webhooks = False
+    [(paid_body, paid_headers)] = system.pending
+    system.pending.clear()
+    assert system.webhook(paid_body, paid_headers).status == 200
+
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["status"], record["pending_move"]) == (
+        "move-winter",
+        "confirmed",
+        None,
+    )
+    assert record["transfers"][-1]["difference_charged"] == 5000
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 0)
+    assert cohorts.places_left("move-winter") == 4
+    assert cohorts.places_left("move-spring") == 5
+    moved = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert len(moved) == 1
+    assert "moved" in moved[0].subject.lower()
+    # Stripe delivers the payment's event again: nothing changes, nobody is told twice.
+    assert system.webhook(paid_body, paid_headers).status == 200
+    assert cohorts.record(app_id) == record
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+
+
+def test_a_cancellation_after_the_move_refunds_both_charges(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200
+
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+
+    assert cancelled.status == 200, cancelled.body
+    record = cohorts.record(app_id)
+    assert record["status"] == "refunded"
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    refunded = [
+        e["data"]["object"]
+        for e in system.stripe_local("GET", "/events").json()
+        if e["type"] == "charge.refunded"
+    ]
+    # Each charge given back whole, against itself.
+    assert sorted((c["amount"], c["amount_refunded"]) for c in refunded) == [
+        (5000, 5000),
+        (20000, 20000),
+    ]
+    assert cohorts.places_left("move-winter") == 5
+
+
+def test_an_expired_move_gives_the_seat_back_and_the_booking_stays(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+
+    expired = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/expire")
+
+    assert expired.status == 200, expired.body
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
+    assert cohorts.places_left("move-winter") == 5
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "not moved" in told.subject
+    # An expired session cannot be paid at Stripe: nothing moves, nothing is taken.
+    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
+    assert late.status >= 400, late.body
+    assert cohorts.record(app_id)["amount_paid"] == 20000
+
+
+def test_the_sweep_lapses_a_move_whose_deadline_passed(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    _ask(cohorts, app_id)
+    cohorts.emails()
+    system.lose_webhooks = True
+
+    summary = sweep(system.ports, system.now() + timedelta(minutes=40))
+
+    assert summary.holds_released == 1
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
+    assert cohorts.places_left("move-winter") == 5
+
+
+def test_the_organiser_withdraws_a_move_waiting_for_payment(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+
+    withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
+
+    assert withdrawn.status == 200, withdrawn.body
+    assert withdrawn.json()["pending_move"] is None
+    assert cohorts.places_left("move-winter") == 5
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "withdrawn" in told.text
+    again = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "no_move_pending"
+    # The session was expired at Stripe after the save: it cannot be paid there now.
+    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
+    assert late.status >= 400, late.body
+    assert cohorts.record(app_id)["course_id"] == "move-spring"
+
+
+def test_the_held_seat_is_not_given_to_anyone_else(system: System) -> None:
+    cohorts = Cohorts(system)
+    system.put_course("move-winter", {**cohorts.files["move-winter"], "capacity": 1})
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    _ask(cohorts, app_id)
+
+    assert cohorts.places_left("move-winter") == 0
+    other = system.apply("move-winter", email=BOB)
+    assert (other.status, other.json()["status"]) == (201, "waitlisted"), other.body
+    assert cohorts.places_left("move-winter") == 0
+    # Once the move lapses, the seat it held goes to whoever waits for it.
+    withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
+    assert withdrawn.status == 200, withdrawn.body
+    assert system.status_of(other.json())["status"] == "offered"
+
+
+def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
+    assert withdrawn.status == 200, withdrawn.body
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    system.pending.clear()
+
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["status"], record["pending_move"]) == (
+        "move-spring",
+        "confirmed",
+        None,
+    )
+    # Stripe took £250 in all and gave back the £50; the booking keeps its £200.
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 5000)
+    assert cohorts.places_left("move-winter") == 5
+    assert cohorts.places_left("move-spring") == 4
+    told = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert any("refunded it in full" in m.text for m in told), [m.subject for m in told]
+    # Replayed, the same event refunds nothing more.
+    for body, headers in [(b, h) for b, h in system.pending]:
+        system.webhook(body, headers)
+    assert cohorts.record(app_id)["amount_refunded"] == 5000
+
+
+def test_an_event_for_a_moves_session_naming_another_application_touches_only_the_owner(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    bob = cohorts.book("move-spring", BOB)
+    pending = _ask(cohorts, ada)["pending_move"]
+    bob_before = cohorts.record(bob["application_id"])
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    system.hold_webhooks = False
+    [(body, _headers)] = system.pending
+    system.pending.clear()
+    event = json.loads(body)
+    event["data"]["object"]["metadata"]["application_id"] = bob["application_id"]
+    event["data"]["object"]["client_reference_id"] = bob["application_id"]
+    forged = json.dumps(event).encode()
+    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    assert reply.status == 200, reply.body
+    # The session is Ada's (she recorded it): her move is made; Bob is left alone.
+    assert cohorts.record(ada)["course_id"] == "move-winter"
+    assert cohorts.record(bob["application_id"]) == bob_before
+    anomalies = [a.kind for a in system.ports.repository.anomalies()]
+    assert "event_names_another_application" in anomalies
+
+
+def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: System) -> None:
+    from tests.support.console import ConsoleBrowser
+
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    app_page = f"/console/applications/{app_id}"
+
+    asked = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-winter",
+    )
+
+    assert asked.status == 303, asked.body
+    assert asked.headers["location"].endswith("?done=move_asked")
+    page = browser.get(asked.headers["location"]).body
+    assert "a link to pay the" in page
+    assert "Withdraw the move" in page
+    assert cohorts.places_left("move-winter") == 4
+    forged = browser.post(f"{app_page}/transfer/withdraw")
+    assert forged.status == 403
+    assert cohorts.places_left("move-winter") == 4
+    withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
+    assert withdrawn.status == 303, withdrawn.body
+    assert withdrawn.headers["location"].endswith("?done=move_withdrawn")
+    assert "Move withdrawn" in browser.get(withdrawn.headers["location"]).body
+    assert cohorts.places_left("move-winter") == 5
+    assert cohorts.record(app_id)["course_id"] == "move-spring"
+
+
+def test_the_cli_asks_for_the_difference_and_withdraws(system: System, run: Any) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    reference = booked["reference"]
+
+    code, listed = run("transfer", reference)
+    assert code == 0, listed
+    [winter] = [line for line in listed.splitlines() if line.startswith("move-winter:")]
+    assert winter.endswith("(£50.00 more, paid by card first)"), winter
+
+    code, said = run("transfer", reference, "--to", "move-winter")
+    assert code == 0, said
+    assert f"{reference}: Moving Leadership, from " in said
+    assert "costs £50.00 more; the person has been emailed a link to pay it" in said
+    code, said = run("transfer", reference, "--withdraw")
+    assert (code, said) == (
+        0,
+        f"{reference}: move withdrawn; the booking stays where it is (the person is told)\n",
+    )
+    again = run("transfer", reference, "--withdraw")
+    assert again[0] != 0
+    assert "no move of this booking is waiting for payment" in again[1]
+
+
+def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_seats(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    # The person pays the difference as the organiser cancels: its event comes afterwards.
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    assert cancelled.status == 200, cancelled.body
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    system.pending.clear()
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["course_id"], record["pending_move"]) == (
+        "refunded",
+        "move-spring",
+        None,
+    )
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-winter") == 5
+
+
+def test_a_person_with_another_application_there_is_refused_before_anything_is_held(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    other = system.apply("move-winter", email=ADA).json()
+    assert other["status"] == "awaiting_payment"
+
+    refused = cohorts.move(app_id, "move-winter")
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "already_applied"
+    assert cohorts.record(app_id)["pending_move"] is None
+    assert cohorts.places_left("move-winter") == 4  # the other application's hold only
+
+
+def test_stripe_unavailable_the_move_waits_without_a_link_and_asking_again_opens_it(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    system.stripe_http.fail_next = [503]
+
+    failed = cohorts.move(app_id, "move-winter")
+
+    # The request stands with its hold; no link yet, so nobody is emailed one.
+    assert failed.status == 503, failed.body
+    waiting = cohorts.record(app_id)["pending_move"]
+    assert (waiting["to_course_id"], waiting["pay_url"]) == ("move-winter", None)
+    assert cohorts.places_left("move-winter") == 4
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    again = _ask(cohorts, app_id)
+    assert again["pending_move"]["pay_url"]
+    assert cohorts.places_left("move-winter") == 4
+    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+    # Paid through that link, the move is made.
+    assert system.pay(again["pending_move"]["pay_url"]).status == 200
+    assert cohorts.record(app_id)["course_id"] == "move-winter"
+
+
+def test_a_move_left_without_a_link_lapses_at_its_deadline(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    system.stripe_http.fail_next = [503]
+    assert cohorts.move(app_id, "move-winter").status == 503
+
+    summary = sweep(system.ports, system.now() + timedelta(minutes=40))
+
+    assert summary.holds_released == 1
+    assert cohorts.record(app_id)["pending_move"] is None
+    assert cohorts.places_left("move-winter") == 5
+    # Never sent a link, the person is not told of a move they never heard of.
+    assert not [m for m in cohorts.emails() if m.to == [ADA]]
