@@ -396,11 +396,16 @@ def lapsed(group: GroupBooking, now: datetime, invoice_status: str = "void") -> 
 
 
 def provider_objects_of_group(group: GroupBooking) -> set[str]:
-    """The Stripe objects this group recorded: events about them are believed for it alone."""
+    """The Stripe objects this group recorded: events about them are believed for it alone.
+    Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
+    payment of a replaced checkout or a voided invoice): the refund this system made of one
+    is the group's, so Stripe's events about that refund are acknowledged as the group's."""
     found = {group.checkout.session_id} if group.checkout else set()
     if group.invoice is not None:
         found.add(group.invoice.invoice_id)
-    return found
+    if group.payment_intent:
+        found.add(group.payment_intent)
+    return found | set(group.given_back)
 
 
 def share_of_place(group: GroupBooking) -> int:
