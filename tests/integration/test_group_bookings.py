@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.console import ConsoleBrowser
 from tests.support.system import COURSE_ID, System, application_body
 
 INVOICED = "invoiced-cohort"
@@ -640,3 +641,37 @@ def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> Non
         json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
     )
     assert swap.status == 404, swap.body
+
+
+def test_the_organisers_leave_a_colleagues_booking_to_the_manager(invoiced: System) -> None:
+    """A colleague's booking on a group place is the employer's: the organisers' cancel is
+    refused in words that send them to the manager, nothing changes, and the console offers
+    neither Cancel nor Transfer for it."""
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert applied.status == 201, applied.body
+    application_id = applied.json()["application_id"]
+    left = places_left(system)
+    refused = system.admin(
+        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
+    )
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "group_place"
+    assert "(St Elsewhere NHS Trust)" in error["message"]
+    assert "give the place up" in error["message"]
+    assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"
+    assert places_left(system) == left
+    again = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert again.status == 409, again.body  # the place is still theirs: already applied
+
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = browser.get(f"/console/applications/{application_id}").body
+    assert "Not here: this booking fills a place of a manager&#39;s group booking" in page
+    assert "Cancel booking" not in page
+    assert "Transfer to another cohort" not in page
+    posted = browser.act(f"/console/applications/{application_id}/cancel", refund="on")
+    assert posted.status == 409
+    assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"

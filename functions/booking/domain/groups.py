@@ -30,6 +30,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import (
     ERASED_EMAIL,
+    Application,
     Checkbox,
     CheckoutRef,
     Honeypot,
@@ -412,3 +413,27 @@ def share_of_place(group: GroupBooking) -> int:
     """What one place's cancellation gives back: the place's price, never more than what is
     left of the payment."""
     return max(min(group.price.amount, group.amount_paid - group.amount_refunded), 0)
+
+
+def fills_a_group_place(application: Application) -> bool:
+    """Whether ``application`` is a colleague's booking on a manager's group place now."""
+    return application.group_place is not None and not application.enrolment_ended
+
+
+def the_place_is_the_groups(organisation: str) -> str:
+    """Why the organisers leave a colleague's booking to the manager, and who to ask."""
+    by = f" ({organisation})" if organisation else ""
+    return (
+        f"this booking fills a place of a manager's group booking{by}, paid for by the "
+        "employer, so the manager decides who takes it: on their booking's page they can give "
+        "the place up (its share is refunded to the employer) or name someone else (this "
+        "person's link then stops working). Ask the manager: they are named on the course's "
+        "group bookings page"
+    )
+
+
+def refuse_organiser_cancel(application: Application, organisation: str) -> None:
+    """The organisers do not cancel a colleague's booking on a group place: the place, and
+    the money that paid for it, are the employer's (``the_place_is_the_groups``)."""
+    if fills_a_group_place(application):
+        raise Conflict(the_place_is_the_groups(organisation), code="group_place")
