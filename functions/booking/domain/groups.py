@@ -437,3 +437,17 @@ def refuse_organiser_cancel(application: Application, organisation: str) -> None
     the money that paid for it, are the employer's (``the_place_is_the_groups``)."""
     if fills_a_group_place(application):
         raise Conflict(the_place_is_the_groups(organisation), code="group_place")
+
+
+def booked_for_you(group: GroupBooking) -> str:
+    """What someone named on ``group`` is told when they apply on their own, as the booking
+    stands: their link is emailed only once the group is paid, so before then none exists."""
+    if group.status is GroupStatus.PAID:
+        return (
+            f"A place on this course has been booked for you by {group.organisation}; apply "
+            "through the link in the email we sent you about it"
+        )
+    return (
+        f"A place on this course is being booked for you by {group.organisation}; you will be "
+        "emailed a link to apply once it is paid"
+    )
