@@ -230,11 +230,27 @@ def test_a_group_needs_the_seats_free(invoiced: System) -> None:
     system = invoiced
     too_many = [{"name": f"Person {n}", "email": f"p{n}@example.org"} for n in range(6)]
     reply = book(system, colleagues=too_many, **BILLING)
-    assert reply.status == 422
-    assert "colleagues" in reply.json()["error"]["fields"]
+    assert reply.status == 409  # the contract's answer when the seats are not free
+    assert reply.json()["error"]["code"] == "course_full"
+    assert reply.json()["error"]["message"] == "this course has only 5 places left"
     assert book(system, **BILLING).status == 201
-    second = book(system, **BILLING)
-    assert second.status == 422  # two left, three wanted
+    third = {"name": "Third Person", "email": "third@example.org"}
+    second = book(system, colleagues=[*OTHERS, third], **BILLING)
+    assert second.status == 409  # two left, three wanted
+    assert second.json()["error"]["code"] == "course_full"
+    form = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "consent": "on",
+        **{f"colleague_name_{n + 1}": c["name"] for n, c in enumerate(too_many)},
+        **{f"colleague_email_{n + 1}": c["email"] for n, c in enumerate(too_many)},
+        **BILLING,
+    }
+    page = system.api("POST", f"/courses/{INVOICED}/group-bookings", form=form, headers=HTML)
+    assert page.status == 409  # the form again, the answers kept, the refusal beside them
+    assert "This course has only 2 places left" in page.body
+    assert "p5@example.org" in page.body
     assert places_left(system) == 2
     twice = [COLLEAGUES[0], COLLEAGUES[0]]
     assert book(system, colleagues=twice, **BILLING).status == 422
