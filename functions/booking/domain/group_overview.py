@@ -39,6 +39,9 @@ class PlaceLine(BaseModel):
     state: str = Field(description="One of " + ", ".join(PLACE_STATE_WORDS))
     state_said: str
     substitutions: int = Field(description="How many times another colleague was named")
+    substitutions_said: str = Field(
+        default="", description='The substitutions in words ("2 substitutions"; "" for none)'
+    )
     application_id: str | None = Field(description="The colleague's application, once made")
     reference: str | None
 
@@ -132,6 +135,7 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
         state=(state := _place_state(group, place, holder)),
         state_said=PLACE_STATE_WORDS[state],
         substitutions=place.substitutions,
+        substitutions_said=_substitutions_said(place.substitutions),
         application_id=holder.application_id if holder else None,
         reference=holder.reference if holder else None,
     )
@@ -147,3 +151,9 @@ def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | N
     if group.status is not GroupStatus.PAID:
         return "awaiting_payment"
     return "substituted" if place.substitutions else "link_sent"
+
+
+def _substitutions_said(count: int) -> str:
+    if count == 0:
+        return ""
+    return "1 substitution" if count == 1 else f"{count} substitutions"
