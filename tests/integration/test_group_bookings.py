@@ -381,6 +381,11 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
     view = manager_view(system, group)
     assert view["places"][1]["apply_url"] is None  # nobody can use it as it is
     assert places_left(system) == 2  # the place stays the group's
+    [line] = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    assert line["places"][1]["state_said"] == (
+        "Erased: the person was erased; nobody can apply for it until the manager names "
+        "someone else"
+    )
     swapped = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",

@@ -26,7 +26,10 @@ PLACE_STATE_WORDS = {
     "applied": "Applied",
     "confirmed": "Confirmed",
     "given_up": "Given up",
-    "never_paid": "Released: the booking was never paid",
+    "released_unfilled": "Released at the apply-by date: nobody applied",
+    "never_paid": "Released: the booking was not paid in time",
+    "erased": "Erased: the person was erased; nobody can apply for it until the manager "
+    "names someone else",
 }
 
 
@@ -119,8 +122,19 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
     if group.status is GroupStatus.LAPSED:
         if kept == 0:  # a lapse releases no place: each was given up
             return "Ended: every place given up before it was paid"
+        if group.given_back:
+            back = money_words(sum(group.given_back.values()), group.price.currency)
+            return (
+                "Lapsed: not paid in time, its places were released; a payment it could not "
+                f"take ({back}) was refunded in full"
+            )
         return "Lapsed: never paid, its places were released"
     if kept == 0:
+        unfilled = [p.released_unfilled for p in group.places]
+        if all(unfilled):
+            return "Paid; every place released at the apply-by date, nobody having applied"
+        if any(unfilled):
+            return "Paid; every place given up or released at the apply-by date since"
         return "Paid; every place given up since"
     if group.unfilled_given_up or now >= group.apply_by:
         return "Paid; the time to apply has passed"
@@ -143,9 +157,11 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
 
 def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
     if place.released:  # given up by the manager or at the deadline (a lapse releases none)
-        return "given_up"
+        return "released_unfilled" if place.released_unfilled else "given_up"
     if holder is not None:
         return "confirmed" if holder.status is ApplicationStatus.CONFIRMED else "applied"
+    if place.erased:
+        return "erased"
     if group.status is GroupStatus.LAPSED:
         return "never_paid"
     if group.status is not GroupStatus.PAID:

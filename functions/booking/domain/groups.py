@@ -142,6 +142,9 @@ class GroupPlace(BaseModel):
     colleague: Colleague
     token: str
     released: bool = False  # given back (cancelled): its seat went to the course's pool
+    # Released by the sweep at the apply-by date because nobody applied for it (not given up
+    # by the manager).
+    released_unfilled: bool = False
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
 
