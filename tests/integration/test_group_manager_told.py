@@ -197,3 +197,24 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(
     [email] = _told(system)
     assert email.subject.startswith("A payment given back")
     assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
+
+
+def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    system.deliver_emails()
+    _cancel(system, group, 2)  # had a link, never applied
+    _cancel(system, group, 1)  # applied: withdrawn, told by the cancellation email instead
+    sent = system.deliver_emails()
+    [gone] = [e for e in sent if e.to == [COLLEAGUES[1]["email"]]]
+    assert gone.subject == "Your place on Compassionate Leadership Training has been given up"
+    flat = " ".join(gone.text.split())
+    assert "the link we sent you to apply for it no longer works" in flat
+    assert group["places"][1]["apply_url"] not in gone.text
+    [withdrawn] = [e for e in sent if e.to == [COLLEAGUES[0]["email"]]]
+    assert "has been given up" not in withdrawn.subject
+    _cancel(system, group, 2)  # a repeat: nobody told twice
+    assert [e for e in system.deliver_emails() if e.to == [COLLEAGUES[1]["email"]]] == []

@@ -289,6 +289,18 @@ class GroupBooking(BaseModel):
         )
         return self.with_emails(job)
 
+    def told_colleague_place_gone(self, place: GroupPlace) -> GroupBooking:
+        """The colleague of ``place``, sent a link and not applied, is told the place was given
+        up: the link they hold no longer works (once per person named on the place)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_PLACE_GIVEN_UP,
+            self.group_id,
+            self.course_id,
+            occasion=f"v{place.substitutions}",
+            place=place.number,
+        )
+        return self.with_emails(job)
+
     def with_event(self, event_id: str) -> GroupBooking:
         return self.model_copy(
             update={"recent_event_ids": (*self.recent_event_ids, event_id)[-20:]}

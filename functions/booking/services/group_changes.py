@@ -169,6 +169,10 @@ def give_up(
         changed = current.with_place(released, ports.clock()).model_copy(
             update={"refunds": refunds}
         )
+        if tell and holder is None and current.status is GroupStatus.PAID and not place.erased:
+            # Sent a link (the payment sent every colleague theirs) and never applied: told
+            # that it no longer works. One who applied gets the cancellation email instead.
+            changed = changed.told_colleague_place_gone(released)
         if tell:
             back = refunds.get(refund_id, 0) if refund_id else 0
             changed = manager_told(
