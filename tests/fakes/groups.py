@@ -18,8 +18,7 @@ from tests.fakes.repository import FakeRepository
 
 
 def _objects(group: GroupBooking) -> set[str]:
-    found = provider_objects_of_group(group)
-    return found | ({group.payment_intent} if group.payment_intent else set())
+    return provider_objects_of_group(group)
 
 
 def _people(group: GroupBooking) -> set[str]:

@@ -77,6 +77,7 @@ class FakeRepository:
     last_reminded: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     calendar_sequences: dict[str, int] = field(default_factory=dict)  # person key -> last
     anomaly_log: dict[str, Anomaly] = field(default_factory=dict)
+    given_back_for_nobody_log: set[str] = field(default_factory=set)
     # Every outbox write, in order: the "stream" a test relays from.
     written_emails: list[EmailJob] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # reference -> application id
@@ -370,6 +371,12 @@ class FakeRepository:
 
     def record_anomaly(self, anomaly: Anomaly) -> None:
         self.anomaly_log.setdefault(anomaly.event_id, anomaly)
+
+    def record_given_back_for_nobody(self, payment_intent: str) -> None:
+        self.given_back_for_nobody_log.add(payment_intent)
+
+    def given_back_for_nobody(self, payment_intent: str) -> bool:
+        return payment_intent in self.given_back_for_nobody_log
 
     def anomalies(self, limit: int = 100) -> list[Anomaly]:
         newest = sorted(

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.console import ConsoleBrowser
 from tests.support.system import COURSE_ID, System, application_body
 
 INVOICED = "invoiced-cohort"
@@ -229,11 +230,27 @@ def test_a_group_needs_the_seats_free(invoiced: System) -> None:
     system = invoiced
     too_many = [{"name": f"Person {n}", "email": f"p{n}@example.org"} for n in range(6)]
     reply = book(system, colleagues=too_many, **BILLING)
-    assert reply.status == 422
-    assert "colleagues" in reply.json()["error"]["fields"]
+    assert reply.status == 409  # the contract's answer when the seats are not free
+    assert reply.json()["error"]["code"] == "course_full"
+    assert reply.json()["error"]["message"] == "this course has only 5 places left"
     assert book(system, **BILLING).status == 201
-    second = book(system, **BILLING)
-    assert second.status == 422  # two left, three wanted
+    third = {"name": "Third Person", "email": "third@example.org"}
+    second = book(system, colleagues=[*OTHERS, third], **BILLING)
+    assert second.status == 409  # two left, three wanted
+    assert second.json()["error"]["code"] == "course_full"
+    form = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "consent": "on",
+        **{f"colleague_name_{n + 1}": c["name"] for n, c in enumerate(too_many)},
+        **{f"colleague_email_{n + 1}": c["email"] for n, c in enumerate(too_many)},
+        **BILLING,
+    }
+    page = system.api("POST", f"/courses/{INVOICED}/group-bookings", form=form, headers=HTML)
+    assert page.status == 409  # the form again, the answers kept, the refusal beside them
+    assert "This course has only 2 places left" in page.body
+    assert "p5@example.org" in page.body
     assert places_left(system) == 2
     twice = [COLLEAGUES[0], COLLEAGUES[0]]
     assert book(system, colleagues=twice, **BILLING).status == 422
@@ -364,6 +381,11 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
     view = manager_view(system, group)
     assert view["places"][1]["apply_url"] is None  # nobody can use it as it is
     assert places_left(system) == 2  # the place stays the group's
+    [line] = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    assert line["places"][1]["state_said"] == (
+        "Erased: the person was erased; nobody can apply for it until the manager names "
+        "someone else"
+    )
     swapped = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",
@@ -640,3 +662,37 @@ def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> Non
         json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
     )
     assert swap.status == 404, swap.body
+
+
+def test_the_organisers_leave_a_colleagues_booking_to_the_manager(invoiced: System) -> None:
+    """A colleague's booking on a group place is the employer's: the organisers' cancel is
+    refused in words that send them to the manager, nothing changes, and the console offers
+    neither Cancel nor Transfer for it."""
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert applied.status == 201, applied.body
+    application_id = applied.json()["application_id"]
+    left = places_left(system)
+    refused = system.admin(
+        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
+    )
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "group_place"
+    assert "(St Elsewhere NHS Trust)" in error["message"]
+    assert "give the place up" in error["message"]
+    assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"
+    assert places_left(system) == left
+    again = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert again.status == 409, again.body  # the place is still theirs: already applied
+
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = browser.get(f"/console/applications/{application_id}").body
+    assert "Not here: this booking fills a place of a manager&#39;s group booking" in page
+    assert "Cancel booking" not in page
+    assert "Transfer to another cohort" not in page
+    posted = browser.act(f"/console/applications/{application_id}/cancel", refund="on")
+    assert posted.status == 409
+    assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from tests.integration.test_group_bookings import (
     BILLING,
     COLLEAGUES,
+    INVOICED,
     book,
     invoiced,  # noqa: F401 (the fixture)
     manager_view,
@@ -47,6 +48,10 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
     )
     [link_email] = [e for e in sent if e.to == [CORRECTED["email"]]]
     assert manager_view(system, group)["places"][0]["apply_url"] in link_email.text
+    # No link had gone to the misspelt address: a correction, not another colleague named.
+    [line] = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    first = line["places"][0]
+    assert (first["state_said"], first["substitutions"]) == ("Link sent, not applied yet", 0)
 
 
 def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:  # noqa: F811

@@ -32,7 +32,7 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
     assert swapped.status == 200, swapped.body
     sent = system.deliver_emails()
     [copy] = [e for e in sent if e.subject.startswith("New booking")]
-    assert "Status when this was sent: Confirmed" in copy.text
+    assert "Status when submitted: Confirmed" in copy.text
     assert "Cancelled" not in copy.text
 
 
@@ -55,7 +55,7 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
     said = sorted(" ".join(e.text.split()) for e in withdrawn)
     assert "has given the place up" in said[0] + said[1]
     assert "has named another colleague instead" in said[0] + said[1]
-    assert all("Status when this was sent: Cancelled" in text for text in said)
+    assert all("Status when withdrawn: Cancelled" in text for text in said)
 
 
 def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_it_goes(

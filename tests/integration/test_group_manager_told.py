@@ -101,8 +101,85 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
     assert told.subject.startswith("Places nobody applied for were released")
     flat = " ".join(told.text.split())
     assert "Nobody applied for places 2 and 3, so they were released and £400.00" in flat
+    assert "The places your colleagues applied for are theirs." in flat  # place 1 applied
     system.scheduled_run(system.now() + timedelta(hours=1))
     assert _told(system) == []
+    places = _overview(system, group)["places"]
+    assert [p["state_said"] for p in places] == [
+        "Confirmed",
+        "Released at the apply-by date: nobody applied",
+        "Released at the apply-by date: nobody applied",
+    ]
+
+
+def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    system.put_course(
+        INVOICED, course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
+    )
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    _cancel(system, group, 1)  # the manager gives place 1 up; nobody applies for place 2
+    system.deliver_emails()
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    system.scheduled_run(system.now())
+    [told] = _told(system)
+    flat = " ".join(told.text.split())
+    assert "Nobody applied for place 2, so it was released and £200.00" in flat
+    assert "applied for are theirs" not in flat + told.html
+    assert "Nobody applied for any of its places, so the booking now holds none." in flat
+    line = _overview(system, group)
+    assert line["status_said"] == (
+        "Paid; every place given up or released at the apply-by date since"
+    )
+    assert [p["state_said"] for p in line["places"]] == [
+        "Given up",
+        "Released at the apply-by date: nobody applied",
+    ]
+
+
+def _overview(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    found = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    [line] = [g for g in found if g["group_id"] == group["group_id"]]
+    return dict(line)
+
+
+def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
+    invoiced: System,  # noqa: F811
+) -> None:
+    """The old checkout paid while a place was given up: that payment went back whole; the
+    new checkout is never paid. The lapse never says nothing was taken."""
+    system = invoiced
+    group = book(system).json()
+    system.hold_webhooks = True
+    assert system.pay(str(group["pay_url"])).status == 200
+    late_payment = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    _cancel(system, group, 3)
+    for body, headers in late_payment:
+        assert system.webhook(body, headers).status == 200
+    system.deliver_emails()
+    system.clock_offset += timedelta(hours=1)
+    with system.standin.webhooks_held():
+        system.scheduled_run(system.now())
+    [told] = _told(system)
+    flat = " ".join(told.text.split())
+    assert "Nothing has been taken" not in flat
+    assert "A payment of £600.00 that came for it on a checkout or invoice it no longer used" in (
+        flat
+    )
+    line = _overview(system, group)
+    assert line["status_said"] == (
+        "Lapsed: not paid in time, its places were released; a payment it could not take "
+        "(£600.00) was refunded in full"
+    )
+    assert {p["state_said"] for p in line["places"][:2]} == {
+        "Released: the booking was not paid in time"
+    }
 
 
 def test_a_payment_given_back_whole_is_told_with_its_amount(
@@ -120,3 +197,24 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(
     [email] = _told(system)
     assert email.subject.startswith("A payment given back")
     assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
+
+
+def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
+    invoiced: System,  # noqa: F811
+) -> None:
+    system = invoiced
+    group = paid_group(system)
+    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    system.deliver_emails()
+    _cancel(system, group, 2)  # had a link, never applied
+    _cancel(system, group, 1)  # applied: withdrawn, told by the cancellation email instead
+    sent = system.deliver_emails()
+    [gone] = [e for e in sent if e.to == [COLLEAGUES[1]["email"]]]
+    assert gone.subject == "Your place on Compassionate Leadership Training has been given up"
+    flat = " ".join(gone.text.split())
+    assert "the link we sent you to apply for it no longer works" in flat
+    assert group["places"][1]["apply_url"] not in gone.text
+    [withdrawn] = [e for e in sent if e.to == [COLLEAGUES[0]["email"]]]
+    assert "has been given up" not in withdrawn.subject
+    _cancel(system, group, 2)  # a repeat: nobody told twice
+    assert [e for e in system.deliver_emails() if e.to == [COLLEAGUES[1]["email"]]] == []

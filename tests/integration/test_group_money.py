@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -178,3 +179,37 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
     assert manager_view(system, x)["status"] == "paid"
     assert stripe_moved(system, x["group_id"]) == (60000, 0)
     assert not [e for e in system.standin.events() if e["type"] == "charge.refunded"]
+
+
+def test_the_refund_of_a_payment_on_a_replaced_checkout_is_acknowledged_as_the_groups(
+    system: System,
+) -> None:
+    """The old checkout is paid while a place is given up: the group gives that payment back
+    whole, and Stripe's events about the refund it made are the group's (200, no anomaly),
+    also when they come again hours later."""
+    group = book(system, course=COURSE_ID).json()
+    system.hold_webhooks = True
+    assert system.pay(str(group["pay_url"])).status == 200  # the old session, paid in the race
+    late_payment = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    given_up = system.api(
+        "POST", f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    )
+    assert given_up.status == 200, given_up.body
+    for body, headers in late_payment:
+        assert system.webhook(body, headers).status == 200
+    assert stripe_moved(system, group["group_id"]) == (60000, 60000)  # given back whole
+    refund_events = [
+        e["id"]
+        for e in system.standin.events()
+        if e["type"] in ("charge.refunded", "refund.created")
+    ]
+    assert refund_events
+    system.clock_offset += timedelta(hours=3)  # past any wait for a payment to be recorded
+    for event_id in refund_events:
+        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
+        assert system.answered[-1] == (event_id, 200)
+        assert system.webhook_replies[-1].json()["action"] == "ignore"  # recorded when made
+    assert [a.kind for a in system.ports.repository.anomalies()] == []
+    assert manager_view(system, group)["status"] == "awaiting_payment"

@@ -35,8 +35,8 @@ def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
     error = refused.json()["error"]
     assert error["code"] == "place_booked_for_you"
     assert error["message"] == (
-        "A place has been booked for you by St Elsewhere NHS Trust; use the link in the email "
-        "we sent you"
+        "A place on this course has been booked for you by St Elsewhere NHS Trust; apply "
+        "through the link in the email we sent you about it"
     )
     assert len(system.applications()) == before  # nothing written
 
@@ -48,7 +48,24 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
     assert book(system, **BILLING).status == 201
     refused = apply_on_their_own(system, NAMED["email"])
     assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "place_booked_for_you"
+    error = refused.json()["error"]
+    assert error["code"] == "place_booked_for_you"
+    # No link exists yet (it is emailed once the group is paid): the words say so.
+    assert error["message"] == (
+        "A place on this course is being booked for you by St Elsewhere NHS Trust; you will "
+        "be emailed a link to apply once it is paid"
+    )
+    assert not [e for e in system.deliver_emails() if NAMED["email"] in e.to]
+    page = system.api(
+        "POST",
+        f"/courses/{INVOICED}/applications",
+        form=application_body(name=NAMED["name"], email=NAMED["email"], payment_method="card"),
+        headers={"accept": "text/html"},
+    )
+    assert page.status == 409
+    assert "A place has been booked for you" in page.body
+    assert "you will be emailed a link to apply once it is paid" in page.body
+    assert "the link is in every email we have sent you" not in page.body
 
 
 def test_a_colleague_whose_place_was_given_up_applies_normally(

@@ -72,6 +72,7 @@ def test_the_organiser_api_lists_each_group_and_place_in_words(
         ("Ada Lovelace", "substituted"),
         ("Grace Hopper", "given_up"),
     ]
+    assert [p["substitutions_said"] for p in first["places"]] == ["", "1 substitution", ""]
     assert first["places"][0]["reference"]
     assert first["booked_said"].endswith(("GMT", "BST"))
     assert second["organisation"] == "Acme Care Ltd"
@@ -134,6 +135,9 @@ def test_the_cli_says_the_same(
         "Places: 2 kept, 1 given up",
         "Paid: £600.00; refunded: £200.00",
         "1. Mary Seacole <mary@example.org>: Confirmed [",
+        # The substitutions, as the console says them.
+        "2. Ada Lovelace <ada@example.org>: Another colleague named: a new link sent, not "
+        "applied yet (1 substitution)",
         "3. Grace Hopper <grace@example.org>: Given up",
         "Acme Care Ltd: 1 place (Invoice due by",
         "In the console: http",

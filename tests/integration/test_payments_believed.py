@@ -34,6 +34,7 @@ def _session_at_stripe(system: System, names: str, amount: int, currency: str = 
         "line_items[0][price_data][product_data][name]": "Not from the booking system",
         "client_reference_id": names,
         "metadata[application_id]": names,
+        "payment_intent_data[metadata][application_id]": names,
         "success_url": "https://example.org/ok",
         "cancel_url": "https://example.org/cancel",
     }
@@ -94,6 +95,32 @@ def test_a_payment_created_elsewhere_for_one_pound_never_confirms(system: System
 
     system.pay(application["checkout_url"])  # the real checkout still works
     assert system.status_of(application)["status"] == "confirmed"
+
+
+def test_the_refund_of_money_for_no_application_is_known_as_the_systems_own(
+    system: System,
+) -> None:
+    """The payment of a session nobody here opened goes back whole; Stripe's events about
+    that refund are acknowledged at once and hours later, with no second anomaly."""
+    application = system.apply().json()
+    stray = _session_at_stripe(system, application["application_id"], amount=20000)
+    assert system.stripe_local("POST", f"/checkout/{stray}/pay").status == 200
+    refund_events = [
+        e["id"]
+        for e in system.standin.events()
+        if e["type"] in ("charge.refunded", "refund.created")
+    ]
+    assert refund_events
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    system.clock_offset += timedelta(hours=3)
+    for event_id in refund_events:
+        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
+        assert system.answered[-1] == (event_id, 200)
+        assert system.webhook_replies[-1].json()["action"] == "ignore"
+    assert _anomalies(system) == ["payment_for_no_application"]
+    stored = system.ports.repository.get_application(application["application_id"])
+    assert stored is not None
+    assert stored.payments == ()  # nobody it names is touched
 
 
 def test_a_session_the_application_never_had_confirms_nothing(system: System) -> None:

@@ -141,7 +141,10 @@ def test_the_form_gathers_its_rows_and_refuses_one_address_twice() -> None:
         )
 
 
-@pytest.mark.parametrize("kind", [EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK])
+@pytest.mark.parametrize(
+    "kind",
+    [EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK, EmailKind.GROUP_PLACE_GIVEN_UP],
+)
 @pytest.mark.parametrize("paid_now", [True, False])
 def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) -> None:
     values = {

@@ -48,9 +48,11 @@ def said(found: dict[str, Any]) -> str:
         ]
         for place in group["places"]:
             reference = f" [{place['reference']}]" if place["reference"] else ""
+            # As the console says it: the substitutions, when there were any.
+            swaps = place.get("substitutions_said") or ""
             lines.append(
                 f"  {place['number']}. {place['name']} <{place['email']}>: "
-                f"{place['state_said']}{reference}"
+                f"{place['state_said']}{f' ({swaps})' if swaps else ''}{reference}"
             )
         lines.append("")
     lines.append(f"In the console: {found['console_url']}")

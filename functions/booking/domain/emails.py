@@ -54,12 +54,20 @@ class EmailKind(StrEnum):
     # (a place's share refunded, the invoice reissued, the hold lapsed, places released at the
     # deadline, a payment given back); ``reason`` says which (``domain.group_notices``).
     GROUP_CHANGED = "group_changed"
+    # To a colleague who was sent a link and had not applied: the manager gave the place up,
+    # so the link no longer works.
+    GROUP_PLACE_GIVEN_UP = "group_place_given_up"
 
 
 # The kinds about a group booking rather than an application (``application_id`` names the
 # group): the mailer sends them through ``services.group_emails``.
 GROUP_KINDS = frozenset(
-    {EmailKind.GROUP_BOOKED, EmailKind.GROUP_PLACE_LINK, EmailKind.GROUP_CHANGED}
+    {
+        EmailKind.GROUP_BOOKED,
+        EmailKind.GROUP_PLACE_LINK,
+        EmailKind.GROUP_CHANGED,
+        EmailKind.GROUP_PLACE_GIVEN_UP,
+    }
 )
 
 

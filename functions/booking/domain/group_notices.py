@@ -41,3 +41,11 @@ def manager_told(
         places_kept=places_kept,
     )
     return group.with_emails(job)
+
+
+def lapse_told(group: GroupBooking) -> GroupBooking:
+    """``group``, lapsed unpaid, with the manager's email about it queued: with what it gave
+    back whole (a payment on a replaced checkout or invoice), so the email never says nothing
+    was taken when money came and went back."""
+    returned = sum(group.given_back.values())
+    return manager_told(group, GroupEvent.HOLD_LAPSED, "lapsed", amount=returned or None)

@@ -26,7 +26,10 @@ PLACE_STATE_WORDS = {
     "applied": "Applied",
     "confirmed": "Confirmed",
     "given_up": "Given up",
-    "never_paid": "Released: the booking was never paid",
+    "released_unfilled": "Released at the apply-by date: nobody applied",
+    "never_paid": "Released: the booking was not paid in time",
+    "erased": "Erased: the person was erased; nobody can apply for it until the manager "
+    "names someone else",
 }
 
 
@@ -39,6 +42,9 @@ class PlaceLine(BaseModel):
     state: str = Field(description="One of " + ", ".join(PLACE_STATE_WORDS))
     state_said: str
     substitutions: int = Field(description="How many times another colleague was named")
+    substitutions_said: str = Field(
+        default="", description='The substitutions in words ("2 substitutions"; "" for none)'
+    )
     application_id: str | None = Field(description="The colleague's application, once made")
     reference: str | None
 
@@ -116,8 +122,19 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
     if group.status is GroupStatus.LAPSED:
         if kept == 0:  # a lapse releases no place: each was given up
             return "Ended: every place given up before it was paid"
+        if group.given_back:
+            back = money_words(sum(group.given_back.values()), group.price.currency)
+            return (
+                "Lapsed: not paid in time, its places were released; a payment it could not "
+                f"take ({back}) was refunded in full"
+            )
         return "Lapsed: never paid, its places were released"
     if kept == 0:
+        unfilled = [p.released_unfilled for p in group.places]
+        if all(unfilled):
+            return "Paid; every place released at the apply-by date, nobody having applied"
+        if any(unfilled):
+            return "Paid; every place given up or released at the apply-by date since"
         return "Paid; every place given up since"
     if group.unfilled_given_up or now >= group.apply_by:
         return "Paid; the time to apply has passed"
@@ -132,6 +149,7 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
         state=(state := _place_state(group, place, holder)),
         state_said=PLACE_STATE_WORDS[state],
         substitutions=place.substitutions,
+        substitutions_said=_substitutions_said(place.substitutions),
         application_id=holder.application_id if holder else None,
         reference=holder.reference if holder else None,
     )
@@ -139,11 +157,19 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
 
 def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
     if place.released:  # given up by the manager or at the deadline (a lapse releases none)
-        return "given_up"
+        return "released_unfilled" if place.released_unfilled else "given_up"
     if holder is not None:
         return "confirmed" if holder.status is ApplicationStatus.CONFIRMED else "applied"
+    if place.erased:
+        return "erased"
     if group.status is GroupStatus.LAPSED:
         return "never_paid"
     if group.status is not GroupStatus.PAID:
         return "awaiting_payment"
     return "substituted" if place.substitutions else "link_sent"
+
+
+def _substitutions_said(count: int) -> str:
+    if count == 0:
+        return ""
+    return "1 substitution" if count == 1 else f"{count} substitutions"

@@ -30,6 +30,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import (
     ERASED_EMAIL,
+    Application,
     Checkbox,
     CheckoutRef,
     Honeypot,
@@ -141,6 +142,9 @@ class GroupPlace(BaseModel):
     colleague: Colleague
     token: str
     released: bool = False  # given back (cancelled): its seat went to the course's pool
+    # Released by the sweep at the apply-by date because nobody applied for it (not given up
+    # by the manager).
+    released_unfilled: bool = False
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
 
@@ -285,6 +289,18 @@ class GroupBooking(BaseModel):
         )
         return self.with_emails(job)
 
+    def told_colleague_place_gone(self, place: GroupPlace) -> GroupBooking:
+        """The colleague of ``place``, sent a link and not applied, is told the place was given
+        up: the link they hold no longer works (once per person named on the place)."""
+        job = EmailJob.for_group(
+            EmailKind.GROUP_PLACE_GIVEN_UP,
+            self.group_id,
+            self.course_id,
+            occasion=f"v{place.substitutions}",
+            place=place.number,
+        )
+        return self.with_emails(job)
+
     def with_event(self, event_id: str) -> GroupBooking:
         return self.model_copy(
             update={"recent_event_ids": (*self.recent_event_ids, event_id)[-20:]}
@@ -396,14 +412,57 @@ def lapsed(group: GroupBooking, now: datetime, invoice_status: str = "void") -> 
 
 
 def provider_objects_of_group(group: GroupBooking) -> set[str]:
-    """The Stripe objects this group recorded: events about them are believed for it alone."""
+    """The Stripe objects this group recorded: events about them are believed for it alone.
+    Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
+    payment of a replaced checkout or a voided invoice): the refund this system made of one
+    is the group's, so Stripe's events about that refund are acknowledged as the group's."""
     found = {group.checkout.session_id} if group.checkout else set()
     if group.invoice is not None:
         found.add(group.invoice.invoice_id)
-    return found
+    if group.payment_intent:
+        found.add(group.payment_intent)
+    return found | set(group.given_back)
 
 
 def share_of_place(group: GroupBooking) -> int:
     """What one place's cancellation gives back: the place's price, never more than what is
     left of the payment."""
     return max(min(group.price.amount, group.amount_paid - group.amount_refunded), 0)
+
+
+def fills_a_group_place(application: Application) -> bool:
+    """Whether ``application`` is a colleague's booking on a manager's group place now."""
+    return application.group_place is not None and not application.enrolment_ended
+
+
+def the_place_is_the_groups(organisation: str) -> str:
+    """Why the organisers leave a colleague's booking to the manager, and who to ask."""
+    by = f" ({organisation})" if organisation else ""
+    return (
+        f"this booking fills a place of a manager's group booking{by}, paid for by the "
+        "employer, so the manager decides who takes it: on their booking's page they can give "
+        "the place up (its share is refunded to the employer) or name someone else (this "
+        "person's link then stops working). Ask the manager: they are named on the course's "
+        "group bookings page"
+    )
+
+
+def refuse_organiser_cancel(application: Application, organisation: str) -> None:
+    """The organisers do not cancel a colleague's booking on a group place: the place, and
+    the money that paid for it, are the employer's (``the_place_is_the_groups``)."""
+    if fills_a_group_place(application):
+        raise Conflict(the_place_is_the_groups(organisation), code="group_place")
+
+
+def booked_for_you(group: GroupBooking) -> str:
+    """What someone named on ``group`` is told when they apply on their own, as the booking
+    stands: their link is emailed only once the group is paid, so before then none exists."""
+    if group.status is GroupStatus.PAID:
+        return (
+            f"A place on this course has been booked for you by {group.organisation}; apply "
+            "through the link in the email we sent you about it"
+        )
+    return (
+        f"A place on this course is being booked for you by {group.organisation}; you will be "
+        "emailed a link to apply once it is paid"
+    )

@@ -267,6 +267,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
     EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
+    EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
 }
 
 

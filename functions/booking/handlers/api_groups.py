@@ -11,7 +11,7 @@ from urllib.parse import quote
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from booking.bootstrap import ports
-from booking.domain.errors import InvalidInput, NotFound
+from booking.domain.errors import CourseFull, InvalidInput, NotFound
 from booking.handlers import http
 from booking.handlers.group_views import group_out
 from booking.handlers.routes import Served
@@ -107,18 +107,25 @@ def _register_booking(request: _Request, served: Served) -> None:
             raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
         try:
             view = group_booking.book_places(the_ports, course_id, payload, key)
-        except InvalidInput as invalid:
+        except (InvalidInput, CourseFull) as refused:
             if not request.browser():
                 raise
+            # The form again, the answers kept, the refusal beside what to change (fewer
+            # colleagues, when the places left are fewer).
             course = courses.get_course(the_ports, course_id)
+            fields = (
+                refused.fields
+                if isinstance(refused, InvalidInput)
+                else {"colleagues": refused.message}
+            )
             page = _pages().group_form(
                 course,
                 the_ports.clock(),
                 _booking_action(course_id),
                 _without_honeypot(payload),
-                invalid.fields,
+                fields,
             )
-            return _html(422, page)
+            return _html(422 if isinstance(refused, InvalidInput) else 409, page)
         if request.browser():
             return http.see_other(view.pay_url or view.manager_url)
         return http.json_response(

@@ -330,6 +330,7 @@ def application_page(
             for entry in detail.timeline
         ],
         actions=detail.actions,
+        group_place_note=detail.group_place_note,
         refundable=money_words(detail.refundable, currency) if detail.refundable else "",
         offer_hours=definition.offer_valid_hours,
         done=_done(done, application, currency),

@@ -20,6 +20,7 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.errors import InvalidInput, NotFound
+from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
@@ -172,6 +173,8 @@ class ApplicationDetail:
     # A colleague filling a group's place: "Paid by the group booking (...)", said where
     # their own payment (none) would be; "" for anyone else.
     paid_by_group: str = ""
+    # Why a colleague's booking on a group place has no Cancel or Transfer here ("" if none).
+    group_place_note: str = ""
     # The cohorts its moves name (course id -> title and first day), for its history's words.
     cohort_names: dict[str, str] = field(default_factory=dict)
 
@@ -183,10 +186,13 @@ def available_actions(application: Application) -> frozenset[str]:
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
-    if application.status in CANCELLABLE:
+    # A colleague's booking on a group place is the manager's to give up or give to someone
+    # else (``domain.groups.refuse_organiser_cancel``); it stays on the group's cohort.
+    on_group_place = fills_a_group_place(application)
+    if application.status in CANCELLABLE and not on_group_place:
         actions.add("cancel")
     if application.status is S.CONFIRMED:
-        actions |= {"resend", "transfer"}
+        actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")
     if application.status in FUNDABLE_STATUSES:
@@ -215,6 +221,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         actions=available_actions(application),
         refundable=owed if owed > 0 and application.payment_intent else 0,
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
+        group_place_note=the_place_is_the_groups(group.organisation if group else "")
+        if fills_a_group_place(application)
+        else "",
         cohort_names=_cohort_names(ports, application),
     )
 

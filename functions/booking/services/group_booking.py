@@ -110,7 +110,8 @@ def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: 
         )
     refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
     if refusal is not None:
-        raise InvalidInput(refusal, {"colleagues": refusal})
+        # The seats are not free: the contract's 409 course_full, as when the save finds so.
+        raise CourseFull(refusal)
     booked_already = {
         f"colleagues.{index}.email": ALREADY_ON_COURSE
         for index, colleague in enumerate(form.colleagues)

@@ -74,11 +74,14 @@ def substitute(
             raise InvalidInput(
                 "this colleague already has a place on this course", {"email": ALREADY_ON_COURSE}
             )
+        # Before the booking is paid no link was sent: a change then is a correction of who
+        # the place is for (an address put right), not another colleague named instead.
+        sent = group.status is GroupStatus.PAID
         new_place = place.model_copy(
             update={
                 "colleague": colleague,
                 "token": secrets.token_urlsafe(24),
-                "substitutions": place.substitutions + 1,
+                "substitutions": place.substitutions + (1 if sent else 0),
             }
         )
         changed = group.with_place(new_place, now)
@@ -123,13 +126,21 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
 
 
 def give_up(
-    ports: Ports, group: GroupBooking, number: int, *, withdraw: bool, tell: bool = False
+    ports: Ports,
+    group: GroupBooking,
+    number: int,
+    *,
+    withdraw: bool,
+    tell: bool = False,
+    unfilled: bool = False,
 ) -> GroupBooking:
     """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
     the place, so a retry is the same refund), its seat given back with the save, which holds
     only while nobody fills the place. ``withdraw``: the colleague's application filling it is
     withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept.
-    ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all)."""
+    ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all).
+    ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
+    place the manager gave up)."""
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
@@ -152,10 +163,16 @@ def give_up(
             if made is not None:
                 refund_id = made.refund_id
                 refunds[made.refund_id] = made.amount
-        released = place.model_copy(update={"released": True, "refund_id": refund_id})
+        released = place.model_copy(
+            update={"released": True, "refund_id": refund_id, "released_unfilled": unfilled}
+        )
         changed = current.with_place(released, ports.clock()).model_copy(
             update={"refunds": refunds}
         )
+        if tell and holder is None and current.status is GroupStatus.PAID and not place.erased:
+            # Sent a link (the payment sent every colleague theirs) and never applied: told
+            # that it no longer works. One who applied gets the cancellation email instead.
+            changed = changed.told_colleague_place_gone(released)
         if tell:
             back = refunds.get(refund_id, 0) if refund_id else 0
             changed = manager_told(

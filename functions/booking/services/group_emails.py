@@ -38,6 +38,14 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     return place if job.job_id.endswith(f":v{place.substitutions}") else None
 
 
+def _place_gone_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
+    """The place given up whose colleague the job is for, if it still names them."""
+    place = next((p for p in group.places if p.number == job.group_place), None)
+    if place is None or not place.released or place.erased:
+        return None
+    return place if job.job_id.endswith(f":v{place.substitutions}") else None
+
+
 def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
     """What the manager's email is about, as the job recorded it (``booked``, ``paid``); None
     when it is no longer worth sending: the booked email once the group is paid (the paid
@@ -148,6 +156,10 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
     occasion = "paid"
     if job.kind is EmailKind.GROUP_PLACE_LINK:
         place = _place_to_tell(group, job)
+        if place is None:
+            return GroupEmailOutcome.SKIPPED_GONE
+    elif job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
+        place = _place_gone_to_tell(group, job)
         if place is None:
             return GroupEmailOutcome.SKIPPED_GONE
     elif job.kind is EmailKind.GROUP_BOOKED:

@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.errors import NotFound
-from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import (
     GroupBooking,
     GroupMove,
@@ -130,7 +130,7 @@ def _manager_told_of(
 ) -> GroupBooking:
     """The manager hears of a hold that lapsed unpaid, and of a payment given back whole."""
     if move is GroupMove.LAPSED:
-        return manager_told(group, GroupEvent.HOLD_LAPSED, "lapsed")
+        return lapse_told(group)
     if move is GroupMove.REFUND and payment_intent in given_back:
         return manager_told(
             group,

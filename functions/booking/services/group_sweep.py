@@ -8,7 +8,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
-from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
 from booking.services.group_changes import give_up
@@ -40,7 +40,7 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             if lapses is None or lapses > now:
                 return None  # paid or released meanwhile
             status = "overdue" if current.invoice is not None else "void"
-            ended = manager_told(lapsed(current, now, status), GroupEvent.HOLD_LAPSED, "lapsed")
+            ended = lapse_told(lapsed(current, now, status))
             return ports.groups.save_group(ended, current)
 
         released = retried(release, group_reader(ports, due.group_id), first=due)
@@ -62,7 +62,7 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     for place in group.places:
         if place.released:
             continue
-        after = give_up(ports, current, place.number, withdraw=False)
+        after = give_up(ports, current, place.number, withdraw=False, unfilled=True)
         given_up = given_up or after.place(place.number).released
         current = after
 
@@ -73,8 +73,14 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
         )
         if released:
             back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)
+            kept = sum(1 for p in latest.places if not p.released)
             done = manager_told(
-                done, GroupEvent.UNFILLED_RELEASED, "deadline", amount=back, places=released
+                done,
+                GroupEvent.UNFILLED_RELEASED,
+                "deadline",
+                amount=back,
+                places=released,
+                places_kept=kept,  # whether anyone applied: the email says so only then
             )
         return ports.groups.save_group(done, latest)
 

@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.groups import refuse_organiser_cancel
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
@@ -101,7 +102,13 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
     is recorded; an open checkout is detached in the same write and only then expired, an
-    open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list."""
+    open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
+    A colleague's booking on a manager's group place is refused: it is the manager's to
+    give up or give to someone else."""
+    application = ports.repository.get_application(application_id) if application_id else None
+    if application is not None and application.group_place is not None:
+        group = ports.groups.get_group(application.group_place.group_id)
+        refuse_organiser_cancel(application, group.organisation if group else "")
     return settle_money(ports, application_id, Cancellation(refund=refund)).saved
 
 

@@ -4,7 +4,7 @@ of their own or named on a manager's booking, is not given another."""
 from __future__ import annotations
 
 from booking.domain.errors import Conflict
-from booking.domain.groups import GroupBooking
+from booking.domain.groups import GroupBooking, booked_for_you
 from booking.services.ports import Ports
 
 ALREADY_ON_COURSE = (
@@ -58,7 +58,4 @@ def refuse_if_booked_by_a_manager(ports: Ports, course_id: str, email: str) -> N
     their own link. Once their place is given up or another colleague takes it, they may."""
     group = group_naming(ports, course_id, email)
     if group is not None:
-        raise PlaceBookedByManager(
-            f"A place has been booked for you by {group.organisation}; use the link in the "
-            "email we sent you"
-        )
+        raise PlaceBookedByManager(booked_for_you(group))

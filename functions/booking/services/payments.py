@@ -133,6 +133,8 @@ def _for_nobody(
     if ports.repository.application_for_payment(payment_intent) is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the application that recorded it")
+    # Recorded before the refund is asked for, so its events find it whenever they come.
+    ports.repository.record_given_back_for_nobody(payment_intent)
     if refund(ports, Refund(payment_intent, None, key)) is None:
         return EventOutcome("ignore", "no such payment at Stripe")
     note_anomaly(ports, NoteAnomaly(event_id, "payment_for_no_application", details))
@@ -165,6 +167,8 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             settled.saved.application_id,
             settled.saved.status.value,
         )
+    if ports.repository.given_back_for_nobody(event.payment_intent):
+        return EventOutcome("ignore", "a refund of money for no booking, recorded when made")
     owner = ports.payments.application_of_payment(event.payment_intent)
     if not owner:
         return EventOutcome("ignore", "payment of no known application")

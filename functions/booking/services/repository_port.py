@@ -218,6 +218,15 @@ class AnomalyLog(Protocol):
         """The most recent first."""
         ...
 
+    def record_given_back_for_nobody(self, payment_intent: str) -> None:
+        """Remember a payment no booking recorded that this system gives back whole, so the
+        events about the refund it makes are known as its own (kept once; a repeat is none)."""
+        ...
+
+    def given_back_for_nobody(self, payment_intent: str) -> bool:
+        """Whether this system gave back ``payment_intent`` as money for no booking."""
+        ...
+
 
 class EmailLedger(Protocol):
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...

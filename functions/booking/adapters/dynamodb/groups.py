@@ -35,12 +35,7 @@ from booking.domain.groups import GroupBooking, provider_objects_of_group
 
 
 def _objects(group: GroupBooking | None) -> set[str]:
-    if group is None:
-        return set()
-    found = provider_objects_of_group(group)
-    if group.payment_intent:
-        found.add(group.payment_intent)
-    return found
+    return provider_objects_of_group(group) if group is not None else set()
 
 
 def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[int]:

@@ -15,6 +15,7 @@ from booking.adapters.dynamodb.schema import (
     anomaly_key,
     calendar_sequence_key,
     email_claim_key,
+    given_back_for_nobody_key,
     key_instant,
     last_reminder_key,
     reminder_key,
@@ -137,6 +138,14 @@ class DynamoAnomalyLog:
                 f"{BY_TIME_INDEX}sk": {"S": f"{key_instant(anomaly.at)}#{anomaly.event_id}"},
             }
         )
+
+    @translate_aws_errors
+    def record_given_back_for_nobody(self, payment_intent: str) -> None:
+        self.table.put_new(given_back_for_nobody_key(payment_intent))
+
+    @translate_aws_errors
+    def given_back_for_nobody(self, payment_intent: str) -> bool:
+        return self.table.get(given_back_for_nobody_key(payment_intent)) is not None
 
     @translate_aws_errors
     def anomalies(self, limit: int = 100) -> list[Anomaly]:

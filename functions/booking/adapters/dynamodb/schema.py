@@ -220,6 +220,11 @@ def anomaly_key(event_id: str) -> Key:
     return _key(f"ANOMALY#{event_id}", "ANOMALY")
 
 
+def given_back_for_nobody_key(payment_intent: str) -> Key:
+    """A payment no application or group recorded, which this system gave back whole."""
+    return _key(f"PAYMENT#{payment_intent}", "GIVEN_BACK_FOR_NOBODY")
+
+
 def organiser_partition(subject: str) -> str:
     return f"ORGANISER#{subject}"
 

@@ -30,6 +30,7 @@ _CODE_HEADINGS = {
     "already_applied": "You have already applied for this course",
     "course_closed": "Applications for this course are closed",
     "offer_lapsed": "This offer has lapsed",
+    "place_booked_for_you": "A place has been booked for you",
 }
 _CODE_NEXT_STEPS = {
     "already_applied": "We have emailed the address you gave with where your application "
@@ -37,6 +38,8 @@ _CODE_NEXT_STEPS = {
     "course_closed": "The courses page lists the courses taking applications now.",
     "offer_lapsed": "Your application's page says whether a place can still be booked: the "
     "link is in every email we have sent you.",
+    "place_booked_for_you": "Nothing has been sent or changed. You need not apply here: the "
+    "link to your place comes by email, and the person who booked it can tell you more.",
 }
 
 

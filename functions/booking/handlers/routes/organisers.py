@@ -99,7 +99,12 @@ ORGANISERS: tuple[Route, ...] = (
         "decline", "decline", 'Decline, optionally with a message ({"message": "..."})', _OPTIONS
     ),
     _action(
-        "cancel", "cancel", 'Cancel a booking; {"refund": true} refunds through Stripe', _OPTIONS
+        "cancel",
+        "cancel",
+        'Cancel a booking; {"refund": true} refunds through Stripe. 409 group_place for a '
+        "colleague's booking on a manager's group place: the manager gives it up or names "
+        "someone else",
+        _OPTIONS,
     ),
     _action(
         "resend-confirmation",
