@@ -378,6 +378,9 @@ class FakeRepository:
     def given_back_for_nobody(self, payment_intent: str) -> bool:
         return payment_intent in self.given_back_for_nobody_log
 
+    def forget_given_back_for_nobody(self, payment_intent: str) -> None:
+        self.given_back_for_nobody_log.discard(payment_intent)
+
     def anomalies(self, limit: int = 100) -> list[Anomaly]:
         newest = sorted(
             self.anomaly_log.values(), key=lambda a: (a.at.replace(microsecond=0), a.event_id)

@@ -130,12 +130,17 @@ def _for_nobody(
     if payment_intent is None:
         return EventOutcome("ignore", "not an object of any application")
     details = {"object_id": object_id, "payment_intent": payment_intent}
-    if ports.repository.application_for_payment(payment_intent) is not None:
+    recorded = (
+        ports.repository.application_for_payment(payment_intent) is not None
+        or ports.groups.group_of_object(payment_intent) is not None
+    )
+    if recorded:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
-        return EventOutcome("ignore", "the payment belongs to the application that recorded it")
-    # Recorded before the refund is asked for, so its events find it whenever they come.
+        return EventOutcome("ignore", "the payment belongs to the booking that recorded it")
+    # Remembered before the refund is asked for, so its events find it whenever they come.
     ports.repository.record_given_back_for_nobody(payment_intent)
     if refund(ports, Refund(payment_intent, None, key)) is None:
+        ports.repository.forget_given_back_for_nobody(payment_intent)  # Stripe holds none
         return EventOutcome("ignore", "no such payment at Stripe")
     note_anomaly(ports, NoteAnomaly(event_id, "payment_for_no_application", details))
     return EventOutcome("refund_unmatched", "payment_for_no_application")

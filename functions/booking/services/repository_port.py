@@ -227,6 +227,11 @@ class AnomalyLog(Protocol):
         """Whether this system gave back ``payment_intent`` as money for no booking."""
         ...
 
+    def forget_given_back_for_nobody(self, payment_intent: str) -> None:
+        """Drop what ``record_given_back_for_nobody`` kept (the provider held no such payment,
+        so nothing was given back)."""
+        ...
+
 
 class EmailLedger(Protocol):
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...

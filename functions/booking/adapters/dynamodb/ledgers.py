@@ -148,6 +148,12 @@ class DynamoAnomalyLog:
         return self.table.get(given_back_for_nobody_key(payment_intent)) is not None
 
     @translate_aws_errors
+    def forget_given_back_for_nobody(self, payment_intent: str) -> None:
+        self.table.client.delete_item(
+            TableName=self.table.name, Key=given_back_for_nobody_key(payment_intent)
+        )
+
+    @translate_aws_errors
     def anomalies(self, limit: int = 100) -> list[Anomaly]:
         found: list[Anomaly] = []
         for item in self.table.query(
