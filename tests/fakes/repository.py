@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus, provider_objects
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
@@ -35,6 +35,7 @@ from booking.domain.limits import (
     holding_changes,
 )
 from booking.domain.people import address_digest
+from booking.domain.provider_objects import provider_objects
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (

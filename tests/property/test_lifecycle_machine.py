@@ -45,10 +45,10 @@ from booking import bootstrap
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
     ApplicationStatus,
-    invoices_ever_issued,
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.limits import Holding, Limited, code_course, holdings, holds_code_use
+from booking.domain.provider_objects import invoices_ever_issued
 from booking.services.lifecycle import sweep
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature

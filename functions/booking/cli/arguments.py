@@ -145,6 +145,14 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     fund = commands.add_parser("bursary", help="fund a place, in full or in part")
     fund.add_argument("application", help="the application's reference or id")
     fund.add_argument("amount", type=_pounds, help="in pounds; the whole price: a funded place")
+    _money_commands(commands)
+    _people_commands(commands)
+    register.add_commands(commands)
+    groups.add_commands(commands)
+
+
+def _money_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """Discount codes, one application, a course's money."""
     code = commands.add_parser("discount-code", help="make a discount code for a course")
     code.add_argument("course_id")
     code.add_argument("code")
@@ -165,6 +173,10 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     money = commands.add_parser("totals", help="a course's money: paid, refunded, due, funded")
     money.add_argument("course_id")
     money.add_argument("--json", action="store_true", help="the API's figures, in pence")
+
+
+def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """A person's data, a booking's move, the reminder run."""
     export_person = commands.add_parser("export", help="everything held about a person (JSON)")
     export_person.add_argument("email")
     erase = commands.add_parser("erase", help="erase a person's data (cannot be undone)")
@@ -183,8 +195,6 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
-    register.add_commands(commands)
-    groups.add_commands(commands)
 
 
 def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:

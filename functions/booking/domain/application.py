@@ -41,6 +41,7 @@ from booking.domain.billing import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import IllegalTransition
+from booking.domain.group_place import GroupPlaceRef
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
 from booking.domain.statuses import (
@@ -85,6 +86,7 @@ __all__ = [
     "ApplicationForm",
     "Checkbox",
     "CheckoutRef",
+    "GroupPlaceRef",
     "Honeypot",
     "LongText",
     "OptionalLongText",
@@ -442,34 +444,3 @@ class Application(BaseModel):
             and self.seat_held
             and self.checkout.expires_at > now
         )
-
-
-def provider_objects(application: Application) -> set[str]:
-    """The ids of the provider's objects this application recorded: every checkout session it
-    opened and its invoice. Stripe's events about them are believed for it alone."""
-    opened = {ref.session_id for ref in application.checkout_history}
-    current = (application.checkout.session_id,) if application.checkout else ()
-    return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
-
-
-class GroupPlaceRef(BaseModel):
-    """The place of a manager's group booking (``domain.groups``) an application fills: the
-    group, the place's number in it, and the group's version when the colleague's link was
-    checked (the save that claims the place holds the group to it, so a substitution or a
-    cancellation in between refuses the claim)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    group_id: str
-    place: int
-    group_version: int
-
-
-Application.model_rebuild()  # its group place is declared after it
-
-
-def invoices_ever_issued(application: Application) -> tuple[str, ...]:
-    """Every invoice sent for the application (records from before ``invoices_issued`` was
-    kept: their current invoice)."""
-    current = (application.invoice.invoice_id,) if application.invoice else ()
-    return tuple(dict.fromkeys((*application.invoices_issued, *current)))

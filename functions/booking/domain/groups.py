@@ -16,36 +16,27 @@ from __future__ import annotations
 import hmac
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
 )
 
-from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import (
     ERASED_EMAIL,
     Application,
-    Checkbox,
     CheckoutRef,
-    Honeypot,
-    PaymentChoice,
-    ShortText,
 )
-from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, InvoiceRef, PaymentMethod
+from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
+from booking.domain.group_form import MAX_PLACES as MAX_PLACES
+from booking.domain.group_form import MIN_PLACES as MIN_PLACES
+from booking.domain.group_form import Colleague as Colleague
+from booking.domain.group_form import GroupForm as GroupForm
 from booking.domain.money import Money
-from booking.domain.text import ONE_LINE
 
-# A group is a handful of colleagues; a whole cohort is booked by its own applications.
-MIN_PLACES = 1
-MAX_PLACES = 12
 # Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
 # facilitators need their answers before they meet them), but never less than this after the
 # booking, so a late booking still leaves time.
@@ -62,75 +53,6 @@ class GroupStatus(StrEnum):
 HOLDS_SEATS = frozenset(
     {GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.PAID}
 )
-
-
-class Colleague(BaseModel):
-    """A colleague a place is for: personal data, never logged, never sent to Stripe."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
-
-    name: ShortText
-    email: DeliverableEmail
-
-
-class GroupForm(BaseModel):
-    """The manager's booking, as posted (JSON, or the form's fields gathered into a list)."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    manager_name: ShortText
-    manager_email: DeliverableEmail
-    organisation: ShortText
-    colleagues: list[Colleague] = Field(min_length=MIN_PLACES, max_length=MAX_PLACES)
-    consent: Checkbox = Field(
-        description="Must be true: the colleagues agreed to be named and to be emailed a link"
-    )
-    website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
-    payment_method: PaymentChoice = PaymentMethod.CARD
-    billing_name: str = Field(default="", max_length=200)
-    billing_email: str = Field(default="", max_length=254)
-    billing_address: str = Field(default="", max_length=500)
-    po_number: Annotated[str, StringConstraints(max_length=MAX_PO_NUMBER), ONE_LINE] = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rows_of_the_form(cls, data: Any) -> Any:
-        # The HTML form posts a row per colleague (``colleague_name_1``, ``colleague_email_1``,
-        # ...); rows left blank are rows not used.
-        if not isinstance(data, dict) or "colleagues" in data:
-            return data
-        rows = []
-        for n in range(1, MAX_PLACES + 1):
-            name = str(data.get(f"colleague_name_{n}", "")).strip()
-            email = str(data.get(f"colleague_email_{n}", "")).strip()
-            if name or email:
-                rows.append({"name": name, "email": email})
-        return {**data, "colleagues": rows}
-
-    @field_validator("consent")
-    @classmethod
-    def _consent_given(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("please confirm your colleagues agreed to be booked and emailed")
-        return value
-
-    @field_validator("colleagues")
-    @classmethod
-    def _each_once(cls, value: list[Colleague]) -> list[Colleague]:
-        addresses = [colleague.email.lower() for colleague in value]
-        if len(set(addresses)) != len(addresses):
-            raise ValueError("each colleague needs their own email address")
-        return value
-
-    def billing(self) -> BillingDetails | None:
-        if self.payment_method is not PaymentMethod.INVOICE:
-            return None
-        return BillingDetails(
-            billing_name=self.billing_name,
-            billing_email=self.billing_email,
-            billing_address=self.billing_address,
-            po_number=self.po_number,
-        )
 
 
 class GroupPlace(BaseModel):

@@ -181,14 +181,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     record = application.payment(event.payment_intent)
     further = record is not None and event.payment_intent != application.payment_intent
     if further and record is not None and not record.kept:
-        # One of the payments the system gave back itself (a second payment, an unmatched
-        # one): note what Stripe says of it; the booking and its own payment are untouched.
-        return RefundOutcome(
-            application.with_payment(_refunded(record, event))
-            .model_copy(update={"updated_at": now})
-            .with_event(event.event_id),
-            full=False,
-        )
+        return _noted_on_a_payment_given_back(application, record, event, now)
     recorded = (
         application.with_payment(_refunded(record, event))
         if further and record is not None
@@ -229,6 +222,20 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     else:
         new = recorded
     return RefundOutcome(new.with_event(event.event_id), ends)
+
+
+def _noted_on_a_payment_given_back(
+    application: Application, record: PaymentRecord, event: RefundEvent, now: datetime
+) -> RefundOutcome:
+    """A refund of one of the payments the system gave back itself (a second payment, an
+    unmatched one): what Stripe says of it is noted; the booking and its own payment are
+    untouched."""
+    return RefundOutcome(
+        application.with_payment(_refunded(record, event))
+        .model_copy(update={"updated_at": now})
+        .with_event(event.event_id),
+        full=False,
+    )
 
 
 def _first_charge_refunded(application: Application, event: RefundEvent) -> Application:

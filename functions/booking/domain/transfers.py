@@ -312,10 +312,17 @@ def moved_booking(
             "attendance": {},
             "updated_at": now,
         }
-    ).with_emails(
+    ).with_emails(*_move_emails(app_id, from_course_id, to_course_id, move, refund_due))
+
+
+def _move_emails(
+    app_id: str, from_course_id: str, to_course_id: str, move: int, refund_due: int
+) -> tuple[EmailJob, ...]:
+    """The person's one email of the move, and the facilitators' copies: the new cohort's
+    hear of the person moving in (with the booking, as of any), the old cohort's of the
+    person leaving them."""
+    return (
         EmailJob.transferred(app_id, from_course_id, to_course_id, move, refund_due),
-        # The new cohort's facilitators hear of the person moving in (with the booking, as of
-        # any), the old cohort's of the person leaving them.
         EmailJob.about(
             EmailKind.FACILITATOR_COPY,
             app_id,

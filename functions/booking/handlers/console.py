@@ -62,6 +62,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
+from booking.handlers.console_course_form import course_form_page
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
     cookie_value,
@@ -310,14 +311,14 @@ def erase() -> Response[str]:
 
 @served("consoleNewCourse")
 def new_course() -> Response[str]:
-    return html_page(200, pages.course_form_page(chrome(), course_form.blank_form(), editing=False))
+    return html_page(200, course_form_page(chrome(), course_form.blank_form(), editing=False))
 
 
 @served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    return html_page(200, pages.course_form_page(chrome(), form, editing=True))
+    return html_page(200, course_form_page(chrome(), form, editing=True))
 
 
 @served("consoleSaveCourse")
@@ -330,7 +331,7 @@ def save_course() -> Response[str]:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
         editing = console.course_exists(ports(), typed.values["course_id"])
-        return html_page(200, pages.course_form_page(chrome(), changed, editing=editing))
+        return html_page(200, course_form_page(chrome(), changed, editing=editing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         definition = (
@@ -341,7 +342,7 @@ def save_course() -> Response[str]:
         saved = courses.put_course(ports(), course_id, definition)
     except (InvalidInput, Conflict) as refused:
         again = course_form.shown_again(typed, upload, refused)
-        page = pages.course_form_page(
+        page = course_form_page(
             chrome(),
             again.form,
             editing=upload is None and console.course_exists(ports(), course_id),

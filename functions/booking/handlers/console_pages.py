@@ -30,7 +30,6 @@ from booking.domain.wording import (
     status_words,
     timeline_text,
 )
-from booking.handlers.course_form import MAX_FACILITATORS, MAX_SESSIONS, CourseForm
 from booking.handlers.pages import environment
 from booking.services.console import (
     ApplicationDetail,
@@ -54,27 +53,6 @@ DONE_WORDS = {
     "paid.",
     "move_withdrawn": "Move withdrawn. The place held on the other cohort has gone back, and "
     "the person has been told the booking stays where it is.",
-}
-FORM_LABELS = {
-    "course_id": "Course id",
-    "title": "Title",
-    "programme": "Programme",
-    "price": "Price",
-    "currency": "Currency",
-    "capacity": "Places",
-    "offer_valid_hours": "Hours an offered place is held",
-    "timezone": "Timezone",
-    "enquiries_email": "Enquiries address",
-    "joining_url": "Joining link",
-    "reminder_offsets_hours": "Reminders",
-    "decline_message": "Message for declined applicants",
-    "organisation": "Organisation",
-    "overview": "Overview",
-    "audience": "Who it is for",
-    "location": "Where",
-    "invoice_due_days": "Days an invoice has to be paid in",
-    "invoice_due_before_start_days": "Days before the first session an invoice falls due",
-    "sessions": "Sessions",
 }
 
 
@@ -417,37 +395,3 @@ def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = N
 
 def erased_page(chrome: Chrome, count: int) -> str:
     return _render("erased.html", chrome, count=count)
-
-
-def course_form_page(
-    chrome: Chrome,
-    form: CourseForm,
-    *,
-    editing: bool,
-    upload_course_id: str = "",
-    upload_errors: dict[str, str] | None = None,
-) -> str:
-    return _render(
-        "course_form.html",
-        chrome,
-        values=form.values,
-        sessions=form.sessions,
-        facilitators=form.facilitators,
-        max_sessions=MAX_SESSIONS,
-        max_facilitators=MAX_FACILITATORS,
-        errors=form.errors,
-        labels=_form_labels(form),
-        editing=editing,
-        upload_course_id=upload_course_id,
-        upload_errors=upload_errors or {},
-    )
-
-
-def _form_labels(form: CourseForm) -> dict[str, str]:
-    """How the error summary names each field, rows included ("Session 2, date")."""
-    labels = dict(FORM_LABELS)
-    for name in form.errors:
-        parts = name.split("-")
-        if len(parts) == 3 and parts[1].isdigit():
-            labels[name] = f"{parts[0].title()} {int(parts[1]) + 1}, {parts[2].replace('_', ' ')}"
-    return labels

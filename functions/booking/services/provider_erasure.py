@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, invoices_ever_issued
+from booking.domain.application import Application
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.groups import GroupBooking
+from booking.domain.provider_objects import invoices_ever_issued
 from booking.services.ports import Ports
 
 logger = Logger(child=True)

@@ -56,9 +56,10 @@ from booking.adapters.dynamodb.table import (
     error_code,
     translate_aws_errors,
 )
-from booking.domain.application import Application, provider_objects
+from booking.domain.application import Application
 from booking.domain.emails import EmailJob
 from booking.domain.limits import holding_changes
+from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
 from booking.services.ports import SubmissionRead
 
@@ -154,25 +155,7 @@ class DynamoApplicationStore:
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
         actions.extend(holding_actions(self.table.name, stored, previous, held))
-        if previous is None:
-            # Who applied, by a digest of the address: export and erasure find a person's
-            # applications with one query, and the item itself names no one.
-            person = {
-                **person_key(stored.answers.email, stored.application_id),
-                "application_id": {"S": stored.application_id},
-            }
-            actions.append(("person", {"Put": {"TableName": self.table.name, "Item": person}}))
-            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, replaces)}))
-            if stored.reference:
-                actions.append(("reference", {"Put": self._reference_claim(stored)}))
-        elif stored.enrolment_ended and not previous.enrolment_ended:
-            # Cancelled or refunded: the person may apply to this course again.
-            actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
-        if previous is not None and previous.course_id != stored.course_id:
-            # Moved to another cohort (``domain.transfers``): the person's one live application
-            # there is this one, and they may apply to the cohort they left again.
-            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, None)}))
-            actions.append(("enrolment_left", {"Delete": self._enrolment_release(previous)}))
+        actions.extend(self._who_applied(stored, previous, replaces))
         for payment_intent in _new_payments(stored, previous):
             # Refund events name the payment, not the application: remember whose it is (every
             # payment, the ones given back too, so their refunds are acknowledged).
@@ -194,6 +177,34 @@ class DynamoApplicationStore:
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
         self.table.transact(actions)
         return stored
+
+    def _who_applied(
+        self, stored: Application, previous: Application | None, replaces: str | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The person's items the change writes: who applied and their one live application
+        per course (the enrolment), with the reference it is known by."""
+        actions: list[tuple[str, dict[str, Any]]] = []
+        if previous is None:
+            # Who applied, by a digest of the address: export and erasure find a person's
+            # applications with one query, and the item itself names no one.
+            person = {
+                **person_key(stored.answers.email, stored.application_id),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("person", {"Put": {"TableName": self.table.name, "Item": person}}))
+            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, replaces)}))
+            if stored.reference:
+                actions.append(("reference", {"Put": self._reference_claim(stored)}))
+            return actions
+        if stored.enrolment_ended and not previous.enrolment_ended:
+            # Cancelled or refunded: the person may apply to this course again.
+            actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
+        if previous.course_id != stored.course_id:
+            # Moved to another cohort (``domain.transfers``): the person's one live application
+            # there is this one, and they may apply to the cohort they left again.
+            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, None)}))
+            actions.append(("enrolment_left", {"Delete": self._enrolment_release(previous)}))
+        return actions
 
     def _reference_claim(self, application: Application) -> dict[str, Any]:
         assert application.reference is not None

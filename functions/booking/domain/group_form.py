@@ -1,0 +1,93 @@
+"""A manager's booking as posted: the colleagues named, the manager, how the group pays
+(``domain.groups`` holds what the booking then is and its rules)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from booking.domain.addresses import DeliverableEmail
+from booking.domain.application import Checkbox, Honeypot, PaymentChoice, ShortText
+from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, PaymentMethod
+from booking.domain.text import ONE_LINE
+
+# A group is a handful of colleagues; a whole cohort is booked by its own applications.
+MIN_PLACES = 1
+MAX_PLACES = 12
+
+
+class Colleague(BaseModel):
+    """A colleague a place is for: personal data, never logged, never sent to Stripe."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    name: ShortText
+    email: DeliverableEmail
+
+
+class GroupForm(BaseModel):
+    """The manager's booking, as posted (JSON, or the form's fields gathered into a list)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    manager_name: ShortText
+    manager_email: DeliverableEmail
+    organisation: ShortText
+    colleagues: list[Colleague] = Field(min_length=MIN_PLACES, max_length=MAX_PLACES)
+    consent: Checkbox = Field(
+        description="Must be true: the colleagues agreed to be named and to be emailed a link"
+    )
+    website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
+    payment_method: PaymentChoice = PaymentMethod.CARD
+    billing_name: str = Field(default="", max_length=200)
+    billing_email: str = Field(default="", max_length=254)
+    billing_address: str = Field(default="", max_length=500)
+    po_number: Annotated[str, StringConstraints(max_length=MAX_PO_NUMBER), ONE_LINE] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_of_the_form(cls, data: Any) -> Any:
+        # The HTML form posts a row per colleague (``colleague_name_1``, ``colleague_email_1``,
+        # ...); rows left blank are rows not used.
+        if not isinstance(data, dict) or "colleagues" in data:
+            return data
+        rows = []
+        for n in range(1, MAX_PLACES + 1):
+            name = str(data.get(f"colleague_name_{n}", "")).strip()
+            email = str(data.get(f"colleague_email_{n}", "")).strip()
+            if name or email:
+                rows.append({"name": name, "email": email})
+        return {**data, "colleagues": rows}
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("please confirm your colleagues agreed to be booked and emailed")
+        return value
+
+    @field_validator("colleagues")
+    @classmethod
+    def _each_once(cls, value: list[Colleague]) -> list[Colleague]:
+        addresses = [colleague.email.lower() for colleague in value]
+        if len(set(addresses)) != len(addresses):
+            raise ValueError("each colleague needs their own email address")
+        return value
+
+    def billing(self) -> BillingDetails | None:
+        if self.payment_method is not PaymentMethod.INVOICE:
+            return None
+        return BillingDetails(
+            billing_name=self.billing_name,
+            billing_email=self.billing_email,
+            billing_address=self.billing_address,
+            po_number=self.po_number,
+        )
