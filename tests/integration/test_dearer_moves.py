@@ -374,3 +374,25 @@ def test_a_move_left_without_a_link_lapses_at_its_deadline(system: System) -> No
     assert cohorts.places_left("move-winter") == 5
     # Never sent a link, the person is not told of a move they never heard of.
     assert not [m for m in cohorts.emails() if m.to == [ADA]]
+
+
+def test_erasure_expires_the_moves_checkout_so_nobody_can_pay_it(system: System) -> None:
+    """The person erased while their move waits: the hold goes back and the move's checkout is
+    expired at Stripe, so no card can be charged for a move that no longer exists."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    session_id = _session(pending["pay_url"])
+
+    erased = system.admin("DELETE", f"/people/{ADA}")
+
+    assert erased.status == 200, erased.body
+    assert cohorts.places_left("move-winter") == 5
+    at_stripe = system.stripe_local(
+        "GET",
+        f"/v1/checkout/sessions/{session_id}",
+        headers={"authorization": "Bearer sk_test_local"},
+    )
+    assert at_stripe.json()["status"] == "expired", at_stripe.body
+    late = system.stripe_local("POST", f"/checkout/{session_id}/pay")
+    assert late.status >= 400, late.body

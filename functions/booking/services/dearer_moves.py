@@ -95,6 +95,15 @@ def lapse_overdue_move(ports: Ports, application: Application, now: datetime) ->
     return settled.settlement.action == "move_lapsed"
 
 
+def expire_move_checkout(ports: Ports, before: Application) -> None:
+    """The checkout of the move ``before`` was waiting on, expired at Stripe now that the move
+    is gone with the booking's erasure (failing that, a payment on it is refunded whole, as
+    any payment for a move that is no longer asked)."""
+    pending = before.pending_move
+    if pending is not None and pending.session_id is not None:
+        _expire_quietly(ports, pending.session_id)
+
+
 def _expire_quietly(ports: Ports, session_id: str) -> None:
     try:
         ports.payments.expire_checkout(session_id)

@@ -32,6 +32,7 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
@@ -374,6 +375,8 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         code = certificate_code(before) if before is not None else None
         if code is not None:
             ports.repository.forget_certificate(code)  # its verification page answers 404
+        if before is not None:
+            expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
         if before is None or saved is None or before.status not in WITHDRAWN_BY_ERASURE:
             continue
         clean_up(ports, saved, closing(before, ports.clock()))
