@@ -7,6 +7,7 @@ it waits gives back every charge."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -283,6 +284,11 @@ def test_the_cli_asks_for_the_difference_and_withdraws(system: System, run: Any)
     assert code == 0, said
     assert f"{reference}: Moving Leadership, from " in said
     assert "costs £50.00 more; the person has been emailed a link to pay it" in said
+    # The deadline in the cohort's own time, to the minute, as the console says it.
+    assert re.search(r"held until \w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", said), said
+    code, said = run("transfer", reference, "--to", "move-winter", "--withdraw")
+    assert code == 2
+    assert "give it without --to" in said
     code, said = run("transfer", reference, "--withdraw")
     assert (code, said) == (
         0,

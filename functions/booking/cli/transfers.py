@@ -3,10 +3,18 @@ the console says them (``services.transfers`` decides, through the organiser API
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from booking.cli.client import application_path, get_json, post_json
-from booking.domain.wording import COURSE_STATUS_WORDS, money_words, status_with_reason
+from booking.cli.errors import UsageError
+from booking.domain.wording import (
+    COURSE_STATUS_WORDS,
+    moment_when,
+    money_words,
+    status_with_reason,
+)
 
 
 def transfer(
@@ -17,6 +25,8 @@ def transfer(
     With it: the move, and where the booking now stands (or the difference it waits for).
     ``withdraw``: the move waiting for its difference withdrawn."""
     path = application_path(url, application)
+    if withdraw and to_course_id is not None:
+        raise UsageError("--withdraw withdraws the move waiting for payment: give it without --to")
     if withdraw:
         stays = post_json(f"{path}/transfer/withdraw", token, {})
         reference = stays.get("reference") or stays["application_id"]
@@ -38,10 +48,13 @@ def transfer(
     if pending:
         waiting = names.get(pending["to_course_id"], pending["to_course_id"])
         more = money_words(int(pending["difference"]), pending["currency"])
+        # The deadline as the console says it: in the cohort's own time, to the minute.
+        zone = get_json(f"{url}/courses/{quote(pending['to_course_id'])}", None)
+        until = datetime.fromisoformat(pending["expires_at"].replace("Z", "+00:00"))
         return (
             f"{reference}: {waiting} costs {more} more; the person has been emailed a link to "
-            f"pay it, a place there is held until {pending['expires_at']}, and the booking "
-            f"moves once it is paid"
+            f"pay it, a place there is held until {moment_when(until, zone['timezone'])}, and "
+            f"the booking moves once it is paid"
         )
     cohort = names.get(moved["course_id"], moved["course_id"])
     currency = moved["price"]["currency"]
