@@ -402,3 +402,21 @@ def test_erasure_expires_the_moves_checkout_so_nobody_can_pay_it(system: System)
     assert at_stripe.json()["status"] == "expired", at_stripe.body
     late = system.stripe_local("POST", f"/checkout/{session_id}/pay")
     assert late.status >= 400, late.body
+
+
+def test_a_pay_link_not_yet_sent_when_the_booking_is_cancelled_is_never_sent(
+    system: System,
+) -> None:
+    """The link to pay the difference is queued with the request; if the booking is cancelled
+    before it goes, the person gets the cancellation, never a link to a move that has ended."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts.emails()
+    _ask(cohorts, app_id)  # its pay link is queued, not yet sent
+
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={})
+
+    assert cancelled.status == 200, cancelled.body
+    sent = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert sent
+    assert not [m for m in sent if "difference" in m.subject.lower()], [m.subject for m in sent]

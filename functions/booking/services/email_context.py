@@ -10,6 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
+from booking.domain.dearer_moves import still_asks
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
@@ -176,11 +177,7 @@ def _move_context(job: EmailJob, application: Application, timezone: str) -> dic
     """A move to a dearer cohort (``domain.dearer_moves``): the difference the message is
     about, and, while that move still waits, its link to pay and its deadline."""
     pending = application.pending_move
-    waiting = (
-        pending is not None
-        and job.job_id.endswith(f":move-{pending.attempt}")
-        and job.kind is EmailKind.MOVE_PAYMENT_DUE
-    )
+    waiting = still_asks(application, job)
     price = pending.price_after if pending else application.price
     currency = price.currency if price is not None else "gbp"
     return {

@@ -34,6 +34,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession
+from booking.domain.dearer_moves import still_asks
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.programme import person_key
@@ -108,6 +109,10 @@ def _still_to_send(
         return SendOutcome.SKIPPED_NOT_CONFIRMED
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
+    if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
+        # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
+        # the message of how it ended is the person's; a link to nothing is not sent.
+        return SendOutcome.SKIPPED_GONE
     host = _programme_host(ports, job, course, now)
     if isinstance(host, SendOutcome):
         return host
