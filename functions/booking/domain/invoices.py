@@ -84,7 +84,13 @@ def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | N
         ):
             return Decision(Action.IGNORE, "already confirmed by this invoice")
         return Decision(Action.REFUND, "duplicate_payment")
-    if status is S.REFUNDED and current is not None:
+    if (
+        status is S.REFUNDED
+        and current is not None
+        and event.payment_intent in (None, application.payment_intent)
+    ):
+        # The booking's own payment, refunded already. Another payment of its invoice (an
+        # ended booking's invoice paid after another payment was given back) goes back below.
         return Decision(Action.IGNORE, "this payment was already refunded")
     if current is None:
         # An invoice replaced by another (a bursary changed what is owed) and paid anyway.

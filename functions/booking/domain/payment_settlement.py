@@ -295,6 +295,11 @@ def _give_back_invoice(
         )
     )
     new = _refunded(given_back, situation, event.payment_intent, event.amount_paid, reason)
+    current = new.invoice
+    if current is not None and current.invoice_id == event.invoice_id:
+        # Its own invoice, paid at Stripe whatever was recorded of it (voided by an erasure
+        # while Stripe was failing, say): the roster says what Stripe holds.
+        new = new.model_copy(update={"invoice": ended_invoice(current, "paid")})
     refund = Refund(event.payment_intent, None, f"refund-{event.invoice_id}")
     return Settlement(
         Action.REFUND.value,
