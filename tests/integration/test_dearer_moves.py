@@ -258,6 +258,9 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     page = browser.get(asked.headers["location"]).body
     assert "a link to pay the" in page
     assert "Withdraw the move" in page
+    # The cohort by its name and first day, as the organiser knows it, never its id.
+    assert "Asked to move to Moving Leadership, from " in page
+    assert "Asked to move to move-winter" not in page
     assert cohorts.places_left("move-winter") == 4
     forged = browser.post(f"{app_page}/transfer/withdraw")
     assert forged.status == 403

@@ -229,14 +229,18 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:
-    """Each cohort the booking's moves name, by its title and first day (one since deleted
-    keeps its id)."""
+    """Each cohort the booking's moves name, the one a waiting move asks for included, by its
+    title and first day (one since deleted keeps its id)."""
     named: dict[str, str] = {}
+    waiting = application.pending_move
     for move in application.transfers:
         for course_id in (move.from_course_id, move.to_course_id):
-            if course_id not in named:
-                cohort = ports.repository.get_course(course_id)
-                named[course_id] = cohort_name(cohort) if cohort is not None else course_id
+            named.setdefault(course_id, "")
+    if waiting is not None:
+        named.setdefault(waiting.to_course_id, "")
+    for course_id in named:
+        cohort = ports.repository.get_course(course_id)
+        named[course_id] = cohort_name(cohort) if cohort is not None else course_id
     return named
 
 
