@@ -261,6 +261,10 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     # The cohort by its name and first day, as the organiser knows it, never its id.
     assert "Asked to move to Moving Leadership, from " in page
     assert "Asked to move to move-winter" not in page
+    # The choice of cohorts says the move waiting there, not that the cohort is full.
+    choosing = " ".join(browser.get(f"{app_page}/transfer").body.split())
+    assert "The move here is waiting for £50.00 to be paid" in choosing
+    assert "raise its capacity" not in choosing
     assert cohorts.places_left("move-winter") == 4
     forged = browser.post(f"{app_page}/transfer/withdraw")
     assert forged.status == 403

@@ -10,6 +10,7 @@ move done and completes its refund if it is still owed: the same refund, never a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
@@ -84,11 +85,29 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
                 c,
                 cohort_name(c),
                 c.status(now),
-                pending_refusal(application, c.course_id) or refusal(application, source, c, now),
+                _why_not(application, source, c, now),
                 difference_to_pay(application, c) if costs_more(application, c) else 0,
             )
             for c in cohorts
         ],
+    )
+
+
+def _why_not(
+    application: Application, source: Course, target: Course, now: datetime
+) -> TransferRefused | None:
+    """Why the booking cannot move to ``target`` now, as its choice says it: the cohort its
+    waiting move asks for is that move (its seat there is the one held for it, not a full
+    cohort); any other waits until the move is paid or withdrawn."""
+    pending = application.pending_move
+    if pending is not None and pending.to_course_id == target.course_id:
+        return TransferRefused(
+            "move_pending",
+            f"the move here is waiting for {pending.difference_words()} to be paid (the link "
+            f"was emailed); withdraw it to choose again",
+        )
+    return pending_refusal(application, target.course_id) or refusal(
+        application, source, target, now
     )
 
 
