@@ -73,6 +73,7 @@ def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: Sy
     moved = [m for m in cohorts.emails() if m.to == [ADA]]
     assert len(moved) == 1
     assert "moved" in moved[0].subject.lower()
+    assert "we have received the difference you paid (£50.00)" in moved[0].text
     # Stripe delivers the payment's event again: nothing changes, nobody is told twice.
     assert system.webhook(paid_body, paid_headers).status == 200
     assert cohorts.record(app_id) == record

@@ -169,8 +169,21 @@ def email_context(
         "moved_refund": _money(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
         else None,
+        "moved_charged": _moved_charged(job, application, definition.price.currency),
         **_move_context(job, application, definition.timezone),
     }
+
+
+def _moved_charged(job: EmailJob, application: Application, currency: str) -> str | None:
+    """The difference the person paid for the move the message is about (a dearer cohort's),
+    in words; None for any other message or move."""
+    if job.kind is not EmailKind.BOOKING_TRANSFERRED:
+        return None
+    move = job.job_id.rsplit(":move-", 1)[-1]
+    if not move.isdigit() or not 0 < int(move) <= len(application.transfers):
+        return None
+    charged = application.transfers[int(move) - 1].difference_charged
+    return _money(charged, currency) if charged else None
 
 
 def _move_context(job: EmailJob, application: Application, timezone: str) -> dict[str, Any]:
