@@ -324,9 +324,15 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications)
     def refund_at_stripe(self, application_id: str) -> None:
+        """An organiser refunds the booking from Stripe's dashboard: its payment, and each
+        move's difference it paid (a booking with several charges is refunded charge by
+        charge there; all of them is the whole booking, as one was before moves charged)."""
         stored = self.system.ports.repository.get_application(application_id)
-        if stored is not None and stored.checkout is not None:
-            self.system.stripe_local("POST", f"/checkout/{stored.checkout.session_id}/refund")
+        if stored is None or stored.checkout is None:
+            return
+        moves = [ref.session_id for ref in stored.checkout_history if ref.move is not None]
+        for session_id in dict.fromkeys((stored.checkout.session_id, *moves)):
+            self.system.stripe_local("POST", f"/checkout/{session_id}/refund")
 
     @rule(application_id=applications, approve=st.booleans())
     def review(self, application_id: str, approve: bool) -> None:
