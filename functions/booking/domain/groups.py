@@ -247,13 +247,26 @@ def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
     return None
 
 
+def refuse_once_started(now: datetime, first_start: datetime) -> None:
+    """A group's places change only before its course starts."""
+    if now >= first_start:
+        raise Conflict("the course has started: the places can no longer change", code="started")
+
+
 def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime) -> None:
     """Changes to the places (a substitution, a cancellation) only for a paid group, before
     the course starts."""
     if group.status is not GroupStatus.PAID:
         raise Conflict("the places can be changed once the booking is paid", code="not_paid")
-    if now >= first_start:
-        raise Conflict("the course has started: the places can no longer change", code="started")
+    refuse_once_started(now, first_start)
+
+
+def place_given_up(group: GroupBooking, number: int, now: datetime) -> GroupBooking | None:
+    """The group with its place ``number`` given up (None: it was already, a repeat)."""
+    place = group.place(number)
+    if place.released:
+        return None
+    return group.with_place(place.model_copy(update={"released": True}), now)
 
 
 def refuse_unless_substitutable(group: GroupBooking, now: datetime, first_start: datetime) -> None:
@@ -262,8 +275,7 @@ def refuse_unless_substitutable(group: GroupBooking, now: datetime, first_start:
     starts. No money moves with it."""
     if group.status not in HOLDS_SEATS:
         raise Conflict("this booking was never paid: its places were released", code="lapsed")
-    if now >= first_start:
-        raise Conflict("the course has started: the places can no longer change", code="started")
+    refuse_once_started(now, first_start)
 
 
 # -- what Stripe's events mean for a group ---------------------------------------------------

@@ -18,6 +18,8 @@ from booking.domain.groups import (
     GroupBooking,
     GroupStatus,
     lapsed,
+    place_given_up,
+    refuse_once_started,
     refuse_unless_open,
     refuse_unless_substitutable,
     share_of_place,
@@ -189,13 +191,11 @@ def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: 
     old one voided; if the old one is paid meanwhile, its payment is not the group's current
     invoice and goes back whole. The last place given up ends the booking."""
     now = ports.clock()
-    if now >= course.first_start():
-        raise Conflict("the course has started: the places can no longer change", code="started")
-    place = group.place(number)
-    if place.released:
+    refuse_once_started(now, course.first_start())
+    released = place_given_up(group, number, now)
+    if released is None:
         return view_of(ports, group)
     old = group.invoice
-    released = group.with_place(place.model_copy(update={"released": True}), now)
     attempt = old.attempt + 1 if old is not None else 1
     if released.seats_held == 0:
         new = lapsed(released, now)

@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
-from booking.domain.groups import GroupBooking, lapsed
+from booking.domain.groups import GroupBooking, lapsed, place_given_up, refuse_once_started
 from booking.services.groups import GroupView, manager_url, places_line, view_of
 from booking.services.ports import CheckoutRequest, Ports
 from booking.services.waitlist import offer_free_places
@@ -19,13 +19,11 @@ logger = Logger(child=True)
 
 def off_the_checkout(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     now = ports.clock()
-    if now >= course.first_start():
-        raise Conflict("the course has started: the places can no longer change", code="started")
-    place = group.place(number)
-    if place.released:
+    refuse_once_started(now, course.first_start())
+    released = place_given_up(group, number, now)
+    if released is None:
         return view_of(ports, group)
     old = group.checkout
-    released = group.with_place(place.model_copy(update={"released": True}), now)
     if released.seats_held == 0:
         new = lapsed(released, now)
     else:
