@@ -112,14 +112,7 @@ class ApplicationForm(BaseModel):
     def billing(self) -> BillingDetails | None:
         """The billing contact for an invoice (InvalidInput-style errors as ValueError from
         pydantic); None when paying by card."""
-        if self.payment_method is not PaymentMethod.INVOICE:
-            return None
-        return BillingDetails(
-            billing_name=self.billing_name,
-            billing_email=self.billing_email,
-            billing_address=self.billing_address,
-            po_number=self.po_number,
-        )
+        return BillingDetails.chosen_on(self)
 
     def fingerprint(self) -> str:
         """A stable digest of the submission, to tell a retry from a different request."""

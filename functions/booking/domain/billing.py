@@ -14,7 +14,7 @@ import re
 from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -40,6 +40,16 @@ class PaymentMethod(StrEnum):
     INVOICE = "invoice"  # an invoice to the employer, paid by its due date
 
 
+class ChoosesHowToPay(Protocol):
+    """A public form that chooses how to pay (the application form, a manager's booking)."""
+
+    payment_method: PaymentMethod
+    billing_name: str
+    billing_email: str
+    billing_address: str
+    po_number: str
+
+
 class BillingDetails(BaseModel):
     """Where an employer's invoice goes: personal data of the billing contact, sent to Stripe
     only as the invoice's customer (and the PO as its custom field), never as metadata."""
@@ -56,6 +66,19 @@ class BillingDetails(BaseModel):
     po_number: Annotated[str, Field(max_length=MAX_PO_NUMBER), ONE_LINE] = Field(
         default="", description="Purchase order number, printed on the invoice"
     )
+
+    @classmethod
+    def chosen_on(cls, form: ChoosesHowToPay) -> BillingDetails | None:
+        """The billing contact a form gives for an invoice (pydantic's ValidationError when it
+        is not one); None when the form pays by card."""
+        if form.payment_method is not PaymentMethod.INVOICE:
+            return None
+        return cls(
+            billing_name=form.billing_name,
+            billing_email=form.billing_email,
+            billing_address=form.billing_address,
+            po_number=form.po_number,
+        )
 
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.billing_address.splitlines() if line.strip()]

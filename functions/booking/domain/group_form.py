@@ -83,11 +83,4 @@ class GroupForm(BaseModel):
         return value
 
     def billing(self) -> BillingDetails | None:
-        if self.payment_method is not PaymentMethod.INVOICE:
-            return None
-        return BillingDetails(
-            billing_name=self.billing_name,
-            billing_email=self.billing_email,
-            billing_address=self.billing_address,
-            po_number=self.po_number,
-        )
+        return BillingDetails.chosen_on(self)
