@@ -39,7 +39,7 @@ from booking.domain.validation import parse
 from booking.services.access import authorised
 from booking.services.application_view import ApplicationView as ApplicationView
 from booking.services.application_view import view_of as view_of
-from booking.services.checkouts import expire_quietly, open_checkout
+from booking.services.checkouts import open_checkout
 from booking.services.checkouts import start_checkout as start_checkout
 from booking.services.discounts import discount_for, refuse_code, typed_code
 from booking.services.invoice_requests import void_quietly
@@ -51,6 +51,7 @@ from booking.services.invoicing import (
 )
 from booking.services.one_place_each import refuse_if_booked_by_a_manager
 from booking.services.ports import Ports
+from booking.services.settle import expire_quietly
 from booking.services.waitlist import (
     waitlist,
 )
@@ -196,10 +197,11 @@ def _submit_by_card(
         return _create(ports, course, holding, form)
     except CourseFull:
         # The last seat went while Stripe answered: the applicant joins the waiting list.
-        expire_quietly(ports, checkout)
+        expire_quietly(ports, checkout.session_id)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
     except BookingError:
-        expire_quietly(ports, checkout)  # nobody may pay a session that belongs to nothing
+        # Nobody may pay a session that belongs to nothing.
+        expire_quietly(ports, checkout.session_id)
         raise
 
 

@@ -23,6 +23,7 @@ from booking.services.access import authorised, existing_course, refuse_unless_p
 from booking.services.application_view import ApplicationView, view_of
 from booking.services.concurrency import concurrent_update, retried
 from booking.services.ports import CheckoutRequest, Ports
+from booking.services.settle import expire_quietly
 from booking.services.waitlist import (
     give_back_seat,
     held_for_payment,
@@ -93,7 +94,7 @@ def _with_new_checkout(
         )
     except StaleWrite as exc:
         # Another request took over meanwhile; its session is the one that counts.
-        expire_quietly(ports, checkout)
+        expire_quietly(ports, checkout.session_id)
         raise concurrent_update() from exc
 
 
@@ -118,13 +119,3 @@ def open_checkout(
             attempt=attempt,
         )
     )
-
-
-def expire_quietly(ports: Ports, checkout: CheckoutRef) -> None:
-    """Best effort: an unexpired orphan session is harmless (its URL was never shown)."""
-    try:
-        ports.payments.expire_checkout(checkout.session_id)
-    except (DependencyUnavailable, Conflict):
-        logger.warning(
-            "could not expire orphan checkout", extra={"session_id": checkout.session_id}
-        )

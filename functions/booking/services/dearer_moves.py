@@ -22,11 +22,11 @@ from booking.domain.dearer_moves import (
     move_checkout_key,
     with_move_session,
 )
-from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.money import Money
 from booking.services.concurrency import load_application, retried
 from booking.services.ports import CheckoutRequest, Ports
-from booking.services.settle import settle_money
+from booking.services.settle import expire_quietly, settle_money
 
 logger = Logger(child=True)
 
@@ -69,7 +69,7 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
 
     stored = retried(record, lambda: load_application(ports, saved.application_id), first=saved)
     if stored.pending_move is None or stored.pending_move.session_id != checkout.session_id:
-        _expire_quietly(ports, checkout.session_id)
+        expire_quietly(ports, checkout.session_id)
     return stored
 
 
@@ -101,11 +101,4 @@ def expire_move_checkout(ports: Ports, before: Application) -> None:
     any payment for a move that is no longer asked)."""
     pending = before.pending_move
     if pending is not None and pending.session_id is not None:
-        _expire_quietly(ports, pending.session_id)
-
-
-def _expire_quietly(ports: Ports, session_id: str) -> None:
-    try:
-        ports.payments.expire_checkout(session_id)
-    except (DependencyUnavailable, Conflict, StaleWrite):
-        logger.warning("move checkout left to expire", extra={"session_id": session_id})
+        expire_quietly(ports, pending.session_id)

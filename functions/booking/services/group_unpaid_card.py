@@ -8,10 +8,11 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
+from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.groups import GroupBooking, lapsed, place_given_up, refuse_once_started
 from booking.services.groups import GroupView, manager_url, places_line, view_of
 from booking.services.ports import CheckoutRequest, Ports
+from booking.services.settle import expire_quietly
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -48,21 +49,12 @@ def off_the_checkout(ports: Ports, group: GroupBooking, course: Course, number: 
         saved = ports.groups.save_group(new, group)
     except StaleWrite:
         if new.checkout is not None and new.checkout is not old:
-            _expire_quietly(ports, new.checkout.session_id, group.group_id)
+            expire_quietly(ports, new.checkout.session_id)
         raise Conflict(
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
     if old is not None:
-        _expire_quietly(ports, old.session_id, group.group_id)
+        expire_quietly(ports, old.session_id)
     logger.info("group place taken off its checkout", extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
-
-
-def _expire_quietly(ports: Ports, session_id: str, group_id: str) -> None:
-    """Expire a session the group no longer pays by; if it was paid first, its payment's event
-    gives the money back (it is not the group's current checkout)."""
-    try:
-        ports.payments.expire_checkout(session_id)
-    except (Conflict, DependencyUnavailable):
-        logger.warning("an old group checkout left open", extra={"group_id": group_id})

@@ -111,7 +111,7 @@ def pending_move_of(application: Application) -> dict[str, Any] | None:
         "to_course_id": pending.to_course_id,
         "difference": pending.difference,
         "currency": pending.price_after.currency,
-        "expires_at": pending.expires_at.isoformat().replace("+00:00", "Z"),
+        "expires_at": _iso(pending.expires_at),
         "pay_url": pending.url,
     }
 
@@ -123,7 +123,7 @@ def transfers_of(application: Application) -> list[dict[str, Any]]:
         {
             "from_course_id": move.from_course_id,
             "to_course_id": move.to_course_id,
-            "at": move.at.isoformat().replace("+00:00", "Z"),
+            "at": _iso(move.at),
             "price_before": move.price_before.amount,
             "price_after": move.price_after.amount,
             "currency": move.price_after.currency,
@@ -318,7 +318,7 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "reference": a.reference,
                 "course_id": a.course_id,
                 "status": a.status.value,
-                "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
+                "created_at": _iso(a.created_at),
                 "answers": a.answers.model_dump(),
                 # Who pays is about this person too: the billing contact they gave, the
                 # invoice sent for them, their code and bursary.
@@ -328,7 +328,7 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                     "invoice_id": a.invoice.invoice_id,
                     "number": a.invoice.number,
                     "status": a.invoice.status,
-                    "due_at": a.invoice.due_at.isoformat().replace("+00:00", "Z"),
+                    "due_at": _iso(a.invoice.due_at),
                     "amount_due": a.invoice.amount_due,
                 }
                 if a.invoice

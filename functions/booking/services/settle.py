@@ -226,7 +226,7 @@ def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) ->
     """Close at Stripe what no longer holds a place; record what Stripe answered."""
     for command in commands:
         if isinstance(command, ExpireCheckout):
-            _expire_quietly(ports, command.session_id)
+            expire_quietly(ports, command.session_id)
             continue
         answer = void_quietly(ports, command.invoice_id)
         if answer is not None:
@@ -234,8 +234,9 @@ def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) ->
     return saved
 
 
-def _expire_quietly(ports: Ports, session_id: str) -> None:
-    """Detached already: if it is paid after all, the payment webhook refunds the payment."""
+def expire_quietly(ports: Ports, session_id: str) -> None:
+    """Expire a checkout nobody is to pay any more (detached already, or never shown): if it
+    is paid after all, the payment's webhook gives the money back. Best effort."""
     try:
         ports.payments.expire_checkout(session_id)
     except (DependencyUnavailable, Conflict):
