@@ -140,7 +140,7 @@ class GroupMoney:
 
 
 def group_money(group: GroupBooking) -> GroupMoney:
-    kept = sum(1 for place in group.places if not place.released)
+    kept = group.places_kept
     booked = group.status in GROUP_BOOKED
     awaiting_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
     return GroupMoney(

@@ -78,7 +78,7 @@ def group_line(
     """``group`` in words; ``holders``: each place's colleague's application that has not
     ended, by the place's number."""
     currency = group.price.currency
-    kept = sum(1 for place in group.places if not place.released)
+    kept = group.places_kept
     return GroupLine(
         group_id=group.group_id,
         organisation=group.organisation,

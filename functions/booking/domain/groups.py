@@ -110,18 +110,23 @@ class GroupBooking(BaseModel):
     unfilled_given_up: bool = False
 
     @property
+    def places_kept(self) -> int:
+        """How many of its places are not given up (or released), whatever its status."""
+        return sum(1 for place in self.places if not place.released)
+
+    @property
     def seats_held(self) -> int:
         """How many of the course's seats this group holds: every place not given back, for
         as long as it may still be (or was) paid for."""
         if self.status not in HOLDS_SEATS:
             return 0
-        return sum(1 for place in self.places if not place.released)
+        return self.places_kept
 
     @property
     def total(self) -> Money:
         """What the group pays for its places: one price per place not given up (a place given
         up before payment is taken off the invoice; after, its price is refunded)."""
-        kept = sum(1 for place in self.places if not place.released) or len(self.places)
+        kept = self.places_kept or len(self.places)
         return Money(amount=self.price.amount * kept, currency=self.price.currency)
 
     @property

@@ -102,9 +102,7 @@ def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     places = job.places_kept if recorded else None
     total = job.amount if recorded else None
     return {
-        "places": places
-        if places is not None
-        else len([p for p in group.places if not p.released]),
+        "places": places if places is not None else group.places_kept,
         "total": money_words(
             total if total is not None else group.total.amount, group.total.currency
         ),

@@ -73,7 +73,7 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
         )
         if released:
             back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)
-            kept = sum(1 for p in latest.places if not p.released)
+            kept = latest.places_kept
             done = manager_told(
                 done,
                 GroupEvent.UNFILLED_RELEASED,

@@ -135,7 +135,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over,
             pay_url=view.pay_url,
-            places_kept=sum(1 for place in group.places if not place.released),
+            places_kept=group.places_kept,
             over=over,
             total=money_words(group.total.amount, currency),
             # What Stripe took and gave back, every payment counted (one given back whole too).
