@@ -26,6 +26,7 @@ from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
 from booking.services.courses import get_course, list_courses
+from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
 
 S = ApplicationStatus
@@ -146,7 +147,7 @@ def course_applications(
         for a in every
         if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
     ]
-    organisations = {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
+    organisations = organisations_of_course(ports, course_id)
     return CourseApplications(course, shown, counts, wanted, query, problems, organisations)
 
 

@@ -136,3 +136,16 @@ def places_line(group: GroupBooking, course: Course) -> str:
     """The invoice's line: how many places, on which course (never who they are for)."""
     places = group.seats_held or len(group.places)
     return f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"
+
+
+def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
+    """Each group booking of the course: the organisation its manager booked for (what a
+    roster of the course says beside its colleagues' places)."""
+    return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
+
+
+def organisation_of(ports: Ports, group_id: str | None) -> dict[str, str]:
+    """The organisation of one group booking (nothing when there is none): what one
+    application's record reads, without every group of its course."""
+    group = ports.groups.get_group(group_id) if group_id is not None else None
+    return {group.group_id: group.organisation} if group is not None else {}

@@ -34,6 +34,7 @@ from booking.domain.wording import (
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.groups import organisation_of, organisations_of_course
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
@@ -52,7 +53,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    organisations = _group_organisations(ports, course_id)
+    organisations = organisations_of_course(ports, course_id)
     return [
         _roster_row(application, course.definition.price, organisations)
         for application in sorted(
@@ -60,11 +61,6 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
             key=lambda a: (a.created_at, a.application_id),
         )
     ]
-
-
-def _group_organisations(ports: Ports, course_id: str) -> dict[str, str]:
-    """Each group booking of the course: the organisation its manager booked for."""
-    return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
 
 
 def _roster_row(
@@ -92,7 +88,8 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     course = ports.repository.get_course(application.course_id)
     if course is None:
         raise NotFound("the course of this application no longer exists")
-    organisations = _group_organisations(ports, application.course_id)
+    place = application.group_place
+    organisations = organisation_of(ports, place.group_id if place else None)
     return {
         **_roster_row(application, course.definition.price, organisations),
         "course_id": application.course_id,
@@ -231,7 +228,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     zone = course.definition.timezone
-    organisations = _group_organisations(ports, course_id)
+    organisations = organisations_of_course(ports, course_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_CSV_COLUMNS)
