@@ -109,7 +109,8 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     if application is not None and application.group_place is not None:
         group = ports.groups.get_group(application.group_place.group_id)
         refuse_organiser_cancel(application, group.organisation if group else "")
-    return settle_money(ports, application_id, Cancellation(refund=refund)).saved
+    # The application read for the refusal is the first the one money path decides on.
+    return settle_money(ports, application_id, Cancellation(refund=refund), first=application).saved
 
 
 # -- the scheduled sweep -------------------------------------------------------------------
