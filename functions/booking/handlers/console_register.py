@@ -115,10 +115,12 @@ def _import_shown(imported: AttendanceImport) -> dict[str, Any]:
     }
 
 
-def _page(course_id: str, status: int = 200, **shown: Any) -> Response[str]:
-    return html_page(
-        status, register_page(chrome(), register.register_of(ports(), course_id), **shown)
-    )
+def _page(
+    course_id: str, status: int = 200, kept: Register | None = None, **shown: Any
+) -> Response[str]:
+    """The register page (``kept``: the register read already for this answer)."""
+    shown_register = kept if kept is not None else register.register_of(ports(), course_id)
+    return html_page(status, register_page(chrome(), shown_register, **shown))
 
 
 def _said(refused: Exception) -> str:
@@ -171,18 +173,22 @@ def mark(course_id: str) -> Response[str]:
         given = register.read_mark(_form_value("mark"))
         register.mark(ports(), course_id, application_id, session_key, given)
     except (InvalidInput, Conflict) as refused:
+        kept = register.register_of(ports(), course_id)
         return _page(
             course_id,
             http.status_for(refused),
+            kept,
             problem=_said(refused),
-            imported=_still_to_resolve(course_id, session_key, carried, ""),
+            imported=_still_to_resolve(kept, session_key, carried, ""),
         )
     if carried is not None:
         # Re-shown, not redirected: the rows still to resolve stay in view.
+        kept = register.register_of(ports(), course_id)
         return _page(
             course_id,
+            kept=kept,
             done="marked",
-            imported=_still_to_resolve(course_id, session_key, carried, line),
+            imported=_still_to_resolve(kept, session_key, carried, line),
         )
     return http.see_other(
         f"/console/courses/{quote(course_id)}/register?done=marked#row-{quote(application_id)}"
@@ -190,11 +196,10 @@ def mark(course_id: str) -> Response[str]:
 
 
 def _still_to_resolve(
-    course_id: str, session_key: str, carried: list[AttendeeRow] | None, resolved_line: str
+    kept: Register, session_key: str, carried: list[AttendeeRow] | None, resolved_line: str
 ) -> AttendanceImport | None:
     if carried is None:
         return None
-    kept = register.register_of(ports(), course_id)
     session = next((s for s in kept.sessions if s.key == session_key), None)
     if session is None:
         return None
