@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import json_answer, page, path_parameter
+from booking.handlers.routes.answers import json_answer, page
+from booking.handlers.routes.console_money import COURSE, NO_COURSE
 
-_COURSE = path_parameter("course_id")
 _SAID = (
     "Each group: its organisation, manager (name and email), how it pays (card, or invoice "
     "with its PO), its status in words, places booked, kept and given up, money in pounds "
@@ -24,7 +24,7 @@ GROUP_BOOKINGS_ADMIN: tuple[Route, ...] = (
         errors=(404,),
         description=_SAID + " The console's *Group bookings* page and the CLI's "
         "`group-bookings` say the same.",
-        parameters=(_COURSE,),
+        parameters=(COURSE,),
         tags=("organisers",),
     ),
 )
@@ -38,10 +38,10 @@ GROUP_BOOKINGS_CONSOLE: tuple[Route, ...] = (
         "A course's places booked by a manager, group by group (linked from the course's page)",
         {
             "200": page("The course's group bookings"),
-            "404": page("No such course (or a path segment longer than any id)"),
+            "404": NO_COURSE,
         },
         description=_SAID,
-        parameters=(_COURSE,),
+        parameters=(COURSE,),
         tags=("console",),
     ),
 )
