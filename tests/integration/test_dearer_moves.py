@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,13 +16,29 @@ from urllib.parse import urlsplit
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_transfers import ADA, BOB, Cohorts, run
-from tests.support.system import WEBHOOK_SECRET, System
+from tests.support.system import WEBHOOK_SECRET, Reply, System
 
 __all__ = ["run"]  # the CLI fixture, shared with the transfers' tests
 
 
 def _session(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def _paid_while(
+    system: System, pay_url: str, act: Callable[[], Reply]
+) -> tuple[Reply, list[tuple[bytes, dict[str, str]]]]:
+    """The person pays while the organiser acts: Stripe's events about the payment arrive
+    after the act. The act's answer, and the events delivered (to replay)."""
+    system.hold_webhooks = True
+    assert system.pay(pay_url).status == 200
+    done = act()
+    system.hold_webhooks = False
+    delivered = list(system.pending)
+    system.pending.clear()
+    for body, headers in delivered:
+        assert system.webhook(body, headers).status == 200
+    return done, delivered
 
 
 def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict[str, Any]:
@@ -186,14 +203,12 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     pending = _ask(cohorts, app_id)["pending_move"]
     cohorts.emails()
     # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
-    system.hold_webhooks = True
-    assert system.pay(pending["pay_url"]).status == 200
-    withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
+    withdrawn, delivered = _paid_while(
+        system,
+        pending["pay_url"],
+        lambda: system.admin("POST", f"/applications/{app_id}/transfer/withdraw"),
+    )
     assert withdrawn.status == 200, withdrawn.body
-    system.hold_webhooks = False
-    for body, headers in list(system.pending):
-        assert system.webhook(body, headers).status == 200
-    system.pending.clear()
 
     record = cohorts.record(app_id)
     assert (record["course_id"], record["status"], record["pending_move"]) == (
@@ -207,9 +222,9 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     assert cohorts.places_left("move-spring") == 4
     told = [m for m in cohorts.emails() if m.to == [ADA]]
     assert any("refunded it in full" in m.text for m in told), [m.subject for m in told]
-    # Replayed, the same event refunds nothing more.
-    for body, headers in [(b, h) for b, h in system.pending]:
-        system.webhook(body, headers)
+    # Replayed, the same events refund nothing more.
+    for body, headers in delivered:
+        assert system.webhook(body, headers).status == 200
     assert cohorts.record(app_id)["amount_refunded"] == 5000
 
 
@@ -315,14 +330,12 @@ def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_se
     pending = _ask(cohorts, app_id)["pending_move"]
     cohorts.emails()
     # The person pays the difference as the organiser cancels: its event comes afterwards.
-    system.hold_webhooks = True
-    assert system.pay(pending["pay_url"]).status == 200
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    cancelled, _ = _paid_while(
+        system,
+        pending["pay_url"],
+        lambda: system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True}),
+    )
     assert cancelled.status == 200, cancelled.body
-    system.hold_webhooks = False
-    for body, headers in list(system.pending):
-        assert system.webhook(body, headers).status == 200
-    system.pending.clear()
 
     record = cohorts.record(app_id)
     assert (record["status"], record["course_id"], record["pending_move"]) == (
