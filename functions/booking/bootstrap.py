@@ -172,11 +172,17 @@ def at_cold_start(*needed: str) -> None:
     (``webhook_events``, ``sign_in``, ``console_sessions``, ``session_key``) are configured: a
     missing or malformed setting fails the init."""
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        require(*needed)
-        # What init made (every module, class and client) lives as long as the environment:
-        # kept out of the collector's full passes, which otherwise walk it all again inside a
-        # request (admin: about 90,000 objects, a 60 ms pause in the roster's slowest request).
-        gc.freeze()
+        try:
+            require(*needed)
+        finally:
+            # What init made (every module, class and client) lives as long as the
+            # environment: kept out of the collector's full passes, which otherwise walk it all
+            # again inside a request (admin: about 90,000 objects, a 60 ms pause in the
+            # roster's slowest request).
+            gc.freeze()
+            # Paused since the first import of ``booking`` (booking/__init__.py): it collects
+            # again from here on, over what requests make.
+            gc.enable()
 
 
 def taking_snapshot() -> bool:
