@@ -29,6 +29,11 @@ from booking.domain.errors import (
     NotFound,
     SignInRefused,
 )
+
+# JSON and error_payload are this module's as much as the webhook's (handlers use them here).
+from booking.handlers.json_answers import JSON as JSON
+from booking.handlers.json_answers import error_payload as error_payload
+from booking.handlers.json_answers import json_body, unexpected_error
 from booking.handlers.routes import Function, route_at
 
 MAX_BODY_BYTES = 64 * 1024
@@ -36,7 +41,6 @@ MAX_BODY_BYTES = 64 * 1024
 # email address at most 254. DynamoDB answers a key over 2,048 bytes with an error rather than
 # "not found", so a segment far beyond any real id is refused before it reaches a lookup.
 MAX_PATH_SEGMENT_BYTES = 512
-JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 HTML = "text/html; charset=utf-8"
@@ -98,17 +102,11 @@ def status_for(error: BookingError) -> int:
     return 400
 
 
-def error_payload(
-    code: str, message: str, fields: dict[str, str] | None = None, **extra: Any
-) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
-
-
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type=JSON,
-        body=json.dumps(body, separators=(",", ":")),
+        body=json_body(body),
         headers=headers,
     )
 
@@ -233,7 +231,7 @@ def attachment(filename: str) -> str:
 def unexpected_response(error: Exception) -> Response[str]:
     """The answer for an exception no use case anticipated: 500, without internals. (Busy or
     unreachable dependencies never get here: adapters raise DependencyUnavailable, a 503.)"""
-    return json_response(500, error_payload("internal_error", "something went wrong"))
+    return json_response(500, unexpected_error())
 
 
 def bounded_path(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:

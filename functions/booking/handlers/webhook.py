@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from booking import bootstrap
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import CheckoutEvent, RefundEvent
-from booking.handlers import http
+from booking.handlers.json_answers import api_gateway_json, error_payload, unexpected_error
 from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
 from booking.services.ports import PaymentEvent, Ports
 
@@ -36,15 +35,6 @@ APPLY: dict[type, Callable[[Ports, Any], Any]] = {
 }
 
 
-def _response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    response = http.json_response(status, body)
-    return {
-        "statusCode": response.status_code,
-        "headers": {"Content-Type": http.JSON},
-        "body": response.body,
-    }
-
-
 def _raw_body(event: dict[str, Any]) -> bytes:
     body = event.get("body") or ""
     # API Gateway may base64-encode the body; the signature covers the original bytes.
@@ -61,11 +51,13 @@ def _apply(the_ports: Ports, event: PaymentEvent) -> dict[str, Any]:
         outcome = APPLY[type(event)](the_ports, event)
     except DependencyUnavailable as exc:
         # Stripe retries non-2xx answers with backoff for up to three days.
-        return _response(503, http.error_payload(exc.code, exc.message))
+        return api_gateway_json(503, error_payload(exc.code, exc.message))
     except BookingError as exc:
         logger.error("webhook could not be applied", extra={"code": exc.code})
-        return _response(500, http.error_payload(exc.code, exc.message))
-    return _response(200, {"received": True, "action": outcome.action, "status": outcome.status})
+        return api_gateway_json(500, error_payload(exc.code, exc.message))
+    return api_gateway_json(
+        200, {"received": True, "action": outcome.action, "status": outcome.status}
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -76,17 +68,16 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         delivery = the_ports.webhook_events.read(_raw_body(event), headers.get("stripe-signature"))
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
-        return _response(400, http.error_payload("invalid_webhook", exc.message, exc.fields))
+        return api_gateway_json(400, error_payload("invalid_webhook", exc.message, exc.fields))
     logger.append_keys(stripe_event_id=delivery.event_id, stripe_event_type=delivery.event_type)
     if delivery.event is None:
-        return _response(
+        return api_gateway_json(
             200, {"received": True, "action": "ignore", "reason": "event type not used"}
         )
     try:
         return _apply(the_ports, delivery.event)
-    except Exception as exc:
+    except Exception:
         # Nothing was acknowledged, so Stripe will redeliver; the state change either
         # committed whole or not at all (one transaction).
         logger.exception("webhook failed")
-        answer = http.unexpected_response(exc)
-        return _response(answer.status_code, json.loads(str(answer.body)))
+        return api_gateway_json(500, unexpected_error())
