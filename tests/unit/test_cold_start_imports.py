@@ -4,11 +4,11 @@ Each function is imported fresh, as Lambda starts it, with its init's settings."
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
 
 import pytest
-from bench.coldstart import child_env
+
+from tests.support.lambda_init import last_line_printed
 
 _LOADED = """
 import importlib, json, sys
@@ -25,17 +25,7 @@ LEFT_OUT = {
 
 
 def _loaded(function: str) -> list[str]:
-    import json
-
-    answer = subprocess.run(
-        [sys.executable, "-c", _LOADED, function],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded: list[str] = json.loads(answer.stdout.strip().splitlines()[-1])
+    loaded: list[str] = json.loads(last_line_printed(_LOADED, function))
     return loaded
 
 

@@ -5,11 +5,10 @@ objects freed nothing and cost about a tenth of each init (README "Figures")."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from bench.coldstart import child_env, discover_handlers
+from bench.coldstart import discover_handlers
+
+from tests.support.lambda_init import last_line_printed
 
 _COLLECTOR_AFTER = """
 import gc, importlib, sys
@@ -19,18 +18,7 @@ print(gc.isenabled())
 
 
 def _collector_after_import(module: str, *, in_lambda: bool) -> bool:
-    env = child_env()
-    if not in_lambda:
-        del env["AWS_LAMBDA_FUNCTION_NAME"]
-    answer = subprocess.run(
-        [sys.executable, "-c", _COLLECTOR_AFTER, module],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return answer.stdout.strip().splitlines()[-1] == "True"
+    return last_line_printed(_COLLECTOR_AFTER, module, in_lambda=in_lambda) == "True"
 
 
 def test_the_collector_is_paused_from_the_first_import_of_the_package_in_lambda() -> None:
