@@ -386,13 +386,6 @@ def the_place_is_the_groups(organisation: str) -> str:
     )
 
 
-def refuse_organiser_cancel(application: Application, organisation: str) -> None:
-    """The organisers do not cancel a colleague's booking on a group place: the place, and
-    the money that paid for it, are the employer's (``the_place_is_the_groups``)."""
-    if fills_a_group_place(application):
-        raise Conflict(the_place_is_the_groups(organisation), code="group_place")
-
-
 def booked_for_you(group: GroupBooking) -> str:
     """What someone named on ``group`` is told when they apply on their own, as the booking
     stands: their link is emailed only once the group is paid, so before then none exists."""

@@ -46,6 +46,7 @@ from booking.domain.dearer_moves import (
     move_checkout_event,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
@@ -71,6 +72,9 @@ class Cancellation:
     """An organiser cancels; with ``refund``, the money paid goes back."""
 
     refund: bool
+    # Who to ask instead when the booking fills a manager's group place (its group's
+    # organisation, as the refusal names it; "": not known).
+    group_organisation: str = ""
 
 
 MoneyFact = (
@@ -229,6 +233,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     """Cancelled, the money going back first when asked (keyed by the application): a crash in
     between leaves a refunded payment whose events end the booking refunded anyway, never a
     cancelled booking whose money was kept."""
+    if fills_a_group_place(application):
+        # The place, and the money that paid for it, are the employer's: the manager gives
+        # it up or names someone else.
+        return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     if application.status in (S.CANCELLED, S.REFUNDED):
         return Settlement("ignore", "ended already")
     if application.status not in CANCELLABLE:

@@ -188,7 +188,7 @@ def available_actions(application: Application) -> frozenset[str]:
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
     # A colleague's booking on a group place is the manager's to give up or give to someone
-    # else (``domain.groups.refuse_organiser_cancel``); it stays on the group's cohort.
+    # else (``domain.settlement``'s cancellation refuses it); it stays on the group's cohort.
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and not on_group_place:
         actions.add("cancel")

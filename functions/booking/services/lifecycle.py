@@ -15,7 +15,6 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
-from booking.domain.groups import refuse_organiser_cancel
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
@@ -106,11 +105,13 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else."""
     application = ports.repository.get_application(application_id) if application_id else None
+    organisation = ""
     if application is not None and application.group_place is not None:
         group = ports.groups.get_group(application.group_place.group_id)
-        refuse_organiser_cancel(application, group.organisation if group else "")
-    # The application read for the refusal is the first the one money path decides on.
-    return settle_money(ports, application_id, Cancellation(refund=refund), first=application).saved
+        organisation = group.organisation if group else ""
+    # The application read for the group's name is the first the one money path decides on.
+    cancellation = Cancellation(refund=refund, group_organisation=organisation)
+    return settle_money(ports, application_id, cancellation, first=application).saved
 
 
 # -- the scheduled sweep -------------------------------------------------------------------
