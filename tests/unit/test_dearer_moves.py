@@ -205,3 +205,16 @@ def test_erasure_withdraws_a_move_waiting_for_its_difference() -> None:
     erased = before.erased(NOW)
     assert erased.pending_move is None
     assert holding_changes(before, erased).released == (Holding(Limited.SEAT, "dearer"),)
+
+
+def test_a_pending_move_is_overdue_from_its_deadline_on() -> None:
+    """One predicate for the deadline: the sweep's, the lapse's and closing's checks agree at
+    the boundary (at the deadline itself the move is over and its checkout is not expired)."""
+    pending = ask_for_difference(booking()).pending
+    deadline = pending.expires_at
+    assert not pending.overdue(deadline - timedelta(microseconds=1))
+    assert pending.overdue(deadline)
+    opened = asked()
+    assert settle(
+        opened, MoveDeadlinePassed(), Situation(deadline, Money(amount=20000))
+    ).action == ("move_lapsed")

@@ -233,7 +233,7 @@ def lapse_pending(application: Application, now: datetime, reason: str) -> Settl
     pending = application.pending_move
     if pending is None:
         return Settlement("ignore", "no move waiting")
-    if reason == MOVE_EXPIRED and pending.expires_at > now:
+    if reason == MOVE_EXPIRED and not pending.overdue(now):
         return Settlement("ignore", "the move's deadline has not passed")
     after = (ExpireCheckout(pending.session_id),) if pending.session_id else ()
     lapsed = move_lapsed(application, now, reason)

@@ -159,7 +159,7 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     if application.has_open_invoice() and application.invoice is not None:
         commands.append(VoidInvoice(application.invoice.invoice_id))
     pending = application.pending_move
-    if pending is not None and pending.session_id is not None and pending.expires_at > now:
+    if pending is not None and pending.session_id is not None and not pending.overdue(now):
         commands.append(ExpireCheckout(pending.session_id))
     return tuple(commands)
 

@@ -142,7 +142,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue
-        if application.pending_move is not None and application.pending_move.expires_at <= now:
+        if application.pending_move is not None and application.pending_move.overdue(now):
             try:
                 if lapse_overdue_move(ports, application, now):
                     summary.holds_released += 1
