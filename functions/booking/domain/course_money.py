@@ -24,6 +24,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
 from booking.domain.transfer_record import waived_on_this_cohort
+from booking.domain.wording import places_words
 
 S = ApplicationStatus
 # Statuses whose price counts in a course's money: booked, or being paid for by invoice.
@@ -135,8 +136,7 @@ class GroupMoney:
     @property
     def said(self) -> str:
         """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it."""
-        places = "1 place" if self.places == 1 else f"{self.places} places"
-        return f"Group booking: {places} ({self.organisation})"
+        return f"Group booking: {places_words(self.places)} ({self.organisation})"
 
 
 def group_money(group: GroupBooking) -> GroupMoney:
@@ -307,6 +307,5 @@ def bookings_said(figures: dict[str, Any]) -> str:
     )
     group_places = int(figures.get("group_places", 0))
     if group_places:
-        places = "1 place" if group_places == 1 else f"{group_places} places"
-        said += f"; {places} booked by managers for their colleagues"
+        said += f"; {places_words(group_places)} booked by managers for their colleagues"
     return said

@@ -36,6 +36,7 @@ from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
 from booking.domain.group_form import GroupForm as GroupForm
 from booking.domain.money import Money
+from booking.domain.wording import places_words
 
 # Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
 # facilitators need their answers before they meet them), but never less than this after the
@@ -247,8 +248,7 @@ def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
     if places_left <= 0:
         return "this course has no places left"
     if wanted > places_left:
-        left = "1 place" if places_left == 1 else f"{places_left} places"
-        return f"this course has only {left} left"
+        return f"this course has only {places_words(places_left)} left"
     return None
 
 

@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.wording import places_words
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -134,8 +135,7 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
 
 def places_line(group: GroupBooking, course: Course) -> str:
     """The invoice's line: how many places, on which course (never who they are for)."""
-    places = group.seats_held or len(group.places)
-    return f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"
+    return f"{places_words(group.seats_held or len(group.places))}: {course.definition.title}"
 
 
 def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
