@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, InvalidInput, StaleWrite
+from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
     Colleague,
@@ -27,7 +27,7 @@ from booking.domain.groups import (
 from booking.domain.validation import parse
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_unpaid_card import off_the_checkout
+from booking.services.group_unpaid_card import off_the_checkout, saved_or_undone
 from booking.services.groups import (
     GroupView,
     find_course,
@@ -223,16 +223,15 @@ def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: 
         places=(number,),
         places_kept=new.seats_held,
     )
-    try:
-        saved = ports.groups.save_group(new, group)
-    except StaleWrite:
+
+    def undo() -> None:
         if new.invoice is not None and new.invoice is not old:
             ports.payments.void_invoice(new.invoice.invoice_id)
-        raise Conflict(
-            "the booking changed meanwhile; please try again", code="group_changed"
-        ) from None
-    if old is not None:
-        void_quietly(ports, saved.model_copy(update={"invoice": old}))
-    logger.info("group place taken off its invoice", extra={"group_id": group.group_id})
-    offer_free_places(ports, saved.course_id)
-    return view_of(ports, saved)
+
+    def close_old(saved: GroupBooking) -> None:
+        if old is not None:
+            void_quietly(ports, saved.model_copy(update={"invoice": old}))
+
+    return saved_or_undone(
+        ports, new, group, undo=undo, close_old=close_old, done="group place taken off its invoice"
+    )

@@ -5,6 +5,8 @@ back whole (``domain.groups.decide_paid``). The last place given up ends the boo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import CHECKOUT_HOLD, Course
@@ -45,16 +47,41 @@ def off_the_checkout(ports: Ports, group: GroupBooking, course: Course, number: 
             )
         )
         new = released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
-    try:
-        saved = ports.groups.save_group(new, group)
-    except StaleWrite:
+
+    def undo() -> None:
         if new.checkout is not None and new.checkout is not old:
             expire_quietly(ports, new.checkout.session_id)
+
+    def close_old(_: GroupBooking) -> None:
+        if old is not None:
+            expire_quietly(ports, old.session_id)
+
+    return saved_or_undone(
+        ports, new, group, undo=undo, close_old=close_old, done="group place taken off its checkout"
+    )
+
+
+def saved_or_undone(
+    ports: Ports,
+    new: GroupBooking,
+    before: GroupBooking,
+    *,
+    undo: Callable[[], None],
+    close_old: Callable[[GroupBooking], None],
+    done: str,
+) -> GroupView:
+    """A place given up before the group paid, saved; then the old way to pay closed at Stripe
+    (``close_old``, given the saved group) and the freed seat offered to whoever waits. If the
+    group changed since it was read, what was asked of Stripe for ``new`` is ``undo``-ne and
+    the manager asked to try again (nothing else changed)."""
+    try:
+        saved = ports.groups.save_group(new, before)
+    except StaleWrite:
+        undo()
         raise Conflict(
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
-    if old is not None:
-        expire_quietly(ports, old.session_id)
-    logger.info("group place taken off its checkout", extra={"group_id": group.group_id})
+    close_old(saved)
+    logger.info(done, extra={"group_id": before.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
