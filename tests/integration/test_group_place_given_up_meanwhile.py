@@ -5,20 +5,15 @@ manager is asked to try again, and the group, its old way to pay and the seats a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from booking.domain.groups import GroupBooking
-from tests.integration.test_group_bookings import (
-    BILLING,
-    COLLEAGUES,
-    book,
-    invoiced,  # noqa: F401 (the fixture)
-    manager_view,
-    places_left,
-)
+from tests.integration import test_group_bookings as groups
+from tests.integration.test_group_bookings import invoiced  # noqa: F401 (the fixture)
 from tests.support.system import COURSE_ID, System
 
 HEADERS = {"authorization": "Bearer sk_test_local"}
@@ -41,60 +36,51 @@ def race_next_save(system: System, monkeypatch: pytest.MonkeyPatch) -> list[Grou
     return lost
 
 
-def _give_up_place(system: System, group: dict[str, Any], number: int) -> Any:
-    url = f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
-    return system.api("POST", url)
+def _invoice_id(group: GroupBooking) -> str | None:
+    return group.invoice.invoice_id if group.invoice else None
 
 
-def test_an_invoice_asked_for_the_places_kept_is_voided_when_the_group_changed_meanwhile(
+def _session_id(group: GroupBooking) -> str | None:
+    return group.checkout.session_id if group.checkout else None
+
+
+# How the group pays: the booking's fields, the Stripe object asked for the places kept (its
+# path at the stand-in, its id on the group) and the status it is left in once undone.
+Way = tuple[dict[str, Any], str, Callable[[GroupBooking], str | None], str]
+WAYS: dict[str, Way] = {
+    "invoice": (groups.BILLING, "/v1/invoices", _invoice_id, "void"),
+    "card": ({}, "/v1/checkout/sessions", _session_id, "expired"),
+}
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_meanwhile(
     invoiced: System,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    way: str,
 ) -> None:
     system = invoiced
-    group = book(system, **BILLING).json()
-    first_invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
-    left = places_left(system)
+    fields, path, asked_of, undone = WAYS[way]
+    course = groups.INVOICED if fields else COURSE_ID
+    group = groups.book(system, course=course, colleagues=groups.COLLEAGUES[:2], **fields).json()
+    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
+    left = groups.places_left(system, course)
     raced = race_next_save(system, monkeypatch)
 
-    reply = _give_up_place(system, group, 3)
+    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    reply = system.api("POST", url)
 
     assert reply.status == 409, reply.body
     assert reply.json()["error"]["code"] == "group_changed"
     [lost] = raced
-    assert lost.invoice is not None
-    new_invoice = lost.invoice.invoice_id
-    assert new_invoice != first_invoice
-    invoices = {
-        invoice_id: system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=HEADERS).json()
-        for invoice_id in (first_invoice, new_invoice)
+    new = asked_of(lost)
+    assert new is not None
+    assert new != first
+    status = {
+        asked: system.stripe_local("GET", f"{path}/{asked}", headers=HEADERS).json()["status"]
+        for asked in (first, new)
     }
-    assert invoices[new_invoice]["status"] == "void"
-    assert invoices[first_invoice]["status"] == "open"  # the old one still asks
-    view = manager_view(system, group)
+    assert status == {new: undone, first: "open"}  # the old one still asks
+    view = groups.manager_view(system, group)
     assert all(place["state"] != "released" for place in view["places"])
-    assert places_left(system) == left
-
-
-def test_a_checkout_asked_for_the_places_kept_is_expired_when_the_group_changed_meanwhile(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    first_session = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
-    left = places_left(system, COURSE_ID)
-    raced = race_next_save(system, monkeypatch)
-
-    reply = _give_up_place(system, group, 2)
-
-    assert reply.status == 409, reply.body
-    assert reply.json()["error"]["code"] == "group_changed"
-    [lost] = raced
-    assert lost.checkout is not None
-    sessions = {
-        session_id: system.stripe_local(
-            "GET", f"/v1/checkout/sessions/{session_id}", headers=HEADERS
-        ).json()
-        for session_id in (first_session, lost.checkout.session_id)
-    }
-    assert sessions[lost.checkout.session_id]["status"] == "expired"
-    assert sessions[first_session]["status"] == "open"  # the old one still asks
-    assert places_left(system, COURSE_ID) == left
+    assert groups.places_left(system, course) == left
