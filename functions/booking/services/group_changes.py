@@ -10,16 +10,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
-from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
     Colleague,
     GroupBooking,
     GroupStatus,
-    lapsed,
-    place_given_up,
-    refuse_once_started,
     refuse_unless_open,
     refuse_unless_substitutable,
     share_of_place,
@@ -27,19 +23,17 @@ from booking.domain.groups import (
 from booking.domain.validation import parse
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_unpaid_card import off_the_checkout, saved_or_undone
+from booking.services.group_unpaid import off_the_way_to_pay
 from booking.services.groups import (
     GroupView,
     find_course,
     find_group,
     group_reader,
     managed_group,
-    places_line,
     view_of,
-    void_quietly,
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
-from booking.services.ports import InvoiceRequest, Ports
+from booking.services.ports import Ports
 from booking.services.settle import refund
 from booking.services.waitlist import offer_free_places
 
@@ -114,10 +108,8 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
     course = find_course(ports, group.course_id)
-    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
-        return _off_the_invoice(ports, group, course, number)
-    if group.status is GroupStatus.AWAITING_PAYMENT:
-        return off_the_checkout(ports, group, course, number)
+    if group.status in (GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.AWAITING_PAYMENT):
+        return off_the_way_to_pay(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
@@ -183,55 +175,3 @@ def give_up(
         return ports.groups.save_group(changed, current)
 
     return retried(release, group_reader(ports, group.group_id), first=group)
-
-
-def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
-    """A place given up before the employer paid: a new invoice for the places kept (asked of
-    Stripe before the save that records it, so the seat is given back only with it), then the
-    old one voided; if the old one is paid meanwhile, its payment is not the group's current
-    invoice and goes back whole. The last place given up ends the booking."""
-    now = ports.clock()
-    refuse_once_started(now, course.first_start())
-    released = place_given_up(group, number, now)
-    if released is None:
-        return view_of(ports, group)
-    old = group.invoice
-    attempt = old.attempt + 1 if old is not None else 1
-    if released.seats_held == 0:
-        new = lapsed(released, now)
-    else:
-        assert old is not None
-        assert group.billing is not None
-        invoice = ports.payments.create_invoice(
-            InvoiceRequest(
-                application_id=group.group_id,
-                course_id=group.course_id,
-                description=places_line(released, course),
-                amount=released.total,
-                billing=group.billing,
-                due_at=old.due_at,
-                attempt=attempt,
-            )
-        )
-        new = released.model_copy(update={"invoice": invoice})
-    # Told what the invoice now asks (or that none is owed), as it is at this change.
-    new = manager_told(
-        new,
-        GroupEvent.INVOICE_REISSUED,
-        f"invoice{attempt}",
-        amount=new.total.amount if new.seats_held else 0,
-        places=(number,),
-        places_kept=new.seats_held,
-    )
-
-    def undo() -> None:
-        if new.invoice is not None and new.invoice is not old:
-            ports.payments.void_invoice(new.invoice.invoice_id)
-
-    def close_old(saved: GroupBooking) -> None:
-        if old is not None:
-            void_quietly(ports, saved.model_copy(update={"invoice": old}))
-
-    return saved_or_undone(
-        ports, new, group, undo=undo, close_old=close_old, done="group place taken off its invoice"
-    )
