@@ -1,7 +1,7 @@
 """A place given up before the group is paid, while another change to the group is saved first:
 the new way to pay asked of Stripe for the places kept (an invoice, a checkout) is undone, the
 manager is asked to try again, and the group, its old way to pay and the seats are as they were
-(``services.group_unpaid``, one path for both ways to pay)."""
+(``services.group_changes.off_the_way_to_pay``, one path for both ways to pay)."""
 
 from __future__ import annotations
 
