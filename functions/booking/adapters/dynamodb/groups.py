@@ -153,19 +153,8 @@ class DynamoGroupStore:
     def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
         """Groups the sweep must look at by ``now``: unpaid ones whose hold has lapsed, paid
         ones past their colleagues' deadline."""
-        found: list[GroupBooking] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
-            ExpressionAttributeValues={
-                ":p": {"S": GROUPS_DUE_PARTITION},
-                ":now": {"S": iso(now) + "~"},
-            },
-        ):
-            found.append(GroupBooking.model_validate_json(item["doc"]["S"], context=STORED))
-            if len(found) >= limit:
-                break
-        return found
+        due = self.table.in_time_order(GROUPS_DUE_PARTITION, until=iso(now) + "~", limit=limit)
+        return [GroupBooking.model_validate_json(item["doc"]["S"], context=STORED) for item in due]
 
     @translate_aws_errors
     def groups_of_course(self, course_id: str) -> list[GroupBooking]:

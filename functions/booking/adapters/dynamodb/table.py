@@ -13,10 +13,12 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from booking.adapters.dynamodb.schema import BY_TIME_INDEX
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
@@ -109,6 +111,25 @@ class Table:
         paginator = self.client.get_paginator("query")
         for page in paginator.paginate(TableName=self.name, **kwargs):
             yield from page.get("Items", [])
+
+    def in_time_order(
+        self, partition: str, *, until: str, limit: int, before: bool = False
+    ) -> list[dict[str, Any]]:
+        """The items of ``partition`` of the by-time index whose sort key is ``until`` or
+        earlier (strictly earlier with ``before``), the earliest first, at most ``limit``."""
+        compared = "<" if before else "<="
+        return list(
+            islice(
+                self.query(
+                    IndexName=BY_TIME_INDEX,
+                    KeyConditionExpression=(
+                        f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk {compared} :until"
+                    ),
+                    ExpressionAttributeValues={":p": {"S": partition}, ":until": {"S": until}},
+                ),
+                limit,
+            )
+        )
 
     def put_new(self, item: dict[str, Any]) -> bool:
         """Put ``item`` unless its key exists; False when it did."""
