@@ -28,7 +28,7 @@ from booking.domain.emails import (
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
 from booking.domain.settlement import Cancellation, settle
-from booking.services.mailer import compose
+from booking.services import email_composing
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.support.cohort_2025 import (
@@ -63,7 +63,7 @@ def composed(
 ) -> OutgoingEmail:
     """The email as the mailer would send it, at the fixed NOW of these tests."""
     ports = dataclasses.replace(ports or fake_ports(), public_base_url=base_url)
-    return compose(ports, job, app, course, to, now=NOW)
+    return email_composing.composed(ports, job, app, course, to, now=NOW).message
 
 
 def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Application:
