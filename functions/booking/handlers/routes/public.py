@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    APPLICATION_TOKEN,
     HTML_CONTENT,
     array_of,
     json_answer,
@@ -16,13 +17,6 @@ from booking.handlers.routes.answers import (
 
 API, WEBHOOK = Function.API, Function.WEBHOOK
 PAGES = ("public", "pages")
-_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The application's secret token (from its status link)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-}
 _ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
 _APPLICATION_FORM = {
     "required": True,
@@ -150,7 +144,7 @@ PUBLIC: tuple[Route, ...] = (
         errors=(404,),
         parameters=(
             path_parameter("application_id"),
-            _TOKEN,
+            APPLICATION_TOKEN,
             {
                 "name": "checkout",
                 "in": "query",
@@ -171,7 +165,7 @@ PUBLIC: tuple[Route, ...] = (
         {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
         errors=(404, 409, 413),
         description="A fresh Checkout Session for an application that may pay now.",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
     ),
@@ -190,7 +184,7 @@ PUBLIC: tuple[Route, ...] = (
         "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
         "and the place is held until the invoice falls due. For an application that may "
         "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    APPLICATION_TOKEN,
     CSRF_FIELD,
     console_form,
     download,
@@ -27,13 +28,6 @@ _NO_REGISTER = (
 )
 _MARK_SAID = "attended, absent or apologies (sent apologies)"
 _SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
-_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The application's secret token (from its status link)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-}
 MARKED_DONE = ("marked", "closed")
 
 REGISTER_ROUTES: tuple[Route, ...] = (
@@ -241,7 +235,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         },
         errors=(404,),
         description="404 for a wrong id or token, or an application without a certificate.",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=_PAGES,
         private=True,
     ),
