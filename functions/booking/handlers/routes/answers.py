@@ -95,6 +95,11 @@ def query(name: str, description: str, required: bool = False, **constraints: An
     }
 
 
+# The path parameters many routes name a thing by.
+COURSE_ID = path_parameter("course_id")
+DISCOUNT_CODE = path_parameter("code", "The code's letters, in any case", 40)
+
+
 def secret_token(whose: str) -> Fragment:
     """The ``token`` a link carries (its secret), described as ``whose``."""
     return query("token", whose, required=True, minLength=1, maxLength=100)

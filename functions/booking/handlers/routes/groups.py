@@ -8,6 +8,7 @@ from typing import Any
 
 from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
+    COURSE_ID,
     json_answer,
     page,
     path_parameter,
@@ -15,6 +16,7 @@ from booking.handlers.routes.answers import (
     secret_token,
     see_other,
 )
+from booking.handlers.routes.public import course_form_page
 
 API = Function.API
 PAGES = ("groups", "pages")
@@ -75,16 +77,12 @@ _CHANGED = {
 }
 
 GROUPS: tuple[Route, ...] = (
-    Route(
-        API,
-        "GET",
-        "/courses/{course_id}/group-booking",
+    course_form_page(
+        "group-booking",
         "groupBookingForm",
         "The form for a manager booking places for named colleagues",
-        {"200": page("The manager's booking form")},
-        errors=(404,),
-        parameters=(path_parameter("course_id"),),
-        tags=PAGES,
+        "The manager's booking form",
+        PAGES,
     ),
     Route(
         API,
@@ -109,7 +107,7 @@ GROUPS: tuple[Route, ...] = (
         "colleague (`colleagues.N.email`) who already has a place on the course or has "
         "applied for one: one person holds one place.",
         parameters=(
-            path_parameter("course_id"),
+            COURSE_ID,
             {
                 "name": "Idempotency-Key",
                 "in": "header",
