@@ -89,14 +89,7 @@ def _booked(application: Application, situation: Situation, event_id: str) -> Ap
     """Confirmed by a payment that is what was asked (card or invoice)."""
     app_id, course_id = application.application_id, application.course_id
     return (
-        application.moved_to(
-            S.CONFIRMED,
-            situation.now,
-            seat_held=True,
-            hold_expires_at=None,
-            payment_pending=False,
-            status_reason=None,
-        )
+        application.booked_now(situation.now, status_reason=None)
         .with_event(event_id)
         .with_emails(
             EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
@@ -140,11 +133,9 @@ def _refunded(
     back, recorded beside its own. Any other ends refunded, its seat freed."""
     if application.status in (S.CONFIRMED, S.REFUNDED) or application.payment_intent:
         return application.model_copy(update={"updated_at": situation.now})
-    return application.moved_to(
+    return application.released_to(
         S.REFUNDED,
         situation.now,
-        seat_held=False,
-        hold_expires_at=None,
         payment_pending=False,
         payment_intent=payment_intent,
         amount_paid=amount,
@@ -187,13 +178,8 @@ def released_hold(
     One function for the webhook and the sweep, with the same email job id for the same
     checkout, so whichever notices first tells the applicant and the other changes nothing.
     """
-    return application.moved_to(
-        S.EXPIRED,
-        now,
-        seat_held=False,
-        hold_expires_at=None,
-        payment_pending=False,
-        status_reason=reason,
+    return application.released_to(
+        S.EXPIRED, now, payment_pending=False, status_reason=reason
     ).with_emails(
         EmailJob.about(
             EmailKind.CHECKOUT_EXPIRED,
@@ -315,11 +301,9 @@ def invoice_released(
     """The application after its invoice stopped holding the place (voided, uncollectible,
     overdue): the seat goes back, and the applicant and the billing contact are told."""
     invoice = application.invoice
-    return application.moved_to(
+    return application.released_to(
         S.EXPIRED,
         now,
-        seat_held=False,
-        hold_expires_at=None,
         status_reason=reason,
         invoice=ended_invoice(invoice, invoice_status),
     ).with_emails(

@@ -133,13 +133,9 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
     price = application.price_or(situation.course_price)
     app_id, course_id = application.application_id, application.course_id
     invoice = application.invoice
-    return application.moved_to(
-        S.CONFIRMED,
+    return application.booked_now(
         situation.now,
-        seat_held=True,
-        hold_expires_at=None,
         checkout=None,
-        payment_pending=False,
         status_reason=_why_nothing_to_pay(application, price.amount),
         # An open invoice asks for what is no longer owed: it is voided after the save.
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
@@ -247,11 +243,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     owed = application.amount_kept
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
-    cancelled = application.moved_to(
+    cancelled = application.released_to(
         S.CANCELLED,
         situation.now,
-        seat_held=False,
-        hold_expires_at=None,
         checkout=None,
         payment_pending=False,
         # Only a refund that was asked of Stripe is promised to the applicant.

@@ -79,13 +79,7 @@ def held_for_payment(application: Application, now: datetime) -> Application:
 
 
 def waitlist(application: Application, now: datetime) -> Application:
-    return application.moved_to(
-        S.WAITLISTED,
-        now,
-        seat_held=False,
-        hold_expires_at=None,
-        waitlisted_at=now,
-    ).with_emails(
+    return application.released_to(S.WAITLISTED, now, waitlisted_at=now).with_emails(
         EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
     )
 
