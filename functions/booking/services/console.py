@@ -25,6 +25,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
+from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
@@ -209,9 +210,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     )
     if application is None:
         raise NotFound(f"no application {application_id!r}")
-    course = ports.repository.get_course(application.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
+    course = course_of(ports, application)
     owed = application.amount_kept
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
@@ -22,6 +22,7 @@ from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     concurrent_update,
+    course_of,
     load_application,
     retried,
 )
@@ -54,9 +55,7 @@ def approve(ports: Ports, application_id: str) -> Application:
                 f"{status_named(application.status)}",
                 code="not_pending_review",
             )
-        course = ports.repository.get_course(application.course_id)
-        if course is None:
-            raise NotFound("the course of this application no longer exists")
+        course = course_of(ports, application)
         now = ports.clock()
         if course.seat_free_for_newcomer:
             try:

@@ -31,7 +31,7 @@ from booking.domain.wording import (
     money_words,
     status_with_reason,
 )
-from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.groups import organisation_of, organisations_of_course
@@ -82,12 +82,8 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     """One application as its roster row gives it (answers, status, money in minor units,
     the invoice), with its course and why its status last changed: the machine-readable
     record of ``GET /admin/applications/{id}``."""
-    application = ports.repository.get_application(application_id) if application_id else None
-    if application is None:
-        raise NotFound(f"no application {application_id!r}")
-    course = ports.repository.get_course(application.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
+    application = load_application(ports, application_id)
+    course = course_of(ports, application)
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)
     return {

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput, NotFound
+from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
     MoveAsked,
@@ -29,7 +29,7 @@ from booking.domain.transfers import (
     transfer_refund_key,
     with_transfer_refund,
 )
-from booking.services.concurrency import load_application, retried
+from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
@@ -63,7 +63,7 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
     """The programme's other cohorts still taking people, soonest first, each with whether
     this booking may move there (what the console's and the CLI's choice shows)."""
     application = load_application(ports, application_id)
-    source = _course(ports, application.course_id)
+    source = course_of(ports, application)
     now = ports.clock()
     programme = programme_of(source)
     cohorts = sorted(
@@ -118,7 +118,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         pending = current.pending_move
         if pending is not None and pending.to_course_id == target_id:
             return current  # asked again: the move waits for its difference (opened below)
-        source = _course(ports, current.course_id)
+        source = course_of(ports, current)
         target = _target(ports, target_id)
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
@@ -232,13 +232,6 @@ def _moved_there(application: Application, target_id: str) -> bool:
         and application.course_id == target_id
         and latest.to_course_id == target_id
     )
-
-
-def _course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
-    return course
 
 
 def _course_id(value: object) -> str:
