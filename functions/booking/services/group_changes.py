@@ -31,17 +31,17 @@ from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
 from booking.services.groups import (
     GroupView,
+    checkout_for_places,
     find_course,
     find_group,
     group_reader,
+    invoice_for_places,
     managed_group,
-    manager_url,
-    places_line,
     view_of,
     void_quietly,
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
-from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+from booking.services.ports import Ports
 from booking.services.settle import expire_quietly, refund
 from booking.services.waitlist import offer_free_places
 
@@ -219,16 +219,13 @@ class _ByInvoice(_WayToPay):
         old, billing = self.before.invoice, self.before.billing
         assert old is not None
         assert billing is not None
-        invoice = self.ports.payments.create_invoice(
-            InvoiceRequest(
-                application_id=released.group_id,
-                course_id=released.course_id,
-                description=places_line(released, self.course),
-                amount=released.total,
-                billing=billing,
-                due_at=old.due_at,
-                attempt=self.attempt,
-            )
+        invoice = invoice_for_places(
+            self.ports,
+            released,
+            self.course,
+            billing=billing,
+            due_at=old.due_at,
+            attempt=self.attempt,
         )
         return released.model_copy(update={"invoice": invoice})
 
@@ -259,20 +256,13 @@ class _ByCard(_WayToPay):
 
     def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
         hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
-        back = manager_url(self.ports, self.before)
-        checkout = self.ports.payments.create_checkout(
-            CheckoutRequest(
-                application_id=released.group_id,
-                course_id=released.course_id,
-                product_name=places_line(released, self.course),
-                price=released.total,
-                customer_email=released.manager.email,
-                expires_at=hold_until,
-                success_url=back,
-                cancel_url=back,
-                # One session per set of places kept: a retry of this change asks for it again.
-                attempt=1 + len(released.places) - released.seats_held,
-            )
+        checkout = checkout_for_places(
+            self.ports,
+            released,
+            self.course,
+            expires_at=hold_until,
+            # One session per set of places kept: a retry of this change asks for it again.
+            attempt=1 + len(released.places) - released.seats_held,
         )
         return released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
 

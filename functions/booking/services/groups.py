@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import CheckoutRef
+from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import places_words
-from booking.services.ports import Ports
+from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 
 logger = Logger(child=True)
 
@@ -136,6 +139,51 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
 def places_line(group: GroupBooking, course: Course) -> str:
     """The invoice's line: how many places, on which course (never who they are for)."""
     return f"{places_words(group.seats_held or len(group.places))}: {course.definition.title}"
+
+
+def invoice_for_places(
+    ports: Ports,
+    group: GroupBooking,
+    course: Course,
+    *,
+    billing: BillingDetails,
+    due_at: datetime,
+    attempt: int,
+) -> InvoiceRef:
+    """An invoice to the employer for the places ``group`` holds (the first, or one replacing
+    it: ``attempt``), sent to its billing contact."""
+    return ports.payments.create_invoice(
+        InvoiceRequest(
+            application_id=group.group_id,
+            course_id=group.course_id,
+            description=places_line(group, course),
+            amount=group.total,
+            billing=billing,
+            due_at=due_at,
+            attempt=attempt,
+        )
+    )
+
+
+def checkout_for_places(
+    ports: Ports, group: GroupBooking, course: Course, *, expires_at: datetime, attempt: int
+) -> CheckoutRef:
+    """A Checkout Session for the places ``group`` holds, paid by its manager, who returns to
+    their page either way."""
+    back = manager_url(ports, group)
+    return ports.payments.create_checkout(
+        CheckoutRequest(
+            application_id=group.group_id,
+            course_id=group.course_id,
+            product_name=places_line(group, course),
+            price=group.total,
+            customer_email=group.manager.email,
+            expires_at=expires_at,
+            success_url=back,
+            cancel_url=back,
+            attempt=attempt,
+        )
+    )
 
 
 def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
