@@ -54,6 +54,7 @@ from booking.adapters.dynamodb.table import (
     Table,
     error_code,
     translate_aws_errors,
+    versioned_put,
 )
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob
@@ -140,15 +141,11 @@ class DynamoApplicationStore:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
-        put: dict[str, Any] = {
-            "TableName": self.table.name,
-            "Item": application_to_item(stored, self.unpaid_retention),
-        }
-        if previous is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "version = :v"
-            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        put = versioned_put(
+            self.table.name,
+            application_to_item(stored, self.unpaid_retention),
+            previous.version if previous else None,
+        )
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.

@@ -98,6 +98,19 @@ def translate_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def versioned_put(table: str, item: dict[str, Any], previous_version: int | None) -> dict[str, Any]:
+    """A put of a versioned item that holds only if nobody wrote it since it was read: new (no
+    ``previous_version``) only where none exists, else only over the version read."""
+    if previous_version is None:
+        return {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+    return {
+        "TableName": table,
+        "Item": item,
+        "ConditionExpression": "version = :v",
+        "ExpressionAttributeValues": {":v": {"N": str(previous_version)}},
+    }
+
+
 class Table:
     def __init__(self, client: DynamoDBClient, name: str) -> None:
         self.client = client
