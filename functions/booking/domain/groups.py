@@ -208,20 +208,18 @@ class GroupBooking(BaseModel):
 
     def told_colleague(self, place: GroupPlace) -> GroupBooking:
         """The colleague of ``place`` is emailed their own link (a substitute gets a new one)."""
-        job = EmailJob.for_group(
-            EmailKind.GROUP_PLACE_LINK,
-            self.group_id,
-            self.course_id,
-            occasion=f"v{place.substitutions}",
-            place=place.number,
-        )
-        return self.with_emails(job)
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_LINK)
 
     def told_colleague_place_gone(self, place: GroupPlace) -> GroupBooking:
         """The colleague of ``place``, sent a link and not applied, is told the place was given
-        up: the link they hold no longer works (once per person named on the place)."""
+        up: the link they hold no longer works."""
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_GIVEN_UP)
+
+    def _told_colleague_of(self, place: GroupPlace, kind: EmailKind) -> GroupBooking:
+        """The person named on ``place`` emailed ``kind``: once per person named on it (a
+        substitute is another occasion)."""
         job = EmailJob.for_group(
-            EmailKind.GROUP_PLACE_GIVEN_UP,
+            kind,
             self.group_id,
             self.course_id,
             occasion=f"v{place.substitutions}",
