@@ -189,21 +189,6 @@ class Application(BaseModel):
             changes.setdefault("status_reason", None)
         return self.model_copy(update={"status": status, "updated_at": now, **changes})
 
-    def released_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
-        """Moved to ``status`` giving its seat back: no seat held, so no hold left to lapse."""
-        return self.moved_to(status, now, seat_held=False, hold_expires_at=None, **changes)
-
-    def booked_now(self, now: datetime, **changes: Any) -> Application:
-        """Confirmed: its seat kept for good (no hold left to lapse), no payment pending."""
-        return self.moved_to(
-            ApplicationStatus.CONFIRMED,
-            now,
-            seat_held=True,
-            hold_expires_at=None,
-            payment_pending=False,
-            **changes,
-        )
-
     @property
     def was_booked(self) -> bool:
         """It was a booking once (its sessions went into a calendar, the facilitators heard of

@@ -48,6 +48,7 @@ from booking.domain.dearer_moves import (
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
+from booking.domain.limits import booked_now, released_to
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
     CheckoutEvent,
@@ -133,7 +134,8 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
     price = application.price_or(situation.course_price)
     app_id, course_id = application.application_id, application.course_id
     invoice = application.invoice
-    return application.booked_now(
+    return booked_now(
+        application,
         situation.now,
         checkout=None,
         status_reason=_why_nothing_to_pay(application, price.amount),
@@ -243,7 +245,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     owed = application.amount_kept
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
-    cancelled = application.released_to(
+    cancelled = released_to(
+        application,
         S.CANCELLED,
         situation.now,
         checkout=None,

@@ -173,14 +173,15 @@ def checkout_for_places(
     back = manager_url(ports, group)
     return ports.payments.create_checkout(
         CheckoutRequest(
-            application_id=group.group_id,
-            course_id=group.course_id,
-            product_name=places_line(group, course),
-            price=group.total,
+            # The manager pays, and comes back to their page whether they paid or not.
             customer_email=group.manager.email,
-            expires_at=expires_at,
             success_url=back,
             cancel_url=back,
+            product_name=places_line(group, course),
+            price=group.total,
+            application_id=group.group_id,
+            course_id=group.course_id,
+            expires_at=expires_at,
             attempt=attempt,
         )
     )
