@@ -80,7 +80,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         # booking with nothing to pay, no discount and no bursary.
         return PlaceMoney(
             application_id=application.application_id,
-            reference=application.reference or application.application_id,
+            reference=application.reference_or_id,
             status=application.status,
             price=application.price_or(course_price).amount,
             discount_code="",
@@ -101,7 +101,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
     awaiting_invoice = application.status is S.AWAITING_INVOICE_PAYMENT
     return PlaceMoney(
         application_id=application.application_id,
-        reference=application.reference or application.application_id,
+        reference=application.reference_or_id,
         status=application.status,
         price=price.amount,
         discount_code=application.discount.code if application.discount else "",

@@ -248,7 +248,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             else ""
         )
         cells = [
-            application.reference or application.application_id,
+            application.reference_or_id,
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
             status_with_reason(application.status.value, application.status_reason),
             moment_when(application.created_at, zone),
