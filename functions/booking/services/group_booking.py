@@ -33,10 +33,10 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.validation import parse
+from booking.services.access import existing_course
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
-    find_course,
     find_group,
     invoice_for_places,
     view_of,
@@ -64,7 +64,7 @@ def book_places(
     checkout for them all, or an invoice to the employer. With an Idempotency-Key, a retry
     gets the first booking's answer."""
     now = ports.clock()
-    course = find_course(ports, course_id)
+    course = existing_course(ports, course_id)
     group_id = _group_id_for(course_id, idempotency_key)
     if idempotency_key is not None:
         earlier = ports.groups.get_group(group_id)

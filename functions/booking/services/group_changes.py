@@ -27,12 +27,12 @@ from booking.domain.groups import (
     share_of_place,
 )
 from booking.domain.validation import parse
+from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
-    find_course,
     find_group,
     group_reader,
     invoice_for_places,
@@ -56,7 +56,7 @@ def substitute(
     colleague = parse(Colleague, payload)
 
     def change(group: GroupBooking) -> GroupBooking:
-        course = find_course(ports, group.course_id)
+        course = existing_course(ports, group.course_id)
         now = ports.clock()
         refuse_unless_substitutable(group, now, course.first_start())
         if now >= group.apply_by:
@@ -115,7 +115,7 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
     the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
-    course = find_course(ports, group.course_id)
+    course = existing_course(ports, group.course_id)
     if group.status in (GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.AWAITING_PAYMENT):
         return off_the_way_to_pay(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())

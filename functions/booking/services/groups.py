@@ -22,6 +22,7 @@ from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import places_words
+from booking.services.access import existing_course
 from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 
 logger = Logger(child=True)
@@ -56,13 +57,6 @@ class GroupView:
         return None
 
 
-def find_course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
-    return course
-
-
 def find_group(ports: Ports, group_id: str) -> GroupBooking:
     group = ports.groups.get_group(group_id) if group_id else None
     if group is None:
@@ -90,7 +84,7 @@ def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
 
 
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:
-    course = find_course(ports, group.course_id)
+    course = existing_course(ports, group.course_id)
     places: list[PlaceView] = []
     for place in group.places:
         holder_id = ports.groups.place_holder(group.group_id, place.number)
