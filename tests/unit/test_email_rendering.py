@@ -440,7 +440,7 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
 
 
 def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
-    from booking.adapters.calendar import write_calendar
+    from booking.adapters.calendar import IcsCalendarWriter
     from booking.domain.emails import Party
     from booking.domain.invitations import CalendarEntry
     from tests.support.mail_checks import Seen, check_calendar
@@ -450,10 +450,9 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
     people = {"organizer": Party("enquiries@x.org", "T"), "attendees": [Party("ada@x.org")]}
 
     def ics(*, cancelled: bool, sequence: int) -> bytes:
-        return write_calendar(
+        return IcsCalendarWriter("x.org").calendar(
             [entry],
             name="T",
-            domain="x.org",
             stamp=start,
             sequence=sequence,
             cancelled=cancelled,
