@@ -9,6 +9,8 @@ Powertools parameters.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -20,35 +22,24 @@ from infra.cdk.nag import acknowledge
 class AppSecrets(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
-        # Literal names (not secret.secret_name, which CDK derives from the ARN with a chain of
-        # Fn::Split): readable env vars/outputs and stable for the operator's CLI commands.
-        self.stripe_secret_key_name = f"{config.prefix}/stripe-secret-key"
-        self.stripe_webhook_secret_name = f"{config.prefix}/stripe-webhook-secret"
-        removal = config.removal_policy
-        self.stripe_secret_key = secretsmanager.Secret(
-            self,
+        self._config = config
+        self.stripe_secret_key_name, self.stripe_secret_key = self._secret(
             "StripeSecretKey",
-            secret_name=self.stripe_secret_key_name,
-            description="Stripe secret API key (sk_ or restricted rk_); set by the operator",
-            removal_policy=removal,
+            "stripe-secret-key",
+            "Stripe secret API key (sk_ or restricted rk_); set by the operator",
         )
-        self.stripe_webhook_secret = secretsmanager.Secret(
-            self,
+        self.stripe_webhook_secret_name, self.stripe_webhook_secret = self._secret(
             "StripeWebhookSecret",
-            secret_name=self.stripe_webhook_secret_name,
-            description="Stripe webhook endpoint signing secret (whsec_); set by operator",
-            removal_policy=removal,
+            "stripe-webhook-secret",
+            "Stripe webhook endpoint signing secret (whsec_); set by operator",
         )
-        self.console_session_secret_name = f"{config.prefix}/console-session-key"
-        self.console_session_secret = secretsmanager.Secret(
-            self,
+        self.console_session_secret_name, self.console_session_secret = self._secret(
             "ConsoleSessionSecret",
-            secret_name=self.console_session_secret_name,
-            description="Signs the organisers' console session cookies and CSRF tokens",
+            "console-session-key",
+            "Signs the organisers' console session cookies and CSRF tokens",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
-            removal_policy=removal,
         )
         acknowledge(
             self.console_session_secret,
@@ -57,18 +48,6 @@ class AppSecrets(Construct):
             "are cookies signed with it and last 8 hours); it is rotated by hand when needed "
             "(infra/DEPLOY.md: put-secret-value with a new random value).",
         )
-        for secret in (
-            self.stripe_secret_key,
-            self.stripe_webhook_secret,
-            self.console_session_secret,
-        ):
-            skip_checkov(
-                secret,
-                "CKV_AWS_149",
-                "Encrypted with the AWS-managed key (aws/secretsmanager); reading a secret "
-                "still needs GetSecretValue on its exact ARN, which only the functions that "
-                "use it have. A customer key would add a key policy, not a barrier.",
-            )
         for secret in (self.stripe_secret_key, self.stripe_webhook_secret):
             acknowledge(
                 secret,
@@ -78,3 +57,27 @@ class AppSecrets(Construct):
                 "documented manual runbook (infra/DEPLOY.md: roll key in Stripe, "
                 "put-secret-value).",
             )
+
+    def _secret(
+        self, construct_id: str, name: str, description: str, **extra: Any
+    ) -> tuple[str, secretsmanager.Secret]:
+        """A secret of this stage, and its name: a literal name (not ``secret.secret_name``,
+        which CDK derives from the ARN with a chain of Fn::Split), readable in env vars and
+        outputs and stable for the operator's CLI commands."""
+        secret_name = f"{self._config.prefix}/{name}"
+        secret = secretsmanager.Secret(
+            self,
+            construct_id,
+            secret_name=secret_name,
+            description=description,
+            removal_policy=self._config.removal_policy,
+            **extra,
+        )
+        skip_checkov(
+            secret,
+            "CKV_AWS_149",
+            "Encrypted with the AWS-managed key (aws/secretsmanager); reading a secret "
+            "still needs GetSecretValue on its exact ARN, which only the functions that "
+            "use it have. A customer key would add a key policy, not a barrier.",
+        )
+        return secret_name, secret

@@ -8,7 +8,7 @@ recorded AWS calls of the test suite against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aws_cdk import Duration
 
@@ -63,33 +63,44 @@ class FunctionSpec:
     )
 
 
-# What the functions behind API Gateway share: someone waits on each (SnapStart), each may call
-# Stripe, reads the roster by course and writes applications; each spec below says the rest.
-_BEHIND_THE_API = FunctionSpec(
-    key="",
-    handler="",
-    description="",
-    snap_start=True,
-    memory_mb=512,
-    timeout=Duration.seconds(15),
-    table_actions=(GET, QUERY, PUT, UPDATE, DELETE),
-    indexes=(ROSTER_INDEX,),
-    stripe_key=True,
-)
+# The functions behind API Gateway are given 15 s unless they say otherwise (the HTTP API's
+# integrations time out at 30 s).
+API_TIMEOUT = Duration.seconds(15)
+API_TABLE_ACTIONS = (GET, QUERY, PUT, UPDATE, DELETE)
 
 
-def _behind_the_api(key: str, description: str) -> FunctionSpec:
-    return replace(
-        _BEHIND_THE_API,
+def _behind_the_api(
+    key: str,
+    description: str,
+    *,
+    timeout: Duration = API_TIMEOUT,
+    table_actions: tuple[str, ...] = API_TABLE_ACTIONS,
+    query_table: bool = False,
+    webhook_secret: bool = False,
+    console_session: bool = False,
+) -> FunctionSpec:
+    """A function behind API Gateway: someone waits on each (SnapStart), each may call Stripe,
+    reads the roster by course and writes applications; the arguments say the rest."""
+    return FunctionSpec(
         key=key,
         handler=f"booking.handlers.{key}.handler",
         description=description,
+        snap_start=True,
+        memory_mb=512,
+        timeout=timeout,
+        table_actions=table_actions,
+        indexes=(ROSTER_INDEX,),
+        query_table=query_table,
+        stripe_key=True,
+        webhook_secret=webhook_secret,
+        console_session=console_session,
     )
 
 
 FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
-    replace(
-        _behind_the_api("api", "Public HTTP API: courses, applications, checkout"),
+    _behind_the_api(
+        "api",
+        "Public HTTP API: courses, applications, checkout",
         # HTTP API integrations time out at 30 s; 10 s is enough for DynamoDB + one Stripe
         # call, and fails fast instead of holding a browser for 30 s when Stripe is slow.
         timeout=Duration.seconds(10),
@@ -107,25 +118,17 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # list in the same invocation (services/waitlist.py). DeleteItem: a refund or cancellation
     # ends the person's enrolment item (and a payment refused before any booking gives back its
     # code use's holding item) inside the state-change transaction.
-    replace(
-        _behind_the_api("webhook", "Stripe webhook receiver (signature-verified)"),
-        webhook_secret=True,
-    ),
+    _behind_the_api("webhook", "Stripe webhook receiver (signature-verified)", webhook_secret=True),
     # The roster by course, and the course's group bookings for its money (the same by-course
     # index); a person's applications by the table's own key (export, erase).
-    replace(
-        _behind_the_api("admin", "Organiser API behind the Cognito JWT authorizer"),
-        query_table=True,
-    ),
+    _behind_the_api("admin", "Organiser API behind the Cognito JWT authorizer", query_table=True),
     # As the admin function: a cancellation with refund calls Stripe, a roster reads a course's
     # applications; Jinja renders the page. The admin API's use cases, and the same reads: the
     # roster and the group bookings by course (the money page counts both), an application with
     # its history and a person's applications by the table's own key.
-    replace(
-        _behind_the_api(
-            "console",
-            "Organisers' console: server-rendered pages, session cookie checked in code",
-        ),
+    _behind_the_api(
+        "console",
+        "Organisers' console: server-rendered pages, session cookie checked in code",
         query_table=True,
         console_session=True,
     ),

@@ -261,19 +261,9 @@ class LocalStack:
             try:
                 moment = tick_time(body)
             except UnreadableTick as exc:
-                problem = {
-                    "code": "invalid_json",
-                    "fields": {"body": str(exc)},
-                    "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
-                }
-                return json_answer(400, {"error": problem})
+                return _tick_refused(400, "invalid_json", "body", exc)
             except ValueError as exc:
-                problem = {
-                    "code": "validation_failed",
-                    "fields": {"time": str(exc)},
-                    "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
-                }
-                return json_answer(422, {"error": problem})
+                return _tick_refused(422, "validation_failed", "time", exc)
             assert self.ticker is not None
             # A run at a time of the caller's choosing decides as of that time: the webhooks
             # its Stripe calls cause are handled once it has finished, as Stripe sends them
@@ -375,6 +365,16 @@ def stack_from_environment(port: int | None = None) -> LocalStack:
         webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET") or LOCAL_WEBHOOK_SECRET,
         public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
     )
+
+
+def _tick_refused(status: int, code: str, field: str, why: Exception) -> LocalResponse:
+    """A tick whose time cannot be read: the contract's error, saying what to send."""
+    problem = {
+        "code": code,
+        "fields": {field: str(why)},
+        "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
+    }
+    return json_answer(status, {"error": problem})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,6 @@ from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
     MOVE_LATE_PAYMENT,
     MOVE_WITHDRAWN,
-    ask_for_difference,
     move_checkout_key,
     pending_refusal,
     with_move_session,
@@ -23,14 +22,21 @@ from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.settlement import Cancellation, MoveDeadlinePassed, MoveWithdrawn, settle
+from booking.domain.transfers import MoveAsked, decide_transfer
 from tests.unit.test_transfers import DEARER, NOW, SPRING, S, booking
 
 SITUATION = Situation(now=NOW + timedelta(minutes=5), course_price=Money(amount=20000))
 
 
+def ask_for_difference(application: Application) -> MoveAsked:
+    decided = decide_transfer(application, SPRING, DEARER, NOW)
+    assert isinstance(decided, MoveAsked), decided
+    return decided
+
+
 def asked(application: Application | None = None) -> Application:
     """A £200 booking on spring asked to move to winter (£250), its checkout opened."""
-    move = ask_for_difference(application or booking(), SPRING, DEARER, NOW)
+    move = ask_for_difference(application or booking())
     return with_move_session(move.application, "cs_move", "https://pay/cs_move")
 
 
@@ -46,7 +52,7 @@ def event(kind: CheckoutEventKind, *, session: str = "cs_move", **changes: objec
 
 def test_asking_holds_a_seat_there_keyed_by_the_attempt_and_emails_the_link() -> None:
     before = booking()
-    move = ask_for_difference(before, SPRING, DEARER, NOW)
+    move = ask_for_difference(before)
     assert move.pending.difference == 5000
     assert move_checkout_key(move.application) == "transfer-app1-1-1"
     assert holding_changes(before, move.application).claimed == (Holding(Limited.SEAT, "dearer"),)
@@ -57,7 +63,7 @@ def test_asking_holds_a_seat_there_keyed_by_the_attempt_and_emails_the_link() ->
     assert opened.sweep_due_at() == move.pending.expires_at
     # A later request is another attempt, with a key of its own.
     lapsed = opened.model_copy(update={"pending_move": None})
-    again = ask_for_difference(lapsed, SPRING, DEARER, NOW)
+    again = ask_for_difference(lapsed)
     assert move_checkout_key(again.application) == "transfer-app1-1-2"
 
 
@@ -199,3 +205,16 @@ def test_erasure_withdraws_a_move_waiting_for_its_difference() -> None:
     erased = before.erased(NOW)
     assert erased.pending_move is None
     assert holding_changes(before, erased).released == (Holding(Limited.SEAT, "dearer"),)
+
+
+def test_a_pending_move_is_overdue_from_its_deadline_on() -> None:
+    """One predicate for the deadline: the sweep's, the lapse's and closing's checks agree at
+    the boundary (at the deadline itself the move is over and its checkout is not expired)."""
+    pending = ask_for_difference(booking()).pending
+    deadline = pending.expires_at
+    assert not pending.overdue(deadline - timedelta(microseconds=1))
+    assert pending.overdue(deadline)
+    opened = asked()
+    assert settle(
+        opened, MoveDeadlinePassed(), Situation(deadline, Money(amount=20000))
+    ).action == ("move_lapsed")

@@ -28,7 +28,7 @@ from booking.domain.emails import (
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
 from booking.domain.settlement import Cancellation, settle
-from booking.services.mailer import compose
+from booking.services import email_composing
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.support.cohort_2025 import (
@@ -63,7 +63,7 @@ def composed(
 ) -> OutgoingEmail:
     """The email as the mailer would send it, at the fixed NOW of these tests."""
     ports = dataclasses.replace(ports or fake_ports(), public_base_url=base_url)
-    return compose(ports, job, app, course, to, now=NOW)
+    return email_composing.composed(ports, job, app, course, to, now=NOW).message
 
 
 def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Application:
@@ -440,7 +440,7 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
 
 
 def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
-    from booking.adapters.calendar import write_calendar
+    from booking.adapters.calendar import IcsCalendarWriter
     from booking.domain.emails import Party
     from booking.domain.invitations import CalendarEntry
     from tests.support.mail_checks import Seen, check_calendar
@@ -450,10 +450,9 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
     people = {"organizer": Party("enquiries@x.org", "T"), "attendees": [Party("ada@x.org")]}
 
     def ics(*, cancelled: bool, sequence: int) -> bytes:
-        return write_calendar(
+        return IcsCalendarWriter("x.org").calendar(
             [entry],
             name="T",
-            domain="x.org",
             stamp=start,
             sequence=sequence,
             cancelled=cancelled,

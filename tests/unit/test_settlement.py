@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.domain.application import Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef, GroupPlaceRef
 from booking.domain.billing import AppliedDiscount, BillingDetails, InvoiceRef
 from booking.domain.commands import (
     ExpireCheckout,
@@ -178,3 +178,19 @@ def test_an_invoice_paid_outside_stripe_that_cannot_be_kept_is_left_to_the_organ
     [anomaly] = decided.before_save
     assert isinstance(anomaly, NoteAnomaly)
     assert anomaly.kind == "paid_outside_stripe_not_refunded"
+
+
+def test_an_organisers_cancel_of_a_colleagues_group_place_is_refused_naming_the_employer() -> None:
+    """The place and the money that paid for it are the employer's: the one cancellation
+    decision refuses it, whatever refund was asked, and changes nothing."""
+    place = GroupPlaceRef(group_id="g1", place=1, group_version=1)
+    booked = application(S.CONFIRMED, group_place=place)
+    for refund in (True, False):
+        fact = Cancellation(refund=refund, group_organisation="St Elsewhere NHS Trust")
+        decided = settle(booked, fact, SITUATION)
+        assert decided.application is None
+        assert decided.refusal is not None
+        assert decided.refusal.code == "group_place"
+        assert "(St Elsewhere NHS Trust)" in decided.refusal.message
+    ended = application(S.CANCELLED, group_place=place)
+    assert settle(ended, Cancellation(refund=True), SITUATION).action == "ignore"

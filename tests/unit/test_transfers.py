@@ -17,6 +17,7 @@ from booking.domain.money import Money
 from booking.domain.timeline import EntryKind, changes
 from booking.domain.transfer_record import owed_by_a_move
 from booking.domain.transfers import (
+    MoveAsked,
     Transfer,
     TransferRefused,
     decide_transfer,
@@ -118,8 +119,6 @@ def test_a_cheaper_cohort_gives_back_what_was_kept_beyond_its_price(
 @pytest.mark.parametrize(
     ("application", "target", "code"),
     [
-        (booking(), DEARER, "transfer_costs_more"),
-        (booking(0, bursary=20000), DEARER, "transfer_costs_more"),  # the fund pays £200 only
         (booking(status=S.AWAITING_PAYMENT, paid=0), CHEAPER, "not_transferable"),
         (booking(status=S.AWAITING_INVOICE_PAYMENT, paid=0), CHEAPER, "not_transferable"),
         (booking(status=S.OFFERED, paid=0), CHEAPER, "not_transferable"),
@@ -168,10 +167,19 @@ def test_a_group_place_is_refused_saying_what_the_manager_can_do_instead() -> No
     assert "give the place to someone else or give it up" in decided.message
 
 
-def test_the_dearer_refusal_says_the_difference_in_pounds() -> None:
-    decided = decide_transfer(booking(), SPRING, DEARER, NOW)
-    assert isinstance(decided, TransferRefused)
-    assert "£50.00 more" in decided.message
+@pytest.mark.parametrize(
+    "application",
+    [booking(), booking(0, bursary=20000)],  # the fund pays £200 only
+)
+def test_a_dearer_move_by_card_is_decided_as_the_difference_asked_for_first(
+    application: Application,
+) -> None:
+    decided = decide_transfer(application, SPRING, DEARER, NOW)
+    assert isinstance(decided, MoveAsked)
+    assert decided.application.pending_move == decided.pending
+    assert (decided.pending.to_course_id, decided.pending.difference) == ("dearer", 5000)
+    assert decided.pending.difference_words() == "£50.00"
+    assert decided.application.course_id == "spring"  # it stays until the difference is paid
 
 
 def test_the_seat_moves_and_the_code_use_stays_with_its_course() -> None:
@@ -329,9 +337,8 @@ def test_a_difference_below_stripes_minimum_charge_is_waived_and_the_move_made(
 def test_a_difference_of_stripes_minimum_charge_or_more_is_not_waived() -> None:
     decided = decide_transfer(booking(), SPRING, course("dearer-by-30p", 20030, 8), NOW)
 
-    assert isinstance(decided, TransferRefused)
-    assert decided.code == "transfer_costs_more"
-    assert "£0.30 more" in decided.message
+    assert isinstance(decided, MoveAsked)
+    assert decided.pending.difference == 30
 
 
 def test_an_equal_or_cheaper_move_waives_nothing() -> None:
@@ -363,9 +370,8 @@ def test_waived_differences_do_not_add_up_over_several_moves() -> None:
 
     decided = decide_transfer(first, course("by-29p", 20029, 8), later, NOW)
 
-    assert isinstance(decided, TransferRefused)
-    assert decided.code == "transfer_costs_more"
-    assert "£0.58 more" in decided.message
+    assert isinstance(decided, MoveAsked)
+    assert decided.pending.difference == 58
 
 
 def test_a_cheaper_moves_refund_is_taken_from_the_newest_charge_first_each_keyed() -> None:
@@ -441,5 +447,5 @@ def test_no_move_while_the_last_ones_refund_is_still_owed() -> None:
     made = with_transfer_refund(owed, "re_1", 5000, 1)
     after = decide_transfer(made.model_copy(update={"course_id": "cheaper"}), CHEAPER, SPRING, NOW)
     # Once made, the move back is counted from what is kept now (£150): £50 more, by card.
-    assert isinstance(after, TransferRefused)
-    assert (after.code, "£50.00 more" in after.message) == ("transfer_costs_more", True)
+    assert isinstance(after, MoveAsked)
+    assert after.pending.difference == 5000

@@ -192,3 +192,19 @@ def test_no_template_names_a_field_outside_the_glossary() -> None:
     retired = re.compile(r"Accessibility needs|What they lead|Why they are applying", re.I)
     for path in TEMPLATES.rglob("*.*"):
         assert not retired.search(path.read_text(encoding="utf-8")), path
+
+
+def test_a_number_of_places_is_said_one_way_in_code_emails_and_pages() -> None:
+    from booking.adapters.email_templates import _environment
+    from booking.domain.wording import places_words
+    from booking.handlers.pages.templates import environment
+
+    assert [places_words(n) for n in (0, 1, 2, 12)] == [
+        "0 places",
+        "1 place",
+        "2 places",
+        "12 places",
+    ]
+    for jinja in (_environment(False), _environment(True), environment()):
+        said = jinja.from_string("{{ 1 | places }}; {{ 3 | places }}").render()
+        assert said == "1 place; 3 places"

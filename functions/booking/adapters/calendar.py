@@ -36,56 +36,6 @@ def _address(party: Party, **params: str) -> vCalAddress:
     return address
 
 
-def write_calendar(
-    entries: Sequence[CalendarEntry],
-    *,
-    name: str,
-    domain: str,
-    stamp: datetime,
-    sequence: int,
-    organizer: Party,
-    attendees: Sequence[Party],
-    cancelled: bool = False,
-) -> bytes:
-    """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``."""
-    if not attendees:
-        raise ValueError("an iTIP REQUEST or CANCEL needs at least one attendee")
-    if not entries:
-        raise ValueError("a calendar needs at least one event")
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", CANCEL if cancelled else REQUEST)
-    calendar.add("x-wr-calname", name)
-    for entry in entries:
-        event = Event()
-        event.add("uid", f"{entry.uid}@{domain}")
-        event.add("sequence", sequence)
-        event.add("dtstamp", stamp)
-        if entry.start is not None:
-            event.add("dtstart", entry.start)
-        if entry.end is not None:
-            event.add("dtend", entry.end)
-        event.add("summary", entry.summary)
-        event.add("organizer", _address(entry.organizer or organizer))
-        for attendee in attendees:
-            # They booked and paid: the place is theirs, no reply is asked for.
-            event.add(
-                "attendee",
-                _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE"),
-            )
-        if entry.joining_url and not cancelled:
-            event.add("location", entry.joining_url)
-            event.add("url", entry.joining_url)
-        if entry.description:
-            event.add("description", entry.description)
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        event.add("transp", "OPAQUE")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
-
-
 class IcsCalendarWriter:
     """The ``CalendarWriter`` port: UIDs on ``domain`` (stable per deployment)."""
 
@@ -103,13 +53,40 @@ class IcsCalendarWriter:
         attendees: Sequence[Party],
         cancelled: bool = False,
     ) -> bytes:
-        return write_calendar(
-            entries,
-            name=name,
-            domain=self._domain,
-            stamp=stamp,
-            sequence=sequence,
-            organizer=organizer,
-            attendees=attendees,
-            cancelled=cancelled,
-        )
+        """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``."""
+        if not attendees:
+            raise ValueError("an iTIP REQUEST or CANCEL needs at least one attendee")
+        if not entries:
+            raise ValueError("a calendar needs at least one event")
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", CANCEL if cancelled else REQUEST)
+        calendar.add("x-wr-calname", name)
+        for entry in entries:
+            event = Event()
+            event.add("uid", f"{entry.uid}@{self._domain}")
+            event.add("sequence", sequence)
+            event.add("dtstamp", stamp)
+            if entry.start is not None:
+                event.add("dtstart", entry.start)
+            if entry.end is not None:
+                event.add("dtend", entry.end)
+            event.add("summary", entry.summary)
+            event.add("organizer", _address(entry.organizer or organizer))
+            for attendee in attendees:
+                # They booked and paid: the place is theirs, no reply is asked for.
+                event.add(
+                    "attendee",
+                    _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE"),
+                )
+            if entry.joining_url and not cancelled:
+                event.add("location", entry.joining_url)
+                event.add("url", entry.joining_url)
+            if entry.description:
+                event.add("description", entry.description)
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            event.add("transp", "OPAQUE")
+            calendar.add_component(event)
+        return bytes(calendar.to_ical())

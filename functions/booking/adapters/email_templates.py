@@ -16,12 +16,13 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from booking.domain.emails import EmailKind
+from booking.domain.wording import places_words
 from booking.services.ports import RenderedEmail
 
 
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("booking", "templates/emails"),
         # Plain text is never HTML: escaping it would show readers "&amp;" and "&lt;".
         autoescape=html,  # noqa: S701
@@ -30,6 +31,8 @@ def _environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["places"] = places_words
+    return environment
 
 
 def render(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:

@@ -444,3 +444,7 @@ class Application(BaseModel):
             and self.seat_held
             and self.checkout.expires_at > now
         )
+
+    @property
+    def reference_or_id(self) -> str:
+        return self.reference or self.application_id  # its id until a reference is given

@@ -24,6 +24,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
 from booking.domain.transfer_record import waived_on_this_cohort
+from booking.domain.wording import places_words
 
 S = ApplicationStatus
 # Statuses whose price counts in a course's money: booked, or being paid for by invoice.
@@ -79,7 +80,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         # booking with nothing to pay, no discount and no bursary.
         return PlaceMoney(
             application_id=application.application_id,
-            reference=application.reference or application.application_id,
+            reference=application.reference_or_id,
             status=application.status,
             price=application.price_or(course_price).amount,
             discount_code="",
@@ -100,7 +101,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
     awaiting_invoice = application.status is S.AWAITING_INVOICE_PAYMENT
     return PlaceMoney(
         application_id=application.application_id,
-        reference=application.reference or application.application_id,
+        reference=application.reference_or_id,
         status=application.status,
         price=price.amount,
         discount_code=application.discount.code if application.discount else "",
@@ -135,8 +136,7 @@ class GroupMoney:
     @property
     def said(self) -> str:
         """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it."""
-        places = "1 place" if self.places == 1 else f"{self.places} places"
-        return f"Group booking: {places} ({self.organisation})"
+        return f"Group booking: {places_words(self.places)} ({self.organisation})"
 
 
 def group_money(group: GroupBooking) -> GroupMoney:
@@ -307,6 +307,5 @@ def bookings_said(figures: dict[str, Any]) -> str:
     )
     group_places = int(figures.get("group_places", 0))
     if group_places:
-        places = "1 place" if group_places == 1 else f"{group_places} places"
-        said += f"; {places} booked by managers for their colleagues"
+        said += f"; {places_words(group_places)} booked by managers for their colleagues"
     return said

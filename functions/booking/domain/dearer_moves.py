@@ -31,11 +31,11 @@ from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.commands import ExpireCheckout, Refund, Settlement
-from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
-from booking.domain.transfer_record import PendingMove
-from booking.domain.transfers import TransferRefused, difference_to_pay, moved_booking
+from booking.domain.transfers import MoveAsked as MoveAsked
+from booking.domain.transfers import moved_booking
+from booking.domain.transfers import pending_refusal as pending_refusal
 
 S = ApplicationStatus
 
@@ -44,15 +44,6 @@ MOVE_EXPIRED = "move_expired"  # its checkout expired, or its deadline passed un
 MOVE_WITHDRAWN = "move_withdrawn"  # the organiser withdrew it
 MOVE_ENDED_BOOKING = "move_booking_ended"  # the booking was cancelled meanwhile
 MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"  # paid after it lapsed: given back
-
-
-@dataclass(frozen=True)
-class MoveAsked:
-    """A dearer move asked for: the booking as it is to be saved (holding the new seat), and
-    the checkout to open for the difference once it is."""
-
-    application: Application
-    pending: PendingMove
 
 
 @dataclass(frozen=True)
@@ -72,41 +63,6 @@ def move_checkout_key(application: Application) -> str:
     assert pending is not None
     move = len(application.transfers) + 1
     return f"transfer-{application.application_id}-{move}-{pending.attempt}"
-
-
-def ask_for_difference(
-    application: Application, source: Course, target: Course, now: datetime
-) -> MoveAsked:
-    """The dearer move of ``application`` to ``target`` asked for (its refusals were checked
-    by ``domain.transfers.refusal``): the seat there held until the checkout's deadline."""
-    more = difference_to_pay(application, target)
-    attempt = application.move_attempts + 1
-    pending = PendingMove(
-        to_course_id=target.course_id,
-        price_before=application.price_or(source.definition.price),
-        price_after=target.definition.price,
-        difference=more,
-        asked_at=now,
-        expires_at=now + CHECKOUT_HOLD,
-        attempt=attempt,
-    )
-    asked = application.model_copy(
-        update={"pending_move": pending, "move_attempts": attempt, "updated_at": now}
-    )
-    return MoveAsked(asked, pending)
-
-
-def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:
-    """A booking with a move waiting for payment asks for no other until it is paid or
-    withdrawn (it holds one seat elsewhere at a time)."""
-    pending = application.pending_move
-    if pending is None or pending.to_course_id == target_id:
-        return None
-    return TransferRefused(
-        "move_pending",
-        f"a move of this booking is waiting for {pending.difference_words()} to be paid; "
-        f"withdraw it first",
-    )
 
 
 def with_move_session(application: Application, session_id: str, url: str) -> Application:
@@ -277,7 +233,7 @@ def lapse_pending(application: Application, now: datetime, reason: str) -> Settl
     pending = application.pending_move
     if pending is None:
         return Settlement("ignore", "no move waiting")
-    if reason == MOVE_EXPIRED and pending.expires_at > now:
+    if reason == MOVE_EXPIRED and not pending.overdue(now):
         return Settlement("ignore", "the move's deadline has not passed")
     after = (ExpireCheckout(pending.session_id),) if pending.session_id else ()
     lapsed = move_lapsed(application, now, reason)
@@ -292,7 +248,6 @@ __all__ = [
     "MoveAsked",
     "MoveDeadlinePassed",
     "MoveWithdrawn",
-    "ask_for_difference",
     "is_move_session",
     "lapse_pending",
     "move_checkout_event",

@@ -36,6 +36,7 @@ from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
 from booking.domain.group_form import GroupForm as GroupForm
 from booking.domain.money import Money
+from booking.domain.wording import places_words
 
 # Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
 # facilitators need their answers before they meet them), but never less than this after the
@@ -207,20 +208,18 @@ class GroupBooking(BaseModel):
 
     def told_colleague(self, place: GroupPlace) -> GroupBooking:
         """The colleague of ``place`` is emailed their own link (a substitute gets a new one)."""
-        job = EmailJob.for_group(
-            EmailKind.GROUP_PLACE_LINK,
-            self.group_id,
-            self.course_id,
-            occasion=f"v{place.substitutions}",
-            place=place.number,
-        )
-        return self.with_emails(job)
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_LINK)
 
     def told_colleague_place_gone(self, place: GroupPlace) -> GroupBooking:
         """The colleague of ``place``, sent a link and not applied, is told the place was given
-        up: the link they hold no longer works (once per person named on the place)."""
+        up: the link they hold no longer works."""
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_GIVEN_UP)
+
+    def _told_colleague_of(self, place: GroupPlace, kind: EmailKind) -> GroupBooking:
+        """The person named on ``place`` emailed ``kind``: once per person named on it (a
+        substitute is another occasion)."""
         job = EmailJob.for_group(
-            EmailKind.GROUP_PLACE_GIVEN_UP,
+            kind,
             self.group_id,
             self.course_id,
             occasion=f"v{place.substitutions}",
@@ -247,8 +246,7 @@ def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
     if places_left <= 0:
         return "this course has no places left"
     if wanted > places_left:
-        left = "1 place" if places_left == 1 else f"{places_left} places"
-        return f"this course has only {left} left"
+        return f"this course has only {places_words(places_left)} left"
     return None
 
 
@@ -384,13 +382,6 @@ def the_place_is_the_groups(organisation: str) -> str:
         "person's link then stops working). Ask the manager: they are named on the course's "
         "group bookings page"
     )
-
-
-def refuse_organiser_cancel(application: Application, organisation: str) -> None:
-    """The organisers do not cancel a colleague's booking on a group place: the place, and
-    the money that paid for it, are the employer's (``the_place_is_the_groups``)."""
-    if fills_a_group_place(application):
-        raise Conflict(the_place_is_the_groups(organisation), code="group_place")
 
 
 def booked_for_you(group: GroupBooking) -> str:

@@ -34,7 +34,9 @@ seat never does, since an application is deleted only after it ended without one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
 
@@ -130,3 +132,24 @@ def code_course(application: Application) -> str:
     cohort, the one it was given on (the use stays counted there)."""
     discount = application.discount
     return (discount.course_id if discount else None) or application.course_id
+
+
+def released_to(
+    application: Application, status: ApplicationStatus, now: datetime, **changes: Any
+) -> Application:
+    """``application`` moved to ``status`` giving its seat back: no seat held, so no hold left
+    for the sweep to lapse."""
+    return application.moved_to(status, now, seat_held=False, hold_expires_at=None, **changes)
+
+
+def booked_now(application: Application, now: datetime, **changes: Any) -> Application:
+    """``application`` confirmed: its seat kept for good (no hold left to lapse), no payment
+    pending."""
+    return application.moved_to(
+        ApplicationStatus.CONFIRMED,
+        now,
+        seat_held=True,
+        hold_expires_at=None,
+        payment_pending=False,
+        **changes,
+    )

@@ -19,6 +19,7 @@ from booking.domain.commands import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
+from booking.domain.limits import booked_now, released_to
 from booking.domain.payments import Action, CheckoutEvent, decide, payment_record
 
 S = ApplicationStatus
@@ -89,14 +90,7 @@ def _booked(application: Application, situation: Situation, event_id: str) -> Ap
     """Confirmed by a payment that is what was asked (card or invoice)."""
     app_id, course_id = application.application_id, application.course_id
     return (
-        application.moved_to(
-            S.CONFIRMED,
-            situation.now,
-            seat_held=True,
-            hold_expires_at=None,
-            payment_pending=False,
-            status_reason=None,
-        )
+        booked_now(application, situation.now, status_reason=None)
         .with_event(event_id)
         .with_emails(
             EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
@@ -140,11 +134,10 @@ def _refunded(
     back, recorded beside its own. Any other ends refunded, its seat freed."""
     if application.status in (S.CONFIRMED, S.REFUNDED) or application.payment_intent:
         return application.model_copy(update={"updated_at": situation.now})
-    return application.moved_to(
+    return released_to(
+        application,
         S.REFUNDED,
         situation.now,
-        seat_held=False,
-        hold_expires_at=None,
         payment_pending=False,
         payment_intent=payment_intent,
         amount_paid=amount,
@@ -187,13 +180,8 @@ def released_hold(
     One function for the webhook and the sweep, with the same email job id for the same
     checkout, so whichever notices first tells the applicant and the other changes nothing.
     """
-    return application.moved_to(
-        S.EXPIRED,
-        now,
-        seat_held=False,
-        hold_expires_at=None,
-        payment_pending=False,
-        status_reason=reason,
+    return released_to(
+        application, S.EXPIRED, now, payment_pending=False, status_reason=reason
     ).with_emails(
         EmailJob.about(
             EmailKind.CHECKOUT_EXPIRED,
@@ -315,11 +303,10 @@ def invoice_released(
     """The application after its invoice stopped holding the place (voided, uncollectible,
     overdue): the seat goes back, and the applicant and the billing contact are told."""
     invoice = application.invoice
-    return application.moved_to(
+    return released_to(
+        application,
         S.EXPIRED,
         now,
-        seat_held=False,
-        hold_expires_at=None,
         status_reason=reason,
         invoice=ended_invoice(invoice, invoice_status),
     ).with_emails(

@@ -46,7 +46,9 @@ from booking.domain.dearer_moves import (
     move_checkout_event,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
+from booking.domain.limits import booked_now, released_to
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
     CheckoutEvent,
@@ -71,6 +73,9 @@ class Cancellation:
     """An organiser cancels; with ``refund``, the money paid goes back."""
 
     refund: bool
+    # Who to ask instead when the booking fills a manager's group place (its group's
+    # organisation, as the refusal names it; "": not known).
+    group_organisation: str = ""
 
 
 MoneyFact = (
@@ -129,13 +134,10 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
     price = application.price_or(situation.course_price)
     app_id, course_id = application.application_id, application.course_id
     invoice = application.invoice
-    return application.moved_to(
-        S.CONFIRMED,
+    return booked_now(
+        application,
         situation.now,
-        seat_held=True,
-        hold_expires_at=None,
         checkout=None,
-        payment_pending=False,
         status_reason=_why_nothing_to_pay(application, price.amount),
         # An open invoice asks for what is no longer owed: it is voided after the save.
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
@@ -155,7 +157,7 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     if application.has_open_invoice() and application.invoice is not None:
         commands.append(VoidInvoice(application.invoice.invoice_id))
     pending = application.pending_move
-    if pending is not None and pending.session_id is not None and pending.expires_at > now:
+    if pending is not None and pending.session_id is not None and not pending.overdue(now):
         commands.append(ExpireCheckout(pending.session_id))
     return tuple(commands)
 
@@ -229,6 +231,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     """Cancelled, the money going back first when asked (keyed by the application): a crash in
     between leaves a refunded payment whose events end the booking refunded anyway, never a
     cancelled booking whose money was kept."""
+    if fills_a_group_place(application):
+        # The place, and the money that paid for it, are the employer's: the manager gives
+        # it up or names someone else.
+        return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     if application.status in (S.CANCELLED, S.REFUNDED):
         return Settlement("ignore", "ended already")
     if application.status not in CANCELLABLE:
@@ -239,11 +245,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     owed = application.amount_kept
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
-    cancelled = application.moved_to(
+    cancelled = released_to(
+        application,
         S.CANCELLED,
         situation.now,
-        seat_held=False,
-        hold_expires_at=None,
         checkout=None,
         payment_pending=False,
         # Only a refund that was asked of Stripe is promised to the applicant.

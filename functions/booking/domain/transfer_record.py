@@ -95,6 +95,11 @@ class PendingMove(BaseModel):
     def difference_words(self) -> str:
         return money_words(self.difference, self.price_after.currency)
 
+    def overdue(self, now: datetime) -> bool:
+        """Whether its deadline has passed at ``now``: its checkout can no longer be paid and
+        the sweep lapses it (in case Stripe's expiry event was lost)."""
+        return self.expires_at <= now
+
 
 def owed_by_a_move(transfers: tuple[TransferRecord, ...], amount: int) -> bool:
     """Whether a refund of ``amount`` that Stripe reports is the one the latest move still owes

@@ -26,12 +26,11 @@ of the course it was given on). A cheaper cohort gives back the difference betwe
 and what the new cohort asks, as a partial refund of the booking's own payment, keyed by the move
 (``transfer-<application>-<n>``). It is asked of Stripe *after* the move is saved, so a move that
 loses its seat to a race never refunds anything; a refund that fails is still owed on the
-record and the same request again completes it. A dearer cohort is refused for now, saying how
-much more it costs: charging the difference needs a second payment on one booking, which the
-one path for money does not hold yet. A difference below Stripe's minimum charge cannot be
-charged at all: it is waived, the move made at once, and the waived amount kept on the move's
-record. A booking paid by its employer's invoice is told so when the cohort costs more: the
-invoice cannot be part-charged by card.
+record and the same request again completes it. A dearer cohort asks the person for the
+difference by card first (the decision is the pending move, ``domain.dearer_moves`` carries it
+on). A difference below Stripe's minimum charge cannot be charged at all: it is waived, the move
+made at once, and the waived amount kept on the move's record. A booking paid by its employer's
+invoice is told so when the cohort costs more: the invoice cannot be part-charged by card.
 """
 
 from __future__ import annotations
@@ -42,12 +41,13 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
-from booking.domain.course import Course
+from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
-from booking.domain.transfer_record import RefundPart, TransferRecord
+from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
+from booking.domain.transfer_refunds import with_transfer_refund as with_transfer_refund
 from booking.domain.wording import course_name, status_named
 
 S = ApplicationStatus
@@ -74,6 +74,15 @@ class Transfer:
     idempotency_key: str
 
 
+@dataclass(frozen=True)
+class MoveAsked:
+    """A dearer move asked for (``domain.dearer_moves``): the booking as it is to be saved
+    (holding the new seat), and the checkout to open for the difference once it is."""
+
+    application: Application
+    pending: PendingMove
+
+
 def cohort_name(course: Course) -> str:
     definition = course.definition
     return course_name(definition.title, course.first_start(), definition.timezone)
@@ -83,11 +92,32 @@ def refusal(
     application: Application, source: Course, target: Course, now: datetime
 ) -> TransferRefused | None:
     """Why ``application`` (on ``source``) cannot move to ``target`` now; None when it can:
-    the booking may not move at all, the cohort cannot take it, or the money cannot follow."""
+    another move waits, the booking may not move at all, the cohort cannot take it, or the
+    money cannot follow."""
+    return _refusal(application, source, target, now, difference_to_pay(application, target))
+
+
+def _refusal(
+    application: Application, source: Course, target: Course, now: datetime, more: int
+) -> TransferRefused | None:
     return (
-        booking_refusal(application, source, now)
+        pending_refusal(application, target.course_id)
+        or booking_refusal(application, source, now)
         or target_refusal(source, target, now)
-        or money_refusal(application, source, target)
+        or money_refusal(application, source, target, more)
+    )
+
+
+def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:
+    """A booking with a move waiting for payment asks for no other until it is paid or
+    withdrawn (it holds one seat elsewhere at a time)."""
+    pending = application.pending_move
+    if pending is None or pending.to_course_id == target_id:
+        return None
+    return TransferRefused(
+        "move_pending",
+        f"a move of this booking is waiting for {pending.difference_words()} to be paid; "
+        f"withdraw it first",
     )
 
 
@@ -178,16 +208,16 @@ def target_refusal(source: Course, target: Course, now: datetime) -> TransferRef
 
 
 def money_refusal(
-    application: Application, source: Course, target: Course
+    application: Application, source: Course, target: Course, more: int
 ) -> TransferRefused | None:
-    """Why the booking's money cannot follow it to ``target`` (its currency, a difference)."""
+    """Why the booking's money cannot follow it to ``target`` (its currency, a difference:
+    ``more``, the :func:`difference_to_pay`)."""
     source_price = application.price_or(source.definition.price)
     target_price = target.definition.price
     if source_price.currency != target_price.currency:
         return TransferRefused(
             "other_currency", f"{cohort_name(target)} is priced in another currency"
         )
-    more = difference_to_pay(application, target)
     if more > 0 and not waived(more, target_price.currency) and not chargeable(application):
         return _costs_more(application, target, more)
     if more < 0 and not application.payment_intent:
@@ -219,9 +249,14 @@ def _costs_more(application: Application, target: Course, more: int) -> Transfer
     )
 
 
-def costs_more(application: Application, target: Course) -> bool:
-    """Whether the move to ``target`` asks the person for a difference by card first."""
+def difference_asked(application: Application, target: Course) -> int:
+    """What the move to ``target`` asks the person to pay by card before it is made (minor
+    units; 0: the move is made at once)."""
     more = difference_to_pay(application, target)
+    return more if _asked_by_card(more, target) else 0
+
+
+def _asked_by_card(more: int, target: Course) -> bool:
     return more > 0 and not waived(more, target.definition.price.currency)
 
 
@@ -240,20 +275,16 @@ def waived(more: int, currency: str) -> bool:
 
 def decide_transfer(
     application: Application, source: Course, target: Course, now: datetime
-) -> Transfer | TransferRefused:
-    """The move of ``application`` from ``source`` to ``target`` made now, or why not (a move
-    that costs more is asked for first: ``domain.dearer_moves``)."""
-    refused = refusal(application, source, target, now)
+) -> Transfer | MoveAsked | TransferRefused:
+    """The move of ``application`` from ``source`` to ``target`` decided now: made at once, a
+    dearer one asked for first (the pending move, the seat there held meanwhile), or why not."""
+    more = difference_to_pay(application, target)
+    refused = _refusal(application, source, target, now, more)
     if refused is not None:
         return refused
-    if costs_more(application, target):
-        more = money_words(difference_to_pay(application, target), target.definition.price.currency)
-        return TransferRefused(
-            "transfer_costs_more",
-            f"{cohort_name(target)} costs {more} more than was paid: the difference is asked "
-            f"for by card before the booking moves",
-        )
-    refund_due = max(application.amount_kept - _due_after(application, target), 0)
+    if _asked_by_card(more, target):
+        return _ask_for_difference(application, source, target, now, more)
+    refund_due = max(-more, 0)
     moved = moved_booking(
         application,
         from_course_id=source.course_id,
@@ -262,10 +293,30 @@ def decide_transfer(
         price_after=target.definition.price,
         now=now,
         refund_due=refund_due,
-        difference_waived=max(difference_to_pay(application, target), 0),
+        difference_waived=max(more, 0),
     )
     move = len(moved.transfers)
     return Transfer(moved, refund_due, transfer_refund_key(application.application_id, move))
+
+
+def _ask_for_difference(
+    application: Application, source: Course, target: Course, now: datetime, more: int
+) -> MoveAsked:
+    """The dearer move asked for: the seat on ``target`` held until the checkout's deadline."""
+    attempt = application.move_attempts + 1
+    pending = PendingMove(
+        to_course_id=target.course_id,
+        price_before=application.price_or(source.definition.price),
+        price_after=target.definition.price,
+        difference=more,
+        asked_at=now,
+        expires_at=now + CHECKOUT_HOLD,
+        attempt=attempt,
+    )
+    asked = application.model_copy(
+        update={"pending_move": pending, "move_attempts": attempt, "updated_at": now}
+    )
+    return MoveAsked(asked, pending)
 
 
 def moved_booking(
@@ -374,33 +425,3 @@ def pending_refund(application: Application) -> tuple[TransferRecord, int] | Non
         return None
     latest = application.transfers[-1]
     return (latest, len(application.transfers)) if latest.refund_pending else None
-
-
-def with_transfer_refund(
-    application: Application, refund_id: str, amount: int, move: int, part: int = 1
-) -> Application:
-    """``application`` with the refund Stripe made for its ``move``-th move's ``part``-th
-    charge recorded, on the move and on the charge it gave back (Stripe's events for the same
-    refund id later say the same, so nothing is counted twice, and no second message is
-    sent)."""
-    records = list(application.transfers)
-    record = records[move - 1]
-    parts = list(record.parts_of(application.payment_intent))
-    if not parts:
-        return application
-    parts[part - 1] = parts[part - 1].model_copy(update={"refund_id": refund_id})
-    paid_from = parts[part - 1].payment_intent
-    records[move - 1] = record.model_copy(
-        update={"refund_id": parts[0].refund_id, "refund_parts": tuple(parts)}
-    )
-    moved = application.model_copy(
-        update={
-            "transfers": tuple(records),
-            "last_refund": sum(p.amount for p in parts if p.refund_id is not None),
-        }
-    )
-    if paid_from != application.payment_intent:
-        return moved.with_refund_made(paid_from, refund_id, amount, whole=False)
-    refunds = {**application.refunds, refund_id: amount}
-    total = max(sum(refunds.values()), application.charge_amount_refunded)
-    return moved.model_copy(update={"refunds": refunds, "amount_refunded": total})

@@ -45,6 +45,7 @@ __all__ = [
     "moment_when",
     "money_words",
     "moved_without_id_warning",
+    "places_words",
     "refunded_earlier_words",
     "session_when",
     "status_named",
@@ -407,3 +408,8 @@ def redemptions_words(active: bool | None, times_redeemed: int | None) -> str:
     state = "Active" if active else "Deactivated"
     used = f"used {times_redeemed} time{'s' if times_redeemed != 1 else ''}"
     return f"{state}, {used}"
+
+
+def places_words(count: int) -> str:
+    """ "1 place", "3 places": a number of places as every page, email and line says it."""
+    return f"{count} place" if count == 1 else f"{count} places"

@@ -114,22 +114,7 @@ def _line(place: PlaceMoney, currency: str, organisations: dict[str, str]) -> di
     def said(amount: int) -> str:
         return _said(amount, currency)
 
-    if place.group_id:
-        # A colleague's place: its money is the group's line, not nothing paid.
-        by_group = paid_by_group_words(organisations.get(place.group_id, ""))
-        return {
-            "application_id": place.application_id,
-            "reference": place.reference,
-            "status": place.status.value,
-            "price": "-",
-            "code": "-",
-            "bursary": "-",
-            "due": "-",
-            "paid": by_group,
-            "refunded": said(place.refunded),
-            "unpaid_invoice": "-",
-        }
-    return {
+    line = {
         "application_id": place.application_id,
         "reference": place.reference,
         "status": place.status.value,
@@ -141,6 +126,16 @@ def _line(place: PlaceMoney, currency: str, organisations: dict[str, str]) -> di
         "refunded": said(place.refunded),
         "unpaid_invoice": said(place.invoiced_unpaid),
     }
+    if place.group_id:
+        # A colleague's place: its money is the group's line (paid by the group, not nothing
+        # paid); only a refund of its own is said here.
+        by_group = paid_by_group_words(organisations.get(place.group_id, ""))
+        return line | dict.fromkeys(GROUPS_MONEY, "-") | {"paid": by_group}
+    return line
+
+
+# The columns of a colleague's place that the group's own line says instead.
+GROUPS_MONEY = ("price", "code", "bursary", "due", "unpaid_invoice")
 
 
 # A group booking's status as an organiser reads it on the money page.

@@ -168,7 +168,7 @@ def _row(
     )
     return {
         "application_id": application.application_id,
-        "reference": application.reference or application.application_id[:8],
+        "reference": _row_reference(application),
         "course_id": application.course_id,
         "name": application.answers.name,
         "email": application.answers.email,
@@ -263,6 +263,11 @@ def _pending_move_facts(
     }
 
 
+def _row_reference(application: Application) -> str:
+    """How a row of a list names an application: its reference, or the start of its id."""
+    return application.reference or application.application_id[:8]
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -285,7 +290,7 @@ def application_page(
         "application.html",
         chrome,
         application_id=application.application_id,
-        reference=application.reference or application.application_id,
+        reference=application.reference_or_id,
         name=application.answers.name,
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
@@ -370,7 +375,7 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
     currency = application.price.currency if application.price else "gbp"
     return {
         "application_id": application.application_id,
-        "reference": application.reference or application.application_id[:8],
+        "reference": _row_reference(application),
         "course_id": application.course_id,
         "course": "A course no longer listed",
         "name": application.answers.name,
@@ -388,7 +393,7 @@ def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = N
         chrome,
         email=person.email,
         count=len(applications),
-        references=[a.reference or a.application_id for a in applications],
+        references=[a.reference_or_id for a in applications],
         errors=errors or {},
     )
 

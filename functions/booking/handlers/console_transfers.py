@@ -51,7 +51,7 @@ def transfer_page(
         "transfer.html",
         chrome,
         application_id=application.application_id,
-        reference=application.reference or application.application_id,
+        reference=application.reference_or_id,
         name=application.answers.name,
         status=application.status.value,
         course_name=_course_name(course),

@@ -12,6 +12,7 @@ from enum import Enum, auto
 from typing import Final, Literal, TypeVar
 
 from booking.domain.application import Application
+from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, StaleWrite
 from booking.services.ports import Ports
 
@@ -65,3 +66,11 @@ def load_application(ports: Ports, application_id: str) -> Application:
     if application is None:
         raise NotFound(f"no application {application_id!r}")
     return application
+
+
+def course_of(ports: Ports, application: Application) -> Course:
+    """The course ``application`` is on (404 if it was deleted meanwhile)."""
+    course = ports.repository.get_course(application.course_id)
+    if course is None:
+        raise NotFound("the course of this application no longer exists")
+    return course

@@ -25,6 +25,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
+from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
@@ -188,7 +189,7 @@ def available_actions(application: Application) -> frozenset[str]:
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
     # A colleague's booking on a group place is the manager's to give up or give to someone
-    # else (``domain.groups.refuse_organiser_cancel``); it stays on the group's cohort.
+    # else (``domain.settlement``'s cancellation refuses it); it stays on the group's cohort.
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and not on_group_place:
         actions.add("cancel")
@@ -209,9 +210,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     )
     if application is None:
         raise NotFound(f"no application {application_id!r}")
-    course = ports.repository.get_course(application.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
+    course = course_of(ports, application)
     owed = application.amount_kept
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None

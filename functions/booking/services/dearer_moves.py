@@ -83,7 +83,7 @@ def lapse_overdue_move(ports: Ports, application: Application, now: datetime) ->
     """The sweep: a pending move whose deadline passed lapses (Stripe's expiry event lost).
     Its checkout is expired at Stripe first: found paid, the payment's event decides."""
     pending = application.pending_move
-    if pending is None or pending.expires_at > now:
+    if pending is None or not pending.overdue(now):
         return False
     if pending.session_id is not None:
         try:

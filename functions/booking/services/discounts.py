@@ -21,6 +21,7 @@ from booking.domain.billing import (
 )
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
+from booking.services.access import existing_course
 from booking.services.ports import DiscountCodeRequest, Ports
 
 logger = Logger(child=True)
@@ -68,7 +69,7 @@ def discount_for(
 def create_discount_code(
     ports: Ports, course_id: str, definition: DiscountCodeDefinition
 ) -> CodeStanding:
-    course = _course(ports, course_id)
+    course = existing_course(ports, course_id)
     now = ports.clock()
     if definition.expires_at is not None and definition.expires_at <= now:
         raise InvalidInput(
@@ -121,13 +122,6 @@ def refuse_existing(code: str) -> Conflict:
     return Conflict(f"the code {code!r} is already in use", code="discount_code_exists")
 
 
-def _course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
-    return course
-
-
 @dataclass(frozen=True)
 class CodeStanding:
     """A code as this system keeps it (its terms, the uses held, whether it may be given),
@@ -148,7 +142,7 @@ class CourseCodes:
 def course_codes(ports: Ports, course_id: str) -> CourseCodes:
     """A course's codes, in the order of their letters, each with its uses left (this
     system's count, which is what limits it) and what Stripe holds (its redemptions)."""
-    course = _course(ports, course_id)
+    course = existing_course(ports, course_id)
     standings, unavailable = [], False
     for code in sorted(ports.repository.discount_codes(course_id), key=lambda c: c.code.upper()):
         try:
@@ -167,7 +161,7 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
     Stripe first, then what Stripe then holds recorded here (so a failure at Stripe changes
     nothing, and expiring again repeats both harmlessly). Applications that already gave it
     keep their promised price: their checkouts and invoices ask for its coupon, which stays."""
-    _course(ports, course_id)
+    existing_course(ports, course_id)
     code = ports.repository.get_discount_code(course_id, typed)
     if code is None:
         raise NotFound(f"no discount code {typed!r} on this course")

@@ -29,18 +29,6 @@ class Composed(NamedTuple):
     calendar: CalendarFiles
 
 
-def compose(
-    ports: Ports,
-    job: EmailJob,
-    application: Application,
-    course: Course,
-    recipients: Sequence[str],
-    *,
-    now: datetime,
-) -> OutgoingEmail:
-    return composed(ports, job, application, course, recipients, now=now).message
-
-
 def composed(
     ports: Ports,
     job: EmailJob,

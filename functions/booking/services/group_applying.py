@@ -24,9 +24,10 @@ from booking.domain.errors import Conflict, InvalidInput, NotFound, StaleWrite
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.settlement import booked_with_nothing_to_pay
 from booking.domain.validation import parse
+from booking.services.access import existing_course
 from booking.services.applications import reference_for
 from booking.services.concurrency import retried
-from booking.services.groups import find_course, find_group
+from booking.services.groups import find_group
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -47,7 +48,7 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
     place = group.place_for_link(number, token) if token else None
     if place is None or place.erased:
         raise NotFound("no such place: the link may have been replaced")
-    course = find_course(ports, group.course_id)
+    course = existing_course(ports, group.course_id)
     now = ports.clock()
     # The deadline first: past it, an unfilled place was given up because of it.
     if now >= group.apply_by or now >= course.first_start():

@@ -33,17 +33,17 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.validation import parse
+from booking.services.access import existing_course
 from booking.services.groups import (
     GroupView,
-    find_course,
+    checkout_for_places,
     find_group,
-    manager_url,
-    places_line,
+    invoice_for_places,
     view_of,
 )
 from booking.services.invoicing import billing_for, invoice_due_or_refuse
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
-from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+from booking.services.ports import Ports
 
 logger = Logger(child=True)
 
@@ -64,7 +64,7 @@ def book_places(
     checkout for them all, or an invoice to the employer. With an Idempotency-Key, a retry
     gets the first booking's answer."""
     now = ports.clock()
-    course = find_course(ports, course_id)
+    course = existing_course(ports, course_id)
     group_id = _group_id_for(course_id, idempotency_key)
     if idempotency_key is not None:
         earlier = ports.groups.get_group(group_id)
@@ -156,33 +156,13 @@ def _held_group(
 def _ask_for_payment(
     ports: Ports, course: Course, group: GroupBooking, due_at: datetime | None
 ) -> GroupBooking:
-    what = places_line(group, course)
     if group.billing is not None and due_at is not None:
-        invoice = ports.payments.create_invoice(
-            InvoiceRequest(
-                application_id=group.group_id,
-                course_id=group.course_id,
-                description=what,
-                amount=group.total,
-                billing=group.billing,
-                due_at=due_at,
-                attempt=1,
-            )
+        invoice = invoice_for_places(
+            ports, group, course, billing=group.billing, due_at=due_at, attempt=1
         )
         return group.model_copy(update={"invoice": invoice})
     assert group.hold_expires_at is not None
-    back = manager_url(ports, group)
-    checkout = ports.payments.create_checkout(
-        CheckoutRequest(
-            application_id=group.group_id,
-            course_id=group.course_id,
-            product_name=what,
-            price=group.total,
-            customer_email=group.manager.email,
-            expires_at=group.hold_expires_at,
-            success_url=back,
-            cancel_url=back,
-            attempt=1,
-        )
+    checkout = checkout_for_places(
+        ports, group, course, expires_at=group.hold_expires_at, attempt=1
     )
     return group.model_copy(update={"checkout": checkout})

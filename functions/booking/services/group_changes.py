@@ -1,16 +1,18 @@
 """The manager changes the places: another colleague takes one (a substitution), or one is
-given up (its share refunded, or taken off the employer's unpaid invoice)."""
+given up (its share refunded, or, before the group paid, taken off its invoice or its checkout)."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
-from booking.domain.course import Course
+from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import Conflict, InvalidInput, StaleWrite
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
@@ -25,22 +27,22 @@ from booking.domain.groups import (
     share_of_place,
 )
 from booking.domain.validation import parse
+from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_unpaid_card import off_the_checkout
 from booking.services.groups import (
     GroupView,
-    find_course,
+    checkout_for_places,
     find_group,
     group_reader,
+    invoice_for_places,
     managed_group,
-    places_line,
     view_of,
     void_quietly,
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
-from booking.services.ports import InvoiceRequest, Ports
-from booking.services.settle import refund
+from booking.services.ports import Ports
+from booking.services.settle import expire_quietly, refund
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -54,7 +56,7 @@ def substitute(
     colleague = parse(Colleague, payload)
 
     def change(group: GroupBooking) -> GroupBooking:
-        course = find_course(ports, group.course_id)
+        course = existing_course(ports, group.course_id)
         now = ports.clock()
         refuse_unless_substitutable(group, now, course.first_start())
         if now >= group.apply_by:
@@ -113,11 +115,9 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
     the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
-    course = find_course(ports, group.course_id)
-    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
-        return _off_the_invoice(ports, group, course, number)
-    if group.status is GroupStatus.AWAITING_PAYMENT:
-        return off_the_checkout(ports, group, course, number)
+    course = existing_course(ports, group.course_id)
+    if group.status in (GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.AWAITING_PAYMENT):
+        return off_the_way_to_pay(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     if group.place(number).released:
         return view_of(ports, group)  # a repeat: done already
@@ -185,54 +185,118 @@ def give_up(
     return retried(release, group_reader(ports, group.group_id), first=group)
 
 
-def _off_the_invoice(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
-    """A place given up before the employer paid: a new invoice for the places kept (asked of
-    Stripe before the save that records it, so the seat is given back only with it), then the
-    old one voided; if the old one is paid meanwhile, its payment is not the group's current
-    invoice and goes back whole. The last place given up ends the booking."""
+# -- a place given up before the group paid ------------------------------------------------
+#
+# A new way to pay for the places kept (an invoice to the employer, or a Checkout Session for
+# the card) is asked of Stripe before the save that records it, so the seat is given back only
+# with it, and the old one is closed at Stripe after (voided, expired); a payment that still
+# arrives on the old one is not the group's current one and goes back whole
+# (``domain.groups.decide_paid``). The last place given up ends the booking. If the group
+# changed since it was read, what was asked of Stripe is undone and the manager asked to try
+# again (nothing else changed).
+
+
+@dataclass(frozen=True)
+class _WayToPay:
+    """How the group was to pay: the use case's ports, the group as read, and its course."""
+
+    ports: Ports
+    before: GroupBooking
+    course: Course
+
+
+class _ByInvoice(_WayToPay):
+    """The employer's invoice, replaced by one for the places kept (due when the old was)."""
+
+    done = "group place taken off its invoice"
+
+    @property
+    def attempt(self) -> int:
+        old = self.before.invoice
+        return old.attempt + 1 if old is not None else 1
+
+    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+        old, billing = self.before.invoice, self.before.billing
+        assert old is not None
+        assert billing is not None
+        invoice = invoice_for_places(
+            self.ports,
+            released,
+            self.course,
+            billing=billing,
+            due_at=old.due_at,
+            attempt=self.attempt,
+        )
+        return released.model_copy(update={"invoice": invoice})
+
+    def told(self, new: GroupBooking, number: int) -> GroupBooking:
+        """Told what the invoice now asks (or that none is owed), as it is at this change."""
+        return manager_told(
+            new,
+            GroupEvent.INVOICE_REISSUED,
+            f"invoice{self.attempt}",
+            amount=new.total.amount if new.seats_held else 0,
+            places=(number,),
+            places_kept=new.seats_held,
+        )
+
+    def undo(self, new: GroupBooking) -> None:
+        if new.invoice is not None and new.invoice is not self.before.invoice:
+            self.ports.payments.void_invoice(new.invoice.invoice_id)
+
+    def close_old(self, saved: GroupBooking) -> None:
+        if self.before.invoice is not None:
+            void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
+
+
+class _ByCard(_WayToPay):
+    """The open Checkout Session, replaced by one for the places kept."""
+
+    done = "group place taken off its checkout"
+
+    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+        hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
+        checkout = checkout_for_places(
+            self.ports,
+            released,
+            self.course,
+            expires_at=hold_until,
+            # One session per set of places kept: a retry of this change asks for it again.
+            attempt=1 + len(released.places) - released.seats_held,
+        )
+        return released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
+
+    def told(self, new: GroupBooking, number: int) -> GroupBooking:
+        return new  # no email: the answer is the manager's page, with the new total and link
+
+    def undo(self, new: GroupBooking) -> None:
+        if new.checkout is not None and new.checkout is not self.before.checkout:
+            expire_quietly(self.ports, new.checkout.session_id)
+
+    def close_old(self, saved: GroupBooking) -> None:
+        if self.before.checkout is not None:
+            expire_quietly(self.ports, self.before.checkout.session_id)
+
+
+def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
+    """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
+    by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+    way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
     now = ports.clock()
     refuse_once_started(now, course.first_start())
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    old = group.invoice
-    attempt = old.attempt + 1 if old is not None else 1
-    if released.seats_held == 0:
-        new = lapsed(released, now)
-    else:
-        assert old is not None
-        assert group.billing is not None
-        invoice = ports.payments.create_invoice(
-            InvoiceRequest(
-                application_id=group.group_id,
-                course_id=group.course_id,
-                description=places_line(released, course),
-                amount=released.total,
-                billing=group.billing,
-                due_at=old.due_at,
-                attempt=attempt,
-            )
-        )
-        new = released.model_copy(update={"invoice": invoice})
-    # Told what the invoice now asks (or that none is owed), as it is at this change.
-    new = manager_told(
-        new,
-        GroupEvent.INVOICE_REISSUED,
-        f"invoice{attempt}",
-        amount=new.total.amount if new.seats_held else 0,
-        places=(number,),
-        places_kept=new.seats_held,
-    )
+    new = lapsed(released, now) if released.seats_held == 0 else way.ask(released, now)
+    new = way.told(new, number)
     try:
         saved = ports.groups.save_group(new, group)
     except StaleWrite:
-        if new.invoice is not None and new.invoice is not old:
-            ports.payments.void_invoice(new.invoice.invoice_id)
+        way.undo(new)
         raise Conflict(
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
-    if old is not None:
-        void_quietly(ports, saved.model_copy(update={"invoice": old}))
-    logger.info("group place taken off its invoice", extra={"group_id": group.group_id})
+    way.close_old(saved)
+    logger.info(way.done, extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)

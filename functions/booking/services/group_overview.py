@@ -9,7 +9,7 @@ from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.group_overview import GroupLine, group_line
 from booking.domain.groups import GroupBooking
-from booking.services.groups import find_course
+from booking.services.access import existing_course
 from booking.services.ports import Ports
 
 
@@ -20,7 +20,7 @@ class CourseGroupBookings:
 
 
 def course_group_bookings(ports: Ports, course_id: str) -> CourseGroupBookings:
-    course = find_course(ports, course_id)
+    course = existing_course(ports, course_id)
     now = ports.clock()
     timezone = course.definition.timezone
     return CourseGroupBookings(

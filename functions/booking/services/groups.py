@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import CheckoutRef
+from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.services.ports import Ports
+from booking.domain.wording import places_words
+from booking.services.access import existing_course
+from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 
 logger = Logger(child=True)
 
@@ -52,13 +57,6 @@ class GroupView:
         return None
 
 
-def find_course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
-    return course
-
-
 def find_group(ports: Ports, group_id: str) -> GroupBooking:
     group = ports.groups.get_group(group_id) if group_id else None
     if group is None:
@@ -86,7 +84,7 @@ def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
 
 
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:
-    course = find_course(ports, group.course_id)
+    course = existing_course(ports, group.course_id)
     places: list[PlaceView] = []
     for place in group.places:
         holder_id = ports.groups.place_holder(group.group_id, place.number)
@@ -134,8 +132,53 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
 
 def places_line(group: GroupBooking, course: Course) -> str:
     """The invoice's line: how many places, on which course (never who they are for)."""
-    places = group.seats_held or len(group.places)
-    return f"{places} place{'s' if places != 1 else ''}: {course.definition.title}"
+    return f"{places_words(group.seats_held or len(group.places))}: {course.definition.title}"
+
+
+def invoice_for_places(
+    ports: Ports,
+    group: GroupBooking,
+    course: Course,
+    *,
+    billing: BillingDetails,
+    due_at: datetime,
+    attempt: int,
+) -> InvoiceRef:
+    """An invoice to the employer for the places ``group`` holds (the first, or one replacing
+    it: ``attempt``), sent to its billing contact."""
+    return ports.payments.create_invoice(
+        InvoiceRequest(
+            application_id=group.group_id,
+            course_id=group.course_id,
+            description=places_line(group, course),
+            amount=group.total,
+            billing=billing,
+            due_at=due_at,
+            attempt=attempt,
+        )
+    )
+
+
+def checkout_for_places(
+    ports: Ports, group: GroupBooking, course: Course, *, expires_at: datetime, attempt: int
+) -> CheckoutRef:
+    """A Checkout Session for the places ``group`` holds, paid by its manager, who returns to
+    their page either way."""
+    back = manager_url(ports, group)
+    return ports.payments.create_checkout(
+        CheckoutRequest(
+            # The manager pays, and comes back to their page whether they paid or not.
+            customer_email=group.manager.email,
+            success_url=back,
+            cancel_url=back,
+            product_name=places_line(group, course),
+            price=group.total,
+            application_id=group.group_id,
+            course_id=group.course_id,
+            expires_at=expires_at,
+            attempt=attempt,
+        )
+    )
 
 
 def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:

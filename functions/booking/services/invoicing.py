@@ -24,7 +24,6 @@ from booking.domain.errors import (
     Conflict,
     DependencyUnavailable,
     InvalidInput,
-    NotFound,
     StaleWrite,
 )
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
@@ -32,7 +31,7 @@ from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
 from booking.services.access import authorised, refuse_unless_payable
-from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Ports
 from booking.services.settle import clean_up, settle_money
@@ -102,9 +101,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
     attempt Stripe could not take): the seat is held first, then the invoice sent. With
     nothing left to pay, the place is booked instead: no invoice for nothing is ever sent."""
     first = authorised(ports, application_id, token)
-    course = ports.repository.get_course(first.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
+    course = course_of(ports, first)
 
     def hold_seat(application: Application) -> tuple[Application, datetime | None]:
         now = ports.clock()

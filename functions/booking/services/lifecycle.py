@@ -14,8 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, NotFound, StaleWrite
-from booking.domain.groups import refuse_organiser_cancel
+from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
@@ -23,6 +22,7 @@ from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     concurrent_update,
+    course_of,
     load_application,
     retried,
 )
@@ -55,9 +55,7 @@ def approve(ports: Ports, application_id: str) -> Application:
                 f"{status_named(application.status)}",
                 code="not_pending_review",
             )
-        course = ports.repository.get_course(application.course_id)
-        if course is None:
-            raise NotFound("the course of this application no longer exists")
+        course = course_of(ports, application)
         now = ports.clock()
         if course.seat_free_for_newcomer:
             try:
@@ -106,11 +104,13 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else."""
     application = ports.repository.get_application(application_id) if application_id else None
+    organisation = ""
     if application is not None and application.group_place is not None:
         group = ports.groups.get_group(application.group_place.group_id)
-        refuse_organiser_cancel(application, group.organisation if group else "")
-    # The application read for the refusal is the first the one money path decides on.
-    return settle_money(ports, application_id, Cancellation(refund=refund), first=application).saved
+        organisation = group.organisation if group else ""
+    # The application read for the group's name is the first the one money path decides on.
+    cancellation = Cancellation(refund=refund, group_organisation=organisation)
+    return settle_money(ports, application_id, cancellation, first=application).saved
 
 
 # -- the scheduled sweep -------------------------------------------------------------------
@@ -141,7 +141,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue
-        if application.pending_move is not None and application.pending_move.expires_at <= now:
+        if application.pending_move is not None and application.pending_move.overdue(now):
             try:
                 if lapse_overdue_move(ports, application, now):
                     summary.holds_released += 1

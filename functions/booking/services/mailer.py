@@ -42,14 +42,13 @@ from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
 from booking.services.calendars import CalendarFiles
-from booking.services.email_composing import compose, composed
+from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
 from booking.services.group_emails import GroupEmailOutcome, send_group_email
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 
-# ``compose`` is composing's; it stays importable from here, where callers have found it.
-__all__ = ["EmailInFlight", "SendOutcome", "compose", "send_email_job"]
+__all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
 logger = Logger(child=True)
 S = ApplicationStatus

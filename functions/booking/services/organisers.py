@@ -31,7 +31,8 @@ from booking.domain.wording import (
     money_words,
     status_with_reason,
 )
-from booking.services.concurrency import concurrent_update, load_application, retried
+from booking.services.access import existing_course
+from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.groups import organisation_of, organisations_of_course
@@ -50,9 +51,7 @@ S = ApplicationStatus
 
 
 def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
+    course = existing_course(ports, course_id)
     organisations = organisations_of_course(ports, course_id)
     return [
         _roster_row(application, course.definition.price, organisations)
@@ -82,12 +81,8 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     """One application as its roster row gives it (answers, status, money in minor units,
     the invoice), with its course and why its status last changed: the machine-readable
     record of ``GET /admin/applications/{id}``."""
-    application = ports.repository.get_application(application_id) if application_id else None
-    if application is None:
-        raise NotFound(f"no application {application_id!r}")
-    course = ports.repository.get_course(application.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
+    application = load_application(ports, application_id)
+    course = course_of(ports, application)
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)
     return {
@@ -162,9 +157,7 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
 def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
     """A course and its money, counted once for the ``/admin`` totals, the console's pages and
     (through the totals) the CLI."""
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
+    course = existing_course(ports, course_id)
     applications = ports.repository.list_applications(course_id)
     groups = ports.groups.groups_of_course(course_id)
     return course, course_money(applications, course.definition.price, groups)
@@ -224,9 +217,7 @@ PAID_BY = {"card": "Card", "invoice": "Invoice to the employer"}
 def roster_csv(ports: Ports, course_id: str) -> str:
     """The roster in people's words, as UTF-8 CSV with a byte-order mark (so Excel opens names
     with accents correctly), every cell safe from formula injection."""
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound(f"no course {course_id!r}")
+    course = existing_course(ports, course_id)
     zone = course.definition.timezone
     organisations = organisations_of_course(ports, course_id)
     buffer = io.StringIO()
@@ -252,7 +243,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             else ""
         )
         cells = [
-            application.reference or application.application_id,
+            application.reference_or_id,
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
             status_with_reason(application.status.value, application.status_reason),
             moment_when(application.created_at, zone),

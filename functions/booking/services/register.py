@@ -275,7 +275,7 @@ def certificate_details(
         dates=terms.dates,
         hours=terms.hours,
         facilitators=terms.facilitators,
-        reference=application.reference or application.application_id,
+        reference=application.reference_or_id,
         verification_url=certificate_url(ports, code),
         issued=terms.issued,
         organisation=terms.organisation,

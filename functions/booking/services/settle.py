@@ -36,14 +36,19 @@ from booking.domain.errors import (
     Conflict,
     CourseFull,
     DependencyUnavailable,
-    NotFound,
     StaleWrite,
     UnknownToProvider,
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.payment_settlement import invoiced
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
-from booking.services.concurrency import UNREAD, concurrent_update, load_application, retried
+from booking.services.concurrency import (
+    UNREAD,
+    concurrent_update,
+    course_of,
+    load_application,
+    retried,
+)
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
 from booking.services.waitlist import offer_free_places
@@ -73,7 +78,7 @@ def settle_money(
     if isinstance(fact, BursaryGranted) or (first is not None and first.price is None):
         # Only a bursary needs the course (a replacement invoice's terms and line), and an
         # application stored before prices were recorded its price.
-        course = _course_of(ports, first or load_application(ports, application_id))
+        course = course_of(ports, first or load_application(ports, application_id))
 
     def attempt(application: Application) -> Settled:
         situation = _situation(ports, application, course)
@@ -94,19 +99,12 @@ def settle_money(
     )
 
 
-def _course_of(ports: Ports, application: Application) -> Course:
-    course = ports.repository.get_course(application.course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
-    return course
-
-
 def _situation(ports: Ports, application: Application, course: Course | None) -> Situation:
     now = ports.clock()
     if course is None:
         price = application.price
         if price is None:  # stored before prices were recorded
-            price = _course_of(ports, application).definition.price
+            price = course_of(ports, application).definition.price
         return Situation(now=now, course_price=price)
     return Situation(
         now=now,
@@ -209,7 +207,7 @@ def _issued(
     ports: Ports, course: Course | None, new: Application, command: IssueInvoice
 ) -> Application:
     """A replacement invoice for what is owed now, in the change that made it owed."""
-    course = course or _course_of(ports, new)
+    course = course or course_of(ports, new)
     request = invoice_request(course, new, command.due_at, command.attempt)
     invoice = ports.payments.create_invoice(request)
     return invoiced(new, invoice, ports.clock(), course.definition.timezone)

@@ -16,21 +16,20 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
-from booking.domain.dearer_moves import ask_for_difference, pending_refusal
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput, NotFound
+from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
+    MoveAsked,
     TransferRefused,
     cohort_name,
-    costs_more,
     decide_transfer,
-    difference_to_pay,
+    difference_asked,
     pending_refund,
     refusal,
     transfer_refund_key,
     with_transfer_refund,
 )
-from booking.services.concurrency import load_application, retried
+from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
@@ -64,7 +63,7 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
     """The programme's other cohorts still taking people, soonest first, each with whether
     this booking may move there (what the console's and the CLI's choice shows)."""
     application = load_application(ports, application_id)
-    source = _course(ports, application.course_id)
+    source = course_of(ports, application)
     now = ports.clock()
     programme = programme_of(source)
     cohorts = sorted(
@@ -86,7 +85,7 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
                 cohort_name(c),
                 c.status(now),
                 _why_not(application, source, c, now),
-                difference_to_pay(application, c) if costs_more(application, c) else 0,
+                difference_asked(application, c),
             )
             for c in cohorts
         ],
@@ -106,9 +105,7 @@ def _why_not(
             f"the move here is waiting for {pending.difference_words()} to be paid (the link "
             f"was emailed); withdraw it to choose again",
         )
-    return pending_refusal(application, target.course_id) or refusal(
-        application, source, target, now
-    )
+    return refusal(application, source, target, now)
 
 
 def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Application:
@@ -121,24 +118,18 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         pending = current.pending_move
         if pending is not None and pending.to_course_id == target_id:
             return current  # asked again: the move waits for its difference (opened below)
-        source = _course(ports, current.course_id)
+        source = course_of(ports, current)
         target = _target(ports, target_id)
-        now = ports.clock()
-        refused = pending_refusal(current, target_id) or refusal(current, source, target, now)
-        if refused is not None:
-            raise Conflict(refused.message, code=refused.code)
-        if costs_more(current, target):
+        decided = decide_transfer(current, source, target, ports.clock())
+        if isinstance(decided, TransferRefused):
+            raise Conflict(decided.message, code=decided.code)
+        if isinstance(decided, MoveAsked):
             # The difference is asked for first; the seat there is held meanwhile. Never for
             # a person holding another application there (the move could not be made: its
             # save would find the enrolment taken, and the payment would only go back).
             enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
             if enrolled not in (None, current.application_id):
                 raise _already_applied(target)
-            asked = ask_for_difference(current, source, target, now)
-            return _save(ports, asked.application, current, target)
-        decided = decide_transfer(current, source, target, now)
-        if isinstance(decided, TransferRefused):
-            raise Conflict(decided.message, code=decided.code)
         return _save(ports, decided.application, current, target)
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
@@ -241,13 +232,6 @@ def _moved_there(application: Application, target_id: str) -> bool:
         and application.course_id == target_id
         and latest.to_course_id == target_id
     )
-
-
-def _course(ports: Ports, course_id: str) -> Course:
-    course = ports.repository.get_course(course_id)
-    if course is None:
-        raise NotFound("the course of this application no longer exists")
-    return course
 
 
 def _course_id(value: object) -> str:

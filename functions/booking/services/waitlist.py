@@ -16,6 +16,7 @@ from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.limits import released_to
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
@@ -79,13 +80,7 @@ def held_for_payment(application: Application, now: datetime) -> Application:
 
 
 def waitlist(application: Application, now: datetime) -> Application:
-    return application.moved_to(
-        S.WAITLISTED,
-        now,
-        seat_held=False,
-        hold_expires_at=None,
-        waitlisted_at=now,
-    ).with_emails(
+    return released_to(application, S.WAITLISTED, now, waitlisted_at=now).with_emails(
         EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
     )
 

@@ -32,7 +32,6 @@ from booking.adapters.dynamodb.items import (
 from booking.adapters.dynamodb.limits import holding_actions
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
-    BY_TIME_INDEX,
     CODE_PREFIX,
     COURSE_SK,
     DUE_PARTITION,
@@ -55,6 +54,7 @@ from booking.adapters.dynamodb.table import (
     Table,
     error_code,
     translate_aws_errors,
+    versioned_put,
 )
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob
@@ -141,15 +141,11 @@ class DynamoApplicationStore:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
-        put: dict[str, Any] = {
-            "TableName": self.table.name,
-            "Item": application_to_item(stored, self.unpaid_retention),
-        }
-        if previous is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "version = :v"
-            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+        put = versioned_put(
+            self.table.name,
+            application_to_item(stored, self.unpaid_retention),
+            previous.version if previous else None,
+        )
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
@@ -292,38 +288,19 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
-        found: list[Application] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
-            ExpressionAttributeValues={
-                ":p": {"S": DUE_PARTITION},
-                ":now": {"S": iso(now) + "~"},
-            },
-        ):
-            found.append(application_from_item(item))
-            if len(found) >= limit:
-                break
-        return found
+        # "~" sorts after "#<id>": an application due exactly at ``now`` is due.
+        due = self.table.in_time_order(DUE_PARTITION, until=iso(now) + "~", limit=limit)
+        return [application_from_item(item) for item in due]
 
     # -- the outbox --------------------------------------------------------------------------
 
     @translate_aws_errors
     def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]:
         """Emails the stream has not relayed yet (normally none older than a few seconds)."""
-        jobs: list[EmailJob] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk < :before",
-            ExpressionAttributeValues={
-                ":p": {"S": OUTBOX_PARTITION},
-                ":before": {"S": key_instant(written_before)},
-            },
-        ):
-            jobs.append(job_from_outbox_item(item))
-            if len(jobs) >= limit:
-                break
-        return jobs
+        written = self.table.in_time_order(
+            OUTBOX_PARTITION, until=key_instant(written_before), limit=limit, before=True
+        )
+        return [job_from_outbox_item(item) for item in written]
 
     @translate_aws_errors
     def emails_relayed(self, job_ids: Sequence[str]) -> None:

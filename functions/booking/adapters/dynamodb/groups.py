@@ -28,7 +28,7 @@ from booking.adapters.dynamodb.schema import (
     group_person_partition,
     group_place_key,
 )
-from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.adapters.dynamodb.table import Table, translate_aws_errors, versioned_put
 from booking.domain.addresses import STORED
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.groups import GroupBooking, provider_objects_of_group
@@ -64,29 +64,22 @@ class DynamoGroupStore:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
         )
-        put: dict[str, Any] = {
-            "TableName": self.table.name,
-            "Item": {
-                **group_key(stored.group_id),
-                "course_id": {"S": stored.course_id},
-                "status": {"S": stored.status.value},
-                "version": {"N": str(stored.version)},
-                "doc": {"S": stored.model_dump_json()},
-                # The course's groups, as its applications are found (its money counts them).
-                f"{BY_COURSE_INDEX}pk": {"S": course_groups_partition(stored.course_id)},
-                f"{BY_COURSE_INDEX}sk": {"S": f"{iso(stored.created_at)}#{stored.group_id}"},
-            },
+        item: dict[str, Any] = {
+            **group_key(stored.group_id),
+            "course_id": {"S": stored.course_id},
+            "status": {"S": stored.status.value},
+            "version": {"N": str(stored.version)},
+            "doc": {"S": stored.model_dump_json()},
+            # The course's groups, as its applications are found (its money counts them).
+            f"{BY_COURSE_INDEX}pk": {"S": course_groups_partition(stored.course_id)},
+            f"{BY_COURSE_INDEX}sk": {"S": f"{iso(stored.created_at)}#{stored.group_id}"},
         }
         lapses = stored.sweep_due_at()
         if lapses is not None:
             # Sparse, like the applications' DUE partition: the sweep reads unpaid groups only.
-            put["Item"][f"{BY_TIME_INDEX}pk"] = {"S": GROUPS_DUE_PARTITION}
-            put["Item"][f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(lapses)}#{stored.group_id}"}
-        if previous is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "version = :v"
-            put["ExpressionAttributeValues"] = {":v": {"N": str(previous.version)}}
+            item[f"{BY_TIME_INDEX}pk"] = {"S": GROUPS_DUE_PARTITION}
+            item[f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(lapses)}#{stored.group_id}"}
+        put = versioned_put(self.table.name, item, previous.version if previous else None)
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
         delta = stored.seats_held - (previous.seats_held if previous else 0)
         if delta > 0:
@@ -153,19 +146,8 @@ class DynamoGroupStore:
     def groups_due(self, now: datetime, limit: int = 100) -> list[GroupBooking]:
         """Groups the sweep must look at by ``now``: unpaid ones whose hold has lapsed, paid
         ones past their colleagues' deadline."""
-        found: list[GroupBooking] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk <= :now",
-            ExpressionAttributeValues={
-                ":p": {"S": GROUPS_DUE_PARTITION},
-                ":now": {"S": iso(now) + "~"},
-            },
-        ):
-            found.append(GroupBooking.model_validate_json(item["doc"]["S"], context=STORED))
-            if len(found) >= limit:
-                break
-        return found
+        due = self.table.in_time_order(GROUPS_DUE_PARTITION, until=iso(now) + "~", limit=limit)
+        return [GroupBooking.model_validate_json(item["doc"]["S"], context=STORED) for item in due]
 
     @translate_aws_errors
     def groups_of_course(self, course_id: str) -> list[GroupBooking]:

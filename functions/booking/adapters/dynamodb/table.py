@@ -13,10 +13,12 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from booking.adapters.dynamodb.schema import BY_TIME_INDEX
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
@@ -96,6 +98,19 @@ def translate_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def versioned_put(table: str, item: dict[str, Any], previous_version: int | None) -> dict[str, Any]:
+    """A put of a versioned item that holds only if nobody wrote it since it was read: new (no
+    ``previous_version``) only where none exists, else only over the version read."""
+    if previous_version is None:
+        return {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+    return {
+        "TableName": table,
+        "Item": item,
+        "ConditionExpression": "version = :v",
+        "ExpressionAttributeValues": {":v": {"N": str(previous_version)}},
+    }
+
+
 class Table:
     def __init__(self, client: DynamoDBClient, name: str) -> None:
         self.client = client
@@ -109,6 +124,25 @@ class Table:
         paginator = self.client.get_paginator("query")
         for page in paginator.paginate(TableName=self.name, **kwargs):
             yield from page.get("Items", [])
+
+    def in_time_order(
+        self, partition: str, *, until: str, limit: int, before: bool = False
+    ) -> list[dict[str, Any]]:
+        """The items of ``partition`` of the by-time index whose sort key is ``until`` or
+        earlier (strictly earlier with ``before``), the earliest first, at most ``limit``."""
+        compared = "<" if before else "<="
+        return list(
+            islice(
+                self.query(
+                    IndexName=BY_TIME_INDEX,
+                    KeyConditionExpression=(
+                        f"{BY_TIME_INDEX}pk = :p AND {BY_TIME_INDEX}sk {compared} :until"
+                    ),
+                    ExpressionAttributeValues={":p": {"S": partition}, ":until": {"S": until}},
+                ),
+                limit,
+            )
+        )
 
     def put_new(self, item: dict[str, Any]) -> bool:
         """Put ``item`` unless its key exists; False when it did."""

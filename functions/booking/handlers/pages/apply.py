@@ -193,28 +193,48 @@ def apply_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> str:
-    definition = course.definition
     listed = _ordered_errors(errors or {}, values or {})
+    return form_page(
+        "pages/apply.html",
+        listed,
+        **course_form(course, now, action, values or {}),
+        capacity=course.definition.capacity,
+        # The manager's form for several named places (``handlers.pages.groups``).
+        group_booking_url=action.removesuffix("/applications") + "/group-booking",
+        fields=APPLICATION_FIELDS,
+        discount_field=DISCOUNT_FIELD,
+        consent_label=CONSENT_LABEL,
+    )
+
+
+def course_form(
+    course: Course, now: datetime, action: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """What a form to book on ``course`` shows of it (the application form, a manager's form
+    for several places): its facts and places, and how it may be paid."""
+    definition = course.definition
+    return {
+        "course": course_facts(course),
+        "status": course.status(now).value,
+        "places_left": course.places_left,
+        "approval_required": definition.approval_required,
+        "action": action,
+        "invoice_allowed": definition.invoice_allowed,
+        "po_required": definition.po_required,
+        "billing_fields": BILLING_FIELDS,
+        "paying_by_invoice": values.get("payment_method") == "invoice",
+        "values": values,
+    }
+
+
+def form_page(template: str, listed: list[dict[str, str]], **context: Any) -> str:
+    """A form page with its errors: ``listed`` in the summary at its top (``name``,
+    ``message``, ``href``), and each beside its field."""
     return (
         environment()
-        .get_template("pages/apply.html")
+        .get_template(template)
         .render(
-            course=course_facts(course),
-            status=course.status(now).value,
-            places_left=course.places_left,
-            capacity=definition.capacity,
-            approval_required=definition.approval_required,
-            action=action,
-            # The manager's form for several named places (``handlers.pages.groups``).
-            group_booking_url=action.removesuffix("/applications") + "/group-booking",
-            fields=APPLICATION_FIELDS,
-            invoice_allowed=definition.invoice_allowed,
-            po_required=definition.po_required,
-            billing_fields=BILLING_FIELDS,
-            discount_field=DISCOUNT_FIELD,
-            paying_by_invoice=(values or {}).get("payment_method") == "invoice",
-            consent_label=CONSENT_LABEL,
-            values=values or {},
+            **context,
             error_list=listed,
             errors={item["name"]: item["message"] for item in listed},
         )

@@ -12,7 +12,12 @@ from urllib.parse import quote
 from booking.domain.course import Course
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import FIELD_NAMES, moment_when, money_words
-from booking.handlers.pages.apply import APPLICATION_FIELDS, BILLING_FIELDS, friendly_error
+from booking.handlers.pages.apply import (
+    APPLICATION_FIELDS,
+    course_form,
+    form_page,
+    friendly_error,
+)
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
 from booking.services.group_applying import PlaceOpened
@@ -75,30 +80,15 @@ def group_form(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> str:
-    definition = course.definition
     # One key per form shown (kept when it is shown again with its errors): its submits,
     # however many, make one booking.
     values = {"idempotency_key": secrets.token_urlsafe(16), **(values or {})}
-    listed = _errors(errors or {}, values)
-    return (
-        environment()
-        .get_template("pages/group_form.html")
-        .render(
-            course=course_facts(course),
-            status=course.status(now).value,
-            places_left=course.places_left,
-            approval_required=definition.approval_required,
-            action=action,
-            rows=range(1, min(FORM_ROWS, MAX_PLACES) + 1),
-            manager_fields=_MANAGER_FIELDS,
-            invoice_allowed=definition.invoice_allowed,
-            po_required=definition.po_required,
-            billing_fields=BILLING_FIELDS,
-            paying_by_invoice=values.get("payment_method") == "invoice",
-            values=values,
-            error_list=listed,
-            errors={item["name"]: item["message"] for item in listed},
-        )
+    return form_page(
+        "pages/group_form.html",
+        _errors(errors or {}, values),
+        **course_form(course, now, action, values),
+        rows=range(1, min(FORM_ROWS, MAX_PLACES) + 1),
+        manager_fields=_MANAGER_FIELDS,
     )
 
 
@@ -173,17 +163,12 @@ def place_form(
         "email": opened.place.colleague.email,
         **(values or {}),
     }
-    listed = _errors(errors or {}, values)
-    return (
-        environment()
-        .get_template("pages/group_place.html")
-        .render(
-            course=course_facts(opened.course),
-            organisation=opened.group.organisation,
-            action=action,
-            fields=APPLICATION_FIELDS,
-            values=values,
-            error_list=listed,
-            errors={item["name"]: item["message"] for item in listed},
-        )
+    return form_page(
+        "pages/group_place.html",
+        _errors(errors or {}, values),
+        course=course_facts(opened.course),
+        organisation=opened.group.organisation,
+        action=action,
+        fields=APPLICATION_FIELDS,
+        values=values,
     )

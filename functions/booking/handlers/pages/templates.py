@@ -7,18 +7,20 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from booking.domain.course import Course, SessionKind
-from booking.domain.wording import session_when
+from booking.domain.wording import places_words, session_when
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    pages = Environment(
         loader=PackageLoader("booking", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    pages.filters["places"] = places_words
+    return pages
 
 
 def load_templates(folder: str) -> int:

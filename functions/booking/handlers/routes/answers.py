@@ -95,6 +95,20 @@ def query(name: str, description: str, required: bool = False, **constraints: An
     }
 
 
+# The path parameters many routes name a thing by.
+COURSE_ID = path_parameter("course_id")
+DISCOUNT_CODE = path_parameter("code", "The code's letters, in any case", 40)
+
+
+def secret_token(whose: str) -> Fragment:
+    """The ``token`` a link carries (its secret), described as ``whose``."""
+    return query("token", whose, required=True, minLength=1, maxLength=100)
+
+
+# An application's own token: its status page, its payment and its register's apologies.
+APPLICATION_TOKEN = secret_token("The application's secret token (from its status link)")
+
+
 def form(fields: Fragment, required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     """An HTML form's fields as the browser posts them (every value a string)."""
     return {"type": "object", "properties": dict(fields), "required": list(required), **extra}

@@ -19,6 +19,7 @@ from booking.handlers.course_form import (
 )
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    COURSE_ID,
     CSRF_FIELD,
     ROSTER_SAID,
     TICKED,
@@ -31,7 +32,7 @@ from booking.handlers.routes.answers import (
     schema,
     see_other,
 )
-from booking.handlers.routes.console_money import COURSE, MONEY, NO_COURSE
+from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.transfers import TRANSFER_DONE
 from booking.services.console import MAX_QUERY_LENGTH
@@ -243,7 +244,7 @@ PAGES: tuple[Route, ...] = (
             ),
         },
         parameters=(
-            COURSE,
+            COURSE_ID,
             query(
                 "status",
                 "Only applications in this status (empty: any)",
@@ -277,7 +278,7 @@ PAGES: tuple[Route, ...] = (
             ),
             "404": NO_COURSE,
         },
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(
@@ -287,7 +288,7 @@ PAGES: tuple[Route, ...] = (
         "consoleEditCourse",
         "The course form, filled in with the stored definition",
         {"200": page("The course form"), "404": NO_COURSE},
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from booking.handlers.discount_form import FIELDS as CODE_FIELDS
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    COURSE_ID,
+    DISCOUNT_CODE,
     console_form,
     page,
     path_parameter,
@@ -15,10 +17,8 @@ from booking.handlers.routes.answers import (
 
 CONSOLE = Function.CONSOLE
 TAGS = ("console",)
-# A course's pages, here and in ``routes.console``.
-COURSE = path_parameter("course_id")
+# A course's pages, here and in ``routes.console``, answer this when there is no such course.
 NO_COURSE = page("No such course (or a path segment longer than any id)")
-_CODE = path_parameter("code", "The code's letters, in any case", 40)
 _PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 CODES_DONE = ("created", "expired")
 _CODE_FIELD_SAID = {
@@ -41,7 +41,7 @@ MONEY: tuple[Route, ...] = (
         "expire one",
         {"200": page("The codes and the form for a new one"), "404": NO_COURSE},
         parameters=(
-            COURSE,
+            COURSE_ID,
             query(
                 "done",
                 "Set by the redirect after a change: the page says it was done",
@@ -71,7 +71,7 @@ MONEY: tuple[Route, ...] = (
             },
             "code",
         ),
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(
@@ -87,7 +87,7 @@ MONEY: tuple[Route, ...] = (
             "503": page("Stripe did not answer: the codes page again, nothing changed"),
         },
         body=console_form(None),
-        parameters=(COURSE, _CODE),
+        parameters=(COURSE_ID, DISCOUNT_CODE),
         tags=TAGS,
     ),
     Route(
@@ -99,7 +99,7 @@ MONEY: tuple[Route, ...] = (
         "discount codes; and each application's line, by reference",
         {"200": page("The course's money"), "404": NO_COURSE},
         description="Counted as `GET /admin/courses/{course_id}/totals` counts it.",
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(

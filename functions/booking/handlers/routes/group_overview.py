@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import json_answer, page
-from booking.handlers.routes.console_money import COURSE, NO_COURSE
+from booking.handlers.routes.answers import COURSE_ID, json_answer, page
+from booking.handlers.routes.console_money import NO_COURSE
 
 _SAID = (
     "Each group: its organisation, manager (name and email), how it pays (card, or invoice "
@@ -24,7 +24,7 @@ GROUP_BOOKINGS_ADMIN: tuple[Route, ...] = (
         errors=(404,),
         description=_SAID + " The console's *Group bookings* page and the CLI's "
         "`group-bookings` say the same.",
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=("organisers",),
     ),
 )
@@ -41,7 +41,7 @@ GROUP_BOOKINGS_CONSOLE: tuple[Route, ...] = (
             "404": NO_COURSE,
         },
         description=_SAID,
-        parameters=(COURSE,),
+        parameters=(COURSE_ID,),
         tags=("console",),
     ),
 )

@@ -3,28 +3,27 @@ changes to the places, and each colleague's own application form (the ``api`` fu
 
 from __future__ import annotations
 
-from booking.handlers.routes import Function, Route
+from collections.abc import Mapping
+from typing import Any
+
+from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
+    COURSE_ID,
     json_answer,
     page,
     path_parameter,
     schema,
+    secret_token,
     see_other,
 )
+from booking.handlers.routes.public import course_form_page
 
 API = Function.API
 PAGES = ("groups", "pages")
-_MANAGER_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The manager's secret token (from their page's link)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-}
-_PLACE_TOKEN = {
-    **_MANAGER_TOKEN,
-    "description": "The colleague's secret token (from their own link; a substitution replaces it)",
-}
+_MANAGER_TOKEN = secret_token("The manager's secret token (from their page's link)")
+_PLACE_TOKEN = secret_token(
+    "The colleague's secret token (from their own link; a substitution replaces it)"
+)
 _PLACE = {
     "name": "place",
     "in": "path",
@@ -44,17 +43,46 @@ def _both(name: str) -> dict[str, object]:
     }
 
 
-GROUPS: tuple[Route, ...] = (
-    Route(
+def _on_a_place(
+    method: str,
+    action: str,
+    operation_id: str,
+    summary: str,
+    answers: Mapping[str, Fragment],
+    *,
+    errors: tuple[int, ...],
+    token: Fragment = _MANAGER_TOKEN,
+    **details: Any,
+) -> Route:
+    """A route about one place of a booking (``/groups/{group_id}/places/{place}/<action>``),
+    reached with the manager's token (or the colleague's); its answers are never cached."""
+    return Route(
         API,
-        "GET",
-        "/courses/{course_id}/group-booking",
+        method,
+        f"/groups/{{group_id}}/places/{{place}}/{action}",
+        operation_id,
+        summary,
+        answers,
+        errors=errors,
+        parameters=(path_parameter("group_id"), _PLACE, token),
+        private=True,
+        **details,
+    )
+
+
+# What the manager's change of a place answers.
+_CHANGED = {
+    "200": json_answer("GroupOut", "The booking after the change"),
+    "303": see_other("Browsers: back to the manager's page"),
+}
+
+GROUPS: tuple[Route, ...] = (
+    course_form_page(
+        "group-booking",
         "groupBookingForm",
         "The form for a manager booking places for named colleagues",
-        {"200": page("The manager's booking form")},
-        errors=(404,),
-        parameters=(path_parameter("course_id"),),
-        tags=PAGES,
+        "The manager's booking form",
+        PAGES,
     ),
     Route(
         API,
@@ -79,7 +107,7 @@ GROUPS: tuple[Route, ...] = (
         "colleague (`colleagues.N.email`) who already has a place on the course or has "
         "applied for one: one person holds one place.",
         parameters=(
-            path_parameter("course_id"),
+            COURSE_ID,
             {
                 "name": "Idempotency-Key",
                 "in": "header",
@@ -107,37 +135,27 @@ GROUPS: tuple[Route, ...] = (
         tags=PAGES,
         private=True,
     ),
-    Route(
-        API,
+    _on_a_place(
         "POST",
-        "/groups/{group_id}/places/{place}/substitute",
+        "substitute",
         "substitutePlace",
         "Another colleague takes a place",
-        {
-            "200": json_answer("GroupOut", "The booking after the change"),
-            "303": see_other("Browsers: back to the manager's page"),
-        },
+        _CHANGED,
         errors=(400, 404, 409, 413, 415, 422),
         description="A place goes to another colleague (`name`, `email`) before the "
         "course starts: they get a new link and the old one stops working; the old "
         "colleague's application, if they had applied, is withdrawn. Before the booking is "
         "paid (a misspelt address put right), the link goes out with the payment. A booking "
         "that lapsed unpaid answers 409 `lapsed`.",
-        parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
         body=_both("ColleagueIn"),
         tags=("groups",),
-        private=True,
     ),
-    Route(
-        API,
+    _on_a_place(
         "POST",
-        "/groups/{group_id}/places/{place}/cancel",
+        "cancel",
         "cancelPlace",
         "Give a place up: its share refunded, its seat to the waiting list",
-        {
-            "200": json_answer("GroupOut", "The booking after the change"),
-            "303": see_other("Browsers: back to the manager's page"),
-        },
+        _CHANGED,
         errors=(404, 409, 413),
         description="Before the course starts, a paid place is given up: the colleague's "
         "application (if any) is withdrawn, the place's price is refunded through Stripe "
@@ -148,26 +166,21 @@ GROUPS: tuple[Route, ...] = (
         "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
         "a payment that still arrives on it is refunded whole), and the last place given up "
         "ends the booking.",
-        parameters=(path_parameter("group_id"), _PLACE, _MANAGER_TOKEN),
         tags=("groups",),
-        private=True,
     ),
-    Route(
-        API,
+    _on_a_place(
         "GET",
-        "/groups/{group_id}/places/{place}/apply",
+        "apply",
         "placeApplicationForm",
         "A colleague's own application form",
         {"200": page("The application form for one place, with nothing to pay")},
         errors=(404, 409),
-        parameters=(path_parameter("group_id"), _PLACE, _PLACE_TOKEN),
+        token=_PLACE_TOKEN,
         tags=PAGES,
-        private=True,
     ),
-    Route(
-        API,
+    _on_a_place(
         "POST",
-        "/groups/{group_id}/places/{place}/applications",
+        "applications",
         "applyForPlace",
         "A colleague applies for their place",
         {
@@ -175,14 +188,13 @@ GROUPS: tuple[Route, ...] = (
             "303": see_other("Browsers: on to the status page"),
         },
         errors=(400, 404, 409, 413, 415, 422),
+        token=_PLACE_TOKEN,
         description="The application form's answers (as `POST /courses/{course_id}/"
         "applications`, without payment fields), for the address the place is booked for. "
         "The application fills the place at once (confirmed, nothing to pay: the manager "
         "paid) and the facilitators get it like any other. 409 once the place is filled, "
         "cancelled, unpaid, or past `apply_by`; 404 for a link that was replaced.",
-        parameters=(path_parameter("group_id"), _PLACE, _PLACE_TOKEN),
         body=_both("ApplicationForm"),
         tags=("groups",),
-        private=True,
     ),
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    COURSE_ID,
+    DISCOUNT_CODE,
     ROSTER_SAID,
     array_of,
     json_answer,
@@ -18,10 +20,8 @@ from booking.handlers.routes.answers import (
 
 ADMIN = Function.ADMIN
 TAGS = ("organisers",)
-_COURSE = path_parameter("course_id")
 _APPLICATION = path_parameter("application_id")
 _PERSON = path_parameter("email", "The person's email address, URL-encoded", 254)
-_CODE = path_parameter("code", "The code's letters, in any case", 40)
 _BY_ID_OR_REFERENCE = path_parameter(
     "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
 )
@@ -63,7 +63,7 @@ ORGANISERS: tuple[Route, ...] = (
             "201": json_answer("SavedCourseOut", "Created"),
         },
         errors=_ACTION_ERRORS,
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         body=json_body("CourseDefinition"),
         tags=TAGS,
     ),
@@ -84,7 +84,7 @@ ORGANISERS: tuple[Route, ...] = (
         },
         errors=(404, 422),
         parameters=(
-            _COURSE,
+            COURSE_ID,
             {
                 "name": "format",
                 "in": "query",
@@ -122,7 +122,7 @@ ORGANISERS: tuple[Route, ...] = (
         errors=(404,),
         description="Counted as the console's money page and the CLI's `totals` count them. "
         + _IN_PENCE,
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(
@@ -137,7 +137,7 @@ ORGANISERS: tuple[Route, ...] = (
         "gives it; Stripe is given no limit.",
         {"201": json_answer("DiscountCodeOut", "The code, made at Stripe and kept")},
         errors=_ACTION_ERRORS,
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         body=json_body("DiscountCodeDefinition"),
         tags=TAGS,
     ),
@@ -152,7 +152,7 @@ ORGANISERS: tuple[Route, ...] = (
         errors=(404,),
         description=f"Stripe is asked about each code's promotion code; where it does not "
         f"answer, `stripe_active` and `stripe_times_redeemed` are null. {_IN_PENCE}",
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(
@@ -166,7 +166,7 @@ ORGANISERS: tuple[Route, ...] = (
         errors=(404, 409),
         description="Expiring a code again repeats both steps harmlessly. Stripe unavailable: "
         "503 and nothing changed.",
-        parameters=(_COURSE, _CODE),
+        parameters=(COURSE_ID, DISCOUNT_CODE),
         tags=TAGS,
     ),
     Route(

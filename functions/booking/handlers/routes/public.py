@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    APPLICATION_TOKEN,
+    COURSE_ID,
     HTML_CONTENT,
     array_of,
     json_answer,
@@ -16,13 +18,26 @@ from booking.handlers.routes.answers import (
 
 API, WEBHOOK = Function.API, Function.WEBHOOK
 PAGES = ("public", "pages")
-_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The application's secret token (from its status link)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-}
+
+
+def course_form_page(
+    action: str, operation_id: str, summary: str, what: str, tags: tuple[str, ...]
+) -> Route:
+    """The public API's page with a form to book on a course (``/courses/{course_id}/<action>``);
+    404 for no such course."""
+    return Route(
+        API,
+        "GET",
+        f"/courses/{{course_id}}/{action}",
+        operation_id,
+        summary,
+        {"200": page(what)},
+        errors=(404,),
+        parameters=(COURSE_ID,),
+        tags=tags,
+    )
+
+
 _ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
 _APPLICATION_FORM = {
     "required": True,
@@ -67,19 +82,15 @@ PUBLIC: tuple[Route, ...] = (
         errors=(404,),
         description="JSON; a browser (`Accept: text/html`) gets the course's page, "
         "with its application form.",
-        parameters=(path_parameter("course_id"),),
+        parameters=(COURSE_ID,),
         tags=PAGES,
     ),
-    Route(
-        API,
-        "GET",
-        "/courses/{course_id}/apply",
+    course_form_page(
+        "apply",
         "applicationForm",
         "The course's page with the application form",
-        {"200": page("The application form")},
-        errors=(404,),
-        parameters=(path_parameter("course_id"),),
-        tags=PAGES,
+        "The application form",
+        PAGES,
     ),
     Route(
         API,
@@ -119,7 +130,7 @@ PUBLIC: tuple[Route, ...] = (
         "falls due, and `invoice.paid` confirms it. `discount_code` applies a code made "
         "for the course; an unknown or used-up code is a 422 on `discount_code`.",
         parameters=(
-            path_parameter("course_id"),
+            COURSE_ID,
             {
                 "name": "Idempotency-Key",
                 "in": "header",
@@ -150,7 +161,7 @@ PUBLIC: tuple[Route, ...] = (
         errors=(404,),
         parameters=(
             path_parameter("application_id"),
-            _TOKEN,
+            APPLICATION_TOKEN,
             {
                 "name": "checkout",
                 "in": "query",
@@ -171,7 +182,7 @@ PUBLIC: tuple[Route, ...] = (
         {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
         errors=(404, 409, 413),
         description="A fresh Checkout Session for an application that may pay now.",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
     ),
@@ -190,7 +201,7 @@ PUBLIC: tuple[Route, ...] = (
         "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
         "and the place is held until the invoice falls due. For an application that may "
         "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
     ),

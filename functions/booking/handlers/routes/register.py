@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    APPLICATION_TOKEN,
+    COURSE_ID,
     CSRF_FIELD,
     console_form,
     download,
@@ -17,7 +19,6 @@ from booking.handlers.routes.answers import (
     see_other,
 )
 
-_COURSE = path_parameter("course_id")
 _ORGANISERS = ("organisers",)
 _CONSOLE = ("console",)
 _PAGES = ("public", "pages")
@@ -27,13 +28,6 @@ _NO_REGISTER = (
 )
 _MARK_SAID = "attended, absent or apologies (sent apologies)"
 _SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
-_TOKEN = {
-    "name": "token",
-    "in": "query",
-    "required": True,
-    "description": "The application's secret token (from its status link)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-}
 MARKED_DONE = ("marked", "closed")
 
 REGISTER_ROUTES: tuple[Route, ...] = (
@@ -46,7 +40,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         {"200": json_answer("RegisterOut", "The register, by name")},
         errors=(404, 409),
         description=_NO_REGISTER,
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=_ORGANISERS,
     ),
     Route(
@@ -59,7 +53,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
         errors=(400, 404, 409, 413, 415, 422),
         description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         body=json_body("RegisterMarkIn"),
         tags=_ORGANISERS,
     ),
@@ -75,7 +69,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         errors=(400, 404, 409, 413, 415, 422),
         description="Addresses match trimmed and in any case. Resolve an unmatched row by "
         "marking the person it is (`markRegister`), or leave it.",
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         body=json_body("AttendanceImportIn"),
         tags=_ORGANISERS,
     ),
@@ -91,7 +85,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         errors=(404, 409),
         description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
         "`register_not_over`.",
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=_ORGANISERS,
     ),
     Route(
@@ -103,7 +97,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "meeting's attendance export, and closing the register",
         {"200": page("The register"), "404": page("No such course"), "409": page("No register")},
         parameters=(
-            _COURSE,
+            COURSE_ID,
             query(
                 "done",
                 "Set by the redirect after a change: the page says it was done",
@@ -147,7 +141,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
             "session",
             "mark",
         ),
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=_CONSOLE,
     ),
     Route(
@@ -194,7 +188,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
                 },
             },
         },
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=_CONSOLE,
     ),
     Route(
@@ -209,7 +203,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
             "409": page("The register again, saying why not (its last session is to come)"),
         },
         body=console_form(None),
-        parameters=(_COURSE,),
+        parameters=(COURSE_ID,),
         tags=_CONSOLE,
     ),
     Route(
@@ -241,7 +235,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         },
         errors=(404,),
         description="404 for a wrong id or token, or an application without a certificate.",
-        parameters=(path_parameter("application_id"), _TOKEN),
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=_PAGES,
         private=True,
     ),
