@@ -9,6 +9,7 @@ import pytest
 
 from booking.domain.course import Course, CourseDefinition
 from booking.handlers import pages
+from booking.handlers.pages import groups as group_pages
 from booking.services.applications import ApplicationView
 
 NOW = datetime(2027, 5, 1, tzinfo=UTC)
@@ -320,3 +321,11 @@ def test_the_status_page_names_the_cohort_and_an_invoice_due_as_a_day() -> None:
     assert "Compassionate &lt;Leadership&gt;, from Monday 7 June 2027" in page
     assert "The invoice is due on Monday 31 May 2027." in page
     assert "23:59" not in page
+
+
+@pytest.mark.parametrize(("capacity", "said"), [(1, "1 place left"), (2, "2 places left")])
+def test_the_managers_form_says_the_places_left_as_a_number_of_places(
+    capacity: int, said: str
+) -> None:
+    page = group_pages.group_form(course(capacity=capacity), NOW, "/courses/c/group-bookings")
+    assert f"<dd>{said}</dd>" in page
