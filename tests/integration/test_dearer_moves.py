@@ -48,6 +48,31 @@ def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict
     return body
 
 
+def _asked_and_told(cohorts: Cohorts) -> tuple[str, dict[str, Any]]:
+    """Ada booked on the spring cohort, a move to the dearer winter one asked for her, and its
+    email read: her application's id and the pending move."""
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    return app_id, pending
+
+
+def _stays_unmoved(cohorts: Cohorts, app_id: str) -> None:
+    """The move came to nothing: the booking stays where it was, the held seat is back."""
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
+    assert cohorts.places_left("move-winter") == 5
+
+
+def _cannot_be_paid_late(system: System, cohorts: Cohorts, app_id: str, pay_url: str) -> None:
+    """The move's Checkout Session was expired at Stripe: it cannot be paid there now, and
+    nothing more is taken."""
+    late = system.stripe_local("POST", f"/checkout/{_session(pay_url)}/pay")
+    assert late.status >= 400, late.body
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["amount_paid"]) == ("move-spring", 20000)
+
+
 def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: System) -> None:
     cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
@@ -124,59 +149,44 @@ def test_a_cancellation_after_the_move_refunds_both_charges(system: System) -> N
 
 def test_an_expired_move_gives_the_seat_back_and_the_booking_stays(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
 
     expired = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/expire")
 
     assert expired.status == 200, expired.body
-    record = cohorts.record(app_id)
-    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
-    assert cohorts.places_left("move-winter") == 5
+    _stays_unmoved(cohorts, app_id)
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "not moved" in told.subject
-    # An expired session cannot be paid at Stripe: nothing moves, nothing is taken.
-    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
-    assert late.status >= 400, late.body
-    assert cohorts.record(app_id)["amount_paid"] == 20000
+    _cannot_be_paid_late(system, cohorts, app_id, pending["pay_url"])
 
 
 def test_the_sweep_lapses_a_move_whose_deadline_passed(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    _ask(cohorts, app_id)
-    cohorts.emails()
+    app_id, _ = _asked_and_told(cohorts)
     system.lose_webhooks = True
 
     summary = sweep(system.ports, system.now() + timedelta(minutes=40))
 
     assert summary.holds_released == 1
-    record = cohorts.record(app_id)
-    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
-    assert cohorts.places_left("move-winter") == 5
+    _stays_unmoved(cohorts, app_id)
 
 
 def test_the_organiser_withdraws_a_move_waiting_for_payment(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
 
     withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
 
     assert withdrawn.status == 200, withdrawn.body
     assert withdrawn.json()["pending_move"] is None
-    assert cohorts.places_left("move-winter") == 5
+    _stays_unmoved(cohorts, app_id)
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "withdrawn" in told.text
     again = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
     assert again.status == 409
     assert again.json()["error"]["code"] == "no_move_pending"
-    # The session was expired at Stripe after the save: it cannot be paid there now.
-    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
-    assert late.status >= 400, late.body
-    assert cohorts.record(app_id)["course_id"] == "move-spring"
+    # The session was expired at Stripe after the save.
+    _cannot_be_paid_late(system, cohorts, app_id, pending["pay_url"])
 
 
 def test_the_held_seat_is_not_given_to_anyone_else(system: System) -> None:
@@ -199,9 +209,7 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
     # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
     withdrawn, delivered = _paid_while(
         system,
@@ -326,9 +334,7 @@ def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_se
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
     # The person pays the difference as the organiser cancels: its event comes afterwards.
     cancelled, _ = _paid_while(
         system,
