@@ -45,6 +45,24 @@ def _apply(system: System, course_id: str, email: str) -> Made:
     return dict(reply.json())
 
 
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _at_stripe(system: System, made: Made, action: str, form: bytes = b"") -> None:
+    """The application's checkout, acted on at the Stripe stand-in (``action``: pay, expire,
+    refund, async)."""
+    reply = system.stripe_local(
+        "POST", f"/checkout/{session_id_of(made)}/{action}", form, FORM if form else None
+    )
+    assert reply.status == 200, reply.body
+
+
+def _by_organiser(system: System, made: Made, action: str) -> None:
+    """The organiser's ``action`` on the application (approve, decline, cancel)."""
+    reply = system.admin("POST", f"/applications/{made['application_id']}/{action}")
+    assert reply.status == 200, reply.body
+
+
 # -- how each status comes about (returns the course and the application) --------------------
 
 
@@ -60,29 +78,19 @@ def awaiting_payment(system: System, email: str) -> tuple[str, Made]:
 
 def payment_pending(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.stripe_local(
-        "POST",
-        f"/checkout/{session_id_of(made)}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    _at_stripe(system, made, "pay", b"async=true")
     return COURSE_ID, made
 
 
 def payment_failed(system: System, email: str) -> tuple[str, Made]:
     course, made = payment_pending(system, email)
-    system.stripe_local(
-        "POST",
-        f"/checkout/{session_id_of(made)}/async",
-        b"result=failed",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    _at_stripe(system, made, "async", b"result=failed")
     return course, made
 
 
 def expired(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/expire")
+    _at_stripe(system, made, "expire")
     return COURSE_ID, made
 
 
@@ -99,7 +107,7 @@ def pending_review(system: System, email: str) -> tuple[str, Made]:
 
 def offered(system: System, email: str) -> tuple[str, Made]:
     course, made = pending_review(system, email)
-    assert system.admin("POST", f"/applications/{made['application_id']}/approve").status == 200
+    _by_organiser(system, made, "approve")
     return course, made
 
 
@@ -112,25 +120,25 @@ def offer_lapsed(system: System, email: str) -> tuple[str, Made]:
 
 def declined(system: System, email: str) -> tuple[str, Made]:
     course, made = pending_review(system, email)
-    assert system.admin("POST", f"/applications/{made['application_id']}/decline").status == 200
+    _by_organiser(system, made, "decline")
     return course, made
 
 
 def cancelled_unpaid(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    _by_organiser(system, made, "cancel")
     return COURSE_ID, made
 
 
 def cancelled_booking(system: System, email: str) -> tuple[str, Made]:
     course, made = confirmed(system, email)
-    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    _by_organiser(system, made, "cancel")
     return course, made
 
 
 def refunded(system: System, email: str) -> tuple[str, Made]:
     course, made = confirmed(system, email)
-    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/refund")
+    _at_stripe(system, made, "refund")
     return course, made
 
 

@@ -11,16 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System, application_body
 
-INVOICED = "invoiced-cohort"
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 COLLEAGUES = [
     {"name": "Mary Seacole", "email": "mary@example.org"},
     {"name": "Edith Cavell", "email": "edith@example.org"},
@@ -36,12 +29,7 @@ OTHERS = [
 
 @pytest.fixture
 def invoiced(system: System) -> System:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    base = course.definition.model_dump(mode="json")
-    base.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
-    system.put_course(INVOICED, base)
-    return system
+    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
@@ -85,6 +73,20 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     group = dict(reply.json())
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+def two_applied_then_withdrawn(system: System) -> None:
+    """A paid group of two places, each colleague applied through their place's link; then the
+    manager names another colleague for place 1 and gives place 2 up."""
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
+    assert given_up.status == 200, given_up.body
 
 
 def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
@@ -180,15 +182,7 @@ def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_can
     invoiced: System,
 ) -> None:
     system = invoiced
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
-    assert given_up.status == 200, given_up.body
+    two_applied_then_withdrawn(system)
     emails = system.deliver_emails()
     for colleague, words in (
         (COLLEAGUES[0], "given it to a colleague instead"),

@@ -8,14 +8,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     book,
     invoiced,  # noqa: F401 (the fixture)
     manager_view,
     pay_invoice,
 )
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, System
 
 CORRECTED = {"name": "Mary Seacole", "email": "mary.seacole@example.org"}

@@ -4,7 +4,6 @@ what its job recorded, not from the state when it is sent."""
 from __future__ import annotations
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
     OTHERS,
     apply_through,
@@ -12,7 +11,9 @@ from tests.integration.test_group_bookings import (
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
     pay_invoice,
+    two_applied_then_withdrawn,
 )
+from tests.support.invoiced import BILLING
 from tests.support.system import System
 
 
@@ -40,14 +41,7 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    assert system.api("POST", f"{base}/2/cancel?token={group['token']}").status == 200
+    two_applied_then_withdrawn(system)
     withdrawn = [
         e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")
     ]

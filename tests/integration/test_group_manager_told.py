@@ -11,14 +11,13 @@ from booking.domain.group_notices import GroupEvent
 from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     apply_through,
     book,
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
 
 MANAGER = ["florence@example.org"]

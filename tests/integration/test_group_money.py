@@ -17,9 +17,7 @@ import pytest
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_console_money import _text
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     OTHERS,
     apply_through,
     book,
@@ -27,6 +25,7 @@ from tests.integration.test_group_bookings import (
     pay_invoice,
 )
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for

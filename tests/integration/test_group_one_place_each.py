@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     book,
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
 NAMED = COLLEAGUES[0]

@@ -12,9 +12,7 @@ import pytest
 
 from tests.integration.test_cli_codes_and_applications import run  # noqa: F401 (the fixture)
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     OTHERS,
     apply_through,
     book,
@@ -22,6 +20,7 @@ from tests.integration.test_group_bookings import (
     paid_group,
 )
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
 
 PAGE = f"/console/courses/{INVOICED}/group-bookings"

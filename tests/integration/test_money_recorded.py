@@ -12,13 +12,12 @@ import pytest
 from booking.domain.timeline import EntryKind
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_one_path_for_money import (
-    BILLING,
-    INVOICED,
     apply,
     invoiced,  # noqa: F401  (the fixture)
     roster_row,
 )
 from tests.support.applications import invoice_id_of
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 STRIPE = {"authorization": "Bearer sk_test_local"}
