@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
@@ -17,9 +17,7 @@ CODES = f"/console/courses/{COURSE_ID}/discount-codes"
 
 @pytest.fixture
 def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
+    return signed_in(system)
 
 
 def _text(page: str) -> str:

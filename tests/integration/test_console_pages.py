@@ -16,15 +16,13 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
-from tests.support.console import ConsoleBrowser, posted_fields
+from tests.support.console import ConsoleBrowser, posted_fields, signed_in
 from tests.support.system import COURSE_ID, System
 
 
 @pytest.fixture
 def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
+    return signed_in(system)
 
 
 def _approval_course(system: System, course_id: str = "approval-course") -> None:
@@ -635,10 +633,9 @@ INVOICE_BILLING = {
 
 
 def _invoiced(system: System, browser: ConsoleBrowser) -> tuple[dict[str, Any], str]:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    definition = course.definition.model_dump(mode="json")
-    system.put_course("invoiced", definition | {"invoice_allowed": True, "po_required": True})
+    system.put_course(
+        "invoiced", system.course_file() | {"invoice_allowed": True, "po_required": True}
+    )
     application = _applied(system, "invoiced", **INVOICE_BILLING)
     assert application["status"] == "awaiting_invoice_payment"
     return application, f"/console/applications/{application['application_id']}"

@@ -588,10 +588,7 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:
     system = invoiced
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
-    changed = course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
-    system.put_course(INVOICED, changed)
+    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
     group = paid_group(system)
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
     assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)

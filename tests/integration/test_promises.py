@@ -31,11 +31,7 @@ def session_of(system: System, checkout_url: str) -> dict[str, Any]:
 def test_an_offer_made_with_a_code_is_paid_at_its_price_after_the_code_lapsed(
     system: System,
 ) -> None:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    system.put_course(
-        "reviewed", course.definition.model_dump(mode="json") | {"approval_required": True}
-    )
+    system.put_course("reviewed", system.course_file() | {"approval_required": True})
     expires = (system.now() + timedelta(days=1)).isoformat()
     make_code(system, "reviewed", expires_at=expires)
     application = system.apply("reviewed", discount_code="half-price").json()

@@ -12,7 +12,7 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, sample_definition
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System, application_body
 
 
@@ -232,7 +232,7 @@ def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
 
 
 def test_a_card_only_course_refuses_an_invoice(system: System) -> None:
-    system.put_course("card-only", sample_definition(system) | {"invoice_allowed": False})
+    system.put_course("card-only", system.course_file() | {"invoice_allowed": False})
     reply = apply(system, "card-only", **BILLING)
     assert reply.status == 422
     assert "payment_method" in reply.json()["error"]["fields"]
@@ -266,7 +266,7 @@ def test_the_form_offers_the_invoice_and_a_browser_lands_on_the_status_page(
 def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
     system: System,
 ) -> None:
-    definition = sample_definition(system) | {"invoice_allowed": True, "approval_required": True}
+    definition = system.course_file() | {"invoice_allowed": True, "approval_required": True}
     system.put_course("reviewed", definition)
     application = apply(system, "reviewed", **BILLING).json()
     assert application["status"] == "pending_review"
@@ -374,7 +374,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
 def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System) -> None:
     """The page's breakdown said "To pay" with the amount due, whatever was paid: it says
     "Left to pay" (``Application.left_to_pay``), during review, while offered, once paid."""
-    system.put_course("reviewed", sample_definition(system) | {"approval_required": True})
+    system.put_course("reviewed", system.course_file() | {"approval_required": True})
     application = apply(system, "reviewed").json()
     app_id, token = application["application_id"], application["token"]
     granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})

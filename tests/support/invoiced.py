@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 INVOICED = "invoiced-cohort"
 BILLING: dict[str, str] = {
@@ -18,15 +18,8 @@ BILLING: dict[str, str] = {
 }
 
 
-def sample_definition(system: System) -> dict[str, Any]:
-    """The sample cohort's course file, as JSON."""
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    return course.definition.model_dump(mode="json")
-
-
 def invoiced_cohort(system: System, **changes: Any) -> System:
     """``system`` with :data:`INVOICED` loaded: the sample cohort with invoices allowed and
     ``changes`` (say, ``po_required`` or ``capacity``)."""
-    system.put_course(INVOICED, {**sample_definition(system), "invoice_allowed": True, **changes})
+    system.put_course(INVOICED, {**system.course_file(), "invoice_allowed": True, **changes})
     return system

@@ -240,6 +240,13 @@ class System:
 
         put_course(self.ports, course_id, CourseDefinition.model_validate(definition))
 
+    def course_file(self, course_id: str = COURSE_ID) -> dict[str, Any]:
+        """The course file ``course_id`` was last loaded from, as JSON (to load it again with
+        a change)."""
+        course = self.ports.repository.get_course(course_id)
+        assert course is not None, course_id
+        return course.definition.model_dump(mode="json")
+
     def apply(self, course_id: str = COURSE_ID, **overrides: Any) -> Reply:
         return self.api(
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
