@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -124,16 +123,13 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
 
 
 def _outbox_certificate(stack: RunningStack, email: str) -> bytes:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        for message in stack.get("/_local/outbox").json():
-            if email in message["to"] and "certificate" in message["subject"].lower():
-                [pdf] = [
-                    a for a in message["attachments"] if a["content_type"] == "application/pdf"
-                ]
-                return base64.b64decode(pdf["content"])
-        time.sleep(0.5)
-    raise AssertionError("no certificate email")
+    def certificates(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [m for m in outbox if email in m["to"] and "certificate" in m["subject"].lower()]
+
+    sent = certificates(stack.outbox_until(lambda outbox: bool(certificates(outbox))))
+    assert sent, "no certificate email"
+    [pdf] = [a for a in sent[0]["attachments"] if a["content_type"] == "application/pdf"]
+    return base64.b64decode(pdf["content"])
 
 
 def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:

@@ -10,7 +10,6 @@ recorded as refunded once, though the move was asked for twice.
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,13 +53,12 @@ def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> d
 
 
 def _mail_to(stack: RunningStack, person: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        mail = [m for m in stack.get("/_local/outbox").json() if person in m["to"]]
-        if len(mail) >= count:
-            return mail
-        time.sleep(0.5)
-    return [m for m in stack.get("/_local/outbox").json() if person in m["to"]]
+    """The mail to ``person`` once there are ``count`` messages (or after a minute)."""
+
+    def theirs(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [m for m in outbox if person in m["to"]]
+
+    return theirs(stack.outbox_until(lambda outbox: len(theirs(outbox)) >= count, 60))
 
 
 def _text(attachment: dict[str, Any]) -> str:
