@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_bookings import COLLEAGUES, OTHERS, book, pay_invoice
+from tests.integration.test_group_bookings import (
+    COLLEAGUES,
+    OTHERS,
+    book,
+    invoiced_group,
+    pay_invoice,
+)
 from tests.integration.test_who_pays import apply, stripe_invoice
 from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING, invoiced_cohort
@@ -123,9 +129,7 @@ def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
 
 def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(invoiced: System) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    invoice_id = str(reply.json()["pay_url"]).rsplit("/", 1)[-1]
+    invoice_id = str(invoiced_group(system)["pay_url"]).rsplit("/", 1)[-1]
 
     assert erase(system, "florence@example.org").status == 200
 
@@ -164,6 +168,5 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
 def test_paying_a_group_leaves_no_deletion_owed(invoiced: System) -> None:
     """Nothing is owed until someone is erased."""
     system = invoiced
-    reply = book(system, **BILLING)
-    pay_invoice(system, reply.json())
+    pay_invoice(system, invoiced_group(system))
     assert system.ports.repository.owed_customer_deletions() == []

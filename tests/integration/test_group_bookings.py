@@ -67,10 +67,16 @@ def apply_through(system: System, link: str, **fields: Any) -> Any:
     return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
 
 
-def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
+    """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
+    manager's answer."""
     reply = book(system, **BILLING, **fields)
     assert reply.status == 201, reply.body
-    group = dict(reply.json())
+    return dict(reply.json())
+
+
+def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+    group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
 
@@ -93,9 +99,7 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     invoiced: System,
 ) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     assert group["status"] == "awaiting_invoice_payment"
     assert group["total"] == {"amount": 60000, "currency": "gbp"}
     assert places_left(system) == 2  # the three seats are held at once

@@ -7,13 +7,12 @@ from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
     apply_through,
-    book,
     invoiced,  # noqa: F401 (the fixture)
+    invoiced_group,
     paid_group,
     pay_invoice,
     two_applied_then_withdrawn,
 )
-from tests.support.invoiced import BILLING
 from tests.support.system import System
 
 
@@ -56,9 +55,7 @@ def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_i
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     system.deliver_emails()
     pay_invoice(system, group)
     url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
