@@ -23,16 +23,11 @@ HTML = {"accept": "text/html"}
 
 
 def _small(system: System, course_id: str, **overrides: Any) -> str:
-    first_day = system.course()["sessions"][0]["start"][:10]
-    definition: dict[str, Any] = {
-        "programme": "compassionate-leadership",
-        "title": "Small cohort",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 1,
-        "enquiries_email": "enquiries@example.org",
-        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        enquiries_email="enquiries@example.org",
         **overrides,
-    }
+    )
     system.put_course(course_id, definition)
     return course_id
 

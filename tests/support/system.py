@@ -247,6 +247,18 @@ class System:
         assert course is not None, course_id
         return course.definition.model_dump(mode="json")
 
+    def one_session_file(self, **changes: Any) -> dict[str, Any]:
+        """A course file of one place at £200 with one session, on the sample cohort's first
+        day from 15:00 to 17:00; ``changes`` replaces or adds any field."""
+        first_day = self.course()["sessions"][0]["start"][:10]
+        return {
+            "title": "Small cohort",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 1,
+            "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+            **changes,
+        }
+
     def apply(self, course_id: str = COURSE_ID, **overrides: Any) -> Reply:
         return self.api(
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
