@@ -175,13 +175,8 @@ def test_a_code_of_letters_in_use_is_refused_with_the_page_again(
 
 
 def test_the_organiser_api_lists_and_expires_codes_in_pence(system: System) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "TENNER", "amount_off": 1000, "max_uses": 3},
-    )
-    assert made.status == 201, made.body
-    assert made.json()["uses_left"] == 3
+    made = system.made_code(code="TENNER", amount_off=1000, max_uses=3)
+    assert made["uses_left"] == 3
     assert system.apply(discount_code="tenner").status == 201
     [listed] = system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json()
     assert listed["amount_off"] == 1000

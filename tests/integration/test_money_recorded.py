@@ -124,12 +124,7 @@ def test_a_second_payment_for_an_earlier_session_is_recorded_with_its_refund(
 
 
 def test_applying_again_with_your_own_one_use_code_says_already_applied(system: System) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "ONCE", "percent_off": 10, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
+    system.made_code(code="ONCE", percent_off=10, max_uses=1)
     first = apply(system, COURSE_ID, discount_code="once")
     session = first["checkout_url"].rsplit("/", 1)[-1]
     assert system.stripe_local("POST", f"/checkout/{session}/expire").status == 200

@@ -13,8 +13,7 @@ from tests.support.system import COURSE_ID, System
 
 def make_code(system: System, course_id: str = COURSE_ID, **terms: Any) -> None:
     body = {"code": "HALF-PRICE", "percent_off": 50, "max_uses": 1} | terms
-    made = system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=body)
-    assert made.status == 201, made.body
+    system.made_code(course_id, **body)
 
 
 def session_of(system: System, checkout_url: str) -> dict[str, Any]:

@@ -486,12 +486,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
 
 def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: System) -> None:
     cohorts = Cohorts(system)
-    made = system.admin(
-        "POST",
-        "/courses/move-spring/discount-codes",
-        json_body={"code": "HALF", "percent_off": 50, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
+    system.made_code("move-spring", code="HALF", percent_off=50, max_uses=1)
     booked = cohorts.book("move-spring", ADA, discount_code="HALF")
 
     moved = cohorts.move(booked["application_id"], "move-autumn")

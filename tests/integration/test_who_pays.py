@@ -290,13 +290,8 @@ def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
 def test_a_fifty_percent_code_gives_a_booking_that_paid_half_and_is_confirmed(
     system: System,
 ) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "HALF-PRICE", "percent_off": 50, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
-    assert made.json()["promotion_code_id"].startswith("promo_")
+    made = system.made_code(code="HALF-PRICE", percent_off=50, max_uses=1)
+    assert made["promotion_code_id"].startswith("promo_")
 
     application = system.apply(discount_code="half-price").json()
     assert application["amount_due"] == 10000

@@ -259,6 +259,13 @@ class System:
             **changes,
         }
 
+    def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
+        """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
+        body), which must succeed: the code as answered."""
+        made = self.admin("POST", f"/courses/{course_id}/discount-codes", json_body=terms)
+        assert made.status == 201, made.body
+        return dict(made.json())
+
     def apply(self, course_id: str = COURSE_ID, **overrides: Any) -> Reply:
         return self.api(
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
