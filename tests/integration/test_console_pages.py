@@ -25,23 +25,6 @@ def browser(system: System) -> ConsoleBrowser:
     return signed_in(system)
 
 
-def _approval_course(system: System, course_id: str = "approval-course") -> None:
-    sessions = system.course()["sessions"][:2]
-    system.put_course(
-        course_id,
-        {
-            "title": "Approval course",
-            "price": {"amount": 20000},
-            "capacity": 5,
-            "approval_required": True,
-            "sessions": [
-                {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
-                for s in sessions
-            ],
-        },
-    )
-
-
 def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict[str, Any]:
     reply = system.apply(course_id, **answers)
     assert reply.status == 201, reply.body
@@ -173,8 +156,7 @@ def test_an_applications_page_shows_its_answers_escaped_and_only_the_actions_tha
 def test_approving_offers_a_place_and_the_page_says_so(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    _approval_course(system)
-    application = _applied(system, "approval-course")
+    application = _applied(system, system.approval_course())
     path = f"/console/applications/{application['application_id']}"
     assert '/approve"' in browser.get(path).body
     reply = browser.act(f"{path}/approve")
@@ -195,8 +177,7 @@ def test_approving_offers_a_place_and_the_page_says_so(
 def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    _approval_course(system)
-    application = _applied(system, "approval-course")
+    application = _applied(system, system.approval_course())
     path = f"/console/applications/{application['application_id']}"
     too_long = browser.act(f"{path}/decline", message="x" * 4001)
     assert too_long.status == 422

@@ -259,6 +259,24 @@ class System:
             **changes,
         }
 
+    def approval_course(self, course_id: str = "approval-course") -> str:
+        """``course_id`` loaded as a course of five places whose applications wait for review,
+        on the sample cohort's first two days: its id."""
+        self.put_course(
+            course_id,
+            {
+                "title": "Approval course",
+                "price": {"amount": 20000},
+                "capacity": 5,
+                "approval_required": True,
+                "sessions": [
+                    {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
+                    for s in self.course()["sessions"][:2]
+                ],
+            },
+        )
+        return course_id
+
     def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
         """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
         body), which must succeed: the code as answered."""
