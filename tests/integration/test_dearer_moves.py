@@ -15,10 +15,8 @@ from urllib.parse import urlsplit
 
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_transfers import ADA, BOB, Cohorts, run
+from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.system import WEBHOOK_SECRET, Reply, System
-
-__all__ = ["run"]  # the CLI fixture, shared with the transfers' tests
 
 
 def _session(url: str) -> str:

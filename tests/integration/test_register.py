@@ -16,7 +16,6 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
-from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
 from tests.support.system import System
 
@@ -236,12 +235,6 @@ def test_a_course_without_a_register_says_so(system: System) -> None:
     assert reply.status == 409
     assert reply.json()["error"]["code"] == "no_register"
     assert system.admin("GET", "/courses/no-such-course/register").status == 404
-
-
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """``course-booking ARGS`` with its HTTP requests answered by the in-process front."""
-    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def _text(page: str) -> str:

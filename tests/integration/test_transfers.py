@@ -20,7 +20,6 @@ from icalendar import Calendar
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
-from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
@@ -497,12 +496,6 @@ def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: 
     assert (record["amount_due"], record["amount_refunded"]) == (7500, 2500)
     codes = system.admin("GET", "/courses/move-spring/discount-codes").json()
     assert [(c["code"], c["times_used"]) for c in codes] == [("HALF", 1)]
-
-
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """``course-booking ARGS`` over the in-process front: its exit code and output."""
-    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
