@@ -291,10 +291,7 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
 def test_a_refund_that_overtakes_its_payment_is_retried_until_the_payment_lands(
     system: System,
 ) -> None:
-    application = system.apply().json()
-    system.hold_webhooks = True
-    system.pay(application["checkout_url"])
-    system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund")
+    application = system.paid_and_refunded_unheard()
     completed, *refund_events = system.pending
     assert len(refund_events) == 2  # refund.created, charge.refunded
     for body, headers in refund_events:

@@ -277,6 +277,17 @@ class System:
         )
         return course_id
 
+    def paid_and_refunded_unheard(self) -> dict[str, Any]:
+        """An application paid, then its payment refunded at Stripe, with every webhook held
+        (in ``pending``): the application as answered."""
+        application: dict[str, Any] = self.apply().json()
+        self.hold_webhooks = True
+        assert self.pay(application["checkout_url"]).status == 200
+        session_id = urlsplit(application["checkout_url"]).path.rsplit("/", 1)[-1]
+        refunded = self.stripe_local("POST", f"/checkout/{session_id}/refund")
+        assert refunded.status == 200, refunded.body
+        return application
+
     def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
         """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
         body), which must succeed: the code as answered."""
