@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,13 +13,8 @@ COURSE = "compassionate-leadership-2027-06"
 
 
 def wait_for(stack: RunningStack, found: Callable[[list[dict[str, Any]]], bool]) -> list[Any]:
-    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded)."""
-    deadline = time.monotonic() + 30
-    while True:
-        outbox = stack.get("/_local/outbox").json()
-        if found(outbox) or time.monotonic() > deadline:
-            return list(outbox)
-        time.sleep(0.2)
+    """The outbox once ``found`` holds of it (``RunningStack.outbox_until``)."""
+    return stack.outbox_until(found)
 
 
 def mine(outbox: list[dict[str, Any]], email: str) -> list[dict[str, Any]]:
@@ -74,4 +68,4 @@ def test_apply_pay_then_reminder_tick_sends_once(stack: RunningStack) -> None:
     assert reminders(outbox)[0]["subject"].startswith("Reminder: Session 1 of 6, Monday")
     second = stack.post("/_local/scheduler/tick", json={"time": tick})
     assert second.json().get("queued", 0) == 0
-    assert len(reminders(stack.get("/_local/outbox").json())) == 1
+    assert len(reminders(stack.outbox())) == 1

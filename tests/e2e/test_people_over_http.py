@@ -3,10 +3,8 @@ private, and erasing one person removes their mail from the local outbox and no 
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from email import policy
 from email.parser import BytesParser
 from typing import Any
@@ -19,18 +17,6 @@ FACILITATORS = ["spft.smc@nhs.net"]  # the sample names the centre's enquiries i
 
 def _course(stack: RunningStack) -> str:
     return str(stack.get("/courses").json()[0]["course_id"])
-
-
-def _wait_for(
-    stack: RunningStack, found: Callable[[list[dict[str, Any]]], bool]
-) -> list[dict[str, Any]]:
-    """The mailer runs behind a queue in the stack's own process: poll its outbox (bounded)."""
-    deadline = time.monotonic() + 30
-    while True:
-        outbox: list[dict[str, Any]] = stack.get("/_local/outbox").json()
-        if found(outbox) or time.monotonic() > deadline:
-            return outbox
-        time.sleep(0.2)
 
 
 def _apply_and_pay(stack: RunningStack, name: str, email: str) -> dict[str, Any]:
@@ -52,7 +38,9 @@ def test_an_international_domain_is_mailed_in_punycode(stack: RunningStack) -> N
         return [m for m in outbox if m["subject"].startswith("New booking") and tag in m["text"]]
 
     # Each email is sent when the mailer gets to it: wait for all three, in any order.
-    outbox = _wait_for(stack, lambda o: len(_to(o, ascii_address)) >= 2 and len(copies_of(o)) >= 1)
+    outbox = stack.outbox_until(
+        lambda o: len(_to(o, ascii_address)) >= 2 and len(copies_of(o)) >= 1
+    )
     subjects = sorted(m["subject"].split(":")[0] for m in _to(outbox, ascii_address))
     assert subjects == ["We have received your application", "Your place is confirmed"]
     # On the wire: every recipient header is plain ASCII, no encoded-word inside an address.
@@ -99,7 +87,7 @@ def test_erasing_one_person_removes_their_mail_and_no_one_elses(stack: RunningSt
         copies = [m for m in outbox if m["subject"].startswith("New booking") and tag in m["text"]]
         return len(_to(outbox, jo)) >= 2 and len(_to(outbox, other)) >= 2 and len(copies) >= 2
 
-    outbox = _wait_for(stack, delivered)
+    outbox = stack.outbox_until(delivered)
     assert len(_to(outbox, jo)) == 2
     others = _kept([m for m in outbox if jo not in m["to"]])
 
@@ -108,11 +96,11 @@ def test_erasing_one_person_removes_their_mail_and_no_one_elses(stack: RunningSt
     erased = stack.delete(f"/admin/people/{quote(jo.upper())}", headers=headers)
     assert erased.status_code == 200, erased.text
 
-    after = stack.get("/_local/outbox").json()
+    after = stack.outbox()
     assert _to(after, jo) == []
     assert others - _kept(after) == Counter(), "someone else's mail was deleted"
     assert len(_to(after, other)) == 2
     # Erasing someone unknown removes nothing.
     nobody = stack.delete(f"/admin/people/nobody-{tag}@example.org", headers=headers)
     assert nobody.status_code == 404
-    assert _kept(after) - _kept(stack.get("/_local/outbox").json()) == Counter()
+    assert _kept(after) - _kept(stack.outbox()) == Counter()

@@ -61,7 +61,7 @@ def _book(stack: RunningStack, course_id: str, email: str, *, pay: bool = True) 
 
 
 def _theirs(stack: RunningStack, people: set[str]) -> list[dict[str, Any]]:
-    outbox: list[dict[str, Any]] = stack.get("/_local/outbox").json()
+    outbox: list[dict[str, Any]] = stack.outbox()
     return [m for m in outbox if set(m["to"]) & people]
 
 

@@ -10,7 +10,6 @@ recorded as refunded once, though the move was asked for twice.
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -54,13 +53,12 @@ def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> d
 
 
 def _mail_to(stack: RunningStack, person: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        mail = [m for m in stack.get("/_local/outbox").json() if person in m["to"]]
-        if len(mail) >= count:
-            return mail
-        time.sleep(0.5)
-    return [m for m in stack.get("/_local/outbox").json() if person in m["to"]]
+    """The mail to ``person`` once there are ``count`` messages (or after a minute)."""
+
+    def theirs(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [m for m in outbox if person in m["to"]]
+
+    return theirs(stack.outbox_until(lambda outbox: len(theirs(outbox)) >= count, 60))
 
 
 def _text(attachment: dict[str, Any]) -> str:
@@ -68,6 +66,40 @@ def _text(attachment: dict[str, Any]) -> str:
     if attachment["content_type"].startswith("text/"):
         return content
     return base64.b64decode(content).decode()
+
+
+def _loaded(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
+    """The organiser loads each cohort's file (each new)."""
+    for course_id, definition in files.items():
+        loaded = requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json=definition,
+            headers=_admin(stack),
+            timeout=60,
+        )
+        assert loaded.status_code == 201, loaded.text
+
+
+def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
+    """Close the cohorts, so the stack's other tests still find the sample first."""
+    for course_id, definition in files.items():
+        closed = requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json={**definition, "closed": True},
+            headers=_admin(stack),
+            timeout=60,
+        )
+        assert closed.status_code == 200, closed.text
+
+
+def _record(stack: RunningStack, application_id: str) -> dict[str, Any]:
+    """The organiser's view of an application."""
+    reply = requests.get(
+        f"{stack.url}/admin/applications/{application_id}", headers=_admin(stack), timeout=60
+    )
+    assert reply.status_code == 200, reply.text
+    record: dict[str, Any] = reply.json()
+    return record
 
 
 def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
@@ -79,31 +111,12 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
         f"spring-{run}": _cohort(run, "spring", first, 20000),
         f"autumn-{run}": _cohort(run, "autumn", first + timedelta(weeks=8), 15000),
     }
-    for course_id, definition in files.items():
-        loaded = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json=definition,
-            headers=_admin(stack),
-            timeout=60,
-        )
-        assert loaded.status_code == 201, loaded.text
+    _loaded(stack, files)
     person = f"mover-{run}@example.org"
-    applied = stack.post(
-        f"/courses/spring-{run}/applications",
-        json={
-            "name": "Mary Seacole",
-            "email": person,
-            "job_title": "Nurse",
-            "organisation": "NHS Trust",
-            "leadership_role": "A ward",
-            "motivation": "To lead with compassion",
-            "consent": True,
-        },
+    application = stack.applied(
+        f"spring-{run}", name="Mary Seacole", email=person, job_title="Nurse"
     )
-    assert applied.status_code == 201, applied.text
-    application = applied.json()
-    session = application["checkout_url"].rsplit("/", 1)[-1]
-    assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
+    stack.pay(application)
     confirmation = _mail_to(stack, person, 2)
 
     path = f"{stack.url}/admin/applications/{application['reference']}/transfer"
@@ -127,20 +140,9 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
     cancel = vobject.readOne(calendars["cancel.ics"])
     assert {str(e.organizer.value) for e in cancel.vevent_list} == {"mailto:spring@example.org"}
     assert len(cancel.vevent_list) == 2
-    record = requests.get(
-        f"{stack.url}/admin/applications/{application['application_id']}",
-        headers=_admin(stack),
-        timeout=60,
-    ).json()
+    record = _record(stack, application["application_id"])
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
-    # Close the cohorts, so the stack's other tests still find the sample first.
-    for course_id, definition in files.items():
-        requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={**definition, "closed": True},
-            headers=_admin(stack),
-            timeout=60,
-        )
+    _closed(stack, files)
 
 
 def test_the_console_moves_a_booking_and_its_pages_pass_axe(
@@ -153,28 +155,11 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
         f"second-{run}": _cohort(run, "second", first + timedelta(weeks=8), 20000),
         f"dearer-{run}": _cohort(run, "dearer", first + timedelta(weeks=16), 25000),
     }
-    for course_id, definition in files.items():
-        loaded = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json=definition,
-            headers=_admin(stack),
-            timeout=60,
-        )
-        assert loaded.status_code == 201, loaded.text
-    applied = stack.post(
-        f"/courses/first-{run}/applications",
-        json={
-            "name": "Edith Cavell",
-            "email": f"edith-{run}@example.org",
-            "job_title": "Matron",
-            "organisation": "NHS Trust",
-            "leadership_role": "A ward",
-            "motivation": "To lead with compassion",
-            "consent": True,
-        },
-    ).json()
-    session = applied["checkout_url"].rsplit("/", 1)[-1]
-    assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
+    _loaded(stack, files)
+    applied = stack.applied(
+        f"first-{run}", name="Edith Cavell", email=f"edith-{run}@example.org", job_title="Matron"
+    )
+    stack.pay(applied)
     page = organiser_page
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
@@ -189,11 +174,7 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
     page.get_by_role("button", name="Move the booking").click()
     expect(page.get_by_role("status")).to_contain_text("Moved to the other cohort")
     no_violations(page, "42-transfer-done")
-    record = requests.get(
-        f"{stack.url}/admin/applications/{applied['application_id']}",
-        headers=_admin(stack),
-        timeout=60,
-    ).json()
+    record = _record(stack, applied["application_id"])
     assert record["course_id"] == f"second-{run}"
     # The dearer cohort: the difference is asked for first, and the move can be withdrawn.
     page.get_by_role("link", name="Transfer to another cohort").click()
@@ -204,16 +185,6 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
     no_violations(page, "43-transfer-waits-for-its-difference")
     page.get_by_role("button", name="Withdraw the move").click()
     expect(page.get_by_role("status")).to_contain_text("Move withdrawn")
-    withdrawn = requests.get(
-        f"{stack.url}/admin/applications/{applied['application_id']}",
-        headers=_admin(stack),
-        timeout=60,
-    ).json()
+    withdrawn = _record(stack, applied["application_id"])
     assert (withdrawn["course_id"], withdrawn["pending_move"]) == (f"second-{run}", None)
-    for course_id, definition in files.items():
-        requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={**definition, "closed": True},
-            headers=_admin(stack),
-            timeout=60,
-        )
+    _closed(stack, files)

@@ -14,15 +14,7 @@ PUNYCODE = "zoe@xn--bcher-kva.example"
 
 
 def _definition(system: System, **overrides: Any) -> dict[str, Any]:
-    first_day = system.course()["sessions"][0]["start"][:10]
-    definition: dict[str, Any] = {
-        "title": "Addresses",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 5,
-        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
-    }
-    definition.update(overrides)
-    return definition
+    return system.one_session_file(title="Addresses", capacity=5, **overrides)
 
 
 def test_an_international_domain_is_accepted_and_stored_in_punycode(system: System) -> None:

@@ -330,22 +330,7 @@ def test_unknown_course_and_application_are_404(system: System) -> None:
 
 
 def test_full_course_puts_new_applicants_on_the_waiting_list(system: System) -> None:
-    definition = system.course()
-    system.put_course(
-        "tiny-course",
-        {
-            "title": "Tiny",
-            "price": {"amount": 20000, "currency": "gbp"},
-            "capacity": 1,
-            "sessions": [
-                {
-                    "date": definition["sessions"][0]["start"][:10],
-                    "start_time": "15:00",
-                    "end_time": "17:00",
-                }
-            ],
-        },
-    )
+    system.put_course("tiny-course", system.one_session_file(title="Tiny"))
     assert system.apply(course_id="tiny-course").status == 201
     late = system.apply(course_id="tiny-course", email="late@example.org")
     assert late.status == 201

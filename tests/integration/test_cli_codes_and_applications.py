@@ -10,17 +10,10 @@ from typing import Any
 import pytest
 
 from booking import cli
-from tests.support.cli import at_the_terminal
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 # How a person reads the course: its title and first day, never its id.
 COURSE_NAME = "Compassionate Leadership Training, from Monday 7 June 2027"
-
-
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """``course-booking ARGS`` over the in-process front; its output and exit code."""
-    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(

@@ -51,21 +51,7 @@ ACTIONS: list[tuple[str, dict[str, str]]] = [
 @pytest.fixture
 def pending(system: System) -> str:
     """An application waiting for review on an approval course (every action could apply)."""
-    definition = system.course()
-    system.put_course(
-        "approval-course",
-        {
-            "title": "Approval course",
-            "price": {"amount": 20000},
-            "capacity": 5,
-            "approval_required": True,
-            "sessions": [
-                {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
-                for s in definition["sessions"][:2]
-            ],
-        },
-    )
-    reply = system.apply("approval-course")
+    reply = system.apply(system.approval_course())
     assert reply.status == 201, reply.body
     return str(reply.json()["application_id"])
 

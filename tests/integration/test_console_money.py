@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
@@ -17,9 +17,7 @@ CODES = f"/console/courses/{COURSE_ID}/discount-codes"
 
 @pytest.fixture
 def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
+    return signed_in(system)
 
 
 def _text(page: str) -> str:
@@ -177,13 +175,8 @@ def test_a_code_of_letters_in_use_is_refused_with_the_page_again(
 
 
 def test_the_organiser_api_lists_and_expires_codes_in_pence(system: System) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "TENNER", "amount_off": 1000, "max_uses": 3},
-    )
-    assert made.status == 201, made.body
-    assert made.json()["uses_left"] == 3
+    made = system.made_code(code="TENNER", amount_off=1000, max_uses=3)
+    assert made["uses_left"] == 3
     assert system.apply(discount_code="tenner").status == 201
     [listed] = system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json()
     assert listed["amount_off"] == 1000

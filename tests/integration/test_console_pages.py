@@ -16,32 +16,13 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
-from tests.support.console import ConsoleBrowser, posted_fields
+from tests.support.console import ConsoleBrowser, posted_fields, signed_in
 from tests.support.system import COURSE_ID, System
 
 
 @pytest.fixture
 def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
-
-
-def _approval_course(system: System, course_id: str = "approval-course") -> None:
-    sessions = system.course()["sessions"][:2]
-    system.put_course(
-        course_id,
-        {
-            "title": "Approval course",
-            "price": {"amount": 20000},
-            "capacity": 5,
-            "approval_required": True,
-            "sessions": [
-                {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
-                for s in sessions
-            ],
-        },
-    )
+    return signed_in(system)
 
 
 def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict[str, Any]:
@@ -175,8 +156,7 @@ def test_an_applications_page_shows_its_answers_escaped_and_only_the_actions_tha
 def test_approving_offers_a_place_and_the_page_says_so(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    _approval_course(system)
-    application = _applied(system, "approval-course")
+    application = _applied(system, system.approval_course())
     path = f"/console/applications/{application['application_id']}"
     assert '/approve"' in browser.get(path).body
     reply = browser.act(f"{path}/approve")
@@ -197,8 +177,7 @@ def test_approving_offers_a_place_and_the_page_says_so(
 def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    _approval_course(system)
-    application = _applied(system, "approval-course")
+    application = _applied(system, system.approval_course())
     path = f"/console/applications/{application['application_id']}"
     too_long = browser.act(f"{path}/decline", message="x" * 4001)
     assert too_long.status == 422
@@ -635,10 +614,9 @@ INVOICE_BILLING = {
 
 
 def _invoiced(system: System, browser: ConsoleBrowser) -> tuple[dict[str, Any], str]:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    definition = course.definition.model_dump(mode="json")
-    system.put_course("invoiced", definition | {"invoice_allowed": True, "po_required": True})
+    system.put_course(
+        "invoiced", system.course_file() | {"invoice_allowed": True, "po_required": True}
+    )
     application = _applied(system, "invoiced", **INVOICE_BILLING)
     assert application["status"] == "awaiting_invoice_payment"
     return application, f"/console/applications/{application['application_id']}"

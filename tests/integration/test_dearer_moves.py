@@ -15,10 +15,8 @@ from urllib.parse import urlsplit
 
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_transfers import ADA, BOB, Cohorts, run
+from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.system import WEBHOOK_SECRET, Reply, System
-
-__all__ = ["run"]  # the CLI fixture, shared with the transfers' tests
 
 
 def _session(url: str) -> str:
@@ -48,6 +46,31 @@ def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict
     return body
 
 
+def _asked_and_told(cohorts: Cohorts) -> tuple[str, dict[str, Any]]:
+    """Ada booked on the spring cohort, a move to the dearer winter one asked for her, and its
+    email read: her application's id and the pending move."""
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    return app_id, pending
+
+
+def _stays_unmoved(cohorts: Cohorts, app_id: str) -> None:
+    """The move came to nothing: the booking stays where it was, the held seat is back."""
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
+    assert cohorts.places_left("move-winter") == 5
+
+
+def _cannot_be_paid_late(system: System, cohorts: Cohorts, app_id: str, pay_url: str) -> None:
+    """The move's Checkout Session was expired at Stripe: it cannot be paid there now, and
+    nothing more is taken."""
+    late = system.stripe_local("POST", f"/checkout/{_session(pay_url)}/pay")
+    assert late.status >= 400, late.body
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["amount_paid"]) == ("move-spring", 20000)
+
+
 def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: System) -> None:
     cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
@@ -61,14 +84,14 @@ def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: Sy
     assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
     assert cohorts.places_left("move-winter") == 4
     assert cohorts.places_left("move-spring") == 4
-    [link] = [m for m in cohorts.emails() if m.to == [ADA]]
+    [link] = cohorts.emails_to(ADA)
     assert "£50.00" in link.text
     assert pending["pay_url"] in link.text
     # Asking again is the same request: no second hold, no second email.
     again = _ask(cohorts, app_id)
     assert again["pending_move"] == pending
     assert cohorts.places_left("move-winter") == 4
-    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    assert not cohorts.emails_to(ADA)
 
     system.hold_webhooks = True
     assert system.pay(pending["pay_url"]).status == 200
@@ -87,14 +110,14 @@ def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: Sy
     assert (record["amount_paid"], record["amount_refunded"]) == (25000, 0)
     assert cohorts.places_left("move-winter") == 4
     assert cohorts.places_left("move-spring") == 5
-    moved = [m for m in cohorts.emails() if m.to == [ADA]]
+    moved = cohorts.emails_to(ADA)
     assert len(moved) == 1
     assert "moved" in moved[0].subject.lower()
     assert "we have received the difference you paid (£50.00)" in moved[0].text
     # Stripe delivers the payment's event again: nothing changes, nobody is told twice.
     assert system.webhook(paid_body, paid_headers).status == 200
     assert cohorts.record(app_id) == record
-    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    assert not cohorts.emails_to(ADA)
 
 
 def test_a_cancellation_after_the_move_refunds_both_charges(system: System) -> None:
@@ -124,59 +147,44 @@ def test_a_cancellation_after_the_move_refunds_both_charges(system: System) -> N
 
 def test_an_expired_move_gives_the_seat_back_and_the_booking_stays(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
 
     expired = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/expire")
 
     assert expired.status == 200, expired.body
-    record = cohorts.record(app_id)
-    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
-    assert cohorts.places_left("move-winter") == 5
-    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    _stays_unmoved(cohorts, app_id)
+    [told] = cohorts.emails_to(ADA)
     assert "not moved" in told.subject
-    # An expired session cannot be paid at Stripe: nothing moves, nothing is taken.
-    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
-    assert late.status >= 400, late.body
-    assert cohorts.record(app_id)["amount_paid"] == 20000
+    _cannot_be_paid_late(system, cohorts, app_id, pending["pay_url"])
 
 
 def test_the_sweep_lapses_a_move_whose_deadline_passed(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    _ask(cohorts, app_id)
-    cohorts.emails()
+    app_id, _ = _asked_and_told(cohorts)
     system.lose_webhooks = True
 
     summary = sweep(system.ports, system.now() + timedelta(minutes=40))
 
     assert summary.holds_released == 1
-    record = cohorts.record(app_id)
-    assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
-    assert cohorts.places_left("move-winter") == 5
+    _stays_unmoved(cohorts, app_id)
 
 
 def test_the_organiser_withdraws_a_move_waiting_for_payment(system: System) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
 
     withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
 
     assert withdrawn.status == 200, withdrawn.body
     assert withdrawn.json()["pending_move"] is None
-    assert cohorts.places_left("move-winter") == 5
-    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    _stays_unmoved(cohorts, app_id)
+    [told] = cohorts.emails_to(ADA)
     assert "withdrawn" in told.text
     again = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")
     assert again.status == 409
     assert again.json()["error"]["code"] == "no_move_pending"
-    # The session was expired at Stripe after the save: it cannot be paid there now.
-    late = system.stripe_local("POST", f"/checkout/{_session(pending['pay_url'])}/pay")
-    assert late.status >= 400, late.body
-    assert cohorts.record(app_id)["course_id"] == "move-spring"
+    # The session was expired at Stripe after the save.
+    _cannot_be_paid_late(system, cohorts, app_id, pending["pay_url"])
 
 
 def test_the_held_seat_is_not_given_to_anyone_else(system: System) -> None:
@@ -199,9 +207,7 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
     # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
     withdrawn, delivered = _paid_while(
         system,
@@ -220,7 +226,7 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     assert (record["amount_paid"], record["amount_refunded"]) == (25000, 5000)
     assert cohorts.places_left("move-winter") == 5
     assert cohorts.places_left("move-spring") == 4
-    told = [m for m in cohorts.emails() if m.to == [ADA]]
+    told = cohorts.emails_to(ADA)
     assert any("refunded it in full" in m.text for m in told), [m.subject for m in told]
     # Replayed, the same events refund nothing more.
     for body, headers in delivered:
@@ -326,9 +332,7 @@ def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_se
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
+    app_id, pending = _asked_and_told(cohorts)
     # The person pays the difference as the organiser cancels: its event comes afterwards.
     cancelled, _ = _paid_while(
         system,
@@ -378,11 +382,11 @@ def test_stripe_unavailable_the_move_waits_without_a_link_and_asking_again_opens
     waiting = cohorts.record(app_id)["pending_move"]
     assert (waiting["to_course_id"], waiting["pay_url"]) == ("move-winter", None)
     assert cohorts.places_left("move-winter") == 4
-    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    assert not cohorts.emails_to(ADA)
     again = _ask(cohorts, app_id)
     assert again["pending_move"]["pay_url"]
     assert cohorts.places_left("move-winter") == 4
-    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+    assert len(cohorts.emails_to(ADA)) == 1
     # Paid through that link, the move is made.
     assert system.pay(again["pending_move"]["pay_url"]).status == 200
     assert cohorts.record(app_id)["course_id"] == "move-winter"
@@ -400,7 +404,7 @@ def test_a_move_left_without_a_link_lapses_at_its_deadline(system: System) -> No
     assert cohorts.record(app_id)["pending_move"] is None
     assert cohorts.places_left("move-winter") == 5
     # Never sent a link, the person is not told of a move they never heard of.
-    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    assert not cohorts.emails_to(ADA)
 
 
 def test_erasure_expires_the_moves_checkout_so_nobody_can_pay_it(system: System) -> None:
@@ -438,6 +442,6 @@ def test_a_pay_link_not_yet_sent_when_the_booking_is_cancelled_is_never_sent(
     cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={})
 
     assert cancelled.status == 200, cancelled.body
-    sent = [m for m in cohorts.emails() if m.to == [ADA]]
+    sent = cohorts.emails_to(ADA)
     assert sent
     assert not [m for m in sent if "difference" in m.subject.lower()], [m.subject for m in sent]

@@ -37,6 +37,7 @@ from booking.services import courses
 from booking.services.ports import EmailSendError, Ports
 from infra.local.aws import REGION, SENDER_EMAIL, bind_local_resources
 from infra.local.mail import sqs_event
+from infra.local.moto_lean import keep_moto_lean
 from infra.local.relay import StreamRelay
 from infra.local.server import lambda_context
 from tests.conftest import load_event
@@ -226,7 +227,10 @@ class Aws:
 @pytest.fixture(scope="module")
 def aws() -> Iterator[Aws]:
     """One in-process moto for the module (clients are the slow part); each test or
-    hypothesis example gets its own table and queue below."""
+    hypothesis example gets its own table and queue below. moto as the local stack keeps it
+    (``infra.local.moto_lean``: the same answers, each table copied once per transaction), in
+    this process from here on whichever test ran first."""
+    keep_moto_lean()
     with mock_aws():
         sesv2 = boto3.client("sesv2", region_name=REGION)
         sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)

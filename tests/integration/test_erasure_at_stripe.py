@@ -9,11 +9,17 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_bookings import BILLING as GROUP_BILLING
-from tests.integration.test_group_bookings import COLLEAGUES, OTHERS, book, pay_invoice
-from tests.integration.test_who_pays import BILLING, apply, stripe_invoice
+from tests.integration.test_group_bookings import (
+    COLLEAGUES,
+    OTHERS,
+    book,
+    invoiced_group,
+    pay_invoice,
+)
+from tests.integration.test_who_pays import apply, stripe_invoice
 from tests.support.applications import invoice_id_of
-from tests.support.system import COURSE_ID, System
+from tests.support.invoiced import BILLING, invoiced_cohort
+from tests.support.system import System
 
 AUTH = {"authorization": "Bearer sk_test_local"}
 PERSON = "ada@example.org"  # the applicant application_body names
@@ -21,12 +27,7 @@ PERSON = "ada@example.org"  # the applicant application_body names
 
 @pytest.fixture
 def invoiced(system: System) -> System:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    base = course.definition.model_dump(mode="json")
-    base.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
-    system.put_course("invoiced-cohort", base)
-    return system
+    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def customer_of(system: System, invoice_id: str) -> dict[str, Any]:
@@ -107,9 +108,9 @@ def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
     invoiced: System,
 ) -> None:
     system = invoiced
-    billed = book(system, **GROUP_BILLING).json()
+    billed = book(system, **BILLING).json()
     pay_invoice(system, billed)
-    other_billing = GROUP_BILLING | {"billing_email": "other.accounts@example.nhs.uk"}
+    other_billing = BILLING | {"billing_email": "other.accounts@example.nhs.uk"}
     managed = book(system, **other_billing, colleagues=OTHERS).json()
     pay_invoice(system, managed)
     colleague = COLLEAGUES[0]["email"]
@@ -118,7 +119,7 @@ def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
     managed_invoice = str(managed["pay_url"]).rsplit("/", 1)[-1]
     assert not deleted(system, billed_invoice)
 
-    assert erase(system, GROUP_BILLING["billing_email"]).status == 200
+    assert erase(system, BILLING["billing_email"]).status == 200
     assert deleted(system, billed_invoice)
     assert not deleted(system, managed_invoice)  # its billing contact is someone else
 
@@ -128,9 +129,7 @@ def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
 
 def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(invoiced: System) -> None:
     system = invoiced
-    reply = book(system, **GROUP_BILLING)
-    assert reply.status == 201, reply.body
-    invoice_id = str(reply.json()["pay_url"]).rsplit("/", 1)[-1]
+    invoice_id = str(invoiced_group(system)["pay_url"]).rsplit("/", 1)[-1]
 
     assert erase(system, "florence@example.org").status == 200
 
@@ -169,6 +168,5 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
 def test_paying_a_group_leaves_no_deletion_owed(invoiced: System) -> None:
     """Nothing is owed until someone is erased."""
     system = invoiced
-    reply = book(system, **GROUP_BILLING)
-    pay_invoice(system, reply.json())
+    pay_invoice(system, invoiced_group(system))
     assert system.ports.repository.owed_customer_deletions() == []

@@ -23,16 +23,11 @@ HTML = {"accept": "text/html"}
 
 
 def _small(system: System, course_id: str, **overrides: Any) -> str:
-    first_day = system.course()["sessions"][0]["start"][:10]
-    definition: dict[str, Any] = {
-        "programme": "compassionate-leadership",
-        "title": "Small cohort",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 1,
-        "enquiries_email": "enquiries@example.org",
-        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        enquiries_email="enquiries@example.org",
         **overrides,
-    }
+    )
     system.put_course(course_id, definition)
     return course_id
 
@@ -43,6 +38,24 @@ def _apply(system: System, course_id: str, email: str) -> Made:
     )
     assert reply.status == 201, reply.body
     return dict(reply.json())
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _at_stripe(system: System, made: Made, action: str, form: bytes = b"") -> None:
+    """The application's checkout, acted on at the Stripe stand-in (``action``: pay, expire,
+    refund, async)."""
+    reply = system.stripe_local(
+        "POST", f"/checkout/{session_id_of(made)}/{action}", form, FORM if form else None
+    )
+    assert reply.status == 200, reply.body
+
+
+def _by_organiser(system: System, made: Made, action: str) -> None:
+    """The organiser's ``action`` on the application (approve, decline, cancel)."""
+    reply = system.admin("POST", f"/applications/{made['application_id']}/{action}")
+    assert reply.status == 200, reply.body
 
 
 # -- how each status comes about (returns the course and the application) --------------------
@@ -60,29 +73,19 @@ def awaiting_payment(system: System, email: str) -> tuple[str, Made]:
 
 def payment_pending(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.stripe_local(
-        "POST",
-        f"/checkout/{session_id_of(made)}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    _at_stripe(system, made, "pay", b"async=true")
     return COURSE_ID, made
 
 
 def payment_failed(system: System, email: str) -> tuple[str, Made]:
     course, made = payment_pending(system, email)
-    system.stripe_local(
-        "POST",
-        f"/checkout/{session_id_of(made)}/async",
-        b"result=failed",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    _at_stripe(system, made, "async", b"result=failed")
     return course, made
 
 
 def expired(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/expire")
+    _at_stripe(system, made, "expire")
     return COURSE_ID, made
 
 
@@ -99,7 +102,7 @@ def pending_review(system: System, email: str) -> tuple[str, Made]:
 
 def offered(system: System, email: str) -> tuple[str, Made]:
     course, made = pending_review(system, email)
-    assert system.admin("POST", f"/applications/{made['application_id']}/approve").status == 200
+    _by_organiser(system, made, "approve")
     return course, made
 
 
@@ -112,25 +115,25 @@ def offer_lapsed(system: System, email: str) -> tuple[str, Made]:
 
 def declined(system: System, email: str) -> tuple[str, Made]:
     course, made = pending_review(system, email)
-    assert system.admin("POST", f"/applications/{made['application_id']}/decline").status == 200
+    _by_organiser(system, made, "decline")
     return course, made
 
 
 def cancelled_unpaid(system: System, email: str) -> tuple[str, Made]:
     made = _apply(system, COURSE_ID, email)
-    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    _by_organiser(system, made, "cancel")
     return COURSE_ID, made
 
 
 def cancelled_booking(system: System, email: str) -> tuple[str, Made]:
     course, made = confirmed(system, email)
-    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    _by_organiser(system, made, "cancel")
     return course, made
 
 
 def refunded(system: System, email: str) -> tuple[str, Made]:
     course, made = confirmed(system, email)
-    system.stripe_local("POST", f"/checkout/{session_id_of(made)}/refund")
+    _at_stripe(system, made, "refund")
     return course, made
 
 

@@ -11,16 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System, application_body
 
-INVOICED = "invoiced-cohort"
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 COLLEAGUES = [
     {"name": "Mary Seacole", "email": "mary@example.org"},
     {"name": "Edith Cavell", "email": "edith@example.org"},
@@ -36,12 +29,7 @@ OTHERS = [
 
 @pytest.fixture
 def invoiced(system: System) -> System:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    base = course.definition.model_dump(mode="json")
-    base.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
-    system.put_course(INVOICED, base)
-    return system
+    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
@@ -79,21 +67,39 @@ def apply_through(system: System, link: str, **fields: Any) -> Any:
     return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
 
 
-def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
+    """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
+    manager's answer."""
     reply = book(system, **BILLING, **fields)
     assert reply.status == 201, reply.body
-    group = dict(reply.json())
+    return dict(reply.json())
+
+
+def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+    group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+def two_applied_then_withdrawn(system: System) -> None:
+    """A paid group of two places, each colleague applied through their place's link; then the
+    manager names another colleague for place 1 and gives place 2 up."""
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    base = f"/groups/{group['group_id']}/places"
+    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
+    assert given_up.status == 200, given_up.body
 
 
 def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     invoiced: System,
 ) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     assert group["status"] == "awaiting_invoice_payment"
     assert group["total"] == {"amount": 60000, "currency": "gbp"}
     assert places_left(system) == 2  # the three seats are held at once
@@ -180,15 +186,7 @@ def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_can
     invoiced: System,
 ) -> None:
     system = invoiced
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
-    assert given_up.status == 200, given_up.body
+    two_applied_then_withdrawn(system)
     emails = system.deliver_emails()
     for colleague, words in (
         (COLLEAGUES[0], "given it to a colleague instead"),
@@ -594,10 +592,7 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:
     system = invoiced
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
-    changed = course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
-    system.put_course(INVOICED, changed)
+    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
     group = paid_group(system)
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
     assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)

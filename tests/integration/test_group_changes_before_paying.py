@@ -8,14 +8,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     book,
     invoiced,  # noqa: F401 (the fixture)
+    invoiced_group,
     manager_view,
     pay_invoice,
 )
+from tests.support.invoiced import INVOICED
 from tests.support.system import COURSE_ID, System
 
 CORRECTED = {"name": "Mary Seacole", "email": "mary.seacole@example.org"}
@@ -25,9 +25,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     system.deliver_emails()
     swapped = system.api(
         "POST",
@@ -56,9 +54,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
 
 def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:  # noqa: F811
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     due = system.ports.groups.get_group(group["group_id"])
     assert due is not None
     assert due.hold_expires_at is not None

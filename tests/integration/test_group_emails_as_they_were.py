@@ -4,14 +4,14 @@ what its job recorded, not from the state when it is sent."""
 from __future__ import annotations
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
     OTHERS,
     apply_through,
-    book,
     invoiced,  # noqa: F401 (the fixture)
+    invoiced_group,
     paid_group,
     pay_invoice,
+    two_applied_then_withdrawn,
 )
 from tests.support.system import System
 
@@ -40,14 +40,7 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    assert system.api("POST", f"{base}/2/cancel?token={group['token']}").status == 200
+    two_applied_then_withdrawn(system)
     withdrawn = [
         e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")
     ]
@@ -62,9 +55,7 @@ def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_i
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    reply = book(system, **BILLING)
-    assert reply.status == 201, reply.body
-    group = reply.json()
+    group = invoiced_group(system)
     system.deliver_emails()
     pay_invoice(system, group)
     url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"

@@ -11,14 +11,13 @@ from booking.domain.group_notices import GroupEvent
 from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     apply_through,
     book,
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
 
 MANAGER = ["florence@example.org"]
@@ -87,11 +86,7 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
-    system.put_course(
-        INVOICED, course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
-    )
+    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
     group = paid_group(system)
     assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
     system.deliver_emails()
@@ -116,11 +111,7 @@ def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
-    system.put_course(
-        INVOICED, course.definition.model_dump(mode="json") | {"group_apply_by_days": 10}
-    )
+    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
     group = paid_group(system, colleagues=COLLEAGUES[:2])
     _cancel(system, group, 1)  # the manager gives place 1 up; nobody applies for place 2
     system.deliver_emails()

@@ -17,16 +17,15 @@ import pytest
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_console_money import _text
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     OTHERS,
     apply_through,
     book,
     manager_view,
     pay_invoice,
 )
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
@@ -35,9 +34,7 @@ PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
 
 @pytest.fixture
 def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
+    return signed_in(system)
 
 
 def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
@@ -126,11 +123,7 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
 def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    definition = course.definition.model_dump(mode="json")
-    definition.update({"invoice_allowed": True, "po_required": True, "capacity": 5})
-    system.put_course(INVOICED, definition)
+    invoiced_cohort(system, po_required=True, capacity=5)
     booked = book(system, **BILLING)
     assert booked.status == 201, booked.body
     group = booked.json()

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     book,
     invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
 NAMED = COLLEAGUES[0]
@@ -24,21 +23,27 @@ def apply_on_their_own(system: System, email: str) -> Any:
     return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
 
 
+def refused_as_booked_for_them(system: System, email: str) -> str:
+    """Applying on their own with ``email`` is refused (409, ``place_booked_for_you``) and
+    writes nothing: the refusal's words."""
+    before = len(system.applications())
+    refused = apply_on_their_own(system, email)
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "place_booked_for_you"
+    assert len(system.applications()) == before  # nothing written
+    return str(error["message"])
+
+
 def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
     invoiced: System,  # noqa: F811
 ) -> None:
     system = invoiced
     paid_group(system)
-    before = len(system.applications())
-    refused = apply_on_their_own(system, NAMED["email"].upper())
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "place_booked_for_you"
-    assert error["message"] == (
+    assert refused_as_booked_for_them(system, NAMED["email"].upper()) == (
         "A place on this course has been booked for you by St Elsewhere NHS Trust; apply "
         "through the link in the email we sent you about it"
     )
-    assert len(system.applications()) == before  # nothing written
 
 
 def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
@@ -46,12 +51,8 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
 ) -> None:
     system = invoiced
     assert book(system, **BILLING).status == 201
-    refused = apply_on_their_own(system, NAMED["email"])
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "place_booked_for_you"
     # No link exists yet (it is emailed once the group is paid): the words say so.
-    assert error["message"] == (
+    assert refused_as_booked_for_them(system, NAMED["email"]) == (
         "A place on this course is being booked for you by St Elsewhere NHS Trust; you will "
         "be emailed a link to apply once it is paid"
     )
@@ -94,6 +95,4 @@ def test_a_colleague_another_took_the_place_of_applies_normally(
     assert swapped.status == 200, swapped.body
     applied = apply_on_their_own(system, NAMED["email"])
     assert applied.status == 201, applied.body
-    refused = apply_on_their_own(system, "ada@example.org")
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "place_booked_for_you"
+    refused_as_booked_for_them(system, "ada@example.org")

@@ -10,11 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_cli_codes_and_applications import run  # noqa: F401 (the fixture)
 from tests.integration.test_group_bookings import (
-    BILLING,
     COLLEAGUES,
-    INVOICED,
     OTHERS,
     apply_through,
     book,
@@ -22,6 +19,7 @@ from tests.integration.test_group_bookings import (
     paid_group,
 )
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
 
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
@@ -123,7 +121,7 @@ def test_a_course_without_groups_says_so(invoiced: System) -> None:  # noqa: F81
 
 
 def test_the_cli_says_the_same(
-    run: Any,  # noqa: F811
+    run: Any,
     two_groups: dict[str, Any],
 ) -> None:
     code, out = run("group-bookings", INVOICED)

@@ -16,17 +16,11 @@ from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 
 def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
-    first_day = system.course()["sessions"][0]["start"][:10]
-    definition: dict[str, Any] = {
-        "programme": "compassionate-leadership",
-        "title": "Small cohort",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 1,
-        "facilitators": ["facilitator@example.org"],
-        "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
-    }
-    definition.update(overrides)
-    return definition
+    return system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        **overrides,
+    )
 
 
 def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
@@ -297,10 +291,7 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
 def test_a_refund_that_overtakes_its_payment_is_retried_until_the_payment_lands(
     system: System,
 ) -> None:
-    application = system.apply().json()
-    system.hold_webhooks = True
-    system.pay(application["checkout_url"])
-    system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund")
+    application = system.paid_and_refunded_unheard()
     completed, *refund_events = system.pending
     assert len(refund_events) == 2  # refund.created, charge.refunded
     for body, headers in refund_events:

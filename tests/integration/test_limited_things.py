@@ -11,8 +11,7 @@ from tests.support.system import COURSE_ID, System
 
 def make_code(system: System, **terms: Any) -> None:
     body = {"code": "HALF-PRICE", "percent_off": 50} | terms
-    made = system.admin("POST", f"/courses/{COURSE_ID}/discount-codes", json_body=body)
-    assert made.status == 201, made.body
+    system.made_code(COURSE_ID, **body)
 
 
 def uses(system: System) -> int:

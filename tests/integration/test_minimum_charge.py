@@ -53,9 +53,7 @@ def test_a_code_that_would_leave_too_little_after_a_price_change_is_refused(
 ) -> None:
     made = system.admin("POST", CODES, json_body={"code": "HUNDRED", "amount_off": 10000})
     assert made.status == 201, made.body
-    course = ports().repository.get_course(COURSE_ID)
-    assert course is not None
-    changed = course.definition.model_dump(mode="json")
+    changed = system.course_file()
     changed["price"]["amount"] = 10002
     assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=changed).status == 200
     before = len(system.applications())

@@ -12,13 +12,12 @@ import pytest
 from booking.domain.timeline import EntryKind
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_one_path_for_money import (
-    BILLING,
-    INVOICED,
     apply,
     invoiced,  # noqa: F401  (the fixture)
     roster_row,
 )
 from tests.support.applications import invoice_id_of
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 STRIPE = {"authorization": "Bearer sk_test_local"}
@@ -125,12 +124,7 @@ def test_a_second_payment_for_an_earlier_session_is_recorded_with_its_refund(
 
 
 def test_applying_again_with_your_own_one_use_code_says_already_applied(system: System) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "ONCE", "percent_off": 10, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
+    system.made_code(code="ONCE", percent_off=10, max_uses=1)
     first = apply(system, COURSE_ID, discount_code="once")
     session = first["checkout_url"].rsplit("/", 1)[-1]
     assert system.stripe_local("POST", f"/checkout/{session}/expire").status == 200

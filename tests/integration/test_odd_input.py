@@ -242,11 +242,7 @@ INVOICE = {
 
 
 def _invoiced_course(system: System) -> str:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    system.put_course(
-        "by-invoice", course.definition.model_dump(mode="json") | {"invoice_allowed": True}
-    )
+    system.put_course("by-invoice", system.course_file() | {"invoice_allowed": True})
     return "by-invoice"
 
 

@@ -12,31 +12,19 @@ import pytest
 from tests.integration.test_booking_flow import _signature
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
-INVOICED = "invoiced-cohort"
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 STRIPE = {"authorization": "Bearer sk_test_local"}
 
 
 @pytest.fixture
 def invoiced(system: System) -> System:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    definition = course.definition.model_dump(mode="json") | {"invoice_allowed": True}
-    system.put_course(INVOICED, definition)
-    return system
+    return invoiced_cohort(system)
 
 
 def make_code(system: System, course_id: str, **terms: Any) -> None:
-    made = system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=terms)
-    assert made.status == 201, made.body
+    system.made_code(course_id, **terms)
 
 
 def apply(system: System, course_id: str = INVOICED, **fields: Any) -> dict[str, Any]:

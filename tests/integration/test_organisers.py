@@ -97,19 +97,7 @@ def test_capacity_cannot_drop_below_places_taken(system: System) -> None:
         system.apply(email=f"p{n}@example.org")
     definition = system.admin("GET", f"/courses/{COURSE_ID}/applications")
     assert definition.status == 200
-    course = system.course()
-    shrink = {
-        "title": "x",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 2,
-        "sessions": [
-            {
-                "date": course["sessions"][0]["start"][:10],
-                "start_time": "15:00",
-                "end_time": "17:00",
-            }
-        ],
-    }
+    shrink = system.one_session_file(title="x", capacity=2)
     reply = system.admin("PUT", f"/courses/{COURSE_ID}", json_body=shrink)
     assert reply.status == 409
     assert reply.json()["error"]["code"] == "capacity_below_taken"

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.integration.test_booking_flow import _signature
-from tests.support.applications import session_id_of
 from tests.support.system import WEBHOOK_SECRET, System
 
 STRIPE_AUTH = {
@@ -185,10 +184,7 @@ def test_a_second_payment_is_recorded_refunded_and_its_refund_acknowledged(
 def test_a_refund_whose_payment_never_arrives_is_kept_for_the_organisers(
     system: System,
 ) -> None:
-    application = system.apply().json()
-    system.hold_webhooks = True
-    system.pay(application["checkout_url"])
-    system.stripe_local("POST", f"/checkout/{session_id_of(application)}/refund")
+    application = system.paid_and_refunded_unheard()
     payment_events = [(b, h) for b, h in system.pending if b"checkout.session" in b]
     refund_events = [(b, h) for b, h in system.pending if b"checkout.session" not in b]
     system.pending.clear()

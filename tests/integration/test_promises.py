@@ -13,8 +13,7 @@ from tests.support.system import COURSE_ID, System
 
 def make_code(system: System, course_id: str = COURSE_ID, **terms: Any) -> None:
     body = {"code": "HALF-PRICE", "percent_off": 50, "max_uses": 1} | terms
-    made = system.admin("POST", f"/courses/{course_id}/discount-codes", json_body=body)
-    assert made.status == 201, made.body
+    system.made_code(course_id, **body)
 
 
 def session_of(system: System, checkout_url: str) -> dict[str, Any]:
@@ -31,11 +30,7 @@ def session_of(system: System, checkout_url: str) -> dict[str, Any]:
 def test_an_offer_made_with_a_code_is_paid_at_its_price_after_the_code_lapsed(
     system: System,
 ) -> None:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    system.put_course(
-        "reviewed", course.definition.model_dump(mode="json") | {"approval_required": True}
-    )
+    system.put_course("reviewed", system.course_file() | {"approval_required": True})
     expires = (system.now() + timedelta(days=1)).isoformat()
     make_code(system, "reviewed", expires_at=expires)
     application = system.apply("reviewed", discount_code="half-price").json()

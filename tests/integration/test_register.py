@@ -16,9 +16,8 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
-from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
-from tests.support.system import System
+from tests.support.system import Reply, System
 
 COURSE = "register-cohort"
 REGISTER = f"/courses/{COURSE}/register"
@@ -238,12 +237,6 @@ def test_a_course_without_a_register_says_so(system: System) -> None:
     assert system.admin("GET", "/courses/no-such-course/register").status == 404
 
 
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """``course-booking ARGS`` with its HTTP requests answered by the in-process front."""
-    return at_the_terminal(system, monkeypatch, capsys)
-
-
 def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
@@ -330,27 +323,23 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
             {"line": 9, "name": "Dial-in", "email": "", "duration": "5", "joined": ""},
         ]
     )
-    unchosen = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        session=first,
-        mark="attended",
-        line="3",
-        unmatched=more,
-        application_id="",
-    )
+
+    def attended_for_line_3(application_id: str) -> Reply:
+        return browser.post(
+            f"{page}/marks",
+            csrf_token=token,
+            session=first,
+            mark="attended",
+            line="3",
+            unmatched=more,
+            application_id=application_id,
+        )
+
+    unchosen = attended_for_line_3("")
     assert unchosen.status == 422
     assert "choose who line 3 is" in _text(unchosen.body)
     assert "guest@x.example" in _text(unchosen.body)
-    resolved = browser.post(
-        f"{page}/marks",
-        csrf_token=token,
-        session=first,
-        mark="attended",
-        line="3",
-        unmatched=more,
-        application_id=ada["application_id"],
-    )
+    resolved = attended_for_line_3(ada["application_id"])
     assert resolved.status == 200  # re-shown: the rows still to resolve stay in view
     still = _text(resolved.body)
     assert "Mark saved" in still

@@ -20,7 +20,6 @@ from icalendar import Calendar
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
-from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
@@ -84,6 +83,17 @@ class Cohorts:
         for message in sent:
             check_message(build_mime(message, "courses@example.org", self.system.now()), self.seen)
         return sent
+
+    def emails_to(self, person: str) -> list[OutgoingEmail]:
+        """The emails sent since (:meth:`emails`) to ``person`` alone."""
+        return [m for m in self.emails() if m.to == [person]]
+
+    def refunded_at_stripe(self) -> list[int]:
+        """What each refund at Stripe gave back (its charge.refunded events, in order)."""
+        events = self.system.stripe_local("GET", "/events").json()
+        return [
+            e["data"]["object"]["amount_refunded"] for e in events if e["type"] == "charge.refunded"
+        ]
 
     def move(self, application_id: str, to: str) -> Any:
         return self.system.admin(
@@ -183,7 +193,7 @@ def test_reminders_follow_the_booking_to_its_new_cohort(system: System) -> None:
             system.scheduled_run(session_start - before)
             # A retried run sends nothing twice.
             system.scheduled_run(session_start - before)
-    reminders = [m for m in cohorts.emails() if m.to == [ADA]]
+    reminders = cohorts.emails_to(ADA)
     # None for the cohort left; one per offset of the new one's first session.
     assert len(reminders) == 2, [m.subject for m in reminders]
     assert all("https://example.org/join/summer" in m.text for m in reminders)
@@ -224,12 +234,9 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     assert move["refund_id"]
     exported = system.admin("GET", f"/people/{ADA}").json()
     assert [a["transfers"] for a in exported["applications"]] == [[move]]
-    refunds = [
-        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
-    ]
     # One refund at Stripe, of the difference: what is recorded is what Stripe holds.
-    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
-    to_ada = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert cohorts.refunded_at_stripe() == [5000]
+    to_ada = cohorts.emails_to(ADA)
     assert len(to_ada) == 1, [m.subject for m in to_ada]
     assert "£50.00" in to_ada[0].text
 
@@ -363,11 +370,8 @@ def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: Syst
     assert (record["status"], record["course_id"]) == ("confirmed", "move-cheap")
     assert (record["amount_paid"], record["amount_refunded"]) == (10000, 10000)
     assert cohorts.places_left("move-cheap") == places_before - 1
-    refunds = [
-        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
-    ]
-    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [10000]
-    to_ada = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert cohorts.refunded_at_stripe() == [10000]
+    to_ada = cohorts.emails_to(ADA)
     assert len(to_ada) == 1, [m.subject for m in to_ada]
     assert "£100.00" in to_ada[0].text
     assert "moved" in to_ada[0].subject.lower(), to_ada[0].subject
@@ -401,7 +405,7 @@ def test_a_move_that_cannot_be_made_is_refused_and_changes_nothing(
     assert cohorts.record(booked["application_id"]) == before
     assert cohorts.places_left("move-spring") == 4
     assert cohorts.places_left("move-full") == 0
-    assert not [m for m in cohorts.emails() if m.to == [ADA]]
+    assert not cohorts.emails_to(ADA)
 
 
 def test_only_a_confirmed_booking_moves(system: System) -> None:
@@ -481,12 +485,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
 
 def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: System) -> None:
     cohorts = Cohorts(system)
-    made = system.admin(
-        "POST",
-        "/courses/move-spring/discount-codes",
-        json_body={"code": "HALF", "percent_off": 50, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
+    system.made_code("move-spring", code="HALF", percent_off=50, max_uses=1)
     booked = cohorts.book("move-spring", ADA, discount_code="HALF")
 
     moved = cohorts.move(booked["application_id"], "move-autumn")
@@ -497,12 +496,6 @@ def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: 
     assert (record["amount_due"], record["amount_refunded"]) == (7500, 2500)
     codes = system.admin("GET", "/courses/move-spring/discount-codes").json()
     assert [(c["code"], c["times_used"]) for c in codes] == [("HALF", 1)]
-
-
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    """``course-booking ARGS`` over the in-process front: its exit code and output."""
-    return at_the_terminal(system, monkeypatch, capsys)
 
 
 def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
@@ -574,11 +567,8 @@ def test_a_refund_stripe_could_not_make_is_owed_and_made_when_asked_again(
     assert again.status == 200, again.body
     record = cohorts.record(booked["application_id"])
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
-    refunds = [
-        e for e in system.stripe_local("GET", "/events").json() if e["type"] == "charge.refunded"
-    ]
-    assert [e["data"]["object"]["amount_refunded"] for e in refunds] == [5000]
-    assert len([m for m in cohorts.emails() if m.to == [ADA]]) == 1
+    assert cohorts.refunded_at_stripe() == [5000]
+    assert len(cohorts.emails_to(ADA)) == 1
 
 
 def test_the_sweep_makes_a_transfer_refund_still_owed(system: System) -> None:

@@ -12,30 +12,13 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System, application_body
-
-INVOICED = "invoiced-cohort"
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 
 
 @pytest.fixture
 def invoiced(system: System) -> System:
-    base = _sample(system)  # the sample cohort, with invoices allowed
-    base.update({"invoice_allowed": True, "po_required": True, "capacity": 2})
-    system.put_course(INVOICED, base)
-    return system
-
-
-def _sample(system: System) -> dict[str, Any]:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    return course.definition.model_dump(mode="json")
+    return invoiced_cohort(system, po_required=True, capacity=2)
 
 
 def apply(system: System, course: str = INVOICED, **fields: Any) -> Any:
@@ -249,7 +232,7 @@ def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
 
 
 def test_a_card_only_course_refuses_an_invoice(system: System) -> None:
-    system.put_course("card-only", _sample(system) | {"invoice_allowed": False})
+    system.put_course("card-only", system.course_file() | {"invoice_allowed": False})
     reply = apply(system, "card-only", **BILLING)
     assert reply.status == 422
     assert "payment_method" in reply.json()["error"]["fields"]
@@ -283,7 +266,7 @@ def test_the_form_offers_the_invoice_and_a_browser_lands_on_the_status_page(
 def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
     system: System,
 ) -> None:
-    definition = _sample(system) | {"invoice_allowed": True, "approval_required": True}
+    definition = system.course_file() | {"invoice_allowed": True, "approval_required": True}
     system.put_course("reviewed", definition)
     application = apply(system, "reviewed", **BILLING).json()
     assert application["status"] == "pending_review"
@@ -307,13 +290,8 @@ def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
 def test_a_fifty_percent_code_gives_a_booking_that_paid_half_and_is_confirmed(
     system: System,
 ) -> None:
-    made = system.admin(
-        "POST",
-        f"/courses/{COURSE_ID}/discount-codes",
-        json_body={"code": "HALF-PRICE", "percent_off": 50, "max_uses": 1},
-    )
-    assert made.status == 201, made.body
-    assert made.json()["promotion_code_id"].startswith("promo_")
+    made = system.made_code(code="HALF-PRICE", percent_off=50, max_uses=1)
+    assert made["promotion_code_id"].startswith("promo_")
 
     application = system.apply(discount_code="half-price").json()
     assert application["amount_due"] == 10000
@@ -391,7 +369,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
 def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System) -> None:
     """The page's breakdown said "To pay" with the amount due, whatever was paid: it says
     "Left to pay" (``Application.left_to_pay``), during review, while offered, once paid."""
-    system.put_course("reviewed", _sample(system) | {"approval_required": True})
+    system.put_course("reviewed", system.course_file() | {"approval_required": True})
     application = apply(system, "reviewed").json()
     app_id, token = application["application_id"], application["token"]
     granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})

@@ -73,3 +73,10 @@ def posted_fields(form: CourseForm) -> dict[str, str]:
         for n, row in enumerate(rows):
             fields.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
     return fields
+
+
+def signed_in(system: System) -> ConsoleBrowser:
+    """A browser signed in to the console with the organiser token."""
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    return browser

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +66,24 @@ class RunningStack:
         reply = self.apply(course_id, **answers)
         assert reply.status_code == 201, reply.text
         return dict(reply.json())
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """Every email the stack has sent, newest first (``GET /_local/outbox``)."""
+        sent: list[dict[str, Any]] = self.get("/_local/outbox").json()
+        return sent
+
+    def outbox_until(
+        self, found: Callable[[list[dict[str, Any]]], bool], seconds: float = 30
+    ) -> list[dict[str, Any]]:
+        """The outbox once ``found`` holds of it, or as it is after ``seconds``: the mailer
+        runs behind a queue in the stack's own process, a moment after the change. The caller
+        asserts what it needs of the answer."""
+        deadline = time.monotonic() + seconds
+        while True:
+            sent = self.outbox()
+            if found(sent) or time.monotonic() > deadline:
+                return sent
+            time.sleep(0.2)
 
     def pay(self, application: Mapping[str, Any]) -> None:
         """Pay the application's checkout, as on the Stripe stand-in's hosted page."""

@@ -240,6 +240,61 @@ class System:
 
         put_course(self.ports, course_id, CourseDefinition.model_validate(definition))
 
+    def course_file(self, course_id: str = COURSE_ID) -> dict[str, Any]:
+        """The course file ``course_id`` was last loaded from, as JSON (to load it again with
+        a change)."""
+        course = self.ports.repository.get_course(course_id)
+        assert course is not None, course_id
+        return course.definition.model_dump(mode="json")
+
+    def one_session_file(self, **changes: Any) -> dict[str, Any]:
+        """A course file of one place at £200 with one session, on the sample cohort's first
+        day from 15:00 to 17:00; ``changes`` replaces or adds any field."""
+        first_day = self.course()["sessions"][0]["start"][:10]
+        return {
+            "title": "Small cohort",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 1,
+            "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+            **changes,
+        }
+
+    def approval_course(self, course_id: str = "approval-course") -> str:
+        """``course_id`` loaded as a course of five places whose applications wait for review,
+        on the sample cohort's first two days: its id."""
+        self.put_course(
+            course_id,
+            {
+                "title": "Approval course",
+                "price": {"amount": 20000},
+                "capacity": 5,
+                "approval_required": True,
+                "sessions": [
+                    {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
+                    for s in self.course()["sessions"][:2]
+                ],
+            },
+        )
+        return course_id
+
+    def paid_and_refunded_unheard(self) -> dict[str, Any]:
+        """An application paid, then its payment refunded at Stripe, with every webhook held
+        (in ``pending``): the application as answered."""
+        application: dict[str, Any] = self.apply().json()
+        self.hold_webhooks = True
+        assert self.pay(application["checkout_url"]).status == 200
+        session_id = urlsplit(application["checkout_url"]).path.rsplit("/", 1)[-1]
+        refunded = self.stripe_local("POST", f"/checkout/{session_id}/refund")
+        assert refunded.status == 200, refunded.body
+        return application
+
+    def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
+        """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
+        body), which must succeed: the code as answered."""
+        made = self.admin("POST", f"/courses/{course_id}/discount-codes", json_body=terms)
+        assert made.status == 201, made.body
+        return dict(made.json())
+
     def apply(self, course_id: str = COURSE_ID, **overrides: Any) -> Reply:
         return self.api(
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)

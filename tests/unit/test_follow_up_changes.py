@@ -16,6 +16,7 @@ from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
 from tests.support.applications import an_application
+from tests.unit.test_programme import definition
 
 AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
 
@@ -36,15 +37,7 @@ def cohort(first_day: str, *follow_ups: tuple[str, str]) -> CourseDefinition:
         }
         for day, title in follow_ups
     ]
-    return CourseDefinition.model_validate(
-        {
-            "programme": "leading",
-            "title": "Leading",
-            "price": {"amount": 100},
-            "capacity": 5,
-            "sessions": sessions,
-        }
-    )
+    return definition(sessions)
 
 
 class Season:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from booking.domain.application import ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailKind
+from booking.domain.emails import EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.timeline import EntryKind
@@ -213,16 +213,22 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
-def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirms_it(
-    ports: Ports, clock: Clock
-) -> None:
-    ada, _ = close_with(ports, clock)
-    register.close(ports, "c1")
+def _certificate_sent(ports: Ports) -> OutgoingEmail:
+    """The one certificate email the register's closing wrote, sent: the message as sent."""
     [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
     send_email_job(ports, job)
     sender = ports.sender
     assert isinstance(sender, FakeEmailSender)
     [message] = [m for m in sender.sent if "certificate" in m.subject]
+    return message
+
+
+def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirms_it(
+    ports: Ports, clock: Clock
+) -> None:
+    ada, _ = close_with(ports, clock)
+    register.close(ports, "c1")
+    message = _certificate_sent(ports)
     [attachment] = message.attachments
     assert attachment.content_type == "application/pdf"
     stored = repo(ports).applications[ada]
@@ -668,11 +674,7 @@ def test_the_certificate_email_promises_follow_ups_only_when_there_are_some_to_c
     courses.put_course(ports, "c1", definition(follow_up=follow_up))
     close_with(ports, clock)
     register.close(ports, "c1")
-    [job] = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
-    send_email_job(ports, job)
-    sender = ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    [message] = [m for m in sender.sent if "certificate" in m.subject]
+    message = _certificate_sent(ports)
     promised = "you will be invited to its follow-up sessions" in message.text
     assert promised is (follow_up is not None)
 

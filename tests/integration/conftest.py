@@ -1,0 +1,19 @@
+"""Fixtures the integration tests share beyond the suite's own (``tests/conftest.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.support.cli import at_the_terminal
+from tests.support.system import System
+
+
+@pytest.fixture
+def run(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str]]:
+    """``course-booking ARGS`` over the in-process front, signed with the organiser token: its
+    exit status and all it printed (``tests/support/cli.py``)."""
+    return at_the_terminal(system, monkeypatch, capsys)

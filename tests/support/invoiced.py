@@ -1,0 +1,25 @@
+"""The sample cohort again with employer invoices allowed, and an employer's billing details as
+the application form gives them: one place for the integration tests of invoices, groups and
+erasure at Stripe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.system import System
+
+INVOICED = "invoiced-cohort"
+BILLING: dict[str, str] = {
+    "payment_method": "invoice",
+    "billing_name": "St Elsewhere NHS Foundation Trust",
+    "billing_email": "accounts@example.nhs.uk",
+    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+    "po_number": "PO-4471",
+}
+
+
+def invoiced_cohort(system: System, **changes: Any) -> System:
+    """``system`` with :data:`INVOICED` loaded: the sample cohort with invoices allowed and
+    ``changes`` (say, ``po_required`` or ``capacity``)."""
+    system.put_course(INVOICED, {**system.course_file(), "invoice_allowed": True, **changes})
+    return system
