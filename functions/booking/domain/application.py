@@ -77,7 +77,7 @@ from booking.domain.statuses import (
 from booking.domain.statuses import (
     S as S,
 )
-from booking.domain.transfer_record import PendingMove, TransferRecord
+from booking.domain.transfer_record import PendingMove, TransferRecord, WaitingMove
 
 # Re-exported: the form and the payment records live in modules of their own.
 __all__ = [
@@ -169,6 +169,8 @@ class Application(BaseModel):
     # many such moves were ever asked (each keys its own checkout).
     pending_move: PendingMove | None = None
     move_attempts: int = 0
+    # A move to a full cohort waiting on its waiting list (``domain.waiting_moves``).
+    waiting_move: WaitingMove | None = None
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -360,6 +362,9 @@ class Application(BaseModel):
         if self.pending_move is not None:
             # The seat held on the dearer cohort goes back at the move's deadline.
             return self.pending_move.expires_at
+        if self.waiting_move is not None and self.status is ApplicationStatus.CONFIRMED:
+            # A move waiting for a seat ends unmoved when either cohort begins.
+            return self.waiting_move.ends_at
         return self.hold_lapses_at()
 
     @property
@@ -416,6 +421,7 @@ class Application(BaseModel):
                 # A move waiting for its difference is withdrawn: nobody can be asked for it
                 # now, and its hold on the other cohort goes back.
                 "pending_move": None,
+                "waiting_move": None,  # and so is one waiting for a seat: nobody can be told
                 **withdrawn,
             }
         )

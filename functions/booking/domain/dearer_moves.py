@@ -174,7 +174,7 @@ def move_lapsed(application: Application, now: datetime, reason: str) -> Applica
             occasion=f"move-{pending.attempt}",
             reason=reason,
             amount=pending.difference,
-        )
+        ).model_copy(update={"to_course_id": pending.to_course_id})
     )
 
 

@@ -130,3 +130,18 @@ def code_course(application: Application) -> str:
     cohort, the one it was given on (the use stays counted there)."""
     discount = application.discount
     return (discount.course_id if discount else None) or application.course_id
+
+
+def waiting_places(application: Application | None) -> frozenset[str]:
+    """The courses on whose waiting list ``application`` has a place (each course's
+    ``waiting`` counter counts them, and while it is above nought no newcomer takes a seat
+    there): its own while it is waitlisted; the cohort a confirmed booking's waiting move waits
+    for (``domain.waiting_moves``)."""
+    if application is None:
+        return frozenset()
+    if application.status is ApplicationStatus.WAITLISTED:
+        return frozenset({application.course_id})
+    move = application.waiting_move
+    if move is not None and application.status is ApplicationStatus.CONFIRMED:
+        return frozenset({move.to_course_id})
+    return frozenset()

@@ -253,6 +253,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # A move waiting for payment ends with the booking: its hold goes back with the seat,
         # its checkout is expired (paid meanwhile, the payment is given back by its event).
         pending_move=None,
+        # So does a move waiting for a seat: its place on that waiting list goes with it.
+        waiting_move=None,
     ).with_emails(
         EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
     )

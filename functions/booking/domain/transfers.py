@@ -253,6 +253,14 @@ def decide_transfer(
             f"{cohort_name(target)} costs {more} more than was paid: the difference is asked "
             f"for by card before the booking moves",
         )
+    return transfer_made(application, source, target, now)
+
+
+def transfer_made(
+    application: Application, source: Course, target: Course, now: datetime
+) -> Transfer:
+    """The move at the same price or less (or a difference waived), made now: its refusals
+    were checked (by ``decide_transfer``, or by ``domain.waiting_moves`` when a seat freed)."""
     refund_due = max(application.amount_kept - _due_after(application, target), 0)
     moved = moved_booking(
         application,

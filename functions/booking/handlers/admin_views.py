@@ -38,10 +38,24 @@ class PendingMoveOut(BaseModel):
     pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
 
 
+class WaitingMoveOut(BaseModel):
+    """A move to a full cohort waiting on its waiting list: the booking keeps its seat where it
+    is and moves when a seat frees there for it (in the list's one order), or is asked for the
+    difference then if that cohort costs more; it ends unmoved at ``ends_at`` (either cohort's
+    first day) or when withdrawn."""
+
+    to_course_id: str = Field(description="The full cohort it waits for")
+    asked_at: datetime = Field(description="When it was asked: its place in that list's order")
+    ends_at: datetime = Field(description="When it ends unmoved: the earlier cohort's first day")
+
+
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
     pending_move: PendingMoveOut | None = Field(
         default=None, description="A move to a dearer cohort waiting for its difference"
+    )
+    waiting_move: WaitingMoveOut | None = Field(
+        default=None, description="A move to a full cohort waiting on its waiting list"
     )
 
 
@@ -122,6 +136,9 @@ class ApplicationRecordOut(RosterRow):
     )
     pending_move: PendingMoveOut | None = Field(
         default=None, description="A move to a dearer cohort waiting for its difference"
+    )
+    waiting_move: WaitingMoveOut | None = Field(
+        default=None, description="A move to a full cohort waiting on its waiting list"
     )
 
 

@@ -25,6 +25,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
+from booking.domain.waiting_moves import waiting_on
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
@@ -196,6 +197,8 @@ def available_actions(application: Application) -> frozenset[str]:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")
+    if waiting_on(application) is not None:
+        actions.add("withdraw_move")  # its place on a full cohort's waiting list
     if application.status in FUNDABLE_STATUSES:
         actions.add("bursary")
     if application.has_open_invoice():
@@ -239,6 +242,9 @@ def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:
             named.setdefault(course_id, "")
     if waiting is not None:
         named.setdefault(waiting.to_course_id, "")
+    on_a_list = waiting_on(application)
+    if on_a_list is not None:
+        named.setdefault(on_a_list.to_course_id, "")
     for course_id in named:
         cohort = ports.repository.get_course(course_id)
         named[course_id] = cohort_name(cohort) if cohort is not None else course_id

@@ -23,6 +23,7 @@ from booking.domain.money import Money
 from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
 from booking.domain.text import shown_safely
+from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     ANSWER_FIELDS,
     FIELD_NAMES,
@@ -96,6 +97,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "status_reason": application.status_reason,
         "transfers": transfers_of(application),
         "pending_move": pending_move_of(application),
+        "waiting_move": waiting_move_of(application),
     }
 
 
@@ -110,6 +112,18 @@ def pending_move_of(application: Application) -> dict[str, Any] | None:
         "currency": pending.price_after.currency,
         "expires_at": _iso(pending.expires_at),
         "pay_url": pending.url,
+    }
+
+
+def waiting_move_of(application: Application) -> dict[str, Any] | None:
+    """The move waiting on a full cohort's waiting list, if any (``domain.waiting_moves``)."""
+    move = waiting_on(application)
+    if move is None:
+        return None
+    return {
+        "to_course_id": move.to_course_id,
+        "asked_at": _iso(move.asked_at),
+        "ends_at": _iso(move.ends_at),
     }
 
 

@@ -1,0 +1,280 @@
+"""A move to a full cohort that joins its waiting list, if the organiser chooses (issue 21),
+through the handlers on moto and the Stripe stand-in (``domain.waiting_moves``).
+
+The cohorts are ``tests.integration.test_transfers``'s: ``move-full`` holds one person, at the
+same price as spring; winter costs £50 more. The organiser asks with ``wait: true``; the booking
+keeps its seat and waits in the one order with the people who applied there; a seat freeing
+there moves it (or asks for the difference), and withdrawing, cancelling, erasing or a cohort
+beginning ends it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.errors import StaleWrite
+from booking.services.lifecycle import sweep
+from booking.services.waiting_moves import offer_seat
+from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
+from tests.support.system import System
+
+CAROL, DAN = "carol@example.org", "dan@example.org"
+
+
+def _wait(cohorts: Cohorts, application_id: str, to: str = "move-full") -> dict[str, Any]:
+    asked = cohorts.system.admin(
+        "POST",
+        f"/applications/{application_id}/transfer",
+        json_body={"to_course_id": to, "wait": True},
+    )
+    assert asked.status == 200, asked.body
+    body: dict[str, Any] = asked.json()
+    return body
+
+
+def _cancel(system: System, application_id: str) -> None:
+    cancelled = system.admin(
+        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200, cancelled.body
+
+
+def _day_words(iso_day: str) -> str:
+    """A day as the emails write it: "Monday 4 January 2027"."""
+    day = date.fromisoformat(iso_day)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _waiting_count(system: System, course_id: str) -> int:
+    """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
+    course = system.ports.repository.get_course(course_id)
+    assert course is not None
+    return course.waiting
+
+
+def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+
+    refused = cohorts.move(ada, "move-full")
+    assert refused.status == 409
+    assert refused.json()["error"]["code"] == "course_full"
+    choices = system.admin("GET", f"/applications/{ada}/transfer-choices").json()["cohorts"]
+    assert [c["course_id"] for c in choices if c["can_wait"]] == ["move-full"]
+
+    waiting = _wait(cohorts, ada)
+
+    # The booking stays where it is, with its seat; it waits on the full cohort's list.
+    assert (waiting["course_id"], waiting["status"]) == ("move-spring", "confirmed")
+    assert waiting["waiting_move"]["to_course_id"] == "move-full"
+    assert cohorts.places_left("move-spring") == 4
+    assert _waiting_count(system, "move-full") == 1
+    # Asking again is the same waiting move, in its first place in line; never a second.
+    again = _wait(cohorts, ada)
+    assert again["waiting_move"] == waiting["waiting_move"]
+    assert _waiting_count(system, "move-full") == 1
+    # Nor may it ask for another move meanwhile.
+    other = cohorts.move(ada, "move-summer")
+    assert other.status == 409
+    assert other.json()["error"]["code"] == "move_waiting"
+    # A cohort with a place free needs no waiting list.
+    free = system.admin(
+        "POST",
+        f"/applications/{bob}/transfer",
+        json_body={"to_course_id": "move-summer", "wait": True},
+    )
+    assert free.status == 409
+    assert free.json()["error"]["code"] == "course_not_full"
+    bad = system.admin(
+        "POST",
+        f"/applications/{ada}/transfer",
+        json_body={"to_course_id": "move-full", "wait": "yes"},
+    )
+    assert bad.status == 422
+    assert bad.json()["error"]["fields"] == {"wait": "true or false"}
+
+
+def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+    # Someone applies there after the move was asked: behind it in the one line.
+    carol = system.apply("move-full", email=CAROL).json()
+    assert carol["status"] == "waitlisted"
+    assert system.status_of(carol)["waitlist_position"] == 2
+    cohorts.emails()
+
+    _cancel(system, bob)
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["status"], record["waiting_move"]) == (
+        "move-full",
+        "confirmed",
+        None,
+    )
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-full") == 0
+    assert system.status_of(carol)["status"] == "waitlisted"
+    assert system.status_of(carol)["waitlist_position"] == 1
+    assert _waiting_count(system, "move-full") == 1
+    sent = cohorts.emails()
+    [moved] = [m for m in sent if m.to == [ADA]]
+    assert moved.subject.startswith("Your booking has moved")
+    assert set(_calendars(moved)) == {"invite.ics", "cancel.ics"}
+    told = {address for m in sent for address in m.to}
+    assert {"facilitator-spring@example.org", "facilitator-full@example.org"} <= told
+
+
+def test_an_applicant_who_waited_first_is_offered_the_seat_first(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    carol = system.apply("move-full", email=CAROL).json()
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+
+    _cancel(system, bob)
+
+    assert system.status_of(carol)["status"] == "offered"
+    record = cohorts.record(ada)
+    assert record["course_id"] == "move-spring"
+    assert record["waiting_move"]["to_course_id"] == "move-full"
+
+
+def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    system.put_course("move-winter", {**cohorts.files["move-winter"], "capacity": 1})
+    bob = cohorts.book("move-winter", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada, "move-winter")
+
+    _cancel(system, bob)
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["waiting_move"]) == ("move-spring", None)
+    pending = record["pending_move"]
+    assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
+    assert cohorts.places_left("move-winter") == 0  # held for the move
+    [link] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert pending["pay_url"] in link.text
+
+    assert system.pay(pending["pay_url"]).status == 200
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["pending_move"]) == ("move-winter", None)
+    assert cohorts.places_left("move-spring") == 5
+
+
+def test_withdrawn_the_booking_leaves_the_list_and_the_person_is_told(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+    cohorts.emails()
+
+    withdrawn = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
+
+    assert withdrawn.status == 200, withdrawn.body
+    assert withdrawn.json()["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "not moved" in told.subject
+    # It names the cohort it was to join (and the one it stays on), and that nothing was taken.
+    full = system.course("move-full")["sessions"][0]["start"][:10]
+    assert "taken your booking off the waiting list of Moving Leadership" in told.text
+    assert _day_words(full) in told.text
+    assert "Nothing has been charged for the move" in told.text
+    again = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "no_move_pending"
+    # The seat freeing later is nobody's in particular: a newcomer may take it.
+    _cancel(system, bob)
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+    assert cohorts.places_left("move-full") == 1
+
+
+def test_cancelled_while_waiting_its_place_in_line_goes(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+
+    _cancel(system, ada)
+
+    record = cohorts.record(ada)
+    assert (record["status"], record["waiting_move"]) == ("refunded", None)
+    assert _waiting_count(system, "move-full") == 0
+    _cancel(system, bob)
+    assert cohorts.places_left("move-full") == 1
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+
+
+def test_erased_while_waiting_its_place_in_line_goes(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+
+    erased = system.admin("DELETE", f"/people/{ADA}")
+
+    assert erased.status == 200, erased.body
+    assert cohorts.record(ada)["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    _cancel(system, bob)
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+
+
+def test_two_seats_freeing_at_once_move_the_booking_once(system: System) -> None:
+    cohorts = Cohorts(system)
+    system.put_course("move-full", {**cohorts.files["move-full"], "capacity": 2})
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    carol = cohorts.book("move-full", CAROL)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    dan = cohorts.book("move-summer", DAN)["application_id"]
+    _wait(cohorts, ada)
+    _wait(cohorts, dan)
+    stale = system.ports.repository.get_application(ada)
+    course = system.ports.repository.get_course("move-full")
+    assert stale is not None
+    assert course is not None
+
+    _cancel(system, bob)
+    _cancel(system, carol)
+
+    assert cohorts.record(ada)["course_id"] == "move-full"
+    assert cohorts.record(dan)["course_id"] == "move-full"
+    assert cohorts.places_left("move-full") == 0
+    assert (cohorts.places_left("move-spring"), cohorts.places_left("move-summer")) == (5, 5)
+    # The same freed seat offered to Ada again (a second sweep racing the first) finds her
+    # moved already: nothing moves twice, no seat is claimed twice.
+    with pytest.raises(StaleWrite):
+        offer_seat(system.ports, stale, course)
+    assert cohorts.record(ada)["transfers"][-1]["to_course_id"] == "move-full"
+    assert len(cohorts.record(ada)["transfers"]) == 1
+    assert cohorts.places_left("move-full") == 0
+
+
+def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: System) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    waiting = _wait(cohorts, ada)["waiting_move"]
+    cohorts.emails()
+
+    sweep(system.ports, system.now() + timedelta(days=1))
+    assert cohorts.record(ada)["waiting_move"] == waiting  # not yet
+    system.clock_offset = cohorts.spring_start - system.now().date() + timedelta(days=1)
+    sweep(system.ports, system.now())
+
+    assert cohorts.record(ada)["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "not moved" in told.subject
