@@ -101,10 +101,10 @@ def _choices(answer: dict[str, Any]) -> str:
         )
         refusal = cohort.get("refusal")
         more = int(cohort.get("difference") or 0)
-        if refusal and cohort.get("can_wait"):
-            line += " (full: --wait joins its waiting list, keeping the seat here meanwhile)"
-        elif refusal:
+        if refusal:
             line += f" (not possible: {refusal['message']})"
+        if refusal and cohort.get("can_wait"):
+            line += "; --wait joins its waiting list, keeping the seat here meanwhile"
         elif more:
             line += f" ({money_words(more, price['currency'])} more, paid by card first)"
         lines.append(line)

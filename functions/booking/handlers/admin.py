@@ -40,7 +40,6 @@ from booking.services import (
     waiting_moves,
 )
 from booking.services.applications import view_of
-from booking.services.organisers import pending_move_of, waiting_move_of
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
@@ -70,8 +69,6 @@ def _application_json(application: Application) -> dict[str, Any]:
     return {
         **application_out(view).model_dump(mode="json"),
         "status_reason": application.status_reason,
-        "pending_move": pending_move_of(application),
-        "waiting_move": waiting_move_of(application),
     }
 
 

@@ -51,12 +51,6 @@ class WaitingMoveOut(BaseModel):
 
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
-    pending_move: PendingMoveOut | None = Field(
-        default=None, description="A move to a dearer cohort waiting for its difference"
-    )
-    waiting_move: WaitingMoveOut | None = Field(
-        default=None, description="A move to a full cohort waiting on its waiting list"
-    )
 
 
 class RosterRow(BaseModel):

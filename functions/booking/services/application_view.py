@@ -11,6 +11,8 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.money import Money
+from booking.domain.transfers import cohort_name
+from booking.domain.waiting_moves import waiting_on
 from booking.services.ports import Ports
 from booking.services.waitlist import waitlist_position
 
@@ -50,6 +52,32 @@ class ApplicationView:
     left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
     was_booked: bool = False  # a booking once, paid for or funded
+    # A move of the booking that waits: for the person to pay a dearer cohort's difference,
+    # or on a full cohort's waiting list (``domain.dearer_moves``, ``domain.waiting_moves``).
+    pending_move: PendingMoveView | None = None
+    waiting_move: WaitingMoveView | None = None
+
+
+@dataclass(frozen=True)
+class PendingMoveView:
+    """A move to a dearer cohort waiting for the person to pay the difference."""
+
+    to_course_id: str
+    to_course_name: str
+    difference: int  # minor units
+    currency: str
+    expires_at: datetime  # the seat there is held until then
+    pay_url: str | None
+
+
+@dataclass(frozen=True)
+class WaitingMoveView:
+    """A move waiting on a full cohort's waiting list."""
+
+    to_course_id: str
+    to_course_name: str
+    asked_at: datetime
+    ends_at: datetime  # it ends unmoved then: the earlier cohort's first day
 
 
 def view_of(
@@ -72,9 +100,42 @@ def view_of(
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         was_booked=application.was_booked,
+        **_moves(ports, application),
         **_payment(application, course, now),
         **_money(application, course),
     )
+
+
+def _moves(ports: Ports, application: Application) -> dict[str, Any]:
+    """The booking's move that waits, if any, with the cohort it is to join named."""
+    pending = application.pending_move if application.status is S.CONFIRMED else None
+    waiting = waiting_on(application)
+    if pending is not None:
+        return {
+            "pending_move": PendingMoveView(
+                to_course_id=pending.to_course_id,
+                to_course_name=_cohort_name(ports, pending.to_course_id),
+                difference=pending.difference,
+                currency=pending.price_after.currency,
+                expires_at=pending.expires_at,
+                pay_url=pending.url,
+            )
+        }
+    if waiting is not None:
+        return {
+            "waiting_move": WaitingMoveView(
+                to_course_id=waiting.to_course_id,
+                to_course_name=_cohort_name(ports, waiting.to_course_id),
+                asked_at=waiting.asked_at,
+                ends_at=waiting.ends_at,
+            )
+        }
+    return {}
+
+
+def _cohort_name(ports: Ports, course_id: str) -> str:
+    cohort = ports.repository.get_course(course_id)
+    return cohort_name(cohort) if cohort is not None else course_id
 
 
 def _needs_course(application: Application, now: datetime) -> bool:
