@@ -12,8 +12,7 @@ it is on, and a move would lose it.
 Where to: another cohort of the same programme, still taking applications (not closed, not
 begun), with a seat free for a newcomer (nobody on its waiting list: the waiting list goes
 first there too). A full cohort is refused with its name and the suggestion to raise its
-capacity; joining its waiting list instead is not offered (the booking would have to hold a seat
-on one cohort and a waiting place on another at once, which no holding rule covers yet).
+capacity, unless the organiser chooses its waiting list (``domain.waiting_moves``).
 
 The seat moves in the repository's one save: what an application holds is derived from its
 state (``domain.limits``), so changing its ``course_id`` gives the old cohort's seat back and
