@@ -21,8 +21,11 @@ from booking.domain.errors import StaleWrite
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from booking.services.waiting_moves import offer_seat
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
+from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars, run
+from tests.support.console import ConsoleBrowser
 from tests.support.system import System
+
+__all__ = ["run"]  # the CLI fixture, shared with the transfers' tests
 
 CAROL, DAN = "carol@example.org", "dan@example.org"
 
@@ -333,3 +336,91 @@ def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> No
         headers={"accept": "text/html"},
     ).body
     assert f'href="{html.escape(pending["pay_url"])}"' in raw
+
+
+def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    ada = cohorts.book("move-spring", ADA)
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    app_page = f"/console/applications/{ada['application_id']}"
+
+    choices = browser.get(f"{app_page}/transfer")
+    assert "Join its waiting list" in choices.body
+    joined = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-full",
+        wait="yes",
+    )
+
+    assert joined.status == 303, joined.body
+    assert joined.headers["location"].endswith("?done=move_waiting")
+    page = _text(browser.get(app_page).body)
+    assert "Move waiting for a place" in page
+    assert "On the waiting list of Moving Leadership, from" in page
+    full = _text(browser.get("/console/courses/move-full").body)
+    assert "Moving here from other cohorts" in full
+    assert (
+        f"{ada['reference']} Ada Lovelace On the waiting list: a move from another cohort" in full
+    )
+    rows = system.admin("GET", "/courses/move-full/applications").json()
+    assert [(r["reference"], r["moving_in"]) for r in rows][-1] == (
+        ada["reference"],
+        {
+            "kind": "waiting",
+            "from_course_id": "move-spring",
+            "since": cohorts.record(ada["application_id"])["waiting_move"]["asked_at"],
+        },
+    )
+    assert rows[0]["moving_in"] is None
+
+    withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
+    assert withdrawn.status == 303
+    assert cohorts.record(ada["application_id"])["waiting_move"] is None
+
+
+def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
+    system: System, run: Any
+) -> None:
+    cohorts = Cohorts(system)
+    ada = cohorts.book("move-spring", ADA)
+    assert cohorts.move(ada["application_id"], "move-winter").status == 200
+
+    code, listed = run("roster", "move-winter")
+
+    assert code == 0, listed
+    assert f"{ada['reference']}  Ada Lovelace <{ADA}>  seat held for a move from move-spring" in (
+        listed
+    )
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    winter = _text(browser.get("/console/courses/move-winter").body)
+    assert "A place here held for its move, until the difference is paid" in winter
+
+
+def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    ada = cohorts.book("move-spring", ADA)
+
+    code, listed = run("transfer", ada["reference"])
+    assert code == 0, listed
+    [full] = [line for line in listed.splitlines() if line.startswith("move-full")]
+    assert "--wait joins its waiting list" in full
+    code, said = run("transfer", ada["reference"], "--to", "move-full", "--wait")
+
+    assert code == 0, said
+    assert "on the waiting list of Moving Leadership, from" in said
+    assert cohorts.record(ada["application_id"])["waiting_move"]["to_course_id"] == "move-full"
+    code, said = run("roster", "move-full")
+    assert "on the waiting list: a move from move-spring" in said
+    code, said = run("transfer", ada["reference"], "--wait")
+    assert code == 2
+
+
+def _text(body: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

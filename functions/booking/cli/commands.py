@@ -145,9 +145,19 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return "No applications yet."
     return "\n".join(
         f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
-        f"{status_words(row['status'])}  paid {money_words(row['amount_paid'], row['currency'])}"
+        f"{_roster_status(row)}  paid {money_words(row['amount_paid'], row['currency'])}"
         for row in rows
     )
+
+
+def _roster_status(row: dict[str, Any]) -> str:
+    """A row's status, or, for a booking of another cohort whose move here waits, that."""
+    moving = row.get("moving_in")
+    if not moving:
+        return status_words(row["status"])
+    if moving["kind"] == "waiting":
+        return f"on the waiting list: a move from {moving['from_course_id']}"
+    return f"seat held for a move from {moving['from_course_id']} (difference not yet paid)"
 
 
 def application_action(

@@ -93,6 +93,23 @@ class RosterRow(BaseModel):
         description="Said for a colleague filling a group's place: the group paid for it "
         "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
     )
+    moving_in: MovingInOut | None = Field(
+        default=None,
+        description="Set on the rows, after the course's own, of bookings of another cohort "
+        "whose move here waits: not this course's bookings (their status is on their own "
+        "cohort); null for the course's own applications",
+    )
+
+
+class MovingInOut(BaseModel):
+    """A booking of another cohort whose move to this course waits."""
+
+    kind: Literal["waiting", "seat_held"] = Field(
+        description="`waiting`: on this course's waiting list (a move to it when full); "
+        "`seat_held`: a seat here is held for its dearer move until the difference is paid"
+    )
+    from_course_id: str = Field(description="The cohort it is booked on now")
+    since: str = Field(description="When its move was asked")
 
 
 class TransferOut(BaseModel):

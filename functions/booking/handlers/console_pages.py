@@ -217,6 +217,18 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[_row(a, course, listing.group_organisations) for a in listing.applications],
+        moving_in=[
+            {
+                "application_id": m.application.application_id,
+                "reference": m.application.reference or m.application.application_id,
+                "name": m.application.answers.name,
+                "said": "On the waiting list: a move from another cohort"
+                if m.kind == "waiting"
+                else "A place here held for its move, until the difference is paid",
+                "since": moment_when(m.since, definition.timezone),
+            }
+            for m in listing.moving_in
+        ],
         errors=listing.problems,
     )
 

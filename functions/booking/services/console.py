@@ -29,6 +29,7 @@ from booking.domain.waiting_moves import waiting_on
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
+from booking.services.waiting_moves import MovingIn, moving_in
 
 S = ApplicationStatus
 MAX_QUERY_LENGTH = 254  # the longest email address
@@ -118,6 +119,9 @@ class CourseApplications:
     # Each group booking of the course: the organisation its manager booked for (a
     # colleague's row says their place was paid by it).
     group_organisations: dict[str, str] = field(default_factory=dict)
+    # Bookings of other cohorts whose move here waits (``services.waiting_moves``): on its
+    # waiting list, or holding a seat here for a dearer move.
+    moving_in: list[MovingIn] = field(default_factory=list)
 
 
 def course_applications(
@@ -149,7 +153,9 @@ def course_applications(
         if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
     ]
     organisations = organisations_of_course(ports, course_id)
-    return CourseApplications(course, shown, counts, wanted, query, problems, organisations)
+    return CourseApplications(
+        course, shown, counts, wanted, query, problems, organisations, moving_in(ports, course)
+    )
 
 
 def _matches(application: Application, query: str) -> bool:

@@ -44,6 +44,7 @@ from booking.services.provider_erasure import (
 )
 from booking.services.register import certificate_url
 from booking.services.settle import clean_up
+from booking.services.waiting_moves import moving_in
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -56,11 +57,25 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
         raise NotFound(f"no course {course_id!r}")
     organisations = organisations_of_course(ports, course_id)
     return [
-        _roster_row(application, course.definition.price, organisations)
+        {
+            **_roster_row(application, course.definition.price, organisations),
+            "moving_in": None,
+        }
         for application in sorted(
             ports.repository.list_applications(course_id),
             key=lambda a: (a.created_at, a.application_id),
         )
+    ] + [
+        # Bookings of other cohorts whose move here waits: shown as such, after its own.
+        {
+            **_roster_row(m.application, course.definition.price, {}),
+            "moving_in": {
+                "kind": m.kind,
+                "from_course_id": m.application.course_id,
+                "since": _iso(m.since),
+            },
+        }
+        for m in moving_in(ports, course)
     ]
 
 

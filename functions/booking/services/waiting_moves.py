@@ -12,11 +12,12 @@ move's checkout), as for any move.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
@@ -95,18 +96,45 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
     return retried(attempt, lambda: load_application(ports, application_id), first=application)
 
 
-def waiting_for(ports: Ports, course: Course) -> list[Application]:
-    """The bookings of the programme's other cohorts waiting for a seat on ``course``, in the
-    order their moves were asked."""
+@dataclass(frozen=True)
+class MovingIn:
+    """A booking of another cohort of the programme that is to join this one: on its waiting
+    list (``waiting``), or holding a seat here while its dearer move waits for its
+    difference (``seat_held``)."""
+
+    application: Application
+    kind: str
+    since: datetime  # when its move was asked
+
+
+WAITING, SEAT_HELD = "waiting", "seat_held"
+
+
+def moving_in(ports: Ports, course: Course) -> list[MovingIn]:
+    """The bookings of the programme's other cohorts whose move to ``course`` waits, oldest
+    asked first (its roster and console show them; its waiting list takes the waiting ones)."""
     programme = programme_of(course)
-    waiting = [
-        application
-        for cohort in ports.repository.list_courses()
-        if cohort.course_id != course.course_id and programme_of(cohort) == programme
-        for application in ports.repository.list_applications(cohort.course_id)
-        if (move := waiting_on(application)) is not None and move.to_course_id == course.course_id
-    ]
-    return sorted(waiting, key=place_in_line)
+    found: list[MovingIn] = []
+    for cohort in ports.repository.list_courses():
+        if cohort.course_id == course.course_id or programme_of(cohort) != programme:
+            continue
+        for application in ports.repository.list_applications(cohort.course_id):
+            waiting = waiting_on(application)
+            pending = application.pending_move if waiting is None else None
+            if waiting is not None and waiting.to_course_id == course.course_id:
+                found.append(MovingIn(application, WAITING, waiting.asked_at))
+            elif (
+                pending is not None
+                and pending.to_course_id == course.course_id
+                and application.status is ApplicationStatus.CONFIRMED
+            ):
+                found.append(MovingIn(application, SEAT_HELD, pending.asked_at))
+    return sorted(found, key=lambda m: (m.since, m.application.application_id))
+
+
+def waiting_for(ports: Ports, course: Course) -> list[Application]:
+    """The bookings waiting for a seat on ``course``, in the order their moves were asked."""
+    return [m.application for m in moving_in(ports, course) if m.kind == WAITING]
 
 
 def place_in_line(application: Application) -> tuple[datetime, str]:
