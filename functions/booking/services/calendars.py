@@ -59,7 +59,7 @@ def calendar_files(
         if entries:
             ics = ports.calendar.calendar(
                 entries,
-                name=course.definition.title,
+                name=_calendar_name(ports, job, course, cancelled=is_cancel),
                 stamp=now,
                 sequence=sequence,
                 organizer=organizer,
@@ -73,6 +73,16 @@ def calendar_files(
         put_in=[e for e in requested if e.event],
         taken_out=[e for e in cancelled if e.event],
     )
+
+
+def _calendar_name(ports: Ports, job: EmailJob, course: Course, *, cancelled: bool) -> str:
+    """The calendar's name: its course's title; a moved booking's cancel.ics is the old
+    cohort's, whose sessions it takes out (and whose ORGANIZER sends it)."""
+    if cancelled and job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
+        left = ports.repository.get_course(job.from_course_id)
+        if left is not None:
+            return left.definition.title
+    return course.definition.title
 
 
 def organizer_of(ports: Ports, course: Course) -> Party:
