@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from booking.handlers.views import ApplicationOut, CourseOut, course_out
+from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.courses import SavedCourse
 
 
@@ -25,28 +26,6 @@ class SavedCourseOut(CourseOut):
 
 def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
     return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
-
-
-class PendingMoveOut(BaseModel):
-    """A move to a dearer cohort waiting for the person to pay the difference: the seat there
-    is held for them until ``expires_at``; the booking stays where it is until it is paid."""
-
-    to_course_id: str = Field(description="The cohort it is to move to")
-    difference: int = Field(description="What the person is asked to pay (minor units)")
-    currency: str
-    expires_at: datetime = Field(description="When the held seat goes back unless paid")
-    pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
-
-
-class WaitingMoveOut(BaseModel):
-    """A move to a full cohort waiting on its waiting list: the booking keeps its seat where it
-    is and moves when a seat frees there for it (in the list's one order), or is asked for the
-    difference then if that cohort costs more; it ends unmoved at ``ends_at`` (either cohort's
-    first day) or when withdrawn."""
-
-    to_course_id: str = Field(description="The full cohort it waits for")
-    asked_at: datetime = Field(description="When it was asked: its place in that list's order")
-    ends_at: datetime = Field(description="When it ends unmoved: the earlier cohort's first day")
 
 
 class AdminApplicationOut(ApplicationOut):
@@ -145,10 +124,10 @@ class ApplicationRecordOut(RosterRow):
     transfers: list[TransferOut] = Field(
         default_factory=list, description="Its moves to other cohorts, oldest first"
     )
-    pending_move: PendingMoveOut | None = Field(
+    pending_move: PendingMoveView | None = Field(
         default=None, description="A move to a dearer cohort waiting for its difference"
     )
-    waiting_move: WaitingMoveOut | None = Field(
+    waiting_move: WaitingMoveView | None = Field(
         default=None, description="A move to a full cohort waiting on its waiting list"
     )
 

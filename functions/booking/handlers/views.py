@@ -54,30 +54,6 @@ class CourseOut(BaseModel):
     sessions: list[SessionOut]
 
 
-class ApplicantPendingMoveOut(BaseModel):
-    """A move of the booking to a dearer cohort waiting for the person to pay the difference:
-    a place there is held for them until ``expires_at``; the booking stays where it is."""
-
-    to_course_id: str = Field(description="The cohort it is to move to")
-    to_course_name: str = Field(description="Its title with its first day")
-    difference: int = Field(description="What is asked (minor units)")
-    currency: str
-    expires_at: str = Field(description="When the held place goes back unless paid")
-    pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
-
-
-class ApplicantWaitingMoveOut(BaseModel):
-    """A move of the booking waiting on a full cohort's waiting list: the booking keeps its
-    place where it is and moves when a place frees there for it."""
-
-    to_course_id: str = Field(description="The full cohort it waits for")
-    to_course_name: str = Field(description="Its title with its first day")
-    asked_at: str = Field(description="When the move was asked: its place in that list")
-    ends_at: str = Field(
-        description="When it ends unmoved if no place has freed: the earlier cohort's first day"
-    )
-
-
 class ApplicationOut(BaseModel):
     application_id: str
     course_id: str
@@ -123,10 +99,10 @@ class ApplicationOut(BaseModel):
         description="Minor units still to pay: amount_due less what was paid and kept, while "
         "the application is on its way to a booking; 0 once booked or ended",
     )
-    pending_move: ApplicantPendingMoveOut | None = Field(
+    pending_move: PendingMoveView | None = Field(
         default=None, description="A move to a dearer cohort waiting for its difference"
     )
-    waiting_move: ApplicantWaitingMoveOut | None = Field(
+    waiting_move: WaitingMoveView | None = Field(
         default=None, description="A move waiting on a full cohort's waiting list"
     )
 
@@ -206,38 +182,10 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "discount_code": view.discount_code,
             "amount_due": view.amount_due,
             "left_to_pay": view.left_to_pay,
-            "pending_move": _pending_move_out(view.pending_move),
-            "waiting_move": _waiting_move_out(view.waiting_move),
+            "pending_move": view.pending_move,
+            "waiting_move": view.waiting_move,
         }
     )
-
-
-def _pending_move_out(move: PendingMoveView | None) -> dict[str, object] | None:
-    if move is None:
-        return None
-    return {
-        "to_course_id": move.to_course_id,
-        "to_course_name": move.to_course_name,
-        "difference": move.difference,
-        "currency": move.currency,
-        "expires_at": _iso(move.expires_at),
-        "pay_url": move.pay_url,
-    }
-
-
-def _waiting_move_out(move: WaitingMoveView | None) -> dict[str, object] | None:
-    if move is None:
-        return None
-    return {
-        "to_course_id": move.to_course_id,
-        "to_course_name": move.to_course_name,
-        "asked_at": _iso(move.asked_at),
-        "ends_at": _iso(move.ends_at),
-    }
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 # -- the webhook's answer, for the OpenAPI document ---------------------------------------

@@ -23,7 +23,6 @@ from booking.domain.money import Money
 from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
 from booking.domain.text import shown_safely
-from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     ANSWER_FIELDS,
     FIELD_NAMES,
@@ -32,6 +31,7 @@ from booking.domain.wording import (
     money_words,
     status_with_reason,
 )
+from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, load_application, retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
@@ -111,34 +111,12 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "course_id": application.course_id,
         "status_reason": application.status_reason,
         "transfers": transfers_of(application),
-        "pending_move": pending_move_of(application),
-        "waiting_move": waiting_move_of(application),
-    }
-
-
-def pending_move_of(application: Application) -> dict[str, Any] | None:
-    """The move to a dearer cohort waiting for its difference, if any (minor units)."""
-    pending = application.pending_move
-    if pending is None:
-        return None
-    return {
-        "to_course_id": pending.to_course_id,
-        "difference": pending.difference,
-        "currency": pending.price_after.currency,
-        "expires_at": _iso(pending.expires_at),
-        "pay_url": pending.url,
-    }
-
-
-def waiting_move_of(application: Application) -> dict[str, Any] | None:
-    """The move waiting on a full cohort's waiting list, if any (``domain.waiting_moves``)."""
-    move = waiting_on(application)
-    if move is None:
-        return None
-    return {
-        "to_course_id": move.to_course_id,
-        "asked_at": _iso(move.asked_at),
-        "ends_at": _iso(move.ends_at),
+        **{
+            name: move.model_dump(mode="json") if move is not None else None
+            for name, move in zip(
+                ("pending_move", "waiting_move"), moves_waiting(ports, application), strict=True
+            )
+        },
     }
 
 
