@@ -53,6 +53,29 @@ def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> d
     }
 
 
+def _load(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
+    """This run's own cohorts, loaded as an organiser loads them."""
+    for course_id, definition in files.items():
+        loaded = requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json=definition,
+            headers=_admin(stack),
+            timeout=60,
+        )
+        assert loaded.status_code == 201, loaded.text
+
+
+def _close(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
+    """Close this run's cohorts, so the stack's other tests still find the sample first."""
+    for course_id, definition in files.items():
+        requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json={**definition, "closed": True},
+            headers=_admin(stack),
+            timeout=60,
+        )
+
+
 def _mail_to(stack: RunningStack, person: str, count: int) -> list[dict[str, Any]]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,14 +102,7 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
         f"spring-{run}": _cohort(run, "spring", first, 20000),
         f"autumn-{run}": _cohort(run, "autumn", first + timedelta(weeks=8), 15000),
     }
-    for course_id, definition in files.items():
-        loaded = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json=definition,
-            headers=_admin(stack),
-            timeout=60,
-        )
-        assert loaded.status_code == 201, loaded.text
+    _load(stack, files)
     person = f"mover-{run}@example.org"
     applied = stack.post(
         f"/courses/spring-{run}/applications",
@@ -133,14 +149,7 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
         timeout=60,
     ).json()
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 5000)
-    # Close the cohorts, so the stack's other tests still find the sample first.
-    for course_id, definition in files.items():
-        requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={**definition, "closed": True},
-            headers=_admin(stack),
-            timeout=60,
-        )
+    _close(stack, files)
 
 
 def test_the_console_moves_a_booking_and_its_pages_pass_axe(
@@ -153,14 +162,7 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
         f"second-{run}": _cohort(run, "second", first + timedelta(weeks=8), 20000),
         f"dearer-{run}": _cohort(run, "dearer", first + timedelta(weeks=16), 25000),
     }
-    for course_id, definition in files.items():
-        loaded = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json=definition,
-            headers=_admin(stack),
-            timeout=60,
-        )
-        assert loaded.status_code == 201, loaded.text
+    _load(stack, files)
     applied = stack.post(
         f"/courses/first-{run}/applications",
         json={
@@ -210,10 +212,4 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
         timeout=60,
     ).json()
     assert (withdrawn["course_id"], withdrawn["pending_move"]) == (f"second-{run}", None)
-    for course_id, definition in files.items():
-        requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={**definition, "closed": True},
-            headers=_admin(stack),
-            timeout=60,
-        )
+    _close(stack, files)

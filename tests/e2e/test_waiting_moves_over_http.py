@@ -11,65 +11,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, sign_in
 from tests.e2e.test_console_browser import no_violations
-from tests.e2e.test_transfers_over_http import _admin, _cohort, _mail_to
-
-
-@pytest.fixture
-def organiser_page(desktop: Page) -> Page:
-    return desktop
-
-
-def _book(stack: RunningStack, course_id: str, name: str, email: str) -> dict[str, Any]:
-    applied = stack.post(
-        f"/courses/{course_id}/applications",
-        json={
-            "name": name,
-            "email": email,
-            "job_title": "Nurse",
-            "organisation": "NHS Trust",
-            "leadership_role": "A ward",
-            "motivation": "To lead with compassion",
-            "consent": True,
-        },
-    )
-    assert applied.status_code == 201, applied.text
-    application: dict[str, Any] = applied.json()
-    session = application["checkout_url"].rsplit("/", 1)[-1]
-    assert stack.post(f"/_local/stripe/checkout/{session}/pay").status_code == 200
-    return application
+from tests.e2e.test_transfers_over_http import _admin, _close, _cohort, _load, _mail_to
 
 
 def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_moves_it(
-    stack: RunningStack, organiser_page: Page
+    stack: RunningStack, desktop: Page
 ) -> None:
     run = uuid.uuid4().hex[:6]
-    first = datetime.now(UTC) + timedelta(days=320)
-    files = {
-        f"here-{run}": _cohort(run, "here", first, 20000),
-        f"full-{run}": _cohort(run, "full", first + timedelta(weeks=8), 20000, capacity=1),
-    }
-    for course_id, definition in files.items():
-        loaded = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json=definition,
-            headers=_admin(stack),
-            timeout=60,
-        )
-        assert loaded.status_code == 201, loaded.text
-    holder = _book(stack, f"full-{run}", "Florence Nightingale", f"holder-{run}@example.org")
+    here = datetime.now(UTC) + timedelta(days=320)
+    files = {f"here-{run}": _cohort(run, "here", here, 20000)}
+    files[f"full-{run}"] = _cohort(run, "full", here + timedelta(weeks=8), 20000, capacity=1)
+    _load(stack, files)
+    holder = stack.applied(f"full-{run}", email=f"holder-{run}@example.org")
+    stack.pay(holder)
     person = f"waiter-{run}@example.org"
-    mover = _book(stack, f"here-{run}", "Mary Seacole", person)
+    mover = stack.applied(f"here-{run}", email=person)
+    stack.pay(mover)
     before = len(_mail_to(stack, person, 2))
 
-    page = organiser_page
+    page = desktop
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{mover['application_id']}")
     page.get_by_role("link", name="Transfer to another cohort").click()
@@ -87,27 +52,13 @@ def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_move
     )
     assert "Waiting for a place on Moving Leadership" in status.text
 
-    cancelled = requests.post(
-        f"{stack.url}/admin/applications/{holder['application_id']}/cancel",
-        json={"refund": True},
-        headers=_admin(stack),
-        timeout=60,
-    )
+    cancel = f"/admin/applications/{holder['application_id']}/cancel"
+    cancelled = stack.post(cancel, json={"refund": True}, headers=_admin(stack))
 
     assert cancelled.status_code == 200, cancelled.text
-    record = requests.get(
-        f"{stack.url}/admin/applications/{mover['application_id']}",
-        headers=_admin(stack),
-        timeout=60,
-    ).json()
+    record = stack.get(f"/admin/applications/{mover['reference']}", headers=_admin(stack)).json()
     assert (record["course_id"], record["waiting_move"]) == (f"full-{run}", None)
     mail = _mail_to(stack, person, before + 1)
     [moved] = [m for m in mail if m["subject"].startswith("Your booking has moved")]
     assert {a["filename"] for a in moved["attachments"]} == {"cancel.ics", "invite.ics"}
-    for course_id, definition in files.items():
-        requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={**definition, "closed": True},
-            headers=_admin(stack),
-            timeout=60,
-        )
+    _close(stack, files)

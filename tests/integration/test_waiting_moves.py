@@ -41,6 +41,26 @@ def _wait(cohorts: Cohorts, application_id: str, to: str = "move-full") -> dict[
     return body
 
 
+def _bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
+    """Bob holds move-full's one place; Ada is booked on spring: the two ids."""
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    return cohorts, _bob_of(system), ada["application_id"]
+
+
+def _ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
+    """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    return cohorts, cohorts.book("move-spring", ADA)
+
+
+def _bob_of(system: System) -> str:
+    [bob] = [
+        a["application_id"] for a in system.admin("GET", "/courses/move-full/applications").json()
+    ]
+    return str(bob)
+
+
 def _cancel(system: System, application_id: str) -> None:
     cancelled = system.admin(
         "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
@@ -64,9 +84,7 @@ def _waiting_count(system: System, course_id: str) -> int:
 def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    bob = cohorts.book("move-full", BOB)["application_id"]
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
 
     refused = cohorts.move(ada, "move-full")
     assert refused.status == 409
@@ -107,9 +125,7 @@ def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
 
 
 def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System) -> None:
-    cohorts = Cohorts(system)
-    bob = cohorts.book("move-full", BOB)["application_id"]
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
     _wait(cohorts, ada)
     # Someone applies there after the move was asked: behind it in the one line.
     carol = system.apply("move-full", email=CAROL).json()
@@ -180,9 +196,7 @@ def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
 
 
 def test_withdrawn_the_booking_leaves_the_list_and_the_person_is_told(system: System) -> None:
-    cohorts = Cohorts(system)
-    bob = cohorts.book("move-full", BOB)["application_id"]
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
     _wait(cohorts, ada)
     cohorts.emails()
 
@@ -208,9 +222,7 @@ def test_withdrawn_the_booking_leaves_the_list_and_the_person_is_told(system: Sy
 
 
 def test_cancelled_while_waiting_its_place_in_line_goes(system: System) -> None:
-    cohorts = Cohorts(system)
-    bob = cohorts.book("move-full", BOB)["application_id"]
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
     _wait(cohorts, ada)
 
     _cancel(system, ada)
@@ -224,9 +236,7 @@ def test_cancelled_while_waiting_its_place_in_line_goes(system: System) -> None:
 
 
 def test_erased_while_waiting_its_place_in_line_goes(system: System) -> None:
-    cohorts = Cohorts(system)
-    bob = cohorts.book("move-full", BOB)["application_id"]
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
     _wait(cohorts, ada)
 
     erased = system.admin("DELETE", f"/people/{ADA}")
@@ -269,9 +279,8 @@ def test_two_seats_freeing_at_once_move_the_booking_once(system: System) -> None
 
 
 def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: System) -> None:
-    cohorts = Cohorts(system)
-    cohorts.book("move-full", BOB)
-    ada = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts, booked = _ada_booked_beside_a_full_cohort(system)
+    ada = booked["application_id"]
     waiting = _wait(cohorts, ada)["waiting_move"]
     cohorts.emails()
 
@@ -297,9 +306,7 @@ def _page(system: System, application: dict[str, Any]) -> str:
 
 
 def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> None:
-    cohorts = Cohorts(system)
-    cohorts.book("move-full", BOB)
-    ada = cohorts.book("move-spring", ADA)
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
     assert cohorts.record(ada["application_id"])["waiting_move"] is None
     assert system.status_of(ada)["waiting_move"] is None
 
@@ -341,9 +348,7 @@ def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> No
 def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    cohorts.book("move-full", BOB)
-    ada = cohorts.book("move-spring", ADA)
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
     browser = ConsoleBrowser(system)
     browser.sign_in()
     app_page = f"/console/applications/{ada['application_id']}"
@@ -365,7 +370,7 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
     full = _text(browser.get("/console/courses/move-full").body)
     assert "Moving here from other cohorts" in full
     assert (
-        f"{ada['reference']} Ada Lovelace On the waiting list: a move from another cohort" in full
+        f"{ada['reference']} Ada Lovelace: On the waiting list: a move from another cohort" in full
     )
     rows = system.admin("GET", "/courses/move-full/applications").json()
     assert [(r["reference"], r["moving_in"]) for r in rows][-1] == (
@@ -403,9 +408,7 @@ def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
 
 
 def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> None:
-    cohorts = Cohorts(system)
-    cohorts.book("move-full", BOB)
-    ada = cohorts.book("move-spring", ADA)
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
 
     code, listed = run("transfer", ada["reference"])
     assert code == 0, listed

@@ -1187,16 +1187,14 @@ class BookingLifecycle(RuleBasedStateMachine):
     def organiser_puts_the_booking_on_a_full_cohorts_waiting_list(
         self, application_id: str, to: str, twice: bool
     ) -> None:
-        before = self.system.ports.repository.get_application(application_id)
-        assert before is not None
+        stored = self.system.ports.repository.get_application
+        before = stored(application_id)
+        body = {"to_course_id": to, "wait": True}
         path = f"/applications/{application_id}/transfer"
-        replies = [
-            self.system.admin("POST", path, json_body={"to_course_id": to, "wait": True})
-            for _ in range(2 if twice else 1)
-        ]
-        for reply in replies:
-            assert reply.status in (200, 409), reply.body
-        after = self.system.ports.repository.get_application(application_id)
+        replies = [self.system.admin("POST", path, json_body=body) for _ in range(1 + twice)]
+        assert all(r.status in (200, 409) for r in replies), [r.body for r in replies]
+        after = stored(application_id)
+        assert before is not None
         assert after is not None
         if replies[0].status == 409:
             _note(f"waiting move refused: {replies[0].json()['error']['code']}")
@@ -1289,6 +1287,14 @@ class BookingLifecycle(RuleBasedStateMachine):
                 ), "a booking waits beside a free seat"
 
 
+def _check_every_invariant(machine: BookingLifecycle) -> None:
+    """Every invariant of the machine, checked now (a run worked out by hand)."""
+    for name in dir(machine):
+        check = getattr(machine, name)
+        if getattr(check, "hypothesis_stateful_invariant", None) is not None:
+            check()
+
+
 def _note(what: str) -> None:
     """A line of the run's statistics (``--hypothesis-show-statistics``), when in a run."""
     if currently_in_test_context():
@@ -1352,10 +1358,7 @@ def test_the_machine_moves_a_paid_booking_both_ways_with_its_money_agreeing(
         assert (stored.course_id, stored.amount_refunded) == (CHEAPER, 5000)
         assert (stored.status, stored.amount_paid) == (S.CONFIRMED, paid)
         assert [t.to_course_id for t in stored.transfers] == [CHEAPER]
-        for name in dir(machine):
-            check = getattr(machine, name)
-            if getattr(check, "hypothesis_stateful_invariant", None) is not None:
-                check()
+        _check_every_invariant(machine)
     finally:
         machine.teardown()
 
@@ -1396,9 +1399,6 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
             assert stored.pending_move.to_course_id == PAY_NOW
         else:
             assert stored.course_id != to
-        for name in dir(machine):
-            check = getattr(machine, name)
-            if getattr(check, "hypothesis_stateful_invariant", None) is not None:
-                check()
+        _check_every_invariant(machine)
     finally:
         machine.teardown()

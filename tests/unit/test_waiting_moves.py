@@ -6,21 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from booking.domain import waiting_moves as rules
 from booking.domain.billing import PaymentMethod
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.emails import EmailKind
 from booking.domain.limits import Holding, Limited, holding_changes, waiting_places
 from booking.domain.transfers import Transfer, TransferRefused
-from booking.domain.waiting_moves import (
-    WAITING_ENDED,
-    WAITING_WITHDRAWN,
-    WaitEnded,
-    joined_waiting_list,
-    seat_freed,
-    wait_ended,
-    wait_over,
-    waiting_refusal,
-)
 from tests.unit.test_transfers import NOW, SPRING, S, booking, course
 
 FULL = course("full", 20000, 4, capacity=1).model_copy(update={"seats_taken": 1})
@@ -33,34 +24,34 @@ def _code(refused: TransferRefused | None) -> str | None:
 
 
 def test_only_a_full_cohort_is_waited_for_and_only_by_a_booking_that_could_move() -> None:
-    assert waiting_refusal(booking(), SPRING, FULL, NOW) is None
+    assert rules.waiting_refusal(booking(), SPRING, FULL, NOW) is None
     # Full because people wait there, not because it has no seat: the same list.
     queued = OPEN.model_copy(update={"waiting": 1})
-    assert waiting_refusal(booking(), SPRING, queued, NOW) is None
-    assert _code(waiting_refusal(booking(), SPRING, OPEN, NOW)) == "course_not_full"
-    assert _code(waiting_refusal(booking(status=S.OFFERED), SPRING, FULL, NOW)) == (
+    assert rules.waiting_refusal(booking(), SPRING, queued, NOW) is None
+    assert _code(rules.waiting_refusal(booking(), SPRING, OPEN, NOW)) == "course_not_full"
+    assert _code(rules.waiting_refusal(booking(status=S.OFFERED), SPRING, FULL, NOW)) == (
         "not_transferable"
     )
     other = course("other", 20000, 4, programme="another", capacity=1)
-    assert _code(waiting_refusal(booking(), SPRING, other, NOW)) == "other_programme"
+    assert _code(rules.waiting_refusal(booking(), SPRING, other, NOW)) == "other_programme"
     closed = course("closed", 20000, 4, closed=True)
-    assert _code(waiting_refusal(booking(), SPRING, closed, NOW)) == "course_closed"
+    assert _code(rules.waiting_refusal(booking(), SPRING, closed, NOW)) == "course_closed"
     invoiced = booking(payment_method=PaymentMethod.INVOICE)
-    assert _code(waiting_refusal(invoiced, SPRING, FULL_DEARER, NOW)) == "transfer_costs_more"
+    assert _code(rules.waiting_refusal(invoiced, SPRING, FULL_DEARER, NOW)) == "transfer_costs_more"
 
 
 def test_a_booking_waits_for_one_cohort_at_a_time() -> None:
-    waiting = joined_waiting_list(booking(), SPRING, FULL, NOW)
+    waiting = rules.joined_waiting_list(booking(), SPRING, FULL, NOW)
     other_full = course("other-full", 20000, 6, capacity=1).model_copy(update={"seats_taken": 1})
 
-    assert _code(waiting_refusal(waiting, SPRING, other_full, NOW)) == "move_waiting"
+    assert _code(rules.waiting_refusal(waiting, SPRING, other_full, NOW)) == "move_waiting"
     # The same cohort again is the same waiting move (the service answers it as it is).
-    assert waiting_refusal(waiting, SPRING, FULL, NOW) is None
+    assert rules.waiting_refusal(waiting, SPRING, FULL, NOW) is None
 
 
 def test_joining_keeps_the_seat_and_takes_a_waiting_place_on_the_full_cohort() -> None:
     before = booking()
-    waiting = joined_waiting_list(before, SPRING, FULL, NOW)
+    waiting = rules.joined_waiting_list(before, SPRING, FULL, NOW)
 
     assert waiting.course_id == "spring"
     assert waiting.status is S.CONFIRMED
@@ -73,9 +64,9 @@ def test_joining_keeps_the_seat_and_takes_a_waiting_place_on_the_full_cohort() -
 
 
 def test_a_freed_seat_moves_it_at_the_same_price_in_one_change() -> None:
-    waiting = joined_waiting_list(booking(), SPRING, FULL, NOW)
+    waiting = rules.joined_waiting_list(booking(), SPRING, FULL, NOW)
 
-    decided = seat_freed(waiting, SPRING, FULL, NOW)
+    decided = rules.seat_freed(waiting, SPRING, FULL, NOW)
 
     assert isinstance(decided, Transfer)
     moved = decided.application
@@ -88,44 +79,45 @@ def test_a_freed_seat_moves_it_at_the_same_price_in_one_change() -> None:
 
 
 def test_a_freed_seat_on_a_dearer_cohort_asks_for_the_difference() -> None:
-    waiting = joined_waiting_list(booking(), SPRING, FULL_DEARER, NOW)
+    before = rules.joined_waiting_list(booking(), SPRING, FULL_DEARER, NOW)
 
-    decided = seat_freed(waiting, SPRING, FULL_DEARER, NOW)
+    asked = rules.seat_freed(before, SPRING, FULL_DEARER, NOW)
 
-    assert isinstance(decided, MoveAsked)
-    asked = decided.application
-    assert (asked.course_id, asked.waiting_move) == ("spring", None)
-    assert decided.pending.difference == 5000
-    assert holding_changes(waiting, asked).claimed == (Holding(Limited.SEAT, "full-dearer"),)
+    assert isinstance(asked, MoveAsked)
+    assert asked.pending.difference == 5000
+    # Still on spring, its place in line traded for the seat held there.
+    assert (asked.application.course_id, asked.application.waiting_move) == ("spring", None)
+    held = holding_changes(before, asked.application)
+    assert (held.claimed, held.released) == ((Holding(Limited.SEAT, "full-dearer"),), ())
 
 
 def test_a_freed_seat_it_can_no_longer_take_ends_it_and_says_so() -> None:
-    waiting = joined_waiting_list(booking(), SPRING, FULL, NOW)
+    waiting = rules.joined_waiting_list(booking(), SPRING, FULL, NOW)
     closed = FULL.model_copy(
         update={"definition": FULL.definition.model_copy(update={"closed": True})}
     )
 
-    decided = seat_freed(waiting, SPRING, closed, NOW)
+    decided = rules.seat_freed(waiting, SPRING, closed, NOW)
 
-    assert isinstance(decided, WaitEnded)
-    assert decided.reason == WAITING_ENDED
+    assert isinstance(decided, rules.WaitEnded)
+    assert decided.reason == rules.WAITING_ENDED
     assert decided.application.waiting_move is None
     [told] = decided.application.outbox
     assert (told.kind, told.reason, told.to_course_id) == (
         EmailKind.MOVE_LAPSED,
-        WAITING_ENDED,
+        rules.WAITING_ENDED,
         "full",
     )
 
 
 def test_withdrawn_or_past_its_time_it_ends_with_the_person_told() -> None:
-    waiting = joined_waiting_list(booking(), SPRING, FULL, NOW)
+    waiting = rules.joined_waiting_list(booking(), SPRING, FULL, NOW)
 
-    ended = wait_ended(waiting, NOW, WAITING_WITHDRAWN).application
+    ended = rules.wait_ended(waiting, NOW, rules.WAITING_WITHDRAWN).application
 
     assert ended.waiting_move is None
-    assert [j.reason for j in ended.outbox] == [WAITING_WITHDRAWN]
-    assert not wait_over(waiting, NOW)
-    assert wait_over(waiting, SPRING.first_start())
+    assert [j.reason for j in ended.outbox] == [rules.WAITING_WITHDRAWN]
+    assert not rules.wait_over(waiting, NOW)
+    assert rules.wait_over(waiting, SPRING.first_start())
     assert waiting.sweep_due_at() == SPRING.first_start()
-    assert wait_over(waiting, SPRING.first_start() + timedelta(days=1))
+    assert rules.wait_over(waiting, SPRING.first_start() + timedelta(days=1))

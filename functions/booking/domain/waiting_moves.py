@@ -33,8 +33,7 @@ from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
-from booking.domain.dearer_moves import MoveAsked, ask_for_difference
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.dearer_moves import MoveAsked, ask_for_difference, not_moved_email
 from booking.domain.transfer_record import WaitingMove
 from booking.domain.transfers import (
     Transfer,
@@ -151,16 +150,9 @@ def wait_ended(application: Application, now: datetime, reason: str) -> WaitEnde
     move = application.waiting_move
     assert move is not None
     ended = application.model_copy(update={"waiting_move": None, "updated_at": now})
-    told = ended.with_emails(
-        EmailJob.about(
-            EmailKind.MOVE_LAPSED,
-            application.application_id,
-            application.course_id,
-            occasion=f"wait-{int(move.asked_at.timestamp())}",
-            reason=reason,
-        ).model_copy(update={"to_course_id": move.to_course_id})
-    )
-    return WaitEnded(told, reason)
+    asked = f"wait-{int(move.asked_at.timestamp())}"
+    not_moved = not_moved_email(application, move.to_course_id, asked)
+    return WaitEnded(ended.with_emails(not_moved.model_copy(update={"reason": reason})), reason)
 
 
 def wait_over(application: Application, now: datetime) -> bool:

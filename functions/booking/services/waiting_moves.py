@@ -17,32 +17,15 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain import waiting_moves as rules
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
 from booking.domain.programme import programme_of
-from booking.domain.waiting_moves import (
-    WAITING_ENDED,
-    WAITING_WITHDRAWN,
-    WaitEnded,
-    joined_waiting_list,
-    seat_freed,
-    wait_ended,
-    wait_over,
-    waiting_on,
-    waiting_refusal,
-)
-from booking.services import dearer_moves
+from booking.services import dearer_moves, transfers
 from booking.services.concurrency import load_application, retried
 from booking.services.ports import Ports
-from booking.services.transfers import (
-    already_applied,
-    complete_owed_refund,
-    course_of,
-    target_course,
-    typed_course_id,
-)
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -51,23 +34,25 @@ logger = Logger(child=True)
 def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -> Application:
     """The organiser's choice: the booking waits on the full cohort ``to_course_id``'s waiting
     list, keeping its seat where it is. Asked again, it is the same waiting move."""
-    target_id = typed_course_id(to_course_id)
+    target_id = transfers.typed_course_id(to_course_id)
 
     def attempt(current: Application) -> Application:
-        waiting = waiting_on(current)
+        waiting = rules.waiting_on(current)
         if waiting is not None and waiting.to_course_id == target_id:
             return current  # asked again: it waits already, in its first place in line
-        source = course_of(ports, current.course_id)
-        target = target_course(ports, target_id)
+        source = transfers.course_of(ports, current.course_id)
+        target = transfers.target_course(ports, target_id)
         now = ports.clock()
-        refused = waiting_refusal(current, source, target, now)
+        refused = rules.waiting_refusal(current, source, target, now)
         if refused is not None:
             raise Conflict(refused.message, code=refused.code)
         # Never for a person holding another application there: the move could not be made.
         enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
         if enrolled not in (None, current.application_id):
-            raise already_applied(target)
-        return ports.repository.save(joined_waiting_list(current, source, target, now), current)
+            raise transfers.already_applied(target)
+        return ports.repository.save(
+            rules.joined_waiting_list(current, source, target, now), current
+        )
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
     logger.info(
@@ -84,13 +69,13 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
     leaves it (the person told), else a dearer one waiting for its difference lapses
     (``services.dearer_moves``). The booking stays where it is."""
     application = load_application(ports, application_id)
-    if waiting_on(application) is None:
+    if rules.waiting_on(application) is None:
         return dearer_moves.withdraw_move(ports, application_id)
 
     def attempt(current: Application) -> Application:
-        if waiting_on(current) is None:
+        if rules.waiting_on(current) is None:
             raise Conflict("no move of this booking is waiting", code="no_move_pending")
-        ended = wait_ended(current, ports.clock(), WAITING_WITHDRAWN)
+        ended = rules.wait_ended(current, ports.clock(), rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)
 
     return retried(attempt, lambda: load_application(ports, application_id), first=application)
@@ -119,7 +104,7 @@ def moving_in(ports: Ports, course: Course) -> list[MovingIn]:
         if cohort.course_id == course.course_id or programme_of(cohort) != programme:
             continue
         for application in ports.repository.list_applications(cohort.course_id):
-            waiting = waiting_on(application)
+            waiting = rules.waiting_on(application)
             pending = application.pending_move if waiting is None else None
             if waiting is not None and waiting.to_course_id == course.course_id:
                 found.append(MovingIn(application, WAITING, waiting.asked_at))
@@ -140,7 +125,7 @@ def waiting_for(ports: Ports, course: Course) -> list[Application]:
 def place_in_line(application: Application) -> tuple[datetime, str]:
     """Where an application stands on a waiting list: when it began waiting there (applied,
     or its move asked), then its id. One order for applicants and waiting moves alike."""
-    move = waiting_on(application)
+    move = rules.waiting_on(application)
     if move is not None:
         return (move.asked_at, application.application_id)
     return (application.waitlisted_at or application.created_at, application.application_id)
@@ -153,15 +138,15 @@ def offer_seat(ports: Ports, application: Application, course: Course) -> bool:
     source = ports.repository.get_course(application.course_id)
     if source is None:
         return False
-    decided = seat_freed(application, source, course, ports.clock())
-    if isinstance(decided, WaitEnded):
+    decided = rules.seat_freed(application, source, course, ports.clock())
+    if isinstance(decided, rules.WaitEnded):
         ports.repository.save(decided.application, application)
         return False
     try:
         saved = ports.repository.save(decided.application, application)
     except AlreadyApplied:
         # The person applied there meanwhile: the move cannot be made, so it ends.
-        ended = wait_ended(application, ports.clock(), WAITING_ENDED)
+        ended = rules.wait_ended(application, ports.clock(), rules.WAITING_ENDED)
         ports.repository.save(ended.application, application)
         return False
     if isinstance(decided, MoveAsked):
@@ -178,7 +163,7 @@ def _moved(ports: Ports, saved: Application, source: Course) -> None:
     )
     offer_free_places(ports, source.course_id)  # the seat it gave back goes to who waits there
     try:
-        complete_owed_refund(ports, saved)
+        transfers.complete_owed_refund(ports, saved)
     except (DependencyUnavailable, Conflict):
         # Still owed on the move's record: the sweep (or asking for the move again) makes it.
         logger.warning("waiting move's refund left", extra={"application_id": saved.application_id})
@@ -199,9 +184,11 @@ def end_overdue_wait(ports: Ports, application: Application, now: datetime) -> b
     unmoved, the person told. True when this run ended it."""
 
     def attempt(current: Application) -> bool:
-        if not wait_over(current, now):
+        if not rules.wait_over(current, now):
             return False
-        ports.repository.save(wait_ended(current, now, WAITING_ENDED).application, current)
+        ports.repository.save(
+            rules.wait_ended(current, now, rules.WAITING_ENDED).application, current
+        )
         return True
 
     return retried(
