@@ -406,6 +406,10 @@ class FakeRepository:
         claim = self.email_claims.get(job_id)
         self.email_claims[job_id] = _Claim(state, claim.claimed_at if claim else now)
 
+    def email_state(self, job_id: str) -> str | None:
+        claim = self.email_claims.get(job_id)
+        return claim.state if claim is not None else None
+
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))
 
