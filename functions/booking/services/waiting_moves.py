@@ -131,10 +131,16 @@ def place_in_line(application: Application) -> tuple[datetime, str]:
     return (application.waitlisted_at or application.created_at, application.application_id)
 
 
-def offer_seat(ports: Ports, application: Application, course: Course) -> bool:
+def offer_seat(ports: Ports, listed: Application, course: Course) -> bool:
     """A seat on ``course`` freed with this waiting move first in line: True when the booking
-    took it (moved, or the seat held for its dearer move). Raises ``CourseFull`` when the seat
-    went meanwhile and ``StaleWrite`` when the booking changed (the caller moves on)."""
+    took it (moved, or the seat held for its dearer move). It is read again first (the list
+    may be behind): moved, withdrawn or ended meanwhile, it takes nothing (False). Raises
+    ``CourseFull`` when the seat went meanwhile and ``StaleWrite`` when the booking changed
+    between that read and the save (the caller moves on)."""
+    application = ports.repository.get_application(listed.application_id)
+    move = rules.waiting_on(application) if application is not None else None
+    if application is None or move is None or move.to_course_id != course.course_id:
+        return False
     source = ports.repository.get_course(application.course_id)
     if source is None:
         return False
