@@ -95,3 +95,26 @@ def test_the_cli_application_says_a_move_that_waits(system: System, run: Any) ->
     code, said = run("application", ada["reference"])
     assert "Move waiting for payment: to Moving Leadership, from" in said
     assert "£50.00 more; the person was emailed a link to pay it" in said
+
+
+def test_a_booking_refunded_at_stripe_ends_the_move_that_waits(system: System) -> None:
+    cohorts = Cohorts(system)
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    pending = cohorts.move(ada, "move-winter").json()["pending_move"]
+    assert cohorts.places_left("move-winter") == 4  # held for the move
+    stored = system.ports.repository.get_application(ada)
+    assert stored is not None
+    assert stored.payment_intent is not None
+
+    _refunded_at_stripe(system, stored.payment_intent, 20000)
+
+    record = cohorts.record(ada)
+    assert (record["status"], record["pending_move"]) == ("refunded", None)
+    assert cohorts.places_left("move-winter") == 5
+    session = pending["pay_url"].rsplit("/", 1)[-1]
+    checkout = system.stripe_local(
+        "GET",
+        f"/v1/checkout/sessions/{session}",
+        headers={"authorization": "Bearer sk_test_local"},
+    ).json()
+    assert checkout["status"] == "expired"

@@ -101,8 +101,13 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
         outcome = after_refund(application, fact, situation.now)
+        # Ended, what still asked on its behalf is closed (a move's checkout for its difference).
+        after = closing(application, situation.now) if outcome.full else ()
         return Settlement(
-            "refund_recorded", "full" if outcome.full else "partial", outcome.application
+            "refund_recorded",
+            "full" if outcome.full else "partial",
+            outcome.application,
+            after_save=after,
         )
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
