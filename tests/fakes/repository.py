@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
@@ -33,6 +33,7 @@ from booking.domain.limits import (
     Limited,
     code_key,
     holding_changes,
+    waiting_places,
 )
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
@@ -405,6 +406,10 @@ class FakeRepository:
         claim = self.email_claims.get(job_id)
         self.email_claims[job_id] = _Claim(state, claim.claimed_at if claim else now)
 
+    def email_state(self, job_id: str) -> str | None:
+        claim = self.email_claims.get(job_id)
+        return claim.state if claim is not None else None
+
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))
 
@@ -517,10 +522,6 @@ def _enrolment(application: Application) -> tuple[str, str]:
     return (application.course_id, address_digest(application.answers.email))
 
 
-def _waiting(application: Application | None) -> bool:
-    return application is not None and application.status is ApplicationStatus.WAITLISTED
-
-
 def _counter_moves(
     stored: Application, previous: Application | None, held: HoldingChanges
 ) -> dict[str, tuple[int, int]]:
@@ -529,7 +530,8 @@ def _counter_moves(
     # The application's course, the one it left, and every one whose seat it claims or gives
     # back (a dearer move's hold), as the table does.
     seated = {h.of for h in (*held.claimed, *held.released) if h.thing is Limited.SEAT}
-    touched = {stored.course_id, *((previous.course_id,) if previous else ()), *seated}
+    waits = waiting_places(stored) | waiting_places(previous)  # a waiting move's cohort too
+    touched = {stored.course_id, *((previous.course_id,) if previous else ()), *seated, *waits}
     for course_id in sorted(touched):
         seats = held.delta(Limited.SEAT, course_id)
         waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
@@ -539,9 +541,7 @@ def _counter_moves(
 
 
 def _waiting_on(application: Application | None, course_id: str) -> int:
-    return int(
-        application is not None and application.course_id == course_id and _waiting(application)
-    )
+    return int(course_id in waiting_places(application))
 
 
 def _marker_key(marker: ReminderMarker) -> tuple[str, datetime | None, str, str]:

@@ -615,6 +615,9 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     ).body
     assert "Colleagues apply by" not in page
     assert "1 of 3" in page
+    # Released at the apply-by date, which the manager did not do: said so, not "Cancelled".
+    assert page.count("Released at the apply-by date: nobody applied") == 2
+    assert "Cancelled" not in page
     late = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",

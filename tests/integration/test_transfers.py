@@ -455,7 +455,9 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     summer_day = f"{summer_first.day} {summer_first:%B %Y}"
     assert page.count(summer_day) == 1, page
     assert "2 sessions, the last on" in page
-    assert "waiting list" not in page.lower()
+    assert "full (waiting list)" not in page.lower()
+    # The full cohort offers its waiting list instead (``domain.waiting_moves``).
+    assert "Join its waiting list : Moving Leadership" in page
     assert "full, 0 places left" in page
     # Without the session's CSRF token nothing moves.
     forged = browser.post(f"{app_page}/transfer", to_course_id="move-summer")

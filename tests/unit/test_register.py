@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from booking.domain.application import ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailKind, OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.timeline import EntryKind
@@ -520,6 +520,9 @@ def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of
     later_days = ("2027-07-05", "2027-07-12", "2027-07-19")
     courses.put_course(ports, "c2", definition(follow_up="2027-09-20", days=later_days))
     second = book(ports, "ada@example.org", course_id="c2")
+    # Its confirmation went (a cancellation takes out only what was put in the calendar).
+    sent = EmailJob.about(EmailKind.BOOKING_CONFIRMED, second, "c2")
+    repo(ports).finish_email(sent.job_id, "sent", clock.now)
     cancelled = lifecycle.cancel(ports, second, refund=False)
     job = next(
         j

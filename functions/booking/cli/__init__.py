@@ -182,6 +182,6 @@ COMMANDS: dict[str, Command] = {
     **register.COMMANDS,
     **groups.COMMANDS,
     "transfer": lambda args, url, token: transfer(
-        url, token, args.application, args.to_course_id, args.withdraw
+        url, token, args.application, args.to_course_id, args.withdraw, args.wait
     ),
 }

@@ -190,7 +190,14 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     move.add_argument(
         "--withdraw",
         action="store_true",
-        help="withdraw a move to a dearer cohort that waits for its difference to be paid",
+        help="withdraw a move that waits (for a dearer cohort's difference, or on a full "
+        "cohort's waiting list)",
+    )
+    move.add_argument(
+        "--wait",
+        action="store_true",
+        help="with --to a full cohort: join its waiting list, keeping the seat here until a "
+        "place frees there",
     )
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))

@@ -145,9 +145,19 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return "No applications yet."
     return "\n".join(
         f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
-        f"{status_words(row['status'])}  paid {money_words(row['amount_paid'], row['currency'])}"
+        f"{_roster_status(row)}  paid {money_words(row['amount_paid'], row['currency'])}"
         for row in rows
     )
+
+
+def _roster_status(row: dict[str, Any]) -> str:
+    """A row's status, or, for a booking of another cohort whose move here waits, that."""
+    moving = row.get("moving_in")
+    if not moving:
+        return status_words(row["status"])
+    if moving["kind"] == "waiting":
+        return f"on the waiting list: a move from {moving['from_course_id']}"
+    return f"seat held for a move from {moving['from_course_id']} (difference not yet paid)"
 
 
 def application_action(
@@ -252,9 +262,40 @@ def show_application(
     if found["invoice_number"]:
         state = found["invoice_status"]
         lines.append(f"Invoice {found['invoice_number']}: {INVOICE_STATUS_WORDS.get(state, state)}")
+    lines.extend(_move_waiting(url, found))
     for field in ("job_title", "organisation", "leadership_role", "motivation"):
         lines.append(f"{FIELD_NAMES[field]}: {found[field]}")
     return "\n".join(lines)
+
+
+def _move_waiting(url: str, found: dict[str, Any]) -> list[str]:
+    """The booking's move that waits, as the console says it: for a dearer cohort's
+    difference (the link emailed, the seat held until its deadline), or on a full cohort's
+    waiting list. Times in the cohort's own zone, to the minute."""
+    pending, waiting = found.get("pending_move"), found.get("waiting_move")
+    move = pending or waiting
+    if not move:
+        return []
+    status, payload = send("GET", f"{url}/courses/{quote(move['to_course_id'])}", None)
+    course = read_json(payload) if status < 400 else None
+    name = _name_of(course) if course else move["to_course_id"]
+    zone = course["timezone"] if course else "Europe/London"
+    if pending:
+        until = moment_when(_instant(pending["expires_at"]), zone)
+        more = money_words(int(pending["difference"]), pending["currency"])
+        return [
+            f"Move waiting for payment: to {name}, {more} more; the person was emailed a link "
+            f"to pay it, and a place there is held until {until}"
+        ]
+    asked = moment_when(_instant(move["asked_at"]), zone)
+    return [
+        f"Move waiting for a place: on the waiting list of {name} since {asked}; the booking "
+        f"moves when a place frees there"
+    ]
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:

@@ -18,15 +18,23 @@ from booking.domain.wording import (
 
 
 def transfer(
-    url: str, token: str | None, application: str, to_course_id: str | None, withdraw: bool = False
+    url: str,
+    token: str | None,
+    application: str,
+    to_course_id: str | None,
+    withdraw: bool = False,
+    wait: bool = False,
 ) -> str:
     """Without ``to_course_id``: one line per cohort of the programme still taking people
     (id, name, status, places left, price, and why not where it cannot take this booking).
     With it: the move, and where the booking now stands (or the difference it waits for).
-    ``withdraw``: the move waiting for its difference withdrawn."""
+    ``withdraw``: the move waiting (for its difference, or on a waiting list) withdrawn.
+    ``wait``: a full cohort's waiting list joined instead of the move refused."""
     path = application_path(url, application)
     if withdraw and to_course_id is not None:
         raise UsageError("--withdraw withdraws the move waiting for payment: give it without --to")
+    if wait and to_course_id is None:
+        raise UsageError("--wait joins the waiting list of the cohort given with --to")
     if withdraw:
         stays = post_json(f"{path}/transfer/withdraw", token, {})
         reference = stays.get("reference") or stays["application_id"]
@@ -39,9 +47,20 @@ def transfer(
         c["course_id"]: c["name"] for c in get_json(f"{path}/transfer-choices", token)["cohorts"]
     }
     refunded_before = int(get_json(path, token)["amount_refunded"])
-    moved = post_json(f"{path}/transfer", token, {"to_course_id": to_course_id})
+    body: dict[str, Any] = {"to_course_id": to_course_id}
+    if wait:
+        body["wait"] = True
+    moved = post_json(f"{path}/transfer", token, body)
     record = get_json(path, token)
     refund = int(record["amount_refunded"]) - refunded_before
+    return _outcome(url, moved, record, names, refund)
+
+
+def _outcome(
+    url: str, moved: dict[str, Any], record: dict[str, Any], names: dict[str, str], refund: int
+) -> str:
+    """Where the booking stands after the move was asked: waiting for its difference, on a
+    full cohort's waiting list, or moved (with what was given back or waived)."""
     said = status_with_reason(moved["status"], moved.get("status_reason"))
     reference = moved.get("reference") or moved["application_id"]
     pending = moved.get("pending_move")
@@ -55,6 +74,13 @@ def transfer(
             f"{reference}: {waiting} costs {more} more; the person has been emailed a link to "
             f"pay it, a place there is held until {moment_when(until, zone['timezone'])}, and "
             f"the booking moves once it is paid"
+        )
+    waiting = moved.get("waiting_move")
+    if waiting:
+        full = names.get(waiting["to_course_id"], waiting["to_course_id"])
+        return (
+            f"{reference}: on the waiting list of {full}, in order with the people who applied "
+            f"there; the booking keeps its place here and moves when a place frees there"
         )
     cohort = names.get(moved["course_id"], moved["course_id"])
     currency = moved["price"]["currency"]
@@ -85,6 +111,8 @@ def _choices(answer: dict[str, Any]) -> str:
         more = int(cohort.get("difference") or 0)
         if refusal:
             line += f" (not possible: {refusal['message']})"
+        if refusal and cohort.get("can_wait"):
+            line += "; --wait joins its waiting list, keeping the seat here meanwhile"
         elif more:
             line += f" ({money_words(more, price['currency'])} more, paid by card first)"
         lines.append(line)

@@ -45,45 +45,35 @@ from booking.domain.group_place import GroupPlaceRef
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
 from booking.domain.statuses import (
-    ALLOWED_TRANSITIONS as ALLOWED_TRANSITIONS,
+    ALLOWED_TRANSITIONS,
+    ENROLMENT_ENDS,
+    ERASED,
+    ERASED_EMAIL,
+    FUNDABLE_STATUSES,
+    NEVER_PAID_ENDINGS,
+    ON_THE_WAY,
+    PAYABLE_STATUSES,
+    WITHDRAWN_BY_ERASURE,
+    ApplicationStatus,
+    S,
 )
-from booking.domain.statuses import (
-    ENROLMENT_ENDS as ENROLMENT_ENDS,
-)
-from booking.domain.statuses import (
-    ERASED as ERASED,
-)
-from booking.domain.statuses import (
-    ERASED_EMAIL as ERASED_EMAIL,
-)
-from booking.domain.statuses import (
-    FUNDABLE_STATUSES as FUNDABLE_STATUSES,
-)
-from booking.domain.statuses import (
-    NEVER_PAID_ENDINGS as NEVER_PAID_ENDINGS,
-)
-from booking.domain.statuses import (
-    ON_THE_WAY as ON_THE_WAY,
-)
-from booking.domain.statuses import (
-    PAYABLE_STATUSES as PAYABLE_STATUSES,
-)
-from booking.domain.statuses import (
-    WITHDRAWN_BY_ERASURE as WITHDRAWN_BY_ERASURE,
-)
-from booking.domain.statuses import (
-    ApplicationStatus as ApplicationStatus,
-)
-from booking.domain.statuses import (
-    S as S,
-)
-from booking.domain.transfer_record import PendingMove, TransferRecord
+from booking.domain.transfer_record import PendingMove, TransferRecord, WaitingMove
 
-# Re-exported: the form and the payment records live in modules of their own.
+# Re-exported: the form, the payment records and the statuses live in modules of their own.
 __all__ = [
+    "ALLOWED_TRANSITIONS",
+    "ENROLMENT_ENDS",
+    "ERASED",
+    "ERASED_EMAIL",
+    "FUNDABLE_STATUSES",
     "LONG_TEXT_MAX_LENGTH",
+    "NEVER_PAID_ENDINGS",
+    "ON_THE_WAY",
+    "PAYABLE_STATUSES",
+    "WITHDRAWN_BY_ERASURE",
     "Answers",
     "ApplicationForm",
+    "ApplicationStatus",
     "Checkbox",
     "CheckoutRef",
     "GroupPlaceRef",
@@ -92,6 +82,7 @@ __all__ = [
     "OptionalLongText",
     "PaymentChoice",
     "PaymentRecord",
+    "S",
     "ShortText",
     "answer_limits",
 ]
@@ -169,6 +160,8 @@ class Application(BaseModel):
     # many such moves were ever asked (each keys its own checkout).
     pending_move: PendingMove | None = None
     move_attempts: int = 0
+    # A move to a full cohort waiting on its waiting list (``domain.waiting_moves``).
+    waiting_move: WaitingMove | None = None
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -360,6 +353,9 @@ class Application(BaseModel):
         if self.pending_move is not None:
             # The seat held on the dearer cohort goes back at the move's deadline.
             return self.pending_move.expires_at
+        if self.waiting_move is not None and self.status is ApplicationStatus.CONFIRMED:
+            # A move waiting for a seat ends unmoved when either cohort begins.
+            return self.waiting_move.ends_at
         return self.hold_lapses_at()
 
     @property
@@ -416,6 +412,7 @@ class Application(BaseModel):
                 # A move waiting for its difference is withdrawn: nobody can be asked for it
                 # now, and its hold on the other cohort goes back.
                 "pending_move": None,
+                "waiting_move": None,  # and so is one waiting for a seat: nobody can be told
                 **withdrawn,
             }
         )

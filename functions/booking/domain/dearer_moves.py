@@ -122,16 +122,19 @@ def move_lapsed(application: Application, now: datetime, reason: str) -> Applica
     lapsed = application.model_copy(update={"pending_move": None, "updated_at": now})
     if pending.session_id is None:
         return lapsed  # its checkout never opened: the person was never asked, so not told
+    not_moved = not_moved_email(application, pending.to_course_id, f"move-{pending.attempt}")
     return lapsed.with_emails(
-        EmailJob.about(
-            EmailKind.MOVE_LAPSED,
-            application.application_id,
-            application.course_id,
-            occasion=f"move-{pending.attempt}",
-            reason=reason,
-            amount=pending.difference,
-        )
+        not_moved.model_copy(update={"reason": reason, "amount": pending.difference})
     )
+
+
+def not_moved_email(application: Application, to_course_id: str, occasion: str) -> EmailJob:
+    """The person's message that a move to ``to_course_id`` did not happen (the booking stays
+    on its cohort): it names the cohort it was to join; the caller says why."""
+    job = EmailJob.about(
+        EmailKind.MOVE_LAPSED, application.application_id, application.course_id, occasion=occasion
+    )
+    return job.model_copy(update={"to_course_id": to_course_id})
 
 
 def move_checkout_event(
@@ -252,6 +255,7 @@ __all__ = [
     "lapse_pending",
     "move_checkout_event",
     "move_checkout_key",
+    "not_moved_email",
     "pending_refusal",
     "with_move_session",
 ]

@@ -121,6 +121,8 @@ class EmailJob(BaseModel):
     amount: int | None = None
     # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
     from_course_id: str | None = None
+    # MOVE_LAPSED: the cohort the booking was to join (named in the message).
+    to_course_id: str | None = None
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
     # FACILITATOR_COPY: the application's status when the copy was queued, so the copy

@@ -153,3 +153,18 @@ def booked_now(application: Application, now: datetime, **changes: Any) -> Appli
         payment_pending=False,
         **changes,
     )
+
+
+def waiting_places(application: Application | None) -> frozenset[str]:
+    """The courses on whose waiting list ``application`` has a place (each course's
+    ``waiting`` counter counts them, and while it is above nought no newcomer takes a seat
+    there): its own while it is waitlisted; the cohort a confirmed booking's waiting move waits
+    for (``domain.waiting_moves``)."""
+    if application is None:
+        return frozenset()
+    if application.status is ApplicationStatus.WAITLISTED:
+        return frozenset({application.course_id})
+    move = application.waiting_move
+    if move is not None and application.status is ApplicationStatus.CONFIRMED:
+        return frozenset({move.to_course_id})
+    return frozenset()

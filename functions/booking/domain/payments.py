@@ -259,7 +259,14 @@ def _booking_refunded(
     why (``recorded``: ``application`` with the refund written down)."""
     reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
     return recorded.moved_to(
-        S.REFUNDED, now, seat_held=False, status_reason="refunded"
+        S.REFUNDED,
+        now,
+        seat_held=False,
+        status_reason="refunded",
+        # A move that waits (for its difference, or on a waiting list) ends with the booking,
+        # as on a cancellation: its hold or place in line goes back, its checkout is expired.
+        pending_move=None,
+        waiting_move=None,
     ).with_emails(_refund_email(application, amount, "full", reason))
 
 

@@ -106,8 +106,13 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
         outcome = after_refund(application, fact, situation.now)
+        # Ended, what still asked on its behalf is closed (a move's checkout for its difference).
+        after = closing(application, situation.now) if outcome.full else ()
         return Settlement(
-            "refund_recorded", "full" if outcome.full else "partial", outcome.application
+            "refund_recorded",
+            "full" if outcome.full else "partial",
+            outcome.application,
+            after_save=after,
         )
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
@@ -258,6 +263,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # A move waiting for payment ends with the booking: its hold goes back with the seat,
         # its checkout is expired (paid meanwhile, the payment is given back by its event).
         pending_move=None,
+        # So does a move waiting for a seat: its place on that waiting list goes with it.
+        waiting_move=None,
     ).with_emails(
         EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
     )

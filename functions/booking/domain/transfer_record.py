@@ -127,3 +127,17 @@ def waived_on_this_cohort(transfers: Sequence[TransferRecord]) -> int:
     the cohort it is on is its price less that. An earlier move's waiver was about the price
     of the cohort it moved to, which the booking has left since."""
     return transfers[-1].difference_waived if transfers else 0
+
+
+class WaitingMove(BaseModel):
+    """A move to a full cohort waiting on that cohort's waiting list (``domain.waiting_moves``):
+    the booking keeps its seat where it is and is listed on ``to_course_id``'s waiting list in
+    the order it was asked, beside the people who applied there; the first seat that frees for
+    it moves it (or, for a dearer cohort, asks for the difference)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to_course_id: str
+    asked_at: datetime  # its place in the waiting list's one order
+    # The earlier of the two cohorts' first days: once either begins, it ends unmoved.
+    ends_at: datetime

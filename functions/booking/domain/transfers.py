@@ -12,8 +12,7 @@ it is on, and a move would lose it.
 Where to: another cohort of the same programme, still taking applications (not closed, not
 begun), with a seat free for a newcomer (nobody on its waiting list: the waiting list goes
 first there too). A full cohort is refused with its name and the suggestion to raise its
-capacity; joining its waiting list instead is not offered (the booking would have to hold a seat
-on one cohort and a waiting place on another at once, which no holding rule covers yet).
+capacity, unless the organiser chooses its waiting list (``domain.waiting_moves``).
 
 The seat moves in the repository's one save: what an application holds is derived from its
 state (``domain.limits``), so changing its ``course_id`` gives the old cohort's seat back and
@@ -283,7 +282,16 @@ def decide_transfer(
     if refused is not None:
         return refused
     if _asked_by_card(more, target):
-        return _ask_for_difference(application, source, target, now, more)
+        return ask_for_difference(application, source, target, now, more)
+    return transfer_made(application, source, target, now)
+
+
+def transfer_made(
+    application: Application, source: Course, target: Course, now: datetime
+) -> Transfer:
+    """The move at the same price or less (or a difference waived), made now: its refusals
+    were checked (by ``decide_transfer``, or by ``domain.waiting_moves`` when a seat freed)."""
+    more = difference_to_pay(application, target)
     refund_due = max(-more, 0)
     moved = moved_booking(
         application,
@@ -299,7 +307,7 @@ def decide_transfer(
     return Transfer(moved, refund_due, transfer_refund_key(application.application_id, move))
 
 
-def _ask_for_difference(
+def ask_for_difference(
     application: Application, source: Course, target: Course, now: datetime, more: int
 ) -> MoveAsked:
     """The dearer move asked for: the seat on ``target`` held until the checkout's deadline."""

@@ -32,15 +32,14 @@ from booking.services import (
     bursaries,
     console,
     courses,
-    dearer_moves,
     discounts,
     invoicing,
     lifecycle,
     organisers,
     transfers,
+    waiting_moves,
 )
 from booking.services.applications import view_of
-from booking.services.organisers import pending_move_of
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
@@ -70,7 +69,6 @@ def _application_json(application: Application) -> dict[str, Any]:
     return {
         **application_out(view).model_dump(mode="json"),
         "status_reason": application.status_reason,
-        "pending_move": pending_move_of(application),
     }
 
 
@@ -208,12 +206,19 @@ def resend_confirmation(application_id: str) -> Application:
 
 @action("transferBooking")
 def transfer_booking(application_id: str) -> Application:
-    return transfers.transfer_booking(ports(), application_id, _body().get("to_course_id"))
+    body = _body()
+    wait = body.get("wait", False)
+    if not isinstance(wait, bool):
+        raise InvalidInput("the move needs attention", {"wait": "true or false"})
+    if wait:
+        # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
+        return waiting_moves.join_waiting_list(ports(), application_id, body.get("to_course_id"))
+    return transfers.transfer_booking(ports(), application_id, body.get("to_course_id"))
 
 
 @action("withdrawMove")
 def withdraw_move(application_id: str) -> Application:
-    return dearer_moves.withdraw_move(ports(), application_id)
+    return waiting_moves.withdraw_move(ports(), application_id)
 
 
 @served("transferChoices")
@@ -233,6 +238,7 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "places_left": c.course.places_left,
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,
+                    "can_wait": c.can_wait,
                     "difference": c.difference,
                     "refusal": {"code": c.refused.code, "message": c.refused.message}
                     if c.refused

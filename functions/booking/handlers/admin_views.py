@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from booking.handlers.views import ApplicationOut, CourseOut, course_out
+from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.courses import SavedCourse
 
 
@@ -27,22 +28,8 @@ def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
     return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
 
 
-class PendingMoveOut(BaseModel):
-    """A move to a dearer cohort waiting for the person to pay the difference: the seat there
-    is held for them until ``expires_at``; the booking stays where it is until it is paid."""
-
-    to_course_id: str = Field(description="The cohort it is to move to")
-    difference: int = Field(description="What the person is asked to pay (minor units)")
-    currency: str
-    expires_at: datetime = Field(description="When the held seat goes back unless paid")
-    pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
-
-
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
-    pending_move: PendingMoveOut | None = Field(
-        default=None, description="A move to a dearer cohort waiting for its difference"
-    )
 
 
 class RosterRow(BaseModel):
@@ -85,6 +72,23 @@ class RosterRow(BaseModel):
         description="Said for a colleague filling a group's place: the group paid for it "
         "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
     )
+    moving_in: MovingInOut | None = Field(
+        default=None,
+        description="Set on the rows, after the course's own, of bookings of another cohort "
+        "whose move here waits: not this course's bookings (their status is on their own "
+        "cohort); null for the course's own applications",
+    )
+
+
+class MovingInOut(BaseModel):
+    """A booking of another cohort whose move to this course waits."""
+
+    kind: Literal["waiting", "seat_held"] = Field(
+        description="`waiting`: on this course's waiting list (a move to it when full); "
+        "`seat_held`: a seat here is held for its dearer move until the difference is paid"
+    )
+    from_course_id: str = Field(description="The cohort it is booked on now")
+    since: str = Field(description="When its move was asked")
 
 
 class TransferOut(BaseModel):
@@ -120,8 +124,11 @@ class ApplicationRecordOut(RosterRow):
     transfers: list[TransferOut] = Field(
         default_factory=list, description="Its moves to other cohorts, oldest first"
     )
-    pending_move: PendingMoveOut | None = Field(
+    pending_move: PendingMoveView | None = Field(
         default=None, description="A move to a dearer cohort waiting for its difference"
+    )
+    waiting_move: WaitingMoveView | None = Field(
+        default=None, description="A move to a full cohort waiting on its waiting list"
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
+from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     COURSE_STATUS_WORDS,
     FIELD_NAMES,
@@ -53,6 +54,9 @@ DONE_WORDS = {
     "paid.",
     "move_withdrawn": "Move withdrawn. The place held on the other cohort has gone back, and "
     "the person has been told the booking stays where it is.",
+    "move_waiting": "The booking is on the other cohort's waiting list, in order with the "
+    "people who applied there. It keeps its place here meanwhile and moves when a place frees "
+    "there for it.",
 }
 
 
@@ -213,6 +217,18 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[_row(a, course, listing.group_organisations) for a in listing.applications],
+        moving_in=[
+            {
+                "application_id": m.application.application_id,
+                "reference": m.application.reference or m.application.application_id,
+                "name": m.application.answers.name,
+                "said": "On the waiting list: a move from another cohort"
+                if m.kind == "waiting"
+                else "A place here held for its move, until the difference is paid",
+                "since": moment_when(m.since, definition.timezone),
+            }
+            for m in listing.moving_in
+        ],
         errors=listing.problems,
     )
 
@@ -268,6 +284,20 @@ def _row_reference(application: Application) -> str:
     return application.reference or application.application_id[:8]
 
 
+def _waiting_move_facts(
+    application: Application, cohort_names: dict[str, str], zone: str
+) -> dict[str, str] | None:
+    """A move waiting on a full cohort's waiting list, as the organiser reads it."""
+    move = waiting_on(application)
+    if move is None:
+        return None
+    return {
+        "to": cohort_names.get(move.to_course_id, move.to_course_id),
+        "asked": moment_when(move.asked_at, zone),
+        "until": moment_when(move.ends_at, zone),
+    }
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -302,6 +332,7 @@ def application_page(
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
+        waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         payment=_payment_facts(application, definition.price, zone),
         answers=answers_said(application.answers),
         timeline=[

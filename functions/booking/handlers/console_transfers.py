@@ -15,8 +15,13 @@ from booking.domain.wording import COURSE_STATUS_WORDS, day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
-from booking.handlers.routes.transfers import MOVE_ASKED, MOVE_WITHDRAWN, TRANSFER_DONE
-from booking.services import dearer_moves, transfers
+from booking.handlers.routes.transfers import (
+    MOVE_ASKED,
+    MOVE_WAITING,
+    MOVE_WITHDRAWN,
+    TRANSFER_DONE,
+)
+from booking.services import transfers, waiting_moves
 from booking.services.transfers import Choices
 
 LABELS = {"to_course_id": "Cohort to move to"}
@@ -72,6 +77,7 @@ def transfer_page(
                 "difference": money_words(c.difference, c.course.definition.price.currency)
                 if c.difference
                 else "",
+                "can_wait": c.can_wait,
             }
             for c in choices.cohorts
         ],
@@ -96,18 +102,28 @@ def transfer_choices(application_id: str) -> Response[str]:
 @served("consoleTransfer")
 def transfer(application_id: str) -> Response[str]:
     chosen = typed_value("to_course_id")
+    wait = typed_value("wait") == "yes"  # the "Join its waiting list" button of a full cohort
     try:
-        done = transfers.transfer_booking(ports(), application_id, chosen)
+        if wait:
+            done = waiting_moves.join_waiting_list(ports(), application_id, chosen)
+        else:
+            done = transfers.transfer_booking(ports(), application_id, chosen)
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
-    said = MOVE_ASKED if done.pending_move is not None else TRANSFER_DONE
+    said = (
+        MOVE_WAITING
+        if done.waiting_move is not None and done.course_id != chosen
+        else MOVE_ASKED
+        if done.pending_move is not None
+        else TRANSFER_DONE
+    )
     return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
 
 
 @served("consoleWithdrawMove")
 def withdraw_move(application_id: str) -> Response[str]:
     try:
-        dearer_moves.withdraw_move(ports(), application_id)
+        waiting_moves.withdraw_move(ports(), application_id)
     except (Conflict, DependencyUnavailable) as refused:
         return _refused(application_id, refused, "")
     return http.see_other(f"/console/applications/{quote(application_id)}?done={MOVE_WITHDRAWN}")

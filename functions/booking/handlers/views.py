@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from booking.domain.course import Course, Money, SessionKind
+from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.applications import ApplicationView
 
 
@@ -98,6 +99,12 @@ class ApplicationOut(BaseModel):
         description="Minor units still to pay: amount_due less what was paid and kept, while "
         "the application is on its way to a booking; 0 once booked or ended",
     )
+    pending_move: PendingMoveView | None = Field(
+        default=None, description="A move to a dearer cohort waiting for its difference"
+    )
+    waiting_move: WaitingMoveView | None = Field(
+        default=None, description="A move waiting on a full cohort's waiting list"
+    )
 
 
 class CheckoutOut(BaseModel):
@@ -175,6 +182,8 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             "discount_code": view.discount_code,
             "amount_due": view.amount_due,
             "left_to_pay": view.left_to_pay,
+            "pending_move": view.pending_move,
+            "waiting_move": view.waiting_move,
         }
     )
 

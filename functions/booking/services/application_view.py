@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.money import Money
+from booking.domain.transfer_record import PendingMove, WaitingMove
+from booking.domain.transfers import cohort_name
+from booking.domain.waiting_moves import waiting_on
 from booking.services.ports import Ports
 from booking.services.waitlist import waitlist_position
 
@@ -50,6 +55,40 @@ class ApplicationView:
     left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
     was_booked: bool = False  # a booking once, paid for or funded
+    # A move of the booking that waits: for the person to pay a dearer cohort's difference,
+    # or on a full cohort's waiting list (``domain.dearer_moves``, ``domain.waiting_moves``).
+    pending_move: PendingMoveView | None = None
+    waiting_move: WaitingMoveView | None = None
+
+
+class MoveTo(BaseModel):
+    """A move of the booking that waits, and the cohort it is to join."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to_course_id: str = Field(description="The cohort it is to move to")
+    to_course_name: str = Field(description="Its title with its first day")
+
+
+class PendingMoveView(MoveTo):
+    """A move to a dearer cohort waiting for the person to pay the difference: a place there
+    is held for them until ``expires_at``; the booking stays where it is until it is paid."""
+
+    difference: int = Field(description="What is asked by card (minor units)")
+    currency: str
+    expires_at: datetime = Field(description="When the held place goes back unless paid")
+    pay_url: str | None = Field(description="Stripe's page to pay the difference, once opened")
+
+
+class WaitingMoveView(MoveTo):
+    """A move waiting on a full cohort's waiting list: the booking keeps its place where it is
+    and moves when a place frees there for it (in the list's one order), or is asked for the
+    difference then if that cohort costs more."""
+
+    asked_at: datetime = Field(description="When it was asked: its place in that list's order")
+    ends_at: datetime = Field(
+        description="When it ends unmoved if no place has freed: the earlier cohort's first day"
+    )
 
 
 def view_of(
@@ -59,6 +98,7 @@ def view_of(
     now = ports.clock()
     if course is None and _needs_course(application, now):
         course = ports.repository.get_course(application.course_id)
+    pending_move, waiting_move = moves_waiting(ports, application)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -72,9 +112,38 @@ def view_of(
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         was_booked=application.was_booked,
+        pending_move=pending_move,
+        waiting_move=waiting_move,
         **_payment(application, course, now),
         **_money(application, course),
     )
+
+
+def moves_waiting(
+    ports: Ports, application: Application
+) -> tuple[PendingMoveView | None, WaitingMoveView | None]:
+    """The booking's move that waits, if any (for its difference; on a waiting list), with the
+    cohort it is to join named: what the person's page, their JSON and the record say."""
+    pending = application.pending_move if application.status is S.CONFIRMED else None
+    waiting = waiting_on(application)
+    move = pending or waiting
+    if move is None:
+        return None, None
+    to = {"to_course_id": move.to_course_id, "to_course_name": _cohort_name(ports, move)}
+    if pending is not None:
+        money = {"difference": pending.difference, "currency": pending.price_after.currency}
+        asked = PendingMoveView.model_validate(
+            to | money | {"expires_at": pending.expires_at, "pay_url": pending.url}
+        )
+        return asked, None
+    assert waiting is not None
+    times = {"asked_at": waiting.asked_at, "ends_at": waiting.ends_at}
+    return None, WaitingMoveView.model_validate(to | times)
+
+
+def _cohort_name(ports: Ports, move: PendingMove | WaitingMove) -> str:
+    cohort = ports.repository.get_course(move.to_course_id)
+    return cohort_name(cohort) if cohort is not None else move.to_course_id
 
 
 def _needs_course(application: Application, now: datetime) -> bool:

@@ -7,9 +7,10 @@ SEQUENCE, taken from the person's counter once per message so it only ever grows
   cancels the sessions that were removed.
 * An invitation to a follow-up event puts that one event in, under the same person's UID; so
   does a notice that the event changed, or takes it out when no cohort lists it any more.
-* A cancellation or a refund that ends a booking takes its sessions out again; its follow-ups
-  only if the person keeps no other confirmed booking in the programme (they are still a
-  graduate, and the events are still theirs).
+* A cancellation or a refund that ends a booking takes its sessions out again, if they were
+  ever put in (its confirmation sent, not skipped: a colleague withdrawn moments after
+  applying was never invited); its follow-ups only if the person keeps no other confirmed
+  booking in the programme (they are still a graduate, and the events are still theirs).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
 from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
 from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
 from booking.domain.register import may_yet_complete
+from booking.domain.timeline import EntryKind
 from booking.services.ports import Ports
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
@@ -59,7 +61,7 @@ def calendar_files(
         if entries:
             ics = ports.calendar.calendar(
                 entries,
-                name=course.definition.title,
+                name=_calendar_name(ports, job, course, cancelled=is_cancel),
                 stamp=now,
                 sequence=sequence,
                 organizer=organizer,
@@ -73,6 +75,16 @@ def calendar_files(
         put_in=[e for e in requested if e.event],
         taken_out=[e for e in cancelled if e.event],
     )
+
+
+def _calendar_name(ports: Ports, job: EmailJob, course: Course, *, cancelled: bool) -> str:
+    """The calendar's name: its course's title; a moved booking's cancel.ics is the old
+    cohort's, whose sessions it takes out (and whose ORGANIZER sends it)."""
+    if cancelled and job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
+        left = ports.repository.get_course(job.from_course_id)
+        if left is not None:
+            return left.definition.title
+    return course.definition.title
 
 
 def organizer_of(ports: Ports, course: Course) -> Party:
@@ -106,7 +118,7 @@ def _entries(
         ]
     if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
         return _follow_up_event(ports, job, application, course), []
-    if _ends_a_booking(job, application):
+    if _ends_a_booking(job, application) and _invited(ports, application):
         return [], _ended_booking(ports, application, course)
     return [], []
 
@@ -201,6 +213,29 @@ def _ends_a_booking(job: EmailJob, application: Application) -> bool:
         # Only a booking (paid, invoiced or funded) ever had its sessions put in a calendar.
         return application.was_booked
     return job.kind is EmailKind.PAYMENT_REFUNDED and job.reason in REFUNDS_ENDING_A_BOOKING
+
+
+# The messages that put a booking's sessions in the person's calendar.
+INVITING = frozenset(
+    {EmailKind.BOOKING_CONFIRMED, EmailKind.SESSIONS_CHANGED, EmailKind.BOOKING_TRANSFERRED}
+)
+
+
+def _invited(ports: Ports, application: Application) -> bool:
+    """Whether the booking's sessions were ever put in the person's calendar, so that taking
+    them out means something: its confirmation was sent (the mailer's ledger; a confirmation
+    the mailer skipped, the booking having ended before it was reached, is never claimed
+    there), or a message that invites was (its history keeps every message sent, after the
+    ledger's claims expire), or it moved (the move's message invited it)."""
+    if application.transfers:
+        return True
+    confirmation = EmailJob.about(
+        EmailKind.BOOKING_CONFIRMED, application.application_id, application.course_id
+    )
+    if ports.repository.email_state(confirmation.job_id) in ("sending", "sent"):
+        return True
+    _, history = ports.repository.application_with_timeline(application.application_id)
+    return any(entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history)
 
 
 def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:

@@ -25,10 +25,12 @@ from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
+from booking.domain.waiting_moves import waiting_on
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
+from booking.services.waiting_moves import MovingIn, moving_in
 
 S = ApplicationStatus
 MAX_QUERY_LENGTH = 254  # the longest email address
@@ -118,6 +120,9 @@ class CourseApplications:
     # Each group booking of the course: the organisation its manager booked for (a
     # colleague's row says their place was paid by it).
     group_organisations: dict[str, str] = field(default_factory=dict)
+    # Bookings of other cohorts whose move here waits (``services.waiting_moves``): on its
+    # waiting list, or holding a seat here for a dearer move.
+    moving_in: list[MovingIn] = field(default_factory=list)
 
 
 def course_applications(
@@ -149,7 +154,9 @@ def course_applications(
         if (wanted is None or a.status is wanted) and (not query or _matches(a, query))
     ]
     organisations = organisations_of_course(ports, course_id)
-    return CourseApplications(course, shown, counts, wanted, query, problems, organisations)
+    return CourseApplications(
+        course, shown, counts, wanted, query, problems, organisations, moving_in(ports, course)
+    )
 
 
 def _matches(application: Application, query: str) -> bool:
@@ -197,6 +204,8 @@ def available_actions(application: Application) -> frozenset[str]:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")
+    if waiting_on(application) is not None:
+        actions.add("withdraw_move")  # its place on a full cohort's waiting list
     if application.status in FUNDABLE_STATUSES:
         actions.add("bursary")
     if application.has_open_invoice():
@@ -238,6 +247,9 @@ def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:
             named.setdefault(course_id, "")
     if waiting is not None:
         named.setdefault(waiting.to_course_id, "")
+    on_a_list = waiting_on(application)
+    if on_a_list is not None:
+        named.setdefault(on_a_list.to_course_id, "")
     for course_id in named:
         cohort = ports.repository.get_course(course_id)
         named[course_id] = cohort_name(cohort) if cohort is not None else course_id

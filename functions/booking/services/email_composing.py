@@ -96,6 +96,11 @@ def _template_values(
             if left
             else ""
         )
+    if job.kind is EmailKind.MOVE_LAPSED and job.to_course_id:
+        to = ports.repository.get_course(job.to_course_id)
+        context["move_to"] = (
+            course_name(to.definition.title, to.first_start(), to.definition.timezone) if to else ""
+        )
     if application.group_place is not None:
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     context["can_pay"] = (

@@ -163,6 +163,8 @@ def email_context(
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
+        # A move that did not happen: the cohort it was to join (named by the composer).
+        "move_to": "",
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>
         # of <organisation>"), said by the composer, which reads the group.
         "paid_by_group": None,

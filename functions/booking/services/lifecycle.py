@@ -18,6 +18,7 @@ from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, S
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
+from booking.domain.waiting_moves import wait_over
 from booking.domain.wording import status_named
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
@@ -34,6 +35,7 @@ from booking.services.ports import Ports
 from booking.services.provider_erasure import forget_owed_customers
 from booking.services.settle import settle_money
 from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
+from booking.services.waiting_moves import end_overdue_wait
 from booking.services.waitlist import given_a_seat, offer_free_places, waitlist
 
 logger = Logger(child=True)
@@ -139,6 +141,13 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
                 complete_owed_refund(ports, application)
                 summary.transfer_refunds_made += 1
             except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+            continue
+        if wait_over(application, now):
+            # A move waiting for a seat ends unmoved once either cohort has begun.
+            try:
+                end_overdue_wait(ports, application, now)
+            except Conflict as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue
         if application.pending_move is not None and application.pending_move.overdue(now):

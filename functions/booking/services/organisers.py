@@ -32,6 +32,7 @@ from booking.domain.wording import (
     status_with_reason,
 )
 from booking.services.access import existing_course
+from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
@@ -44,6 +45,7 @@ from booking.services.provider_erasure import (
 )
 from booking.services.register import certificate_url
 from booking.services.settle import clean_up
+from booking.services.waiting_moves import moving_in
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -54,11 +56,25 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = existing_course(ports, course_id)
     organisations = organisations_of_course(ports, course_id)
     return [
-        _roster_row(application, course.definition.price, organisations)
+        {
+            **_roster_row(application, course.definition.price, organisations),
+            "moving_in": None,
+        }
         for application in sorted(
             ports.repository.list_applications(course_id),
             key=lambda a: (a.created_at, a.application_id),
         )
+    ] + [
+        # Bookings of other cohorts whose move here waits: shown as such, after its own.
+        {
+            **_roster_row(m.application, course.definition.price, {}),
+            "moving_in": {
+                "kind": m.kind,
+                "from_course_id": m.application.course_id,
+                "since": _iso(m.since),
+            },
+        }
+        for m in moving_in(ports, course)
     ]
 
 
@@ -90,21 +106,12 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "course_id": application.course_id,
         "status_reason": application.status_reason,
         "transfers": transfers_of(application),
-        "pending_move": pending_move_of(application),
-    }
-
-
-def pending_move_of(application: Application) -> dict[str, Any] | None:
-    """The move to a dearer cohort waiting for its difference, if any (minor units)."""
-    pending = application.pending_move
-    if pending is None:
-        return None
-    return {
-        "to_course_id": pending.to_course_id,
-        "difference": pending.difference,
-        "currency": pending.price_after.currency,
-        "expires_at": _iso(pending.expires_at),
-        "pay_url": pending.url,
+        **{
+            name: move.model_dump(mode="json") if move is not None else None
+            for name, move in zip(
+                ("pending_move", "waiting_move"), moves_waiting(ports, application), strict=True
+            )
+        },
     }
 
 

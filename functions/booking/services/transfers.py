@@ -29,6 +29,7 @@ from booking.domain.transfers import (
     transfer_refund_key,
     with_transfer_refund,
 )
+from booking.domain.waiting_moves import other_move_refusal, waiting_on, waiting_refusal
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.ports import Ports
@@ -50,6 +51,9 @@ class Choice:
     # What the person is asked to pay by card before the move is made (minor units; 0: the
     # move is made at once).
     difference: int = 0
+    # Whether the booking may join this (full) cohort's waiting list instead, if the
+    # organiser chooses (``domain.waiting_moves``).
+    can_wait: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
                 c.status(now),
                 _why_not(application, source, c, now),
                 difference_asked(application, c),
+                waiting_on(application) is None
+                and waiting_refusal(application, source, c, now) is None,
             )
             for c in cohorts
         ],
@@ -98,6 +104,13 @@ def _why_not(
     """Why the booking cannot move to ``target`` now, as its choice says it: the cohort its
     waiting move asks for is that move (its seat there is the one held for it, not a full
     cohort); any other waits until the move is paid or withdrawn."""
+    waiting = waiting_on(application)
+    if waiting is not None:
+        return (
+            _waits_already(application, target)
+            if waiting.to_course_id == target.course_id
+            else other_move_refusal(application, target.course_id)
+        )
     pending = application.pending_move
     if pending is not None and pending.to_course_id == target.course_id:
         return TransferRefused(
@@ -108,9 +121,17 @@ def _why_not(
     return refusal(application, source, target, now)
 
 
+def _waits_already(application: Application, target: Course) -> TransferRefused:
+    return TransferRefused(
+        "move_waiting",
+        f"this booking is on the waiting list of {cohort_name(target)} already: it moves when "
+        f"a place frees there; withdraw that move to choose again",
+    )
+
+
 def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Application:
     """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
-    target_id = _course_id(to_course_id)
+    target_id = typed_course_id(to_course_id)
 
     def attempt(current: Application) -> Application:
         if _moved_there(current, target_id):
@@ -119,7 +140,17 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         if pending is not None and pending.to_course_id == target_id:
             return current  # asked again: the move waits for its difference (opened below)
         source = course_of(ports, current)
-        target = _target(ports, target_id)
+        target = target_course(ports, target_id)
+        waiting = waiting_on(current)
+        if waiting is not None:
+            # It waits on a waiting list: it moves when a seat frees there, or is withdrawn.
+            refused = (
+                _waits_already(current, target)
+                if waiting.to_course_id == target_id
+                else other_move_refusal(current, target_id)
+            )
+            assert refused is not None
+            raise Conflict(refused.message, code=refused.code)
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
             raise Conflict(decided.message, code=decided.code)
@@ -129,12 +160,12 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
             # save would find the enrolment taken, and the payment would only go back).
             enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
             if enrolled not in (None, current.application_id):
-                raise _already_applied(target)
+                raise already_applied(target)
         return _save(ports, decided.application, current, target)
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
     if saved.pending_move is not None and saved.pending_move.to_course_id == target_id:
-        asked = open_move_checkout(ports, saved, _target(ports, target_id))
+        asked = open_move_checkout(ports, saved, target_course(ports, target_id))
         logger.info(
             "booking's move waits for its difference",
             extra={"application_id": asked.application_id, "to": target_id},
@@ -150,7 +181,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
     return saved
 
 
-def _target(ports: Ports, target_id: str) -> Course:
+def target_course(ports: Ports, target_id: str) -> Course:
     target = ports.repository.get_course(target_id)
     if target is None:
         raise InvalidInput(
@@ -169,10 +200,10 @@ def _save(ports: Ports, new: Application, current: Application, target: Course) 
             code="course_full",
         ) from full
     except AlreadyApplied as taken:
-        raise _already_applied(target) from taken
+        raise already_applied(target) from taken
 
 
-def _already_applied(target: Course) -> Conflict:
+def already_applied(target: Course) -> Conflict:
     return Conflict(
         f"the person already has an application for {cohort_name(target)}; cancel one "
         f"of the two first",
@@ -234,7 +265,7 @@ def _moved_there(application: Application, target_id: str) -> bool:
     )
 
 
-def _course_id(value: object) -> str:
+def typed_course_id(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(
             "the cohort to move to needs attention", {"to_course_id": "choose a cohort"}

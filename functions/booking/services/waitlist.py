@@ -93,18 +93,29 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
         return []
     if not course.accepts_applications(now):
         return []
+    # Imported here: a waiting move, once moved, offers the seat it left through this function.
+    from booking.services import waiting_moves
+
+    # One list, one order: the people who applied here and the bookings whose move waits for
+    # a seat here (``domain.waiting_moves``), each by when it began waiting.
     queue = sorted(
-        (a for a in ports.repository.list_applications(course_id) if a.status is S.WAITLISTED),
-        key=lambda a: (a.waitlisted_at or a.created_at, a.application_id),
+        (
+            *(a for a in ports.repository.list_applications(course_id) if a.status is S.WAITLISTED),
+            *waiting_moves.waiting_for(ports, course),
+        ),
+        key=waiting_moves.place_in_line,
     )
     offered: list[str] = []
     for application in queue:
         if len(offered) >= course.places_left:
             break
         try:
-            ports.repository.save(
-                given_a_seat(application, course, now, reason="place_freed"), application
-            )
+            if application.status is S.WAITLISTED:
+                ports.repository.save(
+                    given_a_seat(application, course, now, reason="place_freed"), application
+                )
+            elif not waiting_moves.offer_seat(ports, application, course):
+                continue  # its move could not be made any more: it ended, the next one's turn
         except CourseFull:
             break
         except StaleWrite:
@@ -120,13 +131,22 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
 def waitlist_position(ports: Ports, application: Application) -> int | None:
     if application.status is not S.WAITLISTED:
         return None
-    mine = (application.waitlisted_at or application.created_at, application.application_id)
+    from booking.services import waiting_moves
+
+    mine = waiting_moves.place_in_line(application)
     ahead = sum(
         1
         for other in ports.repository.list_applications(application.course_id)
-        if other.status is S.WAITLISTED
-        and (other.waitlisted_at or other.created_at, other.application_id) < mine
+        if other.status is S.WAITLISTED and waiting_moves.place_in_line(other) < mine
     )
+    course = ports.repository.get_course(application.course_id)
+    if course is not None and course.waiting > 1:
+        # Bookings whose move waits for a seat here stand in the same line.
+        ahead += sum(
+            1
+            for other in waiting_moves.waiting_for(ports, course)
+            if waiting_moves.place_in_line(other) < mine
+        )
     return ahead + 1
 
 

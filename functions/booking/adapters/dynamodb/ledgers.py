@@ -94,6 +94,11 @@ class DynamoEmailLedger:
         )
 
     @translate_aws_errors
+    def email_state(self, job_id: str) -> str | None:
+        item = self.table.get(email_claim_key(job_id))
+        return item["state"]["S"] if item is not None and "state" in item else None
+
+    @translate_aws_errors
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         """Never mail this address again (SES bounce or complaint). Stores a digest only."""
         self.table.client.put_item(

@@ -25,7 +25,7 @@ from booking.adapters.dynamodb.schema import (
     holding_key,
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application
 from booking.domain.errors import StaleWrite
 from booking.domain.groups import GroupStatus
 from booking.domain.limits import (
@@ -34,6 +34,7 @@ from booking.domain.limits import (
     HoldingChanges,
     Limited,
     code_course,
+    waiting_places,
 )
 
 Action = tuple[str, dict[str, Any]]
@@ -161,23 +162,19 @@ def group_place_release(table: str, application: Application | None) -> dict[str
     }
 
 
-def _is_waiting(application: Application | None) -> bool:
-    return application is not None and application.status is ApplicationStatus.WAITLISTED
-
-
 def _courses_touched(
     stored: Application, previous: Application | None, changes: HoldingChanges
 ) -> list[str]:
     """The courses a save may move counters on: the application's, the one it left, and every
     one whose seat it claims or gives back (a dearer move's hold)."""
     seats = {h.of for h in (*changes.claimed, *changes.released) if h.thing is Limited.SEAT}
-    return sorted({stored.course_id, *((previous.course_id,) if previous else ()), *seats})
+    # And every one whose waiting list it joins or leaves (a waiting move's cohort).
+    waits = waiting_places(stored) | waiting_places(previous)
+    return sorted({stored.course_id, *((previous.course_id,) if previous else ()), *seats, *waits})
 
 
 def _waiting_on(application: Application | None, course_id: str) -> int:
-    return int(
-        _is_waiting(application) and application is not None and application.course_id == course_id
-    )
+    return int(course_id in waiting_places(application))
 
 
 def _code_of(table: str, application: Application, delta: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.domain.course import Course
+from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import FIELD_NAMES, moment_when, money_words
 from booking.handlers.pages.apply import (
@@ -100,9 +101,15 @@ def _status_said(group: GroupBooking) -> str:
     return _GROUP_STATUS[group.status.value]
 
 
-def _place_said(group: GroupBooking, state: str) -> str:
+def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
         return "Released: the booking was not paid"
+    if state == "released" and any(
+        p.number == number and p.released_unfilled for p in group.places
+    ):
+        # The sweep released it at the apply-by date, nobody having applied: not the
+        # manager's cancellation (the overview's one wording).
+        return PLACE_STATE_WORDS["released_unfilled"]
     return _STATES.get(state, state.replace("_", " ").capitalize())
 
 
@@ -139,7 +146,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
                     "number": place.number,
                     "name": place.name,
                     "email": place.email,
-                    "state": _place_said(group, place.state),
+                    "state": _place_said(group, place.number, place.state),
                     "released": place.state == "released",
                     "reference": place.reference,
                     "link": place.link,

@@ -81,8 +81,31 @@ def status_page(
             invoice_action=invoice_action,
             money=_money_lines(view, definition.price),
             certificate_url=certificate_url,
+            move=_move(view, timezone),
         )
     )
+
+
+def _move(view: ApplicationView, timezone: str) -> dict[str, str] | None:
+    """The booking's move that waits, in words: a dearer cohort's difference to pay (its link
+    and deadline, in the course's time, as the page's dates are), or a full cohort's waiting
+    list."""
+    pending, waiting = view.pending_move, view.waiting_move
+    if pending is not None:
+        return {
+            "kind": "pending",
+            "to": pending.to_course_name,
+            "difference": money_words(pending.difference, pending.currency),
+            "until": moment_when(pending.expires_at, timezone),
+            "pay_url": pending.pay_url or "",
+        }
+    if waiting is not None:
+        return {
+            "kind": "waiting",
+            "to": waiting.to_course_name,
+            "until": day_when(waiting.ends_at, timezone),
+        }
+    return None
 
 
 def _to_pay(view: ApplicationView, course_price: Money) -> str:

@@ -25,12 +25,20 @@ _CONSOLE_APPLICATION = path_parameter("application_id")
 TRANSFER_DONE = "moved"
 MOVE_ASKED = "move_asked"
 MOVE_WITHDRAWN = "move_withdrawn"
+MOVE_WAITING = "move_waiting"  # joined a full cohort's waiting list
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "maxLength": 200,
     "description": "The course id of the cohort to move to: another cohort of the same "
     "programme, still taking applications, with a place free",
+}
+_WAIT: dict[str, Any] = {
+    "type": "boolean",
+    "default": False,
+    "description": "The organiser's choice for a full cohort: the booking joins its waiting "
+    "list (the answer's `waiting_move`) instead of being refused, keeping its seat where it is "
+    "until a place frees there for it",
 }
 _CHOICE: dict[str, Any] = {
     "type": "object",
@@ -41,6 +49,11 @@ _CHOICE: dict[str, Any] = {
         "places_left": {"type": "integer"},
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
+        "can_wait": {
+            "type": "boolean",
+            "description": "The cohort is full (or people wait there) and the booking may join "
+            "its waiting list instead (`wait: true`)",
+        },
         "difference": {
             "type": "integer",
             "description": "What the person is asked to pay by card before the move is made "
@@ -66,7 +79,12 @@ _MOVE_RULES = (
     "passes or it is withdrawn. A booking paid by invoice is refused a dearer cohort. The "
     "person gets one email when it moves: the old sessions cancelled (cancel.ics), the new "
     "ones added (invite.ics). Asking again for the same move answers the booking as moved "
-    "(or still waiting) and completes a refund still owed. Amounts are in minor units (pence)."
+    "(or still waiting) and completes a refund still owed. Amounts are in minor units (pence). "
+    "A full cohort (or one where people wait) is refused with 409 `course_full`, unless the "
+    "body says `wait: true`: then the booking keeps its seat and joins that cohort's waiting "
+    "list (the answer's `waiting_move`), in one order with the people who applied there; when "
+    "a seat frees for it, it is moved as above (a dearer cohort: asked for the difference). "
+    "It ends unmoved when withdrawn, when the booking ends, or when either cohort begins."
 )
 
 TRANSFER_ADMIN: tuple[Route, ...] = (
@@ -112,7 +130,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "properties": {"to_course_id": _TO_COURSE},
+                        "properties": {"to_course_id": _TO_COURSE, "wait": _WAIT},
                         "required": ["to_course_id"],
                     }
                 }
@@ -125,13 +143,15 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "POST",
         "/admin/applications/{application_id}/transfer/withdraw",
         "withdrawMove",
-        "Withdraw a move to a dearer cohort that waits for its difference to be paid",
+        "Withdraw a move that waits: for a dearer cohort's difference to be paid, or on a full "
+        "cohort's waiting list",
         {"200": json_answer("AdminApplicationOut", "The application, staying where it is")},
         errors=(400, 404, 409),
         description="The seat held on the dearer cohort goes back (offered to its waiting "
         "list), the checkout for the difference is expired at Stripe, and the person is told "
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
-        "whole. 409 `no_move_pending` when no move waits.",
+        "whole. A move waiting on a full cohort's waiting list leaves it, and the person is "
+        "told. 409 `no_move_pending` when no move waits.",
         parameters=(_APPLICATION,),
         tags=TAGS_ADMIN,
     ),
@@ -159,13 +179,27 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         "consoleTransfer",
         "Move a confirmed booking to the chosen cohort",
         {
-            "303": see_other(f"Done: to the application's page with `?done={TRANSFER_DONE}`"),
+            "303": see_other(
+                f"Done: to the application's page with `?done={TRANSFER_DONE}` "
+                f"(`{MOVE_ASKED}`: a dearer move asked; `{MOVE_WAITING}`: on the full "
+                f"cohort's waiting list)"
+            ),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The cohorts' page again, saying why not"),
             "422": page("The cohorts' page again: no cohort chosen, or no such cohort"),
         },
         parameters=(_CONSOLE_APPLICATION,),
-        body=console_form({"to_course_id": _TO_COURSE}, "to_course_id"),
+        body=console_form(
+            {
+                "to_course_id": _TO_COURSE,
+                "wait": {
+                    "type": "string",
+                    "enum": ["yes"],
+                    "description": "The full cohort's *Join its waiting list* button",
+                },
+            },
+            "to_course_id",
+        ),
         tags=TAGS_CONSOLE,
         done=TRANSFER_DONE,
     ),
@@ -174,7 +208,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         "POST",
         "/console/applications/{application_id}/transfer/withdraw",
         "consoleWithdrawMove",
-        "Withdraw a move to a dearer cohort waiting for its difference to be paid",
+        "Withdraw a move waiting for its difference to be paid or on a full cohort's waiting list",
         {
             "303": see_other(f"Done: to the application's page with `?done={MOVE_WITHDRAWN}`"),
             "404": page("No such application (or a path segment longer than any id)"),

@@ -1,0 +1,179 @@
+"""A move to a full cohort that joins its waiting list, if the organiser chooses (issue 21).
+Pure rules, no I/O.
+
+A confirmed booking asked to move to a cohort with no seat free for a newcomer (full, or people
+waiting there) is refused unless the organiser says to wait. Then the booking keeps its seat and
+status where it is and gains a :class:`WaitingMove`: it is listed on the full cohort's waiting
+list in the order it was asked, beside the people who applied there. One list, one order, one
+rule: nobody takes a seat there while someone waits (``domain.limits.waiting_places`` counts the
+waiting move on that cohort's ``waiting`` counter, so the table's condition keeps newcomers
+out), and the first seat that frees goes to whoever was first, an applicant or a waiting move
+(``services.waitlist``).
+
+When a seat frees and the waiting move is first, its checks are made again (the booking and
+the money may have changed meanwhile) and then:
+
+- the same price or less: the move is made in one save as any such move is
+  (``domain.transfers.transfer_made``): the old seat given back, the new one claimed, the
+  waiting place left, the one email with the calendars, the facilitators told;
+- dearer: it becomes a dearer move waiting for its difference (``domain.dearer_moves``): the
+  seat held, a checkout for the difference, its link emailed with the deadline;
+- impossible now (the booking ended, a cohort closed or began, the money cannot follow): it
+  ends unmoved and the person is told why.
+
+It also ends, unmoved, when the organiser withdraws it, the booking is cancelled or erased, or
+either cohort begins (``WaitingMove.ends_at``, the sweep's time for it). A booking waits for one
+cohort at a time, and never while a dearer move of it waits for its difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.course import Course
+from booking.domain.dearer_moves import MoveAsked, not_moved_email
+from booking.domain.transfer_record import WaitingMove
+from booking.domain.transfers import (
+    Transfer,
+    TransferRefused,
+    ask_for_difference,
+    booking_refusal,
+    cohort_name,
+    difference_asked,
+    difference_to_pay,
+    money_refusal,
+    target_refusal,
+    transfer_made,
+)
+
+S = ApplicationStatus
+
+# Why a waiting move ended unmoved (said to the person, in ``move_lapsed``'s words).
+WAITING_WITHDRAWN = "waiting_move_withdrawn"  # the organiser withdrew it
+WAITING_ENDED = "waiting_move_ended"  # a cohort began, or the move could not be made any more
+
+
+@dataclass(frozen=True)
+class WaitEnded:
+    """A waiting move that ended without moving: the booking as it is to be saved."""
+
+    application: Application
+    reason: str
+
+
+def waiting_refusal(
+    application: Application, source: Course, target: Course, now: datetime
+) -> TransferRefused | None:
+    """Why ``application`` (on ``source``) cannot wait on ``target``'s waiting list now; None
+    when it can: a booking that could move, to a cohort of its programme that takes
+    applications but has no seat free for a newcomer, whose money can follow."""
+    refused = booking_refusal(application, source, now)
+    if refused is not None:
+        return refused
+    refused = target_refusal(source, target, now)
+    if refused is None:
+        return TransferRefused(
+            "course_not_full",
+            f"{cohort_name(target)} has a place free: move the booking now instead of waiting",
+        )
+    if refused.code != "course_full":
+        return refused
+    more = difference_to_pay(application, target)
+    return money_refusal(application, source, target, more) or other_move_refusal(
+        application, target.course_id
+    )
+
+
+def other_move_refusal(application: Application, target_id: str) -> TransferRefused | None:
+    """A booking waits for or holds a place on one other cohort at a time: a dearer move
+    waiting for its difference, or a waiting move for another cohort, is withdrawn first."""
+    pending = application.pending_move
+    if pending is not None:
+        return TransferRefused(
+            "move_pending",
+            f"a move of this booking is waiting for {pending.difference_words()} to be paid; "
+            f"withdraw it first",
+        )
+    waiting = waiting_on(application)
+    if waiting is not None and waiting.to_course_id != target_id:
+        return TransferRefused(
+            "move_waiting",
+            "this booking is on another cohort's waiting list already; withdraw that move first",
+        )
+    return None
+
+
+def waiting_on(application: Application) -> WaitingMove | None:
+    """The booking's waiting move while it counts: only a confirmed booking waits."""
+    return application.waiting_move if application.status is S.CONFIRMED else None
+
+
+def joined_waiting_list(
+    application: Application, source: Course, target: Course, now: datetime
+) -> Application:
+    """``application`` on ``target``'s waiting list (its refusals checked by
+    :func:`waiting_refusal`) until a seat frees for it or either cohort begins."""
+    move = WaitingMove(
+        to_course_id=target.course_id,
+        asked_at=now,
+        ends_at=min(source.first_start(), target.first_start()),
+    )
+    return application.model_copy(update={"waiting_move": move, "updated_at": now})
+
+
+def seat_freed(
+    application: Application, source: Course, target: Course, now: datetime
+) -> Transfer | MoveAsked | WaitEnded:
+    """A seat on ``target`` freed with this waiting move first in line: the move made (the same
+    price or less), asked for (dearer), or ended unmoved when it cannot be made any more."""
+    left = application.model_copy(update={"waiting_move": None})
+    more = difference_to_pay(left, target)
+    refused = (
+        booking_refusal(left, source, now)
+        or _closed(target, now)
+        or money_refusal(left, source, target, more)
+    )
+    if refused is not None:
+        return wait_ended(application, now, WAITING_ENDED)
+    if difference_asked(left, target):
+        return ask_for_difference(left, source, target, now, more)
+    return transfer_made(left, source, target, now)
+
+
+def _closed(target: Course, now: datetime) -> TransferRefused | None:
+    if target.accepts_applications(now):
+        return None
+    return TransferRefused("course_closed", f"{cohort_name(target)} is closed or has begun")
+
+
+def wait_ended(application: Application, now: datetime, reason: str) -> WaitEnded:
+    """The waiting move ended unmoved: its place on that waiting list goes (derived), the
+    booking stays as it was, and the person is told which cohort it did not join and why."""
+    move = application.waiting_move
+    assert move is not None
+    ended = application.model_copy(update={"waiting_move": None, "updated_at": now})
+    asked = f"wait-{int(move.asked_at.timestamp())}"
+    not_moved = not_moved_email(application, move.to_course_id, asked)
+    return WaitEnded(ended.with_emails(not_moved.model_copy(update={"reason": reason})), reason)
+
+
+def wait_over(application: Application, now: datetime) -> bool:
+    """Whether the waiting move's time is up: either cohort has begun."""
+    move = waiting_on(application)
+    return move is not None and move.ends_at <= now
+
+
+__all__ = [
+    "WAITING_ENDED",
+    "WAITING_WITHDRAWN",
+    "WaitEnded",
+    "joined_waiting_list",
+    "other_move_refusal",
+    "seat_freed",
+    "wait_ended",
+    "wait_over",
+    "waiting_on",
+    "waiting_refusal",
+]

@@ -1,0 +1,443 @@
+"""A move to a full cohort that joins its waiting list, if the organiser chooses (issue 21),
+through the handlers on moto and the Stripe stand-in (``domain.waiting_moves``).
+
+The cohorts are ``tests.integration.test_transfers``'s: ``move-full`` holds one person, at the
+same price as spring; winter costs £50 more. The organiser asks with ``wait: true``; the booking
+keeps its seat and waits in the one order with the people who applied there; a seat freeing
+there moves it (or asks for the difference), and withdrawing, cancelling, erasing or a cohort
+beginning ends it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from booking.domain.wording import moment_when
+from booking.services.lifecycle import sweep
+from booking.services.waiting_moves import offer_seat
+from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
+from tests.support.console import ConsoleBrowser
+from tests.support.system import System
+
+CAROL, DAN = "carol@example.org", "dan@example.org"
+
+
+def _wait(cohorts: Cohorts, application_id: str, to: str = "move-full") -> dict[str, Any]:
+    asked = cohorts.system.admin(
+        "POST",
+        f"/applications/{application_id}/transfer",
+        json_body={"to_course_id": to, "wait": True},
+    )
+    assert asked.status == 200, asked.body
+    body: dict[str, Any] = asked.json()
+    return body
+
+
+def _bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
+    """Bob holds move-full's one place; Ada is booked on spring: the two ids."""
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    return cohorts, _bob_of(system), ada["application_id"]
+
+
+def _ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
+    """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    return cohorts, cohorts.book("move-spring", ADA)
+
+
+def _bob_of(system: System) -> str:
+    [bob] = [
+        a["application_id"] for a in system.admin("GET", "/courses/move-full/applications").json()
+    ]
+    return str(bob)
+
+
+def _cancel(system: System, application_id: str) -> None:
+    cancelled = system.admin(
+        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200, cancelled.body
+
+
+def _day_words(iso_day: str) -> str:
+    """A day as the emails write it: "Monday 4 January 2027"."""
+    day = date.fromisoformat(iso_day)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _waiting_count(system: System, course_id: str) -> int:
+    """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
+    course = system.ports.repository.get_course(course_id)
+    assert course is not None
+    return course.waiting
+
+
+def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
+    system: System,
+) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+
+    refused = cohorts.move(ada, "move-full")
+    assert refused.status == 409
+    assert refused.json()["error"]["code"] == "course_full"
+    choices = system.admin("GET", f"/applications/{ada}/transfer-choices").json()["cohorts"]
+    assert [c["course_id"] for c in choices if c["can_wait"]] == ["move-full"]
+
+    waiting = _wait(cohorts, ada)
+
+    # The booking stays where it is, with its seat; it waits on the full cohort's list.
+    assert (waiting["course_id"], waiting["status"]) == ("move-spring", "confirmed")
+    assert waiting["waiting_move"]["to_course_id"] == "move-full"
+    assert cohorts.places_left("move-spring") == 4
+    assert _waiting_count(system, "move-full") == 1
+    # Asking again is the same waiting move, in its first place in line; never a second.
+    again = _wait(cohorts, ada)
+    assert again["waiting_move"] == waiting["waiting_move"]
+    assert _waiting_count(system, "move-full") == 1
+    # Nor may it ask for another move meanwhile.
+    other = cohorts.move(ada, "move-summer")
+    assert other.status == 409
+    assert other.json()["error"]["code"] == "move_waiting"
+    # A cohort with a place free needs no waiting list.
+    free = system.admin(
+        "POST",
+        f"/applications/{bob}/transfer",
+        json_body={"to_course_id": "move-summer", "wait": True},
+    )
+    assert free.status == 409
+    assert free.json()["error"]["code"] == "course_not_full"
+    bad = system.admin(
+        "POST",
+        f"/applications/{ada}/transfer",
+        json_body={"to_course_id": "move-full", "wait": "yes"},
+    )
+    assert bad.status == 422
+    assert bad.json()["error"]["fields"] == {"wait": "true or false"}
+
+
+def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+    # Someone applies there after the move was asked: behind it in the one line.
+    carol = system.apply("move-full", email=CAROL).json()
+    assert carol["status"] == "waitlisted"
+    assert system.status_of(carol)["waitlist_position"] == 2
+    cohorts.emails()
+
+    _cancel(system, bob)
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["status"], record["waiting_move"]) == (
+        "move-full",
+        "confirmed",
+        None,
+    )
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-full") == 0
+    assert system.status_of(carol)["status"] == "waitlisted"
+    assert system.status_of(carol)["waitlist_position"] == 1
+    assert _waiting_count(system, "move-full") == 1
+    sent = cohorts.emails()
+    [moved] = [m for m in sent if m.to == [ADA]]
+    assert moved.subject.startswith("Your booking has moved")
+    assert set(_calendars(moved)) == {"invite.ics", "cancel.ics"}
+    told = {address for m in sent for address in m.to}
+    assert {"facilitator-spring@example.org", "facilitator-full@example.org"} <= told
+
+
+def test_an_applicant_who_waited_first_is_offered_the_seat_first(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    carol = system.apply("move-full", email=CAROL).json()
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada)
+
+    _cancel(system, bob)
+
+    assert system.status_of(carol)["status"] == "offered"
+    record = cohorts.record(ada)
+    assert record["course_id"] == "move-spring"
+    assert record["waiting_move"]["to_course_id"] == "move-full"
+
+
+def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    system.put_course("move-winter", {**cohorts.files["move-winter"], "capacity": 1})
+    bob = cohorts.book("move-winter", BOB)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _wait(cohorts, ada, "move-winter")
+
+    _cancel(system, bob)
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["waiting_move"]) == ("move-spring", None)
+    pending = record["pending_move"]
+    assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
+    assert cohorts.places_left("move-winter") == 0  # held for the move
+    [link] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert pending["pay_url"] in link.text
+
+    assert system.pay(pending["pay_url"]).status == 200
+
+    record = cohorts.record(ada)
+    assert (record["course_id"], record["pending_move"]) == ("move-winter", None)
+    assert cohorts.places_left("move-spring") == 5
+
+
+def test_withdrawn_the_booking_leaves_the_list_and_the_person_is_told(system: System) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+    cohorts.emails()
+
+    withdrawn = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
+
+    assert withdrawn.status == 200, withdrawn.body
+    assert withdrawn.json()["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "not moved" in told.subject
+    # It names the cohort it was to join (and the one it stays on), and that nothing was taken.
+    full = system.course("move-full")["sessions"][0]["start"][:10]
+    assert "taken your booking off the waiting list of Moving Leadership" in told.text
+    assert _day_words(full) in told.text
+    assert "Nothing has been charged for the move" in told.text
+    again = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
+    assert again.status == 409
+    assert again.json()["error"]["code"] == "no_move_pending"
+    # The seat freeing later is nobody's in particular: a newcomer may take it.
+    _cancel(system, bob)
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+    assert cohorts.places_left("move-full") == 1
+
+
+def test_cancelled_while_waiting_its_place_in_line_goes(system: System) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+
+    _cancel(system, ada)
+
+    record = cohorts.record(ada)
+    assert (record["status"], record["waiting_move"]) == ("refunded", None)
+    assert _waiting_count(system, "move-full") == 0
+    _cancel(system, bob)
+    assert cohorts.places_left("move-full") == 1
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+
+
+def test_erased_while_waiting_its_place_in_line_goes(system: System) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+
+    erased = system.admin("DELETE", f"/people/{ADA}")
+
+    assert erased.status == 200, erased.body
+    assert cohorts.record(ada)["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    _cancel(system, bob)
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+
+
+def test_two_seats_freeing_at_once_move_the_booking_once(system: System) -> None:
+    cohorts = Cohorts(system)
+    system.put_course("move-full", {**cohorts.files["move-full"], "capacity": 2})
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    carol = cohorts.book("move-full", CAROL)["application_id"]
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    dan = cohorts.book("move-summer", DAN)["application_id"]
+    _wait(cohorts, ada)
+    _wait(cohorts, dan)
+    stale = system.ports.repository.get_application(ada)
+    course = system.ports.repository.get_course("move-full")
+    assert stale is not None
+    assert course is not None
+
+    _cancel(system, bob)
+    _cancel(system, carol)
+
+    assert cohorts.record(ada)["course_id"] == "move-full"
+    assert cohorts.record(dan)["course_id"] == "move-full"
+    assert cohorts.places_left("move-full") == 0
+    assert (cohorts.places_left("move-spring"), cohorts.places_left("move-summer")) == (5, 5)
+    # The same freed seat offered to Ada again from a list read before (a second sweep racing
+    # the first) finds her moved already: nothing moves twice, no seat is claimed twice.
+    assert offer_seat(system.ports, stale, course) is False
+    assert cohorts.record(ada)["transfers"][-1]["to_course_id"] == "move-full"
+    assert len(cohorts.record(ada)["transfers"]) == 1
+    assert cohorts.places_left("move-full") == 0
+
+
+def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: System) -> None:
+    cohorts, booked = _ada_booked_beside_a_full_cohort(system)
+    ada = booked["application_id"]
+    waiting = _wait(cohorts, ada)["waiting_move"]
+    cohorts.emails()
+
+    sweep(system.ports, system.now() + timedelta(days=1))
+    assert cohorts.record(ada)["waiting_move"]["asked_at"] == waiting["asked_at"]  # not yet
+    system.clock_offset = cohorts.spring_start - system.now().date() + timedelta(days=1)
+    sweep(system.ports, system.now())
+
+    assert cohorts.record(ada)["waiting_move"] is None
+    assert _waiting_count(system, "move-full") == 0
+    [told] = [m for m in cohorts.emails() if m.to == [ADA]]
+    assert "not moved" in told.subject
+
+
+def _page(system: System, application: dict[str, Any]) -> str:
+    reply = system.api(
+        "GET",
+        f"/applications/{application['application_id']}?token={application['token']}",
+        headers={"accept": "text/html"},
+    )
+    assert reply.status == 200, reply.body
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+
+
+def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> None:
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    assert cohorts.record(ada["application_id"])["waiting_move"] is None
+    assert system.status_of(ada)["waiting_move"] is None
+
+    _wait(cohorts, ada["application_id"])
+
+    seen = system.status_of(ada)
+    waiting = seen["waiting_move"]
+    assert waiting["to_course_id"] == "move-full"
+    assert waiting["to_course_name"].startswith("Moving Leadership, from ")
+    assert seen["pending_move"] is None
+    page = _page(system, ada)
+    assert f"Waiting for a place on {waiting['to_course_name']}" in page
+    assert "Your place here stays yours meanwhile" in page
+
+    withdrawn = system.admin("POST", f"/applications/{ada['application_id']}/transfer/withdraw")
+    assert withdrawn.status == 200
+    assert cohorts.move(ada["application_id"], "move-winter").status == 200
+
+    seen = system.status_of(ada)
+    pending = seen["pending_move"]
+    assert seen["waiting_move"] is None
+    assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
+    assert pending["pay_url"]
+    page = _page(system, ada)
+    until = moment_when(
+        datetime.fromisoformat(pending["expires_at"].replace("Z", "+00:00")), "Europe/London"
+    )
+    assert f"Your move to {pending['to_course_name']}" in page
+    assert f"held for you until {until} (UK time)" in page
+    assert "Pay £50.00 and move" in page
+    raw = system.api(
+        "GET",
+        f"/applications/{ada['application_id']}?token={ada['token']}",
+        headers={"accept": "text/html"},
+    ).body
+    assert f'href="{html.escape(pending["pay_url"])}"' in raw
+
+
+def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
+    system: System,
+) -> None:
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    app_page = f"/console/applications/{ada['application_id']}"
+
+    choices = browser.get(f"{app_page}/transfer")
+    assert "Join its waiting list" in choices.body
+    joined = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-full",
+        wait="yes",
+    )
+
+    assert joined.status == 303, joined.body
+    assert joined.headers["location"].endswith("?done=move_waiting")
+    page = _text(browser.get(app_page).body)
+    assert "Move waiting for a place" in page
+    assert "On the waiting list of Moving Leadership, from" in page
+    full = _text(browser.get("/console/courses/move-full").body)
+    assert "Moving here from other cohorts" in full
+    assert (
+        f"{ada['reference']} Ada Lovelace: On the waiting list: a move from another cohort" in full
+    )
+    rows = system.admin("GET", "/courses/move-full/applications").json()
+    assert [(r["reference"], r["moving_in"]) for r in rows][-1] == (
+        ada["reference"],
+        {
+            "kind": "waiting",
+            "from_course_id": "move-spring",
+            "since": cohorts.record(ada["application_id"])["waiting_move"]["asked_at"],
+        },
+    )
+    assert rows[0]["moving_in"] is None
+
+    withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
+    assert withdrawn.status == 303
+    assert cohorts.record(ada["application_id"])["waiting_move"] is None
+
+
+def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
+    system: System, run: Any
+) -> None:
+    cohorts = Cohorts(system)
+    ada = cohorts.book("move-spring", ADA)
+    assert cohorts.move(ada["application_id"], "move-winter").status == 200
+
+    code, listed = run("roster", "move-winter")
+
+    assert code == 0, listed
+    assert f"{ada['reference']}  Ada Lovelace <{ADA}>  seat held for a move from move-spring" in (
+        listed
+    )
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    winter = _text(browser.get("/console/courses/move-winter").body)
+    assert "A place here held for its move, until the difference is paid" in winter
+
+
+def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> None:
+    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+
+    code, listed = run("transfer", ada["reference"])
+    assert code == 0, listed
+    [full] = [line for line in listed.splitlines() if line.startswith("move-full")]
+    assert "--wait joins its waiting list" in full
+    code, said = run("transfer", ada["reference"], "--to", "move-full", "--wait")
+
+    assert code == 0, said
+    assert "on the waiting list of Moving Leadership, from" in said
+    assert cohorts.record(ada["application_id"])["waiting_move"]["to_course_id"] == "move-full"
+    code, said = run("roster", "move-full")
+    assert "on the waiting list: a move from move-spring" in said
+    code, said = run("transfer", ada["reference"], "--wait")
+    assert code == 2
+
+
+def _text(body: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_a_cancel_racing_the_offer_gives_the_seat_to_the_next_in_line(system: System) -> None:
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+    carol = system.apply("move-full", email=CAROL).json()
+    listed = system.ports.repository.get_application(ada)  # the list the offer will read
+    course = system.ports.repository.get_course("move-full")
+    assert listed is not None
+    assert course is not None
+
+    _cancel(system, ada)
+    _cancel(system, bob)
+
+    # The offer made from the list read before the cancel takes nothing; the seat went to the
+    # next in line, once.
+    assert offer_seat(system.ports, listed, course) is False
+    assert cohorts.record(ada)["course_id"] == "move-spring"
+    assert system.status_of(carol)["status"] == "offered"
+    assert cohorts.places_left("move-full") == 0
