@@ -183,8 +183,8 @@ def _cancelled(facts: Facts) -> Standing:
     if facts.reason == "refund_requested":
         return Standing(
             "Booking cancelled",
-            "Your booking has been cancelled and your payment is being refunded in full. We "
-            "will email you when the refund is on its way.",
+            "Your booking has been cancelled and your payment is being refunded in full. "
+            "Refunds usually reach your account within 5 to 10 working days.",
             "neutral",
         )
     if facts.paid:
@@ -214,7 +214,7 @@ _REFUNDED = {
         "The course filled up while your payment was on its way, so we could not confirm a "
         "place and have refunded you in full."
     ),
-    "cancelled_and_refunded": "Your booking was cancelled and your payment refunded in full.",
+    "cancelled_and_refunded": "Your booking was cancelled, and your payment refunded in full.",
     "refunded": "Your payment has been refunded in full, so your booking is no longer active.",
 }
 
