@@ -116,6 +116,16 @@ _ERRORS = {
 }
 
 
+# What to do, where a refusal's code says more than its status: a refusal that waiting cannot
+# change is not put down to someone else's change meanwhile.
+_WHAT_TO_DO_BY_CODE = {
+    "no_register": (
+        "Open the course, choose Change this course and fill in Core sessions to attend to "
+        "complete; its Register is then on the course's page."
+    ),
+}
+
+
 def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
     heading, what_to_do = _ERRORS.get(
         status,
@@ -124,6 +134,7 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
             "Nothing was changed. Try again; if it keeps happening, tell whoever runs the site.",
         ),
     )
+    what_to_do = _WHAT_TO_DO_BY_CODE.get(code, what_to_do)
     return _render(
         "error.html",
         chrome,
