@@ -22,6 +22,7 @@ from booking.cli.errors import CliError, UsageError
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 
+
 def add_commands(commands: Any) -> None:
     shown = commands.add_parser("register", help="a course's register: marks and completion")
     shown.add_argument("course_id")
