@@ -43,7 +43,9 @@ def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
     system.deliver_emails()
     _cancel(system, group, 2)
     [told] = _told(system)
-    assert told.subject == "A place given up: Compassionate Leadership Training"
+    assert told.subject == (
+        "A place given up: Compassionate Leadership Training, from Monday 7 June 2027"
+    )
     assert "Place 2 of your booking" in told.text
     assert "£200.00" in told.text
     assert group["manager_url"] in told.text
@@ -210,7 +212,9 @@ def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
     _cancel(system, group, 1)  # applied: withdrawn, told by the cancellation email instead
     sent = system.deliver_emails()
     [gone] = [e for e in sent if e.to == [COLLEAGUES[1]["email"]]]
-    assert gone.subject == "Your place on Compassionate Leadership Training has been given up"
+    assert gone.subject == (
+        "Your place has been given up: Compassionate Leadership Training, from Monday 7 June 2027"
+    )
     flat = " ".join(gone.text.split())
     assert "the link we sent you to apply for it no longer works" in flat
     assert group["places"][1]["apply_url"] not in gone.text

@@ -34,12 +34,13 @@ from booking.domain.money import money_words
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
-    from booking.domain.course import ScheduledSession
+    from booking.domain.course import Course, ScheduledSession
 
 __all__ = [
     "COURSE_STATUS_WORDS",
     "FIELD_NAMES",
     "STATUS_WORDS",
+    "cohort_name",
     "course_name",
     "day_when",
     "moment_when",
@@ -95,6 +96,12 @@ def course_name(title: str, first_start: datetime, timezone: str) -> str:
     """ "Compassionate Leadership Training, from Monday 7 June 2027": a course as people tell
     it from its other cohorts (the same title, another start)."""
     return f"{title}, from {day_when(first_start, timezone)}"
+
+
+def cohort_name(course: Course) -> str:
+    """``course_name`` of a course as it is defined now: its title and first day."""
+    definition = course.definition
+    return course_name(definition.title, course.first_start(), definition.timezone)
 
 
 # -- where a course and an application stand -------------------------------------------------
