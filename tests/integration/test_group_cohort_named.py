@@ -24,7 +24,7 @@ def _organisation(system: System) -> str:
     return str(system.course(INVOICED).get("organisation") or "")
 
 
-def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:
+def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:  # noqa: F811
     system = invoiced
     form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
@@ -37,7 +37,7 @@ def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: S
         assert f'<header class="header"><p>{organisation}</p>' in page.body
 
 
-def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:
+def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:  # noqa: F811
     system = invoiced
     paid_group(system)
     sent = system.deliver_emails()
@@ -50,7 +50,7 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: 
         assert f"--\n{COHORT}\n" in email.text
 
 
-def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:
+def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:  # noqa: F811
     system = invoiced
     reply = book(system, **BILLING)
     assert reply.status == 201, reply.body
