@@ -16,11 +16,12 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.wording import (
-    COURSE_STATUS_WORDS,
     FIELD_NAMES,
     STATUS_WORDS,
     answers_said,
+    cohort_name,
     course_name,
+    course_state_said,
     day_when,
     invoice_words,
     moment_when,
@@ -152,9 +153,10 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
             {
                 "course_id": s.course.course_id,
                 "programme": s.course.definition.programme,
-                "title": s.course.definition.title,
+                # By its first day too: two cohorts of one programme share a title.
+                "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": COURSE_STATUS_WORDS[s.status.value],
+                "status": course_state_said(s.status.value, ended=s.ended),
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
@@ -211,7 +213,9 @@ def course_page(
         keeps_register=definition.completion_min_sessions is not None,
         name=_course_name(course),
         dates=_dates(course),
-        status=COURSE_STATUS_WORDS[course.status(now).value],
+        status=course_state_said(
+            course.status(now).value, ended=max(s.end for s in course.schedule) <= now
+        ),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,

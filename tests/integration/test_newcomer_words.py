@@ -1,0 +1,110 @@
+"""Words a newcomer met, each said once and truly: an ended cohort is "Ended" in the console,
+the CLI and load-course; an expired code has no uses "left"; a place a bursary funds whole is
+"Paid by: Bursary" in the roster; the console home tells two cohorts of one title apart; the
+group form's error summary names its field; the local sign-in hint has no Markdown."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+
+from booking.domain.wording import uses_words
+from tests.conftest import COURSES_DIR
+from tests.support.cli import at_the_terminal
+from tests.support.console import ConsoleBrowser
+from tests.support.system import COURSE_ID, System
+
+HTML = {"accept": "text/html"}
+PAST = "compassionate-leadership-2025"
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    signed_in = ConsoleBrowser(system)
+    signed_in.sign_in()
+    return signed_in
+
+
+@pytest.fixture
+def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    return at_the_terminal(system, monkeypatch, capsys)
+
+
+def test_an_ended_cohort_is_said_ended_everywhere(
+    system: System, browser: ConsoleBrowser, run: Any
+) -> None:
+    code, out = run("load-course", str(COURSES_DIR / "past" / f"{PAST}.json"))
+    assert code == 0, out
+    assert f" {PAST}: " in out
+    assert out.splitlines()[0].endswith("sessions, ended")
+    assert "places left" not in out.splitlines()[0]
+
+    code, out = run("courses")
+    [line] = [line for line in out.splitlines() if f"[{PAST}]" in line]
+    assert f"[{PAST}]: Ended, £" in line
+
+    code, out = run("course", PAST)
+    assert "Status: Ended" in out
+
+    home = _text(browser.get("/console").body)
+    assert "Ended" in home
+    course_page = _text(browser.get(f"/console/courses/{PAST}").body)
+    assert "Ended" in course_page
+    assert "Closed" not in course_page
+
+
+def test_the_console_home_names_each_cohort_by_its_first_day(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    page = browser.get("/console").body
+    assert re.search(
+        rf'<a href="/console/courses/{COURSE_ID}">Compassionate Leadership Training, from '
+        r"\w+day \d+ \w+ \d{4}</a>",
+        page,
+    )
+
+
+def test_a_code_that_can_no_longer_be_used_has_no_uses_left() -> None:
+    assert uses_words(1, 2) == "1 of 2 used, 1 left"
+    assert uses_words(1, 2, ended=True) == "1 of 2 used"
+    assert uses_words(1, None, ended=True) == "1 used"
+
+
+def test_a_place_a_bursary_funds_whole_is_paid_by_bursary(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = system.apply().json()
+    assert system.grant_bursary(application, 20000).status == 200
+    assert system.status_of(application)["status"] == "confirmed"
+    reply = browser.get(f"/console/courses/{COURSE_ID}/roster.csv")
+    [row] = list(csv.DictReader(io.StringIO(reply.body.lstrip("\ufeff"))))
+    assert row["Paid by"] == "Bursary"
+
+
+def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> None:
+    form = {
+        "manager_name": "Ruth Manager",
+        "manager_email": "manager@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleague_name_1": "Colleague One",
+        "colleague_email_1": "one@example.org",
+    }
+    page = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", form=form, headers=HTML)
+    assert page.status == 422
+    assert "Tick the box to agree to how we use your answers" in page.body
+    assert "This field is required" not in page.body
+
+
+def test_the_sign_in_hint_has_no_markdown(system: System) -> None:
+    form = ConsoleBrowser(system).get("/console/sign-in")
+    assert "make run" in form.body
+    assert "`" not in _text(form.body)
