@@ -6,14 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_group_bookings import (
-    BILLING,
-    COLLEAGUES,
-    INVOICED,
-    book,
-    invoiced,  # noqa: F401 (the fixture)
-    paid_group,
-)
+from tests.integration import test_group_bookings as booked
+from tests.integration.test_group_bookings import invoiced  # noqa: F401 (the fixture)
 from tests.support.system import System
 
 HTML = {"accept": "text/html"}
@@ -21,14 +15,14 @@ COHORT = "Compassionate Leadership Training, from Monday 7 June 2027"
 
 
 def _organisation(system: System) -> str:
-    return str(system.course(INVOICED).get("organisation") or "")
+    return str(system.course(booked.INVOICED).get("organisation") or "")
 
 
 def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:  # noqa: F811
     system = invoiced
-    form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML)
+    form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
-    group: dict[str, Any] = paid_group(system)
+    group: dict[str, Any] = booked.paid_group(system)
     page = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML)
     assert f"</span>{COHORT}</h1>" in page.body
     organisation = _organisation(system)
@@ -39,10 +33,12 @@ def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: S
 
 def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:  # noqa: F811
     system = invoiced
-    paid_group(system)
+    booked.paid_group(system)
     sent = system.deliver_emails()
     group_emails = [
-        e for e in sent if e.to in (["florence@example.org"], *[[c["email"]] for c in COLLEAGUES])
+        e
+        for e in sent
+        if e.to in (["florence@example.org"], *[[c["email"]] for c in booked.COLLEAGUES])
     ]
     assert group_emails
     for email in group_emails:
@@ -52,7 +48,7 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: 
 
 def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:  # noqa: F811
     system = invoiced
-    reply = book(system, **BILLING)
+    reply = booked.book(system, **booked.BILLING)
     assert reply.status == 201, reply.body
     invoice_items = [r for r in system.stripe_http.requests if r.path == "/v1/invoiceitems"]
     assert invoice_items

@@ -9,7 +9,6 @@ import csv
 import html
 import io
 import re
-from typing import Any
 
 import pytest
 
@@ -34,14 +33,13 @@ def browser(system: System) -> ConsoleBrowser:
     return signed_in
 
 
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    return at_the_terminal(system, monkeypatch, capsys)
-
-
 def test_an_ended_cohort_is_said_ended_everywhere(
-    system: System, browser: ConsoleBrowser, run: Any
+    system: System,
+    browser: ConsoleBrowser,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    run = at_the_terminal(system, monkeypatch, capsys)
     code, out = run("load-course", str(COURSES_DIR / "past" / f"{PAST}.json"))
     assert code == 0, out
     assert f" {PAST}: " in out
@@ -91,13 +89,10 @@ def test_a_place_a_bursary_funds_whole_is_paid_by_bursary(
 
 
 def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> None:
-    form = {
-        "manager_name": "Ruth Manager",
-        "manager_email": "manager@example.org",
-        "organisation": "St Elsewhere NHS Trust",
-        "colleague_name_1": "Colleague One",
-        "colleague_email_1": "one@example.org",
-    }
+    # Every field filled in but the consent box, left unticked.
+    manager = {"manager_name": "Ruth Manager", "manager_email": "manager@example.org"}
+    colleague = {"colleague_name_1": "Colleague One", "colleague_email_1": "one@example.org"}
+    form = {**manager, "organisation": "St Elsewhere NHS Trust", **colleague}
     page = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", form=form, headers=HTML)
     assert page.status == 422
     assert "Tick the box to agree to how we use your answers" in page.body

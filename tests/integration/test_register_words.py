@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -35,14 +34,10 @@ def test_a_course_without_a_register_names_the_forms_field(system: System) -> No
     assert "completion_min_sessions" in reply.json()["error"]["message"]
 
 
-@pytest.fixture
-def run(system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    return at_the_terminal(system, monkeypatch, capsys)
-
-
 def test_the_cli_takes_marks_in_words_and_lists_them_for_a_wrong_one(
-    system: System, run: Any
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    run = at_the_terminal(system, monkeypatch, capsys)
     first = datetime.now(UTC).date() + timedelta(days=10)
     system.put_course(COURSE, _definition(first))
     ada = _book(system, "Ada Example", "ada@example.org")
