@@ -103,3 +103,44 @@ def test_the_sign_in_hint_has_no_markdown(system: System) -> None:
     form = ConsoleBrowser(system).get("/console/sign-in")
     assert "make run" in form.body
     assert "`" not in _text(form.body)
+
+
+def test_an_approval_that_finds_the_course_full_says_it_was_approved(system: System) -> None:
+    first_day = system.course()["sessions"][0]["start"][:10]
+    system.put_course(
+        "approval-one-place",
+        {
+            "programme": "compassionate-leadership",
+            "title": "Reviewed cohort",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 1,
+            "approval_required": True,
+            "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+        },
+    )
+    made = [
+        system.apply(course_id="approval-one-place", email=f"reviewed{n}@example.org").json()
+        for n in (1, 2)
+    ]
+    for application in made:
+        system.admin("POST", f"/applications/{application['application_id']}/approve")
+    assert system.status_of(made[1])["status"] == "waitlisted"
+    [told] = [e for e in system.deliver_emails() if e.subject.startswith("You are on the wait")]
+    assert told.to == ["reviewed2@example.org"]
+    flat = " ".join(told.text.split())
+    assert "our facilitators have read your application for Reviewed cohort and approved it" in flat
+    assert "put you on its waiting list (you are number 1)" in flat
+
+
+def test_the_decline_hint_says_what_is_sent_without_a_message(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    sample = system.ports.repository.get_course(COURSE_ID)
+    assert sample is not None
+    definition = sample.definition.model_dump(mode="json")
+    system.put_course(
+        "approval-hint", {**definition, "approval_required": True, "decline_message": None}
+    )
+    application = system.apply(course_id="approval-hint").json()
+    page = _text(browser.get(f"/console/applications/{application['application_id']}").body)
+    assert "Without one they get the course's decline message, or, if it has none, a kind " in page
