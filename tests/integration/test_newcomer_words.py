@@ -144,3 +144,11 @@ def test_the_decline_hint_says_what_is_sent_without_a_message(
     application = system.apply(course_id="approval-hint").json()
     page = _text(browser.get(f"/console/applications/{application['application_id']}").body)
     assert "Without one they get the course's decline message, or, if it has none, a kind " in page
+
+
+def test_a_missing_course_in_the_console_points_to_the_courses(browser: ConsoleBrowser) -> None:
+    page = browser.get("/console/courses/nope")
+    assert page.status == 404
+    words = _text(page.body)
+    assert "No course 'nope'." in words
+    assert "start from the courses page: every course is listed there" in words

@@ -390,7 +390,9 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
 
 def _audience(entry: TimelineEntry) -> str:
     if entry.email is EmailKind.FACILITATOR_COPY:
-        return f"to {entry.recipients} facilitator{'s' if entry.recipients != 1 else ''}"
+        # Counted by address: facilitators who share an inbox get one copy.
+        n = entry.recipients or 0
+        return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
     if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
         return "to the applicant and the billing contact"
     return "to the applicant"

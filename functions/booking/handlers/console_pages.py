@@ -102,8 +102,9 @@ _ERRORS = {
     ),
     404: (
         "We could not find that",
-        "Check the address, or find the application by its reference or the person by their "
-        "email address from the courses page.",
+        "Check the address, or start from the courses page: every course is listed there, "
+        "and its search finds an application by its reference or a person by their email "
+        "address.",
     ),
     409: (
         "We could not do that",
