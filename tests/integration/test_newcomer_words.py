@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from booking.cli.commands import run_said
 from booking.domain.wording import uses_words
 from tests.conftest import COURSES_DIR
 from tests.support.cli import at_the_terminal
@@ -152,3 +153,14 @@ def test_a_missing_course_in_the_console_points_to_the_courses(browser: ConsoleB
     words = _text(page.body)
     assert "No course 'nope'." in words
     assert "start from the courses page: every course is listed there" in words
+
+
+def test_a_scheduled_run_is_said_in_words() -> None:
+    answer = (
+        '{"time": "2031-06-01T15:05:00Z", "sessions_in_window": 2, "queued": 1, '
+        '"holds_released": 0, "emails_relayed": 3, "offers_made": 1}'
+    )
+    assert run_said(answer) == (
+        "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 1 reminder queued, "
+        "0 unpaid holds released, 1 place offered to the waiting list, 3 emails relayed."
+    )

@@ -287,6 +287,33 @@ def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False
     )
 
 
+# The schedule's runs are said in UK time, as the sessions are.
+UK_TIME = "Europe/London"
+
+
+def run_said(answer: str) -> str:
+    """A scheduled run's answer in words: what it did, as of the time it ran for."""
+    try:
+        run = json.loads(answer)
+    except json.JSONDecodeError:
+        return answer
+    if not isinstance(run, dict) or "time" not in run:
+        return answer
+    when = moment_when(datetime.fromisoformat(str(run["time"]).replace("Z", "+00:00")), UK_TIME)
+
+    def count(key: str, one: str, many: str) -> str:
+        n = int(run.get(key) or 0)
+        return f"{n} {one if n == 1 else many}"
+
+    return (
+        f"Ran the schedule as of {when}: "
+        f"{count('queued', 'reminder', 'reminders')} queued, "
+        f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
+        f"{count('offers_made', 'place', 'places')} offered to the waiting list, "
+        f"{count('emails_relayed', 'email', 'emails')} relayed."
+    )
+
+
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
     moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if function_name:
