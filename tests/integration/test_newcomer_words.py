@@ -164,3 +164,20 @@ def test_a_scheduled_run_is_said_in_words() -> None:
         "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 1 reminder queued, "
         "0 unpaid holds released, 1 place offered to the waiting list, 3 emails relayed."
     )
+
+
+def test_the_group_form_asks_billing_details_as_the_application_form_does(
+    system: System,
+) -> None:
+    sample = system.ports.repository.get_course(COURSE_ID)
+    assert sample is not None
+    system.put_course(
+        "invoiced-form", {**sample.definition.model_dump(mode="json"), "invoice_allowed": True}
+    )
+    pages = [
+        system.api("GET", f"/courses/invoiced-form/{form}", headers=HTML).body
+        for form in ("apply", "group-booking")
+    ]
+    for page in pages:
+        assert re.search(r'<input type="email" id="billing_email"', page)
+        assert '<textarea id="billing_address"' in page
