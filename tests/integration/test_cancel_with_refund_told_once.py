@@ -59,3 +59,30 @@ def test_a_refund_after_a_cancellation_that_kept_the_money_is_told(system: Syste
     assert system.status_of(made)["status"] == "refunded"
     [refunded] = _to_the_applicant(system.deliver_emails())
     assert refunded.subject.startswith("Your payment has been refunded")
+
+
+def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
+    system: System,
+) -> None:
+    """Stripe's refund events may reach the webhook before the cancellation that asked for the
+    refund is saved (here they are delivered during the refund call): the refund then ends
+    the booking, the cancellation finds it ended, and one email says both, the cause the right
+    way round."""
+    made = system.api(
+        "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
+    ).json()
+    system.pay(made["checkout_url"])
+    system.deliver_emails()
+    reply = system.admin(
+        "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
+    )
+    assert reply.status == 200, reply.body
+    assert system.status_of(made)["status"] == "refunded"
+    [told] = _to_the_applicant(system.deliver_emails())
+    flat = " ".join(told.text.split())
+    assert "Your booking has been cancelled, and your payment refunded in full." in flat
+    assert [a.filename for a in told.attachments] == ["cancel.ics"]
+    page = system.api(
+        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
+    )
+    assert "Your booking has been cancelled, and your payment refunded in full." in page.body

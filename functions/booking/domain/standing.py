@@ -215,7 +215,9 @@ _REFUNDED = {
         "place and have refunded you in full."
     ),
     "cancelled_and_refunded": "Your booking was cancelled, and your payment refunded in full.",
-    "refunded": "Your payment has been refunded in full, so your booking is no longer active.",
+    # A full refund ends the booking (from Stripe's dashboard, or an organiser's cancel whose
+    # refund was reported before the cancellation was saved): to the person, it was cancelled.
+    "refunded": "Your booking has been cancelled, and your payment refunded in full.",
 }
 
 
