@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import re
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,13 @@ from tests.support.system import COURSE_ID, System
 
 HTML = {"accept": "text/html"}
 PAST = "compassionate-leadership-2025"
+
+
+def _variant(system: System, course_id: str, **changes: Any) -> None:
+    """The sample course under another id, its definition changed by ``changes``."""
+    sample = system.ports.repository.get_course(COURSE_ID)
+    assert sample is not None
+    system.put_course(course_id, sample.definition.model_copy(update=changes))
 
 
 def _text(page: str) -> str:
@@ -107,17 +115,8 @@ def test_the_sign_in_hint_has_no_markdown(system: System) -> None:
 
 
 def test_an_approval_that_finds_the_course_full_says_it_was_approved(system: System) -> None:
-    first_day = system.course()["sessions"][0]["start"][:10]
-    system.put_course(
-        "approval-one-place",
-        {
-            "programme": "compassionate-leadership",
-            "title": "Reviewed cohort",
-            "price": {"amount": 20000, "currency": "gbp"},
-            "capacity": 1,
-            "approval_required": True,
-            "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
-        },
+    _variant(
+        system, "approval-one-place", title="Reviewed cohort", capacity=1, approval_required=True
     )
     made = [
         system.apply(course_id="approval-one-place", email=f"reviewed{n}@example.org").json()
@@ -136,12 +135,7 @@ def test_an_approval_that_finds_the_course_full_says_it_was_approved(system: Sys
 def test_the_decline_hint_says_what_is_sent_without_a_message(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    sample = system.ports.repository.get_course(COURSE_ID)
-    assert sample is not None
-    definition = sample.definition.model_dump(mode="json")
-    system.put_course(
-        "approval-hint", {**definition, "approval_required": True, "decline_message": None}
-    )
+    _variant(system, "approval-hint", approval_required=True, decline_message=None)
     application = system.apply(course_id="approval-hint").json()
     page = _text(browser.get(f"/console/applications/{application['application_id']}").body)
     assert "Without one they get the course's decline message, or, if it has none, a kind " in page
@@ -169,11 +163,7 @@ def test_a_scheduled_run_is_said_in_words() -> None:
 def test_the_group_form_asks_billing_details_as_the_application_form_does(
     system: System,
 ) -> None:
-    sample = system.ports.repository.get_course(COURSE_ID)
-    assert sample is not None
-    system.put_course(
-        "invoiced-form", {**sample.definition.model_dump(mode="json"), "invoice_allowed": True}
-    )
+    _variant(system, "invoiced-form", invoice_allowed=True)
     pages = [
         system.api("GET", f"/courses/invoiced-form/{form}", headers=HTML).body
         for form in ("apply", "group-booking")
