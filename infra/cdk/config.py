@@ -13,6 +13,9 @@ from constructs import Node
 Stage = Literal["dev", "prod"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The documentation domains (RFC 2606): the Makefile's placeholder sender is one. SES can never
+# verify them, so prod refuses them at synth rather than failing every email into the DLQ.
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class StageConfig:
         sender = ctx("sender_email", "bookings@example.org")
         if "@" not in sender:
             raise ValueError("context 'sender_email' must be an email address")
+        if stage == "prod" and sender.rsplit("@", 1)[1].lower() in PLACEHOLDER_DOMAINS:
+            raise ValueError(
+                f"prod needs a real sender_email (SENDER_EMAIL): {sender} is a placeholder "
+                "that SES can never verify"
+            )
         asset = Path(ctx("asset_dir", "build/lambda"))
         return cls(
             stage=cast(Stage, stage),

@@ -55,6 +55,12 @@ def test_load_course_roster_and_reminders(
     assert [row["Email address"] for row in rows] == ["cli@example.org"]
 
     assert main(["--url", stack.url, "run-reminders", "--at", "2031-06-01T15:05:00Z"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: ")
+    assert "{" not in said  # words, not the run's JSON
+    assert (
+        main(["--url", stack.url, "run-reminders", "--at", "2031-06-01T15:05:00Z", "--json"]) == 0
+    )
     assert "2031-06-01T15:05:00" in capsys.readouterr().out
 
 

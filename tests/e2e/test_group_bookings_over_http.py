@@ -54,7 +54,7 @@ def links_emailed(stack: RunningStack, people: list[dict[str, str]]) -> dict[str
         found = {}
         for message in outbox:
             [to] = message["to"] if len(message["to"]) == 1 else [""]
-            if to in addresses and message["subject"].startswith("Your place on"):
+            if to in addresses and message["subject"].startswith("Please apply for your place"):
                 match = LINK.search(message["text"])
                 assert match is not None, message["text"]
                 found[to] = match.group(0)

@@ -23,7 +23,12 @@ DEV_CONTEXT: dict[str, Any] = {
     # Point at a directory that never exists so synth uses the offline fallback (functions/).
     "asset_dir": "build/__no_such_asset_dir__",
 }
-PROD_CONTEXT: dict[str, Any] = {**DEV_CONTEXT, "stage": "prod"}
+# prod refuses the documentation domains' placeholder sender (``config.PLACEHOLDER_DOMAINS``).
+PROD_CONTEXT: dict[str, Any] = {
+    **DEV_CONTEXT,
+    "stage": "prod",
+    "sender_email": "bookings@booking.test",
+}
 
 
 @dataclass(frozen=True)

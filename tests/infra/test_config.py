@@ -26,7 +26,9 @@ def test_defaults_to_dev() -> None:
 
 
 def test_prod_retains() -> None:
-    c = config(stage="prod", site_origin="https://book.example.org")
+    c = config(
+        stage="prod", site_origin="https://book.example.org", sender_email="bookings@booking.test"
+    )
     assert c.is_prod
     assert c.removal_policy == RemovalPolicy.RETAIN
 
@@ -38,6 +40,14 @@ def test_prod_retains() -> None:
         {"site_origin": "http://book.example.org"},
         {"stage": "prod", "site_origin": "http://localhost:5173"},
         {"sender_email": "not-an-address"},
+        # Fail closed, as the webhook does without its secret: the Makefile's placeholder
+        # sender (SENDER_EMAIL unset) is refused at synth.
+        {"stage": "prod", "site_origin": "https://book.example.org"},
+        {
+            "stage": "prod",
+            "site_origin": "https://book.example.org",
+            "sender_email": "bookings@Example.COM",
+        },
     ],
 )
 def test_rejects_bad_context(context: dict[str, Any]) -> None:

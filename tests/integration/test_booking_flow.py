@@ -41,7 +41,10 @@ def test_apply_creates_a_held_seat_and_a_checkout_session(system: System) -> Non
             "price_data": {
                 "currency": "gbp",
                 "unit_amount": "20000",
-                "product_data": {"name": "Compassionate Leadership Training"},
+                # The cohort by its first day too, as every message names it.
+                "product_data": {
+                    "name": "Compassionate Leadership Training, from Monday 7 June 2027"
+                },
             },
         }
     ]

@@ -237,7 +237,10 @@ def test_applying_again_is_answered_for_what_the_first_application_is(
         headers=HTML,
     )
     assert page.status == 409
-    assert "You have already applied for this course" in page.body
+    assert "You have already applied</h1>" in page.body
+    # The cohort named, and the email said once.
+    assert f"You have already applied for {system.course(course)['title']}, from " in page.body
+    assert page.body.count("emailed") == 1
 
 
 @pytest.mark.parametrize("how", [cancelled_unpaid, refunded])

@@ -119,7 +119,10 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
 
     booked_emails = system.deliver_emails()
     assert [(e.to, e.subject) for e in booked_emails] == [
-        (["florence@example.org"], "Your booking of 3 places: Compassionate Leadership Training")
+        (
+            ["florence@example.org"],
+            "Your booking of 3 places: Compassionate Leadership Training, from Monday 7 June 2027",
+        )
     ]
     assert group["manager_url"] in booked_emails[0].text
     # It says the invoice: sent to whom, for what, its purchase order, and its page.

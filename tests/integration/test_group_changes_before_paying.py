@@ -40,7 +40,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
     assert system.deliver_emails() == []  # no link before it is paid
     pay_invoice(system, group)
     sent = system.deliver_emails()
-    told = [e.to[0] for e in sent if e.subject.startswith("Your place on")]
+    told = [e.to[0] for e in sent if e.subject.startswith("Please apply for your place")]
     assert sorted(told) == sorted(
         [CORRECTED["email"], COLLEAGUES[1]["email"], COLLEAGUES[2]["email"]]
     )

@@ -193,12 +193,14 @@ def test_cancelling_with_a_refund_refunds_first_and_offers_the_seat(ports: Ports
     assert cancelled.status is S.CANCELLED
     assert list(gateway(ports).refunds) == [f"cancel-{booked.application_id}"]
     assert repo(ports).applications[waiting.application_id].status is S.OFFERED
-    # Stripe then reports the refund: the booking ends refunded, told once.
+    # Stripe then reports the refund: the booking ends refunded, told once (the cancellation
+    # said what is being refunded).
     payments.apply_refund_event(
         ports, RefundEvent("evt_ref", f"pi_{booked.application_id}", charge_amount_refunded=20000)
     )
     assert repo(ports).applications[booked.application_id].status is S.REFUNDED
-    assert written(ports, EmailKind.PAYMENT_REFUNDED) == [booked.application_id]
+    assert written(ports, EmailKind.CANCELLED) == [booked.application_id]
+    assert written(ports, EmailKind.PAYMENT_REFUNDED) == []
 
 
 def test_the_sweep_releases_lapsed_holds_and_relays_what_the_stream_left(

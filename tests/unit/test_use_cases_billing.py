@@ -110,7 +110,10 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     assert request.billing.po_number == "PO-12345"
     assert request.billing.billing_email == "accounts@example.nhs.uk"
     assert request.amount.amount == 20000
-    assert request.description == "Compassionate Leadership: a place for Ada Lovelace"
+    # The cohort by its first day too: an accounts team may pay for two cohorts of it.
+    assert request.description == (
+        "Compassionate Leadership, from Monday 5 July 2027: a place for Ada Lovelace"
+    )
     # 30 days from now is Monday 31 May, the Spring bank holiday: due on Tuesday 1 June
     # (Stripe is told 23:59 BST, shown as that day); no later than 7 days before the first
     # session (5 July 15:00 BST). The seat is held until that day has ended, at midnight.

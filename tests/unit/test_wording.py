@@ -155,7 +155,14 @@ def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> 
             TimelineEntry(
                 at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1
             ),
-            "Email sent to 1 facilitator: Facilitators' copy of the application",
+            # Counted by address: two facilitators sharing an inbox got one copy.
+            "Email sent to the facilitators (1 address): Facilitators' copy of the application",
+        ),
+        (
+            TimelineEntry(
+                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=2
+            ),
+            "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
             TimelineEntry(at=AT, kind=EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),

@@ -69,6 +69,7 @@ from booking.cli.commands import (
     person,
     roster,
     run_reminders,
+    run_said,
     show_application,
     show_course,
     totals,
@@ -106,7 +107,8 @@ def _said(message: str, secrets: Sequence[str], status: int) -> int:
 def _run(args: argparse.Namespace) -> str:
     if args.command == "run-reminders":
         given = base_url(args.url.strip().rstrip("/")) if args.url and args.url.strip() else None
-        return run_reminders(given, args.function, args.at)
+        answer = run_reminders(given, args.function, args.at)
+        return answer if args.json else run_said(answer)
     url = base_url(need(args.url, "--url"))
     token = checked_token(args.token)
     return COMMANDS[args.command](args, url, token)

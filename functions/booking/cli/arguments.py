@@ -202,6 +202,7 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
+    tick.add_argument("--json", action="store_true", help="the run's answer as JSON")
 
 
 def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:

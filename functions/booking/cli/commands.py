@@ -20,10 +20,11 @@ from booking.cli.client import (
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.wording import (
-    COURSE_STATUS_WORDS,
+    ENDED_WORDS,
     FIELD_NAMES,
     INVOICE_STATUS_WORDS,
     course_name,
+    course_state_said,
     discount_words,
     moment_when,
     money_words,
@@ -47,6 +48,16 @@ def _name_of(course: dict[str, Any]) -> str:
     return course_name(course["title"], min(starts), course["timezone"])
 
 
+def _ended(course: dict[str, Any]) -> bool:
+    """Whether every session of the course (from the Course JSON) is over by now."""
+    ends = [datetime.fromisoformat(s["end"]) for s in course.get("sessions") or []]
+    return bool(ends) and max(ends) <= datetime.now(UTC)
+
+
+def _state(course: dict[str, Any]) -> str:
+    return course_state_said(course["status"], ended=_ended(course))
+
+
 def _where(answer: dict[str, Any]) -> str:
     """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
     said = status_with_reason(answer["status"], answer.get("status_reason"))
@@ -65,13 +76,14 @@ def list_courses(url: str) -> str:
     lines = []
     for course in get_json(f"{url}/courses", None):
         places = (
-            f"{course['places_left']} of {course['capacity']} places left"
+            f"{course['places_left']} of {course['capacity']} places left, "
             if course["status"] == "open"
-            else "no places left"
+            else ""
+            if _ended(course)
+            else "no places left, "
         )
         lines.append(
-            f"{_name_of(course)} [{course['course_id']}]: "
-            f"{COURSE_STATUS_WORDS.get(course['status'], course['status'])}, {places}, "
+            f"{_name_of(course)} [{course['course_id']}]: {_state(course)}, {places}"
             f"{money_words(course['price']['amount'], course['price']['currency'])} a place"
         )
     return "\n".join(lines) if lines else "No courses yet."
@@ -82,7 +94,7 @@ def show_course(url: str, token: str | None, course_id: str) -> str:
     price = course["price"]
     lines = [
         f"{_name_of(course)} [{course['course_id']}]",
-        f"Status: {COURSE_STATUS_WORDS.get(course['status'], course['status'])}"
+        f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
         f"Places: {course['capacity'] - course['places_left']} of {course['capacity']} taken, "
         f"{course['places_left']} left",
@@ -124,10 +136,12 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     status, payload = send("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
     course = read_json(checked(status, payload))
     verb = "created" if status == 201 else "updated"
-    said = (
-        f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, "
-        f"{course['places_left']} of {course['capacity']} places left"
+    places = (
+        ENDED_WORDS.lower()
+        if _ended(course)
+        else f"{course['places_left']} of {course['capacity']} places left"
     )
+    said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 
@@ -208,9 +222,14 @@ def _code_terms(url: str, code: dict[str, Any]) -> str:
     """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
     standing as the console's codes page says them."""
     off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
-    said = f"{off}, {uses_words(code['times_used'], code['max_uses'])}"
-    if code["expires_at"]:
-        expires = datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
+    expires = (
+        datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
+        if code["expires_at"]
+        else None
+    )
+    ended = not code.get("active", True) or (expires is not None and expires <= datetime.now(UTC))
+    said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
+    if expires is not None:
         zone = get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
         said += f", until {moment_when(expires, zone)}"
     if not code.get("active", True):
@@ -306,6 +325,33 @@ def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False
     return "\n".join(
         [f"Bookings: {bookings_said(money)}"]
         + [f"{name}: {amount}" for name, amount in money_figures(money)]
+    )
+
+
+# The schedule's runs are said in UK time, as the sessions are.
+UK_TIME = "Europe/London"
+
+
+def run_said(answer: str) -> str:
+    """A scheduled run's answer in words: what it did, as of the time it ran for."""
+    try:
+        run = json.loads(answer)
+    except json.JSONDecodeError:
+        return answer
+    if not isinstance(run, dict) or "time" not in run:
+        return answer
+    when = moment_when(datetime.fromisoformat(str(run["time"]).replace("Z", "+00:00")), UK_TIME)
+
+    def count(key: str, one: str, many: str) -> str:
+        n = int(run.get(key) or 0)
+        return f"{n} {one if n == 1 else many}"
+
+    return (
+        f"Ran the schedule as of {when}: "
+        f"{count('queued', 'reminder', 'reminders')} queued, "
+        f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
+        f"{count('offers_made', 'place', 'places')} offered to the waiting list, "
+        f"{count('emails_relayed', 'email', 'emails')} relayed."
     )
 
 

@@ -19,10 +19,8 @@ from urllib.parse import quote
 
 from booking.cli.client import get_json, post_json
 from booking.cli.errors import CliError, UsageError
-from booking.domain.attendance import MARK_WORDS, Mark
+from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
-
-MARKS = [m.value for m in Mark]
 
 
 def add_commands(commands: Any) -> None:
@@ -32,7 +30,7 @@ def add_commands(commands: Any) -> None:
     mark.add_argument("course_id")
     mark.add_argument("application", help="the application's reference or id")
     mark.add_argument("session", help="the core session's number (1, 2, ...) or key")
-    mark.add_argument("mark", choices=MARKS)
+    mark.add_argument("mark", help=MARKS_SAID)
     imported = commands.add_parser(
         "import-attendance", help="mark attended from a meeting's attendance export (CSV)"
     )
@@ -62,7 +60,7 @@ def _said(register: dict[str, Any]) -> str:
     sessions = register["sessions"]
     lines = [
         f"Completion: {register['completion_min_sessions']} of {len(sessions)} core sessions",
-        *(f"  {n}. {s['title']} ({s['key']})" for n, s in enumerate(sessions, start=1)),
+        *(f"  {n}. {s['title']}" for n, s in enumerate(sessions, start=1)),
         "",
     ]
     for row in register["rows"]:
@@ -96,16 +94,19 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
 
 
 def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
+    given = mark_named(args.mark)
+    if given is None:
+        raise UsageError(f"no mark {args.mark!r}: give {MARKS_SAID}")
     register = get_json(_path(url, args.course_id), token)
     body = {
         "application_id": args.application,
         "session": _session_key(register, args.session),
-        "mark": args.mark,
+        "mark": given.value,
     }
     row = post_json(f"{_path(url, args.course_id)}/marks", token, body)
     if args.json:
         return json.dumps(row, indent=2)
-    said = MARK_WORDS[Mark(args.mark)].lower()
+    said = MARK_WORDS[given].lower()
     return f"{row['reference'] or row['application_id']} {row['name']}: {said}"
 
 

@@ -27,6 +27,20 @@ MARK_WORDS = {
 }
 
 
+def mark_named(given: str) -> Mark | None:
+    """The mark ``given`` names, by its value or its words in any case ("apologies", "Sent
+    apologies"); None if it names none."""
+    said = " ".join(given.replace("-", " ").replace("_", " ").lower().split())
+    for mark, words in MARK_WORDS.items():
+        if said in (mark.value, words.lower()):
+            return mark
+    return None
+
+
+# The marks as a person may type them, for a sentence that lists them.
+MARKS_SAID = "attended, absent, or apologies (sent apologies)"
+
+
 class CertificateTerms(BaseModel):
     """What a completer's certificate says, frozen when the register closed: the PDF and the
     verification page read these words, never the course as it is now (a course edited

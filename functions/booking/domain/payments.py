@@ -256,18 +256,32 @@ def _booking_refunded(
     application: Application, recorded: Application, now: datetime, amount: int
 ) -> Application:
     """A booking whose payments have all come back ends: seat freed, reminders stop, told
-    why (``recorded``: ``application`` with the refund written down)."""
+    why (``recorded``: ``application`` with the refund written down).
+
+    A refund the cancellation asked for was said by the cancellation's own email (cancelled,
+    and what is being refunded, with the calendar's cancel): one act, one email. Any other
+    full refund (from Stripe's dashboard, after a cancellation that kept the money) is news,
+    and has an email of its own."""
     reason = "cancelled_and_refunded" if application.status is S.CANCELLED else "refunded"
-    return recorded.moved_to(
+    ended = recorded.moved_to(
         S.REFUNDED,
         now,
         seat_held=False,
-        status_reason="refunded",
+        status_reason=reason,
         # A move that waits (for its difference, or on a waiting list) ends with the booking,
         # as on a cancellation: its hold or place in line goes back, its checkout is expired.
         pending_move=None,
         waiting_move=None,
-    ).with_emails(_refund_email(application, amount, "full", reason))
+    )
+    if _refund_was_announced(application):
+        return ended
+    return ended.with_emails(_refund_email(application, amount, "full", reason))
+
+
+def _refund_was_announced(application: Application) -> bool:
+    """Whether the act that ended ``application`` already told the person their money is
+    coming back (a cancellation with a refund says so in its email)."""
+    return application.status is S.CANCELLED and application.status_reason == "refund_requested"
 
 
 def _refund_email(application: Application, amount: int, occasion: str, reason: str) -> EmailJob:

@@ -61,13 +61,18 @@ def register_ends_at(course: Course) -> datetime:
     return max(s.end for s in core_sessions(course))
 
 
+# Why a course without a register refuses one, in the words of both ways to give it one: the
+# console's course form and the definition's field.
+NO_REGISTER = (
+    'this course keeps no register: give it "Core sessions to attend to complete" (on the '
+    "console, Change this course; in its definition, completion_min_sessions)"
+)
+
+
 def _require_register(course: Course) -> int:
     required = course.definition.completion_min_sessions
     if required is None:
-        raise Conflict(
-            "this course keeps no register: its definition gives no completion_min_sessions",
-            code="no_register",
-        )
+        raise Conflict(NO_REGISTER, code="no_register")
     return required
 
 

@@ -183,8 +183,8 @@ def _cancelled(facts: Facts) -> Standing:
     if facts.reason == "refund_requested":
         return Standing(
             "Booking cancelled",
-            "Your booking has been cancelled and your payment is being refunded in full. We "
-            "will email you when the refund is on its way.",
+            "Your booking has been cancelled and your payment is being refunded in full. "
+            "Refunds usually reach your account within 5 to 10 working days.",
             "neutral",
         )
     if facts.paid:
@@ -214,8 +214,10 @@ _REFUNDED = {
         "The course filled up while your payment was on its way, so we could not confirm a "
         "place and have refunded you in full."
     ),
-    "cancelled_and_refunded": "Your booking was cancelled and your payment refunded in full.",
-    "refunded": "Your payment has been refunded in full, so your booking is no longer active.",
+    "cancelled_and_refunded": "Your booking was cancelled, and your payment refunded in full.",
+    # A full refund ends the booking (from Stripe's dashboard, or an organiser's cancel whose
+    # refund was reported before the cancellation was saved): to the person, it was cancelled.
+    "refunded": "Your booking has been cancelled, and your payment refunded in full.",
 }
 
 

@@ -34,13 +34,16 @@ from booking.domain.money import money_words
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
-    from booking.domain.course import ScheduledSession
+    from booking.domain.course import Course, ScheduledSession
 
 __all__ = [
     "COURSE_STATUS_WORDS",
+    "ENDED_WORDS",
     "FIELD_NAMES",
     "STATUS_WORDS",
+    "cohort_name",
     "course_name",
+    "course_state_said",
     "day_when",
     "moment_when",
     "money_words",
@@ -97,6 +100,12 @@ def course_name(title: str, first_start: datetime, timezone: str) -> str:
     return f"{title}, from {day_when(first_start, timezone)}"
 
 
+def cohort_name(course: Course) -> str:
+    """``course_name`` of a course as it is defined now: its title and first day."""
+    definition = course.definition
+    return course_name(definition.title, course.first_start(), definition.timezone)
+
+
 # -- where a course and an application stand -------------------------------------------------
 
 COURSE_STATUS_WORDS: Mapping[str, str] = {
@@ -104,6 +113,15 @@ COURSE_STATUS_WORDS: Mapping[str, str] = {
     "full": "Full (waiting list)",
     "closed": "Closed",
 }
+# A cohort whose every session is over: said so, rather than "Closed" with places "left".
+ENDED_WORDS = "Ended"
+
+
+def course_state_said(status: str, *, ended: bool) -> str:
+    """A course's state in words, one way wherever it is shown (console, CLI, load-course):
+    an ended cohort is "Ended", whatever its status says of applications."""
+    return ENDED_WORDS if ended else COURSE_STATUS_WORDS.get(status, status)
+
 
 STATUS_WORDS: Mapping[str, str] = {
     "pending_review": "Awaiting review",
@@ -372,7 +390,9 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
 
 def _audience(entry: TimelineEntry) -> str:
     if entry.email is EmailKind.FACILITATOR_COPY:
-        return f"to {entry.recipients} facilitator{'s' if entry.recipients != 1 else ''}"
+        # Counted by address: facilitators who share an inbox get one copy.
+        n = entry.recipients or 0
+        return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
     if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
         return "to the applicant and the billing contact"
     return "to the applicant"
@@ -388,9 +408,12 @@ def discount_words(percent_off: float | None, amount_off: int | None, currency: 
     return f"{money_words(amount_off or 0, currency)} off"
 
 
-def uses_words(uses: int, max_uses: int | None) -> str:
+def uses_words(uses: int, max_uses: int | None, *, ended: bool = False) -> str:
     """A code's uses as this system counts them (the count that limits it): "3 of 10 used,
-    7 left", or "3 used, no limit"."""
+    7 left", or "3 used, no limit"; a code that has ended (expired, past its last day) has no
+    uses "left": "3 of 10 used"."""
+    if ended:
+        return f"{uses} of {max_uses} used" if max_uses is not None else f"{uses} used"
     if max_uses is None:
         return f"{uses} used, no limit"
     left = max(max_uses - uses, 0)

@@ -19,7 +19,7 @@ from booking.domain.course_money import (
 )
 from booking.domain.programme import programme_title
 from booking.domain.wording import (
-    COURSE_STATUS_WORDS,
+    course_state_said,
     discount_words,
     moment_when,
     money_words,
@@ -42,6 +42,11 @@ CODE_LABELS = {
     "max_uses": "Uses allowed",
     "last_day": "Last day it works",
 }
+
+
+def _code_ended(code: DiscountCode, now: datetime) -> bool:
+    """Expired by an organiser or past its last day: no use of it is "left"."""
+    return not code.active or (code.expires_at is not None and code.expires_at <= now)
 
 
 def _code_state(code: DiscountCode, now: datetime) -> str:
@@ -75,7 +80,7 @@ def codes_page(
             {
                 "code": code.code,
                 "off": discount_words(code.percent_off, code.amount_off, currency),
-                "uses": uses_words(code.uses, code.max_uses),
+                "uses": uses_words(code.uses, code.max_uses, ended=_code_ended(code, now)),
                 "until": moment_when(code.expires_at, zone) if code.expires_at else "No end",
                 "state": _code_state(code, now),
                 "active": code.active,
@@ -182,7 +187,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 "course_id": s.course.course_id,
                 "name": _course_name(s.course),
                 "dates": _dates(s.course),
-                "status": COURSE_STATUS_WORDS[s.status.value],
+                "status": course_state_said(s.status.value, ended=s.ended),
                 "taken": s.course.seats_taken,
                 "left": s.course.places_left,
                 "capacity": s.course.definition.capacity,

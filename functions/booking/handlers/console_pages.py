@@ -17,11 +17,12 @@ from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
-    COURSE_STATUS_WORDS,
     FIELD_NAMES,
     STATUS_WORDS,
     answers_said,
+    cohort_name,
     course_name,
+    course_state_said,
     day_when,
     invoice_words,
     moment_when,
@@ -105,8 +106,9 @@ _ERRORS = {
     ),
     404: (
         "We could not find that",
-        "Check the address, or find the application by its reference or the person by their "
-        "email address from the courses page.",
+        "Check the address, or start from the courses page: every course is listed there, "
+        "and its search finds an application by its reference or a person by their email "
+        "address.",
     ),
     409: (
         "We could not do that",
@@ -120,6 +122,16 @@ _ERRORS = {
 }
 
 
+# What to do, where a refusal's code says more than its status: a refusal that waiting cannot
+# change is not put down to someone else's change meanwhile.
+_WHAT_TO_DO_BY_CODE = {
+    "no_register": (
+        "Open the course, choose Change this course and fill in Core sessions to attend to "
+        "complete; its Register is then on the course's page."
+    ),
+}
+
+
 def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
     heading, what_to_do = _ERRORS.get(
         status,
@@ -128,6 +140,7 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
             "Nothing was changed. Try again; if it keeps happening, tell whoever runs the site.",
         ),
     )
+    what_to_do = _WHAT_TO_DO_BY_CODE.get(code, what_to_do)
     return _render(
         "error.html",
         chrome,
@@ -145,9 +158,10 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
             {
                 "course_id": s.course.course_id,
                 "programme": s.course.definition.programme,
-                "title": s.course.definition.title,
+                # By its first day too: two cohorts of one programme share a title.
+                "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": COURSE_STATUS_WORDS[s.status.value],
+                "status": course_state_said(s.status.value, ended=s.ended),
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
@@ -204,7 +218,9 @@ def course_page(
         keeps_register=definition.completion_min_sessions is not None,
         name=_course_name(course),
         dates=_dates(course),
-        status=COURSE_STATUS_WORDS[course.status(now).value],
+        status=course_state_said(
+            course.status(now).value, ended=max(s.end for s in course.schedule) <= now
+        ),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,

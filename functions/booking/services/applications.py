@@ -36,6 +36,7 @@ from booking.domain.errors import (
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
+from booking.domain.wording import cohort_name
 from booking.services.access import authorised
 from booking.services.application_view import ApplicationView as ApplicationView
 from booking.services.application_view import view_of as view_of
@@ -285,9 +286,11 @@ def _refuse_if_applied_already(ports: Ports, course_id: str, email: str) -> str 
     if earlier is None or earlier.enrolment_ended:
         return earlier_id
     _tell_where_it_stands(ports, earlier)
+    course = ports.repository.get_course(course_id)
+    cohort = cohort_name(course) if course is not None else "this course"
     raise AlreadyApplied(
-        "you have already applied for this course with this email address; we have "
-        "emailed you where your application stands, with the link to it"
+        f"you have already applied for {cohort} with this email address; we have emailed "
+        "you where your application stands, with the link to it"
     )
 
 

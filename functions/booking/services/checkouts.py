@@ -19,6 +19,7 @@ from booking.domain.errors import (
 )
 from booking.domain.money import Money
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
+from booking.domain.wording import cohort_name
 from booking.services.access import authorised, existing_course, refuse_unless_payable
 from booking.services.application_view import ApplicationView, view_of
 from booking.services.concurrency import concurrent_update, retried
@@ -108,7 +109,8 @@ def open_checkout(
         CheckoutRequest(
             application_id=application.application_id,
             course_id=course.course_id,
-            product_name=course.definition.title,
+            # The cohort by title and first day, as every message names it.
+            product_name=cohort_name(course),
             # A bursary's share never reaches Stripe; the code is Stripe's to apply.
             price=Money(amount=price.amount - application.bursary, currency=price.currency),
             discount=discount,

@@ -48,6 +48,7 @@ class CourseSummary:
     waiting: int
     pending_review: int
     money: CourseMoney  # counted as the money page and the /admin totals count it
+    ended: bool = False  # every session is over
 
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:
@@ -72,6 +73,7 @@ def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
         money=course_money(
             applications, course.definition.price, ports.groups.groups_of_course(course.course_id)
         ),
+        ended=max(s.end for s in schedule) <= now,
     )
 
 

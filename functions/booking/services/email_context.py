@@ -70,7 +70,7 @@ REASON_WORDS = {
         "Your booking was cancelled, and we have refunded what you paid for it."
     ),
     "refunded": (
-        "Your booking has been refunded in full, so it is no longer active. If you did not "
+        "Your booking has been cancelled, and your payment refunded in full. If you did not "
         "expect this, just reply to this email."
     ),
     "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),

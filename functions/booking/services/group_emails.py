@@ -17,7 +17,7 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.domain.wording import moment_when, money_words
+from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, EmailSendError, Ports
 
 
@@ -75,7 +75,8 @@ def _values(
     return {
         "course": {
             "title": definition.title,
-            "name": definition.title,
+            # The cohort as every message names it (the footer): its title and first day.
+            "name": cohort_name(course),
             "organisation": getattr(definition, "organisation", "") or "",
             "enquiries_email": definition.enquiries_email or "",
         },

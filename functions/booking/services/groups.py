@@ -21,7 +21,7 @@ from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.domain.wording import places_words
+from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
 from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 
@@ -132,7 +132,8 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
 
 def places_line(group: GroupBooking, course: Course) -> str:
     """The invoice's line: how many places, on which course (never who they are for)."""
-    return f"{places_words(group.seats_held or len(group.places))}: {course.definition.title}"
+    # The cohort by title and first day: an accounts team may pay for two cohorts of it.
+    return f"{places_words(group.seats_held or len(group.places))}: {cohort_name(course)}"
 
 
 def invoice_for_places(

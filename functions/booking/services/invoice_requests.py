@@ -13,6 +13,7 @@ from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.money import Money
+from booking.domain.wording import cohort_name
 from booking.services.ports import InvoiceRequest, Ports
 
 logger = Logger(child=True)
@@ -44,7 +45,7 @@ def invoice_request(
         application_id=application.application_id,
         course_id=course.course_id,
         # What the employer's accounts need to match it: the course and who attends.
-        description=f"{course.definition.title}: a place for {application.answers.name}",
+        description=f"{cohort_name(course)}: a place for {application.answers.name}",
         amount=Money(amount=price.amount - application.bursary, currency=price.currency),
         billing=billing,
         due_at=due_at,

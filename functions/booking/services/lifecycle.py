@@ -66,7 +66,7 @@ def approve(ports: Ports, application_id: str) -> Application:
                 )
             except CourseFull:
                 pass  # the last place went meanwhile: this read is still current, so it waits
-        return ports.repository.save(waitlist(application, now), application)
+        return ports.repository.save(waitlist(application, now, approved=True), application)
 
     return retried(attempt, lambda: _load(ports, application_id))
 

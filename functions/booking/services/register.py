@@ -27,6 +27,7 @@ from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.people import address_digest
 from booking.domain.register import (
     CERTIFICATE_CODE_BYTES,
+    NO_REGISTER,
     CertificateDetails,
     RegisterRow,
     certificate_code,
@@ -84,10 +85,7 @@ def _course(ports: Ports, course_id: str) -> Course:
     if course is None:
         raise NotFound("no such course")
     if not keeps_register(course):
-        raise Conflict(
-            "this course keeps no register: add completion_min_sessions to its definition",
-            code="no_register",
-        )
+        raise Conflict(NO_REGISTER, code="no_register")
     return course
 
 

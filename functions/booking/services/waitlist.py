@@ -79,9 +79,16 @@ def held_for_payment(application: Application, now: datetime) -> Application:
     )
 
 
-def waitlist(application: Application, now: datetime) -> Application:
+def waitlist(application: Application, now: datetime, *, approved: bool = False) -> Application:
+    """On the waiting list; ``approved``: the organisers approved it when the course was full,
+    which its email says (the approval is news, as an offer's is)."""
     return released_to(application, S.WAITLISTED, now, waitlisted_at=now).with_emails(
-        EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
+        EmailJob.about(
+            EmailKind.WAITLISTED,
+            application.application_id,
+            application.course_id,
+            reason="approved" if approved else None,
+        )
     )
 
 

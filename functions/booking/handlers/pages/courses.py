@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.domain.course import Course, SessionKind
-from booking.domain.wording import course_name, session_when
+from booking.domain.wording import cohort_name, course_name, session_when
 from booking.handlers.pages.templates import environment, sessions
 
 
@@ -26,6 +26,8 @@ def course_facts(course: Course) -> dict[str, Any]:
     core = [s for s in course.schedule if s.kind is SessionKind.CORE]
     return {
         "title": definition.title,
+        # The cohort as every message names it: its title and first day.
+        "name": cohort_name(course),
         "organisation": definition.organisation or "",
         "overview": _paragraphs(definition.overview),
         "audience": _paragraphs(definition.audience),

@@ -27,14 +27,14 @@ _NEXT_STEPS = {
 
 # Refusals a person can act on get a heading that says what happened, not just "could not".
 _CODE_HEADINGS = {
-    "already_applied": "You have already applied for this course",
+    "already_applied": "You have already applied",
     "course_closed": "Applications for this course are closed",
     "offer_lapsed": "This offer has lapsed",
     "place_booked_for_you": "A place has been booked for you",
 }
 _CODE_NEXT_STEPS = {
-    "already_applied": "We have emailed the address you gave with where your application "
-    "stands and the link to its page.",
+    # The refusal itself says the email was sent: this says only what to do with it.
+    "already_applied": "The link in that email opens your application's page.",
     "course_closed": "The courses page lists the courses taking applications now.",
     "offer_lapsed": "Your application's page says whether a place can still be booked: the "
     "link is in every email we have sent you.",

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from booking.domain.course import Course
 from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
-from booking.domain.wording import FIELD_NAMES, moment_when, money_words
+from booking.domain.wording import moment_when, money_words
 from booking.handlers.pages.apply import (
     APPLICATION_FIELDS,
     course_form,
@@ -65,7 +65,8 @@ def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, st
             listed.append({"name": name, "message": message, "href": f"#{name}"})
         else:
             value = values.get(name, "")
-            said = friendly_error(name, reason, value) if name in FIELD_NAMES else reason
+            # The form's own words for its fields and controls (the consent box too).
+            said = friendly_error(name, reason, value)
             listed.append({"name": name, "message": _sentence(said), "href": f"#{name}"})
     return listed
 

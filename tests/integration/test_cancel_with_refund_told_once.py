@@ -1,0 +1,88 @@
+"""An organiser's cancel with a refund is one act, told in one email: the cancellation, saying
+what is being refunded, with the calendar's cancel. The refund's own events from Stripe, which
+follow it, end the booking refunded and send nothing more; the status page says the cause the
+right way round (cancelled, and the payment refunded)."""
+
+from __future__ import annotations
+
+from booking.domain.emails import OutgoingEmail
+from tests.support.applications import session_id_of
+from tests.support.system import COURSE_ID, System, application_body
+
+HTML = {"accept": "text/html"}
+EMAIL = "cancelled-refunded@example.org"
+
+
+def _to_the_applicant(sent: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    return [m for m in sent if list(m.to) == [EMAIL]]
+
+
+def test_a_cancel_with_refund_sends_one_email_saying_both(system: System) -> None:
+    made = system.api(
+        "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
+    ).json()
+    system.pay(made["checkout_url"])
+    system.deliver_emails()  # the acknowledgement and the confirmation
+
+    with system.standin.webhooks_held():  # as at Stripe: the refund's events follow its answer
+        reply = system.admin(
+            "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
+        )
+    assert reply.status == 200, reply.body
+    assert system.status_of(made)["status"] == "refunded"  # the stand-in's refund events came
+    [told] = _to_the_applicant(system.deliver_emails())
+
+    assert told.subject.startswith("Your booking has been cancelled")
+    assert "the £200.00 you paid is being refunded in full" in told.text
+    assert "we will email you" not in told.text
+    assert [a.filename for a in told.attachments] == ["cancel.ics"]
+
+    page = system.api(
+        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
+    )
+    assert "Your booking was cancelled, and your payment refunded in full." in page.body
+    assert "so your booking is no longer active" not in page.body
+
+
+def test_a_refund_after_a_cancellation_that_kept_the_money_is_told(system: System) -> None:
+    """A refund made later (from Stripe's dashboard) is news the cancellation did not give: it
+    has its own email."""
+    made = system.api(
+        "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
+    ).json()
+    system.pay(made["checkout_url"])
+    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    [cancelled] = _to_the_applicant(system.deliver_emails())[-1:]
+    assert "does not refund the £200.00 you paid" in cancelled.text
+
+    assert system.stripe_local("POST", f"/checkout/{session_id_of(made)}/refund").status == 200
+    assert system.status_of(made)["status"] == "refunded"
+    [refunded] = _to_the_applicant(system.deliver_emails())
+    assert refunded.subject.startswith("Your payment has been refunded")
+
+
+def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
+    system: System,
+) -> None:
+    """Stripe's refund events may reach the webhook before the cancellation that asked for the
+    refund is saved (here they are delivered during the refund call): the refund then ends
+    the booking, the cancellation finds it ended, and one email says both, the cause the right
+    way round."""
+    made = system.api(
+        "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
+    ).json()
+    system.pay(made["checkout_url"])
+    system.deliver_emails()
+    reply = system.admin(
+        "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
+    )
+    assert reply.status == 200, reply.body
+    assert system.status_of(made)["status"] == "refunded"
+    [told] = _to_the_applicant(system.deliver_emails())
+    flat = " ".join(told.text.split())
+    assert "Your booking has been cancelled, and your payment refunded in full." in flat
+    assert [a.filename for a in told.attachments] == ["cancel.ics"]
+    page = system.api(
+        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
+    )
+    assert "Your booking has been cancelled, and your payment refunded in full." in page.body

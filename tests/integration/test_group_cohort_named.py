@@ -1,0 +1,55 @@
+"""A group booking names its cohort by title and first day wherever a person or an accounts
+team meets it, as every other message does: the manager's form and page (under the centre's
+name), every group email's subject and footer, and the invoice's line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration import test_group_bookings as booked
+from tests.integration.test_group_bookings import invoiced  # noqa: F401 (the fixture)
+from tests.support.system import System
+
+HTML = {"accept": "text/html"}
+COHORT = "Compassionate Leadership Training, from Monday 7 June 2027"
+
+
+def _organisation(system: System) -> str:
+    return str(system.course(booked.INVOICED).get("organisation") or "")
+
+
+def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:  # noqa: F811
+    system = invoiced
+    form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
+    assert f"</span>{COHORT}</h1>" in form.body
+    group: dict[str, Any] = booked.paid_group(system)
+    page = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML)
+    assert f"</span>{COHORT}</h1>" in page.body
+    organisation = _organisation(system)
+    if organisation:  # the centre's name heads both, as on the application form
+        assert f'<header class="header"><p>{organisation}</p>' in form.body
+        assert f'<header class="header"><p>{organisation}</p>' in page.body
+
+
+def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:  # noqa: F811
+    system = invoiced
+    booked.paid_group(system)
+    sent = system.deliver_emails()
+    group_emails = [
+        e
+        for e in sent
+        if e.to in (["florence@example.org"], *[[c["email"]] for c in booked.COLLEAGUES])
+    ]
+    assert group_emails
+    for email in group_emails:
+        assert email.subject.endswith(COHORT), email.subject
+        assert f"--\n{COHORT}\n" in email.text
+
+
+def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:  # noqa: F811
+    system = invoiced
+    reply = booked.book(system, **booked.BILLING)
+    assert reply.status == 201, reply.body
+    invoice_items = [r for r in system.stripe_http.requests if r.path == "/v1/invoiceitems"]
+    assert invoice_items
+    assert all(r.params["description"] == f"3 places: {COHORT}" for r in invoice_items)

@@ -1,0 +1,173 @@
+"""Words a newcomer met, each said once and truly: an ended cohort is "Ended" in the console,
+the CLI and load-course; an expired code has no uses "left"; a place a bursary funds whole is
+"Paid by: Bursary" in the roster; the console home tells two cohorts of one title apart; the
+group form's error summary names its field; the local sign-in hint has no Markdown."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+
+from booking.cli.commands import run_said
+from booking.domain.wording import uses_words
+from tests.conftest import COURSES_DIR
+from tests.support.cli import at_the_terminal
+from tests.support.console import ConsoleBrowser
+from tests.support.system import COURSE_ID, System
+
+HTML = {"accept": "text/html"}
+PAST = "compassionate-leadership-2025"
+
+
+def _variant(system: System, course_id: str, **changes: Any) -> None:
+    """The sample course under another id, its definition changed by ``changes``."""
+    sample = system.ports.repository.get_course(COURSE_ID)
+    assert sample is not None
+    system.put_course(course_id, sample.definition.model_copy(update=changes))
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    signed_in = ConsoleBrowser(system)
+    signed_in.sign_in()
+    return signed_in
+
+
+def test_an_ended_cohort_is_said_ended_everywhere(
+    system: System,
+    browser: ConsoleBrowser,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = at_the_terminal(system, monkeypatch, capsys)
+    code, out = run("load-course", str(COURSES_DIR / "past" / f"{PAST}.json"))
+    assert code == 0, out
+    assert f" {PAST}: " in out
+    assert out.splitlines()[0].endswith("sessions, ended")
+    assert "places left" not in out.splitlines()[0]
+
+    code, out = run("courses")
+    [line] = [line for line in out.splitlines() if f"[{PAST}]" in line]
+    assert f"[{PAST}]: Ended, £" in line
+
+    code, out = run("course", PAST)
+    assert "Status: Ended" in out
+
+    home = _text(browser.get("/console").body)
+    assert "Ended" in home
+    course_page = _text(browser.get(f"/console/courses/{PAST}").body)
+    assert "Ended" in course_page
+    assert "Closed" not in course_page
+
+
+def test_the_console_home_names_each_cohort_by_its_first_day(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    page = browser.get("/console").body
+    assert re.search(
+        rf'<a href="/console/courses/{COURSE_ID}">Compassionate Leadership Training, from '
+        r"\w+day \d+ \w+ \d{4}</a>",
+        page,
+    )
+
+
+def test_a_code_that_can_no_longer_be_used_has_no_uses_left() -> None:
+    assert uses_words(1, 2) == "1 of 2 used, 1 left"
+    assert uses_words(1, 2, ended=True) == "1 of 2 used"
+    assert uses_words(1, None, ended=True) == "1 used"
+
+
+def test_a_place_a_bursary_funds_whole_is_paid_by_bursary(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = system.apply().json()
+    assert system.grant_bursary(application, 20000).status == 200
+    assert system.status_of(application)["status"] == "confirmed"
+    reply = browser.get(f"/console/courses/{COURSE_ID}/roster.csv")
+    [row] = list(csv.DictReader(io.StringIO(reply.body.lstrip("\ufeff"))))
+    assert row["Paid by"] == "Bursary"
+
+
+def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> None:
+    # Every field filled in but the consent box, left unticked.
+    manager = {"manager_name": "Ruth Manager", "manager_email": "manager@example.org"}
+    colleague = {"colleague_name_1": "Colleague One", "colleague_email_1": "one@example.org"}
+    form = {**manager, "organisation": "St Elsewhere NHS Trust", **colleague}
+    page = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", form=form, headers=HTML)
+    assert page.status == 422
+    assert "Tick the box to agree to how we use your answers" in page.body
+    assert "This field is required" not in page.body
+
+
+def test_the_sign_in_hint_has_no_markdown(system: System) -> None:
+    form = ConsoleBrowser(system).get("/console/sign-in")
+    assert "make run" in form.body
+    assert "`" not in _text(form.body)
+
+
+def test_an_approval_that_finds_the_course_full_says_it_was_approved(system: System) -> None:
+    _variant(
+        system, "approval-one-place", title="Reviewed cohort", capacity=1, approval_required=True
+    )
+    made = [
+        system.apply(course_id="approval-one-place", email=f"reviewed{n}@example.org").json()
+        for n in (1, 2)
+    ]
+    for application in made:
+        system.admin("POST", f"/applications/{application['application_id']}/approve")
+    assert system.status_of(made[1])["status"] == "waitlisted"
+    [told] = [e for e in system.deliver_emails() if e.subject.startswith("You are on the wait")]
+    assert told.to == ["reviewed2@example.org"]
+    flat = " ".join(told.text.split())
+    assert "our facilitators have read your application for Reviewed cohort and approved it" in flat
+    assert "put you on its waiting list (you are number 1)" in flat
+
+
+def test_the_decline_hint_says_what_is_sent_without_a_message(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _variant(system, "approval-hint", approval_required=True, decline_message=None)
+    application = system.apply(course_id="approval-hint").json()
+    page = _text(browser.get(f"/console/applications/{application['application_id']}").body)
+    assert "Without one they get the course's decline message, or, if it has none, a kind " in page
+
+
+def test_a_missing_course_in_the_console_points_to_the_courses(browser: ConsoleBrowser) -> None:
+    page = browser.get("/console/courses/nope")
+    assert page.status == 404
+    words = _text(page.body)
+    assert "No course 'nope'." in words
+    assert "start from the courses page: every course is listed there" in words
+
+
+def test_a_scheduled_run_is_said_in_words() -> None:
+    answer = (
+        '{"time": "2031-06-01T15:05:00Z", "sessions_in_window": 2, "queued": 1, '
+        '"holds_released": 0, "emails_relayed": 3, "offers_made": 1}'
+    )
+    assert run_said(answer) == (
+        "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 1 reminder queued, "
+        "0 unpaid holds released, 1 place offered to the waiting list, 3 emails relayed."
+    )
+
+
+def test_the_group_form_asks_billing_details_as_the_application_form_does(
+    system: System,
+) -> None:
+    _variant(system, "invoiced-form", invoice_allowed=True)
+    pages = [
+        system.api("GET", f"/courses/invoiced-form/{form}", headers=HTML).body
+        for form in ("apply", "group-booking")
+    ]
+    for page in pages:
+        assert re.search(r'<input type="email" id="billing_email"', page)
+        assert '<textarea id="billing_address"' in page

@@ -1,0 +1,57 @@
+"""The register's words, as an organiser meets them: a course that keeps no register says which
+of the course form's fields gives it one (and nothing about a change meanwhile), and the CLI
+takes a mark in its words, lists them for a wrong one, and shows no session keys."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.integration.test_register import COURSE, _book, _definition
+from tests.support.cli import at_the_terminal
+from tests.support.console import ConsoleBrowser
+from tests.support.system import COURSE_ID, System
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_a_course_without_a_register_names_the_forms_field(system: System) -> None:
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = browser.get(f"/console/courses/{COURSE_ID}/register")
+    assert page.status == 409
+    words = _text(page.body)
+    assert 'This course keeps no register: give it "Core sessions to attend to complete"' in words
+    assert "choose Change this course and fill in Core sessions to attend to complete" in words
+    assert "meanwhile" not in words
+    # The API says the same, in the definition's field name too.
+    reply = system.admin("GET", f"/courses/{COURSE_ID}/register")
+    assert "completion_min_sessions" in reply.json()["error"]["message"]
+
+
+def test_the_cli_takes_marks_in_words_and_lists_them_for_a_wrong_one(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = at_the_terminal(system, monkeypatch, capsys)
+    first = datetime.now(UTC).date() + timedelta(days=10)
+    system.put_course(COURSE, _definition(first))
+    ada = _book(system, "Ada Example", "ada@example.org")
+
+    code, out = run("mark", COURSE, ada["reference"], "1", "present")
+    assert code == 2
+    assert "no mark 'present': give attended, absent, or apologies (sent apologies)" in out
+    assert "invalid choice" not in out
+
+    code, out = run("mark", COURSE, ada["reference"], "1", "Sent apologies")
+    assert code == 0, out
+    assert "sent apologies" in out
+
+    code, out = run("register", COURSE)
+    assert code == 0, out
+    assert "1 sent apologies" in out
+    assert not re.search(r"\(s\d+\)", out)
