@@ -108,8 +108,9 @@ def _template_values(
             if left
             else ""
         )
-    if job.kind is EmailKind.MOVE_LAPSED and job.to_course_id:
-        to = ports.repository.get_course(job.to_course_id)
+    moving_to = _moving_to(job, application)
+    if moving_to is not None:
+        to = ports.repository.get_course(moving_to)
         context["move_to"] = (
             course_name(to.definition.title, to.first_start(), to.definition.timezone) if to else ""
         )
@@ -120,6 +121,18 @@ def _template_values(
     )
     context["standing"] = standing(_facts(application, course, context, now))
     return context
+
+
+def _moving_to(job: EmailJob, application: Application) -> str | None:
+    """The cohort a message names as the one the booking was (or is) to join: the move that
+    did not happen, or, told they already have a place, the move that waits (hostile-wm F1:
+    the person applying there again learns their booking waits to move there)."""
+    if job.kind is EmailKind.MOVE_LAPSED:
+        return job.to_course_id
+    if job.kind is EmailKind.ALREADY_APPLIED and application.status is ApplicationStatus.CONFIRMED:
+        move = application.waiting_move or application.pending_move
+        return move.to_course_id if move is not None else None
+    return None
 
 
 def _group_payer(ports: Ports, group_id: str) -> str:

@@ -46,13 +46,15 @@ def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -
         refused = rules.waiting_refusal(current, source, target, now)
         if refused is not None:
             raise Conflict(refused.message, code=refused.code)
-        # Never for a person holding another application there: the move could not be made.
-        enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
-        if enrolled not in (None, current.application_id):
-            raise transfers.already_applied(target)
-        return ports.repository.save(
-            rules.joined_waiting_list(current, source, target, now), current
-        )
+        try:
+            # The same save claims the person's one place there (``domain.enrolments``):
+            # refused when they hold another application there, and nobody applies there
+            # with their address while the move waits.
+            return ports.repository.save(
+                rules.joined_waiting_list(current, source, target, now), current
+            )
+        except AlreadyApplied as taken:
+            raise transfers.already_applied(target) from taken
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
     logger.info(
@@ -74,7 +76,10 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
 
     def attempt(current: Application) -> Application:
         if rules.waiting_on(current) is None:
-            raise Conflict("no move of this booking is waiting", code="no_move_pending")
+            raise Conflict(
+                "no move of this booking is waiting (for payment or for a seat)",
+                code="no_move_pending",
+            )
         ended = rules.wait_ended(current, ports.clock(), rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)
 
