@@ -100,12 +100,12 @@ def test_a_freed_seat_it_can_no_longer_take_ends_it_and_says_so() -> None:
     decided = rules.seat_freed(waiting, SPRING, closed, NOW)
 
     assert isinstance(decided, rules.WaitEnded)
-    assert decided.reason == rules.WAITING_ENDED
+    assert decided.reason == rules.WAITING_CLOSED
     assert decided.application.waiting_move is None
     [told] = decided.application.outbox
     assert (told.kind, told.reason, told.to_course_id) == (
         EmailKind.MOVE_LAPSED,
-        rules.WAITING_ENDED,
+        rules.WAITING_CLOSED,
         "full",
     )
 

@@ -50,7 +50,10 @@ S = ApplicationStatus
 
 # Why a waiting move ended unmoved (said to the person, in ``move_lapsed``'s words).
 WAITING_WITHDRAWN = "waiting_move_withdrawn"  # the organiser withdrew it
-WAITING_ENDED = "waiting_move_ended"  # a cohort began, or the move could not be made any more
+WAITING_ENDED = "waiting_move_ended"  # no seat came free before the booking's own cohort began
+WAITING_BEGUN = "waiting_move_cohort_begun"  # the cohort it waited for began first
+WAITING_CLOSED = "waiting_move_cohort_closed"  # the organiser closed the cohort it waited for
+WAITING_CANNOT_MOVE = "waiting_move_cannot_move"  # a seat freed, but the booking could not move
 
 
 @dataclass(frozen=True)
@@ -126,13 +129,10 @@ def seat_freed(
     """A seat on ``target`` freed with this waiting move first in line: the move made (the same
     price or less), asked for (dearer), or ended unmoved when it cannot be made any more."""
     left = application.model_copy(update={"waiting_move": None})
-    refused = (
-        booking_refusal(left, source, now)
-        or _closed(target, now)
-        or money_refusal(left, source, target)
-    )
-    if refused is not None:
-        return wait_ended(application, now, WAITING_ENDED)
+    if _closed(target, now) is not None:
+        return wait_ended(application, now, ended_reason(target, now))
+    if booking_refusal(left, source, now) or money_refusal(left, source, target):
+        return wait_ended(application, now, WAITING_CANNOT_MOVE)
     if costs_more(left, target):
         return ask_for_difference(left, source, target, now)
     return transfer_made(left, source, target, now)
@@ -155,6 +155,17 @@ def wait_ended(application: Application, now: datetime, reason: str) -> WaitEnde
     return WaitEnded(ended.with_emails(not_moved.model_copy(update={"reason": reason})), reason)
 
 
+def ended_reason(target: Course | None, now: datetime) -> str:
+    """Why a waiting move for ``target`` ends unmoved at ``now`` when no seat took it (the
+    person is told this one reason): that cohort began (or is gone), was closed, or the
+    booking's own cohort began first with no seat come free."""
+    if target is None or target.first_start() <= now:
+        return WAITING_BEGUN
+    if not target.accepts_applications(now):
+        return WAITING_CLOSED
+    return WAITING_ENDED
+
+
 def wait_over(application: Application, now: datetime) -> bool:
     """Whether the waiting move's time is up: either cohort has begun."""
     move = waiting_on(application)
@@ -162,9 +173,13 @@ def wait_over(application: Application, now: datetime) -> bool:
 
 
 __all__ = [
+    "WAITING_BEGUN",
+    "WAITING_CANNOT_MOVE",
+    "WAITING_CLOSED",
     "WAITING_ENDED",
     "WAITING_WITHDRAWN",
     "WaitEnded",
+    "ended_reason",
     "joined_waiting_list",
     "other_move_refusal",
     "seat_freed",

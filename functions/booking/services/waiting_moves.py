@@ -157,7 +157,7 @@ def offer_seat(ports: Ports, listed: Application, course: Course) -> bool:
         saved = ports.repository.save(decided.application, application)
     except AlreadyApplied:
         # The person applied there meanwhile: the move cannot be made, so it ends.
-        ended = rules.wait_ended(application, ports.clock(), rules.WAITING_ENDED)
+        ended = rules.wait_ended(application, ports.clock(), rules.WAITING_CANNOT_MOVE)
         ports.repository.save(ended.application, application)
         return False
     if isinstance(decided, MoveAsked):
@@ -195,11 +195,11 @@ def end_overdue_wait(ports: Ports, application: Application, now: datetime) -> b
     unmoved, the person told. True when this run ended it."""
 
     def attempt(current: Application) -> bool:
-        if not rules.wait_over(current, now):
+        move = rules.waiting_on(current)
+        if move is None or not rules.wait_over(current, now):
             return False
-        ports.repository.save(
-            rules.wait_ended(current, now, rules.WAITING_ENDED).application, current
-        )
+        reason = rules.ended_reason(ports.repository.get_course(move.to_course_id), now)
+        ports.repository.save(rules.wait_ended(current, now, reason).application, current)
         return True
 
     return retried(
