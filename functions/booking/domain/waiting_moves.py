@@ -34,6 +34,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked, ask_for_difference, not_moved_email
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.transfer_record import WaitingMove
 from booking.domain.transfers import (
     Transfer,
@@ -110,6 +111,13 @@ def waiting_on(application: Application) -> WaitingMove | None:
     return application.waiting_move if application.status is S.CONFIRMED else None
 
 
+def waiting_at(application: Application, now: datetime) -> WaitingMove | None:
+    """The booking's waiting move as shown at ``now``: one whose end has passed is over (read
+    at once, before the sweep ends it and tells the person)."""
+    move = waiting_on(application)
+    return move if move is not None and now < move.ends_at else None
+
+
 def joined_waiting_list(
     application: Application, source: Course, target: Course, now: datetime
 ) -> Application:
@@ -120,7 +128,20 @@ def joined_waiting_list(
         asked_at=now,
         ends_at=min(source.first_start(), target.first_start()),
     )
-    return application.model_copy(update={"waiting_move": move, "updated_at": now})
+    joined = application.model_copy(update={"waiting_move": move, "updated_at": now})
+    return joined.with_emails(waiting_email(joined, move))
+
+
+def waiting_email(application: Application, move: WaitingMove) -> EmailJob:
+    """The person's message that their booking now waits on ``move``'s cohort's list (sent
+    once per move asked): what it means, that their place stays, how they will hear."""
+    job = EmailJob.about(
+        EmailKind.MOVE_WAITING,
+        application.application_id,
+        application.course_id,
+        occasion=f"wait-{int(move.asked_at.timestamp())}",
+    )
+    return job.model_copy(update={"to_course_id": move.to_course_id})
 
 
 def seat_freed(
@@ -129,7 +150,7 @@ def seat_freed(
     """A seat on ``target`` freed with this waiting move first in line: the move made (the same
     price or less), asked for (dearer), or ended unmoved when it cannot be made any more."""
     left = application.model_copy(update={"waiting_move": None})
-    if _closed(target, now) is not None:
+    if waiting_at(application, now) is None or _closed(target, now) is not None:
         return wait_ended(application, now, ended_reason(target, now))
     if booking_refusal(left, source, now) or money_refusal(left, source, target):
         return wait_ended(application, now, WAITING_CANNOT_MOVE)
@@ -185,6 +206,8 @@ __all__ = [
     "seat_freed",
     "wait_ended",
     "wait_over",
+    "waiting_at",
+    "waiting_email",
     "waiting_on",
     "waiting_refusal",
 ]

@@ -127,7 +127,7 @@ def _moving_to(job: EmailJob, application: Application) -> str | None:
     """The cohort a message names as the one the booking was (or is) to join: the move that
     did not happen, or, told they already have a place, the move that waits (hostile-wm F1:
     the person applying there again learns their booking waits to move there)."""
-    if job.kind is EmailKind.MOVE_LAPSED:
+    if job.kind in (EmailKind.MOVE_LAPSED, EmailKind.MOVE_WAITING):
         return job.to_course_id
     if job.kind is EmailKind.ALREADY_APPLIED and application.status is ApplicationStatus.CONFIRMED:
         move = application.waiting_move or application.pending_move

@@ -122,6 +122,17 @@ def moving_in(ports: Ports, course: Course) -> list[MovingIn]:
     return sorted(found, key=lambda m: (m.since, m.application.application_id))
 
 
+def moving_in_now(ports: Ports, course: Course) -> list[MovingIn]:
+    """:func:`moving_in` as shown (roster, console): a waiting move whose end has passed is
+    over, before the sweep ends it."""
+    now = ports.clock()
+    return [
+        m
+        for m in moving_in(ports, course)
+        if m.kind != WAITING or rules.waiting_at(m.application, now)
+    ]
+
+
 def waiting_for(ports: Ports, course: Course) -> list[Application]:
     """The bookings waiting for a seat on ``course``, in the order their moves were asked."""
     return [m.application for m in moving_in(ports, course) if m.kind == WAITING]
