@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails_as_queued import as_queued
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
 from booking.services.calendars import CalendarFiles, calendar_files
@@ -77,8 +78,10 @@ def _certificate(
 
 
 def _template_values(
-    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+    ports: Ports, job: EmailJob, current: Application, course: Course, now: datetime
 ) -> dict[str, Any]:
+    # The acknowledgement and waiting-list notice say the moment they were queued.
+    application = as_queued(job, current)
     context = email_context(
         job,
         application,
@@ -91,7 +94,8 @@ def _template_values(
         booked_on=_booked_on(ports, application, course),
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
-        context["waitlist_position"] = waitlist_position(ports, application)
+        # A place in line only while it still waits: one that moved on has none to say.
+        context["waitlist_position"] = waitlist_position(ports, current)
     if job.kind is EmailKind.APPLICATION_RECEIVED:
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:

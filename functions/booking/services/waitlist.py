@@ -86,7 +86,9 @@ def waitlist(application: Application, now: datetime) -> Application:
         hold_expires_at=None,
         waitlisted_at=now,
     ).with_emails(
-        EmailJob.about(EmailKind.WAITLISTED, application.application_id, application.course_id)
+        EmailJob.about(
+            EmailKind.WAITLISTED, application.application_id, application.course_id
+        ).model_copy(update={"status_then": S.WAITLISTED.value})  # said as it was then
     )
 
 
