@@ -17,7 +17,7 @@ from booking.domain.application import Application
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
-from booking.domain.enrolments import enrolled_on
+from booking.domain.enrolments import enrolment_changes
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
@@ -225,18 +225,26 @@ class FakeRepository:
         """One live application per person per course (``domain.enrolments``: its own, and
         the cohort its move waits for), one application per reference: the enrolments this
         save claims and gives back, each free or this application's (or ``replaces``')."""
-        before, after = enrolled_on(previous), enrolled_on(stored)
-        claimed = [(c, address_digest(stored.answers.email)) for c in sorted(after - before)]
+        changed = enrolment_changes(previous, stored)
+        claimed = [(c, address_digest(stored.answers.email)) for c in changed.claimed]
         released = [
             (c, address_digest(p.answers.email))
             for p in [previous]
             if p is not None
-            for c in sorted(before - after)
+            for c in changed.given_back
         ]
         allowed = {None, stored.application_id, replaces if previous is None else None}
         for key in [*claimed, *released]:
             if self.enrolments.get(key) not in allowed:
                 raise AlreadyApplied("you have already applied for this course")
+        # A move's claim goes only while it is this application's, as the table's read finds.
+        released += [
+            key
+            for p in [previous]
+            if p is not None
+            for key in [(c, address_digest(p.answers.email)) for c in changed.moves_given_back]
+            if self.enrolments.get(key) == stored.application_id
+        ]
         if previous is None and stored.reference and stored.reference in self.references:
             raise ReferenceTaken("this reference belongs to another application")
         return _EnrolmentChanges(claimed=claimed, released=released)

@@ -13,6 +13,8 @@ booking's own course); the move ended gives it back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from booking.domain.application import Application, ApplicationStatus
 
 
@@ -30,4 +32,32 @@ def enrolled_on(application: Application | None) -> frozenset[str]:
     return frozenset(claimed)
 
 
-__all__ = ["enrolled_on"]
+@dataclass(frozen=True)
+class EnrolmentChanges:
+    """What a save from ``before`` to ``after`` does to the person's enrolments."""
+
+    claimed: tuple[str, ...]  # each free or already this application's, else the save fails
+    given_back: tuple[str, ...]  # the application's own course it ended on: its claim goes
+    # A waiting or dearer move's claim that goes: given back only while it is this
+    # application's (a move asked before moves claimed a place holds none to give back).
+    moves_given_back: tuple[str, ...]
+
+
+def enrolment_changes(before: Application | None, after: Application) -> EnrolmentChanges:
+    """The enrolments a save claims and gives back, derived from the states before and after.
+    A booking moved to another cohort claims it again even when its move held it already (a
+    move asked before moves claimed a place did not), so the person never holds two."""
+    old, new = enrolled_on(before), enrolled_on(after)
+    claimed = set(new - old)
+    if before is not None and before.course_id != after.course_id and after.course_id in new:
+        claimed.add(after.course_id)
+    own = before.course_id if before is not None else None
+    gone = old - new
+    return EnrolmentChanges(
+        claimed=tuple(sorted(claimed)),
+        given_back=tuple(sorted(c for c in gone if c == own)),
+        moves_given_back=tuple(sorted(c for c in gone if c != own)),
+    )
+
+
+__all__ = ["EnrolmentChanges", "enrolled_on", "enrolment_changes"]

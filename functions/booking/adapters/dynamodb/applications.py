@@ -58,7 +58,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob
-from booking.domain.enrolments import enrolled_on
+from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
@@ -199,13 +199,20 @@ class DynamoApplicationStore:
             return actions
         # The person's one place per course (``domain.enrolments``): claimed on a cohort the
         # booking moves to (or whose list its move joins), given back where it ended or left.
-        before, after = enrolled_on(previous), enrolled_on(stored)
-        for course_id in sorted(after - before):
+        changed = enrolment_changes(previous, stored)
+        for course_id in changed.claimed:
             claim = self._enrolment_claim(stored, None, course_id)
             actions.append(("enrolment", {"Put": claim}))
-        for course_id in sorted(before - after):
+        for course_id in changed.given_back:
             release = self._enrolment_release(previous, course_id)
             actions.append(("enrolment", {"Delete": release}))
+        for course_id in changed.moves_given_back:
+            # Only a claim this move made (read first; the condition keeps it so).
+            if self.enrolled_application_id(course_id, previous.answers.email) == (
+                previous.application_id
+            ):
+                release = self._enrolment_release(previous, course_id)
+                actions.append(("enrolment", {"Delete": release}))
         return actions
 
     def _reference_claim(self, application: Application) -> dict[str, Any]:
@@ -228,11 +235,13 @@ class DynamoApplicationStore:
                 **enrolment_key(course_id or application.course_id, application.answers.email),
                 "application_id": {"S": application.application_id},
             },
-            "ConditionExpression": "attribute_not_exists(pk)",
+            # Free, or this application's already (a move made claims its cohort again).
+            "ConditionExpression": "attribute_not_exists(pk) OR application_id = :self",
+            "ExpressionAttributeValues": {":self": {"S": application.application_id}},
         }
         if replaces is not None:
-            claim["ConditionExpression"] = "attribute_not_exists(pk) OR application_id = :old"
-            claim["ExpressionAttributeValues"] = {":old": {"S": replaces}}
+            claim["ConditionExpression"] += " OR application_id = :old"
+            claim["ExpressionAttributeValues"][":old"] = {"S": replaces}
         return claim
 
     def _enrolment_release(self, application: Application, course_id: str) -> dict[str, Any]:
