@@ -29,6 +29,7 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited
 from booking.domain.timeline import EntryKind, email_sent
+from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
@@ -678,3 +679,28 @@ def test_marks_and_completion_are_kept_with_the_application_and_in_its_history(
     ]
     [completion] = [e for e in entries if e.kind is EntryKind.COMPLETION]
     assert (completion.completed, completion.attended, completion.required) == (True, 1, 1)
+
+
+def test_a_move_that_waits_claims_the_persons_place_where_it_waits(repo: Repository) -> None:
+    """``domain.enrolments``: the save that puts a booking on another cohort's list claims the
+    person's one place there, the save that ends the move gives it back, and the one that
+    makes it keeps it (and gives back the cohort left)."""
+    for course_id in ("c1", "c2", "c3"):
+        repo.put_course(course_id, definition())
+    booked = repo.save(application("a1", status=S.CONFIRMED, seat_held=True), None)
+    move = WaitingMove(to_course_id="c2", asked_at=NOW, ends_at=NOW + timedelta(days=30))
+    waiting = repo.save(booked.model_copy(update={"waiting_move": move}), booked)
+    assert repo.enrolled_application_id("c2", "ada@example.org") == "a1"
+    with pytest.raises(AlreadyApplied):
+        repo.save(application("a2", course_id="c2"), None)
+    ended = repo.save(waiting.model_copy(update={"waiting_move": None}), waiting)
+    assert repo.enrolled_application_id("c2", "ada@example.org") is None
+    repo.save(application("a2", course_id="c2"), None)
+    with pytest.raises(AlreadyApplied):  # nor may a move wait where they applied
+        repo.save(ended.model_copy(update={"waiting_move": move}), ended)
+    assert repo.get_application("a1") == ended
+    to_c3 = move.model_copy(update={"to_course_id": "c3"})
+    waiting = repo.save(ended.model_copy(update={"waiting_move": to_c3}), ended)
+    moved = repo.save(waiting.model_copy(update={"course_id": "c3", "waiting_move": None}), waiting)
+    assert repo.enrolled_application_id("c3", "ada@example.org") == moved.application_id
+    assert repo.enrolled_application_id("c1", "ada@example.org") is None

@@ -58,7 +58,9 @@ def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_move
     assert cancelled.status_code == 200, cancelled.text
     record = stack.get(f"/admin/applications/{mover['reference']}", headers=_admin(stack)).json()
     assert (record["course_id"], record["waiting_move"]) == (f"full-{run}", None)
-    mail = _mail_to(stack, person, before + 1)
+    mail = _mail_to(stack, person, before + 2)  # its joining the list told, then the move
+    joined = [m for m in mail if m["subject"].startswith("Your booking is on the waiting list")]
+    assert len(joined) == 1, [m["subject"] for m in mail]
     [moved] = [m for m in mail if m["subject"].startswith("Your booking has moved")]
     assert {a["filename"] for a in moved["attachments"]} == {"cancel.ics", "invite.ics"}
     _closed(stack, files)

@@ -17,6 +17,7 @@ from booking.domain.application import Application
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
+from booking.domain.enrolments import enrolment_changes
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
@@ -60,6 +61,12 @@ class _Claim:
 class _Marker:
     state: str
     marker: ReminderMarker
+
+
+@dataclass(frozen=True)
+class _EnrolmentChanges:
+    claimed: list[tuple[str, str]]  # (course, address digest) keys this save takes
+    released: list[tuple[str, str]]  # and gives back
 
 
 @dataclass
@@ -192,17 +199,13 @@ class FakeRepository:
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)
-        releasing = self._check_enrolment(stored, previous, replaces)
-        moving = self._check_move(stored, previous)
+        claims = self._check_enrolment(stored, previous, replaces)
         # The writes.
         self.applications[stored.application_id] = stored
         for course_id, (seat_delta, waiting_delta) in counters.items():
             self._move_seats(course_id, seat_delta, waiting_delta)
-        if moving and previous is not None:
-            self.enrolments.pop(_enrolment(previous), None)
-            self.enrolments[_enrolment(stored)] = stored.application_id
         self._move_holdings(stored.application_id, held)
-        self._index(stored, previous, releasing)
+        self._index(stored, previous, claims)
         for job in new.outbox:
             self.outbox[job.job_id] = (job, stored.updated_at)
             self.written_emails.append(job)
@@ -218,39 +221,47 @@ class FakeRepository:
 
     def _check_enrolment(
         self, stored: Application, previous: Application | None, replaces: str | None
-    ) -> bool:
-        """One live application per person per course, one application per reference; True
-        when this save ends the person's live one."""
-        holder = self.enrolments.get(_enrolment(stored))
-        if previous is None and holder is not None and holder != replaces:
-            raise AlreadyApplied("you have already applied for this course")
-        releasing = previous is not None and stored.enrolment_ended and not previous.enrolment_ended
-        if releasing and holder is not None and holder != stored.application_id:
-            raise AlreadyApplied("you have already applied for this course")
+    ) -> _EnrolmentChanges:
+        """One live application per person per course (``domain.enrolments``: its own, and
+        the cohort its move waits for), one application per reference: the enrolments this
+        save claims and gives back, each free or this application's (or ``replaces``')."""
+        changed = enrolment_changes(previous, stored)
+        claimed = [(c, address_digest(stored.answers.email)) for c in changed.claimed]
+        released = [
+            (c, address_digest(p.answers.email))
+            for p in [previous]
+            if p is not None
+            for c in changed.given_back
+        ]
+        allowed = {None, stored.application_id, replaces if previous is None else None}
+        for key in [*claimed, *released]:
+            if self.enrolments.get(key) not in allowed:
+                raise AlreadyApplied("you have already applied for this course")
+        # A move's claim goes only while it is this application's, as the table's read finds.
+        released += [
+            key
+            for p in [previous]
+            if p is not None
+            for key in [(c, address_digest(p.answers.email)) for c in changed.moves_given_back]
+            if self.enrolments.get(key) == stored.application_id
+        ]
         if previous is None and stored.reference and stored.reference in self.references:
             raise ReferenceTaken("this reference belongs to another application")
-        return releasing
+        return _EnrolmentChanges(claimed=claimed, released=released)
 
-    def _check_move(self, stored: Application, previous: Application | None) -> bool:
-        """A booking moved to another cohort: the person may hold no other live application
-        there. True when this save moves it."""
-        if previous is None or previous.course_id == stored.course_id:
-            return False
-        holder = self.enrolments.get(_enrolment(stored))
-        if holder is not None and holder != stored.application_id:
-            raise AlreadyApplied("you have already applied for this course")
-        return True
-
-    def _index(self, stored: Application, previous: Application | None, releasing: bool) -> None:
+    def _index(
+        self, stored: Application, previous: Application | None, claims: _EnrolmentChanges
+    ) -> None:
         """The lookups a save keeps: person, enrolment, reference, payments, objects."""
+        for key in claims.released:
+            self.enrolments.pop(key, None)
+        for key in claims.claimed:
+            self.enrolments[key] = stored.application_id
         if previous is None:
             digest = address_digest(stored.answers.email)
             self.people.setdefault(digest, set()).add(stored.application_id)
-            self.enrolments[_enrolment(stored)] = stored.application_id
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
-        elif releasing:
-            self.enrolments.pop(_enrolment(stored), None)
         payments = [record.payment_intent for record in stored.payments]
         for payment_intent in [*payments, stored.payment_intent]:
             if payment_intent:
@@ -516,10 +527,6 @@ def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> 
         raise CourseFull("this course has no places left")
     if seat_delta < 0 and course.seats_taken < -seat_delta:
         raise CourseFull("this course has no places left")
-
-
-def _enrolment(application: Application) -> tuple[str, str]:
-    return (application.course_id, address_digest(application.answers.email))
 
 
 def _counter_moves(

@@ -325,7 +325,7 @@ def test_the_cli_asks_for_the_difference_and_withdraws(system: System, run: Any)
     )
     again = run("transfer", reference, "--withdraw")
     assert again[0] != 0
-    assert "no move of this booking is waiting for payment" in again[1]
+    assert "no move of this booking is waiting (for payment or for a seat)" in again[1]
 
 
 def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_seats(

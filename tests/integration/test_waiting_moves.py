@@ -172,6 +172,7 @@ def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
     bob = cohorts.book("move-winter", BOB)["application_id"]
     ada = cohorts.book("move-spring", ADA)["application_id"]
     _wait(cohorts, ada, "move-winter")
+    cohorts.emails()  # its joining the list told
 
     _cancel(system, bob)
 

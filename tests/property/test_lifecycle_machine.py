@@ -47,6 +47,7 @@ from booking.domain.application import (
     ApplicationStatus,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.enrolments import enrolled_on
 from booking.domain.limits import (
     Holding,
     Limited,
@@ -1285,6 +1286,36 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert there.places_left == 0 or not there.accepts_applications(
                     self.system.now()
                 ), "a booking waits beside a free seat"
+
+    # --- one place each for a move that waits (wmfix) steps ---
+    # A booking whose move waits (on a full cohort's list, or holding a seat there for its
+    # difference) holds the person's one place on that cohort (``domain.enrolments``): they
+    # applying there meanwhile are refused and nothing is written. Invariant: every cohort an
+    # application claims (its own while it lives, the one its move waits for) has its
+    # enrolment held by it, so no one else's save can take it.
+
+    @rule(application_id=applications)
+    def the_person_applies_where_their_booking_waits_to_move(self, application_id: str) -> None:
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is None or stored.status is not S.CONFIRMED or stored.erased_at is not None:
+            return
+        move = stored.waiting_move or stored.pending_move
+        if move is None:
+            return
+        reply = self.system.apply(move.to_course_id, email=self.emails[application_id])
+        assert reply.status == 409, reply.body
+        assert reply.json()["error"]["code"] == "already_applied"
+        _note("applied where their booking waits to move: refused")
+
+    @invariant()
+    def every_place_an_application_claims_is_held_by_it(self) -> None:
+        repository = self.system.ports.repository
+        for application in self._stored().values():
+            if application.erased_at is not None:
+                continue  # erasure forgets the person's enrolments with their address
+            for course_id in enrolled_on(application):
+                holder = repository.enrolled_application_id(course_id, application.answers.email)
+                assert holder == application.application_id, (application.application_id, course_id)
 
 
 def _check_every_invariant(machine: BookingLifecycle) -> None:

@@ -32,7 +32,10 @@ def transfer(
     ``wait``: a full cohort's waiting list joined instead of the move refused."""
     path = application_path(url, application)
     if withdraw and to_course_id is not None:
-        raise UsageError("--withdraw withdraws the move waiting for payment: give it without --to")
+        raise UsageError(
+            "--withdraw withdraws the move that waits (for payment or for a seat): "
+            "give it without --to"
+        )
     if wait and to_course_id is None:
         raise UsageError("--wait joins the waiting list of the cohort given with --to")
     if withdraw:

@@ -46,6 +46,9 @@ class EmailKind(StrEnum):
     # it lapses unpaid or is withdrawn, that the booking stays where it is.
     MOVE_PAYMENT_DUE = "move_payment_due"
     MOVE_LAPSED = "move_lapsed"
+    # A move to a full cohort joined its waiting list (``domain.waiting_moves``): what that
+    # means, that the place stays, how they will hear.
+    MOVE_WAITING = "move_waiting"
     # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
     # paid); to each colleague, their own link to the application form (and to a substitute).
     GROUP_BOOKED = "group_booked"

@@ -297,7 +297,9 @@ def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
 def _withdrawn(application: Application, situation: Situation) -> Settlement:
     """The organiser withdraws the move waiting for payment: the booking stays where it is."""
     if application.pending_move is None:
-        return _refused("no_move_pending", "no move of this booking is waiting for payment")
+        return _refused(
+            "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
+        )
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
 
 

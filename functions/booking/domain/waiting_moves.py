@@ -34,6 +34,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked, not_moved_email
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.transfer_record import WaitingMove
 from booking.domain.transfers import (
     Transfer,
@@ -52,7 +53,10 @@ S = ApplicationStatus
 
 # Why a waiting move ended unmoved (said to the person, in ``move_lapsed``'s words).
 WAITING_WITHDRAWN = "waiting_move_withdrawn"  # the organiser withdrew it
-WAITING_ENDED = "waiting_move_ended"  # a cohort began, or the move could not be made any more
+WAITING_ENDED = "waiting_move_ended"  # no seat came free before the booking's own cohort began
+WAITING_BEGUN = "waiting_move_cohort_begun"  # the cohort it waited for began first
+WAITING_CLOSED = "waiting_move_cohort_closed"  # the organiser closed the cohort it waited for
+WAITING_CANNOT_MOVE = "waiting_move_cannot_move"  # a seat freed, but the booking could not move
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,13 @@ def waiting_on(application: Application) -> WaitingMove | None:
     return application.waiting_move if application.status is S.CONFIRMED else None
 
 
+def waiting_at(application: Application, now: datetime) -> WaitingMove | None:
+    """The booking's waiting move as shown at ``now``: one whose end has passed is over (read
+    at once, before the sweep ends it and tells the person)."""
+    move = waiting_on(application)
+    return move if move is not None and now < move.ends_at else None
+
+
 def joined_waiting_list(
     application: Application, source: Course, target: Course, now: datetime
 ) -> Application:
@@ -120,7 +131,20 @@ def joined_waiting_list(
         asked_at=now,
         ends_at=min(source.first_start(), target.first_start()),
     )
-    return application.model_copy(update={"waiting_move": move, "updated_at": now})
+    joined = application.model_copy(update={"waiting_move": move, "updated_at": now})
+    return joined.with_emails(waiting_email(joined, move))
+
+
+def waiting_email(application: Application, move: WaitingMove) -> EmailJob:
+    """The person's message that their booking now waits on ``move``'s cohort's list (sent
+    once per move asked): what it means, that their place stays, how they will hear."""
+    job = EmailJob.about(
+        EmailKind.MOVE_WAITING,
+        application.application_id,
+        application.course_id,
+        occasion=f"wait-{int(move.asked_at.timestamp())}",
+    )
+    return job.model_copy(update={"to_course_id": move.to_course_id})
 
 
 def seat_freed(
@@ -130,13 +154,10 @@ def seat_freed(
     price or less), asked for (dearer), or ended unmoved when it cannot be made any more."""
     left = application.model_copy(update={"waiting_move": None})
     more = difference_to_pay(left, target)
-    refused = (
-        booking_refusal(left, source, now)
-        or _closed(target, now)
-        or money_refusal(left, source, target, more)
-    )
-    if refused is not None:
-        return wait_ended(application, now, WAITING_ENDED)
+    if waiting_at(application, now) is None or _closed(target, now) is not None:
+        return wait_ended(application, now, ended_reason(target, now))
+    if booking_refusal(left, source, now) or money_refusal(left, source, target, more):
+        return wait_ended(application, now, WAITING_CANNOT_MOVE)
     if difference_asked(left, target):
         return ask_for_difference(left, source, target, now, more)
     return transfer_made(left, source, target, now)
@@ -159,6 +180,17 @@ def wait_ended(application: Application, now: datetime, reason: str) -> WaitEnde
     return WaitEnded(ended.with_emails(not_moved.model_copy(update={"reason": reason})), reason)
 
 
+def ended_reason(target: Course | None, now: datetime) -> str:
+    """Why a waiting move for ``target`` ends unmoved at ``now`` when no seat took it (the
+    person is told this one reason): that cohort began (or is gone), was closed, or the
+    booking's own cohort began first with no seat come free."""
+    if target is None or target.first_start() <= now:
+        return WAITING_BEGUN
+    if not target.accepts_applications(now):
+        return WAITING_CLOSED
+    return WAITING_ENDED
+
+
 def wait_over(application: Application, now: datetime) -> bool:
     """Whether the waiting move's time is up: either cohort has begun."""
     move = waiting_on(application)
@@ -166,14 +198,20 @@ def wait_over(application: Application, now: datetime) -> bool:
 
 
 __all__ = [
+    "WAITING_BEGUN",
+    "WAITING_CANNOT_MOVE",
+    "WAITING_CLOSED",
     "WAITING_ENDED",
     "WAITING_WITHDRAWN",
     "WaitEnded",
+    "ended_reason",
     "joined_waiting_list",
     "other_move_refusal",
     "seat_freed",
     "wait_ended",
     "wait_over",
+    "waiting_at",
+    "waiting_email",
     "waiting_on",
     "waiting_refusal",
 ]

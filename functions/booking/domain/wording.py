@@ -277,6 +277,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
     EmailKind.MOVE_PAYMENT_DUE: "A move to a dearer cohort: the link to pay the difference",
     EmailKind.MOVE_LAPSED: "A move to another cohort did not happen: the booking stays",
+    EmailKind.MOVE_WAITING: "A move to a full cohort waits on its waiting list: the place stays",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",

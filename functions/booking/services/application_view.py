@@ -15,9 +15,9 @@ from booking.domain.course import Course
 from booking.domain.money import Money
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.transfers import cohort_name
-from booking.domain.waiting_moves import waiting_on
+from booking.domain.waiting_moves import waiting_at
 from booking.services.ports import Ports
-from booking.services.waitlist import waitlist_position
+from booking.services.waitlist import position_in_line, waitlist_position
 
 S = ApplicationStatus
 
@@ -89,6 +89,10 @@ class WaitingMoveView(MoveTo):
     ends_at: datetime = Field(
         description="When it ends unmoved if no place has freed: the earlier cohort's first day"
     )
+    position: int | None = Field(
+        default=None,
+        description="Its place in that list (1 = next in line), counted as its applicants' are",
+    )
 
 
 def view_of(
@@ -125,7 +129,7 @@ def moves_waiting(
     """The booking's move that waits, if any (for its difference; on a waiting list), with the
     cohort it is to join named: what the person's page, their JSON and the record say."""
     pending = application.pending_move if application.status is S.CONFIRMED else None
-    waiting = waiting_on(application)
+    waiting = waiting_at(application, ports.clock())  # its end passed: over, as shown
     move = pending or waiting
     if move is None:
         return None, None
@@ -138,7 +142,11 @@ def moves_waiting(
         return asked, None
     assert waiting is not None
     times = {"asked_at": waiting.asked_at, "ends_at": waiting.ends_at}
-    return None, WaitingMoveView.model_validate(to | times)
+    # Where it stands in that cohort's one line, as an applicant there is told theirs.
+    line = position_in_line(
+        ports, waiting.to_course_id, (waiting.asked_at, application.application_id)
+    )
+    return None, WaitingMoveView.model_validate(to | times | {"position": line})
 
 
 def _cohort_name(ports: Ports, move: PendingMove | WaitingMove) -> str:

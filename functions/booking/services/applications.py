@@ -20,6 +20,7 @@ from booking.domain.billing import AppliedDiscount, DiscountCode, PaymentMethod
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails_as_queued import queued_as_saved
 from booking.domain.errors import (
     AlreadyApplied,
     BookingError,
@@ -232,6 +233,8 @@ def _submit_by_invoice(
 def _create(
     ports: Ports, course: Course, application: Application, form: ApplicationForm
 ) -> ApplicationView:
+    # Its acknowledgement says where it stood when made, whenever it is sent.
+    application = queued_as_saved(application)
     try:
         saved = _save_new(ports, application)
     except CodeUsedUp:

@@ -30,7 +30,7 @@ from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.ports import Ports
-from booking.services.waiting_moves import MovingIn, moving_in
+from booking.services.waiting_moves import MovingIn, moving_in_now
 
 S = ApplicationStatus
 MAX_QUERY_LENGTH = 254  # the longest email address
@@ -157,7 +157,7 @@ def course_applications(
     ]
     organisations = organisations_of_course(ports, course_id)
     return CourseApplications(
-        course, shown, counts, wanted, query, problems, organisations, moving_in(ports, course)
+        course, shown, counts, wanted, query, problems, organisations, moving_in_now(ports, course)
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails_as_queued import as_queued
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
 from booking.services.calendars import CalendarFiles, calendar_files
@@ -65,8 +66,10 @@ def _certificate(
 
 
 def _template_values(
-    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+    ports: Ports, job: EmailJob, current: Application, course: Course, now: datetime
 ) -> dict[str, Any]:
+    # The acknowledgement and waiting-list notice say the moment they were queued.
+    application = as_queued(job, current)
     context = email_context(
         job,
         application,
@@ -79,7 +82,8 @@ def _template_values(
         booked_on=_booked_on(ports, application, course),
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
-        context["waitlist_position"] = waitlist_position(ports, application)
+        # A place in line only while it still waits: one that moved on has none to say.
+        context["waitlist_position"] = waitlist_position(ports, current)
     if job.kind is EmailKind.APPLICATION_RECEIVED:
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
@@ -96,8 +100,9 @@ def _template_values(
             if left
             else ""
         )
-    if job.kind is EmailKind.MOVE_LAPSED and job.to_course_id:
-        to = ports.repository.get_course(job.to_course_id)
+    moving_to = _moving_to(job, application)
+    if moving_to is not None:
+        to = ports.repository.get_course(moving_to)
         context["move_to"] = (
             course_name(to.definition.title, to.first_start(), to.definition.timezone) if to else ""
         )
@@ -108,6 +113,18 @@ def _template_values(
     )
     context["standing"] = standing(_facts(application, course, context, now))
     return context
+
+
+def _moving_to(job: EmailJob, application: Application) -> str | None:
+    """The cohort a message names as the one the booking was (or is) to join: the move that
+    did not happen, or, told they already have a place, the move that waits (hostile-wm F1:
+    the person applying there again learns their booking waits to move there)."""
+    if job.kind in (EmailKind.MOVE_LAPSED, EmailKind.MOVE_WAITING):
+        return job.to_course_id
+    if job.kind is EmailKind.ALREADY_APPLIED and application.status is ApplicationStatus.CONFIRMED:
+        move = application.waiting_move or application.pending_move
+        return move.to_course_id if move is not None else None
+    return None
 
 
 def _group_payer(ports: Ports, group_id: str) -> str:

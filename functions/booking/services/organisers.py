@@ -45,7 +45,7 @@ from booking.services.provider_erasure import (
 )
 from booking.services.register import certificate_url
 from booking.services.settle import clean_up
-from booking.services.waiting_moves import moving_in
+from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -74,7 +74,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
                 "since": _iso(m.since),
             },
         }
-        for m in moving_in(ports, course)
+        for m in moving_in_now(ports, course)
     ]
 
 

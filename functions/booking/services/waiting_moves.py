@@ -46,13 +46,15 @@ def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -
         refused = rules.waiting_refusal(current, source, target, now)
         if refused is not None:
             raise Conflict(refused.message, code=refused.code)
-        # Never for a person holding another application there: the move could not be made.
-        enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
-        if enrolled not in (None, current.application_id):
-            raise transfers.already_applied(target)
-        return ports.repository.save(
-            rules.joined_waiting_list(current, source, target, now), current
-        )
+        try:
+            # The same save claims the person's one place there (``domain.enrolments``):
+            # refused when they hold another application there, and nobody applies there
+            # with their address while the move waits.
+            return ports.repository.save(
+                rules.joined_waiting_list(current, source, target, now), current
+            )
+        except AlreadyApplied as taken:
+            raise transfers.already_applied(target) from taken
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
     logger.info(
@@ -74,7 +76,10 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
 
     def attempt(current: Application) -> Application:
         if rules.waiting_on(current) is None:
-            raise Conflict("no move of this booking is waiting", code="no_move_pending")
+            raise Conflict(
+                "no move of this booking is waiting (for payment or for a seat)",
+                code="no_move_pending",
+            )
         ended = rules.wait_ended(current, ports.clock(), rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)
 
@@ -117,6 +122,17 @@ def moving_in(ports: Ports, course: Course) -> list[MovingIn]:
     return sorted(found, key=lambda m: (m.since, m.application.application_id))
 
 
+def moving_in_now(ports: Ports, course: Course) -> list[MovingIn]:
+    """:func:`moving_in` as shown (roster, console): a waiting move whose end has passed is
+    over, before the sweep ends it."""
+    now = ports.clock()
+    return [
+        m
+        for m in moving_in(ports, course)
+        if m.kind != WAITING or rules.waiting_at(m.application, now)
+    ]
+
+
 def waiting_for(ports: Ports, course: Course) -> list[Application]:
     """The bookings waiting for a seat on ``course``, in the order their moves were asked."""
     return [m.application for m in moving_in(ports, course) if m.kind == WAITING]
@@ -152,7 +168,7 @@ def offer_seat(ports: Ports, listed: Application, course: Course) -> bool:
         saved = ports.repository.save(decided.application, application)
     except AlreadyApplied:
         # The person applied there meanwhile: the move cannot be made, so it ends.
-        ended = rules.wait_ended(application, ports.clock(), rules.WAITING_ENDED)
+        ended = rules.wait_ended(application, ports.clock(), rules.WAITING_CANNOT_MOVE)
         ports.repository.save(ended.application, application)
         return False
     if isinstance(decided, MoveAsked):
@@ -190,11 +206,11 @@ def end_overdue_wait(ports: Ports, application: Application, now: datetime) -> b
     unmoved, the person told. True when this run ended it."""
 
     def attempt(current: Application) -> bool:
-        if not rules.wait_over(current, now):
+        move = rules.waiting_on(current)
+        if move is None or not rules.wait_over(current, now):
             return False
-        ports.repository.save(
-            rules.wait_ended(current, now, rules.WAITING_ENDED).application, current
-        )
+        reason = rules.ended_reason(ports.repository.get_course(move.to_course_id), now)
+        ports.repository.save(rules.wait_ended(current, now, reason).application, current)
         return True
 
     return retried(

@@ -88,7 +88,7 @@ def waitlist(application: Application, now: datetime, *, approved: bool = False)
             application.application_id,
             application.course_id,
             reason="approved" if approved else None,
-        )
+        ).model_copy(update={"status_then": S.WAITLISTED.value})  # said as it was then
     )
 
 
@@ -140,13 +140,21 @@ def waitlist_position(ports: Ports, application: Application) -> int | None:
         return None
     from booking.services import waiting_moves
 
-    mine = waiting_moves.place_in_line(application)
+    return position_in_line(ports, application.course_id, waiting_moves.place_in_line(application))
+
+
+def position_in_line(ports: Ports, course_id: str, mine: tuple[datetime, str]) -> int:
+    """The place in ``course_id``'s one waiting line (1 = next) of whoever stands at ``mine``
+    (``services.waiting_moves.place_in_line``): an applicant there or a booking whose move
+    waits there, counted alike."""
+    from booking.services import waiting_moves
+
     ahead = sum(
         1
-        for other in ports.repository.list_applications(application.course_id)
+        for other in ports.repository.list_applications(course_id)
         if other.status is S.WAITLISTED and waiting_moves.place_in_line(other) < mine
     )
-    course = ports.repository.get_course(application.course_id)
+    course = ports.repository.get_course(course_id)
     if course is not None and course.waiting > 1:
         # Bookings whose move waits for a seat here stand in the same line.
         ahead += sum(

@@ -58,6 +58,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob
+from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
@@ -192,14 +193,22 @@ class DynamoApplicationStore:
             if stored.reference:
                 actions.append(("reference", {"Put": self._reference_claim(stored)}))
             return actions
-        if stored.enrolment_ended and not previous.enrolment_ended:
-            # Cancelled or refunded: the person may apply to this course again.
-            actions.append(("enrolment", {"Delete": self._enrolment_release(stored)}))
-        if previous.course_id != stored.course_id:
-            # Moved to another cohort (``domain.transfers``): the person's one live application
-            # there is this one, and they may apply to the cohort they left again.
-            actions.append(("enrolment", {"Put": self._enrolment_claim(stored, None)}))
-            actions.append(("enrolment_left", {"Delete": self._enrolment_release(previous)}))
+        # The person's one place per course (``domain.enrolments``): claimed on a cohort the
+        # booking moves to (or whose list its move joins), given back where it ended or left.
+        changed = enrolment_changes(previous, stored)
+        for course_id in changed.claimed:
+            claim = self._enrolment_claim(stored, None, course_id)
+            actions.append(("enrolment", {"Put": claim}))
+        for course_id in changed.given_back:
+            release = self._enrolment_release(previous, course_id)
+            actions.append(("enrolment", {"Delete": release}))
+        for course_id in changed.moves_given_back:
+            # Only a claim this move made (read first; the condition keeps it so).
+            if self.enrolled_application_id(course_id, previous.answers.email) == (
+                previous.application_id
+            ):
+                release = self._enrolment_release(previous, course_id)
+                actions.append(("enrolment", {"Delete": release}))
         return actions
 
     def _reference_claim(self, application: Application) -> dict[str, Any]:
@@ -213,24 +222,28 @@ class DynamoApplicationStore:
             "ConditionExpression": "attribute_not_exists(pk)",
         }
 
-    def _enrolment_claim(self, application: Application, replaces: str | None) -> dict[str, Any]:
+    def _enrolment_claim(
+        self, application: Application, replaces: str | None, course_id: str | None = None
+    ) -> dict[str, Any]:
         claim: dict[str, Any] = {
             "TableName": self.table.name,
             "Item": {
-                **enrolment_key(application.course_id, application.answers.email),
+                **enrolment_key(course_id or application.course_id, application.answers.email),
                 "application_id": {"S": application.application_id},
             },
-            "ConditionExpression": "attribute_not_exists(pk)",
+            # Free, or this application's already (a move made claims its cohort again).
+            "ConditionExpression": "attribute_not_exists(pk) OR application_id = :self",
+            "ExpressionAttributeValues": {":self": {"S": application.application_id}},
         }
         if replaces is not None:
-            claim["ConditionExpression"] = "attribute_not_exists(pk) OR application_id = :old"
-            claim["ExpressionAttributeValues"] = {":old": {"S": replaces}}
+            claim["ConditionExpression"] += " OR application_id = :old"
+            claim["ExpressionAttributeValues"][":old"] = {"S": replaces}
         return claim
 
-    def _enrolment_release(self, application: Application) -> dict[str, Any]:
+    def _enrolment_release(self, application: Application, course_id: str) -> dict[str, Any]:
         return {
             "TableName": self.table.name,
-            "Key": enrolment_key(application.course_id, application.answers.email),
+            "Key": enrolment_key(course_id, application.answers.email),
             "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
             "ExpressionAttributeValues": {":id": {"S": application.application_id}},
         }

@@ -104,6 +104,7 @@ def _move(view: ApplicationView, timezone: str) -> dict[str, str] | None:
             "kind": "waiting",
             "to": waiting.to_course_name,
             "until": day_when(waiting.ends_at, timezone),
+            "position": str(waiting.position or ""),
         }
     return None
 

@@ -1,0 +1,47 @@
+"""Emails that describe the moment they were queued (hostile-wm F2).
+
+An email is composed when the mailer runs, from the application as it stands then; a quick
+change between the event and the send (a seat freed a second after someone joined the waiting
+list) must not change what the acknowledgement or the waiting-list notice says about that
+moment. As the facilitators' copy already does, the job records the application's status
+when it was queued (``EmailJob.status_then``), and the message is composed as of that status.
+Pure rules, no I/O.
+"""
+
+from __future__ import annotations
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.emails import EmailJob, EmailKind
+
+# The messages about where a new application stood when it was made or joined the list.
+SAID_AS_QUEUED = frozenset({EmailKind.APPLICATION_RECEIVED, EmailKind.WAITLISTED})
+# Statuses a message can be composed as after the application moved on: a place in line says
+# nothing about money, so nothing later (a seat held, a payment) contradicts it. An
+# acknowledgement queued while paying and composed after the payment says it is paid: that is
+# true, and composing it as unpaid would ask for money already taken.
+COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW})
+
+
+def queued_as_saved(application: Application) -> Application:
+    """``application`` with its queued acknowledgement and waiting-list notice recording the
+    status it is saved in (they were queued before its place was decided)."""
+    status = application.status.value
+    outbox = tuple(
+        job.model_copy(update={"status_then": status}) if job.kind in SAID_AS_QUEUED else job
+        for job in application.outbox
+    )
+    return application.model_copy(update={"outbox": outbox})
+
+
+def as_queued(job: EmailJob, application: Application) -> Application:
+    """The application a message is composed from: as it stood when ``job`` was queued, for
+    the messages said as queued whose status then still describes that moment; else as it is."""
+    if job.kind not in SAID_AS_QUEUED or job.status_then is None:
+        return application
+    then = ApplicationStatus(job.status_then)
+    if then is application.status or then not in COMPOSED_AS_THEN:
+        return application
+    return application.model_copy(update={"status": then})
+
+
+__all__ = ["COMPOSED_AS_THEN", "SAID_AS_QUEUED", "as_queued", "queued_as_saved"]

@@ -1,0 +1,33 @@
+"""The acknowledgement and the waiting-list notice describe the moment they were queued, not
+the application as the mailer later finds it (hostile-wm F2): a seat freed between someone
+joining a waiting list and the mailer's run does not turn their acknowledgement into an
+offer. Through the handlers on moto and the Stripe stand-in, as the facilitators' copy is
+(``EmailJob.status_then``)."""
+
+from __future__ import annotations
+
+from tests.integration.test_transfers import BOB, Cohorts
+from tests.integration.test_waiting_moves import CAROL, _cancel
+from tests.support.system import System
+
+
+def test_a_seat_freed_before_the_mailer_runs_leaves_the_first_emails_as_they_were(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)
+    carol = system.apply("move-full", email=CAROL).json()  # on the list: move-full holds one
+
+    _cancel(system, bob["application_id"])  # the seat frees before Carol's emails are sent
+    assert system.status_of(carol)["status"] == "offered"
+
+    sent = [m for m in cohorts.emails() if m.to == [CAROL]]
+    by_subject = {m.subject.split(":")[0]: " ".join(m.text.split()) for m in sent}
+    received = by_subject["We have received your application"]
+    assert "The course is full at the moment. If a place comes free we will email you" in received
+    assert "accept the place we are holding" not in received
+    assert "Pay " not in received
+    waiting = by_subject["You are on the waiting list"]
+    assert "we have put you on the waiting list" in waiting
+    assert "number" not in waiting  # no place in a line it has left
+    assert "A place is available for you" in by_subject  # the offer, in its own email
