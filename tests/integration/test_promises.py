@@ -16,17 +16,6 @@ def make_code(system: System, course_id: str = COURSE_ID, **terms: Any) -> None:
     system.made_code(course_id, **body)
 
 
-def session_of(system: System, checkout_url: str) -> dict[str, Any]:
-    session_id = checkout_url.rsplit("/", 1)[-1]
-    reply = system.stripe_local(
-        "GET",
-        f"/v1/checkout/sessions/{session_id}",
-        headers={"authorization": "Bearer sk_test_local"},
-    )
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
 def test_an_offer_made_with_a_code_is_paid_at_its_price_after_the_code_lapsed(
     system: System,
 ) -> None:
@@ -43,7 +32,7 @@ def test_an_offer_made_with_a_code_is_paid_at_its_price_after_the_code_lapsed(
         "POST", f"/applications/{application['application_id']}/checkout?token={token}"
     )
     assert checkout.status == 201, checkout.body
-    session = session_of(system, checkout.json()["checkout_url"])
+    session = system.checkout_session(checkout.json()["checkout_url"])
     assert (session["amount_subtotal"], session["amount_total"]) == (20000, 10000)
     system.pay(checkout.json()["checkout_url"])
     assert system.standin.money_taken() == {application["application_id"]: 10000}
@@ -54,7 +43,7 @@ def test_a_restarted_checkout_keeps_the_promised_price_after_the_code_was_used_u
 ) -> None:
     make_code(system, max_uses=1, expires_at=(system.now() + timedelta(hours=1)).isoformat())
     application = system.apply(discount_code="half-price").json()
-    first = session_of(system, application["checkout_url"])
+    first = system.checkout_session(application["checkout_url"])
     system.stripe_local("POST", f"/checkout/{first['id']}/expire")
     system.clock_offset += timedelta(hours=2)  # the code has expired too
     token = application["token"]
@@ -63,7 +52,7 @@ def test_a_restarted_checkout_keeps_the_promised_price_after_the_code_was_used_u
             "POST", f"/applications/{application['application_id']}/checkout?token={token}"
         )
         assert again.status == 201, again.body
-        assert session_of(system, again.json()["checkout_url"])["amount_total"] == 10000
+        assert system.checkout_session(again.json()["checkout_url"])["amount_total"] == 10000
     system.pay(again.json()["checkout_url"])
     reply = system.api("GET", f"/applications/{application['application_id']}?token={token}")
     assert reply.json()["status"] == "confirmed"

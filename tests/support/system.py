@@ -232,6 +232,18 @@ class System:
         response = self.standin.handle(method, path, {}, headers or {}, body)
         return Reply(response.status, response.headers, response.body.decode())
 
+    def checkout_session(self, session: str) -> dict[str, Any]:
+        """The Checkout Session as Stripe's API gives it back (``session``: its id, or the
+        checkout URL that ends with it)."""
+        session_id = session.rsplit("/", 1)[-1]
+        reply = self.stripe_local(
+            "GET",
+            f"/v1/checkout/sessions/{session_id}",
+            headers={"authorization": "Bearer sk_test_local"},
+        )
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
     # -- conveniences ------------------------------------------------------------------------
 
     def put_course(self, course_id: str, definition: Any) -> None:
