@@ -62,6 +62,7 @@ from infra.local import aws
 from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
+from tests.support.frame_stack import on_roomy_frame_stack
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -1416,6 +1417,14 @@ def shard_case(shard: int) -> type[unittest.TestCase]:
     # moto made once for the shard's examples (ReusedAws says why), gone when it ends.
     case.setUp = lambda self: REUSED_AWS.start()  # type: ignore[method-assign]
     case.tearDown = lambda self: REUSED_AWS.stop()  # type: ignore[method-assign]
+    # Its examples run where CPython need not map frame memory call by call (frame_stack).
+    run = case.runTest
+
+    def run_test(self: unittest.TestCase) -> None:
+        on_roomy_frame_stack(lambda: run(self))
+
+    run_test._hypothesis_state_machine_class = run._hypothesis_state_machine_class  # type: ignore[attr-defined]
+    case.runTest = run_test  # type: ignore[attr-defined]
     return case
 
 
