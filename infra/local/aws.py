@@ -38,6 +38,15 @@ def provision(endpoint_url: str | None = None) -> LocalResources:
     """Create the table, the email queue with its DLQ, and the SES sender identity."""
     keep_moto_lean()
     session = boto3.session.Session(region_name=REGION)
+    # moto's SES refuses to send from an address it has not seen verified.
+    sesv2 = session.client("sesv2", endpoint_url=endpoint_url)
+    sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)
+    sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
+    return _table_and_queues(session, endpoint_url)
+
+
+def _table_and_queues(session: boto3.session.Session, endpoint_url: str | None) -> LocalResources:
+    """The table and the email queue with its DLQ, made new (what holds data, unlike SES)."""
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
     dynamodb.create_table(TableName=TABLE_NAME, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
     sqs = session.client("sqs", endpoint_url=endpoint_url)
@@ -52,12 +61,21 @@ def provision(endpoint_url: str | None = None) -> LocalResources:
             "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"5"}}',
         },
     )["QueueUrl"]
-    # moto's SES refuses to send from an address it has not seen verified.
-    sesv2 = session.client("sesv2", endpoint_url=endpoint_url)
-    sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)
-    sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
     bind_local_resources(TABLE_NAME, queue_url, dlq_url)
     return LocalResources(TABLE_NAME, queue_url, dlq_url)
+
+
+def emptied(resources: LocalResources, endpoint_url: str | None = None) -> LocalResources:
+    """The resources ``provision`` made, as they were new: the table and both queues deleted
+    and made again (nothing written or queued before is left), the SES sender kept."""
+    session = boto3.session.Session(region_name=REGION)
+    session.client("dynamodb", endpoint_url=endpoint_url).delete_table(
+        TableName=resources.table_name
+    )
+    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    for url in (resources.email_queue_url, resources.email_dlq_url):
+        sqs.delete_queue(QueueUrl=url)
+    return _table_and_queues(session, endpoint_url)
 
 
 def bind_local_resources(table_name: str, queue_url: str, dlq_url: str | None = None) -> None:

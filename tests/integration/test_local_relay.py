@@ -57,3 +57,17 @@ def test_records_written_after_a_cancelled_transaction_are_still_relayed(table: 
     assert relay.pump() == 2
     assert relay.pump() == 0
     assert seen == ["first", "second", "third"]
+
+
+def test_the_relay_describes_the_stream_once_not_before_every_pump(table: str) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    relay = StreamRelay(table, lambda event, context: {"batchItemFailures": []}, lambda: None)
+    described: list[str] = []
+    relay._streams.meta.events.register(
+        "before-call.dynamodb-streams.DescribeStream",
+        lambda **kwargs: described.append("DescribeStream"),
+    )
+    for pk in ("first", "second", "third"):
+        _put(client, table, pk)
+        assert relay.pump() == 1
+    assert described == []

@@ -62,6 +62,7 @@ from infra.local import aws
 from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
+from tests.support.frame_stack import on_roomy_frame_stack
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -121,15 +122,62 @@ def _definition(course: str, capacity: int = CAPACITY) -> dict[str, Any]:
     }
 
 
+class ReusedAws:
+    """moto's AWS made once for a run of many examples, and emptied before each one.
+
+    Starting moto and provisioning it again for every example cost about a twentieth of the
+    machine's time and told nothing: each example still starts from nothing, as
+    ``infra.local.aws.emptied`` makes the table and the queues new (and every example makes
+    its own System, so its own Stripe stand-in). A machine made while none runs (the runs
+    worked out by hand below) starts and stops moto of its own, as before.
+    """
+
+    def __init__(self) -> None:
+        self._mock: Any = None
+        self._resources: aws.LocalResources | None = None
+        self._handed_out = False
+
+    @property
+    def running(self) -> bool:
+        return self._mock is not None
+
+    def start(self) -> None:
+        self._mock = mock_aws()
+        self._mock.start()
+        self._resources = aws.provision()
+        self._handed_out = False
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+        self._mock, self._resources = None, None
+
+    def resources(self) -> aws.LocalResources:
+        """The resources for the next example: new the first time, emptied after."""
+        assert self._resources is not None, "ReusedAws.start() first"
+        if self._handed_out:
+            self._resources = aws.emptied(self._resources)
+        self._handed_out = True
+        return self._resources
+
+
+# Started around each shard's run of examples (shard_case), stopped after it.
+REUSED_AWS = ReusedAws()
+
+
 class BookingLifecycle(RuleBasedStateMachine):
     applications = Bundle("applications")
     invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
 
     def __init__(self) -> None:
         super().__init__()
-        self._aws = mock_aws()
-        self._aws.start()
-        resources = aws.provision()
+        self._aws: Any = None  # moto of its own, when no ReusedAws runs
+        if REUSED_AWS.running:
+            resources = REUSED_AWS.resources()
+        else:
+            self._aws = mock_aws()
+            self._aws.start()
+            resources = aws.provision()
         self._saved_environ = dict(os.environ)
         os.environ.update(
             {
@@ -171,13 +219,16 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.groups_made: dict[str, dict[str, Any]] = {}  # group id -> the manager's answer
         # The applications as read once for all the invariants of a step (check_invariants).
         self._applications_this_step: dict[str, Any] | None = None
+        self._courses_this_step: dict[str, Any] | None = None
+        self._groups_this_step: list[Any] | None = None
 
     def teardown(self) -> None:
         try:
             self._quiesce_and_check_money()
         finally:
             bootstrap.reset()
-            self._aws.stop()
+            if self._aws is not None:
+                self._aws.stop()
             os.environ.clear()
             os.environ.update(self._saved_environ)
 
@@ -197,10 +248,23 @@ class BookingLifecycle(RuleBasedStateMachine):
         writes one, and five reads of every application after every step were a third of the
         machine's time."""
         self._applications_this_step = self._stored()
+        # So too the courses and the groups: each invariant read them again, four times a step.
+        self._courses_this_step = {}
+        self._groups_this_step = self._groups()
         try:
             super().check_invariants(*args, **kwargs)
         finally:
             self._applications_this_step = None
+            self._courses_this_step = None
+            self._groups_this_step = None
+
+    def _course(self, course_id: str) -> Any:
+        """The course as stored (read once per step while the invariants check it)."""
+        if self._courses_this_step is None:
+            return self.system.ports.repository.get_course(course_id)
+        if course_id not in self._courses_this_step:
+            self._courses_this_step[course_id] = self.system.ports.repository.get_course(course_id)
+        return self._courses_this_step[course_id]
 
     def _status(self, application_id: str) -> S:
         stored = self.system.ports.repository.get_application(application_id)
@@ -567,7 +631,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def seats_are_counted_exactly_and_never_overbooked(self) -> None:
         stored = self._stored()
         for course_id in COURSES:
-            course = self.system.ports.repository.get_course(course_id)
+            course = self._course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
             # A group's colleague holds its group's place, not a seat: the group holds the seat.
@@ -633,7 +697,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def the_waiting_list_is_served_in_order_and_never_waits_beside_a_free_seat(self) -> None:
         stored = self._stored()
         for course_id in COURSES:
-            course = self.system.ports.repository.get_course(course_id)
+            course = self._course(course_id)
             assert course is not None
             mine = [a for a in stored.values() if a.course_id == course_id]
             waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
@@ -742,6 +806,8 @@ class BookingLifecycle(RuleBasedStateMachine):
     groups = Bundle("groups")
 
     def _groups(self) -> list[Any]:
+        if self._groups_this_step is not None:
+            return self._groups_this_step
         found = [self.system.ports.groups.get_group(gid) for gid in self.groups_made]
         return [group for group in found if group is not None]
 
@@ -1281,7 +1347,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if move is not None and application.status is S.CONFIRMED:
                 assert application.course_id != move.to_course_id
                 assert application.pending_move is None
-                there = self.system.ports.repository.get_course(move.to_course_id)
+                there = self._course(move.to_course_id)
                 assert there is not None
                 assert there.places_left == 0 or not there.accepts_applications(
                     self.system.now()
@@ -1348,6 +1414,17 @@ def shard_case(shard: int) -> type[unittest.TestCase]:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
+    # moto made once for the shard's examples (ReusedAws says why), gone when it ends.
+    case.setUp = lambda self: REUSED_AWS.start()  # type: ignore[method-assign]
+    case.tearDown = lambda self: REUSED_AWS.stop()  # type: ignore[method-assign]
+    # Its examples run where CPython need not map frame memory call by call (frame_stack).
+    run = case.runTest
+
+    def run_test(self: unittest.TestCase) -> None:
+        on_roomy_frame_stack(lambda: run(self))
+
+    run_test._hypothesis_state_machine_class = run._hypothesis_state_machine_class  # type: ignore[attr-defined]
+    case.runTest = run_test  # type: ignore[attr-defined]
     return case
 
 
