@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import calls, coldstart, harness, latency, load, memory
+from bench import calls, coldstart, harness, latency, load, memory, runtime_python
+from infra.cdk.bundle import LAMBDA_PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cold_start_phase(run: Run) -> None:
-    floor, handlers = coldstart.measure()
+    python = runtime_python.interpreter()
+    floor, handlers = coldstart.measure(python.path)
     run.results["cold_start"] = {
+        "python": python.version,
         "samples": coldstart.SAMPLES,
         "target_ratio": coldstart.TARGET_RATIO,
         "floor": asdict(floor),
@@ -127,6 +130,15 @@ def _cold_start_phase(run: Run) -> None:
                 "where the import time goes (-X importtime; ours by layer, self time)",
             ],
             rows,
+        )
+    )
+    run.show(
+        f"  Measured with Python {python.version}"
+        + (
+            f" (Lambda's runtime: python{LAMBDA_PYTHON_VERSION})."
+            if python.is_runtimes
+            else f", NOT the runtime's python{LAMBDA_PYTHON_VERSION} (none found on this machine;"
+            " set LAMBDA_PYTHON): import costs differ between versions."
         )
     )
     run.show(

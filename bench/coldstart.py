@@ -149,11 +149,12 @@ def _probe(
     timeout: int = 120,
     *,
     write_bytecode: bool = False,
+    python: str = sys.executable,
 ) -> dict[str, float]:
     """Run ``python <python_args>`` fresh, in the handlers' environment; its last line is a
     JSON object of figures."""
     done = subprocess.run(  # noqa: S603 - our own interpreter, our own script or module
-        [sys.executable, *python_args],
+        [python, *python_args],
         env=child_env(bytecode, write_bytecode=write_bytecode),
         cwd=ROOT,
         capture_output=True,
@@ -184,26 +185,32 @@ def _medians(samples: list[dict[str, float]]) -> tuple[float, float, float]:
     )
 
 
-def _paired(module: str, bytecode: Path) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    """SAMPLES runs of the floor and of ``module``, in turn (floor, handler, floor, ...), each
-    after one unmeasured run that compiles its imports into ``bytecode``: a machine whose speed
-    drifts (others' work beside the bench) moves both sides of each pair alike."""
+def _paired(
+    module: str, bytecode: Path, python: str
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """SAMPLES runs of the floor and of ``module`` with ``python``, in turn (floor, handler,
+    floor, ...), each after one unmeasured run that compiles its imports into ``bytecode``: a
+    machine whose speed drifts (others' work beside the bench) moves both sides of each pair
+    alike."""
     floor_args = ["-c", _FLOOR_PROBE]
     handler_args = ["-c", _HANDLER_PROBE, module]
-    _probe(floor_args, "floor probe", bytecode, write_bytecode=True)
-    _probe(handler_args, f"cold-start probe {module}", bytecode, write_bytecode=True)
+    floor_what, handler_what = "floor probe", f"cold-start probe {module}"
+    _probe(floor_args, floor_what, bytecode, write_bytecode=True, python=python)
+    _probe(handler_args, handler_what, bytecode, write_bytecode=True, python=python)
     floors, handlers = [], []
     for _ in range(SAMPLES):
-        floors.append(_probe(floor_args, "floor probe", bytecode))
-        handlers.append(_probe(handler_args, f"cold-start probe {module}", bytecode))
+        floors.append(_probe(floor_args, floor_what, bytecode, python=python))
+        handlers.append(_probe(handler_args, handler_what, bytecode, python=python))
     return floors, handlers
 
 
-def costliest_imports(module: str, bytecode: Path, top: int = 5) -> list[tuple[str, float]]:
+def costliest_imports(
+    module: str, bytecode: Path, top: int = 5, python: str = sys.executable
+) -> list[tuple[str, float]]:
     """Where a handler's import time goes, from ``python -X importtime``: the costliest
     packages it pulls in and our own modules' work, most first (see ``parse_importtime``)."""
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-X", "importtime", "-c", _HANDLER_PROBE, module],
+        [python, "-X", "importtime", "-c", _HANDLER_PROBE, module],
         env=child_env(bytecode),
         cwd=ROOT,
         capture_output=True,
@@ -262,24 +269,27 @@ def snap_started() -> set[str]:
     return {spec.key for spec in FUNCTION_SPECS if spec.snap_start}
 
 
-def measure() -> tuple[ColdStart, list[ColdStart]]:
+def measure(python: str = sys.executable) -> tuple[ColdStart, list[ColdStart]]:
+    """The floor and every handler, import+init run by ``python`` (bench.runtime_python)."""
     with tempfile.TemporaryDirectory(prefix="bench-bytecode-") as cache:
-        return _measure(Path(cache))
+        return _measure(Path(cache), python)
 
 
-def _measure(bytecode: Path) -> tuple[ColdStart, list[ColdStart]]:
-    """Each handler's ratio is the median, over its pairs, of its CPU time over the floor's."""
+def _measure(bytecode: Path, python: str) -> tuple[ColdStart, list[ColdStart]]:
+    """Each handler's ratio is the median, over its pairs, of its CPU time over the floor's.
+    The first request after init (SnapStart) runs on this process's own Python: it needs moto,
+    a dev dependency the runtime's venv does not hold."""
     every_floor: list[dict[str, float]] = []
     results = []
     for name, module in discover_handlers():
-        floors, handlers = _paired(module, bytecode)
+        floors, handlers = _paired(module, bytecode, python)
         every_floor += floors
         import_ms, total_ms, cpu_ms = _medians(handlers)
         ratio = statistics.median(
             h["cpu_ms"] / f["cpu_ms"] for f, h in zip(floors, handlers, strict=True)
         )
         result = ColdStart(name, module, import_ms, total_ms, ratio, cpu_ms)
-        result.costliest = costliest_imports(module, bytecode)
+        result.costliest = costliest_imports(module, bytecode, python=python)
         if name in snap_started():
             result.snap_start = True
             result.first_request_extra_ms = first_request_extra(name, bytecode)
