@@ -16,6 +16,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 
+def _grant_send_only(fn: lambda_.IFunction, queue: sqs.IQueue, *, sid: str) -> None:
+    """``sqs:SendMessage`` on ``queue`` and nothing else: all Lambda needs to deliver a failure
+    (see the module's docstring), asynchronous or from a stream alike."""
+    fn.add_to_role_policy(
+        iam.PolicyStatement(sid=sid, actions=["sqs:SendMessage"], resources=[queue.queue_arn])
+    )
+
+
 @jsii.implements(lambda_.IDestination)
 class QueueOnFailure:
     def __init__(self, queue: sqs.IQueue) -> None:
@@ -28,13 +36,7 @@ class QueueOnFailure:
         *,
         type: lambda_.DestinationType | None = None,
     ) -> lambda_.DestinationConfig:
-        fn.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="AsyncFailuresToQueue",
-                actions=["sqs:SendMessage"],
-                resources=[self._queue.queue_arn],
-            )
-        )
+        _grant_send_only(fn, self._queue, sid="AsyncFailuresToQueue")
         return lambda_.DestinationConfig(destination=self._queue.queue_arn)
 
 
@@ -64,11 +66,5 @@ class StreamFailuresToQueue:
     def bind(
         self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction
     ) -> lambda_.DlqDestinationConfig:
-        target_handler.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="StreamFailuresToQueue",
-                actions=["sqs:SendMessage"],
-                resources=[self._queue.queue_arn],
-            )
-        )
+        _grant_send_only(target_handler, self._queue, sid="StreamFailuresToQueue")
         return lambda_.DlqDestinationConfig(destination=self._queue.queue_arn)

@@ -50,6 +50,13 @@ def _ticked(value: Any) -> Any:
     return value
 
 
+def consent_given(value: bool, refusal: str) -> bool:
+    """A consent box counts only ticked: anything else is refused, in the form's own words."""
+    if value is not True:
+        raise ValueError(refusal)
+    return value
+
+
 def _left_empty(value: str) -> str:
     # Humans never see this field; bots fill every field they find.
     if value:
@@ -102,9 +109,7 @@ class ApplicationForm(BaseModel):
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("please confirm you agree to how we use your answers")
-        return value
+        return consent_given(value, "please confirm you agree to how we use your answers")
 
     def answers(self) -> Answers:
         return Answers(**self.model_dump(include=set(Answers.model_fields)))

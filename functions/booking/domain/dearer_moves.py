@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.commands import ExpireCheckout, Refund, Settlement
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
@@ -205,16 +205,7 @@ def _late_payment(
     noted = application.model_copy(update={"updated_at": now}).with_event(event.event_id)
     if not event.payment_intent:
         return Settlement("ignore", "no payment reported", noted)
-    given_back = noted.with_payment(
-        PaymentRecord(
-            payment_intent=event.payment_intent,
-            session_id=event.session_id,
-            amount=event.amount_total,
-            currency=event.currency,
-            kept=False,
-            reason=MOVE_LATE_PAYMENT,
-        )
-    )
+    given_back = noted.with_payment(payment_record(event, kept=False, reason=MOVE_LATE_PAYMENT))
     if tell:
         given_back = given_back.with_emails(
             EmailJob.about(

@@ -16,6 +16,7 @@ from pydantic import (
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import Checkbox, Honeypot, PaymentChoice, ShortText
+from booking.domain.application_form import consent_given
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, PaymentMethod
 from booking.domain.text import ONE_LINE
 
@@ -70,9 +71,9 @@ class GroupForm(BaseModel):
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("please confirm your colleagues agreed to be booked and emailed")
-        return value
+        return consent_given(
+            value, "please confirm your colleagues agreed to be booked and emailed"
+        )
 
     @field_validator("colleagues")
     @classmethod

@@ -40,6 +40,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
+from booking.domain.commands import Refusal
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.money import Money, below_minimum_charge, money_words
@@ -56,12 +57,9 @@ S = ApplicationStatus
 MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
 
 
-@dataclass(frozen=True)
-class TransferRefused:
-    """Why this booking cannot move to that cohort now (a Conflict for the organiser)."""
-
-    code: str
-    message: str
+# Why this booking cannot move to that cohort now: an organiser's request refused, answered as
+# a Conflict like every other (``commands.Refusal``), under the name the transfer rules read.
+TransferRefused = Refusal
 
 
 @dataclass(frozen=True)

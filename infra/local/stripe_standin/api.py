@@ -14,6 +14,7 @@ from typing import Any
 from infra.local.stripe_standin.events import Webhooks
 from infra.local.stripe_standin.store import Idempotent, Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
+    Incoming,
     LocalResponse,
     StripeError,
     decode_form,
@@ -55,22 +56,18 @@ class Api:
         self._posts = posts
         self._deletes = deletes or []
 
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: Mapping[str, list[str]],
-        headers: Mapping[str, str],
-        body: bytes,
-    ) -> LocalResponse:
+    def handle(self, incoming: Incoming) -> LocalResponse:
+        method, path, headers = incoming.method, incoming.path, incoming.headers
         request_id = random_id("req_", 14)
         resp_headers = {"Request-Id": request_id, "Stripe-Version": self._store.api_version}
         try:
             api_key = authenticate(headers)
             if method in ("GET", "DELETE"):
-                pairs = [(k, v) for k, values in query.items() for v in values]
+                pairs = [(k, v) for k, values in incoming.query.items() for v in values]
             elif method == "POST":
-                pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+                pairs = urllib.parse.parse_qsl(
+                    incoming.body.decode("utf-8"), keep_blank_values=True
+                )
             else:
                 raise unrecognized(method, path)
             # `expand` stays in: the few objects that honour it read it (see discounts.py).

@@ -259,16 +259,14 @@ class Discounts:
             return "it is inactive"
         if promo["expires_at"] is not None and promo["expires_at"] <= self._store.now():
             return "it has expired"
-        limit = promo["max_redemptions"]
-        if limit is not None and promo["times_redeemed"] >= limit:
+        if _redeemed_to_the_limit(promo):
             return "it has reached its max_redemptions"
         return None
 
     def _coupon_problem(self, coupon: Mapping[str, Any]) -> str | None:
         if coupon["redeem_by"] is not None and coupon["redeem_by"] <= self._store.now():
             return "it is past its redeem_by date"
-        limit = coupon["max_redemptions"]
-        if limit is not None and coupon["times_redeemed"] >= limit:
+        if _redeemed_to_the_limit(coupon):
             return "it has reached its max_redemptions"
         return None
 
@@ -359,3 +357,10 @@ def _coupon_off(params: Mapping[str, Any]) -> tuple[float | None, int | None, st
                 400, "You must pass currency when passing amount_off.", param="currency"
             )
     return percent_off, amount_off, currency
+
+
+def _redeemed_to_the_limit(redeemable: Mapping[str, Any]) -> bool:
+    """A coupon or a promotion code redeemed its ``max_redemptions`` times (Stripe limits and
+    counts both alike) can be redeemed no more."""
+    limit = redeemable["max_redemptions"]
+    return limit is not None and bool(redeemable["times_redeemed"] >= limit)

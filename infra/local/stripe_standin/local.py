@@ -15,6 +15,7 @@ from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Store
 from infra.local.stripe_standin.wire import (
     HTML_HEADERS,
+    Incoming,
     LocalResponse,
     StripeError,
     body_fields,
@@ -39,23 +40,18 @@ class LocalRoutes:
         self._payments = payments
         self._invoices = invoices
 
-    def handle(
-        self,
-        method: str,
-        path: str,
-        query: Mapping[str, list[str]],
-        headers: Mapping[str, str],
-        body: bytes,
-    ) -> LocalResponse:
-        parts = path.strip("/").split("/")
+    def handle(self, incoming: Incoming) -> LocalResponse:
+        parts = incoming.path.strip("/").split("/")
         response = None
-        if method == "GET":
-            response = self._get(parts, query)
-        elif method == "POST":
-            wants_html = "text/html" in headers.get("accept", "")
-            response = self._post(parts, headers, body, wants_html)
+        if incoming.method == "GET":
+            response = self._get(parts, incoming.query)
+        elif incoming.method == "POST":
+            wants_html = "text/html" in incoming.headers.get("accept", "")
+            response = self._post(parts, incoming.headers, incoming.body, wants_html)
         if response is None:
-            raise StripeError(404, f"Unrecognized local Stripe route ({method}: {path})")
+            raise StripeError(
+                404, f"Unrecognized local Stripe route ({incoming.method}: {incoming.path})"
+            )
         return response
 
     def _get(self, parts: list[str], query: Mapping[str, list[str]]) -> LocalResponse | None:

@@ -19,6 +19,7 @@ from infra.local.stripe_standin.local import LocalRoutes
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
+    Incoming,
     LocalResponse,
     StripeError,
     find,
@@ -251,13 +252,17 @@ class StripeStandIn:
         body: bytes,
     ) -> LocalResponse:
         """Answer one request; ``path`` is relative to ``/_local/stripe``."""
-        method = method.upper()
-        lowered = {k.lower(): v for k, v in headers.items()}
-        path = "/" + path.split("?", 1)[0].strip("/")
+        incoming = Incoming(
+            method=method.upper(),
+            path="/" + path.split("?", 1)[0].strip("/"),
+            query=query,
+            headers={k.lower(): v for k, v in headers.items()},
+            body=body,
+        )
         try:
-            if path.startswith("/v1/"):
-                return self._api.handle(method, path, query, lowered, body)
-            return self._local.handle(method, path, query, lowered, body)
+            if incoming.path.startswith("/v1/"):
+                return self._api.handle(incoming)
+            return self._local.handle(incoming)
         except StripeError as exc:
             return json_response(exc.status, exc.payload())
         except UnicodeDecodeError:

@@ -50,6 +50,19 @@ HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no
 
 
 @dataclass(frozen=True)
+class Incoming:
+    """One request as the stand-in's routes read it: the method in capitals, the path relative
+    to ``/_local/stripe`` without its query, header names in lower case (``StripeStandin.handle``
+    makes it so once, for the API and the local routes alike)."""
+
+    method: str
+    path: str
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
 class LocalResponse:
     status: int
     headers: dict[str, str]

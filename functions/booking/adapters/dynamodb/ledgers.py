@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -160,24 +161,16 @@ class DynamoAnomalyLog:
 
     @translate_aws_errors
     def anomalies(self, limit: int = 100) -> list[Anomaly]:
-        found: list[Anomaly] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
-            ExpressionAttributeValues={":p": {"S": ANOMALIES_PARTITION}},
-            ScanIndexForward=False,
-        ):
-            found.append(
-                Anomaly(
-                    event_id=item["pk"]["S"].removeprefix("ANOMALY#"),
-                    kind=item["kind"]["S"],
-                    at=datetime.fromisoformat(item["at"]["S"]),
-                    details={k: v["S"] for k, v in item.get("details", {}).get("M", {}).items()},
-                )
+        newest = self.table.time_partition(ANOMALIES_PARTITION, newest_first=True)
+        return [
+            Anomaly(
+                event_id=item["pk"]["S"].removeprefix("ANOMALY#"),
+                kind=item["kind"]["S"],
+                at=datetime.fromisoformat(item["at"]["S"]),
+                details={k: v["S"] for k, v in item.get("details", {}).get("M", {}).items()},
             )
-            if len(found) >= limit:
-                break
-        return found
+            for item in islice(newest, limit)
+        ]
 
 
 class DynamoReminderLedger:
@@ -264,14 +257,10 @@ class DynamoReminderLedger:
     @translate_aws_errors
     def claimed_reminders(self) -> list[ReminderMarker]:
         """Reminders claimed but not (known to be) queued: normally none."""
-        markers: list[ReminderMarker] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
-            ExpressionAttributeValues={":p": {"S": CLAIMED_REMINDERS_PARTITION}},
-        ):
-            markers.append(self._marker_from_item(item))
-        return markers
+        return [
+            self._marker_from_item(item)
+            for item in self.table.time_partition(CLAIMED_REMINDERS_PARTITION)
+        ]
 
     @translate_aws_errors
     def invitations_to(self, about: str) -> list[ReminderMarker]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import islice
 
 from booking.adapters.dynamodb.schema import (
     BY_TIME_INDEX,
@@ -35,16 +36,8 @@ class DynamoCustomerErasureLedger:
 
     @translate_aws_errors
     def owed_customer_deletions(self, limit: int = 100) -> list[str]:
-        owed: list[str] = []
-        for item in self.table.query(
-            IndexName=BY_TIME_INDEX,
-            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
-            ExpressionAttributeValues={":p": {"S": CUSTOMERS_OWED_PARTITION}},
-        ):
-            owed.append(item["invoice_id"]["S"])
-            if len(owed) >= limit:
-                break
-        return owed
+        owed = self.table.time_partition(CUSTOMERS_OWED_PARTITION)
+        return [item["invoice_id"]["S"] for item in islice(owed, limit)]
 
     @translate_aws_errors
     def customer_deletion_done(self, invoice_id: str) -> None:

@@ -125,6 +125,18 @@ class Table:
         for page in paginator.paginate(TableName=self.name, **kwargs):
             yield from page.get("Items", [])
 
+    def time_partition(
+        self, partition: str, *, newest_first: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of ``partition`` of the by-time index, the earliest first (the latest
+        first with ``newest_first``), read a page at a time as the caller takes them."""
+        return self.query(
+            IndexName=BY_TIME_INDEX,
+            KeyConditionExpression=f"{BY_TIME_INDEX}pk = :p",
+            ExpressionAttributeValues={":p": {"S": partition}},
+            ScanIndexForward=not newest_first,
+        )
+
     def in_time_order(
         self, partition: str, *, until: str, limit: int, before: bool = False
     ) -> list[dict[str, Any]]:
