@@ -48,6 +48,7 @@ from booking.handlers import (
     http,
 )
 from booking.handlers import console_pages as pages
+from booking.handlers.application_actions import ID_ONLY_ACTIONS
 from booking.handlers.console_app import (
     SIGNED_OUT,
     app,
@@ -76,7 +77,6 @@ from booking.services import (
     console,
     console_sessions,
     courses,
-    invoicing,
     lifecycle,
     organisers,
 )
@@ -233,9 +233,8 @@ def _refused(application_id: str, error: BookingError) -> Response[str]:
     return html_page(http.status_for(error), page)
 
 
-@action("consoleApprove")
-def approve(application_id: str) -> object:
-    return lifecycle.approve(ports(), application_id)
+for id_only in ID_ONLY_ACTIONS:
+    action(id_only.console_operation)(id_only.act)
 
 
 @action("consoleDecline")
@@ -248,26 +247,11 @@ def cancel(application_id: str) -> object:
     return lifecycle.cancel(ports(), application_id, refund=typed_value("refund") == "on")
 
 
-@action("consoleResendConfirmation")
-def resend(application_id: str) -> object:
-    return organisers.resend_confirmation(ports(), application_id)
-
-
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> object:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     return bursaries.grant_bursary(ports(), application_id, amount)
-
-
-@action("consoleResendInvoice")
-def resend_invoice(application_id: str) -> object:
-    return invoicing.resend_invoice(ports(), application_id)
-
-
-@action("consoleVoidInvoice")
-def void_invoice(application_id: str) -> object:
-    return invoicing.void_by_organiser(ports(), application_id)
 
 
 # -- people ---------------------------------------------------------------------------------------
