@@ -72,6 +72,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, methods_for
+from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
     bursaries,
     console,
@@ -225,10 +226,10 @@ def _refused(application_id: str, error: BookingError) -> Response[str]:
     typed = {k: v for k, v in posted_form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
     # Money is typed here in pounds: the use case's minor units are said as typed.
-    beside = {k: said_as_typed(v[:1].upper() + v[1:]) for k, v in fields.items() if k in typed}
+    beside = {k: said_as_typed(capitalised(v)) for k, v in fields.items() if k in typed}
     detail = console.application_detail(ports(), application_id)
     message = said_as_typed(error.message)
-    problem = "" if beside else f"{message[:1].upper()}{message[1:]}."
+    problem = "" if beside else sentence(message)
     page = pages.application_page(chrome(), detail, problem=problem, values=typed, errors=beside)
     return html_page(http.status_for(error), page)
 
