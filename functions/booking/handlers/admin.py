@@ -26,6 +26,7 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.admin_views import saved_course_out
+from booking.handlers.application_actions import ID_ONLY_ACTIONS
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
@@ -33,7 +34,6 @@ from booking.services import (
     console,
     courses,
     discounts,
-    invoicing,
     lifecycle,
     organisers,
     transfers,
@@ -166,24 +166,13 @@ def action(operation_id: str) -> Callable[[Act], Act]:
     return bind
 
 
+for id_only in ID_ONLY_ACTIONS:
+    action(id_only.api_operation)(id_only.act)
+
+
 @action("grantBursary")
 def grant_bursary(application_id: str) -> Application:
     return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
-
-
-@action("resendInvoice")
-def resend_invoice(application_id: str) -> Application:
-    return invoicing.resend_invoice(ports(), application_id)
-
-
-@action("voidInvoice")
-def void_invoice(application_id: str) -> Application:
-    return invoicing.void_by_organiser(ports(), application_id)
-
-
-@action("approve")
-def approve(application_id: str) -> Application:
-    return lifecycle.approve(ports(), application_id)
 
 
 @action("decline")
@@ -197,11 +186,6 @@ def cancel(application_id: str) -> Application:
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
     return lifecycle.cancel(ports(), application_id, refund=refund)
-
-
-@action("resendConfirmation")
-def resend_confirmation(application_id: str) -> Application:
-    return organisers.resend_confirmation(ports(), application_id)
 
 
 @action("transferBooking")

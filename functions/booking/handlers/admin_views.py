@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from booking.domain.application_form import Answers
 from booking.handlers.views import ApplicationOut, CourseOut, course_out
 from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.courses import SavedCourse
@@ -32,19 +33,22 @@ class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
 
 
-class RosterRow(BaseModel):
-    """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
+# The applicant's answers (the domain's), every one of them always said: the optional one too.
+class AnswersOut(Answers):
+    accessibility_needs: str
 
+
+class _RowStart(BaseModel):
     application_id: str
     status: str
     created_at: str
-    name: str
-    email: str
-    job_title: str
-    organisation: str
-    leadership_role: str
-    motivation: str
-    accessibility_needs: str
+
+
+# The bases in this order so that the row's fields read as they always have (the OpenAPI
+# document lists them so): pydantic gathers fields from the last base to the first.
+class RosterRow(AnswersOut, _RowStart):
+    """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
+
     amount_paid: int = Field(description="Minor units (pence)")
     amount_refunded: int = Field(description="Minor units (pence)")
     currency: str
@@ -200,16 +204,6 @@ class MoneyTotalsOut(BaseModel):
         description="What moves to this cohort left unpaid, each below Stripe's minimum charge "
         "(due is price less discounts, bursaries and this)",
     )
-
-
-class AnswersOut(BaseModel):
-    name: str
-    email: str
-    job_title: str
-    organisation: str
-    leadership_role: str
-    motivation: str
-    accessibility_needs: str
 
 
 class BillingOut(BaseModel):

@@ -70,13 +70,18 @@ def list_courses() -> Response[str]:
     return http.json_response(200, [course_out(c, now).model_dump(mode="json") for c in listed])
 
 
+def _apply_action(course_id: str) -> str:
+    """Where the course's application form posts."""
+    return f"{ports().public_base_url}/courses/{quote(course_id)}/applications"
+
+
 @served("getCourse")
 def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     if http.wants_html(_header("accept")):
         # A person who lands here sees the course's page (the one with its form).
-        action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
+        action = _apply_action(course_id)
         return _html(200, _pages().apply_form(course, the_ports.clock(), action))
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
@@ -85,7 +90,7 @@ def get_course(course_id: str) -> Response[str]:
 def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
-    action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
+    action = _apply_action(course_id)
     return _html(200, _pages().apply_form(course, the_ports.clock(), action))
 
 
@@ -94,9 +99,7 @@ def submit_application(course_id: str) -> Response[str]:
     the_ports = ports()
     browser = http.wants_html(_header("accept"))
     payload = http.read_body(_raw_body(), _header("content-type"))
-    key = _header("idempotency-key")
-    if key is not None and not 1 <= len(key) <= 255:
-        raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
+    key = http.idempotency_key(_header("idempotency-key"))
     try:
         view = applications.submit_application(the_ports, course_id, payload, key)
     except InvalidInput as invalid:
@@ -104,8 +107,8 @@ def submit_application(course_id: str) -> Response[str]:
             raise
         # A browser gets the form back, its answers kept and each error beside its field.
         course = courses.get_course(the_ports, course_id)
-        action = f"{the_ports.public_base_url}/courses/{quote(course_id)}/applications"
-        values = {k: v for k, v in payload.items() if k != "website"}
+        action = _apply_action(course_id)
+        values = http.typed_again(payload)
         return _html(
             422, _pages().apply_form(course, the_ports.clock(), action, values, invalid.fields)
         )

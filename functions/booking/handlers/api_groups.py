@@ -71,10 +71,6 @@ def _place_action(group_id: str, place: int, link_token: str) -> str:
     )
 
 
-def _without_honeypot(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if k != "website"}
-
-
 def register(app: APIGatewayHttpResolver, served: Served) -> None:
     """Bind each route of the part to its handler on the API's resolver."""
     request = _Request(app)
@@ -100,11 +96,9 @@ def _register_booking(request: _Request, served: Served) -> None:
         payload = request.body()
         # The HTML form carries its key as a hidden field (a browser sends no header): a
         # double submit of one form is one booking.
-        key = request.header("idempotency-key") or (
-            str(payload.get("idempotency_key") or "") or None
+        key = http.idempotency_key(
+            request.header("idempotency-key") or (str(payload.get("idempotency_key") or "") or None)
         )
-        if key is not None and not 1 <= len(key) <= 255:
-            raise http.BadRequest("Idempotency-Key must be 1 to 255 characters")
         try:
             view = group_booking.book_places(the_ports, course_id, payload, key)
         except (InvalidInput, CourseFull) as refused:
@@ -122,7 +116,7 @@ def _register_booking(request: _Request, served: Served) -> None:
                 course,
                 the_ports.clock(),
                 _booking_action(course_id),
-                _without_honeypot(payload),
+                http.typed_again(payload),
                 fields,
             )
             return _html(422 if isinstance(refused, InvalidInput) else 409, page)
@@ -194,7 +188,7 @@ def _register_places(request: _Request, served: Served) -> None:
                 raise
             opened = group_applying.open_place(the_ports, group_id, number, link_token)
             action = _place_action(group_id, number, link_token)
-            page = _pages().place_form(opened, action, _without_honeypot(payload), invalid.fields)
+            page = _pages().place_form(opened, action, http.typed_again(payload), invalid.fields)
             return _html(422, page)
         view = view_of(the_ports, saved)
         if request.browser():

@@ -48,6 +48,7 @@ from booking.handlers import (
     http,
 )
 from booking.handlers import console_pages as pages
+from booking.handlers.application_actions import ID_ONLY_ACTIONS
 from booking.handlers.console_app import (
     SIGNED_OUT,
     app,
@@ -71,12 +72,12 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, methods_for
+from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
     bursaries,
     console,
     console_sessions,
     courses,
-    invoicing,
     lifecycle,
     organisers,
 )
@@ -225,17 +226,16 @@ def _refused(application_id: str, error: BookingError) -> Response[str]:
     typed = {k: v for k, v in posted_form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
     # Money is typed here in pounds: the use case's minor units are said as typed.
-    beside = {k: said_as_typed(v[:1].upper() + v[1:]) for k, v in fields.items() if k in typed}
+    beside = {k: said_as_typed(capitalised(v)) for k, v in fields.items() if k in typed}
     detail = console.application_detail(ports(), application_id)
     message = said_as_typed(error.message)
-    problem = "" if beside else f"{message[:1].upper()}{message[1:]}."
+    problem = "" if beside else sentence(message)
     page = pages.application_page(chrome(), detail, problem=problem, values=typed, errors=beside)
     return html_page(http.status_for(error), page)
 
 
-@action("consoleApprove")
-def approve(application_id: str) -> object:
-    return lifecycle.approve(ports(), application_id)
+for id_only in ID_ONLY_ACTIONS:
+    action(id_only.console_operation)(id_only.act)
 
 
 @action("consoleDecline")
@@ -248,26 +248,11 @@ def cancel(application_id: str) -> object:
     return lifecycle.cancel(ports(), application_id, refund=typed_value("refund") == "on")
 
 
-@action("consoleResendConfirmation")
-def resend(application_id: str) -> object:
-    return organisers.resend_confirmation(ports(), application_id)
-
-
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> object:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     return bursaries.grant_bursary(ports(), application_id, amount)
-
-
-@action("consoleResendInvoice")
-def resend_invoice(application_id: str) -> object:
-    return invoicing.resend_invoice(ports(), application_id)
-
-
-@action("consoleVoidInvoice")
-def void_invoice(application_id: str) -> object:
-    return invoicing.void_by_organiser(ports(), application_id)
 
 
 # -- people ---------------------------------------------------------------------------------------

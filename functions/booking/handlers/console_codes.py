@@ -13,6 +13,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.handlers import console_money_pages as pages
 from booking.handlers import discount_form, http
 from booking.handlers.console_app import chrome, html_page, posted_form, query_value, served
+from booking.handlers.sentences import sentence
 from booking.services import console, courses, discounts, organisers
 
 
@@ -42,7 +43,7 @@ def create_discount_code(course_id: str) -> Response[str]:
     except (InvalidInput, Conflict, DependencyUnavailable) as refused:
         fields = refused.fields if isinstance(refused, InvalidInput) else {}
         beside = discount_form.beside_fields(fields)
-        problem = "" if beside else f"{refused.message[:1].upper()}{refused.message[1:]}."
+        problem = "" if beside else sentence(refused.message)
         return _codes_page(
             course_id, http.status_for(refused), problem=problem, values=typed, errors=beside
         )
@@ -54,7 +55,7 @@ def expire_discount_code(course_id: str, code: str) -> Response[str]:
     try:
         expired = discounts.expire_discount_code(ports(), course_id, code)
     except (Conflict, DependencyUnavailable) as refused:
-        problem = f"{refused.message[:1].upper()}{refused.message[1:]}."
+        problem = sentence(refused.message)
         return _codes_page(course_id, http.status_for(refused), problem=problem)
     return _codes_done(course_id, "expired", expired.code.code)
 

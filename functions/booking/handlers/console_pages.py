@@ -33,6 +33,7 @@ from booking.domain.wording import (
     timeline_text,
 )
 from booking.handlers.pages import environment
+from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
     ApplicationDetail,
     CourseApplications,
@@ -145,7 +146,7 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
         "error.html",
         chrome,
         heading=heading,
-        explanation=f"{message[:1].upper()}{message[1:]}." if message else "",
+        explanation=sentence(message) if message else "",
         what_to_do=what_to_do,
     )
 
@@ -273,7 +274,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
             invoice.due_at,
             zone,
         )
-        facts.append(("Invoice", said[:1].upper() + said[1:]))
+        facts.append(("Invoice", capitalised(said)))
     if billing is not None and not application.is_erased:
         facts.append(("Billed to", f"{billing.billing_name} <{billing.billing_email}>"))
         if billing.po_number:

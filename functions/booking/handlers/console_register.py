@@ -21,6 +21,7 @@ from booking.domain.wording import moment_when, session_when
 from booking.handlers import http
 from booking.handlers.console_app import chrome, html_page, posted_form, query_value, served
 from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.sentences import sentence
 from booking.services import register
 from booking.services.register import AttendanceImport, Register
 
@@ -128,7 +129,7 @@ def _said(refused: Exception) -> str:
     fields = getattr(refused, "fields", {}) or {}
     detail = "; ".join(fields.values())
     text = f"{message}: {detail}" if detail else message
-    return f"{text[:1].upper()}{text[1:]}."
+    return sentence(text)
 
 
 def _form_value(name: str) -> str:

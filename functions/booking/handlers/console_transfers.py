@@ -21,6 +21,7 @@ from booking.handlers.routes.transfers import (
     MOVE_WITHDRAWN,
     TRANSFER_DONE,
 )
+from booking.handlers.sentences import capitalised, sentence
 from booking.services import transfers, waiting_moves
 from booking.services.transfers import Choices
 
@@ -71,9 +72,7 @@ def transfer_page(
                 "price": money_words(
                     c.course.definition.price.amount, c.course.definition.price.currency
                 ),
-                "why_not": f"{c.refused.message[:1].upper()}{c.refused.message[1:]}."
-                if c.refused
-                else "",
+                "why_not": sentence(c.refused.message) if c.refused else "",
                 "difference": money_words(c.difference, c.course.definition.price.currency)
                 if c.difference
                 else "",
@@ -131,8 +130,8 @@ def withdraw_move(application_id: str) -> Response[str]:
 
 def _refused(application_id: str, error: BookingError, chosen: str) -> Response[str]:
     fields = error.fields if isinstance(error, InvalidInput) else {}
-    errors = {k: f"{v[:1].upper()}{v[1:]}" for k, v in fields.items() if k in LABELS}
-    problem = "" if errors else f"{error.message[:1].upper()}{error.message[1:]}."
+    errors = {k: capitalised(v) for k, v in fields.items() if k in LABELS}
+    problem = "" if errors else sentence(error.message)
     return _page(
         application_id, http.status_for(error), problem=problem, chosen=chosen, errors=errors
     )

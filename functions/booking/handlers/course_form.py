@@ -24,6 +24,7 @@ from booking.domain.money import Money, typed_amount
 from booking.domain.validation import parse, parse_json_strictly
 from booking.domain.wording import moved_without_id_warning
 from booking.handlers.http import FilePart
+from booking.handlers.sentences import capitalised
 from booking.services.courses import SavedCourse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
@@ -309,7 +310,7 @@ _FORM_WORDS = {
 
 def _sentence(reason: str) -> str:
     reason = _FORM_WORDS.get(reason, reason)
-    return reason[:1].upper() + reason[1:]
+    return capitalised(reason)
 
 
 # -- a definition file ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from booking.domain.billing import (
 from booking.domain.errors import InvalidInput
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.validation import SANE_YEARS, parse
+from booking.handlers.sentences import capitalised
 
 FIELDS = ("code", "percent_off", "amount_off", "max_uses", "last_day")
 _MESSAGE = "the discount code needs attention"
@@ -83,7 +84,7 @@ def _sentence(reason: str) -> str:
     if reason.startswith("String should match pattern"):
         return "Use 3 to 40 letters, digits and hyphens, starting with a letter or digit"
     # Amounts are typed here in pounds: the use case's "20000 pence (£200.00)" is said as typed.
-    return said_as_typed(reason[:1].upper() + reason[1:])
+    return said_as_typed(capitalised(reason))
 
 
 def beside_fields(reasons: Mapping[str, str]) -> dict[str, str]:

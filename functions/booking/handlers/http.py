@@ -171,6 +171,20 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 
+def idempotency_key(key: str | None) -> str | None:
+    """A client's Idempotency-Key as given (None: none given); one of 1 to 255 characters, or
+    a 400."""
+    if key is not None and not 1 <= len(key) <= 255:
+        raise BadRequest("Idempotency-Key must be 1 to 255 characters")
+    return key
+
+
+def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a browser posted, to put back in its form shown again: all but the honeypot
+    (``website``), which only a robot fills in."""
+    return {k: v for k, v in payload.items() if k != "website"}
+
+
 def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
     from email.parser import BytesParser
     from email.policy import HTTP

@@ -12,6 +12,7 @@ from booking.domain.course import Course
 from booking.domain.wording import FIELD_NAMES
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
+from booking.handlers.sentences import capitalised
 
 _LIMITS = answer_limits()
 
@@ -133,12 +134,12 @@ def friendly_error(name: str, reason: str, value: Any = None) -> str:
         return _FORM_WIDE_ERRORS[name]
     field = _FIELDS_BY_NAME.get(name)
     if field is None:
-        return _sentence(reason)
+        return capitalised(reason)
     left_empty = value is not None and not str(value).strip()
     if ("required" in reason.lower() or left_empty) and field.missing:
         return field.missing
     if _says_what_to_do(name, reason):
-        return _sentence(reason)
+        return capitalised(reason)
     return _instruction(field, reason)
 
 
@@ -160,10 +161,6 @@ def _instruction(field: FormField, reason: str) -> str:
     if field.name in _EMAIL_FIELDS:
         return "Enter an email address in the correct format, like name@example.nhs.uk"
     return f"{field.name_said}: {reason}"
-
-
-def _sentence(reason: str) -> str:
-    return reason[:1].upper() + reason[1:]
 
 
 def _ordered_errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from booking.handlers.pages.templates import environment
+from booking.handlers.sentences import sentence
 
 _ERROR_HEADINGS = {
     404: "We could not find that page",
@@ -47,7 +48,7 @@ def error_page(status: int, code: str, message: str) -> str:
     """A plain page for a browser that hit an error: what happened and what to do next (the
     same facts as the JSON answer, without its code)."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
-    explanation = f"{message[:1].upper()}{message[1:]}." if message else ""
+    explanation = sentence(message) if message else ""
     next_step = _CODE_NEXT_STEPS.get(code) or _NEXT_STEPS.get(
         status, "Nothing has been changed. Please try again in a few minutes."
     )

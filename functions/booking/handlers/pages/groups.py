@@ -21,6 +21,7 @@ from booking.handlers.pages.apply import (
 )
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
+from booking.handlers.sentences import capitalised
 from booking.services.group_applying import PlaceOpened
 from booking.services.groups import GroupView
 
@@ -67,12 +68,8 @@ def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, st
             value = values.get(name, "")
             # The form's own words for its fields and controls (the consent box too).
             said = friendly_error(name, reason, value)
-            listed.append({"name": name, "message": _sentence(said), "href": f"#{name}"})
+            listed.append({"name": name, "message": capitalised(said), "href": f"#{name}"})
     return listed
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def group_form(

@@ -23,6 +23,10 @@ CSRF_FIELD = {
     "description": "The session's CSRF token, as every console form carries it",
 }
 TICKED = {"type": "string", "enum": ["on"], "description": "A ticked checkbox; absent: unticked"}
+# A route that reads a JSON body about one thing named in its path: the body is read (400, 413,
+# 415) and checked (422); a path segment longer than any id can be is refused before any lookup
+# (404); the thing may have moved on meanwhile (409).
+BODY_ACTION_ERRORS = (400, 404, 409, 413, 415, 422)
 # The roster's two forms, said the same on the organiser API and the console's download.
 ROSTER_SAID = (
     "The roster. JSON is the machine-readable export (ids, status codes, pence, ISO instants); "

@@ -8,6 +8,7 @@ from typing import Any
 
 from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
     COURSE_ID,
     json_answer,
     page,
@@ -94,7 +95,7 @@ GROUPS: tuple[Route, ...] = (
             "201": json_answer("GroupOut", "The booking: seats held, `pay_url` to pay"),
             "303": see_other("Browsers: on to the payment page, or the manager's page"),
         },
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description="A manager books one place per named colleague (`colleagues`: 1 to 12 "
         "of `{name, email}`, each address once; the HTML form posts `colleague_name_N` and "
         "`colleague_email_N`), within the places left, and pays once: by card (one Checkout "
@@ -141,7 +142,7 @@ GROUPS: tuple[Route, ...] = (
         "substitutePlace",
         "Another colleague takes a place",
         _CHANGED,
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description="A place goes to another colleague (`name`, `email`) before the "
         "course starts: they get a new link and the old one stops working; the old "
         "colleague's application, if they had applied, is withdrawn. Before the booking is "
@@ -187,7 +188,7 @@ GROUPS: tuple[Route, ...] = (
             "201": json_answer("ApplicationOut", "The booking, confirmed (nothing to pay)"),
             "303": see_other("Browsers: on to the status page"),
         },
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         token=_PLACE_TOKEN,
         description="The application form's answers (as `POST /courses/{course_id}/"
         "applications`, without payment fields), for the address the place is booked for. "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
     COURSE_ID,
     DISCOUNT_CODE,
     ROSTER_SAID,
@@ -30,9 +31,6 @@ _IN_PENCE = (
     "console and the CLI."
 )
 _CHANGED = json_answer("AdminApplicationOut", "The application after the change")
-# A body is read (400, 413, 415) and checked (422); a path segment longer than any id can be
-# is refused before any lookup (404); the application may have moved on meanwhile (409).
-_ACTION_ERRORS = (400, 404, 409, 413, 415, 422)
 _OPTIONS = json_body(None, required=False)
 
 
@@ -44,7 +42,7 @@ def _action(path: str, operation_id: str, summary: str, body: dict[str, object])
         operation_id,
         summary,
         {"200": _CHANGED},
-        errors=_ACTION_ERRORS,
+        errors=BODY_ACTION_ERRORS,
         parameters=(_APPLICATION,),
         body=body,
         tags=TAGS,
@@ -62,7 +60,7 @@ ORGANISERS: tuple[Route, ...] = (
             "200": json_answer("SavedCourseOut", "Replaced"),
             "201": json_answer("SavedCourseOut", "Created"),
         },
-        errors=_ACTION_ERRORS,
+        errors=BODY_ACTION_ERRORS,
         parameters=(COURSE_ID,),
         body=json_body("CourseDefinition"),
         tags=TAGS,
@@ -136,7 +134,7 @@ ORGANISERS: tuple[Route, ...] = (
         "on that field. Its uses are counted here, one claimed with each application that "
         "gives it; Stripe is given no limit.",
         {"201": json_answer("DiscountCodeOut", "The code, made at Stripe and kept")},
-        errors=_ACTION_ERRORS,
+        errors=BODY_ACTION_ERRORS,
         parameters=(COURSE_ID,),
         body=json_body("DiscountCodeDefinition"),
         tags=TAGS,

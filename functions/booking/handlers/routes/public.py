@@ -5,6 +5,7 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
+    BODY_ACTION_ERRORS,
     COURSE_ID,
     HTML_CONTENT,
     array_of,
@@ -120,7 +121,7 @@ PUBLIC: tuple[Route, ...] = (
                 },
             },
         },
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description="JSON or a form post. A browser (`Accept: text/html`) gets 303 "
         "on, or the form again with each mistake beside its field (422). With "
         "`payment_method: invoice` (courses with `invoice_allowed`) and the billing "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
+    BODY_ACTION_ERRORS,
     COURSE_ID,
     CSRF_FIELD,
     console_form,
@@ -51,7 +52,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "Mark one booking (by id or reference) at one core session: attended, absent or "
         "apologies. Marking again with the same mark changes nothing",
         {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
         parameters=(COURSE_ID,),
         body=json_body("RegisterMarkIn"),
@@ -66,7 +67,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "video meeting's attendance export (Zoom's or Teams' participant report, or any CSV "
         "with a name and an email column); the rows matching nobody come back to be resolved",
         {"200": json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched")},
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description="Addresses match trimmed and in any case. Resolve an unmatched row by "
         "marking the person it is (`markRegister`), or leave it.",
         parameters=(COURSE_ID,),

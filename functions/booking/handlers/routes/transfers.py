@@ -7,6 +7,7 @@ from typing import Any
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
     console_form,
     json_answer,
     page,
@@ -121,7 +122,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "transferBooking",
         "Move a confirmed booking to another cohort of its programme",
         {"200": json_answer("AdminApplicationOut", "The application after the move")},
-        errors=(400, 404, 409, 413, 415, 422),
+        errors=BODY_ACTION_ERRORS,
         description=_MOVE_RULES,
         parameters=(_APPLICATION,),
         body={

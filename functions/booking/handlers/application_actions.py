@@ -1,0 +1,32 @@
+"""The organiser's actions on one application that need nothing but its id: one table, served
+alike by the organiser API (``admin``) and the console, each through its own ``action`` helper
+(JSON there, a redirect to the application's page here). The actions that read more than the id
+(a message, an amount, a refund's choice) each read it their own surface's way, and stay there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from booking.bootstrap import ports
+from booking.domain.application import Application
+from booking.services import invoicing, lifecycle, organisers
+from booking.services.ports import Ports
+
+
+@dataclass(frozen=True)
+class IdOnlyAction:
+    api_operation: str
+    console_operation: str
+    use_case: Callable[[Ports, str], Application]
+
+    def act(self, application_id: str) -> Application:
+        return self.use_case(ports(), application_id)
+
+
+ID_ONLY_ACTIONS = (
+    IdOnlyAction("approve", "consoleApprove", lifecycle.approve),
+    IdOnlyAction("resendConfirmation", "consoleResendConfirmation", organisers.resend_confirmation),
+    IdOnlyAction("resendInvoice", "consoleResendInvoice", invoicing.resend_invoice),
+    IdOnlyAction("voidInvoice", "consoleVoidInvoice", invoicing.void_by_organiser),
+)
