@@ -73,6 +73,13 @@ GROUP_KINDS = frozenset(
     }
 )
 
+# The messages that describe the application as it stood when they were queued (each job
+# records the status then, ``EmailJob.status_then``): the facilitators' copy of what was
+# submitted, and where a new application stood when it was made or joined the waiting list.
+SAID_AS_QUEUED = frozenset(
+    {EmailKind.FACILITATOR_COPY, EmailKind.APPLICATION_RECEIVED, EmailKind.WAITLISTED}
+)
+
 
 def instant_token(moment: datetime) -> str:
     """A session's start as it appears in ids and keys: UTC, to the minute."""
@@ -128,7 +135,7 @@ class EmailJob(BaseModel):
     to_course_id: str | None = None
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
-    # FACILITATOR_COPY: the application's status when the copy was queued, so the copy
+    # The kinds in SAID_AS_QUEUED: the application's status when the message was queued, so it
     # describes the application as it was then, never a later status (None: jobs queued
     # before it was recorded, which say the current one).
     status_then: str | None = None
@@ -137,10 +144,11 @@ class EmailJob(BaseModel):
     group_places: tuple[int, ...] = ()
     places_kept: int | None = None
 
-    def as_of(self, status: str) -> EmailJob:
-        """This job recording ``status`` as its application's status when it was queued (a
-        facilitators' copy describes the application as it was submitted)."""
-        if self.kind is not EmailKind.FACILITATOR_COPY or self.status_then is not None:
+    def as_of(self, status: str, *, again: bool = False) -> EmailJob:
+        """This job recording ``status`` as its application's status when it was queued, if it
+        is of a kind said as queued; once recorded, a status changes only ``again`` (a new
+        application's place is decided after its first messages are queued)."""
+        if self.kind not in SAID_AS_QUEUED or (self.status_then is not None and not again):
             return self
         return self.model_copy(update={"status_then": status})
 

@@ -11,10 +11,12 @@ Pure rules, no I/O.
 from __future__ import annotations
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import SAID_AS_QUEUED, EmailJob, EmailKind
 
-# The messages about where a new application stood when it was made or joined the list.
-SAID_AS_QUEUED = frozenset({EmailKind.APPLICATION_RECEIVED, EmailKind.WAITLISTED})
+# The messages about where a new application stood when it was made or joined the list,
+# composed from the application as it stood then (the facilitators' copy reads its
+# ``status_then`` itself: services.email_context).
+COMPOSED_AS_QUEUED = SAID_AS_QUEUED - {EmailKind.FACILITATOR_COPY}
 # Statuses a message can be composed as after the application moved on: a place in line says
 # nothing about money, so nothing later (a seat held, a payment) contradicts it. An
 # acknowledgement queued while paying and composed after the payment says it is paid: that is
@@ -23,20 +25,17 @@ COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PE
 
 
 def queued_as_saved(application: Application) -> Application:
-    """``application`` with its queued acknowledgement and waiting-list notice recording the
-    status it is saved in (they were queued before its place was decided)."""
+    """A new ``application`` with its queued messages recording the status it is saved in:
+    they were queued before its place was decided."""
     status = application.status.value
-    outbox = tuple(
-        job.model_copy(update={"status_then": status}) if job.kind in SAID_AS_QUEUED else job
-        for job in application.outbox
-    )
+    outbox = tuple(job.as_of(status, again=True) for job in application.outbox)
     return application.model_copy(update={"outbox": outbox})
 
 
 def as_queued(job: EmailJob, application: Application) -> Application:
     """The application a message is composed from: as it stood when ``job`` was queued, for
     the messages said as queued whose status then still describes that moment; else as it is."""
-    if job.kind not in SAID_AS_QUEUED or job.status_then is None:
+    if job.kind not in COMPOSED_AS_QUEUED or job.status_then is None:
         return application
     then = ApplicationStatus(job.status_then)
     if then is application.status or then not in COMPOSED_AS_THEN:
@@ -44,4 +43,4 @@ def as_queued(job: EmailJob, application: Application) -> Application:
     return application.model_copy(update={"status": then})
 
 
-__all__ = ["COMPOSED_AS_THEN", "SAID_AS_QUEUED", "as_queued", "queued_as_saved"]
+__all__ = ["COMPOSED_AS_QUEUED", "COMPOSED_AS_THEN", "as_queued", "queued_as_saved"]

@@ -88,7 +88,7 @@ def waitlist(application: Application, now: datetime, *, approved: bool = False)
             application.application_id,
             application.course_id,
             reason="approved" if approved else None,
-        ).model_copy(update={"status_then": S.WAITLISTED.value})  # said as it was then
+        )
     )
 
 
