@@ -77,6 +77,20 @@ class Cohorts:
         self.emails()
         return application
 
+    def book_with_bursary(self, course_id: str, email: str, bursary: int) -> dict[str, Any]:
+        """Booked as :meth:`book`, a ``bursary`` granted before the rest is paid by card."""
+        application: dict[str, Any] = self.system.apply(course_id, email=email).json()
+        app_id, token = application["application_id"], application["token"]
+        granted = self.system.admin(
+            "POST", f"/applications/{app_id}/bursary", json_body={"amount": bursary}
+        )
+        assert granted.status == 200, granted.body
+        checkout = self.system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+        assert checkout.status == 201, checkout.body
+        assert self.system.pay(checkout.json()["checkout_url"]).status == 200
+        self.emails()
+        return application
+
     def emails(self) -> list[OutgoingEmail]:
         """Every email sent since, parsed back and its calendars checked across the test."""
         sent = self.system.deliver_emails()
@@ -324,12 +338,8 @@ def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
     record £100, the totals another): one rule, what it pays of the price, everywhere."""
     cohorts = Cohorts(system)
     system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
-    application = system.apply("move-spring", email=ADA).json()
-    app_id, token = application["application_id"], application["token"]
-    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
-    assert granted.status == 200, granted.body
-    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
-    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    application = cohorts.book_with_bursary("move-spring", ADA, 15000)
+    app_id = application["application_id"]
 
     moved = cohorts.move(app_id, "move-cheap")
 
@@ -353,14 +363,7 @@ def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: Syst
     dropped). A refund this system made for a move changes nothing but the record of money."""
     cohorts = Cohorts(system)
     system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
-    application = system.apply("move-spring", email=ADA).json()
-    app_id, token = application["application_id"], application["token"]
-    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 10000})
-    assert granted.status == 200, granted.body
-    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
-    assert checkout.status == 201, checkout.body
-    assert system.pay(checkout.json()["checkout_url"]).status == 200
-    cohorts.emails()
+    app_id = cohorts.book_with_bursary("move-spring", ADA, 10000)["application_id"]
     places_before = cohorts.places_left("move-cheap")
 
     moved = cohorts.move(app_id, "move-cheap")
