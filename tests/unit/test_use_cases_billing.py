@@ -33,6 +33,7 @@ from tests.fakes.held import gateway, repo, written
 from tests.support.applications import application_body
 
 S = ApplicationStatus
+FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
 
 
 def definition(
@@ -592,9 +593,7 @@ def test_a_funded_booking_cancelled_is_a_booking_cancelled_with_nothing_owed(
 
 
 def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> None:
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
     # Booked at once: no checkout for nothing is ever opened.
     assert view.status == "confirmed"
@@ -608,9 +607,7 @@ def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> N
 
 
 def test_a_full_code_by_invoice_is_booked_without_an_invoice(ports: Ports) -> None:
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", by_invoice(discount_code="free"))
     assert view.status == "confirmed"
     assert gateway(ports).invoices == {}
@@ -640,9 +637,7 @@ def test_an_approved_application_with_nothing_to_pay_is_booked_not_offered(
     ports: Ports,
 ) -> None:
     courses.put_course(ports, "c1", definition(approval=True))
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
     approved = lifecycle.approve(ports, view.application_id)
     assert approved.status is S.CONFIRMED
