@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
@@ -20,6 +17,7 @@ from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
+from tests.support.moto_table import TABLE, table_on_moto
 from tests.unit.test_groups import group
 
 
@@ -29,10 +27,8 @@ def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupSt
         repository = FakeRepository()
         yield repository, FakeGroupStore(repository)
         return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-2")
-        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
-        dynamo = DynamoRepository(client, "t")
+    with table_on_moto() as client:
+        dynamo = DynamoRepository(client, TABLE)
         yield dynamo, dynamo
 
 
