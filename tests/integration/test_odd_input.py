@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import COURSES_DIR
 from tests.support.contract import error_shape_problems
+from tests.support.exploration import fuzzing
 from tests.support.system import COURSE_ID, System, application_body
 
 # DynamoDB refuses any key attribute over 2,048 bytes with a ValidationException, in reads as in
@@ -171,13 +172,7 @@ def _odd_documents(draw: st.DrawFn, document: dict[str, Any]) -> Any:
     return changed
 
 
-ODD_SETTINGS = settings(
-    max_examples=150,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+ODD_SETTINGS = fuzzing(150)
 
 
 @pytest.mark.parametrize("timezone", ["Europe", "a" * 300, "America/", "zone.tab", "é"])
