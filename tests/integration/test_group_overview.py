@@ -4,8 +4,6 @@ through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import pytest
@@ -20,13 +18,10 @@ from tests.integration.test_group_bookings import (
 )
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.fixture
@@ -91,7 +86,7 @@ def test_the_console_page_says_them_linked_from_the_course(
     assert f'href="{PAGE}"' in course_page.body
     page = browser.get(PAGE)
     assert page.status == 200, page.body
-    text = _text(page.body)
+    text = text_of(page.body)
     for said in (
         "St Elsewhere NHS Trust: 3 places",
         "Florence Nightingale ( florence@example.org )",
@@ -115,7 +110,7 @@ def test_a_course_without_groups_says_so(invoiced: System) -> None:  # noqa: F81
     browser.sign_in()
     page = browser.get(PAGE)
     assert page.status == 200, page.body
-    assert "Nobody has booked places on this course for a group yet." in _text(page.body)
+    assert "Nobody has booked places on this course for a group yet." in text_of(page.body)
     assert browser.get("/console/courses/no-such-course/group-bookings").status == 404
     assert invoiced.admin("GET", "/courses/no-such-course/group-bookings").status == 404
 

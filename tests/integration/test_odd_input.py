@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.conftest import COURSES_DIR
 from tests.support.contract import error_shape_problems
 from tests.support.exploration import fuzzing
+from tests.support.invoiced import BILLING
 from tests.support.system import COURSE_ID, System, application_body
 
 # DynamoDB refuses any key attribute over 2,048 bytes with a ValidationException, in reads as in
@@ -227,13 +228,6 @@ EVERY_TYPED_FIELD = (
     "accessibility_needs",
     "billing_address",
 )
-INVOICE = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 
 
 def _invoiced_course(system: System) -> str:
@@ -267,7 +261,7 @@ def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
     before = len(system.applications())
     for field in fields:
         for character in characters:
-            body = application_body(**INVOICE) | {field: typed.format(character)}
+            body = application_body(**BILLING) | {field: typed.format(character)}
             reply = system.api("POST", f"/courses/{course_id}/applications", json_body=body)
             _clear_4xx(reply, 422)
             assert said in reply.json()["error"]["fields"][field], (field, character)

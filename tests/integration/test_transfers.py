@@ -8,8 +8,6 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +21,7 @@ from booking.services.lifecycle import sweep
 from tests.support.console import ConsoleBrowser
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")
@@ -189,7 +188,7 @@ def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -
     summer_day = f"{summer_start:%A} {summer_start.day} {summer_start:%B %Y}"
     assert (
         f"Moved from Moving Leadership, from {spring_day} to Moving Leadership, from {summer_day}"
-        in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+        in text_of(detail)
     )
 
 
@@ -280,7 +279,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     page = ConsoleBrowser(system)
     page.sign_in()
     detail = page.get(f"/console/applications/{booked['application_id']}").body
-    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+    history = text_of(detail)
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
     # The money says it too, so due and paid agree: the place's price less what was waived.
     totals = system.admin("GET", "/courses/move-pence/totals").json()
@@ -291,7 +290,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
         20000,
     )
     money = page.get("/console/courses/move-pence/money").body
-    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", money)).split())
+    said = text_of(money)
     assert "Waived on moves (below Stripe's minimum charge) £0.20" in said
     assert "Due for those places £200.00" in said
 
@@ -453,7 +452,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert "other-programme" not in choices.body
     # Each cohort's first day said once (its name says it), and a full cohort nobody waits for
     # is "full", not "full (waiting list)".
-    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", choices.body)).split())
+    page = text_of(choices.body)
     summer_first = cohorts.spring_start + timedelta(weeks=4)
     summer_day = f"{summer_first.day} {summer_first:%B %Y}"
     assert page.count(summer_day) == 1, page
@@ -482,7 +481,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     after = browser.get(moved.headers["location"]).body
     assert "Moved to the other cohort" in after
     # The history names the cohorts as the organiser knows them, never by id.
-    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", after)).split())
+    history = text_of(after)
     assert "Moved from Moving Leadership, from " in history
     assert "Moved from move-spring" not in history
     assert cohorts.places_left("move-summer") == 4

@@ -3,8 +3,6 @@ Stripe stand-in, with Stripe's signed events doing the confirming."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +11,7 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
 
@@ -375,7 +374,7 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
             "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
         )
         assert reply.status == 200, reply.body
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+        return text_of(reply.body)
 
     in_review = page()
     assert "Left to pay £50.00" in in_review
