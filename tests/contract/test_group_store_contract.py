@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,19 +18,26 @@ from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
-from tests.support.moto_table import TABLE, table_on_moto
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 from tests.unit.test_groups import group
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
-    if request.param == "fake":
-        repository = FakeRepository()
-        yield repository, FakeGroupStore(repository)
-        return
-    with table_on_moto() as client:
-        dynamo = DynamoRepository(client, TABLE)
-        yield dynamo, dynamo
+    yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)
+
+
+def _fake_stores() -> tuple[Repository, GroupStore]:
+    repository = FakeRepository()
+    return repository, FakeGroupStore(repository)
+
+
+def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
+    dynamo = DynamoRepository(client, TABLE)  # one adapter is both stores
+    return dynamo, dynamo
 
 
 def seats(repository: Repository) -> int:

@@ -31,7 +31,7 @@ from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
-from tests.support.moto_table import TABLE, table_on_moto
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -40,11 +40,9 @@ FIRST_DAY = "2027-06-07"
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    if request.param == "fake":
-        yield FakeRepository()
-        return
-    with table_on_moto() as client:
-        yield DynamoRepository(client, TABLE)
+    yield from the_fake_then_dynamodb(
+        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
+    )
 
 
 def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:

@@ -12,18 +12,18 @@ from booking.adapters.dynamodb.table import Table
 from booking.domain.organisers import new_session
 from booking.services.ports import ConsoleSessionStore
 from tests.fakes import FakeConsoleSessions
-from tests.support.moto_table import TABLE, table_on_moto
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def store(request: pytest.FixtureRequest) -> Iterator[ConsoleSessionStore]:
-    if request.param == "fake":
-        yield FakeConsoleSessions()
-        return
-    with table_on_moto() as client:
-        yield DynamoConsoleSessions(Table(client, TABLE))
+    yield from the_fake_then_dynamodb(
+        request.param,
+        FakeConsoleSessions,
+        lambda client: DynamoConsoleSessions(Table(client, TABLE)),
+    )
 
 
 def test_a_session_reads_back_as_it_was_put(store: ConsoleSessionStore) -> None:
