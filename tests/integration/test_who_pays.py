@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from booking.services.lifecycle import sweep
-from tests.support.applications import invoice_id_of
+from tests.support.applications import WHAT_ACCOUNTS_NEED, invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
@@ -212,14 +212,7 @@ def test_organisers_resend_void_and_see_the_invoice(invoiced: System) -> None:
     assert again.json()["error"]["code"] == "no_open_invoice"
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"po_number": ""}, "po_number"),
-        ({"billing_email": "accounts"}, "billing_email"),
-        ({"billing_name": ""}, "billing_name"),
-    ],
-)
+@pytest.mark.parametrize(("changes", "field"), WHAT_ACCOUNTS_NEED)
 def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
     invoiced: System, changes: dict[str, str], field: str
 ) -> None:

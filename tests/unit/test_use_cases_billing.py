@@ -30,7 +30,7 @@ from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
-from tests.support.applications import application_body
+from tests.support.applications import WHAT_ACCOUNTS_NEED, application_body
 
 S = ApplicationStatus
 FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
@@ -127,16 +127,7 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     assert written(ports, EmailKind.BOOKING_CONFIRMED) == []
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"billing_name": ""}, "billing_name"),
-        ({"billing_email": "not an address"}, "billing_email"),
-        ({"billing_address": ""}, "billing_address"),
-        ({"po_number": ""}, "po_number"),
-        ({"payment_method": "cheque"}, "payment_method"),
-    ],
-)
+@pytest.mark.parametrize(("changes", "field"), WHAT_ACCOUNTS_NEED)
 def test_an_invoice_without_what_accounts_need_is_refused_and_nothing_is_written(
     ports: Ports, changes: dict[str, str], field: str
 ) -> None:
