@@ -247,9 +247,7 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     ]
     assert "HALF (£100.00)" in said
     # A paid booking owes nothing more, whatever its code took off the price.
-    paid_page = text_of(
-        browser.get(f"/console/applications/{halved.json()['application_id']}").body
-    )
+    paid_page = browser.words(f"/console/applications/{halved.json()['application_id']}")
     assert "Price to pay £100.00 Left to pay Nothing" in paid_page
     assert "20000" not in page.body
 

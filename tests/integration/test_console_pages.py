@@ -198,10 +198,10 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     cancelled = browser.act(f"{path}/cancel", refund="on")
     assert cancelled.status == 303
     # The banner says the money is going back, not just "Cancelled".
-    banner = text_of(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert "Cancelled. £200.00 is being refunded in full through Stripe." in banner
     system.deliver_emails()
-    words = text_of(browser.get(path).body)
+    words = browser.words(path)
     for said in (
         "Status: Awaiting payment → Confirmed",
         "Payment received: £200.00",
@@ -238,13 +238,13 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
     # Part of what was paid, said as such (never "your payment" beside "partial").
     assert "We have refunded £50.00 of what you paid for" in partial
     path = f"/console/applications/{application_id}"
-    assert "Also refund £150.00 through Stripe" in text_of(browser.get(path).body)
+    assert "Also refund £150.00 through Stripe" in browser.words(path)
     cancelled = browser.act(f"{path}/cancel", refund="on")
     assert cancelled.status == 303
     # The refund's events have arrived by now (the booking is refunded): the banner still says
     # what this refund gives back, and what has come back in all.
     assert _stored(system, application_id)["status"] == "refunded"
-    banner = text_of(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert (
         "Cancelled. £150.00 is being refunded through Stripe "
         "(with the £50.00 refunded earlier, £200.00 in all)."
@@ -268,7 +268,7 @@ def test_cancelling_without_refund_keeps_the_money(system: System, browser: Cons
     path = f"/console/applications/{application['application_id']}"
     cancelled = browser.act(f"{path}/cancel")
     assert cancelled.status == 303
-    banner = text_of(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert "Cancelled without a refund: the £200.00 paid is kept." in banner
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["amount_refunded"]) == ("cancelled", 0)
@@ -283,9 +283,7 @@ def test_resending_the_confirmation_of_a_booking(system: System, browser: Consol
     assert reply.status == 303
     [resent] = system.deliver_emails()
     assert resent.subject.startswith("Your place is confirmed")
-    confirmations = text_of(browser.get(path).body).count(
-        "Booking confirmed, with the calendar file"
-    )
+    confirmations = browser.words(path).count("Booking confirmed, with the calendar file")
     assert confirmations == 2
 
 
@@ -617,7 +615,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application, path = _invoiced(system, browser)
-    words = text_of(browser.get(path).body)
+    words = browser.words(path)
     for said in (
         "for £200.00, open, not paid yet; falls due on",
         "for £200.00 sent to the billing contact, due",  # the timeline's line for it
@@ -628,9 +626,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     ):
         assert said in words
     assert browser.act(f"{path}/invoice/resend").status == 303
-    assert "Stripe is sending the invoice" in text_of(
-        browser.get(f"{path}?done=invoice_resent").body
-    )
+    assert "Stripe is sending the invoice" in browser.words(f"{path}?done=invoice_resent")
 
     assert browser.act(f"{path}/invoice/void").status == 303
     stored = _stored(system, application["application_id"])
@@ -639,7 +635,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
         "invoice_voided",
         False,
     )
-    words = text_of(browser.get(path).body)
+    words = browser.words(path)
     assert "for £200.00, voided" in words
     assert "Void invoice" not in words
     # Voided already: a second void (a stale page) is refused and says why, changing nothing.
@@ -655,11 +651,11 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
 ) -> None:
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
-    assert "Grant bursary" in text_of(browser.get(path).body)
+    assert "Grant bursary" in browser.words(path)
     assert browser.act(f"{path}/bursary", amount="200.00").status == 303
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
-    words = text_of(browser.get(path).body)
+    words = browser.words(path)
     assert "Bursary £200.00" in words
     assert "Left to pay Nothing" in words
     assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
@@ -671,14 +667,14 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     assert browser.act(f"{path}/bursary", amount="£150").status == 303
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
-    assert "Left to pay £50.00" in text_of(browser.get(path).body)
+    assert "Left to pay £50.00" in browser.words(path)
     # Once the rest is paid, nothing is left to pay (it said £50.00 still).
     token = application["token"]
     checkout = system.api(
         "POST", f"/applications/{application['application_id']}/checkout?token={token}"
     )
     assert system.pay(checkout.json()["checkout_url"]).status == 200
-    words = text_of(browser.get(path).body)
+    words = browser.words(path)
     assert "Left to pay Nothing" in words
     assert "Left to pay £50.00" not in words
 

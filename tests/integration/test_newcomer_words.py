@@ -58,9 +58,9 @@ def test_an_ended_cohort_is_said_ended_everywhere(
     code, out = run("course", PAST)
     assert "Status: Ended" in out
 
-    home = text_of(browser.get("/console").body)
+    home = browser.words("/console")
     assert "Ended" in home
-    course_page = text_of(browser.get(f"/console/courses/{PAST}").body)
+    course_page = browser.words(f"/console/courses/{PAST}")
     assert "Ended" in course_page
     assert "Closed" not in course_page
 
@@ -133,7 +133,7 @@ def test_the_decline_hint_says_what_is_sent_without_a_message(
 ) -> None:
     _variant(system, "approval-hint", approval_required=True, decline_message=None)
     application = system.apply(course_id="approval-hint").json()
-    page = text_of(browser.get(f"/console/applications/{application['application_id']}").body)
+    page = browser.words(f"/console/applications/{application['application_id']}")
     assert "Without one they get the course's decline message, or, if it has none, a kind " in page
 
 

@@ -351,7 +351,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     browser.sign_in()  # the session of weeks ago has ended
     closed = browser.post(f"{page}/close", csrf_token=browser.csrf(page))
     assert closed.status == 303
-    after = text_of(browser.get(page).body)
+    after = browser.words(page)
     assert "The register was closed on" in after
     assert "Not completed (1 of 2 attended)" in after
 

@@ -359,10 +359,10 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
 
     assert joined.status == 303, joined.body
     assert joined.headers["location"].endswith("?done=move_waiting")
-    page = text_of(browser.get(app_page).body)
+    page = browser.words(app_page)
     assert "Move waiting for a place" in page
     assert "On the waiting list of Moving Leadership, from" in page
-    full = text_of(browser.get("/console/courses/move-full").body)
+    full = browser.words("/console/courses/move-full")
     assert "Moving here from other cohorts" in full
     assert (
         f"{ada['reference']} Ada Lovelace: On the waiting list: a move from another cohort" in full
@@ -398,7 +398,7 @@ def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
     )
     browser = ConsoleBrowser(system)
     browser.sign_in()
-    winter = text_of(browser.get("/console/courses/move-winter").body)
+    winter = browser.words("/console/courses/move-winter")
     assert "A place here held for its move, until the difference is paid" in winter
 
 
