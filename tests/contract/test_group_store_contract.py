@@ -13,7 +13,7 @@ from booking.adapters.dynamodb import DynamoRepository
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
-from booking.domain.groups import GroupStatus, lapsed, paid
+from booking.domain.groups import GroupBooking, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
@@ -40,6 +40,15 @@ def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
     return dynamo, dynamo
 
 
+def a_group_saved(
+    stores: tuple[Repository, GroupStore],
+) -> tuple[Repository, GroupStore, GroupBooking]:
+    """The stores, with a group of three places saved (held, unpaid) on a four-place course."""
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    return repository, groups, groups.save_group(group(), None)
+
+
 def seats(repository: Repository) -> int:
     course = repository.get_course("c1")
     assert course is not None
@@ -49,9 +58,7 @@ def seats(repository: Repository) -> int:
 def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    saved = groups.save_group(group(), None)
+    repository, groups, saved = a_group_saved(stores)
     assert seats(repository) == 3
     with pytest.raises(CourseFull):
         groups.save_group(group(group_id="g2"), None)  # three more do not fit in one left
@@ -72,9 +79,7 @@ def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
 def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    saved = groups.save_group(group(), None)
+    _, groups, saved = a_group_saved(stores)
     lapses = saved.hold_expires_at
     assert lapses is not None
     assert groups.groups_due(lapses - timedelta(seconds=1)) == []
@@ -91,9 +96,7 @@ def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
 def test_a_place_is_given_up_only_while_nobody_fills_it(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    held = groups.save_group(group(), None)
+    repository, groups, held = a_group_saved(stores)
     done = groups.save_group(paid(held, "pi_1", NOW), held)
     colleague = application(
         "a1",
