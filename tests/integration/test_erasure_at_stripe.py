@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
@@ -18,16 +16,11 @@ from tests.integration.test_group_bookings import (
 )
 from tests.integration.test_who_pays import apply, stripe_invoice
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, invoiced_cohort
+from tests.support.invoiced import BILLING
 from tests.support.system import System
 
 AUTH = {"authorization": "Bearer sk_test_local"}
 PERSON = "ada@example.org"  # the applicant application_body names
-
-
-@pytest.fixture
-def invoiced(system: System) -> System:
-    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def customer_of(system: System, invoice_id: str) -> dict[str, Any]:

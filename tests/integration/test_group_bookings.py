@@ -8,10 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tests.support.console import ConsoleBrowser
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, System, application_body
 
 COLLEAGUES = [
@@ -25,11 +23,6 @@ OTHERS = [
     {"name": "Ada Lovelace", "email": "ada@example.org"},
     {"name": "Mary Somerville", "email": "somerville@example.org"},
 ]
-
-
-@pytest.fixture
-def invoiced(system: System) -> System:
-    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def book(system: System, course: str = INVOICED, **fields: Any) -> Any:

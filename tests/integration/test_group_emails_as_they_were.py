@@ -7,7 +7,6 @@ from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
     apply_through,
-    invoiced,  # noqa: F401 (the fixture)
     invoiced_group,
     paid_group,
     pay_invoice,
@@ -17,7 +16,7 @@ from tests.support.system import System
 
 
 def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_made(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system, colleagues=COLLEAGUES[:1])
@@ -37,7 +36,7 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
 
 
 def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     two_applied_then_withdrawn(system)
@@ -52,7 +51,7 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
 
 
 def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_it_goes(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = invoiced_group(system)

@@ -14,7 +14,6 @@ from tests.integration.test_group_bookings import (
     COLLEAGUES,
     apply_through,
     book,
-    invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
 from tests.support.invoiced import BILLING, INVOICED
@@ -35,7 +34,7 @@ def _cancel(system: System, group: dict[str, Any], number: int) -> Any:
 
 
 def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)
@@ -53,7 +52,7 @@ def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
 
 
 def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = book(system, **BILLING).json()
@@ -68,7 +67,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
     assert "for the 1 place kept (£200.00)" in " ".join(again.text.split())
 
 
-def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:  # noqa: F811
+def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:
     system = invoiced
     with system.standin.webhooks_held():
         group = book(system).json()
@@ -85,7 +84,7 @@ def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> N
 
 
 def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refunded(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
@@ -110,7 +109,7 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
 
 
 def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
@@ -143,7 +142,7 @@ def _overview(system: System, group: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     """The old checkout paid while a place was given up: that payment went back whole; the
     new checkout is never paid. The lapse never says nothing was taken."""
@@ -178,7 +177,7 @@ def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
 
 
 def test_a_payment_given_back_whole_is_told_with_its_amount(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = system.ports.groups.get_group(paid_group(system)["group_id"])
@@ -195,7 +194,7 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(
 
 
 def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)

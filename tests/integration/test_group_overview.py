@@ -13,7 +13,6 @@ from tests.integration.test_group_bookings import (
     OTHERS,
     apply_through,
     book,
-    invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
 from tests.support.console import ConsoleBrowser
@@ -25,7 +24,7 @@ PAGE = f"/console/courses/{INVOICED}/group-bookings"
 
 
 @pytest.fixture
-def two_groups(invoiced: System) -> dict[str, Any]:  # noqa: F811
+def two_groups(invoiced: System) -> dict[str, Any]:
     """A paid group (one colleague confirmed, one substituted, one place given up) and an
     unpaid one, by invoice, on the same course."""
     system = invoiced
@@ -42,7 +41,7 @@ def two_groups(invoiced: System) -> dict[str, Any]:  # noqa: F811
 
 
 def test_the_organiser_api_lists_each_group_and_place_in_words(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
     two_groups: dict[str, Any],
 ) -> None:
     reply = invoiced.admin("GET", f"/courses/{INVOICED}/group-bookings")
@@ -77,7 +76,7 @@ def test_the_organiser_api_lists_each_group_and_place_in_words(
 
 
 def test_the_console_page_says_them_linked_from_the_course(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
     two_groups: dict[str, Any],
 ) -> None:
     browser = ConsoleBrowser(invoiced)
@@ -105,7 +104,7 @@ def test_the_console_page_says_them_linked_from_the_course(
     assert f'href="/console/applications/{holder}"' in page.body
 
 
-def test_a_course_without_groups_says_so(invoiced: System) -> None:  # noqa: F811
+def test_a_course_without_groups_says_so(invoiced: System) -> None:
     browser = ConsoleBrowser(invoiced)
     browser.sign_in()
     page = browser.get(PAGE)
