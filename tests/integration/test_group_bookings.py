@@ -74,6 +74,24 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     return manager_view(system, group)
 
 
+APPLY_BY_DAYS = 10
+
+
+def paid_group_with_an_apply_by(system: System, **fields: Any) -> dict[str, Any]:
+    """A paid group (:func:`paid_group`) whose places must be applied for by
+    :data:`APPLY_BY_DAYS` days before the cohort starts."""
+    system.put_course(
+        INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": APPLY_BY_DAYS}
+    )
+    return paid_group(system, **fields)
+
+
+def the_apply_by_passes(system: System, group: dict[str, Any]) -> None:
+    """The clock moves on to the group's apply-by date, and the scheduled sweep runs then."""
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    system.scheduled_run(system.now())
+
+
 def two_applied_then_withdrawn(system: System) -> None:
     """A paid group of two places, each colleague applied through their place's link; then the
     manager names another colleague for place 1 and gives place 2 up."""
@@ -588,15 +606,13 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system)
+    group = paid_group_with_an_apply_by(system)
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
-    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)
+    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=APPLY_BY_DAYS)
     assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
     system.scheduled_run(datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
     assert places_left(system) == 2  # not yet
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     after = manager_view(system, group)
     assert [p["state"] for p in after["places"]] == ["confirmed", "released", "released"]
     assert after["amount_refunded"] == 40000

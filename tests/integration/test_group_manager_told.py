@@ -4,7 +4,7 @@ at the deadline, a payment given back whole; each once, each describing its own 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from booking.domain.group_notices import GroupEvent
@@ -15,6 +15,8 @@ from tests.integration.test_group_bookings import (
     apply_through,
     book,
     paid_group,
+    paid_group_with_an_apply_by,
+    the_apply_by_passes,
 )
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
@@ -87,12 +89,10 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
     invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system)
+    group = paid_group_with_an_apply_by(system)
     assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
     system.deliver_emails()
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     [told] = _told(system)
     assert told.subject.startswith("Places nobody applied for were released")
     flat = " ".join(told.text.split())
@@ -112,12 +112,10 @@ def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
     invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
     _cancel(system, group, 1)  # the manager gives place 1 up; nobody applies for place 2
     system.deliver_emails()
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     [told] = _told(system)
     flat = " ".join(told.text.split())
     assert "Nobody applied for place 2, so it was released and £200.00" in flat
