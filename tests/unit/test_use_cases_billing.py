@@ -31,6 +31,7 @@ from booking.services.ports import Ports
 from tests.fakes import Clock, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
 from tests.support.applications import WHAT_ACCOUNTS_NEED, application_body
+from tests.support.invoiced import BILLING
 
 S = ApplicationStatus
 FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
@@ -59,15 +60,7 @@ def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
 
 
 def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return answers(
-        email,
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road\nLeeds LS1 1AA",
-        po_number="PO-12345",
-        **extra,
-    )
+    return answers(email, **(BILLING | extra))
 
 
 @pytest.fixture
@@ -108,7 +101,7 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     [(invoice_id, invoice)] = gateway(ports).invoices.items()
     assert view.invoice_url == f"https://invoice.test/{invoice_id}"
     request = invoice.request
-    assert request.billing.po_number == "PO-12345"
+    assert request.billing.po_number == BILLING["po_number"]
     assert request.billing.billing_email == "accounts@example.nhs.uk"
     assert request.amount.amount == 20000
     # The cohort by its first day too: an accounts team may pay for two cohorts of it.
@@ -497,7 +490,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
     rows = {row["application_id"]: row for row in organisers.roster(ports, "c1")}
     assert rows[coded.application_id]["discount"] == 10000
     assert rows[coded.application_id]["discount_code"] == "HALF-2027"
-    assert rows[coded.application_id]["po_number"] == "PO-12345"
+    assert rows[coded.application_id]["po_number"] == BILLING["po_number"]
     assert rows[coded.application_id]["invoice_status"] == "paid"
     assert rows[funded.application_id]["bursary"] == 20000
     assert rows[funded.application_id]["amount_due"] == 0
