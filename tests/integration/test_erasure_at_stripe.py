@@ -39,12 +39,16 @@ def erase(system: System, email: str) -> Any:
     return system.admin("DELETE", f"/people/{email}")
 
 
+def _persons_invoice(system: System) -> str:
+    """The invoice sent for PERSON's application by invoice."""
+    return invoice_id_of(apply(system, email=PERSON, **BILLING).json())
+
+
 def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     assert customer_of(system, invoice_id)["email"] == BILLING["billing_email"]
 
     assert erase(system, PERSON).status == 200
@@ -69,8 +73,7 @@ def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
     assert paid.status == 200, paid.body
 
@@ -134,8 +137,7 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     system.stripe_http.fail_next.extend([500, "timeout", 500, 500])
 
     erased = erase(system, PERSON)
