@@ -12,8 +12,8 @@ from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
-    apply_through,
     book,
+    colleague_applies,
     paid_group,
     paid_group_with_an_apply_by,
     the_apply_by_passes,
@@ -90,7 +90,7 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
 ) -> None:
     system = invoiced
     group = paid_group_with_an_apply_by(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     system.deliver_emails()
     the_apply_by_passes(system, group)
     [told] = _told(system)
@@ -196,7 +196,7 @@ def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
 ) -> None:
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     system.deliver_emails()
     _cancel(system, group, 2)  # had a link, never applied
     _cancel(system, group, 1)  # applied: withdrawn, told by the cancellation email instead

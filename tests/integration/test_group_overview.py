@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from tests.integration.test_group_bookings import (
-    COLLEAGUES,
     OTHERS,
-    apply_through,
     book,
+    colleague_applies,
     paid_group,
 )
 from tests.support.console import ConsoleBrowser
@@ -29,7 +28,7 @@ def two_groups(invoiced: System) -> dict[str, Any]:
     unpaid one, by invoice, on the same course."""
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     base = f"/groups/{group['group_id']}/places"
     swapped = system.api("POST", f"{base}/2/substitute?token={group['token']}", json_body=OTHERS[0])
     assert swapped.status == 200, swapped.body
