@@ -5,35 +5,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
-from booking.domain.groups import GroupStatus, lapsed, paid
+from booking.domain.groups import GroupBooking, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 from tests.unit.test_groups import group
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
-    if request.param == "fake":
-        repository = FakeRepository()
-        yield repository, FakeGroupStore(repository)
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-2")
-        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
-        dynamo = DynamoRepository(client, "t")
-        yield dynamo, dynamo
+    yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)
+
+
+def _fake_stores() -> tuple[Repository, GroupStore]:
+    repository = FakeRepository()
+    return repository, FakeGroupStore(repository)
+
+
+def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
+    dynamo = DynamoRepository(client, TABLE)  # one adapter is both stores
+    return dynamo, dynamo
+
+
+def a_group_saved(
+    stores: tuple[Repository, GroupStore],
+) -> tuple[Repository, GroupStore, GroupBooking]:
+    """The stores, with a group of three places saved (held, unpaid) on a four-place course."""
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    return repository, groups, groups.save_group(group(), None)
 
 
 def seats(repository: Repository) -> int:
@@ -45,9 +58,7 @@ def seats(repository: Repository) -> int:
 def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    saved = groups.save_group(group(), None)
+    repository, groups, saved = a_group_saved(stores)
     assert seats(repository) == 3
     with pytest.raises(CourseFull):
         groups.save_group(group(group_id="g2"), None)  # three more do not fit in one left
@@ -68,9 +79,7 @@ def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
 def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    saved = groups.save_group(group(), None)
+    _, groups, saved = a_group_saved(stores)
     lapses = saved.hold_expires_at
     assert lapses is not None
     assert groups.groups_due(lapses - timedelta(seconds=1)) == []
@@ -87,9 +96,7 @@ def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
 def test_a_place_is_given_up_only_while_nobody_fills_it(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    held = groups.save_group(group(), None)
+    repository, groups, held = a_group_saved(stores)
     done = groups.save_group(paid(held, "pi_1", NOW), held)
     colleague = application(
         "a1",

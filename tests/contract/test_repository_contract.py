@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from booking.adapters.dynamodb import DynamoRepository
-from booking.adapters.dynamodb.schema import TABLE_DEFINITION, application_key
+from booking.adapters.dynamodb.schema import application_key
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
@@ -33,6 +31,7 @@ from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -41,13 +40,9 @@ FIRST_DAY = "2027-06-07"
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    if request.param == "fake":
-        yield FakeRepository()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-2")
-        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
-        yield DynamoRepository(client, "t")
+    yield from the_fake_then_dynamodb(
+        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
+    )
 
 
 def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:

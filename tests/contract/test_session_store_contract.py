@@ -5,29 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
 from booking.adapters.dynamodb.table import Table
 from booking.domain.organisers import new_session
 from booking.services.ports import ConsoleSessionStore
 from tests.fakes import FakeConsoleSessions
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def store(request: pytest.FixtureRequest) -> Iterator[ConsoleSessionStore]:
-    if request.param == "fake":
-        yield FakeConsoleSessions()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-2")
-        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
-        yield DynamoConsoleSessions(Table(client, "t"))
+    yield from the_fake_then_dynamodb(
+        request.param,
+        FakeConsoleSessions,
+        lambda client: DynamoConsoleSessions(Table(client, TABLE)),
+    )
 
 
 def test_a_session_reads_back_as_it_was_put(store: ConsoleSessionStore) -> None:

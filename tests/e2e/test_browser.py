@@ -18,6 +18,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from booking.domain.wording import ANSWER_FIELDS
 from tests.e2e.conftest import SCREENSHOTS, RunningStack, page_in
 
 ANSWERS = {
@@ -27,15 +28,6 @@ ANSWERS = {
     "leadership_role": "A nursing team of 12 on a busy surgical ward.",
     "motivation": "To bring more compassion to how we lead change together.",
 }
-TEXT_FIELDS = [
-    "name",
-    "email",
-    "job_title",
-    "organisation",
-    "leadership_role",
-    "motivation",
-    "accessibility_needs",
-]
 PAYMENT_FIELDS = [
     "payment_method-card",
     "billing_name",
@@ -238,7 +230,7 @@ def test_keyboard_only(stack: RunningStack, desktop: Page) -> None:
     # One Tab from each field to the next, in reading order; the honeypot is never reached.
     page.keyboard.type(ANSWERS["name"])
     typed = {**ANSWERS, "email": "keyboard@example.org", "accessibility_needs": ""}
-    for name in TEXT_FIELDS[1:]:
+    for name in ANSWER_FIELDS[1:]:  # the answers' fields, in the form's order
         page.keyboard.press("Tab")
         assert _active_id(page) == name
         if typed[name]:

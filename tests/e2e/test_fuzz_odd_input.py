@@ -23,11 +23,12 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.e2e.conftest import RunningStack
 from tests.support.contract import error_shape_problems, stripe_error_problems
+from tests.support.exploration import fuzzing
 
 pytestmark = pytest.mark.e2e
 
@@ -290,13 +291,7 @@ def test_odd_headers_query_strings_and_paths_never_make_a_server_error(
     failures: list[str] = []
     sent: dict[str, int] = {}
 
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzzing(EXAMPLES)
     @given(request=odd_requests(known, stack.admin_token))
     def run(request: OddRequest) -> None:
         route = request.route

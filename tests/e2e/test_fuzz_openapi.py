@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import (
     APIOperation,
@@ -32,17 +32,12 @@ from schemathesis.checks import not_a_server_error
 
 from tests.e2e.conftest import RunningStack
 from tests.support.contract import error_shape_problems
+from tests.support.exploration import fuzzing
 
 pytestmark = pytest.mark.e2e
 
 MIN_REQUESTS_PER_MODE = 800
-FUZZ_SETTINGS = settings(
-    max_examples=130,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ_SETTINGS = fuzzing(130)
 
 
 @pytest.fixture(scope="module")

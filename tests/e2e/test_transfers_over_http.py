@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, sign_in
 from tests.e2e.test_console_browser import no_violations
+from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import check_calendar
 
 
@@ -40,14 +41,7 @@ def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> d
         "price": {"amount": price},
         "capacity": 4,
         "enquiries_email": f"{name}@example.org",
-        "sessions": [
-            {
-                "date": (first + timedelta(weeks=w)).date().isoformat(),
-                "start_time": "15:00",
-                "end_time": "17:00",
-            }
-            for w in range(2)
-        ],
+        "sessions": weekly_sessions(first.date(), 2),
         **extra,
     }
 
@@ -80,6 +74,21 @@ def _loaded(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
         assert loaded.status_code == 201, loaded.text
 
 
+def _programme(
+    stack: RunningStack, days_ahead: int, prices: dict[str, int]
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """A programme of this run's own, loaded: a cohort of each name in ``prices`` at its price,
+    eight weeks apart from ``days_ahead`` days on. Returns the run's id and the course files."""
+    run = uuid.uuid4().hex[:6]
+    first = datetime.now(UTC) + timedelta(days=days_ahead)
+    files = {
+        f"{name}-{run}": _cohort(run, name, first + timedelta(weeks=8 * n), price)
+        for n, (name, price) in enumerate(prices.items())
+    }
+    _loaded(stack, files)
+    return run, files
+
+
 def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
     """Close the cohorts, so the stack's other tests still find the sample first."""
     for course_id, definition in files.items():
@@ -105,13 +114,7 @@ def _record(stack: RunningStack, application_id: str) -> dict[str, Any]:
 def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
     stack: RunningStack,
 ) -> None:
-    run = uuid.uuid4().hex[:6]
-    first = datetime.now(UTC) + timedelta(days=200)
-    files = {
-        f"spring-{run}": _cohort(run, "spring", first, 20000),
-        f"autumn-{run}": _cohort(run, "autumn", first + timedelta(weeks=8), 15000),
-    }
-    _loaded(stack, files)
+    run, files = _programme(stack, 200, {"spring": 20000, "autumn": 15000})
     person = f"mover-{run}@example.org"
     application = stack.applied(
         f"spring-{run}", name="Mary Seacole", email=person, job_title="Nurse"
@@ -148,14 +151,7 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
 def test_the_console_moves_a_booking_and_its_pages_pass_axe(
     stack: RunningStack, organiser_page: Page
 ) -> None:
-    run = uuid.uuid4().hex[:6]
-    first = datetime.now(UTC) + timedelta(days=300)
-    files = {
-        f"first-{run}": _cohort(run, "first", first, 20000),
-        f"second-{run}": _cohort(run, "second", first + timedelta(weeks=8), 20000),
-        f"dearer-{run}": _cohort(run, "dearer", first + timedelta(weeks=16), 25000),
-    }
-    _loaded(stack, files)
+    run, files = _programme(stack, 300, {"first": 20000, "second": 20000, "dearer": 25000})
     applied = stack.applied(
         f"first-{run}", name="Edith Cavell", email=f"edith-{run}@example.org", job_title="Matron"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
@@ -35,6 +36,16 @@ class FakeEmailQueue:
 class FakeSession:
     request: CheckoutRequest
     status: str = "open"  # open | complete | expired
+
+
+Kept = TypeVar("Kept")
+
+
+def _made(found: Kept | None, what: str) -> Kept:
+    """``found`` by the id asked for; none, as the provider answers an id it never made."""
+    if found is None:
+        raise Conflict(f"no such {what}", code="payment_state_conflict")
+    return found
 
 
 @dataclass
@@ -152,10 +163,7 @@ class FakePaymentGateway:
 
     def _invoice(self, invoice_id: str) -> FakeInvoice:
         self._check()
-        invoice = self.invoices.get(invoice_id)
-        if invoice is None:
-            raise Conflict("no such invoice", code="payment_state_conflict")
-        return invoice
+        return _made(self.invoices.get(invoice_id), "invoice")
 
     # -- promotion codes -----------------------------------------------------------------------
 
@@ -179,10 +187,7 @@ class FakePaymentGateway:
 
     def promotion_code_state(self, promotion_code_id: str) -> PromotionCodeState:
         self._check()
-        state = self.code_states.get(promotion_code_id)
-        if state is None:
-            raise Conflict("no such promotion code", code="payment_state_conflict")
-        return state
+        return _made(self.code_states.get(promotion_code_id), "promotion code")
 
     def deactivate_promotion_code(self, promotion_code_id: str) -> PromotionCodeState:
         state = self.promotion_code_state(promotion_code_id)
@@ -193,10 +198,7 @@ class FakePaymentGateway:
         """What the provider takes off ``amount`` for the coupon it is asked to apply."""
         if discount is None:
             return 0
-        made = self.coupons.get(discount.coupon_id or "")
-        if made is None:
-            raise Conflict("no such coupon", code="payment_state_conflict")
-        definition = made.definition
+        definition = _made(self.coupons.get(discount.coupon_id or ""), "coupon").definition
         return AppliedDiscount(
             code=definition.code,
             promotion_code_id="",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.support.cli import at_the_terminal
+from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System
 
 
@@ -17,3 +18,10 @@ def run(
     """``course-booking ARGS`` over the in-process front, signed with the organiser token: its
     exit status and all it printed (``tests/support/cli.py``)."""
     return at_the_terminal(system, monkeypatch, capsys)
+
+
+@pytest.fixture
+def invoiced(system: System) -> System:
+    """``system`` with the invoiced cohort loaded, purchase orders required and five places:
+    the group and erasure tests' cohort (a module whose cohort differs defines its own)."""
+    return invoiced_cohort(system, po_required=True, capacity=5)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.wording import ANSWER_FIELDS
 from tests.support.stripe_client import requests_to
 from tests.support.system import BASE_URL, COURSE_ID, WEBHOOK_SECRET, System, application_body
 
@@ -287,15 +288,9 @@ def test_bad_fields_get_422_field_by_field_and_nothing_stored(
 def test_missing_fields_are_each_named(system: System) -> None:
     reply = system.api("POST", f"/courses/{COURSE_ID}/applications", json_body={})
     assert reply.status == 422
-    assert set(reply.json()["error"]["fields"]) >= {
-        "name",
-        "email",
-        "job_title",
-        "organisation",
-        "leadership_role",
-        "motivation",
-        "consent",
-    }
+    # Every answer is required but the accessibility needs; consent is too.
+    required = {*ANSWER_FIELDS, "consent"} - {"accessibility_needs"}
+    assert set(reply.json()["error"]["fields"]) >= required
 
 
 @pytest.mark.parametrize(

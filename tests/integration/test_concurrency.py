@@ -72,21 +72,26 @@ def ports_on_moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ports]:
         os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
-def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) -> None:
-    ports = ports_on_moto_server
+def _a_course_in_two_months(ports: Ports, course_id: str, title: str, capacity: int) -> None:
+    """A one-session £200 course, put as an organiser would (the races are over its seats)."""
     first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
     put_course(
         ports,
-        "rush",
+        course_id,
         CourseDefinition.model_validate(
             {
-                "title": "Rush",
+                "title": title,
                 "price": {"amount": 20000, "currency": "gbp"},
-                "capacity": CAPACITY,
+                "capacity": capacity,
                 "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
             }
         ),
     )
+
+
+def test_200_concurrent_applicants_for_20_places(ports_on_moto_server: Ports) -> None:
+    ports = ports_on_moto_server
+    _a_course_in_two_months(ports, "rush", "Rush", CAPACITY)
     ports.payments  # noqa: B018 - create the shared gateway before the threads race for it
     busy: list[int] = []
 
@@ -125,19 +130,7 @@ def test_six_applicants_at_once_with_a_one_use_code_get_one_discount(
     """The code's use is claimed in the transaction that records each application: however
     the six race, one holds it and five are refused on the field."""
     ports = ports_on_moto_server
-    first_day = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
-    put_course(
-        ports,
-        "coded",
-        CourseDefinition.model_validate(
-            {
-                "title": "Coded",
-                "price": {"amount": 20000, "currency": "gbp"},
-                "capacity": 10,
-                "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
-            }
-        ),
-    )
+    _a_course_in_two_months(ports, "coded", "Coded", 10)
     create_discount_code(
         ports, "coded", DiscountCodeDefinition(code="ONCE-ONLY", percent_off=50, max_uses=1)
     )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
@@ -20,13 +21,9 @@ def browser(system: System) -> ConsoleBrowser:
     return signed_in(system)
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def _code_row(page: str, code: str) -> str:
     [row] = re.findall(rf'<tr>\s*<th scope="row" class="reference">{code}</th>.*?</tr>', page, re.S)
-    return _text(row)
+    return text_of(row)
 
 
 def _error_beside(page: str, field: str) -> str:
@@ -76,7 +73,7 @@ def test_a_code_made_in_pounds_counts_its_uses_and_stripes_redemptions(
     assert kept.expires_at is not None
     assert kept.expires_at.isoformat() == "2027-05-31T22:59:00+00:00"
     page = browser.get(made.headers["location"])
-    assert "Discount code NHS-2027 made." in _text(page.body)
+    assert "Discount code NHS-2027 made." in text_of(page.body)
     assert _code_row(page.body, "NHS-2027") == (
         "NHS-2027 £50.00 off 0 of 2 used, 2 left Monday 31 May 2027 at 23:59 BST "
         "Can be given Active, used 0 times Expire NHS-2027 now"
@@ -104,7 +101,7 @@ def test_expiring_a_code_deactivates_it_at_stripe_and_refuses_it_on_the_form(
     assert expired.status == 303, expired.body
     assert _promotion_code(system, "HALF")["active"] is False
     page = browser.get(expired.headers["location"]).body
-    assert "Discount code HALF expired" in _text(page)
+    assert "Discount code HALF expired" in text_of(page)
     row = _code_row(page, "HALF")
     assert "Expired by an organiser" in row
     assert "Deactivated, used 0 times" in row
@@ -131,7 +128,7 @@ def test_expiring_a_code_while_stripe_is_down_changes_nothing(
     assert kept is not None
     assert kept.active
     assert _promotion_code(system, "HALF")["active"] is True
-    said = _text(refused.body)
+    said = text_of(refused.body)
     assert "The payment provider is unavailable" in said
     assert "Stripe did not answer" in said
 
@@ -170,7 +167,7 @@ def test_a_code_of_letters_in_use_is_refused_with_the_page_again(
     assert _make(browser, code="HALF", percent_off="50").status == 303
     again = _make(browser, code="half", percent_off="25")
     assert again.status == 409
-    assert "already in use" in _text(again.body)
+    assert "already in use" in text_of(again.body)
     assert len(system.ports.repository.discount_codes(COURSE_ID)) == 1
 
 
@@ -231,7 +228,7 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     )
     page = browser.get(f"/console/courses/{COURSE_ID}/money")
     assert page.status == 200
-    said = _text(page.body)
+    said = text_of(page.body)
     for figure in (
         "Bookings 2 confirmed, 0 awaiting invoice payment (0 funded in full)",
         "Paid in £500.00",
@@ -250,7 +247,7 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     ]
     assert "HALF (£100.00)" in said
     # A paid booking owes nothing more, whatever its code took off the price.
-    paid_page = _text(browser.get(f"/console/applications/{halved.json()['application_id']}").body)
+    paid_page = browser.words(f"/console/applications/{halved.json()['application_id']}")
     assert "Price to pay £100.00 Left to pay Nothing" in paid_page
     assert "20000" not in page.body
 
@@ -284,7 +281,7 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
 
     page = browser.get(f"/console/programmes/{programme}")
     assert page.status == 200, page.body
-    rows = [_text(r) for r in re.findall(r'<tr>\s*<th scope="row">.*?</tr>', page.body, re.S)]
+    rows = [text_of(r) for r in re.findall(r'<tr>\s*<th scope="row">.*?</tr>', page.body, re.S)]
     assert len(rows) == 2  # the other programme's cohort is not one of these
     assert rows[0].startswith(system.course()["title"])
     assert "Monday 7 June 2027" in rows[0]
@@ -292,13 +289,13 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
     assert "Paid in £200.00" in rows[0]
     assert rows[1].startswith("The spring cohort, from Monday 6 March 2028")
     assert "1 of 1 0 1 " in rows[1]
-    said = _text(page.body)
+    said = text_of(page.body)
     # Headed with the programme's name as its cohorts' titles say it (the earliest's, when
     # they differ), never its slug.
     heading = re.search(r"<h1>(.*?)</h1>", page.body, re.S)
     assert heading is not None
-    assert _text(heading.group(1)) == f"Programme {system.course()['title']}"
-    assert programme not in _text(heading.group(1))
+    assert text_of(heading.group(1)) == f"Programme {system.course()['title']}"
+    assert programme not in text_of(heading.group(1))
     assert "Places 2 of 21 taken, 19 left, 1 waiting" in said
     assert "Paid in £400.00" in said.split("All cohorts together")[1]
     assert browser.get("/console/programmes/no-such-programme").status == 404

@@ -4,7 +4,6 @@ action does (through the same use cases as the ``/admin`` API)."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -17,6 +16,8 @@ import pytest
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
 from tests.support.console import ConsoleBrowser, posted_fields, signed_in
+from tests.support.invoiced import BILLING
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 
@@ -41,11 +42,6 @@ def _error_beside(page: str, field: str) -> re.Match[str] | None:
     return re.search(
         rf'id="{field}-error"><span class="visually-hidden">Error:</span>(.*?)</span>', page, re.S
     )
-
-
-def _text(page: str) -> str:
-    """The words of a page, as a reader sees them (tags gone, entities decoded)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _stored(system: System, application_id: str) -> dict[str, Any]:
@@ -75,7 +71,7 @@ def test_the_first_page_counts_places_holds_waiting_and_money(
         page.body,
         re.S,
     )
-    cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     # Each place counted once (booked, held unpaid, free), then waiting, to review, and the
     # money: paid in, refunded, net.
     assert cells == [
@@ -87,7 +83,7 @@ def test_the_first_page_counts_places_holds_waiting_and_money(
         "0",
         "Paid in £400.00 Refunded £200.00 Net £200.00",
     ]
-    assert "Monday 7 June 2027 to Monday 13 December 2027 (10 sessions)" in _text(row)
+    assert "Monday 7 June 2027 to Monday 13 December 2027 (10 sessions)" in text_of(row)
 
 
 def test_a_courses_applications_can_be_filtered_and_searched(
@@ -141,7 +137,7 @@ def test_an_applications_page_shows_its_answers_escaped_and_only_the_actions_tha
     assert "<script>alert(1)" not in page.body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ada" in page.body
     assert application["reference"] in page.body
-    words = _text(page.body)
+    words = text_of(page.body)
     assert "Application received: awaiting payment" in words
     assert "A & B" in words
     assert "/cancel" in page.body
@@ -165,12 +161,12 @@ def test_approving_offers_a_place_and_the_page_says_so(
     assert _stored(system, application["application_id"])["status"] == "offered"
     after = browser.get(reply.headers["location"])
     assert "Approved. The applicant has been emailed." in after.body
-    assert "Status: Awaiting review → Place offered" in _text(after.body)
+    assert "Status: Awaiting review → Place offered" in text_of(after.body)
     # Approving again is refused by the use case, and said at the top of the page.
     again = browser.act(f"{path}/approve")
     assert again.status == 409
     assert "only applications awaiting review can be approved; this one is “place offered”" in (
-        _text(again.body).lower()
+        text_of(again.body).lower()
     )
 
 
@@ -198,14 +194,14 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     system.deliver_emails()
     path = f"/console/applications/{application['application_id']}"
     page = browser.get(path)
-    assert "Also refund £200.00 through Stripe" in _text(page.body)
+    assert "Also refund £200.00 through Stripe" in text_of(page.body)
     cancelled = browser.act(f"{path}/cancel", refund="on")
     assert cancelled.status == 303
     # The banner says the money is going back, not just "Cancelled".
-    banner = _text(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert "Cancelled. £200.00 is being refunded in full through Stripe." in banner
     system.deliver_emails()
-    words = _text(browser.get(path).body)
+    words = browser.words(path)
     for said in (
         "Status: Awaiting payment → Confirmed",
         "Payment received: £200.00",
@@ -242,13 +238,13 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
     # Part of what was paid, said as such (never "your payment" beside "partial").
     assert "We have refunded £50.00 of what you paid for" in partial
     path = f"/console/applications/{application_id}"
-    assert "Also refund £150.00 through Stripe" in _text(browser.get(path).body)
+    assert "Also refund £150.00 through Stripe" in browser.words(path)
     cancelled = browser.act(f"{path}/cancel", refund="on")
     assert cancelled.status == 303
     # The refund's events have arrived by now (the booking is refunded): the banner still says
     # what this refund gives back, and what has come back in all.
     assert _stored(system, application_id)["status"] == "refunded"
-    banner = _text(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert (
         "Cancelled. £150.00 is being refunded through Stripe "
         "(with the £50.00 refunded earlier, £200.00 in all)."
@@ -257,13 +253,13 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
     assert refunds[-1].params.get("amount") in (None, "15000")
     emails = {email.subject.split(":")[0]: email for email in system.deliver_emails()}
     for email in emails.values():
-        for body in (email.text, _text(email.html)):
+        for body in (email.text, text_of(email.html)):
             assert "£200.00 you paid is being refunded" not in body
             assert "(£200.00)" not in body
     refunded_email = emails["Your payment has been refunded"]
     said = "We have refunded £150.00 of your payment for"
     assert said in refunded_email.text
-    assert said in _text(refunded_email.html)
+    assert said in text_of(refunded_email.html)
     assert "(with the £50.00 refunded earlier, £200.00 in all)" in refunded_email.text
 
 
@@ -272,7 +268,7 @@ def test_cancelling_without_refund_keeps_the_money(system: System, browser: Cons
     path = f"/console/applications/{application['application_id']}"
     cancelled = browser.act(f"{path}/cancel")
     assert cancelled.status == 303
-    banner = _text(browser.get(cancelled.headers["location"]).body)
+    banner = browser.words(cancelled.headers["location"])
     assert "Cancelled without a refund: the £200.00 paid is kept." in banner
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["amount_refunded"]) == ("cancelled", 0)
@@ -287,7 +283,7 @@ def test_resending_the_confirmation_of_a_booking(system: System, browser: Consol
     assert reply.status == 303
     [resent] = system.deliver_emails()
     assert resent.subject.startswith("Your place is confirmed")
-    confirmations = _text(browser.get(path).body).count("Booking confirmed, with the calendar file")
+    confirmations = browser.words(path).count("Booking confirmed, with the calendar file")
     assert confirmations == 2
 
 
@@ -314,13 +310,13 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     assert _stored(system, application["application_id"])["answers"]["name"] == "Kept Person"
     erased = browser.act("/console/people/erase", email="kept@example.org", confirm="on")
     assert erased.status == 200
-    assert "1 application now holds no name" in _text(erased.body)
+    assert "1 application now holds no name" in text_of(erased.body)
     assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
     after = browser.get(f"/console/applications/{application['application_id']}")
-    assert "Personal data erased on request" in _text(after.body)
+    assert "Personal data erased on request" in text_of(after.body)
     assert "Kept Person" not in after.body
     nobody = browser.get("/console/people?email=kept%40example.org")
-    assert "We hold no data about kept@example.org" in _text(nobody.body)
+    assert "We hold no data about kept@example.org" in text_of(nobody.body)
     assert browser.get("/console/people?email=not-an-address").status == 422
 
 
@@ -371,7 +367,7 @@ def _course_form(**changes: str) -> dict[str, str]:
 
 def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrowser) -> None:
     reply = browser.act("/console/courses", **_course_form())
-    assert reply.status == 303, _text(reply.body)
+    assert reply.status == 303, text_of(reply.body)
     assert reply.headers["location"] == "/console/courses/spring-cohort-2031"
     course = system.course("spring-cohort-2031")
     assert (course["price"], course["capacity"]) == ({"amount": 25000, "currency": "gbp"}, 12)
@@ -406,7 +402,7 @@ def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_type
 ) -> None:
     typed = _course_form(title="Typed before adding")
     added = browser.act("/console/courses", rows="add-session", **typed)
-    assert added.status == 200, _text(added.body)
+    assert added.status == 200, text_of(added.body)
     assert _session_dates(added.body) == ["2031-03-24", "2031-03-31", "", ""]
     assert 'value="Typed before adding"' in added.body
     assert system.api("GET", "/courses/spring-cohort-2031").status == 404  # nothing saved
@@ -467,7 +463,7 @@ def test_a_mistake_in_the_course_form_is_shown_beside_its_field_and_nothing_is_s
     assert reply.status == 422
     found = _error_beside(reply.body, field)
     assert found, f"no error beside {field}"
-    assert says in _text(found.group(1))
+    assert says in text_of(found.group(1))
     assert f'href="#{field}"' in reply.body  # and listed in the summary at the top
     assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', reply.body)
     assert system.items() == before
@@ -508,8 +504,9 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
     )
     page = browser.get(moved.headers["location"])
     assert page.status == 200
-    assert "Saved. The follow-up on 20 May 2031 has no id, so moving it made a new event" in _text(
-        page.body
+    assert (
+        "Saved. The follow-up on 20 May 2031 has no id, so moving it made a new event"
+        in text_of(page.body)
     )
     # Given an id, it moves as itself: no warning.
     named = {**follow_up, "session-2-id": "spring-reunion"}
@@ -533,7 +530,7 @@ def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme
     assert reply.status == 409
     found = _error_beside(reply.body, "programme")
     assert found, "no error beside programme"
-    assert "1 confirmed booking" in _text(found.group(1))
+    assert "1 confirmed booking" in text_of(found.group(1))
     assert system.items() == before
 
 
@@ -569,7 +566,7 @@ def _upload(browser: ConsoleBrowser, course_id: str, content: bytes) -> Any:
 def test_a_course_is_loaded_from_a_definition_file(system: System, browser: ConsoleBrowser) -> None:
     definition = json.loads(Path(COURSES_DIR / "compassionate-leadership.json").read_text())
     reply = _upload(browser, "from-a-file", json.dumps(definition).encode())
-    assert reply.status == 303, _text(reply.body)
+    assert reply.status == 303, text_of(reply.body)
     assert system.course("from-a-file")["title"] == definition["title"]
 
 
@@ -598,26 +595,18 @@ def test_a_definition_file_with_mistakes_is_refused_beside_the_file(
     assert reply.status == 422
     found = _error_beside(reply.body, field)
     assert found, reply.body
-    assert says in _text(found.group(1))
+    assert says in text_of(found.group(1))
     assert system.items() == before
 
 
 # -- who pays: bursaries and invoices -----------------------------------------------------------
-
-INVOICE_BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 
 
 def _invoiced(system: System, browser: ConsoleBrowser) -> tuple[dict[str, Any], str]:
     system.put_course(
         "invoiced", system.course_file() | {"invoice_allowed": True, "po_required": True}
     )
-    application = _applied(system, "invoiced", **INVOICE_BILLING)
+    application = _applied(system, "invoiced", **BILLING)
     assert application["status"] == "awaiting_invoice_payment"
     return application, f"/console/applications/{application['application_id']}"
 
@@ -626,7 +615,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application, path = _invoiced(system, browser)
-    words = _text(browser.get(path).body)
+    words = browser.words(path)
     for said in (
         "for £200.00, open, not paid yet; falls due on",
         "for £200.00 sent to the billing contact, due",  # the timeline's line for it
@@ -637,7 +626,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     ):
         assert said in words
     assert browser.act(f"{path}/invoice/resend").status == 303
-    assert "Stripe is sending the invoice" in _text(browser.get(f"{path}?done=invoice_resent").body)
+    assert "Stripe is sending the invoice" in browser.words(f"{path}?done=invoice_resent")
 
     assert browser.act(f"{path}/invoice/void").status == 303
     stored = _stored(system, application["application_id"])
@@ -646,14 +635,14 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
         "invoice_voided",
         False,
     )
-    words = _text(browser.get(path).body)
+    words = browser.words(path)
     assert "for £200.00, voided" in words
     assert "Void invoice" not in words
     # Voided already: a second void (a stale page) is refused and says why, changing nothing.
     before = system.items()
     again = browser.act(f"{path}/invoice/void")
     assert again.status == 409
-    assert "no open invoice" in _text(again.body)
+    assert "no open invoice" in text_of(again.body)
     assert system.items() == before
 
 
@@ -662,11 +651,11 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
 ) -> None:
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
-    assert "Grant bursary" in _text(browser.get(path).body)
+    assert "Grant bursary" in browser.words(path)
     assert browser.act(f"{path}/bursary", amount="200.00").status == 303
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
-    words = _text(browser.get(path).body)
+    words = browser.words(path)
     assert "Bursary £200.00" in words
     assert "Left to pay Nothing" in words
     assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
@@ -678,14 +667,14 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     assert browser.act(f"{path}/bursary", amount="£150").status == 303
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
-    assert "Left to pay £50.00" in _text(browser.get(path).body)
+    assert "Left to pay £50.00" in browser.words(path)
     # Once the rest is paid, nothing is left to pay (it said £50.00 still).
     token = application["token"]
     checkout = system.api(
         "POST", f"/applications/{application['application_id']}/checkout?token={token}"
     )
     assert system.pay(checkout.json()["checkout_url"]).status == 200
-    words = _text(browser.get(path).body)
+    words = browser.words(path)
     assert "Left to pay Nothing" in words
     assert "Left to pay £50.00" not in words
 
@@ -710,5 +699,5 @@ def test_a_bursary_amount_with_a_mistake_is_refused_beside_the_field(
     assert reply.status == 422
     found = _error_beside(reply.body, "amount")
     assert found, reply.body
-    assert says in _text(found.group(1))
+    assert says in text_of(found.group(1))
     assert system.items() == before

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
@@ -18,16 +16,11 @@ from tests.integration.test_group_bookings import (
 )
 from tests.integration.test_who_pays import apply, stripe_invoice
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, invoiced_cohort
+from tests.support.invoiced import BILLING
 from tests.support.system import System
 
 AUTH = {"authorization": "Bearer sk_test_local"}
 PERSON = "ada@example.org"  # the applicant application_body names
-
-
-@pytest.fixture
-def invoiced(system: System) -> System:
-    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def customer_of(system: System, invoice_id: str) -> dict[str, Any]:
@@ -46,12 +39,16 @@ def erase(system: System, email: str) -> Any:
     return system.admin("DELETE", f"/people/{email}")
 
 
+def _persons_invoice(system: System) -> str:
+    """The invoice sent for PERSON's application by invoice."""
+    return invoice_id_of(apply(system, email=PERSON, **BILLING).json())
+
+
 def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     assert customer_of(system, invoice_id)["email"] == BILLING["billing_email"]
 
     assert erase(system, PERSON).status == 200
@@ -76,8 +73,7 @@ def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
     assert paid.status == 200, paid.body
 
@@ -141,8 +137,7 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = apply(system, email=PERSON, **BILLING).json()
-    invoice_id = invoice_id_of(application)
+    invoice_id = _persons_invoice(system)
     system.stripe_http.fail_next.extend([500, "timeout", 500, 500])
 
     erased = erase(system, PERSON)

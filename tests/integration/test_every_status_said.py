@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -60,33 +61,12 @@ def _by_organiser(system: System, made: Made, action: str) -> None:
 
 # -- how each status comes about (returns the course and the application) --------------------
 
-
-def confirmed(system: System, email: str) -> tuple[str, Made]:
-    made = _apply(system, COURSE_ID, email)
-    system.pay(made["checkout_url"])
-    return COURSE_ID, made
+Setup = Callable[[System, str], tuple[str, Made]]
+Step = Callable[[System, Made], None]  # one more thing done to the application
 
 
 def awaiting_payment(system: System, email: str) -> tuple[str, Made]:
     return COURSE_ID, _apply(system, COURSE_ID, email)
-
-
-def payment_pending(system: System, email: str) -> tuple[str, Made]:
-    made = _apply(system, COURSE_ID, email)
-    _at_stripe(system, made, "pay", b"async=true")
-    return COURSE_ID, made
-
-
-def payment_failed(system: System, email: str) -> tuple[str, Made]:
-    course, made = payment_pending(system, email)
-    _at_stripe(system, made, "async", b"result=failed")
-    return course, made
-
-
-def expired(system: System, email: str) -> tuple[str, Made]:
-    made = _apply(system, COURSE_ID, email)
-    _at_stripe(system, made, "expire")
-    return COURSE_ID, made
 
 
 def waitlisted(system: System, email: str) -> tuple[str, Made]:
@@ -100,44 +80,45 @@ def pending_review(system: System, email: str) -> tuple[str, Made]:
     return course, _apply(system, course, email)
 
 
-def offered(system: System, email: str) -> tuple[str, Made]:
-    course, made = pending_review(system, email)
-    _by_organiser(system, made, "approve")
-    return course, made
+def _then(name: str, before: Setup, step: Step) -> Setup:
+    """The status ``name`` is reached by ``step``, done to an application brought to ``before``."""
+
+    def setup(system: System, email: str) -> tuple[str, Made]:
+        course, made = before(system, email)
+        step(system, made)
+        return course, made
+
+    setup.__name__ = name
+    return setup
 
 
-def offer_lapsed(system: System, email: str) -> tuple[str, Made]:
-    course, made = offered(system, email)
+def _paid(system: System, made: Made) -> None:
+    system.pay(made["checkout_url"])
+
+
+def _two_days_pass(system: System, made: Made) -> None:
+    """Past the 48 hours an offer is held, and the sweep has run."""
     system.clock_offset += timedelta(hours=49)
     sweep(system.ports, system.now())
-    return course, made
 
 
-def declined(system: System, email: str) -> tuple[str, Made]:
-    course, made = pending_review(system, email)
-    _by_organiser(system, made, "decline")
-    return course, made
+confirmed = _then("confirmed", awaiting_payment, _paid)
+payment_pending = _then(
+    "payment_pending", awaiting_payment, partial(_at_stripe, action="pay", form=b"async=true")
+)
+payment_failed = _then(
+    "payment_failed", payment_pending, partial(_at_stripe, action="async", form=b"result=failed")
+)
+expired = _then("expired", awaiting_payment, partial(_at_stripe, action="expire"))
+offered = _then("offered", pending_review, partial(_by_organiser, action="approve"))
+offer_lapsed = _then("offer_lapsed", offered, _two_days_pass)
+declined = _then("declined", pending_review, partial(_by_organiser, action="decline"))
+cancelled_unpaid = _then(
+    "cancelled_unpaid", awaiting_payment, partial(_by_organiser, action="cancel")
+)
+cancelled_booking = _then("cancelled_booking", confirmed, partial(_by_organiser, action="cancel"))
+refunded = _then("refunded", confirmed, partial(_at_stripe, action="refund"))
 
-
-def cancelled_unpaid(system: System, email: str) -> tuple[str, Made]:
-    made = _apply(system, COURSE_ID, email)
-    _by_organiser(system, made, "cancel")
-    return COURSE_ID, made
-
-
-def cancelled_booking(system: System, email: str) -> tuple[str, Made]:
-    course, made = confirmed(system, email)
-    _by_organiser(system, made, "cancel")
-    return course, made
-
-
-def refunded(system: System, email: str) -> tuple[str, Made]:
-    course, made = confirmed(system, email)
-    _at_stripe(system, made, "refund")
-    return course, made
-
-
-Setup = Callable[[System, str], tuple[str, Made]]
 
 # (how, status, page headline, the subject of the email that status change sent)
 CASES: list[tuple[Setup, str, str, str]] = [

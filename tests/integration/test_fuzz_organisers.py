@@ -19,13 +19,14 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from booking.handlers.course_form import form_of
 from booking.handlers.openapi import openapi_document
 from tests.support.console import ConsoleBrowser, posted_fields
 from tests.support.contract import error_shape_problems
+from tests.support.exploration import fuzzing
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
 
 EXAMPLES = 25
@@ -69,13 +70,7 @@ any_json = st.recursive(
     max_leaves=8,
 )
 Schema = dict[str, Any]
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+SETTINGS = fuzzing(EXAMPLES)
 
 
 def values(schema: Schema, components: Schema, depth: int = 0) -> st.SearchStrategy[Any]:

@@ -8,10 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tests.support.console import ConsoleBrowser
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, System, application_body
 
 COLLEAGUES = [
@@ -25,11 +23,6 @@ OTHERS = [
     {"name": "Ada Lovelace", "email": "ada@example.org"},
     {"name": "Mary Somerville", "email": "somerville@example.org"},
 ]
-
-
-@pytest.fixture
-def invoiced(system: System) -> System:
-    return invoiced_cohort(system, po_required=True, capacity=5)
 
 
 def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
@@ -67,6 +60,14 @@ def apply_through(system: System, link: str, **fields: Any) -> Any:
     return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
 
 
+def colleague_applies(system: System, group: dict[str, Any], place: int = 1) -> None:
+    """The colleague :data:`COLLEAGUES` names for ``place`` (from 1) applies through its link,
+    and is taken."""
+    link = group["places"][place - 1]["apply_url"]
+    applied = apply_through(system, link, **COLLEAGUES[place - 1])
+    assert applied.status == 201, applied.body
+
+
 def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
     """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
     manager's answer."""
@@ -79,6 +80,24 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+APPLY_BY_DAYS = 10
+
+
+def paid_group_with_an_apply_by(system: System, **fields: Any) -> dict[str, Any]:
+    """A paid group (:func:`paid_group`) whose places must be applied for by
+    :data:`APPLY_BY_DAYS` days before the cohort starts."""
+    system.put_course(
+        INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": APPLY_BY_DAYS}
+    )
+    return paid_group(system, **fields)
+
+
+def the_apply_by_passes(system: System, group: dict[str, Any]) -> None:
+    """The clock moves on to the group's apply-by date, and the scheduled sweep runs then."""
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    system.scheduled_run(system.now())
 
 
 def two_applied_then_withdrawn(system: System) -> None:
@@ -292,7 +311,7 @@ def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_applic
 def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: System) -> None:
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1]).status == 201
+    colleague_applies(system, group, 2)
     url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
     cancelled = system.api("POST", url)
     assert cancelled.status == 200, cancelled.body
@@ -354,7 +373,7 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
 def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: System) -> None:
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     erased = system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}")
     assert erased.status == 200, erased.body
     view = manager_view(system, group)
@@ -595,15 +614,13 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system)
+    group = paid_group_with_an_apply_by(system)
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
-    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=10)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=APPLY_BY_DAYS)
+    colleague_applies(system, group)
     system.scheduled_run(datetime.fromisoformat(group["apply_by"]) - timedelta(minutes=1))
     assert places_left(system) == 2  # not yet
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     after = manager_view(system, group)
     assert [p["state"] for p in after["places"]] == ["confirmed", "released", "released"]
     assert after["amount_refunded"] == 40000

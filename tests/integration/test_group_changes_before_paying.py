@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     book,
-    invoiced,  # noqa: F401 (the fixture)
     invoiced_group,
     manager_view,
     pay_invoice,
@@ -22,7 +21,7 @@ CORRECTED = {"name": "Mary Seacole", "email": "mary.seacole@example.org"}
 
 
 def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = invoiced_group(system)
@@ -52,7 +51,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
     assert (first["state_said"], first["substitutions"]) == ("Link sent, not applied yet", 0)
 
 
-def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:  # noqa: F811
+def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:
     system = invoiced
     group = invoiced_group(system)
     due = system.ports.groups.get_group(group["group_id"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration import test_group_bookings as booked
-from tests.integration.test_group_bookings import invoiced  # noqa: F401 (the fixture)
 from tests.support.system import System
 
 HTML = {"accept": "text/html"}
@@ -18,7 +17,7 @@ def _organisation(system: System) -> str:
     return str(system.course(booked.INVOICED).get("organisation") or "")
 
 
-def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:  # noqa: F811
+def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:
     system = invoiced
     form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
@@ -31,7 +30,7 @@ def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: S
         assert f'<header class="header"><p>{organisation}</p>' in page.body
 
 
-def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:  # noqa: F811
+def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:
     system = invoiced
     booked.paid_group(system)
     sent = system.deliver_emails()
@@ -46,7 +45,7 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: 
         assert f"--\n{COHORT}\n" in email.text
 
 
-def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:  # noqa: F811
+def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:
     system = invoiced
     reply = booked.book(system, **booked.BILLING)
     assert reply.status == 201, reply.body

@@ -6,8 +6,7 @@ from __future__ import annotations
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
-    apply_through,
-    invoiced,  # noqa: F401 (the fixture)
+    colleague_applies,
     invoiced_group,
     paid_group,
     pay_invoice,
@@ -17,12 +16,12 @@ from tests.support.system import System
 
 
 def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_made(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system, colleagues=COLLEAGUES[:1])
     system.deliver_emails()
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     # The colleague is substituted before the facilitators' copy of their application goes.
     swapped = system.api(
         "POST",
@@ -37,7 +36,7 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
 
 
 def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     two_applied_then_withdrawn(system)
@@ -52,7 +51,7 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
 
 
 def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_it_goes(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = invoiced_group(system)

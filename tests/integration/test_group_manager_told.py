@@ -4,7 +4,7 @@ at the deadline, a payment given back whole; each once, each describing its own 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from booking.domain.group_notices import GroupEvent
@@ -12,10 +12,11 @@ from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
-    apply_through,
     book,
-    invoiced,  # noqa: F401 (the fixture)
+    colleague_applies,
     paid_group,
+    paid_group_with_an_apply_by,
+    the_apply_by_passes,
 )
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
@@ -35,7 +36,7 @@ def _cancel(system: System, group: dict[str, Any], number: int) -> Any:
 
 
 def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)
@@ -53,7 +54,7 @@ def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
 
 
 def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = book(system, **BILLING).json()
@@ -68,7 +69,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
     assert "for the 1 place kept (£200.00)" in " ".join(again.text.split())
 
 
-def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:  # noqa: F811
+def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:
     system = invoiced
     with system.standin.webhooks_held():
         group = book(system).json()
@@ -85,15 +86,13 @@ def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> N
 
 
 def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refunded(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    group = paid_group_with_an_apply_by(system)
+    colleague_applies(system, group)
     system.deliver_emails()
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     [told] = _told(system)
     assert told.subject.startswith("Places nobody applied for were released")
     flat = " ".join(told.text.split())
@@ -110,15 +109,13 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
 
 
 def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
-    system.put_course(INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": 10})
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
     _cancel(system, group, 1)  # the manager gives place 1 up; nobody applies for place 2
     system.deliver_emails()
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
+    the_apply_by_passes(system, group)
     [told] = _told(system)
     flat = " ".join(told.text.split())
     assert "Nobody applied for place 2, so it was released and £200.00" in flat
@@ -143,7 +140,7 @@ def _overview(system: System, group: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     """The old checkout paid while a place was given up: that payment went back whole; the
     new checkout is never paid. The lapse never says nothing was taken."""
@@ -178,7 +175,7 @@ def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
 
 
 def test_a_payment_given_back_whole_is_told_with_its_amount(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = system.ports.groups.get_group(paid_group(system)["group_id"])
@@ -195,11 +192,11 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(
 
 
 def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     system.deliver_emails()
     _cancel(system, group, 2)  # had a link, never applied
     _cancel(system, group, 1)  # applied: withdrawn, told by the cancellation email instead

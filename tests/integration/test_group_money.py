@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_console_money import _text
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     OTHERS,
@@ -26,6 +25,7 @@ from tests.integration.test_group_bookings import (
 )
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
@@ -84,9 +84,7 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
     assert (money["price"], money["due"], money["invoiced_unpaid"]) == (60000, 60000, 0)
     assert money["discounts"] == 0  # a colleague's place is paid by the group, not discounted
 
-    page = browser.get(f"/console/courses/{COURSE_ID}/money")
-    assert page.status == 200
-    said = _text(page.body)
+    said = browser.words(f"/console/courses/{COURSE_ID}/money")
     for figure in (
         "Paid in £800.00",
         "Refunded £200.00",
@@ -102,8 +100,8 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
         assert figure in said, figure
 
     application_page = browser.get(f"/console/applications/{colleague.json()['application_id']}")
-    assert f"Paid {PAID_BY_GROUP}" in _text(application_page.body)
-    course_page = _text(browser.get(f"/console/courses/{COURSE_ID}").body)
+    assert f"Paid {PAID_BY_GROUP}" in text_of(application_page.body)
+    course_page = browser.words(f"/console/courses/{COURSE_ID}")
     assert PAID_BY_GROUP in course_page
 
     rows = {
@@ -131,7 +129,7 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     money = totals(system, INVOICED)
     assert (money["invoiced_unpaid"], money["paid"], money["refunded"]) == (60000, 0, 0)
     assert (money["group_places"], money["price"], money["due"]) == (3, 60000, 60000)
-    said = _text(browser.get(f"/console/courses/{INVOICED}/money").body)
+    said = browser.words(f"/console/courses/{INVOICED}/money")
     assert "Invoiced, not yet paid £600.00" in said
     assert re.search(
         rf"Group booking: 3 places \({ORGANISATION}\) \S+ Invoice open £600.00 - - £600.00", said

@@ -9,7 +9,6 @@ from typing import Any
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     book,
-    invoiced,  # noqa: F401 (the fixture)
     paid_group,
 )
 from tests.support.invoiced import BILLING, INVOICED
@@ -36,7 +35,7 @@ def refused_as_booked_for_them(system: System, email: str) -> str:
 
 
 def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     paid_group(system)
@@ -47,7 +46,7 @@ def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
 
 
 def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     assert book(system, **BILLING).status == 201
@@ -70,7 +69,7 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
 
 
 def test_a_colleague_whose_place_was_given_up_applies_normally(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)
@@ -83,7 +82,7 @@ def test_a_colleague_whose_place_was_given_up_applies_normally(
 
 
 def test_a_colleague_another_took_the_place_of_applies_normally(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
 ) -> None:
     system = invoiced
     group = paid_group(system)

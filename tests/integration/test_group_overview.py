@@ -4,38 +4,31 @@ through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import pytest
 
 from tests.integration.test_group_bookings import (
-    COLLEAGUES,
     OTHERS,
-    apply_through,
     book,
-    invoiced,  # noqa: F401 (the fixture)
+    colleague_applies,
     paid_group,
 )
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 @pytest.fixture
-def two_groups(invoiced: System) -> dict[str, Any]:  # noqa: F811
+def two_groups(invoiced: System) -> dict[str, Any]:
     """A paid group (one colleague confirmed, one substituted, one place given up) and an
     unpaid one, by invoice, on the same course."""
     system = invoiced
     group = paid_group(system)
-    assert apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0]).status == 201
+    colleague_applies(system, group)
     base = f"/groups/{group['group_id']}/places"
     swapped = system.api("POST", f"{base}/2/substitute?token={group['token']}", json_body=OTHERS[0])
     assert swapped.status == 200, swapped.body
@@ -47,7 +40,7 @@ def two_groups(invoiced: System) -> dict[str, Any]:  # noqa: F811
 
 
 def test_the_organiser_api_lists_each_group_and_place_in_words(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
     two_groups: dict[str, Any],
 ) -> None:
     reply = invoiced.admin("GET", f"/courses/{INVOICED}/group-bookings")
@@ -82,7 +75,7 @@ def test_the_organiser_api_lists_each_group_and_place_in_words(
 
 
 def test_the_console_page_says_them_linked_from_the_course(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
     two_groups: dict[str, Any],
 ) -> None:
     browser = ConsoleBrowser(invoiced)
@@ -91,7 +84,7 @@ def test_the_console_page_says_them_linked_from_the_course(
     assert f'href="{PAGE}"' in course_page.body
     page = browser.get(PAGE)
     assert page.status == 200, page.body
-    text = _text(page.body)
+    text = text_of(page.body)
     for said in (
         "St Elsewhere NHS Trust: 3 places",
         "Florence Nightingale ( florence@example.org )",
@@ -110,12 +103,12 @@ def test_the_console_page_says_them_linked_from_the_course(
     assert f'href="/console/applications/{holder}"' in page.body
 
 
-def test_a_course_without_groups_says_so(invoiced: System) -> None:  # noqa: F811
+def test_a_course_without_groups_says_so(invoiced: System) -> None:
     browser = ConsoleBrowser(invoiced)
     browser.sign_in()
     page = browser.get(PAGE)
     assert page.status == 200, page.body
-    assert "Nobody has booked places on this course for a group yet." in _text(page.body)
+    assert "Nobody has booked places on this course for a group yet." in text_of(page.body)
     assert browser.get("/console/courses/no-such-course/group-bookings").status == 404
     assert invoiced.admin("GET", "/courses/no-such-course/group-bookings").status == 404
 

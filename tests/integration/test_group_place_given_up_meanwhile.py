@@ -13,7 +13,6 @@ import pytest
 
 from booking.domain.groups import GroupBooking
 from tests.integration import test_group_bookings as groups
-from tests.integration.test_group_bookings import invoiced  # noqa: F401 (the fixture)
 from tests.support.system import COURSE_ID, System
 
 HEADERS = {"authorization": "Bearer sk_test_local"}
@@ -55,7 +54,7 @@ WAYS: dict[str, Way] = {
 
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_meanwhile(
-    invoiced: System,  # noqa: F811
+    invoiced: System,
     monkeypatch: pytest.MonkeyPatch,
     way: str,
 ) -> None:

@@ -6,7 +6,6 @@ group form's error summary names its field; the local sign-in hint has no Markdo
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from typing import Any
@@ -18,6 +17,7 @@ from booking.domain.wording import uses_words
 from tests.conftest import COURSES_DIR
 from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 HTML = {"accept": "text/html"}
@@ -29,10 +29,6 @@ def _variant(system: System, course_id: str, **changes: Any) -> None:
     sample = system.ports.repository.get_course(COURSE_ID)
     assert sample is not None
     system.put_course(course_id, sample.definition.model_copy(update=changes))
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.fixture
@@ -62,9 +58,9 @@ def test_an_ended_cohort_is_said_ended_everywhere(
     code, out = run("course", PAST)
     assert "Status: Ended" in out
 
-    home = _text(browser.get("/console").body)
+    home = browser.words("/console")
     assert "Ended" in home
-    course_page = _text(browser.get(f"/console/courses/{PAST}").body)
+    course_page = browser.words(f"/console/courses/{PAST}")
     assert "Ended" in course_page
     assert "Closed" not in course_page
 
@@ -111,7 +107,7 @@ def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> 
 def test_the_sign_in_hint_has_no_markdown(system: System) -> None:
     form = ConsoleBrowser(system).get("/console/sign-in")
     assert "make run" in form.body
-    assert "`" not in _text(form.body)
+    assert "`" not in text_of(form.body)
 
 
 def test_an_approval_that_finds_the_course_full_says_it_was_approved(system: System) -> None:
@@ -137,14 +133,14 @@ def test_the_decline_hint_says_what_is_sent_without_a_message(
 ) -> None:
     _variant(system, "approval-hint", approval_required=True, decline_message=None)
     application = system.apply(course_id="approval-hint").json()
-    page = _text(browser.get(f"/console/applications/{application['application_id']}").body)
+    page = browser.words(f"/console/applications/{application['application_id']}")
     assert "Without one they get the course's decline message, or, if it has none, a kind " in page
 
 
 def test_a_missing_course_in_the_console_points_to_the_courses(browser: ConsoleBrowser) -> None:
     page = browser.get("/console/courses/nope")
     assert page.status == 404
-    words = _text(page.body)
+    words = text_of(page.body)
     assert "No course 'nope'." in words
     assert "start from the courses page: every course is listed there" in words
 

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import COURSES_DIR
 from tests.support.contract import error_shape_problems
+from tests.support.exploration import fuzzing
+from tests.support.invoiced import BILLING
 from tests.support.system import COURSE_ID, System, application_body
 
 # DynamoDB refuses any key attribute over 2,048 bytes with a ValidationException, in reads as in
@@ -171,13 +173,7 @@ def _odd_documents(draw: st.DrawFn, document: dict[str, Any]) -> Any:
     return changed
 
 
-ODD_SETTINGS = settings(
-    max_examples=150,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+ODD_SETTINGS = fuzzing(150)
 
 
 @pytest.mark.parametrize("timezone", ["Europe", "a" * 300, "America/", "zone.tab", "é"])
@@ -232,13 +228,6 @@ EVERY_TYPED_FIELD = (
     "accessibility_needs",
     "billing_address",
 )
-INVOICE = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-    "po_number": "PO-4471",
-}
 
 
 def _invoiced_course(system: System) -> str:
@@ -272,7 +261,7 @@ def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
     before = len(system.applications())
     for field in fields:
         for character in characters:
-            body = application_body(**INVOICE) | {field: typed.format(character)}
+            body = application_body(**BILLING) | {field: typed.format(character)}
             reply = system.api("POST", f"/courses/{course_id}/applications", json_body=body)
             _clear_4xx(reply, 422)
             assert said in reply.json()["error"]["fields"][field], (field, character)

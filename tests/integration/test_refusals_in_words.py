@@ -5,7 +5,6 @@ numbers; an application named as it was typed, spaces around it and all."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 from tests.support import cli
 from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 CODES = re.compile(r"\b(?:awaiting_payment|pending_review|not_pending_review|validation_failed)\b")
@@ -29,10 +29,6 @@ def _applied(system: System) -> dict[str, Any]:
     reply = system.apply()
     assert reply.status == 201, reply.body
     return dict(reply.json())
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 # -- money as it was typed ------------------------------------------------------------------------
@@ -63,7 +59,7 @@ def test_the_console_says_the_limit_in_pounds_as_typed(system: System) -> None:
         f"/console/applications/{application['application_id']}/bursary", amount="250"
     )
     assert reply.status == 422
-    words = _text(reply.body)
+    words = text_of(reply.body)
     assert "Enter at most the price of the place, £200.00" in words
     assert "pence" not in words
     assert "20000" not in words

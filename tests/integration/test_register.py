@@ -17,6 +17,7 @@ import pypdf
 import pytest
 
 from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
 COURSE = "register-cohort"
@@ -237,10 +238,6 @@ def test_a_course_without_a_register_says_so(system: System) -> None:
     assert system.admin("GET", "/courses/no-such-course/register").status == 404
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def test_the_console_register_marks_imports_and_closes_with_forms(
     system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
@@ -278,7 +275,9 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     assert row["marks"][first] == "attended"
     wrong = marked("late")
     assert wrong.status == 422
-    assert "Attended, absent or apologies" in _text(wrong.body) or "attended, absent" in wrong.body
+    assert (
+        "Attended, absent or apologies" in text_of(wrong.body) or "attended, absent" in wrong.body
+    )
     imported = browser.post(
         f"{page}/import",
         csrf_token=token,
@@ -286,7 +285,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
         export="Name,Email,In-Meeting Duration\nBo,bo@example.org,2h\nGuest,guest@x.example,1m\n",
     )
     assert imported.status == 200
-    said = _text(imported.body)
+    said = text_of(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
     # The file itself, as Teams saves it (UTF-16, tabs), chosen instead of pasted text.
@@ -308,11 +307,11 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
         raw=upload,
         headers={"content-type": f"multipart/form-data; boundary={boundary}"},
     )
-    assert uploaded.status == 200, _text(uploaded.body)
-    assert "1 person was marked attended: Bo Absent" in _text(uploaded.body)
+    assert uploaded.status == 200, text_of(uploaded.body)
+    assert "1 person was marked attended: Bo Absent" in text_of(uploaded.body)
     nothing = browser.post(f"{page}/import", csrf_token=token, session=first, export="")
     assert nothing.status == 422
-    assert "paste the export, or choose its file" in _text(nothing.body)
+    assert "paste the export, or choose its file" in text_of(nothing.body)
     # Resolving a row: the select starts on "Choose a person", which must be changed.
     assert '<option value="" selected>Choose a person</option>' in imported.body
     carried = re.search(r'name="unmatched" value="([^"]*)"', imported.body)
@@ -337,22 +336,22 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
 
     unchosen = attended_for_line_3("")
     assert unchosen.status == 422
-    assert "choose who line 3 is" in _text(unchosen.body)
-    assert "guest@x.example" in _text(unchosen.body)
+    assert "choose who line 3 is" in text_of(unchosen.body)
+    assert "guest@x.example" in text_of(unchosen.body)
     resolved = attended_for_line_3(ada["application_id"])
     assert resolved.status == 200  # re-shown: the rows still to resolve stay in view
-    still = _text(resolved.body)
+    still = text_of(resolved.body)
     assert "Mark saved" in still
     assert "Dial-in" in still
     assert "guest@x.example" not in still
     closing = browser.post(f"{page}/close", csrf_token=token)
     assert closing.status == 409
-    assert "once the last core session has ended" in _text(closing.body)
+    assert "once the last core session has ended" in text_of(closing.body)
     _after_the_course(system)
     browser.sign_in()  # the session of weeks ago has ended
     closed = browser.post(f"{page}/close", csrf_token=browser.csrf(page))
     assert closed.status == 303
-    after = _text(browser.get(page).body)
+    after = browser.words(page)
     assert "The register was closed on" in after
     assert "Not completed (1 of 2 attended)" in after
 

@@ -4,7 +4,6 @@ takes a mark in its words, lists them for a wrong one, and shows no session keys
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,11 +12,8 @@ import pytest
 from tests.integration.test_register import COURSE, _book, _definition
 from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def test_a_course_without_a_register_names_the_forms_field(system: System) -> None:
@@ -25,7 +21,7 @@ def test_a_course_without_a_register_names_the_forms_field(system: System) -> No
     browser.sign_in()
     page = browser.get(f"/console/courses/{COURSE_ID}/register")
     assert page.status == 409
-    words = _text(page.body)
+    words = text_of(page.body)
     assert 'This course keeps no register: give it "Core sessions to attend to complete"' in words
     assert "choose Change this course and fill in Core sessions to attend to complete" in words
     assert "meanwhile" not in words

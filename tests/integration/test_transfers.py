@@ -8,8 +8,6 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +21,7 @@ from booking.services.lifecycle import sweep
 from tests.support.console import ConsoleBrowser
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")
@@ -74,6 +73,20 @@ class Cohorts:
         application: dict[str, Any] = self.system.apply(course_id, email=email, **extra).json()
         if application.get("checkout_url"):
             assert self.system.pay(application["checkout_url"]).status == 200
+        self.emails()
+        return application
+
+    def book_with_bursary(self, course_id: str, email: str, bursary: int) -> dict[str, Any]:
+        """Booked as :meth:`book`, a ``bursary`` granted before the rest is paid by card."""
+        application: dict[str, Any] = self.system.apply(course_id, email=email).json()
+        app_id, token = application["application_id"], application["token"]
+        granted = self.system.admin(
+            "POST", f"/applications/{app_id}/bursary", json_body={"amount": bursary}
+        )
+        assert granted.status == 200, granted.body
+        checkout = self.system.api("POST", f"/applications/{app_id}/checkout?token={token}")
+        assert checkout.status == 201, checkout.body
+        assert self.system.pay(checkout.json()["checkout_url"]).status == 200
         self.emails()
         return application
 
@@ -175,7 +188,7 @@ def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -
     summer_day = f"{summer_start:%A} {summer_start.day} {summer_start:%B %Y}"
     assert (
         f"Moved from Moving Leadership, from {spring_day} to Moving Leadership, from {summer_day}"
-        in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+        in text_of(detail)
     )
 
 
@@ -266,7 +279,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     page = ConsoleBrowser(system)
     page.sign_in()
     detail = page.get(f"/console/applications/{booked['application_id']}").body
-    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", detail)).split())
+    history = text_of(detail)
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
     # The money says it too, so due and paid agree: the place's price less what was waived.
     totals = system.admin("GET", "/courses/move-pence/totals").json()
@@ -277,7 +290,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
         20000,
     )
     money = page.get("/console/courses/move-pence/money").body
-    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", money)).split())
+    said = text_of(money)
     assert "Waived on moves (below Stripe's minimum charge) £0.20" in said
     assert "Due for those places £200.00" in said
 
@@ -324,12 +337,8 @@ def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
     record £100, the totals another): one rule, what it pays of the price, everywhere."""
     cohorts = Cohorts(system)
     system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
-    application = system.apply("move-spring", email=ADA).json()
-    app_id, token = application["application_id"], application["token"]
-    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
-    assert granted.status == 200, granted.body
-    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
-    assert system.pay(checkout.json()["checkout_url"]).status == 200
+    application = cohorts.book_with_bursary("move-spring", ADA, 15000)
+    app_id = application["application_id"]
 
     moved = cohorts.move(app_id, "move-cheap")
 
@@ -353,14 +362,7 @@ def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: Syst
     dropped). A refund this system made for a move changes nothing but the record of money."""
     cohorts = Cohorts(system)
     system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
-    application = system.apply("move-spring", email=ADA).json()
-    app_id, token = application["application_id"], application["token"]
-    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 10000})
-    assert granted.status == 200, granted.body
-    checkout = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
-    assert checkout.status == 201, checkout.body
-    assert system.pay(checkout.json()["checkout_url"]).status == 200
-    cohorts.emails()
+    app_id = cohorts.book_with_bursary("move-spring", ADA, 10000)["application_id"]
     places_before = cohorts.places_left("move-cheap")
 
     moved = cohorts.move(app_id, "move-cheap")
@@ -450,7 +452,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert "other-programme" not in choices.body
     # Each cohort's first day said once (its name says it), and a full cohort nobody waits for
     # is "full", not "full (waiting list)".
-    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", choices.body)).split())
+    page = text_of(choices.body)
     summer_first = cohorts.spring_start + timedelta(weeks=4)
     summer_day = f"{summer_first.day} {summer_first:%B %Y}"
     assert page.count(summer_day) == 1, page
@@ -479,7 +481,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     after = browser.get(moved.headers["location"]).body
     assert "Moved to the other cohort" in after
     # The history names the cohorts as the organiser knows them, never by id.
-    history = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", after)).split())
+    history = text_of(after)
     assert "Moved from Moving Leadership, from " in history
     assert "Moved from move-spring" not in history
     assert cohorts.places_left("move-summer") == 4

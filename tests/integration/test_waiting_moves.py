@@ -11,7 +11,6 @@ beginning ends it.
 from __future__ import annotations
 
 import html
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from booking.services.lifecycle import sweep
 from booking.services.waiting_moves import offer_seat
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
 from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 CAROL, DAN = "carol@example.org", "dan@example.org"
@@ -297,7 +297,7 @@ def _page(system: System, application: dict[str, Any]) -> str:
         headers={"accept": "text/html"},
     )
     assert reply.status == 200, reply.body
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+    return text_of(reply.body)
 
 
 def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> None:
@@ -359,10 +359,10 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
 
     assert joined.status == 303, joined.body
     assert joined.headers["location"].endswith("?done=move_waiting")
-    page = _text(browser.get(app_page).body)
+    page = browser.words(app_page)
     assert "Move waiting for a place" in page
     assert "On the waiting list of Moving Leadership, from" in page
-    full = _text(browser.get("/console/courses/move-full").body)
+    full = browser.words("/console/courses/move-full")
     assert "Moving here from other cohorts" in full
     assert (
         f"{ada['reference']} Ada Lovelace: On the waiting list: a move from another cohort" in full
@@ -398,7 +398,7 @@ def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
     )
     browser = ConsoleBrowser(system)
     browser.sign_in()
-    winter = _text(browser.get("/console/courses/move-winter").body)
+    winter = browser.words("/console/courses/move-winter")
     assert "A place here held for its move, until the difference is paid" in winter
 
 
@@ -418,10 +418,6 @@ def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> 
     assert "on the waiting list: a move from move-spring" in said
     code, said = run("transfer", ada["reference"], "--wait")
     assert code == 2
-
-
-def _text(body: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def test_a_cancel_racing_the_offer_gives_the_seat_to_the_next_in_line(system: System) -> None:

@@ -3,16 +3,15 @@ Stripe stand-in, with Stripe's signed events doing the confirming."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from booking.services.lifecycle import sweep
-from tests.support.applications import invoice_id_of
+from tests.support.applications import WHAT_ACCOUNTS_NEED, invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
 
@@ -213,14 +212,7 @@ def test_organisers_resend_void_and_see_the_invoice(invoiced: System) -> None:
     assert again.json()["error"]["code"] == "no_open_invoice"
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"po_number": ""}, "po_number"),
-        ({"billing_email": "accounts"}, "billing_email"),
-        ({"billing_name": ""}, "billing_name"),
-    ],
-)
+@pytest.mark.parametrize(("changes", "field"), WHAT_ACCOUNTS_NEED)
 def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
     invoiced: System, changes: dict[str, str], field: str
 ) -> None:
@@ -375,7 +367,7 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
             "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
         )
         assert reply.status == 200, reply.body
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", reply.body)).split())
+        return text_of(reply.body)
 
     in_review = page()
     assert "Left to pay £50.00" in in_review

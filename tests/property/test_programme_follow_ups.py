@@ -68,6 +68,13 @@ from tests.support.exploration import seeded
 from tests.support.mail_checks import Seen, check_message
 
 EXAMPLES = int(os.environ.get("PROGRAMME_EXAMPLES", "60"))
+# Both properties: each example runs a whole programme and draws much, so no deadline, and
+# "too slow" or "data too large" is no health problem here.
+EXPLORED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 OFFSETS = (24, 1)
 # The follow-ups of 2027, on the weekdays and at the times of the real ones (UK time).
 FOLLOW_UPS = {
@@ -275,11 +282,7 @@ def run_season(
 
 
 @seeded(10)  # the same examples on every CI run; `make soak` draws a new seed
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@EXPLORED
 @given(
     booked=bookings,
     ticks=st.lists(st.tuples(tick, st.booleans()), min_size=1, max_size=25),
@@ -714,11 +717,7 @@ def _edit(
 
 
 @seeded(11)  # the same examples on every CI run; `make soak` draws a new seed
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@EXPLORED
 @given(
     booked=st.lists(
         st.tuples(

@@ -45,6 +45,17 @@ def an_application(
     ).model_copy(update=fields)
 
 
+# What an application by invoice may lack that an accounts team needs (as changes to its billing
+# details), and the field its refusal names: the service and the HTTP API refuse the same.
+WHAT_ACCOUNTS_NEED: list[tuple[dict[str, str], str]] = [
+    ({"billing_name": ""}, "billing_name"),
+    ({"billing_email": "not an address"}, "billing_email"),
+    ({"billing_address": ""}, "billing_address"),
+    ({"po_number": ""}, "po_number"),
+    ({"payment_method": "cheque"}, "payment_method"),
+]
+
+
 def application_body(**overrides: Any) -> dict[str, Any]:
     """The application form as a person submits it (``POST /courses/{id}/applications``), every
     answer given; ``overrides`` replaces or adds any."""

@@ -9,6 +9,7 @@ dates read them from the file through here, so there is one copy of them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,14 @@ def cohort_2025_data() -> dict[str, Any]:
 
 def cohort_2025(**overrides: Any) -> CourseDefinition:
     return CourseDefinition.model_validate({**cohort_2025_data(), **overrides})
+
+
+def a_later_2025_cohort(core_days: Sequence[str], **overrides: Any) -> CourseDefinition:
+    """Another cohort of the same programme: its six core sessions on ``core_days`` (the same
+    times), then the follow-ups every 2025 cohort shares."""
+    sessions = cohort_2025_data()["sessions"]
+    core = [{**session, "date": day} for session, day in zip(sessions[:6], core_days, strict=True)]
+    return cohort_2025(sessions=core + sessions[6:], **overrides)
 
 
 def cohort_2025_course(version: int = 1, **overrides: Any) -> Course:

@@ -8,6 +8,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from booking.handlers.course_form import CourseForm
+from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -43,6 +44,12 @@ class ConsoleBrowser:
 
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
+
+    def words(self, path: str) -> str:
+        """The words of the page at ``path``, which must answer 200, as a person reads them."""
+        reply = self.get(path)
+        assert reply.status == 200, (path, reply.status, reply.body[:300])
+        return text_of(reply.body)
 
     def post(self, path: str, **form: Any) -> Reply:
         return self.request("POST", path, form={k: str(v) for k, v in form.items()})

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-from hypothesis import seed
+from hypothesis import HealthCheck, seed, settings
 
 _CI_SEED = 20_260_602  # any fixed number: the first core session of the real cohort
 
@@ -32,3 +32,16 @@ def seeded(salt: int) -> Callable[[T], T]:
     """``hypothesis.seed`` from the soak's seed (else the fixed CI seed) plus this test's salt."""
     base = soak_seed()
     return seed((_CI_SEED if base is None else base) + salt)
+
+
+def fuzzing(examples: int) -> settings:
+    """A fuzzer's settings: ``examples`` drawn the same way on every run (derandomized, no
+    example database kept between runs), no deadline (each example is a real request) and no
+    health check (the odd inputs are large and mostly rejected by design)."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )

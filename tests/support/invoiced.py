@@ -1,12 +1,13 @@
 """The sample cohort again with employer invoices allowed, and an employer's billing details as
-the application form gives them: one place for the integration tests of invoices, groups and
-erasure at Stripe."""
+the application form gives them: one place for the tests of invoices, groups and erasure at
+Stripe, from the services' unit tests to the integration tests."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.support.system import System
+if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
+    from tests.support.system import System
 
 INVOICED = "invoiced-cohort"
 BILLING: dict[str, str] = {

@@ -33,13 +33,15 @@ from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.support.cohort_2025 import (
     COHORT_2025_ID,
-    cohort_2025,
+    a_later_2025_cohort,
     cohort_2025_course,
     cohort_2025_data,
 )
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+# The six Mondays of a July 2025 cohort, which shares the 2025 (June) cohort's follow-ups.
+JULY_2025 = ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"]
 ENQUIRIES = "spft.smc@nhs.net"
 SECOND_SESSION = datetime(2025, 6, 9, 14, 0, tzinfo=UTC)  # Monday 15:00 BST
 SEPTEMBER_FOLLOW_UP = datetime(2025, 9, 18, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
@@ -480,27 +482,19 @@ def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
         )
     # What a calendar would ignore is refused by the same check: a CANCEL whose SEQUENCE did
     # not grow, and anything after a CANCEL that does not outrank it.
-    with pytest.raises(AssertionError, match="SEQUENCE did not grow"):
-        check_calendar(
-            ics(cancelled=True, sequence=1),
-            recipients=["ada@x.org"],
-            method_param="CANCEL",
-            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 1, "REQUEST")}),
-        )
-    with pytest.raises(AssertionError, match="outranked"):
-        check_calendar(
-            ics(cancelled=False, sequence=2),
-            recipients=["ada@x.org"],
-            method_param="REQUEST",
-            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 2, "CANCEL")}),
-        )
-    with pytest.raises(AssertionError, match="went down"):
-        check_calendar(
-            ics(cancelled=False, sequence=1),
-            recipients=["ada@x.org"],
-            method_param="REQUEST",
-            seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", 5, "REQUEST")}),
-        )
+    # (cancelled, its SEQUENCE, the SEQUENCE and METHOD seen before, what the check says)
+    for cancelled_now, sequence, seen_before, refusal in (
+        (True, 1, (1, "REQUEST"), "SEQUENCE did not grow"),
+        (False, 2, (2, "CANCEL"), "outranked"),
+        (False, 1, (5, "REQUEST"), "went down"),
+    ):
+        with pytest.raises(AssertionError, match=refusal):
+            check_calendar(
+                ics(cancelled=cancelled_now, sequence=sequence),
+                recipients=["ada@x.org"],
+                method_param="CANCEL" if cancelled_now else "REQUEST",
+                seen=Seen({"c-s1-app1@x.org": ("mailto:enquiries@x.org", *seen_before)}),
+            )
 
 
 def test_an_earlier_cohort_loaded_later_does_not_change_a_follow_ups_organizer() -> None:
@@ -517,20 +511,10 @@ def test_an_earlier_cohort_loaded_later_does_not_change_a_follow_ups_organizer()
         ports=ports,
     )
     announced = Calendar.from_ical(message.attachments[0].content).walk("VEVENT")[6]
-    data = cohort_2025_data()
-    may = [
-        {**s, "date": day}
-        for s, day in zip(
-            data["sessions"][:6],
-            ["2025-04-28", "2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26", "2025-06-02"],
-            strict=True,
-        )
-    ]
+    may_days = ["2025-04-28", "2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26", "2025-06-02"]
     may_cohort = Course(
         course_id="cl-2025-05",
-        definition=cohort_2025(
-            enquiries_email="may@example.org", sessions=may + data["sessions"][6:]
-        ),
+        definition=a_later_2025_cohort(may_days, enquiries_email="may@example.org"),
     )
     ports.repository.put_course(may_cohort.course_id, may_cohort.definition)
     # The new host sends the invitation.
@@ -549,20 +533,9 @@ def test_follow_ups_in_a_confirmation_come_from_their_host_cohort() -> None:
     as the host (the 2025 cohort, which started first) sends them, so the invitation that
     follows is an update of the same entry from the same ORGANIZER."""
     ports = fake_ports()
-    data = cohort_2025_data()
-    july = [
-        {**s, "date": day}
-        for s, day in zip(
-            data["sessions"][:6],
-            ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"],
-            strict=True,
-        )
-    ]
     later = Course(
         course_id="cl-2025-07",
-        definition=cohort_2025(
-            enquiries_email="july@example.org", sessions=july + data["sessions"][6:]
-        ),
+        definition=a_later_2025_cohort(JULY_2025, enquiries_email="july@example.org"),
     )
     ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
     ports.repository.put_course(later.course_id, later.definition)
@@ -715,10 +688,7 @@ def test_a_follow_ups_message_names_the_persons_own_booking_beside_their_referen
     """Ada booked July; the September follow-up's host is the 2025 (June) cohort, whose
     details the message carries: her reference is named as her booking on July's."""
     ports = fake_ports()
-    data = cohort_2025_data()
-    july_days = ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"]
-    july = [{**s, "date": day} for s, day in zip(data["sessions"][:6], july_days, strict=True)]
-    later = cohort_2025(enquiries_email="july@example.org", sessions=july + data["sessions"][6:])
+    later = a_later_2025_cohort(JULY_2025, enquiries_email="july@example.org")
     ports.repository.put_course(COHORT_2025_ID, course_2025().definition)
     ports.repository.put_course("cl-2025-07", later)
     booked = referenced().model_copy(update={"course_id": "cl-2025-07"})

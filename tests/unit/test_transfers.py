@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from booking.domain.application import Answers, Application, ApplicationStatus, GroupPlaceRef
+from booking.domain.application import Application, ApplicationStatus, GroupPlaceRef
 from booking.domain.billing import AppliedDiscount, PaymentMethod
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailKind
@@ -24,6 +24,7 @@ from booking.domain.transfers import (
     with_transfer_refund,
 )
 from booking.domain.wording import timeline_text
+from tests.support.applications import an_application
 
 S = ApplicationStatus
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -51,26 +52,17 @@ DEARER = course("dearer", 25000, 8)
 
 
 def booking(paid: int = 20000, **changes_: Any) -> Application:
-    return Application(
-        application_id="app1",
+    """A place on SPRING booked a month ago, ``paid`` by card; ``changes_``: any other field."""
+    booked = NOW - timedelta(days=30)
+    return an_application(
+        changes_.pop("status", S.CONFIRMED),
+        at=booked,
         course_id="spring",
-        status=changes_.pop("status", S.CONFIRMED),
-        token="t",
-        answers=Answers(
-            name="Ada",
-            email="ada@example.org",
-            job_title="J",
-            organisation="O",
-            leadership_role="L",
-            motivation="M",
-        ),
-        created_at=NOW - timedelta(days=30),
-        updated_at=NOW - timedelta(days=30),
         seat_held=True,
         price=Money(amount=20000),
         payment_intent="pi_1" if paid else None,
         amount_paid=paid,
-        booked_at=NOW - timedelta(days=30),
+        booked_at=booked,
         **changes_,
     )
 

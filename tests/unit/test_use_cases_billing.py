@@ -30,9 +30,11 @@ from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
-from tests.support.applications import application_body
+from tests.support.applications import WHAT_ACCOUNTS_NEED, application_body
+from tests.support.invoiced import BILLING
 
 S = ApplicationStatus
+FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
 
 
 def definition(
@@ -58,15 +60,7 @@ def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
 
 
 def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return answers(
-        email,
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road\nLeeds LS1 1AA",
-        po_number="PO-12345",
-        **extra,
-    )
+    return answers(email, **(BILLING | extra))
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     [(invoice_id, invoice)] = gateway(ports).invoices.items()
     assert view.invoice_url == f"https://invoice.test/{invoice_id}"
     request = invoice.request
-    assert request.billing.po_number == "PO-12345"
+    assert request.billing.po_number == BILLING["po_number"]
     assert request.billing.billing_email == "accounts@example.nhs.uk"
     assert request.amount.amount == 20000
     # The cohort by its first day too: an accounts team may pay for two cohorts of it.
@@ -126,16 +120,7 @@ def test_an_employer_is_invoiced_with_the_po_and_the_seat_is_held_until_it_falls
     assert written(ports, EmailKind.BOOKING_CONFIRMED) == []
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"billing_name": ""}, "billing_name"),
-        ({"billing_email": "not an address"}, "billing_email"),
-        ({"billing_address": ""}, "billing_address"),
-        ({"po_number": ""}, "po_number"),
-        ({"payment_method": "cheque"}, "payment_method"),
-    ],
-)
+@pytest.mark.parametrize(("changes", "field"), WHAT_ACCOUNTS_NEED)
 def test_an_invoice_without_what_accounts_need_is_refused_and_nothing_is_written(
     ports: Ports, changes: dict[str, str], field: str
 ) -> None:
@@ -505,7 +490,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
     rows = {row["application_id"]: row for row in organisers.roster(ports, "c1")}
     assert rows[coded.application_id]["discount"] == 10000
     assert rows[coded.application_id]["discount_code"] == "HALF-2027"
-    assert rows[coded.application_id]["po_number"] == "PO-12345"
+    assert rows[coded.application_id]["po_number"] == BILLING["po_number"]
     assert rows[coded.application_id]["invoice_status"] == "paid"
     assert rows[funded.application_id]["bursary"] == 20000
     assert rows[funded.application_id]["amount_due"] == 0
@@ -592,9 +577,7 @@ def test_a_funded_booking_cancelled_is_a_booking_cancelled_with_nothing_owed(
 
 
 def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> None:
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
     # Booked at once: no checkout for nothing is ever opened.
     assert view.status == "confirmed"
@@ -608,9 +591,7 @@ def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> N
 
 
 def test_a_full_code_by_invoice_is_booked_without_an_invoice(ports: Ports) -> None:
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", by_invoice(discount_code="free"))
     assert view.status == "confirmed"
     assert gateway(ports).invoices == {}
@@ -640,9 +621,7 @@ def test_an_approved_application_with_nothing_to_pay_is_booked_not_offered(
     ports: Ports,
 ) -> None:
     courses.put_course(ports, "c1", definition(approval=True))
-    discounts.create_discount_code(
-        ports, "c1", DiscountCodeDefinition(code="FREE", percent_off=100)
-    )
+    discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
     approved = lifecycle.approve(ports, view.application_id)
     assert approved.status is S.CONFIRMED

@@ -27,6 +27,7 @@ from booking.domain.wording import (
     status_words,
     timeline_text,
 )
+from tests.support.applications import answers_of
 
 S = ApplicationStatus
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -104,17 +105,21 @@ def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> 
     )
 
 
+def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
+    """A history entry of ``kind`` written at ``AT``; ``fields``: what it records."""
+    return TimelineEntry.model_validate({"at": AT, "kind": kind, **fields})
+
+
 @pytest.mark.parametrize(
     ("entry", "words"),
     [
         (
-            TimelineEntry(at=AT, kind=EntryKind.STATUS, status=S.PENDING_REVIEW),
+            an_entry(EntryKind.STATUS, status=S.PENDING_REVIEW),
             "Application received: awaiting review",
         ),
         (
-            TimelineEntry(
-                at=AT,
-                kind=EntryKind.STATUS,
+            an_entry(
+                EntryKind.STATUS,
                 status=S.EXPIRED,
                 previous_status=S.AWAITING_PAYMENT,
                 reason="expired",
@@ -122,29 +127,21 @@ def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> 
             "Status: Awaiting payment → Payment not completed (the time to pay ran out)",
         ),
         (
-            TimelineEntry(
-                at=AT,
-                kind=EntryKind.STATUS,
-                status=S.REFUNDED,
-                previous_status=S.CONFIRMED,
-                reason="refunded",
+            an_entry(
+                EntryKind.STATUS, status=S.REFUNDED, previous_status=S.CONFIRMED, reason="refunded"
             ),
             "Status: Confirmed → Refunded",
         ),
-        (TimelineEntry(at=AT, kind=EntryKind.PAYMENT, amount=20000), "Payment received: £200.00"),
-        (TimelineEntry(at=AT, kind=EntryKind.REFUND, amount=5000), "Refunded: £50.00"),
+        (an_entry(EntryKind.PAYMENT, amount=20000), "Payment received: £200.00"),
+        (an_entry(EntryKind.REFUND, amount=5000), "Refunded: £50.00"),
+        (an_entry(EntryKind.BURSARY, amount=5000), "Bursary granted: £50.00 of the price"),
         (
-            TimelineEntry(at=AT, kind=EntryKind.BURSARY, amount=5000),
-            "Bursary granted: £50.00 of the price",
-        ),
-        (
-            TimelineEntry(at=AT, kind=EntryKind.DISCOUNT, code="HALF", amount=10000),
+            an_entry(EntryKind.DISCOUNT, code="HALF", amount=10000),
             "Discount code HALF given: £100.00 off",
         ),
         (
-            TimelineEntry(
-                at=AT,
-                kind=EntryKind.INVOICE,
+            an_entry(
+                EntryKind.INVOICE,
                 invoice="INV-0042",
                 amount=20000,
                 due_at=datetime(2027, 7, 9, 22, 59, tzinfo=UTC),
@@ -152,23 +149,19 @@ def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> 
             "Invoice INV-0042 for £200.00 sent to the billing contact, due Friday 9 July 2027",
         ),
         (
-            TimelineEntry(
-                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1
-            ),
+            an_entry(EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1),
             # Counted by address: two facilitators sharing an inbox got one copy.
             "Email sent to the facilitators (1 address): Facilitators' copy of the application",
         ),
         (
-            TimelineEntry(
-                at=AT, kind=EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=2
-            ),
+            an_entry(EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=2),
             "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
-            TimelineEntry(at=AT, kind=EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
+            an_entry(EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
             "Email sent to the applicant: A place is offered, with a link to pay",
         ),
-        (TimelineEntry(at=AT, kind=EntryKind.ERASED), "Personal data erased on request"),
+        (an_entry(EntryKind.ERASED), "Personal data erased on request"),
     ],
 )
 def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str) -> None:
@@ -180,16 +173,7 @@ def test_every_email_kind_has_words() -> None:
 
 
 def test_one_glossary_names_every_answer() -> None:
-    answers = Answers(
-        name="Ada",
-        email="ada@example.org",
-        job_title="Lead",
-        organisation="Trust",
-        leadership_role="A ward",
-        motivation="To lead",
-        accessibility_needs="",
-    )
-    said = answers_said(answers)
+    said = answers_said(answers_of(accessibility_needs=""))
     assert [a["label"] for a in said] == [FIELD_NAMES[k] for k in Answers.model_fields]
     assert said[-1] == {"label": "Access needs", "value": "(not given)"}
 
