@@ -16,6 +16,7 @@ what was due, and what the roster says of each invoice and each discount is what
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import unittest
@@ -144,7 +145,13 @@ class ReusedAws:
     def start(self) -> None:
         self._mock = mock_aws()
         self._mock.start()
-        self._resources = aws.provision()
+        try:
+            self._resources = aws.provision()
+        except BaseException:
+            # unittest calls no tearDown when setUp raises: moto would stay patched into
+            # every later test of the worker.
+            self.stop()
+            raise
         self._handed_out = False
 
     def stop(self) -> None:
@@ -152,13 +159,27 @@ class ReusedAws:
             self._mock.stop()
         self._mock, self._resources = None, None
 
-    def resources(self) -> aws.LocalResources:
-        """The resources for the next example: new the first time, emptied after."""
+    def resources_for_next_example(self) -> aws.LocalResources:
+        """The resources for the next example: new the first time, emptied after (the table
+        and the queues made new, and what the last example sent through SES forgotten)."""
         assert self._resources is not None, "ReusedAws.start() first"
         if self._handed_out:
             self._resources = aws.emptied(self._resources)
+            _forget_sent_mail()
         self._handed_out = True
         return self._resources
+
+
+def _forget_sent_mail() -> None:
+    """moto's SES keeps every message sent (raw MIME with its calendars) for as long as it
+    runs: over a soak's hundreds of examples a shard, memory that tells nothing, and mail an
+    example could read from the one before."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][aws.REGION]
+    backend.sent_messages.clear()
+    backend.sent_message_count = 0
 
 
 # Started around each shard's run of examples (shard_case), stopped after it.
@@ -173,7 +194,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         super().__init__()
         self._aws: Any = None  # moto of its own, when no ReusedAws runs
         if REUSED_AWS.running:
-            resources = REUSED_AWS.resources()
+            resources = REUSED_AWS.resources_for_next_example()
         else:
             self._aws = mock_aws()
             self._aws.start()
@@ -247,11 +268,12 @@ class BookingLifecycle(RuleBasedStateMachine):
         """Every invariant of a step judges one read of the applications: nothing between them
         writes one, and five reads of every application after every step were a third of the
         machine's time."""
-        self._applications_this_step = self._stored()
-        # So too the courses and the groups: each invariant read them again, four times a step.
-        self._courses_this_step = {}
-        self._groups_this_step = self._groups()
         try:
+            self._applications_this_step = self._stored()
+            # So too the courses and the groups: each invariant read them again, four times a
+            # step. Taken inside the try: a read that fails leaves no snapshot for teardown.
+            self._courses_this_step = {}
+            self._groups_this_step = self._groups()
             super().check_invariants(*args, **kwargs)
         finally:
             self._applications_this_step = None
@@ -1407,25 +1429,32 @@ SHARDS = 4
 def shard_case(shard: int) -> type[unittest.TestCase]:
     """Shard ``shard``'s test case: its share of EXAMPLES, explored from its own seed."""
     machine = seeded(shard)(type(f"BookingLifecycleShard{shard}", (BookingLifecycle,), {}))
-    case: type[unittest.TestCase] = machine.TestCase
-    case.settings = settings(  # type: ignore[attr-defined]
+    explored = machine.TestCase
+    shard_settings = settings(
         max_examples=EXAMPLES // SHARDS + (1 if shard < EXAMPLES % SHARDS else 0),
         stateful_step_count=20,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    # moto made once for the shard's examples (ReusedAws says why), gone when it ends.
-    case.setUp = lambda self: REUSED_AWS.start()  # type: ignore[method-assign]
-    case.tearDown = lambda self: REUSED_AWS.stop()  # type: ignore[method-assign]
-    # Its examples run where CPython need not map frame memory call by call (frame_stack).
-    run = case.runTest
 
-    def run_test(self: unittest.TestCase) -> None:
-        on_roomy_frame_stack(lambda: run(self))
+    class ShardCase(explored):  # type: ignore[misc,valid-type]
+        settings = shard_settings
 
-    run_test._hypothesis_state_machine_class = run._hypothesis_state_machine_class  # type: ignore[attr-defined]
-    case.runTest = run_test  # type: ignore[attr-defined]
-    return case
+        def setUp(self) -> None:
+            # moto made once for the shard's examples (ReusedAws says why), gone when it ends.
+            REUSED_AWS.start()
+
+        def tearDown(self) -> None:
+            REUSED_AWS.stop()
+
+        # Hypothesis' own test (wraps keeps the marks its pytest plugin reads: statistics, the
+        # report section), run where CPython need not map frame memory call by call.
+        @functools.wraps(explored.runTest)
+        def runTest(self) -> None:
+            on_roomy_frame_stack(lambda: explored.runTest(self))
+
+    ShardCase.__name__ = ShardCase.__qualname__ = f"BookingLifecycleShard{shard}Case"
+    return ShardCase
 
 
 @pytest.mark.usefixtures("_no_real_aws")

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import is_hypothesis_test
 
+from infra.local import aws
 from tests.property.test_lifecycle_machine import (
     COURSES,
     PAY_NOW,
@@ -47,12 +49,19 @@ def _run(machine: BookingLifecycle, then: Any) -> Any:
         machine.teardown()
 
 
+def _mail_sent() -> int:
+    """How many messages moto's SES keeps as sent."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return len(ses_backends[DEFAULT_ACCOUNT_ID][aws.REGION].sent_messages)
+
+
 def _what_it_sees(machine: BookingLifecycle) -> tuple[int, int, int, int]:
-    """Items in the table, messages queued, applications, and events at Stripe."""
+    """Items in the table, messages queued, applications, and mail sent through SES."""
     repository = machine.system.ports.repository
     applications = sum(len(repository.list_applications(course)) for course in COURSES)
-    events = len(machine._stripe("events")["data"])
-    return (*_what_aws_holds(machine), applications, events)
+    return (*_what_aws_holds(machine), applications, _mail_sent())
 
 
 @pytest.mark.usefixtures("_no_real_aws", "reused_aws")
@@ -63,13 +72,14 @@ def test_an_example_sees_nothing_the_one_before_left() -> None:
         assert isinstance(made, str)
         machine.pay(made, asynchronous=False)
         machine._deliver_all()
+        machine.system.deliver_emails()
         # Something left on each queue, as a run can end with mail not yet sent or dead.
         resources = machine.system.resources
         for url in (resources.email_queue_url, resources.email_dlq_url):
             machine.system.sqs.send_message(QueueUrl=url, MessageBody="{}")
         busy = _what_it_sees(machine)
-        # Written, queued and applied (what Stripe holds is the System's own in any case).
-        assert all(after > before for before, after in zip(fresh[:3], busy[:3], strict=True)), busy
+        # Written, queued, applied and mailed (what Stripe holds is the System's own anyway).
+        assert all(after > before for before, after in zip(fresh, busy, strict=True)), busy
         return fresh
 
     first_fresh = _run(BookingLifecycle(), fresh_then_busy)
@@ -78,7 +88,7 @@ def test_an_example_sees_nothing_the_one_before_left() -> None:
 
 
 @pytest.mark.usefixtures("_no_real_aws")
-def test_each_shard_runs_on_its_own_reused_aws_and_leaves_none_running() -> None:
+def test_a_shard_starts_one_reused_aws_and_leaves_none_running() -> None:
     case = shard_case(1)("runTest")
     case.setUp()
     try:
@@ -86,3 +96,47 @@ def test_each_shard_runs_on_its_own_reused_aws_and_leaves_none_running() -> None
     finally:
         case.tearDown()
     assert not REUSED_AWS.running
+
+
+def test_a_shards_run_is_still_hypothesis_own_test() -> None:
+    # Its pytest plugin reads the mark for --hypothesis-show-statistics (the machine's notes)
+    # and its report section on a failure.
+    assert is_hypothesis_test(shard_case(0)("runTest").runTest)
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+def test_a_reused_aws_that_fails_to_start_leaves_no_moto_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails() -> aws.LocalResources:
+        raise RuntimeError("provision failed")
+
+    monkeypatch.setattr(aws, "provision", fails)
+    case = shard_case(1)("runTest")
+    try:
+        with pytest.raises(RuntimeError, match="provision failed"):
+            case.setUp()  # unittest calls no tearDown when setUp raises
+        assert not REUSED_AWS.running, "moto left patched into every later test"
+    finally:
+        REUSED_AWS.stop()
+
+
+@pytest.mark.usefixtures("_no_real_aws", "reused_aws")
+def test_a_step_whose_reads_fail_leaves_no_snapshot_for_teardown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    machine = BookingLifecycle()
+    try:
+        machine.start()
+
+        def unreadable() -> list[Any]:
+            raise RuntimeError("a group that does not load")
+
+        monkeypatch.setattr(machine, "_groups", unreadable)
+        with pytest.raises(RuntimeError, match="does not load"):
+            machine.check_invariants(None, None, None)
+        assert machine._applications_this_step is None
+        assert machine._courses_this_step is None
+    finally:
+        monkeypatch.undo()
+        machine.teardown()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from booking.handlers import http
+from booking.handlers.openapi import openapi_document
+from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 from booking.handlers.sentences import capitalised, sentence
 
 
@@ -20,6 +22,20 @@ def test_an_idempotency_key_of_1_to_255_characters_or_none_is_taken_as_given(
 def test_an_empty_or_longer_idempotency_key_is_a_bad_request(key: str) -> None:
     with pytest.raises(http.BadRequest, match="Idempotency-Key must be 1 to 255 characters"):
         http.idempotency_key(key)
+
+
+def test_the_openapi_document_says_the_idempotency_key_length_the_handlers_check() -> None:
+    document = openapi_document("https://example.org")
+    said = [
+        (parameter["schema"]["minLength"], parameter["schema"]["maxLength"])
+        for path in document["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter.get("name") == "Idempotency-Key"
+    ]
+    # The application form and the group manager's form.
+    assert said == [IDEMPOTENCY_KEY_LENGTH] * 2
 
 
 def test_a_form_shown_again_keeps_all_that_was_typed_but_the_honeypot() -> None:

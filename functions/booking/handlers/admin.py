@@ -26,7 +26,7 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.admin_views import saved_course_out
-from booking.handlers.application_actions import ID_ONLY_ACTIONS
+from booking.handlers.application_actions import serve_each
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
@@ -166,8 +166,7 @@ def action(operation_id: str) -> Callable[[Act], Act]:
     return bind
 
 
-for id_only in ID_ONLY_ACTIONS:
-    action(id_only.api_operation)(id_only.act)
+serve_each(action, console=False)
 
 
 @action("grantBursary")

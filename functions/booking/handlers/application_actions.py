@@ -30,3 +30,12 @@ ID_ONLY_ACTIONS = (
     IdOnlyAction("resendInvoice", "consoleResendInvoice", invoicing.resend_invoice),
     IdOnlyAction("voidInvoice", "consoleVoidInvoice", invoicing.void_by_organiser),
 )
+
+
+def serve_each(
+    action: Callable[[str], Callable[[Callable[[str], Application]], object]], *, console: bool
+) -> None:
+    """Serve every id-only action through a surface's ``action`` helper (by its operation id
+    there: the console's or the organiser API's)."""
+    for each in ID_ONLY_ACTIONS:
+        action(each.console_operation if console else each.api_operation)(each.act)

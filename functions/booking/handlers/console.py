@@ -48,7 +48,7 @@ from booking.handlers import (
     http,
 )
 from booking.handlers import console_pages as pages
-from booking.handlers.application_actions import ID_ONLY_ACTIONS
+from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
     app,
@@ -234,8 +234,7 @@ def _refused(application_id: str, error: BookingError) -> Response[str]:
     return html_page(http.status_for(error), page)
 
 
-for id_only in ID_ONLY_ACTIONS:
-    action(id_only.console_operation)(id_only.act)
+serve_each(action, console=True)
 
 
 @action("consoleDecline")

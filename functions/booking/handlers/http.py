@@ -35,6 +35,7 @@ from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
 from booking.handlers.routes import Function, route_at
+from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 
 MAX_BODY_BYTES = 64 * 1024
 # Every id in a path (course, application, Stripe session) is at most 80 characters and an
@@ -172,10 +173,11 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
 
 
 def idempotency_key(key: str | None) -> str | None:
-    """A client's Idempotency-Key as given (None: none given); one of 1 to 255 characters, or
+    """A client's Idempotency-Key as given (None: none given); of IDEMPOTENCY_KEY_LENGTH, or
     a 400."""
-    if key is not None and not 1 <= len(key) <= 255:
-        raise BadRequest("Idempotency-Key must be 1 to 255 characters")
+    shortest, longest = IDEMPOTENCY_KEY_LENGTH
+    if key is not None and not shortest <= len(key) <= longest:
+        raise BadRequest(f"Idempotency-Key must be {shortest} to {longest} characters")
     return key
 
 

@@ -27,6 +27,23 @@ TICKED = {"type": "string", "enum": ["on"], "description": "A ticked checkbox; a
 # 415) and checked (422); a path segment longer than any id can be is refused before any lookup
 # (404); the thing may have moved on meanwhile (409).
 BODY_ACTION_ERRORS = (400, 404, 409, 413, 415, 422)
+# A client's Idempotency-Key: how long it may be (http.idempotency_key refuses any other with a
+# 400; the OpenAPI document says the same bounds).
+IDEMPOTENCY_KEY_LENGTH = (1, 255)
+
+
+def idempotency_key_header(description: str) -> Fragment:
+    """The optional Idempotency-Key header of a submission, as the OpenAPI document says it."""
+    shortest, longest = IDEMPOTENCY_KEY_LENGTH
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", "minLength": shortest, "maxLength": longest},
+    }
+
+
 # The roster's two forms, said the same on the organiser API and the console's download.
 ROSTER_SAID = (
     "The roster. JSON is the machine-readable export (ids, status codes, pence, ISO instants); "

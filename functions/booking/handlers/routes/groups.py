@@ -10,6 +10,7 @@ from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     COURSE_ID,
+    idempotency_key_header,
     json_answer,
     page,
     path_parameter,
@@ -109,14 +110,10 @@ GROUPS: tuple[Route, ...] = (
         "applied for one: one person holds one place.",
         parameters=(
             COURSE_ID,
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "description": "A retried booking with the same key gets the first answer "
-                "(the HTML form carries it as the hidden field `idempotency_key`)",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-            },
+            idempotency_key_header(
+                "A retried booking with the same key gets the first answer "
+                "(the HTML form carries it as the hidden field `idempotency_key`)"
+            ),
         ),
         body=_both("GroupForm"),
         tags=("groups",),

@@ -9,6 +9,7 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     HTML_CONTENT,
     array_of,
+    idempotency_key_header,
     json_answer,
     json_body,
     page,
@@ -132,13 +133,7 @@ PUBLIC: tuple[Route, ...] = (
         "for the course; an unknown or used-up code is a 422 on `discount_code`.",
         parameters=(
             COURSE_ID,
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "description": "A retried submission with the same key gets the first answer",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-            },
+            idempotency_key_header("A retried submission with the same key gets the first answer"),
         ),
         body=_APPLICATION_FORM,
         tags=("public",),
