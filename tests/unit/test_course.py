@@ -44,6 +44,19 @@ def test_sessions_are_written_the_british_way() -> None:
     assert session_when(winter, "Europe/London") == "Monday 8 December 2025, 16:00-17:00 GMT"
 
 
+def test_a_session_the_clocks_change_during_names_each_ends_zone() -> None:
+    spring, autumn = definition(
+        sessions=[
+            {"date": "2027-03-28", "start_time": "00:30", "end_time": "03:30"},
+            {"date": "2027-10-31", "start_time": "00:30", "end_time": "03:00"},
+        ]
+    ).schedule()
+    # Two hours in spring (the clocks go forward at 01:00 GMT), three and a half in autumn.
+    assert spring.end - spring.start == timedelta(hours=2)
+    assert session_when(spring, "Europe/London") == "Sunday 28 March 2027, 00:30 GMT to 03:30 BST"
+    assert session_when(autumn, "Europe/London") == "Sunday 31 October 2027, 00:30 BST to 03:00 GMT"
+
+
 def test_sessions_are_numbered_in_time_order_with_default_titles() -> None:
     course = definition(
         sessions=[

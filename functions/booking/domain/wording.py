@@ -62,10 +62,13 @@ __all__ = [
 
 
 def session_when(session: ScheduledSession, timezone: str) -> str:
-    """ "Monday 7 June 2027, 15:00-17:00 BST"."""
+    """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
+    end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
     zone = ZoneInfo(timezone)
     start = session.start.astimezone(zone)
     end = session.end.astimezone(zone)
+    if start.tzname() != end.tzname():
+        return f"{_day(start)}, {start:%H:%M} {start.tzname()} to {end:%H:%M} {end.tzname()}"
     return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
 
 
