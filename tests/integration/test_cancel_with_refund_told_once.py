@@ -44,6 +44,38 @@ def test_a_cancel_with_refund_sends_one_email_saying_both(system: System) -> Non
     assert "so your booking is no longer active" not in page.body
 
 
+def test_the_cancellation_says_the_same_whether_its_refund_was_reported_before_it_was_sent(
+    system: System,
+) -> None:
+    """The email is composed when the mailer runs: whether Stripe's refund events came first
+    (the booking ended refunded) or not, it says the cancellation as it was made (hostile-s9
+    F4: the first way added "we have refunded what you paid" before the money paragraph)."""
+    said = []
+    for events_first in (True, False):
+        email = f"cancelled-{events_first}@example.org".lower()
+        made = system.api(
+            "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=email)
+        ).json()
+        system.pay(made["checkout_url"])
+        system.deliver_emails()
+        with system.standin.webhooks_held():
+            reply = system.admin(
+                "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
+            )
+            assert reply.status == 200, reply.body
+            if not events_first:
+                sent = system.deliver_emails()
+        if events_first:
+            sent = system.deliver_emails()
+        assert system.status_of(made)["status"] == "refunded"
+        [told] = [m for m in sent if list(m.to) == [email]]
+        said.append(
+            [line for line in told.text.splitlines() if "http" not in line and "CL-" not in line]
+        )
+    assert said[0] == said[1]
+    assert "we have refunded what you paid" not in "\n".join(said[0])
+
+
 def test_a_refund_after_a_cancellation_that_kept_the_money_is_told(system: System) -> None:
     """A refund made later (from Stripe's dashboard) is news the cancellation did not give: it
     has its own email."""

@@ -232,6 +232,11 @@ def _part_funded(
     )
 
 
+# The reason a cancellation's email carries when no refund was asked (it has no words of its
+# own: the email says what happens to the money).
+CANCELLED_KEEPING_THE_MONEY = "cancelled"
+
+
 def _cancellation(application: Application, fact: Cancellation, situation: Situation) -> Settlement:
     """Cancelled, the money going back first when asked (keyed by the application): a crash in
     between leaves a refunded payment whose events end the booking refunded anyway, never a
@@ -266,7 +271,14 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # So does a move waiting for a seat: its place on that waiting list goes with it.
         waiting_move=None,
     ).with_emails(
-        EmailJob.about(EmailKind.CANCELLED, application.application_id, application.course_id)
+        EmailJob.about(
+            EmailKind.CANCELLED,
+            application.application_id,
+            application.course_id,
+            # Said as it was cancelled: composed later, the application's own reason may have
+            # moved on (the refund's event landing first ends it "cancelled_and_refunded").
+            reason="refund_requested" if refunds else CANCELLED_KEEPING_THE_MONEY,
+        )
     )
     return Settlement(
         "cancel",
