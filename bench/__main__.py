@@ -126,7 +126,7 @@ def _cold_start_phase(run: Run) -> None:
                 "CPU ms",
                 "x floor",
                 "target",
-                "SnapStart: first request +ms",
+                "first request +ms",
                 "where the import time goes (-X importtime; ours by layer, self time)",
             ],
             rows,
@@ -146,7 +146,9 @@ def _cold_start_phase(run: Run) -> None:
         "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
         "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
         "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
-        "  what the snapshot does not hold yet, such as modules imported on first use)."
+        "  what the snapshot does not hold yet, such as modules imported on first use). For the\n"
+        "  others the column is what their init left for their first request: a cold start costs\n"
+        "  import+init plus it."
     )
 
 
