@@ -29,15 +29,9 @@ LEFT_OUT = {
     "webhook": ("aws_lambda_powertools.event_handler", "asyncio"),
     # Its requests write suppressions only (the ledgers' store): no application, no course.
     "ses_events": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
-    # Its requests relay outbox items (the applications' store); holdings go back only when the
-    # time-to-live deleted an application, and it never reads a group or a register.
-    "relay": (
-        "booking.adapters.dynamodb.groups",
-        "booking.adapters.dynamodb.history",
-        "booking.adapters.dynamodb.register",
-        "booking.adapters.dynamodb.ledgers",
-        "booking.services.lifecycle",
-    ),
+    # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back
+    # only after the time-to-live deleted an application.
+    "relay": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its sweep withdraws lapsed groups' places but never takes one: no part of applying.
     "reminders": ("booking.services.applications", "booking.services.checkouts"),
 }

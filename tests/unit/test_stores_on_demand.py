@@ -93,7 +93,7 @@ print(json.dumps(sorted(m.removeprefix(prefix) for m in sys.modules if m.startsw
         ("on_demand.build_stores(['suppress_address'])", {"schema", "table", "ledgers"}),
         (
             "on_demand.build_stores(['get_course', 'emails_relayed'])",
-            {"schema", "table", "courses", "applications", "codes", "items", "limits"},
+            {"schema", "table", "courses", "items", "outbox"},
         ),
     ],
 )

@@ -1,7 +1,7 @@
 """The repository on one DynamoDB table (see ``schema.py`` for every item's key).
 
 The ``Repository`` port is served by stores, each one concern: courses, applications (with
-their outbox and history), discount codes, holdings, email, reminder and announcement ledgers,
+their history), the outbox, discount codes, holdings, email, reminder and announcement ledgers,
 groups, registers. ``DynamoRepository`` (``repository.py``) joins them all in one class.
 ``StoresOnDemand`` serves the same methods to the deployed functions, importing each store
 when one of its methods is first called: a store's module loads the domain models it reads
@@ -46,18 +46,17 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
                 "application_for_payment",
                 "applications_due",
                 "applications_of_person",
-                "emails_relayed",
                 "enrolled_application_id",
                 "forget_person",
                 "get_application",
                 "list_applications",
                 "owner_of",
-                "pending_emails",
                 "read_for_submission",
                 "save",
             }
         ),
     ),
+    ("outbox", "DynamoEmailOutbox", frozenset({"emails_relayed", "pending_emails"})),
     (
         "codes",
         "DynamoDiscountCodes",

@@ -20,6 +20,7 @@ from booking.adapters.dynamodb.ledgers import (
     DynamoReminderLedger,
 )
 from booking.adapters.dynamodb.limits import DynamoHoldings
+from booking.adapters.dynamodb.outbox import DynamoEmailOutbox
 from booking.adapters.dynamodb.provider_erasure import DynamoCustomerErasureLedger
 from booking.adapters.dynamodb.register import DynamoRegisterStore
 from booking.adapters.dynamodb.table import Table
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 class DynamoRepository(
     DynamoCourseStore,
     DynamoApplicationStore,
+    DynamoEmailOutbox,
     DynamoDiscountCodes,
     DynamoHoldings,
     DynamoApplicationHistory,
