@@ -141,15 +141,18 @@ def _cold_start_phase(run: Run) -> None:
             " set LAMBDA_PYTHON): import costs differ between versions."
         )
     )
-    run.show(
-        "  SnapStart functions run import+init when a version is published, not when a person\n"
-        "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
-        "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
-        "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
-        "  what the snapshot does not hold yet, such as modules imported on first use). For the\n"
-        "  others the column is what their init left for their first request: a cold start costs\n"
-        "  import+init plus it."
-    )
+    run.show(_FIRST_REQUEST_NOTE)
+
+
+_FIRST_REQUEST_NOTE = (
+    "  SnapStart functions run import+init when a version is published, not when a person\n"
+    "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
+    "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
+    "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
+    "  what the snapshot does not hold yet, such as modules imported on first use). For the\n"
+    "  others the column is what their init left for their first request: a cold start costs\n"
+    "  import+init plus it."
+)
 
 
 def _verdict(h: coldstart.ColdStart) -> str:

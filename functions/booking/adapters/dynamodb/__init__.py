@@ -149,9 +149,8 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
 _STORE_SERVING = {method: store for store in STORES for method in store[2]}
 
 
-class StoresOnDemand:
-    """``DynamoRepository``'s methods, each store imported and built on the first call of one
-    of its methods (``Repository`` and ``GroupStore``, as ``booking.bootstrap`` types it)."""
+class OnTheTable:
+    """What every store reads of itself: the table, and how long unpaid applications are kept."""
 
     def __init__(
         self,
@@ -161,6 +160,11 @@ class StoresOnDemand:
     ) -> None:
         self.table = Table(client, table_name)
         self.unpaid_retention = unpaid_retention
+
+
+class StoresOnDemand(OnTheTable):
+    """``DynamoRepository``'s methods, each store imported and built on the first call of one
+    of its methods (``Repository`` and ``GroupStore``, as ``booking.bootstrap`` types it)."""
 
     def __getattr__(self, name: str) -> Any:
         # Python asks here only for what the instance does not hold yet: once a store is
@@ -198,4 +202,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["STORES", "UNPAID_RETENTION", "DynamoRepository", "StoresOnDemand"]
+__all__ = ["STORES", "UNPAID_RETENTION", "DynamoRepository", "OnTheTable", "StoresOnDemand"]

@@ -4,10 +4,7 @@ stack build it, and as the type the functions' stores on demand (``StoresOnDeman
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
-
-from booking.adapters.dynamodb import UNPAID_RETENTION
+from booking.adapters.dynamodb import OnTheTable
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
 from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
@@ -23,10 +20,6 @@ from booking.adapters.dynamodb.limits import DynamoHoldings
 from booking.adapters.dynamodb.outbox import DynamoEmailOutbox
 from booking.adapters.dynamodb.provider_erasure import DynamoCustomerErasureLedger
 from booking.adapters.dynamodb.register import DynamoRegisterStore
-from booking.adapters.dynamodb.table import Table
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class DynamoRepository(
@@ -43,15 +36,9 @@ class DynamoRepository(
     DynamoGroupStore,
     DynamoRegisterStore,
     DynamoCustomerErasureLedger,
+    OnTheTable,
 ):
-    def __init__(
-        self,
-        client: DynamoDBClient,
-        table_name: str,
-        unpaid_retention: timedelta = UNPAID_RETENTION,
-    ) -> None:
-        self.table = Table(client, table_name)
-        self.unpaid_retention = unpaid_retention
+    """Made on a DynamoDB client and the table's name, as ``StoresOnDemand`` is."""
 
 
 __all__ = ["DynamoRepository"]
