@@ -108,7 +108,7 @@ def _cold_start_phase(run: Run) -> None:
                 _ms(h.cpu_ms),
                 f"{h.ratio:.2f}",
                 _verdict(h),
-                "-" if h.first_request_extra_ms is None else f"{h.first_request_extra_ms:.0f}",
+                _first_request(h),
                 ", ".join(f"{name} {ms:.0f} ms" for name, ms in h.costliest),
             ]
         )
@@ -126,7 +126,7 @@ def _cold_start_phase(run: Run) -> None:
                 "CPU ms",
                 "x floor",
                 "target",
-                "first request +ms",
+                "first request +ms (modules)",
                 "where the import time goes (-X importtime; ours by layer, self time)",
             ],
             rows,
@@ -153,6 +153,12 @@ _FIRST_REQUEST_NOTE = (
     "  others the column is what their init left for their first request: a cold start costs\n"
     "  import+init plus it."
 )
+
+
+def _first_request(h: coldstart.ColdStart) -> str:
+    if h.first_request_extra_ms is None:
+        return "-"
+    return f"{h.first_request_extra_ms:.0f} ({h.first_request_modules} of ours)"
 
 
 def _verdict(h: coldstart.ColdStart) -> str:

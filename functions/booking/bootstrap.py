@@ -22,12 +22,13 @@ from typing import Any
 import boto3
 
 from booking.adapters.dynamodb import StoresOnDemand
+from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
 from booking.config import Settings, settings
+from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.services.ports import (
     BankHolidays,
     CalendarWriter,
     CertificateWriter,
-    ConsoleSessionStore,
     EmailQueue,
     EmailRenderer,
     EmailSender,
@@ -103,18 +104,11 @@ class _Adapters:
 
     def sign_in(self) -> OrganiserSignIn:
         from booking.adapters.cognito import CognitoSignIn
-        from booking.domain.organisers import SIGN_IN_SCOPES
 
         # Built only when configured (``Settings.has_sign_in``).
         return CognitoSignIn(
             self.config.cognito_domain or "", self.config.cognito_client_id or "", SIGN_IN_SCOPES
         )
-
-    @staticmethod
-    def console_sessions(repository: StoresOnDemand) -> ConsoleSessionStore:
-        from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
-
-        return DynamoConsoleSessions(repository.table)
 
     def webhook_events(self) -> WebhookEvents:
         from booking.adapters.stripe_webhook import StripeWebhookEvents
@@ -144,7 +138,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
         sender_email=config.sender_email,
         sign_in_factory=made.sign_in if config.has_sign_in else None,
-        console_sessions_factory=lambda: made.console_sessions(repository),
+        console_sessions_factory=lambda: DynamoConsoleSessions(repository.table),
         session_key_factory=(
             config.console_session_key if config.has_console_session_secret else None
         ),
