@@ -13,9 +13,10 @@ shows it. In a fresh process: the data the request reads is written first, then 
 request load what they load as in Lambda; then one representative request is timed once cold
 and then warm; the difference is what the init left for the first request.
 
-Run as ``python -m bench.first_request <handler> <snap-start|on-demand>`` (by ``coldstart``,
-with its environment); prints one JSON object. moto stands in for AWS and is warmed first, so
-its own first-use costs are not charged to the handler.
+Run as ``python -m bench.first_request <handler> [snap-start|on-demand]`` (by ``coldstart``,
+with its environment; without the second, as the function is deployed); prints one JSON
+object. moto stands in for AWS and is warmed first, so its own first-use costs are not charged
+to the handler.
 """
 
 from __future__ import annotations
@@ -263,5 +264,13 @@ def _check_mail_sent(handler: str) -> None:
             raise RuntimeError(f"the mailer's job {run} is {state}, not sent")
 
 
+def _initialization_type(handler: str) -> str:
+    from bench.coldstart import snap_started
+
+    return "snap-start" if handler in snap_started() else "on-demand"
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], sys.argv[2])))
+    name = sys.argv[1]
+    initialization_type = sys.argv[2] if len(sys.argv) > 2 else _initialization_type(name)
+    print(json.dumps(measure(name, initialization_type)))
