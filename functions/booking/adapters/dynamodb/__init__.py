@@ -3,10 +3,11 @@
 The ``Repository`` port is served by stores, each one concern: courses, applications (with
 their history), the outbox, discount codes, holdings, email, reminder and announcement ledgers,
 groups, registers. ``DynamoRepository`` (``repository.py``) joins them all in one class.
-``StoresOnDemand`` serves the same methods to the deployed functions, importing each store
-when one of its methods is first called: a store's module loads the domain models it reads
-and writes (the applications store nearly all of them), which a function that never calls it
-(the SES events' only writes suppressions) should not pay for in its cold start.
+``StoresOnDemand`` serves the same methods wherever ``booking.bootstrap`` builds the ports (in
+Lambda, under ``make run``, in the integration tests), importing each store when one of its
+methods is first called: a store's module loads the domain models it reads and writes (the
+applications' store nearly all of them), which a function that never calls it (the SES
+events' function writes suppressions only) should not pay for in its cold start.
 
 This package's own import stays light for that reason: ``DynamoRepository`` is loaded only
 when asked for by name.

@@ -1,5 +1,5 @@
-"""Every store of the table in one class: the ``Repository`` port as the tests and the local
-stack build it, and as the type the functions' stores on demand (``StoresOnDemand``) stand for.
+"""Every store of the table in one class: the ``Repository`` port as the contract tests build
+it, and the classes ``StoresOnDemand`` serves the same methods from (a test holds them alike).
 """
 
 from __future__ import annotations
