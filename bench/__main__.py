@@ -108,7 +108,7 @@ def _cold_start_phase(run: Run) -> None:
                 _ms(h.cpu_ms),
                 f"{h.ratio:.2f}",
                 _verdict(h),
-                "-" if h.first_request_extra_ms is None else f"{h.first_request_extra_ms:.0f}",
+                _first_request(h),
                 ", ".join(f"{name} {ms:.0f} ms" for name, ms in h.costliest),
             ]
         )
@@ -126,7 +126,7 @@ def _cold_start_phase(run: Run) -> None:
                 "CPU ms",
                 "x floor",
                 "target",
-                "SnapStart: first request +ms",
+                "first request +ms (modules)",
                 "where the import time goes (-X importtime; ours by layer, self time)",
             ],
             rows,
@@ -141,13 +141,24 @@ def _cold_start_phase(run: Run) -> None:
             " set LAMBDA_PYTHON): import costs differ between versions."
         )
     )
-    run.show(
-        "  SnapStart functions run import+init when a version is published, not when a person\n"
-        "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
-        "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
-        "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
-        "  what the snapshot does not hold yet, such as modules imported on first use)."
-    )
+    run.show(_FIRST_REQUEST_NOTE)
+
+
+_FIRST_REQUEST_NOTE = (
+    "  SnapStart functions run import+init when a version is published, not when a person\n"
+    "  waits: a person waits for AWS's restore of the snapshot (Restore Duration in the\n"
+    "  function's REPORT log line; not measurable on this machine) plus the 'first request'\n"
+    "  column: the same request's first run after init minus a warm run (bench.first_request:\n"
+    "  what the snapshot does not hold yet, such as modules imported on first use). For the\n"
+    "  others the column is what their init left for their first request: a cold start costs\n"
+    "  import+init plus it."
+)
+
+
+def _first_request(h: coldstart.ColdStart) -> str:
+    if h.first_request_extra_ms is None:
+        return "-"
+    return f"{h.first_request_extra_ms:.0f} ({h.first_request_modules} of ours)"
 
 
 def _verdict(h: coldstart.ColdStart) -> str:

@@ -76,8 +76,11 @@ class ColdStart:
     costliest: list[tuple[str, float]] = field(default_factory=list)
     # SnapStart functions (infra/cdk/functions.py): init happens at publish; a person waits for
     # AWS's restore (not measurable here) plus what the first request adds over a warm one.
+    # The others' first request pays for what their init left out (bench.first_request).
     snap_start: bool = False
     first_request_extra_ms: float | None = None
+    # How many ``booking`` modules that first request imported (exact, where the ms are noisy).
+    first_request_modules: int | None = None
 
     @property
     def target_ratio(self) -> float:
@@ -255,12 +258,13 @@ def parse_importtime(stderr: str, top: int = 5) -> list[tuple[str, float]]:
     return sorted(charged.items(), key=lambda kv: kv[1], reverse=True)[:top]
 
 
-def first_request_extra(name: str, bytecode: Path) -> float:
+def first_request_extra(name: str, bytecode: Path, *, snap_start: bool) -> tuple[float, int]:
     """Milliseconds the first request after init takes beyond a warm one (bench.first_request),
-    median of SAMPLES fresh processes."""
-    probe = ["-m", "bench.first_request", name]
+    median of SAMPLES fresh processes; and how many of our modules it imported."""
+    probe = ["-m", "bench.first_request", name, "snap-start" if snap_start else "on-demand"]
     samples = _samples(probe, f"first-request probe {name}", bytecode, timeout=300)
-    return statistics.median(s["extra_ms"] for s in samples)
+    extra = statistics.median(s["extra_ms"] for s in samples)
+    return extra, round(statistics.median(s["our_modules_imported"] for s in samples))
 
 
 def snap_started() -> set[str]:
@@ -290,9 +294,10 @@ def _measure(bytecode: Path, python: str) -> tuple[ColdStart, list[ColdStart]]:
         )
         result = ColdStart(name, module, import_ms, total_ms, ratio, cpu_ms)
         result.costliest = costliest_imports(module, bytecode, python=python)
-        if name in snap_started():
-            result.snap_start = True
-            result.first_request_extra_ms = first_request_extra(name, bytecode)
+        result.snap_start = name in snap_started()
+        result.first_request_extra_ms, result.first_request_modules = first_request_extra(
+            name, bytecode, snap_start=result.snap_start
+        )
         results.append(result)
     floor_import, floor_total, floor_cpu = _medians(every_floor)
     floor = ColdStart(

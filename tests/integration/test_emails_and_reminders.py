@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 from booking import bootstrap
-from booking.adapters.dynamodb import DynamoRepository
+from booking.adapters.dynamodb import StoresOnDemand
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.adapters.ses_sender import SesSender
 from booking.config import Settings
@@ -34,7 +34,7 @@ from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, Outgoi
 from booking.domain.programme import person_key
 from booking.handlers import mailer, relay, reminders, ses_events
 from booking.services import courses
-from booking.services.ports import EmailSendError, Ports
+from booking.services.ports import EmailSendError, Ports, Repository
 from infra.local.aws import REGION, SENDER_EMAIL, bind_local_resources
 from infra.local.mail import sqs_event
 from infra.local.moto_lean import keep_moto_lean
@@ -145,8 +145,8 @@ class Harness:
     stream: StreamRelay
 
     @property
-    def repository(self) -> DynamoRepository:
-        assert isinstance(self.ports.repository, DynamoRepository)
+    def repository(self) -> Repository:
+        assert isinstance(self.ports.repository, StoresOnDemand)
         return self.ports.repository
 
     def person(

@@ -25,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from booking.domain.course import ScheduledSession
+if TYPE_CHECKING:
+    from booking.domain.course import ScheduledSession
 
 FOLLOW_UP_INVITATION_LEAD = timedelta(days=14)
 # The furthest ahead any planning looks: the largest offset a course may configure (336 h, see

@@ -21,7 +21,10 @@ from booking.services.mailer import EmailInFlight, send_email_job
 from booking.services.ports import EmailSendError
 
 logger = Logger(service="booking-mailer")
-bootstrap.at_cold_start()
+# What its every email reads and writes; a group's store loads with the first group email.
+bootstrap.at_cold_start(
+    repository_calls=("get_application", "get_course", "claim_email", "add_to_timeline")
+)
 
 
 def record_handler(record: dict[str, Any]) -> None:

@@ -24,7 +24,9 @@ from booking.services.ports import QueueUnavailable
 from booking.services.retention import give_back_what_deleted_applications_held
 
 logger = Logger(service="booking-relay")
-bootstrap.at_cold_start()
+# Its every request forgets relayed outbox items; an application's holdings are given back
+# only after the time-to-live deleted one (that store loads then).
+bootstrap.at_cold_start(repository_calls=("emails_relayed",))
 OUTBOX_PREFIX = "OUTBOX#"
 APPLICATION_PREFIX, APPLICATION_SK = "APP#", "APP"
 

@@ -17,7 +17,8 @@ from booking import bootstrap
 from booking.services.suppression import suppress_addresses
 
 logger = Logger(service="booking-ses-events")
-bootstrap.at_cold_start()
+# Its every request writes suppressions: the only store it loads.
+bootstrap.at_cold_start(repository_calls=("suppress_address",))
 
 
 def addresses_to_suppress(notification: dict[str, Any]) -> tuple[str, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,7 +16,10 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.handlers.json_answers import api_gateway_json, error_payload, unexpected_error
 from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
-from booking.services.ports import PaymentEvent, Ports
+from booking.services.ports import Ports
+
+if TYPE_CHECKING:
+    from booking.services.ports import PaymentEvent
 
 logger = Logger(service="booking-webhook")
 # Without its signing secret this function fails its init: it never accepts events signed

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.invitations import CalendarEntry
-from booking.domain.register import CertificateDetails
+
+if TYPE_CHECKING:
+    from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
+    from booking.domain.invitations import CalendarEntry
+    from booking.domain.register import CertificateDetails
 
 
 class QueueUnavailable(DependencyUnavailable):

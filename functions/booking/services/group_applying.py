@@ -25,7 +25,6 @@ from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.settlement import booked_with_nothing_to_pay
 from booking.domain.validation import parse
 from booking.services.access import existing_course
-from booking.services.applications import reference_for
 from booking.services.concurrency import retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -91,6 +90,10 @@ def apply_for_place(
         if holder is not None and not holder.enrolment_ended:
             # Not theirs (open_place refused theirs): left by an unfinished substitution.
             withdraw_application(ports, holder, "substituted")
+    # Only a place being taken needs it, never a withdrawal: the scheduled sweep, which
+    # withdraws, loads no part of applying (the submission service with its checkouts).
+    from booking.services.applications import reference_for
+
     now = ports.clock()
     fresh = Application(
         application_id=secrets.token_hex(12),

@@ -7,18 +7,19 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from booking.domain.application import CheckoutRef
-from booking.domain.billing import (
-    AppliedDiscount,
-    BillingDetails,
-    DiscountCodeDefinition,
-    InvoiceRef,
-    PromotionCode,
-    PromotionCodeState,
-)
-from booking.domain.money import Money
+if TYPE_CHECKING:
+    from booking.domain.application import CheckoutRef
+    from booking.domain.billing import (
+        AppliedDiscount,
+        BillingDetails,
+        DiscountCodeDefinition,
+        InvoiceRef,
+        PromotionCode,
+        PromotionCodeState,
+    )
+    from booking.domain.money import Money
 
 
 @dataclass(frozen=True)

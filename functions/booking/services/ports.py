@@ -19,11 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from booking.domain.application import Application
-from booking.domain.invoices import InvoiceEvent
-from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.services.email_port import (
     CalendarWriter,
     CertificateWriter,
@@ -65,6 +62,14 @@ from booking.services.sign_in_port import (
     OrganiserIdentity,
     OrganiserSignIn,
 )
+
+if TYPE_CHECKING:
+    # Types only: a function that reads no application (the SES events') loads no model.
+    from booking.domain.application import Application
+    from booking.domain.invoices import InvoiceEvent
+    from booking.domain.payments import CheckoutEvent, RefundEvent
+
+    PaymentEvent = CheckoutEvent | RefundEvent | InvoiceEvent
 
 # Re-exported: the use cases and adapters import every port from here.
 __all__ = [
@@ -120,8 +125,6 @@ class BankHolidays(Protocol):
 
 
 # -- Stripe's webhook -----------------------------------------------------------------------
-
-PaymentEvent = CheckoutEvent | RefundEvent | InvoiceEvent
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from booking.domain.reminders import (
     due_reminders,
     invitation_due,
 )
+from booking.services.lifecycle import sweep  # every run sweeps first: loaded at init
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 
 logger = Logger(child=True)
@@ -58,8 +59,6 @@ def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: holds whose time is up are released (and
     their seats offered to the waiting list) before reminders are planned for the people
     confirmed now."""
-    from booking.services.lifecycle import sweep
-
     ports = ports.at(now)  # everything this run decides is decided as of the event's time
     swept = sweep(ports, now)
     return {

@@ -7,16 +7,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from booking.domain.application import Application
-from booking.domain.billing import DiscountCode
-from booking.domain.course import Course, CourseDefinition
-from booking.domain.emails import EmailJob
-from booking.domain.groups import GroupBooking
-from booking.domain.limits import Holding
 from booking.domain.reminders import INVITATION, reminder_counts_from
-from booking.domain.timeline import TimelineEntry
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+    from booking.domain.billing import DiscountCode
+    from booking.domain.course import Course, CourseDefinition
+    from booking.domain.emails import EmailJob
+    from booking.domain.groups import GroupBooking
+    from booking.domain.limits import Holding
+    from booking.domain.timeline import TimelineEntry
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ lost between a write and a send.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +24,6 @@ from booking.adapters.dynamodb.items import (
     application_to_item,
     course_from_item,
     iso,
-    job_from_outbox_item,
     outbox_item,
     timeline_item,
 )
@@ -35,14 +33,11 @@ from booking.adapters.dynamodb.schema import (
     CODE_PREFIX,
     COURSE_SK,
     DUE_PARTITION,
-    OUTBOX_PARTITION,
     application_key,
     course_applications_partition,
     course_key,
     discount_code_key,
     enrolment_key,
-    key_instant,
-    outbox_key,
     owner_key,
     payment_key,
     person_key,
@@ -57,7 +52,6 @@ from booking.adapters.dynamodb.table import (
     versioned_put,
 )
 from booking.domain.application import Application
-from booking.domain.emails import EmailJob
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.provider_objects import provider_objects
@@ -304,20 +298,3 @@ class DynamoApplicationStore:
         # "~" sorts after "#<id>": an application due exactly at ``now`` is due.
         due = self.table.in_time_order(DUE_PARTITION, until=iso(now) + "~", limit=limit)
         return [application_from_item(item) for item in due]
-
-    # -- the outbox --------------------------------------------------------------------------
-
-    @translate_aws_errors
-    def pending_emails(self, written_before: datetime, limit: int = 500) -> list[EmailJob]:
-        """Emails the stream has not relayed yet (normally none older than a few seconds)."""
-        written = self.table.in_time_order(
-            OUTBOX_PARTITION, until=key_instant(written_before), limit=limit, before=True
-        )
-        return [job_from_outbox_item(item) for item in written]
-
-    @translate_aws_errors
-    def emails_relayed(self, job_ids: Sequence[str]) -> None:
-        # One delete per job (BatchWriteItem would need its own IAM action for the same end,
-        # and relays are small and off every request path).
-        for job_id in job_ids:
-            self.table.client.delete_item(TableName=self.table.name, Key=outbox_key(job_id))

@@ -115,10 +115,6 @@ def outbox_item(job: EmailJob, written_at: datetime) -> dict[str, Any]:
     }
 
 
-def job_from_outbox_item(item: dict[str, Any]) -> EmailJob:
-    return EmailJob.model_validate_json(item["job"]["S"])
-
-
 def timeline_item(application_id: str, entry: TimelineEntry, tiebreak: str) -> dict[str, Any]:
     return {
         **timeline_key(application_id, entry.at, tiebreak),
