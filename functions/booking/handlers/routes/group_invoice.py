@@ -1,0 +1,64 @@
+"""An organiser voids a group booking's unpaid invoice (``services.group_invoice_void``): on the
+organiser API, and as a button on the console's group bookings page."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    console_form,
+    json_answer,
+    page,
+    path_parameter,
+    see_other,
+)
+
+# What the console's group bookings page says after the button (``?done=``).
+GROUP_INVOICE_VOIDED = "group_invoice_voided"
+_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
+_SAID = (
+    "Voids the group booking's open invoice at Stripe, then does what Stripe's own "
+    "`invoice.voided` does for a group: its seats go back to the course and are offered to "
+    "the waiting list, its places' links never go out, and the manager is emailed that the "
+    "booking lapsed unpaid. Stripe's own event, when it comes, changes nothing more. "
+    "409 `no_open_invoice` when the group has no open invoice (paid, lapsed, paid by card, "
+    "or voided already); 409 `invoice_paid` when Stripe says the invoice was paid first (the "
+    "confirmation is on its way: the payment's event makes the places the colleagues'); "
+    "404 for an unknown group."
+)
+
+GROUP_INVOICE_ADMIN: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/groups/{group_id}/invoice/void",
+        "voidGroupInvoice",
+        "Void a group booking's open invoice: its seats go back",
+        {"200": json_answer("GroupLine", "The group booking after the void, in words")},
+        errors=(404, 409),
+        description=_SAID,
+        parameters=(_GROUP,),
+        tags=("organisers",),
+    ),
+)
+
+GROUP_INVOICE_CONSOLE: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/groups/{group_id}/invoice/void",
+        "consoleVoidGroupInvoice",
+        "Void a group booking's open invoice (a button on the course's group bookings page)",
+        {
+            "303": see_other(
+                f"Done: to the course's group bookings page with `?done={GROUP_INVOICE_VOIDED}`"
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+        },
+        description=_SAID,
+        parameters=(_GROUP,),
+        body=console_form(),
+        tags=("console",),
+        done=GROUP_INVOICE_VOIDED,
+    ),
+)
