@@ -3,6 +3,8 @@ organiser API, and as a button on the console's group bookings page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     console_form,
@@ -26,39 +28,51 @@ _SAID = (
     "404 for an unknown group."
 )
 
-GROUP_INVOICE_ADMIN: tuple[Route, ...] = (
-    Route(
-        Function.ADMIN,
+
+# Each surface's path prefix, operation and tag.
+_SURFACES = {
+    Function.ADMIN: ("/admin", "voidGroupInvoice", "organisers"),
+    Function.CONSOLE: ("/console", "consoleVoidGroupInvoice", "console"),
+}
+
+
+def _void(function: Function, summary: str, **rest: Any) -> Route:
+    """The void on one surface: the same path under its prefix, described in the same words."""
+    prefix, operation_id, tag = _SURFACES[function]
+    path = f"{prefix}/groups/{{group_id}}/invoice/void"
+    return Route(
+        function,
         "POST",
-        "/admin/groups/{group_id}/invoice/void",
-        "voidGroupInvoice",
-        "Void a group booking's open invoice: its seats go back",
-        {"200": json_answer("GroupLine", "The group booking after the void, in words")},
-        errors=(404, 409),
+        path,
+        operation_id,
+        summary,
         description=_SAID,
         parameters=(_GROUP,),
-        tags=("organisers",),
+        tags=(tag,),
+        **rest,
+    )
+
+
+GROUP_INVOICE_ADMIN = (
+    _void(
+        Function.ADMIN,
+        "Void a group booking's open invoice: its seats go back",
+        answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
+        errors=(404, 409),
     ),
 )
-
-GROUP_INVOICE_CONSOLE: tuple[Route, ...] = (
-    Route(
+GROUP_INVOICE_CONSOLE = (
+    _void(
         Function.CONSOLE,
-        "POST",
-        "/console/groups/{group_id}/invoice/void",
-        "consoleVoidGroupInvoice",
         "Void a group booking's open invoice (a button on the course's group bookings page)",
-        {
+        answers={
             "303": see_other(
                 f"Done: to the course's group bookings page with `?done={GROUP_INVOICE_VOIDED}`"
             ),
             "404": page("No such group booking"),
             "409": page("The course's group bookings page again, saying why not"),
         },
-        description=_SAID,
-        parameters=(_GROUP,),
         body=console_form(),
-        tags=("console",),
         done=GROUP_INVOICE_VOIDED,
     ),
 )
