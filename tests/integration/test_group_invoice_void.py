@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.integration.test_group_bookings import (
     OTHERS,
     invoiced_group,
@@ -208,3 +210,34 @@ def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
     assert "This group booking has no open invoice." in text_of(again.body)
     missing = browser.post("/console/groups/no-such-group/invoice/void", csrf_token=browser.csrf())
     assert missing.status == 404
+
+
+def test_an_invoice_replaced_while_it_is_voided_leaves_the_group_on_the_new_one(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager gives a place up (a new invoice for the places kept, the old one voided)
+    just as the organiser voids the old one: the group keeps its seats on the new invoice, and
+    the organiser is told so, not that its seats went back."""
+    system = invoiced
+    group = invoiced_group(system)
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    raced: list[str] = []
+
+    def manager_first(invoice_id: str) -> str:
+        if not raced:
+            raced.append(invoice_id)
+            url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+            assert system.api("POST", url).status == 200
+        return stripes_void(invoice_id)
+
+    monkeypatch.setattr(payments, "void_invoice", manager_first)
+    refused = _void(system, group)
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "invoice_replaced"
+    assert raced == [_invoice_id(group)]
+    kept = manager_view(system, group)
+    assert kept["status"] == "awaiting_invoice_payment"
+    assert _invoice_id(kept) != _invoice_id(group)
+    assert places_left(system) == 3  # two places held on the new invoice

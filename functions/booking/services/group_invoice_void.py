@@ -27,7 +27,8 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     """Void the group's open invoice at Stripe and let its seats go, as Stripe's own
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
-    says it was paid first (its confirmation is on its way)."""
+    says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
+    invoice read was replaced meanwhile (the group keeps its seats on the new one)."""
     group = find_group(ports, group_id)
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
@@ -49,4 +50,13 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
         "group invoice voided by an organiser",
         extra={"group_id": group.group_id, "action": outcome.action},
     )
-    return find_group(ports, group_id)
+    after = find_group(ports, group_id)
+    if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
+        # was no longer the group's, which holds its seats on the new one.
+        raise Conflict(
+            "this group's invoice was replaced meanwhile (a place was given up), so its seats "
+            "are held on the new invoice; look again, and void that one if it will not be paid",
+            code="invoice_replaced",
+        )
+    return after
