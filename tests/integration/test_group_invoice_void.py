@@ -241,3 +241,25 @@ def test_an_invoice_replaced_while_it_is_voided_leaves_the_group_on_the_new_one(
     assert kept["status"] == "awaiting_invoice_payment"
     assert _invoice_id(kept) != _invoice_id(group)
     assert places_left(system) == 3  # two places held on the new invoice
+
+
+def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_words(
+    invoiced: System, run: Any
+) -> None:
+    system = invoiced
+    group = invoiced_group(system)
+
+    code, listed = run("group-bookings", INVOICED)
+    assert code == 0, listed
+    command = f"course-booking void-group-invoice {group['group_id']}"
+    assert f"Invoice open: {command}" in listed
+
+    code, out = run("void-group-invoice", group["group_id"])
+    assert code == 0, out
+    assert "Invoice voided. St Elsewhere NHS Trust: Lapsed: never paid" in out
+    assert places_left(system) == 5
+    code, listed = run("group-bookings", INVOICED)
+    assert "Invoice open" not in listed
+    code, out = run("void-group-invoice", group["group_id"])
+    assert code != 0
+    assert "this group booking has no open invoice" in out.lower()
