@@ -1,6 +1,8 @@
 """The organisers' *Group bookings* page in a real browser against ``make run``: reached from
 the course's page with the keyboard alone (Tab to the link, Enter), each group and place said
-in words, on to a colleague's application by its link; clean to axe-core (WCAG 2.2 AA)."""
+in words, on to a colleague's application by its link; and a group's unpaid invoice voided
+with its button (the notice in words after it, the seats back, the invoice void at the Stripe
+stand-in); clean to axe-core (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,15 @@ def organiser(chromium: Browser) -> Iterator[Page]:
     context.close()
 
 
+def signed_in_at(stack: RunningStack, page: Page, path: str) -> Page:
+    """``page`` signed in to the console with the organiser token, then at ``path``."""
+    page.goto(f"{stack.url}/console/sign-in")
+    page.get_by_label("Organiser token").fill(stack.admin_token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{stack.url}{path}")
+    return page
+
+
 def _tab_to(page: Page, name: str) -> None:
     """Press Tab until the link named ``name`` has the focus (the keyboard alone)."""
     for _ in range(60):
@@ -53,11 +64,7 @@ def test_the_group_bookings_page_is_reached_and_read_with_the_keyboard_and_passe
     path = link.split("/groups/", 1)[1].replace("/apply?", "/applications?")
     applied = stack.post(f"/groups/{path}", json=application_body(**people[0]))
     assert applied.status_code == 201, applied.text
-    page = organiser
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{stack.url}/console/courses/{course_id}")
+    page = signed_in_at(stack, organiser, f"/console/courses/{course_id}")
     _tab_to(page, "Group bookings")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Group bookings")
@@ -71,3 +78,38 @@ def test_the_group_bookings_page_is_reached_and_read_with_the_keyboard_and_passe
     reference.focus()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_contain_text(people[0]["name"])
+
+
+def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
+    stack: RunningStack, organiser: Page
+) -> None:
+    course_id = small_course(stack, capacity=4)
+    group = book(stack, course_id, colleagues(uuid.uuid4().hex[:8], 2))
+    assert stack.get(f"/courses/{course_id}").json()["places_left"] == 2
+    page = signed_in_at(stack, organiser, f"/console/courses/{course_id}/group-bookings")
+    main = page.locator("main")
+    expect(main).to_contain_text("Invoice due by")
+    button = page.get_by_role(
+        "button", name="Void the invoice of St Elsewhere NHS Foundation Trust"
+    )
+    no_violations(page, "61-group-invoice-open")
+
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "Invoice voided. The group's seats have gone back to the course"
+    )
+    expect(main).to_contain_text("Lapsed: never paid, its places were released")
+    expect(main).to_contain_text("Released: the booking was not paid in time")
+    expect(page.get_by_role("button", name="Void the invoice")).to_have_count(0)
+    no_violations(page, "62-group-invoice-voided")
+    assert stack.get(f"/courses/{course_id}").json()["places_left"] == 4
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    events = stack.get("/_local/stripe/events").json()
+    voided = [
+        e
+        for e in events
+        if e["type"] == "invoice.voided" and e["data"]["object"]["id"] == invoice_id
+    ]
+    assert len(voided) == 1

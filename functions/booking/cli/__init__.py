@@ -29,6 +29,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking import-attendance compassionate-leadership-2027-06 1 participants.csv
     course-booking close-register compassionate-leadership-2027-06
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
+    course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,

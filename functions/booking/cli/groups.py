@@ -2,6 +2,7 @@
 them (``domain.group_overview``):
 
     course-booking group-bookings compassionate-leadership-2027-06 [--json]
+    course-booking void-group-invoice GROUP_ID    # a group's unpaid invoice: its seats go back
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json
+from booking.cli.client import get_json, post_json
 
 
 def add_commands(commands: Any) -> None:
@@ -20,6 +21,11 @@ def add_commands(commands: Any) -> None:
     )
     shown.add_argument("course_id")
     shown.add_argument("--json", action="store_true", help="the API's answer")
+    void = commands.add_parser(
+        "void-group-invoice",
+        help="void a group booking's open invoice (its seats go back, the manager is told)",
+    )
+    void.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
@@ -46,6 +52,8 @@ def said(found: dict[str, Any]) -> str:
             f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
             f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
         ]
+        if group.get("invoice_open"):
+            lines.append(f"  Invoice open: course-booking void-group-invoice {group['group_id']}")
         for place in group["places"]:
             reference = f" [{place['reference']}]" if place["reference"] else ""
             # As the console says it: the substitutions, when there were any.
@@ -63,4 +71,10 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
     return group_bookings(url, token, args.course_id, as_json=args.json)
 
 
-COMMANDS = {"group-bookings": show}
+def void_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
+    path = f"{url}/admin/groups/{quote(args.group_id, safe='')}/invoice/void"
+    line = post_json(path, token, {})
+    return f"Invoice voided. {line['organisation']}: {line['status_said']}."
+
+
+COMMANDS = {"group-bookings": show, "void-group-invoice": void_group_invoice}

@@ -70,6 +70,11 @@ class GroupLine(BaseModel):
     booked_said: str = Field(description="When it was booked, in the course's time")
     apply_by_said: str = Field(description="When its colleagues apply by")
     places: tuple[PlaceLine, ...]
+    invoice_open: bool = Field(
+        default=False,
+        description="Its invoice is sent and unpaid: an organiser may void it "
+        "(`POST /admin/groups/{group_id}/invoice/void`), its seats then going back",
+    )
 
 
 def group_line(
@@ -100,6 +105,8 @@ def group_line(
         places=tuple(
             _place_line(group, place, holders.get(place.number)) for place in group.places
         ),
+        invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.invoice is not None,
     )
 
 

@@ -257,6 +257,8 @@ def erase_person(email: str) -> Response[str]:
 admin_register.serve(served, _body)
 # A course's group bookings (``handlers/admin_groups.py``).
 admin_groups.serve(served)
+# An organiser's void of a group's invoice (``handlers/admin_groups.py``).
+admin_groups.serve_group_invoice(served)
 
 
 def _methods_for(path: str) -> list[str]:

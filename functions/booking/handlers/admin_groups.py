@@ -10,7 +10,8 @@ from booking.bootstrap import ports
 from booking.handlers import http
 from booking.handlers.group_views import group_bookings_out
 from booking.handlers.routes import Served
-from booking.services.group_overview import course_group_bookings
+from booking.services import group_invoice_void
+from booking.services.group_overview import course_group_bookings, line_of
 
 
 def serve(served: Served) -> None:
@@ -22,3 +23,14 @@ def serve(served: Served) -> None:
         found = course_group_bookings(the_ports, course_id)
         shown = group_bookings_out(found, the_ports.public_base_url)
         return http.json_response(200, shown.model_dump(mode="json"))
+
+
+def serve_group_invoice(served: Served) -> None:
+    """Bind the organiser's void of a group's invoice (``routes/group_invoice.py``)."""
+
+    @served("voidGroupInvoice")
+    def void_group_invoice(group_id: str) -> Response[str]:
+        the_ports = ports()
+        voided = group_invoice_void.void_group_invoice(the_ports, group_id)
+        line = line_of(the_ports, voided)
+        return http.json_response(200, line.model_dump(mode="json"))

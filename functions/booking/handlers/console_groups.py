@@ -1,17 +1,35 @@
 """The console's page of a course's group bookings (registered on the console's resolver,
-``handlers/console_app.py``; what it says is ``domain.group_overview``)."""
+``handlers/console_app.py``; what it says is ``domain.group_overview``), and its button that
+voids a group's open invoice (``services.group_invoice_void``)."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
 from booking.bootstrap import ports
-from booking.handlers.console_app import chrome, html_page, served
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.handlers import http
+from booking.handlers.console_app import chrome, html_page, query_value, served
 from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
+from booking.handlers.sentences import sentence
+from booking.services import group_invoice_void
 from booking.services.group_overview import CourseGroupBookings, course_group_bookings
+from booking.services.groups import find_group
+
+# What the page says after its button did what it says (``?done=``).
+GROUP_DONE_WORDS = {
+    GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
+    "(offered first to anyone on the waiting list), and the manager has been emailed that the "
+    "booking ended unpaid.",
+}
 
 
-def group_bookings_page(chrome: Chrome, found: CourseGroupBookings) -> str:
+def group_bookings_page(
+    chrome: Chrome, found: CourseGroupBookings, *, done: str = "", problem: str = ""
+) -> str:
     course = found.course
     return _render(
         "group_bookings.html",
@@ -20,9 +38,27 @@ def group_bookings_page(chrome: Chrome, found: CourseGroupBookings) -> str:
         name=_course_name(course),
         timezone=course.definition.timezone,
         groups=found.groups,
+        done=GROUP_DONE_WORDS.get(done, ""),
+        problem=problem,
     )
 
 
 @served("consoleCourseGroupBookings")
 def group_bookings(course_id: str) -> Response[str]:
-    return html_page(200, group_bookings_page(chrome(), course_group_bookings(ports(), course_id)))
+    found = course_group_bookings(ports(), course_id)
+    return html_page(200, group_bookings_page(chrome(), found, done=query_value("done")))
+
+
+@served("consoleVoidGroupInvoice")
+def void_group_invoice(group_id: str) -> Response[str]:
+    try:
+        voided = group_invoice_void.void_group_invoice(ports(), group_id)
+    except (Conflict, DependencyUnavailable) as refused:
+        # The group exists (an unknown one is a 404 before anything is asked): its course's
+        # page again, saying why not.
+        found = course_group_bookings(ports(), find_group(ports(), group_id).course_id)
+        page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
+        return html_page(http.status_for(refused), page)
+    return http.see_other(
+        f"/console/courses/{quote(voided.course_id)}/group-bookings?done={GROUP_INVOICE_VOIDED}"
+    )

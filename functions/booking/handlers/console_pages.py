@@ -350,6 +350,7 @@ def application_page(
         deadline=moment_when(deadline, zone) if deadline else "",
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
+        wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone),
         answers=answers_said(application.answers),
         timeline=[

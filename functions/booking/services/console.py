@@ -25,6 +25,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.transfers import cohort_name
+from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
@@ -188,10 +189,14 @@ class ApplicationDetail:
     group_place_note: str = ""
     # The cohorts its moves name (course id -> title and first day), for its history's words.
     cohort_names: dict[str, str] = field(default_factory=dict)
+    # Its waiting move's end has passed, the sweep not there yet: that it ended, in words
+    # (``domain.wait_ended``; "" otherwise). No withdrawal is offered for it then.
+    wait_ended_said: str = ""
 
 
-def available_actions(application: Application) -> frozenset[str]:
-    """The organiser actions the use cases accept for this application now."""
+def available_actions(application: Application, *, wait_ended: bool = False) -> frozenset[str]:
+    """The organiser actions the use cases accept for this application now (``wait_ended``:
+    its waiting move's end has passed, so it cannot be withdrawn)."""
     if application.is_erased:
         return frozenset()
     actions = set()
@@ -206,7 +211,7 @@ def available_actions(application: Application) -> frozenset[str]:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")
-    if waiting_on(application) is not None:
+    if waiting_on(application) is not None and not wait_ended:
         actions.add("withdraw_move")  # its place on a full cohort's waiting list
     if application.status in FUNDABLE_STATUSES:
         actions.add("bursary")
@@ -225,17 +230,30 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     owed = application.amount_kept
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
+    cohort_names = _cohort_names(ports, application)
+    waiting = waiting_on(application)
+    wait_ended = (
+        wait_ended_said(
+            application,
+            cohort_names.get(waiting.to_course_id, waiting.to_course_id),
+            course.definition.timezone,
+            ports.clock(),
+        )
+        if waiting is not None
+        else ""
+    )
     return ApplicationDetail(
         application=application,
         course=course,
         timeline=timeline,
-        actions=available_actions(application),
+        actions=available_actions(application, wait_ended=bool(wait_ended)),
         refundable=owed if owed > 0 and application.payment_intent else 0,
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
         group_place_note=the_place_is_the_groups(group.organisation if group else "")
         if fills_a_group_place(application)
         else "",
-        cohort_names=_cohort_names(ports, application),
+        cohort_names=cohort_names,
+        wait_ended_said=wait_ended,
     )
 
 

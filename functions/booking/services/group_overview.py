@@ -41,3 +41,9 @@ def _holders(ports: Ports, group: GroupBooking) -> dict[int, Application]:
         if holder is not None and not holder.enrolment_ended:
             found[place.number] = holder
     return found
+
+
+def line_of(ports: Ports, group: GroupBooking) -> GroupLine:
+    """One group booking as its organisers read it now (what an action on it answers)."""
+    course = existing_course(ports, group.course_id)
+    return group_line(group, _holders(ports, group), course.definition.timezone, ports.clock())

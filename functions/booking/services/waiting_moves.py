@@ -23,6 +23,8 @@ from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
 from booking.domain.programme import programme_of
+from booking.domain.wait_ended import refuse_withdrawing_an_ended_wait
+from booking.domain.wording import cohort_name
 from booking.services import dearer_moves, transfers
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.ports import Ports
@@ -75,15 +77,30 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
         return dearer_moves.withdraw_move(ports, application_id)
 
     def attempt(current: Application) -> Application:
-        if rules.waiting_on(current) is None:
+        move = rules.waiting_on(current)
+        if move is None:
             raise Conflict(
                 "no move of this booking is waiting (for payment or for a seat)",
                 code="no_move_pending",
             )
-        ended = rules.wait_ended(current, ports.clock(), rules.WAITING_WITHDRAWN)
+        now = ports.clock()
+        # Its end passed, the sweep not there yet: nothing is left to withdraw.
+        refuse_withdrawing_an_ended_wait(
+            current,
+            cohort_named(ports, move.to_course_id),
+            course_of(ports, current).definition.timezone,
+            now,
+        )
+        ended = rules.wait_ended(current, now, rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)
 
     return retried(attempt, lambda: load_application(ports, application_id), first=application)
+
+
+def cohort_named(ports: Ports, course_id: str) -> str:
+    """A cohort by its title and first day (one since deleted by its id)."""
+    cohort = ports.repository.get_course(course_id)
+    return cohort_name(cohort) if cohort is not None else course_id
 
 
 @dataclass(frozen=True)

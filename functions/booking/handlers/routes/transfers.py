@@ -152,7 +152,9 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "list), the checkout for the difference is expired at Stripe, and the person is told "
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
         "whole. A move waiting on a full cohort's waiting list leaves it, and the person is "
-        "told. 409 `no_move_pending` when no move waits.",
+        "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
+        "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
+        "left to withdraw, and the person is told by the sweep.",
         parameters=(_APPLICATION,),
         tags=TAGS_ADMIN,
     ),

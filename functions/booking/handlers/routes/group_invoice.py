@@ -1,0 +1,79 @@
+"""An organiser voids a group booking's unpaid invoice (``services.group_invoice_void``): on the
+organiser API, and as a button on the console's group bookings page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    console_form,
+    json_answer,
+    page,
+    path_parameter,
+    see_other,
+)
+
+# What the console's group bookings page says after the button (``?done=``).
+GROUP_INVOICE_VOIDED = "group_invoice_voided"
+_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
+_SAID = (
+    "Voids the group booking's open invoice at Stripe, then does what Stripe's own "
+    "`invoice.voided` does for a group: its seats go back to the course and are offered to "
+    "the waiting list, its places' links never go out, and the manager is emailed that the "
+    "booking lapsed unpaid. Stripe's own event, when it comes, changes nothing more. "
+    "409 `no_open_invoice` when the group has no open invoice (paid, lapsed, paid by card, "
+    "or voided already); 409 `invoice_paid` when Stripe says the invoice was paid first (the "
+    "confirmation is on its way: the payment's event makes the places the colleagues'); "
+    "409 `invoice_replaced` when the invoice was replaced meanwhile (the manager gave a place "
+    "up: the group keeps its seats on the new invoice); 404 for an unknown group."
+)
+
+
+# Each surface's path prefix, operation and tag.
+_SURFACES = {
+    Function.ADMIN: ("/admin", "voidGroupInvoice", "organisers"),
+    Function.CONSOLE: ("/console", "consoleVoidGroupInvoice", "console"),
+}
+
+
+def _void(function: Function, summary: str, **rest: Any) -> Route:
+    """The void on one surface: the same path under its prefix, described in the same words."""
+    prefix, operation_id, tag = _SURFACES[function]
+    path = f"{prefix}/groups/{{group_id}}/invoice/void"
+    return Route(
+        function,
+        "POST",
+        path,
+        operation_id,
+        summary,
+        description=_SAID,
+        parameters=(_GROUP,),
+        tags=(tag,),
+        **rest,
+    )
+
+
+GROUP_INVOICE_ADMIN = (
+    _void(
+        Function.ADMIN,
+        "Void a group booking's open invoice: its seats go back",
+        answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
+        errors=(404, 409),
+    ),
+)
+GROUP_INVOICE_CONSOLE = (
+    _void(
+        Function.CONSOLE,
+        "Void a group booking's open invoice (a button on the course's group bookings page)",
+        answers={
+            "303": see_other(
+                f"Done: to the course's group bookings page with `?done={GROUP_INVOICE_VOIDED}`"
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+        },
+        body=console_form(),
+        done=GROUP_INVOICE_VOIDED,
+    ),
+)

@@ -1,0 +1,62 @@
+"""An organiser voids a group booking's unpaid invoice (``POST /admin/groups/{id}/invoice/void``
+and the console's group bookings page), as they can a one-person invoice
+(``invoicing.void_by_organiser``).
+
+The invoice is voided at Stripe first (refused if it was paid: the payment's event confirms the
+group), then what Stripe's own ``invoice.voided`` means for the group is applied through the
+webhook's own path (``payments.apply_invoice_event``): the seats go back and are offered to the
+waiting list, the manager is told, exactly as when Stripe's event arrives. When it does arrive
+later, the group has lapsed already and it changes nothing. One path for money.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.errors import Conflict
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.services.groups import find_group
+from booking.services.payments import apply_invoice_event
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
+    """Void the group's open invoice at Stripe and let its seats go, as Stripe's own
+    ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
+    it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
+    says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
+    invoice read was replaced meanwhile (the group keeps its seats on the new one)."""
+    group = find_group(ports, group_id)
+    invoice = group.invoice
+    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
+        raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
+        raise Conflict(
+            "this group's invoice was paid already; its confirmation is on its way",
+            code="invoice_paid",
+        )
+    voided = InvoiceEvent(
+        event_id=f"voided-by-organiser-{invoice.invoice_id}",
+        kind=InvoiceEventKind.VOIDED,
+        invoice_id=invoice.invoice_id,
+        # What Stripe's own event names: the invoice's metadata carries the group's id.
+        application_id=group.group_id,
+    )
+    outcome = apply_invoice_event(ports, voided)
+    logger.info(
+        "group invoice voided by an organiser",
+        extra={"group_id": group.group_id, "action": outcome.action},
+    )
+    after = find_group(ports, group_id)
+    if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
+        # was no longer the group's, which holds its seats on the new one.
+        raise Conflict(
+            "this group's invoice was replaced meanwhile (a place was given up), so its seats "
+            "are held on the new invoice; look again, and void that one if it will not be paid",
+            code="invoice_replaced",
+        )
+    return after

@@ -1,0 +1,265 @@
+"""An organiser voids a group booking's unpaid invoice (``POST /admin/groups/{id}/invoice/void``
+and the console's button), through the real handlers, moto and the Stripe stand-in: the group
+ends exactly as Stripe's own ``invoice.voided`` ends it (seats freed and offered to the waiting
+list, the manager told), the money recorded is what Stripe holds, and every refusal is in
+words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.test_group_bookings import (
+    OTHERS,
+    invoiced_group,
+    manager_view,
+    places_left,
+)
+from tests.integration.test_group_money import stripe_moved, totals
+from tests.support.console import signed_in
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+MANAGER = ["florence@example.org"]
+STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+
+
+def _invoice_id(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _void(system: System, group: dict[str, Any]) -> Any:
+    return system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
+
+
+def _invoice_at_stripe(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    reply = system.stripe_local(
+        "GET",
+        f"/v1/invoices/{_invoice_id(group)}",
+        headers=STRIPE_KEY,
+    )
+    return dict(reply.json())
+
+
+def _full_with_one_waiting(system: System) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A three-place cohort a group fills by invoice, and one applicant waiting for a place."""
+    invoiced_cohort(system, capacity=3)
+    group = invoiced_group(system)
+    waiting = system.apply(INVOICED, **OTHERS[0]).json()
+    assert waiting["status"] == "waitlisted"
+    return group, dict(waiting)
+
+
+def _what_the_manager_was_told(system: System) -> list[str]:
+    return [email.subject for email in system.deliver_emails() if email.to == MANAGER]
+
+
+def test_voiding_frees_the_seats_offers_them_to_the_waiting_list_and_records_what_stripe_holds(
+    system: System,
+) -> None:
+    group, waiting = _full_with_one_waiting(system)
+    system.deliver_emails()
+
+    voided = _void(system, group)
+
+    assert voided.status == 200, voided.body
+    line = voided.json()
+    assert (line["group_id"], line["status"], line["invoice_open"]) == (
+        group["group_id"],
+        "lapsed",
+        False,
+    )
+    assert line["status_said"] == "Lapsed: never paid, its places were released"
+    assert [p["state"] for p in line["places"]] == ["never_paid"] * 3
+    assert manager_view(system, group)["status"] == "lapsed"
+    assert all(p["apply_url"] is None for p in manager_view(system, group)["places"])
+    assert system.status_of(waiting)["status"] == "offered"
+    assert places_left(system) == 2  # three freed, one held for the person offered it
+    assert _invoice_at_stripe(system, group)["status"] == "void"
+    # Money: nothing taken, nothing owed, as Stripe holds it.
+    assert stripe_moved(system, group["group_id"]) == (0, 0)
+    money = totals(system, INVOICED)
+    assert (money["paid"], money["refunded"], money["invoiced_unpaid"]) == (0, 0, 0)
+    assert money["group_places"] == 0
+    [told] = _what_the_manager_was_told(system)
+    assert told.startswith("Not paid in time: the places were released")
+    # Stripe's own invoice.voided, when it arrives, changes nothing more.
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert _what_the_manager_was_told(system) == []
+
+
+def test_an_organisers_void_ends_the_group_as_stripes_own_void_does(system: System) -> None:
+    """One decision: a group voided here and one voided at Stripe end the same way."""
+    invoiced_cohort(system, capacity=6)
+    by_organiser = invoiced_group(system)
+    at_stripe = invoiced_group(system, colleagues=OTHERS)
+    system.deliver_emails()
+
+    assert _void(system, by_organiser).status == 200
+    from_here = _what_the_manager_was_told(system)
+    sent = system.stripe_local("POST", f"/invoices/{_invoice_id(at_stripe)}/void")
+    assert sent.status == 200, sent.body
+    from_stripe = _what_the_manager_was_told(system)
+
+    assert from_here == from_stripe
+    assert len(from_here) == 1
+    here, there = manager_view(system, by_organiser), manager_view(system, at_stripe)
+    assert (here["status"], there["status"]) == ("lapsed", "lapsed")
+    assert [p["state"] for p in here["places"]] == ["not_applied"] * 3
+    assert [p["state"] for p in there["places"]] == ["not_applied"] * 2
+    assert places_left(system) == 6
+    lines = {
+        g["group_id"]: g
+        for g in system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    }
+    assert (
+        lines[by_organiser["group_id"]]["status_said"]
+        == (lines[at_stripe["group_id"]]["status_said"])
+    )
+
+
+def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: System) -> None:
+    system = invoiced
+    group = invoiced_group(system)
+    with system.standin.webhooks_held():  # paid at Stripe; its event not here yet
+        paid = system.stripe_local(
+            "POST", f"/v1/invoices/{_invoice_id(group)}/pay", headers=STRIPE_KEY
+        )
+        assert paid.status == 200, paid.body
+        refused = _void(system, group)
+        assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "invoice_paid"
+    assert error["message"] == (
+        "this group's invoice was paid already; its confirmation is on its way"
+    )
+    assert _invoice_at_stripe(system, group)["status"] == "paid"
+    # Its event, delivered now, makes the places the colleagues'.
+    assert manager_view(system, group)["status"] == "paid"
+    assert places_left(system) == 2  # the seats stayed the group's
+
+
+def test_voiding_twice_refuses_the_second_and_changes_nothing(invoiced: System) -> None:
+    system = invoiced
+    group = invoiced_group(system)
+    assert _void(system, group).status == 200
+    system.deliver_emails()
+    again = _void(system, group)
+    assert again.status == 409, again.body
+    assert again.json()["error"] == {
+        "code": "no_open_invoice",
+        "message": "this group booking has no open invoice",
+        "fields": {},
+    }
+    assert _what_the_manager_was_told(system) == []
+    assert places_left(system) == 5
+
+
+def test_a_group_paid_by_card_or_unknown_is_refused_in_words(invoiced: System) -> None:
+    system = invoiced
+    by_card = system.api(
+        "POST",
+        f"/courses/{INVOICED}/group-bookings",
+        json_body={
+            "manager_name": "Florence Nightingale",
+            "manager_email": "florence@example.org",
+            "organisation": "St Elsewhere NHS Trust",
+            "colleagues": OTHERS,
+            "consent": True,
+        },
+    ).json()
+    refused = _void(system, by_card)
+    assert (refused.status, refused.json()["error"]["code"]) == (409, "no_open_invoice")
+    unknown = system.admin("POST", "/groups/no-such-group/invoice/void")
+    assert unknown.status == 404, unknown.body
+    assert "no-such-group" in unknown.json()["error"]["message"]
+
+
+def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = invoiced_group(system)
+    browser = signed_in(system)
+    page = f"/console/courses/{INVOICED}/group-bookings"
+    action = f"/console/groups/{group['group_id']}/invoice/void"
+    said = browser.words(page)
+    assert "Void the invoice" in said
+    assert f'action="{action}"' in browser.get(page).body
+
+    forged = browser.post(action, csrf_token="not-the-sessions")
+    assert forged.status == 403
+    unsigned = browser.post(action)
+    assert unsigned.status == 403
+    assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
+
+    done = browser.post(action, csrf_token=browser.csrf(page))
+    assert done.status == 303, done.body
+    assert done.headers["location"] == f"{page}?done=group_invoice_voided"
+    after = browser.words(done.headers["location"])
+    assert "Invoice voided. The group's seats have gone back to the course" in after
+    assert "Void the invoice" not in after
+    assert "Lapsed: never paid, its places were released" in after
+    assert manager_view(system, group)["status"] == "lapsed"
+
+    again = browser.post(action, csrf_token=browser.csrf(page))
+    assert again.status == 409
+    assert "This group booking has no open invoice." in text_of(again.body)
+    missing = browser.post("/console/groups/no-such-group/invoice/void", csrf_token=browser.csrf())
+    assert missing.status == 404
+
+
+def test_an_invoice_replaced_while_it_is_voided_leaves_the_group_on_the_new_one(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager gives a place up (a new invoice for the places kept, the old one voided)
+    just as the organiser voids the old one: the group keeps its seats on the new invoice, and
+    the organiser is told so, not that its seats went back."""
+    system = invoiced
+    group = invoiced_group(system)
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    raced: list[str] = []
+
+    def manager_first(invoice_id: str) -> str:
+        if not raced:
+            raced.append(invoice_id)
+            url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+            assert system.api("POST", url).status == 200
+        return stripes_void(invoice_id)
+
+    monkeypatch.setattr(payments, "void_invoice", manager_first)
+    refused = _void(system, group)
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "invoice_replaced"
+    assert raced == [_invoice_id(group)]
+    kept = manager_view(system, group)
+    assert kept["status"] == "awaiting_invoice_payment"
+    assert _invoice_id(kept) != _invoice_id(group)
+    assert places_left(system) == 3  # two places held on the new invoice
+
+
+def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_words(
+    invoiced: System, run: Any
+) -> None:
+    system = invoiced
+    group = invoiced_group(system)
+
+    code, listed = run("group-bookings", INVOICED)
+    assert code == 0, listed
+    command = f"course-booking void-group-invoice {group['group_id']}"
+    assert f"Invoice open: {command}" in listed
+
+    code, out = run("void-group-invoice", group["group_id"])
+    assert code == 0, out
+    assert "Invoice voided. St Elsewhere NHS Trust: Lapsed: never paid" in out
+    assert places_left(system) == 5
+    code, listed = run("group-bookings", INVOICED)
+    assert "Invoice open" not in listed
+    code, out = run("void-group-invoice", group["group_id"])
+    assert code != 0
+    assert "this group booking has no open invoice" in out.lower()
