@@ -428,7 +428,7 @@ def test_emails_are_written_with_the_change_and_wait_until_relayed(repo: Reposit
     assert saved.outbox == ()  # on their way: the stored application keeps no copy
     assert repo.pending_emails(NOW) == []  # written at NOW: not before it
     [pending] = repo.pending_emails(NOW + timedelta(seconds=1))
-    assert pending == job("a1")
+    assert pending == job("a1").as_of(saved.status.value)  # as queued, with the status then
     repo.emails_relayed([pending.job_id])
     assert repo.pending_emails(NOW + timedelta(days=1)) == []
 
