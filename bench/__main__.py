@@ -91,6 +91,8 @@ def _cold_start_phase(run: Run) -> None:
     floor, handlers = coldstart.measure(python.path)
     run.results["cold_start"] = {
         "python": python.version,
+        # The first request runs on this process's Python: it needs moto, a dev dependency.
+        "first_request_python": platform.python_version(),
         "samples": coldstart.SAMPLES,
         "target_ratio": coldstart.TARGET_RATIO,
         "floor": asdict(floor),
@@ -133,13 +135,14 @@ def _cold_start_phase(run: Run) -> None:
         )
     )
     run.show(
-        f"  Measured with Python {python.version}"
+        f"  import+init measured with Python {python.version}"
         + (
-            f" (Lambda's runtime: python{LAMBDA_PYTHON_VERSION})."
+            f" (Lambda's runtime: python{LAMBDA_PYTHON_VERSION})"
             if python.is_runtimes
-            else f", NOT the runtime's python{LAMBDA_PYTHON_VERSION} (none found on this machine;"
-            " set LAMBDA_PYTHON): import costs differ between versions."
+            else f", NOT the runtime's python{LAMBDA_PYTHON_VERSION} ({python.why_not_runtimes};"
+            " set LAMBDA_PYTHON): import costs differ between versions"
         )
+        + f"; the first request with Python {platform.python_version()} (it needs moto)."
     )
     run.show(_FIRST_REQUEST_NOTE)
 

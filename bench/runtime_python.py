@@ -17,7 +17,7 @@ import glob
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from infra.cdk.bundle import LAMBDA_PYTHON_VERSION, read_dependencies
@@ -28,14 +28,22 @@ RUNTIME_VENV = ROOT / "build" / "runtime-venv"
 _INSTALLED = RUNTIME_VENV / ".installed"
 
 
+def of_the_runtimes_version(version: str) -> bool:
+    """``version`` ("3.13.0") is of the Lambda runtime's minor version (bytecode and import
+    costs are the minor version's)."""
+    return version.rsplit(".", 1)[0] == LAMBDA_PYTHON_VERSION
+
+
 @dataclass(frozen=True)
 class Interpreter:
     path: str
     version: str  # "3.13.0"
+    # Why the runtime's version is not the one measured with, when it is not.
+    why_not_runtimes: str = ""
 
     @property
     def is_runtimes(self) -> bool:
-        return self.version.rsplit(".", 1)[0] == LAMBDA_PYTHON_VERSION
+        return of_the_runtimes_version(self.version)
 
 
 def _version_of(python: str) -> tuple[str, str] | None:
@@ -69,17 +77,22 @@ def find_runtime_python() -> str | None:
     )
     for candidate in filter(None, candidates):
         found = _version_of(candidate)
-        if found and found[1].rsplit(".", 1)[0] == LAMBDA_PYTHON_VERSION:
+        if found and of_the_runtimes_version(found[1]):
             return found[0]
     return None
 
 
 def _runtime_venv(python: str) -> Path:
-    """build/runtime-venv's interpreter, made (and given the runtime dependencies) when missing
-    or older than pyproject.toml."""
+    """build/runtime-venv's interpreter, made (and given the runtime dependencies) when missing,
+    older than pyproject.toml, or made with another Python than ``python``."""
     venv_python = RUNTIME_VENV / "bin" / "python"
     pyproject = ROOT / "pyproject.toml"
-    if _INSTALLED.exists() and _INSTALLED.stat().st_mtime >= pyproject.stat().st_mtime:
+    made_with = f"{python}\n"
+    if (
+        _INSTALLED.exists()
+        and _INSTALLED.stat().st_mtime >= pyproject.stat().st_mtime
+        and _INSTALLED.read_text(encoding="utf-8") == made_with
+    ):
         return venv_python
     print(
         f"bench: making {RUNTIME_VENV} with {python} and the runtime dependencies", file=sys.stderr
@@ -90,15 +103,17 @@ def _runtime_venv(python: str) -> Path:
         [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *deps],
         check=True,
     )
-    _INSTALLED.touch()
+    _INSTALLED.write_text(made_with, encoding="utf-8")
     return venv_python
 
 
 def interpreter() -> Interpreter:
     """The Python the cold-start probes run with (see the module's docstring)."""
+    own = Interpreter(sys.executable, ".".join(map(str, sys.version_info[:3])))
     runtime = find_runtime_python()
-    if runtime is not None:
-        made = _version_of(str(_runtime_venv(runtime)))
-        if made is not None:
-            return Interpreter(str(RUNTIME_VENV / "bin" / "python"), made[1])
-    return Interpreter(sys.executable, ".".join(map(str, sys.version_info[:3])))
+    if runtime is None:
+        return replace(own, why_not_runtimes="none found on this machine")
+    made = _version_of(str(_runtime_venv(runtime)))
+    if made is None:
+        return replace(own, why_not_runtimes=f"the venv made with {runtime} does not run")
+    return Interpreter(str(RUNTIME_VENV / "bin" / "python"), made[1])

@@ -48,7 +48,9 @@ def test_a_python_of_another_version_is_not_taken_for_the_runtimes(
     monkeypatch.setenv("HOME", str(tmp_path))
     assert runtime_python.find_runtime_python() is None
     # So the probes run on this process's own Python, and the bench says which version.
-    assert runtime_python.interpreter() == Interpreter(sys.executable, THIS_VERSION)
+    assert runtime_python.interpreter() == Interpreter(
+        sys.executable, THIS_VERSION, why_not_runtimes="none found on this machine"
+    )
 
 
 def test_a_python_of_the_runtimes_version_is_found(
