@@ -238,6 +238,18 @@ class EmailLedger(Protocol):
 
     def finish_email(self, job_id: str, state: str, now: datetime) -> None: ...
 
+    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+        """Lease the send of a job about the application until ``until``, in one write with
+        the check that its person is not erased: False, and no lease, if they are (or the
+        application is gone)."""
+        ...
+
+    def release_send(self, application_id: str, job_id: str) -> None: ...
+
+    def sends_held(self, application_id: str) -> list[datetime]:
+        """Until when each lease on a send about the application lasts, read consistently."""
+        ...
+
     def email_state(self, job_id: str) -> str | None:
         """What became of a job the mailer claimed: ``sending``, ``sent``, ``failed`` or a
         ``skipped_*`` outcome; None when it was never claimed or its claim has expired."""
