@@ -12,6 +12,7 @@ from datetime import datetime
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
     CourseMoney,
@@ -191,9 +192,8 @@ class ApplicationDetail:
 
 
 def available_actions(application: Application) -> frozenset[str]:
-    """The organiser actions the use cases accept for this application now."""
-    if application.is_erased:
-        return frozenset()
+    """The organiser actions the use cases accept for this application now (for an erased
+    person's booking: what is about the money or the seat, not what would tell them)."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
@@ -202,7 +202,7 @@ def available_actions(application: Application) -> frozenset[str]:
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and not on_group_place:
         actions.add("cancel")
-    if application.status is S.CONFIRMED:
+    if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")

@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.course_money import (
     CourseMoney,
@@ -289,6 +290,8 @@ def resend_confirmation(ports: Ports, application_id: str) -> Application:
         raise Conflict(
             "only confirmed bookings have a confirmation to resend", code="not_confirmed"
         )
+    if (refused := nobody_to_tell(application)) is not None:
+        raise Conflict(refused.message, code=refused.code)
     now = ports.clock()
     again = application.model_copy(update={"updated_at": now}).with_emails(
         EmailJob.about(
