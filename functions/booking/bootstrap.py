@@ -87,7 +87,7 @@ class _Adapters:
             return given
         from botocore.config import Config
 
-        from booking.services.mailer import SES_CALL_LIMIT
+        from booking.services.send_leases import SES_CALL_LIMIT
 
         half = SES_CALL_LIMIT.total_seconds() / 2
         limited = Config(

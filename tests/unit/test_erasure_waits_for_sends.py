@@ -1,4 +1,4 @@
-"""How long an erasure waits for sends past their last check (``services.mailer``): for a
+"""How long an erasure waits for sends past their last check (``services.send_leases``): for a
 lease while it lasts, never longer, and not at all when none is held."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from booking.services import applications, courses, organisers
-from booking.services.mailer import LEASE_POLL, SEND_LEASE
 from booking.services.ports import Ports
+from booking.services.send_leases import LEASE_POLL, SEND_LEASE
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
 from tests.support.applications import application_body

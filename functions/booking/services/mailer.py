@@ -14,13 +14,10 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   than a repeated one. A ``sending`` claim younger than the timeout is a concurrent delivery of
   the same job: this record is retried later and then finds ``sent``.
 
-People are read at send time, and an erasure is one with every send: the last step before SES
-is a lease on the send, written in one transaction with the check that the person is not erased
-(``Repository.hold_send``). An erasure saved first refuses the lease, and the job is skipped; an
-erasure saved after it waits for the lease to end (``wait_for_sends``): SES has answered, or the
-lease lapsed, and the SES call is only started while it can end within the lease. So once an
-erasure has answered, nothing about the person is sent. A reminder goes only to someone still
-confirmed, and the joining link only ever to a confirmed attendee. A reminder is
+People are read at send time, and checked again as the last step before SES, under a lease
+an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about
+the person is sent (a job whose person was erased meanwhile is skipped). A reminder goes only
+to someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
 is not sent (the new start has reminders of its own), unless it still reminds in time for the
 new start: then it is that offset's reminder, worded for the new time. A message about a
@@ -32,7 +29,6 @@ event was listed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -53,21 +49,15 @@ from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_se
 from booking.services.follow_ups import current_event
 from booking.services.group_emails import GroupEmailOutcome, send_group_email
 from booking.services.ports import EmailClaim, EmailSendError, Ports
+from booking.services.send_leases import SEND_LEASE, can_still_call_ses
 
-__all__ = ["SES_CALL_LIMIT", "EmailInFlight", "SendOutcome", "send_email_job", "wait_for_sends"]
+__all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
 logger = Logger(child=True)
 S = ApplicationStatus
 # How long the record that a person was told of a follow-up event is kept after its start (or
 # after the message, for one taken out): while the event may still change.
 TOLD_KEPT = timedelta(days=365)
-# A send past its last check holds a lease this long; its SES call is started only while it can
-# end within it, and the SES client's timeouts keep a call within SES_CALL_LIMIT (bootstrap). An
-# erasure waits at most this long, for a mailer that died holding one (the API's timeout is 15 s).
-SEND_LEASE = timedelta(seconds=8)
-SES_CALL_LIMIT = timedelta(seconds=5)
-# How often an erasure looks again at the leases it waits for.
-LEASE_POLL = timedelta(milliseconds=50)
 
 
 class SendOutcome(StrEnum):
@@ -192,7 +182,7 @@ def _send_once(
         return SendOutcome.SKIPPED_GONE
     try:
         _record_told(ports, application, calendar, now)
-        if ports.clock() + SES_CALL_LIMIT > until:
+        if not can_still_call_ses(ports, until):
             raise EmailSendError("too late in the send's lease to call SES")
         ports.sender.send(message)
     except EmailSendError:
@@ -245,16 +235,3 @@ def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> 
         )
     except DependencyUnavailable:
         logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})
-
-
-def wait_for_sends(ports: Ports, application_ids: Iterable[str]) -> None:
-    """Return once no send about these applications is past its last check. Called after
-    their erasure is saved, when no new lease can be granted: each lease ends when SES has
-    answered its send, or lapses (its mailer died, or could no longer start the call)."""
-    ids = list(application_ids)
-    # Bounded by the lease whatever the leases say: a lease is never held longer.
-    for _ in range(int(SEND_LEASE / LEASE_POLL) + 1):
-        now = ports.clock()
-        if not any(until > now for a in ids for until in ports.repository.sends_held(a)):
-            return
-        ports.pause(LEASE_POLL.total_seconds())

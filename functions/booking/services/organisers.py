@@ -38,7 +38,6 @@ from booking.services.concurrency import concurrent_update, course_of, load_appl
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.groups import organisation_of, organisations_of_course
-from booking.services.mailer import wait_for_sends
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
@@ -46,6 +45,7 @@ from booking.services.provider_erasure import (
     owe_customer_deletions,
 )
 from booking.services.register import certificate_url
+from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
@@ -389,8 +389,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         clean_up(ports, saved, closing(before, ports.clock()))
         if before.seat_held:
             freed.add(before.course_id)
-    # A send already past its last check ends before the erasure answers (services.mailer).
-    wait_for_sends(ports, erased_ids)
+    # A send about them already past its last check (an application's, or a group's that
+    # named them) ends before the erasure answers (services.send_leases).
+    wait_for_sends(ports, [*erased_ids, *forgotten_groups])
     ports.repository.forget_person(email, erased_ids)
     owed = forget_customers(ports, invoices)
     for course_id in freed:

@@ -54,6 +54,26 @@ def marker_key(marker: ReminderMarker) -> dict[str, Any]:
     return reminder_key(marker.about, marker.occasion, marker.offset, marker.recipient)
 
 
+def leased(table: Table, check: dict[str, Any], about: str, job_id: str, until: datetime) -> bool:
+    """Lease the send of a job about ``about`` until ``until`` if ``check`` (a ConditionCheck
+    on what it is about) holds, in one transaction: whether it did."""
+    lease = {
+        **send_lease_key(about, job_id),
+        "until": {"S": until.isoformat()},
+        TTL_ATTRIBUTE: {"N": str(int((until + SEND_LEASE_TTL).timestamp()))},
+    }
+    try:
+        table.transact(
+            [
+                ("send's check", {"ConditionCheck": check}),
+                ("send lease", {"Put": {"TableName": table.name, "Item": lease}}),
+            ]
+        )
+    except StaleWrite:
+        return False
+    return True
+
+
 class DynamoEmailLedger:
     table: Table
 
@@ -115,34 +135,19 @@ class DynamoEmailLedger:
             "ExpressionAttributeNames": {"#e": ERASED_ATTRIBUTE},
             "ExpressionAttributeValues": {":no": {"BOOL": False}},
         }
-        lease = {
-            **send_lease_key(application_id, job_id),
-            "until": {"S": until.isoformat()},
-            TTL_ATTRIBUTE: {"N": str(int((until + SEND_LEASE_TTL).timestamp()))},
-        }
-        try:
-            self.table.transact(
-                [
-                    ("person not erased", {"ConditionCheck": check}),
-                    ("send lease", {"Put": {"TableName": self.table.name, "Item": lease}}),
-                ]
-            )
-        except StaleWrite:
-            return False
-        return True
+        return leased(self.table, check, application_id, job_id, until)
 
     @translate_aws_errors
-    def release_send(self, application_id: str, job_id: str) -> None:
-        self.table.client.delete_item(
-            TableName=self.table.name, Key=send_lease_key(application_id, job_id)
-        )
+    def release_send(self, about: str, job_id: str) -> None:
+        self.table.client.delete_item(TableName=self.table.name, Key=send_lease_key(about, job_id))
 
     @translate_aws_errors
-    def sends_held(self, application_id: str) -> list[datetime]:
-        """Until when each lease on a send about ``application_id`` lasts (read consistently)."""
+    def sends_held(self, about: str) -> list[datetime]:
+        """Until when each lease on a send about ``about`` (an application or a group booking)
+        lasts, read consistently."""
         items = self.table.query(
             KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": send_lease_partition(application_id)}},
+            ExpressionAttributeValues={":p": {"S": send_lease_partition(about)}},
             ConsistentRead=True,
         )
         return [datetime.fromisoformat(item["until"]["S"]) for item in items]
