@@ -77,7 +77,24 @@ class _Adapters:
         from booking.adapters.ses_sender import SesSender
 
         config = self.config
-        return SesSender(self.client("sesv2"), config.sender_email, config.ses_configuration_set)
+        return SesSender(self._ses_client(), config.sender_email, config.ses_configuration_set)
+
+    def _ses_client(self) -> Any:
+        """SES with one attempt and short timeouts, so a call ends within SES_CALL_LIMIT: a
+        send is started only while it can end within its lease (``services.mailer``). A
+        throttled or failed call is retried by the queue, not here."""
+        given = self.clients.get("sesv2")
+        if given is not None:
+            return given
+        from botocore.config import Config
+
+        from booking.services.send_leases import SES_CALL_LIMIT
+
+        half = SES_CALL_LIMIT.total_seconds() / 2
+        limited = Config(
+            connect_timeout=half, read_timeout=half, retries={"max_attempts": 1, "mode": "standard"}
+        )
+        return boto3.client("sesv2", config=limited)
 
     def renderer(self) -> EmailRenderer:
         from booking.adapters.email_templates import JinjaEmailRenderer

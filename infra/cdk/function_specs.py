@@ -185,8 +185,10 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # carries, as their host gives them), a waiting-list position (the roster index) and a
         # person's other applications (the table's own key: is a cancelled booking's person
         # still a graduate, did an earlier application end). UpdateItem: the person's calendar
-        # SEQUENCE counter, and the claim's outcome.
-        table_actions=(GET, QUERY, PUT, UPDATE),
+        # SEQUENCE counter, and the claim's outcome. ConditionCheckItem and DeleteItem: a send's
+        # lease, taken in a transaction checking that the person is not erased, and dropped
+        # once SES has answered (services/mailer.py).
+        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX,),
         query_table=True,
         ses_send=True,

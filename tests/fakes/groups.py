@@ -35,6 +35,13 @@ class FakeGroupStore:
     def get_group(self, group_id: str) -> GroupBooking | None:
         return self.groups.get(group_id)
 
+    def hold_group_send(self, group: GroupBooking, job_id: str, until: datetime) -> bool:
+        current = self.groups.get(group.group_id)
+        if current is None or current.version != group.version:
+            return False
+        self.repository.send_leases[(group.group_id, job_id)] = until
+        return True
+
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
         stored = new.model_copy(
             update={"version": (previous.version + 1) if previous else 1, "outbox": ()}

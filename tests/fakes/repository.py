@@ -78,6 +78,8 @@ class FakeRepository:
     people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
+    # (application id, job id) -> until when the send's lease lasts
+    send_leases: dict[tuple[str, str], datetime] = field(default_factory=dict)
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
     email_claims: dict[str, _Claim] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
@@ -416,6 +418,20 @@ class FakeRepository:
     def finish_email(self, job_id: str, state: str, now: datetime) -> None:
         claim = self.email_claims.get(job_id)
         self.email_claims[job_id] = _Claim(state, claim.claimed_at if claim else now)
+
+    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+        application = self.applications.get(application_id)
+        if application is None or application.is_erased:
+            return False
+        self.send_leases[(application_id, job_id)] = until
+        return True
+
+    def release_send(self, application_id: str, job_id: str) -> None:
+        self.send_leases.pop((application_id, job_id), None)
+
+    def sends_held(self, application_id: str) -> list[datetime]:
+        leases = list(self.send_leases.items())
+        return [until for (held, _), until in leases if held == application_id]
 
     def email_state(self, job_id: str) -> str | None:
         claim = self.email_claims.get(job_id)

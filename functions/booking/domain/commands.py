@@ -85,6 +85,19 @@ class Refusal:
     message: str
 
 
+PERSON_ERASED = Refusal(
+    "person_erased", "this person's data was erased; there is no one to send it to"
+)
+
+
+def nobody_to_tell(application: Application) -> Refusal | None:
+    """Why nothing can be sent to this application's person (None: it can). The one rule for
+    every action whose point is to tell them (resend the confirmation, move the booking): its
+    use case refuses with this, and the console offers the action only when it is None. What
+    is about the money or the seat (cancel, with a refund) stays possible."""
+    return PERSON_ERASED if application.is_erased else None
+
+
 @dataclass(frozen=True)
 class Settlement:
     """One decision: the new state (None: nothing to write) and the commands around its save."""

@@ -40,7 +40,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
-from booking.domain.commands import Refusal
+from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.money import Money, below_minimum_charge, money_words
@@ -134,10 +134,8 @@ def booking_refusal(
             f"only a confirmed booking can move to another cohort; this one is "
             f"{status_named(application.status)} ({what_then})",
         )
-    if application.is_erased:
-        return TransferRefused(
-            "not_transferable", "this booking's personal data was erased: nobody can be told"
-        )
+    if (erased := nobody_to_tell(application)) is not None:
+        return TransferRefused("not_transferable", erased.message)
     if pending_refund(application) is not None:
         # What the booking keeps is what the next move's difference is counted from: it is
         # known once the last move's refund is made (the sweep or asking again makes it).

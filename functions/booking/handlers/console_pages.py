@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.waiting_moves import waiting_on
@@ -362,6 +363,8 @@ def application_page(
             for entry in detail.timeline
         ],
         actions=detail.actions,
+        # Why the page offers nothing that would tell the person ("" when it may).
+        nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         group_place_note=detail.group_place_note,
         refundable=money_words(detail.refundable, currency) if detail.refundable else "",
         offer_hours=definition.offer_valid_hours,

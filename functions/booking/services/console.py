@@ -12,6 +12,7 @@ from datetime import datetime
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
     CourseMoney,
@@ -195,10 +196,9 @@ class ApplicationDetail:
 
 
 def available_actions(application: Application, *, wait_ended: bool = False) -> frozenset[str]:
-    """The organiser actions the use cases accept for this application now (``wait_ended``:
-    its waiting move's end has passed, so it cannot be withdrawn)."""
-    if application.is_erased:
-        return frozenset()
+    """The organiser actions the use cases accept for this application now (for an erased
+    person's booking: what is about the money or the seat, not what would tell them;
+    ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn)."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
@@ -207,7 +207,7 @@ def available_actions(application: Application, *, wait_ended: bool = False) -> 
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and not on_group_place:
         actions.add("cancel")
-    if application.status is S.CONFIRMED:
+    if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")

@@ -3,7 +3,9 @@
 Like every email, a job names ids only: the group and, for a colleague, the place's number.
 The people are read when it is sent, so a colleague substituted since is not sent the old
 link (the substitute's job carries the new one), and a link is sent only while it can be used.
-The job is claimed before sending, as the mailer claims every job, so it is sent once.
+The job is claimed before sending, as the mailer claims every job, so it is sent once, and
+leased as the last step before SES on the group being as it was read (``services.send_leases``):
+once an erasure has answered, nothing about the person is sent.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, EmailSendError, Ports
+from booking.services.send_leases import SEND_LEASE, can_still_call_ses
 
 
 class GroupEmailOutcome(StrEnum):
@@ -187,10 +190,20 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         return GroupEmailOutcome.DUPLICATE
     if claim is EmailClaim.IN_FLIGHT:
         return GroupEmailOutcome.IN_FLIGHT
+    until = ports.clock() + SEND_LEASE
+    if not ports.groups.hold_group_send(group, job.job_id, until):
+        # The group changed since it was read (an erasure, perhaps): it is read again when
+        # the queue delivers the job again.
+        repo.finish_email(job.job_id, "failed", ports.clock())
+        return GroupEmailOutcome.IN_FLIGHT
     try:
+        if not can_still_call_ses(ports, until):
+            raise EmailSendError("too late in the send's lease to call SES")
         ports.sender.send(message)
     except EmailSendError:
         repo.finish_email(job.job_id, "failed", ports.clock())
         raise
+    finally:
+        repo.release_send(group.group_id, job.job_id)
     repo.finish_email(job.job_id, "sent", ports.clock())
     return GroupEmailOutcome.SENT

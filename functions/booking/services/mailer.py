@@ -14,8 +14,10 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   than a repeated one. A ``sending`` claim younger than the timeout is a concurrent delivery of
   the same job: this record is retried later and then finds ``sent``.
 
-People are read at send time, so an erased applicant gets nothing, a reminder goes only to
-someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
+People are read at send time, and checked again as the last step before SES, under a lease
+an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about
+the person is sent (a job whose person was erased meanwhile is skipped). A reminder goes only
+to someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
 is not sent (the new start has reminders of its own), unless it still reminds in time for the
 new start: then it is that offset's reminder, worded for the new time. A message about a
@@ -47,6 +49,7 @@ from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_se
 from booking.services.follow_ups import current_event
 from booking.services.group_emails import GroupEmailOutcome, send_group_email
 from booking.services.ports import EmailClaim, EmailSendError, Ports
+from booking.services.send_leases import SEND_LEASE, can_still_call_ses
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -172,12 +175,21 @@ def _send_once(
         return SendOutcome.DUPLICATE
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
-    _record_told(ports, application, calendar, now)
+    until = ports.clock() + SEND_LEASE
+    if not repo.hold_send(application.application_id, job.job_id, until):
+        # Erased since it was read: nothing about the person goes out.
+        repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
+        return SendOutcome.SKIPPED_GONE
     try:
+        _record_told(ports, application, calendar, now)
+        if not can_still_call_ses(ports, until):
+            raise EmailSendError("too late in the send's lease to call SES")
         ports.sender.send(message)
     except EmailSendError:
         repo.finish_email(job.job_id, "failed", ports.clock())
         raise
+    finally:
+        repo.release_send(application.application_id, job.job_id)
     sent_at = ports.clock()
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(message.to), sent_at)

@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.course_money import (
     CourseMoney,
@@ -44,6 +45,7 @@ from booking.services.provider_erasure import (
     owe_customer_deletions,
 )
 from booking.services.register import certificate_url
+from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
@@ -288,6 +290,8 @@ def resend_confirmation(ports: Ports, application_id: str) -> Application:
         raise Conflict(
             "only confirmed bookings have a confirmation to resend", code="not_confirmed"
         )
+    if (refused := nobody_to_tell(application)) is not None:
+        raise Conflict(refused.message, code=refused.code)
     now = ports.clock()
     again = application.model_copy(update={"updated_at": now}).with_emails(
         EmailJob.about(
@@ -385,6 +389,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         clean_up(ports, saved, closing(before, ports.clock()))
         if before.seat_held:
             freed.add(before.course_id)
+    # A send about them already past its last check (an application's, or a group's that
+    # named them) ends before the erasure answers (services.send_leases).
+    wait_for_sends(ports, [*erased_ids, *forgotten_groups])
     ports.repository.forget_person(email, erased_ids)
     owed = forget_customers(ports, invoices)
     for course_id in freed:

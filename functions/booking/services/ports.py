@@ -15,6 +15,7 @@ The ports live by what they reach (``repository_port``, ``email_port``, ``paymen
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -195,6 +196,8 @@ class Ports:
     # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
     # queue's visibility timeout, set in one place in CDK).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+    # How a use case waits a moment: an erasure, for a send already past its last check.
+    pause: Callable[[float], None] = field(default=time.sleep)
     # Places booked by a manager (``domain.groups``): kept in the same table as the rest.
     groups_factory: Callable[[], GroupStore] | None = None
     # Certificates of completion as PDF (fpdf2, imported only when one is made).

@@ -240,6 +240,20 @@ class EmailLedger(Protocol):
 
     def finish_email(self, job_id: str, state: str, now: datetime) -> None: ...
 
+    # Leases on sends (``services.send_leases``), by the id of what the send is about: an
+    # application, or a group booking (``GroupStore.hold_group_send``).
+    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+        """Lease the send of a job about the application until ``until``, in one write with
+        the check that its person is not erased: False, and no lease, if they are (or the
+        application is gone)."""
+        ...
+
+    def release_send(self, application_id: str, job_id: str) -> None: ...
+
+    def sends_held(self, application_id: str) -> list[datetime]:
+        """Until when each lease on a send about the application lasts, read consistently."""
+        ...
+
     def email_state(self, job_id: str) -> str | None:
         """What became of a job the mailer claimed: ``sending``, ``sent``, ``failed`` or a
         ``skipped_*`` outcome; None when it was never claimed or its claim has expired."""
@@ -384,6 +398,11 @@ class GroupStore(Protocol):
 
     def groups_of_person(self, email: str) -> list[GroupBooking]:
         """Every group that named ``email`` (as its manager or a colleague), ever."""
+        ...
+
+    def hold_group_send(self, group: GroupBooking, job_id: str, until: datetime) -> bool:
+        """Lease the send of a job about ``group`` until ``until``, in one write with the check
+        that the group is still the version read: False, and no lease, if it changed."""
         ...
 
     def forget_group_person(self, email: str, group_id: str) -> None:

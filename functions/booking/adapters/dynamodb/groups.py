@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
+from booking.adapters.dynamodb.ledgers import leased
 from booking.adapters.dynamodb.limits import seat_update
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
@@ -58,6 +59,16 @@ class DynamoGroupStore:
         if item is None:
             return None
         return GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+
+    @translate_aws_errors
+    def hold_group_send(self, group: GroupBooking, job_id: str, until: datetime) -> bool:
+        check = {
+            "TableName": self.table.name,
+            "Key": group_key(group.group_id),
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": {":v": {"N": str(group.version)}},
+        }
+        return leased(self.table, check, group.group_id, job_id, until)
 
     @translate_aws_errors
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:

@@ -10,6 +10,7 @@ from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
     DUE_PARTITION,
+    ERASED_ATTRIBUTE,
     OUTBOX_PARTITION,
     SESSIONS_PARTITION,
     TTL_ATTRIBUTE,
@@ -80,6 +81,8 @@ def application_to_item(application: Application, unpaid_retention: timedelta) -
         "status": {"S": application.status.value},
         "version": {"N": str(application.version)},
         "seat_held": {"BOOL": application.seat_held},
+        # Read by a condition: a send's lease is refused once the person is erased.
+        ERASED_ATTRIBUTE: {"BOOL": application.is_erased},
         "doc": {"S": application.model_dump_json()},
         f"{BY_COURSE_INDEX}pk": {"S": course_applications_partition(application.course_id)},
         f"{BY_COURSE_INDEX}sk": {

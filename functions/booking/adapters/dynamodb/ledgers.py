@@ -12,8 +12,10 @@ from booking.adapters.dynamodb.schema import (
     ANOMALIES_PARTITION,
     BY_TIME_INDEX,
     CLAIMED_REMINDERS_PARTITION,
+    ERASED_ATTRIBUTE,
     TTL_ATTRIBUTE,
     anomaly_key,
+    application_key,
     calendar_sequence_key,
     email_claim_key,
     given_back_for_nobody_key,
@@ -21,6 +23,8 @@ from booking.adapters.dynamodb.schema import (
     last_reminder_key,
     reminder_key,
     reminder_partition,
+    send_lease_key,
+    send_lease_partition,
     suppression_key,
     told_key,
     told_partition,
@@ -36,6 +40,8 @@ from booking.domain.errors import StaleWrite
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
+# A send's lease is read only while it lasts (seconds); the table forgets it a day later.
+SEND_LEASE_TTL = timedelta(days=1)
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
 EMAIL_CLAIM_TTL = timedelta(days=30)
 REMINDER_MARKER_TTL = timedelta(days=30)
@@ -46,6 +52,26 @@ INVITATION_MARKER_TTL = timedelta(days=365)
 
 def marker_key(marker: ReminderMarker) -> dict[str, Any]:
     return reminder_key(marker.about, marker.occasion, marker.offset, marker.recipient)
+
+
+def leased(table: Table, check: dict[str, Any], about: str, job_id: str, until: datetime) -> bool:
+    """Lease the send of a job about ``about`` until ``until`` if ``check`` (a ConditionCheck
+    on what it is about) holds, in one transaction: whether it did."""
+    lease = {
+        **send_lease_key(about, job_id),
+        "until": {"S": until.isoformat()},
+        TTL_ATTRIBUTE: {"N": str(int((until + SEND_LEASE_TTL).timestamp()))},
+    }
+    try:
+        table.transact(
+            [
+                ("send's check", {"ConditionCheck": check}),
+                ("send lease", {"Put": {"TableName": table.name, "Item": lease}}),
+            ]
+        )
+    except StaleWrite:
+        return False
+    return True
 
 
 class DynamoEmailLedger:
@@ -93,6 +119,38 @@ class DynamoEmailLedger:
             ExpressionAttributeNames={"#s": "state"},
             ExpressionAttributeValues={":s": {"S": state}, ":t": {"S": key_instant(now)}},
         )
+
+    @translate_aws_errors
+    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+        """Lease the send of a job about ``application_id`` until ``until``, in one transaction
+        with the check that its person is not erased. False (no lease) when they are, or the
+        application is gone: an erasure saved first refuses the lease; one saved after it finds
+        the lease (``sends_held``) and waits for it."""
+        check = {
+            "TableName": self.table.name,
+            "Key": application_key(application_id),
+            "ConditionExpression": (
+                "attribute_exists(pk) AND (attribute_not_exists(#e) OR #e = :no)"
+            ),
+            "ExpressionAttributeNames": {"#e": ERASED_ATTRIBUTE},
+            "ExpressionAttributeValues": {":no": {"BOOL": False}},
+        }
+        return leased(self.table, check, application_id, job_id, until)
+
+    @translate_aws_errors
+    def release_send(self, about: str, job_id: str) -> None:
+        self.table.client.delete_item(TableName=self.table.name, Key=send_lease_key(about, job_id))
+
+    @translate_aws_errors
+    def sends_held(self, about: str) -> list[datetime]:
+        """Until when each lease on a send about ``about`` (an application or a group booking)
+        lasts, read consistently."""
+        items = self.table.query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": send_lease_partition(about)}},
+            ConsistentRead=True,
+        )
+        return [datetime.fromisoformat(item["until"]["S"]) for item in items]
 
     @translate_aws_errors
     def email_state(self, job_id: str) -> str | None:

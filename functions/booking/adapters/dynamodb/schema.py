@@ -23,6 +23,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     person        PERSON#<sha256 email>    APP#<id>    -                      -
     enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
     email claim   EMAIL#<job_id>           EMAIL       -                      -
+    send lease    SENDING#<application_id> <job_id>    (a send past its last check, until SES
+                                                        has answered: an erasure waits for it)
     suppression   SUPPRESSED#<sha256>      SUPPRESSED  -                      -
     anomaly       ANOMALY#<event_id>       ANOMALY     -                      ANOMALIES / <at>#<id>
     reminder      REMINDER#<about>#<start>#<offset>  <recipient>  -           REMINDERS#CLAIMED /
@@ -57,6 +59,7 @@ BY_COURSE_INDEX = "gsi1"  # a course's applications; the list of courses
 BY_TIME_INDEX = "gsi2"  # things ordered by when they are due: sessions, holds, claims, outbox
 INDEXES = (BY_COURSE_INDEX, BY_TIME_INDEX)
 TTL_ATTRIBUTE = "expires_at_ttl"
+ERASED_ATTRIBUTE = "erased"  # on an application item: whether its person was erased
 STREAM_VIEW = "NEW_IMAGE"  # the relay needs the new item only
 
 COURSE_SK = "COURSE"
@@ -182,6 +185,14 @@ def enrolment_key(course_id: str, email: str) -> Key:
 
 def email_claim_key(job_id: str) -> Key:
     return _key(f"EMAIL#{job_id}", EMAIL_SK)
+
+
+def send_lease_partition(application_id: str) -> str:
+    return f"SENDING#{application_id}"
+
+
+def send_lease_key(application_id: str, job_id: str) -> Key:
+    return _key(send_lease_partition(application_id), job_id)
 
 
 def suppression_key(address: str) -> Key:

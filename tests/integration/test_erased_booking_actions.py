@@ -1,0 +1,83 @@
+"""An erased person's booking: what would tell them is refused in words on both surfaces, and
+the console offers exactly the actions its routes accept (``domain.commands.nobody_to_tell``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_transfers import Cohorts
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+PERSON = "gone@example.org"
+NOBODY = "this person's data was erased; there is no one to send it to"
+# Every action an application's page can offer, by its path under the page; the cancellation
+# last, as it ends the booking.
+ACTIONS = (
+    "approve",
+    "decline",
+    "resend",
+    "bursary",
+    "invoice/resend",
+    "invoice/void",
+    "transfer/withdraw",
+    "transfer",
+    "cancel",
+)
+FORMS = {"bursary": {"amount": "50.00"}, "transfer": {"to_course_id": "move-summer"}}
+
+
+@pytest.fixture
+def erased(system: System) -> str:
+    """The page of an erased person's paid booking on a programme with other cohorts."""
+    booked = Cohorts(system).book("move-spring", PERSON)
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    return f"/console/applications/{booked['application_id']}"
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    return signed_in(system)
+
+
+def test_resending_an_erased_persons_confirmation_is_refused_in_words(
+    system: System, browser: ConsoleBrowser, erased: str
+) -> None:
+    application_id = erased.rsplit("/", 1)[1]
+    api = system.admin("POST", f"/applications/{application_id}/resend-confirmation")
+    assert api.status == 409
+    assert api.json()["error"]["code"] == "person_erased"
+    assert api.json()["error"]["message"] == NOBODY
+
+    console = browser.act(f"{erased}/resend")
+    assert console.status == 409
+    assert "This person's data was erased; there is no one to send it to." in text_of(console.body)
+    assert system.deliver_emails() == []
+
+
+def test_an_erased_persons_booking_offers_exactly_what_its_routes_accept(
+    browser: ConsoleBrowser, erased: str
+) -> None:
+    page = browser.get(erased).body
+    offered = {action for action in ACTIONS if f'{erased}/{action}"' in page}
+    assert offered == {"cancel"}
+    assert f"Nobody is emailed: {NOBODY}." in text_of(page)
+
+    accepted = {
+        action
+        for action in ACTIONS
+        if browser.act(f"{erased}/{action}", **FORMS.get(action, {})).status == 303
+    }
+    assert accepted == offered
+
+
+def test_with_nothing_left_to_do_the_page_says_why(
+    system: System, browser: ConsoleBrowser, erased: str
+) -> None:
+    application_id = erased.rsplit("/", 1)[1]
+    cancelled = system.admin(
+        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200
+    assert f"No action fits: {NOBODY}." in browser.words(erased)
