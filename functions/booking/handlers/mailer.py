@@ -23,7 +23,13 @@ from booking.services.ports import EmailSendError
 logger = Logger(service="booking-mailer")
 # What its every email reads and writes; a group's store loads with the first group email.
 bootstrap.at_cold_start(
-    repository_calls=("get_application", "get_course", "claim_email", "add_to_timeline")
+    repository_calls=(
+        "get_application",
+        "get_course",
+        "claim_email",
+        "hold_send",
+        "add_to_timeline",
+    )
 )
 
 

@@ -92,8 +92,11 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
                 "claim_email",
                 "email_state",
                 "finish_email",
+                "hold_send",
                 "is_suppressed",
                 "next_calendar_sequence",
+                "release_send",
+                "sends_held",
                 "suppress_address",
             }
         ),
@@ -123,6 +126,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
                 "groups_due",
                 "groups_of_course",
                 "groups_of_person",
+                "hold_group_send",
                 "place_holder",
                 "save_group",
             }
