@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
 COLLEAGUES = [
@@ -454,6 +455,20 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
     assert first.status == 201, first.body
     assert again.json()["group_id"] == first.json()["group_id"]
     assert places_left(system) == 3
+    # The key again with other people and another way to pay: refused in words, never
+    # answered with the first booking (whose card payment nobody asked for this time).
+    reused = system.api(
+        "POST",
+        path,
+        json_body=body | {"colleagues": OTHERS[:1], "payment_method": "invoice", **BILLING},
+        headers=headers,
+    )
+    assert reused.status == 409, reused.body
+    refusal = reused.json()["error"]
+    assert refusal["code"] == "idempotency_key_reused"
+    assert "already used for a group booking with other answers" in refusal["message"]
+    assert places_left(system) == 3
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
     other = system.api(
         "POST",
         path,
@@ -515,6 +530,17 @@ def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> Non
     second = system.api("POST", path, form=form, headers=headers)
     assert first.status == second.status == 303, (first.body, second.body)
     assert first.headers["location"] == second.headers["location"]
+    assert places_left(system) == 4
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
+    # Back, another colleague typed in, sent again (the hidden key kept): a page that says
+    # the form was sent already, and nothing booked or changed.
+    edited = form | {"colleague_email_1": OTHERS[0]["email"]}
+    refused = system.api("POST", path, form=edited, headers=headers)
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "This form was sent already, with other answers" in said
+    assert "Nothing was booked or changed" in said
+    assert "Your application's page" not in said
     assert places_left(system) == 4
     assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
 
