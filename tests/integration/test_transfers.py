@@ -485,6 +485,22 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert "Moved from Moving Leadership, from " in history
     assert "Moved from move-spring" not in history
     assert cohorts.places_left("move-summer") == 4
+    assert len(cohorts.emails_to(ADA)) == 1  # "Your booking has moved"
+    # The same form sent again (a double click, Back and send): nothing moves, and the page
+    # says so, never that the person was emailed.
+    again = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-summer",
+    )
+    assert again.status == 303
+    assert again.headers["location"].endswith("?done=moved_already")
+    said = text_of(browser.get(again.headers["location"]).body)
+    assert "The booking had moved to that cohort already" in said
+    assert "nobody was emailed again" in said
+    assert "Moved to the other cohort" not in said
+    assert not cohorts.emails_to(ADA)
+    assert cohorts.places_left("move-summer") == 4
 
 
 def test_a_discount_code_carries_over_and_its_use_stays_with_its_course(system: System) -> None:

@@ -196,7 +196,7 @@ def transfer_booking(application_id: str) -> Application:
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
         return waiting_moves.join_waiting_list(ports(), application_id, body.get("to_course_id"))
-    return transfers.transfer_booking(ports(), application_id, body.get("to_course_id"))
+    return transfers.transfer_booking(ports(), application_id, body.get("to_course_id")).application
 
 
 @action("withdrawMove")

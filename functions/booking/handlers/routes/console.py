@@ -34,7 +34,7 @@ from booking.handlers.routes.answers import (
 )
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
-from booking.handlers.routes.transfers import TRANSFER_DONE
+from booking.handlers.routes.transfers import TRANSFER_NOTICES
 from booking.services.console import MAX_QUERY_LENGTH
 
 CONSOLE = Function.CONSOLE
@@ -158,7 +158,7 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
-DONE = tuple(sorted({str(action.done) for action in ACTIONS} | {TRANSFER_DONE}))
+DONE = tuple(sorted({str(action.done) for action in ACTIONS} | set(TRANSFER_NOTICES)))
 
 PAGES: tuple[Route, ...] = (
     Route(
