@@ -43,6 +43,8 @@ from booking.services.console import (
 
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
+    "approved_waitlisted": "Approved, but the course is full: the applicant is on its waiting "
+    "list and has been emailed that. They are offered a place when one frees.",
     "declined": "Declined. The applicant has been emailed.",
     # Said from where the application then stands: whether money is going back (_done).
     "cancelled": "Cancelled. The applicant has been emailed.",

@@ -113,8 +113,12 @@ _UPLOAD = form(
     ("csrf_token", "upload_course_id", "definition"),
 )
 
+APPROVED = "approved"
+# An approval on a full course: the applicant went to its waiting list, not offered a place.
+APPROVED_WAITLISTED = "approved_waitlisted"
+
 ACTIONS: tuple[Route, ...] = (
-    _action("approve", "consoleApprove", "Approve: offer a place", "approved"),
+    _action("approve", "consoleApprove", "Approve: offer a place", APPROVED),
     _action(
         "decline",
         "consoleDecline",
@@ -158,7 +162,9 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
-DONE = tuple(sorted({str(action.done) for action in ACTIONS} | set(TRANSFER_NOTICES)))
+DONE = tuple(
+    sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
+)
 
 PAGES: tuple[Route, ...] = (
     Route(
