@@ -488,6 +488,21 @@ def test_a_mistake_in_the_course_form_is_shown_beside_its_field_and_nothing_is_s
     assert system.items() == before
 
 
+def test_a_course_form_with_no_session_asks_for_one(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    before = system.items()
+    blank = {
+        f"session-{n}-{part}": "" for n in (0, 1) for part in ("date", "start_time", "end_time")
+    }
+    reply = browser.act("/console/courses", **_course_form(**blank))
+    assert reply.status == 422
+    said = text_of(reply.body)
+    assert "Add at least one session" in said
+    assert "Give at least" not in said
+    assert system.items() == before
+
+
 def test_replacing_a_course_below_its_places_taken_is_refused_beside_capacity(
     system: System, browser: ConsoleBrowser
 ) -> None:

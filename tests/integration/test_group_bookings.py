@@ -277,6 +277,40 @@ def test_a_group_needs_the_seats_free(invoiced: System) -> None:
     assert book(system, colleagues=twice, **BILLING).status == 422
 
 
+def test_the_booking_forms_mistakes_are_said_as_what_to_do(invoiced: System) -> None:
+    system = invoiced
+    path = f"/courses/{INVOICED}/group-bookings"
+    manager = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "consent": "on",
+    }
+    nobody = system.api("POST", path, form=manager, headers=HTML)
+    assert nobody.status == 422, nobody.body
+    assert "Name at least one colleague" in text_of(nobody.body)
+    assert "Give at least" not in text_of(nobody.body)
+    json_nobody = book(system, colleagues=[])
+    assert json_nobody.json()["error"]["fields"] == {"colleagues": "name at least one colleague"}
+    typo = manager | {"manager_email": "nope", "colleague_name_1": "A", "colleague_email_1": "x"}
+    mistyped = text_of(system.api("POST", path, form=typo, headers=HTML).body)
+    # The apply form's words, not the validator's.
+    assert "Enter an email address in the correct format, like name@example.nhs.uk" in mistyped
+    assert "Enter colleague 1's email address in the correct format, like" in mistyped
+    assert "@-sign" not in mistyped
+    # A key no form gives (tampered with): trying again as it was cannot help, and the page
+    # does not say it might.
+    tampered = manager | {"idempotency_key": "k" * 256, "colleague_name_1": "A"}
+    refused = system.api(
+        "POST", path, form=tampered | {"colleague_email_1": "a@example.org"}, headers=HTML
+    )
+    assert refused.status == 400, refused.body
+    said = text_of(refused.body)
+    assert "try again in a few minutes" not in said.lower()
+    assert "Open the page again and send the form from there" in said
+    assert places_left(system) == 5
+
+
 def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_application(
     invoiced: System,
 ) -> None:

@@ -465,17 +465,16 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     forged = browser.post(f"{app_page}/transfer", to_course_id="move-summer")
     assert forged.status == 403
     assert cohorts.places_left("move-summer") == 5
-    refused = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-full",
-    )
-    assert refused.status == 409
-    moved = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-summer",
-    )
+
+    def move_to(cohort: str) -> Any:
+        return browser.post(
+            f"{app_page}/transfer",
+            csrf_token=browser.csrf(f"{app_page}/transfer"),
+            to_course_id=cohort,
+        )
+
+    assert move_to("move-full").status == 409
+    moved = move_to("move-summer")
     assert moved.status == 303
     assert moved.headers["location"].endswith("?done=moved")
     after = browser.get(moved.headers["location"]).body
@@ -488,11 +487,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert len(cohorts.emails_to(ADA)) == 1  # "Your booking has moved"
     # The same form sent again (a double click, Back and send): nothing moves, and the page
     # says so, never that the person was emailed.
-    again = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-summer",
-    )
+    again = move_to("move-summer")
     assert again.status == 303
     assert again.headers["location"].endswith("?done=moved_already")
     said = text_of(browser.get(again.headers["location"]).body)

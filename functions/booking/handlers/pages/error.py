@@ -6,6 +6,7 @@ from booking.handlers.pages.templates import environment
 from booking.handlers.sentences import sentence
 
 _ERROR_HEADINGS = {
+    400: "We could not accept that",
     404: "We could not find that page",
     409: "We could not do that",
     413: "That was too much to send",
@@ -15,6 +16,8 @@ _ERROR_HEADINGS = {
 }
 # What a person can do next, after what happened.
 _NEXT_STEPS = {
+    # Sent again as it was, it would be refused again: only a fresh copy of the page helps.
+    400: "Nothing has been changed. Open the page again and send the form from there.",
     404: "Check the address you typed. If you followed a link from one of our emails, the "
     "link in our most recent email always leads to your application.",
     409: "Your application's page shows where things stand now: the link is in every email "
