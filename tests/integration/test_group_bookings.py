@@ -26,8 +26,10 @@ OTHERS = [
 ]
 
 
-def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
-    body = {
+def booking_body(**fields: Any) -> dict[str, Any]:
+    """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
+    other answers)."""
+    return {
         "manager_name": "Florence Nightingale",
         "manager_email": "florence@example.org",
         "organisation": "St Elsewhere NHS Trust",
@@ -35,7 +37,10 @@ def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
         "consent": True,
         **fields,
     }
-    return system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
+
+
+def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
+    return system.api("POST", f"/courses/{course}/group-bookings", json_body=booking_body(**fields))
 
 
 def places_left(system: System, course: str = INVOICED) -> int:
@@ -475,13 +480,7 @@ def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
 
 def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
     system = invoiced
-    body = {
-        "manager_name": "Florence Nightingale",
-        "manager_email": "florence@example.org",
-        "organisation": "St Elsewhere NHS Trust",
-        "colleagues": COLLEAGUES[:2],
-        "consent": True,
-    }
+    body = booking_body(colleagues=COLLEAGUES[:2])
     headers = {"idempotency-key": "double-click-1"}
     path = f"/courses/{INVOICED}/group-bookings"
     first = system.api("POST", path, json_body=body, headers=headers)
@@ -635,6 +634,28 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
     for said in ("Florence Nightingale", "florence@example.org", COLLEAGUES[1]["name"]):
         assert said not in view
     assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
+
+
+def test_erasing_a_person_a_keyed_booking_named_forgets_what_its_request_asked(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    body = booking_body(colleagues=COLLEAGUES[:1], **BILLING)
+    path = f"/courses/{INVOICED}/group-bookings"
+    headers = {"idempotency-key": "erased-later"}
+    booked = system.api("POST", path, json_body=body, headers=headers)
+    assert booked.status == 201, booked.body
+    group = system.ports.groups.get_group(booked.json()["group_id"])
+    assert group is not None
+    assert group.request_fingerprint is not None
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}").status == 200
+    forgotten = system.ports.groups.get_group(group.group_id)
+    assert forgotten is not None
+    assert forgotten.request_fingerprint is None
+    # The key again, with the erased person's answers: refused, never the booking shown.
+    again = system.api("POST", path, json_body=body, headers=headers)
+    assert again.status == 409, again.body
+    assert again.json()["error"]["code"] == "idempotency_key_reused"
 
 
 def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids_its_invoice(
