@@ -41,9 +41,8 @@ _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
     "already_applied": "The link in that email opens your application's page.",
     "course_closed": "The courses page lists the courses taking applications now.",
-    "idempotency_key_reused": "Nothing was booked or changed by sending it again. What it "
-    "made the first time stands: its link is in the email we sent. To book anything else, "
-    "open the form again and send it from there.",
+    "idempotency_key_reused": "What it made the first time stands: its link is in the email "
+    "we sent. To book anything else, open the form again and send it from there.",
     "offer_lapsed": "Your application's page says whether a place can still be booked: the "
     "link is in every email we have sent you.",
     "place_booked_for_you": "Nothing has been sent or changed. You need not apply here: the "
