@@ -233,6 +233,8 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     again = cohorts.move(booked["application_id"], "move-autumn")  # a double submit
 
     assert first.status == again.status == 200, (first.body, again.body)
+    # The answer says which request made the move: the second changed nothing.
+    assert (first.json()["moved_already"], again.json()["moved_already"]) == (False, True)
     record = cohorts.record(booked["application_id"])
     assert (record["amount_paid"], record["amount_refunded"], record["status"]) == (
         20000,

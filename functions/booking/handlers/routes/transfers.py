@@ -134,7 +134,11 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "/admin/applications/{application_id}/transfer",
         "transferBooking",
         "Move a confirmed booking to another cohort of its programme",
-        {"200": json_answer("AdminApplicationOut", "The application after the move")},
+        {
+            "200": json_answer(
+                "MoveOut", "The application after the move, and whether it was made already"
+            )
+        },
         errors=BODY_ACTION_ERRORS,
         description=_MOVE_RULES,
         parameters=(_APPLICATION,),
