@@ -170,6 +170,25 @@ def test_approving_offers_a_place_and_the_page_says_so(
     )
 
 
+def test_approving_on_a_full_course_says_the_applicant_went_to_the_waiting_list(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    course = system.approval_course()
+    for n in range(5):  # its five places offered
+        offered = _applied(system, course, email=f"offered{n}@example.org")
+        approved = system.admin("POST", f"/applications/{offered['application_id']}/approve")
+        assert approved.json()["status"] == "offered", approved.body
+    application = _applied(system, course, email="last@example.org")
+    path = f"/console/applications/{application['application_id']}"
+    reply = browser.act(f"{path}/approve")
+    assert reply.status == 303
+    assert reply.headers["location"] == f"{path}?done=approved_waitlisted"
+    assert _stored(system, application["application_id"])["status"] == "waitlisted"
+    said = text_of(browser.get(reply.headers["location"]).body)
+    assert "the applicant is on its waiting list and has been emailed that" in said
+    assert "Approved. The applicant has been emailed." not in said
+
+
 def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
@@ -466,6 +485,21 @@ def test_a_mistake_in_the_course_form_is_shown_beside_its_field_and_nothing_is_s
     assert says in text_of(found.group(1))
     assert f'href="#{field}"' in reply.body  # and listed in the summary at the top
     assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', reply.body)
+    assert system.items() == before
+
+
+def test_a_course_form_with_no_session_asks_for_one(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    before = system.items()
+    blank = {
+        f"session-{n}-{part}": "" for n in (0, 1) for part in ("date", "start_time", "end_time")
+    }
+    reply = browser.act("/console/courses", **_course_form(**blank))
+    assert reply.status == 422
+    said = text_of(reply.body)
+    assert "Add at least one session" in said
+    assert "Give at least" not in said
     assert system.items() == before
 
 

@@ -288,6 +288,19 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     assert "The move here is waiting for £50.00 to be paid" in choosing
     assert "raise its capacity" not in choosing
     assert cohorts.places_left("move-winter") == 4
+    cohorts.emails()
+    # Sent again: the link went out with the first request; nothing changes, nobody emailed.
+    again = browser.post(
+        f"{app_page}/transfer",
+        csrf_token=browser.csrf(f"{app_page}/transfer"),
+        to_course_id="move-winter",
+    )
+    assert again.headers["location"].endswith("?done=move_asked_already"), again.headers
+    said = " ".join(browser.get(again.headers["location"]).body.split())
+    assert "The move to that cohort was asked for already" in said
+    assert "nobody was emailed again" in said
+    assert not cohorts.emails()
+    assert cohorts.places_left("move-winter") == 4
     forged = browser.post(f"{app_page}/transfer/withdraw")
     assert forged.status == 403
     assert cohorts.places_left("move-winter") == 4

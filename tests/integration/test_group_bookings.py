@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
 COLLEAGUES = [
@@ -25,8 +26,10 @@ OTHERS = [
 ]
 
 
-def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
-    body = {
+def booking_body(**fields: Any) -> dict[str, Any]:
+    """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
+    other answers)."""
+    return {
         "manager_name": "Florence Nightingale",
         "manager_email": "florence@example.org",
         "organisation": "St Elsewhere NHS Trust",
@@ -34,7 +37,10 @@ def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
         "consent": True,
         **fields,
     }
-    return system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
+
+
+def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
+    return system.api("POST", f"/courses/{course}/group-bookings", json_body=booking_body(**fields))
 
 
 def places_left(system: System, course: str = INVOICED) -> int:
@@ -276,6 +282,40 @@ def test_a_group_needs_the_seats_free(invoiced: System) -> None:
     assert book(system, colleagues=twice, **BILLING).status == 422
 
 
+def test_the_booking_forms_mistakes_are_said_as_what_to_do(invoiced: System) -> None:
+    system = invoiced
+    path = f"/courses/{INVOICED}/group-bookings"
+    manager = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "consent": "on",
+    }
+    nobody = system.api("POST", path, form=manager, headers=HTML)
+    assert nobody.status == 422, nobody.body
+    assert "Name at least one colleague" in text_of(nobody.body)
+    assert "Give at least" not in text_of(nobody.body)
+    json_nobody = book(system, colleagues=[])
+    assert json_nobody.json()["error"]["fields"] == {"colleagues": "name at least one colleague"}
+    typo = manager | {"manager_email": "nope", "colleague_name_1": "A", "colleague_email_1": "x"}
+    mistyped = text_of(system.api("POST", path, form=typo, headers=HTML).body)
+    # The apply form's words, not the validator's.
+    assert "Enter an email address in the correct format, like name@example.nhs.uk" in mistyped
+    assert "Enter colleague 1's email address in the correct format, like" in mistyped
+    assert "@-sign" not in mistyped
+    # A key no form gives (tampered with): trying again as it was cannot help, and the page
+    # does not say it might.
+    tampered = manager | {"idempotency_key": "k" * 256, "colleague_name_1": "A"}
+    refused = system.api(
+        "POST", path, form=tampered | {"colleague_email_1": "a@example.org"}, headers=HTML
+    )
+    assert refused.status == 400, refused.body
+    said = text_of(refused.body)
+    assert "try again in a few minutes" not in said.lower()
+    assert "Open the page again and send the form from there" in said
+    assert places_left(system) == 5
+
+
 def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_application(
     invoiced: System,
 ) -> None:
@@ -440,13 +480,7 @@ def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
 
 def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
     system = invoiced
-    body = {
-        "manager_name": "Florence Nightingale",
-        "manager_email": "florence@example.org",
-        "organisation": "St Elsewhere NHS Trust",
-        "colleagues": COLLEAGUES[:2],
-        "consent": True,
-    }
+    body = booking_body(colleagues=COLLEAGUES[:2])
     headers = {"idempotency-key": "double-click-1"}
     path = f"/courses/{INVOICED}/group-bookings"
     first = system.api("POST", path, json_body=body, headers=headers)
@@ -454,6 +488,20 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
     assert first.status == 201, first.body
     assert again.json()["group_id"] == first.json()["group_id"]
     assert places_left(system) == 3
+    # The key again with other people and another way to pay: refused in words, never
+    # answered with the first booking (whose card payment nobody asked for this time).
+    reused = system.api(
+        "POST",
+        path,
+        json_body=body | {"colleagues": OTHERS[:1], "payment_method": "invoice", **BILLING},
+        headers=headers,
+    )
+    assert reused.status == 409, reused.body
+    refusal = reused.json()["error"]
+    assert refusal["code"] == "idempotency_key_reused"
+    assert "already used for a group booking with other answers" in refusal["message"]
+    assert places_left(system) == 3
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
     other = system.api(
         "POST",
         path,
@@ -517,6 +565,18 @@ def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> Non
     assert first.headers["location"] == second.headers["location"]
     assert places_left(system) == 4
     assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
+    # Back, another colleague typed in, sent again (the hidden key kept): a page that says
+    # the form was sent already, and nothing booked or changed.
+    edited = form | {"colleague_email_1": OTHERS[0]["email"]}
+    refused = system.api("POST", path, form=edited, headers=headers)
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "This form was sent already, with other answers" in said
+    assert "nothing was changed by this request" in said
+    assert "open the form again" in said
+    assert "Your application's page" not in said
+    assert places_left(system) == 4
+    assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
 
 
 def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
@@ -575,6 +635,28 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
     for said in ("Florence Nightingale", "florence@example.org", COLLEAGUES[1]["name"]):
         assert said not in view
     assert COLLEAGUES[0]["name"] in view  # the others' places are theirs still
+
+
+def test_erasing_a_person_a_keyed_booking_named_forgets_what_its_request_asked(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    body = booking_body(colleagues=COLLEAGUES[:1], **BILLING)
+    path = f"/courses/{INVOICED}/group-bookings"
+    headers = {"idempotency-key": "erased-later"}
+    booked = system.api("POST", path, json_body=body, headers=headers)
+    assert booked.status == 201, booked.body
+    group = system.ports.groups.get_group(booked.json()["group_id"])
+    assert group is not None
+    assert group.request_fingerprint is not None
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}").status == 200
+    forgotten = system.ports.groups.get_group(group.group_id)
+    assert forgotten is not None
+    assert forgotten.request_fingerprint is None
+    # The key again, with the erased person's answers: refused, never the booking shown.
+    again = system.api("POST", path, json_body=body, headers=headers)
+    assert again.status == 409, again.body
+    assert again.json()["error"]["code"] == "idempotency_key_reused"
 
 
 def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids_its_invoice(

@@ -233,6 +233,8 @@ def test_a_cheaper_cohort_refunds_the_difference_once(system: System) -> None:
     again = cohorts.move(booked["application_id"], "move-autumn")  # a double submit
 
     assert first.status == again.status == 200, (first.body, again.body)
+    # The answer says which request made the move: the second changed nothing.
+    assert (first.json()["moved_already"], again.json()["moved_already"]) == (False, True)
     record = cohorts.record(booked["application_id"])
     assert (record["amount_paid"], record["amount_refunded"], record["status"]) == (
         20000,
@@ -465,17 +467,16 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     forged = browser.post(f"{app_page}/transfer", to_course_id="move-summer")
     assert forged.status == 403
     assert cohorts.places_left("move-summer") == 5
-    refused = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-full",
-    )
-    assert refused.status == 409
-    moved = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-summer",
-    )
+
+    def move_to(cohort: str) -> Any:
+        return browser.post(
+            f"{app_page}/transfer",
+            csrf_token=browser.csrf(f"{app_page}/transfer"),
+            to_course_id=cohort,
+        )
+
+    assert move_to("move-full").status == 409
+    moved = move_to("move-summer")
     assert moved.status == 303
     assert moved.headers["location"].endswith("?done=moved")
     after = browser.get(moved.headers["location"]).body
@@ -484,6 +485,18 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     history = text_of(after)
     assert "Moved from Moving Leadership, from " in history
     assert "Moved from move-spring" not in history
+    assert cohorts.places_left("move-summer") == 4
+    assert len(cohorts.emails_to(ADA)) == 1  # "Your booking has moved"
+    # The same form sent again (a double click, Back and send): nothing moves, and the page
+    # says so, never that the person was emailed.
+    again = move_to("move-summer")
+    assert again.status == 303
+    assert again.headers["location"].endswith("?done=moved_already")
+    said = text_of(browser.get(again.headers["location"]).body)
+    assert "The booking had moved to that cohort already" in said
+    assert "nobody was emailed again" in said
+    assert "Moved to the other cohort" not in said
+    assert not cohorts.emails_to(ADA)
     assert cohorts.places_left("move-summer") == 4
 
 

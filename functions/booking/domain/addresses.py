@@ -19,6 +19,8 @@ MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit on a forward path, and SES's
 # Starts the reason given for an address that is well formed but cannot be delivered, so that
 # pages can show that explanation instead of a generic "check the format".
 CANNOT_DELIVER = "our email service cannot deliver to"
+# Starts the reason given for text that is not an address at all (pages say the format instead).
+NOT_AN_ADDRESS = "not a valid email address"
 
 
 class UndeliverableAddress(ValueError):
@@ -58,7 +60,7 @@ def deliverable_address(value: str) -> str:
             strict=True,  # enforce the 64-octet local part SMTP servers refuse beyond
         )
     except EmailNotValidError as exc:
-        raise UndeliverableAddress(f"not a valid email address: {_sentence(str(exc))}") from None
+        raise UndeliverableAddress(f"{NOT_AN_ADDRESS}: {_sentence(str(exc))}") from None
     if checked.smtputf8 or checked.ascii_email is None:
         accented = "".join(sorted({ch for ch in checked.local_part if not ch.isascii()}))
         raise UndeliverableAddress(

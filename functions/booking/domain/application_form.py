@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
 from pydantic import (
@@ -118,11 +116,6 @@ class ApplicationForm(BaseModel):
         """The billing contact for an invoice (InvalidInput-style errors as ValueError from
         pydantic); None when paying by card."""
         return BillingDetails.chosen_on(self)
-
-    def fingerprint(self) -> str:
-        """A stable digest of the submission, to tell a retry from a different request."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Answers(BaseModel):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -37,6 +37,7 @@ from booking.domain.sessions import (
     SessionKind,
     local_to_utc,
 )
+from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
 __all__ = ["SESSION_ID_PATTERN", "ScheduledSession", "SessionDefinition", "SessionKind"]
@@ -49,6 +50,7 @@ DEFAULT_REMINDER_OFFSETS_HOURS = (24, 1)
 # A Stripe Checkout Session cannot expire sooner than 30 minutes after creation; the seat is held
 # for exactly that long, plus a minute so clock skew never puts it under the minimum.
 CHECKOUT_HOLD = timedelta(minutes=31)
+MAX_SESSIONS = 100  # a course's sessions at most
 
 
 def is_valid_course_id(course_id: str) -> bool:
@@ -143,7 +145,12 @@ class CourseDefinition(BaseModel):
         "has filled by then is given up, its price refunded and its seat freed",
     )
     closed: bool = False
-    sessions: list[SessionDefinition] = Field(min_length=1, max_length=100)
+    sessions: Annotated[
+        list[SessionDefinition],
+        counted(
+            1, MAX_SESSIONS, "add at least one session", f"add at most {MAX_SESSIONS} sessions"
+        ),
+    ] = Field(json_schema_extra=counted_schema(1, MAX_SESSIONS))
     completion_min_sessions: int | None = Field(
         default=None,
         description="How many core sessions a person must attend to complete the course (1 to "

@@ -19,6 +19,7 @@ from booking.domain.application import Checkbox, Honeypot, PaymentChoice, ShortT
 from booking.domain.application_form import consent_given
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, PaymentMethod
 from booking.domain.text import ONE_LINE
+from booking.domain.validation import counted, counted_schema
 
 # A group is a handful of colleagues; a whole cohort is booked by its own applications.
 MIN_PLACES = 1
@@ -42,7 +43,15 @@ class GroupForm(BaseModel):
     manager_name: ShortText
     manager_email: DeliverableEmail
     organisation: ShortText
-    colleagues: list[Colleague] = Field(min_length=MIN_PLACES, max_length=MAX_PLACES)
+    colleagues: Annotated[
+        list[Colleague],
+        counted(
+            MIN_PLACES,
+            MAX_PLACES,
+            "name at least one colleague",
+            f"name at most {MAX_PLACES} colleagues: a larger group's people apply themselves",
+        ),
+    ] = Field(json_schema_extra=counted_schema(MIN_PLACES, MAX_PLACES))
     consent: Checkbox = Field(
         description="Must be true: the colleagues agreed to be named and to be emailed a link"
     )

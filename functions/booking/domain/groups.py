@@ -107,6 +107,9 @@ class GroupBooking(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    # What the manager asked (``domain.idempotency``), kept when made with an Idempotency-Key:
+    # the same key with another body is refused, never answered with this booking.
+    request_fingerprint: str | None = None
     # Past ``apply_by``, the places nobody filled were given up (the sweep's, once).
     unfilled_given_up: bool = False
 

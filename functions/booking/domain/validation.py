@@ -113,6 +113,27 @@ _SAID = {
 }
 
 
+def counted(shortest: int, longest: int, too_few: str, too_many: str) -> AfterValidator:
+    """A list field's bounds said in words about what it holds (pydantic's ``min_length`` would
+    say "Give at least 1" of nothing). Checked on the list as validated (a check before it
+    would see JSON's strings where strict validation wants them as JSON); the field's schema
+    says the bounds with :func:`counted_schema`."""
+
+    def within(value: list[Any]) -> list[Any]:
+        if len(value) < shortest:
+            raise ValueError(too_few)
+        if len(value) > longest:
+            raise ValueError(too_many)
+        return value
+
+    return AfterValidator(within)
+
+
+def counted_schema(shortest: int, longest: int) -> dict[str, Any]:
+    """The bounds :func:`counted` keeps, as the published schema (OpenAPI) says them."""
+    return {"minItems": shortest, "maxItems": longest}
+
+
 def _reason(problem: Any) -> str:
     kind = problem["type"]
     context = {k: _number(v) for k, v in (problem.get("ctx") or {}).items()}

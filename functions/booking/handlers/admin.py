@@ -187,16 +187,21 @@ def cancel(application_id: str) -> Application:
     return lifecycle.cancel(ports(), application_id, refund=refund)
 
 
-@action("transferBooking")
-def transfer_booking(application_id: str) -> Application:
+@served("transferBooking")
+def transfer_booking(application_id: str) -> Response[str]:
+    found = console.application_id_for(ports(), application_id)
     body = _body()
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
         raise InvalidInput("the move needs attention", {"wait": "true or false"})
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
-        return waiting_moves.join_waiting_list(ports(), application_id, body.get("to_course_id"))
-    return transfers.transfer_booking(ports(), application_id, body.get("to_course_id"))
+        joined = waiting_moves.join_waiting_list(ports(), found, body.get("to_course_id"))
+        moved = transfers.Transfer(joined, already=False)
+    else:
+        moved = transfers.transfer_booking(ports(), found, body.get("to_course_id"))
+    answer = {**_application_json(moved.application), "moved_already": moved.already}
+    return http.json_response(200, answer)
 
 
 @action("withdrawMove")

@@ -33,6 +33,16 @@ class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
 
 
+class MoveOut(AdminApplicationOut):
+    """The answer to a move: the application after it, and whether this request did it."""
+
+    moved_already: bool = Field(
+        description="True when an earlier request had made this move, or asked for its "
+        "difference with the link sent: this one changed nothing and emailed nobody (a "
+        "double submit, a retry). Always false when joining a waiting list"
+    )
+
+
 # The applicant's answers (the domain's), every one of them always said: the optional one too.
 class AnswersOut(Answers):
     accessibility_needs: str

@@ -29,6 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.errors import (
     BookingError,
     Conflict,
@@ -72,6 +73,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, methods_for
+from booking.handlers.routes.console import APPROVED, APPROVED_WAITLISTED
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
     bursaries,
@@ -211,15 +213,23 @@ def action(operation_id: str) -> Callable[[Action], Action]:
 
         def answer(application_id: str) -> Response[str]:
             try:
-                act(application_id)
+                after = act(application_id)
             except (Conflict, InvalidInput, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
-            return http.see_other(f"/console/applications/{quote(application_id)}?done={done}")
+            said = _said(str(done), after)
+            return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
 
         served(operation_id)(answer)
         return act
 
     return bind
+
+
+def _said(done: str, after: object) -> str:
+    """The notice for what the action did, from the application it left: an approval on a
+    full course put the applicant on the waiting list, and the page says so."""
+    waits = isinstance(after, Application) and after.status is ApplicationStatus.WAITLISTED
+    return APPROVED_WAITLISTED if done == APPROVED and waits else done
 
 
 def _refused(application_id: str, error: BookingError) -> Response[str]:

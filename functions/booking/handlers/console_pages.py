@@ -44,6 +44,8 @@ from booking.services.console import (
 
 DONE_WORDS = {
     "approved": "Approved. The applicant has been emailed.",
+    "approved_waitlisted": "Approved, but the course is full: the applicant is on its waiting "
+    "list and has been emailed that. They are offered a place when one frees.",
     "declined": "Declined. The applicant has been emailed.",
     # Said from where the application then stands: whether money is going back (_done).
     "cancelled": "Cancelled. The applicant has been emailed.",
@@ -52,6 +54,10 @@ DONE_WORDS = {
     "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
     "invoice_voided": "Invoice voided. The place has gone back to the course.",
     "moved": "Moved to the other cohort. The person has been emailed with the calendar update.",
+    "moved_already": "The booking had moved to that cohort already. Nothing changed this "
+    "time, and nobody was emailed again.",
+    "move_asked_already": "The move to that cohort was asked for already: the person has the "
+    "link to pay the difference. Nothing changed this time, and nobody was emailed again.",
     "move_asked": "The other cohort costs more: the person has been emailed a link to pay the "
     "difference, and a place there is held for them until then. The booking moves once it is "
     "paid.",

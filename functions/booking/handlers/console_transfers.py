@@ -17,8 +17,10 @@ from booking.handlers.console_app import chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.routes.transfers import (
     MOVE_ASKED,
+    MOVE_ASKED_ALREADY,
     MOVE_WAITING,
     MOVE_WITHDRAWN,
+    MOVED_ALREADY,
     TRANSFER_DONE,
 )
 from booking.handlers.sentences import capitalised, sentence
@@ -105,16 +107,19 @@ def transfer(application_id: str) -> Response[str]:
     try:
         if wait:
             done = waiting_moves.join_waiting_list(ports(), application_id, chosen)
+            already = False
         else:
-            done = transfers.transfer_booking(ports(), application_id, chosen)
+            moved = transfers.transfer_booking(ports(), application_id, chosen)
+            done, already = moved.application, moved.already
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
+    # Said from what this request did: a repeat (a double click, Back and send) did nothing.
     said = (
         MOVE_WAITING
         if done.waiting_move is not None and done.course_id != chosen
-        else MOVE_ASKED
+        else (MOVE_ASKED_ALREADY if already else MOVE_ASKED)
         if done.pending_move is not None
-        else TRANSFER_DONE
+        else (MOVED_ALREADY if already else TRANSFER_DONE)
     )
     return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
 

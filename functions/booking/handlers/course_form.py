@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.course import MAX_SESSIONS as MAX_SESSIONS
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
@@ -29,7 +30,6 @@ from booking.services.courses import SavedCourse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
-MAX_SESSIONS = 100
 MAX_FACILITATORS = 20
 TOP_FIELDS = (
     "course_id",

@@ -54,6 +54,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.PersonExport,
     admin_views.RosterRow,
     admin_views.SavedCourseOut,
+    admin_views.MoveOut,
     views.WebhookAnswer,
     group_views.GroupOut,
     register_views.AttendanceImportOut,

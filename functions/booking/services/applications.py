@@ -25,7 +25,6 @@ from booking.domain.errors import (
     AlreadyApplied,
     BookingError,
     CodeUsedUp,
-    Conflict,
     CourseClosed,
     CourseFull,
     DependencyUnavailable,
@@ -34,6 +33,7 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.idempotency import fingerprint, refuse_unless_retry
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import parse
@@ -120,7 +120,7 @@ def submit_application(
         answers=form.answers(),
         created_at=now,
         updated_at=now,
-        request_fingerprint=form.fingerprint() if idempotency_key else None,
+        request_fingerprint=fingerprint(form) if idempotency_key else None,
         price=course.definition.price,
         payment_method=form.payment_method,
         billing=billing,
@@ -336,11 +336,7 @@ def _tell_where_it_stands(ports: Ports, application: Application) -> None:
 def _replay(
     ports: Ports, course: Course, existing: Application, form: ApplicationForm
 ) -> ApplicationView:
-    if existing.request_fingerprint != form.fingerprint():
-        raise Conflict(
-            "this Idempotency-Key was already used for a different application",
-            code="idempotency_key_reused",
-        )
+    refuse_unless_retry(existing.request_fingerprint, form, "an application")
     if existing.status is S.AWAITING_PAYMENT and not existing.seat_held:
         # The first attempt could not reach Stripe; a retry is the moment to try again.
         if existing.payment_method is PaymentMethod.INVOICE:

@@ -32,6 +32,7 @@ from booking.domain.groups import (
     lapsed,
     places_bounds_refusal,
 )
+from booking.domain.idempotency import fingerprint, refuse_unless_retry
 from booking.domain.validation import parse
 from booking.services.access import existing_course
 from booking.services.groups import (
@@ -62,25 +63,26 @@ def book_places(
 ) -> GroupView:
     """A manager books a place for each named colleague: the seats held at once, then a
     checkout for them all, or an invoice to the employer. With an Idempotency-Key, a retry
-    gets the first booking's answer."""
+    gets the first booking's answer; the key with another body is refused (409)."""
     now = ports.clock()
     course = existing_course(ports, course_id)
     group_id = _group_id_for(course_id, idempotency_key)
+    form = parse(GroupForm, payload)
     if idempotency_key is not None:
         earlier = ports.groups.get_group(group_id)
         if earlier is not None:
-            return view_of(ports, earlier)
-    form = parse(GroupForm, payload)
+            return _replay(ports, earlier, form)
     _refuse_unless_bookable(ports, course, form, now)
     billing = billing_for(course, form)
     due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
+    held = _held_group(group_id, course, form, billing, due_at, now)
+    if idempotency_key is not None:
+        held = held.model_copy(update={"request_fingerprint": fingerprint(form)})
     try:
-        saved = ports.groups.save_group(  # CourseFull when the seats are gone
-            _held_group(group_id, course, form, billing, due_at, now), None
-        )
+        saved = ports.groups.save_group(held, None)  # CourseFull when the seats are gone
     except StaleWrite:
         # The same key at the same moment: the other request made it; answer with it.
-        return view_of(ports, find_group(ports, group_id))
+        return _replay(ports, find_group(ports, group_id), form)
     logger.info(
         "group booked",
         extra={"group_id": saved.group_id, "course_id": course_id, "places": len(saved.places)},
@@ -91,6 +93,12 @@ def book_places(
         ports.groups.save_group(lapsed(saved, ports.clock()), saved)
         raise
     return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
+
+
+def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
+    """The first booking made with the key, when this request asks the same."""
+    refuse_unless_retry(earlier.request_fingerprint, form, "a group booking")
+    return view_of(ports, earlier)
 
 
 def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: datetime) -> None:

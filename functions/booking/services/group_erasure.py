@@ -43,6 +43,8 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
                     changed = changed.with_place(forgotten_place, now)
             if changed is current:
                 return current
+            # What the booking's request asked is a digest of the people it named.
+            changed = changed.model_copy(update={"request_fingerprint": None})
             if current.status is GroupStatus.AWAITING_INVOICE_PAYMENT and (
                 current.manager.email.lower() == address or changed.billing != current.billing
             ):

@@ -129,16 +129,32 @@ def _waits_already(application: Application, target: Course) -> TransferRefused:
     )
 
 
-def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Application:
+@dataclass(frozen=True)
+class Transfer:
+    """What asking to move a booking did: the booking after it, and whether this request did
+    nothing (``already``: the move was made, or its difference asked for with the link sent,
+    by an earlier request; nothing changed and nobody was emailed again)."""
+
+    application: Application
+    already: bool
+
+
+def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Transfer:
     """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
     target_id = typed_course_id(to_course_id)
+    found_done: list[bool] = []  # the latest attempt's: whether an earlier request did it
 
     def attempt(current: Application) -> Application:
+        found_done[:] = [True]
         if _moved_there(current, target_id):
             return current  # asked again: the move is done (its refund is completed below)
         pending = current.pending_move
         if pending is not None and pending.to_course_id == target_id:
-            return current  # asked again: the move waits for its difference (opened below)
+            # Asked again: the move waits for its difference (its checkout opened below when
+            # an earlier request could not open it: then this one does something).
+            found_done[:] = [pending.session_id is not None]
+            return current
+        found_done[:] = [False]
         source = course_of(ports, current)
         target = target_course(ports, target_id)
         waiting = waiting_on(current)
@@ -170,7 +186,9 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
             "booking's move waits for its difference",
             extra={"application_id": asked.application_id, "to": target_id},
         )
-        return asked
+        return Transfer(asked, already=found_done[0])
+    # A refund still owed (Stripe was unavailable) is made now: this request did that much.
+    already = found_done[0] and not owes_a_transfer_refund(saved)
     left = saved.transfers[-1].from_course_id
     offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
@@ -178,7 +196,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         "booking moved",
         extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
     )
-    return saved
+    return Transfer(saved, already=already)
 
 
 def target_course(ports: Ports, target_id: str) -> Course:

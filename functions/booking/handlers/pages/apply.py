@@ -128,6 +128,12 @@ _FORM_WIDE_ERRORS = {
 _EMAIL_FIELDS = ("email", "billing_email")
 
 
+def wrong_address(address: str = "an email address") -> str:
+    """What every form says of text that is not an email address (the validator's words are
+    not for people); ``address``: which one, when the form asks for several."""
+    return f"Enter {address} in the correct format, like name@example.nhs.uk"
+
+
 def friendly_error(name: str, reason: str, value: Any = None) -> str:
     """Turn a validation reason into a plain instruction saying how to put it right."""
     if name in _FORM_WIDE_ERRORS:
@@ -159,7 +165,7 @@ def _instruction(field: FormField, reason: str) -> str:
     if "at most" in lowered or ("too long" in lowered and field.name != "email"):
         return f"{field.name_said} must be {field.max_length:,} characters or fewer"
     if field.name in _EMAIL_FIELDS:
-        return "Enter an email address in the correct format, like name@example.nhs.uk"
+        return wrong_address()
     return f"{field.name_said}: {reason}"
 
 

@@ -6,6 +6,7 @@ from booking.handlers.pages.templates import environment
 from booking.handlers.sentences import sentence
 
 _ERROR_HEADINGS = {
+    400: "We could not accept that",
     404: "We could not find that page",
     409: "We could not do that",
     413: "That was too much to send",
@@ -15,6 +16,8 @@ _ERROR_HEADINGS = {
 }
 # What a person can do next, after what happened.
 _NEXT_STEPS = {
+    # Sent again as it was, it would be refused again: only a fresh copy of the page helps.
+    400: "Nothing has been changed. Open the page again and send the form from there.",
     404: "Check the address you typed. If you followed a link from one of our emails, the "
     "link in our most recent email always leads to your application.",
     409: "Your application's page shows where things stand now: the link is in every email "
@@ -30,6 +33,7 @@ _NEXT_STEPS = {
 _CODE_HEADINGS = {
     "already_applied": "You have already applied",
     "course_closed": "Applications for this course are closed",
+    "idempotency_key_reused": "This form was sent already, with other answers",
     "offer_lapsed": "This offer has lapsed",
     "place_booked_for_you": "A place has been booked for you",
 }
@@ -37,6 +41,8 @@ _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
     "already_applied": "The link in that email opens your application's page.",
     "course_closed": "The courses page lists the courses taking applications now.",
+    "idempotency_key_reused": "What it made the first time stands: its link is in the email "
+    "we sent. To book anything else, open the form again and send it from there.",
     "offer_lapsed": "Your application's page says whether a place can still be booked: the "
     "link is in every email we have sent you.",
     "place_booked_for_you": "Nothing has been sent or changed. You need not apply here: the "

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.course import Course
 from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
@@ -18,6 +19,7 @@ from booking.handlers.pages.apply import (
     course_form,
     form_page,
     friendly_error,
+    wrong_address,
 )
 from booking.handlers.pages.courses import course_facts
 from booking.handlers.pages.templates import environment
@@ -56,13 +58,19 @@ def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, st
     listed = []
     for name, reason in errors.items():
         row = _ROW_ERROR.match(name)
+        not_an_address = reason.startswith(NOT_AN_ADDRESS)
         if row is not None:
             number, part = int(row.group(1)) + 1, row.group(2)
             field = f"colleague_{part}_{number}"
             said = f"Colleague {number}'s {'full name' if part == 'name' else 'email address'}"
-            listed.append({"name": field, "message": f"{said}: {reason}", "href": f"#{field}"})
+            message = (
+                wrong_address(f"colleague {number}'s email address")
+                if not_an_address
+                else f"{said}: {reason}"
+            )
+            listed.append({"name": field, "message": message, "href": f"#{field}"})
         elif name in _MANAGER_SAID:
-            message = f"{_MANAGER_SAID[name]}: {reason}"
+            message = wrong_address() if not_an_address else f"{_MANAGER_SAID[name]}: {reason}"
             listed.append({"name": name, "message": message, "href": f"#{name}"})
         else:
             value = values.get(name, "")

@@ -39,7 +39,8 @@ def idempotency_key_header(description: str) -> Fragment:
         "name": "Idempotency-Key",
         "in": "header",
         "required": False,
-        "description": description,
+        "description": f"{description}; the same key with other answers is refused: 409 "
+        "`idempotency_key_reused`, nothing changed",
         "schema": {"type": "string", "minLength": shortest, "maxLength": longest},
     }
 

@@ -34,7 +34,7 @@ from booking.handlers.routes.answers import (
 )
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
-from booking.handlers.routes.transfers import TRANSFER_DONE
+from booking.handlers.routes.transfers import TRANSFER_NOTICES
 from booking.services.console import MAX_QUERY_LENGTH
 
 CONSOLE = Function.CONSOLE
@@ -113,8 +113,12 @@ _UPLOAD = form(
     ("csrf_token", "upload_course_id", "definition"),
 )
 
+APPROVED = "approved"
+# An approval on a full course: the applicant went to its waiting list, not offered a place.
+APPROVED_WAITLISTED = "approved_waitlisted"
+
 ACTIONS: tuple[Route, ...] = (
-    _action("approve", "consoleApprove", "Approve: offer a place", "approved"),
+    _action("approve", "consoleApprove", "Approve: offer a place", APPROVED),
     _action(
         "decline",
         "consoleDecline",
@@ -158,7 +162,9 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
-DONE = tuple(sorted({str(action.done) for action in ACTIONS} | {TRANSFER_DONE}))
+DONE = tuple(
+    sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
+)
 
 PAGES: tuple[Route, ...] = (
     Route(

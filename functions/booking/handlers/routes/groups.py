@@ -105,13 +105,15 @@ GROUPS: tuple[Route, ...] = (
         "held at once: until the checkout expires or the invoice falls due, then once paid "
         "until the colleagues apply (`apply_by`). Stripe is told the number of places, never "
         "who they are for. 409 `course_full` when the seats are not free (or people wait), "
-        "`approval_required` on courses whose places are given after review. 422 beside a "
+        "`approval_required` on courses whose places are given after review, "
+        "`idempotency_key_reused` when the Idempotency-Key was used for a booking with other "
+        "answers. 422 beside a "
         "colleague (`colleagues.N.email`) who already has a place on the course or has "
         "applied for one: one person holds one place.",
         parameters=(
             COURSE_ID,
             idempotency_key_header(
-                "A retried booking with the same key gets the first answer "
+                "A retried booking with the same key and answers gets the first answer "
                 "(the HTML form carries it as the hidden field `idempotency_key`)"
             ),
         ),

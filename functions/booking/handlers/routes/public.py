@@ -133,7 +133,9 @@ PUBLIC: tuple[Route, ...] = (
         "for the course; an unknown or used-up code is a 422 on `discount_code`.",
         parameters=(
             COURSE_ID,
-            idempotency_key_header("A retried submission with the same key gets the first answer"),
+            idempotency_key_header(
+                "A retried submission with the same key and answers gets the first answer"
+            ),
         ),
         body=_APPLICATION_FORM,
         tags=("public",),

@@ -27,6 +27,19 @@ TRANSFER_DONE = "moved"
 MOVE_ASKED = "move_asked"
 MOVE_WITHDRAWN = "move_withdrawn"
 MOVE_WAITING = "move_waiting"  # joined a full cohort's waiting list
+# Asked again (a double click, Back and send): the move made, or asked for, by an earlier
+# request; this one changed nothing and emailed nobody.
+MOVED_ALREADY = "moved_already"
+MOVE_ASKED_ALREADY = "move_asked_already"
+# Every notice the application's page may be sent to after a move's form.
+TRANSFER_NOTICES = (
+    TRANSFER_DONE,
+    MOVE_ASKED,
+    MOVE_WITHDRAWN,
+    MOVE_WAITING,
+    MOVED_ALREADY,
+    MOVE_ASKED_ALREADY,
+)
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
@@ -121,7 +134,11 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "/admin/applications/{application_id}/transfer",
         "transferBooking",
         "Move a confirmed booking to another cohort of its programme",
-        {"200": json_answer("AdminApplicationOut", "The application after the move")},
+        {
+            "200": json_answer(
+                "MoveOut", "The application after the move, and whether it was made already"
+            )
+        },
         errors=BODY_ACTION_ERRORS,
         description=_MOVE_RULES,
         parameters=(_APPLICATION,),
@@ -185,7 +202,8 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
             "303": see_other(
                 f"Done: to the application's page with `?done={TRANSFER_DONE}` "
                 f"(`{MOVE_ASKED}`: a dearer move asked; `{MOVE_WAITING}`: on the full "
-                f"cohort's waiting list)"
+                f"cohort's waiting list; `{MOVED_ALREADY}`, `{MOVE_ASKED_ALREADY}`: asked "
+                f"again, an earlier request had done it and nothing changed)"
             ),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The cohorts' page again, saying why not"),
