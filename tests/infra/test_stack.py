@@ -216,7 +216,12 @@ def test_mailer_ses_scoped_to_identity_and_configuration_set(dev: Synth) -> None
 
 def test_mailer_table_access(dev: Synth) -> None:
     dynamo = {a for a in actions_of(dev, HANDLERS["mailer"]) if a.startswith("dynamodb:")}
+    # ConditionCheckItem and DeleteItem: the send's lease, taken in one transaction with the
+    # check that its person is not erased, and released once SES has answered
+    # (services/send_leases.py).
     assert dynamo == {
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
@@ -240,12 +245,13 @@ def test_ses_events_only_puts_items(dev: Synth) -> None:
     assert send["Resource"] == {"Fn::GetAtt": [dlq, "Arn"]}
 
 
-def test_only_the_refund_paths_erasure_and_the_outbox_relays_can_delete(dev: Synth) -> None:
+def test_only_the_refund_paths_erasure_the_outbox_relays_and_send_leases_can_delete(dev: Synth) -> None:
     # The webhook's refund transaction and an organiser's cancel end the enrolment item;
     # erasure deletes a person's items; the relays delete outbox items once queued (the stream
     # relay, and the sweep for what the stream left); a manager's change to a group's places
-    # withdraws a colleague's application (the API). Nothing else deletes.
-    deleting = {"admin", "console", "webhook", "relay", "reminders", "api"}
+    # withdraws a colleague's application (the API); the mailer releases a send's lease once
+    # SES has answered. Nothing else deletes.
+    deleting = {"admin", "console", "webhook", "relay", "reminders", "api", "mailer"}
     for key, handler in HANDLERS.items():
         deletes = "dynamodb:DeleteItem" in actions_of(dev, handler)
         assert deletes == (key in deleting), key
