@@ -245,7 +245,9 @@ def test_ses_events_only_puts_items(dev: Synth) -> None:
     assert send["Resource"] == {"Fn::GetAtt": [dlq, "Arn"]}
 
 
-def test_only_the_refund_paths_erasure_the_outbox_relays_and_send_leases_can_delete(dev: Synth) -> None:
+def test_only_the_refund_paths_erasure_the_outbox_relays_and_send_leases_can_delete(
+    dev: Synth,
+) -> None:
     # The webhook's refund transaction and an organiser's cancel end the enrolment item;
     # erasure deletes a person's items; the relays delete outbox items once queued (the stream
     # relay, and the sweep for what the stream left); a manager's change to a group's places
