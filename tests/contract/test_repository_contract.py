@@ -23,6 +23,7 @@ from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
+from tests.support.discount_codes import a_discount_code
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 S = ApplicationStatus
@@ -128,15 +129,7 @@ def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
 
 
 def code(max_uses: int | None = 1, **changes: object) -> DiscountCode:
-    return DiscountCode(
-        code="Half-Price",
-        course_id="c1",
-        promotion_code_id="promo_1",
-        coupon_id="coupon_1",
-        percent_off=50,
-        currency="gbp",
-        max_uses=max_uses,
-    ).model_copy(update=changes)
+    return a_discount_code(code="Half-Price", course_id="c1", max_uses=max_uses, **changes)
 
 
 def coded(app_id: str, email: str, **changes: object) -> Application:
