@@ -368,17 +368,7 @@ def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
         unit_amount = wire.parse_int(
             price_data["unit_amount"], f"{param}[price_data][unit_amount]", minimum=0
         )
-        product_data = price_data.get("product_data")
-        if isinstance(product_data, dict) and isinstance(product_data.get("name"), str):
-            names.append(product_data["name"])
-        elif "product" in price_data:
-            names.append(str(price_data["product"]))
-        else:
-            raise wire.StripeError(
-                400,
-                "Missing required param: product_data[name].",
-                param=f"{param}[price_data][product_data][name]",
-            )
+        names.append(_product_name(price_data, param))
         if item.get("quantity") in (None, ""):
             raise wire.StripeError(
                 400, "Missing required param: quantity.", param=f"{param}[quantity]"
@@ -387,6 +377,20 @@ def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
         total += unit_amount * quantity
     assert currency is not None
     return total, currency, names
+
+
+def _product_name(price_data: dict[str, Any], param: str) -> str:
+    """What a line item is called: its ``product_data[name]``, or the product it names."""
+    product_data = price_data.get("product_data")
+    if isinstance(product_data, dict) and isinstance(product_data.get("name"), str):
+        return str(product_data["name"])
+    if "product" in price_data:
+        return str(price_data["product"])
+    raise wire.StripeError(
+        400,
+        "Missing required param: product_data[name].",
+        param=f"{param}[price_data][product_data][name]",
+    )
 
 
 def _at_least_the_minimum(total: int, currency: str) -> None:

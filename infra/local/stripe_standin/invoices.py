@@ -223,27 +223,8 @@ class InvoiceDrafts:
             )
         amount = wire.parse_int(params["amount"], "amount", minimum=0)
         currency = wire.require_str(params, "currency").lower()
-        invoice: dict[str, Any] | None = None
         invoice_id = wire.optional_str(params, "invoice")
-        if invoice_id is not None:
-            invoice = wire.find(store.invoices, invoice_id, "invoice")
-            if invoice["status"] != "draft":
-                raise wire.StripeError(
-                    400,
-                    f"You can only add invoice items to draft invoices; {invoice_id} is "
-                    f"{invoice['status']}.",
-                    param="invoice",
-                )
-            if invoice["customer"] != customer["id"]:
-                raise wire.StripeError(
-                    400, "The invoice belongs to another customer.", param="invoice"
-                )
-            if invoice["currency"] != currency:
-                raise wire.StripeError(
-                    400,
-                    f"The invoice's currency is {invoice['currency']}, not {currency}.",
-                    param="currency",
-                )
+        invoice = None if invoice_id is None else self._draft_for(invoice_id, customer, currency)
         now = store.now()
         item = store.fixture("invoiceitem")
         item.update(
@@ -272,6 +253,28 @@ class InvoiceDrafts:
             self._total(invoice)
         outgoing.append(store.record_event("invoiceitem.created", item, request))
         return copy.deepcopy(item)
+
+    def _draft_for(
+        self, invoice_id: str, customer: Mapping[str, Any], currency: str
+    ) -> dict[str, Any]:
+        """The invoice an item is added to: a draft, the customer's, in the item's currency."""
+        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
+        if invoice["status"] != "draft":
+            raise wire.StripeError(
+                400,
+                f"You can only add invoice items to draft invoices; {invoice_id} is "
+                f"{invoice['status']}.",
+                param="invoice",
+            )
+        if invoice["customer"] != customer["id"]:
+            raise wire.StripeError(400, "The invoice belongs to another customer.", param="invoice")
+        if invoice["currency"] != currency:
+            raise wire.StripeError(
+                400,
+                f"The invoice's currency is {invoice['currency']}, not {currency}.",
+                param="currency",
+            )
+        return invoice
 
     def _attach(self, invoice: dict[str, Any], item: dict[str, Any]) -> None:
         item["invoice"] = invoice["id"]
