@@ -34,6 +34,16 @@ LEFT_OUT = {
     "relay": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its sweep withdraws lapsed groups' places but never takes one: no part of applying.
     "reminders": ("booking.services.applications", "booking.services.checkouts"),
+    # The waiting list's place, the certificate, the dearer move and the group's emails are
+    # loaded by the messages that say them (services.email_composing, services.mailer).
+    "mailer": (
+        "booking.services.waitlist",
+        "booking.services.register",
+        "booking.services.group_emails",
+        "booking.domain.dearer_moves",
+        "booking.domain.settlement",
+        "booking.domain.groups",
+    ),
 }
 
 
