@@ -11,12 +11,14 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.errors import NotFound
+from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import (
     GroupBooking,
     GroupMove,
     decide_ended,
     decide_paid,
+    ending_of,
     lapsed,
     paid,
 )
@@ -73,12 +75,13 @@ def group_money_event(
     amount: int = 0,
     currency: str = "",
     payment_intent: str | None = None,
-    invoice_status: str = "void",
+    ended_as: GroupEnding | None = None,
     checked_at_stripe: bool = False,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``paid_now``: it reports a payment;
-    otherwise the object ended unpaid (expired, voided, uncollectible). ``checked_at_stripe``:
+    otherwise the object ended unpaid, as ``ended_as`` says (expired, voided, uncollectible;
+    a void an organiser asked for is theirs: ``ending_of``). ``checked_at_stripe``:
     ``payment_intent`` was read from Stripe's own object (an invoice's payment), not taken
     from the event."""
     group_id = ports.groups.group_of_object(object_id)
@@ -112,7 +115,8 @@ def group_money_event(
         if move is GroupMove.PAID:
             new = paid(group, payment_intent, now)
         elif move is GroupMove.LAPSED:
-            new = lapsed(group, now, invoice_status)
+            assert ended_as is not None, "an ending event says how the object ended"
+            new = lapsed(group, now, ending_of(group, object_id, ended_as))
         else:
             new = group
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)

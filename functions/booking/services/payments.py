@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, PaymentRecord
 from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
@@ -256,13 +257,18 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
         amount=event.amount_total,
         currency=event.currency,
         payment_intent=event.payment_intent if not ended else None,
+        ended_as=_GROUP_CHECKOUT_ENDINGS.get(event.kind),
     )
     return _outcome_of_group(outcome) if outcome is not None else None
 
 
 _GROUP_INVOICE_ENDINGS = {
-    InvoiceEventKind.VOIDED: "void",
-    InvoiceEventKind.UNCOLLECTIBLE: "uncollectible",
+    InvoiceEventKind.VOIDED: GroupEnding.VOIDED_AT_STRIPE,
+    InvoiceEventKind.UNCOLLECTIBLE: GroupEnding.MARKED_UNCOLLECTIBLE,
+}
+_GROUP_CHECKOUT_ENDINGS = {
+    CheckoutEventKind.EXPIRED: GroupEnding.CHECKOUT_EXPIRED,
+    CheckoutEventKind.FAILED: GroupEnding.PAYMENT_FAILED,
 }
 
 
@@ -282,7 +288,7 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         amount=event.amount_paid,
         currency=event.currency,
         payment_intent=event.payment_intent,
-        invoice_status=_GROUP_INVOICE_ENDINGS.get(event.kind, "void"),
+        ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
     )
     return _outcome_of_group(outcome) if outcome is not None else None
