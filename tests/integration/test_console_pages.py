@@ -185,7 +185,10 @@ def test_approving_on_a_full_course_says_the_applicant_went_to_the_waiting_list(
     assert reply.headers["location"] == f"{path}?done=approved_waitlisted"
     assert _stored(system, application["application_id"])["status"] == "waitlisted"
     said = text_of(browser.get(reply.headers["location"]).body)
-    assert "the applicant is on its waiting list and has been emailed that" in said
+    assert (
+        "the applicant is on its waiting list, and is offered a place when one frees. They "
+        "have been emailed that." in said
+    )
     assert "Approved. The applicant has been emailed." not in said
 
 
