@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.domain.application import ApplicationStatus
-from booking.handlers.console_notices import DONE_WORDS, done_notice
+from booking.handlers.console_notices import DONE_WORDS, NOT_EMAILED_SUPPRESSED, done_notice
 from tests.support.applications import an_application
 
 S = ApplicationStatus
@@ -61,3 +61,15 @@ def test_an_erased_persons_cancellation_says_the_money_and_that_nobody_was_email
     cancelled = an_application(S.CONFIRMED, at=NOW).model_copy(update=changes)
     assert done_notice("cancelled", cancelled, "gbp") == f"{did} The applicant has been emailed."
     assert done_notice("cancelled", cancelled.erased(NOW), "gbp") == f"{did} {NOBODY}"
+
+
+def test_a_suppressed_address_is_never_said_to_have_been_emailed() -> None:
+    live = an_application(S.CONFIRMED, at=NOW)
+    for done, (_, told) in DONE_WORDS.items():
+        said = done_notice(done, live, "gbp", suppressed=True)
+        assert not _claims_an_email(said), said
+        if told:
+            assert said.endswith(NOT_EMAILED_SUPPRESSED)
+    # Erased wins: the erasure is the reason nobody was emailed.
+    erased = done_notice("cancelled", live.erased(NOW), "gbp", suppressed=True)
+    assert erased.endswith(NOBODY)

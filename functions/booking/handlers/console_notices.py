@@ -5,7 +5,8 @@ its use case returned).
 Each notice is what was done, then who was emailed about it. Whether anyone was is said from
 the application as the action left it, by the one rule of who can be told
 (``domain.commands.nobody_to_tell``): an erased person's booking is never said to have emailed
-them, since nothing is sent to an erased person (the mailer refuses)."""
+them, since nothing is sent to an erased person (the mailer refuses); nor is a person whose
+address is suppressed (the mailer skips it)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.wording import money_words, refunded_earlier_words
 
 _EMAILED = "The applicant has been emailed."
+NOT_EMAILED_SUPPRESSED = (
+    "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
+    "none are sent to it."
+)
 
 # Each notice: what was done, and the email it sent ("" when it sends none).
 DONE_WORDS: dict[str, tuple[str, str]] = {
@@ -63,10 +68,13 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def done_notice(done: str, application: Application, currency: str) -> str:
+def done_notice(
+    done: str, application: Application, currency: str, *, suppressed: bool = False
+) -> str:
     """What the action just taken did, said from where the application now stands: a
     cancellation says whether money is going back; nobody is said to have been emailed who
-    cannot be (their data erased)."""
+    cannot be (their data erased, or ``suppressed``: their address is, the mailer sending it
+    nothing)."""
     did, told = DONE_WORDS.get(done, ("", ""))
     if done == "cancelled" and application.status in (
         ApplicationStatus.CANCELLED,
@@ -76,6 +84,8 @@ def done_notice(done: str, application: Application, currency: str) -> str:
     refusal = nobody_to_tell(application)
     if told and refusal is not None:
         told = f"Nobody was emailed: {refusal.message}."
+    elif told and suppressed:
+        told = NOT_EMAILED_SUPPRESSED
     return " ".join(part for part in (did, told) if part)
 
 
