@@ -48,8 +48,8 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
 from booking.services.group_emails import GroupEmailOutcome, send_group_email
-from booking.services.ports import EmailClaim, EmailSendError, Ports
-from booking.services.send_leases import SEND_LEASE, can_still_call_ses
+from booking.services.ports import EmailClaim, Ports
+from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -180,16 +180,9 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
-    try:
+    with sending_under_lease(ports, job.job_id, application.application_id):
         _record_told(ports, application, calendar, now)
-        if not can_still_call_ses(ports, until):
-            raise EmailSendError("too late in the send's lease to call SES")
-        ports.sender.send(message)
-    except EmailSendError:
-        repo.finish_email(job.job_id, "failed", ports.clock())
-        raise
-    finally:
-        repo.release_send(application.application_id, job.job_id)
+        send_in_lease(ports, message, until)
     sent_at = ports.clock()
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(message.to), sent_at)

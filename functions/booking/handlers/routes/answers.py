@@ -6,6 +6,7 @@ generated from the models only when the document is built.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from booking.handlers.routes import Fragment
@@ -115,6 +116,14 @@ def query(name: str, description: str, required: bool = False, **constraints: An
         "description": description,
         "schema": {"type": "string", **constraints},
     }
+
+
+def done_query(words: Iterable[str]) -> Fragment:
+    """The ``done`` a console page is given by the redirect after an organiser's action (one
+    of ``words``): the page says what was done."""
+    return query(
+        "done", "Set by the redirect after an action: the page says it was done", enum=list(words)
+    )
 
 
 # The path parameters many routes name a thing by.

@@ -24,6 +24,7 @@ from booking.handlers.routes.answers import (
     ROSTER_SAID,
     TICKED,
     console_form,
+    done_query,
     download,
     form,
     page,
@@ -306,11 +307,7 @@ PAGES: tuple[Route, ...] = (
         {"200": page("The application"), "404": _NO_APPLICATION},
         parameters=(
             _APPLICATION,
-            query(
-                "done",
-                "Set by the redirect after an action: the page says it was done",
-                enum=list(DONE),
-            ),
+            done_query(DONE),
         ),
         tags=TAGS,
     ),

@@ -9,6 +9,7 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     DISCOUNT_CODE,
     console_form,
+    done_query,
     page,
     path_parameter,
     query,
@@ -42,11 +43,7 @@ MONEY: tuple[Route, ...] = (
         {"200": page("The codes and the form for a new one"), "404": NO_COURSE},
         parameters=(
             COURSE_ID,
-            query(
-                "done",
-                "Set by the redirect after a change: the page says it was done",
-                enum=list(CODES_DONE),
-            ),
+            done_query(CODES_DONE),
             query("code", "With done: the code it was done to", maxLength=40),
         ),
         tags=TAGS,

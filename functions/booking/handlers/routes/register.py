@@ -10,13 +10,13 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     CSRF_FIELD,
     console_form,
+    done_query,
     download,
     form,
     json_answer,
     json_body,
     page,
     path_parameter,
-    query,
     see_other,
 )
 
@@ -99,11 +99,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         {"200": page("The register"), "404": page("No such course"), "409": page("No register")},
         parameters=(
             COURSE_ID,
-            query(
-                "done",
-                "Set by the redirect after a change: the page says it was done",
-                enum=list(MARKED_DONE),
-            ),
+            done_query(MARKED_DONE),
         ),
         tags=_CONSOLE,
     ),
