@@ -13,6 +13,7 @@ from booking.adapters.dynamodb import DynamoRepository
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
@@ -67,7 +68,7 @@ def test_a_group_claims_its_seats_with_its_save_and_gives_them_back(
         groups.save_group(saved, None)
     done = groups.save_group(paid(saved, "pi_1", NOW), saved)
     with pytest.raises(StaleWrite):
-        groups.save_group(lapsed(saved, NOW), saved)  # an old version
+        groups.save_group(lapsed(saved, NOW, GroupEnding.CHECKOUT_EXPIRED), saved)  # an old version
     one_off = done.with_place(done.places[0].model_copy(update={"released": True}), NOW)
     groups.save_group(one_off, done)
     assert seats(repository) == 2
@@ -126,7 +127,7 @@ def test_a_course_finds_its_groups_whatever_became_of_them(
     later = group(group_id="g2", created_at=NOW + timedelta(minutes=1), checkout=None)
     second = groups.save_group(later, None)
     groups.save_group(group(group_id="g3", course_id="c2", checkout=None), None)
-    groups.save_group(lapsed(second, NOW), second)
+    groups.save_group(lapsed(second, NOW, GroupEnding.CHECKOUT_EXPIRED), second)
     done = groups.save_group(paid(first, "pi_1", NOW), first)
     found = groups.groups_of_course("c1")
     assert [g.group_id for g in found] == ["g1", "g2"]  # the oldest first, a lapsed one too

@@ -100,8 +100,10 @@ def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
     expect(page.get_by_role("status")).to_contain_text(
         "Invoice voided. The group's seats have gone back to the course"
     )
-    expect(main).to_contain_text("Lapsed: never paid, its places were released")
-    expect(main).to_contain_text("Released: the booking was not paid in time")
+    expect(main).to_contain_text(
+        "Ended: an organiser voided its invoice, so its places were released"
+    )
+    expect(main).to_contain_text("Released: the booking ended before it was paid")
     expect(page.get_by_role("button", name="Void the invoice")).to_have_count(0)
     no_violations(page, "62-group-invoice-voided")
     assert stack.get(f"/courses/{course_id}").json()["places_left"] == 4

@@ -185,8 +185,31 @@ def test_approving_on_a_full_course_says_the_applicant_went_to_the_waiting_list(
     assert reply.headers["location"] == f"{path}?done=approved_waitlisted"
     assert _stored(system, application["application_id"])["status"] == "waitlisted"
     said = text_of(browser.get(reply.headers["location"]).body)
-    assert "the applicant is on its waiting list and has been emailed that" in said
+    assert (
+        "the applicant is on its waiting list, and is offered a place when one frees. They "
+        "have been emailed that." in said
+    )
     assert "Approved. The applicant has been emailed." not in said
+
+
+def test_approving_a_person_whose_address_is_suppressed_says_nobody_was_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Emails to the address bounced before: the mailer sends it nothing, and the notice
+    does not claim it did."""
+    application = _applied(system, system.approval_course(), email="bounced@example.org")
+    system.ports.repository.suppress_address("bounced@example.org", "bounce", system.now())
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    reply = browser.act(f"{path}/approve")
+    assert reply.headers["location"] == f"{path}?done=approved"
+    said = browser.words(reply.headers["location"])
+    assert (
+        "Approved. Nobody was emailed: emails to this person's address bounced or were marked "
+        "as spam, so none are sent to it." in said
+    )
+    assert "has been emailed" not in said
+    assert all("bounced@example.org" not in email.to for email in system.deliver_emails())
 
 
 def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_beside_it(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from booking.domain.application import ERASED_EMAIL
 from tests.integration.test_transfers import Cohorts
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
@@ -81,3 +82,26 @@ def test_with_nothing_left_to_do_the_page_says_why(
     )
     assert cancelled.status == 200
     assert f"No action fits: {NOBODY}." in browser.words(erased)
+
+
+@pytest.mark.parametrize(
+    ("form", "did"),
+    [
+        ({"refund": "on"}, "is being refunded in full through Stripe."),
+        ({}, "Cancelled without a refund: the "),
+    ],
+)
+def test_cancelling_an_erased_persons_booking_says_nobody_was_emailed(
+    system: System, browser: ConsoleBrowser, erased: str, form: dict[str, str], did: str
+) -> None:
+    system.deliver_emails()
+    reply = browser.act(f"{erased}/cancel", **form)
+    assert reply.status == 303, reply.body
+    assert reply.headers["location"] == f"{erased}?done=cancelled"
+    said = browser.words(reply.headers["location"])
+    assert did in said
+    assert f"Nobody was emailed: {NOBODY}." in said
+    assert "has been emailed" not in said
+    # Nothing went to the person (nobody is left to send it to).
+    sent_to = {address for email in system.deliver_emails() for address in email.to}
+    assert not sent_to & {PERSON, ERASED_EMAIL}

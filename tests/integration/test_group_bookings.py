@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from booking.domain.errors import DependencyUnavailable
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
@@ -382,6 +385,7 @@ def test_a_group_paid_by_card_and_one_whose_checkout_expires(system: System) -> 
     session_id = urlsplit(lapsing.json()["pay_url"]).path.rsplit("/", 1)[-1]
     assert system.stripe_local("POST", f"/checkout/{session_id}/expire").status == 200
     assert manager_view(system, lapsing.json())["status"] == "lapsed"
+    assert manager_view(system, lapsing.json())["ended_because"] == "checkout_expired"
     assert places_left(system, COURSE_ID) == left - 2
 
 
@@ -395,13 +399,16 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
     with system.standin.webhooks_held():
         system.scheduled_run(system.now())
     assert manager_view(system, by_card)["status"] == "lapsed"
+    assert manager_view(system, by_card)["ended_because"] == "checkout_expired"
     assert manager_view(system, by_invoice)["status"] == "awaiting_invoice_payment"
+    assert manager_view(system, by_invoice)["ended_because"] is None
     assert places_left(system) == 3
     due = datetime.fromisoformat(str(by_invoice["hold_expires_at"]))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     with system.standin.webhooks_held():
         system.scheduled_run(system.now())
     assert manager_view(system, by_invoice)["status"] == "lapsed"
+    assert manager_view(system, by_invoice)["ended_because"] == "not_paid_by_deadline"
     assert places_left(system) == 5
     invoice_id = str(by_invoice["pay_url"]).rsplit("/", 1)[-1]
     invoice = system.stripe_local(
@@ -615,6 +622,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
         "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
     )
     assert ended.json()["status"] == "lapsed"
+    assert ended.json()["ended_because"] == "every_place_given_up"
     assert places_left(system) == 3
 
 
@@ -682,6 +690,8 @@ def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids
     assert system.admin("GET", f"/people/{contact}").status == 404
     assert invoice_status(by_contact) == "void"
     assert manager_view(system, by_contact)["status"] == "lapsed"
+    # The organisers read why: not that it went unpaid.
+    assert manager_view(system, by_contact)["ended_because"] == "person_erased"
     assert places_left(system) == 5
     # Erasing the manager of a booking whose invoice is open: the same.
     by_manager = book(
@@ -796,3 +806,27 @@ def test_the_organisers_leave_a_colleagues_booking_to_the_manager(invoiced: Syst
     posted = browser.act(f"/console/applications/{application_id}/cancel", refund="on")
     assert posted.status == 409
     assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"
+
+
+def test_a_booking_stripe_could_not_be_asked_to_charge_ends_saying_so(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe unreachable when the places are booked: the seats go back at once, and the
+    booking, ended, says why (never that it was not paid in time)."""
+    left = places_left(system, COURSE_ID)
+    payments = system.ports.payments
+
+    def unreachable(request: Any) -> Any:
+        raise DependencyUnavailable("the payment provider is unavailable")
+
+    monkeypatch.setattr(payments, "create_checkout", unreachable)
+    path = f"/courses/{COURSE_ID}/group-bookings"
+    body = booking_body(colleagues=COLLEAGUES[:2])
+    reply = system.api("POST", path, json_body=body, headers={"idempotency-key": "down"})
+    assert reply.status == 503, reply.body
+    assert places_left(system, COURSE_ID) == left
+    [line] = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
+    assert (line["status"], line["ended_because"]) == ("lapsed", "payment_not_started")
+    assert line["status_said"] == (
+        "Ended: Stripe could not be reached to take its payment, so its places were released"
+    )

@@ -117,5 +117,6 @@ def test_a_card_group_whose_last_place_is_given_up_before_paying_ends(system: Sy
     )
     assert reply.status == 200, reply.body
     assert reply.json()["status"] == "lapsed"
+    assert reply.json()["ended_because"] == "every_place_given_up"
     assert int(system.course(COURSE_ID)["places_left"]) == left
     assert _session(system, str(group["pay_url"]))["status"] == "expired"

@@ -23,6 +23,9 @@ from tests.support.page_text import text_of
 from tests.support.system import System
 
 MANAGER = ["florence@example.org"]
+BY_ORGANISER = "Ended: an organiser voided its invoice, so its places were released"
+AT_STRIPE = "Ended: its invoice was voided at Stripe (not from here), so its places were released"
+TOLD_BY_ORGANISER = "The invoice was cancelled: the places were released"
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 
 
@@ -71,9 +74,11 @@ def test_voiding_frees_the_seats_offers_them_to_the_waiting_list_and_records_wha
         "lapsed",
         False,
     )
-    assert line["status_said"] == "Lapsed: never paid, its places were released"
+    assert line["status_said"] == BY_ORGANISER
+    assert line["ended_because"] == "voided_by_organiser"
     assert [p["state"] for p in line["places"]] == ["never_paid"] * 3
     assert manager_view(system, group)["status"] == "lapsed"
+    assert manager_view(system, group)["ended_because"] == "voided_by_organiser"
     assert all(p["apply_url"] is None for p in manager_view(system, group)["places"])
     assert system.status_of(waiting)["status"] == "offered"
     assert places_left(system) == 2  # three freed, one held for the person offered it
@@ -84,29 +89,42 @@ def test_voiding_frees_the_seats_offers_them_to_the_waiting_list_and_records_wha
     assert (money["paid"], money["refunded"], money["invoiced_unpaid"]) == (0, 0, 0)
     assert money["group_places"] == 0
     [told] = _what_the_manager_was_told(system)
-    assert told.startswith("Not paid in time: the places were released")
+    assert told.startswith(TOLD_BY_ORGANISER)
     # Stripe's own invoice.voided, when it arrives, changes nothing more.
     assert all(reply.status == 200 for reply in system.webhook_replies)
     assert _what_the_manager_was_told(system) == []
 
 
-def test_an_organisers_void_ends_the_group_as_stripes_own_void_does(system: System) -> None:
-    """One decision: a group voided here and one voided at Stripe end the same way."""
+def test_an_organisers_void_ends_the_group_as_stripes_own_void_does_but_says_who_voided(
+    system: System,
+) -> None:
+    """One decision: a group voided here and one voided at Stripe end the same way (seats,
+    status, one email each), each saying truly who voided the invoice."""
     invoiced_cohort(system, capacity=6)
     by_organiser = invoiced_group(system)
     at_stripe = invoiced_group(system, colleagues=OTHERS)
     system.deliver_emails()
 
     assert _void(system, by_organiser).status == 200
-    from_here = _what_the_manager_was_told(system)
+    [from_here] = [e for e in system.deliver_emails() if e.to == MANAGER]
     sent = system.stripe_local("POST", f"/invoices/{_invoice_id(at_stripe)}/void")
     assert sent.status == 200, sent.body
-    from_stripe = _what_the_manager_was_told(system)
+    [from_stripe] = [e for e in system.deliver_emails() if e.to == MANAGER]
 
-    assert from_here == from_stripe
-    assert len(from_here) == 1
+    assert from_here.subject.startswith(TOLD_BY_ORGANISER)
+    here_said = " ".join(from_here.text.split())
+    assert "the course's organisers cancelled (voided) the invoice for them" in here_said
+    assert "not paid" not in here_said + from_here.subject
+    assert from_stripe.subject.startswith("The invoice was cancelled: the places were released")
+    there_said = " ".join(from_stripe.text.split())
+    assert "the invoice for them was cancelled (voided)." in there_said
+    assert "organisers" not in there_said
     here, there = manager_view(system, by_organiser), manager_view(system, at_stripe)
     assert (here["status"], there["status"]) == ("lapsed", "lapsed")
+    assert (here["ended_because"], there["ended_because"]) == (
+        "voided_by_organiser",
+        "voided_at_stripe",
+    )
     assert [p["state"] for p in here["places"]] == ["not_applied"] * 3
     assert [p["state"] for p in there["places"]] == ["not_applied"] * 2
     assert places_left(system) == 6
@@ -114,10 +132,61 @@ def test_an_organisers_void_ends_the_group_as_stripes_own_void_does(system: Syst
         g["group_id"]: g
         for g in system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
     }
-    assert (
-        lines[by_organiser["group_id"]]["status_said"]
-        == (lines[at_stripe["group_id"]]["status_said"])
+    assert lines[by_organiser["group_id"]]["status_said"] == BY_ORGANISER
+    assert lines[at_stripe["group_id"]]["status_said"] == AT_STRIPE
+
+
+def test_stripes_void_arriving_after_the_organisers_keeps_their_reason_and_one_email(
+    invoiced: System,
+) -> None:
+    """Stripe's own ``invoice.voided`` held until the organiser's void has ended the group:
+    it neither says the invoice was voided at Stripe nor emails the manager again."""
+    system = invoiced
+    group = invoiced_group(system)
+    system.deliver_emails()
+    with system.standin.webhooks_held():
+        assert _void(system, group).status == 200
+        assert manager_view(system, group)["ended_because"] == "voided_by_organiser"
+        [told] = _what_the_manager_was_told(system)
+    assert system.webhook_replies[-1].status == 200  # Stripe's event, handled now
+    assert told.startswith(TOLD_BY_ORGANISER)
+    assert manager_view(system, group)["ended_because"] == "voided_by_organiser"
+    assert _what_the_manager_was_told(system) == []
+    page = system.api(
+        "GET",
+        f"/groups/{group['group_id']}?token={group['token']}",
+        headers={"accept": "text/html"},
     )
+    assert TOLD_BY_ORGANISER in text_of(page.body)
+    assert "Not paid in time" not in text_of(page.body)
+
+
+def test_stripes_void_arriving_before_the_organisers_step_applies_it_is_theirs(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe's ``invoice.voided`` handled while Stripe is still answering the void (in
+    process, the stand-in delivers it inside the call), before the organiser's own step: the
+    group ends as the organiser's void all the same, and the manager is told once."""
+    system = invoiced
+    group = invoiced_group(system)
+    system.deliver_emails()
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    seen: list[Any] = []
+
+    def and_look(invoice_id: str) -> str:
+        answer = stripes_void(invoice_id)
+        seen.append(system.ports.groups.get_group(group["group_id"]))
+        return answer
+
+    monkeypatch.setattr(payments, "void_invoice", and_look)
+    assert _void(system, group).status == 200
+    [ended_by_stripes_event] = seen
+    assert ended_by_stripes_event.status == "lapsed"
+    assert ended_by_stripes_event.ended_because == "voided_by_organiser"
+    assert manager_view(system, group)["ended_because"] == "voided_by_organiser"
+    [told] = _what_the_manager_was_told(system)
+    assert told.startswith(TOLD_BY_ORGANISER)
 
 
 def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: System) -> None:
@@ -202,7 +271,7 @@ def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
     after = browser.words(done.headers["location"])
     assert "Invoice voided. The group's seats have gone back to the course" in after
     assert "Void the invoice" not in after
-    assert "Lapsed: never paid, its places were released" in after
+    assert BY_ORGANISER in after
     assert manager_view(system, group)["status"] == "lapsed"
 
     again = browser.post(action, csrf_token=browser.csrf(page))
@@ -256,10 +325,11 @@ def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_w
 
     code, out = run("void-group-invoice", group["group_id"])
     assert code == 0, out
-    assert "Invoice voided. St Elsewhere NHS Trust: Lapsed: never paid" in out
+    assert f"Invoice voided. St Elsewhere NHS Trust: {BY_ORGANISER}." in out
     assert places_left(system) == 5
     code, listed = run("group-bookings", INVOICED)
     assert "Invoice open" not in listed
+    assert f"St Elsewhere NHS Trust: 3 places ({BY_ORGANISER})" in listed
     code, out = run("void-group-invoice", group["group_id"])
     assert code != 0
     assert "this group booking has no open invoice" in out.lower()

@@ -79,6 +79,7 @@ def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> N
         system.scheduled_run(system.now())
     [told] = _told(system)
     assert told.subject.startswith("Not paid in time: the places were released")
+    assert "the payment by card was not made before the checkout expired" in told.text
     assert f"/courses/{INVOICED}/group-booking" in told.text
     system.scheduled_run(system.now() + timedelta(hours=1))
     assert _told(system) == []
@@ -166,11 +167,12 @@ def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
     )
     line = _overview(system, group)
     assert line["status_said"] == (
-        "Lapsed: not paid in time, its places were released; a payment it could not take "
-        "(£600.00) was refunded in full"
+        "Lapsed: its card payment was not made before the checkout expired, so its places were "
+        "released; a payment it could not take (£600.00) was refunded in full"
     )
+    assert line["ended_because"] == "checkout_expired"
     assert {p["state_said"] for p in line["places"][:2]} == {
-        "Released: the booking was not paid in time"
+        "Released: the booking ended before it was paid"
     }
 
 

@@ -238,6 +238,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.foreign_payments: Counter[str] = Counter()
         self.sequence = 0
         self.groups_made: dict[str, dict[str, Any]] = {}  # group id -> the manager's answer
+        self.voided_by_organiser: set[str] = set()  # groups whose invoice an organiser voided
         # The applications as read once for all the invariants of a step (check_invariants).
         self._applications_this_step: dict[str, Any] | None = None
         self._courses_this_step: dict[str, Any] | None = None
@@ -917,6 +918,8 @@ class BookingLifecycle(RuleBasedStateMachine):
         assert reply.status in (200, 409), reply.body
         if reply.status == 200:
             assert reply.json()["status"] == "lapsed"
+            assert reply.json()["ended_because"] == "voided_by_organiser"
+            self.voided_by_organiser.add(group_id)
         else:
             codes = ("no_open_invoice", "invoice_paid", "invoice_replaced")
             assert reply.json()["error"]["code"] in codes, reply.body
@@ -980,6 +983,16 @@ class BookingLifecycle(RuleBasedStateMachine):
             for application in users:
                 assert application.status is S.CONFIRMED
                 assert application.amount_paid == 0
+
+    @invariant()
+    def a_group_that_ended_says_why_and_an_organisers_void_stays_theirs(self) -> None:
+        """Whatever Stripe delivers after (its own ``invoice.voided`` late, twice or out of
+        order), a group an organiser voided says so; every ended group says why."""
+        for group in self._groups():
+            ended = group.status.value == "lapsed"
+            assert (group.ended_because is not None) == ended, group.group_id
+            if group.group_id in self.voided_by_organiser:
+                assert group.ended_because == "voided_by_organiser", group.ended_because
 
     def _every_course_total_is_what_stripe_moved(self, moved: dict[str, tuple[int, int]]) -> None:
         """The course's money as organisers read it (the ``/admin`` totals, which the console's

@@ -7,6 +7,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.billing import PaymentMethod
 from booking.domain.course_money import added_up, course_money, paid_by_group
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupStatus, lapsed, paid
 from booking.domain.money import Money
 from tests.contract.test_repository_contract import NOW, application
@@ -54,7 +55,9 @@ def test_an_open_group_invoice_is_invoiced_unpaid_and_its_places_booked() -> Non
 def test_a_group_never_paid_is_no_booking_but_a_payment_it_gave_back_is_money_moved() -> None:
     open_checkout = group()
     assert course_money([], PRICE, [open_checkout]).group_lines == ()
-    gone = lapsed(group(group_id="g2"), NOW).model_copy(update={"given_back": {"pi_late": 60000}})
+    gone = lapsed(group(group_id="g2"), NOW, GroupEnding.CHECKOUT_EXPIRED).model_copy(
+        update={"given_back": {"pi_late": 60000}}
+    )
     money = course_money([], PRICE, [open_checkout, gone])
     assert (money.paid, money.refunded, money.price, money.group_places) == (60000, 60000, 0, 0)
     assert [g.group_id for g in money.group_lines] == ["g2"]

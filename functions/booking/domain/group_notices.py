@@ -14,7 +14,7 @@ from booking.domain.groups import GroupBooking
 class GroupEvent(StrEnum):
     PLACE_GIVEN_UP = "place_given_up"  # a paid place given up: its share refunded
     INVOICE_REISSUED = "invoice_reissued"  # a place given up before paying: a new invoice
-    HOLD_LAPSED = "hold_lapsed"  # not paid in time: the seats went back
+    HOLD_LAPSED = "hold_lapsed"  # ended unpaid (why: ``GroupBooking.ended_because``)
     UNFILLED_RELEASED = "unfilled_released"  # nobody applied by the deadline: refunded
     PAYMENT_RETURNED = "payment_returned"  # a payment the booking could not take, given back
 
@@ -44,8 +44,8 @@ def manager_told(
 
 
 def lapse_told(group: GroupBooking) -> GroupBooking:
-    """``group``, lapsed unpaid, with the manager's email about it queued: with what it gave
-    back whole (a payment on a replaced checkout or invoice), so the email never says nothing
-    was taken when money came and went back."""
+    """``group``, ended unpaid, with the manager's email about it (saying why) queued: with
+    what it gave back whole (a payment on a replaced checkout or invoice), so the email never
+    says nothing was taken when money came and went back."""
     returned = sum(group.given_back.values())
     return manager_told(group, GroupEvent.HOLD_LAPSED, "lapsed", amount=returned or None)

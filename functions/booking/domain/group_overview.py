@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod
+from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import money_words
 from booking.domain.wording import day_when, moment_when
@@ -27,7 +28,7 @@ PLACE_STATE_WORDS = {
     "confirmed": "Confirmed",
     "given_up": "Given up",
     "released_unfilled": "Released at the apply-by date: nobody applied",
-    "never_paid": "Released: the booking was not paid in time",
+    "never_paid": "Released: the booking ended before it was paid",
     "erased": "Erased: the person was erased; nobody can apply for it until the manager "
     "names someone else",
 }
@@ -60,6 +61,15 @@ class GroupLine(BaseModel):
     pays_said: str = Field(description='How it pays, in words ("Invoice, PO PO-4471")')
     status: str = Field(description="awaiting_payment, awaiting_invoice_payment, paid or lapsed")
     status_said: str = Field(description='Its status in words ("Invoice due by ...")')
+    ended_because: GroupEnding | None = Field(
+        default=None,
+        description="Why it ended unpaid (status `lapsed`): `voided_by_organiser` (an organiser "
+        "voided its invoice here), `not_paid_by_deadline` (its invoice unpaid by its due date), "
+        "`checkout_expired`, `payment_failed`, `voided_at_stripe` (voided at Stripe, not from "
+        "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its invoice's "
+        "addressee erased), `payment_not_started` (Stripe unreachable when it was made); null "
+        "while it has not ended, or when it ended before the reason was recorded",
+    )
     places_booked: int
     places_kept: int
     places_given_up: int
@@ -93,6 +103,7 @@ def group_line(
         pays_said=_pays_said(group),
         status=group.status.value,
         status_said=_status_said(group, kept, timezone, now),
+        ended_because=group.ended_because,
         places_booked=len(group.places),
         places_kept=kept,
         places_given_up=len(group.places) - kept,
@@ -127,15 +138,14 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
             return "Invoice not yet sent"
         return f"Invoice due by {day_when(group.invoice.due_at, timezone)}"
     if group.status is GroupStatus.LAPSED:
+        ending = group.ended_because
         if kept == 0:  # a lapse releases no place: each was given up
-            return "Ended: every place given up before it was paid"
+            ending = GroupEnding.EVERY_PLACE_GIVEN_UP
+        said = organisers_words(ending)
         if group.given_back:
             back = money_words(sum(group.given_back.values()), group.price.currency)
-            return (
-                "Lapsed: not paid in time, its places were released; a payment it could not "
-                f"take ({back}) was refunded in full"
-            )
-        return "Lapsed: never paid, its places were released"
+            return f"{said}; a payment it could not take ({back}) was refunded in full"
+        return said
     if kept == 0:
         unfilled = [p.released_unfilled for p in group.places]
         if all(unfilled):

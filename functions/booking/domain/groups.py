@@ -31,6 +31,7 @@ from booking.domain.application import (
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
+from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
 from booking.domain.group_form import MAX_PLACES as MAX_PLACES
 from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
@@ -106,6 +107,13 @@ class GroupBooking(BaseModel):
     request_fingerprint: str | None = None
     # Past ``apply_by``, the places nobody filled were given up (the sweep's, once).
     unfilled_given_up: bool = False
+    # Why it ended unpaid (``lapsed``), as the step that ended it knew (None: not ended, or
+    # ended before the reason was recorded).
+    ended_because: GroupEnding | None = None
+    # The invoice an organiser asked Stripe to void (recorded before asking): Stripe's own
+    # ``invoice.voided`` for it, which may arrive before the organiser's step applies it, is
+    # the organiser's void, not one made at Stripe.
+    void_asked_for: str | None = None
 
     @property
     def places_kept(self) -> int:
@@ -305,7 +313,8 @@ def decide_paid(
 
 
 def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
-    """The group's checkout expired, or its invoice was voided or not paid in time."""
+    """The group's checkout expired, or its invoice was voided or not paid in time (why:
+    ``ending_of``)."""
     current = (group.checkout is not None and group.checkout.session_id == object_id) or (
         group.invoice is not None and group.invoice.invoice_id == object_id
     )
@@ -333,11 +342,29 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
     )
 
 
-def lapsed(group: GroupBooking, now: datetime, invoice_status: str = "void") -> GroupBooking:
+def ending_of(group: GroupBooking, object_id: str, ended_as: GroupEnding) -> GroupEnding:
+    """Why Stripe's event about ``object_id`` (saying ``ended_as``) ends ``group``: a void of
+    the invoice an organiser asked to void is theirs, whichever of their step and Stripe's
+    event arrives first."""
+    if ended_as is GroupEnding.VOIDED_AT_STRIPE and group.void_asked_for == object_id:
+        return GroupEnding.VOIDED_BY_ORGANISER
+    return ended_as
+
+
+def void_asked(group: GroupBooking, invoice_id: str, now: datetime) -> GroupBooking:
+    """``group`` recording that an organiser asks Stripe to void its invoice ``invoice_id``."""
+    return group.model_copy(update={"void_asked_for": invoice_id, "updated_at": now})
+
+
+def lapsed(group: GroupBooking, now: datetime, because: GroupEnding) -> GroupBooking:
+    """``group`` ended unpaid ``because``: its seats go back, its invoice marked as Stripe
+    holds it after that ending."""
+    invoice_status = INVOICE_STATUS_AFTER.get(because, "void")
     invoice = group.invoice.model_copy(update={"status": invoice_status}) if group.invoice else None
     return group.model_copy(
         update={
             "status": GroupStatus.LAPSED,
+            "ended_because": because,
             "hold_expires_at": None,
             "invoice": invoice,
             "updated_at": now,

@@ -23,7 +23,7 @@ from booking.services.groups import find_group
 GROUP_DONE_WORDS = {
     GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
     "(offered first to anyone on the waiting list), and the manager has been emailed that the "
-    "booking ended unpaid.",
+    "invoice was cancelled.",
 }
 
 

@@ -1,72 +1,111 @@
 """The notice at the top of an application's console page after an organiser's action: what
 the action did, in words (the action redirects with ``?done=<word>``, the word chosen from what
-its use case returned)."""
+its use case returned).
+
+Each notice is what was done, then who was emailed about it. Whether anyone was is said from
+the application as the action left it, by the one rule of who can be told
+(``domain.commands.nobody_to_tell``): an erased person's booking is never said to have emailed
+them, since nothing is sent to an erased person (the mailer refuses); nor is a person whose
+address is suppressed (the mailer skips it)."""
 
 from __future__ import annotations
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
 from booking.domain.wording import money_words, refunded_earlier_words
 
-DONE_WORDS = {
-    "approved": "Approved. The applicant has been emailed.",
-    "approved_waitlisted": "Approved, but the course is full: the applicant is on its waiting "
-    "list and has been emailed that. They are offered a place when one frees.",
-    "declined": "Declined. The applicant has been emailed.",
-    # Said from where the application then stands: whether money is going back (_done).
-    "cancelled": "Cancelled. The applicant has been emailed.",
-    "resent": "The confirmation is on its way to the applicant again.",
-    "funded": "Bursary granted. The applicant has been emailed.",
-    "invoice_resent": "Stripe is sending the invoice to the billing contact again.",
-    "invoice_voided": "Invoice voided. The place has gone back to the course.",
-    "moved": "Moved to the other cohort. The person has been emailed with the calendar update.",
-    "moved_already": "The booking had moved to that cohort already. Nothing changed this "
-    "time, and nobody was emailed again.",
-    "move_asked_already": "The move to that cohort was asked for already: the person has the "
-    "link to pay the difference. Nothing changed this time, and nobody was emailed again.",
-    "move_asked": "The other cohort costs more: the person has been emailed a link to pay the "
-    "difference, and a place there is held for them until then. The booking moves once it is "
-    "paid.",
-    "move_withdrawn": "Move withdrawn. The place held on the other cohort has gone back, and "
-    "the person has been told the booking stays where it is.",
-    "move_waiting": "The booking is on the other cohort's waiting list, in order with the "
-    "people who applied there. It keeps its place here meanwhile and moves when a place frees "
-    "there for it.",
+_EMAILED = "The applicant has been emailed."
+NOT_EMAILED_SUPPRESSED = (
+    "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
+    "none are sent to it."
+)
+
+# Each notice: what was done, and the email it sent ("" when it sends none).
+DONE_WORDS: dict[str, tuple[str, str]] = {
+    "approved": ("Approved.", _EMAILED),
+    "approved_waitlisted": (
+        "Approved, but the course is full: the applicant is on its waiting list, and is "
+        "offered a place when one frees.",
+        "They have been emailed that.",
+    ),
+    "declined": ("Declined.", _EMAILED),
+    # Said from where the application then stands: whether money is going back (_cancelled).
+    "cancelled": ("Cancelled.", _EMAILED),
+    "resent": ("", "The confirmation is on its way to the applicant again."),
+    "funded": ("Bursary granted.", _EMAILED),
+    "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
+    "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
+    "moved": (
+        "Moved to the other cohort.",
+        "The person has been emailed with the calendar update.",
+    ),
+    "moved_already": (
+        "The booking had moved to that cohort already. Nothing changed this time, and nobody "
+        "was emailed again.",
+        "",
+    ),
+    "move_asked_already": (
+        "The move to that cohort was asked for already: the person has the link to pay the "
+        "difference. Nothing changed this time, and nobody was emailed again.",
+        "",
+    ),
+    "move_asked": (
+        "The other cohort costs more: a place there is held for the person until they pay the "
+        "difference, and the booking moves once it is paid.",
+        "They have been emailed a link to pay it.",
+    ),
+    "move_withdrawn": (
+        "Move withdrawn. The place held on the other cohort has gone back, and the booking "
+        "stays where it is.",
+        "The person has been told so.",
+    ),
+    "move_waiting": (
+        "The booking is on the other cohort's waiting list, in order with the people who "
+        "applied there. It keeps its place here meanwhile and moves when a place frees there "
+        "for it.",
+        "",
+    ),
 }
 
 
-def done_notice(done: str, application: Application, currency: str) -> str:
+def done_notice(
+    done: str, application: Application, currency: str, *, suppressed: bool = False
+) -> str:
     """What the action just taken did, said from where the application now stands: a
-    cancellation says whether money is going back."""
-    if done != "cancelled" or application.status not in (
+    cancellation says whether money is going back; nobody is said to have been emailed who
+    cannot be (their data erased, or ``suppressed``: their address is, the mailer sending it
+    nothing)."""
+    did, told = DONE_WORDS.get(done, ("", ""))
+    if done == "cancelled" and application.status in (
         ApplicationStatus.CANCELLED,
         ApplicationStatus.REFUNDED,
     ):
-        return DONE_WORDS.get(done, "")
+        did = _cancelled(application, currency)
+    refusal = nobody_to_tell(application)
+    if told and refusal is not None:
+        told = f"Nobody was emailed: {refusal.message}."
+    elif told and suppressed:
+        told = NOT_EMAILED_SUPPRESSED
+    return " ".join(part for part in (did, told) if part)
+
+
+def _cancelled(application: Application, currency: str) -> str:
+    """A cancellation, with what happens to the money paid."""
     kept = application.amount_kept
-    emailed = "The applicant has been emailed."
     if application.status is ApplicationStatus.REFUNDED or application.status_reason in (
         "refund_requested",
         "cancelled_and_refunded",
     ):
         back = application.latest_refund
         if not back:
-            return "Cancelled. The payment is being refunded through Stripe. " + emailed
+            return "Cancelled. The payment is being refunded through Stripe."
         earlier = refunded_earlier_words(back, application.charges_paid, currency)
         if earlier:
             return (
                 f"Cancelled. {money_words(back, currency)} is being refunded through Stripe "
-                f"({earlier}). " + emailed
+                f"({earlier})."
             )
-        return (
-            f"Cancelled. {money_words(back, currency)} is being refunded in full through Stripe. "
-            + emailed
-        )
+        return f"Cancelled. {money_words(back, currency)} is being refunded in full through Stripe."
     if kept > 0:
-        return (
-            f"Cancelled without a refund: the {money_words(kept, currency)} paid is kept. "
-            "The applicant has been emailed."
-        )
-    return (
-        "Cancelled. No money had been paid, so none is owed either way. "
-        "The applicant has been emailed."
-    )
+        return f"Cancelled without a refund: the {money_words(kept, currency)} paid is kept."
+    return "Cancelled. No money had been paid, so none is owed either way."

@@ -348,7 +348,7 @@ def application_page(
         group_place_note=detail.group_place_note,
         refundable=money_words(detail.refundable, currency) if detail.refundable else "",
         offer_hours=definition.offer_valid_hours,
-        done=done_notice(done, application, currency),
+        done=done_notice(done, application, currency, suppressed=detail.address_suppressed),
         problem=problem,
         values=values or {},
         errors=errors or {},

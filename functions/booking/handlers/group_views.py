@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from booking.domain.group_endings import GroupEnding
 from booking.domain.group_overview import GroupLine
 from booking.domain.money import Money
 from booking.services.group_overview import CourseGroupBookings
@@ -33,6 +34,11 @@ class GroupOut(BaseModel):
     group_id: str
     course_id: str
     status: Literal["awaiting_payment", "awaiting_invoice_payment", "paid", "lapsed"]
+    ended_because: GroupEnding | None = Field(
+        default=None,
+        description="Why it ended unpaid (status `lapsed`), as the organisers' group bookings "
+        "list says it (`GroupLine.ended_because`); null while it has not ended",
+    )
     token: str = Field(description="The manager's secret token (their page's link)")
     manager_url: str = Field(description="The manager's page: each place's state")
     pay_url: str | None = Field(
@@ -59,6 +65,7 @@ def group_out(view: GroupView) -> GroupOut:
         group_id=group.group_id,
         course_id=group.course_id,
         status=group.status.value,
+        ended_because=group.ended_because,
         token=group.token,
         manager_url=view.manager_url,
         pay_url=view.pay_url,

@@ -193,6 +193,9 @@ class ApplicationDetail:
     # Its waiting move's end has passed, the sweep not there yet: that it ended, in words
     # (``domain.wait_ended``; "" otherwise). No withdrawal is offered for it then.
     wait_ended_said: str = ""
+    # Its person's address is suppressed (emails to it bounced, or were marked as spam): the
+    # mailer sends it nothing, so no notice says it was emailed.
+    address_suppressed: bool = False
 
 
 def available_actions(application: Application, *, wait_ended: bool = False) -> frozenset[str]:
@@ -254,6 +257,8 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         else "",
         cohort_names=cohort_names,
         wait_ended_said=wait_ended,
+        address_suppressed=not application.is_erased
+        and ports.repository.is_suppressed(application.answers.email),
     )
 
 

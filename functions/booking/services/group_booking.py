@@ -22,6 +22,7 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import (
     Colleague,
     GroupBooking,
@@ -90,7 +91,8 @@ def book_places(
     try:
         asked = _ask_for_payment(ports, course, saved, due_at)
     except DependencyUnavailable:
-        ports.groups.save_group(lapsed(saved, ports.clock()), saved)
+        ended = lapsed(saved, ports.clock(), GroupEnding.PAYMENT_NOT_STARTED)
+        ports.groups.save_group(ended, saved)
         raise
     return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
 

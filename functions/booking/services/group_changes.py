@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import Conflict, InvalidInput, StaleWrite
+from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
     Colleague,
@@ -287,7 +288,10 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    new = lapsed(released, now) if released.seats_held == 0 else way.ask(released, now)
+    if released.seats_held == 0:
+        new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
+    else:
+        new = way.ask(released, now)
     new = way.told(new, number)
     try:
         saved = ports.groups.save_group(new, group)

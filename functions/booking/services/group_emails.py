@@ -18,6 +18,7 @@ from booking.domain.application import ERASED_EMAIL
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.group_endings import managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
@@ -146,6 +147,10 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         "places_kept": job.places_kept,
         "by_card": group.payment_method is PaymentMethod.CARD,
         "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
+        # A hold that lapsed: why, as the step that ended it recorded (an ended booking never
+        # changes again, so the group's record is the event's).
+        "headline": managers_headline(group.ended_because),
+        "why": managers_why(group.ended_because),
     }
 
 

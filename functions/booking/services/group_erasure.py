@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from booking.domain.application import ERASED, ERASED_EMAIL
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader, void_quietly
@@ -50,7 +51,7 @@ def forget_in_groups(ports: Ports, email: str) -> list[str]:
             ):
                 # As a single applicant's erasure: the open invoice, addressed to someone
                 # erased, is voided (after the save) and the seats it held go back.
-                changed = lapsed(changed, now)
+                changed = lapsed(changed, now, GroupEnding.PERSON_ERASED)
             return ports.groups.save_group(changed, current)
 
         before = found

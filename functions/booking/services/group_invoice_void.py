@@ -2,11 +2,14 @@
 and the console's group bookings page), as they can a one-person invoice
 (``invoicing.void_by_organiser``).
 
-The invoice is voided at Stripe first (refused if it was paid: the payment's event confirms the
-group), then what Stripe's own ``invoice.voided`` means for the group is applied through the
+The group first records that an organiser asks for its invoice's void (``void_asked_for``);
+the invoice is voided at Stripe then (refused if it was paid: the payment's event confirms the
+group), and what Stripe's own ``invoice.voided`` means for the group is applied through the
 webhook's own path (``payments.apply_invoice_event``): the seats go back and are offered to the
-waiting list, the manager is told, exactly as when Stripe's event arrives. When it does arrive
-later, the group has lapsed already and it changes nothing. One path for money.
+waiting list, the manager is told. One path for money. Whichever comes first, this step or
+Stripe's event (which may arrive while Stripe is still answering), the group ends as voided by
+an organiser (``domain.groups.ending_of``), and the manager is told so once; what comes second
+changes nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.services.groups import find_group
+from booking.services.concurrency import retried
+from booking.services.groups import find_group, group_reader
 from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
 
@@ -29,10 +33,9 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
     invoice read was replaced meanwhile (the group keeps its seats on the new one)."""
-    group = find_group(ports, group_id)
+    group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
-    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
-        raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    assert invoice is not None
     if ports.payments.void_invoice(invoice.invoice_id) == "paid":
         raise Conflict(
             "this group's invoice was paid already; its confirmation is on its way",
@@ -60,3 +63,14 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
             code="invoice_replaced",
         )
     return after
+
+
+def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:
+    """``group``, saved recording the organiser's ask to void its open invoice (Conflict
+    ``no_open_invoice`` when it has none)."""
+    invoice = group.invoice
+    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
+        raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    if group.void_asked_for == invoice.invoice_id:
+        return group  # asked already (a retry): nothing to write
+    return ports.groups.save_group(void_asked(group, invoice.invoice_id, ports.clock()), group)

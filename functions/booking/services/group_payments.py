@@ -11,12 +11,14 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.errors import NotFound
+from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import (
     GroupBooking,
     GroupMove,
     decide_ended,
     decide_paid,
+    ending_of,
     lapsed,
     paid,
 )
@@ -69,22 +71,22 @@ def group_money_event(
     *,
     event_id: str,
     object_id: str,
-    paid_now: bool,
+    ended_as: GroupEnding | None,
     amount: int = 0,
     currency: str = "",
     payment_intent: str | None = None,
-    invoice_status: str = "void",
     checked_at_stripe: bool = False,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
-    no group did; the applications' own path takes it). ``paid_now``: it reports a payment;
-    otherwise the object ended unpaid (expired, voided, uncollectible). ``checked_at_stripe``:
+    no group did; the applications' own path takes it). ``ended_as``: how the object ended
+    unpaid (expired, voided, uncollectible; a void an organiser asked for is theirs:
+    ``ending_of``); None: it reports a payment. ``checked_at_stripe``:
     ``payment_intent`` was read from Stripe's own object (an invoice's payment), not taken
     from the event."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
-    if paid_now and payment_intent is not None:
+    if ended_as is None and payment_intent is not None:
         stranger = _payment_not_the_groups(ports, group_id, payment_intent, checked_at_stripe)
         if stranger is not None:
             logger.warning(
@@ -98,7 +100,7 @@ def group_money_event(
         if event_id in group.recent_event_ids:
             return GroupOutcome("ignore", "event already applied", group.group_id, group.status)
         now = ports.clock()
-        if paid_now:
+        if ended_as is None:
             move = decide_paid(group, object_id, amount, currency, payment_intent)
         else:
             move = decide_ended(group, object_id)
@@ -111,8 +113,8 @@ def group_money_event(
                 given_back[payment_intent] = made.amount
         if move is GroupMove.PAID:
             new = paid(group, payment_intent, now)
-        elif move is GroupMove.LAPSED:
-            new = lapsed(group, now, invoice_status)
+        elif move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
+            new = lapsed(group, now, ending_of(group, object_id, ended_as))
         else:
             new = group
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
+from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
@@ -38,8 +39,14 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             lapses = current.hold_lapses_at()
             if lapses is None or lapses > now:
                 return None  # paid or released meanwhile
-            status = "overdue" if current.invoice is not None else "void"
-            ended = lapse_told(lapsed(current, now, status))
+            # An invoice not paid by the end of its due day; a checkout unknown to Stripe, or
+            # whose expiry's event is lost.
+            because = (
+                GroupEnding.NOT_PAID_BY_DEADLINE
+                if current.invoice is not None
+                else GroupEnding.CHECKOUT_EXPIRED
+            )
+            ended = lapse_told(lapsed(current, now, because))
             return ports.groups.save_group(ended, current)
 
         released = retried(release, group_reader(ports, due.group_id), first=due)

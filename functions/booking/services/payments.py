@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, PaymentRecord
 from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
@@ -237,33 +238,35 @@ def _outcome_of_group(outcome: GroupOutcome) -> EventOutcome:
     return EventOutcome(outcome.action, outcome.reason, None, outcome.status)
 
 
+# How each Stripe event that ends a group's checkout or invoice unpaid names the ending.
+_GROUP_INVOICE_ENDINGS = {
+    InvoiceEventKind.VOIDED: GroupEnding.VOIDED_AT_STRIPE,
+    InvoiceEventKind.UNCOLLECTIBLE: GroupEnding.MARKED_UNCOLLECTIBLE,
+}
+_GROUP_CHECKOUT_ENDINGS = {
+    CheckoutEventKind.EXPIRED: GroupEnding.CHECKOUT_EXPIRED,
+    CheckoutEventKind.FAILED: GroupEnding.PAYMENT_FAILED,
+}
+
+
 def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | None:
     """A group's checkout: its payment, or its expiry (None: no group recorded the session).
     A payment still settling changes nothing until it settles or fails."""
-    if event.kind in (CheckoutEventKind.PENDING,):
-        ended = None
-    else:
-        ended = event.kind in (CheckoutEventKind.EXPIRED, CheckoutEventKind.FAILED)
-    if ended is None:
+    if event.kind is CheckoutEventKind.PENDING:
         if ports.groups.group_of_object(event.session_id) is None:
             return None
         return EventOutcome("ignore", "a group's payment is settling")
+    ended_as = _GROUP_CHECKOUT_ENDINGS.get(event.kind)  # None: paid
     outcome = group_money_event(
         ports,
         event_id=event.event_id,
         object_id=event.session_id,
-        paid_now=not ended,
         amount=event.amount_total,
         currency=event.currency,
-        payment_intent=event.payment_intent if not ended else None,
+        payment_intent=event.payment_intent if ended_as is None else None,
+        ended_as=ended_as,
     )
     return _outcome_of_group(outcome) if outcome is not None else None
-
-
-_GROUP_INVOICE_ENDINGS = {
-    InvoiceEventKind.VOIDED: "void",
-    InvoiceEventKind.UNCOLLECTIBLE: "uncollectible",
-}
 
 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
@@ -273,16 +276,14 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         if ports.groups.group_of_object(event.invoice_id) is None:
             return None
         return EventOutcome("ignore", "a group's invoice is overdue")
-    paid_now = event.kind is InvoiceEventKind.PAID
     outcome = group_money_event(
         ports,
         event_id=event.event_id,
         object_id=event.invoice_id,
-        paid_now=paid_now,
         amount=event.amount_paid,
         currency=event.currency,
         payment_intent=event.payment_intent,
-        invoice_status=_GROUP_INVOICE_ENDINGS.get(event.kind, "void"),
+        ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),  # None: paid
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
     )
     return _outcome_of_group(outcome) if outcome is not None else None

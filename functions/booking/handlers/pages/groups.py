@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.course import Course
+from booking.domain.group_endings import GroupEnding, managers_headline
 from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when, money_words
@@ -39,7 +40,6 @@ _GROUP_STATUS = {
     "awaiting_payment": "Waiting for payment by card",
     "awaiting_invoice_payment": "Waiting for the invoice to be paid",
     "paid": "Paid: your colleagues can apply",
-    "lapsed": "Not paid in time: the places were released",
 }
 _MANAGER_FIELDS = (
     ("manager_name", "Your full name", "name", "text"),
@@ -100,16 +100,18 @@ def group_form(
 
 
 def _status_said(group: GroupBooking) -> str:
-    """The booking's state in words: a booking whose places were all given up says so, not
-    that it went unpaid."""
-    if group.status is GroupStatus.LAPSED and all(place.released for place in group.places):
-        return "Every place was given up"
+    """The booking's state in words: one that ended unpaid says why (a booking whose places
+    were all given up says so, not that it went unpaid)."""
+    if group.status is GroupStatus.LAPSED:
+        if all(place.released for place in group.places):
+            return managers_headline(GroupEnding.EVERY_PLACE_GIVEN_UP)
+        return managers_headline(group.ended_because)
     return _GROUP_STATUS[group.status.value]
 
 
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
-        return "Released: the booking was not paid"
+        return "Released: the booking ended before it was paid"
     if state == "released" and any(
         p.number == number and p.released_unfilled for p in group.places
     ):

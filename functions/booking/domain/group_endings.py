@@ -1,0 +1,95 @@
+"""Why a manager's group booking ended unpaid (its status ``lapsed``), and how each reason is
+said: to the organisers (the console, the organiser API, the CLI) and to the manager (their
+page and their email). One place, so no surface says "not paid in time" of a booking whose
+invoice an organiser cancelled.
+
+The reason is decided by the step that ended the booking (``domain.groups.lapsed``) and stored
+with it; a booking that ended before reasons were recorded has none (``None``), and is said in
+words true of every ending.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GroupEnding(StrEnum):
+    VOIDED_BY_ORGANISER = "voided_by_organiser"  # an organiser voided its invoice here
+    NOT_PAID_BY_DEADLINE = "not_paid_by_deadline"  # its invoice unpaid at the end of its due day
+    CHECKOUT_EXPIRED = "checkout_expired"  # its card checkout expired unpaid
+    PAYMENT_FAILED = "payment_failed"  # its checkout's payment failed (a bank debit, say)
+    VOIDED_AT_STRIPE = "voided_at_stripe"  # its invoice voided at Stripe, not from here
+    MARKED_UNCOLLECTIBLE = "marked_uncollectible"  # its invoice marked uncollectible at Stripe
+    EVERY_PLACE_GIVEN_UP = "every_place_given_up"  # the manager gave up each place before paying
+    PERSON_ERASED = "person_erased"  # its manager or billing contact erased: the invoice voided
+    PAYMENT_NOT_STARTED = "payment_not_started"  # Stripe could not be reached when it was made
+
+
+# What the invoice a booking ended with is, at Stripe, after each ending (a card booking has
+# none to mark).
+INVOICE_STATUS_AFTER = {
+    GroupEnding.NOT_PAID_BY_DEADLINE: "overdue",
+    GroupEnding.MARKED_UNCOLLECTIBLE: "uncollectible",
+}
+
+# Each reason, as the organisers read it (the group's ``status_said``).
+ORGANISERS_WORDS = {
+    GroupEnding.VOIDED_BY_ORGANISER: "Ended: an organiser voided its invoice, so its places "
+    "were released",
+    GroupEnding.NOT_PAID_BY_DEADLINE: "Lapsed: its invoice was not paid by its due date, so its "
+    "places were released",
+    GroupEnding.CHECKOUT_EXPIRED: "Lapsed: its card payment was not made before the checkout "
+    "expired, so its places were released",
+    GroupEnding.PAYMENT_FAILED: "Ended: its payment failed, so its places were released",
+    GroupEnding.VOIDED_AT_STRIPE: "Ended: its invoice was voided at Stripe (not from here), so "
+    "its places were released",
+    GroupEnding.MARKED_UNCOLLECTIBLE: "Ended: its invoice was marked uncollectible at Stripe, so "
+    "its places were released",
+    GroupEnding.EVERY_PLACE_GIVEN_UP: "Ended: every place given up before it was paid",
+    GroupEnding.PERSON_ERASED: "Ended: the person its invoice was addressed to was erased, so "
+    "the invoice was voided and its places were released",
+    GroupEnding.PAYMENT_NOT_STARTED: "Ended: Stripe could not be reached to take its payment, "
+    "so its places were released",
+}
+ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
+
+# Each reason, as the manager reads it: the headline (their page's status, the email's subject)
+# and why, as the email says it ("The places ... were released for others to book: <why>.").
+MANAGERS_HEADLINE = {
+    GroupEnding.VOIDED_BY_ORGANISER: "The invoice was cancelled: the places were released",
+    GroupEnding.NOT_PAID_BY_DEADLINE: "Not paid in time: the places were released",
+    GroupEnding.CHECKOUT_EXPIRED: "Not paid in time: the places were released",
+    GroupEnding.PAYMENT_FAILED: "The payment did not go through: the places were released",
+    GroupEnding.VOIDED_AT_STRIPE: "The invoice was cancelled: the places were released",
+    GroupEnding.MARKED_UNCOLLECTIBLE: "The invoice was written off: the places were released",
+    GroupEnding.EVERY_PLACE_GIVEN_UP: "Every place was given up",
+    GroupEnding.PERSON_ERASED: "The invoice was cancelled: the places were released",
+    GroupEnding.PAYMENT_NOT_STARTED: "The payment could not be started: the places were released",
+}
+MANAGERS_HEADLINE_UNKNOWN = "Not paid: the places were released"
+MANAGERS_WHY = {
+    GroupEnding.VOIDED_BY_ORGANISER: "the course's organisers cancelled (voided) the invoice for "
+    "them",
+    GroupEnding.NOT_PAID_BY_DEADLINE: "the invoice for them was not paid by its due date",
+    GroupEnding.CHECKOUT_EXPIRED: "the payment by card was not made before the checkout expired",
+    GroupEnding.PAYMENT_FAILED: "the payment for them did not go through",
+    GroupEnding.VOIDED_AT_STRIPE: "the invoice for them was cancelled (voided)",
+    GroupEnding.MARKED_UNCOLLECTIBLE: "the invoice for them was written off as not to be paid",
+    GroupEnding.EVERY_PLACE_GIVEN_UP: "every place was given up before it was paid",
+    GroupEnding.PERSON_ERASED: "the invoice for them was cancelled when the details of the "
+    "person it was addressed to were erased",
+    GroupEnding.PAYMENT_NOT_STARTED: "the payment for them could not be started",
+}
+MANAGERS_WHY_UNKNOWN = "they were not paid for"
+
+
+def organisers_words(ending: GroupEnding | None) -> str:
+    return ORGANISERS_WORDS_UNKNOWN if ending is None else ORGANISERS_WORDS[ending]
+
+
+def managers_headline(ending: GroupEnding | None) -> str:
+    return MANAGERS_HEADLINE_UNKNOWN if ending is None else MANAGERS_HEADLINE[ending]
+
+
+def managers_why(ending: GroupEnding | None) -> str:
+    return MANAGERS_WHY_UNKNOWN if ending is None else MANAGERS_WHY[ending]
