@@ -142,7 +142,8 @@ def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(
     page.get_by_label("Billing email address").fill(BILLING["billing_email"])
     page.get_by_label("Billing address").fill("1 Hospital Road, Leeds")
     page.get_by_label("Purchase order number").fill(BILLING["po_number"])
-    page.get_by_label("My colleagues agreed").check()
+    expect(page.locator("#consent-hint")).to_contain_text("only to book their places")
+    page.get_by_label("I confirm that each colleague I name knows").check()
     page.get_by_role("button", name="Book the places").click()
     expect(page).to_have_url(re.compile(r"/_local/stripe/invoices/in_"))
     invoice_id = page.url.rsplit("/", 1)[-1]
