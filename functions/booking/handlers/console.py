@@ -52,6 +52,7 @@ from booking.handlers import console_pages as pages
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
+    after_action,
     app,
     callback_url,
     chrome,
@@ -59,6 +60,7 @@ from booking.handlers.console_app import (
     current_session,
     html_page,
     logger,
+    notice_here,
     posted_form,
     query_value,
     served,
@@ -194,7 +196,7 @@ def roster_csv(course_id: str) -> Response[str]:
 @served("consoleApplication")
 def application(application_id: str) -> Response[str]:
     detail = console.application_detail(ports(), application_id)
-    return html_page(200, pages.application_page(chrome(), detail, done=query_value("done")))
+    return html_page(200, pages.application_page(chrome(), detail, done=notice_here().done))
 
 
 # -- actions -------------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ def action(operation_id: str) -> Callable[[Action], Action]:
             except (Conflict, InvalidInput, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
             said = _said(str(done), after)
-            return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
+            return after_action(f"/console/applications/{quote(application_id)}", said)
 
         served(operation_id)(answer)
         return act

@@ -18,6 +18,18 @@ SET_COOKIE = {
         "schema": {"type": "string"},
     }
 }
+# A console action's redirect: the page it leads to says once what was done.
+NOTICE_COOKIE = {
+    "Set-Cookie": {
+        "description": "The one-time notice for the page it leads to: signed, HttpOnly, "
+        "SameSite=Strict, Path=/console, a minute long",
+        "schema": {"type": "string"},
+    }
+}
+NOTICE_ONCE = (
+    "Right after an action that leads here, the page says once what it did (the one-time "
+    "notice cookie the action's redirect set; this page clears it): a reload says nothing again"
+)
 CSRF_FIELD = {
     "type": "string",
     "description": "The session's CSRF token, as every console form carries it",
@@ -79,9 +91,12 @@ def page(description: str) -> dict[str, Any]:
     return {"description": description, "content": dict(HTML_CONTENT)}
 
 
-def see_other(description: str, *, cookies: bool = False, required: bool = True) -> dict[str, Any]:
+def see_other(
+    description: str, *, cookies: bool = False, required: bool = True, notice: bool = False
+) -> dict[str, Any]:
     location = LOCATION if required else {"Location": {"schema": {"type": "string"}}}
-    return {"description": description, "headers": {**location, **(SET_COOKIE if cookies else {})}}
+    said = {**(SET_COOKIE if cookies else {}), **(NOTICE_COOKIE if notice else {})}
+    return {"description": description, "headers": {**location, **said}}
 
 
 def download(media_type: str, filename: str, description: str, body: Fragment) -> dict[str, Any]:

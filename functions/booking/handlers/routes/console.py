@@ -21,6 +21,7 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     COURSE_ID,
     CSRF_FIELD,
+    NOTICE_ONCE,
     ROSTER_SAID,
     TICKED,
     console_form,
@@ -66,7 +67,9 @@ def _action(
         operation_id,
         summary,
         {
-            "303": see_other(f"Done: to the application's page with `?done={done}`"),
+            "303": see_other(
+                f"Done: to the application's page, which says so once (`{done}`)", notice=True
+            ),
             "404": _NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
             **(mistakes if typed else {}),
@@ -162,6 +165,8 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
+# Every notice the application's page may say once after an action (each has its words in
+# ``handlers/console_notices.py``).
 DONE = tuple(
     sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
 )
@@ -304,14 +309,8 @@ PAGES: tuple[Route, ...] = (
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
         {"200": page("The application"), "404": _NO_APPLICATION},
-        parameters=(
-            _APPLICATION,
-            query(
-                "done",
-                "Set by the redirect after an action: the page says it was done",
-                enum=list(DONE),
-            ),
-        ),
+        description=NOTICE_ONCE,
+        parameters=(_APPLICATION,),
         tags=TAGS,
     ),
     *ACTIONS,
