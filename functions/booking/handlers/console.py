@@ -178,7 +178,9 @@ def course(course_id: str) -> Response[str]:
         ports(), course_id, query_value("status"), query_value("q")
     )
     status = 422 if listing.problems else 200
-    warnings = course_form.moved_without_id_warnings(query_value(course_form.MOVED_WITHOUT_ID))
+    notice = notice_here()
+    moved = notice.code if notice.done == course_form.MOVED_WITHOUT_ID else ""
+    warnings = course_form.moved_without_id_warnings(moved)
     return html_page(status, pages.course_page(chrome(), listing, ports().clock(), warnings))
 
 
@@ -346,7 +348,10 @@ def save_course() -> Response[str]:
             upload_errors=again.upload_errors,
         )
         return html_page(http.status_for(refused), page)
-    return http.see_other(course_form.saved_location(saved))
+    location, moved = course_form.saved_location(saved)
+    if moved:
+        return after_action(location, course_form.MOVED_WITHOUT_ID, moved)
+    return http.see_other(location)
 
 
 # -- errors ---------------------------------------------------------------------------------------

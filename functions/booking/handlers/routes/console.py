@@ -219,7 +219,11 @@ PAGES: tuple[Route, ...] = (
         "Create or replace a course, from the form or from a definition file",
         {
             "200": page("The form again with a row added or removed (`rows`): nothing saved"),
-            "303": see_other("Saved: to the course's page"),
+            "303": see_other(
+                "Saved: to the course's page (which warns once of follow-ups without an id "
+                "that the save seemed to move)",
+                notice=True,
+            ),
             "409": page(
                 "The form again, saying why not: fewer places than are taken already, "
                 "too many sessions, or the course changed meanwhile"
@@ -246,7 +250,8 @@ PAGES: tuple[Route, ...] = (
         "/console/courses/{course_id}",
         "consoleCourse",
         "A course's applications, oldest first, filtered by status and a search",
-        {
+        description=NOTICE_ONCE,
+        answers={
             "200": page("The course and its applications"),
             "404": NO_COURSE,
             "422": page(
@@ -265,11 +270,6 @@ PAGES: tuple[Route, ...] = (
                 "q",
                 "Only those whose name, email address or reference contain this",
                 maxLength=MAX_QUERY_LENGTH,
-            ),
-            query(
-                "moved_without_id",
-                "After a save: the days (ISO, comma-separated) of follow-ups without an id "
-                "the save seemed to move, each warned of on the page",
             ),
         ),
         tags=TAGS,
