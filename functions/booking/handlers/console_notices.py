@@ -1,8 +1,11 @@
 """The notice at the top of an application's console page after an organiser's action: what
-the action did, in words (the action redirects with ``?done=<word>``, the word chosen from what
-its use case returned)."""
+the action did, in words, true when it is shown (the action's redirect names the notice for
+one showing, ``console_app.after_action``; the word is chosen from what its use case
+returned)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.wording import money_words, refunded_earlier_words
@@ -34,9 +37,23 @@ DONE_WORDS = {
 }
 
 
+# Notices that say where the application stands as well as what was done: each is said only
+# while that is still so when the page is shown (a place offered meanwhile, a move made or
+# lapsed), and otherwise not at all; the page below says where it stands now.
+_TRUE_WHILE: dict[str, Callable[[Application], bool]] = {
+    "approved_waitlisted": lambda a: a.status is ApplicationStatus.WAITLISTED,
+    "move_asked": lambda a: a.pending_move is not None,
+    "move_asked_already": lambda a: a.pending_move is not None,
+    "move_waiting": lambda a: a.waiting_move is not None,
+}
+
+
 def done_notice(done: str, application: Application, currency: str) -> str:
     """What the action just taken did, said from where the application now stands: a
     cancellation says whether money is going back."""
+    still = _TRUE_WHILE.get(done)
+    if still is not None and not still(application):
+        return ""
     if done != "cancelled" or application.status not in (
         ApplicationStatus.CANCELLED,
         ApplicationStatus.REFUNDED,
