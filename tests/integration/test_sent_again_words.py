@@ -104,3 +104,16 @@ def test_the_apply_form_sent_again_with_other_answers_says_the_same(system: Syst
         system.api("POST", path, form=form | {"job_title": "Ward sister"}, headers=headers)
     )
     assert len(system.applications()) == 1
+
+
+def test_the_apply_form_sent_again_after_its_applicant_was_erased_says_nothing_of_them(
+    system: System,
+) -> None:
+    form = {k: str(v) for k, v in application_body().items() if k != "consent"}
+    form["consent"] = "on"
+    headers = {**HTML, "idempotency-key": "apply-form-then-erased"}
+    path = f"/courses/{COURSE_ID}/applications"
+    assert system.api("POST", path, form=form, headers=headers).status == 303
+    assert system.admin("DELETE", f"/people/{form['email']}").status == 200
+    again = system.api("POST", path, form=form, headers=headers)
+    _said_sent_already(again, never=(form["name"], form["email"]))
