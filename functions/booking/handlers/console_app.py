@@ -93,7 +93,7 @@ def notice_here() -> Notice:
     """What the action that led to this page did, if it led here and in this session (empty
     otherwise, a forged or stale cookie included); the page answered clears it (html_page).
     Each page says it in its own words, from what it holds now where the words depend on it."""
-    session = current_session_of_request()
+    session = _session_here()
     found = (
         cookie_signer().read_notice(_notice_value(), session, ports().clock())
         if session is not None
@@ -108,7 +108,7 @@ def _notice_value() -> str | None:
     return cookie_value(app.current_event.cookies or [], NOTICE_COOKIE)
 
 
-def current_session_of_request() -> ConsoleSession | None:
+def _session_here() -> ConsoleSession | None:
     """The session the middleware found for this request (None on the pages open to all)."""
     session = app.context.get("session")
     return session if isinstance(session, ConsoleSession) else None
