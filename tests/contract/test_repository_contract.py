@@ -12,25 +12,18 @@ import pytest
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import application_key
+from booking.domain import errors
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import (
-    AlreadyApplied,
-    CodeUsedUp,
-    Conflict,
-    CourseFull,
-    NotFound,
-    ReferenceTaken,
-    StaleWrite,
-)
 from booking.domain.limits import Limited
 from booking.domain.timeline import EntryKind, email_sent
 from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
+from tests.support.discount_codes import a_discount_code
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 S = ApplicationStatus
@@ -81,9 +74,9 @@ def test_a_write_expects_the_version_it_read(repo: Repository) -> None:
     assert repo.get_application("a1") == first
     second = repo.save(first.model_copy(update={"status_reason": "x"}), first)
     assert second.version == 2
-    with pytest.raises(StaleWrite):
+    with pytest.raises(errors.StaleWrite):
         repo.save(first.model_copy(update={"status_reason": "y"}), first)  # first is stale
-    with pytest.raises(StaleWrite):
+    with pytest.raises(errors.StaleWrite):
         repo.save(application("a1"), None)  # it exists already
     stored = repo.get_application("a1")
     assert stored is not None
@@ -95,7 +88,7 @@ def test_seats_are_counted_with_the_applications_and_never_over_capacity(
 ) -> None:
     repo.put_course("c1", definition(capacity=1))
     repo.save(application("a1", seat_held=True), None)
-    with pytest.raises(CourseFull):
+    with pytest.raises(errors.CourseFull):
         repo.save(application("a2", "bo@example.org", seat_held=True), None)
     assert repo.get_application("a2") is None  # nothing half-written
     assert repo.enrolled_application_id("c1", "bo@example.org") is None
@@ -124,7 +117,7 @@ def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
         application("a2", "bo@example.org", status=S.WAITLISTED, waitlisted_at=NOW), None
     )
     repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)  # a seat comes free
-    with pytest.raises(CourseFull):  # a newcomer may not take it while someone waits
+    with pytest.raises(errors.CourseFull):  # a newcomer may not take it while someone waits
         repo.save(application("a3", "cy@example.org", seat_held=True), None)
     repo.save(waiting.moved_to(S.OFFERED, NOW, seat_held=True), waiting)  # the first in line may
     course = repo.get_course("c1")
@@ -136,15 +129,7 @@ def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
 
 
 def code(max_uses: int | None = 1, **changes: object) -> DiscountCode:
-    return DiscountCode(
-        code="Half-Price",
-        course_id="c1",
-        promotion_code_id="promo_1",
-        coupon_id="coupon_1",
-        percent_off=50,
-        currency="gbp",
-        max_uses=max_uses,
-    ).model_copy(update=changes)
+    return a_discount_code(code="Half-Price", course_id="c1", max_uses=max_uses, **changes)
 
 
 def coded(app_id: str, email: str, **changes: object) -> Application:
@@ -173,7 +158,7 @@ def test_a_code_is_kept_with_its_terms_and_read_with_the_course_in_any_case(
 ) -> None:
     repo.put_course("c1", definition())
     repo.put_discount_code(code(max_uses=3, expires_at=NOW + timedelta(days=9)))
-    with pytest.raises(Conflict):
+    with pytest.raises(errors.Conflict):
         repo.put_discount_code(code())
     read = repo.read_for_submission("c1", None, "half-PRICE")
     assert read.course is not None
@@ -194,7 +179,7 @@ def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(
     read = repo.read_for_submission("c1", None, "HALF-PRICE").discount_code
     assert read == expired
     assert read.refusal(NOW, "gbp") == "spent"
-    with pytest.raises(NotFound):
+    with pytest.raises(errors.NotFound):
         repo.record_code_active("c1", "NOPE", active=False)
 
 
@@ -205,7 +190,7 @@ def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
     repo.put_discount_code(code(max_uses=1))
     repo.save(coded("a1", "ada@example.org", seat_held=True), None)
     assert uses(repo) == 1
-    with pytest.raises(CodeUsedUp):
+    with pytest.raises(errors.CodeUsedUp):
         repo.save(coded("a2", "bo@example.org", seat_held=True), None)
     # Nothing of the refused application was written: no application, seat or enrolment.
     assert repo.get_application("a2") is None
@@ -272,7 +257,7 @@ def test_one_live_application_per_person_per_course(repo: Repository) -> None:
     repo.put_course("c1", definition())
     repo.put_course("c2", definition())
     first = repo.save(application("a1"), None)
-    with pytest.raises(AlreadyApplied):
+    with pytest.raises(errors.AlreadyApplied):
         repo.save(application("a2"), None)
     repo.save(application("a3", course_id="c2"), None)  # another course: fine
     assert repo.enrolled_application_id("c1", "ADA@example.org") == "a1"
@@ -348,7 +333,7 @@ def test_a_hold_lapsing_on_the_second_is_due_to_a_sweep_later_in_that_second(
 def test_a_reference_is_claimed_once_with_its_application(repo: Repository) -> None:
     repo.put_course("c1", definition())
     repo.save(application("a1", reference="CL-7K3Q9"), None)
-    with pytest.raises(ReferenceTaken):
+    with pytest.raises(errors.ReferenceTaken):
         repo.save(
             application("a2", "bo@example.org", reference="CL-7K3Q9").with_emails(job("a2")), None
         )
@@ -379,7 +364,7 @@ def test_every_change_writes_its_history_and_reads_back_with_the_application(
     )
     latest = later + timedelta(minutes=1)
     unchanged = repo.save(paid.model_copy(update={"updated_at": latest}), paid)
-    with pytest.raises(StaleWrite):  # a refused change writes no history
+    with pytest.raises(errors.StaleWrite):  # a refused change writes no history
         repo.save(paid.moved_to(S.CANCELLED, latest), paid)
     refunded = repo.save(
         unchanged.moved_to(
@@ -436,7 +421,7 @@ def test_emails_are_written_with_the_change_and_wait_until_relayed(repo: Reposit
 def test_a_refused_change_writes_none_of_its_emails(repo: Repository) -> None:
     repo.put_course("c1", definition(capacity=1))
     repo.save(application("a1", seat_held=True), None)
-    with pytest.raises(CourseFull):
+    with pytest.raises(errors.CourseFull):
         repo.save(application("a2", "bo@example.org", seat_held=True).with_emails(job("a2")), None)
     assert repo.pending_emails(NOW + timedelta(days=1)) == []
 
@@ -449,7 +434,7 @@ def test_a_course_keeps_its_counters_and_refuses_capacity_below_them(repo: Repos
     assert first.version == 1
     repo.save(application("a1", seat_held=True), None)
     repo.save(application("a2", "bo@example.org", seat_held=True), None)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(errors.Conflict) as refused:
         repo.put_course("c1", definition(capacity=1))
     assert refused.value.code == "capacity_below_taken"
     grown = repo.put_course("c1", definition(capacity=3, title="Renamed"))
@@ -639,7 +624,7 @@ def test_a_register_closes_once_and_the_first_close_stands(repo: Repository) -> 
 
 def test_a_certificate_code_names_one_application_until_forgotten(repo: Repository) -> None:
     repo.record_certificate("code-1", "a1")
-    with pytest.raises(Conflict):
+    with pytest.raises(errors.Conflict):
         repo.record_certificate("code-1", "a2")
     assert repo.certificate_owner("code-1") == "a1"
     assert repo.certificate_owner("code-2") is None
@@ -686,12 +671,12 @@ def test_a_move_that_waits_claims_the_persons_place_where_it_waits(repo: Reposit
     move = WaitingMove(to_course_id="c2", asked_at=NOW, ends_at=NOW + timedelta(days=30))
     waiting = repo.save(booked.model_copy(update={"waiting_move": move}), booked)
     assert repo.enrolled_application_id("c2", "ada@example.org") == "a1"
-    with pytest.raises(AlreadyApplied):
+    with pytest.raises(errors.AlreadyApplied):
         repo.save(application("a2", course_id="c2"), None)
     ended = repo.save(waiting.model_copy(update={"waiting_move": None}), waiting)
     assert repo.enrolled_application_id("c2", "ada@example.org") is None
     repo.save(application("a2", course_id="c2"), None)
-    with pytest.raises(AlreadyApplied):  # nor may a move wait where they applied
+    with pytest.raises(errors.AlreadyApplied):  # nor may a move wait where they applied
         repo.save(ended.model_copy(update={"waiting_move": move}), ended)
     assert repo.get_application("a1") == ended
     to_c3 = move.model_copy(update={"to_course_id": "c3"})

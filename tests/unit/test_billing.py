@@ -32,6 +32,7 @@ from booking.domain.course import Money
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
 from booking.domain.payments import Action
 from tests.support.applications import an_application, application_body
+from tests.support.discount_codes import a_discount_code
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
@@ -88,18 +89,9 @@ def test_what_is_due_is_never_negative_nor_more_than_the_price(
 
 
 def discount_code(**changes: object) -> DiscountCode:
-    base = DiscountCode(
-        code="HALF",
-        course_id="course",
-        promotion_code_id="promo_1",
-        coupon_id="coupon_1",
-        percent_off=50,
-        currency="gbp",
-        max_uses=2,
-        uses=0,
-        expires_at=NOW + timedelta(days=1),
+    return a_discount_code(
+        **{"max_uses": 2, "uses": 0, "expires_at": NOW + timedelta(days=1), **changes}
     )
-    return base.model_copy(update=changes)
 
 
 @pytest.mark.parametrize(

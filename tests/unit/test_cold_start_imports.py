@@ -32,8 +32,28 @@ LEFT_OUT = {
     # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back
     # only after the time-to-live deleted an application.
     "relay": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
-    # Its sweep withdraws lapsed groups' places but never takes one: no part of applying.
-    "reminders": ("booking.services.applications", "booking.services.checkouts"),
+    # Its sweep withdraws lapsed groups' places but never takes one: no part of applying. A
+    # run with nothing due (most) settles no money, offers no seat and gives up no group's
+    # place: those paths load with the first run that has one (services.sweep).
+    "reminders": (
+        "booking.services.applications",
+        "booking.services.checkouts",
+        "booking.services.lifecycle",
+        "booking.services.waitlist",
+        "booking.services.group_changes",
+        "booking.domain.settlement",
+        "booking.domain.payment_settlement",
+    ),
+    # The waiting list's place, the certificate, the dearer move and the group's emails are
+    # loaded by the messages that say them (services.email_composing, services.mailer).
+    "mailer": (
+        "booking.services.waitlist",
+        "booking.services.register",
+        "booking.services.group_emails",
+        "booking.domain.dearer_moves",
+        "booking.domain.settlement",
+        "booking.domain.groups",
+    ),
 }
 
 

@@ -446,22 +446,22 @@ def test_mime_is_text_then_html_with_the_calendar_attached() -> None:
 def test_a_cancellation_removes_the_sessions_from_the_calendar() -> None:
     from booking.adapters.calendar import IcsCalendarWriter
     from booking.domain.emails import Party
-    from booking.domain.invitations import CalendarEntry
+    from booking.domain.invitations import CalendarEntry, CalendarMessage
     from tests.support.mail_checks import Seen, check_calendar
 
     start = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
     entry = CalendarEntry(uid="c-s1-app1", summary="T: Session 1", start=start, end=start)
-    people = {"organizer": Party("enquiries@x.org", "T"), "attendees": [Party("ada@x.org")]}
 
     def ics(*, cancelled: bool, sequence: int) -> bytes:
-        return IcsCalendarWriter("x.org").calendar(
-            [entry],
+        message = CalendarMessage(
             name="T",
             stamp=start,
             sequence=sequence,
+            organizer=Party("enquiries@x.org", "T"),
+            attendees=[Party("ada@x.org")],
             cancelled=cancelled,
-            **people,  # type: ignore[arg-type]
         )
+        return IcsCalendarWriter("x.org").calendar([entry], message)
 
     published = Calendar.from_ical(ics(cancelled=False, sequence=1))
     cancelled = Calendar.from_ical(ics(cancelled=True, sequence=2))

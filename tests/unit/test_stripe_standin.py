@@ -701,3 +701,20 @@ def test_a_scheduled_runs_hold_keeps_background_delivery_back_until_it_ends(cloc
     assert standin.settle(timeout=10)
     assert delivered == ["checkout.session.expired", "checkout.session.expired"]
     assert [event["pending_webhooks"] for event in standin.events()] == [0, 0]
+
+
+def test_a_line_item_is_named_by_its_product_data_or_its_product_and_refused_unnamed(
+    client: stripe.StripeClient, clock: Clock
+) -> None:
+    def item(price_data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"price_data": {"currency": "gbp", "unit_amount": 20000, **price_data}, "quantity": 1}
+        ]
+
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        create(client, clock, key="unnamed", line_items=item({}))
+    assert caught.value.param == "line_items[0][price_data][product_data][name]"
+    assert caught.value.http_status == 400
+
+    named_by_id = create(client, clock, key="by-id", line_items=item({"product": "prod_1"}))
+    assert named_by_id.amount_total == 20000

@@ -280,6 +280,11 @@ def test_items_go_only_on_drafts_of_the_same_customer_and_currency(
     draft = client.v1.invoices.create(
         {"customer": other.id, "collection_method": "send_invoice", "days_until_due": 3}
     )
+    with pytest.raises(stripe.InvalidRequestError, match="another customer") as caught:
+        client.v1.invoice_items.create(
+            {"customer": invoice.customer, "invoice": draft.id, "amount": 1, "currency": "gbp"}
+        )
+    assert caught.value.param == "invoice"
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoice_items.create(
             {"customer": other.id, "invoice": draft.id, "amount": 1, "currency": "eur"}

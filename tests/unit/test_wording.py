@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from booking.domain import wording
 from booking.domain.application import Answers, ApplicationStatus
 from booking.domain.emails import EmailKind
 from booking.domain.timeline import EntryKind, TimelineEntry
-from booking.domain.wording import (
-    EMAIL_WORDS,
-    FIELD_NAMES,
-    REASON_WORDS,
-    STATUS_WORDS,
-    answers_said,
-    course_name,
-    day_when,
-    invoice_words,
-    moment_when,
-    money_words,
-    status_with_reason,
-    status_words,
-    timeline_text,
-)
 from tests.support.applications import answers_of
 
 S = ApplicationStatus
@@ -48,59 +34,65 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "functions" / "booking" / "tem
     ],
 )
 def test_money_is_pounds_and_pence(amount: int, currency: str, said: str) -> None:
-    assert money_words(amount, currency) == said
+    assert wording.money_words(amount, currency) == said
 
 
 def test_times_are_uk_time_to_the_minute_in_summer_and_winter() -> None:
     summer = datetime(2027, 6, 7, 14, 4, 59, 467489, tzinfo=UTC)
     winter = datetime(2027, 12, 13, 16, 0, tzinfo=UTC)
-    assert moment_when(summer, LONDON) == "Monday 7 June 2027 at 15:04 BST"
-    assert moment_when(winter, LONDON) == "Monday 13 December 2027 at 16:00 GMT"
+    assert wording.moment_when(summer, LONDON) == "Monday 7 June 2027 at 15:04 BST"
+    assert wording.moment_when(winter, LONDON) == "Monday 13 December 2027 at 16:00 GMT"
     # A moment late on a summer evening in UTC is already the next day in the UK.
-    assert day_when(datetime(2027, 7, 8, 23, 30, tzinfo=UTC), LONDON) == "Friday 9 July 2027"
+    assert (
+        wording.day_when(datetime(2027, 7, 8, 23, 30, tzinfo=UTC), LONDON) == "Friday 9 July 2027"
+    )
 
 
 def test_a_course_is_named_with_its_first_day() -> None:
     first = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
-    assert course_name("Compassionate Leadership Training", first, LONDON) == (
+    assert wording.course_name("Compassionate Leadership Training", first, LONDON) == (
         "Compassionate Leadership Training, from Monday 7 June 2027"
     )
-    later = course_name("Compassionate Leadership Training", first + timedelta(weeks=52), LONDON)
-    assert later != course_name("Compassionate Leadership Training", first, LONDON)
+    later = wording.course_name(
+        "Compassionate Leadership Training", first + timedelta(weeks=52), LONDON
+    )
+    assert later != wording.course_name("Compassionate Leadership Training", first, LONDON)
 
 
 def test_every_status_has_words_a_person_says() -> None:
     for status in ApplicationStatus:
-        said = status_words(status.value)
-        assert said == STATUS_WORDS[status.value]
+        said = wording.status_words(status.value)
+        assert said == wording.STATUS_WORDS[status.value]
         assert "_" not in said
         assert said[0].isupper()
-    assert status_words("awaiting_payment") == "Awaiting payment"
+    assert wording.status_words("awaiting_payment") == "Awaiting payment"
 
 
 @pytest.mark.parametrize("status", list(ApplicationStatus))
-@pytest.mark.parametrize("reason", [None, *REASON_WORDS])
+@pytest.mark.parametrize("reason", [None, *wording.REASON_WORDS])
 def test_a_status_and_its_reason_never_say_the_same_thing_twice(
     status: ApplicationStatus, reason: str | None
 ) -> None:
-    said = status_with_reason(status.value, reason)
-    assert said.startswith(STATUS_WORDS[status.value])
+    said = wording.status_with_reason(status.value, reason)
+    assert said.startswith(wording.STATUS_WORDS[status.value])
     assert "_" not in said
-    why = said.removeprefix(STATUS_WORDS[status.value])
-    assert STATUS_WORDS[status.value].lower() not in why.lower()
+    why = said.removeprefix(wording.STATUS_WORDS[status.value])
+    assert wording.STATUS_WORDS[status.value].lower() not in why.lower()
 
 
 def test_refunded_is_said_once() -> None:
-    assert status_with_reason("refunded", "refunded") == "Refunded"
-    assert status_with_reason("cancelled", "refund_requested") == ("Cancelled (refund on its way)")
+    assert wording.status_with_reason("refunded", "refunded") == "Refunded"
+    assert wording.status_with_reason("cancelled", "refund_requested") == (
+        "Cancelled (refund on its way)"
+    )
 
 
 def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> None:
     due = datetime(2027, 7, 9, 22, 59, tzinfo=UTC)  # 23:59 BST
-    assert invoice_words("INV-0042", 20000, "gbp", "open", due, LONDON) == (
+    assert wording.invoice_words("INV-0042", 20000, "gbp", "open", due, LONDON) == (
         "INV-0042 for £200.00, open, not paid yet; falls due on Friday 9 July 2027"
     )
-    assert invoice_words("INV-0042", 20000, "gbp", "paid", due, LONDON) == (
+    assert wording.invoice_words("INV-0042", 20000, "gbp", "paid", due, LONDON) == (
         "INV-0042 for £200.00, paid"
     )
 
@@ -165,16 +157,16 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
     ],
 )
 def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str) -> None:
-    assert timeline_text(entry, "gbp", LONDON) == words
+    assert wording.timeline_text(entry, "gbp", LONDON) == words
 
 
 def test_every_email_kind_has_words() -> None:
-    assert set(EMAIL_WORDS) == set(EmailKind)
+    assert set(wording.EMAIL_WORDS) == set(EmailKind)
 
 
 def test_one_glossary_names_every_answer() -> None:
-    said = answers_said(answers_of(accessibility_needs=""))
-    assert [a["label"] for a in said] == [FIELD_NAMES[k] for k in Answers.model_fields]
+    said = wording.answers_said(answers_of(accessibility_needs=""))
+    assert [a["label"] for a in said] == [wording.FIELD_NAMES[k] for k in Answers.model_fields]
     assert said[-1] == {"label": "Access needs", "value": "(not given)"}
 
 

@@ -16,12 +16,11 @@ own zone, with no VTIMEZONE block to get wrong across the clock change.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from booking.domain.emails import Party
-from booking.domain.invitations import CalendarEntry
+from booking.domain.invitations import CalendarEntry, CalendarMessage
 
 PRODID = "-//Compassionate Leadership bookings//EN"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -42,19 +41,9 @@ class IcsCalendarWriter:
     def __init__(self, domain: str) -> None:
         self._domain = domain
 
-    def calendar(
-        self,
-        entries: Sequence[CalendarEntry],
-        *,
-        name: str,
-        stamp: datetime,
-        sequence: int,
-        organizer: Party,
-        attendees: Sequence[Party],
-        cancelled: bool = False,
-    ) -> bytes:
+    def calendar(self, entries: Sequence[CalendarEntry], message: CalendarMessage) -> bytes:
         """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``."""
-        if not attendees:
+        if not message.attendees:
             raise ValueError("an iTIP REQUEST or CANCEL needs at least one attendee")
         if not entries:
             raise ValueError("a calendar needs at least one event")
@@ -62,31 +51,31 @@ class IcsCalendarWriter:
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", CANCEL if cancelled else REQUEST)
-        calendar.add("x-wr-calname", name)
+        calendar.add("method", CANCEL if message.cancelled else REQUEST)
+        calendar.add("x-wr-calname", message.name)
         for entry in entries:
             event = Event()
             event.add("uid", f"{entry.uid}@{self._domain}")
-            event.add("sequence", sequence)
-            event.add("dtstamp", stamp)
+            event.add("sequence", message.sequence)
+            event.add("dtstamp", message.stamp)
             if entry.start is not None:
                 event.add("dtstart", entry.start)
             if entry.end is not None:
                 event.add("dtend", entry.end)
             event.add("summary", entry.summary)
-            event.add("organizer", _address(entry.organizer or organizer))
-            for attendee in attendees:
+            event.add("organizer", _address(entry.organizer or message.organizer))
+            for attendee in message.attendees:
                 # They booked and paid: the place is theirs, no reply is asked for.
                 event.add(
                     "attendee",
                     _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE"),
                 )
-            if entry.joining_url and not cancelled:
+            if entry.joining_url and not message.cancelled:
                 event.add("location", entry.joining_url)
                 event.add("url", entry.joining_url)
             if entry.description:
                 event.add("description", entry.description)
-            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            event.add("status", "CANCELLED" if message.cancelled else "CONFIRMED")
             event.add("transp", "OPAQUE")
             calendar.add_component(event)
         return bytes(calendar.to_ical())

@@ -97,17 +97,6 @@ def with_move_session(application: Application, session_id: str, url: str) -> Ap
     )
 
 
-def still_asks(application: Application, job: EmailJob) -> bool:
-    """Whether the move ``job`` (its link to pay the difference) is about still waits: the
-    booking's pending move is the one the job was queued for."""
-    pending = application.pending_move
-    return (
-        job.kind is EmailKind.MOVE_PAYMENT_DUE
-        and pending is not None
-        and job.job_id.endswith(f":move-{pending.attempt}")
-    )
-
-
 def is_move_session(application: Application, session_id: str) -> bool:
     """Whether ``session_id`` is a checkout this booking opened for a move's difference."""
     asked = application.asked_in(session_id)

@@ -43,4 +43,18 @@ def as_queued(job: EmailJob, application: Application) -> Application:
     return application.model_copy(update={"status": then})
 
 
-__all__ = ["COMPOSED_AS_QUEUED", "COMPOSED_AS_THEN", "as_queued", "queued_as_saved"]
+def still_asks(application: Application, job: EmailJob) -> bool:
+    """Whether the dearer move ``job`` (its link to pay the difference) is about still waits:
+    the booking's pending move is the one the job was queued for (``domain.dearer_moves``).
+    Here, beside the other rules of what a queued message still says, rather than with the
+    moves' rules: the mailer asks it of every message, and the moves' module loads the money
+    commands and the transfers' rules, which a mailer's cold start need not wait for."""
+    pending = application.pending_move
+    return (
+        job.kind is EmailKind.MOVE_PAYMENT_DUE
+        and pending is not None
+        and job.job_id.endswith(f":move-{pending.attempt}")
+    )
+
+
+__all__ = ["COMPOSED_AS_QUEUED", "COMPOSED_AS_THEN", "as_queued", "queued_as_saved", "still_asks"]

@@ -35,6 +35,7 @@ from booking.domain.group_form import MAX_PLACES as MAX_PLACES
 from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
 from booking.domain.group_form import GroupForm as GroupForm
+from booking.domain.group_place import GroupStatus as GroupStatus
 from booking.domain.money import Money
 from booking.domain.wording import places_words
 
@@ -42,13 +43,6 @@ from booking.domain.wording import places_words
 # facilitators need their answers before they meet them), but never less than this after the
 # booking, so a late booking still leaves time.
 LEAST_TIME_TO_APPLY = timedelta(days=2)
-
-
-class GroupStatus(StrEnum):
-    AWAITING_PAYMENT = "awaiting_payment"  # the checkout is open; seats held until it expires
-    AWAITING_INVOICE_PAYMENT = "awaiting_invoice_payment"  # seats held until it falls due
-    PAID = "paid"  # places held for the colleagues to apply
-    LAPSED = "lapsed"  # ended without being paid: its seats went back
 
 
 HOLDS_SEATS = frozenset(

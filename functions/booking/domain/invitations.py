@@ -19,6 +19,7 @@ SEQUENCE is not higher than what they hold. So:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,20 @@ class CalendarEntry:
     # The programme's follow-up event it is (``FollowUpEvent.about``); None: a cohort's own
     # session. Sending it is recorded: a later change to the event reaches whoever holds it.
     event: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarMessage:
+    """What one calendar file says of itself and of everyone in it (RFC 5546 iTIP): its name,
+    when it was made (DTSTAMP), its SEQUENCE, the ORGANIZER and the ATTENDEEs, and whether it
+    puts its entries in the calendar (REQUEST) or takes them out (CANCEL, ``cancelled``)."""
+
+    name: str
+    stamp: datetime
+    sequence: int
+    organizer: Party
+    attendees: Sequence[Party]
+    cancelled: bool = False
 
 
 def booking_session_uid(course_id: str, session_key: str, application_id: str) -> str:

@@ -10,8 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from booking.domain.application_form import Answers
-from booking.handlers.views import ApplicationOut, CourseOut, course_out
-from booking.services.application_view import PendingMoveView, WaitingMoveView
+from booking.handlers.views import ApplicationOut, CourseOut, PendingMove, WaitingMove, course_out
 from booking.services.courses import SavedCourse
 
 
@@ -138,12 +137,8 @@ class ApplicationRecordOut(RosterRow):
     transfers: list[TransferOut] = Field(
         default_factory=list, description="Its moves to other cohorts, oldest first"
     )
-    pending_move: PendingMoveView | None = Field(
-        default=None, description="A move to a dearer cohort waiting for its difference"
-    )
-    waiting_move: WaitingMoveView | None = Field(
-        default=None, description="A move to a full cohort waiting on its waiting list"
-    )
+    pending_move: PendingMove = None
+    waiting_move: WaitingMove = None
 
 
 class BursaryIn(BaseModel):

@@ -5,13 +5,24 @@ them at its cold start."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from booking.domain.course import Course, Money, SessionKind
 from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.applications import ApplicationView
+
+# A booking's move to another cohort while it is under way, as the person's application and
+# the organiser's record of it both say it.
+PendingMove = Annotated[
+    PendingMoveView | None,
+    Field(description="A move to a dearer cohort waiting for its difference"),
+]
+WaitingMove = Annotated[
+    WaitingMoveView | None,
+    Field(description="A move waiting on a full cohort's waiting list"),
+]
 
 
 class SessionOut(BaseModel):
@@ -99,12 +110,8 @@ class ApplicationOut(BaseModel):
         description="Minor units still to pay: amount_due less what was paid and kept, while "
         "the application is on its way to a booking; 0 once booked or ended",
     )
-    pending_move: PendingMoveView | None = Field(
-        default=None, description="A move to a dearer cohort waiting for its difference"
-    )
-    waiting_move: WaitingMoveView | None = Field(
-        default=None, description="A move waiting on a full cohort's waiting list"
-    )
+    pending_move: PendingMove = None
+    waiting_move: WaitingMove = None
 
 
 class CheckoutOut(BaseModel):

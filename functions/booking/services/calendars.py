@@ -22,7 +22,12 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
-from booking.domain.invitations import CalendarEntry, booking_session_uid, follow_up_uid
+from booking.domain.invitations import (
+    CalendarEntry,
+    CalendarMessage,
+    booking_session_uid,
+    follow_up_uid,
+)
 from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
 from booking.domain.register import may_yet_complete
 from booking.domain.timeline import EntryKind
@@ -61,12 +66,14 @@ def calendar_files(
         if entries:
             ics = ports.calendar.calendar(
                 entries,
-                name=_calendar_name(ports, job, course, cancelled=is_cancel),
-                stamp=now,
-                sequence=sequence,
-                organizer=organizer,
-                attendees=attendees,
-                cancelled=is_cancel,
+                CalendarMessage(
+                    name=_calendar_name(ports, job, course, cancelled=is_cancel),
+                    stamp=now,
+                    sequence=sequence,
+                    organizer=organizer,
+                    attendees=attendees,
+                    cancelled=is_cancel,
+                ),
             )
             method, filename = ("CANCEL", "cancel.ics") if is_cancel else ("REQUEST", "invite.ics")
             attachments.append(Attachment(filename, "text/calendar", ics, {"method": method}))

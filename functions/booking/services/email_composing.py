@@ -1,7 +1,13 @@
 """Compose one queued email: its template's values (``services.email_context``) with what only
 the ports know (the status and console links, the waiting-list place, an earlier application,
 the programme's schedule), rendered, with its calendar files and its addressing. Sending it is
-``services.mailer``'s."""
+``services.mailer``'s.
+
+The waiting list's place and the certificate are imported by the messages that say them, when
+first composed: the waiting list's module loads the money's settlement rules (and with them the
+groups', the invoices' and the moves'), the register's the attendance import, none of which any
+other message needs, so the mailer's cold start (on demand, a confirmation's or a reminder's
+wait) does not load them (README "Figures")."""
 
 from __future__ import annotations
 
@@ -19,8 +25,6 @@ from booking.services.calendars import CalendarFiles, calendar_files
 from booking.services.email_context import LISTS_SESSIONS, email_context
 from booking.services.follow_ups import held_schedule
 from booking.services.ports import Ports
-from booking.services.register import certificate_attachment, certificate_details
-from booking.services.waitlist import waitlist_position
 
 
 class Composed(NamedTuple):
@@ -62,6 +66,8 @@ def _certificate(
     """A completer's certificate, made afresh as the PDF the status page gives."""
     if job.kind is not EmailKind.CERTIFICATE:
         return []
+    from booking.services.register import certificate_attachment  # the module docstring says why
+
     return [certificate_attachment(ports, application, course)]
 
 
@@ -83,10 +89,14 @@ def _template_values(
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         # A place in line only while it still waits: one that moved on has none to say.
+        from booking.services.waitlist import waitlist_position  # the docstring says why
+
         context["waitlist_position"] = waitlist_position(ports, current)
     if job.kind is EmailKind.APPLICATION_RECEIVED:
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
+        from booking.services.register import certificate_details
+
         context["certificate"] = certificate_details(ports, application, course)
         # Promised only when it will happen: invitations go to confirmed graduates, for the
         # programme's follow-ups still to come.

@@ -10,8 +10,8 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
-from booking.domain.dearer_moves import still_asks
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails_as_queued import still_asks
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
-    from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail, Party
-    from booking.domain.invitations import CalendarEntry
+    from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+    from booking.domain.invitations import CalendarEntry, CalendarMessage
     from booking.domain.register import CertificateDetails
 
 
@@ -54,19 +53,9 @@ class EmailRenderer(Protocol):
 
 
 class CalendarWriter(Protocol):
-    def calendar(
-        self,
-        entries: Sequence[CalendarEntry],
-        *,
-        name: str,
-        stamp: datetime,
-        sequence: int,
-        organizer: Party,
-        attendees: Sequence[Party],
-        cancelled: bool = False,
-    ) -> bytes:
+    def calendar(self, entries: Sequence[CalendarEntry], message: CalendarMessage) -> bytes:
         """An iTIP calendar (RFC 5546) with one event per entry, as identified by the domain
-        (``domain.invitations``): REQUEST, or CANCEL when ``cancelled``."""
+        (``domain.invitations``): REQUEST, or CANCEL when ``message.cancelled``."""
         ...
 
 

@@ -20,8 +20,8 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, moment_when, money_words
-from booking.services.ports import EmailClaim, EmailSendError, Ports
-from booking.services.send_leases import SEND_LEASE, can_still_call_ses
+from booking.services.ports import EmailClaim, Ports
+from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
 
 
 class GroupEmailOutcome(StrEnum):
@@ -196,14 +196,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         # the queue delivers the job again.
         repo.finish_email(job.job_id, "failed", ports.clock())
         return GroupEmailOutcome.IN_FLIGHT
-    try:
-        if not can_still_call_ses(ports, until):
-            raise EmailSendError("too late in the send's lease to call SES")
-        ports.sender.send(message)
-    except EmailSendError:
-        repo.finish_email(job.job_id, "failed", ports.clock())
-        raise
-    finally:
-        repo.release_send(group.group_id, job.job_id)
+    with sending_under_lease(ports, job.job_id, group.group_id):
+        send_in_lease(ports, message, until)
     repo.finish_email(job.job_id, "sent", ports.clock())
     return GroupEmailOutcome.SENT

@@ -11,7 +11,6 @@ from booking.domain.errors import Conflict
 from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
-from booking.services.group_changes import give_up
 from booking.services.groups import group_reader, void_quietly
 from booking.services.ports import Ports
 
@@ -57,6 +56,10 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     its seat freed), once. True if any was."""
     if group.apply_by > now or group.unfilled_given_up:
         return False
+    # Only here, past a paid group's deadline: giving a place up loads the group changes' money
+    # and seat paths, which a run with no such group never uses (``services.sweep``).
+    from booking.services.group_changes import give_up
+
     given_up = False
     current = group
     for place in group.places:

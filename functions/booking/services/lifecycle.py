@@ -2,12 +2,14 @@
 
 Every seat that comes free (an expiry, a cancellation, a refund, a lapsed offer) goes to the
 first person on the waiting list, and the scheduled sweep repeats that check, so a crash between
-releasing a seat and offering it delays the offer by one sweep at most, never loses it.
+releasing a seat and offering it delays the offer by one sweep at most, never loses it. The
+sweep's run is ``services.sweep`` (re-exported here); what it does with an application whose
+time is up is here (:func:`sweep_due`), loaded by the first run that has one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -28,15 +30,14 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.dearer_moves import lapse_overdue_move
-from booking.services.group_sweep import release_lapsed_groups
 from booking.services.invoicing import release_lapsed_invoice
-from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
-from booking.services.provider_erasure import forget_owed_customers
 from booking.services.settle import settle_money
+from booking.services.sweep import SweepSummary as SweepSummary
+from booking.services.sweep import sweep as sweep
 from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
 from booking.services.waiting_moves import end_overdue_wait
-from booking.services.waitlist import given_a_seat, offer_free_places, waitlist
+from booking.services.waitlist import given_a_seat, waitlist
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -115,27 +116,16 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     return settle_money(ports, application_id, cancellation, first=application).saved
 
 
-# -- the scheduled sweep -------------------------------------------------------------------
+# -- the scheduled sweep's due applications (``services.sweep``) ------------------------
 
 
-@dataclass
-class SweepSummary:
-    holds_released: int = 0
-    emails_relayed: int = 0
-    offers_made: int = 0
-    skipped: list[str] = field(default_factory=list)
-    transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
-    customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
-
-
-def sweep(ports: Ports, now: datetime) -> SweepSummary:
-    """Release holds whose time is up (in case Stripe's expiry event was lost), queue emails
-    the stream could not relay, and offer free seats to waiting lists, all as of ``now``
-    (the run's time: the offers' deadlines and the emails about them included)."""
-    ports = ports.at(now)
-    summary = SweepSummary()
+def sweep_due(
+    ports: Ports, due: Iterable[Application], now: datetime, summary: SweepSummary
+) -> set[str]:
+    """The sweep's applications whose time is up, each released, lapsed or refunded as its
+    state asks, counted in ``summary``. The courses a seat came free on."""
     touched: set[str] = set()
-    for application in ports.repository.applications_due(now):
+    for application in due:
         if owes_a_transfer_refund(application):
             try:
                 complete_owed_refund(ports, application)
@@ -166,16 +156,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
                     touched.add(application.course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
-    # Places held for managers' groups that were never paid go back the same way.
-    lapsed_groups = release_lapsed_groups(ports, now)
-    summary.holds_released += len(lapsed_groups)
-    touched.update(lapsed_groups)
-    summary.emails_relayed = relay_pending_emails(ports, now)
-    for course in ports.repository.list_courses():
-        if course.course_id in touched or (course.waiting and course.places_left):
-            summary.offers_made += len(offer_free_places(ports, course.course_id))
-    summary.customers_forgotten = forget_owed_customers(ports)
-    return summary
+    return touched
 
 
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:

@@ -36,8 +36,8 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.dearer_moves import still_asks
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails_as_queued import still_asks
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
@@ -47,9 +47,8 @@ from booking.services.calendars import CalendarFiles
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
-from booking.services.group_emails import GroupEmailOutcome, send_group_email
-from booking.services.ports import EmailClaim, EmailSendError, Ports
-from booking.services.send_leases import SEND_LEASE, can_still_call_ses
+from booking.services.ports import EmailClaim, Ports
+from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -77,7 +76,10 @@ class EmailInFlight(Exception):
 def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     now = ports.clock()
     if job.kind in GROUP_KINDS:
-        # About a manager's group booking, not an application: its own people and words.
+        # About a manager's group booking, not an application: its own people and words, and
+        # its own module, loaded by the first group email (it loads the groups' models).
+        from booking.services.group_emails import GroupEmailOutcome, send_group_email
+
         outcome = send_group_email(ports, job, now)
         if outcome is GroupEmailOutcome.IN_FLIGHT:
             raise EmailInFlight(job.job_id)
@@ -180,16 +182,9 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
-    try:
+    with sending_under_lease(ports, job.job_id, application.application_id):
         _record_told(ports, application, calendar, now)
-        if not can_still_call_ses(ports, until):
-            raise EmailSendError("too late in the send's lease to call SES")
-        ports.sender.send(message)
-    except EmailSendError:
-        repo.finish_email(job.job_id, "failed", ports.clock())
-        raise
-    finally:
-        repo.release_send(application.application_id, job.job_id)
+        send_in_lease(ports, message, until)
     sent_at = ports.clock()
     repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(message.to), sent_at)

@@ -47,8 +47,8 @@ from booking.domain.reminders import (
     due_reminders,
     invitation_due,
 )
-from booking.services.lifecycle import sweep  # every run sweeps first: loaded at init
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
+from booking.services.sweep import sweep  # every run sweeps first: loaded at init
 
 logger = Logger(child=True)
 # Jobs are queued in groups of this many (SQS takes at most 10 per batch call).

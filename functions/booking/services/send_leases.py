@@ -13,12 +13,21 @@ answered, nothing about the person is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from booking.services.ports import Ports
+from booking.domain.emails import OutgoingEmail
+from booking.services.ports import EmailSendError, Ports
 
-__all__ = ["SEND_LEASE", "SES_CALL_LIMIT", "can_still_call_ses", "wait_for_sends"]
+__all__ = [
+    "SEND_LEASE",
+    "SES_CALL_LIMIT",
+    "can_still_call_ses",
+    "send_in_lease",
+    "sending_under_lease",
+    "wait_for_sends",
+]
 
 # An erasure waits at most this long, for a mailer that died holding a lease (the API's
 # functions time out after 15 s).
@@ -31,6 +40,28 @@ LEASE_POLL = timedelta(milliseconds=50)
 def can_still_call_ses(ports: Ports, until: datetime) -> bool:
     """Whether an SES call started now ends within a lease lasting ``until``."""
     return ports.clock() + SES_CALL_LIMIT <= until
+
+
+@contextmanager
+def sending_under_lease(ports: Ports, job_id: str, about: str) -> Iterator[None]:
+    """The steps of a send whose lease on ``about`` (an application or a group booking, by id)
+    is granted: a send that fails in them marks the job failed (its message goes again when
+    the queue delivers the job again), and the lease ends with them, whatever happens."""
+    try:
+        yield
+    except EmailSendError:
+        ports.repository.finish_email(job_id, "failed", ports.clock())
+        raise
+    finally:
+        ports.repository.release_send(about, job_id)
+
+
+def send_in_lease(ports: Ports, message: OutgoingEmail, until: datetime) -> None:
+    """Hand ``message`` to SES, if its call can still end within the lease lasting ``until``;
+    otherwise raise ``EmailSendError`` without calling."""
+    if not can_still_call_ses(ports, until):
+        raise EmailSendError("too late in the send's lease to call SES")
+    ports.sender.send(message)
 
 
 def wait_for_sends(ports: Ports, about: Iterable[str]) -> None:

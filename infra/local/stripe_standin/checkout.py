@@ -6,23 +6,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    MINIMUM_CHARGE,
-    StripeError,
-    below_minimum,
-    check_metadata,
-    check_url,
-    find,
-    optional_str,
-    parse_int,
-    random_id,
-    reject_unknown,
-    require_str,
-    truthy,
-)
 
 # Stripe checks expires_at against its own clock at creation; callers compute "now + 30 min"
 # on theirs a moment earlier and truncate to whole seconds, so a few seconds' grace keeps the
@@ -139,25 +126,25 @@ class CheckoutSessions:
         self._discounts = discounts
 
     def create(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        reject_unknown(params, SESSION_CREATE_PARAMS)
+        wire.reject_unknown(params, SESSION_CREATE_PARAMS)
         store = self._store
-        if require_str(params, "mode") != "payment":
-            raise StripeError(400, _PAYMENT_MODE_ONLY, param="mode")
-        success_url = check_url(params, "success_url", required=True)
-        cancel_url = check_url(params, "cancel_url", required=False)
+        if wire.require_str(params, "mode") != "payment":
+            raise wire.StripeError(400, _PAYMENT_MODE_ONLY, param="mode")
+        success_url = wire.check_url(params, "success_url", required=True)
+        cancel_url = wire.check_url(params, "cancel_url", required=False)
         amount, currency, names = price_line_items(params.get("line_items"))
         now = store.now()
         expires_at = _expires_at(params, now)
-        customer_email = optional_str(params, "customer_email", 800)
-        client_reference_id = optional_str(params, "client_reference_id", 200)
-        metadata = check_metadata(params.get("metadata"))
+        customer_email = wire.optional_str(params, "customer_email", 800)
+        client_reference_id = wire.optional_str(params, "client_reference_id", 200)
+        metadata = wire.check_metadata(params.get("metadata"))
         intent_metadata = _intent_metadata(params)
         methods = params.get("payment_method_types")
-        locale = optional_str(params, "locale")
+        locale = wire.optional_str(params, "locale")
         applied, amount_discount = self._discount(params, amount, currency)
         _at_least_the_minimum(amount - amount_discount, currency)
 
-        session_id = random_id("cs_test_", 58)
+        session_id = wire.random_id("cs_test_", 58)
         session = store.fixture("checkout_session")
         session.update(
             {
@@ -175,13 +162,13 @@ class CheckoutSessions:
                 "cancel_url": cancel_url,
                 "url": f"{store.base}/_local/stripe/checkout/{session_id}",
                 "locale": locale,
-                "submit_type": optional_str(params, "submit_type"),
+                "submit_type": wire.optional_str(params, "submit_type"),
                 "payment_method_types": (
                     methods if isinstance(methods, list) and methods else ["card"]
                 ),
                 **copy.deepcopy(_FEATURES_OFF),
                 "allow_promotion_codes": True
-                if truthy(params.get("allow_promotion_codes", False))
+                if wire.truthy(params.get("allow_promotion_codes", False))
                 else None,
                 "discounts": applied,
                 "total_details": {
@@ -213,16 +200,16 @@ class CheckoutSessions:
         specs = params.get("discounts")
         if specs in (None, ""):
             return [], 0
-        if truthy(params.get("allow_promotion_codes", False)):
-            raise StripeError(
+        if wire.truthy(params.get("allow_promotion_codes", False)):
+            raise wire.StripeError(
                 400,
                 "You may only specify one of these parameters: allow_promotion_codes, discounts.",
                 param="discounts",
             )
         if not isinstance(specs, list):
-            raise StripeError(400, "Invalid array", param="discounts")
+            raise wire.StripeError(400, "Invalid array", param="discounts")
         if len(specs) > 1:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "You may only apply one discount to a Checkout Session.", param="discounts"
             )
         coupon, promo = self._discounts.resolve(specs[0], "discounts[0]")
@@ -230,9 +217,9 @@ class CheckoutSessions:
         return [{"coupon": coupon["id"], "promotion_code": promo["id"] if promo else None}], off
 
     def open_session(self, session_id: str) -> dict[str, Any]:
-        session = find(self._store.sessions, session_id, "checkout.session")
+        session = wire.find(self._store.sessions, session_id, "checkout.session")
         if session["status"] != "open":
-            raise StripeError(
+            raise wire.StripeError(
                 409,
                 f"Checkout session {session_id} is {session['status']}, not open.",
                 code="checkout_session_not_open",
@@ -247,10 +234,10 @@ class CheckoutSessions:
         *,
         api_call: bool,
     ) -> dict[str, Any]:
-        session = find(self._store.sessions, session_id, "checkout.session")
+        session = wire.find(self._store.sessions, session_id, "checkout.session")
         if session["status"] != "open":
             # Stripe's API answers 400 here; the local action uses 409 like paying twice.
-            raise StripeError(
+            raise wire.StripeError(
                 400 if api_call else 409,
                 f'Only Checkout Sessions with a status in ["open"] can be expired. This '
                 f'Checkout Session has a status of "{session["status"]}".',
@@ -281,7 +268,7 @@ class CheckoutSessions:
             )
             outgoing.append(self._store.record_event("checkout.session.completed", session, None))
             return copy.deepcopy(session)
-        payment_method = random_id("pm_")
+        payment_method = wire.random_id("pm_")
         email = session.get("customer_email")
         intent = self._payments.make_payment_intent(
             session["amount_total"],
@@ -313,8 +300,8 @@ class CheckoutSessions:
         self, session_id: str, result: str, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         if result not in ("succeeded", "failed"):
-            raise StripeError(400, "result must be 'succeeded' or 'failed'", param="result")
-        session = find(self._store.sessions, session_id, "checkout.session")
+            raise wire.StripeError(400, "result must be 'succeeded' or 'failed'", param="result")
+        session = wire.find(self._store.sessions, session_id, "checkout.session")
         intent = self._store.payment_intents.get(session.get("payment_intent") or "")
         if (
             session["status"] != "complete"
@@ -322,7 +309,7 @@ class CheckoutSessions:
             or intent is None
             or intent["status"] != "processing"
         ):
-            raise StripeError(
+            raise wire.StripeError(
                 409,
                 f"Checkout session {session_id} has no delayed payment awaiting a result.",
                 code="no_pending_payment",
@@ -338,70 +325,78 @@ class CheckoutSessions:
 
 def price_line_items(line_items: Any) -> tuple[int, str, list[str]]:
     if line_items is None or line_items == "":
-        raise StripeError(
+        raise wire.StripeError(
             400,
             "You must provide at least one recurring price in `subscription` mode or at "
             "least one price in `payment` mode.",
             param="line_items",
         )
     if not isinstance(line_items, list) or not line_items:
-        raise StripeError(400, "Invalid array", param="line_items")
+        raise wire.StripeError(400, "Invalid array", param="line_items")
     total = 0
     currency: str | None = None
     names: list[str] = []
     for index, item in enumerate(line_items):
         param = f"line_items[{index}]"
         if not isinstance(item, dict):
-            raise StripeError(400, "Invalid object", param=param)
+            raise wire.StripeError(400, "Invalid object", param=param)
         if "price" in item:
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "The local Stripe stand-in only supports price_data, not Price ids.",
                 param=f"{param}[price]",
             )
         price_data = item.get("price_data")
         if not isinstance(price_data, dict):
-            raise StripeError(400, "You must specify either `price` or `price_data`.", param=param)
-        item_currency = require_str(price_data, "currency").lower()
+            raise wire.StripeError(
+                400, "You must specify either `price` or `price_data`.", param=param
+            )
+        item_currency = wire.require_str(price_data, "currency").lower()
         if currency is not None and item_currency != currency:
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "All line items must have the same currency.",
                 param=f"{param}[price_data][currency]",
             )
         currency = item_currency
         if price_data.get("unit_amount") in (None, ""):
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "Missing required param: unit_amount.",
                 param=f"{param}[price_data][unit_amount]",
             )
-        unit_amount = parse_int(
+        unit_amount = wire.parse_int(
             price_data["unit_amount"], f"{param}[price_data][unit_amount]", minimum=0
         )
-        product_data = price_data.get("product_data")
-        if isinstance(product_data, dict) and isinstance(product_data.get("name"), str):
-            names.append(product_data["name"])
-        elif "product" in price_data:
-            names.append(str(price_data["product"]))
-        else:
-            raise StripeError(
-                400,
-                "Missing required param: product_data[name].",
-                param=f"{param}[price_data][product_data][name]",
-            )
+        names.append(_product_name(price_data, param))
         if item.get("quantity") in (None, ""):
-            raise StripeError(400, "Missing required param: quantity.", param=f"{param}[quantity]")
-        quantity = parse_int(item["quantity"], f"{param}[quantity]", minimum=1)
+            raise wire.StripeError(
+                400, "Missing required param: quantity.", param=f"{param}[quantity]"
+            )
+        quantity = wire.parse_int(item["quantity"], f"{param}[quantity]", minimum=1)
         total += unit_amount * quantity
     assert currency is not None
     return total, currency, names
 
 
+def _product_name(price_data: dict[str, Any], param: str) -> str:
+    """What a line item is called: its ``product_data[name]``, or the product it names."""
+    product_data = price_data.get("product_data")
+    if isinstance(product_data, dict) and isinstance(product_data.get("name"), str):
+        return str(product_data["name"])
+    if "product" in price_data:
+        return str(price_data["product"])
+    raise wire.StripeError(
+        400,
+        "Missing required param: product_data[name].",
+        param=f"{param}[price_data][product_data][name]",
+    )
+
+
 def _at_least_the_minimum(total: int, currency: str) -> None:
-    if below_minimum(total, currency):
-        least = MINIMUM_CHARGE.get(currency.lower(), 50)
-        raise StripeError(
+    if wire.below_minimum(total, currency):
+        least = wire.MINIMUM_CHARGE.get(currency.lower(), 50)
+        raise wire.StripeError(
             400,
             "The Checkout Session's total amount due must add up to at least "
             f"{least / 100:.2f} {currency}",
@@ -414,16 +409,16 @@ def _expires_at(params: Mapping[str, Any], now: int) -> int:
     grace for clock skew); 24 hours when not asked."""
     if params.get("expires_at") in (None, ""):
         return now + _MAX_EXPIRY_SECONDS
-    expires_at = parse_int(params["expires_at"], "expires_at")
+    expires_at = wire.parse_int(params["expires_at"], "expires_at")
     if expires_at < now + _MIN_EXPIRY_SECONDS - _EXPIRES_AT_GRACE_SECONDS:
-        raise StripeError(
+        raise wire.StripeError(
             400,
             "The `expires_at` timestamp must be at least 30 minutes from Checkout "
             "Session creation.",
             param="expires_at",
         )
     if expires_at > now + _MAX_EXPIRY_SECONDS:
-        raise StripeError(
+        raise wire.StripeError(
             400,
             "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
             param="expires_at",
@@ -434,7 +429,7 @@ def _expires_at(params: Mapping[str, Any], now: int) -> int:
 def _intent_metadata(params: Mapping[str, Any]) -> dict[str, str]:
     """The metadata the session's payment will carry (``payment_intent_data[metadata]``)."""
     intent_data = params.get("payment_intent_data")
-    return check_metadata(
+    return wire.check_metadata(
         intent_data.get("metadata") if isinstance(intent_data, dict) else None,
         "payment_intent_data[metadata]",
     )

@@ -6,15 +6,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    StripeError,
-    check_metadata,
-    find,
-    optional_str,
-    random_id,
-    reject_unknown,
-)
 
 CUSTOMER_CREATE_PARAMS = frozenset(
     {
@@ -50,11 +43,11 @@ def check_address(value: Any, param: str = "address") -> dict[str, str | None] |
     if value is None or value == "":
         return None
     if not isinstance(value, dict):
-        raise StripeError(400, "Invalid object", param=param)
+        raise wire.StripeError(400, "Invalid object", param=param)
     for name in value:
         if name not in _ADDRESS_FIELDS:
-            raise StripeError(400, f"Received unknown parameter: {param}[{name}]", param=param)
-    return {name: optional_str(value, name, 200) for name in _ADDRESS_FIELDS}
+            raise wire.StripeError(400, f"Received unknown parameter: {param}[{name}]", param=param)
+    return {name: wire.optional_str(value, name, 200) for name in _ADDRESS_FIELDS}
 
 
 class Customers:
@@ -64,9 +57,9 @@ class Customers:
     def create(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, CUSTOMER_CREATE_PARAMS)
+        wire.reject_unknown(params, CUSTOMER_CREATE_PARAMS)
         store = self._store
-        customer_id = random_id("cus_", 14)
+        customer_id = wire.random_id("cus_", 14)
         customer = store.fixture("customer")
         customer.update(
             {
@@ -74,14 +67,14 @@ class Customers:
                 "address": check_address(params.get("address")),
                 "created": store.now(),
                 "currency": None,
-                "description": optional_str(params, "description", 350),
-                "email": optional_str(params, "email", 512),
+                "description": wire.optional_str(params, "description", 350),
+                "email": wire.optional_str(params, "email", 512),
                 "invoice_prefix": customer_id[4:12].upper(),
                 "livemode": False,
-                "metadata": check_metadata(params.get("metadata")),
-                "name": optional_str(params, "name", 256),
+                "metadata": wire.check_metadata(params.get("metadata")),
+                "name": wire.optional_str(params, "name", 256),
                 "next_invoice_sequence": 1,
-                "phone": optional_str(params, "phone", 20),
+                "phone": wire.optional_str(params, "phone", 20),
             }
         )
         store.customers[customer_id] = customer
@@ -110,9 +103,9 @@ def deleted_shape(customer_id: str) -> dict[str, Any]:
 def live_customer(store: Store, customer_id: str) -> dict[str, Any]:
     """The stored customer, or Stripe's 404 for it: a deleted customer is kept only to be
     retrieved, and nothing can be done with it any more (an invoice, an item, a finalize)."""
-    customer = find(store.customers, customer_id, "customer")
+    customer = wire.find(store.customers, customer_id, "customer")
     if customer.get("deleted"):
-        raise StripeError(
+        raise wire.StripeError(
             404, f"No such customer: '{customer_id}'", code="resource_missing", param="id"
         )
     return customer

@@ -8,18 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    StripeError,
-    check_metadata,
-    find,
-    optional_str,
-    parse_int,
-    random_id,
-    reject_unknown,
-    require_str,
-    truthy,
-)
 
 COUPON_CREATE_PARAMS = frozenset(
     {
@@ -65,20 +55,20 @@ class Discounts:
     def create_coupon(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, COUPON_CREATE_PARAMS)
+        wire.reject_unknown(params, COUPON_CREATE_PARAMS)
         store = self._store
         percent_off, amount_off, currency = _coupon_off(params)
-        duration = optional_str(params, "duration") or "once"
+        duration = wire.optional_str(params, "duration") or "once"
         if duration not in ("once", "forever", "repeating"):
-            raise StripeError(400, f"Invalid duration: {duration}", param="duration")
+            raise wire.StripeError(400, f"Invalid duration: {duration}", param="duration")
         redeem_by = None
         if params.get("redeem_by") not in (None, ""):
-            redeem_by = parse_int(params["redeem_by"], "redeem_by")
+            redeem_by = wire.parse_int(params["redeem_by"], "redeem_by")
             if redeem_by <= store.now():
-                raise StripeError(400, "redeem_by must be in the future.", param="redeem_by")
-        coupon_id = optional_str(params, "id", 200) or random_id("", 8)
+                raise wire.StripeError(400, "redeem_by must be in the future.", param="redeem_by")
+        coupon_id = wire.optional_str(params, "id", 200) or wire.random_id("", 8)
         if coupon_id in store.coupons:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "Coupon already exists.", code="resource_already_exists", param="id"
             )
         coupon = store.fixture("coupon")
@@ -93,8 +83,8 @@ class Discounts:
                 "duration_in_months": None,
                 "livemode": False,
                 "max_redemptions": _optional_int(params, "max_redemptions"),
-                "metadata": check_metadata(params.get("metadata")),
-                "name": optional_str(params, "name", 40),
+                "metadata": wire.check_metadata(params.get("metadata")),
+                "name": wire.optional_str(params, "name", 40),
                 "percent_off": percent_off,
                 "redeem_by": redeem_by,
                 "times_redeemed": 0,
@@ -110,17 +100,17 @@ class Discounts:
     def create_promotion_code(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, PROMOTION_CODE_CREATE_PARAMS)
+        wire.reject_unknown(params, PROMOTION_CODE_CREATE_PARAMS)
         store = self._store
         promotion = params.get("promotion")
         if not isinstance(promotion, dict):
-            raise StripeError(400, "Missing required param: promotion.", param="promotion")
+            raise wire.StripeError(400, "Missing required param: promotion.", param="promotion")
         if promotion.get("type") != "coupon":
-            raise StripeError(400, "Invalid promotion[type].", param="promotion[type]")
-        coupon = find(store.coupons, require_str(promotion, "coupon"), "coupon")
-        code = optional_str(params, "code") or random_id("", 8).upper()
+            raise wire.StripeError(400, "Invalid promotion[type].", param="promotion[type]")
+        coupon = wire.find(store.coupons, wire.require_str(promotion, "coupon"), "coupon")
+        code = wire.optional_str(params, "code") or wire.random_id("", 8).upper()
         if not _CODE_RE.match(code):
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "Promotion codes may contain only letters, digits and dashes.",
                 param="code",
@@ -129,7 +119,7 @@ class Discounts:
             p["active"] and p["code"].lower() == code.lower()
             for p in store.promotion_codes.values()
         ):
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "An active promotion code with `code` already exists.",
                 code="resource_already_exists",
@@ -137,24 +127,24 @@ class Discounts:
             )
         expires_at = _optional_int(params, "expires_at")
         if expires_at is not None and expires_at <= store.now():
-            raise StripeError(400, "expires_at must be in the future.", param="expires_at")
+            raise wire.StripeError(400, "expires_at must be in the future.", param="expires_at")
         if expires_at is not None and coupon["redeem_by"] and expires_at > coupon["redeem_by"]:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "expires_at cannot be after the coupon's redeem_by.", param="expires_at"
             )
-        promo_id = random_id("promo_")
+        promo_id = wire.random_id("promo_")
         promo = store.fixture("promotion_code")
         promo.update(
             {
                 "id": promo_id,
-                "active": truthy(params.get("active", True)),
+                "active": wire.truthy(params.get("active", True)),
                 "code": code,
                 "created": store.now(),
                 "customer": None,
                 "expires_at": expires_at,
                 "livemode": False,
                 "max_redemptions": _optional_int(params, "max_redemptions"),
-                "metadata": check_metadata(params.get("metadata")),
+                "metadata": wire.check_metadata(params.get("metadata")),
                 "promotion": {"coupon": coupon["id"], "type": "coupon"},
                 "times_redeemed": 0,
             }
@@ -172,35 +162,35 @@ class Discounts:
     ) -> dict[str, Any]:
         """``POST /v1/promotion_codes/{id}``: deactivate (or reactivate) a code, or change its
         metadata; the code itself, its coupon and its counts never change."""
-        reject_unknown(params, PROMOTION_CODE_UPDATE_PARAMS)
+        wire.reject_unknown(params, PROMOTION_CODE_UPDATE_PARAMS)
         store = self._store
-        promo = find(store.promotion_codes, promo_id, "promotion_code")
+        promo = wire.find(store.promotion_codes, promo_id, "promotion_code")
         if params.get("active") not in (None, ""):
-            active = truthy(params["active"])
+            active = wire.truthy(params["active"])
             if active and not promo["active"]:
                 coupon = store.coupons[promo["promotion"]["coupon"]]
                 if self._coupon_problem(coupon) or any(
                     p["active"] and p["code"].lower() == promo["code"].lower()
                     for p in store.promotion_codes.values()
                 ):
-                    raise StripeError(
+                    raise wire.StripeError(
                         400, "This promotion code cannot be reactivated.", param="active"
                     )
             promo["active"] = active
         if "metadata" in params:
-            promo["metadata"] = {**promo["metadata"], **check_metadata(params.get("metadata"))}
+            promo["metadata"] = {**promo["metadata"], **wire.check_metadata(params.get("metadata"))}
         outgoing.append(store.record_event("promotion_code.updated", promo, request))
         return self.shown(promo, params.get("expand"), "promotion.coupon")
 
     def list_promotion_codes(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
         codes = sorted(self._store.promotion_codes.values(), key=lambda p: -p["created"])
-        code = optional_str(params, "code")
+        code = wire.optional_str(params, "code")
         if code is not None:
             # Stripe matches codes case-insensitively, as customers type them.
             codes = [p for p in codes if p["code"].lower() == code.lower()]
         if params.get("active") not in (None, ""):
-            wanted = truthy(params["active"])
+            wanted = wire.truthy(params["active"])
             codes = [p for p in codes if p["active"] is wanted]
         return {
             "object": "list",
@@ -212,7 +202,7 @@ class Discounts:
         }
 
     def retrieve_promotion_code(self, promo_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        promo = find(self._store.promotion_codes, promo_id, "promotion_code")
+        promo = wire.find(self._store.promotion_codes, promo_id, "promotion_code")
         return self.shown(promo, params.get("expand"), "promotion.coupon")
 
     def shown(self, promo: dict[str, Any], expand: Any, path: str) -> dict[str, Any]:
@@ -228,28 +218,28 @@ class Discounts:
     def resolve(self, spec: Any, param: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The (coupon, promotion code) a ``discounts[n]`` parameter names, if redeemable."""
         if not isinstance(spec, dict):
-            raise StripeError(400, "Invalid object", param=param)
+            raise wire.StripeError(400, "Invalid object", param=param)
         store = self._store
         promo: dict[str, Any] | None = None
         if spec.get("promotion_code"):
-            promo = find(store.promotion_codes, str(spec["promotion_code"]), "promotion_code")
+            promo = wire.find(store.promotion_codes, str(spec["promotion_code"]), "promotion_code")
             coupon = store.coupons[promo["promotion"]["coupon"]]
             problem = self._promotion_problem(promo)
             if problem:
-                raise StripeError(
+                raise wire.StripeError(
                     400,
                     f"This promotion code cannot be redeemed because {problem}.",
                     param=f"{param}[promotion_code]",
                 )
         elif spec.get("coupon"):
-            coupon = find(store.coupons, str(spec["coupon"]), "coupon")
+            coupon = wire.find(store.coupons, str(spec["coupon"]), "coupon")
         else:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "You must pass `coupon` or `promotion_code`.", param=f"{param}[coupon]"
             )
         problem = self._coupon_problem(coupon)
         if problem:
-            raise StripeError(
+            raise wire.StripeError(
                 400, f"This coupon cannot be redeemed because {problem}.", param=param
             )
         return coupon, promo
@@ -278,7 +268,7 @@ class Discounts:
             off = int(amount * coupon["percent_off"] / 100 + 0.5)
         else:
             if coupon["currency"] != currency:
-                raise StripeError(
+                raise wire.StripeError(
                     400,
                     f"The coupon's currency ({coupon['currency']}) does not match {currency}.",
                     param="discounts",
@@ -296,7 +286,7 @@ class Discounts:
         discount = self._store.fixture("discount")
         discount.update(
             {
-                "id": random_id("di_"),
+                "id": wire.random_id("di_"),
                 "checkout_session": links.get("checkout_session"),
                 "customer": links.get("customer"),
                 "end": None,
@@ -326,7 +316,7 @@ class Discounts:
 def _optional_int(params: Mapping[str, Any], name: str) -> int | None:
     if params.get(name) in (None, ""):
         return None
-    return parse_int(params[name], name, minimum=1)
+    return wire.parse_int(params[name], name, minimum=1)
 
 
 def _coupon_off(params: Mapping[str, Any]) -> tuple[float | None, int | None, str | None]:
@@ -335,25 +325,27 @@ def _coupon_off(params: Mapping[str, Any]) -> tuple[float | None, int | None, st
     percent_raw = params.get("percent_off")
     amount_raw = params.get("amount_off")
     if (percent_raw in (None, "")) == (amount_raw in (None, "")):
-        raise StripeError(
+        raise wire.StripeError(
             400, "You must pass either `percent_off` or `amount_off`.", param="percent_off"
         )
     percent_off: float | None = None
     amount_off: int | None = None
-    currency = optional_str(params, "currency")
+    currency = wire.optional_str(params, "currency")
     if percent_raw not in (None, ""):
         try:
             percent_off = float(str(percent_raw))
         except ValueError:
-            raise StripeError(400, f"Invalid decimal: {percent_raw}", param="percent_off") from None
+            raise wire.StripeError(
+                400, f"Invalid decimal: {percent_raw}", param="percent_off"
+            ) from None
         if not 0 < percent_off <= 100:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "percent_off must be greater than 0 and at most 100.", param="percent_off"
             )
     else:
-        amount_off = parse_int(amount_raw, "amount_off", minimum=1)
+        amount_off = wire.parse_int(amount_raw, "amount_off", minimum=1)
         if currency is None:
-            raise StripeError(
+            raise wire.StripeError(
                 400, "You must pass currency when passing amount_off.", param="currency"
             )
     return percent_off, amount_off, currency

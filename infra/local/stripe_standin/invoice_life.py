@@ -8,20 +8,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.customers import live_customer
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    StripeError,
-    below_minimum,
-    find,
-    optional_str,
-    parse_int,
-    random_id,
-    reject_unknown,
-    truthy,
-)
 
 INVOICE_PAY_PARAMS = frozenset(
     {
@@ -48,9 +39,9 @@ class InvoiceLife:
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         store = self._store
-        invoice = find(store.invoices, invoice_id, "invoice")
+        invoice = wire.find(store.invoices, invoice_id, "invoice")
         if invoice["status"] != "draft":
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 f"This invoice is already finalized, you can't re-finalize a non-draft "
                 f"invoice. ({invoice_id} is {invoice['status']})",
@@ -75,7 +66,7 @@ class InvoiceLife:
         if invoice["amount_due"] == 0:
             # Nothing to collect: Stripe marks a zero invoice paid as it finalizes it.
             self._mark_paid(invoice, request, outgoing)
-        elif below_minimum(invoice["amount_due"], invoice["currency"]):
+        elif wire.below_minimum(invoice["amount_due"], invoice["currency"]):
             # Less than Stripe charges: marked paid, nothing collected, the amount owed moved
             # to the customer's balance as a debit for a later invoice.
             customer["balance"] = customer.get("balance", 0) + invoice["amount_due"]
@@ -86,12 +77,12 @@ class InvoiceLife:
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         store = self._store
-        invoice = find(store.invoices, invoice_id, "invoice")
+        invoice = wire.find(store.invoices, invoice_id, "invoice")
         if invoice["collection_method"] != "send_invoice" or invoice["status"] not in (
             "open",
             "paid",
         ):
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 f"You can only send open or paid invoices with collection_method=send_invoice; "
                 f"{invoice_id} is {invoice['status']}.",
@@ -109,9 +100,9 @@ class InvoiceLife:
         outgoing: list[Outgoing],
     ) -> dict[str, Any]:
         """Pay in full: by the customer's card or bank transfer, or ``paid_out_of_band``."""
-        reject_unknown(params, INVOICE_PAY_PARAMS)
+        wire.reject_unknown(params, INVOICE_PAY_PARAMS)
         invoice = self.collectable(invoice_id, "paid")
-        if truthy(params.get("paid_out_of_band", False)):
+        if wire.truthy(params.get("paid_out_of_band", False)):
             invoice["amount_paid_off_stripe"] = invoice["amount_remaining"]
         elif invoice["amount_remaining"] > 0:
             self._collect(invoice, outgoing)
@@ -130,9 +121,9 @@ class InvoiceLife:
     def mark_uncollectible(
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        invoice = find(self._store.invoices, invoice_id, "invoice")
+        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
         if invoice["status"] != "open":
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 f"You can only mark open invoices as uncollectible; {invoice_id} is "
                 f"{invoice['status']}.",
@@ -159,9 +150,9 @@ class InvoiceLife:
         return True
 
     def collectable(self, invoice_id: str, verb: str) -> dict[str, Any]:
-        invoice = find(self._store.invoices, invoice_id, "invoice")
+        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
         if invoice["status"] not in COLLECTABLE:
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 f"This invoice is {invoice['status']} and cannot be {verb}. Only open or "
                 "uncollectible invoices can be.",
@@ -173,7 +164,7 @@ class InvoiceLife:
     def _collect(self, invoice: dict[str, Any], outgoing: list[Outgoing]) -> None:
         """The customer pays what remains: a payment intent, its charge, an invoice payment."""
         store = self._store
-        method = random_id("pm_")
+        method = wire.random_id("pm_")
         email = invoice["customer_email"]
         intent = self._payments.make_payment_intent(
             invoice["amount_remaining"],
@@ -191,7 +182,7 @@ class InvoiceLife:
         payment = store.fixture("invoice_payment")
         payment.update(
             {
-                "id": random_id("inpay_"),
+                "id": wire.random_id("inpay_"),
                 "amount_paid": intent["amount"],
                 "amount_requested": intent["amount"],
                 "created": store.now(),
@@ -222,13 +213,13 @@ class InvoiceLife:
     def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoice_payments``: an invoice's payments, newest first."""
         payments = sorted(self._store.invoice_payments.values(), key=lambda p: -p["created"])
-        invoice_id = optional_str(params, "invoice")
+        invoice_id = wire.optional_str(params, "invoice")
         if invoice_id is not None:
             payments = [p for p in payments if p["invoice"] == invoice_id]
-        status = optional_str(params, "status")
+        status = wire.optional_str(params, "status")
         if status is not None:
             payments = [p for p in payments if p["status"] == status]
-        limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
         return {
             "object": "list",
             "data": copy.deepcopy(payments[:limit]),

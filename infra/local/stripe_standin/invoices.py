@@ -7,20 +7,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.customers import live_customer
 from infra.local.stripe_standin.discounts import Discounts
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    StripeError,
-    check_metadata,
-    find,
-    optional_str,
-    parse_int,
-    random_id,
-    reject_unknown,
-    require_str,
-    truthy,
-)
 
 INVOICE_CREATE_PARAMS = frozenset(
     {
@@ -113,13 +103,13 @@ class InvoiceDrafts:
     def create(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, INVOICE_CREATE_PARAMS)
+        wire.reject_unknown(params, INVOICE_CREATE_PARAMS)
         store = self._store
-        customer = live_customer(store, require_str(params, "customer"))
+        customer = live_customer(store, wire.require_str(params, "customer"))
         now = store.now()
         method = _collection_method(params)
         due_date = self._due_date(params, method, now)
-        invoice_id = random_id("in_")
+        invoice_id = wire.random_id("in_")
         invoice = store.fixture("invoice")
         invoice.update(
             {
@@ -127,20 +117,20 @@ class InvoiceDrafts:
                 "account_country": "GB",
                 "account_name": None,
                 **_NOTHING_YET,
-                "auto_advance": truthy(params.get("auto_advance", False)),
+                "auto_advance": wire.truthy(params.get("auto_advance", False)),
                 "collection_method": method,
                 "created": now,
-                "currency": (optional_str(params, "currency") or "gbp").lower(),
+                "currency": (wire.optional_str(params, "currency") or "gbp").lower(),
                 "custom_fields": _custom_fields(params.get("custom_fields")),
                 "customer": customer["id"],
                 "customer_address": copy.deepcopy(customer["address"]),
                 "customer_email": customer["email"],
                 "customer_name": customer["name"],
                 "customer_phone": customer["phone"],
-                "description": optional_str(params, "description", 1500),
+                "description": wire.optional_str(params, "description", 1500),
                 "discounts": [],
                 "due_date": due_date,
-                "footer": optional_str(params, "footer", 5000),
+                "footer": wire.optional_str(params, "footer", 5000),
                 "lines": {
                     "data": [],
                     "has_more": False,
@@ -148,12 +138,12 @@ class InvoiceDrafts:
                     "url": f"/v1/invoices/{invoice_id}/lines",
                 },
                 "livemode": False,
-                "metadata": check_metadata(params.get("metadata")),
+                "metadata": wire.check_metadata(params.get("metadata")),
                 "next_payment_attempt": None,
                 "number": None,
                 "period_end": now,
                 "period_start": now,
-                "statement_descriptor": optional_str(params, "statement_descriptor", 22),
+                "statement_descriptor": wire.optional_str(params, "statement_descriptor", 22),
                 "status": "draft",
                 "webhooks_delivered_at": now,
             }
@@ -177,7 +167,7 @@ class InvoiceDrafts:
         if specs in (None, ""):
             return applied
         if not isinstance(specs, list):
-            raise StripeError(400, "Invalid array", param="discounts")
+            raise wire.StripeError(400, "Invalid array", param="discounts")
         for index, spec in enumerate(specs):
             coupon, promo = self._discounts.resolve(spec, f"discounts[{index}]")
             discount = self._discounts.make_discount(
@@ -198,75 +188,58 @@ class InvoiceDrafts:
         due = params.get("due_date")
         if method != "send_invoice":
             if days not in (None, "") or due not in (None, ""):
-                raise StripeError(
+                raise wire.StripeError(
                     400,
                     "Invoices with collection_method=charge_automatically have no due date.",
                     param="due_date",
                 )
             return None
         if days not in (None, "") and due not in (None, ""):
-            raise StripeError(
+            raise wire.StripeError(
                 400, "You may only specify one of due_date and days_until_due.", param="due_date"
             )
         if days not in (None, ""):
-            return now + parse_int(days, "days_until_due", minimum=0) * _DAY
+            return now + wire.parse_int(days, "days_until_due", minimum=0) * _DAY
         if due in (None, ""):
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "Invoices with collection_method=send_invoice need a due_date or days_until_due.",
                 param="days_until_due",
             )
-        due_date = parse_int(due, "due_date")
+        due_date = wire.parse_int(due, "due_date")
         if due_date <= now:
-            raise StripeError(400, "due_date must be in the future.", param="due_date")
+            raise wire.StripeError(400, "due_date must be in the future.", param="due_date")
         return due_date
 
     def create_item(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
+        wire.reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
         store = self._store
-        customer = live_customer(store, require_str(params, "customer"))
+        customer = live_customer(store, wire.require_str(params, "customer"))
         if params.get("amount") in (None, ""):
-            raise StripeError(
+            raise wire.StripeError(
                 400, "The local Stripe stand-in prices invoice items by amount.", param="amount"
             )
-        amount = parse_int(params["amount"], "amount", minimum=0)
-        currency = require_str(params, "currency").lower()
-        invoice: dict[str, Any] | None = None
-        invoice_id = optional_str(params, "invoice")
-        if invoice_id is not None:
-            invoice = find(store.invoices, invoice_id, "invoice")
-            if invoice["status"] != "draft":
-                raise StripeError(
-                    400,
-                    f"You can only add invoice items to draft invoices; {invoice_id} is "
-                    f"{invoice['status']}.",
-                    param="invoice",
-                )
-            if invoice["customer"] != customer["id"]:
-                raise StripeError(400, "The invoice belongs to another customer.", param="invoice")
-            if invoice["currency"] != currency:
-                raise StripeError(
-                    400,
-                    f"The invoice's currency is {invoice['currency']}, not {currency}.",
-                    param="currency",
-                )
+        amount = wire.parse_int(params["amount"], "amount", minimum=0)
+        currency = wire.require_str(params, "currency").lower()
+        invoice_id = wire.optional_str(params, "invoice")
+        invoice = None if invoice_id is None else self._draft_for(invoice_id, customer, currency)
         now = store.now()
         item = store.fixture("invoiceitem")
         item.update(
             {
-                "id": random_id("ii_"),
+                "id": wire.random_id("ii_"),
                 "amount": amount,
                 "currency": currency,
                 "customer": customer["id"],
                 "date": now,
-                "description": optional_str(params, "description", 5000),
-                "discountable": truthy(params.get("discountable", True)),
+                "description": wire.optional_str(params, "description", 5000),
+                "discountable": wire.truthy(params.get("discountable", True)),
                 "discounts": [],
                 "invoice": None,
                 "livemode": False,
-                "metadata": check_metadata(params.get("metadata")),
+                "metadata": wire.check_metadata(params.get("metadata")),
                 "net_amount": amount,
                 "period": {"end": now, "start": now},
                 "pricing": _pricing(amount),
@@ -281,12 +254,34 @@ class InvoiceDrafts:
         outgoing.append(store.record_event("invoiceitem.created", item, request))
         return copy.deepcopy(item)
 
+    def _draft_for(
+        self, invoice_id: str, customer: Mapping[str, Any], currency: str
+    ) -> dict[str, Any]:
+        """The invoice an item is added to: a draft, the customer's, in the item's currency."""
+        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
+        if invoice["status"] != "draft":
+            raise wire.StripeError(
+                400,
+                f"You can only add invoice items to draft invoices; {invoice_id} is "
+                f"{invoice['status']}.",
+                param="invoice",
+            )
+        if invoice["customer"] != customer["id"]:
+            raise wire.StripeError(400, "The invoice belongs to another customer.", param="invoice")
+        if invoice["currency"] != currency:
+            raise wire.StripeError(
+                400,
+                f"The invoice's currency is {invoice['currency']}, not {currency}.",
+                param="currency",
+            )
+        return invoice
+
     def _attach(self, invoice: dict[str, Any], item: dict[str, Any]) -> None:
         item["invoice"] = invoice["id"]
         line = copy.deepcopy(self._store.fixtures["invoice"]["lines"]["data"][0])
         line.update(
             {
-                "id": random_id("il_"),
+                "id": wire.random_id("il_"),
                 "amount": item["amount"],
                 "currency": item["currency"],
                 "description": item["description"],
@@ -373,22 +368,26 @@ def _custom_fields(value: Any) -> list[dict[str, str]] | None:
     if value in (None, ""):
         return None
     if not isinstance(value, list):
-        raise StripeError(400, "Invalid array", param="custom_fields")
+        raise wire.StripeError(400, "Invalid array", param="custom_fields")
     if len(value) > 4:
-        raise StripeError(
+        raise wire.StripeError(
             400, "An invoice can have at most 4 custom fields.", param="custom_fields"
         )
     fields = []
     for index, field in enumerate(value):
         param = f"custom_fields[{index}]"
         if not isinstance(field, dict):
-            raise StripeError(400, "Invalid object", param=param)
-        name = require_str(field, "name")
-        text = require_str(field, "value")
+            raise wire.StripeError(400, "Invalid object", param=param)
+        name = wire.require_str(field, "name")
+        text = wire.require_str(field, "value")
         if len(name) > 40:
-            raise StripeError(400, "Custom field names are at most 40 characters.", param=param)
+            raise wire.StripeError(
+                400, "Custom field names are at most 40 characters.", param=param
+            )
         if len(text) > 140:
-            raise StripeError(400, "Custom field values are at most 140 characters.", param=param)
+            raise wire.StripeError(
+                400, "Custom field values are at most 140 characters.", param=param
+            )
         fields.append({"name": name, "value": text})
     return fields
 
@@ -396,14 +395,19 @@ def _custom_fields(value: Any) -> list[dict[str, str]] | None:
 def _pricing(amount: int) -> dict[str, Any]:
     """An item priced by amount gets a one-off price of its own, as Stripe makes one."""
     return {
-        "price_details": {"price": random_id("price_"), "product": random_id("prod_", 14)},
+        "price_details": {
+            "price": wire.random_id("price_"),
+            "product": wire.random_id("prod_", 14),
+        },
         "type": "price_details",
         "unit_amount_decimal": str(amount),
     }
 
 
 def _collection_method(params: Mapping[str, Any]) -> str:
-    method = optional_str(params, "collection_method") or "charge_automatically"
+    method = wire.optional_str(params, "collection_method") or "charge_automatically"
     if method not in ("charge_automatically", "send_invoice"):
-        raise StripeError(400, f"Invalid collection_method: {method}", param="collection_method")
+        raise wire.StripeError(
+            400, f"Invalid collection_method: {method}", param="collection_method"
+        )
     return method

@@ -6,17 +6,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from infra.local.stripe_standin import wire
 from infra.local.stripe_standin.store import Outgoing, Request, Store
-from infra.local.stripe_standin.wire import (
-    StripeError,
-    check_metadata,
-    find,
-    format_amount,
-    optional_str,
-    parse_int,
-    random_id,
-    reject_unknown,
-)
 
 REFUND_CREATE_PARAMS = frozenset(
     {
@@ -65,7 +56,7 @@ class Payments:
         status: str,
         payment_method: str,
     ) -> dict[str, Any]:
-        intent_id = random_id("pi_")
+        intent_id = wire.random_id("pi_")
         intent = self._store.fixture("payment_intent")
         intent.update(
             {
@@ -76,7 +67,7 @@ class Payments:
                 "amount_capturable": 0,
                 "amount_received": amount if status == "succeeded" else 0,
                 "canceled_at": None,
-                "client_secret": f"{intent_id}_secret_{random_id('', 25)}",
+                "client_secret": f"{intent_id}_secret_{wire.random_id('', 25)}",
                 "created": self._store.now(),
                 "currency": currency,
                 "last_payment_error": None,
@@ -103,7 +94,7 @@ class Payments:
         status: str,
         payment_method: str,
     ) -> dict[str, Any]:
-        charge_id = random_id("ch_")
+        charge_id = wire.random_id("ch_")
         charge = self._store.fixture("charge")
         amount = intent["amount"]
         succeeded = status == "succeeded"
@@ -115,7 +106,7 @@ class Payments:
                 "amount": amount,
                 "amount_captured": amount,
                 "amount_refunded": 0,
-                "balance_transaction": random_id("txn_") if succeeded else None,
+                "balance_transaction": wire.random_id("txn_") if succeeded else None,
                 "captured": True,
                 "created": self._store.now(),
                 "currency": intent["currency"],
@@ -156,7 +147,7 @@ class Payments:
                 {"status": "succeeded", "amount_received": intent["amount"], "processing": None}
             )
             charge.update(
-                {"status": "succeeded", "paid": True, "balance_transaction": random_id("txn_")}
+                {"status": "succeeded", "paid": True, "balance_transaction": wire.random_id("txn_")}
             )
             return
         failure = "The customer's account has insufficient funds to cover this payment."
@@ -195,27 +186,27 @@ class Payments:
     def create_refund(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        reject_unknown(params, REFUND_CREATE_PARAMS)
+        wire.reject_unknown(params, REFUND_CREATE_PARAMS)
         store = self._store
         charge = self._charge_to_refund(params)
         charge_id = charge["id"]
         amount = _refund_amount(params, charge)
-        reason = optional_str(params, "reason")
+        reason = wire.optional_str(params, "reason")
         if reason is not None and reason not in _REFUND_REASONS:
-            raise StripeError(400, f"Invalid reason: {reason}", param="reason")
+            raise wire.StripeError(400, f"Invalid reason: {reason}", param="reason")
 
-        refund_id = random_id("re_")
+        refund_id = wire.random_id("re_")
         refund = store.fixture("refund")
         refund.update(
             {
                 "id": refund_id,
                 "object": "refund",
                 "amount": amount,
-                "balance_transaction": random_id("txn_"),
+                "balance_transaction": wire.random_id("txn_"),
                 "charge": charge_id,
                 "created": store.now(),
                 "currency": charge["currency"],
-                "metadata": check_metadata(params.get("metadata")),
+                "metadata": wire.check_metadata(params.get("metadata")),
                 "payment_intent": charge["payment_intent"],
                 "payment_method": charge["payment_method"],
                 "reason": reason,
@@ -235,33 +226,33 @@ class Payments:
     def _charge_to_refund(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The succeeded charge a refund names, by its payment intent or itself."""
         store = self._store
-        intent_id = optional_str(params, "payment_intent")
-        charge_id = optional_str(params, "charge")
+        intent_id = wire.optional_str(params, "payment_intent")
+        charge_id = wire.optional_str(params, "charge")
         if intent_id is None and charge_id is None:
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 "One of the following params should be provided for this request: "
                 "payment_intent or charge.",
                 param="payment_intent",
             )
         if intent_id is not None:
-            intent = find(store.payment_intents, intent_id, "payment_intent")
+            intent = wire.find(store.payment_intents, intent_id, "payment_intent")
             if charge_id is not None and charge_id != intent.get("latest_charge"):
-                raise StripeError(
+                raise wire.StripeError(
                     400, "The charge does not belong to this PaymentIntent.", param="charge"
                 )
             charge_id = intent.get("latest_charge")
             if charge_id is None:
-                raise StripeError(
+                raise wire.StripeError(
                     400,
                     f"This PaymentIntent ({intent_id}) does not have a successful charge to "
                     "refund.",
                     param="payment_intent",
                 )
         assert charge_id is not None
-        charge = find(store.charges, charge_id, "charge")
+        charge = wire.find(store.charges, charge_id, "charge")
         if charge["status"] != "succeeded":
-            raise StripeError(
+            raise wire.StripeError(
                 400,
                 f"This PaymentIntent ({charge['payment_intent']}) does not have a successful "
                 "charge to refund.",
@@ -274,20 +265,20 @@ def _refund_amount(params: Mapping[str, Any], charge: Mapping[str, Any]) -> int:
     """What a refund gives back: as asked, or all that is left of the charge; never more."""
     remaining: int = charge["amount"] - charge["amount_refunded"]
     if remaining <= 0:
-        raise StripeError(
+        raise wire.StripeError(
             400,
             f"Charge {charge['id']} has already been refunded.",
             code="charge_already_refunded",
         )
     amount = remaining
     if params.get("amount") not in (None, ""):
-        amount = parse_int(params["amount"], "amount", minimum=1)
+        amount = wire.parse_int(params["amount"], "amount", minimum=1)
         if amount > remaining:
-            raise StripeError(
+            raise wire.StripeError(
                 400,
-                f"Refund amount ({format_amount(amount, charge['currency'])}) is greater "
+                f"Refund amount ({wire.format_amount(amount, charge['currency'])}) is greater "
                 f"than unrefunded amount on charge "
-                f"({format_amount(remaining, charge['currency'])})",
+                f"({wire.format_amount(remaining, charge['currency'])})",
                 param="amount",
             )
     return amount

@@ -27,7 +27,7 @@ from booking.adapters.dynamodb.schema import (
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application
 from booking.domain.errors import StaleWrite
-from booking.domain.groups import GroupStatus
+from booking.domain.group_place import GroupStatus
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
     Holding,

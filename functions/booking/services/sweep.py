@@ -1,0 +1,63 @@
+"""The scheduled sweep, each run of the reminders' schedule: holds whose time is up are
+released (in case Stripe's expiry event was lost), emails the stream could not relay are
+queued, free seats are offered to waiting lists, owed deletions at Stripe are made.
+
+Every run reads what is due; most find nothing. What a due item needs is imported by the run
+that has one, not at the function's init: an application due (a lapsed hold, an overdue move,
+an owed refund, a wait over) loads the lifecycle's money paths (``services.lifecycle``), a seat
+to offer the waiting list's (``services.waitlist``), both with the settlement's rules and their
+models. The reminders' function starts on demand, so what its init loads is waited for on every
+cold start; what a run with nothing due never uses is left to the run that uses it (README
+"Figures").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from booking.services.group_sweep import release_lapsed_groups
+from booking.services.outbox import relay_pending_emails
+from booking.services.ports import Ports
+from booking.services.provider_erasure import forget_owed_customers
+
+
+@dataclass
+class SweepSummary:
+    holds_released: int = 0
+    emails_relayed: int = 0
+    offers_made: int = 0
+    skipped: list[str] = field(default_factory=list)
+    transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
+    customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
+
+
+def sweep(ports: Ports, now: datetime) -> SweepSummary:
+    """Release holds whose time is up, queue emails the stream could not relay, and offer free
+    seats to waiting lists, all as of ``now`` (the run's time: the offers' deadlines and the
+    emails about them included)."""
+    ports = ports.at(now)
+    summary = SweepSummary()
+    touched: set[str] = set()
+    due = ports.repository.applications_due(now)
+    if due:
+        from booking.services.lifecycle import sweep_due  # the module docstring says why
+
+        touched.update(sweep_due(ports, due, now, summary))
+    # Places held for managers' groups that were never paid go back the same way.
+    lapsed_groups = release_lapsed_groups(ports, now)
+    summary.holds_released += len(lapsed_groups)
+    touched.update(lapsed_groups)
+    summary.emails_relayed = relay_pending_emails(ports, now)
+    to_offer = [
+        course.course_id
+        for course in ports.repository.list_courses()
+        if course.course_id in touched or (course.waiting and course.places_left)
+    ]
+    if to_offer:
+        from booking.services.waitlist import offer_free_places
+
+        for course_id in to_offer:
+            summary.offers_made += len(offer_free_places(ports, course_id))
+    summary.customers_forgotten = forget_owed_customers(ports)
+    return summary
