@@ -142,7 +142,8 @@ def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(
     page.get_by_label("Billing email address").fill(BILLING["billing_email"])
     page.get_by_label("Billing address").fill("1 Hospital Road, Leeds")
     page.get_by_label("Purchase order number").fill(BILLING["po_number"])
-    page.get_by_label("My colleagues agreed").check()
+    expect(page.locator("#consent-hint")).to_contain_text("only to book their places")
+    page.get_by_label("I confirm that each colleague I name knows").check()
     page.get_by_role("button", name="Book the places").click()
     expect(page).to_have_url(re.compile(r"/_local/stripe/invoices/in_"))
     invoice_id = page.url.rsplit("/", 1)[-1]
@@ -171,3 +172,43 @@ def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(
     page.get_by_role("button", name="Send my application").click()
     expect(page).to_have_url(re.compile(r"/applications/\w+\?token="))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_the_booking_form_sent_again_says_so_in_a_persons_words_and_passes_axe(
+    stack: RunningStack, browser_page: Page
+) -> None:
+    page = browser_page
+    course_id = small_course(stack, capacity=3)
+    people = colleagues(uuid.uuid4().hex[:8], 2)
+    key_field = page.locator('input[name="idempotency_key"]')
+
+    def filled_in(person: dict[str, str]) -> None:
+        page.goto(f"{stack.url}/courses/{course_id}/group-booking")
+        page.get_by_label("Your full name").fill("Florence Nightingale")
+        page.get_by_label("Your email address").fill("florence@example.org")
+        page.get_by_label("Your organisation").fill("St Elsewhere")
+        page.get_by_label("Colleague 1: full name").fill(person["name"])
+        page.get_by_label("Colleague 1: email address").fill(person["email"])
+        page.get_by_label("By invoice to my organisation").check()
+        page.get_by_label("Organisation's legal name").fill(BILLING["billing_name"])
+        page.get_by_label("Billing email address").fill(BILLING["billing_email"])
+        page.get_by_label("Billing address").fill("1 Hospital Road, Leeds")
+        page.get_by_label("Purchase order number").fill(BILLING["po_number"])
+        page.get_by_label("I confirm that each colleague I name knows").check()
+
+    filled_in(people[0])
+    first_key = key_field.input_value()
+    page.get_by_role("button", name="Book the places").click()
+    expect(page).to_have_url(re.compile(r"/_local/stripe/invoices/in_"))
+    # The first page's form again with another colleague (Back, an edit, send): its key kept.
+    filled_in(people[1])
+    key_field.evaluate("(field, key) => { field.value = key; }", first_key)
+    page.get_by_role("button", name="Book the places").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This form was sent already")
+    words = page.locator("body").inner_text()
+    assert "Nothing was changed by sending it again" in words
+    assert "open the form afresh" in words
+    assert "Idempotency" not in words
+    assert "other answers" not in words
+    no_violations(page, "5-sent-again")
+    assert stack.get(f"/courses/{course_id}").json()["places_left"] == 2

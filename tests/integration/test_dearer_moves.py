@@ -276,7 +276,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     )
 
     assert asked.status == 303, asked.body
-    assert asked.headers["location"].endswith("?done=move_asked")
+    assert asked.headers["location"] == app_page
     page = browser.get(asked.headers["location"]).body
     assert "a link to pay the" in page
     assert "Withdraw the move" in page
@@ -295,7 +295,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
         csrf_token=browser.csrf(f"{app_page}/transfer"),
         to_course_id="move-winter",
     )
-    assert again.headers["location"].endswith("?done=move_asked_already"), again.headers
+    assert again.headers["location"] == app_page, again.headers
     said = " ".join(browser.get(again.headers["location"]).body.split())
     assert "The move to that cohort was asked for already" in said
     assert "nobody was emailed again" in said
@@ -306,7 +306,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     assert cohorts.places_left("move-winter") == 4
     withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
     assert withdrawn.status == 303, withdrawn.body
-    assert withdrawn.headers["location"].endswith("?done=move_withdrawn")
+    assert withdrawn.headers["location"] == app_page
     assert "Move withdrawn" in browser.get(withdrawn.headers["location"]).body
     assert cohorts.places_left("move-winter") == 5
     assert cohorts.record(app_id)["course_id"] == "move-spring"

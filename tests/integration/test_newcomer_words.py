@@ -100,8 +100,25 @@ def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> 
     form = {**manager, "organisation": "St Elsewhere NHS Trust", **colleague}
     page = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", form=form, headers=HTML)
     assert page.status == 422
-    assert "Tick the box to agree to how we use your answers" in page.body
-    assert "This field is required" not in page.body
+    said = text_of(page.body)
+    # The manager's box in its own words (what they confirm of their colleagues), never the
+    # application form's, written for a person giving their own answers.
+    assert (
+        "Tick the box to confirm your colleagues know you are giving us their names and email "
+        "addresses"
+    ) in said
+    assert "I confirm that each colleague I name knows I am booking them a place" in said
+    assert "to book their places and to email each of them about the course" in said
+    assert "how we use your answers" not in said
+    assert "This field is required" not in said
+    box = re.search(r'<input type="checkbox" id="consent"[^>]*>', page.body)
+    assert box is not None
+    assert 'aria-describedby="consent-hint consent-error"' in box.group(0)
+    # A program is told the same in its JSON, and the box is counted by the one rule.
+    unticked = {**form, "consent": False}
+    as_json = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", json_body=unticked)
+    assert as_json.status == 422
+    assert "know you are giving us their names" in as_json.json()["error"]["fields"]["consent"]
 
 
 def test_the_sign_in_hint_has_no_markdown(system: System) -> None:

@@ -478,7 +478,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert move_to("move-full").status == 409
     moved = move_to("move-summer")
     assert moved.status == 303
-    assert moved.headers["location"].endswith("?done=moved")
+    assert moved.headers["location"] == app_page
     after = browser.get(moved.headers["location"]).body
     assert "Moved to the other cohort" in after
     # The history names the cohorts as the organiser knows them, never by id.
@@ -491,7 +491,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     # says so, never that the person was emailed.
     again = move_to("move-summer")
     assert again.status == 303
-    assert again.headers["location"].endswith("?done=moved_already")
+    assert again.headers["location"] == app_page
     said = text_of(browser.get(again.headers["location"]).body)
     assert "The booking had moved to that cohort already" in said
     assert "nobody was emailed again" in said

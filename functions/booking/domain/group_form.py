@@ -53,7 +53,8 @@ class GroupForm(BaseModel):
         ),
     ] = Field(json_schema_extra=counted_schema(MIN_PLACES, MAX_PLACES))
     consent: Checkbox = Field(
-        description="Must be true: the colleagues agreed to be named and to be emailed a link"
+        description="Must be true: the manager confirms each colleague named knows their name "
+        "and email address are given to us to book their place and email them about it"
     )
     website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
     payment_method: PaymentChoice = PaymentMethod.CARD
@@ -81,7 +82,9 @@ class GroupForm(BaseModel):
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
         return consent_given(
-            value, "please confirm your colleagues agreed to be booked and emailed"
+            value,
+            "please confirm your colleagues know you are giving us their names and email "
+            "addresses to book and email them",
         )
 
     @field_validator("colleagues")

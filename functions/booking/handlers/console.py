@@ -52,6 +52,7 @@ from booking.handlers import console_pages as pages
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
+    after_action,
     app,
     callback_url,
     chrome,
@@ -59,6 +60,7 @@ from booking.handlers.console_app import (
     current_session,
     html_page,
     logger,
+    notice_here,
     posted_form,
     query_value,
     served,
@@ -176,7 +178,9 @@ def course(course_id: str) -> Response[str]:
         ports(), course_id, query_value("status"), query_value("q")
     )
     status = 422 if listing.problems else 200
-    warnings = course_form.moved_without_id_warnings(query_value(course_form.MOVED_WITHOUT_ID))
+    notice = notice_here()
+    moved = notice.code if notice.done == course_form.MOVED_WITHOUT_ID else ""
+    warnings = course_form.moved_without_id_warnings(moved)
     return html_page(status, pages.course_page(chrome(), listing, ports().clock(), warnings))
 
 
@@ -194,7 +198,7 @@ def roster_csv(course_id: str) -> Response[str]:
 @served("consoleApplication")
 def application(application_id: str) -> Response[str]:
     detail = console.application_detail(ports(), application_id)
-    return html_page(200, pages.application_page(chrome(), detail, done=query_value("done")))
+    return html_page(200, pages.application_page(chrome(), detail, done=notice_here().done))
 
 
 # -- actions -------------------------------------------------------------------------------------
@@ -217,7 +221,7 @@ def action(operation_id: str) -> Callable[[Action], Action]:
             except (Conflict, InvalidInput, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
             said = _said(str(done), after)
-            return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
+            return after_action(f"/console/applications/{quote(application_id)}", said)
 
         served(operation_id)(answer)
         return act
@@ -344,7 +348,10 @@ def save_course() -> Response[str]:
             upload_errors=again.upload_errors,
         )
         return html_page(http.status_for(refused), page)
-    return http.see_other(course_form.saved_location(saved))
+    location, moved = course_form.saved_location(saved)
+    if moved:
+        return after_action(location, course_form.MOVED_WITHOUT_ID, moved)
+    return http.see_other(location)
 
 
 # -- errors ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ query, session and page chrome (``handlers/console.py`` and its areas register o
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -16,7 +17,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
-from booking.handlers.console_session import CookieSigner
+from booking.handlers.console_session import NOTICE_COOKIE, CookieSigner, Notice, cookie_value
 from booking.handlers.routes import Function, Served
 
 logger = Logger(service="booking-console")
@@ -70,7 +71,47 @@ def html_page(status: int, page: str, cookies: list[Cookie] | None = None) -> Re
         f"form-action 'self' {ports().sign_in.origin}; frame-ancestors 'none'; base-uri 'none'"
     )
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+    if _notice_value():
+        # Whatever page it reached, a notice is read once: the next page, or a reload, has none.
+        cookies = [*(cookies or []), cookie_signer().end_notice()]
     return Response(status, http.HTML, page, headers, cookies)
+
+
+# -- what an action did, said once ------------------------------------------------------------
+
+
+def after_action(location: str, done: str, code: str = "") -> Response[str]:
+    """On to ``location`` (a console page), which then says once what the action did: ``done``
+    (and the ``code`` it was done to) ride in a one-time cookie, never in the address, so a
+    reload, Back or a bookmark never says it again."""
+    notice = Notice(done=done, code=code, path=unquote(urlsplit(location).path))
+    cookie = cookie_signer().notice_cookie(notice, access.session_of(app), ports().clock())
+    return http.see_other(location, [cookie])
+
+
+def notice_here() -> Notice:
+    """What the action that led to this page did, if it led here and in this session (empty
+    otherwise, a forged or stale cookie included); the page answered clears it (html_page).
+    Each page says it in its own words, from what it holds now where the words depend on it."""
+    session = _session_here()
+    found = (
+        cookie_signer().read_notice(_notice_value(), session, ports().clock())
+        if session is not None
+        else None
+    )
+    if found is None or found.path != unquote(app.current_event.path):
+        return Notice()
+    return found
+
+
+def _notice_value() -> str | None:
+    return cookie_value(app.current_event.cookies or [], NOTICE_COOKIE)
+
+
+def _session_here() -> ConsoleSession | None:
+    """The session the middleware found for this request (None on the pages open to all)."""
+    session = app.context.get("session")
+    return session if isinstance(session, ConsoleSession) else None
 
 
 def callback_url() -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
@@ -12,7 +12,14 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.handlers import console_money_pages as pages
 from booking.handlers import discount_form, http
-from booking.handlers.console_app import chrome, html_page, posted_form, query_value, served
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    html_page,
+    notice_here,
+    posted_form,
+    served,
+)
 from booking.handlers.sentences import sentence
 from booking.services import console, courses, discounts, organisers
 
@@ -24,13 +31,12 @@ def _codes_page(course_id: str, status: int = 200, **shown: Any) -> Response[str
 
 @served("consoleDiscountCodes")
 def discount_codes(course_id: str) -> Response[str]:
-    done = query_value("done")
-    return _codes_page(course_id, done=done, done_code=query_value("code") if done else "")
+    notice = notice_here()
+    return _codes_page(course_id, done=notice.done, done_code=notice.code)
 
 
 def _codes_done(course_id: str, done: str, code: str) -> Response[str]:
-    query = urlencode({"done": done, "code": code})
-    return http.see_other(f"/console/courses/{quote(course_id)}/discount-codes?{query}")
+    return after_action(f"/console/courses/{quote(course_id)}/discount-codes", done, code)
 
 
 @served("consoleCreateDiscountCode")

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.handlers import http
-from booking.handlers.console_app import chrome, html_page, query_value, served
+from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
@@ -19,7 +19,7 @@ from booking.services import group_invoice_void
 from booking.services.group_overview import CourseGroupBookings, course_group_bookings
 from booking.services.groups import find_group
 
-# What the page says after its button did what it says (``?done=``).
+# What the page says, once, after its button did what it says (``after_action``).
 GROUP_DONE_WORDS = {
     GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
     "(offered first to anyone on the waiting list), and the manager has been emailed that the "
@@ -46,7 +46,7 @@ def group_bookings_page(
 @served("consoleCourseGroupBookings")
 def group_bookings(course_id: str) -> Response[str]:
     found = course_group_bookings(ports(), course_id)
-    return html_page(200, group_bookings_page(chrome(), found, done=query_value("done")))
+    return html_page(200, group_bookings_page(chrome(), found, done=notice_here().done))
 
 
 @served("consoleVoidGroupInvoice")
@@ -59,6 +59,6 @@ def void_group_invoice(group_id: str) -> Response[str]:
         found = course_group_bookings(ports(), find_group(ports(), group_id).course_id)
         page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
         return html_page(http.status_for(refused), page)
-    return http.see_other(
-        f"/console/courses/{quote(voided.course_id)}/group-bookings?done={GROUP_INVOICE_VOIDED}"
+    return after_action(
+        f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
     )

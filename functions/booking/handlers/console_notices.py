@@ -1,6 +1,7 @@
 """The notice at the top of an application's console page after an organiser's action: what
-the action did, in words (the action redirects with ``?done=<word>``, the word chosen from what
-its use case returned).
+the action did, in words, true when it is shown (the action's redirect names the notice for
+one showing, ``console_app.after_action``; the word is chosen from what its use case
+returned).
 
 Each notice is what was done, then who was emailed about it. Whether anyone was is said from
 the application as the action left it, by the one rule of who can be told
@@ -9,6 +10,8 @@ them, since nothing is sent to an erased person (the mailer refuses); nor is a p
 address is suppressed (the mailer skips it)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
@@ -68,6 +71,17 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Notices that say where the application stands as well as what was done: each is said only
+# while that is still so when the page is shown (a place offered meanwhile, a move made or
+# lapsed), and otherwise not at all; the page below says where it stands now.
+_TRUE_WHILE: dict[str, Callable[[Application], bool]] = {
+    "approved_waitlisted": lambda a: a.status is ApplicationStatus.WAITLISTED,
+    "move_asked": lambda a: a.pending_move is not None,
+    "move_asked_already": lambda a: a.pending_move is not None,
+    "move_waiting": lambda a: a.waiting_move is not None,
+}
+
+
 def done_notice(
     done: str, application: Application, currency: str, *, suppressed: bool = False
 ) -> str:
@@ -75,6 +89,9 @@ def done_notice(
     cancellation says whether money is going back; nobody is said to have been emailed who
     cannot be (their data erased, or ``suppressed``: their address is, the mailer sending it
     nothing)."""
+    still = _TRUE_WHILE.get(done)
+    if still is not None and not still(application):
+        return ""
     did, told = DONE_WORDS.get(done, ("", ""))
     if done == "cancelled" and application.status in (
         ApplicationStatus.CANCELLED,

@@ -19,7 +19,14 @@ from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.register import register_ends_at
 from booking.domain.wording import moment_when, session_when
 from booking.handlers import http
-from booking.handlers.console_app import chrome, html_page, posted_form, query_value, served
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    html_page,
+    notice_here,
+    posted_form,
+    served,
+)
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.sentences import sentence
 from booking.services import register
@@ -139,7 +146,7 @@ def _form_value(name: str) -> str:
 
 @served("consoleRegister")
 def register_view(course_id: str) -> Response[str]:
-    return _page(course_id, done=query_value("done"))
+    return _page(course_id, done=notice_here().done)
 
 
 _ATTENDEE_ROWS = TypeAdapter(list[AttendeeRow])
@@ -191,8 +198,8 @@ def mark(course_id: str) -> Response[str]:
             done="marked",
             imported=_still_to_resolve(kept, session_key, carried, line),
         )
-    return http.see_other(
-        f"/console/courses/{quote(course_id)}/register?done=marked#row-{quote(application_id)}"
+    return after_action(
+        f"/console/courses/{quote(course_id)}/register#row-{quote(application_id)}", "marked"
     )
 
 
@@ -237,4 +244,4 @@ def close(course_id: str) -> Response[str]:
         if refused.code == "no_register":
             raise
         return _page(course_id, http.status_for(refused), problem=_said(refused))
-    return http.see_other(f"/console/courses/{quote(course_id)}/register?done=closed")
+    return after_action(f"/console/courses/{quote(course_id)}/register", "closed")

@@ -29,10 +29,14 @@ from booking.domain.organisers import SESSION_LENGTH, ConsoleSession
 
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"
+NOTICE_COOKIE = "console_notice"
 SESSION_SECONDS = int(SESSION_LENGTH.total_seconds())
 # Long enough to type a password and an MFA code at Cognito's page.
 SIGN_IN_SECONDS = 10 * 60
-_SESSION, _SIGN_IN, _CSRF = b"session", b"sign-in", b"csrf"
+# A notice is read by the GET its action's redirect leads to, a moment later; one never read
+# (the redirect not followed) is gone before anyone could take it for news.
+NOTICE_SECONDS = 60
+_SESSION, _SIGN_IN, _CSRF, _NOTICE = b"session", b"sign-in", b"csrf", b"notice"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,16 @@ class SessionName:
 
     subject: str
     session_id: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a console action did (``done``, a word its page has words for; ``code``, what it was
+    done to, where the words name it), for the page at ``path`` to say once."""
+
+    done: str = ""
+    code: str = ""
+    path: str = ""
 
 
 def _encode(data: bytes) -> str:
@@ -115,6 +129,39 @@ class CookieSigner:
             presented.encode("utf-8", "surrogatepass"), self.csrf_token(session).encode()
         )
 
+    # -- a notice, shown once ---------------------------------------------------------------------
+
+    def notice_cookie(self, notice: Notice, session: ConsoleSession, now: datetime) -> Cookie:
+        """The one-time cookie carrying ``notice`` to the page it is for, in this session only
+        (SameSite=Strict: only the console's own redirect brings it back)."""
+        value = self._seal(
+            _NOTICE,
+            {
+                "done": notice.done,
+                "code": notice.code,
+                "path": notice.path,
+                "sid": session.session_id,
+                "exp": int(now.timestamp()) + NOTICE_SECONDS,
+            },
+        )
+        return self._cookie(NOTICE_COOKIE, value, NOTICE_SECONDS, "/console", strict=True)
+
+    def read_notice(
+        self, value: str | None, session: ConsoleSession, now: datetime
+    ) -> Notice | None:
+        """The notice ``value`` carries, if this key sealed it for ``session`` and it is fresh;
+        anything else (forged, stale, another session's) is no notice."""
+        data = self._unseal(_NOTICE, value, now)
+        fields = ("done", "code", "path", "sid")
+        if data is None or not all(isinstance(data.get(k), str) for k in fields):
+            return None
+        if not hmac.compare_digest(data["sid"].encode(), session.session_id.encode()):
+            return None
+        return Notice(done=data["done"], code=data["code"], path=data["path"])
+
+    def end_notice(self) -> Cookie:
+        return self._cookie(NOTICE_COOKIE, "", 0, "/console", strict=True)
+
     # -- a Cognito sign-in in progress -----------------------------------------------------------
 
     def sign_in_state(self, state: str, verifier: str, after: str, now: datetime) -> Cookie:
@@ -142,7 +189,9 @@ class CookieSigner:
     def end_sign_in(self) -> Cookie:
         return self._cookie(SIGN_IN_COOKIE, "", 0, "/console/callback")
 
-    def _cookie(self, name: str, value: str, max_age: int, path: str) -> Cookie:
+    def _cookie(
+        self, name: str, value: str, max_age: int, path: str, *, strict: bool = False
+    ) -> Cookie:
         return Cookie(
             name=name,
             value=value,
@@ -150,8 +199,9 @@ class CookieSigner:
             secure=self._secure,
             http_only=True,
             # Lax: a link from the facilitators' email opens the console signed in; a form of
-            # another site posting here arrives without the cookie (and the CSRF token).
-            same_site=SameSite.LAX_MODE,
+            # another site posting here arrives without the cookie (and the CSRF token). A
+            # notice is Strict: it is only ever for the console's own next page.
+            same_site=SameSite.STRICT_MODE if strict else SameSite.LAX_MODE,
             max_age=max_age,
         )
 

@@ -13,7 +13,7 @@ from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.wording import COURSE_STATUS_WORDS, day_when, money_words
 from booking.handlers import http
-from booking.handlers.console_app import chrome, html_page, served, typed_value
+from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.routes.transfers import (
     MOVE_ASKED,
@@ -121,7 +121,7 @@ def transfer(application_id: str) -> Response[str]:
         if done.pending_move is not None
         else (MOVED_ALREADY if already else TRANSFER_DONE)
     )
-    return http.see_other(f"/console/applications/{quote(application_id)}?done={said}")
+    return after_action(f"/console/applications/{quote(application_id)}", said)
 
 
 @served("consoleWithdrawMove")
@@ -130,7 +130,7 @@ def withdraw_move(application_id: str) -> Response[str]:
         waiting_moves.withdraw_move(ports(), application_id)
     except (Conflict, DependencyUnavailable) as refused:
         return _refused(application_id, refused, "")
-    return http.see_other(f"/console/applications/{quote(application_id)}?done={MOVE_WITHDRAWN}")
+    return after_action(f"/console/applications/{quote(application_id)}", MOVE_WITHDRAWN)
 
 
 def _refused(application_id: str, error: BookingError, chosen: str) -> Response[str]:

@@ -394,22 +394,22 @@ CONFLICT_FIELDS = {
     "register_kept": "completion_min_sessions",
 }
 
-# The course page's parameter naming the follow-ups without an id a save seemed to move
-# (their days, ISO, comma-separated): warned of on the page the save leads to.
+# The notice naming the follow-ups without an id a save seemed to move (their days, ISO,
+# comma-separated): warned of, once, on the page the save leads to.
 MOVED_WITHOUT_ID = "moved_without_id"
 
 
-def saved_location(saved: SavedCourse) -> str:
-    """Where a save leads: the course's page, warning of what the save did unasked."""
-    location = f"/console/courses/{quote(saved.course.course_id)}"
-    if saved.moved_without_id:
-        days = ",".join(day.isoformat() for day in saved.moved_without_id)
-        location += f"?{MOVED_WITHOUT_ID}={days}"
-    return location
+def saved_location(saved: SavedCourse) -> tuple[str, str]:
+    """Where a save leads (the course's page), and the days of the follow-ups it seemed to
+    move without an id, to be warned of there once ("" for none)."""
+    days = ",".join(day.isoformat() for day in saved.moved_without_id)
+    return f"/console/courses/{quote(saved.course.course_id)}", days
 
 
 def moved_without_id_warnings(listed: str) -> list[str]:
     """The warnings ``saved_location`` asked for: a few ISO days; anything else is ignored."""
+    if not listed:
+        return []
     warnings = []
     for part in listed.split(",")[:10]:
         try:

@@ -33,7 +33,7 @@ _NEXT_STEPS = {
 _CODE_HEADINGS = {
     "already_applied": "You have already applied",
     "course_closed": "Applications for this course are closed",
-    "idempotency_key_reused": "This form was sent already, with other answers",
+    "idempotency_key_reused": "This form was sent already",
     "offer_lapsed": "This offer has lapsed",
     "place_booked_for_you": "A place has been booked for you",
 }
@@ -41,8 +41,8 @@ _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
     "already_applied": "The link in that email opens your application's page.",
     "course_closed": "The courses page lists the courses taking applications now.",
-    "idempotency_key_reused": "What it made the first time stands: its link is in the email "
-    "we sent. To book anything else, open the form again and send it from there.",
+    "idempotency_key_reused": "To book again, open the form afresh from the course's page and "
+    "send it from there.",
     "offer_lapsed": "Your application's page says whether a place can still be booked: the "
     "link is in every email we have sent you.",
     "place_booked_for_you": "Nothing has been sent or changed. You need not apply here: the "
@@ -50,11 +50,21 @@ _CODE_NEXT_STEPS = {
 }
 
 
+# Refusals whose JSON message is written for a program (it names a header a person never
+# sees): the page says what happened in a person's words instead. The same words whatever the
+# cause: a booking sent again from a page already used, or one whose first request can no
+# longer be compared because a person it named was erased (which the page never reveals).
+_CODE_EXPLANATIONS = {
+    "idempotency_key_reused": "This booking was sent from this page once already, and what "
+    "that made stands. Nothing was changed by sending it again.",
+}
+
+
 def error_page(status: int, code: str, message: str) -> str:
     """A plain page for a browser that hit an error: what happened and what to do next (the
     same facts as the JSON answer, without its code)."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
-    explanation = sentence(message) if message else ""
+    explanation = _CODE_EXPLANATIONS.get(code) or (sentence(message) if message else "")
     next_step = _CODE_NEXT_STEPS.get(code) or _NEXT_STEPS.get(
         status, "Nothing has been changed. Please try again in a few minutes."
     )

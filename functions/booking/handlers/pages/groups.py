@@ -48,15 +48,37 @@ _MANAGER_FIELDS = (
 )
 
 
+# What the manager confirms by ticking the box: not consent to use their own answers (the
+# application form's words) but that the colleagues they name know their details come to us,
+# and what for. The rule that counts the box is one (``domain.application_form.consent_given``).
+GROUP_CONSENT_LABEL = (
+    "I confirm that each colleague I name knows I am booking them a place and giving you their "
+    "name and email address to do it."
+)
+GROUP_CONSENT_HINT = (
+    "We use your colleagues' names and email addresses only to book their places and to email "
+    "each of them about the course: first their own link to apply, where they give their "
+    "answers themselves."
+)
+GROUP_CONSENT_MISSING = (
+    "Tick the box to confirm your colleagues know you are giving us their names and email addresses"
+)
+
 _ROW_ERROR = re.compile(r"^colleagues\.(\d+)\.(name|email)$")
 _MANAGER_SAID = {name: label for name, label, _, _ in _MANAGER_FIELDS}
 
 
-def _errors(errors: dict[str, str], values: dict[str, Any]) -> list[dict[str, str]]:
+def _errors(
+    errors: dict[str, str], values: dict[str, Any], consent_missing: str = ""
+) -> list[dict[str, str]]:
     """Each error beside the field it is about: a colleague's row (``colleagues.0.email``
-    from the model is the form's ``colleague_email_1``), the manager's fields, the answers."""
+    from the model is the form's ``colleague_email_1``), the manager's fields, the answers;
+    the consent box in ``consent_missing``'s words when the form has its own."""
     listed = []
     for name, reason in errors.items():
+        if name == "consent" and consent_missing:
+            listed.append({"name": name, "message": consent_missing, "href": f"#{name}"})
+            continue
         row = _ROW_ERROR.match(name)
         not_an_address = reason.startswith(NOT_AN_ADDRESS)
         if row is not None:
@@ -92,10 +114,12 @@ def group_form(
     values = {"idempotency_key": secrets.token_urlsafe(16), **(values or {})}
     return form_page(
         "pages/group_form.html",
-        _errors(errors or {}, values),
+        _errors(errors or {}, values, GROUP_CONSENT_MISSING),
         **course_form(course, now, action, values),
         rows=range(1, min(FORM_ROWS, MAX_PLACES) + 1),
         manager_fields=_MANAGER_FIELDS,
+        consent_label=GROUP_CONSENT_LABEL,
+        consent_hint=GROUP_CONSENT_HINT,
     )
 
 

@@ -57,7 +57,7 @@ class Route:
     # Console pages anyone may reach (signing in, where signing out lands); every other
     # console page needs a session.
     open_to_all: bool = False
-    # Console actions: the word the application's page shows after it (``?done=``).
+    # Console actions: the notice the application's page says once after it (``after_action``).
     done: str | None = None
     # Its answers carry a token or personal data (the token is in its address, or the answer
     # holds one): never kept by a cache or a browser's history (``Cache-Control: no-store``).

@@ -6,7 +6,6 @@ generated from the models only when the document is built.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from booking.handlers.routes import Fragment
@@ -19,6 +18,18 @@ SET_COOKIE = {
         "schema": {"type": "string"},
     }
 }
+# A console action's redirect: the page it leads to says once what was done.
+NOTICE_COOKIE = {
+    "Set-Cookie": {
+        "description": "The one-time notice for the page it leads to: signed, HttpOnly, "
+        "SameSite=Strict, Path=/console, a minute long",
+        "schema": {"type": "string"},
+    }
+}
+NOTICE_ONCE = (
+    "Right after an action that leads here, the page says once what it did (the one-time "
+    "notice cookie the action's redirect set; this page clears it): a reload says nothing again"
+)
 CSRF_FIELD = {
     "type": "string",
     "description": "The session's CSRF token, as every console form carries it",
@@ -80,9 +91,12 @@ def page(description: str) -> dict[str, Any]:
     return {"description": description, "content": dict(HTML_CONTENT)}
 
 
-def see_other(description: str, *, cookies: bool = False, required: bool = True) -> dict[str, Any]:
+def see_other(
+    description: str, *, cookies: bool = False, required: bool = True, notice: bool = False
+) -> dict[str, Any]:
     location = LOCATION if required else {"Location": {"schema": {"type": "string"}}}
-    return {"description": description, "headers": {**location, **(SET_COOKIE if cookies else {})}}
+    said = {**(SET_COOKIE if cookies else {}), **(NOTICE_COOKIE if notice else {})}
+    return {"description": description, "headers": {**location, **said}}
 
 
 def download(media_type: str, filename: str, description: str, body: Fragment) -> dict[str, Any]:
@@ -116,14 +130,6 @@ def query(name: str, description: str, required: bool = False, **constraints: An
         "description": description,
         "schema": {"type": "string", **constraints},
     }
-
-
-def done_query(words: Iterable[str]) -> Fragment:
-    """The ``done`` a console page is given by the redirect after an organiser's action (one
-    of ``words``): the page says what was done."""
-    return query(
-        "done", "Set by the redirect after an action: the page says it was done", enum=list(words)
-    )
 
 
 # The path parameters many routes name a thing by.

@@ -21,10 +21,10 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     COURSE_ID,
     CSRF_FIELD,
+    NOTICE_ONCE,
     ROSTER_SAID,
     TICKED,
     console_form,
-    done_query,
     download,
     form,
     page,
@@ -67,7 +67,9 @@ def _action(
         operation_id,
         summary,
         {
-            "303": see_other(f"Done: to the application's page with `?done={done}`"),
+            "303": see_other(
+                f"Done: to the application's page, which says so once (`{done}`)", notice=True
+            ),
             "404": _NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
             **(mistakes if typed else {}),
@@ -163,6 +165,8 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_voided",
     ),
 )
+# Every notice the application's page may say once after an action (each has its words in
+# ``handlers/console_notices.py``).
 DONE = tuple(
     sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
 )
@@ -215,7 +219,11 @@ PAGES: tuple[Route, ...] = (
         "Create or replace a course, from the form or from a definition file",
         {
             "200": page("The form again with a row added or removed (`rows`): nothing saved"),
-            "303": see_other("Saved: to the course's page"),
+            "303": see_other(
+                "Saved: to the course's page (which warns once of follow-ups without an id "
+                "that the save seemed to move)",
+                notice=True,
+            ),
             "409": page(
                 "The form again, saying why not: fewer places than are taken already, "
                 "too many sessions, or the course changed meanwhile"
@@ -242,7 +250,8 @@ PAGES: tuple[Route, ...] = (
         "/console/courses/{course_id}",
         "consoleCourse",
         "A course's applications, oldest first, filtered by status and a search",
-        {
+        description=NOTICE_ONCE,
+        answers={
             "200": page("The course and its applications"),
             "404": NO_COURSE,
             "422": page(
@@ -261,11 +270,6 @@ PAGES: tuple[Route, ...] = (
                 "q",
                 "Only those whose name, email address or reference contain this",
                 maxLength=MAX_QUERY_LENGTH,
-            ),
-            query(
-                "moved_without_id",
-                "After a save: the days (ISO, comma-separated) of follow-ups without an id "
-                "the save seemed to move, each warned of on the page",
             ),
         ),
         tags=TAGS,
@@ -305,10 +309,8 @@ PAGES: tuple[Route, ...] = (
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
         {"200": page("The application"), "404": _NO_APPLICATION},
-        parameters=(
-            _APPLICATION,
-            done_query(DONE),
-        ),
+        description=NOTICE_ONCE,
+        parameters=(_APPLICATION,),
         tags=TAGS,
     ),
     *ACTIONS,

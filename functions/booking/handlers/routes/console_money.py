@@ -8,11 +8,10 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     COURSE_ID,
     DISCOUNT_CODE,
+    NOTICE_ONCE,
     console_form,
-    done_query,
     page,
     path_parameter,
-    query,
     see_other,
 )
 
@@ -21,7 +20,6 @@ TAGS = ("console",)
 # A course's pages, here and in ``routes.console``, answer this when there is no such course.
 NO_COURSE = page("No such course (or a path segment longer than any id)")
 _PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
-CODES_DONE = ("created", "expired")
 _CODE_FIELD_SAID = {
     "code": "3 to 40 letters, digits and hyphens; applicants type it in any case",
     "percent_off": "A percentage off, like 50 (give this or amount_off)",
@@ -41,11 +39,8 @@ MONEY: tuple[Route, ...] = (
         "code), Stripe's redemptions, whether it may be given; the forms to make one and to "
         "expire one",
         {"200": page("The codes and the form for a new one"), "404": NO_COURSE},
-        parameters=(
-            COURSE_ID,
-            done_query(CODES_DONE),
-            query("code", "With done: the code it was done to", maxLength=40),
-        ),
+        description=NOTICE_ONCE,
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(
@@ -55,7 +50,7 @@ MONEY: tuple[Route, ...] = (
         "consoleCreateDiscountCode",
         "Make a discount code (a Stripe promotion code on a coupon; the uses counted here)",
         {
-            "303": see_other("Made: to the codes page with `?done=created`"),
+            "303": see_other("Made: to the codes page, which says so once", notice=True),
             "404": NO_COURSE,
             "409": page("The codes page again, saying why not (a code of those letters exists)"),
             "422": page("The codes page again, each mistake beside its field"),
@@ -78,7 +73,7 @@ MONEY: tuple[Route, ...] = (
         "consoleExpireDiscountCode",
         "Expire a code now: deactivated at Stripe, then here; those who gave it keep their price",
         {
-            "303": see_other("Expired: to the codes page with `?done=expired`"),
+            "303": see_other("Expired: to the codes page, which says so once", notice=True),
             "404": page("No such course, or no such code on it"),
             "409": page("The codes page again: Stripe refused"),
             "503": page("Stripe did not answer: the codes page again, nothing changed"),

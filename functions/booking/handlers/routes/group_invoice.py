@@ -14,7 +14,7 @@ from booking.handlers.routes.answers import (
     see_other,
 )
 
-# What the console's group bookings page says after the button (``?done=``).
+# What the console's group bookings page says once after the button (``after_action``).
 GROUP_INVOICE_VOIDED = "group_invoice_voided"
 _GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _SAID = (
@@ -70,7 +70,9 @@ GROUP_INVOICE_CONSOLE = (
         "Void a group booking's open invoice (a button on the course's group bookings page)",
         answers={
             "303": see_other(
-                f"Done: to the course's group bookings page with `?done={GROUP_INVOICE_VOIDED}`"
+                "Done: to the course's group bookings page, which says so once "
+                f"(`{GROUP_INVOICE_VOIDED}`)",
+                notice=True,
             ),
             "404": page("No such group booking"),
             "409": page("The course's group bookings page again, saying why not"),

@@ -9,8 +9,8 @@ from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     COURSE_ID,
     CSRF_FIELD,
+    NOTICE_ONCE,
     console_form,
-    done_query,
     download,
     form,
     json_answer,
@@ -29,7 +29,6 @@ _NO_REGISTER = (
 )
 _MARK_SAID = "attended, absent or apologies (sent apologies)"
 _SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
-MARKED_DONE = ("marked", "closed")
 
 REGISTER_ROUTES: tuple[Route, ...] = (
     Route(
@@ -97,10 +96,8 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "A course's register: a form per mark (each saved as it is given), the import of a "
         "meeting's attendance export, and closing the register",
         {"200": page("The register"), "404": page("No such course"), "409": page("No register")},
-        parameters=(
-            COURSE_ID,
-            done_query(MARKED_DONE),
-        ),
+        description=NOTICE_ONCE,
+        parameters=(COURSE_ID,),
         tags=_CONSOLE,
     ),
     Route(
@@ -195,7 +192,7 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "consoleCloseRegister",
         "Close the register: completions decided, completers sent their certificates",
         {
-            "303": see_other("Closed: back to the register with `?done=closed`"),
+            "303": see_other("Closed: back to the register, which says so once", notice=True),
             "404": page("No such course"),
             "409": page("The register again, saying why not (its last session is to come)"),
         },

@@ -21,8 +21,8 @@ _APPLICATION = path_parameter(
     "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
 )
 _CONSOLE_APPLICATION = path_parameter("application_id")
-# What the application's page says after a move (``?done=``), after a dearer move was asked
-# for (the person pays the difference first), and after one was withdrawn.
+# What the application's page says once after a move (``after_action``), after a dearer move
+# was asked for (the person pays the difference first), and after one was withdrawn.
 TRANSFER_DONE = "moved"
 MOVE_ASKED = "move_asked"
 MOVE_WITHDRAWN = "move_withdrawn"
@@ -200,10 +200,11 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         "Move a confirmed booking to the chosen cohort",
         {
             "303": see_other(
-                f"Done: to the application's page with `?done={TRANSFER_DONE}` "
-                f"(`{MOVE_ASKED}`: a dearer move asked; `{MOVE_WAITING}`: on the full "
+                f"Done: to the application's page, which says so once (`{TRANSFER_DONE}`; "
+                f"`{MOVE_ASKED}`: a dearer move asked; `{MOVE_WAITING}`: on the full "
                 f"cohort's waiting list; `{MOVED_ALREADY}`, `{MOVE_ASKED_ALREADY}`: asked "
-                f"again, an earlier request had done it and nothing changed)"
+                f"again, an earlier request had done it and nothing changed)",
+                notice=True,
             ),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The cohorts' page again, saying why not"),
@@ -231,7 +232,10 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         "consoleWithdrawMove",
         "Withdraw a move waiting for its difference to be paid or on a full cohort's waiting list",
         {
-            "303": see_other(f"Done: to the application's page with `?done={MOVE_WITHDRAWN}`"),
+            "303": see_other(
+                f"Done: to the application's page, which says so once (`{MOVE_WITHDRAWN}`)",
+                notice=True,
+            ),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The cohorts' page, saying no move waits"),
         },
