@@ -112,6 +112,10 @@ class GroupBooking(BaseModel):
     request_fingerprint: str | None = None
     # Past ``apply_by``, the places nobody filled were given up (the sweep's, once).
     unfilled_given_up: bool = False
+    # Saved since a group's places claim their colleagues' one place on the course
+    # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
+    # save (where each is free).
+    enrolments_claimed: bool = False
 
     @property
     def places_kept(self) -> int:
