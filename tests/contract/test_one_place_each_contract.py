@@ -9,9 +9,8 @@ import pytest
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import enrolment_key, group_key
-from booking.domain.application import ERASED, ERASED_EMAIL
+from booking.domain.application import ERASED, ERASED_EMAIL, GroupPlaceRef
 from booking.domain.application import ApplicationStatus as S
-from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import AlreadyApplied, ColleagueEnrolled
 from booking.domain.groups import Colleague, GroupBooking, lapsed, paid
 from booking.services.ports import GroupStore, Repository
@@ -40,9 +39,7 @@ def _own(app_id: str, email: str, course_id: str = "c1") -> object:
 def _through_link(app_id: str, email: str, held: GroupBooking, place: int) -> object:
     """A colleague's application through the link of ``held``'s place ``place``."""
     ref = GroupPlaceRef(group_id=held.group_id, place=place, group_version=held.version)
-    return application(
-        app_id, email=email, status=S.CONFIRMED, seat_held=True, group_place=ref
-    )
+    return application(app_id, email=email, status=S.CONFIRMED, seat_held=True, group_place=ref)
 
 
 def test_an_own_application_is_refused_once_a_group_naming_them_is_saved(stores: Stores) -> None:

@@ -16,8 +16,8 @@ from booking.services import group_booking, group_changes, one_place_each
 from booking.services.applications import submit_application
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
-    booking_body,
     book,
+    booking_body,
     manager_view,
     paid_group,
     places_left,

@@ -7,8 +7,8 @@ relayed like an application's), the index of each Stripe object it records
 for the first time (its checkout session, its invoice, its payment), so an event about one is
 believed for this group alone, and the enrolment of each colleague whose place holds a seat
 (``domain.enrolments.group_enrolment_changes``: one person, one place on a course), claimed for
-the group's place and given back with it. The group item carries its course's by-course index entry, so
-the course's money finds its groups with one query.
+the group's place and given back with it. The group item carries its course's by-course index
+entry, so the course's money finds its groups with one query.
 """
 
 from __future__ import annotations
