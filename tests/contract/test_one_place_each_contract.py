@@ -143,6 +143,21 @@ def test_a_booking_saved_before_claims_takes_the_free_ones_at_its_next_save(
     repository.save(_own("a3", "p1@example.org"), None)  # type: ignore[arg-type]
 
 
+def test_a_booking_saved_before_claims_names_no_one_anew_who_holds_a_place(
+    stores: Stores,
+) -> None:
+    """Lenient only with whom it named before: a substitute is claimed as by any booking."""
+    repository, groups = _on_course(stores)
+    held = _saved_before_claims(stores, group())
+    repository.save(_own("a1", "z1@example.org"), None)  # type: ignore[arg-type]
+    swapped = held.places[0].model_copy(
+        update={"colleague": Colleague(name="Edith Cavell", email="z1@example.org")}
+    )
+    with pytest.raises(ColleagueEnrolled) as refused:
+        groups.save_group(held.with_place(swapped, NOW), held)
+    assert refused.value.places == (1,)
+
+
 def test_an_erased_colleagues_claim_goes_back(stores: Stores) -> None:
     repository, groups = _on_course(stores)
     held = groups.save_group(group(), None)

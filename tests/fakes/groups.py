@@ -101,17 +101,22 @@ class FakeGroupStore:
         only) and gives back (while still this place's), as the table's transaction does."""
         changed = group_enrolment_changes(previous, stored)
         held = self.repository.group_enrolments
-        claimed: list[tuple[tuple[str, str], int]] = []
+
+        def free(key: tuple[str, str], number: int) -> bool:
+            mine = (stored.group_id, number)
+            return key not in self.repository.enrolments and held.get(key) in (None, mine)
+
+        claimed = [
+            (key, number)
+            for number, email in changed.taken_where_free
+            if free(key := (stored.course_id, address_digest(email)), number)
+        ]
         refused: list[int] = []
         for number, email in changed.claimed:
             key = (stored.course_id, address_digest(email))
-            free = key not in self.repository.enrolments and held.get(key) in (
-                None,
-                (stored.group_id, number),
-            )
-            if free:
+            if free(key, number):
                 claimed.append((key, number))
-            elif not changed.catching_up:
+            else:
                 refused.append(number)
         if refused:
             raise ColleagueEnrolled(

@@ -88,22 +88,22 @@ class GroupEnrolmentChanges:
     # Each given back only while it is still this place's (not taken over by the colleague's
     # application through their link: that application gives it back when it ends).
     given_back: tuple[tuple[int, str], ...]
-    # The group was saved before groups claimed enrolments: it takes each claim that is free
-    # and leaves one already held as it is (a save of a booking made earlier never fails).
-    catching_up: bool
+    # A group saved before groups claimed enrolments holds none: at its next save it takes
+    # each its places held before that is free, and leaves one already held as it is (so a
+    # save of a booking made earlier never fails on it). Someone it names anew is ``claimed``.
+    taken_where_free: tuple[tuple[int, str], ...] = ()
 
 
 def group_enrolment_changes(
     before: GroupBooking | None, after: GroupBooking
 ) -> GroupEnrolmentChanges:
     """The enrolments a group's save claims and gives back, from its states before and after."""
-    catching_up = before is not None and not before.enrolments_claimed
-    old = frozenset() if catching_up else colleagues_enrolled(before)
-    new = colleagues_enrolled(after)
+    old, new = colleagues_enrolled(before), colleagues_enrolled(after)
+    saved_before_claims = before is not None and not before.enrolments_claimed
     return GroupEnrolmentChanges(
         claimed=tuple(sorted(new - old)),
         given_back=tuple(sorted(old - new)),
-        catching_up=catching_up,
+        taken_where_free=tuple(sorted(new & old)) if saved_before_claims else (),
     )
 
 

@@ -155,21 +155,16 @@ class DynamoGroupStore:
         changed = group_enrolment_changes(previous, stored)
         group_id = stored.group_id
         actions: list[tuple[str, dict[str, Any]]] = []
-        for number, email in changed.claimed:
+        for number, email in changed.taken_where_free:
             key = enrolment_key(stored.course_id, email)
-            if changed.catching_up:
-                found = self.table.get(key)
-                if found is not None and not _held_by_place(found, group_id, number):
-                    continue  # a booking made before claims: one held already stays so
-            claim = {
-                "TableName": self.table.name,
-                "Item": {**key, "group_id": {"S": group_id}, "place": {"N": str(number)}},
-                "ConditionExpression": "attribute_not_exists(pk) OR "
-                "(group_id = :g AND place = :n AND attribute_not_exists(application_id))",
-                "ExpressionAttributeValues": {":g": {"S": group_id}, ":n": {"N": str(number)}},
-            }
-            label = "claim" if changed.catching_up else f"{COLLEAGUE_LABEL}{number}"
-            actions.append((label, {"Put": claim}))
+            found = self.table.get(key)
+            # A booking saved before claims: one held already is left as it is; one taken
+            # between this read and the save refuses it (StaleWrite: looked at again).
+            if found is None or _held_by_place(found, group_id, number):
+                actions.append(("claim", {"Put": self._claim(key, group_id, number)}))
+        for number, email in changed.claimed:
+            claim = self._claim(enrolment_key(stored.course_id, email), group_id, number)
+            actions.append((f"{COLLEAGUE_LABEL}{number}", {"Put": claim}))
         for number, email in changed.given_back:
             key = enrolment_key(stored.course_id, email)
             if not _held_by_place(self.table.get(key), group_id, number):
@@ -184,6 +179,17 @@ class DynamoGroupStore:
             # Taken over meanwhile: the save is refused (StaleWrite) and looked at again.
             actions.append(("claim", {"Delete": release}))
         return actions
+
+    def _claim(self, key: dict[str, Any], group_id: str, number: int) -> dict[str, Any]:
+        """The enrolment ``key`` claimed for the group's place ``number``: free, or this
+        place's already (never an application's)."""
+        return {
+            "TableName": self.table.name,
+            "Item": {**key, "group_id": {"S": group_id}, "place": {"N": str(number)}},
+            "ConditionExpression": "attribute_not_exists(pk) OR "
+            "(group_id = :g AND place = :n AND attribute_not_exists(application_id))",
+            "ExpressionAttributeValues": {":g": {"S": group_id}, ":n": {"N": str(number)}},
+        }
 
     def _seats_claimed(self, course_id: str, seats: int) -> dict[str, Any]:
         """``seats`` at once: a condition cannot add, so the capacity read now is part of the
