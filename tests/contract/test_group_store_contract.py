@@ -14,7 +14,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.group_endings import GroupEnding
-from booking.domain.groups import GroupBooking, GroupStatus, lapsed, paid
+from booking.domain.groups import Colleague, GroupBooking, GroupPlace, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
@@ -48,6 +48,16 @@ def a_group_saved(
     repository, groups = stores
     repository.put_course("c1", definition(capacity=4))
     return repository, groups, groups.save_group(group(), None)
+
+
+def naming(prefix: str, places: tuple[GroupPlace, ...]) -> tuple[GroupPlace, ...]:
+    """The places for other colleagues: ``<prefix><n>@example.org``."""
+    return tuple(
+        place.model_copy(
+            update={"colleague": Colleague(name="Mary Seacole", email=f"{prefix}{n}@example.org")}
+        )
+        for n, place in enumerate(places, start=1)
+    )
 
 
 def seats(repository: Repository) -> int:
@@ -124,7 +134,12 @@ def test_a_course_finds_its_groups_whatever_became_of_them(
     repository.put_course("c2", definition(capacity=9))
     assert groups.groups_of_course("c1") == []
     first = groups.save_group(group(), None)
-    later = group(group_id="g2", created_at=NOW + timedelta(minutes=1), checkout=None)
+    later = group(
+        group_id="g2",
+        created_at=NOW + timedelta(minutes=1),
+        checkout=None,
+        places=naming("q", group().places),  # one person, one place: other colleagues
+    )
     second = groups.save_group(later, None)
     groups.save_group(group(group_id="g3", course_id="c2", checkout=None), None)
     groups.save_group(lapsed(second, NOW, GroupEnding.CHECKOUT_EXPIRED), second)

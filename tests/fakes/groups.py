@@ -3,7 +3,9 @@
 Like the DynamoDB adapter (``adapters/dynamodb/groups.py``), a save is conditional on the
 version read and claims or gives back the group's seats on the course's counter (in the
 ``FakeRepository`` it shares), refusing a claim beyond the capacity, on a closed course or
-while anyone waits; it indexes the provider objects and the people a group names.
+while anyone waits; it claims and gives back the enrolment of each colleague whose place
+holds a seat (``domain.enrolments``, in the repository's ``group_enrolments``); it indexes the
+provider objects and the people a group names.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.enrolments import group_enrolment_changes
+from booking.domain.errors import ColleagueEnrolled, CourseFull, StaleWrite
 from booking.domain.groups import GroupBooking, provider_objects_of_group
 from booking.domain.people import address_digest
 from tests.fakes.repository import FakeRepository
@@ -44,7 +47,11 @@ class FakeGroupStore:
 
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
         stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+            update={
+                "version": (previous.version + 1) if previous else 1,
+                "outbox": (),
+                "enrolments_claimed": True,
+            }
         )
         current = self.groups.get(stored.group_id)
         if previous is None and current is not None:
@@ -68,7 +75,12 @@ class FakeGroupStore:
             raise CourseFull("this course has no places left")
         if delta < 0 and course.seats_taken < -delta:
             raise CourseFull("this course has no places left")
+        claimed, given_back = self._enrolments(stored, previous)
         self.groups[stored.group_id] = stored
+        for key in given_back:
+            self.repository.group_enrolments.pop(key, None)
+        for key, place in claimed:
+            self.repository.group_enrolments[key] = (stored.group_id, place)
         self.repository.courses[stored.course_id] = course.model_copy(
             update={"seats_taken": course.seats_taken + delta}
         )
@@ -80,6 +92,43 @@ class FakeGroupStore:
             self.repository.outbox[job.job_id] = (job, stored.updated_at)
             self.repository.written_emails.append(job)
         return stored
+
+    def _enrolments(
+        self, stored: GroupBooking, previous: GroupBooking | None
+    ) -> tuple[list[tuple[tuple[str, str], int]], list[tuple[str, str]]]:
+        """The colleagues' enrolments the save claims for their places (each free or this
+        place's, else ``ColleagueEnrolled``; a booking saved before claims takes the free ones
+        only) and gives back (while still this place's), as the table's transaction does."""
+        changed = group_enrolment_changes(previous, stored)
+        held = self.repository.group_enrolments
+
+        def free(key: tuple[str, str], number: int) -> bool:
+            mine = (stored.group_id, number)
+            return key not in self.repository.enrolments and held.get(key) in (None, mine)
+
+        claimed = [
+            (key, number)
+            for number, email in changed.taken_where_free
+            if free(key := (stored.course_id, address_digest(email)), number)
+        ]
+        refused: list[int] = []
+        for number, email in changed.claimed:
+            key = (stored.course_id, address_digest(email))
+            if free(key, number):
+                claimed.append((key, number))
+            else:
+                refused.append(number)
+        if refused:
+            raise ColleagueEnrolled(
+                "a colleague already has a place on this course", tuple(refused)
+            )
+        given_back = [
+            key
+            for number, email in changed.given_back
+            if held.get(key := (stored.course_id, address_digest(email)))
+            == (stored.group_id, number)
+        ]
+        return claimed, given_back
 
     def group_of_object(self, provider_object_id: str) -> str | None:
         return self.owners.get(provider_object_id)

@@ -75,6 +75,9 @@ class FakeRepository:
     applications: dict[str, Application] = field(default_factory=dict)
     # (course_id, address digest) -> application id
     enrolments: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (course_id, address digest) -> (group id, place number): a group's place holds it
+    # (``FakeGroupStore``); the colleague's application through its link takes it over.
+    group_enrolments: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
@@ -237,7 +240,9 @@ class FakeRepository:
         ]
         allowed = {None, stored.application_id, replaces if previous is None else None}
         for key in [*claimed, *released]:
-            if self.enrolments.get(key) not in allowed:
+            if self.enrolments.get(key) not in allowed or not self._group_allows(
+                key, stored, previous
+            ):
                 raise AlreadyApplied("you have already applied for this course")
         # A move's claim goes only while it is this application's, as the table's read finds.
         released += [
@@ -251,6 +256,22 @@ class FakeRepository:
             raise ReferenceTaken("this reference belongs to another application")
         return _EnrolmentChanges(claimed=claimed, released=released)
 
+    def _group_allows(
+        self, key: tuple[str, str], stored: Application, previous: Application | None
+    ) -> bool:
+        """A group's place holding the enrolment lets only the colleague's first save of an
+        application filling that very place take it over."""
+        holder = self.group_enrolments.get(key)
+        if holder is None:
+            return True
+        filling = stored.group_place
+        return (
+            previous is None
+            and filling is not None
+            and key[0] == stored.course_id
+            and holder == (filling.group_id, filling.place)
+        )
+
     def _index(
         self, stored: Application, previous: Application | None, claims: _EnrolmentChanges
     ) -> None:
@@ -258,6 +279,7 @@ class FakeRepository:
         for key in claims.released:
             self.enrolments.pop(key, None)
         for key in claims.claimed:
+            self.group_enrolments.pop(key, None)
             self.enrolments[key] = stored.application_id
         if previous is None:
             digest = address_digest(stored.answers.email)

@@ -43,12 +43,13 @@ from hypothesis.stateful import (
 from moto import mock_aws
 
 from booking import bootstrap
+from booking.adapters.dynamodb.schema import enrolment_key
 from booking.domain.application import (
     ALLOWED_TRANSITIONS,
     ApplicationStatus,
 )
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.enrolments import enrolled_on
+from booking.domain.enrolments import colleagues_enrolled, enrolled_on
 from booking.domain.limits import (
     Holding,
     Limited,
@@ -957,6 +958,55 @@ class BookingLifecycle(RuleBasedStateMachine):
         )
         assert reply.status in (200, 404, 409), reply.body  # 404: the booking has no such place
 
+    @rule(target=applications, group_id=groups, place=st.integers(1, 2))
+    def a_colleague_named_applies_on_their_own(self, group_id: str, place: int) -> Any:
+        """Someone named on a group's place applies through the public form: sent to their
+        link while the place holds their seat (409), taken like anyone once it does not."""
+        view = self._manager_view(group_id)
+        if place > len(view["places"]) or not view["places"][place - 1]["email"]:
+            return multiple()
+        email = view["places"][place - 1]["email"]
+        group = self.system.ports.groups.get_group(group_id)
+        assert group is not None
+        reply = self.system.apply(group.course_id, email=email)
+        if reply.status == 409:
+            code = reply.json()["error"]["code"]
+            assert code in ("place_booked_for_you", "already_applied"), reply.body
+            _note(f"a colleague named applied on their own: {code}")
+            return multiple()
+        assert reply.status == 201, reply.body
+        _note("a colleague named applied on their own: taken (the place holds no seat)")
+        answer = reply.json()
+        self.submitted[answer["application_id"]] = answer
+        self.emails[answer["application_id"]] = email
+        return str(answer["application_id"])
+
+    @rule(target=groups, application_id=applications)
+    def a_manager_books_someone_who_applied(self, application_id: str) -> Any:
+        """A manager names someone who applied on their own: refused beside them (422) while
+        their application lives, or for the seats (409); booked once it has ended."""
+        stored = self.system.ports.repository.get_application(application_id)
+        if stored is None or stored.erased_at is not None:
+            return multiple()
+        body: dict[str, Any] = {
+            "manager_name": "Florence Nightingale",
+            "manager_email": "florence@example.org",
+            "organisation": "St Elsewhere",
+            "colleagues": [{"name": "Mary Seacole", "email": self.emails[application_id]}],
+            "consent": True,
+        }
+        reply = self.system.api(
+            "POST", f"/courses/{stored.course_id}/group-bookings", json_body=body
+        )
+        if reply.status in (409, 422):
+            _note(f"a manager named someone who applied: {reply.status}")
+            return multiple()
+        assert reply.status == 201, reply.body
+        _note("a manager named someone who applied: booked (their application had ended)")
+        answer = reply.json()
+        self.groups_made[answer["group_id"]] = answer
+        return str(answer["group_id"])
+
     @rule(group_id=groups, place=st.integers(1, 2))
     def manager_gives_up_a_place(self, group_id: str, place: int) -> None:
         token = self.groups_made[group_id]["token"]
@@ -1432,6 +1482,65 @@ class BookingLifecycle(RuleBasedStateMachine):
                 holder = repository.enrolled_application_id(course_id, application.answers.email)
                 assert holder == application.application_id, (application.application_id, course_id)
 
+    @invariant()
+    def one_person_holds_one_place_on_a_course(self) -> None:
+        """Whoever holds a place on a course (their own application, or a group's place named
+        for them, filled through its link or not) holds one there."""
+        holders: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+        for application in self._stored().values():
+            if application.erased_at is not None:
+                continue
+            ref = application.group_place
+            for course_id in enrolled_on(application):
+                if ref is not None and course_id == application.course_id:
+                    who = ("place", ref.group_id, str(ref.place))  # the group's place, filled
+                else:
+                    who = ("own", application.application_id)
+                key = (course_id, application.answers.email.lower())
+                holders.setdefault(key, set()).add(who)
+        for group in self._groups():
+            for number, email in colleagues_enrolled(group):
+                key = (group.course_id, email)
+                holders.setdefault(key, set()).add(("place", group.group_id, str(number)))
+        for (course_id, _), held in holders.items():
+            assert len(held) == 1, f"one person holds {sorted(held)} on {course_id}"
+
+    @invariant()
+    def each_place_holding_a_seat_holds_its_colleagues_enrolment_and_no_other(self) -> None:
+        """The table's enrolment item of each colleague a group holds a seat for is that
+        place's claim, or the application filling it; no claim of a group's outlives its
+        place's seat."""
+        table = self.system.resources.table_name
+        client = self.system.dynamodb
+        expected: dict[str, tuple[str, int]] = {}
+        for group in self._groups():
+            for number, email in colleagues_enrolled(group):
+                key = enrolment_key(group.course_id, email)
+                expected[key["pk"]["S"]] = (group.group_id, number)
+                item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+                assert item is not None, (group.group_id, number)
+                if "application_id" in item:
+                    filler = self._stored()[item["application_id"]["S"]]
+                    assert filler.group_place is not None
+                    assert (filler.group_place.group_id, filler.group_place.place) == (
+                        group.group_id,
+                        number,
+                    )
+                else:
+                    assert (item["group_id"]["S"], int(item["place"]["N"])) == (
+                        group.group_id,
+                        number,
+                    )
+        pages = client.get_paginator("scan").paginate(
+            TableName=table,
+            FilterExpression="begins_with(pk, :e) AND attribute_exists(group_id)",
+            ExpressionAttributeValues={":e": {"S": "ENROL#"}},
+            ConsistentRead=True,
+        )
+        for claim in (item for page in pages for item in page["Items"]):
+            place = (claim["group_id"]["S"], int(claim["place"]["N"]))
+            assert expected.get(claim["pk"]["S"]) == place, f"a claim outlived its seat: {place}"
+
 
 def _check_every_invariant(machine: BookingLifecycle) -> None:
     """Every invariant of the machine, checked now (a run worked out by hand)."""
@@ -1563,6 +1672,31 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
             assert stored.pending_move.to_course_id == PAY_NOW
         else:
             assert stored.course_id != to
+        _check_every_invariant(machine)
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+def test_the_machine_keeps_one_place_each_between_groups_and_applications() -> None:
+    """The steps that name one person twice, worked out by hand (random runs name fresh
+    people): colleagues named on a paid group apply on their own (sent to their link), a
+    manager names someone who applied (refused); once a place is given up, its colleague
+    applies like anyone. Every invariant holds after each."""
+    machine = BookingLifecycle()
+    try:
+        machine.start()
+        group = machine.a_group_is_booked_paid_and_filled(INVOICED, 2, False, 1)
+        assert isinstance(group, str)
+        for place in (1, 2):  # filled through its link, and not yet
+            assert not isinstance(machine.a_colleague_named_applies_on_their_own(group, place), str)
+            _check_every_invariant(machine)
+        applicant = machine._apply(PAY_NOW, False, {})
+        assert isinstance(applicant, str)
+        assert not isinstance(machine.a_manager_books_someone_who_applied(applicant), str)
+        _check_every_invariant(machine)
+        machine.manager_gives_up_a_place(group, 2)
+        assert isinstance(machine.a_colleague_named_applies_on_their_own(group, 2), str)
         _check_every_invariant(machine)
     finally:
         machine.teardown()

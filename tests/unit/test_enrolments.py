@@ -5,7 +5,17 @@ move waits for (hostile-wm F1)."""
 from __future__ import annotations
 
 from booking.domain import waiting_moves as rules
-from booking.domain.enrolments import enrolled_on, enrolment_changes
+from booking.domain.application import ERASED, ERASED_EMAIL
+from booking.domain.enrolments import (
+    colleagues_enrolled,
+    enrolled_on,
+    enrolment_changes,
+    group_enrolment_changes,
+)
+from booking.domain.group_endings import GroupEnding
+from booking.domain.groups import Colleague, lapsed
+from tests.unit.test_groups import NOW as AT
+from tests.unit.test_groups import group
 from tests.unit.test_transfers import NOW, SPRING, S, booking
 from tests.unit.test_waiting_moves import FULL
 
@@ -46,3 +56,33 @@ def test_a_cancelled_booking_claims_nothing_whatever_its_record_says() -> None:
     assert enrolled_on(cancelled) == frozenset()
     assert (changed.given_back, changed.moves_given_back) == (("spring",), ("full",))
     assert enrolled_on(None) == frozenset()
+
+
+def test_a_group_claims_each_place_holding_a_seat_and_gives_it_back_with_it() -> None:
+    made = group().model_copy(update={"enrolments_claimed": True})
+    assert colleagues_enrolled(made) == {
+        (1, "p1@example.org"),
+        (2, "p2@example.org"),
+        (3, "p3@example.org"),
+    }
+    first = group_enrolment_changes(None, made)
+    assert (len(first.claimed), first.given_back, first.taken_where_free) == (3, (), ())
+    blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
+    changed = made.with_place(made.places[0].model_copy(update={"released": True}), AT)
+    changed = changed.with_place(changed.places[1].model_copy(update={"colleague": blank}), AT)
+    changed = changed.with_place(
+        changed.places[2].model_copy(update={"colleague": Colleague(name="Z", email="Z@x.org")}),
+        AT,
+    )
+    step = group_enrolment_changes(made, changed)
+    assert step.claimed == ((3, "z@x.org"),)
+    assert step.given_back == ((1, "p1@example.org"), (2, "p2@example.org"), (3, "p3@example.org"))
+    assert group_enrolment_changes(
+        changed, lapsed(changed, AT, GroupEnding.CHECKOUT_EXPIRED)
+    ).given_back == ((3, "z@x.org"),)
+    # Saved before claims: whom it named then is taken where free, whom it names anew claimed.
+    old = group()
+    assert not old.enrolments_claimed
+    later = group_enrolment_changes(old, changed)
+    assert (later.claimed, later.taken_where_free) == (((3, "z@x.org"),), ())
+    assert len(group_enrolment_changes(old, old).taken_where_free) == 3

@@ -9,6 +9,12 @@ claims the cohort it is to join as well: on that cohort's waiting list
 and a move cannot wait for a cohort where they hold another application: the save that joins
 the list is refused, not a read before it. The move made keeps the claim (it is then the
 booking's own course); the move ended gives it back.
+
+A manager's group booking claims the one place of each colleague it names on a place that
+holds a seat (``colleagues_enrolled``), with the save that claims its seats, and gives it back
+when the place is given up, its colleague substituted or erased, or the booking lapses
+(``group_enrolment_changes``). The colleague's application through their place's link takes
+the claim over; an application of their own, or another group naming them, finds it taken.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.groups import GroupBooking
 
 
 def enrolled_on(application: Application | None) -> frozenset[str]:
@@ -60,4 +67,51 @@ def enrolment_changes(before: Application | None, after: Application) -> Enrolme
     )
 
 
-__all__ = ["EnrolmentChanges", "enrolled_on", "enrolment_changes"]
+def colleagues_enrolled(group: GroupBooking | None) -> frozenset[tuple[int, str]]:
+    """The (place number, address in lower case) whose one place on the course ``group``
+    holds: each place that holds a seat (not given up, its colleague not erased, the booking
+    holding its seats)."""
+    if group is None or group.seats_held == 0:
+        return frozenset()
+    return frozenset(
+        (place.number, place.colleague.email.lower())
+        for place in group.places
+        if not place.released and not place.erased
+    )
+
+
+@dataclass(frozen=True)
+class GroupEnrolmentChanges:
+    """What a group's save from ``before`` to ``after`` does to its colleagues' enrolments."""
+
+    claimed: tuple[tuple[int, str], ...]  # each free or this place's already, else refused
+    # Each given back only while it is still this place's (not taken over by the colleague's
+    # application through their link: that application gives it back when it ends).
+    given_back: tuple[tuple[int, str], ...]
+    # A group saved before groups claimed enrolments holds none: at its next save it takes
+    # each its places held before that is free, and leaves one already held as it is (so a
+    # save of a booking made earlier never fails on it). Someone it names anew is ``claimed``.
+    taken_where_free: tuple[tuple[int, str], ...] = ()
+
+
+def group_enrolment_changes(
+    before: GroupBooking | None, after: GroupBooking
+) -> GroupEnrolmentChanges:
+    """The enrolments a group's save claims and gives back, from its states before and after."""
+    old, new = colleagues_enrolled(before), colleagues_enrolled(after)
+    saved_before_claims = before is not None and not before.enrolments_claimed
+    return GroupEnrolmentChanges(
+        claimed=tuple(sorted(new - old)),
+        given_back=tuple(sorted(old - new)),
+        taken_where_free=tuple(sorted(new & old)) if saved_before_claims else (),
+    )
+
+
+__all__ = [
+    "EnrolmentChanges",
+    "GroupEnrolmentChanges",
+    "colleagues_enrolled",
+    "enrolled_on",
+    "enrolment_changes",
+    "group_enrolment_changes",
+]

@@ -83,6 +83,17 @@ class AlreadyApplied(Conflict):
     code = "already_applied"
 
 
+class ColleagueEnrolled(Conflict):
+    """A group's save found the one place on the course of a colleague it names taken (their
+    own application, or another booking naming them): ``places`` says which of its places."""
+
+    code = "already_applied"
+
+    def __init__(self, message: str, places: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.places = places
+
+
 class CodeUsedUp(Conflict):
     """A discount code has no use left for a new application (``booking.domain.limits``): the
     transaction that would have claimed one refused."""

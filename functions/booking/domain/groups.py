@@ -114,6 +114,10 @@ class GroupBooking(BaseModel):
     # ``invoice.voided`` for it, which may arrive before the organiser's step applies it, is
     # the organiser's void, not one made at Stripe.
     void_asked_for: str | None = None
+    # Saved since a group's places claim their colleagues' one place on the course
+    # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
+    # save (where each is free).
+    enrolments_claimed: bool = False
 
     @property
     def places_kept(self) -> int:

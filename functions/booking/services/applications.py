@@ -274,6 +274,9 @@ def _save_new(ports: Ports, application: Application) -> Application:
     try:
         return _insert(ports, application)
     except AlreadyApplied:
+        # A manager's group booking naming them holds their place (its save claimed it since
+        # the read before): refused with the same words as that read's.
+        refuse_if_booked_by_a_manager(ports, application.course_id, application.answers.email)
         earlier_id = _refuse_if_applied_already(
             ports, application.course_id, application.answers.email
         )

@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.billing import BillingDetails
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import (
+    ColleagueEnrolled,
     Conflict,
     CourseClosed,
     CourseFull,
@@ -84,6 +85,11 @@ def book_places(
     except StaleWrite:
         # The same key at the same moment: the other request made it; answer with it.
         return _replay(ports, find_group(ports, group_id), form)
+    except ColleagueEnrolled as refused:
+        # The save decides (a colleague who applied since the read above): place n is the
+        # form's colleague n - 1.
+        fields = {f"colleagues.{n - 1}.email": ALREADY_ON_COURSE for n in refused.places}
+        raise InvalidInput("a colleague already has a place on this course", fields) from None
     logger.info(
         "group booked",
         extra={"group_id": saved.group_id, "course_id": course_id, "places": len(saved.places)},

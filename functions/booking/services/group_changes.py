@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.errors import Conflict, InvalidInput, StaleWrite
+from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import (
@@ -93,7 +93,13 @@ def substitute(
         if group.status is GroupStatus.PAID:
             # Unpaid, the payment's event sends every colleague their link (this one's too).
             changed = changed.told_colleague(new_place)
-        return ports.groups.save_group(changed, group)
+        try:
+            return ports.groups.save_group(changed, group)
+        except ColleagueEnrolled:
+            # The save decides: the colleague applied (or was named) since the read above.
+            raise InvalidInput(
+                "this colleague already has a place on this course", {"email": ALREADY_ON_COURSE}
+            ) from None
 
     saved = retried(
         change, lambda: find_group(ports, group_id), first=managed_group(ports, group_id, token)

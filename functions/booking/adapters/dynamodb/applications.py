@@ -232,6 +232,16 @@ class DynamoApplicationStore:
         if replaces is not None:
             claim["ConditionExpression"] += " OR application_id = :old"
             claim["ExpressionAttributeValues"][":old"] = {"S": replaces}
+        filling = application.group_place
+        if filling is not None and course_id in (None, application.course_id):
+            # A colleague applying through their place's link takes over the claim the
+            # group's place made for them (``domain.enrolments``).
+            claim["ConditionExpression"] += (
+                " OR (group_id = :group AND place = :place"
+                " AND attribute_not_exists(application_id))"
+            )
+            claim["ExpressionAttributeValues"][":group"] = {"S": filling.group_id}
+            claim["ExpressionAttributeValues"][":place"] = {"N": str(filling.place)}
         return claim
 
     def _enrolment_release(self, application: Application, course_id: str) -> dict[str, Any]:
@@ -244,8 +254,10 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
+        """The application holding the person's one place on the course (None: none does; a
+        group's place may: ``adapters.dynamodb.groups``)."""
         item = self.table.get(enrolment_key(course_id, email))
-        return item["application_id"]["S"] if item else None
+        return item["application_id"]["S"] if item and "application_id" in item else None
 
     @translate_aws_errors
     def applications_of_person(self, email: str) -> list[Application]:

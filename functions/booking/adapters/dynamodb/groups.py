@@ -3,10 +3,12 @@
 A group's save is one transaction: the group (conditional on the version read), the seats it
 claims or gives back on the course's counter (derived from the states before and after, as an
 application's are: ``GroupBooking.seats_held``), the emails the change decided (OUTBOX items,
-relayed like an application's), and the index of each Stripe object it records
+relayed like an application's), the index of each Stripe object it records
 for the first time (its checkout session, its invoice, its payment), so an event about one is
-believed for this group alone. The group item carries its course's by-course index entry, so
-the course's money finds its groups with one query.
+believed for this group alone, and the enrolment of each colleague whose place holds a seat
+(``domain.enrolments.group_enrolment_changes``: one person, one place on a course), claimed for
+the group's place and given back with it. The group item carries its course's by-course index
+entry, so the course's money finds its groups with one query.
 """
 
 from __future__ import annotations
@@ -23,14 +25,21 @@ from booking.adapters.dynamodb.schema import (
     GROUPS_DUE_PARTITION,
     course_groups_partition,
     course_key,
+    enrolment_key,
     group_key,
     group_owner_key,
     group_person_key,
     group_person_partition,
     group_place_key,
 )
-from booking.adapters.dynamodb.table import Table, translate_aws_errors, versioned_put
+from booking.adapters.dynamodb.table import (
+    COLLEAGUE_LABEL,
+    Table,
+    translate_aws_errors,
+    versioned_put,
+)
 from booking.domain.addresses import STORED
+from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.groups import GroupBooking, provider_objects_of_group
 
@@ -42,6 +51,17 @@ def _objects(group: GroupBooking | None) -> set[str]:
 def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[int]:
     before = {p.number for p in previous.places if p.released} if previous else set()
     return [p.number for p in stored.places if p.released and p.number not in before]
+
+
+def _held_by_place(item: dict[str, Any] | None, group_id: str, number: int) -> bool:
+    """Whether an enrolment item is the claim of ``group_id``'s place ``number`` (not taken
+    over by an application)."""
+    return (
+        item is not None
+        and "application_id" not in item
+        and item.get("group_id", {}).get("S") == group_id
+        and item.get("place", {}).get("N") == str(number)
+    )
 
 
 def _people(group: GroupBooking | None) -> set[str]:
@@ -73,7 +93,11 @@ class DynamoGroupStore:
     @translate_aws_errors
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
         stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
+            update={
+                "version": (previous.version + 1) if previous else 1,
+                "outbox": (),
+                "enrolments_claimed": True,
+            }
         )
         item: dict[str, Any] = {
             **group_key(stored.group_id),
@@ -107,6 +131,7 @@ class DynamoGroupStore:
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
             actions.append(("place", {"ConditionCheck": free}))
+        actions.extend(self._enrolment_actions(stored, previous))
         for object_id in sorted(_objects(stored) - _objects(previous)):
             owner = {**group_owner_key(object_id), "group_id": {"S": stored.group_id}}
             actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
@@ -119,6 +144,52 @@ class DynamoGroupStore:
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
         self.table.transact(actions)
         return stored
+
+    def _enrolment_actions(
+        self, stored: GroupBooking, previous: GroupBooking | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Each colleague's one place on the course, claimed for their place where it holds a
+        seat (free, or this place's already: else the save is refused, ``ColleagueEnrolled``)
+        and given back where it no longer does, while it is still this place's (a colleague's
+        application that took it over gives it back itself when it ends)."""
+        changed = group_enrolment_changes(previous, stored)
+        group_id = stored.group_id
+        actions: list[tuple[str, dict[str, Any]]] = []
+        for number, email in changed.taken_where_free:
+            key = enrolment_key(stored.course_id, email)
+            found = self.table.get(key)
+            # A booking saved before claims: one held already is left as it is; one taken
+            # between this read and the save refuses it (StaleWrite: looked at again).
+            if found is None or _held_by_place(found, group_id, number):
+                actions.append(("claim", {"Put": self._claim(key, group_id, number)}))
+        for number, email in changed.claimed:
+            claim = self._claim(enrolment_key(stored.course_id, email), group_id, number)
+            actions.append((f"{COLLEAGUE_LABEL}{number}", {"Put": claim}))
+        for number, email in changed.given_back:
+            key = enrolment_key(stored.course_id, email)
+            if not _held_by_place(self.table.get(key), group_id, number):
+                continue  # taken over by the colleague's application, or never claimed
+            release = {
+                "TableName": self.table.name,
+                "Key": key,
+                "ConditionExpression": "group_id = :g AND place = :n "
+                "AND attribute_not_exists(application_id)",
+                "ExpressionAttributeValues": {":g": {"S": group_id}, ":n": {"N": str(number)}},
+            }
+            # Taken over meanwhile: the save is refused (StaleWrite) and looked at again.
+            actions.append(("claim", {"Delete": release}))
+        return actions
+
+    def _claim(self, key: dict[str, Any], group_id: str, number: int) -> dict[str, Any]:
+        """The enrolment ``key`` claimed for the group's place ``number``: free, or this
+        place's already (never an application's)."""
+        return {
+            "TableName": self.table.name,
+            "Item": {**key, "group_id": {"S": group_id}, "place": {"N": str(number)}},
+            "ConditionExpression": "attribute_not_exists(pk) OR "
+            "(group_id = :g AND place = :n AND attribute_not_exists(application_id))",
+            "ExpressionAttributeValues": {":g": {"S": group_id}, ":n": {"N": str(number)}},
+        }
 
     def _seats_claimed(self, course_id: str, seats: int) -> dict[str, Any]:
         """``seats`` at once: a condition cannot add, so the capacity read now is part of the

@@ -21,7 +21,11 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     its owner     OWNER#<cs_ or in_ id>    OWNER       (the application that recorded a
                                                         checkout session or an invoice)
     person        PERSON#<sha256 email>    APP#<id>    -                      -
-    enrolment     ENROL#<course>#<sha256>  ENROL       (one live application per person per course)
+    enrolment     ENROL#<course>#<sha256>  ENROL       (the person's one place on the course:
+                                           application_id, the application holding it; or
+                                           group_id and place, a manager's group place that
+                                           holds a seat for them, until their application
+                                           through its link takes it over)
     email claim   EMAIL#<job_id>           EMAIL       -                      -
     send lease    SENDING#<application_id> <job_id>    (a send past its last check, until SES
                                                         has answered: an erasure waits for it)
@@ -252,6 +256,9 @@ def console_session_key(subject: str, session_id: str) -> Key:
 #                                                       <created>#<id>, for the course's money)
 #   a place used  GROUP#<group_id>         PLACE#nnn   (the application filling it: claimed
 #                                                       with that application, one at a time)
+#   its people's  ENROL#<course>#<sha256>  ENROL       (group_id, place: each colleague whose
+#   enrolments                                          place holds a seat; claimed and given
+#                                                       back with the group's save)
 #   its objects   GROUPOWNER#<cs_/in_/pi_> GROUPOWNER  (the group that recorded a checkout
 #                                                       session, an invoice or a payment)
 #   its people    GROUPPERSON#<sha256>     GROUP#<id>  (each address it named, ever)

@@ -3,7 +3,8 @@
 Only this package knows botocore: a throttled or unreachable DynamoDB becomes
 :class:`DependencyUnavailable` (the API answers 503 with Retry-After, the webhook asks Stripe to
 redeliver), a failed condition becomes :class:`StaleWrite`, :class:`CourseFull`,
-:class:`CodeUsedUp` or :class:`AlreadyApplied` depending on which item of a transaction refused.
+:class:`CodeUsedUp`, :class:`AlreadyApplied` or :class:`ColleagueEnrolled` depending on which
+item of a transaction refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from booking.adapters.dynamodb.schema import BY_TIME_INDEX
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
+    ColleagueEnrolled,
     CourseFull,
     DependencyUnavailable,
     ReferenceTaken,
@@ -69,6 +71,8 @@ _REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
     ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
     ("reference", lambda: ReferenceTaken("this reference belongs to another application")),
 )
+# A group's claim of a colleague's enrolment is labelled with its place: ``colleague:<n>``.
+COLLEAGUE_LABEL = "colleague:"
 
 
 def error_code(exc: ClientError) -> str:
@@ -196,6 +200,15 @@ class Table:
                 for label, refusal in _REFUSALS:
                     if label in failed:
                         raise refusal() from exc
+                places = sorted(
+                    int(label.removeprefix(COLLEAGUE_LABEL))
+                    for label in failed
+                    if label.startswith(COLLEAGUE_LABEL)
+                )
+                if places:
+                    raise ColleagueEnrolled(
+                        "a colleague already has a place on this course", tuple(places)
+                    ) from exc
                 if failed:
                     raise StaleWrite(f"condition failed on {sorted(failed)}") from exc
                 if "TransactionConflict" not in reasons:
