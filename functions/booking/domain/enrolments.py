@@ -20,9 +20,12 @@ the claim over; an application of their own, or another group naming them, finds
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.groups import GroupBooking
+
+if TYPE_CHECKING:  # for types only: an application's save (every mailer's) needs no group model
+    from booking.domain.groups import GroupBooking
 
 
 def enrolled_on(application: Application | None) -> frozenset[str]:
