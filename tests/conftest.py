@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.support.boto_models import share_botocore_loader
 
@@ -18,6 +19,14 @@ from tests.support.boto_models import share_botocore_loader
 pytest_plugins = ["tests.support.aws_calls"]
 # Before any test makes a boto3 session: parse botocore's models once, not once per test.
 share_botocore_loader()
+
+# Every property test, whatever settings it writes out: the same examples on every run (a test
+# with a seed of its own, ``tests.support.exploration.seeded``, keeps it: a seed outranks
+# derandomize), no example database between runs, and no deadline: how long an example takes
+# is for ``make bench`` to measure, never a timed assertion (a loaded CI machine stretched a
+# 1 ms example past Hypothesis's default 200 ms and failed a correct test).
+settings.register_profile("booking", deadline=None, derandomize=True, database=None)
+settings.load_profile("booking")
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"

@@ -187,18 +187,39 @@ class EmailPump:
         self._arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
+        # Rounds are numbered as they start; ``_idle_through`` is the number of the latest
+        # round that found nothing to relay or send. A round that starts after a caller asks
+        # and finds nothing means everything written before the question has been mailed.
+        self._rounds = threading.Condition()
+        self._started = 0
+        self._idle_through = 0
 
     def run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
+            with self._rounds:
+                self._started += 1
+                this_round = self._started
             try:
                 relayed = self._relay() if self._relay is not None else 0
                 # Short polls only: the local moto answers one call at a time, and a long poll
                 # would hold every other AWS call behind it for its whole wait.
                 if not self.pump_once(wait_seconds=0) and not relayed:
+                    with self._rounds:
+                        self._idle_through = this_round
+                        self._rounds.notify_all()
                     stopping.wait(0.25)
             except Exception as exc:  # the pump must outlive a handler or moto hiccup
                 print(f"local email pump error: {exc!r}", file=sys.stderr)
                 stopping.wait(1)
+
+    def settled(self, timeout: float) -> bool:
+        """Wait until a round that starts after this call finds nothing to relay or send: every
+        email queued by a change made before the call has been handed to the mailer and sent
+        (or refused). False when ``timeout`` seconds pass first (a mailer that keeps failing,
+        or mail that keeps coming)."""
+        with self._rounds:
+            after = self._started + 1
+            return self._rounds.wait_for(lambda: self._idle_through >= after, timeout)
 
     def pump_once(self, wait_seconds: int = 0) -> int:
         """One receive + invoke + delete round. Returns how many messages were received."""

@@ -61,6 +61,8 @@ from infra.local.stripe_standin import LocalResponse, StripeStandIn
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
 LOCAL_STRIPE_KEY = "sk_test_local"
+# How long ``POST /_local/mail/settle`` waits for the mail to be sent before it says it was not.
+MAIL_SETTLE_SECONDS = 120
 
 
 def free_port() -> int:
@@ -112,6 +114,7 @@ class LocalStack:
     handlers: dict[str, Handler] = field(default_factory=dict)
     _invocation_lock: threading.Lock = field(default_factory=threading.Lock)
     ticker: ReminderTicker | None = None
+    pump: EmailPump | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
     front: Front | None = None
@@ -240,6 +243,7 @@ class LocalStack:
             relay=stream.pump,
         )
         self.ticker = ReminderTicker(reminders.handler, lambda: lambda_context("booking-reminders"))
+        self.pump = pump
         for name, target in (("email-pump", pump.run), ("reminder-ticker", self.ticker.run)):
             thread = threading.Thread(target=target, args=(self._stopping,), name=name, daemon=True)
             thread.start()
@@ -257,6 +261,22 @@ class LocalStack:
                 return LocalResponse(200, html_type, outbox_page(read_outbox(self.outbox_dir)))
             listed = json_answer(200, read_outbox(self.outbox_dir))
             return LocalResponse(listed.status, {**listed.headers, **negotiated}, listed.body)
+        if path == "/_local/mail/settle" and method == "POST":
+            # Tests and scripts wait on this rather than on the outbox falling quiet, which a
+            # loaded machine stretches past any fixed pause.
+            assert self.pump is not None
+            if self.pump.settled(timeout=MAIL_SETTLE_SECONDS):
+                return json_answer(200, {"settled": True})
+            return json_answer(
+                503,
+                {
+                    "error": {
+                        "code": "mail_not_settled",
+                        "message": f"mail was still being sent after {MAIL_SETTLE_SECONDS} s",
+                        "fields": [],
+                    }
+                },
+            )
         if path == "/_local/scheduler/tick" and method == "POST":
             try:
                 moment = tick_time(body)

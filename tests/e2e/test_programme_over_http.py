@@ -12,7 +12,6 @@ reminder per graduate per follow-up per offset, each naming the host cohort and 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -66,15 +65,8 @@ def _theirs(stack: RunningStack, people: set[str]) -> list[dict[str, Any]]:
 
 
 def _settled(stack: RunningStack, people: set[str]) -> list[dict[str, Any]]:
-    """The outbox once the mail pump has caught up (the count stops changing)."""
-    last, steady, deadline = -1, 0, time.monotonic() + 60
-    while time.monotonic() < deadline:
-        mail = _theirs(stack, people)
-        steady = steady + 1 if len(mail) == last else 0
-        if steady >= 3:
-            return mail
-        last = len(mail)
-        time.sleep(0.5)
+    """The outbox once the mail pump has sent everything queued so far."""
+    stack.settle()
     return _theirs(stack, people)
 
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import requests
 
-from infra.local.server import LocalStack, free_port
+from infra.local.server import MAIL_SETTLE_SECONDS, LocalStack, free_port
 from tests.support.applications import application_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,12 +72,22 @@ class RunningStack:
         sent: list[dict[str, Any]] = self.get("/_local/outbox").json()
         return sent
 
+    def settle(self) -> None:
+        """Wait until every email queued by what was done so far has been sent
+        (``POST /_local/mail/settle``), however slow the machine: the mailer runs behind a
+        stream and a queue in the stack's own process, a moment after the change."""
+        answer = requests.post(f"{self.url}/_local/mail/settle", timeout=MAIL_SETTLE_SECONDS + 30)
+        assert answer.status_code == 200, answer.text
+
     def outbox_until(
         self, found: Callable[[list[dict[str, Any]]], bool], seconds: float = 30
     ) -> list[dict[str, Any]]:
-        """The outbox once ``found`` holds of it, or as it is after ``seconds``: the mailer
-        runs behind a queue in the stack's own process, a moment after the change. The caller
-        asserts what it needs of the answer."""
+        """The outbox once ``found`` holds of it, or as it is once the mail has settled and
+        ``seconds`` more have passed. The caller asserts what it needs of the answer."""
+        sent = self.outbox()
+        if found(sent):
+            return sent
+        self.settle()
         deadline = time.monotonic() + seconds
         while True:
             sent = self.outbox()

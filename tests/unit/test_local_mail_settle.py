@@ -1,0 +1,56 @@
+"""``EmailPump.settled`` (behind ``POST /_local/mail/settle``): it answers once a round that
+began after the question has found nothing to send, so whatever was queued before the question
+has been handed to the mailer; and it says so truthfully when the mail does not settle."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.local.mail import EmailPump
+
+
+@pytest.fixture
+def sqs() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("sqs", region_name="eu-west-2")
+
+
+def _pump(sqs: Any, handled: list[str]) -> tuple[EmailPump, str]:
+    url = sqs.create_queue(QueueName="emails")["QueueUrl"]
+
+    def mailer(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        handled.extend(record["body"] for record in event["Records"])
+        return {"batchItemFailures": []}
+
+    return EmailPump(sqs, url, mailer, lambda: None), url
+
+
+def test_settled_answers_after_what_was_queued_before_it_is_sent(sqs: Any) -> None:
+    handled: list[str] = []
+    pump, url = _pump(sqs, handled)
+    stopping = threading.Event()
+    runner = threading.Thread(target=pump.run, args=(stopping,), daemon=True)
+    runner.start()
+    try:
+        for n in range(25):  # more than one batch of ten
+            sqs.send_message(QueueUrl=url, MessageBody=f"job-{n}")
+        assert pump.settled(timeout=60)
+        assert sorted(handled) == sorted(f"job-{n}" for n in range(25))
+    finally:
+        stopping.set()
+        runner.join(timeout=5)
+
+
+def test_settled_says_no_when_no_round_runs_in_time(sqs: Any) -> None:
+    handled: list[str] = []
+    pump, url = _pump(sqs, handled)
+    sqs.send_message(QueueUrl=url, MessageBody="job")
+    # The pump is not running: no round begins, so nothing can be said to have settled.
+    assert not pump.settled(timeout=0.3)
+    assert handled == []
