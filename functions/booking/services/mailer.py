@@ -35,6 +35,7 @@ from enum import StrEnum
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.dearer_moves import still_asks
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
@@ -153,9 +154,12 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
-    if job.kind is EmailKind.INVOICE_ENDED and application.billing is not None:
-        # The billing contact was told of the invoice by Stripe; they hear of its end too.
-        return list(dict.fromkeys([application.answers.email, application.billing.billing_email]))
+    billing = application.billing
+    if job.kind is EmailKind.INVOICE_ENDED and billing_contact_of(billing) is not None:
+        assert billing is not None
+        # The billing contact was told of the invoice by Stripe; they hear of its end too
+        # (unless they were erased: then only the applicant).
+        return list(dict.fromkeys([application.answers.email, billing.billing_email]))
     return [application.answers.email]
 
 
