@@ -265,7 +265,9 @@ class FakeRepository:
             self.people.setdefault(digest, set()).add(stored.application_id)
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
-        if (contact := newly_billed_to(previous and previous.billing, stored.billing)) is not None:
+        if (
+            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
+        ) is not None:
             self.billed.setdefault(address_digest(contact), set()).add(stored.application_id)
         payments = [record.payment_intent for record in stored.payments]
         for payment_intent in [*payments, stored.payment_intent]:

@@ -228,10 +228,9 @@ def _erase_billing_contact(ports: Ports, application: Application) -> Applicatio
             return None
         return ports.repository.save(billing_contact_erased(current, ports.clock()), current)
 
+    first: Application | None = application
     saved = retried(
-        blank,
-        lambda: ports.repository.get_application(application.application_id),
-        first=application,
+        blank, lambda: ports.repository.get_application(application.application_id), first=first
     )
     voided = False
     if saved is not None and saved.has_open_invoice():

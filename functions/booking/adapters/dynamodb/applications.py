@@ -150,7 +150,9 @@ class DynamoApplicationStore:
         held = holding_changes(previous, stored)
         actions.extend(holding_actions(self.table.name, stored, previous, held))
         actions.extend(self._who_applied(stored, previous, replaces))
-        if (contact := newly_billed_to(previous and previous.billing, stored.billing)) is not None:
+        if (
+            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
+        ) is not None:
             # Who is billed, by a digest: the billing contact's export and erasure find it.
             billed = {
                 **billing_contact_key(contact, stored.application_id),
