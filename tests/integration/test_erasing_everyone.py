@@ -82,6 +82,23 @@ def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed
     assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 404
 
 
+def test_no_invoice_is_sent_to_an_erased_billing_contact_afterwards(invoiced: System) -> None:
+    system = invoiced
+    booked = _booked_by_invoice(system)
+    assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 200
+    path = f"/applications/{booked['application_id']}"
+    assert system.api("GET", f"{path}?token={booked['token']}").json()["status"] == "expired"
+    page = system.api("GET", f"{path}?token={booked['token']}", headers={"accept": "text/html"})
+    assert "Send the invoice to my employer" not in page.body
+    asked = system.api("POST", f"{path}/invoice?token={booked['token']}")
+    assert asked.status == 409, asked.body
+    assert asked.json()["error"]["code"] == "billing_contact_erased"
+    assert "there is no one to send an invoice to" in asked.json()["error"]["message"]
+    assert places_left(system) == 5  # refused before any seat was held
+    again = system.api("POST", f"{path}/checkout?token={booked['token']}")
+    assert again.status == 201, again.body  # the place can still be paid by card
+
+
 def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(
     invoiced: System,
 ) -> None:
