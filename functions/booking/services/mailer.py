@@ -163,6 +163,17 @@ def _addresses(job: EmailJob, application: Application, course: Course) -> list[
     return [application.answers.email]
 
 
+def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """Whether the billing contact a message was composed for (``_addresses``) was erased
+    since ``application`` was read. Asked once the send is leased: an erasure saved after
+    this read waits for the lease (``services.send_leases``), so none can slip in between."""
+    contact = billing_contact_of(application.billing)
+    if job.kind is not EmailKind.INVOICE_ENDED or contact is None:
+        return False
+    now = ports.repository.get_application(application.application_id)
+    return now is None or billing_contact_of(now.billing) != contact
+
+
 def _send_once(
     ports: Ports,
     job: EmailJob,
@@ -184,6 +195,11 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
+    if _billing_contact_erased_since(ports, job, application):
+        # Composed for a billing contact erased since: composed again for whom is left.
+        repo.release_send(application.application_id, job.job_id)
+        repo.finish_email(job.job_id, "failed", ports.clock())
+        raise EmailInFlight(job.job_id)
     try:
         _record_told(ports, application, calendar, now)
         if not can_still_call_ses(ports, until):
