@@ -189,6 +189,14 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     assert swapped.status == 404, swapped.body
     assert not any(m.to == ["florence@example.org"] for m in system.deliver_emails())
 
+    # A colleague's place erased before: said as it now is (nobody left to name someone).
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[1]['email']}").status == 200
+    overview = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()
+    [place_2] = [p for p in overview["groups"][0]["places"] if p["number"] == 2]
+    assert place_2["state"] == "erased"
+    assert "and so was the manager" in place_2["state_said"]
+    assert "until the manager names someone else" not in place_2["state_said"]
+
     # The organisers act on the places now: a colleague's booking is cancelled by them.
     colleague = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])[0]
     browser = signed_in(system)
