@@ -14,7 +14,7 @@ from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import application_key
 from booking.domain import errors
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef
-from booking.domain.billing import DiscountCode, InvoiceRef
+from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.limits import Limited
@@ -284,6 +284,29 @@ def test_payments_and_people_lead_back_to_their_applications(repo: Repository) -
     repo.forget_person("ada@example.org", ["a1", "a2"])
     assert repo.applications_of_person("ada@example.org") == []
     assert repo.enrolled_application_id("c1", "ada@example.org") is None
+
+
+def test_a_billing_contact_leads_to_the_applications_billed_to_them_while_named(
+    repo: Repository,
+) -> None:
+    repo.put_course("c1", definition())
+    repo.put_course("c2", definition())
+    contact = BillingDetails(
+        billing_name="Trust", billing_email="AP@Example.org", billing_address="1 Road"
+    )
+    billed = repo.save(application("a1", billing=contact), None)
+    repo.save(application("a2", course_id="c2"), None)  # no billing contact
+    assert [a.application_id for a in repo.applications_billed_to("ap@example.org")] == ["a1"]
+    assert repo.applications_of_person("ap@example.org") == []  # not the applicant
+    # Blanked (erased), it no longer leads there, even before its lookup is dropped.
+    blanked = repo.save(billed.model_copy(update={"billing": contact.erased()}), billed)
+    assert repo.applications_billed_to("ap@example.org") == []
+    repo.forget_billing_contact("ap@example.org", ["a1"])
+    assert repo.applications_billed_to("ap@example.org") == []
+    # Another contact named later is found by their own address.
+    other = contact.model_copy(update={"billing_email": "ledger@example.org"})
+    repo.save(blanked.model_copy(update={"billing": other}), blanked)
+    assert [a.application_id for a in repo.applications_billed_to("LEDGER@example.org")] == ["a1"]
 
 
 def test_a_providers_object_leads_only_to_the_application_that_recorded_it(

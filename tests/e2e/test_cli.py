@@ -154,7 +154,10 @@ def test_the_cli_does_what_the_console_does_by_reference(
     assert main([*common, "export", "cli-declined@example.org"]) == 0  # still there
     capsys.readouterr()
     assert main([*common, "erase", "cli-declined@example.org", "--yes"]) == 0
-    assert capsys.readouterr().out.strip() == "erased 1 application"
+    said = capsys.readouterr().out.strip().splitlines()
+    assert said[0] == "Erased 1 application and 0 group bookings."
+    assert said[1].startswith("Application ")
+    assert "as the applicant" in said[1]
     assert main([*common, "export", "cli-declined@example.org"]) == 1
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.application import Application
-from booking.domain.billing import DiscountCode
+from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.enrolments import enrolment_changes
@@ -79,6 +79,7 @@ class FakeRepository:
     # (``FakeGroupStore``); the colleague's application through its link takes it over.
     group_enrolments: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     people: dict[str, set[str]] = field(default_factory=dict)  # digest -> application ids
+    billed: dict[str, set[str]] = field(default_factory=dict)  # contact's digest -> ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
     # (application id, job id) -> until when the send's lease lasts
@@ -286,6 +287,10 @@ class FakeRepository:
             self.people.setdefault(digest, set()).add(stored.application_id)
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
+        if (
+            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
+        ) is not None:
+            self.billed.setdefault(address_digest(contact), set()).add(stored.application_id)
         payments = [record.payment_intent for record in stored.payments]
         for payment_intent in [*payments, stored.payment_intent]:
             if payment_intent:
@@ -348,6 +353,15 @@ class FakeRepository:
     def applications_of_person(self, email: str) -> list[Application]:
         ids = sorted(self.people.get(address_digest(email), set()))
         return [self.applications[i] for i in ids if i in self.applications]
+
+    def applications_billed_to(self, email: str) -> list[Application]:
+        ids = sorted(self.billed.get(address_digest(email), set()))
+        found = [self.applications[i] for i in ids if i in self.applications]
+        return [a for a in found if billing_contact_of(a.billing) == email.strip().lower()]
+
+    def forget_billing_contact(self, email: str, application_ids: list[str]) -> None:
+        for application_id in application_ids:
+            self.billed.get(address_digest(email), set()).discard(application_id)
 
     def forget_person(self, email: str, application_ids: list[str]) -> None:
         digest = address_digest(email)

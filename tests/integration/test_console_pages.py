@@ -352,7 +352,8 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     assert _stored(system, application["application_id"])["answers"]["name"] == "Kept Person"
     erased = browser.act("/console/people/erase", email="kept@example.org", confirm="on")
     assert erased.status == 200
-    assert "1 application now holds no name" in text_of(erased.body)
+    assert "Erased 1 application and 0 group bookings." in text_of(erased.body)
+    assert f"Application {application['reference']}" in text_of(erased.body)
     assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
     after = browser.get(f"/console/applications/{application['application_id']}")
     assert "Personal data erased on request" in text_of(after.body)

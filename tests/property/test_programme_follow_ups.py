@@ -60,7 +60,7 @@ from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, still_reminds
 from booking.services.courses import put_course
 from booking.services.lifecycle import cancel
 from booking.services.mailer import SendOutcome, send_email_job
-from booking.services.organisers import erase_person
+from booking.services.people import erase_person
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
 from tests.support.applications import an_application, answers_of

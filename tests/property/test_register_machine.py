@@ -37,7 +37,7 @@ from booking.domain.errors import AlreadyApplied, Conflict, InvalidInput, NotFou
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.statuses import ApplicationStatus
-from booking.services import courses, lifecycle, organisers, register
+from booking.services import courses, lifecycle, people, register
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, fake_ports
@@ -157,7 +157,7 @@ class RegisterMachine(RuleBasedStateMachine):
     @rule(person=st.sampled_from(PEOPLE))
     def person_is_erased(self, person: str) -> None:
         try:
-            organisers.erase_person(self.ports, person)
+            people.erase_person(self.ports, person)
         except NotFound:
             return
         self.erased.add(person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from booking.services import applications, courses, organisers
+from booking.services import applications, courses, people
 from booking.services.ports import Ports
 from booking.services.send_leases import LEASE_POLL, SEND_LEASE
 from tests.fakes import Clock, fake_ports
@@ -30,7 +30,7 @@ def test_a_lease_left_by_a_mailer_that_died_is_waited_for_until_it_lapses() -> N
     began = clock()
     repo(ports).send_leases[(application_id, "job-1")] = began + SEND_LEASE
 
-    organisers.erase_person(ports, PERSON)
+    people.erase_person(ports, PERSON)
 
     assert began + SEND_LEASE <= clock() <= began + SEND_LEASE + LEASE_POLL
 
@@ -41,6 +41,6 @@ def test_an_erasure_with_no_send_in_flight_does_not_wait() -> None:
     began = clock()
     repo(ports).send_leases[(application_id, "job-1")] = began  # lapsed already
 
-    organisers.erase_person(ports, PERSON)
+    people.erase_person(ports, PERSON)
 
     assert clock() == began

@@ -18,7 +18,7 @@ from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.timeline import EntryKind
 from booking.domain.wording import timeline_text
-from booking.services import applications, courses, lifecycle, organisers, register
+from booking.services import applications, courses, lifecycle, people, register
 from booking.services.calendars import calendar_files
 from booking.services.mailer import send_email_job
 from booking.services.payments import apply_checkout_event
@@ -296,7 +296,7 @@ def test_erasure_removes_the_certificate_and_its_verification(ports: Ports, cloc
     assert stored.completion.certificate
     code = stored.completion.certificate
     assert stored.completion.terms is not None
-    organisers.erase_person(ports, "ada@example.org")
+    people.erase_person(ports, "ada@example.org")
     assert code not in repo(ports).certificates
     erased = repo(ports).applications[ada].completion
     assert erased is not None
@@ -499,7 +499,7 @@ def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports, clock: C
 def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
     close_with(ports, clock)
     register.close(ports, "c1")
-    [exported] = organisers.export_person(ports, "ada@example.org")["applications"]
+    [exported] = people.export_person(ports, "ada@example.org")["applications"]
     first, second, _ = keys(ports)
     assert exported["attendance"] == {first: "attended", second: "attended"}
     assert exported["completed"] is True
@@ -725,10 +725,10 @@ def test_the_person_export_carries_the_certificate_code_and_address(
     completion = repo(ports).applications[ada].completion
     assert completion is not None
     code = completion.certificate
-    [held] = organisers.export_person(ports, "ada@example.org")["applications"]
+    [held] = people.export_person(ports, "ada@example.org")["applications"]
     assert held["certificate_code"] == code
     assert held["certificate_url"] == f"https://booking.test/certificates/{code}"
-    [other] = organisers.export_person(ports, "bo@example.org")["applications"]
+    [other] = people.export_person(ports, "bo@example.org")["applications"]
     assert (other["certificate_code"], other["certificate_url"]) == (None, None)
 
 

@@ -16,7 +16,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services import applications, courses, lifecycle, organisers, outbox, payments
+from booking.services import applications, courses, lifecycle, outbox, payments, people
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
@@ -251,14 +251,14 @@ def test_relaying_keeps_emails_when_the_queue_is_down(ports: Ports, clock: Clock
 
 def test_erasure_leaves_no_answers_and_nothing_is_sent_to_the_person(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", answers())
-    organisers.erase_person(ports, "ada@example.org")
+    people.erase_person(ports, "ada@example.org")
     stored = repo(ports).applications[view.application_id]
     assert stored.is_erased
     assert stored.answers.name == "[erased]"
     [job] = [j for j in repo(ports).written_emails if j.application_id == view.application_id]
     assert send_email_job(ports, job) is SendOutcome.SKIPPED_GONE
     with pytest.raises(NotFound):
-        organisers.export_person(ports, "ada@example.org")
+        people.export_person(ports, "ada@example.org")
 
 
 def test_a_reminder_is_sent_once_to_each_confirmed_attendee(ports: Ports, clock: Clock) -> None:

@@ -12,6 +12,7 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
+from booking.domain.erasure import billing_contact_erased
 from booking.domain.errors import AlreadyApplied, Conflict, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
@@ -25,7 +26,7 @@ from booking.services import (
     organisers,
     payments,
 )
-from booking.services.mailer import SendOutcome, send_email_job
+from booking.services.mailer import EmailInFlight, SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, FakeEmailSender, fake_ports
@@ -675,3 +676,31 @@ def test_a_code_kept_before_coupons_is_refused_here_and_left_active_at_stripe(
     assert expired.code.active is False
     # Promised prices ask Stripe for this promotion code: it must keep working there.
     assert gateway(ports).code_states[code["promotion_code_id"]].active is True
+
+
+def test_an_end_of_invoice_email_read_before_the_billing_contacts_erasure_goes_to_the_applicant(
+    ports: Ports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The erasure's save lands between the mailer's read and its lease: the lease is taken
+    (the applicant is not erased), but the message composed for the contact is not sent; the
+    queue's next delivery composes it again for the applicant alone."""
+    view = applications.submit_application(ports, "c1", by_invoice())
+    invoicing.void_by_organiser(ports, view.application_id)
+    [job] = [j for j, _ in repo(ports).outbox.values() if j.kind is EmailKind.INVOICE_ENDED]
+    lease = repo(ports).hold_send
+
+    def erased_meanwhile(application_id: str, job_id: str, until: datetime) -> bool:
+        current = ports.repository.get_application(application_id)
+        assert current is not None
+        ports.repository.save(billing_contact_erased(current, ports.clock()), current)
+        return lease(application_id, job_id, until)
+
+    monkeypatch.setattr(repo(ports), "hold_send", erased_meanwhile)
+    with pytest.raises(EmailInFlight):
+        send_email_job(ports, job)
+    monkeypatch.undo()
+    sender = ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert sender.sent == []
+    assert send_email_job(ports, job) is SendOutcome.SENT
+    assert [m.to for m in sender.sent] == [["ada@example.org"]]

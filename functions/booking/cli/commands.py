@@ -186,8 +186,8 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     path = f"{url}/admin/people/{quote(email, safe='@')}"
     answer = read_json(checked(*send("DELETE" if erase else "GET", path, token)))
     if erase:
-        erased = answer["erased_applications"]
-        return f"erased {len(erased)} application{'s' if len(erased) != 1 else ''}"
+        # What was erased and what that did, in the API's words (``domain.erasure``).
+        return "\n".join(answer["said"])
     return json.dumps(answer, indent=2, ensure_ascii=False)
 
 

@@ -95,6 +95,21 @@ class BillingDetails(BaseModel):
         )
 
 
+def billing_contact_of(billing: BillingDetails | None) -> str | None:
+    """The billing contact's address as lookups key it (lower case); None when no contact is
+    named, or they were erased."""
+    if billing is None or billing.billing_email == ERASED_EMAIL:
+        return None
+    return billing.billing_email.lower()
+
+
+def newly_billed_to(before: BillingDetails | None, after: BillingDetails | None) -> str | None:
+    """The billing contact a change names that was not named before (as lookups key it), so
+    the person's export and erasure find the application by them; None when none is new."""
+    contact = billing_contact_of(after)
+    return contact if contact is not None and contact != billing_contact_of(before) else None
+
+
 class AppliedDiscount(BaseModel):
     """The discount code an application was made with: what it takes off is part of the price
     promised to the applicant, kept however long the payment takes."""

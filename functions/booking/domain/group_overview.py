@@ -33,6 +33,12 @@ PLACE_STATE_WORDS = {
     "names someone else",
 }
 
+# An erased colleague's place once the manager is erased too: nobody is left to name someone.
+ERASED_WITH_MANAGER = (
+    "Erased: the person was erased, and so was the manager; nobody can apply for it, and it "
+    "is released at the apply-by date"
+)
+
 
 class PlaceLine(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -164,7 +170,9 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
         name=place.colleague.name,
         email=place.colleague.email,
         state=(state := _place_state(group, place, holder)),
-        state_said=PLACE_STATE_WORDS[state],
+        state_said=ERASED_WITH_MANAGER
+        if state == "erased" and group.manager_erased
+        else PLACE_STATE_WORDS[state],
         substitutions=place.substitutions,
         substitutions_said=_substitutions_said(place.substitutions),
         application_id=holder.application_id if holder else None,

@@ -185,6 +185,12 @@ class GroupBooking(BaseModel):
             raise NotFound(f"this booking has no place {number}")
         return found
 
+    @property
+    def manager_erased(self) -> bool:
+        """Its manager was erased: their link is dead, so the organisers decide its places
+        (they cancel a colleague's booking themselves)."""
+        return self.manager.email == ERASED_EMAIL
+
     def manager_may_see(self, token: str) -> bool:
         return hmac.compare_digest(self.token.encode(), token.encode())
 
@@ -398,6 +404,13 @@ def share_of_place(group: GroupBooking) -> int:
 def fills_a_group_place(application: Application) -> bool:
     """Whether ``application`` is a colleague's booking on a manager's group place now."""
     return application.group_place is not None and not application.enrolment_ended
+
+
+def organisers_give_it_up(application: Application, group: GroupBooking | None) -> bool:
+    """Whether cancelling ``application`` is the organisers' to do by giving its group place
+    up: it fills a place of ``group``, whose manager was erased (nobody holds the link that
+    decides the places any more). While the manager is there, the place is theirs to decide."""
+    return fills_a_group_place(application) and group is not None and group.manager_erased
 
 
 def the_place_is_the_groups(organisation: str) -> str:

@@ -36,6 +36,7 @@ from booking.services import (
     discounts,
     lifecycle,
     organisers,
+    people,
     transfers,
     waiting_moves,
 )
@@ -250,12 +251,12 @@ def _person(email: str) -> str:
 
 @served("exportPerson")
 def export_person(email: str) -> Response[str]:
-    return http.json_response(200, organisers.export_person(ports(), _person(email)))
+    return http.json_response(200, people.export_person(ports(), _person(email)))
 
 
 @served("erasePerson")
 def erase_person(email: str) -> Response[str]:
-    return http.json_response(200, organisers.erase_person(ports(), _person(email)))
+    return http.json_response(200, people.erase_person(ports(), _person(email)))
 
 
 # The register's routes (``handlers/admin_register.py``).

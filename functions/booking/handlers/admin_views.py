@@ -256,6 +256,15 @@ class PersonApplicationOut(BaseModel):
     )
 
 
+class BilledApplicationOut(BaseModel):
+    application_id: str
+    reference: str | None = None
+    course_id: str
+    as_: str = Field(alias="as", description="billing contact")
+    billing: BillingOut | None = None
+    invoice: PersonInvoiceOut | None = None
+
+
 class PersonExport(BaseModel):
     """Everything held about one person (``GET /admin/people/{email}``)."""
 
@@ -263,10 +272,49 @@ class PersonExport(BaseModel):
     applications: list[PersonApplicationOut]
     group_bookings: list[dict[str, str]] = Field(
         default_factory=list,
-        description="Places booked by a manager that name this person: as the manager, or "
-        "as the colleague on a place (group id, course, name, organisation)",
+        description="Places booked by a manager that name this person: as the manager, the "
+        "billing contact, or the colleague on a place (group id, course, as, name, organisation)",
+    )
+    billing_contact_for: list[BilledApplicationOut] = Field(
+        default_factory=list,
+        description="Others' applications whose invoice is addressed to this person (the "
+        "billing contact): the billing details and the invoice, never the applicant's answers",
     )
 
 
+class ErasedApplicationOut(BaseModel):
+    application_id: str
+    reference: str
+    course_id: str
+    as_: str = Field(alias="as", description="applicant, or billing contact")
+    invoice_voided: bool = Field(description="Its open invoice was voided by the erasure")
+    seat_released: bool = Field(description="Its place went back to the course")
+
+
+class ErasedGroupOut(BaseModel):
+    group_id: str
+    course_id: str
+    as_: list[str] = Field(
+        alias="as", description="manager, billing contact, colleague (place N): each it named"
+    )
+    invoice_voided: bool = Field(description="Its open invoice was voided by the erasure")
+    seats_released: int = Field(description="How many of its places went back to the course")
+    manager_told: bool = Field(description="The manager (not erased) is emailed of its end")
+    manager_link_ended: bool = Field(description="The manager was erased: their link is dead")
+
+
 class ErasureOut(BaseModel):
-    erased_applications: list[str]
+    """What was erased, and what that did (``DELETE /admin/people/{email}``)."""
+
+    erased_applications: list[str] = Field(
+        description="The ids of the applications erased as the applicant's"
+    )
+    applications: list[ErasedApplicationOut] = Field(
+        default_factory=list, description="Each application erased, as applicant or billing contact"
+    )
+    group_bookings: list[ErasedGroupOut] = Field(
+        default_factory=list, description="Each group booking that named the person"
+    )
+    said: list[str] = Field(
+        default_factory=list, description="The same in words, as the console and the CLI say it"
+    )

@@ -84,6 +84,7 @@ from booking.services import (
     courses,
     lifecycle,
     organisers,
+    people,
 )
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def person() -> Response[str]:
 
 @served("consoleExportPerson")
 def export_person() -> Response[str]:
-    exported = organisers.export_person(ports(), console.person_to_find(query_value("email")))
+    exported = people.export_person(ports(), console.person_to_find(query_value("email")))
     response = http.json_response(200, exported)
     response.headers.update(
         {"Content-Disposition": http.attachment("personal-data.json"), "Cache-Control": "no-store"}
@@ -300,8 +301,8 @@ def erase() -> Response[str]:
     if typed_value("confirm") != "on":
         errors = {"confirm": "Tick the box to confirm, or go back to keep their data"}
         return html_page(422, pages.erase_page(chrome(), found, errors))
-    result = organisers.erase_person(ports(), found.email)
-    return html_page(200, pages.erased_page(chrome(), len(result["erased_applications"])))
+    result = people.erase_person(ports(), found.email)
+    return html_page(200, pages.erased_page(chrome(), result["said"]))
 
 
 # -- courses --------------------------------------------------------------------------------------

@@ -356,9 +356,15 @@ def application_page(
 
 
 def person_page(chrome: Chrome, person: Person) -> str:
-    rows = [_person_row(a, c) for a, c in person.applications]
     return _render(
-        "person.html", chrome, email=person.email, applications=rows, errors=person.problems
+        "person.html",
+        chrome,
+        email=person.email,
+        applications=[_person_row(a, c) for a, c in person.applications],
+        billed=[_person_row(a, c) for a, c in person.billed],
+        group_bookings=person.group_bookings,
+        holds_data=person.holds_data,
+        errors=person.problems,
     )
 
 
@@ -381,16 +387,18 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
 
 
 def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
-    applications = [a for a, _ in person.applications]
     return _render(
         "erase.html",
         chrome,
         email=person.email,
-        count=len(applications),
-        references=[a.reference_or_id for a in applications],
+        count=len(person.applications),
+        references=[a.reference_or_id for a, _ in person.applications],
+        billed=[a.reference_or_id for a, _ in person.billed],
+        group_bookings=person.group_bookings,
         errors=errors or {},
     )
 
 
-def erased_page(chrome: Chrome, count: int) -> str:
-    return _render("erased.html", chrome, count=count)
+def erased_page(chrome: Chrome, said: list[str]) -> str:
+    """What the erasure did, in the words every surface gives (``domain.erasure``)."""
+    return _render("erased.html", chrome, said=said)

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import PaymentMethod
+from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.course import Course
 from booking.domain.money import Money
 from booking.domain.transfer_record import PendingMove, WaitingMove
@@ -181,7 +181,7 @@ def _payment(application: Application, course: Course | None, now: datetime) -> 
         "invoice_url": open_invoice.url if open_invoice else None,
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,
         "can_request_invoice": can_pay
-        and application.billing is not None
+        and billing_contact_of(application.billing) is not None
         and course is not None
         and course.definition.invoice_allowed,
         "payment_method": application.payment_method.value,

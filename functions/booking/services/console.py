@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
@@ -21,7 +22,11 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.errors import InvalidInput, NotFound
-from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
+from booking.domain.groups import (
+    fills_a_group_place,
+    organisers_give_it_up,
+    the_place_is_the_groups,
+)
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
@@ -31,6 +36,7 @@ from booking.domain.waiting_moves import waiting_on
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
+from booking.services.people import NOTHING_HELD, held_about
 from booking.services.ports import Ports
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
@@ -198,17 +204,21 @@ class ApplicationDetail:
     address_suppressed: bool = False
 
 
-def available_actions(application: Application, *, wait_ended: bool = False) -> frozenset[str]:
+def available_actions(
+    application: Application, *, wait_ended: bool = False, manager_erased: bool = False
+) -> frozenset[str]:
     """The organiser actions the use cases accept for this application now (for an erased
     person's booking: what is about the money or the seat, not what would tell them;
-    ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn)."""
+    ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
+    ``manager_erased``: its group's manager was erased, so the organisers cancel it)."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
     # A colleague's booking on a group place is the manager's to give up or give to someone
-    # else (``domain.settlement``'s cancellation refuses it); it stays on the group's cohort.
+    # else (``domain.settlement``'s cancellation refuses it), until the manager is erased;
+    # it stays on the group's cohort.
     on_group_place = fills_a_group_place(application)
-    if application.status in CANCELLABLE and not on_group_place:
+    if application.status in CANCELLABLE and (not on_group_place or manager_erased):
         actions.add("cancel")
     if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
@@ -249,11 +259,15 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         application=application,
         course=course,
         timeline=timeline,
-        actions=available_actions(application, wait_ended=bool(wait_ended)),
+        actions=available_actions(
+            application,
+            wait_ended=bool(wait_ended),
+            manager_erased=organisers_give_it_up(application, group),
+        ),
         refundable=owed if owed > 0 and application.payment_intent else 0,
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
         group_place_note=the_place_is_the_groups(group.organisation if group else "")
-        if fills_a_group_place(application)
+        if fills_a_group_place(application) and not organisers_give_it_up(application, group)
         else "",
         cohort_names=cohort_names,
         wait_ended_said=wait_ended,
@@ -339,11 +353,20 @@ def course_exists(ports: Ports, course_id: str) -> bool:
 
 @dataclass(frozen=True)
 class Person:
-    """One person's applications, by the address the console was given."""
+    """What is held about one person (``services.people.held_about``, as the API finds it),
+    by the address the console was given."""
 
     email: str  # as stored (IDNA domains as punycode), or as typed when it is none
     applications: list[tuple[Application, Course | None]]  # each with its course, if kept
     problems: dict[str, str] = field(default_factory=dict)
+    # Others' applications whose invoice is addressed to them (the billing contact).
+    billed: list[tuple[Application, Course | None]] = field(default_factory=list)
+    # What group bookings name them as (manager, billing contact, colleague on a place).
+    group_bookings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def holds_data(self) -> bool:
+        return bool(self.applications or self.billed or self.group_bookings)
 
 
 _NOT_AN_ADDRESS = "Enter an email address, like name@example.org"
@@ -365,13 +388,22 @@ def person(ports: Ports, typed: str) -> Person:
         email = person_to_find(typed)
     except InvalidInput as invalid:
         return Person(typed.strip(), [], invalid.fields)
-    found = ports.repository.applications_of_person(email)
-    return Person(email, [(a, ports.repository.get_course(a.course_id)) for a in found])
+    held = held_about(ports, email)
+
+    def with_courses(found: list[Application]) -> list[tuple[Application, Course | None]]:
+        return [(a, ports.repository.get_course(a.course_id)) for a in found]
+
+    return Person(
+        email,
+        with_courses(held.applications),
+        billed=with_courses(held.billed),
+        group_bookings=held.group_bookings,
+    )
 
 
 def person_with_data(ports: Ports, typed: str) -> Person:
     """The person an erasure is about; ``NotFound`` when nothing is held about them."""
     found = person(ports, person_to_find(typed))
-    if not found.applications:
-        raise NotFound("no data is held about this email address")
+    if not found.holds_data:
+        raise NotFound(NOTHING_HELD)
     return found

@@ -57,6 +57,12 @@ REASON_WORDS = {
         "The manager who booked your place has given it up, so you no longer have a place on "
         "this course. If you think this is a mistake, please ask them."
     ),
+    # The same, by the organisers, once the manager who booked it was erased.
+    "group_place_cancelled_by_organisers": (
+        "The organisers have cancelled the place your employer's group booking held for you, "
+        "so you no longer have a place on this course. If you think this is a mistake, just "
+        "reply to this email."
+    ),
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm your "
         "place. We are very sorry. If you would like to join the waiting list or a future "
@@ -243,7 +249,8 @@ def _status_context(
         # A facilitators' copy about a colleague the manager withdrew from a group's place
         # (the job's own reason, never the application's later one).
         "withdrawn_from_group": job.kind is EmailKind.FACILITATOR_COPY
-        and job.reason in ("substituted", "group_place_cancelled"),
+        and job.reason
+        in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
         "reason_text": _reason_text(job.kind, reason),
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,

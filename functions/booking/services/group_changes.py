@@ -142,6 +142,8 @@ def give_up(
     withdraw: bool,
     tell: bool = False,
     unfilled: bool = False,
+    reason: str = "group_place_cancelled",
+    refund_share: bool = True,
 ) -> GroupBooking:
     """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
     the place, so a retry is the same refund), its seat given back with the save, which holds
@@ -149,7 +151,8 @@ def give_up(
     withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept.
     ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all).
     ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
-    place the manager gave up)."""
+    place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
+    place up); ``refund_share``: False keeps the place's share (an organiser's choice)."""
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
@@ -160,11 +163,11 @@ def give_up(
         if holder is not None and not holder.enrolment_ended:
             if not withdraw:
                 return current  # filled meanwhile: theirs
-            withdraw_application(ports, holder, "group_place_cancelled")
+            withdraw_application(ports, holder, reason)
         refunds = dict(current.refunds)
         refund_id = place.refund_id
         share = share_of_place(current)
-        if current.payment_intent and share > 0 and refund_id is None:
+        if refund_share and current.payment_intent and share > 0 and refund_id is None:
             made = refund(
                 ports,
                 Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
@@ -190,6 +193,22 @@ def give_up(
         return ports.groups.save_group(changed, current)
 
     return retried(release, group_reader(ports, group.group_id), first=group)
+
+
+def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund: bool) -> None:
+    """The organisers cancel the colleague's booking on place ``number`` of a paid group whose
+    manager was erased (nobody else can): the place is given up as the manager would give it
+    up, its share refunded to the employer when ``refund``, its seat to the waiting list."""
+    saved = give_up(
+        ports,
+        group,
+        number,
+        withdraw=True,
+        reason="group_place_cancelled_by_organisers",
+        refund_share=refund,
+    )
+    logger.info("group place given up by the organisers", extra={"group_id": group.group_id})
+    offer_free_places(ports, saved.course_id)
 
 
 # -- a place given up before the group paid ------------------------------------------------

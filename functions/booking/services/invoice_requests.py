@@ -9,6 +9,7 @@ from datetime import date, datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
+from booking.domain.billing import billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable
@@ -33,6 +34,16 @@ def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -
     )
 
 
+def refuse_unless_billable(application: Application) -> None:
+    """No invoice is addressed to a billing contact erased on request (nobody would get it)."""
+    if application.billing is not None and billing_contact_of(application.billing) is None:
+        raise Conflict(
+            "this application's billing contact was erased: there is no one to send an "
+            "invoice to; the place can be paid by card",
+            code="billing_contact_erased",
+        )
+
+
 def invoice_request(
     course: Course, application: Application, due_at: datetime, attempt: int
 ) -> InvoiceRequest:
@@ -40,6 +51,7 @@ def invoice_request(
     by Stripe as the coupon it was promised."""
     billing = application.billing
     assert billing is not None, "an invoice needs a billing contact"
+    refuse_unless_billable(application)
     price = application.price_or(course.definition.price)
     return InvoiceRequest(
         application_id=application.application_id,

@@ -32,7 +32,12 @@ from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
 from booking.services.access import authorised, refuse_unless_payable
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
-from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
+from booking.services.invoice_requests import (
+    invoice_due,
+    invoice_request,
+    refuse_unless_billable,
+    void_quietly,
+)
 from booking.services.ports import Ports
 from booking.services.settle import clean_up, settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
@@ -152,6 +157,7 @@ def _refuse_unless_invoiceable(application: Application, course: Course, now: da
         raise Conflict(
             "no billing contact was given with this application", code="no_billing_details"
         )
+    refuse_unless_billable(application)
 
 
 # -- the invoice's end -------------------------------------------------------------------------

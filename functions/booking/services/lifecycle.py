@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
+from booking.domain.groups import organisers_give_it_up
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
@@ -30,6 +31,7 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.dearer_moves import lapse_overdue_move
+from booking.services.group_changes import organisers_give_up
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.ports import Ports
 from booking.services.settle import settle_money
@@ -105,12 +107,18 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
     is recorded; an open checkout is detached in the same write and only then expired, an
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
-    give up or give to someone else."""
+    give up or give to someone else; once the manager is erased, the organisers' cancel
+    gives the place up."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation = ""
     if application is not None and application.group_place is not None:
         group = ports.groups.get_group(application.group_place.group_id)
         organisation = group.organisation if group else ""
+        if group is not None and organisers_give_it_up(application, group):
+            # Nobody holds the manager's link any more: the organisers give the place up.
+            place = application.group_place.place
+            organisers_give_up(ports, group, place, refund=refund)
+            return load_application(ports, application_id)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(refund=refund, group_organisation=organisation)
     return settle_money(ports, application_id, cancellation, first=application).saved

@@ -35,6 +35,7 @@ from enum import StrEnum
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import still_asks
@@ -155,10 +156,24 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
-    if job.kind is EmailKind.INVOICE_ENDED and application.billing is not None:
-        # The billing contact was told of the invoice by Stripe; they hear of its end too.
-        return list(dict.fromkeys([application.answers.email, application.billing.billing_email]))
+    billing = application.billing
+    if job.kind is EmailKind.INVOICE_ENDED and billing_contact_of(billing) is not None:
+        assert billing is not None
+        # The billing contact was told of the invoice by Stripe; they hear of its end too
+        # (unless they were erased: then only the applicant).
+        return list(dict.fromkeys([application.answers.email, billing.billing_email]))
     return [application.answers.email]
+
+
+def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """Whether the billing contact a message was composed for (``_addresses``) was erased
+    since ``application`` was read. Asked once the send is leased: an erasure saved after
+    this read waits for the lease (``services.send_leases``), so none can slip in between."""
+    contact = billing_contact_of(application.billing)
+    if job.kind is not EmailKind.INVOICE_ENDED or contact is None:
+        return False
+    now = ports.repository.get_application(application.application_id)
+    return now is None or billing_contact_of(now.billing) != contact
 
 
 def _send_once(
@@ -182,6 +197,11 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
+    if _billing_contact_erased_since(ports, job, application):
+        # Composed for a billing contact erased since: composed again for whom is left.
+        repo.release_send(application.application_id, job.job_id)
+        repo.finish_email(job.job_id, "failed", ports.clock())
+        raise EmailInFlight(job.job_id)
     with sending_under_lease(ports, job.job_id, application.application_id):
         _record_told(ports, application, calendar, now)
         send_in_lease(ports, message, until)

@@ -9,7 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import WITHDRAWN_BY_ERASURE, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.course_money import (
@@ -19,10 +19,8 @@ from booking.domain.course_money import (
     place_money,
 )
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, NotFound, StaleWrite
+from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
-from booking.domain.register import certificate_code
-from booking.domain.settlement import closing
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -34,21 +32,10 @@ from booking.domain.wording import (
 )
 from booking.services.access import existing_course
 from booking.services.application_view import moves_waiting
-from booking.services.concurrency import concurrent_update, course_of, load_application, retried
-from booking.services.dearer_moves import expire_move_checkout
-from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.concurrency import concurrent_update, course_of, load_application
 from booking.services.groups import organisation_of, organisations_of_course
 from booking.services.ports import Ports
-from booking.services.provider_erasure import (
-    forget_customers,
-    invoices_of_person,
-    owe_customer_deletions,
-)
-from booking.services.register import certificate_url
-from booking.services.send_leases import wait_for_sends
-from booking.services.settle import clean_up
 from booking.services.waiting_moves import moving_in_now
-from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -305,116 +292,3 @@ def resend_confirmation(ports: Ports, application_id: str) -> Application:
         return ports.repository.save(again, application)
     except StaleWrite as exc:
         raise concurrent_update() from exc
-
-
-def person_applications(ports: Ports, email: str) -> list[Application]:
-    return ports.repository.applications_of_person(email)
-
-
-def export_person(ports: Ports, email: str) -> dict[str, Any]:
-    applications = person_applications(ports, email)
-    group_bookings = groups_named(ports, email)
-    if not applications and not group_bookings:
-        raise NotFound("no data is held about this email address")
-    return {
-        "email": email,
-        "group_bookings": group_bookings,
-        "applications": [
-            {
-                "application_id": a.application_id,
-                "reference": a.reference,
-                "course_id": a.course_id,
-                "status": a.status.value,
-                "created_at": _iso(a.created_at),
-                "answers": a.answers.model_dump(),
-                # Who pays is about this person too: the billing contact they gave, the
-                # invoice sent for them, their code and bursary.
-                "payment_method": a.payment_method.value,
-                "billing": a.billing.model_dump(mode="json") if a.billing else None,
-                "invoice": {
-                    "invoice_id": a.invoice.invoice_id,
-                    "number": a.invoice.number,
-                    "status": a.invoice.status,
-                    "due_at": _iso(a.invoice.due_at),
-                    "amount_due": a.invoice.amount_due,
-                }
-                if a.invoice
-                else None,
-                "discount_code": a.discount.code if a.discount else None,
-                "bursary": a.bursary,
-                "amount_paid": a.money_received,
-                "amount_refunded": a.money_returned,
-                # The register: marks by core session key, and what closing it decided.
-                "attendance": {key: mark.value for key, mark in a.attendance.items()},
-                # Its moves between cohorts (from, to, when, the prices, what went back).
-                "transfers": transfers_of(a),
-                "completed": a.completion.completed if a.completion else None,
-                # The certificate it was given: the person's own document, and its proof.
-                "certificate_code": certificate_code(a),
-                "certificate_url": certificate_url(ports, code)
-                if (code := certificate_code(a))
-                else None,
-            }
-            for a in applications
-        ],
-    }
-
-
-def erase_person(ports: Ports, email: str) -> dict[str, Any]:
-    """Replace the person's name, email and answers everywhere; keep the anonymised money trail
-    (amounts, Stripe payment id, status) that bookkeeping must retain. What was still on its
-    way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
-    its seat offered to the next in line."""
-    applications = person_applications(ports, email)
-    # The customers at Stripe addressed to them are owed a deletion before anything changes,
-    # and asked for once their invoices are void (``services.provider_erasure``).
-    invoices = invoices_of_person(applications, ports.groups.groups_of_person(email), email)
-    owe_customer_deletions(ports, invoices)
-    # Group bookings that name them (as manager or colleague) forget them first.
-    forgotten_groups = forget_in_groups(ports, email)
-    if not applications and not forgotten_groups:
-        raise NotFound("no data is held about this email address")
-    erased_ids = []
-    freed: set[str] = set()
-    for application in applications:
-        erased_ids.append(application.application_id)
-        before, saved = _erase_one(ports, application)
-        code = certificate_code(before) if before is not None else None
-        if code is not None:
-            ports.repository.forget_certificate(code)  # its verification page answers 404
-        if before is not None:
-            expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
-        if before is None or saved is None or before.status not in WITHDRAWN_BY_ERASURE:
-            continue
-        clean_up(ports, saved, closing(before, ports.clock()))
-        if before.seat_held:
-            freed.add(before.course_id)
-    # A send about them already past its last check (an application's, or a group's that
-    # named them) ends before the erasure answers (services.send_leases).
-    wait_for_sends(ports, [*erased_ids, *forgotten_groups])
-    ports.repository.forget_person(email, erased_ids)
-    owed = forget_customers(ports, invoices)
-    for course_id in freed:
-        offer_free_places(ports, course_id)  # the withdrawn seats move on at once
-    logger.info(
-        "person erased",
-        extra={"applications": erased_ids, "customer_deletions_owed": len(owed)},
-    )
-    return {"erased_applications": erased_ids}
-
-
-def _erase_one(
-    ports: Ports, application: Application
-) -> tuple[Application | None, Application | None]:
-    """Erase one application: it as it was just before, and as stored after (None, None if it
-    had gone)."""
-    first: Application | None = application
-
-    def erase(current: Application | None) -> tuple[Application | None, Application | None]:
-        if current is None:  # gone meanwhile (retention): nothing left to erase
-            return None, None
-        return current, ports.repository.save(current.erased(ports.clock()), current)
-
-    return retried(
-        erase, lambda: ports.repository.get_application(application.application_id), first=first
-    )

@@ -174,6 +174,14 @@ class ApplicationStore(Protocol):
         """Drop the lookups from an address to its (already anonymised) applications."""
         ...
 
+    def applications_billed_to(self, email: str) -> list[Application]:
+        """The applications whose invoice's billing contact is ``email`` now (any case)."""
+        ...
+
+    def forget_billing_contact(self, email: str, application_ids: list[str]) -> None:
+        """Drop the lookups from a billing contact's address to those (blanked) applications."""
+        ...
+
     def application_for_payment(self, payment_intent: str) -> Application | None: ...
 
     def owner_of(self, provider_object_id: str) -> str | None:

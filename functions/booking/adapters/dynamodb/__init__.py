@@ -45,9 +45,11 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
             {
                 "application_by_reference",
                 "application_for_payment",
+                "applications_billed_to",
                 "applications_due",
                 "applications_of_person",
                 "enrolled_application_id",
+                "forget_billing_contact",
                 "forget_person",
                 "get_application",
                 "list_applications",

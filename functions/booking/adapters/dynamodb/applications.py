@@ -34,6 +34,8 @@ from booking.adapters.dynamodb.schema import (
     COURSE_SK,
     DUE_PARTITION,
     application_key,
+    billing_contact_key,
+    billing_contact_partition,
     course_applications_partition,
     course_key,
     discount_code_key,
@@ -52,6 +54,7 @@ from booking.adapters.dynamodb.table import (
     versioned_put,
 )
 from booking.domain.application import Application
+from booking.domain.billing import billing_contact_of, newly_billed_to
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.provider_objects import provider_objects
@@ -147,6 +150,15 @@ class DynamoApplicationStore:
         held = holding_changes(previous, stored)
         actions.extend(holding_actions(self.table.name, stored, previous, held))
         actions.extend(self._who_applied(stored, previous, replaces))
+        if (
+            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
+        ) is not None:
+            # Who is billed, by a digest: the billing contact's export and erasure find it.
+            billed = {
+                **billing_contact_key(contact, stored.application_id),
+                "application_id": {"S": stored.application_id},
+            }
+            actions.append(("billing", {"Put": {"TableName": self.table.name, "Item": billed}}))
         for payment_intent in _new_payments(stored, previous):
             # Refund events name the payment, not the application: remember whose it is (every
             # payment, the ones given back too, so their refunds are acknowledged).
@@ -270,6 +282,27 @@ class DynamoApplicationStore:
             if application is not None:
                 found.append(application)
         return found
+
+    @translate_aws_errors
+    def applications_billed_to(self, email: str) -> list[Application]:
+        found = []
+        for item in self.table.query(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": billing_contact_partition(email)}},
+        ):
+            application = self.get_application(item["application_id"]["S"])
+            if application is not None and billing_contact_of(application.billing) == (
+                email.strip().lower()
+            ):
+                found.append(application)
+        return found
+
+    @translate_aws_errors
+    def forget_billing_contact(self, email: str, application_ids: list[str]) -> None:
+        for application_id in application_ids:
+            self.table.client.delete_item(
+                TableName=self.table.name, Key=billing_contact_key(email, application_id)
+            )
 
     @translate_aws_errors
     def forget_person(self, email: str, application_ids: list[str]) -> None:

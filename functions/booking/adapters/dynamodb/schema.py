@@ -21,6 +21,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     its owner     OWNER#<cs_ or in_ id>    OWNER       (the application that recorded a
                                                         checkout session or an invoice)
     person        PERSON#<sha256 email>    APP#<id>    -                      -
+    billed to     BILLING#<sha256 email>   APP#<id>    (the billing contact an application's
+                                                        invoice is addressed to)
     enrolment     ENROL#<course>#<sha256>  ENROL       (the person's one place on the course:
                                            application_id, the application holding it; or
                                            group_id and place, a manager's group place that
@@ -181,6 +183,14 @@ def person_partition(email: str) -> str:
 
 def person_key(email: str, application_id: str) -> Key:
     return _key(person_partition(email), f"APP#{application_id}")
+
+
+def billing_contact_partition(email: str) -> str:
+    return f"BILLING#{address_digest(email)}"
+
+
+def billing_contact_key(email: str, application_id: str) -> Key:
+    return _key(billing_contact_partition(email), f"APP#{application_id}")
 
 
 def enrolment_key(course_id: str, email: str) -> Key:

@@ -1,0 +1,169 @@
+"""What erasing one person did, in one shape and in words, for every surface that erases
+(``DELETE /admin/people/{email}``, the console's erase step, ``course-booking erase``): each
+application and each group booking that named them, as what, and what the erasure did to it
+(an open invoice voided, seats given back, the manager's link ended)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from booking.domain.application import Application
+from booking.domain.billing import billing_contact_of
+from booking.domain.groups import GroupBooking
+
+APPLICANT = "applicant"
+BILLING_CONTACT = "billing contact"
+MANAGER = "manager"
+
+
+@dataclass(frozen=True)
+class ApplicationErased:
+    """One application that named the person (as its applicant or its billing contact)."""
+
+    application_id: str
+    reference: str
+    course_id: str
+    role: str
+    invoice_voided: bool = False
+    seat_released: bool = False
+
+
+@dataclass(frozen=True)
+class GroupErased:
+    """One group booking that named the person (as its manager, billing contact or on a
+    place): ``roles`` as the export says them."""
+
+    group_id: str
+    course_id: str
+    roles: tuple[str, ...]
+    invoice_voided: bool = False
+    seats_released: int = 0
+    manager_told: bool = False  # the manager (not erased) is emailed that the places went
+
+    @property
+    def link_ended(self) -> bool:
+        """The manager was erased: their link to the booking no longer works."""
+        return MANAGER in self.roles
+
+
+def roles_in(group: GroupBooking, address: str) -> tuple[str, ...]:
+    """What ``group`` names ``address`` as (any case): manager, billing contact, colleague."""
+    address = address.strip().lower()
+    roles = [MANAGER] if group.manager.email.lower() == address else []
+    if billing_contact_of(group.billing) == address:
+        roles.append(BILLING_CONTACT)
+    roles.extend(
+        f"colleague (place {place.number})"
+        for place in group.places
+        if place.colleague.email.lower() == address
+    )
+    return tuple(roles)
+
+
+def billing_contact_erased(application: Application, now: datetime) -> Application:
+    """``application`` with its billing contact blanked (name, address, email, PO): the rest
+    is the applicant's, who was not erased."""
+    billing = application.billing.erased() if application.billing is not None else None
+    return application.model_copy(update={"billing": billing, "updated_at": now})
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    applications: tuple[ApplicationErased, ...] = ()
+    groups: tuple[GroupErased, ...] = ()
+
+    def answer(self) -> dict[str, Any]:
+        """The API's answer (``erased_applications``: the ids erased as the applicant, as ever;
+        the rest added beside it)."""
+        return {
+            "erased_applications": [
+                a.application_id for a in self.applications if a.role == APPLICANT
+            ],
+            "applications": [
+                {
+                    "application_id": a.application_id,
+                    "reference": a.reference,
+                    "course_id": a.course_id,
+                    "as": a.role,
+                    "invoice_voided": a.invoice_voided,
+                    "seat_released": a.seat_released,
+                }
+                for a in self.applications
+            ],
+            "group_bookings": [
+                {
+                    "group_id": g.group_id,
+                    "course_id": g.course_id,
+                    "as": list(g.roles),
+                    "invoice_voided": g.invoice_voided,
+                    "seats_released": g.seats_released,
+                    "manager_told": g.manager_told,
+                    "manager_link_ended": g.link_ended,
+                }
+                for g in self.groups
+            ],
+            "said": self.said(),
+        }
+
+    def said(self) -> list[str]:
+        """What was erased, a sentence per application and group booking, the count first."""
+        return [
+            _count_said(len(self.applications), len(self.groups)),
+            *(_application_said(a) for a in self.applications),
+            *(_group_said(g) for g in self.groups),
+        ]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _count_said(applications: int, groups: int) -> str:
+    return (
+        f"Erased {_plural(applications, 'application', 'applications')} and "
+        f"{_plural(groups, 'group booking', 'group bookings')}."
+    )
+
+
+def _application_said(erased: ApplicationErased) -> str:
+    if erased.role == APPLICANT:
+        what = "the applicant: their name, address and answers erased"
+    else:
+        what = "the billing contact: the billing name, address, email and PO erased"
+    done = []
+    if erased.invoice_voided:
+        done.append("its open invoice was voided")
+    if erased.seat_released:
+        done.append("its place went back to the course")
+    told = (
+        " (the applicant was told)"
+        if erased.role == BILLING_CONTACT and erased.invoice_voided
+        else ""
+    )
+    tail = f"; {' and '.join(done)}{told}" if done else ""
+    return f"Application {erased.reference} on {erased.course_id}, as {what}{tail}."
+
+
+def _group_said(erased: GroupErased) -> str:
+    done = []
+    if erased.invoice_voided:
+        done.append("its open invoice was voided")
+    if erased.seats_released:
+        done.append(
+            f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course"
+        )
+    if erased.manager_told:
+        done.append("the manager was told")
+    if erased.link_ended:
+        done.append(
+            "the manager's link no longer works: the organisers now cancel its colleagues' "
+            "bookings themselves"
+        )
+    tail = f"; {'; '.join(done)}" if done else ""
+    roles = " and ".join(erased.roles)
+    return (
+        f"Group booking {erased.group_id} on {erased.course_id}, as {roles}: their name and "
+        f"address erased{tail}."
+    )

@@ -1,0 +1,254 @@
+"""One person's data, found and erased wherever the system holds it: the applications they
+made, the applications whose invoice is addressed to them (the billing contact), and the group
+bookings that name them (as manager, billing contact or colleague). One use case for the
+organiser API, the console and the CLI alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
+from booking.domain.erasure import (
+    APPLICANT,
+    BILLING_CONTACT,
+    ApplicationErased,
+    ErasureReport,
+    billing_contact_erased,
+)
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.register import certificate_code
+from booking.domain.settlement import closing
+from booking.services.concurrency import retried
+from booking.services.dearer_moves import expire_move_checkout
+from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.invoicing import void_by_organiser
+from booking.services.organisers import transfers_of
+from booking.services.ports import Ports
+from booking.services.provider_erasure import (
+    forget_customers,
+    invoices_of_person,
+    owe_customer_deletions,
+)
+from booking.services.register import certificate_url
+from booking.services.send_leases import wait_for_sends
+from booking.services.settle import clean_up
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+NOTHING_HELD = "no data is held about this email address"
+
+
+def person_applications(ports: Ports, email: str) -> list[Application]:
+    return ports.repository.applications_of_person(email)
+
+
+def billed_to(ports: Ports, email: str, own: list[Application]) -> list[Application]:
+    """The applications of others whose invoice is addressed to ``email`` (an applicant who
+    is their own billing contact has those in their own applications)."""
+    mine = {a.application_id for a in own}
+    return [
+        a for a in ports.repository.applications_billed_to(email) if a.application_id not in mine
+    ]
+
+
+@dataclass(frozen=True)
+class Held:
+    """What is held about one address: the applications they made, the others' applications
+    billed to them, and what group bookings name them as (``groups_named``)."""
+
+    applications: list[Application]
+    billed: list[Application]
+    group_bookings: list[dict[str, Any]]
+
+    def __bool__(self) -> bool:
+        return bool(self.applications or self.billed or self.group_bookings)
+
+
+def held_about(ports: Ports, email: str) -> Held:
+    """Everything that names ``email``: the one lookup the API, the console and the CLI use."""
+    applications = person_applications(ports, email)
+    return Held(applications, billed_to(ports, email, applications), groups_named(ports, email))
+
+
+def export_person(ports: Ports, email: str) -> dict[str, Any]:
+    held = held_about(ports, email)
+    if not held:
+        raise NotFound(NOTHING_HELD)
+    applications, billed, group_bookings = held.applications, held.billed, held.group_bookings
+    return {
+        "email": email,
+        "group_bookings": group_bookings,
+        "applications": [_application_out(ports, a) for a in applications],
+        # What an application whose invoice is addressed to them holds about them (never the
+        # applicant's answers: those are the applicant's).
+        "billing_contact_for": [
+            {
+                "application_id": a.application_id,
+                "reference": a.reference,
+                "course_id": a.course_id,
+                "as": BILLING_CONTACT,
+                "billing": a.billing.model_dump(mode="json") if a.billing else None,
+                "invoice": _invoice_out(a),
+            }
+            for a in billed
+        ],
+    }
+
+
+def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
+    return {
+        "application_id": a.application_id,
+        "reference": a.reference,
+        "course_id": a.course_id,
+        "status": a.status.value,
+        "created_at": _iso(a.created_at),
+        "answers": a.answers.model_dump(),
+        # Who pays is about this person too: the billing contact they gave, the invoice sent
+        # for them, their code and bursary.
+        "payment_method": a.payment_method.value,
+        "billing": a.billing.model_dump(mode="json") if a.billing else None,
+        "invoice": _invoice_out(a),
+        "discount_code": a.discount.code if a.discount else None,
+        "bursary": a.bursary,
+        "amount_paid": a.money_received,
+        "amount_refunded": a.money_returned,
+        # The register: marks by core session key, and what closing it decided.
+        "attendance": {key: mark.value for key, mark in a.attendance.items()},
+        # Its moves between cohorts (from, to, when, the prices, what went back).
+        "transfers": transfers_of(a),
+        "completed": a.completion.completed if a.completion else None,
+        # The certificate it was given: the person's own document, and its proof.
+        "certificate_code": certificate_code(a),
+        "certificate_url": certificate_url(ports, code) if (code := certificate_code(a)) else None,
+    }
+
+
+def _invoice_out(a: Application) -> dict[str, Any] | None:
+    if a.invoice is None:
+        return None
+    return {
+        "invoice_id": a.invoice.invoice_id,
+        "number": a.invoice.number,
+        "status": a.invoice.status,
+        "due_at": _iso(a.invoice.due_at),
+        "amount_due": a.invoice.amount_due,
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def erase_person(ports: Ports, email: str) -> dict[str, Any]:
+    """Replace the person's name, email and answers everywhere; keep the anonymised money trail
+    (amounts, Stripe payment id, status) that bookkeeping must retain. What was still on its
+    way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
+    its seat offered to the next in line. The answer says what was erased, and what that did
+    (``domain.erasure``)."""
+    applications = person_applications(ports, email)
+    billed = billed_to(ports, email, applications)
+    # The customers at Stripe addressed to them are owed a deletion before anything changes,
+    # and asked for once their invoices are void (``services.provider_erasure``).
+    invoices = invoices_of_person(
+        [*applications, *billed], ports.groups.groups_of_person(email), email
+    )
+    owe_customer_deletions(ports, invoices)
+    # Group bookings that name them (as manager, billing contact or colleague) forget them.
+    groups = forget_in_groups(ports, email)
+    if not applications and not groups and not billed:
+        raise NotFound(NOTHING_HELD)
+    erased = [_erase_applicant(ports, a) for a in applications]
+    contacts = [_erase_billing_contact(ports, a) for a in billed]
+    erased_ids = [a.application_id for a in applications]
+    # A send about them already past its last check (an application's, or a group's that
+    # named them) ends before the erasure answers (services.send_leases).
+    wait_for_sends(
+        ports, [*erased_ids, *(a.application_id for a in billed), *(g.group_id for g in groups)]
+    )
+    ports.repository.forget_person(email, erased_ids)
+    ports.repository.forget_billing_contact(email, [a.application_id for a in billed])
+    owed = forget_customers(ports, invoices)
+    for course_id in {e.course_id for e in [*erased, *contacts] if e.seat_released}:
+        offer_free_places(ports, course_id)  # the withdrawn seats move on at once
+    logger.info(
+        "person erased",
+        extra={
+            "applications": erased_ids,
+            "billed": [a.application_id for a in billed],
+            "groups": [g.group_id for g in groups],
+            "customer_deletions_owed": len(owed),
+        },
+    )
+    return ErasureReport(tuple([*erased, *contacts]), tuple(groups)).answer()
+
+
+def _erase_applicant(ports: Ports, application: Application) -> ApplicationErased:
+    said = ApplicationErased(
+        application.application_id, application.reference_or_id, application.course_id, APPLICANT
+    )
+    before, saved = _erase_one(ports, application)
+    if before is None or saved is None:
+        return said  # gone meanwhile (retention)
+    if (code := certificate_code(before)) is not None:
+        ports.repository.forget_certificate(code)  # its verification page answers 404
+    expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
+    if before.status not in WITHDRAWN_BY_ERASURE:
+        return said
+    clean_up(ports, saved, closing(before, ports.clock()))
+    return replace(said, invoice_voided=before.has_open_invoice(), seat_released=before.seat_held)
+
+
+def _erase_one(
+    ports: Ports, application: Application
+) -> tuple[Application | None, Application | None]:
+    """Erase one application: it as it was just before, and as stored after (None, None if it
+    had gone)."""
+    first: Application | None = application
+
+    def erase(current: Application | None) -> tuple[Application | None, Application | None]:
+        if current is None:  # gone meanwhile (retention): nothing left to erase
+            return None, None
+        return current, ports.repository.save(current.erased(ports.clock()), current)
+
+    return retried(
+        erase, lambda: ports.repository.get_application(application.application_id), first=first
+    )
+
+
+def _erase_billing_contact(ports: Ports, application: Application) -> ApplicationErased:
+    """The billing contact blanked on someone else's application; its open invoice, addressed
+    to them, voided as an organiser voids it (the place goes back; the applicant is told)."""
+
+    def blank(current: Application | None) -> Application | None:
+        if current is None:
+            return None
+        return ports.repository.save(billing_contact_erased(current, ports.clock()), current)
+
+    first: Application | None = application
+    saved = retried(
+        blank, lambda: ports.repository.get_application(application.application_id), first=first
+    )
+    voided = False
+    if saved is not None and saved.has_open_invoice():
+        try:
+            void_by_organiser(ports, saved.application_id)
+            voided = True
+        except (Conflict, DependencyUnavailable) as refused:
+            # Paid meanwhile (its event confirms the place), or Stripe unreachable: the
+            # customer's deletion stays owed and the sweep voids the invoice first.
+            logger.warning(
+                "billing contact's invoice left open",
+                extra={"application_id": saved.application_id, "reason": refused.code},
+            )
+    return ApplicationErased(
+        application.application_id,
+        application.reference_or_id,
+        application.course_id,
+        BILLING_CONTACT,
+        invoice_voided=voided,
+        seat_released=voided and application.seat_held,
+    )

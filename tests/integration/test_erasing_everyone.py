@@ -1,0 +1,234 @@
+"""The right of access and erasure for every person the system names, on every surface (the
+organiser API, the console's People pages, the CLI), through the real handlers, moto and the
+Stripe stand-in: a one-person booking's billing contact, a group's manager, colleague and
+billing contact; what each erasure says it did; an erased manager's link; the manager told
+when erasing the billing contact ends their booking. (The hostile10 repro scenarios: H2, H6,
+H9, H10.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.integration.test_group_bookings import (
+    COLLEAGUES,
+    book,
+    colleague_applies,
+    invoiced_group,
+    paid_group,
+    places_left,
+)
+from tests.support.console import signed_in
+from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+ACCOUNTS = "accounts-person@example.org"  # a named person's address, as billing contacts are
+APPLICANT = "ada@example.org"
+STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+
+
+def _invoice_status(system: System, url: str) -> str:
+    invoice_id = url.rsplit("/", 1)[-1]
+    reply = system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=STRIPE_KEY)
+    return str(reply.json()["status"])
+
+
+def _booked_by_invoice(system: System) -> dict[str, Any]:
+    """Ada's one-person booking by invoice, billed to :data:`ACCOUNTS`."""
+    reply = system.apply(INVOICED, email=APPLICANT, **{**BILLING, "billing_email": ACCOUNTS})
+    assert reply.status == 201, reply.body
+    assert reply.json()["status"] == "awaiting_invoice_payment"
+    return dict(reply.json())
+
+
+def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed_again(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    booked = _booked_by_invoice(system)
+    system.deliver_emails()
+    assert places_left(system) == 4
+    found = system.admin("GET", f"/people/{ACCOUNTS.upper()}")
+    assert found.status == 200, found.body
+    [billed] = found.json()["billing_contact_for"]
+    assert billed["as"] == "billing contact"
+    assert billed["billing"]["billing_email"] == ACCOUNTS
+    assert found.json()["applications"] == []  # never the applicant's answers
+    assert "motivation" not in found.body
+
+    erased = system.admin("DELETE", f"/people/{ACCOUNTS}")
+    assert erased.status == 200, erased.body
+    answer = erased.json()
+    assert answer["erased_applications"] == []  # Ada is not erased
+    [what] = answer["applications"]
+    assert what["as"] == "billing contact"
+    assert what["invoice_voided"] is True
+    assert what["seat_released"] is True
+    assert answer["said"][0] == "Erased 1 application and 0 group bookings."
+    assert "its open invoice was voided" in answer["said"][1]
+
+    stored = system.ports.repository.get_application(booked["application_id"])
+    assert stored is not None
+    assert stored.billing is not None
+    assert stored.billing.billing_email == "erased@invalid.example"
+    assert (stored.billing.billing_name, stored.billing.po_number) == ("[erased]", "")
+    assert stored.answers.email == APPLICANT  # the applicant's own data stays
+    assert _invoice_status(system, booked["invoice_url"]) == "void"
+    assert places_left(system) == 5
+    told = system.deliver_emails()
+    assert [m.to for m in told] == [[APPLICANT]]  # the place went: Ada is told, alone
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_no_invoice_is_sent_to_an_erased_billing_contact_afterwards(invoiced: System) -> None:
+    system = invoiced
+    booked = _booked_by_invoice(system)
+    assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 200
+    path = f"/applications/{booked['application_id']}"
+    assert system.api("GET", f"{path}?token={booked['token']}").json()["status"] == "expired"
+    page = system.api("GET", f"{path}?token={booked['token']}", headers={"accept": "text/html"})
+    assert "Send the invoice to my employer" not in page.body
+    asked = system.api("POST", f"{path}/invoice?token={booked['token']}")
+    assert asked.status == 409, asked.body
+    assert asked.json()["error"]["code"] == "billing_contact_erased"
+    assert "there is no one to send an invoice to" in asked.json()["error"]["message"]
+    assert places_left(system) == 5  # refused before any seat was held
+    again = system.api("POST", f"{path}/checkout?token={booked['token']}")
+    assert again.status == 201, again.body  # the place can still be paid by card
+
+
+def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(
+    invoiced: System,
+) -> None:
+    """An applicant who is their own billing contact: one application, as the applicant."""
+    system = invoiced
+    reply = system.apply(INVOICED, email=ACCOUNTS, **{**BILLING, "billing_email": ACCOUNTS})
+    assert reply.status == 201, reply.body
+    exported = system.admin("GET", f"/people/{ACCOUNTS}").json()
+    assert len(exported["applications"]) == 1
+    assert exported["billing_contact_for"] == []
+    answer = system.admin("DELETE", f"/people/{ACCOUNTS}").json()
+    assert [a["as"] for a in answer["applications"]] == ["applicant"]
+
+
+def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    browser = signed_in(system)
+    people = {
+        "florence@example.org": "manager",
+        COLLEAGUES[0]["email"]: "colleague (place 1)",
+        BILLING["billing_email"]: "billing contact",
+    }
+    for address, role in people.items():
+        page = text_of(browser.get(f"/console/people?email={address}").body)
+        assert "We hold no data" not in page
+        assert "Group bookings that name them" in page
+        assert role in page
+        assert group["group_id"] in page
+        confirm = browser.get(f"/console/people/erase?email={address}")
+        assert confirm.status == 200, confirm.body
+        assert role in text_of(confirm.body)
+    # A one-person booking's billing contact too.
+    booked = _booked_by_invoice(system)
+    page = text_of(browser.get(f"/console/people?email={ACCOUNTS}").body)
+    assert "as the billing contact of someone else's application" in page
+    assert booked["reference"] in page
+
+    erased = browser.act("/console/people/erase", email="florence@example.org", confirm="on")
+    assert erased.status == 200, erased.body
+    said = text_of(erased.body)
+    assert "Erased 0 applications and 1 group booking." in said
+    assert f"Group booking {group['group_id']} on {INVOICED}, as manager" in said
+    assert "its open invoice was voided" in said
+    assert "its 1 place went back to the course" in said
+    assert "the manager's link no longer works" in said
+    assert places_left(system) == 4  # Ada's booking holds one of the five
+
+
+def test_the_cli_says_what_erasing_a_manager_did(
+    invoiced: System, run: Callable[..., tuple[int, str]]
+) -> None:
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:2])
+    assert places_left(system) == 3
+    status, out = run("erase", "florence@example.org", "--yes")
+    assert status == 0, out
+    lines = out.strip().splitlines()
+    assert lines[0] == "Erased 0 applications and 1 group booking."
+    assert lines[1].startswith(f"Group booking {group['group_id']} on {INVOICED}, as manager")
+    assert "its open invoice was voided; its 2 places went back to the course" in lines[1]
+    assert "erased 0 applications" not in out
+    assert places_left(system) == 5
+
+
+def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_booking(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    colleague_applies(system, group)
+    system.deliver_emails()
+    answer = system.admin("DELETE", "/people/florence@example.org").json()
+    [erased_group] = answer["group_bookings"]
+    assert erased_group["manager_link_ended"] is True
+    assert erased_group["invoice_voided"] is False  # paid: the places stay the group's
+    base = f"/groups/{group['group_id']}"
+    token = f"token={group['token']}"
+    page = system.api("GET", f"{base}?{token}")
+    assert page.status == 404, page.body
+    assert COLLEAGUES[1]["name"] not in page.body
+    given_up = system.api("POST", f"{base}/places/2/cancel?{token}")
+    assert given_up.status == 404, given_up.body
+    other = {"name": "New Person", "email": "new@example.org"}
+    swapped = system.api("POST", f"{base}/places/1/substitute?{token}", json_body=other)
+    assert swapped.status == 404, swapped.body
+    assert not any(m.to == ["florence@example.org"] for m in system.deliver_emails())
+
+    # A colleague's place erased before: said as it now is (nobody left to name someone).
+    assert system.admin("DELETE", f"/people/{COLLEAGUES[1]['email']}").status == 200
+    overview = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()
+    [place_2] = [p for p in overview["groups"][0]["places"] if p["number"] == 2]
+    assert place_2["state"] == "erased"
+    assert "and so was the manager" in place_2["state_said"]
+    assert "until the manager names someone else" not in place_2["state_said"]
+
+    # The organisers act on the places now: a colleague's booking is cancelled by them.
+    colleague = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])[0]
+    browser = signed_in(system)
+    detail = text_of(browser.get(f"/console/applications/{colleague.application_id}").body)
+    assert "Ask the manager" not in detail
+    cancelled = system.admin(
+        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200, cancelled.body
+    assert cancelled.json()["status"] == "cancelled"
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert after.places[0].released
+    assert after.places[0].refund_id is not None  # its share back to the employer
+    told = [m for m in system.deliver_emails() if m.to == [COLLEAGUES[0]["email"]]]
+    assert any("The organisers have cancelled" in m.text for m in told)
+
+
+def test_erasing_a_groups_billing_contact_that_ends_it_tells_the_manager(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
+    system.deliver_emails()
+    answer = system.admin("DELETE", f"/people/{BILLING['billing_email']}").json()
+    [ended] = answer["group_bookings"]
+    assert ended["as"] == ["billing contact"]
+    assert ended["invoice_voided"] is True
+    assert ended["manager_told"] is True
+    assert "the manager was told" in answer["said"][1]
+    job = f"group_changed:{group['group_id']}:hold_lapsed:lapsed"
+    to_manager = [m for m in system.deliver_emails() if m.to == ["florence@example.org"]]
+    assert len(to_manager) == 1
+    assert to_manager[0].subject != ""
+    assert system.ports.repository.email_state(job) == "sent"

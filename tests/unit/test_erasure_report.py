@@ -1,0 +1,116 @@
+"""Who an erasure finds and what it says it did (``domain.erasure``, ``domain.billing``'s
+billing contact, ``domain.groups``' erased manager): pure rules, no I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.application import GroupPlaceRef
+from booking.domain.billing import BillingDetails, billing_contact_of, newly_billed_to
+from booking.domain.erasure import (
+    ApplicationErased,
+    ErasureReport,
+    GroupErased,
+    billing_contact_erased,
+    roles_in,
+)
+from booking.domain.groups import Colleague, GroupStatus, organisers_give_it_up
+from tests.support.applications import an_application
+from tests.unit.test_groups import group
+
+NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
+CONTACT = BillingDetails(
+    billing_name="St Elsewhere NHS Trust",
+    billing_email="Accounts@Example.org",
+    billing_address="1 Hospital Road",
+    po_number="PO-1",
+)
+
+
+def test_a_billing_contact_is_keyed_in_lower_case_and_not_once_erased() -> None:
+    assert billing_contact_of(CONTACT) == "accounts@example.org"
+    assert billing_contact_of(None) is None
+    assert billing_contact_of(CONTACT.erased()) is None
+    # Only a contact a change newly names is indexed (never the erased placeholder).
+    assert newly_billed_to(None, CONTACT) == "accounts@example.org"
+    assert newly_billed_to(CONTACT, CONTACT) is None
+    assert newly_billed_to(CONTACT, CONTACT.erased()) is None
+    other = CONTACT.model_copy(update={"billing_email": "ap@example.org"})
+    assert newly_billed_to(CONTACT, other) == "ap@example.org"
+
+
+def test_erasing_a_billing_contact_blanks_only_the_billing_details() -> None:
+    application = an_application(S.AWAITING_INVOICE_PAYMENT, at=NOW, billing=CONTACT)
+    blanked = billing_contact_erased(application, NOW)
+    assert blanked.billing is not None
+    assert blanked.billing.billing_email == "erased@invalid.example"
+    assert (blanked.billing.billing_name, blanked.billing.po_number) == ("[erased]", "")
+    assert blanked.answers == application.answers  # the applicant's own data stays
+    assert not blanked.is_erased
+    assert blanked.status is S.AWAITING_INVOICE_PAYMENT  # its invoice is voided apart
+
+
+def test_a_group_names_one_address_as_manager_billing_contact_and_colleague() -> None:
+    booked = group(manager=Colleague(name="Pat", email="pat@example.org"), billing=CONTACT)
+    assert roles_in(booked, "PAT@example.org") == ("manager",)
+    assert roles_in(booked, "accounts@example.org") == ("billing contact",)
+    assert roles_in(booked, "p2@example.org") == ("colleague (place 2)",)
+    assert roles_in(booked, "nobody@example.org") == ()
+    both = group(manager=Colleague(name="P", email="p1@example.org"))
+    assert roles_in(both, "p1@example.org") == ("manager", "colleague (place 1)")
+
+
+def test_once_the_manager_is_erased_the_organisers_give_a_colleagues_place_up() -> None:
+    paid = group(status=GroupStatus.PAID)
+    colleague = an_application(
+        S.CONFIRMED, at=NOW, group_place=GroupPlaceRef(group_id="g1", place=1, group_version=1)
+    )
+    assert not organisers_give_it_up(colleague, paid)
+    blank = Colleague.model_construct(name="[erased]", email="erased@invalid.example")
+    erased = paid.model_copy(update={"manager": blank})
+    assert erased.manager_erased
+    assert organisers_give_it_up(colleague, erased)
+    ended = colleague.model_copy(update={"status": S.CANCELLED})
+    assert not organisers_give_it_up(ended, erased)  # nothing left to give up
+    alone = an_application(S.CONFIRMED, at=NOW)
+    assert not organisers_give_it_up(alone, erased)
+
+
+def test_the_report_says_what_was_erased_and_what_it_did() -> None:
+    report = ErasureReport(
+        (
+            ApplicationErased("a1", "CL-AAAA1", "c1", "applicant"),
+            ApplicationErased(
+                "a2", "CL-BBBB2", "c1", "billing contact", invoice_voided=True, seat_released=True
+            ),
+        ),
+        (
+            GroupErased(
+                "g1",
+                "c1",
+                ("billing contact",),
+                invoice_voided=True,
+                seats_released=2,
+                manager_told=True,
+            ),
+            GroupErased("g2", "c1", ("manager",)),
+        ),
+    )
+    answer = report.answer()
+    assert answer["erased_applications"] == ["a1"]  # as ever: the applicant's
+    assert [a["as"] for a in answer["applications"]] == ["applicant", "billing contact"]
+    assert answer["group_bookings"][0]["seats_released"] == 2
+    assert answer["group_bookings"][1]["manager_link_ended"] is True
+    assert answer["said"] == [
+        "Erased 2 applications and 2 group bookings.",
+        "Application CL-AAAA1 on c1, as the applicant: their name, address and answers erased.",
+        "Application CL-BBBB2 on c1, as the billing contact: the billing name, address, email "
+        "and PO erased; its open invoice was voided and its place went back to the course "
+        "(the applicant was told).",
+        "Group booking g1 on c1, as billing contact: their name and address erased; its open "
+        "invoice was voided; its 2 places went back to the course; the manager was told.",
+        "Group booking g2 on c1, as manager: their name and address erased; the manager's "
+        "link no longer works: the organisers now cancel its colleagues' bookings themselves.",
+    ]
+    assert ErasureReport().said() == ["Erased 0 applications and 0 group bookings."]
