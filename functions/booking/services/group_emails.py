@@ -22,7 +22,7 @@ from booking.domain.group_endings import managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
-from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
+from booking.services.send_leases import SEND_LEASE, send_leased
 
 
 class GroupEmailOutcome(StrEnum):
@@ -201,7 +201,5 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         # the queue delivers the job again.
         repo.finish_email(job.job_id, "failed", ports.clock())
         return GroupEmailOutcome.IN_FLIGHT
-    with sending_under_lease(ports, job.job_id, group.group_id):
-        send_in_lease(ports, message, until)
-    repo.finish_email(job.job_id, "sent", ports.clock())
+    send_leased(ports, job.job_id, group.group_id, message, until)
     return GroupEmailOutcome.SENT

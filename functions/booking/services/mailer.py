@@ -6,6 +6,10 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   queued twice, or redelivered after it was sent, is sent once.
 * SES throttling or rejection marks the claim ``failed`` and raises: the SQS record is retried
   (and after 5 receives parked in the DLQ), and the retry may claim the job again.
+* Once SES has taken the message, the job is recorded ``sent`` before anything else, and
+  nothing after that fails the delivery (``services.send_leases.send_leased``): a DynamoDB
+  blip releasing the lease, or even recording ``sent``, must not have the queue deliver (and
+  send) the job again.
 * A delivery that dies between claim and SES (or between SES and recording ``sent``) leaves a
   ``sending`` claim. Once it is older than the queue's visibility timeout the redelivered record
   takes it over and sends. If SES had in fact accepted the first attempt, that person gets the
@@ -49,7 +53,7 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
 from booking.services.ports import EmailClaim, Ports
-from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
+from booking.services.send_leases import SEND_LEASE, send_leased
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -202,11 +206,15 @@ def _send_once(
         repo.release_send(application.application_id, job.job_id)
         repo.finish_email(job.job_id, "failed", ports.clock())
         raise EmailInFlight(job.job_id)
-    with sending_under_lease(ports, job.job_id, application.application_id):
-        _record_told(ports, application, calendar, now)
-        send_in_lease(ports, message, until)
+    send_leased(
+        ports,
+        job.job_id,
+        application.application_id,
+        message,
+        until,
+        first=lambda: _record_told(ports, application, calendar, now),
+    )
     sent_at = ports.clock()
-    repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(message.to), sent_at)
     return SendOutcome.SENT
 
