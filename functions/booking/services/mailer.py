@@ -44,6 +44,7 @@ from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.payer import billing_contact_told, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
@@ -160,13 +161,8 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
-    billing = application.billing
-    if job.kind is EmailKind.INVOICE_ENDED and billing_contact_of(billing) is not None:
-        assert billing is not None
-        # The billing contact was told of the invoice by Stripe; they hear of its end too
-        # (unless they were erased: then only the applicant).
-        return list(dict.fromkeys([application.answers.email, billing.billing_email]))
-    return [application.answers.email]
+    # The person, and the billing contact of an employer's invoice for what becomes of it.
+    return told_of(job.kind, application)
 
 
 def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:
@@ -174,7 +170,7 @@ def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Appl
     since ``application`` was read. Asked once the send is leased: an erasure saved after
     this read waits for the lease (``services.send_leases``), so none can slip in between."""
     contact = billing_contact_of(application.billing)
-    if job.kind is not EmailKind.INVOICE_ENDED or contact is None:
+    if billing_contact_told(job.kind, application) is None or contact is None:
         return False
     now = ports.repository.get_application(application.application_id)
     return now is None or billing_contact_of(now.billing) != contact
