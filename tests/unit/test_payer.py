@@ -3,16 +3,19 @@ person's page words a refund of an employer's payment (``domain.standing``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, InvoiceRef
-from booking.domain.emails import EmailKind
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.payer import AN_ORGANISATION, Payer, billing_contact_told, payer_of, told_of
 from booking.domain.standing import Facts, standing
 from tests.support.applications import an_application, answers_of
+from tests.support.cohort_2025 import COHORT_2025_ID
+from tests.unit.test_email_rendering import composed, course_2025
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = answers_of().email
@@ -83,3 +86,27 @@ def test_the_persons_page_says_whose_payment_is_refunded_and_where_it_goes() -> 
     )
     assert "your account" not in refunded.explanation
     assert f"the payment {BILLING.billing_name} made by invoice" in refunded.explanation
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        (EmailKind.MOVE_PAYMENT_DUE, f"£50.00 more than {BILLING.billing_name} paid by invoice"),
+        (EmailKind.BOOKING_TRANSFERRED, f"everything {BILLING.billing_name} paid stays with it"),
+        (EmailKind.CANCELLED, f"does not refund the £200.00 {BILLING.billing_name} paid"),
+    ],
+)
+def test_every_email_about_the_money_names_the_organisation_that_paid(
+    kind: EmailKind, said: str
+) -> None:
+    paid = _by_invoice().model_copy(
+        update={"status": ApplicationStatus.CONFIRMED, "amount_paid": 20000}
+    )
+    if kind is EmailKind.CANCELLED:
+        paid = paid.model_copy(update={"status": ApplicationStatus.CANCELLED})
+    job = EmailJob.about(kind, "app1", COHORT_2025_ID, amount=5000)
+    message = composed(job, paid, course_2025(), told_of(kind, paid))
+    for body in (message.text, " ".join(re.sub(r"<[^>]+>", " ", message.html).split())):
+        assert said in body
+        assert "you paid" not in body
+        assert "you have paid" not in body
