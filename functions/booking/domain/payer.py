@@ -76,6 +76,7 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
         job.kind is not EmailKind.GROUP_CHANGED
         or not job.amount
         or group.payment_method is not PaymentMethod.INVOICE
+        or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
         or billing is None
         or billing.billing_email == ERASED_EMAIL
         or billing.billing_email.lower() == group.manager.email.lower()
