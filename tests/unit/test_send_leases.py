@@ -1,6 +1,7 @@
 """A send past its last check (``services.send_leases``), the same for a person's emails and a
 group booking's: SES is only called while its call can end within the lease; a send that fails
-marks its job failed; the lease ends with the send, whatever happens."""
+marks its job failed; one SES took is recorded sent before the lease is released; the lease
+ends with the send, whatever happens."""
 
 from __future__ import annotations
 
@@ -8,12 +9,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from booking.services.ports import EmailClaim, EmailSendError, Ports
-from booking.services.send_leases import (
-    SEND_LEASE,
-    SES_CALL_LIMIT,
-    send_in_lease,
-    sending_under_lease,
-)
+from booking.services.send_leases import SEND_LEASE, SES_CALL_LIMIT, send_leased
 from tests.fakes import Clock, FakeEmailSender, fake_ports
 from tests.fakes.held import repo
 
@@ -40,12 +36,11 @@ def test_a_send_within_its_lease_goes_and_ends_the_lease() -> None:
     clock = Clock()
     ports = _leased(clock)
 
-    with sending_under_lease(ports, JOB, ABOUT):
-        send_in_lease(ports, MESSAGE, clock() + SEND_LEASE)
+    send_leased(ports, JOB, ABOUT, MESSAGE, clock() + SEND_LEASE)
 
     assert _sent(ports) == [MESSAGE]
     assert repo(ports).send_leases == {}
-    assert ports.repository.email_state(JOB) == "sending"  # the caller says it was sent
+    assert ports.repository.email_state(JOB) == "sent"
 
 
 def test_a_send_too_late_in_its_lease_is_not_made_and_its_job_is_failed() -> None:
@@ -54,8 +49,8 @@ def test_a_send_too_late_in_its_lease_is_not_made_and_its_job_is_failed() -> Non
     until = clock() + SEND_LEASE
     clock.advance(seconds=(SEND_LEASE - SES_CALL_LIMIT).total_seconds() + 1)
 
-    with pytest.raises(EmailSendError), sending_under_lease(ports, JOB, ABOUT):
-        send_in_lease(ports, MESSAGE, until)
+    with pytest.raises(EmailSendError):
+        send_leased(ports, JOB, ABOUT, MESSAGE, until)
 
     assert _sent(ports) == []
     assert ports.repository.email_state(JOB) == "failed"
@@ -68,8 +63,7 @@ def test_a_send_at_the_last_moment_of_its_lease_is_made() -> None:
     until = clock() + SEND_LEASE
     clock.advance(seconds=(SEND_LEASE - SES_CALL_LIMIT).total_seconds())
 
-    with sending_under_lease(ports, JOB, ABOUT):
-        send_in_lease(ports, MESSAGE, until)
+    send_leased(ports, JOB, ABOUT, MESSAGE, until)
 
     assert _sent(ports) == [MESSAGE]
 
@@ -81,8 +75,8 @@ def test_a_send_ses_refuses_fails_its_job_and_ends_the_lease() -> None:
     assert isinstance(sender, FakeEmailSender)
     sender.refuse = True
 
-    with pytest.raises(EmailSendError), sending_under_lease(ports, JOB, ABOUT):
-        send_in_lease(ports, MESSAGE, clock() + SEND_LEASE)
+    with pytest.raises(EmailSendError):
+        send_leased(ports, JOB, ABOUT, MESSAGE, clock() + SEND_LEASE)
 
     assert ports.repository.email_state(JOB) == "failed"
     assert repo(ports).send_leases == {}
@@ -92,8 +86,11 @@ def test_any_other_error_ends_the_lease_and_leaves_the_job_to_be_claimed_again()
     clock = Clock()
     ports = _leased(clock)
 
-    with pytest.raises(RuntimeError), sending_under_lease(ports, JOB, ABOUT):
+    def failing() -> None:
         raise RuntimeError("the table did not answer")
+
+    with pytest.raises(RuntimeError):
+        send_leased(ports, JOB, ABOUT, MESSAGE, clock() + SEND_LEASE, first=failing)
 
     assert repo(ports).send_leases == {}
     assert ports.repository.email_state(JOB) == "sending"

@@ -149,6 +149,13 @@ class GroupBooking(BaseModel):
         return {email.lower() for email in named if email != ERASED_EMAIL}
 
     @property
+    def names_someone_erased(self) -> bool:
+        """Whether a person it named (manager, colleague, billing contact) was erased."""
+        billing = self.billing.billing_email if self.billing is not None else ""
+        named = {self.manager.email, billing, *(place.colleague.email for place in self.places)}
+        return ERASED_EMAIL in named
+
+    @property
     def amount_refunded(self) -> int:
         return sum(self.refunds.values())
 

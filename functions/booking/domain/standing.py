@@ -30,6 +30,7 @@ class Facts:
     offer_until: str | None = None
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
+    paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,7 @@ def _cancelled(facts: Facts) -> Standing:
     if facts.reason == "refund_requested":
         return Standing(
             "Booking cancelled",
-            "Your booking has been cancelled and your payment is being refunded in full. "
-            "Refunds usually reach your account within 5 to 10 working days.",
+            f"Your booking has been cancelled and {_refund_going_back(facts)}",
             "neutral",
         )
     if facts.paid:
@@ -221,15 +221,37 @@ _REFUNDED = {
 }
 
 
+def _refund_going_back(facts: Facts) -> str:
+    """Whose payment is being refunded, and where it goes."""
+    if facts.paid_by:
+        return (
+            f"the payment {facts.paid_by} made by invoice is being refunded in full, to the "
+            "account it was paid from (not to you), usually within 5 to 10 working days."
+        )
+    return (
+        "your payment is being refunded in full. Refunds usually reach your account within 5 "
+        "to 10 working days."
+    )
+
+
 def _refunded(facts: Facts) -> Standing:
     explanation = _REFUNDED.get(
         facts.reason or "",
         "Your payment has been refunded in full, so there is no booking on this application.",
     )
+    if facts.paid_by:
+        explanation = explanation.replace(
+            "your payment", f"the payment {facts.paid_by} made by invoice"
+        )
+        goes = (
+            "It goes back to the account the invoice was paid from (not to you), usually "
+            "within 5 to 10 working days."
+        )
+    else:
+        goes = "Refunds usually reach your account within 5 to 10 working days."
     return Standing(
         "Payment refunded",
-        f"{explanation} Refunds usually reach your account within 5 to 10 working days. You "
-        "are welcome to apply again while places are open.",
+        f"{explanation} {goes} You are welcome to apply again while places are open.",
         "neutral",
     )
 

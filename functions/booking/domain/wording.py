@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.emails import EmailKind
 from booking.domain.money import money_words
+from booking.domain.payer import ABOUT_THE_INVOICE
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
@@ -397,7 +398,7 @@ def _audience(entry: TimelineEntry) -> str:
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
-    if entry.email is EmailKind.INVOICE_ENDED and (entry.recipients or 0) > 1:
+    if entry.email in ABOUT_THE_INVOICE and (entry.recipients or 0) > 1:
         return "to the applicant and the billing contact"
     return "to the applicant"
 

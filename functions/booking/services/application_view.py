@@ -13,6 +13,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.course import Course
 from booking.domain.money import Money
+from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.transfers import cohort_name
 from booking.domain.waiting_moves import waiting_at
@@ -54,6 +55,7 @@ class ApplicationView:
     amount_due: int | None = None
     left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
+    paid_by: str = ""  # the organisation whose invoice paid it (``domain.payer``); "" the person
     was_booked: bool = False  # a booking once, paid for or funded
     # A move of the booking that waits: for the person to pay a dearer cohort's difference,
     # or on a full cohort's waiting list (``domain.dearer_moves``, ``domain.waiting_moves``).
@@ -115,6 +117,7 @@ def view_of(
         waitlist_position=waitlist_position(ports, application),
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
+        paid_by=payer_of(application).organisation,
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,

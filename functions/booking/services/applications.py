@@ -339,7 +339,9 @@ def _tell_where_it_stands(ports: Ports, application: Application) -> None:
 def _replay(
     ports: Ports, course: Course, existing: Application, form: ApplicationForm
 ) -> ApplicationView:
-    refuse_unless_retry(existing.request_fingerprint, form, "an application")
+    refuse_unless_retry(
+        existing.request_fingerprint, form, "an application", erased=existing.is_erased
+    )
     if existing.status is S.AWAITING_PAYMENT and not existing.seat_held:
         # The first attempt could not reach Stripe; a retry is the moment to try again.
         if existing.payment_method is PaymentMethod.INVOICE:

@@ -200,6 +200,7 @@ def _facts(
         reason=application.status_reason,
         payment_pending=application.payment_pending,
         paid=application.charges_paid,
+        paid_by=context["payer"],
         booked=application.was_booked,
         nothing_to_pay=bool(context["nothing_to_pay"]),
         can_pay=bool(context["can_pay"]),

@@ -12,6 +12,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
+from booking.domain.payer import billing_contact_told, payer_of
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -121,6 +122,16 @@ REASON_WORDS = {
         "is still the one to pay."
     ),
 }
+# The reasons that speak of the person's own payment, said of an organisation's invoice.
+PAID_BY_ORGANISATION_WORDS = {
+    "cancelled_and_refunded": (
+        "Your booking was cancelled, and we have refunded what {payer} paid for it by invoice."
+    ),
+    "refunded": (
+        "Your booking has been cancelled, and the payment {payer} made by invoice refunded in "
+        "full. If you did not expect this, just reply to this email."
+    ),
+}
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
     "just reply to this email."
@@ -163,6 +174,10 @@ def email_context(
         # The joining link is never public: only confirmed attendees see it.
         "joining_url": _joining_url(course) if attendee else None,
         **_status_context(job, application, definition),
+        # Who paid (an organisation, by invoice, or the person) and whether its billing
+        # contact is told too (``domain.payer``: the one rule of both).
+        "payer": payer_of(application).organisation,
+        "billing_told": billing_contact_told(job.kind, application) is not None,
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
@@ -251,15 +266,17 @@ def _status_context(
         "withdrawn_from_group": job.kind is EmailKind.FACILITATOR_COPY
         and job.reason
         in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
-        "reason_text": _reason_text(job.kind, reason),
+        "reason_text": _reason_text(job.kind, reason, payer_of(application).organisation),
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,
     }
 
 
-def _reason_text(kind: EmailKind, reason: str | None) -> str | None:
+def _reason_text(kind: EmailKind, reason: str | None, payer: str) -> str | None:
     """The words for why: a refund always explains itself, other messages only when a reason
-    has words of its own."""
+    has words of its own; said of the organisation's payment when its invoice paid."""
+    if payer and reason in PAID_BY_ORGANISATION_WORDS:
+        return PAID_BY_ORGANISATION_WORDS[reason].format(payer=payer)
     if kind is EmailKind.PAYMENT_REFUNDED:
         return REASON_WORDS.get(reason or "", DEFAULT_REFUND_WORDS)
     return REASON_WORDS.get(reason) if reason else None
@@ -279,7 +296,7 @@ def _payment_context(
         "amount_paid": _money(application.charges_paid, currency) or definition.price.display(),
         "amount_refunded": _money(application.charges_refunded, currency),
         "invoice": _invoice_view(application, definition.timezone),
-        "paid_by_invoice": application.invoice is not None and application.invoice.status == "paid",
+        "paid_by_invoice": payer_of(application).by_invoice,
         "funded": application.fully_funded(definition.price),
         # A bursary or a 100% code covers the whole price: no payment to speak of.
         "nothing_to_pay": due == 0,

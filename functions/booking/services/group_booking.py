@@ -105,7 +105,9 @@ def book_places(
 
 def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
     """The first booking made with the key, when this request asks the same."""
-    refuse_unless_retry(earlier.request_fingerprint, form, "a group booking")
+    refuse_unless_retry(
+        earlier.request_fingerprint, form, "a group booking", erased=earlier.names_someone_erased
+    )
     return view_of(ports, earlier)
 
 

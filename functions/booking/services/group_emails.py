@@ -20,9 +20,10 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_endings import managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.payer import group_billing_contact_told
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
-from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
+from booking.services.send_leases import SEND_LEASE, send_leased
 
 
 class GroupEmailOutcome(StrEnum):
@@ -97,6 +98,8 @@ def _values(
         "apply_url": link,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
+        # Whether the billing contact is written to as well (``domain.payer``).
+        "billing_told": False,
     }
 
 
@@ -123,6 +126,7 @@ def _invoice_said(group: GroupBooking, zone: str) -> dict[str, str] | None:
         "url": invoice.url,
         "due": moment_when(invoice.due_at, zone),
         "billing_email": group.billing.billing_email if group.billing else "",
+        "billing_name": group.billing.billing_name if group.billing else "",
         "po_number": group.billing.po_number if group.billing else "",
     }
 
@@ -175,14 +179,21 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
             return GroupEmailOutcome.SKIPPED_GONE
         occasion = about
     to = place.colleague.email if place else group.manager.email
-    if to == ERASED_EMAIL or ports.repository.is_suppressed(to):
+    beside = None if place else group_billing_contact_told(job, group)
+    recipients = [
+        address
+        for address in (to, beside)
+        if address and address != ERASED_EMAIL and not ports.repository.is_suppressed(address)
+    ]
+    if to not in recipients:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
     values = _values(ports, job, group, course, place, occasion)
+    values["billing_told"] = beside is not None and beside in recipients
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
     rendered = ports.renderer.render(job.kind, values)
     message = OutgoingEmail(
-        to=[to],
+        to=recipients,
         reply_to=[course.definition.enquiries_email] if course.definition.enquiries_email else [],
         subject=rendered.subject,
         text=rendered.text,
@@ -201,7 +212,5 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         # the queue delivers the job again.
         repo.finish_email(job.job_id, "failed", ports.clock())
         return GroupEmailOutcome.IN_FLIGHT
-    with sending_under_lease(ports, job.job_id, group.group_id):
-        send_in_lease(ports, message, until)
-    repo.finish_email(job.job_id, "sent", ports.clock())
+    send_leased(ports, job.job_id, group.group_id, message, until)
     return GroupEmailOutcome.SENT

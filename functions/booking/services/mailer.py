@@ -6,6 +6,10 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   queued twice, or redelivered after it was sent, is sent once.
 * SES throttling or rejection marks the claim ``failed`` and raises: the SQS record is retried
   (and after 5 receives parked in the DLQ), and the retry may claim the job again.
+* Once SES has taken the message, the job is recorded ``sent`` before anything else, and
+  nothing after that fails the delivery (``services.send_leases.send_leased``): a DynamoDB
+  blip releasing the lease, or even recording ``sent``, must not have the queue deliver (and
+  send) the job again.
 * A delivery that dies between claim and SES (or between SES and recording ``sent``) leaves a
   ``sending`` claim. Once it is older than the queue's visibility timeout the redelivered record
   takes it over and sends. If SES had in fact accepted the first attempt, that person gets the
@@ -40,6 +44,7 @@ from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.payer import billing_contact_told, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
@@ -49,7 +54,7 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.follow_ups import current_event
 from booking.services.ports import EmailClaim, Ports
-from booking.services.send_leases import SEND_LEASE, send_in_lease, sending_under_lease
+from booking.services.send_leases import SEND_LEASE, send_leased
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -156,13 +161,8 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
-    billing = application.billing
-    if job.kind is EmailKind.INVOICE_ENDED and billing_contact_of(billing) is not None:
-        assert billing is not None
-        # The billing contact was told of the invoice by Stripe; they hear of its end too
-        # (unless they were erased: then only the applicant).
-        return list(dict.fromkeys([application.answers.email, billing.billing_email]))
-    return [application.answers.email]
+    # The person, and the billing contact of an employer's invoice for what becomes of it.
+    return told_of(job.kind, application)
 
 
 def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:
@@ -170,7 +170,7 @@ def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Appl
     since ``application`` was read. Asked once the send is leased: an erasure saved after
     this read waits for the lease (``services.send_leases``), so none can slip in between."""
     contact = billing_contact_of(application.billing)
-    if job.kind is not EmailKind.INVOICE_ENDED or contact is None:
+    if billing_contact_told(job.kind, application) is None or contact is None:
         return False
     now = ports.repository.get_application(application.application_id)
     return now is None or billing_contact_of(now.billing) != contact
@@ -202,11 +202,15 @@ def _send_once(
         repo.release_send(application.application_id, job.job_id)
         repo.finish_email(job.job_id, "failed", ports.clock())
         raise EmailInFlight(job.job_id)
-    with sending_under_lease(ports, job.job_id, application.application_id):
-        _record_told(ports, application, calendar, now)
-        send_in_lease(ports, message, until)
+    send_leased(
+        ports,
+        job.job_id,
+        application.application_id,
+        message,
+        until,
+        first=lambda: _record_told(ports, application, calendar, now),
+    )
     sent_at = ports.clock()
-    repo.finish_email(job.job_id, "sent", sent_at)
     _record_sent(ports, job, len(message.to), sent_at)
     return SendOutcome.SENT
 

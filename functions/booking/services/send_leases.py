@@ -9,25 +9,34 @@ lease to end before it answers: its send has had SES's answer, or the lease laps
 call is only started while it can end within the lease (``can_still_call_ses``), and the SES
 client's timeouts keep a call within SES_CALL_LIMIT (bootstrap). So once an erasure has
 answered, nothing about the person is sent.
+
+Once SES has answered, what it did is recorded first (``send_leased``): the job ``sent`` (or
+``failed``), and only then the lease released, as best effort: a lease left behind lapses by
+itself at its ``until``, which is all an erasure then waits. A record that fails after SES
+took the message is tried again a few times and then given up without failing the delivery:
+the queue is told the record was handled, so it is not delivered (and sent) again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from aws_lambda_powertools import Logger
+
 from booking.domain.emails import OutgoingEmail
+from booking.domain.errors import DependencyUnavailable
 from booking.services.ports import EmailSendError, Ports
 
 __all__ = [
     "SEND_LEASE",
     "SES_CALL_LIMIT",
     "can_still_call_ses",
-    "send_in_lease",
-    "sending_under_lease",
+    "send_leased",
     "wait_for_sends",
 ]
+
+logger = Logger(child=True)
 
 # An erasure waits at most this long, for a mailer that died holding a lease (the API's
 # functions time out after 15 s).
@@ -35,33 +44,14 @@ SEND_LEASE = timedelta(seconds=8)
 SES_CALL_LIMIT = timedelta(seconds=5)
 # How often an erasure looks again at the leases it waits for.
 LEASE_POLL = timedelta(milliseconds=50)
+# After SES took a message: how often, and how far apart, its record is tried.
+RECORD_TRIES = 3
+RECORD_PAUSE = timedelta(milliseconds=200)
 
 
 def can_still_call_ses(ports: Ports, until: datetime) -> bool:
     """Whether an SES call started now ends within a lease lasting ``until``."""
     return ports.clock() + SES_CALL_LIMIT <= until
-
-
-@contextmanager
-def sending_under_lease(ports: Ports, job_id: str, about: str) -> Iterator[None]:
-    """The steps of a send whose lease on ``about`` (an application or a group booking, by id)
-    is granted: a send that fails in them marks the job failed (its message goes again when
-    the queue delivers the job again), and the lease ends with them, whatever happens."""
-    try:
-        yield
-    except EmailSendError:
-        ports.repository.finish_email(job_id, "failed", ports.clock())
-        raise
-    finally:
-        ports.repository.release_send(about, job_id)
-
-
-def send_in_lease(ports: Ports, message: OutgoingEmail, until: datetime) -> None:
-    """Hand ``message`` to SES, if its call can still end within the lease lasting ``until``;
-    otherwise raise ``EmailSendError`` without calling."""
-    if not can_still_call_ses(ports, until):
-        raise EmailSendError("too late in the send's lease to call SES")
-    ports.sender.send(message)
 
 
 def wait_for_sends(ports: Ports, about: Iterable[str]) -> None:
@@ -76,3 +66,56 @@ def wait_for_sends(ports: Ports, about: Iterable[str]) -> None:
         if not any(until > now for one in ids for until in ports.repository.sends_held(one)):
             return
         ports.pause(LEASE_POLL.total_seconds())
+
+
+def send_leased(
+    ports: Ports,
+    job_id: str,
+    about: str,
+    message: OutgoingEmail,
+    until: datetime,
+    first: Callable[[], None] = lambda: None,
+) -> None:
+    """Send a claimed job's message under its lease (held until ``until`` on ``about``): do
+    ``first``, call SES if the call can still end within the lease, then record what SES did
+    before releasing the lease. Raises EmailSendError (the job recorded ``failed``) when SES
+    refused it or it was too late to call; nothing raised once SES has taken the message."""
+    repo = ports.repository
+    try:
+        first()
+        if not can_still_call_ses(ports, until):
+            raise EmailSendError("too late in the send's lease to call SES")
+        ports.sender.send(message)
+    except EmailSendError:
+        try:
+            repo.finish_email(job_id, "failed", ports.clock())
+        finally:
+            _release(ports, about, job_id)
+        raise
+    except BaseException:
+        _release(ports, about, job_id)
+        raise
+    _record_ses_took(ports, job_id)
+    _release(ports, about, job_id)
+
+
+def _record_ses_took(ports: Ports, job_id: str) -> None:
+    """Record the job ``sent``, first thing after SES took it. The write is idempotent, so it
+    is tried again on a blip; if it still fails, the delivery is not failed for it (a queue
+    retry would send the message again): the claim stays ``sending`` and is logged."""
+    for attempt in range(RECORD_TRIES):
+        try:
+            ports.repository.finish_email(job_id, "sent", ports.clock())
+            return
+        except DependencyUnavailable:
+            if attempt + 1 < RECORD_TRIES:
+                ports.pause(RECORD_PAUSE.total_seconds())
+    logger.error("SES took the message but it could not be recorded sent", extra={"job_id": job_id})
+
+
+def _release(ports: Ports, about: str, job_id: str) -> None:
+    """Release a send's lease, as best effort: one left behind lapses by itself."""
+    try:
+        ports.repository.release_send(about, job_id)
+    except DependencyUnavailable:
+        logger.warning("send lease left to lapse", extra={"job_id": job_id})

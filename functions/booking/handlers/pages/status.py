@@ -156,6 +156,7 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
         reason=view.status_reason,
         payment_pending=view.payment_pending,
         paid=view.amount_paid,
+        paid_by=view.paid_by,
         booked=view.was_booked,
         nothing_to_pay=view.amount_due == 0,
         can_pay=view.can_pay,

@@ -1,0 +1,92 @@
+"""Who paid for a booking, and who is told what becomes of that money: the one rule every
+message about money paid follows (a cancellation, a refund, an invoice that ended).
+
+A booking paid by the employer's invoice was paid by the organisation, named as the invoice is
+addressed (its billing name): its money goes back to it, never to the person, and its billing
+contact (to whom Stripe sent the invoice) is told, beside the person, of what becomes of it,
+as of the end of an invoice still open. A person who paid by card paid themselves. A group
+booking's billing contact, likewise, hears of the money its invoice paid going back
+(``group_billing_contact_told``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from booking.domain.application import Application
+from booking.domain.billing import PaymentMethod
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.statuses import ERASED_EMAIL
+
+if TYPE_CHECKING:  # a group booking's rules word things with domain.wording, which reads these
+    from booking.domain.groups import GroupBooking
+
+# Said of an organisation whose billing details were erased.
+AN_ORGANISATION = "your organisation"
+# Messages about an employer's invoice or the money it paid: its billing contact is told too.
+ABOUT_THE_INVOICE = frozenset(
+    {EmailKind.INVOICE_ENDED, EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED}
+)
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who paid: ``organisation`` (its billing name) when an employer's invoice paid, "" when
+    the person did; ``billing_email``: its billing contact ("" when none or erased)."""
+
+    organisation: str = ""
+    billing_email: str = ""
+
+    @property
+    def by_invoice(self) -> bool:
+        return bool(self.organisation)
+
+
+def payer_of(application: Application) -> Payer:
+    """Who paid for the booking (or would have: an invoice still open is the organisation's
+    to pay)."""
+    invoice, billing = application.invoice, application.billing
+    if invoice is None or invoice.status != "paid" or billing is None:
+        return Payer()
+    if billing.billing_email == ERASED_EMAIL:
+        return Payer(organisation=AN_ORGANISATION)
+    return Payer(organisation=billing.billing_name, billing_email=billing.billing_email)
+
+
+def billing_contact_told(kind: EmailKind, application: Application) -> str | None:
+    """The billing contact a message about the application goes to as well, if any: one about
+    an invoice Stripe sent them (ended, or its booking cancelled) or the money it paid."""
+    billing = application.billing
+    if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
+        return None
+    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application).by_invoice:
+        return None  # a card payment refunded: the person's own money
+    if kind is EmailKind.CANCELLED and application.invoice is None:
+        return None  # no invoice was sent them
+    if billing.billing_email.lower() == application.answers.email.lower():
+        return None  # the person is their own billing contact: told once
+    return billing.billing_email
+
+
+def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
+    """The billing contact a message to a group's manager goes to as well, if any: one about
+    money the group's invoice paid going back (a place given up, places nobody applied for)."""
+    billing = group.billing
+    if (
+        job.kind is not EmailKind.GROUP_CHANGED
+        or not job.amount
+        or group.payment_method is not PaymentMethod.INVOICE
+        or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
+        or billing is None
+        or billing.billing_email == ERASED_EMAIL
+        or billing.billing_email.lower() == group.manager.email.lower()
+    ):
+        return None
+    return billing.billing_email
+
+
+def told_of(kind: EmailKind, application: Application) -> list[str]:
+    """Everyone a message about the application goes to: the person, and the billing contact
+    when it is about their invoice or its money (``billing_contact_told``)."""
+    billing = billing_contact_told(kind, application)
+    return list(dict.fromkeys([application.answers.email, *([billing] if billing else [])]))

@@ -1,0 +1,112 @@
+"""Who paid for a booking and who is told of its money (``domain.payer``), and how the
+person's page words a refund of an employer's payment (``domain.standing``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import BillingDetails, InvoiceRef
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.payer import AN_ORGANISATION, Payer, billing_contact_told, payer_of, told_of
+from booking.domain.standing import Facts, standing
+from tests.support.applications import an_application, answers_of
+from tests.support.cohort_2025 import COHORT_2025_ID
+from tests.unit.test_email_rendering import composed, course_2025
+
+NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
+PERSON = answers_of().email
+BILLING = BillingDetails(
+    billing_name="St Elsewhere NHS Foundation Trust",
+    billing_email="accounts@example.nhs.uk",
+    billing_address="1 Hospital Road",
+)
+
+
+def _by_invoice(status: str = "paid", billing: BillingDetails | None = BILLING) -> Application:
+    invoice = InvoiceRef(
+        invoice_id="in_1",
+        url="https://invoice",
+        number="INV-1",
+        due_at=NOW + timedelta(days=30),
+        amount_due=20000,
+        status=status,
+    )
+    return an_application(ApplicationStatus.CANCELLED, at=NOW, invoice=invoice, billing=billing)
+
+
+def test_an_invoice_the_employer_paid_was_paid_by_the_organisation() -> None:
+    assert payer_of(_by_invoice()) == Payer(BILLING.billing_name, BILLING.billing_email)
+    assert payer_of(_by_invoice()).by_invoice
+    # An invoice not paid, or a card payment: the person's own.
+    assert payer_of(_by_invoice(status="open")) == Payer()
+    assert payer_of(an_application(ApplicationStatus.CONFIRMED, at=NOW)) == Payer()
+    # Its billing details erased: an organisation still paid, nobody to tell.
+    erased = _by_invoice(billing=BILLING.erased())
+    assert payer_of(erased) == Payer(organisation=AN_ORGANISATION)
+
+
+@pytest.mark.parametrize(
+    "kind", [EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED, EmailKind.INVOICE_ENDED]
+)
+def test_the_billing_contact_is_told_of_what_becomes_of_the_invoice_and_its_money(
+    kind: EmailKind,
+) -> None:
+    assert told_of(kind, _by_invoice()) == [PERSON, BILLING.billing_email]
+
+
+def test_the_billing_contact_is_told_nothing_else() -> None:
+    paid = _by_invoice()
+    for kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSION_REMINDER, EmailKind.CERTIFICATE):
+        assert told_of(kind, paid) == [PERSON]
+    # A refund of a card payment is the person's alone; so is a cancellation with no invoice.
+    by_card = an_application(ApplicationStatus.REFUNDED, at=NOW, billing=BILLING)
+    assert billing_contact_told(EmailKind.PAYMENT_REFUNDED, by_card) is None
+    assert billing_contact_told(EmailKind.CANCELLED, by_card) is None
+    # An open invoice's booking cancelled: the invoice Stripe sent them is cancelled.
+    assert told_of(EmailKind.CANCELLED, _by_invoice(status="open"))[1:] == [BILLING.billing_email]
+    # Erased, or the person's own address: told once, as the person.
+    assert told_of(EmailKind.CANCELLED, _by_invoice(billing=BILLING.erased())) == [PERSON]
+    own = BILLING.model_copy(update={"billing_email": PERSON.upper()})
+    assert told_of(EmailKind.CANCELLED, _by_invoice(billing=own)) == [PERSON]
+
+
+def test_the_persons_page_says_whose_payment_is_refunded_and_where_it_goes() -> None:
+    cancelled = Facts(status="cancelled", reason="refund_requested", paid=20000)
+    assert "your payment is being refunded" in standing(cancelled).explanation
+    theirs = standing(Facts(**{**cancelled.__dict__, "paid_by": BILLING.billing_name}))
+    assert "your payment" not in theirs.explanation
+    assert f"the payment {BILLING.billing_name} made by invoice" in theirs.explanation
+    assert "not to you" in theirs.explanation
+    refunded = standing(
+        Facts(status="refunded", reason="refunded", paid=20000, paid_by=BILLING.billing_name)
+    )
+    assert "your account" not in refunded.explanation
+    assert f"the payment {BILLING.billing_name} made by invoice" in refunded.explanation
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        (EmailKind.MOVE_PAYMENT_DUE, f"£50.00 more than {BILLING.billing_name} paid by invoice"),
+        (EmailKind.BOOKING_TRANSFERRED, f"everything {BILLING.billing_name} paid stays with it"),
+        (EmailKind.CANCELLED, f"does not refund the £200.00 {BILLING.billing_name} paid"),
+    ],
+)
+def test_every_email_about_the_money_names_the_organisation_that_paid(
+    kind: EmailKind, said: str
+) -> None:
+    paid = _by_invoice().model_copy(
+        update={"status": ApplicationStatus.CONFIRMED, "amount_paid": 20000}
+    )
+    if kind is EmailKind.CANCELLED:
+        paid = paid.model_copy(update={"status": ApplicationStatus.CANCELLED})
+    job = EmailJob.about(kind, "app1", COHORT_2025_ID, amount=5000)
+    message = composed(job, paid, course_2025(), told_of(kind, paid))
+    for body in (message.text, " ".join(re.sub(r"<[^>]+>", " ", message.html).split())):
+        assert said in body
+        assert "you paid" not in body
+        assert "you have paid" not in body
