@@ -278,7 +278,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     assert asked.status == 303, asked.body
     assert asked.headers["location"] == app_page
     page = browser.get(asked.headers["location"]).body
-    assert "a link to pay the" in page
+    assert "They have been emailed a link to pay it." in page
     assert "Withdraw the move" in page
     # The cohort by its name and first day, as the organiser knows it, never its id.
     assert "Asked to move to Moving Leadership, from " in page
