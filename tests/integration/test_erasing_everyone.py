@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from booking.domain.wording import cohort_name
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     book,
@@ -119,6 +120,9 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(
     system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     browser = signed_in(system)
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    cohort = cohort_name(course)
     people = {
         "florence@example.org": "manager",
         COLLEAGUES[0]["email"]: "colleague (place 1)",
@@ -129,10 +133,13 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(
         assert "We hold no data" not in page
         assert "Group bookings that name them" in page
         assert role in page
-        assert group["group_id"] in page
+        # The cohort as organisers know it (title and first day), never the booking's ids.
+        assert cohort in page
+        assert group["group_id"] not in page
         confirm = browser.get(f"/console/people/erase?email={address}")
         assert confirm.status == 200, confirm.body
         assert role in text_of(confirm.body)
+        assert f"A group booking on {cohort}, as {role}" in text_of(confirm.body)
     # A one-person booking's billing contact too.
     booked = _booked_by_invoice(system)
     page = text_of(browser.get(f"/console/people?email={ACCOUNTS}").body)

@@ -48,7 +48,7 @@ from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
 from booking.domain.transfer_refunds import with_transfer_refund as with_transfer_refund
-from booking.domain.wording import course_name, status_named
+from booking.domain.wording import cohort_name, status_named
 
 S = ApplicationStatus
 
@@ -78,11 +78,6 @@ class MoveAsked:
 
     application: Application
     pending: PendingMove
-
-
-def cohort_name(course: Course) -> str:
-    definition = course.definition
-    return course_name(definition.title, course.first_start(), definition.timezone)
 
 
 def refusal(

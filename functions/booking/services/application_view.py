@@ -15,8 +15,8 @@ from booking.domain.course import Course
 from booking.domain.money import Money
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
-from booking.domain.transfers import cohort_name
 from booking.domain.waiting_moves import waiting_at
+from booking.domain.wording import cohort_name
 from booking.services.ports import Ports
 from booking.services.waitlist import position_in_line, waitlist_position
 

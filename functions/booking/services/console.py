@@ -30,9 +30,9 @@ from booking.domain.groups import (
 from booking.domain.references import normalised_reference
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
-from booking.domain.transfers import cohort_name
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
+from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
@@ -397,8 +397,19 @@ def person(ports: Ports, typed: str) -> Person:
         email,
         with_courses(held.applications),
         billed=with_courses(held.billed),
-        group_bookings=held.group_bookings,
+        group_bookings=named_cohorts(ports, held.group_bookings),
     )
+
+
+def named_cohorts(ports: Ports, group_bookings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The group bookings a person is named on, each with its cohort as organisers know it (its
+    title and first day, ``course``), not its id."""
+    named: list[dict[str, Any]] = []
+    for group in group_bookings:
+        course = ports.repository.get_course(str(group["course_id"]))
+        said = cohort_name(course) if course is not None else "A course no longer listed"
+        named.append({**group, "course": said})
+    return named
 
 
 def person_with_data(ports: Ports, typed: str) -> Person:
