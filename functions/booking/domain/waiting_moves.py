@@ -41,13 +41,13 @@ from booking.domain.transfers import (
     TransferRefused,
     ask_for_difference,
     booking_refusal,
-    cohort_name,
     difference_asked,
     difference_to_pay,
     money_refusal,
     target_refusal,
     transfer_made,
 )
+from booking.domain.wording import cohort_name
 
 S = ApplicationStatus
 

@@ -21,7 +21,6 @@ from booking.domain.programme import programme_of
 from booking.domain.transfers import (
     MoveAsked,
     TransferRefused,
-    cohort_name,
     decide_transfer,
     difference_asked,
     pending_refund,
@@ -30,6 +29,7 @@ from booking.domain.transfers import (
     with_transfer_refund,
 )
 from booking.domain.waiting_moves import other_move_refusal, waiting_on, waiting_refusal
+from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.ports import Ports
