@@ -104,6 +104,25 @@ def test_unpaid_groups_are_due_when_their_hold_lapses_and_people_are_found(
     assert groups.place_holder("g1", 1) is None
 
 
+def test_a_colleague_substituted_out_is_no_longer_found_by_the_group(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    """The save that names someone else on a place forgets, by its digest, the person it no
+    longer names, as it records the one it names now: export and erasure find only people the
+    group holds."""
+    _, groups, saved = a_group_saved(stores)
+    [first, *others] = saved.places
+    swapped = first.model_copy(
+        update={"colleague": Colleague(name="Mary Seacole", email="new@example.org")}
+    )
+    replaced = saved.model_copy(update={"places": (swapped, *others)})
+    assert "p1@example.org" in saved.people_named
+    groups.save_group(replaced, saved)
+    assert groups.groups_of_person("P1@example.org") == []
+    assert [g.group_id for g in groups.groups_of_person("new@example.org")] == ["g1"]
+    assert [g.group_id for g in groups.groups_of_person("p2@example.org")] == ["g1"]
+
+
 def test_a_place_is_given_up_only_while_nobody_fills_it(
     stores: tuple[Repository, GroupStore],
 ) -> None:

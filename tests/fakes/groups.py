@@ -88,6 +88,9 @@ class FakeGroupStore:
             self.owners[object_id] = stored.group_id
         for digest in _people(stored):
             self.people.setdefault(digest, set()).add(stored.group_id)
+        named_before = _people(previous) if previous is not None else set()
+        for digest in named_before - _people(stored):  # substituted out, erased
+            self.people.get(digest, set()).discard(stored.group_id)
         for job in new.outbox:
             self.repository.outbox[job.job_id] = (job, stored.updated_at)
             self.repository.written_emails.append(job)

@@ -49,7 +49,7 @@ def by_invoice(**changes: object) -> GroupBooking:
 
 
 def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
-    asked = void_asked(by_invoice(), "in_1", NOW)
+    asked = void_asked(by_invoice(), "in_1", NOW, GroupEnding.VOIDED_BY_ORGANISER)
     assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
         GroupEnding.VOIDED_BY_ORGANISER
     )
@@ -61,6 +61,16 @@ def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
     # The ask changes no other ending.
     assert ending_of(asked, "in_1", GroupEnding.MARKED_UNCOLLECTIBLE) is (
         GroupEnding.MARKED_UNCOLLECTIBLE
+    )
+
+
+def test_a_void_an_erasure_asked_for_ends_the_group_as_the_erasure_whoever_delivers_it() -> None:
+    asked = void_asked(by_invoice(), "in_1", NOW, GroupEnding.PERSON_ERASED)
+    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is GroupEnding.PERSON_ERASED
+    # An ask recorded before its reason was (an organiser's, then the only one) stays theirs.
+    before_reasons = asked.model_copy(update={"void_asked_because": None})
+    assert ending_of(before_reasons, "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
+        GroupEnding.VOIDED_BY_ORGANISER
     )
 
 

@@ -41,6 +41,7 @@ class GroupErased:
     invoice_voided: bool = False
     seats_released: int = 0
     manager_told: bool = False  # the manager (not erased) is emailed that the places went
+    invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
 
     @property
     def link_ended(self) -> bool:
@@ -150,6 +151,8 @@ def _group_said(erased: GroupErased) -> str:
     done = []
     if erased.invoice_voided:
         done.append("its open invoice was voided")
+    if erased.invoice_paid:
+        done.append("its invoice had been paid, so the booking stands")
     if erased.seats_released:
         done.append(
             f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course"

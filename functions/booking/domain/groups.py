@@ -110,10 +110,11 @@ class GroupBooking(BaseModel):
     # Why it ended unpaid (``lapsed``), as the step that ended it knew (None: not ended, or
     # ended before the reason was recorded).
     ended_because: GroupEnding | None = None
-    # The invoice an organiser asked Stripe to void (recorded before asking): Stripe's own
-    # ``invoice.voided`` for it, which may arrive before the organiser's step applies it, is
-    # the organiser's void, not one made at Stripe.
+    # The invoice an organiser (or an erasure) asked Stripe to void, recorded before asking,
+    # and why (None: an organiser's, as recorded before the reason was): Stripe's own
+    # ``invoice.voided`` for it, which may arrive before the asking step applies it, is theirs.
     void_asked_for: str | None = None
+    void_asked_because: GroupEnding | None = None
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
@@ -361,16 +362,19 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
 
 def ending_of(group: GroupBooking, object_id: str, ended_as: GroupEnding) -> GroupEnding:
     """Why Stripe's event about ``object_id`` (saying ``ended_as``) ends ``group``: a void of
-    the invoice an organiser asked to void is theirs, whichever of their step and Stripe's
-    event arrives first."""
+    the invoice an organiser (or an erasure) asked to void is theirs, whichever of their step
+    and Stripe's event arrives first."""
     if ended_as is GroupEnding.VOIDED_AT_STRIPE and group.void_asked_for == object_id:
-        return GroupEnding.VOIDED_BY_ORGANISER
+        return group.void_asked_because or GroupEnding.VOIDED_BY_ORGANISER
     return ended_as
 
 
-def void_asked(group: GroupBooking, invoice_id: str, now: datetime) -> GroupBooking:
-    """``group`` recording that an organiser asks Stripe to void its invoice ``invoice_id``."""
-    return group.model_copy(update={"void_asked_for": invoice_id, "updated_at": now})
+def void_asked(
+    group: GroupBooking, invoice_id: str, now: datetime, because: GroupEnding
+) -> GroupBooking:
+    """``group`` recording that Stripe is asked to void its invoice ``invoice_id``, and why."""
+    update = {"void_asked_for": invoice_id, "void_asked_because": because, "updated_at": now}
+    return group.model_copy(update=update)
 
 
 def lapsed(group: GroupBooking, now: datetime, because: GroupEnding) -> GroupBooking:

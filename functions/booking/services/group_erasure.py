@@ -6,48 +6,87 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from booking.domain.application import ERASED, ERASED_EMAIL
 from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_in
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_notices import lapse_told
-from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed
+from booking.domain.groups import Colleague, GroupBooking, GroupStatus, void_asked
 from booking.services.concurrency import retried
-from booking.services.groups import group_reader, void_quietly
+from booking.services.group_invoice_void import voided_at_our_ask
+from booking.services.groups import group_reader
 from booking.services.ports import Ports
-from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
 
 
 def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
     """A person erased: no group booking names them any more, as its manager or on a place
     (the places, their seats and the money stay the group's, as a booking stays a booking).
-    What each group that named them was to them, and what the erasure did to it."""
+    What each group that named them was to them, and what the erasure did to it (a group
+    found by an index item that names nothing of them, left by a save before substitutions
+    forgot the person, is not one: only the item goes)."""
     address = email.lower()
     forgotten: list[GroupErased] = []
     for found in ports.groups.groups_of_person(email):
-        before = found
-        saved = retried(
-            lambda current: _forget(ports, current, address),
-            group_reader(ports, found.group_id),
-            first=found,
-        )
-        ended_now = before.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-        voided = ended_now and saved.status is GroupStatus.LAPSED and before.invoice is not None
-        if voided:
-            void_quietly(ports, saved.model_copy(update={"invoice": before.invoice}))
-            offer_free_places(ports, saved.course_id)
+        roles = roles_in(found, address)
+        if roles:
+            forgotten.append(_forgotten_in(ports, found, address, roles))
         ports.groups.forget_group_person(email, found.group_id)
-        roles = roles_in(before, address)
-        forgotten.append(
-            GroupErased(
-                found.group_id,
-                found.course_id,
-                roles,
-                invoice_voided=voided,
-                seats_released=before.seats_held if voided else 0,
-                manager_told=voided and MANAGER not in roles,
-            )
-        )
     return forgotten
+
+
+def _forgotten_in(
+    ports: Ports, found: GroupBooking, address: str, roles: tuple[str, ...]
+) -> GroupErased:
+    """``address`` erased from ``found``; the open invoice addressed to them voided at Stripe
+    first, the booking ended only if Stripe voided it (its payment came first: the payment's
+    event confirms the places, and nothing is said voided)."""
+    saved = retried(
+        lambda current: _forget(ports, current, address),
+        group_reader(ports, found.group_id),
+        first=found,
+    )
+    held = saved.seats_held
+    answer = _void_asked(ports, saved) if MANAGER in roles or BILLING_CONTACT in roles else None
+    voided = answer == "void"
+    return GroupErased(
+        found.group_id,
+        found.course_id,
+        roles,
+        invoice_voided=voided,
+        seats_released=held if voided else 0,
+        manager_told=voided and saved.manager.email != ERASED_EMAIL,
+        invoice_paid=answer == "paid",
+    )
+
+
+def _void_asked(ports: Ports, saved: GroupBooking) -> str | None:
+    """Stripe's answer to the void of ``saved``'s open invoice its save asked for (``void``,
+    or ``paid`` if the employer paid first); None: none asked, or Stripe not reached (the
+    ask stays recorded; the provider-erasure sweep voids it before deleting its customer, and
+    Stripe's event then ends the booking as the erasure's)."""
+    invoice = saved.invoice
+    if (
+        invoice is None
+        or saved.status is not GroupStatus.AWAITING_INVOICE_PAYMENT
+        or saved.void_asked_for != invoice.invoice_id
+    ):
+        return None
+    try:
+        answer = ports.payments.void_invoice(invoice.invoice_id)
+    except (Conflict, DependencyUnavailable) as refused:
+        logger.warning(
+            "an erased person's group invoice left open",
+            extra={"group_id": saved.group_id, "reason": refused.code},
+        )
+        return None
+    if answer == "void":
+        # Ended as Stripe's own invoice.voided ends it: its seats back and offered on, the
+        # manager (not erased) told, each once, whichever of the two comes first.
+        voided_at_our_ask(ports, saved, invoice.invoice_id, "on-erasure")
+    return answer
 
 
 def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
@@ -77,15 +116,16 @@ def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
         return current
     # What the booking's request asked is a digest of the people it named.
     changed = changed.model_copy(update={"request_fingerprint": None})
-    if current.status is GroupStatus.AWAITING_INVOICE_PAYMENT and (
-        manager_erased or changed.billing != current.billing
+    invoice = current.invoice
+    if (
+        current.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and invoice is not None
+        and current.void_asked_for != invoice.invoice_id
+        and (manager_erased or changed.billing != current.billing)
     ):
-        # As a single applicant's erasure: the open invoice, addressed to someone erased, is
-        # voided (after the save) and the seats it held go back; a manager still named is
-        # told as of any other end of the hold.
-        changed = lapsed(changed, now, GroupEnding.PERSON_ERASED)
-        if not manager_erased:
-            changed = lapse_told(changed)
+        # The open invoice, addressed to someone erased, is to be voided: the ask recorded
+        # with the erasure, then made of Stripe (``_void_asked``), whose answer decides.
+        changed = void_asked(changed, invoice.invoice_id, now, GroupEnding.PERSON_ERASED)
     return ports.groups.save_group(changed, current)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.concurrency import retried
@@ -41,19 +42,7 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
             "this group's invoice was paid already; its confirmation is on its way",
             code="invoice_paid",
         )
-    voided = InvoiceEvent(
-        event_id=f"voided-by-organiser-{invoice.invoice_id}",
-        kind=InvoiceEventKind.VOIDED,
-        invoice_id=invoice.invoice_id,
-        # What Stripe's own event names: the invoice's metadata carries the group's id.
-        application_id=group.group_id,
-    )
-    outcome = apply_invoice_event(ports, voided)
-    logger.info(
-        "group invoice voided by an organiser",
-        extra={"group_id": group.group_id, "action": outcome.action},
-    )
-    after = find_group(ports, group_id)
+    after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
         # was no longer the group's, which holds its seats on the new one.
@@ -65,6 +54,25 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     return after
 
 
+def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: str) -> GroupBooking:
+    """Stripe voided ``invoice_id``, as this system asked (``void_asked_for``, ``by``: whose
+    ask, in the event's id): applied as Stripe's own ``invoice.voided`` is, which may have come
+    first (``domain.groups.ending_of`` says why it ended either way). The group after."""
+    voided = InvoiceEvent(
+        event_id=f"voided-{by}-{invoice_id}",
+        kind=InvoiceEventKind.VOIDED,
+        invoice_id=invoice_id,
+        # What Stripe's own event names: the invoice's metadata carries the group's id.
+        application_id=group.group_id,
+    )
+    outcome = apply_invoice_event(ports, voided)
+    logger.info(
+        "group invoice voided at our ask",
+        extra={"group_id": group.group_id, "by": by, "action": outcome.action},
+    )
+    return find_group(ports, group.group_id)
+
+
 def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:
     """``group``, saved recording the organiser's ask to void its open invoice (Conflict
     ``no_open_invoice`` when it has none)."""
@@ -73,4 +81,5 @@ def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:
         raise Conflict("this group booking has no open invoice", code="no_open_invoice")
     if group.void_asked_for == invoice.invoice_id:
         return group  # asked already (a retry): nothing to write
-    return ports.groups.save_group(void_asked(group, invoice.invoice_id, ports.clock()), group)
+    asked = void_asked(group, invoice.invoice_id, ports.clock(), GroupEnding.VOIDED_BY_ORGANISER)
+    return ports.groups.save_group(asked, group)

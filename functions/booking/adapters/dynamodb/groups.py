@@ -139,6 +139,10 @@ class DynamoGroupStore:
             # Who it names, by a digest: erasure and export find the person's groups.
             named = {**group_person_key(email, stored.group_id)}
             actions.append(("person", {"Put": {"TableName": self.table.name, "Item": named}}))
+        for email in sorted(_people(previous) - _people(stored)):
+            # Someone it no longer names (substituted out, erased): not found by it any more.
+            gone = {"TableName": self.table.name, "Key": group_person_key(email, stored.group_id)}
+            actions.append(("person", {"Delete": gone}))
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))

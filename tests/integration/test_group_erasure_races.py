@@ -1,0 +1,241 @@
+"""Erasing a person a group booking names, through the real handlers, moto and the Stripe
+stand-in, while the other side moves: the employer pays the invoice between the erasure's
+read and its void (the erasure voids at Stripe first and ends the booking only if Stripe
+voided it, as an organiser's void and a one-person erasure do), Stripe cannot be reached, and
+a colleague substituted out before (nothing held about them: answered as the export is)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from booking.adapters.dynamodb.schema import group_person_key
+from booking.domain.errors import DependencyUnavailable
+from booking.services.people import NOTHING_HELD
+from tests.integration.test_group_bookings import (
+    COLLEAGUES,
+    invoiced_group,
+    manager_view,
+    places_left,
+)
+from tests.integration.test_group_money import stripe_moved
+from tests.support.invoiced import BILLING
+from tests.support.system import System
+
+MANAGER = "florence@example.org"
+CONTACT = BILLING["billing_email"]
+STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+ENDED = "The invoice was cancelled"
+
+
+def _invoice_id(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _invoice_status(system: System, group: dict[str, Any]) -> str:
+    reply = system.stripe_local("GET", f"/v1/invoices/{_invoice_id(group)}", headers=STRIPE_KEY)
+    return str(reply.json()["status"])
+
+
+def _paid_before_the_void(
+    system: System, group: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The employer pays the invoice at Stripe just before the erasure asks Stripe to void it
+    (after the erasure read the booking unpaid and saved what it erased)."""
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+
+    def paid_first(invoice_id: str) -> str:
+        paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+        assert paid.status == 200, paid.body
+        return stripes_void(invoice_id)
+
+    monkeypatch.setattr(payments, "void_invoice", paid_first)
+
+
+def _erased(system: System, address: str) -> dict[str, Any]:
+    reply = system.admin("DELETE", f"/people/{address}")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def _one_group_erased(answer: dict[str, Any]) -> dict[str, Any]:
+    [line] = answer["group_bookings"]
+    return dict(line)
+
+
+def _kept_paid(system: System, group: dict[str, Any], seats_before: int) -> None:
+    """The employer's payment confirmed the booking: paid, its seat kept, nothing refunded,
+    nobody told of an end."""
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert (stored.status, stored.ended_because) == ("paid", None)
+    assert places_left(system) == seats_before
+    assert stripe_moved(system, group["group_id"]) == (stored.total.amount, 0)
+    assert _invoice_status(system, group) == "paid"
+    sent = system.deliver_emails()
+    assert not [e for e in sent if e.subject.startswith(ENDED)]
+    assert not [e for e in sent if "given back" in e.subject.lower()]
+    # The colleague is sent their place's link, as for any paid booking.
+    assert [e for e in sent if e.to == [COLLEAGUES[0]["email"]]]
+
+
+@pytest.mark.parametrize("event_held", [False, True])
+def test_erasing_the_billing_contact_while_the_employer_pays_keeps_the_paid_booking(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch, event_held: bool
+) -> None:
+    """Stripe says paid: only the contact's data is erased; the payment's event (handled
+    inside Stripe's answer, or after the erasure answers) confirms the places."""
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    seats = places_left(system)
+    system.deliver_emails()
+    _paid_before_the_void(system, group, monkeypatch)
+    if event_held:
+        with system.standin.webhooks_held():
+            answer = _erased(system, CONTACT)
+    else:
+        answer = _erased(system, CONTACT)
+    line = _one_group_erased(answer)
+    assert line["as"] == ["billing contact"]
+    assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
+        False,
+        0,
+        False,
+    )
+    said = " ".join(answer["said"])
+    assert "voided" not in said
+    assert "went back" not in said
+    assert "its invoice had been paid, so the booking stands" in said
+    _kept_paid(system, group, seats)
+    assert system.admin("GET", f"/people/{CONTACT}").status == 404
+    assert manager_view(system, group)["status"] == "paid"
+
+
+def test_erasing_the_manager_while_the_employer_pays_keeps_the_paid_booking(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    seats = places_left(system)
+    system.deliver_emails()
+    _paid_before_the_void(system, group, monkeypatch)
+    answer = _erased(system, MANAGER)
+    line = _one_group_erased(answer)
+    assert (line["as"], line["invoice_voided"], line["seats_released"]) == (["manager"], False, 0)
+    assert line["manager_link_ended"] is True
+    _kept_paid(system, group, seats)
+    gone = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
+    assert gone.status == 404  # the erased manager's link died with them all the same
+
+
+def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_it(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No race: Stripe voids, and only then does the booking end (as erased), its seat back,
+    the manager told once; the erasure's ask is recorded before Stripe is asked."""
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    seats = places_left(system)
+    system.deliver_emails()
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    asked: list[Any] = []
+
+    def and_look(invoice_id: str) -> str:
+        asked.append(system.ports.groups.get_group(group["group_id"]))
+        return stripes_void(invoice_id)
+
+    monkeypatch.setattr(payments, "void_invoice", and_look)
+    line = _one_group_erased(_erased(system, CONTACT))
+    [before_stripe] = asked
+    assert before_stripe.status == "awaiting_invoice_payment"  # not ended before Stripe voids
+    assert before_stripe.void_asked_for == _invoice_id(group)
+    assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
+        True,
+        1,
+        True,
+    )
+    assert _invoice_status(system, group) == "void"
+    assert manager_view(system, group)["ended_because"] == "person_erased"
+    assert places_left(system) == seats + 1
+    told = [e for e in system.deliver_emails() if e.to == [MANAGER]]
+    assert [e.subject.startswith(ENDED) for e in told] == [True]
+
+
+def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_void(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe down: the contact's data is erased, the booking keeps its seats on the open
+    invoice (nothing said voided); the sweep's void when Stripe is back ends it as the
+    erasure's."""
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    seats = places_left(system)
+
+    def down(invoice_id: str) -> str:
+        raise DependencyUnavailable("stripe is down")
+
+    monkeypatch.setattr(system.ports.payments, "void_invoice", down)
+    answer = _erased(system, CONTACT)
+    line = _one_group_erased(answer)
+    assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
+        False,
+        0,
+        False,
+    )
+    assert "voided" not in " ".join(answer["said"])
+    assert places_left(system) == seats
+    assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
+    monkeypatch.undo()  # Stripe back: the sweep's owed customer deletion voids it first
+    system.scheduled_run(system.now())
+    assert _invoice_status(system, group) == "void"
+    assert manager_view(system, group)["ended_because"] == "person_erased"
+    assert places_left(system) == seats + 1
+
+
+def test_a_colleague_substituted_out_is_neither_found_nor_erased(invoiced: System) -> None:
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:2])
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    gone = COLLEAGUES[0]["email"]
+    # The substitution's own save forgot them (no digest left tying them to the booking).
+    assert system.ports.groups.groups_of_person(gone) == []
+    for method in ("GET", "DELETE"):
+        reply = system.admin(method, f"/people/{gone}")
+        assert reply.status == 404, reply.body
+        assert reply.json()["error"]["message"] == NOTHING_HELD
+    # The one named now is found.
+    found = system.admin("GET", "/people/ada@example.org").json()
+    assert [g["as"] for g in found["group_bookings"]] == ["colleague (place 1)"]
+
+
+def test_an_index_left_by_a_substitution_before_this_fix_is_not_said_as_an_erasure(
+    invoiced: System,
+) -> None:
+    """A person index item a substitution saved before this fix left behind: the erasure finds
+    nothing held about the person, answers 404 as the export does (never "as : ..."), and the
+    item goes."""
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    swapped = system.api(
+        "POST",
+        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
+        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
+    )
+    assert swapped.status == 200, swapped.body
+    gone = COLLEAGUES[0]["email"]
+    # As the old save left it: the person substituted out still indexed.
+    left = group_person_key(gone, group["group_id"])
+    system.dynamodb.put_item(TableName=system.resources.table_name, Item=left)
+    assert system.ports.groups.groups_of_person(gone) != []
+    erased = system.admin("DELETE", f"/people/{gone}")
+    assert erased.status == 404, erased.body
+    assert erased.json()["error"]["message"] == NOTHING_HELD
+    assert system.ports.groups.groups_of_person(gone) == []
