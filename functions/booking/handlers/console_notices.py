@@ -16,8 +16,11 @@ from collections.abc import Callable
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.wording import money_words, refunded_earlier_words
+from booking.handlers.routes.console import ALREADY, APPROVED, APPROVED_WAITLISTED
+from booking.services.acted import Acted
 
 _EMAILED = "The applicant has been emailed."
+_NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
 NOT_EMAILED_SUPPRESSED = (
     "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
     "none are sent to it."
@@ -38,6 +41,14 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
     "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
+    # The same action sent again (two tabs, a form resubmitted), its end holding already.
+    "cancelled_already": (f"It was cancelled already. {_NOTHING_AGAIN}", ""),
+    "declined_already": (f"It was declined already. {_NOTHING_AGAIN}", ""),
+    "funded_already": (f"That bursary was granted already. {_NOTHING_AGAIN}", ""),
+    "invoice_voided_already": (
+        "The invoice was voided already, and its place gone back. Nothing changed this time.",
+        "",
+    ),
     "moved": (
         "Moved to the other cohort.",
         "The person has been emailed with the calendar update.",
@@ -80,6 +91,16 @@ _TRUE_WHILE: dict[str, Callable[[Application], bool]] = {
     "move_asked_already": lambda a: a.pending_move is not None,
     "move_waiting": lambda a: a.waiting_move is not None,
 }
+
+
+def notice_of(done: str, outcome: Acted) -> str:
+    """The notice for what this request's use case did (``outcome``), never for the action's
+    name alone: a repeat that changed nothing says so; an approval on a full course put the
+    applicant on the waiting list, and says that."""
+    if not outcome.changed:
+        return ALREADY.get(done, done)
+    waits = outcome.application.status is ApplicationStatus.WAITLISTED
+    return APPROVED_WAITLISTED if done == APPROVED and waits else done
 
 
 def done_notice(

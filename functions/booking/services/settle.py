@@ -64,6 +64,11 @@ class Settled:
     before: Application
     saved: Application  # as stored now (``before`` when nothing was written)
 
+    @property
+    def changed(self) -> bool:
+        """Whether this fact changed anything (False: its end held already, nothing written)."""
+        return self.settlement.application is not None
+
 
 def settle_money(
     ports: Ports,

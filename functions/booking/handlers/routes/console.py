@@ -48,6 +48,16 @@ _NO_PERSON = page("No data is held about this email address")
 _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
 
 
+# An action sent again (two tabs, a form resubmitted) whose end held already changed nothing:
+# its notice says so, in place of the action's own.
+ALREADY = {
+    "cancelled": "cancelled_already",
+    "declined": "declined_already",
+    "funded": "funded_already",
+    "invoice_voided": "invoice_voided_already",
+}
+
+
 def _action(
     path: str,
     operation_id: str,
@@ -67,9 +77,7 @@ def _action(
         operation_id,
         summary,
         {
-            "303": see_other(
-                f"Done: to the application's page, which says so once (`{done}`)", notice=True
-            ),
+            "303": see_other(f"Done: to the application's page, {_says(done)}", notice=True),
             "404": _NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
             **(mistakes if typed else {}),
@@ -79,6 +87,14 @@ def _action(
         tags=TAGS,
         done=done,
     )
+
+
+def _says(done: str) -> str:
+    """The notice an action leaves, and the one it leaves sent again once its end held."""
+    again = ALREADY.get(done)
+    if again is None:
+        return f"which says so once (`{done}`)"
+    return f"which says so once (`{done}`; `{again}`: sent again, it held already: nothing changed)"
 
 
 def _course_form() -> dict[str, Any]:
@@ -168,7 +184,10 @@ ACTIONS: tuple[Route, ...] = (
 # Every notice the application's page may say once after an action (each has its words in
 # ``handlers/console_notices.py``).
 DONE = tuple(
-    sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
+    sorted(
+        {str(action.done) for action in ACTIONS}
+        | {APPROVED_WAITLISTED, *ALREADY.values(), *TRANSFER_NOTICES}
+    )
 )
 
 PAGES: tuple[Route, ...] = (
