@@ -72,3 +72,19 @@ def test_a_second_decline_says_it_was_declined_already(
     assert "Declined. The applicant has been emailed." in first
     assert f"It was declined already. {NOTHING_AGAIN}" in second
     assert len(system.deliver_emails()) == 1
+
+
+def test_a_cancel_with_refund_says_the_refund_once_though_its_event_ended_the_booking_first(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # The refund asked of Stripe may end the booking (its event) before the cancellation's
+    # own save, which is then read again: still this request's doing, said as such.
+    applied = system.apply()
+    assert applied.status == 201, applied.body
+    assert system.pay(applied.json()["checkout_url"]).status == 200
+    system.deliver_emails()
+    path = f"/console/applications/{applied.json()['application_id']}"
+    first, second = _twice(browser, path, "cancel", refund="on")
+    assert "Cancelled. £200.00 is being refunded in full through Stripe." in first
+    assert f"It was cancelled already. {NOTHING_AGAIN}" in second
+    assert "being refunded" not in second
