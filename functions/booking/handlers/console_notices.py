@@ -16,7 +16,12 @@ from collections.abc import Callable
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.wording import money_words, refunded_earlier_words
-from booking.handlers.routes.console import ALREADY, APPROVED, APPROVED_WAITLISTED
+from booking.handlers.routes.console import (
+    ALREADY,
+    APPROVED,
+    APPROVED_WAITLISTED,
+    GROUP_PLACE_CANCELLED,
+)
 from booking.services.acted import Acted
 
 _EMAILED = "The applicant has been emailed."
@@ -37,6 +42,18 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "declined": ("Declined.", _EMAILED),
     # Said from where the application then stands: whether money is going back (_cancelled).
     "cancelled": ("Cancelled.", _EMAILED),
+    # A group place given up by the organisers (its manager erased): the employer paid for it,
+    # not the colleague, so the notice says what became of the employer's share.
+    "cancelled_group_refunded": (
+        "Cancelled: the group place is given up, and its share of the employer's payment is "
+        "being refunded to them through Stripe.",
+        _EMAILED,
+    ),
+    "cancelled_group_kept": (
+        "Cancelled: the group place is given up, and its share of the employer's payment is "
+        "kept (nothing was refunded).",
+        _EMAILED,
+    ),
     "resent": ("", "The confirmation is on its way to the applicant again."),
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
@@ -99,12 +116,20 @@ def notice_of(done: str, outcome: Acted) -> str:
     applicant on the waiting list, and says that."""
     if not outcome.changed:
         return ALREADY.get(done, done)
+    if outcome.employer_refund is not None:
+        refunded, kept = GROUP_PLACE_CANCELLED
+        return refunded if outcome.employer_refund > 0 else kept
     waits = outcome.application.status is ApplicationStatus.WAITLISTED
     return APPROVED_WAITLISTED if done == APPROVED and waits else done
 
 
 def done_notice(
-    done: str, application: Application, currency: str, *, suppressed: bool = False
+    done: str,
+    application: Application,
+    currency: str,
+    *,
+    suppressed: bool = False,
+    employer: tuple[str, int] = ("", 0),
 ) -> str:
     """What the action just taken did, said from where the application now stands: a
     cancellation says whether money is going back; nobody is said to have been emailed who
@@ -119,12 +144,29 @@ def done_notice(
         ApplicationStatus.REFUNDED,
     ):
         did = _cancelled(application, currency)
+    elif done in GROUP_PLACE_CANCELLED and employer[0]:
+        did = _group_place_cancelled(done, employer, currency)
     refusal = nobody_to_tell(application)
     if told and refusal is not None:
         told = f"Nobody was emailed: {refusal.message}."
     elif told and suppressed:
         told = NOT_EMAILED_SUPPRESSED
     return " ".join(part for part in (did, told) if part)
+
+
+def _group_place_cancelled(done: str, employer: tuple[str, int], currency: str) -> str:
+    """A group place given up, with what became of the employer's (``organisation``) share:
+    the ``refunded`` amount, or kept."""
+    organisation, refunded = employer
+    if done == "cancelled_group_refunded" and refunded:
+        return (
+            f"Cancelled: the group place is given up, and its {money_words(refunded, currency)} "
+            f"share is being refunded to {organisation} through Stripe."
+        )
+    return (
+        f"Cancelled: the group place is given up, and its share of {organisation}'s payment is "
+        "kept (nothing was refunded)."
+    )
 
 
 def _cancelled(application: Application, currency: str) -> str:

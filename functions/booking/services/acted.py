@@ -15,6 +15,9 @@ from booking.domain.application import Application
 class Acted:
     application: Application
     changed: bool
+    # A colleague's booking on a group place given up by the organisers (its manager erased):
+    # what was refunded to the employer for the place (0: its share kept); None otherwise.
+    employer_refund: int | None = None
 
 
 def acted(result: Application | Acted) -> Acted:

@@ -119,8 +119,8 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
         if group is not None and organisers_give_it_up(application, group):
             # Nobody holds the manager's link any more: the organisers give the place up.
             place = application.group_place.place
-            organisers_give_up(ports, group, place, refund=refund)
-            return Acted(load_application(ports, application_id), changed=True)
+            back = organisers_give_up(ports, group, place, refund=refund)
+            return Acted(load_application(ports, application_id), True, employer_refund=back)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(refund=refund, group_organisation=organisation)
     settled = settle_money(ports, application_id, cancellation, first=application)

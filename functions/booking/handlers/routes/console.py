@@ -57,6 +57,10 @@ ALREADY = {
     "invoice_voided": "invoice_voided_already",
 }
 
+# A colleague's booking on a group place cancelled by the organisers (its manager erased): the
+# notice says what became of the employer's share of the payment for the place.
+GROUP_PLACE_CANCELLED = ("cancelled_group_refunded", "cancelled_group_kept")
+
 
 def _action(
     path: str,
@@ -90,11 +94,18 @@ def _action(
 
 
 def _says(done: str) -> str:
-    """The notice an action leaves, and the one it leaves sent again once its end held."""
-    again = ALREADY.get(done)
-    if again is None:
-        return f"which says so once (`{done}`)"
-    return f"which says so once (`{done}`; `{again}`: sent again, it held already: nothing changed)"
+    """The notice an action leaves: its own, sent again once its end held, and (a cancel) a
+    group place's, saying what became of the employer's share."""
+    said = [f"`{done}`"]
+    if done in ALREADY:
+        said.append(f"`{ALREADY[done]}`: sent again, it held already: nothing changed")
+    if done == "cancelled":
+        refunded, kept = GROUP_PLACE_CANCELLED
+        said.append(
+            f"`{refunded}`, `{kept}`: a group place given up (its manager erased), its share "
+            "refunded to the employer or kept"
+        )
+    return f"which says so once ({'; '.join(said)})"
 
 
 def _course_form() -> dict[str, Any]:
@@ -186,7 +197,7 @@ ACTIONS: tuple[Route, ...] = (
 DONE = tuple(
     sorted(
         {str(action.done) for action in ACTIONS}
-        | {APPROVED_WAITLISTED, *ALREADY.values(), *TRANSFER_NOTICES}
+        | {APPROVED_WAITLISTED, *ALREADY.values(), *GROUP_PLACE_CANCELLED, *TRANSFER_NOTICES}
     )
 )
 
