@@ -2,12 +2,15 @@
 the course's page with the keyboard alone (Tab to the link, Enter), each group and place said
 in words, on to a colleague's application by its link; and a group's unpaid invoice voided
 with its button (the notice in words after it, the seats back, the invoice void at the Stripe
-stand-in); clean to axe-core (WCAG 2.2 AA)."""
+stand-in); a colleague's booking on a place of a group whose manager was erased cancelled
+with its share refunded to the employer; clean to axe-core (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -20,7 +23,7 @@ from tests.e2e.test_group_bookings_over_http import (
     links_emailed,
     pay_invoice,
 )
-from tests.e2e.test_who_pays_over_http import small_course
+from tests.e2e.test_who_pays_over_http import BILLING, small_course
 from tests.support.applications import application_body
 
 pytestmark = pytest.mark.e2e
@@ -115,3 +118,53 @@ def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
         if e["type"] == "invoice.voided" and e["data"]["object"]["id"] == invoice_id
     ]
     assert len(voided) == 1
+
+
+def _paid_group_without_its_manager(stack: RunningStack, course_id: str) -> str:
+    """A group paid by invoice whose first colleague applied through their link, its manager
+    (an address of this test's own) then erased: the colleague's application id."""
+    tag = uuid.uuid4().hex[:8]
+    people = colleagues(tag, 2)
+    manager = f"manager-{tag}@example.org"
+    body = {
+        "manager_name": "Florence Nightingale",
+        "manager_email": manager,
+        "organisation": "St Elsewhere NHS Foundation Trust",
+        "colleagues": people,
+        "consent": True,
+        **BILLING,
+    }
+    booked = stack.post(f"/courses/{course_id}/group-bookings", json=body)
+    assert booked.status_code == 201, booked.text
+    group: dict[str, Any] = booked.json()
+    pay_invoice(stack, group)
+    parts = urlsplit(links_emailed(stack, people[:1])[people[0]["email"]])
+    applied = stack.post(
+        f"{parts.path.removesuffix('/apply')}/applications?{parts.query}",
+        json=application_body(**people[0]),
+    )
+    assert applied.status_code == 201, applied.text
+    admin = {"Authorization": f"Bearer {stack.admin_token}"}
+    erased = stack.delete(f"/admin/people/{manager}", headers=admin)
+    assert erased.status_code == 200, erased.text
+    return str(applied.json()["application_id"])
+
+
+def test_an_organiser_cancels_a_colleagues_group_place_refunding_its_share_to_the_employer(
+    stack: RunningStack, organiser: Page
+) -> None:
+    course_id = small_course(stack, capacity=4)
+    application_id = _paid_group_without_its_manager(stack, course_id)
+    page = signed_in_at(stack, organiser, f"/console/applications/{application_id}")
+    refund = page.get_by_label(
+        "Also refund its £200.00 share to St Elsewhere NHS Foundation Trust through Stripe"
+    )
+    no_violations(page, "63-group-place-cancel")
+    refund.check()
+    page.get_by_role("button", name="Cancel booking").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Cancelled: the group place is given up, and its £200.00 share is being refunded to "
+        "St Elsewhere NHS Foundation Trust through Stripe."
+    )
+    expect(page.locator("main")).not_to_contain_text("No money had been paid")
+    no_violations(page, "64-group-place-cancelled")

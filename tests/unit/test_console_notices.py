@@ -12,8 +12,14 @@ import pytest
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.money import Money
 from booking.domain.transfer_record import PendingMove, WaitingMove
-from booking.handlers.console_notices import DONE_WORDS, NOT_EMAILED_SUPPRESSED, done_notice
-from booking.handlers.routes.console import DONE
+from booking.handlers.console_notices import (
+    DONE_WORDS,
+    NOT_EMAILED_SUPPRESSED,
+    done_notice,
+    notice_of,
+)
+from booking.handlers.routes.console import ALREADY, DONE
+from booking.services.acted import Acted
 from tests.support.applications import an_application
 
 S = ApplicationStatus
@@ -150,3 +156,21 @@ def test_a_notice_of_what_was_done_is_said_whatever_came_after() -> None:
     cancelled = an_application(S.CANCELLED, at=AT)
     assert done_notice("approved", cancelled, "gbp") == _words("approved")
     assert done_notice("no-such-notice", cancelled, "gbp") == ""
+
+
+@pytest.mark.parametrize("done", sorted(ALREADY))
+def test_an_action_that_changed_nothing_says_so_and_claims_no_email(done: str) -> None:
+    application = an_application(S.CANCELLED, at=NOW)
+    assert notice_of(done, Acted(application, changed=True)) == done
+    again = notice_of(done, Acted(application, changed=False))
+    assert again == ALREADY[done]
+    said = done_notice(again, application, "gbp")
+    assert "Nothing changed this time" in said
+    assert not _claims_an_email(said), said
+
+
+def test_an_approval_on_a_full_course_says_it_waits() -> None:
+    waiting = Acted(an_application(S.WAITLISTED, at=NOW), changed=True)
+    offered = Acted(an_application(S.AWAITING_PAYMENT, at=NOW), changed=True)
+    assert notice_of("approved", waiting) == "approved_waitlisted"
+    assert notice_of("approved", offered) == "approved"

@@ -523,7 +523,7 @@ def test_a_cancelled_second_booking_keeps_the_follow_ups_only_for_a_completer_of
     # Its confirmation went (a cancellation takes out only what was put in the calendar).
     sent = EmailJob.about(EmailKind.BOOKING_CONFIRMED, second, "c2")
     repo(ports).finish_email(sent.job_id, "sent", clock.now)
-    cancelled = lifecycle.cancel(ports, second, refund=False)
+    cancelled = lifecycle.cancel(ports, second, refund=False).application
     job = next(
         j
         for j in repo(ports).written_emails

@@ -180,7 +180,7 @@ def test_approval_offers_a_place_and_decline_sends_the_organisers_words(ports: P
     assert lifecycle.approve(ports, first.application_id).status is S.OFFERED
     assert lifecycle.approve(ports, second.application_id).status is S.WAITLISTED  # full
     third = applications.submit_application(ports, "c2", answers("p2@example.org"))
-    declined = lifecycle.decline(ports, third.application_id, "Not this time")
+    declined = lifecycle.decline(ports, third.application_id, "Not this time").application
     assert (declined.status, declined.decline_note) == (S.DECLINED, "Not this time")
 
 
@@ -189,7 +189,7 @@ def test_cancelling_with_a_refund_refunds_first_and_offers_the_seat(ports: Ports
     booked = applications.submit_application(ports, "c1", answers("p0@example.org"))
     paid(ports, booked.application_id)
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
-    cancelled = lifecycle.cancel(ports, booked.application_id, refund=True)
+    cancelled = lifecycle.cancel(ports, booked.application_id, refund=True).application
     assert cancelled.status is S.CANCELLED
     assert list(gateway(ports).refunds) == [f"cancel-{booked.application_id}"]
     assert repo(ports).applications[waiting.application_id].status is S.OFFERED

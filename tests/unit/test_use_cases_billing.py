@@ -240,7 +240,7 @@ def test_organisers_resend_and_void_the_open_invoice(ports: Ports) -> None:
     invoicing.resend_invoice(ports, view.application_id)
     [invoice] = gateway(ports).invoices.values()
     assert invoice.sends == 2
-    voided = invoicing.void_by_organiser(ports, view.application_id)
+    voided = invoicing.void_by_organiser(ports, view.application_id).application
     assert (voided.status, voided.status_reason) == (S.EXPIRED, "invoice_voided")
     assert invoice.status == "void"
     with pytest.raises(Conflict) as refused:
@@ -388,7 +388,7 @@ def test_an_invoice_with_a_code_asks_for_the_discounted_amount(ports: Ports) -> 
 
 def test_a_fully_funded_place_is_confirmed_without_any_payment(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", answers())
-    funded = bursaries.grant_bursary(ports, view.application_id, 20000)
+    funded = bursaries.grant_bursary(ports, view.application_id, 20000).application
 
     assert funded.status is S.CONFIRMED
     assert (funded.amount_paid, funded.bursary) == (0, 20000)
@@ -411,10 +411,10 @@ def test_a_fully_funded_place_is_confirmed_without_any_payment(ports: Ports) -> 
     )
     assert gateway(ports).refunds
     assert repo(ports).applications[view.application_id].status is S.CONFIRMED
-    # Asking again changes nothing.
-    assert bursaries.grant_bursary(ports, view.application_id, 20000).version == (
-        repo(ports).applications[view.application_id].version
-    )
+    # Asking again changes nothing, and says so.
+    again = bursaries.grant_bursary(ports, view.application_id, 20000)
+    assert not again.changed
+    assert again.application.version == repo(ports).applications[view.application_id].version
 
 
 def test_a_funded_place_needs_a_free_seat(ports: Ports) -> None:
@@ -436,7 +436,7 @@ def test_a_bursary_is_a_whole_number_of_pence_up_to_the_price(ports: Ports, amou
 
 def test_a_part_funded_place_pays_the_rest_by_a_new_checkout(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", answers())
-    part = bursaries.grant_bursary(ports, view.application_id, 5000)
+    part = bursaries.grant_bursary(ports, view.application_id, 5000).application
     assert part.status is S.AWAITING_PAYMENT
     assert part.checkout is None
     assert part.seat_held
@@ -452,7 +452,7 @@ def test_a_part_funded_invoice_is_replaced_by_one_for_the_rest(ports: Ports) -> 
     first_invoice = repo(ports).applications[view.application_id].invoice
     assert first_invoice is not None
 
-    part = bursaries.grant_bursary(ports, view.application_id, 5000)
+    part = bursaries.grant_bursary(ports, view.application_id, 5000).application
 
     assert part.status is S.AWAITING_INVOICE_PAYMENT
     assert part.invoice is not None
@@ -563,7 +563,7 @@ def test_a_funded_booking_cancelled_is_a_booking_cancelled_with_nothing_owed(
     assert "nothing for you to pay" in confirmed.text
     assert [a.filename for a in confirmed.attachments] == ["invite.ics"]
 
-    cancelled = lifecycle.cancel(ports, view.application_id, refund=True)
+    cancelled = lifecycle.cancel(ports, view.application_id, refund=True).application
     # Nothing was paid, so no refund is promised.
     assert (cancelled.status, cancelled.status_reason) == (S.CANCELLED, None)
     assert cancelled.was_booked
@@ -609,7 +609,7 @@ def test_a_code_and_a_bursary_that_leave_nothing_confirm_an_invoice_booking_in_o
     assert view.status == "awaiting_invoice_payment"
     [(invoice_id, invoice)] = gateway(ports).invoices.items()
     assert invoice.amount_due == 5000
-    funded = bursaries.grant_bursary(ports, view.application_id, 10000)
+    funded = bursaries.grant_bursary(ports, view.application_id, 10000).application
     # £200 less a £100 bursary leaves £100; the £150 code takes all of it.
     assert (funded.status, funded.status_reason) == (S.CONFIRMED, "nothing_to_pay")
     assert invoice.status == "void"

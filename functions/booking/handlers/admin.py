@@ -40,6 +40,7 @@ from booking.services import (
     transfers,
     waiting_moves,
 )
+from booking.services.acted import Acted, acted
 from booking.services.applications import view_of
 
 logger = Logger(service="booking-admin")
@@ -148,7 +149,7 @@ def get_application(application_id: str) -> Response[str]:
 
 # -- actions on one application ---------------------------------------------------------------
 
-Act = Callable[[str], Application]
+Act = Callable[[str], Application | Acted]
 
 
 def action(operation_id: str) -> Callable[[Act], Act]:
@@ -158,8 +159,8 @@ def action(operation_id: str) -> Callable[[Act], Act]:
 
     def bind(act: Act) -> Act:
         def answer(application_id: str) -> Response[str]:
-            done = act(console.application_id_for(ports(), application_id))
-            return http.json_response(200, _application_json(done))
+            done = acted(act(console.application_id_for(ports(), application_id)))
+            return http.json_response(200, _application_json(done.application))
 
         served(operation_id)(answer)
         return act
@@ -171,17 +172,17 @@ serve_each(action, console=False)
 
 
 @action("grantBursary")
-def grant_bursary(application_id: str) -> Application:
+def grant_bursary(application_id: str) -> Acted:
     return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
 
 
 @action("decline")
-def decline(application_id: str) -> Application:
+def decline(application_id: str) -> Acted:
     return lifecycle.decline(ports(), application_id, _body().get("message"))
 
 
 @action("cancel")
-def cancel(application_id: str) -> Application:
+def cancel(application_id: str) -> Acted:
     refund = _body().get("refund", False)
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.services import invoicing, lifecycle, organisers
+from booking.services.acted import Acted
 from booking.services.ports import Ports
 
 
@@ -18,9 +19,9 @@ from booking.services.ports import Ports
 class IdOnlyAction:
     api_operation: str
     console_operation: str
-    use_case: Callable[[Ports, str], Application]
+    use_case: Callable[[Ports, str], Application | Acted]
 
-    def act(self, application_id: str) -> Application:
+    def act(self, application_id: str) -> Application | Acted:
         return self.use_case(ports(), application_id)
 
 
@@ -33,7 +34,9 @@ ID_ONLY_ACTIONS = (
 
 
 def serve_each(
-    action: Callable[[str], Callable[[Callable[[str], Application]], object]], *, console: bool
+    action: Callable[[str], Callable[[Callable[[str], Application | Acted]], object]],
+    *,
+    console: bool,
 ) -> None:
     """Serve every id-only action through a surface's ``action`` helper (by its operation id
     there: the console's or the organiser API's)."""

@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application
 from booking.domain.errors import (
     BookingError,
     Conflict,
@@ -67,6 +67,7 @@ from booking.handlers.console_app import (
     typed_value,
 )
 from booking.handlers.console_course_form import course_form_page
+from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
     cookie_value,
@@ -75,7 +76,6 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, methods_for
-from booking.handlers.routes.console import APPROVED, APPROVED_WAITLISTED
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
     bursaries,
@@ -86,6 +86,7 @@ from booking.services import (
     organisers,
     people,
 )
+from booking.services.acted import Acted, acted
 
 # -- signing in and out ---------------------------------------------------------------------------
 
@@ -204,7 +205,7 @@ def application(application_id: str) -> Response[str]:
 
 # -- actions -------------------------------------------------------------------------------------
 
-Action = Callable[[str], object]
+Action = Callable[[str], Application | Acted]
 
 
 def action(operation_id: str) -> Callable[[Action], Action]:
@@ -221,20 +222,13 @@ def action(operation_id: str) -> Callable[[Action], Action]:
                 after = act(application_id)
             except (Conflict, InvalidInput, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
-            said = _said(str(done), after)
+            said = notice_of(str(done), acted(after))
             return after_action(f"/console/applications/{quote(application_id)}", said)
 
         served(operation_id)(answer)
         return act
 
     return bind
-
-
-def _said(done: str, after: object) -> str:
-    """The notice for what the action did, from the application it left: an approval on a
-    full course put the applicant on the waiting list, and the page says so."""
-    waits = isinstance(after, Application) and after.status is ApplicationStatus.WAITLISTED
-    return APPROVED_WAITLISTED if done == APPROVED and waits else done
 
 
 def _refused(application_id: str, error: BookingError) -> Response[str]:
@@ -253,17 +247,17 @@ serve_each(action, console=True)
 
 
 @action("consoleDecline")
-def decline(application_id: str) -> object:
+def decline(application_id: str) -> Acted:
     return lifecycle.decline(ports(), application_id, typed_value("message") or None)
 
 
 @action("consoleCancel")
-def cancel(application_id: str) -> object:
+def cancel(application_id: str) -> Acted:
     return lifecycle.cancel(ports(), application_id, refund=typed_value("refund") == "on")
 
 
 @action("consoleGrantBursary")
-def bursary(application_id: str) -> object:
+def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     return bursaries.grant_bursary(ports(), application_id, amount)

@@ -16,8 +16,16 @@ from collections.abc import Callable
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.wording import money_words, refunded_earlier_words
+from booking.handlers.routes.console import (
+    ALREADY,
+    APPROVED,
+    APPROVED_WAITLISTED,
+    GROUP_PLACE_CANCELLED,
+)
+from booking.services.acted import Acted
 
 _EMAILED = "The applicant has been emailed."
+_NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
 NOT_EMAILED_SUPPRESSED = (
     "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
     "none are sent to it."
@@ -34,10 +42,30 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "declined": ("Declined.", _EMAILED),
     # Said from where the application then stands: whether money is going back (_cancelled).
     "cancelled": ("Cancelled.", _EMAILED),
+    # A group place given up by the organisers (its manager erased): the employer paid for it,
+    # not the colleague, so the notice says what became of the employer's share.
+    "cancelled_group_refunded": (
+        "Cancelled: the group place is given up, and its share of the employer's payment is "
+        "being refunded to them through Stripe.",
+        _EMAILED,
+    ),
+    "cancelled_group_kept": (
+        "Cancelled: the group place is given up, and its share of the employer's payment is "
+        "kept (nothing was refunded).",
+        _EMAILED,
+    ),
     "resent": ("", "The confirmation is on its way to the applicant again."),
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
     "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
+    # The same action sent again (two tabs, a form resubmitted), its end holding already.
+    "cancelled_already": (f"It was cancelled already. {_NOTHING_AGAIN}", ""),
+    "declined_already": (f"It was declined already. {_NOTHING_AGAIN}", ""),
+    "funded_already": (f"That bursary was granted already. {_NOTHING_AGAIN}", ""),
+    "invoice_voided_already": (
+        "The invoice was voided already, and its place gone back. Nothing changed this time.",
+        "",
+    ),
     "moved": (
         "Moved to the other cohort.",
         "The person has been emailed with the calendar update.",
@@ -82,8 +110,26 @@ _TRUE_WHILE: dict[str, Callable[[Application], bool]] = {
 }
 
 
+def notice_of(done: str, outcome: Acted) -> str:
+    """The notice for what this request's use case did (``outcome``), never for the action's
+    name alone: a repeat that changed nothing says so; an approval on a full course put the
+    applicant on the waiting list, and says that."""
+    if not outcome.changed:
+        return ALREADY.get(done, done)
+    if outcome.employer_refund is not None:
+        refunded, kept = GROUP_PLACE_CANCELLED
+        return refunded if outcome.employer_refund > 0 else kept
+    waits = outcome.application.status is ApplicationStatus.WAITLISTED
+    return APPROVED_WAITLISTED if done == APPROVED and waits else done
+
+
 def done_notice(
-    done: str, application: Application, currency: str, *, suppressed: bool = False
+    done: str,
+    application: Application,
+    currency: str,
+    *,
+    suppressed: bool = False,
+    employer: tuple[str, int] = ("", 0),
 ) -> str:
     """What the action just taken did, said from where the application now stands: a
     cancellation says whether money is going back; nobody is said to have been emailed who
@@ -98,12 +144,29 @@ def done_notice(
         ApplicationStatus.REFUNDED,
     ):
         did = _cancelled(application, currency)
+    elif done in GROUP_PLACE_CANCELLED and employer[0]:
+        did = _group_place_cancelled(done, employer, currency)
     refusal = nobody_to_tell(application)
     if told and refusal is not None:
         told = f"Nobody was emailed: {refusal.message}."
     elif told and suppressed:
         told = NOT_EMAILED_SUPPRESSED
     return " ".join(part for part in (did, told) if part)
+
+
+def _group_place_cancelled(done: str, employer: tuple[str, int], currency: str) -> str:
+    """A group place given up, with what became of the employer's (``organisation``) share:
+    the ``refunded`` amount, or kept."""
+    organisation, refunded = employer
+    if done == "cancelled_group_refunded" and refunded:
+        return (
+            f"Cancelled: the group place is given up, and its {money_words(refunded, currency)} "
+            f"share is being refunded to {organisation} through Stripe."
+        )
+    return (
+        f"Cancelled: the group place is given up, and its share of {organisation}'s payment is "
+        "kept (nothing was refunded)."
+    )
 
 
 def _cancelled(application: Application, currency: str) -> str:

@@ -296,6 +296,28 @@ def _waiting_move_facts(
     }
 
 
+def _refund_label(detail: ApplicationDetail, currency: str) -> str:
+    """The Cancel form's refund choice ("" when nothing would go back): the applicant's
+    payment, or a group place's share of the employer's (its manager erased)."""
+    if not detail.refundable:
+        return ""
+    amount = money_words(detail.refundable, currency)
+    if detail.refund_to:
+        return f"Also refund its {amount} share to {detail.refund_to} through Stripe"
+    return f"Also refund {amount} through Stripe"
+
+
+def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
+    """What the action that led here did, said from the application as it now stands."""
+    return done_notice(
+        done,
+        detail.application,
+        currency,
+        suppressed=detail.address_suppressed,
+        employer=(detail.refund_to, detail.employer_refunded),
+    )
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -346,9 +368,9 @@ def application_page(
         # Why the page offers nothing that would tell the person ("" when it may).
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         group_place_note=detail.group_place_note,
-        refundable=money_words(detail.refundable, currency) if detail.refundable else "",
+        refund_label=_refund_label(detail, currency),
         offer_hours=definition.offer_valid_hours,
-        done=done_notice(done, application, currency, suppressed=detail.address_suppressed),
+        done=_notice(detail, done, currency),
         problem=problem,
         values=values or {},
         errors=errors or {},

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.settlement import BursaryGranted
+from booking.services.acted import Acted
 from booking.services.concurrency import load_application
 from booking.services.ports import Ports
 from booking.services.settle import settle_money
@@ -23,7 +23,9 @@ from booking.services.settle import settle_money
 logger = Logger(child=True)
 
 
-def grant_bursary(ports: Ports, application_id: str, amount: object) -> Application:
+def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
+    """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
+    False) and nobody is emailed again."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -45,4 +47,4 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Applicat
         "bursary granted",
         extra={"application_id": application_id, "outcome": settled.settlement.reason},
     )
-    return settled.saved
+    return Acted(settled.saved, changed=settled.changed)

@@ -21,8 +21,10 @@ from booking.domain.course_money import (
     course_money,
     paid_by_group_words,
 )
+from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
+    GroupBooking,
     fills_a_group_place,
     organisers_give_it_up,
     the_place_is_the_groups,
@@ -189,6 +191,11 @@ class ApplicationDetail:
     # approve, decline, cancel, resend, bursary, resend_invoice, void_invoice: what fits now
     actions: frozenset[str]
     refundable: int  # what a cancellation with refund would give back, minor units
+    # A booking on a group place: the employer that paid for it (its organisation), to whom the
+    # refundable (its share) goes when the organisers give it up (its manager erased); and
+    # what was refunded to them for the place.
+    refund_to: str = ""
+    employer_refunded: int = 0
     # A colleague filling a group's place: "Paid by the group booking (...)", said where
     # their own payment (none) would be; "" for anyone else.
     paid_by_group: str = ""
@@ -264,7 +271,11 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             wait_ended=bool(wait_ended),
             manager_erased=organisers_give_it_up(application, group),
         ),
-        refundable=owed if owed > 0 and application.payment_intent else 0,
+        refundable=_employer_share(application, group)
+        if organisers_give_it_up(application, group)
+        else (owed if owed > 0 and application.payment_intent else 0),
+        refund_to=group.organisation if group is not None and ref is not None else "",
+        employer_refunded=_employer_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
         group_place_note=the_place_is_the_groups(group.organisation if group else "")
         if fills_a_group_place(application) and not organisers_give_it_up(application, group)
@@ -274,6 +285,17 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         address_suppressed=not application.is_erased
         and ports.repository.is_suppressed(application.answers.email),
     )
+
+
+def _employer_share(
+    application: Application, group: GroupBooking | None, *, refunded: bool = False
+) -> int:
+    """The share of the employer's payment for the group place ``application`` holds: what
+    giving it up would refund now, or (``refunded``) what was refunded for it."""
+    ref = application.group_place
+    if ref is None or group is None:
+        return 0
+    return (share_refunded if refunded else share_refundable)(group, ref.place)
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:

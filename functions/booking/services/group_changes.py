@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
@@ -25,7 +26,6 @@ from booking.domain.groups import (
     refuse_once_started,
     refuse_unless_open,
     refuse_unless_substitutable,
-    share_of_place,
 )
 from booking.domain.validation import parse
 from booking.services.access import existing_course
@@ -166,8 +166,8 @@ def give_up(
             withdraw_application(ports, holder, reason)
         refunds = dict(current.refunds)
         refund_id = place.refund_id
-        share = share_of_place(current)
-        if refund_share and current.payment_intent and share > 0 and refund_id is None:
+        share = share_refundable(current, number)
+        if refund_share and share > 0 and current.payment_intent:
             made = refund(
                 ports,
                 Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
@@ -195,10 +195,11 @@ def give_up(
     return retried(release, group_reader(ports, group.group_id), first=group)
 
 
-def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund: bool) -> None:
+def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund: bool) -> int:
     """The organisers cancel the colleague's booking on place ``number`` of a paid group whose
     manager was erased (nobody else can): the place is given up as the manager would give it
-    up, its share refunded to the employer when ``refund``, its seat to the waiting list."""
+    up, its share refunded to the employer when ``refund``, its seat to the waiting list.
+    What was refunded to the employer for the place (0: its share kept)."""
     saved = give_up(
         ports,
         group,
@@ -209,6 +210,7 @@ def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund
     )
     logger.info("group place given up by the organisers", extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
+    return share_refunded(saved, number)
 
 
 # -- a place given up before the group paid ------------------------------------------------

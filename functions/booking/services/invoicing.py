@@ -31,6 +31,7 @@ from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
 from booking.services.access import authorised, refuse_unless_payable
+from booking.services.acted import Acted
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.invoice_requests import (
     invoice_due,
@@ -188,9 +189,10 @@ def release_lapsed_invoice(ports: Ports, application_id: str, now: datetime) -> 
 # -- organisers ----------------------------------------------------------------------------
 
 
-def void_by_organiser(ports: Ports, application_id: str) -> Application:
+def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     """Void the open invoice at Stripe (refused if it was paid), then let the place go, as
-    Stripe's own ``invoice.voided`` would: one decision for both."""
+    Stripe's own ``invoice.voided`` would: one decision for both (its event applied first:
+    nothing changes, ``changed`` False)."""
     application = load_application(ports, application_id)
     invoice = application.invoice
     if invoice is None or not application.has_open_invoice():
@@ -205,7 +207,8 @@ def void_by_organiser(ports: Ports, application_id: str) -> Application:
         invoice_id=invoice.invoice_id,
         application_id=application_id,
     )
-    return settle_money(ports, application_id, voided, first=application).saved
+    settled = settle_money(ports, application_id, voided, first=application)
+    return Acted(settled.saved, changed=settled.changed)
 
 
 def resend_invoice(ports: Ports, application_id: str) -> Application:

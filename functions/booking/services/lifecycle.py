@@ -23,6 +23,7 @@ from booking.domain.settlement import Cancellation
 from booking.domain.validation import parse_value
 from booking.domain.waiting_moves import wait_over
 from booking.domain.wording import status_named
+from booking.services.acted import Acted
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
     concurrent_update,
@@ -74,13 +75,14 @@ def approve(ports: Ports, application_id: str) -> Application:
     return retried(attempt, lambda: _load(ports, application_id))
 
 
-def decline(ports: Ports, application_id: str, message: object = None) -> Application:
-    """Decline an application; ``message`` (else the course's decline message) is emailed."""
+def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
+    """Decline an application; ``message`` (else the course's decline message) is emailed.
+    Declined already: nothing changes, nobody is emailed again."""
     # A message to the applicant is free text like an answer: as long, as plain.
     note = parse_value(OptionalLongText, message or "", "message", "the message needs attention")
     application = _load(ports, application_id)
     if application.status is S.DECLINED:
-        return application
+        return Acted(application, changed=False)
     if application.status is not S.PENDING_REVIEW:
         raise Conflict(
             f"only applications awaiting review can be declined; this one is "
@@ -93,7 +95,7 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Applic
         EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
     )
     try:
-        return ports.repository.save(declined, application)
+        return Acted(ports.repository.save(declined, application), changed=True)
     except StaleWrite as exc:
         raise concurrent_update() from exc
 
@@ -101,14 +103,14 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Applic
 # -- cancellation --------------------------------------------------------------------------
 
 
-def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
+def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
     is recorded; an open checkout is detached in the same write and only then expired, an
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
-    gives the place up."""
+    gives the place up. Ended already: nothing changes (``changed`` False)."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation = ""
     if application is not None and application.group_place is not None:
@@ -117,11 +119,12 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Application:
         if group is not None and organisers_give_it_up(application, group):
             # Nobody holds the manager's link any more: the organisers give the place up.
             place = application.group_place.place
-            organisers_give_up(ports, group, place, refund=refund)
-            return load_application(ports, application_id)
+            back = organisers_give_up(ports, group, place, refund=refund)
+            return Acted(load_application(ports, application_id), True, employer_refund=back)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(refund=refund, group_organisation=organisation)
-    return settle_money(ports, application_id, cancellation, first=application).saved
+    settled = settle_money(ports, application_id, cancellation, first=application)
+    return Acted(settled.saved, changed=settled.changed)
 
 
 # -- the scheduled sweep's due applications (``services.sweep``) ------------------------

@@ -63,6 +63,10 @@ class Settled:
     settlement: Settlement
     before: Application
     saved: Application  # as stored now (``before`` when nothing was written)
+    # Whether this request changed anything: False when its end held already and nothing was
+    # asked of Stripe or written (a repeat). A refund asked before a save that then lost to
+    # that refund's own event (which ended the booking) is this request's change.
+    changed: bool = True
 
 
 def settle_money(
@@ -80,9 +84,13 @@ def settle_money(
         # application stored before prices were recorded its price.
         course = course_of(ports, first or load_application(ports, application_id))
 
+    asked_of_stripe: list[bool] = []
+
     def attempt(application: Application) -> Settled:
         situation = _situation(ports, application, course)
         decided = settle(application, fact, situation)
+        if decided.application is not None and decided.before_save:
+            asked_of_stripe.append(True)
         try:
             return _carry_out(ports, course, application, decided)
         except (CourseFull, AlreadyApplied):
@@ -91,12 +99,14 @@ def settle_money(
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
             return _carry_out(ports, course, application, again)
 
-    return retried(
+    settled = retried(
         attempt,
         lambda: load_application(ports, application_id),
         first=first if first is not None else UNREAD,
         exhausted=exhausted,
     )
+    changed = settled.settlement.application is not None or bool(asked_of_stripe)
+    return dataclasses.replace(settled, changed=changed)
 
 
 def _situation(ports: Ports, application: Application, course: Course | None) -> Situation:

@@ -48,6 +48,20 @@ _NO_PERSON = page("No data is held about this email address")
 _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
 
 
+# An action sent again (two tabs, a form resubmitted) whose end held already changed nothing:
+# its notice says so, in place of the action's own.
+ALREADY = {
+    "cancelled": "cancelled_already",
+    "declined": "declined_already",
+    "funded": "funded_already",
+    "invoice_voided": "invoice_voided_already",
+}
+
+# A colleague's booking on a group place cancelled by the organisers (its manager erased): the
+# notice says what became of the employer's share of the payment for the place.
+GROUP_PLACE_CANCELLED = ("cancelled_group_refunded", "cancelled_group_kept")
+
+
 def _action(
     path: str,
     operation_id: str,
@@ -67,9 +81,7 @@ def _action(
         operation_id,
         summary,
         {
-            "303": see_other(
-                f"Done: to the application's page, which says so once (`{done}`)", notice=True
-            ),
+            "303": see_other(f"Done: to the application's page, {_says(done)}", notice=True),
             "404": _NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
             **(mistakes if typed else {}),
@@ -79,6 +91,21 @@ def _action(
         tags=TAGS,
         done=done,
     )
+
+
+def _says(done: str) -> str:
+    """The notice an action leaves: its own, sent again once its end held, and (a cancel) a
+    group place's, saying what became of the employer's share."""
+    said = [f"`{done}`"]
+    if done in ALREADY:
+        said.append(f"`{ALREADY[done]}`: sent again, it held already: nothing changed")
+    if done == "cancelled":
+        refunded, kept = GROUP_PLACE_CANCELLED
+        said.append(
+            f"`{refunded}`, `{kept}`: a group place given up (its manager erased), its share "
+            "refunded to the employer or kept"
+        )
+    return f"which says so once ({'; '.join(said)})"
 
 
 def _course_form() -> dict[str, Any]:
@@ -168,7 +195,10 @@ ACTIONS: tuple[Route, ...] = (
 # Every notice the application's page may say once after an action (each has its words in
 # ``handlers/console_notices.py``).
 DONE = tuple(
-    sorted({str(action.done) for action in ACTIONS} | {APPROVED_WAITLISTED, *TRANSFER_NOTICES})
+    sorted(
+        {str(action.done) for action in ACTIONS}
+        | {APPROVED_WAITLISTED, *ALREADY.values(), *GROUP_PLACE_CANCELLED, *TRANSFER_NOTICES}
+    )
 )
 
 PAGES: tuple[Route, ...] = (

@@ -1,0 +1,74 @@
+"""Once a group's manager is erased, the organisers cancel a colleague's booking on one of its
+places from the console as from the API (``{"refund": true}``) and the CLI (``--refund``): the
+Cancel form offers to refund the place's share to the employer, and its notice says what became
+of the employer's money (refunded or kept), never the colleague's (who paid nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.domain.groups import GroupBooking
+from booking.domain.wording import money_words
+from tests.integration.test_group_bookings import COLLEAGUES, colleague_applies, paid_group
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.system import System
+
+EMPLOYER = "St Elsewhere NHS Trust"
+
+
+def _manager_erased(system: System) -> tuple[dict[str, Any], str]:
+    """A paid group whose first colleague booked through their link, its manager then erased:
+    the group, and the colleague's application page."""
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    colleague_applies(system, group)
+    assert system.admin("DELETE", "/people/florence@example.org").status == 200
+    system.deliver_emails()
+    [colleague] = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])
+    return group, f"/console/applications/{colleague.application_id}"
+
+
+def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
+    found = system.ports.groups.get_group(group["group_id"])
+    assert found is not None
+    return found
+
+
+def _cancelled(browser: ConsoleBrowser, path: str, **form: str) -> str:
+    reply = browser.act(f"{path}/cancel", **form)
+    assert reply.status == 303, reply.body
+    return browser.words(reply.headers["location"])
+
+
+def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group, path = _manager_erased(system)
+    browser = signed_in(system)
+    share = money_words(_stored(system, group).price.amount, "gbp")
+    assert f"Also refund its {share} share to {EMPLOYER} through Stripe" in browser.words(path)
+    said = _cancelled(browser, path, refund="on")
+    after = _stored(system, group)
+    assert after.places[0].released
+    assert after.amount_refunded == after.price.amount  # the place's share, back to the employer
+    assert (
+        f"Cancelled: the group place is given up, and its {share} share is being refunded to "
+        f"{EMPLOYER} through Stripe. The applicant has been emailed."
+    ) in said
+    assert "No money had been paid" not in said
+
+
+def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    group, path = _manager_erased(system)
+    said = _cancelled(signed_in(system), path)
+    after = _stored(system, group)
+    assert after.places[0].released
+    assert after.amount_refunded == 0
+    assert (
+        f"Cancelled: the group place is given up, and its share of {EMPLOYER}'s payment is "
+        "kept (nothing was refunded)."
+    ) in said
+    assert "No money had been paid" not in said
