@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from booking.domain.application import ERASED, ERASED_EMAIL
 from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_in
+from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import lapse_told
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed
@@ -25,8 +28,9 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
     forgotten: list[GroupErased] = []
     for found in ports.groups.groups_of_person(email):
         before = found
+        checkout = _expire_erased_managers_checkout(ports, found, address)
         saved = retried(
-            lambda current: _forget(ports, current, address),
+            partial(_forget, ports, address=address, checkout_expired=checkout is True),
             group_reader(ports, found.group_id),
             first=found,
         )
@@ -37,21 +41,52 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
             offer_free_places(ports, saved.course_id)
         ports.groups.forget_group_person(email, found.group_id)
         roles = roles_in(before, address)
+        # The card checkout expired at Stripe ended the booking (here, or by its event first).
+        expired = checkout is True and saved.status is GroupStatus.LAPSED
+        if expired and not voided:
+            offer_free_places(ports, saved.course_id)
         forgotten.append(
             GroupErased(
                 found.group_id,
                 found.course_id,
                 roles,
                 invoice_voided=voided,
-                seats_released=before.seats_held if voided else 0,
+                checkout_expired=expired,
+                paid_meanwhile=checkout is False,
+                seats_released=before.seats_held if voided or expired else 0,
                 manager_told=voided and MANAGER not in roles,
             )
         )
     return forgotten
 
 
-def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
-    """``current`` saved without ``address`` in it (as it was, when it no longer names them)."""
+def _expire_erased_managers_checkout(
+    ports: Ports, group: GroupBooking, address: str
+) -> bool | None:
+    """A card booking whose manager is erased before it is paid: its open checkout, which
+    carries their address, is expired at Stripe first, so nobody can pay it afterwards (as
+    for one person erased while paying). True: expired (or unknown to Stripe: nothing can
+    pay it), so the booking ends; False: Stripe says it was paid meanwhile, so the booking
+    stands (its payment's event confirms it) and only the person's data goes; None: no
+    checkout of theirs was open."""
+    if (
+        group.status is not GroupStatus.AWAITING_PAYMENT
+        or group.checkout is None
+        or group.manager.email.lower() != address
+    ):
+        return None
+    try:
+        return ports.payments.expire_checkout(group.checkout.session_id) != "complete"
+    except Conflict:
+        return True  # Stripe cannot find or expire it: it cannot be paid either
+
+
+def _forget(
+    ports: Ports, current: GroupBooking, address: str, *, checkout_expired: bool = False
+) -> GroupBooking:
+    """``current`` saved without ``address`` in it (as it was, when it no longer names them);
+    ``checkout_expired``: its checkout was expired at Stripe for this erasure, so a booking
+    still awaiting its card payment ends."""
     now = ports.clock()
     blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
     changed = current
@@ -86,7 +121,22 @@ def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
         changed = lapsed(changed, now, GroupEnding.PERSON_ERASED)
         if not manager_erased:
             changed = lapse_told(changed)
+    elif checkout_expired:
+        changed = _ended_by_erasure(changed, current, now)
     return ports.groups.save_group(changed, current)
+
+
+def _ended_by_erasure(changed: GroupBooking, current: GroupBooking, now: datetime) -> GroupBooking:
+    """``changed`` (its manager erased) ended because this erasure expired its checkout:
+    lapsed now, or, when the expiry's event came first, its ending said as the erasure's (the
+    expiry was the erasure's step). Nobody is left to pay or to be told."""
+    if current.status is GroupStatus.AWAITING_PAYMENT:
+        return lapsed(changed, now, GroupEnding.PERSON_ERASED)
+    if current.status is GroupStatus.LAPSED and (
+        current.ended_because is GroupEnding.CHECKOUT_EXPIRED
+    ):
+        return changed.model_copy(update={"ended_because": GroupEnding.PERSON_ERASED})
+    return changed
 
 
 def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
