@@ -5,6 +5,8 @@ stores, the fake and the DynamoDB adapter on moto, keep the same promises."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from booking.adapters.dynamodb import DynamoRepository
@@ -14,6 +16,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import AlreadyApplied, ColleagueEnrolled
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, lapsed, paid
+from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_group_store_contract import naming, seats, stores
 from tests.contract.test_repository_contract import NOW, application, definition
@@ -166,6 +169,32 @@ def test_an_erased_colleagues_claim_goes_back(stores: Stores) -> None:
     forgotten = held.with_place(held.places[0].model_copy(update={"colleague": blank}), NOW)
     groups.save_group(forgotten, held)
     repository.save(_own("a1", "p1@example.org"), None)  # type: ignore[arg-type]
+
+
+def test_an_erased_booking_gives_its_claims_back_and_never_claims_by_the_placeholder(
+    stores: Stores,
+) -> None:
+    """R10-10: erasure blanks the address to the placeholder every erased record carries, so
+    the enrolment is given back by the save that erases (keyed by the address it had), its
+    move's claim too, and an erased booking's later saves claim and give back nothing: an
+    application under the placeholder (made before the forms refused it) cannot block them."""
+    repository, _ = _on_course(stores)
+    move = WaitingMove(to_course_id="c2", asked_at=NOW, ends_at=NOW + timedelta(days=30))
+    booked = repository.save(
+        application("a1", status=S.CONFIRMED, seat_held=True, waiting_move=move), None
+    )
+    other = repository.save(application("a2", email="bo@example.org", status=S.CONFIRMED), None)
+    erased = repository.save(booked.erased(NOW), booked)
+    for course_id in ("c1", "c2"):
+        assert repository.enrolled_application_id(course_id, "ada@example.org") is None
+    repository.save(_own("a3", "ada@example.org", course_id="c2"), None)  # type: ignore[arg-type]
+    squatter = repository.save(_own("a4", ERASED_EMAIL), None)  # type: ignore[arg-type]
+    assert squatter.answers.email == ERASED_EMAIL
+    other = repository.save(other.erased(NOW), other)
+    for gone in (erased, other):  # the organisers' cancel of each erased booking is saved
+        ended = repository.save(gone.moved_to(S.CANCELLED, NOW, seat_held=False), gone)
+        assert ended.status is S.CANCELLED
+    assert repository.enrolled_application_id("c1", ERASED_EMAIL) == "a4"
 
 
 def _saved_before_claims(stores: Stores, new: GroupBooking) -> GroupBooking:

@@ -27,6 +27,13 @@ class UndeliverableAddress(ValueError):
     """The text is not an address the mail service can deliver to; ``str()`` says why."""
 
 
+# Domains no mail is ever delivered to: ``.invalid`` is reserved for that (RFC 6761), and
+# ``invalid.example`` is the domain of the address every erased person's record carries
+# (``domain.statuses.ERASED_EMAIL``): nobody can be reached there, and an application under it
+# would be taken for an erased person's. Said in words, before the validator's generic refusal.
+RESERVED_DOMAINS = ("invalid", "invalid.example")
+
+
 # Pass as the validation context when reading back what this system stored: every address in
 # it was checked on the way in, so reading a course or an application never pays for the check
 # (nor for importing email-validator, a noticeable share of a function's cold start).
@@ -46,6 +53,12 @@ def deliverable_address(value: str) -> str:
     ``Jo.Smith`` and ``jo.smith`` are the same mailbox. Domains are case-insensitive and
     lower-cased by the validator.
     """
+    domain = value.rpartition("@")[2].strip().rstrip(".").lower()
+    if any(domain == reserved or domain.endswith(f".{reserved}") for reserved in RESERVED_DOMAINS):
+        raise UndeliverableAddress(
+            f"{CANNOT_DELIVER} addresses at {domain}: that name is reserved for addresses "
+            "nobody can be reached at. Please give another address"
+        )
     # Imported on first use: only requests that take an address in need the validator.
     from email_validator import EmailNotValidError, validate_email
 

@@ -29,8 +29,11 @@ if TYPE_CHECKING:  # for types only: an application's save (every mailer's) need
 
 
 def enrolled_on(application: Application | None) -> frozenset[str]:
-    """The courses on which ``application`` holds the person's one place (None: not stored)."""
-    if application is None:
+    """The courses on which ``application`` holds the person's one place (None: not stored).
+    An erased application holds none: the save that erases it gives its claims back (keyed by
+    the address it had), and it never claims again, as an erased group place claims nothing
+    (its address is the placeholder every erased record carries, nobody's key)."""
+    if application is None or application.is_erased:
         return frozenset()
     claimed: set[str] = set()
     if not application.enrolment_ended:

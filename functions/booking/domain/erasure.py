@@ -39,6 +39,8 @@ class GroupErased:
     course_id: str
     roles: tuple[str, ...]
     invoice_voided: bool = False
+    checkout_expired: bool = False  # its unpaid card checkout expired at Stripe: it ended
+    paid_meanwhile: bool = False  # its card checkout was paid before it could be expired
     seats_released: int = 0
     manager_told: bool = False  # the manager (not erased) is emailed that the places went
     invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
@@ -99,6 +101,7 @@ class ErasureReport:
                     "course_id": g.course_id,
                     "as": list(g.roles),
                     "invoice_voided": g.invoice_voided,
+                    "checkout_expired": g.checkout_expired,
                     "seats_released": g.seats_released,
                     "manager_told": g.manager_told,
                     "manager_link_ended": g.link_ended,
@@ -153,6 +156,10 @@ def _group_said(erased: GroupErased) -> str:
         done.append("its open invoice was voided")
     if erased.invoice_paid:
         done.append("its invoice had been paid, so the booking stands")
+    if erased.checkout_expired:
+        done.append("its unpaid card checkout was expired at Stripe, so the booking ended")
+    if erased.paid_meanwhile:
+        done.append("its card checkout had been paid meanwhile, so the booking stands")
     if erased.seats_released:
         done.append(
             f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course"

@@ -52,6 +52,11 @@ ORGANISERS_WORDS = {
     "so its places were released",
 }
 ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
+# A card booking whose manager was erased before paying: there was no invoice to void.
+ORGANISERS_WORDS_ERASED_BY_CARD = (
+    "Ended: its manager was erased before paying, so its card checkout was expired at Stripe "
+    "and its places were released"
+)
 
 # Each reason, as the manager reads it: the headline (their page's status, the email's subject)
 # and why, as the email says it ("The places ... were released for others to book: <why>.").
@@ -83,7 +88,10 @@ MANAGERS_WHY = {
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 
 
-def organisers_words(ending: GroupEnding | None) -> str:
+def organisers_words(ending: GroupEnding | None, *, by_card: bool = False) -> str:
+    """``by_card``: the booking was to be paid by card (it had no invoice)."""
+    if ending is GroupEnding.PERSON_ERASED and by_card:
+        return ORGANISERS_WORDS_ERASED_BY_CARD
     return ORGANISERS_WORDS_UNKNOWN if ending is None else ORGANISERS_WORDS[ending]
 
 

@@ -147,7 +147,7 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
         ending = group.ended_because
         if kept == 0:  # a lapse releases no place: each was given up
             ending = GroupEnding.EVERY_PLACE_GIVEN_UP
-        said = organisers_words(ending)
+        said = organisers_words(ending, by_card=group.invoice is None)
         if group.given_back:
             back = money_words(sum(group.given_back.values()), group.price.currency)
             return f"{said}; a payment it could not take ({back}) was refunded in full"

@@ -298,6 +298,9 @@ class ErasedGroupOut(BaseModel):
         alias="as", description="manager, billing contact, colleague (place N): each it named"
     )
     invoice_voided: bool = Field(description="Its open invoice was voided by the erasure")
+    checkout_expired: bool = Field(
+        description="Its unpaid card checkout was expired at Stripe by the erasure: it ended"
+    )
     seats_released: int = Field(description="How many of its places went back to the course")
     manager_told: bool = Field(description="The manager (not erased) is emailed of its end")
     manager_link_ended: bool = Field(description="The manager was erased: their link is dead")

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -12,11 +14,12 @@ from booking.domain.application import ERASED, ERASED_EMAIL
 from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_in
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
-from booking.domain.groups import Colleague, GroupBooking, GroupStatus, void_asked
+from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
 from booking.services.concurrency import retried
 from booking.services.group_invoice_void import voided_at_our_ask
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
+from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 
@@ -40,23 +43,32 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
 def _forgotten_in(
     ports: Ports, found: GroupBooking, address: str, roles: tuple[str, ...]
 ) -> GroupErased:
-    """``address`` erased from ``found``; the open invoice addressed to them voided at Stripe
-    first, the booking ended only if Stripe voided it (its payment came first: the payment's
-    event confirms the places, and nothing is said voided)."""
+    """``address`` erased from ``found``. What Stripe holds for them is ended there first,
+    and Stripe's answer decides: an unpaid card checkout of an erased manager is expired
+    (``_expire_erased_managers_checkout``) and the open invoice addressed to them voided
+    (``_void_asked``); the booking ends only if Stripe ended what could pay it (paid first:
+    the payment's event confirms the places, and nothing is said ended)."""
+    checkout = _expire_erased_managers_checkout(ports, found, address)
     saved = retried(
-        lambda current: _forget(ports, current, address),
+        partial(_forget, ports, address=address, checkout_expired=checkout is True),
         group_reader(ports, found.group_id),
         first=found,
     )
     held = saved.seats_held
     answer = _void_asked(ports, saved) if MANAGER in roles or BILLING_CONTACT in roles else None
     voided = answer == "void"
+    # The card checkout expired at Stripe ended the booking (here, or by its event first).
+    expired = checkout is True and saved.status is GroupStatus.LAPSED
+    if expired:
+        offer_free_places(ports, saved.course_id)
     return GroupErased(
         found.group_id,
         found.course_id,
         roles,
         invoice_voided=voided,
-        seats_released=held if voided else 0,
+        checkout_expired=expired,
+        paid_meanwhile=checkout is False,
+        seats_released=held if voided else found.seats_held if expired else 0,
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
     )
@@ -89,8 +101,33 @@ def _void_asked(ports: Ports, saved: GroupBooking) -> str | None:
     return answer
 
 
-def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
-    """``current`` saved without ``address`` in it (as it was, when it no longer names them)."""
+def _expire_erased_managers_checkout(
+    ports: Ports, group: GroupBooking, address: str
+) -> bool | None:
+    """A card booking whose manager is erased before it is paid: its open checkout, which
+    carries their address, is expired at Stripe first, so nobody can pay it afterwards (as
+    for one person erased while paying). True: expired (or unknown to Stripe: nothing can
+    pay it), so the booking ends; False: Stripe says it was paid meanwhile, so the booking
+    stands (its payment's event confirms it) and only the person's data goes; None: no
+    checkout of theirs was open."""
+    if (
+        group.status is not GroupStatus.AWAITING_PAYMENT
+        or group.checkout is None
+        or group.manager.email.lower() != address
+    ):
+        return None
+    try:
+        return ports.payments.expire_checkout(group.checkout.session_id) != "complete"
+    except Conflict:
+        return True  # Stripe cannot find or expire it: it cannot be paid either
+
+
+def _forget(
+    ports: Ports, current: GroupBooking, address: str, *, checkout_expired: bool = False
+) -> GroupBooking:
+    """``current`` saved without ``address`` in it (as it was, when it no longer names them);
+    ``checkout_expired``: its checkout was expired at Stripe for this erasure, so a booking
+    still awaiting its card payment ends."""
     now = ports.clock()
     blank = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
     changed = current
@@ -126,7 +163,22 @@ def _forget(ports: Ports, current: GroupBooking, address: str) -> GroupBooking:
         # The open invoice, addressed to someone erased, is to be voided: the ask recorded
         # with the erasure, then made of Stripe (``_void_asked``), whose answer decides.
         changed = void_asked(changed, invoice.invoice_id, now, GroupEnding.PERSON_ERASED)
+    elif checkout_expired:
+        changed = _ended_by_erasure(changed, current, now)
     return ports.groups.save_group(changed, current)
+
+
+def _ended_by_erasure(changed: GroupBooking, current: GroupBooking, now: datetime) -> GroupBooking:
+    """``changed`` (its manager erased) ended because this erasure expired its checkout:
+    lapsed now, or, when the expiry's event came first, its ending said as the erasure's (the
+    expiry was the erasure's step). Nobody is left to pay or to be told."""
+    if current.status is GroupStatus.AWAITING_PAYMENT:
+        return lapsed(changed, now, GroupEnding.PERSON_ERASED)
+    if current.status is GroupStatus.LAPSED and (
+        current.ended_because is GroupEnding.CHECKOUT_EXPIRED
+    ):
+        return changed.model_copy(update={"ended_because": GroupEnding.PERSON_ERASED})
+    return changed
 
 
 def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
