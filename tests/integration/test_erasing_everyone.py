@@ -219,7 +219,10 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     assert after.places[0].released
     assert after.places[0].refund_id is not None  # its share back to the employer
     told = [m for m in system.deliver_emails() if m.to == [COLLEAGUES[0]["email"]]]
-    assert any("The organisers have cancelled" in m.text for m in told)
+    [cancelled_email] = [m for m in told if "The organisers have cancelled" in m.text]
+    for body in (cancelled_email.text, cancelled_email.html):
+        assert body.count("If you think this is a mistake") == 1, body
+        assert "please reply to this email" in body
 
 
 def test_erasing_a_groups_billing_contact_that_ends_it_tells_the_manager(

@@ -48,6 +48,10 @@ SESSION_KINDS = frozenset(
 # Messages about one follow-up event (and no other session).
 ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED})
 
+# Reasons whose words say whom to ask if it is a mistake (the manager who booked the place):
+# the cancellation email then does not add its own "reply to this email" after them.
+MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled"})
+
 REASON_WORDS = {
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
@@ -61,8 +65,7 @@ REASON_WORDS = {
     # The same, by the organisers, once the manager who booked it was erased.
     "group_place_cancelled_by_organisers": (
         "The organisers have cancelled the place your employer's group booking held for you, "
-        "so you no longer have a place on this course. If you think this is a mistake, just "
-        "reply to this email."
+        "so you no longer have a place on this course."
     ),
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm your "
@@ -267,6 +270,7 @@ def _status_context(
         and job.reason
         in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
         "reason_text": _reason_text(job.kind, reason, payer_of(application).organisation),
+        "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,
     }
