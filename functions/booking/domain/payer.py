@@ -85,6 +85,17 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     return billing.billing_email
 
 
+def group_addressees(job: EmailJob, group: GroupBooking) -> tuple[str | None, str | None]:
+    """Whom a message to a group's manager goes to, and who is told beside them: its billing
+    contact, of money its invoice paid going back (``group_billing_contact_told``). Once the
+    manager is erased, the billing contact alone (the one person left at the employer; None:
+    nobody is)."""
+    beside = group_billing_contact_told(job, group)
+    if group.manager_erased:
+        return beside, None
+    return group.manager.email, beside
+
+
 def told_of(kind: EmailKind, application: Application) -> list[str]:
     """Everyone a message about the application goes to: the person, and the billing contact
     when it is about their invoice or its money (``billing_contact_told``)."""
