@@ -18,6 +18,7 @@ from booking.domain.payer import (
     billing_contact_told,
     group_addressees,
     payer_of,
+    payer_told_of_move_refund,
     told_of,
 )
 from booking.domain.standing import Facts, standing
@@ -137,3 +138,19 @@ def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_
     assert group_addressees(share, erased) == (accounts, None)
     nothing_back = share.model_copy(update={"amount": 0})
     assert group_addressees(nothing_back, erased) == (None, None)
+
+
+def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_alone() -> None:
+    """The person hears of it in the move's email (with the joining link and calendar): the
+    billing contact gets a message of its own; none when erased or the person is their own."""
+    booking = _by_invoice()
+    [job] = payer_told_of_move_refund(booking, 1, 1, 5000)
+    assert (job.kind, job.reason, job.amount) == (EmailKind.PAYMENT_REFUNDED, "moved_cheaper", 5000)
+    assert told_of(job.kind, booking, job.reason) == [BILLING.billing_email]
+    assert payer_told_of_move_refund(_by_invoice(billing=BILLING.erased()), 1, 1, 5000) == ()
+    own = BILLING.model_copy(update={"billing_email": PERSON})
+    assert payer_told_of_move_refund(_by_invoice(billing=own), 1, 1, 5000) == ()
+    assert (
+        payer_told_of_move_refund(an_application(ApplicationStatus.CONFIRMED, at=NOW), 1, 1, 5000)
+        == ()
+    )

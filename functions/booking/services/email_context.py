@@ -12,7 +12,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import billing_contact_told, payer_of
+from booking.domain.payer import TO_THE_PAYER_ALONE, billing_contact_told, payer_of
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -82,6 +82,10 @@ REASON_WORDS = {
     "refunded": (
         "Your booking has been cancelled, and your payment refunded in full. If you did not "
         "expect this, just reply to this email."
+    ),
+    "moved_cheaper": (
+        "The booking moved to another cohort of the course that costs less, so the difference "
+        "is given back; the place itself goes on, on the new cohort."
     ),
     "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
     "application_cancelled": (
@@ -181,6 +185,8 @@ def email_context(
         # contact is told too (``domain.payer``: the one rule of both).
         "payer": payer_of(application).organisation,
         "billing_told": billing_contact_told(job.kind, application) is not None,
+        # Written to the billing contact alone (a move's refund: the person has the move's email).
+        "billing_alone": job.reason in TO_THE_PAYER_ALONE,
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
