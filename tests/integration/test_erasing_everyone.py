@@ -218,8 +218,22 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     assert after is not None
     assert after.places[0].released
     assert after.places[0].refund_id is not None  # its share back to the employer
-    told = [m for m in system.deliver_emails() if m.to == [COLLEAGUES[0]["email"]]]
-    assert any("The organisers have cancelled" in m.text for m in told)
+    sent = system.deliver_emails()
+    told = [m for m in sent if m.to == [COLLEAGUES[0]["email"]]]
+    [cancelled_email] = [m for m in told if "The organisers have cancelled" in m.text]
+    for body in (cancelled_email.text, cancelled_email.html):
+        assert body.count("If you think this is a mistake") == 1, body
+        assert "please reply to this email" in body
+    # The employer's share refunded: the manager erased, its billing contact alone is told,
+    # with no link to the manager's (dead) page and no calendar (retest10 R10-9).
+    [to_employer] = [m for m in sent if BILLING["billing_email"] in m.to]
+    assert to_employer.to == [BILLING["billing_email"]]
+    for body in (to_employer.text, to_employer.html):
+        assert "The course's organisers have cancelled place 1 of the booking made for" in body
+        assert "£200.00" in body
+        assert f"Dear {BILLING['billing_name']}," in body
+        assert group["token"] not in body
+    assert not to_employer.attachments
 
 
 def test_erasing_a_groups_billing_contact_that_ends_it_tells_the_manager(

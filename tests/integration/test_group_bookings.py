@@ -226,6 +226,10 @@ def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_can
         [told] = [e for e in emails if e.to == [colleague["email"]]]
         assert told.subject.startswith("Your booking has been cancelled"), told.subject
         assert words in told.text
+        # Whom to ask if it is a mistake is said once: the manager, not "reply" as well.
+        for body in (told.text, told.html):
+            assert body.count("If you think this is a mistake") == 1, body
+            assert "please reply to this email" not in body
         [calendar] = [a for a in told.attachments if a.content_type == "text/calendar"]
         assert b"METHOD:CANCEL" in calendar.content
 

@@ -9,6 +9,7 @@ from typing import Any
 from tests.integration.test_group_bookings import (
     COLLEAGUES,
     book,
+    colleague_applies,
     paid_group,
 )
 from tests.support.invoiced import BILLING, INVOICED
@@ -66,6 +67,28 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
     assert "A place has been booked for you" in page.body
     assert "you will be emailed a link to apply once it is paid" in page.body
     assert "the link is in every email we have sent you" not in page.body
+
+
+def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
+    invoiced: System,
+) -> None:
+    """Their place's claim is their application's now (retest10 R10-8): answered as anyone
+    who applied already, never sent back to a link they have used."""
+    system = invoiced
+    colleague_applies(system, paid_group(system))
+    system.deliver_emails()
+    before = len(system.applications())
+
+    again = apply_on_their_own(system, NAMED["email"].upper())
+
+    assert again.status == 409, again.body
+    error = again.json()["error"]
+    assert error["code"] == "already_applied"
+    assert error["message"].startswith("you have already applied for ")
+    assert "link in the email" not in error["message"]
+    assert len(system.applications()) == before  # nothing written
+    [told] = [e for e in system.deliver_emails() if NAMED["email"] in e.to]
+    assert "confirmed" in told.text.lower()
 
 
 def test_a_colleague_whose_place_was_given_up_applies_normally(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.integration.test_group_bookings import (
+    COLLEAGUES,
     OTHERS,
     book,
     colleague_applies,
@@ -101,6 +102,31 @@ def test_the_console_page_says_them_linked_from_the_course(
         assert said in text, said
     holder = invoiced.ports.groups.place_holder(two_groups["paid"]["group_id"], 1)
     assert f'href="/console/applications/{holder}"' in page.body
+
+
+def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it(
+    invoiced: System,
+) -> None:
+    """The billing contact is also colleague 1: their erasure ends the unpaid booking, and
+    its places went with it (retest10 R10-3), the console's card saying the same."""
+    system = invoiced
+    colleague = COLLEAGUES[0]["email"]
+    booked = book(system, **{**BILLING, "billing_email": colleague}, colleagues=COLLEAGUES[:2])
+    assert booked.status == 201, booked.body
+    assert system.admin("DELETE", f"/people/{colleague}").status == 200
+
+    [group] = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+
+    assert group["status"] == "lapsed"
+    assert [p["state_said"] for p in group["places"]] == [
+        "Erased: the person was erased; the place was released with the booking when it ended",
+        "Released: the booking ended before it was paid",
+    ]
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = text_of(browser.get(PAGE).body)
+    assert "the place was released with the booking when it ended" in page
+    assert "until the manager names someone else" not in page
 
 
 def test_a_course_without_groups_says_so(invoiced: System) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.integration.test_group_bookings import paid_group
+from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
@@ -110,3 +111,40 @@ def test_a_group_place_given_up_tells_the_groups_billing_contact_of_the_refund(
     )
     assert substituted.status == 200, substituted.body
     assert all(ACCOUNTS not in m.to for m in invoiced.deliver_emails())
+
+
+def test_a_move_to_a_cheaper_cohort_tells_the_billing_contact_of_the_refund_alone(
+    system: System,
+) -> None:
+    """The employer's money back on a move (retest10 R10-9): the person has the move's email
+    (joining link, calendar); the billing contact gets its own refund message, without them
+    and without the person's status link."""
+    cohorts = Cohorts(system)
+    for course_id in ("move-spring", "move-autumn"):
+        system.put_course(course_id, {**cohorts.files[course_id], "invoice_allowed": True})
+    application = system.api(
+        "POST",
+        "/courses/move-spring/applications",
+        json_body=application_body(email=PERSON, **BILLING),
+    ).json()
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/pay")
+    assert paid.status == 200, paid.body
+    cohorts.emails()
+
+    assert cohorts.move(application["application_id"], "move-autumn").status == 200
+    sent = cohorts.emails()
+
+    [moved] = [m for m in sent if m.to == [PERSON]]
+    assert "£50.00" in moved.text
+    [to_accounts] = [m for m in sent if ACCOUNTS in m.to]
+    assert to_accounts.to == [ACCOUNTS]
+    assert not to_accounts.attachments  # no calendar file: the place is the person's
+    for said in (to_accounts.text, to_accounts.html):
+        assert f"Dear {ORGANISATION}," in said
+        assert f"We have refunded £50.00 of what {ORGANISATION} paid by invoice" in said
+        assert "moved to another cohort of the course that costs less" in said
+        assert application["token"] not in said
+        assert "join" not in said.lower()
+    # Asked again, the move is done: nobody is told twice.
+    assert cohorts.move(application["application_id"], "move-autumn").status == 200
+    assert not [m for m in cohorts.emails() if ACCOUNTS in m.to]

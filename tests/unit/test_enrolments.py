@@ -11,6 +11,7 @@ from booking.domain.enrolments import (
     enrolled_on,
     enrolment_changes,
     group_enrolment_changes,
+    held_there,
 )
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, lapsed
@@ -86,3 +87,14 @@ def test_a_group_claims_each_place_holding_a_seat_and_gives_it_back_with_it() ->
     later = group_enrolment_changes(old, changed)
     assert (later.claimed, later.taken_where_free) == (((3, "z@x.org"),), ())
     assert len(group_enrolment_changes(old, old).taken_where_free) == 3
+
+
+def test_a_place_held_there_is_said_as_what_holds_it() -> None:
+    """Another application the organisers can cancel; a group's place the manager gives up."""
+    mine = held_there("Moving Leadership, from 1 March", None)
+    groups = held_there("Moving Leadership, from 1 March", "St Elsewhere")
+    assert (mine.code, groups.code) == ("already_applied", "place_booked_for_you")
+    assert "cancel one of the two first" in mine.message
+    assert groups.message.startswith("St Elsewhere's group booking holds this person's place on")
+    assert "its manager can give that place up or name someone else" in groups.message
+    assert "cancel" not in groups.message

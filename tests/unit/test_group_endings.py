@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from booking.adapters.email_templates import render
+from booking.domain.application import ERASED, ERASED_EMAIL
 from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailKind
 from booking.domain.group_endings import (
@@ -21,6 +22,7 @@ from booking.domain.group_endings import (
 )
 from booking.domain.group_overview import group_line
 from booking.domain.groups import (
+    Colleague,
     GroupBooking,
     GroupStatus,
     ending_of,
@@ -186,3 +188,27 @@ def test_the_managers_email_says_the_organisers_cancelled_the_invoice_when_they_
     subject, text = _lapse_email(None)
     assert subject.startswith("Not paid: the places were released")
     assert "in time" not in subject + text
+
+
+def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it() -> None:
+    """Nobody can name anyone on a place of a booking that has ended (retest10 R10-3): an
+    erased colleague's place says it went with the booking, whoever else was erased."""
+    gone = Colleague(name=ERASED, email=ERASED_EMAIL)
+    open_one = by_invoice()
+    erased_place = open_one.places[0].model_copy(update={"colleague": gone})
+    named = open_one.model_copy(update={"places": (erased_place, *open_one.places[1:])})
+    ended = lapsed(named, NOW, GroupEnding.PERSON_ERASED)
+    ended_too = ended.model_copy(update={"manager": gone})
+
+    for booking in (ended, ended_too):
+        first, second = group_line(booking, {}, ZONE, NOW).places[:2]
+        assert first.state == "erased"
+        assert first.state_said == (
+            "Erased: the person was erased; the place was released with the booking when it ended"
+        )
+        assert "until the manager names someone else" not in first.state_said
+        assert second.state_said == "Released: the booking ended before it was paid"
+    # While the booking holds its places, the manager may still name someone else.
+    assert "until the manager names someone else" in (
+        group_line(named, {}, ZONE, NOW).places[0].state_said
+    )

@@ -8,14 +8,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ERASED, ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.payer import AN_ORGANISATION, Payer, billing_contact_told, payer_of, told_of
+from booking.domain.groups import Colleague, GroupStatus
+from booking.domain.payer import (
+    AN_ORGANISATION,
+    Payer,
+    billing_contact_told,
+    group_addressees,
+    payer_of,
+    payer_told_of_move_refund,
+    told_of,
+)
 from booking.domain.standing import Facts, standing
 from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import COHORT_2025_ID
 from tests.unit.test_email_rendering import composed, course_2025
+from tests.unit.test_group_endings import by_invoice
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = answers_of().email
@@ -110,3 +120,37 @@ def test_every_email_about_the_money_names_the_organisation_that_paid(
         assert said in body
         assert "you paid" not in body
         assert "you have paid" not in body
+
+
+def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_is_erased() -> None:
+    """The employer's money back (a place's share): the manager and, beside them, the billing
+    contact; the manager erased, the billing contact alone; nothing paid, nobody beside."""
+    paid = by_invoice(billing=BILLING).model_copy(
+        update={"status": GroupStatus.PAID, "amount_paid": 60000}
+    )
+    assert paid.money_received == 60000
+    share = EmailJob(
+        job_id="j", kind=EmailKind.GROUP_CHANGED, application_id="g1", course_id="c1", amount=20000
+    )
+    accounts = BILLING.billing_email
+    assert group_addressees(share, paid) == (paid.manager.email, accounts)
+    erased = paid.model_copy(update={"manager": Colleague(name=ERASED, email=ERASED_EMAIL)})
+    assert group_addressees(share, erased) == (accounts, None)
+    nothing_back = share.model_copy(update={"amount": 0})
+    assert group_addressees(nothing_back, erased) == (None, None)
+
+
+def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_alone() -> None:
+    """The person hears of it in the move's email (with the joining link and calendar): the
+    billing contact gets a message of its own; none when erased or the person is their own."""
+    booking = _by_invoice()
+    [job] = payer_told_of_move_refund(booking, 1, 1, 5000)
+    assert (job.kind, job.reason, job.amount) == (EmailKind.PAYMENT_REFUNDED, "moved_cheaper", 5000)
+    assert told_of(job.kind, booking, job.reason) == [BILLING.billing_email]
+    assert payer_told_of_move_refund(_by_invoice(billing=BILLING.erased()), 1, 1, 5000) == ()
+    own = BILLING.model_copy(update={"billing_email": PERSON})
+    assert payer_told_of_move_refund(_by_invoice(billing=own), 1, 1, 5000) == ()
+    assert (
+        payer_told_of_move_refund(an_application(ApplicationStatus.CONFIRMED, at=NOW), 1, 1, 5000)
+        == ()
+    )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import Refusal
 
 if TYPE_CHECKING:  # for types only: an application's save (every mailer's) needs no group model
     from booking.domain.groups import GroupBooking
@@ -113,6 +114,23 @@ def group_enrolment_changes(
     )
 
 
+def held_there(cohort: str, organisation: str | None) -> Refusal:
+    """Why a booking cannot move (or wait to move) to ``cohort``: the person's one place there
+    is held already, by another application of theirs (``organisation`` None: the organiser
+    can cancel one of the two), or by a manager's group booking naming them (it is the
+    manager's to give up, or to give to someone else: the organisers cannot cancel it)."""
+    if organisation is None:
+        return Refusal(
+            "already_applied",
+            f"the person already has an application for {cohort}; cancel one of the two first",
+        )
+    return Refusal(
+        "place_booked_for_you",
+        f"{organisation}'s group booking holds this person's place on {cohort}; its manager "
+        "can give that place up or name someone else on it, and then the booking can move there",
+    )
+
+
 __all__ = [
     "EnrolmentChanges",
     "GroupEnrolmentChanges",
@@ -120,4 +138,5 @@ __all__ = [
     "enrolled_on",
     "enrolment_changes",
     "group_enrolment_changes",
+    "held_there",
 ]

@@ -38,6 +38,11 @@ ERASED_WITH_MANAGER = (
     "Erased: the person was erased, and so was the manager; nobody can apply for it, and it "
     "is released at the apply-by date"
 )
+# An erased colleague's place in a booking that has ended: released with it, as every place
+# of an ended booking is (nobody can name anyone on it any more).
+ERASED_WHEN_ENDED = (
+    "Erased: the person was erased; the place was released with the booking when it ended"
+)
 
 
 class PlaceLine(BaseModel):
@@ -170,14 +175,22 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
         name=place.colleague.name,
         email=place.colleague.email,
         state=(state := _place_state(group, place, holder)),
-        state_said=ERASED_WITH_MANAGER
-        if state == "erased" and group.manager_erased
-        else PLACE_STATE_WORDS[state],
+        state_said=_state_said(group, state),
         substitutions=place.substitutions,
         substitutions_said=_substitutions_said(place.substitutions),
         application_id=holder.application_id if holder else None,
         reference=holder.reference if holder else None,
     )
+
+
+def _state_said(group: GroupBooking, state: str) -> str:
+    """A place's state in words; an erased colleague's as the booking stands: ended, its
+    places went with it; else nobody names another once the manager is erased too."""
+    if state == "erased" and group.status is GroupStatus.LAPSED:
+        return ERASED_WHEN_ENDED
+    if state == "erased" and group.manager_erased:
+        return ERASED_WITH_MANAGER
+    return PLACE_STATE_WORDS[state]
 
 
 def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:

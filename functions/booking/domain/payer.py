@@ -29,6 +29,13 @@ ABOUT_THE_INVOICE = frozenset(
 )
 
 
+# A refund of the employer's money the person hears of in another message (a move to a cheaper
+# cohort: the move's email says it, with the joining link and the calendar file, which are the
+# person's): its own message goes to the billing contact alone (``told_of``).
+MOVED_CHEAPER = "moved_cheaper"
+TO_THE_PAYER_ALONE = frozenset({MOVED_CHEAPER})
+
+
 @dataclass(frozen=True)
 class Payer:
     """Who paid: ``organisation`` (its billing name) when an employer's invoice paid, "" when
@@ -85,8 +92,41 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     return billing.billing_email
 
 
-def told_of(kind: EmailKind, application: Application) -> list[str]:
+def payer_told_of_move_refund(
+    application: Application, move: int, part: int, amount: int
+) -> tuple[EmailJob, ...]:
+    """The billing contact's own message about a move's refund to the employer's payment (the
+    person's is the move's email), when there is a billing contact to tell apart from them."""
+    if billing_contact_told(EmailKind.PAYMENT_REFUNDED, application) is None:
+        return ()
+    return (
+        EmailJob.about(
+            EmailKind.PAYMENT_REFUNDED,
+            application.application_id,
+            application.course_id,
+            occasion=f"move-{move}-{part}",
+            reason=MOVED_CHEAPER,
+            amount=amount,
+        ),
+    )
+
+
+def group_addressees(job: EmailJob, group: GroupBooking) -> tuple[str | None, str | None]:
+    """Whom a message to a group's manager goes to, and who is told beside them: its billing
+    contact, of money its invoice paid going back (``group_billing_contact_told``). Once the
+    manager is erased, the billing contact alone (the one person left at the employer; None:
+    nobody is)."""
+    beside = group_billing_contact_told(job, group)
+    if group.manager_erased:
+        return beside, None
+    return group.manager.email, beside
+
+
+def told_of(kind: EmailKind, application: Application, reason: str | None = None) -> list[str]:
     """Everyone a message about the application goes to: the person, and the billing contact
-    when it is about their invoice or its money (``billing_contact_told``)."""
+    when it is about their invoice or its money (``billing_contact_told``); a refund the
+    person was told of otherwise (``TO_THE_PAYER_ALONE``), the billing contact alone."""
     billing = billing_contact_told(kind, application)
+    if reason in TO_THE_PAYER_ALONE:
+        return [billing] if billing else []
     return list(dict.fromkeys([application.answers.email, *([billing] if billing else [])]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from booking.domain.application import Application
+from booking.domain.payer import payer_told_of_move_refund
 
 
 def with_transfer_refund(
@@ -28,8 +29,11 @@ def with_transfer_refund(
             "last_refund": sum(p.amount for p in parts if p.refund_id is not None),
         }
     )
+    told = payer_told_of_move_refund(application, move, part, amount)
     if paid_from != application.payment_intent:
-        return moved.with_refund_made(paid_from, refund_id, amount, whole=False)
+        return moved.with_refund_made(paid_from, refund_id, amount, whole=False).with_emails(*told)
     refunds = {**application.refunds, refund_id: amount}
     total = max(sum(refunds.values()), application.charge_amount_refunded)
-    return moved.model_copy(update={"refunds": refunds, "amount_refunded": total})
+    return moved.model_copy(update={"refunds": refunds, "amount_refunded": total}).with_emails(
+        *told
+    )

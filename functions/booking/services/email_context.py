@@ -12,7 +12,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import billing_contact_told, payer_of
+from booking.domain.payer import TO_THE_PAYER_ALONE, billing_contact_told, payer_of
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -48,6 +48,10 @@ SESSION_KINDS = frozenset(
 # Messages about one follow-up event (and no other session).
 ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED})
 
+# Reasons whose words say whom to ask if it is a mistake (the manager who booked the place):
+# the cancellation email then does not add its own "reply to this email" after them.
+MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled"})
+
 REASON_WORDS = {
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
@@ -61,8 +65,7 @@ REASON_WORDS = {
     # The same, by the organisers, once the manager who booked it was erased.
     "group_place_cancelled_by_organisers": (
         "The organisers have cancelled the place your employer's group booking held for you, "
-        "so you no longer have a place on this course. If you think this is a mistake, just "
-        "reply to this email."
+        "so you no longer have a place on this course."
     ),
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm your "
@@ -79,6 +82,10 @@ REASON_WORDS = {
     "refunded": (
         "Your booking has been cancelled, and your payment refunded in full. If you did not "
         "expect this, just reply to this email."
+    ),
+    "moved_cheaper": (
+        "The booking moved to another cohort of the course that costs less, so the difference "
+        "is given back; the place itself goes on, on the new cohort."
     ),
     "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
     "application_cancelled": (
@@ -178,6 +185,8 @@ def email_context(
         # contact is told too (``domain.payer``: the one rule of both).
         "payer": payer_of(application).organisation,
         "billing_told": billing_contact_told(job.kind, application) is not None,
+        # Written to the billing contact alone (a move's refund: the person has the move's email).
+        "billing_alone": job.reason in TO_THE_PAYER_ALONE,
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
@@ -267,6 +276,7 @@ def _status_context(
         and job.reason
         in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
         "reason_text": _reason_text(job.kind, reason, payer_of(application).organisation),
+        "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,
     }

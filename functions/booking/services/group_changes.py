@@ -205,6 +205,9 @@ def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund
         group,
         number,
         withdraw=True,
+        # The manager's email about the place: with the manager erased, its billing contact
+        # alone hears of the share refunded to the employer (``domain.payer``).
+        tell=True,
         reason="group_place_cancelled_by_organisers",
         refund_share=refund,
     )

@@ -20,7 +20,7 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_endings import managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.domain.payer import group_billing_contact_told
+from booking.domain.payer import group_addressees
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -100,6 +100,8 @@ def _values(
         "invoice": _invoice_said(group, definition.timezone),
         # Whether the billing contact is written to as well (``domain.payer``).
         "billing_told": False,
+        # Whether the manager was erased (their billing contact written to alone).
+        "manager_erased": False,
     }
 
 
@@ -178,8 +180,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         if about is None:
             return GroupEmailOutcome.SKIPPED_GONE
         occasion = about
-    to = place.colleague.email if place else group.manager.email
-    beside = None if place else group_billing_contact_told(job, group)
+    to, beside = (place.colleague.email, None) if place else group_addressees(job, group)
     recipients = [
         address
         for address in (to, beside)
@@ -189,6 +190,8 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
     values = _values(ports, job, group, course, place, occasion)
     values["billing_told"] = beside is not None and beside in recipients
+    # The manager erased: written to the billing contact alone, with no link to a dead page.
+    values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
     rendered = ports.renderer.render(job.kind, values)

@@ -162,7 +162,7 @@ def _addresses(job: EmailJob, application: Application, course: Course) -> list[
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
     # The person, and the billing contact of an employer's invoice for what becomes of it.
-    return told_of(job.kind, application)
+    return told_of(job.kind, application, job.reason)
 
 
 def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:

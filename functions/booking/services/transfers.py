@@ -16,10 +16,10 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
+from booking.domain.enrolments import held_there
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
-    MoveAsked,
     TransferRefused,
     decide_transfer,
     difference_asked,
@@ -32,6 +32,7 @@ from booking.domain.waiting_moves import other_move_refusal, waiting_on, waiting
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
+from booking.services.one_place_each import what_holds_the_place
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -81,21 +82,58 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
         key=lambda c: (c.first_start(), c.course_id),
     )
     return Choices(
-        application,
-        source,
-        [
-            Choice(
-                c,
-                cohort_name(c),
-                c.status(now),
-                _why_not(application, source, c, now),
-                difference_asked(application, c),
-                waiting_on(application) is None
-                and waiting_refusal(application, source, c, now) is None,
-            )
-            for c in cohorts
-        ],
+        application, source, [_choice(ports, application, source, c, now) for c in cohorts]
     )
+
+
+def _choice(
+    ports: Ports, application: Application, source: Course, target: Course, now: datetime
+) -> Choice:
+    """One cohort's choice, true of what the move (or its wait) would meet: a cohort where
+    the person's one place is held by something else (another application of theirs, or a
+    manager's group booking naming them) can take neither, as its save would refuse."""
+    refused = _why_not(application, source, target, now)
+    held = (
+        held_elsewhere(ports, application, target)
+        if refused is None or refused.code == "course_full"
+        else None
+    )
+    return Choice(
+        target,
+        cohort_name(target),
+        target.status(now),
+        held or refused,
+        difference_asked(application, target),
+        held is None
+        and waiting_on(application) is None
+        and waiting_refusal(application, source, target, now) is None,
+    )
+
+
+def held_elsewhere(
+    ports: Ports, application: Application, target: Course
+) -> TransferRefused | None:
+    """Why the booking cannot move (or wait to move) to ``target``: the person's one place
+    there is held by something other than this booking (``services.one_place_each``, the one
+    rule), said as what holds it. None: nothing else holds it."""
+    held = what_holds_the_place(
+        ports,
+        target.course_id,
+        application.answers.email,
+        besides_application=application.application_id,
+    )
+    if held is None:
+        return None
+    organisation = held.group.organisation if held.group is not None else None
+    return held_there(cohort_name(target), organisation)
+
+
+def refused_there(ports: Ports, application: Application, target: Course) -> Conflict:
+    """A move's (or a wait's) save found the person's place on ``target`` taken since the
+    read: refused in the words of what holds it now (another application's, when it has
+    gone again meanwhile)."""
+    refused = held_elsewhere(ports, application, target) or held_there(cohort_name(target), None)
+    return Conflict(refused.message, code=refused.code)
 
 
 def _why_not(
@@ -170,13 +208,11 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
             raise Conflict(decided.message, code=decided.code)
-        if isinstance(decided, MoveAsked):
-            # The difference is asked for first; the seat there is held meanwhile. Never for
-            # a person holding another application there (the move could not be made: its
-            # save would find the enrolment taken, and the payment would only go back).
-            enrolled = ports.repository.enrolled_application_id(target_id, current.answers.email)
-            if enrolled not in (None, current.application_id):
-                raise already_applied(target)
+        # Never to a cohort where something else holds the person's one place (its save would
+        # find the enrolment taken; a dearer move's payment would only go back).
+        held = held_elsewhere(ports, current, target)
+        if held is not None:
+            raise Conflict(held.message, code=held.code)
         return _save(ports, decided.application, current, target)
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
@@ -218,15 +254,7 @@ def _save(ports: Ports, new: Application, current: Application, target: Course) 
             code="course_full",
         ) from full
     except AlreadyApplied as taken:
-        raise already_applied(target) from taken
-
-
-def already_applied(target: Course) -> Conflict:
-    return Conflict(
-        f"the person already has an application for {cohort_name(target)}; cancel one "
-        f"of the two first",
-        code="already_applied",
-    )
+        raise refused_there(ports, current, target) from taken
 
 
 def owes_a_transfer_refund(application: Application) -> bool:

@@ -45,7 +45,9 @@ def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -
         source = course_of(ports, current)
         target = transfers.target_course(ports, target_id)
         now = ports.clock()
-        refused = rules.waiting_refusal(current, source, target, now)
+        refused = rules.waiting_refusal(current, source, target, now) or (
+            transfers.held_elsewhere(ports, current, target)
+        )
         if refused is not None:
             raise Conflict(refused.message, code=refused.code)
         try:
@@ -56,7 +58,7 @@ def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -
                 rules.joined_waiting_list(current, source, target, now), current
             )
         except AlreadyApplied as taken:
-            raise transfers.already_applied(target) from taken
+            raise transfers.refused_there(ports, current, target) from taken
 
     saved = retried(attempt, lambda: load_application(ports, application_id))
     logger.info(
