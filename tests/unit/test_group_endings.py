@@ -193,7 +193,7 @@ def test_the_managers_email_says_the_organisers_cancelled_the_invoice_when_they_
 def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it() -> None:
     """Nobody can name anyone on a place of a booking that has ended (retest10 R10-3): an
     erased colleague's place says it went with the booking, whoever else was erased."""
-    gone = Colleague(name=ERASED, email=ERASED_EMAIL)
+    gone = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
     open_one = by_invoice()
     erased_place = open_one.places[0].model_copy(update={"colleague": gone})
     named = open_one.model_copy(update={"places": (erased_place, *open_one.places[1:])})
