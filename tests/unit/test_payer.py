@@ -134,7 +134,9 @@ def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_
     )
     accounts = BILLING.billing_email
     assert group_addressees(share, paid) == (paid.manager.email, accounts)
-    erased = paid.model_copy(update={"manager": Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)})
+    erased = paid.model_copy(
+        update={"manager": Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)}
+    )
     assert group_addressees(share, erased) == (accounts, None)
     nothing_back = share.model_copy(update={"amount": 0})
     assert group_addressees(nothing_back, erased) == (None, None)
