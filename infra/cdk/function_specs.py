@@ -121,7 +121,14 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     _behind_the_api("webhook", "Stripe webhook receiver (signature-verified)", webhook_secret=True),
     # The roster by course, and the course's group bookings for its money (the same by-course
     # index); a person's applications by the table's own key (export, erase).
-    _behind_the_api("admin", "Organiser API behind the Cognito JWT authorizer", query_table=True),
+    # ConditionCheckItem: an organisers' cancel of a colleague's group place (its manager
+    # erased) gives the place up with a check on the group, as the manager's own give-up does.
+    _behind_the_api(
+        "admin",
+        "Organiser API behind the Cognito JWT authorizer",
+        query_table=True,
+        table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+    ),
     # As the admin function: a cancellation with refund calls Stripe, a roster reads a course's
     # applications; Jinja renders the page. The admin API's use cases, and the same reads: the
     # roster and the group bookings by course (the money page counts both), an application with
@@ -131,6 +138,7 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         "Organisers' console: server-rendered pages, session cookie checked in code",
         query_table=True,
         console_session=True,
+        table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
     ),
     FunctionSpec(
         key="reminders",
