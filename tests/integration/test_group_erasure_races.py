@@ -195,15 +195,20 @@ def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_voi
     assert places_left(system) == seats + 1
 
 
-def test_a_colleague_substituted_out_is_neither_found_nor_erased(invoiced: System) -> None:
-    system = invoiced
-    group = invoiced_group(system, colleagues=COLLEAGUES[:2])
+def _ada_takes_place_one(system: System, group: dict[str, Any]) -> None:
+    """The manager names Ada on place 1 instead of its colleague (a substitution)."""
     swapped = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
         json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
     )
     assert swapped.status == 200, swapped.body
+
+
+def test_a_colleague_substituted_out_is_neither_found_nor_erased(invoiced: System) -> None:
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:2])
+    _ada_takes_place_one(system, group)
     gone = COLLEAGUES[0]["email"]
     # The substitution's own save forgot them (no digest left tying them to the booking).
     assert system.ports.groups.groups_of_person(gone) == []
@@ -224,12 +229,7 @@ def test_an_index_left_by_a_substitution_before_this_fix_is_not_said_as_an_erasu
     item goes."""
     system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
-    assert swapped.status == 200, swapped.body
+    _ada_takes_place_one(system, group)
     gone = COLLEAGUES[0]["email"]
     # As the old save left it: the person substituted out still indexed.
     left = group_person_key(gone, group["group_id"])
