@@ -18,9 +18,16 @@ from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.limits import Limited
+from booking.domain.people import address_digest
 from booking.domain.timeline import EntryKind, email_sent
 from booking.domain.transfer_record import WaitingMove
-from booking.services.ports import Anomaly, EmailClaim, ReminderMarker, Repository
+from booking.services.ports import (
+    Anomaly,
+    EmailClaim,
+    EnrolmentRead,
+    ReminderMarker,
+    Repository,
+)
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
 from tests.support.discount_codes import a_discount_code
@@ -166,6 +173,24 @@ def test_a_code_is_kept_with_its_terms_and_read_with_the_course_in_any_case(
     assert read.application is None
     assert repo.read_for_submission("c1", "a1", "NOPE").discount_code is None
     assert [c.code for c in repo.discount_codes("c1")] == ["Half-Price"]
+
+
+def test_a_submission_reads_who_holds_the_address_place_with_the_course(
+    repo: Repository,
+) -> None:
+    """The enrolment is read in the submission's one round trip, for the address as typed (any
+    case, spaces around): the application holding the place, or None when none does."""
+    repo.put_course("c1", definition())
+    repo.save(application("a1", email="ada@example.org"), None)
+    read = repo.read_for_submission("c1", None, None, " Ada@Example.org ")
+    assert read.enrolment == EnrolmentRead(address_digest("ada@example.org"), "a1")
+    assert read.course is not None
+    other = repo.read_for_submission("c1", None, "NOPE", "grace@example.org").enrolment
+    assert other == EnrolmentRead(address_digest("grace@example.org"), None)
+    assert repo.read_for_submission("c2", None, None, "ada@example.org").enrolment == (
+        EnrolmentRead(address_digest("ada@example.org"), None)
+    )
+    assert repo.read_for_submission("c1", None, None).enrolment is None
 
 
 def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(

@@ -43,6 +43,7 @@ from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
     Anomaly,
     EmailClaim,
+    EnrolmentRead,
     ReminderMarker,
     SessionRow,
     SubmissionRead,
@@ -158,12 +159,21 @@ class FakeRepository:
         return self.applications.get(application_id)
 
     def read_for_submission(
-        self, course_id: str, application_id: str | None, code: str | None
+        self,
+        course_id: str,
+        application_id: str | None,
+        code: str | None,
+        email: str | None = None,
     ) -> SubmissionRead:
         return SubmissionRead(
             course=self.courses.get(course_id),
             application=self.applications.get(application_id) if application_id else None,
             discount_code=self.get_discount_code(course_id, code) if code else None,
+            enrolment=(
+                EnrolmentRead(address_digest(email), self.enrolled_application_id(course_id, email))
+                if email
+                else None
+            ),
         )
 
     # -- discount codes -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.addresses import MAX_ADDRESS_LENGTH
 from booking.domain.application import (
     Application,
     ApplicationForm,
@@ -84,15 +85,19 @@ def submit_application(
 ) -> ApplicationView:
     """Record an application and, when payment is due now, hold a seat and open a checkout.
 
-    Reads the course, the discount code given and (with an Idempotency-Key) the earlier answer
-    in one round trip, then whether a manager booked the person a place, so the happy path
-    costs three DynamoDB calls and one Stripe call before the emails are queued. The code's use
+    Reads the course, the discount code given, which application holds the person's place and
+    (with an Idempotency-Key) the earlier answer in one round trip, then whether a manager
+    booked the person a place, so the happy path costs three DynamoDB calls and one Stripe
+    call before the emails are queued. The code's use
     is claimed in the transaction that creates the application, with its seat.
     """
     now = ports.clock()
     application_id = _application_id_for(course_id, idempotency_key)
     read = ports.repository.read_for_submission(
-        course_id, application_id if idempotency_key else None, _code_to_read(payload)
+        course_id,
+        application_id if idempotency_key else None,
+        _code_to_read(payload),
+        _address_to_read(payload),
     )
     course = read.course
     if course is None:
@@ -102,7 +107,7 @@ def submit_application(
         return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):
         raise CourseClosed()
-    refuse_if_booked_by_a_manager(ports, course_id, form.email)
+    refuse_if_booked_by_a_manager(ports, course_id, form.email, read.enrolment)
     # Every question answered before anything is written or sent to Stripe: the billing
     # contact, whether an invoice is possible now, and the discount code.
     billing = billing_for(course, form)
@@ -150,6 +155,15 @@ def _code_to_read(payload: Mapping[str, Any]) -> str | None:
         return typed_code(typed)
     except InvalidInput:
         return None  # refused on its field once the form is parsed
+
+
+def _address_to_read(payload: Mapping[str, Any]) -> str | None:
+    """The address a submission gives, read for its enrolment with the course (the form, once
+    parsed, may store it otherwise: the enrolment is then read again for the parsed one)."""
+    typed = payload.get("email")
+    if not isinstance(typed, str) or len(typed) > MAX_ADDRESS_LENGTH:
+        return None  # refused on its field once the form is parsed
+    return typed.strip() or None
 
 
 def _place(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from booking.domain.application import Application
 from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking, booked_for_you
-from booking.services.ports import Ports
+from booking.domain.people import address_digest
+from booking.services.ports import EnrolmentRead, Ports
 
 ALREADY_ON_COURSE = (
     "this colleague already has a place on this course (or has applied for one): each "
@@ -59,12 +60,18 @@ def what_holds_the_place(
     email: str,
     besides_application: str | None = None,
     besides_group: str | None = None,
+    enrolment: EnrolmentRead | None = None,
 ) -> PlaceHeld | None:
     """The one rule for what holds ``email``'s one place on the course (None: nothing does),
     leaving out the application or group asking (a move's own booking, a group's own save).
     An application holding the enrolment comes first: a colleague who applied through their
-    place's link holds it by that application, not by the group any more."""
-    earlier_id = ports.repository.enrolled_application_id(course_id, email)
+    place's link holds it by that application, not by the group any more. ``enrolment``: the
+    address's enrolment as read already (a submission reads it with the course), if it is."""
+    earlier_id = (
+        enrolment.application_id
+        if enrolment is not None and enrolment.address == address_digest(email)
+        else ports.repository.enrolled_application_id(course_id, email)
+    )
     if earlier_id is not None and earlier_id != besides_application:
         earlier = ports.repository.get_application(earlier_id)
         if earlier is not None and not earlier.enrolment_ended:
@@ -82,11 +89,13 @@ def has_a_place_on(
     return what_holds_the_place(ports, course_id, email, besides_group=besides_group) is not None
 
 
-def refuse_if_booked_by_a_manager(ports: Ports, course_id: str, email: str) -> None:
+def refuse_if_booked_by_a_manager(
+    ports: Ports, course_id: str, email: str, enrolment: EnrolmentRead | None = None
+) -> None:
     """Someone a manager booked a place for applies on their own: refused (409), pointing to
     their own link. Once their place is given up or another colleague takes it, they may. One
     who applied through that link already holds the place by their application: the
     application's save refuses them as ``already_applied`` (where it stands, emailed)."""
-    held = what_holds_the_place(ports, course_id, email)
+    held = what_holds_the_place(ports, course_id, email, enrolment=enrolment)
     if held is not None and held.group is not None:
         raise PlaceBookedByManager(booked_for_you(held.group))

@@ -109,12 +109,22 @@ class CourseStore(Protocol):
 
 
 @dataclass(frozen=True)
+class EnrolmentRead:
+    """Which application holds an address's one place on a course, as read with the rest of a
+    submission (``ApplicationStore.enrolled_application_id``, read early)."""
+
+    address: str  # the address read, as ``domain.people.address_digest`` has it
+    application_id: str | None  # None: no application holds it (a group's place may)
+
+
+@dataclass(frozen=True)
 class SubmissionRead:
     """What a submission reads before deciding, in one round trip."""
 
     course: Course | None
     application: Application | None = None  # the earlier answer to the same Idempotency-Key
     discount_code: DiscountCode | None = None  # the code it gives, as this course knows it
+    enrolment: EnrolmentRead | None = None  # of the address it gives, if it gives one
 
 
 class DiscountCodeStore(Protocol):
@@ -140,7 +150,11 @@ class ApplicationStore(Protocol):
     def get_application(self, application_id: str) -> Application | None: ...
 
     def read_for_submission(
-        self, course_id: str, application_id: str | None, code: str | None
+        self,
+        course_id: str,
+        application_id: str | None,
+        code: str | None,
+        email: str | None = None,
     ) -> SubmissionRead: ...
 
     def list_applications(self, course_id: str) -> list[Application]: ...

@@ -33,6 +33,7 @@ from booking.adapters.dynamodb.schema import (
     CODE_PREFIX,
     COURSE_SK,
     DUE_PARTITION,
+    ENROLMENT_SK,
     application_key,
     billing_contact_key,
     billing_contact_partition,
@@ -57,9 +58,10 @@ from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of, newly_billed_to
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
+from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
-from booking.services.ports import SubmissionRead
+from booking.services.ports import EnrolmentRead, SubmissionRead
 
 
 def _new_objects(stored: Application, previous: Application | None) -> list[str]:
@@ -89,15 +91,22 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def read_for_submission(
-        self, course_id: str, application_id: str | None, code: str | None
+        self,
+        course_id: str,
+        application_id: str | None,
+        code: str | None,
+        email: str | None = None,
     ) -> SubmissionRead:
         """One round trip for what a submission needs: the course, the earlier answer to its
-        Idempotency-Key (if it has one) and the discount code it gives (if any)."""
+        Idempotency-Key (if it has one), the discount code it gives (if any) and which
+        application holds the address's one place on the course (if it gives an address)."""
         keys = [course_key(course_id)]
         if application_id is not None:
             keys.append(application_key(application_id))
         if code:
             keys.append(discount_code_key(course_id, code))
+        if email:
+            keys.append(enrolment_key(course_id, email))
         answer = self.table.client.batch_get_item(
             RequestItems={self.table.name: {"Keys": keys, "ConsistentRead": True}}
         )
@@ -110,13 +119,21 @@ class DynamoApplicationStore:
             item = self.table.get(dict(key))
             if item is not None:
                 items.append(item)
-        read = SubmissionRead(course=None)
+        read = SubmissionRead(
+            course=None,
+            # No enrolment item among the answers: no application holds the place.
+            enrolment=EnrolmentRead(address_digest(email), None) if email else None,
+        )
         for item in items:
             sort_key = item["sk"]["S"]
             if sort_key == COURSE_SK:
                 read = dataclasses.replace(read, course=course_from_item(item))
             elif sort_key.startswith(CODE_PREFIX):
                 read = dataclasses.replace(read, discount_code=code_from_item(item))
+            elif sort_key == ENROLMENT_SK and read.enrolment is not None:
+                holder = item["application_id"]["S"] if "application_id" in item else None
+                enrolment = dataclasses.replace(read.enrolment, application_id=holder)
+                read = dataclasses.replace(read, enrolment=enrolment)
             else:
                 read = dataclasses.replace(read, application=application_from_item(item))
         return read

@@ -77,6 +77,7 @@ OUTBOX_PREFIX = "OUTBOX#"
 TIMELINE_PREFIX = "LOG#"
 HOLDING_PREFIX = "HOLDS#"
 CODE_PREFIX = "CODE#"
+ENROLMENT_SK = "ENROL"  # the item holding a person's one place on a course
 REFERENCE_SK = "REF"
 CONSOLE_SESSION_PREFIX = "SESSION#"
 
@@ -194,7 +195,7 @@ def billing_contact_key(email: str, application_id: str) -> Key:
 
 
 def enrolment_key(course_id: str, email: str) -> Key:
-    return _key(f"ENROL#{course_id}#{address_digest(email)}", "ENROL")
+    return _key(f"ENROL#{course_id}#{address_digest(email)}", ENROLMENT_SK)
 
 
 def email_claim_key(job_id: str) -> Key:
