@@ -9,8 +9,8 @@ from typing import Any
 
 from booking.domain.groups import GroupBooking
 from booking.domain.wording import money_words
-from tests.integration.test_group_bookings import COLLEAGUES, colleague_applies, paid_group
 from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.groups import COLLEAGUES, colleague_applies, paid_group
 from tests.support.system import System
 
 EMPLOYER = "St Elsewhere NHS Trust"

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from booking.domain.wording import cohort_name
-from tests.integration.test_group_bookings import (
+from tests.support.console import signed_in
+from tests.support.groups import (
     COLLEAGUES,
     book,
     colleague_applies,
@@ -19,7 +20,6 @@ from tests.integration.test_group_bookings import (
     paid_group,
     places_left,
 )
-from tests.support.console import signed_in
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import System

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.test_group_bookings import (
+from tests.integration.test_who_pays import apply, stripe_invoice
+from tests.support.applications import invoice_id_of
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     book,
     invoiced_group,
     pay_invoice,
 )
-from tests.integration.test_who_pays import apply, stripe_invoice
-from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING
 from tests.support.system import System
 

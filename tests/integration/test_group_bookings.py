@@ -12,115 +12,31 @@ import pytest
 
 from booking.domain.errors import DependencyUnavailable
 from tests.support.console import ConsoleBrowser
+from tests.support.groups import (
+    APPLY_BY_DAYS,
+    COLLEAGUES,
+    OTHERS,
+    apply_through,
+    book,
+    booking_body,
+    colleague_applies,
+    give_up,
+    invoiced_group,
+    manager_view,
+    paid_group,
+    paid_group_with_an_apply_by,
+    pay_invoice,
+    place_path,
+    places_left,
+    substitute,
+    the_apply_by_passes,
+    two_applied_then_withdrawn,
+)
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
-COLLEAGUES = [
-    {"name": "Mary Seacole", "email": "mary@example.org"},
-    {"name": "Edith Cavell", "email": "edith@example.org"},
-    {"name": "Grace Hopper", "email": "grace@example.org"},
-]
 HTML = {"accept": "text/html"}
-# Others, for a second booking on the same course (one person holds one place on a course).
-OTHERS = [
-    {"name": "Ada Lovelace", "email": "ada@example.org"},
-    {"name": "Mary Somerville", "email": "somerville@example.org"},
-]
-
-
-def booking_body(**fields: Any) -> dict[str, Any]:
-    """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
-    other answers)."""
-    return {
-        "manager_name": "Florence Nightingale",
-        "manager_email": "florence@example.org",
-        "organisation": "St Elsewhere NHS Trust",
-        "colleagues": COLLEAGUES,
-        "consent": True,
-        **fields,
-    }
-
-
-def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
-    return system.api("POST", f"/courses/{course}/group-bookings", json_body=booking_body(**fields))
-
-
-def places_left(system: System, course: str = INVOICED) -> int:
-    return int(system.course(course)["places_left"])
-
-
-def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
-    reply = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def pay_invoice(system: System, group: dict[str, Any]) -> None:
-    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
-    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
-    assert paid.status == 200, paid.body
-    assert system.webhook_replies[-1].status == 200
-
-
-def apply_through(system: System, link: str, **fields: Any) -> Any:
-    parts = urlsplit(link)
-    path = parts.path.removesuffix("/apply") + "/applications"
-    return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
-
-
-def colleague_applies(system: System, group: dict[str, Any], place: int = 1) -> None:
-    """The colleague :data:`COLLEAGUES` names for ``place`` (from 1) applies through its link,
-    and is taken."""
-    link = group["places"][place - 1]["apply_url"]
-    applied = apply_through(system, link, **COLLEAGUES[place - 1])
-    assert applied.status == 201, applied.body
-
-
-def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
-    """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
-    manager's answer."""
-    reply = book(system, **BILLING, **fields)
-    assert reply.status == 201, reply.body
-    return dict(reply.json())
-
-
-def paid_group(system: System, **fields: Any) -> dict[str, Any]:
-    group = invoiced_group(system, **fields)
-    pay_invoice(system, group)
-    return manager_view(system, group)
-
-
-APPLY_BY_DAYS = 10
-
-
-def paid_group_with_an_apply_by(system: System, **fields: Any) -> dict[str, Any]:
-    """A paid group (:func:`paid_group`) whose places must be applied for by
-    :data:`APPLY_BY_DAYS` days before the cohort starts."""
-    system.put_course(
-        INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": APPLY_BY_DAYS}
-    )
-    return paid_group(system, **fields)
-
-
-def the_apply_by_passes(system: System, group: dict[str, Any]) -> None:
-    """The clock moves on to the group's apply-by date, and the scheduled sweep runs then."""
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
-
-
-def two_applied_then_withdrawn(system: System) -> None:
-    """A paid group of two places, each colleague applied through their place's link; then the
-    manager names another colleague for place 1 and gives place 2 up."""
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
-    assert given_up.status == 200, given_up.body
 
 
 def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
@@ -330,11 +246,7 @@ def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_applic
     group = paid_group(system)
     old_link = group["places"][0]["apply_url"]
     assert apply_through(system, old_link, **COLLEAGUES[0]).status == 201
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     place = swapped.json()["places"][0]
     assert (place["name"], place["state"]) == ("Ada Lovelace", "not_applied")
@@ -359,7 +271,7 @@ def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: Syste
     system = invoiced
     group = paid_group(system)
     colleague_applies(system, group, 2)
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    url = place_path(group, 2, "cancel")
     cancelled = system.api("POST", url)
     assert cancelled.status == 200, cancelled.body
     after = cancelled.json()
@@ -457,11 +369,7 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
         "Erased: the person was erased; nobody can apply for it until the manager names "
         "someone else"
     )
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 2, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     new_link = swapped.json()["places"][1]["apply_url"]
     applied = apply_through(system, new_link, name="Ada Lovelace", email="ada@example.org")
@@ -543,11 +451,7 @@ def test_a_colleague_who_has_a_place_on_the_course_already_is_refused_beside_the
     assert list(again.json()["error"]["fields"]) == ["colleagues.1.email"]
     # A substitution cannot name them either.
     paid = paid_group(system, colleagues=[COLLEAGUES[2]])
-    swap = system.api(
-        "POST",
-        f"/groups/{paid['group_id']}/places/1/substitute?token={paid['token']}",
-        json_body=COLLEAGUES[0],
-    )
+    swap = substitute(system, paid, 1, COLLEAGUES[0])
     assert swap.status == 422, swap.body
     assert list(swap.json()["error"]["fields"]) == ["email"]
 
@@ -597,7 +501,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     system = invoiced
     group = book(system, **BILLING).json()
     first_invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
-    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    url = place_path(group, 3, "cancel")
     reply = system.api("POST", url)
     assert reply.status == 200, reply.body
     after = reply.json()
@@ -623,9 +527,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     # The last places given up before payment end the booking: its seats all go back.
     other = book(system, colleagues=OTHERS[:1], **BILLING).json()
     assert places_left(system) == 2
-    ended = system.api(
-        "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
-    )
+    ended = give_up(system, other, 1)
     assert ended.json()["status"] == "lapsed"
     assert ended.json()["ended_because"] == "every_place_given_up"
     assert places_left(system) == 3
@@ -738,11 +640,7 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     # Released at the apply-by date, which the manager did not do: said so, not "Cancelled".
     assert page.count("Released at the apply-by date: nobody applied") == 2
     assert "Cancelled" not in page
-    late = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    late = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert late.status == 409
     assert late.json()["error"]["code"] == "apply_by_passed"
 
@@ -755,9 +653,7 @@ def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_
     assert 'name="colleague_name_12"' in form  # as many rows as a booking may have
     group = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
     for number in (1, 2):
-        reply = system.api(
-            "POST", f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
-        )
+        reply = give_up(system, group, number)
         assert reply.status == 200, reply.body
     page = system.api(
         "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
@@ -771,14 +667,9 @@ def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_
 
 def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:
     group = paid_group(invoiced, colleagues=COLLEAGUES[:1])
-    base = f"/groups/{group['group_id']}/places/2"
-    cancel = invoiced.api("POST", f"{base}/cancel?token={group['token']}")
+    cancel = give_up(invoiced, group, 2)
     assert cancel.status == 404, cancel.body
-    swap = invoiced.api(
-        "POST",
-        f"{base}/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swap = substitute(invoiced, group, 2, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swap.status == 404, swap.body
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from booking.adapters.dynamodb.schema import enrolment_key, group_key
 from booking.domain.application import Application, ApplicationForm, ApplicationStatus
 from booking.domain.validation import parse
-from tests.integration.test_group_bookings import (
+from tests.integration.test_group_one_place_each import apply_on_their_own
+from tests.support.groups import (
     COLLEAGUES,
     colleague_applies,
     invoiced_group,
@@ -18,7 +19,6 @@ from tests.integration.test_group_bookings import (
     paid_group,
     pay_invoice,
 )
-from tests.integration.test_group_one_place_each import apply_on_their_own
 from tests.support.invoiced import INVOICED
 from tests.support.system import System, application_body
 

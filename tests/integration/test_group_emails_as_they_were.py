@@ -3,13 +3,15 @@ what its job recorded, not from the state when it is sent."""
 
 from __future__ import annotations
 
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     colleague_applies,
     invoiced_group,
     paid_group,
     pay_invoice,
+    place_path,
+    substitute,
     two_applied_then_withdrawn,
 )
 from tests.support.system import System
@@ -23,11 +25,7 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
     system.deliver_emails()
     colleague_applies(system, group)
     # The colleague is substituted before the facilitators' copy of their application goes.
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=OTHERS[0],
-    )
+    swapped = substitute(system, group, 1, OTHERS[0])
     assert swapped.status == 200, swapped.body
     sent = system.deliver_emails()
     [copy] = [e for e in sent if e.subject.startswith("New booking")]
@@ -57,7 +55,7 @@ def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_i
     group = invoiced_group(system)
     system.deliver_emails()
     pay_invoice(system, group)
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    url = place_path(group, 2, "cancel")
     assert system.api("POST", url).status == 200  # before the paid email is sent
     [paid] = [e for e in system.deliver_emails() if e.subject.startswith("Paid:")]
     assert "the 3 places you booked" in " ".join(paid.text.split())

@@ -13,13 +13,15 @@ import pytest
 from booking.adapters.dynamodb.schema import group_person_key
 from booking.domain.errors import DependencyUnavailable
 from booking.services.people import NOTHING_HELD
-from tests.integration.test_group_bookings import (
+from tests.integration.test_group_money import stripe_moved
+from tests.support.groups import (
     COLLEAGUES,
+    group_when_stripe_voids,
     invoiced_group,
     manager_view,
     places_left,
+    substitute,
 )
-from tests.integration.test_group_money import stripe_moved
 from tests.support.invoiced import BILLING
 from tests.support.system import System
 
@@ -139,15 +141,7 @@ def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     seats = places_left(system)
     system.deliver_emails()
-    payments = system.ports.payments
-    stripes_void = payments.void_invoice
-    asked: list[Any] = []
-
-    def and_look(invoice_id: str) -> str:
-        asked.append(system.ports.groups.get_group(group["group_id"]))
-        return stripes_void(invoice_id)
-
-    monkeypatch.setattr(payments, "void_invoice", and_look)
+    asked = group_when_stripe_voids(system, monkeypatch, group, after=False)
     line = _one_group_erased(_erased(system, CONTACT))
     [before_stripe] = asked
     assert before_stripe.status == "awaiting_invoice_payment"  # not ended before Stripe voids
@@ -197,11 +191,7 @@ def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_voi
 
 def _ada_takes_place_one(system: System, group: dict[str, Any]) -> None:
     """The manager names Ada on place 1 instead of its colleague (a substitution)."""
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
 
 

@@ -10,10 +10,11 @@ from typing import Any
 from booking.domain.group_notices import GroupEvent
 from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
     book,
     colleague_applies,
+    give_up,
     paid_group,
     paid_group_with_an_apply_by,
     the_apply_by_passes,
@@ -31,8 +32,7 @@ def _told(system: System) -> list[Any]:
 
 
 def _cancel(system: System, group: dict[str, Any], number: int) -> Any:
-    url = f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
-    reply = system.api("POST", url)
+    reply = give_up(system, group, number)
     assert reply.status == 200, reply.body
     return reply.json()
 

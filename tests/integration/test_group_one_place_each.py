@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
     book,
     colleague_applies,
+    give_up,
     paid_group,
+    substitute,
 )
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
@@ -96,9 +98,7 @@ def test_a_colleague_whose_place_was_given_up_applies_normally(
 ) -> None:
     system = invoiced
     group = paid_group(system)
-    given_up = system.api(
-        "POST", f"/groups/{group['group_id']}/places/1/cancel?token={group['token']}"
-    )
+    given_up = give_up(system, group, 1)
     assert given_up.status == 200, given_up.body
     applied = apply_on_their_own(system, NAMED["email"])
     assert applied.status == 201, applied.body
@@ -109,11 +109,7 @@ def test_a_colleague_another_took_the_place_of_applies_normally(
 ) -> None:
     system = invoiced
     group = paid_group(system)
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     applied = apply_on_their_own(system, NAMED["email"])
     assert applied.status == 201, applied.body

@@ -14,15 +14,16 @@ import pytest
 
 from booking.services import group_booking, group_changes, one_place_each
 from booking.services.applications import submit_application
-from tests.integration.test_group_bookings import (
+from tests.integration.test_group_one_place_each import apply_on_their_own
+from tests.support.groups import (
     COLLEAGUES,
     book,
     booking_body,
     manager_view,
     paid_group,
     places_left,
+    substitute,
 )
-from tests.integration.test_group_one_place_each import apply_on_their_own
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
@@ -103,18 +104,14 @@ def test_a_substitute_who_applies_at_that_moment_is_refused_and_the_place_unchan
 ) -> None:
     system = invoiced
     group = paid_group(system)
-    substitute = {"name": "Ada Lovelace", "email": "ada@example.org"}
+    ada = {"name": "Ada Lovelace", "email": "ada@example.org"}
     _then(
         monkeypatch,
         group_changes,
         "has_a_place_on",
-        _applies_on_their_own(system, substitute["email"]),
+        _applies_on_their_own(system, ada["email"]),
     )
-    refused = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=substitute,
-    )
+    refused = substitute(system, group, 1, ada)
     assert refused.status == 422, refused.body
     assert refused.json()["error"]["fields"] == {"email": one_place_each.ALREADY_ON_COURSE}
     assert manager_view(system, group)["places"][0]["email"] == NAMED["email"]

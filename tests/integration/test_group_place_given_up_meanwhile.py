@@ -13,6 +13,7 @@ import pytest
 
 from booking.domain.groups import GroupBooking
 from tests.integration import test_group_bookings as groups
+from tests.support.groups import place_path
 from tests.support.system import COURSE_ID, System
 
 HEADERS = {"authorization": "Bearer sk_test_local"}
@@ -66,7 +67,7 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     left = groups.places_left(system, course)
     raced = race_next_save(system, monkeypatch)
 
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    url = place_path(group, 2, "cancel")
     reply = system.api("POST", url)
 
     assert reply.status == 409, reply.body

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_group_bookings import COLLEAGUES, booking_body, places_left
+from tests.support.groups import COLLEAGUES, booking_body, places_left
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, System, application_body
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from booking.services import one_place_each, transfers
-from tests.integration.test_group_bookings import book, pay_invoice
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import ConsoleBrowser
+from tests.support.groups import book, pay_invoice
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
 from tests.support.system import System
