@@ -4,10 +4,11 @@ given up, or another colleague takes it, they apply like anyone else."""
 
 from __future__ import annotations
 
-from typing import Any
+import pytest
 
 from tests.support.groups import (
-    COLLEAGUES,
+    NAMED,
+    apply_on_their_own,
     book,
     colleague_applies,
     give_up,
@@ -17,12 +18,7 @@ from tests.support.groups import (
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
-NAMED = COLLEAGUES[0]
-
-
-def apply_on_their_own(system: System, email: str) -> Any:
-    body = application_body(name=NAMED["name"], email=email, payment_method="card")
-    return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 
 def refused_as_booked_for_them(system: System, email: str) -> str:
@@ -37,10 +33,7 @@ def refused_as_booked_for_them(system: System, email: str) -> str:
     return str(error["message"])
 
 
-def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(system: System) -> None:
     paid_group(system)
     assert refused_as_booked_for_them(system, NAMED["email"].upper()) == (
         "A place on this course has been booked for you by St Elsewhere NHS Trust; apply "
@@ -48,10 +41,7 @@ def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
     )
 
 
-def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(system: System) -> None:
     assert book(system, **BILLING).status == 201
     # No link exists yet (it is emailed once the group is paid): the words say so.
     assert refused_as_booked_for_them(system, NAMED["email"]) == (
@@ -72,11 +62,10 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
 
 
 def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
-    invoiced: System,
+    system: System,
 ) -> None:
     """Their place's claim is their application's now (retest10 R10-8): answered as anyone
     who applied already, never sent back to a link they have used."""
-    system = invoiced
     colleague_applies(system, paid_group(system))
     system.deliver_emails()
     before = len(system.applications())
@@ -93,10 +82,7 @@ def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
     assert "confirmed" in told.text.lower()
 
 
-def test_a_colleague_whose_place_was_given_up_applies_normally(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_whose_place_was_given_up_applies_normally(system: System) -> None:
     group = paid_group(system)
     given_up = give_up(system, group, 1)
     assert given_up.status == 200, given_up.body
@@ -104,10 +90,7 @@ def test_a_colleague_whose_place_was_given_up_applies_normally(
     assert applied.status == 201, applied.body
 
 
-def test_a_colleague_another_took_the_place_of_applies_normally(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_another_took_the_place_of_applies_normally(system: System) -> None:
     group = paid_group(system)
     swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body

@@ -156,3 +156,13 @@ def group_when_stripe_voids(
 
     monkeypatch.setattr(payments, "void_invoice", and_look)
     return seen
+
+
+NAMED = COLLEAGUES[0]  # the colleague place 1 is booked for
+
+
+def apply_on_their_own(system: System, email: str) -> Any:
+    """:data:`NAMED` applies on their own through the public form (by card), with ``email``:
+    the API's answer."""
+    body = application_body(name=NAMED["name"], email=email, payment_method="card")
+    return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
