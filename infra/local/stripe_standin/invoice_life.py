@@ -25,6 +25,7 @@ INVOICE_PAY_PARAMS = frozenset(
         "source",
     }
 )
+ONLY_OPEN = "You can only mark open invoices as uncollectible; {id} is {status}."
 # Statuses from which an invoice can still be paid, voided or found overdue.
 COLLECTABLE = ("open", "uncollectible")
 
@@ -123,12 +124,7 @@ class InvoiceLife:
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         invoice = wire.find_in(
-            self._store.invoices,
-            invoice_id,
-            "invoice",
-            ("open",),
-            "You can only mark open invoices as uncollectible; {id} is {status}.",
-            param="invoice",
+            self._store.invoices, invoice_id, "invoice", ("open",), ONLY_OPEN, param="invoice"
         )
         invoice["status"] = "uncollectible"
         invoice["status_transitions"]["marked_uncollectible_at"] = self._store.now()

@@ -91,6 +91,7 @@ _NOTHING_YET: dict[str, int] = dict.fromkeys(
     ),
     0,
 )
+ONLY_DRAFTS = "You can only add invoice items to draft invoices; {id} is {status}."
 
 
 class InvoiceDrafts:
@@ -262,12 +263,7 @@ class InvoiceDrafts:
     ) -> dict[str, Any]:
         """The invoice an item is added to: a draft, the customer's, in the item's currency."""
         invoice = wire.find_in(
-            self._store.invoices,
-            invoice_id,
-            "invoice",
-            ("draft",),
-            "You can only add invoice items to draft invoices; {id} is {status}.",
-            param="invoice",
+            self._store.invoices, invoice_id, "invoice", ("draft",), ONLY_DRAFTS, param="invoice"
         )
         if invoice["customer"] != customer["id"]:
             raise wire.StripeError(400, "The invoice belongs to another customer.", param="invoice")
