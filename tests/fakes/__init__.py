@@ -9,6 +9,8 @@ from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
 from booking.adapters.calendar import IcsCalendarWriter
 from booking.adapters.certificate_pdf import FpdfCertificateWriter
 from booking.adapters.email_templates import JinjaEmailRenderer
+from booking.domain.course import CourseDefinition
+from booking.services import courses
 from booking.services.ports import Ports
 from tests.fakes.groups import FakeGroupStore
 from tests.fakes.outside import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
@@ -36,13 +38,16 @@ class Clock:
 def fake_ports(
     clock: Callable[[], datetime] | None = None,
     repository: FakeRepository | None = None,
+    *,
+    course: CourseDefinition | None = None,
 ) -> Ports:
-    """Ports on fakes; templates, calendars and bank holidays are the real (pure) adapters."""
+    """Ports on fakes; templates, calendars and bank holidays are the real (pure) adapters;
+    ``course``, if given, loaded as ``c1`` (the unit tests' course)."""
     queue, payments, sender = FakeEmailQueue(), FakePaymentGateway(), FakeEmailSender()
     sessions, sign_in = FakeConsoleSessions(), FakeSignIn()
     repository = repository or FakeRepository()
     groups = FakeGroupStore(repository)
-    return Ports(
+    ports = Ports(
         repository=repository,
         public_base_url=BASE_URL,
         email_queue_factory=lambda: queue,
@@ -58,6 +63,9 @@ def fake_ports(
         groups_factory=lambda: groups,
         certificate_factory=FpdfCertificateWriter,
     )
+    if course is not None:
+        courses.put_course(ports, "c1", course)
+    return ports
 
 
 __all__ = [

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from booking.domain.groups import GroupBooking
 from booking.domain.wording import money_words
-from tests.integration.test_group_bookings import COLLEAGUES, colleague_applies, paid_group
 from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.groups import COLLEAGUES, colleague_applies, paid_group
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 EMPLOYER = "St Elsewhere NHS Trust"
 
@@ -40,9 +44,8 @@ def _cancelled(browser: ConsoleBrowser, path: str, **form: str) -> str:
 
 
 def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group, path = _manager_erased(system)
     browser = signed_in(system)
     share = money_words(_stored(system, group).price.amount, "gbp")
@@ -58,10 +61,7 @@ def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
     assert "No money had been paid" not in said
 
 
-def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(system: System) -> None:
     group, path = _manager_erased(system)
     said = _cancelled(signed_in(system), path)
     after = _stored(system, group)

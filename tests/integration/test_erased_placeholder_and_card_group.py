@@ -7,16 +7,14 @@ erasure ends it, and a checkout paid meanwhile keeps the booking."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
-
 import pytest
 
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupStatus
-from tests.integration.test_group_bookings import (
+from tests.support.applications import an_application, answers_of
+from tests.support.groups import (
     COLLEAGUES,
     book,
     booking_body,
@@ -24,7 +22,6 @@ from tests.integration.test_group_bookings import (
     paid_group,
     places_left,
 )
-from tests.support.applications import an_application, answers_of
 from tests.support.invoiced import INVOICED
 from tests.support.system import COURSE_ID, System
 
@@ -88,14 +85,6 @@ def test_an_erased_booking_is_cancelled_and_refunded_whoever_holds_the_placehold
     assert {reply.status for reply in system.webhook_replies} == {200}
 
 
-def _session(system: System, url: str) -> dict[str, Any]:
-    session_id = urlsplit(url).path.rsplit("/", 1)[-1]
-    headers = {"authorization": "Bearer sk_test_local"}
-    reply = system.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", headers=headers)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
 @pytest.mark.parametrize("event", ["delivered", "lost"])
 def test_erasing_an_unpaid_card_groups_manager_expires_its_checkout_then_ends_it(
     system: System, event: str
@@ -117,7 +106,7 @@ def test_erasing_an_unpaid_card_groups_manager_expires_its_checkout_then_ends_it
     said = answer.json()["said"][1]
     assert "its unpaid card checkout was expired at Stripe, so the booking ended" in said
     assert "its 2 places went back to the course" in said
-    session = _session(system, group["pay_url"])
+    session = system.checkout_session(group["pay_url"])
     assert session["status"] == "expired"
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from booking.domain.wording import cohort_name
-from tests.integration.test_group_bookings import (
+from tests.support.console import signed_in
+from tests.support.groups import (
     COLLEAGUES,
     book,
     colleague_applies,
@@ -19,10 +22,11 @@ from tests.integration.test_group_bookings import (
     paid_group,
     places_left,
 )
-from tests.support.console import signed_in
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 ACCOUNTS = "accounts-person@example.org"  # a named person's address, as billing contacts are
 APPLICANT = "ada@example.org"
@@ -44,9 +48,8 @@ def _booked_by_invoice(system: System) -> dict[str, Any]:
 
 
 def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed_again(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     booked = _booked_by_invoice(system)
     system.deliver_emails()
     assert places_left(system) == 4
@@ -83,8 +86,7 @@ def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed
     assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 404
 
 
-def test_no_invoice_is_sent_to_an_erased_billing_contact_afterwards(invoiced: System) -> None:
-    system = invoiced
+def test_no_invoice_is_sent_to_an_erased_billing_contact_afterwards(system: System) -> None:
     booked = _booked_by_invoice(system)
     assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 200
     path = f"/applications/{booked['application_id']}"
@@ -100,11 +102,8 @@ def test_no_invoice_is_sent_to_an_erased_billing_contact_afterwards(invoiced: Sy
     assert again.status == 201, again.body  # the place can still be paid by card
 
 
-def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(
-    invoiced: System,
-) -> None:
+def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(system: System) -> None:
     """An applicant who is their own billing contact: one application, as the applicant."""
-    system = invoiced
     reply = system.apply(INVOICED, email=ACCOUNTS, **{**BILLING, "billing_email": ACCOUNTS})
     assert reply.status == 201, reply.body
     exported = system.admin("GET", f"/people/{ACCOUNTS}").json()
@@ -114,10 +113,7 @@ def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(
     assert [a["as"] for a in answer["applications"]] == ["applicant"]
 
 
-def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(system: System) -> None:
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     browser = signed_in(system)
     course = system.ports.repository.get_course(INVOICED)
@@ -158,9 +154,8 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(
 
 
 def test_the_cli_says_what_erasing_a_manager_did(
-    invoiced: System, run: Callable[..., tuple[int, str]]
+    system: System, run: Callable[..., tuple[int, str]]
 ) -> None:
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:2])
     assert places_left(system) == 3
     status, out = run("erase", "florence@example.org", "--yes")
@@ -174,9 +169,8 @@ def test_the_cli_says_what_erasing_a_manager_did(
 
 
 def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_booking(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group(system, colleagues=COLLEAGUES[:2])
     colleague_applies(system, group)
     system.deliver_emails()
@@ -236,10 +230,7 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     assert not to_employer.attachments
 
 
-def test_erasing_a_groups_billing_contact_that_ends_it_tells_the_manager(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_erasing_a_groups_billing_contact_that_ends_it_tells_the_manager(system: System) -> None:
     group = book(system, colleagues=COLLEAGUES[:1], **BILLING).json()
     system.deliver_emails()
     answer = system.admin("DELETE", f"/people/{BILLING['billing_email']}").json()

@@ -15,7 +15,7 @@ import pytest
 from booking.domain.emails import GROUP_KINDS, EmailJob, OutgoingEmail
 from booking.services.mailer import EmailInFlight, send_email_job
 from booking.services.ports import EmailClaim, EmailSender
-from tests.integration.test_group_bookings import paid_group
+from tests.support.groups import paid_group
 from tests.support.system import System
 
 PERSON = "leaving@example.org"

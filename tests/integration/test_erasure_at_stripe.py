@@ -7,17 +7,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.test_group_bookings import (
+import pytest
+
+from tests.integration.test_who_pays import apply, stripe_invoice
+from tests.support.applications import invoice_id_of
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     book,
     invoiced_group,
     pay_invoice,
 )
-from tests.integration.test_who_pays import apply, stripe_invoice
-from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 AUTH = {"authorization": "Bearer sk_test_local"}
 PERSON = "ada@example.org"  # the applicant application_body names
@@ -44,10 +48,7 @@ def _persons_invoice(system: System) -> str:
     return invoice_id_of(apply(system, email=PERSON, **BILLING).json())
 
 
-def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(system: System) -> None:
     invoice_id = _persons_invoice(system)
     assert customer_of(system, invoice_id)["email"] == BILLING["billing_email"]
 
@@ -69,10 +70,7 @@ def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(
     assert deleted(system, invoice_id)
 
 
-def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(system: System) -> None:
     invoice_id = _persons_invoice(system)
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
     assert paid.status == 200, paid.body
@@ -84,8 +82,7 @@ def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(
     assert (invoice["status"], invoice["customer_email"]) == ("paid", BILLING["billing_email"])
 
 
-def test_a_replaced_invoices_customer_is_deleted_too(invoiced: System) -> None:
-    system = invoiced
+def test_a_replaced_invoices_customer_is_deleted_too(system: System) -> None:
     application = apply(system, email=PERSON, **BILLING).json()
     first = invoice_id_of(application)
     part = system.grant_bursary(application, 5000)
@@ -100,10 +97,7 @@ def test_a_replaced_invoices_customer_is_deleted_too(invoiced: System) -> None:
     assert deleted(system, second)
 
 
-def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(system: System) -> None:
     billed = book(system, **BILLING).json()
     pay_invoice(system, billed)
     other_billing = BILLING | {"billing_email": "other.accounts@example.nhs.uk"}
@@ -123,8 +117,7 @@ def test_a_groups_billing_contact_and_its_manager_are_forgotten_at_stripe(
     assert deleted(system, managed_invoice)
 
 
-def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(invoiced: System) -> None:
-    system = invoiced
+def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(system: System) -> None:
     invoice_id = str(invoiced_group(system)["pay_url"]).rsplit("/", 1)[-1]
 
     assert erase(system, "florence@example.org").status == 200
@@ -133,10 +126,7 @@ def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(invoiced: S
     assert deleted(system, invoice_id)
 
 
-def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(system: System) -> None:
     invoice_id = _persons_invoice(system)
     system.stripe_http.fail_next.extend([500, "timeout", 500, 500])
 
@@ -160,8 +150,7 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(
     assert not [r for r in system.stripe_http.requests[before:] if invoice_id in r.path]
 
 
-def test_paying_a_group_leaves_no_deletion_owed(invoiced: System) -> None:
+def test_paying_a_group_leaves_no_deletion_owed(system: System) -> None:
     """Nothing is owed until someone is erased."""
-    system = invoiced
     pay_invoice(system, invoiced_group(system))
     assert system.ports.repository.owed_customer_deletions() == []

@@ -10,123 +10,37 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from booking.domain.errors import DependencyUnavailable
 from tests.support.console import ConsoleBrowser
+from tests.support.groups import (
+    APPLY_BY_DAYS,
+    COLLEAGUES,
+    OTHERS,
+    apply_through,
+    book,
+    booking_body,
+    colleague_applies,
+    give_up,
+    invoiced_group,
+    manager_view,
+    paid_group,
+    paid_group_with_an_apply_by,
+    pay_invoice,
+    place_path,
+    places_left,
+    substitute,
+    the_apply_by_passes,
+    two_applied_then_withdrawn,
+)
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, System, application_body
+from tests.support.system import System, application_body
 
-COLLEAGUES = [
-    {"name": "Mary Seacole", "email": "mary@example.org"},
-    {"name": "Edith Cavell", "email": "edith@example.org"},
-    {"name": "Grace Hopper", "email": "grace@example.org"},
-]
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
+
 HTML = {"accept": "text/html"}
-# Others, for a second booking on the same course (one person holds one place on a course).
-OTHERS = [
-    {"name": "Ada Lovelace", "email": "ada@example.org"},
-    {"name": "Mary Somerville", "email": "somerville@example.org"},
-]
 
 
-def booking_body(**fields: Any) -> dict[str, Any]:
-    """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
-    other answers)."""
-    return {
-        "manager_name": "Florence Nightingale",
-        "manager_email": "florence@example.org",
-        "organisation": "St Elsewhere NHS Trust",
-        "colleagues": COLLEAGUES,
-        "consent": True,
-        **fields,
-    }
-
-
-def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
-    return system.api("POST", f"/courses/{course}/group-bookings", json_body=booking_body(**fields))
-
-
-def places_left(system: System, course: str = INVOICED) -> int:
-    return int(system.course(course)["places_left"])
-
-
-def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
-    reply = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def pay_invoice(system: System, group: dict[str, Any]) -> None:
-    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
-    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
-    assert paid.status == 200, paid.body
-    assert system.webhook_replies[-1].status == 200
-
-
-def apply_through(system: System, link: str, **fields: Any) -> Any:
-    parts = urlsplit(link)
-    path = parts.path.removesuffix("/apply") + "/applications"
-    return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
-
-
-def colleague_applies(system: System, group: dict[str, Any], place: int = 1) -> None:
-    """The colleague :data:`COLLEAGUES` names for ``place`` (from 1) applies through its link,
-    and is taken."""
-    link = group["places"][place - 1]["apply_url"]
-    applied = apply_through(system, link, **COLLEAGUES[place - 1])
-    assert applied.status == 201, applied.body
-
-
-def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
-    """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
-    manager's answer."""
-    reply = book(system, **BILLING, **fields)
-    assert reply.status == 201, reply.body
-    return dict(reply.json())
-
-
-def paid_group(system: System, **fields: Any) -> dict[str, Any]:
-    group = invoiced_group(system, **fields)
-    pay_invoice(system, group)
-    return manager_view(system, group)
-
-
-APPLY_BY_DAYS = 10
-
-
-def paid_group_with_an_apply_by(system: System, **fields: Any) -> dict[str, Any]:
-    """A paid group (:func:`paid_group`) whose places must be applied for by
-    :data:`APPLY_BY_DAYS` days before the cohort starts."""
-    system.put_course(
-        INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": APPLY_BY_DAYS}
-    )
-    return paid_group(system, **fields)
-
-
-def the_apply_by_passes(system: System, group: dict[str, Any]) -> None:
-    """The clock moves on to the group's apply-by date, and the scheduled sweep runs then."""
-    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
-    system.scheduled_run(system.now())
-
-
-def two_applied_then_withdrawn(system: System) -> None:
-    """A paid group of two places, each colleague applied through their place's link; then the
-    manager names another colleague for place 1 and gives place 2 up."""
-    group = paid_group(system, colleagues=COLLEAGUES[:2])
-    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
-        assert apply_through(system, place["apply_url"], **colleague).status == 201
-    system.deliver_emails()
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/1/substitute?token={group['token']}", json_body=OTHERS[0])
-    assert swapped.status == 200, swapped.body
-    given_up = system.api("POST", f"{base}/2/cancel?token={group['token']}")
-    assert given_up.status == 200, given_up.body
-
-
-def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(system: System) -> None:
     group = invoiced_group(system)
     assert group["status"] == "awaiting_invoice_payment"
     assert group["total"] == {"amount": 60000, "currency": "gbp"}
@@ -181,7 +95,7 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     emails = system.deliver_emails()
     # Each colleague is told their place is confirmed; the facilitators get every booking.
     subjects = sorted((e.subject.split(":")[0], tuple(e.to)) for e in emails)
-    course = invoiced.ports.repository.get_course(INVOICED)
+    course = system.ports.repository.get_course(INVOICED)
     assert course is not None
     facilitators = tuple(sorted({f.email for f in course.definition.facilitators}))
     assert [s for s, _ in subjects].count("New booking") == 3
@@ -193,10 +107,7 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(
     assert sorted(row["email"] for row in roster) == sorted(c["email"] for c in COLLEAGUES)
 
 
-def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(system: System) -> None:
     group = paid_group(system, colleagues=COLLEAGUES[:1])
     system.deliver_emails()
     applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
@@ -214,9 +125,8 @@ def test_a_colleague_is_told_their_place_was_booked_and_paid_by_the_manager(
 
 
 def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_cancel(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     two_applied_then_withdrawn(system)
     emails = system.deliver_emails()
     for colleague, words in (
@@ -234,8 +144,7 @@ def test_a_withdrawn_colleague_gets_the_cancellation_email_with_its_calendar_can
         assert b"METHOD:CANCEL" in calendar.content
 
 
-def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: System) -> None:
-    system = invoiced
+def test_a_link_fills_its_place_once_and_only_for_the_person_named(system: System) -> None:
     group = paid_group(system)
     link = group["places"][0]["apply_url"]
     wrong = apply_through(system, link, name="Someone Else", email="else@example.org")
@@ -259,8 +168,7 @@ def test_a_link_fills_its_place_once_and_only_for_the_person_named(invoiced: Sys
         assert system.api("GET", path).status == 404, path
 
 
-def test_a_group_needs_the_seats_free(invoiced: System) -> None:
-    system = invoiced
+def test_a_group_needs_the_seats_free(system: System) -> None:
     too_many = [{"name": f"Person {n}", "email": f"p{n}@example.org"} for n in range(6)]
     reply = book(system, colleagues=too_many, **BILLING)
     assert reply.status == 409  # the contract's answer when the seats are not free
@@ -289,8 +197,7 @@ def test_a_group_needs_the_seats_free(invoiced: System) -> None:
     assert book(system, colleagues=twice, **BILLING).status == 422
 
 
-def test_the_booking_forms_mistakes_are_said_as_what_to_do(invoiced: System) -> None:
-    system = invoiced
+def test_the_booking_forms_mistakes_are_said_as_what_to_do(system: System) -> None:
     path = f"/courses/{INVOICED}/group-bookings"
     manager = {
         "manager_name": "Florence Nightingale",
@@ -324,17 +231,12 @@ def test_the_booking_forms_mistakes_are_said_as_what_to_do(invoiced: System) -> 
 
 
 def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_application(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group(system)
     old_link = group["places"][0]["apply_url"]
     assert apply_through(system, old_link, **COLLEAGUES[0]).status == 201
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     place = swapped.json()["places"][0]
     assert (place["name"], place["state"]) == ("Ada Lovelace", "not_applied")
@@ -355,11 +257,10 @@ def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_applic
     assert stranger.status == 404
 
 
-def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: System) -> None:
-    system = invoiced
+def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(system: System) -> None:
     group = paid_group(system)
     colleague_applies(system, group, 2)
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    url = place_path(group, 2, "cancel")
     cancelled = system.api("POST", url)
     assert cancelled.status == 200, cancelled.body
     after = cancelled.json()
@@ -374,27 +275,7 @@ def test_cancelling_a_place_refunds_its_share_and_frees_its_seat(invoiced: Syste
     assert sorted(a["status"]["S"] for a in system.applications()) == ["cancelled"]
 
 
-def test_a_group_paid_by_card_and_one_whose_checkout_expires(system: System) -> None:
-    left = places_left(system, COURSE_ID)
-    reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2])
-    assert reply.status == 201, reply.body
-    group = reply.json()
-    assert group["status"] == "awaiting_payment"
-    assert places_left(system, COURSE_ID) == left - 2
-    assert system.pay(group["pay_url"]).status == 200
-    assert manager_view(system, group)["status"] == "paid"
-
-    lapsing = book(system, course=COURSE_ID, colleagues=COLLEAGUES[2:])
-    assert lapsing.status == 201, lapsing.body
-    session_id = urlsplit(lapsing.json()["pay_url"]).path.rsplit("/", 1)[-1]
-    assert system.stripe_local("POST", f"/checkout/{session_id}/expire").status == 200
-    assert manager_view(system, lapsing.json())["status"] == "lapsed"
-    assert manager_view(system, lapsing.json())["ended_because"] == "checkout_expired"
-    assert places_left(system, COURSE_ID) == left - 2
-
-
-def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -> None:
-    system = invoiced
+def test_the_sweep_gives_back_the_seats_of_groups_never_paid(system: System) -> None:
     with system.standin.webhooks_held():  # Stripe's own events about it are lost
         by_card = book(system).json()
         by_invoice = book(system, colleagues=OTHERS, **BILLING).json()
@@ -421,8 +302,7 @@ def test_the_sweep_gives_back_the_seats_of_groups_never_paid(invoiced: System) -
     assert invoice["status"] == "void"
 
 
-def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: System) -> None:
-    system = invoiced
+def test_erasing_a_colleague_takes_their_name_off_the_managers_page(system: System) -> None:
     group = paid_group(system)
     colleague_applies(system, group)
     erased = system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}")
@@ -435,10 +315,7 @@ def test_erasing_a_colleague_takes_their_name_off_the_managers_page(invoiced: Sy
     assert places_left(system) == 2
 
 
-def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(system: System) -> None:
     group = paid_group(system)
     link = group["places"][1]["apply_url"]
     assert system.admin("DELETE", f"/people/{COLLEAGUES[1]['email']}").status == 200
@@ -457,11 +334,7 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
         "Erased: the person was erased; nobody can apply for it until the manager names "
         "someone else"
     )
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/2/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 2, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     new_link = swapped.json()["places"][1]["apply_url"]
     applied = apply_through(system, new_link, name="Ada Lovelace", email="ada@example.org")
@@ -470,12 +343,9 @@ def test_erasing_a_colleague_kills_their_link_and_the_manager_names_another(
     assert ["erased@invalid.example"] not in sent
 
 
-def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
-    invoiced: System,
-) -> None:
+def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(system: System) -> None:
     """Each email is about its own event: the booked email, sent after the payment, would
     only repeat the paid one (it was once rendered as a second identical paid email)."""
-    system = invoiced
     system.hold_stream = True  # the booked email still waits when the payment arrives
     group = book(system, **BILLING).json()
     pay_invoice(system, group)
@@ -489,8 +359,7 @@ def test_a_group_paid_before_its_booked_email_goes_gets_one_paid_email(
     assert other["manager_url"] in booked.text
 
 
-def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) -> None:
-    system = invoiced
+def test_a_retried_booking_with_its_key_is_the_same_booking(system: System) -> None:
     body = booking_body(colleagues=COLLEAGUES[:2])
     headers = {"idempotency-key": "double-click-1"}
     path = f"/courses/{INVOICED}/group-bookings"
@@ -523,9 +392,8 @@ def test_a_retried_booking_with_its_key_is_the_same_booking(invoiced: System) ->
 
 
 def test_a_colleague_who_has_a_place_on_the_course_already_is_refused_beside_their_row(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     own = system.api(
         "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**COLLEAGUES[1])
     )
@@ -543,17 +411,12 @@ def test_a_colleague_who_has_a_place_on_the_course_already_is_refused_beside_the
     assert list(again.json()["error"]["fields"]) == ["colleagues.1.email"]
     # A substitution cannot name them either.
     paid = paid_group(system, colleagues=[COLLEAGUES[2]])
-    swap = system.api(
-        "POST",
-        f"/groups/{paid['group_id']}/places/1/substitute?token={paid['token']}",
-        json_body=COLLEAGUES[0],
-    )
+    swap = substitute(system, paid, 1, COLLEAGUES[0])
     assert swap.status == 422, swap.body
     assert list(swap.json()["error"]["fields"]) == ["email"]
 
 
-def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> None:
-    system = invoiced
+def test_a_double_submitted_booking_form_is_one_booking(system: System) -> None:
     page = system.api("GET", f"/courses/{INVOICED}/group-booking", headers={"accept": "text/html"})
     assert page.status == 200, page.body
     key = page.body.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
@@ -591,14 +454,10 @@ def test_a_double_submitted_booking_form_is_one_booking(invoiced: System) -> Non
     assert len(system.ports.groups.groups_of_course(INVOICED)) == 1
 
 
-def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(system: System) -> None:
     group = book(system, **BILLING).json()
     first_invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
-    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
-    reply = system.api("POST", url)
+    reply = give_up(system, group, 3)
     assert reply.status == 200, reply.body
     after = reply.json()
     assert after["total"] == {"amount": 40000, "currency": "gbp"}
@@ -623,16 +482,13 @@ def test_a_place_given_up_before_the_invoice_is_paid_comes_off_the_invoice(
     # The last places given up before payment end the booking: its seats all go back.
     other = book(system, colleagues=OTHERS[:1], **BILLING).json()
     assert places_left(system) == 2
-    ended = system.api(
-        "POST", f"/groups/{other['group_id']}/places/1/cancel?token={other['token']}"
-    )
+    ended = give_up(system, other, 1)
     assert ended.json()["status"] == "lapsed"
     assert ended.json()["ended_because"] == "every_place_given_up"
     assert places_left(system) == 3
 
 
-def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced: System) -> None:
-    system = invoiced
+def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(system: System) -> None:
     group = paid_group(system)
     exported = system.admin("GET", "/people/florence@example.org")
     assert exported.status == 200, exported.body
@@ -654,9 +510,8 @@ def test_a_manager_or_a_colleague_who_never_applied_is_found_and_erased(invoiced
 
 
 def test_erasing_a_person_a_keyed_booking_named_forgets_what_its_request_asked(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     body = booking_body(colleagues=COLLEAGUES[:1], **BILLING)
     path = f"/courses/{INVOICED}/group-bookings"
     headers = {"idempotency-key": "erased-later"}
@@ -676,9 +531,8 @@ def test_erasing_a_person_a_keyed_booking_named_forgets_what_its_request_asked(
 
 
 def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids_its_invoice(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
 
     def invoice_status(group: dict[str, Any]) -> str:
         invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
@@ -710,10 +564,7 @@ def test_a_groups_billing_contact_is_found_and_erasing_them_or_the_manager_voids
     assert places_left(system) == 5
 
 
-def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(system: System) -> None:
     group = paid_group_with_an_apply_by(system)
     first_start = datetime.fromisoformat(system.course(INVOICED)["sessions"][0]["start"])
     assert datetime.fromisoformat(group["apply_by"]) == first_start - timedelta(days=APPLY_BY_DAYS)
@@ -738,26 +589,19 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(
     # Released at the apply-by date, which the manager did not do: said so, not "Cancelled".
     assert page.count("Released at the apply-by date: nobody applied") == 2
     assert "Cancelled" not in page
-    late = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    late = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert late.status == 409
     assert late.json()["error"]["code"] == "apply_by_passed"
 
 
 def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_row(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML).body
     assert 'name="colleague_name_12"' in form  # as many rows as a booking may have
     group = book(system, colleagues=COLLEAGUES[:2], **BILLING).json()
     for number in (1, 2):
-        reply = system.api(
-            "POST", f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
-        )
+        reply = give_up(system, group, number)
         assert reply.status == 200, reply.body
     page = system.api(
         "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
@@ -769,24 +613,18 @@ def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_
     assert "Colleagues apply by" not in page
 
 
-def test_a_place_the_booking_does_not_have_is_not_found(invoiced: System) -> None:
-    group = paid_group(invoiced, colleagues=COLLEAGUES[:1])
-    base = f"/groups/{group['group_id']}/places/2"
-    cancel = invoiced.api("POST", f"{base}/cancel?token={group['token']}")
+def test_a_place_the_booking_does_not_have_is_not_found(system: System) -> None:
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    cancel = give_up(system, group, 2)
     assert cancel.status == 404, cancel.body
-    swap = invoiced.api(
-        "POST",
-        f"{base}/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swap = substitute(system, group, 2, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swap.status == 404, swap.body
 
 
-def test_the_organisers_leave_a_colleagues_booking_to_the_manager(invoiced: System) -> None:
+def test_the_organisers_leave_a_colleagues_booking_to_the_manager(system: System) -> None:
     """A colleague's booking on a group place is the employer's: the organisers' cancel is
     refused in words that send them to the manager, nothing changes, and the console offers
     neither Cancel nor Transfer for it."""
-    system = invoiced
     group = paid_group(system, colleagues=COLLEAGUES[:1])
     applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
     assert applied.status == 201, applied.body
@@ -814,27 +652,3 @@ def test_the_organisers_leave_a_colleagues_booking_to_the_manager(invoiced: Syst
     posted = browser.act(f"/console/applications/{application_id}/cancel", refund="on")
     assert posted.status == 409
     assert system.admin("GET", f"/applications/{application_id}").json()["status"] == "confirmed"
-
-
-def test_a_booking_stripe_could_not_be_asked_to_charge_ends_saying_so(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Stripe unreachable when the places are booked: the seats go back at once, and the
-    booking, ended, says why (never that it was not paid in time)."""
-    left = places_left(system, COURSE_ID)
-    payments = system.ports.payments
-
-    def unreachable(request: Any) -> Any:
-        raise DependencyUnavailable("the payment provider is unavailable")
-
-    monkeypatch.setattr(payments, "create_checkout", unreachable)
-    path = f"/courses/{COURSE_ID}/group-bookings"
-    body = booking_body(colleagues=COLLEAGUES[:2])
-    reply = system.api("POST", path, json_body=body, headers={"idempotency-key": "down"})
-    assert reply.status == 503, reply.body
-    assert places_left(system, COURSE_ID) == left
-    [line] = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
-    assert (line["status"], line["ended_because"]) == ("lapsed", "payment_not_started")
-    assert line["status_said"] == (
-        "Ended: Stripe could not be reached to take its payment, so its places were released"
-    )

@@ -5,14 +5,16 @@ once it is paid; a booking that lapsed unpaid changes no more."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
     book,
+    give_up,
     invoiced_group,
     manager_view,
     pay_invoice,
+    place_path,
+    substitute,
 )
 from tests.support.invoiced import INVOICED
 from tests.support.system import COURSE_ID, System
@@ -26,11 +28,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
     system = invoiced
     group = invoiced_group(system)
     system.deliver_emails()
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=CORRECTED,
-    )
+    swapped = substitute(system, group, 1, CORRECTED)
     assert swapped.status == 200, swapped.body
     after = swapped.json()
     assert after["status"] == "awaiting_invoice_payment"
@@ -58,21 +56,9 @@ def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:
     assert due is not None
     assert due.hold_expires_at is not None
     system.scheduled_run(due.hold_expires_at + timedelta(minutes=1))
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=CORRECTED,
-    )
+    swapped = substitute(system, group, 1, CORRECTED)
     assert swapped.status == 409, swapped.body
     assert swapped.json()["error"]["code"] == "lapsed"
-
-
-def _session(system: System, url: str) -> dict[str, object]:
-    session_id = urlsplit(url).path.rsplit("/", 1)[-1]
-    headers = {"authorization": "Bearer sk_test_local"}
-    reply = system.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", headers=headers)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
 
 
 def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kept(
@@ -88,7 +74,7 @@ def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kep
     ).body
     assert "Give up place 3: pay only for the places kept" in page
     assert "Send someone else instead of" in page
-    url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
+    url = place_path(group, 3, "cancel")
     reply = system.api("POST", url)
     assert reply.status == 200, reply.body
     after = reply.json()
@@ -96,8 +82,8 @@ def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kep
     assert after["total"] == {"amount": 40000, "currency": "gbp"}
     assert after["pay_url"] != old_pay_url
     assert int(system.course(COURSE_ID)["places_left"]) == left - 2
-    assert _session(system, old_pay_url)["status"] == "expired"
-    assert _session(system, str(after["pay_url"]))["amount_total"] == 40000
+    assert system.checkout_session(old_pay_url)["status"] == "expired"
+    assert system.checkout_session(str(after["pay_url"]))["amount_total"] == 40000
     assert system.api("POST", url).json()["pay_url"] == after["pay_url"]  # a repeat
     assert system.pay(str(after["pay_url"])).status == 200
     paid = manager_view(system, group)
@@ -112,11 +98,9 @@ def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kep
 def test_a_card_group_whose_last_place_is_given_up_before_paying_ends(system: System) -> None:
     left = int(system.course(COURSE_ID)["places_left"])
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
-    reply = system.api(
-        "POST", f"/groups/{group['group_id']}/places/1/cancel?token={group['token']}"
-    )
+    reply = give_up(system, group, 1)
     assert reply.status == 200, reply.body
     assert reply.json()["status"] == "lapsed"
     assert reply.json()["ended_because"] == "every_place_given_up"
     assert int(system.course(COURSE_ID)["places_left"]) == left
-    assert _session(system, str(group["pay_url"]))["status"] == "expired"
+    assert system.checkout_session(str(group["pay_url"]))["status"] == "expired"

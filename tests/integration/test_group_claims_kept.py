@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from booking.adapters.dynamodb.schema import enrolment_key, group_key
 from booking.domain.application import Application, ApplicationForm, ApplicationStatus
 from booking.domain.validation import parse
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
+    apply_on_their_own,
     colleague_applies,
     invoiced_group,
     manager_view,
     paid_group,
     pay_invoice,
 )
-from tests.integration.test_group_one_place_each import apply_on_their_own
 from tests.support.invoiced import INVOICED
 from tests.support.system import System, application_body
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 
 def _claim(system: System, email: str) -> dict[str, Any] | None:
@@ -41,9 +45,8 @@ def _held_by(item: dict[str, Any] | None) -> tuple[str, ...] | None:
 
 
 def test_the_colleagues_link_takes_the_claim_and_erasure_gives_the_others_back(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group(system)
     gid = group["group_id"]
     assert [_held_by(_claim(system, c["email"])) for c in COLLEAGUES] == [
@@ -97,10 +100,7 @@ def _applied_before(system: System, email: str) -> Application:
     return system.ports.repository.save(application, None)
 
 
-def test_a_booking_stored_before_claims_is_paid_and_takes_the_free_ones(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_booking_stored_before_claims_is_paid_and_takes_the_free_ones(system: System) -> None:
     group = invoiced_group(system)
     gid = group["group_id"]
     _as_stored_before_claims(system, gid)

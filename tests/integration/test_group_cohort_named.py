@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.integration import test_group_bookings as booked
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 HTML = {"accept": "text/html"}
 COHORT = "Compassionate Leadership Training, from Monday 7 June 2027"
@@ -17,8 +21,7 @@ def _organisation(system: System) -> str:
     return str(system.course(booked.INVOICED).get("organisation") or "")
 
 
-def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: System) -> None:
-    system = invoiced
+def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(system: System) -> None:
     form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
     group: dict[str, Any] = booked.paid_group(system)
@@ -30,8 +33,7 @@ def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(invoiced: S
         assert f'<header class="header"><p>{organisation}</p>' in page.body
 
 
-def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: System) -> None:
-    system = invoiced
+def test_every_group_email_names_the_cohort_in_its_subject_and_footer(system: System) -> None:
     booked.paid_group(system)
     sent = system.deliver_emails()
     group_emails = [
@@ -45,8 +47,7 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(invoiced: 
         assert f"--\n{COHORT}\n" in email.text
 
 
-def test_the_invoice_line_names_the_cohort(invoiced: System) -> None:
-    system = invoiced
+def test_the_invoice_line_names_the_cohort(system: System) -> None:
     reply = booked.book(system, **booked.BILLING)
     assert reply.status == 201, reply.body
     invoice_items = [r for r in system.stripe_http.requests if r.path == "/v1/invoiceitems"]

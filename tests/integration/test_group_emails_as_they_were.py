@@ -3,31 +3,32 @@ what its job recorded, not from the state when it is sent."""
 
 from __future__ import annotations
 
-from tests.integration.test_group_bookings import (
+import pytest
+
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     colleague_applies,
+    give_up,
     invoiced_group,
     paid_group,
     pay_invoice,
+    substitute,
     two_applied_then_withdrawn,
 )
 from tests.support.system import System
 
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
+
 
 def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_made(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group(system, colleagues=COLLEAGUES[:1])
     system.deliver_emails()
     colleague_applies(system, group)
     # The colleague is substituted before the facilitators' copy of their application goes.
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=OTHERS[0],
-    )
+    swapped = substitute(system, group, 1, OTHERS[0])
     assert swapped.status == 200, swapped.body
     sent = system.deliver_emails()
     [copy] = [e for e in sent if e.subject.startswith("New booking")]
@@ -36,9 +37,8 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
 
 
 def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     two_applied_then_withdrawn(system)
     withdrawn = [
         e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")
@@ -51,13 +51,11 @@ def test_the_facilitators_are_told_when_a_colleague_is_withdrawn_from_a_place(
 
 
 def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_it_goes(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = invoiced_group(system)
     system.deliver_emails()
     pay_invoice(system, group)
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
-    assert system.api("POST", url).status == 200  # before the paid email is sent
+    assert give_up(system, group, 2).status == 200  # before the paid email is sent
     [paid] = [e for e in system.deliver_emails() if e.subject.startswith("Paid:")]
     assert "the 3 places you booked" in " ".join(paid.text.split())

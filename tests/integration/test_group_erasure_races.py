@@ -13,15 +13,19 @@ import pytest
 from booking.adapters.dynamodb.schema import group_person_key
 from booking.domain.errors import DependencyUnavailable
 from booking.services.people import NOTHING_HELD
-from tests.integration.test_group_bookings import (
+from tests.integration.test_group_money import stripe_moved
+from tests.support.groups import (
     COLLEAGUES,
+    group_when_stripe_voids,
     invoiced_group,
     manager_view,
     places_left,
+    substitute,
 )
-from tests.integration.test_group_money import stripe_moved
 from tests.support.invoiced import BILLING
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 MANAGER = "florence@example.org"
 CONTACT = BILLING["billing_email"]
@@ -83,11 +87,10 @@ def _kept_paid(system: System, group: dict[str, Any], seats_before: int) -> None
 
 @pytest.mark.parametrize("event_held", [False, True])
 def test_erasing_the_billing_contact_while_the_employer_pays_keeps_the_paid_booking(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch, event_held: bool
+    system: System, monkeypatch: pytest.MonkeyPatch, event_held: bool
 ) -> None:
     """Stripe says paid: only the contact's data is erased; the payment's event (handled
     inside Stripe's answer, or after the erasure answers) confirms the places."""
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     seats = places_left(system)
     system.deliver_emails()
@@ -114,9 +117,8 @@ def test_erasing_the_billing_contact_while_the_employer_pays_keeps_the_paid_book
 
 
 def test_erasing_the_manager_while_the_employer_pays_keeps_the_paid_booking(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     seats = places_left(system)
     system.deliver_emails()
@@ -131,23 +133,14 @@ def test_erasing_the_manager_while_the_employer_pays_keeps_the_paid_booking(
 
 
 def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_it(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No race: Stripe voids, and only then does the booking end (as erased), its seat back,
     the manager told once; the erasure's ask is recorded before Stripe is asked."""
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     seats = places_left(system)
     system.deliver_emails()
-    payments = system.ports.payments
-    stripes_void = payments.void_invoice
-    asked: list[Any] = []
-
-    def and_look(invoice_id: str) -> str:
-        asked.append(system.ports.groups.get_group(group["group_id"]))
-        return stripes_void(invoice_id)
-
-    monkeypatch.setattr(payments, "void_invoice", and_look)
+    asked = group_when_stripe_voids(system, monkeypatch, group, after=False)
     line = _one_group_erased(_erased(system, CONTACT))
     [before_stripe] = asked
     assert before_stripe.status == "awaiting_invoice_payment"  # not ended before Stripe voids
@@ -165,12 +158,11 @@ def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_
 
 
 def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_void(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stripe down: the contact's data is erased, the booking keeps its seats on the open
     invoice (nothing said voided); the sweep's void when Stripe is back ends it as the
     erasure's."""
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     seats = places_left(system)
 
@@ -197,16 +189,11 @@ def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_voi
 
 def _ada_takes_place_one(system: System, group: dict[str, Any]) -> None:
     """The manager names Ada on place 1 instead of its colleague (a substitution)."""
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
 
 
-def test_a_colleague_substituted_out_is_neither_found_nor_erased(invoiced: System) -> None:
-    system = invoiced
+def test_a_colleague_substituted_out_is_neither_found_nor_erased(system: System) -> None:
     group = invoiced_group(system, colleagues=COLLEAGUES[:2])
     _ada_takes_place_one(system, group)
     gone = COLLEAGUES[0]["email"]
@@ -222,12 +209,11 @@ def test_a_colleague_substituted_out_is_neither_found_nor_erased(invoiced: Syste
 
 
 def test_an_index_left_by_a_substitution_before_this_fix_is_not_said_as_an_erasure(
-    invoiced: System,
+    system: System,
 ) -> None:
     """A person index item a substitution saved before this fix left behind: the erasure finds
     nothing held about the person, answers 404 as the export does (never "as : ..."), and the
     item goes."""
-    system = invoiced
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     _ada_takes_place_one(system, group)
     gone = COLLEAGUES[0]["email"]

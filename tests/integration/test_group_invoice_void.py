@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_bookings import (
+from tests.integration.test_group_money import stripe_moved, totals
+from tests.support.console import signed_in
+from tests.support.groups import (
     OTHERS,
+    give_up,
+    group_when_stripe_voids,
     invoiced_group,
     manager_view,
     places_left,
 )
-from tests.integration.test_group_money import stripe_moved, totals
-from tests.support.console import signed_in
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -170,16 +172,7 @@ def test_stripes_void_arriving_before_the_organisers_step_applies_it_is_theirs(
     system = invoiced
     group = invoiced_group(system)
     system.deliver_emails()
-    payments = system.ports.payments
-    stripes_void = payments.void_invoice
-    seen: list[Any] = []
-
-    def and_look(invoice_id: str) -> str:
-        answer = stripes_void(invoice_id)
-        seen.append(system.ports.groups.get_group(group["group_id"]))
-        return answer
-
-    monkeypatch.setattr(payments, "void_invoice", and_look)
+    seen = group_when_stripe_voids(system, monkeypatch, group, after=True)
     assert _void(system, group).status == 200
     [ended_by_stripes_event] = seen
     assert ended_by_stripes_event.status == "lapsed"
@@ -296,8 +289,7 @@ def test_an_invoice_replaced_while_it_is_voided_leaves_the_group_on_the_new_one(
     def manager_first(invoice_id: str) -> str:
         if not raced:
             raced.append(invoice_id)
-            url = f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
-            assert system.api("POST", url).status == 200
+            assert give_up(system, group, 3).status == 200
         return stripes_void(invoice_id)
 
     monkeypatch.setattr(payments, "void_invoice", manager_first)

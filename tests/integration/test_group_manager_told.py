@@ -7,19 +7,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from booking.domain.group_notices import GroupEvent
 from booking.domain.groups import GroupMove
 from booking.services.group_payments import _manager_told_of
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
     book,
     colleague_applies,
+    give_up,
     paid_group,
     paid_group_with_an_apply_by,
     the_apply_by_passes,
 )
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 MANAGER = ["florence@example.org"]
 
@@ -31,16 +36,12 @@ def _told(system: System) -> list[Any]:
 
 
 def _cancel(system: System, group: dict[str, Any], number: int) -> Any:
-    url = f"/groups/{group['group_id']}/places/{number}/cancel?token={group['token']}"
-    reply = system.api("POST", url)
+    reply = give_up(system, group, number)
     assert reply.status == 200, reply.body
     return reply.json()
 
 
-def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(system: System) -> None:
     group = paid_group(system)
     system.deliver_emails()
     _cancel(system, group, 2)
@@ -56,10 +57,7 @@ def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(
     assert _told(system) == []
 
 
-def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(system: System) -> None:
     group = book(system, **BILLING).json()
     system.deliver_emails()
     _cancel(system, group, 3)
@@ -73,8 +71,7 @@ def test_a_place_given_up_before_the_invoice_is_paid_tells_the_new_invoice(
     assert "for the 1 place kept (£200.00)" in " ".join(again.text.split())
 
 
-def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> None:
-    system = invoiced
+def test_a_card_hold_that_lapses_unpaid_tells_the_manager(system: System) -> None:
     with system.standin.webhooks_held():
         group = book(system).json()
     system.deliver_emails()
@@ -91,9 +88,8 @@ def test_a_card_hold_that_lapses_unpaid_tells_the_manager(invoiced: System) -> N
 
 
 def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refunded(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group_with_an_apply_by(system)
     colleague_applies(system, group)
     system.deliver_emails()
@@ -114,9 +110,8 @@ def test_places_released_at_the_deadline_tell_the_manager_which_and_what_is_refu
 
 
 def test_a_booking_nobody_applied_for_says_so_and_never_that_colleagues_applied(
-    invoiced: System,
+    system: System,
 ) -> None:
-    system = invoiced
     group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
     _cancel(system, group, 1)  # the manager gives place 1 up; nobody applies for place 2
     system.deliver_emails()
@@ -144,12 +139,9 @@ def _overview(system: System, group: dict[str, Any]) -> dict[str, Any]:
     return dict(line)
 
 
-def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
-    invoiced: System,
-) -> None:
+def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(system: System) -> None:
     """The old checkout paid while a place was given up: that payment went back whole; the
     new checkout is never paid. The lapse never says nothing was taken."""
-    system = invoiced
     group = book(system).json()
     system.hold_webhooks = True
     assert system.pay(str(group["pay_url"])).status == 200
@@ -180,10 +172,7 @@ def test_a_lapse_after_a_payment_was_given_back_says_what_went_back(
     }
 
 
-def test_a_payment_given_back_whole_is_told_with_its_amount(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> None:
     group = system.ports.groups.get_group(paid_group(system)["group_id"])
     assert group is not None
     system.deliver_emails()
@@ -197,10 +186,7 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(
     assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
 
 
-def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: System) -> None:
     group = paid_group(system)
     colleague_applies(system, group)
     system.deliver_emails()

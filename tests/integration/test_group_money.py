@@ -15,15 +15,16 @@ from typing import Any
 import pytest
 
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_group_bookings import (
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     apply_through,
     book,
+    give_up,
     manager_view,
     pay_invoice,
 )
-from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
@@ -64,9 +65,7 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
     places = manager_view(system, group)["places"]
     colleague = apply_through(system, places[0]["apply_url"], **COLLEAGUES[0])
     assert colleague.status == 201, colleague.body
-    given_up = system.api(
-        "POST", f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
-    )
+    given_up = give_up(system, group, 3)
     assert given_up.status == 200, given_up.body
     assert all(reply.status == 200 for reply in system.webhook_replies)
 
@@ -186,9 +185,7 @@ def test_the_refund_of_a_payment_on_a_replaced_checkout_is_acknowledged_as_the_g
     late_payment = list(system.pending)
     system.pending.clear()
     system.hold_webhooks = False
-    given_up = system.api(
-        "POST", f"/groups/{group['group_id']}/places/3/cancel?token={group['token']}"
-    )
+    given_up = give_up(system, group, 3)
     assert given_up.status == 200, given_up.body
     for body, headers in late_payment:
         assert system.webhook(body, headers).status == 200

@@ -4,23 +4,21 @@ given up, or another colleague takes it, they apply like anyone else."""
 
 from __future__ import annotations
 
-from typing import Any
+import pytest
 
-from tests.integration.test_group_bookings import (
-    COLLEAGUES,
+from tests.support.groups import (
+    NAMED,
+    apply_on_their_own,
     book,
     colleague_applies,
+    give_up,
     paid_group,
+    substitute,
 )
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
-NAMED = COLLEAGUES[0]
-
-
-def apply_on_their_own(system: System, email: str) -> Any:
-    body = application_body(name=NAMED["name"], email=email, payment_method="card")
-    return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 
 def refused_as_booked_for_them(system: System, email: str) -> str:
@@ -35,10 +33,7 @@ def refused_as_booked_for_them(system: System, email: str) -> str:
     return str(error["message"])
 
 
-def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(system: System) -> None:
     paid_group(system)
     assert refused_as_booked_for_them(system, NAMED["email"].upper()) == (
         "A place on this course has been booked for you by St Elsewhere NHS Trust; apply "
@@ -46,10 +41,7 @@ def test_a_colleague_named_on_a_paid_group_is_sent_to_their_own_link(
     )
 
 
-def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(system: System) -> None:
     assert book(system, **BILLING).status == 201
     # No link exists yet (it is emailed once the group is paid): the words say so.
     assert refused_as_booked_for_them(system, NAMED["email"]) == (
@@ -70,11 +62,10 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(
 
 
 def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
-    invoiced: System,
+    system: System,
 ) -> None:
     """Their place's claim is their application's now (retest10 R10-8): answered as anyone
     who applied already, never sent back to a link they have used."""
-    system = invoiced
     colleague_applies(system, paid_group(system))
     system.deliver_emails()
     before = len(system.applications())
@@ -91,29 +82,17 @@ def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
     assert "confirmed" in told.text.lower()
 
 
-def test_a_colleague_whose_place_was_given_up_applies_normally(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_whose_place_was_given_up_applies_normally(system: System) -> None:
     group = paid_group(system)
-    given_up = system.api(
-        "POST", f"/groups/{group['group_id']}/places/1/cancel?token={group['token']}"
-    )
+    given_up = give_up(system, group, 1)
     assert given_up.status == 200, given_up.body
     applied = apply_on_their_own(system, NAMED["email"])
     assert applied.status == 201, applied.body
 
 
-def test_a_colleague_another_took_the_place_of_applies_normally(
-    invoiced: System,
-) -> None:
-    system = invoiced
+def test_a_colleague_another_took_the_place_of_applies_normally(system: System) -> None:
     group = paid_group(system)
-    swapped = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Ada Lovelace", "email": "ada@example.org"},
-    )
+    swapped = substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"})
     assert swapped.status == 200, swapped.body
     applied = apply_on_their_own(system, NAMED["email"])
     assert applied.status == 201, applied.body

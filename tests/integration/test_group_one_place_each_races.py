@@ -14,19 +14,21 @@ import pytest
 
 from booking.services import group_booking, group_changes, one_place_each
 from booking.services.applications import submit_application
-from tests.integration.test_group_bookings import (
+from tests.support.groups import (
     COLLEAGUES,
+    NAMED,
+    apply_on_their_own,
     book,
     booking_body,
     manager_view,
     paid_group,
     places_left,
+    substitute,
 )
-from tests.integration.test_group_one_place_each import apply_on_their_own
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import System, application_body
 
-NAMED = COLLEAGUES[0]
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 
 def _then(
@@ -55,11 +57,10 @@ def _applications_of(system: System, email: str) -> list[Any]:
 
 
 def test_an_applicant_and_a_manager_booking_them_at_once_the_group_first(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The applicant's read finds no group; the manager's booking is saved before their
     application: refused as booked for them (409), nothing of theirs written."""
-    system = invoiced
     manager = lambda: group_booking.book_places(  # noqa: E731
         system.ports, INVOICED, booking_body(**BILLING)
     )
@@ -76,11 +77,10 @@ def test_an_applicant_and_a_manager_booking_them_at_once_the_group_first(
 
 
 def test_a_manager_booking_someone_who_applies_at_that_moment_is_refused_beside_them(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The manager's read finds no application of the first colleague; theirs is saved before
     the group: the booking is refused beside that colleague (422), and holds nothing."""
-    system = invoiced
     _then(
         monkeypatch, group_booking, "has_a_place_on", _applies_on_their_own(system, NAMED["email"])
     )
@@ -99,22 +99,17 @@ def test_a_manager_booking_someone_who_applies_at_that_moment_is_refused_beside_
 
 
 def test_a_substitute_who_applies_at_that_moment_is_refused_and_the_place_unchanged(
-    invoiced: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    system = invoiced
     group = paid_group(system)
-    substitute = {"name": "Ada Lovelace", "email": "ada@example.org"}
+    ada = {"name": "Ada Lovelace", "email": "ada@example.org"}
     _then(
         monkeypatch,
         group_changes,
         "has_a_place_on",
-        _applies_on_their_own(system, substitute["email"]),
+        _applies_on_their_own(system, ada["email"]),
     )
-    refused = system.api(
-        "POST",
-        f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body=substitute,
-    )
+    refused = substitute(system, group, 1, ada)
     assert refused.status == 422, refused.body
     assert refused.json()["error"]["fields"] == {"email": one_place_each.ALREADY_ON_COURSE}
     assert manager_view(system, group)["places"][0]["email"] == NAMED["email"]

@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_bookings import (
+from tests.support.console import ConsoleBrowser
+from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
     book,
     colleague_applies,
+    give_up,
     paid_group,
+    substitute,
 )
-from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -30,10 +32,9 @@ def two_groups(invoiced: System) -> dict[str, Any]:
     system = invoiced
     group = paid_group(system)
     colleague_applies(system, group)
-    base = f"/groups/{group['group_id']}/places"
-    swapped = system.api("POST", f"{base}/2/substitute?token={group['token']}", json_body=OTHERS[0])
+    swapped = substitute(system, group, 2, OTHERS[0])
     assert swapped.status == 200, swapped.body
-    assert system.api("POST", f"{base}/3/cancel?token={group['token']}").status == 200
+    assert give_up(system, group, 3).status == 200
     billing = {**BILLING, "po_number": "PO-9"}
     unpaid = book(system, **billing, organisation="Acme Care Ltd", colleagues=[OTHERS[1]])
     assert unpaid.status == 201, unpaid.body

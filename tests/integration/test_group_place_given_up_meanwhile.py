@@ -13,7 +13,10 @@ import pytest
 
 from booking.domain.groups import GroupBooking
 from tests.integration import test_group_bookings as groups
+from tests.support.groups import give_up
 from tests.support.system import COURSE_ID, System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 HEADERS = {"authorization": "Bearer sk_test_local"}
 
@@ -54,20 +57,17 @@ WAYS: dict[str, Way] = {
 
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_meanwhile(
-    invoiced: System,
+    system: System,
     monkeypatch: pytest.MonkeyPatch,
     way: str,
 ) -> None:
-    system = invoiced
     fields, path, asked_of, undone = WAYS[way]
     course = groups.INVOICED if fields else COURSE_ID
     group = groups.book(system, course=course, colleagues=groups.COLLEAGUES[:2], **fields).json()
     first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
     left = groups.places_left(system, course)
     raced = race_next_save(system, monkeypatch)
-
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
-    reply = system.api("POST", url)
+    reply = give_up(system, group, 2)
 
     assert reply.status == 409, reply.body
     assert reply.json()["error"]["code"] == "group_changed"

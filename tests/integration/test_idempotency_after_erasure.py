@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_group_bookings import COLLEAGUES, booking_body, places_left
+from tests.support.groups import COLLEAGUES, booking_body, places_left
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import COURSE_ID, System, application_body
 
@@ -23,13 +23,21 @@ def _partly_erased(reply: Any, made: str) -> None:
     assert "partly erased" in error["message"]
 
 
+def _booked(
+    system: System, colleagues: list[dict[str, str]], key: str
+) -> tuple[dict[str, Any], dict[str, str], Any]:
+    """Florence books ``colleagues`` by invoice with ``key`` as the Idempotency-Key: the body,
+    the headers and the API's answer, for the retry to send again."""
+    body = booking_body(colleagues=colleagues, **BILLING)
+    headers = {"idempotency-key": key}
+    return body, headers, system.api("POST", GROUPS, json_body=body, headers=headers)
+
+
 def test_a_group_booking_retried_after_a_colleagues_erasure_is_told_so(
     invoiced: System,
 ) -> None:
     system = invoiced
-    body = booking_body(colleagues=COLLEAGUES[:2], **BILLING)
-    headers = {"idempotency-key": "group-erased-later"}
-    booked = system.api("POST", GROUPS, json_body=body, headers=headers)
+    body, headers, booked = _booked(system, COLLEAGUES[:2], "group-erased-later")
     assert booked.status == 201, booked.body
     left = places_left(system)
     assert system.admin("DELETE", f"/people/{COLLEAGUES[0]['email']}").status == 200
@@ -44,9 +52,7 @@ def test_a_group_booking_retried_with_its_addresses_in_capitals_is_the_same_book
     invoiced: System,
 ) -> None:
     system = invoiced
-    body = booking_body(colleagues=COLLEAGUES[:1], **BILLING)
-    headers = {"idempotency-key": "group-shouted"}
-    booked = system.api("POST", GROUPS, json_body=body, headers=headers)
+    body, headers, booked = _booked(system, COLLEAGUES[:1], "group-shouted")
     shouted = body | {
         "manager_email": body["manager_email"].upper(),
         "colleagues": [{"name": COLLEAGUES[0]["name"], "email": "Mary@example.org"}],

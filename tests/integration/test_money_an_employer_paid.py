@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_group_bookings import paid_group
 from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
+from tests.support.groups import give_up, paid_group, substitute
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
 
@@ -98,16 +98,14 @@ def test_a_group_place_given_up_tells_the_groups_billing_contact_of_the_refund(
 ) -> None:
     group = paid_group(invoiced)
     invoiced.deliver_emails()
-    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
-    assert invoiced.api("POST", url).status == 200
+    assert give_up(invoiced, group, 2).status == 200
     [told] = [m for m in invoiced.deliver_emails() if m.subject.startswith("A place given up")]
     assert told.to == ["florence@example.org", ACCOUNTS]
     assert told.text.startswith(f"Dear Florence Nightingale and {ORGANISATION},")
     assert "£200.00, is being refunded to the account it was paid from" in told.text
     # A change with no money in it is the manager's alone.
-    url = f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}"
-    substituted = invoiced.api(
-        "POST", url, json_body={"name": "Ada Lovelace", "email": "ada@example.org"}
+    substituted = substitute(
+        invoiced, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"}
     )
     assert substituted.status == 200, substituted.body
     assert all(ACCOUNTS not in m.to for m in invoiced.deliver_emails())

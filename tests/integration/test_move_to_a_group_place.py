@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from booking.services import one_place_each, transfers
-from tests.integration.test_group_bookings import book, pay_invoice
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import ConsoleBrowser
+from tests.support.groups import book, pay_invoice
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -39,6 +39,18 @@ def _choice(system: System, application_id: str, course_id: str) -> dict[str, An
     assert reply.status == 200, reply.body
     [choice] = [c for c in reply.json()["cohorts"] if c["course_id"] == course_id]
     return dict(choice)
+
+
+def _ada_and_a_group_on(
+    system: System, course_id: str, *, paid: bool
+) -> tuple[Cohorts, str, dict[str, Any]]:
+    """Ada booked on move-spring, then named by a manager's group on ``course_id``
+    (:func:`_group_names_ada`): the cohorts, her application's id, and the choice her transfer
+    page offers for ``course_id``."""
+    cohorts = Cohorts(system)
+    ada = cohorts.book("move-spring", ADA)["application_id"]
+    _group_names_ada(cohorts, course_id, paid=paid)
+    return cohorts, ada, _choice(system, ada, course_id)
 
 
 def _said(cohort: str) -> str:
@@ -71,11 +83,7 @@ def _refused_and_nothing_changed(
 def test_a_move_where_a_group_holds_the_persons_place_is_said_as_the_groups(
     system: System, paid: bool
 ) -> None:
-    cohorts = Cohorts(system)
-    ada = cohorts.book("move-spring", ADA)["application_id"]
-    _group_names_ada(cohorts, "move-summer", paid=paid)
-
-    choice = _choice(system, ada, "move-summer")
+    cohorts, ada, choice = _ada_and_a_group_on(system, "move-summer", paid=paid)
     cohort = choice["name"]
 
     assert (choice["can_move"], choice["can_wait"]) == (False, False)
@@ -92,11 +100,7 @@ def test_a_move_where_a_group_holds_the_persons_place_is_said_as_the_groups(
 def test_a_dearer_move_where_a_group_holds_the_persons_place_is_refused_in_its_words(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    ada = cohorts.book("move-spring", ADA)["application_id"]
-    _group_names_ada(cohorts, "move-winter", paid=True)
-
-    choice = _choice(system, ada, "move-winter")
+    cohorts, ada, choice = _ada_and_a_group_on(system, "move-winter", paid=True)
     cohort = choice["name"]
 
     assert choice["can_move"] is False
@@ -106,12 +110,8 @@ def test_a_dearer_move_where_a_group_holds_the_persons_place_is_refused_in_its_w
 
 
 def test_a_wait_on_a_cohort_the_group_filled_is_refused_in_its_words(system: System) -> None:
-    cohorts = Cohorts(system)
-    ada = cohorts.book("move-spring", ADA)["application_id"]
-    _group_names_ada(cohorts, "move-full", paid=True)
+    cohorts, ada, choice = _ada_and_a_group_on(system, "move-full", paid=True)
     assert cohorts.places_left("move-full") == 0
-
-    choice = _choice(system, ada, "move-full")
     cohort = choice["name"]
 
     assert (choice["can_move"], choice["can_wait"]) == (False, False)

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.test_erasure_and_sending import _paid_applicant
-from tests.integration.test_group_bookings import paid_group
+from tests.support.groups import paid_group
 from tests.support.system import System
 
 

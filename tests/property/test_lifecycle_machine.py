@@ -21,6 +21,7 @@ import json
 import os
 import unittest
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -291,6 +292,14 @@ class BookingLifecycle(RuleBasedStateMachine):
         if course_id not in self._courses_this_step:
             self._courses_this_step[course_id] = self.system.ports.repository.get_course(course_id)
         return self._courses_this_step[course_id]
+
+    def _courses_with_theirs(self, stored: dict[str, Any]) -> Iterator[tuple[str, Any, list[Any]]]:
+        """Each course's id, the course as stored (it must be there) and the stored
+        applications (``stored``: by id) made to it."""
+        for course_id in COURSES:
+            course = self._course(course_id)
+            assert course is not None
+            yield course_id, course, [a for a in stored.values() if a.course_id == course_id]
 
     def _status(self, application_id: str) -> S:
         stored = self.system.ports.repository.get_application(application_id)
@@ -657,10 +666,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def seats_are_counted_exactly_and_never_overbooked(self) -> None:
         stored = self._stored()
-        for course_id in COURSES:
-            course = self._course(course_id)
-            assert course is not None
-            mine = [a for a in stored.values() if a.course_id == course_id]
+        for course_id, course, mine in self._courses_with_theirs(stored):
             # A group's colleague holds its group's place, not a seat: the group holds the seat.
             held_by_groups = sum(g.seats_held for g in self._groups() if g.course_id == course_id)
             # Every seat an application holds (its own, and a dearer move's hold elsewhere).
@@ -723,10 +729,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def the_waiting_list_is_served_in_order_and_never_waits_beside_a_free_seat(self) -> None:
         stored = self._stored()
-        for course_id in COURSES:
-            course = self._course(course_id)
-            assert course is not None
-            mine = [a for a in stored.values() if a.course_id == course_id]
+        for _, course, mine in self._courses_with_theirs(stored):
             waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
             if waiting:
                 assert course.places_left == 0, "someone waits while a seat is free"
@@ -904,23 +907,25 @@ class BookingLifecycle(RuleBasedStateMachine):
                 self._note_confirmations()
         return booked
 
-    @rule(group_id=groups)
-    def manager_pays(self, group_id: str) -> None:
+    def _at_stripe(self, group_id: str, invoice_step: str, checkout_step: str) -> None:
+        """The stand-in takes ``invoice_step`` on the group's invoice, or ``checkout_step`` on
+        its checkout session (whichever the group is paid by)."""
         group = self.system.ports.groups.get_group(group_id)
         assert group is not None
         if group.invoice is not None:
-            self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/pay")
+            self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/{invoice_step}")
         elif group.checkout is not None:
-            self.system.stripe_local("POST", f"/checkout/{group.checkout.session_id}/pay")
+            self.system.stripe_local(
+                "POST", f"/checkout/{group.checkout.session_id}/{checkout_step}"
+            )
+
+    @rule(group_id=groups)
+    def manager_pays(self, group_id: str) -> None:
+        self._at_stripe(group_id, "pay", "pay")
 
     @rule(group_id=groups)
     def group_payment_lapses_at_stripe(self, group_id: str) -> None:
-        group = self.system.ports.groups.get_group(group_id)
-        assert group is not None
-        if group.invoice is not None:
-            self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/void")
-        elif group.checkout is not None:
-            self.system.stripe_local("POST", f"/checkout/{group.checkout.session_id}/expire")
+        self._at_stripe(group_id, "void", "expire")
 
     @rule(group_id=groups)
     def organiser_voids_a_groups_invoice(self, group_id: str) -> None:

@@ -83,9 +83,7 @@ def test_what_someone_types_is_read_as_a_reference_or_not_at_all(
 
 @pytest.fixture
 def ports() -> Ports:
-    the_ports = fake_ports(Clock())
-    courses.put_course(the_ports, "c1", course_definition())
-    return the_ports
+    return fake_ports(Clock(), course=course_definition())
 
 
 def test_each_application_gets_a_reference_that_finds_it(ports: Ports) -> None:
@@ -189,8 +187,7 @@ def test_emails_quote_the_reference_and_the_facilitators_copy_links_to_the_conso
 
 def test_history_times_are_the_moments_of_the_changes() -> None:
     clock = Clock(datetime(2027, 5, 1, 9, 0, tzinfo=UTC))
-    the_ports = fake_ports(clock)
-    courses.put_course(the_ports, "c1", course_definition())
+    the_ports = fake_ports(clock, course=course_definition())
     view = applications.submit_application(the_ports, "c1", answers())
     clock.advance(minutes=10)
     paid(the_ports, view.application_id)

@@ -74,9 +74,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def ports(clock: Clock) -> Ports:
-    the_ports = fake_ports(clock)
-    courses.put_course(the_ports, "c1", definition(follow_up="2027-09-20"))
-    return the_ports
+    return fake_ports(clock, course=definition(follow_up="2027-09-20"))
 
 
 def repo(ports: Ports) -> FakeRepository:

@@ -12,7 +12,7 @@ import pytest
 
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind
 from booking.domain.errors import DependencyUnavailable
-from booking.services import applications, courses, group_booking
+from booking.services import applications, group_booking
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import EmailSendError, Ports
 from booking.services.send_leases import SEND_LEASE
@@ -31,9 +31,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def ports(clock: Clock) -> Ports:
-    the_ports = fake_ports(clock)
+    the_ports = fake_ports(clock, course=course_definition(capacity=5))
     the_ports.pause = lambda seconds: None
-    courses.put_course(the_ports, "c1", course_definition(capacity=5))
     return the_ports
 
 

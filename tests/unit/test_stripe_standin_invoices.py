@@ -355,3 +355,44 @@ def test_a_draft_whose_customer_was_deleted_is_not_finalized(
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.invoices.finalize_invoice(draft.id)
     assert refused.value.code == "resource_missing"
+
+
+def test_an_invoice_past_its_step_is_refused_as_stripe_refuses_it(
+    client: stripe.StripeClient, clock: Clock
+) -> None:
+    """Finalized again, an item added once it is finalized, marked uncollectible twice: each
+    refused with Stripe's words, the invoice's id and its status in them."""
+    invoice = sent_invoice(client, clock)
+    customer = invoice.customer
+    client.v1.invoices.mark_uncollectible(invoice.id)
+    refusals = [
+        (
+            lambda: client.v1.invoices.finalize_invoice(invoice.id),
+            "This invoice is already finalized, you can't re-finalize a non-draft invoice. "
+            f"({invoice.id} is uncollectible)",
+            "invoice_not_editable",
+            None,
+        ),
+        (
+            lambda: client.v1.invoice_items.create(
+                {"customer": customer, "invoice": invoice.id, "amount": 100, "currency": "gbp"}
+            ),
+            f"You can only add invoice items to draft invoices; {invoice.id} is uncollectible.",
+            None,
+            "invoice",
+        ),
+        (
+            lambda: client.v1.invoices.mark_uncollectible(invoice.id),
+            f"You can only mark open invoices as uncollectible; {invoice.id} is uncollectible.",
+            None,
+            "invoice",
+        ),
+    ]
+    for attempt, message, code, param in refusals:
+        with pytest.raises(stripe.InvalidRequestError) as refused:
+            attempt()
+        assert (refused.value.user_message, refused.value.code, refused.value.param) == (
+            message,
+            code,
+            param,
+        )

@@ -57,9 +57,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def ports(clock: Clock) -> Ports:
-    the_ports = fake_ports(clock)
-    courses.put_course(the_ports, "c1", course_definition())
-    return the_ports
+    return fake_ports(clock, course=course_definition())
 
 
 def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:

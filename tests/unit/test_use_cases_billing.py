@@ -71,9 +71,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def ports(clock: Clock) -> Ports:
-    the_ports = fake_ports(clock)
-    courses.put_course(the_ports, "c1", definition())
-    return the_ports
+    return fake_ports(clock, course=definition())
 
 
 def invoice_event(

@@ -145,8 +145,8 @@ class CheckoutSessions:
         _at_least_the_minimum(amount - amount_discount, currency)
 
         session_id = wire.random_id("cs_test_", 58)
-        session = store.fixture("checkout_session")
-        session.update(
+        session = store.fixture(
+            "checkout_session",
             {
                 "id": session_id,
                 **_OPEN_AND_UNPAID,
@@ -176,7 +176,7 @@ class CheckoutSessions:
                     "amount_shipping": 0,
                     "amount_tax": 0,
                 },
-            }
+            },
         )
         details = session.get("customer_details")
         if isinstance(details, dict):

@@ -60,8 +60,8 @@ class Customers:
         wire.reject_unknown(params, CUSTOMER_CREATE_PARAMS)
         store = self._store
         customer_id = wire.random_id("cus_", 14)
-        customer = store.fixture("customer")
-        customer.update(
+        customer = store.fixture(
+            "customer",
             {
                 "id": customer_id,
                 "address": check_address(params.get("address")),
@@ -75,7 +75,7 @@ class Customers:
                 "name": wire.optional_str(params, "name", 256),
                 "next_invoice_sequence": 1,
                 "phone": wire.optional_str(params, "phone", 20),
-            }
+            },
         )
         store.customers[customer_id] = customer
         outgoing.append(store.record_event("customer.created", customer, request))

@@ -71,8 +71,8 @@ class Discounts:
             raise wire.StripeError(
                 400, "Coupon already exists.", code="resource_already_exists", param="id"
             )
-        coupon = store.fixture("coupon")
-        coupon.update(
+        coupon = store.fixture(
+            "coupon",
             {
                 "id": coupon_id,
                 "amount_off": amount_off,
@@ -89,7 +89,7 @@ class Discounts:
                 "redeem_by": redeem_by,
                 "times_redeemed": 0,
                 "valid": True,
-            }
+            },
         )
         store.coupons[coupon_id] = coupon
         outgoing.append(store.record_event("coupon.created", coupon, request))
@@ -133,8 +133,8 @@ class Discounts:
                 400, "expires_at cannot be after the coupon's redeem_by.", param="expires_at"
             )
         promo_id = wire.random_id("promo_")
-        promo = store.fixture("promotion_code")
-        promo.update(
+        promo = store.fixture(
+            "promotion_code",
             {
                 "id": promo_id,
                 "active": wire.truthy(params.get("active", True)),
@@ -147,7 +147,7 @@ class Discounts:
                 "metadata": wire.check_metadata(params.get("metadata")),
                 "promotion": {"coupon": coupon["id"], "type": "coupon"},
                 "times_redeemed": 0,
-            }
+            },
         )
         store.promotion_codes[promo_id] = promo
         outgoing.append(store.record_event("promotion_code.created", promo, request))
@@ -283,8 +283,8 @@ class Discounts:
         **links: str | None,
     ) -> dict[str, Any]:
         """A discount object (``di_...``): the coupon applied to one session or invoice."""
-        discount = self._store.fixture("discount")
-        discount.update(
+        discount = self._store.fixture(
+            "discount",
             {
                 "id": wire.random_id("di_"),
                 "checkout_session": links.get("checkout_session"),
@@ -297,7 +297,7 @@ class Discounts:
                 "start": self._store.now(),
                 "subscription": None,
                 "subscription_item": None,
-            }
+            },
         )
         self._store.discounts[discount["id"]] = discount
         return discount

@@ -25,6 +25,7 @@ INVOICE_PAY_PARAMS = frozenset(
         "source",
     }
 )
+ONLY_OPEN = "You can only mark open invoices as uncollectible; {id} is {status}."
 # Statuses from which an invoice can still be paid, voided or found overdue.
 COLLECTABLE = ("open", "uncollectible")
 
@@ -39,14 +40,15 @@ class InvoiceLife:
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         store = self._store
-        invoice = wire.find(store.invoices, invoice_id, "invoice")
-        if invoice["status"] != "draft":
-            raise wire.StripeError(
-                400,
-                f"This invoice is already finalized, you can't re-finalize a non-draft "
-                f"invoice. ({invoice_id} is {invoice['status']})",
-                code="invoice_not_editable",
-            )
+        invoice = wire.find_in(
+            store.invoices,
+            invoice_id,
+            "invoice",
+            ("draft",),
+            "This invoice is already finalized, you can't re-finalize a non-draft invoice. "
+            "({id} is {status})",
+            code="invoice_not_editable",
+        )
         customer = live_customer(store, invoice["customer"])
         now = store.now()
         number = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
@@ -121,14 +123,9 @@ class InvoiceLife:
     def mark_uncollectible(
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
-        if invoice["status"] != "open":
-            raise wire.StripeError(
-                400,
-                f"You can only mark open invoices as uncollectible; {invoice_id} is "
-                f"{invoice['status']}.",
-                param="invoice",
-            )
+        invoice = wire.find_in(
+            self._store.invoices, invoice_id, "invoice", ("open",), ONLY_OPEN, param="invoice"
+        )
         invoice["status"] = "uncollectible"
         invoice["status_transitions"]["marked_uncollectible_at"] = self._store.now()
         outgoing.append(self._store.record_event("invoice.marked_uncollectible", invoice, request))
@@ -179,8 +176,8 @@ class InvoiceLife:
         self._payments.make_charge(
             intent, receipt_email=email, status="succeeded", payment_method=method
         )
-        payment = store.fixture("invoice_payment")
-        payment.update(
+        payment = store.fixture(
+            "invoice_payment",
             {
                 "id": wire.random_id("inpay_"),
                 "amount_paid": intent["amount"],
@@ -193,7 +190,7 @@ class InvoiceLife:
                 "payment": {"payment_intent": intent["id"], "type": "payment_intent"},
                 "status": "paid",
                 "status_transitions": {"canceled_at": None, "paid_at": store.now()},
-            }
+            },
         )
         store.invoice_payments[payment["id"]] = payment
         invoice["attempt_count"] += 1

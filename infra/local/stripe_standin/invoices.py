@@ -91,6 +91,7 @@ _NOTHING_YET: dict[str, int] = dict.fromkeys(
     ),
     0,
 )
+ONLY_DRAFTS = "You can only add invoice items to draft invoices; {id} is {status}."
 
 
 class InvoiceDrafts:
@@ -103,15 +104,14 @@ class InvoiceDrafts:
     def create(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        wire.reject_unknown(params, INVOICE_CREATE_PARAMS)
+        customer = self._customer_of(params, INVOICE_CREATE_PARAMS)
         store = self._store
-        customer = live_customer(store, wire.require_str(params, "customer"))
         now = store.now()
         method = _collection_method(params)
         due_date = self._due_date(params, method, now)
         invoice_id = wire.random_id("in_")
-        invoice = store.fixture("invoice")
-        invoice.update(
+        invoice = store.fixture(
+            "invoice",
             {
                 "id": invoice_id,
                 "account_country": "GB",
@@ -146,7 +146,7 @@ class InvoiceDrafts:
                 "statement_descriptor": wire.optional_str(params, "statement_descriptor", 22),
                 "status": "draft",
                 "webhooks_delivered_at": now,
-            }
+            },
         )
         applied = self._applied_discounts(params.get("discounts"), invoice_id, customer["id"])
         invoice["discounts"] = [discount_id for _, _, discount_id in applied]
@@ -157,6 +157,11 @@ class InvoiceDrafts:
         self._total(invoice)
         outgoing.append(store.record_event("invoice.created", invoice, request))
         return copy.deepcopy(invoice)
+
+    def _customer_of(self, params: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+        """The live customer ``params`` name, once they hold only what ``allowed`` names."""
+        wire.reject_unknown(params, allowed)
+        return live_customer(self._store, wire.require_str(params, "customer"))
 
     def _applied_discounts(
         self, specs: Any, invoice_id: str, customer_id: str
@@ -214,9 +219,8 @@ class InvoiceDrafts:
     def create_item(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
-        wire.reject_unknown(params, INVOICE_ITEM_CREATE_PARAMS)
+        customer = self._customer_of(params, INVOICE_ITEM_CREATE_PARAMS)
         store = self._store
-        customer = live_customer(store, wire.require_str(params, "customer"))
         if params.get("amount") in (None, ""):
             raise wire.StripeError(
                 400, "The local Stripe stand-in prices invoice items by amount.", param="amount"
@@ -226,8 +230,8 @@ class InvoiceDrafts:
         invoice_id = wire.optional_str(params, "invoice")
         invoice = None if invoice_id is None else self._draft_for(invoice_id, customer, currency)
         now = store.now()
-        item = store.fixture("invoiceitem")
-        item.update(
+        item = store.fixture(
+            "invoiceitem",
             {
                 "id": wire.random_id("ii_"),
                 "amount": amount,
@@ -245,7 +249,7 @@ class InvoiceDrafts:
                 "pricing": _pricing(amount),
                 "quantity": 1,
                 "quantity_decimal": "1",
-            }
+            },
         )
         store.invoice_items[item["id"]] = item
         if invoice is not None:
@@ -258,14 +262,9 @@ class InvoiceDrafts:
         self, invoice_id: str, customer: Mapping[str, Any], currency: str
     ) -> dict[str, Any]:
         """The invoice an item is added to: a draft, the customer's, in the item's currency."""
-        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
-        if invoice["status"] != "draft":
-            raise wire.StripeError(
-                400,
-                f"You can only add invoice items to draft invoices; {invoice_id} is "
-                f"{invoice['status']}.",
-                param="invoice",
-            )
+        invoice = wire.find_in(
+            self._store.invoices, invoice_id, "invoice", ("draft",), ONLY_DRAFTS, param="invoice"
+        )
         if invoice["customer"] != customer["id"]:
             raise wire.StripeError(400, "The invoice belongs to another customer.", param="invoice")
         if invoice["currency"] != currency:

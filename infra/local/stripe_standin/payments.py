@@ -57,8 +57,8 @@ class Payments:
         payment_method: str,
     ) -> dict[str, Any]:
         intent_id = wire.random_id("pi_")
-        intent = self._store.fixture("payment_intent")
-        intent.update(
+        intent = self._store.fixture(
+            "payment_intent",
             {
                 "id": intent_id,
                 "object": "payment_intent",
@@ -81,7 +81,7 @@ class Payments:
                 "receipt_email": receipt_email,
                 "status": status,
                 "transfer_data": None,
-            }
+            },
         )
         self._store.payment_intents[intent_id] = intent
         return intent
@@ -196,8 +196,8 @@ class Payments:
             raise wire.StripeError(400, f"Invalid reason: {reason}", param="reason")
 
         refund_id = wire.random_id("re_")
-        refund = store.fixture("refund")
-        refund.update(
+        refund = store.fixture(
+            "refund",
             {
                 "id": refund_id,
                 "object": "refund",
@@ -211,7 +211,7 @@ class Payments:
                 "payment_method": charge["payment_method"],
                 "reason": reason,
                 "status": "succeeded",
-            }
+            },
         )
         store.refunds[refund_id] = refund
         charge["amount_refunded"] += amount

@@ -87,16 +87,18 @@ class Store:
     def now(self) -> int:
         return int(self.clock())
 
-    def fixture(self, name: str) -> dict[str, Any]:
-        """A fresh deep copy of Stripe's example object, for our values to be written over."""
-        return copy.deepcopy(self.fixtures[name])
+    def fixture(self, name: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A fresh deep copy of Stripe's example object, ``values`` written over it."""
+        made = copy.deepcopy(self.fixtures[name])
+        made.update(values or {})
+        return made
 
     def record_event(
         self, event_type: str, obj: Mapping[str, Any], request: Request | None
     ) -> Outgoing:
         """Record an event of Stripe's full shape about ``obj`` (a snapshot, as Stripe sends)."""
-        event = self.fixture("event")
-        event.update(
+        event = self.fixture(
+            "event",
             {
                 "id": random_id("evt_"),
                 "object": "event",
@@ -112,7 +114,7 @@ class Store:
                     "id": request.get("id") if request else None,
                     "idempotency_key": request.get("idempotency_key") if request else None,
                 },
-            }
+            },
         )
         self.events.append(event)
         self.events_by_id[event["id"]] = event

@@ -296,3 +296,22 @@ def find(objects: Mapping[str, dict[str, Any]], object_id: str, kind: str) -> di
             404, f"No such {kind}: '{object_id}'", code="resource_missing", param="id"
         )
     return found
+
+
+def find_in(
+    objects: Mapping[str, dict[str, Any]],
+    object_id: str,
+    kind: str,
+    statuses: tuple[str, ...],
+    refusal: str,
+    *,
+    code: str | None = None,
+    param: str | None = None,
+) -> dict[str, Any]:
+    """The stored object (else Stripe's 404) if its status is one of ``statuses``; else Stripe's
+    400 saying ``refusal`` (``{id}`` and ``{status}`` filled in), with its ``code`` or ``param``."""
+    found = find(objects, object_id, kind)
+    if found["status"] not in statuses:
+        refused = refusal.format(id=object_id, status=found["status"])
+        raise StripeError(400, refused, code=code, param=param)
+    return found

@@ -1,0 +1,168 @@
+"""Places booked by a manager, as the group tests write them: the colleagues and others it books,
+the booking by invoice (then paid), each colleague applying through their own link, and the
+manager's changes place by place (a substitution, a place given up)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.invoiced import BILLING, INVOICED
+from tests.support.system import Reply, System, application_body
+
+COLLEAGUES = [
+    {"name": "Mary Seacole", "email": "mary@example.org"},
+    {"name": "Edith Cavell", "email": "edith@example.org"},
+    {"name": "Grace Hopper", "email": "grace@example.org"},
+]
+# Others, for a second booking on the same course (one person holds one place on a course).
+OTHERS = [
+    {"name": "Ada Lovelace", "email": "ada@example.org"},
+    {"name": "Mary Somerville", "email": "somerville@example.org"},
+]
+
+
+def booking_body(**fields: Any) -> dict[str, Any]:
+    """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
+    other answers)."""
+    return {
+        "manager_name": "Florence Nightingale",
+        "manager_email": "florence@example.org",
+        "organisation": "St Elsewhere NHS Trust",
+        "colleagues": COLLEAGUES,
+        "consent": True,
+        **fields,
+    }
+
+
+def book(system: System, course: str = INVOICED, **fields: Any) -> Any:
+    return system.api("POST", f"/courses/{course}/group-bookings", json_body=booking_body(**fields))
+
+
+def places_left(system: System, course: str = INVOICED) -> int:
+    return int(system.course(course)["places_left"])
+
+
+def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    reply = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}")
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def pay_invoice(system: System, group: dict[str, Any]) -> None:
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    assert system.webhook_replies[-1].status == 200
+
+
+def apply_through(system: System, link: str, **fields: Any) -> Any:
+    parts = urlsplit(link)
+    path = parts.path.removesuffix("/apply") + "/applications"
+    return system.api("POST", f"{path}?{parts.query}", json_body=application_body(**fields))
+
+
+def colleague_applies(system: System, group: dict[str, Any], place: int = 1) -> None:
+    """The colleague :data:`COLLEAGUES` names for ``place`` (from 1) applies through its link,
+    and is taken."""
+    link = group["places"][place - 1]["apply_url"]
+    applied = apply_through(system, link, **COLLEAGUES[place - 1])
+    assert applied.status == 201, applied.body
+
+
+def invoiced_group(system: System, **fields: Any) -> dict[str, Any]:
+    """A group booked to be paid by invoice (``fields``: any other of the form's answers): the
+    manager's answer."""
+    reply = book(system, **BILLING, **fields)
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
+def paid_group(system: System, **fields: Any) -> dict[str, Any]:
+    group = invoiced_group(system, **fields)
+    pay_invoice(system, group)
+    return manager_view(system, group)
+
+
+APPLY_BY_DAYS = 10
+
+
+def paid_group_with_an_apply_by(system: System, **fields: Any) -> dict[str, Any]:
+    """A paid group (:func:`paid_group`) whose places must be applied for by
+    :data:`APPLY_BY_DAYS` days before the cohort starts."""
+    system.put_course(
+        INVOICED, system.course_file(INVOICED) | {"group_apply_by_days": APPLY_BY_DAYS}
+    )
+    return paid_group(system, **fields)
+
+
+def the_apply_by_passes(system: System, group: dict[str, Any]) -> None:
+    """The clock moves on to the group's apply-by date, and the scheduled sweep runs then."""
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    system.scheduled_run(system.now())
+
+
+def two_applied_then_withdrawn(system: System) -> None:
+    """A paid group of two places, each colleague applied through their place's link; then the
+    manager names another colleague for place 1 and gives place 2 up."""
+    group = paid_group(system, colleagues=COLLEAGUES[:2])
+    for place, colleague in zip(group["places"], COLLEAGUES[:2], strict=True):
+        assert apply_through(system, place["apply_url"], **colleague).status == 201
+    system.deliver_emails()
+    swapped = substitute(system, group, 1, OTHERS[0])
+    assert swapped.status == 200, swapped.body
+    given_up = give_up(system, group, 2)
+    assert given_up.status == 200, given_up.body
+
+
+def place_path(group: dict[str, Any], place: int, action: str) -> str:
+    """The manager's link to ``action`` (``cancel`` or ``substitute``) the group's ``place``
+    (from 1), with their token."""
+    return f"/groups/{group['group_id']}/places/{place}/{action}?token={group['token']}"
+
+
+def give_up(system: System, group: dict[str, Any], place: int) -> Reply:
+    """The manager gives ``place`` (from 1) up: the API's answer."""
+    return system.api("POST", place_path(group, place, "cancel"))
+
+
+def substitute(
+    system: System, group: dict[str, Any], place: int, colleague: dict[str, str]
+) -> Reply:
+    """The manager names ``colleague`` (a name and an email) on ``place`` (from 1) instead: the
+    API's answer."""
+    return system.api("POST", place_path(group, place, "substitute"), json_body=colleague)
+
+
+def group_when_stripe_voids(
+    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any], *, after: bool
+) -> list[Any]:
+    """From now on, each time the payments port voids an invoice, ``group`` as stored then
+    (before Stripe is asked, or ``after`` it answered) is added to the list this returns."""
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    seen: list[Any] = []
+
+    def and_look(invoice_id: str) -> str:
+        if not after:
+            seen.append(system.ports.groups.get_group(group["group_id"]))
+        answer = stripes_void(invoice_id)
+        if after:
+            seen.append(system.ports.groups.get_group(group["group_id"]))
+        return answer
+
+    monkeypatch.setattr(payments, "void_invoice", and_look)
+    return seen
+
+
+NAMED = COLLEAGUES[0]  # the colleague place 1 is booked for
+
+
+def apply_on_their_own(system: System, email: str) -> Any:
+    """:data:`NAMED` applies on their own through the public form (by card), with ``email``:
+    the API's answer."""
+    body = application_body(name=NAMED["name"], email=email, payment_method="card")
+    return system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
