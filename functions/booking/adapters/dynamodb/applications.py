@@ -288,12 +288,13 @@ class DynamoApplicationStore:
         item = self.table.get(enrolment_key(course_id, email))
         return item["application_id"]["S"] if item and "application_id" in item else None
 
-    @translate_aws_errors
-    def applications_of_person(self, email: str) -> list[Application]:
+    def _indexed_under(self, partition: str) -> list[Application]:
+        """The applications a person's index partition points at (the person's own, or those
+        billed to them), each read whole; an entry whose application is gone is passed over."""
         found = []
         for item in self.table.query(
             KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": person_partition(email)}},
+            ExpressionAttributeValues={":p": {"S": partition}},
         ):
             application = self.get_application(item["application_id"]["S"])
             if application is not None:
@@ -301,18 +302,17 @@ class DynamoApplicationStore:
         return found
 
     @translate_aws_errors
+    def applications_of_person(self, email: str) -> list[Application]:
+        return self._indexed_under(person_partition(email))
+
+    @translate_aws_errors
     def applications_billed_to(self, email: str) -> list[Application]:
-        found = []
-        for item in self.table.query(
-            KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": billing_contact_partition(email)}},
-        ):
-            application = self.get_application(item["application_id"]["S"])
-            if application is not None and billing_contact_of(application.billing) == (
-                email.strip().lower()
-            ):
-                found.append(application)
-        return found
+        contact = email.strip().lower()
+        return [
+            application
+            for application in self._indexed_under(billing_contact_partition(email))
+            if billing_contact_of(application.billing) == contact
+        ]
 
     @translate_aws_errors
     def forget_billing_contact(self, email: str, application_ids: list[str]) -> None:
