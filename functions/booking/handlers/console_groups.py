@@ -12,7 +12,7 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
-from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
 from booking.services import group_invoice_void
@@ -31,11 +31,10 @@ def group_bookings_page(
     chrome: Chrome, found: CourseGroupBookings, *, done: str = "", problem: str = ""
 ) -> str:
     course = found.course
-    return _render(
+    return _render_course(
         "group_bookings.html",
         chrome,
-        course_id=course.course_id,
-        name=_course_name(course),
+        course,
         timezone=course.definition.timezone,
         groups=found.groups,
         done=GROUP_DONE_WORDS.get(done, ""),

@@ -26,7 +26,7 @@ from booking.domain.wording import (
     redemptions_words,
     uses_words,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _dates, _render
+from booking.handlers.console_pages import Chrome, _course_name, _dates, _render, _render_course
 from booking.services.console import ProgrammeOverview
 from booking.services.discounts import CourseCodes
 
@@ -90,11 +90,10 @@ def codes_page(
             }
         )
     said = CODES_DONE_WORDS.get(done, "")
-    return _render(
+    return _render_course(
         "codes.html",
         chrome,
-        course_id=course.course_id,
-        name=_course_name(course),
+        course,
         price=definition.price.display(),
         timezone=zone,
         codes=rows,
@@ -166,12 +165,11 @@ def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
 
 def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
     organisations = {g.group_id: g.organisation for g in money.group_lines}
-    return _render(
+    return _render_course(
         "money.html",
         chrome,
-        course_id=course.course_id,
+        course,
         programme=course.definition.programme,
-        name=_course_name(course),
         bookings=bookings_said(money.in_minor_units()),
         figures=_money_said(money),
         lines=[_line(place, money.currency, organisations) for place in money.lines],

@@ -74,6 +74,14 @@ def _course_name(course: Course) -> str:
     return course_name(course.definition.title, course.first_start(), course.definition.timezone)
 
 
+def _render_course(template: str, chrome: Chrome, course: Course, **values: Any) -> str:
+    """A page about one course: its id (for its links) and its name (its heading), with the
+    page's own ``values``."""
+    return _render(
+        template, chrome, course_id=course.course_id, name=_course_name(course), **values
+    )
+
+
 def signed_out_page() -> str:
     return _render("signed_out.html", Chrome(False))
 
@@ -190,15 +198,14 @@ def course_page(
         for s in ApplicationStatus
         if listing.counts[s] or s is listing.status
     ]
-    return _render(
+    return _render_course(
         "course.html",
         chrome,
-        course_id=course.course_id,
+        course,
         programme=definition.programme,
         title=definition.title,
         warnings=list(warnings),
         keeps_register=definition.completion_min_sessions is not None,
-        name=_course_name(course),
         dates=_dates(course),
         status=course_state_said(
             course.status(now).value, ended=max(s.end for s in course.schedule) <= now

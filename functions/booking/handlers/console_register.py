@@ -27,7 +27,7 @@ from booking.handlers.console_app import (
     posted_form,
     served,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.sentences import sentence
 from booking.services import register
 from booking.services.register import AttendanceImport, Register
@@ -57,11 +57,10 @@ def register_page(
     course = kept.course
     timezone = course.definition.timezone
     rows = _rows_shown(kept)
-    return _render(
+    return _render_course(
         "register.html",
         shown,
-        course_id=course.course_id,
-        name=_course_name(course),
+        course,
         required=course.definition.completion_min_sessions,
         sessions=[
             {"key": s.key, "title": s.title, "when": session_when(s, timezone)}
