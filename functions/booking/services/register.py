@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from urllib.parse import quote
 
@@ -313,6 +313,8 @@ def certificate_download_url(ports: Ports, application_id: str, token: str) -> s
 
 @dataclass(frozen=True)
 class VerifiedCertificate:
+    """What the public check of a certificate shows: its fields of ``CertificateDetails``."""
+
     name: str
     course_title: str
     dates: str
@@ -332,10 +334,7 @@ def verify(ports: Ports, code: str) -> VerifiedCertificate:
     if course is None:
         raise NotFound("no certificate has this code")
     details = certificate_details(ports, application, course)
+    # What the check shows is what the certificate says, field by field, less the rest.
     return VerifiedCertificate(
-        name=details.name,
-        course_title=details.course_title,
-        dates=details.dates,
-        hours=details.hours,
-        reference=details.reference,
+        **{f.name: getattr(details, f.name) for f in fields(VerifiedCertificate)}
     )
