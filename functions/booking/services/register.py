@@ -267,16 +267,11 @@ def certificate_details(
     if code is None or completion is None:
         raise NotFound("no certificate for this application")
     terms = completion.terms or certificate_terms(application, course, completion.closed_at)
+    # The frozen terms, each as kept, with what only this booking's certificate has.
     return CertificateDetails(
-        name=terms.name,
-        course_title=terms.course_title,
-        dates=terms.dates,
-        hours=terms.hours,
-        facilitators=terms.facilitators,
+        **dict(terms),
         reference=application.reference_or_id,
         verification_url=certificate_url(ports, code),
-        issued=terms.issued,
-        organisation=terms.organisation,
     )
 
 
