@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from booking.domain.validation import sane_instant
 from infra.local import aws_calls
@@ -338,16 +338,24 @@ class LocalStack:
                 body,
             )
         assert self.front is not None
-        erasing = method == "DELETE" and path.startswith("/admin/people/")
-        # The person's address as stored (normalised), read before erasure, so that the local
-        # outbox can forget the mail sent to them too.
+        erased = _address_erased_by(method, path, body)
+        # The person's addresses as stored (normalised), read before erasure, so that the local
+        # outbox can forget the mail sent to them too, whichever way the organiser erased them.
         known = (
-            from_lambda(self.front.handle("GET", target, headers, b"", source_ip))
-            if erasing
+            from_lambda(
+                self.front.handle(
+                    "GET",
+                    f"/admin/people/{quote(erased, safe='')}",
+                    {"authorization": f"Bearer {self.admin_token}"},
+                    b"",
+                    source_ip,
+                )
+            )
+            if erased
             else None
         )
         response = from_lambda(self.front.handle(method, target, headers, body, source_ip))
-        if erasing and known is not None and known.status == 200 and response.status == 200:
+        if known is not None and known.status == 200 and response.status == 200:
             exported = json.loads(known.body)
             addresses = {exported["email"]} | {
                 a["answers"]["email"] for a in exported["applications"]
@@ -364,6 +372,17 @@ class LocalStack:
         # background), so one lock cannot deadlock.
         with self._invocation_lock:
             return self.handlers[name](event, lambda_context(f"booking-{name}"))
+
+
+def _address_erased_by(method: str, path: str, body: bytes) -> str | None:
+    """The address an erasure request names: the organisers' API (``DELETE
+    /admin/people/{email}``) or the console's People page (its confirmed form)."""
+    if method == "DELETE" and path.startswith("/admin/people/"):
+        return unquote(path.removeprefix("/admin/people/")) or None
+    if method == "POST" and path == "/console/people/erase":
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        return (form.get("email") or [""])[0].strip() or None
+    return None
 
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits

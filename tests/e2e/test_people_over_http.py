@@ -3,12 +3,17 @@ private, and erasing one person removes their mail from the local outbox and no 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from email import policy
 from email.parser import BytesParser
 from typing import Any
 from urllib.parse import quote
+
+import pytest
+import requests
 
 from tests.e2e.conftest import RunningStack
 
@@ -75,7 +80,34 @@ def _kept(outbox: list[dict[str, Any]]) -> Counter[tuple[str, ...]]:
     return Counter((m["subject"], *m["to"], m["text"]) for m in outbox)
 
 
-def test_erasing_one_person_removes_their_mail_and_no_one_elses(stack: RunningStack) -> None:
+def _erased_by_the_api(stack: RunningStack, email: str) -> int:
+    headers = {"Authorization": f"Bearer {stack.admin_token}"}
+    return stack.delete(f"/admin/people/{quote(email)}", headers=headers).status_code
+
+
+def _erased_on_the_console(stack: RunningStack, email: str) -> int:
+    """The console's People page, as an organiser erases there: signed in, the confirmation
+    page read for its form's token, the box ticked."""
+    browser = requests.Session()
+    signed_in = browser.post(
+        f"{stack.url}/console/sign-in",
+        data={"token": stack.admin_token, "next": "/console"},
+        timeout=30,
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    confirm = browser.get(f"{stack.url}/console/people/erase", params={"email": email}, timeout=30)
+    if confirm.status_code != 200:
+        return confirm.status_code
+    token = re.search(r'name="csrf_token" value="([^"]+)"', confirm.text)
+    assert token is not None, confirm.text
+    form = {"email": email, "confirm": "on", "csrf_token": token.group(1)}
+    return browser.post(f"{stack.url}/console/people/erase", data=form, timeout=30).status_code
+
+
+@pytest.mark.parametrize("erase", [_erased_by_the_api, _erased_on_the_console])
+def test_erasing_one_person_removes_their_mail_and_no_one_elses(
+    stack: RunningStack, erase: Callable[[RunningStack, str], int]
+) -> None:
     tag = uuid.uuid4().hex[:8]
     jo = f"jo-{tag}@example.org"
     other = f"joiner-{tag}@example.org"
@@ -92,15 +124,12 @@ def test_erasing_one_person_removes_their_mail_and_no_one_elses(stack: RunningSt
     others = _kept([m for m in outbox if jo not in m["to"]])
 
     # Typed with different capitals: the same person, matched exactly, not by a substring.
-    headers = {"Authorization": f"Bearer {stack.admin_token}"}
-    erased = stack.delete(f"/admin/people/{quote(jo.upper())}", headers=headers)
-    assert erased.status_code == 200, erased.text
+    assert erase(stack, jo.upper()) == 200
 
     after = stack.outbox()
     assert _to(after, jo) == []
     assert others - _kept(after) == Counter(), "someone else's mail was deleted"
     assert len(_to(after, other)) == 2
     # Erasing someone unknown removes nothing.
-    nobody = stack.delete(f"/admin/people/nobody-{tag}@example.org", headers=headers)
-    assert nobody.status_code == 404
+    assert erase(stack, f"nobody-{tag}@example.org") == 404
     assert _kept(after) - _kept(stack.outbox()) == Counter()
