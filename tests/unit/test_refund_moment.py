@@ -8,6 +8,7 @@ booking that had ended, and goes back whole. Whichever event reaches us first.""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -139,3 +140,29 @@ def test_the_second_report_of_the_same_refund_changes_nothing_more() -> None:
     assert refunds == []
     assert again.payments == ended.payments
     assert told_of_refunds(again) == told_of_refunds(ended)
+
+
+def test_the_systems_refund_of_the_late_charge_reported_before_its_save_tells_nobody() -> None:
+    """Stripe may deliver the refund this system asked of the difference before the save that
+    set the difference aside: by its key it is known as that act's, which tells the person."""
+    moved, _ = run(waiting(), (difference_paid(REFUNDED_AT + timedelta(1)),))
+    ours = RefundEvent(
+        event_id="evt_re_move",
+        payment_intent="pi_move",
+        refund_id="re_move",
+        refund_amount=5000,
+        created=REFUNDED_AT + timedelta(2),
+        idempotency_key="refund-cs_move",
+    )
+    dashboards = dataclasses.replace(ours, idempotency_key=None)
+    assert told_of_refunds(after_refund(moved, ours, NOW).application) == []
+    assert told_of_refunds(after_refund(moved, dashboards, NOW).application) == [
+        ("partial_refund", 5000)
+    ]
+    # Then the organiser's refund, made before the difference was paid, ends the booking.
+    ended, refunds = run(
+        after_refund(moved, ours, NOW).application, (organisers_refund(REFUNDED_AT),)
+    )
+    assert ended.status is S.REFUNDED
+    assert refunds == [Refund("pi_move", None, "refund-cs_move")]
+    assert told_of_refunds(ended) == [(MOVE_LATE_PAYMENT, 5000), ("refunded", 20000)]

@@ -235,6 +235,7 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
     event_id = str(event.get("id", ""))
     when = _moment(event)
     currency = obj.get("currency") if isinstance(obj.get("currency"), str) else ""
+    key = _request_key(event)
     if event_type == "charge.refunded":
         # The charge's own ``created`` is its payment's moment; the refund's is the event's.
         return RefundEvent(
@@ -244,12 +245,14 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
             created=when,
             refunded_at=when,
             currency=str(currency),
+            idempotency_key=key,
         )
     return RefundEvent(
         event_id=event_id,
         created=when,
         # The refund's own moment: a ``refund.updated`` (pending to succeeded) comes later.
         refunded_at=_moment(obj) or when,
+        idempotency_key=key,
         currency=str(currency),
         payment_intent=payment_intent,
         refund_id=str(obj.get("id", "")),
@@ -257,6 +260,14 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         # Only money actually returned counts: a pending refund may still fail.
         refund_succeeded=obj.get("status") == "succeeded",
     )
+
+
+def _request_key(event: dict[str, Any]) -> str | None:
+    """The idempotency key of the API request that caused ``event`` (None: none, or made on
+    Stripe's dashboard)."""
+    request = event.get("request")
+    key = request.get("idempotency_key") if isinstance(request, dict) else None
+    return key if isinstance(key, str) and key else None
 
 
 def _moment(obj: dict[str, Any]) -> datetime | None:

@@ -36,6 +36,7 @@ from booking.domain.payments import (
     MOVE_LATE_PAYMENT,
     CheckoutEvent,
     CheckoutEventKind,
+    late_refund_key,
     payment_record,
 )
 from booking.domain.transfers import MoveAsked as MoveAsked
@@ -224,7 +225,7 @@ def late_charge_given_back(
                 amount=record.amount,
             )
         )
-    return given_back, Refund(record.payment_intent, None, f"refund-{record.session_id}")
+    return given_back, Refund(record.payment_intent, None, late_refund_key(record.session_id))
 
 
 def lapse_pending(application: Application, now: datetime, reason: str) -> Settlement:

@@ -57,6 +57,9 @@ class RefundEvent:
     # When Stripe made the refund (the refund's ``created``; for ``charge.refunded`` the
     # event's): what it is weighed against the charges paid before (``after_refund``).
     refunded_at: datetime | None = None
+    # The key of the API request that made it, as Stripe's event repeats it (``request``);
+    # None for a refund made on Stripe's dashboard.
+    idempotency_key: str | None = None
 
     @property
     def moment(self) -> datetime | None:
@@ -234,13 +237,27 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     if (
         given_back_now > 0
         and application.status is S.CONFIRMED
-        # A move to a cheaper cohort asked for it: its one email said so already.
-        and not for_a_move
+        # A move to a cheaper cohort asked for it, or the refund that ended the booking asked
+        # it of a charge paid later (``given_back_late``): that act's one email says so.
+        and not (for_a_move or given_back_late(record, event))
     ):
         recorded = recorded.with_emails(
             _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
         )
     return RefundOutcome(recorded.with_event(event.event_id), False)
+
+
+def late_refund_key(session_id: str) -> str:
+    """The key of the refund giving back a charge paid when it could no longer be kept (a
+    move's difference paid after the move lapsed or the booking ended): one per checkout."""
+    return f"refund-{session_id}"
+
+
+def given_back_late(record: PaymentRecord | None, event: RefundEvent) -> bool:
+    """Whether ``event`` reports the refund this system asked of ``record`` as paid too late
+    (by its key, which Stripe's event repeats): it may arrive before the save that set the
+    charge aside (Stripe delivers when it likes), while the charge still seems kept."""
+    return record is not None and event.idempotency_key == late_refund_key(record.session_id)
 
 
 def paid_after(application: Application, event: RefundEvent) -> tuple[PaymentRecord, ...]:
