@@ -238,8 +238,6 @@ class BookingLifecycle(RuleBasedStateMachine):
         # Paid in sessions someone else made naming an application: no application records
         # them (only the one that made a session is believed); each goes back in full.
         self.foreign_payments: Counter[str] = Counter()
-        # Bookings an organiser refunded from Stripe's dashboard (``refund_at_stripe``).
-        self.refunded_at_stripe: set[str] = set()
         self.sequence = 0
         self.groups_made: dict[str, dict[str, Any]] = {}  # group id -> the manager's answer
         self.voided_by_organiser: set[str] = set()  # groups whose invoice an organiser voided
@@ -438,7 +436,6 @@ class BookingLifecycle(RuleBasedStateMachine):
         if stored is None or stored.checkout is None:
             return
         moves = [ref.session_id for ref in stored.checkout_history if ref.move is not None]
-        self.refunded_at_stripe.add(application_id)
         for session_id in dict.fromkeys((stored.checkout.session_id, *moves)):
             self.system.stripe_local("POST", f"/checkout/{session_id}/refund")
 
@@ -793,15 +790,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
             if application.status is S.CONFIRMED and application.price is not None:
                 due = application.amount_due(application.price)
-                if application_id in self.refunded_at_stripe and application.further_charges:
-                    # Refunded at Stripe while a move's difference was being paid (its checkout
-                    # still open there): the difference's payment reached the booking first,
-                    # so the refund of its first charge is one charge of several, a partial
-                    # refund that keeps the place (the README's known gap: the refund's
-                    # moment is not weighed against the difference's). Never more than due.
-                    assert 0 < recorded <= due, f"{application_id} paid {recorded}, {due} due"
-                else:
-                    assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
+                assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
         self._every_view_says_what_stripe_holds()
         self._every_group_records_what_stripe_moved(moved)
         self._every_course_total_is_what_stripe_moved(moved)

@@ -213,6 +213,9 @@ def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
         payment_intent=payment_intent if isinstance(payment_intent, str) else None,
         amount_total=_amount(session, "amount_total"),
         currency=str(session.get("currency") or ""),
+        # The event's, not the session's: the session was created when its checkout opened
+        # (``PaymentRecord.paid_at``).
+        created=_moment(event),
     )
 
 
@@ -230,25 +233,26 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
     if not isinstance(payment_intent, str) or not payment_intent:
         return None  # a refund of a charge made outside Checkout: not ours
     event_id = str(event.get("id", ""))
-    created = event.get("created")
-    # Seconds since 1970, as Stripe sends; anything else (or absurd) counts as unknown.
-    when = (
-        datetime.fromtimestamp(created, tz=UTC)
-        if isinstance(created, int) and 0 < created < 2**33
-        else None
-    )
+    when = _moment(event)
     currency = obj.get("currency") if isinstance(obj.get("currency"), str) else ""
+    key = _request_key(event)
     if event_type == "charge.refunded":
+        # The charge's own ``created`` is its payment's moment; the refund's is the event's.
         return RefundEvent(
             event_id=event_id,
             payment_intent=payment_intent,
             charge_amount_refunded=_amount(obj, "amount_refunded"),
             created=when,
+            refunded_at=when,
             currency=str(currency),
+            idempotency_key=key,
         )
     return RefundEvent(
         event_id=event_id,
         created=when,
+        # The refund's own moment: a ``refund.updated`` (pending to succeeded) comes later.
+        refunded_at=_moment(obj) or when,
+        idempotency_key=key,
         currency=str(currency),
         payment_intent=payment_intent,
         refund_id=str(obj.get("id", "")),
@@ -256,6 +260,23 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         # Only money actually returned counts: a pending refund may still fail.
         refund_succeeded=obj.get("status") == "succeeded",
     )
+
+
+def _request_key(event: dict[str, Any]) -> str | None:
+    """The idempotency key of the API request that caused ``event`` (None: none, or made on
+    Stripe's dashboard)."""
+    request = event.get("request")
+    key = request.get("idempotency_key") if isinstance(request, dict) else None
+    return key if isinstance(key, str) and key else None
+
+
+def _moment(obj: dict[str, Any]) -> datetime | None:
+    """An object's ``created``: seconds since 1970, as Stripe sends; anything else (or
+    absurd) counts as unknown."""
+    created = obj.get("created")
+    if isinstance(created, int) and not isinstance(created, bool) and 0 < created < 2**33:
+        return datetime.fromtimestamp(created, tz=UTC)
+    return None
 
 
 def _amount(obj: dict[str, Any], name: str) -> int:

@@ -29,10 +29,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.commands import ExpireCheckout, Refund, Settlement
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
+from booking.domain.payments import (
+    MOVE_LATE_PAYMENT,
+    CheckoutEvent,
+    CheckoutEventKind,
+    late_refund_key,
+    payment_record,
+)
 from booking.domain.transfers import MoveAsked as MoveAsked
 from booking.domain.transfers import moved_booking
 from booking.domain.transfers import pending_refusal as pending_refusal
@@ -43,7 +49,6 @@ S = ApplicationStatus
 MOVE_EXPIRED = "move_expired"  # its checkout expired, or its deadline passed unpaid
 MOVE_WITHDRAWN = "move_withdrawn"  # the organiser withdrew it
 MOVE_ENDED_BOOKING = "move_booking_ended"  # the booking was cancelled meanwhile
-MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"  # paid after it lapsed: given back
 
 
 @dataclass(frozen=True)
@@ -189,25 +194,38 @@ def _late_payment(
     application: Application, event: CheckoutEvent, now: datetime, *, tell: bool = True
 ) -> Settlement:
     """A move's payment that cannot be kept (the move lapsed, the booking ended, or it is not
-    what was asked): given back whole, recorded beside the booking's own, the person told
-    (``tell``: unless the message that the move lapsed says so already)."""
+    what was asked): given back whole (:func:`late_charge_given_back`)."""
     noted = application.model_copy(update={"updated_at": now}).with_event(event.event_id)
     if not event.payment_intent:
         return Settlement("ignore", "no payment reported", noted)
-    given_back = noted.with_payment(payment_record(event, kept=False, reason=MOVE_LATE_PAYMENT))
+    record = payment_record(event, kept=False, reason=MOVE_LATE_PAYMENT)
+    given_back, refund = late_charge_given_back(noted, record, tell=tell)
+    return Settlement("refund", MOVE_LATE_PAYMENT, given_back, before_save=(refund,))
+
+
+def late_charge_given_back(
+    application: Application, record: PaymentRecord, *, tell: bool = True
+) -> tuple[Application, Refund]:
+    """A move's difference paid when it could no longer be kept (the move had lapsed, or a
+    refund had ended the booking: ``domain.payments.paid_after``): recorded beside the
+    booking's own as given back, refunded whole before the save (keyed by its checkout, so
+    whichever event finds it first asks once), the person told once (``tell``: unless the
+    message that the move lapsed says so already)."""
+    given_back = application.with_payment(
+        record.model_copy(update={"kept": False, "reason": MOVE_LATE_PAYMENT})
+    )
     if tell:
         given_back = given_back.with_emails(
             EmailJob.about(
                 EmailKind.PAYMENT_REFUNDED,
                 application.application_id,
                 application.course_id,
-                occasion=event.session_id,
+                occasion=record.session_id,
                 reason=MOVE_LATE_PAYMENT,
-                amount=event.amount_total,
+                amount=record.amount,
             )
         )
-    refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
-    return Settlement("refund", MOVE_LATE_PAYMENT, given_back, before_save=(refund,))
+    return given_back, Refund(record.payment_intent, None, late_refund_key(record.session_id))
 
 
 def lapse_pending(application: Application, now: datetime, reason: str) -> Settlement:
@@ -233,6 +251,7 @@ __all__ = [
     "MoveWithdrawn",
     "is_move_session",
     "lapse_pending",
+    "late_charge_given_back",
     "move_checkout_event",
     "move_checkout_key",
     "not_moved_email",

@@ -47,6 +47,15 @@ class PaymentRecord(BaseModel):
     refunds: dict[str, int] = Field(default_factory=dict)  # its succeeded refunds
     charge_amount_refunded: int = 0  # the charge's running total, from charge.refunded
     invoice_id: str | None = None  # the invoice it paid (None for a checkout's payment)
+    # Its moment at Stripe: the ``created`` of the event that reported it paid
+    # (``checkout.session.completed`` paid, or ``async_payment_succeeded``). Not the session's
+    # own ``created``: that is when the checkout opened, and a move's difference is paid
+    # minutes or days later, so a refund made while the checkout was open would seem to come
+    # after it. Not the payment intent's: Checkout makes it when the person submits, and this
+    # event does not carry it. A refund is weighed against the charges paid before its own
+    # moment (``domain.payments.after_refund``). None for records stored before it was kept:
+    # taken as paid before any refund.
+    paid_at: datetime | None = None
 
     @property
     def refunded(self) -> int:

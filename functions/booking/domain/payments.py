@@ -15,6 +15,9 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.transfer_record import made_by_a_move
 
 S = ApplicationStatus
+# Why a move's difference paid when the move could no longer happen is given back: paid after
+# the move lapsed (``domain.dearer_moves``), or after a refund ended the booking.
+MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"
 
 
 class CheckoutEventKind(StrEnum):
@@ -35,6 +38,8 @@ class CheckoutEvent:
     payment_intent: str | None = None
     amount_total: int = 0
     currency: str = "gbp"
+    # When Stripe created the event: for a paid one, the moment of payment (``paid_at``).
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,16 @@ class RefundEvent:
     charge_amount_refunded: int | None = None  # charge.refunded: the cumulative total
     created: datetime | None = None  # when Stripe created the event (bounds redelivery)
     currency: str = ""  # of the refunded payment, when the event says
+    # When Stripe made the refund (the refund's ``created``; for ``charge.refunded`` the
+    # event's): what it is weighed against the charges paid before (``after_refund``).
+    refunded_at: datetime | None = None
+    # The key of the API request that made it, as Stripe's event repeats it (``request``);
+    # None for a refund made on Stripe's dashboard.
+    idempotency_key: str | None = None
+
+    @property
+    def moment(self) -> datetime | None:
+        return self.refunded_at or self.created
 
 
 class Action(StrEnum):
@@ -166,6 +181,9 @@ def _ended(application: Application, event: CheckoutEvent) -> Decision:
 class RefundOutcome:
     application: Application  # the application after the refund, with its emails
     full: bool  # everything paid has come back, and the booking ended for it
+    # Charges paid after the refund that ended the booking (a move's difference whose
+    # checkout was still open at Stripe): not kept, to be given back whole.
+    paid_after: tuple[PaymentRecord, ...] = ()
 
 
 def after_refund(application: Application, event: RefundEvent, now: datetime) -> RefundOutcome:
@@ -174,9 +192,12 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     A refund that brings everything the booking's kept charges took back (its first payment
     and any move's difference: ``Application.further_charges``) ends the booking (``refunded``:
     seat freed, reminders stop, the person told); a partial one is recorded against the charge
-    it gave back and the booking stands. Stripe reports one refund two ways (each ``refund.*``
-    event, and ``charge.refunded`` with the charge's running total); whichever is larger is the
-    newest, in whatever order the events came.
+    it gave back and the booking stands. It is weighed against the charges paid before its
+    moment (:func:`paid_after`): one that gave back all of those ended the booking then, and a
+    charge paid after it paid for a booking that had ended, so it is set aside to be given
+    back (``paid_after``), whichever of the two events reached us first. Stripe reports one
+    refund two ways (each ``refund.*`` event, and ``charge.refunded`` with the charge's running
+    total); whichever is larger is the newest, in whatever order the events came.
     """
     record = application.payment(event.payment_intent)
     further = record is not None and event.payment_intent != application.payment_intent
@@ -196,7 +217,9 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    full = recorded.charges_paid > 0 and total >= recorded.charges_paid
+    later = paid_after(application, event)
+    weighed = _set_aside(recorded, later)
+    full = weighed.charges_paid > 0 and weighed.charges_refunded >= weighed.charges_paid
     # What this refund gave back: the messages say it, beside what has come back in all.
     recorded = recorded.model_copy(
         update={
@@ -209,19 +232,61 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
         or (application.status is S.CONFIRMED and not (application.transfers and for_a_move))
     )
     if ends:
-        new = _booking_refunded(application, recorded, now, given_back_now)
-    elif (
+        ended = _booking_refunded(application, _set_aside(recorded, later), now, given_back_now)
+        return RefundOutcome(ended.with_event(event.event_id), True, later)
+    if (
         given_back_now > 0
         and application.status is S.CONFIRMED
-        # A move to a cheaper cohort asked for it: its one email said so already.
-        and not for_a_move
+        # A move to a cheaper cohort asked for it, or the refund that ended the booking asked
+        # it of a charge paid later (``given_back_late``): that act's one email says so.
+        and not (for_a_move or given_back_late(record, event))
     ):
-        new = recorded.with_emails(
+        recorded = recorded.with_emails(
             _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
         )
-    else:
-        new = recorded
-    return RefundOutcome(new.with_event(event.event_id), ends)
+    return RefundOutcome(recorded.with_event(event.event_id), False)
+
+
+def late_refund_key(session_id: str) -> str:
+    """The key of the refund giving back a charge paid when it could no longer be kept (a
+    move's difference paid after the move lapsed or the booking ended): one per checkout."""
+    return f"refund-{session_id}"
+
+
+def given_back_late(record: PaymentRecord | None, event: RefundEvent) -> bool:
+    """Whether ``event`` reports the refund this system asked of ``record`` as paid too late
+    (by its key, which Stripe's event repeats): it may arrive before the save that set the
+    charge aside (Stripe delivers when it likes), while the charge still seems kept."""
+    return record is not None and event.idempotency_key == late_refund_key(record.session_id)
+
+
+def paid_after(application: Application, event: RefundEvent) -> tuple[PaymentRecord, ...]:
+    """The booking's further charges (a move's difference) Stripe took after the refund
+    ``event`` reports was made, beside the charge it gave back: what the refund could not
+    have meant to give back. A charge of the same second counts as after it: Stripe's times
+    are whole seconds, and an organiser refunding a booking from the dashboard could not see
+    a charge made in the second they acted, so a refund of all they could see ends the
+    booking and the newer charge goes back whole (had they refunded it too, the system's
+    refund of it finds nothing left). A charge or a refund of unknown time (stored before
+    times were kept) is taken as paid before it, as was always done."""
+    moment = event.moment
+    if moment is None:
+        return ()
+    return tuple(
+        charge
+        for charge in application.further_charges
+        if charge.payment_intent != event.payment_intent
+        and charge.paid_at is not None
+        and charge.paid_at >= moment
+    )
+
+
+def _set_aside(application: Application, charges: tuple[PaymentRecord, ...]) -> Application:
+    """``application`` with ``charges`` no longer kept for the booking: paid after it ended."""
+    for charge in charges:
+        given_back = charge.model_copy(update={"kept": False, "reason": MOVE_LATE_PAYMENT})
+        application = application.with_payment(given_back)
+    return application
 
 
 def _noted_on_a_payment_given_back(
@@ -331,4 +396,5 @@ def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = Non
         currency=event.currency,
         kept=kept,
         reason=reason,
+        paid_at=event.created,
     )

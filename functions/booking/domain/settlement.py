@@ -43,6 +43,7 @@ from booking.domain.dearer_moves import (
     MoveWithdrawn,
     is_move_session,
     lapse_pending,
+    late_charge_given_back,
     move_checkout_event,
 )
 from booking.domain.emails import EmailJob, EmailKind
@@ -105,18 +106,28 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
     if isinstance(fact, InvoiceEvent):
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
-        outcome = after_refund(application, fact, situation.now)
-        # Ended, what still asked on its behalf is closed (a move's checkout for its difference).
-        after = closing(application, situation.now) if outcome.full else ()
-        return Settlement(
-            "refund_recorded",
-            "full" if outcome.full else "partial",
-            outcome.application,
-            after_save=after,
-        )
+        return _refund_reported(application, fact, situation.now)
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
     return _cancellation(application, fact, situation)
+
+
+def _refund_reported(application: Application, fact: RefundEvent, now: datetime) -> Settlement:
+    """A refund Stripe reports (``domain.payments.after_refund``). Ended, what still asked on
+    the booking's behalf is closed (a move's checkout for its difference), and each charge
+    paid after the refund that ended it goes back whole, as one paid after its move lapsed."""
+    outcome = after_refund(application, fact, now)
+    new, refunds = outcome.application, []
+    for charge in outcome.paid_after:
+        new, refund = late_charge_given_back(new, charge)
+        refunds.append(refund)
+    return Settlement(
+        "refund_recorded",
+        "full" if outcome.full else "partial",
+        new,
+        before_save=tuple(refunds),
+        after_save=closing(application, now) if outcome.full else (),
+    )
 
 
 # -- nothing to pay --------------------------------------------------------------------------

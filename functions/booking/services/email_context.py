@@ -13,6 +13,7 @@ from booking.domain.course import Course, CourseDefinition, ScheduledSession, Se
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import TO_THE_PAYER_ALONE, billing_contact_told, payer_of
+from booking.domain.payments import MOVE_LATE_PAYMENT
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -326,6 +327,10 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
+        if job.reason == MOVE_LATE_PAYMENT:
+            # A payment the booking did not keep, given back whole on its own (a move's
+            # difference paid too late): the booking's own refunds are no part of it.
+            in_all = this_refund
     else:
         in_all = application.charges_paid
         this_refund = application.latest_refund
