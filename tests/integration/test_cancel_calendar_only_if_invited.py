@@ -4,22 +4,34 @@ cancellation without a CANCEL calendar file, as the mailer's ledger knows (hosti
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+import pytest
+
 from booking.domain.emails import OutgoingEmail
+from booking.domain.errors import DependencyUnavailable
 from tests.support.system import System
 
 PERSON = "quick@example.org"
 
 
-def _booked_and_cancelled(system: System, *, confirmation_sent: bool) -> list[OutgoingEmail]:
+def _booked_and_cancelled(
+    system: System, *, confirmation_sent: bool, unrecorded: pytest.MonkeyPatch | None = None
+) -> list[OutgoingEmail]:
     """Booked and paid, then cancelled with a refund: its confirmation sent first, or still
-    waiting to be sent (the mailer then skips it: the booking is no longer confirmed)."""
+    waiting to be sent (the mailer then skips it: the booking is no longer confirmed).
+    ``unrecorded``: SES takes the confirmation, but neither its ``sent`` nor its line in the
+    history can be recorded (DynamoDB out for every try)."""
     application: dict[str, Any] = system.apply(email=PERSON).json()
     assert system.pay(application["checkout_url"]).status == 200
     if confirmation_sent:
+        if unrecorded is not None:
+            _records_fail(system, unrecorded)
         [confirmed] = [m for m in system.deliver_emails() if "confirmed" in m.subject.lower()]
         assert _calendar_files(confirmed) == {"invite.ics"}
+        if unrecorded is not None:
+            unrecorded.undo()
     cancelled = system.admin(
         "POST",
         f"/applications/{application['application_id']}/cancel",
@@ -27,6 +39,23 @@ def _booked_and_cancelled(system: System, *, confirmation_sent: bool) -> list[Ou
     )
     assert cancelled.status == 200, cancelled.body
     return [m for m in system.deliver_emails() if m.to == [PERSON]]
+
+
+def _records_fail(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository = system.ports.repository
+    finish = repository.finish_email
+
+    def sent_not_recorded(job_id: str, state: str, now: datetime) -> None:
+        if state == "sent":
+            raise DependencyUnavailable("dynamodb throttled")
+        finish(job_id, state, now)
+
+    def not_added(*args: Any) -> None:
+        raise DependencyUnavailable("dynamodb throttled")
+
+    monkeypatch.setattr(repository, "finish_email", sent_not_recorded)
+    monkeypatch.setattr(repository, "add_to_timeline", not_added)
+    monkeypatch.setattr(system.ports, "pause", lambda seconds: None)
 
 
 def _calendar_files(message: OutgoingEmail) -> set[str]:
@@ -47,6 +76,17 @@ def test_cancelled_after_its_confirmation_went_the_sessions_are_taken_out(
     system: System,
 ) -> None:
     sent = _booked_and_cancelled(system, confirmation_sent=True)
+
+    [cancellation] = [m for m in sent if "refunded" in m.subject.lower()]
+    assert _calendar_files(cancellation) == {"cancel.ics"}
+
+
+def test_a_confirmation_ses_took_but_never_recorded_sent_is_taken_out_all_the_same(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its claim stays ``sent_unconfirmed``: it went, as far as anyone can know, so the
+    cancellation takes the sessions out of the calendar it put them in."""
+    sent = _booked_and_cancelled(system, confirmation_sent=True, unrecorded=monkeypatch)
 
     [cancellation] = [m for m in sent if "refunded" in m.subject.lower()]
     assert _calendar_files(cancellation) == {"cancel.ics"}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from booking.adapters.dynamodb.schema import group_person_key
+from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import DependencyUnavailable
 from booking.services.people import NOTHING_HELD
 from tests.integration.test_group_money import stripe_moved
@@ -225,3 +226,70 @@ def test_an_index_left_by_a_substitution_before_this_fix_is_not_said_as_an_erasu
     assert erased.status == 404, erased.body
     assert erased.json()["error"]["message"] == NOTHING_HELD
     assert system.ports.groups.groups_of_person(gone) == []
+
+
+def _place_given_up_before_the_void(
+    system: System, group: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> list[Any]:
+    """The manager gives place 2 up just before the erasure asks Stripe to void the invoice
+    (after the erasure saved what it erased, and its ask): the give-up's answer, once made."""
+    payments = system.ports.payments
+    stripes_void = payments.void_invoice
+    answers: list[Any] = []
+    url = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+
+    def given_up_first(invoice_id: str) -> str:
+        if not answers:
+            answers.append(None)  # the give-up's own voids go straight to Stripe
+            answers[0] = system.api("POST", url)
+        return stripes_void(invoice_id)
+
+    monkeypatch.setattr(payments, "void_invoice", given_up_first)
+    return answers
+
+
+def _invoiced_to(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The billing addresses every invoice asked of Stripe from now on is sent to."""
+    payments = system.ports.payments
+    stripes_create = payments.create_invoice
+    sent_to: list[str] = []
+
+    def create(request: Any) -> Any:
+        sent_to.append(request.billing.billing_email)
+        return stripes_create(request)
+
+    monkeypatch.setattr(payments, "create_invoice", create)
+    return sent_to
+
+
+def test_a_place_given_up_between_the_erasure_and_its_void_invoices_nobody_erased(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The billing contact erased; the manager gives a place up after the erasure's save and
+    before its void at Stripe. No new invoice goes to the erased contact (nor to anyone: the
+    booking's invoice is being voided), no email to the placeholder, and the booking ends as
+    the erasure's, every seat back."""
+    system = invoiced
+    group = invoiced_group(system, colleagues=COLLEAGUES[:2])
+    seats = places_left(system)
+    system.deliver_emails()
+    sent_to = _invoiced_to(system, monkeypatch)
+    answers = _place_given_up_before_the_void(system, group, monkeypatch)
+    line = _one_group_erased(_erased(system, CONTACT))
+    [given_up] = answers
+    assert given_up.status == 409, given_up.body
+    assert given_up.json()["error"]["code"] == "invoice_being_voided"
+    assert sent_to == []
+    assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
+        True,
+        2,
+        True,
+    )
+    assert _invoice_status(system, group) == "void"
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert (stored.status, stored.ended_because) == ("lapsed", "person_erased")
+    assert places_left(system) == seats + 2
+    sent = system.deliver_emails()
+    assert not [e for e in sent if ERASED_EMAIL in e.to]
+    assert [e.subject.startswith(ENDED) for e in sent if e.to == [MANAGER]] == [True]

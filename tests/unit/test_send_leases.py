@@ -95,3 +95,24 @@ def test_any_other_error_ends_the_lease_and_leaves_the_job_to_be_claimed_again()
     assert repo(ports).send_leases == {}
     assert ports.repository.email_state(JOB) == "sending"
     assert _sent(ports) == []
+
+
+def test_an_error_from_the_sender_that_is_no_answer_from_ses_leaves_the_job_to_be_sent_again() -> (
+    None
+):
+    """The claim says ``sent_unconfirmed`` before the call; a call that raised without SES
+    answering (anything but EmailSendError) took nothing, so the job is ``failed``: claimed
+    again by the queue's retry, never left unconfirmed."""
+    clock = Clock()
+    ports = _leased(clock)
+
+    def broken(message: OutgoingEmail) -> str:
+        raise RuntimeError("the message could not be built")
+
+    ports.sender.send = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        send_leased(ports, JOB, ABOUT, MESSAGE, clock() + SEND_LEASE)
+
+    assert ports.repository.email_state(JOB) == "failed"
+    assert repo(ports).send_leases == {}
+    assert ports.repository.claim_email(JOB, clock(), clock()) is EmailClaim.CLAIMED

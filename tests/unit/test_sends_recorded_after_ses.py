@@ -1,7 +1,8 @@
 """Once SES has taken a message, nothing that fails afterwards sends it again
-(``services.send_leases.send_leased``): the job is recorded ``sent`` first, the lease released
-as best effort, and a record that cannot be made does not fail the delivery (the queue would
-deliver the job again, and after the claim's timeout it would be sent a second time)."""
+(``services.send_leases.send_leased``): the claim says ``sent_unconfirmed`` before the call,
+the job is recorded ``sent`` first thing after it, the lease released as best effort, and a
+record that cannot be made does not fail the delivery (the queue would deliver the job again)
+nor leaves a claim a later copy of the job takes over."""
 
 from __future__ import annotations
 
@@ -92,9 +93,9 @@ BLIPS = {
     "releasing the lease, once": ("release_send", 1, _always, "sent"),
     "releasing the lease, every time": ("release_send", 99, _always, "sent"),
     "recording the job sent, once": ("finish_email", 1, _sent, "sent"),
-    # The claim stays ``sending``: only a second copy of the job, queued after the claim's
-    # timeout, could send it again (the delivery itself is not retried).
-    "recording the job sent, every time": ("finish_email", 99, _sent, "sending"),
+    # The claim stays as marked before the SES call: ``sent_unconfirmed``, which no later
+    # delivery takes over (a ``sending`` claim would be, once past the claim's timeout).
+    "recording the job sent, every time": ("finish_email", 99, _sent, "sent_unconfirmed"),
     "adding it to the history, every time": ("add_to_timeline", 99, _always, "sent"),
 }
 
@@ -113,11 +114,10 @@ def test_a_blip_after_ses_took_the_message_never_sends_it_again(
     assert len(ports.sender.sent) == 1  # type: ignore[attr-defined]
     monkeypatch.undo()
     assert fakes.email_state(job.job_id) == state
-    if state == "sent":
-        # Even a second copy of the job, long after any claim went stale, is not sent.
-        clock.advance(seconds=PAST_THE_CLAIM)
-        assert send_email_job(ports, job) is SendOutcome.DUPLICATE
-        assert len(ports.sender.sent) == 1  # type: ignore[attr-defined]
+    # Even a second copy of the job, long after any claim went stale, is not sent.
+    clock.advance(seconds=PAST_THE_CLAIM)
+    assert send_email_job(ports, job) is SendOutcome.DUPLICATE
+    assert len(ports.sender.sent) == 1  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("about", JOBS)

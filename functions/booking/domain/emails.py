@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from booking.domain.statuses import refuse_the_erased
+
 
 class EmailKind(StrEnum):
     APPLICATION_RECEIVED = "application_received"
@@ -343,6 +345,9 @@ class OutgoingEmail:
     attachments: Sequence[Attachment] = ()
     # Shown as the From header's display name ("Course title <courses@example.org>").
     sender_name: str | None = None
+
+    def __post_init__(self) -> None:
+        refuse_the_erased(self.to, "an email")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
+from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking
 
 APPLICANT = "applicant"
@@ -63,6 +64,24 @@ def roles_in(group: GroupBooking, address: str) -> tuple[str, ...]:
         if place.colleague.email.lower() == address
     )
     return tuple(roles)
+
+
+def contact_erased(group: GroupBooking) -> bool:
+    """Its manager or its billing contact was erased: an open invoice of theirs is voided
+    (the erasure asked, or the provider-erasure sweep will), and no new one is made."""
+    billing_erased = group.billing is not None and billing_contact_of(group.billing) is None
+    return group.manager_erased or billing_erased
+
+
+def refuse_new_invoice(group: GroupBooking) -> None:
+    """A group whose manager or billing contact is erased gets no new invoice: nobody is left
+    to send it to, and its open one is being voided, which ends the booking."""
+    if contact_erased(group):
+        raise Conflict(
+            "this booking's invoice is being cancelled (its contact's data was erased), so its "
+            "places can no longer change; the booking ends with it",
+            code="invoice_being_voided",
+        )
 
 
 def billing_contact_erased(application: Application, now: datetime) -> Application:

@@ -6,7 +6,10 @@ name here, so the table is read in one place and imported from either.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+
+from booking.domain.errors import Conflict
 
 
 class ApplicationStatus(StrEnum):
@@ -110,3 +113,13 @@ WITHDRAWN_BY_ERASURE = ON_THE_WAY
 # What erasure leaves in place of every answer.
 ERASED = "[erased]"
 ERASED_EMAIL = "erased@invalid.example"
+
+
+def refuse_the_erased(addresses: Iterable[str], what: str) -> None:
+    """Nothing is addressed to the placeholder an erasure leaves: no email, no invoice, no
+    checkout, no customer at Stripe. Each path checks who is left before it gets this far (a
+    group whose contact is erased gets no new invoice); this is the rule every message and
+    every request to the provider is held to as it is made, so a path that slips fails closed
+    (Conflict ``person_erased``) instead of reaching anyone or anything."""
+    if any(address.strip().lower() == ERASED_EMAIL for address in addresses):
+        raise Conflict(f"{what} addressed to an erased person", code="person_erased")

@@ -32,6 +32,7 @@ from booking.domain.programme import event_about, follow_up_events, person_key, 
 from booking.domain.register import may_yet_complete
 from booking.domain.timeline import EntryKind
 from booking.services.ports import Ports
+from booking.services.send_leases import SENT_UNCONFIRMED
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
 
@@ -239,7 +240,7 @@ def _invited(ports: Ports, application: Application) -> bool:
     confirmation = EmailJob.about(
         EmailKind.BOOKING_CONFIRMED, application.application_id, application.course_id
     )
-    if ports.repository.email_state(confirmation.job_id) in ("sending", "sent"):
+    if ports.repository.email_state(confirmation.job_id) in ("sending", SENT_UNCONFIRMED, "sent"):
         return True
     _, history = ports.repository.application_with_timeline(application.application_id)
     return any(entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history)

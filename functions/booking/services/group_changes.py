@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
+from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
@@ -315,6 +316,9 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
     now = ports.clock()
     refuse_once_started(now, course.first_start())
+    if by_invoice:
+        # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
+        refuse_new_invoice(group)
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)

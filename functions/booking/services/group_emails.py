@@ -10,6 +10,7 @@ once an erasure has answered, nothing about the person is sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -161,48 +162,101 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
 
 
 def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
+    """Send a group job's email if it is still worth sending, to whom can still be written to,
+    once (the module's docstring says how)."""
+    about = _still_worth_sending(ports, job)
+    if isinstance(about, GroupEmailOutcome):
+        return about
+    told = _recipients(ports, job, about)
+    if told is None:
+        return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
+    recipients, billing_told = told
+    message = _message(ports, job, about, recipients, billing_told=billing_told)
+    return _send_once(ports, job, about.group, message, now)
+
+
+@dataclass(frozen=True)
+class _About:
+    """What a job's email is about, as it is now: the group, its course, the place whose
+    colleague is written to (None: the manager is) and the occasion (``booked``, ``paid``)."""
+
+    group: GroupBooking
+    course: Course
+    place: GroupPlace | None
+    occasion: str
+
+
+# The kinds written to a place's colleague, and how each finds the place still to tell.
+_PLACE_FINDERS = {
+    EmailKind.GROUP_PLACE_LINK: _place_to_tell,
+    EmailKind.GROUP_PLACE_GIVEN_UP: _place_gone_to_tell,
+}
+
+
+def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutcome:
+    """What the job's email is about now, or SKIPPED_GONE: the group or its course gone, the
+    place's colleague no longer the one it was for, the manager's booked email superseded."""
     group = ports.groups.get_group(job.application_id)
     course = ports.repository.get_course(job.course_id) if group else None
     if group is None or course is None:
         return GroupEmailOutcome.SKIPPED_GONE
-    place: GroupPlace | None = None
-    occasion = "paid"
-    if job.kind is EmailKind.GROUP_PLACE_LINK:
-        place = _place_to_tell(group, job)
-        if place is None:
-            return GroupEmailOutcome.SKIPPED_GONE
-    elif job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
-        place = _place_gone_to_tell(group, job)
-        if place is None:
-            return GroupEmailOutcome.SKIPPED_GONE
-    elif job.kind is EmailKind.GROUP_BOOKED:
-        about = _manager_occasion(group, job)
-        if about is None:
-            return GroupEmailOutcome.SKIPPED_GONE
-        occasion = about
-    to, beside = (place.colleague.email, None) if place else group_addressees(job, group)
+    finder = _PLACE_FINDERS.get(job.kind)
+    if finder is not None:
+        place = finder(group, job)
+        return (
+            GroupEmailOutcome.SKIPPED_GONE
+            if place is None
+            else _About(group, course, place, "paid")
+        )
+    occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
+    if occasion is None:
+        return GroupEmailOutcome.SKIPPED_GONE
+    return _About(group, course, None, occasion)
+
+
+def _recipients(ports: Ports, job: EmailJob, about: _About) -> tuple[list[str], bool] | None:
+    """The addresses written to, and whether the billing contact is among them; None when the
+    one the email is for cannot be written to (erased or suppressed)."""
+    place = about.place
+    to, beside = (place.colleague.email, None) if place else group_addressees(job, about.group)
     recipients = [
         address
         for address in (to, beside)
         if address and address != ERASED_EMAIL and not ports.repository.is_suppressed(address)
     ]
     if to not in recipients:
-        return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    values = _values(ports, job, group, course, place, occasion)
-    values["billing_told"] = beside is not None and beside in recipients
+        return None
+    return recipients, beside is not None and beside in recipients
+
+
+def _message(
+    ports: Ports, job: EmailJob, about: _About, recipients: list[str], *, billing_told: bool
+) -> OutgoingEmail:
+    """The email the job asks for, worded for the group as it is now and the event as the job
+    recorded it."""
+    group, course, place = about.group, about.course, about.place
+    values = _values(ports, job, group, course, place, about.occasion)
+    values["billing_told"] = billing_told
     # The manager erased: written to the billing contact alone, with no link to a dead page.
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
     rendered = ports.renderer.render(job.kind, values)
-    message = OutgoingEmail(
+    definition = course.definition
+    return OutgoingEmail(
         to=recipients,
-        reply_to=[course.definition.enquiries_email] if course.definition.enquiries_email else [],
+        reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        sender_name=course.definition.title,
+        sender_name=definition.title,
     )
+
+
+def _send_once(
+    ports: Ports, job: EmailJob, group: GroupBooking, message: OutgoingEmail, now: datetime
+) -> GroupEmailOutcome:
+    """Claim the job, lease the send on the group as it was read, and send."""
     repo = ports.repository
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:

@@ -10,13 +10,15 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   nothing after that fails the delivery (``services.send_leases.send_leased``): a DynamoDB
   blip releasing the lease, or even recording ``sent``, must not have the queue deliver (and
   send) the job again.
-* A delivery that dies between claim and SES (or between SES and recording ``sent``) leaves a
-  ``sending`` claim. Once it is older than the queue's visibility timeout the redelivered record
-  takes it over and sends. If SES had in fact accepted the first attempt, that person gets the
-  message twice: the one duplicate we accept, because the alternative (never retrying a
-  ``sending`` claim) would silently lose emails, and a lost confirmation or joining link is worse
-  than a repeated one. A ``sending`` claim younger than the timeout is a concurrent delivery of
-  the same job: this record is retried later and then finds ``sent``.
+* A delivery that dies between claim and SES leaves a ``sending`` claim. Once it is older than
+  the queue's visibility timeout the redelivered record takes it over and sends: SES was never
+  called, so nobody gets it twice. A ``sending`` claim younger than the timeout is a concurrent
+  delivery of the same job: this record is retried later and then finds ``sent``.
+* Just before SES is called the claim says so (``sent_unconfirmed``), and no delivery ever
+  takes such a claim over: if recording ``sent`` fails after SES took the message, a copy of
+  the job queued later, however much later, is not sent again. The one loss we accept for it:
+  a delivery that dies inside the SES call itself leaves a message that may not have gone
+  (``services.send_leases.SENT_UNCONFIRMED`` says why that trade).
 
 People are read at send time, and checked again as the last step before SES, under a lease
 an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about

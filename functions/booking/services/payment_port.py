@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from booking.domain.statuses import refuse_the_erased
+
 if TYPE_CHECKING:
     from booking.domain.application import CheckoutRef
     from booking.domain.billing import (
@@ -52,6 +54,9 @@ class CheckoutRequest:
     # is, so asking again for the same attempt (same terms) opens the same session.
     move_key: str | None = None
 
+    def __post_init__(self) -> None:
+        refuse_the_erased([self.customer_email], "a checkout")
+
 
 @dataclass(frozen=True)
 class InvoiceRequest:
@@ -66,6 +71,9 @@ class InvoiceRequest:
     attempt: int
     discount: AppliedDiscount | None = None  # as for a checkout
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+
+    def __post_init__(self) -> None:
+        refuse_the_erased([self.billing.billing_email], "an invoice")
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,9 @@ class Ports:
     session_key_factory: Callable[[], bytes] | None = None
     # Only the webhook's function reads Stripe's events (with the signing secret).
     webhook_events_factory: Callable[[], WebhookEvents] | None = None
-    # A mailer claim left "sending" longer than this belongs to a delivery that died (the email
-    # queue's visibility timeout, set in one place in CDK).
+    # A mailer claim left "sending" longer than this belongs to a delivery that died before
+    # calling SES (the email queue's visibility timeout, set in one place in CDK); one that
+    # called SES left "sent_unconfirmed", never taken over (``services.send_leases``).
     email_claim_timeout: timedelta = timedelta(seconds=180)
     # How a use case waits a moment: an erasure, for a send already past its last check.
     pause: Callable[[float], None] = field(default=time.sleep)

@@ -277,7 +277,8 @@ class EmailLedger(Protocol):
         ...
 
     def email_state(self, job_id: str) -> str | None:
-        """What became of a job the mailer claimed: ``sending``, ``sent``, ``failed`` or a
+        """What became of a job the mailer claimed: ``sending``, ``sent_unconfirmed`` (SES
+        called, its answer not recorded), ``sent``, ``failed`` or a
         ``skipped_*`` outcome; None when it was never claimed or its claim has expired."""
         ...
 

@@ -10,11 +10,16 @@ call is only started while it can end within the lease (``can_still_call_ses``),
 client's timeouts keep a call within SES_CALL_LIMIT (bootstrap). So once an erasure has
 answered, nothing about the person is sent.
 
-Once SES has answered, what it did is recorded first (``send_leased``): the job ``sent`` (or
-``failed``), and only then the lease released, as best effort: a lease left behind lapses by
-itself at its ``until``, which is all an erasure then waits. A record that fails after SES
-took the message is tried again a few times and then given up without failing the delivery:
-the queue is told the record was handled, so it is not delivered (and sent) again.
+The claim says the SES call is made before it is made: ``sent_unconfirmed``
+(``SENT_UNCONFIRMED``), a state no later delivery takes over, however old. Once SES has
+answered, what it did is recorded first (``send_leased``): the job ``sent`` (or ``failed``,
+which a retry may claim again), and only then the lease released, as best effort: a lease left
+behind lapses by itself at its ``until``, which is all an erasure then waits. A record that
+fails after SES took the message is tried again a few times and then given up without failing
+the delivery: the queue is told the record was handled, so it is not delivered again, and the
+claim left ``sent_unconfirmed`` keeps any copy of the job queued later, however much later,
+from sending it again (a ``sending`` claim is taken over once older than the claim's timeout,
+180 s, and it alone was left before).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from booking.services.ports import EmailSendError, Ports
 
 __all__ = [
     "SEND_LEASE",
+    "SENT_UNCONFIRMED",
     "SES_CALL_LIMIT",
     "can_still_call_ses",
     "send_leased",
@@ -44,9 +50,21 @@ SEND_LEASE = timedelta(seconds=8)
 SES_CALL_LIMIT = timedelta(seconds=5)
 # How often an erasure looks again at the leases it waits for.
 LEASE_POLL = timedelta(milliseconds=50)
-# After SES took a message: how often, and how far apart, its record is tried.
+# After SES answered: how often, and how far apart, its record is tried.
 RECORD_TRIES = 3
 RECORD_PAUSE = timedelta(milliseconds=200)
+# A claim's state from just before its SES call until SES's answer is recorded. Chosen over
+# making a ``sending`` claim's timeout outlast the queue's retention (14 days, and a copy can
+# be queued later still): that would also hold back, for as long, a job whose delivery died
+# before SES was ever called, and lose it. Written before the call (written after, it is the
+# very record that failed), it tells the two apart: ``sending`` never reached SES, and is
+# taken over once stale; ``sent_unconfirmed`` did, and is never sent again. The price: a
+# delivery that dies inside the SES call itself (at most SES_CALL_LIMIT; the adapter turns
+# every SES error into EmailSendError, recorded ``failed``) leaves a message that may not
+# have gone, treated as sent; so does a refusal whose ``failed`` cannot be recorded (logged as
+# an error). Both need a crash or a table out for a whole retry in a seconds-long window,
+# rarer than a copy of a job queued again; such a claim stays visible in the ledger.
+SENT_UNCONFIRMED = "sent_unconfirmed"
 
 
 def can_still_call_ses(ports: Ports, until: datetime) -> bool:
@@ -77,40 +95,57 @@ def send_leased(
     first: Callable[[], None] = lambda: None,
 ) -> None:
     """Send a claimed job's message under its lease (held until ``until`` on ``about``): do
-    ``first``, call SES if the call can still end within the lease, then record what SES did
-    before releasing the lease. Raises EmailSendError (the job recorded ``failed``) when SES
-    refused it or it was too late to call; nothing raised once SES has taken the message."""
+    ``first``, call SES if the call can still end within the lease (the claim marked
+    ``sent_unconfirmed`` just before), then record what SES did before releasing the lease.
+    Raises EmailSendError (the job recorded ``failed``) when SES refused it or it was too late
+    to call; nothing raised once SES has taken the message."""
     repo = ports.repository
+    calling = False
     try:
         first()
+        repo.finish_email(job_id, SENT_UNCONFIRMED, ports.clock())
+        calling = True
+        # Checked after the mark, so a slow write cannot push the call past the lease.
         if not can_still_call_ses(ports, until):
             raise EmailSendError("too late in the send's lease to call SES")
         ports.sender.send(message)
     except EmailSendError:
         try:
-            repo.finish_email(job_id, "failed", ports.clock())
+            if not _record(ports, job_id, "failed"):
+                # Marked sent_unconfirmed and never reopened: not sent again by itself.
+                logger.error("SES refused the message and it could not be recorded failed")
         finally:
             _release(ports, about, job_id)
         raise
     except BaseException:
-        _release(ports, about, job_id)
+        try:
+            if calling:
+                # Not an answer from SES (the adapter turns each into EmailSendError): the
+                # message was not taken, so the job may be claimed again.
+                _record(ports, job_id, "failed")
+        finally:
+            _release(ports, about, job_id)
         raise
-    _record_ses_took(ports, job_id)
+    if not _record(ports, job_id, "sent"):
+        logger.error(
+            "SES took the message but it could not be recorded sent; its claim stays "
+            "sent_unconfirmed, so it is not sent again",
+            extra={"job_id": job_id},
+        )
     _release(ports, about, job_id)
 
 
-def _record_ses_took(ports: Ports, job_id: str) -> None:
-    """Record the job ``sent``, first thing after SES took it. The write is idempotent, so it
-    is tried again on a blip; if it still fails, the delivery is not failed for it (a queue
-    retry would send the message again): the claim stays ``sending`` and is logged."""
+def _record(ports: Ports, job_id: str, state: str) -> bool:
+    """Record what SES did with the job, first thing after its answer: whether it could be.
+    The write is idempotent, so it is tried again on a blip."""
     for attempt in range(RECORD_TRIES):
         try:
-            ports.repository.finish_email(job_id, "sent", ports.clock())
-            return
+            ports.repository.finish_email(job_id, state, ports.clock())
+            return True
         except DependencyUnavailable:
             if attempt + 1 < RECORD_TRIES:
                 ports.pause(RECORD_PAUSE.total_seconds())
-    logger.error("SES took the message but it could not be recorded sent", extra={"job_id": job_id})
+    return False
 
 
 def _release(ports: Ports, about: str, job_id: str) -> None:

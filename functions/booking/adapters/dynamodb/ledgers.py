@@ -80,7 +80,8 @@ class DynamoEmailLedger:
     @translate_aws_errors
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
         """Claim a job for sending. A ``sending`` claim older than ``stale_before`` belongs to a
-        delivery that died mid-send and may be taken over; so may a ``failed`` one."""
+        delivery that died before calling SES and may be taken over; so may a ``failed`` one.
+        Any other (``sent``, ``sent_unconfirmed``: SES was called, a ``skipped_*``) is done."""
         try:
             self.table.client.put_item(
                 TableName=self.table.name,

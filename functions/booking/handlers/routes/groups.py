@@ -165,7 +165,9 @@ GROUPS: tuple[Route, ...] = (
         "booking. Doing it again changes nothing. While a card payment is open, a new "
         "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
         "a payment that still arrives on it is refunded whole), and the last place given up "
-        "ends the booking.",
+        "ends the booking. 409 `invoice_being_voided` while the employer's invoice is open and "
+        "its manager or billing contact was erased: that invoice is being voided (which ends "
+        "the booking), and no new one is made for nobody.",
         tags=("groups",),
     ),
     _on_a_place(
