@@ -156,7 +156,9 @@ def test_an_invoice_left_unpaid_past_its_due_date_frees_the_seat_for_the_next_in
 
     def ended(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
-            m for m in outbox if m["subject"].endswith(f"({reference})") and "held" in m["text"]
+            m
+            for m in outbox
+            if m["subject"].endswith(f"({reference})") and "no longer" in m["subject"]
         ]
 
     outbox = wait_for(stack, lambda o: len(ended(o)) >= 2)
