@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # a group booking's rules word things with domain.wording, wh
 
 # Said of an organisation whose billing details were erased.
 AN_ORGANISATION = "your organisation"
-# Messages about an employer's invoice or the money it paid: its billing contact is told too.
+# Messages about an employer's invoice or the money it paid: its billing contact is told too,
+# in a message of its own (``billing_notice``).
 ABOUT_THE_INVOICE = frozenset(
     {EmailKind.INVOICE_ENDED, EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED}
 )
@@ -64,8 +65,9 @@ def payer_of(application: Application) -> Payer:
 
 
 def billing_contact_told(kind: EmailKind, application: Application) -> str | None:
-    """The billing contact a message about the application goes to as well, if any: one about
-    an invoice Stripe sent them (ended, or its booking cancelled) or the money it paid."""
+    """The billing contact told of what a message about the application says, if any (in a
+    message of its own: ``billing_notice``): one about an invoice Stripe sent them (ended, or
+    its booking cancelled) or the money it paid."""
     billing = application.billing
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None

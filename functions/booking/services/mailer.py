@@ -18,6 +18,11 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   than a repeated one. A ``sending`` claim younger than the timeout is a concurrent delivery of
   the same job: this record is retried later and then finds ``sent``.
 
+A message about an employer's invoice or the money it paid (a cancellation, a refund, an invoice
+that ended) goes to the person alone; its billing contact's own (``domain.payer.billing_notice``)
+is sent after it from the same queued job, under its own job id and claim, so a redelivery sends
+whichever of the two did not go, and neither twice.
+
 People are read at send time, and checked again as the last step before SES, under a lease
 an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about
 the person is sent (a job whose person was erased meanwhile is skipped). A reminder goes only
