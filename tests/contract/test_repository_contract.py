@@ -334,6 +334,28 @@ def test_a_billing_contact_leads_to_the_applications_billed_to_them_while_named(
     assert [a.application_id for a in repo.applications_billed_to("LEDGER@example.org")] == ["a1"]
 
 
+def test_a_missing_billing_lookup_is_written_once_and_only_for_the_version_read(
+    repo: Repository,
+) -> None:
+    """An application saved before the lookup was kept (its lookup dropped here) is found by
+    its billing contact once indexed; indexing again writes nothing; a stale read is refused."""
+    repo.put_course("c1", definition())
+    contact = BillingDetails(
+        billing_name="Trust", billing_email="AP@Example.org", billing_address="1 Road"
+    )
+    billed = repo.save(application("a1", billing=contact), None)
+    repo.forget_billing_contact("ap@example.org", ["a1"])
+    assert repo.applications_billed_to("ap@example.org") == []
+    changed = repo.save(billed.model_copy(update={"status_reason": "x"}), billed)
+    with pytest.raises(errors.StaleWrite):
+        repo.index_billing_contact(billed)  # read before the change
+    assert repo.applications_billed_to("ap@example.org") == []
+    assert repo.index_billing_contact(changed) is True
+    assert [a.application_id for a in repo.applications_billed_to("ap@example.org")] == ["a1"]
+    assert repo.index_billing_contact(changed) is False
+    assert repo.index_billing_contact(billed) is False  # there already, however stale the read
+
+
 def test_a_providers_object_leads_only_to_the_application_that_recorded_it(
     repo: Repository,
 ) -> None:

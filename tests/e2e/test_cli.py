@@ -241,3 +241,21 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     )
     assert main([*common, "void-invoice", reference]) == 0
     assert capsys.readouterr().out.strip() == f"{reference}: Payment not completed (invoice voided)"
+
+
+def test_backfill_billing_index_pages_through_every_course_and_writes_nothing_twice(
+    stack: RunningStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every booking the running stack saved has its lookup already: the command pages
+    through every course, says so in words, and its JSON gives each course's page."""
+    common = _signed(stack)
+    assert main([*common, "backfill-billing-index"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Backfilled the billing contacts' lookups of ")
+    assert " 0 written, " in said
+    assert main([*common, "backfill-billing-index", "--json"]) == 0
+    pages = json.loads(capsys.readouterr().out)
+    assert pages[-1]["next_course_id"] is None
+    assert sum(p["written"] for p in pages) == 0
+    courses = [c["course_id"] for c in stack.get("/courses").json()]
+    assert set(courses) <= {p["course_id"] for p in pages}

@@ -150,6 +150,30 @@ def test_an_invoice_left_unpaid_past_its_due_date_frees_the_seat_for_the_next_in
     invoice_page = requests.get(first["invoice_url"], timeout=30).text
     assert "voided" in invoice_page
 
+    # The applicant and the billing contact are each told in a message of their own: the
+    # billing contact's names the applicant and the invoice, and nothing else of theirs.
+    reference = first["reference"]
+
+    def ended(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in outbox
+            if m["subject"].endswith(f"({reference})") and "no longer" in m["subject"]
+        ]
+
+    outbox = wait_for(stack, lambda o: len(ended(o)) >= 2)
+    told = ended(outbox)
+    [person] = [m for m in told if m["to"] != [BILLING["billing_email"]]]
+    [accounts] = [m for m in told if m["to"] == [BILLING["billing_email"]]]
+    assert len(person["to"]) == 1
+    assert first["token"] in person["text"]
+    assert accounts["attachments"] == []
+    for said in (accounts["text"], accounts["html"]):
+        assert "Edith Cavell" in said
+        assert person["to"][0] not in said
+        assert first["token"] not in said
+        assert first["status_url"] not in said
+
 
 def test_a_fifty_percent_code_gives_a_booking_that_paid_one_hundred_pounds(
     stack: RunningStack,

@@ -373,6 +373,19 @@ class FakeRepository:
         for application_id in application_ids:
             self.billed.get(address_digest(email), set()).discard(application_id)
 
+    def index_billing_contact(self, application: Application) -> bool:
+        contact = billing_contact_of(application.billing)
+        if contact is None:
+            raise ValueError("the application names no billing contact to index")
+        ids = self.billed.setdefault(address_digest(contact), set())
+        if application.application_id in ids:
+            return False
+        stored = self.applications.get(application.application_id)
+        if stored is None or stored.version != application.version:
+            raise StaleWrite("application changed concurrently")
+        ids.add(application.application_id)
+        return True
+
     def forget_person(self, email: str, application_ids: list[str]) -> None:
         digest = address_digest(email)
         for application_id in application_ids:

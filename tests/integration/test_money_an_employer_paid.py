@@ -39,39 +39,73 @@ def _paid_by_invoice(system: System, email: str = PERSON) -> dict[str, Any]:
     return dict(application)
 
 
-def _cancelled(system: System, application: dict[str, Any], *, refund: bool) -> OutgoingEmail:
+def _cancelled(
+    system: System, application: dict[str, Any], *, refund: bool
+) -> tuple[OutgoingEmail, OutgoingEmail]:
     path = f"/applications/{application['application_id']}/cancel"
     assert system.admin("POST", path, json_body={"refund": refund}).status == 200
-    sent = system.deliver_emails()
-    # A refund's own email tells of the cancellation it came with.
-    told = [m for m in sent if ("refunded" if refund else "cancelled") in m.subject]
-    assert len(told) == 1, [m.subject for m in sent]
-    return told[0]
+    return _each_told(system.deliver_emails(), "refunded" if refund else "cancelled")
+
+
+def _each_told(sent: list[OutgoingEmail], word: str) -> tuple[OutgoingEmail, OutgoingEmail]:
+    """The person's message and the billing contact's own, each to them alone (a refund's
+    own email tells of the cancellation it came with)."""
+    told = [m for m in sent if word in m.subject]
+    addressed = sorted(m.to[0] for m in told)
+    assert addressed == sorted([PERSON, ACCOUNTS]), [(m.to, m.subject) for m in told]
+    [person] = [m for m in told if m.to == [PERSON]]
+    [accounts] = [m for m in told if m.to == [ACCOUNTS]]
+    return person, accounts
 
 
 def _not_the_persons_money(email: OutgoingEmail) -> None:
-    assert email.to == [PERSON, ACCOUNTS]
     for said in (email.text, email.html):
         assert "you paid" not in said
         assert "your account" not in said
         assert ORGANISATION in said
 
 
+def _the_accounts_own(email: OutgoingEmail, application: dict[str, Any]) -> None:
+    """The billing contact's message: the person by name and nothing else of theirs, the
+    cohort named, the reference in the subject, no link and no calendar file."""
+    _not_the_persons_money(email)
+    assert email.subject.endswith(f"({application['reference']})")
+    assert not email.attachments
+    for said in (email.text, email.html):
+        assert f"Dear {ORGANISATION}," in said
+        assert "Ada Lovelace" in said
+        assert "Compassionate Leadership" in said
+        for theirs in (PERSON, application["token"], application["application_id"]):
+            assert theirs not in said
+        assert "join" not in said.lower()
+
+
 def test_a_refunded_cancellation_says_the_money_goes_back_to_the_organisation(
     invoiced: System,
 ) -> None:
-    email = _cancelled(invoiced, _paid_by_invoice(invoiced), refund=True)
-    _not_the_persons_money(email)
-    assert f"We have refunded the payment {ORGANISATION} made by invoice" in email.text
-    assert f"the payment {ORGANISATION} made by invoice refunded in full" in email.text
-    assert "goes back to the account the invoice was paid from, not to Ada Lovelace" in email.text
-    assert email.text.startswith(f"Dear Ada Lovelace and {ORGANISATION},")
+    application = _paid_by_invoice(invoiced)
+    person, accounts = _cancelled(invoiced, application, refund=True)
+    _not_the_persons_money(person)
+    assert f"We have refunded the payment {ORGANISATION} made by invoice" in person.text
+    assert f"the payment {ORGANISATION} made by invoice refunded in full" in person.text
+    assert "goes back to the account the invoice was paid from, not to Ada Lovelace" in person.text
+    assert person.text.startswith("Dear Ada Lovelace,")
+    assert application["token"] in person.text
+    _the_accounts_own(accounts, application)
+    assert f"We have refunded the payment {ORGANISATION} made by invoice" in accounts.text
+    assert "Ada Lovelace's booking" in accounts.text
+    assert "not to Ada Lovelace" in accounts.text
 
 
 def test_a_cancellation_keeping_the_money_says_whose_it_is(invoiced: System) -> None:
-    email = _cancelled(invoiced, _paid_by_invoice(invoiced), refund=False)
-    _not_the_persons_money(email)
-    assert f"does not refund the £200.00 {ORGANISATION} paid by invoice" in email.text
+    application = _paid_by_invoice(invoiced)
+    person, accounts = _cancelled(invoiced, application, refund=False)
+    _not_the_persons_money(person)
+    assert f"does not refund the £200.00 {ORGANISATION} paid by invoice" in person.text
+    assert [a.filename for a in person.attachments] == ["cancel.ics"]
+    _the_accounts_own(accounts, application)
+    assert f"does not refund the £200.00 {ORGANISATION} paid by invoice" in accounts.text
+    assert "Ada Lovelace's booking on" in accounts.text
 
 
 def test_a_refund_from_the_dashboard_tells_the_billing_contact_whose_money_it_was(
@@ -88,9 +122,32 @@ def test_a_refund_from_the_dashboard_tells_the_billing_contact_whose_money_it_wa
     }
     refunded = invoiced.stripe_local("POST", "/v1/refunds", body, headers)
     assert refunded.status == 200, refunded.body
-    [email] = [m for m in invoiced.deliver_emails() if "refunded" in m.subject]
-    _not_the_persons_money(email)
-    assert f"We have refunded the payment {ORGANISATION} made by invoice" in email.text
+    person, accounts = _each_told(invoiced.deliver_emails(), "refunded")
+    _not_the_persons_money(person)
+    assert f"We have refunded the payment {ORGANISATION} made by invoice" in person.text
+    _the_accounts_own(accounts, application)
+    assert f"We have refunded the payment {ORGANISATION} made by invoice" in accounts.text
+    # Delivered again (the queue's at-least-once), neither is sent twice.
+    assert not invoiced.deliver_emails()
+
+
+def test_an_invoice_voided_at_stripe_tells_the_billing_contact_in_its_own_message(
+    invoiced: System,
+) -> None:
+    """The place an open invoice held goes back: the person's message has their link to ask
+    again; the billing contact's says which invoice no longer holds whose place."""
+    application = invoiced.api(
+        "POST",
+        f"/courses/{INVOICED}/applications",
+        json_body=application_body(email=PERSON, **BILLING),
+    ).json()
+    invoiced.deliver_emails()
+    voided = invoiced.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/void")
+    assert voided.status == 200, voided.body
+    person, accounts = _each_told(invoiced.deliver_emails(), "place")
+    assert application["token"] in person.text
+    _the_accounts_own(accounts, application)
+    assert "held for Ada Lovelace has gone back to the pool" in accounts.text
 
 
 def test_a_group_place_given_up_tells_the_groups_billing_contact_of_the_refund(

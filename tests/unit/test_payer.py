@@ -16,6 +16,7 @@ from booking.domain.payer import (
     AN_ORGANISATION,
     Payer,
     billing_contact_told,
+    billing_notice,
     group_addressees,
     payer_of,
     payer_told_of_move_refund,
@@ -59,29 +60,51 @@ def test_an_invoice_the_employer_paid_was_paid_by_the_organisation() -> None:
     assert payer_of(erased) == Payer(organisation=AN_ORGANISATION)
 
 
+def _job(kind: EmailKind, reason: str | None = None) -> EmailJob:
+    return EmailJob.about(kind, "app1", COHORT_2025_ID, reason=reason)
+
+
 @pytest.mark.parametrize(
     "kind", [EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED, EmailKind.INVOICE_ENDED]
 )
-def test_the_billing_contact_is_told_of_what_becomes_of_the_invoice_and_its_money(
+def test_the_billing_contact_is_told_of_what_becomes_of_the_invoice_in_a_message_of_its_own(
     kind: EmailKind,
 ) -> None:
-    assert told_of(kind, _by_invoice()) == [PERSON, BILLING.billing_email]
+    """The person's message goes to the person alone; the billing contact's is its own job
+    (its own id, claimed and sent once), to them alone."""
+    paid = _by_invoice()
+    job = _job(kind, "refunded")
+    assert told_of(job, paid) == [PERSON]
+    notice = billing_notice(job, paid)
+    assert notice is not None
+    assert notice.job_id == f"{job.job_id}:billing" != job.job_id
+    assert (notice.kind, notice.reason, notice.to_billing_contact) == (kind, "refunded", True)
+    assert told_of(notice, paid) == [BILLING.billing_email]
+    assert billing_notice(notice, paid) is None  # its own message has none beside it
 
 
 def test_the_billing_contact_is_told_nothing_else() -> None:
     paid = _by_invoice()
     for kind in (EmailKind.BOOKING_CONFIRMED, EmailKind.SESSION_REMINDER, EmailKind.CERTIFICATE):
-        assert told_of(kind, paid) == [PERSON]
+        assert told_of(_job(kind), paid) == [PERSON]
+        assert billing_notice(_job(kind), paid) is None
     # A refund of a card payment is the person's alone; so is a cancellation with no invoice.
     by_card = an_application(ApplicationStatus.REFUNDED, at=NOW, billing=BILLING)
     assert billing_contact_told(EmailKind.PAYMENT_REFUNDED, by_card) is None
     assert billing_contact_told(EmailKind.CANCELLED, by_card) is None
+    assert billing_notice(_job(EmailKind.PAYMENT_REFUNDED), by_card) is None
     # An open invoice's booking cancelled: the invoice Stripe sent them is cancelled.
-    assert told_of(EmailKind.CANCELLED, _by_invoice(status="open"))[1:] == [BILLING.billing_email]
+    notice = billing_notice(_job(EmailKind.CANCELLED), _by_invoice(status="open"))
+    assert notice is not None
+    assert told_of(notice, _by_invoice(status="open")) == [BILLING.billing_email]
     # Erased, or the person's own address: told once, as the person.
-    assert told_of(EmailKind.CANCELLED, _by_invoice(billing=BILLING.erased())) == [PERSON]
-    own = BILLING.model_copy(update={"billing_email": PERSON.upper()})
-    assert told_of(EmailKind.CANCELLED, _by_invoice(billing=own)) == [PERSON]
+    erased = _by_invoice(billing=BILLING.erased())
+    assert billing_notice(_job(EmailKind.CANCELLED), erased) is None
+    own = _by_invoice(billing=BILLING.model_copy(update={"billing_email": PERSON.upper()}))
+    assert billing_notice(_job(EmailKind.CANCELLED), own) is None
+    # A billing contact erased after its message was queued: nobody is left to send it to.
+    assert notice is not None
+    assert told_of(notice, erased) == []
 
 
 def test_the_persons_page_says_whose_payment_is_refunded_and_where_it_goes() -> None:
@@ -115,7 +138,7 @@ def test_every_email_about_the_money_names_the_organisation_that_paid(
     if kind is EmailKind.CANCELLED:
         paid = paid.model_copy(update={"status": ApplicationStatus.CANCELLED})
     job = EmailJob.about(kind, "app1", COHORT_2025_ID, amount=5000)
-    message = composed(job, paid, course_2025(), told_of(kind, paid))
+    message = composed(job, paid, course_2025(), told_of(job, paid))
     for body in (message.text, " ".join(re.sub(r"<[^>]+>", " ", message.html).split())):
         assert said in body
         assert "you paid" not in body
@@ -148,7 +171,7 @@ def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_al
     booking = _by_invoice()
     [job] = payer_told_of_move_refund(booking, 1, 1, 5000)
     assert (job.kind, job.reason, job.amount) == (EmailKind.PAYMENT_REFUNDED, "moved_cheaper", 5000)
-    assert told_of(job.kind, booking, job.reason) == [BILLING.billing_email]
+    assert told_of(job, booking) == [BILLING.billing_email]
     assert payer_told_of_move_refund(_by_invoice(billing=BILLING.erased()), 1, 1, 5000) == ()
     own = BILLING.model_copy(update={"billing_email": PERSON})
     assert payer_told_of_move_refund(_by_invoice(billing=own), 1, 1, 5000) == ()

@@ -30,6 +30,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking close-register compassionate-leadership-2027-06
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
+    course-booking backfill-billing-index           # lookups older applications lack
     course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
@@ -62,6 +63,7 @@ from booking.cli.arguments import (
 from booking.cli.client import base_url
 from booking.cli.commands import (
     application_action,
+    backfill_billing_index,
     discount_code,
     expire_code,
     list_codes,
@@ -181,6 +183,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
+    "backfill-billing-index": lambda args, url, token: backfill_billing_index(
+        url, token, as_json=args.json
+    ),
     "erase": _erase,
     **register.COMMANDS,
     **groups.COMMANDS,

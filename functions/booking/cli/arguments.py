@@ -199,6 +199,12 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="with --to a full cohort: join its waiting list, keeping the seat here until a "
         "place frees there",
     )
+    backfill = commands.add_parser(
+        "backfill-billing-index",
+        help="write the billing-contact lookups of applications saved before they were kept "
+        "(safe to run again)",
+    )
+    backfill.add_argument("--json", action="store_true", help="each course's answer, as JSON")
     tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
     tick.add_argument("--at", type=_time, default=datetime.now(UTC))
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")

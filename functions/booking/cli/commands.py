@@ -380,3 +380,31 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
         raise CliError("give --url of a local stack or --function of a deployed one")
     status, payload = send("POST", f"{url}/_local/scheduler/tick", None, {"time": moment})
     return checked(status, payload).decode()
+
+
+def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
+    call wrote: the billing-contact lookups older applications lacked."""
+    pages: list[dict[str, Any]] = []
+    body: dict[str, Any] = {}
+    while True:
+        page = post_json(f"{url}/admin/billing-index/backfill", token, body)
+        if not isinstance(page, dict):
+            raise CliError("the API answered something other than a backfill's page")
+        pages.append(page)
+        if not page.get("next_course_id"):
+            break
+        body = {"course_id": page["next_course_id"]}
+    if as_json:
+        return json.dumps(pages, indent=2)
+
+    def total(key: str) -> int:
+        return sum(int(p.get(key) or 0) for p in pages)
+
+    courses = sum(1 for p in pages if p.get("course_id"))
+    return (
+        f"Backfilled the billing contacts' lookups of {courses} "
+        f"{'course' if courses == 1 else 'courses'}: {total('written')} written, "
+        f"{total('already_indexed')} there already, "
+        f"{total('not_billed')} with no billing contact to index."
+    )

@@ -145,6 +145,9 @@ class EmailJob(BaseModel):
     # kept after it (a reissued invoice's places).
     group_places: tuple[int, ...] = ()
     places_kept: int | None = None
+    # The billing contact's own message about what became of the invoice or the money it paid
+    # (``domain.payer.billing_notice``): to them alone, beside the person's message.
+    to_billing_contact: bool = False
 
     def as_of(self, status: str, *, again: bool = False) -> EmailJob:
         """This job recording ``status`` as its application's status when it was queued, if it

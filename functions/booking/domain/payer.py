@@ -3,10 +3,11 @@ message about money paid follows (a cancellation, a refund, an invoice that ende
 
 A booking paid by the employer's invoice was paid by the organisation, named as the invoice is
 addressed (its billing name): its money goes back to it, never to the person, and its billing
-contact (to whom Stripe sent the invoice) is told, beside the person, of what becomes of it,
-as of the end of an invoice still open. A person who paid by card paid themselves. A group
-booking's billing contact, likewise, hears of the money its invoice paid going back
-(``group_billing_contact_told``)."""
+contact (to whom Stripe sent the invoice) is told of what becomes of it, as of the end of an
+invoice still open, in a message of its own (``billing_notice``): the person's message is the
+person's alone (it carries their status link and calendar file). A person who paid by card
+paid themselves. A group booking's billing contact, likewise, hears of the money its invoice
+paid going back (``group_billing_contact_told``)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:  # a group booking's rules word things with domain.wording, wh
 
 # Said of an organisation whose billing details were erased.
 AN_ORGANISATION = "your organisation"
-# Messages about an employer's invoice or the money it paid: its billing contact is told too.
+# Messages about an employer's invoice or the money it paid: its billing contact is told too,
+# in a message of its own (``billing_notice``).
 ABOUT_THE_INVOICE = frozenset(
     {EmailKind.INVOICE_ENDED, EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED}
 )
@@ -34,6 +36,8 @@ ABOUT_THE_INVOICE = frozenset(
 # person's): its own message goes to the billing contact alone (``told_of``).
 MOVED_CHEAPER = "moved_cheaper"
 TO_THE_PAYER_ALONE = frozenset({MOVED_CHEAPER})
+# The billing contact's own message beside the person's: the person's job id and this.
+BILLING_NOTICE_SUFFIX = "billing"
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,9 @@ def payer_of(application: Application) -> Payer:
 
 
 def billing_contact_told(kind: EmailKind, application: Application) -> str | None:
-    """The billing contact a message about the application goes to as well, if any: one about
-    an invoice Stripe sent them (ended, or its booking cancelled) or the money it paid."""
+    """The billing contact told of what a message about the application says, if any (in a
+    message of its own: ``billing_notice``): one about an invoice Stripe sent them (ended, or
+    its booking cancelled) or the money it paid."""
     billing = application.billing
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None
@@ -122,11 +127,29 @@ def group_addressees(job: EmailJob, group: GroupBooking) -> tuple[str | None, st
     return group.manager.email, beside
 
 
-def told_of(kind: EmailKind, application: Application, reason: str | None = None) -> list[str]:
-    """Everyone a message about the application goes to: the person, and the billing contact
-    when it is about their invoice or its money (``billing_contact_told``); a refund the
-    person was told of otherwise (``TO_THE_PAYER_ALONE``), the billing contact alone."""
-    billing = billing_contact_told(kind, application)
-    if reason in TO_THE_PAYER_ALONE:
-        return [billing] if billing else []
-    return list(dict.fromkeys([application.answers.email, *([billing] if billing else [])]))
+def to_billing_contact_alone(job: EmailJob) -> bool:
+    """Whether a message is written to the billing contact alone: its own message beside the
+    person's (``billing_notice``), or a refund the person heard of otherwise."""
+    return job.to_billing_contact or job.reason in TO_THE_PAYER_ALONE
+
+
+def told_of(job: EmailJob, application: Application) -> list[str]:
+    """Everyone a message about the application goes to: the person; a message written to the
+    billing contact alone (``to_billing_contact_alone``), the billing contact, while there is
+    one to tell (``billing_contact_told``: none when erased or the person's own address)."""
+    if not to_billing_contact_alone(job):
+        return [application.answers.email]
+    billing = billing_contact_told(job.kind, application)
+    return [billing] if billing else []
+
+
+def billing_notice(job: EmailJob, application: Application) -> EmailJob | None:
+    """The billing contact's own message beside the person's about their invoice or the money
+    it paid (a cancellation, a refund, an invoice that ended), when there is a billing contact
+    to tell apart from the person: the same news, its own job id (claimed and sent once), to
+    them alone, without the person's status link, calendar file or answers."""
+    if to_billing_contact_alone(job) or billing_contact_told(job.kind, application) is None:
+        return None
+    return job.model_copy(
+        update={"job_id": f"{job.job_id}:{BILLING_NOTICE_SUFFIX}", "to_billing_contact": True}
+    )

@@ -25,11 +25,12 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import admin_groups, admin_register, http
-from booking.handlers.admin_views import saved_course_out
+from booking.handlers.admin_views import BackfillIn, BackfillPageOut, saved_course_out
 from booking.handlers.application_actions import serve_each
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
+    backfills,
     bursaries,
     console,
     courses,
@@ -258,6 +259,16 @@ def export_person(email: str) -> Response[str]:
 @served("erasePerson")
 def erase_person(email: str) -> Response[str]:
     return http.json_response(200, people.erase_person(ports(), _person(email)))
+
+
+# -- operator jobs ------------------------------------------------------------------------------
+
+
+@served("backfillBillingIndex")
+def backfill_billing_index() -> Response[str]:
+    given = parse_json_strictly(BackfillIn, _body(), "the backfill needs attention")
+    page = backfills.backfill_billing_index(ports(), given.course_id)
+    return http.json_response(200, BackfillPageOut(**page.__dict__).model_dump(mode="json"))
 
 
 # The register's routes (``handlers/admin_register.py``).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application_form import Answers
 from booking.handlers.views import ApplicationOut, CourseOut, PendingMove, WaitingMove, course_out
@@ -146,6 +146,29 @@ class BursaryIn(BaseModel):
 
     amount: int = Field(
         gt=0, description="Minor units, at most the price; the whole price: a funded place"
+    )
+
+
+class BackfillIn(BaseModel):
+    """``POST /admin/billing-index/backfill``: the course whose applications to index (the
+    previous answer's ``next_course_id``); none: the first course."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    course_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class BackfillPageOut(BaseModel):
+    """One course's part of the billing index's backfill."""
+
+    course_id: str | None = Field(description="The course done (null: there are no courses)")
+    written: int = Field(description="Lookups written, for applications that had none")
+    already_indexed: int = Field(description="Applications whose lookup was there already")
+    not_billed: int = Field(
+        description="Applications with no billing contact to index (none named, or erased)"
+    )
+    next_course_id: str | None = Field(
+        description="The course to ask for next; null: every course is done"
     )
 
 

@@ -36,12 +36,14 @@ _REQUESTS: tuple[type[BaseModel], ...] = (
     GroupForm,
     register_views.AttendanceImportIn,
     register_views.RegisterMarkIn,
+    admin_views.BackfillIn,
     admin_views.BursaryIn,
     CourseDefinition,
     DiscountCodeDefinition,
 )
 _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.AdminApplicationOut,
+    admin_views.BackfillPageOut,
     views.ApplicationOut,
     admin_views.ApplicationRecordOut,
     views.CheckoutOut,

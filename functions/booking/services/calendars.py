@@ -56,6 +56,8 @@ def calendar_files(
     *,
     now: datetime,
 ) -> CalendarFiles:
+    if job.to_billing_contact:
+        return CalendarFiles()  # the sessions are in the person's calendar, not the payer's
     requested, cancelled = _entries(ports, job, application, course, now)
     if not requested and not cancelled:
         return CalendarFiles()

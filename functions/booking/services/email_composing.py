@@ -19,6 +19,7 @@ from booking.domain.application import ERASED_EMAIL, Application, ApplicationSta
 from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
+from booking.domain.payer import to_billing_contact_alone
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
 from booking.services.calendars import CalendarFiles, calendar_files
@@ -80,7 +81,8 @@ def _template_values(
         job,
         application,
         course,
-        status_url=ports.status_url(application),
+        # The person's own link: never in a message to their billing contact.
+        status_url="" if to_billing_contact_alone(job) else ports.status_url(application),
         now=now,
         console_url=ports.console_url(application.application_id),
         # Messages listing every session show the follow-ups as the programme holds them.

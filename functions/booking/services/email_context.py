@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing_notices import billing_reason_text
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import TO_THE_PAYER_ALONE, billing_contact_told, payer_of
+from booking.domain.payer import payer_of, to_billing_contact_alone
 from booking.domain.payments import MOVE_LATE_PAYMENT
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
@@ -164,6 +165,7 @@ def email_context(
     host)."""
     definition = course.definition
     attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
+    billing_alone = to_billing_contact_alone(job)
     return {
         "course": _course_view(course),
         "name": application.answers.name,
@@ -173,7 +175,8 @@ def email_context(
         "status_url": status_url,
         "approval_required": definition.approval_required,
         "submitted": moment_when(application.created_at, definition.timezone),
-        "answers": answers_said(application.answers),
+        # The person's answers are theirs: never in a message to their billing contact.
+        "answers": [] if billing_alone else answers_said(application.answers),
         # The cohort the person booked (and their reference belongs to), where it is not the
         # one the message is from: a follow-up's host may be another cohort.
         "booked_on": booked_on,
@@ -182,12 +185,11 @@ def email_context(
         # The joining link is never public: only confirmed attendees see it.
         "joining_url": _joining_url(course) if attendee else None,
         **_status_context(job, application, definition),
-        # Who paid (an organisation, by invoice, or the person) and whether its billing
-        # contact is told too (``domain.payer``: the one rule of both).
+        # Who paid (an organisation, by invoice, or the person; ``domain.payer``).
         "payer": payer_of(application).organisation,
-        "billing_told": billing_contact_told(job.kind, application) is not None,
-        # Written to the billing contact alone (a move's refund: the person has the move's email).
-        "billing_alone": job.reason in TO_THE_PAYER_ALONE,
+        # Written to the billing contact alone: its own message beside the person's about its
+        # invoice or money, or a move's refund (the person has the move's email).
+        "billing_alone": billing_alone,
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule),
@@ -276,7 +278,9 @@ def _status_context(
         "withdrawn_from_group": job.kind is EmailKind.FACILITATOR_COPY
         and job.reason
         in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
-        "reason_text": _reason_text(job.kind, reason, payer_of(application).organisation),
+        "reason_text": billing_reason_text(reason, application.answers.name)
+        if to_billing_contact_alone(job)
+        else _reason_text(job.kind, reason, payer_of(application).organisation),
         "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,

@@ -20,6 +20,11 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   a delivery that dies inside the SES call itself leaves a message that may not have gone
   (``services.send_leases.SENT_UNCONFIRMED`` says why that trade).
 
+A message about an employer's invoice or the money it paid (a cancellation, a refund, an invoice
+that ended) goes to the person alone; its billing contact's own (``domain.payer.billing_notice``)
+is sent after it from the same queued job, under its own job id and claim, so a redelivery sends
+whichever of the two did not go, and neither twice.
+
 People are read at send time, and checked again as the last step before SES, under a lease
 an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about
 the person is sent (a job whose person was erased meanwhile is skipped). A reminder goes only
@@ -46,7 +51,7 @@ from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.payer import billing_contact_told, told_of
+from booking.domain.payer import billing_notice, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
@@ -96,6 +101,19 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if isinstance(found, SendOutcome):
         return found
     application, course = found
+    persons = _send_to_whom_it_is_for(ports, job, application, course, now)
+    notice = billing_notice(job, application)
+    if notice is None:
+        return persons
+    # The billing contact's own message, claimed by its own id: a retry of this record finds
+    # the person's sent (a duplicate) and sends this one if it did not go.
+    theirs = _send_to_whom_it_is_for(ports, notice, application, course, now)
+    return persons if persons in (SendOutcome.SENT, SendOutcome.DUPLICATE) else theirs
+
+
+def _send_to_whom_it_is_for(
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+) -> SendOutcome:
     addresses = _addresses(job, application, course)
     recipients = [a for a in addresses if not ports.repository.is_suppressed(a)]
     if not recipients:
@@ -163,16 +181,18 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
-    # The person, and the billing contact of an employer's invoice for what becomes of it.
-    return told_of(job.kind, application, job.reason)
+    # The person; the billing contact alone for its own message (``domain.payer``).
+    return told_of(job, application)
 
 
-def _billing_contact_erased_since(ports: Ports, job: EmailJob, application: Application) -> bool:
+def _billing_contact_erased_since(
+    ports: Ports, message: OutgoingEmail, application: Application
+) -> bool:
     """Whether the billing contact a message was composed for (``_addresses``) was erased
     since ``application`` was read. Asked once the send is leased: an erasure saved after
     this read waits for the lease (``services.send_leases``), so none can slip in between."""
     contact = billing_contact_of(application.billing)
-    if billing_contact_told(job.kind, application) is None or contact is None:
+    if contact is None or contact not in {a.lower() for a in message.to}:
         return False
     now = ports.repository.get_application(application.application_id)
     return now is None or billing_contact_of(now.billing) != contact
@@ -199,7 +219,7 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
-    if _billing_contact_erased_since(ports, job, application):
+    if _billing_contact_erased_since(ports, message, application):
         # Composed for a billing contact erased since: composed again for whom is left.
         repo.release_send(application.application_id, job.job_id)
         repo.finish_email(job.job_id, "failed", ports.clock())

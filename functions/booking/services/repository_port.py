@@ -196,6 +196,12 @@ class ApplicationStore(Protocol):
         """Drop the lookups from a billing contact's address to those (blanked) applications."""
         ...
 
+    def index_billing_contact(self, application: Application) -> bool:
+        """Write the lookup from the application's billing contact to it where none exists (an
+        application saved before the lookup was kept): True when written, False when it was
+        there already; StaleWrite when the application is no longer the version read."""
+        ...
+
     def application_for_payment(self, payment_intent: str) -> Application | None: ...
 
     def owner_of(self, provider_object_id: str) -> str | None:

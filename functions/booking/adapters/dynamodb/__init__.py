@@ -152,6 +152,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
         "DynamoCustomerErasureLedger",
         frozenset({"customer_deletion_done", "owe_customer_deletions", "owed_customer_deletions"}),
     ),
+    ("backfills", "DynamoBackfills", frozenset({"index_billing_contact"})),
 )
 _STORE_SERVING = {method: store for store in STORES for method in store[2]}
 

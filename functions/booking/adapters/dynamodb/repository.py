@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from booking.adapters.dynamodb import OnTheTable
 from booking.adapters.dynamodb.applications import DynamoApplicationStore
+from booking.adapters.dynamodb.backfills import DynamoBackfills
 from booking.adapters.dynamodb.codes import DynamoDiscountCodes
 from booking.adapters.dynamodb.courses import DynamoCourseStore
 from booking.adapters.dynamodb.groups import DynamoGroupStore
@@ -36,6 +37,7 @@ class DynamoRepository(
     DynamoGroupStore,
     DynamoRegisterStore,
     DynamoCustomerErasureLedger,
+    DynamoBackfills,
     OnTheTable,
 ):
     """Made on a DynamoDB client and the table's name, as ``StoresOnDemand`` is."""

@@ -195,6 +195,24 @@ ORGANISERS: tuple[Route, ...] = (
     _action("invoice/void", "voidInvoice", "Void the open invoice: the place goes back", _OPTIONS),
     Route(
         ADMIN,
+        "POST",
+        "/admin/billing-index/backfill",
+        "backfillBillingIndex",
+        "Write the billing-contact lookups that applications saved before they were kept lack, "
+        "one course a call",
+        {"200": json_answer("BackfillPageOut", "What the course's applications needed")},
+        errors=(400, 404, 413, 415, 422),
+        description="Applications saved before the `BILLING#` lookup existed have none, so "
+        "their billing contact's export and erasure miss them. Each call indexes one course's "
+        "applications (the first course without `course_id`) and names the next; call again "
+        "with it until `next_course_id` is null (`course-booking backfill-billing-index` "
+        "does). Every write is conditional: safe to run twice (the second run writes nothing) "
+        "and while people book; an erased person or billing contact is never indexed.",
+        body=json_body("BackfillIn", required=False),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
         "GET",
         "/admin/people/{email}",
         "exportPerson",

@@ -1,0 +1,60 @@
+"""The words of why, in the billing contact's own message about a booking its organisation was
+invoiced for (``domain.payer.billing_notice``): the person's message says them to the person
+("your place"); the billing contact's says them of the person, by name, and of the invoice,
+with nothing else about them."""
+
+from __future__ import annotations
+
+BILLING_REASON_WORDS = {
+    "refunded": "{name}'s booking has been cancelled, so the place is no longer held.",
+    "cancelled_and_refunded": "{name}'s booking was cancelled, so the place is no longer held.",
+    "partial_refund": "This is a partial refund: {name}'s place on the course is still booked.",
+    "moved_cheaper": (
+        "{name}'s booking moved to another cohort of the course that costs less, so the "
+        "difference is given back; the place itself goes on, on the new cohort."
+    ),
+    "duplicate_payment": (
+        "The place was already paid for, so this second payment was not needed. {name}'s "
+        "place is still booked."
+    ),
+    "course_full": (
+        "The course filled up while the payment was on its way, so we could not confirm "
+        "{name}'s place."
+    ),
+    "application_cancelled": (
+        "{name}'s application had already been cancelled when this payment reached us, so we "
+        "could not use it for a place."
+    ),
+    "application_declined": (
+        "We had not been able to offer {name} a place when this payment reached us."
+    ),
+    "application_pending_review": (
+        "{name}'s application was still waiting for our facilitators to read it, so we could "
+        "not take a payment for it yet."
+    ),
+    "invoice_replaced": (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on "
+        "it. The newer invoice is the one to pay."
+    ),
+    "amount_mismatch": (
+        "The amount paid was not what the invoice asked for, so we have given it back. Please "
+        "reply to this email and we will sort it out with you."
+    ),
+    "invoice_voided": "The invoice has been cancelled (voided), so nothing is owed on it.",
+    "invoice_uncollectible": (
+        "The invoice has been marked as one that will not be paid, so the place could not be "
+        "held any longer."
+    ),
+    "invoice_overdue": "The invoice was not paid by its due date.",
+    "invoice_not_issued": (
+        "We could not send the new invoice for what is left to pay after {name}'s bursary, so "
+        "the place could not be held for it."
+    ),
+}
+
+
+def billing_reason_text(reason: str | None, name: str) -> str | None:
+    """Why, said to the billing contact of the person named ``name``; None when the reason has
+    no words for them (the message then says what happened without it)."""
+    words = BILLING_REASON_WORDS.get(reason or "")
+    return words.format(name=name) if words else None

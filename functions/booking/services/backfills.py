@@ -1,0 +1,91 @@
+"""Operator jobs: bring what was saved before an index existed up to date.
+
+``backfill_billing_index``: applications saved before the ``BILLING#`` lookup was kept have
+none, so their billing contact's export and erasure (``services.people``) miss them. The job
+writes the missing lookups one course at a time (every application, whatever its status, read
+by the course's roster), so each call is short and the caller pages through the courses:
+``POST /admin/billing-index/backfill`` and ``course-booking backfill-billing-index``. Each
+write is conditional (``Repository.index_billing_contact``): run twice, the second run writes
+nothing; run while people book, it indexes an application only as it stands (one changed under
+it is read again), and never an erased person or billing contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.billing import billing_contact_of
+from booking.domain.errors import DependencyUnavailable, NotFound, StaleWrite
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+# An application changing this many times under one backfill is being worked on: run it again.
+MAX_ATTEMPTS = 5
+
+
+class Indexed(Enum):
+    WRITTEN = "written"
+    ALREADY = "already_indexed"
+    NOT_BILLED = "not_billed"  # no billing contact to index (none named, or erased)
+
+
+@dataclass(frozen=True)
+class BackfillPage:
+    """One course's part of the backfill: what was written, what was there already, the
+    applications with no billing contact to index, and the course to ask for next (None:
+    every course is done)."""
+
+    course_id: str | None
+    written: int
+    already_indexed: int
+    not_billed: int
+    next_course_id: str | None
+
+
+def backfill_billing_index(ports: Ports, course_id: str | None = None) -> BackfillPage:
+    """Write the missing ``BILLING#`` lookups of one course's applications (the first course
+    by id when None), and name the next course."""
+    courses = sorted(c.course_id for c in ports.repository.list_courses())
+    if course_id is None:
+        if not courses:
+            return BackfillPage(None, 0, 0, 0, None)
+        course_id = courses[0]
+    if course_id not in courses:
+        raise NotFound(f"no course {course_id}")
+    counts = dict.fromkeys(Indexed, 0)
+    for application in ports.repository.list_applications(course_id):
+        counts[_indexed(ports, application)] += 1
+    later = [c for c in courses if c > course_id]
+    page = BackfillPage(
+        course_id,
+        written=counts[Indexed.WRITTEN],
+        already_indexed=counts[Indexed.ALREADY],
+        not_billed=counts[Indexed.NOT_BILLED],
+        next_course_id=later[0] if later else None,
+    )
+    logger.info("billing index backfilled", extra=dict(page.__dict__))
+    return page
+
+
+def _indexed(ports: Ports, read: Application) -> Indexed:
+    """Index one application's billing contact as the application stands (read again from the
+    table when it changed since the roster was read)."""
+    application: Application | None = read
+    for _ in range(MAX_ATTEMPTS):
+        if (
+            application is None
+            or application.is_erased
+            or billing_contact_of(application.billing) is None
+        ):
+            return Indexed.NOT_BILLED
+        try:
+            written = ports.repository.index_billing_contact(application)
+        except StaleWrite:
+            application = ports.repository.get_application(read.application_id)
+            continue
+        return Indexed.WRITTEN if written else Indexed.ALREADY
+    raise DependencyUnavailable("an application kept changing under the backfill; run it again")
