@@ -82,6 +82,14 @@ def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed
     assert places_left(system) == 5
     told = system.deliver_emails()
     assert [m.to for m in told] == [[APPLICANT]]  # the place went: Ada is told, alone
+    [ended] = told
+    words = " ".join(ended.text.split())
+    assert words.startswith("Dear Ada Lovelace,"), words[:80]  # not "and [erased]"
+    assert "[erased]" not in ended.text + ended.html
+    assert words.count("nothing is owed") == 1, words
+    # Nobody is left to send an invoice to: the email offers what the page offers, a card.
+    assert "ask for a new invoice" not in words
+    assert "pay by card from the booking page" in words
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
     assert system.admin("DELETE", f"/people/{ACCOUNTS}").status == 404
 

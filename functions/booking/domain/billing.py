@@ -103,6 +103,14 @@ def billing_contact_of(billing: BillingDetails | None) -> str | None:
     return billing.billing_email.lower()
 
 
+def invoice_can_be_asked(billing: BillingDetails | None, invoice_allowed: bool) -> bool:
+    """Whether the person may ask for an invoice to their employer again: the course takes
+    invoices (``CourseDefinition.invoice_allowed``) and a billing contact is still named (not
+    erased). The status page offers it and the email that ends an invoice promises it only
+    then."""
+    return billing_contact_of(billing) is not None and invoice_allowed
+
+
 def newly_billed_to(before: BillingDetails | None, after: BillingDetails | None) -> str | None:
     """The billing contact a change names that was not named before (as lookups key it), so
     the person's export and erasure find the application by them; None when none is new."""

@@ -40,7 +40,7 @@ BILLING_REASON_WORDS = {
         "The amount paid was not what the invoice asked for, so we have given it back. Please "
         "reply to this email and we will sort it out with you."
     ),
-    "invoice_voided": "The invoice has been cancelled (voided), so nothing is owed on it.",
+    "invoice_voided": "The invoice has been cancelled (voided).",
     "invoice_uncollectible": (
         "The invoice has been marked as one that will not be paid, so the place could not be "
         "held any longer."

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import PaymentMethod, billing_contact_of
+from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.money import Money
 from booking.domain.payer import payer_of
@@ -184,9 +184,8 @@ def _payment(application: Application, course: Course | None, now: datetime) -> 
         "invoice_url": open_invoice.url if open_invoice else None,
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,
         "can_request_invoice": can_pay
-        and billing_contact_of(application.billing) is not None
         and course is not None
-        and course.definition.invoice_allowed,
+        and invoice_can_be_asked(application.billing, course.definition.invoice_allowed),
         "payment_method": application.payment_method.value,
     }
 

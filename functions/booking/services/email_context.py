@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import invoice_can_be_asked
 from booking.domain.billing_notices import billing_reason_text
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
@@ -110,7 +111,7 @@ REASON_WORDS = {
         "The amount paid was not what the invoice asked for, so we have given it back. Please "
         "reply to this email and we will sort it out with you."
     ),
-    "invoice_voided": "The invoice has been cancelled (voided), so nothing is owed on it.",
+    "invoice_voided": "The invoice has been cancelled (voided).",
     "invoice_uncollectible": (
         "The invoice has been marked as one that will not be paid, so the place could not be "
         "held any longer."
@@ -315,6 +316,8 @@ def _payment_context(
         "funded": application.fully_funded(definition.price),
         # A bursary or a 100% code covers the whole price: no payment to speak of.
         "nothing_to_pay": due == 0,
+        # An invoice may be asked for again (the billing contact is still named).
+        "invoice_possible": invoice_can_be_asked(application.billing, definition.invoice_allowed),
         # What a button or a line asking for payment names: what is left to pay.
         "to_pay": money_words(due, price.currency) if due else price.display(),
         "bursary": _money(application.bursary_covering(definition.price), currency),
