@@ -19,6 +19,7 @@ from booking.cli.client import (
 )
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
+from booking.domain.payer import funded_by, paid_by_said
 from booking.domain.wording import (
     ENDED_WORDS,
     FIELD_NAMES,
@@ -159,9 +160,18 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return "No applications yet."
     return "\n".join(
         f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
-        f"{_roster_status(row)}  paid {money_words(row['amount_paid'], row['currency'])}"
+        f"{_roster_status(row)}  {_paid_said(row)}"
         for row in rows
     )
+
+
+def _paid_said(row: dict[str, Any]) -> str:
+    """Who paid, as the CSV roster's "Paid by" says it, for a place the person did not pay
+    (the group booking's, or one a bursary or code covered); else what they paid."""
+    if row.get("paid_by_group") or funded_by(row):
+        said = paid_by_said(row)
+        return said[0].lower() + said[1:] if said.startswith("Paid by") else f"paid by {said.lower()}"
+    return f"paid {money_words(row['amount_paid'], row['currency'])}"
 
 
 def _roster_status(row: dict[str, Any]) -> str:
