@@ -151,7 +151,7 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(s.status.value, ended=s.ended),
+                "status": course_state_said(s.status.value, ended=s.ended, waiting=s.waiting),
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
@@ -208,7 +208,9 @@ def course_page(
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
         status=course_state_said(
-            course.status(now).value, ended=max(s.end for s in course.schedule) <= now
+            course.status(now).value,
+            ended=max(s.end for s in course.schedule) <= now,
+            waiting=course.waiting,
         ),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
