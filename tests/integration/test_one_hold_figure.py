@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_hold_in_words_is_the_setting() -> None:
-    assert CHECKOUT_HOLD_SAID == f"{CHECKOUT_HOLD.seconds // 60} minutes"
+    assert f"{CHECKOUT_HOLD.seconds // 60} minutes" == CHECKOUT_HOLD_SAID
 
 
 def test_the_acknowledgement_says_the_hold_the_checkout_has(system: System) -> None:
@@ -27,4 +27,5 @@ def test_the_acknowledgement_says_the_hold_the_checkout_has(system: System) -> N
 def test_the_readme_says_the_same_hold() -> None:
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     said = re.findall(r"(?:expiring after|hold runs out|deadline) \(?(\d+ minutes)", readme)
-    assert said and set(said) == {CHECKOUT_HOLD_SAID}, said
+    assert said
+    assert set(said) == {CHECKOUT_HOLD_SAID}, said

@@ -170,7 +170,9 @@ def _paid_said(row: dict[str, Any]) -> str:
     (the group booking's, or one a bursary or code covered); else what they paid."""
     if row.get("paid_by_group") or funded_by(row):
         said = paid_by_said(row)
-        return said[0].lower() + said[1:] if said.startswith("Paid by") else f"paid by {said.lower()}"
+        if said.startswith("Paid by"):
+            return said[0].lower() + said[1:]
+        return f"paid by {said.lower()}"
     return f"paid {money_words(row['amount_paid'], row['currency'])}"
 
 

@@ -92,7 +92,7 @@ class GroupLine(BaseModel):
     )
     cost_said: str = Field(
         description='What its places cost, in words ("£200.00 a place; £400.00 for the places '
-        'kept"; an ended booking\'s owes nothing)'
+        "kept\"; an ended booking's owes nothing)"
     )
     paid_said: str = Field(description="What Stripe took for it, in pounds")
     refunded_said: str = Field(description="What went back, in pounds")
@@ -158,8 +158,10 @@ def _cost_said(group: GroupBooking, kept: int) -> str:
     price = money_words(group.price.amount, group.price.currency)
     if group.status is GroupStatus.LAPSED:
         return f"{price} a place; the booking ended, so nothing is owed for its places"
-    return f"{price} a place; {money_words(group.price.amount * kept, group.price.currency)} " \
+    return (
+        f"{price} a place; {money_words(group.price.amount * kept, group.price.currency)} "
         "for the places kept"
+    )
 
 
 def _pays_said(group: GroupBooking) -> str:

@@ -208,6 +208,8 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["billing_name"],
     FIELD_NAMES["billing_email"],
 )
+
+
 def roster_csv(ports: Ports, course_id: str) -> str:
     """The roster in people's words, as UTF-8 CSV with a byte-order mark (so Excel opens names
     with accents correctly), every cell safe from formula injection."""

@@ -22,8 +22,8 @@ from booking.domain.erasure import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.register import certificate_code
-from booking.domain.wording import cohort_name
 from booking.domain.settlement import closing
+from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
@@ -194,7 +194,7 @@ def _cohorts_named(
     """The report, each booking's cohort by its title and first day (as organisers read it;
     one since deleted by its id)."""
     names: dict[str, str] = {}
-    for course_id in {e.course_id for e in [*applications, *groups]}:
+    for course_id in {e.course_id for e in applications} | {g.course_id for g in groups}:
         course = ports.repository.get_course(course_id)
         names[course_id] = cohort_name(course) if course is not None else course_id
     return ErasureReport(
