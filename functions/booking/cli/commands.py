@@ -160,7 +160,7 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return "No applications yet."
     return "\n".join(
         f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
-        f"{_roster_status(row)}  {_paid_said(row)}"
+        f"{_roster_status(row, url)}  {_paid_said(row)}"
         for row in rows
     )
 
@@ -176,14 +176,16 @@ def _paid_said(row: dict[str, Any]) -> str:
     return f"paid {money_words(row['amount_paid'], row['currency'])}"
 
 
-def _roster_status(row: dict[str, Any]) -> str:
-    """A row's status, or, for a booking of another cohort whose move here waits, that."""
+def _roster_status(row: dict[str, Any], url: str) -> str:
+    """A row's status, or, for a booking of another cohort whose move here waits, that (the
+    cohort it moves from by its title and first day, as organisers read it)."""
     moving = row.get("moving_in")
     if not moving:
         return status_words(row["status"])
+    source = _course_named(url, moving["from_course_id"])
     if moving["kind"] == "waiting":
-        return f"on the waiting list: a move from {moving['from_course_id']}"
-    return f"seat held for a move from {moving['from_course_id']} (difference not yet paid)"
+        return f"on the waiting list: a move from {source}"
+    return f"seat held for a move from {source} (difference not yet paid)"
 
 
 def application_action(
