@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import pytest
 
-from booking.domain.payer import funded_by, paid_by_said
+from booking.domain.payer import funded_by, paid_by_said, paid_for_them
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import colleague_applies, paid_group
 from tests.support.invoiced import INVOICED
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 ROW = {"amount_paid": 0, "left_to_pay": 0, "bursary": 0, "discount": 0, "discount_code": ""}
@@ -31,6 +32,9 @@ def test_who_paid_is_one_rule() -> None:
     assert funded_by({**code, "left_to_pay": 100}) == ""  # something is still to pay
     group = {**ROW, "payment_method": "card", "paid_by_group": "Paid by the group booking (X)"}
     assert paid_by_said(group) == "Paid by the group booking (X)"
+    assert paid_for_them(group) == "Paid by the group booking (X)"
+    assert paid_for_them(both | {"discount_code": "NHS50"}) == "Paid by bursary and discount code"
+    assert paid_for_them(card) == ""  # they paid: the amount is said instead
 
 
 @pytest.mark.usefixtures("invoiced")
@@ -60,3 +64,8 @@ def test_a_place_a_bursary_and_a_code_covered_says_so_on_both_rosters(
     reply = browser.get(f"/console/courses/{COURSE_ID}/roster.csv")
     [row] = list(csv.DictReader(io.StringIO(reply.body.lstrip("\ufeff"))))
     assert row["Paid by"] == "Bursary and discount code"
+    # The console's course page and the application's page say it the same way.
+    said = "Paid by bursary and discount code"
+    assert said in text_of(browser.get(f"/console/courses/{COURSE_ID}").body)
+    page = browser.get(f"/console/applications/{application['application_id']}").body
+    assert said in text_of(page)

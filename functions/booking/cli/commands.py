@@ -19,7 +19,7 @@ from booking.cli.client import (
 )
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
-from booking.domain.payer import funded_by, paid_by_said
+from booking.domain.payer import paid_for_them
 from booking.domain.wording import (
     ENDED_WORDS,
     FIELD_NAMES,
@@ -168,11 +168,9 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
 def _paid_said(row: dict[str, Any]) -> str:
     """Who paid, as the CSV roster's "Paid by" says it, for a place the person did not pay
     (the group booking's, or one a bursary or code covered); else what they paid."""
-    if row.get("paid_by_group") or funded_by(row):
-        said = paid_by_said(row)
-        if said.startswith("Paid by"):
-            return said[0].lower() + said[1:]
-        return f"paid by {said.lower()}"
+    said = paid_for_them(row)
+    if said:
+        return said[0].lower() + said[1:]
     return f"paid {money_words(row['amount_paid'], row['currency'])}"
 
 

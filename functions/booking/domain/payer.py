@@ -173,6 +173,16 @@ def funded_by(row: Mapping[str, Any]) -> str:
     return " and ".join(funds).capitalize()
 
 
+def paid_for_them(row: Mapping[str, Any]) -> str:
+    """Who paid for a place the person (or their employer) did not pay: "Paid by the group
+    booking (St Elsewhere)", "Paid by bursary and discount code"; "" when they pay, where a
+    roster shows what they paid instead of "£0.00"."""
+    if row.get("paid_by_group"):
+        return str(row["paid_by_group"])
+    funded = funded_by(row)
+    return f"Paid by {funded.lower()}" if funded else ""
+
+
 def paid_by_said(row: Mapping[str, Any]) -> str:
     """Who paid for a roster row's place, one way everywhere: the group booking for a
     colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
