@@ -339,6 +339,15 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     page = browser.get("/console/people?email=KEPT%40example.org")
     assert page.status == 200
     assert application["reference"] in page.body
+    # The readable view is the page and each application's page (linked); the JSON export is
+    # said to be the machine-readable copy, pence and codes, not what a person reads.
+    said = text_of(page.body)
+    assert "The JSON export is the machine-readable copy" in said
+    assert "amounts in pence, status codes and ISO times" in said
+    assert f'href="/console/applications/{application["application_id"]}"' in page.body
+    readable = text_of(browser.get(f"/console/applications/{application['application_id']}").body)
+    assert "Kept Person" in readable
+    assert "£200.00" in readable
     export = browser.get("/console/people/export?email=kept%40example.org")
     assert export.status == 200
     assert "attachment" in export.headers["content-disposition"]

@@ -143,7 +143,8 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(system:
         confirm = browser.get(f"/console/people/erase?email={address}")
         assert confirm.status == 200, confirm.body
         assert role in text_of(confirm.body)
-        assert f"A group booking on {cohort}, as {role}" in text_of(confirm.body)
+        said = f"St Elsewhere NHS Trust's group booking on {cohort}, as {role}"
+        assert said in text_of(confirm.body)
     # A one-person booking's billing contact too.
     booked = _booked_by_invoice(system)
     page = text_of(browser.get(f"/console/people?email={ACCOUNTS}").body)
@@ -154,7 +155,10 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(system:
     assert erased.status == 200, erased.body
     said = text_of(erased.body)
     assert "Erased 0 applications and 1 group booking." in said
-    assert f"Group booking {group['group_id']} on {INVOICED}, as manager" in said
+    # The cohort and the group as organisers read them, never by their ids.
+    assert f"St Elsewhere NHS Trust's group booking on {cohort}, as manager" in said
+    assert group["group_id"] not in said
+    assert INVOICED not in said
     assert "its open invoice was voided" in said
     assert "its 1 place went back to the course" in said
     assert "the manager's link no longer works" in said
@@ -170,7 +174,12 @@ def test_the_cli_says_what_erasing_a_manager_did(
     assert status == 0, out
     lines = out.strip().splitlines()
     assert lines[0] == "Erased 0 applications and 1 group booking."
-    assert lines[1].startswith(f"Group booking {group['group_id']} on {INVOICED}, as manager")
+    course = system.ports.repository.get_course(INVOICED)
+    assert course is not None
+    group_said = f"St Elsewhere NHS Trust's group booking on {cohort_name(course)}, as manager"
+    assert lines[1].startswith(group_said)
+    assert group["group_id"] not in out
+    assert INVOICED not in out
     assert "its open invoice was voided; its 2 places went back to the course" in lines[1]
     assert "erased 0 applications" not in out
     assert places_left(system) == 5

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
@@ -161,3 +161,23 @@ def test_the_cli_says_the_same(
         "In the console: http",
     ):
         assert said in out, said
+
+
+def test_an_ended_booking_says_its_places_went_with_it(invoiced: System, run: Any) -> None:
+    """A booking that ended unpaid (its invoice voided) kept no place: the console and the CLI
+    say its places were released with it, as each place's own line does, never "2 kept"."""
+    group = book(invoiced, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    voided = invoiced.admin("POST", f"/groups/{group['group_id']}/invoice/void")
+    assert voided.status == 200, voided.body
+    places = "2 released when the booking ended, of 2 booked"
+    cost = "£200.00 a place; the booking ended, so nothing is owed for its places"
+    code, out = run("group-bookings", INVOICED)
+    assert code == 0, out
+    assert f"Places: {places}" in out
+    assert f"Price: {cost}" in out
+    assert "kept" not in out
+    browser = signed_in(invoiced)
+    said = text_of(browser.get(PAGE).body)
+    assert places in said
+    assert cost in said
+    assert "kept" not in said[said.index("Skip to main content") :]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from booking.cli.commands import run_said
-from booking.domain.wording import uses_words
+from booking.domain.wording import course_state_said, uses_words
 from tests.conftest import COURSES_DIR
 from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser
@@ -184,3 +184,24 @@ def test_the_group_form_asks_billing_details_as_the_application_form_does(
     for page in pages:
         assert re.search(r'<input type="email" id="billing_email"', page)
         assert '<textarea id="billing_address"' in page
+
+
+def test_a_full_cohort_says_who_waits_never_a_waiting_list_nobody_is_on() -> None:
+    """A full cohort nobody waits for is "Full" (not "Full (waiting list)", read as people
+    waiting); one with people waiting says how many; one way everywhere it is shown."""
+    assert course_state_said("full", ended=False) == "Full"
+    assert course_state_said("full", ended=False, waiting=0) == "Full"
+    assert course_state_said("full", ended=False, waiting=2) == "Full, 2 waiting"
+    assert course_state_said("open", ended=False, waiting=2) == "Open"
+    assert course_state_said("full", ended=True, waiting=2) == "Ended"
+
+
+def test_the_programme_page_says_a_full_cohort_truly(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    _variant(system, "one-place", title="One place", capacity=1)
+    system.apply(course_id="one-place", email="first@example.org")
+    programme = system.course_file(COURSE_ID).get("programme")
+    page = text_of(browser.get(f"/console/programmes/{programme}").body)
+    assert "Full" in page
+    assert "waiting list)" not in page

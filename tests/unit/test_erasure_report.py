@@ -108,9 +108,30 @@ def test_the_report_says_what_was_erased_and_what_it_did() -> None:
         "Application CL-BBBB2 on c1, as the billing contact: the billing name, address, email "
         "and PO erased; its open invoice was voided and its place went back to the course "
         "(the applicant was told).",
-        "Group booking g1 on c1, as billing contact: their name and address erased; its open "
+        "A group booking on c1, as billing contact: their name and address erased; its open "
         "invoice was voided; its 2 places went back to the course; the manager was told.",
-        "Group booking g2 on c1, as manager: their name and address erased; the manager's "
+        "A group booking on c1, as manager: their name and address erased; the manager's "
         "link no longer works: the organisers now cancel its colleagues' bookings themselves.",
     ]
     assert ErasureReport().said() == ["Erased 0 applications and 0 group bookings."]
+
+
+def test_the_report_names_a_cohort_by_its_title_and_a_group_by_its_organisation() -> None:
+    """Organisers read a course by its title and first day and a group booking by whose it
+    is; the ids stay in the answer's fields, for machines."""
+    cohort = "Compassionate Leadership Training, from Monday 7 June 2027"
+    report = ErasureReport(
+        (ApplicationErased("a1", "CL-AAAA1", "c1", "applicant", course_name=cohort),),
+        (
+            GroupErased("g1", "c1", ("manager",), course_name=cohort, organisation="Hove Council"),
+            GroupErased("g2", "c1", ("billing contact",), course_name=cohort),
+        ),
+    )
+    said = report.said()
+    assert said[1].startswith(f"Application CL-AAAA1 on {cohort}, as the applicant")
+    assert said[2].startswith(f"Hove Council's group booking on {cohort}, as manager")
+    assert said[3].startswith(f"A group booking on {cohort}, as billing contact")
+    assert not any("c1" in line or "g1" in line for line in said)
+    answer = report.answer()
+    assert answer["group_bookings"][0]["group_id"] == "g1"
+    assert answer["applications"][0]["course_id"] == "c1"

@@ -248,6 +248,28 @@ def test_paying_twice_is_409(
     assert webhooks.types == ["checkout.session.completed"]
 
 
+def test_paying_twice_from_a_browser_answers_a_page_in_words(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
+) -> None:
+    """Back, then Pay again: Stripe's hosted page says the checkout is paid; the JSON error
+    stays for API clients (above)."""
+    session = create(client, clock)
+    pay(standin, session.id)
+    browser = {
+        "accept": "text/html,application/xhtml+xml",
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    for action in ("pay", "expire"):
+        response = local(standin, "POST", f"/checkout/{session.id}/{action}", b"", browser)
+        page = response.body.decode()
+        assert response.status == 409
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "This checkout session has been paid. Nothing was done" in page
+        assert f'href="/_local/stripe/checkout/{session.id}"' in page
+        assert '"error"' not in page
+    assert webhooks.types == ["checkout.session.completed"]
+
+
 def test_api_expire_sends_expired_event_and_refuses_a_second_time(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
 ) -> None:

@@ -19,6 +19,7 @@ from booking.cli.client import (
 )
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
+from booking.domain.payer import paid_for_them
 from booking.domain.wording import (
     ENDED_WORDS,
     FIELD_NAMES,
@@ -159,19 +160,30 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return "No applications yet."
     return "\n".join(
         f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
-        f"{_roster_status(row)}  paid {money_words(row['amount_paid'], row['currency'])}"
+        f"{_roster_status(row, url)}  {_paid_said(row)}"
         for row in rows
     )
 
 
-def _roster_status(row: dict[str, Any]) -> str:
-    """A row's status, or, for a booking of another cohort whose move here waits, that."""
+def _paid_said(row: dict[str, Any]) -> str:
+    """Who paid, as the CSV roster's "Paid by" says it, for a place the person did not pay
+    (the group booking's, or one a bursary or code covered); else what they paid."""
+    said = paid_for_them(row)
+    if said:
+        return said[0].lower() + said[1:]
+    return f"paid {money_words(row['amount_paid'], row['currency'])}"
+
+
+def _roster_status(row: dict[str, Any], url: str) -> str:
+    """A row's status, or, for a booking of another cohort whose move here waits, that (the
+    cohort it moves from by its title and first day, as organisers read it)."""
     moving = row.get("moving_in")
     if not moving:
         return status_words(row["status"])
+    source = _course_named(url, moving["from_course_id"])
     if moving["kind"] == "waiting":
-        return f"on the waiting list: a move from {moving['from_course_id']}"
-    return f"seat held for a move from {moving['from_course_id']} (difference not yet paid)"
+        return f"on the waiting list: a move from {source}"
+    return f"seat held for a move from {source} (difference not yet paid)"
 
 
 def application_action(

@@ -47,8 +47,8 @@ def said(found: dict[str, Any]) -> str:
             f"{group['organisation']}: {places} ({group['status_said']})",
             f"  Manager: {group['manager_name']} <{group['manager_email']}>",
             f"  Pays by: {group['pays_said']}",
-            f"  Places: {group['places_kept']} kept, {group['places_given_up']} given up",
-            f"  Price: {group['price_said']} a place; {group['kept_said']} for the places kept",
+            f"  Places: {group['places_said']}",
+            f"  Price: {group['cost_said']}",
             f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
             f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
         ]

@@ -50,6 +50,8 @@ DEFAULT_REMINDER_OFFSETS_HOURS = (24, 1)
 # A Stripe Checkout Session cannot expire sooner than 30 minutes after creation; the seat is held
 # for exactly that long, plus a minute so clock skew never puts it under the minimum.
 CHECKOUT_HOLD = timedelta(minutes=31)
+# The hold in words, one figure wherever a person or the README reads it ("31 minutes").
+CHECKOUT_HOLD_SAID = f"{int(CHECKOUT_HOLD.total_seconds() // 60)} minutes"
 MAX_SESSIONS = 100  # a course's sessions at most
 
 

@@ -29,6 +29,8 @@ class ApplicationErased:
     role: str
     invoice_voided: bool = False
     seat_released: bool = False
+    # Its cohort as organisers read it (title and first day); the id is the machine's.
+    course_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class GroupErased:
     seats_released: int = 0
     manager_told: bool = False  # the manager (not erased) is emailed that the places went
     invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
+    course_name: str = ""  # its cohort by title and first day, as organisers read it
+    organisation: str = ""  # whose booking it is, as organisers tell group bookings apart
 
     @property
     def link_ended(self) -> bool:
@@ -166,7 +170,8 @@ def _application_said(erased: ApplicationErased) -> str:
         else ""
     )
     tail = f"; {' and '.join(done)}{told}" if done else ""
-    return f"Application {erased.reference} on {erased.course_id}, as {what}{tail}."
+    on = erased.course_name or erased.course_id
+    return f"Application {erased.reference} on {on}, as {what}{tail}."
 
 
 def _group_said(erased: GroupErased) -> str:
@@ -193,6 +198,11 @@ def _group_said(erased: GroupErased) -> str:
     tail = f"; {'; '.join(done)}" if done else ""
     roles = " and ".join(erased.roles)
     return (
-        f"Group booking {erased.group_id} on {erased.course_id}, as {roles}: their name and "
-        f"address erased{tail}."
+        f"{group_named(erased.organisation)} on {erased.course_name or erased.course_id}, as "
+        f"{roles}: their name and address erased{tail}."
     )
+
+
+def group_named(organisation: str) -> str:
+    """A group booking as organisers tell it apart: by the organisation it is for."""
+    return f"{organisation}'s group booking" if organisation else "A group booking"

@@ -86,6 +86,14 @@ class GroupLine(BaseModel):
     places_given_up: int
     price_said: str = Field(description="One place's price, in pounds")
     kept_said: str = Field(description="The places kept at that price, in pounds")
+    places_said: str = Field(
+        description='What its places are now, in words ("2 kept, 1 given up, of 3 booked"; '
+        'an ended booking\'s "2 released when the booking ended, of 2 booked")'
+    )
+    cost_said: str = Field(
+        description='What its places cost, in words ("£200.00 a place; £400.00 for the places '
+        "kept\"; an ended booking's owes nothing)"
+    )
     paid_said: str = Field(description="What Stripe took for it, in pounds")
     refunded_said: str = Field(description="What went back, in pounds")
     booked_said: str = Field(description="When it was booked, in the course's time")
@@ -120,6 +128,8 @@ def group_line(
         places_given_up=len(group.places) - kept,
         price_said=money_words(group.price.amount, currency),
         kept_said=money_words(group.price.amount * kept, currency),
+        places_said=_places_said(group, kept),
+        cost_said=_cost_said(group, kept),
         paid_said=money_words(group.money_received, currency),
         refunded_said=money_words(group.money_returned, currency),
         booked_said=moment_when(group.created_at, timezone),
@@ -129,6 +139,28 @@ def group_line(
         ),
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
+    )
+
+
+def _places_said(group: GroupBooking, kept: int) -> str:
+    """What the places are now: kept and given up; once the booking ended unpaid, the places
+    it kept were released with it (as each place's own state says), none kept."""
+    given_up = len(group.places) - kept
+    if group.status is GroupStatus.LAPSED:
+        parts = [f"{kept} released when the booking ended"] if kept else []
+        parts += [f"{given_up} given up before"] if given_up else []
+    else:
+        parts = [f"{kept} kept", f"{given_up} given up"]
+    return f"{', '.join(parts)}, of {len(group.places)} booked"
+
+
+def _cost_said(group: GroupBooking, kept: int) -> str:
+    price = money_words(group.price.amount, group.price.currency)
+    if group.status is GroupStatus.LAPSED:
+        return f"{price} a place; the booking ended, so nothing is owed for its places"
+    return (
+        f"{price} a place; {money_words(group.price.amount * kept, group.price.currency)} "
+        "for the places kept"
     )
 
 

@@ -114,17 +114,22 @@ def cohort_name(course: Course) -> str:
 
 COURSE_STATUS_WORDS: Mapping[str, str] = {
     "open": "Open",
-    "full": "Full (waiting list)",
+    # No place left: who waits is a count beside it (``course_state_said``), never implied.
+    "full": "Full",
     "closed": "Closed",
 }
 # A cohort whose every session is over: said so, rather than "Closed" with places "left".
 ENDED_WORDS = "Ended"
 
 
-def course_state_said(status: str, *, ended: bool) -> str:
+def course_state_said(status: str, *, ended: bool, waiting: int = 0) -> str:
     """A course's state in words, one way wherever it is shown (console, CLI, load-course):
-    an ended cohort is "Ended", whatever its status says of applications."""
-    return ENDED_WORDS if ended else COURSE_STATUS_WORDS.get(status, status)
+    an ended cohort is "Ended", whatever its status says of applications; a full one says how
+    many wait ("Full, 2 waiting"), and is plain "Full" when nobody does."""
+    if ended:
+        return ENDED_WORDS
+    said = COURSE_STATUS_WORDS.get(status, status)
+    return f"{said}, {waiting} waiting" if status == "full" and waiting else said
 
 
 STATUS_WORDS: Mapping[str, str] = {

@@ -185,7 +185,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 "course_id": s.course.course_id,
                 "name": _course_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(s.status.value, ended=s.ended),
+                "status": course_state_said(s.status.value, ended=s.ended, waiting=s.waiting),
                 "taken": s.course.seats_taken,
                 "left": s.course.places_left,
                 "capacity": s.course.definition.capacity,

@@ -16,6 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
+from booking.domain.payer import paid_for_them
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -41,6 +42,7 @@ from booking.services.console import (
     CourseSummary,
     Person,
 )
+from booking.services.organisers import money_of
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(s.status.value, ended=s.ended),
+                "status": course_state_said(s.status.value, ended=s.ended, waiting=s.waiting),
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
@@ -171,9 +173,7 @@ def _row(
     application: Application, course: Course, organisations: dict[str, str] | None = None
 ) -> dict[str, Any]:
     zone = course.definition.timezone
-    paid = paid_by_group(application, organisations or {}) or money_words(
-        application.money_received, course.definition.price.currency
-    )
+    paid = _paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
         "application_id": application.application_id,
         "reference": _row_reference(application),
@@ -208,7 +208,9 @@ def course_page(
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
         status=course_state_said(
-            course.status(now).value, ended=max(s.end for s in course.schedule) <= now
+            course.status(now).value,
+            ended=max(s.end for s in course.schedule) <= now,
+            waiting=course.waiting,
         ),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
@@ -284,6 +286,14 @@ def _pending_move_facts(
     }
 
 
+def _paid_said(application: Application, course: Course, by_group: str) -> str:
+    """What was paid for the place, or who paid for it when the person did not (the group
+    booking, a bursary or a code): one rule with the rosters (``domain.payer``)."""
+    price = course.definition.price
+    money = {**money_of(application, price), "paid_by_group": by_group}
+    return paid_for_them(money) or money_words(application.money_received, price.currency)
+
+
 def _row_reference(application: Application) -> str:
     """How a row of a list names an application: its reference, or the start of its id."""
     return application.reference or application.application_id[:8]
@@ -355,7 +365,7 @@ def application_page(
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        paid=detail.paid_by_group or money_words(application.money_received, currency),
+        paid=_paid_said(application, course, detail.paid_by_group),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from booking.bootstrap import ports
 from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.wording import COURSE_STATUS_WORDS, day_when, money_words
+from booking.domain.wording import course_state_said, day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
@@ -41,9 +41,7 @@ def _after_the_first_day(course: Course) -> str:
 
 def _standing(course: Course, status: CourseStatus) -> str:
     """Open or full, and who waits: a full cohort with nobody waiting has no waiting list."""
-    if status is CourseStatus.FULL:
-        return f"full, {course.waiting} waiting" if course.waiting else "full"
-    return COURSE_STATUS_WORDS[status.value].lower()
+    return course_state_said(status.value, ended=False, waiting=course.waiting).lower()
 
 
 def transfer_page(

@@ -11,7 +11,13 @@ from typing import Any
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
 from booking.domain.billing_notices import billing_reason_text
-from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
+from booking.domain.course import (
+    CHECKOUT_HOLD_SAID,
+    Course,
+    CourseDefinition,
+    ScheduledSession,
+    SessionKind,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import payer_of, to_billing_contact_alone
@@ -320,6 +326,8 @@ def _payment_context(
         "invoice_possible": invoice_can_be_asked(application.billing, definition.invoice_allowed),
         # What a button or a line asking for payment names: what is left to pay.
         "to_pay": money_words(due, price.currency) if due else price.display(),
+        # How long a checkout holds the place: the one setting (``CHECKOUT_HOLD``) in words.
+        "hold_said": CHECKOUT_HOLD_SAID,
         "bursary": _money(application.bursary_covering(definition.price), currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,

@@ -71,6 +71,7 @@ def _forgotten_in(
         seats_released=held if voided else found.seats_held if expired else 0,
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
+        organisation=found.organisation,
     )
 
 

@@ -21,6 +21,7 @@ from booking.domain.course_money import (
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
+from booking.domain.payer import paid_by_said
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -207,15 +208,6 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["billing_name"],
     FIELD_NAMES["billing_email"],
 )
-PAID_BY = {"card": "Card", "invoice": "Invoice to the employer"}
-
-
-def _paid_by(money: dict[str, Any]) -> str:
-    """How a place is paid for: a place a bursary funds whole took no payment, by card or
-    invoice, whatever method the form asked."""
-    if money["bursary"] and not money["amount_paid"] and not money["left_to_pay"]:
-        return "Bursary"
-    return PAID_BY[money["payment_method"]]
 
 
 def roster_csv(ports: Ports, course_id: str) -> str:
@@ -251,7 +243,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
             status_with_reason(application.status.value, application.status_reason),
             moment_when(application.created_at, zone),
-            paid_by_group(application, organisations) or _paid_by(money),
+            paid_by_said({**money, "paid_by_group": paid_by_group(application, organisations)}),
             money_words(money["price"], currency),
             money["discount_code"],
             money_words(money["discount"], currency) if money["discount_code"] else "",

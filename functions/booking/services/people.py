@@ -17,11 +17,13 @@ from booking.domain.erasure import (
     BILLING_CONTACT,
     ApplicationErased,
     ErasureReport,
+    GroupErased,
     billing_contact_erased,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
+from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.group_erasure import forget_in_groups, groups_named
@@ -183,7 +185,22 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
             "customer_deletions_owed": len(owed),
         },
     )
-    return ErasureReport(tuple([*erased, *contacts]), tuple(groups)).answer()
+    return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _cohorts_named(
+    ports: Ports, applications: list[ApplicationErased], groups: list[GroupErased]
+) -> ErasureReport:
+    """The report, each booking's cohort by its title and first day (as organisers read it;
+    one since deleted by its id)."""
+    names: dict[str, str] = {}
+    for course_id in {e.course_id for e in applications} | {g.course_id for g in groups}:
+        course = ports.repository.get_course(course_id)
+        names[course_id] = cohort_name(course) if course is not None else course_id
+    return ErasureReport(
+        tuple(replace(a, course_name=names[a.course_id]) for a in applications),
+        tuple(replace(g, course_name=names[g.course_id]) for g in groups),
+    )
 
 
 def _erase_applicant(ports: Ports, application: Application) -> ApplicationErased:

@@ -10,7 +10,12 @@ from typing import Any
 from infra.local.stripe_standin.checkout import CheckoutSessions
 from infra.local.stripe_standin.events import Webhooks
 from infra.local.stripe_standin.invoice_life import InvoiceLife
-from infra.local.stripe_standin.pages import checkout_page, invoice_page, not_found_page
+from infra.local.stripe_standin.pages import (
+    checkout_page,
+    invoice_page,
+    not_found_page,
+    refused_page,
+)
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Store
 from infra.local.stripe_standin.wire import (
@@ -47,7 +52,12 @@ class LocalRoutes:
             response = self._get(parts, incoming.query)
         elif incoming.method == "POST":
             wants_html = "text/html" in incoming.headers.get("accept", "")
-            response = self._post(parts, incoming.headers, incoming.body, wants_html)
+            try:
+                response = self._post(parts, incoming.headers, incoming.body, wants_html)
+            except StripeError as refused:
+                if not wants_html or len(parts) != 3 or parts[0] not in ("checkout", "invoices"):
+                    raise  # an API client's: Stripe's JSON error
+                return self._refused(parts[0], parts[1], refused)
         if response is None:
             raise StripeError(
                 404, f"Unrecognized local Stripe route ({incoming.method}: {incoming.path})"
@@ -227,6 +237,12 @@ class LocalRoutes:
             rendered = invoice_page(self._store, invoice, left_unpaid=left_unpaid)
         self._deliver(outgoing)
         return LocalResponse(200, dict(HTML_HEADERS), rendered)
+
+    def _refused(self, where: str, object_id: str, refused: StripeError) -> LocalResponse:
+        """A hosted page's button that no longer applies, answered as a page in words."""
+        with self._store.lock:
+            body = refused_page(self._store, where, object_id, refused.message)
+        return LocalResponse(refused.status, dict(HTML_HEADERS), body)
 
     def _redirect_to_page(self, session_id: str) -> LocalResponse:
         location = f"{self._store.base}/_local/stripe/checkout/{session_id}"

@@ -102,6 +102,25 @@ def _closed_checkout(store: Store, session: Mapping[str, Any], action_base: str)
     )
 
 
+def refused_page(store: Store, where: str, object_id: str, message: str) -> bytes:
+    """A button on a hosted page pressed when it no longer applies (Pay on a checkout already
+    paid or expired, say, after going Back): what the object is now, in words, and the way back
+    to its page, as Stripe's hosted page shows it (its API's JSON error is for API clients);
+    ``where``: ``checkout`` or ``invoices``, as the page's path names it. Call with the lock
+    held."""
+    esc = html.escape
+    session = store.sessions.get(object_id) if where == "checkout" else None
+    if session is not None and session["status"] != "open":
+        message = _closed_checkout(store, session, "")[0]
+    kind = "checkout" if where == "checkout" else "invoice"
+    body = (
+        f'<p role="alert">{esc(message)} Nothing was done: that button no longer applies.</p>'
+        f'<p><a href="/_local/stripe/{esc(where)}/{esc(object_id)}">Back to the {kind} page</a>'
+        "</p>"
+    )
+    return page("Nothing was done", body, kind=kind)
+
+
 def not_found_page(title: str, message: str, *, kind: str = "checkout") -> bytes:
     return page(title, f"<p>{html.escape(message)}</p>", kind=kind)
 
