@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote
 
 from infra.local.aws import REGION
 
@@ -62,6 +64,23 @@ def read_outbox(outbox_dir: Path) -> list[dict[str, Any]]:
     return [
         _as_contract(path.read_bytes()) for path in sorted(outbox_dir.glob("*.eml"), reverse=True)
     ]
+
+
+def address_erased_by(method: str, path: str, body: bytes) -> str | None:
+    """The address an erasure request names: the organisers' API (``DELETE
+    /admin/people/{email}``) or the console's People page (its confirmed form)."""
+    if method == "DELETE" and path.startswith("/admin/people/"):
+        return unquote(path.removeprefix("/admin/people/")) or None
+    if method == "POST" and path == "/console/people/erase":
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        return (form.get("email") or [""])[0].strip() or None
+    return None
+
+
+def addresses_exported(export: bytes) -> list[str]:
+    """Every address a person's export (``GET /admin/people/{email}``) names as theirs."""
+    exported = json.loads(export)
+    return sorted({exported["email"]} | {a["answers"]["email"] for a in exported["applications"]})
 
 
 def purge_outbox(outbox_dir: Path, addresses: list[str]) -> int:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from booking.domain.validation import sane_instant
 from infra.local import aws_calls
@@ -51,6 +51,8 @@ from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
     ReminderTicker,
+    address_erased_by,
+    addresses_exported,
     purge_outbox,
     read_outbox,
 )
@@ -338,7 +340,7 @@ class LocalStack:
                 body,
             )
         assert self.front is not None
-        erased = _address_erased_by(method, path, body)
+        erased = address_erased_by(method, path, body)
         # The person's addresses as stored (normalised), read before erasure, so that the local
         # outbox can forget the mail sent to them too, whichever way the organiser erased them.
         known = (
@@ -356,11 +358,7 @@ class LocalStack:
         )
         response = from_lambda(self.front.handle(method, target, headers, body, source_ip))
         if known is not None and known.status == 200 and response.status == 200:
-            exported = json.loads(known.body)
-            addresses = {exported["email"]} | {
-                a["answers"]["email"] for a in exported["applications"]
-            }
-            purge_outbox(self.outbox_dir, sorted(addresses))
+            purge_outbox(self.outbox_dir, addresses_exported(known.body))
         return response
 
     def _invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -372,17 +370,6 @@ class LocalStack:
         # background), so one lock cannot deadlock.
         with self._invocation_lock:
             return self.handlers[name](event, lambda_context(f"booking-{name}"))
-
-
-def _address_erased_by(method: str, path: str, body: bytes) -> str | None:
-    """The address an erasure request names: the organisers' API (``DELETE
-    /admin/people/{email}``) or the console's People page (its confirmed form)."""
-    if method == "DELETE" and path.startswith("/admin/people/"):
-        return unquote(path.removeprefix("/admin/people/")) or None
-    if method == "POST" and path == "/console/people/erase":
-        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        return (form.get("email") or [""])[0].strip() or None
-    return None
 
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
