@@ -86,15 +86,38 @@ def test_a_refunded_cancellation_says_the_money_goes_back_to_the_organisation(
     application = _paid_by_invoice(invoiced)
     person, accounts = _cancelled(invoiced, application, refund=True)
     _not_the_persons_money(person)
-    assert f"We have refunded the payment {ORGANISATION} made by invoice" in person.text
+    assert f"We have refunded the payment {ORGANISATION} made by invoice for your place" in person.text
     assert f"the payment {ORGANISATION} made by invoice refunded in full" in person.text
-    assert "goes back to the account the invoice was paid from, not to Ada Lovelace" in person.text
+    for said in (person.text, person.html):
+        # The person is "you" in their own message (hostile11 F7), their name only in the
+        # billing contact's.
+        assert "goes back to the account the invoice was paid from, not to you," in said
+        assert "Ada Lovelace's place" not in said
+        assert "not to Ada Lovelace" not in said
     assert person.text.startswith("Dear Ada Lovelace,")
     assert application["token"] in person.text
     _the_accounts_own(accounts, application)
     assert f"We have refunded the payment {ORGANISATION} made by invoice" in accounts.text
     assert "Ada Lovelace's booking" in accounts.text
     assert "not to Ada Lovelace" in accounts.text
+
+
+def test_the_persons_own_cancellation_says_you_and_keeps_its_paragraphs(
+    invoiced: System,
+) -> None:
+    """The cancellation told before Stripe's refund events come (as at Stripe): the person is
+    "you" in it (hostile11 F7), and the reply line is a paragraph of its own."""
+    application = _paid_by_invoice(invoiced)
+    path = f"/applications/{application['application_id']}/cancel"
+    with invoiced.standin.webhooks_held():
+        assert invoiced.admin("POST", path, json_body={"refund": True}).status == 200
+    person, accounts = _each_told(invoiced.deliver_emails(), "cancelled")
+    assert person.subject.startswith("Your booking has been cancelled")
+    for said in (person.text, person.html):
+        assert "to the account the invoice was paid from, not to you." in said
+        assert "not to Ada Lovelace" not in said
+    assert "working days.\n\nIf you think this is a mistake" in person.text
+    assert "not to Ada Lovelace." in accounts.text
 
 
 def test_a_cancellation_keeping_the_money_says_whose_it_is(invoiced: System) -> None:
