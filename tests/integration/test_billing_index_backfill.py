@@ -144,3 +144,12 @@ def test_a_course_that_does_not_exist_is_a_404_and_a_stray_field_a_422(system: S
     assert missing.status == 404, missing.body
     stray = system.admin("POST", "/billing-index/backfill", json_body={"course": "x"})
     assert stray.status == 422, stray.body
+
+
+def test_an_empty_course_id_is_said_as_empty_not_as_missing(system: System) -> None:
+    """The field may be left out (the first course): an empty one is wrong for being empty,
+    and the answer says so, not that the field is required (hostile11 F9)."""
+    empty = system.admin("POST", "/billing-index/backfill", json_body={"course_id": ""})
+    assert empty.status == 422, empty.body
+    said = empty.json()["error"]["fields"]["course_id"]
+    assert said == "it cannot be empty: leave it out, or give a value", said

@@ -149,15 +149,29 @@ def _reason(problem: Any) -> str:
     return str(problem["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-def field_reasons(exc: ValidationError) -> dict[str, str]:
+_EMPTY_BUT_OPTIONAL = "it cannot be empty: leave it out, or give a value"
+
+
+def field_reasons(exc: ValidationError, model: type[BaseModel] | None = None) -> dict[str, str]:
     """One reason per field, each a sentence saying what to type (never pydantic's words, which
-    quote regular expressions and type names)."""
+    quote regular expressions and type names). An empty value given for a field ``model`` does
+    not require is said as what is wrong with it, not as "required" (hostile11 F9)."""
     fields: dict[str, str] = {}
     for problem in exc.errors(include_url=False, include_input=False):
         reason = _reason(problem)
+        if problem["type"] != "missing" and _optional(model, problem["loc"]):
+            reason = _EMPTY_BUT_OPTIONAL if reason == "this field is required" else reason
         name = ".".join(str(part) for part in problem["loc"]) or _named_field(reason) or "body"
         fields.setdefault(name, reason)
     return fields
+
+
+def _optional(model: type[BaseModel] | None, where: tuple[int | str, ...]) -> bool:
+    """Whether ``where`` is one of ``model``'s own fields that may be left out."""
+    if model is None or len(where) != 1:
+        return False
+    field = model.model_fields.get(str(where[0]))
+    return field is not None and not field.is_required()
 
 
 def _named_field(reason: str) -> str | None:
@@ -175,7 +189,7 @@ def parse(
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise InvalidInput(message, field_reasons(exc)) from None
+        raise InvalidInput(message, field_reasons(exc, model)) from None
 
 
 def parse_json_strictly(
@@ -188,7 +202,7 @@ def parse_json_strictly(
     try:
         return model.model_validate_json(json.dumps(payload), strict=True)
     except ValidationError as exc:
-        raise InvalidInput(message, field_reasons(exc)) from None
+        raise InvalidInput(message, field_reasons(exc, model)) from None
 
 
 @cache
