@@ -59,3 +59,21 @@ def test_the_paid_email_says_the_places_paid_for_though_one_is_given_up_before_i
     assert give_up(system, group, 2).status == 200  # before the paid email is sent
     [paid] = [e for e in system.deliver_emails() if e.subject.startswith("Paid:")]
     assert "the 3 places you booked" in " ".join(paid.text.split())
+
+
+def test_the_facilitators_are_told_the_organisers_cancelled_a_place_after_the_managers_erasure(
+    system: System,
+) -> None:
+    """Once the manager is erased, only the organisers can cancel a colleague's place: the
+    facilitators' copy says they did, not the manager (hostile11 F11)."""
+    group = paid_group(system, colleagues=COLLEAGUES[:1])
+    colleague_applies(system, group)
+    assert system.admin("DELETE", "/people/florence@example.org").status == 200
+    system.deliver_emails()
+    [colleague] = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])
+    path = f"/applications/{colleague.application_id}/cancel"
+    assert system.admin("POST", path, json_body={"refund": True}).status == 200
+    [copy] = [e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")]
+    for said in (" ".join(copy.text.split()), " ".join(copy.html.split())):
+        assert "the organisers cancelled the place the group booking held for them" in said
+        assert "manager" not in said

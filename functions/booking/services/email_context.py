@@ -61,6 +61,15 @@ ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP
 # the cancellation email then does not add its own "reply to this email" after them.
 MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled"})
 
+# A colleague withdrawn from a group's place, said by who did it (hostile11 F11).
+WITHDRAWN_FROM_GROUP = {
+    "substituted": "the manager who booked their place has named another colleague instead",
+    "group_place_cancelled": "the manager who booked their place has given the place up",
+    "group_place_cancelled_by_organisers": (
+        "the organisers cancelled the place the group booking held for them"
+    ),
+}
+
 REASON_WORDS = {
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
@@ -280,11 +289,11 @@ def _status_context(
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": status_words(status_then),
         "status_recorded": job.status_then is not None,
-        # A facilitators' copy about a colleague the manager withdrew from a group's place
-        # (the job's own reason, never the application's later one).
-        "withdrawn_from_group": job.kind is EmailKind.FACILITATOR_COPY
-        and job.reason
-        in ("substituted", "group_place_cancelled", "group_place_cancelled_by_organisers"),
+        # A facilitators' copy about a colleague withdrawn from a group's place: who did it and
+        # how, from the job's own reason (never the application's later one).
+        "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")
+        if job.kind is EmailKind.FACILITATOR_COPY
+        else None,
         "reason_text": billing_reason_text(reason, application.answers.name)
         if to_billing_contact_alone(job)
         else _reason_text(job.kind, reason, payer_of(application).organisation),
