@@ -86,7 +86,8 @@ def test_a_refunded_cancellation_says_the_money_goes_back_to_the_organisation(
     application = _paid_by_invoice(invoiced)
     person, accounts = _cancelled(invoiced, application, refund=True)
     _not_the_persons_money(person)
-    assert f"We have refunded the payment {ORGANISATION} made by invoice for your place" in person.text
+    refunded = f"We have refunded the payment {ORGANISATION} made by invoice for your place"
+    assert refunded in person.text
     assert f"the payment {ORGANISATION} made by invoice refunded in full" in person.text
     for said in (person.text, person.html):
         # The person is "you" in their own message (hostile11 F7), their name only in the

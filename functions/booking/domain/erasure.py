@@ -49,6 +49,7 @@ class GroupErased:
     invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
     course_name: str = ""  # its cohort by title and first day, as organisers read it
     organisation: str = ""  # whose booking it is, as organisers tell group bookings apart
+    ended: bool = False  # it ended unpaid (by this erasure or before): no colleague booked
 
     @property
     def link_ended(self) -> bool:
@@ -190,7 +191,9 @@ def _group_said(erased: GroupErased) -> str:
         )
     if erased.manager_told:
         done.append("the manager was told")
-    if erased.link_ended:
+    if erased.link_ended and erased.ended:
+        done.append("the manager's link no longer works")
+    elif erased.link_ended:
         done.append(
             "the manager's link no longer works: the organisers now cancel its colleagues' "
             "bookings themselves"

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from booking.domain.errors import Conflict
+from booking.domain.group_place import GroupStatus
+
 
 class GroupEnding(StrEnum):
     VOIDED_BY_ORGANISER = "voided_by_organiser"  # an organiser voided its invoice here
@@ -88,10 +91,31 @@ MANAGERS_WHY = {
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 
 
-def organisers_words(ending: GroupEnding | None, *, by_card: bool = False) -> str:
-    """``by_card``: the booking was to be paid by card (it had no invoice)."""
-    if ending is GroupEnding.PERSON_ERASED and by_card:
-        return ORGANISERS_WORDS_ERASED_BY_CARD
+# An invoice booking ended by an erasure, said by whom it erased (hostile11 F6): the invoice
+# is addressed to the billing contact, so the manager's erasure is not its addressee's.
+ORGANISERS_WORDS_ERASED = {
+    (True, False): "Ended: its manager was erased before it was paid, so its invoice was voided "
+    "and its places were released",
+    (True, True): "Ended: its manager and the person its invoice was addressed to were erased, "
+    "so the invoice was voided and its places were released",
+}
+
+
+def organisers_words(
+    ending: GroupEnding | None,
+    *,
+    by_card: bool = False,
+    manager_erased: bool = False,
+    billing_erased: bool = False,
+) -> str:
+    """``by_card``: the booking was to be paid by card (it had no invoice); ``manager_erased``,
+    ``billing_erased``: whom the booking names no more (an erasure's ending says whose)."""
+    if ending is GroupEnding.PERSON_ERASED:
+        if by_card:
+            return ORGANISERS_WORDS_ERASED_BY_CARD
+        erased = ORGANISERS_WORDS_ERASED.get((manager_erased, billing_erased))
+        if erased is not None:
+            return erased
     return ORGANISERS_WORDS_UNKNOWN if ending is None else ORGANISERS_WORDS[ending]
 
 
@@ -101,3 +125,12 @@ def managers_headline(ending: GroupEnding | None) -> str:
 
 def managers_why(ending: GroupEnding | None) -> str:
     return MANAGERS_WHY_UNKNOWN if ending is None else MANAGERS_WHY[ending]
+
+
+def refuse_once_ended(status: GroupStatus, ending: GroupEnding | None) -> None:
+    """A booking that ended unpaid changes its places no more: refused as ended, and why, as
+    the manager reads it (hostile11 F5: not "once the booking is paid" of one whose invoice
+    was voided on an erasure)."""
+    if status is GroupStatus.LAPSED:
+        said = f"this booking has ended: its places were released because {managers_why(ending)}"
+        raise Conflict(said, code="lapsed")

@@ -13,7 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import PaymentMethod
+from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import money_words
@@ -77,9 +77,10 @@ class GroupLine(BaseModel):
         description="Why it ended unpaid (status `lapsed`): `voided_by_organiser` (an organiser "
         "voided its invoice here), `not_paid_by_deadline` (its invoice unpaid by its due date), "
         "`checkout_expired`, `payment_failed`, `voided_at_stripe` (voided at Stripe, not from "
-        "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its invoice's "
-        "addressee erased), `payment_not_started` (Stripe unreachable when it was made); null "
-        "while it has not ended, or when it ended before the reason was recorded",
+        "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its manager or "
+        "its invoice's addressee erased), `payment_not_started` (Stripe unreachable when it "
+        "was made); null while it has not ended, or when it ended before the reason was "
+        "recorded",
     )
     places_booked: int
     places_kept: int
@@ -184,7 +185,12 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
         ending = group.ended_because
         if kept == 0:  # a lapse releases no place: each was given up
             ending = GroupEnding.EVERY_PLACE_GIVEN_UP
-        said = organisers_words(ending, by_card=group.invoice is None)
+        said = organisers_words(
+            ending,
+            by_card=group.invoice is None,
+            manager_erased=group.manager_erased,
+            billing_erased=group.billing is not None and billing_contact_of(group.billing) is None,
+        )
         if group.given_back:
             back = money_words(sum(group.given_back.values()), group.price.currency)
             return f"{said}; a payment it could not take ({back}) was refunded in full"

@@ -31,7 +31,7 @@ from booking.domain.application import (
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
-from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
+from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding, refuse_once_ended
 from booking.domain.group_form import MAX_PLACES as MAX_PLACES
 from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
@@ -282,6 +282,7 @@ def refuse_once_started(now: datetime, first_start: datetime) -> None:
 def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime) -> None:
     """Changes to the places (a substitution, a cancellation) only for a paid group, before
     the course starts."""
+    refuse_once_ended(group.status, group.ended_because)
     if group.status is not GroupStatus.PAID:
         raise Conflict("the places can be changed once the booking is paid", code="not_paid")
     refuse_once_started(now, first_start)
@@ -299,8 +300,7 @@ def refuse_unless_substitutable(group: GroupBooking, now: datetime, first_start:
     """A substitution while the group holds its seats (paid, or its checkout or invoice still
     open: a misspelt address is put right before the employer pays), before the course
     starts. No money moves with it."""
-    if group.status not in HOLDS_SEATS:
-        raise Conflict("this booking was never paid: its places were released", code="lapsed")
+    refuse_once_ended(group.status, group.ended_because)
     refuse_once_started(now, first_start)
 
 

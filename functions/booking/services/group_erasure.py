@@ -72,6 +72,7 @@ def _forgotten_in(
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
         organisation=found.organisation,
+        ended=voided or expired or saved.status is GroupStatus.LAPSED,
     )
 
 
