@@ -77,3 +77,23 @@ def test_the_facilitators_are_told_the_organisers_cancelled_a_place_after_the_ma
     for said in (" ".join(copy.text.split()), " ".join(copy.html.split())):
         assert "the organisers cancelled the place the group booking held for them" in said
         assert "manager" not in said
+
+
+def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total(
+    system: System,
+) -> None:
+    """A place given up before the booked email goes replaces the invoice: the email's total,
+    invoice number and link are the new invoice's, with the places it is for, never the old
+    total with the new invoice (hostile11 F4)."""
+    group = invoiced_group(system)  # 3 places, £600.00
+    assert give_up(system, group, 1).status == 200
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert stored.invoice is not None
+    assert stored.invoice.amount_due == 40000
+    [booked] = [e for e in system.deliver_emails() if e.subject.startswith("Your booking of")]
+    for said in (" ".join(booked.text.split()), " ".join(booked.html.split())):
+        assert "£600.00" not in said
+        assert "2 places" in said
+        assert f"The invoice {stored.invoice.number} for £400.00" in said
+        assert stored.invoice.url in said

@@ -108,8 +108,16 @@ def _values(
 
 def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     """The places and their total as the manager's booked or paid email's job recorded them
-    (jobs queued before they were recorded, and other kinds: as they are now)."""
-    recorded = job.kind is EmailKind.GROUP_BOOKED and job.places_kept is not None
+    (jobs queued before they were recorded, and other kinds: as they are now). Said with the
+    group's invoice, they belong to it: once a give-up replaced the invoice the job was queued
+    with, as they are now, with the new invoice (hostile11 F4: never one total with another
+    invoice's number and link)."""
+    invoice = group.invoice
+    recorded = (
+        job.kind is EmailKind.GROUP_BOOKED
+        and job.places_kept is not None
+        and (invoice is None or job.amount is None or invoice.amount_due == job.amount)
+    )
     places = job.places_kept if recorded else None
     total = job.amount if recorded else None
     return {
