@@ -478,9 +478,11 @@ class FakeRepository:
         claim = self.email_claims.get(job_id)
         self.email_claims[job_id] = _Claim(state, claim.claimed_at if claim else now)
 
-    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+    def hold_send(
+        self, application_id: str, job_id: str, until: datetime, *, erased_read: bool = False
+    ) -> bool:
         application = self.applications.get(application_id)
-        if application is None or application.is_erased:
+        if application is None or (application.is_erased and not erased_read):
             return False
         self.send_leases[(application_id, job_id)] = until
         return True

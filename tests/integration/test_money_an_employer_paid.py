@@ -227,3 +227,51 @@ def test_a_move_to_a_cheaper_cohort_tells_the_billing_contact_of_the_refund_alon
     # Asked again, the move is done: nobody is told twice.
     assert cohorts.move(application["application_id"], "move-autumn").status == 200
     assert not [m for m in cohorts.emails() if ACCOUNTS in m.to]
+
+
+@pytest.mark.parametrize("events_held", [False, True])
+def test_an_erased_persons_refund_still_tells_the_billing_contact_of_its_money(
+    invoiced: System, events_held: bool
+) -> None:
+    """The person erased, then their employer-paid booking cancelled with a refund: the billing
+    contact (not erased) is told of the money going back to its account, in its own message,
+    as a group's is once its manager is erased (hostile11 F8); nothing of the person but the
+    booking's reference, and nothing to the person."""
+    application = _paid_by_invoice(invoiced)
+    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    path = f"/applications/{application['application_id']}/cancel"
+    if events_held:
+        with invoiced.standin.webhooks_held():
+            assert invoiced.admin("POST", path, json_body={"refund": True}).status == 200
+    else:
+        assert invoiced.admin("POST", path, json_body={"refund": True}).status == 200
+    sent = invoiced.deliver_emails()
+    assert [m.to for m in sent] == [[ACCOUNTS]], [(m.to, m.subject) for m in sent]
+    [told] = sent
+    assert told.subject.endswith(f"({application['reference']})")
+    assert not told.attachments
+    for said in (told.text, told.html):
+        assert f"Dear {ORGANISATION}," in said
+        assert "£200.00" in said
+        assert "to the account the invoice was paid from, not to the participant" in said
+        for theirs in ("Ada", "Lovelace", PERSON, application["token"], "[erased]"):
+            assert theirs not in said
+    assert not invoiced.deliver_emails()
+
+
+def test_the_billing_contact_kept_on_an_erased_persons_booking_is_found_and_erased_in_turn(
+    invoiced: System,
+) -> None:
+    """The billing contact kept on the erased person's booking is still theirs to export and
+    erase: found by their own address, then blanked."""
+    application = _paid_by_invoice(invoiced)
+    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    exported = invoiced.admin("GET", f"/people/{ACCOUNTS}")
+    assert exported.status == 200, exported.body
+    assert application["application_id"] in exported.body
+    assert invoiced.admin("DELETE", f"/people/{ACCOUNTS}").status == 200
+    stored = invoiced.ports.repository.get_application(application["application_id"])
+    assert stored is not None
+    assert stored.billing is not None
+    assert ACCOUNTS not in stored.billing.model_dump_json()
+    assert invoiced.admin("GET", f"/people/{ACCOUNTS}").status == 404

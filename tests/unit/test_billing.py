@@ -334,11 +334,23 @@ def test_a_funded_place_and_an_open_invoice_are_known_to_the_application() -> No
     assert application(price=None).amount_due(Money(amount=30000)) == 30000
 
 
-def test_erasure_forgets_the_billing_contact_too() -> None:
+def test_erasure_forgets_a_billing_contact_that_is_the_person_and_keeps_another() -> None:
+    """The person's own address as billing contact goes with them; another person's (the
+    employer's accounts team) is theirs to erase, and stays to be told of their money going
+    back (hostile11 F8, as a group's billing contact stays when its manager is erased)."""
+    own = application(
+        billing=BillingDetails(
+            billing_name="Ada", billing_email="ADA@example.org", billing_address="Leeds"
+        )
+    )
+    assert own.answers.email == "ada@example.org"
+    erased = own.erased(NOW)
+    assert erased.billing is not None
+    assert "ada@example.org" not in erased.model_dump_json().lower()
+    assert "Leeds" not in erased.model_dump_json()
     billing = BillingDetails(
         billing_name="Trust", billing_email="accounts@example.org", billing_address="Leeds"
     )
-    erased = application(billing=billing).erased(NOW)
-    assert erased.billing is not None
-    assert "accounts@example.org" not in erased.model_dump_json()
-    assert "Leeds" not in erased.model_dump_json()
+    kept = application(billing=billing).erased(NOW)
+    assert kept.billing == billing
+    assert kept.answers.email != "ada@example.org"

@@ -694,11 +694,13 @@ def test_an_end_of_invoice_email_read_before_the_billing_contacts_erasure_goes_t
     [job] = [j for j, _ in repo(ports).outbox.values() if j.kind is EmailKind.INVOICE_ENDED]
     lease = repo(ports).hold_send
 
-    def erased_meanwhile(application_id: str, job_id: str, until: datetime) -> bool:
+    def erased_meanwhile(
+        application_id: str, job_id: str, until: datetime, *, erased_read: bool = False
+    ) -> bool:
         current = ports.repository.get_application(application_id)
         assert current is not None
         ports.repository.save(billing_contact_erased(current, ports.clock()), current)
-        return lease(application_id, job_id, until)
+        return lease(application_id, job_id, until, erased_read=erased_read)
 
     monkeypatch.setattr(repo(ports), "hold_send", erased_meanwhile)
     with pytest.raises(EmailInFlight):

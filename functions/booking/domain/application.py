@@ -395,7 +395,10 @@ class Application(BaseModel):
             motivation=ERASED,
             accessibility_needs="",
         )
-        billing = self.billing.erased() if self.billing else None
+        # Another person's billing contact stays (told of their money: ``domain.payer``).
+        billing = self.billing
+        if billing is not None and billing.billing_email.lower() == self.answers.email.lower():
+            billing = billing.erased()
         return self.model_copy(
             update={
                 "answers": blank,

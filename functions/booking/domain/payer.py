@@ -156,6 +156,37 @@ def billing_notice(job: EmailJob, application: Application) -> EmailJob | None:
     )
 
 
+# The words a billing contact's message has for a person erased: nothing of them (the subject
+# carries the booking's reference).
+THE_PARTICIPANT = "the participant"
+# An erased person's booking: what the billing contact is still told of (money going back to
+# the employer's account).
+REFUND_REASONS = frozenset({"refund_requested", "cancelled_and_refunded"})
+
+
+def named(application: Application) -> str:
+    """The person as a message names them: an erased one is not named (``THE_PARTICIPANT``)."""
+    return THE_PARTICIPANT if application.is_erased else application.answers.name
+
+
+def erased_persons_notice(job: EmailJob, application: Application) -> EmailJob | None:
+    """The one message about an erased person's booking that still goes: its billing contact's
+    own, of the money the employer's invoice paid going back to its account (a refund, or a
+    cancellation with one), as a group's billing contact is told once its manager is erased
+    (hostile11 F8: one rule whether or not the person was erased). None: nothing goes."""
+    notice = job if to_billing_contact_alone(job) else billing_notice(job, application)
+    if notice is None or not payer_of(application).by_invoice:
+        return None
+    refunded = application.status.value == "refunded" or (
+        application.status_reason in REFUND_REASONS
+    )
+    if notice.kind is EmailKind.PAYMENT_REFUNDED or (
+        notice.kind is EmailKind.CANCELLED and refunded
+    ):
+        return notice
+    return None
+
+
 # Who paid for a place on the roster, as people read it (the CSV's "Paid by", the CLI's line).
 PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
 

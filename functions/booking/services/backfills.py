@@ -76,11 +76,7 @@ def _indexed(ports: Ports, read: Application) -> Indexed:
     table when it changed since the roster was read)."""
     application: Application | None = read
     for _ in range(MAX_ATTEMPTS):
-        if (
-            application is None
-            or application.is_erased
-            or billing_contact_of(application.billing) is None
-        ):
+        if application is None or billing_contact_of(application.billing) is None:
             return Indexed.NOT_BILLED
         try:
             written = ports.repository.index_billing_contact(application)

@@ -20,7 +20,7 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import payer_of, to_billing_contact_alone
+from booking.domain.payer import named, payer_of, to_billing_contact_alone
 from booking.domain.payments import MOVE_LATE_PAYMENT
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
@@ -184,7 +184,7 @@ def email_context(
     billing_alone = to_billing_contact_alone(job)
     return {
         "course": _course_view(course),
-        "name": application.answers.name,
+        "name": named(application),
         # Quoted on the phone and in replies; every message carries it.
         "reference": application.reference or "",
         "console_url": console_url if job.kind is EmailKind.FACILITATOR_COPY else "",
@@ -294,7 +294,7 @@ def _status_context(
         "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")
         if job.kind is EmailKind.FACILITATOR_COPY
         else None,
-        "reason_text": billing_reason_text(reason, application.answers.name)
+        "reason_text": billing_reason_text(reason, named(application))
         if to_billing_contact_alone(job)
         else _reason_text(job.kind, reason, payer_of(application).organisation),
         "mistake_said": reason in MISTAKE_SAID,

@@ -51,7 +51,7 @@ from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.payer import billing_notice, told_of
+from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
@@ -101,6 +101,9 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if isinstance(found, SendOutcome):
         return found
     application, course = found
+    erased_notice = erased_persons_notice(job, application) if application.is_erased else None
+    if erased_notice is not None:  # nothing to the person; their employer's money still told
+        return _send_to_whom_it_is_for(ports, erased_notice, application, course, now)
     persons = _send_to_whom_it_is_for(ports, job, application, course, now)
     notice = billing_notice(job, application)
     if notice is None:
@@ -130,7 +133,9 @@ def _still_to_send(
     message is no longer to be sent."""
     repo = ports.repository
     application = repo.get_application(job.application_id)
-    if application is None or application.is_erased:
+    if application is None or (
+        application.is_erased and erased_persons_notice(job, application) is None
+    ):
         return SendOutcome.SKIPPED_GONE
     course = repo.get_course(job.course_id)
     if course is None:
@@ -215,7 +220,9 @@ def _send_once(
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
     until = ports.clock() + SEND_LEASE
-    if not repo.hold_send(application.application_id, job.job_id, until):
+    if not repo.hold_send(
+        application.application_id, job.job_id, until, erased_read=application.is_erased
+    ):
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE

@@ -270,10 +270,13 @@ class EmailLedger(Protocol):
 
     # Leases on sends (``services.send_leases``), by the id of what the send is about: an
     # application, or a group booking (``GroupStore.hold_group_send``).
-    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+    def hold_send(
+        self, application_id: str, job_id: str, until: datetime, *, erased_read: bool = False
+    ) -> bool:
         """Lease the send of a job about the application until ``until``, in one write with
         the check that its person is not erased: False, and no lease, if they are (or the
-        application is gone)."""
+        application is gone). ``erased_read``: composed from the record already erased (it
+        names nobody: ``domain.payer.erased_persons_notice``), so only that it exists."""
         ...
 
     def release_send(self, application_id: str, job_id: str) -> None: ...

@@ -122,12 +122,15 @@ class DynamoEmailLedger:
         )
 
     @translate_aws_errors
-    def hold_send(self, application_id: str, job_id: str, until: datetime) -> bool:
+    def hold_send(
+        self, application_id: str, job_id: str, until: datetime, *, erased_read: bool = False
+    ) -> bool:
         """Lease the send of a job about ``application_id`` until ``until``, in one transaction
         with the check that its person is not erased. False (no lease) when they are, or the
         application is gone: an erasure saved first refuses the lease; one saved after it finds
-        the lease (``sends_held``) and waits for it."""
-        check = {
+        the lease (``sends_held``) and waits for it. ``erased_read``: the message was composed
+        from the record already erased (it names nobody), so only that it exists."""
+        check: dict[str, Any] = {
             "TableName": self.table.name,
             "Key": application_key(application_id),
             "ConditionExpression": (
@@ -136,6 +139,9 @@ class DynamoEmailLedger:
             "ExpressionAttributeNames": {"#e": ERASED_ATTRIBUTE},
             "ExpressionAttributeValues": {":no": {"BOOL": False}},
         }
+        if erased_read:
+            check = {**check, "ConditionExpression": "attribute_exists(pk)"}
+            del check["ExpressionAttributeNames"], check["ExpressionAttributeValues"]
         return leased(self.table, check, application_id, job_id, until)
 
     @translate_aws_errors
