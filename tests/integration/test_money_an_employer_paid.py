@@ -13,6 +13,7 @@ import pytest
 from booking.domain.emails import OutgoingEmail
 from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
 from tests.support.groups import give_up, paid_group, substitute
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
@@ -275,3 +276,19 @@ def test_the_billing_contact_kept_on_an_erased_persons_booking_is_found_and_eras
     assert stored.billing is not None
     assert ACCOUNTS not in stored.billing.model_dump_json()
     assert invoiced.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_the_console_says_the_billing_contact_was_told_of_an_erased_persons_refund(
+    invoiced: System,
+) -> None:
+    application = _paid_by_invoice(invoiced)
+    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    browser = signed_in(invoiced)
+    page = f"/console/applications/{application['application_id']}"
+    reply = browser.act(f"{page}/cancel", refund="on")
+    assert reply.status == 303, reply.body
+    said = browser.words(reply.headers["location"])
+    assert "Nobody was emailed" not in said
+    assert "The applicant was not emailed" in said
+    assert "billing contact of the invoice that paid for it has been emailed" in said
+    assert [m.to for m in invoiced.deliver_emails()] == [[ACCOUNTS]]

@@ -177,14 +177,25 @@ def erased_persons_notice(job: EmailJob, application: Application) -> EmailJob |
     notice = job if to_billing_contact_alone(job) else billing_notice(job, application)
     if notice is None or not payer_of(application).by_invoice:
         return None
-    refunded = application.status.value == "refunded" or (
-        application.status_reason in REFUND_REASONS
-    )
     if notice.kind is EmailKind.PAYMENT_REFUNDED or (
-        notice.kind is EmailKind.CANCELLED and refunded
+        notice.kind is EmailKind.CANCELLED and _refunded(application)
     ):
         return notice
     return None
+
+
+def _refunded(application: Application) -> bool:
+    return application.status.value == "refunded" or application.status_reason in REFUND_REASONS
+
+
+def billing_told_though_erased(application: Application) -> bool:
+    """An erased person's booking refunded: its billing contact is told (``erased_persons_notice``),
+    as the console's notice says."""
+    return (
+        application.is_erased
+        and _refunded(application)
+        and billing_contact_told(EmailKind.PAYMENT_REFUNDED, application) is not None
+    )
 
 
 # Who paid for a place on the roster, as people read it (the CSV's "Paid by", the CLI's line).

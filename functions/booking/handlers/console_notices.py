@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
+from booking.domain.payer import billing_told_though_erased
 from booking.domain.wording import money_words, refunded_earlier_words
 from booking.handlers.routes.console import (
     ALREADY,
@@ -147,7 +148,12 @@ def done_notice(
     elif done in GROUP_PLACE_CANCELLED and employer[0]:
         did = _group_place_cancelled(done, employer, currency)
     refusal = nobody_to_tell(application)
-    if told and refusal is not None:
+    if told and refusal is not None and billing_told_though_erased(application):
+        told = (
+            f"The applicant was not emailed: {refusal.message}. The billing contact of the "
+            "invoice that paid for it has been emailed about the refund."
+        )
+    elif told and refusal is not None:
         told = f"Nobody was emailed: {refusal.message}."
     elif told and suppressed:
         told = NOT_EMAILED_SUPPRESSED
