@@ -47,6 +47,7 @@ from booking.domain.reminders import (
     due_reminders,
     invitation_due,
 )
+from booking.domain.run_time import refuse_if_ahead
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 from booking.services.sweep import sweep  # every run sweeps first: loaded at init
 
@@ -58,7 +59,9 @@ QUEUE_BATCH = 10
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: holds whose time is up are released (and
     their seats offered to the waiting list) before reminders are planned for the people
-    confirmed now."""
+    confirmed now. A time ahead of the ports' clock is refused before anything is read
+    (``domain.run_time``): the schedule may run late, never early."""
+    refuse_if_ahead(now, ports.clock())
     ports = ports.at(now)  # everything this run decides is decided as of the event's time
     swept = sweep(ports, now)
     return {
