@@ -63,7 +63,8 @@ def test_a_local_tick_runs_the_schedule_on_the_stacks_clock_moved_to_its_time(
     stack.ticker = ReminderTicker(handler, lambda: None)
     body = json.dumps({"time": "2027-10-31T15:10:00Z"}).encode()
     answer = stack._local_mail_route("POST", "/_local/scheduler/tick", {}, body)
-    assert answer is not None and answer.status == 200
+    assert answer is not None
+    assert answer.status == 200
     assert read == [("2027-10-31T15:10:00Z", datetime(2027, 10, 31, 15, 10, tzinfo=UTC))]
     # Back on the wall clock after the run.
     assert abs(stack.clock() - datetime.now(UTC)) < timedelta(minutes=1)

@@ -355,6 +355,20 @@ def run_said(answer: str) -> str:
     )
 
 
+def function_answer(answer: dict[str, Any]) -> str:
+    """What a deployed function answered; its error (a run ahead of its clock refused, or a
+    failure) as a refusal saying the function's own words, never its stack trace."""
+    payload = str(answer["Payload"].read().decode())
+    if not answer.get("FunctionError"):
+        return payload
+    try:
+        error = json.loads(payload)
+    except json.JSONDecodeError:
+        error = {}
+    said = error.get("errorMessage") if isinstance(error, dict) else None
+    raise CliError(f"the reminders function did not run: {said or 'it failed'}")
+
+
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
     moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if function_name:
@@ -375,7 +389,7 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
         answer = boto3.client("lambda").invoke(
             FunctionName=function_name, Payload=json.dumps(event).encode()
         )
-        return str(answer["Payload"].read().decode())
+        return function_answer(answer)
     if not url:
         raise CliError("give --url of a local stack or --function of a deployed one")
     status, payload = send("POST", f"{url}/_local/scheduler/tick", None, {"time": moment})
