@@ -253,6 +253,26 @@ def test_a_scheduled_run_ahead_of_the_ports_clock_is_refused_and_does_nothing(
     assert scheduled_run(ports, clock())["holds_released"] == 0  # its own time runs
 
 
+def test_a_run_queues_no_reminder_for_an_erased_person_and_says_it_skipped_it(
+    ports: Ports, clock: Clock
+) -> None:
+    """An erased booking keeps its status (bookkeeping) but nothing may be sent to anyone: the
+    run queues nothing for it and counts it as skipped, so "queued" is what was queued for
+    someone (newcomer 11, finding 12)."""
+    kept = applications.submit_application(ports, "c1", answers("ada@example.org"))
+    gone = applications.submit_application(ports, "c1", answers("grace@example.org"))
+    paid(ports, kept.application_id)
+    paid(ports, gone.application_id)
+    people.erase_person(ports, "grace@example.org")
+    clock.now = repo(ports).courses["c1"].schedule[0].start - timedelta(hours=23)
+    summary = scheduled_run(ports, clock())
+    assert (summary["queued"], summary["skipped_erased"]) == (1, 1)
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    reminders_queued = [j for j in queue.jobs if j.kind is EmailKind.SESSION_REMINDER]
+    assert [j.application_id for j in reminders_queued] == [kept.application_id]
+
+
 def test_relaying_keeps_emails_when_the_queue_is_down(ports: Ports, clock: Clock) -> None:
     applications.submit_application(ports, "c1", answers())
     queue = ports.email_queue

@@ -346,9 +346,15 @@ def run_said(answer: str) -> str:
         n = int(run.get(key) or 0)
         return f"{n} {one if n == 1 else many}"
 
+    # Reminders due to people erased since are not queued: said as skipped, never as sent.
+    skipped = (
+        f"{count('skipped_erased', 'reminder', 'reminders')} skipped (their people were erased), "
+        if run.get("skipped_erased")
+        else ""
+    )
     return (
         f"Ran the schedule as of {when}: "
-        f"{count('queued', 'reminder', 'reminders')} queued, "
+        f"{count('queued', 'reminder', 'reminders')} queued, {skipped}"
         f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
         f"{count('offers_made', 'place', 'places')} offered to the waiting list, "
         f"{count('emails_relayed', 'email', 'emails')} relayed."

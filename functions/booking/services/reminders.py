@@ -127,6 +127,11 @@ class _Planner:
         for due in due_reminders(core, course.definition.reminder_offsets_hours, self._now):
             about = f"COURSE#{course.course_id}#{due.session.key}"
             for application in self._confirmed_on(course.course_id):
+                if application.is_erased:
+                    # Kept confirmed for the books, but nothing may be sent: not queued, and
+                    # said as skipped (follow-ups leave the erased out in ``graduates``).
+                    self._summary["skipped_erased"] += 1
+                    continue
                 job = EmailJob.session_reminder(
                     application.application_id,
                     course.course_id,
