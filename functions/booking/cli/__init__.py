@@ -30,7 +30,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking close-register compassionate-leadership-2027-06
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
-    course-booking run-reminders --function Booking-dev-reminders   # deployed: now, or a past time
+    course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
 a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md), and may come
