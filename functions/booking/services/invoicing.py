@@ -37,9 +37,9 @@ from booking.services.invoice_requests import (
     invoice_due,
     invoice_request,
     refuse_unless_billable,
-    void_quietly,
 )
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import clean_up, settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
 
@@ -146,7 +146,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         return ports.repository.save(issued, saved)
     except StaleWrite as exc:
         assert issued.invoice is not None
-        void_quietly(ports, issued.invoice.invoice_id)
+        disown_invoice(ports, issued.invoice.invoice_id)
         raise concurrent_update() from exc
 
 

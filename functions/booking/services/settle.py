@@ -51,6 +51,7 @@ from booking.services.concurrency import (
 )
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
+from booking.services.provider_erasure import disown_invoice
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -224,10 +225,11 @@ def _issued(
 
 
 def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:
-    """An invoice issued for a change that did not happen belongs to nothing: void it."""
+    """An invoice issued for a change that did not happen belongs to nothing: voided, and its
+    customer deleted (``disown_invoice``)."""
     issued = new.invoice
     if issued is not None and (previous.invoice is None or previous.invoice != issued):
-        void_quietly(ports, issued.invoice_id)
+        disown_invoice(ports, issued.invoice_id)
 
 
 def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) -> Application:
