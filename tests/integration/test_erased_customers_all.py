@@ -119,3 +119,33 @@ def test_a_one_person_invoice_whose_save_lost_to_an_erasure_leaves_no_customer_b
     assert stripe_invoice(system, orphan)["status"] == "void"
     assert customer_of(system, orphan)["deleted"] is True
     assert system.ports.repository.owed_customer_deletions() == []
+
+
+def test_an_invoice_replaced_after_the_erasure_read_the_group_has_its_customer_deleted(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The erasure reads the billing contact's groups; the manager gives a place up and its
+    save (a new invoice) lands before the erasure's: the erasure, saving the group as it is
+    now, deletes the new invoice's customer too."""
+    group = invoiced_group(system)
+    groups = system.ports.groups
+    stripes_read = groups.groups_of_person
+    made = _created_invoices(system, monkeypatch)
+    given_up: list[Any] = []
+
+    def given_up_after_the_read(email: str) -> Any:
+        found = stripes_read(email)
+        if not given_up:
+            given_up.append(give_up(system, group, 3))
+        return found
+
+    monkeypatch.setattr(groups, "groups_of_person", given_up_after_the_read)
+
+    assert erase(system, CONTACT).status == 200
+
+    [answer] = given_up
+    assert answer.status == 200, answer.body
+    [replacement] = made
+    assert stripe_invoice(system, replacement)["status"] == "void"
+    assert [deleted(system, i) for i in (_invoice_id(group), replacement)] == [True, True]
+    assert system.ports.repository.owed_customer_deletions() == []

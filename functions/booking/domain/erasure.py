@@ -45,6 +45,9 @@ class GroupErased:
     seats_released: int = 0
     manager_told: bool = False  # the manager (not erased) is emailed that the places went
     invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
+    # Every invoice sent for it when the erasure saved it, if it was addressed to the person
+    # (their customers are deleted with the others: one replaced after the erasure read it too).
+    invoices: tuple[str, ...] = ()
 
     @property
     def link_ended(self) -> bool:
