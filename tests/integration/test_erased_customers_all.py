@@ -5,6 +5,7 @@ the Stripe stand-in, which answers a deleted customer's retrieve with its delete
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoi
 
 CONTACT = BILLING["billing_email"]
 PERSON = "ada@example.org"
+STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 
 
 def _invoice_id(group: dict[str, Any]) -> str:
@@ -148,4 +150,60 @@ def test_an_invoice_replaced_after_the_erasure_read_the_group_has_its_customer_d
     [replacement] = made
     assert stripe_invoice(system, replacement)["status"] == "void"
     assert [deleted(system, i) for i in (_invoice_id(group), replacement)] == [True, True]
+    assert system.ports.repository.owed_customer_deletions() == []
+
+
+def _stripe_fails(system: System, monkeypatch: pytest.MonkeyPatch, *failing: str) -> None:
+    """Stripe answers 500 to each request whose method and path begin with one of ``failing``
+    (``"post /v1/invoices"``), and as itself to the others."""
+    http = system.stripe_http
+    answer = http._answer
+
+    def failed(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        path = url.split("/_local/stripe", 1)[-1].split("?", 1)[0]
+        if any(f"{method.lower()} {path}".startswith(f) for f in failing):
+            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(http, "_answer", failed)
+
+
+def _customers_made(system: System) -> list[str]:
+    return [
+        e["data"]["object"]["id"]
+        for e in system.standin.events()
+        if e["type"] == "customer.created"
+    ]
+
+
+def test_a_customer_made_for_an_invoice_stripe_then_refused_is_deleted_at_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe makes the invoice's customer, then fails the invoice itself: the customer (the
+    billing contact's name, email and address) is deleted there and then."""
+    _stripe_fails(system, monkeypatch, "post /v1/invoices")
+    applied = apply(system, email=PERSON, **BILLING)
+    assert applied.status == 503, applied.body
+    [customer] = _customers_made(system)
+    reply = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
+    assert reply.json() == {"id": customer, "object": "customer", "deleted": True}
+    assert system.ports.repository.owed_customer_deletions() == []
+
+
+def test_one_stripe_could_not_delete_then_is_owed_and_the_sweep_deletes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe fails the invoice, and the customer's deletion too: the deletion is owed (its id,
+    no personal data), and the sweep makes it once Stripe answers."""
+    _stripe_fails(system, monkeypatch, "post /v1/invoices", "delete /v1/customers/")
+    applied = apply(system, email=PERSON, **BILLING)
+    assert applied.status == 503, applied.body
+    [customer] = _customers_made(system)
+    assert system.ports.repository.owed_customer_deletions() == [customer]
+    monkeypatch.undo()
+
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+
+    reply = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
+    assert reply.json()["deleted"] is True
     assert system.ports.repository.owed_customer_deletions() == []

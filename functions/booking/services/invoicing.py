@@ -39,7 +39,7 @@ from booking.services.invoice_requests import (
     refuse_unless_billable,
 )
 from booking.services.ports import Ports
-from booking.services.provider_erasure import disown_invoice
+from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.settle import clean_up, settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
 
@@ -98,7 +98,7 @@ def issue_invoice(
 ) -> Application:
     """Have Stripe send the invoice; the application as it must then be stored (the seat held
     until the invoice falls due). Raises DependencyUnavailable when Stripe cannot."""
-    invoice = ports.payments.create_invoice(invoice_request(course, application, due_at, attempt))
+    invoice = sent_invoice(ports, invoice_request(course, application, due_at, attempt))
     return invoiced(application, invoice, ports.clock(), course.definition.timezone)
 
 

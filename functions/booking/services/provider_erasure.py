@@ -19,11 +19,12 @@ from collections.abc import Iterable, Sequence
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.billing import InvoiceRef
+from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
 from booking.domain.groups import GroupBooking
 from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 from booking.services.invoice_requests import void_quietly
-from booking.services.ports import Ports
+from booking.services.ports import InvoiceRequest, Ports
 
 logger = Logger(child=True)
 OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run
@@ -54,6 +55,18 @@ def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
     leaves the deletions to the sweep."""
     if invoice_ids:
         ports.repository.owe_customer_deletions(invoice_ids, ports.clock())
+
+
+def sent_invoice(ports: Ports, request: InvoiceRequest) -> InvoiceRef:
+    """The invoice ``request`` asks for, made and sent by the provider. If a step after its
+    customer was made failed and the provider could not delete that customer then, its
+    deletion is owed before the failure goes on (the sweep makes it)."""
+    try:
+        return ports.payments.create_invoice(request)
+    except BookingError as failed:
+        if failed.customer_left:
+            owe_customer_deletions(ports, [failed.customer_left])
+        raise
 
 
 def disown_invoice(ports: Ports, invoice_id: str) -> str | None:

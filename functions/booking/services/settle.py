@@ -51,7 +51,7 @@ from booking.services.concurrency import (
 )
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
-from booking.services.provider_erasure import disown_invoice
+from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -220,7 +220,7 @@ def _issued(
     """A replacement invoice for what is owed now, in the change that made it owed."""
     course = course or course_of(ports, new)
     request = invoice_request(course, new, command.due_at, command.attempt)
-    invoice = ports.payments.create_invoice(request)
+    invoice = sent_invoice(ports, request)
     return invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
