@@ -119,6 +119,9 @@ class GroupBooking(BaseModel):
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
     enrolments_claimed: bool = False
+    # Every invoice sent for it, oldest first (``domain.provider_objects.with_invoice``): a
+    # replaced one is no longer ``invoice``, and erasure deletes each one's customer.
+    invoices_issued: tuple[str, ...] = ()
 
     @property
     def places_kept(self) -> int:
@@ -391,19 +394,6 @@ def lapsed(group: GroupBooking, now: datetime, because: GroupEnding) -> GroupBoo
             "updated_at": now,
         }
     )
-
-
-def provider_objects_of_group(group: GroupBooking) -> set[str]:
-    """The Stripe objects this group recorded: events about them are believed for it alone.
-    Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
-    payment of a replaced checkout or a voided invoice): the refund this system made of one
-    is the group's, so Stripe's events about that refund are acknowledged as the group's."""
-    found = {group.checkout.session_id} if group.checkout else set()
-    if group.invoice is not None:
-        found.add(group.invoice.invoice_id)
-    if group.payment_intent:
-        found.add(group.payment_intent)
-    return found | set(group.given_back)
 
 
 def share_of_place(group: GroupBooking) -> int:

@@ -28,6 +28,7 @@ from booking.domain.groups import (
     refuse_unless_open,
     refuse_unless_substitutable,
 )
+from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
@@ -44,6 +45,7 @@ from booking.services.groups import (
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly, refund
 from booking.services.waitlist import offer_free_places
 
@@ -259,7 +261,7 @@ class _ByInvoice(_WayToPay):
             due_at=old.due_at,
             attempt=self.attempt,
         )
-        return released.model_copy(update={"invoice": invoice})
+        return with_invoice(released, invoice)
 
     def told(self, new: GroupBooking, number: int) -> GroupBooking:
         """Told what the invoice now asks (or that none is owed), as it is at this change."""
@@ -274,7 +276,7 @@ class _ByInvoice(_WayToPay):
 
     def undo(self, new: GroupBooking) -> None:
         if new.invoice is not None and new.invoice is not self.before.invoice:
-            self.ports.payments.void_invoice(new.invoice.invoice_id)
+            disown_invoice(self.ports, new.invoice.invoice_id)
 
     def close_old(self, saved: GroupBooking) -> None:
         if self.before.invoice is not None:
