@@ -28,7 +28,13 @@ from booking.domain.invitations import (
     booking_session_uid,
     follow_up_uid,
 )
-from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
+from booking.domain.programme import (
+    event_about,
+    follow_up_events,
+    follow_ups_held,
+    person_key,
+    programme_of,
+)
 from booking.domain.register import may_yet_complete
 from booking.domain.timeline import EntryKind
 from booking.services.ports import Ports
@@ -319,9 +325,10 @@ def _moved_booking(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """A booking moved to another cohort: every session of the new cohort in (its follow-ups
-    under the person's UIDs, as a confirmation puts them), and the old cohort's own sessions
-    out, each from the ORGANIZER that put it in (the old cohort's), under the UIDs the old
-    booking's confirmation gave them."""
+    under the person's UIDs, as a confirmation puts them), and out every session they were
+    sent and are no longer down for: the old cohort's own sessions, from the ORGANIZER that
+    put them in (the old cohort's) under the UIDs the old booking's confirmation gave them,
+    and the old programme's follow-ups the person no longer holds (``_follow_ups_let_go``)."""
     requested = _booking_entries(ports, course, application, course.schedule)
     left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None
     if left is None:
@@ -332,4 +339,38 @@ def _moved_booking(
         for s in left.schedule
         if s.kind is SessionKind.CORE
     ]
-    return requested, cancelled
+    return requested, cancelled + _follow_ups_let_go(ports, application, left)
+
+
+def _follow_ups_let_go(ports: Ports, application: Application, left: Course) -> list[CalendarEntry]:
+    """The follow-ups of ``left``'s programme the person was sent (the cohort they left lists
+    them, or the ledger has them holding them: an invitation, a change notice) and is no longer
+    down for, their bookings as they are now (``domain.programme.follow_ups_held``): one they
+    still hold by another booking, or by an invitation as a graduate, stays."""
+    programme = programme_of(left)
+    cohorts = {
+        c.course_id: c for c in ports.repository.list_courses() if programme_of(c) == programme
+    }
+    events = follow_up_events(cohorts.values())
+    person = person_key(application.answers.email)
+    listed = {s.key for s in left.schedule if s.kind is SessionKind.FOLLOW_UP}
+    sent = [e for e in events if e.key in listed or ports.repository.told_of(e.about).get(person)]
+    if not sent:
+        return []
+    invited = {
+        e.key
+        for e in sent
+        if any(m.recipient == person for m in ports.repository.invitations_to(e.about))
+    }
+    current = {
+        other.application_id: other
+        for other in ports.repository.applications_of_person(application.answers.email)
+    }
+    current[application.application_id] = application
+    bookings = [(cohorts[a.course_id], a) for a in current.values() if a.course_id in cohorts]
+    held = follow_ups_held(person, events, bookings, invited=invited)
+    return [
+        _removed(ports, left, application, e.key, SessionKind.FOLLOW_UP)
+        for e in sent
+        if e.key not in held
+    ]
