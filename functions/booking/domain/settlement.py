@@ -49,6 +49,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
     CheckoutEvent,
@@ -157,7 +158,7 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     checkout (expired), the open invoice (voided)."""
     commands: list[AfterSave] = []
     checkout = application.checkout if application.seat_held else None
-    if checkout is not None and checkout.expires_at > now:
+    if checkout is not None and checkout.expires_at > now and _unpaid(application, checkout):
         commands.append(ExpireCheckout(checkout.session_id))
     if application.has_open_invoice() and application.invoice is not None:
         commands.append(VoidInvoice(application.invoice.invoice_id))
@@ -165,6 +166,12 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     if pending is not None and pending.session_id is not None and not pending.overdue(now):
         commands.append(ExpireCheckout(pending.session_id))
     return tuple(commands)
+
+
+def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
+    """Whether a checkout may still be paid: none of the payments the application records came
+    through it (one that did is complete, and Stripe refuses to expire it)."""
+    return all(p.session_id != checkout.session_id for p in application.payments)
 
 
 # -- organisers: bursaries and cancellations -------------------------------------------------
