@@ -36,6 +36,7 @@ from booking.domain.commands import (
     Situation,
     VoidInvoice,
 )
+from booking.domain.covered import why_nothing_to_pay
 from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
     MOVE_WITHDRAWN,
@@ -129,12 +130,6 @@ def owes_nothing(application: Application, situation: Situation) -> bool:
     return application.amount_due(situation.course_price) == 0
 
 
-def _why_nothing_to_pay(application: Application, price: int) -> str:
-    if application.group_place is not None:
-        return "paid_by_group"  # a manager booked and paid for the place
-    return "funded" if application.bursary >= price else "nothing_to_pay"
-
-
 def booked_with_nothing_to_pay(application: Application, situation: Situation) -> Application:
     """``application`` confirmed with nothing to pay: the same emails as a paid booking."""
     price = application.price_or(situation.course_price)
@@ -144,7 +139,7 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
         application,
         situation.now,
         checkout=None,
-        status_reason=_why_nothing_to_pay(application, price.amount),
+        status_reason=why_nothing_to_pay(application, price.amount),
         # An open invoice asks for what is no longer owed: it is voided after the save.
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
     ).with_emails(
