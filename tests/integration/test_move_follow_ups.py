@@ -207,3 +207,21 @@ def test_a_follow_up_the_person_was_invited_to_as_a_graduate_of_another_cohort_s
     assert follow_ups["sep"] not in cancelled
     assert {follow_ups["oct"], follow_ups["nov"]} <= cancelled
     assert follow_ups["dec"] not in cancelled
+
+
+def test_a_cancellation_takes_out_the_follow_ups_no_other_booking_of_theirs_lists(
+    system: System,
+) -> None:
+    programme = Programme(system)
+    programme.book("cal-october", ADA)
+    booking = programme.book("cal-june", ADA)
+    confirmed = _events(_calendars(_confirmation(system, ADA))["invite.ics"])
+    follow_ups = _follow_up_uids(set(confirmed))
+
+    reply = system.admin("POST", f"/applications/{booking}/cancel", json_body={"refund": False})
+
+    assert reply.status == 200, reply.body
+    [message] = [m for m in programme.emails() if m.subject.startswith("Your booking has been")]
+    cancelled = set(_events(_calendars(message)["cancel.ics"]))
+    # The October booking lists December: it stays; the rest only the June one listed.
+    assert cancelled == set(confirmed) - {follow_ups["dec"]}

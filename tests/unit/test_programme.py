@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.attendance import Completion
 from booking.domain.course import Course, CourseDefinition, schedule_changes
 from booking.domain.programme import (
     changed_dates,
@@ -206,6 +207,10 @@ def test_a_person_holds_the_follow_ups_their_cohorts_list_and_those_they_were_in
     }
     # November comes after the October cohort ended: invited as its graduate, it is hers.
     assert keys[11] in follow_ups_held(ada, events, [(october, moved)], invited={keys[11]})
+    # A booking whose register closed without her completing it is no way in.
+    missed = Completion(completed=False, attended=0, required=2, closed_at=datetime.now(UTC))
+    not_completed = back.model_copy(update={"completion": missed})
+    assert follow_ups_held(ada, events, [(june, not_completed)], invited=()) == set()
     # Another person's bookings hold nothing for her.
     bob = booking("app3", june, "bob@example.org")
     assert follow_ups_held(ada, events, [(june, bob)], invited=set(keys.values())) == set()

@@ -49,7 +49,7 @@ from booking.domain.course import (
 )
 from booking.domain.emails import FollowUpRecipient
 from booking.domain.people import address_digest
-from booking.domain.register import completed
+from booking.domain.register import completed, may_yet_complete
 
 
 def programme_of(course: Course) -> str:
@@ -307,10 +307,11 @@ def follow_ups_held(
 ) -> set[str]:
     """The keys of the programme's events ``person`` is down for now, from their bookings as
     they are now: every event the cohort of one of their confirmed bookings lists (its
-    confirmation, or a move's message, puts it in their calendar), and every event they were
+    confirmation, or a move's message, puts it in their calendar; a booking whose register
+    closed without it completing is no way in), and every event they were
     invited to as a graduate (``invited``: event keys with an invitation claim for them) while
     a booking of theirs still makes them one. What a person was sent and is no longer down for
-    is taken out of their calendar (a move: ``services.calendars``).
+    is taken out of their calendar (a move, a cancellation: ``services.calendars``).
 
     ``bookings``: the person's bookings with their courses (others' are ignored)."""
     mine = [(c, a) for c, a in bookings if person_key(a.answers.email) == person]
@@ -323,9 +324,11 @@ def follow_ups_held(
 
 
 def _listing(key: str) -> Callable[[Course, Application], bool]:
-    """Whether a booking's cohort lists the follow-up ``key``."""
-    return lambda course, _: any(
-        s.key == key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule
+    """Whether a booking's cohort lists the follow-up ``key``, the booking completing it or
+    still able to (one whose register closed without it completing is no way in)."""
+    return lambda course, application: (
+        may_yet_complete(course, application)
+        and any(s.key == key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
     )
 
 
