@@ -18,6 +18,7 @@ from booking.domain.course import (
     ScheduledSession,
     SessionKind,
 )
+from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import payer_of, to_billing_contact_alone
@@ -331,6 +332,8 @@ def _payment_context(
         "bursary": _money(application.bursary_covering(definition.price), currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,
+        # What brought the price to nothing, with amounts: the code, the bursary or both.
+        "covered": covered_words(application, definition.price) if due == 0 else "",
     }
 
 
