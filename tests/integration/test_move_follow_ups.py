@@ -10,7 +10,6 @@ the scheduled run). Every message is parsed back (``icalendar`` here, ``vobject`
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,9 +18,6 @@ from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
-from booking.handlers import reminders
-from infra.local.server import lambda_context
-from tests.conftest import load_event
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
 from tests.support.system import System
@@ -103,9 +99,7 @@ class Programme:
     def invite_graduates(self, key: str) -> list[OutgoingEmail]:
         """The scheduled run as of 13 days before follow-up ``key`` (its invitation is due)."""
         start = datetime.combine(self.days[key], datetime.min.time().replace(hour=16), LONDON)
-        event = copy.deepcopy(load_event("scheduler/reminder_tick.json"))
-        event["time"] = (start - timedelta(days=13)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        reminders.handler(event, lambda_context("booking-reminders"))
+        self.system.scheduled_run((start - timedelta(days=13)).astimezone(UTC))
         return self.emails()
 
     def emails(self) -> list[OutgoingEmail]:
