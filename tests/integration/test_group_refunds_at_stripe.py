@@ -6,6 +6,7 @@ the real handlers, moto and the Stripe stand-in (hostile tester's F10)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.support.groups import (
@@ -57,6 +58,7 @@ def _refund_events(system: System) -> list[dict[str, Any]]:
 def _paid_card_group(system: System) -> dict[str, Any]:
     group: dict[str, Any] = book(system, course=COURSE_ID).json()
     assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()  # what the payment said
     return group
 
 
@@ -182,3 +184,25 @@ def test_the_systems_own_refund_of_a_place_is_not_a_refund_at_stripe(system: Sys
     stored = _stored(system, group)
     assert (stored.amount_refunded, stored.refunds_at_stripe) == (20000, {})
     assert _anomalies(system) == []
+
+
+def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: System) -> None:
+    group = _paid_card_group(system)
+    payment = _stored(system, group).payment_intent
+    system.hold_webhooks = True
+    _refund_at_stripe(system, payment, 60000)
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    kinds = [json.loads(body)["type"] for body, _ in held]
+    assert kinds == ["refund.created", "charge.refunded"]
+    for body, headers in reversed(held):
+        assert system.webhook(body, headers).status == 200
+    stored = _stored(system, group)
+    assert (stored.amount_refunded, stored.ended_because) == (60000, "refunded_at_stripe")
+    assert stored.places_kept == 0
+    assert _anomalies(system) == []  # nobody held a place: nothing left to settle
+    said = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()
+    assert "refunded in full at Stripe" in str(said)
+    told = [m for m in system.deliver_emails() if "florence@example.org" in m.to]
+    assert len(told) == 1
