@@ -79,8 +79,10 @@ class GroupLine(BaseModel):
         "voided its invoice here), `not_paid_by_deadline` (its invoice unpaid by its due date), "
         "`checkout_expired`, `payment_failed`, `voided_at_stripe` (voided at Stripe, not from "
         "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its invoice's "
-        "addressee erased), `payment_not_started` (Stripe unreachable when it was made); null "
-        "while it has not ended, or when it ended before the reason was recorded",
+        "addressee erased), `payment_not_started` (Stripe unreachable when it was made); or, "
+        "status still `paid`, `refunded_at_stripe` (its payment refunded in full at Stripe, not "
+        "from here: the places nobody held released); null while it has not ended, or when it "
+        "ended before the reason was recorded",
     )
     places_booked: int
     places_kept: int
