@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.support.console import signed_in
 from tests.support.groups import (
     COLLEAGUES,
     apply_through,
@@ -204,5 +205,8 @@ def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: Syste
     assert _anomalies(system) == []  # nobody held a place: nothing left to settle
     said = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()
     assert "refunded in full at Stripe" in str(said)
+    console = signed_in(system).words(f"/console/courses/{COURSE_ID}/group-bookings")
+    assert "Ended: its payment was refunded in full at Stripe (not from here)" in console
+    assert manager_view(system, group)["ended_because"] == "refunded_at_stripe"
     told = [m for m in system.deliver_emails() if "florence@example.org" in m.to]
     assert len(told) == 1
