@@ -18,6 +18,7 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
     Colleague,
     GroupBooking,
@@ -63,6 +64,7 @@ def substitute(
         course = existing_course(ports, group.course_id)
         now = ports.clock()
         refuse_unless_substitutable(group, now, course.first_start())
+        refuse_once_refunded(group)
         if now >= group.apply_by:
             raise Conflict(
                 "the time to name colleagues for these places has passed", code="apply_by_passed"
@@ -173,7 +175,7 @@ def give_up(
         if refund_share and share > 0 and current.payment_intent:
             made = refund(
                 ports,
-                Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
+                Refund(current.payment_intent, share, place_refund_key(current.group_id, number)),
             )
             if made is not None:
                 refund_id = made.refund_id
