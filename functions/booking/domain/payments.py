@@ -18,6 +18,10 @@ S = ApplicationStatus
 # Why a move's difference paid when the move could no longer happen is given back: paid after
 # the move lapsed (``domain.dearer_moves``), or after a refund ended the booking.
 MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"
+# The words of the message giving back a move's difference paid when the booking had ended
+# (cancelled, or refunded at Stripe before it, in the same second too): said of a cancelled
+# booking, never "as it was", nor whether the move was made (its email may have gone first).
+MOVE_PAID_AFTER_END = "move_paid_after_booking_ended"
 
 
 class CheckoutEventKind(StrEnum):

@@ -54,6 +54,7 @@ from booking.domain.limits import booked_now, released_to
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
+    MOVE_PAID_AFTER_END,
     CheckoutEvent,
     RefundEvent,
     after_refund,
@@ -121,7 +122,7 @@ def _refund_reported(application: Application, fact: RefundEvent, now: datetime)
     outcome = after_refund(application, fact, now)
     new, refunds = outcome.application, []
     for charge in outcome.paid_after:
-        new, refund = late_charge_given_back(new, charge)
+        new, refund = late_charge_given_back(new, charge, said=MOVE_PAID_AFTER_END)
         refunds.append(refund)
     return Settlement(
         "refund_recorded",

@@ -135,9 +135,27 @@ def _entries(
         ]
     if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
         return _follow_up_event(ports, job, application, course), []
-    if _ends_a_booking(job, application) and _invited(ports, application):
-        return [], _ended_booking(ports, application, course)
+    if _ends_a_booking(job, application):
+        return [], _sessions_held(ports, application, course)
     return [], []
+
+
+def _sessions_held(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
+    """An ended booking's sessions to take out: those of the cohort whose invitation the person
+    was last sent (a move whose message never went, the booking ending first, left the
+    previous cohort's in their calendar), from that cohort's ORGANIZER, which put them in."""
+    cohort = _last_invited(ports, application)
+    # The booking's own cohort is the one the message comes from.
+    held = course if cohort == application.course_id else None
+    if cohort is not None and held is None:
+        held = ports.repository.get_course(cohort)
+    if held is None:
+        return []
+    organizer = organizer_of(ports, held)
+    return [
+        entry if entry.organizer else replace(entry, organizer=organizer)
+        for entry in _ended_booking(ports, application, held)
+    ]
 
 
 def _booking_sessions(
@@ -237,21 +255,30 @@ INVITING = frozenset(
 )
 
 
-def _invited(ports: Ports, application: Application) -> bool:
-    """Whether the booking's sessions were ever put in the person's calendar, so that taking
-    them out means something: its confirmation was sent (the mailer's ledger; a confirmation
-    the mailer skipped, the booking having ended before it was reached, is never claimed
-    there), or a message that invites was (its history keeps every message sent, after the
-    ledger's claims expire), or it moved (the move's message invited it)."""
-    if application.transfers:
-        return True
-    confirmation = EmailJob.about(
-        EmailKind.BOOKING_CONFIRMED, application.application_id, application.course_id
-    )
-    if ports.repository.email_state(confirmation.job_id) in ("sending", SENT_UNCONFIRMED, "sent"):
-        return True
-    _, history = ports.repository.application_with_timeline(application.application_id)
-    return any(entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history)
+def _last_invited(ports: Ports, application: Application) -> str | None:
+    """The cohort whose sessions were last put in the person's calendar: the latest move's
+    whose message went, else the cohort first booked, if its confirmation (or a message that
+    invites) went; None when the booking's sessions were never put in (a confirmation the
+    mailer skipped, the booking having ended before it was reached, is never claimed)."""
+    app_id = application.application_id
+    _, history = ports.repository.application_with_timeline(app_id)
+    sent_ids = {entry.job_id for entry in history if entry.kind is EntryKind.EMAIL}
+
+    def went(job_id: str) -> bool:
+        state = ports.repository.email_state(job_id)
+        return job_id in sent_ids or state in ("sending", SENT_UNCONFIRMED, "sent")
+
+    for move in range(len(application.transfers), 0, -1):
+        if went(f"{EmailKind.BOOKING_TRANSFERRED.value}:{app_id}:move-{move}"):
+            return application.transfers[move - 1].to_course_id
+    first = application.transfers[0].from_course_id if application.transfers else None
+    first = first or application.course_id
+    confirmation = EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, first)
+    if went(confirmation.job_id) or any(
+        entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history
+    ):
+        return first
+    return None
 
 
 def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:

@@ -22,7 +22,7 @@ from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import payer_of, to_billing_contact_alone
-from booking.domain.payments import MOVE_LATE_PAYMENT
+from booking.domain.payments import MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -132,6 +132,10 @@ REASON_WORDS = {
         "This payment was for moving your place to another cohort, but that move had ended "
         "when it reached us (it was not paid in time, it was withdrawn, or your booking "
         "changed), so we have refunded it in full. Your booking is as it was."
+    ),
+    MOVE_PAID_AFTER_END: (
+        "This payment was for moving your place to another cohort. Your booking has been "
+        "cancelled, so we have refunded this payment in full as well."
     ),
     "application_awaiting_invoice_payment": (
         "Your place was waiting for your organisation to pay its invoice when this card "
@@ -345,7 +349,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason == MOVE_LATE_PAYMENT:
+        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END):
             # A payment the booking did not keep, given back whole on its own (a move's
             # difference paid too late): the booking's own refunds are no part of it.
             in_all = this_refund
