@@ -24,7 +24,7 @@ from booking.domain.payments import (
     RefundEvent,
     after_refund,
 )
-from booking.domain.settlement import MoneyFact, settle
+from booking.domain.settlement import Cancellation, MoneyFact, settle
 from tests.unit.test_dearer_moves import SITUATION, asked, event
 from tests.unit.test_transfers import NOW, S, booking
 
@@ -208,3 +208,18 @@ def test_the_systems_refund_of_the_late_charge_reported_before_its_save_tells_no
     assert ended.status is S.REFUNDED
     assert refunds == [Refund("pi_move", None, "refund-cs_move")]
     assert told_of_refunds(ended) == [(MOVE_PAID_AFTER_END, 5000), ("refunded", 20000)]
+
+
+def test_an_organisers_cancel_in_the_seconds_of_the_difference_asks_no_second_refund() -> None:
+    """The cancellation asked Stripe for every charge (the difference too): the first charge's
+    refund, made in the difference's second, sets nothing aside to be given back again."""
+    moved, _ = run(waiting(), (difference_paid(REFUNDED_AT),))
+    cancelled = settle(moved, Cancellation(refund=True), SITUATION)
+    asked_by_cancel = [c for c in cancelled.before_save if isinstance(c, Refund)]
+    assert {r.payment_intent for r in asked_by_cancel} == {"pi_1", "pi_move"}
+    assert cancelled.application is not None
+    ended, refunds = run(cancelled.application, (organisers_refund(REFUNDED_AT),))
+    assert refunds == []
+    assert ended.payment("pi_move") is not None
+    assert ended.payment("pi_move").kept  # type: ignore[union-attr]
+    assert MOVE_PAID_AFTER_END not in {job.reason for job in ended.outbox}
