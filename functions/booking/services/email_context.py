@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import billing_reason_text
+from booking.domain.billing_notices import INVOICE_REASON_WORDS, billing_reason_text
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -110,20 +110,7 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
-    "invoice_replaced": (
-        "This invoice had been replaced by a newer one, so we have given back what was paid on "
-        "it. The newer invoice is the one to pay."
-    ),
-    "amount_mismatch": (
-        "The amount paid was not what the invoice asked for, so we have given it back. Please "
-        "reply to this email and we will sort it out with you."
-    ),
-    "invoice_voided": "The invoice has been cancelled (voided).",
-    "invoice_uncollectible": (
-        "The invoice has been marked as one that will not be paid, so the place could not be "
-        "held any longer."
-    ),
-    "invoice_overdue": "The invoice was not paid by its due date.",
+    **INVOICE_REASON_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."
