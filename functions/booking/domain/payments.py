@@ -221,8 +221,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    # An organisers' cancellation with a refund asked Stripe for every charge itself: none is
-    # set aside to be given back again, whatever second it was paid in.
+    # A cancellation with a refund asked Stripe for every charge: none is set aside again.
     later = () if _refund_was_announced(application) else paid_after(application, event)
     weighed = _set_aside(recorded, later)
     full = weighed.charges_paid > 0 and weighed.charges_refunded >= weighed.charges_paid
