@@ -149,8 +149,9 @@ def reminder_runs(sizes: tuple[int, ...] = REMINDER_SIZES) -> list[Calls]:
             day = first + timedelta(days=15 * k)  # earlier courses have started by this run
             course_id = b.put_course(10_000, day)
             seed_attendees(b, course_id, n)
-            with b.meter.window() as window:
-                summary = reminders.handler(reminder_tick(day), lambda_context("reminders"))
+            event = reminder_tick(day)
+            with b.scheduled(event), b.meter.window() as window:
+                summary = reminders.handler(event, lambda_context("reminders"))
             sends = window.count("sqs.")
             # Per attendee: claim, then mark queued. Fixed: the sweep's own queries (holds,
             # offers, invoices, outbox leftovers, the due-reminder index, with their pages).

@@ -17,7 +17,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -197,6 +197,12 @@ class Bench:
         if reply.status != 200:
             raise RuntimeError(f"webhook answered {reply.status}: {reply.body[:300]}")
         return window
+
+    def scheduled(self, event: dict[str, Any]) -> AbstractContextManager[None]:
+        """The functions' clock at ``event``'s time, as the local stack's tick moves it: a
+        scheduled run ahead of its function's clock is refused (``domain.run_time``)."""
+        moment = datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
+        return self.system.functions_clock.reading(moment)  # type: ignore[no-any-return]
 
     def measure(self, call: Callable[[], Any]) -> Window:
         with self.meter.window() as window:

@@ -14,6 +14,7 @@ safe for concurrent calls.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -43,6 +44,7 @@ from infra.local.aws import (
     provision,
     store_secrets,
 )
+from infra.local.clock import LocalClock
 from infra.local.front import LOCAL_CLIENT_ID, CognitoStandIn, Front
 from infra.local.front import http_api_event as http_api_event  # re-exported: tests, bench
 from infra.local.front import lambda_context as lambda_context
@@ -120,6 +122,8 @@ class LocalStack:
     _stopping: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
     front: Front | None = None
+    # The clock the functions read: the wall clock, moved only for a tick's run (clock.py).
+    clock: LocalClock = field(default_factory=LocalClock)
 
     @property
     def url(self) -> str:
@@ -210,7 +214,8 @@ class LocalStack:
         bootstrap.reset()
         # Deployed ports, but SES through a client that also writes each message to OUTBOX_DIR.
         ses = CapturingSesClient(boto3.client("sesv2"), self.outbox_dir)
-        bootstrap.use(bootstrap.build(settings(), sesv2=ses))
+        built = bootstrap.build(settings(), sesv2=ses)
+        bootstrap.use(dataclasses.replace(built, clock=self.clock))
         self.handlers = {
             "api": api.handler,
             "webhook": webhook.handler,
@@ -287,11 +292,12 @@ class LocalStack:
             except ValueError as exc:
                 return _tick_refused(422, "validation_failed", "time", exc)
             assert self.ticker is not None
-            # A run at a time of the caller's choosing decides as of that time: the webhooks
-            # its Stripe calls cause are handled once it has finished, as Stripe sends them
-            # after the call (the minute's own tick runs at the wall clock's time anyway).
+            # A run at a time of the caller's choosing decides as of that time, on the stack's
+            # clock moved to it (a deployed run refuses a time its clock has not reached):
+            # the webhooks its Stripe calls cause are handled once it has finished, as Stripe
+            # sends them after the call (the minute's own tick runs at the wall clock's time).
             held = self.stripe.webhooks_held() if self.stripe is not None else nullcontext()
-            with held:
+            with held, self.clock.reading(moment):
                 summary = self.ticker.tick(moment)
             return json_answer(200, summary)
         return None

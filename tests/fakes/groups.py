@@ -15,8 +15,9 @@ from datetime import datetime
 
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import ColleagueEnrolled, CourseFull, StaleWrite
-from booking.domain.groups import GroupBooking, provider_objects_of_group
+from booking.domain.groups import GroupBooking
 from booking.domain.people import address_digest
+from booking.domain.provider_objects import provider_objects_of_group
 from tests.fakes.repository import FakeRepository
 
 

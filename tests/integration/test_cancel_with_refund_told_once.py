@@ -5,6 +5,10 @@ right way round (cancelled, and the payment refunded)."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import session_id_of
 from tests.support.system import COURSE_ID, System, application_body
@@ -118,3 +122,25 @@ def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
         "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
     )
     assert "Your booking has been cancelled, and your payment refunded in full." in page.body
+
+
+def test_a_cancel_with_refund_does_not_ask_stripe_to_expire_the_checkout_it_was_paid_through(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """newcomer11 F11: every cancel with refund asked Stripe to expire the completed checkout
+    (refused, 400) and logged a bare "the payment provider refused a request"."""
+    made = system.api(
+        "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
+    ).json()
+    system.pay(made["checkout_url"])
+    system.deliver_emails()
+    caplog.set_level(logging.INFO)
+
+    reply = system.admin(
+        "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
+    )
+
+    assert reply.status == 200, reply.body
+    assert system.status_of(made)["status"] == "refunded"
+    assert not [r for r in caplog.records if "refused" in r.getMessage()]
+    assert not [r for r in caplog.records if "left to expire" in r.getMessage()]

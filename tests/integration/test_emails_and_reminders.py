@@ -32,6 +32,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, OutgoingEmail
 from booking.domain.programme import person_key
+from booking.domain.run_time import RunAheadOfClock
 from booking.handlers import mailer, relay, reminders, ses_events
 from booking.services import courses
 from booking.services.ports import EmailSendError, Ports, Repository
@@ -394,6 +395,28 @@ def test_the_sample_tick_event_takes_now_from_its_time(harness: Harness) -> None
         summary = reminders.handler(event, lambda_context("booking-reminders"))
     assert summary["time"] == "2025-06-01T14:10:00Z"
     assert summary["queued"] == 1
+
+
+def test_a_tick_ahead_of_the_functions_clock_is_refused_and_writes_nothing(
+    harness: Harness,
+) -> None:
+    """The schedule may run late, never early (``domain.run_time``): an event whose time the
+    function's clock has not reached (a person's ``run-reminders --at`` a later day against a
+    deployed stage) is refused before anything is read or written; once the clock has passed
+    it, the same event runs."""
+    harness.person("app1", COURSE, "ada@example.org")
+    event = load_event("scheduler/reminder_tick.json")  # 2025-06-01T14:10Z: app1's 24 h
+    table = harness.items("")
+    with (
+        time_machine.travel(datetime(2025, 6, 1, 14, 9, 59, tzinfo=UTC), tick=False),
+        pytest.raises(RunAheadOfClock, match="2025-06-01T14:10:00Z is ahead of"),
+    ):
+        reminders.handler(event, lambda_context("booking-reminders"))
+    assert harness.items("") == table
+    assert harness.drain(datetime(2025, 6, 1, 14, 10, tzinfo=UTC)) == []
+    with time_machine.travel(datetime(2025, 6, 1, 14, 25, tzinfo=UTC), tick=False):
+        summary = reminders.handler(event, lambda_context("booking-reminders"))
+    assert (summary["time"], summary["queued"]) == ("2025-06-01T14:10:00Z", 1)
 
 
 def test_a_late_tick_with_an_older_time_cannot_send_a_superseded_reminder(

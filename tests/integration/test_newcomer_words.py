@@ -173,6 +173,19 @@ def test_a_scheduled_run_is_said_in_words() -> None:
     )
 
 
+def test_a_scheduled_run_says_reminders_skipped_for_erased_people_as_skipped() -> None:
+    """What "queued" counts is only what was queued for someone (newcomer 11, finding 12)."""
+    answer = (
+        '{"time": "2031-06-01T15:05:00Z", "queued": 1, "skipped_erased": 2, '
+        '"holds_released": 0, "emails_relayed": 0, "offers_made": 0}'
+    )
+    assert run_said(answer) == (
+        "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 1 reminder queued, "
+        "2 reminders skipped (their people were erased), 0 unpaid holds released, "
+        "0 places offered to the waiting list, 0 emails relayed."
+    )
+
+
 def test_the_group_form_asks_billing_details_as_the_application_form_does(
     system: System,
 ) -> None:

@@ -104,7 +104,9 @@ class Programme:
     def tick(self, moment: datetime) -> list[OutgoingEmail]:
         event = copy.deepcopy(load_event("scheduler/reminder_tick.json"))
         event["time"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-        reminders.handler(event, lambda_context("booking-reminders"))
+        # As the local stack's tick: the functions' clock reads the run's time.
+        with self.system.functions_clock.reading(moment):
+            reminders.handler(event, lambda_context("booking-reminders"))
         return self.system.deliver_emails()
 
 

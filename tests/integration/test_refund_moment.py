@@ -10,9 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 
 from tests.integration.test_dearer_moves import _ask, _session
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
 from tests.support.system import System
 
 Delivery = tuple[bytes, dict[str, str]]
@@ -71,7 +72,7 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     told = [m.text for m in cohorts.emails_to(ADA) if "refunded" in m.subject]
     assert len(told) == 2, told
     assert sum("cancelled, and your payment refunded in full" in t for t in told) == 1, told
-    [late] = [t for t in told if "so we have refunded it in full" in t]
+    [late] = [t for t in told if "so we have refunded this payment in full as well" in t]
     # Given back on its own, beside the booking's refund: not said as part of that one.
     assert "We have refunded your payment for Moving Leadership (£50.00)." in late
     assert "refunded earlier" not in late
@@ -82,3 +83,111 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     assert cohorts.record(app_id) == record
     assert not cohorts.emails_to(ADA)
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
+
+
+def _invite_uids(system: System, cohorts: Cohorts) -> tuple[str, str, set[str]]:
+    """Ada booked on the spring cohort, her confirmation's invite read: her application's id,
+    its payment at Stripe, and the UIDs the invite put in her calendar."""
+    booked = system.apply("move-spring", email=ADA).json()
+    assert system.pay(booked["checkout_url"]).status == 200
+    booked["payment_intent"] = system.checkout_session(booked["checkout_url"])["payment_intent"]
+    [confirmation] = [
+        m for m in cohorts.emails() if m.to == [ADA] and "invite.ics" in _calendars(m)
+    ]
+    invited = _uids(_calendars(confirmation)["invite.ics"])
+    return booked["application_id"], booked["payment_intent"], invited
+
+
+def _cancelled_uids(calendar: Calendar) -> set[str]:
+    assert str(calendar["method"]) == "CANCEL"
+    return _uids(calendar)
+
+
+@pytest.mark.parametrize(
+    "order",
+    ["payment_then_refund", "payment_told_then_refund", "refund_then_payment"],
+)
+def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
+    system: System, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """The refund and the payment made in the same second at Stripe: the booking ends with
+    the refund, the difference goes back whole, and what the person holds agrees: one email
+    that the booking was cancelled and refunded, whose cancel.ics takes out the sessions of
+    the last invite they were sent (spring's, unless the move's email went first), and one
+    for the difference, worded for a cancelled booking. The move's messages (the person's
+    and the facilitators') go together or not at all."""
+    cohorts = Cohorts(system)
+    app_id, first_payment, spring_uids = _invite_uids(system, cohorts)
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    system.clock_offset += timedelta(minutes=1)
+
+    # One second at Stripe for both: the stand-in's clock held still while they are made.
+    moment = system.now()
+    monkeypatch.setattr(system, "now", lambda: moment)
+    system.hold_webhooks = True
+    refunded = system.stripe_local(
+        "POST",
+        "/v1/refunds",
+        f"payment_intent={first_payment}".encode(),
+        {
+            "authorization": "Bearer sk_test_local",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert refunded.status == 200, refunded.body
+    refund_events = _held(system)
+    assert system.pay(pending["pay_url"]).status == 200
+    payment_events = _held(system)
+    system.hold_webhooks = False
+    monkeypatch.undo()
+    assert {_event(d)["created"] for d in (*refund_events, *payment_events)} == {
+        int(moment.timestamp())
+    }
+
+    sent = []
+    firsts, lasts = (
+        (refund_events, payment_events)
+        if order == "refund_then_payment"
+        else (payment_events, refund_events)
+    )
+    for body, headers in firsts:
+        assert system.webhook(body, headers).status == 200
+    if order == "payment_told_then_refund":
+        sent += cohorts.emails()  # the move's email went before the refund was heard of
+    for body, headers in lasts:
+        assert system.webhook(body, headers).status == 200
+    sent += cohorts.emails()
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["pending_move"]) == ("refunded", None)
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
+    assert cohorts.places_left("move-spring") == cohorts.places_left("move-winter") == 5
+
+    to_ada = [m for m in sent if m.to == [ADA]]
+    moved = [m for m in to_ada if "moved" in m.subject.lower()]
+    copies = [m for m in sent if m.to != [ADA] and "Booking moved" in m.subject]
+    told_first = order == "payment_told_then_refund"
+    # The move's messages go together: the person's, with the facilitators' two copies.
+    assert (len(moved), len(copies)) == ((1, 2) if told_first else (0, 0)), [
+        m.subject for m in sent
+    ]
+    last_invite = _uids(_calendars(moved[0])["invite.ics"]) if told_first else spring_uids
+    cohort = "move-winter-" if told_first else "move-spring-"
+    assert last_invite
+    assert all(uid.startswith(cohort) for uid in last_invite), last_invite
+
+    refunds = [m for m in to_ada if "refunded" in m.subject]
+    assert len(refunds) == 2, [m.subject for m in to_ada]
+    [ended] = [m for m in refunds if "cancelled, and your payment refunded in full" in m.text]
+    [late] = [m for m in refunds if m is not ended]
+    # The cancellation takes out exactly what the person was last sent.
+    assert _cancelled_uids(_calendars(ended)["cancel.ics"]) == last_invite
+    assert "(£200.00)" in ended.text
+    # The difference's message is true of a cancelled booking, and says nothing of the move.
+    assert "We have refunded your payment for Moving Leadership (£50.00)." in late.text
+    assert "Your booking has been cancelled" in late.text
+    for false in ("as it was", "had ended", "refunded earlier"):
+        assert false not in late.text, late.text
+    assert not _calendars(late)

@@ -26,6 +26,7 @@ from booking.domain.emails import OutgoingEmail
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
 from infra.local.aws import LocalResources
+from infra.local.clock import LocalClock
 from infra.local.front import (
     CognitoStandIn,
     Front,
@@ -72,6 +73,9 @@ class System:
         self.hold_webhooks = False
         self.pending: list[tuple[bytes, dict[str, str]]] = []
         self.clock_offset = timedelta(0)
+        # The clock the functions read: ``now``, moved for a scheduled run as the local
+        # stack's tick moves it (infra/local/clock.py).
+        self.functions_clock = LocalClock(self.now)
         self.standin = StripeStandIn(
             webhook_url=f"{BASE_URL}/webhooks/stripe",
             webhook_secret=WEBHOOK_SECRET,
@@ -107,7 +111,7 @@ class System:
                 opener=in_process_opener(self.front),
                 clock=self.now,
             ),
-            clock=self.now,
+            clock=self.functions_clock,
         )
         bootstrap.use(self.ports)
         # Lambda's stream event source: new outbox items to the relay, then to the queue.
@@ -184,10 +188,11 @@ class System:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
     def scheduled_run(self, moment: datetime) -> dict[str, Any]:
-        """The reminders function on EventBridge's event for ``moment``, the clock untouched
-        (a delayed or retried run), as the local scheduler's tick runs it: the webhooks its
-        Stripe calls cause are handled after it."""
-        with self.standin.webhooks_held():
+        """The reminders function on EventBridge's event for ``moment``, as the local
+        scheduler's tick runs it: the functions' clock reads ``moment`` for the run (the
+        system's own clock untouched), and the webhooks its Stripe calls cause are handled
+        after it."""
+        with self.standin.webhooks_held(), self.functions_clock.reading(moment):
             answer: dict[str, Any] = reminders.handler(
                 scheduled_event(moment), lambda_context("booking-reminders")
             )

@@ -11,12 +11,14 @@ import pytest
 from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.attendance import Completion
 from booking.domain.course import Course, CourseDefinition, schedule_changes
 from booking.domain.programme import (
     changed_dates,
     event_changes,
     follow_up_edits,
     follow_up_events,
+    follow_ups_held,
     graduates,
     holders,
     person_key,
@@ -179,6 +181,39 @@ def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
         ],
     )
     assert june_host[person_key("ada@example.org")].application_id == "app2"
+
+
+def test_a_person_holds_the_follow_ups_their_cohorts_list_and_those_they_were_invited_to() -> None:
+    early = cohort("early", "2027-03-01")  # lists none: its graduates are invited
+    june = cohort("june", "2027-06-07", "2027-09-20", "2027-10-18", "2027-11-15", "2027-12-13")
+    october = cohort("october", "2027-10-11", "2027-12-13")
+    events = follow_up_events([early, june, october])
+    keys = {e.session.start.month: e.key for e in events}
+    ada, email = person_key("ada@example.org"), "ada@example.org"
+    moved = booking("app2", october, email)  # the June booking, moved to October
+    assert follow_ups_held(ada, events, [(october, moved)], invited=()) == {keys[12]}
+    back = moved.model_copy(update={"course_id": "june"})
+    assert follow_ups_held(ada, events, [(june, back)], invited=()) == set(keys.values())
+    # Invited to September as a graduate of the early cohort: still hers after the move.
+    early_booking = booking("app1", early, email)
+    both = [(early, early_booking), (october, moved)]
+    assert follow_ups_held(ada, events, both, invited={keys[9]}) == {keys[9], keys[12]}
+    # Not invited: an event she could be invited to is not hers yet.
+    assert follow_ups_held(ada, events, both, invited=()) == {keys[12]}
+    # Invited, but no booking makes her a graduate any more.
+    gone = early_booking.model_copy(update={"status": ApplicationStatus.CANCELLED})
+    assert follow_ups_held(ada, events, [(early, gone), (october, moved)], invited={keys[9]}) == {
+        keys[12]
+    }
+    # November comes after the October cohort ended: invited as its graduate, it is hers.
+    assert keys[11] in follow_ups_held(ada, events, [(october, moved)], invited={keys[11]})
+    # A booking whose register closed without her completing it is no way in.
+    missed = Completion(completed=False, attended=0, required=2, closed_at=datetime.now(UTC))
+    not_completed = back.model_copy(update={"completion": missed})
+    assert follow_ups_held(ada, events, [(june, not_completed)], invited=()) == set()
+    # Another person's bookings hold nothing for her.
+    bob = booking("app3", june, "bob@example.org")
+    assert follow_ups_held(ada, events, [(june, bob)], invited=set(keys.values())) == set()
 
 
 def named_cohort(

@@ -12,12 +12,19 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import pytest
+
 from booking.domain.application import Application, PaymentRecord
 from booking.domain.commands import Refund
 from booking.domain.dearer_moves import MOVE_LATE_PAYMENT
 from booking.domain.emails import EmailKind
-from booking.domain.payments import CheckoutEventKind, RefundEvent, after_refund
-from booking.domain.settlement import MoneyFact, settle
+from booking.domain.payments import (
+    MOVE_PAID_AFTER_END,
+    CheckoutEventKind,
+    RefundEvent,
+    after_refund,
+)
+from booking.domain.settlement import Cancellation, MoneyFact, settle
 from tests.unit.test_dearer_moves import SITUATION, asked, event
 from tests.unit.test_transfers import NOW, S, booking
 
@@ -85,11 +92,46 @@ def test_a_refund_made_before_the_difference_ends_the_booking_in_either_order() 
         assert (difference.kept, difference.reason) == (False, MOVE_LATE_PAYMENT)
         assert difference.paid_at == REFUNDED_AT + timedelta(1)
         assert refunds == [Refund("pi_move", None, "refund-cs_move")]
-        assert told_of_refunds(application) == [(MOVE_LATE_PAYMENT, 5000), ("refunded", 20000)]
+        assert told_of_refunds(application) == [(MOVE_PAID_AFTER_END, 5000), ("refunded", 20000)]
     (first, _), (second, _) = ends
     assert first.payments == second.payments
     assert (first.money_received, first.money_returned) == (second.money_received, 20000)
     assert first.status_reason == second.status_reason == "refunded"
+
+
+@pytest.mark.parametrize(
+    ("paid_in", "payment_first"),
+    [(-1, True), (0, True), (0, False), (1, True), (1, False)],
+    ids=["second_before", "same_second", "same_second_refund_first", "after", "after_refund_first"],
+)
+def test_each_order_tells_one_true_account_of_the_difference(
+    paid_in: int, payment_first: bool
+) -> None:
+    """Paid after the refund (its second included), in either order of events: the booking
+    ended with the refund and its message says so, and the difference's message is worded
+    for a cancelled booking (never the lapsed move's "Your booking is as it was"). Paid a
+    second before, the move stands and the refund is a part one."""
+    paid = difference_paid(REFUNDED_AT + timedelta(seconds=paid_in))
+    refund = organisers_refund(REFUNDED_AT)
+    application, _ = run(waiting(), (paid, refund) if payment_first else (refund, paid))
+    if paid_in < 0:
+        assert (application.status, told_of_refunds(application)) == (
+            S.CONFIRMED,
+            [("partial_refund", 20000)],
+        )
+        return
+    assert application.status is S.REFUNDED
+    assert told_of_refunds(application) == [(MOVE_PAID_AFTER_END, 5000), ("refunded", 20000)]
+    assert MOVE_LATE_PAYMENT not in {job.reason for job in application.outbox}
+
+
+def test_a_move_lapsed_before_its_difference_is_paid_still_says_so() -> None:
+    """A booking that stands (its move lapsed, not ended): the lapsed move's words."""
+    lapsed, _ = run(waiting(), (event(CheckoutEventKind.EXPIRED),))
+    assert lapsed.status is S.CONFIRMED
+    after, refunds = run(lapsed, (difference_paid(REFUNDED_AT),))
+    assert refunds == [Refund("pi_move", None, "refund-cs_move")]
+    assert told_of_refunds(after) == [(MOVE_LATE_PAYMENT, 5000)]
 
 
 def test_a_difference_paid_in_the_refunds_second_counts_as_paid_after_it() -> None:
@@ -165,4 +207,19 @@ def test_the_systems_refund_of_the_late_charge_reported_before_its_save_tells_no
     )
     assert ended.status is S.REFUNDED
     assert refunds == [Refund("pi_move", None, "refund-cs_move")]
-    assert told_of_refunds(ended) == [(MOVE_LATE_PAYMENT, 5000), ("refunded", 20000)]
+    assert told_of_refunds(ended) == [(MOVE_PAID_AFTER_END, 5000), ("refunded", 20000)]
+
+
+def test_an_organisers_cancel_in_the_seconds_of_the_difference_asks_no_second_refund() -> None:
+    """The cancellation asked Stripe for every charge (the difference too): the first charge's
+    refund, made in the difference's second, sets nothing aside to be given back again."""
+    moved, _ = run(waiting(), (difference_paid(REFUNDED_AT),))
+    cancelled = settle(moved, Cancellation(refund=True), SITUATION)
+    asked_by_cancel = [c for c in cancelled.before_save if isinstance(c, Refund)]
+    assert {r.payment_intent for r in asked_by_cancel} == {"pi_1", "pi_move"}
+    assert cancelled.application is not None
+    ended, refunds = run(cancelled.application, (organisers_refund(REFUNDED_AT),))
+    assert refunds == []
+    assert ended.payment("pi_move") is not None
+    assert ended.payment("pi_move").kept  # type: ignore[union-attr]
+    assert MOVE_PAID_AFTER_END not in {job.reason for job in ended.outbox}

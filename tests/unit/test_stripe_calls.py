@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import stripe
 
@@ -27,3 +29,22 @@ def test_a_refusal_is_a_conflict_in_our_words_with_stripes_code_logged_only(
         for record in caplog.records
     )
     assert all(RAW not in record.getMessage() for record in caplog.records)
+
+
+def test_a_refusal_the_caller_expects_is_logged_as_expected_with_its_code_not_as_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    said = 'Only Checkout Sessions with a status in ["open"] can be expired.'
+
+    def refused() -> None:
+        raise stripe.InvalidRequestError(said, param=None, code="checkout_session_not_open")
+
+    caplog.set_level(logging.INFO)
+    with pytest.raises(Conflict):
+        call_stripe(refused, expected="the checkout is no longer open")
+    [record] = [r for r in caplog.records if getattr(r, "stripe_code", None)]
+    assert record.levelno == logging.INFO
+    assert record.stripe_code == "checkout_session_not_open"  # type: ignore[attr-defined]
+    assert "as expected: the checkout is no longer open" in record.getMessage()
+    assert all(said not in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -16,6 +16,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
+from booking.domain.run_time import RunAheadOfClock
 from booking.services import applications, courses, lifecycle, outbox, payments, people
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
@@ -219,19 +220,57 @@ def test_the_sweep_releases_lapsed_holds_and_relays_what_the_stream_left(
 def test_a_scheduled_run_decides_as_of_its_own_time_not_the_clocks(
     ports: Ports, clock: Clock
 ) -> None:
-    """A run for a later moment (delayed, retried, or the local tick) releases, offers and
-    sets the offer's deadline as of the run's time (T1)."""
+    """A late run (delayed or retried: its time passed a day ago by the ports' clock)
+    releases, offers and sets the offer's deadline as of the run's time (T1)."""
     courses.put_course(ports, "c1", course_definition(capacity=1))
     applications.submit_application(ports, "c1", answers("p0@example.org"))
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     run = clock() + timedelta(days=7)
+    clock.advance(days=8)
     summary = scheduled_run(ports, run)
     assert (summary["holds_released"], summary["offers_made"]) == (1, 1)
     offered = repo(ports).applications[waiting.application_id]
     assert offered.status is S.OFFERED
     assert offered.offer_expires_at == run + timedelta(hours=48)
     assert offered.updated_at == run
-    assert clock() == run - timedelta(days=7)  # the ports' own clock is left as it was
+    assert clock() == run + timedelta(days=1)  # the ports' own clock is left as it was
+
+
+def test_a_scheduled_run_ahead_of_the_ports_clock_is_refused_and_does_nothing(
+    ports: Ports, clock: Clock
+) -> None:
+    """The schedule may run late, never early: a time the function's clock has not reached
+    would lapse holds and release places before their day (newcomer 11, finding 1)."""
+    courses.put_course(ports, "c1", course_definition(capacity=1))
+    held = applications.submit_application(ports, "c1", answers("p0@example.org"))
+    waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
+    before = dict(repo(ports).applications)
+    with pytest.raises(RunAheadOfClock, match="ahead of this function's clock"):
+        scheduled_run(ports, clock() + timedelta(days=7))
+    assert repo(ports).applications == before
+    assert repo(ports).applications[held.application_id].seat_held
+    assert repo(ports).applications[waiting.application_id].status is S.WAITLISTED
+    assert scheduled_run(ports, clock())["holds_released"] == 0  # its own time runs
+
+
+def test_a_run_queues_no_reminder_for_an_erased_person_and_says_it_skipped_it(
+    ports: Ports, clock: Clock
+) -> None:
+    """An erased booking keeps its status (bookkeeping) but nothing may be sent to anyone: the
+    run queues nothing for it and counts it as skipped, so "queued" is what was queued for
+    someone (newcomer 11, finding 12)."""
+    kept = applications.submit_application(ports, "c1", answers("ada@example.org"))
+    gone = applications.submit_application(ports, "c1", answers("grace@example.org"))
+    paid(ports, kept.application_id)
+    paid(ports, gone.application_id)
+    people.erase_person(ports, "grace@example.org")
+    clock.now = repo(ports).courses["c1"].schedule[0].start - timedelta(hours=23)
+    summary = scheduled_run(ports, clock())
+    assert (summary["queued"], summary["skipped_erased"]) == (1, 1)
+    queue = ports.email_queue
+    assert isinstance(queue, FakeEmailQueue)
+    reminders_queued = [j for j in queue.jobs if j.kind is EmailKind.SESSION_REMINDER]
+    assert [j.application_id for j in reminders_queued] == [kept.application_id]
 
 
 def test_relaying_keeps_emails_when_the_queue_is_down(ports: Ports, clock: Clock) -> None:

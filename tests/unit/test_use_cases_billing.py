@@ -593,7 +593,7 @@ def test_a_full_code_confirms_with_nothing_to_pay_and_says_so(ports: Ports) -> N
     assert "nothing for you to pay" in confirmed.text
     assert "has been received" not in confirmed.text
     facilitators = _sent(ports, EmailKind.FACILITATOR_COPY)
-    assert "(a discount code covers the price)" in facilitators.text
+    assert "(nothing to pay, with the discount code FREE (£200.00 off))" in facilitators.text
 
 
 def test_a_full_code_by_invoice_is_booked_without_an_invoice(ports: Ports) -> None:
@@ -616,7 +616,14 @@ def test_a_code_and_a_bursary_that_leave_nothing_confirm_an_invoice_booking_in_o
     assert invoice.amount_due == 5000
     funded = bursaries.grant_bursary(ports, view.application_id, 10000).application
     # £200 less a £100 bursary leaves £100; the £150 code takes all of it.
-    assert (funded.status, funded.status_reason) == (S.CONFIRMED, "nothing_to_pay")
+    assert (funded.status, funded.status_reason) == (S.CONFIRMED, "code_and_bursary")
+    # Said as it was (newcomer11 F5): both, with what each covered, not "your discount code".
+    confirmed = " ".join(_sent(ports, EmailKind.BOOKING_CONFIRMED).text.split())
+    assert (
+        "With the discount code LESS-150 (£100.00 off) and a bursary of £100.00, there is "
+        "nothing for you to pay." in confirmed
+    )
+    assert "With your discount code" not in confirmed
     assert invoice.status == "void"
     assert funded.invoice is not None
     assert (funded.invoice.invoice_id, funded.invoice.status) == (invoice_id, "void")

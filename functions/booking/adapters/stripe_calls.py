@@ -14,7 +14,10 @@ T = TypeVar("T")
 logger = Logger(child=True)
 
 
-def call_stripe(operation: Callable[[], T]) -> T:
+def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T:
+    """``operation``, Stripe's errors raised as the domain's. ``expected``: what a refusal of
+    it means when the caller expects one and handles it (a checkout no longer open): logged as
+    that, at INFO, not as a warning to look into."""
     try:
         return operation()
     except stripe.IdempotencyError as exc:
@@ -27,7 +30,16 @@ def call_stripe(operation: Callable[[], T]) -> T:
         # complete or expired): a conflict for the caller, not an outage. Stripe's own words
         # are for developers and may name its objects: they go to the log (its code, never
         # the message), and people read ours.
-        logger.warning("the payment provider refused a request", extra={"stripe_code": exc.code})
+        if expected is None:
+            logger.warning(
+                "the payment provider refused a request", extra={"stripe_code": exc.code}
+            )
+        else:
+            logger.info(
+                "the payment provider refused a request, as expected: %s",
+                expected,
+                extra={"stripe_code": exc.code, "expected_refusal": expected},
+            )
         refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
         raise refusal(
             "the payment provider could not do this now; please try again later or contact us",

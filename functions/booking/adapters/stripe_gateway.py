@@ -102,7 +102,10 @@ class StripeGateway(StripeInvoicing):
     def expire_checkout(self, session_id: str) -> str:
         """Expire an open session; returns its status afterwards (``expired`` or ``complete``)."""
         try:
-            session = self._call(lambda: self._client.v1.checkout.sessions.expire(session_id))
+            session = self._call(
+                lambda: self._client.v1.checkout.sessions.expire(session_id),
+                expected="the checkout is no longer open (paid or expired); its status is read",
+            )
             return str(session.status)
         except Conflict:
             session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))

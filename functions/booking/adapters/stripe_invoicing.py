@@ -14,7 +14,7 @@ import stripe
 
 from booking.adapters.stripe_calls import call_stripe
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
-from booking.domain.errors import Conflict, InvalidInput, UnknownToProvider
+from booking.domain.errors import BookingError, Conflict, InvalidInput, UnknownToProvider
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
 
@@ -25,6 +25,7 @@ HANDLED_INVOICE_EVENTS = {
     "invoice.overdue": InvoiceEventKind.OVERDUE,
 }
 PO_FIELD = "PO number"
+CUSTOMER_PREFIX = "cus_"  # Stripe's customers' ids
 # An invoice in these states can still be paid by its customer: its customer must stay.
 PAYABLE_INVOICE = frozenset({"draft", "open", "uncollectible"})
 
@@ -43,6 +44,21 @@ class StripeInvoicing:
                 options={"idempotency_key": f"{key}-customer"},
             )
         ).id
+        try:
+            return self._invoice_to(customer_id, request, ids, key)
+        except BookingError as failed:
+            # The customer holds the contact's name, email and address and nothing uses it:
+            # deleted now, or left for the caller to record as owed (``sent_invoice``).
+            try:
+                call_stripe(lambda: self._client.v1.customers.delete(customer_id))
+            except BookingError:
+                failed.customer_left = customer_id
+            raise
+
+    def _invoice_to(
+        self, customer_id: str, request: InvoiceRequest, ids: dict[str, str], key: str
+    ) -> InvoiceRef:
+        """The draft for ``customer_id``, its one line, finalized and sent."""
         invoice_id = call_stripe(
             lambda: self._client.v1.invoices.create(
                 _draft(request, ids, customer_id),  # type: ignore[arg-type]
@@ -115,6 +131,9 @@ class StripeInvoicing:
     def forget_invoice_customer(self, invoice_id: str) -> None:
         # The invoice names its customer (one per invoice, ``_customer``): asked of Stripe
         # rather than recorded, so invoices recorded before erasure reached Stripe are covered.
+        if invoice_id.startswith(CUSTOMER_PREFIX):
+            self._delete_customer(invoice_id)  # one no invoice was made for
+            return
         try:
             invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
         except UnknownToProvider:
@@ -126,8 +145,10 @@ class StripeInvoicing:
             )
         customer = invoice.customer
         customer_id = customer if isinstance(customer, str) or customer is None else customer.id
-        if not customer_id:
-            return
+        if customer_id:
+            self._delete_customer(customer_id)
+
+    def _delete_customer(self, customer_id: str) -> None:
         try:
             call_stripe(lambda: self._client.v1.customers.delete(customer_id))
         except UnknownToProvider:

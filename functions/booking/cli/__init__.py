@@ -23,7 +23,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking totals compassionate-leadership-2027-06
     course-booking export ada@example.org > ada.json
     course-booking erase ada@example.org --yes
-    course-booking run-reminders --at 2027-06-06T15:10:00Z
+    course-booking run-reminders --at 2027-06-06T15:10:00Z          # the whole schedule, locally
     course-booking register compassionate-leadership-2027-06      # marks and completion
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
     course-booking import-attendance compassionate-leadership-2027-06 1 participants.csv
@@ -31,13 +31,17 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
     course-booking backfill-billing-index           # lookups older applications lack
-    course-booking --function Booking-dev-reminders run-reminders --at 2027-06-06T15:10:00Z
+    course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
 a Cognito access token with the ``booking/admin`` scope; see infra/DEPLOY.md), and may come
 before or after the command. Every option takes its value as ``--token X`` or ``--token=X``,
-whatever the value starts with. Whatever happens, one line on stderr and no traceback: exit
-status 2 for a command given wrongly, 1 for a refusal; a token is never repeated back.
+whatever the value starts with. ``run-reminders`` runs the whole schedule (reminders, lapsed
+holds, offers and invoices, a group's unclaimed places released and refunded), not only
+reminders: ``--at`` a later day moves a local stack's clock for the run; a deployed function
+refuses a time ahead of its own clock and does nothing. Whatever happens, one line on stderr
+and no traceback: exit status 2 for a command given wrongly, 1 for a refusal; a token is never
+repeated back.
 
 Its parts: :mod:`booking.cli.arguments` reads the command line, :mod:`booking.cli.client` asks
 the API over HTTP, :mod:`booking.cli.commands` says each verb's answer in words; here, each

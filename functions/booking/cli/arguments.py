@@ -205,8 +205,34 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "(safe to run again)",
     )
     backfill.add_argument("--json", action="store_true", help="each course's answer, as JSON")
-    tick = commands.add_parser("run-reminders", help="run the reminder dispatcher at a time")
-    tick.add_argument("--at", type=_time, default=datetime.now(UTC))
+    _schedule_command(commands)
+
+
+# What run-reminders does, said once for its --help (the README says the same).
+RUN_SCHEDULE_SAYS = (
+    "Run the whole schedule as of a time, as the every-15-minutes run does: reminders and "
+    "follow-up invitations due, unpaid holds, offers and invoices whose time is up released "
+    "(their places offered to the waiting list), and a group's places nobody applied for "
+    "released at the apply-by date and refunded. Not only reminders."
+)
+RUN_AT_SAYS = (
+    "the time the run acts as of (default: this minute), with its offset. With --url of a "
+    "local stack (make run): the stack's clock moves to it for this run, so a later day runs "
+    "as if it had come. With --function of a deployed stage: a time that has come (a late "
+    "run, such as a missed tick); the function refuses a later one and does nothing."
+)
+
+
+def _schedule_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    tick = commands.add_parser(
+        "run-reminders",
+        help="run the whole schedule as of a time (reminders, lapsed holds, released places)",
+        description=RUN_SCHEDULE_SAYS,
+    )
+    # The minute, as the scheduler's own ticks: a deployed function whose clock is a moment
+    # behind this machine's must not refuse a run for "now".
+    this_minute = datetime.now(UTC).replace(second=0, microsecond=0)
+    tick.add_argument("--at", type=_time, default=this_minute, help=RUN_AT_SAYS)
     tick.add_argument("--function", help="deployed reminders function name (uses AWS creds)")
     tick.add_argument("--json", action="store_true", help="the run's answer as JSON")
 

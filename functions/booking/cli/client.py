@@ -42,7 +42,7 @@ def base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(
-            f"--url must be an http:// or https:// address, like http://127.0.0.1:3000, not {url!r}"
+            f"--url must be an http:// or https:// address, like http://127.0.0.1:8000, not {url!r}"
         )
     return url
 

@@ -358,13 +358,33 @@ def run_said(answer: str) -> str:
         n = int(run.get(key) or 0)
         return f"{n} {one if n == 1 else many}"
 
+    # Reminders due to people erased since are not queued: said as skipped, never as sent.
+    skipped = (
+        f"{count('skipped_erased', 'reminder', 'reminders')} skipped (their people were erased), "
+        if run.get("skipped_erased")
+        else ""
+    )
     return (
         f"Ran the schedule as of {when}: "
-        f"{count('queued', 'reminder', 'reminders')} queued, "
+        f"{count('queued', 'reminder', 'reminders')} queued, {skipped}"
         f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
         f"{count('offers_made', 'place', 'places')} offered to the waiting list, "
         f"{count('emails_relayed', 'email', 'emails')} relayed."
     )
+
+
+def function_answer(answer: dict[str, Any]) -> str:
+    """What a deployed function answered; its error (a run ahead of its clock refused, or a
+    failure) as a refusal saying the function's own words, never its stack trace."""
+    payload = str(answer["Payload"].read().decode())
+    if not answer.get("FunctionError"):
+        return payload
+    try:
+        error = json.loads(payload)
+    except json.JSONDecodeError:
+        error = {}
+    said = error.get("errorMessage") if isinstance(error, dict) else None
+    raise CliError(f"the reminders function did not run: {said or 'it failed'}")
 
 
 def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
@@ -387,7 +407,7 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
         answer = boto3.client("lambda").invoke(
             FunctionName=function_name, Payload=json.dumps(event).encode()
         )
-        return str(answer["Payload"].read().decode())
+        return function_answer(answer)
     if not url:
         raise CliError("give --url of a local stack or --function of a deployed one")
     status, payload = send("POST", f"{url}/_local/scheduler/tick", None, {"time": moment})

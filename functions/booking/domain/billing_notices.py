@@ -5,6 +5,24 @@ with nothing else about them."""
 
 from __future__ import annotations
 
+# Why, of the invoice itself: the same words to the person and to the billing contact.
+INVOICE_REASON_WORDS = {
+    "invoice_replaced": (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on "
+        "it. The newer invoice is the one to pay."
+    ),
+    "amount_mismatch": (
+        "The amount paid was not what the invoice asked for, so we have given it back. Please "
+        "reply to this email and we will sort it out with you."
+    ),
+    "invoice_voided": "The invoice has been cancelled (voided).",
+    "invoice_uncollectible": (
+        "The invoice has been marked as one that will not be paid, so the place could not be "
+        "held any longer."
+    ),
+    "invoice_overdue": "The invoice was not paid by its due date.",
+}
+
 BILLING_REASON_WORDS = {
     "refunded": "{name}'s booking has been cancelled, so the place is no longer held.",
     "cancelled_and_refunded": "{name}'s booking was cancelled, so the place is no longer held.",
@@ -32,20 +50,7 @@ BILLING_REASON_WORDS = {
         "{name}'s application was still waiting for our facilitators to read it, so we could "
         "not take a payment for it yet."
     ),
-    "invoice_replaced": (
-        "This invoice had been replaced by a newer one, so we have given back what was paid on "
-        "it. The newer invoice is the one to pay."
-    ),
-    "amount_mismatch": (
-        "The amount paid was not what the invoice asked for, so we have given it back. Please "
-        "reply to this email and we will sort it out with you."
-    ),
-    "invoice_voided": "The invoice has been cancelled (voided).",
-    "invoice_uncollectible": (
-        "The invoice has been marked as one that will not be paid, so the place could not be "
-        "held any longer."
-    ),
-    "invoice_overdue": "The invoice was not paid by its due date.",
+    **INVOICE_REASON_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after {name}'s bursary, so "
         "the place could not be held for it."

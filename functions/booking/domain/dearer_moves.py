@@ -34,6 +34,7 @@ from booking.domain.commands import ExpireCheckout, Refund, Settlement
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.payments import (
     MOVE_LATE_PAYMENT,
+    MOVE_PAID_AFTER_END,
     CheckoutEvent,
     CheckoutEventKind,
     late_refund_key,
@@ -199,18 +200,25 @@ def _late_payment(
     if not event.payment_intent:
         return Settlement("ignore", "no payment reported", noted)
     record = payment_record(event, kept=False, reason=MOVE_LATE_PAYMENT)
-    given_back, refund = late_charge_given_back(noted, record, tell=tell)
+    ended = application.status in (S.CANCELLED, S.REFUNDED)
+    said = MOVE_PAID_AFTER_END if ended else MOVE_LATE_PAYMENT
+    given_back, refund = late_charge_given_back(noted, record, tell=tell, said=said)
     return Settlement("refund", MOVE_LATE_PAYMENT, given_back, before_save=(refund,))
 
 
 def late_charge_given_back(
-    application: Application, record: PaymentRecord, *, tell: bool = True
+    application: Application,
+    record: PaymentRecord,
+    *,
+    tell: bool = True,
+    said: str = MOVE_LATE_PAYMENT,
 ) -> tuple[Application, Refund]:
     """A move's difference paid when it could no longer be kept (the move had lapsed, or a
     refund had ended the booking: ``domain.payments.paid_after``): recorded beside the
     booking's own as given back, refunded whole before the save (keyed by its checkout, so
     whichever event finds it first asks once), the person told once (``tell``: unless the
-    message that the move lapsed says so already)."""
+    message that the move lapsed says so already), in the words ``said`` names (the move
+    lapsed, or the booking had ended: ``MOVE_PAID_AFTER_END``)."""
     given_back = application.with_payment(
         record.model_copy(update={"kept": False, "reason": MOVE_LATE_PAYMENT})
     )
@@ -221,7 +229,7 @@ def late_charge_given_back(
                 application.application_id,
                 application.course_id,
                 occasion=record.session_id,
-                reason=MOVE_LATE_PAYMENT,
+                reason=said,
                 amount=record.amount,
             )
         )
@@ -245,6 +253,7 @@ __all__ = [
     "MOVE_ENDED_BOOKING",
     "MOVE_EXPIRED",
     "MOVE_LATE_PAYMENT",
+    "MOVE_PAID_AFTER_END",
     "MOVE_WITHDRAWN",
     "MoveAsked",
     "MoveDeadlinePassed",

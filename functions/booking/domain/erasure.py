@@ -50,6 +50,9 @@ class GroupErased:
     course_name: str = ""  # its cohort by title and first day, as organisers read it
     organisation: str = ""  # whose booking it is, as organisers tell group bookings apart
     ended: bool = False  # it ended unpaid (by this erasure or before): no colleague booked
+    # Every invoice sent for it when the erasure saved it, if it was addressed to the person
+    # (their customers are deleted with the others: one replaced after the erasure read it too).
+    invoices: tuple[str, ...] = ()
 
     @property
     def link_ended(self) -> bool:

@@ -11,6 +11,9 @@ class BookingError(Exception):
     """Base class: ``code`` is part of the public API, ``message`` is for humans."""
 
     code = "booking_error"
+    # A customer the payment provider made for a write that then failed, and that could not
+    # be deleted there at once: the caller records its deletion as owed (never shown).
+    customer_left: str | None = None
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)

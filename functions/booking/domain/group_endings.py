@@ -26,6 +26,9 @@ class GroupEnding(StrEnum):
     EVERY_PLACE_GIVEN_UP = "every_place_given_up"  # the manager gave up each place before paying
     PERSON_ERASED = "person_erased"  # its manager or billing contact erased: the invoice voided
     PAYMENT_NOT_STARTED = "payment_not_started"  # Stripe could not be reached when it was made
+    # Its payment refunded in full at Stripe (not asked from here): paid, it keeps no place
+    # nobody holds (``domain.group_refunds``).
+    REFUNDED_AT_STRIPE = "refunded_at_stripe"
 
 
 # What the invoice a booking ended with is, at Stripe, after each ending (a card booking has
@@ -53,6 +56,8 @@ ORGANISERS_WORDS = {
     "the invoice was voided and its places were released",
     GroupEnding.PAYMENT_NOT_STARTED: "Ended: Stripe could not be reached to take its payment, "
     "so its places were released",
+    GroupEnding.REFUNDED_AT_STRIPE: "Ended: its payment was refunded in full at Stripe (not "
+    "from here), so its places nobody had taken were released",
 }
 ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
 # A card booking whose manager was erased before paying: there was no invoice to void.
@@ -73,6 +78,7 @@ MANAGERS_HEADLINE = {
     GroupEnding.EVERY_PLACE_GIVEN_UP: "Every place was given up",
     GroupEnding.PERSON_ERASED: "The invoice was cancelled: the places were released",
     GroupEnding.PAYMENT_NOT_STARTED: "The payment could not be started: the places were released",
+    GroupEnding.REFUNDED_AT_STRIPE: "The payment was refunded: the places were released",
 }
 MANAGERS_HEADLINE_UNKNOWN = "Not paid: the places were released"
 MANAGERS_WHY = {
@@ -87,6 +93,7 @@ MANAGERS_WHY = {
     GroupEnding.PERSON_ERASED: "the invoice for them was cancelled when the details of the "
     "person it was addressed to were erased",
     GroupEnding.PAYMENT_NOT_STARTED: "the payment for them could not be started",
+    GroupEnding.REFUNDED_AT_STRIPE: "the payment for them was refunded in full",
 }
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 

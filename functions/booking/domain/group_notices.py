@@ -17,6 +17,7 @@ class GroupEvent(StrEnum):
     HOLD_LAPSED = "hold_lapsed"  # ended unpaid (why: ``GroupBooking.ended_because``)
     UNFILLED_RELEASED = "unfilled_released"  # nobody applied by the deadline: refunded
     PAYMENT_RETURNED = "payment_returned"  # a payment the booking could not take, given back
+    REFUNDED_AT_STRIPE = "refunded_at_stripe"  # its payment refunded in full at Stripe
 
 
 def manager_told(

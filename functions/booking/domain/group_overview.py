@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.group_endings import GroupEnding, organisers_words
+from booking.domain.group_refunds import refunded_at_stripe
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import money_words
 from booking.domain.wording import day_when, moment_when
@@ -78,9 +79,10 @@ class GroupLine(BaseModel):
         "voided its invoice here), `not_paid_by_deadline` (its invoice unpaid by its due date), "
         "`checkout_expired`, `payment_failed`, `voided_at_stripe` (voided at Stripe, not from "
         "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its manager or "
-        "its invoice's addressee erased), `payment_not_started` (Stripe unreachable when it "
-        "was made); null while it has not ended, or when it ended before the reason was "
-        "recorded",
+        "its invoice's addressee erased), `payment_not_started` (Stripe unreachable when it was "
+        "made); or, status still `paid`, `refunded_at_stripe` (its payment refunded in full at "
+        "Stripe, not from here: the places nobody held released); null while it has not ended, "
+        "or when it ended before the reason was recorded",
     )
     places_booked: int
     places_kept: int
@@ -195,6 +197,18 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
             back = money_words(sum(group.given_back.values()), group.price.currency)
             return f"{said}; a payment it could not take ({back}) was refunded in full"
         return said
+    at_stripe = refunded_at_stripe(group)
+    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+        said = organisers_words(group.ended_because)
+        held = f"; {kept} held by colleagues, for the organisers to settle" if kept else ""
+        return f"{said}{held}"
+    if at_stripe:
+        back = money_words(at_stripe, group.price.currency)
+        return f"{_paid_said(group, kept, now)}; {back} of its payment refunded at Stripe"
+    return _paid_said(group, kept, now)
+
+
+def _paid_said(group: GroupBooking, kept: int, now: datetime) -> str:
     if kept == 0:
         unfilled = [p.released_unfilled for p in group.places]
         if all(unfilled):

@@ -17,17 +17,9 @@ import hmac
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
-from booking.domain.application import (
-    ERASED_EMAIL,
-    Application,
-    CheckoutRef,
-)
+from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
@@ -93,6 +85,10 @@ class GroupBooking(BaseModel):
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
+    # Refunds of its payment made at Stripe, not asked from here (``domain.group_refunds``):
+    # each by id, and the charge's running total of every refund, as Stripe reported them.
+    refunds_at_stripe: dict[str, int] = Field(default_factory=dict)
+    charge_amount_refunded: int = 0
     # Payments it could not honour (a second payment, one after it lapsed, a wrong amount),
     # each given back whole: payment intent -> what was refunded.
     given_back: dict[str, int] = Field(default_factory=dict)
@@ -119,6 +115,9 @@ class GroupBooking(BaseModel):
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
     enrolments_claimed: bool = False
+    # Every invoice sent for it, oldest first (``domain.provider_objects.with_invoice``): a
+    # replaced one is no longer ``invoice``, and erasure deletes each one's customer.
+    invoices_issued: tuple[str, ...] = ()
 
     @property
     def places_kept(self) -> int:
@@ -158,7 +157,10 @@ class GroupBooking(BaseModel):
 
     @property
     def amount_refunded(self) -> int:
-        return sum(self.refunds.values())
+        """Refunds of its payment: by id (its places' shares, any made at Stripe) or the
+        charge's running total, whichever is larger (the newest)."""
+        by_id = sum({**self.refunds_at_stripe, **self.refunds}.values())
+        return max(by_id, self.charge_amount_refunded)
 
     @property
     def money_received(self) -> int:
@@ -391,19 +393,6 @@ def lapsed(group: GroupBooking, now: datetime, because: GroupEnding) -> GroupBoo
             "updated_at": now,
         }
     )
-
-
-def provider_objects_of_group(group: GroupBooking) -> set[str]:
-    """The Stripe objects this group recorded: events about them are believed for it alone.
-    Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
-    payment of a replaced checkout or a voided invoice): the refund this system made of one
-    is the group's, so Stripe's events about that refund are acknowledged as the group's."""
-    found = {group.checkout.session_id} if group.checkout else set()
-    if group.invoice is not None:
-        found.add(group.invoice.invoice_id)
-    if group.payment_intent:
-        found.add(group.payment_intent)
-    return found | set(group.given_back)
 
 
 def share_of_place(group: GroupBooking) -> int:

@@ -18,6 +18,10 @@ S = ApplicationStatus
 # Why a move's difference paid when the move could no longer happen is given back: paid after
 # the move lapsed (``domain.dearer_moves``), or after a refund ended the booking.
 MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"
+# The words of the message giving back a move's difference paid when the booking had ended
+# (cancelled, or refunded at Stripe before it, in the same second too): said of a cancelled
+# booking, never "as it was", nor whether the move was made (its email may have gone first).
+MOVE_PAID_AFTER_END = "move_paid_after_booking_ended"
 
 
 class CheckoutEventKind(StrEnum):
@@ -217,7 +221,8 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    later = paid_after(application, event)
+    # A cancellation with a refund asked Stripe for every charge: none is set aside again.
+    later = () if _refund_was_announced(application) else paid_after(application, event)
     weighed = _set_aside(recorded, later)
     full = weighed.charges_paid > 0 and weighed.charges_refunded >= weighed.charges_paid
     # What this refund gave back: the messages say it, beside what has come back in all.

@@ -49,7 +49,7 @@ from booking.domain.course import (
 )
 from booking.domain.emails import FollowUpRecipient
 from booking.domain.people import address_digest
-from booking.domain.register import completed
+from booking.domain.register import completed, may_yet_complete
 
 
 def programme_of(course: Course) -> str:
@@ -296,6 +296,40 @@ def holders(
     holding |= {person for person in invited if person not in told}
     each = _each_persons_booking(event, bookings, counts=lambda course, application: True)
     return {person: application for person, application in each.items() if person in holding}
+
+
+def follow_ups_held(
+    person: str,
+    events: Iterable[FollowUpEvent],
+    bookings: Iterable[tuple[Course, Application]],
+    *,
+    invited: Collection[str],
+) -> set[str]:
+    """The keys of the programme's events ``person`` is down for now, from their bookings as
+    they are now: every event the cohort of one of their confirmed bookings lists (its
+    confirmation, or a move's message, puts it in their calendar; a booking whose register
+    closed without it completing is no way in), and every event they were
+    invited to as a graduate (``invited``: event keys with an invitation claim for them) while
+    a booking of theirs still makes them one. What a person was sent and is no longer down for
+    is taken out of their calendar (a move, a cancellation: ``services.calendars``).
+
+    ``bookings``: the person's bookings with their courses (others' are ignored)."""
+    mine = [(c, a) for c, a in bookings if person_key(a.answers.email) == person]
+    held = set()
+    for event in events:
+        listing = _each_persons_booking(event, mine, counts=_listing(event.key))
+        if person in listing or (event.key in invited and person in graduates(event, mine)):
+            held.add(event.key)
+    return held
+
+
+def _listing(key: str) -> Callable[[Course, Application], bool]:
+    """Whether a booking's cohort lists the follow-up ``key``, the booking completing it or
+    still able to (one whose register closed without it completing is no way in)."""
+    return lambda course, application: (
+        may_yet_complete(course, application)
+        and any(s.key == key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
+    )
 
 
 def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:

@@ -1,5 +1,10 @@
-"""The payment provider's objects an application recorded: Stripe's events about them are
-believed for it alone, and erasure finds the customers its invoices were addressed to."""
+"""The payment provider's objects an application or a group booking recorded: Stripe's events
+about them are believed for it alone, and erasure finds the customers its invoices were
+addressed to (one customer per invoice, holding the billing contact's name, email and
+address). Each invoice is recorded on what it belongs to in the save that records it as
+current (``with_invoice`` for a group, ``payment_settlement.invoiced`` for an application),
+so a replaced one is never forgotten; one whose save failed belongs to nothing and its
+customer is deleted at once (``services.provider_erasure.disown_invoice``)."""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # read, never built here: no import cycle with the model
     from booking.domain.application import Application
+    from booking.domain.billing import InvoiceRef
+    from booking.domain.groups import GroupBooking
 
 
 def provider_objects(application: Application) -> set[str]:
@@ -22,3 +29,31 @@ def invoices_ever_issued(application: Application) -> tuple[str, ...]:
     kept: their current invoice)."""
     current = (application.invoice.invoice_id,) if application.invoice else ()
     return tuple(dict.fromkeys((*application.invoices_issued, *current)))
+
+
+def provider_objects_of_group(group: GroupBooking) -> set[str]:
+    """The Stripe objects this group recorded: events about them are believed for it alone.
+    Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
+    payment of a replaced checkout or a voided invoice): the refund this system made of one
+    is the group's, so Stripe's events about that refund are acknowledged as the group's."""
+    found = {group.checkout.session_id} if group.checkout else set()
+    if group.invoice is not None:
+        found.add(group.invoice.invoice_id)
+    if group.payment_intent:
+        found.add(group.payment_intent)
+    return found | set(group.given_back)
+
+
+def with_invoice(group: GroupBooking, invoice: InvoiceRef) -> GroupBooking:
+    """``group`` with ``invoice`` as its current one, recorded among every invoice sent for
+    it (with the one it replaces, for a group saved before they were kept)."""
+    return group.model_copy(
+        update={"invoice": invoice, "invoices_issued": (*group_invoices(group), invoice.invoice_id)}
+    )
+
+
+def group_invoices(group: GroupBooking) -> tuple[str, ...]:
+    """Every invoice sent for ``group``, its current one last (records from before
+    ``invoices_issued`` was kept: their current invoice)."""
+    current = (group.invoice.invoice_id,) if group.invoice else ()
+    return tuple(dict.fromkeys((*group.invoices_issued, *current)))

@@ -36,6 +36,7 @@ from booking.domain.commands import (
     Situation,
     VoidInvoice,
 )
+from booking.domain.covered import why_nothing_to_pay
 from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
     MOVE_WITHDRAWN,
@@ -50,8 +51,10 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
+    MOVE_PAID_AFTER_END,
     CheckoutEvent,
     RefundEvent,
     after_refund,
@@ -119,7 +122,7 @@ def _refund_reported(application: Application, fact: RefundEvent, now: datetime)
     outcome = after_refund(application, fact, now)
     new, refunds = outcome.application, []
     for charge in outcome.paid_after:
-        new, refund = late_charge_given_back(new, charge)
+        new, refund = late_charge_given_back(new, charge, said=MOVE_PAID_AFTER_END)
         refunds.append(refund)
     return Settlement(
         "refund_recorded",
@@ -139,12 +142,6 @@ def owes_nothing(application: Application, situation: Situation) -> bool:
     return application.amount_due(situation.course_price) == 0
 
 
-def _why_nothing_to_pay(application: Application, price: int) -> str:
-    if application.group_place is not None:
-        return "paid_by_group"  # a manager booked and paid for the place
-    return "funded" if application.bursary >= price else "nothing_to_pay"
-
-
 def booked_with_nothing_to_pay(application: Application, situation: Situation) -> Application:
     """``application`` confirmed with nothing to pay: the same emails as a paid booking."""
     price = application.price_or(situation.course_price)
@@ -154,7 +151,7 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
         application,
         situation.now,
         checkout=None,
-        status_reason=_why_nothing_to_pay(application, price.amount),
+        status_reason=why_nothing_to_pay(application, price.amount),
         # An open invoice asks for what is no longer owed: it is voided after the save.
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
     ).with_emails(
@@ -168,7 +165,7 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     checkout (expired), the open invoice (voided)."""
     commands: list[AfterSave] = []
     checkout = application.checkout if application.seat_held else None
-    if checkout is not None and checkout.expires_at > now:
+    if checkout is not None and checkout.expires_at > now and _unpaid(application, checkout):
         commands.append(ExpireCheckout(checkout.session_id))
     if application.has_open_invoice() and application.invoice is not None:
         commands.append(VoidInvoice(application.invoice.invoice_id))
@@ -176,6 +173,12 @@ def closing(application: Application, now: datetime) -> tuple[AfterSave, ...]:
     if pending is not None and pending.session_id is not None and not pending.overdue(now):
         commands.append(ExpireCheckout(pending.session_id))
     return tuple(commands)
+
+
+def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
+    """Whether a checkout may still be paid: none of the payments the application records came
+    through it (one that did is complete, and Stripe refuses to expire it)."""
+    return all(p.session_id != checkout.session_id for p in application.payments)
 
 
 # -- organisers: bursaries and cancellations -------------------------------------------------

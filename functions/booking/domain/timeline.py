@@ -64,7 +64,9 @@ class TimelineEntry(BaseModel):
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
     """What the move from ``previous`` (None: not stored yet) to ``new`` adds to the history."""
     at = new.updated_at
-    entries: list[TimelineEntry] = []
+    # Who pays is the cause of the status it brings (a bursary or a code that leaves nothing to
+    # pay confirms the place): said before it, once the application has begun.
+    entries: list[TimelineEntry] = [] if previous is None else _who_pays(previous, new, at)
     if previous is None or previous.status is not new.status:
         entries.append(
             TimelineEntry(
@@ -87,7 +89,8 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
         entries.append(
             TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
         )
-    entries.extend(_who_pays(previous, new, at))
+    if previous is None:
+        entries.extend(_who_pays(previous, new, at))
     entries.extend(_register(previous, new, at))
     if previous is not None and previous.course_id != new.course_id and new.transfers:
         moved = new.transfers[-1]

@@ -16,6 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
+from booking.domain.covered import status_said
 from booking.domain.payer import paid_for_them
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
@@ -29,7 +30,6 @@ from booking.domain.wording import (
     invoice_words,
     moment_when,
     money_words,
-    status_with_reason,
     status_words,
     timeline_text,
 )
@@ -361,7 +361,7 @@ def application_page(
         name=application.answers.name,
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
-        status_said=status_with_reason(application.status.value, application.status_reason),
+        status_said=status_said(application, definition.price),
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),

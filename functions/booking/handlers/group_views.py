@@ -36,7 +36,8 @@ class GroupOut(BaseModel):
     status: Literal["awaiting_payment", "awaiting_invoice_payment", "paid", "lapsed"]
     ended_because: GroupEnding | None = Field(
         default=None,
-        description="Why it ended unpaid (status `lapsed`), as the organisers' group bookings "
+        description="Why it ended unpaid (status `lapsed`), or `refunded_at_stripe` (status "
+        "`paid`: its payment refunded in full at Stripe), as the organisers' group bookings "
         "list says it (`GroupLine.ended_because`); null while it has not ended",
     )
     token: str = Field(description="The manager's secret token (their page's link)")

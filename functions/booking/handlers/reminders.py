@@ -1,7 +1,8 @@
 """Scheduled reminder run: an EventBridge Scheduler "Scheduled Event" every 15 minutes.
 
 *Now* is the event's ``time`` (the scheduled time), never the wall clock: a retried or delayed
-invocation plans for the tick it belongs to, and tests and the local tick choose any moment.
+invocation plans for the tick it belongs to. A time ahead of the function's clock is refused
+and nothing is done (``domain.run_time``): the local tick moves the local stack's clock instead.
 """
 
 from __future__ import annotations

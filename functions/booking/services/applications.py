@@ -45,7 +45,6 @@ from booking.services.application_view import view_of as view_of
 from booking.services.checkouts import open_checkout
 from booking.services.checkouts import start_checkout as start_checkout
 from booking.services.discounts import discount_for, refuse_code, typed_code
-from booking.services.invoice_requests import void_quietly
 from booking.services.invoicing import (
     billing_for,
     invoice_due_or_refuse,
@@ -54,6 +53,7 @@ from booking.services.invoicing import (
 )
 from booking.services.one_place_each import refuse_if_booked_by_a_manager
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly
 from booking.services.waitlist import (
     waitlist,
@@ -237,10 +237,10 @@ def _submit_by_invoice(
     try:
         return _create(ports, course, holding, form)
     except CourseFull:
-        void_quietly(ports, holding.invoice.invoice_id)
+        disown_invoice(ports, holding.invoice.invoice_id)
         return _create(ports, course, waitlist(fresh, ports.clock()), form)
     except BookingError:
-        void_quietly(ports, holding.invoice.invoice_id)
+        disown_invoice(ports, holding.invoice.invoice_id)
         raise
 
 

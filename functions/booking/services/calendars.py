@@ -9,8 +9,10 @@ SEQUENCE, taken from the person's counter once per message so it only ever grows
   does a notice that the event changed, or takes it out when no cohort lists it any more.
 * A cancellation or a refund that ends a booking takes its sessions out again, if they were
   ever put in (its confirmation sent, not skipped: a colleague withdrawn moments after
-  applying was never invited); its follow-ups only if the person keeps no other confirmed
-  booking in the programme (they are still a graduate, and the events are still theirs).
+  applying was never invited), and so does a move, putting the new cohort's in. Either takes
+  out every follow-up the person was sent and is no longer down for: one rule,
+  ``domain.programme.follow_ups_held``, says which they hold (those another booking of theirs
+  lists, and those they were invited to as a graduate and still are one).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
 from booking.domain.invitations import (
@@ -28,8 +30,13 @@ from booking.domain.invitations import (
     booking_session_uid,
     follow_up_uid,
 )
-from booking.domain.programme import event_about, follow_up_events, person_key, programme_of
-from booking.domain.register import may_yet_complete
+from booking.domain.programme import (
+    event_about,
+    follow_up_events,
+    follow_ups_held,
+    person_key,
+    programme_of,
+)
 from booking.domain.timeline import EntryKind
 from booking.services.ports import Ports
 from booking.services.send_leases import SENT_UNCONFIRMED
@@ -128,9 +135,27 @@ def _entries(
         ]
     if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
         return _follow_up_event(ports, job, application, course), []
-    if _ends_a_booking(job, application) and _invited(ports, application):
-        return [], _ended_booking(ports, application, course)
+    if _ends_a_booking(job, application):
+        return [], _sessions_held(ports, application, course)
     return [], []
+
+
+def _sessions_held(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
+    """An ended booking's sessions to take out: those of the cohort whose invitation the person
+    was last sent (a move whose message never went, the booking ending first, left the
+    previous cohort's in their calendar), from that cohort's ORGANIZER, which put them in."""
+    cohort = _last_invited(ports, application)
+    # The booking's own cohort is the one the message comes from.
+    held = course if cohort == application.course_id else None
+    if cohort is not None and held is None:
+        held = ports.repository.get_course(cohort)
+    if held is None:
+        return []
+    organizer = organizer_of(ports, held)
+    return [
+        entry if entry.organizer else replace(entry, organizer=organizer)
+        for entry in _ended_booking(ports, application, held)
+    ]
 
 
 def _booking_sessions(
@@ -167,15 +192,14 @@ def _follow_up_event(
 
 
 def _ended_booking(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
-    """A booking's sessions to take out, its follow-ups only if the person is no longer a
-    graduate of the programme by another confirmed booking (one that completed its cohort, or
-    still may: a cohort whose register closed without them completing is no way in)."""
-    schedule = course.schedule
-    core = [s for s in schedule if s.kind is SessionKind.CORE]
-    follow_ups = [s for s in schedule if s.kind is SessionKind.FOLLOW_UP]
-    if follow_ups and _still_a_graduate(ports, application, course):
-        follow_ups = []
-    return _booking_entries(ports, course, application, [*core, *follow_ups])
+    """A booking's sessions to take out, and the follow-ups the person was sent and is no
+    longer down for (``_follow_ups_let_go``: one another booking of theirs still lists, or
+    they were invited to as its graduate, stays)."""
+    core = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    return [
+        *_booking_entries(ports, course, application, core),
+        *_follow_ups_let_go(ports, application, course),
+    ]
 
 
 def _booking_entries(
@@ -231,21 +255,30 @@ INVITING = frozenset(
 )
 
 
-def _invited(ports: Ports, application: Application) -> bool:
-    """Whether the booking's sessions were ever put in the person's calendar, so that taking
-    them out means something: its confirmation was sent (the mailer's ledger; a confirmation
-    the mailer skipped, the booking having ended before it was reached, is never claimed
-    there), or a message that invites was (its history keeps every message sent, after the
-    ledger's claims expire), or it moved (the move's message invited it)."""
-    if application.transfers:
-        return True
-    confirmation = EmailJob.about(
-        EmailKind.BOOKING_CONFIRMED, application.application_id, application.course_id
-    )
-    if ports.repository.email_state(confirmation.job_id) in ("sending", SENT_UNCONFIRMED, "sent"):
-        return True
-    _, history = ports.repository.application_with_timeline(application.application_id)
-    return any(entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history)
+def _last_invited(ports: Ports, application: Application) -> str | None:
+    """The cohort whose sessions were last put in the person's calendar: the latest move's
+    whose message went, else the cohort first booked, if its confirmation (or a message that
+    invites) went; None when the booking's sessions were never put in (a confirmation the
+    mailer skipped, the booking having ended before it was reached, is never claimed)."""
+    app_id = application.application_id
+    _, history = ports.repository.application_with_timeline(app_id)
+    sent_ids = {entry.job_id for entry in history if entry.kind is EntryKind.EMAIL}
+
+    def went(job_id: str) -> bool:
+        state = ports.repository.email_state(job_id)
+        return job_id in sent_ids or state in ("sending", SENT_UNCONFIRMED, "sent")
+
+    for move in range(len(application.transfers), 0, -1):
+        if went(f"{EmailKind.BOOKING_TRANSFERRED.value}:{app_id}:move-{move}"):
+            return application.transfers[move - 1].to_course_id
+    first = application.transfers[0].from_course_id if application.transfers else None
+    first = first or application.course_id
+    confirmation = EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, first)
+    if went(confirmation.job_id) or any(
+        entry.kind is EntryKind.EMAIL and entry.email in INVITING for entry in history
+    ):
+        return first
+    return None
 
 
 def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:
@@ -301,30 +334,14 @@ def _programme_follow_up_keys(ports: Ports, course: Course) -> set[str]:
     }
 
 
-def _still_a_graduate(ports: Ports, application: Application, course: Course) -> bool:
-    programme = programme_of(course)
-    for other in ports.repository.applications_of_person(application.answers.email):
-        if other.application_id == application.application_id:
-            continue
-        if other.status is not ApplicationStatus.CONFIRMED:
-            continue
-        other_course = ports.repository.get_course(other.course_id)
-        if (
-            other_course is not None
-            and programme_of(other_course) == programme
-            and may_yet_complete(other_course, other)
-        ):
-            return True
-    return False
-
-
 def _moved_booking(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
     """A booking moved to another cohort: every session of the new cohort in (its follow-ups
-    under the person's UIDs, as a confirmation puts them), and the old cohort's own sessions
-    out, each from the ORGANIZER that put it in (the old cohort's), under the UIDs the old
-    booking's confirmation gave them."""
+    under the person's UIDs, as a confirmation puts them), and out every session they were
+    sent and are no longer down for: the old cohort's own sessions, from the ORGANIZER that
+    put them in (the old cohort's) under the UIDs the old booking's confirmation gave them,
+    and the old programme's follow-ups the person no longer holds (``_follow_ups_let_go``)."""
     requested = _booking_entries(ports, course, application, course.schedule)
     left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None
     if left is None:
@@ -335,4 +352,36 @@ def _moved_booking(
         for s in left.schedule
         if s.kind is SessionKind.CORE
     ]
-    return requested, cancelled
+    return requested, cancelled + _follow_ups_let_go(ports, application, left)
+
+
+def _follow_ups_let_go(ports: Ports, application: Application, left: Course) -> list[CalendarEntry]:
+    """The follow-ups of ``left``'s programme the person was sent (the cohort they left lists
+    them, or the ledger has them holding them: an invitation, a change notice) and is no longer
+    down for, their bookings as they are now (``domain.programme.follow_ups_held``): one they
+    still hold by another booking, or by an invitation as a graduate, stays."""
+    programme = programme_of(left)
+    cohorts = {
+        c.course_id: c for c in ports.repository.list_courses() if programme_of(c) == programme
+    }
+    cohorts[left.course_id] = left  # as the message reads it
+    events = follow_up_events(cohorts.values())
+    person = person_key(application.answers.email)
+    listed = {s.key for s in left.schedule if s.kind is SessionKind.FOLLOW_UP}
+    sent = [e for e in events if e.key in listed or ports.repository.told_of(e.about).get(person)]
+    if not sent:
+        return []
+    invited = {
+        e.key
+        for e in sent
+        if any(m.recipient == person for m in ports.repository.invitations_to(e.about))
+    }
+    current = {
+        other.application_id: other
+        for other in ports.repository.applications_of_person(application.answers.email)
+    }
+    current[application.application_id] = application
+    bookings = [(cohorts[a.course_id], a) for a in current.values() if a.course_id in cohorts]
+    held = follow_ups_held(person, events, bookings, invited=invited)
+    let_go = [e.session for e in sent if e.key not in held]
+    return _booking_entries(ports, left, application, let_go) if let_go else []

@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import billing_reason_text
+from booking.domain.billing_notices import INVOICE_REASON_WORDS, billing_reason_text
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -18,10 +18,11 @@ from booking.domain.course import (
     ScheduledSession,
     SessionKind,
 )
+from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import named, payer_of, to_billing_contact_alone
-from booking.domain.payments import MOVE_LATE_PAYMENT
+from booking.domain.payments import MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -118,20 +119,7 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
-    "invoice_replaced": (
-        "This invoice had been replaced by a newer one, so we have given back what was paid on "
-        "it. The newer invoice is the one to pay."
-    ),
-    "amount_mismatch": (
-        "The amount paid was not what the invoice asked for, so we have given it back. Please "
-        "reply to this email and we will sort it out with you."
-    ),
-    "invoice_voided": "The invoice has been cancelled (voided).",
-    "invoice_uncollectible": (
-        "The invoice has been marked as one that will not be paid, so the place could not be "
-        "held any longer."
-    ),
-    "invoice_overdue": "The invoice was not paid by its due date.",
+    **INVOICE_REASON_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."
@@ -140,6 +128,10 @@ REASON_WORDS = {
         "This payment was for moving your place to another cohort, but that move had ended "
         "when it reached us (it was not paid in time, it was withdrawn, or your booking "
         "changed), so we have refunded it in full. Your booking is as it was."
+    ),
+    MOVE_PAID_AFTER_END: (
+        "This payment was for moving your place to another cohort. Your booking has been "
+        "cancelled, so we have refunded this payment in full as well."
     ),
     "application_awaiting_invoice_payment": (
         "Your place was waiting for your organisation to pay its invoice when this card "
@@ -340,6 +332,8 @@ def _payment_context(
         "bursary": _money(application.bursary_covering(definition.price), currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,
+        # What brought the price to nothing, with amounts: the code, the bursary or both.
+        "covered": covered_words(application, definition.price) if due == 0 else "",
     }
 
 
@@ -351,7 +345,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason == MOVE_LATE_PAYMENT:
+        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END):
             # A payment the booking did not keep, given back whole on its own (a move's
             # difference paid too late): the booking's own refunds are no part of it.
             in_all = this_refund

@@ -35,6 +35,7 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
+from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse
 from booking.services.access import existing_course
 from booking.services.groups import (
@@ -178,7 +179,7 @@ def _ask_for_payment(
         invoice = invoice_for_places(
             ports, group, course, billing=group.billing, due_at=due_at, attempt=1
         )
-        return group.model_copy(update={"invoice": invoice})
+        return with_invoice(group, invoice)
     assert group.hold_expires_at is not None
     checkout = checkout_for_places(
         ports, group, course, expires_at=group.hold_expires_at, attempt=1

@@ -18,6 +18,7 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
     Colleague,
     GroupBooking,
@@ -28,6 +29,7 @@ from booking.domain.groups import (
     refuse_unless_open,
     refuse_unless_substitutable,
 )
+from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
@@ -44,6 +46,7 @@ from booking.services.groups import (
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly, refund
 from booking.services.waitlist import offer_free_places
 
@@ -61,6 +64,7 @@ def substitute(
         course = existing_course(ports, group.course_id)
         now = ports.clock()
         refuse_unless_substitutable(group, now, course.first_start())
+        refuse_once_refunded(group)
         if now >= group.apply_by:
             raise Conflict(
                 "the time to name colleagues for these places has passed", code="apply_by_passed"
@@ -171,7 +175,7 @@ def give_up(
         if refund_share and share > 0 and current.payment_intent:
             made = refund(
                 ports,
-                Refund(current.payment_intent, share, f"group-{current.group_id}-place-{number}"),
+                Refund(current.payment_intent, share, place_refund_key(current.group_id, number)),
             )
             if made is not None:
                 refund_id = made.refund_id
@@ -259,7 +263,7 @@ class _ByInvoice(_WayToPay):
             due_at=old.due_at,
             attempt=self.attempt,
         )
-        return released.model_copy(update={"invoice": invoice})
+        return with_invoice(released, invoice)
 
     def told(self, new: GroupBooking, number: int) -> GroupBooking:
         """Told what the invoice now asks (or that none is owed), as it is at this change."""
@@ -274,7 +278,7 @@ class _ByInvoice(_WayToPay):
 
     def undo(self, new: GroupBooking) -> None:
         if new.invoice is not None and new.invoice is not self.before.invoice:
-            self.ports.payments.void_invoice(new.invoice.invoice_id)
+            disown_invoice(self.ports, new.invoice.invoice_id)
 
     def close_old(self, saved: GroupBooking) -> None:
         if self.before.invoice is not None:

@@ -161,6 +161,9 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         "how_many": len(job.group_places),
         "places_kept": job.places_kept,
         "by_card": group.payment_method is PaymentMethod.CARD,
+        # Whether the group was paid (a place given up with nothing left to refund had its
+        # share refunded before, at Stripe): paid once, for good.
+        "paid": group.amount_paid > 0,
         "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
         # A hold that lapsed: why, as the step that ended it recorded (an ended booking never
         # changes again, so the group's record is the event's).

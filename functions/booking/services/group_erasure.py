@@ -15,6 +15,7 @@ from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
+from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
 from booking.services.group_invoice_void import voided_at_our_ask
 from booking.services.groups import group_reader
@@ -73,6 +74,7 @@ def _forgotten_in(
         invoice_paid=answer == "paid",
         organisation=found.organisation,
         ended=voided or expired or saved.status is GroupStatus.LAPSED,
+        invoices=group_invoices(saved) if MANAGER in roles or BILLING_CONTACT in roles else (),
     )
 
 

@@ -9,10 +9,18 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.commands import Refund
+from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
+from booking.domain.group_refunds import (
+    REFUNDED_IN_PART,
+    REFUNDED_WITH_PLACES_HELD,
+    GroupRefunded,
+    given_back_key,
+    made_here,
+    refund_reported,
+)
 from booking.domain.groups import (
     GroupBooking,
     GroupMove,
@@ -22,9 +30,10 @@ from booking.domain.groups import (
     lapsed,
     paid,
 )
-from booking.services.concurrency import retried
+from booking.domain.payments import RefundEvent
+from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.ports import Ports
-from booking.services.settle import refund
+from booking.services.settle import note_anomaly, refund
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -108,7 +117,7 @@ def group_money_event(
         if move is GroupMove.REFUND and payment_intent is not None:
             if payment_intent in given_back:
                 return GroupOutcome("ignore", "given back already", group.group_id, group.status)
-            made = refund(ports, Refund(payment_intent, None, f"refund-group-{payment_intent}"))
+            made = refund(ports, Refund(payment_intent, None, given_back_key(payment_intent)))
             if made is not None:
                 given_back[payment_intent] = made.amount
         if move is GroupMove.PAID:
@@ -143,11 +152,71 @@ def _manager_told_of(
     return group
 
 
-def group_refund_event(ports: Ports, payment_intent: str) -> GroupOutcome | None:
-    """A refund of a group's payment: made by this system (each place's share, or money it
-    could not honour), recorded when made; acknowledged here (None: not a group's)."""
-    group_id = ports.groups.group_of_object(payment_intent)
+_MADE_HERE = "a group's refund, recorded when made"
+
+
+def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
+    """A refund of a group's payment (None: not a group's). One this system made (a place's
+    share, money it could not honour) was recorded when made; one made at Stripe of the
+    payment the group keeps is recorded now (``domain.group_refunds``), and one that gives
+    back everything ends the booking."""
+    group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
     group = _group(ports, group_id)
-    return GroupOutcome("ignore", "a group's refund, recorded when made", group_id, group.status)
+
+    def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
+        if event.payment_intent != current.payment_intent or made_here(current, event):
+            return GroupOutcome("ignore", _MADE_HERE, group_id, current.status), None
+        if event.event_id in current.recent_event_ids:
+            ignored = GroupOutcome("ignore", "event already applied", group_id, current.status)
+            return ignored, None
+        reported = refund_reported(current, event, ports.clock(), _places_held(ports, current))
+        saved = ports.groups.save_group(reported.group, current)
+        why = "full" if reported.ended else "partial" if reported.newly else "nothing new"
+        return GroupOutcome("refund_recorded", why, group_id, saved.status.value), reported
+
+    outcome, reported = retried(
+        apply, lambda: _group(ports, group_id), first=group, exhausted=busy_for_stripe
+    )
+    if reported is not None:
+        _organisers_shown(ports, event, reported)
+    return outcome
+
+
+def _places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
+    """The numbers of ``group``'s places a colleague's booking fills now."""
+    held = set()
+    for place in group.places:
+        holder_id = (
+            None if place.released else ports.groups.place_holder(group.group_id, place.number)
+        )
+        holder = ports.repository.get_application(holder_id) if holder_id else None
+        if holder is not None and not holder.enrolment_ended:
+            held.add(place.number)
+    return frozenset(held)
+
+
+def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded) -> None:
+    """A refund at Stripe the organisers did not ask from here: kept as an anomaly (a partial
+    one, or a full one leaving colleagues on places paid for by money given back), and the
+    seats it released offered to the waiting list."""
+    group = reported.group
+    details = {
+        "group_id": group.group_id,
+        "payment_intent": event.payment_intent,
+        "amount_paid": str(group.amount_paid),
+        "amount_refunded": str(group.amount_refunded),
+    }
+    if reported.ended:
+        if reported.held:
+            places = ",".join(str(number) for number in reported.held)
+            note_anomaly(
+                ports,
+                NoteAnomaly(
+                    event.event_id, REFUNDED_WITH_PLACES_HELD, {**details, "places": places}
+                ),
+            )
+        offer_free_places(ports, group.course_id)
+    elif reported.newly:
+        note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))

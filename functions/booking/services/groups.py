@@ -24,6 +24,7 @@ from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
 from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+from booking.services.provider_erasure import sent_invoice
 
 logger = Logger(child=True)
 
@@ -147,7 +148,8 @@ def invoice_for_places(
 ) -> InvoiceRef:
     """An invoice to the employer for the places ``group`` holds (the first, or one replacing
     it: ``attempt``), sent to its billing contact."""
-    return ports.payments.create_invoice(
+    return sent_invoice(
+        ports,
         InvoiceRequest(
             application_id=group.group_id,
             course_id=group.course_id,
@@ -156,7 +158,7 @@ def invoice_for_places(
             billing=billing,
             due_at=due_at,
             attempt=attempt,
-        )
+        ),
     )
 
 

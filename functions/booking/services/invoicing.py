@@ -37,9 +37,9 @@ from booking.services.invoice_requests import (
     invoice_due,
     invoice_request,
     refuse_unless_billable,
-    void_quietly,
 )
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.settle import clean_up, settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
 
@@ -98,7 +98,7 @@ def issue_invoice(
 ) -> Application:
     """Have Stripe send the invoice; the application as it must then be stored (the seat held
     until the invoice falls due). Raises DependencyUnavailable when Stripe cannot."""
-    invoice = ports.payments.create_invoice(invoice_request(course, application, due_at, attempt))
+    invoice = sent_invoice(ports, invoice_request(course, application, due_at, attempt))
     return invoiced(application, invoice, ports.clock(), course.definition.timezone)
 
 
@@ -146,7 +146,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         return ports.repository.save(issued, saved)
     except StaleWrite as exc:
         assert issued.invoice is not None
-        void_quietly(ports, issued.invoice.invoice_id)
+        disown_invoice(ports, issued.invoice.invoice_id)
         raise concurrent_update() from exc
 
 

@@ -56,6 +56,7 @@ from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
+from booking.domain.transfers import MOVED_IN, MOVED_OUT
 from booking.services.calendars import CalendarFiles
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
@@ -141,6 +142,10 @@ def _still_to_send(
     if course is None:
         return SendOutcome.SKIPPED_GONE
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
+        return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if job.reason in (MOVED_IN, MOVED_OUT) and application.status is not S.CONFIRMED:
+        # A move's copies go with the person's own message of it, or not at all: a booking
+        # that ended before the move was told (a refund at Stripe in the move's second).
         return SendOutcome.SKIPPED_NOT_CONFIRMED
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)

@@ -18,6 +18,7 @@ from booking.domain.course_money import (
     paid_by_group,
     place_money,
 )
+from booking.domain.covered import status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
@@ -29,7 +30,6 @@ from booking.domain.wording import (
     invoice_words,
     moment_when,
     money_words,
-    status_with_reason,
 )
 from booking.services.access import existing_course
 from booking.services.application_view import moves_waiting
@@ -241,7 +241,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
         cells = [
             application.reference_or_id,
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
-            status_with_reason(application.status.value, application.status_reason),
+            status_said(application, course.definition.price),
             moment_when(application.created_at, zone),
             paid_by_said({**money, "paid_by_group": paid_by_group(application, organisations)}),
             money_words(money["price"], currency),

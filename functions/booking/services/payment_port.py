@@ -100,7 +100,9 @@ class PaymentGateway(Protocol):
     # -- invoices to employers --------------------------------------------------------------
 
     def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
-        """Create, finalize and send the invoice; the provider emails the billing contact."""
+        """Create, finalize and send the invoice; the provider emails the billing contact. A
+        step failing after the invoice's customer was made deletes that customer, or, when
+        the provider cannot, names it on the error raised (``customer_left``)."""
         ...
 
     def void_invoice(self, invoice_id: str) -> str:
@@ -144,5 +146,6 @@ class PaymentGateway(Protocol):
         void invoice keeps its own copy of the contact, as the accounts must. An invoice or a
         customer the provider no longer knows is no error, so erasing again is harmless.
         Conflict ``invoice_open`` while the invoice is still payable; DependencyUnavailable
-        when the provider fails."""
+        when the provider fails. Given a customer's id instead (one made for an invoice that
+        was never made, ``BookingError.customer_left``), that customer is deleted."""
         ...

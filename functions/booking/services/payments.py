@@ -152,7 +152,7 @@ def _for_nobody(
 
 def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
-    for_group = group_refund_event(ports, event.payment_intent)
+    for_group = group_refund_event(ports, event)
     if for_group is not None:
         return _outcome_of_group(for_group)
     application = ports.repository.application_for_payment(event.payment_intent)

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.billing import InvoiceRef
+from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
 from booking.domain.groups import GroupBooking
-from booking.domain.provider_objects import invoices_ever_issued
-from booking.services.ports import Ports
+from booking.domain.provider_objects import group_invoices, invoices_ever_issued
+from booking.services.invoice_requests import void_quietly
+from booking.services.ports import InvoiceRequest, Ports
 
 logger = Logger(child=True)
 OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run
@@ -32,8 +34,8 @@ def invoices_of_person(
     applications: Iterable[Application], groups: Iterable[GroupBooking], email: str
 ) -> list[str]:
     """The invoices whose customers erasure deletes: every one sent for the applications, and
-    the current one of each group the person manages or is the billing contact of (a
-    colleague on a place is not on the group's invoice)."""
+    every one sent for each group the person manages or is the billing contact of (the
+    replaced ones too; a colleague on a place is not on the group's invoice)."""
     address = email.lower()
     found: list[str] = []
     for application in applications:
@@ -43,8 +45,8 @@ def invoices_of_person(
         named = group.manager.email.lower() == address or (
             billing is not None and billing.billing_email.lower() == address
         )
-        if named and group.invoice is not None:
-            found.append(group.invoice.invoice_id)
+        if named:
+            found.extend(group_invoices(group))
     return list(dict.fromkeys(found))
 
 
@@ -53,6 +55,29 @@ def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
     leaves the deletions to the sweep."""
     if invoice_ids:
         ports.repository.owe_customer_deletions(invoice_ids, ports.clock())
+
+
+def sent_invoice(ports: Ports, request: InvoiceRequest) -> InvoiceRef:
+    """The invoice ``request`` asks for, made and sent by the provider. If a step after its
+    customer was made failed and the provider could not delete that customer then, its
+    deletion is owed before the failure goes on (the sweep makes it)."""
+    try:
+        return ports.payments.create_invoice(request)
+    except BookingError as failed:
+        if failed.customer_left:
+            owe_customer_deletions(ports, [failed.customer_left])
+        raise
+
+
+def disown_invoice(ports: Ports, invoice_id: str) -> str | None:
+    """An invoice sent for a change whose save failed belongs to nothing, and nothing else
+    records it: its customer's deletion owed first, then the invoice voided and the customer
+    deleted (what Stripe cannot do now, the sweep does: it voids before it deletes). Stripe's
+    answer to the void (``void``, ``paid`` if paid first, None: not reached)."""
+    owe_customer_deletions(ports, [invoice_id])
+    answer = void_quietly(ports, invoice_id)
+    forget_customers(ports, [invoice_id])
+    return answer
 
 
 def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:

@@ -47,6 +47,7 @@ from booking.domain.reminders import (
     due_reminders,
     invitation_due,
 )
+from booking.domain.run_time import refuse_if_ahead
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 from booking.services.sweep import sweep  # every run sweeps first: loaded at init
 
@@ -58,7 +59,9 @@ QUEUE_BATCH = 10
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: holds whose time is up are released (and
     their seats offered to the waiting list) before reminders are planned for the people
-    confirmed now."""
+    confirmed now. A time ahead of the ports' clock is refused before anything is read
+    (``domain.run_time``): the schedule may run late, never early."""
+    refuse_if_ahead(now, ports.clock())
     ports = ports.at(now)  # everything this run decides is decided as of the event's time
     swept = sweep(ports, now)
     return {
@@ -124,6 +127,11 @@ class _Planner:
         for due in due_reminders(core, course.definition.reminder_offsets_hours, self._now):
             about = f"COURSE#{course.course_id}#{due.session.key}"
             for application in self._confirmed_on(course.course_id):
+                if application.is_erased:
+                    # Kept confirmed for the books, but nothing may be sent: not queued, and
+                    # said as skipped (follow-ups leave the erased out in ``graduates``).
+                    self._summary["skipped_erased"] += 1
+                    continue
                 job = EmailJob.session_reminder(
                     application.application_id,
                     course.course_id,

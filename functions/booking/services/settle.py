@@ -51,6 +51,7 @@ from booking.services.concurrency import (
 )
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
+from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -219,15 +220,16 @@ def _issued(
     """A replacement invoice for what is owed now, in the change that made it owed."""
     course = course or course_of(ports, new)
     request = invoice_request(course, new, command.due_at, command.attempt)
-    invoice = ports.payments.create_invoice(request)
+    invoice = sent_invoice(ports, request)
     return invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
 def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:
-    """An invoice issued for a change that did not happen belongs to nothing: void it."""
+    """An invoice issued for a change that did not happen belongs to nothing: voided, and its
+    customer deleted (``disown_invoice``)."""
     issued = new.invoice
     if issued is not None and (previous.invoice is None or previous.invoice != issued):
-        void_quietly(ports, issued.invoice_id)
+        disown_invoice(ports, issued.invoice_id)
 
 
 def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) -> Application:

@@ -41,7 +41,8 @@ from booking.adapters.dynamodb.table import (
 from booking.domain.addresses import STORED
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, NotFound
-from booking.domain.groups import GroupBooking, provider_objects_of_group
+from booking.domain.groups import GroupBooking
+from booking.domain.provider_objects import provider_objects_of_group
 
 
 def _objects(group: GroupBooking | None) -> set[str]:

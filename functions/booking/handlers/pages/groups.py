@@ -130,6 +130,8 @@ def _status_said(group: GroupBooking) -> str:
         if all(place.released for place in group.places):
             return managers_headline(GroupEnding.EVERY_PLACE_GIVEN_UP)
         return managers_headline(group.ended_because)
+    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:  # paid, then refunded in full
+        return managers_headline(group.ended_because)
     return _GROUP_STATUS[group.status.value]
 
 

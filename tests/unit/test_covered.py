@@ -1,0 +1,67 @@
+"""What covered the price of a place with nothing to pay, said from the recorded facts
+(newcomer11 F5): the reason, the console's and the CSV's words, and the timeline's order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import AppliedDiscount
+from booking.domain.covered import covered_words, status_said, why_nothing_to_pay
+from booking.domain.money import Money
+from booking.domain.timeline import EntryKind, changes
+from tests.support.applications import an_application
+
+S = ApplicationStatus
+NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+PRICE = Money(amount=20000)
+NHS50 = AppliedDiscount(code="NHS50", promotion_code_id="promo_1", amount_off=5000)
+
+
+def place(status: S = S.CONFIRMED, **fields: object) -> Application:
+    return an_application(status, at=NOW, price=PRICE, **fields)
+
+
+def test_the_reason_says_what_covered_the_price() -> None:
+    assert why_nothing_to_pay(place(discount=NHS50, bursary=15000), 20000) == "code_and_bursary"
+    assert why_nothing_to_pay(place(discount=NHS50), 20000) == "covered_by_code"
+    assert why_nothing_to_pay(place(discount=NHS50, bursary=20000), 20000) == "funded"
+    assert why_nothing_to_pay(place(bursary=20000), 20000) == "funded"
+
+
+def test_the_console_and_the_csv_say_each_with_its_amount() -> None:
+    both = place(discount=NHS50, bursary=15000, status_reason="code_and_bursary")
+    assert status_said(both, PRICE) == (
+        "Confirmed (nothing left to pay: the discount code NHS50 (£50.00 off) and a bursary "
+        "of £150.00)"
+    )
+    # A bursary counted first: a £100 code over a £150 bursary takes off the £50 left.
+    big = NHS50.model_copy(update={"amount_off": 10000})
+    assert covered_words(place(discount=big, bursary=15000), PRICE) == (
+        "the discount code NHS50 (£50.00 off) and a bursary of £150.00"
+    )
+    # A place recorded before the reasons told them apart is said from its facts too.
+    legacy = place(discount=NHS50, bursary=15000, status_reason="nothing_to_pay")
+    assert status_said(legacy, PRICE) == status_said(both, PRICE)
+    free = NHS50.model_copy(update={"amount_off": 20000})
+    assert status_said(place(discount=free, status_reason="covered_by_code"), PRICE) == (
+        "Confirmed (nothing left to pay: the discount code NHS50 (£200.00 off))"
+    )
+    assert status_said(place(S.CANCELLED, status_reason="refund_requested"), PRICE) == (
+        "Cancelled (refund on its way)"
+    )
+
+
+def test_the_timeline_says_the_bursary_before_the_confirmation_it_caused() -> None:
+    waiting = place(S.AWAITING_PAYMENT, discount=NHS50)
+    booked = waiting.model_copy(
+        update={
+            "status": S.CONFIRMED,
+            "bursary": 15000,
+            "status_reason": "code_and_bursary",
+            "updated_at": NOW + timedelta(minutes=1),
+        }
+    )
+    assert [e.kind for e in changes(waiting, booked)] == [EntryKind.BURSARY, EntryKind.STATUS]
+    # An application's beginning comes first: the code it was made with follows it.
+    assert [e.kind for e in changes(None, waiting)] == [EntryKind.STATUS, EntryKind.DISCOUNT]
