@@ -117,8 +117,15 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # Query on the roster index: a seat freed by an expiry or refund is offered to the waiting
     # list in the same invocation (services/waitlist.py). DeleteItem: a refund or cancellation
     # ends the person's enrolment item (and a payment refused before any booking gives back its
-    # code use's holding item) inside the state-change transaction.
-    _behind_the_api("webhook", "Stripe webhook receiver (signature-verified)", webhook_secret=True),
+    # code use's holding item) inside the state-change transaction. ConditionCheckItem: a group
+    # booking refunded in full at Stripe releases the places nobody holds with a check on
+    # each, as a give-up does (domain/group_refunds.py).
+    _behind_the_api(
+        "webhook",
+        "Stripe webhook receiver (signature-verified)",
+        webhook_secret=True,
+        table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+    ),
     # The roster by course, and the course's group bookings for its money (the same by-course
     # index); a person's applications by the table's own key (export, erase).
     # ConditionCheckItem: an organisers' cancel of a colleague's group place (its manager
