@@ -11,9 +11,8 @@ paid going back (``group_billing_contact_told``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
@@ -195,42 +194,4 @@ def billing_told_though_erased(application: Application) -> bool:
         application.is_erased
         and _refunded(application)
         and billing_contact_told(EmailKind.PAYMENT_REFUNDED, application) is not None
-    )
-
-
-# Who paid for a place on the roster, as people read it (the CSV's "Paid by", the CLI's line).
-PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
-
-
-def funded_by(row: Mapping[str, Any]) -> str:
-    """What paid for a place that took no payment because a bursary or a code (or both) covered
-    all of it ("" if anything was paid or is left to pay, or nothing funded it); ``row``: a
-    roster row's money (``bursary``, ``discount``, ``amount_paid``, ``left_to_pay``)."""
-    if row["amount_paid"] or row["left_to_pay"]:
-        return ""
-    funds = [
-        *(["Bursary"] if row["bursary"] else []),
-        *(["Discount code"] if row.get("discount") and row.get("discount_code") else []),
-    ]
-    return " and ".join(funds).capitalize()
-
-
-def paid_for_them(row: Mapping[str, Any]) -> str:
-    """Who paid for a place the person (or their employer) did not pay: "Paid by the group
-    booking (St Elsewhere)", "Paid by bursary and discount code"; "" when they pay, where a
-    roster shows what they paid instead of "£0.00"."""
-    if row.get("paid_by_group"):
-        return str(row["paid_by_group"])
-    funded = funded_by(row)
-    return f"Paid by {funded.lower()}" if funded else ""
-
-
-def paid_by_said(row: Mapping[str, Any]) -> str:
-    """Who paid for a roster row's place, one way everywhere: the group booking for a
-    colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
-    covered whole, else the method the person (or their employer) pays by."""
-    return (
-        row.get("paid_by_group")
-        or funded_by(row)
-        or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
     )
