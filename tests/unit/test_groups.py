@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from booking.adapters.email_templates import render
-from booking.domain.application import CheckoutRef
-from booking.domain.billing import PaymentMethod
 from booking.domain.emails import EmailKind
 from booking.domain.groups import (
-    Colleague,
-    GroupBooking,
     GroupForm,
     GroupMove,
-    GroupPlace,
     GroupStatus,
     apply_by,
     decide_ended,
@@ -26,38 +21,9 @@ from booking.domain.groups import (
     share_of_place,
 )
 from booking.domain.money import Money
+from tests.support.group_bookings import NOW, group
 
-NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script>'
-
-
-def group(**changes: object) -> GroupBooking:
-    base = GroupBooking(
-        group_id="g1",
-        course_id="c1",
-        token="manager-token",
-        manager=Colleague(name="Florence Nightingale", email="florence@example.org"),
-        organisation="St Elsewhere",
-        status=GroupStatus.AWAITING_PAYMENT,
-        places=tuple(
-            GroupPlace(
-                number=n,
-                colleague=Colleague(name=f"Person {n}", email=f"p{n}@example.org"),
-                token=f"t{n}",
-            )
-            for n in (1, 2, 3)
-        ),
-        price=Money(amount=20000),
-        payment_method=PaymentMethod.CARD,
-        checkout=CheckoutRef(
-            session_id="cs_1", url="https://x", expires_at=NOW + timedelta(minutes=30), attempt=1
-        ),
-        hold_expires_at=NOW + timedelta(minutes=30),
-        apply_by=NOW + timedelta(days=20),
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return base.model_copy(update=changes)
 
 
 def test_the_seats_a_group_holds_follow_its_state_and_its_released_places() -> None:
