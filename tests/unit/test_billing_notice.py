@@ -152,19 +152,19 @@ def test_a_cancellation_of_an_invoice_paid_booking_is_sent_to_each_once(ports: P
     assert len(_sent(ports)) == before + 2
 
 
-def test_a_suppressed_billing_address_is_not_written_to(ports: Ports) -> None:
+@pytest.mark.parametrize(
+    ("suppressed", "told"),
+    [
+        pytest.param(ACCOUNTS, PERSON, id="the billing address is not written to"),
+        pytest.param(PERSON, ACCOUNTS, id="the person's leaves the billing contact's message"),
+    ],
+)
+def test_a_suppressed_address_is_not_written_to_and_the_other_is(
+    ports: Ports, suppressed: str, told: str
+) -> None:
     application_id = _paid_and_confirmed(ports)
-    repo(ports).suppress_address(ACCOUNTS, "bounce", NOW)
+    repo(ports).suppress_address(suppressed, "bounce", NOW)
     before = len(_sent(ports))
     lifecycle.cancel(ports, application_id, refund=False)
     assert send_email_job(ports, _last_job(ports, EmailKind.CANCELLED)) is SendOutcome.SENT
-    assert [m.to for m in _sent(ports)[before:]] == [[PERSON]]
-
-
-def test_a_suppressed_person_leaves_the_billing_contacts_message(ports: Ports) -> None:
-    application_id = _paid_and_confirmed(ports)
-    repo(ports).suppress_address(PERSON, "bounce", NOW)
-    before = len(_sent(ports))
-    lifecycle.cancel(ports, application_id, refund=False)
-    assert send_email_job(ports, _last_job(ports, EmailKind.CANCELLED)) is SendOutcome.SENT
-    assert [m.to for m in _sent(ports)[before:]] == [[ACCOUNTS]]
+    assert [m.to for m in _sent(ports)[before:]] == [[told]]
