@@ -74,24 +74,13 @@ def an_invoiced_application(
     at: datetime,
     invoice: InvoiceRef | None = None,
     billing: BillingDetails | None = ACCOUNTS,
-    app_id: str = "app1",
-    course_id: str = "course",
-    answers: Answers | None = None,
     **fields: object,
 ) -> Application:
     """An application (:func:`an_application`) billed to an employer: ``invoice`` (else
-    :func:`an_invoice`, paid) addressed to ``billing`` (:data:`ACCOUNTS` unless given)."""
-    invoice = invoice or an_invoice(at=at, status="paid")
-    return an_application(
-        status,
-        at=at,
-        app_id=app_id,
-        course_id=course_id,
-        answers=answers,
-        invoice=invoice,
-        billing=billing,
-        **fields,
-    )
+    :func:`an_invoice`, paid) addressed to ``billing`` (:data:`ACCOUNTS` unless given);
+    ``fields``: any other of its fields."""
+    billed = {"invoice": invoice or an_invoice(at=at, status="paid"), "billing": billing}
+    return an_application(status, at=at).model_copy(update=billed | fields)
 
 
 # What an application by invoice may lack that an accounts team needs (as changes to its billing
