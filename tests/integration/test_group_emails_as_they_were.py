@@ -97,7 +97,9 @@ def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total
     [booked] = [e for e in system.deliver_emails() if e.subject.startswith("Your booking of")]
     for said in (" ".join(booked.text.split()), " ".join(booked.html.split())):
         assert "£600.00" not in said
-        assert "2 places" in said
+        # What was booked, what was given up since and what is kept (hostile12a NEW-1).
+        assert "Thank you for booking 3 places" in said
+        assert "1 place of them was given up since, so 2 places are kept (£400.00 in all)" in said
         assert f"The invoice {stored.invoice.number} for £400.00" in said
         assert stored.invoice.url in said
 
