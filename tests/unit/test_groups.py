@@ -121,6 +121,7 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
         "manager_name": HOSTILE,
         "group_organisation": HOSTILE,
         "paid": paid_now,
+        "booked": 2,
         "places": 2,
         "total": "£400.00",
         "apply_by": "Monday 1 June 2027, 9:00am",
