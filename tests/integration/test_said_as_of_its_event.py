@@ -4,7 +4,7 @@ handlers: the message queued, the later change made, then the mailer run."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.integration.test_console_pages import _refunded_at_stripe
@@ -99,3 +99,21 @@ def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
     assert "refunded earlier" not in first, first
     [second] = [t for t in texts if "We have refunded £30.00 of your payment" in t]
     assert "with the £50.00 refunded earlier, £80.00 in all" in second
+
+
+def _first_session(system: System, course_id: str) -> datetime:
+    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+
+
+def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    first = _first_session(system, "move-spring")
+    system.clock_offset += first - system.now() - timedelta(hours=30)
+    system.scheduled_run(first - timedelta(hours=23))  # spring's 24-hour reminder queued
+    assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
+    assert not [m for m in sent if "Reminder" in m.subject], [m.subject for m in sent]
