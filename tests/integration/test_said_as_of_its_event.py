@@ -117,3 +117,19 @@ def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(system:
 
     assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
     assert not [m for m in sent if "Reminder" in m.subject], [m.subject for m in sent]
+
+
+def test_a_sessions_update_queued_before_a_move_is_not_sent_for_the_cohort_left(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    spring = cohorts.files["move-spring"]
+    later = [{**s, "start_time": "16:00", "end_time": "18:00"} for s in spring["sessions"]]
+    system.put_course("move-spring", {**spring, "sessions": later})  # its update queued
+    assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
+    assert not [m for m in sent if "Changed dates" in m.subject], [m.subject for m in sent]
