@@ -51,6 +51,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
@@ -109,17 +110,28 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
     if isinstance(fact, InvoiceEvent):
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
-        return _refund_reported(application, fact, situation.now)
+        return _refund_reported(application, fact, situation)
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
     return _cancellation(application, fact, situation)
 
 
-def _refund_reported(application: Application, fact: RefundEvent, now: datetime) -> Settlement:
+def _refund_reported(
+    application: Application, fact: RefundEvent, situation: Situation
+) -> Settlement:
     """A refund Stripe reports (``domain.payments.after_refund``). Ended, what still asked on
     the booking's behalf is closed (a move's checkout for its difference), and each charge
-    paid after the refund that ended it goes back whole, as one paid after its move lapsed."""
+    paid after the refund that ended it goes back whole, as one paid after its move lapsed;
+    a move that charge paid for, not yet told, is undone with it (``domain.move_undone``)."""
+    now = situation.now
     outcome = after_refund(application, fact, now)
+    undone = (
+        undone_by_refund(application, fact, now, told=situation.latest_move_told)
+        if outcome.full
+        else None
+    )
+    if undone is not None:
+        outcome = after_refund(undone, fact, now)
     new, refunds = outcome.application, []
     for charge in outcome.paid_after:
         new, refund = late_charge_given_back(new, charge, said=MOVE_PAID_AFTER_END)

@@ -125,6 +125,12 @@ class TransferOut(BaseModel):
         description="What the person paid by card to move to a dearer cohort (minor units); "
         "0: nothing",
     )
+    undone_at: datetime | None = Field(
+        default=None,
+        description="When a refund at Stripe made before the difference was paid ended the "
+        "booking before the person was told of the move: the move never stood, the booking "
+        "ended on the cohort it left and the difference went back whole; null: it stands",
+    )
 
 
 class ApplicationRecordOut(RosterRow):

@@ -119,6 +119,7 @@ def transfers_of(application: Application) -> list[dict[str, Any]]:
             "refund_id": move.refund_id,
             "difference_waived": move.difference_waived,
             "difference_charged": move.difference_charged,
+            "undone_at": _iso(move.undone_at) if move.undone_at else None,
         }
         for move in application.transfers
     ]
