@@ -154,8 +154,8 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     money = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (money["paid"], money["refunded"], money["group_places"]) == (60000, 60000, 0)
     ended = [m for m in system.deliver_emails() if m.subject.startswith("The payment was refunded")]
-    assert len(ended) == 1
-    assert set(ended[0].to) == {"florence@example.org", BILLING["billing_email"]}
+    # The manager's and the billing contact's, each to them alone (retest11 G5).
+    assert sorted(m.to for m in ended) == [[BILLING["billing_email"]], ["florence@example.org"]]
 
 
 def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -> None:

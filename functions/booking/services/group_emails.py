@@ -21,7 +21,11 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_endings import managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.domain.payer import group_addressees
+from booking.domain.payer import (
+    as_the_billing_contact_sees,
+    group_billing_notice,
+    group_recipient,
+)
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -99,8 +103,8 @@ def _values(
         "apply_url": link,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
-        # Whether the billing contact is written to as well (``domain.payer``).
-        "billing_told": False,
+        # Written to the billing contact alone (``domain.payer.as_the_billing_contact_sees``).
+        "billing_alone": False,
         # Whether the manager was erased (their billing contact written to alone).
         "manager_erased": False,
     }
@@ -174,15 +178,30 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
 
 def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
     """Send a group job's email if it is still worth sending, to whom can still be written to,
-    once (the module's docstring says how)."""
+    once (the module's docstring says how); then, for the manager's news of the employer's
+    money going back, its billing contact's own message (``domain.payer.group_billing_notice``),
+    claimed by its own id, as the mailer sends one person's billing contact theirs."""
     about = _still_worth_sending(ports, job)
     if isinstance(about, GroupEmailOutcome):
         return about
-    told = _recipients(ports, job, about)
-    if told is None:
+    first = _send_to_whom_it_is_for(ports, job, about, now)
+    notice = None if about.place else group_billing_notice(job, about.group)
+    if notice is None:
+        return first
+    theirs = _send_to_whom_it_is_for(ports, notice, about, now)
+    if GroupEmailOutcome.IN_FLIGHT in (first, theirs):
+        return GroupEmailOutcome.IN_FLIGHT  # the queue delivers it again: the other is done
+    done = (GroupEmailOutcome.SENT, GroupEmailOutcome.DUPLICATE)
+    return first if first in done else theirs
+
+
+def _send_to_whom_it_is_for(
+    ports: Ports, job: EmailJob, about: _About, now: datetime
+) -> GroupEmailOutcome:
+    recipient = _recipient(ports, job, about)
+    if recipient is None:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    recipients, billing_told = told
-    message = _message(ports, job, about, recipients, billing_told=billing_told)
+    message = _message(ports, job, about, recipient)
     return _send_once(ports, job, about.group, message, now)
 
 
@@ -225,42 +244,70 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
     return _About(group, course, None, occasion)
 
 
-def _recipients(ports: Ports, job: EmailJob, about: _About) -> tuple[list[str], bool] | None:
-    """The addresses written to, and whether the billing contact is among them; None when the
-    one the email is for cannot be written to (erased or suppressed)."""
+def _recipient(ports: Ports, job: EmailJob, about: _About) -> str | None:
+    """The one address written to: the place's colleague, the manager, or the billing contact
+    for its own message (``domain.payer.group_recipient``); None when it cannot be written to
+    (erased or suppressed)."""
     place = about.place
-    to, beside = (place.colleague.email, None) if place else group_addressees(job, about.group)
-    recipients = [
-        address
-        for address in (to, beside)
-        if address and address != ERASED_EMAIL and not ports.repository.is_suppressed(address)
-    ]
-    if to not in recipients:
+    to = place.colleague.email if place else group_recipient(job, about.group)
+    if not to or to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return None
-    return recipients, beside is not None and beside in recipients
+    return to
 
 
-def _message(
-    ports: Ports, job: EmailJob, about: _About, recipients: list[str], *, billing_told: bool
-) -> OutgoingEmail:
-    """The email the job asks for, worded for the group as it is now and the event as the job
-    recorded it."""
+class LinkMisaddressed(RuntimeError):
+    """A group's message would carry a link that acts for someone (the manager's page, a
+    colleague's link to apply) to anyone but them: refused before it is claimed or sent."""
+
+
+def _links_to_their_holders_alone(group: GroupBooking, message: OutgoingEmail) -> None:
+    """Each link a group's message carries goes to its holder alone: the manager's page (which
+    shows every colleague and changes the places) to the manager, a place's link to its
+    colleague. The one check every group message passes, whoever composed it."""
+    holders = {group.token: group.manager.email}
+    holders.update({place.token: place.colleague.email for place in group.places})
+    for token, holder in holders.items():
+        if (token in message.text or token in message.html) and list(message.to) != [holder]:
+            raise LinkMisaddressed(f"a link of group {group.group_id} to someone else")
+
+
+def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> OutgoingEmail:
+    """The email the job asks for, to ``recipient`` alone, worded for the group as it is now
+    and the event as the job recorded it."""
     group, course, place = about.group, about.course, about.place
     values = _values(ports, job, group, course, place, about.occasion)
-    values["billing_told"] = billing_told
     # The manager erased: written to the billing contact alone, with no link to a dead page.
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
+    if job.to_billing_contact:
+        values = _as_the_payer_reads(values, group)
     rendered = ports.renderer.render(job.kind, values)
     definition = course.definition
-    return OutgoingEmail(
-        to=recipients,
+    message = OutgoingEmail(
+        to=[recipient],
         reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
         sender_name=definition.title,
+    )
+    _links_to_their_holders_alone(group, message)
+    return message
+
+
+def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str, Any]:
+    """The billing contact's own message: what any billing contact may see
+    (``domain.payer.as_the_billing_contact_sees``), greeted by the billing name, the
+    invoice's number as the booking's reference."""
+    invoice = group.invoice
+    billing = group.billing
+    return as_the_billing_contact_sees(
+        {
+            **values,
+            "name": billing.billing_name if billing else group.organisation,
+            "reference": invoice.number if invoice is not None and invoice.number else None,
+        }
     )
 
 
