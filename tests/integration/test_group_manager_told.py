@@ -198,7 +198,7 @@ def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: Sy
         "Your place has been given up: Compassionate Leadership Training, from Monday 7 June 2027"
     )
     flat = " ".join(gone.text.split())
-    assert "the link we sent you to apply for it no longer works" in flat
+    assert "The link we sent you to apply for it no longer works" in flat
     assert group["places"][1]["apply_url"] not in gone.text
     [withdrawn] = [e for e in sent if e.to == [COLLEAGUES[0]["email"]]]
     assert "has been given up" not in withdrawn.subject

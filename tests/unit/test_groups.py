@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from booking.adapters.email_templates import render
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import PaymentMethod
+from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
 from booking.domain.groups import (
     Colleague,
@@ -170,6 +171,9 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
             "due": "Monday 1 June 2027",
             "url": "https://invoice.test/in_1",
         },
+        "ended": colleague_told(
+            PlaceEnd.MANAGER_GAVE_UP, manager=HOSTILE, organisation=HOSTILE, course="Course"
+        ),
     }
     rendered = render(kind, values)
     assert "<script>" not in rendered.html

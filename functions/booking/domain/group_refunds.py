@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.domain.colleague_told import PlaceEnd
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
@@ -103,7 +104,7 @@ def ended_by_refund(group: GroupBooking, held: frozenset[int], now: datetime) ->
         gone = place.model_copy(update={"released": True})
         ended = ended.with_place(gone, now)
         if not place.erased:
-            ended = ended.told_colleague_place_gone(gone)
+            ended = ended.told_colleague_place_gone(gone, PlaceEnd.REFUNDED_AT_STRIPE)
         released.append(place.number)
     ended = ended.model_copy(update={"ended_because": GroupEnding.REFUNDED_AT_STRIPE})
     return manager_told(

@@ -17,9 +17,10 @@ from typing import Any
 
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.billing import PaymentMethod
+from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.group_endings import managers_headline, managers_why
+from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.payer import (
     as_the_billing_contact_sees,
@@ -280,6 +281,13 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
+    if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
+        values["ended"] = colleague_told(
+            _place_end(job, group),
+            manager=group.manager.name,
+            organisation=group.organisation,
+            course=course.definition.title,
+        )
     if job.to_billing_contact:
         values = _as_the_payer_reads(values, group)
     rendered = ports.renderer.render(job.kind, values)
@@ -294,6 +302,16 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
     )
     _links_to_their_holders_alone(group, message)
     return message
+
+
+def _place_end(job: EmailJob, group: GroupBooking) -> PlaceEnd:
+    """Why a colleague's place ended, as its job recorded it (a job queued before it was
+    recorded: as the group's end says)."""
+    if job.reason:
+        return PlaceEnd(job.reason)
+    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+        return PlaceEnd.REFUNDED_AT_STRIPE
+    return PlaceEnd.MANAGER_GAVE_UP
 
 
 def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str, Any]:
