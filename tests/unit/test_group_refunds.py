@@ -47,7 +47,11 @@ def test_a_partial_refund_at_stripe_is_recorded_and_the_booking_stands() -> None
     )
     assert refunded_at_stripe(recorded) == 20000
     assert share_of_place(recorded) == 20000  # a give-up refunds what is left of a place
-    assert recorded.outbox == ()  # the manager is not told of a part
+    # The manager told of the part, and that the places stand (retest11 G2), once.
+    [told] = recorded.outbox
+    assert (told.reason, told.amount, told.places_kept) == ("refunded_in_part_at_stripe", 20000, 3)
+    again = refund_reported(recorded, by_charge("evt_2", 20000), NOW, NOBODY).group
+    assert again.outbox == recorded.outbox
 
 
 def test_the_two_reports_of_refunds_in_any_order_and_again_reach_one_record() -> None:

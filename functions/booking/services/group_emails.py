@@ -169,11 +169,27 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         # Whether the group was paid (a place given up with nothing left to refund had its
         # share refunded before, at Stripe): paid once, for good.
         "paid": group.amount_paid > 0,
+        "paid_total": money_words(group.amount_paid, currency),
+        **_shares_said(job, group),
         "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
         # A hold that lapsed: why, as the step that ended it recorded (an ended booking never
         # changes again, so the group's record is the event's).
         "headline": managers_headline(group.ended_because),
         "why": managers_why(group.ended_because),
+    }
+
+
+def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+    """The share of the payment the places a give-up or the deadline released were worth (a
+    place's price, for good), and what of it a refund at Stripe had given back before (the
+    rest is what the job's refund gave back: retest11 G2, never the rest called the share)."""
+    currency = group.price.currency
+    share = group.price.amount * len(job.group_places)
+    back = job.amount or 0
+    earlier = share - back if group.amount_paid > 0 and 0 <= back < share else 0
+    return {
+        "share": money_words(share, currency),
+        "refunded_earlier": money_words(earlier, currency) if earlier else None,
     }
 
 
