@@ -190,3 +190,18 @@ def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_al
         payer_told_of_move_refund(an_application(ApplicationStatus.CONFIRMED, at=NOW), 1, 1, 5000)
         == ()
     )
+
+
+def test_what_a_billing_contact_may_see_is_one_rule_for_every_message() -> None:
+    """A person's or a group's values, as the billing contact's own message has them: no link
+    that acts for anyone, no answers, no joining link, no manager named (retest11 G5)."""
+    from booking.domain.payer import WITHHELD_FROM_THE_BILLING_CONTACT, as_the_billing_contact_sees
+
+    persons = {"status_url": "https://b/a?token=t", "answers": ["x"], "name": "Ada"}
+    seen = as_the_billing_contact_sees(persons)
+    assert seen == {"status_url": "", "answers": [], "name": "Ada", "billing_alone": True}
+    managers = {"manager_url": "https://b/g?token=t", "apply_url": "u", "manager_name": "F"}
+    assert as_the_billing_contact_sees(managers) == {
+        **{k: WITHHELD_FROM_THE_BILLING_CONTACT[k] for k in managers},
+        "billing_alone": True,
+    }

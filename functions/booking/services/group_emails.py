@@ -6,6 +6,12 @@ link (the substitute's job carries the new one), and a link is sent only while i
 The job is claimed before sending, as the mailer claims every job, so it is sent once, and
 leased as the last step before SES on the group being as it was read (``services.send_leases``):
 once an erasure has answered, nothing about the person is sent.
+
+Each message goes to one person (``domain.payer.group_recipient``): a colleague, the manager,
+or, of the employer's money going back, the billing contact in a message of its own
+(``domain.payer.group_billing_notice``, sent after the manager's from the same job, under its
+own id). Every message is checked as it is composed: the manager's page goes to the manager
+alone, a place's link to its colleague alone (``LinkMisaddressed`` otherwise).
 """
 
 from __future__ import annotations
