@@ -48,6 +48,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
+from booking.services.stored import stored_application
 
 MAX_SESSION_ROWS = 99
 
@@ -204,9 +205,7 @@ class FakeRepository:
     def save(
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
-        stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
-        )
+        stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
         # The conditions, all checked before anything changes (one transaction). A booking
         # moved to another cohort moves the counters of both courses.

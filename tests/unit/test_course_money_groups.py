@@ -11,7 +11,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupStatus, lapsed, paid
 from booking.domain.money import Money
 from tests.contract.test_repository_contract import NOW, application
-from tests.unit.test_groups import group
+from tests.support.group_bookings import group
 
 PRICE = Money(amount=20000)
 

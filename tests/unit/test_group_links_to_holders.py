@@ -8,8 +8,8 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from booking.services.group_emails import LinkMisaddressed, _links_to_their_holders_alone
-from tests.unit.test_group_endings import by_invoice
-from tests.unit.test_payer import BILLING
+from tests.support.applications import ACCOUNTS as BILLING
+from tests.support.group_bookings import group_by_invoice
 
 
 def _message(to: list[str], text: str) -> OutgoingEmail:
@@ -17,7 +17,7 @@ def _message(to: list[str], text: str) -> OutgoingEmail:
 
 
 def test_a_message_carrying_the_managers_page_to_anyone_else_is_refused() -> None:
-    group = by_invoice(billing=BILLING)
+    group = group_by_invoice(billing=BILLING)
     page = f"https://b/groups/{group.group_id}?token={group.token}"
     _links_to_their_holders_alone(group, _message([group.manager.email], page))
     for others in ([BILLING.billing_email], [group.manager.email, "x@example.org"]):
@@ -26,7 +26,7 @@ def test_a_message_carrying_the_managers_page_to_anyone_else_is_refused() -> Non
 
 
 def test_a_colleagues_link_to_anyone_else_is_refused() -> None:
-    group = by_invoice(billing=BILLING)
+    group = group_by_invoice(billing=BILLING)
     place = group.places[0]
     link = f"https://b/groups/{group.group_id}/places/1/apply?token={place.token}"
     _links_to_their_holders_alone(group, _message([place.colleague.email], link))

@@ -19,7 +19,7 @@ from booking.domain.group_refunds import (
 )
 from booking.domain.groups import GroupBooking, paid, share_of_place
 from booking.domain.payments import RefundEvent
-from tests.unit.test_groups import NOW, group
+from tests.support.group_bookings import NOW, group
 
 NOBODY: frozenset[int] = frozenset()
 

@@ -4,12 +4,12 @@ person's page words a refund of an employer's payment (``domain.standing``)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from booking.domain.application import ERASED, ERASED_EMAIL, Application, ApplicationStatus
-from booking.domain.billing import BillingDetails, InvoiceRef
+from booking.domain.billing import BillingDetails
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import Colleague, GroupStatus
 from booking.domain.payer import (
@@ -24,30 +24,27 @@ from booking.domain.payer import (
     told_of,
 )
 from booking.domain.standing import Facts, standing
-from tests.support.applications import an_application, answers_of
+from tests.support.applications import (
+    ACCOUNTS,
+    an_application,
+    an_invoice,
+    an_invoiced_application,
+    answers_of,
+)
 from tests.support.cohort_2025 import COHORT_2025_ID
+from tests.support.group_bookings import group_by_invoice
 from tests.unit.test_email_rendering import composed, course_2025
-from tests.unit.test_group_endings import by_invoice
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = answers_of().email
-BILLING = BillingDetails(
-    billing_name="St Elsewhere NHS Foundation Trust",
-    billing_email="accounts@example.nhs.uk",
-    billing_address="1 Hospital Road",
-)
+BILLING = ACCOUNTS
 
 
 def _by_invoice(status: str = "paid", billing: BillingDetails | None = BILLING) -> Application:
-    invoice = InvoiceRef(
-        invoice_id="in_1",
-        url="https://invoice",
-        number="INV-1",
-        due_at=NOW + timedelta(days=30),
-        amount_due=20000,
-        status=status,
+    invoice = an_invoice(at=NOW, status=status)
+    return an_invoiced_application(
+        ApplicationStatus.CANCELLED, at=NOW, invoice=invoice, billing=billing
     )
-    return an_application(ApplicationStatus.CANCELLED, at=NOW, invoice=invoice, billing=billing)
 
 
 def test_an_invoice_the_employer_paid_was_paid_by_the_organisation() -> None:
@@ -151,7 +148,7 @@ def test_a_groups_money_back_is_told_its_billing_contact_in_a_message_of_its_own
     alone, the billing contact's own beside it, to them alone (retest11 G5: never one message
     to both, which carried the manager's page); the manager erased, only the billing
     contact's goes; nothing paid back, none."""
-    paid = by_invoice(billing=BILLING).model_copy(
+    paid = group_by_invoice(billing=BILLING).model_copy(
         update={"status": GroupStatus.PAID, "amount_paid": 60000}
     )
     assert paid.money_received == 60000

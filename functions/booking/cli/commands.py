@@ -19,7 +19,7 @@ from booking.cli.client import (
 )
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
-from booking.domain.payer import paid_for_them
+from booking.domain.covered import paid_for_them
 from booking.domain.wording import (
     ENDED_WORDS,
     FIELD_NAMES,

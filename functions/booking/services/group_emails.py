@@ -131,7 +131,12 @@ def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     )
     places = job.places_kept if recorded else None
     total = job.amount if recorded else None
+    booked = job.places_kept if job.kind is EmailKind.GROUP_BOOKED else None
     return {
+        # How many the manager booked, as the job recorded it: said beside the places kept
+        # when some were given up before the email went (never "thank you for booking 1
+        # place" to one who booked 3).
+        "booked": booked if booked is not None else len(group.places),
         "places": places if places is not None else group.places_kept,
         "total": money_words(
             total if total is not None else group.total.amount, group.total.currency
@@ -182,6 +187,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         # changes again, so the group's record is the event's).
         "headline": managers_headline(group.ended_because),
         "why": managers_why(group.ended_because),
+        "invoice_now": _reissued_invoice_now(job, group),
     }
 
 
@@ -199,19 +205,50 @@ def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     }
 
 
+def _reissued_invoice_now(job: EmailJob, group: GroupBooking) -> str:
+    """Where the invoice an ``invoice_reissued`` email names stands as it goes: ``to_pay`` (still
+    the one to pay, so the email asks for it), ``paid``, or ``overtaken`` (replaced or cancelled
+    since: the email must not ask anyone to pay a void invoice, hostile12a NEW-1)."""
+    invoice = group.invoice
+    if invoice is None or not job.job_id.endswith(f":invoice{invoice.attempt}"):
+        return "overtaken"
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return "to_pay"
+    return "paid" if group.status is GroupStatus.PAID else "overtaken"
+
+
+# How many times one delivery reads a job's group when it changed between the read and the
+# send's lease (a webhook saving it meanwhile). Read again at once rather than handed back to the
+# queue, whose visibility timeout (60 s) would let the emails of later events go first
+# (hostile12a NEW-1); only a group changing on every read waits for the queue.
+_READS = 3
+
+
 def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
     """Send a group job's email if it is still worth sending, to whom can still be written to,
     once (the module's docstring says how); then, for the manager's news of the employer's
     money going back, its billing contact's own message (``domain.payer.group_billing_notice``),
     claimed by its own id, as the mailer sends one person's billing contact theirs."""
+    for _ in range(_READS):
+        outcome = _send_as_read(ports, job, now)
+        if outcome is not None:
+            return outcome
+    return GroupEmailOutcome.IN_FLIGHT
+
+
+def _send_as_read(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome | None:
+    """Send the job's emails as its group reads now; None when the group changed before a
+    send's lease could be taken (that one not sent: read it again; one sent is a duplicate)."""
     about = _still_worth_sending(ports, job)
     if isinstance(about, GroupEmailOutcome):
         return about
     first = _send_to_whom_it_is_for(ports, job, about, now)
     notice = None if about.place else group_billing_notice(job, about.group)
-    if notice is None:
+    if first is None or notice is None:
         return first
     theirs = _send_to_whom_it_is_for(ports, notice, about, now)
+    if theirs is None:
+        return None
     if GroupEmailOutcome.IN_FLIGHT in (first, theirs):
         return GroupEmailOutcome.IN_FLIGHT  # the queue delivers it again: the other is done
     done = (GroupEmailOutcome.SENT, GroupEmailOutcome.DUPLICATE)
@@ -220,7 +257,7 @@ def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOu
 
 def _send_to_whom_it_is_for(
     ports: Ports, job: EmailJob, about: _About, now: datetime
-) -> GroupEmailOutcome:
+) -> GroupEmailOutcome | None:
     recipient = _recipient(ports, job, about)
     if recipient is None:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
@@ -353,8 +390,9 @@ def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str
 
 def _send_once(
     ports: Ports, job: EmailJob, group: GroupBooking, message: OutgoingEmail, now: datetime
-) -> GroupEmailOutcome:
-    """Claim the job, lease the send on the group as it was read, and send."""
+) -> GroupEmailOutcome | None:
+    """Claim the job, lease the send on the group as it was read, and send; None when the group
+    changed since it was read (the claim given back, nothing sent)."""
     repo = ports.repository
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
@@ -363,9 +401,9 @@ def _send_once(
         return GroupEmailOutcome.IN_FLIGHT
     until = ports.clock() + SEND_LEASE
     if not ports.groups.hold_group_send(group, job.job_id, until):
-        # The group changed since it was read (an erasure, perhaps): it is read again when
-        # the queue delivers the job again.
+        # The group changed since it was read (an erasure, a payment): the claim is given
+        # back and the group read again, so the email says what holds now.
         repo.finish_email(job.job_id, "failed", ports.clock())
-        return GroupEmailOutcome.IN_FLIGHT
+        return None
     send_leased(ports, job.job_id, group.group_id, message, until)
     return GroupEmailOutcome.SENT

@@ -62,6 +62,7 @@ from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
 from booking.services.ports import EnrolmentRead, SubmissionRead
+from booking.services.stored import stored_application
 
 
 def _new_objects(stored: Application, previous: Application | None) -> list[str]:
@@ -153,9 +154,7 @@ class DynamoApplicationStore:
     def save(
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
-        stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
-        )
+        stored = stored_application(new, previous)
         put = versioned_put(
             self.table.name,
             application_to_item(stored, self.unpaid_retention),
