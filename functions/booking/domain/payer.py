@@ -82,6 +82,12 @@ def billing_contact_told(kind: EmailKind, application: Application) -> str | Non
     return billing.billing_email
 
 
+# A group's news that is not money going back, though it names an amount: a new invoice for the
+# places kept (Stripe sends the billing contact the invoice itself, even when it was paid
+# before the manager's email went).
+NOT_MONEY_BACK = frozenset({"invoice_reissued"})
+
+
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
     """The billing contact told, in a message of its own (``group_billing_notice``), of what a
     message to a group's manager says, if any: money the group's invoice paid going back (a
@@ -89,6 +95,7 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
+        or job.reason in NOT_MONEY_BACK
         or not job.amount
         or group.payment_method is not PaymentMethod.INVOICE
         or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
