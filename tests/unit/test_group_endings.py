@@ -142,7 +142,7 @@ def _lapse_email(ending: GroupEnding | None) -> tuple[str, str]:
         "manager_name": "Florence",
         "group_organisation": "St Elsewhere",
         "manager_url": "https://b/groups/g1?token=t",
-        "billing_told": False,  # the billing contact is not written to (domain.payer)
+        "billing_alone": False,  # to the manager (domain.payer)
         "change": {
             "event": "hold_lapsed",
             "amount": None,

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from booking.adapters.email_templates import render
+from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
 from booking.domain.groups import (
     GroupForm,
@@ -137,6 +138,9 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
             "due": "Monday 1 June 2027",
             "url": "https://invoice.test/in_1",
         },
+        "ended": colleague_told(
+            PlaceEnd.MANAGER_GAVE_UP, manager=HOSTILE, organisation=HOSTILE, course="Course"
+        ),
     }
     rendered = render(kind, values)
     assert "<script>" not in rendered.html

@@ -17,7 +17,8 @@ from booking.domain.payer import (
     Payer,
     billing_contact_told,
     billing_notice,
-    group_addressees,
+    group_billing_notice,
+    group_recipient,
     payer_of,
     payer_told_of_move_refund,
     told_of,
@@ -142,9 +143,11 @@ def test_every_email_about_the_money_names_the_organisation_that_paid(
         assert "you have paid" not in body
 
 
-def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_is_erased() -> None:
-    """The employer's money back (a place's share): the manager and, beside them, the billing
-    contact; the manager erased, the billing contact alone; nothing paid, nobody beside."""
+def test_a_groups_money_back_is_told_its_billing_contact_in_a_message_of_its_own() -> None:
+    """The employer's money back (a place's share): the manager's message to the manager
+    alone, the billing contact's own beside it, to them alone (retest11 G5: never one message
+    to both, which carried the manager's page); the manager erased, only the billing
+    contact's goes; nothing paid back, none."""
     paid = group_by_invoice(billing=BILLING).model_copy(
         update={"status": GroupStatus.PAID, "amount_paid": 60000}
     )
@@ -153,13 +156,21 @@ def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_
         job_id="j", kind=EmailKind.GROUP_CHANGED, application_id="g1", course_id="c1", amount=20000
     )
     accounts = BILLING.billing_email
-    assert group_addressees(share, paid) == (paid.manager.email, accounts)
+    assert group_recipient(share, paid) == paid.manager.email
+    notice = group_billing_notice(share, paid)
+    assert notice is not None
+    assert (notice.job_id, notice.to_billing_contact) == ("j:billing", True)
+    assert group_recipient(notice, paid) == accounts
+    assert group_billing_notice(notice, paid) is None  # never a notice of a notice
     erased = paid.model_copy(
         update={"manager": Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)}
     )
-    assert group_addressees(share, erased) == (accounts, None)
+    assert group_recipient(share, erased) is None  # no message to the placeholder
+    assert group_recipient(notice, erased) == accounts
     nothing_back = share.model_copy(update={"amount": 0})
-    assert group_addressees(nothing_back, erased) == (None, None)
+    assert group_billing_notice(nothing_back, paid) is None
+    unpaid_notice = nothing_back.model_copy(update={"to_billing_contact": True})
+    assert group_recipient(unpaid_notice, erased) is None
 
 
 def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_alone() -> None:
@@ -176,3 +187,18 @@ def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_al
         payer_told_of_move_refund(an_application(ApplicationStatus.CONFIRMED, at=NOW), 1, 1, 5000)
         == ()
     )
+
+
+def test_what_a_billing_contact_may_see_is_one_rule_for_every_message() -> None:
+    """A person's or a group's values, as the billing contact's own message has them: no link
+    that acts for anyone, no answers, no joining link, no manager named (retest11 G5)."""
+    from booking.domain.payer import WITHHELD_FROM_THE_BILLING_CONTACT, as_the_billing_contact_sees
+
+    persons = {"status_url": "https://b/a?token=t", "answers": ["x"], "name": "Ada"}
+    seen = as_the_billing_contact_sees(persons)
+    assert seen == {"status_url": "", "answers": [], "name": "Ada", "billing_alone": True}
+    managers = {"manager_url": "https://b/g?token=t", "apply_url": "u", "manager_name": "F"}
+    assert as_the_billing_contact_sees(managers) == {
+        **{k: WITHHELD_FROM_THE_BILLING_CONTACT[k] for k in managers},
+        "billing_alone": True,
+    }

@@ -7,12 +7,14 @@ contact (to whom Stripe sent the invoice) is told of what becomes of it, as of t
 invoice still open, in a message of its own (``billing_notice``): the person's message is the
 person's alone (it carries their status link and calendar file). A person who paid by card
 paid themselves. A group booking's billing contact, likewise, hears of the money its invoice
-paid going back (``group_billing_contact_told``)."""
+paid going back in a message of its own (``group_billing_notice``), never in the manager's.
+What any billing contact's own message may carry is one rule (``as_the_billing_contact_sees``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
@@ -80,12 +82,20 @@ def billing_contact_told(kind: EmailKind, application: Application) -> str | Non
     return billing.billing_email
 
 
+# A group's news that is not money going back, though it names an amount: a new invoice for the
+# places kept (Stripe sends the billing contact the invoice itself, even when it was paid
+# before the manager's email went).
+NOT_MONEY_BACK = frozenset({"invoice_reissued"})
+
+
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
-    """The billing contact a message to a group's manager goes to as well, if any: one about
-    money the group's invoice paid going back (a place given up, places nobody applied for)."""
+    """The billing contact told, in a message of its own (``group_billing_notice``), of what a
+    message to a group's manager says, if any: money the group's invoice paid going back (a
+    place given up, places nobody applied for, a refund at Stripe)."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
+        or job.reason in NOT_MONEY_BACK
         or not job.amount
         or group.payment_method is not PaymentMethod.INVOICE
         or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
@@ -116,15 +126,53 @@ def payer_told_of_move_refund(
     )
 
 
-def group_addressees(job: EmailJob, group: GroupBooking) -> tuple[str | None, str | None]:
-    """Whom a message to a group's manager goes to, and who is told beside them: its billing
-    contact, of money its invoice paid going back (``group_billing_contact_told``). Once the
-    manager is erased, the billing contact alone (the one person left at the employer; None:
-    nobody is)."""
-    beside = group_billing_contact_told(job, group)
-    if group.manager_erased:
-        return beside, None
-    return group.manager.email, beside
+def group_recipient(job: EmailJob, group: GroupBooking) -> str | None:
+    """The one address a message to a group's manager goes to: the manager (None once erased:
+    their page is dead); its billing contact for the billing contact's own message
+    (``group_billing_notice``). Never both: the manager's message carries their page, which
+    can change the places and shows every colleague, and is theirs alone."""
+    if job.to_billing_contact:
+        return group_billing_contact_told(job, group)
+    return None if group.manager_erased else group.manager.email
+
+
+def group_billing_notice(job: EmailJob, group: GroupBooking) -> EmailJob | None:
+    """The billing contact's own message beside the manager's about money its invoice paid
+    going back (``group_billing_contact_told``), as for one person's booking
+    (``billing_notice``): the same news, its own job id, to them alone, worded for the payer
+    (``as_the_billing_contact_sees``)."""
+    if job.to_billing_contact or group_billing_contact_told(job, group) is None:
+        return None
+    return _billing_contacts_own(job)
+
+
+def _billing_contacts_own(job: EmailJob) -> EmailJob:
+    """``job``'s copy for the billing contact alone: claimed and sent once, by its own id."""
+    return job.model_copy(
+        update={"job_id": f"{job.job_id}:{BILLING_NOTICE_SUFFIX}", "to_billing_contact": True}
+    )
+
+
+# What a message written to a billing contact alone never carries, whoever's booking it is
+# about (one person's, or a group's): each value as it is blanked. A payer is told what
+# changed in money and for which booking; never a link that acts for someone (the person's
+# status page, the manager's page, a colleague's link to apply), nor what only the people
+# booked hold (their answers, the joining link, who manages the places).
+WITHHELD_FROM_THE_BILLING_CONTACT: dict[str, Any] = {
+    "status_url": "",
+    "manager_url": "",
+    "apply_url": None,
+    "answers": [],
+    "joining_url": None,
+    "manager_name": "",
+}
+
+
+def as_the_billing_contact_sees(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A message's values as its billing contact's own message has them: what
+    ``WITHHELD_FROM_THE_BILLING_CONTACT`` names blanked (only those a message has)."""
+    withheld = {k: v for k, v in WITHHELD_FROM_THE_BILLING_CONTACT.items() if k in values}
+    return {**values, **withheld, "billing_alone": True}
 
 
 def to_billing_contact_alone(job: EmailJob) -> bool:
@@ -150,9 +198,7 @@ def billing_notice(job: EmailJob, application: Application) -> EmailJob | None:
     them alone, without the person's status link, calendar file or answers."""
     if to_billing_contact_alone(job) or billing_contact_told(job.kind, application) is None:
         return None
-    return job.model_copy(
-        update={"job_id": f"{job.job_id}:{BILLING_NOTICE_SUFFIX}", "to_billing_contact": True}
-    )
+    return _billing_contacts_own(job)
 
 
 # The words a billing contact's message has for a person erased: nothing of them (the subject

@@ -183,8 +183,8 @@ def email_context(
         "status_url": status_url,
         "approval_required": definition.approval_required,
         "submitted": moment_when(application.created_at, definition.timezone),
-        # The person's answers are theirs: never in a message to their billing contact.
-        "answers": [] if billing_alone else answers_said(application.answers),
+        # Never to their billing contact (``domain.payer.as_the_billing_contact_sees``).
+        "answers": answers_said(application.answers),
         # The cohort the person booked (and their reference belongs to), where it is not the
         # one the message is from: a follow-up's host may be another cohort.
         "booked_on": booked_on,
