@@ -194,7 +194,7 @@ def email_context(
         "joining_url": _joining_url(course) if attendee else None,
         **_status_context(job, application, definition),
         # Who paid (an organisation, by invoice, or the person; ``domain.payer``).
-        "payer": payer_of(application).organisation,
+        "payer": payer_of(application, job).organisation,
         # Written to the billing contact alone: its own message beside the person's about its
         # invoice or money, or a move's refund (the person has the move's email).
         "billing_alone": billing_alone,
@@ -288,7 +288,7 @@ def _status_context(
         else None,
         "reason_text": billing_reason_text(reason, named(application))
         if to_billing_contact_alone(job)
-        else _reason_text(job.kind, reason, payer_of(application).organisation),
+        else _reason_text(job.kind, reason, payer_of(application, job).organisation),
         "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,
@@ -345,15 +345,24 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END):
-            # A payment the booking did not keep, given back whole on its own (a move's
-            # difference paid too late): the booking's own refunds are no part of it.
+        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END) or (
+            job.refunded_invoice is not None
+        ):
+            # A payment given back whole on its own (a move's difference paid too late, an
+            # invoice's payment the booking could not keep): the booking's own refunds are no
+            # part of it.
             in_all = this_refund
     else:
         in_all = application.charges_paid
         this_refund = application.latest_refund
+    invoice = application.invoice
     return {
         "refund_now": _money(this_refund, currency),
+        # The invoice whose payment a refund gives back: the one the job names (a replaced
+        # invoice's, say), else the booking's own.
+        "paid_invoice_number": job.refunded_invoice
+        if job.refunded_invoice is not None
+        else (invoice.number if invoice else None),
         "refunded_earlier": refunded_earlier_words(this_refund, in_all, currency),
     }
 
