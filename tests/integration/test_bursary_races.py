@@ -20,6 +20,8 @@ from tests.support.system import Reply, System, application_body
 PERSON = "ada@example.org"
 ACCOUNTS = BILLING["billing_email"]
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+BURSARY_TOLD = "A bursary towards your place"
+INVOICE_TOLD = "We have invoiced your organisation"
 
 
 @pytest.fixture
@@ -169,3 +171,116 @@ def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_r
     assert _stripe_invoice(system, orphan)["status"] == "void"
     subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
     assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+
+
+# -- the same bursary again, and grants at once (hostile12a NEW-12) ------------------------------
+
+
+def _told(emails: list[OutgoingEmail]) -> list[str]:
+    return [e.subject.split(":")[0] for e in emails if e.to == [PERSON]]
+
+
+def test_the_same_bursary_again_changes_nothing_and_emails_nobody(invoiced: System) -> None:
+    system = invoiced
+    application = _applied(system)
+    first = system.grant_bursary(application, 5000)
+    assert first.status == 200, first.body
+    invoice = invoice_id_of(first.json())
+    assert len(_told(system.deliver_emails())) == 2  # the bursary, and the invoice for the rest
+    app_id = application["application_id"]
+    before = system.admin("GET", f"/applications/{app_id}").json()
+
+    again = system.grant_bursary(application, 5000)
+
+    assert again.status == 200, again.body
+    assert invoice_id_of(again.json()) == invoice
+    assert _stripe_invoice(system, invoice)["status"] == "open"
+    assert system.deliver_emails() == []
+    after = system.admin("GET", f"/applications/{app_id}").json()
+    assert after == before
+    # Another amount is a real change: the invoice is replaced again.
+    other = system.grant_bursary(application, 8000)
+    assert other.status == 200, other.body
+    assert invoice_id_of(other.json()) != invoice
+
+
+def _granted_meanwhile(
+    system: System, monkeypatch: pytest.MonkeyPatch, application: dict[str, Any], amount: int
+) -> tuple[list[Reply], list[str]]:
+    """While a grant's new invoice is being made, another grant of ``amount`` is made whole:
+    its answer, and every invoice made (ids)."""
+    payments = system.ports.payments
+    real_create = payments.create_invoice
+    meanwhile: list[Reply] = []
+    made: list[str] = []
+
+    def other_first(request: Any) -> Any:
+        if not made and not meanwhile:
+            made.append("")  # the other grant's own invoice is made as usual
+            meanwhile.append(system.grant_bursary(application, amount))
+        invoice = real_create(request)
+        made.append(invoice.invoice_id)
+        return invoice
+
+    monkeypatch.setattr(payments, "create_invoice", other_first)
+    return meanwhile, made
+
+
+def test_two_grants_of_the_same_bursary_at_once_make_one_invoice_and_one_set_of_emails(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = invoiced
+    application = _applied(system)
+    meanwhile, made = _granted_meanwhile(system, monkeypatch, application, 5000)
+
+    late = system.grant_bursary(application, 5000)
+
+    [won] = meanwhile
+    assert (won.status, late.status) == (200, 200), (won.body, late.body)
+    kept = invoice_id_of(system.status_of(application))
+    assert invoice_id_of(late.json()) == kept
+    emails = system.deliver_emails()
+    assert sorted(_told(emails)) == [BURSARY_TOLD, INVOICE_TOLD], emails
+    # The first invoice and the losing grant's are void; the winner's is the one to pay.
+    made_here = [invoice_id_of(application), *made[1:]]
+    statuses = {i: _stripe_invoice(system, i)["status"] for i in made_here}
+    assert sorted(statuses.values()) == ["open", "void", "void"], statuses
+    assert statuses[kept] == "open"
+
+
+def test_a_grant_finding_another_amount_granted_meanwhile_is_refused_in_words(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = invoiced
+    application = _applied(system)
+    meanwhile, made = _granted_meanwhile(system, monkeypatch, application, 8000)
+
+    late = system.grant_bursary(application, 5000)
+
+    [won] = meanwhile
+    assert won.status == 200, won.body
+    assert late.status == 409, late.body
+    error = late.json()["error"]
+    assert error["code"] == "bursary_changed"
+    assert "the bursary was changed meanwhile to £80.00" in error["message"]
+    seen = system.status_of(application)
+    assert (seen["left_to_pay"], invoice_id_of(seen)) == (12000, invoice_id_of(won.json()))
+    emails = system.deliver_emails()
+    [invoice_email] = [e for e in emails if e.subject.startswith("We have invoiced")]
+    assert "£120.00" in invoice_email.text
+    assert [_stripe_invoice(system, i)["status"] for i in made[1:]] == ["open", "void"]
+
+
+def test_an_invoice_replaced_before_its_email_went_is_not_named_as_the_one_to_pay(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    application = _applied(system)
+    assert system.grant_bursary(application, 5000).status == 200
+    assert system.grant_bursary(application, 8000).status == 200
+
+    emails = [e for e in system.deliver_emails() if e.subject.startswith("We have invoiced")]
+
+    [only] = emails
+    assert "£120.00" in only.text
+    assert "£150.00" not in only.text

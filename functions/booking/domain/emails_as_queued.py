@@ -57,4 +57,19 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     )
 
 
-__all__ = ["COMPOSED_AS_QUEUED", "COMPOSED_AS_THEN", "as_queued", "queued_as_saved", "still_asks"]
+def still_invoiced(application: Application, job: EmailJob) -> bool:
+    """Whether the invoice an ``INVOICE_SENT`` job was queued for (its occasion) is still the
+    booking's: one replaced before its message went (two bursaries in a row) is not named as
+    the one to pay; the newer invoice's own message says that one."""
+    invoice = application.invoice
+    return invoice is not None and job.job_id.endswith(f":{invoice.invoice_id}")
+
+
+__all__ = [
+    "COMPOSED_AS_QUEUED",
+    "COMPOSED_AS_THEN",
+    "as_queued",
+    "queued_as_saved",
+    "still_asks",
+    "still_invoiced",
+]

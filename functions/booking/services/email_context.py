@@ -149,6 +149,7 @@ PAID_BY_ORGANISATION_WORDS = {
         "full. If you did not expect this, just reply to this email."
     ),
 }
+WHOLE_ON_ITS_OWN = (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END)
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
     "just reply to this email."
@@ -345,12 +346,9 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END) or (
-            job.refunded_invoice is not None
-        ):
+        if job.reason in WHOLE_ON_ITS_OWN or job.refunded_invoice is not None:
             # A payment given back whole on its own (a move's difference paid too late, an
-            # invoice's payment the booking could not keep): the booking's own refunds are no
-            # part of it.
+            # invoice's payment not kept): the booking's own refunds are no part of it.
             in_all = this_refund
     else:
         in_all = application.charges_paid
@@ -358,8 +356,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     invoice = application.invoice
     return {
         "refund_now": _money(this_refund, currency),
-        # The invoice whose payment a refund gives back: the one the job names (a replaced
-        # invoice's, say), else the booking's own.
+        # The invoice whose payment a refund gives back: the job's (a replaced one), else own.
         "paid_invoice_number": job.refunded_invoice
         if job.refunded_invoice is not None
         else (invoice.number if invoice else None),
