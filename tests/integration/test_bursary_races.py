@@ -284,3 +284,52 @@ def test_an_invoice_replaced_before_its_email_went_is_not_named_as_the_one_to_pa
     [only] = emails
     assert "£120.00" in only.text
     assert "£150.00" not in only.text
+
+
+def test_a_full_bursary_racing_the_only_payment_says_it_was_not_needed_not_a_second_one(
+    invoiced: System,
+) -> None:
+    system = invoiced
+    application = _applied(system)
+    old = invoice_id_of(application)
+
+    funded = _paid_while(system, old, lambda: system.grant_bursary(application, 20000))
+
+    assert funded.status == 200, funded.body
+    app_id = application["application_id"]
+    seen = system.admin("GET", f"/applications/{app_id}").json()
+    assert (seen["status"], seen["status_reason"]) == ("confirmed", "funded")
+    assert system.standin.money_taken()[app_id] == 0
+    emails = system.deliver_emails()
+    refunds = [e for e in emails if "refunded" in e.subject]
+    assert sorted(e.to[0] for e in refunds) == [ACCOUNTS, PERSON]
+    for told in refunds:
+        assert "Nothing was left to pay for the place when this payment reached us" in told.text
+        assert "second payment" not in told.text
+        assert "already paid for" not in told.text
+
+
+def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_back(
+    system: System,
+) -> None:
+    """The same race by card keeps the booking (the whole price paid, the bursary's share given
+    back): its confirmation does not say the bursary "covered the rest" of a payment that was
+    the whole price."""
+    application = system.apply(email=PERSON).json()
+    system.deliver_emails()
+    system.hold_webhooks = True
+    assert system.pay(application["checkout_url"]).status == 200
+    assert system.grant_bursary(application, 5000).status == 200
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    system.pending.clear()
+
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_taken()[application["application_id"]] == 15000
+    [confirmed] = [e for e in system.deliver_emails() if "confirmed" in e.subject.lower()]
+    assert "your payment of £200.00 has been received" in confirmed.text
+    assert "A bursary of £50.00 was granted as you paid, so £50.00 of it comes back" in (
+        " ".join(confirmed.text.split())
+    )
+    assert "covered the rest" not in confirmed.text

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
+from booking.domain.covered import second_payment
 from booking.domain.payments import Action, Decision
 
 S = ApplicationStatus
@@ -89,7 +90,7 @@ def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | N
             and application.payment_intent == event.payment_intent
         ):
             return Decision(Action.IGNORE, "already confirmed by this invoice")
-        return Decision(Action.REFUND, "duplicate_payment")
+        return Decision(Action.REFUND, second_payment(application))
     if (
         status is S.REFUNDED
         and current is not None

@@ -67,6 +67,14 @@ def payer_of(application: Application, job: EmailJob | None = None) -> Payer:
     return Payer(organisation=billing.billing_name, billing_email=billing.billing_email)
 
 
+def refunded_invoice_number(job: EmailJob, application: Application) -> str | None:
+    """The number of the invoice whose payment a refund's message gives back: the one the job
+    names (a replaced invoice's), else the booking's own."""
+    if job.refunded_invoice is not None:
+        return job.refunded_invoice
+    return application.invoice.number if application.invoice else None
+
+
 def billing_contact_told(
     kind: EmailKind, application: Application, job: EmailJob | None = None
 ) -> str | None:

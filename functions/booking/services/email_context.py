@@ -21,8 +21,8 @@ from booking.domain.course import (
 from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import named, payer_of, to_billing_contact_alone
-from booking.domain.payments import MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END
+from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
+from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -149,7 +149,6 @@ PAID_BY_ORGANISATION_WORDS = {
         "full. If you did not expect this, just reply to this email."
     ),
 }
-WHOLE_ON_ITS_OWN = (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END)
 DEFAULT_REFUND_WORDS = (
     "We were not able to confirm a place for this payment. If you would like to know more, "
     "just reply to this email."
@@ -331,6 +330,8 @@ def _payment_context(
         # How long a checkout holds the place: the one setting (``CHECKOUT_HOLD``) in words.
         "hold_said": CHECKOUT_HOLD_SAID,
         "bursary": _money(application.bursary_covering(definition.price), currency),
+        # Paid beyond what is due (a bursary granted as the payment was made): it goes back.
+        "paid_beyond_due": _money(application.charges_paid - due, currency),
         "amount_due": money_words(due, price.currency) if due else None,
         "discount_code": application.discount.code if application.discount else None,
         # What brought the price to nothing, with amounts: the code, the bursary or both.
@@ -346,20 +347,16 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason in WHOLE_ON_ITS_OWN or job.refunded_invoice is not None:
+        if job.reason in GIVEN_BACK_ON_ITS_OWN or job.refunded_invoice is not None:
             # A payment given back whole on its own (a move's difference paid too late, an
             # invoice's payment not kept): the booking's own refunds are no part of it.
             in_all = this_refund
     else:
         in_all = application.charges_paid
         this_refund = application.latest_refund
-    invoice = application.invoice
     return {
         "refund_now": _money(this_refund, currency),
-        # The invoice whose payment a refund gives back: the job's (a replaced one), else own.
-        "paid_invoice_number": job.refunded_invoice
-        if job.refunded_invoice is not None
-        else (invoice.number if invoice else None),
+        "paid_invoice_number": refunded_invoice_number(job, application),
         "refunded_earlier": refunded_earlier_words(this_refund, in_all, currency),
     }
 
