@@ -332,7 +332,8 @@ def _payment_context(
         "bursary": _money(application.bursary_covering(definition.price), currency),
         # Paid beyond what is due (a bursary granted as the payment was made): it goes back.
         "paid_beyond_due": _money(application.charges_paid - due, currency),
-        "amount_due": money_words(due, price.currency) if due else None,
+        # Left to pay now (``Application.left_to_pay``): nothing once paid, if as it was granted.
+        "amount_due": _money(application.left_to_pay(price), price.currency),
         "discount_code": application.discount.code if application.discount else None,
         # What brought the price to nothing, with amounts: the code, the bursary or both.
         "covered": covered_words(application, definition.price) if due == 0 else "",
