@@ -57,12 +57,16 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     )
 
 
-def still_invoiced(application: Application, job: EmailJob) -> bool:
-    """Whether the invoice an ``INVOICE_SENT`` job was queued for (its occasion) is still the
-    booking's: one replaced before its message went (two bursaries in a row) is not named as
-    the one to pay; the newer invoice's own message says that one."""
-    invoice = application.invoice
-    return invoice is not None and job.job_id.endswith(f":{invoice.invoice_id}")
+def superseded(application: Application, job: EmailJob) -> bool:
+    """Whether a message about a bursary, or the invoice it brought, was overtaken before it
+    went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
+    nor a bursary changed since as granted; the newer one's own messages say them."""
+    if job.kind is EmailKind.INVOICE_SENT:
+        invoice = application.invoice
+        return invoice is None or not job.job_id.endswith(f":{invoice.invoice_id}")
+    if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
+        return job.amount != application.bursary
+    return False
 
 
 __all__ = [
@@ -71,5 +75,5 @@ __all__ = [
     "as_queued",
     "queued_as_saved",
     "still_asks",
-    "still_invoiced",
+    "superseded",
 ]

@@ -235,6 +235,7 @@ def _part_funded(
             application.application_id,
             application.course_id,
             occasion=f"bursary-{amount}-{application.version}",
+            amount=amount,
         )
     )
     if not application.has_open_invoice():
