@@ -5,8 +5,13 @@ with nothing else about them."""
 
 from __future__ import annotations
 
-# Why, of the invoice itself: the same words to the person and to the billing contact.
+# Why, of the invoice or the payment itself: the same words to the person and to the billing
+# contact.
 INVOICE_REASON_WORDS = {
+    "not_needed": (
+        "Nothing was left to pay for the place when this payment reached us (a bursary or a "
+        "discount code had covered it), so it was not needed. The place is still booked."
+    ),
     "invoice_replaced": (
         "This invoice had been replaced by a newer one, so we have given back what was paid on "
         "it. The newer invoice is the one to pay."

@@ -23,6 +23,21 @@ from booking.domain.wording import status_with_reason, status_words
 # The reasons of a place booked with nothing to pay by a code, a code and a bursary, or (kept
 # from before the reasons told them apart) either.
 NOTHING_TO_PAY_REASONS = frozenset({"covered_by_code", "code_and_bursary", "nothing_to_pay"})
+# Why a payment that reaches a place booked with nothing to pay goes back (not "a second
+# payment": it may be the only one; hostile12a, a full bursary racing the invoice's payment).
+PAID_WHEN_COVERED = "not_needed"
+
+
+def booked_without_payment(application: Application) -> bool:
+    """Whether a place was booked with nothing to pay by a bursary, a code or both, and no
+    payment of its own."""
+    covered = application.status_reason in NOTHING_TO_PAY_REASONS | {"funded"}
+    return covered and not application.payment_intent
+
+
+def second_payment(application: Application) -> str:
+    """Why a payment that reaches a confirmed place it did not book goes back."""
+    return PAID_WHEN_COVERED if booked_without_payment(application) else "duplicate_payment"
 
 
 # What covers a place, in the order ``domain.billing.amount_due`` takes them off its price.

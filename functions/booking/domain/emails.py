@@ -151,6 +151,10 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # PAYMENT_REFUNDED of what an invoice paid (the employer's money, whatever invoice the
+    # booking holds by the time it is said): that invoice's number ("" when not known). None:
+    # not an invoice's payment, or queued before this was recorded (the booking's invoice says).
+    refunded_invoice: str | None = None
     # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
     from_course_id: str | None = None
     # MOVE_LAPSED: the cohort the booking was to join (named in the message).

@@ -125,6 +125,18 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     )
 
 
+def superseded(application: Application, job: EmailJob) -> bool:
+    """Whether a message about a bursary, or the invoice it brought, was overtaken before it
+    went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
+    nor a bursary changed since as granted; the newer one's own messages say them."""
+    if job.kind is EmailKind.INVOICE_SENT:
+        invoice = application.invoice
+        return invoice is None or not job.job_id.endswith(f":{invoice.invoice_id}")
+    if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
+        return job.amount != application.bursary
+    return False
+
+
 __all__ = [
     "COMPOSED_AS_QUEUED",
     "COMPOSED_AS_THEN",
@@ -133,4 +145,5 @@ __all__ = [
     "queued_as_saved",
     "stamped",
     "still_asks",
+    "superseded",
 ]

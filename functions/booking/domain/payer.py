@@ -55,25 +55,37 @@ class Payer:
         return bool(self.organisation)
 
 
-def payer_of(application: Application) -> Payer:
+def payer_of(application: Application, job: EmailJob | None = None) -> Payer:
     """Who paid for the booking (or would have: an invoice still open is the organisation's
-    to pay)."""
+    to pay); with ``job``, a refund's message, who paid the money it gives back (an invoice
+    the booking no longer holds was the organisation's all the same)."""
     invoice, billing = application.invoice, application.billing
-    if invoice is None or invoice.status != "paid" or billing is None:
+    by_invoice = job is not None and job.refunded_invoice is not None
+    if billing is None or (not by_invoice and (invoice is None or invoice.status != "paid")):
         return Payer()
     if billing.billing_email == ERASED_EMAIL:
         return Payer(organisation=AN_ORGANISATION)
     return Payer(organisation=billing.billing_name, billing_email=billing.billing_email)
 
 
-def billing_contact_told(kind: EmailKind, application: Application) -> str | None:
+def refunded_invoice_number(job: EmailJob, application: Application) -> str | None:
+    """The number of the invoice whose payment a refund's message gives back: the one the job
+    names (a replaced invoice's), else the booking's own."""
+    if job.refunded_invoice is not None:
+        return job.refunded_invoice
+    return application.invoice.number if application.invoice else None
+
+
+def billing_contact_told(
+    kind: EmailKind, application: Application, job: EmailJob | None = None
+) -> str | None:
     """The billing contact told of what a message about the application says, if any (in a
     message of its own: ``billing_notice``): one about an invoice Stripe sent them (ended, or
-    its booking cancelled) or the money it paid."""
+    its booking cancelled) or the money it paid (``job``: the message, when it says whose)."""
     billing = application.billing
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None
-    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application).by_invoice:
+    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application, job).by_invoice:
         return None  # a card payment refunded: the person's own money
     if kind is EmailKind.CANCELLED and application.invoice is None:
         return None  # no invoice was sent them
@@ -187,7 +199,7 @@ def told_of(job: EmailJob, application: Application) -> list[str]:
     one to tell (``billing_contact_told``: none when erased or the person's own address)."""
     if not to_billing_contact_alone(job):
         return [application.answers.email]
-    billing = billing_contact_told(job.kind, application)
+    billing = billing_contact_told(job.kind, application, job)
     return [billing] if billing else []
 
 
@@ -196,7 +208,7 @@ def billing_notice(job: EmailJob, application: Application) -> EmailJob | None:
     it paid (a cancellation, a refund, an invoice that ended), when there is a billing contact
     to tell apart from the person: the same news, its own job id (claimed and sent once), to
     them alone, without the person's status link, calendar file or answers."""
-    if to_billing_contact_alone(job) or billing_contact_told(job.kind, application) is None:
+    if to_billing_contact_alone(job) or billing_contact_told(job.kind, application, job) is None:
         return None
     return _billing_contacts_own(job)
 
@@ -220,7 +232,7 @@ def erased_persons_notice(job: EmailJob, application: Application) -> EmailJob |
     cancellation with one), as a group's billing contact is told once its manager is erased
     (hostile11 F8: one rule whether or not the person was erased). None: nothing goes."""
     notice = job if to_billing_contact_alone(job) else billing_notice(job, application)
-    if notice is None or not payer_of(application).by_invoice:
+    if notice is None or not payer_of(application, notice).by_invoice:
         return None
     if notice.kind is EmailKind.PAYMENT_REFUNDED or (
         notice.kind is EmailKind.CANCELLED and _refunded(application)

@@ -51,6 +51,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
@@ -68,9 +69,12 @@ CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 
 @dataclass(frozen=True)
 class BursaryGranted:
-    """An organiser funds ``amount`` (minor units, at most the price) of a place."""
+    """An organiser funds ``amount`` (minor units, at most the price) of a place, having seen
+    it funded by ``seen`` (None: not known): a grant that finds another amount granted since
+    (two grants at once) is refused, not laid over it."""
 
     amount: int
+    seen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -197,13 +201,23 @@ def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
 
 
 def _bursary(application: Application, fact: BursaryGranted, situation: Situation) -> Settlement:
-    if application.status is S.CONFIRMED and application.bursary == fact.amount:
+    granted = application.bursary == fact.amount
+    if granted and application.status in FUNDABLE_STATUSES | {S.CONFIRMED}:
+        # The same grant again (a form sent twice, two tabs): its end holds already.
         return Settlement("ignore", "granted already")
     if application.status not in FUNDABLE_STATUSES:
         return _refused(
             "not_fundable",
             "a bursary cannot be given to an application that is "
             f"{status_named(application.status)}",
+        )
+    if fact.seen is not None and application.bursary != fact.seen:
+        currency = situation.course_price.currency
+        return _refused(
+            "bursary_changed",
+            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
+            "(another grant at the same moment); look at the application again before "
+            "granting another amount",
         )
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
@@ -233,6 +247,7 @@ def _part_funded(
             application.application_id,
             application.course_id,
             occasion=f"bursary-{amount}-{application.version}",
+            amount=amount,
         )
     )
     if not application.has_open_invoice():

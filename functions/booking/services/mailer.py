@@ -51,7 +51,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
-from booking.domain.emails_as_queued import still_asks
+from booking.domain.emails_as_queued import still_asks, superseded
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import person_key
@@ -166,6 +166,8 @@ def _still_to_send(
         # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
         # the message of how it ended is the person's; a link to nothing is not sent.
         return SendOutcome.SKIPPED_GONE
+    if superseded(application, job):
+        return SendOutcome.SKIPPED_GONE  # overtaken before it went: the newer one is told
     host = _programme_host(ports, job, course, now)
     if isinstance(host, SendOutcome):
         return host

@@ -93,7 +93,11 @@ def settle_money(
     def attempt(application: Application) -> Settled:
         situation = _situation(ports, application, course, fact)
         decided = settle(application, fact, situation)
-        if decided.application is not None and decided.before_save:
+        if decided.application is not None and any(
+            isinstance(command, Refund) for command in decided.before_save
+        ):
+            # Money asked back is this request's change even if its save then loses (an
+            # invoice issued for a save that lost is voided as an orphan: no change).
             asked_of_stripe.append(True)
         try:
             return _carry_out(ports, course, application, decided)
