@@ -204,9 +204,11 @@ PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
 
 def funded_by(row: Mapping[str, Any]) -> str:
     """What paid for a place that took no payment because a bursary or a code (or both) covered
-    all of it ("" if anything was paid or is left to pay, or nothing funded it); ``row``: a
-    roster row's money (``bursary``, ``discount``, ``amount_paid``, ``left_to_pay``)."""
-    if row["amount_paid"] or row["left_to_pay"]:
+    all of it ("" if anything was paid, is left to pay or was due: a part-price code on a
+    booking cancelled before paying paid nothing, hostile12a NEW-5; or nothing funded it);
+    ``row``: a roster row's money (``bursary``, ``discount``, ``amount_due``, ``amount_paid``,
+    ``left_to_pay``)."""
+    if row["amount_paid"] or row["left_to_pay"] or row.get("amount_due", 0):
         return ""
     funds = [
         *(["Bursary"] if row["bursary"] else []),
