@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, manager_view, pay_invoice
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System
@@ -66,3 +67,31 @@ def test_a_group_refunded_in_full_at_stripe_says_it_ended_to_its_manager(system:
     assert "refunded" in seen["status_said"].lower()
     assert (seen["amount_paid"], seen["amount_refunded"], seen["places_kept"]) == (40000, 40000, 0)
     assert str(escape(seen["status_said"])) in _page(system, group)
+
+
+def test_the_money_page_says_an_ended_group_and_a_cancelled_booking_in_words(
+    system: System,
+) -> None:
+    """hostile12a NEW-7: no "Never paid" beside what it paid, the places it holds counted as
+    every other view counts them, no raw id, and no "Due" on a booking that ended."""
+    invoiced_cohort(system, capacity=5)
+    group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
+    assert system.stripe_local("POST", f"/invoices/{invoice}/pay").status == 200
+    applied = system.apply(INVOICED, email="kept@example.org").json()
+    assert system.pay(str(applied["checkout_url"])).status == 200
+    cancel = f"/applications/{applied['application_id']}/cancel"
+    assert system.admin("POST", cancel, json_body={"refund": False}).status == 200
+
+    browser = signed_in(system)
+    said = browser.words(f"/console/courses/{INVOICED}/money")
+    assert (
+        "Group booking: 0 of 2 places kept (St Elsewhere NHS Trust) Ended: places released; "
+        "a payment it could not take was refunded in full - £400.00 £400.00"
+    ) in said
+    assert "Never paid" not in said
+    assert group["group_id"] not in said
+    assert f"{applied['reference']} Cancelled £200.00 - - - £200.00 - -" in said
+    page = browser.get(f"/console/courses/{INVOICED}/money").body
+    assert f"group-bookings#group-{group['group_id']}" in page
