@@ -11,7 +11,7 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.money import Money, money_words
 from booking.domain.wording import status_with_reason, status_words
 
@@ -55,3 +55,14 @@ def status_said(application: Application, course_price: Money) -> str:
         if said:
             return f"{status_words(status)} (nothing left to pay: {said})"
     return status_with_reason(status, reason)
+
+
+def left_to_pay_said(application: Application, price: Money) -> str:
+    """What is left to pay, as the console says it: nothing once booked, and nothing either
+    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5)."""
+    left = application.left_to_pay(price)
+    if left:
+        return money_words(left, application.price_or(price).currency)
+    if application.status in NEVER_PAID_ENDINGS and not application.money_received:
+        return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
+    return "Nothing"

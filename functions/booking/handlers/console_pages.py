@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
-from booking.domain.covered import status_said
+from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.payer import paid_for_them
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
@@ -252,7 +252,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     if application.bursary or application.discount:
         due = application.amount_due(price)
         facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        facts.append(("Left to pay", _left_to_pay_said(application, price)))
+        facts.append(("Left to pay", left_to_pay_said(application, price)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
@@ -283,17 +283,6 @@ def _pending_move_facts(
         "difference": pending.difference_words(),
         "until": moment_when(pending.expires_at, zone),
     }
-
-
-def _left_to_pay_said(application: Application, price: Money) -> str:
-    """What is left to pay: nothing once booked, and nothing either once it ended unpaid, as
-    that (not as if it were settled: hostile12a NEW-5)."""
-    left = application.left_to_pay(price)
-    if left:
-        return money_words(left, application.price_or(price).currency)
-    if application.status in NEVER_PAID_ENDINGS and not application.money_received:
-        return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
-    return "Nothing"
 
 
 def _paid_said(application: Application, course: Course, by_group: str) -> str:
