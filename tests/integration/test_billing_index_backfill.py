@@ -147,3 +147,10 @@ def test_an_empty_course_id_is_said_as_empty_not_as_missing(system: System) -> N
     assert empty.status == 422, empty.body
     said = empty.json()["error"]["fields"]["course_id"]
     assert said == "it cannot be empty: leave it out, or give a value", said
+
+
+def test_blanks_alone_are_said_as_empty(system: System) -> None:
+    blanks = system.admin("POST", "/billing-index/backfill", json_body={"course_id": "   "})
+    assert blanks.status == 422, blanks.body
+    said = blanks.json()["error"]["fields"]["course_id"]
+    assert said == "it cannot be empty: leave it out, or give a value", said

@@ -67,4 +67,8 @@ def billing_reason_text(reason: str | None, name: str) -> str | None:
     """Why, said to the billing contact of the person named ``name``; None when the reason has
     no words for them (the message then says what happened without it)."""
     words = BILLING_REASON_WORDS.get(reason or "")
-    return words.format(name=name) if words else None
+    if not words:
+        return None
+    said = words.format(name=name)
+    # A sentence may start with the name, which may be "the participant" (an erased one's).
+    return said[0].upper() + said[1:]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.money import Money, money_words
 from booking.domain.wording import status_with_reason, status_words
 
@@ -103,9 +103,11 @@ PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
 
 def funded_by(row: Mapping[str, Any]) -> str:
     """What paid for a place that took no payment because a bursary or a code (or both) covered
-    all of it ("" if anything was paid or is left to pay, or nothing funded it); ``row``: a
-    roster row's money (``bursary``, ``discount``, ``amount_paid``, ``left_to_pay``)."""
-    if row["amount_paid"] or row["left_to_pay"]:
+    all of it ("" if anything was paid, is left to pay or was due: a part-price code on a
+    booking cancelled before paying paid nothing, hostile12a NEW-5; or nothing funded it);
+    ``row``: a roster row's money (``bursary``, ``discount``, ``amount_due``, ``amount_paid``,
+    ``left_to_pay``)."""
+    if row["amount_paid"] or row["left_to_pay"] or row.get("amount_due", 0):
         return ""
     code_off = row.get("discount", 0) if row.get("discount_code") else 0
     return " and ".join(covered_by(row["bursary"], code_off)).capitalize()
@@ -130,3 +132,14 @@ def paid_by_said(row: Mapping[str, Any]) -> str:
         or funded_by(row)
         or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
     )
+
+
+def left_to_pay_said(application: Application, price: Money) -> str:
+    """What is left to pay, as the console says it: nothing once booked, and nothing either
+    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5)."""
+    left = application.left_to_pay(price)
+    if left:
+        return money_words(left, application.price_or(price).currency)
+    if application.status in NEVER_PAID_ENDINGS and not application.money_received:
+        return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
+    return "Nothing"

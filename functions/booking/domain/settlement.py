@@ -56,10 +56,12 @@ from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
+    CANCELLED_BY_ORGANISERS,
     MOVE_PAID_AFTER_END,
     CheckoutEvent,
     RefundEvent,
     after_refund,
+    facilitators_told_it_ended,
 )
 from booking.domain.wording import status_named
 
@@ -319,7 +321,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             # Said as it was cancelled: composed later, the application's own reason may have
             # moved on (the refund's event landing first ends it "cancelled_and_refunded").
             reason="refund_requested" if refunds else CANCELLED_KEEPING_THE_MONEY,
-        )
+        ),
+        *facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS),
     )
     return Settlement(
         "cancel",

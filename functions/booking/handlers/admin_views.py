@@ -157,9 +157,10 @@ class BursaryIn(BaseModel):
 
 class BackfillIn(BaseModel):
     """``POST /admin/billing-index/backfill``: the course whose applications to index (the
-    previous answer's ``next_course_id``); none: the first course."""
+    previous answer's ``next_course_id``); none: the first course. Blanks alone are empty
+    (hostile12a, F9's re-test: not "no course" with the blanks printed invisibly)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     course_id: str | None = Field(default=None, min_length=1, max_length=200)
 

@@ -16,7 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
-from booking.domain.covered import paid_for_them, status_said
+from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -251,8 +251,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     if application.bursary or application.discount:
         due = application.amount_due(price)
         facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        left = application.left_to_pay(price)
-        facts.append(("Left to pay", money_words(left, currency) if left else "Nothing"))
+        facts.append(("Left to pay", left_to_pay_said(application, price)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
