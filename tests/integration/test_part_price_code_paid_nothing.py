@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from booking.domain.payer import paid_for_them
+from booking.domain.covered import paid_for_them
 from tests.support.console import signed_in
 from tests.support.system import COURSE_ID, System
 

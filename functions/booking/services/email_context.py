@@ -419,11 +419,8 @@ def _session_view(
     follow_up = session.kind is SessionKind.FOLLOW_UP
     label = f"{'Follow-up session' if follow_up else 'Session'} {position} of {total}"
     # Organisers often title sessions "Session 2 of 6: Attending" already; do not say it twice.
-    heading = (
-        session.title
-        if session.title.lower().startswith(label.lower())
-        else (f"{label}: {session.title}")
-    )
+    titled = session.title.lower().startswith(label.lower())
+    heading = session.title if titled else f"{label}: {session.title}"
     return {
         "label": label,
         "heading": heading,
