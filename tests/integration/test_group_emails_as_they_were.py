@@ -167,3 +167,18 @@ def test_a_group_that_changes_as_its_email_is_leased_is_read_again_at_once(
     assert changed
     assert len(_reissued_emails(sent)) == 1
     assert len([e for e in sent if e.subject.startswith("Your booking of")]) == 1
+
+
+def test_the_paid_email_after_give_ups_before_paying_says_how_many_were_booked(
+    system: System,
+) -> None:
+    """Two of three places given up before the invoice was paid: the paid email says the place
+    kept of the 3 booked is paid for, never "the 1 place you booked" (retest12 R12-2)."""
+    group = invoiced_group(system)
+    assert give_up(system, group, 1).status == 200
+    assert give_up(system, group, 2).status == 200
+    pay_invoice(system, manager_view(system, group))
+    [paid] = [e for e in system.deliver_emails() if e.subject.startswith("Paid:")]
+    for said in (" ".join(paid.text.split()), " ".join(paid.html.split())):
+        assert "the 1 place kept of the 3 you booked" in said
+        assert "(the others were given up before the payment)" in said

@@ -131,12 +131,11 @@ def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     )
     places = job.places_kept if recorded else None
     total = job.amount if recorded else None
-    booked = job.places_kept if job.kind is EmailKind.GROUP_BOOKED else None
     return {
-        # How many the manager booked, as the job recorded it: said beside the places kept
-        # when some were given up before the email went (never "thank you for booking 1
-        # place" to one who booked 3).
-        "booked": booked if booked is not None else len(group.places),
+        # How many the manager booked (a place given up stays on the record, released): said
+        # beside the places kept when some were given up before the email went (never "thank
+        # you for booking 1 place", or "the 1 place you booked is paid for", to one who booked 3).
+        "booked": len(group.places),
         "places": places if places is not None else group.places_kept,
         "total": money_words(
             total if total is not None else group.total.amount, group.total.currency
