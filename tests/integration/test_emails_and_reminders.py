@@ -483,6 +483,23 @@ def test_graduates_of_the_programme_are_invited_once_each(harness: Harness) -> N
     }
 
 
+def test_a_follow_up_reminds_each_graduate_at_their_own_cohorts_offsets(
+    harness: Harness,
+) -> None:
+    # The winter cohort hosts the event but reminds only a day ahead: the June cohort's
+    # graduates keep the hour's reminder their own file promised (hostile12b F6).
+    harness.repository.put_course(WINTER, definition_winter(reminder_offsets_hours=[24]))
+    harness.person("app1", COURSE, "ada@example.org")
+    harness.person("win1", WINTER, "gus@example.org")
+    moment = DECEMBER_START - timedelta(minutes=59)
+    harness.tick(moment)
+    harness.drain(moment)
+    reminded = {i["pk"]["S"].removeprefix("EMAIL#") for i in harness.items("EMAIL#")}
+    assert follow_up("ada@example.org", 1) in harness.sent_job_ids()
+    assert follow_up("gus@example.org", 24) in harness.sent_job_ids()
+    assert follow_up("gus@example.org", 1) not in reminded
+
+
 def test_a_moved_session_is_reminded_again_and_every_attendee_gets_the_new_entry(
     harness: Harness,
 ) -> None:

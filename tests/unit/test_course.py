@@ -174,3 +174,10 @@ def test_stored_addresses_are_trusted_on_reading_and_checked_on_writing() -> Non
         CourseDefinition.model_validate_json(sent)
     stored = CourseDefinition.model_validate_json(sent, context=STORED)
     assert stored.enquiries_email == "not an address"
+
+
+def test_a_reminder_offset_given_twice_is_refused_in_words() -> None:
+    # Folding [24, 24] into [24] dropped the hour's reminder without a word (hostile12b F6).
+    with pytest.raises(ValidationError, match="24 hours is given twice"):
+        definition(reminder_offsets_hours=[24, 24])
+    assert definition(reminder_offsets_hours=[1, 24]).reminder_offsets_hours == [24, 1]

@@ -195,7 +195,14 @@ class CourseDefinition(BaseModel):
     def _offsets(cls, value: list[int]) -> list[int]:
         if any(hours < 1 or hours > 24 * 14 for hours in value):
             raise ValueError("each reminder offset must be between 1 and 336 hours")
-        return sorted(set(value), reverse=True)
+        # A repeat is a typo for another offset (``24, 24`` for ``24, 1``): said, never folded
+        # away, which would drop a reminder without a word (hostile12b F6).
+        repeated = sorted({hours for hours in value if value.count(hours) > 1}, reverse=True)
+        if repeated:
+            raise ValueError(
+                f"{repeated[0]} hours is given twice: give each reminder offset once, like 24, 1"
+            )
+        return sorted(value, reverse=True)
 
     @model_validator(mode="after")
     def _sessions_exist_in_local_time(self) -> Self:

@@ -13,9 +13,11 @@ programme is invited once and reminded once per offset, whichever cohort they to
   decides. A follow-up without an ``id`` is known by its start, so a file that moves one lists
   another event: give follow-ups an ``id`` to move them.
 * The **host** of an event is the cohort whose details its messages carry (title, joining link,
-  Reply-To, reminder offsets): of the cohorts listing it as it now is, the one that started
-  first, ties broken by course id. Hosts change (a move in a later cohort's file, an earlier
-  cohort loaded after an event was announced), so the calendars' ORGANIZER of an event is not
+  Reply-To): of the cohorts listing it as it now is, the one that started first, ties broken by
+  course id. Its reminders go at the offsets of each person's own cohort (the booking the
+  messages are about: ``graduates``), never at the host's. Hosts change (a move in a later
+  cohort's file, an earlier cohort loaded after an event was announced), so the calendars'
+  ORGANIZER of an event is not
   the host's address but the service's own (``services.calendars.event_organizer``): calendars
   match later messages about an event by UID *and* ORGANIZER.
 * A **change** to an event (moved, renamed, removed from every file, added) is announced to

@@ -15,8 +15,9 @@ Per run:
 Who gets what: a core session's reminders go to its course's confirmed attendees, one per
 booking. A follow-up is the programme's event (``domain.programme``), however many cohorts list
 it: its invitation and reminders go to the programme's graduates, one per person, with the host
-cohort's details. Every claim and job names what it is about: the course or programme event, the
-session by its stable key and its start, the person and the offset; a moved session is reminded
+cohort's details, at the offsets of each person's own cohort. Every claim and job names what it
+is about: the course or programme event, the session by its stable key and its start, the
+person and the offset; a moved session is reminded
 again at its new time unless that offset's reminder already went in time for it
 (``domain.reminders.still_reminds``: the ledger refuses the claim). An invitation's claim names
 no start: one per person and event wherever it moves (those already invited hear of a move from
@@ -146,15 +147,18 @@ class _Planner:
     def follow_up_claims(self, programme: str) -> list[ReminderMarker]:
         courses = [c for c in self._programme_courses() if programme_of(c) == programme]
         bookings = [(c, a) for c in courses for a in self._confirmed_on(c.course_id)]
+        cohort_of = {a.application_id: c for c, a in bookings}
         claimed: list[ReminderMarker] = []
         for event in follow_up_events(courses):
             session = event.session
             if not self._now < session.start <= self._now + MAX_LOOKAHEAD:
                 continue
             people = graduates(event, bookings)
-            offsets = event.host.definition.reminder_offsets_hours
-            for due in due_reminders([session], offsets, self._now):
-                for person, application in people.items():
+            for person, application in people.items():
+                # Each graduate is reminded at their own cohort's offsets (the booking the
+                # messages are about), never at whichever file hosts the event (hostile12b F6).
+                offsets = cohort_of[application.application_id].definition.reminder_offsets_hours
+                for due in due_reminders([session], offsets, self._now):
                     job = self._follow_up_job(
                         event, person, application, due.offset_hours, self._now
                     )
