@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Completion
-from booking.domain.course import Course, CourseDefinition, schedule_changes
+from booking.domain.course import Course, CourseDefinition, SessionDefinition, schedule_changes
 from booking.domain.programme import (
     changed_dates,
     event_changes,
@@ -26,6 +26,8 @@ from booking.domain.programme import (
 )
 from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
+
+LATER = datetime(2028, 6, 1, tzinfo=UTC)  # every cohort here has run by then
 
 
 def definition(sessions: list[dict[str, Any]], **overrides: Any) -> CourseDefinition:
@@ -156,7 +158,7 @@ def test_one_follow_up_listed_by_several_cohorts_is_one_event_hosted_by_the_firs
 def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
     spring = cohort("spring", "2027-03-01", "2027-09-20")
     june = cohort("june", "2027-06-07", "2027-09-20")
-    autumn = cohort("autumn", "2027-09-13", "2027-09-20")  # still running on 20 September
+    autumn = cohort("autumn", "2027-09-13")  # still running on 20 September
     [event] = follow_up_events([spring, june, autumn])
     people = graduates(
         event,
@@ -168,6 +170,7 @@ def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
             (autumn, booking("app5", autumn, "di@example.org")),
             (spring, booking("app6", spring, "eve@example.org")),
         ],
+        LATER,
     )
     assert event.host.course_id == "spring"
     assert set(people) == {person_key("ada@example.org"), person_key("eve@example.org")}
@@ -179,8 +182,22 @@ def test_graduates_are_people_who_finished_a_cohort_before_the_event() -> None:
             (spring, booking("app1", spring, "ada@example.org")),
             (june, booking("app2", june, "ADA@example.org")),
         ],
+        LATER,
     )
     assert june_host[person_key("ada@example.org")].application_id == "app2"
+
+
+def test_nobody_is_a_graduate_before_their_own_cohorts_sessions_have_ended() -> None:
+    # Sessions 1 and 8 September, a follow-up on 20 September: its invitation falls due on
+    # 6 September, while the cohort still runs; it waits for the last one to end (17:00 BST).
+    late = cohort("late", "2027-09-01", "2027-09-20")
+    [event] = follow_up_events([late])
+    bookings = [(late, booking("app1", late, "ada@example.org"))]
+    assert graduates(event, bookings, datetime(2027, 9, 6, 15, tzinfo=UTC)) == {}
+    assert graduates(event, bookings, datetime(2027, 9, 8, 15, 59, tzinfo=UTC)) == {}
+    assert set(graduates(event, bookings, datetime(2027, 9, 8, 16, tzinfo=UTC))) == {
+        person_key("ada@example.org")
+    }
 
 
 def test_a_person_holds_the_follow_ups_their_cohorts_list_and_those_they_were_invited_to() -> None:
@@ -227,7 +244,7 @@ def named_cohort(
         update={
             "sessions": [
                 *course.definition.sessions,
-                *definition([session(day, "follow_up", id="autumn", **extra)]).sessions,
+                SessionDefinition.model_validate(session(day, "follow_up", id="autumn", **extra)),
             ]
         }
     )

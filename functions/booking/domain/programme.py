@@ -320,7 +320,10 @@ def follow_ups_held(
     held = set()
     for event in events:
         listing = _each_persons_booking(event, mine, counts=_listing(event.key))
-        if person in listing or (event.key in invited and person in graduates(event, mine)):
+        # Invited: the invitation's tick found them a graduate then; what counts here is whether
+        # a booking of theirs still makes them one by the event (the same rule, at its start).
+        graduate = event.key in invited and person in graduates(event, mine, event.session.start)
+        if person in listing or graduate:
             held.add(event.key)
     return held
 
@@ -344,17 +347,27 @@ def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:
     return course.model_copy(update={"held_follow_ups": held}) if held else course
 
 
-def completed_before(course: Course, event: FollowUpEvent) -> bool:
-    """Whether a booking on ``course`` has finished its core sessions before ``event`` starts.
-    A course without core sessions is nothing to graduate from."""
+def graduated(
+    course: Course, application: Application, event: FollowUpEvent, now: datetime
+) -> bool:
+    """The one rule of who is a graduate of ``event`` at ``now`` (README *Who is a graduate*):
+    the booking's cohort's core sessions have all ended, before the event starts and by
+    ``now`` (an invitation due while the cohort still runs waits for its last session, as a
+    register's wait for its closing: hostile12b F8), and it completed as the course defines it
+    (its closed register; a cohort keeping none, its sessions having ended). A course without
+    core sessions is nothing to graduate from."""
     core = [s for s in course.schedule if s.kind is SessionKind.CORE]
-    return bool(core) and max(s.end for s in core) <= event.session.start
+    if not core:
+        return False
+    ended = max(s.end for s in core)
+    return ended <= event.session.start and ended <= now and completed(course, application)
 
 
 def graduates(
-    event: FollowUpEvent, bookings: Iterable[tuple[Course, Application]]
+    event: FollowUpEvent, bookings: Iterable[tuple[Course, Application]], now: datetime
 ) -> dict[str, Application]:
-    """Person key -> the booking the event's messages to that person are about.
+    """Person key -> the booking the event's messages to that person are about, for everyone
+    who is a graduate of it at ``now`` (``graduated``).
 
     ``bookings``: the programme's applications with their courses. The person's booking on the
     host cohort is preferred (it names the course the event belongs to), else their earliest.
@@ -362,10 +375,7 @@ def graduates(
     return _each_persons_booking(
         event,
         bookings,
-        # Finished before the event, and completed as the course defines it (its register).
-        counts=lambda course, application: (
-            completed_before(course, event) and completed(course, application)
-        ),
+        counts=lambda course, application: graduated(course, application, event, now),
     )
 
 

@@ -153,7 +153,7 @@ class _Planner:
             session = event.session
             if not self._now < session.start <= self._now + MAX_LOOKAHEAD:
                 continue
-            people = graduates(event, bookings)
+            people = graduates(event, bookings, self._now)
             for person, application in people.items():
                 # Each graduate is reminded at their own cohort's offsets (the booking the
                 # messages are about), never at whichever file hosts the event (hostile12b F6).
