@@ -181,3 +181,36 @@ def test_a_reminder_offset_given_twice_is_refused_in_words() -> None:
     with pytest.raises(ValidationError, match="24 hours is given twice"):
         definition(reminder_offsets_hours=[24, 24])
     assert definition(reminder_offsets_hours=[1, 24]).reminder_offsets_hours == [24, 1]
+
+
+CORE = {"date": "2027-10-11", "start_time": "15:00", "end_time": "17:00"}
+LATER_CORE = {"date": "2027-10-18", "start_time": "15:00", "end_time": "17:00"}
+
+
+def follow_up_on(day: str, start: str = "16:00") -> dict[str, str]:
+    return {"date": day, "start_time": start, "end_time": "17:30", "kind": "follow_up"}
+
+
+@pytest.mark.parametrize(
+    ("sessions", "said"),
+    [
+        # Before the core sessions, among them, and starting before the last one ends.
+        ([CORE, LATER_CORE, follow_up_on("2027-09-23")], "session 3: a follow-up comes after"),
+        ([CORE, follow_up_on("2027-10-13"), LATER_CORE], "session 2: a follow-up comes after"),
+        ([CORE, LATER_CORE, follow_up_on("2027-10-18")], "ends Monday 18 October 2027 at 17:00"),
+        # Follow-ups alone: no course to graduate from.
+        ([follow_up_on("2027-10-20")], "session 1: a course needs at least one core session"),
+    ],
+)
+def test_follow_ups_come_after_the_core_sessions(sessions: list[object], said: str) -> None:
+    # hostile12b F1: such a file was accepted and named by its follow-up's date everywhere.
+    with pytest.raises(ValidationError, match=said):
+        definition(sessions=sessions)
+    # A file stored before the rule is read back as it is.
+    stored = definition().model_dump(mode="json") | {"sessions": sessions}
+    assert CourseDefinition.model_validate(stored, context=STORED).sessions
+
+
+def test_a_follow_up_may_start_as_the_last_core_session_ends() -> None:
+    sessions = [CORE, LATER_CORE, follow_up_on("2027-10-18", "17:00")]
+    assert len(definition(sessions=sessions).schedule()) == 3

@@ -220,6 +220,36 @@ class CourseDefinition(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _follow_ups_after_core_sessions(self, info: ValidationInfo) -> Self:
+        """A follow-up is for those whose own sessions ended before it (README *Programmes and
+        follow-ups*): one before or among the course's core sessions could never be attended
+        by its graduates, and a file of follow-ups alone would make programme events out of
+        no course (hostile12b F1). Said beside the session (``session N:``). A file stored
+        before this rule is read back as it is."""
+        if isinstance(info.context, dict) and info.context.get("stored"):
+            return self
+        listed = list(enumerate(self.sessions, start=1))
+        core = [
+            datetime.combine(s.date, s.end_time) for _, s in listed if s.kind is SessionKind.CORE
+        ]
+        if not core:
+            raise ValueError(
+                "session 1: a course needs at least one core session; a follow-up comes after "
+                "them, for those who took the course"
+            )
+        ended = max(core)
+        for position, session in listed:
+            if session.kind is SessionKind.FOLLOW_UP and (
+                datetime.combine(session.date, session.start_time) < ended
+            ):
+                raise ValueError(
+                    f"session {position}: a follow-up comes after the last core session, which "
+                    f"ends {ended:%A} {ended.day} {ended:%B %Y} at {ended:%H:%M}: move it later, "
+                    "or make it a core session"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _completion_within_core_sessions(self) -> Self:
         wanted = self.completion_min_sessions
         core = sum(1 for s in self.sessions if s.kind is SessionKind.CORE)
