@@ -608,7 +608,7 @@ def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
     assert refused.value.code == "register_kept"
 
 
-def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
+def test_a_certificate_whose_name_the_font_cannot_print_is_held_and_the_organiser_told(
     ports: Ports, clock: Clock
 ) -> None:
     wang = book(ports, "wang@example.org", "王小明 Refund")
@@ -621,14 +621,25 @@ def test_the_organiser_is_told_whose_name_the_certificate_cannot_print_fully(
     assert sorted(register.register_of(ports, "c1").unprintable_names) == sorted([wang, anil])
     closed = register.close(ports, "c1")
     assert sorted(closed.completed) == sorted([wang, ada])
-    assert closed.unprintable_names == [wang]  # still issued: the organiser decides
+    assert closed.unprintable_names == [wang]
+    # Completed and genuine, but held: no email and no download of a certificate reading
+    # "This certifies that completed" (hostile12b F4); Ada's prints in full and goes.
     stored = repo(ports).applications[wang]
-    assert register.certificate_for_holder(ports, wang, stored.token).startswith(b"%PDF")
+    assert stored.completion is not None
+    assert stored.completion.completed
+    certificates = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
+    assert [j.application_id for j in certificates] == [ada]
+    with pytest.raises(NotFound):
+        register.certificate_for_holder(ports, wang, stored.token)
+    assert register.certificate_download_url(ports, wang, stored.token) == ""
+    assert register.verify(ports, stored.completion.certificate or "").name == "王小明 Refund"
+    ada_stored = repo(ports).applications[ada]
+    assert register.certificate_for_holder(ports, ada, ada_stored.token).startswith(b"%PDF")
     from booking.cli.register import _said
     from booking.handlers.register_views import register_out
 
     said = _said(register_out(register.register_of(ports, "c1")).model_dump(mode="json"))
-    assert "Certificates whose name the font cannot print fully" in said
+    assert "Certificates held, not emailed, because the font cannot print the name fully" in said
     assert said.count("王小明 Refund") == 2  # its row, and the list
     assert said.count("Zoë Ἀθηνᾶ Мария") == 1
 

@@ -166,8 +166,8 @@ def _unprintable(rows: list[dict[str, Any]], ids: list[str]) -> list[str]:
     if not named:
         return []
     return [
-        "Certificates whose name the font cannot print fully (ask for a spelling in Latin "
-        "letters, or send a certificate made by hand):",
+        "Certificates held, not emailed, because the font cannot print the name fully (ask for "
+        "a spelling in Latin letters, or send a certificate made by hand):",
         *(f"  {r['reference'] or r['application_id']}  {r['name']}" for r in named),
     ]
 

@@ -67,7 +67,8 @@ class RegisterOut(BaseModel):
     unprintable_names: list[str] = Field(
         default_factory=list,
         description="Application ids whose name the certificate's font cannot print in full "
-        "(scripts DejaVu Sans lacks, such as Chinese, Devanagari, Thai or emoji)",
+        "(scripts DejaVu Sans lacks, such as Chinese, Devanagari, Thai or emoji): their "
+        "certificates are held, never emailed or offered for download",
     )
 
 
@@ -91,7 +92,8 @@ class ClosedRegisterOut(BaseModel):
     not_completed: list[str]
     unprintable_names: list[str] = Field(
         default_factory=list,
-        description="Of those completed, whose name the certificate's font cannot print in full",
+        description="Of those completed, whose name the certificate's font cannot print in "
+        "full: their certificates are held, not emailed",
     )
 
 

@@ -104,9 +104,7 @@ def register_of(ports: Ports, course_id: str) -> Register:
         closed_at=closed_at,
         closing_refusal=refusal,
         unprintable_names=[
-            row.application.application_id
-            for row in rows
-            if ports.certificates.unprintable(_certificate_name(row.application))
+            row.application.application_id for row in rows if not printable(ports, row.application)
         ],
     )
 
@@ -115,6 +113,14 @@ def _certificate_name(application: Application) -> str:
     """The name the booking's certificate says (frozen at closing) or will say."""
     terms = application.completion.terms if application.completion else None
     return terms.name if terms else application.answers.name
+
+
+def printable(ports: Ports, application: Application) -> bool:
+    """Whether the certificate's font prints the booking's name in full. One that does not is
+    *held*: never emailed and never offered for download (it would say "This certifies that
+    completed", or drop letters of the name: hostile12b F4); the register and the closing's
+    answer list it, for the organiser to send one made by hand."""
+    return not ports.certificates.unprintable(_certificate_name(application))
 
 
 def read_mark(value: object) -> Mark:
@@ -210,7 +216,7 @@ def close(ports: Ports, course_id: str) -> ClosedRegister:
         (result.completed if completion.completed else result.not_completed).append(
             decided.application_id
         )
-        if completion.completed and ports.certificates.unprintable(_certificate_name(decided)):
+        if completion.completed and not printable(ports, decided):
             result.unprintable_names.append(decided.application_id)
     logger.info(
         "register closed",
@@ -238,7 +244,7 @@ def _decide(
             # Recorded before the save: a code left by a save that lost is believed for nobody.
             ports.repository.record_certificate(code, current.application_id)
         new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
-        if completion.completed:
+        if completion.completed and printable(ports, new):
             new = new.with_emails(
                 EmailJob.about(EmailKind.CERTIFICATE, current.application_id, course.course_id)
             )
@@ -290,7 +296,7 @@ def certificate_for_holder(ports: Ports, application_id: str, token: str) -> byt
     page answers)."""
     application = authorised(ports, application_id, token)  # the status page's one rule
     course = ports.repository.get_course(application.course_id)
-    if course is None or certificate_code(application) is None:
+    if course is None or certificate_code(application) is None or not printable(ports, application):
         raise NotFound("this application has no certificate")
     return ports.certificates.certificate(certificate_details(ports, application, course))
 
@@ -299,6 +305,8 @@ def certificate_download_url(ports: Ports, application_id: str, token: str) -> s
     """Where the holder downloads their certificate again; "" when they have none."""
     application = ports.repository.get_application(application_id)
     if application is None or certificate_code(application) is None:
+        return ""
+    if not printable(ports, application):
         return ""
     return (
         f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf"
