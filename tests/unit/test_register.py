@@ -185,8 +185,15 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
     ada, bo = close_with(ports, clock)
     closed = register.close(ports, "c1")
     assert (closed.completed, closed.not_completed) == ([ada], [bo])
-    again = register.close(ports, "c1")  # a second close (or a replay) decides nothing new
-    assert (again.completed, again.not_completed, again.closed_at) == ([], [], closed.closed_at)
+    assert not closed.closed_already
+    again = register.close(ports, "c1")  # a second close (or a replay) decides nothing new,
+    # and answers what the register holds, not empty lists (hostile12b F7)
+    assert (again.completed, again.not_completed, again.closed_at) == (
+        [ada],
+        [bo],
+        closed.closed_at,
+    )
+    assert again.closed_already
     stored = repo(ports).applications
     assert stored[ada].completion is not None
     assert stored[ada].completion.completed

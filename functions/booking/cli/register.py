@@ -145,18 +145,17 @@ def close(args: argparse.Namespace, url: str, token: str | None) -> str:
     if args.json:
         return json.dumps(closed, indent=2)
     register = get_json(_path(url, args.course_id), token)
-    if not closed["completed"] and not closed["not_completed"]:
-        # Closed before: say what the register holds, not what this call decided (nothing).
-        done = [r["completion"] for r in register["rows"] if r["completion"]]
-        completers = sum(1 for d in done if d["completed"])
+    # The answer is what the register holds, whether closed now or before.
+    completers, others = len(closed["completed"]), len(closed["not_completed"])
+    if closed.get("closed_already"):
         lines = [
-            f"The register was closed at {closed['closed_at']}: {completers} completed, "
-            f"{len(done) - completers} did not"
+            f"The register was closed already, at {closed['closed_at']}: {completers} "
+            f"completed, {others} did not"
         ]
     else:
         lines = [
-            f"Register closed at {closed['closed_at']}: {len(closed['completed'])} completed "
-            f"(certificates on their way), {len(closed['not_completed'])} did not"
+            f"Register closed at {closed['closed_at']}: {completers} completed "
+            f"(certificates on their way), {others} did not"
         ]
     return "\n".join(lines + _unprintable(register["rows"], closed.get("unprintable_names", [])))
 

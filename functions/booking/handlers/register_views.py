@@ -88,7 +88,14 @@ class AttendanceImportOut(BaseModel):
 
 class ClosedRegisterOut(BaseModel):
     closed_at: datetime
-    completed: list[str] = Field(description="Application ids that completed, decided now")
+    closed_already: bool = Field(
+        default=False,
+        description="It was closed before: this close decided only bookings an interrupted "
+        "close left, and the lists are what the register holds",
+    )
+    completed: list[str] = Field(
+        description="Application ids that completed, as the closed register holds them"
+    )
     not_completed: list[str]
     unprintable_names: list[str] = Field(
         default_factory=list,
@@ -150,6 +157,7 @@ def import_out(done: AttendanceImport) -> AttendanceImportOut:
 def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
     return ClosedRegisterOut(
         closed_at=closed.closed_at,
+        closed_already=closed.closed_already,
         completed=closed.completed,
         not_completed=closed.not_completed,
         unprintable_names=closed.unprintable_names,

@@ -67,10 +67,13 @@ class Register:
 @dataclass(frozen=True)
 class ClosedRegister:
     closed_at: datetime
-    completed: list[str] = field(default_factory=list)  # application ids decided just now
+    # What the register holds once closed (application ids), decided now or by an earlier
+    # close: closing again answers the same, never empty lists (hostile12b F7).
+    completed: list[str] = field(default_factory=list)
     not_completed: list[str] = field(default_factory=list)
-    # Of those completed, whose name the certificate's font cannot print in full.
+    # Of those completed, whose name the certificate's font cannot print in full (held).
     unprintable_names: list[str] = field(default_factory=list)
+    closed_already: bool = False  # it was closed before this close
 
 
 @dataclass(frozen=True)
@@ -195,24 +198,27 @@ def import_attendance(
 def close(ports: Ports, course_id: str) -> ClosedRegister:
     """Close the register (refused before the last core session has ended) and decide each
     booking's completion; completers are sent their certificate. Closing again finishes what
-    an interrupted close left and changes nothing else."""
+    an interrupted close left and changes nothing else. Either way the answer is what the
+    register holds now, saying whether it was closed already."""
     course = _course(ports, course_id)
     now = ports.clock()
     closed_at = ports.repository.register_closed_at(course_id)
+    closed_already = closed_at is not None
     if closed_at is None:
         refusal = closing_refusal(course, now)
         if refusal is not None:
             raise Conflict(refusal, code="register_not_over")
         closed_at = ports.repository.close_register(course_id, now)
-    result = ClosedRegister(closed_at=closed_at)
+    result = ClosedRegister(closed_at=closed_at, closed_already=closed_already)
     for application in ports.repository.list_applications(course_id):
-        if not on_register(application) or application.completion is not None:
+        if not on_register(application):  # as the register lists them
             continue
-        decided = _decide(ports, course, application, closed_at)
-        if decided is None:
+        decided: Application | None = application
+        if application.completion is None:
+            decided = _decide(ports, course, application, closed_at)
+        if decided is None or decided.completion is None:
             continue
         completion = decided.completion
-        assert completion is not None
         (result.completed if completion.completed else result.not_completed).append(
             decided.application_id
         )
