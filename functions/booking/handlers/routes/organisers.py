@@ -101,7 +101,9 @@ ORGANISERS: tuple[Route, ...] = (
         "cancel",
         'Cancel a booking; {"refund": true} refunds through Stripe. 409 group_place for a '
         "colleague's booking on a manager's group place: the manager gives it up or names "
-        "someone else",
+        'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
+        "cancelled already without a refund: nothing is refunded (refund it in the Stripe "
+        "dashboard: its event is recorded). Cancelled already otherwise: 200, nothing changed",
         _OPTIONS,
     ),
     _action(
