@@ -150,6 +150,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                         "type": "object",
                         "properties": {"to_course_id": _TO_COURSE, "wait": _WAIT},
                         "required": ["to_course_id"],
+                        "additionalProperties": False,
                     }
                 }
             },
