@@ -369,6 +369,7 @@ def _sessions_context(
     return {
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
+        "renamed_only": job.renamed_only,
         "removed_when": _removed_when(job, timezone),
         # A changed follow-up: what changed, and when and what it was before.
         "change": job.follow_up_change or "moved",
