@@ -204,6 +204,7 @@ def email_context(
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
+        "bursary_beyond": None,  # and a bursary beyond the new price (said by the composer)
         # A move that did not happen: the cohort it was to join (named by the composer).
         "move_to": "",
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>
