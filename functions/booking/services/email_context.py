@@ -204,7 +204,6 @@ def email_context(
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
-        "bursary_beyond": None,  # and a bursary beyond the new price (said by the composer)
         # A move that did not happen: the cohort it was to join (named by the composer).
         "move_to": "",
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>
@@ -238,6 +237,7 @@ def _move_context(job: EmailJob, application: Application, timezone: str) -> dic
     price = pending.price_after if pending else application.price
     currency = price.currency if price is not None else "gbp"
     return {
+        "bursary_beyond": None,  # a bursary beyond a move's new price (said by the composer)
         "move_difference": _money(job.amount or 0, currency)
         if job.kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED)
         else None,
