@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.integration.test_console_pages import _refunded_at_stripe
 from tests.integration.test_dearer_moves import _ask
-from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
+from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars, _uids
 from tests.support.system import System
 
 
@@ -38,7 +38,8 @@ def test_a_confirmation_sent_after_a_dearer_move_says_the_payment_it_confirms(
     [confirmed] = [m for m in sent if "Your place is confirmed" in m.subject]
     assert "your payment of £200.00 has been received" in confirmed.text, confirmed.text
     assert "£250.00" not in confirmed.text
-    assert all(uid.startswith("move-spring-") for uid in _uids(_calendars(confirmed)["invite.ics"]))
+    # Sent after the move was made: for the cohort the booking holds (WHEN_COHORT_LEFT).
+    assert all(uid.startswith("move-winter-") for uid in _uids(_calendars(confirmed)["invite.ics"]))
     [moved] = [m for m in sent if "Your booking has moved" in m.subject]
     assert "we have received the difference you paid (£50.00)" in moved.text
 
@@ -133,3 +134,40 @@ def test_a_sessions_update_queued_before_a_move_is_not_sent_for_the_cohort_left(
 
     assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
     assert not [m for m in sent if "Changed dates" in m.subject], [m.subject for m in sent]
+
+
+def test_a_confirmation_sent_after_a_move_confirms_the_cohort_held_not_the_one_left(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = _paid_unsent(system)["application_id"]  # spring's confirmation queued
+    assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    [confirmed] = [m for m in sent if "Your place is confirmed" in m.subject]
+    invited = _uids(_calendars(confirmed)["invite.ics"])
+    assert invited, confirmed.attachments
+    assert all(uid.startswith("move-summer-") for uid in invited), invited
+    assert "summer" in confirmed.text, confirmed.text
+    assert "spring" not in confirmed.text, confirmed.text
+    assert "your payment of £200.00 has been received" in confirmed.text
+
+
+def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(system: System) -> None:
+    cohorts = Cohorts(system)
+    bob = cohorts.book("move-full", BOB)["application_id"]
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    waits = system.admin(
+        "POST",
+        f"/applications/{app_id}/transfer",
+        json_body={"to_course_id": "move-full", "wait": True},
+    )
+    assert waits.status == 200, waits.body  # its notice queued
+    cancelled = system.admin("POST", f"/applications/{bob}/cancel", json_body={"refund": True})
+    assert cancelled.status == 200, cancelled.body  # the seat frees: Ada moves, unsent
+
+    sent = cohorts.emails_to(ADA)
+
+    assert [m for m in sent if "Your booking has moved" in m.subject], [m.subject for m in sent]
+    assert not [m for m in sent if "stays yours meanwhile" in m.text], [m.subject for m in sent]

@@ -78,3 +78,11 @@ def test_the_roster_csv_shows_stored_control_characters_as_escapes() -> None:
     assert row["Organisation"] == "Trust\\u0085\\u2066"
     assert row["Reasons for applying"] == "line one\nline two\\u0007"
     assert not (RAW - {"\n", "\r"}) & set(body)
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x9b"])
+def test_one_line_tells_another_control_character_as_one_not_as_a_line_break(
+    control: str,
+) -> None:
+    with pytest.raises(ValueError, match="remove the control characters"):
+        one_line(f"Ada{control}Lovelace")

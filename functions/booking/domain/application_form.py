@@ -42,10 +42,9 @@ OptionalLongText = Annotated[
 
 
 def _ticked(value: Any) -> Any:
-    # An HTML checkbox posts "on" (or nothing at all); JSON clients send true.
-    if isinstance(value, str):
-        return value.strip().lower() in {"on", "true", "yes", "1"}
-    return value
+    # An HTML checkbox posts "on" (or nothing at all); JSON clients send true (CONTRACT: "must
+    # be true"). Anything else ("yes", "true", 1) is not true: refused, never guessed.
+    return value == "on" if isinstance(value, str) else value is True
 
 
 def consent_given(value: bool, refusal: str) -> bool:

@@ -383,6 +383,9 @@ class ScheduleChanges:
     removed: tuple[str, ...] = ()  # core sessions no longer held
     removed_follow_ups: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    # Every change is a new title alone: no session moved, came or went (said as a renaming,
+    # not as "Changed dates").
+    renamed_only: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
@@ -397,18 +400,22 @@ def schedule_changes(
     old = {s.key: s for s in before.schedule()}
     new = {s.key: s for s in after.schedule()}
     gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
+    changed = tuple(
+        key
+        for key, session in new.items()
+        if key in old
+        and _to_come(session, now)
+        and (session.start, session.end, session.title)
+        != (old[key].start, old[key].end, old[key].title)
+    )
+    added = tuple(key for key, s in new.items() if key not in old and _to_come(s, now))
+    retimed = any((new[k].start, new[k].end) != (old[k].start, old[k].end) for k in changed)
     return ScheduleChanges(
-        changed=tuple(
-            key
-            for key, session in new.items()
-            if key in old
-            and _to_come(session, now)
-            and (session.start, session.end, session.title)
-            != (old[key].start, old[key].end, old[key].title)
-        ),
+        changed=changed,
         removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
         removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
-        added=tuple(key for key, s in new.items() if key not in old and _to_come(s, now)),
+        added=added,
+        renamed_only=bool(changed) and not (retimed or gone or added),
     )
 
 

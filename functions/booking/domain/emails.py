@@ -142,6 +142,7 @@ class EmailJob(BaseModel):
     changed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: keys moved or renamed
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
+    renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
     # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, renamed,
     # moved_renamed, added, removed) and the event as it was before, to word it for that.
     follow_up_change: str | None = None
@@ -328,6 +329,8 @@ class EmailJob(BaseModel):
         changed: Sequence[str],
         removed: Sequence[str],
         removed_follow_ups: Sequence[str],
+        *,
+        renamed_only: bool = False,
     ) -> EmailJob:
         """One update per booking per version of the course that changed its sessions."""
         return cls(
@@ -339,6 +342,7 @@ class EmailJob(BaseModel):
             changed_sessions=tuple(changed),
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
+            renamed_only=renamed_only,
         )
 
     @classmethod

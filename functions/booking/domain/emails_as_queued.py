@@ -13,6 +13,8 @@ send is said by its own message, never folded into this one's (retest11 G3). Pur
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from booking.domain.application import Application, ApplicationStatus, PaymentRecord
 from booking.domain.emails import SAID_AS_QUEUED, BookingThen, EmailJob, EmailKind
 
@@ -38,6 +40,45 @@ MONEY_AS_QUEUED = frozenset(
         EmailKind.BOOKING_TRANSFERRED,
     }
 )
+
+
+class CohortLeft(StrEnum):
+    """What becomes of a message queued for a cohort the booking has left since (moved before
+    the mailer reached it: a retry, a busy queue), hostile12b F3."""
+
+    NOT_SENT = "not_sent"
+    # Composed for the cohort the booking holds now: its name, its sessions, its calendar.
+    FOR_COHORT_HELD = "for_cohort_held"
+
+
+# The one table of the messages that carry their cohort's sessions (in words or in an
+# invite.ics) and what each becomes once the booking left that cohort. The move's own email
+# took the old sessions out of the calendar (its cancel.ics) and put the new ones in; a later
+# message carrying the old cohort's invite, with a higher SEQUENCE, would put them back.
+# * A reminder or an update of the sessions is about sessions the person no longer holds:
+#   not sent (the cohort held has reminders and updates of its own).
+# * A confirmation is still the person's word that their place (and payment) is confirmed,
+#   which the move's email does not repeat: sent, composed for the cohort held, so it lists
+#   and invites the sessions the booking is down for now (the same UIDs the move put in).
+# * A notice that a move waits on a full cohort's list ("your place and calendar stay") is
+#   untrue once that move was made: not sent (the move's email says where the booking is).
+# Messages about a follow-up event are about the programme's event, not the cohort, and are
+# checked against the event as it is now (``services.follow_ups``); a move's own messages
+# name both cohorts. Neither is here.
+WHEN_COHORT_LEFT: dict[EmailKind, CohortLeft] = {
+    EmailKind.SESSION_REMINDER: CohortLeft.NOT_SENT,
+    EmailKind.SESSIONS_CHANGED: CohortLeft.NOT_SENT,
+    EmailKind.MOVE_WAITING: CohortLeft.NOT_SENT,
+    EmailKind.BOOKING_CONFIRMED: CohortLeft.FOR_COHORT_HELD,
+}
+
+
+def when_cohort_left(job: EmailJob, application: Application) -> CohortLeft | None:
+    """What becomes of ``job`` if it was queued for a cohort ``application`` has left since
+    (``WHEN_COHORT_LEFT``); None if it is for the cohort held, or not about the cohort."""
+    if job.person is not None or job.course_id == application.course_id:
+        return None  # a follow-up's message to a person names its host, not their cohort
+    return WHEN_COHORT_LEFT.get(job.kind)
 
 
 def stamped(job: EmailJob, saved: Application) -> EmailJob:
@@ -141,9 +182,12 @@ __all__ = [
     "COMPOSED_AS_QUEUED",
     "COMPOSED_AS_THEN",
     "MONEY_AS_QUEUED",
+    "WHEN_COHORT_LEFT",
+    "CohortLeft",
     "as_queued",
     "queued_as_saved",
     "stamped",
     "still_asks",
     "superseded",
+    "when_cohort_left",
 ]

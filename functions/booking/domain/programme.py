@@ -270,6 +270,8 @@ def changed_dates(
         changed=tuple(dict.fromkeys((*core, *newly_listed, *programme))),
         removed=own.removed,
         removed_follow_ups=tuple(c.event.key for c in changes if c.after is None),
+        # Renamed only when the file only renamed, its follow-ups' changes among its renames.
+        renamed_only=own.renamed_only and set(programme) <= set(own.changed),
     )
 
 

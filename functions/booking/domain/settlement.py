@@ -289,6 +289,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # it up or names someone else.
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     if application.status in (S.CANCELLED, S.REFUNDED):
+        if fact.refund and _cancelled_keeping_money(application):
+            # Asked to refund a booking cancelled without one: nothing is done, and a quiet
+            # 200 would read as the money gone back (hostile12b F5).
+            return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
         return Settlement("ignore", "ended already")
     if application.status not in CANCELLABLE:
         return _refused(
@@ -357,6 +361,22 @@ def _withdrawn(application: Application, situation: Situation) -> Settlement:
             "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
         )
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
+
+
+_CANCELLED_WITHOUT_REFUND = (
+    "this booking was cancelled already, without a refund: nothing has been refunded now. To "
+    "give the money back, refund its payment in the Stripe dashboard: the refund's event is "
+    "recorded on the booking and the person is emailed"
+)
+
+
+def _cancelled_keeping_money(application: Application) -> bool:
+    """A booking cancelled without a refund (none asked of Stripe) that still keeps money."""
+    return (
+        application.status is S.CANCELLED
+        and application.status_reason != "refund_requested"
+        and bool(application.charges_left())
+    )
 
 
 def _refused(code: str, message: str) -> Settlement:

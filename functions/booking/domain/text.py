@@ -36,6 +36,11 @@ BIDI_CONTROLS = frozenset(
 LINE_SEPARATORS = frozenset("\u2028\u2029")
 # Whitespace free text may hold.
 FREE_TEXT_BREAKS = frozenset("\n\r\t")
+# What starts a new line (or a column) where one line was asked for: the breaks Python's
+# ``str.splitlines`` knows (the vertical tab, form feed, file/group/record separators, NEL),
+# Unicode's separators and the tab; told as such, while another control character (NUL, escape)
+# is told as a control character.
+ONE_LINE_BREAKS = frozenset("\n\r\t\x0b\x0c\x1c\x1d\x1e\x85") | LINE_SEPARATORS
 
 
 def _is_control(character: str) -> bool:
@@ -53,8 +58,11 @@ def _bidi_refusal(value: str) -> None:
 
 def one_line(value: str) -> str:
     """Refuse line breaks, control and bidirectional characters (pydantic's AfterValidator)."""
-    if any(_is_control(character) or character in LINE_SEPARATORS for character in value):
+    if any(character in ONE_LINE_BREAKS for character in value):
         raise ValueError("write this on one line, without line breaks or tabs")
+    if any(_is_control(character) for character in value):
+        # Another control character (NUL, escape, ...): not a line break, and not told as one.
+        raise ValueError("remove the control characters (only letters, digits and spaces)")
     _bidi_refusal(value)
     return value
 

@@ -20,11 +20,12 @@ claims the new one, conditionally, in one transaction; the person's enrolment mo
 
 Money stays with the booking (the promise rule: the price accepted is what is paid, now on the
 new cohort's terms). The new cohort's price is the place's price; a bursary carries over as the
-same amount of money, a discount code as the same reduction (its use stays counted on the code
-of the course it was given on). A cheaper cohort gives back the difference between what was kept
-and what the new cohort asks, as a partial refund of the booking's own payment, keyed by the move
-(``transfer-<application>-<n>``). It is asked of Stripe *after* the move is saved, so a move that
-loses its seat to a race never refunds anything; a refund that fails is still owed on the
+same amount of money (funding at most the new price: it is never paid out), a discount code as
+the same reduction (its use stays counted on the code of the course it was given on). A
+cheaper cohort gives back the difference between what was kept and what the new cohort asks, as
+a partial refund of the booking's own payment, keyed by the move (``transfer-<application>-<n>``).
+It is asked of Stripe *after* the move is saved, so a move that loses its seat to a race never
+refunds anything; a refund that fails is still owed on the
 record and the same request again completes it. A dearer cohort asks the person for the
 difference by card first (the decision is the pending move, ``domain.dearer_moves`` carries it
 on). A difference below Stripe's minimum charge cannot be charged at all: it is waived, the move

@@ -67,6 +67,19 @@ def _body() -> dict[str, Any]:
     return http.read_body(data or b"{}", event.headers.get("content-type") or http.JSON)
 
 
+def _body_of(what: str, *fields: str) -> dict[str, Any]:
+    """The JSON body of a request taking ``fields``; any other field is refused by its name,
+    never ignored: ``{"to_course_id": ..., "refund": false}`` must not move the booking and
+    refund the difference as if nothing else had been asked (hostile12b F2)."""
+    body = _body()
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        takes = ", ".join(fields) if fields else "no fields"
+        reason = f"not a field of this request (it takes {takes})"
+        raise InvalidInput(f"the {what} needs attention", dict.fromkeys(unknown, reason))
+    return body
+
+
 def _application_json(application: Application) -> dict[str, Any]:
     view = view_of(ports(), application)
     return {
@@ -153,13 +166,14 @@ def get_application(application_id: str) -> Response[str]:
 Act = Callable[[str], Application | Acted]
 
 
-def action(operation_id: str) -> Callable[[Act], Act]:
+def action(operation_id: str, *fields: str) -> Callable[[Act], Act]:
     """An organiser's action on one application, through one helper: the application named by
-    its id or its reference (``CL-7K3Q9``, as the applicant reads it out), the use case done,
-    the application after it answered."""
+    its id or its reference (``CL-7K3Q9``, as the applicant reads it out), its body's fields
+    (``fields``, no other) checked, the use case done, the application after it answered."""
 
     def bind(act: Act) -> Act:
         def answer(application_id: str) -> Response[str]:
+            _body_of("request", *fields)
             done = acted(act(console.application_id_for(ports(), application_id)))
             return http.json_response(200, _application_json(done.application))
 
@@ -172,17 +186,17 @@ def action(operation_id: str) -> Callable[[Act], Act]:
 serve_each(action, console=False)
 
 
-@action("grantBursary")
+@action("grantBursary", "amount")
 def grant_bursary(application_id: str) -> Acted:
     return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
 
 
-@action("decline")
+@action("decline", "message")
 def decline(application_id: str) -> Acted:
     return lifecycle.decline(ports(), application_id, _body().get("message"))
 
 
-@action("cancel")
+@action("cancel", "refund")
 def cancel(application_id: str) -> Acted:
     refund = _body().get("refund", False)
     if not isinstance(refund, bool):
@@ -192,8 +206,8 @@ def cancel(application_id: str) -> Acted:
 
 @served("transferBooking")
 def transfer_booking(application_id: str) -> Response[str]:
+    body = _body_of("move", "to_course_id", "wait")
     found = console.application_id_for(ports(), application_id)
-    body = _body()
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
         raise InvalidInput("the move needs attention", {"wait": "true or false"})

@@ -150,6 +150,8 @@ class ApplicationRecordOut(RosterRow):
 class BursaryIn(BaseModel):
     """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
 
+    model_config = ConfigDict(extra="forbid")
+
     amount: int = Field(
         gt=0, description="Minor units, at most the price; the whole price: a funded place"
     )

@@ -179,6 +179,7 @@ def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> se
             (*changes.changed, *changes.added),
             changes.removed,
             changes.removed_follow_ups,
+            renamed_only=changes.renamed_only,
         )
         if _tell_safely(ports, application, job):
             told.add(person_key(application.answers.email))

@@ -21,7 +21,7 @@ from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.standing import Facts, standing
-from booking.domain.wording import course_name, day_when, moment_when
+from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files
 from booking.services.email_context import LISTS_SESSIONS, email_context
 from booking.services.follow_ups import held_schedule
@@ -111,6 +111,7 @@ def _template_values(
             if left
             else ""
         )
+        context["bursary_beyond"] = _bursary_beyond(application, course)
     moving_to = _moving_to(job, application)
     if moving_to is not None:
         to = ports.repository.get_course(moving_to)
@@ -125,6 +126,19 @@ def _template_values(
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _bursary_beyond(application: Application, course: Course) -> dict[str, str] | None:
+    """A bursary larger than the price of the cohort moved to: it funds that whole price and no
+    more (a bursary pays for a place, it is never paid out: README "Money stays with the
+    booking"), which the move's email says rather than that everything paid stays."""
+    price = application.price_or(course.definition.price)
+    if application.group_place is not None or application.bursary <= price.amount:
+        return None
+    return {
+        "granted": money_words(application.bursary, price.currency),
+        "price": money_words(price.amount, price.currency),
+    }
 
 
 def _moving_to(job: EmailJob, application: Application) -> str | None:

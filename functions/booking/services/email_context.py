@@ -240,6 +240,7 @@ def _move_context(job: EmailJob, application: Application, timezone: str) -> dic
     price = pending.price_after if pending else application.price
     currency = price.currency if price is not None else "gbp"
     return {
+        "bursary_beyond": None,  # a bursary beyond a move's new price (said by the composer)
         "move_difference": _money(job.amount or 0, currency)
         if job.kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED)
         else None,
@@ -376,6 +377,7 @@ def _sessions_context(
     return {
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
+        "renamed_only": job.renamed_only,
         "removed_when": _removed_when(job, timezone),
         # A changed follow-up: what changed, and when and what it was before.
         "change": job.follow_up_change or "moved",

@@ -31,7 +31,16 @@ _IN_PENCE = (
     "console and the CLI."
 )
 _CHANGED = json_answer("AdminApplicationOut", "The application after the change")
-_OPTIONS = json_body(None, required=False)
+
+
+def _options(**fields: object) -> dict[str, object]:
+    """An action's optional JSON body: these fields and no other (an unknown one is refused
+    by name, 422: never ignored)."""
+    shape = {"type": "object", "properties": fields, "additionalProperties": False}
+    return {"required": False, "content": {"application/json": {"schema": shape}}}
+
+
+_OPTIONS = _options()
 
 
 def _action(
@@ -105,15 +114,20 @@ ORGANISERS: tuple[Route, ...] = (
     ),
     _action("approve", "approve", "Approve: offer a place", _OPTIONS),
     _action(
-        "decline", "decline", 'Decline, optionally with a message ({"message": "..."})', _OPTIONS
+        "decline",
+        "decline",
+        'Decline, optionally with a message ({"message": "..."})',
+        _options(message={"type": "string"}),
     ),
     _action(
         "cancel",
         "cancel",
         'Cancel a booking; {"refund": true} refunds through Stripe. 409 group_place for a '
         "colleague's booking on a manager's group place: the manager gives it up or names "
-        "someone else",
-        _OPTIONS,
+        'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
+        "cancelled already without a refund: nothing is refunded (refund it in the Stripe "
+        "dashboard: its event is recorded). Cancelled already otherwise: 200, nothing changed",
+        _options(refund={"type": "boolean", "default": False}),
     ),
     _action(
         "resend-confirmation",

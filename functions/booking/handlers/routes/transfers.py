@@ -150,6 +150,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                         "type": "object",
                         "properties": {"to_course_id": _TO_COURSE, "wait": _WAIT},
                         "required": ["to_course_id"],
+                        "additionalProperties": False,
                     }
                 }
             },
@@ -164,15 +165,24 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "Withdraw a move that waits: for a dearer cohort's difference to be paid, or on a full "
         "cohort's waiting list",
         {"200": json_answer("AdminApplicationOut", "The application, staying where it is")},
-        errors=(400, 404, 409),
+        errors=BODY_ACTION_ERRORS,
         description="The seat held on the dearer cohort goes back (offered to its waiting "
         "list), the checkout for the difference is expired at Stripe, and the person is told "
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
         "whole. A move waiting on a full cohort's waiting list leaves it, and the person is "
         "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
         "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
-        "left to withdraw, and the person is told by the sweep.",
+        "left to withdraw, and the person is told by the sweep. It takes no body fields "
+        "(422 naming any sent).",
         parameters=(_APPLICATION,),
+        body={
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {}, "additionalProperties": False}
+                }
+            },
+        },
         tags=TAGS_ADMIN,
     ),
 )
