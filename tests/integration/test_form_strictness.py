@@ -11,13 +11,22 @@ from tests.support.system import System
 CONSENT_REFUSED = "please confirm you agree to how we use your answers"
 
 
-@pytest.mark.parametrize("consent", ["yes", "true", "1", 1])
+@pytest.mark.parametrize("consent", ["yes", "True ", "1", 1, "false"])
 def test_consent_that_is_not_true_is_refused(system: System, consent: object) -> None:
     reply = system.apply(consent=consent)
 
     assert reply.status == 422, reply.body
     assert CONSENT_REFUSED in reply.json()["error"]["fields"]["consent"]
     assert system.course()["places_left"] == system.course()["capacity"]
+
+
+@pytest.mark.parametrize("consent", ["on", "true", True])
+def test_consent_as_a_form_or_json_client_sends_it_is_taken(
+    system: System, consent: object
+) -> None:
+    reply = system.apply(consent=consent)
+
+    assert reply.status == 201, reply.body
 
 
 @pytest.mark.parametrize("name", ["Ada\x00Lovelace", "Ada\x1bLovelace"])

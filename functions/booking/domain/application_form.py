@@ -42,9 +42,10 @@ OptionalLongText = Annotated[
 
 
 def _ticked(value: Any) -> Any:
-    # An HTML checkbox posts "on" (or nothing at all); JSON clients send true (CONTRACT: "must
-    # be true"). Anything else ("yes", "true", 1) is not true: refused, never guessed.
-    return value == "on" if isinstance(value, str) else value is True
+    # An HTML checkbox posts "on" (or nothing at all), a form built by hand may post "true", JSON
+    # clients send true (CONTRACT: "must be true"). Anything else ("yes", 1) is refused, never
+    # guessed as consent.
+    return value in {"on", "true"} if isinstance(value, str) else value is True
 
 
 def consent_given(value: bool, refusal: str) -> bool:
