@@ -1703,7 +1703,10 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert held_before.items() <= held.items(), "a colleague lost a place to a refund"
             for place in group.places:
                 assert place.released == (place.number not in held), place.number
-                if place.number not in held and not place.erased:
+                # Told its link is dead: each colleague sent one whose place it released now
+                # (a place given up before, its colleague applied or not, was told then).
+                was_released = before is not None and before.place(place.number).released
+                if not (was_released or place.number in held_before or place.erased):
                     gone = f"group_place_given_up:{group.group_id}:place{place.number}"
                     assert f"{gone}:v{place.substitutions}" in jobs, "a colleague never told"
 
