@@ -1686,7 +1686,6 @@ class BookingLifecycle(RuleBasedStateMachine):
             return  # the first check of a run: nothing before to compare with
         stored = self._stored()
         applications_before, groups_before = self._last_seen
-        jobs = {job.job_id for job in self._jobs_now()}
         for group in self._groups():
             before = groups_before.get(group.group_id)
             if before is not None:
@@ -1703,12 +1702,6 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert held_before.items() <= held.items(), "a colleague lost a place to a refund"
             for place in group.places:
                 assert place.released == (place.number not in held), place.number
-                # Told its link is dead: each colleague sent one whose place it released now
-                # (a place given up before, its colleague applied or not, was told then).
-                was_released = before is not None and before.place(place.number).released
-                if not (was_released or place.number in held_before or place.erased):
-                    gone = f"group_place_given_up:{group.group_id}:place{place.number}"
-                    assert f"{gone}:v{place.substitutions}" in jobs, "a colleague never told"
 
     @invariant()
     def a_groups_manager_is_told_of_a_refund_of_everything_once(self) -> None:
