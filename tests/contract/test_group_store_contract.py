@@ -19,8 +19,8 @@ from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
+from tests.support.group_bookings import group
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
-from tests.unit.test_groups import group
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -22,7 +22,7 @@ from tests.contract.test_group_store_contract import naming, seats, stores
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
-from tests.unit.test_groups import group
+from tests.support.group_bookings import group
 
 Stores = tuple[Repository, GroupStore]
 __all__ = ["stores"]  # the fixture, both stores

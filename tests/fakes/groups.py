@@ -18,6 +18,7 @@ from booking.domain.errors import ColleagueEnrolled, CourseFull, StaleWrite
 from booking.domain.groups import GroupBooking
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects_of_group
+from booking.services.stored import stored_group
 from tests.fakes.repository import FakeRepository
 
 
@@ -47,13 +48,7 @@ class FakeGroupStore:
         return True
 
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
-        stored = new.model_copy(
-            update={
-                "version": (previous.version + 1) if previous else 1,
-                "outbox": (),
-                "enrolments_claimed": True,
-            }
-        )
+        stored = stored_group(new, previous)
         current = self.groups.get(stored.group_id)
         if previous is None and current is not None:
             raise StaleWrite("group exists")

@@ -17,6 +17,7 @@ from booking.domain.application import Application
 from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
+from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.errors import (
     AlreadyApplied,
@@ -48,6 +49,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
+from booking.services.stored import stored_application
 
 MAX_SESSION_ROWS = 99
 
@@ -204,9 +206,7 @@ class FakeRepository:
     def save(
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
-        stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
-        )
+        stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
         # The conditions, all checked before anything changes (one transaction). A booking
         # moved to another cohort moves the counters of both courses.
@@ -222,7 +222,7 @@ class FakeRepository:
             self._move_seats(course_id, seat_delta, waiting_delta)
         self._move_holdings(stored.application_id, held)
         self._index(stored, previous, claims)
-        for job in new.outbox:
+        for job in (stamped(j, stored) for j in new.outbox):
             self.outbox[job.job_id] = (job, stored.updated_at)
             self.written_emails.append(job)
         self.timelines.setdefault(stored.application_id, []).extend(changes(previous, stored))

@@ -13,8 +13,8 @@ import pytest
 from booking.adapters.dynamodb.items import application_to_item
 from booking.adapters.dynamodb.schema import person_key
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import BillingDetails, InvoiceRef
-from tests.support.applications import an_application, answers_of
+from booking.domain.billing import BillingDetails
+from tests.support.applications import an_application, an_invoice, answers_of
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System
 
@@ -34,14 +34,7 @@ def _old_booking(app_id: str, course_id: str, email: str, billed_to: str | None)
         if billed_to
         else None
     )
-    invoice = InvoiceRef(
-        invoice_id=f"in_{app_id}",
-        url="https://invoice",
-        number=f"INV-{app_id}",
-        due_at=NOW + timedelta(days=30),
-        amount_due=20000,
-        status="paid",
-    )
+    invoice = an_invoice(at=NOW, invoice_id=f"in_{app_id}", number=f"INV-{app_id}", status="paid")
     return an_application(
         ApplicationStatus.CONFIRMED,
         at=NOW,
@@ -153,4 +146,11 @@ def test_an_empty_course_id_is_said_as_empty_not_as_missing(system: System) -> N
     empty = system.admin("POST", "/billing-index/backfill", json_body={"course_id": ""})
     assert empty.status == 422, empty.body
     said = empty.json()["error"]["fields"]["course_id"]
+    assert said == "it cannot be empty: leave it out, or give a value", said
+
+
+def test_blanks_alone_are_said_as_empty(system: System) -> None:
+    blanks = system.admin("POST", "/billing-index/backfill", json_body={"course_id": "   "})
+    assert blanks.status == 422, blanks.body
+    said = blanks.json()["error"]["fields"]["course_id"]
     assert said == "it cannot be empty: leave it out, or give a value", said

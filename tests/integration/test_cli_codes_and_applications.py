@@ -57,6 +57,15 @@ def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
     assert "20000" not in said
 
 
+def test_one_application_shows_every_answer_access_needs_too(system: System, run: Any) -> None:
+    """The terminal shows each answer the console's page shows (hostile12a NEW-6)."""
+    applied = system.apply(accessibility_needs="Step-free access, please").json()
+    said = run("application", applied["reference"])[1]
+    assert "Access needs: Step-free access, please" in said
+    unsaid = run("application", system.apply(email="b@example.org").json()["reference"])[1]
+    assert "Access needs: (not given)" in unsaid
+
+
 def test_a_refused_code_names_the_fields_by_the_clis_options(system: System, run: Any) -> None:
     code, said = run("discount-code", COURSE_ID, "BIG", "--amount-off", "5000", "--max-uses", "0")
     assert code == 1

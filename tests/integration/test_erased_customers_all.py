@@ -5,6 +5,7 @@ the Stripe stand-in, which answers a deleted customer's retrieve with its delete
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,8 +28,11 @@ def _invoice_id(group: dict[str, Any]) -> str:
     return str(group["pay_url"]).rsplit("/", 1)[-1]
 
 
-def _created_invoices(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The invoices Stripe is asked for from now on, in order."""
+def _created_invoices(
+    system: System, monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] = lambda: None
+) -> list[str]:
+    """The invoices Stripe is asked for from now on, in order; ``then``: what happens once
+    each is made, before the request that asked for it goes on."""
     payments = system.ports.payments
     stripes_create = payments.create_invoice
     made: list[str] = []
@@ -36,10 +40,20 @@ def _created_invoices(system: System, monkeypatch: pytest.MonkeyPatch) -> list[s
     def create(request: Any) -> Any:
         invoice = stripes_create(request)
         made.append(invoice.invoice_id)
+        then()
         return invoice
 
     monkeypatch.setattr(payments, "create_invoice", create)
     return made
+
+
+def _erasing(system: System, email: str) -> Callable[[], None]:
+    """The erasure of ``email``'s data, as one more step of a request under way."""
+
+    def erased() -> None:
+        assert erase(system, email).status == 200
+
+    return erased
 
 
 def test_every_customer_of_a_group_whose_invoice_was_replaced_twice_is_deleted(
@@ -70,17 +84,7 @@ def test_a_give_up_whose_save_lost_to_an_erasure_leaves_no_customer_behind(
     billing contact is erased and the erasure saves first; the give-up's save fails, and the
     invoice it made belongs to nothing: voided, and its customer deleted."""
     group = invoiced_group(system)
-    payments = system.ports.payments
-    stripes_create = payments.create_invoice
-    made: list[str] = []
-
-    def erased_meanwhile(request: Any) -> Any:
-        invoice = stripes_create(request)
-        made.append(invoice.invoice_id)
-        assert erase(system, CONTACT).status == 200
-        return invoice
-
-    monkeypatch.setattr(payments, "create_invoice", erased_meanwhile)
+    made = _created_invoices(system, monkeypatch, then=_erasing(system, CONTACT))
     answer = give_up(system, group, 3)
 
     assert answer.status == 409, answer.body
@@ -103,17 +107,7 @@ def test_a_one_person_invoice_whose_save_lost_to_an_erasure_leaves_no_customer_b
     application = apply(system, "reviewed", email=PERSON, **BILLING).json()
     path = f"/applications/{application['application_id']}"
     assert system.admin("POST", f"{path}/approve").status == 200
-    payments = system.ports.payments
-    stripes_create = payments.create_invoice
-    made: list[str] = []
-
-    def erased_meanwhile(request: Any) -> Any:
-        invoice = stripes_create(request)
-        made.append(invoice.invoice_id)
-        assert erase(system, PERSON).status == 200
-        return invoice
-
-    monkeypatch.setattr(payments, "create_invoice", erased_meanwhile)
+    made = _created_invoices(system, monkeypatch, then=_erasing(system, PERSON))
     asked = system.api("POST", f"{path}/invoice?token={application['token']}")
 
     assert asked.status == 409, asked.body

@@ -12,6 +12,7 @@ import pytest
 from booking.adapters.dynamodb.schema import enrolment_key, group_key
 from booking.domain.application import Application, ApplicationForm, ApplicationStatus
 from booking.domain.validation import parse
+from tests.support.applications import an_application
 from tests.support.groups import (
     COLLEAGUES,
     apply_on_their_own,
@@ -88,14 +89,12 @@ def _applied_before(system: System, email: str) -> Application:
     (the read before the group's save found nothing): it holds its enrolment."""
     form = parse(ApplicationForm, application_body(email=email, payment_method="card"))
     now = system.now()
-    application = Application(
-        application_id="before-claims",
+    application = an_application(
+        ApplicationStatus.AWAITING_PAYMENT,
+        at=now,
+        app_id="before-claims",
         course_id=INVOICED,
-        status=ApplicationStatus.AWAITING_PAYMENT,
-        token="token-before-claims",
         answers=form.answers(),
-        created_at=now,
-        updated_at=now,
     )
     return system.ports.repository.save(application, None)
 

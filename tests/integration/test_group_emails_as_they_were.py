@@ -3,6 +3,8 @@ what its job recorded, not from the state when it is sent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.groups import (
@@ -11,6 +13,7 @@ from tests.support.groups import (
     colleague_applies,
     give_up,
     invoiced_group,
+    manager_view,
     paid_group,
     pay_invoice,
     substitute,
@@ -94,6 +97,73 @@ def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total
     [booked] = [e for e in system.deliver_emails() if e.subject.startswith("Your booking of")]
     for said in (" ".join(booked.text.split()), " ".join(booked.html.split())):
         assert "£600.00" not in said
-        assert "2 places" in said
+        # What was booked, what was given up since and what is kept (hostile12a NEW-1).
+        assert "Thank you for booking 3 places" in said
+        assert "1 place of them was given up since, so 2 places are kept (£400.00 in all)" in said
         assert f"The invoice {stored.invoice.number} for £400.00" in said
         assert stored.invoice.url in said
+
+
+def _reissued_emails(sent: list[Any]) -> list[str]:
+    return [
+        " ".join(e.text.split())
+        for e in sent
+        if e.subject.startswith("A new invoice for the places kept")
+    ]
+
+
+def test_a_new_invoice_paid_before_its_email_goes_is_not_asked_for_again(
+    system: System,
+) -> None:
+    """The email about a new invoice after a give-up says it, but never asks for a payment
+    already made when it goes (hostile12a NEW-1)."""
+    group = invoiced_group(system)  # 3 places, £600.00
+    assert give_up(system, group, 1).status == 200
+    pay_invoice(system, manager_view(system, group))  # the new invoice, £400.00
+    [said] = _reissued_emails(system.deliver_emails())
+    assert "£400.00" in said
+    assert "The new invoice has since been paid." in said
+    assert "Please pay" not in said
+
+
+def test_a_new_invoice_replaced_again_before_its_email_goes_is_not_asked_for(
+    system: System,
+) -> None:
+    """Two give-ups in a row: the first email's invoice was replaced by the second's, so only
+    the second asks for a payment (hostile12a NEW-1)."""
+    group = invoiced_group(system)
+    assert give_up(system, group, 1).status == 200
+    assert give_up(system, group, 2).status == 200
+    first, second = _reissued_emails(system.deliver_emails())
+    assert "£400.00" in first
+    assert "replaced or cancelled in its turn, so there is nothing to pay on it" in first
+    assert "Please pay" not in first
+    assert "£200.00" in second
+    assert "Please pay the new invoice rather than the earlier one" in second
+
+
+def test_a_group_that_changes_as_its_email_is_leased_is_read_again_at_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A webhook saving the group between the mailer's read and the send's lease: the group is
+    read again in the same delivery, not handed back to the queue for its visibility timeout,
+    which let later events' emails go first (hostile12a NEW-1). ``deliver_emails`` asserts no
+    record went back to the queue."""
+    group = invoiced_group(system)
+    assert give_up(system, group, 1).status == 200
+    groups = system.ports.groups
+    lease = groups.hold_group_send
+    changed: list[str] = []
+
+    def saved_meanwhile(read: Any, job_id: str, until: Any) -> bool:
+        if not changed:  # the first lease only: a save lands just before it
+            changed.append(job_id)
+            current = groups.get_group(read.group_id)
+            groups.save_group(current, current)
+        return lease(read, job_id, until)
+
+    monkeypatch.setattr(groups, "hold_group_send", saved_meanwhile)
+    sent = system.deliver_emails()
+    assert changed
+    assert len(_reissued_emails(sent)) == 1
+    assert len([e for e in sent if e.subject.startswith("Your booking of")]) == 1

@@ -90,3 +90,23 @@ def test_a_place_of_a_booking_ended_by_the_billing_contacts_erasure_is_refused_a
             "was cancelled when the details of the person it was addressed to were erased"
         )
         assert "once the booking is paid" not in error["message"]
+
+
+def test_an_erased_managers_ended_booking_shows_no_placeholder_and_no_apply_by(
+    system: System,
+) -> None:
+    """hostile12a, F6's re-test polish: the console shows no internal placeholder address for
+    an erased manager, and no date to apply by on a booking that has ended."""
+    invoiced_group(system, colleagues=COLLEAGUES[:1])
+    _erased(system, MANAGER)
+    page = signed_in(system).get(f"/console/courses/{INVOICED}/group-bookings").body
+    assert "erased@invalid.example" not in page
+    assert "Manager</dt><dd>Erased: their name and address are no longer held" in page
+    assert "Colleagues apply by" not in page
+
+
+def test_a_paid_booking_still_shows_when_colleagues_apply_by(system: System) -> None:
+    paid_group(system, colleagues=COLLEAGUES[:1])
+    page = signed_in(system).words(f"/console/courses/{INVOICED}/group-bookings")
+    assert "Colleagues apply by" in page
+    assert MANAGER in page

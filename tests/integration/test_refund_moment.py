@@ -14,6 +14,8 @@ from icalendar import Calendar
 
 from tests.integration.test_dearer_moves import _ask, _session
 from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
+from tests.integration.test_waiting_moves import _day_words
+from tests.support.console import signed_in
 from tests.support.system import System
 
 Delivery = tuple[bytes, dict[str, str]]
@@ -165,10 +167,17 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
     assert cohorts.places_left("move-spring") == cohorts.places_left("move-winter") == 5
 
+    # The record says what the person was told (retest11 G4): the move stands only when its
+    # email went before the refund was heard of; else it was undone (kept, marked) or, the
+    # refund heard of first, never made: the booking ended on spring, where its invite is.
+    told_first = order == "payment_told_then_refund"
+    assert record["course_id"] == ("move-winter" if told_first else "move-spring")
+    undone = [t["undone_at"] is not None for t in record["transfers"]]
+    assert undone == {"payment_then_refund": [True], "refund_then_payment": []}.get(order, [False])
+
     to_ada = [m for m in sent if m.to == [ADA]]
     moved = [m for m in to_ada if "moved" in m.subject.lower()]
     copies = [m for m in sent if m.to != [ADA] and "Booking moved" in m.subject]
-    told_first = order == "payment_told_then_refund"
     # The move's messages go together: the person's, with the facilitators' two copies.
     assert (len(moved), len(copies)) == ((1, 2) if told_first else (0, 0)), [
         m.subject for m in sent
@@ -191,3 +200,64 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     for false in ("as it was", "had ended", "refunded earlier"):
         assert false not in late.text, late.text
     assert not _calendars(late)
+
+
+def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhere(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """retest11 G4: the refund and the difference in one second at Stripe, the payment's
+    event first, the person never told of the move: the record, the rosters, the status page,
+    the timeline and the refund's message all name spring, where the booking ended."""
+    cohorts = Cohorts(system)
+    app_id, first_payment, _ = _invite_uids(system, cohorts)
+    token = system.ports.repository.get_application(app_id)
+    assert token is not None
+    pending = _ask(cohorts, app_id)["pending_move"]
+    cohorts.emails()
+    system.clock_offset += timedelta(minutes=1)
+    moment = system.now()
+    monkeypatch.setattr(system, "now", lambda: moment)
+    system.hold_webhooks = True
+    assert system.pay(pending["pay_url"]).status == 200
+    payment_events = _held(system)
+    refunded = system.stripe_local(
+        "POST",
+        "/v1/refunds",
+        f"payment_intent={first_payment}".encode(),
+        {
+            "authorization": "Bearer sk_test_local",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert refunded.status == 200, refunded.body
+    refund_events = _held(system)
+    system.hold_webhooks = False
+    monkeypatch.undo()
+    for body, headers in (*payment_events, *refund_events):
+        assert system.webhook(body, headers).status == 200
+    sent = cohorts.emails_to(ADA)
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["course_id"]) == ("refunded", "move-spring")
+    [move] = record["transfers"]
+    assert (move["to_course_id"], move["difference_charged"]) == ("move-winter", 5000)
+    assert move["undone_at"] is not None
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    listed = {
+        course: [
+            a["application_id"]
+            for a in system.admin("GET", f"/courses/{course}/applications").json()
+        ]
+        for course in ("move-spring", "move-winter")
+    }
+    assert listed == {"move-spring": [app_id], "move-winter": []}
+    page = system.api("GET", f"/applications/{app_id}?token={token.token}").json()
+    assert page["course_id"] == "move-spring"
+    spring_day = system.course("move-spring")["sessions"][0]["start"][:10]
+    winter_day = system.course("move-winter")["sessions"][0]["start"][:10]
+    console = signed_in(system).words(f"/console/applications/{app_id}")
+    assert "undone (refunded at Stripe before it was paid)" in console
+    assert not [m for m in sent if "moved" in m.subject.lower()]
+    [ended] = [m for m in sent if "cancelled, and your payment refunded in full" in m.text]
+    assert _day_words(spring_day) in ended.text
+    assert _day_words(winter_day) not in ended.text

@@ -1,4 +1,4 @@
-"""Who paid for a place, said one way on every roster (``domain.payer.paid_by_said``): the
+"""Who paid for a place, said one way on every roster (``domain.covered.paid_by_said``): the
 CSV's "Paid by" and the CLI's one-line roster name the group booking for a colleague's place
 and the bursary or code that covered a place whole, never "paid £0.00" as if it were unpaid."""
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from booking.domain.payer import funded_by, paid_by_said, paid_for_them
+from booking.domain.covered import funded_by, paid_by_said, paid_for_them
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import colleague_applies, paid_group
 from tests.support.invoiced import INVOICED

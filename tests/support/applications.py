@@ -4,10 +4,11 @@ status the test is about. One builder, so that a field the model gains is given 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from booking.domain.application import Answers, Application, ApplicationStatus
+from booking.domain.billing import BillingDetails, InvoiceRef
 
 
 def answers_of(email: str = "ada@example.org", name: str = "Ada", **changes: str) -> Answers:
@@ -43,6 +44,43 @@ def an_application(
         created_at=at,
         updated_at=at,
     ).model_copy(update=fields)
+
+
+# An employer's accounts team, as a booking by invoice names it.
+ACCOUNTS = BillingDetails(
+    billing_name="St Elsewhere NHS Foundation Trust",
+    billing_email="accounts@example.nhs.uk",
+    billing_address="1 Hospital Road",
+)
+
+
+def an_invoice(*, at: datetime, **fields: object) -> InvoiceRef:
+    """Stripe's invoice ``in_1`` for £200.00, open, sent ``at`` and due thirty days later;
+    ``fields``: any other of its fields."""
+    return InvoiceRef.model_validate(
+        {
+            "invoice_id": "in_1",
+            "url": "https://invoice",
+            "due_at": at + timedelta(days=30),
+            "amount_due": 20000,
+            **fields,
+        }
+    )
+
+
+def an_invoiced_application(
+    status: ApplicationStatus,
+    *,
+    at: datetime,
+    invoice: InvoiceRef | None = None,
+    billing: BillingDetails | None = ACCOUNTS,
+    **fields: object,
+) -> Application:
+    """An application (:func:`an_application`) billed to an employer: ``invoice`` (else
+    :func:`an_invoice`, paid) addressed to ``billing`` (:data:`ACCOUNTS` unless given);
+    ``fields``: any other of its fields."""
+    billed = {"invoice": invoice or an_invoice(at=at, status="paid"), "billing": billing}
+    return an_application(status, at=at).model_copy(update=billed | fields)
 
 
 # What an application by invoice may lack that an accounts team needs (as changes to its billing

@@ -22,7 +22,6 @@ from booking.domain.billing import (
     BillingDetails,
     DiscountCode,
     DiscountCodeDefinition,
-    InvoiceRef,
     PaymentMethod,
     amount_due,
     invoice_due,
@@ -31,7 +30,7 @@ from booking.domain.billing import (
 from booking.domain.course import Money
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
 from booking.domain.payments import Action
-from tests.support.applications import an_application, application_body
+from tests.support.applications import an_application, an_invoice, application_body
 from tests.support.discount_codes import a_discount_code
 
 S = ApplicationStatus
@@ -240,12 +239,7 @@ def application(status: S = S.AWAITING_INVOICE_PAYMENT, **changes: object) -> Ap
         seat_held=status is S.AWAITING_INVOICE_PAYMENT,
         price=PRICE,
         payment_method=PaymentMethod.INVOICE,
-        invoice=InvoiceRef(
-            invoice_id="in_1",
-            url="https://invoice",
-            due_at=NOW + timedelta(days=30),
-            amount_due=20000,
-        ),
+        invoice=an_invoice(at=NOW),
     )
     return base.model_copy(update=changes)
 

@@ -6,12 +6,11 @@ an erased or suppressed address; the person's message goes to the person alone."
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.invoices import InvoiceEventKind
 from booking.domain.payer import billing_notice, told_of
@@ -20,7 +19,8 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
 from tests.fakes import FakeEmailSender
 from tests.fakes.held import repo
-from tests.support.applications import an_application, answers_of
+from tests.support.applications import ACCOUNTS as BILLING
+from tests.support.applications import an_invoice, an_invoiced_application, answers_of
 from tests.support.cohort_2025 import COHORT_2025_ID
 from tests.unit.test_email_rendering import composed, course_2025
 from tests.unit.test_use_cases_billing import by_invoice, clock, invoice_event, ports
@@ -29,32 +29,20 @@ __all__ = ["clock", "ports"]  # the fixtures these tests share with the billing 
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = "ada@example.org"
-ACCOUNTS = "accounts@example.nhs.uk"
-TRUST = "St Elsewhere NHS Foundation Trust"
+ACCOUNTS = BILLING.billing_email
+TRUST = BILLING.billing_name
 ANSWERS = answers_of(
     PERSON, name="Ada Lovelace", motivation="A private reason", accessibility_needs="Step-free"
 )
 
 
 def _booking(status: ApplicationStatus, invoice_status: str = "paid") -> Application:
-    invoice = InvoiceRef(
-        invoice_id="in_1",
-        url="https://invoice",
-        number="INV-7",
-        due_at=NOW + timedelta(days=30),
-        amount_due=20000,
-        status=invoice_status,
-    )
-    billing = BillingDetails(
-        billing_name=TRUST, billing_email=ACCOUNTS, billing_address="1 Hospital Road"
-    )
-    return an_application(
+    return an_invoiced_application(
         status,
         at=NOW,
+        invoice=an_invoice(at=NOW, number="INV-7", status=invoice_status),
         course_id=COHORT_2025_ID,
         answers=ANSWERS,
-        invoice=invoice,
-        billing=billing,
         reference="CL-7K3Q9",
         amount_paid=20000 if invoice_status == "paid" else 0,
     )
@@ -164,19 +152,19 @@ def test_a_cancellation_of_an_invoice_paid_booking_is_sent_to_each_once(ports: P
     assert len(_sent(ports)) == before + 2
 
 
-def test_a_suppressed_billing_address_is_not_written_to(ports: Ports) -> None:
+@pytest.mark.parametrize(
+    ("suppressed", "told"),
+    [
+        pytest.param(ACCOUNTS, PERSON, id="the billing address is not written to"),
+        pytest.param(PERSON, ACCOUNTS, id="the person's leaves the billing contact's message"),
+    ],
+)
+def test_a_suppressed_address_is_not_written_to_and_the_other_is(
+    ports: Ports, suppressed: str, told: str
+) -> None:
     application_id = _paid_and_confirmed(ports)
-    repo(ports).suppress_address(ACCOUNTS, "bounce", NOW)
+    repo(ports).suppress_address(suppressed, "bounce", NOW)
     before = len(_sent(ports))
     lifecycle.cancel(ports, application_id, refund=False)
     assert send_email_job(ports, _last_job(ports, EmailKind.CANCELLED)) is SendOutcome.SENT
-    assert [m.to for m in _sent(ports)[before:]] == [[PERSON]]
-
-
-def test_a_suppressed_person_leaves_the_billing_contacts_message(ports: Ports) -> None:
-    application_id = _paid_and_confirmed(ports)
-    repo(ports).suppress_address(PERSON, "bounce", NOW)
-    before = len(_sent(ports))
-    lifecycle.cancel(ports, application_id, refund=False)
-    assert send_email_job(ports, _last_job(ports, EmailKind.CANCELLED)) is SendOutcome.SENT
-    assert [m.to for m in _sent(ports)[before:]] == [[ACCOUNTS]]
+    assert [m.to for m in _sent(ports)[before:]] == [[told]]

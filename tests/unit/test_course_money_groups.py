@@ -11,7 +11,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupStatus, lapsed, paid
 from booking.domain.money import Money
 from tests.contract.test_repository_contract import NOW, application
-from tests.unit.test_groups import group
+from tests.support.group_bookings import group
 
 PRICE = Money(amount=20000)
 
@@ -34,7 +34,7 @@ def test_a_paid_group_with_a_place_given_up_counts_its_payment_refund_and_kept_p
     [line] = money.lines
     assert (line.group_id, line.price, line.due, line.discount, line.paid) == ("g1", 20000, 0, 0, 0)
     [group_line] = money.group_lines
-    assert group_line.said == "Group booking: 2 places (St Elsewhere)"
+    assert group_line.said == "Group booking: 2 of 3 places kept (St Elsewhere)"
     assert (group_line.price, group_line.paid, group_line.refunded) == (40000, 60000, 20000)
     assert paid_by_group(colleague, {"g1": "St Elsewhere"}) == (
         "Paid by the group booking (St Elsewhere)"

@@ -7,9 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import AppliedDiscount
-from booking.domain.covered import covered_words, status_said, why_nothing_to_pay
+from booking.domain.covered import (
+    covered_words,
+    funded_by,
+    paid_by_said,
+    status_said,
+    why_nothing_to_pay,
+)
 from booking.domain.money import Money
 from booking.domain.timeline import EntryKind, changes
+from booking.services.organisers import money_of
 from tests.support.applications import an_application
 
 S = ApplicationStatus
@@ -27,6 +34,28 @@ def test_the_reason_says_what_covered_the_price() -> None:
     assert why_nothing_to_pay(place(discount=NHS50), 20000) == "covered_by_code"
     assert why_nothing_to_pay(place(discount=NHS50, bursary=20000), 20000) == "funded"
     assert why_nothing_to_pay(place(bursary=20000), 20000) == "funded"
+
+
+def test_the_reason_and_the_rosters_name_what_covered_by_one_rule() -> None:
+    """The status reason and the rosters' "Paid by" (read from the roster row's money) name
+    the same things: a bursary that covers the price leaves the code nothing to take off."""
+    said = {
+        "funded": "Bursary",
+        "code_and_bursary": "Bursary and discount code",
+        "covered_by_code": "Discount code",
+    }
+    free = NHS50.model_copy(update={"amount_off": 20000})
+    for fields in (
+        {"discount": NHS50, "bursary": 15000},
+        {"discount": free},
+        {"bursary": 20000},
+        {"discount": NHS50, "bursary": 20000},
+        {"bursary": 25000},
+    ):
+        booked = place(**fields)
+        row = {**money_of(booked, PRICE), "paid_by_group": ""}
+        reason = why_nothing_to_pay(booked, PRICE.amount)
+        assert funded_by(row) == said[reason] == paid_by_said(row), fields
 
 
 def test_the_console_and_the_csv_say_each_with_its_amount() -> None:

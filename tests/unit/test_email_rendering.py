@@ -14,7 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from booking.adapters.ses_sender import build_mime
-from booking.domain.application import Answers, Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.attendance import Completion
 from booking.domain.commands import Situation
 from booking.domain.course import Course
@@ -31,6 +31,7 @@ from booking.domain.settlement import Cancellation, settle
 from booking.services import email_composing
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
+from tests.support.applications import an_application, an_invoice, answers_of
 from tests.support.cohort_2025 import (
     COHORT_2025_ID,
     a_later_2025_cohort,
@@ -68,23 +69,24 @@ def composed(
     return email_composing.composed(ports, job, app, course, to, now=NOW).message
 
 
+# Every answer but the email address is written by a hostile applicant.
+HOSTILE_ANSWERS = (
+    "job_title",
+    "organisation",
+    "leadership_role",
+    "motivation",
+    "accessibility_needs",
+)
+
+
 def application(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Application:
-    return Application(
-        application_id="app1",
+    hostile = {field: HOSTILE for field in HOSTILE_ANSWERS}
+    return an_application(
+        status,
+        at=NOW,
         course_id="cl-2025-06",
-        status=status,
         token="tok",
-        answers=Answers(
-            name=HOSTILE,
-            email="ada@example.org",
-            job_title=HOSTILE,
-            organisation=HOSTILE,
-            leadership_role=HOSTILE,
-            motivation=HOSTILE,
-            accessibility_needs=HOSTILE,
-        ),
-        created_at=NOW,
-        updated_at=NOW,
+        answers=answers_of(name=HOSTILE, **hostile),
         amount_paid=20000,
         checkout=CheckoutRef(
             session_id="cs_1",
@@ -720,7 +722,7 @@ def test_a_follow_ups_message_names_the_persons_own_booking_beside_their_referen
 def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bool) -> None:
     """An invoice-paid booking's move email said its refund went "to the card you paid with":
     it goes back to the payment that paid the invoice, named by its number and payer."""
-    from booking.domain.billing import BillingDetails, InvoiceRef
+    from booking.domain.billing import BillingDetails
 
     paid = application()
     if by_invoice:
@@ -732,14 +734,7 @@ def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bo
                     billing_email="ap@example.org",
                     billing_address="1 Street",
                 ),
-                "invoice": InvoiceRef(
-                    invoice_id="in_1",
-                    url="https://invoice.example/in_1",
-                    number="INV-0042",
-                    due_at=NOW + timedelta(days=30),
-                    amount_due=20000,
-                    status="paid",
-                ),
+                "invoice": an_invoice(at=NOW, number="INV-0042", status="paid"),
             }
         )
     job = EmailJob.transferred("app1", "cl-2024-11", COHORT_2025_ID, 1, 5000)

@@ -15,8 +15,8 @@ from booking.domain.enrolments import (
 )
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, lapsed
-from tests.unit.test_groups import NOW as AT
-from tests.unit.test_groups import group
+from tests.support.group_bookings import NOW as AT
+from tests.support.group_bookings import group
 from tests.unit.test_transfers import NOW, SPRING, S, booking
 from tests.unit.test_waiting_moves import FULL
 

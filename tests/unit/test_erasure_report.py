@@ -17,7 +17,7 @@ from booking.domain.erasure import (
 )
 from booking.domain.groups import Colleague, GroupStatus, organisers_give_it_up
 from tests.support.applications import an_application
-from tests.unit.test_groups import group
+from tests.support.group_bookings import group
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 CONTACT = BillingDetails(

@@ -3,13 +3,10 @@ it, stored with it, and said truly to the organisers and to the manager."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from booking.adapters.email_templates import render
 from booking.domain.application import ERASED, ERASED_EMAIL
-from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.emails import EmailKind
 from booking.domain.group_endings import (
     MANAGERS_HEADLINE,
@@ -29,34 +26,18 @@ from booking.domain.groups import (
     lapsed,
     void_asked,
 )
-from tests.unit.test_groups import NOW, group
+from tests.support.group_bookings import NOW, group, group_by_invoice
 
 ZONE = "Europe/London"
 
 
-def by_invoice(**changes: object) -> GroupBooking:
-    invoice = InvoiceRef(
-        invoice_id="in_1",
-        url="https://invoice.test/in_1",
-        due_at=NOW + timedelta(days=30),
-        amount_due=60000,
-    )
-    return group(
-        status=GroupStatus.AWAITING_INVOICE_PAYMENT,
-        payment_method=PaymentMethod.INVOICE,
-        checkout=None,
-        invoice=invoice,
-        **changes,
-    )
-
-
 def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
-    asked = void_asked(by_invoice(), "in_1", NOW, GroupEnding.VOIDED_BY_ORGANISER)
+    asked = void_asked(group_by_invoice(), "in_1", NOW, GroupEnding.VOIDED_BY_ORGANISER)
     assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
         GroupEnding.VOIDED_BY_ORGANISER
     )
     # A void nobody here asked for, or of another invoice (one replaced since), is Stripe's.
-    assert ending_of(by_invoice(), "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
+    assert ending_of(group_by_invoice(), "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
         GroupEnding.VOIDED_AT_STRIPE
     )
     assert ending_of(asked, "in_2", GroupEnding.VOIDED_AT_STRIPE) is GroupEnding.VOIDED_AT_STRIPE
@@ -67,7 +48,7 @@ def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
 
 
 def test_a_void_an_erasure_asked_for_ends_the_group_as_the_erasure_whoever_delivers_it() -> None:
-    asked = void_asked(by_invoice(), "in_1", NOW, GroupEnding.PERSON_ERASED)
+    asked = void_asked(group_by_invoice(), "in_1", NOW, GroupEnding.PERSON_ERASED)
     assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is GroupEnding.PERSON_ERASED
     # An ask recorded before its reason was (an organiser's, then the only one) stays theirs.
     before_reasons = asked.model_copy(update={"void_asked_because": None})
@@ -89,7 +70,7 @@ def test_a_void_an_erasure_asked_for_ends_the_group_as_the_erasure_whoever_deliv
 def test_an_ended_booking_keeps_why_and_its_invoice_as_stripe_holds_it(
     because: GroupEnding, invoice_status: str
 ) -> None:
-    ended = lapsed(by_invoice(), NOW, because)
+    ended = lapsed(group_by_invoice(), NOW, because)
     assert (ended.status, ended.ended_because, ended.seats_held) == (
         GroupStatus.LAPSED,
         because,
@@ -112,7 +93,9 @@ def test_every_ending_has_its_words_for_the_organisers_and_the_manager() -> None
 
 
 def test_the_organisers_are_told_who_ended_it_and_never_that_a_voided_invoice_went_unpaid() -> None:
-    voided = group_line(lapsed(by_invoice(), NOW, GroupEnding.VOIDED_BY_ORGANISER), {}, ZONE, NOW)
+    voided = group_line(
+        lapsed(group_by_invoice(), NOW, GroupEnding.VOIDED_BY_ORGANISER), {}, ZONE, NOW
+    )
     assert voided.status == "lapsed"
     assert voided.ended_because is GroupEnding.VOIDED_BY_ORGANISER
     assert voided.status_said == (
@@ -122,7 +105,9 @@ def test_the_organisers_are_told_who_ended_it_and_never_that_a_voided_invoice_we
     assert {p.state_said for p in voided.places} == {
         "Released: the booking ended before it was paid"
     }
-    overdue = group_line(lapsed(by_invoice(), NOW, GroupEnding.NOT_PAID_BY_DEADLINE), {}, ZONE, NOW)
+    overdue = group_line(
+        lapsed(group_by_invoice(), NOW, GroupEnding.NOT_PAID_BY_DEADLINE), {}, ZONE, NOW
+    )
     assert overdue.status_said == (
         "Lapsed: its invoice was not paid by its due date, so its places were released"
     )
@@ -157,7 +142,7 @@ def _lapse_email(ending: GroupEnding | None) -> tuple[str, str]:
         "manager_name": "Florence",
         "group_organisation": "St Elsewhere",
         "manager_url": "https://b/groups/g1?token=t",
-        "billing_told": False,  # the billing contact is not written to (domain.payer)
+        "billing_alone": False,  # to the manager (domain.payer)
         "change": {
             "event": "hold_lapsed",
             "amount": None,
@@ -194,7 +179,7 @@ def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it
     """Nobody can name anyone on a place of a booking that has ended (retest10 R10-3): an
     erased colleague's place says it went with the booking, whoever else was erased."""
     gone = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
-    open_one = by_invoice()
+    open_one = group_by_invoice()
     erased_place = open_one.places[0].model_copy(update={"colleague": gone})
     named = open_one.model_copy(update={"places": (erased_place, *open_one.places[1:])})
     ended = lapsed(named, NOW, GroupEnding.PERSON_ERASED)

@@ -19,7 +19,7 @@ from booking.domain.group_refunds import (
 )
 from booking.domain.groups import GroupBooking, paid, share_of_place
 from booking.domain.payments import RefundEvent
-from tests.unit.test_groups import NOW, group
+from tests.support.group_bookings import NOW, group
 
 NOBODY: frozenset[int] = frozenset()
 
@@ -47,7 +47,11 @@ def test_a_partial_refund_at_stripe_is_recorded_and_the_booking_stands() -> None
     )
     assert refunded_at_stripe(recorded) == 20000
     assert share_of_place(recorded) == 20000  # a give-up refunds what is left of a place
-    assert recorded.outbox == ()  # the manager is not told of a part
+    # The manager told of the part, and that the places stand (retest11 G2), once.
+    [told] = recorded.outbox
+    assert (told.reason, told.amount, told.places_kept) == ("refunded_in_part_at_stripe", 20000, 3)
+    again = refund_reported(recorded, by_charge("evt_2", 20000), NOW, NOBODY).group
+    assert again.outbox == recorded.outbox
 
 
 def test_the_two_reports_of_refunds_in_any_order_and_again_reach_one_record() -> None:
@@ -74,11 +78,12 @@ def test_a_full_refund_ends_the_places_nobody_holds_and_tells_the_manager_once()
     assert ended.ended_because is GroupEnding.REFUNDED_AT_STRIPE
     assert [p.released for p in ended.places] == [True, False, True]
     assert ended.seats_held == 1  # the seat the colleague holds stays
-    told = [job for job in ended.outbox if job.reason == "refunded_at_stripe"]
+    told = [job for job in ended.outbox if job.kind.value == "group_changed"]
     assert len(told) == 1
     assert (told[0].amount, told[0].group_places, told[0].places_kept) == (60000, (1, 3), 1)
     gone = [job for job in ended.outbox if job.kind.value == "group_place_given_up"]
     assert sorted(job.group_place for job in gone) == [1, 3]  # type: ignore[attr-defined]
+    assert {job.reason for job in gone} == {"refunded_at_stripe"}  # told why (retest11 G1)
     again = refund_reported(ended, by_id("evt_2", "re_1", 60000), NOW, frozenset({2}))
     assert (again.ended, again.group.outbox) == (False, ended.outbox)  # ended once
     with pytest.raises(Conflict):

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from booking.adapters.email_templates import render
-from booking.domain.application import CheckoutRef
-from booking.domain.billing import PaymentMethod
+from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
 from booking.domain.groups import (
-    Colleague,
-    GroupBooking,
     GroupForm,
     GroupMove,
-    GroupPlace,
     GroupStatus,
     apply_by,
     decide_ended,
@@ -26,38 +22,9 @@ from booking.domain.groups import (
     share_of_place,
 )
 from booking.domain.money import Money
+from tests.support.group_bookings import NOW, group
 
-NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script>'
-
-
-def group(**changes: object) -> GroupBooking:
-    base = GroupBooking(
-        group_id="g1",
-        course_id="c1",
-        token="manager-token",
-        manager=Colleague(name="Florence Nightingale", email="florence@example.org"),
-        organisation="St Elsewhere",
-        status=GroupStatus.AWAITING_PAYMENT,
-        places=tuple(
-            GroupPlace(
-                number=n,
-                colleague=Colleague(name=f"Person {n}", email=f"p{n}@example.org"),
-                token=f"t{n}",
-            )
-            for n in (1, 2, 3)
-        ),
-        price=Money(amount=20000),
-        payment_method=PaymentMethod.CARD,
-        checkout=CheckoutRef(
-            session_id="cs_1", url="https://x", expires_at=NOW + timedelta(minutes=30), attempt=1
-        ),
-        hold_expires_at=NOW + timedelta(minutes=30),
-        apply_by=NOW + timedelta(days=20),
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return base.model_copy(update=changes)
 
 
 def test_the_seats_a_group_holds_follow_its_state_and_its_released_places() -> None:
@@ -155,6 +122,7 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
         "manager_name": HOSTILE,
         "group_organisation": HOSTILE,
         "paid": paid_now,
+        "booked": 2,
         "places": 2,
         "total": "£400.00",
         "apply_by": "Monday 1 June 2027, 9:00am",
@@ -170,6 +138,9 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
             "due": "Monday 1 June 2027",
             "url": "https://invoice.test/in_1",
         },
+        "ended": colleague_told(
+            PlaceEnd.MANAGER_GAVE_UP, manager=HOSTILE, organisation=HOSTILE, course="Course"
+        ),
     }
     rendered = render(kind, values)
     assert "<script>" not in rendered.html

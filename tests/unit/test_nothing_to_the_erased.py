@@ -16,7 +16,7 @@ from booking.domain.errors import Conflict
 from booking.domain.groups import Colleague
 from booking.domain.money import Money
 from booking.services.ports import CheckoutRequest, InvoiceRequest
-from tests.unit.test_groups import group
+from tests.support.group_bookings import group
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 CONTACT = BillingDetails(

@@ -4,12 +4,12 @@ person's page words a refund of an employer's payment (``domain.standing``)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from booking.domain.application import ERASED, ERASED_EMAIL, Application, ApplicationStatus
-from booking.domain.billing import BillingDetails, InvoiceRef
+from booking.domain.billing import BillingDetails
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import Colleague, GroupStatus
 from booking.domain.payer import (
@@ -17,36 +17,34 @@ from booking.domain.payer import (
     Payer,
     billing_contact_told,
     billing_notice,
-    group_addressees,
+    group_billing_notice,
+    group_recipient,
     payer_of,
     payer_told_of_move_refund,
     told_of,
 )
 from booking.domain.standing import Facts, standing
-from tests.support.applications import an_application, answers_of
+from tests.support.applications import (
+    ACCOUNTS,
+    an_application,
+    an_invoice,
+    an_invoiced_application,
+    answers_of,
+)
 from tests.support.cohort_2025 import COHORT_2025_ID
+from tests.support.group_bookings import group_by_invoice
 from tests.unit.test_email_rendering import composed, course_2025
-from tests.unit.test_group_endings import by_invoice
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = answers_of().email
-BILLING = BillingDetails(
-    billing_name="St Elsewhere NHS Foundation Trust",
-    billing_email="accounts@example.nhs.uk",
-    billing_address="1 Hospital Road",
-)
+BILLING = ACCOUNTS
 
 
 def _by_invoice(status: str = "paid", billing: BillingDetails | None = BILLING) -> Application:
-    invoice = InvoiceRef(
-        invoice_id="in_1",
-        url="https://invoice",
-        number="INV-1",
-        due_at=NOW + timedelta(days=30),
-        amount_due=20000,
-        status=status,
+    invoice = an_invoice(at=NOW, status=status)
+    return an_invoiced_application(
+        ApplicationStatus.CANCELLED, at=NOW, invoice=invoice, billing=billing
     )
-    return an_application(ApplicationStatus.CANCELLED, at=NOW, invoice=invoice, billing=billing)
 
 
 def test_an_invoice_the_employer_paid_was_paid_by_the_organisation() -> None:
@@ -145,10 +143,12 @@ def test_every_email_about_the_money_names_the_organisation_that_paid(
         assert "you have paid" not in body
 
 
-def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_is_erased() -> None:
-    """The employer's money back (a place's share): the manager and, beside them, the billing
-    contact; the manager erased, the billing contact alone; nothing paid, nobody beside."""
-    paid = by_invoice(billing=BILLING).model_copy(
+def test_a_groups_money_back_is_told_its_billing_contact_in_a_message_of_its_own() -> None:
+    """The employer's money back (a place's share): the manager's message to the manager
+    alone, the billing contact's own beside it, to them alone (retest11 G5: never one message
+    to both, which carried the manager's page); the manager erased, only the billing
+    contact's goes; nothing paid back, none."""
+    paid = group_by_invoice(billing=BILLING).model_copy(
         update={"status": GroupStatus.PAID, "amount_paid": 60000}
     )
     assert paid.money_received == 60000
@@ -156,13 +156,21 @@ def test_a_groups_money_back_goes_to_its_billing_contact_alone_once_its_manager_
         job_id="j", kind=EmailKind.GROUP_CHANGED, application_id="g1", course_id="c1", amount=20000
     )
     accounts = BILLING.billing_email
-    assert group_addressees(share, paid) == (paid.manager.email, accounts)
+    assert group_recipient(share, paid) == paid.manager.email
+    notice = group_billing_notice(share, paid)
+    assert notice is not None
+    assert (notice.job_id, notice.to_billing_contact) == ("j:billing", True)
+    assert group_recipient(notice, paid) == accounts
+    assert group_billing_notice(notice, paid) is None  # never a notice of a notice
     erased = paid.model_copy(
         update={"manager": Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)}
     )
-    assert group_addressees(share, erased) == (accounts, None)
+    assert group_recipient(share, erased) is None  # no message to the placeholder
+    assert group_recipient(notice, erased) == accounts
     nothing_back = share.model_copy(update={"amount": 0})
-    assert group_addressees(nothing_back, erased) == (None, None)
+    assert group_billing_notice(nothing_back, paid) is None
+    unpaid_notice = nothing_back.model_copy(update={"to_billing_contact": True})
+    assert group_recipient(unpaid_notice, erased) is None
 
 
 def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_alone() -> None:
@@ -179,3 +187,18 @@ def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_al
         payer_told_of_move_refund(an_application(ApplicationStatus.CONFIRMED, at=NOW), 1, 1, 5000)
         == ()
     )
+
+
+def test_what_a_billing_contact_may_see_is_one_rule_for_every_message() -> None:
+    """A person's or a group's values, as the billing contact's own message has them: no link
+    that acts for anyone, no answers, no joining link, no manager named (retest11 G5)."""
+    from booking.domain.payer import WITHHELD_FROM_THE_BILLING_CONTACT, as_the_billing_contact_sees
+
+    persons = {"status_url": "https://b/a?token=t", "answers": ["x"], "name": "Ada"}
+    seen = as_the_billing_contact_sees(persons)
+    assert seen == {"status_url": "", "answers": [], "name": "Ada", "billing_alone": True}
+    managers = {"manager_url": "https://b/g?token=t", "apply_url": "u", "manager_name": "F"}
+    assert as_the_billing_contact_sees(managers) == {
+        **{k: WITHHELD_FROM_THE_BILLING_CONTACT[k] for k in managers},
+        "billing_alone": True,
+    }

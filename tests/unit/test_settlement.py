@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, GroupPlaceRef
-from booking.domain.billing import AppliedDiscount, BillingDetails, InvoiceRef
+from booking.domain.billing import AppliedDiscount, BillingDetails
 from booking.domain.commands import (
     ExpireCheckout,
     IssueInvoice,
@@ -22,7 +22,7 @@ from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
 from booking.domain.settlement import BursaryGranted, Cancellation, owes_nothing, settle
-from tests.support.applications import an_application
+from tests.support.applications import an_application, an_invoice
 
 S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
@@ -37,7 +37,7 @@ SESSION = CheckoutRef(
     amount=20000,
     currency="gbp",
 )
-INVOICE = InvoiceRef(invoice_id="in_1", url="https://invoice", due_at=NOW, amount_due=5000)
+INVOICE = an_invoice(at=NOW, due_at=NOW, amount_due=5000)
 
 
 def application(status: S = S.AWAITING_PAYMENT, **changes: object) -> Application:

@@ -473,6 +473,31 @@ def test_a_part_funded_invoice_is_replaced_by_one_for_the_rest(ports: Ports) -> 
     assert repo(ports).applications[view.application_id].amount_paid == 15000
 
 
+def test_a_grant_that_lost_to_the_same_grant_changed_nothing(
+    ports: Ports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two grants of one amount at once: the one whose save lost voids the invoice it made
+    and finds its end held already, so it says nothing changed (the console: "granted
+    already"), though it asked Stripe for an invoice on the way."""
+    view = applications.submit_application(ports, "c1", by_invoice())
+    payments = gateway(ports)
+    real_create = payments.create_invoice
+    other: list[Any] = []
+
+    def other_first(request: Any) -> Any:
+        if not other:
+            other.append(None)
+            other.append(bursaries.grant_bursary(ports, view.application_id, 5000))
+        return real_create(request)
+
+    monkeypatch.setattr(payments, "create_invoice", other_first)
+    late = bursaries.grant_bursary(ports, view.application_id, 5000)
+
+    assert other[1].changed
+    assert not late.changed
+    assert late.application.version == repo(ports).applications[view.application_id].version
+
+
 def test_confirmed_bookings_get_no_bursary(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", by_invoice())
     invoice_event(ports, view.application_id, InvoiceEventKind.PAID)

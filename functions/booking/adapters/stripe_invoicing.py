@@ -277,4 +277,5 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
         amount_paid=int(invoice.get("amount_paid") or 0)
         + int(invoice.get("amount_paid_off_stripe") or 0),
         currency=str(invoice.get("currency") or "gbp"),
+        number=str(invoice.get("number") or ""),
     )

@@ -19,8 +19,9 @@ from booking.cli.client import (
 )
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
-from booking.domain.payer import paid_for_them
+from booking.domain.covered import paid_for_them
 from booking.domain.wording import (
+    ANSWER_FIELDS,
     ENDED_WORDS,
     FIELD_NAMES,
     INVOICE_STATUS_WORDS,
@@ -294,8 +295,11 @@ def show_application(
         state = found["invoice_status"]
         lines.append(f"Invoice {found['invoice_number']}: {INVOICE_STATUS_WORDS.get(state, state)}")
     lines.extend(_move_waiting(url, found))
-    for field in ("job_title", "organisation", "leadership_role", "motivation"):
-        lines.append(f"{FIELD_NAMES[field]}: {found[field]}")
+    # Every answer the form asks, as the console's page lists them (access needs too, which
+    # an organiser must act on: hostile12a NEW-6).
+    for field in ANSWER_FIELDS:
+        if field not in ("name", "email"):
+            lines.append(f"{FIELD_NAMES[field]}: {found.get(field) or '(not given)'}")
     return "\n".join(lines)
 
 

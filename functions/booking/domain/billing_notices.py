@@ -5,8 +5,13 @@ with nothing else about them."""
 
 from __future__ import annotations
 
-# Why, of the invoice itself: the same words to the person and to the billing contact.
+# Why, of the invoice or the payment itself: the same words to the person and to the billing
+# contact.
 INVOICE_REASON_WORDS = {
+    "not_needed": (
+        "Nothing was left to pay for the place when this payment reached us (a bursary or a "
+        "discount code had covered it), so it was not needed. The place is still booked."
+    ),
     "invoice_replaced": (
         "This invoice had been replaced by a newer one, so we have given back what was paid on "
         "it. The newer invoice is the one to pay."
@@ -62,4 +67,8 @@ def billing_reason_text(reason: str | None, name: str) -> str | None:
     """Why, said to the billing contact of the person named ``name``; None when the reason has
     no words for them (the message then says what happened without it)."""
     words = BILLING_REASON_WORDS.get(reason or "")
-    return words.format(name=name) if words else None
+    if not words:
+        return None
+    said = words.format(name=name)
+    # A sentence may start with the name, which may be "the participant" (an erased one's).
+    return said[0].upper() + said[1:]

@@ -75,6 +75,10 @@ class Situation:
     seat_free: bool = True
     # When a replacement invoice would fall due (None: too close to the start for one).
     invoice_due_at: datetime | None = None
+    # Whether the person was told of the booking's latest move (its email claimed by the
+    # mailer): a refund that ends the booking before they were undoes a move its difference
+    # paid after it (``domain.move_undone``).
+    latest_move_told: bool = True
 
 
 @dataclass(frozen=True)

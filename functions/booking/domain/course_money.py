@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.group_figures import group_figures
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
 from booking.domain.transfer_record import waived_on_this_cohort
@@ -123,11 +124,12 @@ class GroupMoney:
     group_id: str
     organisation: str  # the manager's organisation, as they gave it
     status: GroupStatus
-    places: int  # the places it kept (not given back)
+    places: int  # the places it holds (not given back; none once it ended: ``group_figures``)
     price: int  # those places at the group's price, while booked (paid, or invoiced)
     paid: int  # its payment, and any payment it gave back whole
     refunded: int  # its places' refunded shares, and what it gave back
     invoiced_unpaid: int  # what its open invoice still asks for
+    places_booked: int = 0  # every place it was booked with (0: as many as it holds)
 
     @property
     def booked(self) -> bool:
@@ -135,12 +137,19 @@ class GroupMoney:
 
     @property
     def said(self) -> str:
-        """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it."""
-        return f"Group booking: {places_words(self.places)} ({self.organisation})"
+        """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it; one that
+        no longer holds every place it was booked with says how many it keeps ("1 of 3
+        places kept"), an ended one none (hostile12a NEW-7)."""
+        booked = max(self.places_booked, self.places)
+        if booked == self.places:
+            return f"Group booking: {places_words(self.places)} ({self.organisation})"
+        kept = f"{self.places} of {places_words(booked)} kept"
+        return f"Group booking: {kept} ({self.organisation})"
 
 
 def group_money(group: GroupBooking) -> GroupMoney:
-    kept = group.places_kept
+    figures = group_figures(group)
+    kept = figures.places_kept
     booked = group.status in GROUP_BOOKED
     awaiting_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
     return GroupMoney(
@@ -149,9 +158,10 @@ def group_money(group: GroupBooking) -> GroupMoney:
         status=group.status,
         places=kept,
         price=group.price.amount * kept if booked else 0,
-        paid=group.money_received,
-        refunded=group.money_returned,
+        paid=figures.amount_paid,
+        refunded=figures.amount_refunded,
         invoiced_unpaid=group.total.amount if awaiting_invoice else 0,
+        places_booked=figures.places_booked,
     )
 
 

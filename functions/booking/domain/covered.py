@@ -2,44 +2,84 @@
 records (newcomer11 F5: a bursary and a code were said as "your discount code" alone, and the
 organisers read a guess, "a discount code, or a code and a bursary").
 
-The status reason says which (``why_nothing_to_pay``); :func:`status_said` and
-:func:`covered_words` say what each took off, the bursary first (it pays what it covers of the
-price) and the code off what was left, as ``domain.billing.amount_due`` counts them.
+Which of them covered it is one rule, :func:`covered_by`: the status reason says it
+(``why_nothing_to_pay``), and so do the rosters' "Paid by" (the CSV, the CLI's roster and the
+console, from a roster row: :func:`paid_by_said`, :func:`paid_for_them`). :func:`status_said`
+and :func:`covered_words` say what each took off, the bursary first (it pays what it covers of
+the price) and the code off what was left, as ``domain.billing.amount_due`` counts them.
 
 Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from booking.domain.application import Application, ApplicationStatus
+from collections.abc import Mapping
+from typing import Any
+
+from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.money import Money, money_words
 from booking.domain.wording import status_with_reason, status_words
 
 # The reasons of a place booked with nothing to pay by a code, a code and a bursary, or (kept
 # from before the reasons told them apart) either.
 NOTHING_TO_PAY_REASONS = frozenset({"covered_by_code", "code_and_bursary", "nothing_to_pay"})
+# Why a payment that reaches a place booked with nothing to pay goes back (not "a second
+# payment": it may be the only one; hostile12a, a full bursary racing the invoice's payment).
+PAID_WHEN_COVERED = "not_needed"
+
+
+def booked_without_payment(application: Application) -> bool:
+    """Whether a place was booked with nothing to pay by a bursary, a code or both, and no
+    payment of its own."""
+    covered = application.status_reason in NOTHING_TO_PAY_REASONS | {"funded"}
+    return covered and not application.payment_intent
+
+
+def second_payment(application: Application) -> str:
+    """Why a payment that reaches a confirmed place it did not book goes back."""
+    return PAID_WHEN_COVERED if booked_without_payment(application) else "duplicate_payment"
+
+
+# What covers a place, in the order ``domain.billing.amount_due`` takes them off its price.
+BURSARY, CODE = "bursary", "discount code"
+# The status reason of a place booked with nothing to pay, by what covered it.
+REASON_OF_COVERING = {
+    (BURSARY,): "funded",
+    (BURSARY, CODE): "code_and_bursary",
+    (CODE,): "covered_by_code",
+    (): "nothing_to_pay",
+}
+
+
+def covered_by(bursary: int, code_off: int) -> tuple[str, ...]:
+    """What covered a place, from what each took off its price (minor units): the bursary,
+    the code, both (the bursary first) or neither. The one rule the status reason, the rosters'
+    "Paid by" and the console's money read."""
+    return (*((BURSARY,) if bursary else ()), *((CODE,) if code_off else ()))
+
+
+def _taken_off(application: Application, price: int) -> tuple[int, int]:
+    """What the bursary pays of ``price`` and what the code takes off what is left."""
+    bursary = min(application.bursary, price)
+    discount = application.discount
+    return bursary, discount.takes_off(max(price - bursary, 0)) if discount else 0
 
 
 def why_nothing_to_pay(application: Application, price: int) -> str:
     """The status reason of a place booked with nothing to pay: by whom, from the facts."""
     if application.group_place is not None:
         return "paid_by_group"  # a manager booked and paid for the place
-    if application.bursary >= price:
-        return "funded"
-    if application.discount is not None:
-        return "code_and_bursary" if application.bursary else "covered_by_code"
-    return "nothing_to_pay"
+    return REASON_OF_COVERING[covered_by(*_taken_off(application, price))]
 
 
 def covered_words(application: Application, course_price: Money) -> str:
     """ "the discount code NHS50 (£50.00 off) and a bursary of £150.00": what brought the price
     down, with amounts ("" when neither a code nor a bursary did)."""
     price = application.price_or(course_price)
-    bursary = application.bursary_covering(course_price)
+    bursary, off = _taken_off(application, price.amount)
     parts = []
     discount = application.discount
     if discount is not None:
-        off = discount.takes_off(max(price.amount - bursary, 0))
         parts.append(f"the discount code {discount.code} ({money_words(off, price.currency)} off)")
     if bursary:
         parts.append(f"a bursary of {money_words(bursary, price.currency)}")
@@ -55,3 +95,51 @@ def status_said(application: Application, course_price: Money) -> str:
         if said:
             return f"{status_words(status)} (nothing left to pay: {said})"
     return status_with_reason(status, reason)
+
+
+# Who paid for a place on the roster, as people read it (the CSV's "Paid by", the CLI's line).
+PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
+
+
+def funded_by(row: Mapping[str, Any]) -> str:
+    """What paid for a place that took no payment because a bursary or a code (or both) covered
+    all of it ("" if anything was paid, is left to pay or was due: a part-price code on a
+    booking cancelled before paying paid nothing, hostile12a NEW-5; or nothing funded it);
+    ``row``: a roster row's money (``bursary``, ``discount``, ``amount_due``, ``amount_paid``,
+    ``left_to_pay``)."""
+    if row["amount_paid"] or row["left_to_pay"] or row.get("amount_due", 0):
+        return ""
+    code_off = row.get("discount", 0) if row.get("discount_code") else 0
+    return " and ".join(covered_by(row["bursary"], code_off)).capitalize()
+
+
+def paid_for_them(row: Mapping[str, Any]) -> str:
+    """Who paid for a place the person (or their employer) did not pay: "Paid by the group
+    booking (St Elsewhere)", "Paid by bursary and discount code"; "" when they pay, where a
+    roster shows what they paid instead of "£0.00"."""
+    if row.get("paid_by_group"):
+        return str(row["paid_by_group"])
+    funded = funded_by(row)
+    return f"Paid by {funded.lower()}" if funded else ""
+
+
+def paid_by_said(row: Mapping[str, Any]) -> str:
+    """Who paid for a roster row's place, one way everywhere: the group booking for a
+    colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
+    covered whole, else the method the person (or their employer) pays by."""
+    return (
+        row.get("paid_by_group")
+        or funded_by(row)
+        or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
+    )
+
+
+def left_to_pay_said(application: Application, price: Money) -> str:
+    """What is left to pay, as the console says it: nothing once booked, and nothing either
+    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5)."""
+    left = application.left_to_pay(price)
+    if left:
+        return money_words(left, application.price_or(price).currency)
+    if application.status in NEVER_PAID_ENDINGS and not application.money_received:
+        return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
+    return "Nothing"

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
 
@@ -102,6 +103,25 @@ class FollowUpRecipient:
     host_course_id: str
 
 
+class BookingThen(BaseModel):
+    """What a booking's record said of its money when a message about it was saved to the
+    outbox (``domain.emails_as_queued.stamped``): the message names its own event's money,
+    never a later one's (G3: a confirmation composed after a dearer move was paid said the
+    first payment and the difference as one)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    status_reason: str | None = None
+    price: Money | None = None
+    amount_paid: int = 0
+    amount_refunded: int = 0
+    last_refund: int = 0
+    # Each further charge the booking kept then (a dearer move's difference) and what had come
+    # back of it by then (minor units).
+    further: dict[str, int] = Field(default_factory=dict)
+
+
 class EmailJob(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -131,6 +151,10 @@ class EmailJob(BaseModel):
     # PAYMENT_REFUNDED: what this refund gave back (minor units), beside what has been refunded
     # in all; None for jobs queued before it was recorded.
     amount: int | None = None
+    # PAYMENT_REFUNDED of what an invoice paid (the employer's money, whatever invoice the
+    # booking holds by the time it is said): that invoice's number ("" when not known). None:
+    # not an invoice's payment, or queued before this was recorded (the booking's invoice says).
+    refunded_invoice: str | None = None
     # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
     from_course_id: str | None = None
     # MOVE_LAPSED: the cohort the booking was to join (named in the message).
@@ -148,6 +172,10 @@ class EmailJob(BaseModel):
     # The billing contact's own message about what became of the invoice or the money it paid
     # (``domain.payer.billing_notice``): to them alone, beside the person's message.
     to_billing_contact: bool = False
+    # The kinds that say the booking's money (``domain.emails_as_queued.MONEY_AS_QUEUED``):
+    # its record when the message was saved to the outbox (None: queued before it was kept,
+    # composed from the record as it is).
+    booking_then: BookingThen | None = None
 
     def as_of(self, status: str, *, again: bool = False) -> EmailJob:
         """This job recording ``status`` as its application's status when it was queued, if it

@@ -5,13 +5,16 @@ change between the event and the send (a seat freed a second after someone joine
 list) must not change what the acknowledgement or the waiting-list notice says about that
 moment. As the facilitators' copy already does, the job records the application's status
 when it was queued (``EmailJob.status_then``), and the message is composed as of that status.
-Pure rules, no I/O.
+The messages that say the booking's money (a confirmation, a cancellation, a refund, a move) are
+composed as of the record they were saved with (``EmailJob.booking_then``, stamped by the
+repository's save: ``stamped``), so a payment, a refund or a move made between the event and the
+send is said by its own message, never folded into this one's (retest11 G3). Pure rules, no I/O.
 """
 
 from __future__ import annotations
 
-from booking.domain.application import Application, ApplicationStatus
-from booking.domain.emails import SAID_AS_QUEUED, EmailJob, EmailKind
+from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.emails import SAID_AS_QUEUED, BookingThen, EmailJob, EmailKind
 
 # The messages about where a new application stood when it was made or joined the list,
 # composed from the application as it stood then (the facilitators' copy reads its
@@ -24,6 +27,68 @@ COMPOSED_AS_QUEUED = SAID_AS_QUEUED - {EmailKind.FACILITATOR_COPY}
 COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW})
 
 
+# The messages whose words name the booking's money or how it ended: composed as of the record
+# they were saved with. (A reminder, an invitation or a change of sessions names no money; the
+# facilitators' copy and the acknowledgement say their status as queued, above.)
+MONEY_AS_QUEUED = frozenset(
+    {
+        EmailKind.BOOKING_CONFIRMED,
+        EmailKind.CANCELLED,
+        EmailKind.PAYMENT_REFUNDED,
+        EmailKind.BOOKING_TRANSFERRED,
+    }
+)
+
+
+def stamped(job: EmailJob, saved: Application) -> EmailJob:
+    """``job`` carrying ``saved``'s record of money, if it is of a kind that says it and has
+    none yet: called by the repositories' save on every message the save puts in the outbox,
+    so it is the record of the change the message is about, whichever use case made it."""
+    if job.kind not in MONEY_AS_QUEUED or job.booking_then is not None:
+        return job
+    then = BookingThen(
+        status=saved.status.value,
+        status_reason=saved.status_reason,
+        price=saved.price,
+        amount_paid=saved.amount_paid,
+        amount_refunded=saved.amount_refunded,
+        last_refund=saved.last_refund,
+        further={p.payment_intent: p.refunded for p in saved.further_charges},
+    )
+    return job.model_copy(update={"booking_then": then})
+
+
+def _money_then(application: Application, then: BookingThen) -> Application:
+    """``application`` with its money as ``then`` recorded it: the charges it kept then (a
+    difference paid since, or set aside since, as it stood), what had come back of each."""
+
+    def as_then(payment: PaymentRecord) -> PaymentRecord:
+        if payment.payment_intent == application.payment_intent:
+            return payment
+        if payment.payment_intent in then.further:
+            refunded = then.further[payment.payment_intent]
+            return payment.model_copy(
+                update={
+                    "kept": True,
+                    "refunds": {"then": refunded} if refunded else {},
+                    "charge_amount_refunded": 0,
+                }
+            )
+        return payment.model_copy(update={"kept": False}) if payment.kept else payment
+
+    return application.model_copy(
+        update={
+            "status": ApplicationStatus(then.status),
+            "status_reason": then.status_reason,
+            "price": then.price,
+            "amount_paid": then.amount_paid,
+            "amount_refunded": then.amount_refunded,
+            "last_refund": then.last_refund,
+            "payments": tuple(as_then(p) for p in application.payments),
+        }
+    )
+
+
 def queued_as_saved(application: Application) -> Application:
     """A new ``application`` with its queued messages recording the status it is saved in:
     they were queued before its place was decided."""
@@ -34,7 +99,10 @@ def queued_as_saved(application: Application) -> Application:
 
 def as_queued(job: EmailJob, application: Application) -> Application:
     """The application a message is composed from: as it stood when ``job`` was queued, for
-    the messages said as queued whose status then still describes that moment; else as it is."""
+    the messages said as queued whose status then still describes that moment, and the
+    booking's money as it was saved with the messages that say it; else as it is."""
+    if job.booking_then is not None:
+        return _money_then(application, job.booking_then)
     if job.kind not in COMPOSED_AS_QUEUED or job.status_then is None:
         return application
     then = ApplicationStatus(job.status_then)
@@ -57,4 +125,25 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     )
 
 
-__all__ = ["COMPOSED_AS_QUEUED", "COMPOSED_AS_THEN", "as_queued", "queued_as_saved", "still_asks"]
+def superseded(application: Application, job: EmailJob) -> bool:
+    """Whether a message about a bursary, or the invoice it brought, was overtaken before it
+    went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
+    nor a bursary changed since as granted; the newer one's own messages say them."""
+    if job.kind is EmailKind.INVOICE_SENT:
+        invoice = application.invoice
+        return invoice is None or not job.job_id.endswith(f":{invoice.invoice_id}")
+    if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
+        return job.amount != application.bursary
+    return False
+
+
+__all__ = [
+    "COMPOSED_AS_QUEUED",
+    "COMPOSED_AS_THEN",
+    "MONEY_AS_QUEUED",
+    "as_queued",
+    "queued_as_saved",
+    "stamped",
+    "still_asks",
+    "superseded",
+]

@@ -18,6 +18,8 @@ class GroupEvent(StrEnum):
     UNFILLED_RELEASED = "unfilled_released"  # nobody applied by the deadline: refunded
     PAYMENT_RETURNED = "payment_returned"  # a payment the booking could not take, given back
     REFUNDED_AT_STRIPE = "refunded_at_stripe"  # its payment refunded in full at Stripe
+    # Part of its payment refunded at Stripe: the places stand (``domain.group_refunds``).
+    REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
 
 
 def manager_told(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.group_endings import GroupEnding, organisers_words
+from booking.domain.group_figures import group_figures
 from booking.domain.group_refunds import refunded_at_stripe
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import money_words
@@ -116,6 +117,7 @@ def group_line(
     ended, by the place's number."""
     currency = group.price.currency
     kept = group.places_kept
+    figures = group_figures(group)
     return GroupLine(
         group_id=group.group_id,
         organisation=group.organisation,
@@ -127,14 +129,14 @@ def group_line(
         status_said=_status_said(group, kept, timezone, now),
         ended_because=group.ended_because,
         places_booked=len(group.places),
-        places_kept=kept,
-        places_given_up=len(group.places) - kept,
+        places_kept=figures.places_kept,
+        places_given_up=figures.places_given_up,
         price_said=money_words(group.price.amount, currency),
-        kept_said=money_words(group.price.amount * kept, currency),
+        kept_said=money_words(group.price.amount * figures.places_kept, currency),
         places_said=_places_said(group, kept),
         cost_said=_cost_said(group, kept),
-        paid_said=money_words(group.money_received, currency),
-        refunded_said=money_words(group.money_returned, currency),
+        paid_said=money_words(figures.amount_paid, currency),
+        refunded_said=money_words(figures.amount_refunded, currency),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

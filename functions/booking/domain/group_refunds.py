@@ -13,8 +13,9 @@ its places nobody holds are released (their seats back, their links dead), the m
 once. A place a colleague already holds stays theirs: their application was paid by the
 group, and ending a booking someone holds is not the system's to decide on Stripe's word; the
 organisers are shown it as an anomaly to settle with the employer. A partial refund is
-recorded and the booking stands (the organisers shown it, the next give-up refunding only
-what is left: ``domain.groups.share_of_place``).
+recorded and the booking stands (the organisers shown it, the manager told what came back and
+that the places stand, the next give-up refunding only what is left:
+``domain.groups.share_of_place``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.domain.colleague_told import PlaceEnd
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import GroupEvent, manager_told
@@ -86,9 +88,26 @@ def refund_reported(
     ).with_event(event.event_id)
     newly = max(recorded.amount_refunded - before, 0)
     full = recorded.amount_paid > 0 and recorded.amount_refunded >= recorded.amount_paid
-    if not full or group.status is not GroupStatus.PAID or group.ended_because is not None:
+    if group.status is not GroupStatus.PAID or group.ended_because is not None:
         return GroupRefunded(recorded, newly)
+    if not full:
+        return GroupRefunded(_told_in_part(recorded, newly), newly)
     return GroupRefunded(ended_by_refund(recorded, held, now), newly, True, tuple(sorted(held)))
+
+
+def _told_in_part(group: GroupBooking, newly: int) -> GroupBooking:
+    """``group``, part of its payment refunded at Stripe (``newly`` more than before), with
+    the manager told what came back and that the places stand (retest11 G2), once per amount
+    reached: the refund's two events, in either order, or again, tell once."""
+    if newly <= 0:
+        return group
+    return manager_told(
+        group,
+        GroupEvent.REFUNDED_IN_PART_AT_STRIPE,
+        f"refunded-{group.amount_refunded}",
+        amount=newly,
+        places_kept=group.places_kept,
+    )
 
 
 def ended_by_refund(group: GroupBooking, held: frozenset[int], now: datetime) -> GroupBooking:
@@ -103,7 +122,7 @@ def ended_by_refund(group: GroupBooking, held: frozenset[int], now: datetime) ->
         gone = place.model_copy(update={"released": True})
         ended = ended.with_place(gone, now)
         if not place.erased:
-            ended = ended.told_colleague_place_gone(gone)
+            ended = ended.told_colleague_place_gone(gone, PlaceEnd.REFUNDED_AT_STRIPE)
         released.append(place.number)
     ended = ended.model_copy(update={"ended_because": GroupEnding.REFUNDED_AT_STRIPE})
     return manager_told(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
+from booking.domain.colleague_told import PlaceEnd
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding, refuse_once_ended
@@ -235,12 +236,14 @@ class GroupBooking(BaseModel):
         """The colleague of ``place`` is emailed their own link (a substitute gets a new one)."""
         return self._told_colleague_of(place, EmailKind.GROUP_PLACE_LINK)
 
-    def told_colleague_place_gone(self, place: GroupPlace) -> GroupBooking:
-        """The colleague of ``place``, sent a link and not applied, is told the place was given
-        up: the link they hold no longer works."""
-        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_GIVEN_UP)
+    def told_colleague_place_gone(self, place: GroupPlace, end: PlaceEnd) -> GroupBooking:
+        """The colleague of ``place``, sent a link and not applied, is told the place ended,
+        and why (``end``, worded by ``domain.colleague_told``): the link no longer works."""
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_GIVEN_UP, end.value)
 
-    def _told_colleague_of(self, place: GroupPlace, kind: EmailKind) -> GroupBooking:
+    def _told_colleague_of(
+        self, place: GroupPlace, kind: EmailKind, reason: str | None = None
+    ) -> GroupBooking:
         """The person named on ``place`` emailed ``kind``: once per person named on it (a
         substitute is another occasion)."""
         job = EmailJob.for_group(
@@ -249,7 +252,7 @@ class GroupBooking(BaseModel):
             self.course_id,
             occasion=f"v{place.substitutions}",
             place=place.number,
-        )
+        ).model_copy(update={"reason": reason})
         return self.with_emails(job)
 
     def with_event(self, event_id: str) -> GroupBooking:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
+from booking.domain.covered import second_payment
 from booking.domain.payments import Action, Decision
 
 S = ApplicationStatus
@@ -39,6 +40,8 @@ class InvoiceEvent:
     # The payment that paid it, as Stripe names it (read before deciding; None: not paid
     # through Stripe, or not paid).
     payment_intent: str | None = None
+    # The invoice's number as Stripe gave it ("": not known), for the words about its payment.
+    number: str = ""
 
 
 # What each ending is called in the application's status_reason and the emails.
@@ -47,6 +50,10 @@ RELEASE_REASONS = {
     InvoiceEventKind.UNCOLLECTIBLE: "invoice_uncollectible",
     InvoiceEventKind.OVERDUE: "invoice_overdue",
 }
+
+
+# A payment of an invoice the application no longer holds (replaced by another).
+SUPERSEDED_INVOICE = "invoice_replaced"
 
 
 def decide_invoice(application: Application, event: InvoiceEvent, now: datetime) -> Decision:
@@ -83,7 +90,7 @@ def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | N
             and application.payment_intent == event.payment_intent
         ):
             return Decision(Action.IGNORE, "already confirmed by this invoice")
-        return Decision(Action.REFUND, "duplicate_payment")
+        return Decision(Action.REFUND, second_payment(application))
     if (
         status is S.REFUNDED
         and current is not None
@@ -93,8 +100,10 @@ def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | N
         # ended booking's invoice paid after another payment was given back) goes back below.
         return Decision(Action.IGNORE, "this payment was already refunded")
     if current is None:
-        # An invoice replaced by another (a bursary changed what is owed) and paid anyway.
-        return Decision(Action.REFUND, "invoice_replaced")
+        # An invoice replaced by another (a bursary changed what is owed) and paid anyway, as
+        # late as a payment of any superseded request: given back, the booking stays on the
+        # invoice it holds now (``payment_settlement``).
+        return Decision(Action.REFUND, SUPERSEDED_INVOICE)
     if event.amount_paid != current.amount_due or event.currency != current.currency:
         return Decision(Action.REFUND, "amount_mismatch")
     if status is S.AWAITING_INVOICE_PAYMENT and application.seat_held:

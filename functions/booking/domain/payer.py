@@ -7,7 +7,8 @@ contact (to whom Stripe sent the invoice) is told of what becomes of it, as of t
 invoice still open, in a message of its own (``billing_notice``): the person's message is the
 person's alone (it carries their status link and calendar file). A person who paid by card
 paid themselves. A group booking's billing contact, likewise, hears of the money its invoice
-paid going back (``group_billing_contact_told``)."""
+paid going back in a message of its own (``group_billing_notice``), never in the manager's.
+What any billing contact's own message may carry is one rule (``as_the_billing_contact_sees``)."""
 
 from __future__ import annotations
 
@@ -54,25 +55,37 @@ class Payer:
         return bool(self.organisation)
 
 
-def payer_of(application: Application) -> Payer:
+def payer_of(application: Application, job: EmailJob | None = None) -> Payer:
     """Who paid for the booking (or would have: an invoice still open is the organisation's
-    to pay)."""
+    to pay); with ``job``, a refund's message, who paid the money it gives back (an invoice
+    the booking no longer holds was the organisation's all the same)."""
     invoice, billing = application.invoice, application.billing
-    if invoice is None or invoice.status != "paid" or billing is None:
+    by_invoice = job is not None and job.refunded_invoice is not None
+    if billing is None or (not by_invoice and (invoice is None or invoice.status != "paid")):
         return Payer()
     if billing.billing_email == ERASED_EMAIL:
         return Payer(organisation=AN_ORGANISATION)
     return Payer(organisation=billing.billing_name, billing_email=billing.billing_email)
 
 
-def billing_contact_told(kind: EmailKind, application: Application) -> str | None:
+def refunded_invoice_number(job: EmailJob, application: Application) -> str | None:
+    """The number of the invoice whose payment a refund's message gives back: the one the job
+    names (a replaced invoice's), else the booking's own."""
+    if job.refunded_invoice is not None:
+        return job.refunded_invoice
+    return application.invoice.number if application.invoice else None
+
+
+def billing_contact_told(
+    kind: EmailKind, application: Application, job: EmailJob | None = None
+) -> str | None:
     """The billing contact told of what a message about the application says, if any (in a
     message of its own: ``billing_notice``): one about an invoice Stripe sent them (ended, or
-    its booking cancelled) or the money it paid."""
+    its booking cancelled) or the money it paid (``job``: the message, when it says whose)."""
     billing = application.billing
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None
-    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application).by_invoice:
+    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application, job).by_invoice:
         return None  # a card payment refunded: the person's own money
     if kind is EmailKind.CANCELLED and application.invoice is None:
         return None  # no invoice was sent them
@@ -81,12 +94,20 @@ def billing_contact_told(kind: EmailKind, application: Application) -> str | Non
     return billing.billing_email
 
 
+# A group's news that is not money going back, though it names an amount: a new invoice for the
+# places kept (Stripe sends the billing contact the invoice itself, even when it was paid
+# before the manager's email went).
+NOT_MONEY_BACK = frozenset({"invoice_reissued"})
+
+
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
-    """The billing contact a message to a group's manager goes to as well, if any: one about
-    money the group's invoice paid going back (a place given up, places nobody applied for)."""
+    """The billing contact told, in a message of its own (``group_billing_notice``), of what a
+    message to a group's manager says, if any: money the group's invoice paid going back (a
+    place given up, places nobody applied for, a refund at Stripe)."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
+        or job.reason in NOT_MONEY_BACK
         or not job.amount
         or group.payment_method is not PaymentMethod.INVOICE
         or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
@@ -117,15 +138,53 @@ def payer_told_of_move_refund(
     )
 
 
-def group_addressees(job: EmailJob, group: GroupBooking) -> tuple[str | None, str | None]:
-    """Whom a message to a group's manager goes to, and who is told beside them: its billing
-    contact, of money its invoice paid going back (``group_billing_contact_told``). Once the
-    manager is erased, the billing contact alone (the one person left at the employer; None:
-    nobody is)."""
-    beside = group_billing_contact_told(job, group)
-    if group.manager_erased:
-        return beside, None
-    return group.manager.email, beside
+def group_recipient(job: EmailJob, group: GroupBooking) -> str | None:
+    """The one address a message to a group's manager goes to: the manager (None once erased:
+    their page is dead); its billing contact for the billing contact's own message
+    (``group_billing_notice``). Never both: the manager's message carries their page, which
+    can change the places and shows every colleague, and is theirs alone."""
+    if job.to_billing_contact:
+        return group_billing_contact_told(job, group)
+    return None if group.manager_erased else group.manager.email
+
+
+def group_billing_notice(job: EmailJob, group: GroupBooking) -> EmailJob | None:
+    """The billing contact's own message beside the manager's about money its invoice paid
+    going back (``group_billing_contact_told``), as for one person's booking
+    (``billing_notice``): the same news, its own job id, to them alone, worded for the payer
+    (``as_the_billing_contact_sees``)."""
+    if job.to_billing_contact or group_billing_contact_told(job, group) is None:
+        return None
+    return _billing_contacts_own(job)
+
+
+def _billing_contacts_own(job: EmailJob) -> EmailJob:
+    """``job``'s copy for the billing contact alone: claimed and sent once, by its own id."""
+    return job.model_copy(
+        update={"job_id": f"{job.job_id}:{BILLING_NOTICE_SUFFIX}", "to_billing_contact": True}
+    )
+
+
+# What a message written to a billing contact alone never carries, whoever's booking it is
+# about (one person's, or a group's): each value as it is blanked. A payer is told what
+# changed in money and for which booking; never a link that acts for someone (the person's
+# status page, the manager's page, a colleague's link to apply), nor what only the people
+# booked hold (their answers, the joining link, who manages the places).
+WITHHELD_FROM_THE_BILLING_CONTACT: dict[str, Any] = {
+    "status_url": "",
+    "manager_url": "",
+    "apply_url": None,
+    "answers": [],
+    "joining_url": None,
+    "manager_name": "",
+}
+
+
+def as_the_billing_contact_sees(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A message's values as its billing contact's own message has them: what
+    ``WITHHELD_FROM_THE_BILLING_CONTACT`` names blanked (only those a message has)."""
+    withheld = {k: v for k, v in WITHHELD_FROM_THE_BILLING_CONTACT.items() if k in values}
+    return {**values, **withheld, "billing_alone": True}
 
 
 def to_billing_contact_alone(job: EmailJob) -> bool:
@@ -140,7 +199,7 @@ def told_of(job: EmailJob, application: Application) -> list[str]:
     one to tell (``billing_contact_told``: none when erased or the person's own address)."""
     if not to_billing_contact_alone(job):
         return [application.answers.email]
-    billing = billing_contact_told(job.kind, application)
+    billing = billing_contact_told(job.kind, application, job)
     return [billing] if billing else []
 
 
@@ -149,11 +208,9 @@ def billing_notice(job: EmailJob, application: Application) -> EmailJob | None:
     it paid (a cancellation, a refund, an invoice that ended), when there is a billing contact
     to tell apart from the person: the same news, its own job id (claimed and sent once), to
     them alone, without the person's status link, calendar file or answers."""
-    if to_billing_contact_alone(job) or billing_contact_told(job.kind, application) is None:
+    if to_billing_contact_alone(job) or billing_contact_told(job.kind, application, job) is None:
         return None
-    return job.model_copy(
-        update={"job_id": f"{job.job_id}:{BILLING_NOTICE_SUFFIX}", "to_billing_contact": True}
-    )
+    return _billing_contacts_own(job)
 
 
 # The words a billing contact's message has for a person erased: nothing of them (the subject
@@ -175,7 +232,7 @@ def erased_persons_notice(job: EmailJob, application: Application) -> EmailJob |
     cancellation with one), as a group's billing contact is told once its manager is erased
     (hostile11 F8: one rule whether or not the person was erased). None: nothing goes."""
     notice = job if to_billing_contact_alone(job) else billing_notice(job, application)
-    if notice is None or not payer_of(application).by_invoice:
+    if notice is None or not payer_of(application, notice).by_invoice:
         return None
     if notice.kind is EmailKind.PAYMENT_REFUNDED or (
         notice.kind is EmailKind.CANCELLED and _refunded(application)
@@ -195,42 +252,4 @@ def billing_told_though_erased(application: Application) -> bool:
         application.is_erased
         and _refunded(application)
         and billing_contact_told(EmailKind.PAYMENT_REFUNDED, application) is not None
-    )
-
-
-# Who paid for a place on the roster, as people read it (the CSV's "Paid by", the CLI's line).
-PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
-
-
-def funded_by(row: Mapping[str, Any]) -> str:
-    """What paid for a place that took no payment because a bursary or a code (or both) covered
-    all of it ("" if anything was paid or is left to pay, or nothing funded it); ``row``: a
-    roster row's money (``bursary``, ``discount``, ``amount_paid``, ``left_to_pay``)."""
-    if row["amount_paid"] or row["left_to_pay"]:
-        return ""
-    funds = [
-        *(["Bursary"] if row["bursary"] else []),
-        *(["Discount code"] if row.get("discount") and row.get("discount_code") else []),
-    ]
-    return " and ".join(funds).capitalize()
-
-
-def paid_for_them(row: Mapping[str, Any]) -> str:
-    """Who paid for a place the person (or their employer) did not pay: "Paid by the group
-    booking (St Elsewhere)", "Paid by bursary and discount code"; "" when they pay, where a
-    roster shows what they paid instead of "£0.00"."""
-    if row.get("paid_by_group"):
-        return str(row["paid_by_group"])
-    funded = funded_by(row)
-    return f"Paid by {funded.lower()}" if funded else ""
-
-
-def paid_by_said(row: Mapping[str, Any]) -> str:
-    """Who paid for a roster row's place, one way everywhere: the group booking for a
-    colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
-    covered whole, else the method the person (or their employer) pays by."""
-    return (
-        row.get("paid_by_group")
-        or funded_by(row)
-        or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
     )

@@ -18,7 +18,12 @@ from booking.domain.commands import (
     VoidInvoice,
 )
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
+from booking.domain.invoices import (
+    SUPERSEDED_INVOICE,
+    InvoiceEvent,
+    InvoiceEventKind,
+    decide_invoice,
+)
 from booking.domain.limits import booked_now, released_to
 from booking.domain.payments import Action, CheckoutEvent, decide, payment_record
 
@@ -267,8 +272,13 @@ def _give_back_invoice(
         )
     app_id, course_id = application.application_id, application.course_id
     email = EmailJob.about(
-        EmailKind.PAYMENT_REFUNDED, app_id, course_id, occasion=event.invoice_id, reason=reason
-    )
+        EmailKind.PAYMENT_REFUNDED,
+        app_id,
+        course_id,
+        occasion=event.invoice_id,
+        reason=reason,
+        amount=event.amount_paid,
+    ).model_copy(update={"refunded_invoice": _number_of(application, event)})
     # Recorded whatever the decision, so its refund's events find it and the money shown is
     # what Stripe took and gave back.
     given_back = application.with_payment(
@@ -282,7 +292,12 @@ def _give_back_invoice(
             reason=reason,
         )
     )
-    new = _refunded(given_back, situation, event.payment_intent, event.amount_paid, reason)
+    if reason == SUPERSEDED_INVOICE:
+        # A late payment of what is no longer asked: the booking stays on the invoice it
+        # holds now (or as it ended), as a checkout paid after a bursary replaced it would.
+        new = given_back.model_copy(update={"updated_at": situation.now})
+    else:
+        new = _refunded(given_back, situation, event.payment_intent, event.amount_paid, reason)
     current = new.invoice
     if current is not None and current.invoice_id == event.invoice_id:
         # Its own invoice, paid at Stripe whatever was recorded of it (voided by an erasure
@@ -295,6 +310,14 @@ def _give_back_invoice(
         new.with_event(event.event_id).with_emails(email),
         before_save=(refund,),
     )
+
+
+def _number_of(application: Application, event: InvoiceEvent) -> str:
+    """The number of the invoice an event paid, as Stripe gave it, else as recorded."""
+    invoice = application.invoice
+    if event.number or invoice is None or invoice.invoice_id != event.invoice_id:
+        return event.number
+    return invoice.number or ""
 
 
 def invoice_released(

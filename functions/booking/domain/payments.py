@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
+from booking.domain.covered import second_payment
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.transfer_record import made_by_a_move
 
@@ -22,6 +23,9 @@ MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"
 # (cancelled, or refunded at Stripe before it, in the same second too): said of a cancelled
 # booking, never "as it was", nor whether the move was made (its email may have gone first).
 MOVE_PAID_AFTER_END = "move_paid_after_booking_ended"
+# Refunds of a payment the booking did not keep, given back whole on its own: its message says
+# that payment alone, not the booking's other refunds.
+GIVEN_BACK_ON_ITS_OWN = (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END)
 
 
 class CheckoutEventKind(StrEnum):
@@ -147,7 +151,7 @@ def _paid_for(application: Application, event: CheckoutEvent) -> Decision:
         # Two sessions of one application were both paid, or a place confirmed without this
         # payment (by invoice, or funded by a bursary) was paid for as well: never keep the
         # second payment.
-        return Decision(Action.REFUND, "duplicate_payment")
+        return Decision(Action.REFUND, second_payment(application))
     if status is S.REFUNDED and same_payment:
         return Decision(Action.IGNORE, "this payment was already refunded")
     if status in (S.AWAITING_PAYMENT, S.OFFERED) and application.seat_held:
@@ -343,9 +347,33 @@ def _booking_refunded(
         pending_move=None,
         waiting_move=None,
     )
+    ended = ended.with_emails(*facilitators_told_it_ended(application, REFUNDED_IN_FULL))
     if _refund_was_announced(application):
         return ended
     return ended.with_emails(_refund_email(application, amount, "full", reason))
+
+
+# A facilitators' copy's reasons for a booking that ended (not a group colleague's): the
+# organisers cancelled it, or its payment came back in full.
+CANCELLED_BY_ORGANISERS = "cancelled_by_organisers"
+REFUNDED_IN_FULL = "booking_refunded"
+
+
+def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:
+    """The facilitators were told of a booking ("New booking"), so they hear that it ended,
+    as they hear of a group colleague withdrawn (hostile12a NEW-4): once, by whichever ends
+    it first (a cancellation, or a refund of everything)."""
+    if application.status is not ApplicationStatus.CONFIRMED:
+        return ()
+    return (
+        EmailJob.about(
+            EmailKind.FACILITATOR_COPY,
+            application.application_id,
+            application.course_id,
+            occasion="withdrawn",
+            reason=reason,
+        ),
+    )
 
 
 def _refund_was_announced(application: Application) -> bool:

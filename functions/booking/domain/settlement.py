@@ -51,13 +51,17 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.money import money_words
+from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
+    CANCELLED_BY_ORGANISERS,
     MOVE_PAID_AFTER_END,
     CheckoutEvent,
     RefundEvent,
     after_refund,
+    facilitators_told_it_ended,
 )
 from booking.domain.wording import status_named
 
@@ -67,9 +71,12 @@ CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 
 @dataclass(frozen=True)
 class BursaryGranted:
-    """An organiser funds ``amount`` (minor units, at most the price) of a place."""
+    """An organiser funds ``amount`` (minor units, at most the price) of a place, having seen
+    it funded by ``seen`` (None: not known): a grant that finds another amount granted since
+    (two grants at once) is refused, not laid over it."""
 
     amount: int
+    seen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,17 +116,28 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
     if isinstance(fact, InvoiceEvent):
         return invoice_event(application, fact, situation)
     if isinstance(fact, RefundEvent):
-        return _refund_reported(application, fact, situation.now)
+        return _refund_reported(application, fact, situation)
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
     return _cancellation(application, fact, situation)
 
 
-def _refund_reported(application: Application, fact: RefundEvent, now: datetime) -> Settlement:
+def _refund_reported(
+    application: Application, fact: RefundEvent, situation: Situation
+) -> Settlement:
     """A refund Stripe reports (``domain.payments.after_refund``). Ended, what still asked on
     the booking's behalf is closed (a move's checkout for its difference), and each charge
-    paid after the refund that ended it goes back whole, as one paid after its move lapsed."""
+    paid after the refund that ended it goes back whole, as one paid after its move lapsed;
+    a move that charge paid for, not yet told, is undone with it (``domain.move_undone``)."""
+    now = situation.now
     outcome = after_refund(application, fact, now)
+    undone = (
+        undone_by_refund(application, fact, now, told=situation.latest_move_told)
+        if outcome.full
+        else None
+    )
+    if undone is not None:
+        outcome = after_refund(undone, fact, now)
     new, refunds = outcome.application, []
     for charge in outcome.paid_after:
         new, refund = late_charge_given_back(new, charge, said=MOVE_PAID_AFTER_END)
@@ -185,13 +203,23 @@ def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
 
 
 def _bursary(application: Application, fact: BursaryGranted, situation: Situation) -> Settlement:
-    if application.status is S.CONFIRMED and application.bursary == fact.amount:
+    granted = application.bursary == fact.amount
+    if granted and application.status in FUNDABLE_STATUSES | {S.CONFIRMED}:
+        # The same grant again (a form sent twice, two tabs): its end holds already.
         return Settlement("ignore", "granted already")
     if application.status not in FUNDABLE_STATUSES:
         return _refused(
             "not_fundable",
             "a bursary cannot be given to an application that is "
             f"{status_named(application.status)}",
+        )
+    if fact.seen is not None and application.bursary != fact.seen:
+        currency = situation.course_price.currency
+        return _refused(
+            "bursary_changed",
+            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
+            "(another grant at the same moment); look at the application again before "
+            "granting another amount",
         )
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
@@ -221,6 +249,7 @@ def _part_funded(
             application.application_id,
             application.course_id,
             occasion=f"bursary-{amount}-{application.version}",
+            amount=amount,
         )
     )
     if not application.has_open_invoice():
@@ -292,7 +321,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             # Said as it was cancelled: composed later, the application's own reason may have
             # moved on (the refund's event landing first ends it "cancelled_and_refunded").
             reason="refund_requested" if refunds else CANCELLED_KEEPING_THE_MONEY,
-        )
+        ),
+        *facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS),
     )
     return Settlement(
         "cancel",

@@ -59,6 +59,9 @@ class TimelineEntry(BaseModel):
     # TRANSFER: what the new cohort asked beyond what was kept, waived as below Stripe's
     # minimum charge (minor units; None: nothing waived)
     waived: int | None = None
+    # TRANSFER: the move to ``from_course`` undone, the booking back on ``to_course``
+    # (``domain.move_undone``)
+    undone: bool | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -102,6 +105,8 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
                 to_course=new.course_id,
                 amount=moved.refund_due or None,
                 waived=moved.difference_waived or None,
+                # Back where it was: the move undone by a refund made before it was paid.
+                undone=moved.undone_at is not None or None,
             )
         )
     if new.is_erased and not (previous is not None and previous.is_erased):

@@ -51,6 +51,11 @@ class TransferRecord(BaseModel):
     # that paid it (kept beside the booking's first: ``Application.further_charges``).
     difference_charged: int = 0
     charge_payment_intent: str | None = None
+    # When a refund at Stripe made before that difference was paid (in its second too) ended
+    # the booking before the person was told of the move (``domain.move_undone``): the move
+    # never stood, the booking is back on ``from_course_id`` (where its invitation is) and the
+    # difference went back whole. None: the move stands (or was told before the booking ended).
+    undone_at: datetime | None = None
 
     @property
     def refund_pending(self) -> bool:

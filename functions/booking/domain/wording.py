@@ -376,14 +376,15 @@ def _completion_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 
 def _transfer_said(entry: TimelineEntry, saying: _Saying) -> str:
+    named = saying.cohorts
+    left, joined = (named.get(c or "", c or "") for c in (entry.from_course, entry.to_course))
+    if entry.undone:  # refunded at Stripe before its difference was paid: domain.move_undone
+        return f"Move to {left} undone (refunded at Stripe before it was paid): ended on {joined}"
     back = f"; {saying.amount} to be refunded" if entry.amount else ""
     if entry.waived:
         waived = money_words(entry.waived, saying.currency)
         back += f"; {waived} more waived (below Stripe's minimum charge)"
-    left, joined = entry.from_course or "", entry.to_course or ""
-    return (
-        f"Moved from {saying.cohorts.get(left, left)} to {saying.cohorts.get(joined, joined)}{back}"
-    )
+    return f"Moved from {left} to {joined}{back}"
 
 
 _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = {
@@ -441,8 +442,7 @@ def redemptions_words(active: bool | None, times_redeemed: int | None) -> str:
     if active is None or times_redeemed is None:
         return "Stripe did not answer; reload the page to try again"
     state = "Active" if active else "Deactivated"
-    used = f"used {times_redeemed} time{'s' if times_redeemed != 1 else ''}"
-    return f"{state}, {used}"
+    return f"{state}, used {times_redeemed} time{'s' if times_redeemed != 1 else ''}"
 
 
 def places_words(count: int) -> str:

@@ -125,6 +125,12 @@ class TransferOut(BaseModel):
         description="What the person paid by card to move to a dearer cohort (minor units); "
         "0: nothing",
     )
+    undone_at: datetime | None = Field(
+        default=None,
+        description="When a refund at Stripe made before the difference was paid ended the "
+        "booking before the person was told of the move: the move never stood, the booking "
+        "ended on the cohort it left and the difference went back whole; null: it stands",
+    )
 
 
 class ApplicationRecordOut(RosterRow):
@@ -151,9 +157,10 @@ class BursaryIn(BaseModel):
 
 class BackfillIn(BaseModel):
     """``POST /admin/billing-index/backfill``: the course whose applications to index (the
-    previous answer's ``next_course_id``); none: the first course."""
+    previous answer's ``next_course_id``); none: the first course. Blanks alone are empty
+    (hostile12a, F9's re-test: not "no course" with the blanks printed invisibly)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     course_id: str | None = Field(default=None, min_length=1, max_length=200)
 

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.statuses import ERASED_EMAIL
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
 from booking.handlers.console_pages import Chrome, _render_course
@@ -37,6 +38,8 @@ def group_bookings_page(
         course,
         timezone=course.definition.timezone,
         groups=found.groups,
+        # An erased manager's placeholder address is nobody's to write to (hostile12a, F6).
+        erased_email=ERASED_EMAIL,
         done=GROUP_DONE_WORDS.get(done, ""),
         problem=problem,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from booking.domain.application import ApplicationStatus
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Course
 from booking.domain.course_money import (
@@ -17,6 +18,7 @@ from booking.domain.course_money import (
     money_figures,
     paid_by_group_words,
 )
+from booking.domain.groups import GroupStatus
 from booking.domain.programme import programme_title
 from booking.domain.wording import (
     course_state_said,
@@ -125,7 +127,8 @@ def _line(place: PlaceMoney, currency: str, organisations: dict[str, str]) -> di
         "price": said(place.price),
         "code": f"{place.discount_code} ({said(place.discount)})" if place.discount_code else "-",
         "bursary": said(place.bursary),
-        "due": said(place.due),
+        # An ended booking owes nothing (the page's due counts only places booked).
+        "due": "-" if place.status in ENDED_OWING_NOTHING else said(place.due),
         "paid": said(place.paid),
         "refunded": said(place.refunded),
         "unpaid_invoice": said(place.invoiced_unpaid),
@@ -147,15 +150,28 @@ GROUP_STATUS_WORDS = {
     "awaiting_payment": "Checkout open",
     "awaiting_invoice_payment": "Invoice open",
     "paid": "Paid",
-    "lapsed": "Never paid: places released",
+    "lapsed": "Ended: places released",
 }
+# An ended booking that was paid all the same: the payment came back whole.
+GIVEN_BACK_WORDS = "; a payment it could not take was refunded in full"
+ENDED_OWING_NOTHING = frozenset(
+    {
+        ApplicationStatus.CANCELLED,
+        ApplicationStatus.REFUNDED,
+        ApplicationStatus.EXPIRED,
+        ApplicationStatus.DECLINED,
+    }
+)
 
 
 def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
+    status = GROUP_STATUS_WORDS[group.status.value]
+    if group.status is GroupStatus.LAPSED and group.paid:
+        status += GIVEN_BACK_WORDS
     return {
         "group_id": group.group_id,
         "said": group.said,
-        "status": GROUP_STATUS_WORDS[group.status.value],
+        "status": status,
         "price": _said(group.price, currency),
         "paid": _said(group.paid, currency),
         "refunded": _said(group.refunded, currency),

@@ -16,8 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
-from booking.domain.covered import status_said
-from booking.domain.payer import paid_for_them
+from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -252,8 +251,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
     if application.bursary or application.discount:
         due = application.amount_due(price)
         facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        left = application.left_to_pay(price)
-        facts.append(("Left to pay", money_words(left, currency) if left else "Nothing"))
+        facts.append(("Left to pay", left_to_pay_said(application, price)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
@@ -288,7 +286,7 @@ def _pending_move_facts(
 
 def _paid_said(application: Application, course: Course, by_group: str) -> str:
     """What was paid for the place, or who paid for it when the person did not (the group
-    booking, a bursary or a code): one rule with the rosters (``domain.payer``)."""
+    booking, a bursary or a code): one rule with the rosters (``domain.covered``)."""
     price = course.definition.price
     money = {**money_of(application, price), "paid_by_group": by_group}
     return paid_for_them(money) or money_words(application.money_received, price.currency)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from booking.domain.group_endings import GroupEnding
+from booking.domain.group_figures import group_figures, managers_status
 from booking.domain.group_overview import GroupLine
 from booking.domain.money import Money
 from booking.services.group_overview import CourseGroupBookings
@@ -46,8 +47,21 @@ class GroupOut(BaseModel):
         default=None, description="Stripe's checkout page, or the invoice's page, while unpaid"
     )
     price_per_place: Money
+    status_said: str = Field(
+        description="Its state in words, as the manager's page says it (one whose payment was "
+        "refunded in full at Stripe has ended, though its status is still `paid`)"
+    )
     total: Money
-    amount_refunded: int = Field(description="Minor units given back (cancelled places)")
+    places_kept: int = Field(
+        description="The places it holds now: not given up, and none once it ended unpaid"
+    )
+    amount_paid: int = Field(
+        description="Minor units Stripe took for it, every payment (one given back whole too)"
+    )
+    amount_refunded: int = Field(
+        description="Minor units given back: places' shares, refunds made at Stripe and any "
+        "payment given back whole (the page's and the organisers' figure)"
+    )
     hold_expires_at: str | None = Field(default=None, description="Unpaid: the seats go back then")
     apply_by: str = Field(description="Colleagues apply through their links before this")
     places: list[GroupPlaceOut]
@@ -62,6 +76,7 @@ class ColleagueIn(BaseModel):
 
 def group_out(view: GroupView) -> GroupOut:
     group = view.group
+    figures = group_figures(group)
     return GroupOut(
         group_id=group.group_id,
         course_id=group.course_id,
@@ -71,8 +86,11 @@ def group_out(view: GroupView) -> GroupOut:
         manager_url=view.manager_url,
         pay_url=view.pay_url,
         price_per_place=group.price,
+        status_said=managers_status(group),
         total=group.total,
-        amount_refunded=group.amount_refunded,
+        places_kept=figures.places_kept,
+        amount_paid=figures.amount_paid,
+        amount_refunded=figures.amount_refunded,
         hold_expires_at=group.hold_expires_at.isoformat() if group.hold_expires_at else None,
         apply_by=group.apply_by.isoformat(),
         places=[

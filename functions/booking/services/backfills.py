@@ -55,7 +55,7 @@ def backfill_billing_index(ports: Ports, course_id: str | None = None) -> Backfi
             return BackfillPage(None, 0, 0, 0, None)
         course_id = courses[0]
     if course_id not in courses:
-        raise NotFound(f"no course {course_id}")
+        raise NotFound(f"no course {course_id!r}")
     counts = dict.fromkeys(Indexed, 0)
     for application in ports.repository.list_applications(course_id):
         counts[_indexed(ports, application)] += 1

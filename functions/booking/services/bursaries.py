@@ -42,7 +42,8 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
         too_little = left_too_little(price, amount, application.discount, application.amount_kept)
         if too_little is not None:
             raise InvalidInput("the bursary needs attention", {"amount": too_little})
-    settled = settle_money(ports, application_id, BursaryGranted(amount), first=application)
+    granted = BursaryGranted(amount, seen=application.bursary)
+    settled = settle_money(ports, application_id, granted, first=application)
     logger.info(
         "bursary granted",
         extra={"application_id": application_id, "outcome": settled.settlement.reason},

@@ -30,6 +30,7 @@ from booking.domain.groups import (
     the_place_is_the_groups,
 )
 from booking.domain.references import normalised_reference
+from booking.domain.seat_counts import seat_counts
 from booking.domain.settlement import CANCELLABLE
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
@@ -53,8 +54,10 @@ class CourseSummary:
     first_start: datetime
     last_end: datetime
     applications: int
+    # Its seats, each counted once (``domain.seat_counts``): booked (a paid group's places
+    # too) and held for someone who has not paid yet (an unpaid group's places too).
     confirmed: int
-    holds: int  # seats held for someone who has not paid yet (checkout open, offer made)
+    holds: int
     waiting: int
     pending_review: int
     money: CourseMoney  # counted as the money page and the /admin totals count it
@@ -69,6 +72,8 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
 
 def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
     applications = ports.repository.list_applications(course.course_id)
+    groups = ports.groups.groups_of_course(course.course_id)
+    seats = seat_counts(applications, groups)
     schedule = course.schedule
     return CourseSummary(
         course=course,
@@ -76,13 +81,11 @@ def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
         first_start=min(s.start for s in schedule),
         last_end=max(s.end for s in schedule),
         applications=len(applications),
-        confirmed=sum(a.status is S.CONFIRMED for a in applications),
-        holds=sum(a.seat_held and a.status is not S.CONFIRMED for a in applications),
+        confirmed=seats.booked,
+        holds=seats.held,
         waiting=sum(a.status is S.WAITLISTED for a in applications),
         pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
-        money=course_money(
-            applications, course.definition.price, ports.groups.groups_of_course(course.course_id)
-        ),
+        money=course_money(applications, course.definition.price, groups),
         ended=max(s.end for s in schedule) <= now,
     )
 

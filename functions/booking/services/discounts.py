@@ -21,6 +21,7 @@ from booking.domain.billing import (
 )
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
+from booking.domain.wording import cohort_name
 from booking.services.access import existing_course
 from booking.services.ports import DiscountCodeRequest, Ports
 
@@ -95,9 +96,14 @@ def create_discount_code(
         raise InvalidInput("the discount code needs attention", {field: too_little})
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)
-    made = ports.payments.create_promotion_code(
-        DiscountCodeRequest(course_id=course_id, definition=definition, currency=price.currency)
-    )
+    try:
+        made = ports.payments.create_promotion_code(
+            DiscountCodeRequest(course_id=course_id, definition=definition, currency=price.currency)
+        )
+    except Conflict as exc:
+        if exc.code != "discount_code_exists":
+            raise
+        raise _taken_elsewhere(ports, definition.code) from exc
     code = DiscountCode(
         code=definition.code,
         course_id=course_id,
@@ -116,6 +122,25 @@ def create_discount_code(
     )
     # Made this moment: active at Stripe, and no payment has redeemed it yet.
     return CodeStanding(code, PromotionCodeState(active=True, times_redeemed=0))
+
+
+def _taken_elsewhere(ports: Ports, code: str) -> Conflict:
+    """Stripe holds the letters for another course's code (its codes are one namespace,
+    whatever their case): said where, as the console lists it (hostile12a NEW-10), so the
+    organiser is not told of a code their page does not show."""
+    for other in ports.repository.list_courses():
+        for held in ports.repository.discount_codes(other.course_id):
+            if held.code.lower() == code.lower():
+                return Conflict(
+                    f"the code {code!r} is already in use on {cohort_name(other)} (as "
+                    f"{held.code!r}): a code's letters can be used once across every course, "
+                    "whatever their case; choose another",
+                    code="discount_code_exists",
+                )
+    return Conflict(
+        f"the code {code!r} is already in use at Stripe, by no course here; choose another",
+        code="discount_code_exists",
+    )
 
 
 def refuse_existing(code: str) -> Conflict:

@@ -19,7 +19,7 @@ from booking.domain.application import ERASED_EMAIL, Application, ApplicationSta
 from booking.domain.course import Course, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
-from booking.domain.payer import to_billing_contact_alone
+from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when
 from booking.services.calendars import CalendarFiles, calendar_files
@@ -81,8 +81,7 @@ def _template_values(
         job,
         application,
         course,
-        # The person's own link: never in a message to their billing contact.
-        status_url="" if to_billing_contact_alone(job) else ports.status_url(application),
+        status_url=ports.status_url(application),
         now=now,
         console_url=ports.console_url(application.application_id),
         # Messages listing every session show the follow-ups as the programme holds them.
@@ -124,7 +123,8 @@ def _template_values(
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
-    return context
+    # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
+    return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
 
 
 def _moving_to(job: EmailJob, application: Application) -> str | None:

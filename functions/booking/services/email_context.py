@@ -21,8 +21,8 @@ from booking.domain.course import (
 from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
-from booking.domain.payer import named, payer_of, to_billing_contact_alone
-from booking.domain.payments import MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END
+from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
+from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
 from booking.domain.reminders import session_position
 from booking.domain.wording import (
     answers_said,
@@ -69,6 +69,9 @@ WITHDRAWN_FROM_GROUP = {
     "group_place_cancelled_by_organisers": (
         "the organisers cancelled the place the group booking held for them"
     ),
+    # Not a group's: an ordinary booking the organisers cancelled (hostile12a NEW-4).
+    "cancelled_by_organisers": "the organisers cancelled their booking",
+    "booking_refunded": "their payment was refunded in full, so their booking has ended",
 }
 
 REASON_WORDS = {
@@ -183,8 +186,8 @@ def email_context(
         "status_url": status_url,
         "approval_required": definition.approval_required,
         "submitted": moment_when(application.created_at, definition.timezone),
-        # The person's answers are theirs: never in a message to their billing contact.
-        "answers": [] if billing_alone else answers_said(application.answers),
+        # Never to their billing contact (``domain.payer.as_the_billing_contact_sees``).
+        "answers": answers_said(application.answers),
         # The cohort the person booked (and their reference belongs to), where it is not the
         # one the message is from: a follow-up's host may be another cohort.
         "booked_on": booked_on,
@@ -194,7 +197,7 @@ def email_context(
         "joining_url": _joining_url(course) if attendee else None,
         **_status_context(job, application, definition),
         # Who paid (an organisation, by invoice, or the person; ``domain.payer``).
-        "payer": payer_of(application).organisation,
+        "payer": payer_of(application, job).organisation,
         # Written to the billing contact alone: its own message beside the person's about its
         # invoice or money, or a move's refund (the person has the move's email).
         "billing_alone": billing_alone,
@@ -288,7 +291,7 @@ def _status_context(
         else None,
         "reason_text": billing_reason_text(reason, named(application))
         if to_billing_contact_alone(job)
-        else _reason_text(job.kind, reason, payer_of(application).organisation),
+        else _reason_text(job.kind, reason, payer_of(application, job).organisation),
         "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
         "decline_message": application.decline_note or definition.decline_message,
@@ -330,7 +333,10 @@ def _payment_context(
         # How long a checkout holds the place: the one setting (``CHECKOUT_HOLD``) in words.
         "hold_said": CHECKOUT_HOLD_SAID,
         "bursary": _money(application.bursary_covering(definition.price), currency),
-        "amount_due": money_words(due, price.currency) if due else None,
+        # Paid beyond what is due (a bursary granted as the payment was made): it goes back.
+        "paid_beyond_due": _money(application.charges_paid - due, currency),
+        # Left to pay now (``Application.left_to_pay``): nothing once paid, if as it was granted.
+        "amount_due": _money(application.left_to_pay(price), price.currency),
         "discount_code": application.discount.code if application.discount else None,
         # What brought the price to nothing, with amounts: the code, the bursary or both.
         "covered": covered_words(application, definition.price) if due == 0 else "",
@@ -345,15 +351,16 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     if job.kind is EmailKind.PAYMENT_REFUNDED:
         in_all = application.charges_refunded
         this_refund = in_all if job.amount is None else job.amount
-        if job.reason in (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END):
-            # A payment the booking did not keep, given back whole on its own (a move's
-            # difference paid too late): the booking's own refunds are no part of it.
+        if job.reason in GIVEN_BACK_ON_ITS_OWN or job.refunded_invoice is not None:
+            # A payment given back whole on its own (a move's difference paid too late, an
+            # invoice's payment not kept): the booking's own refunds are no part of it.
             in_all = this_refund
     else:
         in_all = application.charges_paid
         this_refund = application.latest_refund
     return {
         "refund_now": _money(this_refund, currency),
+        "paid_invoice_number": refunded_invoice_number(job, application),
         "refunded_earlier": refunded_earlier_words(this_refund, in_all, currency),
     }
 
@@ -412,11 +419,8 @@ def _session_view(
     follow_up = session.kind is SessionKind.FOLLOW_UP
     label = f"{'Follow-up session' if follow_up else 'Session'} {position} of {total}"
     # Organisers often title sessions "Session 2 of 6: Attending" already; do not say it twice.
-    heading = (
-        session.title
-        if session.title.lower().startswith(label.lower())
-        else (f"{label}: {session.title}")
-    )
+    titled = session.title.lower().startswith(label.lower())
+    heading = session.title if titled else f"{label}: {session.title}"
     return {
         "label": label,
         "heading": heading,

@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
@@ -139,6 +140,14 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     return view_of(ports, saved)
 
 
+# Who gave a place up, by why its colleague's booking ends: the colleague sent a link and not
+# applied is told so (``domain.colleague_told``).
+_WHO_GAVE_UP = {
+    "group_place_cancelled": PlaceEnd.MANAGER_GAVE_UP,
+    "group_place_cancelled_by_organisers": PlaceEnd.ORGANISERS_GAVE_UP,
+}
+
+
 def give_up(
     ports: Ports,
     group: GroupBooking,
@@ -189,7 +198,7 @@ def give_up(
         if tell and holder is None and current.status is GroupStatus.PAID and not place.erased:
             # Sent a link (the payment sent every colleague theirs) and never applied: told
             # that it no longer works. One who applied gets the cancellation email instead.
-            changed = changed.told_colleague_place_gone(released)
+            changed = changed.told_colleague_place_gone(released, _WHO_GAVE_UP[reason])
         if tell:
             back = refunds.get(refund_id, 0) if refund_id else 0
             changed = manager_told(

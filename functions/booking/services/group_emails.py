@@ -6,6 +6,12 @@ link (the substitute's job carries the new one), and a link is sent only while i
 The job is claimed before sending, as the mailer claims every job, so it is sent once, and
 leased as the last step before SES on the group being as it was read (``services.send_leases``):
 once an erasure has answered, nothing about the person is sent.
+
+Each message goes to one person (``domain.payer.group_recipient``): a colleague, the manager,
+or, of the employer's money going back, the billing contact in a message of its own
+(``domain.payer.group_billing_notice``, sent after the manager's from the same job, under its
+own id). Every message is checked as it is composed: the manager's page goes to the manager
+alone, a place's link to its colleague alone (``LinkMisaddressed`` otherwise).
 """
 
 from __future__ import annotations
@@ -17,11 +23,16 @@ from typing import Any
 
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.billing import PaymentMethod
+from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.group_endings import managers_headline, managers_why
+from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
-from booking.domain.payer import group_addressees
+from booking.domain.payer import (
+    as_the_billing_contact_sees,
+    group_billing_notice,
+    group_recipient,
+)
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -99,8 +110,8 @@ def _values(
         "apply_url": link,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
-        # Whether the billing contact is written to as well (``domain.payer``).
-        "billing_told": False,
+        # Written to the billing contact alone (``domain.payer.as_the_billing_contact_sees``).
+        "billing_alone": False,
         # Whether the manager was erased (their billing contact written to alone).
         "manager_erased": False,
     }
@@ -120,7 +131,12 @@ def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     )
     places = job.places_kept if recorded else None
     total = job.amount if recorded else None
+    booked = job.places_kept if job.kind is EmailKind.GROUP_BOOKED else None
     return {
+        # How many the manager booked, as the job recorded it: said beside the places kept
+        # when some were given up before the email went (never "thank you for booking 1
+        # place" to one who booked 3).
+        "booked": booked if booked is not None else len(group.places),
         "places": places if places is not None else group.places_kept,
         "total": money_words(
             total if total is not None else group.total.amount, group.total.currency
@@ -164,25 +180,88 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         # Whether the group was paid (a place given up with nothing left to refund had its
         # share refunded before, at Stripe): paid once, for good.
         "paid": group.amount_paid > 0,
+        "paid_total": money_words(group.amount_paid, currency),
+        **_shares_said(job, group),
         "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
         # A hold that lapsed: why, as the step that ended it recorded (an ended booking never
         # changes again, so the group's record is the event's).
         "headline": managers_headline(group.ended_because),
         "why": managers_why(group.ended_because),
+        "invoice_now": _reissued_invoice_now(job, group),
     }
+
+
+def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+    """The share of the payment the places a give-up or the deadline released were worth (a
+    place's price, for good), and what of it a refund at Stripe had given back before (the
+    rest is what the job's refund gave back: retest11 G2, never the rest called the share)."""
+    currency = group.price.currency
+    share = group.price.amount * len(job.group_places)
+    back = job.amount or 0
+    earlier = share - back if group.amount_paid > 0 and 0 <= back < share else 0
+    return {
+        "share": money_words(share, currency),
+        "refunded_earlier": money_words(earlier, currency) if earlier else None,
+    }
+
+
+def _reissued_invoice_now(job: EmailJob, group: GroupBooking) -> str:
+    """Where the invoice an ``invoice_reissued`` email names stands as it goes: ``to_pay`` (still
+    the one to pay, so the email asks for it), ``paid``, or ``overtaken`` (replaced or cancelled
+    since: the email must not ask anyone to pay a void invoice, hostile12a NEW-1)."""
+    invoice = group.invoice
+    if invoice is None or not job.job_id.endswith(f":invoice{invoice.attempt}"):
+        return "overtaken"
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return "to_pay"
+    return "paid" if group.status is GroupStatus.PAID else "overtaken"
+
+
+# How many times one delivery reads a job's group when it changed between the read and the
+# send's lease (a webhook saving it meanwhile). Read again at once rather than handed back to the
+# queue, whose visibility timeout (60 s) would let the emails of later events go first
+# (hostile12a NEW-1); only a group changing on every read waits for the queue.
+_READS = 3
 
 
 def send_group_email(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
     """Send a group job's email if it is still worth sending, to whom can still be written to,
-    once (the module's docstring says how)."""
+    once (the module's docstring says how); then, for the manager's news of the employer's
+    money going back, its billing contact's own message (``domain.payer.group_billing_notice``),
+    claimed by its own id, as the mailer sends one person's billing contact theirs."""
+    for _ in range(_READS):
+        outcome = _send_as_read(ports, job, now)
+        if outcome is not None:
+            return outcome
+    return GroupEmailOutcome.IN_FLIGHT
+
+
+def _send_as_read(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome | None:
+    """Send the job's emails as its group reads now; None when the group changed before a
+    send's lease could be taken (that one not sent: read it again; one sent is a duplicate)."""
     about = _still_worth_sending(ports, job)
     if isinstance(about, GroupEmailOutcome):
         return about
-    told = _recipients(ports, job, about)
-    if told is None:
+    first = _send_to_whom_it_is_for(ports, job, about, now)
+    notice = None if about.place else group_billing_notice(job, about.group)
+    if first is None or notice is None:
+        return first
+    theirs = _send_to_whom_it_is_for(ports, notice, about, now)
+    if theirs is None:
+        return None
+    if GroupEmailOutcome.IN_FLIGHT in (first, theirs):
+        return GroupEmailOutcome.IN_FLIGHT  # the queue delivers it again: the other is done
+    done = (GroupEmailOutcome.SENT, GroupEmailOutcome.DUPLICATE)
+    return first if first in done else theirs
+
+
+def _send_to_whom_it_is_for(
+    ports: Ports, job: EmailJob, about: _About, now: datetime
+) -> GroupEmailOutcome | None:
+    recipient = _recipient(ports, job, about)
+    if recipient is None:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    recipients, billing_told = told
-    message = _message(ports, job, about, recipients, billing_told=billing_told)
+    message = _message(ports, job, about, recipient)
     return _send_once(ports, job, about.group, message, now)
 
 
@@ -225,49 +304,95 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
     return _About(group, course, None, occasion)
 
 
-def _recipients(ports: Ports, job: EmailJob, about: _About) -> tuple[list[str], bool] | None:
-    """The addresses written to, and whether the billing contact is among them; None when the
-    one the email is for cannot be written to (erased or suppressed)."""
+def _recipient(ports: Ports, job: EmailJob, about: _About) -> str | None:
+    """The one address written to: the place's colleague, the manager, or the billing contact
+    for its own message (``domain.payer.group_recipient``); None when it cannot be written to
+    (erased or suppressed)."""
     place = about.place
-    to, beside = (place.colleague.email, None) if place else group_addressees(job, about.group)
-    recipients = [
-        address
-        for address in (to, beside)
-        if address and address != ERASED_EMAIL and not ports.repository.is_suppressed(address)
-    ]
-    if to not in recipients:
+    to = place.colleague.email if place else group_recipient(job, about.group)
+    if not to or to == ERASED_EMAIL or ports.repository.is_suppressed(to):
         return None
-    return recipients, beside is not None and beside in recipients
+    return to
 
 
-def _message(
-    ports: Ports, job: EmailJob, about: _About, recipients: list[str], *, billing_told: bool
-) -> OutgoingEmail:
-    """The email the job asks for, worded for the group as it is now and the event as the job
-    recorded it."""
+class LinkMisaddressed(RuntimeError):
+    """A group's message would carry a link that acts for someone (the manager's page, a
+    colleague's link to apply) to anyone but them: refused before it is claimed or sent."""
+
+
+def _links_to_their_holders_alone(group: GroupBooking, message: OutgoingEmail) -> None:
+    """Each link a group's message carries goes to its holder alone: the manager's page (which
+    shows every colleague and changes the places) to the manager, a place's link to its
+    colleague. The one check every group message passes, whoever composed it."""
+    holders = {group.token: group.manager.email}
+    holders.update({place.token: place.colleague.email for place in group.places})
+    for token, holder in holders.items():
+        if (token in message.text or token in message.html) and list(message.to) != [holder]:
+            raise LinkMisaddressed(f"a link of group {group.group_id} to someone else")
+
+
+def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> OutgoingEmail:
+    """The email the job asks for, to ``recipient`` alone, worded for the group as it is now
+    and the event as the job recorded it."""
     group, course, place = about.group, about.course, about.place
     values = _values(ports, job, group, course, place, about.occasion)
-    values["billing_told"] = billing_told
     # The manager erased: written to the billing contact alone, with no link to a dead page.
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         values["change"] = _change_said(ports, job, group)
+    if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
+        values["ended"] = colleague_told(
+            _place_end(job, group),
+            manager=group.manager.name,
+            organisation=group.organisation,
+            course=course.definition.title,
+        )
+    if job.to_billing_contact:
+        values = _as_the_payer_reads(values, group)
     rendered = ports.renderer.render(job.kind, values)
     definition = course.definition
-    return OutgoingEmail(
-        to=recipients,
+    message = OutgoingEmail(
+        to=[recipient],
         reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
         sender_name=definition.title,
     )
+    _links_to_their_holders_alone(group, message)
+    return message
+
+
+def _place_end(job: EmailJob, group: GroupBooking) -> PlaceEnd:
+    """Why a colleague's place ended, as its job recorded it (a job queued before it was
+    recorded: as the group's end says)."""
+    if job.reason:
+        return PlaceEnd(job.reason)
+    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+        return PlaceEnd.REFUNDED_AT_STRIPE
+    return PlaceEnd.MANAGER_GAVE_UP
+
+
+def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str, Any]:
+    """The billing contact's own message: what any billing contact may see
+    (``domain.payer.as_the_billing_contact_sees``), greeted by the billing name, the
+    invoice's number as the booking's reference."""
+    invoice = group.invoice
+    billing = group.billing
+    return as_the_billing_contact_sees(
+        {
+            **values,
+            "name": billing.billing_name if billing else group.organisation,
+            "reference": invoice.number if invoice is not None and invoice.number else None,
+        }
+    )
 
 
 def _send_once(
     ports: Ports, job: EmailJob, group: GroupBooking, message: OutgoingEmail, now: datetime
-) -> GroupEmailOutcome:
-    """Claim the job, lease the send on the group as it was read, and send."""
+) -> GroupEmailOutcome | None:
+    """Claim the job, lease the send on the group as it was read, and send; None when the group
+    changed since it was read (the claim given back, nothing sent)."""
     repo = ports.repository
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
@@ -276,9 +401,9 @@ def _send_once(
         return GroupEmailOutcome.IN_FLIGHT
     until = ports.clock() + SEND_LEASE
     if not ports.groups.hold_group_send(group, job.job_id, until):
-        # The group changed since it was read (an erasure, perhaps): it is read again when
-        # the queue delivers the job again.
+        # The group changed since it was read (an erasure, a payment): the claim is given
+        # back and the group read again, so the email says what holds now.
         repo.finish_email(job.job_id, "failed", ports.clock())
-        return GroupEmailOutcome.IN_FLIGHT
+        return None
     send_leased(ports, job.job_id, group.group_id, message, until)
     return GroupEmailOutcome.SENT

@@ -28,7 +28,9 @@ whichever of the two did not go, and neither twice.
 People are read at send time, and checked again as the last step before SES, under a lease
 an erasure waits for (``services.send_leases``): once an erasure has answered, nothing about
 the person is sent (a job whose person was erased meanwhile is skipped). A reminder goes only
-to someone still confirmed, and the joining link only ever to a confirmed attendee. A reminder is
+to someone still confirmed and still on its cohort (a reminder or an update queued before a
+move is not sent for the cohort left), and the joining link only ever to a confirmed attendee.
+A reminder is
 checked against the session as it is now: one planned for a start the organiser has since moved
 is not sent (the new start has reminders of its own), unless it still reminds in time for the
 new start: then it is that offset's reminder, worded for the new time. A message about a
@@ -49,7 +51,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
-from booking.domain.emails_as_queued import still_asks
+from booking.domain.emails_as_queued import still_asks, superseded
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import person_key
@@ -71,6 +73,9 @@ S = ApplicationStatus
 # How long the record that a person was told of a follow-up event is kept after its start (or
 # after the message, for one taken out): while the event may still change.
 TOLD_KEPT = timedelta(days=365)
+# The messages about the sessions of the cohort the booking is on: a core session's reminder,
+# an update of its sessions (a follow-up's, sent to a person, names its host instead).
+ABOUT_THE_COHORT_HELD = frozenset({EmailKind.SESSION_REMINDER, EmailKind.SESSIONS_CHANGED})
 
 
 class SendOutcome(StrEnum):
@@ -147,12 +152,22 @@ def _still_to_send(
         # A move's copies go with the person's own message of it, or not at all: a booking
         # that ended before the move was told (a refund at Stripe in the move's second).
         return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if (
+        job.kind in ABOUT_THE_COHORT_HELD
+        and job.person is None
+        and job.course_id != application.course_id
+    ):
+        # About the sessions of a cohort the booking has left since it was queued (moved
+        # before the mailer reached it): the move's email took them out of the calendar.
+        return SendOutcome.SKIPPED_MOVED
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
     if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
         # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
         # the message of how it ended is the person's; a link to nothing is not sent.
         return SendOutcome.SKIPPED_GONE
+    if superseded(application, job):
+        return SendOutcome.SKIPPED_GONE  # overtaken before it went: the newer one is told
     host = _programme_host(ports, job, course, now)
     if isinstance(host, SendOutcome):
         return host

@@ -18,11 +18,10 @@ from booking.domain.course_money import (
     paid_by_group,
     place_money,
 )
-from booking.domain.covered import status_said
+from booking.domain.covered import paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
-from booking.domain.payer import paid_by_said
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -120,6 +119,7 @@ def transfers_of(application: Application) -> list[dict[str, Any]]:
             "refund_id": move.refund_id,
             "difference_waived": move.difference_waived,
             "difference_charged": move.difference_charged,
+            "undone_at": _iso(move.undone_at) if move.undone_at else None,
         }
         for move in application.transfers
     ]

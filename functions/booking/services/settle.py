@@ -31,6 +31,7 @@ from booking.domain.commands import (
     Situation,
 )
 from booking.domain.course import Course
+from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
     Conflict,
@@ -41,6 +42,7 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.payment_settlement import invoiced
+from booking.domain.payments import RefundEvent
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import (
     UNREAD,
@@ -52,6 +54,7 @@ from booking.services.concurrency import (
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice
+from booking.services.send_leases import SENT_UNCONFIRMED
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -88,9 +91,13 @@ def settle_money(
     asked_of_stripe: list[bool] = []
 
     def attempt(application: Application) -> Settled:
-        situation = _situation(ports, application, course)
+        situation = _situation(ports, application, course, fact)
         decided = settle(application, fact, situation)
-        if decided.application is not None and decided.before_save:
+        if decided.application is not None and any(
+            isinstance(command, Refund) for command in decided.before_save
+        ):
+            # Money asked back is this request's change even if its save then loses (an
+            # invoice issued for a save that lost is voided as an orphan: no change).
             asked_of_stripe.append(True)
         try:
             return _carry_out(ports, course, application, decided)
@@ -110,18 +117,42 @@ def settle_money(
     return dataclasses.replace(settled, changed=changed)
 
 
-def _situation(ports: Ports, application: Application, course: Course | None) -> Situation:
+def _situation(
+    ports: Ports, application: Application, course: Course | None, fact: MoneyFact
+) -> Situation:
     now = ports.clock()
+    told = _latest_move_told(ports, application) if isinstance(fact, RefundEvent) else True
     if course is None:
         price = application.price
         if price is None:  # stored before prices were recorded
             price = course_of(ports, application).definition.price
-        return Situation(now=now, course_price=price)
+        return Situation(now=now, course_price=price, latest_move_told=told)
     return Situation(
         now=now,
         course_price=course.definition.price,
         invoice_due_at=invoice_due(course, now, ports.bank_holidays),
+        latest_move_told=told,
     )
+
+
+# The claims of a message the mailer took up: from then on it may have reached the person.
+TAKEN_UP = frozenset({"sending", SENT_UNCONFIRMED, "sent"})
+
+
+def _latest_move_told(ports: Ports, application: Application) -> bool:
+    """Whether the person may have been told of the booking's latest move paid by a charge of
+    its own (a dearer cohort's): its email's claim, read only for such a move (one read)."""
+    if not application.transfers or application.transfers[-1].charge_payment_intent is None:
+        return True
+    latest = application.transfers[-1]
+    told = EmailJob.transferred(
+        application.application_id,
+        latest.from_course_id,
+        latest.to_course_id,
+        len(application.transfers),
+        latest.refund_due,
+    )
+    return ports.repository.email_state(told.job_id) in TAKEN_UP
 
 
 def _carry_out(

@@ -56,12 +56,14 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of, newly_billed_to
+from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
 from booking.services.ports import EnrolmentRead, SubmissionRead
+from booking.services.stored import stored_application
 
 
 def _new_objects(stored: Application, previous: Application | None) -> list[str]:
@@ -153,9 +155,7 @@ class DynamoApplicationStore:
     def save(
         self, new: Application, previous: Application | None, *, replaces: str | None = None
     ) -> Application:
-        stored = new.model_copy(
-            update={"version": (previous.version + 1) if previous else 1, "outbox": ()}
-        )
+        stored = stored_application(new, previous)
         put = versioned_put(
             self.table.name,
             application_to_item(stored, self.unpaid_retention),
@@ -189,7 +189,8 @@ class DynamoApplicationStore:
             owner = {**owner_key(object_id), "application_id": {"S": stored.application_id}}
             actions.append(("owner", {"Put": {"TableName": self.table.name, "Item": owner}}))
         for job in new.outbox:
-            item = outbox_item(job, stored.updated_at)
+            # A message saying the booking's money carries the record it was saved with.
+            item = outbox_item(stamped(job, stored), stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
         # The change's history, in the application's own partition (read with it in one Query).
         for position, entry in enumerate(changes(previous, stored)):

@@ -43,6 +43,7 @@ from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.groups import GroupBooking
 from booking.domain.provider_objects import provider_objects_of_group
+from booking.services.stored import stored_group
 
 
 def _objects(group: GroupBooking | None) -> set[str]:
@@ -93,13 +94,7 @@ class DynamoGroupStore:
 
     @translate_aws_errors
     def save_group(self, new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
-        stored = new.model_copy(
-            update={
-                "version": (previous.version + 1) if previous else 1,
-                "outbox": (),
-                "enrolments_claimed": True,
-            }
-        )
+        stored = stored_group(new, previous)
         item: dict[str, Any] = {
             **group_key(stored.group_id),
             "course_id": {"S": stored.course_id},

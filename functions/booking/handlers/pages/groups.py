@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.course import Course
-from booking.domain.group_endings import GroupEnding, managers_headline
+from booking.domain.group_figures import group_figures, managers_status
 from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when, money_words
@@ -35,11 +35,6 @@ _STATES = {
     "released": "Cancelled",
     "confirmed": "Applied: place confirmed",
     "cancelled": "Withdrawn",
-}
-_GROUP_STATUS = {
-    "awaiting_payment": "Waiting for payment by card",
-    "awaiting_invoice_payment": "Waiting for the invoice to be paid",
-    "paid": "Paid: your colleagues can apply",
 }
 _MANAGER_FIELDS = (
     ("manager_name", "Your full name", "name", "text"),
@@ -123,18 +118,6 @@ def group_form(
     )
 
 
-def _status_said(group: GroupBooking) -> str:
-    """The booking's state in words: one that ended unpaid says why (a booking whose places
-    were all given up says so, not that it went unpaid)."""
-    if group.status is GroupStatus.LAPSED:
-        if all(place.released for place in group.places):
-            return managers_headline(GroupEnding.EVERY_PLACE_GIVEN_UP)
-        return managers_headline(group.ended_because)
-    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:  # paid, then refunded in full
-        return managers_headline(group.ended_because)
-    return _GROUP_STATUS[group.status.value]
-
-
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
         return "Released: the booking ended before it was paid"
@@ -153,6 +136,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
     here = f"{base_url}/groups/{quote(group.group_id)}"
     token = quote(group.token)
     currency = group.total.currency
+    figures = group_figures(group)
     # Over: nothing more to apply for (ended unpaid or given up, or its deadline's sweep ran).
     over = group.status is GroupStatus.LAPSED or group.unfilled_given_up
     return (
@@ -160,20 +144,20 @@ def manager_page(view: GroupView, base_url: str) -> str:
         .get_template("pages/group.html")
         .render(
             course=course_facts(view.course),
-            status_said=_status_said(group),
+            status_said=managers_status(group),
             paid=group.status.value == "paid",
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over,
             pay_url=view.pay_url,
-            places_kept=group.places_kept,
+            places_kept=figures.places_kept,
             over=over,
             total=money_words(group.total.amount, currency),
             # What Stripe took and gave back, every payment counted (one given back whole too).
-            received=money_words(group.money_received, currency),
-            refunded=money_words(group.money_returned, currency),
-            has_received=group.money_received > 0,
-            has_refunded=group.money_returned > 0,
+            received=money_words(figures.amount_paid, currency),
+            refunded=money_words(figures.amount_refunded, currency),
+            has_received=figures.amount_paid > 0,
+            has_refunded=figures.amount_refunded > 0,
             apply_by=moment_when(group.apply_by, zone),
             places=[
                 {

@@ -34,7 +34,9 @@ _CHANGED = json_answer("AdminApplicationOut", "The application after the change"
 _OPTIONS = json_body(None, required=False)
 
 
-def _action(path: str, operation_id: str, summary: str, body: dict[str, object]) -> Route:
+def _action(
+    path: str, operation_id: str, summary: str, body: dict[str, object], description: str = ""
+) -> Route:
     return Route(
         ADMIN,
         "POST",
@@ -45,9 +47,18 @@ def _action(path: str, operation_id: str, summary: str, body: dict[str, object])
         errors=BODY_ACTION_ERRORS,
         parameters=(_APPLICATION,),
         body=body,
+        description=description,
         tags=TAGS,
     )
 
+
+_BURSARY = (
+    "The same amount again changes nothing and emails nobody. A grant that finds another "
+    "amount granted since it read the application (two at once) is refused with 409 "
+    "`bursary_changed`; a booking confirmed meanwhile (its payment landed first) with 409 "
+    "`not_fundable`. A payment of the replaced invoice racing the grant goes back whole to "
+    "whoever paid it, and the booking stays on the new invoice for the rest."
+)
 
 ORGANISERS: tuple[Route, ...] = (
     Route(
@@ -185,6 +196,7 @@ ORGANISERS: tuple[Route, ...] = (
         "Fund a place in full (confirmed at once, no payment) or in part (the applicant "
         "pays the rest: an open checkout is closed, an open invoice replaced)",
         {"required": True, "content": {"application/json": {"schema": schema("BursaryIn")}}},
+        _BURSARY,
     ),
     _action(
         "invoice/resend",

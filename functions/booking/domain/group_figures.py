@@ -1,0 +1,58 @@
+"""What a group booking holds and what its money came to, as every view says it: the manager's
+page and their JSON answer (``GET /groups/{id}``), the organisers' group bookings list and the
+course's money page take these figures from here, so none says another thing (hostile12a NEW-3:
+the manager's JSON counted only its places' shares refunded, not a payment given back whole,
+and each view said "2 kept" of a booking whose places were released when it ended)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking.domain.group_endings import GroupEnding, managers_headline
+from booking.domain.groups import GroupBooking, GroupStatus
+
+# The manager's words for a booking that has not ended.
+MANAGERS_STATUS = {
+    GroupStatus.AWAITING_PAYMENT: "Waiting for payment by card",
+    GroupStatus.AWAITING_INVOICE_PAYMENT: "Waiting for the invoice to be paid",
+    GroupStatus.PAID: "Paid: your colleagues can apply",
+}
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    places_booked: int
+    # Given up by the manager (or released unfilled at the apply-by date) before it ended.
+    places_given_up: int
+    # Held now: none once the booking ended unpaid (its places were released with it).
+    places_kept: int
+    # Released with the booking when it ended unpaid (not given up before).
+    places_released_at_end: int
+    amount_paid: int  # every payment Stripe took for it, one given back whole too
+    amount_refunded: int  # every refund of those: places' shares, at Stripe, given back whole
+
+
+def group_figures(group: GroupBooking) -> GroupFigures:
+    not_given_up = group.places_kept
+    ended = group.status is GroupStatus.LAPSED
+    return GroupFigures(
+        places_booked=len(group.places),
+        places_given_up=len(group.places) - not_given_up,
+        places_kept=0 if ended else not_given_up,
+        places_released_at_end=not_given_up if ended else 0,
+        amount_paid=group.money_received,
+        amount_refunded=group.money_returned,
+    )
+
+
+def managers_status(group: GroupBooking) -> str:
+    """The booking's state in the manager's words (their page and their JSON answer): one that
+    ended says why (one whose places were all given up says so, not that it went unpaid), and
+    one whose payment was refunded in full at Stripe has ended too, though still ``paid``."""
+    if group.status is GroupStatus.LAPSED:
+        if all(place.released for place in group.places):
+            return managers_headline(GroupEnding.EVERY_PLACE_GIVEN_UP)
+        return managers_headline(group.ended_because)
+    if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+        return managers_headline(group.ended_because)
+    return MANAGERS_STATUS[group.status]

@@ -1,0 +1,34 @@
+"""The billing contact's email of a refund made at Stripe of an erased person's booking: its
+sentences start with a capital and are paragraphs apart (hostile12a, F8's re-test polish).
+Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_money_an_employer_paid import ACCOUNTS, PERSON, _paid_by_invoice
+from tests.support.system import System
+
+KEY = {"authorization": "Bearer sk_test_local"}
+
+
+@pytest.mark.usefixtures("invoiced")
+@pytest.mark.parametrize(("amount", "said"), [(None, "(£200.00)."), (7000, "7 June 2027.")])
+def test_the_billing_contact_reads_paragraphs_that_start_with_a_capital(
+    invoiced: System, amount: int | None, said: str
+) -> None:
+    application = _paid_by_invoice(invoiced)
+    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    invoiced.deliver_emails()
+    stored = invoiced.ports.repository.get_application(application["application_id"])
+    assert stored is not None
+    body = f"payment_intent={stored.payment_intent}"
+    body += f"&amount={amount}" if amount else ""
+    headers = {**KEY, "content-type": "application/x-www-form-urlencoded"}
+    made = invoiced.stripe_local("POST", "/v1/refunds", body.encode(), headers)
+    assert made.status == 200, made.body
+    [told] = [m for m in invoiced.deliver_emails() if m.to == [ACCOUNTS]]
+    text = told.text
+    assert said + "\n\n" in text, text
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    assert all(p[0].isupper() or not p[0].isalpha() for p in paragraphs), paragraphs

@@ -1,0 +1,48 @@
+"""The console's first page counts each of a course's seats once, a manager's group booking's
+places too: booked (paid), held (its checkout or invoice not paid yet) or free, adding up to the
+capacity (hostile12a NEW-9). Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.services import console
+from tests.support.console import signed_in
+from tests.support.groups import COLLEAGUES, book, colleague_applies, pay_invoice
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.system import System
+
+
+def _counts(system: System) -> tuple[int, int, int, int]:
+    summaries = console.course_summaries(system.ports)
+    found = next(s for s in summaries if s.course.course_id == INVOICED)
+    course = found.course
+    return (found.confirmed, found.holds, course.places_left, course.definition.capacity)
+
+
+def test_a_groups_places_are_held_while_unpaid_then_booked(system: System) -> None:
+    invoiced_cohort(system, capacity=6)
+    group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    assert _counts(system) == (0, 2, 4, 6)
+    pay_invoice(system, group)
+    assert _counts(system) == (2, 0, 4, 6)
+    paid: dict[str, Any] = system.api(
+        "GET", f"/groups/{group['group_id']}?token={group['token']}"
+    ).json()
+    colleague_applies(system, paid, 1)  # the colleague's booking takes the group's seat
+    assert _counts(system) == (2, 0, 4, 6)
+    card: dict[str, Any] = book(system, course=INVOICED, colleagues=COLLEAGUES[2:]).json()
+    assert card["status"] == "awaiting_payment"
+    booked, held, free, capacity = _counts(system)
+    assert (booked, held) == (2, 1)
+    assert booked + held + free == capacity
+
+
+def test_the_first_page_shows_them(system: System) -> None:
+    invoiced_cohort(system, capacity=6)
+    book(system, **BILLING, colleagues=COLLEAGUES[:2])
+    page = signed_in(system).get("/console")
+    assert page.status == 200
+    row = page.body[page.body.index(f"/console/courses/{INVOICED}") :]
+    cells = [c.split("<", 1)[0] for c in row.split('<td class="num">')[1:4]]
+    assert cells[:2] == ["0", "2"]

@@ -1,0 +1,97 @@
+"""A manager's group booking's figures, the same on every view (hostile12a NEW-3, NEW-8): their
+JSON answer, their page and the organisers' group bookings list say what was paid, what went
+back (a payment given back whole counted too), how many places it holds (none once it ended)
+and, in words, its state (one refunded in full at Stripe has ended, though still ``paid``).
+Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import escape
+
+from tests.support.console import signed_in
+from tests.support.groups import COLLEAGUES, book, manager_view, pay_invoice
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.system import System
+
+KEY = {"authorization": "Bearer sk_test_local"}
+
+
+def _line(system: System, group: dict[str, Any]) -> dict[str, Any]:
+    listed = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    return dict(next(g for g in listed if g["group_id"] == group["group_id"]))
+
+
+def _page(system: System, group: dict[str, Any]) -> str:
+    path = f"/groups/{group['group_id']}?token={group['token']}"
+    page = system.api("GET", path, headers={"accept": "text/html"})
+    assert page.status == 200, page.body
+    return page.body
+
+
+def test_an_invoice_written_off_then_paid_is_given_back_and_every_view_says_so(
+    system: System,
+) -> None:
+    invoiced_cohort(system, capacity=5)
+    group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
+    assert system.stripe_local("POST", f"/invoices/{invoice}/pay").status == 200
+
+    seen = manager_view(system, group)
+    assert seen["status"] == "lapsed"
+    assert (seen["amount_paid"], seen["amount_refunded"], seen["places_kept"]) == (40000, 40000, 0)
+    line = _line(system, group)
+    assert (line["paid_said"], line["refunded_said"]) == ("£400.00", "£400.00")
+    assert (line["places_kept"], line["places_given_up"]) == (0, 0)
+    assert line["places_said"] == "2 released when the booking ended, of 2 booked"
+    page = _page(system, group)
+    assert str(escape(seen["status_said"])) in page
+    assert "<dt>Places kept</dt><dd>0 of 2</dd>" in page
+    assert "<dt>Refunded</dt><dd>£400.00</dd>" in page
+
+
+def test_a_group_refunded_in_full_at_stripe_says_it_ended_to_its_manager(system: System) -> None:
+    invoiced_cohort(system, capacity=5)
+    group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    pay_invoice(system, group)
+    payment = system.ports.groups.get_group(group["group_id"]).payment_intent
+    body = f"payment_intent={payment}".encode()
+    headers = {**KEY, "content-type": "application/x-www-form-urlencoded"}
+    assert system.stripe_local("POST", "/v1/refunds", body, headers).status == 200
+
+    seen = manager_view(system, group)
+    assert (seen["status"], seen["ended_because"]) == ("paid", "refunded_at_stripe")
+    assert seen["status_said"] != "Paid: your colleagues can apply"
+    assert "refunded" in seen["status_said"].lower()
+    assert (seen["amount_paid"], seen["amount_refunded"], seen["places_kept"]) == (40000, 40000, 0)
+    assert str(escape(seen["status_said"])) in _page(system, group)
+
+
+def test_the_money_page_says_an_ended_group_and_a_cancelled_booking_in_words(
+    system: System,
+) -> None:
+    """hostile12a NEW-7: no "Never paid" beside what it paid, the places it holds counted as
+    every other view counts them, no raw id, and no "Due" on a booking that ended."""
+    invoiced_cohort(system, capacity=5)
+    group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
+    invoice = str(group["pay_url"]).rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
+    assert system.stripe_local("POST", f"/invoices/{invoice}/pay").status == 200
+    applied = system.apply(INVOICED, email="kept@example.org").json()
+    assert system.pay(str(applied["checkout_url"])).status == 200
+    cancel = f"/applications/{applied['application_id']}/cancel"
+    assert system.admin("POST", cancel, json_body={"refund": False}).status == 200
+
+    browser = signed_in(system)
+    said = browser.words(f"/console/courses/{INVOICED}/money")
+    assert (
+        "Group booking: 0 of 2 places kept (St Elsewhere NHS Trust) Ended: places released; "
+        "a payment it could not take was refunded in full - £400.00 £400.00"
+    ) in said
+    assert "Never paid" not in said
+    assert group["group_id"] not in said
+    assert f"{applied['reference']} Cancelled £200.00 - - - £200.00 - -" in said
+    page = browser.get(f"/console/courses/{INVOICED}/money").body
+    assert f"group-bookings#group-{group['group_id']}" in page

@@ -1,0 +1,135 @@
+"""A message composed after a later change names its own event's money and sessions
+(retest11 G3, the same class as hostile11 F4): each interleaving is staged through the
+handlers: the message queued, the later change made, then the mailer run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.integration.test_console_pages import _refunded_at_stripe
+from tests.integration.test_dearer_moves import _ask
+from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
+from tests.support.system import System
+
+
+def _paid_unsent(system: System, course_id: str = "move-spring") -> dict[str, Any]:
+    """Ada's booking paid by card, its confirmation queued and not yet sent."""
+    booked: dict[str, Any] = system.apply(course_id, email=ADA).json()
+    assert system.pay(booked["checkout_url"]).status == 200
+    stored = system.ports.repository.get_application(booked["application_id"])
+    assert stored is not None
+    assert stored.payment_intent is not None
+    booked["payment_intent"] = stored.payment_intent
+    return booked
+
+
+def test_a_confirmation_sent_after_a_dearer_move_says_the_payment_it_confirms(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    booked = _paid_unsent(system)
+    pending = _ask(cohorts, booked["application_id"])["pending_move"]
+    system.clock_offset += timedelta(minutes=1)
+    assert system.pay(pending["pay_url"]).status == 200  # the difference, before the relay ran
+
+    sent = cohorts.emails_to(ADA)
+
+    [confirmed] = [m for m in sent if "Your place is confirmed" in m.subject]
+    assert "your payment of £200.00 has been received" in confirmed.text, confirmed.text
+    assert "£250.00" not in confirmed.text
+    assert all(uid.startswith("move-spring-") for uid in _uids(_calendars(confirmed)["invite.ics"]))
+    [moved] = [m for m in sent if "Your booking has moved" in m.subject]
+    assert "we have received the difference you paid (£50.00)" in moved.text
+
+
+def test_a_confirmation_sent_after_a_bursary_carried_to_a_dearer_cohort_says_it_was_funded(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    # Fully funded on spring (£200): confirmed with nothing to pay, its confirmation queued.
+    booked = system.apply("move-spring", email=ADA).json()
+    app_id = booked["application_id"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})
+    assert granted.status == 200, granted.body
+    pending = _ask(cohorts, app_id)["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200  # winter's £50 beyond the bursary
+
+    [confirmed] = [m for m in cohorts.emails_to(ADA) if "Your place is confirmed" in m.subject]
+
+    assert "It is funded by a bursary, so there is nothing for you to pay." in confirmed.text
+    assert "has been received" not in confirmed.text
+
+
+def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_followed(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    booked = _paid_unsent(system)
+    cohorts.emails()
+    app_id = booked["application_id"]
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    assert cancelled.status == 200, cancelled.body
+    system.clock_offset += timedelta(minutes=1)
+    _refunded_at_stripe(system, booked["payment_intent"], 20000)  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    [cancellation] = [m for m in sent if "has been cancelled" in m.subject]
+    assert "This cancellation does not refund the £200.00 you paid." in cancellation.text
+    assert "Your money is coming back" not in cancellation.text
+    [refund] = [m for m in sent if "refunded" in m.subject]
+    assert "(£200.00)" in refund.text
+
+
+def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    booked = _paid_unsent(system)
+    cohorts.emails()
+    _refunded_at_stripe(system, booked["payment_intent"], 5000)
+    system.clock_offset += timedelta(minutes=1)
+    _refunded_at_stripe(system, booked["payment_intent"], 3000)  # before the mailer ran
+
+    texts = sorted(m.text for m in cohorts.emails_to(ADA) if "refunded" in m.subject)
+
+    assert len(texts) == 2, texts
+    [first] = [t for t in texts if "We have refunded £50.00 of what you paid" in t]
+    assert "refunded earlier" not in first, first
+    [second] = [t for t in texts if "We have refunded £30.00 of your payment" in t]
+    assert "with the £50.00 refunded earlier, £80.00 in all" in second
+
+
+def _first_session(system: System, course_id: str) -> datetime:
+    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+
+
+def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    first = _first_session(system, "move-spring")
+    system.clock_offset += first - system.now() - timedelta(hours=30)
+    system.scheduled_run(first - timedelta(hours=23))  # spring's 24-hour reminder queued
+    assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
+    assert not [m for m in sent if "Reminder" in m.subject], [m.subject for m in sent]
+
+
+def test_a_sessions_update_queued_before_a_move_is_not_sent_for_the_cohort_left(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    spring = cohorts.files["move-spring"]
+    later = [{**s, "start_time": "16:00", "end_time": "18:00"} for s in spring["sessions"]]
+    system.put_course("move-spring", {**spring, "sessions": later})  # its update queued
+    assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
+
+    sent = cohorts.emails_to(ADA)
+
+    assert [m.subject for m in sent if "moved" in m.subject.lower()], [m.subject for m in sent]
+    assert not [m for m in sent if "Changed dates" in m.subject], [m.subject for m in sent]
