@@ -21,7 +21,7 @@ import json
 import os
 import unittest
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,8 @@ from booking.domain.application import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.enrolments import colleagues_enrolled, enrolled_on
+from booking.domain.group_endings import GroupEnding
+from booking.domain.groups import fills_a_group_place
 from booking.domain.limits import (
     Holding,
     Limited,
@@ -66,6 +68,7 @@ from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.frame_stack import on_roomy_frame_stack
+from tests.support.groups import refund_on_stripes_dashboard
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -245,6 +248,10 @@ class BookingLifecycle(RuleBasedStateMachine):
         self._applications_this_step: dict[str, Any] | None = None
         self._courses_this_step: dict[str, Any] | None = None
         self._groups_this_step: list[Any] | None = None
+        # The applications and groups (by id) as the last step's invariants read them: what a
+        # group's refund at Stripe is judged against (which places were held before it).
+        self._last_seen: tuple[dict[str, Any], dict[str, Any]] | None = None
+        self._jobs_drained = False  # the email queue read once for a step's invariants
 
     def teardown(self) -> None:
         try:
@@ -271,17 +278,25 @@ class BookingLifecycle(RuleBasedStateMachine):
         """Every invariant of a step judges one read of the applications: nothing between them
         writes one, and five reads of every application after every step were a third of the
         machine's time."""
+        self._as_one_step(lambda: super(BookingLifecycle, self).check_invariants(*args, **kwargs))
+
+    def _as_one_step(self, check: Callable[[], None]) -> None:
+        """``check`` the invariants on one read of what they judge, which the next step's
+        check compares with."""
         try:
             self._applications_this_step = self._stored()
             # So too the courses and the groups: each invariant read them again, four times a
             # step. Taken inside the try: a read that fails leaves no snapshot for teardown.
             self._courses_this_step = {}
             self._groups_this_step = self._groups()
-            super().check_invariants(*args, **kwargs)
+            check()
+            groups = {group.group_id: group for group in self._groups_this_step}
+            self._last_seen = (self._applications_this_step, groups)
         finally:
             self._applications_this_step = None
             self._courses_this_step = None
             self._groups_this_step = None
+            self._jobs_drained = False
 
     def _course(self, course_id: str) -> Any:
         """The course as stored (read once per step while the invariants check it)."""
@@ -742,10 +757,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         # A place with nothing to pay is booked by the request that made it so (an application,
         # an approval, a restarted checkout), not by a payment: note it as it happens.
         self._note_confirmations()
-        self.jobs.extend(self._queued_jobs())
         confirmations = Counter(
             job.application_id
-            for job in {j.job_id: j for j in self.jobs}.values()
+            for job in {j.job_id: j for j in self._jobs_now()}.values()
             if job.kind is EmailKind.BOOKING_CONFIRMED
         )
         for application_id, count in confirmations.items():
@@ -753,6 +767,13 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert application_id in self.ever_confirmed
         for application_id in self.ever_confirmed:
             assert confirmations[application_id] == 1, "a confirmed booking was never told"
+
+    def _jobs_now(self) -> list[EmailJob]:
+        """Every email job queued so far: the queue read once for a step's invariants."""
+        if not self._jobs_drained:
+            self.jobs.extend(self._queued_jobs())
+            self._jobs_drained = self._applications_this_step is not None
+        return self.jobs
 
     def _quiesce_and_check_money(self) -> None:
         """Deliver everything still held (what Stripe would redeliver, until acknowledged);
@@ -956,12 +977,16 @@ class BookingLifecycle(RuleBasedStateMachine):
     def manager_substitutes_a_colleague(self, group_id: str, place: int) -> None:
         self.sequence += 1
         token = self.groups_made[group_id]["token"]
+        before = self.system.ports.groups.get_group(group_id)
         reply = self.system.api(
             "POST",
             f"/groups/{group_id}/places/{place}/substitute?token={token}",
             json_body={"name": "Edith Cavell", "email": f"p{self.sequence}@example.org"},
         )
         assert reply.status in (200, 404, 409), reply.body  # 404: the booking has no such place
+        if before is not None and before.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+            # Its payment given back: nobody else is named for its places (held or not).
+            assert reply.status in (404, 409), reply.body
 
     @rule(target=applications, group_id=groups, place=st.integers(1, 2))
     def a_colleague_named_applies_on_their_own(self, group_id: str, place: int) -> Any:
@@ -1044,7 +1069,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         """Whatever Stripe delivers after (its own ``invoice.voided`` late, twice or out of
         order), a group an organiser voided says so; every ended group says why."""
         for group in self._groups():
-            ended = group.status.value == "lapsed"
+            # Ended unpaid (lapsed), or paid and its payment refunded in full at Stripe.
+            refunded = group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
+            ended = group.status.value == "lapsed" or (refunded and group.status.value == "paid")
             assert (group.ended_because is not None) == ended, group.group_id
             if group.group_id in self.voided_by_organiser:
                 assert group.ended_because == "voided_by_organiser", group.ended_because
@@ -1546,13 +1573,161 @@ class BookingLifecycle(RuleBasedStateMachine):
             place = (claim["group_id"]["S"], int(claim["place"]["N"]))
             assert expected.get(claim["pk"]["S"]) == place, f"a claim outlived its seat: {place}"
 
+    # --- a group's payment refunded at Stripe steps ---
+    # An organiser refunds a group's payment on Stripe's dashboard (``domain.group_refunds``):
+    # all that is left of it, one place's price or £50, of a card or an invoice group, before
+    # or after colleagues applied; its two events (``refund.created``, ``charge.refunded``)
+    # held, delivered late, twice or out of order, and sent again later. Invariants: while
+    # nothing is held, each group's money is what Stripe moved for it (never more refunded
+    # than paid); a refund of everything releases every place nobody holds, once, and a
+    # colleague holding one keeps it; a released place stays released (the seat invariant
+    # counts each seat given back once); the manager is told of it once, in one message.
+
+    def _fillers(self, stored: dict[str, Any], group_id: str) -> dict[int, str]:
+        """The places of ``group_id`` a colleague's booking fills (``stored``: by id): place
+        number -> the application filling it."""
+        return {
+            a.group_place.place: a.application_id
+            for a in stored.values()
+            if fills_a_group_place(a) and a.group_place.group_id == group_id
+        }
+
+    def _left_to_refund(self, payment_intent: str) -> int:
+        """What of ``payment_intent``'s charge Stripe has not refunded yet."""
+        intent = self._stripe(f"payment_intents/{payment_intent}")
+        charge = self._stripe(f"charges/{intent['latest_charge']}")
+        return int(charge["amount"]) - int(charge["amount_refunded"])
+
+    @rule(group_id=groups, part=st.sampled_from(["all", "one place", "some"]))
+    def a_groups_payment_refunded_at_stripe(self, group_id: str, part: str) -> None:
+        """All that is left of the group's payment, one place's price, or £50 of it, refunded
+        on Stripe's dashboard; its events held for the other steps to deliver."""
+        group = self.system.ports.groups.get_group(group_id)
+        if group is None or group.payment_intent is None:
+            return
+        left = self._left_to_refund(group.payment_intent)
+        amount = {"all": left, "one place": group.price.amount, "some": 5000}[part]
+        if min(amount, left) <= 0:
+            return
+        refund_on_stripes_dashboard(self.system, group.payment_intent, min(amount, left))
+        _note(f"a group's payment refunded at Stripe: {part}")
+
+    @precondition(lambda self: bool(self.groups_made))
+    @rule(data=st.data())
+    def stripe_sends_a_groups_refund_event_again(self, data: st.DataObject) -> None:
+        """Stripe sends one of its refund events about a group's payment again (held, so it
+        arrives whenever the other steps deliver it)."""
+        intents = {g.payment_intent for g in self._groups() if g.payment_intent is not None}
+        sent = [
+            e["id"]
+            for e in self.system.standin.events()
+            if e["type"] in ("refund.created", "charge.refunded")
+            and e["data"]["object"]["payment_intent"] in intents
+        ]
+        if sent:
+            event_id = data.draw(st.sampled_from(sent))
+            assert self.system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
+
+    @rule(
+        target=groups,
+        course=st.sampled_from([PAY_NOW, INVOICED]),
+        size=st.integers(1, 2),
+        by_invoice=st.booleans(),
+        applying=st.integers(0, 2),
+        part=st.sampled_from(["all", "all", "one place", "some"]),
+        order=st.sampled_from(["as sent", "reversed", "held"]),
+    )
+    def a_filled_group_is_refunded_at_stripe(
+        self, course: str, size: int, by_invoice: bool, applying: int, part: str, order: str
+    ) -> Any:
+        """A group booked, paid and filled in part, then refunded at Stripe (so that runs
+        often meet a refund of a group with colleagues booked); its events delivered as sent,
+        the other way round, or held for the other steps. Delivered, a refund of everything
+        ends the booking: the colleagues booked keep their places, the others are released."""
+        booked = self.a_group_is_booked_paid_and_filled(course, size, by_invoice, applying)
+        if not isinstance(booked, str):
+            return booked
+        holders = self._fillers(self._stored(), booked)
+        self.a_groups_payment_refunded_at_stripe(booked, part)
+        if order == "held":
+            return booked
+        for _ in range(50):  # what Stripe sends meanwhile, delivered (a 503 is sent again)
+            if not self.system.pending:
+                break
+            self._deliver(0 if order == "as sent" else len(self.system.pending) - 1, keep=False)
+        group = self.system.ports.groups.get_group(booked)
+        assert group is not None
+        if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
+            _note(f"a group refunded in full at Stripe, {len(holders)} place(s) held")
+            assert self._fillers(self._stored(), booked) == holders, "a colleague lost a place"
+            assert {p.number for p in group.places if not p.released} == set(holders)
+            assert group.amount_refunded == group.amount_paid
+        else:
+            assert group.ended_because is None, group.ended_because
+            assert 0 < group.amount_refunded < group.amount_paid
+        return booked
+
+    @invariant()
+    def while_nothing_is_held_each_groups_money_is_what_stripe_moved(self) -> None:
+        if self.system.pending:
+            return
+        moved = self.system.standin.money_moved()
+        for group in self._groups():
+            taken, back = moved.get(group.group_id, (0, 0))
+            assert (group.money_received, group.money_returned) == (taken, back), (
+                f"group {group.group_id}: Stripe took {taken} and refunded {back}; recorded "
+                f"{group.money_received} and {group.money_returned}"
+            )
+            assert group.amount_refunded <= group.amount_paid, group.group_id
+
+    @invariant()
+    def a_refund_of_everything_releases_each_place_nobody_holds_once(self) -> None:
+        if self._last_seen is None:
+            return  # the first check of a run: nothing before to compare with
+        stored = self._stored()
+        applications_before, groups_before = self._last_seen
+        for group in self._groups():
+            before = groups_before.get(group.group_id)
+            if before is not None:
+                released = {p.number for p in group.places if p.released}
+                assert {p.number for p in before.places if p.released} <= released
+            refunded = GroupEnding.REFUNDED_AT_STRIPE
+            if group.ended_because is not refunded or (
+                before is not None and before.ended_because is refunded
+            ):
+                continue
+            # This step ended it: whoever held a place before holds it still; the rest, released.
+            held_before = self._fillers(applications_before, group.group_id)
+            held = self._fillers(stored, group.group_id)
+            assert held_before.items() <= held.items(), "a colleague lost a place to a refund"
+            for place in group.places:
+                assert place.released == (place.number not in held), place.number
+
+    @invariant()
+    def a_groups_manager_is_told_of_a_refund_of_everything_once(self) -> None:
+        said: dict[str, set[str]] = {}
+        for job in self._jobs_now():
+            if job.kind is EmailKind.GROUP_CHANGED and job.reason == "refunded_at_stripe":
+                said.setdefault(job.job_id, set()).add(job.model_dump_json())
+        for group in self._groups():
+            told = [job_id for job_id in said if job_id.split(":")[1] == group.group_id]
+            ended = group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
+            assert len(told) == int(ended), (group.group_id, told)
+            for job_id in told:
+                assert len(said[job_id]) == 1, f"one email said two ways: {said[job_id]}"
+
 
 def _check_every_invariant(machine: BookingLifecycle) -> None:
-    """Every invariant of the machine, checked now (a run worked out by hand)."""
-    for name in dir(machine):
-        check = getattr(machine, name)
-        if getattr(check, "hypothesis_stateful_invariant", None) is not None:
-            check()
+    """Every invariant of the machine, checked now as a run checks them after a step (a run
+    worked out by hand: Hypothesis' own check skips them all before its initialize rules)."""
+
+    def every() -> None:
+        for name in dir(machine):
+            check = getattr(machine, name)
+            if getattr(check, "hypothesis_stateful_invariant", None) is not None:
+                check()
+
+    machine._as_one_step(every)
 
 
 def _note(what: str) -> None:
@@ -1702,6 +1877,45 @@ def test_the_machine_keeps_one_place_each_between_groups_and_applications() -> N
         _check_every_invariant(machine)
         machine.manager_gives_up_a_place(group, 2)
         assert isinstance(machine.a_colleague_named_applies_on_their_own(group, 2), str)
+        _check_every_invariant(machine)
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+@pytest.mark.parametrize(
+    ("course", "by_invoice", "applying", "reversed_order"),
+    [(PAY_NOW, False, 1, True), (INVOICED, True, 0, False)],
+    ids=["card_one_held_reversed", "invoice_none_held"],
+)
+def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
+    course: str, by_invoice: bool, applying: int, reversed_order: bool
+) -> None:
+    """The refund steps worked out by hand, every invariant checked after each step as a run
+    checks them: a group of two paid and filled in part is refunded £50 at Stripe (it stands),
+    then the rest (it ends: the place a colleague holds stays theirs, the other is released),
+    each refund's events delivered one by one (the other way round for the card group), then
+    sent again; the manager is told once."""
+    machine = BookingLifecycle()
+    try:
+        machine.start()
+        group_id = machine.a_group_is_booked_paid_and_filled(course, 2, by_invoice, applying)
+        assert isinstance(group_id, str)
+        _check_every_invariant(machine)
+        for part in ("some", "all"):
+            machine.a_groups_payment_refunded_at_stripe(group_id, part)
+            for _ in range(10):  # a 503 is sent again: bounded, as Stripe gives up
+                if not machine.system.pending:
+                    break
+                machine._deliver(len(machine.system.pending) - 1 if reversed_order else 0, False)
+                _check_every_invariant(machine)
+        group = machine.system.ports.groups.get_group(group_id)
+        assert group is not None
+        assert group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
+        assert [p.released for p in group.places] == [applying == 0, True]
+        for event in machine.system.standin.events()[:4]:  # the refund events, sent again
+            machine.system.stripe_local("POST", f"/events/{event['id']}/resend")
+        machine._deliver_all()
         _check_every_invariant(machine)
     finally:
         machine.teardown()
