@@ -123,7 +123,7 @@ def test_the_persons_page_says_whose_payment_is_refunded_and_where_it_goes() -> 
     ("kind", "said"),
     [
         (EmailKind.MOVE_PAYMENT_DUE, f"£50.00 more than {BILLING.billing_name} paid by invoice"),
-        (EmailKind.BOOKING_TRANSFERRED, f"everything {BILLING.billing_name} paid stays with it"),
+        (EmailKind.BOOKING_TRANSFERRED, f"what {BILLING.billing_name} paid stays with it"),
         (EmailKind.CANCELLED, f"does not refund the £200.00 {BILLING.billing_name} paid"),
     ],
 )
