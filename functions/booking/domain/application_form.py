@@ -42,10 +42,10 @@ OptionalLongText = Annotated[
 
 
 def _ticked(value: Any) -> Any:
-    # An HTML checkbox posts "on" (or nothing at all), a form built by hand may post "true", JSON
-    # clients send true (CONTRACT: "must be true"). Anything else ("yes", 1) is refused, never
-    # guessed as consent.
-    return value in {"on", "true"} if isinstance(value, str) else value is True
+    # An HTML checkbox posts "on" (or nothing at all), a form built by hand may post "true" (or
+    # Python's "True"), JSON clients send true (CONTRACT: "must be true"). Anything else ("yes",
+    # 1) is refused, never guessed as consent.
+    return value.strip().lower() in {"on", "true"} if isinstance(value, str) else value is True
 
 
 def consent_given(value: bool, refusal: str) -> bool:
