@@ -176,14 +176,20 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> N
     group = system.ports.groups.get_group(paid_group(system)["group_id"])
     assert group is not None
     system.deliver_emails()
-    told = _manager_told_of(group, GroupMove.REFUND, "pi_second", {"pi_second": 60000})
+    given_back = {"pi_second": 60000}
+    told = _manager_told_of(group, GroupMove.REFUND, "pi_second", given_back, "paid_twice")
     [job] = [j for j in told.outbox if j.reason == GroupEvent.PAYMENT_RETURNED.value]
     assert job.amount == 60000
-    assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}) == group
+    assert job.returned_because == "paid_twice"
+    assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}, None) == group
     system.ports.groups.save_group(told, group)
     [email] = _told(system)
     assert email.subject.startswith("A payment given back")
-    assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
+    said = " ".join(email.text.split())
+    assert "A payment of £600.00 for your booking" in said
+    # The reason recorded when it came, not a list of guesses (words13 item 3).
+    assert "could not be taken (the booking had already been paid, so this was a second" in said
+    assert " or it paid twice" not in said
 
 
 def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: System) -> None:
