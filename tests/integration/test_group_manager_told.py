@@ -183,13 +183,17 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> N
     assert job.returned_because == "paid_twice"
     assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}, None) == group
     system.ports.groups.save_group(told, group)
-    [email] = _told(system)
+    sent = system.deliver_emails()
+    [email] = [e for e in sent if e.to[:1] == MANAGER]
     assert email.subject.startswith("A payment given back")
     said = " ".join(email.text.split())
     assert "A payment of £600.00 for your booking" in said
-    # The reason recorded when it came, not a list of guesses (words13 item 3).
-    assert "could not be taken (the booking had already been paid, so this was a second" in said
-    assert " or it paid twice" not in said
+    # The reason recorded when it came, not a list of guesses, to the manager and to the
+    # billing contact in its own message.
+    [payers] = [e for e in sent if e.to == [BILLING["billing_email"]]]
+    for told_why in (said, " ".join(payers.text.split()), " ".join(payers.html.split())):
+        assert "could not be taken (the booking had already been paid, so this was a" in told_why
+        assert " or it paid twice" not in told_why
 
 
 def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: System) -> None:
