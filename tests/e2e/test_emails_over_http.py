@@ -65,7 +65,7 @@ def test_apply_pay_then_reminder_tick_sends_once(stack: RunningStack) -> None:
 
     outbox = wait_for(stack, lambda o: len(reminders(o)) >= 1)
     assert len(reminders(outbox)) == 1
-    assert reminders(outbox)[0]["subject"].startswith("Reminder: Session 1 of 6, Monday")
+    assert reminders(outbox)[0]["subject"].startswith("Reminder: Session 1 of 6, tomorrow at ")
     second = stack.post("/_local/scheduler/tick", json={"time": tick})
     assert second.json().get("queued", 0) == 0
     assert len(reminders(stack.outbox())) == 1

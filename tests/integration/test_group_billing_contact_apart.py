@@ -7,6 +7,7 @@ real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,13 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_notices import GroupEvent, manager_told
 from booking.domain.groups import GroupBooking
 from booking.domain.statuses import ERASED_EMAIL
-from tests.support.groups import COLLEAGUES, colleague_applies, give_up, paid_group
+from tests.support.groups import (
+    COLLEAGUES,
+    colleague_applies,
+    give_up,
+    invoiced_group,
+    paid_group,
+)
 from tests.support.invoiced import BILLING
 from tests.support.system import System
 
@@ -150,3 +157,36 @@ def test_every_group_message_goes_to_whom_it_is_for_alone(
     to_manager = [m for m in told if m.to == [MANAGER]]
     assert len(to_manager) == (0 if erased == MANAGER else len(GroupEvent) + 1)
     assert {tuple(m.to) for m in told} <= {(MANAGER,), (ACCOUNTS,)}
+
+
+def test_an_invoice_unpaid_at_its_due_date_tells_the_billing_contact_it_holds_nothing(
+    system: System,
+) -> None:
+    """retest12 R12-1: the manager heard "Not paid in time", the billing contact holding the
+    invoice (now void at Stripe) nothing; one person's billing contact is told its invoice no
+    longer holds a place. Now the group's is too, in a message of its own."""
+    group = invoiced_group(system)
+    system.deliver_emails()
+    stored = _stored(system, group)
+    assert stored.invoice is not None
+    number = stored.invoice.number
+    assert number
+    due = datetime.fromisoformat(str(group["hold_expires_at"]))
+    system.clock_offset += due - system.now() + timedelta(minutes=1)
+    with system.standin.webhooks_held():
+        system.scheduled_run(system.now())
+
+    sent = system.deliver_emails()
+    _each_to_whom_it_is_for(_stored(system, group), sent)
+    [managers] = [m for m in sent if m.to == [MANAGER]]
+    [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
+    assert managers.subject.startswith("Not paid in time")
+    assert accounts.subject.startswith(f"Invoice {number} no longer holds places")
+    said = " ".join(accounts.text.split())
+    assert "not paid by its due date" in said
+    assert f"The invoice {number} no longer holds places and has been cancelled" in said
+    assert "refund" not in said.lower()
+    assert group["manager_url"] not in accounts.text + accounts.html
+    # The same tick again tells nobody twice.
+    system.scheduled_run(system.now())
+    assert not [m for m in system.deliver_emails() if m.to == [ACCOUNTS]]

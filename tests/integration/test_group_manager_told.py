@@ -176,14 +176,24 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> N
     group = system.ports.groups.get_group(paid_group(system)["group_id"])
     assert group is not None
     system.deliver_emails()
-    told = _manager_told_of(group, GroupMove.REFUND, "pi_second", {"pi_second": 60000})
+    given_back = {"pi_second": 60000}
+    told = _manager_told_of(group, GroupMove.REFUND, "pi_second", given_back, "paid_twice")
     [job] = [j for j in told.outbox if j.reason == GroupEvent.PAYMENT_RETURNED.value]
     assert job.amount == 60000
-    assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}) == group
+    assert job.returned_because == "paid_twice"
+    assert _manager_told_of(group, GroupMove.IGNORE, "pi_second", {}, None) == group
     system.ports.groups.save_group(told, group)
-    [email] = _told(system)
+    sent = system.deliver_emails()
+    [email] = [e for e in sent if e.to[:1] == MANAGER]
     assert email.subject.startswith("A payment given back")
-    assert "A payment of £600.00 for your booking" in " ".join(email.text.split())
+    said = " ".join(email.text.split())
+    assert "A payment of £600.00 for your booking" in said
+    # The reason recorded when it came, not a list of guesses, to the manager and to the
+    # billing contact in its own message.
+    [payers] = [e for e in sent if e.to == [BILLING["billing_email"]]]
+    for told_why in (said, " ".join(payers.text.split()), " ".join(payers.html.split())):
+        assert "could not be taken (the booking had already been paid, so this was a" in told_why
+        assert " or it paid twice" not in told_why
 
 
 def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: System) -> None:

@@ -408,7 +408,8 @@ def test_one_reminder_per_offset_while_it_still_reminds_in_time(programme: Progr
     assert programme.tick(new - timedelta(hours=12)) == []
     hour_before = programme.tick(new - timedelta(minutes=50))
     assert _subjects(hour_before) == [(ADA, "Reminder"), (BOB, "Reminder"), (CY, "Reminder")]
-    assert all("16:30-17:30" in message.subject for message in hour_before)
+    assert all("in an hour, at 16:30" in message.subject for message in hour_before)
+    assert all("16:30-17:30" in message.text for message in hour_before)
 
     two_days_on = programme.follow_up_day + timedelta(days=2)
     programme.replace_follow_up("gathering-summer", programme.follow_up(two_days_on))

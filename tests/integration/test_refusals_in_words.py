@@ -219,3 +219,20 @@ def test_a_course_priced_in_a_currency_not_counted_in_hundredths_is_refused(
         "price.currency": "Enter gbp, eur or usd: the currencies prices are taken in"
     }
     assert system.api("GET", "/courses/yen-course").status == 404
+
+
+def test_a_course_file_whose_session_is_wrong_names_that_session_in_the_422(
+    system: System,
+) -> None:
+    """hostile12a NEW-10: "session 2: a follow-up comes after ..." under ``sessions.1``, not
+    under ``body``, so an API client can put it beside the session."""
+    file = system.one_session_file()
+    first = file["sessions"][0]
+    follow_up = {**first, "kind": "follow_up"}  # starts as the core session does: too early
+    reply = system.admin(
+        "PUT", "/courses/misplaced", json_body=file | {"sessions": [first, follow_up]}
+    )
+    assert reply.status == 422, reply.body
+    fields = reply.json()["error"]["fields"]
+    assert list(fields) == ["sessions.1"], fields
+    assert fields["sessions.1"].startswith("session 2: a follow-up comes after")

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from booking.domain.addresses import STORED
 from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
+from booking.domain.validation import InvalidInput, parse
 from booking.domain.wording import session_when
 
 
@@ -209,6 +210,25 @@ def test_follow_ups_come_after_the_core_sessions(sessions: list[object], said: s
     # A file stored before the rule is read back as it is.
     stored = definition().model_dump(mode="json") | {"sessions": sessions}
     assert CourseDefinition.model_validate(stored, context=STORED).sessions
+
+
+@pytest.mark.parametrize(
+    ("sessions", "field"),
+    [
+        ([CORE, follow_up_on("2027-10-13"), LATER_CORE], "sessions.1"),
+        ([follow_up_on("2027-10-20")], "sessions.0"),
+    ],
+)
+def test_a_problem_with_one_session_is_said_beside_that_session(
+    sessions: list[object], field: str
+) -> None:
+    """hostile12a NEW-10: "session 2: ..." is said under ``sessions.1`` (the API's 422, the
+    console form's session row), not under ``body``."""
+    payload = definition().model_dump(mode="json") | {"sessions": sessions}
+    with pytest.raises(InvalidInput) as raised:
+        parse(CourseDefinition, payload)
+    assert list(raised.value.fields) == [field]
+    assert raised.value.fields[field].startswith(f"session {int(field[-1]) + 1}: ")
 
 
 def test_a_follow_up_may_start_as_the_last_core_session_ends() -> None:

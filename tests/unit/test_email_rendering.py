@@ -219,7 +219,11 @@ def test_reminder_says_which_session_when_and_where() -> None:
     message = composed(
         job_for(EmailKind.SESSION_REMINDER), application(), course_2025(), ["ada@example.org"]
     )
-    assert message.subject == "Reminder: Session 2 of 6, Monday 9 June 2025, 15:00-17:00 BST"
+    assert message.subject == "Reminder: Session 2 of 6, tomorrow at 15:00 BST"
+    assert "your next session of Compassionate Leadership Training is tomorrow at 15:00 BST" in (
+        message.text
+    )
+    assert "Monday 9 June 2025, 15:00-17:00 BST" in message.text
     assert "session 2 of 6" in message.text
     assert "https://example.org/join/compassionate-leadership" in message.text
     assert "Notice one conversation where you listened." in message.text
@@ -228,11 +232,32 @@ def test_reminder_says_which_session_when_and_where() -> None:
 def test_follow_up_reminder_in_december_is_gmt() -> None:
     job = follow_up_job(EmailKind.SESSION_REMINDER, DECEMBER_FOLLOW_UP, offset_hours=1)
     message = composed(job, application(), course_2025(), ["ada@example.org"])
-    assert message.subject == (
-        "Reminder: Follow-up session 4 of 4, Monday 8 December 2025, 16:00-17:00 GMT"
+    assert message.subject == "Reminder: Follow-up session 4 of 4, in an hour, at 16:00 GMT"
+    assert (
+        "follow-up session for graduates of Compassionate Leadership Training is in an hour, at "
+        in (message.text)
     )
-    assert "the next follow-up session for graduates" in message.text
+    assert "Monday 8 December 2025, 16:00-17:00 GMT" in message.text
     assert message.attachments == []
+
+
+@pytest.mark.parametrize(
+    ("offset", "soon"),
+    [
+        (1, "in an hour, at 15:00 BST"),
+        (3, "in 3 hours, at 15:00 BST"),
+        (24, "tomorrow at 15:00 BST"),
+        (48, "in 2 days, on Monday 9 June at 15:00 BST"),
+        (30, "in 30 hours, at 15:00 BST"),
+    ],
+)
+def test_each_reminder_of_a_session_says_when_true_to_its_offset(offset: int, soon: str) -> None:
+    """The 24 h and 1 h reminders of one session are told apart: each says how soon it is."""
+    job = EmailJob.session_reminder("app1", COHORT_2025_ID, "s2", SECOND_SESSION, offset)
+    message = composed(job, application(), course_2025(), ["ada@example.org"])
+    assert message.subject == f"Reminder: Session 2 of 6, {soon}"
+    assert f"Compassionate Leadership Training is {soon}." in message.text
+    assert f"Compassionate Leadership Training is {soon}." in message.html
 
 
 def test_the_november_follow_up_is_at_one_in_the_afternoon_gmt() -> None:

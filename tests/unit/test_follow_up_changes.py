@@ -139,7 +139,8 @@ def test_a_reminder_decided_before_a_small_move_is_sent_for_the_new_time_and_is_
     assert season.send([notice, reminder]) == [SendOutcome.SENT, SendOutcome.SENT]
     sender = season.ports.sender
     assert isinstance(sender, FakeEmailSender)
-    assert "16:30-17:30" in sender.sent[-1].subject
+    assert "tomorrow at 16:30" in sender.sent[-1].subject  # the new time, said how soon
+    assert "16:30-17:30" in sender.sent[-1].text
     season.at(AUTUMN + timedelta(minutes=30) - timedelta(hours=23, minutes=40))
     dispatch_reminders(season.ports, season.clock.now)
     assert season.decided() == []

@@ -20,6 +20,7 @@ from booking.domain.groups import (
     paid,
     places_bounds_refusal,
     share_of_place,
+    why_not_taken,
 )
 from booking.domain.money import Money
 from tests.support.group_bookings import NOW, group
@@ -47,6 +48,16 @@ def test_only_the_current_object_and_the_exact_amount_pay_for_a_group() -> None:
     assert decide_paid(done, "cs_1", 60000, "gbp", "pi_2") is GroupMove.REFUND  # a second one
     assert decide_ended(done, "cs_1") is GroupMove.IGNORE  # a late expiry never undoes paid
     assert decide_ended(held, "cs_1") is GroupMove.LAPSED
+
+
+def test_a_payment_that_cannot_be_taken_says_why_the_first_that_holds() -> None:
+    held = group()
+    assert why_not_taken(held, "cs_1", 60000, "gbp") is None
+    assert why_not_taken(held, "cs_1", 20000, "gbp") == "amount"
+    assert why_not_taken(held, "cs_other", 20000, "gbp") == "replaced"
+    assert why_not_taken(paid(held, "pi_1", NOW), "cs_1", 60000, "gbp") == "paid_twice"
+    ended = held.model_copy(update={"status": GroupStatus.LAPSED})
+    assert why_not_taken(ended, "cs_1", 60000, "gbp") == "ended"
 
 
 def test_paying_tells_the_manager_and_each_colleague_once() -> None:

@@ -22,6 +22,22 @@ class GroupEvent(StrEnum):
     REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
 
 
+# Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
+# the manager's email says it: the reason recorded when it came, never a list of guesses.
+RETURNED_BECAUSE = {
+    "paid_twice": "the booking had already been paid, so this was a second payment",
+    "ended": "it arrived after the booking had ended and its places had been released",
+    "replaced": "it paid a checkout or invoice that had since been replaced by a new one",
+    "amount": "it was not the sum the booking asked for",
+}
+# A job queued before the reason was recorded on it.
+RETURNED_UNKNOWN = "it arrived after the booking had ended or changed, or it paid twice"
+
+
+def returned_said(because: str | None) -> str:
+    return RETURNED_BECAUSE.get(because or "", RETURNED_UNKNOWN)
+
+
 def manager_told(
     group: GroupBooking,
     event: GroupEvent,
@@ -30,9 +46,11 @@ def manager_told(
     amount: int | None = None,
     places: tuple[int, ...] = (),
     places_kept: int | None = None,
+    because: str | None = None,
 ) -> GroupBooking:
     """``group`` with the manager's email about ``event`` queued; ``key`` names the event
-    within the group (the same event queued twice is one email)."""
+    within the group (the same event queued twice is one email); ``because``: why a payment
+    was given back (``RETURNED_BECAUSE``)."""
     job = EmailJob(
         job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event.value}:{key}",
         kind=EmailKind.GROUP_CHANGED,
@@ -42,6 +60,7 @@ def manager_told(
         amount=amount,
         group_places=places,
         places_kept=places_kept,
+        returned_because=because,
     )
     return group.with_emails(job)
 

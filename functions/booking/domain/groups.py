@@ -325,24 +325,32 @@ def decide_paid(
     """A payment of the group's checkout or invoice ``object_id`` (recorded by this group)."""
     if payment_intent is not None and payment_intent == group.payment_intent:
         return GroupMove.IGNORE  # this very payment, delivered again
-    awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
-    current = (group.checkout is not None and group.checkout.session_id == object_id) or (
-        group.invoice is not None and group.invoice.invoice_id == object_id
-    )
-    matches = amount == group.total.amount and currency.lower() == group.total.currency
-    if awaiting and current and matches:
+    if why_not_taken(group, object_id, amount, currency) is None:
         return GroupMove.PAID
     return GroupMove.REFUND if payment_intent is not None else GroupMove.IGNORE
 
 
-def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
-    """The group's checkout expired, or its invoice was voided or not paid in time (why:
-    ``ending_of``)."""
-    current = (group.checkout is not None and group.checkout.session_id == object_id) or (
+def why_not_taken(group: GroupBooking, object_id: str, amount: int, currency: str) -> str | None:
+    """Why a payment of ``object_id`` cannot pay the group, the first that holds (None: it can;
+    said by ``group_notices.RETURNED_BECAUSE``), recorded on the manager's email of it."""
+    if group.status not in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT):
+        return "paid_twice" if group.status is GroupStatus.PAID else "ended"
+    if not _current(group, object_id):
+        return "replaced"
+    matches = amount == group.total.amount and currency.lower() == group.total.currency
+    return None if matches else "amount"
+
+
+def _current(group: GroupBooking, object_id: str) -> bool:
+    return (group.checkout is not None and group.checkout.session_id == object_id) or (
         group.invoice is not None and group.invoice.invoice_id == object_id
     )
+
+
+def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
+    """The group's checkout expired, or its invoice was voided or fell due (``ending_of``)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
-    return GroupMove.LAPSED if awaiting and current else GroupMove.IGNORE
+    return GroupMove.LAPSED if awaiting and _current(group, object_id) else GroupMove.IGNORE
 
 
 def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:

@@ -98,25 +98,33 @@ def billing_contact_told(
 # places kept (Stripe sends the billing contact the invoice itself, even when it was paid
 # before the manager's email went).
 NOT_MONEY_BACK = frozenset({"invoice_reissued"})
+# A group's booking that ended unpaid (``GroupEvent.HOLD_LAPSED``): the invoice sent to its
+# billing contact holds nothing now, whether or not money went back.
+INVOICE_ENDED_UNPAID = "hold_lapsed"
 
 
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
     """The billing contact told, in a message of its own (``group_billing_notice``), of what a
     message to a group's manager says, if any: money the group's invoice paid going back (a
-    place given up, places nobody applied for, a refund at Stripe)."""
+    place given up, places nobody applied for, a refund at Stripe), or the booking ending with
+    the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
+    tells theirs: retest12 R12-1)."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
-        or job.reason in NOT_MONEY_BACK
-        or not job.amount
         or group.payment_method is not PaymentMethod.INVOICE
-        or group.money_received <= 0  # nothing paid yet: a reissued invoice is Stripe's to send
         or billing is None
         or billing.billing_email == ERASED_EMAIL
         or billing.billing_email.lower() == group.manager.email.lower()
     ):
         return None
-    return billing.billing_email
+    ended_unpaid = job.reason == INVOICE_ENDED_UNPAID and group.invoice is not None
+    money_back = (
+        job.reason not in NOT_MONEY_BACK
+        and bool(job.amount)
+        and group.money_received > 0  # nothing paid yet: a reissued invoice is Stripe's to send
+    )
+    return billing.billing_email if ended_unpaid or money_back else None
 
 
 def payer_told_of_move_refund(

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from booking.domain.course import ScheduledSession
@@ -85,3 +86,19 @@ def session_position(
     """(n, of) among sessions of the same kind: "session 2 of 6", "follow-up 1 of 4"."""
     same_kind = sorted((s for s in sessions if s.kind is session.kind), key=lambda s: s.start)
     return same_kind.index(session) + 1, len(same_kind)
+
+
+def reminder_lead(offset_hours: int | None, start: datetime, timezone: str) -> str | None:
+    """How soon a reminder sent ``offset_hours`` before ``start`` says the session is, true to
+    that offset: "tomorrow at 15:00 BST" (24 h), "in an hour, at 15:00 BST" (1 h), "in 3 hours,
+    at 15:00 BST", "in 2 days, on Wednesday 9 June at 15:00 BST" (48 h). None: not a reminder."""
+    if not offset_hours:
+        return None
+    local = start.astimezone(ZoneInfo(timezone))
+    at = f"{local:%H:%M} {local.tzname()}"
+    days, hours = divmod(offset_hours, 24)
+    if hours:
+        return f"in {'an hour' if offset_hours == 1 else f'{offset_hours} hours'}, at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    return f"in {days} days, on {local:%A} {local.day} {local:%B} at {at}"

@@ -4,6 +4,7 @@ date a person gives is held to."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
@@ -174,10 +175,19 @@ def _optional(model: type[BaseModel] | None, where: tuple[int | str, ...]) -> bo
     return field is not None and not field.is_required()
 
 
+# A course definition's whole-file check about one of its sessions opens "session N: ..." (N
+# counted from 1, as an organiser counts them).
+SESSION_PROBLEM = re.compile(r"^session (\d+):")
+
+
 def _named_field(reason: str) -> str | None:
     """The field a whole-object check's reason is about, when it opens with the field's name
-    (``completion_min_sessions must be between ...``): reported under that field, as the API
+    (``completion_min_sessions must be between ...``) or names a session (``session 2: ...``,
+    said under ``sessions.1``, beside that session): reported under that field, as the API
     names it, not under ``body``."""
+    session = SESSION_PROBLEM.match(reason)
+    if session and int(session.group(1)) > 0:
+        return f"sessions.{int(session.group(1)) - 1}"
     first = reason.split(" ", 1)[0]
     return first if "_" in first and first.isidentifier() and first.islower() else None
 

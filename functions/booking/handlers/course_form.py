@@ -22,7 +22,7 @@ from booking.domain.course import MAX_SESSIONS as MAX_SESSIONS
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
-from booking.domain.validation import parse, parse_json_strictly
+from booking.domain.validation import SESSION_PROBLEM, parse, parse_json_strictly
 from booking.domain.wording import moved_without_id_warning
 from booking.handlers.http import FilePart
 from booking.handlers.sentences import capitalised
@@ -57,7 +57,6 @@ TOP_FIELDS = (
     "closed",
 )
 CHECKBOXES = ("approval_required", "invoice_allowed", "po_required", "closed")
-_SESSION_PROBLEM = re.compile(r"^session (\d+):")
 
 
 @dataclass
@@ -291,14 +290,12 @@ def _field_id(key: str, reason: str, session_rows: list[int], people_rows: list[
         index = int(parts[1])
         row = rows[index] if index < len(rows) else index
         prefix = "session" if parts[0] == "sessions" else "facilitator"
+        # A whole-file check about a session ("session 2: a follow-up comes after ...") is
+        # about when it starts; the session's own check is about its end.
         default = "end_time" if prefix == "session" else "name"
+        default = "start_time" if SESSION_PROBLEM.match(reason) else default
         return f"{prefix}-{row}-{parts[2] if len(parts) > 2 else default}"
-    if parts[0] == "body":
-        found = _SESSION_PROBLEM.match(reason)
-        if found and 0 < int(found.group(1)) <= len(session_rows):
-            return f"session-{session_rows[int(found.group(1)) - 1]}-start_time"
-        return "form"
-    return parts[0]
+    return "form" if parts[0] == "body" else parts[0]
 
 
 # The definition's own words, where they name its JSON fields, in the form's words.

@@ -23,7 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
-from booking.domain.reminders import session_position
+from booking.domain.reminders import reminder_lead, session_position
 from booking.domain.wording import (
     answers_said,
     course_name,
@@ -384,6 +384,8 @@ def _sessions_context(
         "was_when": moment_when(job.was_start, timezone) if job.was_start else None,
         "was_title": job.was_title,
         "session": _session_view(schedule, session, timezone) if session else None,
+        # A reminder says how soon, true to its offset ("tomorrow at 15:00 BST").
+        "soon": reminder_lead(job.offset_hours, session.start, timezone) if session else None,
     }
 
 

@@ -27,6 +27,7 @@ from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
+from booking.domain.group_notices import returned_said
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.payer import (
     as_the_billing_contact_sees,
@@ -187,6 +188,8 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         "headline": managers_headline(group.ended_because),
         "why": managers_why(group.ended_because),
         "invoice_now": _reissued_invoice_now(job, group),
+        # A payment given back: why it could not be taken, as recorded when it came.
+        "returned_because": returned_said(job.returned_because),
     }
 
 

@@ -29,6 +29,7 @@ from booking.domain.groups import (
     ending_of,
     lapsed,
     paid,
+    why_not_taken,
 )
 from booking.domain.payments import RefundEvent
 from booking.services.concurrency import busy_for_stripe, retried
@@ -127,7 +128,8 @@ def group_money_event(
         else:
             new = group
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
-        recorded = _manager_told_of(recorded, move, payment_intent, given_back)
+        because = why_not_taken(group, object_id, amount, currency)
+        recorded = _manager_told_of(recorded, move, payment_intent, given_back, because)
         saved = ports.groups.save_group(recorded, group)
         if move is GroupMove.LAPSED:
             offer_free_places(ports, saved.course_id)
@@ -137,9 +139,14 @@ def group_money_event(
 
 
 def _manager_told_of(
-    group: GroupBooking, move: GroupMove, payment_intent: str | None, given_back: dict[str, int]
+    group: GroupBooking,
+    move: GroupMove,
+    payment_intent: str | None,
+    given_back: dict[str, int],
+    because: str | None,
 ) -> GroupBooking:
-    """The manager hears of a hold that lapsed unpaid, and of a payment given back whole."""
+    """The manager hears of a hold that lapsed unpaid, and of a payment given back whole (and
+    ``because``, why it could not be taken)."""
     if move is GroupMove.LAPSED:
         return lapse_told(group)
     if move is GroupMove.REFUND and payment_intent in given_back:
@@ -148,6 +155,7 @@ def _manager_told_of(
             GroupEvent.PAYMENT_RETURNED,
             payment_intent,
             amount=given_back[payment_intent],
+            because=because,
         )
     return group
 
