@@ -9,8 +9,6 @@ import pytest
 from tests.integration.test_money_an_employer_paid import ACCOUNTS, PERSON, _paid_by_invoice
 from tests.support.system import System
 
-KEY = {"authorization": "Bearer sk_test_local"}
-
 
 @pytest.mark.usefixtures("invoiced")
 @pytest.mark.parametrize(("amount", "said"), [(None, "(£200.00)."), (7000, "7 June 2027.")])
@@ -22,11 +20,7 @@ def test_the_billing_contact_reads_paragraphs_that_start_with_a_capital(
     invoiced.deliver_emails()
     stored = invoiced.ports.repository.get_application(application["application_id"])
     assert stored is not None
-    body = f"payment_intent={stored.payment_intent}"
-    body += f"&amount={amount}" if amount else ""
-    headers = {**KEY, "content-type": "application/x-www-form-urlencoded"}
-    made = invoiced.stripe_local("POST", "/v1/refunds", body.encode(), headers)
-    assert made.status == 200, made.body
+    invoiced.refund_at_stripe(stored.payment_intent, amount)
     [told] = [m for m in invoiced.deliver_emails() if m.to == [ACCOUNTS]]
     text = told.text
     assert said + "\n\n" in text, text

@@ -14,6 +14,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
+from tests.support.held_events import paid_while
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System, application_body
 
@@ -49,15 +50,9 @@ def _stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
     """The employer pays ``invoice_id`` while the organiser acts: Stripe's events about the
     payment arrive after the act's save."""
-    system.hold_webhooks = True
-    assert system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status == 200
-    done = act()
-    system.hold_webhooks = False
-    delivered = list(system.pending)
-    system.pending.clear()
-    for body, headers in delivered:
-        assert system.webhook(body, headers).status == 200
-    return done
+    return paid_while(
+        system, lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay"), act
+    )[0]
 
 
 def _on_the_new_invoice(system: System, application: dict[str, Any], old: str) -> str:
@@ -319,13 +314,12 @@ def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_bac
     the whole price."""
     application = system.apply(email=PERSON).json()
     system.deliver_emails()
-    system.hold_webhooks = True
-    assert system.pay(application["checkout_url"]).status == 200
-    assert system.grant_bursary(application, 5000).status == 200
-    system.hold_webhooks = False
-    for body, headers in list(system.pending):
-        assert system.webhook(body, headers).status == 200
-    system.pending.clear()
+    granted, _ = paid_while(
+        system,
+        lambda: system.pay(application["checkout_url"]),
+        lambda: system.grant_bursary(application, 5000),
+    )
+    assert granted.status == 200, granted.body
 
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_taken()[application["application_id"]] == 15000

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import pytest
 
@@ -258,23 +258,12 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     assert _stored(system, application["application_id"])["amount_refunded"] == 20000
 
 
-def _refunded_at_stripe(system: System, payment_intent: str, amount: int) -> None:
-    """A refund made at Stripe itself (its dashboard): its events reach the webhook."""
-    body = urlencode({"payment_intent": payment_intent, "amount": str(amount)}).encode()
-    headers = {
-        "authorization": "Bearer sk_test_local",
-        "content-type": "application/x-www-form-urlencoded",
-    }
-    refund = system.stripe_local("POST", "/v1/refunds", body, headers)
-    assert refund.status == 200, refund.body
-
-
 def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_gives_back(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application = _paid(system)
     application_id = application["application_id"]
-    _refunded_at_stripe(system, _stored(system, application_id)["payment_intent"], 5000)
+    system.refund_at_stripe(_stored(system, application_id)["payment_intent"], 5000)
     system.deliver_emails()
     partial = system.sent[-1].text
     # Part of what was paid, said as such (never "your payment" beside "partial").

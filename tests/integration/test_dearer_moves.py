@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_transfers import ADA, BOB, Cohorts
+from tests.support.held_events import Delivery, deliver, held, paid_while
 from tests.support.system import WEBHOOK_SECRET, Reply, System
 
 
@@ -25,18 +26,10 @@ def _session(url: str) -> str:
 
 def _paid_while(
     system: System, pay_url: str, act: Callable[[], Reply]
-) -> tuple[Reply, list[tuple[bytes, dict[str, str]]]]:
+) -> tuple[Reply, list[Delivery]]:
     """The person pays while the organiser acts: Stripe's events about the payment arrive
     after the act. The act's answer, and the events delivered (to replay)."""
-    system.hold_webhooks = True
-    assert system.pay(pay_url).status == 200
-    done = act()
-    system.hold_webhooks = False
-    delivered = list(system.pending)
-    system.pending.clear()
-    for body, headers in delivered:
-        assert system.webhook(body, headers).status == 200
-    return done, delivered
+    return paid_while(system, lambda: system.pay(pay_url), act)
 
 
 def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict[str, Any]:
@@ -93,11 +86,8 @@ def test_the_difference_paid_moves_the_booking_and_keeps_both_charges(system: Sy
     assert cohorts.places_left("move-winter") == 4
     assert not cohorts.emails_to(ADA)
 
-    system.hold_webhooks = True
-    assert system.pay(pending["pay_url"]).status == 200
-    system.hold_webhooks = False
-    [(paid_body, paid_headers)] = system.pending
-    system.pending.clear()
+    paid, [(paid_body, paid_headers)] = held(system, lambda: system.pay(pending["pay_url"]))
+    assert paid.status == 200, paid.body
     assert system.webhook(paid_body, paid_headers).status == 200
 
     record = cohorts.record(app_id)
@@ -229,8 +219,7 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     told = cohorts.emails_to(ADA)
     assert any("refunded it in full" in m.text for m in told), [m.subject for m in told]
     # Replayed, the same events refund nothing more.
-    for body, headers in delivered:
-        assert system.webhook(body, headers).status == 200
+    deliver(system, delivered)
     assert cohorts.record(app_id)["amount_refunded"] == 5000
 
 
@@ -242,11 +231,8 @@ def test_an_event_for_a_moves_session_naming_another_application_touches_only_th
     bob = cohorts.book("move-spring", BOB)
     pending = _ask(cohorts, ada)["pending_move"]
     bob_before = cohorts.record(bob["application_id"])
-    system.hold_webhooks = True
-    assert system.pay(pending["pay_url"]).status == 200
-    system.hold_webhooks = False
-    [(body, _headers)] = system.pending
-    system.pending.clear()
+    paid, [(body, _headers)] = held(system, lambda: system.pay(pending["pay_url"]))
+    assert paid.status == 200, paid.body
     event = json.loads(body)
     event["data"]["object"]["metadata"]["application_id"] = bob["application_id"]
     event["data"]["object"]["client_reference_id"] = bob["application_id"]

@@ -31,19 +31,12 @@ pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoi
 MANAGER = "florence@example.org"
 MANAGER_NAME = "Florence Nightingale"
 ACCOUNTS = BILLING["billing_email"]
-KEY = {"authorization": "Bearer sk_test_local"}
 
 
 def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
     found = system.ports.groups.get_group(group["group_id"])
     assert found is not None
     return found
-
-
-def _refund_at_stripe(system: System, payment_intent: str, amount: int) -> None:
-    body = f"payment_intent={payment_intent}&amount={amount}".encode()
-    headers = {**KEY, "content-type": "application/x-www-form-urlencoded"}
-    assert system.stripe_local("POST", "/v1/refunds", body, headers).status == 200
 
 
 def _each_to_whom_it_is_for(group: GroupBooking, sent: list[OutgoingEmail]) -> None:
@@ -78,7 +71,7 @@ def test_a_refund_at_stripe_tells_the_manager_and_the_billing_contact_apart(
     assert invoice is not None
     assert invoice.number
 
-    _refund_at_stripe(system, stored.payment_intent, 60000)
+    system.refund_at_stripe(stored.payment_intent, 60000)
 
     sent = system.deliver_emails()
     _each_to_whom_it_is_for(_stored(system, group), sent)

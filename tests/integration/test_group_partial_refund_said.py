@@ -14,17 +14,14 @@ from tests.support.groups import COLLEAGUES, book, give_up, pay_invoice
 from tests.support.invoiced import BILLING
 from tests.support.system import COURSE_ID, System
 
-KEY = {"authorization": "Bearer sk_test_local"}
 MANAGER = ["florence@example.org"]
 COURSE = "Compassionate Leadership Training"
 
 
-def _refund_at_stripe(system: System, group: dict[str, Any], amount: int) -> None:
+def _payment_of(system: System, group: dict[str, Any]) -> str | None:
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None
-    body = f"payment_intent={stored.payment_intent}&amount={amount}".encode()
-    headers = {**KEY, "content-type": "application/x-www-form-urlencoded"}
-    assert system.stripe_local("POST", "/v1/refunds", body, headers).status == 200
+    return stored.payment_intent
 
 
 def _flat(message: Any) -> str:
@@ -37,7 +34,7 @@ def test_a_give_up_after_a_partial_refund_says_the_share_and_what_more_comes_bac
     group: dict[str, Any] = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
-    _refund_at_stripe(system, group, 15000)
+    system.refund_at_stripe(_payment_of(system, group), 15000)
 
     [told] = system.deliver_emails()  # the manager, and nobody else
     assert told.to == MANAGER
@@ -74,7 +71,7 @@ def test_an_invoice_groups_partial_refund_tells_the_manager_and_the_billing_cont
     group: dict[str, Any] = book(system, **BILLING).json()
     pay_invoice(system, group)
     system.deliver_emails()
-    _refund_at_stripe(system, group, 20000)
+    system.refund_at_stripe(_payment_of(system, group), 20000)
     sent = system.deliver_emails()
     assert sorted(m.to for m in sent) == [[BILLING["billing_email"]], MANAGER]
     [accounts] = [m for m in sent if m.to == [BILLING["billing_email"]]]

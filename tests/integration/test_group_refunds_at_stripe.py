@@ -18,7 +18,6 @@ from tests.support.groups import (
     manager_view,
     pay_invoice,
     places_left,
-    refund_on_stripes_dashboard,
 )
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System
@@ -63,7 +62,7 @@ def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: 
     system.deliver_emails()
     payment = _stored(system, group).payment_intent
 
-    refund_on_stripes_dashboard(system, payment, 60000)
+    system.refund_at_stripe(payment, 60000)
 
     replies = [r.json() for r in system.webhook_replies[-2:]]
     assert [r["action"] for r in replies] == ["refund_recorded", "refund_recorded"]
@@ -120,7 +119,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     payment = _stored(system, group).payment_intent
     system.deliver_emails()
 
-    refund_on_stripes_dashboard(system, payment, 20000)  # a part: the booking stands
+    system.refund_at_stripe(payment, 20000)  # a part: the booking stands
     stored = _stored(system, group)
     assert (stored.amount_refunded, stored.ended_because, stored.places_kept) == (20000, None, 3)
     assert [kind for kind, _ in _anomalies(system)] == ["group_refunded_in_part_at_stripe"]
@@ -138,7 +137,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     # rest from its dashboard, and the booking ends.
     assert give_up(system, group, 3).status == 200
     assert _stored(system, group).amount_refunded == 40000
-    refund_on_stripes_dashboard(system, payment, 20000)
+    system.refund_at_stripe(payment, 20000)
     stored = _stored(system, group)
     assert (stored.amount_refunded, stored.ended_because) == (60000, "refunded_at_stripe")
     assert stored.places_kept == 0
@@ -152,7 +151,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
 def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -> None:
     group = _paid_card_group(system)
     payment = _stored(system, group).payment_intent
-    refund_on_stripes_dashboard(system, payment, 50000)  # all but £100 of the £600
+    system.refund_at_stripe(payment, 50000)  # all but £100 of the £600
     system.deliver_emails()
     assert give_up(system, group, 1).status == 200
     assert give_up(system, group, 2).status == 200
@@ -189,7 +188,7 @@ def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: Syste
     group = _paid_card_group(system)
     payment = _stored(system, group).payment_intent
     system.hold_webhooks = True
-    refund_on_stripes_dashboard(system, payment, 60000)
+    system.refund_at_stripe(payment, 60000)
     held = list(system.pending)
     system.pending.clear()
     system.hold_webhooks = False

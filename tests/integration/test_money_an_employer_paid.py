@@ -6,7 +6,6 @@ and that the money goes back to it, not to the person, and its billing contact i
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 
@@ -139,14 +138,7 @@ def test_a_refund_from_the_dashboard_tells_the_billing_contact_whose_money_it_wa
     application = _paid_by_invoice(invoiced)
     stored = invoiced.ports.repository.get_application(application["application_id"])
     assert stored is not None
-    assert stored.payment_intent is not None
-    body = urlencode({"payment_intent": stored.payment_intent}).encode()
-    headers = {
-        "authorization": "Bearer sk_test_local",
-        "content-type": "application/x-www-form-urlencoded",
-    }
-    refunded = invoiced.stripe_local("POST", "/v1/refunds", body, headers)
-    assert refunded.status == 200, refunded.body
+    invoiced.refund_at_stripe(stored.payment_intent)
     person, accounts = _each_told(invoiced.deliver_emails(), "refunded")
     _not_the_persons_money(person)
     assert f"We have refunded the payment {ORGANISATION} made by invoice" in person.text

@@ -11,7 +11,6 @@ from typing import Any
 
 from icalendar import Calendar
 
-from tests.integration.test_console_pages import _refunded_at_stripe
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
 from tests.integration.test_waiting_moves import _day_words, _wait
 from tests.support.system import System
@@ -72,7 +71,7 @@ def test_a_refund_of_one_charge_of_several_is_worded_as_part_of_what_was_paid(
     # leaves kept): a refund made in the second of that charge ends the booking instead
     # (domain.payments.paid_after), and a fast run makes both in one second.
     system.clock_offset += timedelta(minutes=1)
-    _refunded_at_stripe(system, stored.payment_intent, 20000)
+    system.refund_at_stripe(stored.payment_intent, 20000)
 
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "We have refunded £200.00 of what you paid for Moving Leadership." in told.text
@@ -108,7 +107,7 @@ def test_a_booking_refunded_at_stripe_ends_the_move_that_waits(system: System) -
     assert stored is not None
     assert stored.payment_intent is not None
 
-    _refunded_at_stripe(system, stored.payment_intent, 20000)
+    system.refund_at_stripe(stored.payment_intent, 20000)
 
     record = cohorts.record(ada)
     assert (record["status"], record["pending_move"]) == ("refunded", None)

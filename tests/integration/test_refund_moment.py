@@ -16,15 +16,8 @@ from tests.integration.test_dearer_moves import _ask, _session
 from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
 from tests.integration.test_waiting_moves import _day_words
 from tests.support.console import signed_in
+from tests.support.held_events import Delivery, deliver, held, held_at
 from tests.support.system import System
-
-Delivery = tuple[bytes, dict[str, str]]
-
-
-def _held(system: System) -> list[Delivery]:
-    held = list(system.pending)
-    system.pending.clear()
-    return held
 
 
 def _event(delivery: Delivery) -> dict[str, Any]:
@@ -43,14 +36,14 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     cohorts.emails()
     system.clock_offset += timedelta(minutes=1)  # the move's checkout opened a minute before
 
-    system.hold_webhooks = True
-    refunded = system.stripe_local("POST", f"/checkout/{_session(booked['checkout_url'])}/refund")
+    session = _session(booked["checkout_url"])
+    refunded, refund_events = held(
+        system, lambda: system.stripe_local("POST", f"/checkout/{session}/refund")
+    )
     assert refunded.status == 200, refunded.body
-    refund_events = _held(system)
     system.clock_offset += timedelta(minutes=1)
-    assert system.pay(pending["pay_url"]).status == 200
-    [payment_event] = _held(system)
-    system.hold_webhooks = False
+    made, [payment_event] = held(system, lambda: system.pay(pending["pay_url"]))
+    assert made.status == 200, made.body
 
     # The stand-in's times are Stripe's: the payment's event is made when it is paid, a minute
     # after the refund, and well after its checkout opened (the session's own ``created``).
@@ -61,8 +54,7 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     assert paid["data"]["object"]["created"] < refund["created"]
 
     order = [payment_event, *refund_events] if payment_first else [*refund_events, payment_event]
-    for body, headers in order:
-        assert system.webhook(body, headers).status == 200
+    deliver(system, order)
 
     record = cohorts.record(app_id)
     assert (record["status"], record["pending_move"]) == ("refunded", None)
@@ -80,8 +72,7 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     assert "refunded earlier" not in late
 
     # Delivered again, in the other order, Stripe's events change nothing and tell nobody.
-    for body, headers in reversed(order):
-        assert system.webhook(body, headers).status == 200
+    deliver(system, order[::-1])
     assert cohorts.record(app_id) == record
     assert not cohorts.emails_to(ADA)
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
@@ -110,7 +101,7 @@ def _cancelled_uids(calendar: Calendar) -> set[str]:
     ["payment_then_refund", "payment_told_then_refund", "refund_then_payment"],
 )
 def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
-    system: System, monkeypatch: pytest.MonkeyPatch, order: str
+    system: System, order: str
 ) -> None:
     """The refund and the payment made in the same second at Stripe: the booking ends with
     the refund, the difference goes back whole, and what the person holds agrees: one email
@@ -126,23 +117,12 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
 
     # One second at Stripe for both: the stand-in's clock held still while they are made.
     moment = system.now()
-    monkeypatch.setattr(system, "now", lambda: moment)
-    system.hold_webhooks = True
-    refunded = system.stripe_local(
-        "POST",
-        "/v1/refunds",
-        f"payment_intent={first_payment}".encode(),
-        {
-            "authorization": "Bearer sk_test_local",
-            "content-type": "application/x-www-form-urlencoded",
-        },
+    refund_events, payment_events = held_at(
+        system,
+        moment,
+        lambda: system.refund_at_stripe(first_payment),
+        lambda: system.pay(pending["pay_url"]),
     )
-    assert refunded.status == 200, refunded.body
-    refund_events = _held(system)
-    assert system.pay(pending["pay_url"]).status == 200
-    payment_events = _held(system)
-    system.hold_webhooks = False
-    monkeypatch.undo()
     assert {_event(d)["created"] for d in (*refund_events, *payment_events)} == {
         int(moment.timestamp())
     }
@@ -153,12 +133,10 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
         if order == "refund_then_payment"
         else (payment_events, refund_events)
     )
-    for body, headers in firsts:
-        assert system.webhook(body, headers).status == 200
+    deliver(system, firsts)
     if order == "payment_told_then_refund":
         sent += cohorts.emails()  # the move's email went before the refund was heard of
-    for body, headers in lasts:
-        assert system.webhook(body, headers).status == 200
+    deliver(system, lasts)
     sent += cohorts.emails()
 
     record = cohorts.record(app_id)
@@ -203,7 +181,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
 
 
 def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhere(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System,
 ) -> None:
     """retest11 G4: the refund and the difference in one second at Stripe, the payment's
     event first, the person never told of the move: the record, the rosters, the status page,
@@ -215,26 +193,13 @@ def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhe
     pending = _ask(cohorts, app_id)["pending_move"]
     cohorts.emails()
     system.clock_offset += timedelta(minutes=1)
-    moment = system.now()
-    monkeypatch.setattr(system, "now", lambda: moment)
-    system.hold_webhooks = True
-    assert system.pay(pending["pay_url"]).status == 200
-    payment_events = _held(system)
-    refunded = system.stripe_local(
-        "POST",
-        "/v1/refunds",
-        f"payment_intent={first_payment}".encode(),
-        {
-            "authorization": "Bearer sk_test_local",
-            "content-type": "application/x-www-form-urlencoded",
-        },
+    payment_events, refund_events = held_at(
+        system,
+        system.now(),
+        lambda: system.pay(pending["pay_url"]),
+        lambda: system.refund_at_stripe(first_payment),
     )
-    assert refunded.status == 200, refunded.body
-    refund_events = _held(system)
-    system.hold_webhooks = False
-    monkeypatch.undo()
-    for body, headers in (*payment_events, *refund_events):
-        assert system.webhook(body, headers).status == 200
+    deliver(system, [*payment_events, *refund_events])
     sent = cohorts.emails_to(ADA)
 
     record = cohorts.record(app_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.integration.test_console_pages import _refunded_at_stripe
 from tests.integration.test_dearer_moves import _ask
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars, _uids
 from tests.support.system import System
@@ -72,7 +71,7 @@ def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_follow
     cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
     assert cancelled.status == 200, cancelled.body
     system.clock_offset += timedelta(minutes=1)
-    _refunded_at_stripe(system, booked["payment_intent"], 20000)  # before the mailer ran
+    system.refund_at_stripe(booked["payment_intent"], 20000)  # before the mailer ran
 
     sent = cohorts.emails_to(ADA)
 
@@ -89,9 +88,9 @@ def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
     cohorts = Cohorts(system)
     booked = _paid_unsent(system)
     cohorts.emails()
-    _refunded_at_stripe(system, booked["payment_intent"], 5000)
+    system.refund_at_stripe(booked["payment_intent"], 5000)
     system.clock_offset += timedelta(minutes=1)
-    _refunded_at_stripe(system, booked["payment_intent"], 3000)  # before the mailer ran
+    system.refund_at_stripe(booked["payment_intent"], 3000)  # before the mailer ran
 
     texts = sorted(m.text for m in cohorts.emails_to(ADA) if "refunded" in m.subject)
 

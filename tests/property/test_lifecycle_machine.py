@@ -68,7 +68,6 @@ from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.frame_stack import on_roomy_frame_stack
-from tests.support.groups import refund_on_stripes_dashboard
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -1609,7 +1608,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         amount = {"all": left, "one place": group.price.amount, "some": 5000}[part]
         if min(amount, left) <= 0:
             return
-        refund_on_stripes_dashboard(self.system, group.payment_intent, min(amount, left))
+        self.system.refund_at_stripe(group.payment_intent, min(amount, left))
         _note(f"a group's payment refunded at Stripe: {part}")
 
     @precondition(lambda self: bool(self.groups_made))

@@ -59,18 +59,6 @@ def pay_invoice(system: System, group: dict[str, Any]) -> None:
     assert system.webhook_replies[-1].status == 200
 
 
-def refund_on_stripes_dashboard(system: System, payment_intent: str, amount: int) -> None:
-    """A refund of ``amount`` of a group's payment made on Stripe's dashboard (not asked from
-    here): no request key this system would use."""
-    body = f"payment_intent={payment_intent}&amount={amount}".encode()
-    headers = {
-        "authorization": "Bearer sk_test_local",
-        "content-type": "application/x-www-form-urlencoded",
-    }
-    made = system.stripe_local("POST", "/v1/refunds", body, headers)
-    assert made.status == 200, made.body
-
-
 def apply_through(system: System, link: str, **fields: Any) -> Any:
     parts = urlsplit(link)
     path = parts.path.removesuffix("/apply") + "/applications"

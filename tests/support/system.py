@@ -237,6 +237,25 @@ class System:
         response = self.standin.handle(method, path, {}, headers or {}, body)
         return Reply(response.status, response.headers, response.body.decode())
 
+    def refund_at_stripe(
+        self, payment_intent: str | None, amount: int | None = None, *, status: int = 200
+    ) -> Reply:
+        """A refund made at Stripe itself (its API or dashboard, not asked from here) of
+        ``amount`` of ``payment_intent`` (all that is left when None): the stand-in's answer,
+        which must be ``status``. Its events reach the webhook as Stripe's do (or wait in
+        ``pending`` while ``hold_webhooks``)."""
+        assert payment_intent is not None
+        fields = {"payment_intent": payment_intent}
+        if amount is not None:
+            fields["amount"] = str(amount)
+        headers = {
+            "authorization": "Bearer sk_test_local",
+            "content-type": "application/x-www-form-urlencoded",
+        }
+        reply = self.stripe_local("POST", "/v1/refunds", urlencode(fields).encode(), headers)
+        assert reply.status == status, reply.body
+        return reply
+
     def checkout_session(self, session: str) -> dict[str, Any]:
         """The Checkout Session as Stripe's API gives it back (``session``: its id, or the
         checkout URL that ends with it)."""

@@ -1,0 +1,68 @@
+"""Stripe's events held back while something is done, then delivered when a test says: the
+races in which the webhook hears of a payment or a refund after the organiser acted, or in
+another order than Stripe made them (``System.hold_webhooks`` and ``System.pending``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import pytest
+
+from tests.support.system import Reply, System
+
+Delivery = tuple[bytes, dict[str, str]]
+Done = TypeVar("Done")
+
+
+def held(system: System, act: Callable[[], Done]) -> tuple[Done, list[Delivery]]:
+    """``act`` done with Stripe's webhooks held: its answer, and the events it caused, in the
+    order made, not delivered (taken out of ``pending``)."""
+    start = len(system.pending)
+    holding = system.hold_webhooks
+    system.hold_webhooks = True
+    try:
+        done = act()
+    finally:
+        system.hold_webhooks = holding
+    caused = system.pending[start:]
+    del system.pending[start:]
+    return done, caused
+
+
+def deliver(system: System, events: list[Delivery]) -> None:
+    """Each of ``events`` to the webhook, in this order: each must be answered 200."""
+    for body, headers in events:
+        assert system.webhook(body, headers).status == 200
+
+
+def paid_while(
+    system: System, pay: Callable[[], Reply], act: Callable[[], Reply]
+) -> tuple[Reply, list[Delivery]]:
+    """Paid at Stripe (``pay``, which must answer 200) while the organiser acts (``act``):
+    Stripe's events about the payment (and any the act causes) arrive after the act's save.
+    The act's answer, and the events delivered (to replay)."""
+
+    def both() -> Reply:
+        paid = pay()
+        assert paid.status == 200, paid.body
+        return act()
+
+    done, events = held(system, both)
+    deliver(system, events)
+    return done, events
+
+
+def held_at(system: System, moment: datetime, *acts: Callable[[], Reply]) -> list[list[Delivery]]:
+    """Each of ``acts`` made at Stripe in turn (each must answer 200) while the stand-in's
+    clock stands still at ``moment`` (all in one second there): the events each caused, held,
+    not delivered."""
+    caused = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(system, "now", lambda: moment)
+        for act in acts:
+            done, events = held(system, act)
+            assert done.status == 200, done.body
+            caused.append(events)
+    return caused
