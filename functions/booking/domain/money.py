@@ -71,6 +71,12 @@ def money_words(amount: int, currency: str = "gbp") -> str:
     return f"{sign}{symbol}{major}" if symbol else f"{sign}{major} {currency.upper()}"
 
 
+def money_if_any(amount: int | None, currency: str = "gbp") -> str | None:
+    """``money_words`` of an amount above nothing; None for nothing (or less), where a message
+    leaves out the sentence about it rather than say "£0.00"."""
+    return money_words(amount, currency) if amount and amount > 0 else None
+
+
 # What a currency's minor unit is called, for the /admin JSON API's words (it counts in them).
 MINOR_UNIT_NAMES = {"gbp": "pence", "eur": "cents", "usd": "cents"}
 _MINOR_UNITS_SAID = re.compile(r"\b[0-9]+ (?:pence|cents|minor units) \((?P<said>[^()]+)\)")

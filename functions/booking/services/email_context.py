@@ -21,6 +21,7 @@ from booking.domain.course import (
 from booking.domain.covered import covered_words
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
+from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
 from booking.domain.reminders import reminder_lead, session_position
@@ -212,7 +213,7 @@ def email_context(
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>
         # of <organisation>"), said by the composer, which reads the group.
         "paid_by_group": None,
-        "moved_refund": _money(job.amount or 0, definition.price.currency)
+        "moved_refund": money_if_any(job.amount or 0, definition.price.currency)
         if job.kind is EmailKind.BOOKING_TRANSFERRED
         else None,
         "moved_charged": _moved_charged(job, application, definition.price.currency),
@@ -229,7 +230,7 @@ def _moved_charged(job: EmailJob, application: Application, currency: str) -> st
     if not move.isdigit() or not 0 < int(move) <= len(application.transfers):
         return None
     charged = application.transfers[int(move) - 1].difference_charged
-    return _money(charged, currency) if charged else None
+    return money_if_any(charged, currency) if charged else None
 
 
 def _move_context(job: EmailJob, application: Application, timezone: str) -> dict[str, Any]:
@@ -241,7 +242,7 @@ def _move_context(job: EmailJob, application: Application, timezone: str) -> dic
     currency = price.currency if price is not None else "gbp"
     return {
         "bursary_beyond": None,  # a bursary beyond a move's new price (said by the composer)
-        "move_difference": _money(job.amount or 0, currency)
+        "move_difference": money_if_any(job.amount or 0, currency)
         if job.kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED)
         else None,
         "move_pay_url": pending.url if waiting and pending is not None else None,
@@ -320,8 +321,9 @@ def _payment_context(
     open_checkout = application.has_open_checkout(now) and checkout is not None
     return {
         "pay_url": checkout.url if open_checkout and checkout else None,
-        "amount_paid": _money(application.charges_paid, currency) or definition.price.display(),
-        "amount_refunded": _money(application.charges_refunded, currency),
+        "amount_paid": money_if_any(application.charges_paid, currency)
+        or definition.price.display(),
+        "amount_refunded": money_if_any(application.charges_refunded, currency),
         "invoice": _invoice_view(application, definition.timezone),
         "paid_by_invoice": payer_of(application).by_invoice,
         "funded": application.fully_funded(definition.price),
@@ -333,11 +335,11 @@ def _payment_context(
         "to_pay": money_words(due, price.currency) if due else price.display(),
         # How long a checkout holds the place: the one setting (``CHECKOUT_HOLD``) in words.
         "hold_said": CHECKOUT_HOLD_SAID,
-        "bursary": _money(application.bursary_covering(definition.price), currency),
+        "bursary": money_if_any(application.bursary_covering(definition.price), currency),
         # Paid beyond what is due (a bursary granted as the payment was made): it goes back.
-        "paid_beyond_due": _money(application.charges_paid - due, currency),
+        "paid_beyond_due": money_if_any(application.charges_paid - due, currency),
         # Left to pay now (``Application.left_to_pay``): nothing once paid, if as it was granted.
-        "amount_due": _money(application.left_to_pay(price), price.currency),
+        "amount_due": money_if_any(application.left_to_pay(price), price.currency),
         "discount_code": application.discount.code if application.discount else None,
         # What brought the price to nothing, with amounts: the code, the bursary or both.
         "covered": covered_words(application, definition.price) if due == 0 else "",
@@ -360,7 +362,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
         in_all = application.charges_paid
         this_refund = application.latest_refund
     return {
-        "refund_now": _money(this_refund, currency),
+        "refund_now": money_if_any(this_refund, currency),
         "paid_invoice_number": refunded_invoice_number(job, application),
         "refunded_earlier": refunded_earlier_words(this_refund, in_all, currency),
     }
@@ -446,7 +448,3 @@ def job_session(course: Course, job: EmailJob) -> ScheduledSession | None:
 def _joining_url(course: Course) -> str | None:
     url = course.definition.joining_url
     return str(url) if url else None
-
-
-def _money(amount: int, currency: str) -> str | None:
-    return money_words(amount, currency) if amount > 0 else None

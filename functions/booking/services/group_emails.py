@@ -29,6 +29,7 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import returned_said
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.money import money_if_any
 from booking.domain.payer import (
     as_the_billing_contact_sees,
     group_billing_notice,
@@ -172,7 +173,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
     currency = group.price.currency
     return {
         "event": job.reason,
-        "amount": money_words(job.amount, currency) if job.amount else None,
+        "amount": money_if_any(job.amount, currency),
         "places": _numbers_said(job.group_places),
         "how_many": len(job.group_places),
         "places_kept": job.places_kept,
@@ -203,7 +204,7 @@ def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     earlier = share - back if group.amount_paid > 0 and 0 <= back < share else 0
     return {
         "share": money_words(share, currency),
-        "refunded_earlier": money_words(earlier, currency) if earlier else None,
+        "refunded_earlier": money_if_any(earlier, currency),
     }
 
 
