@@ -183,3 +183,26 @@ def test_an_invoice_unpaid_at_its_due_date_tells_the_billing_contact_it_holds_no
     # The same tick again tells nobody twice.
     system.scheduled_run(system.now())
     assert not [m for m in system.deliver_emails() if m.to == [ACCOUNTS]]
+
+
+def test_every_place_given_up_before_paying_tells_the_billing_contact_the_invoice_is_void(
+    system: System,
+) -> None:
+    """Every place given up before the invoice was paid: the invoice sent to the billing
+    contact is cancelled and none replaces it, so they hear, in a message of their own, that
+    nothing is owed on it (words13's open question: they heard nothing)."""
+    group = invoiced_group(system, colleagues=COLLEAGUES[:1])
+    system.deliver_emails()
+    stored = _stored(system, group)
+    assert stored.invoice is not None
+    number = stored.invoice.number
+    assert give_up(system, group, 1).status == 200
+
+    sent = system.deliver_emails()
+    _each_to_whom_it_is_for(_stored(system, group), sent)
+    [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
+    assert accounts.subject.startswith("Every place given up: nothing to pay")
+    for said in (" ".join(accounts.text.split()), " ".join(accounts.html.split())):
+        assert "was given up before the invoice was paid" in said
+        assert f"(invoice {number}" in said
+        assert "there is nothing to pay on it, and nothing has been taken" in said

@@ -103,12 +103,18 @@ NOT_MONEY_BACK = frozenset({"invoice_reissued"})
 INVOICE_ENDED_UNPAID = "hold_lapsed"
 
 
+def _every_place_given_up_unpaid(job: EmailJob) -> bool:
+    """Every place given up before the invoice was paid: the invoice sent to the billing
+    contact is cancelled and nothing replaces it, so they hear it holds nothing now."""
+    return job.reason == "invoice_reissued" and job.places_kept == 0
+
+
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
     """The billing contact told, in a message of its own (``group_billing_notice``), of what a
     message to a group's manager says, if any: money the group's invoice paid going back (a
     place given up, places nobody applied for, a refund at Stripe), or the booking ending with
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
-    tells theirs: retest12 R12-1)."""
+    tells theirs: retest12 R12-1), every place given up before it was paid included."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
@@ -118,7 +124,9 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
         or billing.billing_email.lower() == group.manager.email.lower()
     ):
         return None
-    ended_unpaid = job.reason == INVOICE_ENDED_UNPAID and group.invoice is not None
+    ended_unpaid = group.invoice is not None and (
+        job.reason == INVOICE_ENDED_UNPAID or _every_place_given_up_unpaid(job)
+    )
     money_back = (
         job.reason not in NOT_MONEY_BACK
         and bool(job.amount)
