@@ -88,17 +88,42 @@ def session_position(
     return same_kind.index(session) + 1, len(same_kind)
 
 
-def reminder_lead(offset_hours: int | None, start: datetime, timezone: str) -> str | None:
+# A reminder that goes this much later than its offset asked (a tick that ran late, a retried
+# send) says how soon from when it goes, not from its offset: "in an hour" ten minutes before
+# the session, or "tomorrow" on the session's own day, would be untrue (retest13 N2).
+LATE_FOR_ITS_OFFSET = timedelta(minutes=10)
+
+
+def reminder_lead(
+    offset_hours: int | None, start: datetime, timezone: str, now: datetime | None = None
+) -> str | None:
     """How soon a reminder sent ``offset_hours`` before ``start`` says the session is, true to
     that offset: "tomorrow at 15:00 BST" (24 h), "in an hour, at 15:00 BST" (1 h), "in 3 hours,
-    at 15:00 BST", "in 2 days, on Wednesday 9 June at 15:00 BST" (48 h). None: not a reminder."""
+    at 15:00 BST", "in 2 days, on Wednesday 9 June at 15:00 BST" (48 h); sent later than its
+    offset (at ``now``), true to the time left instead. None: not a reminder."""
     if not offset_hours:
         return None
     local = start.astimezone(ZoneInfo(timezone))
     at = f"{local:%H:%M} {local.tzname()}"
+    if now is not None and start - now < timedelta(hours=offset_hours) - LATE_FOR_ITS_OFFSET:
+        return _lead_from_now(start - now, local, now.astimezone(local.tzinfo), at)
     days, hours = divmod(offset_hours, 24)
     if hours:
         return f"in {'an hour' if offset_hours == 1 else f'{offset_hours} hours'}, at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    return f"in {days} days, on {local:%A} {local.day} {local:%B} at {at}"
+
+
+def _lead_from_now(left: timedelta, local: datetime, local_now: datetime, at: str) -> str:
+    """How soon a session ``left`` away is, said from now: minutes within the hour and a half,
+    else by the calendar day in the course's timezone."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes < 90:
+        return "in an hour, at " + at if minutes >= 55 else f"in {minutes} minutes, at {at}"
+    days = (local.date() - local_now.date()).days
+    if days <= 0:
+        return f"today at {at}"
     if days == 1:
         return f"tomorrow at {at}"
     return f"in {days} days, on {local:%A} {local.day} {local:%B} at {at}"

@@ -204,7 +204,7 @@ def email_context(
         "billing_alone": billing_alone,
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
-        **_sessions_context(job, course, course.schedule if schedule is None else schedule),
+        **_sessions_context(job, course, course.schedule if schedule is None else schedule, now),
         # A move to another cohort: the cohort left (named by the composer, which reads it) and
         # what the move gives back.
         "moved_from": "",
@@ -369,7 +369,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
 
 
 def _sessions_context(
-    job: EmailJob, course: Course, schedule: Sequence[ScheduledSession]
+    job: EmailJob, course: Course, schedule: Sequence[ScheduledSession], now: datetime
 ) -> dict[str, Any]:
     """The sessions the message lists, the one it is about, and what changed in them."""
     timezone = course.definition.timezone
@@ -386,8 +386,8 @@ def _sessions_context(
         "was_when": moment_when(job.was_start, timezone) if job.was_start else None,
         "was_title": job.was_title,
         "session": _session_view(schedule, session, timezone) if session else None,
-        # A reminder says how soon, true to its offset ("tomorrow at 15:00 BST").
-        "soon": reminder_lead(job.offset_hours, session.start, timezone) if session else None,
+        # How soon a reminder's session is: by its offset or, sent late, by the time left.
+        "soon": reminder_lead(job.offset_hours, session.start, timezone, now) if session else None,
     }
 
 
