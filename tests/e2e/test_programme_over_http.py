@@ -140,13 +140,20 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     assert sorted({to for to, _ in invitations}) == sorted([ada, bob])
     assert len(invitations) == 8
     assert set(invitations.values()) == {1}
-    assert len(reminders) == 8
-    assert set(reminders.values()) == {2}  # the 24-hour and the 1-hour reminder
+    # The 24-hour and the 1-hour reminder, once each: their subjects say how soon, so differ.
+    assert len(reminders) == 16
+    assert set(reminders.values()) == {1}
     for who in (ada, bob):
-        for when in FOLLOW_UPS.values():
+        for number, when in enumerate(FOLLOW_UPS.values(), start=1):
             # Each subject says when, then ends with the reference of the graduate's booking.
             assert sum(1 for to, s in invitations if to == who and f"{when} (" in s) == 1
-            assert sum(n for (to, s), n in reminders.items() if to == who and f"{when} (" in s) == 2
+            said = sorted(
+                s.split(", ", 1)[1].split(" at ")[0]
+                for to, s in reminders
+                if to == who and f"Follow-up session {number} of 4, " in s
+            )
+            # Sent 23 hours and 40 minutes before: how soon, from the time left.
+            assert said == ["in 40 minutes,", "tomorrow"], said
     # No invitation or reminder to the cancelled, the erased or the unpaid (Eve's hold lapses
     # as the ticks move the clock on, and she is told so: that is all she hears).
     assert not {to for to, _ in invitations + reminders} & {cy, di, eve}
@@ -248,8 +255,9 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     for message in mail:
         if message["subject"].startswith("Reminder"):
             local = new.astimezone(LONDON)
-            # Said when, then the reference of the graduate's booking, as every subject ends.
+            # Said how soon, then the reference of the graduate's booking, as every subject
+            # ends; the text says the day.
             assert message["subject"].endswith(
-                f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00 {local.tzname()} "
-                f"({references[message['to'][0]]})"
+                f"tomorrow at 16:00 {local.tzname()} ({references[message['to'][0]]})"
             )
+            assert f"{local:%A} {local.day} {local:%B %Y}, 16:00-17:00" in message["text"]

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from booking.domain.course import ScheduledSession
+    from booking.domain.emails import EmailJob
 
 FOLLOW_UP_INVITATION_LEAD = timedelta(days=14)
 # The furthest ahead any planning looks: the largest offset a course may configure (336 h, see
@@ -113,6 +114,18 @@ def reminder_lead(
     if days == 1:
         return f"tomorrow at {at}"
     return f"in {days} days, on {local:%A} {local.day} {local:%B} at {at}"
+
+
+def reminder_said(
+    job: EmailJob, session: ScheduledSession | None, timezone: str, now: datetime
+) -> str | None:
+    """How soon a reminder job's ``session`` is (``reminder_lead``), from when it goes: ``now``
+    or, if later, when the run that planned it ran (the local stack's mailer keeps the wall
+    clock while its scheduler's tick runs at the time it was given)."""
+    if session is None:
+        return None
+    sent_at = max(now, job.planned_at) if job.planned_at else now
+    return reminder_lead(job.offset_hours, session.start, timezone, sent_at)
 
 
 def _lead_from_now(left: timedelta, local: datetime, local_now: datetime, at: str) -> str:

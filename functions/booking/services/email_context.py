@@ -24,7 +24,7 @@ from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
-from booking.domain.reminders import reminder_lead, session_position
+from booking.domain.reminders import reminder_said, session_position
 from booking.domain.wording import (
     answers_said,
     course_name,
@@ -387,7 +387,7 @@ def _sessions_context(
         "was_title": job.was_title,
         "session": _session_view(schedule, session, timezone) if session else None,
         # How soon a reminder's session is: by its offset or, sent late, by the time left.
-        "soon": reminder_lead(job.offset_hours, session.start, timezone, now) if session else None,
+        "soon": reminder_said(job, session, timezone, now),
     }
 
 
