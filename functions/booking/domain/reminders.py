@@ -111,9 +111,7 @@ def reminder_lead(
     days, hours = divmod(offset_hours, 24)
     if hours:
         return f"in {'an hour' if offset_hours == 1 else f'{offset_hours} hours'}, at {at}"
-    if days == 1:
-        return f"tomorrow at {at}"
-    return f"in {days} days, on {local:%A} {local.day} {local:%B} at {at}"
+    return _days_ahead(days, local, at)
 
 
 def reminder_said(
@@ -134,7 +132,11 @@ def _lead_from_now(left: timedelta, local: datetime, local_now: datetime, at: st
     minutes = max(1, round(left.total_seconds() / 60))
     if minutes < 90:
         return "in an hour, at " + at if minutes >= 55 else f"in {minutes} minutes, at {at}"
-    days = (local.date() - local_now.date()).days
+    return _days_ahead((local.date() - local_now.date()).days, local, at)
+
+
+def _days_ahead(days: int, local: datetime, at: str) -> str:
+    """A session ``days`` calendar days ahead (its local start ``local``, said ``at``)."""
     if days <= 0:
         return f"today at {at}"
     if days == 1:
