@@ -290,8 +290,9 @@ def _record_told(
         for entry in entries:
             assert entry.event is not None
             last = max(now, entry.start or now)
+            when = (entry.start, entry.end) if holds and entry.start and entry.end else None
             ports.repository.record_told(
-                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now
+                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
             )
 
 
