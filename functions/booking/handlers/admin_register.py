@@ -13,10 +13,12 @@ from booking.domain.validation import parse_json_strictly
 from booking.handlers import http
 from booking.handlers.register_views import (
     AttendanceImportIn,
+    CertificateReissueIn,
     RegisterMarkIn,
     closed_out,
     import_out,
     register_out,
+    reissued_out,
     row_out,
 )
 from booking.handlers.routes import Served
@@ -48,3 +50,10 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
     def close_register(course_id: str) -> Response[str]:
         closed = register.close(ports(), course_id)
         return http.json_response(200, closed_out(closed).model_dump(mode="json"))
+
+    @served("reissueCertificate")
+    def reissue_certificate(course_id: str) -> Response[str]:
+        given = parse_json_strictly(CertificateReissueIn, body(), "the reissue needs attention")
+        application_id = console.application_id_for(ports(), given.application_id)
+        done = register.reissue_certificate(ports(), course_id, application_id, given.printed_name)
+        return http.json_response(200, reissued_out(done).model_dump(mode="json"))
