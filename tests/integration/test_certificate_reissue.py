@@ -154,3 +154,23 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     again = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
     assert again.status == 409
     assert "no certificate held" in text_of(again.body)
+
+
+def test_a_held_certificate_is_reissued_from_the_terminal(
+    system: System, closed: dict[str, dict[str, Any]], run: Any
+) -> None:
+    wang = closed["wang"]
+    code, out = run("register", COURSE)
+    assert code == 0, out
+    assert "reissue it with reissue-certificate" in out
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang 小明")
+    assert code == 1
+    assert "has no letter for 小 明" in out
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang Xiaoming")
+    assert code == 0, out
+    assert f"{wang['reference']}: certificate reissued as 'Wang Xiaoming'" in out
+    [email] = system.deliver_emails()
+    assert email.to == ["wang@example.org"]
+    code, out = run("reissue-certificate", COURSE, closed["ada"]["reference"], "Ada")
+    assert code == 1
+    assert "no certificate held" in out
