@@ -37,9 +37,12 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import StaleWrite
-from booking.domain.programme import Span
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
+
+# An event's start and end as told (``domain.programme.Span``), named here: the SES events'
+# function loads this module at init and never the programme's rules.
+Span = tuple[datetime, datetime]
 
 # A send's lease is read only while it lasts (seconds); the table forgets it a day later.
 SEND_LEASE_TTL = timedelta(days=1)
