@@ -136,14 +136,7 @@ def row_out(row: RegisterRow) -> RegisterRowOut:
         reference=application.reference,
         name=application.answers.name,
         marks=row.marks,
-        completion=CompletionOut(
-            completed=done.completed,
-            attended=done.attended,
-            required=done.required,
-            closed_at=done.closed_at,
-        )
-        if done
-        else None,
+        completion=CompletionOut.model_validate(done, from_attributes=True) if done else None,
     )
 
 
@@ -165,9 +158,7 @@ def register_out(register: Register) -> RegisterOut:
 
 
 def attendee_out(row: AttendeeRow) -> AttendeeRowOut:
-    return AttendeeRowOut(
-        line=row.line, name=row.name, email=row.email, duration=row.duration, joined=row.joined
-    )
+    return AttendeeRowOut.model_validate(row, from_attributes=True)
 
 
 def import_out(done: AttendanceImport) -> AttendanceImportOut:
@@ -179,13 +170,7 @@ def import_out(done: AttendanceImport) -> AttendanceImportOut:
 
 
 def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
-    return ClosedRegisterOut(
-        closed_at=closed.closed_at,
-        closed_already=closed.closed_already,
-        completed=closed.completed,
-        not_completed=closed.not_completed,
-        unprintable_names=closed.unprintable_names,
-    )
+    return ClosedRegisterOut.model_validate(closed, from_attributes=True)
 
 
 def reissued_out(application: Application) -> CertificateReissuedOut:
