@@ -99,16 +99,13 @@ def create_discount_code(
         if exc.code != "discount_code_exists":
             raise
         raise _taken_elsewhere(ports, definition.code) from exc
+    # Kept as the organiser defined it (every term), with what the provider made for it.
     code = DiscountCode(
-        code=definition.code,
+        **definition.model_dump(),
         course_id=course_id,
         promotion_code_id=made.promotion_code_id,
         coupon_id=made.coupon_id,
-        percent_off=definition.percent_off,
-        amount_off=definition.amount_off,
         currency=price.currency,
-        max_uses=definition.max_uses,
-        expires_at=definition.expires_at,
     )
     ports.repository.put_discount_code(code)
     logger.info(
