@@ -13,7 +13,8 @@ import pytest
 from booking.adapters.dynamodb import DynamoRepository
 from booking.adapters.dynamodb.schema import application_key
 from booking.domain import errors
-from booking.domain.application import Application, ApplicationStatus, CheckoutRef
+from booking.domain.application import Application, CheckoutRef
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
@@ -33,7 +34,6 @@ from tests.support.applications import an_application, answers_of
 from tests.support.discount_codes import a_discount_code
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 FIRST_DAY = "2027-06-07"
 

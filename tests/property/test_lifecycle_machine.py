@@ -45,10 +45,8 @@ from moto import mock_aws
 
 from booking import bootstrap
 from booking.adapters.dynamodb.schema import enrolment_key
-from booking.domain.application import (
-    ALLOWED_TRANSITIONS,
-    ApplicationStatus,
-)
+from booking.domain.application import ALLOWED_TRANSITIONS
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.enrolments import colleagues_enrolled, enrolled_on
 from booking.domain.group_endings import GroupEnding
@@ -78,7 +76,6 @@ from tests.support.system import (
     application_body,
 )
 
-S = ApplicationStatus
 PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
 # A cohort of the same programme at £150, paid now: bookings move to it and back (transfers).
 CHEAPER = "cheaper"

@@ -13,17 +13,16 @@ from booking.domain.application import (
     ALLOWED_TRANSITIONS,
     Application,
     ApplicationForm,
-    ApplicationStatus,
     CheckoutRef,
     PaymentRecord,
 )
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import IllegalTransition
 from booking.domain.idempotency import fingerprint
 from booking.domain.money import Money
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 
 

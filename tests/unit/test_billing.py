@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from booking.adapters.bank_holidays import EnglandAndWalesBankHolidays
-from booking.domain.application import (
-    ALLOWED_TRANSITIONS,
-    Application,
-    ApplicationForm,
-    ApplicationStatus,
-)
+from booking.domain.application import ALLOWED_TRANSITIONS, Application, ApplicationForm
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import (
     AppliedDiscount,
     BillingDetails,
@@ -33,7 +29,6 @@ from booking.domain.payments import Action
 from tests.support.applications import an_application, an_invoice, application_body
 from tests.support.discount_codes import a_discount_code
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 LONDON = "Europe/London"
 NO_HOLIDAYS: frozenset[date] = frozenset()  # weekends only: the rule's shape on its own

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.money import Money
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.handlers.console_notices import (
@@ -22,7 +23,6 @@ from booking.handlers.routes.console import ALREADY, DONE
 from booking.services.acted import Acted
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 AT = NOW
 NOBODY = "Nobody was emailed: this person's data was erased; there is no one to send it to."

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.application import ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput, NotFound
 from booking.handlers.course_form import definition_from_form, form_of, read_form
@@ -19,7 +18,6 @@ from tests.fakes import Clock, fake_ports
 from tests.support.console import posted_fields
 from tests.unit.test_use_cases import answers, course_definition, paid
 
-S = ApplicationStatus
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import AppliedDiscount
 from booking.domain.covered import (
     covered_words,
@@ -19,7 +20,6 @@ from booking.domain.timeline import EntryKind, changes
 from booking.services.organisers import money_of
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 PRICE = Money(amount=20000)
 NHS50 = AppliedDiscount(code="NHS50", promotion_code_id="promo_1", amount_off=5000)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.course import Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import DependencyUnavailable
@@ -27,8 +27,6 @@ from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
 from tests.unit.test_use_cases import answers, course_definition, paid
-
-S = ApplicationStatus
 
 
 def test_the_alphabet_has_no_look_alikes() -> None:

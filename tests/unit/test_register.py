@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from pydantic import ValidationError
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
@@ -27,7 +27,6 @@ from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
 from tests.fakes.repository import FakeRepository
 
-S = ApplicationStatus
 CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
 AFTER_THE_LAST = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)  # 17:01 in London
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.emails import SAID_AS_QUEUED, EmailJob, EmailKind
 from booking.domain.emails_as_queued import queued_as_saved
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.domain.application import Application, ApplicationStatus, CheckoutRef, GroupPlaceRef
+from booking.domain.application import Application, CheckoutRef, GroupPlaceRef
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import AppliedDiscount, BillingDetails
 from booking.domain.commands import (
     ExpireCheckout,
@@ -24,7 +25,6 @@ from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_re
 from booking.domain.settlement import BursaryGranted, Cancellation, owes_nothing, settle
 from tests.support.applications import an_application, an_invoice
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 PRICE = Money(amount=20000)
 SITUATION = Situation(now=NOW, course_price=PRICE, invoice_due_at=NOW + timedelta(days=30))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.application import Application, PaymentRecord
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund, Situation
 from booking.domain.emails import EmailKind
 from booking.domain.money import Money
@@ -15,7 +16,6 @@ from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.settlement import Cancellation, settle
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 SITUATION = Situation(now=NOW, course_price=Money(amount=25000))
 FIRST = PaymentRecord(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus, GroupPlaceRef
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import AppliedDiscount, PaymentMethod
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailKind
@@ -26,7 +27,6 @@ from booking.domain.transfers import (
 from booking.domain.wording import timeline_text
 from tests.support.applications import an_application
 
-S = ApplicationStatus
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 

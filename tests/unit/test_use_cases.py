@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
@@ -25,8 +25,6 @@ from booking.services.reminders import dispatch_reminders, scheduled_run
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
 from tests.fakes.held import gateway, repo, written
 from tests.support.applications import application_body
-
-S = ApplicationStatus
 
 
 def course_definition(capacity: int = 2, approval: bool = False) -> CourseDefinition:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
@@ -34,7 +34,6 @@ from tests.fakes.held import gateway, repo, written
 from tests.support.applications import WHAT_ACCOUNTS_NEED, application_body
 from tests.support.invoiced import BILLING
 
-S = ApplicationStatus
 FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
 
 

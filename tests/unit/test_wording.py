@@ -11,13 +11,13 @@ import pytest
 
 from booking.domain import wording
 from booking.domain.application import Answers, ApplicationStatus
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing_notices import INVOICE_REASON_WORDS
 from booking.domain.covered import PAID_WHEN_COVERED
 from booking.domain.emails import EmailKind
 from booking.domain.timeline import EntryKind, TimelineEntry
 from tests.support.applications import answers_of
 
-S = ApplicationStatus
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 LONDON = "Europe/London"
 TEMPLATES = Path(__file__).resolve().parents[2] / "functions" / "booking" / "templates"
