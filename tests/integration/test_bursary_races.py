@@ -199,38 +199,38 @@ def test_the_same_bursary_again_changes_nothing_and_emails_nobody(invoiced: Syst
     assert invoice_id_of(other.json()) != invoice
 
 
-def _granted_meanwhile(
-    system: System, monkeypatch: pytest.MonkeyPatch, application: dict[str, Any], amount: int
-) -> tuple[list[Reply], list[str]]:
-    """While a grant's new invoice is being made, another grant of ``amount`` is made whole:
-    its answer, and every invoice made (ids)."""
+def _two_grants_at_once(
+    system: System, monkeypatch: pytest.MonkeyPatch, meanwhile: int, late: int
+) -> tuple[dict[str, Any], Reply, Reply, list[str]]:
+    """An application's grant of ``late`` while, as its new invoice is being made, another grant
+    of ``meanwhile`` is made whole: the application, the other grant's answer (the winner), the
+    late grant's, and every invoice made (ids, the first a placeholder for the winner's own)."""
+    application = _applied(system)
     payments = system.ports.payments
     real_create = payments.create_invoice
-    meanwhile: list[Reply] = []
+    won: list[Reply] = []
     made: list[str] = []
 
     def other_first(request: Any) -> Any:
-        if not made and not meanwhile:
+        if not made and not won:
             made.append("")  # the other grant's own invoice is made as usual
-            meanwhile.append(system.grant_bursary(application, amount))
+            won.append(system.grant_bursary(application, meanwhile))
         invoice = real_create(request)
         made.append(invoice.invoice_id)
         return invoice
 
     monkeypatch.setattr(payments, "create_invoice", other_first)
-    return meanwhile, made
+    answer = system.grant_bursary(application, late)
+    [winner] = won
+    return application, winner, answer, made
 
 
 def test_two_grants_of_the_same_bursary_at_once_make_one_invoice_and_one_set_of_emails(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     system = invoiced
-    application = _applied(system)
-    meanwhile, made = _granted_meanwhile(system, monkeypatch, application, 5000)
+    application, won, late, made = _two_grants_at_once(system, monkeypatch, 5000, 5000)
 
-    late = system.grant_bursary(application, 5000)
-
-    [won] = meanwhile
     assert (won.status, late.status) == (200, 200), (won.body, late.body)
     kept = invoice_id_of(system.status_of(application))
     assert invoice_id_of(late.json()) == kept
@@ -247,12 +247,8 @@ def test_a_grant_finding_another_amount_granted_meanwhile_is_refused_in_words(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     system = invoiced
-    application = _applied(system)
-    meanwhile, made = _granted_meanwhile(system, monkeypatch, application, 8000)
+    application, won, late, made = _two_grants_at_once(system, monkeypatch, 8000, 5000)
 
-    late = system.grant_bursary(application, 5000)
-
-    [won] = meanwhile
     assert won.status == 200, won.body
     assert late.status == 409, late.body
     error = late.json()["error"]
