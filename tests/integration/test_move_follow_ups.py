@@ -126,23 +126,35 @@ def _follow_up_uids(uids: set[str]) -> dict[str, str]:
     return {key: uid for uid in uids for key in FOLLOW_UPS if f"{PROGRAMME}-{key}-" in uid}
 
 
-def _confirmation(system: System, email: str) -> OutgoingEmail:
-    return [m for m in system.sent if m.to == [email] and "confirmed" in m.subject][-1]
+def _in(message: OutgoingEmail, filename: str) -> dict[str, Any]:
+    """The events of the message's calendar file ``filename``, by UID."""
+    return _events(_calendars(message)[filename])
+
+
+def _confirmed(system: System, email: str) -> dict[str, Any]:
+    """The events the person's last confirmation invited them to, by UID."""
+    confirmation = [m for m in system.sent if m.to == [email] and "confirmed" in m.subject][-1]
+    return _in(confirmation, "invite.ics")
+
+
+def _booked(system: System, *cohorts: str) -> tuple[Programme, str, dict[str, Any]]:
+    """Ada booked on each of ``cohorts`` in turn: the programme, her last booking, and the
+    events its confirmation invited her to."""
+    programme = Programme(system)
+    bookings = [programme.book(cohort, ADA) for cohort in cohorts]
+    return programme, bookings[-1], _confirmed(system, ADA)
 
 
 def test_a_move_to_a_later_cohort_takes_out_the_follow_ups_it_no_longer_lists(
     system: System,
 ) -> None:
-    programme = Programme(system)
-    booking = programme.book("cal-june", ADA)
-    confirmed = _events(_calendars(_confirmation(system, ADA))["invite.ics"])
+    programme, booking, confirmed = _booked(system, "cal-june")
     follow_ups = _follow_up_uids(set(confirmed))
     assert set(follow_ups) == set(FOLLOW_UPS)
 
     message = programme.move(booking, "cal-october")
 
-    calendars = _calendars(message)
-    cancel, invite = _events(calendars["cancel.ics"]), _events(calendars["invite.ics"])
+    cancel, invite = _in(message, "cancel.ics"), _in(message, "invite.ics")
     june_core = set(confirmed) - set(follow_ups.values())
     # Out: the June sessions and the follow-ups only the June cohort lists; in: the October
     # cohort's sessions and its follow-up, under the UID the confirmation gave it.
@@ -169,15 +181,12 @@ def test_a_move_to_a_later_cohort_takes_out_the_follow_ups_it_no_longer_lists(
 def test_a_move_back_to_the_cohort_listing_more_follow_ups_takes_out_only_the_sessions(
     system: System,
 ) -> None:
-    programme = Programme(system)
-    booking = programme.book("cal-october", ADA)
-    confirmed = _events(_calendars(_confirmation(system, ADA))["invite.ics"])
+    programme, booking, confirmed = _booked(system, "cal-october")
     [december] = _follow_up_uids(set(confirmed)).values()
 
     message = programme.move(booking, "cal-june")
 
-    calendars = _calendars(message)
-    cancel, invite = _events(calendars["cancel.ics"]), _events(calendars["invite.ics"])
+    cancel, invite = _in(message, "cancel.ics"), _in(message, "invite.ics")
     assert set(cancel) == set(confirmed) - {december}
     assert set(_follow_up_uids(set(invite))) == set(FOLLOW_UPS)
     assert _follow_up_uids(set(invite))["dec"] == december
@@ -186,18 +195,16 @@ def test_a_move_back_to_the_cohort_listing_more_follow_ups_takes_out_only_the_se
 def test_a_follow_up_the_person_was_invited_to_as_a_graduate_of_another_cohort_stays(
     system: System,
 ) -> None:
-    programme = Programme(system)
-    programme.book("cal-early", ADA)
-    booking = programme.book("cal-june", ADA)
-    follow_ups = _follow_up_uids(set(_events(_calendars(_confirmation(system, ADA))["invite.ics"])))
+    programme, booking, confirmed = _booked(system, "cal-early", "cal-june")
+    follow_ups = _follow_up_uids(set(confirmed))
     # A graduate of the early cohort by September: invited to that follow-up.
     [invitation] = programme.invite_graduates("sep")
     assert invitation.subject.startswith("You are invited"), invitation.subject
-    assert set(_events(_calendars(invitation)["invite.ics"])) == {follow_ups["sep"]}
+    assert set(_in(invitation, "invite.ics")) == {follow_ups["sep"]}
 
     message = programme.move(booking, "cal-october")
 
-    cancelled = set(_events(_calendars(message)["cancel.ics"]))
+    cancelled = set(_in(message, "cancel.ics"))
     assert follow_ups["sep"] not in cancelled
     assert {follow_ups["oct"], follow_ups["nov"]} <= cancelled
     assert follow_ups["dec"] not in cancelled
@@ -206,16 +213,13 @@ def test_a_follow_up_the_person_was_invited_to_as_a_graduate_of_another_cohort_s
 def test_a_cancellation_takes_out_the_follow_ups_no_other_booking_of_theirs_lists(
     system: System,
 ) -> None:
-    programme = Programme(system)
-    programme.book("cal-october", ADA)
-    booking = programme.book("cal-june", ADA)
-    confirmed = _events(_calendars(_confirmation(system, ADA))["invite.ics"])
+    programme, booking, confirmed = _booked(system, "cal-october", "cal-june")
     follow_ups = _follow_up_uids(set(confirmed))
 
     reply = system.admin("POST", f"/applications/{booking}/cancel", json_body={"refund": False})
 
     assert reply.status == 200, reply.body
     [message] = [m for m in programme.emails() if m.subject.startswith("Your booking has been")]
-    cancelled = set(_events(_calendars(message)["cancel.ics"]))
+    cancelled = set(_in(message, "cancel.ics"))
     # The October booking lists December: it stays; the rest only the June one listed.
     assert cancelled == set(confirmed) - {follow_ups["dec"]}
