@@ -108,6 +108,14 @@ BILLING = {
     "po_number": "PO-1",
 }
 SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
+# A group booking as the rules draw it: its course, how many places, paid by invoice or card;
+# and a filled one, with how many colleagues then apply through their links.
+A_GROUP: dict[str, st.SearchStrategy[Any]] = {
+    "course": st.sampled_from([PAY_NOW, INVOICED]),
+    "size": st.integers(1, 2),
+    "by_invoice": st.booleans(),
+}
+A_FILLED_GROUP = {**A_GROUP, "applying": st.integers(0, 2)}
 
 
 def _definition(course: str, capacity: int = CAPACITY) -> dict[str, Any]:
@@ -861,12 +869,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         assert reply.status == 200, reply.body
         return dict(reply.json())
 
-    @rule(
-        target=groups,
-        course=st.sampled_from([PAY_NOW, INVOICED]),
-        size=st.integers(1, 2),
-        by_invoice=st.booleans(),
-    )
+    @rule(target=groups, **A_GROUP)
     def manager_books_places(self, course: str, size: int, by_invoice: bool) -> Any:
         colleagues = []
         for _ in range(size):
@@ -885,17 +888,14 @@ class BookingLifecycle(RuleBasedStateMachine):
         if reply.status in (409, 422):  # not that many seats free, or people wait
             return multiple()
         assert reply.status == 201, reply.body
-        answer = reply.json()
+        return self._kept_group(reply.json())
+
+    def _kept_group(self, answer: dict[str, Any]) -> str:
+        """A group booking the API made, kept with its token: its id, for the bundle."""
         self.groups_made[answer["group_id"]] = answer
         return str(answer["group_id"])
 
-    @rule(
-        target=groups,
-        course=st.sampled_from([PAY_NOW, INVOICED]),
-        size=st.integers(1, 2),
-        by_invoice=st.booleans(),
-        applying=st.integers(0, 2),
-    )
+    @rule(target=groups, **A_FILLED_GROUP)
     def a_group_is_booked_paid_and_filled(
         self, course: str, size: int, by_invoice: bool, applying: int
     ) -> Any:
@@ -1029,9 +1029,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             return multiple()
         assert reply.status == 201, reply.body
         _note("a manager named someone who applied: booked (their application had ended)")
-        answer = reply.json()
-        self.groups_made[answer["group_id"]] = answer
-        return str(answer["group_id"])
+        return self._kept_group(reply.json())
 
     @rule(group_id=groups, place=st.integers(1, 2))
     def manager_gives_up_a_place(self, group_id: str, place: int) -> None:
@@ -1626,10 +1624,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(
         target=groups,
-        course=st.sampled_from([PAY_NOW, INVOICED]),
-        size=st.integers(1, 2),
-        by_invoice=st.booleans(),
-        applying=st.integers(0, 2),
+        **A_FILLED_GROUP,
         part=st.sampled_from(["all", "all", "one place", "some"]),
         order=st.sampled_from(["as sent", "reversed", "held"]),
     )
