@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,19 +16,11 @@ from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
-from tests.support.system import WEBHOOK_SECRET, Reply, System
+from tests.support.system import WEBHOOK_SECRET, System
 
 
 def _session(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
-
-
-def _paid_while(
-    system: System, pay_url: str, act: Callable[[], Reply]
-) -> tuple[Reply, list[Delivery]]:
-    """The person pays while the organiser acts: Stripe's events about the payment arrive
-    after the act. The act's answer, and the events delivered (to replay)."""
-    return paid_while(system, lambda: system.pay(pay_url), act)
 
 
 def _ask(cohorts: Cohorts, application_id: str, to: str = "move-winter") -> dict[str, Any]:
@@ -48,11 +39,37 @@ def _asked_and_told(cohorts: Cohorts) -> tuple[str, dict[str, Any]]:
     return app_id, pending
 
 
+def _paid_while_the_organiser_acts(
+    cohorts: Cohorts, action: str, body: dict[str, Any] | None = None
+) -> tuple[str, list[Delivery]]:
+    """Ada's move asked (:func:`_asked_and_told`); she pays the difference while the organiser
+    POSTs ``action`` on her application: Stripe's events about the payment arrive after the
+    act (answered 200). Her application's id, and the events delivered (to replay)."""
+    system = cohorts.system
+    app_id, pending = _asked_and_told(cohorts)
+    acted, delivered = paid_while(
+        system,
+        lambda: system.pay(pending["pay_url"]),
+        lambda: system.admin("POST", f"/applications/{app_id}/{action}", json_body=body),
+    )
+    assert acted.status == 200, acted.body
+    return app_id, delivered
+
+
 def _stays_unmoved(cohorts: Cohorts, app_id: str) -> None:
     """The move came to nothing: the booking stays where it was, the held seat is back."""
     record = cohorts.record(app_id)
     assert (record["course_id"], record["pending_move"]) == ("move-spring", None)
     assert cohorts.places_left("move-winter") == 5
+
+
+def _where_and_money(cohorts: Cohorts, app_id: str) -> tuple[Any, ...]:
+    """The booking's cohort, status and move waiting, and the money taken and given back."""
+    record = cohorts.record(app_id)
+    return tuple(
+        record[field]
+        for field in ("course_id", "status", "pending_move", "amount_paid", "amount_refunded")
+    )
 
 
 def _cannot_be_paid_late(system: System, cohorts: Cohorts, app_id: str, pay_url: str) -> None:
@@ -197,23 +214,11 @@ def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, pending = _asked_and_told(cohorts)
     # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
-    withdrawn, delivered = _paid_while(
-        system,
-        pending["pay_url"],
-        lambda: system.admin("POST", f"/applications/{app_id}/transfer/withdraw"),
-    )
-    assert withdrawn.status == 200, withdrawn.body
+    app_id, delivered = _paid_while_the_organiser_acts(cohorts, "transfer/withdraw")
 
-    record = cohorts.record(app_id)
-    assert (record["course_id"], record["status"], record["pending_move"]) == (
-        "move-spring",
-        "confirmed",
-        None,
-    )
     # Stripe took £250 in all and gave back the £50; the booking keeps its £200.
-    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 5000)
+    assert _where_and_money(cohorts, app_id) == ("move-spring", "confirmed", None, 25000, 5000)
     assert cohorts.places_left("move-winter") == 5
     assert cohorts.places_left("move-spring") == 4
     told = cohorts.emails_to(ADA)
@@ -331,22 +336,10 @@ def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_se
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, pending = _asked_and_told(cohorts)
     # The person pays the difference as the organiser cancels: its event comes afterwards.
-    cancelled, _ = _paid_while(
-        system,
-        pending["pay_url"],
-        lambda: system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True}),
-    )
-    assert cancelled.status == 200, cancelled.body
+    app_id, _ = _paid_while_the_organiser_acts(cohorts, "cancel", {"refund": True})
 
-    record = cohorts.record(app_id)
-    assert (record["status"], record["course_id"], record["pending_move"]) == (
-        "refunded",
-        "move-spring",
-        None,
-    )
-    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 25000)
+    assert _where_and_money(cohorts, app_id) == ("move-spring", "refunded", None, 25000, 25000)
     assert cohorts.places_left("move-spring") == 5
     assert cohorts.places_left("move-winter") == 5
 
