@@ -15,11 +15,10 @@ import pytest
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
 from tests.support.held_events import paid_while
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System, application_body
 
 PERSON = "ada@example.org"
-ACCOUNTS = BILLING["billing_email"]
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 BURSARY_TOLD = "A bursary towards your place"
 INVOICE_TOLD = "We have invoiced your organisation"

@@ -14,12 +14,11 @@ import pytest
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase, stripe_invoice
 from tests.integration.test_who_pays import apply
 from tests.support.groups import give_up, invoiced_group
-from tests.support.invoiced import BILLING
+from tests.support.invoiced import ACCOUNTS, BILLING
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
-CONTACT = BILLING["billing_email"]
 PERSON = "ada@example.org"
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 
@@ -68,9 +67,9 @@ def test_every_customer_of_a_group_whose_invoice_was_replaced_twice_is_deleted(
     invoices = [first, *made]
     assert len(set(invoices)) == 3
     assert [stripe_invoice(system, i)["status"] for i in invoices] == ["void", "void", "open"]
-    assert {customer_of(system, i)["email"] for i in invoices} == {CONTACT}
+    assert {customer_of(system, i)["email"] for i in invoices} == {ACCOUNTS}
 
-    assert erase(system, CONTACT).status == 200
+    assert erase(system, ACCOUNTS).status == 200
 
     assert [deleted(system, i) for i in invoices] == [True, True, True]
     assert stripe_invoice(system, invoices[-1])["status"] == "void"
@@ -84,7 +83,7 @@ def test_a_give_up_whose_save_lost_to_an_erasure_leaves_no_customer_behind(
     billing contact is erased and the erasure saves first; the give-up's save fails, and the
     invoice it made belongs to nothing: voided, and its customer deleted."""
     group = invoiced_group(system)
-    made = _created_invoices(system, monkeypatch, then=_erasing(system, CONTACT))
+    made = _created_invoices(system, monkeypatch, then=_erasing(system, ACCOUNTS))
     answer = give_up(system, group, 3)
 
     assert answer.status == 409, answer.body
@@ -137,7 +136,7 @@ def test_an_invoice_replaced_after_the_erasure_read_the_group_has_its_customer_d
 
     monkeypatch.setattr(groups, "groups_of_person", given_up_after_the_read)
 
-    assert erase(system, CONTACT).status == 200
+    assert erase(system, ACCOUNTS).status == 200
 
     [answer] = given_up
     assert answer.status == 200, answer.body

@@ -16,6 +16,7 @@ from booking.domain.groups import GroupStatus
 from tests.support.applications import an_application, answers_of
 from tests.support.groups import (
     COLLEAGUES,
+    MANAGER,
     book,
     booking_body,
     colleague_applies,
@@ -26,7 +27,6 @@ from tests.support.invoiced import INVOICED
 from tests.support.system import COURSE_ID, System
 
 PERSON = "gone@example.org"
-MANAGER = "florence@example.org"
 RESERVED = "reserved for addresses nobody can be reached at"
 
 

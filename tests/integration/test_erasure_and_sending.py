@@ -15,7 +15,7 @@ import pytest
 from booking.domain.emails import GROUP_KINDS, EmailJob, OutgoingEmail
 from booking.services.mailer import send_email_job
 from booking.services.ports import EmailClaim, EmailSender
-from tests.support.groups import paid_group
+from tests.support.groups import MANAGER, paid_group
 from tests.support.system import System
 
 PERSON = "leaving@example.org"
@@ -114,8 +114,6 @@ def test_a_send_checked_before_an_erasure_is_not_made_after_it(
 
 
 # -- a group booking's emails: its manager erased ------------------------------------------------
-
-MANAGER = "florence@example.org"
 
 
 def _jobs_queued(system: System) -> list[EmailJob]:

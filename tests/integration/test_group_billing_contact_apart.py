@@ -18,19 +18,18 @@ from booking.domain.groups import GroupBooking
 from booking.domain.statuses import ERASED_EMAIL
 from tests.support.groups import (
     COLLEAGUES,
+    MANAGER,
     colleague_applies,
     give_up,
     invoiced_group,
     paid_group,
 )
-from tests.support.invoiced import BILLING
+from tests.support.invoiced import ACCOUNTS, BILLING
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
-MANAGER = "florence@example.org"
 MANAGER_NAME = "Florence Nightingale"
-ACCOUNTS = BILLING["billing_email"]
 
 
 def _stored(system: System, group: dict[str, Any]) -> GroupBooking:

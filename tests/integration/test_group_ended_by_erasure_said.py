@@ -10,14 +10,18 @@ from typing import Any
 import pytest
 
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, give_up, invoiced_group, paid_group, substitute
-from tests.support.invoiced import BILLING, INVOICED
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    give_up,
+    invoiced_group,
+    paid_group,
+    substitute,
+)
+from tests.support.invoiced import ACCOUNTS, INVOICED
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
-
-MANAGER = "florence@example.org"
-CONTACT = BILLING["billing_email"]
 
 
 def _erased(system: System, address: str) -> dict[str, Any]:
@@ -55,7 +59,7 @@ def test_a_managers_erasure_is_said_as_the_managers_not_the_invoices_addressees(
 
 def test_a_billing_contacts_erasure_is_said_as_the_invoices_addressees(system: System) -> None:
     invoiced_group(system, colleagues=COLLEAGUES[:1])
-    _erased(system, CONTACT)
+    _erased(system, ACCOUNTS)
     assert _status_said(system).startswith(
         "Ended: the person its invoice was addressed to was erased"
     )
@@ -77,7 +81,7 @@ def test_a_place_of_a_booking_ended_by_the_billing_contacts_erasure_is_refused_a
     system: System,
 ) -> None:
     group = invoiced_group(system, colleagues=COLLEAGUES[:2])
-    _erased(system, CONTACT)
+    _erased(system, ACCOUNTS)
     for refused in (
         give_up(system, group, 1),
         substitute(system, group, 1, {"name": "Ada Lovelace", "email": "ada@example.org"}),

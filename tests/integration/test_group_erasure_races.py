@@ -17,19 +17,18 @@ from booking.services.people import NOTHING_HELD
 from tests.integration.test_group_money import stripe_moved
 from tests.support.groups import (
     COLLEAGUES,
+    MANAGER,
     group_when_stripe_voids,
     invoiced_group,
     manager_view,
     places_left,
     substitute,
 )
-from tests.support.invoiced import BILLING
+from tests.support.invoiced import ACCOUNTS
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
-MANAGER = "florence@example.org"
-CONTACT = BILLING["billing_email"]
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 ENDED = "The invoice was cancelled"
 
@@ -98,9 +97,9 @@ def test_erasing_the_billing_contact_while_the_employer_pays_keeps_the_paid_book
     _paid_before_the_void(system, group, monkeypatch)
     if event_held:
         with system.standin.webhooks_held():
-            answer = _erased(system, CONTACT)
+            answer = _erased(system, ACCOUNTS)
     else:
-        answer = _erased(system, CONTACT)
+        answer = _erased(system, ACCOUNTS)
     line = _one_group_erased(answer)
     assert line["as"] == ["billing contact"]
     assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
@@ -113,7 +112,7 @@ def test_erasing_the_billing_contact_while_the_employer_pays_keeps_the_paid_book
     assert "went back" not in said
     assert "its invoice had been paid, so the booking stands" in said
     _kept_paid(system, group, seats)
-    assert system.admin("GET", f"/people/{CONTACT}").status == 404
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
     assert manager_view(system, group)["status"] == "paid"
 
 
@@ -142,7 +141,7 @@ def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_
     seats = places_left(system)
     system.deliver_emails()
     asked = group_when_stripe_voids(system, monkeypatch, group, after=False)
-    line = _one_group_erased(_erased(system, CONTACT))
+    line = _one_group_erased(_erased(system, ACCOUNTS))
     [before_stripe] = asked
     assert before_stripe.status == "awaiting_invoice_payment"  # not ended before Stripe voids
     assert before_stripe.void_asked_for == _invoice_id(group)
@@ -171,7 +170,7 @@ def test_erasing_the_billing_contact_when_stripe_cannot_be_reached_claims_no_voi
         raise DependencyUnavailable("stripe is down")
 
     monkeypatch.setattr(system.ports.payments, "void_invoice", down)
-    answer = _erased(system, CONTACT)
+    answer = _erased(system, ACCOUNTS)
     line = _one_group_erased(answer)
     assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
         False,
@@ -275,7 +274,7 @@ def test_a_place_given_up_between_the_erasure_and_its_void_invoices_nobody_erase
     system.deliver_emails()
     sent_to = _invoiced_to(system, monkeypatch)
     answers = _place_given_up_before_the_void(system, group, monkeypatch)
-    line = _one_group_erased(_erased(system, CONTACT))
+    line = _one_group_erased(_erased(system, ACCOUNTS))
     [given_up] = answers
     assert given_up.status == 409, given_up.body
     assert given_up.json()["error"]["code"] == "invoice_being_voided"

@@ -14,12 +14,11 @@ from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import give_up, paid_group, substitute
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
 
 PERSON = "ada@example.org"
 ORGANISATION = BILLING["billing_name"]
-ACCOUNTS = BILLING["billing_email"]
 
 
 @pytest.fixture

@@ -25,12 +25,15 @@ OTHERS = [
 ]
 
 
+MANAGER = "florence@example.org"  # the manager who books, in :func:`booking_body`
+
+
 def booking_body(**fields: Any) -> dict[str, Any]:
     """The manager's booking as JSON: Florence books :data:`COLLEAGUES` (``fields``: any
     other answers)."""
     return {
         "manager_name": "Florence Nightingale",
-        "manager_email": "florence@example.org",
+        "manager_email": MANAGER,
         "organisation": "St Elsewhere NHS Trust",
         "colleagues": COLLEAGUES,
         "consent": True,

@@ -17,6 +17,7 @@ BILLING: dict[str, str] = {
     "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
     "po_number": "PO-4471",
 }
+ACCOUNTS = BILLING["billing_email"]  # the employer's billing contact
 
 
 def invoiced_cohort(system: System, **changes: Any) -> System:
