@@ -19,6 +19,7 @@ from booking.domain.statuses import ERASED_EMAIL
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
+    a_place_given_up,
     colleague_applies,
     give_up,
     invoiced_group,
@@ -95,10 +96,7 @@ def test_a_refund_at_stripe_tells_the_manager_and_the_billing_contact_apart(
 def test_a_place_given_up_and_places_released_unfilled_tell_each_their_own(
     system: System,
 ) -> None:
-    group = paid_group(system)
-    system.deliver_emails()
-    assert give_up(system, group, 2).status == 200
-    sent = system.deliver_emails()
+    group, sent = a_place_given_up(system)
     _each_to_whom_it_is_for(_stored(system, group), sent)
     assert {tuple(m.to) for m in sent} == {(MANAGER,), (ACCOUNTS,), (COLLEAGUES[1]["email"],)}
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]

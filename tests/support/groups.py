@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from booking.domain.emails import OutgoingEmail
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import Reply, System, application_body
 
@@ -130,6 +131,15 @@ def place_path(group: dict[str, Any], place: int, action: str) -> str:
 def give_up(system: System, group: dict[str, Any], place: int) -> Reply:
     """The manager gives ``place`` (from 1) up: the API's answer."""
     return system.api("POST", place_path(group, place, "cancel"))
+
+
+def a_place_given_up(system: System) -> tuple[dict[str, Any], list[OutgoingEmail]]:
+    """A paid group (:func:`paid_group`), its emails so far sent, whose manager then gives
+    place 2 up: the group, and the emails the giving up sends."""
+    group = paid_group(system)
+    system.deliver_emails()
+    assert give_up(system, group, 2).status == 200
+    return group, system.deliver_emails()
 
 
 def substitute(
