@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_money_an_employer_paid import ACCOUNTS, PERSON, _paid_by_invoice
+from tests.integration.test_money_an_employer_paid import PERSON, _paid_by_invoice
+from tests.support.invoiced import ACCOUNTS
 from tests.support.system import System
 
 
