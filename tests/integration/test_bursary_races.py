@@ -19,7 +19,6 @@ from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System, application_body
 
 PERSON = "ada@example.org"
-STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 BURSARY_TOLD = "A bursary towards your place"
 INVOICE_TOLD = "We have invoiced your organisation"
 
@@ -40,12 +39,6 @@ def _applied(system: System) -> dict[str, Any]:
     return dict(reply.json())
 
 
-def _stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
-    reply = system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=STRIPE_KEY)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
     """The employer pays ``invoice_id`` while the organiser acts: Stripe's events about the
     payment arrive after the act's save."""
@@ -60,8 +53,8 @@ def _on_the_new_invoice(system: System, application: dict[str, Any], old: str) -
     assert (seen["status"], seen["left_to_pay"]) == ("awaiting_invoice_payment", 15000), seen
     new = invoice_id_of(seen)
     assert new != old
-    assert _stripe_invoice(system, new)["status"] == "open"
-    assert _stripe_invoice(system, new)["amount_due"] == 15000
+    assert system.stripe_invoice(new)["status"] == "open"
+    assert system.stripe_invoice(new)["amount_due"] == 15000
     # Every penny of the replaced invoice went back, and the record says what Stripe holds.
     assert system.standin.money_moved()[application["application_id"]] == (20000, 20000)
     record = system.admin("GET", f"/applications/{application['application_id']}").json()
@@ -90,19 +83,19 @@ def test_an_invoice_paid_as_the_bursary_replaces_it_goes_back_and_the_new_invoic
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
-    number = _stripe_invoice(system, old)["number"]
+    number = system.stripe_invoice(old)["number"]
 
     granted = _paid_while(system, old, lambda: system.grant_bursary(application, 5000))
 
     assert granted.status == 200, granted.body
     new = _on_the_new_invoice(system, application, old)
-    assert _stripe_invoice(system, old)["status"] == "paid"
+    assert system.stripe_invoice(old)["status"] == "paid"
     _refund_told(system.deliver_emails(), number)
     # The organisers can still void the invoice the booking holds.
     app_id = application["application_id"]
     voided = system.admin("POST", f"/applications/{app_id}/invoice/void")
     assert voided.status == 200, voided.body
-    assert _stripe_invoice(system, new)["status"] == "void"
+    assert system.stripe_invoice(new)["status"] == "void"
 
 
 def test_a_payment_event_read_before_the_bursary_saved_is_given_back_on_its_retry(
@@ -113,7 +106,7 @@ def test_a_payment_event_read_before_the_bursary_saved_is_given_back_on_its_retr
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
-    number = _stripe_invoice(system, old)["number"]
+    number = system.stripe_invoice(old)["number"]
     repository = system.ports.repository
     real_save = repository.save
     granted: list[Reply] = []
@@ -162,7 +155,7 @@ def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_r
     assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
     assert system.standin.money_taken()[application["application_id"]] == 20000
     [orphan] = made
-    assert _stripe_invoice(system, orphan)["status"] == "void"
+    assert system.stripe_invoice(orphan)["status"] == "void"
     subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
     assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
 
@@ -188,7 +181,7 @@ def test_the_same_bursary_again_changes_nothing_and_emails_nobody(invoiced: Syst
 
     assert again.status == 200, again.body
     assert invoice_id_of(again.json()) == invoice
-    assert _stripe_invoice(system, invoice)["status"] == "open"
+    assert system.stripe_invoice(invoice)["status"] == "open"
     assert system.deliver_emails() == []
     after = system.admin("GET", f"/applications/{app_id}").json()
     assert after == before
@@ -237,7 +230,7 @@ def test_two_grants_of_the_same_bursary_at_once_make_one_invoice_and_one_set_of_
     assert sorted(_told(emails)) == [BURSARY_TOLD, INVOICE_TOLD], emails
     # The first invoice and the losing grant's are void; the winner's is the one to pay.
     made_here = [invoice_id_of(application), *made[1:]]
-    statuses = {i: _stripe_invoice(system, i)["status"] for i in made_here}
+    statuses = {i: system.stripe_invoice(i)["status"] for i in made_here}
     assert sorted(statuses.values()) == ["open", "void", "void"], statuses
     assert statuses[kept] == "open"
 
@@ -258,7 +251,7 @@ def test_a_grant_finding_another_amount_granted_meanwhile_is_refused_in_words(
     emails = system.deliver_emails()
     [invoice_email] = [e for e in emails if e.subject.startswith("We have invoiced")]
     assert "£120.00" in invoice_email.text
-    assert [_stripe_invoice(system, i)["status"] for i in made[1:]] == ["open", "void"]
+    assert [system.stripe_invoice(i)["status"] for i in made[1:]] == ["open", "void"]
 
 
 def test_an_invoice_replaced_before_its_email_went_is_not_named_as_the_one_to_pay(

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
 
@@ -38,22 +38,19 @@ def _make(browser: ConsoleBrowser, **typed: str) -> Any:
     return browser.post(CODES, csrf_token=browser.csrf(CODES), **typed)
 
 
-STRIPE = {"authorization": "Bearer sk_test_local"}
-
-
 def _promotion_code(system: System, code: str) -> dict[str, Any]:
     """What Stripe (the stand-in, through its API) holds about a code's promotion code."""
     kept = system.ports.repository.get_discount_code(COURSE_ID, code)
     assert kept is not None
     reply = system.stripe_local(
-        "GET", f"/v1/promotion_codes/{kept.promotion_code_id}", headers=STRIPE
+        "GET", f"/v1/promotion_codes/{kept.promotion_code_id}", headers=STRIPE_KEY
     )
     assert reply.status == 200, reply.body
     return dict(reply.json())
 
 
 def _promotion_codes(system: System) -> list[dict[str, Any]]:
-    reply = system.stripe_local("GET", "/v1/promotion_codes?limit=100", headers=STRIPE)
+    reply = system.stripe_local("GET", "/v1/promotion_codes?limit=100", headers=STRIPE_KEY)
     return list(reply.json()["data"])
 
 

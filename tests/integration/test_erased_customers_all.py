@@ -11,16 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase, stripe_invoice
+from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_who_pays import apply
 from tests.support.groups import give_up, invoiced_group
 from tests.support.invoiced import ACCOUNTS, BILLING
-from tests.support.system import System
+from tests.support.system import STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 PERSON = "ada@example.org"
-STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 
 
 def _invoice_id(group: dict[str, Any]) -> str:
@@ -66,13 +65,13 @@ def test_every_customer_of_a_group_whose_invoice_was_replaced_twice_is_deleted(
         assert answer.status == 200, answer.body
     invoices = [first, *made]
     assert len(set(invoices)) == 3
-    assert [stripe_invoice(system, i)["status"] for i in invoices] == ["void", "void", "open"]
+    assert [system.stripe_invoice(i)["status"] for i in invoices] == ["void", "void", "open"]
     assert {customer_of(system, i)["email"] for i in invoices} == {ACCOUNTS}
 
     assert erase(system, ACCOUNTS).status == 200
 
     assert [deleted(system, i) for i in invoices] == [True, True, True]
-    assert stripe_invoice(system, invoices[-1])["status"] == "void"
+    assert system.stripe_invoice(invoices[-1])["status"] == "void"
     assert system.ports.repository.owed_customer_deletions() == []
 
 
@@ -89,7 +88,7 @@ def test_a_give_up_whose_save_lost_to_an_erasure_leaves_no_customer_behind(
     assert answer.status == 409, answer.body
     assert answer.json()["error"]["code"] == "group_changed"
     [orphan] = made
-    assert stripe_invoice(system, orphan)["status"] == "void"
+    assert system.stripe_invoice(orphan)["status"] == "void"
     assert deleted(system, orphan)
     assert deleted(system, _invoice_id(group))
     assert system.ports.repository.owed_customer_deletions() == []
@@ -111,7 +110,7 @@ def test_a_one_person_invoice_whose_save_lost_to_an_erasure_leaves_no_customer_b
 
     assert asked.status == 409, asked.body
     [orphan] = made
-    assert stripe_invoice(system, orphan)["status"] == "void"
+    assert system.stripe_invoice(orphan)["status"] == "void"
     assert customer_of(system, orphan)["deleted"] is True
     assert system.ports.repository.owed_customer_deletions() == []
 
@@ -141,7 +140,7 @@ def test_an_invoice_replaced_after_the_erasure_read_the_group_has_its_customer_d
     [answer] = given_up
     assert answer.status == 200, answer.body
     [replacement] = made
-    assert stripe_invoice(system, replacement)["status"] == "void"
+    assert system.stripe_invoice(replacement)["status"] == "void"
     assert [deleted(system, i) for i in (_invoice_id(group), replacement)] == [True, True]
     assert system.ports.repository.owed_customer_deletions() == []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_who_pays import apply, stripe_invoice
+from tests.integration.test_who_pays import apply
 from tests.support.applications import invoice_id_of
 from tests.support.groups import (
     COLLEAGUES,
@@ -19,18 +19,17 @@ from tests.support.groups import (
     pay_invoice,
 )
 from tests.support.invoiced import BILLING
-from tests.support.system import System
+from tests.support.system import STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
-AUTH = {"authorization": "Bearer sk_test_local"}
 PERSON = "ada@example.org"  # the applicant application_body names
 
 
 def customer_of(system: System, invoice_id: str) -> dict[str, Any]:
     """The invoice's customer as Stripe answers a retrieve (a deleted one: its deleted shape)."""
-    customer_id = stripe_invoice(system, invoice_id)["customer"]
-    reply = system.stripe_local("GET", f"/v1/customers/{customer_id}", headers=AUTH)
+    customer_id = system.stripe_invoice(invoice_id)["customer"]
+    reply = system.stripe_local("GET", f"/v1/customers/{customer_id}", headers=STRIPE_KEY)
     assert reply.status == 200, reply.body
     return dict(reply.json())
 
@@ -54,9 +53,9 @@ def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(system: 
 
     assert erase(system, PERSON).status == 200
 
-    assert stripe_invoice(system, invoice_id)["status"] == "void"
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
     assert customer_of(system, invoice_id) == {
-        "id": stripe_invoice(system, invoice_id)["customer"],
+        "id": system.stripe_invoice(invoice_id)["customer"],
         "object": "customer",
         "deleted": True,
     }
@@ -78,7 +77,7 @@ def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(syst
     assert erase(system, PERSON).status == 200
 
     assert deleted(system, invoice_id)
-    invoice = stripe_invoice(system, invoice_id)
+    invoice = system.stripe_invoice(invoice_id)
     assert (invoice["status"], invoice["customer_email"]) == ("paid", BILLING["billing_email"])
 
 
@@ -89,7 +88,7 @@ def test_a_replaced_invoices_customer_is_deleted_too(system: System) -> None:
     assert part.status == 200, part.body
     second = invoice_id_of(system.status_of(application))
     assert second != first
-    assert stripe_invoice(system, first)["status"] == "void"
+    assert system.stripe_invoice(first)["status"] == "void"
 
     assert erase(system, PERSON).status == 200
 
@@ -122,7 +121,7 @@ def test_an_unpaid_groups_invoice_is_voided_before_its_customer_goes(system: Sys
 
     assert erase(system, "florence@example.org").status == 200
 
-    assert stripe_invoice(system, invoice_id)["status"] == "void"
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
     assert deleted(system, invoice_id)
 
 
@@ -140,7 +139,7 @@ def test_stripe_failing_leaves_the_deletion_owed_and_the_sweep_makes_it(system: 
 
     answer = system.scheduled_run(system.now() + timedelta(minutes=15))
 
-    assert stripe_invoice(system, invoice_id)["status"] == "void"
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
     assert deleted(system, invoice_id)
     assert system.ports.repository.owed_customer_deletions() == []
     assert answer["holds_released"] >= 0

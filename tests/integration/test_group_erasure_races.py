@@ -29,7 +29,6 @@ from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
-STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 ENDED = "The invoice was cancelled"
 
 
@@ -38,8 +37,7 @@ def _invoice_id(group: dict[str, Any]) -> str:
 
 
 def _invoice_status(system: System, group: dict[str, Any]) -> str:
-    reply = system.stripe_local("GET", f"/v1/invoices/{_invoice_id(group)}", headers=STRIPE_KEY)
-    return str(reply.json()["status"])
+    return str(system.stripe_invoice(_invoice_id(group))["status"])
 
 
 def _paid_before_the_void(

@@ -22,13 +22,12 @@ from tests.support.groups import (
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import System
+from tests.support.system import STRIPE_KEY, System
 
 MANAGER = ["florence@example.org"]
 BY_ORGANISER = "Ended: an organiser voided its invoice, so its places were released"
 AT_STRIPE = "Ended: its invoice was voided at Stripe (not from here), so its places were released"
 TOLD_BY_ORGANISER = "The invoice was cancelled: the places were released"
-STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 
 
 def _invoice_id(group: dict[str, Any]) -> str:
@@ -40,12 +39,7 @@ def _void(system: System, group: dict[str, Any]) -> Any:
 
 
 def _invoice_at_stripe(system: System, group: dict[str, Any]) -> dict[str, Any]:
-    reply = system.stripe_local(
-        "GET",
-        f"/v1/invoices/{_invoice_id(group)}",
-        headers=STRIPE_KEY,
-    )
-    return dict(reply.json())
+    return system.stripe_invoice(_invoice_id(group))
 
 
 def _full_with_one_waiting(system: System) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -14,11 +14,9 @@ import pytest
 from booking.domain.groups import GroupBooking
 from tests.integration import test_group_bookings as groups
 from tests.support.groups import give_up
-from tests.support.system import COURSE_ID, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
-
-HEADERS = {"authorization": "Bearer sk_test_local"}
 
 
 def race_next_save(system: System, monkeypatch: pytest.MonkeyPatch) -> list[GroupBooking]:
@@ -76,7 +74,7 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     assert new is not None
     assert new != first
     status = {
-        asked: system.stripe_local("GET", f"{path}/{asked}", headers=HEADERS).json()["status"]
+        asked: system.stripe_local("GET", f"{path}/{asked}", headers=STRIPE_KEY).json()["status"]
         for asked in (first, new)
     }
     assert status == {new: undone, first: "open"}  # the old one still asks

@@ -12,7 +12,7 @@ from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.support.applications import session_id_of
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
 
 
 def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
@@ -269,7 +269,7 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
             "GET",
             f"/v1/checkout/sessions/{session_id}",
             b"",
-            {"authorization": "Bearer sk_test_local"},
+            STRIPE_KEY,
         ).json()["status"]
         == "open"
     ]

@@ -18,9 +18,7 @@ from tests.integration.test_one_path_for_money import (
 )
 from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
-
-STRIPE = {"authorization": "Bearer sk_test_local"}
+from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
 
 
 def _deliver_held(system: System) -> None:
@@ -91,7 +89,7 @@ def test_a_second_payment_for_an_earlier_session_is_recorded_with_its_refund(
     first_session = first["checkout_url"].rsplit("/", 1)[-1]
     # The first checkout lets go of the place (its expiry reported) while still payable.
     session = system.stripe_local(
-        "GET", f"/v1/checkout/sessions/{first_session}", headers=STRIPE
+        "GET", f"/v1/checkout/sessions/{first_session}", headers=STRIPE_KEY
     ).json()
     event = {
         "id": "evt_first_session_expired",

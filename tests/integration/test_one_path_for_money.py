@@ -13,9 +13,7 @@ from tests.integration.test_booking_flow import _signature
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
-
-STRIPE = {"authorization": "Bearer sk_test_local"}
+from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
 
 
 @pytest.fixture
@@ -37,12 +35,6 @@ def roster_row(system: System, course_id: str, application_id: str) -> dict[str,
     rows = system.admin("GET", f"/courses/{course_id}/applications").json()
     [row] = [r for r in rows if r["application_id"] == application_id]
     return dict(row)
-
-
-def stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
-    reply = system.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=STRIPE)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
 
 
 # -- nothing to pay means confirmed ------------------------------------------------------------
@@ -80,7 +72,7 @@ def test_a_code_and_a_bursary_leaving_nothing_confirm_an_invoice_booking_at_once
     # One step, no 409 to retry: £200 less £100 is £100, and the £150 code takes all of it.
     assert granted.status == 200, granted.body
     assert granted.json()["status"] == "confirmed"
-    assert stripe_invoice(system, invoice_id)["status"] == "void"
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
     row = roster_row(system, INVOICED, application["application_id"])
     assert (row["invoice_status"], row["amount_due"]) == ("void", 0)
     paid_at_stripe = [e for e in system.standin.events() if e["type"] == "invoice.paid"]
@@ -98,11 +90,11 @@ def test_a_part_bursary_replaces_the_invoice_in_one_step(invoiced: System) -> No
     ).json()
     new = invoice_id_of(status)
     assert new != old
-    assert (stripe_invoice(system, old)["status"], stripe_invoice(system, new)["status"]) == (
+    assert (system.stripe_invoice(old)["status"], system.stripe_invoice(new)["status"]) == (
         "void",
         "open",
     )
-    assert stripe_invoice(system, new)["amount_due"] == 15000
+    assert system.stripe_invoice(new)["amount_due"] == 15000
     assert roster_row(system, INVOICED, application["application_id"])["invoice_status"] == "open"
 
 
@@ -173,14 +165,14 @@ def test_a_checkout_event_naming_another_application_changes_nothing_of_anyones(
 def test_a_paid_invoice_no_application_issued_is_given_back(invoiced: System) -> None:
     system = invoiced
     a = apply(system, **BILLING)
-    invoice = stripe_invoice(system, invoice_id_of(a))
+    invoice = system.stripe_invoice(invoice_id_of(a))
     # An invoice made at Stripe by hand, naming A: nobody here recorded it.
     created = system.stripe_local(
         "POST",
         "/v1/invoices",
         f"customer={invoice['customer']}&collection_method=send_invoice&days_until_due=10"
         f"&metadata[application_id]={a['application_id']}".encode(),
-        STRIPE | {"content-type": "application/x-www-form-urlencoded"},
+        STRIPE_KEY | {"content-type": "application/x-www-form-urlencoded"},
     )
     assert created.status == 200, created.body
     stray = created.json()["id"]
@@ -189,9 +181,9 @@ def test_a_paid_invoice_no_application_issued_is_given_back(invoiced: System) ->
         "POST",
         "/v1/invoiceitems",
         item.encode(),
-        STRIPE | {"content-type": "application/x-www-form-urlencoded"},
+        STRIPE_KEY | {"content-type": "application/x-www-form-urlencoded"},
     )
-    system.stripe_local("POST", f"/v1/invoices/{stray}/finalize", b"", STRIPE)
+    system.stripe_local("POST", f"/v1/invoices/{stray}/finalize", b"", STRIPE_KEY)
     assert system.stripe_local("POST", f"/invoices/{stray}/pay").status == 200
     assert roster_row(system, INVOICED, a["application_id"])["status"] == "awaiting_invoice_payment"
     assert system.standin.money_taken().get(a["application_id"], 0) == 0  # given back
@@ -219,7 +211,7 @@ def test_after_a_cancellation_or_an_erasure_every_view_says_void_as_stripe_does(
         page = f"/console/applications/{app_id}"
         token = console.csrf(page)
         assert console.post(f"{page}/cancel", csrf_token=token).status == 303
-    assert stripe_invoice(system, invoice_id_of(application))["status"] == "void"
+    assert system.stripe_invoice(invoice_id_of(application))["status"] == "void"
     assert roster_row(system, INVOICED, app_id)["invoice_status"] == "void"
     shown = console.get(f"/console/applications/{app_id}")
     assert shown.status == 200, shown.body

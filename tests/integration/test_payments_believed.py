@@ -14,12 +14,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.integration.test_booking_flow import _signature
-from tests.support.system import WEBHOOK_SECRET, System
+from tests.support.system import STRIPE_KEY, WEBHOOK_SECRET, System
 
-STRIPE_AUTH = {
-    "authorization": "Bearer sk_test_local",
-    "content-type": "application/x-www-form-urlencoded",
-}
+STRIPE_AUTH = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
 
 
 def _session_at_stripe(system: System, names: str, amount: int, currency: str = "gbp") -> str:

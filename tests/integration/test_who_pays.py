@@ -26,14 +26,6 @@ def apply(system: System, course: str = INVOICED, **fields: Any) -> Any:
     )
 
 
-def stripe_invoice(system: System, invoice_id: str) -> dict[str, Any]:
-    reply = system.stripe_local(
-        "GET", f"/v1/invoices/{invoice_id}", headers={"authorization": "Bearer sk_test_local"}
-    )
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
 # -- invoices ------------------------------------------------------------------------------
 
 
@@ -50,7 +42,7 @@ def test_an_employer_invoice_carries_the_po_and_paying_it_confirms_the_booking(
     assert application["payment_method"] == "invoice"
     assert application["amount_due"] == 20000
 
-    invoice = stripe_invoice(system, invoice_id_of(application))
+    invoice = system.stripe_invoice(invoice_id_of(application))
     assert invoice["status"] == "open"
     assert invoice["collection_method"] == "send_invoice"
     assert invoice["custom_fields"] == [{"name": "PO number", "value": "PO-4471"}]
@@ -113,7 +105,7 @@ def test_an_invoice_unpaid_past_its_due_date_frees_the_seat_for_the_next_in_line
     assert summary.holds_released == 1
     released = system.status_of(first)
     assert released["status"] == "expired"
-    assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
+    assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
     assert system.status_of(waiting)["status"] == "offered"
 
 
@@ -124,7 +116,7 @@ def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     assert system.standin.expire_due()  # Stripe tells of the overdue invoice
     assert system.webhook_replies[-1].status == 200
     assert system.status_of(first)["status"] == "expired"
-    assert stripe_invoice(system, invoice_id_of(first))["status"] == "void"
+    assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
 
 
@@ -194,7 +186,7 @@ def test_an_uncollectible_invoice_voided_later_is_said_void_as_stripe_says(
         for r in system.admin("GET", f"/courses/{INVOICED}/applications").json()
         if r["application_id"] == first["application_id"]
     )
-    assert row["invoice_status"] == stripe_invoice(system, invoice)["status"] == "void"
+    assert row["invoice_status"] == system.stripe_invoice(invoice)["status"] == "void"
     assert system.status_of(first)["status"] == "expired"
 
 

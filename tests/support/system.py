@@ -42,6 +42,8 @@ from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 
 BASE_URL = "http://booking.test"
+# The Stripe stand-in's secret key, as a call to its API sends it.
+STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
 WEBHOOK_SECRET = "whsec_integration"
 ADMIN_TOKEN = "integration-admin-token"
 CONSOLE_SESSION_SECRET = "integration-console-session-key"
@@ -248,10 +250,7 @@ class System:
         fields = {"payment_intent": payment_intent}
         if amount is not None:
             fields["amount"] = str(amount)
-        headers = {
-            "authorization": "Bearer sk_test_local",
-            "content-type": "application/x-www-form-urlencoded",
-        }
+        headers = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
         reply = self.stripe_local("POST", "/v1/refunds", urlencode(fields).encode(), headers)
         assert reply.status == status, reply.body
         return reply
@@ -260,11 +259,15 @@ class System:
         """The Checkout Session as Stripe's API gives it back (``session``: its id, or the
         checkout URL that ends with it)."""
         session_id = session.rsplit("/", 1)[-1]
-        reply = self.stripe_local(
-            "GET",
-            f"/v1/checkout/sessions/{session_id}",
-            headers={"authorization": "Bearer sk_test_local"},
-        )
+        reply = self.stripe_local("GET", f"/v1/checkout/sessions/{session_id}", headers=STRIPE_KEY)
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
+    def stripe_invoice(self, invoice: str) -> dict[str, Any]:
+        """The invoice as Stripe's API gives it back (``invoice``: its id, or the pay URL that
+        ends with it)."""
+        invoice_id = invoice.rsplit("/", 1)[-1]
+        reply = self.stripe_local("GET", f"/v1/invoices/{invoice_id}", headers=STRIPE_KEY)
         assert reply.status == 200, reply.body
         return dict(reply.json())
 
