@@ -62,14 +62,20 @@ class CohortLeft(StrEnum):
 #   and invites the sessions the booking is down for now (the same UIDs the move put in).
 # * A notice that a move waits on a full cohort's list ("your place and calendar stay") is
 #   untrue once that move was made: not sent (the move's email says where the booking is).
+# * A move's own email (A to B) reached after a later move (B to C): sent, composed for the
+#   cohort held (C). It is the only message that takes A's sessions out of the calendar (the
+#   later move's takes out B's, which never went in) and the person's word on the first
+#   move's money (a difference paid, a refund), which the later one does not repeat; not
+#   sent, it would leave A in the calendar and that money unsaid. Written for B, it would put
+#   B back. For C, it invites the sessions the later move's email invites (the same UIDs).
 # Messages about a follow-up event are about the programme's event, not the cohort, and are
-# checked against the event as it is now (``services.follow_ups``); a move's own messages
-# name both cohorts. Neither is here.
+# checked against the event as it is now (``services.follow_ups``): not here.
 WHEN_COHORT_LEFT: dict[EmailKind, CohortLeft] = {
     EmailKind.SESSION_REMINDER: CohortLeft.NOT_SENT,
     EmailKind.SESSIONS_CHANGED: CohortLeft.NOT_SENT,
     EmailKind.MOVE_WAITING: CohortLeft.NOT_SENT,
     EmailKind.BOOKING_CONFIRMED: CohortLeft.FOR_COHORT_HELD,
+    EmailKind.BOOKING_TRANSFERRED: CohortLeft.FOR_COHORT_HELD,
 }
 
 
