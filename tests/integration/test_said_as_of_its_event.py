@@ -197,3 +197,27 @@ def test_a_move_email_reached_after_a_second_move_never_puts_the_middle_cohort_b
     # Both name the cohort held and its joining link, never summer's.
     assert all("https://example.org/join/autumn" in m.text for m in moved)
     assert not any("join/summer" in m.text for m in moved)
+
+
+def test_the_facilitators_copy_sent_after_a_dearer_move_says_the_place_was_funded(
+    system: System,
+) -> None:
+    """Its copy says the booking as of its event (MONEY_AS_QUEUED): funded in full on spring,
+    though the move to dearer winter (£50 beyond the bursary, paid before the mailer ran) left
+    the bursary short of winter's price."""
+    cohorts = Cohorts(system)
+    booked = system.apply("move-spring", email=ADA).json()
+    app_id = booked["application_id"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})
+    assert granted.status == 200, granted.body
+    pending = _ask(cohorts, app_id)["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200
+
+    sent = cohorts.emails()
+
+    [copy] = [
+        m
+        for m in sent
+        if m.to == ["facilitator-spring@example.org"] and m.subject.startswith("New booking")
+    ]
+    assert "(funded by a bursary)" in " ".join(copy.text.split()), copy.text

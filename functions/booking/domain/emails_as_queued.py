@@ -30,14 +30,17 @@ COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PE
 
 
 # The messages whose words name the booking's money or how it ended: composed as of the record
-# they were saved with. (A reminder, an invitation or a change of sessions names no money; the
-# facilitators' copy and the acknowledgement say their status as queued, above.)
+# they were saved with. The facilitators' copy is one: "funded by a bursary" or "nothing to
+# pay" is said of the price and bursary of its event, never of a dearer move made before it
+# went (move13). (A reminder, an invitation or a change of sessions names no money; the
+# acknowledgement says its status as queued, above.)
 MONEY_AS_QUEUED = frozenset(
     {
         EmailKind.BOOKING_CONFIRMED,
         EmailKind.CANCELLED,
         EmailKind.PAYMENT_REFUNDED,
         EmailKind.BOOKING_TRANSFERRED,
+        EmailKind.FACILITATOR_COPY,
     }
 )
 
@@ -100,6 +103,7 @@ def stamped(job: EmailJob, saved: Application) -> EmailJob:
         amount_paid=saved.amount_paid,
         amount_refunded=saved.amount_refunded,
         last_refund=saved.last_refund,
+        bursary=saved.bursary,
         further={p.payment_intent: p.refunded for p in saved.further_charges},
     )
     return job.model_copy(update={"booking_then": then})
@@ -131,6 +135,7 @@ def _money_then(application: Application, then: BookingThen) -> Application:
             "amount_paid": then.amount_paid,
             "amount_refunded": then.amount_refunded,
             "last_refund": then.last_refund,
+            "bursary": application.bursary if then.bursary is None else then.bursary,
             "payments": tuple(as_then(p) for p in application.payments),
         }
     )
