@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import logging
 import os
 import secrets
@@ -34,7 +33,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from booking.domain.validation import sane_instant
 from infra.local import aws_calls
 from infra.local.aws import (
     REGION,
@@ -61,6 +59,7 @@ from infra.local.mail import (
 from infra.local.outbox_page import outbox_page, wants_page
 from infra.local.relay import StreamRelay
 from infra.local.stripe_standin import LocalResponse, StripeStandIn
+from infra.local.tick import UnknownTickFields, UnreadableTick, tick_refused, tick_time
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LOCAL_WEBHOOK_SECRET = "whsec_local"  # noqa: S105 - the contract's documented offline default
@@ -73,34 +72,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-class UnreadableTick(ValueError):
-    """The tick's body is not a JSON object (400); any other ``ValueError`` is about its
-    ``time`` field (422, as every bad date a person gives)."""
-
-
-def tick_time(body: bytes) -> datetime:
-    """The moment a ``POST /_local/scheduler/tick`` names; ``ValueError`` says what is wrong.
-    Only the years a course's sessions may fall in (the domain's ``SANE_YEARS``): beyond them
-    the dispatcher's arithmetic (now minus the sweep window, plus reminder offsets) would leave
-    the years datetime can hold, and nothing could be due anyway."""
-    try:
-        payload = json.loads(body or b"{}")
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise UnreadableTick("the body must be JSON") from None
-    if not isinstance(payload, dict):
-        raise UnreadableTick('the body must be a JSON object: {"time": "..."}')
-    raw = payload.get("time")
-    if not isinstance(raw, str) or not raw:
-        raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 time: {raw[:40]!r}") from None
-    if moment.tzinfo is None:
-        raise ValueError("time needs a UTC offset")
-    return sane_instant(moment)
 
 
 @dataclass
@@ -288,9 +259,11 @@ class LocalStack:
             try:
                 moment = tick_time(body)
             except UnreadableTick as exc:
-                return _tick_refused(400, "invalid_json", "body", exc)
+                return tick_refused(400, "invalid_json", "body", exc)
+            except UnknownTickFields as exc:
+                return tick_refused(422, "validation_failed", exc.fields, exc)
             except ValueError as exc:
-                return _tick_refused(422, "validation_failed", "time", exc)
+                return tick_refused(422, "validation_failed", "time", exc)
             assert self.ticker is not None
             # A run at a time of the caller's choosing decides as of that time, on the stack's
             # clock moved to it (a deployed run refuses a time its clock has not reached):
@@ -397,16 +370,6 @@ def stack_from_environment(port: int | None = None) -> LocalStack:
         webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET") or LOCAL_WEBHOOK_SECRET,
         public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
     )
-
-
-def _tick_refused(status: int, code: str, field: str, why: Exception) -> LocalResponse:
-    """A tick whose time cannot be read: the contract's error, saying what to send."""
-    problem = {
-        "code": code,
-        "fields": {field: str(why)},
-        "message": 'send {"time": "<ISO 8601 with a UTC offset>"}',
-    }
-    return json_answer(status, {"error": problem})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,3 +46,44 @@ def test_an_application_cancelled_before_it_was_booked_tells_them_nothing(system
     sent = system.deliver_emails()
     assert [e.subject for e in sent if e.subject.startswith("Your application has been cancelled")]
     assert not [e for e in sent if e.subject.startswith("Participant withdrawn")]
+
+
+def test_a_colleague_who_never_held_a_confirmed_place_is_withdrawn_without_telling_them(
+    system: System,
+) -> None:
+    """The rule is one for every way a booking ends (``domain.facilitators_told``): the
+    withdrawal of a group colleague reaches the facilitators only for a confirmed place, as a
+    cancellation does. Here an application still paying for its place is withdrawn as a
+    colleague's is (its place given to another): the person hears of it, the facilitators,
+    who were never sent it, do not."""
+    from booking.services.group_applying import withdraw_application
+
+    applied = system.apply().json()
+    system.deliver_emails()
+    unpaid = system.ports.repository.get_application(applied["application_id"])
+    assert unpaid is not None
+    assert unpaid.status.value == "awaiting_payment"
+    withdraw_application(system.ports, unpaid, "substituted")
+    sent = system.deliver_emails()
+    assert [e for e in sent if e.subject.startswith("Your application has been cancelled")]
+    assert not [e for e in sent if e.subject.startswith("Participant withdrawn")]
+
+
+def test_a_confirmed_colleague_withdrawn_and_then_refunded_is_told_of_once(
+    system: System,
+) -> None:
+    """Two acts end the same booking (the withdrawal, then a refund of everything it had
+    paid): the facilitators hear once, in the words of the first."""
+    from booking.services.group_applying import withdraw_application
+
+    applied = system.apply().json()
+    assert system.pay(str(applied["checkout_url"])).status == 200
+    system.deliver_emails()
+    booked = system.ports.repository.get_application(applied["application_id"])
+    assert booked is not None
+    assert booked.status.value == "confirmed"
+    withdraw_application(system.ports, booked, "substituted")
+    system.refund_at_stripe(booked.payment_intent)
+    told = [e for e in system.deliver_emails() if e.subject.startswith("Participant withdrawn")]
+    assert len(told) == 1
+    assert "has named another colleague instead" in " ".join(told[0].text.split())

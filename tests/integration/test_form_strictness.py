@@ -1,30 +1,50 @@
-"""The public form's body says what it means (hostile12b F2): consent is true (JSON) or the
-ticked box's "on" (the HTML form), never a guess from another word; a control character in a
-name is refused in words that say so."""
+"""The public form's body says what it means (hostile12b F2, retest13 N3): consent is JSON's
+true (the boolean), or in a form the ticked box's "on" (or "true", "True": a form written by
+hand or a script), exactly; never a guess from another word, a JSON string or a stray space. A
+control character in a name is refused in words that say so."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.system import System
+from tests.support.system import COURSE_ID, Reply, System, application_body
 
 CONSENT_REFUSED = "please confirm you agree to how we use your answers"
 
 
-@pytest.mark.parametrize("consent", ["yes", "1", 1, "false"])
-def test_consent_that_is_not_true_is_refused(system: System, consent: object) -> None:
-    reply = system.apply(consent=consent)
-
+def _refused(system: System, reply: Reply) -> None:
     assert reply.status == 422, reply.body
     assert CONSENT_REFUSED in reply.json()["error"]["fields"]["consent"]
     assert system.course()["places_left"] == system.course()["capacity"]
 
 
-@pytest.mark.parametrize("consent", ["on", "true", "True", True])
-def test_consent_as_a_form_or_json_client_sends_it_is_taken(
-    system: System, consent: object
-) -> None:
-    reply = system.apply(consent=consent)
+# JSON's true is the boolean: a string is not it, whatever it says.
+@pytest.mark.parametrize("consent", ["yes", "1", 1, "false", "true", "True", "on", False])
+def test_json_consent_that_is_not_true_is_refused(system: System, consent: object) -> None:
+    _refused(system, system.apply(consent=consent))
+
+
+def test_json_true_is_taken(system: System) -> None:
+    assert system.apply(consent=True).status == 201
+
+
+def _form_post(system: System, consent: str) -> Reply:
+    return system.api(
+        "POST",
+        f"/courses/{COURSE_ID}/applications",
+        form={**application_body(), "consent": consent},
+    )
+
+
+@pytest.mark.parametrize("consent", ["True ", " on", "on ", "yes", "1", "ON", "false", ""])
+def test_a_form_word_that_is_not_a_ticked_box_is_refused(system: System, consent: str) -> None:
+    _refused(system, _form_post(system, consent))
+
+
+# A browser's ticked box posts "on"; a form written by hand or a script "true" or "True".
+@pytest.mark.parametrize("consent", ["on", "true", "True"])
+def test_a_ticked_box_in_a_form_is_taken(system: System, consent: str) -> None:
+    reply = _form_post(system, consent)
 
     assert reply.status == 201, reply.body
 

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking
 from booking.domain.statuses import ERASED_EMAIL
 from tests.support.groups import (

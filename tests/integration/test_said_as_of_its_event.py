@@ -173,3 +173,54 @@ def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(system: Syste
 
     assert [m for m in sent if "Your booking has moved" in m.subject], [m.subject for m in sent]
     assert not [m for m in sent if "stays yours meanwhile" in m.text], [m.subject for m in sent]
+
+
+def test_a_move_email_reached_after_a_second_move_never_puts_the_middle_cohort_back(
+    system: System,
+) -> None:
+    """Spring to summer, then summer to autumn, before the mailer reached the first move's
+    email: it is written for the cohort held (WHEN_COHORT_LEFT), so it takes spring's sessions
+    out and puts autumn's in, never summer's; the second move's takes summer's out and puts
+    the same autumn sessions in. The calendar ends with autumn alone."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    app_id = booked["application_id"]
+    assert cohorts.move(app_id, "move-summer").status == 200
+    system.clock_offset += timedelta(minutes=1)
+    assert cohorts.move(app_id, "move-autumn").status == 200  # before the mailer ran
+
+    moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
+
+    assert len(moved) == 2, [m.subject for m in moved]
+    invited = [_uids(_calendars(m)["invite.ics"]) for m in moved]
+    taken_out = set().union(*(_uids(_calendars(m)["cancel.ics"]) for m in moved))
+    assert all(uids and all(u.startswith("move-autumn-") for u in uids) for uids in invited)
+    assert invited[0] == invited[1]
+    assert {u.split("-")[1] for u in taken_out} == {"spring", "summer"}
+    # Both name the cohort held and its joining link, never summer's.
+    assert all("https://example.org/join/autumn" in m.text for m in moved)
+    assert not any("join/summer" in m.text for m in moved)
+
+
+def test_the_facilitators_copy_sent_after_a_dearer_move_says_the_place_was_funded(
+    system: System,
+) -> None:
+    """Its copy says the booking as of its event (MONEY_AS_QUEUED): funded in full on spring,
+    though the move to dearer winter (£50 beyond the bursary, paid before the mailer ran) left
+    the bursary short of winter's price."""
+    cohorts = Cohorts(system)
+    booked = system.apply("move-spring", email=ADA).json()
+    app_id = booked["application_id"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})
+    assert granted.status == 200, granted.body
+    pending = _ask(cohorts, app_id)["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200
+
+    sent = cohorts.emails()
+
+    [copy] = [
+        m
+        for m in sent
+        if m.to == ["facilitator-spring@example.org"] and m.subject.startswith("New booking")
+    ]
+    assert "(funded by a bursary)" in " ".join(copy.text.split()), copy.text

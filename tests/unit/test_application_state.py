@@ -18,6 +18,7 @@ from booking.domain.application import (
 )
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import IllegalTransition
+from booking.domain.form_text import FormText
 from booking.domain.idempotency import fingerprint
 from booking.domain.money import Money
 from booking.domain.payments import Action, CheckoutEvent, CheckoutEventKind, decide
@@ -192,7 +193,7 @@ FORM = {
 
 
 def test_form_accepts_a_checkbox_and_strips_whitespace() -> None:
-    form = ApplicationForm.model_validate({**FORM, "consent": "on", "name": "  Ann  "})
+    form = ApplicationForm.model_validate({**FORM, "consent": FormText("on"), "name": "  Ann  "})
     assert form.name == "Ann"
     assert form.consent is True
     assert form.answers().name == "Ann"
@@ -211,6 +212,12 @@ def test_fingerprint_tells_retries_from_different_requests() -> None:
     [
         {"consent": False},
         {"consent": "off"},
+        # A JSON client's string is not its true; a form's word only exactly as a box posts it.
+        {"consent": "true"},
+        {"consent": "on"},
+        {"consent": FormText("True ")},
+        {"consent": FormText(" on")},
+        {"consent": FormText("yes")},
         {"website": "x"},
         {"email": "a@"},
         {"name": " "},

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from booking.adapters.email_templates import render
 from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
+from booking.domain.form_text import FormText
 from booking.domain.groups import (
     GroupForm,
     GroupMove,
@@ -97,7 +98,7 @@ def test_the_form_gathers_its_rows_and_refuses_one_address_twice() -> None:
         "manager_name": "Florence",
         "manager_email": "florence@example.org",
         "organisation": "Trust",
-        "consent": "on",
+        "consent": FormText("on"),
         "colleague_name_1": "Mary",
         "colleague_email_1": "mary@example.org",
         "colleague_name_3": "Edith",

@@ -42,3 +42,26 @@ def test_a_body_that_is_not_a_json_object_is_a_400(tmp_path: Path, body: bytes) 
     status, error = _tick(tmp_path, body)
     assert status == 400
     assert error["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"time": "2027-06-06T15:10:00Z", "dry_run": True}, {"dry_run"}),
+        ({"time": "2027-06-06T15:10:00Z", "dry_run": False, "at": "x"}, {"at", "dry_run"}),
+        ({"dry_run": True}, {"dry_run"}),
+    ],
+)
+def test_a_field_it_does_not_take_is_refused_by_name_and_nothing_runs(
+    tmp_path: Path, body: dict[str, object], named: set[str]
+) -> None:
+    """The tick takes ``time`` alone (README "The local stack"): there is no dry run, so a
+    ``dry_run`` is refused rather than ignored, and the schedule does not run for real. (The
+    stack here has no ticker: a tick that got as far as running would fail, not answer.)"""
+    status, error = _tick(tmp_path, json.dumps(body).encode())
+    assert status == 422
+    assert error["code"] == "validation_failed"
+    fields = error["fields"]
+    assert isinstance(fields, dict)
+    assert set(fields) == named
+    assert all("it takes time" in why for why in fields.values())

@@ -22,6 +22,7 @@ from booking.domain.billing import (
     BillingDetails,
     PaymentMethod,
 )
+from booking.domain.form_text import FormText
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
 
@@ -42,11 +43,19 @@ OptionalLongText = Annotated[
 ]
 
 
+# What a ticked box posts in a form, exactly: a browser's "on" (the HTML forms give their boxes
+# no other value), or "true" or "True" from a form written by hand or by a script (Python's
+# True, urlencoded). Nothing else counts: not "yes", "1", nor "True " with a stray space.
+TICKED_IN_A_FORM = frozenset({"on", "true", "True"})
+
+
 def _ticked(value: Any) -> Any:
-    # An HTML checkbox posts "on" (or nothing at all), a form built by hand may post "true" (or
-    # Python's "True"), JSON clients send true (CONTRACT: "must be true"). Anything else ("yes",
-    # 1) is refused, never guessed as consent.
-    return value.strip().lower() in {"on", "true"} if isinstance(value, str) else value is True
+    # CONTRACT: consent "must be true", and the HTML form posts the same names. So: JSON's true
+    # (the boolean, never the string "true"), or a form's ticked box (``TICKED_IN_A_FORM``).
+    # Anything else is unticked, and refused where a tick is required, never guessed.
+    if isinstance(value, FormText):
+        return str(value) in TICKED_IN_A_FORM
+    return value is True
 
 
 def consent_given(value: bool, refusal: str) -> bool:

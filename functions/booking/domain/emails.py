@@ -121,6 +121,9 @@ class BookingThen(BaseModel):
     amount_paid: int = 0
     amount_refunded: int = 0
     last_refund: int = 0
+    # The bursary granted then (minor units; None on a message stamped before it was kept):
+    # a copy saying "funded by a bursary" says it of its own event's price and bursary.
+    bursary: int | None = None
     # Each further charge the booking kept then (a dearer move's difference) and what had come
     # back of it by then (minor units).
     further: dict[str, int] = Field(default_factory=dict)

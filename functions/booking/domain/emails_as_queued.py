@@ -37,14 +37,17 @@ COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PE
 
 
 # The messages whose words name the booking's money or how it ended: composed as of the record
-# they were saved with. (A reminder, an invitation or a change of sessions names no money; the
-# facilitators' copy and the acknowledgement say their status as queued, above.)
+# they were saved with. The facilitators' copy is one: "funded by a bursary" or "nothing to
+# pay" is said of the price and bursary of its event, never of a dearer move made before it
+# went (move13). (A reminder, an invitation or a change of sessions names no money; the
+# acknowledgement says its status as queued, above.)
 MONEY_AS_QUEUED = frozenset(
     {
         EmailKind.BOOKING_CONFIRMED,
         EmailKind.CANCELLED,
         EmailKind.PAYMENT_REFUNDED,
         EmailKind.BOOKING_TRANSFERRED,
+        EmailKind.FACILITATOR_COPY,
     }
 )
 
@@ -69,14 +72,20 @@ class CohortLeft(StrEnum):
 #   and invites the sessions the booking is down for now (the same UIDs the move put in).
 # * A notice that a move waits on a full cohort's list ("your place and calendar stay") is
 #   untrue once that move was made: not sent (the move's email says where the booking is).
+# * A move's own email (A to B) reached after a later move (B to C): sent, composed for the
+#   cohort held (C). It is the only message that takes A's sessions out of the calendar (the
+#   later move's takes out B's, which never went in) and the person's word on the first
+#   move's money (a difference paid, a refund), which the later one does not repeat; not
+#   sent, it would leave A in the calendar and that money unsaid. Written for B, it would put
+#   B back. For C, it invites the sessions the later move's email invites (the same UIDs).
 # Messages about a follow-up event are about the programme's event, not the cohort, and are
-# checked against the event as it is now (``services.follow_ups``); a move's own messages
-# name both cohorts. Neither is here.
+# checked against the event as it is now (``services.follow_ups``): not here.
 WHEN_COHORT_LEFT: dict[EmailKind, CohortLeft] = {
     EmailKind.SESSION_REMINDER: CohortLeft.NOT_SENT,
     EmailKind.SESSIONS_CHANGED: CohortLeft.NOT_SENT,
     EmailKind.MOVE_WAITING: CohortLeft.NOT_SENT,
     EmailKind.BOOKING_CONFIRMED: CohortLeft.FOR_COHORT_HELD,
+    EmailKind.BOOKING_TRANSFERRED: CohortLeft.FOR_COHORT_HELD,
 }
 
 
@@ -101,6 +110,7 @@ def stamped(job: EmailJob, saved: Application) -> EmailJob:
         amount_paid=saved.amount_paid,
         amount_refunded=saved.amount_refunded,
         last_refund=saved.last_refund,
+        bursary=saved.bursary,
         further={p.payment_intent: p.refunded for p in saved.further_charges},
     )
     return job.model_copy(update={"booking_then": then})
@@ -132,6 +142,7 @@ def _money_then(application: Application, then: BookingThen) -> Application:
             "amount_paid": then.amount_paid,
             "amount_refunded": then.amount_refunded,
             "last_refund": then.last_refund,
+            "bursary": application.bursary if then.bursary is None else then.bursary,
             "payments": tuple(as_then(p) for p in application.payments),
         }
     )

@@ -5,22 +5,9 @@ recorded on the job, so it describes the event, not the state the group reached 
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.group_events import GroupEvent
 from booking.domain.groups import GroupBooking
-
-
-class GroupEvent(StrEnum):
-    PLACE_GIVEN_UP = "place_given_up"  # a paid place given up: its share refunded
-    INVOICE_REISSUED = "invoice_reissued"  # a place given up before paying: a new invoice
-    HOLD_LAPSED = "hold_lapsed"  # ended unpaid (why: ``GroupBooking.ended_because``)
-    UNFILLED_RELEASED = "unfilled_released"  # nobody applied by the deadline: refunded
-    PAYMENT_RETURNED = "payment_returned"  # a payment the booking could not take, given back
-    REFUNDED_AT_STRIPE = "refunded_at_stripe"  # its payment refunded in full at Stripe
-    # Part of its payment refunded at Stripe: the places stand (``domain.group_refunds``).
-    REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
-
 
 # Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
 # the manager's email says it: the reason recorded when it came, never a list of guesses.

@@ -26,7 +26,8 @@ from datetime import datetime
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.payments import RefundEvent
 

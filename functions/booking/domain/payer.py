@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
 
 if TYPE_CHECKING:  # a group booking's rules word things with domain.wording, which reads these
@@ -97,16 +98,13 @@ def billing_contact_told(
 # A group's news that is not money going back, though it names an amount: a new invoice for the
 # places kept (Stripe sends the billing contact the invoice itself, even when it was paid
 # before the manager's email went).
-NOT_MONEY_BACK = frozenset({"invoice_reissued"})
-# A group's booking that ended unpaid (``GroupEvent.HOLD_LAPSED``): the invoice sent to its
-# billing contact holds nothing now, whether or not money went back.
-INVOICE_ENDED_UNPAID = "hold_lapsed"
+NOT_MONEY_BACK = frozenset({GroupEvent.INVOICE_REISSUED.value})
 
 
 def _every_place_given_up_unpaid(job: EmailJob) -> bool:
     """Every place given up before the invoice was paid: the invoice sent to the billing
     contact is cancelled and nothing replaces it, so they hear it holds nothing now."""
-    return job.reason == "invoice_reissued" and job.places_kept == 0
+    return job.reason == GroupEvent.INVOICE_REISSUED and job.places_kept == 0
 
 
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
@@ -124,8 +122,10 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
         or billing.billing_email.lower() == group.manager.email.lower()
     ):
         return None
+    # Ended unpaid: the invoice sent to its billing contact holds nothing now, whether or not
+    # money went back.
     ended_unpaid = group.invoice is not None and (
-        job.reason == INVOICE_ENDED_UNPAID or _every_place_given_up_unpaid(job)
+        job.reason == GroupEvent.HOLD_LAPSED or _every_place_given_up_unpaid(job)
     )
     money_back = (
         job.reason not in NOT_MONEY_BACK

@@ -13,6 +13,7 @@ from enum import StrEnum
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.covered import second_payment
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.facilitators_told import REFUNDED_IN_FULL, facilitators_told_it_ended
 from booking.domain.transfer_record import made_by_a_move
 
 S = ApplicationStatus
@@ -351,29 +352,6 @@ def _booking_refunded(
     if _refund_was_announced(application):
         return ended
     return ended.with_emails(_refund_email(application, amount, "full", reason))
-
-
-# A facilitators' copy's reasons for a booking that ended (not a group colleague's): the
-# organisers cancelled it, or its payment came back in full.
-CANCELLED_BY_ORGANISERS = "cancelled_by_organisers"
-REFUNDED_IN_FULL = "booking_refunded"
-
-
-def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:
-    """The facilitators were told of a booking ("New booking"), so they hear that it ended,
-    as they hear of a group colleague withdrawn (hostile12a NEW-4): once, by whichever ends
-    it first (a cancellation, or a refund of everything)."""
-    if application.status is not ApplicationStatus.CONFIRMED:
-        return ()
-    return (
-        EmailJob.about(
-            EmailKind.FACILITATOR_COPY,
-            application.application_id,
-            application.course_id,
-            occasion="withdrawn",
-            reason=reason,
-        ),
-    )
 
 
 def _refund_was_announced(application: Application) -> bool:

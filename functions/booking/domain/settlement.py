@@ -48,6 +48,7 @@ from booking.domain.dearer_moves import (
     move_checkout_event,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
@@ -55,14 +56,7 @@ from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
-from booking.domain.payments import (
-    CANCELLED_BY_ORGANISERS,
-    MOVE_PAID_AFTER_END,
-    CheckoutEvent,
-    RefundEvent,
-    after_refund,
-    facilitators_told_it_ended,
-)
+from booking.domain.payments import MOVE_PAID_AFTER_END, CheckoutEvent, RefundEvent, after_refund
 from booking.domain.wording import status_named
 
 S = ApplicationStatus

@@ -29,6 +29,7 @@ from booking.domain.errors import (
     NotFound,
     SignInRefused,
 )
+from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
 from booking.handlers.json_answers import JSON as JSON
@@ -167,8 +168,9 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest("the form is not valid UTF-8") from exc
-        # The last value wins for repeated names, as in most web frameworks.
-        return dict(parse_qsl(text, keep_blank_values=True))
+        # The last value wins for repeated names, as in most web frameworks. Each value is
+        # marked as a form's: a checkbox's word counts as ticked only there (``FormText``).
+        return {k: FormText(v) for k, v in parse_qsl(text, keep_blank_values=True)}
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 

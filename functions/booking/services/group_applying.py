@@ -21,6 +21,7 @@ from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound, StaleWrite
+from booking.domain.facilitators_told import facilitators_told_it_ended
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.settlement import booked_with_nothing_to_pay
 from booking.domain.validation import parse
@@ -142,14 +143,8 @@ def withdraw_application(ports: Ports, application: Application, reason: str) ->
             EmailJob.about(
                 EmailKind.CANCELLED, current.application_id, current.course_id, reason=reason
             ),
-            # The facilitators hear that someone they were told of is no longer coming.
-            EmailJob.about(
-                EmailKind.FACILITATOR_COPY,
-                current.application_id,
-                current.course_id,
-                occasion="withdrawn",
-                reason=reason,
-            ),
+            # The facilitators hear that someone on their list is no longer coming.
+            *facilitators_told_it_ended(current, reason),
         )
         return ports.repository.save(ended, current)
 

@@ -18,7 +18,8 @@ from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_notices import GroupEvent, manager_told
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
     Colleague,

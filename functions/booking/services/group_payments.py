@@ -12,7 +12,8 @@ from aws_lambda_powertools import Logger
 from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.group_refunds import (
     REFUNDED_IN_PART,
     REFUNDED_WITH_PLACES_HELD,

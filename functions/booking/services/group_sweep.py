@@ -9,7 +9,8 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_notices import GroupEvent, lapse_told, manager_told
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader, void_quietly

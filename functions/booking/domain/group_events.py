@@ -1,0 +1,20 @@
+"""The events of a group booking its manager (and its billing contact) hear of, one name each:
+what ``domain.group_notices`` queues and ``domain.payer`` reads off the queued job. A module of
+its own, with nothing but the standard library, so the mailer (which asks ``domain.payer`` who
+is told) names them without loading the group booking's rules (``domain.groups``) at a cold
+start."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GroupEvent(StrEnum):
+    PLACE_GIVEN_UP = "place_given_up"  # a paid place given up: its share refunded
+    INVOICE_REISSUED = "invoice_reissued"  # a place given up before paying: a new invoice
+    HOLD_LAPSED = "hold_lapsed"  # ended unpaid (why: ``GroupBooking.ended_because``)
+    UNFILLED_RELEASED = "unfilled_released"  # nobody applied by the deadline: refunded
+    PAYMENT_RETURNED = "payment_returned"  # a payment the booking could not take, given back
+    REFUNDED_AT_STRIPE = "refunded_at_stripe"  # its payment refunded in full at Stripe
+    # Part of its payment refunded at Stripe: the places stand (``domain.group_refunds``).
+    REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
