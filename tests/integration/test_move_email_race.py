@@ -7,16 +7,14 @@ moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from booking.domain.emails import EmailJob, EmailKind
-from tests.integration.test_dearer_moves import _ask
-from tests.integration.test_refund_moment import _invite_uids
+from tests.integration.test_refund_moment import _move_asked, _paid_then_refunded
 from tests.integration.test_transfers import ADA, Cohorts
-from tests.support.held_events import deliver, held_at
+from tests.support.held_events import deliver
 from tests.support.system import System
 
 
@@ -24,16 +22,9 @@ def test_a_move_undone_while_its_email_was_being_composed_is_not_told(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, first_payment, _ = _invite_uids(system, cohorts)
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
-    system.clock_offset += timedelta(minutes=1)
-    payment_events, refund_events = held_at(
-        system,
-        system.now(),
-        lambda: system.pay(pending["pay_url"]),
-        lambda: system.refund_at_stripe(first_payment),
-    )
+    asked = _move_asked(system, cohorts)
+    app_id = asked.app_id
+    payment_events, refund_events = _paid_then_refunded(system, asked)
     deliver(system, payment_events)  # moved: the booking stands on winter, its email queued
     assert cohorts.record(app_id)["course_id"] == "move-winter"
 

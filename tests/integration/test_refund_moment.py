@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from icalendar import Calendar
@@ -78,17 +78,38 @@ def test_a_refund_made_before_the_difference_was_paid_ends_the_booking_and_gives
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
 
 
-def _invite_uids(system: System, cohorts: Cohorts) -> tuple[str, str, set[str]]:
-    """Ada booked on the spring cohort, her confirmation's invite read: her application's id,
-    its payment at Stripe, and the UIDs the invite put in her calendar."""
+class _MoveAsked(NamedTuple):
+    app_id: str
+    payment: str  # her first payment at Stripe
+    invited: set[str]  # the UIDs her confirmation's invite put in her calendar
+    pay_url: str  # where the move's difference is paid
+
+
+def _move_asked(system: System, cohorts: Cohorts) -> _MoveAsked:
+    """Ada booked on the spring cohort and her confirmation's invite read, then her move to
+    winter asked (its emails read) a minute ago."""
     booked = system.apply("move-spring", email=ADA).json()
     assert system.pay(booked["checkout_url"]).status == 200
-    booked["payment_intent"] = system.checkout_session(booked["checkout_url"])["payment_intent"]
+    payment = system.checkout_session(booked["checkout_url"])["payment_intent"]
     [confirmation] = [
         m for m in cohorts.emails() if m.to == [ADA] and "invite.ics" in _calendars(m)
     ]
     invited = _uids(_calendars(confirmation)["invite.ics"])
-    return booked["application_id"], booked["payment_intent"], invited
+    pending = _ask(cohorts, booked["application_id"])["pending_move"]
+    cohorts.emails()
+    system.clock_offset += timedelta(minutes=1)
+    return _MoveAsked(booked["application_id"], payment, invited, pending["pay_url"])
+
+
+def _paid_then_refunded(system: System, asked: _MoveAsked) -> list[list[Delivery]]:
+    """The move's difference paid, then the first payment refunded at Stripe, in one second
+    there: the payment's events and the refund's, held."""
+    return held_at(
+        system,
+        system.now(),
+        lambda: system.pay(asked.pay_url),
+        lambda: system.refund_at_stripe(asked.payment),
+    )
 
 
 def _cancelled_uids(calendar: Calendar) -> set[str]:
@@ -110,10 +131,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     for the difference, worded for a cancelled booking. The move's messages (the person's
     and the facilitators') go together or not at all."""
     cohorts = Cohorts(system)
-    app_id, first_payment, spring_uids = _invite_uids(system, cohorts)
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
-    system.clock_offset += timedelta(minutes=1)
+    app_id, first_payment, spring_uids, pay_url = _move_asked(system, cohorts)
 
     # One second at Stripe for both: the stand-in's clock held still while they are made.
     moment = system.now()
@@ -121,7 +139,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
         system,
         moment,
         lambda: system.refund_at_stripe(first_payment),
-        lambda: system.pay(pending["pay_url"]),
+        lambda: system.pay(pay_url),
     )
     assert {_event(d)["created"] for d in (*refund_events, *payment_events)} == {
         int(moment.timestamp())
@@ -187,18 +205,11 @@ def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhe
     event first, the person never told of the move: the record, the rosters, the status page,
     the timeline and the refund's message all name spring, where the booking ended."""
     cohorts = Cohorts(system)
-    app_id, first_payment, _ = _invite_uids(system, cohorts)
+    asked = _move_asked(system, cohorts)
+    app_id = asked.app_id
     token = system.ports.repository.get_application(app_id)
     assert token is not None
-    pending = _ask(cohorts, app_id)["pending_move"]
-    cohorts.emails()
-    system.clock_offset += timedelta(minutes=1)
-    payment_events, refund_events = held_at(
-        system,
-        system.now(),
-        lambda: system.pay(pending["pay_url"]),
-        lambda: system.refund_at_stripe(first_payment),
-    )
+    payment_events, refund_events = _paid_then_refunded(system, asked)
     deliver(system, [*payment_events, *refund_events])
     sent = cohorts.emails_to(ADA)
 

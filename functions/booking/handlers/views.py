@@ -169,30 +169,8 @@ def course_out(course: Course, now: datetime) -> CourseOut:
 
 
 def application_out(view: ApplicationView) -> ApplicationOut:
-    return ApplicationOut.model_validate(
-        {
-            "application_id": view.application_id,
-            "course_id": view.course_id,
-            "status": view.status,
-            "token": view.token,
-            "checkout_url": view.checkout_url,
-            "status_url": view.status_url,
-            "created_at": view.created_at,
-            "reference": view.reference,
-            "waitlist_position": view.waitlist_position,
-            "offer_expires_at": view.offer_expires_at,
-            "invoice_url": view.invoice_url,
-            "invoice_due_at": view.invoice_due_at,
-            "payment_method": view.payment_method,
-            "price": view.price,
-            "bursary": view.bursary,
-            "discount_code": view.discount_code,
-            "amount_due": view.amount_due,
-            "left_to_pay": view.left_to_pay,
-            "pending_move": view.pending_move,
-            "waiting_move": view.waiting_move,
-        }
-    )
+    # ApplicationOut names the view's fields it shows; the rest (the page's) stay in.
+    return ApplicationOut.model_validate(view, from_attributes=True)
 
 
 # -- the webhook's answer, for the OpenAPI document ---------------------------------------
