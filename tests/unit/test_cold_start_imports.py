@@ -22,8 +22,19 @@ _MODEL_STORES = tuple(
     for store in ("applications", "codes", "courses", "groups", "history", "items", "limits")
 )
 
+# A group's routes on the API (handlers.api_groups): their use cases and views.
+_GROUP_ROUTES = (
+    "booking.handlers.group_views",
+    "booking.services.group_applying",
+    "booking.services.group_booking",
+    "booking.services.group_changes",
+    "booking.services.groups",
+)
+
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
+    # A person applying for themselves (the API's cold start) waits for no group's route.
+    "api": _GROUP_ROUTES,
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
     # and asyncio with it.
     "webhook": ("aws_lambda_powertools.event_handler", "asyncio"),
@@ -73,6 +84,15 @@ def test_a_cold_start_leaves_out_what_its_requests_may_never_use(function: str) 
         if module == left_out or module.startswith(f"{left_out}.")
     ]
     assert imported == []
+
+
+# function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
+IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES}
+
+
+@pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))
+def test_a_snapshot_holds_what_its_on_demand_init_leaves_out(function: str) -> None:
+    assert set(IN_THE_SNAPSHOT[function]) <= set(_loaded(function, "snap-start"))
 
 
 @pytest.mark.parametrize("function", sorted(LEFT_OUT))
