@@ -33,8 +33,11 @@ _GROUP_ROUTES = (
 
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
-    # A person applying for themselves (the API's cold start) waits for no group's route.
-    "api": _GROUP_ROUTES,
+    # A person applying for themselves (the API's cold start) waits for no group's route, nor
+    # for the reader of a meeting's attendance export (an organiser's import, services.register).
+    "api": (*_GROUP_ROUTES, "booking.domain.attendance_import"),
+    # Its register page reads no export: the import's reader and validator load with it.
+    "console": ("booking.domain.attendance_import",),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
     # and asyncio with it.
     "webhook": ("aws_lambda_powertools.event_handler", "asyncio"),
