@@ -31,11 +31,22 @@ _GROUP_ROUTES = (
     "booking.services.groups",
 )
 
+# The organiser API's register and group-booking routes: their views and overview.
+_ADMIN_ROUTES = (
+    "booking.handlers.register_views",
+    "booking.domain.attendance_import",
+    "booking.handlers.group_views",
+    "booking.services.group_overview",
+)
+
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
     # for the reader of a meeting's attendance export (an organiser's import, services.register).
     "api": (*_GROUP_ROUTES, "booking.domain.attendance_import"),
+    # An organiser reading a roster waits for neither the register's views (nor a meeting's
+    # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
+    "admin": _ADMIN_ROUTES,
     # Its register page reads no export: the import's reader and validator load with it.
     "console": ("booking.domain.attendance_import",),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
@@ -90,7 +101,7 @@ def test_a_cold_start_leaves_out_what_its_requests_may_never_use(function: str) 
 
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
-IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES}
+IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES}
 
 
 @pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))
