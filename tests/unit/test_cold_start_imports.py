@@ -114,3 +114,19 @@ def test_a_snapshot_holds_every_store_of_the_repository(function: str) -> None:
     """SnapStart's init costs nobody a wait: it loads what on-demand inits leave out."""
     loaded = _loaded(function, "snap-start")
     assert set(_MODEL_STORES) <= set(loaded)
+
+
+_PLUGINS_LOOKED_FOR = """
+import importlib, sys
+importlib.import_module(sys.argv[1])
+from pydantic.plugin import _loader
+print(_loader._plugins is not None)
+"""
+
+
+@pytest.mark.parametrize("in_lambda", [True, False])
+def test_pydantic_looks_for_no_plugin_in_lambda(in_lambda: bool) -> None:
+    """Looking reads every installed package's metadata (booking/__init__.py): a function's
+    init skips it; the tests and the local stack keep pydantic's default."""
+    looked = last_line_printed(_PLUGINS_LOOKED_FOR, "booking.handlers.webhook", in_lambda=in_lambda)
+    assert looked == str(not in_lambda)
