@@ -39,6 +39,13 @@ _ADMIN_ROUTES = (
     "booking.services.group_overview",
 )
 
+# A group's money (services.payments imports it for a group's events and refunds only).
+_GROUP_MONEY = (
+    "booking.services.group_payments",
+    "booking.domain.group_notices",
+    "booking.domain.group_refunds",
+)
+
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
@@ -50,8 +57,8 @@ LEFT_OUT = {
     # Its register page reads no export: the import's reader and validator load with it.
     "console": ("booking.domain.attendance_import",),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
-    # and asyncio with it.
-    "webhook": ("aws_lambda_powertools.event_handler", "asyncio"),
+    # and asyncio with it. A booking's own events never load a group's money.
+    "webhook": ("aws_lambda_powertools.event_handler", "asyncio", *_GROUP_MONEY),
     # Its requests write suppressions only (the ledgers' store): no application, no course.
     "ses_events": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back
@@ -101,7 +108,7 @@ def test_a_cold_start_leaves_out_what_its_requests_may_never_use(function: str) 
 
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
-IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES}
+IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES, "webhook": _GROUP_MONEY}
 
 
 @pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))
