@@ -15,13 +15,12 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.cdk.app_secrets import AppSecrets
 from infra.cdk.checkers import ignore_cfn_lint, skip_checkov
 from infra.cdk.config import REPO_ROOT, StageConfig
-from infra.cdk.email_delivery import EMAIL_VISIBILITY_TIMEOUT
+from infra.cdk.email_delivery import EMAIL_VISIBILITY_TIMEOUT, EmailDelivery
 from infra.cdk.function_specs import FUNCTION_SPECS, QUERY, FunctionSpec
 from infra.cdk.nag import acknowledge
 
@@ -153,27 +152,19 @@ class Functions(Construct):
         *,
         config: StageConfig,
         table: dynamodb.ITable,
-        email_queue: sqs.IQueue,
-        stripe_secret_key: secretsmanager.ISecret,
-        stripe_webhook_secret: secretsmanager.ISecret,
-        stripe_secret_key_name: str,
-        stripe_webhook_secret_name: str,
-        console_session_secret: secretsmanager.ISecret,
-        console_session_secret_name: str,
-        ses_identity_arn: str,
-        ses_configuration_set_arn: str,
-        ses_configuration_set_name: str,
+        secrets: AppSecrets,
+        email: EmailDelivery,
     ) -> None:
         super().__init__(scope, construct_id)
         code = lambda_code(config)
         reachable = Reachable(
             table_arn=table.table_arn,
-            email_queue_arn=email_queue.queue_arn,
-            stripe_secret_key_arn=stripe_secret_key.secret_arn,
-            stripe_webhook_secret_arn=stripe_webhook_secret.secret_arn,
-            console_session_secret_arn=console_session_secret.secret_arn,
-            ses_identity_arn=ses_identity_arn,
-            ses_configuration_set_arn=ses_configuration_set_arn,
+            email_queue_arn=email.queue.queue_arn,
+            stripe_secret_key_arn=secrets.stripe_secret_key.secret_arn,
+            stripe_webhook_secret_arn=secrets.stripe_webhook_secret.secret_arn,
+            console_session_secret_arn=secrets.console_session_secret.secret_arn,
+            ses_identity_arn=email.identity.email_identity_arn,
+            ses_configuration_set_arn=email.configuration_set_arn,
         )
         self.functions: dict[str, lambda_.Function] = {}
         # What callers invoke: the LIVE_ALIAS alias where SnapStart is on, else the function.
@@ -184,11 +175,11 @@ class Functions(Construct):
         shared_settings = {
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "SENDER_EMAIL": config.sender_email,
-            "SES_CONFIGURATION_SET": ses_configuration_set_name,
-            "EMAIL_QUEUE_URL": email_queue.queue_url,
+            "SES_CONFIGURATION_SET": email.configuration_set_name,
+            "EMAIL_QUEUE_URL": email.queue.queue_url,
             # Secret *names*, never values: the code fetches (and caches) them at runtime.
-            "STRIPE_SECRET_KEY_PARAM": stripe_secret_key_name,
-            "STRIPE_WEBHOOK_SECRET_PARAM": stripe_webhook_secret_name,
+            "STRIPE_SECRET_KEY_PARAM": secrets.stripe_secret_key_name,
+            "STRIPE_WEBHOOK_SECRET_PARAM": secrets.stripe_webhook_secret_name,
             "EMAIL_CLAIM_TIMEOUT_SECONDS": str(int(EMAIL_VISIBILITY_TIMEOUT.to_seconds())),
         }
         for spec in FUNCTION_SPECS:
@@ -198,7 +189,7 @@ class Functions(Construct):
                 **shared_settings,
             }
             if spec.console_session:
-                environment["CONSOLE_SESSION_SECRET_PARAM"] = console_session_secret_name
+                environment["CONSOLE_SESSION_SECRET_PARAM"] = secrets.console_session_secret_name
             self._add(spec, self._function(spec, code, config, reachable, environment))
 
     def _add(self, spec: FunctionSpec, fn: lambda_.Function) -> None:

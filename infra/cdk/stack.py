@@ -44,20 +44,7 @@ class BookingStack(Stack):
         email = EmailDelivery(self, "Email", config=config, topic_key=topic_key)
         auth = Auth(self, "Auth", config=config)
         fns = Functions(
-            self,
-            "Functions",
-            config=config,
-            table=data.table,
-            email_queue=email.queue,
-            stripe_secret_key=secrets.stripe_secret_key,
-            stripe_webhook_secret=secrets.stripe_webhook_secret,
-            stripe_secret_key_name=secrets.stripe_secret_key_name,
-            stripe_webhook_secret_name=secrets.stripe_webhook_secret_name,
-            console_session_secret=secrets.console_session_secret,
-            console_session_secret_name=secrets.console_session_secret_name,
-            ses_identity_arn=email.identity.email_identity_arn,
-            ses_configuration_set_arn=email.configuration_set_arn,
-            ses_configuration_set_name=email.configuration_set_name,
+            self, "Functions", config=config, table=data.table, secrets=secrets, email=email
         )
         f = fns.functions
 

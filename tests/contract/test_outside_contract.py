@@ -15,7 +15,12 @@ from moto import mock_aws
 from booking.adapters.email_queue import SqsEmailQueue
 from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
-from booking.domain.billing import AppliedDiscount, BillingDetails, DiscountCodeDefinition
+from booking.domain.billing import (
+    AppliedDiscount,
+    BillingDetails,
+    DiscountCodeDefinition,
+    applied_discount,
+)
 from booking.domain.course import Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict
@@ -237,13 +242,7 @@ def _made(gateway: PaymentGateway, definition: DiscountCodeDefinition) -> Applie
         DiscountCodeRequest(course_id="c1", definition=definition, currency="gbp")
     )
     assert made.code == definition.code
-    return AppliedDiscount(
-        code=made.code,
-        promotion_code_id=made.promotion_code_id,
-        coupon_id=made.coupon_id,
-        percent_off=definition.percent_off,
-        amount_off=definition.amount_off,
-    )
+    return applied_discount(definition, made.promotion_code_id, made.coupon_id)
 
 
 def test_a_discount_code_is_taken_off_an_invoice_whatever_its_limits(billing: Billing) -> None:

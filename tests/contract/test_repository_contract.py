@@ -664,6 +664,23 @@ def test_whom_an_event_was_told_to_is_kept_per_person_the_latest_word_standing(
     assert repo.told_of(about) == {"Pada": True, "Pbob": True}
 
 
+def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_holding_it(
+    repo: Repository,
+) -> None:
+    about = "PROGRAMME#Leading#fu-1"
+    later = NOW + timedelta(days=400)
+    first = (NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1))
+    moved = (NOW + timedelta(days=37), NOW + timedelta(days=37, hours=1))
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=first)
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW, when=first)
+    repo.record_told(about, "Pcy", holds=True, keep_until=later, now=NOW)  # times not kept
+    assert repo.told_when(about) == {"Pada": first, "Pbob": first}
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=moved)
+    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
+    assert repo.told_when(about) == {"Pada": moved}
+    assert repo.told_when(about + "0") == {}
+
+
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:
     assert repo.next_calendar_sequence("Pada") == 1
     assert repo.next_calendar_sequence("Pada") == 2

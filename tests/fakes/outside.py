@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from booking.domain.application import CheckoutRef
-from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
+from booking.domain.billing import (
+    AppliedDiscount,
+    InvoiceRef,
+    PromotionCode,
+    PromotionCodeState,
+    applied_discount,
+)
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.services.ports import (
@@ -199,12 +205,7 @@ class FakePaymentGateway:
         if discount is None:
             return 0
         definition = _made(self.coupons.get(discount.coupon_id or ""), "coupon").definition
-        return AppliedDiscount(
-            code=definition.code,
-            promotion_code_id="",
-            percent_off=definition.percent_off,
-            amount_off=definition.amount_off,
-        ).takes_off(amount)
+        return applied_discount(definition).takes_off(amount)
 
     def _check(self) -> None:
         if self.down:

@@ -38,6 +38,7 @@ from booking.domain.limits import (
     waiting_places,
 )
 from booking.domain.people import address_digest
+from booking.domain.programme import Span
 from booking.domain.provider_objects import provider_objects
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
@@ -105,6 +106,7 @@ class FakeRepository:
     # so a deletion by retention leaves them to give back)
     holdings: dict[str, set[Holding]] = field(default_factory=dict)
     told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
+    told_times: dict[str, dict[str, Span]] = field(default_factory=dict)  # ... -> start, end
     registers_closed: dict[str, datetime] = field(default_factory=dict)  # course -> when
     certificates: dict[str, str] = field(default_factory=dict)  # code -> application id
     # Invoices whose customer erasure still owes a deletion at the provider -> when owed.
@@ -545,12 +547,25 @@ class FakeRepository:
     # -- announcement ledger ------------------------------------------------------------------
 
     def record_told(
-        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+        self,
+        about: str,
+        person: str,
+        *,
+        holds: bool,
+        keep_until: datetime,
+        now: datetime,
+        when: Span | None = None,
     ) -> None:
         self.told.setdefault(about, {})[person] = holds
+        self.told_times.setdefault(about, {}).pop(person, None)
+        if holds and when is not None:
+            self.told_times[about][person] = when
 
     def told_of(self, about: str) -> dict[str, bool]:
         return dict(self.told.get(about, {}))
+
+    def told_when(self, about: str) -> dict[str, Span]:
+        return dict(self.told_times.get(about, {}))
 
     # -- the register --------------------------------------------------------------------------
 

@@ -332,3 +332,34 @@ def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_bac
         " ".join(confirmed.text.split())
     )
     assert "covered the rest" not in confirmed.text
+
+
+def test_a_replaced_invoice_paid_after_the_booking_ended_does_not_ask_for_the_newer_one(
+    invoiced: System,
+) -> None:
+    """The employer pays the first invoice as a bursary replaces it and the booking is then
+    cancelled: its payment goes back as a replaced invoice's, and the messages say the booking
+    had ended by then, not that the newer invoice (voided with the booking) is the one to pay
+    (bursary12, left): the words are of the booking as it stood when the payment went back."""
+    system = invoiced
+    application = _applied(system)
+    old = invoice_id_of(application)
+    app_id = application["application_id"]
+
+    def bursary_then_cancelled() -> Reply:
+        granted = system.grant_bursary(application, 5000)
+        assert granted.status == 200, granted.body
+        return system.admin("POST", f"/applications/{app_id}/cancel", json_body={})
+
+    cancelled = _paid_while(system, old, bursary_then_cancelled)
+
+    assert cancelled.status == 200, cancelled.body
+    assert system.status_of(application)["status"] == "cancelled"
+    assert system.standin.money_moved()[app_id] == (20000, 20000)
+    refunds = [e for e in system.deliver_emails() if "refunded" in e.subject]
+    assert sorted(e.to[0] for e in refunds) == [ACCOUNTS, PERSON]
+    for told in refunds:
+        said = " ".join(told.text.split())
+        assert "This invoice had been replaced by a newer one" in said
+        assert "newer invoice is the one to pay" not in said
+        assert "The booking had ended by then, so there is nothing more to pay" in said

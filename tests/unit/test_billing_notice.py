@@ -168,3 +168,24 @@ def test_a_suppressed_address_is_not_written_to_and_the_other_is(
     lifecycle.cancel(ports, application_id, refund=False)
     assert send_email_job(ports, _last_job(ports, EmailKind.CANCELLED)) is SendOutcome.SENT
     assert [m.to for m in _sent(ports)[before:]] == [[told]]
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("awaiting_invoice_payment", "The newer invoice is the one to pay."),
+        ("cancelled", "The booking had ended by then, so there is nothing more to pay."),
+        ("expired", "The booking had ended by then, so there is nothing more to pay."),
+        ("awaiting_payment", "we have given back what was paid on it."),
+    ],
+)
+def test_a_replaced_invoices_payment_asks_for_the_newer_one_only_while_it_is_awaited(
+    status: str, said: str
+) -> None:
+    from booking.domain.billing_notices import PAYMENT_REASON_WORDS, reason_as_of
+
+    reason = reason_as_of("invoice_replaced", status)
+    words = PAYMENT_REASON_WORDS[reason or ""]
+    assert words.endswith(said)
+    assert ("newer invoice is the one to pay" in words) is (status == "awaiting_invoice_payment")
+    assert reason_as_of("not_needed", "cancelled") == "not_needed"  # other reasons as given

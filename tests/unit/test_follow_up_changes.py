@@ -153,3 +153,27 @@ def test_a_reminder_decided_before_a_small_move_is_sent_for_the_new_time_and_is_
     dispatch_reminders(season.ports, season.clock.now)
     [again] = season.decided()
     assert (again.offset_hours, again.session_start) == (24, AUTUMN + timedelta(days=2))
+
+
+def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
+    """A move to a day already past is announced to nobody (programme13, left): Ada's calendar
+    still holds 23 September. Moved back there, nothing changed for her, so nothing is sent;
+    moved on to another day instead, she is told it moved from the day she holds."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]  # the invitation: 23 September
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-06", "Reunion")))
+    assert season.decided() == []  # 6 September is past: news to nobody
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
+    assert season.decided() == []  # back to what she holds
+
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-06", "Reunion")))
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+    [notice] = season.decided()
+    assert (notice.kind, notice.follow_up_change) == (EmailKind.FOLLOW_UP_CHANGED, "moved")
+    assert (notice.was_start, notice.session_start) == (AUTUMN, AUTUMN + timedelta(weeks=1))
+    assert season.send([notice]) == [SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert "6 September" not in sender.sent[-1].text

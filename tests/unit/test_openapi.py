@@ -119,10 +119,10 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
         if _is_console(path) and "post" in item
     }
     # The forms of the sign-in, the sessions, the applications, people, courses and codes,
-    # and the register's three (a mark, an import, closing), and moving a booking to another
-    # cohort and withdrawing a move that waits for its difference, and voiding a group's
-    # invoice.
-    assert len(posts) == 14 + 3 + 2 + 1
+    # and the register's four (a mark, an import, closing, reissuing a held certificate), and
+    # moving a booking to another cohort and withdrawing a move that waits for its difference,
+    # and voiding a group's invoice.
+    assert len(posts) == 14 + 4 + 2 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]

@@ -11,6 +11,8 @@ import pytest
 
 from booking.domain import wording
 from booking.domain.application import Answers, ApplicationStatus
+from booking.domain.billing_notices import INVOICE_REASON_WORDS
+from booking.domain.covered import PAID_WHEN_COVERED
 from booking.domain.emails import EmailKind
 from booking.domain.timeline import EntryKind, TimelineEntry
 from tests.support.applications import answers_of
@@ -78,6 +80,23 @@ def test_a_status_and_its_reason_never_say_the_same_thing_twice(
     assert "_" not in said
     why = said.removeprefix(wording.STATUS_WORDS[status.value])
     assert wording.STATUS_WORDS[status.value].lower() not in why.lower()
+
+
+@pytest.mark.parametrize("reason", sorted(INVOICE_REASON_WORDS))
+def test_each_reason_a_payment_goes_back_for_has_its_own_timeline_words(reason: str) -> None:
+    # The reasons a payment's refund is explained by to the person and the billing contact
+    # (bursary12: a payment a bursary made unnecessary read "not needed" in the console).
+    assert wording.REASON_WORDS.get(reason) is not None
+
+
+def test_a_payment_not_needed_after_a_bursary_says_why_in_the_history() -> None:
+    entry = an_entry(
+        EntryKind.STATUS, status=S.REFUNDED, previous_status=S.CONFIRMED, reason=PAID_WHEN_COVERED
+    )
+    assert wording.timeline_text(entry, "gbp", LONDON) == (
+        "Status: Confirmed → Refunded (a payment not needed: a bursary or a code had already "
+        "covered the price)"
+    )
 
 
 def test_refunded_is_said_once() -> None:

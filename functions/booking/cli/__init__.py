@@ -28,6 +28,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
     course-booking import-attendance compassionate-leadership-2027-06 1 participants.csv
     course-booking close-register compassionate-leadership-2027-06
+    course-booking reissue-certificate compassionate-leadership-2027-06 CL-7K3Q9 "Wang Xiaoming"
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
     course-booking backfill-billing-index           # lookups older applications lack

@@ -4,6 +4,7 @@
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
     course-booking import-attendance compassionate-leadership-2027-06 1 zoom-participants.csv
     course-booking close-register compassionate-leadership-2027-06
+    course-booking reissue-certificate compassionate-leadership-2027-06 CL-7K3Q9 "Wang Xiaoming"
 
 A session is named by its number among the core sessions (1, 2, ...) or by its key; a person
 by their reference or id. ``--json`` gives what the API answered.
@@ -39,7 +40,14 @@ def add_commands(commands: Any) -> None:
     imported.add_argument("file", type=Path)
     close = commands.add_parser("close-register", help="close the register: certificates go out")
     close.add_argument("course_id")
-    for command in (shown, mark, imported, close):
+    reissue = commands.add_parser(
+        "reissue-certificate",
+        help="reissue a held certificate with the name as it should be printed, and email it",
+    )
+    reissue.add_argument("course_id")
+    reissue.add_argument("application", help="the application's reference or id")
+    reissue.add_argument("printed_name", help="the name as the certificate should print it")
+    for command in (shown, mark, imported, close, reissue):
         command.add_argument("--json", action="store_true", help="the API's answer")
 
 
@@ -165,10 +173,22 @@ def _unprintable(rows: list[dict[str, Any]], ids: list[str]) -> list[str]:
     if not named:
         return []
     return [
-        "Certificates held, not emailed, because the font cannot print the name fully (ask for "
-        "a spelling in Latin letters, or send a certificate made by hand):",
+        "Certificates held, not emailed, because the font cannot print the name fully (ask how "
+        "the name should be printed in Latin letters and reissue it with reissue-certificate, "
+        "or send a certificate made by hand):",
         *(f"  {r['reference'] or r['application_id']}  {r['name']}" for r in named),
     ]
+
+
+def reissue_certificate(args: argparse.Namespace, url: str, token: str | None) -> str:
+    body = {"application_id": args.application, "printed_name": args.printed_name}
+    done = post_json(f"{_path(url, args.course_id)}/certificate", token, body)
+    if args.json:
+        return json.dumps(done, indent=2)
+    return (
+        f"{done['reference'] or done['application_id']}: certificate reissued as "
+        f"{done['printed_name']!r} and on its way (the name on the booking is unchanged)"
+    )
 
 
 COMMANDS = {
@@ -176,4 +196,5 @@ COMMANDS = {
     "mark": mark,
     "import-attendance": import_attendance,
     "close-register": close,
+    "reissue-certificate": reissue_certificate,
 }

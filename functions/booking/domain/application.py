@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from booking.domain.application_form import (
+    ERASED_ANSWERS,
     LONG_TEXT_MAX_LENGTH,
     Answers,
     ApplicationForm,
@@ -386,22 +387,13 @@ class Application(BaseModel):
                 if invoice is not None and self.has_open_invoice()
                 else invoice,
             }
-        blank = Answers(
-            name=ERASED,
-            email=ERASED_EMAIL,
-            job_title=ERASED,
-            organisation=ERASED,
-            leadership_role=ERASED,
-            motivation=ERASED,
-            accessibility_needs="",
-        )
         # Another person's billing contact stays (told of their money: ``domain.payer``).
         billing = self.billing
         if billing is not None and billing.billing_email.lower() == self.answers.email.lower():
             billing = billing.erased()
         return self.model_copy(
             update={
-                "answers": blank,
+                "answers": ERASED_ANSWERS,
                 "decline_note": None,  # the organiser's words to this person are about them
                 "billing": billing,
                 "outbox": (),

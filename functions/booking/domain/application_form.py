@@ -22,6 +22,7 @@ from booking.domain.billing import (
     BillingDetails,
     PaymentMethod,
 )
+from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
@@ -130,6 +131,18 @@ class Answers(BaseModel):
     leadership_role: str
     motivation: str
     accessibility_needs: str = ""
+
+
+# What erasure leaves of the answers: every one replaced (an answer the form gains later is
+# too, without anyone remembering to), the email by an address nothing is sent to, and no
+# accessibility needs.
+ERASED_ANSWERS = Answers.model_validate(
+    {
+        **dict.fromkeys(Answers.model_fields, ERASED),
+        "email": ERASED_EMAIL,
+        "accessibility_needs": "",
+    }
+)
 
 
 def answer_limits() -> dict[str, int]:

@@ -48,7 +48,7 @@ class CertificateTerms(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str  # as the person gave it
+    name: str  # as the person gave it, or as an organiser gave it to print (a held one)
     course_title: str
     dates: str  # the core sessions' first and last days, in words
     hours: str

@@ -219,13 +219,7 @@ class DiscountCode(BaseModel):
         return None
 
     def applied(self) -> AppliedDiscount:
-        return AppliedDiscount(
-            code=self.code,
-            promotion_code_id=self.promotion_code_id,
-            coupon_id=self.coupon_id,
-            percent_off=self.percent_off,
-            amount_off=self.amount_off,
-        )
+        return applied_discount(self, self.promotion_code_id, self.coupon_id)
 
 
 class PromotionCodeState(BaseModel):
@@ -285,6 +279,22 @@ class DiscountCodeDefinition(BaseModel):
         if (self.percent_off is None) == (self.amount_off is None):
             raise ValueError("give either percent_off or amount_off")
         return self
+
+
+def applied_discount(
+    terms: DiscountCode | DiscountCodeDefinition,
+    promotion_code_id: str = "",
+    coupon_id: str | None = None,
+) -> AppliedDiscount:
+    """The code as an application holds it: what its terms take off, and the provider's ids
+    for it (none for a code the provider has not made yet: what it would take off)."""
+    return AppliedDiscount(
+        code=terms.code,
+        promotion_code_id=promotion_code_id,
+        coupon_id=coupon_id,
+        percent_off=terms.percent_off,
+        amount_off=terms.amount_off,
+    )
 
 
 class InvoiceRef(BaseModel):

@@ -28,6 +28,35 @@ INVOICE_REASON_WORDS = {
     "invoice_overdue": "The invoice was not paid by its due date.",
 }
 
+# A replaced invoice's payment that went back when the booking no longer waited for the newer
+# invoice (bursary12, left): said as the booking stood then (:func:`reason_as_of`), never asking
+# for an invoice that was voided with it.
+REPLACED_WHEN_ENDED = "invoice_replaced_when_ended"
+REPLACED_WHEN_NOT_INVOICED = "invoice_replaced_when_not_invoiced"
+REPLACED_INVOICE_WORDS = {
+    REPLACED_WHEN_ENDED: (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on "
+        "it. The booking had ended by then, so there is nothing more to pay."
+    ),
+    REPLACED_WHEN_NOT_INVOICED: (
+        "This invoice had been replaced by a newer one, so we have given back what was paid on it."
+    ),
+}
+# Why, of the payment itself, said to the person and to the billing contact alike.
+PAYMENT_REASON_WORDS = {**INVOICE_REASON_WORDS, **REPLACED_INVOICE_WORDS}
+# Where a booking has ended (its status's value): nothing more is owed on it.
+ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
+
+
+def reason_as_of(reason: str | None, status: str) -> str | None:
+    """The reason a message gives, for the booking as it stood at the message's event
+    (``status``: as saved with it, ``EmailJob.booking_then``): a replaced invoice's payment
+    names the newer invoice as the one to pay only while the booking waits for it."""
+    if reason != "invoice_replaced" or status == "awaiting_invoice_payment":
+        return reason
+    return REPLACED_WHEN_ENDED if status in ENDED else REPLACED_WHEN_NOT_INVOICED
+
+
 BILLING_REASON_WORDS = {
     "refunded": "{name}'s booking has been cancelled, so the place is no longer held.",
     "cancelled_and_refunded": "{name}'s booking was cancelled, so the place is no longer held.",
@@ -55,7 +84,7 @@ BILLING_REASON_WORDS = {
         "{name}'s application was still waiting for our facilitators to read it, so we could "
         "not take a payment for it yet."
     ),
-    **INVOICE_REASON_WORDS,
+    **PAYMENT_REASON_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after {name}'s bursary, so "
         "the place could not be held for it."

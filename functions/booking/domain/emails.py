@@ -21,6 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
+# What a facilitator's copy of a moved booking tells (its reason): joining their cohort, or
+# leaving it (``domain.transfers`` queues them).
+MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
+
 
 class EmailKind(StrEnum):
     APPLICATION_RECEIVED = "application_received"

@@ -16,7 +16,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, PaymentRecord
-from booking.domain.emails import SAID_AS_QUEUED, BookingThen, EmailJob, EmailKind
+from booking.domain.emails import (
+    MOVED_IN,
+    MOVED_OUT,
+    SAID_AS_QUEUED,
+    BookingThen,
+    EmailJob,
+    EmailKind,
+)
 
 # The messages about where a new application stood when it was made or joined the list,
 # composed from the application as it stood then (the facilitators' copy reads its
@@ -166,6 +173,28 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     )
 
 
+# The reasons of the facilitators' copies of a move.
+MOVE_COPIES = frozenset({MOVED_IN, MOVED_OUT})
+
+
+def of_a_move(job: EmailJob) -> bool:
+    """Whether ``job`` is one of a move's messages: the person's, or a facilitators' copy."""
+    return job.kind is EmailKind.BOOKING_TRANSFERRED or job.reason in MOVE_COPIES
+
+
+def move_undone(application: Application, job: EmailJob) -> bool:
+    """Whether ``job`` is one of a move's messages (the person's, or the facilitators' copies,
+    each named by the move's number) and ``application`` records that move undone: a refund
+    at Stripe in the move's second ended the booking before it was told (``domain.move_undone``),
+    so the move never stood and is told to nobody (move12's G4 race)."""
+    if not of_a_move(job):
+        return False
+    number = job.job_id.rsplit("-", 1)[-1]
+    if not number.isdigit() or not 0 < int(number) <= len(application.transfers):
+        return False
+    return application.transfers[int(number) - 1].undone_at is not None
+
+
 def superseded(application: Application, job: EmailJob) -> bool:
     """Whether a message about a bursary, or the invoice it brought, was overtaken before it
     went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
@@ -182,9 +211,12 @@ __all__ = [
     "COMPOSED_AS_QUEUED",
     "COMPOSED_AS_THEN",
     "MONEY_AS_QUEUED",
+    "MOVE_COPIES",
     "WHEN_COHORT_LEFT",
     "CohortLeft",
     "as_queued",
+    "move_undone",
+    "of_a_move",
     "queued_as_saved",
     "stamped",
     "still_asks",

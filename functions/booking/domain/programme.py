@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
@@ -73,6 +73,10 @@ def programme_title(programme: str, titles: Iterable[str]) -> str:
 def moves_programme(course: Course, definition: CourseDefinition) -> bool:
     """Whether saving ``definition`` over ``course`` puts the cohort in another programme."""
     return programme_of(course) != (definition.programme or course.course_id)
+
+
+# When a follow-up event starts and ends, as one message put it in a person's calendar.
+Span = tuple[datetime, datetime]
 
 
 def person_key(email: str) -> str:
@@ -241,6 +245,20 @@ def event_changes(
     ]
     changes = [c for c in changes if now is None or c.event.session.start > now]
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
+
+
+def as_told(change: EventChange, told: Span | None) -> EventChange | None:
+    """``change`` as the person it reaches sees it: from the start and end their calendar was
+    last sent (``told``; None: not recorded, the change as the files made it), not from the
+    last saved listing, which may be a move to a time already past that nobody was told of
+    (programme13). None when it leaves what they hold as it is."""
+    if told is None or change.before is None or change.after is None:
+        return change
+    start, end = told
+    was = change.before.session.model_copy(update={"start": start, "end": end})
+    if same_form(was, change.after.session):
+        return None
+    return EventChange(replace(change.before, session=was), change.after)
 
 
 def changed_dates(

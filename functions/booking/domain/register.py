@@ -29,6 +29,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import MARKS_BEFORE_A_SESSION, CertificateTerms, Completion, Mark
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.text import one_line
 from booking.domain.wording import day_when, session_when
 
 # A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
@@ -212,6 +213,30 @@ def certificate_terms(
         issued=day_when(closed_at, course.definition.timezone),
         organisation=course.definition.organisation or "",
     )
+
+
+# The longest spelling of a name a certificate prints (as the application form takes a name).
+MAX_PRINTED_NAME = 200
+
+
+def spelling_refusal(printed: str, missing: str) -> str | None:
+    """Why ``printed`` cannot be a held certificate's spelling of its holder's name (``missing``:
+    the letters of it the certificate's font has not), or None when it can: one line, not
+    empty, and every letter printable, or it would be held again."""
+    if not printed:
+        return "give the name as it should be printed"
+    if len(printed) > MAX_PRINTED_NAME:
+        return f"keep it to {MAX_PRINTED_NAME} characters"
+    try:
+        one_line(printed)
+    except ValueError as refused:
+        return str(refused)
+    if missing:
+        return (
+            f"the certificate's font (DejaVu Sans) has no letter for {' '.join(missing)}: give "
+            "the name in letters it can print, such as Latin letters"
+        )
+    return None
 
 
 def completed(course: Course, application: Application) -> bool:

@@ -43,7 +43,7 @@ from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import MOVED_IN, MOVED_OUT, EmailJob, EmailKind
 from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
@@ -52,10 +52,6 @@ from booking.domain.transfer_refunds import with_transfer_refund as with_transfe
 from booking.domain.wording import cohort_name, status_named
 
 S = ApplicationStatus
-
-
-# What a facilitator's copy of a moved booking tells: joining their cohort, or leaving it.
-MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
 
 
 # Why this booking cannot move to that cohort now: an organiser's request refused, answered as

@@ -157,6 +157,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "cancelled_and_refunded": "after a cancellation",
     "partial_refund": "part of the payment given back",
     "duplicate_payment": "a second payment",
+    "not_needed": "a payment not needed: a bursary or a code had already covered the price",
     "refunded_before_recorded": "a refund reached us before its payment",
     "erased": "personal data erased",
     "funded": "funded by a bursary",
@@ -250,15 +251,8 @@ FIELD_NAMES: Mapping[str, str] = {
     "po_number": "Purchase order number",
     "discount_code": "Discount code",
 }
-ANSWER_FIELDS = (
-    "name",
-    "email",
-    "job_title",
-    "organisation",
-    "leadership_role",
-    "motivation",
-    "accessibility_needs",
-)
+# The applicant's own answers, in the form's order: the glossary's first seven names.
+ANSWER_FIELDS = tuple(FIELD_NAMES)[:7]
 
 
 def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[str, str]]:

@@ -64,3 +64,13 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
 
         closed = register.close(ports(), course_id)
         return http.json_response(200, closed_out(closed).model_dump(mode="json"))
+
+    @served("reissueCertificate")
+    def reissue_certificate(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import CertificateReissueIn, reissued_out
+        from booking.services import register
+
+        given = parse_json_strictly(CertificateReissueIn, body(), "the reissue needs attention")
+        application_id = console.application_id_for(ports(), given.application_id)
+        done = register.reissue_certificate(ports(), course_id, application_id, given.printed_name)
+        return http.json_response(200, reissued_out(done).model_dump(mode="json"))

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 DONE_WORDS = {
     "marked": "Mark saved.",
     "closed": "The register is closed. Completers are being sent their certificates.",
+    "reissued": (
+        "The certificate was reissued with the name as it should be printed, and is on its way "
+        "to its holder. The name on their booking is as they gave it."
+    ),
 }
 
 
@@ -108,6 +112,8 @@ def _rows_shown(kept: Register) -> list[dict[str, Any]]:
                 for key, mark in row.marks.items()
             ],
             "completion": _completion_said(row),
+            # A completer's certificate: held when the font cannot print their name.
+            "completed": row.completion is not None and row.completion.completed,
         }
         for row in kept.rows
     ]
@@ -254,3 +260,18 @@ def close(course_id: str) -> Response[str]:
             raise
         return _page(course_id, http.status_for(refused), problem=_said(refused))
     return after_action(f"/console/courses/{quote(course_id)}/register", "closed")
+
+
+@served("consoleReissueCertificate")
+def reissue_certificate(course_id: str) -> Response[str]:
+    """A held certificate made again with the spelling given to print, and emailed."""
+    application_id = _form_value("application_id")
+    try:
+        register.reissue_certificate(
+            ports(), course_id, application_id, _form_value("printed_name")
+        )
+    except (InvalidInput, Conflict) as refused:
+        if isinstance(refused, Conflict) and refused.code == "no_register":
+            raise
+        return _page(course_id, http.status_for(refused), problem=_said(refused))
+    return after_action(f"/console/courses/{quote(course_id)}/register", "reissued")

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from booking.domain.application import Application
 from booking.domain.attendance import Mark
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
-from booking.domain.register import RegisterRow
+from booking.domain.register import MAX_PRINTED_NAME, RegisterRow
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
 
@@ -68,8 +69,31 @@ class RegisterOut(BaseModel):
         default_factory=list,
         description="Application ids whose name the certificate's font cannot print in full "
         "(scripts DejaVu Sans lacks, such as Chinese, Devanagari, Thai or emoji): their "
-        "certificates are held, never emailed or offered for download",
+        "certificates are held, never emailed or offered for download, until reissued with "
+        "a spelling the font prints (`reissueCertificate`)",
     )
+
+
+class CertificateReissueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: str = Field(
+        min_length=1, max_length=80, description="The booking's id or reference"
+    )
+    printed_name: str = Field(
+        min_length=1,
+        max_length=MAX_PRINTED_NAME,
+        description="The holder's name as the certificate should print it, in letters its "
+        "font prints (such as Latin letters). The certificate's alone: the name on the "
+        "booking is not changed",
+    )
+
+
+class CertificateReissuedOut(BaseModel):
+    application_id: str
+    reference: str | None
+    printed_name: str = Field(description="The name the certificate now prints")
+    emailed: bool = Field(description="The certificate is on its way to the holder")
 
 
 class AttendeeRowOut(BaseModel):
@@ -112,14 +136,7 @@ def row_out(row: RegisterRow) -> RegisterRowOut:
         reference=application.reference,
         name=application.answers.name,
         marks=row.marks,
-        completion=CompletionOut(
-            completed=done.completed,
-            attended=done.attended,
-            required=done.required,
-            closed_at=done.closed_at,
-        )
-        if done
-        else None,
+        completion=CompletionOut.model_validate(done, from_attributes=True) if done else None,
     )
 
 
@@ -141,9 +158,7 @@ def register_out(register: Register) -> RegisterOut:
 
 
 def attendee_out(row: AttendeeRow) -> AttendeeRowOut:
-    return AttendeeRowOut(
-        line=row.line, name=row.name, email=row.email, duration=row.duration, joined=row.joined
-    )
+    return AttendeeRowOut.model_validate(row, from_attributes=True)
 
 
 def import_out(done: AttendanceImport) -> AttendanceImportOut:
@@ -155,10 +170,14 @@ def import_out(done: AttendanceImport) -> AttendanceImportOut:
 
 
 def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
-    return ClosedRegisterOut(
-        closed_at=closed.closed_at,
-        closed_already=closed.closed_already,
-        completed=closed.completed,
-        not_completed=closed.not_completed,
-        unprintable_names=closed.unprintable_names,
+    return ClosedRegisterOut.model_validate(closed, from_attributes=True)
+
+
+def reissued_out(application: Application) -> CertificateReissuedOut:
+    terms = application.completion.terms if application.completion else None
+    return CertificateReissuedOut(
+        application_id=application.application_id,
+        reference=application.reference,
+        printed_name=terms.name if terms else "",
+        emailed=True,
     )

@@ -16,6 +16,7 @@ from booking.domain.billing import (
     DiscountCode,
     DiscountCodeDefinition,
     PromotionCodeState,
+    applied_discount,
     is_discount_code,
     left_too_little,
 )
@@ -84,13 +85,7 @@ def create_discount_code(
         )
     # A code that would leave less than Stripe charges on the course's price is refused now,
     # not when an applicant gives it.
-    would_take = AppliedDiscount(
-        code=definition.code,
-        promotion_code_id="",
-        percent_off=definition.percent_off,
-        amount_off=definition.amount_off,
-    )
-    too_little = left_too_little(price, 0, would_take)
+    too_little = left_too_little(price, 0, applied_discount(definition))
     if too_little is not None:
         field = "percent_off" if definition.percent_off is not None else "amount_off"
         raise InvalidInput("the discount code needs attention", {field: too_little})
@@ -104,16 +99,13 @@ def create_discount_code(
         if exc.code != "discount_code_exists":
             raise
         raise _taken_elsewhere(ports, definition.code) from exc
+    # Kept as the organiser defined it (every term), with what the provider made for it.
     code = DiscountCode(
-        code=definition.code,
+        **definition.model_dump(),
         course_id=course_id,
         promotion_code_id=made.promotion_code_id,
         coupon_id=made.coupon_id,
-        percent_off=definition.percent_off,
-        amount_off=definition.amount_off,
         currency=price.currency,
-        max_uses=definition.max_uses,
-        expires_at=definition.expires_at,
     )
     ports.repository.put_discount_code(code)
     logger.info(

@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import INVOICE_REASON_WORDS, billing_reason_text
+from booking.domain.billing_notices import PAYMENT_REASON_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -123,7 +123,7 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
-    **INVOICE_REASON_WORDS,
+    **PAYMENT_REASON_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."
@@ -268,7 +268,7 @@ def _status_context(
     job: EmailJob, application: Application, definition: CourseDefinition
 ) -> dict[str, Any]:
     """Where the application stands, and why."""
-    reason = job.reason or application.status_reason
+    reason = reason_as_of(job.reason or application.status_reason, application.status.value)
     offer_expires = application.offer_expires_at
     # A facilitators' copy says the application as it was queued (``EmailJob.status_then``).
     status_then = job.status_then or application.status.value

@@ -22,6 +22,7 @@ from booking.domain.programme import (
     EventChange,
     FollowUpEvent,
     as_held,
+    as_told,
     follow_up_events,
     holders,
     programme_of,
@@ -87,16 +88,18 @@ def change_announcements(
             invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
             relisted=item.before is None,
         )
+        when = ports.repository.told_when(event.about)
         for person, application in people.items():
-            if person in told and event.key in carried:
+            seen = as_told(item, when.get(person))
+            if seen is None or (person in told and event.key in carried):
                 continue
             job = EmailJob.follow_up_changed(
                 event.to(person, application),
                 change=change,
-                removed=item.after is None,
-                what=item.what,
-                was_start=item.before.session.start if item.before else None,
-                was_title=item.before.session.title if item.before else None,
+                removed=seen.after is None,
+                what=seen.what,
+                was_start=seen.before.session.start if seen.before else None,
+                was_title=seen.before.session.title if seen.before else None,
             )
             announcements.append((application, job))
     return announcements

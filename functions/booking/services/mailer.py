@@ -53,14 +53,21 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
-from booking.domain.emails_as_queued import CohortLeft, still_asks, superseded, when_cohort_left
+from booking.domain.emails_as_queued import (
+    MOVE_COPIES,
+    CohortLeft,
+    move_undone,
+    of_a_move,
+    still_asks,
+    superseded,
+    when_cohort_left,
+)
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
-from booking.domain.transfers import MOVED_IN, MOVED_OUT
 from booking.services.calendars import CalendarFiles
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
@@ -147,7 +154,7 @@ def _still_to_send(
         return SendOutcome.SKIPPED_GONE
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
         return SendOutcome.SKIPPED_NOT_CONFIRMED
-    if job.reason in (MOVED_IN, MOVED_OUT) and application.status is not S.CONFIRMED:
+    if job.reason in MOVE_COPIES and application.status is not S.CONFIRMED:
         # A move's copies go with the person's own message of it, or not at all: a booking
         # that ended before the move was told (a refund at Stripe in the move's second).
         return SendOutcome.SKIPPED_NOT_CONFIRMED
@@ -224,6 +231,18 @@ def _billing_contact_erased_since(
     return now is None or billing_contact_of(now.billing) != contact
 
 
+def _move_undone_since(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """Whether a move's message, composed from the booking as moved, is about a move undone
+    since (``domain.emails_as_queued.move_undone``). Read again after the claim, under the
+    send's lease: a refund's webhook that finds the claim leaves the move standing (it may be
+    told: ``services.settle._latest_move_told``); one that undid the move before the claim is
+    seen here. One consistent read, for a move's messages alone."""
+    if not of_a_move(job):
+        return False
+    now = ports.repository.get_application(application.application_id)
+    return now is not None and move_undone(now, job)
+
+
 def _send_once(
     ports: Ports,
     job: EmailJob,
@@ -247,6 +266,10 @@ def _send_once(
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
+    if _move_undone_since(ports, job, application):
+        repo.release_send(application.application_id, job.job_id)
+        repo.finish_email(job.job_id, SendOutcome.SKIPPED_NOT_CONFIRMED.value, ports.clock())
+        return SendOutcome.SKIPPED_NOT_CONFIRMED
     if _billing_contact_erased_since(ports, message, application):
         # Composed for a billing contact erased since: composed again for whom is left.
         repo.release_send(application.application_id, job.job_id)
@@ -290,8 +313,9 @@ def _record_told(
         for entry in entries:
             assert entry.event is not None
             last = max(now, entry.start or now)
+            when = (entry.start, entry.end) if holds and entry.start and entry.end else None
             ports.repository.record_told(
-                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now
+                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
             )
 
 

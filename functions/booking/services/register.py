@@ -42,6 +42,7 @@ from booking.domain.register import (
     marks_allowed,
     on_register,
     register_rows,
+    spelling_refusal,
 )
 from booking.services.access import authorised
 from booking.services.concurrency import retried
@@ -270,6 +271,51 @@ def _decide(
 
 
 # -- certificates -----------------------------------------------------------------------------
+
+NOT_HELD = (
+    "this booking has no certificate held (only a completer's certificate whose name the "
+    "font cannot print is held): {why}"
+)
+
+
+def reissue_certificate(
+    ports: Ports, course_id: str, application_id: str, printed_name: str
+) -> Application:
+    """A held certificate (its name unprintable in the certificate's font) made again with
+    ``printed_name``, the spelling an organiser was given to print, and emailed to the holder.
+    The spelling is the certificate's alone: the person's name on their booking is unchanged.
+    Refused in words: 409 ``certificate_not_held`` for a certificate not held, 422 on
+    ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
+    course = _course(ports, course_id)
+    printed = printed_name.strip()
+    refusal = spelling_refusal(printed, ports.certificates.unprintable(printed))
+    if refusal is not None:
+        raise InvalidInput("the spelling to print needs attention", {"printed_name": refusal})
+
+    def step(current: Application | None) -> Application:
+        if current is None or current.course_id != course_id:
+            raise NotFound("no such booking on this course's register")
+        done = current.completion
+        if done is None or not done.completed or certificate_code(current) is None:
+            why = "it did not complete the course, so no certificate was given"
+            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+        if printable(ports, current):
+            why = "its certificate prints the name in full and was sent"
+            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+        terms = done.terms or certificate_terms(current, course, done.closed_at)
+        reissued = done.model_copy(update={"terms": terms.model_copy(update={"name": printed})})
+        new = current.model_copy(update={"completion": reissued, "updated_at": ports.clock()})
+        job = EmailJob.about(
+            EmailKind.CERTIFICATE, current.application_id, course_id, occasion="reissued"
+        )
+        return ports.repository.save(new.with_emails(job), current)
+
+    saved = retried(step, lambda: ports.repository.get_application(application_id))
+    logger.info(
+        "held certificate reissued",
+        extra={"course_id": course_id, "application_id": application_id},
+    )
+    return saved
 
 
 def certificate_url(ports: Ports, code: str) -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from booking.domain.emails import EmailJob
     from booking.domain.groups import GroupBooking
     from booking.domain.limits import Holding
+    from booking.domain.programme import Span
     from booking.domain.timeline import TimelineEntry
 
 
@@ -331,16 +332,23 @@ class AnnouncementLedger(Protocol):
     not from what the cohorts' files list now."""
 
     def record_told(
-        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+        self,
+        about: str,
+        person: str,
+        *,
+        holds: bool,
+        keep_until: datetime,
+        now: datetime,
+        when: Span | None = None,
     ) -> None:
         """``person`` (a person key) was just sent the event ``about``: in their calendar
-        (``holds``) or taken out of it. The latest word stands; kept until ``keep_until``."""
-        ...
+        (``holds``, ``when`` it was said to start and end) or out. Kept until ``keep_until``."""
 
     def told_of(self, about: str) -> dict[str, bool]:
-        """Person key -> whether they hold the event (False: told it was taken out), for
-        everyone ever sent it."""
-        ...
+        """Person key -> whether they hold the event (False: taken out), for everyone sent it."""
+
+    def told_when(self, about: str) -> dict[str, Span]:
+        """Person key -> the start and end of the event their calendar holds, where recorded."""
 
 
 class RegisterStore(Protocol):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.local.stripe_standin import wire
-from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.store import OnStore, Outgoing, Request, Store
 
 CUSTOMER_CREATE_PARAMS = frozenset(
     {
@@ -50,10 +50,7 @@ def check_address(value: Any, param: str = "address") -> dict[str, str | None] |
     return {name: wire.optional_str(value, name, 200) for name in _ADDRESS_FIELDS}
 
 
-class Customers:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
+class Customers(OnStore):
     def create(
         self, params: Mapping[str, Any], request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.local.stripe_standin import wire
-from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.store import OnStore, Outgoing, Request
 
 COUPON_CREATE_PARAMS = frozenset(
     {
@@ -46,10 +46,7 @@ PROMOTION_CODE_UPDATE_PARAMS = frozenset({"active", "expand", "metadata", "restr
 _CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,500}$")
 
 
-class Discounts:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
+class Discounts(OnStore):
     # -- coupons ---------------------------------------------------------------------------
 
     def create_coupon(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.local.stripe_standin import wire
-from infra.local.stripe_standin.store import Outgoing, Request, Store
+from infra.local.stripe_standin.store import OnStore, Outgoing, Request
 
 REFUND_CREATE_PARAMS = frozenset(
     {
@@ -41,10 +41,7 @@ _APPROVED: dict[str, Any] = {
 }
 
 
-class Payments:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
+class Payments(OnStore):
     def make_payment_intent(
         self,
         amount: int,

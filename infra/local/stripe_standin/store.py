@@ -123,3 +123,11 @@ class Store:
     def events_newest_first(self) -> list[dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self.events[::-1])
+
+
+class OnStore:
+    """A part of the stand-in's API (customers, payments, discounts) answering from the one
+    store every part shares."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store

@@ -116,7 +116,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
             }
         ),
     ),
-    ("ledgers", "DynamoAnnouncementLedger", frozenset({"record_told", "told_of"})),
+    ("ledgers", "DynamoAnnouncementLedger", frozenset({"record_told", "told_of", "told_when"})),
     (
         "groups",
         "DynamoGroupStore",

@@ -40,6 +40,10 @@ from booking.domain.errors import StaleWrite
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
+# An event's start and end as told (``domain.programme.Span``), named here: the SES events'
+# function loads this module at init and never the programme's rules.
+Span = tuple[datetime, datetime]
+
 # A send's lease is read only while it lasts (seconds); the table forgets it a day later.
 SEND_LEASE_TTL = timedelta(days=1)
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
@@ -372,8 +376,18 @@ class DynamoAnnouncementLedger:
 
     @translate_aws_errors
     def record_told(
-        self, about: str, person: str, *, holds: bool, keep_until: datetime, now: datetime
+        self,
+        about: str,
+        person: str,
+        *,
+        holds: bool,
+        keep_until: datetime,
+        now: datetime,
+        when: Span | None = None,
     ) -> None:
+        times = {}
+        if holds and when is not None:
+            times = {"start": {"S": key_instant(when[0])}, "end": {"S": key_instant(when[1])}}
         self.table.client.put_item(
             TableName=self.table.name,
             Item={
@@ -381,15 +395,29 @@ class DynamoAnnouncementLedger:
                 "holds": {"BOOL": holds},
                 "at": {"S": key_instant(now)},
                 TTL_ATTRIBUTE: {"N": str(int(keep_until.timestamp()))},
+                **times,
             },
         )
 
     @translate_aws_errors
     def told_of(self, about: str) -> dict[str, bool]:
+        return {item["sk"]["S"]: item["holds"]["BOOL"] for item in self._told(about)}
+
+    @translate_aws_errors
+    def told_when(self, about: str) -> dict[str, Span]:
         return {
-            item["sk"]["S"]: item["holds"]["BOOL"]
-            for item in self.table.query(
+            item["sk"]["S"]: (
+                datetime.fromisoformat(item["start"]["S"]),
+                datetime.fromisoformat(item["end"]["S"]),
+            )
+            for item in self._told(about)
+            if item["holds"]["BOOL"] and "start" in item and "end" in item
+        }
+
+    def _told(self, about: str) -> list[dict[str, Any]]:
+        return list(
+            self.table.query(
                 KeyConditionExpression="pk = :p",
                 ExpressionAttributeValues={":p": {"S": told_partition(about)}},
             )
-        }
+        )

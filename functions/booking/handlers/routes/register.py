@@ -29,6 +29,13 @@ _NO_REGISTER = (
 )
 _MARK_SAID = "attended, absent or apologies (sent apologies)"
 _SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
+_REISSUE_SAID = (
+    "The spelling is the certificate's alone: the name on the booking (and in every other "
+    "message) is not changed. A spelling the font cannot print either (or empty, or not one "
+    "line) is refused: 422 on `printed_name`, naming the letters it lacks. A booking whose "
+    "certificate is not held (not completed, or its name printed in full and emailed "
+    "already) is 409 `certificate_not_held`."
+)
 
 REGISTER_ROUTES: tuple[Route, ...] = (
     Route(
@@ -86,6 +93,20 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
         "`register_not_over`.",
         parameters=(COURSE_ID,),
+        tags=_ORGANISERS,
+    ),
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/courses/{course_id}/register/certificate",
+        "reissueCertificate",
+        "Reissue a held certificate (one whose name the certificate's font cannot print in "
+        "full) with the name as it should be printed, and email it to the holder",
+        {"200": json_answer("CertificateReissuedOut", "Reissued, and on its way")},
+        errors=BODY_ACTION_ERRORS,
+        description=f"{_NO_REGISTER} {_REISSUE_SAID}",
+        parameters=(COURSE_ID,),
+        body=json_body("CertificateReissueIn"),
         tags=_ORGANISERS,
     ),
     Route(
@@ -197,6 +218,34 @@ REGISTER_ROUTES: tuple[Route, ...] = (
             "409": page("The register again, saying why not (its last session is to come)"),
         },
         body=console_form(None),
+        parameters=(COURSE_ID,),
+        tags=_CONSOLE,
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/courses/{course_id}/register/certificate",
+        "consoleReissueCertificate",
+        "Reissue a held certificate with the name as it should be printed (a form beside each "
+        "held certificate on the register)",
+        {
+            "303": see_other("Reissued: back to the register, which says so once", notice=True),
+            "404": page("No such course or booking on it"),
+            "409": page("The register again, saying why not (no certificate held)"),
+            "422": page("The register again, saying what the font cannot print"),
+        },
+        body=console_form(
+            {
+                "application_id": {"type": "string", "description": "The booking's id"},
+                "printed_name": {
+                    "type": "string",
+                    "description": "The name as the certificate should print it",
+                },
+            },
+            "application_id",
+            "printed_name",
+        ),
+        description=_REISSUE_SAID,
         parameters=(COURSE_ID,),
         tags=_CONSOLE,
     ),

@@ -1,0 +1,176 @@
+"""A held certificate (its holder's name unprintable in the certificate's font) reissued with the
+name as it should be printed, through the real handlers (organiser API and console), moto and
+the Stripe stand-in (programme13, left: it could only be sent by hand). The spelling is the
+certificate's: the name on the booking is unchanged, and the name is never logged."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.test_register import (
+    COURSE,
+    REGISTER,
+    _after_the_course,
+    _book,
+    _definition,
+    _pdf,
+    _pdf_text,
+    _register,
+)
+from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+WANG, ANIL = "王小明", "अनिल कुमार"
+REISSUE = f"{REGISTER}/certificate"
+
+
+@pytest.fixture
+def closed(system: System) -> dict[str, dict[str, Any]]:
+    """A closed register: Wang and Anil completed with names the font cannot print, Ada with
+    one it prints, Bo did not complete."""
+    system.put_course(COURSE, _definition(datetime.now(UTC).date() + timedelta(days=10)))
+    people = {
+        "wang": _book(system, WANG, "wang@example.org"),
+        "anil": _book(system, ANIL, "anil@example.org"),
+        "ada": _book(system, "Ada Lovelace", "ada@example.org"),
+        "bo": _book(system, "Bo Absent", "bo@example.org"),
+    }
+    _after_the_course(system)
+    for who in ("wang", "anil", "ada"):
+        for session in _register(system)["sessions"][:2]:
+            reply = system.admin(
+                "POST",
+                f"{REGISTER}/marks",
+                json_body={
+                    "application_id": people[who]["application_id"],
+                    "session": session["key"],
+                    "mark": "attended",
+                },
+            )
+            assert reply.status == 200, reply.body
+    reply = system.admin("POST", f"{REGISTER}/close")
+    assert reply.status == 200, reply.body
+    held = {people["wang"]["application_id"], people["anil"]["application_id"]}
+    assert set(reply.json()["unprintable_names"]) == held
+    sent = system.deliver_emails()
+    assert [m.to for m in sent if "certificate" in m.subject.lower()] == [["ada@example.org"]]
+    return people
+
+
+def _reissue(system: System, application: dict[str, Any], printed: str) -> Any:
+    return system.admin(
+        "POST",
+        REISSUE,
+        json_body={"application_id": application["reference"], "printed_name": printed},
+    )
+
+
+def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organiser_api(
+    system: System, closed: dict[str, dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    wang = closed["wang"]
+    app_id, token = wang["application_id"], wang["token"]
+    # A spelling the font cannot print either: refused in words, naming what it lacks.
+    refused = _reissue(system, wang, "Wang 小明")
+    assert refused.status == 422, refused.body
+    why = refused.json()["error"]["fields"]["printed_name"]
+    assert "has no letter for 小 明" in why
+    assert "Latin letters" in why
+    for bad in ("", "Wang\nXiaoming"):
+        assert _reissue(system, wang, bad).status == 422
+    assert system.deliver_emails() == []
+
+    reply = _reissue(system, wang, "  Wang Xiaoming ")
+    assert reply.status == 200, reply.body
+    assert reply.json() == {
+        "application_id": app_id,
+        "reference": wang["reference"],
+        "printed_name": "Wang Xiaoming",
+        "emailed": True,
+    }
+
+    [email] = system.deliver_emails()
+    assert email.to == ["wang@example.org"]
+    [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
+    assert "Wang Xiaoming" in _pdf_text(pdf.content)
+    # The booking keeps the name as the person gave it; the certificate prints the spelling.
+    assert system.admin("GET", f"/applications/{app_id}").json()["name"] == WANG
+    status, content = _pdf(system, f"/applications/{app_id}/certificate.pdf?token={token}")
+    assert status == 200
+    assert "Wang Xiaoming" in _pdf_text(content)
+    assert wang["reference"] in _pdf_text(content)
+    held = _register(system)["unprintable_names"]
+    assert held == [closed["anil"]["application_id"]]
+
+    # Not held: reissued already, printed in full and sent, or not completed: 409 in words.
+    for who in ("wang", "ada", "bo"):
+        again = _reissue(system, closed[who], "Someone Else")
+        assert again.status == 409, (who, again.body)
+        assert again.json()["error"]["code"] == "certificate_not_held"
+        assert "no certificate held" in again.json()["error"]["message"]
+    assert system.deliver_emails() == []
+    unknown = system.admin(
+        "POST", REISSUE, json_body={"application_id": "nobody", "printed_name": "A"}
+    )
+    assert unknown.status == 404
+    # Never logged (INFO and up, as deployed): neither the spelling nor the name.
+    assert "Xiaoming" not in caplog.text
+    assert WANG not in caplog.text
+
+
+def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
+    system: System, closed: dict[str, dict[str, Any]]
+) -> None:
+    anil = closed["anil"]
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    page = f"/console{REGISTER}"
+    shown = browser.get(page)
+    assert f'action="{page}/certificate"' in shown.body
+    # A form for each held certificate, none for the ones sent.
+    assert shown.body.count("Reissue the certificate") == 2
+    fields = {"application_id": anil["application_id"], "printed_name": "Anil Kumar"}
+    assert browser.post(f"{page}/certificate", **fields).status == 403  # no CSRF token
+    refused = browser.post(
+        f"{page}/certificate",
+        csrf_token=browser.csrf(page),
+        application_id=anil["application_id"],
+        printed_name="अनिल Kumar",
+    )
+    assert refused.status == 422
+    assert "has no letter for" in html.unescape(text_of(refused.body))
+    done = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
+    assert done.status == 303
+    after = browser.words(page)
+    assert "The certificate was reissued with the name as it should be printed" in after
+    assert after.count("Reissue the certificate") == 1  # Wang's is still held
+    [email] = system.deliver_emails()
+    assert email.to == ["anil@example.org"]
+    again = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
+    assert again.status == 409
+    assert "no certificate held" in text_of(again.body)
+
+
+def test_a_held_certificate_is_reissued_from_the_terminal(
+    system: System, closed: dict[str, dict[str, Any]], run: Any
+) -> None:
+    wang = closed["wang"]
+    code, out = run("register", COURSE)
+    assert code == 0, out
+    assert "reissue it with reissue-certificate" in out
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang 小明")
+    assert code == 1
+    assert "has no letter for 小 明" in out
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang Xiaoming")
+    assert code == 0, out
+    assert f"{wang['reference']}: certificate reissued as 'Wang Xiaoming'" in out
+    [email] = system.deliver_emails()
+    assert email.to == ["wang@example.org"]
+    code, out = run("reissue-certificate", COURSE, closed["ada"]["reference"], "Ada")
+    assert code == 1
+    assert "no certificate held" in out
