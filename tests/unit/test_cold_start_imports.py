@@ -22,11 +22,43 @@ _MODEL_STORES = tuple(
     for store in ("applications", "codes", "courses", "groups", "history", "items", "limits")
 )
 
+# A group's routes on the API (handlers.api_groups): their use cases and views.
+_GROUP_ROUTES = (
+    "booking.handlers.group_views",
+    "booking.services.group_applying",
+    "booking.services.group_booking",
+    "booking.services.group_changes",
+    "booking.services.groups",
+)
+
+# The organiser API's register and group-booking routes: their views and overview.
+_ADMIN_ROUTES = (
+    "booking.handlers.register_views",
+    "booking.domain.attendance_import",
+    "booking.handlers.group_views",
+    "booking.services.group_overview",
+)
+
+# A group's money (services.payments imports it for a group's events and refunds only).
+_GROUP_MONEY = (
+    "booking.services.group_payments",
+    "booking.domain.group_notices",
+    "booking.domain.group_refunds",
+)
+
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
+    # A person applying for themselves (the API's cold start) waits for no group's route, nor
+    # for the reader of a meeting's attendance export (an organiser's import, services.register).
+    "api": (*_GROUP_ROUTES, "booking.domain.attendance_import"),
+    # An organiser reading a roster waits for neither the register's views (nor a meeting's
+    # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
+    "admin": _ADMIN_ROUTES,
+    # Its register page reads no export: the import's reader and validator load with it.
+    "console": ("booking.domain.attendance_import",),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
-    # and asyncio with it.
-    "webhook": ("aws_lambda_powertools.event_handler", "asyncio"),
+    # and asyncio with it. A booking's own events never load a group's money.
+    "webhook": ("aws_lambda_powertools.event_handler", "asyncio", *_GROUP_MONEY),
     # Its requests write suppressions only (the ledgers' store): no application, no course.
     "ses_events": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back
@@ -75,8 +107,33 @@ def test_a_cold_start_leaves_out_what_its_requests_may_never_use(function: str) 
     assert imported == []
 
 
+# function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
+IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES, "webhook": _GROUP_MONEY}
+
+
+@pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))
+def test_a_snapshot_holds_what_its_on_demand_init_leaves_out(function: str) -> None:
+    assert set(IN_THE_SNAPSHOT[function]) <= set(_loaded(function, "snap-start"))
+
+
 @pytest.mark.parametrize("function", sorted(LEFT_OUT))
 def test_a_snapshot_holds_every_store_of_the_repository(function: str) -> None:
     """SnapStart's init costs nobody a wait: it loads what on-demand inits leave out."""
     loaded = _loaded(function, "snap-start")
     assert set(_MODEL_STORES) <= set(loaded)
+
+
+_PLUGINS_LOOKED_FOR = """
+import importlib, sys
+importlib.import_module(sys.argv[1])
+from pydantic.plugin import _loader
+print(_loader._plugins is not None)
+"""
+
+
+@pytest.mark.parametrize("in_lambda", [True, False])
+def test_pydantic_looks_for_no_plugin_in_lambda(in_lambda: bool) -> None:
+    """Looking reads every installed package's metadata (booking/__init__.py): a function's
+    init skips it; the tests and the local stack keep pydantic's default."""
+    looked = last_line_printed(_PLUGINS_LOOKED_FOR, "booking.handlers.webhook", in_lambda=in_lambda)
+    assert looked == str(not in_lambda)

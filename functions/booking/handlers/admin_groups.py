@@ -1,6 +1,10 @@
 """The organiser API's view of a course's group bookings
 (``GET /admin/courses/{course_id}/group-bookings``), served on the admin function's resolver
-(``handlers/admin.py`` calls :func:`serve`)."""
+(``handlers/admin.py`` calls :func:`serve`).
+
+Its views and use cases are imported by the routes that call them: the admin function's cold
+start (an organiser reading a roster) does not wait for them; a snapshot holds them (:func:`load`).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,15 @@ from aws_lambda_powertools.event_handler import Response
 
 from booking.bootstrap import ports
 from booking.handlers import http
-from booking.handlers.group_views import group_bookings_out
 from booking.handlers.routes import Served
-from booking.services import group_invoice_void
-from booking.services.group_overview import course_group_bookings, line_of
+
+
+def load() -> None:
+    """Import what the routes import when first called (a SnapStart snapshot holds it)."""
+    from booking.handlers import group_views
+    from booking.services import group_invoice_void, group_overview
+
+    _loaded = (group_views, group_invoice_void, group_overview)
 
 
 def serve(served: Served) -> None:
@@ -19,6 +28,9 @@ def serve(served: Served) -> None:
 
     @served("courseGroupBookings")
     def group_bookings(course_id: str) -> Response[str]:
+        from booking.handlers.group_views import group_bookings_out
+        from booking.services.group_overview import course_group_bookings
+
         the_ports = ports()
         found = course_group_bookings(the_ports, course_id)
         shown = group_bookings_out(found, the_ports.public_base_url)
@@ -30,6 +42,9 @@ def serve_group_invoice(served: Served) -> None:
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
+        from booking.services import group_invoice_void
+        from booking.services.group_overview import line_of
+
         the_ports = ports()
         voided = group_invoice_void.void_group_invoice(the_ports, group_id)
         line = line_of(the_ports, voided)

@@ -1,5 +1,9 @@
 """The organiser API's register (``/admin/courses/{course_id}/register...``), served on the
-admin function's resolver (``handlers/admin.py`` calls :func:`serve`)."""
+admin function's resolver (``handlers/admin.py`` calls :func:`serve`).
+
+Its views and use cases are imported by the routes that call them: the admin function's cold
+start (an organiser reading a roster) does not wait for them; a snapshot holds them (:func:`load`).
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,16 @@ from aws_lambda_powertools.event_handler import Response
 from booking.bootstrap import ports
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import http
-from booking.handlers.register_views import (
-    AttendanceImportIn,
-    CertificateReissueIn,
-    RegisterMarkIn,
-    closed_out,
-    import_out,
-    register_out,
-    reissued_out,
-    row_out,
-)
 from booking.handlers.routes import Served
-from booking.services import console, register
+from booking.services import console
+
+
+def load() -> None:
+    """Import what the routes import when first called (a SnapStart snapshot holds it)."""
+    from booking.handlers import register_views
+    from booking.services import register
+
+    _loaded = (register_views, register)
 
 
 def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
@@ -30,11 +32,17 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
 
     @served("getRegister")
     def get_register(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import register_out
+        from booking.services import register
+
         shown = register_out(register.register_of(ports(), course_id))
         return http.json_response(200, shown.model_dump(mode="json"))
 
     @served("markRegister")
     def mark_register(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import RegisterMarkIn, row_out
+        from booking.services import register
+
         given = parse_json_strictly(RegisterMarkIn, body(), "the mark needs attention")
         application_id = console.application_id_for(ports(), given.application_id)
         row = register.mark(ports(), course_id, application_id, given.session, given.mark)
@@ -42,17 +50,26 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
 
     @served("importAttendance")
     def import_attendance(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import AttendanceImportIn, import_out
+        from booking.services import register
+
         given = parse_json_strictly(AttendanceImportIn, body(), "the import needs attention")
         done = register.import_attendance(ports(), course_id, given.session, given.export)
         return http.json_response(200, import_out(done).model_dump(mode="json"))
 
     @served("closeRegister")
     def close_register(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import closed_out
+        from booking.services import register
+
         closed = register.close(ports(), course_id)
         return http.json_response(200, closed_out(closed).model_dump(mode="json"))
 
     @served("reissueCertificate")
     def reissue_certificate(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import CertificateReissueIn, reissued_out
+        from booking.services import register
+
         given = parse_json_strictly(CertificateReissueIn, body(), "the reissue needs attention")
         application_id = console.application_id_for(ports(), given.application_id)
         done = register.reissue_certificate(ports(), course_id, application_id, given.printed_name)

@@ -239,8 +239,10 @@ api_groups.register(app, served)
 served.check()
 
 if bootstrap.taking_snapshot():
-    # In the snapshot, Jinja2 and the public pages' templates cost no browser a wait.
+    # In the snapshot, Jinja2 and the public pages' templates cost no browser a wait, nor do
+    # the group routes' use cases.
     _pages().load_templates("pages/")
+    api_groups.load()
 
 
 @logger.inject_lambda_context(clear_state=True)

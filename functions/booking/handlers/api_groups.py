@@ -1,11 +1,16 @@
 """The API function's routes for places booked by a manager (``handlers.routes.groups``):
 parse, call one use case (``services.group_booking``, ``group_changes``, ``group_applying``),
-answer JSON or a page."""
+answer JSON or a page.
+
+Few of the API's requests are a group's: the use cases and their views are imported by the
+routes that call them, so the API's cold start (a person applying for themselves) does not
+wait for them (``tests/unit/test_cold_start_imports.py``; loaded at init in a snapshot).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -13,11 +18,11 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from booking.bootstrap import ports
 from booking.domain.errors import CourseFull, InvalidInput, NotFound
 from booking.handlers import http
-from booking.handlers.group_views import group_out
 from booking.handlers.routes import Served
-from booking.handlers.views import application_out
-from booking.services import courses, group_applying, group_booking, group_changes, groups
-from booking.services.application_view import view_of
+from booking.services import courses
+
+if TYPE_CHECKING:
+    from booking.services.groups import GroupView
 
 
 class _Request:
@@ -51,6 +56,14 @@ def _pages() -> Any:
     from booking.handlers.pages import groups as group_pages
 
     return group_pages
+
+
+def load() -> None:
+    """Import what the routes import when first called (a SnapStart snapshot holds it)."""
+    from booking.handlers import group_views
+    from booking.services import group_applying, group_booking, group_changes, groups
+
+    _loaded = (group_views, group_applying, group_booking, group_changes, groups)
 
 
 def _place_number(place: str) -> int:
@@ -92,6 +105,9 @@ def _register_booking(request: _Request, served: Served) -> None:
 
     @served("bookPlaces")
     def book_places(course_id: str) -> Response[str]:
+        from booking.handlers.group_views import group_out
+        from booking.services import group_booking
+
         the_ports = ports()
         payload = request.body()
         # The HTML form carries its key as a hidden field (a browser sends no header): a
@@ -132,27 +148,35 @@ def _register_booking(request: _Request, served: Served) -> None:
 def _register_manager(request: _Request, served: Served) -> None:
     """The manager's page, and their changes to the places (through their link's token)."""
 
-    def on_to_manager(view: groups.GroupView) -> Response[str]:
+    def on_to_manager(view: GroupView) -> Response[str]:
+        from booking.handlers.group_views import group_out
+
         if request.browser():
             return http.see_other(view.manager_url)
         return http.json_response(200, group_out(view).model_dump(mode="json"))
 
     @served("getGroup")
     def get_group(group_id: str) -> Response[str]:
+        from booking.services import groups
+
         the_ports = ports()
         view = groups.get_group(the_ports, group_id, request.token())
         if request.browser():
             return _html(200, _pages().manager_page(view, the_ports.public_base_url))
-        return http.json_response(200, group_out(view).model_dump(mode="json"))
+        return on_to_manager(view)
 
     @served("substitutePlace")
     def substitute_place(group_id: str, place: str) -> Response[str]:
+        from booking.services import group_changes
+
         number = _place_number(place)
         view = group_changes.substitute(ports(), group_id, request.token(), number, request.body())
         return on_to_manager(view)
 
     @served("cancelPlace")
     def cancel_place(group_id: str, place: str) -> Response[str]:
+        from booking.services import group_changes
+
         if len(request.raw_body()) > http.MAX_BODY_BYTES:
             raise http.PayloadTooLarge("the body is too large")
         number = _place_number(place)
@@ -170,6 +194,8 @@ def _register_places(request: _Request, served: Served) -> None:
 
     @served("placeApplicationForm")
     def place_application_form(group_id: str, place: str) -> Response[str]:
+        from booking.services import group_applying
+
         number = _place_number(place)
         link_token = request.token()
         opened = group_applying.open_place(ports(), group_id, number, link_token)
@@ -177,6 +203,10 @@ def _register_places(request: _Request, served: Served) -> None:
 
     @served("applyForPlace")
     def apply_for_place(group_id: str, place: str) -> Response[str]:
+        from booking.handlers.views import application_out
+        from booking.services import group_applying
+        from booking.services.application_view import view_of
+
         the_ports = ports()
         number = _place_number(place)
         link_token = request.token()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
@@ -14,7 +15,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from booking.bootstrap import ports
 from booking.domain.attendance import MARK_WORDS, Mark
-from booking.domain.attendance_import import AttendeeRow
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.register import register_ends_at
 from booking.domain.wording import moment_when, session_when
@@ -31,6 +31,9 @@ from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.sentences import sentence
 from booking.services import register
 from booking.services.register import AttendanceImport, Register
+
+if TYPE_CHECKING:
+    from booking.domain.attendance_import import AttendeeRow
 
 DONE_WORDS = {
     "marked": "Mark saved.",
@@ -154,7 +157,14 @@ def register_view(course_id: str) -> Response[str]:
     return _page(course_id, done=notice_here().done)
 
 
-_ATTENDEE_ROWS = TypeAdapter(list[AttendeeRow])
+@cache
+def _attendee_rows() -> TypeAdapter[list[AttendeeRow]]:
+    """The carried rows' validator, built by the first resolution form (not at init)."""
+    from booking.domain.attendance_import import AttendeeRow
+
+    return TypeAdapter(list[AttendeeRow])
+
+
 # The export's unmatched rows a resolution form carries back (bounded: a meeting's export).
 MOST_UNMATCHED = 1_000
 
@@ -165,7 +175,7 @@ def _carried_rows() -> list[AttendeeRow] | None:
     if not isinstance(carried, str) or not carried:
         return None
     try:
-        rows = _ATTENDEE_ROWS.validate_json(carried)
+        rows = _attendee_rows().validate_json(carried)
     except ValidationError:
         return None
     return rows[:MOST_UNMATCHED]

@@ -30,6 +30,8 @@ if bootstrap.taking_snapshot():
     # made into the snapshot: the first event after a restore waits for none of it. No secret
     # is read here (the reader reads it on each delivery).
     _ = bootstrap.ports().webhook_events
+    # A group's money too, which a booking's own events never load (services.payments).
+    from booking.services import group_payments  # noqa: F401
 # The one use case for each kind of event this system acts on.
 APPLY: dict[type, Callable[[Ports, Any], Any]] = {
     CheckoutEvent: apply_checkout_event,

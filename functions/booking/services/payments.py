@@ -6,6 +6,9 @@ or an invoice is looked up by its id (the save that recorded it indexed it), a r
 payment's. The metadata an event carries is a hint, never proof: when it names another
 application, that one is left alone and the mismatch is kept as an anomaly (logged at ERROR,
 alarmed); money that arrived for no application at all goes back to whoever paid it.
+
+A group's money (``services.group_payments``) is imported by the first event that is a group's
+or a refund: a booking's own checkout and invoice events never load it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -25,9 +29,11 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.group_payments import GroupOutcome, group_money_event, group_refund_event
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund, settle_money
+
+if TYPE_CHECKING:
+    from booking.services.group_payments import GroupOutcome
 
 logger = Logger(child=True)
 # How long a refund may wait for its payment to be recorded (Stripe reorders events by seconds
@@ -152,6 +158,8 @@ def _for_nobody(
 
 def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
+    from booking.services.group_payments import group_refund_event
+
     for_group = group_refund_event(ports, event)
     if for_group is not None:
         return _outcome_of_group(for_group)
@@ -252,6 +260,8 @@ _GROUP_CHECKOUT_ENDINGS = {
 def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | None:
     """A group's checkout: its payment, or its expiry (None: no group recorded the session).
     A payment still settling changes nothing until it settles or fails."""
+    from booking.services.group_payments import group_money_event
+
     if event.kind is CheckoutEventKind.PENDING:
         if ports.groups.group_of_object(event.session_id) is None:
             return None
@@ -272,6 +282,8 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
     """A group's invoice: paid, or ended unpaid. Overdue changes nothing by itself (the
     organiser voids an invoice that will not be paid; its seats go back then)."""
+    from booking.services.group_payments import group_money_event
+
     if event.kind is InvoiceEventKind.OVERDUE:
         if ports.groups.group_of_object(event.invoice_id) is None:
             return None

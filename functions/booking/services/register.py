@@ -14,13 +14,13 @@ import hmac
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.attendance import Mark
-from booking.domain.attendance_import import AttendeeRow, read_attendance_export
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -47,6 +47,9 @@ from booking.domain.register import (
 from booking.services.access import authorised
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
+
+if TYPE_CHECKING:
+    from booking.domain.attendance_import import AttendeeRow
 
 logger = Logger(child=True)
 
@@ -175,6 +178,10 @@ def import_attendance(
     )
     if too_early is not None:
         raise InvalidInput("the import needs attention", {"session": too_early})
+    # A meeting's export (CSV) is read here only: the functions that show a register or a
+    # certificate (the api's status page) do not load its reader.
+    from booking.domain.attendance_import import read_attendance_export
+
     rows = read_attendance_export(export)
     by_address = {
         address_digest(a.answers.email): a
