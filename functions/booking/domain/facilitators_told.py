@@ -12,14 +12,24 @@ withdrawn" about it would name someone they never heard of, so they hear nothing
 that asks for approval they also get each application as it is made, to decide on it; the
 console shows its status, and a decision is theirs to make, not news to send them.)
 
+To whom: the cohort whose list has the person (``roster_holding``). A move tells the new
+cohort's facilitators of the person moving in ("Booking moved to your cohort") and the old one's
+of them leaving; its copies go only while the booking stands, so a booking that ends before the
+mailer reached them (moved, then cancelled or refunded a second later) never went on the new
+cohort's list: the old cohort's, sent "New booking", still has the person and is the one told
+(hostile13b F1). Decided when the withdrawal is sent, from the move's copies the mailer took up:
+by then every one of them was either taken up or is skipped (the booking has ended).
+
 Told once: the job is keyed by its occasion ("withdrawn"), the same whichever act ends the
 booking, and the act that ends it leaves it no longer confirmed, so whichever comes second (the
 refund's event after a cancellation that asked for it) finds nothing to tell."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from booking.domain.application import Application
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import MOVED_IN, EmailJob, EmailKind
 from booking.domain.statuses import ApplicationStatus
 
 # Why an ordinary booking ended, as the facilitators' copy says it
@@ -27,6 +37,39 @@ from booking.domain.statuses import ApplicationStatus
 # colleague's reasons): the organisers cancelled it, or its payment came back in full.
 CANCELLED_BY_ORGANISERS = "cancelled_by_organisers"
 REFUNDED_IN_FULL = "booking_refunded"
+# The occasion of the facilitators' "Participant withdrawn" (one per booking).
+WITHDRAWN = "withdrawn"
+
+
+def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob:
+    """The new cohort's facilitators' copy of a booking's ``move``-th move: the message that
+    puts the person on that cohort's list."""
+    return EmailJob.about(
+        EmailKind.FACILITATOR_COPY,
+        application_id,
+        to_course_id,
+        occasion=f"moved-in-{move}",
+        reason=MOVED_IN,
+    )
+
+
+def is_withdrawal(job: EmailJob) -> bool:
+    """Whether ``job`` is the facilitators' "Participant withdrawn"."""
+    return job.kind is EmailKind.FACILITATOR_COPY and job.job_id.endswith(f":{WITHDRAWN}")
+
+
+def roster_holding(application: Application, went: Callable[[str], bool]) -> str:
+    """The cohort whose facilitators' list has the person (the module's rule): the latest move
+    whose moved-in copy ``went`` (the mailer took it up), else the cohort first booked, whose
+    facilitators were sent the booking as it became one."""
+    app_id = application.application_id
+    for move in range(len(application.transfers), 0, -1):
+        moved_to = application.transfers[move - 1].to_course_id
+        if went(moved_in_copy(app_id, moved_to, move).job_id):
+            return moved_to
+    return (
+        application.transfers[0].from_course_id if application.transfers else application.course_id
+    )
 
 
 def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:
@@ -40,7 +83,7 @@ def facilitators_told_it_ended(application: Application, reason: str) -> tuple[E
             EmailKind.FACILITATOR_COPY,
             application.application_id,
             application.course_id,
-            occasion="withdrawn",
+            occasion=WITHDRAWN,
             reason=reason,
         ),
     )

@@ -38,8 +38,8 @@ from booking.domain.programme import (
     programme_of,
 )
 from booking.domain.timeline import EntryKind
+from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
-from booking.services.send_leases import SENT_UNCONFIRMED
 
 REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
 
@@ -261,13 +261,7 @@ def _last_invited(ports: Ports, application: Application) -> str | None:
     invites) went; None when the booking's sessions were never put in (a confirmation the
     mailer skipped, the booking having ended before it was reached, is never claimed)."""
     app_id = application.application_id
-    _, history = ports.repository.application_with_timeline(app_id)
-    sent_ids = {entry.job_id for entry in history if entry.kind is EntryKind.EMAIL}
-
-    def went(job_id: str) -> bool:
-        state = ports.repository.email_state(job_id)
-        return job_id in sent_ids or state in ("sending", SENT_UNCONFIRMED, "sent")
-
+    went, history = went_for(ports, application)
     for move in range(len(application.transfers), 0, -1):
         if went(f"{EmailKind.BOOKING_TRANSFERRED.value}:{app_id}:move-{move}"):
             return application.transfers[move - 1].to_course_id

@@ -63,6 +63,7 @@ from booking.domain.emails_as_queued import (
     when_cohort_left,
 )
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
@@ -71,6 +72,7 @@ from booking.domain.timeline import email_sent
 from booking.services.calendars import CalendarFiles
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
+from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -168,6 +170,13 @@ def _still_to_send(
         if held is None:
             return SendOutcome.SKIPPED_GONE
         course = held
+    if is_withdrawal(job):
+        # To the facilitators whose list has the person (``domain.facilitators_told``).
+        roster = roster_holding(application, went_for(ports, application)[0])
+        listed = course if roster == course.course_id else repo.get_course(roster)
+        if listed is None:
+            return SendOutcome.SKIPPED_GONE
+        course = listed
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
     if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):

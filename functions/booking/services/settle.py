@@ -51,10 +51,10 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
+from booking.services.emails_gone import TAKEN_UP
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice
-from booking.services.send_leases import SENT_UNCONFIRMED
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -133,10 +133,6 @@ def _situation(
         invoice_due_at=invoice_due(course, now, ports.bank_holidays),
         latest_move_told=told,
     )
-
-
-# The claims of a message the mailer took up: from then on it may have reached the person.
-TAKEN_UP = frozenset({"sending", SENT_UNCONFIRMED, "sent"})
 
 
 def _latest_move_told(ports: Ports, application: Application) -> bool:

@@ -1,0 +1,32 @@
+"""Whether a message of an application's went: the one reading of "the person (or the
+facilitators) may have been told", for the rules that name what someone was last told (the
+cohort whose sessions are in the person's calendar, the cohort whose facilitators' list has
+them). A message went when its send is in the application's history, or the mailer took its
+claim up (``sending``, ``sent_unconfirmed``, ``sent``: from then on it may have reached them).
+The history is read once; a claim only for a message the history does not name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from booking.domain.application import Application
+from booking.domain.timeline import EntryKind, TimelineEntry
+from booking.services.ports import Ports
+from booking.services.send_leases import SENT_UNCONFIRMED
+
+# The claims of a message the mailer took up.
+TAKEN_UP = frozenset({"sending", SENT_UNCONFIRMED, "sent"})
+
+
+def went_for(
+    ports: Ports, application: Application
+) -> tuple[Callable[[str], bool], list[TimelineEntry]]:
+    """A test of whether a job (by its id) of ``application``'s went, and the history read
+    for it (its emails' entries name their kinds)."""
+    _, history = ports.repository.application_with_timeline(application.application_id)
+    sent_ids = {entry.job_id for entry in history if entry.kind is EntryKind.EMAIL}
+
+    def went(job_id: str) -> bool:
+        return job_id in sent_ids or ports.repository.email_state(job_id) in TAKEN_UP
+
+    return went, history

@@ -1,0 +1,60 @@
+"""A move then a quick end before the mailer reached the move's emails (hostile13b F1, F2):
+the move's emails are not sent (the booking no longer stands), so the old cohort's
+facilitators, sent "New booking", still have the person on their list and are the ones told
+of the withdrawal; the new cohort's, never told of them, hear nothing. The person's
+cancellation names the cohort they were told of and the money as Stripe holds it. With the
+mailer caught up between the two, the new cohort's hear it. Through the real handlers, moto
+and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.system import System
+
+SPRING, AUTUMN = "facilitator-spring@example.org", "facilitator-autumn@example.org"
+
+
+def _subjects_to(sent: list[Any], address: str) -> list[str]:
+    return [m.subject.split(":")[0] for m in sent if m.to == [address]]
+
+
+def _cancel(system: System, app_id: str) -> None:
+    reply = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    assert reply.status == 200, reply.body
+
+
+def test_a_cancel_before_the_move_was_told_tells_the_old_cohort(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-autumn").status == 200  # cheaper: £50 back
+    _cancel(system, app_id)
+    sent = cohorts.emails()
+    assert _subjects_to(sent, AUTUMN) == []
+    assert _subjects_to(sent, SPRING) == ["Participant withdrawn"]
+    [withdrawn] = [m for m in sent if m.to == [SPRING]]
+    assert "Status when withdrawn: Cancelled" in " ".join(withdrawn.text.split())
+
+
+def test_a_cancel_after_the_move_was_told_tells_the_new_cohort(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-autumn").status == 200
+    sent = cohorts.emails()
+    assert _subjects_to(sent, AUTUMN) == ["Booking moved to your cohort"]
+    _cancel(system, app_id)
+    sent = cohorts.emails()
+    assert _subjects_to(sent, SPRING) == []
+    assert _subjects_to(sent, AUTUMN) == ["Participant withdrawn"]
+
+
+def test_a_refund_in_full_before_the_move_was_told_tells_the_old_cohort(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-autumn").status == 200
+    payment_intent = system.ports.repository.get_application(app_id).payment_intent  # type: ignore[union-attr]
+    system.refund_at_stripe(payment_intent)
+    sent = cohorts.emails()
+    assert _subjects_to(sent, AUTUMN) == []
+    assert _subjects_to(sent, SPRING) == ["Participant withdrawn"]
