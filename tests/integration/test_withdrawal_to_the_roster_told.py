@@ -58,3 +58,28 @@ def test_a_refund_in_full_before_the_move_was_told_tells_the_old_cohort(system: 
     sent = cohorts.emails()
     assert _subjects_to(sent, AUTUMN) == []
     assert _subjects_to(sent, SPRING) == ["Participant withdrawn"]
+    # The person's refund is said of the cohort they were told of, not the one never named.
+    [refunded] = [m for m in sent if m.to == [ADA] and "refunded" in m.subject]
+    assert "spring@example.org" in refunded.text
+    assert "autumn@example.org" not in refunded.text
+
+
+def test_the_person_told_of_the_old_cohort_hears_its_cancellation_with_the_money_held(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-autumn").status == 200  # cheaper: £50 back
+    _cancel(system, app_id)
+    sent = cohorts.emails_to(ADA)
+    [cancelled] = [m for m in sent if m.subject.startswith("Your booking has been cancelled")]
+    text = " ".join(cancelled.text.split())
+    # The cohort they were told of (its dates, its enquiries address), not one never named.
+    spring = cohorts.spring_start
+    assert f"from {spring:%A} {spring.day} {spring:%B %Y}" in text
+    assert "autumn@example.org" not in text
+    # What Stripe holds: the move gave £50 of the £200 back.
+    assert (
+        "does not refund the rest of the £200.00 you paid "
+        "(£50.00 of it was refunded to you earlier)"
+    ) in text

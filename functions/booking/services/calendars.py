@@ -135,7 +135,7 @@ def _entries(
         ]
     if job.kind in (EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP_CHANGED):
         return _follow_up_event(ports, job, application, course), []
-    if _ends_a_booking(job, application):
+    if ends_a_booking(job, application):
         return [], _sessions_held(ports, application, course)
     return [], []
 
@@ -144,7 +144,7 @@ def _sessions_held(ports: Ports, application: Application, course: Course) -> li
     """An ended booking's sessions to take out: those of the cohort whose invitation the person
     was last sent (a move whose message never went, the booking ending first, left the
     previous cohort's in their calendar), from that cohort's ORGANIZER, which put them in."""
-    cohort = _last_invited(ports, application)
+    cohort = last_invited(ports, application)
     # The booking's own cohort is the one the message comes from.
     held = course if cohort == application.course_id else None
     if cohort is not None and held is None:
@@ -242,7 +242,8 @@ def _booking_entries(
     return entries
 
 
-def _ends_a_booking(job: EmailJob, application: Application) -> bool:
+def ends_a_booking(job: EmailJob, application: Application) -> bool:
+    """Whether ``job`` is the person's message that their booking ended (its sessions out)."""
     if job.kind is EmailKind.CANCELLED:
         # Only a booking (paid, invoiced or funded) ever had its sessions put in a calendar.
         return application.was_booked
@@ -255,7 +256,7 @@ INVITING = frozenset(
 )
 
 
-def _last_invited(ports: Ports, application: Application) -> str | None:
+def last_invited(ports: Ports, application: Application) -> str | None:
     """The cohort whose sessions were last put in the person's calendar: the latest move's
     whose message went, else the cohort first booked, if its confirmation (or a message that
     invites) went; None when the booking's sessions were never put in (a confirmation the

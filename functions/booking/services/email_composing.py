@@ -22,7 +22,7 @@ from booking.domain.emails_as_queued import as_queued
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
-from booking.services.calendars import CalendarFiles, calendar_files
+from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
 from booking.services.email_context import LISTS_SESSIONS, email_context
 from booking.services.follow_ups import held_schedule
 from booking.services.ports import Ports
@@ -86,7 +86,7 @@ def _template_values(
         console_url=ports.console_url(application.application_id),
         # Messages listing every session show the follow-ups as the programme holds them.
         schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
-        booked_on=_booked_on(ports, application, course),
+        booked_on=_booked_on(ports, job, application, course),
     )
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         # A place in line only while it still waits: one that moved on has none to say.
@@ -164,10 +164,11 @@ def _group_payer(ports: Ports, group_id: str) -> str:
     return f"{group.manager.name} of {group.organisation}"
 
 
-def _booked_on(ports: Ports, application: Application, course: Course) -> str:
+def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Course) -> str:
     """The name of the cohort the person booked, when the message comes from another one (a
-    follow-up's host): their reference belongs to their own booking."""
-    if application.course_id == course.course_id:
+    follow-up's host): their reference belongs to their own booking. A booking's end is said
+    of the cohort the person was told of (``mailer._cohort_told``): that is their booking."""
+    if application.course_id == course.course_id or ends_a_booking(job, application):
         return ""
     booked = ports.repository.get_course(application.course_id)
     if booked is None:

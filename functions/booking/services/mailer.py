@@ -69,7 +69,7 @@ from booking.domain.programme import person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
-from booking.services.calendars import CalendarFiles
+from booking.services.calendars import CalendarFiles, ends_a_booking, last_invited
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -170,13 +170,10 @@ def _still_to_send(
         if held is None:
             return SendOutcome.SKIPPED_GONE
         course = held
-    if is_withdrawal(job):
-        # To the facilitators whose list has the person (``domain.facilitators_told``).
-        roster = roster_holding(application, went_for(ports, application)[0])
-        listed = course if roster == course.course_id else repo.get_course(roster)
-        if listed is None:
-            return SendOutcome.SKIPPED_GONE
-        course = listed
+    told = _cohort_told(ports, job, application, course)
+    if told is None:
+        return SendOutcome.SKIPPED_GONE
+    course = told
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
     if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
@@ -190,6 +187,28 @@ def _still_to_send(
         return host
     moved = _session_moved_or_started(job, host, now)
     return (application, host) if moved is None else moved
+
+
+def _cohort_told(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> Course | None:
+    """The cohort a message about a moved booking's end is for: the one its reader was told of
+    (hostile13b F1, F2). A move's emails go only while the booking stands, so one that ended
+    before the mailer reached them leaves the person and the facilitators told of the cohort
+    before: the facilitators whose list has the person hear the withdrawal
+    (``domain.facilitators_told.roster_holding``), and the person's last email names the cohort
+    whose sessions it takes out of their calendar (``calendars.last_invited``)."""
+    if not application.transfers:
+        return course
+    if is_withdrawal(job):
+        cohort: str | None = roster_holding(application, went_for(ports, application)[0])
+    elif ends_a_booking(job, application):
+        cohort = last_invited(ports, application)
+    else:
+        return course
+    if cohort is None or cohort == course.course_id:
+        return course
+    return ports.repository.get_course(cohort)
 
 
 def _programme_host(
