@@ -77,7 +77,15 @@ class CohortLeft(StrEnum):
 #   later move's takes out B's, which never went in) and the person's word on the first
 #   move's money (a difference paid, a refund), which the later one does not repeat; not
 #   sent, it would leave A in the calendar and that money unsaid. Written for B, it would put
-#   B back. For C, it invites the sessions the later move's email invites (the same UIDs).
+#   B back. For C, it invites the sessions the later move's email invites (the same UIDs),
+#   and its words name the step it made ("from A to B, and since then to C") with its money
+#   said of B, whose price it was (hostile13b F3).
+#   Not sent when the later move brought the booking back to the cohort it left (A to B, then
+#   B to A; hostile13b F11): composed for A it would say "from A to A" and cancel the very
+#   sessions it invites, at the same SEQUENCE. A's sessions never left the calendar, and the
+#   later move's email says where the booking is. Its money is the later move's undone: the
+#   same bursary and code price both moves, so a cheaper B's refund is the difference paid to
+#   come back (said by the later email), and a dearer B's difference is refunded by it.
 # Messages about a follow-up event are about the programme's event, not the cohort, and are
 # checked against the event as it is now (``services.follow_ups``): not here.
 WHEN_COHORT_LEFT: dict[EmailKind, CohortLeft] = {
@@ -94,6 +102,8 @@ def when_cohort_left(job: EmailJob, application: Application) -> CohortLeft | No
     (``WHEN_COHORT_LEFT``); None if it is for the cohort held, or not about the cohort."""
     if job.person is not None or job.course_id == application.course_id:
         return None  # a follow-up's message to a person names its host, not their cohort
+    if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id == application.course_id:
+        return CohortLeft.NOT_SENT  # back on the cohort it left (the table's comment)
     return WHEN_COHORT_LEFT.get(job.kind)
 
 

@@ -105,11 +105,11 @@ def _template_values(
             s.kind is SessionKind.FOLLOW_UP and s.start > now for s in held_schedule(ports, course)
         )
     if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
-        left = ports.repository.get_course(job.from_course_id)
-        context["moved_from"] = (
-            course_name(left.definition.title, left.first_start(), left.definition.timezone)
-            if left
-            else ""
+        context["moved_from"] = _cohort_name(ports, job.from_course_id)
+        # Composed for a cohort moved to since (``WHEN_COHORT_LEFT``): the step it made, and
+        # its money said of that cohort, whose price it was.
+        context["moved_via"] = (
+            "" if job.course_id == course.course_id else _cohort_name(ports, job.course_id)
         )
         context["bursary_beyond"] = _bursary_beyond(application, course)
     moving_to = _moving_to(job, application)
@@ -126,6 +126,15 @@ def _template_values(
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _cohort_name(ports: Ports, course_id: str) -> str:
+    """A cohort's name as messages give it (its title and first day); "" if it is gone."""
+    cohort = ports.repository.get_course(course_id)
+    if cohort is None:
+        return ""
+    definition = cohort.definition
+    return course_name(definition.title, cohort.first_start(), definition.timezone)
 
 
 def _bursary_beyond(application: Application, course: Course) -> dict[str, str] | None:

@@ -173,8 +173,7 @@ def email_context(
     """Every value any template may use, for every kind (StrictUndefined catches typos).
     ``console_url``: the application's page in the organisers' console (facilitators' copy);
     ``schedule``: the sessions to show, when not the course's own list; ``booked_on``: the
-    name of the cohort the person booked, when the message is from another (a follow-up's
-    host)."""
+    name of the cohort the person booked, when the message is from another (a follow-up's)."""
     definition = course.definition
     attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
     billing_alone = to_billing_contact_alone(job)
@@ -205,9 +204,10 @@ def email_context(
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule, now),
-        # A move to another cohort: the cohort left (named by the composer, which reads it) and
-        # what the move gives back.
+        # A move to another cohort: the cohort left, the one moved to when written for another
+        # (named by the composer, which reads them), and what the move gives back.
         "moved_from": "",
+        "moved_via": "",
         # A move that did not happen: the cohort it was to join (named by the composer).
         "move_to": "",
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>

@@ -1,0 +1,61 @@
+"""A move's email reached after a later move (hostile13b F3, F11): written for the cohort held
+(``domain.emails_as_queued.WHEN_COHORT_LEFT``), it names the step it made and says its money
+of the cohort whose price it was; and it is not sent when the later move brought the booking
+back to the cohort it left. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
+from tests.support.system import System
+
+
+def _name(cohorts: Cohorts, weeks: int) -> str:
+    first = cohorts.spring_start + timedelta(weeks=weeks)
+    return f"Moving Leadership, from {first:%A} {first.day} {first:%B %Y}"
+
+
+def test_a_move_back_to_the_cohort_left_is_told_once(system: System) -> None:
+    """Spring to summer, then back to spring, before the mailer ran: only the second move's
+    email goes (summer to spring); the first, written for spring, would say "from spring to
+    spring" and cancel the sessions it invites."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-summer").status == 200
+    system.clock_offset += timedelta(minutes=1)
+    assert cohorts.move(app_id, "move-spring").status == 200
+
+    moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
+
+    assert len(moved) == 1, [m.subject for m in moved]
+    text = " ".join(moved[0].text.split())
+    assert f"from {_name(cohorts, 4)} to {_name(cohorts, 0)}" in text
+    files = _calendars(moved[0])
+    assert not _uids(files["invite.ics"]) & _uids(files["cancel.ics"])
+
+
+def test_a_move_email_written_for_a_later_cohort_says_its_own_price_of_its_own_cohort(
+    system: System,
+) -> None:
+    """Spring (£200, a bursary of £200) to autumn (£150), then to winter (£250, the £50 beyond
+    the bursary paid) before the mailer ran: the first move's email, written for winter, names
+    the step to autumn and says the bursary paid autumn's price, not winter's."""
+    cohorts = Cohorts(system)
+    app_id = system.apply("move-spring", email=ADA).json()["application_id"]
+    granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})
+    assert granted.status == 200, granted.body
+    cohorts.emails()
+    assert cohorts.move(app_id, "move-autumn").status == 200
+    system.clock_offset += timedelta(minutes=1)
+    pending = cohorts.move(app_id, "move-winter").json()["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200
+
+    moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
+
+    assert len(moved) == 2, [m.subject for m in moved]
+    first = " ".join(moved[0].text.split())
+    autumn, winter = _name(cohorts, 8), _name(cohorts, 12)
+    assert f"from {_name(cohorts, 0)} to {autumn}, and since then to {winter}." in first
+    assert f"pays the whole price of {autumn} (£150.00)" in first
+    assert "its whole price" not in first
