@@ -83,3 +83,23 @@ def test_the_person_told_of_the_old_cohort_hears_its_cancellation_with_the_money
         "does not refund the rest of the £200.00 you paid "
         "(£50.00 of it was refunded to you earlier)"
     ) in text
+
+
+def test_a_waiting_move_made_then_cancelled_before_it_was_told_tells_the_old_cohort(
+    system: System,
+) -> None:
+    """The same through a move made by a seat freeing (hostile13b F1's second path): Ada waits
+    to move to the full cohort; Bob's cancellation frees its seat and moves her; she is
+    cancelled before the mailer ran."""
+    from tests.integration.test_waiting_moves import _bob_on_full_ada_on_spring, _wait
+
+    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    _wait(cohorts, ada)
+    cohorts.emails()
+    _cancel(system, bob)
+    assert cohorts.record(ada)["course_id"] == "move-full"
+    _cancel(system, ada)
+    sent = cohorts.emails()
+    about_ada = [m for m in sent if m.reply_to == [ADA]]  # a copy replies to its person
+    assert _subjects_to(about_ada, "facilitator-full@example.org") == []
+    assert _subjects_to(about_ada, SPRING) == ["Participant withdrawn"]
