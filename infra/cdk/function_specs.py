@@ -28,7 +28,7 @@ GET, QUERY, PUT, UPDATE, DELETE = (
 CONDITION_CHECK = "dynamodb:ConditionCheckItem"
 # TransactWriteItems is no IAM action (cfn-lint W3037): each item inside a transaction is
 # authorised as its own PutItem/UpdateItem/DeleteItem/ConditionCheckItem (ConditionCheck items:
-# only a group place's checks, by the API function and the sweep). The
+# each function's reason is given with its actions below). The
 # actions below are exactly the ones the recorded calls of the tests show each function needs
 # (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
 # One consistent round trip for course + application on submission (adapters/dynamodb.py).
@@ -119,7 +119,8 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # ends the person's enrolment item (and a payment refused before any booking gives back its
     # code use's holding item) inside the state-change transaction. ConditionCheckItem: a group
     # booking refunded in full at Stripe releases the places nobody holds with a check on
-    # each, as a give-up does (domain/group_refunds.py).
+    # each, as a give-up does (domain/group_refunds.py); a refund that undoes a dearer move
+    # not yet told saves only while the move's email is still unclaimed (services/settle.py).
     _behind_the_api(
         "webhook",
         "Stripe webhook receiver (signature-verified)",

@@ -44,6 +44,7 @@ from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
     Anomaly,
+    ClaimRead,
     EmailClaim,
     EnrolmentRead,
     ReminderMarker,
@@ -206,13 +207,20 @@ class FakeRepository:
         return sorted(found, key=lambda a: (a.created_at, a.application_id))
 
     def save(
-        self, new: Application, previous: Application | None, *, replaces: str | None = None
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
         # The conditions, all checked before anything changes (one transaction). A booking
         # moved to another cohort moves the counters of both courses.
         self._check_version(stored, previous)
+        if claim is not None and self.email_state(claim.job_id) != claim.state:
+            raise StaleWrite("the email's claim changed since it was read")
         counters = _counter_moves(stored, previous, held)
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)

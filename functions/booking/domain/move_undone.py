@@ -50,4 +50,13 @@ def undone_by_refund(
     )
 
 
-__all__ = ["undone_by_refund"]
+def undoes_a_move(before: Application, after: Application) -> bool:
+    """Whether ``after`` is ``before`` with its latest move undone (``undone_by_refund``)."""
+    return (
+        len(after.transfers) == len(before.transfers) > 0
+        and before.transfers[-1].undone_at is None
+        and after.transfers[-1].undone_at is not None
+    )
+
+
+__all__ = ["undoes_a_move", "undone_by_refund"]

@@ -263,8 +263,9 @@ def _move_undone_since(ports: Ports, job: EmailJob, application: Application) ->
     """Whether a move's message, composed from the booking as moved, is about a move undone
     since (``domain.emails_as_queued.move_undone``). Read again after the claim, under the
     send's lease: a refund's webhook that finds the claim leaves the move standing (it may be
-    told: ``services.settle._latest_move_told``); one that undid the move before the claim is
-    seen here. One consistent read, for a move's messages alone."""
+    told: ``services.settle._latest_move_claim``); one that undid the move before the claim is
+    seen here; one that read no claim and saves after it loses that save (it holds on the
+    claim as read) and leaves the move standing. One consistent read, a move's messages alone."""
     if not of_a_move(job):
         return False
     now = ports.repository.get_application(application.application_id)

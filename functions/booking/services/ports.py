@@ -10,7 +10,8 @@ Adapters translate their own failures into the domain's: a dependency that is do
 :class:`~booking.domain.errors.StaleWrite`, and so on. No service knows botocore or Stripe.
 
 The ports live by what they reach (``repository_port``, ``email_port``, ``payment_port``,
-``sign_in_port``); this module re-exports each name, so use cases import ports from one place.
+``sign_in_port``; an email's claim in ``email_claims``); this module re-exports each name, so
+use cases import ports from one place.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from booking.services.email_claims import ClaimRead, EmailClaim
 from booking.services.email_port import (
     CalendarWriter,
     CertificateWriter,
@@ -47,7 +49,6 @@ from booking.services.repository_port import (
     ApplicationStore,
     CourseStore,
     DiscountCodeStore,
-    EmailClaim,
     EmailLedger,
     EmailOutbox,
     EnrolmentRead,
@@ -83,6 +84,7 @@ __all__ = [
     "CalendarWriter",
     "CertificateWriter",
     "CheckoutRequest",
+    "ClaimRead",
     "ConsoleSessionStore",
     "CourseStore",
     "DiscountCodeRequest",

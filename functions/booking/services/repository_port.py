@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.reminders import INVITATION, reminder_counts_from
+from booking.services.email_claims import ClaimRead, EmailClaim
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -30,12 +30,6 @@ class SessionRow:
     course_id: str
     index: int
     start: datetime
-
-
-class EmailClaim(StrEnum):
-    CLAIMED = "claimed"  # this caller may send now
-    DONE = "done"  # already sent (or deliberately skipped): do nothing
-    IN_FLIGHT = "in_flight"  # another delivery is sending it right now: retry later
 
 
 @dataclass(frozen=True)
@@ -161,18 +155,23 @@ class ApplicationStore(Protocol):
     def list_applications(self, course_id: str) -> list[Application]: ...
 
     def save(
-        self, new: Application, previous: Application | None, *, replaces: str | None = None
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
     ) -> Application:
         """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
-        in one transaction with every limited thing it claims or gives back
-        (``booking.domain.limits``: its seat, its code's use), its enrolment claim and the
-        emails in its outbox.
+        and an email's ``claim`` still as read, in one transaction with every limited thing it
+        claims or gives back (``booking.domain.limits``: its seat, its code's use), its
+        enrolment claim and the emails in its outbox.
 
         Returns what was stored (next version, outbox emptied: the emails are on their way).
-        Raises StaleWrite if someone wrote first, CourseFull if a seat was needed and none is
-        left, CodeUsedUp if its code's uses are all held, AlreadyApplied if the person has
-        another live application on the course (``replaces`` names a dead one whose claim may
-        be taken over).
+        Raises StaleWrite if someone wrote first (or the email's claim changed), CourseFull if
+        a seat was needed and none is left, CodeUsedUp if its code's uses are all held,
+        AlreadyApplied if the person has another live application on the course (``replaces``
+        names a dead one whose claim may be taken over).
         """
         ...
 

@@ -41,6 +41,7 @@ from booking.domain.errors import (
     UnknownToProvider,
 )
 from booking.domain.limits import Limited, holding_changes
+from booking.domain.move_undone import undoes_a_move
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import RefundEvent
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
@@ -53,7 +54,7 @@ from booking.services.concurrency import (
 )
 from booking.services.emails_gone import TAKEN_UP
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
-from booking.services.ports import Anomaly, Ports, RefundMade
+from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.waitlist import offer_free_places
 
@@ -91,7 +92,8 @@ def settle_money(
     asked_of_stripe: list[bool] = []
 
     def attempt(application: Application) -> Settled:
-        situation = _situation(ports, application, course, fact)
+        claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
+        situation = _situation(ports, application, course, claim)
         decided = settle(application, fact, situation)
         if decided.application is not None and any(
             isinstance(command, Refund) for command in decided.before_save
@@ -100,12 +102,12 @@ def settle_money(
             # invoice issued for a save that lost is voided as an orphan: no change).
             asked_of_stripe.append(True)
         try:
-            return _carry_out(ports, course, application, decided)
+            return _carry_out(ports, course, application, decided, claim)
         except (CourseFull, AlreadyApplied):
             # No seat for a confirmation, or a move the person's other application on that
             # cohort forbids: decided again without it (the money goes back).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
-            return _carry_out(ports, course, application, again)
+            return _carry_out(ports, course, application, again, claim)
 
     settled = retried(
         attempt,
@@ -118,10 +120,10 @@ def settle_money(
 
 
 def _situation(
-    ports: Ports, application: Application, course: Course | None, fact: MoneyFact
+    ports: Ports, application: Application, course: Course | None, claim: ClaimRead | None
 ) -> Situation:
     now = ports.clock()
-    told = _latest_move_told(ports, application) if isinstance(fact, RefundEvent) else True
+    told = claim is None or claim.state in TAKEN_UP
     if course is None:
         price = application.price
         if price is None:  # stored before prices were recorded
@@ -135,11 +137,12 @@ def _situation(
     )
 
 
-def _latest_move_told(ports: Ports, application: Application) -> bool:
-    """Whether the person may have been told of the booking's latest move paid by a charge of
-    its own (a dearer cohort's): its email's claim, read only for such a move (one read)."""
+def _latest_move_claim(ports: Ports, application: Application) -> ClaimRead | None:
+    """The claim of the email of the booking's latest move paid by a charge of its own (a
+    dearer cohort's), read for such a move alone (one read): whether the person may have been
+    told of it (``TAKEN_UP``). None: no such move."""
     if not application.transfers or application.transfers[-1].charge_payment_intent is None:
-        return True
+        return None
     latest = application.transfers[-1]
     told = EmailJob.transferred(
         application.application_id,
@@ -148,21 +151,30 @@ def _latest_move_told(ports: Ports, application: Application) -> bool:
         len(application.transfers),
         latest.refund_due,
     )
-    return ports.repository.email_state(told.job_id) in TAKEN_UP
+    return ClaimRead(told.job_id, ports.repository.email_state(told.job_id))
 
 
 def _carry_out(
-    ports: Ports, course: Course | None, application: Application, decided: Settlement
+    ports: Ports,
+    course: Course | None,
+    application: Application,
+    decided: Settlement,
+    claim: ClaimRead | None = None,
 ) -> Settled:
     if decided.refusal is not None:
         raise Conflict(decided.refusal.message, code=decided.refusal.code)
     new = decided.application
     if new is None:
         return Settled(decided, application, application)
+    # A move undone because nobody had claimed its email (``domain.move_undone``) is saved
+    # only while its claim is as read: the mailer claiming it meanwhile (it reads the booking
+    # again only after its claim) makes the save lose, and the refund is decided again from a
+    # fresh read, the move told and standing.
+    held_on = claim if undoes_a_move(application, new) else None
     for command in decided.before_save:
         new = _before_save(ports, course, new, command)
     try:
-        saved = ports.repository.save(new, application)
+        saved = ports.repository.save(new, application, claim=held_on)
     except (StaleWrite, CourseFull):
         _void_orphan(ports, new, application)
         raise

@@ -40,6 +40,7 @@ from booking.adapters.dynamodb.schema import (
     course_applications_partition,
     course_key,
     discount_code_key,
+    email_claim_key,
     enrolment_key,
     owner_key,
     payment_key,
@@ -62,7 +63,7 @@ from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
 from booking.domain.timeline import changes
-from booking.services.ports import EnrolmentRead, SubmissionRead
+from booking.services.ports import ClaimRead, EnrolmentRead, SubmissionRead
 from booking.services.stored import stored_application
 
 
@@ -153,7 +154,12 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def save(
-        self, new: Application, previous: Application | None, *, replaces: str | None = None
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         put = versioned_put(
@@ -162,6 +168,10 @@ class DynamoApplicationStore:
             previous.version if previous else None,
         )
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
+        if claim is not None:
+            # The decision holds only while the email's claim is as it read it (a mailer
+            # claiming it meanwhile makes this save lose, and the decision is made again).
+            actions.append(("email claim", {"ConditionCheck": self._claim_as_read(claim)}))
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
@@ -198,6 +208,18 @@ class DynamoApplicationStore:
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
         self.table.transact(actions)
         return stored
+
+    def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:
+        check: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Key": email_claim_key(claim.job_id),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        if claim.state is not None:
+            check["ConditionExpression"] = "#s = :read"
+            check["ExpressionAttributeNames"] = {"#s": "state"}
+            check["ExpressionAttributeValues"] = {":read": {"S": claim.state}}
+        return check
 
     def _who_applied(
         self, stored: Application, previous: Application | None, replaces: str | None
