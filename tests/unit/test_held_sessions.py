@@ -54,6 +54,17 @@ def test_sessions_moved_back_to_where_the_calendar_holds_them_are_no_news() -> N
     assert told(SLIP, ORIGINAL, spans(ORIGINAL)) is None
 
 
+def test_a_slip_that_renumbered_a_session_to_come_is_renamed_back() -> None:
+    # Session 2 typed a year early comes first, so session 1 was renamed "Session 2 of 2" (a
+    # renaming its attendees were told of); put back, it is "Session 1 of 2" again: a renaming.
+    # Session 2's slip title was never sent (its time disagrees with the calendar): no change.
+    slip = cohort("2027-03-01", "2026-03-08")
+    assert [(s.key, s.title) for s in slip.schedule()][1] == ("s1", "Session 2 of 2")
+    assert told(slip, ORIGINAL, spans(ORIGINAL)) == ScheduleChanges(
+        changed=("s1",), renamed_only=True
+    )
+
+
 def test_a_second_move_is_counted_from_the_calendar_not_from_the_slip() -> None:
     later = cohort("2027-03-02", "2027-03-15")
     seen = told(SLIP, later, spans(ORIGINAL))

@@ -55,7 +55,9 @@ def dates_as_held(
             span = (old.start, old.end) if old else None
         if span != (session.start, session.end):
             retimed.add(session.key)
-        elif old is not None and old.title != session.title:
+        elif old is not None and (old.start, old.end) == span and old.title != session.title:
+            # Titles are not recorded: the file before says the one they hold where its time
+            # agrees with their calendar (a slip's titles, numbered by time, were never sent).
             renamed.add(session.key)
     keys = {s.key for s in core} | {k for k, s in was.items() if s.kind is SessionKind.CORE}
     follow_ups = [k for k in dates.changed if k not in keys]
