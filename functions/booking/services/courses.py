@@ -146,9 +146,8 @@ def tell_of_changes(
     began listing a follow-up (with the programme's changed follow-ups in it), and everyone
     else holding a changed follow-up of the programme (``services.follow_ups``: whoever was
     sent it) that follow-up's change. ``before``: the cohort's sessions before the save. Each
-    message is named by the
-    course version that made the change, and written with the person's booking. Returns how
-    many were told."""
+    message is named by the course version that made the change, and written with the
+    person's booking. Returns how many were told."""
     told: set[str] = set()
     carried: set[str] = set()
     dates = changed_dates(course, own, changes)
