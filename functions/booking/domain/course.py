@@ -35,6 +35,7 @@ from booking.domain.sessions import (
     ScheduledSession,
     SessionDefinition,
     SessionKind,
+    core_session_key,
     local_to_utc,
 )
 from booking.domain.validation import counted, counted_schema
@@ -288,7 +289,7 @@ class CourseDefinition(BaseModel):
             if session.kind is SessionKind.CORE:
                 core_seen += 1
                 default_title = f"Session {core_seen} of {core_total}"
-                default_key = f"s{position}"
+                default_key = core_session_key(session, position)
             else:
                 default_title = "Follow-up session"
                 default_key = f"fu-{start:%Y%m%dt%H%M}z"

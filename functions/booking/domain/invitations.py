@@ -39,8 +39,9 @@ class CalendarEntry:
     # Who sends it (RFC 5545 ORGANIZER): a follow-up event's host, whichever cohort's message
     # carries it. None: the calendar's own organiser.
     organizer: Party | None = None
-    # The programme's follow-up event it is (``FollowUpEvent.about``); None: a cohort's own
-    # session. Sending it is recorded: a later change to the event reaches whoever holds it.
+    # The programme's follow-up event it is (``FollowUpEvent.about``), or the cohort's own
+    # session (``held_sessions.session_about``). Sending it is recorded (with its start and
+    # end): a later change to it reaches whoever holds it, counted from what they hold.
     event: str | None = None
 
 

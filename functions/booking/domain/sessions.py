@@ -77,6 +77,12 @@ class SessionDefinition(BaseModel):
         return self
 
 
+def core_session_key(session: SessionDefinition, position: int) -> str:
+    """How a core session is known: its ``id``, else its place in the organiser's list (``s3``:
+    editing its date keeps it)."""
+    return session.id or f"s{position}"
+
+
 def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> datetime:
     """Local wall-clock time to a UTC instant, refusing times the clock change makes ambiguous.
 

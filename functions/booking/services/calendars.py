@@ -24,6 +24,7 @@ from datetime import datetime
 from booking.domain.application import Application
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import Attachment, EmailJob, EmailKind, Party
+from booking.domain.held_sessions import session_about
 from booking.domain.invitations import (
     CalendarEntry,
     CalendarMessage,
@@ -46,12 +47,13 @@ REFUNDS_ENDING_A_BOOKING = frozenset({"refunded", "cancelled_and_refunded"})
 
 @dataclass(frozen=True)
 class CalendarFiles:
-    """The calendar files one message carries, and the programme's events in them (what the
-    mailer records as told to the person when it sends: ``AnnouncementLedger``)."""
+    """The calendar files one message carries, and the programme's events and the cohort's
+    sessions in them (what the mailer records as told to the person when it sends:
+    ``AnnouncementLedger``)."""
 
     attachments: list[Attachment] = field(default_factory=list)
-    put_in: list[CalendarEntry] = field(default_factory=list)  # follow-up events, REQUEST
-    taken_out: list[CalendarEntry] = field(default_factory=list)  # follow-up events, CANCEL
+    put_in: list[CalendarEntry] = field(default_factory=list)  # REQUEST
+    taken_out: list[CalendarEntry] = field(default_factory=list)  # CANCEL
 
 
 def calendar_files(
@@ -308,8 +310,11 @@ def _removed(
     )
 
 
-def _event(course: Course, key: str, kind: SessionKind) -> str | None:
-    return event_about(programme_of(course), key) if kind is SessionKind.FOLLOW_UP else None
+def _event(course: Course, key: str, kind: SessionKind) -> str:
+    """What sending the entry is recorded as: the programme's event, or the cohort's session."""
+    if kind is SessionKind.FOLLOW_UP:
+        return event_about(programme_of(course), key)
+    return session_about(course.course_id, key)
 
 
 def _uid(course: Course, application: Application, key: str, kind: SessionKind) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
@@ -13,12 +13,14 @@ from booking.domain.course import (
     Course,
     CourseDefinition,
     ScheduleChanges,
+    ScheduledSession,
     SessionKind,
     is_valid_course_id,
     schedule_changes,
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.held_sessions import dates_as_held, past_move_refusal, session_about
 from booking.domain.programme import (
     EventChange,
     changed_dates,
@@ -66,6 +68,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
         _refuse_programme_change_of_bookings(ports, previous)
     if previous is not None:
         _refuse_register_rewrite(ports, previous, definition)
+        _refuse_past_move(previous.definition, definition, now)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
     edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
@@ -74,7 +77,8 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)
     own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
-    tell_of_changes(ports, course, own, changes, after=after)
+    held = previous.schedule if previous else []
+    tell_of_changes(ports, course, own, changes, after=after, before=held)
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
         offer_free_places(ports, course_id)
@@ -98,6 +102,15 @@ def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDef
     )
     if kept:
         raise Conflict(refusal, code="register_kept")
+
+
+def _refuse_past_move(before: CourseDefinition, after: CourseDefinition, now: datetime) -> None:
+    """A core session still to come is not moved to a time already past
+    (``domain.held_sessions.past_move_refusal``), said beside that session."""
+    refusal = past_move_refusal(before, after, now)
+    if refusal is not None:
+        position, reason = refusal
+        raise InvalidInput("some fields need attention", {f"sessions.{position - 1}": reason})
 
 
 def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
@@ -126,19 +139,20 @@ def tell_of_changes(
     changes: Sequence[EventChange],
     *,
     after: Sequence[Course],
+    before: Sequence[ScheduledSession] = (),
 ) -> int:
     """Tell everyone what a replacement of ``course``'s file changed for them, one message
     each: its confirmed attendees the new dates when their own sessions changed or the file
     began listing a follow-up (with the programme's changed follow-ups in it), and everyone
     else holding a changed follow-up of the programme (``services.follow_ups``: whoever was
-    sent it) that follow-up's change. Each message is named by the
-    course version that made the change, and written with the person's booking. Returns how
-    many were told."""
+    sent it) that follow-up's change. ``before``: the cohort's sessions before the save. Each
+    message is named by the course version that made the change, and written with the
+    person's booking. Returns how many were told."""
     told: set[str] = set()
     carried: set[str] = set()
     dates = changed_dates(course, own, changes)
     if dates:
-        told = tell_attendees(ports, course, dates)
+        told = tell_attendees(ports, course, dates, before)
         # Their message carries every follow-up the file lists, as it now is, and takes out
         # those no file lists any more.
         carried = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
@@ -164,13 +178,30 @@ def tell_of_changes(
     return len(told) + announced
 
 
-def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> set[str]:
+def tell_attendees(
+    ports: Ports,
+    course: Course,
+    dates: ScheduleChanges,
+    before: Sequence[ScheduledSession] = (),
+) -> set[str]:
     """Every confirmed attendee gets the new dates and an updated calendar entry, once per
     version of the course (the job id names it), written with their application like every
-    email a change decides. Returns the people told (person keys)."""
+    email a change decides: what changed counted from the sessions their calendar was last
+    sent (``domain.held_sessions.dates_as_held``), nothing when it holds them as they are now.
+    Returns the people told (person keys)."""
     told: set[str] = set()
+    now = ports.clock()
+    sessions = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    sent = {
+        s.key: ports.repository.told_when(session_about(course.course_id, s.key)) for s in sessions
+    }
     for application in ports.repository.list_applications(course.course_id):
         if application.status is not ApplicationStatus.CONFIRMED:
+            continue
+        person = person_key(application.answers.email)
+        held = {key: spans[person] for key, spans in sent.items() if person in spans}
+        changes = dates_as_held(dates, before, course.schedule, held, now)
+        if changes is None:
             continue
         job = EmailJob.sessions_changed(
             application.application_id,
@@ -182,7 +213,7 @@ def tell_attendees(ports: Ports, course: Course, changes: ScheduleChanges) -> se
             renamed_only=changes.renamed_only,
         )
         if _tell_safely(ports, application, job):
-            told.add(person_key(application.answers.email))
+            told.add(person)
     logger.info(
         "sessions changed", extra={"course_id": course.course_id, "attendees_told": len(told)}
     )

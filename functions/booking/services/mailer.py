@@ -334,9 +334,10 @@ def _still_for(job: EmailJob, session: ScheduledSession) -> bool:
 def _record_told(
     ports: Ports, application: Application, calendar: CalendarFiles, now: datetime
 ) -> None:
-    """Record the programme's events this message puts in the person's calendar or takes out,
-    before sending it: a change to an event reaches whoever was told of it (a failed send
-    recorded here at worst brings them one more notice, never one fewer)."""
+    """Record the programme's events and the cohort's sessions this message puts in the
+    person's calendar (when, as it says) or takes out, before sending it: a change to an event
+    reaches whoever was told of it, and a change is counted from what they hold (a failed send
+    is retried from the queue, and recorded here at worst brings one more notice)."""
     person = person_key(application.answers.email)
     for entries, holds in ((calendar.put_in, True), (calendar.taken_out, False)):
         for entry in entries:

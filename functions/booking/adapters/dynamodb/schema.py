@@ -40,8 +40,9 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     last reminder REMINDED#<about>#<offset> <recipient> (when a reminder at that offset was
                   last claimed, whatever its start: one per offset while it still reminds in time)
     calendar seq  CALSEQ#<person key>      CALSEQ      -                      -
-    told          TOLD#<about>             <person key> (a follow-up event sent to a person:
-                  (about: PROGRAMME#...)   held in their calendar, or taken out)
+    told          TOLD#<about>             <person key> (a follow-up event, or a cohort's own
+                  (about: PROGRAMME#... or session, sent to a person: held in their calendar,
+                  SESSION#<course>#<key>)  when it starts and ends, or taken out)
     console       ORGANISER#<subject>      SESSION#<id> -                     -
     session       (one per signed-in browser; TTL after it ends)
 

@@ -1,0 +1,96 @@
+"""A cohort's core sessions as its attendees hold them: what the "Changed dates" message tells
+each of them, and the one move of a core session nobody could follow.
+
+What an attendee holds is recorded **per person**, as a follow-up's is (``TOLD#`` items, written
+by the mailer as each message goes: ``services.mailer._record_told``), not per cohort on the
+course record: attendees are sent their sessions at different times (a confirmation goes when
+each one pays, maybe between two saves of the file), and a message can fail or be skipped for
+one of them, so no one record of the cohort says what every calendar holds. The ledger keeps
+what the message itself put in the calendar, so it cannot drift from it.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from booking.domain.course import CourseDefinition, ScheduleChanges
+from booking.domain.sessions import ScheduledSession, SessionKind, core_session_key
+from booking.domain.wording import moment_when
+
+# When a session starts and ends, as one message put it in a person's calendar.
+Span = tuple[datetime, datetime]
+
+
+def session_about(course_id: str, key: str) -> str:
+    """How the record of whom a cohort's own session was sent to names it."""
+    return f"SESSION#{course_id}#{key}"
+
+
+def dates_as_held(
+    dates: ScheduleChanges,
+    before: Iterable[ScheduledSession],
+    after: Iterable[ScheduledSession],
+    held: Mapping[str, Span],
+    now: datetime,
+) -> ScheduleChanges | None:
+    """``dates`` (the "Changed dates" message of a save: ``domain.programme.changed_dates``) as
+    one attendee sees it: each core session still to come counted as changed from the start and
+    end their calendar was last sent (``held``: session key -> span, where recorded), not from
+    the file saved before, which may be a slip nobody was told of. Where nothing is recorded
+    (a message from before the record was kept), the files' change stands. None when it leaves
+    everything they hold as it is: sessions moved back to where they hold them are no news.
+
+    ``before``, ``after``: the cohort's sessions before and after the save."""
+    was = {s.key: s for s in before}
+    core = [s for s in after if s.kind is SessionKind.CORE and s.start > now]
+    retimed, renamed = set(), set()
+    for session in core:
+        old, span = was.get(session.key), held.get(session.key)
+        if span is None and session.key not in dates.changed:
+            continue
+        if span is None:
+            span = (old.start, old.end) if old else None
+        if span != (session.start, session.end):
+            retimed.add(session.key)
+        elif old is not None and (old.start, old.end) == span and old.title != session.title:
+            # Titles are not recorded: the file before says the one they hold where its time
+            # agrees with their calendar (a slip's titles, numbered by time, were never sent).
+            renamed.add(session.key)
+    keys = {s.key for s in core} | {k for k, s in was.items() if s.kind is SessionKind.CORE}
+    follow_ups = [k for k in dates.changed if k not in keys]
+    if not (retimed or renamed or follow_ups or dates.removed or dates.removed_follow_ups):
+        return None
+    ordered = [s.key for s in core if s.key in retimed | renamed]
+    return ScheduleChanges(
+        changed=tuple(dict.fromkeys((*ordered, *follow_ups))),
+        removed=dates.removed,
+        removed_follow_ups=dates.removed_follow_ups,
+        # Renamed only when nothing they hold moved, came or went.
+        renamed_only=not (retimed or dates.removed or dates.removed_follow_ups)
+        and (dates.renamed_only or not follow_ups),
+    )
+
+
+def past_move_refusal(
+    before: CourseDefinition, after: CourseDefinition, now: datetime
+) -> tuple[int, str] | None:
+    """(the session's place in the file, from 1; why) for the first core session still to come
+    that ``after`` moves to a time already past, else None. Nobody could attend it: its
+    attendees were never told of that time, which has gone, and their calendars and reminders
+    still say the one it had (the slip of a year typed wrong). A past session may be corrected
+    to another past time, and a new file may list past sessions (a cohort that ran before)."""
+    held = {s.key: s for s in before.schedule() if s.kind is SessionKind.CORE and s.start > now}
+    moved = {s.key: s for s in after.schedule() if s.key in held and s.start <= now}
+    for position, session in enumerate(after.sessions, start=1):
+        key = core_session_key(session, position)
+        if session.kind is SessionKind.CORE and key in moved:
+            was = moment_when(held[key].start, before.timezone)
+            when = moment_when(moved[key].start, after.timezone)
+            return position, (
+                f"session {position} is still to come, on {was}, and {when} has passed: nobody "
+                "could attend it then. Keep its date, or give it one still to come"
+            )
+    return None

@@ -1,0 +1,85 @@
+"""A cohort's "Changed dates" through the admin API and the mailer (moto's SES): counted from the
+sessions each attendee's calendar was last sent, not from the file saved before, and a core
+session still to come refused a move into the past (coretold)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from booking.domain.course import CourseDefinition
+from booking.domain.emails import OutgoingEmail
+from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.system import System
+
+LONDON = ZoneInfo("Europe/London")
+SPRING = "move-spring"
+
+
+def _starts(message: OutgoingEmail) -> list[datetime]:
+    [ics] = [a for a in message.attachments if a.filename == "invite.ics"]
+    events = Calendar.from_ical(ics.content).walk("VEVENT")
+    return sorted(e.decoded("DTSTART") for e in events)
+
+
+def _at_three(day: date) -> datetime:
+    return datetime.combine(day, time(15, 0), LONDON).astimezone(UTC)
+
+
+def _with(file: dict[str, Any], *days: date) -> dict[str, Any]:
+    """``file`` with its sessions on ``days``, in order."""
+    sessions = [
+        {**s, "date": day.isoformat()} for s, day in zip(file["sessions"], days, strict=True)
+    ]
+    return {**file, "sessions": sessions}
+
+
+def test_a_session_still_to_come_moved_into_the_past_is_refused_beside_it(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    first = cohorts.spring_start
+    last_year = first + timedelta(weeks=1) - timedelta(days=364)
+
+    reply = system.admin("PUT", f"/courses/{SPRING}", json_body=_with(spring, first, last_year))
+
+    assert reply.status == 422, reply.body
+    said = reply.json()["error"]["fields"]["sessions.1"]
+    assert said.startswith("session 2 is still to come, on Monday ")
+    assert f"{last_year.day} {last_year:%B %Y} at 15:00" in said
+    assert "nobody could attend it then" in said
+    # Nothing saved, nobody told.
+    days = [s["date"] for s in system.course_file(SPRING)["sessions"]]
+    assert days == [s["date"] for s in spring["sessions"]]
+    assert cohorts.emails_to(ADA) == []
+
+
+def test_sessions_put_back_where_the_calendar_holds_them_tell_nobody(system: System) -> None:
+    """A slip stored before the refusal (session 1 a year early: nobody told): putting it
+    back is news to nobody; with session 2 moved, only session 2 is "Changed dates"."""
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    first, second = cohorts.spring_start, cohorts.spring_start + timedelta(weeks=1)
+    slip = CourseDefinition.model_validate(_with(spring, first - timedelta(days=364), second))
+    system.ports.repository.put_course(SPRING, slip)
+
+    back = system.admin("PUT", f"/courses/{SPRING}", json_body=spring)
+    assert back.status == 200, back.body
+    assert cohorts.emails_to(ADA) == []
+
+    system.ports.repository.put_course(SPRING, slip)
+    later = second + timedelta(days=1)
+    moved = system.admin("PUT", f"/courses/{SPRING}", json_body=_with(spring, first, later))
+    assert moved.status == 200, moved.body
+    [told] = cohorts.emails_to(ADA)
+    assert told.subject.startswith("Changed dates: "), told.subject
+    assert told.text.count("(CHANGED)") == 1
+    [marked] = [line for line in told.text.splitlines() if "(CHANGED)" in line]
+    assert f"{later.day} {later:%B %Y}" in marked
+    assert _starts(told) == [_at_three(first), _at_three(later)]

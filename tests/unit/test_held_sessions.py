@@ -1,0 +1,168 @@
+"""A cohort's "Changed dates" counted from what each attendee's calendar was last sent, not from
+the file saved before (coretold), and the one move of a core session nobody could follow: one
+still to come moved to a time already past."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from booking.domain.application import ApplicationStatus
+from booking.domain.course import Course, CourseDefinition, ScheduleChanges, schedule_changes
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import InvalidInput
+from booking.domain.held_sessions import Span, dates_as_held, past_move_refusal
+from booking.domain.programme import changed_dates
+from booking.services.courses import put_course
+from booking.services.mailer import SendOutcome, send_email_job
+from tests.fakes import Clock, FakeRepository, fake_ports
+from tests.support.applications import an_application
+from tests.unit.test_programme import definition
+
+NOW = datetime(2027, 1, 5, tzinfo=UTC)
+
+
+def cohort(*days: str, **titles: str) -> CourseDefinition:
+    """Core sessions ``s1``, ``s2``, ... on ``days`` at 15:00-17:00 UK time; ``titles`` by key."""
+    sessions: list[dict[str, Any]] = [
+        {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in days
+    ]
+    for key, title in titles.items():
+        sessions[int(key[1:]) - 1]["title"] = title
+    return definition(sessions)
+
+
+def spans(file: CourseDefinition) -> dict[str, Span]:
+    """What a calendar sent ``file``'s sessions holds: key -> (start, end)."""
+    return {s.key: (s.start, s.end) for s in file.schedule()}
+
+
+def told(before: CourseDefinition, after: CourseDefinition, held: dict[str, Span]) -> Any:
+    own = schedule_changes(before, after, NOW)
+    dates = changed_dates(Course(course_id="spring", definition=after), own, [])
+    assert dates is not None
+    return dates_as_held(dates, before.schedule(), after.schedule(), held, NOW)
+
+
+ORIGINAL = cohort("2027-03-01", "2027-03-08")
+SLIP = cohort("2026-03-01", "2027-03-08")  # session 1 typed a year early: nobody was told
+
+
+def test_sessions_moved_back_to_where_the_calendar_holds_them_are_no_news() -> None:
+    assert told(SLIP, ORIGINAL, spans(ORIGINAL)) is None
+
+
+def test_a_slip_that_renumbered_a_session_to_come_is_renamed_back() -> None:
+    # Session 2 typed a year early comes first, so session 1 was renamed "Session 2 of 2" (a
+    # renaming its attendees were told of); put back, it is "Session 1 of 2" again: a renaming.
+    # Session 2's slip title was never sent (its time disagrees with the calendar): no change.
+    slip = cohort("2027-03-01", "2026-03-08")
+    assert [(s.key, s.title) for s in slip.schedule()][1] == ("s1", "Session 2 of 2")
+    assert told(slip, ORIGINAL, spans(ORIGINAL)) == ScheduleChanges(
+        changed=("s1",), renamed_only=True
+    )
+
+
+def test_a_second_move_is_counted_from_the_calendar_not_from_the_slip() -> None:
+    later = cohort("2027-03-02", "2027-03-15")
+    seen = told(SLIP, later, spans(ORIGINAL))
+    assert seen == ScheduleChanges(changed=("s1", "s2"))
+    # Back where it was held, session 1 is no change; session 2 moved from what they hold.
+    seen = told(SLIP, cohort("2027-03-01", "2027-03-15"), spans(ORIGINAL))
+    assert seen == ScheduleChanges(changed=("s2",))
+
+
+def test_a_session_the_save_left_alone_but_held_at_another_time_is_a_change() -> None:
+    # The slip moved session 1 (nobody told); this save moves session 2 and keeps session 1
+    # where it was typed: their calendar holds session 1 on 1 March, so it is changed too.
+    held = {**spans(ORIGINAL), "s1": spans(cohort("2027-02-22", "2027-03-08"))["s1"]}
+    seen = told(ORIGINAL, cohort("2027-03-01", "2027-03-15"), held)
+    assert seen == ScheduleChanges(changed=("s1", "s2"))
+
+
+def test_without_a_record_the_files_change_stands() -> None:
+    later = cohort("2027-03-01", "2027-03-15")
+    assert told(ORIGINAL, later, {}) == ScheduleChanges(changed=("s2",))
+
+
+def test_a_new_name_on_a_session_held_at_its_time_is_a_renaming() -> None:
+    renamed = cohort("2027-03-01", "2027-03-08", s2="Practice")
+    slipped_renamed = cohort("2026-03-01", "2027-03-08")
+    seen = told(slipped_renamed, renamed, spans(ORIGINAL))
+    assert seen == ScheduleChanges(changed=("s2",), renamed_only=True)
+
+
+def test_a_core_session_still_to_come_is_not_moved_into_the_past() -> None:
+    refusal = past_move_refusal(ORIGINAL, SLIP, NOW)
+    assert refusal == (
+        1,
+        "session 1 is still to come, on Monday 1 March 2027 at 15:00 GMT, and Sunday 1 March "
+        "2026 at 15:00 GMT has passed: nobody could attend it then. Keep its date, or give it "
+        "one still to come",
+    )
+    # Said under its place in the file, however the sessions are listed.
+    named = definition(
+        [
+            {"id": "late", "date": "2027-03-08", "start_time": "15:00", "end_time": "17:00"},
+            {"id": "early", "date": "2027-03-01", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    slipped = definition(
+        [
+            {"id": "late", "date": "2026-03-08", "start_time": "15:00", "end_time": "17:00"},
+            {"id": "early", "date": "2027-03-01", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    assert past_move_refusal(named, slipped, NOW) is not None
+    assert past_move_refusal(named, slipped, NOW)[0] == 1  # type: ignore[index]
+
+
+def test_past_sessions_and_moves_to_come_are_the_organisers_to_make() -> None:
+    ran = cohort("2026-03-01", "2026-03-08")
+    assert past_move_refusal(ran, cohort("2026-03-02", "2026-03-08"), NOW) is None
+    assert past_move_refusal(ORIGINAL, cohort("2027-04-01", "2027-04-08"), NOW) is None
+    assert past_move_refusal(SLIP, ORIGINAL, NOW) is None
+
+
+class Spring:
+    """Ada booked spring (two sessions in March 2027) and was sent her confirmation."""
+
+    def __init__(self) -> None:
+        self.repository = FakeRepository()
+        self.ports = fake_ports(Clock(NOW), self.repository)
+        put_course(self.ports, "spring", ORIGINAL)
+        self.repository.save(
+            an_application(
+                ApplicationStatus.CONFIRMED, at=NOW, course_id="spring", amount_paid=100
+            ),
+            None,
+        )
+        confirmation = EmailJob.about(EmailKind.BOOKING_CONFIRMED, "app1", "spring")
+        assert send_email_job(self.ports, confirmation) is SendOutcome.SENT
+
+    def changed_dates(self) -> list[Any]:
+        return [
+            job for job in self.repository.written_emails if job.kind is EmailKind.SESSIONS_CHANGED
+        ]
+
+
+def test_a_slip_saved_before_the_rule_and_put_back_tells_nobody() -> None:
+    spring = Spring()
+    spring.repository.put_course("spring", SLIP)  # a file stored before the refusal
+    put_course(spring.ports, "spring", ORIGINAL)
+    assert spring.changed_dates() == []
+    put_course(spring.ports, "spring", cohort("2027-03-01", "2027-03-15"))
+    [notice] = spring.changed_dates()
+    assert notice.changed_sessions == ("s2",)
+
+
+def test_saving_a_slip_is_refused_beside_the_session_and_changes_nothing() -> None:
+    spring = Spring()
+    with pytest.raises(InvalidInput) as refused:
+        put_course(spring.ports, "spring", SLIP)
+    assert list(refused.value.fields) == ["sessions.0"]
+    course = spring.repository.courses["spring"]
+    assert course.definition == ORIGINAL
+    assert spring.changed_dates() == []
