@@ -83,6 +83,11 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert "Latin letters" in why
     for bad in ("", "Wang\nXiaoming"):
         assert _reissue(system, wang, bad).status == 422
+    # Nothing that shows (hostile13 F7): refused, or the certificate would print no name.
+    for invisible in ("\u200b", "\u2800", "\u2060\u2060"):
+        blank = _reissue(system, wang, invisible)
+        assert blank.status == 422, blank.body
+        assert "letters that show" in blank.json()["error"]["fields"]["printed_name"]
     assert system.deliver_emails() == []
 
     reply = _reissue(system, wang, "  Wang Xiaoming ")
