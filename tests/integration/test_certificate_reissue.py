@@ -112,13 +112,31 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     held = _register(system)["unprintable_names"]
     assert held == [closed["anil"]["application_id"]]
 
-    # Not held: reissued already, printed in full and sent, or not completed: 409 in words.
-    for who in ("wang", "ada", "bo"):
+    # Not held: printed in full and sent, or not completed: 409 in words.
+    for who in ("ada", "bo"):
         again = _reissue(system, closed[who], "Someone Else")
         assert again.status == 409, (who, again.body)
         assert again.json()["error"]["code"] == "certificate_not_held"
         assert "no certificate held" in again.json()["error"]["message"]
     assert system.deliver_emails() == []
+    # The same spelling again (a double click, a retry): a quiet repeat, nobody emailed again.
+    repeat = _reissue(system, wang, "Wang Xiaoming")
+    assert repeat.status == 200, repeat.body
+    assert repeat.json()["emailed"] is False
+    assert system.deliver_emails() == []
+    # A reissued certificate's spelling can be corrected (hostile13 F8): made and sent again.
+    corrected = _reissue(system, wang, "Wang Xiao-Ming")
+    assert corrected.status == 200, corrected.body
+    assert corrected.json()["printed_name"] == "Wang Xiao-Ming"
+    assert corrected.json()["emailed"] is True
+    [email] = system.deliver_emails()
+    [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
+    assert "Wang Xiao-Ming" in _pdf_text(pdf.content)
+    # In the person's export (hostile13 F13): the spelling is their personal data.
+    export = system.admin("GET", "/people/wang@example.org")
+    assert export.status == 200, export.body
+    [booking] = export.json()["applications"]
+    assert booking["certificate_printed_name"] == "Wang Xiao-Ming"
     unknown = system.admin(
         "POST", REISSUE, json_body={"application_id": "nobody", "printed_name": "A"}
     )
@@ -156,9 +174,23 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert after.count("Reissue the certificate") == 1  # Wang's is still held
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
+    # Shown on its row, with a form to correct it (hostile13 F8, F13).
+    assert "Certificate reissued, printed as “Anil Kumar”" in after
+    assert "Reissue again" in after
+    # The same spelling again (a double click): the same answer, nobody emailed (F11).
     again = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
-    assert again.status == 409
-    assert "no certificate held" in text_of(again.body)
+    assert again.status == 303
+    assert "reissued with this spelling already: nobody was emailed again" in browser.words(page)
+    assert system.deliver_emails() == []
+    fields["printed_name"] = "Anil Kumaar"
+    corrected = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
+    assert corrected.status == 303
+    assert "printed as “Anil Kumaar”" in browser.words(page)
+    [email] = system.deliver_emails()
+    assert email.to == ["anil@example.org"]
+    timeline = browser.words(f"/console/applications/{anil['application_id']}")
+    assert timeline.count("Certificate reissued with the name as an organiser gave it") == 2
+    assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
 
 
 def test_a_held_certificate_is_reissued_from_the_terminal(

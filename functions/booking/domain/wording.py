@@ -392,6 +392,10 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
     EntryKind.ATTENDANCE: _mark_said,
     EntryKind.COMPLETION: _completion_said,
     EntryKind.TRANSFER: _transfer_said,
+    EntryKind.REISSUE: lambda entry, saying: (
+        "Certificate reissued with the name as an organiser gave it to print (the spelling is "
+        "on the register)"
+    ),
 }
 
 

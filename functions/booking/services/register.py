@@ -20,7 +20,7 @@ from urllib.parse import quote
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.attendance import Mark
+from booking.domain.attendance import Completion, Mark
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -277,48 +277,77 @@ def _decide(
 
 NOT_HELD = (
     "this booking has no certificate held (only a completer's certificate whose name the "
-    "font cannot print is held): {why}"
+    "font cannot print is held, or one reissued already): {why}"
 )
+
+
+@dataclass(frozen=True)
+class Reissued:
+    application: Application
+    emailed: bool  # False: the certificate printed this spelling already (a repeat)
 
 
 def reissue_certificate(
     ports: Ports, course_id: str, application_id: str, printed_name: str
-) -> Application:
-    """A held certificate (its name unprintable in the certificate's font) made again with
-    ``printed_name``, the spelling an organiser was given to print, and emailed to the holder.
-    The spelling is the certificate's alone: the person's name on their booking is unchanged.
-    Refused in words: 409 ``certificate_not_held`` for a certificate not held, 422 on
-    ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
+) -> Reissued:
+    """A held certificate (its name unprintable in the certificate's font), or one reissued
+    already (its spelling to correct), made again with ``printed_name``, the spelling an
+    organiser was given to print, and emailed to the holder. The same spelling asked again is a
+    quiet repeat (nothing saved, nobody emailed). The spelling is the certificate's alone: the
+    person's name on their booking is unchanged. Refused in words: 409
+    ``certificate_not_held`` for a certificate printed from the person's own name (or none),
+    422 on ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
     course = _course(ports, course_id)
     printed = printed_name.strip()
     refusal = spelling_refusal(printed, ports.certificates.unprintable(printed))
     if refusal is not None:
         raise InvalidInput("the spelling to print needs attention", {"printed_name": refusal})
+    repeated: list[bool] = []
 
     def step(current: Application | None) -> Application:
+        repeated.clear()
         if current is None or current.course_id != course_id:
             raise NotFound("no such booking on this course's register")
-        done = current.completion
-        if done is None or not done.completed or certificate_code(current) is None:
-            why = "it did not complete the course, so no certificate was given"
-            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
-        if printable(ports, current):
-            why = "its certificate prints the name in full and was sent"
-            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+        done = _reissuable(ports, current)
         terms = done.terms or certificate_terms(current, course, done.closed_at)
-        reissued = done.model_copy(update={"terms": terms.model_copy(update={"name": printed})})
-        new = current.model_copy(update={"completion": reissued, "updated_at": ports.clock()})
+        if done.reissued_at is not None and terms.name == printed:
+            repeated.append(True)
+            return current
+        now = ports.clock()
+        reissued = done.model_copy(
+            update={"terms": terms.model_copy(update={"name": printed}), "reissued_at": now}
+        )
+        new = current.model_copy(update={"completion": reissued, "updated_at": now})
+        # Each reissue its own email (a correction is sent too; a repeat never reaches here).
+        occasion = f"reissued:{now:%Y%m%dT%H%M%S%f}"
         job = EmailJob.about(
-            EmailKind.CERTIFICATE, current.application_id, course_id, occasion="reissued"
+            EmailKind.CERTIFICATE, current.application_id, course_id, occasion=occasion
         )
         return ports.repository.save(new.with_emails(job), current)
 
     saved = retried(step, lambda: ports.repository.get_application(application_id))
     logger.info(
         "held certificate reissued",
-        extra={"course_id": course_id, "application_id": application_id},
+        extra={"course_id": course_id, "application_id": application_id, "repeat": bool(repeated)},
     )
-    return saved
+    return Reissued(saved, emailed=not repeated)
+
+
+def _reissuable(ports: Ports, current: Application) -> Completion:
+    """The completion whose certificate may be reissued, or 409 in words why not."""
+    done = current.completion
+    if current.is_erased:
+        raise NotFound("no such booking on this course's register: its data was erased")
+    if done is None:
+        why = "the register is not closed yet: completion and certificates are decided then"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    if not done.completed or certificate_code(current) is None:
+        why = "it did not complete the course, so no certificate was given"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    if done.reissued_at is None and printable(ports, current):
+        why = "its certificate prints the name in full and was sent"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    return done
 
 
 def certificate_url(ports: Ports, code: str) -> str:
