@@ -58,7 +58,13 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
     held = {people["wang"]["application_id"], people["anil"]["application_id"]}
     assert set(reply.json()["unprintable_names"]) == held
     sent = system.deliver_emails()
-    assert [m.to for m in sent if "certificate" in m.subject.lower()] == [["ada@example.org"]]
+    with_pdf = [m for m in sent if any(a.content_type == "application/pdf" for a in m.attachments)]
+    assert [m.to for m in with_pdf] == [["ada@example.org"]]
+    # The holders of held ones are told they completed and that it follows (hostile13 F17).
+    told = sorted(m.to[0] for m in sent if "your certificate will follow" in m.subject)
+    assert told == ["anil@example.org", "wang@example.org"]
+    [wang_told] = [m for m in sent if m.to == ["wang@example.org"] and "follow" in m.subject]
+    assert "once the organisers have confirmed how your name should be printed" in wang_told.text
     return people
 
 

@@ -261,9 +261,13 @@ def _decide(
             # Recorded before the save: a code left by a save that lost is believed for nobody.
             ports.repository.record_certificate(code, current.application_id)
         new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
-        if completion.completed and printable(ports, new):
+        if completion.completed:
+            # A held one's holder is told they completed, and that it follows (hostile13 F17).
+            held = "" if printable(ports, new) else "held"
             new = new.with_emails(
-                EmailJob.about(EmailKind.CERTIFICATE, current.application_id, course.course_id)
+                EmailJob.about(
+                    EmailKind.CERTIFICATE, current.application_id, course.course_id, occasion=held
+                )
             )
         return ports.repository.save(new, current)
 
