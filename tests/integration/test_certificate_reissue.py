@@ -195,7 +195,8 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
     timeline = browser.words(f"/console/applications/{anil['application_id']}")
-    assert timeline.count("Certificate reissued with the name as an organiser gave it") == 2
+    assert timeline.count("Certificate reissued with a spelling to print") == 2
+    assert "completed, the certificate to follow (held)" in timeline  # F17's email
     assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
 
 
