@@ -409,6 +409,14 @@ def certificate_download_url(ports: Ports, application_id: str, token: str) -> s
     )
 
 
+def certificate_held(ports: Ports, application_id: str) -> bool:
+    """Whether the booking's certificate is held (the status page says it will follow)."""
+    application = ports.repository.get_application(application_id)
+    if application is None or certificate_code(application) is None:
+        return False
+    return not printable(ports, application)
+
+
 @dataclass(frozen=True)
 class VerifiedCertificate:
     """What the public check of a certificate shows: its fields of ``CertificateDetails``."""
