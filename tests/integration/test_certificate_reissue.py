@@ -137,7 +137,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert repeat.json()["emailed"] is False
     assert system.deliver_emails() == []
     # A reissued certificate's spelling can be corrected (hostile13 F8): made and sent again.
-    corrected = _reissue(system, wang, "Wang Xiao-Ming")
+    corrected = _reissue(system, wang, "  Wang   Xiao-Ming ")  # runs of spaces: one
     assert corrected.status == 200, corrected.body
     assert corrected.json()["printed_name"] == "Wang Xiao-Ming"
     assert corrected.json()["emailed"] is True

@@ -11,6 +11,7 @@ email: a crash half-way is finished by closing again, and nobody is decided twic
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -302,7 +303,7 @@ def reissue_certificate(
     ``certificate_not_held`` for a certificate printed from the person's own name (or none),
     422 on ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
     course = _course(ports, course_id)
-    printed = printed_name.strip()
+    printed = re.sub(" {2,}", " ", printed_name.strip())  # a run of spaces printed as one
     refusal = spelling_refusal(printed, ports.certificates.unprintable(printed))
     if refusal is not None:
         raise InvalidInput("the spelling to print needs attention", {"printed_name": refusal})
