@@ -179,6 +179,7 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     )
     assert refused.status == 422
     assert "has no letter for" in html.unescape(text_of(refused.body))
+    assert 'value="अनिल Kumar"' in refused.body  # given back to correct (hostile13 F11)
     done = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
     assert done.status == 303
     after = browser.words(page)

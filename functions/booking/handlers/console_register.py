@@ -70,7 +70,9 @@ def register_page(
     done: str = "",
     problem: str = "",
     imported: AttendanceImport | None = None,
+    typed: tuple[str, str] = ("", ""),
 ) -> str:
+    """``typed``: a refused reissue's booking and spelling, given back in its form."""
     course = kept.course
     timezone = course.definition.timezone
     rows = _rows_shown(kept)
@@ -100,6 +102,7 @@ def register_page(
         problem=problem,
         imported=_import_shown(imported) if imported is not None else None,
         unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
+        typed={"application_id": typed[0], "printed_name": typed[1]},
     )
 
 
@@ -285,6 +288,7 @@ def reissue_certificate(course_id: str) -> Response[str]:
     except (InvalidInput, Conflict) as refused:
         if isinstance(refused, Conflict) and refused.code == "no_register":
             raise
-        return _page(course_id, http.status_for(refused), problem=_said(refused))
+        typed = (application_id, _form_value("printed_name"))
+        return _page(course_id, http.status_for(refused), problem=_said(refused), typed=typed)
     said = "reissued" if done.emailed else "reissued_already"
     return after_action(f"/console/courses/{quote(course_id)}/register", said)
