@@ -41,6 +41,12 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
         "bo": _book(system, "Bo Absent", "bo@example.org"),
     }
     _after_the_course(system)
+    # Before closing, nothing is held yet, and the console says so (hostile13 F9).
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    before = browser.words(f"/console{REGISTER}")
+    assert "when the register is closed, the certificates of those who completed" in before
+    assert "Certificates held, not emailed" not in before
     for who in ("wang", "anil", "ada"):
         for session in _register(system)["sessions"][:2]:
             reply = system.admin(
