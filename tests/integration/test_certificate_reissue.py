@@ -155,6 +155,8 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert export.status == 200, export.body
     [booking] = export.json()["applications"]
     assert booking["certificate_printed_name"] == "Wang Xiao-Ming"
+    schemas = system.api("GET", "/openapi.json").json()["components"]["schemas"]
+    assert any("certificate_printed_name" in s.get("properties", {}) for s in schemas.values())
     unknown = system.admin(
         "POST", REISSUE, json_body={"application_id": "nobody", "printed_name": "A"}
     )
