@@ -230,6 +230,10 @@ def test_a_held_certificate_is_reissued_from_the_terminal(
     assert f"{wang['reference']}: certificate reissued as 'Wang Xiaoming'" in out
     [email] = system.deliver_emails()
     assert email.to == ["wang@example.org"]
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang Xiaoming")
+    assert code == 0, out
+    assert "reissued as 'Wang Xiaoming' already: nobody emailed again" in out
+    assert system.deliver_emails() == []
     code, out = run("reissue-certificate", COURSE, closed["ada"]["reference"], "Ada")
     assert code == 1
     assert "no certificate held" in out
