@@ -7,6 +7,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from tests.support.system import COURSE_ID, System
 
 IDNA = "zoe@bücher.example"
@@ -144,3 +146,25 @@ def test_the_sample_course_names_its_facilitators(system: System) -> None:
     assert "@example.org" not in page
     # Their copy goes to the centre's enquiries inbox, which is public anyway.
     assert "spft.smc@nhs.net" in page
+
+
+@pytest.mark.parametrize(
+    "address", ["slash/h13@example.org", "hash#h13@example.org", "q?h13@example.org"]
+)
+def test_an_address_with_a_slash_hash_or_question_mark_is_exported_and_erased(
+    system: System, address: str, run: Any
+) -> None:
+    """The form takes them; API Gateway decodes the path, so such an address split the route
+    and answered 404 "no such resource" to the export, the erasure and the CLI (hostile13
+    F19)."""
+    assert system.apply(email=address).status == 201
+    exported = system.admin("GET", f"/people/{quote(address, safe='@')}")
+    assert exported.status == 200, exported.body
+    assert [a["answers"]["email"] for a in exported.json()["applications"]] == [address]
+    code, out = run("export", address)
+    assert code == 0, out
+    assert address in out
+    erased = system.admin("DELETE", f"/people/{quote(address, safe='@')}")
+    assert erased.status == 200, erased.body
+    gone = system.admin("GET", f"/people/{quote(address, safe='@')}")
+    assert gone.status == 404, gone.body

@@ -41,6 +41,12 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
         "bo": _book(system, "Bo Absent", "bo@example.org"),
     }
     _after_the_course(system)
+    # Before closing, nothing is held yet, and the console says so (hostile13 F9).
+    browser = ConsoleBrowser(system)
+    browser.sign_in()
+    before = browser.words(f"/console{REGISTER}")
+    assert "when the register is closed, the certificates of those who completed" in before
+    assert "Certificates held, not emailed" not in before
     for who in ("wang", "anil", "ada"):
         for session in _register(system)["sessions"][:2]:
             reply = system.admin(
@@ -58,7 +64,13 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
     held = {people["wang"]["application_id"], people["anil"]["application_id"]}
     assert set(reply.json()["unprintable_names"]) == held
     sent = system.deliver_emails()
-    assert [m.to for m in sent if "certificate" in m.subject.lower()] == [["ada@example.org"]]
+    with_pdf = [m for m in sent if any(a.content_type == "application/pdf" for a in m.attachments)]
+    assert [m.to for m in with_pdf] == [["ada@example.org"]]
+    # The holders of held ones are told they completed and that it follows (hostile13 F17).
+    told = sorted(m.to[0] for m in sent if "your certificate will follow" in m.subject)
+    assert told == ["anil@example.org", "wang@example.org"]
+    [wang_told] = [m for m in sent if m.to == ["wang@example.org"] and "follow" in m.subject]
+    assert "once the organisers have confirmed how your name should be printed" in wang_told.text
     return people
 
 
@@ -75,6 +87,12 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
 ) -> None:
     wang = closed["wang"]
     app_id, token = wang["application_id"], wang["token"]
+    # Held: the status page says it will follow (hostile13 F17), and offers no download.
+    page = system.api(
+        "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
+    ).body
+    assert "Your certificate will follow by email once the organisers have confirmed" in page
+    assert "Download your certificate (PDF)" not in page
     # A spelling the font cannot print either: refused in words, naming what it lacks.
     refused = _reissue(system, wang, "Wang 小明")
     assert refused.status == 422, refused.body
@@ -83,6 +101,11 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert "Latin letters" in why
     for bad in ("", "Wang\nXiaoming"):
         assert _reissue(system, wang, bad).status == 422
+    # Nothing that shows (hostile13 F7): refused, or the certificate would print no name.
+    for invisible in ("\u200b", "\u2800", "\u2060\u2060"):
+        blank = _reissue(system, wang, invisible)
+        assert blank.status == 422, blank.body
+        assert "letters that show" in blank.json()["error"]["fields"]["printed_name"]
     assert system.deliver_emails() == []
 
     reply = _reissue(system, wang, "  Wang Xiaoming ")
@@ -107,13 +130,33 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     held = _register(system)["unprintable_names"]
     assert held == [closed["anil"]["application_id"]]
 
-    # Not held: reissued already, printed in full and sent, or not completed: 409 in words.
-    for who in ("wang", "ada", "bo"):
+    # Not held: printed in full and sent, or not completed: 409 in words.
+    for who in ("ada", "bo"):
         again = _reissue(system, closed[who], "Someone Else")
         assert again.status == 409, (who, again.body)
         assert again.json()["error"]["code"] == "certificate_not_held"
         assert "no certificate held" in again.json()["error"]["message"]
     assert system.deliver_emails() == []
+    # The same spelling again (a double click, a retry): a quiet repeat, nobody emailed again.
+    repeat = _reissue(system, wang, "Wang Xiaoming")
+    assert repeat.status == 200, repeat.body
+    assert repeat.json()["emailed"] is False
+    assert system.deliver_emails() == []
+    # A reissued certificate's spelling can be corrected (hostile13 F8): made and sent again.
+    corrected = _reissue(system, wang, "  Wang   Xiao-Ming ")  # runs of spaces: one
+    assert corrected.status == 200, corrected.body
+    assert corrected.json()["printed_name"] == "Wang Xiao-Ming"
+    assert corrected.json()["emailed"] is True
+    [email] = system.deliver_emails()
+    [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
+    assert "Wang Xiao-Ming" in _pdf_text(pdf.content)
+    # In the person's export (hostile13 F13): the spelling is their personal data.
+    export = system.admin("GET", "/people/wang@example.org")
+    assert export.status == 200, export.body
+    [booking] = export.json()["applications"]
+    assert booking["certificate_printed_name"] == "Wang Xiao-Ming"
+    schemas = system.api("GET", "/openapi.json").json()["components"]["schemas"]
+    assert any("certificate_printed_name" in s.get("properties", {}) for s in schemas.values())
     unknown = system.admin(
         "POST", REISSUE, json_body={"application_id": "nobody", "printed_name": "A"}
     )
@@ -144,6 +187,7 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     )
     assert refused.status == 422
     assert "has no letter for" in html.unescape(text_of(refused.body))
+    assert 'value="अनिल Kumar"' in refused.body  # given back to correct (hostile13 F11)
     done = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
     assert done.status == 303
     after = browser.words(page)
@@ -151,9 +195,24 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert after.count("Reissue the certificate") == 1  # Wang's is still held
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
+    # Shown on its row, with a form to correct it (hostile13 F8, F13).
+    assert "Certificate reissued, printed as “Anil Kumar”" in after
+    assert "Reissue again" in after
+    # The same spelling again (a double click): the same answer, nobody emailed (F11).
     again = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
-    assert again.status == 409
-    assert "no certificate held" in text_of(again.body)
+    assert again.status == 303
+    assert "reissued with this spelling already: nobody was emailed again" in browser.words(page)
+    assert system.deliver_emails() == []
+    fields["printed_name"] = "Anil Kumaar"
+    corrected = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
+    assert corrected.status == 303
+    assert "printed as “Anil Kumaar”" in browser.words(page)
+    [email] = system.deliver_emails()
+    assert email.to == ["anil@example.org"]
+    timeline = browser.words(f"/console/applications/{anil['application_id']}")
+    assert timeline.count("Certificate reissued with a spelling to print") == 2
+    assert "completed, the certificate to follow (held)" in timeline  # F17's email
+    assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
 
 
 def test_a_held_certificate_is_reissued_from_the_terminal(
@@ -171,6 +230,10 @@ def test_a_held_certificate_is_reissued_from_the_terminal(
     assert f"{wang['reference']}: certificate reissued as 'Wang Xiaoming'" in out
     [email] = system.deliver_emails()
     assert email.to == ["wang@example.org"]
+    code, out = run("reissue-certificate", COURSE, wang["reference"], "Wang Xiaoming")
+    assert code == 0, out
+    assert "reissued as 'Wang Xiaoming' already: nobody emailed again" in out
+    assert system.deliver_emails() == []
     code, out = run("reissue-certificate", COURSE, closed["ada"]["reference"], "Ada")
     assert code == 1
     assert "no certificate held" in out

@@ -635,7 +635,10 @@ def test_a_certificate_whose_name_the_font_cannot_print_is_held_and_the_organise
     assert stored.completion is not None
     assert stored.completion.completed
     certificates = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
-    assert [j.application_id for j in certificates] == [ada]
+    # Wang is told the certificate follows (hostile13 F17): a job of its own, no PDF.
+    assert sorted(j.job_id for j in certificates) == sorted(
+        [f"certificate:{ada}", f"certificate:{wang}:held"]
+    )
     with pytest.raises(NotFound):
         register.certificate_for_holder(ports, wang, stored.token)
     assert register.certificate_download_url(ports, wang, stored.token) == ""

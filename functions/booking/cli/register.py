@@ -185,9 +185,10 @@ def reissue_certificate(args: argparse.Namespace, url: str, token: str | None) -
     done = post_json(f"{_path(url, args.course_id)}/certificate", token, body)
     if args.json:
         return json.dumps(done, indent=2)
+    said = "and on its way" if done["emailed"] else "already: nobody emailed again"
     return (
         f"{done['reference'] or done['application_id']}: certificate reissued as "
-        f"{done['printed_name']!r} and on its way (the name on the booking is unchanged)"
+        f"{done['printed_name']!r} {said} (the name on the booking is unchanged)"
     )
 
 

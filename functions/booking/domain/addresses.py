@@ -59,6 +59,13 @@ def deliverable_address(value: str) -> str:
             f"{CANNOT_DELIVER} addresses at {domain}: that name is reserved for addresses "
             "nobody can be reached at. Please give another address"
         )
+    if "=?" in value and "?=" in value:
+        # A MIME encoded word (=?utf-8?b?YQ==?=): mail software decodes it in the To header,
+        # so the mail would reach another address than the one on record (hostile13 F5).
+        raise UndeliverableAddress(
+            f"{CANNOT_DELIVER} an address holding an encoded word (=?...?=): mail software "
+            "reads it as another address. Please give the address as it is spelt"
+        )
     # Imported on first use: only requests that take an address in need the validator.
     from email_validator import EmailNotValidError, validate_email
 

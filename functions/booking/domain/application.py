@@ -29,6 +29,7 @@ from booking.domain.application_form import (
     LongText,
     OptionalLongText,
     PaymentChoice,
+    PersonName,
     ShortText,
     answer_limits,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "OptionalLongText",
     "PaymentChoice",
     "PaymentRecord",
+    "PersonName",
     "S",
     "ShortText",
     "answer_limits",

@@ -24,13 +24,15 @@ from booking.domain.billing import (
 )
 from booking.domain.form_text import FormText
 from booking.domain.statuses import ERASED, ERASED_EMAIL
-from booking.domain.text import FREE_TEXT, ONE_LINE
+from booking.domain.text import FREE_TEXT, ONE_LINE, VISIBLE_NAME
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
 ]
+# A person's name: one line with a letter that shows (``domain.text.shows_a_letter``).
+PersonName = Annotated[ShortText, VISIBLE_NAME]
 # The longest free text a person writes: an answer, a decline message to an applicant.
 LONG_TEXT_MAX_LENGTH = 4000
 LongText = Annotated[
@@ -88,7 +90,7 @@ class ApplicationForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    name: ShortText
+    name: PersonName
     email: DeliverableEmail
     job_title: ShortText
     organisation: ShortText

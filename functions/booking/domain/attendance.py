@@ -70,3 +70,6 @@ class Completion(BaseModel):
     # A completer's certificate as closing worded it (None: recorded before the words were
     # kept, or erased since).
     terms: CertificateTerms | None = None
+    # When an organiser last reissued the certificate with a spelling of the name to print (it
+    # may be reissued again, to correct that spelling); None: printed as closing worded it.
+    reissued_at: datetime | None = None

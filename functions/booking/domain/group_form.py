@@ -15,7 +15,13 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
-from booking.domain.application import Checkbox, Honeypot, PaymentChoice, ShortText
+from booking.domain.application import (
+    Checkbox,
+    Honeypot,
+    PaymentChoice,
+    PersonName,
+    ShortText,
+)
 from booking.domain.application_form import consent_given
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, PaymentMethod
 from booking.domain.text import ONE_LINE
@@ -35,7 +41,7 @@ class Colleague(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
-    name: ShortText
+    name: PersonName
     email: DeliverableEmail
 
 
@@ -44,7 +50,7 @@ class GroupForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    manager_name: ShortText
+    manager_name: PersonName
     manager_email: DeliverableEmail
     organisation: ShortText
     colleagues: Annotated[

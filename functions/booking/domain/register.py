@@ -29,7 +29,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import MARKS_BEFORE_A_SESSION, CertificateTerms, Completion, Mark
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.text import one_line
+from booking.domain.text import one_line, shows_a_letter
 from booking.domain.wording import day_when, session_when
 
 # A certificate's code: 32 bytes from ``secrets`` (256 bits), URL-safe base64 (43 letters).
@@ -219,6 +219,18 @@ def certificate_terms(
 MAX_PRINTED_NAME = 200
 
 
+def prints_in_full(name: str, missing: str) -> bool:
+    """Whether a certificate prints ``name`` (``missing``: the letters of it the certificate's
+    font has not): a letter that shows (``domain.text.shows_a_letter``), and every letter in
+    the font. One that does not is held (never "This certifies that  completed")."""
+    return shows_a_letter(name) and not missing
+
+
+def _named(letters: str) -> str:
+    # An invisible letter is named by its code point: the organiser could not read it.
+    return " ".join(c if shows_a_letter(c) else f"U+{ord(c):04X}" for c in letters)
+
+
 def spelling_refusal(printed: str, missing: str) -> str | None:
     """Why ``printed`` cannot be a held certificate's spelling of its holder's name (``missing``:
     the letters of it the certificate's font has not), or None when it can: one line, not
@@ -231,9 +243,14 @@ def spelling_refusal(printed: str, missing: str) -> str | None:
         one_line(printed)
     except ValueError as refused:
         return str(refused)
+    if not shows_a_letter(printed):
+        return (
+            "give the name in letters that show: this has none (only spaces or invisible "
+            "characters), so the certificate would print no name"
+        )
     if missing:
         return (
-            f"the certificate's font (DejaVu Sans) has no letter for {' '.join(missing)}: give "
+            f"the certificate's font (DejaVu Sans) has no letter for {_named(missing)}: give "
             "the name in letters it can print, such as Latin letters"
         )
     return None

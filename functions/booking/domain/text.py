@@ -67,6 +67,28 @@ def one_line(value: str) -> str:
     return value
 
 
+# Letters drawn as nothing (the Hangul fillers): a name of these alone shows nothing.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def shows_a_letter(value: str) -> bool:
+    """Whether ``value`` has a letter or a digit that shows: not only spaces, format characters
+    (the zero-width space, the word joiner: Unicode category Cf), combining marks alone, blank
+    symbols (U+2800, the braille blank) or blank letters. The one rule for a name that prints
+    something, on the forms and on a certificate (``domain.register.prints_in_full``)."""
+    return any(unicodedata.category(c)[0] in "LN" and c not in BLANK_LETTERS for c in value)
+
+
+def visible_name(value: str) -> str:
+    """Refuse a name with nothing that shows (pydantic's AfterValidator)."""
+    if not shows_a_letter(value):
+        raise ValueError(
+            "write the name in letters: this has none that show (only spaces or invisible "
+            "characters)"
+        )
+    return value
+
+
 def free_text(value: str) -> str:
     """Allow line breaks and tabs; refuse other control and bidirectional characters. Unicode's
     line and paragraph separators become plain line breaks."""
@@ -94,6 +116,7 @@ def _as_typed(rule: Callable[[str], str]) -> Callable[[str, ValidationInfo], str
 # length and stripping, so that a pasted name's trailing line break is stripped, not refused).
 ONE_LINE = AfterValidator(_as_typed(one_line))
 FREE_TEXT = AfterValidator(_as_typed(free_text))
+VISIBLE_NAME = AfterValidator(_as_typed(visible_name))
 OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]
 

@@ -32,6 +32,9 @@ class EntryKind(StrEnum):
     ATTENDANCE = "attendance"  # a mark on the register (the session's key, the mark)
     COMPLETION = "completion"  # the register closed: completed or not (attended, required)
     TRANSFER = "transfer"  # the booking moved to another cohort (from, to, what went back)
+    # An organiser reissued the certificate with a spelling of the name to print (the spelling
+    # itself is personal data: shown on the register and in the person's export, never here)
+    REISSUE = "reissue"
 
 
 class TimelineEntry(BaseModel):
@@ -159,6 +162,9 @@ def _register(previous: Application | None, new: Application, at: datetime) -> l
                 required=done.required,
             )
         )
+    was = previous.completion.reissued_at if previous and previous.completion else None
+    if done is not None and done.reissued_at not in (None, was):
+        entries.append(TimelineEntry(at=at, kind=EntryKind.REISSUE))
     return entries
 
 

@@ -351,6 +351,8 @@ def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
 def _email_said(entry: TimelineEntry, saying: _Saying) -> str | None:
     if entry.email is None:
         return None
+    if (entry.job_id or "").endswith(":held"):  # register.py: a held certificate's news
+        return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
     return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
 
 
@@ -392,6 +394,7 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
     EntryKind.ATTENDANCE: _mark_said,
     EntryKind.COMPLETION: _completion_said,
     EntryKind.TRANSFER: _transfer_said,
+    EntryKind.REISSUE: lambda entry, saying: "Certificate reissued with a spelling to print",
 }
 
 

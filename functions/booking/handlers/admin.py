@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -261,8 +262,26 @@ def transfer_choices(application_id: str) -> Response[str]:
 def _person(email: str) -> str:
     """The address as applications store it: ``zoe@bücher.example`` finds the person stored as
     ``zoe@xn--bcher-kva.example``. The path arrives decoded (API Gateway's HTTP APIs decode
-    it), so it is not decoded again: ``a%41b@...`` is that address, not ``aAb@...``."""
-    return console.person_address(email)
+    it) and :func:`_person_path_kept` encoded its address once, so it is decoded once here:
+    ``a%41b@...`` is that address, not ``aAb@...``."""
+    return console.person_address(unquote(email))
+
+
+PEOPLE = "/admin/people/"
+
+
+def _person_path_kept(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with the address of ``/admin/people/{email}`` encoded again as one path
+    segment: decoded by API Gateway, an address the forms take with ``/``, ``#`` or ``?``
+    (``slash/jo@example.org``) no longer fitted the route, so it could be neither exported
+    nor erased (hostile13 F19)."""
+    path = str(event.get("rawPath", ""))
+    if not path.startswith(PEOPLE):
+        return event
+    kept = PEOPLE + quote(path[len(PEOPLE) :], safe="@")
+    context = event.get("requestContext", {})
+    http_part = {**context.get("http", {}), "path": kept}
+    return {**event, "rawPath": kept, "requestContext": {**context, "http": http_part}}
 
 
 @served("exportPerson")
@@ -311,4 +330,4 @@ served.check()
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return app.resolve(_person_path_kept(event), context)

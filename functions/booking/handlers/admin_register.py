@@ -73,4 +73,6 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
         given = parse_json_strictly(CertificateReissueIn, body(), "the reissue needs attention")
         application_id = console.application_id_for(ports(), given.application_id)
         done = register.reissue_certificate(ports(), course_id, application_id, given.printed_name)
-        return http.json_response(200, reissued_out(done).model_dump(mode="json"))
+        return http.json_response(
+            200, reissued_out(done.application, emailed=done.emailed).model_dump(mode="json")
+        )

@@ -286,6 +286,11 @@ class PersonApplicationOut(BaseModel):
     certificate_url: str | None = Field(
         default=None, description="Where the certificate is shown to be genuine"
     )
+    certificate_printed_name: str | None = Field(
+        default=None,
+        description="The spelling of the name an organiser gave the certificate to print "
+        "(a reissued one); null when it prints the name as given",
+    )
 
 
 class BilledApplicationOut(BaseModel):

@@ -158,6 +158,7 @@ def _status_page(view: ApplicationView, token: str) -> str:
         _query("checkout"),
         invoice,
         certificate_url=register.certificate_download_url(the_ports, view.application_id, token),
+        certificate_held=register.certificate_held(the_ports, view.application_id),
     )
     return page
 

@@ -42,6 +42,9 @@ DONE_WORDS = {
         "The certificate was reissued with the name as it should be printed, and is on its way "
         "to its holder. The name on their booking is as they gave it."
     ),
+    "reissued_already": (
+        "The certificate was reissued with this spelling already: nobody was emailed again."
+    ),
 }
 
 
@@ -53,6 +56,13 @@ def _completion_said(row: Any) -> str:
     return f"{verdict} ({done.attended} of {done.required} attended)"
 
 
+def _printed(application: Any) -> str:
+    done = application.completion
+    if done is None or done.reissued_at is None or done.terms is None:
+        return ""
+    return str(done.terms.name)
+
+
 def register_page(
     shown: Chrome,
     kept: Register,
@@ -60,7 +70,9 @@ def register_page(
     done: str = "",
     problem: str = "",
     imported: AttendanceImport | None = None,
+    typed: tuple[str, str] = ("", ""),
 ) -> str:
+    """``typed``: a refused reissue's booking and spelling, given back in its form."""
     course = kept.course
     timezone = course.definition.timezone
     rows = _rows_shown(kept)
@@ -90,6 +102,7 @@ def register_page(
         problem=problem,
         imported=_import_shown(imported) if imported is not None else None,
         unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
+        typed={"application_id": typed[0], "printed_name": typed[1]},
     )
 
 
@@ -112,6 +125,8 @@ def _rows_shown(kept: Register) -> list[dict[str, Any]]:
                 for key, mark in row.marks.items()
             ],
             "completion": _completion_said(row),
+            # The spelling an organiser gave a reissued certificate ("" when not reissued).
+            "printed": _printed(row.application),
             # A completer's certificate: held when the font cannot print their name.
             "completed": row.completion is not None and row.completion.completed,
         }
@@ -267,11 +282,13 @@ def reissue_certificate(course_id: str) -> Response[str]:
     """A held certificate made again with the spelling given to print, and emailed."""
     application_id = _form_value("application_id")
     try:
-        register.reissue_certificate(
+        done = register.reissue_certificate(
             ports(), course_id, application_id, _form_value("printed_name")
         )
     except (InvalidInput, Conflict) as refused:
         if isinstance(refused, Conflict) and refused.code == "no_register":
             raise
-        return _page(course_id, http.status_for(refused), problem=_said(refused))
-    return after_action(f"/console/courses/{quote(course_id)}/register", "reissued")
+        typed = (application_id, _form_value("printed_name"))
+        return _page(course_id, http.status_for(refused), problem=_said(refused), typed=typed)
+    said = "reissued" if done.emailed else "reissued_already"
+    return after_action(f"/console/courses/{quote(course_id)}/register", said)

@@ -93,7 +93,10 @@ class CertificateReissuedOut(BaseModel):
     application_id: str
     reference: str | None
     printed_name: str = Field(description="The name the certificate now prints")
-    emailed: bool = Field(description="The certificate is on its way to the holder")
+    emailed: bool = Field(
+        description="The certificate is on its way to the holder (false: it printed this "
+        "spelling already, a repeat of the same reissue; nobody is emailed again)"
+    )
 
 
 class AttendeeRowOut(BaseModel):
@@ -173,11 +176,11 @@ def closed_out(closed: ClosedRegister) -> ClosedRegisterOut:
     return ClosedRegisterOut.model_validate(closed, from_attributes=True)
 
 
-def reissued_out(application: Application) -> CertificateReissuedOut:
+def reissued_out(application: Application, *, emailed: bool) -> CertificateReissuedOut:
     terms = application.completion.terms if application.completion else None
     return CertificateReissuedOut(
         application_id=application.application_id,
         reference=application.reference,
         printed_name=terms.name if terms else "",
-        emailed=True,
+        emailed=emailed,
     )

@@ -67,7 +67,10 @@ def _certificate(
     """A completer's certificate, made afresh as the PDF the status page gives."""
     if job.kind is not EmailKind.CERTIFICATE:
         return []
-    from booking.services.register import certificate_attachment  # the module docstring says why
+    from booking.services.register import certificate_attachment, printable  # docstring: why
+
+    if not printable(ports, application):
+        return []  # held: it follows once an organiser gives the spelling to print
 
     return [certificate_attachment(ports, application, course)]
 
@@ -96,9 +99,10 @@ def _template_values(
     if job.kind is EmailKind.APPLICATION_RECEIVED:
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
-        from booking.services.register import certificate_details
+        from booking.services.register import certificate_details, printable
 
         context["certificate"] = certificate_details(ports, application, course)
+        context["certificate_held"] = not printable(ports, application)
         # Promised only when it will happen: invitations go to confirmed graduates, for the
         # programme's follow-ups still to come.
         context["follow_ups_to_come"] = application.status is ApplicationStatus.CONFIRMED and any(

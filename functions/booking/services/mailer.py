@@ -176,6 +176,8 @@ def _still_to_send(
     course = told
     if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
         return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
+    if job.kind is EmailKind.CERTIFICATE and _held_news_stale(ports, job, application):
+        return SendOutcome.SKIPPED_GONE  # reissued before it went: the reissue's email has it
     if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
         # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
         # the message of how it ended is the person's; a link to nothing is not sent.
@@ -358,3 +360,10 @@ def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> 
         )
     except DependencyUnavailable:
         logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})
+
+
+def _held_news_stale(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """A held certificate's news ("it will follow") whose certificate was reissued since."""
+    from booking.services.register import printable  # as email_composing: a cycle otherwise
+
+    return job.job_id.endswith(":held") and printable(ports, application)

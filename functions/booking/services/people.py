@@ -126,7 +126,16 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         # The certificate it was given: the person's own document, and its proof.
         "certificate_code": certificate_code(a),
         "certificate_url": certificate_url(ports, code) if (code := certificate_code(a)) else None,
+        # The spelling of their name an organiser gave the certificate to print (reissued).
+        "certificate_printed_name": _printed_name(a),
     }
+
+
+def _printed_name(a: Application) -> str | None:
+    done = a.completion
+    if done is None or done.reissued_at is None or done.terms is None:
+        return None
+    return done.terms.name
 
 
 def _invoice_out(a: Application) -> dict[str, Any] | None:

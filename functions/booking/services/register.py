@@ -11,6 +11,7 @@ email: a crash half-way is finished by closing again, and nobody is decided twic
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -20,7 +21,7 @@ from urllib.parse import quote
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.attendance import Mark
+from booking.domain.attendance import Completion, Mark
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +42,7 @@ from booking.domain.register import (
     marked,
     marks_allowed,
     on_register,
+    prints_in_full,
     register_rows,
     spelling_refusal,
 )
@@ -126,8 +128,10 @@ def printable(ports: Ports, application: Application) -> bool:
     """Whether the certificate's font prints the booking's name in full. One that does not is
     *held*: never emailed and never offered for download (it would say "This certifies that
     completed", or drop letters of the name: hostile12b F4); the register and the closing's
-    answer list it, for the organiser to send one made by hand."""
-    return not ports.certificates.unprintable(_certificate_name(application))
+    answer list it, for the organiser to send one made by hand. So is a name with no letter
+    that shows (a zero-width space: hostile13 F6), taken before the forms refused one."""
+    name = _certificate_name(application)
+    return prints_in_full(name, ports.certificates.unprintable(name))
 
 
 def read_mark(value: object) -> Mark:
@@ -258,9 +262,13 @@ def _decide(
             # Recorded before the save: a code left by a save that lost is believed for nobody.
             ports.repository.record_certificate(code, current.application_id)
         new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
-        if completion.completed and printable(ports, new):
+        if completion.completed:
+            # A held one's holder is told they completed, and that it follows (hostile13 F17).
+            held = "" if printable(ports, new) else "held"
             new = new.with_emails(
-                EmailJob.about(EmailKind.CERTIFICATE, current.application_id, course.course_id)
+                EmailJob.about(
+                    EmailKind.CERTIFICATE, current.application_id, course.course_id, occasion=held
+                )
             )
         return ports.repository.save(new, current)
 
@@ -274,48 +282,77 @@ def _decide(
 
 NOT_HELD = (
     "this booking has no certificate held (only a completer's certificate whose name the "
-    "font cannot print is held): {why}"
+    "font cannot print is held, or one reissued already): {why}"
 )
+
+
+@dataclass(frozen=True)
+class Reissued:
+    application: Application
+    emailed: bool  # False: the certificate printed this spelling already (a repeat)
 
 
 def reissue_certificate(
     ports: Ports, course_id: str, application_id: str, printed_name: str
-) -> Application:
-    """A held certificate (its name unprintable in the certificate's font) made again with
-    ``printed_name``, the spelling an organiser was given to print, and emailed to the holder.
-    The spelling is the certificate's alone: the person's name on their booking is unchanged.
-    Refused in words: 409 ``certificate_not_held`` for a certificate not held, 422 on
-    ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
+) -> Reissued:
+    """A held certificate (its name unprintable in the certificate's font), or one reissued
+    already (its spelling to correct), made again with ``printed_name``, the spelling an
+    organiser was given to print, and emailed to the holder. The same spelling asked again is a
+    quiet repeat (nothing saved, nobody emailed). The spelling is the certificate's alone: the
+    person's name on their booking is unchanged. Refused in words: 409
+    ``certificate_not_held`` for a certificate printed from the person's own name (or none),
+    422 on ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
     course = _course(ports, course_id)
-    printed = printed_name.strip()
+    printed = re.sub(" {2,}", " ", printed_name.strip())  # a run of spaces printed as one
     refusal = spelling_refusal(printed, ports.certificates.unprintable(printed))
     if refusal is not None:
         raise InvalidInput("the spelling to print needs attention", {"printed_name": refusal})
+    repeated: list[bool] = []
 
     def step(current: Application | None) -> Application:
+        repeated.clear()
         if current is None or current.course_id != course_id:
             raise NotFound("no such booking on this course's register")
-        done = current.completion
-        if done is None or not done.completed or certificate_code(current) is None:
-            why = "it did not complete the course, so no certificate was given"
-            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
-        if printable(ports, current):
-            why = "its certificate prints the name in full and was sent"
-            raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+        done = _reissuable(ports, current)
         terms = done.terms or certificate_terms(current, course, done.closed_at)
-        reissued = done.model_copy(update={"terms": terms.model_copy(update={"name": printed})})
-        new = current.model_copy(update={"completion": reissued, "updated_at": ports.clock()})
+        if done.reissued_at is not None and terms.name == printed:
+            repeated.append(True)
+            return current
+        now = ports.clock()
+        reissued = done.model_copy(
+            update={"terms": terms.model_copy(update={"name": printed}), "reissued_at": now}
+        )
+        new = current.model_copy(update={"completion": reissued, "updated_at": now})
+        # Each reissue its own email (a correction is sent too; a repeat never reaches here).
+        occasion = f"reissued:{now:%Y%m%dT%H%M%S%f}"
         job = EmailJob.about(
-            EmailKind.CERTIFICATE, current.application_id, course_id, occasion="reissued"
+            EmailKind.CERTIFICATE, current.application_id, course_id, occasion=occasion
         )
         return ports.repository.save(new.with_emails(job), current)
 
     saved = retried(step, lambda: ports.repository.get_application(application_id))
     logger.info(
         "held certificate reissued",
-        extra={"course_id": course_id, "application_id": application_id},
+        extra={"course_id": course_id, "application_id": application_id, "repeat": bool(repeated)},
     )
-    return saved
+    return Reissued(saved, emailed=not repeated)
+
+
+def _reissuable(ports: Ports, current: Application) -> Completion:
+    """The completion whose certificate may be reissued, or 409 in words why not."""
+    done = current.completion
+    if current.is_erased:
+        raise NotFound("no such booking on this course's register: its data was erased")
+    if done is None:
+        why = "the register is not closed yet: completion and certificates are decided then"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    if not done.completed or certificate_code(current) is None:
+        why = "it did not complete the course, so no certificate was given"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    if done.reissued_at is None and printable(ports, current):
+        why = "its certificate prints the name in full and was sent"
+        raise Conflict(NOT_HELD.format(why=why), code="certificate_not_held")
+    return done
 
 
 def certificate_url(ports: Ports, code: str) -> str:
@@ -371,6 +408,14 @@ def certificate_download_url(ports: Ports, application_id: str, token: str) -> s
         f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf"
         f"?token={quote(token)}"
     )
+
+
+def certificate_held(ports: Ports, application_id: str) -> bool:
+    """Whether the booking's certificate is held (the status page says it will follow)."""
+    application = ports.repository.get_application(application_id)
+    if application is None or certificate_code(application) is None:
+        return False
+    return not printable(ports, application)
 
 
 @dataclass(frozen=True)

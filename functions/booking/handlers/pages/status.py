@@ -52,6 +52,7 @@ def status_page(
     checkout_flag: str = "",
     invoice_action: str = "",
     certificate_url: str = "",
+    certificate_held: bool = False,
 ) -> str:
     """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
     page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
@@ -81,6 +82,7 @@ def status_page(
             invoice_action=invoice_action,
             money=_money_lines(view, definition.price),
             certificate_url=certificate_url,
+            certificate_held=certificate_held,
             move=_move(view, timezone),
         )
     )

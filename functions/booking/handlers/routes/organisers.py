@@ -22,7 +22,12 @@ from booking.handlers.routes.answers import (
 ADMIN = Function.ADMIN
 TAGS = ("organisers",)
 _APPLICATION = path_parameter("application_id")
-_PERSON = path_parameter("email", "The person's email address, URL-encoded", 254)
+_PERSON = path_parameter(
+    "email",
+    "The person's email address, percent-encoded (`/`, `#` and `?` included, as an address may "
+    "hold them)",
+    254,
+)
 _BY_ID_OR_REFERENCE = path_parameter(
     "application_id", "The application's id, or its reference (CL-7K3Q9, any case, hyphen or not)"
 )

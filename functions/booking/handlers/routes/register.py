@@ -31,10 +31,13 @@ _MARK_SAID = "attended, absent or apologies (sent apologies)"
 _SESSION_SAID = "A core session's key, as the register lists it (`sessions[].key`)"
 _REISSUE_SAID = (
     "The spelling is the certificate's alone: the name on the booking (and in every other "
-    "message) is not changed. A spelling the font cannot print either (or empty, or not one "
-    "line) is refused: 422 on `printed_name`, naming the letters it lacks. A booking whose "
-    "certificate is not held (not completed, or its name printed in full and emailed "
-    "already) is 409 `certificate_not_held`."
+    "message) is not changed. A spelling the font cannot print either (or empty, not one "
+    "line, or with no letter that shows: only spaces, a zero-width space, the braille blank) "
+    "is refused: 422 on `printed_name`, naming the letters it lacks. A certificate reissued "
+    "already may be reissued again (its spelling corrected, emailed again); the same spelling "
+    "again is a repeat (200, `emailed` false, no email). A booking whose certificate was "
+    "printed from the person's own name (or not completed, or the register not closed) is "
+    "409 `certificate_not_held`; an erased person's is 404."
 )
 
 REGISTER_ROUTES: tuple[Route, ...] = (
