@@ -19,10 +19,10 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
+from booking.domain.group_form import Substitute
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
-    Colleague,
     GroupBooking,
     GroupStatus,
     lapsed,
@@ -32,7 +32,7 @@ from booking.domain.groups import (
     refuse_unless_substitutable,
 )
 from booking.domain.provider_objects import with_invoice
-from booking.domain.validation import parse
+from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
@@ -60,7 +60,7 @@ def substitute(
 ) -> GroupView:
     """Another colleague takes place ``number``: a new link (the old one stops working), and
     the old colleague's application, if they had applied, is withdrawn."""
-    colleague = parse(Colleague, payload)
+    colleague = parse_posted(Substitute, payload, "the colleague named needs attention").colleague()
 
     def change(group: GroupBooking) -> GroupBooking:
         course = existing_course(ports, group.course_id)
