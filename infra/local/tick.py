@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from booking.domain.validation import sane_instant
+from booking.domain.validation import not_a_field, sane_instant
 from infra.local.http_server import json_answer
 from infra.local.stripe_standin import LocalResponse
 
@@ -43,8 +43,7 @@ def tick_time(body: bytes) -> datetime:
         raise UnreadableTick('the body must be a JSON object: {"time": "..."}')
     unknown = sorted(set(payload) - set(TICK_FIELDS))
     if unknown:
-        reason = f"not a field of this request (it takes {', '.join(TICK_FIELDS)})"
-        raise UnknownTickFields(dict.fromkeys(unknown, reason))
+        raise UnknownTickFields(dict.fromkeys(unknown, not_a_field(TICK_FIELDS)))
     raw = payload.get("time")
     if not isinstance(raw, str) or not raw:
         raise ValueError("required: an ISO 8601 time such as 2027-06-06T15:10:00Z")

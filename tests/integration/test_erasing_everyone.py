@@ -199,7 +199,7 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     assert COLLEAGUES[1]["name"] not in page.body
     given_up = system.api("POST", f"{base}/places/2/cancel?{token}")
     assert given_up.status == 404, given_up.body
-    other = {"name": "New Person", "email": "new@example.org"}
+    other = {"name": "New Person", "email": "new@example.org", "consent": True}
     swapped = system.api("POST", f"{base}/places/1/substitute?{token}", json_body=other)
     assert swapped.status == 404, swapped.body
     assert not any(m.to == ["florence@example.org"] for m in system.deliver_emails())

@@ -249,7 +249,7 @@ def test_substituting_a_colleague_replaces_their_link_and_withdraws_their_applic
     stranger = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/2/substitute?token=nope",
-        json_body={"name": "Ada Lovelace", "email": "ada2@example.org"},
+        json_body={"name": "Ada Lovelace", "email": "ada2@example.org", "consent": True},
     )
     assert stranger.status == 404
 

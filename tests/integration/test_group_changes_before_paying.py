@@ -5,6 +5,9 @@ once it is paid; a booking that lapsed unpaid changes no more."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from tests.support.groups import (
     COLLEAGUES,
@@ -104,3 +107,39 @@ def test_a_card_group_whose_last_place_is_given_up_before_paying_ends(system: Sy
     assert reply.json()["ended_because"] == "every_place_given_up"
     assert int(system.course(COURSE_ID)["places_left"]) == left
     assert system.checkout_session(str(group["pay_url"]))["status"] == "expired"
+
+
+def test_giving_up_the_last_place_again_is_a_quiet_repeat(system: System) -> None:
+    # The repeat of what ended the booking answers as the first did (a client that retries a
+    # timed-out request is not told 409 `lapsed` for what it asked and got).
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+    first = give_up(system, group, 1)
+    assert first.status == 200, first.body
+    again = give_up(system, group, 1)
+    assert again.status == 200, again.body
+    assert again.json() == first.json()
+
+
+def test_giving_up_the_last_place_racing_the_same_is_a_quiet_repeat(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loser read the group before the winner's save: its own save is refused, and it finds
+    # the place given up meanwhile: what it asked is done, the same answer as the winner's.
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+    groups = system.ports.groups
+    real_save = groups.save_group
+    winner: list[Any] = []
+
+    def save_after_the_winner(new: Any, before: Any) -> Any:
+        if not winner:
+            monkeypatch.setattr(groups, "save_group", real_save)
+            winner.append(give_up(system, group, 1))  # the other request, saved first
+        return real_save(new, before)
+
+    monkeypatch.setattr(groups, "save_group", save_after_the_winner)
+    loser = give_up(system, group, 1)
+    [won] = winner
+    assert won.status == 200, won.body
+    assert loser.status == 200, loser.body
+    assert loser.json() == won.json()
+    assert loser.json()["status"] == "lapsed"

@@ -107,7 +107,7 @@ def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: 
     substituted = system.api(
         "POST",
         f"/groups/{group['group_id']}/places/1/substitute?token={group['token']}",
-        json_body={"name": "Someone Else", "email": "someone@example.org"},
+        json_body={"name": "Someone Else", "email": "someone@example.org", "consent": True},
     )
     assert substituted.status == 409, substituted.body  # nobody else for money given back
 

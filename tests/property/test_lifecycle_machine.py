@@ -977,7 +977,11 @@ class BookingLifecycle(RuleBasedStateMachine):
         reply = self.system.api(
             "POST",
             f"/groups/{group_id}/places/{place}/substitute?token={token}",
-            json_body={"name": "Edith Cavell", "email": f"p{self.sequence}@example.org"},
+            json_body={
+                "name": "Edith Cavell",
+                "email": f"p{self.sequence}@example.org",
+                "consent": True,
+            },
         )
         assert reply.status in (200, 404, 409), reply.body  # 404: the booking has no such place
         if before is not None and before.ended_because is GroupEnding.REFUNDED_AT_STRIPE:

@@ -147,7 +147,9 @@ def substitute(
 ) -> Reply:
     """The manager names ``colleague`` (a name and an email) on ``place`` (from 1) instead: the
     API's answer."""
-    return system.api("POST", place_path(group, place, "substitute"), json_body=colleague)
+    return system.api(
+        "POST", place_path(group, place, "substitute"), json_body={**colleague, "consent": True}
+    )
 
 
 def group_when_stripe_voids(

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from booking.domain.course import CourseDefinition
-from booking.handlers.course_form import definition_from_form, form_of
+from booking.domain.errors import InvalidInput
+from booking.handlers.course_form import definition_from_form, form_of, read_form
+from tests.support.console import posted_fields
 
 COURSES = sorted(Path(__file__).parents[2].joinpath("courses").glob("*.json"))
 
@@ -62,3 +64,23 @@ def test_each_field_is_shown_as_it_is_typed() -> None:
     assert first["id"] == (stored.sessions[0].id or "")
     assert first["title"] == (stored.sessions[0].title or "")
     assert [row["name"] for row in form.facilitators] == [f.name or "" for f in stored.facilitators]
+
+
+@pytest.mark.parametrize("ticked", ["on", "true", "True"])
+def test_a_box_ticked_by_any_of_a_forms_words_reads_ticked(ticked: str) -> None:
+    stored = _stored(COURSES[0], approval_required=False, closed=False)
+    posted = posted_fields(form_of("a-course", stored))
+    form = read_form(posted | {"approval_required": ticked, "closed": ticked})
+    assert definition_from_form(form).approval_required is True
+    assert definition_from_form(form).closed is True
+
+
+@pytest.mark.parametrize("unclear", ["yes", "1", "ON", "false", "", "True "])
+def test_a_box_neither_ticked_nor_left_out_is_refused_beside_it(unclear: str) -> None:
+    stored = _stored(COURSES[0], closed=False)
+    posted = posted_fields(form_of("a-course", stored))
+    form = read_form(posted | {"closed": unclear})
+    assert form.values["closed"] == ""  # shown unticked, the reason beside it
+    with pytest.raises(InvalidInput) as refused:
+        definition_from_form(form)
+    assert refused.value.fields["closed"].startswith("Tick the box (on, true or True)")

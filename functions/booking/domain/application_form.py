@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,7 +23,8 @@ from booking.domain.billing import (
     BillingDetails,
     PaymentMethod,
 )
-from booking.domain.form_text import FormText
+from booking.domain.errors import InvalidInput
+from booking.domain.form_text import TICKED_IN_A_FORM, FormText
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE, VISIBLE_NAME
 
@@ -45,12 +47,6 @@ OptionalLongText = Annotated[
 ]
 
 
-# What a ticked box posts in a form, exactly: a browser's "on" (the HTML forms give their boxes
-# no other value), or "true" or "True" from a form written by hand or by a script (Python's
-# True, urlencoded). Nothing else counts: not "yes", "1", nor "True " with a stray space.
-TICKED_IN_A_FORM = frozenset({"on", "true", "True"})
-
-
 def _ticked(value: Any) -> Any:
     # CONTRACT: consent "must be true", and the HTML form posts the same names. So: JSON's true
     # (the boolean, never the string "true"), or a form's ticked box (``TICKED_IN_A_FORM``).
@@ -58,6 +54,26 @@ def _ticked(value: Any) -> Any:
     if isinstance(value, FormText):
         return str(value) in TICKED_IN_A_FORM
     return value is True
+
+
+# A box posted with any other value is neither ticked nor left unticked (a browser leaves an
+# unticked box out): it is refused in these words, never read as unticked.
+NEITHER_TICKED_NOR_NOT = "tick the box (on, true or True) or leave it out: {value!r} is neither"
+
+
+def box_ticked(posted: Mapping[str, Any], name: str) -> bool:
+    """A form's checkbox (a form's fields as posted, ``handlers.http.read_body``): ticked
+    (``TICKED_IN_A_FORM``) or left out (unticked). Any other value is refused: InvalidInput
+    naming the box, nothing read as unticked. One rule for every form's box."""
+    if name not in posted:
+        return False
+    value = str(posted[name])
+    if value in TICKED_IN_A_FORM:
+        return True
+    raise InvalidInput(
+        f"the {name} box needs attention",
+        {name: NEITHER_TICKED_NOR_NOT.format(value=value[:20])},
+    )
 
 
 def consent_given(value: bool, refusal: str) -> bool:

@@ -5,8 +5,21 @@ loads it at its cold start."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+# What a ticked box posts in a form, exactly: a browser's "on" (the HTML forms give their boxes
+# no other value), or "true" or "True" from a form written by hand or by a script (Python's
+# True, urlencoded). Nothing else counts: not "yes", "1", nor "True " with a stray space; a box
+# left unticked is left out (``application_form.box_ticked``).
+TICKED_IN_A_FORM = frozenset({"on", "true", "True"})
+
 
 class FormText(str):
     """A form's value: the string as posted."""
 
     __slots__ = ()
+
+
+def posted_as_form(body: Mapping[str, object]) -> bool:
+    """Whether ``body`` came as a form (its values marked ``FormText``), not as JSON."""
+    return any(isinstance(value, FormText) for value in body.values())

@@ -45,6 +45,40 @@ class Colleague(BaseModel):
     email: DeliverableEmail
 
 
+# What the manager confirms by ticking the box, naming colleagues: when they book (the booking
+# form) and when they send someone else instead (a substitution). One rule, one refusal.
+NAMED_WITH_CONSENT = (
+    "please confirm your colleagues know you are giving us their names and email addresses to "
+    "book and email them"
+)
+
+
+class Substitute(BaseModel):
+    """Who takes a place instead (a substitution), as posted (JSON, or the manager's page's
+    form): the colleague, and the manager's confirmation that they know their details are given
+    to us, as the booking form asks it."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: ShortText
+    email: DeliverableEmail
+    # Left out, it is refused in the same words as unticked (validated as False).
+    consent: Checkbox = Field(
+        default=False,
+        validate_default=True,
+        description="Must be true: the manager confirms the colleague named knows their name "
+        "and email address are given to us to book their place and email them about it",
+    )
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        return consent_given(value, NAMED_WITH_CONSENT)
+
+    def colleague(self) -> Colleague:
+        return Colleague(name=self.name, email=self.email)
+
+
 class GroupForm(BaseModel):
     """The manager's booking, as posted (JSON, or the form's fields gathered into a list)."""
 
@@ -99,11 +133,7 @@ class GroupForm(BaseModel):
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
-        return consent_given(
-            value,
-            "please confirm your colleagues know you are giving us their names and email "
-            "addresses to book and email them",
-        )
+        return consent_given(value, NAMED_WITH_CONSENT)
 
     @field_validator("discount_code")
     @classmethod

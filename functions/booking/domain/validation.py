@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Annotated, Any, TypeVar
@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError
 
 from booking.domain.errors import InvalidInput
+from booking.domain.form_text import posted_as_form
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -200,6 +201,39 @@ def parse(
         return model.model_validate(payload)
     except ValidationError as exc:
         raise InvalidInput(message, field_reasons(exc, model)) from None
+
+
+def not_a_field(takes: Iterable[str]) -> str:
+    """The reason beside a field a request does not take, naming those it does: one wording
+    for the organiser API, the local tick and the public JSON bodies."""
+    names = list(takes)
+    if not names:
+        return "not a field of this request (it takes no fields)"
+    if len(names) == 1:
+        return f"not a field of this request (the only field it takes is {names[0]})"
+    return f"not a field of this request (the fields it takes: {', '.join(names)})"
+
+
+def refuse_unknown_fields(
+    body: Mapping[str, Any], takes: Iterable[str], message: str = "some fields need attention"
+) -> None:
+    """Every field of ``body`` that is not one of ``takes`` is refused by its name
+    (InvalidInput), never ignored: a typo (``dicount_code``) must not be dropped in silence."""
+    fields = list(takes)
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise InvalidInput(message, dict.fromkeys(unknown, not_a_field(fields)))
+
+
+def parse_posted(
+    model: type[Model], payload: Mapping[str, Any], message: str = "some fields need attention"
+) -> Model:
+    """A public body validated into ``model``, like :func:`parse`. Sent as JSON, a field the
+    model does not have is refused by its name; posted by a form (``FormText`` values), extra
+    names (a button's, a token's) are ignored, as a browser may send them."""
+    if not posted_as_form(payload):
+        refuse_unknown_fields(payload, model.model_fields, message)
+    return parse(model, payload, message)
 
 
 def parse_json_strictly(

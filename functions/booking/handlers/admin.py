@@ -24,7 +24,7 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
-from booking.domain.validation import parse_json_strictly
+from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.admin_views import BackfillIn, BackfillPageOut, saved_course_out
 from booking.handlers.application_actions import serve_each
@@ -73,11 +73,7 @@ def _body_of(what: str, *fields: str) -> dict[str, Any]:
     never ignored: ``{"to_course_id": ..., "refund": false}`` must not move the booking and
     refund the difference as if nothing else had been asked (hostile12b F2)."""
     body = _body()
-    unknown = sorted(set(body) - set(fields))
-    if unknown:
-        takes = ", ".join(fields) if fields else "no fields"
-        reason = f"not a field of this request (it takes {takes})"
-        raise InvalidInput(f"the {what} needs attention", dict.fromkeys(unknown, reason))
+    refuse_unknown_fields(body, fields, f"the {what} needs attention")
     return body
 
 

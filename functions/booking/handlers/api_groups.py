@@ -170,7 +170,18 @@ def _register_manager(request: _Request, served: Served) -> None:
         from booking.services import group_changes
 
         number = _place_number(place)
-        view = group_changes.substitute(ports(), group_id, request.token(), number, request.body())
+        try:
+            view = group_changes.substitute(
+                ports(), group_id, request.token(), number, request.body()
+            )
+        except InvalidInput as refused:
+            if not request.browser():
+                raise
+            from booking.handlers.pages.error import error_page
+
+            # The page says what to change (the box to tick, the address to correct).
+            said = "; ".join(refused.fields.values()) or refused.message
+            return _html(422, error_page(422, refused.code, said))
         return on_to_manager(view)
 
     @served("cancelPlace")
@@ -179,6 +190,12 @@ def _register_manager(request: _Request, served: Served) -> None:
 
         if len(request.raw_body()) > http.MAX_BODY_BYTES:
             raise http.PayloadTooLarge("the body is too large")
+        if request.raw_body() and http.is_json(request.header("content-type")):
+            from booking.domain.validation import refuse_unknown_fields
+
+            # It takes no fields: a JSON client's field (a "dry_run") is refused by its name,
+            # never ignored; a form's (a button's name) is ignored, as a browser sends it.
+            refuse_unknown_fields(request.body(), (), "giving up a place takes no fields")
         number = _place_number(place)
         return on_to_manager(group_changes.cancel_place(ports(), group_id, request.token(), number))
 

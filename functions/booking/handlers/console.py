@@ -30,6 +30,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.application import Application
+from booking.domain.application_form import box_ticked
 from booking.domain.errors import (
     BookingError,
     Conflict,
@@ -253,7 +254,9 @@ def decline(application_id: str) -> Acted:
 
 @action("consoleCancel")
 def cancel(application_id: str) -> Acted:
-    return lifecycle.cancel(ports(), application_id, refund=typed_value("refund") == "on")
+    # A ticked box by the one rule; any other value is refused beside the box, never read as
+    # "keep the money".
+    return lifecycle.cancel(ports(), application_id, refund=box_ticked(posted_form(), "refund"))
 
 
 @action("consoleGrantBursary")
@@ -292,9 +295,14 @@ def erase_confirmation() -> Response[str]:
 @served("consoleErasePerson")
 def erase() -> Response[str]:
     found = console.person_with_data(ports(), typed_value("email"))
-    if typed_value("confirm") != "on":
-        errors = {"confirm": "Tick the box to confirm, or go back to keep their data"}
-        return html_page(422, pages.erase_page(chrome(), found, errors))
+    try:
+        confirmed = box_ticked(posted_form(), "confirm")
+    except InvalidInput as unclear:
+        confirmed, refused = False, capitalised(unclear.fields["confirm"])
+    else:
+        refused = "Tick the box to confirm, or go back to keep their data"
+    if not confirmed:
+        return html_page(422, pages.erase_page(chrome(), found, {"confirm": refused}))
     result = people.erase_person(ports(), found.email)
     return html_page(200, pages.erased_page(chrome(), result["said"]))
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.application_form import box_ticked
 from booking.domain.course import MAX_SESSIONS as MAX_SESSIONS
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
@@ -180,10 +181,20 @@ def _as_typed(value: object) -> str:
 def read_form(posted: Mapping[str, str]) -> CourseForm:
     """The form as posted (rows in the order of their numbers, blank rows kept for display)."""
     values = {name: str(posted.get(name, "")).strip() for name in TOP_FIELDS}
+    unclear: dict[str, str] = {}
+    for name in CHECKBOXES:
+        # Each box by the one rule: ticked "on", left out ""; any other value is refused beside
+        # the box (shown unticked), never saved as unticked.
+        try:
+            values[name] = "on" if box_ticked(posted, name) else ""
+        except InvalidInput as refused:
+            values[name] = ""
+            unclear.update({k: _sentence(v) for k, v in refused.fields.items()})
     return CourseForm(
         values=values,
         sessions=_rows(posted, "session", SESSION_FIELDS, MAX_SESSIONS),
         facilitators=_rows(posted, "facilitator", FACILITATOR_FIELDS, MAX_FACILITATORS),
+        errors=unclear,
     )
 
 
@@ -204,8 +215,9 @@ def _rows(
 
 
 def definition_from_form(form: CourseForm) -> CourseDefinition:
-    """The definition the form describes; raises InvalidInput whose ``fields`` are form ids."""
-    errors: dict[str, str] = {}
+    """The definition the form describes; raises InvalidInput whose ``fields`` are form ids
+    (a box read_form refused among them)."""
+    errors: dict[str, str] = dict(form.errors)
     session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
     people_rows = [i for i, row in enumerate(form.facilitators) if any(row.values())]
     payload = {

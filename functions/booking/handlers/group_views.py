@@ -67,13 +67,6 @@ class GroupOut(BaseModel):
     places: list[GroupPlaceOut]
 
 
-class ColleagueIn(BaseModel):
-    """Who takes a place instead (a substitution)."""
-
-    name: str = Field(max_length=200)
-    email: str = Field(max_length=254)
-
-
 def group_out(view: GroupView) -> GroupOut:
     group = view.group
     figures = group_figures(group)

@@ -146,6 +146,11 @@ class FilePart:
     content: bytes
 
 
+def is_json(content_type: str | None) -> bool:
+    """Whether a request's Content-Type says its body is JSON."""
+    return (content_type or "").split(";")[0].strip().lower() == JSON
+
+
 def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> dict[str, Any]:
     """A JSON object or a form, decoded (with ``files``, also a ``multipart/form-data`` form:
     its text fields as strings, its files as :class:`FilePart`); anything else is refused with

@@ -23,6 +23,7 @@ from pydantic.json_schema import models_json_schema
 from booking.domain.application import ApplicationForm
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
+from booking.domain.group_form import Substitute
 from booking.domain.groups import GroupForm
 from booking.domain.organisers import ORGANISER_SCOPE
 from booking.handlers import admin_views, group_views, register_views, views
@@ -32,7 +33,7 @@ from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
 
 _REQUESTS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
-    group_views.ColleagueIn,
+    Substitute,
     GroupForm,
     register_views.AttendanceImportIn,
     register_views.RegisterMarkIn,

@@ -37,7 +37,7 @@ from booking.domain.errors import (
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
 from booking.domain.references import new_reference, reference_prefix
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
-from booking.domain.validation import parse
+from booking.domain.validation import parse_posted
 from booking.domain.wording import cohort_name
 from booking.services.access import authorised
 from booking.services.application_view import ApplicationView as ApplicationView
@@ -102,7 +102,7 @@ def submit_application(
     course = read.course
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    form = parse(ApplicationForm, payload)
+    form = parse_posted(ApplicationForm, payload)
     if read.application is not None:
         return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):

@@ -24,7 +24,7 @@ from booking.domain.errors import Conflict, InvalidInput, NotFound, StaleWrite
 from booking.domain.facilitators_told import facilitators_told_it_ended
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.settlement import booked_with_nothing_to_pay
-from booking.domain.validation import parse
+from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.groups import find_group
@@ -79,7 +79,7 @@ def apply_for_place(
     group's). The facilitators get it like any other."""
     opened = open_place(ports, group_id, number, token)
     group, place, course = opened.group, opened.place, opened.course
-    form = parse(ApplicationForm, {**payload, "payment_method": "card"})
+    form = parse_posted(ApplicationForm, {**payload, "payment_method": "card"})
     if form.email.lower() != place.colleague.email.lower():
         raise InvalidInput(
             "this place is for another address",

@@ -36,7 +36,7 @@ from booking.domain.groups import (
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
 from booking.domain.provider_objects import with_invoice
-from booking.domain.validation import parse
+from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.groups import (
     GroupView,
@@ -70,7 +70,7 @@ def book_places(
     now = ports.clock()
     course = existing_course(ports, course_id)
     group_id = _group_id_for(course_id, idempotency_key)
-    form = parse(GroupForm, payload)
+    form = parse_posted(GroupForm, payload)
     if idempotency_key is not None:
         earlier = ports.groups.get_group(group_id)
         if earlier is not None:

@@ -19,10 +19,10 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
+from booking.domain.group_form import Substitute
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
-    Colleague,
     GroupBooking,
     GroupStatus,
     lapsed,
@@ -32,7 +32,7 @@ from booking.domain.groups import (
     refuse_unless_substitutable,
 )
 from booking.domain.provider_objects import with_invoice
-from booking.domain.validation import parse
+from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
@@ -60,7 +60,7 @@ def substitute(
 ) -> GroupView:
     """Another colleague takes place ``number``: a new link (the old one stops working), and
     the old colleague's application, if they had applied, is withdrawn."""
-    colleague = parse(Colleague, payload)
+    colleague = parse_posted(Substitute, payload, "the colleague named needs attention").colleague()
 
     def change(group: GroupBooking) -> GroupBooking:
         course = existing_course(ports, group.course_id)
@@ -129,12 +129,14 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
     the card payment is open, its checkout by one for the places kept."""
     group = managed_group(ports, group_id, token)
+    if group.place(number).released:
+        # A repeat: done already, the same answer as the first (the last place's too, whose
+        # giving up ended the booking: never a 409 for what this request asked and got).
+        return view_of(ports, group)
     course = existing_course(ports, group.course_id)
     if group.status in (GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.AWAITING_PAYMENT):
         return off_the_way_to_pay(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
-    if group.place(number).released:
-        return view_of(ports, group)  # a repeat: done already
     saved = give_up(ports, group, number, withdraw=True, tell=True)
     logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
     offer_free_places(ports, saved.course_id)
@@ -345,6 +347,9 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         saved = ports.groups.save_group(new, group)
     except StaleWrite:
         way.undo(new)
+        fresh = ports.groups.get_group(group.group_id)
+        if fresh is not None and fresh.place(number).released:
+            return view_of(ports, fresh)  # the same place given up meanwhile: a repeat
         raise Conflict(
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None

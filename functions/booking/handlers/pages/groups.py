@@ -50,6 +50,11 @@ GROUP_CONSENT_LABEL = (
     "I confirm that each colleague I name knows I am booking them a place and giving you their "
     "name and email address to do it."
 )
+# The same confirmation when the manager sends someone else instead (a substitution).
+SUBSTITUTE_CONSENT_LABEL = (
+    "I confirm that the colleague I name knows I am booking them this place and giving you "
+    "their name and email address to do it."
+)
 GROUP_CONSENT_HINT = (
     "We use your colleagues' names and email addresses only to book their places and to email "
     "each of them about the course: first their own link to apply, where they give their "
@@ -159,6 +164,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
             has_received=figures.amount_paid > 0,
             has_refunded=figures.amount_refunded > 0,
             apply_by=moment_when(group.apply_by, zone),
+            substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
             places=[
                 {
                     "number": place.number,

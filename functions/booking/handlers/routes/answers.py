@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from booking.domain.form_text import TICKED_IN_A_FORM
 from booking.handlers.routes import Fragment
 
 HTML_CONTENT: Fragment = {"text/html": {"schema": {"type": "string"}}}
@@ -34,7 +35,13 @@ CSRF_FIELD = {
     "type": "string",
     "description": "The session's CSRF token, as every console form carries it",
 }
-TICKED = {"type": "string", "enum": ["on"], "description": "A ticked checkbox; absent: unticked"}
+# A form's checkbox: ticked by one of the words (a browser posts "on"), or left out; any other
+# value is refused (``application_form.box_ticked``).
+TICKED = {
+    "type": "string",
+    "enum": sorted(TICKED_IN_A_FORM),
+    "description": "A ticked checkbox; absent: unticked; any other value is refused",
+}
 # A route that reads a JSON body about one thing named in its path: the body is read (400, 413,
 # 415) and checked (422); a path segment longer than any id can be is refused before any lookup
 # (404); the thing may have moved on meanwhile (409).

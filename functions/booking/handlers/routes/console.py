@@ -72,7 +72,8 @@ def _action(
     typed: bool = False,
 ) -> Route:
     """A form on an application's page: on to that page saying what was done, or the page
-    again saying why not. Only a form with something ``typed`` in it has mistakes (422)."""
+    again saying why not. Only a form with something ``typed`` in it (a box included: a value
+    neither ticked nor left out) has mistakes (422)."""
     mistakes = {"422": page("The application's page again, the mistake beside its field")}
     return Route(
         CONSOLE,
@@ -169,6 +170,7 @@ ACTIONS: tuple[Route, ...] = (
         "Cancel a booking or an application, optionally refunding through Stripe",
         "cancelled",
         {"refund": {**TICKED, "description": "Ticked: refund what was paid"}},
+        typed=True,  # a box posted neither ticked nor left out is refused beside it
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
@@ -397,7 +399,10 @@ PAGES: tuple[Route, ...] = (
         {
             "200": page("Erased: how many applications"),
             "404": _NO_PERSON,
-            "422": page("Not ticked: the confirmation again; or no email address"),
+            "422": page(
+                "Not ticked (or a value neither ticked nor left out): the confirmation again; "
+                "or no email address"
+            ),
         },
         body=console_form(
             {

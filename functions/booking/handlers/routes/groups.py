@@ -142,12 +142,13 @@ GROUPS: tuple[Route, ...] = (
         "Another colleague takes a place",
         _CHANGED,
         errors=BODY_ACTION_ERRORS,
-        description="A place goes to another colleague (`name`, `email`) before the "
-        "course starts: they get a new link and the old one stops working; the old "
+        description="A place goes to another colleague (`name`, `email`, and `consent`: the "
+        "manager confirms they know their details are given to us, as the booking form asks) "
+        "before the course starts: they get a new link and the old one stops working; the old "
         "colleague's application, if they had applied, is withdrawn. Before the booking is "
         "paid (a misspelt address put right), the link goes out with the payment. A booking "
         "that lapsed unpaid answers 409 `lapsed`.",
-        body=_both("ColleagueIn"),
+        body=_both("Substitute"),
         tags=("groups",),
     ),
     _on_a_place(
@@ -156,7 +157,7 @@ GROUPS: tuple[Route, ...] = (
         "cancelPlace",
         "Give a place up: its share refunded, its seat to the waiting list",
         _CHANGED,
-        errors=(404, 409, 413),
+        errors=(400, 404, 409, 413, 422),
         description="Before the course starts, a paid place is given up: the colleague's "
         "application (if any) is withdrawn, the place's price is refunded through Stripe "
         "(to the card, or the payment of the paid invoice), and the seat is offered to the "
