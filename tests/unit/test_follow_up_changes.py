@@ -8,9 +8,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from booking.domain.application import ApplicationStatus
+from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.programme import event_about
+from booking.domain.programme import event_about, person_key
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
@@ -266,3 +267,22 @@ def test_a_follow_up_whose_end_alone_changed_is_not_said_to_have_moved() -> None
     assert sender.sent[-1].subject.startswith("New end time:")
     assert "16:00-17:30" in sender.sent[-1].subject
     assert "has moved" not in sender.sent[-1].text
+
+
+def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() -> None:
+    """Ada's confirmation put the event in her calendar; her cohort's register then closed
+    without her completing, so she is not invited and gets no reminder: no change notice
+    ("your reminders will come") either (hostile13 F20). Had she completed, she would."""
+    for completed, heard in ((False, []), (True, [EmailKind.FOLLOW_UP_CHANGED])):
+        season = Season()
+        [ada] = season.repository.list_applications("spring")
+        about = event_about("leading", "autumn")
+        person = person_key(ada.answers.email)
+        season.repository.record_told(
+            about, person, holds=True, keep_until=AUTUMN, now=season.clock.now
+        )
+        closed = Completion(completed=completed, attended=0, required=1, closed_at=season.clock.now)
+        season.repository.save(ada.model_copy(update={"completion": closed}), ada)
+        season.at(AUTUMN - timedelta(days=30))
+        put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+        assert [job.kind for job in season.decided()] == heard

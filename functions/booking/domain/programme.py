@@ -319,10 +319,15 @@ def holders(
     ``relisted``: the event is listed again after no file listed it; those told it was
     cancelled hear that it is back.
 
+    A booking whose register closed without it completing is no way in, as for what the
+    person is down for (``follow_ups_held``): its confirmation put the event in their calendar
+    before the register decided, but they are not invited, so they hear of no change (hostile13
+    F20: "your reminders will come", and none ever did).
+
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
-    each = _each_persons_booking(event, bookings, counts=lambda course, application: True)
+    each = _each_persons_booking(event, bookings, counts=may_yet_complete)
     return {person: application for person, application in each.items() if person in holding}
 
 
