@@ -286,3 +286,22 @@ def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() 
         season.at(AUTUMN - timedelta(days=30))
         put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
         assert [job.kind for job in season.decided()] == heard
+
+
+def test_a_programme_in_another_time_zone_names_its_clock() -> None:
+    """Cohorts in New York are told their times in New York's clock, named so, never "(UK
+    time)" beside EST (hostile13 F16)."""
+    season = Season()
+    for course_id, first_day in (("spring", "2027-03-01"), ("summer", "2027-06-07")):
+        elsewhere = cohort(first_day, ("2027-09-23", "Reunion"))
+        elsewhere.timezone = "America/New_York"
+        put_course(season.ports, course_id, elsewhere)
+    season.decided()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert "16:00-17:00 EDT (New York time)" in sender.sent[-1].text
+    assert "UK time" not in sender.sent[-1].text
+    assert "UK time" not in (sender.sent[-1].html or "")
