@@ -18,6 +18,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.invitations import Told
 from booking.domain.limits import Limited
 from booking.domain.people import address_digest
 from booking.domain.timeline import EntryKind, email_sent
@@ -669,8 +670,9 @@ def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_hol
 ) -> None:
     about = "PROGRAMME#Leading#fu-1"
     later = NOW + timedelta(days=400)
-    first = (NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1))
-    moved = (NOW + timedelta(days=37), NOW + timedelta(days=37, hours=1))
+    first = Told(NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1))
+    # The title it was sent under is kept too (hostile13 F1: a rename is worded from it).
+    moved = Told(NOW + timedelta(days=37), NOW + timedelta(days=37, hours=1), "Reunion")
     repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=first)
     repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW, when=first)
     repo.record_told(about, "Pcy", holds=True, keep_until=later, now=NOW)  # times not kept
@@ -678,6 +680,7 @@ def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_hol
     repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=moved)
     repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
     assert repo.told_when(about) == {"Pada": moved}
+    assert repo.told_when(about)["Pada"].title == "Reunion"
     assert repo.told_when(about + "0") == {}
 
 

@@ -373,6 +373,24 @@ def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> Non
     assert (reply.status, reply.json()["programme"]) == (200, "another-programme")
 
 
+def test_a_cohort_whose_bookings_paid_keeps_its_currency(programme: Programme) -> None:
+    """What its bookings paid is counted in its currency (hostile13 F15): saved in another,
+    its totals would say dollars for pounds. Refused in words, nothing changed; a cohort
+    nobody paid for may change it."""
+    system = programme.system
+    spring = programme.files["gathering-spring"]
+    in_dollars = {**spring, "price": {"amount": 20000, "currency": "usd"}}
+    reply = system.admin("PUT", "/courses/gathering-spring", json_body=in_dollars)
+    assert reply.status == 422, reply.body
+    assert "keep the currency GBP" in reply.json()["error"]["fields"]["price"]
+    assert "2 paid bookings in GBP" in reply.json()["error"]["message"]
+    assert system.course("gathering-spring")["price"]["currency"] == "gbp"
+    fresh = {**spring, "title": "Gathering (new)"}
+    assert system.admin("PUT", "/courses/gathering-new", json_body=fresh).status == 201
+    again = {**fresh, "price": {"amount": 20000, "currency": "usd"}}
+    assert system.admin("PUT", "/courses/gathering-new", json_body=again).status == 200
+
+
 def test_whoever_was_sent_a_follow_up_hears_of_its_changes_whatever_their_file_lists_now(
     programme: Programme,
 ) -> None:

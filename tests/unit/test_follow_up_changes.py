@@ -8,8 +8,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from booking.domain.application import ApplicationStatus
+from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.programme import event_about, person_key
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
@@ -80,12 +82,17 @@ def test_an_invitation_decided_before_a_move_is_not_sent_after_it() -> None:
     dispatch_reminders(season.ports, season.clock.now)
     [invitation] = season.decided()
     assert invitation.kind is EmailKind.FOLLOW_UP_INVITATION
-    # Before the queue delivers it, the summer file moves the event a week on.
+    # Before the queue delivers it, the summer file moves the event a week on: Ada, never
+    # sent it, is invited to the new time, not told it moved from one she never had (F10).
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
-    [notice] = season.decided()
-    assert notice.kind is EmailKind.FOLLOW_UP_CHANGED
-    assert notice.session_start == AUTUMN + timedelta(weeks=1)
-    assert season.send([invitation, notice]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
+    [again] = season.decided()
+    assert again.kind is EmailKind.FOLLOW_UP_INVITATION
+    assert again.session_start == AUTUMN + timedelta(weeks=1)
+    assert season.send([invitation, again]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert "30 September" in sender.sent[-1].text
+    assert "23 September" not in sender.sent[-1].text
     # Ada was invited once (the claim stands): the new time brings no second invitation.
     season.at(AUTUMN + timedelta(weeks=1) - timedelta(days=13))
     dispatch_reminders(season.ports, season.clock.now)
@@ -177,3 +184,124 @@ def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
     sender = season.ports.sender
     assert isinstance(sender, FakeEmailSender)
     assert "6 September" not in sender.sent[-1].text
+
+
+def test_an_invitation_skipped_because_its_event_was_cancelled_brings_no_cancellation() -> None:
+    """Cancelled before Ada's invitation went (hostile13 F10): she never heard of it, so
+    nothing about it reaches her."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    [invitation] = season.decided()
+    put_course(season.ports, "spring", cohort("2027-03-01"))
+    put_course(season.ports, "summer", cohort("2027-06-07"))
+    assert season.decided() == []
+    assert season.send([invitation]) == [SendOutcome.SKIPPED_MOVED]
+
+
+def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_taken_out() -> None:
+    """Ada was sent the event; it moves, and before the mailer reaches the notice a message
+    takes it out of her calendar (her move off the programme's dates: hostile13 F14). The
+    notice's invite.ics would put it back, so it is not sent."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+    [notice] = season.decided()
+    assert notice.kind is EmailKind.FOLLOW_UP_CHANGED
+    assert notice.programme is not None
+    assert notice.session_key is not None
+    about, person = event_about(notice.programme, notice.session_key), notice.job_id.split(":")[1]
+    assert season.repository.told_of(about) == {person: True}
+    season.repository.record_told(
+        about, person, holds=False, keep_until=AUTUMN, now=season.clock.now
+    )
+    assert season.send([notice]) == [SendOutcome.SKIPPED_NOT_HELD]
+
+
+def test_a_follow_up_renamed_and_renamed_back_before_the_mailer_ran_is_news_to_nobody() -> None:
+    """The change is worded from the title Ada's calendar holds, not the file's last one
+    (hostile13 F1): renamed and back, it holds the name it has, so nothing is sent."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Temporary")))
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
+    assert season.send(season.decided()) == [SendOutcome.SKIPPED_TOLD]
+
+
+def test_a_follow_up_renamed_then_moved_before_the_mailer_ran_is_told_both() -> None:
+    """Renamed, then moved before the rename's notice went (hostile13 F1b): the move's notice
+    says it moved and has a new name, from the title and day Ada holds."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Autumn review")))
+    put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Autumn review")))
+    renamed, moved = season.decided()
+    assert season.send([renamed, moved]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert sender.sent[-1].subject.startswith("Moved and renamed:")
+    assert '("Reunion") has moved and has a new name' in sender.sent[-1].text
+    assert "that was on Thursday 23 September 2027" in sender.sent[-1].text
+
+
+def test_a_follow_up_whose_end_alone_changed_is_not_said_to_have_moved() -> None:
+    """Only its end changed (hostile13 F21): it did not move; it ends at another time."""
+    season = Season()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    longer = cohort("2027-06-07", ("2027-09-23", "Reunion"))
+    longer.sessions[1].end_time = time(17, 30)
+    put_course(season.ports, "summer", longer)
+    [notice] = season.decided()
+    assert notice.follow_up_change == "retimed"
+    assert season.send([notice]) == [SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert sender.sent[-1].subject.startswith("New end time:")
+    assert "16:00-17:30" in sender.sent[-1].subject
+    assert "has moved" not in sender.sent[-1].text
+
+
+def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() -> None:
+    """Ada's confirmation put the event in her calendar; her cohort's register then closed
+    without her completing, so she is not invited and gets no reminder: no change notice
+    ("your reminders will come") either (hostile13 F20). Had she completed, she would."""
+    for completed, heard in ((False, []), (True, [EmailKind.FOLLOW_UP_CHANGED])):
+        season = Season()
+        [ada] = season.repository.list_applications("spring")
+        about = event_about("leading", "autumn")
+        person = person_key(ada.answers.email)
+        season.repository.record_told(
+            about, person, holds=True, keep_until=AUTUMN, now=season.clock.now
+        )
+        closed = Completion(completed=completed, attended=0, required=1, closed_at=season.clock.now)
+        season.repository.save(ada.model_copy(update={"completion": closed}), ada)
+        season.at(AUTUMN - timedelta(days=30))
+        put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
+        assert [job.kind for job in season.decided()] == heard
+
+
+def test_a_programme_in_another_time_zone_names_its_clock() -> None:
+    """Cohorts in New York are told their times in New York's clock, named so, never "(UK
+    time)" beside EST (hostile13 F16)."""
+    season = Season()
+    for course_id, first_day in (("spring", "2027-03-01"), ("summer", "2027-06-07")):
+        elsewhere = cohort(first_day, ("2027-09-23", "Reunion"))
+        elsewhere.timezone = "America/New_York"
+        put_course(season.ports, course_id, elsewhere)
+    season.decided()
+    season.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(season.ports, season.clock.now)
+    assert season.send(season.decided()) == [SendOutcome.SENT]
+    sender = season.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    assert "16:00-17:00 EDT (New York time)" in sender.sent[-1].text
+    assert "UK time" not in sender.sent[-1].text
+    assert "UK time" not in (sender.sent[-1].html or "")

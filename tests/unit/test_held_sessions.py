@@ -13,7 +13,8 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduleChanges, schedule_changes
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import InvalidInput
-from booking.domain.held_sessions import Span, dates_as_held, past_move_refusal
+from booking.domain.held_sessions import dates_as_held, past_move_refusal
+from booking.domain.invitations import Told
 from booking.domain.programme import changed_dates
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
@@ -34,12 +35,13 @@ def cohort(*days: str, **titles: str) -> CourseDefinition:
     return definition(sessions)
 
 
-def spans(file: CourseDefinition) -> dict[str, Span]:
+def spans(file: CourseDefinition) -> dict[str, Told]:
     """What a calendar sent ``file``'s sessions holds: key -> (start, end)."""
-    return {s.key: (s.start, s.end) for s in file.schedule()}
+    # As the mailer records them: with the calendar entry's title, which is not compared.
+    return {s.key: Told(s.start, s.end, f"calendar: {s.title}") for s in file.schedule()}
 
 
-def told(before: CourseDefinition, after: CourseDefinition, held: dict[str, Span]) -> Any:
+def told(before: CourseDefinition, after: CourseDefinition, held: dict[str, Told]) -> Any:
     own = schedule_changes(before, after, NOW)
     dates = changed_dates(Course(course_id="spring", definition=after), own, [])
     assert dates is not None

@@ -335,3 +335,14 @@ def test_the_managers_form_says_the_places_left_as_a_number_of_places(
 ) -> None:
     page = group_pages.group_form(course(capacity=capacity), NOW, "/courses/c/group-bookings")
     assert f"<dd>{said}</dd>" in page
+
+
+def test_a_course_in_another_time_zone_names_its_clock_on_its_pages() -> None:
+    """Its times are New York's: the pages say so, never "(UK time)" (hostile13 F16)."""
+    there = course(timezone="America/New_York")
+    form = pages.apply_form(there, NOW, "/a")
+    status = pages.status_page(view("confirmed"), there, "/restart")
+    for page in (form, status):
+        assert "(New York time)" in page
+        assert "UK time" not in page
+    assert "(UK time)" in pages.apply_form(course(), NOW, "/a")

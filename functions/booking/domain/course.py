@@ -47,6 +47,17 @@ COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _COURSE_ID_RE = re.compile(COURSE_ID_PATTERN)
 
 DEFAULT_TIMEZONE = "Europe/London"
+
+
+def clock_words(timezone: str) -> str:
+    """Whose clock a course's times are on, as people read it: "UK time" for the default zone,
+    else the zone's place ("New York time" for America/New_York): never "UK time" beside
+    times that are not (hostile13 F16)."""
+    if timezone == DEFAULT_TIMEZONE:
+        return "UK time"
+    return timezone.rsplit("/", 1)[-1].replace("_", " ") + " time"
+
+
 DEFAULT_REMINDER_OFFSETS_HOURS = (24, 1)
 # A Stripe Checkout Session cannot expire sooner than 30 minutes after creation; the seat is held
 # for exactly that long, plus a minute so clock skew never puts it under the minimum.

@@ -150,8 +150,8 @@ class EmailJob(BaseModel):
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
-    # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, renamed,
-    # moved_renamed, added, removed) and the event as it was before, to word it for that.
+    # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, retimed,
+    # renamed, moved_renamed, added, removed) and the event as it was before, to word it for that.
     follow_up_change: str | None = None
     was_start: datetime | None = None
     was_title: str | None = None

@@ -17,11 +17,19 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from booking.domain.course import CourseDefinition, ScheduleChanges
+from booking.domain.invitations import Told
 from booking.domain.sessions import ScheduledSession, SessionKind, core_session_key
 from booking.domain.wording import moment_when
 
 # When a session starts and ends, as one message put it in a person's calendar.
 Span = tuple[datetime, datetime]
+
+
+def _span(told: Told) -> Span:
+    # A record may also carry the title the calendar entry was given (a follow-up's own title,
+    # ``domain.invitations.Told``); a core session's entry is titled for the calendar, not as
+    # the file names it, so only its times are compared here.
+    return (told.start, told.end)
 
 
 def session_about(course_id: str, key: str) -> str:
@@ -33,7 +41,7 @@ def dates_as_held(
     dates: ScheduleChanges,
     before: Iterable[ScheduledSession],
     after: Iterable[ScheduledSession],
-    held: Mapping[str, Span],
+    held: Mapping[str, Told],
     now: datetime,
 ) -> ScheduleChanges | None:
     """``dates`` (the "Changed dates" message of a save: ``domain.programme.changed_dates``) as
@@ -48,11 +56,10 @@ def dates_as_held(
     core = [s for s in after if s.kind is SessionKind.CORE and s.start > now]
     retimed, renamed = set(), set()
     for session in core:
-        old, span = was.get(session.key), held.get(session.key)
-        if span is None and session.key not in dates.changed:
+        old, told = was.get(session.key), held.get(session.key)
+        if told is None and session.key not in dates.changed:
             continue
-        if span is None:
-            span = (old.start, old.end) if old else None
+        span = _span(told) if told is not None else (old.start, old.end) if old else None
         if span != (session.start, session.end):
             retimed.add(session.key)
         elif old is not None and (old.start, old.end) == span and old.title != session.title:

@@ -22,10 +22,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from booking.domain.emails import Party
 
 _NOT_IN_UID = re.compile(r"[^a-z0-9-]+")
+
+
+class Told(NamedTuple):
+    """A programme's follow-up event as one message put it in a person's calendar: its start,
+    end and (where recorded) its own title. What a later change to it is worded from."""
+
+    start: datetime
+    end: datetime
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class CalendarEntry:
     # session (``held_sessions.session_about``). Sending it is recorded (with its start and
     # end): a later change to it reaches whoever holds it, counted from what they hold.
     event: str | None = None
+    # The session's own title (``summary`` adds the course's): recorded as told with the event.
+    title: str | None = None
 
 
 @dataclass(frozen=True)

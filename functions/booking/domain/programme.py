@@ -50,6 +50,7 @@ from booking.domain.course import (
     SessionKind,
 )
 from booking.domain.emails import FollowUpRecipient
+from booking.domain.invitations import Told
 from booking.domain.people import address_digest
 from booking.domain.register import completed, may_yet_complete
 
@@ -75,8 +76,9 @@ def moves_programme(course: Course, definition: CourseDefinition) -> bool:
     return programme_of(course) != (definition.programme or course.course_id)
 
 
-# When a follow-up event starts and ends, as one message put it in a person's calendar.
-Span = tuple[datetime, datetime]
+# When a follow-up event starts and ends, and its title, as one message put it in a person's
+# calendar.
+Span = Told
 
 
 def person_key(email: str) -> str:
@@ -216,15 +218,17 @@ class EventChange:
     @property
     def what(self) -> str:
         """What a person is told changed: ``added`` (listed again, or new), ``removed`` (no
-        file lists it: cancelled), ``moved`` (start or end), ``renamed`` or ``moved_renamed``."""
+        file lists it: cancelled), ``moved`` (its start), ``retimed`` (its end alone),
+        ``renamed``, or ``moved_renamed`` (its time and its title)."""
         if self.before is None:
             return "added"
         if self.after is None:
             return "removed"
         was, now = self.before.session, self.after.session
-        moved = (was.start, was.end) != (now.start, now.end)
         renamed = was.title != now.title
-        return "moved_renamed" if moved and renamed else "moved" if moved else "renamed"
+        if (was.start, was.end) != (now.start, now.end):
+            return "moved_renamed" if renamed else "moved" if was.start != now.start else "retimed"
+        return "renamed"
 
 
 def event_changes(
@@ -254,8 +258,10 @@ def as_told(change: EventChange, told: Span | None) -> EventChange | None:
     (programme13). None when it leaves what they hold as it is."""
     if told is None or change.before is None or change.after is None:
         return change
-    start, end = told
-    was = change.before.session.model_copy(update={"start": start, "end": end})
+    held = {"start": told.start, "end": told.end}
+    was = change.before.session.model_copy(
+        update=held if told.title is None else {**held, "title": told.title}
+    )
     if same_form(was, change.after.session):
         return None
     return EventChange(replace(change.before, session=was), change.after)
@@ -313,10 +319,15 @@ def holders(
     ``relisted``: the event is listed again after no file listed it; those told it was
     cancelled hear that it is back.
 
+    A booking whose register closed without it completing is no way in, as for what the
+    person is down for (``follow_ups_held``): its confirmation put the event in their calendar
+    before the register decided, but they are not invited, so they hear of no change (hostile13
+    F20: "your reminders will come", and none ever did).
+
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
-    each = _each_persons_booking(event, bookings, counts=lambda course, application: True)
+    each = _each_persons_booking(event, bookings, counts=may_yet_complete)
     return {person: application for person, application in each.items() if person in holding}
 
 

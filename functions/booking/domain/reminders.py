@@ -131,7 +131,9 @@ def _lead_from_now(left: timedelta, local: datetime, local_now: datetime, at: st
     else by the calendar day in the course's timezone."""
     minutes = max(1, round(left.total_seconds() / 60))
     if minutes < 90:
-        return "in an hour, at " + at if minutes >= 55 else f"in {minutes} minutes, at {at}"
+        if minutes >= 55:
+            return "in an hour, at " + at
+        return f"in {minutes} minute{'' if minutes == 1 else 's'}, at {at}"
     return _days_ahead((local.date() - local_now.date()).days, local, at)
 
 

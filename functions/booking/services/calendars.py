@@ -294,6 +294,7 @@ def _entry(course: Course, application: Application, session: ScheduledSession) 
         description="\n".join(lines),
         joining_url=joining_url,
         event=_event(course, session.key, session.kind),
+        title=session.title,
     )
 
 

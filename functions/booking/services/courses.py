@@ -69,6 +69,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     if previous is not None:
         _refuse_register_rewrite(ports, previous, definition)
         _refuse_past_move(previous.definition, definition, now)
+        _refuse_currency_change_of_money(ports, previous, definition)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
     edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
@@ -111,6 +112,24 @@ def _refuse_past_move(before: CourseDefinition, after: CourseDefinition, now: da
     if refusal is not None:
         position, reason = refusal
         raise InvalidInput("some fields need attention", {f"sessions.{position - 1}": reason})
+
+
+def _refuse_currency_change_of_money(
+    ports: Ports, course: Course, definition: CourseDefinition
+) -> None:
+    """What a cohort's bookings paid is counted in its currency (its totals, refunds, a move's
+    difference in price): a cohort that took money keeps its currency (hostile13 F15)."""
+    was, now = course.definition.price.currency, definition.price.currency
+    if was == now:
+        return
+    paid = sum(a.charges_paid > 0 for a in ports.repository.list_applications(course.course_id))
+    if paid:
+        raise InvalidInput(
+            f"this cohort has {paid} paid booking{'s' if paid != 1 else ''} in "
+            f"{was.upper()}, so its prices stay in {was.upper()}: what they paid is counted in "
+            f"it. Keep the currency, or make a new cohort priced in {now.upper()}",
+            {"price": f"keep the currency {was.upper()}: this cohort's bookings paid in it"},
+        )
 
 
 def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
-from booking.domain.course import Course, SessionKind
+from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
@@ -91,6 +91,8 @@ def _template_values(
         schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
         booked_on=_booked_on(ports, job, application, course),
     )
+    # Whose clock the times are on: the course's zone, named ("UK time" for London's).
+    context["clock"] = clock_words(course.definition.timezone)
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
         # A place in line only while it still waits: one that moved on has none to say.
         from booking.services.waitlist import waitlist_position  # the docstring says why

@@ -14,10 +14,11 @@ sessions changed in the same replacement hear of it in their "Changed dates" mes
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from booking.domain.application import Application
 from booking.domain.course import Course, ScheduledSession, SessionKind
-from booking.domain.emails import EmailJob
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.programme import (
     EventChange,
     FollowUpEvent,
@@ -25,6 +26,7 @@ from booking.domain.programme import (
     as_told,
     follow_up_events,
     holders,
+    person_key,
     programme_of,
 )
 from booking.services.ports import Ports
@@ -89,7 +91,16 @@ def change_announcements(
             relisted=item.before is None,
         )
         when = ports.repository.told_when(event.about)
+        sent = ports.repository.told_of(event.about)
         for person, application in people.items():
+            if person not in sent:
+                # Invited, never sent it (the invitation, decided for the time before, is not
+                # sent): invited to it as it is now, no change from a time they never had.
+                if item.after is not None:
+                    announcements.append(
+                        (application, _invitation(item.after, person, application, ports))
+                    )
+                continue
             seen = as_told(item, when.get(person))
             if seen is None or (person in told and event.key in carried):
                 continue
@@ -103,3 +114,43 @@ def change_announcements(
             )
             announcements.append((application, job))
     return announcements
+
+
+def _invitation(
+    event: FollowUpEvent, person: str, application: Application, ports: Ports
+) -> EmailJob:
+    """The invitation to ``event`` as it is now, for someone whose claimed invitation was
+    decided for a time it no longer has (hostile13 F10): keyed by the new start, so it is not
+    the one skipped, and sent once however often the change is retried."""
+    return EmailJob.follow_up(
+        EmailKind.FOLLOW_UP_INVITATION, event.to(person, application), planned_at=ports.clock()
+    )
+
+
+def worded_as_held(ports: Ports, job: EmailJob, application: Application) -> EmailJob | None:
+    """A change notice worded, as the mailer sends it, from what the person's calendar holds
+    (the TOLD record: start, end and title last sent) to the event as the files give it now;
+    None when that is what they hold (renamed and renamed back before the mailer ran, or a
+    notice overtaken by one already sent: hostile13 F1). Other messages as they are."""
+    if (
+        job.kind is not EmailKind.FOLLOW_UP_CHANGED
+        or job.follow_up_change == "added"
+        or job.removed_follow_ups
+        or job.programme is None
+        or job.session_key is None
+    ):
+        return job
+    event = current_event(ports, job.programme, job.session_key)
+    told = None if event is None else ports.repository.told_when(event.about)
+    held = None if told is None else told.get(person_key(application.answers.email))
+    if event is None or held is None:
+        return job
+    # The title the file had before, where the record predates titles (as it was worded then).
+    before = event.session.model_copy(update={"title": job.was_title or event.session.title})
+    seen = as_told(EventChange(replace(event, session=before), event), held)
+    if seen is None or seen.before is None:
+        return None
+    was = seen.before.session
+    return job.model_copy(
+        update={"follow_up_change": seen.what, "was_start": was.start, "was_title": was.title}
+    )

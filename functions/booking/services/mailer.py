@@ -64,8 +64,9 @@ from booking.domain.emails_as_queued import (
 )
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.facilitators_told import is_withdrawal, roster_holding
+from booking.domain.invitations import Told
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
-from booking.domain.programme import person_key
+from booking.domain.programme import event_about, person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
@@ -73,7 +74,7 @@ from booking.services.calendars import CalendarFiles, ends_a_booking, last_invit
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
-from booking.services.follow_ups import current_event
+from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -94,6 +95,8 @@ class SendOutcome(StrEnum):
     SKIPPED_STARTED = "skipped_started"  # the session has begun: a reminder would be noise
     SKIPPED_MOVED = "skipped_moved"  # planned for a start the session no longer has
     SKIPPED_NO_RECIPIENT = "skipped_no_recipient"  # no facilitators, or every address suppressed
+    SKIPPED_NOT_HELD = "skipped_not_held"  # a change to an event the person's calendar lacks
+    SKIPPED_TOLD = "skipped_told"  # a change notice that would tell what the calendar holds
 
 
 class EmailInFlight(Exception):
@@ -115,6 +118,10 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if isinstance(found, SendOutcome):
         return found
     application, course = found
+    worded = worded_as_held(ports, job, application)
+    if worded is None:
+        return SendOutcome.SKIPPED_TOLD
+    job = worded
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
     if erased_notice is not None:  # nothing to the person; their employer's money still told
         return _send_to_whom_it_is_for(ports, erased_notice, application, course, now)
@@ -274,6 +281,24 @@ def _move_undone_since(ports: Ports, job: EmailJob, application: Application) ->
     return now is not None and move_undone(now, job)
 
 
+def _not_held_now(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """Whether a change notice reaches someone whose calendar does not hold the event as the
+    mailer sends it (hostile13 F14): told since that it was taken out (a move's cancel.ics,
+    sent after the change was decided), or never sent it. Its invite.ics would put back what
+    they do not hold. Read after the claim, from the TOLD records the mailer writes before
+    each send. A notice that a cancelled event is listed again (``added``) is for those told
+    it was taken out."""
+    if (
+        job.kind is not EmailKind.FOLLOW_UP_CHANGED
+        or job.follow_up_change == "added"
+        or job.programme is None
+        or job.session_key is None
+    ):
+        return False
+    told = ports.repository.told_of(event_about(job.programme, job.session_key))
+    return told.get(person_key(application.answers.email)) is not True
+
+
 def _send_once(
     ports: Ports,
     job: EmailJob,
@@ -301,6 +326,10 @@ def _send_once(
         repo.release_send(application.application_id, job.job_id)
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_NOT_CONFIRMED.value, ports.clock())
         return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if _not_held_now(ports, job, application):
+        repo.release_send(application.application_id, job.job_id)
+        repo.finish_email(job.job_id, SendOutcome.SKIPPED_NOT_HELD.value, ports.clock())
+        return SendOutcome.SKIPPED_NOT_HELD
     if _billing_contact_erased_since(ports, message, application):
         # Composed for a billing contact erased since: composed again for whom is left.
         repo.release_send(application.application_id, job.job_id)
@@ -345,7 +374,11 @@ def _record_told(
         for entry in entries:
             assert entry.event is not None
             last = max(now, entry.start or now)
-            when = (entry.start, entry.end) if holds and entry.start and entry.end else None
+            when = (
+                Told(entry.start, entry.end, entry.title)
+                if holds and entry.start and entry.end
+                else None
+            )
             ports.repository.record_told(
                 entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
             )

@@ -37,12 +37,13 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import StaleWrite
+from booking.domain.invitations import Told
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
-# An event's start and end as told (``domain.programme.Span``), named here: the SES events'
-# function loads this module at init and never the programme's rules.
-Span = tuple[datetime, datetime]
+# An event's start, end and title as told (``domain.programme.Span``), from the light module:
+# the SES events' function loads this module at init and never the programme's rules.
+Span = Told
 
 # A send's lease is read only while it lasts (seconds); the table forgets it a day later.
 SEND_LEASE_TTL = timedelta(days=1)
@@ -387,7 +388,9 @@ class DynamoAnnouncementLedger:
     ) -> None:
         times = {}
         if holds and when is not None:
-            times = {"start": {"S": key_instant(when[0])}, "end": {"S": key_instant(when[1])}}
+            times = {"start": {"S": key_instant(when.start)}, "end": {"S": key_instant(when.end)}}
+            if when.title is not None:
+                times["title"] = {"S": when.title}
         self.table.client.put_item(
             TableName=self.table.name,
             Item={
@@ -406,9 +409,10 @@ class DynamoAnnouncementLedger:
     @translate_aws_errors
     def told_when(self, about: str) -> dict[str, Span]:
         return {
-            item["sk"]["S"]: (
+            item["sk"]["S"]: Told(
                 datetime.fromisoformat(item["start"]["S"]),
                 datetime.fromisoformat(item["end"]["S"]),
+                item["title"]["S"] if "title" in item else None,
             )
             for item in self._told(about)
             if item["holds"]["BOOL"] and "start" in item and "end" in item

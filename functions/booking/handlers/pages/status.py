@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.domain.application import PAYABLE_STATUSES
-from booking.domain.course import Course, SessionKind
+from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.money import Money
 from booking.domain.standing import Facts, standing
 from booking.domain.statuses import ApplicationStatus, left_to_pay_is_said
@@ -69,6 +69,7 @@ def status_page(
         .render(
             course_title=course_name(definition.title, course.first_start(), timezone),
             organisation=definition.organisation or "",
+            clock=clock_words(timezone),  # whose clock its times are on
             **_said(view, to_pay, timezone, checkout_flag, confirming=confirming),
             status=view.status,
             reference=view.reference or view.application_id,
