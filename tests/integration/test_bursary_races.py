@@ -111,10 +111,10 @@ def test_a_payment_event_read_before_the_bursary_saved_is_given_back_on_its_retr
     real_save = repository.save
     granted: list[Reply] = []
 
-    def bursary_first(new: Any, previous: Any) -> Any:
+    def bursary_first(new: Any, previous: Any, **options: Any) -> Any:
         if not granted and new.status.value == "confirmed":  # the event's save
             granted.append(system.grant_bursary(application, 5000))
-        return real_save(new, previous)
+        return real_save(new, previous, **options)
 
     monkeypatch.setattr(repository, "save", bursary_first)
     assert system.stripe_local("POST", f"/invoices/{old}/pay").status == 200

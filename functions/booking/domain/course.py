@@ -412,14 +412,7 @@ def schedule_changes(
     old = {s.key: s for s in before.schedule()}
     new = {s.key: s for s in after.schedule()}
     gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
-    changed = tuple(
-        key
-        for key, session in new.items()
-        if key in old
-        and _to_come(session, now)
-        and (session.start, session.end, session.title)
-        != (old[key].start, old[key].end, old[key].title)
-    )
+    changed = _changed(old, new, now)
     added = tuple(key for key, s in new.items() if key not in old and _to_come(s, now))
     retimed = any((new[k].start, new[k].end) != (old[k].start, old[k].end) for k in changed)
     return ScheduleChanges(
@@ -429,6 +422,22 @@ def schedule_changes(
         added=added,
         renamed_only=bool(changed) and not (retimed or gone or added),
     )
+
+
+def _changed(
+    old: dict[str, ScheduledSession], new: dict[str, ScheduledSession], now: datetime | None
+) -> tuple[str, ...]:
+    # The sessions still listed, still to come, whose times or title the save changed.
+    return tuple(
+        key
+        for key, session in new.items()
+        if key in old and _to_come(session, now) and _as_listed(session) != _as_listed(old[key])
+    )
+
+
+def _as_listed(session: ScheduledSession) -> tuple[datetime, datetime, str]:
+    # What a change to a session is: its times or its title.
+    return (session.start, session.end, session.title)
 
 
 def _to_come(session: ScheduledSession, now: datetime | None) -> bool:

@@ -54,31 +54,49 @@ def dates_as_held(
     ``before``, ``after``: the cohort's sessions before and after the save."""
     was = {s.key: s for s in before}
     core = [s for s in after if s.kind is SessionKind.CORE and s.start > now]
-    retimed, renamed = set(), set()
-    for session in core:
-        old, told = was.get(session.key), held.get(session.key)
-        if told is None and session.key not in dates.changed:
-            continue
-        span = _span(told) if told is not None else (old.start, old.end) if old else None
-        if span != (session.start, session.end):
-            retimed.add(session.key)
-        elif old is not None and (old.start, old.end) == span and old.title != session.title:
-            # Titles are not recorded: the file before says the one they hold where its time
-            # agrees with their calendar (a slip's titles, numbered by time, were never sent).
-            renamed.add(session.key)
-    keys = {s.key for s in core} | {k for k, s in was.items() if s.kind is SessionKind.CORE}
-    follow_ups = [k for k in dates.changed if k not in keys]
-    if not (retimed or renamed or follow_ups or dates.removed or dates.removed_follow_ups):
+    news = {s.key: _news(s, was.get(s.key), held.get(s.key), dates) for s in core}
+    follow_ups = _follow_ups_changed(dates, core, was.values())
+    ordered = [s.key for s in core if news[s.key] is not None]
+    if not (ordered or follow_ups or dates.removed or dates.removed_follow_ups):
         return None
-    ordered = [s.key for s in core if s.key in retimed | renamed]
+    moved = "retimed" in news.values() or bool(dates.removed or dates.removed_follow_ups)
     return ScheduleChanges(
         changed=tuple(dict.fromkeys((*ordered, *follow_ups))),
         removed=dates.removed,
         removed_follow_ups=dates.removed_follow_ups,
         # Renamed only when nothing they hold moved, came or went.
-        renamed_only=not (retimed or dates.removed or dates.removed_follow_ups)
-        and (dates.renamed_only or not follow_ups),
+        renamed_only=not moved and (dates.renamed_only or not follow_ups),
     )
+
+
+def _follow_ups_changed(
+    dates: ScheduleChanges, core: Iterable[ScheduledSession], before: Iterable[ScheduledSession]
+) -> list[str]:
+    # The save's changes that are not the cohort's own sessions (its follow-ups): the file's
+    # change stands for them (their own notices count from each calendar: services.follow_ups).
+    keys = {s.key for s in core} | {s.key for s in before if s.kind is SessionKind.CORE}
+    return [k for k in dates.changed if k not in keys]
+
+
+def _news(
+    session: ScheduledSession,
+    old: ScheduledSession | None,
+    told: Told | None,
+    dates: ScheduleChanges,
+) -> str | None:
+    """What ``session`` (still to come) is to one attendee: "retimed" (not where their calendar
+    holds it), "renamed" (where they hold it, under a new title), or None (no news)."""
+    if told is None and session.key not in dates.changed:
+        return None
+    span = _span(told) if told is not None else (old.start, old.end) if old else None
+    if span != (session.start, session.end):
+        return "retimed"
+    if old is not None and (old.start, old.end) == span and old.title != session.title:
+        # Titles are not compared from the record: the file before says the one they hold
+        # where its time agrees with their calendar (a slip's titles, numbered by time, were
+        # never sent).
+        return "renamed"
+    return None
 
 
 def past_move_refusal(

@@ -178,24 +178,26 @@ def _still_to_send(
             return SendOutcome.SKIPPED_GONE
         course = held
     told = _cohort_told(ports, job, application, course)
-    if told is None:
+    if told is None or _overtaken(ports, job, application):
         return SendOutcome.SKIPPED_GONE
-    course = told
-    if job.kind is EmailKind.CERTIFICATE and certificate_code(application) is None:
-        return SendOutcome.SKIPPED_GONE  # no certificate to send (none is ever made afresh)
-    if job.kind is EmailKind.CERTIFICATE and _held_news_stale(ports, job, application):
-        return SendOutcome.SKIPPED_GONE  # reissued before it went: the reissue's email has it
-    if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
-        # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
-        # the message of how it ended is the person's; a link to nothing is not sent.
-        return SendOutcome.SKIPPED_GONE
-    if superseded(application, job):
-        return SendOutcome.SKIPPED_GONE  # overtaken before it went: the newer one is told
-    host = _programme_host(ports, job, course, now)
+    host = _programme_host(ports, job, told, now)
     if isinstance(host, SendOutcome):
         return host
     moved = _session_moved_or_started(job, host, now)
     return (application, host) if moved is None else moved
+
+
+def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
+    """Whether what the message carries is gone or told by a newer one since it was queued."""
+    if job.kind is EmailKind.CERTIFICATE:
+        # No certificate to send (none is ever made afresh), or reissued before it went: the
+        # reissue's email has it.
+        return certificate_code(application) is None or _held_news_stale(ports, job, application)
+    if job.kind is EmailKind.MOVE_PAYMENT_DUE and not still_asks(application, job):
+        # The move ended before its link went (paid, withdrawn, lapsed, the booking cancelled):
+        # the message of how it ended is the person's; a link to nothing is not sent.
+        return True
+    return superseded(application, job)  # overtaken before it went: the newer one is told
 
 
 def _cohort_told(
