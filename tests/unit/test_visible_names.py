@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from booking.domain.application import ApplicationForm
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
-from booking.domain.group_form import GroupForm
+from booking.domain.group_form import GroupForm, Substitute
 from booking.domain.register import spelling_refusal
 from booking.domain.text import shows_a_letter
 from booking.services import register
@@ -60,6 +60,13 @@ def test_the_forms_refuse_a_name_with_nothing_visible_in_words(name: str) -> Non
         GroupForm.model_validate(group)
     locations = {e["loc"] for e in refused.value.errors()}
     assert {("manager_name",), ("colleagues", 0, "name")} <= locations
+    # A substitution names a colleague too (retest13 N1: it took any text, and the colleague
+    # it then made refused it outside the 422, as a 500 whose log carried the name).
+    with pytest.raises(ValidationError) as refused:
+        Substitute.model_validate({**person, "consent": True})
+    [error] = refused.value.errors()
+    assert error["loc"] == ("name",)
+    assert "show" in error["msg"]
 
 
 @pytest.mark.parametrize("name", INVISIBLE)

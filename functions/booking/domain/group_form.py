@@ -60,7 +60,7 @@ class Substitute(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    name: ShortText
+    name: PersonName
     email: DeliverableEmail
     # Left out, it is refused in the same words as unticked (validated as False).
     consent: Checkbox = Field(

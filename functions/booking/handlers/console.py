@@ -75,6 +75,7 @@ from booking.handlers.console_session import (
     pkce_pair,
     safe_next,
 )
+from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.pages import load_templates
 from booking.handlers.routes import Function, methods_for
 from booking.handlers.sentences import capitalised, sentence
@@ -392,7 +393,8 @@ def not_found(_: Exception) -> Response[str]:
 
 @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def unexpected(error: Exception) -> Response[str]:
-    logger.exception("unhandled error", extra={"path": http.loggable_path(app.current_event.path)})
+    path = http.loggable_path(app.current_event.path)
+    log_unexpected(logger, "unhandled error", error, path=path)
     return html_page(500, pages.error_page(chrome(), 500, "internal_error", "something went wrong"))
 
 

@@ -35,6 +35,7 @@ from booking.domain.form_text import FormText
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
+from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.routes import Function, route_at
 from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 
@@ -412,5 +413,6 @@ def install_error_handlers(
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def unexpected(error: Exception) -> Response[str]:
-        logger.exception("unhandled error", extra={"path": loggable_path(app.current_event.path)})
+        path = loggable_path(app.current_event.path)
+        log_unexpected(logger, "unhandled error", error, path=path)
         return for_client(unexpected_response(error))

@@ -15,6 +15,7 @@ from booking.domain.errors import BookingError, DependencyUnavailable, InvalidIn
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.handlers.json_answers import api_gateway_json, error_payload, unexpected_error
+from booking.handlers.logged_errors import log_unexpected
 from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
 from booking.services.ports import Ports
 
@@ -81,8 +82,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         )
     try:
         return _apply(the_ports, delivery.event)
-    except Exception:
+    except Exception as error:
         # Nothing was acknowledged, so Stripe will redeliver; the state change either
         # committed whole or not at all (one transaction).
-        logger.exception("webhook failed")
+        log_unexpected(logger, "webhook failed", error)
         return api_gateway_json(500, unexpected_error())
