@@ -7,13 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduleChanges, schedule_changes
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import InvalidInput
-from booking.domain.held_sessions import dates_as_held, past_move_refusal
+from booking.domain.held_sessions import dates_as_held
 from booking.domain.invitations import Told
 from booking.domain.programme import changed_dates
 from booking.services.courses import put_course
@@ -96,38 +93,6 @@ def test_a_new_name_on_a_session_held_at_its_time_is_a_renaming() -> None:
     assert seen == ScheduleChanges(changed=("s2",), renamed_only=True)
 
 
-def test_a_core_session_still_to_come_is_not_moved_into_the_past() -> None:
-    refusal = past_move_refusal(ORIGINAL, SLIP, NOW)
-    assert refusal == (
-        1,
-        "session 1 is still to come, on Monday 1 March 2027 at 15:00 GMT, and Sunday 1 March "
-        "2026 at 15:00 GMT has passed: nobody could attend it then. Keep its date, or give it "
-        "one still to come",
-    )
-    # Said under its place in the file, however the sessions are listed.
-    named = definition(
-        [
-            {"id": "late", "date": "2027-03-08", "start_time": "15:00", "end_time": "17:00"},
-            {"id": "early", "date": "2027-03-01", "start_time": "15:00", "end_time": "17:00"},
-        ]
-    )
-    slipped = definition(
-        [
-            {"id": "late", "date": "2026-03-08", "start_time": "15:00", "end_time": "17:00"},
-            {"id": "early", "date": "2027-03-01", "start_time": "15:00", "end_time": "17:00"},
-        ]
-    )
-    assert past_move_refusal(named, slipped, NOW) is not None
-    assert past_move_refusal(named, slipped, NOW)[0] == 1  # type: ignore[index]
-
-
-def test_past_sessions_and_moves_to_come_are_the_organisers_to_make() -> None:
-    ran = cohort("2026-03-01", "2026-03-08")
-    assert past_move_refusal(ran, cohort("2026-03-02", "2026-03-08"), NOW) is None
-    assert past_move_refusal(ORIGINAL, cohort("2027-04-01", "2027-04-08"), NOW) is None
-    assert past_move_refusal(SLIP, ORIGINAL, NOW) is None
-
-
 class Spring:
     """Ada booked spring (two sessions in March 2027) and was sent her confirmation."""
 
@@ -150,21 +115,11 @@ class Spring:
         ]
 
 
-def test_a_slip_saved_before_the_rule_and_put_back_tells_nobody() -> None:
+def test_a_slip_put_back_tells_nobody() -> None:
     spring = Spring()
-    spring.repository.put_course("spring", SLIP)  # a file stored before the refusal
+    spring.repository.put_course("spring", SLIP)  # a slip nobody was told of
     put_course(spring.ports, "spring", ORIGINAL)
     assert spring.changed_dates() == []
     put_course(spring.ports, "spring", cohort("2027-03-01", "2027-03-15"))
     [notice] = spring.changed_dates()
     assert notice.changed_sessions == ("s2",)
-
-
-def test_saving_a_slip_is_refused_beside_the_session_and_changes_nothing() -> None:
-    spring = Spring()
-    with pytest.raises(InvalidInput) as refused:
-        put_course(spring.ports, "spring", SLIP)
-    assert list(refused.value.fields) == ["sessions.0"]
-    course = spring.repository.courses["spring"]
-    assert course.definition == ORIGINAL
-    assert spring.changed_dates() == []

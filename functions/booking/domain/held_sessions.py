@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from booking.domain.course import CourseDefinition, ScheduleChanges
+from booking.domain.course import ScheduleChanges
 from booking.domain.invitations import Told
-from booking.domain.sessions import ScheduledSession, SessionKind, core_session_key
-from booking.domain.wording import moment_when
+from booking.domain.sessions import ScheduledSession, SessionKind
 
 # When a session starts and ends, as one message put it in a person's calendar.
 Span = tuple[datetime, datetime]
@@ -96,26 +95,4 @@ def _news(
         # where its time agrees with their calendar (a slip's titles, numbered by time, were
         # never sent).
         return "renamed"
-    return None
-
-
-def past_move_refusal(
-    before: CourseDefinition, after: CourseDefinition, now: datetime
-) -> tuple[int, str] | None:
-    """(the session's place in the file, from 1; why) for the first core session still to come
-    that ``after`` moves to a time already past, else None. Nobody could attend it: its
-    attendees were never told of that time, which has gone, and their calendars and reminders
-    still say the one it had (the slip of a year typed wrong). A past session may be corrected
-    to another past time, and a new file may list past sessions (a cohort that ran before)."""
-    held = {s.key: s for s in before.schedule() if s.kind is SessionKind.CORE and s.start > now}
-    moved = {s.key: s for s in after.schedule() if s.key in held and s.start <= now}
-    for position, session in enumerate(after.sessions, start=1):
-        key = core_session_key(session, position)
-        if session.kind is SessionKind.CORE and key in moved:
-            was = moment_when(held[key].start, before.timezone)
-            when = moment_when(moved[key].start, after.timezone)
-            return position, (
-                f"session {position} is still to come, on {was}, and {when} has passed: nobody "
-                "could attend it then. Keep its date, or give it one still to come"
-            )
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from aws_lambda_powertools import Logger
 
@@ -20,7 +20,7 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.held_sessions import dates_as_held, past_move_refusal, session_about
+from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
     changed_dates,
@@ -68,7 +68,6 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
         _refuse_programme_change_of_bookings(ports, previous)
     if previous is not None:
         _refuse_register_rewrite(ports, previous, definition)
-        _refuse_past_move(previous.definition, definition, now)
         _refuse_currency_change_of_money(ports, previous, definition)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
     edits = follow_up_edits(previous, definition, now)
@@ -103,15 +102,6 @@ def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDef
     )
     if kept:
         raise Conflict(refusal, code="register_kept")
-
-
-def _refuse_past_move(before: CourseDefinition, after: CourseDefinition, now: datetime) -> None:
-    """A core session still to come is not moved to a time already past
-    (``domain.held_sessions.past_move_refusal``), said beside that session."""
-    refusal = past_move_refusal(before, after, now)
-    if refusal is not None:
-        position, reason = refusal
-        raise InvalidInput("some fields need attention", {f"sessions.{position - 1}": reason})
 
 
 def _refuse_currency_change_of_money(
