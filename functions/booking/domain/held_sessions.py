@@ -96,3 +96,58 @@ def _news(
         # never sent).
         return "renamed"
     return None
+
+
+def update_as_held(
+    queued: ScheduleChanges,
+    schedule: Iterable[ScheduledSession],
+    held: Mapping[str, Told],
+    holds: Mapping[str, bool],
+    now: datetime,
+) -> ScheduleChanges | None:
+    """A queued "Changed dates" (``queued``: what its save changed, counted then) worded as the
+    mailer sends it, against what the person's calendar holds then (retest13 N4): a later save
+    may have put back what this one changed before either message went. Each core session
+    still to come in ``schedule`` (the cohort's sessions now) is news when not where their
+    calendar holds it (``held``: key -> what was last sent), or back after a message took it
+    out; one taken out of the file is news only to someone holding it (``holds``: key -> in
+    their calendar, False: taken out, for every key sent them). None when nothing differs.
+
+    The follow-ups the message carries stand as queued (their own notices count from each
+    calendar: ``services.follow_ups``). With nothing recorded for the person (a calendar sent
+    before the record was kept), the message stands as queued."""
+    if not holds:
+        return queued
+    listed = {s.key: s for s in schedule}
+    core = [s for s in listed.values() if s.kind is SessionKind.CORE and s.start > now]
+    news = {s.key: _as_sent(s, held.get(s.key), holds.get(s.key), queued) for s in core}
+    ordered = [s.key for s in core if news[s.key] is not None]
+    own = set(news) | set(queued.removed)
+    follow_ups = [k for k in queued.changed if k not in own and k in listed]
+    removed = tuple(k for k in queued.removed if k not in listed and holds.get(k))
+    if not (ordered or follow_ups or removed or queued.removed_follow_ups):
+        return None
+    moved = "retimed" in news.values() or bool(removed or queued.removed_follow_ups)
+    return ScheduleChanges(
+        changed=(*ordered, *follow_ups),
+        removed=removed,
+        removed_follow_ups=queued.removed_follow_ups,
+        renamed_only=not moved and (queued.renamed_only or not follow_ups),
+    )
+
+
+def _as_sent(
+    session: ScheduledSession, told: Told | None, holds: bool | None, queued: ScheduleChanges
+) -> str | None:
+    """What ``session`` (still to come) is to one person as the message goes: "retimed" (not
+    where their calendar holds it, or not in it), "renamed" (where they hold it, under another
+    title than the one sent), or None (no news)."""
+    if told is None:
+        # Taken out since (a removal told), or never sent: news when the save put it there.
+        return "retimed" if holds is False or session.key in queued.changed else None
+    if _span(told) != (session.start, session.end):
+        return "retimed"
+    if told.title is not None:
+        return "renamed" if told.title != session.title else None
+    # A record from before titles were kept: the save's own word on it.
+    return "renamed" if session.key in queued.changed and queued.renamed_only else None

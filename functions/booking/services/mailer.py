@@ -71,6 +71,7 @@ from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
 from booking.services.calendars import CalendarFiles, ends_a_booking, last_invited
+from booking.services.dates_told import dates_worded_as_held
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -119,8 +120,9 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
         return found
     application, course = found
     worded = worded_as_held(ports, job, application)
+    worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
     if worded is None:
-        return SendOutcome.SKIPPED_TOLD
+        return _told_already(ports, job)
     job = worded
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
     if erased_notice is not None:  # nothing to the person; their employer's money still told
@@ -133,6 +135,20 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     # the person's sent (a duplicate) and sends this one if it did not go.
     theirs = _send_to_whom_it_is_for(ports, notice, application, course, now)
     return persons if persons in (SendOutcome.SENT, SendOutcome.DUPLICATE) else theirs
+
+
+def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
+    """A change notice that would tell the person only what their calendar holds: not sent,
+    and its job done (claimed and finished), so a copy of it delivered again is not weighed
+    afresh against a calendar a later message changed."""
+    now = ports.clock()
+    claim = ports.repository.claim_email(job.job_id, now, now - ports.email_claim_timeout)
+    if claim is EmailClaim.DONE:
+        return SendOutcome.DUPLICATE
+    if claim is EmailClaim.IN_FLIGHT:
+        raise EmailInFlight(job.job_id)
+    ports.repository.finish_email(job.job_id, SendOutcome.SKIPPED_TOLD.value, now)
+    return SendOutcome.SKIPPED_TOLD
 
 
 def _send_to_whom_it_is_for(
