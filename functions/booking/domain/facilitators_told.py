@@ -50,12 +50,13 @@ def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob
         to_course_id,
         occasion=f"moved-in-{move}",
         reason=MOVED_IN,
+        move=move,
     )
 
 
 def is_withdrawal(job: EmailJob) -> bool:
     """Whether ``job`` is the facilitators' "Participant withdrawn"."""
-    return job.kind is EmailKind.FACILITATOR_COPY and job.job_id.endswith(f":{WITHDRAWN}")
+    return job.kind is EmailKind.FACILITATOR_COPY and job.occasion == WITHDRAWN
 
 
 def roster_holding(application: Application, went: Callable[[str], bool]) -> str:

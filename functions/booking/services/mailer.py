@@ -52,7 +52,13 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import (
+    CERTIFICATE_HELD,
+    GROUP_KINDS,
+    EmailJob,
+    EmailKind,
+    OutgoingEmail,
+)
 from booking.domain.emails_as_queued import (
     MOVE_COPIES,
     CohortLeft,
@@ -417,4 +423,4 @@ def _held_news_stale(ports: Ports, job: EmailJob, application: Application) -> b
     """A held certificate's news ("it will follow") whose certificate was reissued since."""
     from booking.services.register import printable  # as email_composing: a cycle otherwise
 
-    return job.job_id.endswith(":held") and printable(ports, application)
+    return job.occasion == CERTIFICATE_HELD and printable(ports, application)
