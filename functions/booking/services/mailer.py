@@ -82,6 +82,7 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event, worded_as_held
+from booking.services.moves_told import move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -127,7 +128,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     application, course = found
     worded = worded_as_held(ports, job, application)
     worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
-    if worded is None:
+    if worded is None or not move_told(ports, job, application):
         return _told_already(ports, job)
     job = worded
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
@@ -144,9 +145,10 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
 
 
 def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
-    """A change notice that would tell the person only what their calendar holds: not sent,
-    and its job done (claimed and finished), so a copy of it delivered again is not weighed
-    afresh against a calendar a later message changed."""
+    """A change notice that would tell the person only what their calendar holds (or a move's
+    message, only what its reader was told: ``services.moves_told``): not sent, and its job
+    done (claimed and finished), so a copy of it delivered again is not weighed afresh against
+    what a later message changed."""
     now = ports.clock()
     claim = ports.repository.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
