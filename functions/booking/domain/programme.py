@@ -76,11 +76,6 @@ def moves_programme(course: Course, definition: CourseDefinition) -> bool:
     return programme_of(course) != (definition.programme or course.course_id)
 
 
-# When a follow-up event starts and ends, and its title, as one message put it in a person's
-# calendar.
-Span = Told
-
-
 def person_key(email: str) -> str:
     """How reminder claims, job ids and calendar UIDs name a person without their address."""
     return f"P{address_digest(email)[:32]}"
@@ -251,7 +246,7 @@ def event_changes(
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
 
 
-def as_told(change: EventChange, told: Span | None) -> EventChange | None:
+def as_told(change: EventChange, told: Told | None) -> EventChange | None:
     """``change`` as the person it reaches sees it: from the start and end their calendar was
     last sent (``told``; None: not recorded, the change as the files made it), not from the
     last saved listing, which may be a move to a time already past that nobody was told of
