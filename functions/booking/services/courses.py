@@ -20,14 +20,15 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.follow_up_files import moved_without_id
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
     changed_dates,
+    dates_told,
     event_changes,
     follow_up_edits,
     follow_up_events,
-    moved_without_id,
     moves_programme,
     person_key,
     programme_of,
@@ -209,7 +210,9 @@ def tell_attendees(
             continue
         person = person_key(application.answers.email)
         held = {key: spans[person] for key, spans in sent.items() if person in spans}
-        changes = dates_as_held(dates, before, course.schedule, held, now)
+        changes = dates_as_held(
+            dates_told(course, application, dates), before, course.schedule, held, now
+        )
         if changes is None:
             continue
         job = EmailJob.sessions_changed(
