@@ -13,7 +13,8 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.programme import event_about, person_key
+from booking.domain.errors import InvalidInput
+from booking.domain.programme import event_about, follow_up_events, person_key
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
@@ -292,11 +293,13 @@ def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() 
 
 def test_a_programme_in_another_time_zone_names_its_clock() -> None:
     """Cohorts in New York are told their times in New York's clock, named so, never "(UK
-    time)" beside EST (hostile13 F16)."""
+    time)" beside EST (hostile13 F16). Their files give the shared follow-up at the moment
+    it was (11:00 in New York is 16:00 in London): a zone change moves no shared event."""
     season = Season()
     for course_id, first_day in (("spring", "2027-03-01"), ("summer", "2027-06-07")):
         elsewhere = cohort(first_day, ("2027-09-23", "Reunion"))
         elsewhere.timezone = "America/New_York"
+        elsewhere.sessions[1].start_time, elsewhere.sessions[1].end_time = time(11), time(12)
         put_course(season.ports, course_id, elsewhere)
     season.decided()
     season.at(AUTUMN - timedelta(days=13))
@@ -304,7 +307,7 @@ def test_a_programme_in_another_time_zone_names_its_clock() -> None:
     assert season.send(season.decided()) == [SendOutcome.SENT]
     sender = season.ports.sender
     assert isinstance(sender, FakeEmailSender)
-    assert "16:00-17:00 EDT (New York time)" in sender.sent[-1].text
+    assert "11:00-12:00 EDT (New York time)" in sender.sent[-1].text
     assert "UK time" not in sender.sent[-1].text
     assert "UK time" not in (sender.sent[-1].html or "")
 
@@ -408,3 +411,40 @@ def test_a_non_completers_changed_dates_lists_and_sends_no_follow_up() -> None:
         assert ("Reunion" in message.text) is listed
         assert (b"Reunion" in ics.content) is listed
         assert "3 May 2027" in message.text
+
+
+def in_new_york(first_day: str, follow_up_at: time) -> CourseDefinition:
+    file = cohort(first_day, ("2027-09-23", "Reunion"))
+    file.timezone = "America/New_York"
+    file.sessions[1].start_time = follow_up_at
+    file.sessions[1].end_time = follow_up_at.replace(hour=follow_up_at.hour + 1)
+    return file
+
+
+def test_a_cohorts_zone_change_may_not_move_the_follow_ups_it_shares() -> None:
+    """Summer's file saved in New York with its times as they were would move the Reunion,
+    shared with spring, from 16:00 in London to 16:00 in New York for everyone (retest13
+    N6): refused beside ``timezone``, saying the time to give; nothing saved, nobody told."""
+    season = Season()
+    before = season.repository.get_course("summer")
+    with pytest.raises(InvalidInput) as refused:
+        put_course(season.ports, "summer", in_new_york("2027-06-07", time(16)))
+    assert "would move for every cohort" in refused.value.message
+    assert "is 23 September 2027, 11:00-12:00 in America/New_York" in refused.value.message
+    assert "keep Europe/London" in refused.value.fields["timezone"]
+    assert season.repository.get_course("summer") == before
+    assert season.decided() == []
+    # Given at the moment it was (11:00 in New York), the zone changes and the event stays.
+    put_course(season.ports, "summer", in_new_york("2027-06-07", time(11)))
+    [event] = follow_up_events(season.repository.list_courses())
+    assert event.session.start == AUTUMN
+    assert EmailKind.FOLLOW_UP_CHANGED not in [job.kind for job in season.decided()]
+
+
+def test_a_zone_change_moves_a_follow_up_no_other_cohort_lists() -> None:
+    """Spring's own follow-up (summer lists it no more) is spring's to move with its zone."""
+    season = Season()
+    put_course(season.ports, "summer", cohort("2027-06-07"))
+    put_course(season.ports, "spring", in_new_york("2027-03-01", time(16)))
+    [event] = follow_up_events(season.repository.list_courses())
+    assert event.session.start == AUTUMN + timedelta(hours=5)
