@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from booking.handlers.course_form import form_of
+from tests.support.console import posted_fields, signed_in
 from tests.support.system import System
 
 
@@ -56,6 +58,15 @@ def test_a_zone_change_that_would_move_a_shared_follow_up_is_refused_in_words(
     assert "keep Europe/London" in error["fields"]["timezone"]
     assert "11:00-12:00 in America/New_York" in error["message"]
     assert _reunion(system, "zone-a") == held
+    # The console's course form says it beside its Timezone field, and saves nothing.
+    browser = signed_in(system)
+    saved = system.ports.repository.get_course("zone-b")
+    assert saved is not None
+    fields = posted_fields(form_of("zone-b", saved.definition))
+    reply = browser.act("/console/courses", **{**fields, "timezone": "America/New_York"})
+    assert reply.status == 422
+    assert 'id="timezone-error"' in reply.body
+    assert system.course("zone-b")["timezone"] == "Europe/London"
     # Given in New York's time at the same moment, the cohort changes zone; the event stays.
     reply = system.admin(
         "PUT", "/courses/zone-b", json_body=_cohort(later, "America/New_York", "11:00")
