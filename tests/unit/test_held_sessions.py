@@ -123,3 +123,15 @@ def test_a_slip_put_back_tells_nobody() -> None:
     put_course(spring.ports, "spring", cohort("2027-03-01", "2027-03-15"))
     [notice] = spring.changed_dates()
     assert notice.changed_sessions == ("s2",)
+
+
+def test_one_name_means_one_thing() -> None:
+    """A session as a calendar holds it is ``Told`` (start, end and title), its times alone
+    ``StartEnd``: no ``Span`` that is one in ``domain.programme`` and the other here."""
+    from booking.adapters.dynamodb import ledgers
+    from booking.domain import held_sessions, programme
+
+    for module in (programme, held_sessions, ledgers):
+        assert not hasattr(module, "Span"), module.__name__
+    assert held_sessions.StartEnd == tuple[datetime, datetime]
+    assert Told._fields == ("start", "end", "title")
