@@ -178,3 +178,15 @@ def test_a_session_taken_out_of_the_calendar_and_listed_again_is_news() -> None:
 def test_a_queued_update_to_someone_with_nothing_recorded_stands_as_queued() -> None:
     queued = ScheduleChanges(changed=("s1",))
     assert update_as_held(queued, ORIGINAL.schedule(), {}, {}, NOW) is queued
+
+
+def test_one_name_means_one_thing() -> None:
+    """A session as a calendar holds it is ``Told`` (start, end and title), its times alone
+    ``StartEnd``: no ``Span`` that is one in ``domain.programme`` and the other here."""
+    from booking.adapters.dynamodb import ledgers
+    from booking.domain import held_sessions, programme
+
+    for module in (programme, held_sessions, ledgers):
+        assert not hasattr(module, "Span"), module.__name__
+    assert held_sessions.StartEnd == tuple[datetime, datetime]
+    assert Told._fields == ("start", "end", "title")

@@ -20,11 +20,11 @@ from booking.domain.course import ScheduleChanges
 from booking.domain.invitations import Told
 from booking.domain.sessions import ScheduledSession, SessionKind
 
-# When a session starts and ends, as one message put it in a person's calendar.
-Span = tuple[datetime, datetime]
+# When a session starts and ends (a calendar's times, without its title).
+StartEnd = tuple[datetime, datetime]
 
 
-def _span(told: Told) -> Span:
+def _start_end(told: Told) -> StartEnd:
     # A record may also carry the title the calendar entry was given (a follow-up's own title,
     # ``domain.invitations.Told``); a core session's entry is titled for the calendar, not as
     # the file names it, so only its times are compared here.
@@ -87,7 +87,7 @@ def _news(
     holds it), "renamed" (where they hold it, under a new title), or None (no news)."""
     if told is None and session.key not in dates.changed:
         return None
-    span = _span(told) if told is not None else (old.start, old.end) if old else None
+    span = _start_end(told) if told is not None else (old.start, old.end) if old else None
     if span != (session.start, session.end):
         return "retimed"
     if old is not None and (old.start, old.end) == span and old.title != session.title:
@@ -145,7 +145,7 @@ def _as_sent(
     if told is None:
         # Taken out since (a removal told), or never sent: news when the save put it there.
         return "retimed" if holds is False or session.key in queued.changed else None
-    if _span(told) != (session.start, session.end):
+    if _start_end(told) != (session.start, session.end):
         return "retimed"
     if told.title is not None:
         return "renamed" if told.title != session.title else None

@@ -77,7 +77,6 @@ from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
 from booking.services.calendars import CalendarFiles, ends_a_booking, last_invited
-from booking.services.dates_told import dates_worded_as_held
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -85,6 +84,7 @@ from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
+from booking.services.sessions_told import dates_worded_as_held
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
