@@ -119,12 +119,36 @@ def update_as_held(
     if not holds:
         return queued
     listed = {s.key: s for s in schedule}
-    core = [s for s in listed.values() if s.kind is SessionKind.CORE and s.start > now]
-    news = {s.key: _as_sent(s, held.get(s.key), holds.get(s.key), queued) for s in core}
-    ordered = [s.key for s in core if news[s.key] is not None]
+    news = _core_news(listed.values(), held, holds, queued, now)
     own = set(news) | set(queued.removed)
-    follow_ups = [k for k in queued.changed if k not in own and k in listed]
+    follow_ups = tuple(k for k in queued.changed if k not in own and k in listed)
     removed = tuple(k for k in queued.removed if k not in listed and holds.get(k))
+    return _worded(queued, news, follow_ups, removed)
+
+
+def _core_news(
+    sessions: Iterable[ScheduledSession],
+    held: Mapping[str, Told],
+    holds: Mapping[str, bool],
+    queued: ScheduleChanges,
+    now: datetime,
+) -> dict[str, str | None]:
+    """Each core session still to come (in the schedule's order) -> its news to one person."""
+    return {
+        s.key: _as_sent(s, held.get(s.key), holds.get(s.key), queued)
+        for s in sessions
+        if s.kind is SessionKind.CORE and s.start > now
+    }
+
+
+def _worded(
+    queued: ScheduleChanges,
+    news: Mapping[str, str | None],
+    follow_ups: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> ScheduleChanges | None:
+    """The message as it goes (None: nothing differs for this person)."""
+    ordered = tuple(key for key, word in news.items() if word is not None)
     if not (ordered or follow_ups or removed or queued.removed_follow_ups):
         return None
     moved = "retimed" in news.values() or bool(removed or queued.removed_follow_ups)
