@@ -37,6 +37,8 @@ from booking.domain.sessions import (
     SessionKind,
     core_session_key,
     local_to_utc,
+    numbered_title,
+    retitled,
 )
 from booking.domain.validation import counted, counted_schema
 
@@ -299,7 +301,7 @@ class CourseDefinition(BaseModel):
             start = local_to_utc(session.date, session.start_time, zone, index)
             if session.kind is SessionKind.CORE:
                 core_seen += 1
-                default_title = f"Session {core_seen} of {core_total}"
+                default_title = numbered_title(core_seen, core_total)
                 default_key = core_session_key(session, position)
             else:
                 default_title = "Follow-up session"
@@ -431,13 +433,14 @@ def _changed(
     return tuple(
         key
         for key, session in new.items()
-        if key in old and _to_come(session, now) and _as_listed(session) != _as_listed(old[key])
+        if key in old and _to_come(session, now) and _listed_anew(old[key], session)
     )
 
 
-def _as_listed(session: ScheduledSession) -> tuple[datetime, datetime, str]:
-    # What a change to a session is: its times or its title.
-    return (session.start, session.end, session.title)
+def _listed_anew(was: ScheduledSession, now: ScheduledSession) -> bool:
+    # What a change to a session is: its times or its title (a renumbered default title is
+    # none: ``sessions.retitled``).
+    return (was.start, was.end) != (now.start, now.end) or retitled(was.title, now.title)
 
 
 def _to_come(session: ScheduledSession, now: datetime | None) -> bool:

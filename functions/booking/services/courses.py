@@ -200,8 +200,9 @@ def tell_attendees(
     """Every confirmed attendee gets the new dates and an updated calendar entry, once per
     version of the course (the job id names it), written with their application like every
     email a change decides: what changed counted from the sessions their calendar was last
-    sent (``domain.held_sessions.dates_as_held``), nothing when it holds them as they are now.
-    Returns the people told (person keys)."""
+    sent (``domain.held_sessions.dates_as_held``), or as the file changed when it holds them
+    as they are now (the mailer then finds nothing to tell, unless a message sent meanwhile
+    put the save before in their calendar). Returns the people told (person keys)."""
     told: set[str] = set()
     now = ports.clock()
     sessions = [s for s in course.schedule if s.kind is SessionKind.CORE]
@@ -213,10 +214,13 @@ def tell_attendees(
             continue
         person = person_key(application.answers.email)
         held = {key: spans[person] for key, spans in sent.items() if person in spans}
-        changes = dates_as_held(
-            dates_told(course, application, dates), before, course.schedule, held, now
-        )
-        if changes is None:
+        theirs = dates_told(course, application, dates)
+        # Queued whenever the file changed what they may hold, even back to where the record
+        # says their calendar holds it: a message being sent right now may be putting the
+        # save before in it (hostile14b F1). The mailer words it, or finds nothing to tell,
+        # against the calendar as held when it sends (``services.sessions_told``).
+        changes = dates_as_held(theirs, before, course.schedule, held, now) or theirs
+        if not changes:
             continue
         job = EmailJob.sessions_changed(
             application.application_id,
