@@ -239,15 +239,15 @@ def spelling_refusal(printed: str, missing: str) -> str | None:
         return "give the name as it should be printed"
     if len(printed) > MAX_PRINTED_NAME:
         return f"keep it to {MAX_PRINTED_NAME} characters"
-    try:
-        one_line(printed)
-    except ValueError as refused:
-        return str(refused)
     if not shows_a_letter(printed):
         return (
             "give the name in letters that show: this has none (only spaces or invisible "
             "characters), so the certificate would print no name"
         )
+    try:
+        one_line(printed)
+    except ValueError as refused:
+        return str(refused)
     if missing:
         return (
             f"the certificate's font (DejaVu Sans) has no letter for {_named(missing)}: give "
