@@ -280,6 +280,29 @@ def certificate_code(application: Application) -> str | None:
     return completion.certificate
 
 
+def reissued_spelling(application: Application) -> str | None:
+    """The spelling of the name an organiser gave the booking's certificate to print, when it
+    was reissued with one (None: it prints the name as given, or the booking has no certificate
+    now): said wherever the certificate is shown (the register's rows, the application's page,
+    the API's register and export, the CLI), never logged."""
+    done = application.completion
+    if certificate_code(application) is None or done is None:
+        return None
+    if done.reissued_at is None or done.terms is None:
+        return None
+    return done.terms.name
+
+
+def certificate_said(application: Application) -> str | None:
+    """The booking's certificate in words, for an organiser (None: it has none): its code, and
+    the spelling it prints when reissued with one."""
+    code = certificate_code(application)
+    if code is None:
+        return None
+    spelling = reissued_spelling(application)
+    return f"{code}, reissued, printed as “{spelling}”" if spelling else code
+
+
 def training_time(course: Course) -> timedelta:
     """The hours of training: the core sessions' durations added up."""
     return sum((s.end - s.start for s in core_sessions(course)), timedelta())
