@@ -19,8 +19,7 @@ from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
-import boto3
-
+from booking import aws
 from booking.adapters.dynamodb import StoresOnDemand
 from booking.adapters.dynamodb.sessions import DynamoConsoleSessions
 from booking.config import Settings, settings
@@ -51,7 +50,7 @@ class _Adapters:
         self.clients = clients
 
     def client(self, service: str) -> Any:
-        return self.clients.get(service) or boto3.client(service)  # type: ignore[call-overload]
+        return self.clients.get(service) or aws.client(service)
 
     def email_queue(self) -> EmailQueue:
         from booking.adapters.email_queue import SqsEmailQueue
@@ -94,7 +93,7 @@ class _Adapters:
         limited = Config(
             connect_timeout=half, read_timeout=half, retries={"max_attempts": 1, "mode": "standard"}
         )
-        return boto3.client("sesv2", config=limited)
+        return aws.client("sesv2", config=limited)
 
     def renderer(self) -> EmailRenderer:
         from booking.adapters.email_templates import JinjaEmailRenderer
@@ -134,9 +133,10 @@ class _Adapters:
 
 
 def build(config: Settings, **clients: Any) -> Ports:
-    """The ports of a deployed function, on boto3 clients made here unless given in
-    ``clients`` by service name (``dynamodb``, ``sqs``, ``sesv2``): the local stack passes an
-    SES client that also keeps each message, fault-injection tests pass clients they control.
+    """The ports of a deployed function, on botocore clients made here (``booking.aws``)
+    unless given in ``clients`` by service name (``dynamodb``, ``sqs``, ``sesv2``): the local
+    stack passes an SES client that also keeps each message, fault-injection tests pass
+    clients they control.
     A part whose settings are missing has no factory (``Ports.unconfigured`` names it). The
     repository's stores are each built when first used (``StoresOnDemand``)."""
     made = _Adapters(config, clients)
@@ -184,6 +184,7 @@ def reset() -> None:
     global _current
     _current = None
     settings.cache_clear()
+    aws.forget()
 
 
 def at_cold_start(*needed: str, repository_calls: Collection[str] | None = None) -> None:

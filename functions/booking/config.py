@@ -97,12 +97,12 @@ def _required(name: str | None, setting: str) -> str:
 
 
 def _secret(name: str) -> str:
-    # Imported here so functions without secrets do not pay for the parameters utility.
-    from aws_lambda_powertools.utilities.parameters import GetParameterError, get_secret
+    # Imported here so functions without secrets do not pay for the Secrets Manager client.
+    from booking.aws import SecretUnavailable, secret
 
     try:
-        value = get_secret(name, max_age=300)
-    except GetParameterError as exc:  # Powertools wraps the AWS error
+        value = secret(name)
+    except SecretUnavailable as exc:
         # Secrets Manager busy or unreachable: a retry later will work (the webhook answers
         # 503 and Stripe redelivers).
         raise DependencyUnavailable(

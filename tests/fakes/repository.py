@@ -28,6 +28,7 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.invitations import Told
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
     Holding,
@@ -38,7 +39,6 @@ from booking.domain.limits import (
     waiting_places,
 )
 from booking.domain.people import address_digest
-from booking.domain.programme import Span
 from booking.domain.provider_objects import provider_objects
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
@@ -107,7 +107,7 @@ class FakeRepository:
     # so a deletion by retention leaves them to give back)
     holdings: dict[str, set[Holding]] = field(default_factory=dict)
     told: dict[str, dict[str, bool]] = field(default_factory=dict)  # about -> person -> holds
-    told_times: dict[str, dict[str, Span]] = field(default_factory=dict)  # ... -> start, end
+    told_times: dict[str, dict[str, Told]] = field(default_factory=dict)  # ... -> start, end
     registers_closed: dict[str, datetime] = field(default_factory=dict)  # course -> when
     certificates: dict[str, str] = field(default_factory=dict)  # code -> application id
     # Invoices whose customer erasure still owes a deletion at the provider -> when owed.
@@ -562,7 +562,7 @@ class FakeRepository:
         holds: bool,
         keep_until: datetime,
         now: datetime,
-        when: Span | None = None,
+        when: Told | None = None,
     ) -> None:
         self.told.setdefault(about, {})[person] = holds
         self.told_times.setdefault(about, {}).pop(person, None)
@@ -572,7 +572,7 @@ class FakeRepository:
     def told_of(self, about: str) -> dict[str, bool]:
         return dict(self.told.get(about, {}))
 
-    def told_when(self, about: str) -> dict[str, Span]:
+    def told_when(self, about: str) -> dict[str, Told]:
         return dict(self.told_times.get(about, {}))
 
     # -- the register --------------------------------------------------------------------------

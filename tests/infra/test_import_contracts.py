@@ -35,10 +35,12 @@ PROBES = (
         SERVICES,
     ),
     ("services/probe_stripe.py", "import stripe", SERVICES),
+    ("services/probe_secrets.py", "def later():\n    from booking.aws import secret", SERVICES),
     ("handlers/probe_stripe.py", "import stripe", HANDLERS),
     ("handlers/probe_adapter.py", "from booking.adapters import stripe_gateway", HANDLERS),
     ("handlers/probe_boto3.py", "import boto3", HANDLERS),
     ("handlers/probe_settings.py", "from booking import config", HANDLERS),
+    ("handlers/probe_aws.py", "from booking import aws", HANDLERS),
 )
 
 

@@ -61,3 +61,66 @@ def test_sessions_put_back_where_the_calendar_holds_them_tell_nobody(system: Sys
     [marked] = [line for line in told.text.splitlines() if "(CHANGED)" in line]
     assert f"{later.day} {later:%B %Y}" in marked
     assert _starts(told) == [_at_three(first), _at_three(later)]
+
+
+def _saved_twice_then_sent(cohorts: Cohorts, first: dict[str, Any], then: dict[str, Any]) -> None:
+    """Two saves of spring's file before the mailer runs (retest13 N4)."""
+    for file in (first, then):
+        saved = cohorts.system.admin("PUT", f"/courses/{SPRING}", json_body=file)
+        assert saved.status == 200, saved.body
+
+
+def test_a_date_moved_and_moved_back_before_the_mailer_tells_nobody(system: System) -> None:
+    """retest13 N4: the first save's "Changed dates", sent after the second put the session
+    back, is worded against the calendar as held (the told record): nothing differs, so
+    nothing is sent, and the job is done, not retried."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    first, second = cohorts.spring_start, cohorts.spring_start + timedelta(weeks=1)
+    _saved_twice_then_sent(cohorts, _with(spring, first + timedelta(days=1), second), spring)
+    assert cohorts.emails_to(ADA) == []
+    course = system.ports.repository.get_course(SPRING)
+    assert course is not None
+    first_save = f"sessions_changed:{booked['application_id']}:{SPRING}:v{course.version - 1}"
+    assert system.ports.repository.email_state(first_save) == "skipped_told"
+
+
+def test_a_time_changed_and_changed_back_before_the_mailer_tells_nobody(system: System) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    later = [{**s, "start_time": "16:00", "end_time": "18:00"} for s in spring["sessions"]]
+    _saved_twice_then_sent(cohorts, {**spring, "sessions": later}, spring)
+    assert cohorts.emails_to(ADA) == []
+
+
+def test_a_session_added_and_removed_before_the_mailer_tells_nobody(system: System) -> None:
+    """Nothing marked CHANGED, and no CANCEL of a session never sent."""
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    week_three = (cohorts.spring_start + timedelta(weeks=2)).isoformat()
+    third = {**spring["sessions"][1], "date": week_three}
+    _saved_twice_then_sent(cohorts, {**spring, "sessions": [*spring["sessions"], third]}, spring)
+    assert cohorts.emails_to(ADA) == []
+
+
+def test_moved_twice_before_the_mailer_marks_only_what_differs_from_the_calendar(
+    system: System,
+) -> None:
+    """Session 1 moved and back, session 2 moved: one message (the second save's), session 2
+    alone CHANGED; the first save's finds nothing to tell."""
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    spring = cohorts.files[SPRING]
+    first, second = cohorts.spring_start, cohorts.spring_start + timedelta(weeks=1)
+    later = second + timedelta(days=1)
+    _saved_twice_then_sent(
+        cohorts, _with(spring, first + timedelta(days=1), second), _with(spring, first, later)
+    )
+    [told] = cohorts.emails_to(ADA)
+    assert told.text.count("(CHANGED)") == 1
+    [marked] = [line for line in told.text.splitlines() if "(CHANGED)" in line]
+    assert f"{later.day} {later:%B %Y}" in marked
+    assert _starts(told) == [_at_three(first), _at_three(later)]

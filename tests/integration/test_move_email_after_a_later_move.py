@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from booking.domain.emails import OutgoingEmail
 from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
 from tests.support.system import System
 
@@ -16,23 +17,70 @@ def _name(cohorts: Cohorts, weeks: int) -> str:
     return f"Moving Leadership, from {first:%A} {first.day} {first:%B %Y}"
 
 
-def test_a_move_back_to_the_cohort_left_is_told_once(system: System) -> None:
-    """Spring to summer, then back to spring, before the mailer ran: only the second move's
-    email goes (summer to spring); the first, written for spring, would say "from spring to
-    spring" and cancel the sessions it invites."""
+FACILITATORS = {f"facilitator-{name}@example.org" for name in ("spring", "summer", "autumn")}
+
+
+def _copies(sent: list[OutgoingEmail]) -> list[tuple[str, str]]:
+    """(whom, subject) of each facilitators' copy among ``sent``."""
+    return sorted((m.to[0], m.subject.split(":")[0]) for m in sent if set(m.to) <= FACILITATORS)
+
+
+def test_a_move_back_to_the_cohort_left_before_the_mailer_is_news_to_nobody(
+    system: System,
+) -> None:
+    """Spring to summer, then back to spring, before the mailer ran (retest13 N5): Ada was
+    only ever told of spring and holds it as before, so no move email ("from summer to spring"
+    with a cancel.ics of summer's sessions, never in her calendar); nor a copy to spring's
+    facilitators, whose list has her, or to summer's, whose list never had her."""
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     assert cohorts.move(app_id, "move-summer").status == 200
     system.clock_offset += timedelta(minutes=1)
     assert cohorts.move(app_id, "move-spring").status == 200
 
-    moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
+    sent = cohorts.emails()
 
+    assert [m.subject for m in sent if m.to == [ADA]] == []
+    assert _copies(sent) == []
+
+
+def test_a_move_on_and_on_before_the_mailer_is_told_from_the_first_cohort_to_the_last(
+    system: System,
+) -> None:
+    """Spring to summer to autumn before the mailer ran: spring's facilitators hear that she
+    left, autumn's that she joined; summer's, whose list never had her, hear nothing."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-summer").status == 200
+    system.clock_offset += timedelta(minutes=1)
+    assert cohorts.move(app_id, "move-autumn").status == 200
+
+    assert _copies(cohorts.emails()) == [
+        ("facilitator-autumn@example.org", "Booking moved to your cohort"),
+        ("facilitator-spring@example.org", "Booking moved away from your cohort"),
+    ]
+
+
+def test_a_move_settled_then_moved_back_is_told_both_ways(system: System) -> None:
+    """Spring to summer, told, then back: the way back is news to Ada and both lists."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-summer").status == 200
+    cohorts.emails()
+    system.clock_offset += timedelta(minutes=1)
+    assert cohorts.move(app_id, "move-spring").status == 200
+
+    sent = cohorts.emails()
+    moved = [m for m in sent if m.to == [ADA]]
     assert len(moved) == 1, [m.subject for m in moved]
     text = " ".join(moved[0].text.split())
     assert f"from {_name(cohorts, 4)} to {_name(cohorts, 0)}" in text
     files = _calendars(moved[0])
     assert not _uids(files["invite.ics"]) & _uids(files["cancel.ics"])
+    assert _copies(sent) == [
+        ("facilitator-spring@example.org", "Booking moved to your cohort"),
+        ("facilitator-summer@example.org", "Booking moved away from your cohort"),
+    ]
 
 
 def test_a_move_email_written_for_a_later_cohort_says_its_own_price_of_its_own_cohort(

@@ -61,6 +61,7 @@ from booking.domain.limits import (
 )
 from booking.domain.provider_objects import invoices_ever_issued
 from booking.services.lifecycle import sweep
+from booking.services.mailer import send_email_job
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
@@ -1806,6 +1807,28 @@ def test_the_machine_moves_a_paid_booking_both_ways_with_its_money_agreeing(
         assert (stored.course_id, stored.amount_refunded) == (CHEAPER, 5000)
         assert (stored.status, stored.amount_paid) == (S.CONFIRMED, paid)
         assert [t.to_course_id for t in stored.transfers] == [CHEAPER]
+        _check_every_invariant(machine)
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+def test_the_machine_moves_a_booking_away_and_back_before_the_mailer_and_tells_nobody() -> None:
+    """retest13 N5 through the machine's own moves: a booking paid at once moves to the
+    reviewed cohort and straight back (the same price) before the mailer runs; the mailer
+    then sends its confirmation and nothing about either move, and every invariant holds."""
+    machine = BookingLifecycle()
+    try:
+        machine.start()
+        made = machine.a_booking_paid_at_once_is_moved([REVIEWED, PAY_NOW], False)
+        stored = machine.system.ports.repository.get_application(made)
+        assert stored is not None
+        assert [t.to_course_id for t in stored.transfers] == [REVIEWED, PAY_NOW]
+        for job in machine._jobs_now():
+            send_email_job(machine.system.ports, job)
+        to_them = [m.subject for m in machine.system.sent if m.to == [machine.emails[made]]]
+        assert any("confirmed" in subject.lower() for subject in to_them), to_them
+        assert not any("moved" in subject.lower() for subject in to_them), to_them
         _check_every_invariant(machine)
     finally:
         machine.teardown()

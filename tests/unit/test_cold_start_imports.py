@@ -107,6 +107,16 @@ def test_a_cold_start_leaves_out_what_its_requests_may_never_use(function: str) 
     assert imported == []
 
 
+# boto3 loads s3transfer and, under it, multiprocessing and concurrent.futures: every client
+# the functions make is botocore's (booking.aws), however they start.
+@pytest.mark.parametrize("function", sorted(LEFT_OUT))
+@pytest.mark.parametrize("initialization_type", ["on-demand", "snap-start"])
+def test_no_init_imports_boto3(function: str, initialization_type: str) -> None:
+    loaded = set(_loaded(function, initialization_type))
+    assert "botocore.client" in loaded
+    assert not {"boto3", "s3transfer"} & loaded
+
+
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
 IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES, "webhook": _GROUP_MONEY}
 

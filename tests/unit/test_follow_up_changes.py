@@ -7,17 +7,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+import pytest
+
 from booking.domain.application import ApplicationStatus
 from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.programme import event_about, person_key
+from booking.domain.errors import InvalidInput
+from booking.domain.programme import event_about, follow_up_events, person_key
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
-from tests.support.applications import an_application
+from tests.support.applications import an_application, answers_of
 from tests.unit.test_programme import definition
 
 AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
@@ -290,11 +293,13 @@ def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() 
 
 def test_a_programme_in_another_time_zone_names_its_clock() -> None:
     """Cohorts in New York are told their times in New York's clock, named so, never "(UK
-    time)" beside EST (hostile13 F16)."""
+    time)" beside EST (hostile13 F16). Their files give the shared follow-up at the moment
+    it was (11:00 in New York is 16:00 in London): a zone change moves no shared event."""
     season = Season()
     for course_id, first_day in (("spring", "2027-03-01"), ("summer", "2027-06-07")):
         elsewhere = cohort(first_day, ("2027-09-23", "Reunion"))
         elsewhere.timezone = "America/New_York"
+        elsewhere.sessions[1].start_time, elsewhere.sessions[1].end_time = time(11), time(12)
         put_course(season.ports, course_id, elsewhere)
     season.decided()
     season.at(AUTUMN - timedelta(days=13))
@@ -302,6 +307,144 @@ def test_a_programme_in_another_time_zone_names_its_clock() -> None:
     assert season.send(season.decided()) == [SendOutcome.SENT]
     sender = season.ports.sender
     assert isinstance(sender, FakeEmailSender)
-    assert "16:00-17:00 EDT (New York time)" in sender.sent[-1].text
+    assert "11:00-12:00 EDT (New York time)" in sender.sent[-1].text
     assert "UK time" not in sender.sent[-1].text
     assert "UK time" not in (sender.sent[-1].html or "")
+
+
+class Closed(Season):
+    """Spring's register closed on 1 April: Ada did not complete it, Bea did. Both hold the
+    follow-up ``autumn`` (Reunion, 23 September) from their confirmations."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        [ada] = self.repository.list_applications("spring")
+        bea = an_application(
+            ApplicationStatus.CONFIRMED,
+            at=ada.created_at,
+            app_id="app2",
+            course_id="spring",
+            answers=answers_of("bea@example.org", "Bea"),
+            amount_paid=100,
+        )
+        self.repository.save(bea, None)
+        self.at(datetime(2027, 4, 1, tzinfo=UTC))
+        for app, completed in ((ada, False), (bea, True)):
+            current = self.repository.get_application(app.application_id)
+            assert current is not None
+            closed = Completion(completed=completed, attended=0, required=1, closed_at=self.at_now)
+            self.repository.save(current.model_copy(update={"completion": closed}), current)
+            self.repository.record_told(
+                event_about("leading", "autumn"),
+                person_key(app.answers.email),
+                holds=True,
+                keep_until=AUTUMN,
+                now=self.at_now,
+            )
+        self.decided()
+
+    @property
+    def at_now(self) -> datetime:
+        return self.clock.now
+
+    def to(self, jobs: list[EmailJob]) -> dict[str, list[EmailKind]]:
+        """Application id -> the kinds of the messages decided for it."""
+        kinds: dict[str, list[EmailKind]] = {}
+        for job in jobs:
+            kinds.setdefault(job.application_id, []).append(job.kind)
+        return kinds
+
+
+def with_winter(first_day: str) -> CourseDefinition:
+    """A cohort listing ``autumn`` and a new follow-up ``winter`` (2 December)."""
+    file = cohort(first_day, ("2027-09-23", "Reunion"))
+    winter = {"id": "winter", "date": "2027-12-02", "start_time": "16:00", "end_time": "17:00"}
+    return definition(
+        [*(s.model_dump(exclude_none=True) for s in file.sessions), {**winter, "kind": "follow_up"}]
+    )
+
+
+@pytest.mark.parametrize("path", ["listed again", "new", "moved", "renamed"])
+def test_a_booking_that_did_not_complete_hears_of_no_follow_up_whatever_path_it_took(
+    path: str,
+) -> None:
+    """Ada's register closed without her completing: no follow-up reaches her, whatever path
+    it took (retest13 N7: taken out of every file and listed again, she was sent "Changed
+    dates" with it in). Bea, who completed, hears of each."""
+    closed = Closed()
+    if path == "listed again":
+        put_course(closed.ports, "spring", cohort("2027-03-01"))
+        put_course(closed.ports, "summer", cohort("2027-06-07"))
+        closed.decided()  # the cancellation, to Bea
+        put_course(closed.ports, "spring", cohort("2027-03-01", ("2027-09-30", "Reunion")))
+    elif path == "new":
+        put_course(closed.ports, "spring", with_winter("2027-03-01"))
+    else:
+        moved = ("2027-09-30", "Reunion") if path == "moved" else ("2027-09-23", "Reunion 2")
+        put_course(closed.ports, "spring", cohort("2027-03-01", moved))
+    decided = closed.to(closed.decided())
+    assert "app1" not in decided
+    assert decided["app2"] in ([EmailKind.SESSIONS_CHANGED], [EmailKind.FOLLOW_UP_CHANGED])
+    # Nor an invitation when it falls due.
+    closed.at(AUTUMN - timedelta(days=13))
+    dispatch_reminders(closed.ports, closed.clock.now)
+    assert "app1" not in closed.to(closed.decided())
+
+
+def test_a_non_completers_changed_dates_lists_and_sends_no_follow_up() -> None:
+    """Spring's file saved again with its (past) core session moved to a day still to come:
+    both hear of it, and only Bea's message lists the Reunion and puts it in her calendar."""
+    closed = Closed()
+    put_course(closed.ports, "spring", cohort("2027-05-03", ("2027-09-23", "Reunion")))
+    jobs = closed.decided()
+    assert {job.application_id: job.kind for job in jobs} == {
+        "app1": EmailKind.SESSIONS_CHANGED,
+        "app2": EmailKind.SESSIONS_CHANGED,
+    }
+    assert closed.send(jobs) == [SendOutcome.SENT, SendOutcome.SENT]
+    sender = closed.ports.sender
+    assert isinstance(sender, FakeEmailSender)
+    by_person = {message.to[0]: message for message in sender.sent}
+    for address, listed in (("ada@example.org", False), ("bea@example.org", True)):
+        message = by_person[address]
+        [ics] = message.attachments
+        assert ("Reunion" in message.text) is listed
+        assert (b"Reunion" in ics.content) is listed
+        assert "3 May 2027" in message.text
+
+
+def in_new_york(first_day: str, follow_up_at: time) -> CourseDefinition:
+    file = cohort(first_day, ("2027-09-23", "Reunion"))
+    file.timezone = "America/New_York"
+    file.sessions[1].start_time = follow_up_at
+    file.sessions[1].end_time = follow_up_at.replace(hour=follow_up_at.hour + 1)
+    return file
+
+
+def test_a_cohorts_zone_change_may_not_move_the_follow_ups_it_shares() -> None:
+    """Summer's file saved in New York with its times as they were would move the Reunion,
+    shared with spring, from 16:00 in London to 16:00 in New York for everyone (retest13
+    N6): refused beside ``timezone``, saying the time to give; nothing saved, nobody told."""
+    season = Season()
+    before = season.repository.get_course("summer")
+    with pytest.raises(InvalidInput) as refused:
+        put_course(season.ports, "summer", in_new_york("2027-06-07", time(16)))
+    assert "would move for every cohort" in refused.value.message
+    assert "is 23 September 2027, 11:00-12:00 in America/New_York" in refused.value.message
+    assert "keep Europe/London" in refused.value.fields["timezone"]
+    assert season.repository.get_course("summer") == before
+    assert season.decided() == []
+    # Given at the moment it was (11:00 in New York), the zone changes and the event stays.
+    put_course(season.ports, "summer", in_new_york("2027-06-07", time(11)))
+    [event] = follow_up_events(season.repository.list_courses())
+    assert event.session.start == AUTUMN
+    assert EmailKind.FOLLOW_UP_CHANGED not in [job.kind for job in season.decided()]
+
+
+def test_a_zone_change_moves_a_follow_up_no_other_cohort_lists() -> None:
+    """Spring's own follow-up (summer lists it no more) is spring's to move with its zone."""
+    season = Season()
+    put_course(season.ports, "summer", cohort("2027-06-07"))
+    put_course(season.ports, "spring", in_new_york("2027-03-01", time(16)))
+    [event] = follow_up_events(season.repository.list_courses())
+    assert event.session.start == AUTUMN + timedelta(hours=5)

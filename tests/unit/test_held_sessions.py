@@ -10,7 +10,7 @@ from typing import Any
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduleChanges, schedule_changes
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.held_sessions import dates_as_held
+from booking.domain.held_sessions import dates_as_held, update_as_held
 from booking.domain.invitations import Told
 from booking.domain.programme import changed_dates
 from booking.services.courses import put_course
@@ -123,3 +123,70 @@ def test_a_slip_put_back_tells_nobody() -> None:
     put_course(spring.ports, "spring", cohort("2027-03-01", "2027-03-15"))
     [notice] = spring.changed_dates()
     assert notice.changed_sessions == ("s2",)
+
+
+def _as_sent(queued: ScheduleChanges, file: CourseDefinition, held: dict[str, Told]) -> Any:
+    holds = dict.fromkeys(held, True)
+    return update_as_held(queued, file.schedule(), held, holds, NOW)
+
+
+def _sent(file: CourseDefinition) -> dict[str, Told]:
+    return {s.key: Told(s.start, s.end, s.title) for s in file.schedule()}
+
+
+def test_a_queued_update_whose_change_was_put_back_tells_nothing_as_it_goes() -> None:
+    """retest13 N4: worded at send time against the calendar as held."""
+    queued = ScheduleChanges(changed=("s1",))
+    assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None
+    moved = cohort("2027-03-02", "2027-03-08")
+    assert _as_sent(queued, moved, _sent(ORIGINAL)) == ScheduleChanges(changed=("s1",))
+
+
+def test_a_queued_update_marks_what_differs_from_the_calendar_not_what_the_save_did() -> None:
+    now = cohort("2027-03-01", "2027-03-09")  # the save moved s1; a later one put it back, moved s2
+    assert _as_sent(ScheduleChanges(changed=("s1",)), now, _sent(ORIGINAL)) == ScheduleChanges(
+        changed=("s2",)
+    )
+
+
+def test_a_queued_removal_takes_out_only_what_the_calendar_holds() -> None:
+    three = cohort("2027-03-01", "2027-03-08", "2027-03-15")
+    queued = ScheduleChanges(removed=("s3",))
+    assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None  # s3 never sent
+    told = _as_sent(queued, ORIGINAL, _sent(three))
+    # Held as "Session 1 of 3" and "2 of 3": renumbered, and said so.
+    assert told == ScheduleChanges(changed=("s1", "s2"), removed=("s3",))
+    assert _as_sent(queued, three, _sent(three)) is None  # listed again since
+
+
+def test_a_queued_rename_put_back_is_no_news_and_one_kept_is_said_as_a_renaming() -> None:
+    queued = ScheduleChanges(changed=("s1",), renamed_only=True)
+    assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None
+    renamed = cohort("2027-03-01", "2027-03-08", s1="Opening")
+    assert _as_sent(queued, renamed, _sent(ORIGINAL)) == ScheduleChanges(
+        changed=("s1",), renamed_only=True
+    )
+
+
+def test_a_session_taken_out_of_the_calendar_and_listed_again_is_news() -> None:
+    holds = {"s1": True, "s2": False}
+    held = {"s1": _sent(ORIGINAL)["s1"]}
+    told = update_as_held(ScheduleChanges(), ORIGINAL.schedule(), held, holds, NOW)
+    assert told == ScheduleChanges(changed=("s2",))
+
+
+def test_a_queued_update_to_someone_with_nothing_recorded_stands_as_queued() -> None:
+    queued = ScheduleChanges(changed=("s1",))
+    assert update_as_held(queued, ORIGINAL.schedule(), {}, {}, NOW) is queued
+
+
+def test_one_name_means_one_thing() -> None:
+    """A session as a calendar holds it is ``Told`` (start, end and title), its times alone
+    ``StartEnd``: no ``Span`` that is one in ``domain.programme`` and the other here."""
+    from booking.adapters.dynamodb import ledgers
+    from booking.domain import held_sessions, programme
+
+    for module in (programme, held_sessions, ledgers):
+        assert not hasattr(module, "Span"), module.__name__
+    assert held_sessions.StartEnd == tuple[datetime, datetime]
+    assert Told._fields == ("start", "end", "title")

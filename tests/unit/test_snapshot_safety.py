@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import random
 
-import boto3
 import pytest
 
 from booking.adapters.dynamodb.table import conflict_backoff_seconds
@@ -44,7 +43,7 @@ def test_a_cold_start_calls_no_aws_service(
     deployed, the secrets are named (``*_PARAM``) and read on first use, never at init."""
     from bench.coldstart import child_env
 
-    from booking import bootstrap
+    from booking import aws, bootstrap
 
     for name, value in child_env().items():
         if name.isupper() and not name.startswith(("PYTHON", "PATH", "HOME")):
@@ -54,17 +53,18 @@ def test_a_cold_start_calls_no_aws_service(
             monkeypatch.delenv(name)
             monkeypatch.setenv(f"{name}_PARAM", f"/booking/bench/{name.lower()}")
     calls: list[str] = []
-    session = boto3.DEFAULT_SESSION or boto3.setup_default_session() or boto3.DEFAULT_SESSION
-    assert session is not None
-    session.events.register(
+    bootstrap.reset()
+    # The session every client of the functions is made from (booking.aws).
+    session = aws.session()
+    session.register(
         "before-call", lambda model, **_: calls.append(model.name), unique_id="snapshot-calls"
     )
     try:
-        bootstrap.reset()
         bootstrap.at_cold_start(*NEEDED_AT_INIT[function])
         assert bootstrap.ports() is not None
+        assert aws.session() is session
     finally:
-        session.events.unregister("before-call", unique_id="snapshot-calls")
+        session.unregister("before-call", unique_id="snapshot-calls")
         bootstrap.reset()
         # at_cold_start froze this test process's objects, as in Lambda: give them back to the
         # collector, for the tests that run after this one.
@@ -108,10 +108,10 @@ def test_the_pages_templates_are_compiled_into_the_snapshot_only(
 
 
 _STRIPE_LOADED = """
-import importlib, sys, boto3
+import importlib, sys
+from booking import aws
 calls = []
-boto3.setup_default_session()
-boto3.DEFAULT_SESSION.events.register("before-call", lambda model, **_: calls.append(model.name))
+aws.session().register("before-call", lambda model, **_: calls.append(model.name))
 importlib.import_module("booking.handlers.webhook")
 # stripe._webhook: the SDK loads its signature checks lazily, on first use unless named at init.
 print(all(name in sys.modules for name in ("stripe", "stripe._webhook")), calls)

@@ -99,6 +99,7 @@ def with_move_session(application: Application, session_id: str, url: str) -> Ap
             pending.to_course_id,
             occasion=f"move-{pending.attempt}",
             amount=pending.difference,
+            move=pending.attempt,
         )
     )
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
@@ -24,6 +24,8 @@ from booking.domain.statuses import refuse_the_erased
 # What a facilitator's copy of a moved booking tells (its reason): joining their cohort, or
 # leaving it (``domain.transfers`` queues them).
 MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
+# The occasion of a completer's news while their certificate is held (it will follow).
+CERTIFICATE_HELD = "held"
 
 
 class EmailKind(StrEnum):
@@ -187,6 +189,19 @@ class EmailJob(BaseModel):
     # its record when the message was saved to the outbox (None: queued before it was kept,
     # composed from the record as it is).
     booking_then: BookingThen | None = None
+    # Which message of its kind about the booking (or group) this is: its ``occasion``
+    # ("withdrawn", "held", an invoice's id, "v2"), and the ``move`` it is about (its number).
+    # Set where jobs are made; the id (the idempotency key) names them too, and a job queued
+    # before they were kept has them read from it as it loads (``occasion_in_id``).
+    occasion: str | None = None
+    move: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kept_from_its_id(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "occasion" in data or "move" in data:
+            return data
+        return {**data, **occasion_in_id(data.get("kind"), data.get("job_id"))}
 
     def as_of(self, status: str, *, again: bool = False) -> EmailJob:
         """This job recording ``status`` as its application's status when it was queued, if it
@@ -210,6 +225,7 @@ class EmailJob(BaseModel):
             application_id=group_id,
             course_id=course_id,
             group_place=place,
+            occasion=occasion,
         )
 
     @classmethod
@@ -222,9 +238,10 @@ class EmailJob(BaseModel):
         occasion: str = "",
         reason: str | None = None,
         amount: int | None = None,
+        move: int | None = None,
     ) -> EmailJob:
         """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry);
-        ``amount``: the money the message is about (a refund's)."""
+        ``amount``: the money the message is about (a refund's); ``move``: the move's number."""
         parts = [kind.value, application_id, occasion]
         return cls(
             job_id=":".join(p for p in parts if p),
@@ -233,6 +250,8 @@ class EmailJob(BaseModel):
             course_id=course_id,
             reason=reason,
             amount=amount,
+            occasion=occasion or None,
+            move=move,
         )
 
     @classmethod
@@ -360,14 +379,42 @@ class EmailJob(BaseModel):
         cls, application_id: str, from_course_id: str, to_course_id: str, move: int, refund: int
     ) -> EmailJob:
         """The one message about a booking's ``move``-th move to another cohort."""
+        occasion = f"move-{move}"
         return cls(
-            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:move-{move}",
+            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:{occasion}",
             kind=EmailKind.BOOKING_TRANSFERRED,
             application_id=application_id,
             course_id=to_course_id,
             from_course_id=from_course_id,
             amount=refund,
+            occasion=occasion,
+            move=move,
         )
+
+
+# The kinds whose occasion or move a rule reads (``occasion_in_id``), as their ids say them.
+_OCCASION_READ = {*GROUP_KINDS, EmailKind.FACILITATOR_COPY, EmailKind.CERTIFICATE} | {
+    EmailKind.INVOICE_SENT,
+    EmailKind.MOVE_PAYMENT_DUE,
+    EmailKind.BOOKING_TRANSFERRED,
+}
+_MOVE_OCCASIONS = ("move-", "moved-in-", "moved-out-")
+
+
+def occasion_in_id(kind: object, job_id: object) -> dict[str, Any]:
+    """The occasion and move an old job's id names, as ``about`` and ``transferred`` made it
+    (``<kind>:<id>:<occasion>``, the occasion maybe with a colon: a reissue's), or ``for_group``
+    (its occasion last); {} for the kinds no rule asks, or an id naming none."""
+    if not isinstance(job_id, str) or kind not in _OCCASION_READ:
+        return {}
+    if kind in GROUP_KINDS:
+        return {"occasion": job_id.rsplit(":", 1)[-1]}
+    occasion = job_id.split(":", 2)[2] if job_id.count(":") >= 2 else None
+    if occasion is None:
+        return {}
+    prefix = next((p for p in _MOVE_OCCASIONS if occasion.startswith(p)), None)
+    number = occasion.removeprefix(prefix) if prefix else ""
+    return {"occasion": occasion, **({"move": int(number)} if number.isdigit() else {})}
 
 
 @dataclass(frozen=True)

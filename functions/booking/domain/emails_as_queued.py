@@ -190,7 +190,7 @@ def still_asks(application: Application, job: EmailJob) -> bool:
     return (
         job.kind is EmailKind.MOVE_PAYMENT_DUE
         and pending is not None
-        and job.job_id.endswith(f":move-{pending.attempt}")
+        and job.move == pending.attempt
     )
 
 
@@ -208,12 +208,9 @@ def move_undone(application: Application, job: EmailJob) -> bool:
     each named by the move's number) and ``application`` records that move undone: a refund
     at Stripe in the move's second ended the booking before it was told (``domain.move_undone``),
     so the move never stood and is told to nobody (move12's G4 race)."""
-    if not of_a_move(job):
+    if not of_a_move(job) or job.move is None or not 0 < job.move <= len(application.transfers):
         return False
-    number = job.job_id.rsplit("-", 1)[-1]
-    if not number.isdigit() or not 0 < int(number) <= len(application.transfers):
-        return False
-    return application.transfers[int(number) - 1].undone_at is not None
+    return application.transfers[job.move - 1].undone_at is not None
 
 
 def superseded(application: Application, job: EmailJob) -> bool:
@@ -222,7 +219,7 @@ def superseded(application: Application, job: EmailJob) -> bool:
     nor a bursary changed since as granted; the newer one's own messages say them."""
     if job.kind is EmailKind.INVOICE_SENT:
         invoice = application.invoice
-        return invoice is None or not job.job_id.endswith(f":{invoice.invoice_id}")
+        return invoice is None or job.occasion != invoice.invoice_id
     if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
         return job.amount != application.bursary
     return False

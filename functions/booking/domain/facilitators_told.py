@@ -50,26 +50,50 @@ def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob
         to_course_id,
         occasion=f"moved-in-{move}",
         reason=MOVED_IN,
+        move=move,
     )
 
 
 def is_withdrawal(job: EmailJob) -> bool:
     """Whether ``job`` is the facilitators' "Participant withdrawn"."""
-    return job.kind is EmailKind.FACILITATOR_COPY and job.job_id.endswith(f":{WITHDRAWN}")
+    return job.kind is EmailKind.FACILITATOR_COPY and job.occasion == WITHDRAWN
 
 
 def roster_holding(application: Application, went: Callable[[str], bool]) -> str:
     """The cohort whose facilitators' list has the person (the module's rule): the latest move
     whose moved-in copy ``went`` (the mailer took it up), else the cohort first booked, whose
     facilitators were sent the booking as it became one."""
+    return roster_before(application, len(application.transfers) + 1, went)
+
+
+def roster_before(application: Application, move: int, went: Callable[[str], bool]) -> str:
+    """The cohort whose facilitators' list had the person before their ``move``-th move (as
+    ``roster_holding``, of the moves before it alone)."""
     app_id = application.application_id
-    for move in range(len(application.transfers), 0, -1):
-        moved_to = application.transfers[move - 1].to_course_id
-        if went(moved_in_copy(app_id, moved_to, move).job_id):
+    for earlier in range(move - 1, 0, -1):
+        moved_to = application.transfers[earlier - 1].to_course_id
+        if went(moved_in_copy(app_id, moved_to, earlier).job_id):
             return moved_to
     return (
         application.transfers[0].from_course_id if application.transfers else application.course_id
     )
+
+
+def copy_tells(job: EmailJob, application: Application, went: Callable[[str], bool]) -> bool:
+    """Whether a move's facilitators' copy tells its cohort anything as it goes (retest13 N5):
+    a move is told from the cohort whose list has the person to the one they hold now, so
+    nothing when that is the same one (moved away and back before the mailer ran); else
+    "moved to your cohort" only to the cohort held, whose list does not have them yet, and
+    "moved away" only to the cohort whose list had them before that move (not to a cohort
+    passed through whose list never had them). Judged of the moves before the copy's own, so
+    the order the copies go in does not change who hears."""
+    held = application.course_id
+    if job.move is None:
+        return True
+    if job.reason == MOVED_IN:
+        return job.course_id == held and roster_holding(application, went) != held
+    before = roster_before(application, job.move, went)
+    return job.course_id == before != held
 
 
 def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:

@@ -48,6 +48,8 @@ def manager_told(
         group_places=places,
         places_kept=places_kept,
         returned_because=because,
+        occasion=key,
+        move=None,
     )
     return group.with_emails(job)
 

@@ -20,11 +20,11 @@ from booking.domain.course import ScheduleChanges
 from booking.domain.invitations import Told
 from booking.domain.sessions import ScheduledSession, SessionKind
 
-# When a session starts and ends, as one message put it in a person's calendar.
-Span = tuple[datetime, datetime]
+# When a session starts and ends (a calendar's times, without its title).
+StartEnd = tuple[datetime, datetime]
 
 
-def _span(told: Told) -> Span:
+def _start_end(told: Told) -> StartEnd:
     # A record may also carry the title the calendar entry was given (a follow-up's own title,
     # ``domain.invitations.Told``); a core session's entry is titled for the calendar, not as
     # the file names it, so only its times are compared here.
@@ -87,7 +87,7 @@ def _news(
     holds it), "renamed" (where they hold it, under a new title), or None (no news)."""
     if told is None and session.key not in dates.changed:
         return None
-    span = _span(told) if told is not None else (old.start, old.end) if old else None
+    span = _start_end(told) if told is not None else (old.start, old.end) if old else None
     if span != (session.start, session.end):
         return "retimed"
     if old is not None and (old.start, old.end) == span and old.title != session.title:
@@ -96,3 +96,82 @@ def _news(
         # never sent).
         return "renamed"
     return None
+
+
+def update_as_held(
+    queued: ScheduleChanges,
+    schedule: Iterable[ScheduledSession],
+    held: Mapping[str, Told],
+    holds: Mapping[str, bool],
+    now: datetime,
+) -> ScheduleChanges | None:
+    """A queued "Changed dates" (``queued``: what its save changed, counted then) worded as the
+    mailer sends it, against what the person's calendar holds then (retest13 N4): a later save
+    may have put back what this one changed before either message went. Each core session
+    still to come in ``schedule`` (the cohort's sessions now) is news when not where their
+    calendar holds it (``held``: key -> what was last sent), or back after a message took it
+    out; one taken out of the file is news only to someone holding it (``holds``: key -> in
+    their calendar, False: taken out, for every key sent them). None when nothing differs.
+
+    The follow-ups the message carries stand as queued (their own notices count from each
+    calendar: ``services.follow_ups``). With nothing recorded for the person (a calendar sent
+    before the record was kept), the message stands as queued."""
+    if not holds:
+        return queued
+    listed = {s.key: s for s in schedule}
+    news = _core_news(listed.values(), held, holds, queued, now)
+    own = set(news) | set(queued.removed)
+    follow_ups = tuple(k for k in queued.changed if k not in own and k in listed)
+    removed = tuple(k for k in queued.removed if k not in listed and holds.get(k))
+    return _worded(queued, news, follow_ups, removed)
+
+
+def _core_news(
+    sessions: Iterable[ScheduledSession],
+    held: Mapping[str, Told],
+    holds: Mapping[str, bool],
+    queued: ScheduleChanges,
+    now: datetime,
+) -> dict[str, str | None]:
+    """Each core session still to come (in the schedule's order) -> its news to one person."""
+    return {
+        s.key: _as_sent(s, held.get(s.key), holds.get(s.key), queued)
+        for s in sessions
+        if s.kind is SessionKind.CORE and s.start > now
+    }
+
+
+def _worded(
+    queued: ScheduleChanges,
+    news: Mapping[str, str | None],
+    follow_ups: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> ScheduleChanges | None:
+    """The message as it goes (None: nothing differs for this person)."""
+    ordered = tuple(key for key, word in news.items() if word is not None)
+    if not (ordered or follow_ups or removed or queued.removed_follow_ups):
+        return None
+    moved = "retimed" in news.values() or bool(removed or queued.removed_follow_ups)
+    return ScheduleChanges(
+        changed=(*ordered, *follow_ups),
+        removed=removed,
+        removed_follow_ups=queued.removed_follow_ups,
+        renamed_only=not moved and (queued.renamed_only or not follow_ups),
+    )
+
+
+def _as_sent(
+    session: ScheduledSession, told: Told | None, holds: bool | None, queued: ScheduleChanges
+) -> str | None:
+    """What ``session`` (still to come) is to one person as the message goes: "retimed" (not
+    where their calendar holds it, or not in it), "renamed" (where they hold it, under another
+    title than the one sent), or None (no news)."""
+    if told is None:
+        # Taken out since (a removal told), or never sent: news when the save put it there.
+        return "retimed" if holds is False or session.key in queued.changed else None
+    if _start_end(told) != (session.start, session.end):
+        return "retimed"
+    if told.title is not None:
+        return "renamed" if told.title != session.title else None
+    # A record from before titles were kept: the save's own word on it.
+    return "renamed" if session.key in queued.changed and queued.renamed_only else None

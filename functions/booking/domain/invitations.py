@@ -30,8 +30,10 @@ _NOT_IN_UID = re.compile(r"[^a-z0-9-]+")
 
 
 class Told(NamedTuple):
-    """A programme's follow-up event as one message put it in a person's calendar: its start,
-    end and (where recorded) its own title. What a later change to it is worded from."""
+    """A session as one message put it in a person's calendar (a programme's follow-up event,
+    or a cohort's own session): its start, end and (where recorded) its own title. What a later
+    change to it is worded from. The one name for it: ``held_sessions.StartEnd`` is its times
+    alone."""
 
     start: datetime
     end: datetime

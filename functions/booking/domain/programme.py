@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import (
@@ -74,11 +74,6 @@ def programme_title(programme: str, titles: Iterable[str]) -> str:
 def moves_programme(course: Course, definition: CourseDefinition) -> bool:
     """Whether saving ``definition`` over ``course`` puts the cohort in another programme."""
     return programme_of(course) != (definition.programme or course.course_id)
-
-
-# When a follow-up event starts and ends, and its title, as one message put it in a person's
-# calendar.
-Span = Told
 
 
 def person_key(email: str) -> str:
@@ -151,36 +146,6 @@ def _seniority(listing: Listing) -> tuple[float, str]:
     return course.first_start().timestamp(), course.course_id
 
 
-# A follow-up without an id taken out of a file and one without an id put in closer than this
-# look like one moved (they are monthly): without an id it became another event.
-MOVE_WITHOUT_ID_WINDOW = timedelta(days=28)
-
-
-def moved_without_id(before: CourseDefinition, after: CourseDefinition) -> list[ScheduledSession]:
-    """The follow-ups without an ``id`` that ``after`` seems to move: each taken out of the
-    file with one (also without an id) put in within :data:`MOVE_WITHOUT_ID_WINDOW` of it,
-    paired nearest first. Known by its start, such a follow-up cannot move: the new start is
-    a new event (and the old one, if no other file lists it, is cancelled). Soonest first."""
-    old = {s.key: s for s in _unnamed_follow_ups(before)}
-    new = {s.key: s for s in _unnamed_follow_ups(after)}
-    dropped = [s for key, s in old.items() if key not in new]
-    added = [s for key, s in new.items() if key not in old]
-    moved = []
-    for session in sorted(dropped, key=lambda s: s.start):
-        near = [s for s in added if abs(s.start - session.start) <= MOVE_WITHOUT_ID_WINDOW]
-        if near:
-            added.remove(min(near, key=lambda s: abs(s.start - session.start)))
-            moved.append(session)
-    return moved
-
-
-def _unnamed_follow_ups(definition: CourseDefinition) -> list[ScheduledSession]:
-    named = {s.id for s in definition.sessions if s.id}
-    return [
-        s for s in definition.schedule() if s.kind is SessionKind.FOLLOW_UP and s.key not in named
-    ]
-
-
 def follow_up_edits(
     previous: Course | None, definition: CourseDefinition, now: datetime
 ) -> dict[str, datetime]:
@@ -251,7 +216,7 @@ def event_changes(
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
 
 
-def as_told(change: EventChange, told: Span | None) -> EventChange | None:
+def as_told(change: EventChange, told: Told | None) -> EventChange | None:
     """``change`` as the person it reaches sees it: from the start and end their calendar was
     last sent (``told``; None: not recorded, the change as the files made it), not from the
     last saved listing, which may be a move to a time already past that nobody was told of
@@ -327,7 +292,7 @@ def holders(
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
-    each = _each_persons_booking(event, bookings, counts=may_yet_complete)
+    each = _each_persons_booking(event, bookings, counts=hears_of_follow_ups)
     return {person: application for person, application in each.items() if person in holding}
 
 
@@ -363,7 +328,7 @@ def _listing(key: str) -> Callable[[Course, Application], bool]:
     """Whether a booking's cohort lists the follow-up ``key``, the booking completing it or
     still able to (one whose register closed without it completing is no way in)."""
     return lambda course, application: (
-        may_yet_complete(course, application)
+        hears_of_follow_ups(course, application)
         and any(s.key == key and s.kind is SessionKind.FOLLOW_UP for s in course.schedule)
     )
 
@@ -376,6 +341,39 @@ def as_held(course: Course, events: Iterable[FollowUpEvent]) -> Course:
     listed = {s.key for s in course.definition.schedule() if s.kind is SessionKind.FOLLOW_UP}
     held = {e.key: e.session for e in events if e.programme == programme and e.key in listed}
     return course.model_copy(update={"held_follow_ups": held}) if held else course
+
+
+def hears_of_follow_ups(course: Course, application: Application) -> bool:
+    """The one rule of whom a booking tells of the programme's follow-ups at all, whatever
+    path a follow-up took (new, listed again, moved, renamed, its file saved again) and
+    whatever message carries it (a confirmation, "Changed dates", a move's message, a change
+    notice, an invitation): one that completed its cohort, or still may (its register not
+    closed, or the cohort keeps none). One whose register closed without it completing is no
+    way in (hostile13 F20, retest13 N7). An invitation asks more (``graduated``)."""
+    return may_yet_complete(course, application)
+
+
+def told_sessions(
+    course: Course, application: Application, sessions: Iterable[ScheduledSession]
+) -> list[ScheduledSession]:
+    """``sessions`` (of ``course``) as a message about ``application`` lists them and puts
+    them in a calendar: the follow-ups only for a booking that hears of them."""
+    hears = hears_of_follow_ups(course, application)
+    return [s for s in sessions if hears or s.kind is not SessionKind.FOLLOW_UP]
+
+
+def dates_told(course: Course, application: Application, dates: ScheduleChanges) -> ScheduleChanges:
+    """A save's "Changed dates" (``changed_dates``) as it may reach ``application``: without
+    the follow-ups for a booking that hears of none (its own sessions' changes still reach it)."""
+    if hears_of_follow_ups(course, application):
+        return dates
+    kinds = {s.key: s.kind for s in course.schedule}
+    return replace(
+        dates,
+        changed=tuple(k for k in dates.changed if kinds.get(k) is not SessionKind.FOLLOW_UP),
+        added=tuple(k for k in dates.added if kinds.get(k) is not SessionKind.FOLLOW_UP),
+        removed_follow_ups=(),
+    )
 
 
 def graduated(
@@ -391,7 +389,12 @@ def graduated(
     if not core:
         return False
     ended = max(s.end for s in core)
-    return ended <= event.session.start and ended <= now and completed(course, application)
+    return (
+        ended <= event.session.start
+        and ended <= now
+        and hears_of_follow_ups(course, application)
+        and completed(course, application)
+    )
 
 
 def graduates(

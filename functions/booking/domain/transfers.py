@@ -378,6 +378,7 @@ def _move_emails(
             from_course_id,
             occasion=f"moved-out-{move}",
             reason=MOVED_OUT,
+            move=move,
         ),
     )
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from booking.domain.attendance import MARK_WORDS
-from booking.domain.emails import EmailKind
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind
 from booking.domain.money import money_words
 from booking.domain.payer import ABOUT_THE_INVOICE
 from booking.domain.timeline import EntryKind, TimelineEntry
@@ -351,7 +351,7 @@ def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
 def _email_said(entry: TimelineEntry, saying: _Saying) -> str | None:
     if entry.email is None:
         return None
-    if (entry.job_id or "").endswith(":held"):  # register.py: a held certificate's news
+    if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
         return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
     return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
 

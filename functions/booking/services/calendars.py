@@ -37,6 +37,7 @@ from booking.domain.programme import (
     follow_ups_held,
     person_key,
     programme_of,
+    told_sessions,
 )
 from booking.domain.timeline import EntryKind
 from booking.services.emails_gone import went_for
@@ -163,8 +164,10 @@ def _sessions_held(ports: Ports, application: Application, course: Course) -> li
 def _booking_sessions(
     ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> tuple[list[CalendarEntry], list[CalendarEntry]]:
-    """A confirmation or an update: every session of the booking in, the removed ones out."""
-    requested = _booking_entries(ports, course, application, course.schedule)
+    """A confirmation or an update: every session of the booking in (its follow-ups only for a
+    booking that hears of them: ``domain.programme.told_sessions``), the removed ones out."""
+    sessions = told_sessions(course, application, course.schedule)
+    requested = _booking_entries(ports, course, application, sessions)
     if job.kind is EmailKind.SESSIONS_CHANGED:
         # An update says nothing about sessions already past (they are as they were).
         requested = [e for e in requested if e.start is not None and e.start > now]
@@ -343,7 +346,8 @@ def _moved_booking(
     sent and are no longer down for: the old cohort's own sessions, from the ORGANIZER that
     put them in (the old cohort's) under the UIDs the old booking's confirmation gave them,
     and the old programme's follow-ups the person no longer holds (``_follow_ups_let_go``)."""
-    requested = _booking_entries(ports, course, application, course.schedule)
+    sessions = told_sessions(course, application, course.schedule)
+    requested = _booking_entries(ports, course, application, sessions)
     left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None
     if left is None:
         return requested, []

@@ -21,14 +21,15 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.follow_up_files import moved_without_id, zone_change_refusal
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
     changed_dates,
+    dates_told,
     event_changes,
     follow_up_edits,
     follow_up_events,
-    moved_without_id,
     moves_programme,
     person_key,
     programme_of,
@@ -71,6 +72,9 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
         _refuse_register_rewrite(ports, previous, definition)
         _refuse_currency_change_of_money(ports, previous, definition)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    refusal = zone_change_refusal(previous, definition, others) if previous else None
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
     course = ports.repository.put_course(course_id, definition, edits)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
@@ -211,7 +215,9 @@ def tell_attendees(
             continue
         person = person_key(application.answers.email)
         held = {key: spans[person] for key, spans in sent.items() if person in spans}
-        changes = dates_as_held(dates, before, course.schedule, held, now)
+        changes = dates_as_held(
+            dates_told(course, application, dates), before, course.schedule, held, now
+        )
         if changes is None:
             continue
         job = EmailJob.sessions_changed(

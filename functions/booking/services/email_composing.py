@@ -20,6 +20,7 @@ from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
+from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
@@ -87,8 +88,11 @@ def _template_values(
         status_url=ports.status_url(application),
         now=now,
         console_url=ports.console_url(application.application_id),
-        # Messages listing every session show the follow-ups as the programme holds them.
-        schedule=held_schedule(ports, course) if job.kind in LISTS_SESSIONS else None,
+        # Messages listing every session show the follow-ups as the programme holds them, to
+        # a booking that hears of them (``domain.programme.told_sessions``).
+        schedule=told_sessions(course, current, held_schedule(ports, course))
+        if job.kind in LISTS_SESSIONS
+        else None,
         booked_on=_booked_on(ports, job, application, course),
     )
     # Whose clock the times are on: the course's zone, named ("UK time" for London's).

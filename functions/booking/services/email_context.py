@@ -226,10 +226,10 @@ def _moved_charged(job: EmailJob, application: Application, currency: str) -> st
     in words; None for any other message or move."""
     if job.kind is not EmailKind.BOOKING_TRANSFERRED:
         return None
-    move = job.job_id.rsplit(":move-", 1)[-1]
-    if not move.isdigit() or not 0 < int(move) <= len(application.transfers):
+    move = job.move
+    if move is None or not 0 < move <= len(application.transfers):
         return None
-    charged = application.transfers[int(move) - 1].difference_charged
+    charged = application.transfers[move - 1].difference_charged
     return money_if_any(charged, currency) if charged else None
 
 

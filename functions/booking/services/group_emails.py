@@ -54,7 +54,7 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     place = next((p for p in group.places if p.number == job.group_place), None)
     if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
         return None
-    return place if job.job_id.endswith(f":v{place.substitutions}") else None
+    return place if job.occasion == f"v{place.substitutions}" else None
 
 
 def _place_gone_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
@@ -62,14 +62,14 @@ def _place_gone_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None
     place = next((p for p in group.places if p.number == job.group_place), None)
     if place is None or not place.released or place.erased:
         return None
-    return place if job.job_id.endswith(f":v{place.substitutions}") else None
+    return place if job.occasion == f"v{place.substitutions}" else None
 
 
 def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
     """What the manager's email is about, as the job recorded it (``booked``, ``paid``); None
     when it is no longer worth sending: the booked email once the group is paid (the paid
     email, which carries the same page, supersedes it) or has lapsed."""
-    occasion = job.job_id.rsplit(":", 1)[-1]
+    occasion = job.occasion
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
     if occasion == "booked" and not awaiting:
         return None
@@ -213,7 +213,7 @@ def _reissued_invoice_now(job: EmailJob, group: GroupBooking) -> str:
     the one to pay, so the email asks for it), ``paid``, or ``overtaken`` (replaced or cancelled
     since: the email must not ask anyone to pay a void invoice, hostile12a NEW-1)."""
     invoice = group.invoice
-    if invoice is None or not job.job_id.endswith(f":invoice{invoice.attempt}"):
+    if invoice is None or job.occasion != f"invoice{invoice.attempt}":
         return "overtaken"
     if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         return "to_pay"

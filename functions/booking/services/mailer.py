@@ -52,7 +52,13 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import (
+    CERTIFICATE_HELD,
+    GROUP_KINDS,
+    EmailJob,
+    EmailKind,
+    OutgoingEmail,
+)
 from booking.domain.emails_as_queued import (
     MOVE_COPIES,
     CohortLeft,
@@ -75,8 +81,10 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event, worded_as_held
+from booking.services.moves_told import move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
+from booking.services.sessions_told import dates_worded_as_held
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -119,8 +127,9 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
         return found
     application, course = found
     worded = worded_as_held(ports, job, application)
-    if worded is None:
-        return SendOutcome.SKIPPED_TOLD
+    worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
+    if worded is None or not move_told(ports, job, application):
+        return _told_already(ports, job)
     job = worded
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
     if erased_notice is not None:  # nothing to the person; their employer's money still told
@@ -133,6 +142,21 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     # the person's sent (a duplicate) and sends this one if it did not go.
     theirs = _send_to_whom_it_is_for(ports, notice, application, course, now)
     return persons if persons in (SendOutcome.SENT, SendOutcome.DUPLICATE) else theirs
+
+
+def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
+    """A change notice that would tell the person only what their calendar holds (or a move's
+    message, only what its reader was told: ``services.moves_told``): not sent, and its job
+    done (claimed and finished), so a copy of it delivered again is not weighed afresh against
+    what a later message changed."""
+    now = ports.clock()
+    claim = ports.repository.claim_email(job.job_id, now, now - ports.email_claim_timeout)
+    if claim is EmailClaim.DONE:
+        return SendOutcome.DUPLICATE
+    if claim is EmailClaim.IN_FLIGHT:
+        raise EmailInFlight(job.job_id)
+    ports.repository.finish_email(job.job_id, SendOutcome.SKIPPED_TOLD.value, now)
+    return SendOutcome.SKIPPED_TOLD
 
 
 def _send_to_whom_it_is_for(
@@ -401,4 +425,4 @@ def _held_news_stale(ports: Ports, job: EmailJob, application: Application) -> b
     """A held certificate's news ("it will follow") whose certificate was reissued since."""
     from booking.services.register import printable  # as email_composing: a cycle otherwise
 
-    return job.job_id.endswith(":held") and printable(ports, application)
+    return job.occasion == CERTIFICATE_HELD and printable(ports, application)

@@ -23,7 +23,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.attendance import Completion, Mark
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.emails import Attachment, EmailJob, EmailKind
+from booking.domain.emails import CERTIFICATE_HELD, Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.people import address_digest
 from booking.domain.register import (
@@ -264,7 +264,7 @@ def _decide(
         new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
         if completion.completed:
             # A held one's holder is told they completed, and that it follows (hostile13 F17).
-            held = "" if printable(ports, new) else "held"
+            held = "" if printable(ports, new) else CERTIFICATE_HELD
             new = new.with_emails(
                 EmailJob.about(
                     EmailKind.CERTIFICATE, current.application_id, course.course_id, occasion=held

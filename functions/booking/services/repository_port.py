@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from booking.domain.course import Course, CourseDefinition
     from booking.domain.emails import EmailJob
     from booking.domain.groups import GroupBooking
+    from booking.domain.invitations import Told
     from booking.domain.limits import Holding
-    from booking.domain.programme import Span
     from booking.domain.timeline import TimelineEntry
 
 
@@ -338,7 +338,7 @@ class AnnouncementLedger(Protocol):
         holds: bool,
         keep_until: datetime,
         now: datetime,
-        when: Span | None = None,
+        when: Told | None = None,
     ) -> None:
         """``person`` (a person key) was just sent the event ``about``: in their calendar
         (``holds``, ``when`` it was said to start and end) or out. Kept until ``keep_until``."""
@@ -346,7 +346,7 @@ class AnnouncementLedger(Protocol):
     def told_of(self, about: str) -> dict[str, bool]:
         """Person key -> whether they hold the event (False: taken out), for everyone sent it."""
 
-    def told_when(self, about: str) -> dict[str, Span]:
+    def told_when(self, about: str) -> dict[str, Told]:
         """Person key -> the start and end of the event their calendar holds, where recorded."""
 
 

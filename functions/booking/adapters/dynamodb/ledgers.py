@@ -41,10 +41,6 @@ from booking.domain.invitations import Told
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
-# An event's start, end and title as told (``domain.programme.Span``), from the light module:
-# the SES events' function loads this module at init and never the programme's rules.
-Span = Told
-
 # A send's lease is read only while it lasts (seconds); the table forgets it a day later.
 SEND_LEASE_TTL = timedelta(days=1)
 # Claims and markers only need to outlive every redelivery or tick that could repeat them.
@@ -384,7 +380,7 @@ class DynamoAnnouncementLedger:
         holds: bool,
         keep_until: datetime,
         now: datetime,
-        when: Span | None = None,
+        when: Told | None = None,
     ) -> None:
         times = {}
         if holds and when is not None:
@@ -407,7 +403,7 @@ class DynamoAnnouncementLedger:
         return {item["sk"]["S"]: item["holds"]["BOOL"] for item in self._told(about)}
 
     @translate_aws_errors
-    def told_when(self, about: str) -> dict[str, Span]:
+    def told_when(self, about: str) -> dict[str, Told]:
         return {
             item["sk"]["S"]: Told(
                 datetime.fromisoformat(item["start"]["S"]),

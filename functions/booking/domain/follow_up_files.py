@@ -1,0 +1,102 @@
+"""What saving a cohort's file does to the programme's follow-ups that the organiser should
+hear of before, or as, it is saved: a follow-up without an ``id`` that the file seems to move
+(saved, and warned of), and a time zone change that would move the follow-ups the cohort shares
+with others (refused: ``zone_change_refusal``).
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
+from booking.domain.programme import programme_of
+from booking.domain.wording import session_when
+
+# A follow-up without an id taken out of a file and one without an id put in closer than this
+# look like one moved (they are monthly): without an id it became another event.
+MOVE_WITHOUT_ID_WINDOW = timedelta(days=28)
+
+
+def moved_without_id(before: CourseDefinition, after: CourseDefinition) -> list[ScheduledSession]:
+    """The follow-ups without an ``id`` that ``after`` seems to move: each taken out of the
+    file with one (also without an id) put in within :data:`MOVE_WITHOUT_ID_WINDOW` of it,
+    paired nearest first. Known by its start, such a follow-up cannot move: the new start is
+    a new event (and the old one, if no other file lists it, is cancelled). Soonest first."""
+    old = {s.key: s for s in _unnamed_follow_ups(before)}
+    new = {s.key: s for s in _unnamed_follow_ups(after)}
+    dropped = [s for key, s in old.items() if key not in new]
+    added = [s for key, s in new.items() if key not in old]
+    moved = []
+    for session in sorted(dropped, key=lambda s: s.start):
+        near = [s for s in added if abs(s.start - session.start) <= MOVE_WITHOUT_ID_WINDOW]
+        if near:
+            added.remove(min(near, key=lambda s: abs(s.start - session.start)))
+            moved.append(session)
+    return moved
+
+
+def _unnamed_follow_ups(definition: CourseDefinition) -> list[ScheduledSession]:
+    named = {s.id for s in definition.sessions if s.id}
+    return [
+        s for s in definition.schedule() if s.kind is SessionKind.FOLLOW_UP and s.key not in named
+    ]
+
+
+def zone_change_refusal(
+    course: Course, definition: CourseDefinition, others: Iterable[Course]
+) -> tuple[str, str] | None:
+    """Why ``definition`` may not replace ``course``'s file, as (what the organiser reads, what
+    is said beside ``timezone``), or None.
+
+    A file's times are read in its time zone, and a follow-up the cohort shares with other
+    cohorts of the programme is one event with one time: saved in another zone with the same
+    wall-clock times, the cohort's listing would move it for every cohort (the latest word
+    wins), worded in a clock none of them chose (retest13 N6). So a zone change that moves a
+    shared follow-up the file keeps listing is refused; one whose shared follow-ups are given
+    in the new zone at the same moments (or taken out of the file) moves nothing and is saved.
+    The cohort's own sessions, and follow-ups no other cohort lists, are its own to move."""
+    was, now = course.definition.timezone, definition.timezone
+    if was == now:
+        return None
+    shared = _shared(definition.programme or course.course_id, course.course_id, others)
+    before = {s.key: s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
+    before = {key: s for key, s in before.items() if key in shared}
+    moved = [
+        before[s.key]
+        for s in definition.schedule()
+        if s.key in before and (s.start, s.end) != (before[s.key].start, before[s.key].end)
+    ]
+    if not moved:
+        return None
+    said = "; ".join(
+        f"{s.title}, {session_when(s, was)}, is {_wall_clock(s, now)} in {now}" for s in moved
+    )
+    return (
+        f"this cohort's file lists follow-ups other cohorts of the programme share, and a "
+        f"file's times are read in its time zone: saved in {now} as they are, they would move "
+        f"for every cohort. Keep the time zone {was}, or give them their times in {now} so "
+        f"that they stay where they are ({said})",
+        f"keep {was}, or give the shared follow-ups their times in {now}",
+    )
+
+
+def _shared(programme: str, course_id: str, others: Iterable[Course]) -> set[str]:
+    """The keys of the follow-ups another cohort of ``programme`` lists."""
+    return {
+        s.key
+        for other in others
+        if other.course_id != course_id and programme_of(other) == programme
+        for s in other.schedule
+        if s.kind is SessionKind.FOLLOW_UP
+    }
+
+
+def _wall_clock(session: ScheduledSession, timezone: str) -> str:
+    """ "23 September 2027, 11:00-12:00": a session's day and times in ``timezone``."""
+    zone = ZoneInfo(timezone)
+    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+    return f"{start.day} {start:%B %Y}, {start:%H:%M}-{end:%H:%M}"

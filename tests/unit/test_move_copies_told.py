@@ -1,0 +1,74 @@
+"""A move's facilitators' copies told from the cohort whose list has the person to the one held
+now (retest13 N5, ``domain.facilitators_told.copy_tells``), whatever order they go in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import pairwise
+
+from booking.domain.application import Application
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.emails import EmailJob
+from booking.domain.facilitators_told import copy_tells
+from booking.domain.money import Money
+from booking.domain.transfer_record import TransferRecord
+from booking.domain.transfers import _move_emails
+from tests.support.applications import an_application
+
+NOW = datetime(2027, 1, 5, tzinfo=UTC)
+PRICE = Money(amount=20000)
+
+
+def _moved(*cohorts: str) -> tuple[Application, list[tuple[str, str | None, EmailJob]]]:
+    """A booking moved through ``cohorts`` (the first its own), and every copy of its moves:
+    (cohort, reason, job)."""
+    moves = tuple(
+        TransferRecord(
+            from_course_id=a, to_course_id=b, at=NOW, price_before=PRICE, price_after=PRICE
+        )
+        for a, b in pairwise(cohorts)
+    )
+    application = an_application(S.CONFIRMED, at=NOW, course_id=cohorts[-1], transfers=moves)
+    copies = [
+        (job.course_id, job.reason, job)
+        for number, move in enumerate(moves, start=1)
+        for job in _move_emails("app1", move.from_course_id, move.to_course_id, number, 0)[1:]
+    ]
+    return application, copies
+
+
+def _told(
+    cohorts: tuple[str, ...], went: set[str], *, in_order: bool
+) -> set[tuple[str, str | None]]:
+    """Who hears what, the copies sent in order (or backwards), each one that tells noted as
+    gone before the next is judged."""
+    application, copies = _moved(*cohorts)
+    told = set()
+    for course, reason, job in copies if in_order else reversed(copies):
+        if copy_tells(job, application, went.__contains__):
+            told.add((course, reason))
+            went.add(job.job_id)
+    return told
+
+
+def test_moved_away_and_back_before_the_mailer_tells_no_facilitators() -> None:
+    for in_order in (True, False):
+        assert _told(("a", "b", "a"), set(), in_order=in_order) == set()
+        assert _told(("a", "b", "c", "a"), set(), in_order=in_order) == set()
+
+
+def test_moved_on_and_on_is_told_to_the_first_cohort_and_the_last_alone() -> None:
+    for in_order in (True, False):
+        told = _told(("a", "b", "c"), set(), in_order=in_order)
+        assert told == {("a", "moved_out"), ("c", "moved_in")}
+
+
+def test_a_move_told_then_moved_back_is_told_both_ways() -> None:
+    went = {"facilitator_copy:app1:moved-in-1", "facilitator_copy:app1:moved-out-1"}
+    application, copies = _moved("a", "b", "a")
+    later = {
+        (c, r)
+        for c, r, job in copies
+        if job.move == 2 and copy_tells(job, application, went.__contains__)
+    }  # type: ignore[attr-defined,arg-type]
+    assert later == {("a", "moved_in"), ("b", "moved_out")}
