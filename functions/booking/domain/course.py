@@ -40,6 +40,7 @@ from booking.domain.sessions import (
     numbered_title,
     retitled,
 )
+from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -112,7 +113,7 @@ class CourseDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     programme: str = Field(default="", max_length=80)
-    title: str = Field(min_length=1, max_length=200)
+    title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")
@@ -151,7 +152,7 @@ class CourseDefinition(BaseModel):
     po_required: bool = Field(
         default=False, description="An invoice needs the employer's purchase order number"
     )
-    decline_message: str | None = Field(default=None, max_length=4000)
+    decline_message: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=4000)
     group_apply_by_days: int = Field(
         default=7,
         ge=0,

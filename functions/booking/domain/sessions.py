@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import sane_year, typed_as
 
 CalendarDate = date  # the field below is called ``date``; this name still means the type
@@ -70,8 +71,8 @@ class SessionDefinition(BaseModel):
     start_time: time
     end_time: time
     kind: SessionKind = SessionKind.CORE
-    title: str | None = Field(default=None, max_length=200)
-    home_practice: str | None = Field(default=None, max_length=2000)
+    title: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=200)
+    home_practice: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=2000)
 
     @field_validator("date")
     @classmethod
