@@ -183,13 +183,19 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
 def takes_no_fields(body: bytes, content_type: str | None, what: str) -> None:
     """A route that takes no fields (paying now, giving up a place): a field a JSON client sends
     (a ``dry_run``) is refused by its name (422), never ignored; a form's (a button's name) is
-    ignored, as a browser sends it. A body too large is a 413 either way."""
+    ignored, as a browser sends it. A body of any other type (text/plain, no type), or a form
+    whose one name is a JSON object (``curl -d '{"dry_run":true}'``), is refused before anything
+    runs: read as a lenient form it gave up a paid place (hostile14a F1). A body too large is a
+    413 either way."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge("the body is too large")
-    if body and is_json(content_type):
+    if not body.strip():
+        return
+    fields = read_body(body, content_type)
+    if is_json(content_type) or any(name.lstrip().startswith(("{", "[")) for name in fields):
         from booking.domain.validation import refuse_unknown_fields
 
-        refuse_unknown_fields(read_body(body, content_type), (), f"{what} takes no fields")
+        refuse_unknown_fields(fields, (), f"{what} takes no fields")
 
 
 def idempotency_key(key: str | None) -> str | None:

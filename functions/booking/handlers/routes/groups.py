@@ -157,7 +157,7 @@ GROUPS: tuple[Route, ...] = (
         "cancelPlace",
         "Give a place up: its share refunded, its seat to the waiting list",
         _CHANGED,
-        errors=(400, 404, 409, 413, 422),
+        errors=(400, 404, 409, 413, 415, 422),
         description="Before the course starts, a paid place is given up: the colleague's "
         "application (if any) is withdrawn, the place's price is refunded through Stripe "
         "(to the card, or the payment of the paid invoice), and the seat is offered to the "
@@ -168,7 +168,9 @@ GROUPS: tuple[Route, ...] = (
         "a payment that still arrives on it is refunded whole), and the last place given up "
         "ends the booking. 409 `invoice_being_voided` while the employer's invoice is open and "
         "its manager or billing contact was erased: that invoice is being voided (which ends "
-        "the booking), and no new one is made for nobody.",
+        "the booking), and no new one is made for nobody. It takes no fields: a field sent "
+        "as JSON (a `dry_run`) is a 422 naming it, a body of any other type than JSON or a "
+        "form a 415, nothing given up.",
         tags=("groups",),
     ),
     _on_a_place(
