@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from booking.domain.addresses import STORED
 from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
-from booking.domain.validation import InvalidInput, parse
+from booking.domain.validation import InvalidInput, parse, parse_json_strictly
 from booking.domain.wording import session_when
 
 
@@ -234,3 +234,35 @@ def test_a_problem_with_one_session_is_said_beside_that_session(
 def test_a_follow_up_may_start_as_the_last_core_session_ends() -> None:
     sessions = [CORE, LATER_CORE, follow_up_on("2027-10-18", "17:00")]
     assert len(definition(sessions=sessions).schedule()) == 3
+
+
+@pytest.mark.parametrize("blank", ["\xa0", "\u2028", "  "])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("organisation", None),
+        ("overview", None),
+        ("audience", None),
+        ("facilitators", "bio"),
+    ],
+)
+def test_an_optional_text_given_with_nothing_that_shows_is_refused_by_its_name(
+    blank: str, field: str, value: str | None
+) -> None:
+    """hostile14a F8: one rule for every optional course text: given only invisible text, it is
+    refused in words naming the field (as organisation's always was), never dropped."""
+    data = definition().model_dump(mode="json")
+    if value is None:
+        data[field] = blank
+        named = field
+    else:
+        data[field] = [{"name": "Ruth", "email": "ruth@example.org", value: blank}]
+        named = f"{field}.0.{value}"
+    with pytest.raises(InvalidInput) as refused:
+        parse_json_strictly(CourseDefinition, data, "the course needs attention")
+    assert refused.value.fields == {named: "it cannot be empty: leave it out, or give a value"}
+
+
+def test_an_optional_text_stored_empty_reads_as_none() -> None:
+    assert definition(overview="", audience=None).overview is None
+    assert definition(facilitators=[{"email": "a@example.org", "bio": ""}]).facilitators[0].bio is None

@@ -84,3 +84,28 @@ def test_a_box_neither_ticked_nor_left_out_is_refused_beside_it(unclear: str) ->
     with pytest.raises(InvalidInput) as refused:
         definition_from_form(form)
     assert refused.value.fields["closed"].startswith("Tick the box (on, true or True)")
+
+
+@pytest.mark.parametrize("blank", ["\xa0", "\u2028", " \xa0 "])
+@pytest.mark.parametrize(
+    "field", ["facilitator-0-name", "facilitator-0-bio", "overview", "organisation"]
+)
+def test_a_field_typed_with_nothing_that_shows_is_refused_beside_it(
+    blank: str, field: str
+) -> None:
+    """hostile14a F2, F8: a facilitator's name blanked with an NBSP saved them unnamed (off the
+    public page), and an optional field so typed was dropped; each is refused beside it."""
+    stored = _stored(COURSES[0])
+    assert stored.facilitators[0].name
+    posted = posted_fields(form_of("a-course", stored))
+    with pytest.raises(InvalidInput) as refused:
+        definition_from_form(read_form(posted | {field: blank}))
+    assert refused.value.fields[field].startswith("Nothing typed here shows")
+
+
+def test_a_field_left_empty_or_with_plain_spaces_reads_as_empty() -> None:
+    stored = _stored(COURSES[0])
+    posted = posted_fields(form_of("a-course", stored))
+    for left in ("", "  ", "\r\n"):
+        definition = definition_from_form(read_form(posted | {"overview": left}))
+        assert definition.overview is None

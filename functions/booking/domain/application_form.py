@@ -47,6 +47,12 @@ LongText = Annotated[
 OptionalLongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX_LENGTH), FREE_TEXT
 ]
+# Optional text a page shows (a course's overview, a facilitator's bio): left out, null or ""
+# (as stored) is none; given, it must show, so an NBSP alone is refused by the field's name as
+# a course's organisation is, never dropped in silence (hostile14a F8).
+ShownOrNone = Annotated[
+    LongText | None, BeforeValidator(lambda value: None if value == "" else value)
+]
 
 
 def _ticked(value: Any) -> Any:

@@ -27,7 +27,8 @@ from pydantic import (
 )
 
 from booking.domain.addresses import DeliverableEmail
-from booking.domain.application import OptionalLongText, ShortText
+from booking.domain.application import ShortText
+from booking.domain.application_form import ShownOrNone
 from booking.domain.money import Money as Money  # courses are priced in it; re-exported
 from booking.domain.money import minimum_charge, money_words
 from booking.domain.sessions import (
@@ -86,7 +87,7 @@ class Facilitator(BaseModel):
 
     name: ShortText | None = None
     email: DeliverableEmail
-    bio: OptionalLongText | None = Field(default=None, description="Plain text, shown as typed")
+    bio: ShownOrNone = Field(default=None, description="Plain text, shown as typed")
 
     @model_validator(mode="before")
     @classmethod
@@ -117,8 +118,8 @@ class CourseDefinition(BaseModel):
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")
-    overview: OptionalLongText | None = Field(default=None, description="What the course is")
-    audience: OptionalLongText | None = Field(default=None, description="Who the course is for")
+    overview: ShownOrNone = Field(default=None, description="What the course is")
+    audience: ShownOrNone = Field(default=None, description="Who the course is for")
     location: ShortText | None = Field(
         default=None, description="Where it happens, e.g. 'Online'; the joining link stays private"
     )

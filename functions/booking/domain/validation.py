@@ -193,10 +193,12 @@ def _model_at(
 
 
 def _optional(model: type[BaseModel] | None, where: tuple[int | str, ...]) -> bool:
-    """Whether ``where`` is one of ``model``'s own fields that may be left out."""
-    if model is None or len(where) != 1:
+    """Whether ``where`` is a field that may be left out, of ``model`` or of an object inside
+    it (a facilitator's bio: ``facilitators.0.bio``)."""
+    owner = _model_at(model, where[:-1]) if where else None
+    if owner is None or not isinstance(where[-1], str):
         return False
-    field = model.model_fields.get(str(where[0]))
+    field = owner.model_fields.get(where[-1])
     return field is not None and not field.is_required()
 
 

@@ -181,10 +181,11 @@ def _as_typed(value: object) -> str:
 def read_form(posted: Mapping[str, str]) -> CourseForm:
     """The form as posted (rows in the order of their numbers, blank rows kept for display)."""
     values = {name: str(posted.get(name, "")).strip() for name in TOP_FIELDS}
-    unclear: dict[str, str] = {}
+    unclear = {name: UNSEEN for name in TOP_FIELDS if _shows_nothing(posted.get(name, ""))}
     for name in CHECKBOXES:
         # Each box by the one rule: ticked "on", left out ""; any other value is refused beside
         # the box (shown unticked), never saved as unticked.
+        unclear.pop(name, None)
         try:
             values[name] = "on" if box_ticked(posted, name) else ""
         except InvalidInput as refused:
@@ -192,14 +193,29 @@ def read_form(posted: Mapping[str, str]) -> CourseForm:
             unclear.update({k: _sentence(v) for k, v in refused.fields.items()})
     return CourseForm(
         values=values,
-        sessions=_rows(posted, "session", SESSION_FIELDS, MAX_SESSIONS),
-        facilitators=_rows(posted, "facilitator", FACILITATOR_FIELDS, MAX_FACILITATORS),
+        sessions=_rows(posted, "session", SESSION_FIELDS, MAX_SESSIONS, unclear),
+        facilitators=_rows(posted, "facilitator", FACILITATOR_FIELDS, MAX_FACILITATORS, unclear),
         errors=unclear,
     )
 
 
+# A field typed with only characters that show nothing (an NBSP, a line separator) is refused
+# beside it, never read as left empty: a facilitator's name blanked so would save them unnamed,
+# off the public page (hostile14a F2, F8). Plain spaces and line breaks alone read as empty.
+UNSEEN = "Nothing typed here shows: write it in characters that show, or leave it empty"
+
+
+def _shows_nothing(raw: object) -> bool:
+    text = str(raw)
+    return bool(text.strip(" \t\r\n")) and not text.strip()
+
+
 def _rows(
-    posted: Mapping[str, str], prefix: str, names: tuple[str, ...], limit: int
+    posted: Mapping[str, str],
+    prefix: str,
+    names: tuple[str, ...],
+    limit: int,
+    unclear: dict[str, str],
 ) -> list[dict[str, str]]:
     numbers = sorted(
         {
@@ -208,6 +224,10 @@ def _rows(
             if (match := re.fullmatch(rf"{prefix}-(\d{{1,3}})-\w+", key))
         }
     )[: limit + 1]  # one beyond the limit is read, so too many rows is refused, never cut
+    for row, n in enumerate(numbers):
+        for name in names:
+            if _shows_nothing(posted.get(f"{prefix}-{n}-{name}", "")):
+                unclear[f"{prefix}-{row}-{name}"] = UNSEEN
     return [
         {name: str(posted.get(f"{prefix}-{n}-{name}", "")).strip() for name in names}
         for n in numbers
