@@ -57,7 +57,8 @@ class Settings(BaseModel):
         env = dict(os.environ if environ is None else environ)
         names = cls.model_fields.keys()
         return cls.model_validate(
-            {name: env[name.upper()] for name in names if env.get(name.upper())}
+            # A value of only whitespace is no value: a secret "   " is not configured.
+            {name: env[name.upper()] for name in names if env.get(name.upper(), "").strip()}
         )
 
     def stripe_key(self) -> str:
@@ -108,9 +109,17 @@ def _secret(name: str) -> str:
         raise DependencyUnavailable(
             "the service is busy; please try again shortly", code="service_busy"
         ) from exc
-    if not isinstance(value, str) or not value:
-        raise RuntimeError(f"secret {name} is empty")
-    return value.strip()
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        # Empty or only whitespace (hostile14a F10): not configured, as a missing secret is,
+        # said so in the log (its name, never a value), never "the signature does not match".
+        from aws_lambda_powertools import Logger
+
+        Logger(child=True).error("secret not configured: its value is empty", secret_name=name)
+        raise DependencyUnavailable(
+            "the service is busy; please try again shortly", code="service_busy"
+        )
+    return text
 
 
 @lru_cache(maxsize=1)

@@ -89,3 +89,29 @@ def test_reading_a_secret_loads_no_boto3() -> None:
     client, without boto3."""
     answer = json.loads(last_line_printed(_READ_UNREACHABLE, NAME))
     assert answer == ["service_busy", False, True]
+
+
+@pytest.mark.parametrize("blank", ["   ", "\n", "\t \r\n"])
+def test_a_secret_of_only_whitespace_is_not_configured(
+    secrets_manager: list[str], blank: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """hostile14a F10: a whitespace secret failed every event as "the signature does not match";
+    it fails as a missing secret does (the service busy), logged as not configured, no value."""
+    aws.client("secretsmanager").put_secret_value(SecretId=NAME, SecretString=blank)
+    with pytest.raises(DependencyUnavailable) as refused:
+        _settings().webhook_secret()
+    assert refused.value.code == "service_busy"
+    said = [r for r in caplog.records if "secret not configured" in r.getMessage()]
+    assert [getattr(r, "secret_name", None) for r in said] == [NAME]
+
+
+def test_a_secret_given_as_only_whitespace_is_not_given() -> None:
+    settings = Settings.from_environ(
+        {
+            "TABLE_NAME": "t",
+            "PUBLIC_BASE_URL": "https://example.org",
+            "STRIPE_SECRET_KEY": "sk_test_x",
+            "STRIPE_WEBHOOK_SECRET": "  ",
+        }
+    )
+    assert not settings.has_webhook_secret
