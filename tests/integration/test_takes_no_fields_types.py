@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.support.groups import manager_view, paid_group, place_path
-from tests.support.invoiced import INVOICED
 from tests.support.system import System
 
 DRY_RUN = b'{"dry_run":true}'

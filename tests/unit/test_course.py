@@ -265,4 +265,5 @@ def test_an_optional_text_given_with_nothing_that_shows_is_refused_by_its_name(
 
 def test_an_optional_text_stored_empty_reads_as_none() -> None:
     assert definition(overview="", audience=None).overview is None
-    assert definition(facilitators=[{"email": "a@example.org", "bio": ""}]).facilitators[0].bio is None
+    facilitator = {"email": "a@example.org", "bio": ""}
+    assert definition(facilitators=[facilitator]).facilitators[0].bio is None
