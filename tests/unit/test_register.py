@@ -648,7 +648,9 @@ def test_a_certificate_whose_name_the_font_cannot_print_is_held_and_the_organise
     from booking.cli.register import _said
     from booking.handlers.register_views import register_out
 
-    said = _said(register_out(register.register_of(ports, "c1")).model_dump(mode="json"))
+    said = _said(
+        register_out(register.register_of(ports, "c1")).model_dump(mode="json"), "Europe/London"
+    )
     assert "Certificates held, not emailed, because the font cannot print the name fully" in said
     assert said.count("王小明 Refund") == 2  # its row, and the list
     assert said.count("Zoë Ἀθηνᾶ Мария") == 1
@@ -790,4 +792,21 @@ def test_a_reissued_spelling_shows_on_the_clis_register_and_the_apis_rows(
     register.reissue_certificate(ports, "c1", wang, "Wang Xiaoming")
     shown = register_out(register.register_of(ports, "c1")).model_dump(mode="json")
     assert [row["printed_name"] for row in shown["rows"]] == ["Wang Xiaoming"]
-    assert "certificate reissued printing the name as 'Wang Xiaoming'" in _said(shown)
+    assert "certificate reissued printing the name as 'Wang Xiaoming'" in _said(shown, "UTC")
+
+
+def test_the_clis_register_says_when_it_closed_in_the_courses_clock(
+    ports: Ports, clock: Clock
+) -> None:
+    """hostile14a F7: "Closed at 2026-12-05T21:39:10.813165Z." was a raw UTC stamp; the CLI
+    says it as the rest of it does, in the course's clock, to the minute."""
+    from booking.cli.register import _said
+    from booking.handlers.register_views import register_out
+
+    book(ports, "ada@example.org")
+    clock.now = datetime(2027, 7, 1, 11, 5, 30, 123456, tzinfo=UTC)
+    register.close(ports, "c1")
+    shown = register_out(register.register_of(ports, "c1")).model_dump(mode="json")
+    said = _said(shown, "Europe/London").splitlines()[-1]
+    assert said == "Closed on Thursday 1 July 2027 at 12:05 BST."
+    assert _said(shown, "UTC").splitlines()[-1] == "Closed on Thursday 1 July 2027 at 11:05 UTC."

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json, post_json
+from booking.cli.client import get_json, post_json, read_json, send
 from booking.cli.errors import CliError, UsageError
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
+from booking.domain.course import DEFAULT_TIMEZONE
+from booking.domain.wording import moment_when
 
 
 def add_commands(commands: Any) -> None:
@@ -64,7 +67,8 @@ def _session_key(register: dict[str, Any], given: str) -> str:
     raise UsageError(f"no core session {given!r}: give 1 to {len(keys)}, or one of {keys}")
 
 
-def _said(register: dict[str, Any]) -> str:
+def _said(register: dict[str, Any], zone: str) -> str:
+    """The register in words; when it closed, in the course's clock (``zone``), to the minute."""
     sessions = register["sessions"]
     lines = [
         f"Completion: {register['completion_min_sessions']} of {len(sessions)} core sessions",
@@ -90,7 +94,8 @@ def _said(register: dict[str, Any]) -> str:
     closed = register["closed_at"]
     lines.append("")
     if closed:
-        lines.append(f"Closed at {closed}.")
+        moment = datetime.fromisoformat(str(closed).replace("Z", "+00:00"))
+        lines.append(f"Closed on {moment_when(moment, zone)}.")
     elif register["can_close"]:
         lines.append("Open: it can be closed now (close-register).")
     else:
@@ -100,7 +105,17 @@ def _said(register: dict[str, Any]) -> str:
 
 def show(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
-    return json.dumps(register, indent=2) if args.json else _said(register)
+    return json.dumps(register, indent=2) if args.json else _said(register, _zone(url, register))
+
+
+def _zone(url: str, register: dict[str, Any]) -> str:
+    """The course's clock (hostile14a F7: its closing was said as a raw UTC stamp); the UK's
+    when the course cannot be read."""
+    if not register.get("closed_at"):
+        return DEFAULT_TIMEZONE
+    status, payload = send("GET", f"{url}/courses/{quote(register['course_id'])}", None)
+    course = read_json(payload) if status < 400 else None
+    return str(course["timezone"]) if isinstance(course, dict) else DEFAULT_TIMEZONE
 
 
 def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
