@@ -241,3 +241,14 @@ def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
         check_reply("GET", "/console/courses/new", 422, html, "<p>")
     assert methods_for("/console/courses", Function.CONSOLE) == ["POST"]
     assert methods_for("/console/courses/new", Function.CONSOLE) == ["GET"]
+
+
+@pytest.mark.parametrize("name", ["ApplicationForm", "GroupForm", "Colleague", "Substitute"])
+def test_the_public_bodies_say_a_field_they_do_not_take_is_refused(
+    document: dict[str, Any], name: str
+) -> None:
+    """hostile14a (item 1): a client generated from the document was not told that a JSON
+    body's extra field is refused, as the admin bodies (``extra="forbid"``) say it is."""
+    schema = document["components"]["schemas"][name]
+    assert schema["additionalProperties"] is False
+    assert "a field not listed here is refused (422 naming it)" in schema["description"]

@@ -14,6 +14,8 @@ checks every answer against it.
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -167,7 +169,31 @@ def _paths() -> dict[str, Any]:
 def _schemas() -> dict[str, Any]:
     models = [(m, "validation") for m in _REQUESTS] + [(m, "serialization") for m in _RESPONSES]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
-    return dict(top.get("$defs", {}))
+    schemas = dict(top.get("$defs", {}))
+    for model in _POSTED:
+        _closed(schemas, model.__name__)
+    return schemas
+
+
+# The public bodies a client posts: their models ignore a form's extra names (a button's), so
+# pydantic does not say it, but sent as JSON a field they do not take is refused by its name at
+# every level (``validation.parse_posted``): the document says so, for generated clients.
+_POSTED: tuple[type[BaseModel], ...] = (ApplicationForm, Substitute, GroupForm)
+_REFUSED_AS_JSON = (
+    "Sent as JSON, a field not listed here is refused (422 naming it), at every level; a "
+    "form's other names (a button's) are ignored."
+)
+
+
+def _closed(schemas: dict[str, Any], name: str) -> None:
+    """``additionalProperties: false`` on the object ``name`` and the objects it holds."""
+    schema = schemas.get(name)
+    if not schema or schema.get("type") != "object" or "additionalProperties" in schema:
+        return
+    schema["additionalProperties"] = False
+    schema["description"] = f"{schema.get('description', '')}\n\n{_REFUSED_AS_JSON}".strip()
+    for ref in re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schema)):
+        _closed(schemas, ref)
 
 
 _INTRODUCTION = (
