@@ -182,6 +182,18 @@ def test_the_organiser_api_lists_and_expires_codes_in_pence(system: System) -> N
     assert system.admin("POST", f"/courses/{COURSE_ID}/discount-codes/NOPE/expire").status == 404
 
 
+def test_expiring_a_code_takes_no_fields(system: System) -> None:
+    """Like the public routes that take no fields (hostile14a F1): a ``dry_run`` sent to the
+    organiser API's expiry is refused by its name, the code still active."""
+    system.made_code(code="TENNER", amount_off=1000, max_uses=3)
+    path = f"/courses/{COURSE_ID}/discount-codes/tenner/expire"
+    refused = system.admin("POST", path, json_body={"dry_run": True})
+    assert refused.status == 422, refused.body
+    assert "not a field of this request" in refused.json()["error"]["fields"]["dry_run"]
+    [listed] = system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json()
+    assert listed["active"] is True
+
+
 def test_the_organiser_api_gives_one_application_by_reference(system: System) -> None:
     applied = system.apply()
     system.pay(applied.json()["checkout_url"])

@@ -191,9 +191,10 @@ ORGANISERS: tuple[Route, ...] = (
         "Expire a discount code now: its promotion code deactivated at Stripe, then no new "
         "application may give it; those that gave it keep their price",
         {"200": json_answer("DiscountCodeOut", "The code as Stripe holds it after the step")},
-        errors=(404, 409),
+        errors=(400, 404, 409, 413, 415, 422),
         description="Expiring a code again repeats both steps harmlessly. Stripe unavailable: "
-        "503 and nothing changed.",
+        "503 and nothing changed. It takes no fields: a field sent (a `dry_run`) is a 422 "
+        "naming it, a body other than JSON a 415, nothing expired.",
         parameters=(COURSE_ID, DISCOUNT_CODE),
         tags=TAGS,
     ),
