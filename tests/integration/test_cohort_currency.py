@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from booking.handlers.course_form import form_of
 from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.applications import ACCOUNTS
+from tests.support.console import posted_fields, signed_in
 from tests.support.groups import invoiced_group
 from tests.support.invoiced import INVOICED
 from tests.support.system import System
@@ -75,6 +77,15 @@ def test_an_application_awaiting_review_keeps_the_currency(system: System) -> No
     reply = system.apply(course)
     assert reply.json()["status"] == "pending_review", reply.body
     _refused(system, course, f"this cohort has {PRICED},")
+    # The console's course form says it beside its price, and saves nothing.
+    saved = system.ports.repository.get_course(course)
+    assert saved is not None
+    fields = posted_fields(form_of(course, saved.definition))
+    page = signed_in(system).act("/console/courses", **{**fields, "currency": "usd"})
+    assert page.status == 422
+    assert 'id="price-error"' in page.body
+    assert PRICED in page.body
+    assert system.course(course)["price"]["currency"] == "gbp"
 
 
 def test_a_checkout_expired_is_not_said_open(system: System) -> None:

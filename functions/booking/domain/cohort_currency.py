@@ -131,5 +131,5 @@ def currency_change_refusal(
         f"this cohort has {listed} in {old}, so its prices stay in {old}: what its bookings "
         f"paid or are asked to pay is counted in it. Keep the currency, or make a new cohort "
         f"priced in {new}{expire}",
-        f"keep the currency {old}: this cohort's bookings hold money in it ({listed})",
+        f"keep the currency {old}: this cohort's bookings hold money in it ({listed} in {old})",
     )
