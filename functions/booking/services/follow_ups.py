@@ -89,6 +89,7 @@ def change_announcements(
             told=ports.repository.told_of(event.about),
             invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
             relisted=item.before is None,
+            removed=item.after is None,
         )
         when = ports.repository.told_when(event.about)
         sent = ports.repository.told_of(event.about)
