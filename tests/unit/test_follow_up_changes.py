@@ -375,7 +375,7 @@ def test_a_booking_that_did_not_complete_hears_of_no_follow_up_whatever_path_it_
     if path == "listed again":
         put_course(closed.ports, "spring", cohort("2027-03-01"))
         put_course(closed.ports, "summer", cohort("2027-06-07"))
-        closed.decided()  # the cancellation, to Bea
+        closed.decided()  # the cancellation, to both (Ada holds it still: hostile14b F5)
         put_course(closed.ports, "spring", cohort("2027-03-01", ("2027-09-30", "Reunion")))
     elif path == "new":
         put_course(closed.ports, "spring", with_winter("2027-03-01"))
