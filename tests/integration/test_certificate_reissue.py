@@ -209,10 +209,17 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert "printed as “Anil Kumaar”" in browser.words(page)
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
-    timeline = browser.words(f"/console/applications/{anil['application_id']}")
+    shown = browser.get(f"/console/applications/{anil['application_id']}").body
+    timeline = text_of(shown[shown.index('<ol class="timeline"') :])
     assert timeline.count("Certificate reissued with a spelling to print") == 2
     assert "completed, the certificate to follow (held)" in timeline  # F17's email
     assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
+    # The certificate on the application's page says the spelling it prints (cert13's gap).
+    # And on the API's register rows (the CLI's register reads them), on Anil's row only.
+    rows = {r["application_id"]: r for r in _register(system)["rows"]}
+    assert rows[anil["application_id"]]["printed_name"] == "Anil Kumaar"
+    assert rows[closed["wang"]["application_id"]]["printed_name"] is None
+    assert "printed as “Anil Kumaar”" in html.unescape(text_of(shown[: shown.index("Timeline")]))
 
 
 def test_a_held_certificate_is_reissued_from_the_terminal(

@@ -124,3 +124,29 @@ def test_giving_up_a_place_refuses_a_json_field_and_takes_a_forms_button(
     given_up = system.api("POST", path, form={"give_up": "1"}, headers=HTML)
     assert given_up.status == 303, given_up.body
     assert manager_view(system, group)["places"][1]["state"] == "released"
+
+
+def test_a_colleague_in_a_group_booking_with_a_field_it_does_not_take_is_refused(
+    system: System,
+) -> None:
+    """retest13 N2: the rule holds one level down too (a colleague's object)."""
+    body = booking_body()
+    body["colleagues"] = [{**body["colleagues"][0], "x": 1}, *body["colleagues"][1:]]
+    reply = book(system, **body)
+    assert reply.status == 422, reply.body
+    reason = reply.json()["error"]["fields"]["colleagues.0.x"]
+    assert reason == "not a field of this request (the fields it takes: name, email)"
+    assert book(system, **booking_body()).status == 201
+
+
+def test_paying_now_with_a_json_field_is_refused_and_a_forms_button_is_taken(
+    system: System,
+) -> None:
+    """retest13 N2: paying now takes no fields; a JSON client's ``dry_run`` is refused by its
+    name, never a new checkout in silence."""
+    application = system.apply().json()
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    refused = system.api("POST", path, json_body={"dry_run": True})
+    assert refused.status == 422, refused.body
+    assert "not a field of this request" in refused.json()["error"]["fields"]["dry_run"]
+    assert system.api("POST", path, form={"pay": "1"}, headers=HTML).status == 303

@@ -10,7 +10,7 @@ from typing import Any
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition, ScheduleChanges, schedule_changes
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.held_sessions import dates_as_held, update_as_held
+from booking.domain.held_sessions import dates_as_held, moved_on, update_as_held
 from booking.domain.invitations import Told
 from booking.domain.programme import changed_dates
 from booking.services.courses import put_course
@@ -53,13 +53,20 @@ def test_sessions_moved_back_to_where_the_calendar_holds_them_are_no_news() -> N
     assert told(SLIP, ORIGINAL, spans(ORIGINAL)) is None
 
 
-def test_a_slip_that_renumbered_a_session_to_come_is_renamed_back() -> None:
-    # Session 2 typed a year early comes first, so session 1 was renamed "Session 2 of 2" (a
-    # renaming its attendees were told of); put back, it is "Session 1 of 2" again: a renaming.
-    # Session 2's slip title was never sent (its time disagrees with the calendar): no change.
+def test_a_slip_that_renumbered_a_session_to_come_put_back_is_no_news() -> None:
+    # Session 2 typed a year early comes first, so session 1 was numbered "Session 2 of 2";
+    # put back, it is "Session 1 of 2" again. A title nobody wrote, renumbered, is no renaming
+    # (hostile14b F2), and session 2's slip was never sent (its time disagrees with the
+    # calendar): nothing to tell.
     slip = cohort("2027-03-01", "2026-03-08")
     assert [(s.key, s.title) for s in slip.schedule()][1] == ("s1", "Session 2 of 2")
-    assert told(slip, ORIGINAL, spans(ORIGINAL)) == ScheduleChanges(
+    assert told(slip, ORIGINAL, spans(ORIGINAL)) is None
+
+
+def test_a_written_title_over_a_numbered_one_is_a_renaming() -> None:
+    slip = cohort("2027-03-01", "2026-03-08")
+    titled = cohort("2027-03-01", "2027-03-08", s1="Opening")
+    assert told(slip, titled, spans(ORIGINAL)) == ScheduleChanges(
         changed=("s1",), renamed_only=True
     )
 
@@ -119,9 +126,12 @@ def test_a_slip_put_back_tells_nobody() -> None:
     spring = Spring()
     spring.repository.put_course("spring", SLIP)  # a slip nobody was told of
     put_course(spring.ports, "spring", ORIGINAL)
-    assert spring.changed_dates() == []
+    # Queued (the file changed what she may hold: hostile14b F1), and worded against her
+    # calendar as it goes: nothing to tell.
+    [put_back] = spring.changed_dates()
+    assert send_email_job(spring.ports, put_back) is SendOutcome.SKIPPED_TOLD
     put_course(spring.ports, "spring", cohort("2027-03-01", "2027-03-15"))
-    [notice] = spring.changed_dates()
+    [notice] = spring.changed_dates()[1:]
     assert notice.changed_sessions == ("s2",)
 
 
@@ -154,8 +164,9 @@ def test_a_queued_removal_takes_out_only_what_the_calendar_holds() -> None:
     queued = ScheduleChanges(removed=("s3",))
     assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None  # s3 never sent
     told = _as_sent(queued, ORIGINAL, _sent(three))
-    # Held as "Session 1 of 3" and "2 of 3": renumbered, and said so.
-    assert told == ScheduleChanges(changed=("s1", "s2"), removed=("s3",))
+    # Held as "Session 1 of 3" and "2 of 3", now "of 2": a numbering nobody wrote is no news
+    # (hostile14b F2); only the removal is.
+    assert told == ScheduleChanges(removed=("s3",))
     assert _as_sent(queued, three, _sent(three)) is None  # listed again since
 
 
@@ -190,3 +201,23 @@ def test_one_name_means_one_thing() -> None:
         assert not hasattr(module, "Span"), module.__name__
     assert held_sessions.StartEnd == tuple[datetime, datetime]
     assert Told._fields == ("start", "end", "title")
+
+
+def test_a_send_that_put_in_the_file_as_it_is_needs_no_check() -> None:
+    assert moved_on(_sent(ORIGINAL), ORIGINAL.schedule(), NOW) is None
+    # A numbering nobody wrote, changed since, is no news either (hostile14b F2).
+    three = cohort("2027-03-01", "2027-03-08", "2027-03-15")
+    assert moved_on(_sent(three), three.schedule(), NOW) is None
+
+
+def test_a_send_overtaken_by_a_save_is_checked_for_what_the_file_says_now() -> None:
+    """hostile14b F1: the message put s1 in on 2 March; the file now says 1 March, and lists
+    no s3 (which it put in)."""
+    sent = _sent(cohort("2027-03-02", "2027-03-08", "2027-03-15"))
+    assert moved_on(sent, ORIGINAL.schedule(), NOW) == ScheduleChanges(
+        changed=("s1",), removed=("s3",)
+    )
+    renamed = cohort("2027-03-01", "2027-03-08", s2="Practice")
+    assert moved_on(_sent(ORIGINAL), renamed.schedule(), NOW) == ScheduleChanges(
+        changed=("s2",), renamed_only=True
+    )

@@ -772,3 +772,22 @@ def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports, cl
     page = application_page(Chrome(True, "t"), console.application_detail(ports, ada))
     assert "Register: attended at Session 1 of 3, Monday 7 June 2027" in page
     assert "at session s1" not in page
+
+
+def test_a_reissued_spelling_shows_on_the_clis_register_and_the_apis_rows(
+    ports: Ports, clock: Clock
+) -> None:
+    """cert13's gap: the spelling a certificate was reissued with showed on the console's
+    register only; the API's rows carry it, and the CLI's register says it on the row."""
+    from booking.cli.register import _said
+    from booking.handlers.register_views import register_out
+
+    wang = book(ports, "wang@example.org", "王小明")
+    clock.now = AFTER_THE_LAST
+    for key in keys(ports)[:2]:
+        register.mark(ports, "c1", wang, key, Mark.ATTENDED)
+    register.close(ports, "c1")
+    register.reissue_certificate(ports, "c1", wang, "Wang Xiaoming")
+    shown = register_out(register.register_of(ports, "c1")).model_dump(mode="json")
+    assert [row["printed_name"] for row in shown["rows"]] == ["Wang Xiaoming"]
+    assert "certificate reissued printing the name as 'Wang Xiaoming'" in _said(shown)

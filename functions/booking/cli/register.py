@@ -79,6 +79,8 @@ def _said(register: dict[str, Any]) -> str:
         )
         done = row["completion"]
         state = ("completed" if done["completed"] else "not completed") if done else "open"
+        if row.get("printed_name"):
+            state += f", certificate reissued printing the name as {row['printed_name']!r}"
         lines.append(
             f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
         )

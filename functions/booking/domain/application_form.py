@@ -26,7 +26,7 @@ from booking.domain.billing import (
 from booking.domain.errors import InvalidInput
 from booking.domain.form_text import TICKED_IN_A_FORM, FormText
 from booking.domain.statuses import ERASED, ERASED_EMAIL
-from booking.domain.text import FREE_TEXT, ONE_LINE, VISIBLE_NAME
+from booking.domain.text import FREE_TEXT, NAME_LINE, ONE_LINE
 
 # One line (names), or free text with line breaks (answers): never a control or bidirectional
 # character (``domain.text``).
@@ -34,7 +34,9 @@ ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
 ]
 # A person's name: one line with a letter that shows (``domain.text.shows_a_letter``).
-PersonName = Annotated[ShortText, VISIBLE_NAME]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NAME_LINE
+]
 # The longest free text a person writes: an answer, a decline message to an applicant.
 LONG_TEXT_MAX_LENGTH = 4000
 LongText = Annotated[

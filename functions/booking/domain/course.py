@@ -37,7 +37,10 @@ from booking.domain.sessions import (
     SessionKind,
     core_session_key,
     local_to_utc,
+    numbered_title,
+    retitled,
 )
+from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -110,7 +113,7 @@ class CourseDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     programme: str = Field(default="", max_length=80)
-    title: str = Field(min_length=1, max_length=200)
+    title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")
@@ -149,7 +152,7 @@ class CourseDefinition(BaseModel):
     po_required: bool = Field(
         default=False, description="An invoice needs the employer's purchase order number"
     )
-    decline_message: str | None = Field(default=None, max_length=4000)
+    decline_message: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=4000)
     group_apply_by_days: int = Field(
         default=7,
         ge=0,
@@ -299,7 +302,7 @@ class CourseDefinition(BaseModel):
             start = local_to_utc(session.date, session.start_time, zone, index)
             if session.kind is SessionKind.CORE:
                 core_seen += 1
-                default_title = f"Session {core_seen} of {core_total}"
+                default_title = numbered_title(core_seen, core_total)
                 default_key = core_session_key(session, position)
             else:
                 default_title = "Follow-up session"
@@ -431,13 +434,14 @@ def _changed(
     return tuple(
         key
         for key, session in new.items()
-        if key in old and _to_come(session, now) and _as_listed(session) != _as_listed(old[key])
+        if key in old and _to_come(session, now) and _listed_anew(old[key], session)
     )
 
 
-def _as_listed(session: ScheduledSession) -> tuple[datetime, datetime, str]:
-    # What a change to a session is: its times or its title.
-    return (session.start, session.end, session.title)
+def _listed_anew(was: ScheduledSession, now: ScheduledSession) -> bool:
+    # What a change to a session is: its times or its title (a renumbered default title is
+    # none: ``sessions.retitled``).
+    return (was.start, was.end) != (now.start, now.end) or retitled(was.title, now.title)
 
 
 def _to_come(session: ScheduledSession, now: datetime | None) -> bool:

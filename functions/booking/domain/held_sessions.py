@@ -18,7 +18,7 @@ from datetime import datetime
 
 from booking.domain.course import ScheduleChanges
 from booking.domain.invitations import Told
-from booking.domain.sessions import ScheduledSession, SessionKind
+from booking.domain.sessions import ScheduledSession, SessionKind, retitled
 
 # When a session starts and ends (a calendar's times, without its title).
 StartEnd = tuple[datetime, datetime]
@@ -34,6 +34,38 @@ def _start_end(told: Told) -> StartEnd:
 def session_about(course_id: str, key: str) -> str:
     """How the record of whom a cohort's own session was sent to names it."""
     return f"SESSION#{course_id}#{key}"
+
+
+def session_named(about: str) -> tuple[str, str] | None:
+    """(course id, session key) of a record named by ``session_about``; None for another."""
+    parts = about.split("#")
+    return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "SESSION" else None
+
+
+def moved_on(
+    sent: Mapping[str, Told], schedule: Iterable[ScheduledSession], now: datetime
+) -> ScheduleChanges | None:
+    """What the cohort's file says now (``schedule``) that a message just sent did not put in
+    the calendar (``sent``: session key -> what it put in): a save made while the message was
+    being composed and sent, which that save's own "Changed dates" may have judged already
+    told (hostile14b F1). Each core session still to come not put in as the file now has it,
+    and each put in that the file no longer lists. None when the message sent the file as
+    it is."""
+    listed = {s.key: s for s in schedule if s.kind is SessionKind.CORE}
+    news = {k: _put_in_as(s, sent.get(k)) for k, s in listed.items() if s.start > now}
+    changed = tuple(k for k, word in news.items() if word is not None)
+    removed = tuple(k for k in sent if k not in listed)
+    if not (changed or removed):
+        return None
+    moved = "retimed" in news.values() or bool(removed)
+    return ScheduleChanges(changed=changed, removed=removed, renamed_only=not moved)
+
+
+def _put_in_as(session: ScheduledSession, sent: Told | None) -> str | None:
+    # "retimed" (not put in, or at another time), "renamed", or None (put in as it is).
+    if sent is None or _start_end(sent) != (session.start, session.end):
+        return "retimed"
+    return "renamed" if retitled(sent.title or session.title, session.title) else None
 
 
 def dates_as_held(
@@ -90,7 +122,7 @@ def _news(
     span = _start_end(told) if told is not None else (old.start, old.end) if old else None
     if span != (session.start, session.end):
         return "retimed"
-    if old is not None and (old.start, old.end) == span and old.title != session.title:
+    if old is not None and (old.start, old.end) == span and retitled(old.title, session.title):
         # Titles are not compared from the record: the file before says the one they hold
         # where its time agrees with their calendar (a slip's titles, numbered by time, were
         # never sent).
@@ -172,6 +204,6 @@ def _as_sent(
     if _start_end(told) != (session.start, session.end):
         return "retimed"
     if told.title is not None:
-        return "renamed" if told.title != session.title else None
+        return "renamed" if retitled(told.title, session.title) else None
     # A record from before titles were kept: the save's own word on it.
     return "renamed" if session.key in queued.changed and queued.renamed_only else None

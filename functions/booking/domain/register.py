@@ -239,15 +239,15 @@ def spelling_refusal(printed: str, missing: str) -> str | None:
         return "give the name as it should be printed"
     if len(printed) > MAX_PRINTED_NAME:
         return f"keep it to {MAX_PRINTED_NAME} characters"
-    try:
-        one_line(printed)
-    except ValueError as refused:
-        return str(refused)
     if not shows_a_letter(printed):
         return (
             "give the name in letters that show: this has none (only spaces or invisible "
             "characters), so the certificate would print no name"
         )
+    try:
+        one_line(printed)
+    except ValueError as refused:
+        return str(refused)
     if missing:
         return (
             f"the certificate's font (DejaVu Sans) has no letter for {_named(missing)}: give "
@@ -278,6 +278,29 @@ def certificate_code(application: Application) -> str | None:
     if application.is_erased or completion is None or not completion.completed:
         return None
     return completion.certificate
+
+
+def reissued_spelling(application: Application) -> str | None:
+    """The spelling of the name an organiser gave the booking's certificate to print, when it
+    was reissued with one (None: it prints the name as given, or the booking has no certificate
+    now): said wherever the certificate is shown (the register's rows, the application's page,
+    the API's register and export, the CLI), never logged."""
+    done = application.completion
+    if certificate_code(application) is None or done is None:
+        return None
+    if done.reissued_at is None or done.terms is None:
+        return None
+    return done.terms.name
+
+
+def certificate_said(application: Application) -> str | None:
+    """The booking's certificate in words, for an organiser (None: it has none): its code, and
+    the spelling it prints when reissued with one."""
+    code = certificate_code(application)
+    if code is None:
+        return None
+    spelling = reissued_spelling(application)
+    return f"{code}, reissued, printed as “{spelling}”" if spelling else code
 
 
 def training_time(course: Course) -> timedelta:

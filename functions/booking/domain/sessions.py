@@ -4,9 +4,10 @@ scheduled (UTC instants, numbered in time order, each with a key that stays when
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -17,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import sane_year, typed_as
 
 CalendarDate = date  # the field below is called ``date``; this name still means the type
@@ -32,6 +34,23 @@ SESSION_ID_PATTERN = typed_as(
     "Use up to 40 small letters, digits and hyphens, starting with a letter or digit, "
     "like follow-up-1",
 )
+
+
+# The title a core session without one is given: its place among the cohort's own sessions.
+_NUMBERED = re.compile(r"Session [0-9]+ of [0-9]+")
+
+
+def numbered_title(place: int, total: int) -> str:
+    """A core session's title when the organiser wrote none ("Session 2 of 3")."""
+    return f"Session {place} of {total}"
+
+
+def retitled(was: str, now: str) -> bool:
+    """Whether a session's title changed in a way its attendees are told of: a title the
+    organiser never wrote, renumbered because a session was added, removed or moved past
+    another ("Session 1 of 3" to "Session 1 of 2"), is not news (hostile14b F2); the message
+    lists the sessions under their new numbers without marking them."""
+    return was != now and not (_NUMBERED.fullmatch(was) and _NUMBERED.fullmatch(now))
 
 
 class SessionDefinition(BaseModel):
@@ -52,8 +71,8 @@ class SessionDefinition(BaseModel):
     start_time: time
     end_time: time
     kind: SessionKind = SessionKind.CORE
-    title: str | None = Field(default=None, max_length=200)
-    home_practice: str | None = Field(default=None, max_length=2000)
+    title: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=200)
+    home_practice: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=2000)
 
     @field_validator("date")
     @classmethod

@@ -9,6 +9,10 @@ Every value an applicant (or an organiser) types is held to one of two shapes:
 - **free text** (an answer, an address, a message): line breaks and tabs allowed, no other
   control character.
 
+Either, when given, must show something (:func:`visible_text`): a job title or a billing name
+of zero-width spaces alone would print nothing where someone reads it. A person's name must
+show a letter (:func:`visible_name`).
+
 Neither may hold a bidirectional control (Unicode's ``Bidi_Control`` characters: the
 embeddings, overrides, isolates and marks), which reorder what is displayed after them so that
 "CL-7K3Q9 Ada" can be shown as something else ("Trojan Source"): nobody needs one to write a
@@ -57,7 +61,12 @@ def _bidi_refusal(value: str) -> None:
 
 
 def one_line(value: str) -> str:
-    """Refuse line breaks, control and bidirectional characters (pydantic's AfterValidator)."""
+    """Refuse line breaks, control and bidirectional characters, and text given that shows
+    nothing (:func:`visible_text`) (pydantic's AfterValidator)."""
+    return visible_text(_one_line_shape(value))
+
+
+def _one_line_shape(value: str) -> str:
     if any(character in ONE_LINE_BREAKS for character in value):
         raise ValueError("write this on one line, without line breaks or tabs")
     if any(_is_control(character) for character in value):
@@ -69,6 +78,31 @@ def one_line(value: str) -> str:
 
 # Letters drawn as nothing (the Hangul fillers): a name of these alone shows nothing.
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Symbols drawn as nothing (the braille blank).
+BLANK_SYMBOLS = frozenset("\u2800")
+
+
+def shows_something(value: str) -> bool:
+    """Whether ``value`` has a character that shows: a letter, a digit, a punctuation mark or a
+    symbol, not a blank one (:data:`BLANK_LETTERS`, :data:`BLANK_SYMBOLS`); spaces, format
+    characters (the zero-width space, the word joiner) and combining marks alone show nothing."""
+    return any(
+        unicodedata.category(c)[0] in "LNPS" and c not in BLANK_LETTERS and c not in BLANK_SYMBOLS
+        for c in value
+    )
+
+
+def visible_text(value: str) -> str:
+    """Refuse text given that shows nothing (pydantic's AfterValidator): the one rule for every
+    free text a person or an organiser types and someone is shown (a job title, an answer, a
+    billing name or address, a PO number, a course's title, a facilitator's name). Empty is
+    left to the field (required, or left out); people's names are held to the stricter
+    :func:`visible_name`."""
+    if value and not shows_something(value):
+        raise ValueError(
+            "write it in characters that show: this has none (only spaces or invisible characters)"
+        )
+    return value
 
 
 def shows_a_letter(value: str) -> bool:
@@ -80,7 +114,9 @@ def shows_a_letter(value: str) -> bool:
 
 
 def visible_name(value: str) -> str:
-    """Refuse a name with nothing that shows (pydantic's AfterValidator)."""
+    """Refuse a name on more than one line, or with nothing that shows (pydantic's
+    AfterValidator): a person's name, in the words a name is refused in."""
+    _one_line_shape(value)
     if not shows_a_letter(value):
         raise ValueError(
             "write the name in letters: this has none that show (only spaces or invisible "
@@ -90,14 +126,15 @@ def visible_name(value: str) -> str:
 
 
 def free_text(value: str) -> str:
-    """Allow line breaks and tabs; refuse other control and bidirectional characters. Unicode's
-    line and paragraph separators become plain line breaks."""
+    """Allow line breaks and tabs; refuse other control and bidirectional characters, and text
+    given that shows nothing (:func:`visible_text`). Unicode's line and paragraph separators
+    become plain line breaks."""
     for separator in LINE_SEPARATORS:
         value = value.replace(separator, "\n")
     if any(_is_control(ch) and ch not in FREE_TEXT_BREAKS for ch in value):
         raise ValueError("remove the control characters (only letters, spaces and line breaks)")
     _bidi_refusal(value)
-    return value
+    return visible_text(value)
 
 
 def _as_typed(rule: Callable[[str], str]) -> Callable[[str, ValidationInfo], str]:
@@ -116,7 +153,10 @@ def _as_typed(rule: Callable[[str], str]) -> Callable[[str, ValidationInfo], str
 # length and stripping, so that a pasted name's trailing line break is stripped, not refused).
 ONE_LINE = AfterValidator(_as_typed(one_line))
 FREE_TEXT = AfterValidator(_as_typed(free_text))
-VISIBLE_NAME = AfterValidator(_as_typed(visible_name))
+# A person's name: one line, with a letter that shows (in its own words).
+NAME_LINE = AfterValidator(_as_typed(visible_name))
+# Text held to no shape but shown to someone (a course's title): it shows something.
+VISIBLE_TEXT = AfterValidator(_as_typed(visible_text))
 OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]
 

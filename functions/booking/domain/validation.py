@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError
 
@@ -157,15 +157,39 @@ _EMPTY_BUT_OPTIONAL = "it cannot be empty: leave it out, or give a value"
 def field_reasons(exc: ValidationError, model: type[BaseModel] | None = None) -> dict[str, str]:
     """One reason per field, each a sentence saying what to type (never pydantic's words, which
     quote regular expressions and type names). An empty value given for a field ``model`` does
-    not require is said as what is wrong with it, not as "required" (hostile11 F9)."""
+    not require is said as what is wrong with it, not as "required" (hostile11 F9); a field an
+    object does not take (at any depth) names the fields that object takes."""
     fields: dict[str, str] = {}
     for problem in exc.errors(include_url=False, include_input=False):
         reason = _reason(problem)
+        if problem["type"] == "extra_forbidden":
+            owner = _model_at(model, problem["loc"][:-1])
+            reason = not_a_field(owner.model_fields) if owner else reason
         if problem["type"] != "missing" and _optional(model, problem["loc"]):
             reason = _EMPTY_BUT_OPTIONAL if reason == "this field is required" else reason
         name = ".".join(str(part) for part in problem["loc"]) or _named_field(reason) or "body"
         fields.setdefault(name, reason)
     return fields
+
+
+def _model_in(kind: Any) -> type[BaseModel] | None:
+    """The model a field's type holds (itself, or inside a list, an Optional or Annotated)."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind
+    return next((m for m in map(_model_in, get_args(kind)) if m is not None), None)
+
+
+def _model_at(
+    model: type[BaseModel] | None, where: tuple[int | str, ...]
+) -> type[BaseModel] | None:
+    """The model of the object at ``where`` inside ``model`` (list indexes passed over)."""
+    for part in where:
+        if model is None:
+            return None
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _model_in(field.annotation) if field else None
+    return model
 
 
 def _optional(model: type[BaseModel] | None, where: tuple[int | str, ...]) -> bool:
@@ -229,11 +253,16 @@ def parse_posted(
     model: type[Model], payload: Mapping[str, Any], message: str = "some fields need attention"
 ) -> Model:
     """A public body validated into ``model``, like :func:`parse`. Sent as JSON, a field the
-    model does not have is refused by its name; posted by a form (``FormText`` values), extra
-    names (a button's, a token's) are ignored, as a browser may send them."""
-    if not posted_as_form(payload):
-        refuse_unknown_fields(payload, model.model_fields, message)
-    return parse(model, payload, message)
+    model does not have is refused by its name, at every level (a colleague's object in a group
+    booking: ``colleagues.0.x``); posted by a form (``FormText`` values), extra names (a
+    button's, a token's) are ignored, as a browser may send them."""
+    if posted_as_form(payload):
+        return parse(model, payload, message)
+    refuse_unknown_fields(payload, model.model_fields, message)
+    try:
+        return model.model_validate(payload, extra="forbid")
+    except ValidationError as exc:
+        raise InvalidInput(message, field_reasons(exc, model)) from None
 
 
 def parse_json_strictly(

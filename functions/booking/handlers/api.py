@@ -187,8 +187,7 @@ def verify_certificate(code: str) -> Response[str]:
 @served("startCheckout")
 def restart_checkout(application_id: str) -> Response[str]:
     the_ports = ports()
-    if len(_raw_body()) > http.MAX_BODY_BYTES:
-        raise http.PayloadTooLarge("the body is too large")
+    http.takes_no_fields(_raw_body(), _header("content-type"), "paying now")
     view = applications.start_checkout(the_ports, application_id, _query("token"))
     if view.checkout_url is None:  # pragma: no cover - start_checkout always opens one
         raise DependencyUnavailable("no checkout could be opened")
@@ -201,8 +200,7 @@ def restart_checkout(application_id: str) -> Response[str]:
 def request_invoice(application_id: str) -> Response[str]:
     """Invoice the employer now (an offer, an expired checkout, or a first try Stripe missed)."""
     the_ports = ports()
-    if len(_raw_body()) > http.MAX_BODY_BYTES:
-        raise http.PayloadTooLarge("the body is too large")
+    http.takes_no_fields(_raw_body(), _header("content-type"), "paying by invoice")
     view = view_of(the_ports, invoicing.request_invoice(the_ports, application_id, _query("token")))
     if http.wants_html(_header("accept")):
         return _see_other(view.status_url)

@@ -188,14 +188,9 @@ def _register_manager(request: _Request, served: Served) -> None:
     def cancel_place(group_id: str, place: str) -> Response[str]:
         from booking.services import group_changes
 
-        if len(request.raw_body()) > http.MAX_BODY_BYTES:
-            raise http.PayloadTooLarge("the body is too large")
-        if request.raw_body() and http.is_json(request.header("content-type")):
-            from booking.domain.validation import refuse_unknown_fields
-
-            # It takes no fields: a JSON client's field (a "dry_run") is refused by its name,
-            # never ignored; a form's (a button's name) is ignored, as a browser sends it.
-            refuse_unknown_fields(request.body(), (), "giving up a place takes no fields")
+        http.takes_no_fields(
+            request.raw_body(), request.header("content-type"), "giving up a place"
+        )
         number = _place_number(place)
         return on_to_manager(group_changes.cancel_place(ports(), group_id, request.token(), number))
 

@@ -17,6 +17,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.register import certificate_said
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -370,6 +371,7 @@ def application_page(
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone),
+        certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=[
             {

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from booking.bootstrap import ports
 from booking.domain.attendance import MARK_WORDS, Mark
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.register import register_ends_at
+from booking.domain.register import register_ends_at, reissued_spelling
 from booking.domain.wording import moment_when, session_when
 from booking.handlers import http
 from booking.handlers.console_app import (
@@ -54,13 +54,6 @@ def _completion_said(row: Any) -> str:
         return "Open"
     verdict = "Completed" if done.completed else "Not completed"
     return f"{verdict} ({done.attended} of {done.required} attended)"
-
-
-def _printed(application: Any) -> str:
-    done = application.completion
-    if done is None or done.reissued_at is None or done.terms is None:
-        return ""
-    return str(done.terms.name)
 
 
 def register_page(
@@ -126,7 +119,7 @@ def _rows_shown(kept: Register) -> list[dict[str, Any]]:
             ],
             "completion": _completion_said(row),
             # The spelling an organiser gave a reissued certificate ("" when not reissued).
-            "printed": _printed(row.application),
+            "printed": reissued_spelling(row.application) or "",
             # A completer's certificate: held when the font cannot print their name.
             "completed": row.completion is not None and row.completion.completed,
         }

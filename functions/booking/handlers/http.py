@@ -180,6 +180,18 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 
+def takes_no_fields(body: bytes, content_type: str | None, what: str) -> None:
+    """A route that takes no fields (paying now, giving up a place): a field a JSON client sends
+    (a ``dry_run``) is refused by its name (422), never ignored; a form's (a button's name) is
+    ignored, as a browser sends it. A body too large is a 413 either way."""
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge("the body is too large")
+    if body and is_json(content_type):
+        from booking.domain.validation import refuse_unknown_fields
+
+        refuse_unknown_fields(read_body(body, content_type), (), f"{what} takes no fields")
+
+
 def idempotency_key(key: str | None) -> str | None:
     """A client's Idempotency-Key as given (None: none given); of IDEMPOTENCY_KEY_LENGTH, or
     a 400."""

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from booking.domain.application import Application
 from booking.domain.attendance import Mark
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
-from booking.domain.register import MAX_PRINTED_NAME, RegisterRow
+from booking.domain.register import MAX_PRINTED_NAME, RegisterRow, reissued_spelling
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
 
@@ -55,6 +55,11 @@ class RegisterRowOut(BaseModel):
     name: str
     marks: dict[str, Mark | None] = Field(description="Core session key -> mark (null: none)")
     completion: CompletionOut | None
+    printed_name: str | None = Field(
+        default=None,
+        description="The spelling of the name an organiser gave the certificate to print "
+        "(`reissueCertificate`); null when it prints the name as given, or there is none",
+    )
 
 
 class RegisterOut(BaseModel):
@@ -140,6 +145,7 @@ def row_out(row: RegisterRow) -> RegisterRowOut:
         name=application.answers.name,
         marks=row.marks,
         completion=CompletionOut.model_validate(done, from_attributes=True) if done else None,
+        printed_name=reissued_spelling(application),
     )
 
 

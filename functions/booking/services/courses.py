@@ -9,6 +9,7 @@ from datetime import date
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
@@ -111,19 +112,20 @@ def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDef
 def _refuse_currency_change_of_money(
     ports: Ports, course: Course, definition: CourseDefinition
 ) -> None:
-    """What a cohort's bookings paid is counted in its currency (its totals, refunds, a move's
-    difference in price): a cohort that took money keeps its currency (hostile13 F15)."""
-    was, now = course.definition.price.currency, definition.price.currency
-    if was == now:
+    """A cohort whose bookings hold money keeps its currency
+    (``domain.cohort_currency.currency_change_refusal``)."""
+    was, to = course.definition.price.currency, definition.price.currency
+    if was == to:
         return
-    paid = sum(a.charges_paid > 0 for a in ports.repository.list_applications(course.course_id))
-    if paid:
-        raise InvalidInput(
-            f"this cohort has {paid} paid booking{'s' if paid != 1 else ''} in "
-            f"{was.upper()}, so its prices stay in {was.upper()}: what they paid is counted in "
-            f"it. Keep the currency, or make a new cohort priced in {now.upper()}",
-            {"price": f"keep the currency {was.upper()}: this cohort's bookings paid in it"},
-        )
+    refusal = currency_change_refusal(
+        was,
+        to,
+        ports.repository.list_applications(course.course_id),
+        ports.groups.groups_of_course(course.course_id),
+        ports.clock(),
+    )
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"price": refusal[1]})
 
 
 def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
@@ -200,8 +202,9 @@ def tell_attendees(
     """Every confirmed attendee gets the new dates and an updated calendar entry, once per
     version of the course (the job id names it), written with their application like every
     email a change decides: what changed counted from the sessions their calendar was last
-    sent (``domain.held_sessions.dates_as_held``), nothing when it holds them as they are now.
-    Returns the people told (person keys)."""
+    sent (``domain.held_sessions.dates_as_held``), or as the file changed when it holds them
+    as they are now (the mailer then finds nothing to tell, unless a message sent meanwhile
+    put the save before in their calendar). Returns the people told (person keys)."""
     told: set[str] = set()
     now = ports.clock()
     sessions = [s for s in course.schedule if s.kind is SessionKind.CORE]
@@ -213,10 +216,13 @@ def tell_attendees(
             continue
         person = person_key(application.answers.email)
         held = {key: spans[person] for key, spans in sent.items() if person in spans}
-        changes = dates_as_held(
-            dates_told(course, application, dates), before, course.schedule, held, now
-        )
-        if changes is None:
+        theirs = dates_told(course, application, dates)
+        # Queued whenever the file changed what they may hold, even back to where the record
+        # says their calendar holds it: a message being sent right now may be putting the
+        # save before in it (hostile14b F1). The mailer words it, or finds nothing to tell,
+        # against the calendar as held when it sends (``services.sessions_told``).
+        changes = dates_as_held(theirs, before, course.schedule, held, now) or theirs
+        if not changes:
             continue
         job = EmailJob.sessions_changed(
             application.application_id,

@@ -80,19 +80,21 @@ def change_announcements(
         if programme_of(course) in programmes
         for application in ports.repository.list_applications(course.course_id)
     ]
+    if not bookings:
+        return []  # nobody booked in these programmes holds any event (a new cohort's save)
     announcements = []
     for item in changes:
         event = item.event
+        sent = ports.repository.told_of(event.about)
         people = holders(
             event,
             bookings,
-            told=ports.repository.told_of(event.about),
+            told=sent,
             invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
             relisted=item.before is None,
             removed=item.after is None,
         )
         when = ports.repository.told_when(event.about)
-        sent = ports.repository.told_of(event.about)
         for person, application in people.items():
             if person not in sent:
                 # Invited, never sent it (the invitation, decided for the time before, is not

@@ -89,7 +89,7 @@ from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
-from booking.services.sessions_told import dates_worded_as_held
+from booking.services.sessions_told import check_after_send, dates_worded_as_held
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -382,6 +382,7 @@ def _send_once(
     )
     sent_at = ports.clock()
     _record_sent(ports, job, len(message.to), sent_at)
+    check_after_send(ports, job, application, calendar.put_in)
     return SendOutcome.SENT
 
 

@@ -21,7 +21,7 @@ from booking.domain.erasure import (
     billing_contact_erased,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
-from booking.domain.register import certificate_code
+from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
@@ -127,15 +127,8 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         "certificate_code": certificate_code(a),
         "certificate_url": certificate_url(ports, code) if (code := certificate_code(a)) else None,
         # The spelling of their name an organiser gave the certificate to print (reissued).
-        "certificate_printed_name": _printed_name(a),
+        "certificate_printed_name": reissued_spelling(a),
     }
-
-
-def _printed_name(a: Application) -> str | None:
-    done = a.completion
-    if done is None or done.reissued_at is None or done.terms is None:
-        return None
-    return done.terms.name
 
 
 def _invoice_out(a: Application) -> dict[str, Any] | None:

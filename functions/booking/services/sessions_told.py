@@ -2,17 +2,32 @@
 holds then (retest13 N4): the cohort's own sessions counted from the TOLD records the mailer
 writes as each message goes (``domain.held_sessions.update_as_held``), as a follow-up's change
 notice is (``services.follow_ups.worded_as_held``). Two saves before the mailer runs (a date
-changed and changed back) leave the first save's message nothing to tell."""
+changed and changed back) leave the first save's message nothing to tell.
+
+A message that put the cohort's sessions in a calendar is checked against the cohort's file
+once it went (``check_after_send``): a save made while it was composed and sent (hostile14b
+F1: Y saved, then X again 0.2 s later, the message telling Y) may have had its own "Changed
+dates" judged told from the record before this message wrote it; the check queues one more
+update, worded as the others are when the mailer reaches it."""
 
 from __future__ import annotations
 
-from booking.domain.application import Application
+from collections.abc import Iterable
+from hashlib import sha256
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, ScheduleChanges, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.held_sessions import session_about, update_as_held
-from booking.domain.invitations import Told
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.held_sessions import moved_on, session_about, session_named, update_as_held
+from booking.domain.invitations import CalendarEntry, Told
 from booking.domain.programme import person_key
+from booking.services.concurrency import retried
 from booking.services.ports import Ports
+
+logger = Logger(child=True)
 
 
 def dates_worded_as_held(
@@ -52,3 +67,52 @@ def dates_worded_as_held(
             "renamed_only": now.renamed_only,
         }
     )
+
+
+def check_after_send(
+    ports: Ports, job: EmailJob, application: Application, put_in: Iterable[CalendarEntry]
+) -> None:
+    """After ``job`` put a cohort's sessions (``put_in``) in ``application``'s person's
+    calendar, and its record of them was written: if the cohort's file has moved on since
+    the message read it, queue a "Changed dates" check of its own id (the save's own update
+    may have found nothing to tell from the record before this one, and is done). Read after
+    the record was written, so a save the read misses reads that record itself. Best effort:
+    the message went, and a failure here must not have it sent again."""
+    sent: dict[str, dict[str, Told]] = {}
+    for entry in put_in:
+        named = session_named(entry.event or "")
+        if named is not None and entry.start and entry.end:
+            sent.setdefault(named[0], {})[named[1]] = Told(entry.start, entry.end, entry.title)
+    try:
+        for course_id, told in sent.items():
+            _check(ports, job, application, course_id, told)
+    except (Conflict, DependencyUnavailable):
+        logger.warning("sessions not checked after a send", extra={"job_id": job.job_id})
+
+
+def _check(
+    ports: Ports, job: EmailJob, application: Application, course_id: str, told: dict[str, Told]
+) -> None:
+    course = ports.repository.get_course(course_id)
+    moved = None if course is None else moved_on(told, course.schedule, ports.clock())
+    if course is None or moved is None:
+        return
+    check = EmailJob.sessions_changed(
+        application.application_id,
+        course_id,
+        course.version,
+        moved.changed,
+        moved.removed,
+        (),
+        renamed_only=moved.renamed_only,
+    )
+    # Its own id: the save's own update of this version (maybe done, told) must not swallow it.
+    after = sha256(job.job_id.encode()).hexdigest()[:12]
+    check = check.model_copy(update={"job_id": f"{check.job_id}:after-{after}"})
+
+    def write(current: Application | None) -> None:
+        if current is not None and current.status is ApplicationStatus.CONFIRMED:
+            ports.repository.save(current.with_emails(check), current)
+
+    retried(write, lambda: ports.repository.get_application(application.application_id))
+    logger.info("sessions moved on while sent", extra={"job_id": check.job_id})

@@ -178,8 +178,10 @@ PUBLIC: tuple[Route, ...] = (
         "startCheckout",
         "Pay now: a fresh Checkout Session",
         {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
-        errors=(404, 409, 413),
-        description="A fresh Checkout Session for an application that may pay now.",
+        errors=(400, 404, 409, 413, 422),
+        description="A fresh Checkout Session for an application that may pay now. It takes "
+        "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, nothing opened; a "
+        "form's (a button's name) is ignored.",
         parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
@@ -194,11 +196,12 @@ PUBLIC: tuple[Route, ...] = (
             "201": json_answer("InvoiceOut", "The invoice, sent to the billing contact"),
             "303": _ON_TO,
         },
-        errors=(404, 409, 413),
+        errors=(400, 404, 409, 413, 422),
         description="Pay by invoice: the employer (the billing contact given with "
         "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
         "and the place is held until the invoice falls due. For an application that may "
-        "pay now (an offer, an expired checkout, a first attempt Stripe missed).",
+        "pay now (an offer, an expired checkout, a first attempt Stripe missed). It takes no "
+        "fields: a field sent as JSON is a 422 naming it, nothing sent.",
         parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
