@@ -375,7 +375,7 @@ def test_a_booking_that_did_not_complete_hears_of_no_follow_up_whatever_path_it_
     if path == "listed again":
         put_course(closed.ports, "spring", cohort("2027-03-01"))
         put_course(closed.ports, "summer", cohort("2027-06-07"))
-        closed.decided()  # the cancellation, to Bea
+        closed.decided()  # the cancellation, to both (Ada holds it still: hostile14b F5)
         put_course(closed.ports, "spring", cohort("2027-03-01", ("2027-09-30", "Reunion")))
     elif path == "new":
         put_course(closed.ports, "spring", with_winter("2027-03-01"))
@@ -448,3 +448,21 @@ def test_a_zone_change_moves_a_follow_up_no_other_cohort_lists() -> None:
     put_course(season.ports, "spring", in_new_york("2027-03-01", time(16)))
     [event] = follow_up_events(season.repository.list_courses())
     assert event.session.start == AUTUMN + timedelta(hours=5)
+
+
+def test_a_zone_change_refusal_advises_only_what_a_file_can_state() -> None:
+    """The Reunion (16:00-17:00 in London) is 23:00-00:00 in Shanghai: no file there can state
+    it (a session ends on its start's day), so the refusal does not ask for its time there;
+    it says to take it out of this file, the other cohorts still listing it (hostile14b F6)."""
+    season = Season()
+    file = cohort("2027-06-07", ("2027-09-23", "Reunion"))
+    file.timezone = "Asia/Shanghai"
+    with pytest.raises(InvalidInput) as refused:
+        put_course(season.ports, "summer", file)
+    message = refused.value.message
+    assert "in Asia/Shanghai so that they stay" not in message
+    assert "23:00-00:00" not in message
+    assert "take out of this cohort's file the follow-ups that would cross midnight" in message
+    assert "Reunion, " in message
+    assert "take out of this file" in refused.value.fields["timezone"]
+    assert "give the shared follow-ups their times" not in refused.value.fields["timezone"]

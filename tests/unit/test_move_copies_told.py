@@ -72,3 +72,37 @@ def test_a_move_told_then_moved_back_is_told_both_ways() -> None:
         if job.move == 2 and copy_tells(job, application, went.__contains__)
     }  # type: ignore[attr-defined,arg-type]
     assert later == {("a", "moved_in"), ("b", "moved_out")}
+
+
+def _judged(
+    application: Application, copies: list[tuple[str, str | None, EmailJob]], went: set[str]
+) -> set[tuple[str, str | None]]:
+    """Who hears what of ``copies``, each judged (and, if it tells, gone) in turn."""
+    told = set()
+    for course, reason, job in copies:
+        if copy_tells(job, application, went.__contains__):
+            told.add((course, reason))
+            went.add(job.job_id)
+    return told
+
+
+def test_a_move_half_told_then_moved_back_keeps_every_list_right() -> None:
+    """hostile14b F4: A to D (a dearer cohort, the difference paid), D's "moved to your
+    cohort" gone, then back to A before A's "moved away" went: A's list never lost the
+    person, so A hears nothing (no "moved to your cohort" for a list that has them), and D,
+    told of them arriving, hears them leave."""
+    application, copies = _moved("a", "d", "a")
+    went = {"facilitator_copy:app1:moved-in-1"}
+    rest = [c for c in copies if c[2].job_id not in went]
+    for order in (rest, list(reversed(rest))):
+        assert _judged(application, order, set(went)) == {("d", "moved_out")}
+
+
+def test_a_move_told_away_then_moved_back_tells_the_first_list_of_the_return() -> None:
+    """The other half: A's "moved away" went before the move back, D's "moved to" did not:
+    A hears them come back, D nothing."""
+    application, copies = _moved("a", "d", "a")
+    went = {"facilitator_copy:app1:moved-out-1"}
+    rest = [c for c in copies if c[2].job_id not in went]
+    for order in (rest, list(reversed(rest))):
+        assert _judged(application, order, set(went)) == {("a", "moved_in")}

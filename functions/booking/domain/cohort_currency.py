@@ -1,11 +1,16 @@
-"""A cohort whose bookings involve money keeps its currency (hostile13 F15, retest13 N3).
+"""A cohort whose bookings involve money keeps its currency (hostile13 F15, retest13 N3,
+hostile14a F3, F5, F6, F9).
 
 Everything a cohort's money says (its totals, a refund, a move's difference in price, an open
 checkout's or invoice's amount) is counted in the cohort's currency. So once any booking holds
-an amount in it, the currency stays: a booking paid, a checkout open at Stripe (it may still be
-paid, in the old currency), an invoice issued and unpaid, a bursary granted or a discount code
-applied to a booking still standing; and a manager's group booking paid, or with its checkout or
-invoice open. One rule for the organiser API and the console (``services.courses``). Pure.
+or will be asked for an amount in it, the currency stays: a booking paid, a checkout open at
+Stripe that the booking still waits on, an invoice issued and unpaid, a bursary granted or a
+discount code applied to a booking still standing, and any other booking or application still
+standing (``domain.statuses.STANDING``: under review, waiting, offered, lapsed but payable
+again) priced in it; a booking of another cohort moving in (its dearer move's difference
+asked, or waiting on this cohort's list); a manager's group booking paid, or with its checkout
+or invoice open; and a discount code taking a fixed amount off in it that a new application
+may still give. One rule for the organiser API and the console (``services.courses``). Pure.
 """
 
 from __future__ import annotations
@@ -13,15 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import InvoiceRef
+from booking.domain.application import Application
+from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
 from booking.domain.groups import GroupBooking
 from booking.domain.payment_record import CheckoutRef
+from booking.domain.statuses import STANDING
 
-S = ApplicationStatus
-# Bookings that ended: a bursary or a code on them no longer stands for any money.
-_ENDED = frozenset({S.DECLINED, S.EXPIRED, S.CANCELLED, S.REFUNDED})
 # An invoice still asking for its amount.
 _UNPAID = frozenset({"open", "overdue"})
 # What holds money, as the refusal counts it (singular, plural).
@@ -32,38 +35,61 @@ PAID, CHECKOUT, INVOICE, BURSARY, DISCOUNT = (
     ("bursary granted", "bursaries granted"),
     ("discount code applied", "discount codes applied"),
 )
+PRICED = ("application or booking priced", "applications or bookings priced")
+MOVING_IN = ("move into it waiting", "moves into it waiting")
 
 
-def _open(checkouts: Iterable[CheckoutRef | None], now: datetime) -> bool:
-    return any(ref is not None and ref.expires_at > now for ref in checkouts)
+def _open(checkout: CheckoutRef | None, now: datetime) -> bool:
+    return checkout is not None and checkout.expires_at > now
 
 
 def _unpaid(invoice: InvoiceRef | None) -> bool:
     return invoice is not None and invoice.status in _UNPAID
 
 
-def money_held(application: Application, now: datetime) -> tuple[str, str] | None:
-    """What ``application`` holds in its cohort's currency (one of the kinds above), if any."""
+def money_held(
+    application: Application, now: datetime, currency: str | None = None
+) -> tuple[str, str] | None:
+    """What ``application`` holds in its cohort's ``currency`` (one of the kinds above), if
+    any; a standing price given in another currency (``currency`` named) holds nothing in it."""
     if application.charges_paid > 0 or application.payments:
         return PAID
-    if _open((application.checkout, *application.checkout_history), now):
-        return CHECKOUT
+    if application.has_open_checkout(now):
+        return CHECKOUT  # the booking still waits on it (holding its seat), not once it ended
     if _unpaid(application.invoice):
         return INVOICE
-    if application.status in _ENDED:
-        return None
+    if application.status not in STANDING:
+        return None  # ended: a bursary or a code on it no longer stands for any money
     if application.bursary > 0:
         return BURSARY
-    return DISCOUNT if application.discount is not None else None
+    if application.discount is not None:
+        return DISCOUNT
+    price = application.price
+    if currency is not None and price is not None and price.currency != currency:
+        return None
+    return PRICED  # its price stands, and it will be (or was) asked for it in that currency
 
 
 def group_money_held(group: GroupBooking, now: datetime) -> tuple[str, str] | None:
     """What a manager's group booking holds in its cohort's currency, if any."""
     if group.amount_paid > 0:
         return PAID
-    if group.status is GroupStatus.AWAITING_PAYMENT and _open((group.checkout,), now):
+    if group.status is GroupStatus.AWAITING_PAYMENT and _open(group.checkout, now):
         return CHECKOUT
     return INVOICE if _unpaid(group.invoice) else None
+
+
+def code_held(code: DiscountCode, currency: str, now: datetime) -> bool:
+    """Whether ``code`` takes a fixed amount off in ``currency`` that a new application may
+    still give (active, not spent or expired): it cannot be given in another currency."""
+    return code.amount_off is not None and code.refusal(now, currency) is None
+
+
+def _counted(held: Iterable[tuple[str, str] | None]) -> list[str]:
+    counts: dict[tuple[str, str], int] = {}
+    for kind in filter(None, held):
+        counts[kind] = counts.get(kind, 0) + 1
+    return [f"{n} {kind[0] if n == 1 else kind[1]}" for kind, n in counts.items()]
 
 
 def currency_change_refusal(
@@ -72,23 +98,38 @@ def currency_change_refusal(
     applications: Iterable[Application],
     groups: Iterable[GroupBooking],
     now: datetime,
+    *,
+    moving_in: Iterable[Application] = (),
+    codes: Iterable[DiscountCode] = (),
 ) -> tuple[str, str] | None:
     """Why a cohort priced in ``was`` may not be saved priced in ``to`` (the message, and the
-    reason beside ``price``), or None when it may: nothing it holds is in ``was``."""
+    reason beside ``price``), or None when it may: nothing it holds is in ``was``.
+    ``moving_in``: the bookings of other cohorts whose move into this one waits (on its
+    difference, or on this cohort's waiting list); ``codes``: the cohort's discount codes."""
     if was == to:
         return None
-    held = [money_held(a, now) for a in applications] + [group_money_held(g, now) for g in groups]
-    counts: dict[tuple[str, str], int] = {}
-    for kind in filter(None, held):
-        counts[kind] = counts.get(kind, 0) + 1
-    if not counts:
+    said = _counted(
+        [money_held(a, now, was) for a in applications]
+        + [group_money_held(g, now) for g in groups]
+        + [MOVING_IN for _ in moving_in]
+    )
+    named = sorted(code.code for code in codes if code_held(code, was, now))
+    if named:
+        plural = "s" if len(named) > 1 else ""
+        said.append(f"the discount code{plural} {', '.join(named)} taking an amount off")
+    if not said:
         return None
     old, new = was.upper(), to.upper()
-    said = [f"{n} {kind[0] if n == 1 else kind[1]}" for kind, n in counts.items()]
     listed = ", ".join(said[:-1]) + f" and {said[-1]}" if len(said) > 1 else said[0]
+    expire = (
+        f" (a code taking an amount off is given in its currency only: expire {', '.join(named)} "
+        "before changing it)"
+        if named
+        else ""
+    )
     return (
         f"this cohort has {listed} in {old}, so its prices stay in {old}: what its bookings "
-        f"paid or were asked to pay is counted in it. Keep the currency, or make a new cohort "
-        f"priced in {new}",
-        f"keep the currency {old}: this cohort's bookings hold money in it ({listed})",
+        f"paid or are asked to pay is counted in it. Keep the currency, or make a new cohort "
+        f"priced in {new}{expire}",
+        f"keep the currency {old}: this cohort's bookings hold money in it ({listed} in {old})",
     )

@@ -45,10 +45,10 @@ class EmailKind(StrEnum):
     BURSARY_GRANTED = "bursary_granted"  # part funded: what is left to pay
     ALREADY_APPLIED = "already_applied"  # someone applied again: where their application stands
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
-    # A programme's follow-up event moved, was renamed, removed or added back: to one person.
-    FOLLOW_UP_CHANGED = "follow_up_changed"
-    # The register closed with the person completing: their certificate, as a PDF.
+    FOLLOW_UP_CHANGED = "follow_up_changed"  # a follow-up event changed: to one person
+    # The register closed: completing, their certificate (a PDF); not, their follow-ups out.
     CERTIFICATE = "certificate"
+    FOLLOW_UPS_WITHDRAWN = "follow_ups_withdrawn"
     # The organiser moved the booking to another cohort: old sessions out, new ones in.
     BOOKING_TRANSFERRED = "booking_transferred"
     # A move to a dearer cohort: the link to pay the difference (with its deadline), and, if

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from booking.domain.application import Application
-from booking.domain.emails import MOVED_IN, EmailJob, EmailKind
+from booking.domain.emails import MOVED_IN, MOVED_OUT, EmailJob, EmailKind
 from booking.domain.statuses import ApplicationStatus
 
 # Why an ordinary booking ended, as the facilitators' copy says it
@@ -59,41 +59,66 @@ def is_withdrawal(job: EmailJob) -> bool:
     return job.kind is EmailKind.FACILITATOR_COPY and job.occasion == WITHDRAWN
 
 
-def roster_holding(application: Application, went: Callable[[str], bool]) -> str:
-    """The cohort whose facilitators' list has the person (the module's rule): the latest move
-    whose moved-in copy ``went`` (the mailer took it up), else the cohort first booked, whose
-    facilitators were sent the booking as it became one."""
-    return roster_before(application, len(application.transfers) + 1, went)
-
-
-def roster_before(application: Application, move: int, went: Callable[[str], bool]) -> str:
-    """The cohort whose facilitators' list had the person before their ``move``-th move (as
-    ``roster_holding``, of the moves before it alone)."""
-    app_id = application.application_id
-    for earlier in range(move - 1, 0, -1):
-        moved_to = application.transfers[earlier - 1].to_course_id
-        if went(moved_in_copy(app_id, moved_to, earlier).job_id):
-            return moved_to
-    return (
-        application.transfers[0].from_course_id if application.transfers else application.course_id
+def moved_out_copy(application_id: str, from_course_id: str, move: int) -> EmailJob:
+    """The old cohort's facilitators' copy of a booking's ``move``-th move: the message that
+    takes the person off that cohort's list."""
+    return EmailJob.about(
+        EmailKind.FACILITATOR_COPY,
+        application_id,
+        from_course_id,
+        occasion=f"moved-out-{move}",
+        reason=MOVED_OUT,
+        move=move,
     )
 
 
+def lists_holding(application: Application, went: Callable[[str], bool]) -> list[str]:
+    """The cohorts whose facilitators' lists have the person, as the copies that ``went`` (the
+    mailer took them up) told them, the latest put on last: the cohort first booked, sent the
+    booking as it became one; each move's "moved away" that went takes them off its cohort's
+    list, each "moved to your cohort" that went puts them on its cohort's (hostile14b F4: a
+    move's two copies may be judged either side of a later move, so the lists are read from
+    what each was sent, not from the moves)."""
+    app_id = application.application_id
+    moves = application.transfers
+    holding = [moves[0].from_course_id if moves else application.course_id]
+    for number, move in enumerate(moves, start=1):
+        if move.from_course_id in holding and went(
+            moved_out_copy(app_id, move.from_course_id, number).job_id
+        ):
+            holding.remove(move.from_course_id)
+        if move.to_course_id not in holding and went(
+            moved_in_copy(app_id, move.to_course_id, number).job_id
+        ):
+            holding.append(move.to_course_id)
+    return holding
+
+
+def roster_holding(application: Application, went: Callable[[str], bool]) -> str:
+    """The cohort whose facilitators' list has the person (the module's rule): the cohort held,
+    if its list has them, else the list they were last put on (``lists_holding``); the cohort
+    held if none has them (a move's copies still going)."""
+    holding = lists_holding(application, went)
+    if application.course_id in holding or not holding:
+        return application.course_id
+    return holding[-1]
+
+
 def copy_tells(job: EmailJob, application: Application, went: Callable[[str], bool]) -> bool:
-    """Whether a move's facilitators' copy tells its cohort anything as it goes (retest13 N5):
-    a move is told from the cohort whose list has the person to the one they hold now, so
-    nothing when that is the same one (moved away and back before the mailer ran); else
-    "moved to your cohort" only to the cohort held, whose list does not have them yet, and
-    "moved away" only to the cohort whose list had them before that move (not to a cohort
-    passed through whose list never had them). Judged of the moves before the copy's own, so
-    the order the copies go in does not change who hears."""
-    held = application.course_id
+    """Whether a move's facilitators' copy tells its cohort anything as it goes (retest13 N5,
+    hostile14b F4): each list is told only what changes it, judged against what it was sent
+    (``lists_holding``) and the cohort held now. "Moved to your cohort" only to the cohort
+    held, and only if its list does not have the person; "moved away" only to a cohort not
+    held whose list has them. Moved away and back before the mailer ran, nobody hears; a
+    list that heard the person leave hears them come back, and one that heard them arrive
+    hears them leave, whichever side of the later move each copy went."""
     if job.move is None:
         return True
+    holding = lists_holding(application, went)
+    held = application.course_id
     if job.reason == MOVED_IN:
-        return job.course_id == held and roster_holding(application, went) != held
-    before = roster_before(application, job.move, went)
-    return job.course_id == before != held
+        return job.course_id == held and held not in holding
+    return job.course_id != held and job.course_id in holding
 
 
 def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:

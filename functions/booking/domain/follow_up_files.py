@@ -72,16 +72,46 @@ def zone_change_refusal(
     ]
     if not moved:
         return None
-    said = "; ".join(
-        f"{s.title}, {session_when(s, was)}, is {_wall_clock(s, now)} in {now}" for s in moved
-    )
+    return _zone_refusal(moved, was, now)
+
+
+def _zone_refusal(moved: list[ScheduledSession], was: str, now: str) -> tuple[str, str]:
+    """The refusal's words: each shared follow-up's time in ``now``, if the file can state it
+    there; one that would cross midnight there cannot be written (a session's end is on its
+    start's day), so it is to be taken out of this file, the other cohorts still listing it
+    (hostile14b F6)."""
+    fits = [s for s in moved if _on_one_day(s, now)]
+    crossing = [s for s in moved if s not in fits]
+    ways = [f"Keep the time zone {was}"]
+    if fits:
+        said = "; ".join(
+            f"{s.title}, {session_when(s, was)}, is {_wall_clock(s, now)} in {now}" for s in fits
+        )
+        ways.append(f"give them their times in {now} so that they stay where they are ({said})")
+    if crossing:
+        said = "; ".join(f"{s.title}, {session_when(s, was)}" for s in crossing)
+        ways.append(
+            f"take out of this cohort's file the follow-ups that would cross midnight in {now}, "
+            f"which no file in that zone can state (the other cohorts still list them: {said})"
+        )
+    short = [f"keep {was}"]
+    if fits:
+        short.append(f"give the shared follow-ups their times in {now}")
+    if crossing:
+        short.append(f"take out of this file the ones crossing midnight in {now}")
     return (
         f"this cohort's file lists follow-ups other cohorts of the programme share, and a "
         f"file's times are read in its time zone: saved in {now} as they are, they would move "
-        f"for every cohort. Keep the time zone {was}, or give them their times in {now} so "
-        f"that they stay where they are ({said})",
-        f"keep {was}, or give the shared follow-ups their times in {now}",
+        f"for every cohort. {', or '.join(ways)}",
+        ", or ".join(short),
     )
+
+
+def _on_one_day(session: ScheduledSession, timezone: str) -> bool:
+    """Whether a file in ``timezone`` can state ``session``: it starts and ends on one day
+    there (an end at midnight is the next day's, which the format refuses)."""
+    zone = ZoneInfo(timezone)
+    return session.start.astimezone(zone).date() == session.end.astimezone(zone).date()
 
 
 def _shared(programme: str, course_id: str, others: Iterable[Course]) -> set[str]:

@@ -271,6 +271,7 @@ def holders(
     told: Mapping[str, bool],
     invited: Collection[str],
     relisted: bool = False,
+    removed: bool = False,
 ) -> dict[str, Application]:
     """Person key -> the booking a message about a change to ``event`` is about: everyone with
     a confirmed booking in the programme who holds the event, from what they were sent, never
@@ -287,12 +288,14 @@ def holders(
     A booking whose register closed without it completing is no way in, as for what the
     person is down for (``follow_ups_held``): its confirmation put the event in their calendar
     before the register decided, but they are not invited, so they hear of no change (hostile13
-    F20: "your reminders will come", and none ever did).
+    F20: "your reminders will come", and none ever did), but its cancellation (``removed``) while
+    it is in their calendar: closing took it out unless that was still to go (hostile14b F5).
 
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
-    each = _each_persons_booking(event, bookings, counts=hears_of_follow_ups)
+    counts = (lambda _c, _a: True) if removed else hears_of_follow_ups
+    each = _each_persons_booking(event, bookings, counts=counts)
     return {person: application for person, application in each.items() if person in holding}
 
 

@@ -94,6 +94,20 @@ ON_THE_WAY = frozenset(
 )
 
 
+def _leading_to(target: ApplicationStatus) -> frozenset[ApplicationStatus]:
+    """Every status from which ``target`` can still be reached by the table's moves."""
+    found = {target}
+    while grown := {s for s, moves in ALLOWED_TRANSITIONS.items() if moves & found} - found:
+        found |= grown
+    return frozenset(found)
+
+
+# A booking, or an application that may still become one (read from the table, so a status
+# added to it is counted as soon as it can lead to a booking): its price stands, in the
+# currency it was given in.
+STANDING = _leading_to(S.CONFIRMED)
+
+
 def left_to_pay_is_said(status: ApplicationStatus, *, can_pay: bool) -> bool:
     """Whether the applicant is told what is left to pay (``Application.left_to_pay``; nothing
     once booked or ended): always, except for a payment that lapsed and cannot be started

@@ -43,8 +43,8 @@ from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.emails import MOVED_OUT, EmailJob, EmailKind
-from booking.domain.facilitators_told import moved_in_copy
+from booking.domain.emails import EmailJob
+from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
@@ -372,14 +372,7 @@ def _move_emails(
     return (
         EmailJob.transferred(app_id, from_course_id, to_course_id, move, refund_due),
         moved_in_copy(app_id, to_course_id, move),
-        EmailJob.about(
-            EmailKind.FACILITATOR_COPY,
-            app_id,
-            from_course_id,
-            occasion=f"moved-out-{move}",
-            reason=MOVED_OUT,
-            move=move,
-        ),
+        moved_out_copy(app_id, from_course_id, move),
     )
 
 

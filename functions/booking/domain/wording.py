@@ -285,6 +285,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.MOVE_WAITING: "A move to a full cohort waits on its waiting list: the place stays",
     EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
     EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
+    EmailKind.FOLLOW_UPS_WITHDRAWN: "Not a graduate: the follow-ups taken out of the calendar",
     EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
     EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",

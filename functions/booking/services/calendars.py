@@ -140,6 +140,8 @@ def _entries(
         return _follow_up_event(ports, job, application, course), []
     if ends_a_booking(job, application):
         return [], _sessions_held(ports, application, course)
+    if job.kind is EmailKind.FOLLOW_UPS_WITHDRAWN:
+        return [], follow_ups_withdrawn(ports, application, course)
     return [], []
 
 
@@ -358,6 +360,20 @@ def _moved_booking(
         if s.kind is SessionKind.CORE
     ]
     return requested, cancelled + _follow_ups_let_go(ports, application, left)
+
+
+def follow_ups_withdrawn(
+    ports: Ports, application: Application, course: Course
+) -> list[CalendarEntry]:
+    """A non-completer's follow-ups to take out as their register closes (hostile14b F5): those
+    their calendar holds (the TOLD record, each event as it is now, under the UIDs their
+    confirmation gave it) and no booking of theirs keeps them down for."""
+    person = person_key(application.answers.email)
+    return [
+        entry
+        for entry in _follow_ups_let_go(ports, application, course)
+        if entry.event and ports.repository.told_of(entry.event).get(person)
+    ]
 
 
 def _follow_ups_let_go(ports: Ports, application: Application, left: Course) -> list[CalendarEntry]:

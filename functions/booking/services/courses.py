@@ -39,6 +39,7 @@ from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
+from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -123,6 +124,8 @@ def _refuse_currency_change_of_money(
         ports.repository.list_applications(course.course_id),
         ports.groups.groups_of_course(course.course_id),
         ports.clock(),
+        moving_in=[m.application for m in moving_in_now(ports, course)],
+        codes=ports.repository.discount_codes(course.course_id),
     )
     if refusal is not None:
         raise InvalidInput(refusal[0], {"price": refusal[1]})

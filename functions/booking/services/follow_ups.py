@@ -92,6 +92,7 @@ def change_announcements(
             told=sent,
             invited={marker.recipient for marker in ports.repository.invitations_to(event.about)},
             relisted=item.before is None,
+            removed=item.after is None,
         )
         when = ports.repository.told_when(event.about)
         for person, application in people.items():

@@ -76,7 +76,12 @@ from booking.domain.programme import event_about, person_key
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
-from booking.services.calendars import CalendarFiles, ends_a_booking, last_invited
+from booking.services.calendars import (
+    CalendarFiles,
+    ends_a_booking,
+    follow_ups_withdrawn,
+    last_invited,
+)
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -187,6 +192,12 @@ def _still_to_send(
         return SendOutcome.SKIPPED_GONE
     if job.kind in ATTENDEE_KINDS and application.status is not S.CONFIRMED:
         return SendOutcome.SKIPPED_NOT_CONFIRMED
+    if job.kind is EmailKind.FOLLOW_UPS_WITHDRAWN and (
+        application.status is not S.CONFIRMED
+        or not follow_ups_withdrawn(ports, application, course)
+    ):
+        # A non-completer whose calendar holds no follow-up: nothing to take out, nor to say.
+        return SendOutcome.SKIPPED_NOT_HELD
     if job.reason in MOVE_COPIES and application.status is not S.CONFIRMED:
         # A move's copies go with the person's own message of it, or not at all: a booking
         # that ended before the move was told (a refund at Stripe in the move's second).

@@ -265,12 +265,14 @@ def _decide(
         if completion.completed:
             # A held one's holder is told they completed, and that it follows (hostile13 F17).
             held = "" if printable(ports, new) else CERTIFICATE_HELD
-            new = new.with_emails(
-                EmailJob.about(
-                    EmailKind.CERTIFICATE, current.application_id, course.course_id, occasion=held
-                )
+            job = EmailJob.about(
+                EmailKind.CERTIFICATE, new.application_id, course.course_id, occasion=held
             )
-        return ports.repository.save(new, current)
+        else:  # not a graduate: the follow-ups in their calendar are taken out (hostile14b F5)
+            job = EmailJob.about(
+                EmailKind.FOLLOW_UPS_WITHDRAWN, new.application_id, course.course_id
+            )
+        return ports.repository.save(new.with_emails(job), current)
 
     current: Application | None = first
     return retried(
