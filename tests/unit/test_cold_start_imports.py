@@ -57,8 +57,17 @@ LEFT_OUT = {
     # Its register page reads no export: the import's reader and validator load with it.
     "console": ("booking.domain.attendance_import",),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
-    # and asyncio with it. A booking's own events never load a group's money.
-    "webhook": ("aws_lambda_powertools.event_handler", "asyncio", *_GROUP_MONEY),
+    # and asyncio with it. A booking's own events never load a group's money, its store or its
+    # models (domain.settlement reads only the place an application fills: domain.group_place),
+    # nor the ledgers' store.
+    "webhook": (
+        "aws_lambda_powertools.event_handler",
+        "asyncio",
+        *_GROUP_MONEY,
+        "booking.domain.groups",
+        "booking.adapters.dynamodb.groups",
+        "booking.adapters.dynamodb.ledgers",
+    ),
     # Its requests write suppressions only (the ledgers' store): no application, no course.
     "ses_events": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back

@@ -49,7 +49,7 @@ from booking.domain.dearer_moves import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
-from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
+from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
