@@ -50,7 +50,19 @@ _GROUP_MONEY = (
 LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
     # for the reader of a meeting's attendance export (an organiser's import, services.register).
-    "api": (*_GROUP_ROUTES, "booking.domain.attendance_import"),
+    # Nor for a group's model: a submission asks which groups name the applicant, and a group
+    # is read only for the rare one named (adapters.dynamodb.groups); nor for the rules a
+    # cohort's change of currency reads (services.courses), nor for the stores its requests
+    # never call (handlers.api names those they do).
+    "api": (
+        *_GROUP_ROUTES,
+        "booking.domain.attendance_import",
+        "booking.domain.groups",
+        "booking.domain.cohort_currency",
+        "booking.services.waiting_moves",
+        "booking.adapters.dynamodb.register",
+        "booking.adapters.dynamodb.history",
+    ),
     # An organiser reading a roster waits for neither the register's views (nor a meeting's
     # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
     "admin": _ADMIN_ROUTES,

@@ -9,7 +9,6 @@ from datetime import date
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
@@ -39,7 +38,6 @@ from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
-from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -118,6 +116,11 @@ def _refuse_currency_change_of_money(
     was, to = course.definition.price.currency, definition.price.currency
     if was == to:
         return
+    # Loaded by the rare save that changes a cohort's currency: its rule reads the groups'
+    # bookings and the waiting moves, which no other request of the API's loads.
+    from booking.domain.cohort_currency import currency_change_refusal
+    from booking.services.waiting_moves import moving_in_now
+
     refusal = currency_change_refusal(
         was,
         to,
