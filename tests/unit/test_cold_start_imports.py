@@ -31,12 +31,15 @@ _GROUP_ROUTES = (
     "booking.services.groups",
 )
 
-# The organiser API's register and group-booking routes: their views and overview.
+# The organiser API's register and group-booking routes: their views and overview; and its
+# models, the OpenAPI document's, of which only a course's save and the operator's backfill
+# answer through one (handlers.admin).
 _ADMIN_ROUTES = (
     "booking.handlers.register_views",
     "booking.domain.attendance_import",
     "booking.handlers.group_views",
     "booking.services.group_overview",
+    "booking.handlers.admin_views",
 )
 
 # A group's money (services.payments imports it for a group's events and refunds only).
