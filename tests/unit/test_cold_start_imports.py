@@ -69,8 +69,14 @@ LEFT_OUT = {
     # An organiser reading a roster waits for neither the register's views (nor a meeting's
     # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
     "admin": _ADMIN_ROUTES,
-    # Its register page reads no export: the import's reader and validator load with it.
-    "console": ("booking.domain.attendance_import",),
+    # Its register page reads no export: the import's reader and validator load with it. Only
+    # a person's pages (found, exported, erased) load services.people, and only a course's
+    # group bookings page (handlers.console_groups) their overview.
+    "console": (
+        "booking.domain.attendance_import",
+        "booking.services.people",
+        "booking.services.group_overview",
+    ),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
     # and asyncio with it. A booking's own events never load a group's money, its store or its
     # models (domain.settlement reads only the place an application fills: domain.group_place),
@@ -142,7 +148,12 @@ def test_no_init_imports_boto3(function: str, initialization_type: str) -> None:
 
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
-IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES, "webhook": _GROUP_MONEY}
+IN_THE_SNAPSHOT = {
+    "api": _GROUP_ROUTES,
+    "admin": _ADMIN_ROUTES,
+    "webhook": _GROUP_MONEY,
+    "console": ("booking.services.people", "booking.services.group_overview"),
+}
 
 
 @pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))

@@ -86,7 +86,6 @@ from booking.services import (
     courses,
     lifecycle,
     organisers,
-    people,
 )
 from booking.services.acted import Acted, acted
 
@@ -279,6 +278,10 @@ def person() -> Response[str]:
 
 @served("consoleExportPerson")
 def export_person() -> Response[str]:
+    # Export and erasure (and the person pages, services.console) load services.people when
+    # first asked: no other page uses it.
+    from booking.services import people
+
     exported = people.export_person(ports(), console.person_to_find(query_value("email")))
     response = http.json_response(200, exported)
     response.headers.update(
@@ -304,6 +307,8 @@ def erase() -> Response[str]:
         refused = "Tick the box to confirm, or go back to keep their data"
     if not confirmed:
         return html_page(422, pages.erase_page(chrome(), found, {"confirm": refused}))
+    from booking.services import people
+
     result = people.erase_person(ports(), found.email)
     return html_page(200, pages.erased_page(chrome(), result["said"]))
 
@@ -403,8 +408,13 @@ app.use(middlewares=[http.bounded_path, access.require_session])
 served.check()
 
 if bootstrap.taking_snapshot():
-    # The console's pages compiled into the snapshot: the first organiser waits for none.
+    # The console's pages compiled into the snapshot: the first organiser waits for none; nor
+    # for what the person pages and the group bookings' page load when first asked.
     load_templates("pages/")
+    from booking.services import (
+        group_overview,  # noqa: F401
+        people,  # noqa: F401
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -39,7 +39,6 @@ from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
-from booking.services.people import NOTHING_HELD, held_about
 from booking.services.ports import Ports
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
@@ -413,6 +412,9 @@ def person(ports: Ports, typed: str) -> Person:
         email = person_to_find(typed)
     except InvalidInput as invalid:
         return Person(typed.strip(), [], invalid.fields)
+    # The person pages (and export, erasure) alone load what is held about someone.
+    from booking.services.people import held_about
+
     held = held_about(ports, email)
 
     def with_courses(found: list[Application]) -> list[tuple[Application, Course | None]]:
@@ -441,5 +443,7 @@ def person_with_data(ports: Ports, typed: str) -> Person:
     """The person an erasure is about; ``NotFound`` when nothing is held about them."""
     found = person(ports, person_to_find(typed))
     if not found.holds_data:
+        from booking.services.people import NOTHING_HELD
+
         raise NotFound(NOTHING_HELD)
     return found
