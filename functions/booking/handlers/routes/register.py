@@ -3,6 +3,8 @@ console's register, the holder's certificate and its public verification page.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
@@ -40,77 +42,84 @@ _REISSUE_SAID = (
     "409 `certificate_not_held`; an erased person's is 404."
 )
 
-REGISTER_ROUTES: tuple[Route, ...] = (
-    Route(
+
+def _organisers(
+    method: str,
+    to: str,
+    operation_id: str,
+    summary: str,
+    answer: dict[str, Any],
+    description: str,
+    body: str | None = None,
+) -> Route:
+    """The organiser API's route to a course's register (``to``: what after
+    ``/register``): one with a JSON ``body`` (a named model) may meet every error an action
+    with a body may; one without, no course (404) or no register (409)."""
+    return Route(
         Function.ADMIN,
+        method,
+        f"/admin/courses/{{course_id}}/register{to}",
+        operation_id,
+        summary,
+        {"200": answer},
+        errors=BODY_ACTION_ERRORS if body else (404, 409),
+        description=description,
+        parameters=(COURSE_ID,),
+        body=json_body(body) if body else None,
+        tags=_ORGANISERS,
+    )
+
+
+REGISTER_ROUTES: tuple[Route, ...] = (
+    _organisers(
         "GET",
-        "/admin/courses/{course_id}/register",
+        "",
         "getRegister",
         "A course's register: every confirmed booking against every core session",
-        {"200": json_answer("RegisterOut", "The register, by name")},
-        errors=(404, 409),
-        description=_NO_REGISTER,
-        parameters=(COURSE_ID,),
-        tags=_ORGANISERS,
+        json_answer("RegisterOut", "The register, by name"),
+        _NO_REGISTER,
     ),
-    Route(
-        Function.ADMIN,
+    _organisers(
         "POST",
-        "/admin/courses/{course_id}/register/marks",
+        "/marks",
         "markRegister",
         "Mark one booking (by id or reference) at one core session: attended, absent or "
         "apologies. Marking again with the same mark changes nothing",
-        {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
-        errors=BODY_ACTION_ERRORS,
-        description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
-        parameters=(COURSE_ID,),
-        body=json_body("RegisterMarkIn"),
-        tags=_ORGANISERS,
+        json_answer("RegisterRowOut", "The booking's line after the mark"),
+        f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
+        "RegisterMarkIn",
     ),
-    Route(
-        Function.ADMIN,
+    _organisers(
         "POST",
-        "/admin/courses/{course_id}/register/import",
+        "/import",
         "importAttendance",
         "Mark attended, at one core session, everyone on the register whose address is in a "
         "video meeting's attendance export (Zoom's or Teams' participant report, or any CSV "
         "with a name and an email column); the rows matching nobody come back to be resolved",
-        {"200": json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched")},
-        errors=BODY_ACTION_ERRORS,
-        description="Addresses match trimmed and in any case. Resolve an unmatched row by "
+        json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched"),
+        "Addresses match trimmed and in any case. Resolve an unmatched row by "
         "marking the person it is (`markRegister`), or leave it.",
-        parameters=(COURSE_ID,),
-        body=json_body("AttendanceImportIn"),
-        tags=_ORGANISERS,
+        "AttendanceImportIn",
     ),
-    Route(
-        Function.ADMIN,
+    _organisers(
         "POST",
-        "/admin/courses/{course_id}/register/close",
+        "/close",
         "closeRegister",
         "Close the register once the last core session has ended: each booking's completion "
         "is decided, and each completer is emailed a certificate. Closing again finishes an "
         "interrupted close and changes nothing else",
-        {"200": json_answer("ClosedRegisterOut", "Who completed")},
-        errors=(404, 409),
-        description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
-        "`register_not_over`.",
-        parameters=(COURSE_ID,),
-        tags=_ORGANISERS,
+        json_answer("ClosedRegisterOut", "Who completed"),
+        f"{_NO_REGISTER} Before the last core session has ended: 409 `register_not_over`.",
     ),
-    Route(
-        Function.ADMIN,
+    _organisers(
         "POST",
-        "/admin/courses/{course_id}/register/certificate",
+        "/certificate",
         "reissueCertificate",
         "Reissue a held certificate (one whose name the certificate's font cannot print in "
         "full) with the name as it should be printed, and email it to the holder",
-        {"200": json_answer("CertificateReissuedOut", "Reissued, and on its way")},
-        errors=BODY_ACTION_ERRORS,
-        description=f"{_NO_REGISTER} {_REISSUE_SAID}",
-        parameters=(COURSE_ID,),
-        body=json_body("CertificateReissueIn"),
-        tags=_ORGANISERS,
+        json_answer("CertificateReissuedOut", "Reissued, and on its way"),
+        f"{_NO_REGISTER} {_REISSUE_SAID}",
+        "CertificateReissueIn",
     ),
     Route(
         Function.CONSOLE,
