@@ -3,12 +3,9 @@ console's register, the holder's certificate and its public verification page.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
-    BODY_ACTION_ERRORS,
     COURSE_ID,
     CSRF_FIELD,
     NOTICE_ONCE,
@@ -16,13 +13,12 @@ from booking.handlers.routes.answers import (
     download,
     form,
     json_answer,
-    json_body,
+    on_a_course,
     page,
     path_parameter,
     see_other,
 )
 
-_ORGANISERS = ("organisers",)
 _CONSOLE = ("console",)
 _PAGES = ("public", "pages")
 _NO_REGISTER = (
@@ -43,83 +39,59 @@ _REISSUE_SAID = (
 )
 
 
-def _organisers(
-    method: str,
-    to: str,
-    operation_id: str,
-    summary: str,
-    answer: dict[str, Any],
-    description: str,
-    body: str | None = None,
-) -> Route:
-    """The organiser API's route to a course's register (``to``: what after
-    ``/register``): one with a JSON ``body`` (a named model) may meet every error an action
-    with a body may; one without, no course (404) or no register (409)."""
-    return Route(
-        Function.ADMIN,
-        method,
-        f"/admin/courses/{{course_id}}/register{to}",
-        operation_id,
-        summary,
-        {"200": answer},
-        errors=BODY_ACTION_ERRORS if body else (404, 409),
-        description=description,
-        parameters=(COURSE_ID,),
-        body=json_body(body) if body else None,
-        tags=_ORGANISERS,
-    )
-
-
 REGISTER_ROUTES: tuple[Route, ...] = (
-    _organisers(
+    on_a_course(
         "GET",
-        "",
+        "/register",
         "getRegister",
         "A course's register: every confirmed booking against every core session",
-        json_answer("RegisterOut", "The register, by name"),
-        _NO_REGISTER,
+        {"200": json_answer("RegisterOut", "The register, by name")},
+        errors=(404, 409),
+        description=_NO_REGISTER,
     ),
-    _organisers(
+    on_a_course(
         "POST",
-        "/marks",
+        "/register/marks",
         "markRegister",
         "Mark one booking (by id or reference) at one core session: attended, absent or "
         "apologies. Marking again with the same mark changes nothing",
-        json_answer("RegisterRowOut", "The booking's line after the mark"),
-        f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
-        "RegisterMarkIn",
+        {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
+        body="RegisterMarkIn",
+        description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
     ),
-    _organisers(
+    on_a_course(
         "POST",
-        "/import",
+        "/register/import",
         "importAttendance",
         "Mark attended, at one core session, everyone on the register whose address is in a "
         "video meeting's attendance export (Zoom's or Teams' participant report, or any CSV "
         "with a name and an email column); the rows matching nobody come back to be resolved",
-        json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched"),
-        "Addresses match trimmed and in any case. Resolve an unmatched row by "
+        {"200": json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched")},
+        body="AttendanceImportIn",
+        description="Addresses match trimmed and in any case. Resolve an unmatched row by "
         "marking the person it is (`markRegister`), or leave it.",
-        "AttendanceImportIn",
     ),
-    _organisers(
+    on_a_course(
         "POST",
-        "/close",
+        "/register/close",
         "closeRegister",
         "Close the register once the last core session has ended: each booking's completion "
         "is decided, and each completer is emailed a certificate. Closing again finishes an "
         "interrupted close and changes nothing else",
-        json_answer("ClosedRegisterOut", "Who completed"),
-        f"{_NO_REGISTER} Before the last core session has ended: 409 `register_not_over`.",
+        {"200": json_answer("ClosedRegisterOut", "Who completed")},
+        errors=(404, 409),
+        description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
+        "`register_not_over`.",
     ),
-    _organisers(
+    on_a_course(
         "POST",
-        "/certificate",
+        "/register/certificate",
         "reissueCertificate",
         "Reissue a held certificate (one whose name the certificate's font cannot print in "
         "full) with the name as it should be printed, and email it to the holder",
-        json_answer("CertificateReissuedOut", "Reissued, and on its way"),
-        f"{_NO_REGISTER} {_REISSUE_SAID}",
-        "CertificateReissueIn",
+        {"200": json_answer("CertificateReissuedOut", "Reissued, and on its way")},
+        body="CertificateReissueIn",
+        description=f"{_NO_REGISTER} {_REISSUE_SAID}",
     ),
     Route(
         Function.CONSOLE,
