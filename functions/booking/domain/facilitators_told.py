@@ -131,10 +131,8 @@ def facilitators_told_it_ended(application: Application, reason: str) -> tuple[E
     if application.status is not ApplicationStatus.CONFIRMED:
         return ()
     return (
-        EmailJob.about(
+        application.email(
             EmailKind.FACILITATOR_COPY,
-            application.application_id,
-            application.course_id,
             occasion=WITHDRAWN,
             reason=reason,
         ),
