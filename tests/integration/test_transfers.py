@@ -108,9 +108,13 @@ class Cohorts:
             e["data"]["object"]["amount_refunded"] for e in events if e["type"] == "charge.refunded"
         ]
 
-    def move(self, application_id: str, to: str) -> Any:
+    def move(self, application_id: str, to: str, **asked: Any) -> Any:
+        """The organiser's move of the booking to ``to``; ``asked``: the rest of the body
+        (``wait``, ``refund``, ...)."""
         return self.system.admin(
-            "POST", f"/applications/{application_id}/transfer", json_body={"to_course_id": to}
+            "POST",
+            f"/applications/{application_id}/transfer",
+            json_body={"to_course_id": to, **asked},
         )
 
     def places_left(self, course_id: str) -> int:
