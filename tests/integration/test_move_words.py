@@ -60,8 +60,7 @@ def test_a_refund_of_one_charge_of_several_is_worded_as_part_of_what_was_paid(
     pending = cohorts.move(ada, "move-winter").json()["pending_move"]
     assert system.pay(pending["pay_url"]).status == 200
     cohorts.emails()
-    stored = system.ports.repository.get_application(ada)
-    assert stored is not None
+    stored = system.stored(ada)
     assert stored.payment_intent is not None
 
     # The first charge refunded at Stripe itself, a minute after the move's charge (which it
@@ -102,8 +101,7 @@ def test_a_booking_refunded_at_stripe_ends_the_move_that_waits(
     ada = cohorts.book("move-spring", ADA)["application_id"]
     pending = cohorts.move(ada, "move-winter").json()["pending_move"]
     assert cohorts.places_left("move-winter") == 4  # held for the move
-    stored = system.ports.repository.get_application(ada)
-    assert stored is not None
+    stored = system.stored(ada)
     assert stored.payment_intent is not None
 
     system.refund_at_stripe(stored.payment_intent, 20000)

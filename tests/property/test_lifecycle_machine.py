@@ -411,8 +411,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications, asynchronous=st.booleans())
     def pay(self, application_id: str, asynchronous: bool) -> None:
-        stored = self.system.ports.repository.get_application(application_id)
-        assert stored is not None
+        stored = self.system.stored(application_id)
         if stored.checkout is None:
             return
         body = b"async=true" if asynchronous else b""
@@ -544,8 +543,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     ) -> None:
         """The applicant pays at Stripe (its event not delivered yet) as an organiser funds the
         whole place: the payment, not needed now, goes back, and is recorded with its refund."""
-        stored = self.system.ports.repository.get_application(application_id)
-        assert stored is not None
+        stored = self.system.stored(application_id)
         if by_invoice and stored.invoice is not None:
             self._invoice_action(application_id, "pay")
         elif not by_invoice and stored.checkout is not None:
@@ -606,8 +604,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if paid.status == 200:
                 self.foreign_payments[application_id] += 20000
         else:
-            stored = self.system.ports.repository.get_application(application_id)
-            assert stored is not None
+            stored = self.system.stored(application_id)
             session = stored.checkout.session_id if stored.checkout else "cs_test_none"
             body = json.dumps(
                 {
@@ -1115,8 +1112,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications, to=st.sampled_from(COURSES), twice=st.booleans())
     def organiser_moves_the_booking(self, application_id: str, to: str, twice: bool) -> None:
-        before = self.system.ports.repository.get_application(application_id)
-        assert before is not None
+        before = self.system.stored(application_id)
         path = f"/applications/{application_id}/transfer"
         replies = [
             self.system.admin("POST", path, json_body={"to_course_id": to})
@@ -1124,8 +1120,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         ]
         for reply in replies:
             assert reply.status in (200, 409), reply.body
-        after = self.system.ports.repository.get_application(application_id)
-        assert after is not None
+        after = self.system.stored(application_id)
         if replies[0].status == 409:
             _note(f"transfer refused: {replies[0].json()['error']['code']}")
             assert after.course_id == before.course_id
@@ -1176,8 +1171,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if self._status(made) is S.CONFIRMED:
                 self.organiser_moves_the_booking(made, to, twice=to == CHEAPER)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         if stored.transfers and stored.amount_paid > 0:
             _note(f"moved booking after Stripe's events: {stored.status.value}")
             assert stored.status is S.CONFIRMED, (stored.status, stored.status_reason)
@@ -1273,8 +1267,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self.person_pays_the_moves_difference(made)  # its event held, delivered later
             self.organiser_withdraws_the_move(made)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         _note(f"dearer move then {then}: on {stored.course_id}")
         if then == "pay":
             assert (stored.course_id, stored.pending_move) == (PAY_NOW, None)
@@ -1460,8 +1453,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         elif then == "cancel":
             self.cancel(made, refund=True)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         _note(f"waiting move then {then}: on {stored.course_id}")
         if then in ("withdraw", "cancel"):
             assert stored.waiting_move is None
