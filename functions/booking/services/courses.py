@@ -96,6 +96,14 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     )
 
 
+def stored_title(ports: Ports, course_id: str) -> str | None:
+    """The title of the course saved under ``course_id``, None when there is none: what the
+    form changing it is headed with, whatever was typed into it (a title refused, invisible
+    say, heads nothing)."""
+    course = ports.repository.get_course(course_id) if course_id else None
+    return course.definition.title if course is not None else None
+
+
 def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDefinition) -> None:
     """A register with marks, or closed, keeps its core sessions and completion rule, and the
     dates and times of the sessions it says were held (``domain.register``). The register is
