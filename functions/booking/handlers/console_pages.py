@@ -386,6 +386,8 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         group_place_note=detail.group_place_note,
         refund_label=_refund_label(detail, currency),
+        # The applicant's own payment (an employer's share is not refunded afterwards here).
+        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
         offer_hours=definition.offer_valid_hours,
         done=_notice(detail, done, currency),
         problem=problem,

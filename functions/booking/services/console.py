@@ -31,7 +31,7 @@ from booking.domain.groups import (
 )
 from booking.domain.references import normalised_reference
 from booking.domain.seat_counts import seat_counts
-from booking.domain.settlement import CANCELLABLE
+from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
@@ -230,6 +230,8 @@ def available_actions(
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and (not on_group_place or manager_erased):
         actions.add("cancel")
+    if cancelled_keeping_money(application) and not on_group_place:
+        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
     if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:

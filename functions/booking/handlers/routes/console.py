@@ -52,6 +52,7 @@ _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one"
 # its notice says so, in place of the action's own.
 ALREADY = {
     "cancelled": "cancelled_already",
+    "refunded": "refunded_already",
     "declined": "declined_already",
     "funded": "funded_already",
     "invoice_voided": "invoice_voided_already",
@@ -171,6 +172,12 @@ ACTIONS: tuple[Route, ...] = (
         "cancelled",
         {"refund": {**TICKED, "description": "Ticked: refund what was paid"}},
         typed=True,  # a box posted neither ticked nor left out is refused beside it
+    ),
+    _action(
+        "refund",
+        "consoleRefund",
+        "Refund a booking cancelled without a refund, through Stripe",
+        "refunded",
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
