@@ -683,8 +683,15 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
         "Void invoice",
     ):
         assert said in words
+    assert "sent again to the billing contact" not in words
     assert browser.act(f"{path}/invoice/resend").status == 303
-    assert "Stripe is sending the invoice" in browser.words(path)
+    words = browser.words(path)
+    assert "Stripe is sending the invoice" in words
+    # The timeline says so, from the resend the action recorded on the invoice (newcomer15 O3).
+    number = _stored(system, application["application_id"])["invoice"]["number"]
+    assert f"Invoice {number} sent again to the billing contact" in words
+    assert browser.act(f"{path}/invoice/resend").status == 303
+    assert browser.words(path).count("sent again to the billing contact") == 2
 
     assert browser.act(f"{path}/invoice/void").status == 303
     stored = _stored(system, application["application_id"])

@@ -343,6 +343,8 @@ def _discount_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 
 def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.resent:
+        return f"Invoice {entry.invoice} sent again to the billing contact"
     if entry.due_at is None:
         return None
     due = day_when(entry.due_at, saying.timezone)
