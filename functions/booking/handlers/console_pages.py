@@ -409,6 +409,10 @@ def person_page(chrome: Chrome, person: Person) -> str:
     )
 
 
+def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
+    return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])
+
+
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
     if course is not None:
         return _row(application, course)

@@ -39,6 +39,7 @@ from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
+from booking.services.name_search import applications_named
 from booking.services.people import NOTHING_HELD, held_about
 from booking.services.ports import Ports
 from booking.services.waiting_moves import MovingIn, moving_in_now
@@ -342,10 +343,12 @@ class Found:
 
     application_id: str | None = None
     email: str | None = None
+    named: list[tuple[Application, Course]] | None = None  # a name: whose it may be, if any
 
 
 def find(ports: Ports, typed: str) -> Found:
-    """A reference finds its application; an email address finds the person; else nothing."""
+    """A reference finds its application; an email address finds the person; anything else
+    is a name, found on every course."""
     typed = typed.strip()
     if not typed or len(typed) > MAX_QUERY_LENGTH:
         raise InvalidInput(
@@ -359,10 +362,7 @@ def find(ports: Ports, typed: str) -> Found:
         return Found(application_id=application.application_id)
     if "@" in typed:
         return Found(email=person_address(typed))
-    raise InvalidInput(
-        "type a reference or an email address",
-        {"q": "a reference such as CL-7K3Q9, or an email address"},
-    )
+    return Found(named=applications_named(ports, typed))
 
 
 def person_address(typed: str) -> str:
