@@ -86,6 +86,12 @@ ORGANISERS: tuple[Route, ...] = (
             "201": json_answer("SavedCourseOut", "Created"),
         },
         body="CourseDefinition",
+        description="Replaces the whole definition. Once the course's register holds a mark "
+        "or is closed, a save that changes `completion_min_sessions`, adds, removes or "
+        "reorders a core session, moves or lengthens a core session that has begun and has "
+        "someone marked attended or absent, or (the register closed) moves any core session, "
+        "is refused with 409 `register_kept`, in words naming each session and the date and "
+        "times it keeps: nothing is saved and nobody is told.",
     ),
     Route(
         ADMIN,
