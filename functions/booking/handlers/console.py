@@ -169,7 +169,10 @@ def home() -> Response[str]:
 
 @served("consoleSearch")
 def search() -> Response[str]:
-    found = console.find(ports(), query_value("q"))
+    typed = query_value("q")
+    found = console.find(ports(), typed)
+    if found.named is not None:
+        return html_page(200, pages.named_page(chrome(), typed.strip(), found.named))
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
     return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")

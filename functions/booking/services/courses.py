@@ -57,11 +57,14 @@ class SavedCourse:
         return [moved_without_id_warning(day) for day in self.moved_without_id]
 
 
+COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
+
+
 def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
-            {"course_id": "use lower-case letters, digits and hyphens"},
+            {"course_id": COURSE_ID_RULE},
         )
     now = ports.clock()
     previous = ports.repository.get_course(course_id)
