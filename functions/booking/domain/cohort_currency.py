@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
 from booking.domain.groups import GroupBooking
@@ -83,6 +83,34 @@ def code_held(code: DiscountCode, currency: str, now: datetime) -> bool:
     """Whether ``code`` takes a fixed amount off in ``currency`` that a new application may
     still give (active, not spent or expired): it cannot be given in another currency."""
     return code.amount_off is not None and code.refusal(now, currency) is None
+
+
+def newly_priced(previous: Application | None, stored: Application) -> dict[str, str]:
+    """The cohorts whose currency check (:func:`currency_change_refusal`) counts ``stored`` and
+    did not count ``previous`` (course id -> the currency it is priced in there): its own
+    cohort, once it holds money or a standing price there (a submission, a payment started
+    again, a move made), and a cohort its move newly waits for. The save holds only while each
+    is still priced in that currency, and a currency change checked before it is refused and
+    checked again (``CourseStore.put_course``'s ``checked``): the check and the save are one
+    decision, whichever comes first. A save that changes only what is already counted (a
+    payment, an invoice, a bursary on a standing booking) names nothing."""
+    before = _counted_in(previous, stored.updated_at) if previous is not None else {}
+    after = _counted_in(stored, stored.updated_at)
+    return {course: cur for course, cur in after.items() if before.get(course) != cur}
+
+
+def _counted_in(application: Application, now: datetime) -> dict[str, str]:
+    if application.price is None:
+        return {}  # stored before prices were kept: priced as its cohort is
+    currency = application.price.currency  # a move keeps it (it is refused between currencies)
+    counted: dict[str, str] = {}
+    if money_held(application, now, currency) is not None:
+        counted[application.course_id] = currency
+    if application.status is ApplicationStatus.CONFIRMED:
+        for move in (application.waiting_move, application.pending_move):
+            if move is not None:
+                counted[move.to_course_id] = currency
+    return counted
 
 
 def _counted(held: Iterable[tuple[str, str] | None]) -> list[str]:

@@ -93,9 +93,16 @@ class CourseStore(Protocol):
         course_id: str,
         definition: CourseDefinition,
         follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
-        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``)."""
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A change of
+        currency from ``checked`` (the course as its currency check read it) is saved only
+        while nothing was priced in the cohort since and the course is as read (else
+        ``StaleWrite``: check again); every save that newly prices something in it
+        (``domain.cohort_currency.newly_priced``) holds only while the cohort is still in that
+        currency (else ``PriceChanged``, nothing of it saved)."""
         ...
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:

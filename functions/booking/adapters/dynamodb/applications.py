@@ -57,8 +57,10 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of, newly_billed_to
+from booking.domain.cohort_currency import newly_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
+from booking.domain.errors import CourseFull, PriceChanged
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
@@ -175,7 +177,9 @@ class DynamoApplicationStore:
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
-        actions.extend(holding_actions(self.table.name, stored, previous, held))
+        # And on every cohort it newly prices something in: only while still in that currency.
+        priced = newly_priced(previous, stored)
+        actions.extend(holding_actions(self.table.name, stored, previous, held, priced))
         actions.extend(self._who_applied(stored, previous, replaces))
         if (
             contact := newly_billed_to(previous.billing if previous else None, stored.billing)
@@ -206,8 +210,19 @@ class DynamoApplicationStore:
         for position, entry in enumerate(changes(previous, stored)):
             item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
-        self.table.transact(actions)
+        try:
+            self.table.transact(actions)
+        except CourseFull:
+            # The course item's condition holds the seat and the currency together: which
+            # failed is read (only after a refusal, never on the way).
+            if any(self._priced_otherwise(c, cur) for c, cur in priced.items()):
+                raise PriceChanged() from None
+            raise
         return stored
+
+    def _priced_otherwise(self, course_id: str, currency: str) -> bool:
+        item = self.table.get(course_key(course_id))
+        return item is not None and item.get("currency", {}).get("S", currency) != currency
 
     def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:
         check: dict[str, Any] = {
