@@ -17,13 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
-from booking.domain.groups import GroupBooking
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.statuses import STANDING
+
+if TYPE_CHECKING:
+    # Read only by the organisers' check: every save (the mailer's too) asks ``newly_priced``.
+    from booking.domain.groups import GroupBooking
 
 # An invoice still asking for its amount.
 _UNPAID = frozenset({"open", "overdue"})
