@@ -597,6 +597,10 @@ class FakeRepository:
     def told_when(self, about: str) -> dict[str, Told]:
         return dict(self.told_times.get(about, {}))
 
+    def told_to(self, about: str, person: str) -> tuple[bool, Told | None] | None:
+        holds = self.told.get(about, {}).get(person)
+        return None if holds is None else (holds, self.told_times.get(about, {}).get(person))
+
     # -- the register --------------------------------------------------------------------------
 
     def close_register(self, course_id: str, at: datetime) -> datetime:

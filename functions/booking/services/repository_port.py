@@ -356,6 +356,11 @@ class AnnouncementLedger(Protocol):
     def told_when(self, about: str) -> dict[str, Told]:
         """Person key -> the start and end of the event their calendar holds, where recorded."""
 
+    def told_to(self, about: str, person: str) -> tuple[bool, Told | None] | None:
+        """What ``person`` (a person key) was last sent of ``about``, in one read of their own
+        record: (whether they hold it, the start and end it holds where recorded); None if
+        never sent. ``told_of`` and ``told_when`` for one person."""
+
 
 class RegisterStore(Protocol):
     """A course's register closed (once, for good) and the certificates it gave, by code
