@@ -208,8 +208,6 @@ def email_context(
         # (named by the composer, which reads them), and what the move gives back.
         "moved_from": "",
         "moved_via": "",
-        # Moved away and back before it went: the place stands, only the money is said.
-        "place_stands": False,
         # A move that did not happen: the cohort it was to join (named by the composer).
         "move_to": "",
         # A colleague filling a manager's group place: who booked and paid for it ("<manager>

@@ -210,19 +210,20 @@ class DynamoApplicationStore:
         for position, entry in enumerate(changes(previous, stored)):
             item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
+        self._transact(actions, priced)
+        return stored
+
+    def _transact(self, actions: list[tuple[str, dict[str, Any]]], priced: dict[str, str]) -> None:
         try:
             self.table.transact(actions)
         except CourseFull:
             # The course item's condition holds the seat and the currency together: which
             # failed is read (only after a refusal, never on the way).
-            if any(self._priced_otherwise(c, cur) for c, cur in priced.items()):
-                raise PriceChanged() from None
+            for course_id, currency in priced.items():
+                item = self.table.get(course_key(course_id))
+                if item is not None and item.get("currency", {}).get("S", currency) != currency:
+                    raise PriceChanged() from None
             raise
-        return stored
-
-    def _priced_otherwise(self, course_id: str, currency: str) -> bool:
-        item = self.table.get(course_key(course_id))
-        return item is not None and item.get("currency", {}).get("S", currency) != currency
 
     def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:
         check: dict[str, Any] = {

@@ -109,19 +109,7 @@ class DynamoCourseStore:
             try:
                 self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
             except ClientError as exc:
-                if error_code(exc) != "TransactionCanceledException":
-                    raise
-                reasons = cancellation_reasons(exc)
-                if not reasons or reasons[0] != "ConditionalCheckFailed":
-                    raise
-                current = self.get_course(course_id)
-                if current is not None and current.seats_taken > definition.capacity:
-                    raise Conflict(
-                        "capacity cannot be lower than the places already taken",
-                        code="capacity_below_taken",
-                    ) from exc
-                if pinned:
-                    raise StaleWrite("the course changed since its currency was checked") from exc
+                self._refused(exc, course_id, definition, pinned=pinned)
                 continue  # replaced concurrently: read the new version and try again
             stored = self.get_course(course_id)
             assert stored is not None
@@ -129,6 +117,25 @@ class DynamoCourseStore:
         raise Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"
         )
+
+    def _refused(
+        self, exc: ClientError, course_id: str, definition: CourseDefinition, *, pinned: bool
+    ) -> None:
+        """Why a course's write was refused, raised; returns when it was replaced meanwhile
+        (read it again and write again)."""
+        if error_code(exc) != "TransactionCanceledException":
+            raise exc
+        reasons = cancellation_reasons(exc)
+        if not reasons or reasons[0] != "ConditionalCheckFailed":
+            raise exc
+        current = self.get_course(course_id)
+        if current is not None and current.seats_taken > definition.capacity:
+            raise Conflict(
+                "capacity cannot be lower than the places already taken",
+                code="capacity_below_taken",
+            ) from exc
+        if pinned:
+            raise StaleWrite("the course changed since its currency was checked") from exc
 
     def _course_update(
         self,
