@@ -15,7 +15,7 @@ from datetime import datetime
 
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
-from booking.domain.cohort_currency import newly_priced
+from booking.domain.cohort_currency import code_newly_priced, newly_priced
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.emails_as_queued import stamped
@@ -201,7 +201,20 @@ class FakeRepository:
         key = code_key(code.course_id, code.code)
         if key in self.codes:
             raise Conflict("the code is already in use", code="discount_code_exists")
+        currency = code_newly_priced(code)
+        self._priced({code.course_id: currency} if currency is not None else {})
         self.codes[key] = code.model_copy(update={"uses": 0})
+
+    def _priced(self, priced: Mapping[str, str]) -> None:
+        """Saves that newly price in cohorts: refused whole while one is in another currency,
+        else counted on each (``Course.priced``), as the table's course item does."""
+        for course_id, currency in priced.items():
+            course = self.courses.get(course_id)
+            if course is not None and course.definition.price.currency != currency:
+                raise PriceChanged()
+        for course_id in priced.keys() & self.courses.keys():
+            course = self.courses[course_id]
+            self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
 
     def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
         return self.codes.get(code_key(course_id, code))

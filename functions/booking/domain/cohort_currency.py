@@ -103,6 +103,23 @@ def newly_priced(previous: Application | None, stored: Application) -> dict[str,
     return {course: cur for course, cur in after.items() if before.get(course) != cur}
 
 
+def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> str | None:
+    """The currency a manager's group booking's save newly holds money in on its cohort
+    (:func:`group_money_held`: paid, its checkout or invoice open, and not before), else None:
+    held to the same rule as :func:`newly_priced`."""
+    now = stored.updated_at
+    if group_money_held(stored, now) is None:
+        return None
+    held_before = previous is not None and group_money_held(previous, now) is not None
+    return None if held_before else stored.price.currency
+
+
+def code_newly_priced(code: DiscountCode) -> str | None:
+    """The currency a new discount code takes a fixed amount off in (:func:`code_held`), else
+    None: its creation is held to the same rule as :func:`newly_priced`."""
+    return code.currency if code.amount_off is not None else None
+
+
 def _counted_in(application: Application, now: datetime) -> dict[str, str]:
     if application.price is None:
         return {}  # stored before prices were kept: priced as its cohort is

@@ -27,7 +27,7 @@ from booking.adapters.dynamodb.items import (
     outbox_item,
     timeline_item,
 )
-from booking.adapters.dynamodb.limits import holding_actions
+from booking.adapters.dynamodb.limits import holding_actions, transact_priced
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     CODE_PREFIX,
@@ -60,7 +60,6 @@ from booking.domain.billing import billing_contact_of, newly_billed_to
 from booking.domain.cohort_currency import newly_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
-from booking.domain.errors import CourseFull, PriceChanged
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects
@@ -210,20 +209,8 @@ class DynamoApplicationStore:
         for position, entry in enumerate(changes(previous, stored)):
             item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
-        self._transact(actions, priced)
+        transact_priced(self.table, actions, priced)
         return stored
-
-    def _transact(self, actions: list[tuple[str, dict[str, Any]]], priced: dict[str, str]) -> None:
-        try:
-            self.table.transact(actions)
-        except CourseFull:
-            # The course item's condition holds the seat and the currency together: which
-            # failed is read (only after a refusal, never on the way).
-            for course_id, currency in priced.items():
-                item = self.table.get(course_key(course_id))
-                if item is not None and item.get("currency", {}).get("S", currency) != currency:
-                    raise PriceChanged() from None
-            raise
 
     def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:
         check: dict[str, Any] = {

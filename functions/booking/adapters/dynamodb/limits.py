@@ -27,7 +27,7 @@ from booking.adapters.dynamodb.schema import (
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application
-from booking.domain.errors import StaleWrite
+from booking.domain.errors import CourseFull, PriceChanged, StaleWrite
 from booking.domain.group_place import GroupStatus
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
@@ -92,6 +92,21 @@ def priced_in(update: dict[str, Any], currency: str) -> dict[str, Any]:
         "ExpressionAttributeValues": update["ExpressionAttributeValues"]
         | {":one": {"N": "1"}, ":cur": {"S": currency}},
     }
+
+
+def transact_priced(table: Table, actions: list[Action], priced: Mapping[str, str]) -> None:
+    """``table.transact(actions)``, where some course items' updates hold on the currency they
+    priced with (:func:`priced_in`): a refusal of one (which the seat's condition shares) is
+    read back, and said as ``PriceChanged`` when the cohort's currency is another now."""
+    try:
+        table.transact(actions)
+    except CourseFull:
+        # Which of the course item's conditions failed is read only after a refusal.
+        for course_id, currency in priced.items():
+            item = table.get(course_key(course_id))
+            if item is not None and item.get("currency", {}).get("S", currency) != currency:
+                raise PriceChanged() from None
+        raise
 
 
 def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, Any]:
