@@ -24,6 +24,7 @@ from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.statuses import STANDING
+from booking.domain.wording import places_words
 
 if TYPE_CHECKING:
     # Read only by the organisers' check: every save (the mailer's too) asks ``newly_priced``.
@@ -41,6 +42,14 @@ PAID, CHECKOUT, INVOICE, BURSARY, DISCOUNT = (
 )
 PRICED = ("application or booking priced", "applications or bookings priced")
 MOVING_IN = ("move into it waiting", "moves into it waiting")
+# A booking whose every payment came back: it holds nothing now, but its payment and refund
+# are recorded (and counted on the money page) in the currency.
+REFUNDED = ("booking refunded", "bookings refunded")
+# A manager's group booking: one payment for its places, said with them (hostile15 s2: "1 paid
+# booking" read as one place).
+GROUP_PAID = ("group booking paid", "group bookings paid")
+GROUP_REFUNDED = ("group booking refunded", "group bookings refunded")
+_OF_GROUPS = (GROUP_PAID, GROUP_REFUNDED)
 
 
 def _open(checkout: CheckoutRef | None, now: datetime) -> bool:
@@ -56,8 +65,9 @@ def money_held(
 ) -> tuple[str, str] | None:
     """What ``application`` holds in its cohort's ``currency`` (one of the kinds above), if
     any; a standing price given in another currency (``currency`` named) holds nothing in it."""
-    if application.charges_paid > 0 or application.payments:
-        return PAID
+    paid = _paid(application.money_received, application.money_returned, PAID, REFUNDED)
+    if paid is not None:
+        return paid
     if application.has_open_checkout(now):
         return CHECKOUT  # the booking still waits on it (holding its seat), not once it ended
     if _unpaid(application.invoice):
@@ -74,10 +84,21 @@ def money_held(
     return PRICED  # its price stands, and it will be (or was) asked for it in that currency
 
 
+def _paid(
+    received: int, returned: int, paid: tuple[str, str], refunded: tuple[str, str]
+) -> tuple[str, str] | None:
+    """``paid`` while some of what was received is held, ``refunded`` once all of it came
+    back; None when nothing was received (a payment Stripe holds no trace of took nothing)."""
+    if received > returned:
+        return paid
+    return refunded if received > 0 else None
+
+
 def group_money_held(group: GroupBooking, now: datetime) -> tuple[str, str] | None:
     """What a manager's group booking holds in its cohort's currency, if any."""
-    if group.amount_paid > 0:
-        return PAID
+    paid = _paid(group.money_received, group.money_returned, GROUP_PAID, GROUP_REFUNDED)
+    if paid is not None:
+        return paid
     if group.status is GroupStatus.AWAITING_PAYMENT and _open(group.checkout, now):
         return CHECKOUT
     return INVOICE if _unpaid(group.invoice) else None
@@ -134,11 +155,20 @@ def _counted_in(application: Application, now: datetime) -> dict[str, str]:
     return counted
 
 
-def _counted(held: Iterable[tuple[str, str] | None]) -> list[str]:
-    counts: dict[tuple[str, str], int] = {}
-    for kind in filter(None, held):
-        counts[kind] = counts.get(kind, 0) + 1
-    return [f"{n} {kind[0] if n == 1 else kind[1]}" for kind, n in counts.items()]
+def _counted(held: Iterable[tuple[tuple[str, str] | None, int]]) -> list[str]:
+    """Each kind held, counted in words; a group booking's with its places ("1 group booking
+    paid (2 places)"). ``held``: each booking's kind (None: nothing) and its places."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for kind, places in held:
+        if kind is not None:
+            count = counts.setdefault(kind, [0, 0])
+            count[0] += 1
+            count[1] += places
+    said = []
+    for kind, (n, places) in counts.items():
+        words = f"{n} {kind[0] if n == 1 else kind[1]}"
+        said.append(f"{words} ({places_words(places)})" if kind in _OF_GROUPS else words)
+    return said
 
 
 def currency_change_refusal(
@@ -158,9 +188,9 @@ def currency_change_refusal(
     if was == to:
         return None
     said = _counted(
-        [money_held(a, now, was) for a in applications]
-        + [group_money_held(g, now) for g in groups]
-        + [MOVING_IN for _ in moving_in]
+        [(money_held(a, now, was), 1) for a in applications]
+        + [(group_money_held(g, now), g.places_kept or len(g.places)) for g in groups]
+        + [(MOVING_IN, 1) for _ in moving_in]
     )
     named = sorted(code.code for code in codes if code_held(code, was, now))
     if named:

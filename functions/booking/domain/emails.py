@@ -14,15 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
-# What a facilitator's copy of a moved booking tells (its reason): joining their cohort, or
-# leaving it (``domain.transfers`` queues them).
+# What a facilitator's copy of a moved booking tells (its reason): joining or leaving them.
 MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
 # The occasion of a completer's news while their certificate is held (it will follow).
 CERTIFICATE_HELD = "held"
@@ -66,9 +65,10 @@ class EmailKind(StrEnum):
     # (a place's share refunded, the invoice reissued, the hold lapsed, places released at the
     # deadline, a payment given back); ``reason`` says which (``domain.group_notices``).
     GROUP_CHANGED = "group_changed"
-    # To a colleague who was sent a link and had not applied: the manager gave the place up,
-    # so the link no longer works.
+    # To a colleague sent a link who had not applied: the manager gave the place up (dead link).
     GROUP_PLACE_GIVEN_UP = "group_place_given_up"
+    # To the facilitators sent an erased person's application: delete it (its reference alone).
+    DELETE_YOUR_COPY = "delete_your_copy"
 
 
 # The kinds about a group booking rather than an application (``application_id`` names the
@@ -107,6 +107,15 @@ class FollowUpRecipient:
     event_key: str
     session_start: datetime
     host_course_id: str
+
+
+class JobAbout(TypedDict, total=False):
+    """What ``EmailJob.about`` takes beside the kind and the ids, each optional."""
+
+    occasion: str  # tells legitimately repeated messages apart (a second checkout expiry)
+    reason: str | None
+    amount: int | None  # the money the message is about (a refund's)
+    move: int | None  # the move's number
 
 
 class BookingThen(BaseModel):
@@ -230,28 +239,19 @@ class EmailJob(BaseModel):
 
     @classmethod
     def about(
-        cls,
-        kind: EmailKind,
-        application_id: str,
-        course_id: str,
-        *,
-        occasion: str = "",
-        reason: str | None = None,
-        amount: int | None = None,
-        move: int | None = None,
+        cls, kind: EmailKind, application_id: str, course_id: str, **about: Unpack[JobAbout]
     ) -> EmailJob:
-        """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry);
-        ``amount``: the money the message is about (a refund's); ``move``: the move's number."""
-        parts = [kind.value, application_id, occasion]
+        """A message about an application (``JobAbout`` says what each keyword is)."""
+        occasion = about.get("occasion", "")
         return cls(
-            job_id=":".join(p for p in parts if p),
+            job_id=":".join(p for p in (kind.value, application_id, occasion) if p),
             kind=kind,
             application_id=application_id,
             course_id=course_id,
-            reason=reason,
-            amount=amount,
+            reason=about.get("reason"),
+            amount=about.get("amount"),
             occasion=occasion or None,
-            move=move,
+            move=about.get("move"),
         )
 
     @classmethod

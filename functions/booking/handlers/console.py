@@ -313,14 +313,15 @@ def erase() -> Response[str]:
 
 @served("consoleNewCourse")
 def new_course() -> Response[str]:
-    return html_page(200, course_form_page(chrome(), course_form.blank_form(), editing=False))
+    return html_page(200, course_form_page(chrome(), course_form.blank_form(), changing=None))
 
 
 @served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    return html_page(200, course_form_page(chrome(), form, editing=True))
+    page = course_form_page(chrome(), form, changing=stored.definition.title)
+    return html_page(200, page)
 
 
 @served("consoleSaveCourse")
@@ -332,8 +333,8 @@ def save_course() -> Response[str]:
     if upload is None and isinstance(change, str) and change:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
-        editing = console.course_exists(ports(), typed.values["course_id"])
-        return html_page(200, course_form_page(chrome(), changed, editing=editing))
+        changing = courses.stored_title(ports(), typed.values["course_id"])
+        return html_page(200, course_form_page(chrome(), changed, changing=changing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         definition = (
@@ -347,7 +348,7 @@ def save_course() -> Response[str]:
         page = course_form_page(
             chrome(),
             again.form,
-            editing=upload is None and console.course_exists(ports(), course_id),
+            changing=None if upload else courses.stored_title(ports(), course_id),
             upload_course_id=again.upload_course_id,
             upload_errors=again.upload_errors,
         )

@@ -52,12 +52,20 @@ def _raw_body(event: dict[str, Any]) -> bytes:
     return str(body).encode("utf-8")
 
 
+def _busy(exc: DependencyUnavailable) -> dict[str, Any]:
+    # Stripe retries non-2xx answers with backoff for up to three days.
+    return api_gateway_json(
+        503,
+        error_payload(exc.code, exc.message),
+        {"Retry-After": str(exc.retry_after_seconds)},
+    )
+
+
 def _apply(the_ports: Ports, event: PaymentEvent) -> dict[str, Any]:
     try:
         outcome = APPLY[type(event)](the_ports, event)
     except DependencyUnavailable as exc:
-        # Stripe retries non-2xx answers with backoff for up to three days.
-        return api_gateway_json(503, error_payload(exc.code, exc.message))
+        return _busy(exc)
     except BookingError as exc:
         logger.error("webhook could not be applied", extra={"code": exc.code})
         return api_gateway_json(500, error_payload(exc.code, exc.message))
@@ -75,6 +83,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
         return api_gateway_json(400, error_payload("invalid_webhook", exc.message, exc.fields))
+    except DependencyUnavailable as exc:
+        # The signing secret could not be read (Secrets Manager busy or unreachable, or the
+        # secret empty: logged as not configured): nothing is read or written, and Stripe
+        # delivers the event again later.
+        logger.warning("webhook not read", extra={"code": exc.code})
+        return _busy(exc)
     logger.append_keys(stripe_event_id=delivery.event_id, stripe_event_type=delivery.event_type)
     if delivery.event is None:
         return api_gateway_json(

@@ -34,7 +34,7 @@ from booking.domain.programme import (
     person_key,
     programme_of,
 )
-from booking.domain.register import register_edit_refusal
+from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
 from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
@@ -109,17 +109,27 @@ def _put_course(
     )
 
 
+def stored_title(ports: Ports, course_id: str) -> str | None:
+    """The title of the course saved under ``course_id``, None when there is none: what the
+    form changing it is headed with, whatever was typed into it (a title refused, invisible
+    say, heads nothing)."""
+    course = ports.repository.get_course(course_id) if course_id else None
+    return course.definition.title if course is not None else None
+
+
 def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDefinition) -> None:
-    """A register with marks, or closed, keeps its core sessions and completion rule
-    (``domain.register.register_edit_refusal``)."""
-    refusal = register_edit_refusal(course, definition)
-    if refusal is None:
+    """A register with marks, or closed, keeps its core sessions and completion rule, and the
+    dates and times of the sessions it says were held (``domain.register``). The register is
+    read only when the save changes something it could keep."""
+    now = ports.clock()
+    if register_edit_refusal(course, definition, EVERYTHING_HELD, now) is None:
         return
-    kept = ports.repository.register_closed_at(course.course_id) is not None or any(
-        a.attendance or a.completion is not None
-        for a in ports.repository.list_applications(course.course_id)
+    held = RegisterHeld.of(
+        ports.repository.list_applications(course.course_id),
+        closed=ports.repository.register_closed_at(course.course_id) is not None,
     )
-    if kept:
+    refusal = register_edit_refusal(course, definition, held, now)
+    if refusal is not None:
         raise Conflict(refusal, code="register_kept")
 
 
