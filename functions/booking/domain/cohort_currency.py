@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
-from booking.domain.groups import GroupBooking
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.statuses import STANDING
 from booking.domain.wording import places_words
+
+if TYPE_CHECKING:
+    # Read only by the organisers' check: every save (the mailer's too) asks ``newly_priced``.
+    from booking.domain.groups import GroupBooking
 
 # An invoice still asking for its amount.
 _UNPAID = frozenset({"open", "overdue"})
@@ -104,6 +108,51 @@ def code_held(code: DiscountCode, currency: str, now: datetime) -> bool:
     """Whether ``code`` takes a fixed amount off in ``currency`` that a new application may
     still give (active, not spent or expired): it cannot be given in another currency."""
     return code.amount_off is not None and code.refusal(now, currency) is None
+
+
+def newly_priced(previous: Application | None, stored: Application) -> dict[str, str]:
+    """The cohorts whose currency check (:func:`currency_change_refusal`) counts ``stored`` and
+    did not count ``previous`` (course id -> the currency it is priced in there): its own
+    cohort, once it holds money or a standing price there (a submission, a payment started
+    again, a move made), and a cohort its move newly waits for. The save holds only while each
+    is still priced in that currency, and a currency change checked before it is refused and
+    checked again (``CourseStore.put_course``'s ``checked``): the check and the save are one
+    decision, whichever comes first. A save that changes only what is already counted (a
+    payment, an invoice, a bursary on a standing booking) names nothing."""
+    before = _counted_in(previous, stored.updated_at) if previous is not None else {}
+    after = _counted_in(stored, stored.updated_at)
+    return {course: cur for course, cur in after.items() if before.get(course) != cur}
+
+
+def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> str | None:
+    """The currency a manager's group booking's save newly holds money in on its cohort
+    (:func:`group_money_held`: paid, its checkout or invoice open, and not before), else None:
+    held to the same rule as :func:`newly_priced`."""
+    now = stored.updated_at
+    if group_money_held(stored, now) is None:
+        return None
+    held_before = previous is not None and group_money_held(previous, now) is not None
+    return None if held_before else stored.price.currency
+
+
+def code_newly_priced(code: DiscountCode) -> str | None:
+    """The currency a new discount code takes a fixed amount off in (:func:`code_held`), else
+    None: its creation is held to the same rule as :func:`newly_priced`."""
+    return code.currency if code.amount_off is not None else None
+
+
+def _counted_in(application: Application, now: datetime) -> dict[str, str]:
+    if application.price is None:
+        return {}  # stored before prices were kept: priced as its cohort is
+    currency = application.price.currency  # a move keeps it (it is refused between currencies)
+    counted: dict[str, str] = {}
+    if money_held(application, now, currency) is not None:
+        counted[application.course_id] = currency
+    if application.status is ApplicationStatus.CONFIRMED:
+        for move in (application.waiting_move, application.pending_move):
+            if move is not None:
+                counted[move.to_course_id] = currency
+    return counted
 
 
 def _counted(held: Iterable[tuple[tuple[str, str] | None, int]]) -> list[str]:

@@ -66,8 +66,21 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
             "course ids are 2-80 lower-case letters, digits and hyphens",
             {"course_id": COURSE_ID_RULE},
         )
+    # The checks and the save are one decision: a save that priced something in the cohort
+    # meanwhile makes a currency change's write fail, and all of it is decided again.
+    return retried(
+        lambda previous: _put_course(ports, course_id, definition, previous),
+        lambda: ports.repository.get_course(course_id),
+        exhausted=lambda: Conflict(
+            "this course is being changed concurrently; please retry", code="concurrent_update"
+        ),
+    )
+
+
+def _put_course(
+    ports: Ports, course_id: str, definition: CourseDefinition, previous: Course | None
+) -> SavedCourse:
     now = ports.clock()
-    previous = ports.repository.get_course(course_id)
     if previous is not None and moves_programme(previous, definition):
         _refuse_programme_change_of_bookings(ports, previous)
     if previous is not None:
@@ -78,7 +91,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
-    course = ports.repository.put_course(course_id, definition, edits)
+    course = ports.repository.put_course(course_id, definition, edits, checked=previous)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     before = [*others, previous] if previous else others
     after = [*others, course]

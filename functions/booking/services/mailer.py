@@ -86,7 +86,7 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event, worded_as_held
-from booking.services.moves_told import move_told
+from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 from booking.services.sessions_told import check_after_send, dates_worded_as_held
@@ -135,7 +135,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
     if worded is None or not move_told(ports, job, application):
         return _told_already(ports, job)
-    job = worded
+    job = as_told(ports, worded, application)
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
     if erased_notice is not None:  # nothing to the person; their employer's money still told
         return _send_to_whom_it_is_for(ports, erased_notice, application, course, now)
