@@ -365,8 +365,7 @@ def find(ports: Ports, typed: str) -> Found:
 
 
 def person_address(typed: str) -> str:
-    """The address as applications store it (IDNA domains as punycode); anything that is not
-    a deliverable address is looked up as typed (it matches nobody stored since the check)."""
+    """The address as stored (IDNA as punycode); one not deliverable is looked up as typed."""
     try:
         return deliverable_address(typed.strip())
     except UndeliverableAddress:
