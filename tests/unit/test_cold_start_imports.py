@@ -54,14 +54,14 @@ LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
     # for the reader of a meeting's attendance export (an organiser's import, services.register).
     # Nor for a group's model: a submission asks which groups name the applicant, and a group
-    # is read only for the rare one named (adapters.dynamodb.groups); nor for the rules a
-    # cohort's change of currency reads (services.courses), nor for the stores its requests
+    # is read only for the rare one named (adapters.dynamodb.groups); nor for the waiting
+    # moves a cohort's change of currency reads (services.courses; its rule, domain.cohort_currency,
+    # every save asks: what a save newly prices), nor for the stores its requests
     # never call (handlers.api names those they do).
     "api": (
         *_GROUP_ROUTES,
         "booking.domain.attendance_import",
         "booking.domain.groups",
-        "booking.domain.cohort_currency",
         "booking.services.waiting_moves",
         "booking.adapters.dynamodb.register",
         "booking.adapters.dynamodb.history",

@@ -9,6 +9,7 @@ from datetime import date
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
@@ -142,9 +143,8 @@ def _refuse_currency_change_of_money(
     was, to = course.definition.price.currency, definition.price.currency
     if was == to:
         return
-    # Loaded by the rare save that changes a cohort's currency: its rule reads the groups'
-    # bookings and the waiting moves, which no other request of the API's loads.
-    from booking.domain.cohort_currency import currency_change_refusal
+    # Loaded by the rare save that changes a cohort's currency: its rule reads the waiting
+    # moves, which no other request of the API's loads.
     from booking.services.waiting_moves import moving_in_now
 
     refusal = currency_change_refusal(
