@@ -144,7 +144,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from moto import mock_aws
 
     from booking import bootstrap
-    from infra.local.aws import provision
+    from infra.local.aws import client, provision
     from infra.local.sample import in_the_future, load_definition
     from tests.support.system import (
         BASE_URL,
@@ -168,7 +168,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("COGNITO_DOMAIN", COGNITO.domain)
         monkeypatch.setenv("COGNITO_CLIENT_ID", COGNITO.client_id)
         bootstrap.reset()
-        harness = System(resources)
+        harness = System(resources, client)
         # The sample cohort, moved into the future as `make run` does, under a fixed id.
         definition = in_the_future(
             load_definition(COURSES_DIR / "compassionate-leadership.json"), datetime.now(UTC).date()
