@@ -149,8 +149,7 @@ def test_a_refund_from_the_dashboard_tells_the_billing_contact_whose_money_it_wa
     invoiced: System,
 ) -> None:
     application = _paid_by_invoice(invoiced)
-    stored = invoiced.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = invoiced.stored(application)
     invoiced.refund_at_stripe(stored.payment_intent)
     person, accounts = _each_told(invoiced.deliver_emails(), "refunded")
     _not_the_persons_money(person)
@@ -278,8 +277,7 @@ def test_the_billing_contact_kept_on_an_erased_persons_booking_is_found_and_eras
     assert exported.status == 200, exported.body
     assert application["application_id"] in exported.body
     assert invoiced.admin("DELETE", f"/people/{ACCOUNTS}").status == 200
-    stored = invoiced.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = invoiced.stored(application)
     assert stored.billing is not None
     assert ACCOUNTS not in stored.billing.model_dump_json()
     assert invoiced.admin("GET", f"/people/{ACCOUNTS}").status == 404

@@ -11,7 +11,7 @@ move is not allowed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from pydantic import (
     BaseModel,
@@ -41,7 +41,7 @@ from booking.domain.billing import (
     PaymentMethod,
     amount_due,
 )
-from booking.domain.emails import EmailJob
+from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
 from booking.domain.money import Money
@@ -283,6 +283,10 @@ class Application(BaseModel):
         known = {job.job_id for job in self.outbox}
         fresh = tuple(job.as_of(self.status.value) for job in jobs if job.job_id not in known)
         return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
+
+    def email(self, kind: EmailKind, **about: Unpack[JobAbout]) -> EmailJob:
+        """A message about this application, from its course (``EmailJob.about``'s keywords)."""
+        return EmailJob.about(kind, self.application_id, self.course_id, **about)
 
     def with_event(self, event_id: str) -> Application:
         """Remember the last few Stripe events applied: a cheap first filter for redeliveries."""

@@ -127,9 +127,7 @@ def move_lapsed(application: Application, now: datetime, reason: str) -> Applica
 def not_moved_email(application: Application, to_course_id: str, occasion: str) -> EmailJob:
     """The person's message that a move to ``to_course_id`` did not happen (the booking stays
     on its cohort): it names the cohort it was to join; the caller says why."""
-    job = EmailJob.about(
-        EmailKind.MOVE_LAPSED, application.application_id, application.course_id, occasion=occasion
-    )
+    job = application.email(EmailKind.MOVE_LAPSED, occasion=occasion)
     return job.model_copy(update={"to_course_id": to_course_id})
 
 
@@ -225,10 +223,8 @@ def late_charge_given_back(
     )
     if tell:
         given_back = given_back.with_emails(
-            EmailJob.about(
+            application.email(
                 EmailKind.PAYMENT_REFUNDED,
-                application.application_id,
-                application.course_id,
                 occasion=record.session_id,
                 reason=said,
                 amount=record.amount,

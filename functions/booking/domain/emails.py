@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -107,6 +107,15 @@ class FollowUpRecipient:
     event_key: str
     session_start: datetime
     host_course_id: str
+
+
+class JobAbout(TypedDict, total=False):
+    """What ``EmailJob.about`` takes beside the kind and the ids, each optional."""
+
+    occasion: str  # tells legitimately repeated messages apart (a second checkout expiry)
+    reason: str | None
+    amount: int | None  # the money the message is about (a refund's)
+    move: int | None  # the move's number
 
 
 class BookingThen(BaseModel):
@@ -230,28 +239,19 @@ class EmailJob(BaseModel):
 
     @classmethod
     def about(
-        cls,
-        kind: EmailKind,
-        application_id: str,
-        course_id: str,
-        *,
-        occasion: str = "",
-        reason: str | None = None,
-        amount: int | None = None,
-        move: int | None = None,
+        cls, kind: EmailKind, application_id: str, course_id: str, **about: Unpack[JobAbout]
     ) -> EmailJob:
-        """``occasion`` distinguishes legitimately repeated messages (a second checkout expiry);
-        ``amount``: the money the message is about (a refund's); ``move``: the move's number."""
-        parts = [kind.value, application_id, occasion]
+        """A message about an application (``JobAbout`` says what each keyword is)."""
+        occasion = about.get("occasion", "")
         return cls(
-            job_id=":".join(p for p in parts if p),
+            job_id=":".join(p for p in (kind.value, application_id, occasion) if p),
             kind=kind,
             application_id=application_id,
             course_id=course_id,
-            reason=reason,
-            amount=amount,
+            reason=about.get("reason"),
+            amount=about.get("amount"),
             occasion=occasion or None,
-            move=move,
+            move=about.get("move"),
         )
 
     @classmethod

@@ -41,17 +41,27 @@ REFUNDED_IN_FULL = "booking_refunded"
 WITHDRAWN = "withdrawn"
 
 
-def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob:
-    """The new cohort's facilitators' copy of a booking's ``move``-th move: the message that
-    puts the person on that cohort's list."""
+# The occasion of each of a move's two copies, before the move's number.
+_MOVE_COPY_OCCASIONS = {MOVED_IN: "moved-in", MOVED_OUT: "moved-out"}
+
+
+def _move_copy(reason: str, application_id: str, course_id: str, move: int) -> EmailJob:
+    """The facilitators' copy of a booking's ``move``-th move to the cohort ``course_id``,
+    saying the person moved in or out (``reason``): one per cohort per move."""
     return EmailJob.about(
         EmailKind.FACILITATOR_COPY,
         application_id,
-        to_course_id,
-        occasion=f"moved-in-{move}",
-        reason=MOVED_IN,
+        course_id,
+        occasion=f"{_MOVE_COPY_OCCASIONS[reason]}-{move}",
+        reason=reason,
         move=move,
     )
+
+
+def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob:
+    """The new cohort's facilitators' copy of a booking's ``move``-th move: the message that
+    puts the person on that cohort's list."""
+    return _move_copy(MOVED_IN, application_id, to_course_id, move)
 
 
 def is_withdrawal(job: EmailJob) -> bool:
@@ -62,14 +72,7 @@ def is_withdrawal(job: EmailJob) -> bool:
 def moved_out_copy(application_id: str, from_course_id: str, move: int) -> EmailJob:
     """The old cohort's facilitators' copy of a booking's ``move``-th move: the message that
     takes the person off that cohort's list."""
-    return EmailJob.about(
-        EmailKind.FACILITATOR_COPY,
-        application_id,
-        from_course_id,
-        occasion=f"moved-out-{move}",
-        reason=MOVED_OUT,
-        move=move,
-    )
+    return _move_copy(MOVED_OUT, application_id, from_course_id, move)
 
 
 def lists_holding(application: Application, went: Callable[[str], bool]) -> list[str]:
@@ -128,10 +131,8 @@ def facilitators_told_it_ended(application: Application, reason: str) -> tuple[E
     if application.status is not ApplicationStatus.CONFIRMED:
         return ()
     return (
-        EmailJob.about(
+        application.email(
             EmailKind.FACILITATOR_COPY,
-            application.application_id,
-            application.course_id,
             occasion=WITHDRAWN,
             reason=reason,
         ),

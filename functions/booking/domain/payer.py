@@ -143,10 +143,8 @@ def payer_told_of_move_refund(
     if billing_contact_told(EmailKind.PAYMENT_REFUNDED, application) is None:
         return ()
     return (
-        EmailJob.about(
+        application.email(
             EmailKind.PAYMENT_REFUNDED,
-            application.application_id,
-            application.course_id,
             occasion=f"move-{move}-{part}",
             reason=MOVED_CHEAPER,
             amount=amount,

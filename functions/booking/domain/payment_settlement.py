@@ -188,10 +188,8 @@ def released_hold(
     return released_to(
         application, S.EXPIRED, now, payment_pending=False, status_reason=reason
     ).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.CHECKOUT_EXPIRED,
-            application.application_id,
-            application.course_id,
             occasion=occasion,
             reason=reason,
         )
@@ -333,10 +331,8 @@ def invoice_released(
         status_reason=reason,
         invoice=ended_invoice(invoice, invoice_status),
     ).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.INVOICE_ENDED,
-            application.application_id,
-            application.course_id,
             occasion=invoice.invoice_id if invoice else f"hold{application.version}",
             reason=reason,
         )
@@ -360,10 +356,8 @@ def invoiced(
         status_reason=None,
         invoices_issued=(*application.invoices_issued, invoice.invoice_id),
     ).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.INVOICE_SENT,
-            application.application_id,
-            application.course_id,
             occasion=invoice.invoice_id,
         )
     )

@@ -363,10 +363,8 @@ def _refund_was_announced(application: Application) -> bool:
 def _refund_email(application: Application, amount: int, occasion: str, reason: str) -> EmailJob:
     """The person told what came back: this refund's part (``amount``, beside what had come
     back before), on an occasion of its own so that each refund is said once."""
-    return EmailJob.about(
+    return application.email(
         EmailKind.PAYMENT_REFUNDED,
-        application.application_id,
-        application.course_id,
         occasion=occasion,
         reason=reason,
         amount=max(amount, 0),

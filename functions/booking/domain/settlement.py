@@ -238,10 +238,8 @@ def _part_funded(
     replaced by one for the rest in the same step, a checkout is started again by the
     applicant at the new amount."""
     told = funded.model_copy(update={"checkout": None}).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.BURSARY_GRANTED,
-            application.application_id,
-            application.course_id,
             occasion=f"bursary-{amount}-{application.version}",
             amount=amount,
         )
@@ -312,10 +310,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # So does a move waiting for a seat: its place on that waiting list goes with it.
         waiting_move=None,
     ).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.CANCELLED,
-            application.application_id,
-            application.course_id,
             # Said as it was cancelled: composed later, the application's own reason may have
             # moved on (the refund's event landing first ends it "cancelled_and_refunded").
             reason="refund_requested" if refunds else CANCELLED_KEEPING_THE_MONEY,

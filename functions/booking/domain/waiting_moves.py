@@ -138,10 +138,8 @@ def joined_waiting_list(
 def waiting_email(application: Application, move: WaitingMove) -> EmailJob:
     """The person's message that their booking now waits on ``move``'s cohort's list (sent
     once per move asked): what it means, that their place stays, how they will hear."""
-    job = EmailJob.about(
+    job = application.email(
         EmailKind.MOVE_WAITING,
-        application.application_id,
-        application.course_id,
         occasion=f"wait-{int(move.asked_at.timestamp())}",
     )
     return job.model_copy(update={"to_course_id": move.to_course_id})

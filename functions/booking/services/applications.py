@@ -334,10 +334,8 @@ def _tell_where_it_stands(ports: Ports, application: Application) -> None:
     """Email the person about their live application: booked, paying, waiting, declined..."""
     today = ports.clock().date().isoformat()
     told = application.with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.ALREADY_APPLIED,
-            application.application_id,
-            application.course_id,
             occasion=f"again-{today}",
         )
     )

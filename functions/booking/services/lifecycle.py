@@ -15,7 +15,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.payment_settlement import released_hold
@@ -91,9 +91,7 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
         )
     declined = application.moved_to(
         S.DECLINED, ports.clock(), decline_note=note or None
-    ).with_emails(
-        EmailJob.about(EmailKind.DECLINED, application.application_id, application.course_id)
-    )
+    ).with_emails(application.email(EmailKind.DECLINED))
     try:
         return Acted(ports.repository.save(declined, application), changed=True)
     except StaleWrite as exc:

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.limits import released_to
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
@@ -44,10 +44,8 @@ def offer(
         checkout=None,
         status_reason=None,
     ).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.OFFER,
-            application.application_id,
-            application.course_id,
             occasion=f"offer{attempt}-{int(now.timestamp())}",
             reason=reason,
         )
@@ -83,10 +81,8 @@ def waitlist(application: Application, now: datetime, *, approved: bool = False)
     """On the waiting list; ``approved``: the organisers approved it when the course was full,
     which its email says (the approval is news, as an offer's is)."""
     return released_to(application, S.WAITLISTED, now, waitlisted_at=now).with_emails(
-        EmailJob.about(
+        application.email(
             EmailKind.WAITLISTED,
-            application.application_id,
-            application.course_id,
             reason="approved" if approved else None,
         )
     )

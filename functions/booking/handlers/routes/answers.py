@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.form_text import TICKED_IN_A_FORM
-from booking.handlers.routes import Fragment
+from booking.handlers.routes import Fragment, Function, Route
 
 HTML_CONTENT: Fragment = {"text/html": {"schema": {"type": "string"}}}
 LOCATION = {"Location": {"required": True, "schema": {"type": "string"}}}
@@ -174,3 +174,32 @@ def json_body(name: str | None, *, required: bool = True) -> dict[str, Any]:
 def console_form(fields: Fragment | None = None, *required: str) -> dict[str, Any]:
     """A console form: its fields and the session's CSRF token, which it always carries."""
     return posted(form({"csrf_token": CSRF_FIELD, **(fields or {})}, ("csrf_token", *required)))
+
+
+def on_a_course(
+    method: str,
+    to: str,
+    operation_id: str,
+    summary: str,
+    answers: Fragment,
+    *,
+    body: str | None = None,
+    errors: tuple[int, ...] | None = None,
+    description: str = "",
+) -> Route:
+    """An organiser API route to a course (``to``: what follows ``/admin/courses/{course_id}``).
+    One with a JSON ``body`` (a named model) may meet every error an action with a body may;
+    one without, no such course (404), unless it says its ``errors``."""
+    return Route(
+        Function.ADMIN,
+        method,
+        f"/admin/courses/{{course_id}}{to}",
+        operation_id,
+        summary,
+        answers,
+        errors=errors or (BODY_ACTION_ERRORS if body else (404,)),
+        description=description,
+        parameters=(COURSE_ID,),
+        body=json_body(body) if body else None,
+        tags=("organisers",),
+    )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import COURSE_ID, json_answer, page
+from booking.handlers.routes.answers import COURSE_ID, json_answer, on_a_course, page
 from booking.handlers.routes.console_money import NO_COURSE
 
 _SAID = (
@@ -14,18 +14,14 @@ _SAID = (
 )
 
 GROUP_BOOKINGS_ADMIN: tuple[Route, ...] = (
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "GET",
-        "/admin/courses/{course_id}/group-bookings",
+        "/group-bookings",
         "courseGroupBookings",
         "A course's places booked by a manager, group by group, the oldest first",
         {"200": json_answer("CourseGroupBookingsOut", "The course's group bookings")},
-        errors=(404,),
         description=_SAID + " The console's *Group bookings* page and the CLI's "
         "`group-bookings` say the same.",
-        parameters=(COURSE_ID,),
-        tags=("organisers",),
     ),
 )
 

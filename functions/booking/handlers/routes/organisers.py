@@ -15,6 +15,7 @@ from booking.handlers.routes.answers import (
     array_of,
     json_answer,
     json_body,
+    on_a_course,
     path_parameter,
     schema,
 )
@@ -75,20 +76,16 @@ _BURSARY = (
 )
 
 ORGANISERS: tuple[Route, ...] = (
-    Route(
-        ADMIN,
+    on_a_course(
         "PUT",
-        "/admin/courses/{course_id}",
+        "",
         "putCourse",
         "Create or replace a course",
         {
             "200": json_answer("SavedCourseOut", "Replaced"),
             "201": json_answer("SavedCourseOut", "Created"),
         },
-        errors=BODY_ACTION_ERRORS,
-        parameters=(COURSE_ID,),
-        body=json_body("CourseDefinition"),
-        tags=TAGS,
+        body="CourseDefinition",
     ),
     Route(
         ADMIN,
@@ -140,23 +137,18 @@ ORGANISERS: tuple[Route, ...] = (
         "Send the booking confirmation again",
         _OPTIONS,
     ),
-    Route(
-        ADMIN,
+    on_a_course(
         "GET",
-        "/admin/courses/{course_id}/totals",
+        "/totals",
         "moneyTotals",
         "The course's money: bookings, price, discounts, bursaries, paid, refunded",
         {"200": json_answer("MoneyTotalsOut", "The totals")},
-        errors=(404,),
         description="Counted as the console's money page and the CLI's `totals` count them. "
         + _IN_PENCE,
-        parameters=(COURSE_ID,),
-        tags=TAGS,
     ),
-    Route(
-        ADMIN,
+    on_a_course(
         "POST",
-        "/admin/courses/{course_id}/discount-codes",
+        "/discount-codes",
         "createDiscountCode",
         "A discount code for the course (a Stripe promotion code on a coupon, kept beside "
         "the course with its uses): percent_off or amount_off, optional max_uses and "
@@ -164,24 +156,17 @@ ORGANISERS: tuple[Route, ...] = (
         "on that field. Its uses are counted here, one claimed with each application that "
         "gives it; Stripe is given no limit.",
         {"201": json_answer("DiscountCodeOut", "The code, made at Stripe and kept")},
-        errors=BODY_ACTION_ERRORS,
-        parameters=(COURSE_ID,),
-        body=json_body("DiscountCodeDefinition"),
-        tags=TAGS,
+        body="DiscountCodeDefinition",
     ),
-    Route(
-        ADMIN,
+    on_a_course(
         "GET",
-        "/admin/courses/{course_id}/discount-codes",
+        "/discount-codes",
         "listDiscountCodes",
         "The course's discount codes: terms, uses held and left (this system's count, which "
         "is what limits a code), whether it may be given, and Stripe's redemptions",
         {"200": json_answer(array_of("DiscountCodeOut"), "The codes, by their letters")},
-        errors=(404,),
         description=f"Stripe is asked about each code's promotion code; where it does not "
         f"answer, `stripe_active` and `stripe_times_redeemed` are null. {_IN_PENCE}",
-        parameters=(COURSE_ID,),
-        tags=TAGS,
     ),
     Route(
         ADMIN,

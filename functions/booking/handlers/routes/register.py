@@ -6,7 +6,6 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
-    BODY_ACTION_ERRORS,
     COURSE_ID,
     CSRF_FIELD,
     NOTICE_ONCE,
@@ -14,13 +13,12 @@ from booking.handlers.routes.answers import (
     download,
     form,
     json_answer,
-    json_body,
+    on_a_course,
     page,
     path_parameter,
     see_other,
 )
 
-_ORGANISERS = ("organisers",)
 _CONSOLE = ("console",)
 _PAGES = ("public", "pages")
 _NO_REGISTER = (
@@ -40,53 +38,42 @@ _REISSUE_SAID = (
     "409 `certificate_not_held`; an erased person's is 404."
 )
 
+
 REGISTER_ROUTES: tuple[Route, ...] = (
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "GET",
-        "/admin/courses/{course_id}/register",
+        "/register",
         "getRegister",
         "A course's register: every confirmed booking against every core session",
         {"200": json_answer("RegisterOut", "The register, by name")},
         errors=(404, 409),
         description=_NO_REGISTER,
-        parameters=(COURSE_ID,),
-        tags=_ORGANISERS,
     ),
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "POST",
-        "/admin/courses/{course_id}/register/marks",
+        "/register/marks",
         "markRegister",
         "Mark one booking (by id or reference) at one core session: attended, absent or "
         "apologies. Marking again with the same mark changes nothing",
         {"200": json_answer("RegisterRowOut", "The booking's line after the mark")},
-        errors=BODY_ACTION_ERRORS,
+        body="RegisterMarkIn",
         description=f"{_NO_REGISTER} A closed register refuses marks (409 `register_closed`).",
-        parameters=(COURSE_ID,),
-        body=json_body("RegisterMarkIn"),
-        tags=_ORGANISERS,
     ),
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "POST",
-        "/admin/courses/{course_id}/register/import",
+        "/register/import",
         "importAttendance",
         "Mark attended, at one core session, everyone on the register whose address is in a "
         "video meeting's attendance export (Zoom's or Teams' participant report, or any CSV "
         "with a name and an email column); the rows matching nobody come back to be resolved",
         {"200": json_answer("AttendanceImportOut", "Who was marked, and the rows unmatched")},
-        errors=BODY_ACTION_ERRORS,
+        body="AttendanceImportIn",
         description="Addresses match trimmed and in any case. Resolve an unmatched row by "
         "marking the person it is (`markRegister`), or leave it.",
-        parameters=(COURSE_ID,),
-        body=json_body("AttendanceImportIn"),
-        tags=_ORGANISERS,
     ),
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "POST",
-        "/admin/courses/{course_id}/register/close",
+        "/register/close",
         "closeRegister",
         "Close the register once the last core session has ended: each booking's completion "
         "is decided, and each completer is emailed a certificate. Closing again finishes an "
@@ -95,22 +82,16 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         errors=(404, 409),
         description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
         "`register_not_over`.",
-        parameters=(COURSE_ID,),
-        tags=_ORGANISERS,
     ),
-    Route(
-        Function.ADMIN,
+    on_a_course(
         "POST",
-        "/admin/courses/{course_id}/register/certificate",
+        "/register/certificate",
         "reissueCertificate",
         "Reissue a held certificate (one whose name the certificate's font cannot print in "
         "full) with the name as it should be printed, and email it to the holder",
         {"200": json_answer("CertificateReissuedOut", "Reissued, and on its way")},
-        errors=BODY_ACTION_ERRORS,
+        body="CertificateReissueIn",
         description=f"{_NO_REGISTER} {_REISSUE_SAID}",
-        parameters=(COURSE_ID,),
-        body=json_body("CertificateReissueIn"),
-        tags=_ORGANISERS,
     ),
     Route(
         Function.CONSOLE,
