@@ -6,12 +6,16 @@ The table comes from the repository's own schema (``booking.adapters.dynamodb.sc
 
 from __future__ import annotations
 
+import copy
+import functools
+import os
 import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
+import botocore.session
+from botocore.config import Config
 
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from infra.local import aws_calls
@@ -34,22 +38,65 @@ class LocalResources:
     configuration_set: str = CONFIGURATION_SET
 
 
+# Clients a service needs made its own way: without this, botocore addresses DynamoDB streams by
+# account id, which moto in-process does not answer (an endpoint override does not care).
+_CONFIGS = {"dynamodbstreams": Config(account_id_endpoint_mode="disabled")}
+# (service, endpoint) -> the client, and its event handlers as it was made.
+_made: dict[tuple[str, str | None], tuple[Any, Any]] = {}
+
+
+@functools.cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+def client(service: str, endpoint_url: str | None = None) -> Any:
+    """This process's client of ``service`` at ``endpoint_url`` (``AWS_ENDPOINT_URL`` when
+    None; moto in-process when neither): made once, from one session, and handed out again.
+
+    Making a botocore client costs tens of milliseconds, and the tests start a new moto (or
+    empty it) hundreds of times a run, each of which made about eight. moto's mock is the whole
+    process's, not a client's: a client made while one mock ran answers from the next one's
+    backends. ``as_made`` takes off what a test hooked onto them."""
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    key = (service, endpoint)
+    if key not in _made:
+        made = _session().create_client(
+            service, region_name=REGION, endpoint_url=endpoint, config=_CONFIGS.get(service)
+        )
+        # Its handlers as made (botocore copies them per client; the handlers are shared).
+        _made[key] = (made, copy.copy(made.meta.events))
+    return _made[key][0]
+
+
+def as_made() -> None:
+    """Every client ``client`` has made, with the event handlers it was made with only: what a
+    test registered on one (an injected fault, a call counter) does not outlive the test."""
+    for made, handlers in _made.values():
+        # ``meta.events`` is an alias layer over the emitter the client's endpoint shares:
+        # the emitter is given back its registrations as they were, in place.
+        emitter = made.meta.events._emitter
+        emitter.__dict__.update(copy.copy(handlers._emitter).__dict__)
+        emitter._lookup_cache = {}
+
+
 def provision(endpoint_url: str | None = None) -> LocalResources:
-    """Create the table, the email queue with its DLQ, and the SES sender identity."""
+    """Create the table, the email queue with its DLQ, and the SES sender identity (the
+    clients that do it, and any other ``client`` hands out, as they were made)."""
     keep_moto_lean()
-    session = boto3.session.Session(region_name=REGION)
+    as_made()
     # moto's SES refuses to send from an address it has not seen verified.
-    sesv2 = session.client("sesv2", endpoint_url=endpoint_url)
+    sesv2 = client("sesv2", endpoint_url)
     sesv2.create_email_identity(EmailIdentity=SENDER_EMAIL)
     sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
-    return _table_and_queues(session, endpoint_url)
+    return _table_and_queues(endpoint_url)
 
 
-def _table_and_queues(session: boto3.session.Session, endpoint_url: str | None) -> LocalResources:
+def _table_and_queues(endpoint_url: str | None) -> LocalResources:
     """The table and the email queue with its DLQ, made new (what holds data, unlike SES)."""
-    dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
+    dynamodb = client("dynamodb", endpoint_url)
     dynamodb.create_table(TableName=TABLE_NAME, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
-    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    sqs = client("sqs", endpoint_url)
     dlq_url = sqs.create_queue(QueueName=EMAIL_DLQ)["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -67,15 +114,14 @@ def _table_and_queues(session: boto3.session.Session, endpoint_url: str | None) 
 
 def emptied(resources: LocalResources, endpoint_url: str | None = None) -> LocalResources:
     """The resources ``provision`` made, as they were new: the table and both queues deleted
-    and made again (nothing written or queued before is left), the SES sender kept."""
-    session = boto3.session.Session(region_name=REGION)
-    session.client("dynamodb", endpoint_url=endpoint_url).delete_table(
-        TableName=resources.table_name
-    )
-    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    and made again (nothing written or queued before is left), the SES sender kept; the
+    clients as they were made."""
+    as_made()
+    client("dynamodb", endpoint_url).delete_table(TableName=resources.table_name)
+    sqs = client("sqs", endpoint_url)
     for url in (resources.email_queue_url, resources.email_dlq_url):
         sqs.delete_queue(QueueUrl=url)
-    return _table_and_queues(session, endpoint_url)
+    return _table_and_queues(endpoint_url)
 
 
 def bind_local_resources(table_name: str, queue_url: str, dlq_url: str | None = None) -> None:
@@ -100,15 +146,13 @@ def store_secrets(
 ) -> tuple[str, str, str]:
     """The Stripe keys and the key that signs console sessions (random, as CDK generates it)
     as Secrets Manager secrets, read by name as in AWS (app_secrets.py)."""
-    client = boto3.session.Session(region_name=REGION).client(
-        "secretsmanager", endpoint_url=endpoint_url
-    )
+    secretsmanager = client("secretsmanager", endpoint_url)
     for name, value, role in (
         (STRIPE_SECRET_KEY_NAME, stripe_key, "stripe_secret_key"),
         (STRIPE_WEBHOOK_SECRET_NAME, webhook_secret, "stripe_webhook_secret"),
         (CONSOLE_SESSION_SECRET_NAME, secrets.token_urlsafe(32), "console_session_secret"),
     ):
-        client.create_secret(Name=name, SecretString=value)
+        secretsmanager.create_secret(Name=name, SecretString=value)
         aws_calls.bind(role, aws_calls.secret_arn(name, REGION))
     return STRIPE_SECRET_KEY_NAME, STRIPE_WEBHOOK_SECRET_NAME, CONSOLE_SESSION_SECRET_NAME
 

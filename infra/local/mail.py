@@ -187,6 +187,10 @@ def scheduled_event(moment: datetime) -> dict[str, Any]:
     }
 
 
+# How long the pump waits between polls that found nothing (a caller of ``settled`` ends it).
+IDLE_SECONDS = 0.25
+
+
 class EmailPump:
     """Receive from the email queue and hand batches to the mailer handler, like Lambda."""
 
@@ -212,6 +216,8 @@ class EmailPump:
         self._rounds = threading.Condition()
         self._started = 0
         self._idle_through = 0
+        # The latest round a caller of ``settled`` waits on: an idle pump starts it at once.
+        self._wanted = 0
 
     def run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
@@ -223,13 +229,20 @@ class EmailPump:
                 # Short polls only: the local moto answers one call at a time, and a long poll
                 # would hold every other AWS call behind it for its whole wait.
                 if not self.pump_once(wait_seconds=0) and not relayed:
-                    with self._rounds:
-                        self._idle_through = this_round
-                        self._rounds.notify_all()
-                    stopping.wait(0.25)
+                    self._idle(this_round, stopping)
             except Exception as exc:  # the pump must outlive a handler or moto hiccup
                 print(f"local email pump error: {exc!r}", file=sys.stderr)
                 stopping.wait(1)
+
+    def _idle(self, this_round: int, stopping: threading.Event) -> None:
+        """Round ``this_round`` found nothing: say so, then poll again in a moment, or at once
+        when a caller of ``settled`` waits on a later round."""
+        with self._rounds:
+            self._idle_through = this_round
+            self._rounds.notify_all()
+            self._rounds.wait_for(
+                lambda: self._wanted > this_round or stopping.is_set(), IDLE_SECONDS
+            )
 
     def settled(self, timeout: float) -> bool:
         """Wait until a round that starts after this call finds nothing to relay or send: every
@@ -238,6 +251,8 @@ class EmailPump:
         or mail that keeps coming)."""
         with self._rounds:
             after = self._started + 1
+            self._wanted = max(self._wanted, after)
+            self._rounds.notify_all()
             return self._rounds.wait_for(lambda: self._idle_through >= after, timeout)
 
     def pump_once(self, wait_seconds: int = 0) -> int:

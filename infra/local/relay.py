@@ -31,14 +31,25 @@ WINDOW = 200
 
 
 class StreamRelay:
-    def __init__(self, table_name: str, handler: Handler, context: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        handler: Handler,
+        context: Callable[[], Any],
+        client: Callable[[str], Any] | None = None,
+    ) -> None:
+        """``client``: where the relay's clients come from (by service name), when not from
+        boto3's default session (the tests hand out one client per service for the process,
+        ``infra.local.aws.client``)."""
         self._handler = handler
         self._context = context
-        dynamodb = boto3.client("dynamodb")
+        dynamodb = (client or boto3.client)("dynamodb")
         # Without this, botocore addresses streams by account id, which moto in-process does
         # not answer (the local server's endpoint override does not care).
-        self._streams = boto3.client(
-            "dynamodbstreams", config=Config(account_id_endpoint_mode="disabled")
+        self._streams = (
+            client("dynamodbstreams")
+            if client is not None
+            else boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
         )
         table = dynamodb.describe_table(TableName=table_name)["Table"]
         self._stream_arn = str(table["LatestStreamArn"])

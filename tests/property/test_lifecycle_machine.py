@@ -227,7 +227,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             }
         )
         bootstrap.reset()
-        self.system = System(resources)
+        self.system = System(resources, aws.client)
         self.system.hold_webhooks = True
         for course_id in COURSES:
             self.system.put_course(course_id, _definition(course_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,8 +64,14 @@ class Reply:
 
 
 class System:
-    def __init__(self, resources: LocalResources) -> None:
+    def __init__(
+        self, resources: LocalResources, client: Callable[[str], Any] | None = None
+    ) -> None:
+        """``client``: the AWS clients by service name, when not new from boto3's default
+        session (the tests reuse one per service, ``infra.local.aws.client``; the bench counts
+        the calls of the clients boto3's default session makes)."""
         self.resources = resources
+        new_client = client or boto3.client
         self.webhook_replies: list[Reply] = []
         self.answered: list[tuple[str, int]] = []  # (event id, status) of each delivery
         # (operation, status) of every answer checked against the OpenAPI document.
@@ -87,11 +93,11 @@ class System:
             clock=lambda: self.now().timestamp(),
         )
         self.stripe_http = InProcessHTTPClient(self.standin)
-        self.dynamodb = boto3.client("dynamodb")
-        self.sqs = boto3.client("sqs")
+        self.dynamodb = new_client("dynamodb")
+        self.sqs = new_client("sqs")
         # Every email the mailer sent (through moto's SES), in order: see `deliver_emails`.
         self.sent: list[OutgoingEmail] = []
-        ses = SesSender(boto3.client("sesv2"), settings().sender_email)
+        ses = SesSender(new_client("sesv2"), settings().sender_email)
         # What stands in front of the functions under `make run`: API Gateway's routing and
         # JWT authorizer, and Cognito's sign-in with the organiser token.
         handlers = {"api": api, "admin": admin, "console": console, "webhook": webhook}
@@ -119,7 +125,10 @@ class System:
         bootstrap.use(self.ports)
         # Lambda's stream event source: new outbox items to the relay, then to the queue.
         self.stream = StreamRelay(
-            resources.table_name, relay.handler, lambda: lambda_context("booking-relay")
+            resources.table_name,
+            relay.handler,
+            lambda: lambda_context("booking-relay"),
+            client,
         )
         # While set, the stream is not relayed after each call (a test relays by hand).
         self.hold_stream = False

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from infra.local import mail
 from infra.local.mail import EmailPump
 
 
@@ -54,3 +55,26 @@ def test_settled_says_no_when_no_round_runs_in_time(sqs: Any) -> None:
     # The pump is not running: no round begins, so nothing can be said to have settled.
     assert not pump.settled(timeout=0.3)
     assert handled == []
+
+
+def test_settled_starts_an_idle_pump_round_at_once(
+    sqs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pump that found nothing waits before it polls again; a caller of ``settled`` does not
+    wait that out: the pump starts the round it waits on at once."""
+    monkeypatch.setattr(mail, "IDLE_SECONDS", 600)
+    handled: list[str] = []
+    pump, url = _pump(sqs, handled)
+    stopping = threading.Event()
+    runner = threading.Thread(target=pump.run, args=(stopping,), daemon=True)
+    runner.start()
+    try:
+        assert pump.settled(timeout=60)  # the first round found nothing: the pump idles
+        sqs.send_message(QueueUrl=url, MessageBody="job")
+        assert pump.settled(timeout=60)  # long before the ten minutes the pump would idle
+        assert handled == ["job"]
+    finally:
+        stopping.set()
+        pump.settled(timeout=0)  # wakes the idle pump, which sees it is stopping
+        runner.join(timeout=5)
+    assert not runner.is_alive()
