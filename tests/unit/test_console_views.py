@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.course import CourseDefinition
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.errors import InvalidInput, NotFound
+from booking.handlers.console_pages import _dates
 from booking.handlers.course_form import definition_from_form, form_of, read_form
 from booking.services import applications, console, courses, lifecycle
 from booking.services.ports import Ports
@@ -16,6 +17,7 @@ from infra.local.sample import load_definition
 from tests.conftest import COURSES_DIR
 from tests.fakes import Clock, fake_ports
 from tests.support.console import posted_fields
+from tests.unit.test_programme import definition
 from tests.unit.test_use_cases import answers, course_definition, paid
 
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -96,3 +98,25 @@ def test_the_course_form_keeps_the_completion_rule_so_a_save_keeps_the_register(
     again = definition_from_form(read_form(posted_fields(form_of("cohort", definition))))
     assert again.completion_min_sessions == 2
     assert again == definition
+
+
+def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
+    """Two sessions on one day: "Monday 7 June 2027 (2 sessions)", not the day "to" itself."""
+    one_day = definition(
+        [
+            {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
+            {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    assert _dates(Course(course_id="day", definition=one_day)) == (
+        "Monday 7 June 2027 (2 sessions)"
+    )
+    two_days = definition(
+        [
+            {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
+            {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    assert _dates(Course(course_id="two", definition=two_days)) == (
+        "Monday 7 June 2027 to Monday 14 June 2027 (2 sessions)"
+    )

@@ -66,10 +66,12 @@ def _render(template: str, chrome: Chrome, **values: Any) -> str:
 def _dates(course: Course) -> str:
     schedule = course.schedule
     zone = course.definition.timezone
-    first_day = day_when(schedule[0].start, zone)
+    first_day, last_day = day_when(schedule[0].start, zone), day_when(schedule[-1].start, zone)
     if len(schedule) == 1:
         return first_day
-    return f"{first_day} to {day_when(schedule[-1].start, zone)} ({len(schedule)} sessions)"
+    if last_day == first_day:  # a one-day cohort: its day once
+        return f"{first_day} ({len(schedule)} sessions)"
+    return f"{first_day} to {last_day} ({len(schedule)} sessions)"
 
 
 def _course_name(course: Course) -> str:
