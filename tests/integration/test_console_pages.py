@@ -356,6 +356,13 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     after = browser.get(f"/console/applications/{application['application_id']}")
     assert "Personal data erased on request" in text_of(after.body)
     assert "Kept Person" not in after.body
+    # The placeholder address an erasure leaves is nobody's: "[erased]" as every other field,
+    # on the application's page and the course's list (newcomer15 O4).
+    assert "Email address [erased]" in text_of(after.body)
+    listed = browser.get(f"/console/courses/{COURSE_ID}")
+    for page in (after, listed):
+        assert "erased@invalid.example" not in page.body
+    assert "[erased]" in text_of(listed.body)
     nobody = browser.get("/console/people?email=kept%40example.org")
     assert "We hold no data about kept@example.org" in text_of(nobody.body)
     assert browser.get("/console/people?email=not-an-address").status == 422

@@ -32,6 +32,7 @@ from booking.domain.attendance import MARK_WORDS
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
 from booking.domain.money import money_words
 from booking.domain.payer import ABOUT_THE_INVOICE
+from booking.domain.statuses import address_shown
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
@@ -260,6 +261,7 @@ def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[st
     said = []
     for key in ANSWER_FIELDS:
         value = str(getattr(answers, key) or "")
+        value = address_shown(value) if key == "email" else value
         said.append({"label": FIELD_NAMES[key], "value": value or empty})
     return said
 

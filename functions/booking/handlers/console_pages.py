@@ -18,6 +18,7 @@ from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.register import certificate_said
+from booking.domain.statuses import person_shown
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -267,7 +268,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         )
         facts.append(("Invoice", capitalised(said)))
     if billing is not None and not application.is_erased:
-        facts.append(("Billed to", f"{billing.billing_name} <{billing.billing_email}>"))
+        facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
         if billing.po_number:
             facts.append((FIELD_NAMES["po_number"], billing.po_number))
     return facts
