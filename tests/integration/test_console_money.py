@@ -268,7 +268,14 @@ def test_the_course_and_home_pages_link_to_codes_money_and_the_programme(
     programme = system.course()["programme"]
     for link in (CODES, f"/console/courses/{COURSE_ID}/money", f"/console/programmes/{programme}"):
         assert f'href="{link}"' in page
-    assert f'href="/console/programmes/{programme}"' in browser.get("/console").body
+    home = browser.get("/console").body
+    assert f'href="/console/programmes/{programme}"' in home
+    # The link reads as the programme's page is headed, never its slug (newcomer15 O7); the
+    # course id stays, labelled for what it is for.
+    said = text_of(home)
+    assert f"Every cohort of {system.course()['title']}" in said
+    assert f"Programme {programme}" not in said
+    assert f"Id for the command line: {COURSE_ID}" in said
 
 
 def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(

@@ -50,6 +50,7 @@ from booking.handlers import (
     http,
 )
 from booking.handlers import console_pages as pages
+from booking.handlers import console_people_pages as people_pages
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
@@ -274,7 +275,7 @@ def bursary(application_id: str) -> Acted:
 def person() -> Response[str]:
     found = console.person(ports(), query_value("email"))
     status = 422 if found.problems else 200
-    return html_page(status, pages.person_page(chrome(), found))
+    return html_page(status, people_pages.person_page(chrome(), found))
 
 
 @served("consoleExportPerson")
@@ -290,7 +291,7 @@ def export_person() -> Response[str]:
 @served("consoleEraseConfirmation")
 def erase_confirmation() -> Response[str]:
     found = console.person_with_data(ports(), query_value("email"))
-    return html_page(200, pages.erase_page(chrome(), found))
+    return html_page(200, people_pages.erase_page(chrome(), found))
 
 
 @served("consoleErasePerson")
@@ -303,9 +304,9 @@ def erase() -> Response[str]:
     else:
         refused = "Tick the box to confirm, or go back to keep their data"
     if not confirmed:
-        return html_page(422, pages.erase_page(chrome(), found, {"confirm": refused}))
+        return html_page(422, people_pages.erase_page(chrome(), found, {"confirm": refused}))
     result = people.erase_person(ports(), found.email)
-    return html_page(200, pages.erased_page(chrome(), result["said"]))
+    return html_page(200, people_pages.erased_page(chrome(), result["said"]))
 
 
 # -- courses --------------------------------------------------------------------------------------

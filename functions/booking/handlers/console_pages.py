@@ -17,6 +17,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.programme import programme_title
 from booking.domain.register import certificate_said
 from booking.domain.statuses import person_shown
 from booking.domain.waiting_moves import waiting_on
@@ -41,7 +42,6 @@ from booking.services.console import (
     ApplicationDetail,
     CourseApplications,
     CourseSummary,
-    Person,
 )
 from booking.services.organisers import money_of
 
@@ -145,14 +145,24 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
     )
 
 
+def _programme_titles(summaries: list[CourseSummary]) -> dict[str, str]:
+    """Each programme listed, as its page is headed: by its cohorts' title, never its slug."""
+    titles: dict[str, list[str]] = {}
+    for s in sorted(summaries, key=lambda s: s.course.schedule[0].start):
+        titles.setdefault(s.course.definition.programme or "", []).append(s.course.definition.title)
+    return {slug: programme_title(slug, listed) for slug, listed in titles.items()}
+
+
 def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
     rows = []
+    programmes = _programme_titles(summaries)
     for s in summaries:
         currency = s.course.definition.price.currency
         rows.append(
             {
                 "course_id": s.course.course_id,
                 "programme": s.course.definition.programme,
+                "programme_title": programmes.get(s.course.definition.programme or "", ""),
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
@@ -395,52 +405,3 @@ def application_page(
         values=values or {},
         errors=errors or {},
     )
-
-
-def person_page(chrome: Chrome, person: Person) -> str:
-    return _render(
-        "person.html",
-        chrome,
-        email=person.email,
-        applications=[_person_row(a, c) for a, c in person.applications],
-        billed=[_person_row(a, c) for a, c in person.billed],
-        group_bookings=person.group_bookings,
-        holds_data=person.holds_data,
-        errors=person.problems,
-    )
-
-
-def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
-    if course is not None:
-        return _row(application, course)
-    # The course has been removed since: what is left said as well as it can be.
-    currency = application.price.currency if application.price else "gbp"
-    return {
-        "application_id": application.application_id,
-        "reference": _row_reference(application),
-        "course_id": application.course_id,
-        "course": "A course no longer listed",
-        "name": application.answers.name,
-        "email": application.answers.email,
-        "status": application.status.value,
-        "applied": moment_when(application.created_at, "Europe/London"),
-        "paid": money_words(application.money_received, currency),
-    }
-
-
-def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
-    return _render(
-        "erase.html",
-        chrome,
-        email=person.email,
-        count=len(person.applications),
-        references=[a.reference_or_id for a, _ in person.applications],
-        billed=[a.reference_or_id for a, _ in person.billed],
-        group_bookings=person.group_bookings,
-        errors=errors or {},
-    )
-
-
-def erased_page(chrome: Chrome, said: list[str]) -> str:
-    """What the erasure did, in the words every surface gives (``domain.erasure``)."""
-    return _render("erased.html", chrome, said=said)
