@@ -722,7 +722,9 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = browser.words(path)
     assert "Bursary £200.00" in words
-    assert "Left to pay Nothing" in words
+    # Said once (newcomer15 O6): never "Price to pay Nothing" above "Left to pay Nothing".
+    assert "Left to pay Nothing: the bursary covers the whole price" in words
+    assert "Price to pay" not in words
     assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
 
 
@@ -733,6 +735,8 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in browser.words(path)
+    # A second bursary replaces the first, and its form says so beside the amount (O6).
+    assert "Currently £150.00: the amount you give replaces it" in browser.words(path)
     # Once the rest is paid, nothing is left to pay (it said £50.00 still).
     token = application["token"]
     checkout = system.api(

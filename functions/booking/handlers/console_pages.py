@@ -253,6 +253,14 @@ def course_page(
     )
 
 
+def _covered_said(application: Application) -> str:
+    """A place nothing is left to pay for: "Nothing: the bursary covers the whole price"."""
+    by = [
+        w for w, kept in (("bursary", application.bursary), ("code", application.discount)) if kept
+    ]
+    return f"Nothing: the {' and the '.join(by)} cover{'' if len(by) > 1 else 's'} the whole price"
+
+
 def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
     facts: list[tuple[str, str]] = []
@@ -264,8 +272,11 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         facts.append((FIELD_NAMES["discount_code"], application.discount.code))
     if application.bursary or application.discount:
         due = application.amount_due(price)
-        facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        facts.append(("Left to pay", left_to_pay_said(application, price)))
+        if due:  # what the place costs now, then what of it is still to pay
+            facts.append(("Price to pay", money_words(due, currency)))
+            facts.append(("Left to pay", left_to_pay_said(application, price)))
+        else:  # said once: nothing to pay, and why
+            facts.append(("Left to pay", _covered_said(application)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
@@ -384,6 +395,7 @@ def application_page(
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone),
+        bursary_now=money_words(application.bursary, currency) if application.bursary else "",
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=[
