@@ -417,6 +417,9 @@ def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrows
     reply = browser.act("/console/courses", **_course_form())
     assert reply.status == 303, text_of(reply.body)
     assert reply.headers["location"] == "/console/courses/spring-cohort-2031"
+    # Its page says once that the course was saved (newcomer15 O2), as every action does.
+    assert "Course saved." in browser.words(reply.headers["location"])
+    assert "Course saved." not in browser.words(reply.headers["location"])
     course = system.course("spring-cohort-2031")
     assert (course["price"], course["capacity"]) == ({"amount": 25000, "currency": "gbp"}, 12)
     assert [s["start"] for s in course["sessions"]] == [
@@ -568,7 +571,7 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
     assert moved.headers["location"] == "/console/courses/spring-cohort-2031"
     page = browser.get(moved.headers["location"])
     assert page.status == 200
-    warned = "Saved. The follow-up on 20 May 2031 has no id, so moving it made a new event"
+    warned = "Course saved. The follow-up on 20 May 2031 has no id, so moving it made a new event"
     assert warned in text_of(page.body)
     # Warned once: a reload (or the address kept from before) says it no more.
     assert warned not in browser.words(moved.headers["location"])
@@ -580,6 +583,32 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
         "/console/courses", **_course_form(**{**named, "session-2-date": "2031-05-27"})
     )
     assert again.headers["location"] == "/console/courses/spring-cohort-2031"
+
+
+def test_raising_a_full_courses_places_says_whom_the_waiting_list_offered_them(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Saved, and who was offered a place, by name and reference (newcomer15 O2)."""
+    definition = system.ports.repository.get_course(COURSE_ID)
+    assert definition is not None
+    fields = posted_fields(form_of(COURSE_ID, definition.definition))
+    assert browser.act("/console/courses", **{**fields, "capacity": "1"}).status == 303
+    _paid(system)
+    kim = _applied(system, name="Kim Yoon", email="kim@example.org")
+    lee = _applied(system, name="Lee Park", email="lee@example.org")
+    assert (kim["status"], lee["status"]) == ("waitlisted", "waitlisted")
+    saved = browser.act("/console/courses", **{**fields, "capacity": "2"})
+    assert saved.status == 303
+    said = browser.words(saved.headers["location"])
+    assert (
+        f"Course saved. Kim Yoon ({kim['reference']}) was offered a place from the waiting list "
+        "and emailed." in said
+    )
+    assert "Lee Park (" not in said  # still waiting: one place was added
+    both = browser.act("/console/courses", **{**fields, "capacity": "4"})
+    assert f"Lee Park ({lee['reference']}) was offered a place" in browser.words(
+        both.headers["location"]
+    )
 
 
 def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme(

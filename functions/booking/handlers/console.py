@@ -47,6 +47,7 @@ from booking.handlers import (
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
     course_form,
+    course_saved,
     http,
 )
 from booking.handlers import console_pages as pages
@@ -184,9 +185,10 @@ def course(course_id: str) -> Response[str]:
     )
     status = 422 if listing.problems else 200
     notice = notice_here()
-    moved = notice.code if notice.done == course_form.MOVED_WITHOUT_ID else ""
-    warnings = course_form.moved_without_id_warnings(moved)
-    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), warnings))
+    said = (
+        course_saved.saved_said(notice.code, listing) if notice.done == course_saved.SAVED else []
+    )
+    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), said))
 
 
 @served("consoleRosterCsv")
@@ -353,10 +355,8 @@ def save_course() -> Response[str]:
             upload_errors=again.upload_errors,
         )
         return html_page(http.status_for(refused), page)
-    location, moved = course_form.saved_location(saved)
-    if moved:
-        return after_action(location, course_form.MOVED_WITHOUT_ID, moved)
-    return http.see_other(location)
+    location, code = course_saved.saved_notice(saved)
+    return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
 
 
 # -- errors ---------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def _row(
 
 
 def course_page(
-    chrome: Chrome, listing: CourseApplications, now: datetime, warnings: Sequence[str] = ()
+    chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
     course = listing.course
     definition = course.definition
@@ -217,7 +217,7 @@ def course_page(
         course,
         programme=definition.programme,
         title=definition.title,
-        warnings=list(warnings),
+        saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
         status=course_state_said(
