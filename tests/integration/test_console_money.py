@@ -101,6 +101,9 @@ def test_expiring_a_code_deactivates_it_at_stripe_and_refuses_it_on_the_form(
     assert "Discount code HALF expired" in text_of(page)
     row = _code_row(page, "HALF")
     assert "Expired by an organiser" in row
+    # Until when it worked: when it was expired, never "No end" (newcomer15 O8).
+    assert "No end" not in row
+    assert re.search(r"Expired \w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", row), row
     assert "Deactivated, used 0 times" in row
     assert "Expire HALF" not in row  # nothing left to expire
 
