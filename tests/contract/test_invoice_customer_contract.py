@@ -13,9 +13,9 @@ from booking.adapters.stripe_gateway import StripeGateway
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.services.ports import PaymentGateway
 from infra.local.stripe_standin import StripeStandIn
-from tests.contract.test_outside_contract import invoice_request
 from tests.fakes import FakePaymentGateway
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
+from tests.support.stripe_requests import invoice_request
 
 AUTH = {"authorization": "Bearer sk_test_contract"}
 

@@ -17,26 +17,23 @@ from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.domain.billing import (
     AppliedDiscount,
-    BillingDetails,
     DiscountCodeDefinition,
     applied_discount,
 )
-from booking.domain.course import Money
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict
 from booking.services.ports import (
-    CheckoutRequest,
     DiscountCodeRequest,
     EmailQueue,
     EmailSender,
     EmailSendError,
-    InvoiceRequest,
     PaymentGateway,
     QueueUnavailable,
 )
 from infra.local.stripe_standin import StripeStandIn
 from tests.fakes import FakeEmailQueue, FakeEmailSender, FakePaymentGateway
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
+from tests.support.stripe_requests import checkout_request, invoice_request
 
 REGION = "eu-west-2"
 SENDER = "courses@example.org"
@@ -94,20 +91,6 @@ def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
     standin = _answering_standin()
     client = stripe_client(InProcessHTTPClient(standin))
     return StripeGateway(client)
-
-
-def checkout_request(attempt: int = 1) -> CheckoutRequest:
-    return CheckoutRequest(
-        application_id="a1",
-        course_id="c1",
-        product_name="Course",
-        price=Money(amount=20000),
-        customer_email="ada@example.org",
-        expires_at=(datetime.now(UTC) + timedelta(minutes=31)).replace(microsecond=0),
-        success_url="http://booking.test/ok",
-        cancel_url="http://booking.test/cancel",
-        attempt=attempt,
-    )
 
 
 def test_a_checkout_is_opened_with_its_expiry_and_can_be_expired_once(
@@ -191,24 +174,6 @@ def billing(request: pytest.FixtureRequest) -> Billing:
         assert answer.status == 200, answer.body
 
     return Billing(StripeGateway(client), pay)
-
-
-def invoice_request(discount: AppliedDiscount | None = None, attempt: int = 1) -> InvoiceRequest:
-    return InvoiceRequest(
-        application_id="a1",
-        course_id="c1",
-        description="Compassionate Leadership: Ada Lovelace",
-        amount=Money(amount=20000),
-        billing=BillingDetails(
-            billing_name="St Elsewhere NHS Trust",
-            billing_email="accounts@example.nhs.uk",
-            billing_address="1 Hospital Road\nLeeds\nLS1 1AA",
-            po_number="PO-1234",
-        ),
-        due_at=(datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0),
-        attempt=attempt,
-        discount=discount,
-    )
 
 
 def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billing) -> None:

@@ -98,3 +98,11 @@ def sign_in(page: Page, stack: RunningStack) -> None:
     page.get_by_label("Organiser token").fill(stack.admin_token)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{stack.url}/console")
+
+
+def followed_from(page: Page, stack: RunningStack, path: str, link: str) -> None:
+    """``page`` signed in to the console (:func:`sign_in`), at ``path``, then at the page its
+    link named ``link`` leads to."""
+    sign_in(page, stack)
+    page.goto(f"{stack.url}{path}")
+    page.get_by_role("link", name=link).click()

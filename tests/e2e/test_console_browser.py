@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, page_in, sign_in
+from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, followed_from, page_in, sign_in
 
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
@@ -276,10 +276,8 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
 ) -> None:
     """The pages for what used to need curl, reached by their links from the course page."""
     page = organiser
-    sign_in(page, stack)
     sample = stack.get("/courses").json()[0]["course_id"]
-    page.goto(f"{stack.url}/console/courses/{sample}")
-    page.get_by_role("link", name="Discount codes").click()
+    followed_from(page, stack, f"/console/courses/{sample}", "Discount codes")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Discount codes")
     no_violations(page, "24-codes")
     # A mistake is said beside its field, in pounds; then the code is made and listed.

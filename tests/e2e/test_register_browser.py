@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, sign_in
+from tests.e2e.conftest import RunningStack, followed_from
 from tests.e2e.test_console_browser import no_violations
 
 pytestmark = pytest.mark.e2e
@@ -75,9 +75,7 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     _book(stack, course_id, "Edith Cavell", "edith.register@example.org")
     _book(stack, course_id, "Mary Seacole", "mary.register@example.org")
     page = organiser
-    sign_in(page, stack)
-    page.goto(f"{stack.url}/console/courses/{course_id}")
-    page.get_by_role("link", name="Register").click()
+    followed_from(page, stack, f"/console/courses/{course_id}", "Register")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
     no_violations(page, "40-register")
     # Before the session: only apologies are offered (and kept); attendance once it begins.

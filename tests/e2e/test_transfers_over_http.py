@@ -19,7 +19,7 @@ import requests
 import vobject
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, sign_in
+from tests.e2e.conftest import RunningStack, followed_from
 from tests.e2e.test_console_browser import no_violations
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import check_calendar
@@ -157,9 +157,8 @@ def test_the_console_moves_a_booking_and_its_pages_pass_axe(
     )
     stack.pay(applied)
     page = organiser_page
-    sign_in(page, stack)
-    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("link", name="Transfer to another cohort").click()
+    at = f"/console/applications/{applied['application_id']}"
+    followed_from(page, stack, at, "Transfer to another cohort")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Move a booking")
     no_violations(page, "40-transfer-choices")
     # Nothing chosen: the page again, the mistake beside the choice.

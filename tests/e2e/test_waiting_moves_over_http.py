@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, sign_in
+from tests.e2e.conftest import RunningStack, followed_from
 from tests.e2e.test_console_browser import no_violations
 from tests.e2e.test_transfers_over_http import _admin, _closed, _cohort, _loaded, _mail_to
 
@@ -35,9 +35,8 @@ def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_move
     before = len(_mail_to(stack, person, 2))
 
     page = desktop
-    sign_in(page, stack)
-    page.goto(f"{stack.url}/console/applications/{mover['application_id']}")
-    page.get_by_role("link", name="Transfer to another cohort").click()
+    at = f"/console/applications/{mover['application_id']}"
+    followed_from(page, stack, at, "Transfer to another cohort")
     no_violations(page, "44-transfer-choices-with-a-full-cohort")
     page.get_by_role("button", name="Join its waiting list", exact=False).click()
     expect(page.get_by_role("status")).to_contain_text("on the other cohort's waiting list")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.integration.test_transfers import Cohorts
 from tests.support.cli import at_the_terminal
 from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System
@@ -25,3 +26,10 @@ def invoiced(system: System) -> System:
     """``system`` with the invoiced cohort loaded, purchase orders required and five places:
     the group and erasure tests' cohort (a module whose cohort differs defines its own)."""
     return invoiced_cohort(system, po_required=True, capacity=5)
+
+
+@pytest.fixture
+def cohorts(system: System) -> Cohorts:
+    """``system`` with the move tests' cohorts loaded (:class:`Cohorts`: spring to winter, a
+    full one, a closed one and another programme's)."""
+    return Cohorts(system)

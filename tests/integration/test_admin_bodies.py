@@ -11,11 +11,7 @@ def test_an_unknown_field_on_a_move_is_refused_by_name_and_nothing_moves(system:
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
 
-    asked = system.admin(
-        "POST",
-        f"/applications/{app_id}/transfer",
-        json_body={"to_course_id": "move-autumn", "refund": False},
-    )
+    asked = cohorts.move(app_id, "move-autumn", refund=False)
 
     assert asked.status == 422, asked.body
     assert asked.json()["error"]["fields"] == {

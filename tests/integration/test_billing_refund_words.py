@@ -19,8 +19,7 @@ def test_the_billing_contact_reads_paragraphs_that_start_with_a_capital(
     application = _paid_by_invoice(invoiced)
     assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
     invoiced.deliver_emails()
-    stored = invoiced.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = invoiced.stored(application)
     invoiced.refund_at_stripe(stored.payment_intent, amount)
     [told] = [m for m in invoiced.deliver_emails() if m.to == [ACCOUNTS]]
     text = told.text

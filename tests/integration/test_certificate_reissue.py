@@ -21,7 +21,7 @@ from tests.integration.test_register import (
     _pdf_text,
     _register,
 )
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -42,8 +42,7 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
     }
     _after_the_course(system)
     # Before closing, nothing is held yet, and the console says so (hostile13 F9).
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     before = browser.words(f"/console{REGISTER}")
     assert "when the register is closed, the certificates of those who completed" in before
     assert "Certificates held, not emailed" not in before
@@ -170,8 +169,7 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     system: System, closed: dict[str, dict[str, Any]]
 ) -> None:
     anil = closed["anil"]
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = f"/console{REGISTER}"
     shown = browser.get(page)
     assert f'action="{page}/certificate"' in shown.body

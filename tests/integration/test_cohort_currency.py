@@ -111,11 +111,7 @@ def test_a_move_on_the_waiting_list_keeps_the_currency(system: System) -> None:
     cohorts = Cohorts(system)
     cohorts.book("move-full", BOB)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
-    waits = system.admin(
-        "POST",
-        f"/applications/{app_id}/transfer",
-        json_body={"to_course_id": "move-full", "wait": True},
-    )
+    waits = cohorts.move(app_id, "move-full", wait=True)
     assert waits.status == 200, waits.body
     _refused(system, "move-full", "1 move into it waiting in GBP")
 

@@ -20,7 +20,7 @@ import pytest
 from booking import bootstrap
 from booking.domain.errors import SignInRefused
 from booking.services.ports import OrganiserIdentity
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, Reply, System
 
 PAGES = [
@@ -89,10 +89,8 @@ def test_every_action_without_a_session_changes_nothing(
 def test_every_action_without_its_sessions_csrf_token_is_refused(
     system: System, pending: str, action: str, form: dict[str, str], token: str
 ) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
-    other = ConsoleBrowser(system)
-    other.sign_in()
+    browser = signed_in(system)
+    other = signed_in(system)
     presented = {
         "missing": None,
         "empty": "",
@@ -113,8 +111,7 @@ def test_every_action_without_its_sessions_csrf_token_is_refused(
 def test_every_action_with_a_session_and_its_token_is_carried_out(
     system: System, pending: str, action: str, form: dict[str, str]
 ) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     before = system.items()
     reply = browser.act(action.format(application_id=pending), **form)
     # Done (303 onwards), or refused by the use case for this application's state (409, 422),
@@ -184,8 +181,7 @@ def test_cookies_are_secure_where_the_site_is_served_over_https(system: System) 
 
 
 def test_a_session_ends_when_it_expires_or_is_tampered_with(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     value = browser.cookies["console_session"]
     payload, mac = value.split(".")
     browser.cookies["console_session"] = f"{payload}.{mac[:-2]}AA"
@@ -209,8 +205,7 @@ def _signed_out_through_the_identity_provider(system: System, reply: Reply) -> N
 
 
 def test_signing_out_clears_the_session(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     reply = browser.act("/console/sign-out")
     _signed_out_through_the_identity_provider(system, reply)
     assert _set_cookie(reply, "console_session")["max-age"] == "0"
@@ -231,8 +226,7 @@ def test_a_signed_out_cookie_opens_nothing_and_its_csrf_token_changes_nothing(
     still opened every page and, with its CSRF token, cancelled a booking."""
     applied = system.apply(email="kept.cookie@example.org").json()
     application_id = applied["application_id"]
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     kept_cookie, kept_csrf = browser.cookies["console_session"], browser.csrf()
     browser.act("/console/sign-out")
     thief = ConsoleBrowser(system)
@@ -262,8 +256,7 @@ def test_signing_out_everywhere_ends_every_session_of_the_organiser(system: Syst
 
 
 def test_console_pages_are_not_cached_framed_or_scripted(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     reply = browser.get("/console")
     assert reply.headers["cache-control"] == "no-store"
     assert reply.headers["x-frame-options"] == "DENY"

@@ -13,7 +13,7 @@ import pytest
 from tests.integration.test_console_pages import _course_form
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
-from tests.support.system import System
+from tests.support.system import Reply, System
 
 
 @pytest.fixture
@@ -35,14 +35,29 @@ def _stored(system: System, application_id: str) -> dict[str, Any]:
     return dict(json.loads(item["doc"]["S"]))
 
 
+def _cancel(browser: ConsoleBrowser, application: dict[str, Any], **box: str) -> Reply:
+    """The cancel button on the application's console page, its refund box as ``box`` has it
+    (left out when empty)."""
+    path = f"/console/applications/{application['application_id']}"
+    return browser.post(f"{path}/cancel", csrf_token=browser.csrf(path), **box)
+
+
+def _paid_then_cancelled(
+    system: System, browser: ConsoleBrowser, answered: int, **box: str
+) -> tuple[dict[str, Any], Reply]:
+    """A booking paid by card, then cancelled with the refund box as ``box`` has it: the
+    application and the console's answer, which is ``answered``."""
+    application = _paid(system)
+    reply = _cancel(browser, application, **box)
+    assert reply.status == answered, reply.body
+    return application, reply
+
+
 @pytest.mark.parametrize("ticked", ["on", "true", "True"])
 def test_a_cancel_with_the_refund_box_ticked_by_any_of_its_words_refunds(
     system: System, browser: ConsoleBrowser, ticked: str
 ) -> None:
-    application = _paid(system)
-    path = f"/console/applications/{application['application_id']}"
-    reply = browser.post(f"{path}/cancel", csrf_token=browser.csrf(path), refund=ticked)
-    assert reply.status == 303, reply.body
+    application, _ = _paid_then_cancelled(system, browser, 303, refund=ticked)
     stored = _stored(system, application["application_id"])
     assert stored["status"] == "refunded"
     assert stored["amount_refunded"] == 20000
@@ -52,16 +67,13 @@ def test_a_cancel_with_the_refund_box_ticked_by_any_of_its_words_refunds(
 def test_a_cancel_with_a_refund_box_neither_ticked_nor_left_out_is_refused_and_changes_nothing(
     system: System, browser: ConsoleBrowser, unclear: str
 ) -> None:
-    application = _paid(system)
-    path = f"/console/applications/{application['application_id']}"
-    reply = browser.post(f"{path}/cancel", csrf_token=browser.csrf(path), refund=unclear)
-    assert reply.status == 422, reply.body
+    application, reply = _paid_then_cancelled(system, browser, 422, refund=unclear)
     assert 'id="refund-error"' in reply.body
     assert "Tick the box (on, true or True) or leave it out" in text_of(reply.body)
     assert _stored(system, application["application_id"])["status"] == "confirmed"
     assert system.deliver_emails() == []
     # Left out, the box is unticked: cancelled, the money kept.
-    kept = browser.post(f"{path}/cancel", csrf_token=browser.csrf(path))
+    kept = _cancel(browser, application)
     assert kept.status == 303, kept.body
     assert _stored(system, application["application_id"])["status"] == "cancelled"
 

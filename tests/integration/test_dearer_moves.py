@@ -252,12 +252,11 @@ def test_an_event_for_a_moves_session_naming_another_application_touches_only_th
 
 
 def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: System) -> None:
-    from tests.support.console import ConsoleBrowser
+    from tests.support.console import signed_in
 
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     app_page = f"/console/applications/{app_id}"
 
     asked = browser.post(

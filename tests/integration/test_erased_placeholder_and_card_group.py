@@ -78,8 +78,7 @@ def test_an_erased_booking_is_cancelled_and_refunded_whoever_holds_the_placehold
         "POST", f"/applications/{booked['application_id']}/cancel", json_body={"refund": True}
     )
     assert cancelled.status == 200, cancelled.body
-    stored = system.ports.repository.get_application(booked["application_id"])
-    assert stored is not None
+    stored = system.stored(booked)
     assert (stored.status, stored.amount_refunded) == (S.REFUNDED, 20000)
     assert system.webhook_replies, "Stripe told of the refund"
     assert {reply.status for reply in system.webhook_replies} == {200}

@@ -69,8 +69,7 @@ def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed
     assert answer["said"][0] == "Erased 1 application and 0 group bookings."
     assert "its open invoice was voided" in answer["said"][1]
 
-    stored = system.ports.repository.get_application(booked["application_id"])
-    assert stored is not None
+    stored = system.stored(booked)
     assert stored.billing is not None
     assert stored.billing.billing_email == "erased@invalid.example"
     assert (stored.billing.billing_name, stored.billing.po_number) == ("[erased]", "")

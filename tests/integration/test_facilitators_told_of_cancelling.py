@@ -60,8 +60,7 @@ def test_a_colleague_who_never_held_a_confirmed_place_is_withdrawn_without_telli
 
     applied = system.apply().json()
     system.deliver_emails()
-    unpaid = system.ports.repository.get_application(applied["application_id"])
-    assert unpaid is not None
+    unpaid = system.stored(applied)
     assert unpaid.status.value == "awaiting_payment"
     withdraw_application(system.ports, unpaid, "substituted")
     sent = system.deliver_emails()
@@ -79,8 +78,7 @@ def test_a_confirmed_colleague_withdrawn_and_then_refunded_is_told_of_once(
     applied = system.apply().json()
     assert system.pay(str(applied["checkout_url"])).status == 200
     system.deliver_emails()
-    booked = system.ports.repository.get_application(applied["application_id"])
-    assert booked is not None
+    booked = system.stored(applied)
     assert booked.status.value == "confirmed"
     withdraw_application(system.ports, booked, "substituted")
     system.refund_at_stripe(booked.payment_intent)

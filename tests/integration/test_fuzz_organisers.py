@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from booking.handlers.course_form import form_of
 from booking.handlers.openapi import openapi_document
-from tests.support.console import ConsoleBrowser, posted_fields
+from tests.support.console import ConsoleBrowser, posted_fields, signed_in
 from tests.support.contract import error_shape_problems
 from tests.support.exploration import fuzzing
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
@@ -221,8 +221,7 @@ def test_every_console_page_and_form_answers_anything_below_500(
     system: System, known: dict[str, str], method: str, path: str, operation: Schema
 ) -> None:
     components = openapi_document("")["components"]["schemas"]
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     content = operation.get("requestBody", {}).get("content", {})
     form_schema = content.get("application/x-www-form-urlencoded", {}).get("schema", {})
     forms = _form(form_schema, components)
@@ -255,8 +254,7 @@ def _multipart(boundary: str, parts: list[tuple[str, str, bytes]]) -> bytes:
 
 
 def test_a_course_file_of_anything_answers_below_500(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     components = openapi_document("")["components"]["schemas"]
 
     @SETTINGS
@@ -291,8 +289,7 @@ def test_a_course_file_of_anything_answers_below_500(system: System) -> None:
 def test_a_bursary_typed_oddly_is_refused_beside_the_field(
     system: System, known: dict[str, str], typed: str
 ) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     before = system.items()
     path = f"/console/applications/{known['application_id']}"
     reply = browser.act(f"{path}/bursary", amount=typed)
@@ -303,8 +300,7 @@ def test_a_bursary_typed_oddly_is_refused_beside_the_field(
 
 @pytest.mark.parametrize("typed", ["1e30", "9" * 20, "2_00", "٢٠٠"])
 def test_a_course_price_typed_oddly_is_refused_beside_the_field(system: System, typed: str) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     fields = {**_course_form_base(system), "price": typed}
     reply = browser.post("/console/courses", csrf_token=browser.csrf(), **fields)
     assert reply.status == 422, reply.body[:300]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.groups import (
     APPLY_BY_DAYS,
     COLLEAGUES,
@@ -624,8 +624,7 @@ def test_the_organisers_leave_a_colleagues_booking_to_the_manager(system: System
     again = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
     assert again.status == 409, again.body  # the place is still theirs: already applied
 
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = browser.get(f"/console/applications/{application_id}").body
     assert "Not here: this booking fills a place of a manager&#39;s group booking" in page
     assert "Cancel booking" not in page

@@ -123,8 +123,7 @@ def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it
         "Erased: the person was erased; the place was released with the booking when it ended",
         "Released: the booking ended before it was paid",
     ]
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = text_of(browser.get(PAGE).body)
     assert "the place was released with the booking when it ended" in page
     assert "until the manager names someone else" not in page

@@ -375,8 +375,7 @@ def test_a_decline_can_carry_the_organisers_own_words(system: System) -> None:
         json_body={"message": "This cohort is for ward managers."},
     )
     assert reply.json()["status"] == "declined"
-    stored = system.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = system.stored(application)
     assert stored.decline_note == "This cohort is for ward managers."
 
 

@@ -45,8 +45,7 @@ def test_a_use_held_by_an_expired_application_goes_back_when_retention_deletes_i
     holder = system.apply(discount_code="half-price").json()
     session_id = holder["checkout_url"].rsplit("/", 1)[-1]
     system.stripe_local("POST", f"/checkout/{session_id}/expire")
-    stored = system.ports.repository.get_application(holder["application_id"])
-    assert stored is not None
+    stored = system.stored(holder)
     assert stored.status.value == "expired"
     # Expired, it may still pay at its promised price: the use stays with it.
     refused = system.apply(email="grace@example.org", discount_code="half-price")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.bootstrap import ports
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/courses/{COURSE_ID}/discount-codes"
@@ -79,8 +79,7 @@ def test_a_bursary_that_would_leave_too_little_is_refused(system: System) -> Non
 
 def test_the_console_says_the_same_beside_a_bursary_and_a_price(system: System) -> None:
     application = system.apply().json()
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = f"/console/applications/{application['application_id']}"
     reply = browser.post(f"{page}/bursary", csrf_token=browser.csrf(page), amount="199.98")
     assert reply.status == 422, reply.status

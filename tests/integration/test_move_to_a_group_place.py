@@ -12,7 +12,7 @@ import pytest
 
 from booking.services import one_place_each, transfers
 from tests.integration.test_transfers import ADA, Cohorts
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.groups import book, pay_invoice
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
@@ -90,8 +90,7 @@ def test_a_move_where_a_group_holds_the_persons_place_is_said_as_the_groups(
     assert choice["refusal"] == {"code": "place_booked_for_you", "message": _said(cohort)}
     assert _refused_and_nothing_changed(cohorts, ada, "move-summer") == _said(cohort)
     # The console does not offer it, and says why.
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = browser.get(f"/console/applications/{ada}/transfer")
     assert 'value="move-summer" disabled' in page.body
     assert f"Not possible: {_said(cohort)}" in text_of(page.body)

@@ -17,9 +17,8 @@ from tests.support.system import System
 
 
 def test_the_has_not_moved_email_names_the_cohort_and_says_nothing_was_charged(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     ada = cohorts.book("move-spring", ADA)["application_id"]
     assert cohorts.move(ada, "move-winter").status == 200
     cohorts.emails()
@@ -37,9 +36,8 @@ def test_the_has_not_moved_email_names_the_cohort_and_says_nothing_was_charged(
 
 
 def test_a_moved_bookings_cancel_ics_carries_the_old_cohorts_calendar_name(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     system.put_course("move-summer", {**cohorts.files["move-summer"], "title": "Summer Leadership"})
     ada = cohorts.book("move-spring", ADA)["application_id"]
 
@@ -56,15 +54,13 @@ def _name(calendar: Calendar) -> str:
 
 
 def test_a_refund_of_one_charge_of_several_is_worded_as_part_of_what_was_paid(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     ada = cohorts.book("move-spring", ADA)["application_id"]
     pending = cohorts.move(ada, "move-winter").json()["pending_move"]
     assert system.pay(pending["pay_url"]).status == 200
     cohorts.emails()
-    stored = system.ports.repository.get_application(ada)
-    assert stored is not None
+    stored = system.stored(ada)
     assert stored.payment_intent is not None
 
     # The first charge refunded at Stripe itself, a minute after the move's charge (which it
@@ -79,8 +75,9 @@ def test_a_refund_of_one_charge_of_several_is_worded_as_part_of_what_was_paid(
     assert "partial refund" in told.text
 
 
-def test_the_cli_application_says_a_move_that_waits(system: System, run: Any) -> None:
-    cohorts = Cohorts(system)
+def test_the_cli_application_says_a_move_that_waits(
+    system: System, run: Any, cohorts: Cohorts
+) -> None:
     cohorts.book("move-full", BOB)
     ada = cohorts.book("move-spring", ADA)
     _wait(cohorts, ada["application_id"])
@@ -98,13 +95,13 @@ def test_the_cli_application_says_a_move_that_waits(system: System, run: Any) ->
     assert "£50.00 more; the person was emailed a link to pay it" in said
 
 
-def test_a_booking_refunded_at_stripe_ends_the_move_that_waits(system: System) -> None:
-    cohorts = Cohorts(system)
+def test_a_booking_refunded_at_stripe_ends_the_move_that_waits(
+    system: System, cohorts: Cohorts
+) -> None:
     ada = cohorts.book("move-spring", ADA)["application_id"]
     pending = cohorts.move(ada, "move-winter").json()["pending_move"]
     assert cohorts.places_left("move-winter") == 4  # held for the move
-    stored = system.ports.repository.get_application(ada)
-    assert stored is not None
+    stored = system.stored(ada)
     assert stored.payment_intent is not None
 
     system.refund_at_stripe(stored.payment_intent, 20000)

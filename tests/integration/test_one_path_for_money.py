@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.test_booking_flow import _signature
 from tests.support.applications import invoice_id_of
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
 
@@ -201,8 +201,7 @@ def test_after_a_cancellation_or_an_erasure_every_view_says_void_as_stripe_does(
     system = invoiced
     application = apply(system, **BILLING)
     app_id = application["application_id"]
-    console = ConsoleBrowser(system)
-    console.sign_in()
+    console = signed_in(system)
     if how == "erasure":
         assert system.admin("DELETE", "/people/ada@example.org").status == 200
     elif how == "api":

@@ -114,8 +114,7 @@ def test_the_refund_of_money_for_no_application_is_known_as_the_systems_own(
         assert system.answered[-1] == (event_id, 200)
         assert system.webhook_replies[-1].json()["action"] == "ignore"
     assert _anomalies(system) == ["payment_for_no_application"]
-    stored = system.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = system.stored(application)
     assert stored.payments == ()  # nobody it names is touched
 
 
@@ -157,8 +156,7 @@ def test_a_second_payment_is_recorded_refunded_and_its_refund_acknowledged(
     system: System,
 ) -> None:
     application = _paid_twice(system)
-    stored = system.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = system.stored(application)
     assert [(p.kept, p.reason) for p in stored.payments] == [
         (True, None),
         (False, "duplicate_payment"),
@@ -171,8 +169,7 @@ def test_a_second_payment_is_recorded_refunded_and_its_refund_acknowledged(
     for event_id in retried:
         assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
         assert system.answered[-1] == (event_id, 200)
-    stored = system.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = system.stored(application)
     [given_back] = [p for p in stored.payments if not p.kept]
     assert given_back.charge_amount_refunded == 20000 or sum(given_back.refunds.values()) == 20000
     assert system.status_of(application)["status"] == "confirmed"  # the booking stands

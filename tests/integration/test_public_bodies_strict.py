@@ -59,46 +59,56 @@ def test_a_group_booking_with_a_field_it_does_not_take_is_refused_by_its_name(
     assert book(system, **booking_body()).status == 201
 
 
+@pytest.fixture
+def group(system: System) -> dict[str, Any]:
+    """A group booking by invoice, the invoice paid (:func:`paid_group`): as its manager sees it."""
+    return paid_group(system)
+
+
 def _substitute(system: System, group: dict[str, Any], body: dict[str, Any]) -> Any:
     return system.api("POST", place_path(group, 1, "substitute"), json_body=body)
 
 
+def _colleague_named(system: System, group: dict[str, Any]) -> bool:
+    """Whether the group's first place, as its manager sees it, names the colleague substituted
+    (``OTHERS[0]``)."""
+    return bool(manager_view(system, group)["places"][0]["email"] == OTHERS[0]["email"])
+
+
 @pytest.mark.parametrize("consent", [None, False, "true", "on", 1])
 def test_a_substitution_without_the_managers_confirmation_is_refused(
-    system: System, consent: object
+    system: System, group: dict[str, Any], consent: object
 ) -> None:
-    group = paid_group(system)
     body: dict[str, Any] = dict(OTHERS[0])
     if consent is not None:
         body["consent"] = consent
     reply = _substitute(system, group, body)
     assert reply.status == 422, reply.body
     assert "colleagues know you are giving us" in reply.json()["error"]["fields"]["consent"]
-    assert manager_view(system, group)["places"][0]["email"] != OTHERS[0]["email"]
+    assert not _colleague_named(system, group)
     assert [m for m in system.deliver_emails() if OTHERS[0]["email"] in m.to] == []
 
 
-def test_a_substitution_confirmed_names_the_colleague(system: System) -> None:
-    group = paid_group(system)
+def test_a_substitution_confirmed_names_the_colleague(
+    system: System, group: dict[str, Any]
+) -> None:
     reply = _substitute(system, group, {**OTHERS[0], "consent": True})
     assert reply.status == 200, reply.body
-    assert manager_view(system, group)["places"][0]["email"] == OTHERS[0]["email"]
+    assert _colleague_named(system, group)
 
 
 def test_a_substitution_with_a_field_it_does_not_take_is_refused_by_its_name(
-    system: System,
+    system: System, group: dict[str, Any]
 ) -> None:
-    group = paid_group(system)
     reply = _substitute(system, group, {**OTHERS[0], "consent": True, "dry_run": True})
     assert reply.status == 422, reply.body
     assert "not a field of this request" in reply.json()["error"]["fields"]["dry_run"]
-    assert manager_view(system, group)["places"][0]["email"] != OTHERS[0]["email"]
+    assert not _colleague_named(system, group)
 
 
 def test_the_managers_page_asks_the_confirmation_and_refuses_a_form_without_it(
-    system: System,
+    system: System, group: dict[str, Any]
 ) -> None:
-    group = paid_group(system)
     page = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML)
     assert 'name="consent"' in page.body
     path = place_path(group, 1, "substitute")
@@ -106,16 +116,15 @@ def test_the_managers_page_asks_the_confirmation_and_refuses_a_form_without_it(
         refused = system.api("POST", path, form={**OTHERS[0], **unticked}, headers=HTML)
         assert refused.status == 422, refused.body
         assert "colleagues know you are giving us" in text_of(refused.body)
-    assert manager_view(system, group)["places"][0]["email"] != OTHERS[0]["email"]
+    assert not _colleague_named(system, group)
     done = system.api("POST", path, form={**OTHERS[0], "consent": "on"}, headers=HTML)
     assert done.status == 303, done.body
-    assert manager_view(system, group)["places"][0]["email"] == OTHERS[0]["email"]
+    assert _colleague_named(system, group)
 
 
 def test_giving_up_a_place_refuses_a_json_field_and_takes_a_forms_button(
-    system: System,
+    system: System, group: dict[str, Any]
 ) -> None:
-    group = paid_group(system)
     path = place_path(group, 2, "cancel")
     refused = system.api("POST", path, json_body={"dry_run": True})
     assert refused.status == 422, refused.body

@@ -207,8 +207,7 @@ def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhe
     cohorts = Cohorts(system)
     asked = _move_asked(system, cohorts)
     app_id = asked.app_id
-    token = system.ports.repository.get_application(app_id)
-    assert token is not None
+    token = system.stored(app_id)
     payment_events, refund_events = _paid_then_refunded(system, asked)
     deliver(system, [*payment_events, *refund_events])
     sent = cohorts.emails_to(ADA)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.support import cli
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
@@ -52,8 +52,7 @@ def test_the_admin_api_says_its_pence_with_the_pounds_beside_them(system: System
 
 
 def test_the_console_says_the_limit_in_pounds_as_typed(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     application = _applied(system)
     reply = browser.act(
         f"/console/applications/{application['application_id']}/bursary", amount="250"

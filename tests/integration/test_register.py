@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
@@ -248,8 +248,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
 ) -> None:
     ada, _bo = cohort
     _while_the_course_runs(system)  # the first session has been held, the last has not
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = f"/console{REGISTER}"
     course_page = browser.get(f"/console/courses/{COURSE}")
     assert f'href="{page}"' in course_page.body

@@ -11,14 +11,13 @@ import pytest
 
 from tests.integration.test_register import COURSE, _book, _definition
 from tests.support.cli import at_the_terminal
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 
 def test_a_course_without_a_register_names_the_forms_field(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     page = browser.get(f"/console/courses/{COURSE_ID}/register")
     assert page.status == 409
     words = text_of(page.body)

@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.integration.test_dearer_moves import _ask
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars, _uids
+from tests.support.mail_checks import the_one
 from tests.support.system import System
 
 
@@ -16,17 +17,15 @@ def _paid_unsent(system: System, course_id: str = "move-spring") -> dict[str, An
     """Ada's booking paid by card, its confirmation queued and not yet sent."""
     booked: dict[str, Any] = system.apply(course_id, email=ADA).json()
     assert system.pay(booked["checkout_url"]).status == 200
-    stored = system.ports.repository.get_application(booked["application_id"])
-    assert stored is not None
+    stored = system.stored(booked)
     assert stored.payment_intent is not None
     booked["payment_intent"] = stored.payment_intent
     return booked
 
 
 def test_a_confirmation_sent_after_a_dearer_move_says_the_payment_it_confirms(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     booked = _paid_unsent(system)
     pending = _ask(cohorts, booked["application_id"])["pending_move"]
     system.clock_offset += timedelta(minutes=1)
@@ -34,19 +33,18 @@ def test_a_confirmation_sent_after_a_dearer_move_says_the_payment_it_confirms(
 
     sent = cohorts.emails_to(ADA)
 
-    [confirmed] = [m for m in sent if "Your place is confirmed" in m.subject]
+    confirmed = the_one(sent, "Your place is confirmed")
     assert "your payment of £200.00 has been received" in confirmed.text, confirmed.text
     assert "£250.00" not in confirmed.text
     # Sent after the move was made: for the cohort the booking holds (WHEN_COHORT_LEFT).
     assert all(uid.startswith("move-winter-") for uid in _uids(_calendars(confirmed)["invite.ics"]))
-    [moved] = [m for m in sent if "Your booking has moved" in m.subject]
+    moved = the_one(sent, "Your booking has moved")
     assert "we have received the difference you paid (£50.00)" in moved.text
 
 
 def test_a_confirmation_sent_after_a_bursary_carried_to_a_dearer_cohort_says_it_was_funded(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     # Fully funded on spring (£200): confirmed with nothing to pay, its confirmation queued.
     booked = system.apply("move-spring", email=ADA).json()
     app_id = booked["application_id"]
@@ -55,16 +53,15 @@ def test_a_confirmation_sent_after_a_bursary_carried_to_a_dearer_cohort_says_it_
     pending = _ask(cohorts, app_id)["pending_move"]
     assert system.pay(pending["pay_url"]).status == 200  # winter's £50 beyond the bursary
 
-    [confirmed] = [m for m in cohorts.emails_to(ADA) if "Your place is confirmed" in m.subject]
+    confirmed = the_one(cohorts.emails_to(ADA), "Your place is confirmed")
 
     assert "It is funded by a bursary, so there is nothing for you to pay." in confirmed.text
     assert "has been received" not in confirmed.text
 
 
 def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_followed(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     booked = _paid_unsent(system)
     cohorts.emails()
     app_id = booked["application_id"]
@@ -75,17 +72,16 @@ def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_follow
 
     sent = cohorts.emails_to(ADA)
 
-    [cancellation] = [m for m in sent if "has been cancelled" in m.subject]
+    cancellation = the_one(sent, "has been cancelled")
     assert "This cancellation does not refund the £200.00 you paid." in cancellation.text
     assert "Your money is coming back" not in cancellation.text
-    [refund] = [m for m in sent if "refunded" in m.subject]
+    refund = the_one(sent, "refunded")
     assert "(£200.00)" in refund.text
 
 
 def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     booked = _paid_unsent(system)
     cohorts.emails()
     system.refund_at_stripe(booked["payment_intent"], 5000)
@@ -116,8 +112,9 @@ def _moved_and_not_sent(cohorts: Cohorts, app_id: str, left: str) -> None:
     assert not [m for m in sent if left in m.subject], [m.subject for m in sent]
 
 
-def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(system: System) -> None:
-    cohorts = Cohorts(system)
+def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(
+    system: System, cohorts: Cohorts
+) -> None:
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     first = _first_session(system, "move-spring")
     system.clock_offset += first - system.now() - timedelta(hours=30)
@@ -127,9 +124,8 @@ def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(system:
 
 
 def test_a_sessions_update_queued_before_a_move_is_not_sent_for_the_cohort_left(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     spring = cohorts.files["move-spring"]
     later = [{**s, "start_time": "16:00", "end_time": "18:00"} for s in spring["sessions"]]
@@ -139,15 +135,14 @@ def test_a_sessions_update_queued_before_a_move_is_not_sent_for_the_cohort_left(
 
 
 def test_a_confirmation_sent_after_a_move_confirms_the_cohort_held_not_the_one_left(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
-    cohorts = Cohorts(system)
     app_id = _paid_unsent(system)["application_id"]  # spring's confirmation queued
     assert cohorts.move(app_id, "move-summer").status == 200  # before the mailer ran
 
     sent = cohorts.emails_to(ADA)
 
-    [confirmed] = [m for m in sent if "Your place is confirmed" in m.subject]
+    confirmed = the_one(sent, "Your place is confirmed")
     invited = _uids(_calendars(confirmed)["invite.ics"])
     assert invited, confirmed.attachments
     assert all(uid.startswith("move-summer-") for uid in invited), invited
@@ -156,15 +151,12 @@ def test_a_confirmation_sent_after_a_move_confirms_the_cohort_held_not_the_one_l
     assert "your payment of £200.00 has been received" in confirmed.text
 
 
-def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(system: System) -> None:
-    cohorts = Cohorts(system)
+def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(
+    system: System, cohorts: Cohorts
+) -> None:
     bob = cohorts.book("move-full", BOB)["application_id"]
     app_id = cohorts.book("move-spring", ADA)["application_id"]
-    waits = system.admin(
-        "POST",
-        f"/applications/{app_id}/transfer",
-        json_body={"to_course_id": "move-full", "wait": True},
-    )
+    waits = cohorts.move(app_id, "move-full", wait=True)
     assert waits.status == 200, waits.body  # its notice queued
     cancelled = system.admin("POST", f"/applications/{bob}/cancel", json_body={"refund": True})
     assert cancelled.status == 200, cancelled.body  # the seat frees: Ada moves, unsent
@@ -176,13 +168,12 @@ def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(system: Syste
 
 
 def test_a_move_email_reached_after_a_second_move_never_puts_the_middle_cohort_back(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
     """Spring to summer, then summer to autumn, before the mailer reached the first move's
     email: it is written for the cohort held (WHEN_COHORT_LEFT), so it takes spring's sessions
     out and puts autumn's in, never summer's; the second move's takes summer's out and puts
     the same autumn sessions in. The calendar ends with autumn alone."""
-    cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
     app_id = booked["application_id"]
     assert cohorts.move(app_id, "move-summer").status == 200
@@ -203,12 +194,11 @@ def test_a_move_email_reached_after_a_second_move_never_puts_the_middle_cohort_b
 
 
 def test_the_facilitators_copy_sent_after_a_dearer_move_says_the_place_was_funded(
-    system: System,
+    system: System, cohorts: Cohorts
 ) -> None:
     """Its copy says the booking as of its event (MONEY_AS_QUEUED): funded in full on spring,
     though the move to dearer winter (£50 beyond the bursary, paid before the mailer ran) left
     the bursary short of winter's price."""
-    cohorts = Cohorts(system)
     booked = system.apply("move-spring", email=ADA).json()
     app_id = booked["application_id"]
     granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})

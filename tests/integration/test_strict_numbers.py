@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.system import COURSE_ID, System
 
 CODES = f"/courses/{COURSE_ID}/discount-codes"
@@ -89,8 +89,7 @@ def test_a_percentage_of_hundredths_is_taken(system: System, percent: float) -> 
 
 
 def test_the_console_form_still_reads_typed_numbers(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     made = browser.act(
         f"/console{CODES}", code="TYPED", percent_off="12.5", max_uses="2", last_day=""
     )

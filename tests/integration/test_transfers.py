@@ -18,7 +18,7 @@ from icalendar import Calendar
 from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen, check_message
 from tests.support.page_text import text_of
@@ -108,9 +108,13 @@ class Cohorts:
             e["data"]["object"]["amount_refunded"] for e in events if e["type"] == "charge.refunded"
         ]
 
-    def move(self, application_id: str, to: str) -> Any:
+    def move(self, application_id: str, to: str, **asked: Any) -> Any:
+        """The organiser's move of the booking to ``to``; ``asked``: the rest of the body
+        (``wait``, ``refund``, ...)."""
         return self.system.admin(
-            "POST", f"/applications/{application_id}/transfer", json_body={"to_course_id": to}
+            "POST",
+            f"/applications/{application_id}/transfer",
+            json_body={"to_course_id": to, **asked},
         )
 
     def places_left(self, course_id: str) -> int:
@@ -178,8 +182,7 @@ def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -
     assert left.subject.startswith("Booking moved away from your cohort"), left.subject
     assert "no longer on your roster" in " ".join(left.text.split())
     # The move is in the application's history.
-    page = ConsoleBrowser(system)
-    page.sign_in()
+    page = signed_in(system)
     detail = page.get(f"/console/applications/{booked['application_id']}").body
     spring_day = (
         f"{cohorts.spring_start:%A} {cohorts.spring_start.day} {cohorts.spring_start:%B %Y}"
@@ -278,8 +281,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     exported = system.admin("GET", f"/people/{ADA}").json()
     assert [a["transfers"] for a in exported["applications"]] == [[move]]
     # The organiser reads it in the history, in words.
-    page = ConsoleBrowser(system)
-    page.sign_in()
+    page = signed_in(system)
     detail = page.get(f"/console/applications/{booked['application_id']}").body
     history = text_of(detail)
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
@@ -439,8 +441,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     cohorts = Cohorts(system)
     cohorts.book("move-full", BOB)
     booked = cohorts.book("move-spring", ADA)
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     app_page = f"/console/applications/{booked['application_id']}"
     assert f"{app_page}/transfer" in browser.get(app_page).body
 

@@ -18,7 +18,7 @@ from booking.domain.wording import cohort_name, moment_when
 from booking.services.lifecycle import sweep
 from booking.services.waiting_moves import offer_seat
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
-from tests.support.console import ConsoleBrowser
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -344,8 +344,7 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
     system: System,
 ) -> None:
     cohorts, ada = _ada_booked_beside_a_full_cohort(system)
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     app_page = f"/console/applications/{ada['application_id']}"
 
     choices = browser.get(f"{app_page}/transfer")
@@ -398,8 +397,7 @@ def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
     said = f"{ada['reference']}  Ada Lovelace <{ADA}>  seat held for a move from {spring} ("
     assert said in listed
     assert "move-spring" not in listed
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     winter = browser.words("/console/courses/move-winter")
     assert "A place here held for its move, until the difference is paid" in winter
 

@@ -138,8 +138,7 @@ def test_starting_again_by_card_after_a_late_invoice_drops_the_invoices_reason(
 
 
 def _stored_reason(system: System, application: dict[str, Any]) -> tuple[str, str | None]:
-    stored = system.ports.repository.get_application(application["application_id"])
-    assert stored is not None
+    stored = system.stored(application)
     return stored.status.value, stored.status_reason
 
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from booking.handlers.routes import Function, methods_for, routes_of
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.system import System
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -51,8 +51,7 @@ def test_a_wrong_method_on_admin_is_still_401_to_strangers(system: System) -> No
 
 
 def test_every_console_path_answers_a_wrong_method_with_405_and_allow(system: System) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     for method, path, allowed in _wrong_methods(Function.CONSOLE):
         # A form post without the CSRF token too: the path does not take this method, so the
         # CSRF check is not the answer.
@@ -72,8 +71,7 @@ def test_every_console_path_answers_a_wrong_method_with_405_and_allow(system: Sy
     ],
 )
 def test_the_reported_console_cases(system: System, method: str, path: str, allowed: str) -> None:
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     reply = browser.request(method, path)
     assert (reply.status, reply.headers.get("allow")) == (405, allowed)
 
@@ -97,6 +95,5 @@ def test_a_right_method_on_a_value_no_route_takes_is_404_not_405(system: System)
     reply = system.admin("PUT", '/courses/a"b', json_body={})
     assert reply.status == 404, reply.body
     assert "allow" not in reply.headers
-    browser = ConsoleBrowser(system)
-    browser.sign_in()
+    browser = signed_in(system)
     assert browser.request("GET", '/console/applications/a"b').status == 404

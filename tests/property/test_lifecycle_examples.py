@@ -49,8 +49,7 @@ def test_a_booking_refunded_at_stripe_while_its_moves_difference_is_paid_ends_re
             if not held:
                 break
             machine._deliver(len(held) - 1 if payment_first else 0, keep=False)
-        stored = machine.system.ports.repository.get_application(booking)
-        assert stored is not None
+        stored = machine.system.stored(booking)
         assert (stored.status, stored.amount_kept) == (S.REFUNDED, 0)
         _check_every_invariant(machine)
     finally:

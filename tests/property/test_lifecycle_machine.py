@@ -22,6 +22,7 @@ import os
 import unittest
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -410,8 +411,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications, asynchronous=st.booleans())
     def pay(self, application_id: str, asynchronous: bool) -> None:
-        stored = self.system.ports.repository.get_application(application_id)
-        assert stored is not None
+        stored = self.system.stored(application_id)
         if stored.checkout is None:
             return
         body = b"async=true" if asynchronous else b""
@@ -543,8 +543,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     ) -> None:
         """The applicant pays at Stripe (its event not delivered yet) as an organiser funds the
         whole place: the payment, not needed now, goes back, and is recorded with its refund."""
-        stored = self.system.ports.repository.get_application(application_id)
-        assert stored is not None
+        stored = self.system.stored(application_id)
         if by_invoice and stored.invoice is not None:
             self._invoice_action(application_id, "pay")
         elif not by_invoice and stored.checkout is not None:
@@ -605,8 +604,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if paid.status == 200:
                 self.foreign_payments[application_id] += 20000
         else:
-            stored = self.system.ports.repository.get_application(application_id)
-            assert stored is not None
+            stored = self.system.stored(application_id)
             session = stored.checkout.session_id if stored.checkout else "cs_test_none"
             body = json.dumps(
                 {
@@ -1114,8 +1112,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @rule(application_id=applications, to=st.sampled_from(COURSES), twice=st.booleans())
     def organiser_moves_the_booking(self, application_id: str, to: str, twice: bool) -> None:
-        before = self.system.ports.repository.get_application(application_id)
-        assert before is not None
+        before = self.system.stored(application_id)
         path = f"/applications/{application_id}/transfer"
         replies = [
             self.system.admin("POST", path, json_body={"to_course_id": to})
@@ -1123,8 +1120,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         ]
         for reply in replies:
             assert reply.status in (200, 409), reply.body
-        after = self.system.ports.repository.get_application(application_id)
-        assert after is not None
+        after = self.system.stored(application_id)
         if replies[0].status == 409:
             _note(f"transfer refused: {replies[0].json()['error']['code']}")
             assert after.course_id == before.course_id
@@ -1175,8 +1171,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if self._status(made) is S.CONFIRMED:
                 self.organiser_moves_the_booking(made, to, twice=to == CHEAPER)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         if stored.transfers and stored.amount_paid > 0:
             _note(f"moved booking after Stripe's events: {stored.status.value}")
             assert stored.status is S.CONFIRMED, (stored.status, stored.status_reason)
@@ -1272,8 +1267,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self.person_pays_the_moves_difference(made)  # its event held, delivered later
             self.organiser_withdraws_the_move(made)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         _note(f"dearer move then {then}: on {stored.course_id}")
         if then == "pay":
             assert (stored.course_id, stored.pending_move) == (PAY_NOW, None)
@@ -1459,8 +1453,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         elif then == "cancel":
             self.cancel(made, refund=True)
         self._deliver_all()
-        stored = self.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = self.system.stored(made)
         _note(f"waiting move then {then}: on {stored.course_id}")
         if then in ("withdraw", "cancel"):
             assert stored.waiting_move is None
@@ -1713,6 +1706,19 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert len(said[job_id]) == 1, f"one email said two ways: {said[job_id]}"
 
 
+@contextmanager
+def _worked_by_hand() -> Iterator[BookingLifecycle]:
+    """A machine started for steps worked out by hand: every invariant is checked after the
+    last, and the machine torn down whatever happened."""
+    machine = BookingLifecycle()
+    try:
+        machine.start()
+        yield machine
+        _check_every_invariant(machine)
+    finally:
+        machine.teardown()
+
+
 def _check_every_invariant(machine: BookingLifecycle) -> None:
     """Every invariant of the machine, checked now as a run checks them after a step (a run
     worked out by hand: Hypothesis' own check skips them all before its initialize rules)."""
@@ -1798,18 +1804,12 @@ def test_the_machine_moves_a_paid_booking_both_ways_with_its_money_agreeing(
     (twice asked, £50 refunded once), is refused the way back (it costs more), the held
     webhooks are delivered, and every invariant and the money at Stripe agree. Funded with
     £150 first, the card paid £50 and the move gives all of it back: the booking stands."""
-    machine = BookingLifecycle()
-    try:
-        machine.start()
+    with _worked_by_hand() as machine:
         made = machine.a_booking_paid_at_once_is_moved([CHEAPER, PAY_NOW], funded)
-        stored = machine.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = machine.system.stored(made)
         assert (stored.course_id, stored.amount_refunded) == (CHEAPER, 5000)
         assert (stored.status, stored.amount_paid) == (S.CONFIRMED, paid)
         assert [t.to_course_id for t in stored.transfers] == [CHEAPER]
-        _check_every_invariant(machine)
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.usefixtures("_no_real_aws")
@@ -1817,21 +1817,15 @@ def test_the_machine_moves_a_booking_away_and_back_before_the_mailer_and_tells_n
     """retest13 N5 through the machine's own moves: a booking paid at once moves to the
     reviewed cohort and straight back (the same price) before the mailer runs; the mailer
     then sends its confirmation and nothing about either move, and every invariant holds."""
-    machine = BookingLifecycle()
-    try:
-        machine.start()
+    with _worked_by_hand() as machine:
         made = machine.a_booking_paid_at_once_is_moved([REVIEWED, PAY_NOW], False)
-        stored = machine.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = machine.system.stored(made)
         assert [t.to_course_id for t in stored.transfers] == [REVIEWED, PAY_NOW]
         for job in machine._jobs_now():
             send_email_job(machine.system.ports, job)
         to_them = [m.subject for m in machine.system.sent if m.to == [machine.emails[made]]]
         assert any("confirmed" in subject.lower() for subject in to_them), to_them
         assert not any("moved" in subject.lower() for subject in to_them), to_them
-        _check_every_invariant(machine)
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.usefixtures("_no_real_aws")
@@ -1851,16 +1845,13 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
     frees or its capacity is raised (it moves, or is asked for the dearer cohort's difference
     with the seat held), or the move is withdrawn or the booking cancelled (it stays, its place
     in line gone); every invariant holds after."""
-    machine = BookingLifecycle()
-    try:
-        machine.start()
+    with _worked_by_hand() as machine:
         holder = machine._apply(to, False, {})
         assert isinstance(holder, str)
         machine.pay(holder, asynchronous=False)
         machine._deliver_all()
         made = machine.a_booking_waits_for_a_full_cohort(to, then)
-        stored = machine.system.ports.repository.get_application(made)
-        assert stored is not None
+        stored = machine.system.stored(made)
         assert stored.waiting_move is None
         if then in ("seat_freed", "capacity_raised") and to == CHEAPER:
             assert (stored.course_id, stored.status) == (CHEAPER, S.CONFIRMED)
@@ -1870,9 +1861,6 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
             assert stored.pending_move.to_course_id == PAY_NOW
         else:
             assert stored.course_id != to
-        _check_every_invariant(machine)
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.usefixtures("_no_real_aws")
@@ -1881,9 +1869,7 @@ def test_the_machine_keeps_one_place_each_between_groups_and_applications() -> N
     people): colleagues named on a paid group apply on their own (sent to their link), a
     manager names someone who applied (refused); once a place is given up, its colleague
     applies like anyone. Every invariant holds after each."""
-    machine = BookingLifecycle()
-    try:
-        machine.start()
+    with _worked_by_hand() as machine:
         group = machine.a_group_is_booked_paid_and_filled(INVOICED, 2, False, 1)
         assert isinstance(group, str)
         for place in (1, 2):  # filled through its link, and not yet
@@ -1895,9 +1881,6 @@ def test_the_machine_keeps_one_place_each_between_groups_and_applications() -> N
         _check_every_invariant(machine)
         machine.manager_gives_up_a_place(group, 2)
         assert isinstance(machine.a_colleague_named_applies_on_their_own(group, 2), str)
-        _check_every_invariant(machine)
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.usefixtures("_no_real_aws")
@@ -1914,9 +1897,7 @@ def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
     then the rest (it ends: the place a colleague holds stays theirs, the other is released),
     each refund's events delivered one by one (the other way round for the card group), then
     sent again; the manager is told once."""
-    machine = BookingLifecycle()
-    try:
-        machine.start()
+    with _worked_by_hand() as machine:
         group_id = machine.a_group_is_booked_paid_and_filled(course, 2, by_invoice, applying)
         assert isinstance(group_id, str)
         _check_every_invariant(machine)
@@ -1934,6 +1915,3 @@ def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
         for event in machine.system.standin.events()[:4]:  # the refund events, sent again
             machine.system.stripe_local("POST", f"/events/{event['id']}/resend")
         machine._deliver_all()
-        _check_every_invariant(machine)
-    finally:
-        machine.teardown()

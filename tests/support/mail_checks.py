@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -21,6 +22,8 @@ from email.parser import BytesParser
 from typing import Any
 
 import vobject
+
+from booking.domain.emails import OutgoingEmail
 
 # RFC 5546 section 3.2 (VEVENT): how many times each property may appear, per METHOD.
 # "1": exactly once, "1+": at least once, "0-1": at most once, "0": never.
@@ -137,3 +140,11 @@ def check_message(raw: bytes, seen: Seen | None = None) -> EmailMessage:
                 payload, recipients=recipients, method_param=part.get_param("method"), seen=seen
             )
     return message
+
+
+def the_one(sent: Iterable[OutgoingEmail], subject_has: str) -> OutgoingEmail:
+    """The one message of ``sent`` whose subject has ``subject_has`` in it (exactly one)."""
+    sent = list(sent)
+    found = [m for m in sent if subject_has in m.subject]
+    assert len(found) == 1, (subject_has, [m.subject for m in sent])
+    return found[0]

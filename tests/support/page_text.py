@@ -10,3 +10,9 @@ def text_of(page: str) -> str:
     """``page`` (HTML) without its tags, its entities read (``&amp;`` is ``&``) and its
     whitespace one space: a sentence split across elements or lines reads as one."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def says_all(page: str, *phrases: str) -> None:
+    """Each of ``phrases`` stands in ``page`` as written; those missing are named together."""
+    missing = [phrase for phrase in phrases if phrase not in page]
+    assert not missing, missing

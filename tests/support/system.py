@@ -22,6 +22,7 @@ from booking.adapters.cognito import CognitoSignIn
 from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
+from booking.domain.application import Application
 from booking.domain.emails import OutgoingEmail
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
@@ -356,6 +357,14 @@ class System:
         )
         assert reply.status == 200, reply.body
         return dict(reply.json())
+
+    def stored(self, application: str | Mapping[str, Any]) -> Application:
+        """The application (its id, or an answer naming it) as the repository holds it, which
+        must be found."""
+        app_id = application if isinstance(application, str) else application["application_id"]
+        found = self.ports.repository.get_application(app_id)
+        assert found is not None, app_id
+        return found
 
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
         reply = self.api("GET", f"/courses/{course_id}")

@@ -44,6 +44,9 @@ def test_the_actions_offered_are_those_the_use_cases_accept(ports: Ports) -> Non
     assert detail.actions == {"cancel", "resend", "transfer"}
     assert detail.refundable == 20000
     lifecycle.cancel(ports, booked.application_id, refund=False)
+    # Cancelled with its money kept: refunding it afterwards is all that is left to do.
+    assert console.application_detail(ports, booked.application_id).actions == {"refund"}
+    lifecycle.refund_afterwards(ports, booked.application_id)
     assert console.application_detail(ports, booked.application_id).actions == set()
     with pytest.raises(NotFound):
         console.application_detail(ports, "")

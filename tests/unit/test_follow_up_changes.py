@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import InvalidInput
 from booking.domain.programme import event_about, follow_up_events, person_key
 from booking.services.courses import put_course
@@ -78,12 +78,42 @@ class Season:
     def send(self, jobs: list[EmailJob]) -> list[SendOutcome]:
         return [send_email_job(self.ports, job) for job in jobs]
 
+    @classmethod
+    def invited(cls) -> Season:
+        """A season in which Ada was sent her invitation to ``autumn`` (13 days before)."""
+        season = cls()
+        assert season.send(season.tick(AUTUMN - timedelta(days=13))) == [SendOutcome.SENT]
+        return season
+
+    def tick(self, moment: datetime) -> list[EmailJob]:
+        """The reminders' tick at ``moment``: the messages decided since last asked."""
+        self.at(moment)
+        dispatch_reminders(self.ports, moment)
+        return self.decided()
+
+    def last_sent(self) -> OutgoingEmail:
+        sender = self.ports.sender
+        assert isinstance(sender, FakeEmailSender)
+        return sender.sent[-1]
+
+    def bea_beside_ada(self) -> tuple[Application, Application]:
+        """Bea (``app2``, paid 100) confirmed on spring beside Ada, booked at her moment."""
+        [ada] = self.repository.list_applications("spring")
+        bea = an_application(
+            ApplicationStatus.CONFIRMED,
+            at=ada.created_at,
+            app_id="app2",
+            course_id="spring",
+            answers=answers_of("bea@example.org", "Bea"),
+            amount_paid=100,
+        )
+        self.repository.save(bea, None)
+        return ada, bea
+
 
 def test_an_invitation_decided_before_a_move_is_not_sent_after_it() -> None:
     season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    [invitation] = season.decided()
+    [invitation] = season.tick(AUTUMN - timedelta(days=13))
     assert invitation.kind is EmailKind.FOLLOW_UP_INVITATION
     # Before the queue delivers it, the summer file moves the event a week on: Ada, never
     # sent it, is invited to the new time, not told it moved from one she never had (F10).
@@ -92,23 +122,17 @@ def test_an_invitation_decided_before_a_move_is_not_sent_after_it() -> None:
     assert again.kind is EmailKind.FOLLOW_UP_INVITATION
     assert again.session_start == AUTUMN + timedelta(weeks=1)
     assert season.send([invitation, again]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert "30 September" in sender.sent[-1].text
-    assert "23 September" not in sender.sent[-1].text
+    sent = season.last_sent()
+    assert "30 September" in sent.text
+    assert "23 September" not in sent.text
     # Ada was invited once (the claim stands): the new time brings no second invitation.
-    season.at(AUTUMN + timedelta(weeks=1) - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.decided() == []
+    assert season.tick(AUTUMN + timedelta(weeks=1) - timedelta(days=13)) == []
 
 
 def test_only_the_latest_of_two_quick_changes_is_sent_and_a_cancellation_listed_again_is_not() -> (
     None
 ):
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
+    season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
     put_course(season.ports, "spring", cohort("2027-03-01", ("2027-10-01", "Reunion")))
     first, second = season.decided()
@@ -135,33 +159,24 @@ def test_a_reminder_decided_before_a_small_move_is_sent_for_the_new_time_and_is_
     reminds in time, so it goes (with the new time) and the new start gets no second. Moved
     a day and a half instead, it is not sent, and the new start is reminded in its turn."""
     season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    season.send(season.decided())  # the invitation
-    season.at(AUTUMN - timedelta(hours=23, minutes=50))
-    dispatch_reminders(season.ports, season.clock.now)
-    [reminder] = season.decided()
+    season.send(season.tick(AUTUMN - timedelta(days=13)))  # the invitation
+    [reminder] = season.tick(AUTUMN - timedelta(hours=23, minutes=50))
     assert reminder.offset_hours == 24
     later = cohort("2027-06-07", ("2027-09-23", "Reunion"))
     later.sessions[1].start_time, later.sessions[1].end_time = time(16, 30), time(17, 30)
     put_course(season.ports, "summer", later)
     [notice] = season.decided()
     assert season.send([notice, reminder]) == [SendOutcome.SENT, SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert "tomorrow at 16:30" in sender.sent[-1].subject  # the new time, said how soon
-    assert "16:30-17:30" in sender.sent[-1].text
-    season.at(AUTUMN + timedelta(minutes=30) - timedelta(hours=23, minutes=40))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.decided() == []
+    sent = season.last_sent()
+    assert "tomorrow at 16:30" in sent.subject  # the new time, said how soon
+    assert "16:30-17:30" in sent.text
+    assert season.tick(AUTUMN + timedelta(minutes=30) - timedelta(hours=23, minutes=40)) == []
 
     season.at(AUTUMN - timedelta(hours=22))
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-25", "Reunion")))
     season.send(season.decided())
     assert season.send([reminder]) == [SendOutcome.SKIPPED_MOVED]
-    season.at(AUTUMN + timedelta(days=2) - timedelta(hours=23, minutes=50))
-    dispatch_reminders(season.ports, season.clock.now)
-    [again] = season.decided()
+    [again] = season.tick(AUTUMN + timedelta(days=2) - timedelta(hours=23, minutes=50))
     assert (again.offset_hours, again.session_start) == (24, AUTUMN + timedelta(days=2))
 
 
@@ -169,10 +184,7 @@ def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
     """A move to a day already past is announced to nobody (programme13, left): Ada's calendar
     still holds 23 September. Moved back there, nothing changed for her, so nothing is sent;
     moved on to another day instead, she is told it moved from the day she holds."""
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]  # the invitation: 23 September
+    season = Season.invited()  # to 23 September
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-06", "Reunion")))
     assert season.decided() == []  # 6 September is past: news to nobody
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
@@ -184,18 +196,15 @@ def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
     assert (notice.kind, notice.follow_up_change) == (EmailKind.FOLLOW_UP_CHANGED, "moved")
     assert (notice.was_start, notice.session_start) == (AUTUMN, AUTUMN + timedelta(weeks=1))
     assert season.send([notice]) == [SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert "6 September" not in sender.sent[-1].text
+    sent = season.last_sent()
+    assert "6 September" not in sent.text
 
 
 def test_an_invitation_skipped_because_its_event_was_cancelled_brings_no_cancellation() -> None:
     """Cancelled before Ada's invitation went (hostile13 F10): she never heard of it, so
     nothing about it reaches her."""
     season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    [invitation] = season.decided()
+    [invitation] = season.tick(AUTUMN - timedelta(days=13))
     put_course(season.ports, "spring", cohort("2027-03-01"))
     put_course(season.ports, "summer", cohort("2027-06-07"))
     assert season.decided() == []
@@ -206,10 +215,7 @@ def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_ta
     """Ada was sent the event; it moves, and before the mailer reaches the notice a message
     takes it out of her calendar (her move off the programme's dates: hostile13 F14). The
     notice's invite.ics would put it back, so it is not sent."""
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
+    season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
     [notice] = season.decided()
     assert notice.kind is EmailKind.FOLLOW_UP_CHANGED
@@ -226,10 +232,7 @@ def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_ta
 def test_a_follow_up_renamed_and_renamed_back_before_the_mailer_ran_is_news_to_nobody() -> None:
     """The change is worded from the title Ada's calendar holds, not the file's last one
     (hostile13 F1): renamed and back, it holds the name it has, so nothing is sent."""
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
+    season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Temporary")))
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
     assert season.send(season.decided()) == [SendOutcome.SKIPPED_TOLD]
@@ -238,38 +241,30 @@ def test_a_follow_up_renamed_and_renamed_back_before_the_mailer_ran_is_news_to_n
 def test_a_follow_up_renamed_then_moved_before_the_mailer_ran_is_told_both() -> None:
     """Renamed, then moved before the rename's notice went (hostile13 F1b): the move's notice
     says it moved and has a new name, from the title and day Ada holds."""
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
+    season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Autumn review")))
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Autumn review")))
     renamed, moved = season.decided()
     assert season.send([renamed, moved]) == [SendOutcome.SKIPPED_MOVED, SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert sender.sent[-1].subject.startswith("Moved and renamed:")
-    assert '("Reunion") has moved and has a new name' in sender.sent[-1].text
-    assert "that was on Thursday 23 September 2027" in sender.sent[-1].text
+    sent = season.last_sent()
+    assert sent.subject.startswith("Moved and renamed:")
+    assert '("Reunion") has moved and has a new name' in sent.text
+    assert "that was on Thursday 23 September 2027" in sent.text
 
 
 def test_a_follow_up_whose_end_alone_changed_is_not_said_to_have_moved() -> None:
     """Only its end changed (hostile13 F21): it did not move; it ends at another time."""
-    season = Season()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
+    season = Season.invited()
     longer = cohort("2027-06-07", ("2027-09-23", "Reunion"))
     longer.sessions[1].end_time = time(17, 30)
     put_course(season.ports, "summer", longer)
     [notice] = season.decided()
     assert notice.follow_up_change == "retimed"
     assert season.send([notice]) == [SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert sender.sent[-1].subject.startswith("New end time:")
-    assert "16:00-17:30" in sender.sent[-1].subject
-    assert "has moved" not in sender.sent[-1].text
+    sent = season.last_sent()
+    assert sent.subject.startswith("New end time:")
+    assert "16:00-17:30" in sent.subject
+    assert "has moved" not in sent.text
 
 
 def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() -> None:
@@ -302,14 +297,11 @@ def test_a_programme_in_another_time_zone_names_its_clock() -> None:
         elsewhere.sessions[1].start_time, elsewhere.sessions[1].end_time = time(11), time(12)
         put_course(season.ports, course_id, elsewhere)
     season.decided()
-    season.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(season.ports, season.clock.now)
-    assert season.send(season.decided()) == [SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    assert "11:00-12:00 EDT (New York time)" in sender.sent[-1].text
-    assert "UK time" not in sender.sent[-1].text
-    assert "UK time" not in (sender.sent[-1].html or "")
+    assert season.send(season.tick(AUTUMN - timedelta(days=13))) == [SendOutcome.SENT]
+    sent = season.last_sent()
+    assert "11:00-12:00 EDT (New York time)" in sent.text
+    assert "UK time" not in sent.text
+    assert "UK time" not in (sent.html or "")
 
 
 class Closed(Season):
@@ -318,16 +310,7 @@ class Closed(Season):
 
     def __init__(self) -> None:
         super().__init__()
-        [ada] = self.repository.list_applications("spring")
-        bea = an_application(
-            ApplicationStatus.CONFIRMED,
-            at=ada.created_at,
-            app_id="app2",
-            course_id="spring",
-            answers=answers_of("bea@example.org", "Bea"),
-            amount_paid=100,
-        )
-        self.repository.save(bea, None)
+        ada, bea = self.bea_beside_ada()
         self.at(datetime(2027, 4, 1, tzinfo=UTC))
         for app, completed in ((ada, False), (bea, True)):
             current = self.repository.get_application(app.application_id)
@@ -386,9 +369,7 @@ def test_a_booking_that_did_not_complete_hears_of_no_follow_up_whatever_path_it_
     assert "app1" not in decided
     assert decided["app2"] in ([EmailKind.SESSIONS_CHANGED], [EmailKind.FOLLOW_UP_CHANGED])
     # Nor an invitation when it falls due.
-    closed.at(AUTUMN - timedelta(days=13))
-    dispatch_reminders(closed.ports, closed.clock.now)
-    assert "app1" not in closed.to(closed.decided())
+    assert "app1" not in closed.to(closed.tick(AUTUMN - timedelta(days=13)))
 
 
 def test_a_non_completers_changed_dates_lists_and_sends_no_follow_up() -> None:

@@ -4,6 +4,7 @@ to act on the page (its values escaped, its HTML in a sandboxed frame)."""
 from __future__ import annotations
 
 from infra.local.outbox_page import outbox_page, wants_page
+from tests.support.page_text import says_all
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -29,12 +30,15 @@ def test_each_message_is_shown_escaped_with_its_html_sandboxed() -> None:
         ]
     ).decode("utf-8")
     assert "<script>" not in page
-    assert "1 email sent by the local stack" in page
-    assert "(CL-7K3Q9)</h2>" in page
-    assert "ada@example.org" in page
-    assert "invite.ics" in page
-    assert '<iframe sandbox="" title=' in page
-    assert 'srcdoc="&lt;p&gt;Dear &amp;lt;script&gt;' in page
+    says_all(
+        page,
+        "1 email sent by the local stack",
+        "(CL-7K3Q9)</h2>",
+        "ada@example.org",
+        "invite.ics",
+        '<iframe sandbox="" title=',
+        'srcdoc="&lt;p&gt;Dear &amp;lt;script&gt;',
+    )
 
 
 def test_an_empty_outbox_says_so() -> None:

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from booking.domain.application import ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome
 from booking.services.register import ClosedRegister, close, mark
-from tests.fakes import FakeEmailSender
-from tests.support.applications import an_application, answers_of
 from tests.unit.test_follow_up_changes import AUTUMN, Season, cohort
 
 CLOSING = datetime(2027, 3, 2, tzinfo=UTC)
@@ -26,16 +23,7 @@ def _kept_register(season: Season, first_day: str = "2027-03-01") -> None:
     file = cohort(first_day, ("2027-09-23", "Reunion"))
     file.completion_min_sessions = 1
     put_course(season.ports, "spring", file)
-    [ada] = season.repository.list_applications("spring")
-    bea = an_application(
-        ApplicationStatus.CONFIRMED,
-        at=ada.created_at,
-        app_id="app2",
-        course_id="spring",
-        answers=answers_of("bea@example.org", "Bea"),
-        amount_paid=100,
-    )
-    season.repository.save(bea, None)
+    season.bea_beside_ada()
     season.decided()
 
 
@@ -72,9 +60,7 @@ def test_closing_the_register_takes_the_follow_ups_out_of_a_non_completers_calen
     assert kinds == {"app1": EmailKind.FOLLOW_UPS_WITHDRAWN, "app2": EmailKind.CERTIFICATE}
     withdrawn = [job for job in jobs if job.application_id == "app1"]
     assert season.send(withdrawn) == [SendOutcome.SENT]
-    sender = season.ports.sender
-    assert isinstance(sender, FakeEmailSender)
-    message = sender.sent[-1]
+    message = season.last_sent()
     assert message.to == ["ada@example.org"]
     assert "not one of its graduates" in message.text
     [ics] = message.attachments

@@ -4,8 +4,6 @@ group whose manager or billing contact is erased gets no new invoice (``refuse_n
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from booking.domain.application import ERASED_EMAIL
@@ -14,11 +12,9 @@ from booking.domain.emails import OutgoingEmail
 from booking.domain.erasure import contact_erased, refuse_new_invoice
 from booking.domain.errors import Conflict
 from booking.domain.groups import Colleague
-from booking.domain.money import Money
-from booking.services.ports import CheckoutRequest, InvoiceRequest
 from tests.support.group_bookings import group
+from tests.support.stripe_requests import checkout_request, invoice_request
 
-NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 CONTACT = BillingDetails(
     billing_name="St Elsewhere Trust",
     billing_email="accounts@example.org",
@@ -31,32 +27,6 @@ def _email(*to: str) -> OutgoingEmail:
     return OutgoingEmail(to=to, reply_to=[], subject="s", text="t", html="<p>t</p>")
 
 
-def _invoice(billing: BillingDetails) -> InvoiceRequest:
-    return InvoiceRequest(
-        application_id="g1",
-        course_id="c1",
-        description="2 places",
-        amount=Money(amount=40000),
-        billing=billing,
-        due_at=NOW + timedelta(days=30),
-        attempt=2,
-    )
-
-
-def _checkout(customer_email: str) -> CheckoutRequest:
-    return CheckoutRequest(
-        application_id="g1",
-        course_id="c1",
-        product_name="2 places",
-        price=Money(amount=40000),
-        customer_email=customer_email,
-        expires_at=NOW + timedelta(minutes=30),
-        success_url="https://x",
-        cancel_url="https://x",
-        attempt=2,
-    )
-
-
 @pytest.mark.parametrize("placeholder", [ERASED_EMAIL, ERASED_EMAIL.upper()])
 def test_no_email_is_made_for_the_erased(placeholder: str) -> None:
     assert _email("florence@example.org").to == ("florence@example.org",)
@@ -66,13 +36,16 @@ def test_no_email_is_made_for_the_erased(placeholder: str) -> None:
 
 
 def test_no_invoice_or_checkout_is_asked_of_stripe_for_the_erased() -> None:
-    assert _invoice(CONTACT).billing == CONTACT
+    assert invoice_request(billing=CONTACT).billing == CONTACT
     with pytest.raises(Conflict) as refused:
-        _invoice(CONTACT.erased())
+        invoice_request(billing=CONTACT.erased())
     assert refused.value.code == SAID_AS_ERASED
-    assert _checkout("florence@example.org").customer_email == "florence@example.org"
+    assert (
+        checkout_request(customer_email="florence@example.org").customer_email
+        == "florence@example.org"
+    )
     with pytest.raises(Conflict) as refused:
-        _checkout(ERASED_EMAIL)
+        checkout_request(customer_email=ERASED_EMAIL)
     assert refused.value.code == SAID_AS_ERASED
 
 

@@ -11,6 +11,7 @@ from booking.domain.course import Course, CourseDefinition
 from booking.handlers import pages
 from booking.handlers.pages import groups as group_pages
 from booking.services.applications import ApplicationView
+from tests.support.page_text import says_all
 
 NOW = datetime(2027, 5, 1, tzinfo=UTC)
 
@@ -210,14 +211,17 @@ def test_the_course_page_shows_what_the_definition_says_as_plain_text() -> None:
         NOW,
         "/a",
     )
-    assert "Centre &lt;b&gt;for&lt;/b&gt; Care" in page
-    assert '<p class="prose">First paragraph with &lt;i&gt;tags&lt;/i&gt;.</p>' in page
-    assert '<p class="prose">Second paragraph.</p>' in page
-    assert "Who the course is for" in page
-    assert "Leaders &amp; managers" in page
-    assert "Every session is online" in page
-    assert "Follow-up sessions" in page
-    assert "Tuesday 23 November 2027, 13:00-14:00 GMT" in page
+    says_all(
+        page,
+        "Centre &lt;b&gt;for&lt;/b&gt; Care",
+        '<p class="prose">First paragraph with &lt;i&gt;tags&lt;/i&gt;.</p>',
+        '<p class="prose">Second paragraph.</p>',
+        "Who the course is for",
+        "Leaders &amp; managers",
+        "Every session is online",
+        "Follow-up sessions",
+        "Tuesday 23 November 2027, 13:00-14:00 GMT",
+    )
 
 
 def test_the_courses_page_lists_the_courses_taking_applications() -> None:
@@ -227,11 +231,14 @@ def test_the_courses_page_lists_the_courses_taking_applications() -> None:
     )
     closed = course(title="Closed one", closed=True).model_copy(update={"course_id": "shut"})
     page = pages.courses_page([open_course, full, closed], NOW, "https://book.example")
-    assert 'href="https://book.example/courses/c/apply"' in page
-    assert "Open one" in page
-    assert "2 left" in page
-    assert "Full one" in page
-    assert "All places are taken" in page
+    says_all(
+        page,
+        'href="https://book.example/courses/c/apply"',
+        "Open one",
+        "2 left",
+        "Full one",
+        "All places are taken",
+    )
     assert "Closed one" not in page
     assert pages.courses_page([closed], NOW, "x").count("No courses are taking applications") == 1
 

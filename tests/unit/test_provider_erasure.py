@@ -4,9 +4,9 @@ what the provider keeps refusing does not keep the others waiting."""
 from __future__ import annotations
 
 from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
-from tests.contract.test_outside_contract import invoice_request
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
+from tests.support.stripe_requests import invoice_request
 
 
 def test_an_owed_deletion_voids_a_still_payable_invoice_then_deletes_its_customer() -> None:

@@ -37,6 +37,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
     EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
     EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
+    EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
 
@@ -62,7 +63,7 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
 
 
 def _audience(entry: TimelineEntry) -> str:
-    if entry.email is EmailKind.FACILITATOR_COPY:
+    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"

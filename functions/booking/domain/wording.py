@@ -6,8 +6,7 @@ One place for each thing that is written out for people rather than programs:
 * time, in the course's own timezone and to the minute: :func:`session_when` ("Monday 7 June
   2027, 15:00-17:00 BST"), :func:`moment_when` ("Monday 7 June 2027 at 15:04 BST"),
   :func:`day_when` ("Friday 9 July 2027", for a due date people keep); 24-hour times, day
-  before month, the zone's abbreviation for that date (BST in summer, GMT in winter), so a
-  reader never converts;
+  before month, the zone's abbreviation for that date (BST or GMT): a reader never converts;
 * a course by name: :func:`course_name` (its title with its first day: two cohorts of one
   programme never look the same);
 * where an application stands: :func:`status_words` ("Awaiting payment"),
@@ -314,6 +313,8 @@ def _discount_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 
 def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.resent:
+        return f"Invoice {entry.invoice} sent again to the billing contact"
     if entry.due_at is None:
         return None
     due = day_when(entry.due_at, saying.timezone)

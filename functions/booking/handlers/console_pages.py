@@ -370,11 +370,8 @@ def application_page(
     application, course = detail.application, detail.course
     definition = course.definition
     zone, currency = definition.timezone, definition.price.currency
-    session_names = {
-        s.key: f"{s.title}, {day_when(s.start, zone)}"
-        for s in course.schedule
-        if s.kind is SessionKind.CORE
-    }
+    cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
     deadline = application.hold_lapses_at()
     return _render(
         "application.html",
@@ -411,9 +408,15 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         group_place_note=detail.group_place_note,
         refund_label=_refund_label(detail, currency),
+        # The applicant's own payment (an employer's share is not refunded afterwards here).
+        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
         offer_hours=definition.offer_valid_hours,
         done=_notice(detail, done, currency),
         problem=problem,
         values=values or {},
         errors=errors or {},
     )
+
+
+def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
+    return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])
