@@ -200,13 +200,16 @@ def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(
     repo.put_course("c1", definition(capacity=5))
     repo.put_discount_code(code(max_uses=3))
     repo.save(coded("a1", "ada@example.org", seat_held=True), None)
-    expired = repo.record_code_active("c1", "half-price", active=False)
-    assert (expired.active, expired.uses) == (False, 1)
+    expired = repo.record_code_active("c1", "half-price", active=False, at=NOW)
+    assert (expired.active, expired.uses, expired.expired_at) == (False, 1, NOW)
     read = repo.read_for_submission("c1", None, "HALF-PRICE").discount_code
     assert read == expired
     assert read.refusal(NOW, "gbp") == "spent"
+    # Expired again later: when it was first expired is kept.
+    again = repo.record_code_active("c1", "half-price", active=False, at=NOW + timedelta(days=1))
+    assert again.expired_at == NOW
     with pytest.raises(errors.NotFound):
-        repo.record_code_active("c1", "NOPE", active=False)
+        repo.record_code_active("c1", "NOPE", active=False, at=NOW)
 
 
 def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(

@@ -84,7 +84,9 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     ).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Attended or absent once it begins")
     page.get_by_role("button", name="Sent apologies for Edith Cavell, Session 1 of 2").click()
-    expect(page.get_by_role("status").first).to_contain_text("Mark saved")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Edith Cavell: sent apologies for session 1 of 2."
+    )
     # The organiser moves the first session to yesterday (a register with marks keeps its
     # sessions, and may move their dates): it has begun, so every mark is offered.
     _put(stack, course_id, _sessions(today - timedelta(days=1), second))
@@ -94,7 +96,9 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     button.focus()
     page.keyboard.press("Tab")  # on to "Absent"
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status").first).to_contain_text("Mark saved")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Edith Cavell: absent from session 1 of 2."
+    )
     expect(
         page.get_by_role("button", name="Absent for Edith Cavell, Session 1 of 2")
     ).to_have_attribute("aria-pressed", "true")
@@ -113,7 +117,9 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     assert edith
     chooser.select_option(value=edith)
     page.get_by_role("button", name="Mark attended for line 3").click()
-    expect(page.get_by_role("status").first).to_contain_text("Mark saved")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Edith Cavell: attended session 1 of 2."
+    )
     expect(
         page.get_by_role("button", name="Attended for Edith Cavell, Session 1 of 2")
     ).to_have_attribute("aria-pressed", "true")

@@ -222,11 +222,15 @@ class FakeRepository:
     def discount_codes(self, course_id: str) -> list[DiscountCode]:
         return [c for key, c in sorted(self.codes.items()) if c.course_id == course_id]
 
-    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
+    def record_code_active(
+        self, course_id: str, code: str, *, active: bool, at: datetime
+    ) -> DiscountCode:
         key = code_key(course_id, code)
         if key not in self.codes:
             raise NotFound(f"no discount code {code!r} on this course")
-        self.codes[key] = self.codes[key].model_copy(update={"active": active})
+        kept = self.codes[key]
+        expired_at = kept.expired_at or (None if active else at)  # the first expiry's time
+        self.codes[key] = kept.model_copy(update={"active": active, "expired_at": expired_at})
         return self.codes[key]
 
     def list_applications(self, course_id: str) -> list[Application]:

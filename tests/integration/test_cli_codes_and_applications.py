@@ -57,6 +57,18 @@ def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
     assert "20000" not in said
 
 
+def test_an_erased_persons_address_reads_erased_at_the_terminal(system: System, run: Any) -> None:
+    """The placeholder an erasure leaves is nobody's address: "[erased]", as the console says
+    it (newcomer15 O4), in the application and the course's list of applications."""
+    applied = system.apply(name="Ada Lovelace", email="ada@example.org").json()
+    assert run("erase", "ada@example.org", "--yes")[0] == 0
+    said = run("application", applied["reference"])[1]
+    assert said.splitlines()[0] == f"{applied['reference']}: [erased]"
+    listed = run("roster", COURSE_ID)[1]
+    assert f"{applied['reference']}  [erased]  " in listed
+    assert "invalid.example" not in said + listed
+
+
 def test_one_application_shows_every_answer_access_needs_too(system: System, run: Any) -> None:
     """The terminal shows each answer the console's page shows (hostile12a NEW-6)."""
     applied = system.apply(accessibility_needs="Step-free access, please").json()

@@ -101,6 +101,9 @@ def test_expiring_a_code_deactivates_it_at_stripe_and_refuses_it_on_the_form(
     assert "Discount code HALF expired" in text_of(page)
     row = _code_row(page, "HALF")
     assert "Expired by an organiser" in row
+    # Until when it worked: when it was expired, never "No end" (newcomer15 O8).
+    assert "No end" not in row
+    assert re.search(r"Expired \w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", row), row
     assert "Deactivated, used 0 times" in row
     assert "Expire HALF" not in row  # nothing left to expire
 
@@ -268,7 +271,14 @@ def test_the_course_and_home_pages_link_to_codes_money_and_the_programme(
     programme = system.course()["programme"]
     for link in (CODES, f"/console/courses/{COURSE_ID}/money", f"/console/programmes/{programme}"):
         assert f'href="{link}"' in page
-    assert f'href="/console/programmes/{programme}"' in browser.get("/console").body
+    home = browser.get("/console").body
+    assert f'href="/console/programmes/{programme}"' in home
+    # The link reads as the programme's page is headed, never its slug (newcomer15 O7); the
+    # course id stays, labelled for what it is for.
+    said = text_of(home)
+    assert f"Every cohort of {system.course()['title']}" in said
+    assert f"Programme {programme}" not in said
+    assert f"Id for the command line: {COURSE_ID}" in said
 
 
 def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(

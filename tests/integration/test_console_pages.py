@@ -356,6 +356,13 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     after = browser.get(f"/console/applications/{application['application_id']}")
     assert "Personal data erased on request" in text_of(after.body)
     assert "Kept Person" not in after.body
+    # The placeholder address an erasure leaves is nobody's: "[erased]" as every other field,
+    # on the application's page and the course's list (newcomer15 O4).
+    assert "Email address [erased]" in text_of(after.body)
+    listed = browser.get(f"/console/courses/{COURSE_ID}")
+    for page in (after, listed):
+        assert "erased@invalid.example" not in page.body
+    assert "[erased]" in text_of(listed.body)
     nobody = browser.get("/console/people?email=kept%40example.org")
     assert "We hold no data about kept@example.org" in text_of(nobody.body)
     assert browser.get("/console/people?email=not-an-address").status == 422
@@ -411,6 +418,9 @@ def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrows
     reply = browser.act("/console/courses", **_course_form())
     assert reply.status == 303, text_of(reply.body)
     assert reply.headers["location"] == "/console/courses/spring-cohort-2031"
+    # Its page says once that the course was saved (newcomer15 O2), as every action does.
+    assert "Course saved." in browser.words(reply.headers["location"])
+    assert "Course saved." not in browser.words(reply.headers["location"])
     course = system.course("spring-cohort-2031")
     assert (course["price"], course["capacity"]) == ({"amount": 25000, "currency": "gbp"}, 12)
     assert [s["start"] for s in course["sessions"]] == [
@@ -496,7 +506,7 @@ def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_type
         ({"reminder_offsets_hours": "24, 24"}, "reminder_offsets_hours", "given twice"),
         # A follow-up among the core sessions (hostile12b F1), beside that session.
         ({"session-0-kind": "follow_up"}, "session-0-start_time", "comes after the last core"),
-        ({"timezone": "Mars/Olympus"}, "timezone", "Unknown IANA timezone"),
+        ({"timezone": "London"}, "timezone", "Enter a time zone such as Europe/London"),
         ({"course_id": "Not An Id"}, "course_id", "lower-case"),
     ],
 )
@@ -562,7 +572,7 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
     assert moved.headers["location"] == "/console/courses/spring-cohort-2031"
     page = browser.get(moved.headers["location"])
     assert page.status == 200
-    warned = "Saved. The follow-up on 20 May 2031 has no id, so moving it made a new event"
+    warned = "Course saved. The follow-up on 20 May 2031 has no id, so moving it made a new event"
     assert warned in text_of(page.body)
     # Warned once: a reload (or the address kept from before) says it no more.
     assert warned not in browser.words(moved.headers["location"])
@@ -574,6 +584,32 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
         "/console/courses", **_course_form(**{**named, "session-2-date": "2031-05-27"})
     )
     assert again.headers["location"] == "/console/courses/spring-cohort-2031"
+
+
+def test_raising_a_full_courses_places_says_whom_the_waiting_list_offered_them(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Saved, and who was offered a place, by name and reference (newcomer15 O2)."""
+    definition = system.ports.repository.get_course(COURSE_ID)
+    assert definition is not None
+    fields = posted_fields(form_of(COURSE_ID, definition.definition))
+    assert browser.act("/console/courses", **{**fields, "capacity": "1"}).status == 303
+    _paid(system)
+    kim = _applied(system, name="Kim Yoon", email="kim@example.org")
+    lee = _applied(system, name="Lee Park", email="lee@example.org")
+    assert (kim["status"], lee["status"]) == ("waitlisted", "waitlisted")
+    saved = browser.act("/console/courses", **{**fields, "capacity": "2"})
+    assert saved.status == 303
+    said = browser.words(saved.headers["location"])
+    assert (
+        f"Course saved. Kim Yoon ({kim['reference']}) was offered a place from the waiting list "
+        "and emailed." in said
+    )
+    assert "Lee Park (" not in said  # still waiting: one place was added
+    both = browser.act("/console/courses", **{**fields, "capacity": "4"})
+    assert f"Lee Park ({lee['reference']}) was offered a place" in browser.words(
+        both.headers["location"]
+    )
 
 
 def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme(
@@ -723,7 +759,9 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = browser.words(path)
     assert "Bursary £200.00" in words
-    assert "Left to pay Nothing" in words
+    # Said once (newcomer15 O6): never "Price to pay Nothing" above "Left to pay Nothing".
+    assert "Left to pay Nothing: the bursary covers the whole price" in words
+    assert "Price to pay" not in words
     assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
 
 
@@ -734,6 +772,8 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     stored = _stored(system, application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in browser.words(path)
+    # A second bursary replaces the first, and its form says so beside the amount (O6).
+    assert "Currently £150.00: the amount you give replaces it" in browser.words(path)
     # Once the rest is paid, nothing is left to pay (it said £50.00 still).
     token = application["token"]
     checkout = system.api(

@@ -35,7 +35,8 @@ def test_the_facilitators_copy_says_the_status_the_application_had_when_it_was_m
     assert swapped.status == 200, swapped.body
     sent = system.deliver_emails()
     [copy] = [e for e in sent if e.subject.startswith("New booking")]
-    assert "Status when submitted: Confirmed" in copy.text
+    assert "Status when this email was written: Confirmed" in copy.text
+    assert "when submitted" not in copy.text
     assert "Cancelled" not in copy.text
 
 

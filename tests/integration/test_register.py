@@ -275,6 +275,8 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     reply = marked("attended")
     assert reply.status == 303
     assert reply.headers["location"] == f"{page}#row-{ada['application_id']}"
+    # The page it leads to names whose mark and which session, not a bare "Mark saved."
+    assert "Zoë Ἀθηνᾶ Мария: attended session 1 of 3." in browser.words(page)
     row = _register(system)["rows"][1]
     assert row["marks"][first] == "attended"
     wrong = marked("late")
@@ -345,7 +347,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     resolved = attended_for_line_3(ada["application_id"])
     assert resolved.status == 200  # re-shown: the rows still to resolve stay in view
     still = text_of(resolved.body)
-    assert "Mark saved" in still
+    assert "Zoë Ἀθηνᾶ Мария: attended session 1 of 3." in still
     assert "Dial-in" in still
     assert "guest@x.example" not in still
     closing = browser.post(f"{page}/close", csrf_token=token)

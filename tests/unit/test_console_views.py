@@ -4,18 +4,23 @@ entry says, and the course form's round trip."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
-from booking.domain.course import CourseDefinition
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.errors import InvalidInput, NotFound
+from booking.handlers.console_pages import _dates
 from booking.handlers.course_form import definition_from_form, form_of, read_form
+from booking.handlers.course_saved import saved_said
 from booking.services import applications, console, courses, lifecycle
 from booking.services.ports import Ports
 from infra.local.sample import load_definition
 from tests.conftest import COURSES_DIR
 from tests.fakes import Clock, fake_ports
 from tests.support.console import posted_fields
+from tests.unit.test_programme import definition
 from tests.unit.test_use_cases import answers, course_definition, paid
 
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
@@ -99,3 +104,45 @@ def test_the_course_form_keeps_the_completion_rule_so_a_save_keeps_the_register(
     again = definition_from_form(read_form(posted_fields(form_of("cohort", definition))))
     assert again.completion_min_sessions == 2
     assert again == definition
+
+
+def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
+    """Two sessions on one day: "Monday 7 June 2027 (2 sessions)", not the day "to" itself."""
+    one_day = definition(
+        [
+            {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
+            {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    assert _dates(Course(course_id="day", definition=one_day)) == (
+        "Monday 7 June 2027 (2 sessions)"
+    )
+    two_days = definition(
+        [
+            {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
+            {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
+        ]
+    )
+    assert _dates(Course(course_id="two", definition=two_days)) == (
+        "Monday 7 June 2027 to Monday 14 June 2027 (2 sessions)"
+    )
+
+
+def test_a_saves_notice_names_those_offered_and_counts_the_rest() -> None:
+    """Those the save offered a place, named as the course's page reads them; one the page no
+    longer lists (or beyond those carried) is counted; a code that is none is a plain save."""
+    listed = SimpleNamespace(
+        applications=[
+            SimpleNamespace(application_id=i, answers=SimpleNamespace(name=n), reference=r)
+            for i, n, r in (("a1", "Kim Yoon", "CL-1"), ("a2", "Lee Park", "CL-2"))
+        ],
+        moving_in=[],
+    )
+    listing = cast(Any, listed)
+    assert saved_said("|3|a1,a2,a3", listing) == [
+        "Course saved.",
+        "Kim Yoon (CL-1), Lee Park (CL-2) and 1 more were offered places from the waiting "
+        "list and emailed.",
+    ]
+    assert saved_said("|2|x,y", listing)[1].startswith("2 people were offered places")
+    assert saved_said("not|a|code", listing) == ["Course saved."]

@@ -14,7 +14,8 @@ from booking.domain.application import Answers, ApplicationStatus
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing_notices import INVOICE_REASON_WORDS
 from booking.domain.covered import PAID_WHEN_COVERED
-from booking.domain.emails import EmailKind
+from booking.domain.email_words import EMAIL_WORDS
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.timeline import EntryKind, TimelineEntry
 from tests.support.applications import answers_of
 
@@ -185,7 +186,26 @@ def test_each_history_entry_reads_as_a_sentence(entry: TimelineEntry, words: str
 
 
 def test_every_email_kind_has_words() -> None:
-    assert set(wording.EMAIL_WORDS) == set(EmailKind)
+    assert set(EMAIL_WORDS) == set(EmailKind)
+
+
+def test_a_reminder_in_the_history_names_its_session() -> None:
+    """Two reminders sent at once (a late booking) read apart: each names its session as the
+    register does (newcomer15 O13), from the key its job's id carries."""
+    sessions = {"s1": "Session 1 of 2, Sunday 6 December 2026", "s2": "Session 2 of 2, Sunday"}
+    for key, named in sessions.items():
+        job = EmailJob.session_reminder("app1", "c1", key, AT, 24)
+        entry = an_entry(
+            EntryKind.EMAIL, email=EmailKind.SESSION_REMINDER, recipients=1, job_id=job.job_id
+        )
+        assert wording.timeline_text(entry, "gbp", LONDON, sessions) == (
+            f"Email sent to the applicant: Session reminder: {named}"
+        )
+    # A session no longer on the course (or a job id of another shape): the kind alone.
+    gone = an_entry(EntryKind.EMAIL, email=EmailKind.SESSION_REMINDER, job_id="x:y")
+    assert wording.timeline_text(gone, "gbp", LONDON, sessions) == (
+        "Email sent to the applicant: Session reminder"
+    )
 
 
 def test_one_glossary_names_every_answer() -> None:

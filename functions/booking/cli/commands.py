@@ -20,6 +20,7 @@ from booking.cli.client import (
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
+from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ANSWER_FIELDS,
     ENDED_WORDS,
@@ -160,7 +161,7 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
     if not rows:
         return "No applications yet."
     return "\n".join(
-        f"{row['reference'] or row['application_id']}  {row['name']} <{row['email']}>  "
+        f"{row['reference'] or row['application_id']}  {person_shown(row['name'], row['email'])}  "
         f"{_roster_status(row, url)}  {_paid_said(row)}"
         for row in rows
     )
@@ -281,7 +282,8 @@ def show_application(
         return money_words(amount, currency)
 
     lines = [
-        f"{found['reference'] or found['application_id']}: {found['name']} <{found['email']}>",
+        f"{found['reference'] or found['application_id']}: "
+        f"{person_shown(found['name'], found['email'])}",
         f"Course: {_course_named(url, found['course_id'])}",
         f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
         f"Price {said(found['price'])}, left to pay {said(found['left_to_pay'])}, "

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.cli.client import get_json, post_json
+from booking.domain.statuses import person_shown
 
 
 def add_commands(commands: Any) -> None:
@@ -45,7 +46,7 @@ def said(found: dict[str, Any]) -> str:
         places = f"{booked} place{'' if booked == 1 else 's'}"
         lines += [
             f"{group['organisation']}: {places} ({group['status_said']})",
-            f"  Manager: {group['manager_name']} <{group['manager_email']}>",
+            f"  Manager: {person_shown(group['manager_name'], group['manager_email'])}",
             f"  Pays by: {group['pays_said']}",
             f"  Places: {group['places_said']}",
             f"  Price: {group['cost_said']}",
@@ -59,7 +60,7 @@ def said(found: dict[str, Any]) -> str:
             # As the console says it: the substitutions, when there were any.
             swaps = place.get("substitutions_said") or ""
             lines.append(
-                f"  {place['number']}. {place['name']} <{place['email']}>: "
+                f"  {place['number']}. {person_shown(place['name'], place['email'])}: "
                 f"{place['state_said']}{f' ({swaps})' if swaps else ''}{reference}"
             )
         lines.append("")

@@ -200,6 +200,7 @@ class DiscountCode(BaseModel):
     # False once an organiser expired it (and the provider's promotion code was deactivated):
     # no new application may give it; those that gave it keep the price they were promised.
     active: bool = True
+    expired_at: datetime | None = None  # when an organiser expired it (None: kept before)
 
     @property
     def uses_left(self) -> int | None:

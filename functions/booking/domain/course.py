@@ -203,7 +203,7 @@ class CourseDefinition(BaseModel):
         # OSError: the name is looked up as a file, so "Europe" (a directory) or a name longer
         # than the filesystem allows fails as I/O, not as "not found".
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-            raise ValueError(f"unknown IANA timezone {value[:60]!r}") from exc
+            raise ValueError("enter a time zone such as Europe/London or Asia/Tokyo") from exc
         return value
 
     @field_validator("reminder_offsets_hours")

@@ -129,6 +129,17 @@ ERASED = "[erased]"
 ERASED_EMAIL = "erased@invalid.example"
 
 
+def address_shown(email: str) -> str:
+    """An address as the console and the command line show it: the placeholder an erasure
+    leaves reads "[erased]", as every other erased field does (it is nobody's address)."""
+    return ERASED if email.strip().lower() == ERASED_EMAIL else email
+
+
+def person_shown(name: str, email: str) -> str:
+    """ "Name <address>", or "[erased]" alone for a person whose details were erased."""
+    return ERASED if address_shown(email) == ERASED else f"{name} <{email}>"
+
+
 def refuse_the_erased(addresses: Iterable[str], what: str) -> None:
     """Nothing is addressed to the placeholder an erasure leaves: no email, no invoice, no
     checkout, no customer at Stripe. Each path checks who is left before it gets this far (a

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from booking.domain.attendance import MARK_WORDS
-from booking.domain.emails import CERTIFICATE_HELD, EmailKind
+from booking.domain.email_words import email_said
 from booking.domain.money import money_words
-from booking.domain.payer import ABOUT_THE_INVOICE
+from booking.domain.statuses import address_shown
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
@@ -259,42 +259,12 @@ def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[st
     said = []
     for key in ANSWER_FIELDS:
         value = str(getattr(answers, key) or "")
+        value = address_shown(value) if key == "email" else value
         said.append({"label": FIELD_NAMES[key], "value": value or empty})
     return said
 
 
 # -- an application's history ----------------------------------------------------------------
-
-EMAIL_WORDS: Mapping[EmailKind, str] = {
-    EmailKind.APPLICATION_RECEIVED: "Application received",
-    EmailKind.FACILITATOR_COPY: "Facilitators' copy of the application",
-    EmailKind.BOOKING_CONFIRMED: "Booking confirmed, with the calendar file",
-    EmailKind.CHECKOUT_EXPIRED: "Payment not completed",
-    EmailKind.PAYMENT_REFUNDED: "Payment refunded",
-    EmailKind.SESSION_REMINDER: "Session reminder",
-    EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
-    EmailKind.WAITLISTED: "On the waiting list",
-    EmailKind.OFFER: "A place is offered, with a link to pay",
-    EmailKind.DECLINED: "Application declined",
-    EmailKind.CANCELLED: "Cancellation",
-    EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
-    EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
-    EmailKind.MOVE_PAYMENT_DUE: "A move to a dearer cohort: the link to pay the difference",
-    EmailKind.MOVE_LAPSED: "A move to another cohort did not happen: the booking stays",
-    EmailKind.MOVE_WAITING: "A move to a full cohort waits on its waiting list: the place stays",
-    EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
-    EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
-    EmailKind.FOLLOW_UPS_WITHDRAWN: "Not a graduate: the follow-ups taken out of the calendar",
-    EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
-    EmailKind.INVOICE_SENT: "The employer has been invoiced",
-    EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
-    EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
-    EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
-    EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
-    EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
-    EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
-    EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
-}
 
 
 @dataclass(frozen=True)
@@ -351,14 +321,6 @@ def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
     return f"Invoice {entry.invoice} for {saying.amount} sent to the billing contact, due {due}"
 
 
-def _email_said(entry: TimelineEntry, saying: _Saying) -> str | None:
-    if entry.email is None:
-        return None
-    if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
-        return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
-    return f"Email sent {_audience(entry)}: {EMAIL_WORDS[entry.email]}"
-
-
 def _mark_said(entry: TimelineEntry, saying: _Saying) -> str | None:
     if entry.mark is None:
         return None
@@ -393,22 +355,12 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
     EntryKind.BURSARY: lambda entry, saying: f"Bursary granted: {saying.amount} of the price",
     EntryKind.DISCOUNT: _discount_said,
     EntryKind.INVOICE: _invoice_said,
-    EntryKind.EMAIL: _email_said,
+    EntryKind.EMAIL: lambda entry, saying: email_said(entry, saying.sessions),
     EntryKind.ATTENDANCE: _mark_said,
     EntryKind.COMPLETION: _completion_said,
     EntryKind.TRANSFER: _transfer_said,
     EntryKind.REISSUE: lambda entry, saying: "Certificate reissued with a spelling to print",
 }
-
-
-def _audience(entry: TimelineEntry) -> str:
-    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
-        # Counted by address: facilitators who share an inbox get one copy.
-        n = entry.recipients or 0
-        return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
-    if entry.email in ABOUT_THE_INVOICE and (entry.recipients or 0) > 1:
-        return "to the applicant and the billing contact"
-    return "to the applicant"
 
 
 # -- discount codes -------------------------------------------------------------------------

@@ -47,9 +47,11 @@ from booking.handlers import (
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
     course_form,
+    course_saved,
     http,
 )
 from booking.handlers import console_pages as pages
+from booking.handlers import console_people_pages as people_pages
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
@@ -185,9 +187,10 @@ def course(course_id: str) -> Response[str]:
     )
     status = 422 if listing.problems else 200
     notice = notice_here()
-    moved = notice.code if notice.done == course_form.MOVED_WITHOUT_ID else ""
-    warnings = course_form.moved_without_id_warnings(moved)
-    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), warnings))
+    said = (
+        course_saved.saved_said(notice.code, listing) if notice.done == course_saved.SAVED else []
+    )
+    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), said))
 
 
 @served("consoleRosterCsv")
@@ -276,7 +279,7 @@ def bursary(application_id: str) -> Acted:
 def person() -> Response[str]:
     found = console.person(ports(), query_value("email"))
     status = 422 if found.problems else 200
-    return html_page(status, pages.person_page(chrome(), found))
+    return html_page(status, people_pages.person_page(chrome(), found))
 
 
 @served("consoleExportPerson")
@@ -296,7 +299,7 @@ def export_person() -> Response[str]:
 @served("consoleEraseConfirmation")
 def erase_confirmation() -> Response[str]:
     found = console.person_with_data(ports(), query_value("email"))
-    return html_page(200, pages.erase_page(chrome(), found))
+    return html_page(200, people_pages.erase_page(chrome(), found))
 
 
 @served("consoleErasePerson")
@@ -309,11 +312,11 @@ def erase() -> Response[str]:
     else:
         refused = "Tick the box to confirm, or go back to keep their data"
     if not confirmed:
-        return html_page(422, pages.erase_page(chrome(), found, {"confirm": refused}))
+        return html_page(422, people_pages.erase_page(chrome(), found, {"confirm": refused}))
     from booking.services import people
 
     result = people.erase_person(ports(), found.email)
-    return html_page(200, pages.erased_page(chrome(), result["said"]))
+    return html_page(200, people_pages.erased_page(chrome(), result["said"]))
 
 
 # -- courses --------------------------------------------------------------------------------------
@@ -361,10 +364,8 @@ def save_course() -> Response[str]:
             upload_errors=again.upload_errors,
         )
         return html_page(http.status_for(refused), page)
-    location, moved = course_form.saved_location(saved)
-    if moved:
-        return after_action(location, course_form.MOVED_WITHOUT_ID, moved)
-    return http.see_other(location)
+    location, code = course_saved.saved_notice(saved)
+    return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
 
 
 # -- errors ---------------------------------------------------------------------------------------

@@ -51,6 +51,13 @@ def _code_ended(code: DiscountCode, now: datetime) -> bool:
     return not code.active or (code.expires_at is not None and code.expires_at <= now)
 
 
+def _until_said(code: DiscountCode, zone: str) -> str:
+    """Until when it works: an expired code says when it was expired, never "No end"."""
+    if not code.active:
+        return f"Expired {moment_when(code.expired_at, zone)}" if code.expired_at else "Expired"
+    return moment_when(code.expires_at, zone) if code.expires_at else "No end"
+
+
 def _code_state(code: DiscountCode, now: datetime) -> str:
     if not code.active:
         return "Expired by an organiser"
@@ -83,7 +90,7 @@ def codes_page(
                 "code": code.code,
                 "off": discount_words(code.percent_off, code.amount_off, currency),
                 "uses": uses_words(code.uses, code.max_uses, ended=_code_ended(code, now)),
-                "until": moment_when(code.expires_at, zone) if code.expires_at else "No end",
+                "until": _until_said(code, zone),
                 "state": _code_state(code, now),
                 "active": code.active,
                 "at_stripe": redemptions_words(

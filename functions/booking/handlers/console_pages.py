@@ -17,7 +17,9 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.programme import programme_title
 from booking.domain.register import certificate_said
+from booking.domain.statuses import person_shown
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
     FIELD_NAMES,
@@ -40,7 +42,6 @@ from booking.services.console import (
     ApplicationDetail,
     CourseApplications,
     CourseSummary,
-    Person,
 )
 from booking.services.organisers import money_of
 
@@ -66,10 +67,12 @@ def _render(template: str, chrome: Chrome, **values: Any) -> str:
 def _dates(course: Course) -> str:
     schedule = course.schedule
     zone = course.definition.timezone
-    first_day = day_when(schedule[0].start, zone)
+    first_day, last_day = day_when(schedule[0].start, zone), day_when(schedule[-1].start, zone)
     if len(schedule) == 1:
         return first_day
-    return f"{first_day} to {day_when(schedule[-1].start, zone)} ({len(schedule)} sessions)"
+    if last_day == first_day:  # a one-day cohort: its day once
+        return f"{first_day} ({len(schedule)} sessions)"
+    return f"{first_day} to {last_day} ({len(schedule)} sessions)"
 
 
 def _course_name(course: Course) -> str:
@@ -142,14 +145,24 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
     )
 
 
+def _programme_titles(summaries: list[CourseSummary]) -> dict[str, str]:
+    """Each programme listed, as its page is headed: by its cohorts' title, never its slug."""
+    titles: dict[str, list[str]] = {}
+    for s in sorted(summaries, key=lambda s: s.course.schedule[0].start):
+        titles.setdefault(s.course.definition.programme or "", []).append(s.course.definition.title)
+    return {slug: programme_title(slug, listed) for slug, listed in titles.items()}
+
+
 def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
     rows = []
+    programmes = _programme_titles(summaries)
     for s in summaries:
         currency = s.course.definition.price.currency
         rows.append(
             {
                 "course_id": s.course.course_id,
                 "programme": s.course.definition.programme,
+                "programme_title": programmes.get(s.course.definition.programme or "", ""),
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
@@ -188,7 +201,7 @@ def _row(
 
 
 def course_page(
-    chrome: Chrome, listing: CourseApplications, now: datetime, warnings: Sequence[str] = ()
+    chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
     course = listing.course
     definition = course.definition
@@ -204,7 +217,7 @@ def course_page(
         course,
         programme=definition.programme,
         title=definition.title,
-        warnings=list(warnings),
+        saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
         status=course_state_said(
@@ -240,6 +253,14 @@ def course_page(
     )
 
 
+def _covered_said(application: Application) -> str:
+    """A place nothing is left to pay for: "Nothing: the bursary covers the whole price"."""
+    by = [
+        w for w, kept in (("bursary", application.bursary), ("code", application.discount)) if kept
+    ]
+    return f"Nothing: the {' and the '.join(by)} cover{'' if len(by) > 1 else 's'} the whole price"
+
+
 def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
     facts: list[tuple[str, str]] = []
@@ -251,8 +272,11 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         facts.append((FIELD_NAMES["discount_code"], application.discount.code))
     if application.bursary or application.discount:
         due = application.amount_due(price)
-        facts.append(("Price to pay", money_words(due, currency) if due else "Nothing"))
-        facts.append(("Left to pay", left_to_pay_said(application, price)))
+        if due:  # what the place costs now, then what of it is still to pay
+            facts.append(("Price to pay", money_words(due, currency)))
+            facts.append(("Left to pay", left_to_pay_said(application, price)))
+        else:  # said once: nothing to pay, and why
+            facts.append(("Left to pay", _covered_said(application)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
         said = invoice_words(
@@ -265,7 +289,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         )
         facts.append(("Invoice", capitalised(said)))
     if billing is not None and not application.is_erased:
-        facts.append(("Billed to", f"{billing.billing_name} <{billing.billing_email}>"))
+        facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
         if billing.po_number:
             facts.append((FIELD_NAMES["po_number"], billing.po_number))
     return facts
@@ -346,11 +370,8 @@ def application_page(
     application, course = detail.application, detail.course
     definition = course.definition
     zone, currency = definition.timezone, definition.price.currency
-    session_names = {
-        s.key: f"{s.title}, {day_when(s.start, zone)}"
-        for s in course.schedule
-        if s.kind is SessionKind.CORE
-    }
+    cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
     deadline = application.hold_lapses_at()
     return _render(
         "application.html",
@@ -371,6 +392,7 @@ def application_page(
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone),
+        bursary_now=money_words(application.bursary, currency) if application.bursary else "",
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=[
@@ -396,54 +418,5 @@ def application_page(
     )
 
 
-def person_page(chrome: Chrome, person: Person) -> str:
-    return _render(
-        "person.html",
-        chrome,
-        email=person.email,
-        applications=[_person_row(a, c) for a, c in person.applications],
-        billed=[_person_row(a, c) for a, c in person.billed],
-        group_bookings=person.group_bookings,
-        holds_data=person.holds_data,
-        errors=person.problems,
-    )
-
-
 def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
     return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])
-
-
-def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
-    if course is not None:
-        return _row(application, course)
-    # The course has been removed since: what is left said as well as it can be.
-    currency = application.price.currency if application.price else "gbp"
-    return {
-        "application_id": application.application_id,
-        "reference": _row_reference(application),
-        "course_id": application.course_id,
-        "course": "A course no longer listed",
-        "name": application.answers.name,
-        "email": application.answers.email,
-        "status": application.status.value,
-        "applied": moment_when(application.created_at, "Europe/London"),
-        "paid": money_words(application.money_received, currency),
-    }
-
-
-def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
-    return _render(
-        "erase.html",
-        chrome,
-        email=person.email,
-        count=len(person.applications),
-        references=[a.reference_or_id for a, _ in person.applications],
-        billed=[a.reference_or_id for a, _ in person.billed],
-        group_bookings=person.group_bookings,
-        errors=errors or {},
-    )
-
-
-def erased_page(chrome: Chrome, said: list[str]) -> str:
-    """What the erasure did, in the words every surface gives (``domain.erasure``)."""
-    return _render("erased.html", chrome, said=said)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from booking.domain.attendance_import import AttendeeRow
 
 DONE_WORDS = {
-    "marked": "Mark saved.",
+    "marked": "Mark saved.",  # said in full by _mark_said when the page knows whose and which
     "closed": "The register is closed. Completers are being sent their certificates.",
     "reissued": (
         "The certificate was reissued with the name as it should be printed, and is on its way "
@@ -46,6 +46,27 @@ DONE_WORDS = {
         "The certificate was reissued with this spelling already: nobody was emailed again."
     ),
 }
+
+
+# What a mark says of its session, after the person's name.
+MARKED_WORDS = {
+    Mark.ATTENDED: "attended session {n} of {of}",
+    Mark.ABSENT: "absent from session {n} of {of}",
+    Mark.APOLOGIES: "sent apologies for session {n} of {of}",
+}
+
+
+def _mark_said(kept: Register, marked: str) -> str:
+    """Whose mark was saved and what it now says ("Ben Okafor: sent apologies for session 2
+    of 2."), read from the register as it is; "Mark saved." when it no longer holds them."""
+    application_id, _, key = marked.partition(" ")
+    keys = [s.key for s in kept.sessions]
+    row = next((r for r in kept.rows if r.application.application_id == application_id), None)
+    mark = row.marks.get(key) if row is not None else None
+    if row is None or mark is None or key not in keys:
+        return DONE_WORDS["marked"]
+    said = MARKED_WORDS[mark].format(n=keys.index(key) + 1, of=len(keys))
+    return f"{row.application.answers.name}: {said}."
 
 
 def _completion_said(row: Any) -> str:
@@ -64,8 +85,10 @@ def register_page(
     problem: str = "",
     imported: AttendanceImport | None = None,
     typed: tuple[str, str] = ("", ""),
+    marked: str = "",
 ) -> str:
-    """``typed``: a refused reissue's booking and spelling, given back in its form."""
+    """``typed``: a refused reissue's booking and spelling, given back in its form;
+    ``marked``: the booking and session just marked ("application_id session_key")."""
     course = kept.course
     timezone = course.definition.timezone
     rows = _rows_shown(kept)
@@ -91,7 +114,7 @@ def register_page(
         closed=moment_when(kept.closed_at, timezone) if kept.closed_at else "",
         refusal=kept.closing_refusal or "",
         ends=moment_when(register_ends_at(course), timezone),
-        done=DONE_WORDS.get(done, ""),
+        done=_mark_said(kept, marked) if done == "marked" and marked else DONE_WORDS.get(done, ""),
         problem=problem,
         imported=_import_shown(imported) if imported is not None else None,
         unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
@@ -162,7 +185,8 @@ def _form_value(name: str) -> str:
 
 @served("consoleRegister")
 def register_view(course_id: str) -> Response[str]:
-    return _page(course_id, done=notice_here().done)
+    notice = notice_here()
+    return _page(course_id, done=notice.done, marked=notice.code)
 
 
 @cache
@@ -219,10 +243,13 @@ def mark(course_id: str) -> Response[str]:
             course_id,
             kept=kept,
             done="marked",
+            marked=f"{application_id} {session_key}",
             imported=_still_to_resolve(kept, session_key, carried, line),
         )
     return after_action(
-        f"/console/courses/{quote(course_id)}/register#row-{quote(application_id)}", "marked"
+        f"/console/courses/{quote(course_id)}/register#row-{quote(application_id)}",
+        "marked",
+        f"{application_id} {session_key}",  # ids only: the page names the person
     )
 
 

@@ -13,10 +13,8 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from booking.domain.application_form import box_ticked
 from booking.domain.course import MAX_SESSIONS as MAX_SESSIONS
@@ -24,11 +22,9 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
 from booking.domain.validation import SESSION_PROBLEM, parse, parse_json_strictly
-from booking.domain.wording import moved_without_id_warning
 from booking.handlers.course_form_checks import early_mistakes
 from booking.handlers.http import FilePart
 from booking.handlers.sentences import capitalised
-from booking.services.courses import SavedCourse
 
 SESSION_FIELDS = ("id", "date", "start_time", "end_time", "kind", "title", "home_practice")
 FACILITATOR_FIELDS = ("name", "email", "bio")
@@ -423,28 +419,3 @@ CONFLICT_FIELDS = {
     "programme_has_bookings": "programme",
     "register_kept": "completion_min_sessions",
 }
-
-# The notice naming the follow-ups without an id a save seemed to move (their days, ISO,
-# comma-separated): warned of, once, on the page the save leads to.
-MOVED_WITHOUT_ID = "moved_without_id"
-
-
-def saved_location(saved: SavedCourse) -> tuple[str, str]:
-    """Where a save leads (the course's page), and the days of the follow-ups it seemed to
-    move without an id, to be warned of there once ("" for none)."""
-    days = ",".join(day.isoformat() for day in saved.moved_without_id)
-    return f"/console/courses/{quote(saved.course.course_id)}", days
-
-
-def moved_without_id_warnings(listed: str) -> list[str]:
-    """The warnings ``saved_location`` asked for: a few ISO days; anything else is ignored."""
-    if not listed:
-        return []
-    warnings = []
-    for part in listed.split(",")[:10]:
-        try:
-            day = date.fromisoformat(part.strip())
-        except ValueError:
-            continue
-        warnings.append(moved_without_id_warning(day))
-    return warnings

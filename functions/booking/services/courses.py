@@ -52,6 +52,8 @@ class SavedCourse:
     course: Course
     # The local days of follow-ups without an id the save seemed to move (a new event each).
     moved_without_id: list[date] = field(default_factory=list)
+    # The applications the save offered a place from the waiting list (ids, first in line first).
+    offered: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -100,14 +102,16 @@ def _put_course(
     own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
     held = previous.schedule if previous else []
     tell_of_changes(ports, course, own, changes, after=after, before=held)
+    offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
-        offer_free_places(ports, course_id)
+        offered = offer_free_places(ports, course_id)
         course = ports.repository.get_course(course_id) or course
     unnamed = moved_without_id(previous.definition, definition) if previous else []
     return SavedCourse(
         courses_as_held(ports, [course], after)[0],
         [session.local_start(definition.timezone).date() for session in unnamed],
+        offered,
     )
 
 

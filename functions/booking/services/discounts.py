@@ -179,17 +179,19 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
     nothing, and expiring again repeats both harmlessly). Applications that already gave it
     keep their promised price: their checkouts and invoices ask for its coupon, which stays."""
     existing_course(ports, course_id)
-    code = ports.repository.get_discount_code(course_id, typed)
+    code, now = ports.repository.get_discount_code(course_id, typed), ports.clock()
     if code is None:
         raise NotFound(f"no discount code {typed!r} on this course")
     if code.coupon_id is None:
         # Kept before coupons were: its promised discounts are asked of Stripe as this very
         # promotion code, so Stripe keeps it; only new applications are refused (here).
         state = ports.payments.promotion_code_state(code.promotion_code_id)
-        kept = ports.repository.record_code_active(course_id, code.code, active=False)
+        kept = ports.repository.record_code_active(course_id, code.code, active=False, at=now)
     else:
         state = ports.payments.deactivate_promotion_code(code.promotion_code_id)
-        kept = ports.repository.record_code_active(course_id, code.code, active=state.active)
+        kept = ports.repository.record_code_active(
+            course_id, code.code, active=state.active, at=now
+        )
     logger.info(
         "discount code expired",
         extra={"course_id": course_id, "promotion_code_id": code.promotion_code_id},

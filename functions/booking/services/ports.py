@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from booking.services.code_store_port import DiscountCodeStore
 from booking.services.email_claims import ClaimRead, EmailClaim
 from booking.services.email_port import (
     CalendarWriter,
@@ -48,7 +49,6 @@ from booking.services.repository_port import (
     ApplicationHistory,
     ApplicationStore,
     CourseStore,
-    DiscountCodeStore,
     EmailLedger,
     EmailOutbox,
     EnrolmentRead,

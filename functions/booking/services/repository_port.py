@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.reminders import INVITATION, reminder_counts_from
+from booking.services.code_store_port import DiscountCodeStore
 from booking.services.email_claims import ClaimRead, EmailClaim
 
 if TYPE_CHECKING:
@@ -118,25 +119,6 @@ class SubmissionRead:
     application: Application | None = None  # the earlier answer to the same Idempotency-Key
     discount_code: DiscountCode | None = None  # the code it gives, as this course knows it
     enrolment: EnrolmentRead | None = None  # of the address it gives, if it gives one
-
-
-class DiscountCodeStore(Protocol):
-    def put_discount_code(self, code: DiscountCode) -> None:
-        """Keep a new code (no use yet); Conflict ``discount_code_exists`` if the course has
-        one with the same letters."""
-        ...
-
-    def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
-        """The course's code as typed (in any case), with its uses now."""
-        ...
-
-    def discount_codes(self, course_id: str) -> list[DiscountCode]: ...
-
-    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
-        """Record whether the code may still be given (what the provider holds after an
-        organiser expired it), leaving its uses as they are; the code after the change.
-        NotFound when the course has no such code."""
-        ...
 
 
 class ApplicationStore(Protocol):

@@ -6,6 +6,7 @@ moves them (``adapters.dynamodb.limits``); this module makes codes and reads the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -26,7 +27,7 @@ from booking.domain.errors import Conflict, NotFound, StaleWrite
 def code_to_item(code: DiscountCode) -> dict[str, Any]:
     item: dict[str, Any] = {
         **discount_code_key(code.course_id, code.code),
-        "doc": {"S": code.model_dump_json(exclude={"uses", "active"})},
+        "doc": {"S": code.model_dump_json(exclude={"uses", "active", "expired_at"})},
         "uses": {"N": str(code.uses)},
         "active": {"BOOL": code.active},
     }
@@ -42,6 +43,9 @@ def code_from_item(item: dict[str, Any]) -> DiscountCode:
             "uses": int(item.get("uses", {}).get("N", "0")),
             # Codes kept before organisers could expire them have no flag: active.
             "active": item.get("active", {}).get("BOOL", True),
+            "expired_at": datetime.fromisoformat(at["S"])
+            if (at := item.get("expired_at"))
+            else None,
         }
     )
 
@@ -94,16 +98,24 @@ class DynamoDiscountCodes:
         ]
 
     @translate_aws_errors
-    def record_code_active(self, course_id: str, code: str, *, active: bool) -> DiscountCode:
-        # Only the flag moves: the uses are the save transactions' to move.
+    def record_code_active(
+        self, course_id: str, code: str, *, active: bool, at: datetime
+    ) -> DiscountCode:
+        # Only the flag moves (and, once expired, when it first was): the uses are the save
+        # transactions' to move.
+        values: dict[str, Any] = {":active": {"BOOL": active}}
+        update = "SET #active = :active"
+        if not active:
+            values[":at"] = {"S": at.isoformat()}
+            update += ", expired_at = if_not_exists(expired_at, :at)"
         try:
             answer = self.table.client.update_item(
                 TableName=self.table.name,
                 Key=discount_code_key(course_id, code),
-                UpdateExpression="SET #active = :active",
+                UpdateExpression=update,
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames={"#active": "active"},
-                ExpressionAttributeValues={":active": {"BOOL": active}},
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
             )
         except ClientError as exc:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from booking.domain.course import Course, SessionKind
+from booking.domain.statuses import address_shown
 from booking.domain.wording import places_words, session_when
 
 
@@ -20,6 +21,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     pages.filters["places"] = places_words
+    pages.filters["address"] = address_shown
     return pages
 
 

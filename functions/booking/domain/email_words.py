@@ -1,0 +1,72 @@
+"""What the console's timeline says of each email sent: its kind in words, whom it went to
+(counted, never named), and which session a reminder was for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind
+from booking.domain.payer import ABOUT_THE_INVOICE
+from booking.domain.timeline import TimelineEntry
+
+EMAIL_WORDS: Mapping[EmailKind, str] = {
+    EmailKind.APPLICATION_RECEIVED: "Application received",
+    EmailKind.FACILITATOR_COPY: "Facilitators' copy of the application",
+    EmailKind.BOOKING_CONFIRMED: "Booking confirmed, with the calendar file",
+    EmailKind.CHECKOUT_EXPIRED: "Payment not completed",
+    EmailKind.PAYMENT_REFUNDED: "Payment refunded",
+    EmailKind.SESSION_REMINDER: "Session reminder",
+    EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
+    EmailKind.WAITLISTED: "On the waiting list",
+    EmailKind.OFFER: "A place is offered, with a link to pay",
+    EmailKind.DECLINED: "Application declined",
+    EmailKind.CANCELLED: "Cancellation",
+    EmailKind.SESSIONS_CHANGED: "Session dates changed, with the new calendar file",
+    EmailKind.BOOKING_TRANSFERRED: "Moved to another cohort, with the calendar updated",
+    EmailKind.MOVE_PAYMENT_DUE: "A move to a dearer cohort: the link to pay the difference",
+    EmailKind.MOVE_LAPSED: "A move to another cohort did not happen: the booking stays",
+    EmailKind.MOVE_WAITING: "A move to a full cohort waits on its waiting list: the place stays",
+    EmailKind.FOLLOW_UP_CHANGED: "A follow-up session changed, with the calendar update",
+    EmailKind.CERTIFICATE: "Certificate of completion, with the PDF",
+    EmailKind.FOLLOW_UPS_WITHDRAWN: "Not a graduate: the follow-ups taken out of the calendar",
+    EmailKind.ALREADY_APPLIED: "Applied again: told where the application stands",
+    EmailKind.INVOICE_SENT: "The employer has been invoiced",
+    EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
+    EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
+    EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
+    EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
+    EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
+    EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
+    EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
+}
+
+
+def reminded_session(job_id: str | None) -> str | None:
+    """The core session key a reminder's job was for (``EmailJob.session_reminder``'s id:
+    ``session_reminder:<application>:<course>:<session>:<start>:h<hours>``), None otherwise."""
+    parts = (job_id or "").split(":")
+    if len(parts) != 6 or parts[0] != EmailKind.SESSION_REMINDER.value:
+        return None
+    return parts[3]
+
+
+def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
+    """ "Email sent to the applicant: Session reminder: Session 1 of 2, Sunday 6 December
+    2026". ``sessions``: the course's core session keys -> what to call each."""
+    if entry.email is None:
+        return None
+    if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
+        return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
+    said = EMAIL_WORDS[entry.email]
+    named = sessions.get(reminded_session(entry.job_id) or "")
+    return f"Email sent {_audience(entry)}: {said}{f': {named}' if named else ''}"
+
+
+def _audience(entry: TimelineEntry) -> str:
+    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
+        # Counted by address: facilitators who share an inbox get one copy.
+        n = entry.recipients or 0
+        return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
+    if entry.email in ABOUT_THE_INVOICE and (entry.recipients or 0) > 1:
+        return "to the applicant and the billing contact"
+    return "to the applicant"

@@ -1,0 +1,61 @@
+"""The console's pages about one person: what is held about them, the erasure's confirmation
+and what the erasure did (split from ``console_pages.py``, whose rows they share)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.wording import moment_when, money_words
+from booking.handlers.console_pages import Chrome, _render, _row, _row_reference
+from booking.services.console import Person
+
+
+def person_page(chrome: Chrome, person: Person) -> str:
+    return _render(
+        "person.html",
+        chrome,
+        email=person.email,
+        applications=[_person_row(a, c) for a, c in person.applications],
+        billed=[_person_row(a, c) for a, c in person.billed],
+        group_bookings=person.group_bookings,
+        holds_data=person.holds_data,
+        errors=person.problems,
+    )
+
+
+def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
+    if course is not None:
+        return _row(application, course)
+    # The course has been removed since: what is left said as well as it can be.
+    currency = application.price.currency if application.price else "gbp"
+    return {
+        "application_id": application.application_id,
+        "reference": _row_reference(application),
+        "course_id": application.course_id,
+        "course": "A course no longer listed",
+        "name": application.answers.name,
+        "email": application.answers.email,
+        "status": application.status.value,
+        "applied": moment_when(application.created_at, "Europe/London"),
+        "paid": money_words(application.money_received, currency),
+    }
+
+
+def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
+    return _render(
+        "erase.html",
+        chrome,
+        email=person.email,
+        count=len(person.applications),
+        references=[a.reference_or_id for a, _ in person.applications],
+        billed=[a.reference_or_id for a, _ in person.billed],
+        group_bookings=person.group_bookings,
+        errors=errors or {},
+    )
+
+
+def erased_page(chrome: Chrome, said: list[str]) -> str:
+    """What the erasure did, in the words every surface gives (``domain.erasure``)."""
+    return _render("erased.html", chrome, said=said)

@@ -1,0 +1,78 @@
+"""What the course's page says once after a save in the console: "Course saved.", whom the
+save offered a place from the waiting list (by name and reference: the console is the
+organiser's own screen), and the follow-ups without an id it seemed to move.
+
+The one-time notice carries ids and days only (``console_app.after_action``): the page names
+the people from the applications as it reads them then, so no name rides in a cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from booking.domain.application import Application
+from booking.domain.wording import moved_without_id_warning
+from booking.services.console import CourseApplications
+from booking.services.courses import SavedCourse
+
+SAVED = "course_saved"
+# At most this many of those offered a place are carried to be named (a cookie is small); any
+# beyond are counted.
+MOST_NAMED = 20
+
+
+def saved_notice(saved: SavedCourse) -> tuple[str, str]:
+    """Where a save leads (the course's page) and the notice's code for it: the days of the
+    follow-ups it seemed to move without an id, how many it offered a place, and the first
+    of those (ids): ``days|count|ids``."""
+    days = ",".join(day.isoformat() for day in saved.moved_without_id)
+    offered = saved.offered
+    code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}"
+    return f"/console/courses/{quote(saved.course.course_id)}", code
+
+
+def saved_said(code: str, listing: CourseApplications) -> list[str]:
+    """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
+    follow-up it seemed to move. A code that is not one reads as a plain save."""
+    days, _, rest = code.partition("|")
+    count, _, ids = rest.partition("|")
+    offered = int(count) if count.isdigit() else 0
+    said = ["Course saved."]
+    if offered:
+        said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
+    return said + _warnings(days)
+
+
+def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:
+    known: dict[str, Application] = {a.application_id: a for a in listing.applications}
+    known.update({m.application.application_id: m.application for m in listing.moving_in})
+    named = [
+        f"{a.answers.name} ({a.reference or a.application_id})"
+        for a in (known.get(i) for i in ids)
+        if a is not None
+    ]
+    others = count - len(named)
+    if others:
+        named.append(
+            f"{others} more" if named else f"{others} {'person' if others == 1 else 'people'}"
+        )
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    one = count == 1
+    return (
+        f"{listed} {'was' if one else 'were'} offered {'a place' if one else 'places'} from the "
+        "waiting list and emailed."
+    )
+
+
+def _warnings(listed: str) -> list[str]:
+    """The warnings of the follow-ups a save seemed to move: a few ISO days; anything else is
+    ignored."""
+    warnings = []
+    for part in [p for p in listed.split(",") if p.strip()][:10]:
+        try:
+            day = date.fromisoformat(part.strip())
+        except ValueError:
+            continue
+        warnings.append(moved_without_id_warning(day))
+    return warnings
