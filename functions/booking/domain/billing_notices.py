@@ -73,6 +73,10 @@ BILLING_REASON_WORDS = {
         "The course filled up while the payment was on its way, so we could not confirm "
         "{name}'s place."
     ),
+    "course_closed": (
+        "The payment reached us after the course had begun, when applications had closed, so "
+        "we could not confirm {name}'s place."
+    ),
     "application_cancelled": (
         "{name}'s application had already been cancelled when this payment reached us, so we "
         "could not use it for a place."

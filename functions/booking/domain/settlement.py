@@ -13,6 +13,8 @@ application's new state and the commands to carry out around its save
   same refund); clean-up after it.
 - **A place confirmed needs its seat**: when the save finds none, the decision is made again
   without one (:attr:`Situation.seat_free`), and the money goes back.
+- **Nothing is paid for a place once its course's applications close**: a payment Stripe took
+  after that (:func:`paid_late`) is given back, never confirmed (:attr:`Situation.course_open`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from booking.domain.commands import (
     Situation,
     VoidInvoice,
 )
+from booking.domain.course import Course
 from booking.domain.covered import why_nothing_to_pay
 from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
@@ -50,13 +53,19 @@ from booking.domain.dearer_moves import (
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
-from booking.domain.invoices import InvoiceEvent
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
-from booking.domain.payments import MOVE_PAID_AFTER_END, CheckoutEvent, RefundEvent, after_refund
+from booking.domain.payments import (
+    MOVE_PAID_AFTER_END,
+    CheckoutEvent,
+    CheckoutEventKind,
+    RefundEvent,
+    after_refund,
+)
 from booking.domain.wording import status_named
 
 S = ApplicationStatus
@@ -92,6 +101,24 @@ MoneyFact = (
     | MoveWithdrawn
     | MoveDeadlinePassed
 )
+
+
+def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
+    """When ``fact``'s payment was taken, for a payment that would confirm a place (a checkout
+    or an invoice paid): the moment Stripe took it where the event says, else ``now``; None for
+    any other fact."""
+    if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
+        return fact.created or now
+    if isinstance(fact, InvoiceEvent) and fact.kind is InvoiceEventKind.PAID:
+        return now
+    return None
+
+
+def paid_late(course: Course, fact: MoneyFact, now: datetime) -> bool:
+    """Whether ``fact`` is a payment taken once ``course``'s applications had closed (the rule
+    the public page says "Applications are closed" by): it is given back, never confirmed."""
+    moment = paid_at(fact, now)
+    return moment is not None and not course.accepts_applications(moment)
 
 
 def settle(application: Application, fact: MoneyFact, situation: Situation) -> Settlement:

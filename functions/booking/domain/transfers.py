@@ -95,7 +95,20 @@ def _refusal(
         or booking_refusal(application, source, now)
         or target_refusal(source, target, now)
         or money_refusal(application, source, target, more)
+        or _too_late_to_pay(target, now, more)
     )
+
+
+def _too_late_to_pay(target: Course, now: datetime, more: int) -> TransferRefused | None:
+    """A difference asked by card could not be paid before ``target``'s applications close
+    (``Course.takes_payment``: a checkout is held at least ``CHECKOUT_HOLD``)."""
+    if _asked_by_card(more, target) and not target.takes_payment(now):
+        return TransferRefused(
+            "course_closed",
+            f"{cohort_name(target)} begins too soon for its difference to be paid before it "
+            f"starts; choose a cohort at the same price or less",
+        )
+    return None
 
 
 def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:

@@ -152,6 +152,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "offer_lapsed": "the offer lapsed",
     "failed": "the bank refused the payment",
     "course_full": "paid when the course was full",
+    "course_closed": "paid after applications closed",
     "refund_requested": "refund on its way",
     "refunded": None,
     "cancelled_and_refunded": "after a cancellation",

@@ -166,7 +166,7 @@ def _needs_course(application: Application, now: datetime) -> bool:
 
 def _payment(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
     """How the application may be paid now, and what is open for it."""
-    course_open = course is not None and course.accepts_applications(now)
+    course_open = course is not None and course.takes_payment(now)
     can_pay = application.payment_refusal(now, course_open=course_open) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = application.hold_lapses_at()

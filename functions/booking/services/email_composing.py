@@ -131,7 +131,7 @@ def _template_values(
     if application.group_place is not None:
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     context["can_pay"] = (
-        application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
+        application.payment_refusal(now, course_open=course.takes_payment(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).

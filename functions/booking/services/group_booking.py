@@ -114,7 +114,7 @@ def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
 
 def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: datetime) -> None:
     """The course takes this many places from a manager now, for colleagues who hold none."""
-    if not course.accepts_applications(now):
+    if not course.takes_payment(now):  # the places could not be paid for before it closes
         raise CourseClosed()
     if course.definition.approval_required:
         raise Conflict(

@@ -6,7 +6,7 @@ them on; one place decides how.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from aws_lambda_powertools import Logger
@@ -30,10 +30,9 @@ OfferReason = Literal["approved", "place_freed"]
 
 
 def offer(
-    application: Application, valid_hours: int, now: datetime, *, reason: OfferReason
+    application: Application, deadline: datetime, now: datetime, *, reason: OfferReason
 ) -> Application:
-    """Hold a seat for ``valid_hours``; ``reason`` tells the email why (approved, or freed)."""
-    deadline = now + timedelta(hours=valid_hours)
+    """Hold a seat until ``deadline``; ``reason`` tells the email why (approved, or freed)."""
     attempt = application.checkout_attempts
     return application.moved_to(
         S.OFFERED,
@@ -60,7 +59,8 @@ def given_a_seat(
     situation = Situation(now=now, course_price=course.definition.price)
     if owes_nothing(application, situation):
         return booked_with_nothing_to_pay(application, situation)
-    return offer(application, course.definition.offer_valid_hours, now, reason=reason)
+    deadline = course.held_until(now, course.definition.offer_valid_hours)
+    return offer(application, deadline, now, reason=reason)
 
 
 def held_for_payment(application: Application, now: datetime) -> Application:
@@ -94,8 +94,8 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
     now = ports.clock()
     if course is None or course.waiting == 0 or course.places_left == 0:
         return []
-    if not course.accepts_applications(now):
-        return []
+    if not course.takes_payment(now):
+        return []  # nobody could pay for it before applications close
     # Imported here: a waiting move, once moved, offers the seat it left through this function.
     from booking.services import waiting_moves
 
