@@ -11,8 +11,7 @@ from typing import Any
 import time_machine
 
 from booking.services.lifecycle import sweep
-from tests.support.applications import application_body, session_id_of
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.applications import session_id_of
 from tests.support.system import System
 
 
@@ -132,26 +131,4 @@ def test_a_card_payment_landing_after_the_start_is_refunded_not_confirmed(
     subjects = [m.subject for m in sent]
     assert not any(s.startswith("New booking") for s in subjects), subjects
     assert not any("confirmed" in s.lower() for s in subjects), subjects
-    assert any("after the course had begun" in m.text for m in sent)
-
-
-def test_an_invoice_paid_after_the_start_is_refunded_not_confirmed(system: System) -> None:
-    invoiced_cohort(system, capacity=2)
-    start = _start(system, INVOICED)
-    with time_machine.travel(start - timedelta(days=30), tick=False):
-        reply = system.api(
-            "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-        )
-        assert reply.status == 201, reply.body
-        application = reply.json()
-        assert application["status"] == "awaiting_invoice_payment"
-        system.deliver_emails()
-    with time_machine.travel(start + timedelta(hours=1), tick=False):
-        invoice_id = application["invoice_url"].rsplit("/", 1)[-1]
-        assert system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status == 200
-        assert system.status_of(application)["status"] == "refunded"
-        refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
-        assert len(refunds) == 1
-        sent = system.deliver_emails()
-    assert not any(m.subject.startswith("New booking") for m in sent)
     assert any("after the course had begun" in m.text for m in sent)

@@ -211,8 +211,6 @@ def invoice_event(
         if told is not None:
             return Settlement("invoice_status_recorded", reason, told.with_event(event.event_id))
         return Settlement(action.value, reason)
-    if action in CONFIRMING and not situation.course_open:
-        return _give_back_invoice(application, event, "course_closed", situation)
     if action in CONFIRMING and not situation.seat_free:
         return _give_back_invoice(application, event, "course_full", situation)
     if action is Action.REFUND:

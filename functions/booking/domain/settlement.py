@@ -13,8 +13,9 @@ application's new state and the commands to carry out around its save
   same refund); clean-up after it.
 - **A place confirmed needs its seat**: when the save finds none, the decision is made again
   without one (:attr:`Situation.seat_free`), and the money goes back.
-- **Nothing is paid for a place once its course's applications close**: a payment Stripe took
-  after that (:func:`paid_late`) is given back, never confirmed (:attr:`Situation.course_open`).
+- **Nothing is paid for a place once its course's applications close**: a card payment Stripe
+  took after that (:func:`paid_late`) is given back, never confirmed
+  (:attr:`Situation.course_open`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from booking.domain.dearer_moves import (
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
@@ -104,13 +105,13 @@ MoneyFact = (
 
 
 def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
-    """When ``fact``'s payment was taken, for a payment that would confirm a place (a checkout
-    or an invoice paid): the moment Stripe took it where the event says, else ``now``; None for
-    any other fact."""
+    """When ``fact``'s payment was taken, for a card payment that would confirm a place (a
+    checkout paid): the moment Stripe took it where the event says, else ``now``; None for any
+    other fact. An employer's invoice is not one: the place it holds is the person's through
+    the course, and its payment after the course stands (as invoices often are paid); no
+    invoice is issued once applications close (``Course.takes_payment``)."""
     if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
         return fact.created or now
-    if isinstance(fact, InvoiceEvent) and fact.kind is InvoiceEventKind.PAID:
-        return now
     return None
 
 
