@@ -1,7 +1,7 @@
 """The one rule for paying for a place (newcomer15 O15): nothing is paid once the course's
-applications close (``Course.takes_payment``, ``domain.settlement.paid_late``); an offer is held
-until the course begins at the latest; a payment that lands later is given back, never
-confirmed, and the facilitators are not told of a booking."""
+applications close (``domain.paying``, ``domain.settlement.paid_late``); an offer is held until
+the course begins at the latest; a payment that lands later is given back, never confirmed,
+and the facilitators are not told of a booking."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.money import Money
+from booking.domain.paying import held_until, takes_payment
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.settlement import paid_late, settle
 from booking.domain.standing import Facts, standing
@@ -39,19 +40,19 @@ def course(course_id: str = "june", price: int = 20000, **changes: object) -> Co
 
 def test_payment_is_taken_while_a_checkout_would_end_before_applications_close() -> None:
     june = course()
-    assert june.takes_payment(START - CHECKOUT_HOLD - timedelta(seconds=1))
+    assert takes_payment(june, START - CHECKOUT_HOLD - timedelta(seconds=1))
     # Less than a checkout's least hold before the start: nothing is opened.
-    assert not june.takes_payment(START - timedelta(minutes=30))
-    assert not june.takes_payment(START)
+    assert not takes_payment(june, START - timedelta(minutes=30))
+    assert not takes_payment(june, START)
     assert june.accepts_applications(START - timedelta(minutes=30))  # the public page's rule
-    assert not course(closed=True).takes_payment(START - timedelta(days=30))
+    assert not takes_payment(course(closed=True), START - timedelta(days=30))
 
 
 def test_an_offer_is_held_until_the_course_begins_at_the_latest() -> None:
     june = course()
     early = START - timedelta(days=10)
-    assert june.held_until(early, 48) == early + timedelta(hours=48)
-    assert june.held_until(START - timedelta(hours=3), 48) == START
+    assert held_until(june, early, 48) == early + timedelta(hours=48)
+    assert held_until(june, START - timedelta(hours=3), 48) == START
 
 
 def test_an_offer_cannot_be_paid_once_the_course_takes_no_payment() -> None:
@@ -64,7 +65,7 @@ def test_an_offer_cannot_be_paid_once_the_course_takes_no_payment() -> None:
     )
     now = START - timedelta(minutes=10)
     assert offered.payment_refusal(now, course_open=True) is None
-    assert offered.payment_refusal(now, course_open=course().takes_payment(now)) == (
+    assert offered.payment_refusal(now, course_open=takes_payment(course(), now)) == (
         "course_closed"
     )
 

@@ -43,7 +43,15 @@ REPLACED_INVOICE_WORDS = {
     ),
 }
 # Why, of the payment itself, said to the person and to the billing contact alike.
-PAYMENT_REASON_WORDS = {**INVOICE_REASON_WORDS, **REPLACED_INVOICE_WORDS}
+PAYMENT_REASON_WORDS = {
+    **INVOICE_REASON_WORDS,
+    **REPLACED_INVOICE_WORDS,
+    # A card payment taken after the course's applications closed (``domain.paying``).
+    "course_closed": (
+        "The payment reached us after the course had begun, when applications had closed, so "
+        "we could not confirm a place with it, and have given it back."
+    ),
+}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 
@@ -72,10 +80,6 @@ BILLING_REASON_WORDS = {
     "course_full": (
         "The course filled up while the payment was on its way, so we could not confirm "
         "{name}'s place."
-    ),
-    "course_closed": (
-        "The payment reached us after the course had begun, when applications had closed, so "
-        "we could not confirm {name}'s place."
     ),
     "application_cancelled": (
         "{name}'s application had already been cancelled when this payment reached us, so we "

@@ -383,18 +383,6 @@ class Course(BaseModel):
         """Applications close when organisers close the course or the first session starts."""
         return not self.definition.closed and now < self.first_start()
 
-    def takes_payment(self, now: datetime) -> bool:
-        """The one rule for paying for a place here (an offer, a checkout, an invoice): what is
-        opened now, held for ``CHECKOUT_HOLD`` (Stripe's least), ends before applications close
-        (``accepts_applications``, the public page's "Applications are closed"). A payment that
-        lands once they have closed is given back (``domain.payment_settlement``)."""
-        return self.accepts_applications(now + CHECKOUT_HOLD)
-
-    def held_until(self, now: datetime, hours: int) -> datetime:
-        """A place held from ``now`` for ``hours`` (an offer): never past the first session's
-        start, when applications close at the latest."""
-        return min(now + timedelta(hours=hours), self.first_start())
-
     def status(self, now: datetime) -> CourseStatus:
         if not self.accepts_applications(now):
             return CourseStatus.CLOSED

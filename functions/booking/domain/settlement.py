@@ -109,7 +109,7 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
     checkout paid): the moment Stripe took it where the event says, else ``now``; None for any
     other fact. An employer's invoice is not one: the place it holds is the person's through
     the course, and its payment after the course stands (as invoices often are paid); no
-    invoice is issued once applications close (``Course.takes_payment``)."""
+    invoice is issued once applications close (``domain.paying.takes_payment``)."""
     if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
         return fact.created or now
     return None

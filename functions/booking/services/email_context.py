@@ -95,11 +95,6 @@ REASON_WORDS = {
         "place. We are very sorry. If you would like to join the waiting list or a future "
         "course, just reply to this email."
     ),
-    "course_closed": (
-        "Your payment reached us after the course had begun, when applications had closed, so "
-        "we could not confirm a place. We are very sorry. If you would like to hear about a "
-        "future course, just reply to this email."
-    ),
     "duplicate_payment": (
         "Your place was already paid for, so this second payment was not needed. Your place "
         "is still confirmed."

@@ -17,6 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.limits import released_to
+from booking.domain.paying import held_until, takes_payment
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
@@ -59,7 +60,7 @@ def given_a_seat(
     situation = Situation(now=now, course_price=course.definition.price)
     if owes_nothing(application, situation):
         return booked_with_nothing_to_pay(application, situation)
-    deadline = course.held_until(now, course.definition.offer_valid_hours)
+    deadline = held_until(course, now, course.definition.offer_valid_hours)
     return offer(application, deadline, now, reason=reason)
 
 
@@ -94,7 +95,7 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
     now = ports.clock()
     if course is None or course.waiting == 0 or course.places_left == 0:
         return []
-    if not course.takes_payment(now):
+    if not takes_payment(course, now):
         return []  # nobody could pay for it before applications close
     # Imported here: a waiting move, once moved, offers the seat it left through this function.
     from booking.services import waiting_moves
