@@ -12,7 +12,8 @@ import time_machine
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
-from tests.support.system import System
+from tests.support.groups import COLLEAGUES, book
+from tests.support.system import COURSE_ID, System
 
 
 def _small(system: System) -> datetime:
@@ -132,3 +133,12 @@ def test_a_card_payment_landing_after_the_start_is_refunded_not_confirmed(
     assert not any(s.startswith("New booking") for s in subjects), subjects
     assert not any("confirmed" in s.lower() for s in subjects), subjects
     assert any("after the course had begun" in m.text for m in sent)
+
+
+def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: System) -> None:
+    start = _start(system, COURSE_ID)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "course_closed"
+    assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
