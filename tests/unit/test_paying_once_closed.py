@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund, Situation
 from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
@@ -154,3 +157,18 @@ def test_a_dearer_move_is_refused_when_its_difference_could_not_be_paid_in_time(
     assert refused.code == "course_closed"
     # The same price asks nothing by card: the move may be made until the cohort begins.
     assert refusal(booked, source, course(), START - timedelta(minutes=20)) is None
+
+
+@given(
+    before=st.integers(-48 * 60, 72 * 60),  # minutes before the start (negative: after it)
+    hours=st.integers(1, 168),
+)
+def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> None:
+    """Whenever a payment may be opened, its checkout (held ``CHECKOUT_HOLD``) ends by the
+    start; an offer made at any moment is held no later than the start."""
+    june = course()
+    now = START - timedelta(minutes=before)
+    if takes_payment(june, now):
+        assert now + CHECKOUT_HOLD <= START
+    assert held_until(june, now, hours) <= max(START, now)
+    assert held_until(june, now, hours) <= now + timedelta(hours=hours)
