@@ -115,7 +115,11 @@ def _secret(name: str) -> str:
         # said so in the log (its name, never a value), never "the signature does not match".
         from aws_lambda_powertools import Logger
 
-        Logger(child=True).error("secret not configured: its value is empty", secret_name=name)
+        # The name in the message itself too: a child logger whose service has no parent
+        # logger (the local stack's) prints the message alone, without its keys.
+        Logger(child=True).error(
+            f"secret not configured: {name} is empty or only whitespace", secret_name=name
+        )
         raise DependencyUnavailable(
             "the service is busy; please try again shortly", code="service_busy"
         )

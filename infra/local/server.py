@@ -361,6 +361,17 @@ def organiser_token() -> str:
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
+def payments_mode(stack: LocalStack) -> str:
+    """What the banner says of payments. A key of only whitespace is stored as given, and the
+    functions take it for no key (503 ``service_busy`` on every payment): not real Stripe."""
+    key = stack.stripe_secret_key
+    if not key:
+        return "offline payments (Stripe stand-in)"
+    if not key.strip():
+        return "STRIPE_SECRET_KEY blank: payments not configured, they answer 503 service_busy"
+    return "real Stripe test mode"
+
+
 def stack_from_environment(port: int | None = None) -> LocalStack:
     return LocalStack(
         port=port if port is not None else int(os.environ.get("PORT", "8000")),
@@ -388,10 +399,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    mode = (
-        "real Stripe test mode" if stack.stripe_secret_key else "offline payments (Stripe stand-in)"
-    )
-    print(f"Booking system running at {stack.url}  ({mode})", flush=True)
+    print(f"Booking system running at {stack.url}  ({payments_mode(stack)})", flush=True)
     print(f"  courses:     {stack.url}/courses", flush=True)
     print(f"  console:     {stack.url}/console", flush=True)
     print(f"  admin token: {stack.admin_token}", flush=True)

@@ -684,6 +684,26 @@ def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_hol
     assert repo.told_when(about + "0") == {}
 
 
+def test_what_one_person_was_told_of_an_event_is_one_read_of_both(repo: Repository) -> None:
+    """``told_to``: ``told_of`` and ``told_when`` for one person, from their own record."""
+    about = "SESSION#c1#s1"
+    later = NOW + timedelta(days=400)
+    first = Told(NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1), "Session 1")
+    assert repo.told_to(about, "Pada") is None  # never sent
+    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=first)
+    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # times not kept
+    repo.record_told(about, "Pcy", holds=True, keep_until=later, now=NOW, when=first)
+    repo.record_told(about, "Pcy", holds=False, keep_until=later, now=NOW)  # taken out
+    for person in ("Pada", "Pbob", "Pcy", "Pdee"):
+        sent = repo.told_of(about)
+        expected = (sent[person], repo.told_when(about).get(person)) if person in sent else None
+        assert repo.told_to(about, person) == expected
+    assert repo.told_to(about, "Pada") == (True, first)
+    assert repo.told_to(about, "Pbob") == (True, None)
+    assert repo.told_to(about, "Pcy") == (False, None)
+    assert repo.told_to(about + "0", "Pada") is None
+
+
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:
     assert repo.next_calendar_sequence("Pada") == 1
     assert repo.next_calendar_sequence("Pada") == 2

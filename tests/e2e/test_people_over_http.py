@@ -133,3 +133,38 @@ def test_erasing_one_person_removes_their_mail_and_no_one_elses(
     # Erasing someone unknown removes nothing.
     assert erase(stack, f"nobody-{tag}@example.org") == 404
     assert _kept(after) - _kept(stack.outbox()) == Counter()
+
+
+def test_the_facilitators_are_asked_to_delete_an_erased_persons_application(
+    stack: RunningStack,
+) -> None:
+    """The local outbox after an erasure (UK GDPR Article 19): the facilitators sent the
+    booking get one request to delete it, by its reference, naming nothing of the person; the
+    repeated erasure (404) asks nothing more."""
+    tag = uuid.uuid4().hex[:8]
+    sam = f"sam-{tag}@example.org"
+    reference = _apply_and_pay(stack, f"Sam {tag}", sam)["reference"]
+
+    def about_it(outbox: list[dict[str, Any]], subject: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in outbox
+            if m["subject"].startswith(subject) and f"({reference})" in m["subject"]
+        ]
+
+    def booked(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return about_it(outbox, "New booking")
+
+    def asked(outbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return about_it(outbox, "Please delete an application you were sent")
+
+    assert booked(stack.outbox_until(lambda o: bool(booked(o))))
+    assert _erased_by_the_api(stack, sam) == 200
+
+    [request] = asked(stack.outbox_until(lambda o: bool(asked(o))))
+    assert sorted(request["to"]) == FACILITATORS
+    for part in (request["subject"], request["text"], request["html"], *request["reply_to"]):
+        assert tag not in part  # neither the name nor the address
+    assert _erased_by_the_api(stack, sam) == 404
+    stack.settle()
+    assert len(asked(stack.outbox())) == 1

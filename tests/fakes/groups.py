@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from booking.domain.cohort_currency import group_newly_priced
 from booking.domain.enrolments import group_enrolment_changes
-from booking.domain.errors import ColleagueEnrolled, CourseFull, StaleWrite
+from booking.domain.errors import ColleagueEnrolled, CourseFull, PriceChanged, StaleWrite
 from booking.domain.groups import GroupBooking
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects_of_group
@@ -63,6 +64,10 @@ class FakeGroupStore:
         course = self.repository.courses.get(stored.course_id)
         if course is None:
             raise CourseFull("this course has no places left")
+        # Newly holding money in the cohort: only while it is in that currency, and counted.
+        currency = group_newly_priced(previous, stored)
+        if currency is not None and course.definition.price.currency != currency:
+            raise PriceChanged()
         if delta > 0 and (
             course.seats_taken + delta > course.definition.capacity
             or course.definition.closed
@@ -78,7 +83,10 @@ class FakeGroupStore:
         for key, place in claimed:
             self.repository.group_enrolments[key] = (stored.group_id, place)
         self.repository.courses[stored.course_id] = course.model_copy(
-            update={"seats_taken": course.seats_taken + delta}
+            update={
+                "seats_taken": course.seats_taken + delta,
+                "priced": course.priced + (currency is not None),
+            }
         )
         for object_id in _objects(stored):
             self.owners[object_id] = stored.group_id

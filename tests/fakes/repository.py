@@ -15,6 +15,7 @@ from datetime import datetime
 
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
+from booking.domain.cohort_currency import code_newly_priced, newly_priced
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.emails_as_queued import stamped
@@ -25,6 +26,7 @@ from booking.domain.errors import (
     Conflict,
     CourseFull,
     NotFound,
+    PriceChanged,
     ReferenceTaken,
     StaleWrite,
 )
@@ -126,8 +128,19 @@ class FakeRepository:
         course_id: str,
         definition: CourseDefinition,
         follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
     ) -> Course:
         previous = self.courses.get(course_id)
+        if (
+            checked is not None
+            and checked.definition.price.currency != definition.price.currency
+            and (
+                previous is None
+                or (previous.version, previous.priced) != (checked.version, checked.priced)
+            )
+        ):
+            raise StaleWrite("the course changed since its currency was checked")
         old_rows = len(previous.definition.sessions) if previous else 0
         if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
             raise Conflict(
@@ -144,6 +157,7 @@ class FakeRepository:
             seats_taken=previous.seats_taken if previous else 0,
             waiting=previous.waiting if previous else 0,
             version=(previous.version + 1) if previous else 1,
+            priced=previous.priced if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
         )
         self.courses[course_id] = stored
@@ -187,7 +201,20 @@ class FakeRepository:
         key = code_key(code.course_id, code.code)
         if key in self.codes:
             raise Conflict("the code is already in use", code="discount_code_exists")
+        currency = code_newly_priced(code)
+        self._priced({code.course_id: currency} if currency is not None else {})
         self.codes[key] = code.model_copy(update={"uses": 0})
+
+    def _priced(self, priced: Mapping[str, str]) -> None:
+        """Saves that newly price in cohorts: refused whole while one is in another currency,
+        else counted on each (``Course.priced``), as the table's course item does."""
+        for course_id, currency in priced.items():
+            course = self.courses.get(course_id)
+            if course is not None and course.definition.price.currency != currency:
+                raise PriceChanged()
+        for course_id in priced.keys() & self.courses.keys():
+            course = self.courses[course_id]
+            self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
 
     def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
         return self.codes.get(code_key(course_id, code))
@@ -222,6 +249,11 @@ class FakeRepository:
         if claim is not None and self.email_state(claim.job_id) != claim.state:
             raise StaleWrite("the email's claim changed since it was read")
         counters = _counter_moves(stored, previous, held)
+        priced = newly_priced(previous, stored)
+        for course_id, currency in priced.items():
+            course = self.courses.get(course_id)
+            if course is not None and course.definition.price.currency != currency:
+                raise PriceChanged()
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)
@@ -230,6 +262,9 @@ class FakeRepository:
         self.applications[stored.application_id] = stored
         for course_id, (seat_delta, waiting_delta) in counters.items():
             self._move_seats(course_id, seat_delta, waiting_delta)
+        for course_id in priced.keys() & self.courses.keys():
+            course = self.courses[course_id]
+            self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
         self._move_holdings(stored.application_id, held)
         self._index(stored, previous, claims)
         for job in (stamped(j, stored) for j in new.outbox):
@@ -574,6 +609,10 @@ class FakeRepository:
 
     def told_when(self, about: str) -> dict[str, Told]:
         return dict(self.told_times.get(about, {}))
+
+    def told_to(self, about: str, person: str) -> tuple[bool, Told | None] | None:
+        holds = self.told.get(about, {}).get(person)
+        return None if holds is None else (holds, self.told_times.get(about, {}).get(person))
 
     # -- the register --------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ def test_a_refund_asked_of_a_booking_cancelled_without_one_is_refused_in_words(
     error = again.json()["error"]
     assert error["code"] == "cancelled_without_refund"
     assert "cancelled already, without a refund: nothing has been refunded" in error["message"]
-    assert "Stripe dashboard" in error["message"]
+    assert "use Refund on its page (or POST its /refund)" in error["message"]
     assert cohorts.refunded_at_stripe() == []
     assert cohorts.emails() == []
 

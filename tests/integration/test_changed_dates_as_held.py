@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from booking.domain.course import CourseDefinition
@@ -124,3 +125,37 @@ def test_moved_twice_before_the_mailer_marks_only_what_differs_from_the_calendar
     [marked] = [line for line in told.text.splitlines() if "(CHANGED)" in line]
     assert f"{later.day} {later:%B %Y}" in marked
     assert _starts(told) == [_at_three(first), _at_three(later)]
+
+
+def test_a_changed_dates_reads_each_session_the_person_holds_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worded as held, a "Changed dates" reads the person's own record of each session, once
+    (``told_to``: whether they hold it and when, one item), never every record of the session
+    twice (``told_of`` then ``told_when``, each a Query of everyone told of it)."""
+    cohorts = Cohorts(system)
+    cohorts.book(SPRING, ADA)
+    cohorts.emails()
+    spring = cohorts.files[SPRING]
+    first, second = cohorts.spring_start, cohorts.spring_start + timedelta(weeks=1)
+    moved = system.admin(
+        "PUT", f"/courses/{SPRING}", json_body=_with(spring, first, second + timedelta(days=1))
+    )
+    assert moved.status == 200, moved.body
+    repository = system.ports.repository
+    reads: list[tuple[str, str]] = []
+    for name in ("told_of", "told_when", "told_to"):
+        real = getattr(repository, name)
+
+        def counted(about: str, *args: Any, _real: Any = real, _name: str = name) -> Any:
+            if about.startswith(f"SESSION#{SPRING}#"):
+                reads.append((_name, about))
+            return _real(about, *args)
+
+        monkeypatch.setattr(repository, name, counted)
+
+    [told] = cohorts.emails_to(ADA)
+
+    assert told.subject.startswith("Changed dates: "), told.subject
+    assert [name for name, _ in reads] == ["told_to", "told_to"], reads
+    assert len({about for _, about in reads}) == 2

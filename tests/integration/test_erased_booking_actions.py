@@ -34,6 +34,9 @@ def erased(system: System) -> str:
     """The page of an erased person's paid booking on a programme with other cohorts."""
     booked = Cohorts(system).book("move-spring", PERSON)
     assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    # The erasure's own message: the facilitators sent the booking are asked to delete it.
+    [asked] = system.deliver_emails()
+    assert asked.to == ["facilitator-spring@example.org"]
     return f"/console/applications/{booked['application_id']}"
 
 

@@ -238,6 +238,15 @@ def test_a_move_to_a_cheaper_cohort_tells_the_billing_contact_of_the_refund_alon
     assert not [m for m in cohorts.emails() if ACCOUNTS in m.to]
 
 
+def _erased(system: System) -> None:
+    """PERSON erased, and the erasure's own message delivered: the facilitators sent the
+    booking are asked to delete it (by its reference alone)."""
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    [asked] = system.deliver_emails()
+    assert asked.subject.startswith("Please delete an application you were sent"), asked.subject
+    assert ACCOUNTS not in asked.to
+
+
 @pytest.mark.parametrize("events_held", [False, True])
 def test_an_erased_persons_refund_still_tells_the_billing_contact_of_its_money(
     invoiced: System, events_held: bool
@@ -247,7 +256,7 @@ def test_an_erased_persons_refund_still_tells_the_billing_contact_of_its_money(
     as a group's is once its manager is erased (hostile11 F8); nothing of the person but the
     booking's reference, and nothing to the person."""
     application = _paid_by_invoice(invoiced)
-    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    _erased(invoiced)
     path = f"/applications/{application['application_id']}/cancel"
     if events_held:
         with invoiced.standin.webhooks_held():
@@ -287,7 +296,7 @@ def test_the_console_says_the_billing_contact_was_told_of_an_erased_persons_refu
     invoiced: System,
 ) -> None:
     application = _paid_by_invoice(invoiced)
-    assert invoiced.admin("DELETE", f"/people/{PERSON}").status == 200
+    _erased(invoiced)
     browser = signed_in(invoiced)
     page = f"/console/applications/{application['application_id']}"
     reply = browser.act(f"{page}/cancel", refund="on")

@@ -107,3 +107,32 @@ def test_a_move_email_written_for_a_later_cohort_says_its_own_price_of_its_own_c
     assert f"from {_name(cohorts, 0)} to {autumn}, and since then to {winter}." in first
     assert f"pays the whole price of {autumn} (£150.00)" in first
     assert "its whole price" not in first
+
+
+def test_a_move_back_with_money_moved_says_the_money_of_the_place_held(system: System) -> None:
+    """Spring (£200) to autumn (£150: £50 refunded), then back to spring (£50 difference paid)
+    before the mailer ran (fix14b's left): the money must be told, but Ada was only ever told
+    of spring, so the email names no other cohort: her place on spring stands, £50 refunded and
+    £50 received, and nothing changes in her calendar (no cancel.ics of autumn's sessions)."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    cohorts.emails()
+    assert cohorts.move(app_id, "move-autumn").status == 200
+    system.clock_offset += timedelta(minutes=1)
+    pending = cohorts.move(app_id, "move-spring").json()["pending_move"]
+    assert system.pay(pending["pay_url"]).status == 200
+
+    sent = cohorts.emails()
+
+    [told] = [m for m in sent if m.to == [ADA]]
+    spring, autumn = _name(cohorts, 0), _name(cohorts, 8)
+    assert told.subject.startswith(f"Your booking and its payments: {spring}"), told.subject
+    for words in (" ".join(told.text.split()), " ".join(told.html.split())):
+        assert autumn not in words
+        assert "autumn" not in words.lower()
+        assert f"Your place on {spring} stands" in words
+        assert "We are refunding £50.00 to the card you paid with" in words
+        assert "We have received the £50.00 you paid." in words
+        assert "moved your place" not in words
+    assert not told.attachments
+    assert _copies(sent) == []

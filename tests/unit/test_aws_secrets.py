@@ -103,6 +103,8 @@ def test_a_secret_of_only_whitespace_is_not_configured(
     assert refused.value.code == "service_busy"
     said = [r for r in caplog.records if "secret not configured" in r.getMessage()]
     assert [getattr(r, "secret_name", None) for r in said] == [NAME]
+    # The name in the words too: a logger that prints the message alone still names it.
+    assert [NAME in r.getMessage() for r in said] == [True]
 
 
 def test_a_secret_given_as_only_whitespace_is_not_given() -> None:

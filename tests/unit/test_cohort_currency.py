@@ -13,16 +13,22 @@ from booking.domain.cohort_currency import (
     BURSARY,
     CHECKOUT,
     DISCOUNT,
+    GROUP_PAID,
+    GROUP_REFUNDED,
     INVOICE,
     PAID,
     PRICED,
+    REFUNDED,
     currency_change_refusal,
+    group_money_held,
     money_held,
 )
+from booking.domain.group_place import GroupStatus
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.statuses import ALLOWED_TRANSITIONS, STANDING
 from tests.support.applications import an_application, an_invoice
+from tests.support.group_bookings import group
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 S = ApplicationStatus
@@ -37,6 +43,11 @@ def _checkout(expires: datetime) -> CheckoutRef:
     ("application", "held"),
     [
         (an_application(S.CONFIRMED, at=NOW, amount_paid=20000), PAID),
+        # Part of it given back: the rest is held.
+        (an_application(S.CONFIRMED, at=NOW, amount_paid=20000, amount_refunded=5000), PAID),
+        # Cancelled and refunded whole: it holds nothing, its payment and refund recorded in
+        # the currency (hostile15 s2: counted among the "paid bookings").
+        (an_application(S.CANCELLED, at=NOW, amount_paid=20000, amount_refunded=20000), REFUNDED),
         (
             an_application(
                 S.AWAITING_PAYMENT,
@@ -143,3 +154,28 @@ def test_a_code_of_an_amount_off_a_new_application_may_give_is_named() -> None:
     assert "expire FIFTY before changing it" in refusal[0]
     assert not any(name in refusal[0] for name in ("HALF", "GONE", "OVER"))
     assert currency_change_refusal("gbp", "usd", [], [], NOW, codes=held[1:]) is None
+
+
+def test_a_refunded_booking_and_a_paid_group_are_said_as_they_are() -> None:
+    """hostile15 s2: a booking cancelled and refunded whole was "paid", and a group's payment
+    for its two places "1 paid booking"."""
+    bookings = [
+        an_application(S.CONFIRMED, at=NOW, app_id="a", amount_paid=20000),
+        an_application(S.CANCELLED, at=NOW, app_id="b", amount_paid=20000, amount_refunded=20000),
+    ]
+    two_places = group(
+        status=GroupStatus.PAID, checkout=None, places=group().places[:2], amount_paid=40000
+    )
+    open_one = group(group_id="g2")
+    refusal = currency_change_refusal("gbp", "usd", bookings, [two_places, open_one], NOW)
+    assert refusal is not None
+    assert refusal[0].startswith(
+        "this cohort has 1 paid booking, 1 booking refunded, 1 group booking paid (2 places) "
+        "and 1 checkout open in GBP"
+    ), refusal[0]
+    assert group_money_held(two_places, NOW) == GROUP_PAID
+    given_back = two_places.model_copy(update={"refunds": {"re_1": 40000}})
+    assert group_money_held(given_back, NOW) == GROUP_REFUNDED
+    refusal = currency_change_refusal("gbp", "usd", [], [given_back, given_back], NOW)
+    assert refusal is not None
+    assert refusal[0].startswith("this cohort has 2 group bookings refunded (4 places) in GBP")

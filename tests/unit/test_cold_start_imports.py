@@ -31,12 +31,15 @@ _GROUP_ROUTES = (
     "booking.services.groups",
 )
 
-# The organiser API's register and group-booking routes: their views and overview.
+# The organiser API's register and group-booking routes: their views and overview; and its
+# models, the OpenAPI document's, of which only a course's save and the operator's backfill
+# answer through one (handlers.admin).
 _ADMIN_ROUTES = (
     "booking.handlers.register_views",
     "booking.domain.attendance_import",
     "booking.handlers.group_views",
     "booking.services.group_overview",
+    "booking.handlers.admin_views",
 )
 
 # A group's money (services.payments imports it for a group's events and refunds only).
@@ -50,15 +53,42 @@ _GROUP_MONEY = (
 LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
     # for the reader of a meeting's attendance export (an organiser's import, services.register).
-    "api": (*_GROUP_ROUTES, "booking.domain.attendance_import"),
+    # Nor for a group's model: a submission asks which groups name the applicant, and a group
+    # is read only for the rare one named (adapters.dynamodb.groups); nor for the rules a
+    # cohort's change of currency reads (services.courses), nor for the stores its requests
+    # never call (handlers.api names those they do).
+    "api": (
+        *_GROUP_ROUTES,
+        "booking.domain.attendance_import",
+        "booking.domain.groups",
+        "booking.domain.cohort_currency",
+        "booking.services.waiting_moves",
+        "booking.adapters.dynamodb.register",
+        "booking.adapters.dynamodb.history",
+    ),
     # An organiser reading a roster waits for neither the register's views (nor a meeting's
     # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
     "admin": _ADMIN_ROUTES,
-    # Its register page reads no export: the import's reader and validator load with it.
-    "console": ("booking.domain.attendance_import",),
+    # Its register page reads no export: the import's reader and validator load with it. Only
+    # a person's pages (found, exported, erased) load services.people, and only a course's
+    # group bookings page (handlers.console_groups) their overview.
+    "console": (
+        "booking.domain.attendance_import",
+        "booking.services.people",
+        "booking.services.group_overview",
+    ),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
-    # and asyncio with it. A booking's own events never load a group's money.
-    "webhook": ("aws_lambda_powertools.event_handler", "asyncio", *_GROUP_MONEY),
+    # and asyncio with it. A booking's own events never load a group's money, its store or its
+    # models (domain.settlement reads only the place an application fills: domain.group_place),
+    # nor the ledgers' store.
+    "webhook": (
+        "aws_lambda_powertools.event_handler",
+        "asyncio",
+        *_GROUP_MONEY,
+        "booking.domain.groups",
+        "booking.adapters.dynamodb.groups",
+        "booking.adapters.dynamodb.ledgers",
+    ),
     # Its requests write suppressions only (the ledgers' store): no application, no course.
     "ses_events": (*_MODEL_STORES, "booking.domain.application", "booking.domain.course"),
     # Its requests relay outbox items (the outbox's store: email jobs only); holdings go back
@@ -118,7 +148,12 @@ def test_no_init_imports_boto3(function: str, initialization_type: str) -> None:
 
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
-IN_THE_SNAPSHOT = {"api": _GROUP_ROUTES, "admin": _ADMIN_ROUTES, "webhook": _GROUP_MONEY}
+IN_THE_SNAPSHOT = {
+    "api": _GROUP_ROUTES,
+    "admin": _ADMIN_ROUTES,
+    "webhook": _GROUP_MONEY,
+    "console": ("booking.services.people", "booking.services.group_overview"),
+}
 
 
 @pytest.mark.parametrize("function", sorted(IN_THE_SNAPSHOT))

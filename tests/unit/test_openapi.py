@@ -118,11 +118,12 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
         for path, item in document["paths"].items()
         if _is_console(path) and "post" in item
     }
-    # The forms of the sign-in, the sessions, the applications, people, courses and codes,
+    # The forms of the sign-in, the sessions, the applications (a cancelled booking's refund
+    # among them), people, courses and codes,
     # and the register's four (a mark, an import, closing, reissuing a held certificate), and
     # moving a booking to another cohort and withdrawing a move that waits for its difference,
     # and voiding a group's invoice.
-    assert len(posts) == 14 + 4 + 2 + 1
+    assert len(posts) == 15 + 4 + 2 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]

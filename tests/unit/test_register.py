@@ -556,9 +556,9 @@ def test_a_certificate_says_forever_what_was_true_when_the_register_closed(
         {
             **renamed.model_dump(mode="json", exclude_none=True),
             "facilitators": [{"name": "Someone Else", "email": "else@example.org"}],
+            # The core sessions as held: a closed register keeps their dates and times.
             "sessions": [
-                {"date": day, "start_time": "09:00", "end_time": "17:00"}
-                for day in ("2027-06-08", "2027-06-15", "2027-06-22")
+                {"date": day, "start_time": "15:00", "end_time": "17:00"} for day in CORE_DAYS
             ]
             + [
                 {
@@ -604,10 +604,11 @@ def test_a_course_edit_may_not_rewrite_a_register_that_holds_marks(
         assert refused.value.code == "register_kept", what
         assert "register already holds marks" in str(refused.value), what
     assert repo(ports).applications[ada].attendance == {"s1": Mark.ATTENDED}
-    # Moving a session's date keeps its key: allowed, and the mark stays on that session.
-    moved = definition(follow_up="2027-09-20", days=("2027-06-08", *CORE_DAYS[1:]))
+    # Moving a session nobody is marked for keeps its key: allowed, and the mark stays put.
+    moved = definition(follow_up="2027-09-20", days=(CORE_DAYS[0], "2027-06-15", CORE_DAYS[2]))
     courses.put_course(ports, "c1", moved)
     assert keys(ports) == ["s1", "s2", "s3"]
+    assert repo(ports).applications[ada].attendance == {"s1": Mark.ATTENDED}
     clock.now = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)
     register.close(ports, "c1")
     with pytest.raises(Conflict) as refused:
@@ -827,3 +828,57 @@ def test_zooms_minutes_are_said_with_their_unit_and_other_durations_as_given() -
     assert teams.duration_said == "1h 2m"
     [bare] = read_attendance_export("Name,Email,Duration\nAda,a@x.example,60\n")
     assert bare.duration_said == "60"  # no unit in its header: not guessed
+
+
+def test_a_session_held_and_marked_keeps_its_times_and_a_closed_register_all_of_them(
+    ports: Ports, clock: Clock
+) -> None:
+    """hostile15 s5: a held, marked session of a closed register moved into the future, its
+    attendees told "Changed dates" of a course that was over."""
+    ada = book(ports, "ada@example.org")
+    clock.now = datetime(2027, 6, 14, 15, 30, tzinfo=UTC)  # the second session running
+    first, second, _ = keys(ports)
+    register.mark(ports, "c1", ada, first, Mark.APOLOGIES)
+    register.mark(ports, "c1", ada, second, Mark.ATTENDED)
+    saved = repo(ports).courses["c1"]
+    sent = len(repo(ports).written_emails)
+    # The running session, marked attended: neither moved nor made longer.
+    for days, later_end in ((CORE_DAYS, "18:00"), (("2027-06-07", "2027-06-15", "2027-06-21"), "")):
+        moved = definition(follow_up="2027-09-20", days=days)
+        if later_end:
+            body = moved.model_dump(mode="json", exclude_none=True)
+            body["sessions"][1]["end_time"] = later_end
+            moved = CourseDefinition.model_validate(body)
+        with pytest.raises(Conflict) as refused:
+            courses.put_course(ports, "c1", moved)
+        assert refused.value.code == "register_kept"
+        assert (
+            "Session 2 of 3 must stay on Monday 14 June 2027, 15:00-17:00 BST (it has begun, "
+            "and people are marked for it)" in refused.value.message
+        )
+    assert repo(ports).courses["c1"] == saved  # nothing saved
+    assert len(repo(ports).written_emails) == sent  # nobody told
+    # Held with only apologies (sent before it began, they say nothing of it taking place),
+    # or not yet begun: it may move.
+    courses.put_course(
+        ports, "c1", definition(follow_up="2027-09-20", days=("2027-06-08", *CORE_DAYS[1:]))
+    )
+    courses.put_course(
+        ports,
+        "c1",
+        definition(follow_up="2027-09-20", days=("2027-06-08", CORE_DAYS[1], "2027-06-22")),
+    )
+    clock.now = datetime(2027, 6, 22, 17, 1, tzinfo=UTC)
+    register.close(ports, "c1")
+    # Closed: every core session keeps its times, in words naming each; a follow-up may move.
+    with pytest.raises(Conflict) as refused:
+        courses.put_course(ports, "c1", definition(follow_up="2027-09-20"))
+    said = refused.value.message
+    assert said.startswith("this course's register is closed, so Session 1 of 3 must stay on ")
+    assert "Session 3 of 3 must stay on Tuesday 22 June 2027, 15:00-17:00 BST" in said
+    assert "Session 2" not in said
+    courses.put_course(
+        ports,
+        "c1",
+        definition(follow_up="2027-09-27", days=("2027-06-08", CORE_DAYS[1], "2027-06-22")),
+    )

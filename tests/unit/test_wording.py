@@ -169,6 +169,11 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
             "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
+            an_entry(EntryKind.EMAIL, email=EmailKind.DELETE_YOUR_COPY, recipients=2),
+            "Email sent to the facilitators (2 addresses): Asked to delete the application: "
+            "the person's data was erased",
+        ),
+        (
             an_entry(EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
             "Email sent to the applicant: A place is offered, with a link to pay",
         ),

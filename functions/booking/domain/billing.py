@@ -310,6 +310,7 @@ class InvoiceRef(BaseModel):
     currency: str = "gbp"
     status: str = "open"  # open | paid | void | uncollectible | overdue
     attempt: int = 1
+    resent: int = 0  # times an organiser had Stripe send it again (each on the timeline)
 
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at

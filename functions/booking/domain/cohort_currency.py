@@ -17,13 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import DiscountCode, InvoiceRef
 from booking.domain.group_place import GroupStatus
-from booking.domain.groups import GroupBooking
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.statuses import STANDING
+from booking.domain.wording import places_words
+
+if TYPE_CHECKING:
+    # Read only by the organisers' check: every save (the mailer's too) asks ``newly_priced``.
+    from booking.domain.groups import GroupBooking
 
 # An invoice still asking for its amount.
 _UNPAID = frozenset({"open", "overdue"})
@@ -37,6 +42,14 @@ PAID, CHECKOUT, INVOICE, BURSARY, DISCOUNT = (
 )
 PRICED = ("application or booking priced", "applications or bookings priced")
 MOVING_IN = ("move into it waiting", "moves into it waiting")
+# A booking whose every payment came back: it holds nothing now, but its payment and refund
+# are recorded (and counted on the money page) in the currency.
+REFUNDED = ("booking refunded", "bookings refunded")
+# A manager's group booking: one payment for its places, said with them (hostile15 s2: "1 paid
+# booking" read as one place).
+GROUP_PAID = ("group booking paid", "group bookings paid")
+GROUP_REFUNDED = ("group booking refunded", "group bookings refunded")
+_OF_GROUPS = (GROUP_PAID, GROUP_REFUNDED)
 
 
 def _open(checkout: CheckoutRef | None, now: datetime) -> bool:
@@ -52,8 +65,9 @@ def money_held(
 ) -> tuple[str, str] | None:
     """What ``application`` holds in its cohort's ``currency`` (one of the kinds above), if
     any; a standing price given in another currency (``currency`` named) holds nothing in it."""
-    if application.charges_paid > 0 or application.payments:
-        return PAID
+    paid = _paid(application.money_received, application.money_returned, PAID, REFUNDED)
+    if paid is not None:
+        return paid
     if application.has_open_checkout(now):
         return CHECKOUT  # the booking still waits on it (holding its seat), not once it ended
     if _unpaid(application.invoice):
@@ -70,10 +84,21 @@ def money_held(
     return PRICED  # its price stands, and it will be (or was) asked for it in that currency
 
 
+def _paid(
+    received: int, returned: int, paid: tuple[str, str], refunded: tuple[str, str]
+) -> tuple[str, str] | None:
+    """``paid`` while some of what was received is held, ``refunded`` once all of it came
+    back; None when nothing was received (a payment Stripe holds no trace of took nothing)."""
+    if received > returned:
+        return paid
+    return refunded if received > 0 else None
+
+
 def group_money_held(group: GroupBooking, now: datetime) -> tuple[str, str] | None:
     """What a manager's group booking holds in its cohort's currency, if any."""
-    if group.amount_paid > 0:
-        return PAID
+    paid = _paid(group.money_received, group.money_returned, GROUP_PAID, GROUP_REFUNDED)
+    if paid is not None:
+        return paid
     if group.status is GroupStatus.AWAITING_PAYMENT and _open(group.checkout, now):
         return CHECKOUT
     return INVOICE if _unpaid(group.invoice) else None
@@ -85,11 +110,65 @@ def code_held(code: DiscountCode, currency: str, now: datetime) -> bool:
     return code.amount_off is not None and code.refusal(now, currency) is None
 
 
-def _counted(held: Iterable[tuple[str, str] | None]) -> list[str]:
-    counts: dict[tuple[str, str], int] = {}
-    for kind in filter(None, held):
-        counts[kind] = counts.get(kind, 0) + 1
-    return [f"{n} {kind[0] if n == 1 else kind[1]}" for kind, n in counts.items()]
+def newly_priced(previous: Application | None, stored: Application) -> dict[str, str]:
+    """The cohorts whose currency check (:func:`currency_change_refusal`) counts ``stored`` and
+    did not count ``previous`` (course id -> the currency it is priced in there): its own
+    cohort, once it holds money or a standing price there (a submission, a payment started
+    again, a move made), and a cohort its move newly waits for. The save holds only while each
+    is still priced in that currency, and a currency change checked before it is refused and
+    checked again (``CourseStore.put_course``'s ``checked``): the check and the save are one
+    decision, whichever comes first. A save that changes only what is already counted (a
+    payment, an invoice, a bursary on a standing booking) names nothing."""
+    before = _counted_in(previous, stored.updated_at) if previous is not None else {}
+    after = _counted_in(stored, stored.updated_at)
+    return {course: cur for course, cur in after.items() if before.get(course) != cur}
+
+
+def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> str | None:
+    """The currency a manager's group booking's save newly holds money in on its cohort
+    (:func:`group_money_held`: paid, its checkout or invoice open, and not before), else None:
+    held to the same rule as :func:`newly_priced`."""
+    now = stored.updated_at
+    if group_money_held(stored, now) is None:
+        return None
+    held_before = previous is not None and group_money_held(previous, now) is not None
+    return None if held_before else stored.price.currency
+
+
+def code_newly_priced(code: DiscountCode) -> str | None:
+    """The currency a new discount code takes a fixed amount off in (:func:`code_held`), else
+    None: its creation is held to the same rule as :func:`newly_priced`."""
+    return code.currency if code.amount_off is not None else None
+
+
+def _counted_in(application: Application, now: datetime) -> dict[str, str]:
+    if application.price is None:
+        return {}  # stored before prices were kept: priced as its cohort is
+    currency = application.price.currency  # a move keeps it (it is refused between currencies)
+    counted: dict[str, str] = {}
+    if money_held(application, now, currency) is not None:
+        counted[application.course_id] = currency
+    if application.status is ApplicationStatus.CONFIRMED:
+        for move in (application.waiting_move, application.pending_move):
+            if move is not None:
+                counted[move.to_course_id] = currency
+    return counted
+
+
+def _counted(held: Iterable[tuple[tuple[str, str] | None, int]]) -> list[str]:
+    """Each kind held, counted in words; a group booking's with its places ("1 group booking
+    paid (2 places)"). ``held``: each booking's kind (None: nothing) and its places."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for kind, places in held:
+        if kind is not None:
+            count = counts.setdefault(kind, [0, 0])
+            count[0] += 1
+            count[1] += places
+    said = []
+    for kind, (n, places) in counts.items():
+        words = f"{n} {kind[0] if n == 1 else kind[1]}"
+        said.append(f"{words} ({places_words(places)})" if kind in _OF_GROUPS else words)
+    return said
 
 
 def currency_change_refusal(
@@ -109,9 +188,9 @@ def currency_change_refusal(
     if was == to:
         return None
     said = _counted(
-        [money_held(a, now, was) for a in applications]
-        + [group_money_held(g, now) for g in groups]
-        + [MOVING_IN for _ in moving_in]
+        [(money_held(a, now, was), 1) for a in applications]
+        + [(group_money_held(g, now), g.places_kept or len(g.places)) for g in groups]
+        + [(MOVING_IN, 1) for _ in moving_in]
     )
     named = sorted(code.code for code in codes if code_held(code, was, now))
     if named:

@@ -21,8 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
-# What a facilitator's copy of a moved booking tells (its reason): joining their cohort, or
-# leaving it (``domain.transfers`` queues them).
+# What a facilitator's copy of a moved booking tells (its reason): joining or leaving them.
 MOVED_IN, MOVED_OUT = "moved_in", "moved_out"
 # The occasion of a completer's news while their certificate is held (it will follow).
 CERTIFICATE_HELD = "held"
@@ -66,9 +65,10 @@ class EmailKind(StrEnum):
     # (a place's share refunded, the invoice reissued, the hold lapsed, places released at the
     # deadline, a payment given back); ``reason`` says which (``domain.group_notices``).
     GROUP_CHANGED = "group_changed"
-    # To a colleague who was sent a link and had not applied: the manager gave the place up,
-    # so the link no longer works.
+    # To a colleague sent a link who had not applied: the manager gave the place up (dead link).
     GROUP_PLACE_GIVEN_UP = "group_place_given_up"
+    # To the facilitators sent an erased person's application: delete it (its reference alone).
+    DELETE_YOUR_COPY = "delete_your_copy"
 
 
 # The kinds about a group booking rather than an application (``application_id`` names the

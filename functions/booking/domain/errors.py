@@ -104,6 +104,23 @@ class CodeUsedUp(Conflict):
     code = "discount_code_used_up"
 
 
+class PriceChanged(Conflict):
+    """A cohort's currency changed between the read a write priced something with and the
+    write (``domain.cohort_currency.newly_priced``): the write was refused whole, nothing of it
+    kept; asked again, it is priced as the cohort is now."""
+
+    code = "concurrent_update"
+
+    def __init__(
+        self,
+        message: str = (
+            "this course's price changed while you asked; nothing was saved or charged: "
+            "please try again"
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
 class StaleWrite(Exception):
     """What was read has changed (or already exists) by the time of the write: re-read, decide
     again. Not a :class:`BookingError`: use cases retry it and never show it to anyone."""

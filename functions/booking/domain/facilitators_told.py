@@ -22,7 +22,10 @@ by then every one of them was either taken up or is skipped (the booking has end
 
 Told once: the job is keyed by its occasion ("withdrawn"), the same whichever act ends the
 booking, and the act that ends it leaves it no longer confirmed, so whichever comes second (the
-refund's event after a cancellation that asked for it) finds nothing to tell."""
+refund's event after a cancellation that asked for it) finds nothing to tell.
+
+An erasure ends nothing (the booking stays, anonymised), but every list the application was
+sent to still holds it in its mailboxes: each is asked to delete it (``delete_your_copy``)."""
 
 from __future__ import annotations
 
@@ -39,8 +42,12 @@ CANCELLED_BY_ORGANISERS = "cancelled_by_organisers"
 REFUNDED_IN_FULL = "booking_refunded"
 # The occasion of the facilitators' "Participant withdrawn" (one per booking).
 WITHDRAWN = "withdrawn"
+_COPY = EmailKind.FACILITATOR_COPY
 
 
+# The occasions of the facilitators' copies that first tell the cohort booked of the person:
+# the application to review (a course that asks for approval), and the booking.
+_FIRST_COPIES = ("", "booked")
 # The occasion of each of a move's two copies, before the move's number.
 _MOVE_COPY_OCCASIONS = {MOVED_IN: "moved-in", MOVED_OUT: "moved-out"}
 
@@ -95,6 +102,39 @@ def lists_holding(application: Application, went: Callable[[str], bool]) -> list
         ):
             holding.append(move.to_course_id)
     return holding
+
+
+def lists_sent(application: Application, went: Callable[[str], bool]) -> list[str]:
+    """Every cohort whose facilitators were sent the person's application, as the copies that
+    ``went`` say: the cohort first booked, if its copy went (the application to review, or the
+    booking); each move's new cohort, if its "moved to your cohort" went; the cohort told of
+    the booking's end ("Participant withdrawn"). A list told that the person moved away still
+    holds what it was sent, so it stays on (unlike ``lists_holding``)."""
+    app_id = application.application_id
+    moves = application.transfers
+    first = moves[0].from_course_id if moves else application.course_id
+    sent = []
+    if any(went(application.email(_COPY, occasion=o).job_id) for o in _FIRST_COPIES):
+        sent.append(first)
+    for number, move in enumerate(moves, start=1):
+        if went(moved_in_copy(app_id, move.to_course_id, number).job_id):
+            sent.append(move.to_course_id)
+    if went(application.email(_COPY, occasion=WITHDRAWN).job_id):
+        sent.append(roster_holding(application, went))
+    return list(dict.fromkeys(sent))
+
+
+def delete_your_copy(application: Application, went: Callable[[str], bool]) -> tuple[EmailJob, ...]:
+    """What an erasure of ``application`` (as read before it) asks of the facilitators (UK
+    GDPR Article 19: each recipient of the data is told of its erasure): one message to each
+    list sent the application (``lists_sent``), to delete what they hold about it, found by its
+    reference. Keyed by the cohort, so each list is asked once however often the erasure is
+    repeated; nothing to a list never sent a copy."""
+    app_id = application.application_id
+    return tuple(
+        EmailJob.about(EmailKind.DELETE_YOUR_COPY, app_id, cohort, occasion=cohort)
+        for cohort in lists_sent(application, went)
+    )
 
 
 def roster_holding(application: Application, went: Callable[[str], bool]) -> str:

@@ -1,11 +1,19 @@
 """The place of a manager's group booking an application fills (a record on the application;
-the group and its rules are ``domain.groups``)."""
+the group and its rules are ``domain.groups``), and what is said of it to the organisers and to
+a colleague applying on their own: here, so that deciding a booking's payment or refusal (the
+webhook's, ``domain.settlement``) or a person's one place (the API's submission) loads none of
+the groups' models, which only a group's requests use."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+    from booking.domain.groups import GroupBooking
 
 
 class GroupStatus(StrEnum):
@@ -30,3 +38,34 @@ class GroupPlaceRef(BaseModel):
     group_id: str
     place: int
     group_version: int
+
+
+def fills_a_group_place(application: Application) -> bool:
+    """Whether ``application`` is a colleague's booking on a manager's group place now."""
+    return application.group_place is not None and not application.enrolment_ended
+
+
+def the_place_is_the_groups(organisation: str) -> str:
+    """Why the organisers leave a colleague's booking to the manager, and who to ask."""
+    by = f" ({organisation})" if organisation else ""
+    return (
+        f"this booking fills a place of a manager's group booking{by}, paid for by the "
+        "employer, so the manager decides who takes it: on their booking's page they can give "
+        "the place up (its share is refunded to the employer) or name someone else (this "
+        "person's link then stops working). Ask the manager: they are named on the course's "
+        "group bookings page"
+    )
+
+
+def booked_for_you(group: GroupBooking) -> str:
+    """What someone named on ``group`` is told when they apply on their own, as the booking
+    stands: their link is emailed only once the group is paid, so before then none exists."""
+    if group.status is GroupStatus.PAID:
+        return (
+            f"A place on this course has been booked for you by {group.organisation}; apply "
+            "through the link in the email we sent you about it"
+        )
+    return (
+        f"A place on this course is being booked for you by {group.organisation}; you will be "
+        "emailed a link to apply once it is paid"
+    )

@@ -30,6 +30,9 @@ from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
 from booking.domain.group_form import GroupForm as GroupForm
 from booking.domain.group_place import GroupStatus as GroupStatus
+from booking.domain.group_place import booked_for_you as booked_for_you
+from booking.domain.group_place import fills_a_group_place as fills_a_group_place
+from booking.domain.group_place import the_place_is_the_groups as the_place_is_the_groups
 from booking.domain.money import Money
 from booking.domain.wording import places_words
 
@@ -412,39 +415,8 @@ def share_of_place(group: GroupBooking) -> int:
     return max(min(group.price.amount, group.amount_paid - group.amount_refunded), 0)
 
 
-def fills_a_group_place(application: Application) -> bool:
-    """Whether ``application`` is a colleague's booking on a manager's group place now."""
-    return application.group_place is not None and not application.enrolment_ended
-
-
 def organisers_give_it_up(application: Application, group: GroupBooking | None) -> bool:
     """Whether cancelling ``application`` is the organisers' to do by giving its group place
     up: it fills a place of ``group``, whose manager was erased (nobody holds the link that
     decides the places any more). While the manager is there, the place is theirs to decide."""
     return fills_a_group_place(application) and group is not None and group.manager_erased
-
-
-def the_place_is_the_groups(organisation: str) -> str:
-    """Why the organisers leave a colleague's booking to the manager, and who to ask."""
-    by = f" ({organisation})" if organisation else ""
-    return (
-        f"this booking fills a place of a manager's group booking{by}, paid for by the "
-        "employer, so the manager decides who takes it: on their booking's page they can give "
-        "the place up (its share is refunded to the employer) or name someone else (this "
-        "person's link then stops working). Ask the manager: they are named on the course's "
-        "group bookings page"
-    )
-
-
-def booked_for_you(group: GroupBooking) -> str:
-    """What someone named on ``group`` is told when they apply on their own, as the booking
-    stands: their link is emailed only once the group is paid, so before then none exists."""
-    if group.status is GroupStatus.PAID:
-        return (
-            f"A place on this course has been booked for you by {group.organisation}; apply "
-            "through the link in the email we sent you about it"
-        )
-    return (
-        f"A place on this course is being booked for you by {group.organisation}; you will be "
-        "emailed a link to apply once it is paid"
-    )

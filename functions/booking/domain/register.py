@@ -22,6 +22,7 @@ Pure: no I/O, no clock, no randomness.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,15 +78,52 @@ def _require_register(course: Course) -> int:
     return required
 
 
-def register_edit_refusal(before: Course, after: CourseDefinition) -> str | None:
-    """Why ``after`` may not replace the definition of a course whose register holds marks or
-    is closed; None when it may. Marks are kept by core session key (a session's ``id``, else
-    its place in the organiser's list), and completion is counted against
+@dataclass(frozen=True)
+class RegisterHeld:
+    """What a course's register holds, as a save of its definition meets it: whether it is
+    closed, whether it holds any mark or completion, and the core sessions someone is marked
+    attended or absent for (an apology may be sent before a session begins, so it says
+    nothing of the session having taken place)."""
+
+    closed: bool = False
+    holds_marks: bool = False
+    marked_held: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, applications: Iterable[Application], closed: bool) -> RegisterHeld:
+        listed = list(applications)
+        # A completion is decided only by closing: a booking holding one is a closed register.
+        closed = closed or any(a.completion is not None for a in listed)
+        return cls(
+            closed=closed,
+            holds_marks=closed or any(a.attendance for a in listed),
+            marked_held=frozenset(
+                key
+                for a in listed
+                for key, mark in a.attendance.items()
+                if mark not in MARKS_BEFORE_A_SESSION
+            ),
+        )
+
+
+# The most a register can hold: a save this allows needs no look at the register at all.
+EVERYTHING_HELD = RegisterHeld(closed=True, holds_marks=True)
+
+
+def register_edit_refusal(
+    before: Course, after: CourseDefinition, held: RegisterHeld, now: datetime
+) -> str | None:
+    """Why ``after`` may not replace the definition of a course whose register ``held``
+    (marks, or closed); None when it may. Marks are kept by core session key (a session's
+    ``id``, else its place in the organiser's list), and completion is counted against
     ``completion_min_sessions``: a new definition that changes either would move marks onto
-    other sessions or decide completion by another rule. Moving a session's date or time keeps
-    its key, and is allowed."""
+    other sessions or decide completion by another rule. A session that has begun and is
+    marked (attended or absent) keeps its date and times, and once the register is closed
+    every core session keeps them: moved, the register would say someone attended a session
+    that has not happened, and everyone would be told of new dates of a course that is over.
+    Moving a session not yet held keeps its key, and is allowed."""
     required = before.definition.completion_min_sessions
-    if required is None:
+    if required is None or not (held.closed or held.holds_marks):
         return None
     problems: list[str] = []
     if after.completion_min_sessions != required:
@@ -103,13 +141,40 @@ def register_edit_refusal(before: Course, after: CourseDefinition) -> str | None
             "the core sessions must stay in the same order in time (moving one past another "
             "would move people's marks onto another session)"
         )
+    problems += _times_kept(before, after, held, now)
     if not problems:
         return None
+    if held.closed:
+        return (
+            "this course's register is closed, so "
+            + "; ".join(problems)
+            + ". Change only the wording and the follow-ups, or make a new cohort"
+        )
     return (
         "this course's register already holds marks, so "
         + "; ".join(problems)
-        + ". Change only dates, times and wording, or make a new cohort"
+        + ". Change only wording, and the dates and times of sessions not yet held and "
+        "marked, or make a new cohort"
     )
+
+
+def _times_kept(
+    before: Course, after: CourseDefinition, held: RegisterHeld, now: datetime
+) -> list[str]:
+    """What ``after`` must keep of the core sessions' dates and times, one phrase each."""
+    zone = before.definition.timezone
+    new = {s.key: s for s in after.schedule() if s.kind is SessionKind.CORE}
+    kept = []
+    for session in core_sessions(before):
+        moved = new.get(session.key)
+        if moved is None or (moved.start, moved.end) == (session.start, session.end):
+            continue
+        when = f"{session.title} must stay on {session_when(session, zone)}"
+        if held.closed:
+            kept.append(when)
+        elif session.start <= now and session.key in held.marked_held:
+            kept.append(f"{when} (it has begun, and people are marked for it)")
+    return kept
 
 
 def marked(

@@ -91,9 +91,17 @@ class SessionDefinition(BaseModel):
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
-        if self.end_time <= self.start_time:
-            raise ValueError("end_time must be after start_time on the same day")
+        if not ends_after_start(self.start_time, self.end_time):
+            raise ValueError(ENDS_BEFORE_IT_STARTS)
         return self
+
+
+ENDS_BEFORE_IT_STARTS = "end_time must be after start_time on the same day"
+
+
+def ends_after_start(start: time, end: time) -> bool:
+    """The one rule for a session's times: it ends after it starts, on its day."""
+    return end > start
 
 
 def core_session_key(session: SessionDefinition, position: int) -> str:

@@ -53,7 +53,7 @@ from booking.domain.dearer_moves import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
-from booking.domain.groups import fills_a_group_place, the_place_is_the_groups
+from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
@@ -91,6 +91,9 @@ class Cancellation:
     # Who to ask instead when the booking fills a manager's group place (its group's
     # organisation, as the refusal names it; "": not known).
     group_organisation: str = ""
+    # The Refund action: give back what a booking cancelled earlier without a refund kept
+    # (with ``refund``), by the same refunds a cancellation with one asks for.
+    afterwards: bool = False
 
 
 MoneyFact = (
@@ -309,11 +312,17 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # it up or names someone else.
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     if application.status in (S.CANCELLED, S.REFUNDED):
-        if fact.refund and _cancelled_keeping_money(application):
-            # Asked to refund a booking cancelled without one: nothing is done, and a quiet
-            # 200 would read as the money gone back (hostile12b F5).
+        if fact.refund and cancelled_keeping_money(application):
+            if fact.afterwards:
+                return _refunded_afterwards(application, situation)
+            # Asked to refund a booking cancelled without one by cancelling it again: nothing
+            # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
             return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
+        if fact.afterwards and not (application.charges_paid or application.last_refund):
+            return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
         return Settlement("ignore", "ended already")
+    if fact.afterwards:
+        return _refused("not_cancelled", _NOT_CANCELLED)
     if application.status not in CANCELLABLE:
         return _refused(
             "not_cancellable",
@@ -355,6 +364,31 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     )
 
 
+def _refunded_afterwards(application: Application, situation: Situation) -> Settlement:
+    """What a booking cancelled without a refund kept, given back now: the refunds a
+    cancellation with one asks for (same keys: a retry or a second click is the same refund),
+    recorded as asked, and the person told once, here (the refund's event finds it asked and
+    tells them nothing again; landing first, it tells them, and this decision is not made)."""
+    owed = application.amount_kept
+    asked = application.model_copy(
+        update={
+            "status_reason": "refund_requested",
+            "last_refund": owed,
+            "updated_at": situation.now,
+        }
+    ).with_emails(
+        application.email(
+            EmailKind.PAYMENT_REFUNDED,
+            occasion="full",
+            reason="cancelled_and_refunded",
+            amount=owed,
+        )
+    )
+    return Settlement(
+        "refund", "refund_requested", asked, before_save=cancellation_refunds(application)
+    )
+
+
 def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
     """Everything the booking kept, given back charge by charge: all that is left of each
     (its first payment and any move's difference), keyed by the application and the charge,
@@ -383,12 +417,17 @@ def _withdrawn(application: Application, situation: Situation) -> Settlement:
 
 _CANCELLED_WITHOUT_REFUND = (
     "this booking was cancelled already, without a refund: nothing has been refunded now. To "
-    "give the money back, refund its payment in the Stripe dashboard: the refund's event is "
-    "recorded on the booking and the person is emailed"
+    "give the money back, use Refund on its page (or POST its /refund): the person is emailed "
+    "once"
+)
+_NOTHING_TO_REFUND = "nothing was paid for this booking, so there is nothing to refund"
+_NOT_CANCELLED = (
+    "only a booking cancelled without a refund can be refunded this way; to end this one and "
+    "refund it, cancel it with the refund ticked"
 )
 
 
-def _cancelled_keeping_money(application: Application) -> bool:
+def cancelled_keeping_money(application: Application) -> bool:
     """A booking cancelled without a refund (none asked of Stripe) that still keeps money."""
     return (
         application.status is S.CANCELLED

@@ -65,6 +65,7 @@ class TimelineEntry(BaseModel):
     # TRANSFER: the move to ``from_course`` undone, the booking back on ``to_course``
     # (``domain.move_undone``)
     undone: bool | None = None
+    resent: bool | None = None  # INVOICE: sent again by an organiser (not a new invoice)
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -128,8 +129,8 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
         if new.price is not None and new.discount is not None:
             off = new.discount.takes_off(max(new.price.amount - new.bursary, 0))
         entries.append(TimelineEntry(at=at, kind=EntryKind.DISCOUNT, code=code, amount=off))
-    invoice = new.invoice
-    before = previous.invoice.invoice_id if previous and previous.invoice else None
+    invoice, was = new.invoice, previous.invoice if previous else None
+    before = was.invoice_id if was else None
     if invoice is not None and invoice.invoice_id != before:
         entries.append(
             TimelineEntry(
@@ -140,6 +141,10 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
                 due_at=invoice.due_at,
             )
         )
+    elif invoice is not None and was is not None and invoice.resent > was.resent:
+        # Sent again by an organiser (``services.invoicing.resend_invoice`` records it).
+        number = invoice.number or invoice.invoice_id
+        entries.append(TimelineEntry(at=at, kind=EntryKind.INVOICE, invoice=number, resent=True))
     return entries
 
 

@@ -6,8 +6,7 @@ One place for each thing that is written out for people rather than programs:
 * time, in the course's own timezone and to the minute: :func:`session_when` ("Monday 7 June
   2027, 15:00-17:00 BST"), :func:`moment_when` ("Monday 7 June 2027 at 15:04 BST"),
   :func:`day_when` ("Friday 9 July 2027", for a due date people keep); 24-hour times, day
-  before month, the zone's abbreviation for that date (BST in summer, GMT in winter), so a
-  reader never converts;
+  before month, the zone's abbreviation for that date (BST or GMT): a reader never converts;
 * a course by name: :func:`course_name` (its title with its first day: two cohorts of one
   programme never look the same);
 * where an application stands: :func:`status_words` ("Awaiting payment"),
@@ -295,6 +294,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
     EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
     EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
+    EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
 
@@ -344,6 +344,8 @@ def _discount_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 
 def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
+    if entry.resent:
+        return f"Invoice {entry.invoice} sent again to the billing contact"
     if entry.due_at is None:
         return None
     due = day_when(entry.due_at, saying.timezone)
@@ -401,7 +403,7 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
 
 
 def _audience(entry: TimelineEntry) -> str:
-    if entry.email is EmailKind.FACILITATOR_COPY:
+    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"

@@ -26,7 +26,6 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
-from booking.handlers.admin_views import BackfillIn, BackfillPageOut, saved_course_out
 from booking.handlers.application_actions import serve_each
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
@@ -60,6 +59,15 @@ def _authorise() -> None:
         raise http.Unauthorised("a valid organiser token is required")
     if not is_organiser(str(claims.get("scope", "")).split()):
         raise http.Forbidden(f"this token lacks the {ORGANISER_SCOPE} scope")
+
+
+def _views() -> Any:
+    # The organiser API's models (22) are the OpenAPI document's; of them, only a course's save
+    # and the operator's backfill answer through one. Loaded by those rare requests (and by the
+    # document), not by the init every roster, approval or cancellation waits for.
+    from booking.handlers import admin_views
+
+    return admin_views
 
 
 def _body() -> dict[str, Any]:
@@ -107,7 +115,7 @@ def put_course(course_id: str) -> Response[str]:
     saved = courses.put_course(the_ports, course_id, definition)
     return http.json_response(
         200 if existed else 201,
-        saved_course_out(saved, the_ports.clock()).model_dump(mode="json"),
+        _views().saved_course_out(saved, the_ports.clock()).model_dump(mode="json"),
     )
 
 
@@ -297,9 +305,10 @@ def erase_person(email: str) -> Response[str]:
 
 @served("backfillBillingIndex")
 def backfill_billing_index() -> Response[str]:
-    given = parse_json_strictly(BackfillIn, _body(), "the backfill needs attention")
+    views = _views()
+    given = parse_json_strictly(views.BackfillIn, _body(), "the backfill needs attention")
     page = backfills.backfill_billing_index(ports(), given.course_id)
-    return http.json_response(200, BackfillPageOut(**page.__dict__).model_dump(mode="json"))
+    return http.json_response(200, views.BackfillPageOut(**page.__dict__).model_dump(mode="json"))
 
 
 # The register's routes (``handlers/admin_register.py``).
@@ -312,6 +321,7 @@ if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()
     admin_groups.load()
+    _views()
 
 
 def _methods_for(path: str) -> list[str]:

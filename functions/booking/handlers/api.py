@@ -21,7 +21,20 @@ from booking.services.applications import ApplicationView, view_of
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
 served = Served(app, Function.API)
-bootstrap.at_cold_start()
+# What its common requests read and write: the courses (every page), a submission's reads and
+# transaction (with the groups naming the applicant), an application's status and checkout.
+# The other stores (codes, ledgers, register, history, ...) load with the first request that
+# calls them.
+bootstrap.at_cold_start(
+    repository_calls=(
+        "list_courses",
+        "get_course",
+        "read_for_submission",
+        "groups_of_person",
+        "get_application",
+        "save",
+    )
+)
 # Every answer may be JSON or a page (its errors too): each says so, and the private ones
 # (a token in the address or the answer) are never stored.
 app.use(middlewares=[http.bounded_path, http.negotiation(Function.API)])

@@ -86,7 +86,6 @@ from booking.services import (
     courses,
     lifecycle,
     organisers,
-    people,
 )
 from booking.services.acted import Acted, acted
 
@@ -170,7 +169,10 @@ def home() -> Response[str]:
 
 @served("consoleSearch")
 def search() -> Response[str]:
-    found = console.find(ports(), query_value("q"))
+    typed = query_value("q")
+    found = console.find(ports(), typed)
+    if found.named is not None:
+        return html_page(200, pages.named_page(chrome(), typed.strip(), found.named))
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
     return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
@@ -279,6 +281,10 @@ def person() -> Response[str]:
 
 @served("consoleExportPerson")
 def export_person() -> Response[str]:
+    # Export and erasure (and the person pages, services.console) load services.people when
+    # first asked: no other page uses it.
+    from booking.services import people
+
     exported = people.export_person(ports(), console.person_to_find(query_value("email")))
     response = http.json_response(200, exported)
     response.headers.update(
@@ -304,6 +310,8 @@ def erase() -> Response[str]:
         refused = "Tick the box to confirm, or go back to keep their data"
     if not confirmed:
         return html_page(422, pages.erase_page(chrome(), found, {"confirm": refused}))
+    from booking.services import people
+
     result = people.erase_person(ports(), found.email)
     return html_page(200, pages.erased_page(chrome(), result["said"]))
 
@@ -313,14 +321,15 @@ def erase() -> Response[str]:
 
 @served("consoleNewCourse")
 def new_course() -> Response[str]:
-    return html_page(200, course_form_page(chrome(), course_form.blank_form(), editing=False))
+    return html_page(200, course_form_page(chrome(), course_form.blank_form(), changing=None))
 
 
 @served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    return html_page(200, course_form_page(chrome(), form, editing=True))
+    page = course_form_page(chrome(), form, changing=stored.definition.title)
+    return html_page(200, page)
 
 
 @served("consoleSaveCourse")
@@ -332,8 +341,8 @@ def save_course() -> Response[str]:
     if upload is None and isinstance(change, str) and change:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
-        editing = console.course_exists(ports(), typed.values["course_id"])
-        return html_page(200, course_form_page(chrome(), changed, editing=editing))
+        changing = courses.stored_title(ports(), typed.values["course_id"])
+        return html_page(200, course_form_page(chrome(), changed, changing=changing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         definition = (
@@ -347,7 +356,7 @@ def save_course() -> Response[str]:
         page = course_form_page(
             chrome(),
             again.form,
-            editing=upload is None and console.course_exists(ports(), course_id),
+            changing=None if upload else courses.stored_title(ports(), course_id),
             upload_course_id=again.upload_course_id,
             upload_errors=again.upload_errors,
         )
@@ -403,8 +412,13 @@ app.use(middlewares=[http.bounded_path, access.require_session])
 served.check()
 
 if bootstrap.taking_snapshot():
-    # The console's pages compiled into the snapshot: the first organiser waits for none.
+    # The console's pages compiled into the snapshot: the first organiser waits for none; nor
+    # for what the person pages and the group bookings' page load when first asked.
     load_templates("pages/")
+    from booking.services import (
+        group_overview,  # noqa: F401
+        people,  # noqa: F401
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -33,7 +33,7 @@ def course_form_page(
     chrome: Chrome,
     form: CourseForm,
     *,
-    editing: bool,
+    changing: str | None,
     upload_course_id: str = "",
     upload_errors: dict[str, str] | None = None,
 ) -> str:
@@ -47,7 +47,9 @@ def course_form_page(
         max_facilitators=MAX_FACILITATORS,
         errors=form.errors,
         labels=_form_labels(form),
-        editing=editing,
+        # The course being changed, headed with its title as saved (None: a course added).
+        editing=changing is not None,
+        stored_title=changing or "",
         upload_course_id=upload_course_id,
         upload_errors=upload_errors or {},
     )

@@ -4,6 +4,7 @@ voids a group's open invoice (``services.group_invoice_void``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
@@ -17,8 +18,10 @@ from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
 from booking.services import group_invoice_void
-from booking.services.group_overview import CourseGroupBookings, course_group_bookings
 from booking.services.groups import find_group
+
+if TYPE_CHECKING:
+    from booking.services.group_overview import CourseGroupBookings
 
 # What the page says, once, after its button did what it says (``after_action``).
 GROUP_DONE_WORDS = {
@@ -45,9 +48,18 @@ def group_bookings_page(
     )
 
 
+def course_group_bookings(course_id: str) -> CourseGroupBookings:
+    """The course's group bookings as the page shows them. Their overview (its figures and each
+    group's refunds, 4 modules) loads with the first such page: the console's other pages, the
+    home page's money included, never read it."""
+    from booking.services.group_overview import course_group_bookings as overview
+
+    return overview(ports(), course_id)
+
+
 @served("consoleCourseGroupBookings")
 def group_bookings(course_id: str) -> Response[str]:
-    found = course_group_bookings(ports(), course_id)
+    found = course_group_bookings(course_id)
     return html_page(200, group_bookings_page(chrome(), found, done=notice_here().done))
 
 
@@ -58,7 +70,7 @@ def void_group_invoice(group_id: str) -> Response[str]:
     except (Conflict, DependencyUnavailable) as refused:
         # The group exists (an unknown one is a 404 before anything is asked): its course's
         # page again, saying why not.
-        found = course_group_bookings(ports(), find_group(ports(), group_id).course_id)
+        found = course_group_bookings(find_group(ports(), group_id).course_id)
         page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
         return html_page(http.status_for(refused), page)
     return after_action(

@@ -55,12 +55,18 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
         "kept (nothing was refunded).",
         _EMAILED,
     ),
+    # A cancelled booking's kept money given back (``_refunded``: how much).
+    "refunded": ("Refund asked of Stripe.", _EMAILED),
     "resent": ("", "The confirmation is on its way to the applicant again."),
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
     "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
     # The same action sent again (two tabs, a form resubmitted), its end holding already.
     "cancelled_already": (f"It was cancelled already. {_NOTHING_AGAIN}", ""),
+    "refunded_already": (
+        f"Its refund was asked of Stripe already. {_NOTHING_AGAIN}",
+        "",
+    ),
     "declined_already": (f"It was declined already. {_NOTHING_AGAIN}", ""),
     "funded_already": (f"That bursary was granted already. {_NOTHING_AGAIN}", ""),
     "invoice_voided_already": (
@@ -145,6 +151,10 @@ def done_notice(
         ApplicationStatus.REFUNDED,
     ):
         did = _cancelled(application, currency)
+    elif done == "refunded":
+        did = (
+            f"{money_words(application.latest_refund, currency)} is being refunded through Stripe."
+        )
     elif done in GROUP_PLACE_CANCELLED and employer[0]:
         did = _group_place_cancelled(done, employer, currency)
     refusal = nobody_to_tell(application)

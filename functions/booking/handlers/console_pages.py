@@ -386,6 +386,8 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         group_place_note=detail.group_place_note,
         refund_label=_refund_label(detail, currency),
+        # The applicant's own payment (an employer's share is not refunded afterwards here).
+        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
         offer_hours=definition.offer_valid_hours,
         done=_notice(detail, done, currency),
         problem=problem,
@@ -405,6 +407,10 @@ def person_page(chrome: Chrome, person: Person) -> str:
         holds_data=person.holds_data,
         errors=person.problems,
     )
+
+
+def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
+    return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])
 
 
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
 from booking.domain.validation import SESSION_PROBLEM, parse, parse_json_strictly
 from booking.domain.wording import moved_without_id_warning
+from booking.handlers.course_form_checks import early_mistakes
 from booking.handlers.http import FilePart
 from booking.handlers.sentences import capitalised
 from booking.services.courses import SavedCourse
@@ -237,7 +238,7 @@ def _rows(
 def definition_from_form(form: CourseForm) -> CourseDefinition:
     """The definition the form describes; raises InvalidInput whose ``fields`` are form ids
     (a box read_form refused among them)."""
-    errors: dict[str, str] = dict(form.errors)
+    errors = {**early_mistakes(form.values, form.sessions, _sentence), **form.errors}
     session_rows = [i for i, row in enumerate(form.sessions) if any(_typed(row, "kind"))]
     people_rows = [i for i, row in enumerate(form.facilitators) if any(row.values())]
     payload = {

@@ -29,6 +29,12 @@ def unexpected_error() -> dict[str, Any]:
     return error_payload("internal_error", "something went wrong")
 
 
-def api_gateway_json(status: int, body: Any) -> dict[str, Any]:
+def api_gateway_json(
+    status: int, body: Any, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """An API Gateway (payload 2.0) answer of ``body`` as JSON."""
-    return {"statusCode": status, "headers": {"Content-Type": JSON}, "body": json_body(body)}
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": JSON, **(headers or {})},
+        "body": json_body(body),
+    }

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 logger = Logger(service="booking-webhook")
 # Without its signing secret this function fails its init: it never accepts events signed
-# with a secret anyone knows.
-bootstrap.at_cold_start("webhook_events")
+# with a secret anyone knows. What a booking's own payment events read and write (who owns the
+# event's object, the application, its course); a group's store, its models and the other
+# stores load with the first event that calls them (a group's, a refund nobody holds).
+bootstrap.at_cold_start(
+    "webhook_events", repository_calls=("owner_of", "get_application", "save", "get_course")
+)
 if bootstrap.taking_snapshot():
     # The reader of Stripe's events (and with it Stripe's SDK, which checks their signatures)
     # made into the snapshot: the first event after a restore waits for none of it. No secret
@@ -52,12 +56,20 @@ def _raw_body(event: dict[str, Any]) -> bytes:
     return str(body).encode("utf-8")
 
 
+def _busy(exc: DependencyUnavailable) -> dict[str, Any]:
+    # Stripe retries non-2xx answers with backoff for up to three days.
+    return api_gateway_json(
+        503,
+        error_payload(exc.code, exc.message),
+        {"Retry-After": str(exc.retry_after_seconds)},
+    )
+
+
 def _apply(the_ports: Ports, event: PaymentEvent) -> dict[str, Any]:
     try:
         outcome = APPLY[type(event)](the_ports, event)
     except DependencyUnavailable as exc:
-        # Stripe retries non-2xx answers with backoff for up to three days.
-        return api_gateway_json(503, error_payload(exc.code, exc.message))
+        return _busy(exc)
     except BookingError as exc:
         logger.error("webhook could not be applied", extra={"code": exc.code})
         return api_gateway_json(500, error_payload(exc.code, exc.message))
@@ -75,6 +87,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except InvalidInput as exc:
         logger.warning("webhook refused", extra={"reason": exc.message})
         return api_gateway_json(400, error_payload("invalid_webhook", exc.message, exc.fields))
+    except DependencyUnavailable as exc:
+        # The signing secret could not be read (Secrets Manager busy or unreachable, or the
+        # secret empty: logged as not configured): nothing is read or written, and Stripe
+        # delivers the event again later.
+        logger.warning("webhook not read", extra={"code": exc.code})
+        return _busy(exc)
     logger.append_keys(stripe_event_id=delivery.event_id, stripe_event_type=delivery.event_type)
     if delivery.event is None:
         return api_gateway_json(

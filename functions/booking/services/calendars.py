@@ -348,6 +348,8 @@ def _moved_booking(
     sent and are no longer down for: the old cohort's own sessions, from the ORGANIZER that
     put them in (the old cohort's) under the UIDs the old booking's confirmation gave them,
     and the old programme's follow-ups the person no longer holds (``_follow_ups_let_go``)."""
+    if job.from_course_id == course.course_id:
+        return [], []  # back on the cohort they hold (``moves_told.as_told``): nothing changes
     sessions = told_sessions(course, application, course.schedule)
     requested = _booking_entries(ports, course, application, sessions)
     left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None

@@ -31,7 +31,7 @@ from booking.domain.groups import (
 )
 from booking.domain.references import normalised_reference
 from booking.domain.seat_counts import seat_counts
-from booking.domain.settlement import CANCELLABLE
+from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
@@ -39,7 +39,7 @@ from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
-from booking.services.people import NOTHING_HELD, held_about
+from booking.services.name_search import applications_named
 from booking.services.ports import Ports
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
@@ -230,6 +230,8 @@ def available_actions(
     on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and (not on_group_place or manager_erased):
         actions.add("cancel")
+    if cancelled_keeping_money(application) and not on_group_place:
+        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
     if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if application.pending_move is not None and application.status is S.CONFIRMED:
@@ -340,10 +342,12 @@ class Found:
 
     application_id: str | None = None
     email: str | None = None
+    named: list[tuple[Application, Course]] | None = None  # a name: whose it may be, if any
 
 
 def find(ports: Ports, typed: str) -> Found:
-    """A reference finds its application; an email address finds the person; else nothing."""
+    """A reference finds its application; an email address finds the person; anything else
+    is a name, found on every course."""
     typed = typed.strip()
     if not typed or len(typed) > MAX_QUERY_LENGTH:
         raise InvalidInput(
@@ -357,15 +361,11 @@ def find(ports: Ports, typed: str) -> Found:
         return Found(application_id=application.application_id)
     if "@" in typed:
         return Found(email=person_address(typed))
-    raise InvalidInput(
-        "type a reference or an email address",
-        {"q": "a reference such as CL-7K3Q9, or an email address"},
-    )
+    return Found(named=applications_named(ports, typed))
 
 
 def person_address(typed: str) -> str:
-    """The address as applications store it (IDNA domains as punycode); anything that is not
-    a deliverable address is looked up as typed (it matches nobody stored since the check)."""
+    """The address as stored (IDNA as punycode); one not deliverable is looked up as typed."""
     try:
         return deliverable_address(typed.strip())
     except UndeliverableAddress:
@@ -413,6 +413,9 @@ def person(ports: Ports, typed: str) -> Person:
         email = person_to_find(typed)
     except InvalidInput as invalid:
         return Person(typed.strip(), [], invalid.fields)
+    # The person pages (and export, erasure) alone load what is held about someone.
+    from booking.services.people import held_about
+
     held = held_about(ports, email)
 
     def with_courses(found: list[Application]) -> list[tuple[Application, Course | None]]:
@@ -441,5 +444,7 @@ def person_with_data(ports: Ports, typed: str) -> Person:
     """The person an erasure is about; ``NotFound`` when nothing is held about them."""
     found = person(ports, person_to_find(typed))
     if not found.holds_data:
+        from booking.services.people import NOTHING_HELD
+
         raise NotFound(NOTHING_HELD)
     return found

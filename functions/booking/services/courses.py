@@ -9,7 +9,6 @@ from datetime import date
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
@@ -34,12 +33,11 @@ from booking.domain.programme import (
     person_key,
     programme_of,
 )
-from booking.domain.register import register_edit_refusal
+from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
 from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
-from booking.services.waiting_moves import moving_in_now
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -59,14 +57,30 @@ class SavedCourse:
         return [moved_without_id_warning(day) for day in self.moved_without_id]
 
 
+COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
+
+
 def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
-            {"course_id": "use lower-case letters, digits and hyphens"},
+            {"course_id": COURSE_ID_RULE},
         )
+    # The checks and the save are one decision: a save that priced something in the cohort
+    # meanwhile makes a currency change's write fail, and all of it is decided again.
+    return retried(
+        lambda previous: _put_course(ports, course_id, definition, previous),
+        lambda: ports.repository.get_course(course_id),
+        exhausted=lambda: Conflict(
+            "this course is being changed concurrently; please retry", code="concurrent_update"
+        ),
+    )
+
+
+def _put_course(
+    ports: Ports, course_id: str, definition: CourseDefinition, previous: Course | None
+) -> SavedCourse:
     now = ports.clock()
-    previous = ports.repository.get_course(course_id)
     if previous is not None and moves_programme(previous, definition):
         _refuse_programme_change_of_bookings(ports, previous)
     if previous is not None:
@@ -77,7 +91,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
-    course = ports.repository.put_course(course_id, definition, edits)
+    course = ports.repository.put_course(course_id, definition, edits, checked=previous)
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     before = [*others, previous] if previous else others
     after = [*others, course]
@@ -96,17 +110,27 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     )
 
 
+def stored_title(ports: Ports, course_id: str) -> str | None:
+    """The title of the course saved under ``course_id``, None when there is none: what the
+    form changing it is headed with, whatever was typed into it (a title refused, invisible
+    say, heads nothing)."""
+    course = ports.repository.get_course(course_id) if course_id else None
+    return course.definition.title if course is not None else None
+
+
 def _refuse_register_rewrite(ports: Ports, course: Course, definition: CourseDefinition) -> None:
-    """A register with marks, or closed, keeps its core sessions and completion rule
-    (``domain.register.register_edit_refusal``)."""
-    refusal = register_edit_refusal(course, definition)
-    if refusal is None:
+    """A register with marks, or closed, keeps its core sessions and completion rule, and the
+    dates and times of the sessions it says were held (``domain.register``). The register is
+    read only when the save changes something it could keep."""
+    now = ports.clock()
+    if register_edit_refusal(course, definition, EVERYTHING_HELD, now) is None:
         return
-    kept = ports.repository.register_closed_at(course.course_id) is not None or any(
-        a.attendance or a.completion is not None
-        for a in ports.repository.list_applications(course.course_id)
+    held = RegisterHeld.of(
+        ports.repository.list_applications(course.course_id),
+        closed=ports.repository.register_closed_at(course.course_id) is not None,
     )
-    if kept:
+    refusal = register_edit_refusal(course, definition, held, now)
+    if refusal is not None:
         raise Conflict(refusal, code="register_kept")
 
 
@@ -118,6 +142,11 @@ def _refuse_currency_change_of_money(
     was, to = course.definition.price.currency, definition.price.currency
     if was == to:
         return
+    # Loaded by the rare save that changes a cohort's currency: its rule reads the groups'
+    # bookings and the waiting moves, which no other request of the API's loads.
+    from booking.domain.cohort_currency import currency_change_refusal
+    from booking.services.waiting_moves import moving_in_now
+
     refusal = currency_change_refusal(
         was,
         to,

@@ -19,6 +19,7 @@ from booking.domain.application import ERASED_EMAIL, Application, ApplicationSta
 from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
+from booking.domain.money import money_if_any
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.paying import takes_payment
 from booking.domain.programme import told_sessions
@@ -27,6 +28,7 @@ from booking.domain.wording import course_name, day_when, moment_when, money_wor
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
 from booking.services.email_context import LISTS_SESSIONS, email_context
 from booking.services.follow_ups import held_schedule
+from booking.services.moves_told import untold_money
 from booking.services.ports import Ports
 
 
@@ -115,14 +117,8 @@ def _template_values(
         context["follow_ups_to_come"] = application.status is ApplicationStatus.CONFIRMED and any(
             s.kind is SessionKind.FOLLOW_UP and s.start > now for s in held_schedule(ports, course)
         )
-    if job.kind is EmailKind.BOOKING_TRANSFERRED and job.from_course_id:
-        context["moved_from"] = _cohort_name(ports, job.from_course_id)
-        # Composed for a cohort moved to since (``WHEN_COHORT_LEFT``): the step it made, and
-        # its money said of that cohort, whose price it was.
-        context["moved_via"] = (
-            "" if job.course_id == course.course_id else _cohort_name(ports, job.course_id)
-        )
-        context["bursary_beyond"] = _bursary_beyond(application, course)
+    if job.kind is EmailKind.BOOKING_TRANSFERRED:
+        context.update(_move_words(ports, job, application, course))
     moving_to = _moving_to(job, application)
     if moving_to is not None:
         to = ports.repository.get_course(moving_to)
@@ -137,6 +133,33 @@ def _template_values(
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _move_words(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> dict[str, Any]:
+    """A move's email: the cohorts it names and the money it says."""
+    if job.from_course_id == course.course_id:
+        # Back on the cohort they were told of (``moves_told.as_told``): the money alone.
+        refunded, charged = untold_money(ports, job, application)
+        currency = course.definition.price.currency
+        return {
+            "place_stands": True,
+            "moved_refund": money_if_any(refunded, currency),
+            "moved_charged": money_if_any(charged, currency),
+        }
+    if not job.from_course_id:
+        return {"place_stands": False}
+    return {
+        "place_stands": False,
+        "moved_from": _cohort_name(ports, job.from_course_id),
+        # Composed for a cohort moved to since (``WHEN_COHORT_LEFT``): the step it made, and
+        # its money said of that cohort, whose price it was.
+        "moved_via": (
+            "" if job.course_id == course.course_id else _cohort_name(ports, job.course_id)
+        ),
+        "bursary_beyond": _bursary_beyond(application, course),
+    }
 
 
 def _cohort_name(ports: Ports, course_id: str) -> str:
@@ -187,8 +210,13 @@ def _group_payer(ports: Ports, group_id: str) -> str:
 def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Course) -> str:
     """The name of the cohort the person booked, when the message comes from another one (a
     follow-up's host): their reference belongs to their own booking. A booking's end is said
-    of the cohort the person was told of (``mailer._cohort_told``): that is their booking."""
-    if application.course_id == course.course_id or ends_a_booking(job, application):
+    of the cohort the person was told of (``mailer._cohort_told``): that is their booking.
+    The facilitators' messages are the cohort's own, whichever cohort the booking holds now."""
+    if (
+        application.course_id == course.course_id
+        or ends_a_booking(job, application)
+        or job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY)
+    ):
         return ""
     booked = ports.repository.get_course(application.course_id)
     if booked is None:

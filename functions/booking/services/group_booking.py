@@ -21,6 +21,7 @@ from booking.domain.errors import (
     CourseFull,
     DependencyUnavailable,
     InvalidInput,
+    PriceChanged,
     StaleWrite,
 )
 from booking.domain.group_endings import GroupEnding
@@ -102,7 +103,27 @@ def book_places(
         ended = lapsed(saved, ports.clock(), GroupEnding.PAYMENT_NOT_STARTED)
         ports.groups.save_group(ended, saved)
         raise
-    return view_of(ports, ports.groups.save_group(asked.told_manager("booked"), saved))
+    try:
+        booked = ports.groups.save_group(asked.told_manager("booked"), saved)
+    except PriceChanged:
+        _asked_in_vain(ports, asked)
+        raise
+    return view_of(ports, booked)
+
+
+def _asked_in_vain(ports: Ports, asked: GroupBooking) -> None:
+    """The cohort's currency changed since the group was priced: what was asked at Stripe
+    belongs to nothing (its checkout expired, its invoice disowned), and the group ends."""
+    from booking.services.provider_erasure import disown_invoice  # only on this rare path
+    from booking.services.settle import expire_quietly
+
+    if asked.checkout is not None:
+        expire_quietly(ports, asked.checkout.session_id)
+    if asked.invoice is not None:
+        disown_invoice(ports, asked.invoice.invoice_id)
+    held = ports.groups.get_group(asked.group_id)
+    if held is not None:
+        ports.groups.save_group(lapsed(held, ports.clock(), GroupEnding.PAYMENT_NOT_STARTED), held)
 
 
 def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:

@@ -215,6 +215,18 @@ def resend_invoice(ports: Ports, application_id: str) -> Application:
     application = load_application(ports, application_id)
     if application.invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
-    ports.payments.resend_invoice(application.invoice.invoice_id)
+    invoice_id = application.invoice.invoice_id
+    ports.payments.resend_invoice(invoice_id)
     logger.info("invoice sent again", extra={"application_id": application_id})
-    return application
+
+    def record(current: Application) -> Application:
+        # Written down once Stripe has it (its timeline line says so); an invoice replaced
+        # meanwhile is not the one sent again.
+        sent = current.invoice
+        if sent is None or sent.invoice_id != invoice_id:
+            return current
+        again = sent.model_copy(update={"resent": sent.resent + 1})
+        new = current.model_copy(update={"invoice": again, "updated_at": ports.clock()})
+        return ports.repository.save(new, current)
+
+    return retried(record, lambda: load_application(ports, application_id), first=application)

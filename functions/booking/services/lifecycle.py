@@ -125,6 +125,14 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     return Acted(settled.saved, changed=settled.changed)
 
 
+def refund_afterwards(ports: Ports, application_id: str) -> Acted:
+    """Give back what a booking cancelled without a refund kept, by the cancellation's own
+    money path (``domain.settlement``): the same keyed refunds, recorded once, the person
+    emailed once. Asked already, or refunded: nothing changes (``changed`` False)."""
+    settled = settle_money(ports, application_id, Cancellation(refund=True, afterwards=True))
+    return Acted(settled.saved, changed=settled.changed)
+
+
 # -- the scheduled sweep's due applications (``services.sweep``) ------------------------
 
 

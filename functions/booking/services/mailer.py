@@ -69,7 +69,7 @@ from booking.domain.emails_as_queued import (
     when_cohort_left,
 )
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.facilitators_told import is_withdrawal, roster_holding
+from booking.domain.facilitators_told import is_withdrawal, lists_sent, roster_holding
 from booking.domain.invitations import Told
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import event_about, person_key
@@ -86,7 +86,7 @@ from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event, worded_as_held
-from booking.services.moves_told import move_told
+from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 from booking.services.sessions_told import check_after_send, dates_worded_as_held
@@ -135,7 +135,7 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
     if worded is None or not move_told(ports, job, application):
         return _told_already(ports, job)
-    job = worded
+    job = as_told(ports, worded, application)
     erased_notice = erased_persons_notice(job, application) if application.is_erased else None
     if erased_notice is not None:  # nothing to the person; their employer's money still told
         return _send_to_whom_it_is_for(ports, erased_notice, application, course, now)
@@ -183,9 +183,7 @@ def _still_to_send(
     message is no longer to be sent."""
     repo = ports.repository
     application = repo.get_application(job.application_id)
-    if application is None or (
-        application.is_erased and erased_persons_notice(job, application) is None
-    ):
+    if application is None or (application.is_erased and not _told_though_erased(job, application)):
         return SendOutcome.SKIPPED_GONE
     course = repo.get_course(job.course_id)
     if course is None:
@@ -222,8 +220,18 @@ def _still_to_send(
     return (application, host) if moved is None else moved
 
 
+def _told_though_erased(job: EmailJob, application: Application) -> bool:
+    """The messages about an erased person's application that still go, naming nobody: the
+    facilitators asked to delete their copy, the billing contact told of its money."""
+    asked = job.kind is EmailKind.DELETE_YOUR_COPY
+    return asked or erased_persons_notice(job, application) is not None
+
+
 def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
     """Whether what the message carries is gone or told by a newer one since it was queued."""
+    if job.kind is EmailKind.DELETE_YOUR_COPY:
+        # Only to a list a copy went to: one taken up as the erasure read it may be refused since.
+        return job.course_id not in lists_sent(application, went_for(ports, application)[0])
     if job.kind is EmailKind.CERTIFICATE:
         # No certificate to send (none is ever made afresh), or reissued before it went: the
         # reissue's email has it.
@@ -286,7 +294,7 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 
 
 def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
-    if job.kind is EmailKind.FACILITATOR_COPY:
+    if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
         return course.definition.facilitator_addresses()
     # The person; the billing contact alone for its own message (``domain.payer``).
     return told_of(job, application)

@@ -9,6 +9,7 @@ from booking.domain.application import Application
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import MOVE_COPIES
 from booking.domain.facilitators_told import copy_tells
+from booking.domain.transfer_record import TransferRecord
 from booking.services.calendars import last_invited
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
@@ -30,11 +31,39 @@ def _person_told(ports: Ports, job: EmailJob, application: Application) -> bool:
     paid: said by this email, the only one that would)."""
     if job.move is None or last_invited(ports, application) != application.course_id:
         return True
+    return any(move.refund_due or move.difference_charged for move in _untold(ports, application))
+
+
+def as_told(ports: Ports, job: EmailJob, application: Application) -> EmailJob:
+    """A person's move email as it goes (decided before its claim, so it is not counted as
+    gone): back on the cohort whose sessions they were last sent (moved away and back before
+    it went; it goes only when money moved, ``move_told``), it is said from that cohort to
+    itself: their place there stands, and what the moves did to the money, naming no cohort
+    they were never told of and taking nothing out of their calendar (fix14b's left A->B->A)."""
+    if (
+        job.kind is not EmailKind.BOOKING_TRANSFERRED
+        or job.move is None
+        or job.from_course_id == application.course_id
+        or last_invited(ports, application) != application.course_id
+    ):
+        return job
+    return job.model_copy(update={"from_course_id": application.course_id})
+
+
+def untold_money(ports: Ports, job: EmailJob, application: Application) -> tuple[int, int]:
+    """(refunded, charged): the money the moves moved since the last move the person was
+    told of, ``job``'s own move not counted as told (its claim is taken while it is composed)."""
+    since = _untold(ports, application, but=job.move)
+    return sum(m.refund_due for m in since), sum(m.difference_charged for m in since)
+
+
+def _untold(
+    ports: Ports, application: Application, but: int | None = None
+) -> tuple[TransferRecord, ...]:
     went, _ = went_for(ports, application)
     told = [
         m
         for m in range(1, len(application.transfers) + 1)
-        if went(EmailJob.transferred(application.application_id, "", "", m, 0).job_id)
+        if m != but and went(EmailJob.transferred(application.application_id, "", "", m, 0).job_id)
     ]
-    since = application.transfers[max(told, default=0) :]
-    return any(move.refund_due or move.difference_charged for move in since)
+    return application.transfers[max(told, default=0) :]

@@ -4,12 +4,16 @@ of their own or named on a manager's booking, is not given another."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application
 from booking.domain.errors import Conflict
-from booking.domain.groups import GroupBooking, booked_for_you
+from booking.domain.group_place import booked_for_you
 from booking.domain.people import address_digest
 from booking.services.ports import EnrolmentRead, Ports
+
+if TYPE_CHECKING:
+    from booking.domain.groups import GroupBooking
 
 ALREADY_ON_COURSE = (
     "this colleague already has a place on this course (or has applied for one): each "

@@ -21,11 +21,13 @@ from booking.domain.erasure import (
     billing_contact_erased,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.facilitators_told import delete_your_copy
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
+from booking.services.emails_gone import went_for
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.invoicing import void_by_organiser
 from booking.services.organisers import transfers_of
@@ -236,7 +238,11 @@ def _erase_one(
     def erase(current: Application | None) -> tuple[Application | None, Application | None]:
         if current is None:  # gone meanwhile (retention): nothing left to erase
             return None, None
-        return current, ports.repository.save(current.erased(ports.clock()), current)
+        # Each list of facilitators sent the application is asked to delete it, in the
+        # erasure's own save (``domain.facilitators_told.delete_your_copy``).
+        asked = delete_your_copy(current, went_for(ports, current)[0])
+        erased = current.erased(ports.clock()).with_emails(*asked)
+        return current, ports.repository.save(erased, current)
 
     return retried(
         erase, lambda: ports.repository.get_application(application.application_id), first=first

@@ -15,16 +15,19 @@ ones first); a paid or void invoice keeps its own copy of the contact, as the ac
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
-from booking.domain.groups import GroupBooking
 from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 from booking.services.invoice_requests import void_quietly
 from booking.services.ports import InvoiceRequest, Ports
+
+if TYPE_CHECKING:
+    from booking.domain.groups import GroupBooking
 
 logger = Logger(child=True)
 OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run

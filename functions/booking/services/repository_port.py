@@ -34,15 +34,12 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class ReminderMarker:
-    """The claim on one reminder: (what, when, offset, recipient), carrying its job.
-
-    ``about`` names the session by what it is: ``COURSE#<course>#<session key>`` for a cohort's
-    own session, ``PROGRAMME#<programme>#<event key>`` for a follow-up event shared by the
+    """The claim on one reminder: (what, when, offset, recipient), carrying its job. ``about``
+    names the session by what it is: ``COURSE#<course>#<session key>`` for a cohort's own
+    session, ``PROGRAMME#<programme>#<event key>`` for a follow-up event shared by the
     programme's cohorts. ``session_start`` is part of the claim, so a session moved after its
-    reminder went out is reminded again at its new time. ``recipient`` is the application id
-    for a cohort's attendees and the person key for a programme's graduates, who may hold
-    several bookings but get one reminder.
-    """
+    reminder went out is reminded again at its new time. ``recipient``: the application id
+    for a cohort's attendees, the person key for a programme's graduates (one reminder each)."""
 
     about: str
     session_start: datetime
@@ -93,14 +90,15 @@ class CourseStore(Protocol):
         course_id: str,
         definition: CourseDefinition,
         follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
-        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``)."""
-        ...
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A currency
+        change from ``checked`` only while it is as read (``Course.priced``), else StaleWrite."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -348,6 +346,9 @@ class AnnouncementLedger(Protocol):
 
     def told_when(self, about: str) -> dict[str, Told]:
         """Person key -> the start and end of the event their calendar holds, where recorded."""
+
+    # ``told_of`` and ``told_when`` of one person, in one read (None: never sent).
+    def told_to(self, about: str, person: str) -> tuple[bool, Told | None] | None: ...
 
 
 class RegisterStore(Protocol):

@@ -44,11 +44,10 @@ def dates_worded_as_held(
     held: dict[str, Told] = {}
     holds: dict[str, bool] = {}
     for key in dict.fromkeys(keys):
-        about = session_about(course.course_id, key)
-        sent = ports.repository.told_of(about)
-        if person in sent:
-            holds[key] = sent[person]
-            when = ports.repository.told_when(about).get(person) if sent[person] else None
+        # The person's own record of the session: one read of one item.
+        told = ports.repository.told_to(session_about(course.course_id, key), person)
+        if told is not None:
+            holds[key], when = told
             if when is not None:
                 held[key] = when
     queued = ScheduleChanges(

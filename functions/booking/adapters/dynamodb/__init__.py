@@ -116,7 +116,11 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
             }
         ),
     ),
-    ("ledgers", "DynamoAnnouncementLedger", frozenset({"record_told", "told_of", "told_when"})),
+    (
+        "ledgers",
+        "DynamoAnnouncementLedger",
+        frozenset({"record_told", "told_of", "told_to", "told_when"}),
+    ),
     (
         "groups",
         "DynamoGroupStore",

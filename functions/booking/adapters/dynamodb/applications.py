@@ -27,7 +27,7 @@ from booking.adapters.dynamodb.items import (
     outbox_item,
     timeline_item,
 )
-from booking.adapters.dynamodb.limits import holding_actions
+from booking.adapters.dynamodb.limits import holding_actions, transact_priced
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     CODE_PREFIX,
@@ -57,6 +57,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of, newly_billed_to
+from booking.domain.cohort_currency import newly_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
@@ -175,7 +176,9 @@ class DynamoApplicationStore:
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
-        actions.extend(holding_actions(self.table.name, stored, previous, held))
+        # And on every cohort it newly prices something in: only while still in that currency.
+        priced = newly_priced(previous, stored)
+        actions.extend(holding_actions(self.table.name, stored, previous, held, priced))
         actions.extend(self._who_applied(stored, previous, replaces))
         if (
             contact := newly_billed_to(previous.billing if previous else None, stored.billing)
@@ -206,7 +209,7 @@ class DynamoApplicationStore:
         for position, entry in enumerate(changes(previous, stored)):
             item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
-        self.table.transact(actions)
+        transact_priced(self.table, actions, priced)
         return stored
 
     def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from booking.adapters.dynamodb.limits import seat_update
 from booking.adapters.dynamodb.schema import CODE_PREFIX, discount_code_key
 from booking.adapters.dynamodb.table import (
     CONDITION_FAILED,
@@ -18,7 +19,8 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.billing import DiscountCode
-from booking.domain.errors import Conflict, NotFound
+from booking.domain.cohort_currency import code_newly_priced
+from booking.domain.errors import Conflict, NotFound, StaleWrite
 
 
 def code_to_item(code: DiscountCode) -> dict[str, Any]:
@@ -49,7 +51,24 @@ class DynamoDiscountCodes:
 
     @translate_aws_errors
     def put_discount_code(self, code: DiscountCode) -> None:
-        if not self.table.put_new(code_to_item(code)):
+        currency = code_newly_priced(code)
+        if currency is None:
+            made = self.table.put_new(code_to_item(code))
+        else:
+            # An amount off in the cohort's currency: made only while the cohort is in it, and
+            # counted on the course item as the other saves that price in it are.
+            put = {
+                "TableName": self.table.name,
+                "Item": code_to_item(code),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+            priced = seat_update(self.table.name, code.course_id, 0, 0, currency)
+            try:
+                self.table.transact([("new code", {"Put": put}), ("priced", {"Update": priced})])
+                made = True
+            except StaleWrite:
+                made = False
+        if not made:
             raise Conflict(
                 f"the code {code.code!r} is already in use on this course",
                 code="discount_code_exists",

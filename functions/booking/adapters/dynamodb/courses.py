@@ -37,7 +37,7 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.course import Course, CourseDefinition
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, StaleWrite
 from booking.services.ports import SessionRow
 
 PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
@@ -71,29 +71,33 @@ class DynamoCourseStore:
         course_id: str,
         definition: CourseDefinition,
         follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
         Capacity may not drop below the seats already taken: that would overbook silently. The
         write is conditional on the version read, so a concurrent replacement cannot leave
-        session rows of a definition that no longer exists.
+        session rows of a definition that no longer exists. A change of currency is written
+        only while the course is as ``checked`` (its currency check's read): same version and
+        nothing priced in it since (``Course.priced``); else ``StaleWrite``, to check again.
         """
         schedule = definition.schedule()
-        for _ in range(PUT_COURSE_ATTEMPTS):
-            previous = self.get_course(course_id)
+        pinned = (
+            checked is not None and checked.definition.price.currency != definition.price.currency
+        )
+        for _ in range(1 if pinned else PUT_COURSE_ATTEMPTS):
+            previous = checked if pinned else self.get_course(course_id)
             old_rows = len(previous.definition.sessions) if previous else 0
             if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
                 raise Conflict(
                     f"a course may have at most {MAX_SESSION_ROWS} sessions",
                     code="too_many_sessions",
                 )
-            actions: list[dict[str, Any]] = [
-                {
-                    "Update": self._course_update(
-                        course_id, definition, previous, follow_up_edits or {}
-                    )
-                }
-            ]
+            update = self._course_update(
+                course_id, definition, previous, follow_up_edits or {}, pinned=pinned
+            )
+            actions: list[dict[str, Any]] = [{"Update": update}]
             actions += [
                 {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
                 for session in schedule
@@ -105,17 +109,7 @@ class DynamoCourseStore:
             try:
                 self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
             except ClientError as exc:
-                if error_code(exc) != "TransactionCanceledException":
-                    raise
-                reasons = cancellation_reasons(exc)
-                if not reasons or reasons[0] != "ConditionalCheckFailed":
-                    raise
-                current = self.get_course(course_id)
-                if current is not None and current.seats_taken > definition.capacity:
-                    raise Conflict(
-                        "capacity cannot be lower than the places already taken",
-                        code="capacity_below_taken",
-                    ) from exc
+                self._refused(exc, course_id, definition, pinned=pinned)
                 continue  # replaced concurrently: read the new version and try again
             stored = self.get_course(course_id)
             assert stored is not None
@@ -124,12 +118,33 @@ class DynamoCourseStore:
             "this course is being changed concurrently; please retry", code="concurrent_update"
         )
 
+    def _refused(
+        self, exc: ClientError, course_id: str, definition: CourseDefinition, *, pinned: bool
+    ) -> None:
+        """Why a course's write was refused, raised; returns when it was replaced meanwhile
+        (read it again and write again)."""
+        if error_code(exc) != "TransactionCanceledException":
+            raise exc
+        reasons = cancellation_reasons(exc)
+        if not reasons or reasons[0] != "ConditionalCheckFailed":
+            raise exc
+        current = self.get_course(course_id)
+        if current is not None and current.seats_taken > definition.capacity:
+            raise Conflict(
+                "capacity cannot be lower than the places already taken",
+                code="capacity_below_taken",
+            ) from exc
+        if pinned:
+            raise StaleWrite("the course changed since its currency was checked") from exc
+
     def _course_update(
         self,
         course_id: str,
         definition: CourseDefinition,
         previous: Course | None,
         follow_up_edits: Mapping[str, datetime],
+        *,
+        pinned: bool = False,
     ) -> dict[str, Any]:
         names = {
             "#d": "definition",
@@ -138,6 +153,7 @@ class DynamoCourseStore:
             "#st": "seats_taken",
             "#v": "version",
             "#closed": "closed",
+            "#cur": "currency",
         }
         values: dict[str, Any] = {
             ":d": {"S": definition.model_dump_json()},
@@ -148,18 +164,30 @@ class DynamoCourseStore:
             ":id": {"S": course_id},
             ":closed": {"BOOL": definition.closed},
             ":fe": follow_up_edits_attribute(follow_up_edits),
+            # Beside the definition, for the conditions of the saves that price in it.
+            ":cur": {"S": definition.price.currency},
         }
         if previous is None:
             expected = "attribute_not_exists(#v)"
         else:
             expected = "#v = :prev"
             values[":prev"] = {"N": str(previous.version)}
+        if previous is not None and pinned:
+            # Nothing priced in the cohort since its currency check read it.
+            expected += " AND " + (
+                "(attribute_not_exists(#priced) OR #priced = :zero)"
+                if previous.priced == 0
+                else "#priced = :priced"
+            )
+            names["#priced"] = "priced"
+            if previous.priced:
+                values[":priced"] = {"N": str(previous.priced)}
         return {
             "TableName": self.table.name,
             "Key": course_key(course_id),
             "UpdateExpression": (
                 "SET #d = :d, #c = :c, #st = if_not_exists(#st, :zero), "
-                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, #fe = :fe, "
+                "#v = if_not_exists(#v, :zero) + :one, #closed = :closed, #fe = :fe, #cur = :cur, "
                 f"{BY_COURSE_INDEX}pk = :g, {BY_COURSE_INDEX}sk = :id"
             ),
             "ConditionExpression": f"(attribute_not_exists(#st) OR #st <= :c) AND {expected}",

@@ -14,11 +14,11 @@ entry, so the course's money finds its groups with one query.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
 from booking.adapters.dynamodb.ledgers import leased
-from booking.adapters.dynamodb.limits import seat_update
+from booking.adapters.dynamodb.limits import priced_in, seat_update, transact_priced
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
@@ -39,11 +39,22 @@ from booking.adapters.dynamodb.table import (
     versioned_put,
 )
 from booking.domain.addresses import STORED
+from booking.domain.cohort_currency import group_newly_priced
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, NotFound
-from booking.domain.groups import GroupBooking
 from booking.domain.provider_objects import provider_objects_of_group
 from booking.services.stored import stored_group
+
+if TYPE_CHECKING:
+    from booking.domain.groups import GroupBooking
+
+
+def _group(doc: str) -> GroupBooking:
+    """A group as stored. Its model loads with the first group read: the API's every
+    submission asks for the groups naming the applicant, and hardly anyone is named."""
+    from booking.domain.groups import GroupBooking
+
+    return GroupBooking.model_validate_json(doc, context=STORED)
 
 
 def _objects(group: GroupBooking | None) -> set[str]:
@@ -80,7 +91,7 @@ class DynamoGroupStore:
         item = self.table.get(group_key(group_id))
         if item is None:
             return None
-        return GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+        return _group(item["doc"]["S"])
 
     @translate_aws_errors
     def hold_group_send(self, group: GroupBooking, job_id: str, until: datetime) -> bool:
@@ -112,12 +123,7 @@ class DynamoGroupStore:
             item[f"{BY_TIME_INDEX}sk"] = {"S": f"{iso(lapses)}#{stored.group_id}"}
         put = versioned_put(self.table.name, item, previous.version if previous else None)
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
-        delta = stored.seats_held - (previous.seats_held if previous else 0)
-        if delta > 0:
-            actions.append(("course", {"Update": self._seats_claimed(stored.course_id, delta)}))
-        elif delta < 0:
-            update = seat_update(self.table.name, stored.course_id, delta, 0)
-            actions.append(("course", {"Update": update}))
+        actions.extend(self._course_actions(stored, previous))
         for number in _released_now(stored, previous):
             # A place given up only while nobody fills it: a colleague's claim that got in
             # first refuses the save (the use case looks again).
@@ -142,8 +148,25 @@ class DynamoGroupStore:
         for job in new.outbox:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
-        self.table.transact(actions)
+        currency = group_newly_priced(previous, stored)
+        transact_priced(self.table, actions, {stored.course_id: currency} if currency else {})
         return stored
+
+    def _course_actions(
+        self, stored: GroupBooking, previous: GroupBooking | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The seats it claims or gives back, and, when it newly holds money in the cohort,
+        only while the cohort is in its currency (``limits.priced_in``)."""
+        delta = stored.seats_held - (previous.seats_held if previous else 0)
+        currency = group_newly_priced(previous, stored)
+        if delta > 0:
+            update = self._seats_claimed(stored.course_id, delta)
+        elif delta < 0 or currency is not None:
+            update = seat_update(self.table.name, stored.course_id, delta, 0)
+        else:
+            return []
+        label = "course" if delta else "priced"
+        return [(label, {"Update": priced_in(update, currency) if currency else update})]
 
     def _enrolment_actions(
         self, stored: GroupBooking, previous: GroupBooking | None
@@ -229,13 +252,13 @@ class DynamoGroupStore:
         """Groups the sweep must look at by ``now``: unpaid ones whose hold has lapsed, paid
         ones past their colleagues' deadline."""
         due = self.table.in_time_order(GROUPS_DUE_PARTITION, until=iso(now) + "~", limit=limit)
-        return [GroupBooking.model_validate_json(item["doc"]["S"], context=STORED) for item in due]
+        return [_group(item["doc"]["S"]) for item in due]
 
     @translate_aws_errors
     def groups_of_course(self, course_id: str) -> list[GroupBooking]:
         """Every group booked on the course, whatever its status, the oldest first."""
         return [
-            GroupBooking.model_validate_json(item["doc"]["S"], context=STORED)
+            _group(item["doc"]["S"])
             for item in self.table.query(
                 IndexName=BY_COURSE_INDEX,
                 KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",

@@ -46,6 +46,7 @@ def course_from_item(item: dict[str, Any]) -> Course:
         seats_taken=int(item.get("seats_taken", {}).get("N", "0")),
         waiting=int(item.get("waiting", {}).get("N", "0")),
         version=int(item.get("version", {}).get("N", "0")),
+        priced=int(item.get("priced", {}).get("N", "0")),
         follow_up_edits={
             key: datetime.fromisoformat(value["S"])
             for key, value in item.get("follow_up_edits", {}).get("M", {}).items()

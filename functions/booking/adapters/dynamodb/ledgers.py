@@ -405,14 +405,18 @@ class DynamoAnnouncementLedger:
     @translate_aws_errors
     def told_when(self, about: str) -> dict[str, Told]:
         return {
-            item["sk"]["S"]: Told(
-                datetime.fromisoformat(item["start"]["S"]),
-                datetime.fromisoformat(item["end"]["S"]),
-                item["title"]["S"] if "title" in item else None,
-            )
+            item["sk"]["S"]: _told_times(item)
             for item in self._told(about)
             if item["holds"]["BOOL"] and "start" in item and "end" in item
         }
+
+    @translate_aws_errors
+    def told_to(self, about: str, person: str) -> tuple[bool, Told | None] | None:
+        item = self.table.get(told_key(about, person))
+        if item is None:
+            return None
+        holds = item["holds"]["BOOL"]
+        return holds, _told_times(item) if holds and "start" in item and "end" in item else None
 
     def _told(self, about: str) -> list[dict[str, Any]]:
         return list(
@@ -421,3 +425,11 @@ class DynamoAnnouncementLedger:
                 ExpressionAttributeValues={":p": {"S": told_partition(about)}},
             )
         )
+
+
+def _told_times(item: dict[str, Any]) -> Told:
+    return Told(
+        datetime.fromisoformat(item["start"]["S"]),
+        datetime.fromisoformat(item["end"]["S"]),
+        item["title"]["S"] if "title" in item else None,
+    )

@@ -12,6 +12,7 @@ function, which moves seats, need not delete anything.)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from booking.adapters.dynamodb.schema import (
@@ -26,7 +27,7 @@ from booking.adapters.dynamodb.schema import (
 )
 from booking.adapters.dynamodb.table import Table, translate_aws_errors
 from booking.domain.application import Application
-from booking.domain.errors import StaleWrite
+from booking.domain.errors import CourseFull, PriceChanged, StaleWrite
 from booking.domain.group_place import GroupStatus
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
@@ -40,8 +41,12 @@ from booking.domain.limits import (
 Action = tuple[str, dict[str, Any]]
 
 
-def seat_update(table: str, course_id: str, delta: int, waiting_delta: int) -> dict[str, Any]:
-    """The course's counters moved by a save: seats under capacity, waiting places."""
+def seat_update(
+    table: str, course_id: str, delta: int, waiting_delta: int, priced: str | None = None
+) -> dict[str, Any]:
+    """The course's counters moved by a save: seats under capacity, waiting places; and, for a
+    save that newly prices something in the cohort (``priced``: its currency), the count of
+    such saves, while the cohort is still priced in that currency (:func:`priced_in`)."""
     names = {"#taken": "seats_taken", "#waiting": "waiting"}
     values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
     if delta > 0:
@@ -60,7 +65,7 @@ def seat_update(table: str, course_id: str, delta: int, waiting_delta: int) -> d
         values[":n"] = {"N": str(-delta)}
     else:
         condition = "attribute_exists(pk)"
-    return {
+    update = {
         "TableName": table,
         "Key": course_key(course_id),
         "UpdateExpression": "ADD #taken :d, #waiting :w",
@@ -68,6 +73,40 @@ def seat_update(table: str, course_id: str, delta: int, waiting_delta: int) -> d
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
+    return priced_in(update, priced) if priced is not None else update
+
+
+def priced_in(update: dict[str, Any], currency: str) -> dict[str, Any]:
+    """``update`` of a course item, holding only while the cohort is priced in ``currency``
+    (an item saved before its currency was kept beside its definition: as read) and counting
+    one more save that priced something in it (``Course.priced``: a currency change checked
+    before it then fails its own condition and is checked again). An ``ADD`` under no version:
+    saves pricing in the same currency never refuse each other."""
+    return update | {
+        "UpdateExpression": update["UpdateExpression"] + ", #priced :one",
+        "ConditionExpression": (
+            f"({update['ConditionExpression']}) AND (attribute_not_exists(#cur) OR #cur = :cur)"
+        ),
+        "ExpressionAttributeNames": update["ExpressionAttributeNames"]
+        | {"#priced": "priced", "#cur": "currency"},
+        "ExpressionAttributeValues": update["ExpressionAttributeValues"]
+        | {":one": {"N": "1"}, ":cur": {"S": currency}},
+    }
+
+
+def transact_priced(table: Table, actions: list[Action], priced: Mapping[str, str]) -> None:
+    """``table.transact(actions)``, where some course items' updates hold on the currency they
+    priced with (:func:`priced_in`): a refusal of one (which the seat's condition shares) is
+    read back, and said as ``PriceChanged`` when the cohort's currency is another now."""
+    try:
+        table.transact(actions)
+    except CourseFull:
+        # Which of the course item's conditions failed is read only after a refusal.
+        for course_id, currency in priced.items():
+            item = table.get(course_key(course_id))
+            if item is not None and item.get("currency", {}).get("S", currency) != currency:
+                raise PriceChanged() from None
+        raise
 
 
 def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, Any]:
@@ -90,17 +129,28 @@ def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, 
 
 
 def holding_actions(
-    table: str, stored: Application, previous: Application | None, changes: HoldingChanges
+    table: str,
+    stored: Application,
+    previous: Application | None,
+    changes: HoldingChanges,
+    priced: Mapping[str, str] | None = None,
 ) -> list[Action]:
-    """A save's actions for every limited thing it claims or gives back."""
+    """A save's actions for every limited thing it claims or gives back, and on each cohort it
+    newly prices something in (``priced``: ``domain.cohort_currency.newly_priced``)."""
     actions: list[Action] = []
+    priced = priced or {}
     # A booking moved to another cohort gives its seat back on one course and claims one on
     # the other: each course's counters move by what the change did there.
-    for course_id in _courses_touched(stored, previous, changes):
+    for course_id in sorted({*_courses_touched(stored, previous, changes), *priced}):
         seat = changes.delta(Limited.SEAT, course_id)
         waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
+        currency = priced.get(course_id)
         if seat or waiting:
-            actions.append(("course", {"Update": seat_update(table, course_id, seat, waiting)}))
+            update = seat_update(table, course_id, seat, waiting, currency)
+            actions.append(("course", {"Update": update}))
+        elif currency is not None:
+            update = seat_update(table, course_id, 0, 0, currency)
+            actions.append(("priced", {"Update": update}))
     for holding in changes.claimed:
         if holding.thing in OUTLIVES_ITS_HOLD:
             key = holding_key(stored.application_id, holding.key)

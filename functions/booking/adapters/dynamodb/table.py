@@ -26,6 +26,7 @@ from booking.domain.errors import (
     ColleagueEnrolled,
     CourseFull,
     DependencyUnavailable,
+    PriceChanged,
     ReferenceTaken,
     StaleWrite,
 )
@@ -67,6 +68,7 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 _REFUSALS: tuple[tuple[str, Callable[[], Exception]], ...] = (
     ("application", lambda: StaleWrite("application changed concurrently")),
     ("course", lambda: CourseFull("this course has no places left")),
+    ("priced", PriceChanged),
     ("code", lambda: CodeUsedUp("this discount code has no use left")),
     ("enrolment", lambda: AlreadyApplied("you have already applied for this course")),
     ("reference", lambda: ReferenceTaken("this reference belongs to another application")),

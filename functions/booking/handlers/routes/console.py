@@ -52,6 +52,7 @@ _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one"
 # its notice says so, in place of the action's own.
 ALREADY = {
     "cancelled": "cancelled_already",
+    "refunded": "refunded_already",
     "declined": "declined_already",
     "funded": "funded_already",
     "invoice_voided": "invoice_voided_already",
@@ -172,6 +173,12 @@ ACTIONS: tuple[Route, ...] = (
         {"refund": {**TICKED, "description": "Ticked: refund what was paid"}},
         typed=True,  # a box posted neither ticked nor left out is refused beside it
     ),
+    _action(
+        "refund",
+        "consoleRefund",
+        "Refund a booking cancelled without a refund, through Stripe",
+        "refunded",
+    ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
         "bursary",
@@ -218,16 +225,18 @@ PAGES: tuple[Route, ...] = (
         "GET",
         "/console/search",
         "consoleSearch",
-        "Find an application by its reference, or a person by email address",
+        "Find an application by its reference, a person by email address, or applications "
+        "by name on every course",
         {
+            "200": page("A name: the applications on every course by a name holding it"),
             "303": see_other("Found: to the application's page or the person's page"),
             "404": page("No application has that reference"),
-            "422": page("Neither a reference nor an email address"),
+            "422": page("Nothing typed, or too long"),
         },
         parameters=(
             query(
                 "q",
-                "A reference (like CL-7K3Q9) or an email address",
+                "A reference (like CL-7K3Q9), an email address, or a name (or part of one)",
                 required=True,
                 maxLength=MAX_QUERY_LENGTH,
             ),

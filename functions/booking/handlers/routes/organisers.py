@@ -86,6 +86,12 @@ ORGANISERS: tuple[Route, ...] = (
             "201": json_answer("SavedCourseOut", "Created"),
         },
         body="CourseDefinition",
+        description="Replaces the whole definition. Once the course's register holds a mark "
+        "or is closed, a save that changes `completion_min_sessions`, adds, removes or "
+        "reorders a core session, moves or lengthens a core session that has begun and has "
+        "someone marked attended or absent, or (the register closed) moves any core session, "
+        "is refused with 409 `register_kept`, in words naming each session and the date and "
+        "times it keeps: nothing is saved and nobody is told.",
     ),
     Route(
         ADMIN,
@@ -127,9 +133,20 @@ ORGANISERS: tuple[Route, ...] = (
         'Cancel a booking; {"refund": true} refunds through Stripe. 409 group_place for a '
         "colleague's booking on a manager's group place: the manager gives it up or names "
         'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
-        "cancelled already without a refund: nothing is refunded (refund it in the Stripe "
-        "dashboard: its event is recorded). Cancelled already otherwise: 200, nothing changed",
+        "cancelled already without a refund: nothing is refunded (POST its /refund). "
+        "Cancelled already otherwise: 200, nothing changed",
         _options(refund={"type": "boolean", "default": False}),
+    ),
+    _action(
+        "refund",
+        "refundAfterCancel",
+        "Refund a booking cancelled without a refund: what it kept goes back through Stripe",
+        _OPTIONS,
+        description="The same refunds a cancel with a refund asks for (one Stripe idempotency "
+        "key per charge: a retry is the same refund), recorded once; the person is emailed "
+        "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
+        "when nothing was paid; 409 `not_cancelled` for a booking not cancelled (cancel it "
+        'with {"refund": true}).',
     ),
     _action(
         "resend-confirmation",

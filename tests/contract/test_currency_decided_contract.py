@@ -1,0 +1,165 @@
+"""A cohort's currency check and its save are one decision, whichever comes first (hostile14a
+F4), on the fake and on the table alike: a save that newly prices something in the cohort
+between a currency change's check and its write makes that write fail (``StaleWrite``: check
+again), and a currency change between a save's read of the price and its write refuses the
+save whole (``PriceChanged``), nothing of it kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from booking.adapters.dynamodb import DynamoRepository
+from booking.domain import errors
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.billing import DiscountCode
+from booking.domain.course import Money
+from booking.services.ports import GroupStore, Repository
+from tests.contract.test_repository_contract import NOW, application, definition
+from tests.fakes import FakeRepository
+from tests.fakes.groups import FakeGroupStore
+from tests.support.discount_codes import a_discount_code
+from tests.support.group_bookings import group
+from tests.support.moto_table import TABLE, the_fake_then_dynamodb
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+GBP = Money(amount=20000, currency="gbp")
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
+    yield from the_fake_then_dynamodb(
+        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
+    )
+
+
+def _fifty_off() -> DiscountCode:
+    return a_discount_code(course_id="c1", code="FIFTY", percent_off=None, amount_off=5000)
+
+
+def _in_dollars() -> object:
+    return definition(capacity=4, price={"amount": 25000, "currency": "usd"})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"seat_held": True},  # paying: a seat taken with it
+        {"status": S.PENDING_REVIEW},  # under review: no seat, priced all the same
+    ],
+    ids=["with_a_seat", "under_review"],
+)
+def test_a_save_priced_after_the_check_makes_the_currency_change_check_again(
+    repo: Repository, changes: dict[str, object]
+) -> None:
+    repo.put_course("c1", definition())
+    checked = repo.get_course("c1")  # the currency check reads it: nothing priced yet
+    assert checked is not None
+    repo.save(application("a1", price=GBP, **changes), None)  # priced in GBP meanwhile
+    with pytest.raises(errors.StaleWrite):
+        repo.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.definition.price.currency == "gbp"
+    # Checked again from what is there now, the change is written (the rule that refuses it
+    # is the service's, not the store's).
+    assert repo.put_course("c1", _in_dollars(), checked=course).priced == 1  # type: ignore[arg-type]
+
+
+def test_a_save_priced_before_the_currency_change_is_refused_whole(repo: Repository) -> None:
+    repo.put_course("c1", definition())
+    read = repo.get_course("c1")  # a submission reads the GBP price
+    assert read is not None
+    changed = repo.put_course("c1", _in_dollars(), checked=read)  # type: ignore[arg-type]
+    assert changed.definition.price.currency == "usd"
+    for changes in ({"seat_held": True}, {"status": S.PENDING_REVIEW}):
+        with pytest.raises(errors.PriceChanged):
+            repo.save(application("a1", price=GBP, **changes), None)
+        assert repo.get_application("a1") is None  # nothing half-written
+        assert repo.enrolled_application_id("c1", "ada@example.org") is None
+        course = repo.get_course("c1")
+        assert course is not None
+        assert (course.seats_taken, course.priced) == (0, 0)
+    # Priced as the cohort is now, it is saved.
+    usd = Money(amount=25000, currency="usd")
+    repo.save(application("a1", price=usd, seat_held=True), None)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert (course.seats_taken, course.priced) == (1, 1)
+
+
+def test_a_save_of_what_is_counted_already_leaves_the_check_alone(repo: Repository) -> None:
+    """A payment, an invoice or a bursary on a standing booking changes nothing the check
+    counts: a change checked before it is written (and it does not touch the course)."""
+    repo.put_course("c1", definition())
+    first = repo.save(application("a1", price=GBP, status=S.PENDING_REVIEW), None)
+    checked = repo.get_course("c1")
+    assert checked is not None
+    assert checked.priced == 1
+    repo.save(first.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), first)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.priced == 1
+    # The seat taken moved the course's counters, not what the currency check reads.
+    repo.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
+    yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)
+
+
+def _fake_stores() -> tuple[Repository, GroupStore]:
+    repository = FakeRepository()
+    return repository, FakeGroupStore(repository)
+
+
+def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
+    dynamo = DynamoRepository(client, TABLE)
+    return dynamo, dynamo
+
+
+def test_a_group_booking_and_a_code_priced_after_the_check_make_it_check_again(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    """A manager's group booking (its GBP checkout open) and a code taking £50 off, each saved
+    between a currency change's check and its write: the write fails (``StaleWrite``)."""
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    for price_it in (
+        lambda: groups.save_group(group(), None),
+        lambda: repository.put_discount_code(_fifty_off()),
+    ):
+        checked = repository.get_course("c1")
+        assert checked is not None
+        price_it()
+        with pytest.raises(errors.StaleWrite):
+            repository.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
+    course = repository.get_course("c1")
+    assert course is not None
+    assert (course.definition.price.currency, course.priced) == ("gbp", 2)
+
+
+def test_a_group_booking_and_a_code_priced_before_the_change_are_refused_whole(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    read = repository.get_course("c1")
+    repository.put_course("c1", _in_dollars(), checked=read)  # type: ignore[arg-type]
+    with pytest.raises(errors.PriceChanged):
+        groups.save_group(group(), None)  # priced in GBP when the course was read
+    assert groups.get_group("g1") is None
+    with pytest.raises(errors.PriceChanged):
+        repository.put_discount_code(_fifty_off())
+    assert repository.discount_codes("c1") == []
+    course = repository.get_course("c1")
+    assert course is not None
+    assert (course.seats_taken, course.priced) == (0, 0)
+    # A code taking a share off is in no currency: made whatever the cohort's.
+    repository.put_discount_code(a_discount_code(course_id="c1"))
+    assert [c.code for c in repository.discount_codes("c1")] == ["HALF"]

@@ -1,0 +1,57 @@
+"""The console front page's Find takes a name (newcomer15 O5): an organiser on the phone
+often has only that. It lists the applications on every course by a name holding what was
+typed (any case), each linked to its page; none found says so with the form again; signed
+out, nothing is found; what was typed is not logged."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    return signed_in(system)
+
+
+def test_a_name_finds_its_applications_on_every_course(
+    system: System, browser: ConsoleBrowser, caplog: pytest.LogCaptureFixture
+) -> None:
+    system.put_course("second-cohort", system.course_file())
+    first = system.apply(name="Jo Walsh", email="jo@example.org").json()
+    second = system.apply("second-cohort", name="Jo Walsh", email="jo@example.org").json()
+    system.apply(name="Ada Lovelace", email="ada@example.org")
+    caplog.set_level(logging.INFO)
+
+    found = browser.get("/console/search?q=jo+walsh")
+
+    assert found.status == 200, found.body
+    said = text_of(found.body)
+    assert "2 applications on every course by a name holding “jo walsh”" in said
+    for application in (first, second):
+        assert f'href="/console/applications/{application["application_id"]}"' in found.body
+    assert "Ada Lovelace" not in said
+    assert not [r for r in caplog.records if "walsh" in r.getMessage().lower()]
+
+
+def test_a_name_nobody_has_says_so_with_the_form_again(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    system.apply(name="Ada Lovelace")
+    found = browser.get("/console/search?q=Grace")
+    assert found.status == 200
+    assert "No application on any course is by a name holding “Grace”" in text_of(found.body)
+    assert 'value="Grace"' in found.body
+
+
+def test_signed_out_a_name_finds_nothing(system: System) -> None:
+    system.apply(name="Jo Walsh")
+    stranger = ConsoleBrowser(system)
+    found = stranger.get("/console/search?q=Walsh")
+    assert found.status in (302, 303, 401), found.status
+    assert "Walsh" not in found.body

@@ -1,0 +1,93 @@
+"""A cohort's currency check and its save are one decision, whichever lands first (hostile14a
+F4): a submission between a currency change's check and its write is counted (the change is
+checked again and refused with the usual 422); a currency change between a submission's read of
+the price and its write refuses the submission whole (409, its checkout expired at Stripe,
+nothing of it stored). Either way no GBP checkout is left on a USD cohort. Each racing request
+runs as another invocation would, on a thread of its own (the IAM check attributes calls by the
+calling thread's stack)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import pytest
+
+from tests.support.system import COURSE_ID, Reply, System
+
+T = TypeVar("T")
+
+
+def _in_another_invocation(work: Callable[[], T]) -> T:
+    with ThreadPoolExecutor(max_workers=1) as other:
+        return other.submit(work).result()
+
+
+def _in_dollars(system: System) -> Reply:
+    file = {**system.course_file(), "price": {"amount": 25000, "currency": "usd"}}
+    return system.admin("PUT", f"/courses/{COURSE_ID}", json_body=file)
+
+
+@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
+def test_a_submission_between_the_check_and_the_write_refuses_the_change(
+    system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
+) -> None:
+    if approval:
+        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
+    repository = system.ports.repository
+    put = repository.put_course
+    raced: list[Reply] = []
+
+    def submission_first(*args: Any, **kwargs: Any) -> Any:
+        # The currency check has read nothing priced in GBP; an applicant lands now.
+        if not raced:
+            raced.append(_in_another_invocation(system.apply))
+        return put(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "put_course", submission_first)
+    reply = _in_dollars(system)
+    assert raced[0].status == 201, raced[0].body
+    assert reply.status == 422, reply.body
+    held = "1 application or booking priced" if approval else "1 checkout open"
+    assert f"this cohort has {held} in GBP" in reply.json()["error"]["message"]
+    assert reply.json()["error"]["fields"]["price"].startswith("keep the currency GBP")
+    assert system.course()["price"]["currency"] == "gbp"
+
+
+@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
+def test_a_currency_change_between_a_submissions_read_and_write_refuses_it_whole(
+    system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
+) -> None:
+    if approval:
+        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
+    repository = system.ports.repository
+    save = repository.save
+    sessions: list[str] = []
+
+    def change_first(new: Any, previous: Any, **kwargs: Any) -> Any:
+        # The submission has read the GBP price (and opened its GBP checkout); the organiser's
+        # switch to USD lands now, checked against a cohort with nothing in it.
+        if previous is None and not sessions:
+            sessions.append(new.checkout.session_id if new.checkout else "")
+            changed = _in_another_invocation(lambda: _in_dollars(system))
+            assert changed.status == 200, changed.body
+        return save(new, previous, **kwargs)
+
+    monkeypatch.setattr(repository, "save", change_first)
+    reply = system.apply()
+    assert reply.status == 409, reply.body
+    assert reply.json()["error"]["code"] == "concurrent_update"
+    assert "price changed" in reply.json()["error"]["message"]
+    assert system.applications() == []  # nothing half-written: no application, no seat
+    course = system.course()
+    assert course["price"]["currency"] == "usd"
+    assert course["places_left"] == course["capacity"]
+    if not approval:
+        assert system.checkout_session(sessions[0])["status"] == "expired"
+    # Asked again, it is priced as the cohort is now.
+    monkeypatch.setattr(repository, "save", save)
+    again = system.apply()
+    assert again.status == 201, again.body
+    (stored,) = system.applications()
+    assert '"currency":"usd"' in stored["doc"]["S"].replace(" ", "")

@@ -1,0 +1,105 @@
+"""A booking cancelled without a refund, refunded afterwards (newcomer15 O1): its console
+page offers "Refund £200.00" and the organiser API ``POST .../refund``, both the one money
+path a cancel with a refund takes: one refund at Stripe however often it is asked, the
+booking ended refunded by its event, the person emailed once; the Cancel form says what
+leaving the box unticked means."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import Reply, System
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    return signed_in(system)
+
+
+def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
+    return system.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+
+
+def _stored(system: System, application_id: str) -> dict[str, Any]:
+    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
+    return dict(json.loads(item["doc"]["S"]))
+
+
+def _kept(cohorts: Cohorts) -> str:
+    """Ada's booking, paid £200.00, cancelled keeping the money."""
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    assert _admin(cohorts.system, app_id, "cancel", refund=False).status == 200
+    cohorts.emails()
+    return app_id
+
+
+def test_the_api_refunds_a_cancelled_booking_once_and_tells_the_person_once(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = _kept(cohorts)
+
+    first = _admin(system, app_id, "refund")
+    again = _admin(system, app_id, "refund")
+
+    assert (first.status, again.status) == (200, 200), (first.body, again.body)
+    assert first.json()["status"] == "refunded"
+    assert cohorts.refunded_at_stripe() == [20000]
+    assert _stored(system, app_id)["amount_refunded"] == 20000
+    told = cohorts.emails_to(ADA)
+    assert len(told) == 1, [m.subject for m in told]
+    assert "refunded" in told[0].text
+    assert _admin(system, app_id, "refund").status == 200
+    assert cohorts.refunded_at_stripe() == [20000]
+    assert cohorts.emails_to(ADA) == []
+
+
+def test_the_api_refuses_in_words_what_it_cannot_refund(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    standing = _admin(system, app_id, "refund")
+    assert standing.status == 409, standing.body
+    assert standing.json()["error"]["code"] == "not_cancelled"
+    unpaid = system.apply(email="unpaid@example.org").json()["application_id"]
+    assert _admin(system, unpaid, "cancel").status == 200
+    nothing = _admin(system, unpaid, "refund")
+    assert nothing.status == 409, nothing.body
+    assert "nothing to refund" in nothing.json()["error"]["message"]
+    assert cohorts.refunded_at_stripe() == []
+
+
+def test_the_console_offers_the_refund_and_says_what_it_did(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    cohorts = Cohorts(system)
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    path = f"/console/applications/{app_id}"
+    before = text_of(browser.get(path).body)
+    assert (
+        "Left unticked, the £200.00 paid is kept; you can refund it later from this page" in before
+    )
+    assert browser.act(f"{path}/cancel").status == 303
+    cohorts.emails()
+    page = browser.get(path).body
+    assert f'action="{path}/refund"' in page
+    assert "Refund £200.00" in text_of(page)
+
+    done = browser.act(f"{path}/refund")
+    assert done.status == 303, done.body
+    said = text_of(browser.get(done.headers["location"]).body)
+    assert "£200.00 is being refunded through Stripe. The applicant has been emailed." in said
+    assert cohorts.refunded_at_stripe() == [20000]
+    assert len(cohorts.emails_to(ADA)) == 1
+    assert f'action="{path}/refund"' not in browser.get(path).body
+
+    repeat = browser.act(f"{path}/refund")
+    assert repeat.status == 303
+    assert "asked of Stripe already" in text_of(browser.get(repeat.headers["location"]).body)
+    assert cohorts.refunded_at_stripe() == [20000]
+    assert cohorts.emails_to(ADA) == []
