@@ -254,6 +254,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     assert f'href="{page}"' in course_page.body
     shown = browser.get(page)
     assert shown.status == 200
+    assert "Each mark is saved as you give it" in text_of(shown.body)
     first = _register(system)["sessions"][0]["key"]
     # Without the CSRF token: refused, nothing marked.
     refused = browser.post(
@@ -294,6 +295,15 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     said = text_of(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
+    # Zoom's minutes, a bare number in its export, are said with their unit (newcomer15 O14).
+    zoom = browser.post(
+        f"{page}/import",
+        csrf_token=token,
+        session=first,
+        export="Name (Original Name),User Email,Duration (Minutes)\nGuest,guest@x.example,8\n",
+    )
+    assert zoom.status == 200
+    assert "<td>8 minutes</td>" in zoom.body
     # The file itself, as Teams saves it (UTF-16, tabs), chosen instead of pasted text.
     boundary = "register-upload-boundary"
     teams = "Name\tEmail\tIn-Meeting Duration\nBo\tbo@example.org\t2h\n".encode("utf-16")
@@ -359,7 +369,9 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     assert closed.status == 303
     after = browser.words(page)
     assert "The register was closed on" in after
-    assert "Not completed (1 of 2 attended)" in after
+    assert "Not completed: attended 1 session (2 needed)" in after
+    # Closed: the page no longer says marks are saved as they are given (newcomer15 O16).
+    assert "Each mark is saved as you give it" not in after
 
 
 def test_the_register_from_the_terminal(

@@ -813,6 +813,23 @@ def test_the_clis_register_says_when_it_closed_in_the_courses_clock(
     assert _said(shown, "UTC").splitlines()[-1] == "Closed on Thursday 1 July 2027 at 11:05 UTC."
 
 
+def test_zooms_minutes_are_said_with_their_unit_and_other_durations_as_given() -> None:
+    """newcomer15 O14: "Time in the meeting: 8" read as a bare number; the API keeps the
+    export's own value, the console says it in minutes."""
+    from booking.domain.attendance_import import read_attendance_export
+
+    zoom = (
+        "Name (Original Name),User Email,Duration (Minutes)\nAda,a@x.example,8\nBo,b@x.example,1\n"
+    )
+    rows = read_attendance_export(zoom)
+    assert [r.duration for r in rows] == ["8", "1"]
+    assert [r.duration_said for r in rows] == ["8 minutes", "1 minute"]
+    [teams] = read_attendance_export("Name,Email,In-Meeting Duration\nAda,a@x.example,1h 2m\n")
+    assert teams.duration_said == "1h 2m"
+    [bare] = read_attendance_export("Name,Email,Duration\nAda,a@x.example,60\n")
+    assert bare.duration_said == "60"  # no unit in its header: not guessed
+
+
 def test_a_session_held_and_marked_keeps_its_times_and_a_closed_register_all_of_them(
     ports: Ports, clock: Clock
 ) -> None:

@@ -423,7 +423,8 @@ class Application(BaseModel):
 
         The one rule for "may pay now": the service refuses with it, and the status page and
         the emails offer a payment button only when it is None. ``course_open``: the course
-        still accepts applications (an offer made earlier may be paid even after it closes).
+        still takes payment (``domain.paying.takes_payment``): nothing is paid for a place once its
+        course's applications close, an offer made earlier included.
         """
         if self.status not in PAYABLE_STATUSES:
             return "not_payable"
@@ -431,7 +432,7 @@ class Application(BaseModel):
             return "payment_pending"
         if self.status is S.OFFERED and self.offer_expires_at and self.offer_expires_at <= now:
             return "offer_lapsed"
-        if not course_open and self.status is not S.OFFERED:
+        if not course_open:
             return "course_closed"
         return None
 

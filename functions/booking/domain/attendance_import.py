@@ -53,6 +53,16 @@ class AttendeeRow:
     email: str
     duration: str = ""
     joined: str = ""
+    in_minutes: bool = False  # its duration column counts minutes (Zoom's "Duration (Minutes)")
+
+    @property
+    def duration_said(self) -> str:
+        """The time in the meeting as a person reads it: a bare count of minutes with its unit
+        ("8 minutes"); anything else (a report's own "1h 2m") as the export gives it."""
+        if not (self.in_minutes and self.duration.isdigit()):
+            return self.duration
+        minutes = int(self.duration)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _text(export: bytes | str) -> str:
@@ -115,6 +125,7 @@ def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
     email_at = _column(header, EMAIL_COLUMNS)
     name_at = _column(header, NAME_COLUMNS)
     duration_at = _column(header, DURATION_COLUMNS)
+    in_minutes = duration_at is not None and "(minutes)" in header[duration_at].casefold()
     join_at = _column(header, JOIN_COLUMNS)
 
     def cell(row: list[str], at: int | None) -> str:
@@ -138,6 +149,7 @@ def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
                 name=name,
                 email=email,
                 duration=cell(row, duration_at)[:40],
+                in_minutes=in_minutes,
                 joined=cell(row, join_at)[:40],
             )
         )

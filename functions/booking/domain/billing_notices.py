@@ -43,7 +43,15 @@ REPLACED_INVOICE_WORDS = {
     ),
 }
 # Why, of the payment itself, said to the person and to the billing contact alike.
-PAYMENT_REASON_WORDS = {**INVOICE_REASON_WORDS, **REPLACED_INVOICE_WORDS}
+PAYMENT_REASON_WORDS = {
+    **INVOICE_REASON_WORDS,
+    **REPLACED_INVOICE_WORDS,
+    # A card payment taken after the course's applications closed (``domain.paying``).
+    "course_closed": (
+        "The payment reached us after the course had begun, when applications had closed, so "
+        "we could not confirm a place with it, and have given it back."
+    ),
+}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 

@@ -73,6 +73,9 @@ class Situation:
     course_price: Money  # for applications stored before prices were recorded
     # False once the save found no seat for a confirmation: decide again without one.
     seat_free: bool = True
+    # False when the payment decided on landed once the course's applications had closed
+    # (``domain.paying.takes_payment``'s rule, at the moment Stripe took it): it is given back.
+    course_open: bool = True
     # When a replacement invoice would fall due (None: too close to the start for one).
     invoice_due_at: datetime | None = None
     # Whether the person was told of the booking's latest move (its email claimed by the

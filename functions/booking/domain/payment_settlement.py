@@ -55,6 +55,8 @@ def checkout_event(
         return Settlement(action.value, reason)
     if action is Action.REFUND_UNMATCHED:
         return _unmatched_payment(application, event, reason, now)
+    if action in CONFIRMING and not situation.course_open:
+        return _give_back_payment(application, event, "course_closed", situation)
     if action in CONFIRMING and not situation.seat_free:
         return _give_back_payment(application, event, "course_full", situation)
     if action is Action.REFUND:

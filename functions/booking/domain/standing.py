@@ -95,6 +95,16 @@ def _waitlisted(facts: Facts) -> Standing:
 
 
 def _offered(facts: Facts) -> Standing:
+    if not (facts.can_pay or facts.checkout_open or facts.payment_pending):
+        # Its time is up, or the course begins too soon for a payment to go through
+        # (``domain.paying.takes_payment``): the place is not said to be payable.
+        return Standing(
+            "The offer of a place has ended",
+            "The place we offered you can no longer be paid for: the course begins too soon "
+            "for a payment to go through, or the time to accept it has passed. No money has "
+            "been taken.",
+            "neutral",
+        )
     until = f" We are holding it for you until {facts.offer_until}." if facts.offer_until else ""
     return Standing(
         "A place is available for you",
@@ -210,6 +220,10 @@ def _cancelled(facts: Facts) -> Standing:
 
 
 _REFUNDED = {
+    "course_closed": (
+        "Your payment reached us after the course had begun, so we could not confirm a place "
+        "and have refunded you in full."
+    ),
     "course_full": (
         "The course filled up while your payment was on its way, so we could not confirm a "
         "place and have refunded you in full."

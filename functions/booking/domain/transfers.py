@@ -46,6 +46,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
+from booking.domain.paying import takes_payment
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
@@ -95,7 +96,20 @@ def _refusal(
         or booking_refusal(application, source, now)
         or target_refusal(source, target, now)
         or money_refusal(application, source, target, more)
+        or _too_late_to_pay(target, now, more)
     )
+
+
+def _too_late_to_pay(target: Course, now: datetime, more: int) -> TransferRefused | None:
+    """A difference asked by card could not be paid before ``target``'s applications close
+    (``domain.paying.takes_payment``: a checkout is held at least ``CHECKOUT_HOLD``)."""
+    if _asked_by_card(more, target) and not takes_payment(target, now):
+        return TransferRefused(
+            "course_closed",
+            f"{cohort_name(target)} begins too soon for its difference to be paid before it "
+            f"starts; choose a cohort at the same price or less",
+        )
+    return None
 
 
 def pending_refusal(application: Application, target_id: str) -> TransferRefused | None:

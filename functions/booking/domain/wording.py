@@ -7,8 +7,7 @@ One place for each thing that is written out for people rather than programs:
   2027, 15:00-17:00 BST"), :func:`moment_when` ("Monday 7 June 2027 at 15:04 BST"),
   :func:`day_when` ("Friday 9 July 2027", for a due date people keep); 24-hour times, day
   before month, the zone's abbreviation for that date (BST or GMT): a reader never converts;
-* a course by name: :func:`course_name` (its title with its first day: two cohorts of one
-  programme never look the same);
+* a course by name: :func:`course_name` (its title and first day: no two cohorts look alike);
 * where an application stands: :func:`status_words` ("Awaiting payment"),
   :func:`status_with_reason` and, inside a sentence, :func:`status_named`, never the code
   ``awaiting_payment``;
@@ -151,6 +150,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "offer_lapsed": "the offer lapsed",
     "failed": "the bank refused the payment",
     "course_full": "paid when the course was full",
+    "course_closed": "paid after applications closed",
     "refund_requested": "refund on its way",
     "refunded": None,
     "cancelled_and_refunded": "after a cancellation",

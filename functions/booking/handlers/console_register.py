@@ -74,7 +74,8 @@ def _completion_said(row: Any) -> str:
     if done is None:
         return "Open"
     verdict = "Completed" if done.completed else "Not completed"
-    return f"{verdict} ({done.attended} of {done.required} attended)"
+    sessions = "session" if done.attended == 1 else "sessions"
+    return f"{verdict}: attended {done.attended} {sessions} ({done.required} needed)"
 
 
 def register_page(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
@@ -44,7 +45,7 @@ from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import RefundEvent
-from booking.domain.settlement import BursaryGranted, MoneyFact, settle
+from booking.domain.settlement import BursaryGranted, MoneyFact, paid_at, paid_late, settle
 from booking.services.concurrency import (
     UNREAD,
     concurrent_update,
@@ -94,6 +95,8 @@ def settle_money(
     def attempt(application: Application) -> Settled:
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
+        if _paid_late(ports, application, fact, situation.now):
+            situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
         if decided.application is not None and any(
             isinstance(command, Refund) for command in decided.before_save
@@ -117,6 +120,15 @@ def settle_money(
     )
     changed = settled.settlement.application is not None or bool(asked_of_stripe)
     return dataclasses.replace(settled, changed=changed)
+
+
+def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
+    """Whether ``fact`` is a payment taken once the course's applications had closed
+    (``domain.settlement.paid_late``); its course is read for a payment alone."""
+    if paid_at(fact, now) is None:
+        return False
+    course = ports.repository.get_course(application.course_id)
+    return course is not None and paid_late(course, fact, now)
 
 
 def _situation(

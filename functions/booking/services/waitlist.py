@@ -6,7 +6,7 @@ them on; one place decides how.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from aws_lambda_powertools import Logger
@@ -17,6 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.limits import released_to
+from booking.domain.paying import held_until, takes_payment
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
@@ -30,10 +31,9 @@ OfferReason = Literal["approved", "place_freed"]
 
 
 def offer(
-    application: Application, valid_hours: int, now: datetime, *, reason: OfferReason
+    application: Application, deadline: datetime, now: datetime, *, reason: OfferReason
 ) -> Application:
-    """Hold a seat for ``valid_hours``; ``reason`` tells the email why (approved, or freed)."""
-    deadline = now + timedelta(hours=valid_hours)
+    """Hold a seat until ``deadline``; ``reason`` tells the email why (approved, or freed)."""
     attempt = application.checkout_attempts
     return application.moved_to(
         S.OFFERED,
@@ -60,7 +60,8 @@ def given_a_seat(
     situation = Situation(now=now, course_price=course.definition.price)
     if owes_nothing(application, situation):
         return booked_with_nothing_to_pay(application, situation)
-    return offer(application, course.definition.offer_valid_hours, now, reason=reason)
+    deadline = held_until(course, now, course.definition.offer_valid_hours)
+    return offer(application, deadline, now, reason=reason)
 
 
 def held_for_payment(application: Application, now: datetime) -> Application:
@@ -94,8 +95,8 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
     now = ports.clock()
     if course is None or course.waiting == 0 or course.places_left == 0:
         return []
-    if not course.accepts_applications(now):
-        return []
+    if not takes_payment(course, now):
+        return []  # nobody could pay for it before applications close
     # Imported here: a waiting move, once moved, offers the seat it left through this function.
     from booking.services import waiting_moves
 

@@ -105,6 +105,7 @@ GROUPS: tuple[Route, ...] = (
         "held at once: until the checkout expires or the invoice falls due, then once paid "
         "until the colleagues apply (`apply_by`). Stripe is told the number of places, never "
         "who they are for. 409 `course_full` when the seats are not free (or people wait), "
+        "`course_closed` once the places could not be paid for before applications close, "
         "`approval_required` on courses whose places are given after review, "
         "`idempotency_key_reused` when the Idempotency-Key was used for a booking with other "
         "answers. 422 beside a "

@@ -179,8 +179,11 @@ PUBLIC: tuple[Route, ...] = (
         "Pay now: a fresh Checkout Session",
         {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
         errors=(400, 404, 409, 413, 415, 422),
-        description="A fresh Checkout Session for an application that may pay now. It takes "
-        "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, nothing opened; a "
+        description="A fresh Checkout Session for an application that may pay now. 409 "
+        "`course_closed` once a checkout (held 31 minutes, Stripe's least) could not end "
+        "before the course's applications close (an offer included), `offer_lapsed` after an "
+        "offer's deadline. It takes no fields: a field sent as JSON (a `dry_run`) is a 422 "
+        "naming it, nothing opened; a "
         "form's (a button's name) is ignored, but a form whose name is a JSON object is a 422; "
         "a body of any other type (text/plain, none) is a 415.",
         parameters=(path_parameter("application_id"), APPLICATION_TOKEN),

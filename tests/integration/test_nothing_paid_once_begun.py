@@ -1,0 +1,144 @@
+"""Nobody pays for a place once its course's applications close (newcomer15 O15): an offer is
+held until the course begins at the latest and ends then, unpassed; no checkout opens too late to
+be paid before it begins; a payment that lands after that is given back, never confirmed.
+Through the real handlers, the clock frozen (time-machine) either side of the start."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
+from tests.support.groups import COLLEAGUES, book
+from tests.support.system import COURSE_ID, System
+
+
+def _small(system: System) -> datetime:
+    """The one-place course "small" loaded, offers held 48 h: its first session's start."""
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    return _start(system, "small")
+
+
+def _start(system: System, course_id: str) -> datetime:
+    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+
+
+def _checkout(system: System, application: dict[str, Any]) -> Any:
+    path = f"/applications/{application['application_id']}/checkout"
+    return system.api("POST", f"{path}?token={application['token']}")
+
+
+def _offered_two_hours_before(system: System, start: datetime) -> tuple[Any, Any]:
+    """The holder's checkout expires two hours before ``start``: the first waiting is offered
+    the place, the second waits on."""
+    with time_machine.travel(start - timedelta(hours=2), tick=False):
+        holder = system.apply(course_id="small").json()
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(start - timedelta(hours=2) + timedelta(seconds=1), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first, second
+
+
+def test_an_offer_near_the_start_is_held_until_the_course_begins(system: System) -> None:
+    start = _small(system)
+    first, _ = _offered_two_hours_before(system, start)
+    with time_machine.travel(start - timedelta(hours=2), tick=False):
+        offered = system.status_of(first)
+        assert offered["status"] == "offered"
+        # Not 48 hours: the course begins before then.
+        assert datetime.fromisoformat(offered["offer_expires_at"]) == start
+
+
+def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) -> None:
+    start = _small(system)
+    first, _ = _offered_two_hours_before(system, start)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "course_closed"
+        page = system.api(
+            "GET",
+            f"/applications/{first['application_id']}?token={first['token']}",
+            headers={"accept": "text/html"},
+        ).body
+        assert "The offer of a place has ended" in page
+        assert "Pay £200.00" not in page
+    assert _opened_after(system, start) == []
+
+
+def _opened_after(system: System, start: datetime) -> list[Any]:
+    """Checkout sessions asked of Stripe with a deadline past ``start``."""
+    return [
+        r
+        for r in system.stripe_http.requests
+        if r.path == "/v1/checkout/sessions"
+        and int(r.params.get("expires_at", 0)) > int(start.timestamp())
+    ]
+
+
+def test_the_offer_ends_when_the_course_begins_and_is_not_passed_on(system: System) -> None:
+    start = _small(system)
+    first, second = _offered_two_hours_before(system, start)
+    after = start + timedelta(minutes=1)
+    with time_machine.travel(after, tick=False):
+        summary = sweep(system.ports, after)
+        assert summary.holds_released == 1
+        assert summary.offers_made == 0
+        assert system.status_of(first)["status"] == "expired"
+        assert system.status_of(second)["status"] == "waitlisted"
+        refused = _checkout(system, first)
+        assert refused.status == 409
+        told = [m.subject for m in system.deliver_emails() if m.to == ["first@example.org"]]
+        assert any("offer" in s.lower() or "place" in s.lower() for s in told), told
+
+
+def test_a_card_payment_landing_after_the_start_is_refunded_not_confirmed(
+    system: System,
+) -> None:
+    """A delayed payment method begun before the start settles after it: given back at once,
+    the person told, the facilitators not sent "New booking"."""
+    start = _small(system)
+    with time_machine.travel(start - timedelta(hours=1), tick=False):
+        late = system.apply(course_id="small").json()
+        system.stripe_local(
+            "POST",
+            f"/checkout/{session_id_of(late)}/pay",
+            b"async=true",
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
+        system.deliver_emails()
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        system.stripe_local(
+            "POST",
+            f"/checkout/{session_id_of(late)}/async",
+            b"result=succeeded",
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert system.webhook_replies[-1].status == 200
+        view = system.status_of(late)
+        assert view["status"] == "refunded"
+        refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+        assert len(refunds) == 1
+        sent = system.deliver_emails()
+    subjects = [m.subject for m in sent]
+    assert not any(s.startswith("New booking") for s in subjects), subjects
+    assert not any("confirmed" in s.lower() for s in subjects), subjects
+    assert any("after the course had begun" in m.text for m in sent)
+
+
+def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: System) -> None:
+    start = _start(system, COURSE_ID)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "course_closed"
+    assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]

@@ -1,0 +1,174 @@
+"""The one rule for paying for a place (newcomer15 O15): nothing is paid once the course's
+applications close (``domain.paying``, ``domain.settlement.paid_late``); an offer is held until
+the course begins at the latest; a payment that lands later is given back, never confirmed,
+and the facilitators are not told of a booking."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from booking.domain.application import ApplicationStatus as S
+from booking.domain.commands import Refund, Situation
+from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
+from booking.domain.emails import EmailKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.money import Money
+from booking.domain.paying import held_until, takes_payment
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.domain.settlement import paid_late, settle
+from booking.domain.standing import Facts, standing
+from booking.domain.transfers import refusal
+from tests.support.applications import an_application
+
+START = datetime(2027, 6, 2, 14, 0, tzinfo=UTC)  # 15:00 BST
+
+
+def course(course_id: str = "june", price: int = 20000, **changes: object) -> Course:
+    definition = CourseDefinition.model_validate(
+        {
+            "title": "Compassionate Leadership",
+            "programme": "compassionate-leadership",
+            "price": {"amount": price, "currency": "gbp"},
+            "capacity": 20,
+            "sessions": [{"date": "2027-06-02", "start_time": "15:00", "end_time": "17:00"}],
+            **changes,
+        }
+    )
+    return Course(course_id=course_id, definition=definition)
+
+
+def test_payment_is_taken_while_a_checkout_would_end_before_applications_close() -> None:
+    june = course()
+    assert takes_payment(june, START - CHECKOUT_HOLD - timedelta(seconds=1))
+    # Less than a checkout's least hold before the start: nothing is opened.
+    assert not takes_payment(june, START - timedelta(minutes=30))
+    assert not takes_payment(june, START)
+    assert june.accepts_applications(START - timedelta(minutes=30))  # the public page's rule
+    assert not takes_payment(course(closed=True), START - timedelta(days=30))
+
+
+def test_an_offer_is_held_until_the_course_begins_at_the_latest() -> None:
+    june = course()
+    early = START - timedelta(days=10)
+    assert held_until(june, early, 48) == early + timedelta(hours=48)
+    assert held_until(june, START - timedelta(hours=3), 48) == START
+
+
+def test_an_offer_cannot_be_paid_once_the_course_takes_no_payment() -> None:
+    offered = an_application(
+        S.OFFERED,
+        at=START - timedelta(hours=3),
+        seat_held=True,
+        offer_expires_at=START,
+        hold_expires_at=START,
+    )
+    now = START - timedelta(minutes=10)
+    assert offered.payment_refusal(now, course_open=True) is None
+    assert offered.payment_refusal(now, course_open=takes_payment(course(), now)) == (
+        "course_closed"
+    )
+
+
+def _paid(created: datetime | None) -> CheckoutEvent:
+    return CheckoutEvent(
+        "evt_1",
+        CheckoutEventKind.PAID,
+        "cs_1",
+        "app1",
+        payment_intent="pi_1",
+        amount_total=20000,
+        created=created,
+    )
+
+
+def test_a_payment_is_late_by_when_stripe_took_it_not_when_it_is_heard_of() -> None:
+    june = course()
+    after = START + timedelta(minutes=5)
+    assert paid_late(june, _paid(START + timedelta(seconds=1)), after)
+    assert not paid_late(june, _paid(START - timedelta(seconds=1)), after)  # heard of late
+    assert paid_late(june, _paid(None), after)
+    # An employer's invoice holds the place through the course: paid after it, it stands.
+    invoice = InvoiceEvent("evt_2", InvoiceEventKind.PAID, "in_1", "app1", amount_paid=20000)
+    assert not paid_late(june, invoice, after)
+    expired = replace(_paid(after), kind=CheckoutEventKind.EXPIRED)
+    assert not paid_late(june, expired, after)
+
+
+def test_a_payment_after_the_close_is_given_back_and_nobody_is_told_of_a_booking() -> None:
+    from booking.domain.application import CheckoutRef
+
+    now = START + timedelta(minutes=5)
+    session = CheckoutRef(
+        session_id="cs_1", url="https://pay", attempt=1, expires_at=now, amount=20000
+    )
+    held = an_application(
+        S.OFFERED,
+        at=START - timedelta(hours=3),
+        seat_held=True,
+        price=Money(amount=20000),
+        checkout=session,
+        checkout_history=(session,),
+        offer_expires_at=START + timedelta(hours=40),  # an offer made before the rule
+    )
+    situation = Situation(now=now, course_price=Money(amount=20000), course_open=False)
+    decided = settle(held, _paid(now), situation)
+    assert decided.reason == "course_closed"
+    assert decided.application is not None
+    assert decided.application.status is S.REFUNDED
+    assert [c for c in decided.before_save if isinstance(c, Refund)]
+    kinds = [job.kind for job in decided.application.outbox]
+    assert EmailKind.PAYMENT_REFUNDED in kinds
+    assert EmailKind.BOOKING_CONFIRMED not in kinds
+    assert EmailKind.FACILITATOR_COPY not in kinds
+    # The same payment while the course is open confirms the place.
+    kept = settle(held, _paid(now), replace(situation, course_open=True))
+    assert kept.application is not None
+    assert kept.application.status is S.CONFIRMED
+
+
+def test_an_offer_that_cannot_be_paid_is_not_said_to_be_payable() -> None:
+    said = standing(Facts(status="offered", can_pay=False, price="£200.00", offer_until="x"))
+    assert said.headline == "The offer of a place has ended"
+    assert "Pay" not in said.explanation
+    open_offer = standing(Facts(status="offered", can_pay=True, price="£200.00"))
+    assert open_offer.headline == "A place is available for you"
+
+
+def test_a_dearer_move_is_refused_when_its_difference_could_not_be_paid_in_time() -> None:
+    booked = an_application(
+        S.CONFIRMED,
+        at=START - timedelta(days=20),
+        course_id="later",
+        price=Money(amount=20000),
+        payment_intent="pi_1",
+        amount_paid=20000,
+    )
+    source = course(
+        "later", sessions=[{"date": "2027-06-20", "start_time": "15:00", "end_time": "17:00"}]
+    )
+    dearer = course(price=30000)
+    assert refusal(booked, source, dearer, START - timedelta(hours=2)) is None
+    refused = refusal(booked, source, dearer, START - timedelta(minutes=20))
+    assert refused is not None
+    assert refused.code == "course_closed"
+    # The same price asks nothing by card: the move may be made until the cohort begins.
+    assert refusal(booked, source, course(), START - timedelta(minutes=20)) is None
+
+
+@given(
+    before=st.integers(-48 * 60, 72 * 60),  # minutes before the start (negative: after it)
+    hours=st.integers(1, 168),
+)
+def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> None:
+    """Whenever a payment may be opened, its checkout (held ``CHECKOUT_HOLD``) ends by the
+    start; an offer made at any moment is held no later than the start."""
+    june = course()
+    now = START - timedelta(minutes=before)
+    if takes_payment(june, now):
+        assert now + CHECKOUT_HOLD <= START
+    assert held_until(june, now, hours) <= max(START, now)
+    assert held_until(june, now, hours) <= now + timedelta(hours=hours)
