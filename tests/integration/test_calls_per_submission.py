@@ -5,6 +5,7 @@ figure; this holds it, since a read added apart from the batch costs every appli
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,3 +53,24 @@ def test_the_address_read_with_the_batch_is_the_person_however_it_is_typed(syste
     again = system.apply(email=" ADA@example.org ")
     assert again.status == 409, again.body
     assert again.json()["error"]["code"] == "already_applied"
+
+
+def test_a_paid_checkout_event_reads_twice_and_writes_once(
+    system: System, dynamodb_calls: list[str]
+) -> None:
+    """The webhook's paid event: who owns the checkout, the application, one transaction. Its
+    course is read only for a payment taken after its checkout's hold (``domain.paying``)."""
+    reply = system.apply(email="ada@example.org")
+    assert reply.status == 201, reply.body
+    system.hold_webhooks = True
+    assert system.pay(reply.json()["checkout_url"]).status in (200, 303)
+    paid = [
+        (body, headers)
+        for body, headers in system.pending
+        if json.loads(body)["type"] == "checkout.session.completed"
+    ]
+    assert len(paid) == 1
+    dynamodb_calls.clear()
+    assert system.webhook(*paid[0]).status == 200
+    assert dynamodb_calls == ["GetItem", "GetItem", "TransactWriteItems"]
+    assert system.stored(reply.json()["application_id"]).status.value == "confirmed"

@@ -1,5 +1,5 @@
 """The one rule for paying for a place (newcomer15 O15): nothing is paid once the course's
-applications close (``domain.paying``, ``domain.settlement.paid_late``); an offer is held until
+applications close (``domain.paying``, ``domain.paying.paid_late``); an offer is held until
 the course begins at the latest; a payment that lands later is given back, never confirmed,
 and the facilitators are not told of a booking."""
 
@@ -17,9 +17,9 @@ from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.money import Money
-from booking.domain.paying import held_until, takes_payment
+from booking.domain.paying import held_until, paid_late, takes_payment
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
-from booking.domain.settlement import paid_late, settle
+from booking.domain.settlement import settle
 from booking.domain.standing import Facts, standing
 from booking.domain.transfers import refusal
 from tests.support.applications import an_application

@@ -2,14 +2,20 @@
 applications close (``Course.accepts_applications``, the public page's "Applications are
 closed"). An offer, a checkout, an invoice, a group's places, a dearer move's difference: none
 is opened that could not be paid before then, and an offer is held until then at the latest. A
-card payment Stripe takes after it is given back (``domain.settlement.paid_late``).
+card payment Stripe takes after it is given back (:func:`paid_late`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+    from booking.domain.settlement import MoneyFact
 
 
 def takes_payment(course: Course, now: datetime) -> bool:
@@ -22,3 +28,35 @@ def held_until(course: Course, now: datetime, hours: int) -> datetime:
     """A place held from ``now`` for ``hours`` (an offer): never past the first session's
     start, when applications close at the latest."""
     return min(now + timedelta(hours=hours), course.first_start())
+
+
+def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
+    """When ``fact``'s payment was taken, for a card payment that would confirm a place (a
+    checkout paid): the moment Stripe took it where the event says, else ``now``; None for any
+    other fact. An employer's invoice is not one: the place it holds is the person's through
+    the course, and its payment after the course stands (as invoices often are paid); no
+    invoice is issued once applications close (``domain.paying.takes_payment``)."""
+    if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
+        return fact.created or now
+    return None
+
+
+def paid_in_its_hold(application: Application, fact: MoneyFact, now: datetime) -> bool:
+    """Whether ``fact``'s payment was taken within the hold of the checkout it pays: one is
+    opened only while it ends before applications close (``domain.paying.takes_payment``),
+    so such a payment is in time and its course need not be read (the paid webhook's calls)."""
+    moment, checkout = paid_at(fact, now), application.checkout
+    return (
+        moment is not None
+        and isinstance(fact, CheckoutEvent)
+        and checkout is not None
+        and checkout.session_id == fact.session_id
+        and moment <= checkout.expires_at
+    )
+
+
+def paid_late(course: Course, fact: MoneyFact, now: datetime) -> bool:
+    """Whether ``fact`` is a payment taken once ``course``'s applications had closed (the rule
+    the public page says "Applications are closed" by): it is given back, never confirmed."""
+    moment = paid_at(fact, now)
+    return moment is not None and not course.accepts_applications(moment)

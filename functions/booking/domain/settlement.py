@@ -14,7 +14,7 @@ application's new state and the commands to carry out around its save
 - **A place confirmed needs its seat**: when the save finds none, the decision is made again
   without one (:attr:`Situation.seat_free`), and the money goes back.
 - **Nothing is paid for a place once its course's applications close**: a card payment Stripe
-  took after that (:func:`paid_late`) is given back, never confirmed
+  took after that (``domain.paying.paid_late``) is given back, never confirmed
   (:attr:`Situation.course_open`).
 """
 
@@ -39,7 +39,6 @@ from booking.domain.commands import (
     Situation,
     VoidInvoice,
 )
-from booking.domain.course import Course
 from booking.domain.covered import why_nothing_to_pay
 from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
@@ -63,7 +62,6 @@ from booking.domain.payment_settlement import checkout_event, ended_invoice, inv
 from booking.domain.payments import (
     MOVE_PAID_AFTER_END,
     CheckoutEvent,
-    CheckoutEventKind,
     RefundEvent,
     after_refund,
 )
@@ -105,24 +103,6 @@ MoneyFact = (
     | MoveWithdrawn
     | MoveDeadlinePassed
 )
-
-
-def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
-    """When ``fact``'s payment was taken, for a card payment that would confirm a place (a
-    checkout paid): the moment Stripe took it where the event says, else ``now``; None for any
-    other fact. An employer's invoice is not one: the place it holds is the person's through
-    the course, and its payment after the course stands (as invoices often are paid); no
-    invoice is issued once applications close (``domain.paying.takes_payment``)."""
-    if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
-        return fact.created or now
-    return None
-
-
-def paid_late(course: Course, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact`` is a payment taken once ``course``'s applications had closed (the rule
-    the public page says "Applications are closed" by): it is given back, never confirmed."""
-    moment = paid_at(fact, now)
-    return moment is not None and not course.accepts_applications(moment)
 
 
 def settle(application: Application, fact: MoneyFact, situation: Situation) -> Settlement:

@@ -43,9 +43,10 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
+from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import RefundEvent
-from booking.domain.settlement import BursaryGranted, MoneyFact, paid_at, paid_late, settle
+from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import (
     UNREAD,
     concurrent_update,
@@ -124,8 +125,9 @@ def settle_money(
 
 def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
     """Whether ``fact`` is a payment taken once the course's applications had closed
-    (``domain.settlement.paid_late``); its course is read for a payment alone."""
-    if paid_at(fact, now) is None:
+    (``domain.paying.paid_late``); its course is read only for a payment taken after
+    its checkout's hold (a delayed method settling late)."""
+    if paid_at(fact, now) is None or paid_in_its_hold(application, fact, now):
         return False
     course = ports.repository.get_course(application.course_id)
     return course is not None and paid_late(course, fact, now)
