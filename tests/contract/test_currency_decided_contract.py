@@ -19,13 +19,12 @@ from booking.domain.course import Money
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
-from tests.fakes.groups import FakeGroupStore
 from tests.support.discount_codes import a_discount_code
 from tests.support.group_bookings import group
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 GBP = Money(amount=20000, currency="gbp")
 
@@ -106,21 +105,6 @@ def test_a_save_of_what_is_counted_already_leaves_the_check_alone(repo: Reposito
     assert course.priced == 1
     # The seat taken moved the course's counters, not what the currency check reads.
     repo.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
-    yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)
-
-
-def _fake_stores() -> tuple[Repository, GroupStore]:
-    repository = FakeRepository()
-    return repository, FakeGroupStore(repository)
-
-
-def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
-    dynamo = DynamoRepository(client, TABLE)
-    return dynamo, dynamo
 
 
 def test_a_group_booking_and_a_code_priced_after_the_check_make_it_check_again(

@@ -3,13 +3,11 @@ tests run on, and the DynamoDB adapter on moto, held to the same promises."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
-from booking.adapters.dynamodb import DynamoRepository
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
 from booking.domain.errors import CourseFull, StaleWrite
@@ -17,28 +15,10 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupPlace, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
-from tests.fakes import FakeRepository
-from tests.fakes.groups import FakeGroupStore
 from tests.support.group_bookings import group
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
-    yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)
-
-
-def _fake_stores() -> tuple[Repository, GroupStore]:
-    repository = FakeRepository()
-    return repository, FakeGroupStore(repository)
-
-
-def _dynamo_stores(client: DynamoDBClient) -> tuple[Repository, GroupStore]:
-    dynamo = DynamoRepository(client, TABLE)  # one adapter is both stores
-    return dynamo, dynamo
+    pass
 
 
 def a_group_saved(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -32,20 +33,28 @@ def _pump(sqs: Any, handled: list[str]) -> tuple[EmailPump, str]:
     return EmailPump(sqs, url, mailer, lambda: None), url
 
 
-def test_settled_answers_after_what_was_queued_before_it_is_sent(sqs: Any) -> None:
-    handled: list[str] = []
-    pump, url = _pump(sqs, handled)
+@contextmanager
+def _running(pump: EmailPump) -> Iterator[threading.Thread]:
+    """The pump running on a thread of its own, as under ``make run``; stopped after."""
     stopping = threading.Event()
     runner = threading.Thread(target=pump.run, args=(stopping,), daemon=True)
     runner.start()
     try:
+        yield runner
+    finally:
+        stopping.set()
+        pump.settled(timeout=0)  # wakes an idle pump, which sees it is stopping
+        runner.join(timeout=5)
+
+
+def test_settled_answers_after_what_was_queued_before_it_is_sent(sqs: Any) -> None:
+    handled: list[str] = []
+    pump, url = _pump(sqs, handled)
+    with _running(pump):
         for n in range(25):  # more than one batch of ten
             sqs.send_message(QueueUrl=url, MessageBody=f"job-{n}")
         assert pump.settled(timeout=60)
         assert sorted(handled) == sorted(f"job-{n}" for n in range(25))
-    finally:
-        stopping.set()
-        runner.join(timeout=5)
 
 
 def test_settled_says_no_when_no_round_runs_in_time(sqs: Any) -> None:
@@ -65,16 +74,9 @@ def test_settled_starts_an_idle_pump_round_at_once(
     monkeypatch.setattr(mail, "IDLE_SECONDS", 600)
     handled: list[str] = []
     pump, url = _pump(sqs, handled)
-    stopping = threading.Event()
-    runner = threading.Thread(target=pump.run, args=(stopping,), daemon=True)
-    runner.start()
-    try:
+    with _running(pump) as runner:
         assert pump.settled(timeout=60)  # the first round found nothing: the pump idles
         sqs.send_message(QueueUrl=url, MessageBody="job")
         assert pump.settled(timeout=60)  # long before the ten minutes the pump would idle
         assert handled == ["job"]
-    finally:
-        stopping.set()
-        pump.settled(timeout=0)  # wakes the idle pump, which sees it is stopping
-        runner.join(timeout=5)
     assert not runner.is_alive()
