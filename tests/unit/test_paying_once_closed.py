@@ -172,3 +172,12 @@ def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> N
         assert now + CHECKOUT_HOLD <= START
     assert held_until(june, now, hours) <= max(START, now)
     assert held_until(june, now, hours) <= now + timedelta(hours=hours)
+
+
+def test_a_payment_taken_before_the_start_is_in_time_though_applications_closed_since() -> None:
+    """Judged by the first session's start: the organisers' closing of applications is today's
+    flag, not what held when Stripe took the payment (review15 F4)."""
+    closed_since = course(closed=True)
+    before = START - timedelta(hours=2)
+    assert not paid_late(closed_since, _paid(before), START - timedelta(hours=1))
+    assert paid_late(closed_since, _paid(START), START + timedelta(hours=1))

@@ -146,7 +146,9 @@ def _counted_in(application: Application, now: datetime) -> dict[str, str]:
         return {}  # stored before prices were kept: priced as its cohort is
     currency = application.price.currency  # a move keeps it (it is refused between currencies)
     counted: dict[str, str] = {}
-    if money_held(application, now, currency) is not None:
+    if money_held(application, now, currency) not in (None, REFUNDED):
+        # A booking whose money all came back prices nothing that stands: a late payment
+        # given back on a cohort whose currency changed since is saved (settle's refusal).
         counted[application.course_id] = currency
     if application.status is ApplicationStatus.CONFIRMED:
         for move in (application.waiting_move, application.pending_move):

@@ -56,7 +56,8 @@ def paid_in_its_hold(application: Application, fact: MoneyFact, now: datetime) -
 
 
 def paid_late(course: Course, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact`` is a payment taken once ``course``'s applications had closed (the rule
-    the public page says "Applications are closed" by): it is given back, never confirmed."""
+    """Whether ``fact`` is a payment taken once ``course`` had begun: it is given back, never
+    confirmed. Judged by the first session's start alone: the organisers' closing of
+    applications is today's flag, not what held when the payment was taken."""
     moment = paid_at(fact, now)
-    return moment is not None and not course.accepts_applications(moment)
+    return moment is not None and moment >= course.first_start()

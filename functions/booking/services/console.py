@@ -350,9 +350,8 @@ def find(ports: Ports, typed: str) -> Found:
     is a name, found on every course."""
     typed = typed.strip()
     if not typed or len(typed) > MAX_QUERY_LENGTH:
-        raise InvalidInput(
-            "type a reference or an email address", {"q": "a reference or an email address"}
-        )
+        said = "a reference, an email address or a name"
+        raise InvalidInput(f"type {said}", {"q": said})
     reference = normalised_reference(typed)
     if reference is not None:
         application = ports.repository.application_by_reference(reference)

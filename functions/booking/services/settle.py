@@ -32,12 +32,14 @@ from booking.domain.commands import (
     Situation,
 )
 from booking.domain.course import Course
+from booking.domain.dearer_moves import is_move_session
 from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
     Conflict,
     CourseFull,
     DependencyUnavailable,
+    PriceChanged,
     StaleWrite,
     UnknownToProvider,
 )
@@ -45,7 +47,7 @@ from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
 from booking.domain.payment_settlement import invoiced
-from booking.domain.payments import RefundEvent
+from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.settlement import BursaryGranted, MoneyFact, settle
 from booking.services.concurrency import (
     UNREAD,
@@ -107,9 +109,11 @@ def settle_money(
             asked_of_stripe.append(True)
         try:
             return _carry_out(ports, course, application, decided, claim)
-        except (CourseFull, AlreadyApplied):
-            # No seat for a confirmation, or a move the person's other application on that
-            # cohort forbids: decided again without it (the money goes back).
+        except (CourseFull, AlreadyApplied, PriceChanged):
+            # No seat for a confirmation, a move the person's other application on that
+            # cohort forbids, or a cohort no longer priced in the currency paid (its currency
+            # changed after this booking ended: a late payment): decided again without it
+            # (the money goes back; a booking refunded whole prices nothing).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
             return _carry_out(ports, course, application, again, claim)
 
@@ -129,6 +133,8 @@ def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: dat
     its checkout's hold (a delayed method settling late)."""
     if paid_at(fact, now) is None or paid_in_its_hold(application, fact, now):
         return False
+    if isinstance(fact, CheckoutEvent) and is_move_session(application, fact.session_id):
+        return False  # a move's difference: none is opened too late to be paid in its hold
     course = ports.repository.get_course(application.course_id)
     return course is not None and paid_late(course, fact, now)
 

@@ -1,0 +1,36 @@
+"""A payment that lands after its booking ended (cancelled by an organiser while Stripe's
+event was delayed), on a cohort whose currency changed since (allowed: the ended booking held
+nothing): given back and recorded, the person told; never a webhook failing on every
+redelivery (review15 F1: the refund's save was refused as newly pricing the cohort in the old
+currency)."""
+
+from __future__ import annotations
+
+from tests.support.system import COURSE_ID, System
+
+
+def test_a_late_payment_on_a_cohort_now_in_another_currency_is_given_back(system: System) -> None:
+    late = system.apply().json()
+    system.lose_webhooks = True
+    system.pay(late["checkout_url"])
+    completed = system.standin.events()[0]
+    assert completed["type"] == "checkout.session.completed"
+    system.lose_webhooks = False
+    cancelled = system.admin("POST", f"/applications/{late['application_id']}/cancel", json_body={})
+    assert cancelled.status == 200, cancelled.body
+    assert system.status_of(late)["status"] == "cancelled"
+    in_dollars = system.course_file()
+    in_dollars["price"] = {"amount": 25000, "currency": "usd"}
+    changed = system.admin("PUT", f"/courses/{COURSE_ID}", json_body=in_dollars)
+    assert changed.status == 200, changed.body
+    system.deliver_emails()
+
+    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
+    assert system.webhook_replies[-1].status == 200, system.webhook_replies[-1].body
+    assert system.status_of(late)["status"] == "refunded"
+    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    assert [r.params["payment_intent"] for r in refunds] == [
+        completed["data"]["object"]["payment_intent"]
+    ]
+    told = [m.subject for m in system.deliver_emails()]
+    assert any("refund" in subject.lower() for subject in told), told
