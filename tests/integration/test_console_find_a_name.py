@@ -55,3 +55,17 @@ def test_signed_out_a_name_finds_nothing(system: System) -> None:
     found = stranger.get("/console/search?q=Walsh")
     assert found.status in (302, 303, 401), found.status
     assert "Walsh" not in found.body
+
+
+def test_a_surname_that_reads_as_a_reference_finds_the_name(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """ "Turner" reads as a reference too (T-URNER): none has it, so it is a name (hostile16 F3);
+    a reference typed as one (digits, a dash) and held by none is still said to be none's."""
+    turner = system.apply(name="Sue Turner", email="sue@example.org").json()
+
+    found = browser.get("/console/search?q=Turner")
+
+    assert found.status == 200, found.body
+    assert f'href="/console/applications/{turner["application_id"]}"' in found.body
+    assert browser.get("/console/search?q=CL-2345X").status == 404

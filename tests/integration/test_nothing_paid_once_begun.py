@@ -142,3 +142,20 @@ def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: 
         assert refused.status == 409, refused.body
         assert refused.json()["error"]["code"] == "course_closed"
     assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+
+
+def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(
+    system: System,
+) -> None:
+    """An application's checkout is held 31 minutes: in the last 31 minutes before the start a
+    priced course is closed to applications, on its page and its form alike (hostile16 F2: an
+    application opened a checkout 20 minutes before, paid after the start and confirmed)."""
+    start = _small(system)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = system.apply(course_id="small")
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "course_closed"
+        assert system.course("small")["status"] == "closed"
+    assert _opened_after(system, start) == []
+    with time_machine.travel(start - timedelta(minutes=32), tick=False):
+        assert system.apply(course_id="small", email="early@example.org").status == 201

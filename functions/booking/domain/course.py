@@ -63,8 +63,7 @@ def clock_words(timezone: str) -> str:
 
 
 DEFAULT_REMINDER_OFFSETS_HOURS = (24, 1)
-# A Stripe Checkout Session cannot expire sooner than 30 minutes after creation; the seat is held
-# for exactly that long, plus a minute so clock skew never puts it under the minimum.
+# Stripe's least for a Checkout Session's expiry (30 minutes), plus a minute for clock skew.
 CHECKOUT_HOLD = timedelta(minutes=31)
 # The hold in words, one figure wherever a person or the README reads it ("31 minutes").
 CHECKOUT_HOLD_SAID = f"{int(CHECKOUT_HOLD.total_seconds() // 60)} minutes"
@@ -381,8 +380,9 @@ class Course(BaseModel):
         return min(session.start for session in self.schedule)
 
     def accepts_applications(self, now: datetime) -> bool:
-        """Applications close when organisers close the course or the first session starts."""
-        return not self.definition.closed and now < self.first_start()
+        """Open until organisers close it, or until a checkout (priced) would outlive the start."""
+        margin = CHECKOUT_HOLD if self.definition.price.amount > 0 else timedelta(0)
+        return not self.definition.closed and now + margin < self.first_start()
 
     def status(self, now: datetime) -> CourseStatus:
         if not self.accepts_applications(now):

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 def takes_payment(course: Course, now: datetime) -> bool:
     """Whether a payment for a place on ``course`` may be opened now: held for
-    ``CHECKOUT_HOLD`` (Stripe's least), it ends before applications close."""
-    return course.accepts_applications(now + CHECKOUT_HOLD)
+    ``CHECKOUT_HOLD`` (Stripe's least), it ends before the first session starts (a priced
+    course's applications close then too: ``Course.accepts_applications``)."""
+    return not course.definition.closed and now + CHECKOUT_HOLD < course.first_start()
 
 
 def held_until(course: Course, now: datetime, hours: int) -> datetime:

@@ -355,9 +355,10 @@ def find(ports: Ports, typed: str) -> Found:
     reference = normalised_reference(typed)
     if reference is not None:
         application = ports.repository.application_by_reference(reference)
-        if application is None:
+        if application is not None:
+            return Found(application_id=application.application_id)
+        if not typed.isalpha():  # "Turner" reads as a reference too: a name, if none has it
             raise NotFound(f"no application has the reference {reference}")
-        return Found(application_id=application.application_id)
     if "@" in typed:
         return Found(email=person_address(typed))
     return Found(named=applications_named(ports, typed))
