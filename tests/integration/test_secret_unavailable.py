@@ -15,6 +15,8 @@ import pytest
 from booking import aws, bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import Settings
+from infra.local import aws_calls
+from infra.local.aws import REGION
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.stripe_client import stripe_client
@@ -27,6 +29,11 @@ SESSION_KEY = "booking/console-session-key"
 # secret gone (Secrets Manager refuses the read, as when it is busy or unreachable).
 BLANK = "blank"
 GONE = "gone"
+_STACK_ROLES = {
+    "webhook": "stripe_webhook_secret",
+    "stripe": "stripe_secret_key",
+    "session": "console_session_secret",
+}
 
 
 def _secrets_read_by_name(system: System, **values: str) -> Callable[[str, str], None]:
@@ -36,6 +43,8 @@ def _secrets_read_by_name(system: System, **values: str) -> Callable[[str, str],
     names = {"webhook": WEBHOOK_SECRET, "stripe": STRIPE_KEY, "session": SESSION_KEY}
     for role, value in values.items():
         client.create_secret(Name=names[role], SecretString=value)
+        # The stack's secret it stands for, for the IAM recorded-calls check (as store_secrets).
+        aws_calls.bind(_STACK_ROLES[role], aws_calls.secret_arn(names[role], REGION))
     config = Settings.from_environ(
         {
             **os.environ,
