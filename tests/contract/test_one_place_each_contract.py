@@ -18,14 +18,13 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, lapsed, paid
 from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import GroupStore, Repository
-from tests.contract.test_group_store_contract import naming, seats, stores
+from tests.contract.test_group_store_contract import naming, seats
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
 from tests.support.group_bookings import group
 
 Stores = tuple[Repository, GroupStore]
-__all__ = ["stores"]  # the fixture, both stores
 
 
 def _on_course(stores: Stores, capacity: int = 9) -> Stores:

@@ -47,7 +47,9 @@ def test_payment_is_taken_while_a_checkout_would_end_before_applications_close()
     # Less than a checkout's least hold before the start: nothing is opened.
     assert not takes_payment(june, START - timedelta(minutes=30))
     assert not takes_payment(june, START)
-    assert june.accepts_applications(START - timedelta(minutes=30))  # the public page's rule
+    # The course's page closes with it (hostile16 F2: an application opened a checkout then).
+    assert not june.accepts_applications(START - timedelta(minutes=30))
+    assert june.accepts_applications(START - CHECKOUT_HOLD - timedelta(seconds=1))
     assert not takes_payment(course(closed=True), START - timedelta(days=30))
 
 

@@ -380,9 +380,8 @@ class Course(BaseModel):
         return min(session.start for session in self.schedule)
 
     def accepts_applications(self, now: datetime) -> bool:
-        """Open until organisers close it, or until a checkout (priced) would outlive the start."""
-        margin = CHECKOUT_HOLD if self.definition.price.amount > 0 else timedelta(0)
-        return not self.definition.closed and now + margin < self.first_start()
+        """Open until organisers close it, or until a checkout would outlive the first start."""
+        return not self.definition.closed and now + CHECKOUT_HOLD < self.first_start()
 
     def status(self, now: datetime) -> CourseStatus:
         if not self.accepts_applications(now):

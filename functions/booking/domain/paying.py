@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.course import Course
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 
 if TYPE_CHECKING:
@@ -20,9 +20,17 @@ if TYPE_CHECKING:
 
 def takes_payment(course: Course, now: datetime) -> bool:
     """Whether a payment for a place on ``course`` may be opened now: held for
-    ``CHECKOUT_HOLD`` (Stripe's least), it ends before the first session starts (a priced
-    course's applications close then too: ``Course.accepts_applications``)."""
-    return not course.definition.closed and now + CHECKOUT_HOLD < course.first_start()
+    ``CHECKOUT_HOLD`` (Stripe's least), it ends before the first session starts: when the
+    course's applications close (``Course.accepts_applications``, every course is priced)."""
+    return course.accepts_applications(now)
+
+
+def joinable(course: Course, now: datetime) -> bool:
+    """Whether someone already booked may move onto ``course`` now: not closed by organisers
+    and not begun. A move asks no new application, so it is not held to the 31 minutes a
+    priced course's applications close before its start; a move that asks a difference by
+    card is (``takes_payment``, ``domain.transfers``)."""
+    return not course.definition.closed and now < course.first_start()
 
 
 def held_until(course: Course, now: datetime, hours: int) -> datetime:

@@ -46,7 +46,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
-from booking.domain.paying import takes_payment
+from booking.domain.paying import joinable, takes_payment
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
@@ -195,7 +195,7 @@ def target_refusal(source: Course, target: Course, now: datetime) -> TransferRef
             "other_programme",
             f"{cohort_name(target)} is not a cohort of this booking's programme",
         )
-    if not target.accepts_applications(now):
+    if not joinable(target, now):
         return TransferRefused(
             "course_closed", f"{cohort_name(target)} is closed or has begun: nobody can join it"
         )

@@ -18,6 +18,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.enrolments import held_there
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
+from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
     TransferRefused,
@@ -75,9 +76,7 @@ def transfer_choices(ports: Ports, application_id: str) -> Choices:
         (
             c
             for c in ports.repository.list_courses()
-            if programme_of(c) == programme
-            and c.course_id != source.course_id
-            and c.accepts_applications(now)
+            if programme_of(c) == programme and c.course_id != source.course_id and joinable(c, now)
         ),
         key=lambda c: (c.first_start(), c.course_id),
     )
