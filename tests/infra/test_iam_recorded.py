@@ -95,13 +95,14 @@ ALLOWANCES = (
         "with the relay's role; no code of ours sends there.",
     ),
     Allowance(
-        ("webhook", "admin", "console", "reminders"),
+        ("webhook", "reminders"),
         "secretsmanager:GetSecretValue",
         "stripe_secret_key",
         "The Stripe key is read by the one Settings.stripe_key() call the api function's "
-        "recorded calls exercise in the e2e stack; these functions reach Stripe only to refund "
-        "a late payment, refund an organiser's cancellation or expire a stale session, paths "
-        "the integration tests drive through an injected Stripe client instead.",
+        "recorded calls exercise in the e2e stack (and the admin's and console's in "
+        "test_secret_unavailable.py); these two reach Stripe only to refund a late payment or "
+        "expire a stale session, paths the integration tests drive through an injected Stripe "
+        "client instead.",
     ),
 )
 REGION = "eu-west-2"  # the region the tests and the local stack use (infra/local/aws.py)
