@@ -1,8 +1,9 @@
 """The one rule for paying for a place on a course (newcomer15 O15): nothing is paid once its
 applications close (``Course.accepts_applications``, the public page's "Applications are
 closed"). An offer, a checkout, an invoice, a group's places, a dearer move's difference: none
-is opened that could not be paid before then, and an offer is held until then at the latest. A
-card payment Stripe takes after it is given back (:func:`paid_late`).
+is opened that could not be paid before the first session starts, and an offer is held until
+that start at the latest. A card payment Stripe takes after the start is given back
+(:func:`paid_late`).
 """
 
 from __future__ import annotations

@@ -128,9 +128,9 @@ def settle_money(
 
 
 def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact`` is a payment taken once the course's applications had closed
-    (``domain.paying.paid_late``); its course is read only for a payment taken after
-    its checkout's hold (a delayed method settling late)."""
+    """Whether ``fact`` is a payment taken once its course had begun
+    (``domain.paying.paid_late``); the course is read only for a payment taken after its
+    checkout's hold (a delayed method settling late)."""
     if paid_at(fact, now) is None or paid_in_its_hold(application, fact, now):
         return False
     if isinstance(fact, CheckoutEvent) and is_move_session(application, fact.session_id):
