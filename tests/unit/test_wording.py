@@ -12,6 +12,7 @@ import pytest
 from booking.domain import wording
 from booking.domain.application import Answers, ApplicationStatus
 from booking.domain.application import ApplicationStatus as S
+from booking.domain.billing import InvoiceRef
 from booking.domain.billing_notices import INVOICE_REASON_WORDS
 from booking.domain.covered import PAID_WHEN_COVERED
 from booking.domain.email_words import EMAIL_WORDS
@@ -115,6 +116,18 @@ def test_an_open_invoice_says_the_day_it_falls_due_and_a_paid_one_does_not() -> 
     assert wording.invoice_words("INV-0042", 20000, "gbp", "paid", due, LONDON) == (
         "INV-0042 for £200.00, paid"
     )
+
+
+def test_an_invoice_is_named_by_its_number_or_before_it_has_one_by_its_id() -> None:
+    due = datetime(2027, 7, 9, 22, 59, tzinfo=UTC)
+    numbered = InvoiceRef(
+        invoice_id="in_1", url="https://invoice", number="INV-0042", due_at=due, amount_due=20000
+    )
+    assert wording.invoice_said(numbered, LONDON) == (
+        "INV-0042 for £200.00, open, not paid yet; falls due on Friday 9 July 2027"
+    )
+    unnumbered = numbered.model_copy(update={"number": None, "status": "void"})
+    assert wording.invoice_said(unnumbered, LONDON) == "in_1 for £200.00, voided"
 
 
 def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:

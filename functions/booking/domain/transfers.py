@@ -118,6 +118,11 @@ def pending_refusal(application: Application, target_id: str) -> TransferRefused
     pending = application.pending_move
     if pending is None or pending.to_course_id == target_id:
         return None
+    return move_pending(pending)
+
+
+def move_pending(pending: PendingMove) -> TransferRefused:
+    """Refused while a move of the booking waits for its difference to be paid."""
     return TransferRefused(
         "move_pending",
         f"a move of this booking is waiting for {pending.difference_words()} to be paid; "

@@ -44,6 +44,7 @@ from booking.domain.transfers import (
     difference_asked,
     difference_to_pay,
     money_refusal,
+    move_pending,
     target_refusal,
     transfer_made,
 )
@@ -93,13 +94,8 @@ def waiting_refusal(
 def other_move_refusal(application: Application, target_id: str) -> TransferRefused | None:
     """A booking waits for or holds a place on one other cohort at a time: a dearer move
     waiting for its difference, or a waiting move for another cohort, is withdrawn first."""
-    pending = application.pending_move
-    if pending is not None:
-        return TransferRefused(
-            "move_pending",
-            f"a move of this booking is waiting for {pending.difference_words()} to be paid; "
-            f"withdraw it first",
-        )
+    if application.pending_move is not None:
+        return move_pending(application.pending_move)
     waiting = waiting_on(application)
     if waiting is not None and waiting.to_course_id != target_id:
         return TransferRefused(

@@ -33,6 +33,7 @@ from booking.domain.statuses import address_shown
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
+    from booking.domain.billing import InvoiceRef
     from booking.domain.course import Course, ScheduledSession
 
 __all__ = [
@@ -231,6 +232,19 @@ def invoice_words(
     if status == "open":
         said += f"; falls due on {day_when(due_at, timezone)}"
     return said
+
+
+def invoice_said(invoice: InvoiceRef, timezone: str) -> str:
+    """An application's invoice in words (:func:`invoice_words`), by its number, or by its id
+    before Stripe numbered it."""
+    return invoice_words(
+        invoice.number or invoice.invoice_id,
+        invoice.amount_due,
+        invoice.currency,
+        invoice.status,
+        invoice.due_at,
+        timezone,
+    )
 
 
 # -- the application's fields ----------------------------------------------------------------

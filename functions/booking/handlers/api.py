@@ -152,17 +152,16 @@ def get_application(application_id: str) -> Response[str]:
     return http.json_response(200, application_out(view).model_dump(mode="json"))
 
 
+def _way_to_pay(base_url: str, application_id: str, token: str, way: str) -> str:
+    """Where the status page's form for one way to pay posts (``checkout``, ``invoice``)."""
+    return f"{base_url}/applications/{quote(application_id)}/{way}?token={quote(token)}"
+
+
 def _status_page(view: ApplicationView, token: str) -> str:
     the_ports = ports()
     course = courses.get_course(the_ports, view.course_id)
-    restart = (
-        f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
-        f"/checkout?token={quote(token)}"
-    )
-    invoice = (
-        f"{the_ports.public_base_url}/applications/{quote(view.application_id)}"
-        f"/invoice?token={quote(token)}"
-    )
+    restart = _way_to_pay(the_ports.public_base_url, view.application_id, token, "checkout")
+    invoice = _way_to_pay(the_ports.public_base_url, view.application_id, token, "invoice")
     # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
     page: str = _pages().status_page(
         view,

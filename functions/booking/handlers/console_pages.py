@@ -29,7 +29,7 @@ from booking.domain.wording import (
     course_name,
     course_state_said,
     day_when,
-    invoice_words,
+    invoice_said,
     moment_when,
     money_words,
     status_words,
@@ -279,15 +279,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
             facts.append(("Left to pay", _covered_said(application)))
     invoice, billing = application.invoice, application.billing
     if invoice is not None:
-        said = invoice_words(
-            invoice.number or invoice.invoice_id,
-            invoice.amount_due,
-            invoice.currency,
-            invoice.status,
-            invoice.due_at,
-            zone,
-        )
-        facts.append(("Invoice", capitalised(said)))
+        facts.append(("Invoice", capitalised(invoice_said(invoice, zone))))
     if billing is not None and not application.is_erased:
         facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
         if billing.po_number:

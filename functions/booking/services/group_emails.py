@@ -36,6 +36,7 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.wording import cohort_name, moment_when, money_words
+from booking.services.groups import manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -85,12 +86,6 @@ def _values(
     occasion: str,
 ) -> dict[str, Any]:
     definition = course.definition
-    base = ports.public_base_url
-    link = (
-        f"{base}/groups/{group.group_id}/places/{place.number}/apply?token={place.token}"
-        if place is not None
-        else None
-    )
     return {
         "course": {
             "title": definition.title,
@@ -108,8 +103,9 @@ def _values(
         "paid": occasion == "paid",
         **_places_and_total(job, group),
         "apply_by": moment_when(group.apply_by, definition.timezone),
-        "manager_url": f"{base}/groups/{group.group_id}?token={group.token}",
-        "apply_url": link,
+        # The same links as the manager's page (``services.groups``).
+        "manager_url": manager_url(ports, group),
+        "apply_url": place_url(ports, group, place) if place is not None else None,
         # A booking by invoice: the invoice sent to the billing contact, what it asks and when.
         "invoice": _invoice_said(group, definition.timezone),
         # Written to the billing contact alone (``domain.payer.as_the_billing_contact_sees``).

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from booking.domain.commands import NoteAnomaly, Refund
-from booking.domain.errors import NotFound
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
@@ -34,18 +33,12 @@ from booking.domain.groups import (
 )
 from booking.domain.payments import RefundEvent
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.groups import find_group
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
-
-
-def _group(ports: Ports, group_id: str) -> GroupBooking:
-    group = ports.groups.get_group(group_id) if group_id else None
-    if group is None:
-        raise NotFound(f"no group booking {group_id!r}")
-    return group
 
 
 # -- Stripe's events about a group's objects -------------------------------------------------
@@ -104,7 +97,7 @@ def group_money_event(
                 "a group's payment event names a payment that is not its own",
                 extra={"group_id": group_id, "event_id": event_id, "why": stranger},
             )
-            group = _group(ports, group_id)
+            group = find_group(ports, group_id)
             return GroupOutcome("ignore", stranger, group_id, group.status)
 
     def apply(group: GroupBooking) -> GroupOutcome:
@@ -136,7 +129,7 @@ def group_money_event(
             offer_free_places(ports, saved.course_id)
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
-    return retried(apply, lambda: _group(ports, group_id))
+    return retried(apply, lambda: find_group(ports, group_id))
 
 
 def _manager_told_of(
@@ -172,7 +165,7 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
-    group = _group(ports, group_id)
+    group = find_group(ports, group_id)
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
         if event.payment_intent != current.payment_intent or made_here(current, event):
@@ -186,7 +179,7 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
         return GroupOutcome("refund_recorded", why, group_id, saved.status.value), reported
 
     outcome, reported = retried(
-        apply, lambda: _group(ports, group_id), first=group, exhausted=busy_for_stripe
+        apply, lambda: find_group(ports, group_id), first=group, exhausted=busy_for_stripe
     )
     if reported is not None:
         _organisers_shown(ports, event, reported)

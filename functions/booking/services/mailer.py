@@ -88,7 +88,7 @@ from booking.services.emails_gone import went_for
 from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
-from booking.services.send_leases import SEND_LEASE, send_leased
+from booking.services.send_leases import SEND_LEASE, lease_unused, send_leased
 from booking.services.sessions_told import check_after_send, dates_worded_as_held
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
@@ -361,29 +361,25 @@ def _send_once(
     if claim is EmailClaim.IN_FLIGHT:
         raise EmailInFlight(job.job_id)
     until = ports.clock() + SEND_LEASE
-    if not repo.hold_send(
-        application.application_id, job.job_id, until, erased_read=application.is_erased
-    ):
+    about = application.application_id  # what the send's lease is on
+    if not repo.hold_send(about, job.job_id, until, erased_read=application.is_erased):
         # Erased since it was read: nothing about the person goes out.
         repo.finish_email(job.job_id, SendOutcome.SKIPPED_GONE.value, ports.clock())
         return SendOutcome.SKIPPED_GONE
     if _move_undone_since(ports, job, application):
-        repo.release_send(application.application_id, job.job_id)
-        repo.finish_email(job.job_id, SendOutcome.SKIPPED_NOT_CONFIRMED.value, ports.clock())
+        lease_unused(ports, about, job.job_id, SendOutcome.SKIPPED_NOT_CONFIRMED.value)
         return SendOutcome.SKIPPED_NOT_CONFIRMED
     if _not_held_now(ports, job, application):
-        repo.release_send(application.application_id, job.job_id)
-        repo.finish_email(job.job_id, SendOutcome.SKIPPED_NOT_HELD.value, ports.clock())
+        lease_unused(ports, about, job.job_id, SendOutcome.SKIPPED_NOT_HELD.value)
         return SendOutcome.SKIPPED_NOT_HELD
     if _billing_contact_erased_since(ports, message, application):
         # Composed for a billing contact erased since: composed again for whom is left.
-        repo.release_send(application.application_id, job.job_id)
-        repo.finish_email(job.job_id, "failed", ports.clock())
+        lease_unused(ports, about, job.job_id, "failed")
         raise EmailInFlight(job.job_id)
     send_leased(
         ports,
         job.job_id,
-        application.application_id,
+        about,
         message,
         until,
         first=lambda: _record_told(ports, application, calendar, now),

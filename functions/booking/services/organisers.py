@@ -26,7 +26,7 @@ from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
     FIELD_NAMES,
-    invoice_words,
+    invoice_said,
     moment_when,
     money_words,
 )
@@ -226,18 +226,6 @@ def roster_csv(ports: Ports, course_id: str) -> str:
         money = money_of(application, course.definition.price)
         currency = money["currency"]
         invoice = application.invoice
-        invoice_said = (
-            invoice_words(
-                money["invoice_number"],
-                invoice.amount_due,
-                invoice.currency,
-                invoice.status,
-                invoice.due_at,
-                zone,
-            )
-            if invoice
-            else ""
-        )
         cells = [
             application.reference_or_id,
             *(getattr(application.answers, field) for field in ANSWER_FIELDS),
@@ -251,7 +239,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money_words(money["left_to_pay"], currency),
             money_words(money["amount_paid"], currency),
             money_words(money["amount_refunded"], currency),
-            invoice_said,
+            invoice_said(invoice, zone) if invoice else "",
             money["po_number"],
             money["billing_name"],
             money["billing_email"],

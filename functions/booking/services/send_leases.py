@@ -135,6 +135,13 @@ def send_leased(
     _release(ports, about, job_id)
 
 
+def lease_unused(ports: Ports, about: str, job_id: str, state: str) -> None:
+    """A send leased (``Repository.hold_send``) that is not to go out after all: the lease
+    released at once, as nothing is being sent, then the job recorded ``state``."""
+    ports.repository.release_send(about, job_id)
+    ports.repository.finish_email(job_id, state, ports.clock())
+
+
 def _record(ports: Ports, job_id: str, state: str) -> bool:
     """Record what SES did with the job, first thing after its answer: whether it could be.
     The write is idempotent, so it is tried again on a blip."""

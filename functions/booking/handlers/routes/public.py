@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booking.handlers.routes import Function, Route
+from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
     BODY_ACTION_ERRORS,
@@ -48,6 +48,28 @@ _APPLICATION_FORM = {
         "application/x-www-form-urlencoded": {"schema": schema("ApplicationForm")},
     },
 }
+
+
+def _way_to_pay(
+    way: str, operation_id: str, summary: str, made: Fragment, description: str
+) -> Route:
+    """A way to pay an application that may pay now (``/applications/{application_id}/<way>``):
+    a POST with the applicant's token, answering what it ``made`` (201), or a browser's form
+    on to the checkout or status page (303); private, as the token is in its address."""
+    return Route(
+        API,
+        "POST",
+        f"/applications/{{application_id}}/{way}",
+        operation_id,
+        summary,
+        {"201": made, "303": _ON_TO},
+        errors=(400, 404, 409, 413, 415, 422),
+        description=description,
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
+        tags=("public",),
+        private=True,
+    )
+
 
 PUBLIC: tuple[Route, ...] = (
     Route(
@@ -171,45 +193,30 @@ PUBLIC: tuple[Route, ...] = (
         tags=PAGES,
         private=True,
     ),
-    Route(
-        API,
-        "POST",
-        "/applications/{application_id}/checkout",
+    _way_to_pay(
+        "checkout",
         "startCheckout",
         "Pay now: a fresh Checkout Session",
-        {"201": json_answer("CheckoutOut", "A fresh Checkout Session"), "303": _ON_TO},
-        errors=(400, 404, 409, 413, 415, 422),
-        description="A fresh Checkout Session for an application that may pay now. 409 "
+        json_answer("CheckoutOut", "A fresh Checkout Session"),
+        "A fresh Checkout Session for an application that may pay now. 409 "
         "`course_closed` once a checkout (held 31 minutes, Stripe's least) could not end "
         "before the course's applications close (an offer included), `offer_lapsed` after an "
         "offer's deadline. It takes no fields: a field sent as JSON (a `dry_run`) is a 422 "
         "naming it, nothing opened; a "
         "form's (a button's name) is ignored, but a form whose name is a JSON object is a 422; "
         "a body of any other type (text/plain, none) is a 415.",
-        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
-        tags=("public",),
-        private=True,
     ),
-    Route(
-        API,
-        "POST",
-        "/applications/{application_id}/invoice",
+    _way_to_pay(
+        "invoice",
         "requestInvoice",
         "Pay by invoice",
-        {
-            "201": json_answer("InvoiceOut", "The invoice, sent to the billing contact"),
-            "303": _ON_TO,
-        },
-        errors=(400, 404, 409, 413, 415, 422),
-        description="Pay by invoice: the employer (the billing contact given with "
+        json_answer("InvoiceOut", "The invoice, sent to the billing contact"),
+        "Pay by invoice: the employer (the billing contact given with "
         "the application, on a course with `invoice_allowed`) is invoiced through Stripe "
         "and the place is held until the invoice falls due. For an application that may "
         "pay now (an offer, an expired checkout, a first attempt Stripe missed). It takes no "
         "fields: a field sent as JSON is a 422 naming it, nothing sent; a body of any other "
         "type than JSON or a form is a 415.",
-        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
-        tags=("public",),
-        private=True,
     ),
     Route(
         API,
