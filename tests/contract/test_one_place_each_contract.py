@@ -45,6 +45,19 @@ def _through_link(app_id: str, email: str, held: GroupBooking, place: int) -> Ap
     return application(app_id, email=email, status=S.CONFIRMED, seat_held=True, group_place=ref)
 
 
+def _paid(groups: GroupStore) -> GroupBooking:
+    """A group booking (:func:`group`) saved, then paid (``pi_1``)."""
+    held = groups.save_group(group(), None)
+    return groups.save_group(paid(held, "pi_1", NOW), held)
+
+
+def _named_instead(booking: GroupBooking, place: int, email: str) -> GroupBooking:
+    """``booking`` with Edith Cavell (``email``) named on its place ``place`` instead."""
+    colleague = Colleague(name="Edith Cavell", email=email)
+    swapped = booking.places[place - 1].model_copy(update={"colleague": colleague})
+    return booking.with_place(swapped, NOW)
+
+
 def test_an_own_application_is_refused_once_a_group_naming_them_is_saved(stores: Stores) -> None:
     """The applicant's read found no group; the manager's save came first."""
     repository, groups = _on_course(stores)
@@ -81,8 +94,7 @@ def test_two_groups_naming_one_person_the_second_is_refused(stores: Stores) -> N
 
 def test_the_colleague_takes_their_places_claim_over_through_their_link(stores: Stores) -> None:
     repository, groups = _on_course(stores)
-    held = groups.save_group(group(), None)
-    done = groups.save_group(paid(held, "pi_1", NOW), held)
+    done = _paid(groups)
     with pytest.raises(AlreadyApplied):  # another place's link is not theirs to take over
         repository.save(_through_link("a0", "p2@example.org", done, 1), None)
     repository.save(_through_link("a1", "p2@example.org", done, 2), None)
@@ -92,13 +104,9 @@ def test_the_colleague_takes_their_places_claim_over_through_their_link(stores: 
 
 def test_the_claim_goes_back_with_the_place_and_with_the_booking(stores: Stores) -> None:
     repository, groups = _on_course(stores)
-    held = groups.save_group(group(), None)
-    done = groups.save_group(paid(held, "pi_1", NOW), held)
+    done = _paid(groups)
     # Place 1's colleague substituted: p1 free, z1 held.
-    swapped = done.places[0].model_copy(
-        update={"colleague": Colleague(name="Edith Cavell", email="z1@example.org")}
-    )
-    subbed = groups.save_group(done.with_place(swapped, NOW), done)
+    subbed = groups.save_group(_named_instead(done, 1, "z1@example.org"), done)
     repository.save(_own("a1", "p1@example.org"), None)
     with pytest.raises(AlreadyApplied):
         repository.save(_own("a2", "z1@example.org"), None)
@@ -114,15 +122,11 @@ def test_the_claim_goes_back_with_the_place_and_with_the_booking(stores: Stores)
 
 def test_a_claim_taken_over_stays_the_applications_until_it_ends(stores: Stores) -> None:
     repository, groups = _on_course(stores)
-    held = groups.save_group(group(), None)
-    done = groups.save_group(paid(held, "pi_1", NOW), held)
+    done = _paid(groups)
     filled = repository.save(_through_link("a1", "p2@example.org", done, 2), None)
     # The manager names someone else on place 2: the group's save does not take the place
     # from the application, whose withdrawal (after) gives it back.
-    swapped = done.places[1].model_copy(
-        update={"colleague": Colleague(name="Edith Cavell", email="z2@example.org")}
-    )
-    groups.save_group(done.with_place(swapped, NOW), done)
+    groups.save_group(_named_instead(done, 2, "z2@example.org"), done)
     assert repository.enrolled_application_id("c1", "p2@example.org") == "a1"
     repository.save(filled.moved_to(S.CANCELLED, NOW, seat_held=False), filled)
     repository.save(_own("a2", "p2@example.org"), None)
@@ -153,11 +157,8 @@ def test_a_booking_saved_before_claims_names_no_one_anew_who_holds_a_place(
     held = _saved_before_claims(stores)
     repository, groups = stores
     repository.save(_own("a1", "z1@example.org"), None)
-    swapped = held.places[0].model_copy(
-        update={"colleague": Colleague(name="Edith Cavell", email="z1@example.org")}
-    )
     with pytest.raises(ColleagueEnrolled) as refused:
-        groups.save_group(held.with_place(swapped, NOW), held)
+        groups.save_group(_named_instead(held, 1, "z1@example.org"), held)
     assert refused.value.places == (1,)
 
 

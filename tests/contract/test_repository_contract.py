@@ -68,6 +68,12 @@ def application(
     ).model_copy(update=changes)
 
 
+def a_seat_held(repo: Repository, capacity: int = 2) -> Application:
+    """Course c1 defined with ``capacity`` places, and a1 saved on it holding a seat."""
+    repo.put_course("c1", definition(capacity))
+    return repo.save(application("a1", seat_held=True), None)
+
+
 def job(app_id: str, kind: EmailKind = EmailKind.APPLICATION_RECEIVED) -> EmailJob:
     return EmailJob.about(kind, app_id, "c1")
 
@@ -94,8 +100,7 @@ def test_a_write_expects_the_version_it_read(repo: Repository) -> None:
 def test_seats_are_counted_with_the_applications_and_never_over_capacity(
     repo: Repository,
 ) -> None:
-    repo.put_course("c1", definition(capacity=1))
-    repo.save(application("a1", seat_held=True), None)
+    a_seat_held(repo, capacity=1)
     with pytest.raises(errors.CourseFull):
         repo.save(application("a2", "bo@example.org", seat_held=True), None)
     assert repo.get_application("a2") is None  # nothing half-written
@@ -119,8 +124,7 @@ def test_the_waiting_count_follows_the_waiting_list(repo: Repository) -> None:
 
 
 def test_nobody_takes_a_seat_from_the_waiting_list(repo: Repository) -> None:
-    repo.put_course("c1", definition(capacity=1))
-    holder = repo.save(application("a1", seat_held=True), None)
+    holder = a_seat_held(repo, capacity=1)
     waiting = repo.save(
         application("a2", "bo@example.org", status=S.WAITLISTED, waitlisted_at=NOW), None
     )
@@ -142,6 +146,14 @@ def code(max_uses: int | None = 1, **changes: object) -> DiscountCode:
 
 def coded(app_id: str, email: str, **changes: object) -> Application:
     return application(app_id, email, discount=code().applied(), **changes)
+
+
+def a_code_used(repo: Repository, max_uses: int, capacity: int = 2) -> Application:
+    """Course c1 (``capacity`` places) and its code (``max_uses``), and a1 saved on it using the
+    code, holding a seat."""
+    repo.put_course("c1", definition(capacity))
+    repo.put_discount_code(code(max_uses=max_uses))
+    return repo.save(coded("a1", "ada@example.org", seat_held=True), None)
 
 
 def uses(repo: Repository) -> int:
@@ -197,9 +209,7 @@ def test_a_submission_reads_who_holds_the_address_place_with_the_course(
 def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(
     repo: Repository,
 ) -> None:
-    repo.put_course("c1", definition(capacity=5))
-    repo.put_discount_code(code(max_uses=3))
-    repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    a_code_used(repo, max_uses=3, capacity=5)
     expired = repo.record_code_active("c1", "half-price", active=False, at=NOW)
     assert (expired.active, expired.uses, expired.expired_at) == (False, 1, NOW)
     read = repo.read_for_submission("c1", None, "HALF-PRICE").discount_code
@@ -215,9 +225,7 @@ def test_expiring_a_code_keeps_its_uses_and_refuses_it_to_new_applications(
 def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
     repo: Repository,
 ) -> None:
-    repo.put_course("c1", definition(capacity=5))
-    repo.put_discount_code(code(max_uses=1))
-    repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    a_code_used(repo, max_uses=1, capacity=5)
     assert uses(repo) == 1
     with pytest.raises(errors.CodeUsedUp):
         repo.save(coded("a2", "bo@example.org", seat_held=True), None)
@@ -244,9 +252,7 @@ def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
 def test_a_use_goes_back_when_its_application_ends_without_a_booking(
     repo: Repository, ending: Any, given_back: bool
 ) -> None:
-    repo.put_course("c1", definition())
-    repo.put_discount_code(code(max_uses=1))
-    holder = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    holder = a_code_used(repo, max_uses=1)
     repo.save(ending(holder), holder)
     assert uses(repo) == (0 if given_back else 1)
 
@@ -254,9 +260,7 @@ def test_a_use_goes_back_when_its_application_ends_without_a_booking(
 def test_a_booking_keeps_its_use_when_cancelled_and_a_declined_review_gives_it_back(
     repo: Repository,
 ) -> None:
-    repo.put_course("c1", definition())
-    repo.put_discount_code(code(max_uses=2))
-    booked = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    booked = a_code_used(repo, max_uses=2)
     booked = repo.save(booked.moved_to(S.CONFIRMED, NOW), booked)
     repo.save(booked.moved_to(S.CANCELLED, NOW, seat_held=False), booked)
     review = repo.save(coded("a2", "bo@example.org", status=S.PENDING_REVIEW), None)
@@ -266,9 +270,7 @@ def test_a_booking_keeps_its_use_when_cancelled_and_a_declined_review_gives_it_b
 
 
 def test_what_an_application_deleted_by_retention_held_goes_back_once(repo: Repository) -> None:
-    repo.put_course("c1", definition())
-    repo.put_discount_code(code(max_uses=1))
-    holder = repo.save(coded("a1", "ada@example.org", seat_held=True), None)
+    holder = a_code_used(repo, max_uses=1)
     lapsed = repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)
     assert repo.give_back_holdings("a1") == []  # still stored: it may still pay
     assert uses(repo) == 1
@@ -427,8 +429,7 @@ def test_a_reference_is_claimed_once_with_its_application(repo: Repository) -> N
 def test_every_change_writes_its_history_and_reads_back_with_the_application(
     repo: Repository,
 ) -> None:
-    repo.put_course("c1", definition())
-    created = repo.save(application("a1", seat_held=True), None)
+    created = a_seat_held(repo)
     later = NOW + timedelta(minutes=5)
     paid = repo.save(
         created.moved_to(S.CONFIRMED, later, amount_paid=20000, payment_intent="pi_1"), created
@@ -493,8 +494,7 @@ def test_emails_are_written_with_the_change_and_wait_until_relayed(repo: Reposit
 
 
 def test_a_refused_change_writes_none_of_its_emails(repo: Repository) -> None:
-    repo.put_course("c1", definition(capacity=1))
-    repo.save(application("a1", seat_held=True), None)
+    a_seat_held(repo, capacity=1)
     with pytest.raises(errors.CourseFull):
         repo.save(application("a2", "bo@example.org", seat_held=True).with_emails(job("a2")), None)
     assert repo.pending_emails(NOW + timedelta(days=1)) == []
@@ -751,8 +751,7 @@ def test_marks_and_completion_are_kept_with_the_application_and_in_its_history(
 ) -> None:
     from booking.domain.attendance import Completion, Mark
 
-    repo.put_course("c1", definition())
-    created = repo.save(application("a1", seat_held=True), None)
+    created = a_seat_held(repo)
     confirmed = repo.save(created.moved_to(S.CONFIRMED, NOW), created)
     marked = repo.save(
         confirmed.model_copy(

@@ -13,7 +13,6 @@ from booking.domain.emails import OutgoingEmail
 from tests.support.applications import session_id_of
 from tests.support.system import COURSE_ID, System, application_body
 
-HTML = {"accept": "text/html"}
 EMAIL = "cancelled-refunded@example.org"
 
 
@@ -41,11 +40,9 @@ def test_a_cancel_with_refund_sends_one_email_saying_both(system: System) -> Non
     assert "we will email you" not in told.text
     assert [a.filename for a in told.attachments] == ["cancel.ics"]
 
-    page = system.api(
-        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
-    )
-    assert "Your booking was cancelled, and your payment refunded in full." in page.body
-    assert "so your booking is no longer active" not in page.body
+    page = system.status_page(made)
+    assert "Your booking was cancelled, and your payment refunded in full." in page
+    assert "so your booking is no longer active" not in page
 
 
 def test_the_cancellation_says_the_same_whether_its_refund_was_reported_before_it_was_sent(
@@ -118,10 +115,8 @@ def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
     flat = " ".join(told.text.split())
     assert "Your booking has been cancelled, and your payment refunded in full." in flat
     assert [a.filename for a in told.attachments] == ["cancel.ics"]
-    page = system.api(
-        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
-    )
-    assert "Your booking has been cancelled, and your payment refunded in full." in page.body
+    page = system.status_page(made)
+    assert "Your booking has been cancelled, and your payment refunded in full." in page
 
 
 def test_a_cancel_with_refund_does_not_ask_stripe_to_expire_the_checkout_it_was_paid_through(

@@ -87,9 +87,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     wang = closed["wang"]
     app_id, token = wang["application_id"], wang["token"]
     # Held: the status page says it will follow (hostile13 F17), and offers no download.
-    page = system.api(
-        "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
-    ).body
+    page = system.status_page(wang)
     assert "Your certificate will follow by email once the organisers have confirmed" in page
     assert "Download your certificate (PDF)" not in page
     # A spelling the font cannot print either: refused in words, naming what it lacks.

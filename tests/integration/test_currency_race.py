@@ -29,12 +29,19 @@ def _in_dollars(system: System) -> Reply:
     return system.admin("PUT", f"/courses/{COURSE_ID}", json_body=file)
 
 
-@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
+@pytest.fixture(params=[False, True], ids=["paying", "under_review"])
+def approval(request: pytest.FixtureRequest, system: System) -> bool:
+    """Whether the sample cohort reviews applications first: each race is run on a paying
+    cohort and on one under review."""
+    required = bool(request.param)
+    if required:
+        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
+    return required
+
+
 def test_a_submission_between_the_check_and_the_write_refuses_the_change(
     system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
 ) -> None:
-    if approval:
-        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
     repository = system.ports.repository
     put = repository.put_course
     raced: list[Reply] = []
@@ -55,12 +62,9 @@ def test_a_submission_between_the_check_and_the_write_refuses_the_change(
     assert system.course()["price"]["currency"] == "gbp"
 
 
-@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
 def test_a_currency_change_between_a_submissions_read_and_write_refuses_it_whole(
     system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
 ) -> None:
-    if approval:
-        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
     repository = system.ports.repository
     save = repository.save
     sessions: list[str] = []

@@ -156,9 +156,7 @@ def test_the_status_page_and_the_email_say_what_happened(
     _, made = how(system, email)
     page = system.api("GET", f"/applications/{made['application_id']}?token={made['token']}")
     assert page.json()["status"] == status
-    html = system.api(
-        "GET", f"/applications/{made['application_id']}?token={made['token']}", headers=HTML
-    ).body
+    html = system.status_page(made)
     assert headline in html
     sent = system.deliver_emails()
     message = _last_to(sent, email)

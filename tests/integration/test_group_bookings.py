@@ -20,6 +20,7 @@ from tests.support.groups import (
     booking_body,
     colleague_applies,
     give_up,
+    group_page,
     invoiced_group,
     manager_view,
     paid_group,
@@ -562,9 +563,7 @@ def test_places_nobody_filled_by_the_deadline_are_given_up_and_refunded(system: 
     late_apply = apply_through(system, group["places"][1]["apply_url"], **COLLEAGUES[1])
     assert late_apply.status == 409, late_apply.body
     assert late_apply.json()["error"]["code"] == "apply_by_passed"  # not "cancelled"
-    page = system.api(
-        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
-    ).body
+    page = group_page(system, group)
     assert "Colleagues apply by" not in page
     assert "1 of 3" in page
     # Released at the apply-by date, which the manager did not do: said so, not "Cancelled".
@@ -584,9 +583,7 @@ def test_the_managers_page_says_every_place_was_given_up_and_the_form_has_every_
     for number in (1, 2):
         reply = give_up(system, group, number)
         assert reply.status == 200, reply.body
-    page = system.api(
-        "GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML
-    ).body
+    page = group_page(system, group)
     assert "Every place was given up" in page
     assert "Not paid in time" not in page
     assert "0 of 2" in page

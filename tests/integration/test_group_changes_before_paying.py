@@ -13,6 +13,7 @@ from tests.support.groups import (
     COLLEAGUES,
     book,
     give_up,
+    group_page,
     invoiced_group,
     manager_view,
     pay_invoice,
@@ -70,11 +71,7 @@ def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kep
     left = int(system.course(COURSE_ID)["places_left"])
     group = book(system, course=COURSE_ID).json()
     old_pay_url = str(group["pay_url"])
-    page = system.api(
-        "GET",
-        f"/groups/{group['group_id']}?token={group['token']}",
-        headers={"accept": "text/html"},
-    ).body
+    page = group_page(system, group)
     assert "Give up place 3: pay only for the places kept" in page
     assert "Send someone else instead of" in page
     url = place_path(group, 3, "cancel")

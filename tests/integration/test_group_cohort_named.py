@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.integration import test_group_bookings as booked
+from tests.support.groups import group_page
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -25,12 +26,12 @@ def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(system: Sys
     form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
     group: dict[str, Any] = booked.paid_group(system)
-    page = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML)
-    assert f"</span>{COHORT}</h1>" in page.body
+    page = group_page(system, group)
+    assert f"</span>{COHORT}</h1>" in page
     organisation = _organisation(system)
     if organisation:  # the centre's name heads both, as on the application form
         assert f'<header class="header"><p>{organisation}</p>' in form.body
-        assert f'<header class="header"><p>{organisation}</p>' in page.body
+        assert f'<header class="header"><p>{organisation}</p>' in page
 
 
 def test_every_group_email_names_the_cohort_in_its_subject_and_footer(system: System) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import escape
 
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, book, manager_view, pay_invoice
+from tests.support.groups import COLLEAGUES, book, group_page, manager_view, pay_invoice
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System
 
@@ -19,13 +19,6 @@ from tests.support.system import System
 def _line(system: System, group: dict[str, Any]) -> dict[str, Any]:
     listed = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
     return dict(next(g for g in listed if g["group_id"] == group["group_id"]))
-
-
-def _page(system: System, group: dict[str, Any]) -> str:
-    path = f"/groups/{group['group_id']}?token={group['token']}"
-    page = system.api("GET", path, headers={"accept": "text/html"})
-    assert page.status == 200, page.body
-    return page.body
 
 
 def test_an_invoice_written_off_then_paid_is_given_back_and_every_view_says_so(
@@ -44,7 +37,7 @@ def test_an_invoice_written_off_then_paid_is_given_back_and_every_view_says_so(
     assert (line["paid_said"], line["refunded_said"]) == ("£400.00", "£400.00")
     assert (line["places_kept"], line["places_given_up"]) == (0, 0)
     assert line["places_said"] == "2 released when the booking ended, of 2 booked"
-    page = _page(system, group)
+    page = group_page(system, group)
     assert str(escape(seen["status_said"])) in page
     assert "<dt>Places kept</dt><dd>0 of 2</dd>" in page
     assert "<dt>Refunded</dt><dd>£400.00</dd>" in page
@@ -62,7 +55,7 @@ def test_a_group_refunded_in_full_at_stripe_says_it_ended_to_its_manager(system:
     assert seen["status_said"] != "Paid: your colleagues can apply"
     assert "refunded" in seen["status_said"].lower()
     assert (seen["amount_paid"], seen["amount_refunded"], seen["places_kept"]) == (40000, 40000, 0)
-    assert str(escape(seen["status_said"])) in _page(system, group)
+    assert str(escape(seen["status_said"])) in group_page(system, group)
 
 
 def test_the_money_page_says_an_ended_group_and_a_cancelled_booking_in_words(

@@ -15,6 +15,7 @@ from tests.support.console import signed_in
 from tests.support.groups import (
     OTHERS,
     give_up,
+    group_page,
     group_when_stripe_voids,
     invoiced_group,
     manager_view,
@@ -148,13 +149,9 @@ def test_stripes_void_arriving_after_the_organisers_keeps_their_reason_and_one_e
     assert told.startswith(TOLD_BY_ORGANISER)
     assert manager_view(system, group)["ended_because"] == "voided_by_organiser"
     assert _what_the_manager_was_told(system) == []
-    page = system.api(
-        "GET",
-        f"/groups/{group['group_id']}?token={group['token']}",
-        headers={"accept": "text/html"},
-    )
-    assert TOLD_BY_ORGANISER in text_of(page.body)
-    assert "Not paid in time" not in text_of(page.body)
+    page = text_of(group_page(system, group))
+    assert TOLD_BY_ORGANISER in page
+    assert "Not paid in time" not in page
 
 
 def test_stripes_void_arriving_before_the_organisers_step_applies_it_is_theirs(

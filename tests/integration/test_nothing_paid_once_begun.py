@@ -65,11 +65,7 @@ def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) 
         refused = _checkout(system, first)
         assert refused.status == 409, refused.body
         assert refused.json()["error"]["code"] == "course_closed"
-        page = system.api(
-            "GET",
-            f"/applications/{first['application_id']}?token={first['token']}",
-            headers={"accept": "text/html"},
-        ).body
+        page = system.status_page(first)
         assert "The offer of a place has ended" in page
         assert "Pay £200.00" not in page
     assert _opened_after(system, start) == []

@@ -13,6 +13,7 @@ from tests.support.groups import (
     OTHERS,
     book,
     booking_body,
+    group_page,
     manager_view,
     paid_group,
     place_path,
@@ -109,8 +110,7 @@ def test_a_substitution_with_a_field_it_does_not_take_is_refused_by_its_name(
 def test_the_managers_page_asks_the_confirmation_and_refuses_a_form_without_it(
     system: System, group: dict[str, Any]
 ) -> None:
-    page = system.api("GET", f"/groups/{group['group_id']}?token={group['token']}", headers=HTML)
-    assert 'name="consent"' in page.body
+    assert 'name="consent"' in group_page(system, group)
     path = place_path(group, 1, "substitute")
     for unticked in ({}, {"consent": "yes"}):
         refused = system.api("POST", path, form={**OTHERS[0], **unticked}, headers=HTML)

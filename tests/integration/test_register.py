@@ -197,12 +197,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     assert system.api("GET", "/certificates/nothing").status == 404
 
     token = ada["token"]
-    status_page = system.api(
-        "GET",
-        f"/applications/{ada['application_id']}?token={token}",
-        headers={"accept": "text/html"},
-    )
-    assert "Download your certificate (PDF)" in status_page.body
+    assert "Download your certificate (PDF)" in system.status_page(ada)
     status, content = _pdf(
         system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}"
     )
@@ -273,6 +268,10 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
             mark=mark,
         )
 
+    def pasted(export: str) -> Any:
+        """The first session's attendance export, pasted into the import form."""
+        return browser.post(f"{page}/import", csrf_token=token, session=first, export=export)
+
     reply = marked("attended")
     assert reply.status == 303
     assert reply.headers["location"] == f"{page}#row-{ada['application_id']}"
@@ -285,23 +284,15 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     assert (
         "Attended, absent or apologies" in text_of(wrong.body) or "attended, absent" in wrong.body
     )
-    imported = browser.post(
-        f"{page}/import",
-        csrf_token=token,
-        session=first,
-        export="Name,Email,In-Meeting Duration\nBo,bo@example.org,2h\nGuest,guest@x.example,1m\n",
+    imported = pasted(
+        "Name,Email,In-Meeting Duration\nBo,bo@example.org,2h\nGuest,guest@x.example,1m\n"
     )
     assert imported.status == 200
     said = text_of(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
     # Zoom's minutes, a bare number in its export, are said with their unit (newcomer15 O14).
-    zoom = browser.post(
-        f"{page}/import",
-        csrf_token=token,
-        session=first,
-        export="Name (Original Name),User Email,Duration (Minutes)\nGuest,guest@x.example,8\n",
-    )
+    zoom = pasted("Name (Original Name),User Email,Duration (Minutes)\nGuest,guest@x.example,8\n")
     assert zoom.status == 200
     assert "<td>8 minutes</td>" in zoom.body
     # The file itself, as Teams saves it (UTF-16, tabs), chosen instead of pasted text.
@@ -325,7 +316,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     )
     assert uploaded.status == 200, text_of(uploaded.body)
     assert "1 person was marked attended: Bo Absent" in text_of(uploaded.body)
-    nothing = browser.post(f"{page}/import", csrf_token=token, session=first, export="")
+    nothing = pasted("")
     assert nothing.status == 422
     assert "paste the export, or choose its file" in text_of(nothing.body)
     # Resolving a row: the select starts on "Choose a person", which must be changed.

@@ -13,9 +13,9 @@ from tests.integration.test_waiting_moves import (
     CAROL,
     DAN,
     _ada_booked_beside_a_full_cohort,
-    _page,
     _wait,
 )
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 
@@ -54,7 +54,7 @@ def test_a_waiting_move_is_told_its_place_in_the_one_line(system: System) -> Non
     assert system.status_of(dan)["waitlist_position"] == 3
     assert cohorts.record(ada["application_id"])["waiting_move"]["position"] == 2
     assert f"You are on the waiting list of {waiting['to_course_name']}: you are number 2" in (
-        _page(system, ada)
+        text_of(system.status_page(ada))
     )
 
 
@@ -68,7 +68,7 @@ def test_a_waiting_move_whose_end_has_passed_shows_as_over_before_the_sweep(
     system.clock_offset = cohorts.spring_start - system.now().date() + timedelta(days=1)
 
     assert system.status_of(ada)["waiting_move"] is None
-    assert "Waiting for a place on" not in _page(system, ada)
+    assert "Waiting for a place on" not in text_of(system.status_page(ada))
     roster = system.admin("GET", "/courses/move-full/applications").json()
     assert [r for r in roster if r["moving_in"] is not None] == []
     # The sweep then ends it and tells the person why, once.

@@ -290,16 +290,6 @@ def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: Syste
     assert "not moved" in told.subject
 
 
-def _page(system: System, application: dict[str, Any]) -> str:
-    reply = system.api(
-        "GET",
-        f"/applications/{application['application_id']}?token={application['token']}",
-        headers={"accept": "text/html"},
-    )
-    assert reply.status == 200, reply.body
-    return text_of(reply.body)
-
-
 def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> None:
     cohorts, ada = _ada_booked_beside_a_full_cohort(system)
     assert cohorts.record(ada["application_id"])["waiting_move"] is None
@@ -312,7 +302,7 @@ def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> No
     assert waiting["to_course_id"] == "move-full"
     assert waiting["to_course_name"].startswith("Moving Leadership, from ")
     assert seen["pending_move"] is None
-    page = _page(system, ada)
+    page = text_of(system.status_page(ada))
     assert f"Waiting for a place on {waiting['to_course_name']}" in page
     assert "Your place here stays yours meanwhile" in page
 
@@ -325,18 +315,14 @@ def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> No
     assert seen["waiting_move"] is None
     assert (pending["to_course_id"], pending["difference"]) == ("move-winter", 5000)
     assert pending["pay_url"]
-    page = _page(system, ada)
+    page = text_of(system.status_page(ada))
     until = moment_when(
         datetime.fromisoformat(pending["expires_at"].replace("Z", "+00:00")), "Europe/London"
     )
     assert f"Your move to {pending['to_course_name']}" in page
     assert f"held for you until {until} (UK time)" in page
     assert "Pay £50.00 and move" in page
-    raw = system.api(
-        "GET",
-        f"/applications/{ada['application_id']}?token={ada['token']}",
-        headers={"accept": "text/html"},
-    ).body
+    raw = system.status_page(ada)
     assert f'href="{html.escape(pending["pay_url"])}"' in raw
 
 

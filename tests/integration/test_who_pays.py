@@ -354,11 +354,7 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
     assert granted.status == 200, granted.body
 
     def page() -> str:
-        reply = system.api(
-            "GET", f"/applications/{app_id}?token={token}", headers={"accept": "text/html"}
-        )
-        assert reply.status == 200, reply.body
-        return text_of(reply.body)
+        return text_of(system.status_page(application))
 
     in_review = page()
     assert "Left to pay £50.00" in in_review

@@ -56,6 +56,15 @@ def manager_view(system: System, group: dict[str, Any]) -> dict[str, Any]:
     return dict(reply.json())
 
 
+def group_page(system: System, group: dict[str, Any]) -> str:
+    """The group's page as its manager's browser gets it (by its token): its HTML, which must
+    be found."""
+    path = f"/groups/{group['group_id']}?token={group['token']}"
+    reply = system.api("GET", path, headers={"accept": "text/html"})
+    assert reply.status == 200, reply.body
+    return reply.body
+
+
 def pay_invoice(system: System, group: dict[str, Any]) -> None:
     invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")

@@ -367,6 +367,14 @@ class System:
         assert reply.status == 200, reply.body
         return dict(reply.json())
 
+    def status_page(self, application: Mapping[str, Any]) -> str:
+        """The application's page as its person's browser gets it (by its token): its HTML,
+        which must be found."""
+        path = f"/applications/{application['application_id']}?token={application['token']}"
+        reply = self.api("GET", path, headers={"accept": "text/html"})
+        assert reply.status == 200, reply.body
+        return reply.body
+
     def stored(self, application: str | Mapping[str, Any]) -> Application:
         """The application (its id, or an answer naming it) as the repository holds it, which
         must be found."""

@@ -9,21 +9,15 @@ from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund
 from booking.domain.emails import EmailKind
-from booking.domain.payments import RefundEvent, payment_record
+from booking.domain.payments import RefundEvent
 from booking.domain.settlement import Cancellation, settle
-from tests.unit.test_settlement import NOW, SITUATION, application, paid
+from tests.unit.test_settlement import NOW, SITUATION, application, paid_booking
 
 AFTERWARDS = Cancellation(refund=True, afterwards=True)
 
 
 def _cancelled_keeping_the_money() -> Application:
-    booked = application(
-        S.CONFIRMED,
-        payment_intent="pi_1",
-        amount_paid=20000,
-        payments=(payment_record(paid(), kept=True),),
-    )
-    decided = settle(booked, Cancellation(refund=False), SITUATION)
+    decided = settle(paid_booking(), Cancellation(refund=False), SITUATION)
     assert decided.application is not None
     assert decided.before_save == ()
     return decided.application.model_copy(update={"outbox": ()})
@@ -76,8 +70,7 @@ def test_nothing_paid_or_not_cancelled_is_refused_in_words() -> None:
     assert nothing.refusal is not None
     assert nothing.refusal.code == "nothing_to_refund"
     assert "nothing to refund" in nothing.refusal.message
-    booked = application(S.CONFIRMED, payment_intent="pi_1", amount_paid=20000)
-    standing = settle(booked, AFTERWARDS, SITUATION)
+    standing = settle(paid_booking(payments=()), AFTERWARDS, SITUATION)
     assert standing.refusal is not None
     assert standing.refusal.code == "not_cancelled"
     assert standing.before_save == ()

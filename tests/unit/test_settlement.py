@@ -72,6 +72,12 @@ def paid(amount: int = 20000, payment_intent: str = "pi_1") -> CheckoutEvent:
     )
 
 
+def paid_booking(**changes: object) -> Application:
+    """A confirmed booking paid in full by card (``pi_1``), its one payment kept."""
+    booked = application(S.CONFIRMED, payment_intent="pi_1", amount_paid=20000)
+    return booked.model_copy(update={"payments": (payment_record(paid(), kept=True),), **changes})
+
+
 @pytest.mark.parametrize(
     ("bursary", "discount", "nothing"),
     [(0, None, False), (20000, None, True), (10000, LESS_150, True), (0, LESS_150, False)],
@@ -110,13 +116,7 @@ def test_a_full_grant_with_no_seat_left_is_refused_not_squeezed_in() -> None:
 
 
 def test_a_cancellation_with_refund_gives_the_money_back_before_and_closes_after() -> None:
-    booked = application(
-        S.CONFIRMED,
-        payment_intent="pi_1",
-        amount_paid=20000,
-        payments=(payment_record(paid(), kept=True),),
-    )
-    decided = settle(booked, Cancellation(refund=True), SITUATION)
+    decided = settle(paid_booking(), Cancellation(refund=True), SITUATION)
     assert decided.before_save == (Refund("pi_1", None, "cancel-app1"),)
     # The checkout the booking was paid through is complete: nothing to expire (Stripe refuses
     # to, newcomer11 F11), though it was opened a minute ago.
@@ -133,8 +133,7 @@ def test_a_cancellation_expires_the_checkout_nobody_paid_yet() -> None:
     assert decided.after_save == (ExpireCheckout("cs_1"),)
     # Paid through another checkout (an earlier attempt): this one is still open.
     earlier = payment_record(paid(), kept=True).model_copy(update={"session_id": "cs_0"})
-    booked = application(S.CONFIRMED, payment_intent="pi_1", amount_paid=20000, payments=(earlier,))
-    decided = settle(booked, Cancellation(refund=True), SITUATION)
+    decided = settle(paid_booking(payments=(earlier,)), Cancellation(refund=True), SITUATION)
     assert decided.after_save == (ExpireCheckout("cs_1"),)
 
 
