@@ -182,7 +182,10 @@ def email_context(
         "name": named(application),
         # Quoted on the phone and in replies; every message carries it.
         "reference": application.reference or "",
-        "console_url": console_url if job.kind is EmailKind.FACILITATOR_COPY else "",
+        # The facilitators' own messages (a copy, or a request to delete one) link the console.
+        "console_url": console_url
+        if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY)
+        else "",
         "status_url": status_url,
         "approval_required": definition.approval_required,
         "submitted": moment_when(application.created_at, definition.timezone),
