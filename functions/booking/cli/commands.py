@@ -236,20 +236,29 @@ def _code_terms(url: str, code: dict[str, Any]) -> str:
     """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
     standing as the console's codes page says them."""
     off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
-    expires = (
-        datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
-        if code["expires_at"]
-        else None
-    )
-    ended = not code.get("active", True) or (expires is not None and expires <= datetime.now(UTC))
+    expires, expired = _moment(code["expires_at"]), _moment(code.get("expired_at"))
+    active = code.get("active", True)
+    ended = not active or (expires is not None and expires <= datetime.now(UTC))
     said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
+    zone = (
+        get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
+        if expires or expired
+        else ""
+    )
     if expires is not None:
-        zone = get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
         said += f", until {moment_when(expires, zone)}"
-    if not code.get("active", True):
+    elif active:
+        said += ", no end date"
+    if not active:
+        # When, as the console's codes page says it.
         said += ", expired by an organiser"
+        said += f" on {moment_when(expired, zone)}" if expired is not None else ""
     stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
     return f"{said}; at Stripe: {stripe}"
+
+
+def _moment(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else None
 
 
 def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:

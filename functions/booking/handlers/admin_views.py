@@ -204,7 +204,10 @@ class DiscountCodeOut(BaseModel):
         description="False once an organiser expired it: no new application may give it "
         "(those that gave it keep their price)"
     )
-    expires_at: str | None
+    expires_at: str | None = Field(description="Its last moment (UTC); null: no end date")
+    expired_at: str | None = Field(
+        description="When an organiser expired it (UTC); null: it was not expired"
+    )
     stripe_active: bool | None = Field(
         description="Whether Stripe still accepts the promotion code (null: Stripe did not answer)"
     )

@@ -199,6 +199,10 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
     return CodeStanding(kept, state)
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def code_view(standing: CodeStanding) -> dict[str, Any]:
     """A code as the ``/admin`` API gives it: its terms (pence), the uses held and left now
     (this system's count), whether it may be given, and what Stripe holds."""
@@ -214,9 +218,9 @@ def code_view(standing: CodeStanding) -> dict[str, Any]:
         "times_used": code.uses,
         "uses_left": code.uses_left,
         "active": code.active,
-        "expires_at": code.expires_at.isoformat().replace("+00:00", "Z")
-        if code.expires_at
-        else None,
+        "expires_at": _iso(code.expires_at),
+        # When an organiser expired it (the console says it; the CLI too).
+        "expired_at": _iso(code.expired_at) if not code.active else None,
         "stripe_active": state.active if state else None,
         "stripe_times_redeemed": state.times_redeemed if state else None,
     }
