@@ -17,6 +17,7 @@ from booking.cli.client import (
     read_json,
     send,
 )
+from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
@@ -28,13 +29,10 @@ from booking.domain.wording import (
     INVOICE_STATUS_WORDS,
     course_name,
     course_state_said,
-    discount_words,
     moment_when,
     money_words,
-    redemptions_words,
     status_with_reason,
     status_words,
-    uses_words,
 )
 
 # A course definition is a few kilobytes; the API takes at most 64 KiB.
@@ -225,40 +223,11 @@ def discount_code(
     if as_json:
         return _answered(made)
     course = _course_named(url, made["course_id"])
-    return f"made {made['code']} on {course}: {_code_terms(url, made)}"
+    return f"made {made['code']} on {course}: {code_terms(url, made)}"
 
 
 def _code_line(url: str, code: dict[str, Any]) -> str:
-    return f"{code['code']}: {_code_terms(url, code)}"
-
-
-def _code_terms(url: str, code: dict[str, Any]) -> str:
-    """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
-    standing as the console's codes page says them."""
-    off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
-    expires, expired = _moment(code["expires_at"]), _moment(code.get("expired_at"))
-    active = code.get("active", True)
-    ended = not active or (expires is not None and expires <= datetime.now(UTC))
-    said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
-    zone = (
-        get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
-        if expires or expired
-        else ""
-    )
-    if expires is not None:
-        said += f", until {moment_when(expires, zone)}"
-    elif active:
-        said += ", no end date"
-    if not active:
-        # When, as the console's codes page says it.
-        said += ", expired by an organiser"
-        said += f" on {moment_when(expired, zone)}" if expired is not None else ""
-    stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
-    return f"{said}; at Stripe: {stripe}"
-
-
-def _moment(iso: str | None) -> datetime | None:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else None
+    return f"{code['code']}: {code_terms(url, code)}"
 
 
 def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
-from booking.domain.facilitators_told import managers_name_asked
+from booking.domain.facilitators_told import TO_FACILITATORS, managers_name_asked
 from booking.domain.payer import ABOUT_THE_INVOICE
 from booking.domain.timeline import TimelineEntry
 
@@ -71,7 +71,7 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
 
 
 def _audience(entry: TimelineEntry) -> str:
-    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
+    if entry.email in TO_FACILITATORS:
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
