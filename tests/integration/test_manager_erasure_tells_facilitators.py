@@ -38,8 +38,8 @@ def test_the_lists_sent_the_colleagues_bookings_are_asked_and_the_answer_says_so
     assert booking["facilitator_lists_asked"] == 1
     said = " ".join(erased.json()["said"])
     assert (
-        "the facilitators' 1 list (1 cohort) sent its colleagues' bookings, which named the "
-        "manager, was asked to delete those emails" in said
+        "the facilitators sent its colleagues' bookings, which named the manager, were asked "
+        "to delete those emails (1 list)" in said
     )
     asked = system.deliver_emails()
     assert sorted(m.subject for m in asked) == sorted(
@@ -70,6 +70,6 @@ def test_a_persons_own_erasure_says_how_many_lists_were_asked(system: System) ->
     assert erased.status == 200, erased.body
     [application] = erased.json()["applications"]
     assert application["facilitator_lists_asked"] == 1
-    assert "the facilitators' 1 list (1 cohort) sent it was asked to delete their copies" in (
+    assert "the facilitators it was sent to were asked to delete their copies (1 list)" in (
         " ".join(erased.json()["said"])
     )

@@ -19,7 +19,7 @@ ASKED_ALREADY = (
 
 
 def add_command(commands: Any) -> None:
-    refund = commands.add_parser("refund", help=HELP)
+    refund = commands.add_parser("refund", help=HELP, description=f"{HELP[0].upper()}{HELP[1:]}.")
     refund.add_argument("application", help="the application's reference or id")
 
 

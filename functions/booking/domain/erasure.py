@@ -161,12 +161,7 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _lists(count: int) -> str:
     """Facilitators' lists counted as organisers know them: one per cohort."""
-    cohorts = _plural(count, "cohort", "cohorts")
-    return f"the facilitators' {_plural(count, 'list', 'lists')} ({cohorts})"
-
-
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"
+    return "1 list" if count == 1 else f"{count} lists, one per cohort"
 
 
 def _count_said(applications: int, groups: int) -> str:
@@ -188,8 +183,8 @@ def _application_said(erased: ApplicationErased) -> str:
         done.append("its place went back to the course")
     if erased.lists_asked:
         done.append(
-            f"{_lists(erased.lists_asked)} sent it {_were(erased.lists_asked)} asked to delete "
-            "their copies"
+            "the facilitators it was sent to were asked to delete their copies "
+            f"({_lists(erased.lists_asked)})"
         )
     told = (
         " (the applicant was told)"
@@ -219,8 +214,8 @@ def _group_said(erased: GroupErased) -> str:
         done.append("the manager was told")
     if erased.lists_asked:
         done.append(
-            f"{_lists(erased.lists_asked)} sent its colleagues' bookings, which named the "
-            f"manager, {_were(erased.lists_asked)} asked to delete those emails"
+            "the facilitators sent its colleagues' bookings, which named the manager, were "
+            f"asked to delete those emails ({_lists(erased.lists_asked)})"
         )
     if erased.link_ended and erased.ended:
         done.append("the manager's link no longer works")
