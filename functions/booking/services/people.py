@@ -177,23 +177,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     erased = [_erase_applicant(ports, a) for a in applications]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
     erased_ids = [a.application_id for a in applications]
-    colleagues = colleagues_booked(ports, groups)
-    # A send about them already past its last check (an application's, a group's that named
-    # them, or a copy of a colleague's booking naming them its manager) ends before the
-    # erasure answers (services.send_leases), so the lists asked below are all it went to.
-    wait_for_sends(
-        ports,
-        [
-            *erased_ids,
-            *(a.application_id for a in billed),
-            *(g.group_id for g in groups),
-            *(c.application_id for found in colleagues.values() for c in found),
-        ],
+    groups = _lists_asked_once_sent(
+        ports, [*erased_ids, *(a.application_id for a in billed)], groups
     )
-    groups = [
-        replace(g, lists_asked=len(ask_managers_lists(ports, colleagues.get(g.group_id, ()))))
-        for g in groups
-    ]
     ports.repository.forget_person(email, erased_ids)
     ports.repository.forget_billing_contact(email, [a.application_id for a in billed])
     owed = forget_customers(ports, invoices)
@@ -209,6 +195,22 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         },
     )
     return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _lists_asked_once_sent(
+    ports: Ports, application_ids: list[str], groups: list[GroupErased]
+) -> list[GroupErased]:
+    """A send about them already past its last check (an application's, a group's that named
+    them, or a copy of a colleague's booking naming them its manager) ends before the erasure
+    answers (``services.send_leases``); then the lists sent a colleague's booking that named
+    an erased manager are asked (so they are all it went to), each group saying how many."""
+    colleagues = colleagues_booked(ports, groups)
+    booked = [c.application_id for found in colleagues.values() for c in found]
+    wait_for_sends(ports, [*application_ids, *(g.group_id for g in groups), *booked])
+    return [
+        replace(g, lists_asked=len(ask_managers_lists(ports, colleagues.get(g.group_id, ()))))
+        for g in groups
+    ]
 
 
 def _cohorts_named(
