@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from booking import cli
+from booking.domain.wording import moment_when
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 # How a person reads the course: its title and first day, never its id.
@@ -22,21 +23,21 @@ def test_codes_are_listed_with_uses_left_and_expired_from_the_terminal(
     made = run("discount-code", COURSE_ID, "HALF", "--percent-off", "50", "--max-uses", "3")
     assert made == (
         0,
-        f"made HALF on {COURSE_NAME}: 50% off, 0 of 3 used, 3 left; at Stripe: Active, "
+        f"made HALF on {COURSE_NAME}: 50% off, 0 of 3 used, 3 left, no end date; at Stripe: "
+        "Active, "
         "used 0 times\n",
     )
     applied = system.apply(discount_code="half")
     system.pay(applied.json()["checkout_url"])
     assert run("codes", COURSE_ID) == (
         0,
-        "HALF: 50% off, 1 of 3 used, 2 left; at Stripe: Active, used 1 time\n",
+        "HALF: 50% off, 1 of 3 used, 2 left, no end date; at Stripe: Active, used 1 time\n",
     )
-    assert run("expire-code", COURSE_ID, "half") == (
-        0,
-        # An expired code has no uses left to speak of.
-        "expired HALF: 50% off, 1 of 3 used, expired by an organiser; at Stripe: "
-        "Deactivated, used 1 time\n",
-    )
+    code, expired = run("expire-code", COURSE_ID, "half")
+    assert code == 0
+    # An expired code has no uses left to speak of; it says when it was expired.
+    assert expired.startswith("expired HALF: 50% off, 1 of 3 used, expired by an organiser on ")
+    assert expired.endswith("; at Stripe: Deactivated, used 1 time\n")
     refused = run("expire-code", COURSE_ID, "NOPE")
     assert refused == (1, "course-booking: no discount code 'NOPE' on this course\n")
 
@@ -112,3 +113,51 @@ def test_an_unreachable_url_and_one_that_is_not_http_are_said_in_sentences(
     assert not_http == 2
     assert "--url must be an http:// or https:// address" in said
     assert "unknown url type" not in said
+
+
+def test_a_booking_cancelled_without_a_refund_is_refunded_from_the_terminal(
+    system: System, run: Any
+) -> None:
+    applied = system.apply().json()
+    assert system.pay(applied["checkout_url"]).status == 200
+    reference = applied["reference"]
+    code, cancelled = run("cancel", reference)
+    assert code == 0, cancelled
+
+    assert run("refund", reference) == (
+        0,
+        f"{reference}: £200.00 is being refunded through Stripe. The applicant has been emailed.\n",
+    )
+    # Again: nothing changes, as the console says it.
+    assert run("refund", reference) == (
+        0,
+        f"{reference}: Its refund was asked of Stripe already. Nothing changed this time, and "
+        "nobody was emailed again.\n",
+    )
+    never_paid = system.apply(email="unpaid@example.org").json()["reference"]
+    code, refused = run("refund", never_paid)
+    assert code == 1
+    assert refused.startswith("course-booking: ")
+    assert "refund" in refused
+
+
+def test_an_expired_codes_listing_says_when_an_organiser_expired_it(
+    system: System, run: Any
+) -> None:
+    assert run("discount-code", COURSE_ID, "HALF", "--percent-off", "50")[0] == 0
+    assert run("codes", COURSE_ID) == (
+        0,
+        "HALF: 50% off, 0 used, no limit, no end date; at Stripe: Active, used 0 times\n",
+    )
+    before = moment_when(system.now(), "Europe/London")
+    assert run("expire-code", COURSE_ID, "HALF")[0] == 0
+    after = moment_when(system.now(), "Europe/London")
+
+    code, listed = run("codes", COURSE_ID)
+
+    assert code == 0
+    assert any(
+        listed == f"HALF: 50% off, 0 used, expired by an organiser on {when}; at Stripe: "
+        "Deactivated, used 0 times\n"
+        for when in (before, after)
+    ), listed

@@ -92,7 +92,7 @@ def discount_code(**changes: object) -> DiscountCode:
     ("changes", "refusal"),
     [
         ({}, None),
-        ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "unknown"),
+        ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "other_currency"),
         ({"uses": 2}, "spent"),
         ({"expires_at": NOW}, "spent"),
         ({"max_uses": None, "expires_at": None, "uses": 99}, None),

@@ -12,6 +12,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking approve CL-7K3Q9
     course-booking decline CL-7K3Q9 --message "Please try the spring cohort"
     course-booking cancel CL-7K3Q9 --refund
+    course-booking refund CL-7K3Q9               # cancelled without a refund: refund it now
     course-booking resend CL-7K3Q9
     course-booking bursary CL-7K3Q9 200              # pounds: a place funded in full
     course-booking resend-invoice CL-7K3Q9
@@ -56,7 +57,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from booking.cli import groups, register
+from booking.cli import groups, refunds, register
 from booking.cli.arguments import (
     APPLICATION_VERBS,
     checked_token,
@@ -175,6 +176,7 @@ COMMANDS: dict[str, Command] = {
     "load-course": lambda args, url, token: load_course(url, token, args.file, args.course_id),
     "roster": _roster,
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
+    "refund": refunds.refund,
     "bursary": lambda args, url, token: application_action(
         url, token, "bursary", args.application, {"amount": args.amount}
     ),

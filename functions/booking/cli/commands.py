@@ -17,6 +17,7 @@ from booking.cli.client import (
     read_json,
     send,
 )
+from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
@@ -28,13 +29,10 @@ from booking.domain.wording import (
     INVOICE_STATUS_WORDS,
     course_name,
     course_state_said,
-    discount_words,
     moment_when,
     money_words,
-    redemptions_words,
     status_with_reason,
     status_words,
-    uses_words,
 )
 
 # A course definition is a few kilobytes; the API takes at most 64 KiB.
@@ -225,31 +223,11 @@ def discount_code(
     if as_json:
         return _answered(made)
     course = _course_named(url, made["course_id"])
-    return f"made {made['code']} on {course}: {_code_terms(url, made)}"
+    return f"made {made['code']} on {course}: {code_terms(url, made)}"
 
 
 def _code_line(url: str, code: dict[str, Any]) -> str:
-    return f"{code['code']}: {_code_terms(url, code)}"
-
-
-def _code_terms(url: str, code: dict[str, Any]) -> str:
-    """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": a code's terms and
-    standing as the console's codes page says them."""
-    off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
-    expires = (
-        datetime.fromisoformat(code["expires_at"].replace("Z", "+00:00"))
-        if code["expires_at"]
-        else None
-    )
-    ended = not code.get("active", True) or (expires is not None and expires <= datetime.now(UTC))
-    said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
-    if expires is not None:
-        zone = get_json(f"{url}/courses/{quote(code['course_id'])}", None)["timezone"]
-        said += f", until {moment_when(expires, zone)}"
-    if not code.get("active", True):
-        said += ", expired by an organiser"
-    stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
-    return f"{said}; at Stripe: {stripe}"
+    return f"{code['code']}: {code_terms(url, code)}"
 
 
 def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:

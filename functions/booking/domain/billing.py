@@ -210,7 +210,9 @@ class DiscountCode(BaseModel):
     def refusal(self, now: datetime, currency: str) -> str | None:
         """Why the code cannot be given by a new application now; None when it can."""
         if self.amount_off is not None and self.currency != currency:
-            return "unknown"
+            # Made for the course before its price changed currency: said as such, never as
+            # a code nobody made (``services.discounts.refuse_code``).
+            return OTHER_CURRENCY
         if not self.active:
             return "spent"
         if self.max_uses is not None and self.uses >= self.max_uses:
@@ -221,6 +223,10 @@ class DiscountCode(BaseModel):
 
     def applied(self) -> AppliedDiscount:
         return applied_discount(self, self.promotion_code_id, self.coupon_id)
+
+
+# Why a code cannot be given: it takes an amount off in a currency the course is not priced in.
+OTHER_CURRENCY = "other_currency"
 
 
 class PromotionCodeState(BaseModel):

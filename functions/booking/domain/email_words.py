@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
+from booking.domain.facilitators_told import TO_FACILITATORS, managers_name_asked
 from booking.domain.payer import ABOUT_THE_INVOICE
 from booking.domain.timeline import TimelineEntry
 
@@ -40,6 +41,11 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
+# A request to delete made for the erasure of the manager who booked the place, not the person's.
+MANAGERS_NAME_ASKED = (
+    "Asked to delete the emails naming who booked the place: the manager's data was erased"
+)
+
 
 def reminded_session(job_id: str | None) -> str | None:
     """The core session key a reminder's job was for (``EmailJob.session_reminder``'s id:
@@ -58,12 +64,14 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
         return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
     said = EMAIL_WORDS[entry.email]
+    if managers_name_asked(entry.job_id):
+        said = MANAGERS_NAME_ASKED
     named = sessions.get(reminded_session(entry.job_id) or "")
     return f"Email sent {_audience(entry)}: {said}{f': {named}' if named else ''}"
 
 
 def _audience(entry: TimelineEntry) -> str:
-    if entry.email in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
+    if entry.email in TO_FACILITATORS:
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"

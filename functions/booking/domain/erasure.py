@@ -31,6 +31,9 @@ class ApplicationErased:
     seat_released: bool = False
     # Its cohort as organisers read it (title and first day); the id is the machine's.
     course_name: str = ""
+    # How many facilitators' lists (one per cohort) sent the application were asked to delete
+    # it (``domain.facilitators_told.delete_your_copy``).
+    lists_asked: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class GroupErased:
     # Every invoice sent for it when the erasure saved it, if it was addressed to the person
     # (their customers are deleted with the others: one replaced after the erasure read it too).
     invoices: tuple[str, ...] = ()
+    # How many facilitators' lists (one per cohort) sent its colleagues' bookings, which named
+    # the erased manager, were asked to delete those emails (``services.manager_erasure``).
+    lists_asked: int = 0
 
     @property
     def link_ended(self) -> bool:
@@ -119,6 +125,7 @@ class ErasureReport:
                     "as": a.role,
                     "invoice_voided": a.invoice_voided,
                     "seat_released": a.seat_released,
+                    "facilitator_lists_asked": a.lists_asked,
                 }
                 for a in self.applications
             ],
@@ -132,6 +139,7 @@ class ErasureReport:
                     "seats_released": g.seats_released,
                     "manager_told": g.manager_told,
                     "manager_link_ended": g.link_ended,
+                    "facilitator_lists_asked": g.lists_asked,
                 }
                 for g in self.groups
             ],
@@ -151,6 +159,11 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def _lists(count: int) -> str:
+    """Facilitators' lists counted as organisers know them: one per cohort."""
+    return "1 list" if count == 1 else f"{count} lists, one per cohort"
+
+
 def _count_said(applications: int, groups: int) -> str:
     return (
         f"Erased {_plural(applications, 'application', 'applications')} and "
@@ -168,6 +181,11 @@ def _application_said(erased: ApplicationErased) -> str:
         done.append("its open invoice was voided")
     if erased.seat_released:
         done.append("its place went back to the course")
+    if erased.lists_asked:
+        done.append(
+            "the facilitators it was sent to were asked to delete their copies "
+            f"({_lists(erased.lists_asked)})"
+        )
     told = (
         " (the applicant was told)"
         if erased.role == BILLING_CONTACT and erased.invoice_voided
@@ -194,6 +212,11 @@ def _group_said(erased: GroupErased) -> str:
         )
     if erased.manager_told:
         done.append("the manager was told")
+    if erased.lists_asked:
+        done.append(
+            "the facilitators sent its colleagues' bookings, which named the manager, were "
+            f"asked to delete those emails ({_lists(erased.lists_asked)})"
+        )
     if erased.link_ended and erased.ended:
         done.append("the manager's link no longer works")
     elif erased.link_ended:

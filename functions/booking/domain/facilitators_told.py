@@ -43,6 +43,9 @@ REFUNDED_IN_FULL = "booking_refunded"
 # The occasion of the facilitators' "Participant withdrawn" (one per booking).
 WITHDRAWN = "withdrawn"
 _COPY = EmailKind.FACILITATOR_COPY
+# The facilitators' own messages (a copy, or a request to delete one): to their addresses,
+# linking the console.
+TO_FACILITATORS = (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY)
 
 
 # The occasions of the facilitators' copies that first tell the cohort booked of the person:
@@ -133,6 +136,39 @@ def delete_your_copy(application: Application, went: Callable[[str], bool]) -> t
     app_id = application.application_id
     return tuple(
         EmailJob.about(EmailKind.DELETE_YOUR_COPY, app_id, cohort, occasion=cohort)
+        for cohort in lists_sent(application, went)
+    )
+
+
+# What a request to delete says it is for (its ``reason``, and its occasion's prefix): the
+# manager who booked the person's place was erased, not the person (``ask_of_managers_lists``).
+MANAGER_ERASED = "manager_erased"
+
+
+def managers_name_asked(job_id: str | None) -> bool:
+    """Whether a job (by its id) is a request to delete the copies that named an erased
+    manager (its occasion, last in the id, says so)."""
+    return (job_id or "").rsplit(":", 1)[-1].startswith(f"{MANAGER_ERASED}-")
+
+
+def ask_of_managers_lists(
+    application: Application, went: Callable[[str], bool]
+) -> tuple[EmailJob, ...]:
+    """What the erasure of the manager who booked ``application``'s place (a group colleague's)
+    asks of the facilitators: every copy of it they were sent named the manager ("booked and
+    paid for by <manager> of <organisation>"), so each list sent it (``lists_sent``) is asked to
+    delete those emails, by the application's reference (UK GDPR Article 19, as for the
+    person's own erasure). The booking stands: the console has it. Keyed by the cohort, so each
+    list is asked once for each booking, however often the erasure is repeated."""
+    app_id = application.application_id
+    return tuple(
+        EmailJob.about(
+            EmailKind.DELETE_YOUR_COPY,
+            app_id,
+            cohort,
+            occasion=f"{MANAGER_ERASED}-{cohort}",
+            reason=MANAGER_ERASED,
+        )
         for cohort in lists_sent(application, went)
     )
 

@@ -26,6 +26,14 @@ _TOO_PRECISE = re.compile(rf"{_WHOLE}\.[0-9]{{3,}}", re.ASCII)
 # would be said and charged a hundred or a tenth of what was meant, so none is taken.
 SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
 CURRENCIES = tuple(SYMBOLS)
+# Each currency as a person names it ("priced in pounds sterling (£)").
+CURRENCY_NAMES = {"gbp": "pounds sterling", "eur": "euros", "usd": "US dollars"}
+
+
+def currency_named(currency: str) -> str:
+    """ "pounds sterling (£)": a currency in words, with its symbol."""
+    code = currency.lower()
+    return f"{CURRENCY_NAMES.get(code, code.upper())} ({SYMBOLS.get(code, code.upper())})"
 
 
 class Money(BaseModel):

@@ -204,7 +204,10 @@ class DiscountCodeOut(BaseModel):
         description="False once an organiser expired it: no new application may give it "
         "(those that gave it keep their price)"
     )
-    expires_at: str | None
+    expires_at: str | None = Field(description="Its last moment (UTC); null: no end date")
+    expired_at: str | None = Field(
+        description="When an organiser expired it (UTC); null: it was not expired"
+    )
     stripe_active: bool | None = Field(
         description="Whether Stripe still accepts the promotion code (null: Stripe did not answer)"
     )
@@ -326,6 +329,10 @@ class ErasedApplicationOut(BaseModel):
     as_: str = Field(alias="as", description="applicant, or billing contact")
     invoice_voided: bool = Field(description="Its open invoice was voided by the erasure")
     seat_released: bool = Field(description="Its place went back to the course")
+    facilitator_lists_asked: int = Field(
+        description="How many facilitators' lists (one per cohort) sent the application were "
+        "asked to delete their copies"
+    )
 
 
 class ErasedGroupOut(BaseModel):
@@ -341,6 +348,10 @@ class ErasedGroupOut(BaseModel):
     seats_released: int = Field(description="How many of its places went back to the course")
     manager_told: bool = Field(description="The manager (not erased) is emailed of its end")
     manager_link_ended: bool = Field(description="The manager was erased: their link is dead")
+    facilitator_lists_asked: int = Field(
+        description="The manager was erased: how many facilitators' lists (one per cohort) sent "
+        "its colleagues' bookings, which named the manager, were asked to delete those emails"
+    )
 
 
 class ErasureOut(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.billing import (
+    OTHER_CURRENCY,
     AppliedDiscount,
     DiscountCode,
     DiscountCodeDefinition,
@@ -22,6 +23,7 @@ from booking.domain.billing import (
 )
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
+from booking.domain.money import currency_named
 from booking.domain.wording import cohort_name
 from booking.services.access import existing_course
 from booking.services.ports import DiscountCodeRequest, Ports
@@ -34,9 +36,16 @@ REFUSALS = {
 }
 
 
-def refuse_code(reason: str) -> InvalidInput:
-    """The 422 on ``discount_code`` for an unknown (``unknown``) or used-up (``spent``) code."""
-    return InvalidInput("the discount code cannot be used", {"discount_code": REFUSALS[reason]})
+def refuse_code(reason: str, code: DiscountCode | None = None) -> InvalidInput:
+    """The 422 on ``discount_code`` for an unknown (``unknown``) or used-up (``spent``) code,
+    or ``code``, one taking an amount off in another currency than the course's now."""
+    said = REFUSALS.get(reason, "")
+    if reason == OTHER_CURRENCY and code is not None:
+        said = (
+            f"this discount code is for courses priced in {currency_named(code.currency or '')}, "
+            "not this one; check it, or leave it empty"
+        )
+    return InvalidInput("the discount code cannot be used", {"discount_code": said})
 
 
 def typed_code(typed: str) -> str | None:
@@ -60,7 +69,7 @@ def discount_for(
         raise refuse_code("unknown")
     refusal = found.refusal(now, course.definition.price.currency)
     if refusal is not None:
-        raise refuse_code(refusal)
+        raise refuse_code(refusal, found)
     applied = found.applied()
     too_little = left_too_little(course.definition.price, 0, applied)
     if too_little is not None:
@@ -199,6 +208,10 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
     return CodeStanding(kept, state)
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def code_view(standing: CodeStanding) -> dict[str, Any]:
     """A code as the ``/admin`` API gives it: its terms (pence), the uses held and left now
     (this system's count), whether it may be given, and what Stripe holds."""
@@ -214,9 +227,9 @@ def code_view(standing: CodeStanding) -> dict[str, Any]:
         "times_used": code.uses,
         "uses_left": code.uses_left,
         "active": code.active,
-        "expires_at": code.expires_at.isoformat().replace("+00:00", "Z")
-        if code.expires_at
-        else None,
+        "expires_at": _iso(code.expires_at),
+        # When an organiser expired it (the console says it; the CLI too).
+        "expired_at": _iso(code.expired_at) if not code.active else None,
         "stripe_active": state.active if state else None,
         "stripe_times_redeemed": state.times_redeemed if state else None,
     }

@@ -19,6 +19,7 @@ from booking.domain.application import ERASED_EMAIL, Application, ApplicationSta
 from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
+from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.paying import takes_payment
@@ -90,7 +91,10 @@ def _template_values(
         course,
         status_url=ports.status_url(application),
         now=now,
-        console_url=ports.console_url(application.application_id),
+        # The facilitators' own messages (a copy, a request to delete one) link the console.
+        console_url=ports.console_url(application.application_id)
+        if job.kind in TO_FACILITATORS
+        else "",
         # Messages listing every session show the follow-ups as the programme holds them, to
         # a booking that hears of them (``domain.programme.told_sessions``).
         schedule=told_sessions(course, current, held_schedule(ports, course))
@@ -215,7 +219,7 @@ def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Co
     if (
         application.course_id == course.course_id
         or ends_a_booking(job, application)
-        or job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY)
+        or job.kind in TO_FACILITATORS
     ):
         return ""
     booked = ports.repository.get_course(application.course_id)

@@ -171,7 +171,7 @@ def email_context(
     booked_on: str = "",
 ) -> dict[str, Any]:
     """Every value any template may use, for every kind (StrictUndefined catches typos).
-    ``console_url``: the application's page in the organisers' console (facilitators' copy);
+    ``console_url``: the application's page in the organisers' console (given to theirs);
     ``schedule``: the sessions to show, when not the course's own list; ``booked_on``: the
     name of the cohort the person booked, when the message is from another (a follow-up's)."""
     definition = course.definition
@@ -182,7 +182,7 @@ def email_context(
         "name": named(application),
         # Quoted on the phone and in replies; every message carries it.
         "reference": application.reference or "",
-        "console_url": console_url if job.kind is EmailKind.FACILITATOR_COPY else "",
+        "console_url": console_url,
         "status_url": status_url,
         "approval_required": definition.approval_required,
         "submitted": moment_when(application.created_at, definition.timezone),

@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
+from booking.domain.emails import EmailJob
 from booking.domain.erasure import (
     APPLICANT,
     BILLING_CONTACT,
@@ -30,6 +31,7 @@ from booking.services.dearer_moves import expire_move_checkout
 from booking.services.emails_gone import went_for
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.invoicing import void_by_organiser
+from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
 from booking.services.organisers import transfers_of
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
@@ -175,10 +177,8 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     erased = [_erase_applicant(ports, a) for a in applications]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
     erased_ids = [a.application_id for a in applications]
-    # A send about them already past its last check (an application's, or a group's that
-    # named them) ends before the erasure answers (services.send_leases).
-    wait_for_sends(
-        ports, [*erased_ids, *(a.application_id for a in billed), *(g.group_id for g in groups)]
+    groups = _lists_asked_once_sent(
+        ports, [*erased_ids, *(a.application_id for a in billed)], groups
     )
     ports.repository.forget_person(email, erased_ids)
     ports.repository.forget_billing_contact(email, [a.application_id for a in billed])
@@ -195,6 +195,22 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         },
     )
     return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _lists_asked_once_sent(
+    ports: Ports, application_ids: list[str], groups: list[GroupErased]
+) -> list[GroupErased]:
+    """A send about them already past its last check (an application's, a group's that named
+    them, or a copy of a colleague's booking naming them its manager) ends before the erasure
+    answers (``services.send_leases``); then the lists sent a colleague's booking that named
+    an erased manager are asked (so they are all it went to), each group saying how many."""
+    colleagues = colleagues_booked(ports, groups)
+    booked = [c.application_id for found in colleagues.values() for c in found]
+    wait_for_sends(ports, [*application_ids, *(g.group_id for g in groups), *booked])
+    return [
+        replace(g, lists_asked=len(ask_managers_lists(ports, colleagues.get(g.group_id, ()))))
+        for g in groups
+    ]
 
 
 def _cohorts_named(
@@ -216,9 +232,10 @@ def _erase_applicant(ports: Ports, application: Application) -> ApplicationErase
     said = ApplicationErased(
         application.application_id, application.reference_or_id, application.course_id, APPLICANT
     )
-    before, saved = _erase_one(ports, application)
+    before, saved, asked = _erase_one(ports, application)
     if before is None or saved is None:
         return said  # gone meanwhile (retention)
+    said = replace(said, lists_asked=len(asked))
     if (code := certificate_code(before)) is not None:
         ports.repository.forget_certificate(code)  # its verification page answers 404
     expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
@@ -230,19 +247,21 @@ def _erase_applicant(ports: Ports, application: Application) -> ApplicationErase
 
 def _erase_one(
     ports: Ports, application: Application
-) -> tuple[Application | None, Application | None]:
-    """Erase one application: it as it was just before, and as stored after (None, None if it
-    had gone)."""
+) -> tuple[Application | None, Application | None, tuple[EmailJob, ...]]:
+    """Erase one application: it as it was just before, as stored after (None, None if it
+    had gone), and what its facilitators' lists were asked."""
     first: Application | None = application
 
-    def erase(current: Application | None) -> tuple[Application | None, Application | None]:
+    def erase(
+        current: Application | None,
+    ) -> tuple[Application | None, Application | None, tuple[EmailJob, ...]]:
         if current is None:  # gone meanwhile (retention): nothing left to erase
-            return None, None
+            return None, None, ()
         # Each list of facilitators sent the application is asked to delete it, in the
         # erasure's own save (``domain.facilitators_told.delete_your_copy``).
         asked = delete_your_copy(current, went_for(ports, current)[0])
         erased = current.erased(ports.clock()).with_emails(*asked)
-        return current, ports.repository.save(erased, current)
+        return current, ports.repository.save(erased, current), asked
 
     return retried(
         erase, lambda: ports.repository.get_application(application.application_id), first=first

@@ -1,0 +1,42 @@
+"""A discount code's terms and standing in words, as the console's codes page says them (for
+``discount-code``, ``codes`` and ``expire-code``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from booking.cli.client import get_json
+from booking.domain.wording import discount_words, moment_when, redemptions_words, uses_words
+
+_MOMENTS = ("expires_at", "expired_at")
+
+
+def code_terms(url: str, code: dict[str, Any]) -> str:
+    """ "50% off, 1 of 10 used, 9 left, until ...; at Stripe: Active, ...": its last moment
+    (or "no end date") and, once an organiser expired it, when, by date and the course's
+    time (UK time), as the console says them."""
+    off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
+    expires, expired = (_instant(code[k]) if code.get(k) else None for k in _MOMENTS)
+    active = code.get("active", True)
+    ended = not active or (expires is not None and expires <= datetime.now(UTC))
+    said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
+    course = (
+        get_json(f"{url}/courses/{quote(code['course_id'])}", None) if expires or expired else {}
+    )
+    zone = course.get("timezone", "")
+    if expires is not None:
+        said += f", until {moment_when(expires, zone)}"
+    elif active:
+        said += ", no end date"
+    if not active:
+        said += ", expired by an organiser" + (
+            f" on {moment_when(expired, zone)}" if expired else ""
+        )
+    stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
+    return f"{said}; at Stripe: {stripe}"
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
