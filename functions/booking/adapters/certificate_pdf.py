@@ -106,6 +106,8 @@ SMALLEST_SCALE = 0.25  # how far a long name, title or list of facilitators shri
 
 @dataclass(frozen=True)
 class _Block:
+    """One paragraph of the certificate: its text and how it is set."""
+
     text: str
     size: float  # points, before shrinking
     bold: bool = False

@@ -2,8 +2,6 @@
 closed, the booking's completion (``domain.register`` has the rules). Apart from the rules so
 that ``domain.application`` can hold them without importing the rules that read applications."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 

@@ -7,8 +7,6 @@ instants once, here, and compares instants everywhere else. One course may cross
 session date, never per course.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta

@@ -107,6 +107,8 @@ def billing_contact_erased(application: Application, now: datetime) -> Applicati
 
 @dataclass(frozen=True)
 class ErasureReport:
+    """What an erasure changed: the applications and group bookings it erased."""
+
     applications: tuple[ApplicationErased, ...] = ()
     groups: tuple[GroupErased, ...] = ()
 

@@ -21,6 +21,8 @@ MANAGERS_STATUS = {
 
 @dataclass(frozen=True)
 class GroupFigures:
+    """A group booking's places, counted by what became of them."""
+
     places_booked: int
     # Given up by the manager (or released unfilled at the apply-by date) before it ended.
     places_given_up: int

@@ -1,8 +1,6 @@
 """A manager's booking as posted: the colleagues named, the manager, how the group pays
 (``domain.groups`` holds what the booking then is and its rules)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import (

@@ -6,8 +6,6 @@ course's zone (UK time), never pence or ids to copy by hand.
 The organisers see the manager's name and address and each colleague's: the console and the
 organiser API are for them. Nothing here is logged."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field

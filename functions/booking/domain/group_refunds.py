@@ -59,6 +59,8 @@ def made_here(group: GroupBooking, event: RefundEvent) -> bool:
 
 @dataclass(frozen=True)
 class GroupRefunded:
+    """What a refund at Stripe did to a group booking."""
+
     group: GroupBooking  # recorded (and the event with it), ended when ``ended``
     newly: int  # what this refund at Stripe added to what had come back (0: nothing new)
     ended: bool = False  # it gave back everything paid and ended the booking now

@@ -11,8 +11,6 @@ An erasure forgets the fingerprint (a digest of the people the request named is 
 them): a retry after it cannot be compared, and is told so truly, never that it changed its
 answers."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 from typing import Any

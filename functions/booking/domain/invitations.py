@@ -42,6 +42,8 @@ class Told(NamedTuple):
 
 @dataclass(frozen=True)
 class CalendarEntry:
+    """One event of a calendar invitation (or its cancellation)."""
+
     uid: str  # without the "@domain" the calendar writer adds
     summary: str
     start: datetime | None = None  # None: a cancellation of an event no longer scheduled

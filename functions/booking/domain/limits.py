@@ -113,6 +113,8 @@ def holdings(application: Application | None) -> frozenset[Holding]:
 
 @dataclass(frozen=True)
 class HoldingChanges:
+    """The units a change of an application takes and gives back."""
+
     claimed: tuple[Holding, ...]  # held after, not before: each needs one free unit
     released: tuple[Holding, ...]  # held before, not after: each goes back
 

@@ -1,8 +1,6 @@
 """Money: an amount in minor units with its currency, never a float; and the one reading of
 an amount a person types (in pounds, on every console form)."""
 
-from __future__ import annotations
-
 import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator

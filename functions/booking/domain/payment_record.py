@@ -1,8 +1,6 @@
 """What an application records of its payments: the Stripe Checkout sessions it opened and
 each payment Stripe reported for it. ``booking.domain.application`` re-exports both."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from pydantic import (

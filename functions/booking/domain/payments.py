@@ -90,6 +90,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
+    """What to do with a payment's event, and why."""
+
     action: Action
     reason: str
 
@@ -188,6 +190,8 @@ def _ended(application: Application, event: CheckoutEvent) -> Decision:
 
 @dataclass(frozen=True)
 class RefundOutcome:
+    """What a refund at Stripe did to an application."""
+
     application: Application  # the application after the refund, with its emails
     full: bool  # everything paid has come back, and the booking ended for it
     # Charges paid after the refund that ended the booking (a move's difference whose

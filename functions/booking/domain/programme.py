@@ -83,6 +83,8 @@ def person_key(email: str) -> str:
 
 @dataclass(frozen=True)
 class FollowUpEvent:
+    """A programme's follow-up session, as the cohort that hosts it lists it."""
+
     programme: str
     key: str  # the session key, shared by every cohort that lists the event
     session: ScheduledSession  # as the host lists it

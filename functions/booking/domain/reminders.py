@@ -41,6 +41,8 @@ INVITATION = "invite"
 
 @dataclass(frozen=True)
 class DueReminder:
+    """A session's reminder that is due now."""
+
     session: ScheduledSession
     offset_hours: int
     # Larger offsets of the same session that are also due: never sent, marked superseded.

@@ -14,6 +14,8 @@ from booking.domain.groups import GroupBooking, GroupStatus, fills_a_group_place
 
 @dataclass(frozen=True)
 class SeatCounts:
+    """A course's seats, each counted once: booked or held."""
+
     booked: int
     held: int  # for someone who has not paid yet
 

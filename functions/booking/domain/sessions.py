@@ -2,8 +2,6 @@
 scheduled (UTC instants, numbered in time order, each with a key that stays when it moves).
 ``booking.domain.course`` re-exports every name."""
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum

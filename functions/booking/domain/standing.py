@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Facts:
+    """What an application's standing is told from."""
+
     status: str
     reason: str | None = None  # the application's status_reason
     payment_pending: bool = False  # a delayed payment method is settling
@@ -35,6 +37,8 @@ class Facts:
 
 @dataclass(frozen=True)
 class Standing:
+    """Where an application stands, in words for the person."""
+
     headline: str
     explanation: str
     tone: str  # success | info | warning | neutral

@@ -8,8 +8,6 @@ codes and invoice numbers, never a name, an address or an answer: erasing a pers
 history readable and anonymous. ``domain.wording.timeline_text`` says each one in words.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 

@@ -4,8 +4,6 @@ Its own module because the application (``domain.application``) holds these reco
 rules that make them read applications.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 

@@ -1,8 +1,6 @@
 """Pydantic's validation errors as one plain-language reason per field, and the bounds every
 date a person gives is held to."""
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Iterable, Mapping

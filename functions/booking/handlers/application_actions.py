@@ -17,6 +17,8 @@ from booking.services.ports import Ports
 
 @dataclass(frozen=True)
 class IdOnlyAction:
+    """An action on an application that needs only its id, on the API and the console."""
+
     api_operation: str
     console_operation: str
     use_case: Callable[[Ports, str], Application | Acted]

@@ -59,6 +59,8 @@ CHECKBOXES = ("approval_required", "invoice_allowed", "po_required", "closed")
 
 @dataclass
 class CourseForm:
+    """The console's course form: what was typed, and what is wrong with it."""
+
     values: dict[str, str] = field(default_factory=dict)
     sessions: list[dict[str, str]] = field(default_factory=list)
     facilitators: list[dict[str, str]] = field(default_factory=list)
@@ -344,6 +346,8 @@ def _sentence(reason: str) -> str:
 
 @dataclass(frozen=True)
 class Upload:
+    """A course's definition file, as uploaded."""
+
     course_id: str
     content: bytes
     filename: str

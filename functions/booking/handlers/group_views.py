@@ -1,8 +1,6 @@
 """What the API answers about places booked by a manager (``services.groups``): JSON models,
 named in the OpenAPI document."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, Field

@@ -12,8 +12,6 @@ Built only when ``/openapi.json`` is asked for (and cached), never at a function
 checks every answer against it.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from functools import lru_cache

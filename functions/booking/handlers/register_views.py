@@ -1,7 +1,5 @@
 """The register's JSON, as the organiser API answers it (and the OpenAPI document says)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -2,8 +2,6 @@
 OpenAPI document). The organiser API's are in ``admin_views``: the public function does not build
 them at its cold start."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 

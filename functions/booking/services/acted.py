@@ -13,6 +13,8 @@ from booking.domain.application import Application
 
 @dataclass(frozen=True)
 class Acted:
+    """An application after an action, and whether the action changed it."""
+
     application: Application
     changed: bool
     # A colleague's booking on a group place given up by the organisers (its manager erased):

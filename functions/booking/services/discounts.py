@@ -159,6 +159,8 @@ class CodeStanding:
 
 @dataclass(frozen=True)
 class CourseCodes:
+    """A course's discount codes, with how each stands."""
+
     course: Course
     codes: list[CodeStanding]
     # Stripe did not answer for some code: its figures from Stripe are not shown.

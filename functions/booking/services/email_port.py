@@ -43,6 +43,8 @@ class EmailSender(Protocol):
 
 @dataclass(frozen=True)
 class RenderedEmail:
+    """An email's subject and its two bodies, ready to send."""
+
     subject: str
     text: str
     html: str

@@ -36,6 +36,8 @@ S = ApplicationStatus
 
 @dataclass(frozen=True)
 class PlaceOpened:
+    """A group place a colleague's link opens, with its group and course."""
+
     group: GroupBooking
     place: GroupPlace
     course: Course

@@ -15,6 +15,8 @@ from booking.services.ports import Ports
 
 @dataclass(frozen=True)
 class CourseGroupBookings:
+    """A course's group bookings, as the organisers see them."""
+
     course: Course
     groups: tuple[GroupLine, ...]  # the oldest first
 

@@ -64,6 +64,8 @@ def _payment_not_the_groups(
 
 @dataclass(frozen=True)
 class GroupOutcome:
+    """What a payment's event did to a group booking."""
+
     action: str
     reason: str
     group_id: str

@@ -31,6 +31,8 @@ logger = Logger(child=True)
 
 @dataclass(frozen=True)
 class PlaceView:
+    """One place of a group booking, as its manager sees it."""
+
     number: int
     name: str
     email: str
@@ -42,6 +44,8 @@ class PlaceView:
 
 @dataclass(frozen=True)
 class GroupView:
+    """A group booking's page for its manager."""
+
     group: GroupBooking
     course: Course
     manager_url: str

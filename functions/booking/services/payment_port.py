@@ -34,6 +34,8 @@ class RefundMade:
 
 @dataclass(frozen=True)
 class CheckoutRequest:
+    """What a checkout for an application is opened with."""
+
     application_id: str
     course_id: str
     product_name: str
@@ -78,6 +80,8 @@ class InvoiceRequest:
 
 @dataclass(frozen=True)
 class DiscountCodeRequest:
+    """A discount code to make at the payment provider."""
+
     course_id: str
     definition: DiscountCodeDefinition
     currency: str  # the course's, for amounts off

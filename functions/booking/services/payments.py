@@ -43,6 +43,8 @@ REDELIVERY_BOUND = timedelta(hours=2)
 
 @dataclass(frozen=True)
 class EventOutcome:
+    """What a payment's event did to an application."""
+
     action: str
     reason: str
     application_id: str | None = None

@@ -24,6 +24,8 @@ from booking.services.provider_erasure import forget_owed_customers
 
 @dataclass
 class SweepSummary:
+    """What one run of the sweep did."""
+
     holds_released: int = 0
     emails_relayed: int = 0
     offers_made: int = 0

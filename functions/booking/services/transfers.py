@@ -60,6 +60,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Choices:
+    """The cohorts an application can move to."""
+
     application: Application
     course: Course
     cohorts: list[Choice]

@@ -39,6 +39,8 @@ class Function(StrEnum):
 
 @dataclass(frozen=True)
 class Route:
+    """One route of a function: where it is served and what it answers."""
+
     function: Function
     method: str  # GET, POST, PUT, DELETE
     path: str  # /courses/{course_id}
