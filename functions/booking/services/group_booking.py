@@ -36,7 +36,6 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
-from booking.domain.paying import takes_payment
 from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
@@ -136,7 +135,7 @@ def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
 
 def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: datetime) -> None:
     """The course takes this many places from a manager now, for colleagues who hold none."""
-    if not takes_payment(course, now):  # the places could not be paid for before it closes
+    if not course.accepts_applications(now):  # the places could not be paid for before it closes
         raise CourseClosed()
     if course.definition.approval_required:
         raise Conflict(
