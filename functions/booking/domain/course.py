@@ -380,9 +380,8 @@ class Course(BaseModel):
         return min(session.start for session in self.schedule)
 
     def accepts_applications(self, now: datetime) -> bool:
-        """Open until organisers close it, or until a checkout would outlive the first start:
-        also whether a payment for a place may be opened now (``domain.paying``: every course
-        is priced, so an application and its payment close together)."""
+        """Open until organisers close it, or until a checkout would outlive the first start;
+        so too a payment for a place (``domain.paying``: every course is priced)."""
         return not self.definition.closed and now + CHECKOUT_HOLD < self.first_start()
 
     def status(self, now: datetime) -> CourseStatus:

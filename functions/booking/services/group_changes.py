@@ -16,7 +16,13 @@ from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.erasure import refuse_new_invoice
-from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
+from booking.domain.errors import (
+    ColleagueEnrolled,
+    Conflict,
+    CourseClosed,
+    InvalidInput,
+    StaleWrite,
+)
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
@@ -326,6 +332,13 @@ class _ByCard(_WayToPay):
             expire_quietly(self.ports, self.before.checkout.session_id)
 
 
+_NO_NEW_PAYMENT = (
+    "applications for this course are closed, so a new payment for the places kept can no "
+    "longer be opened: nothing was changed. Pay the open payment as it is, or give up every "
+    "place"
+)
+
+
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
     by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
@@ -341,6 +354,10 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
     else:
+        if not course.accepts_applications(now):
+            # A new checkout or invoice for the places kept could not be paid before the
+            # course begins: none is opened (``domain.paying``), and nothing changes.
+            raise CourseClosed(_NO_NEW_PAYMENT)
         new = way.ask(released, now)
     new = way.told(new, number)
     try:
