@@ -167,11 +167,13 @@ GROUPS: tuple[Route, ...] = (
         "booking. Doing it again changes nothing. While a card payment is open, a new "
         "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
         "a payment that still arrives on it is refunded whole), and the last place given up "
-        "ends the booking. 409 `invoice_being_voided` while the employer's invoice is open and "
-        "its manager or billing contact was erased: that invoice is being voided (which ends "
-        "the booking), and no new one is made for nobody. It takes no fields: a field sent "
-        "as JSON (a `dry_run`) is a 422 naming it, a body of any other type than JSON or a "
-        "form a 415, nothing given up.",
+        "ends the booking. 409 `course_closed` when the course's applications have closed "
+        "and places would be kept: no new checkout or invoice could be paid before it "
+        "begins, so nothing changes. 409 `invoice_being_voided` while the employer's "
+        "invoice is open and its manager or billing contact was erased: that invoice is "
+        "being voided (which ends the booking), and no new one is made for nobody. It takes "
+        "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, a body of any "
+        "other type than JSON or a form a 415, nothing given up.",
         tags=("groups",),
     ),
     _on_a_place(
