@@ -1,8 +1,8 @@
-"""An organiser's refund that Stripe refuses (review16 F5): what the roster shows is what
-Stripe holds after the step (DESIGN "One truth"). Refunded already at Stripe (its dashboard,
-its events not heard yet): Stripe's refund is found and recorded, the booking refunded, the
-person told once. A payment Stripe no longer holds: a refusal in words, nothing written and
-nobody emailed. The Stripe stand-in answers both as Stripe does."""
+"""An organiser's (or a manager's) refund that Stripe refuses (review16 F5): what the roster
+shows is what Stripe holds after the step (DESIGN "One truth"). Refunded already at Stripe
+(its dashboard, its events not heard yet): Stripe's refund is found and recorded, the booking
+refunded, the person told once. A payment Stripe no longer holds: a refusal in words, nothing
+written and nobody emailed. The Stripe stand-in answers both as Stripe does."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
+from tests.support.groups import COLLEAGUES, book, give_up, manager_view
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System
+from tests.support.system import COURSE_ID, Reply, System
 
 
 def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
@@ -149,3 +150,24 @@ def test_the_stand_in_refuses_as_stripe_does(system: System) -> None:
     missing = system.refund_at_stripe("pi_gone", status=400)
     gone = json.loads(missing.body)["error"]
     assert (gone["code"], gone["param"]) == ("resource_missing", "payment_intent")
+
+
+def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: System) -> None:
+    """The same mistake on a manager's paid place: the share Stripe refuses to give back is
+    refused in words, the place kept, the colleague's booking untouched, nobody emailed."""
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()
+    paid = system.ports.groups.get_group(group["group_id"])
+    assert paid is not None
+    assert paid.payment_intent is not None
+    _payment_gone(system, paid.payment_intent)
+
+    refused = give_up(system, group, 2)
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "refund_refused"
+    kept = system.ports.groups.get_group(group["group_id"])
+    assert kept == paid
+    assert manager_view(system, group)["places"][1]["state"] != "released"
+    assert system.deliver_emails() == []

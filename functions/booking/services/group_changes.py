@@ -21,6 +21,7 @@ from booking.domain.errors import (
     Conflict,
     CourseClosed,
     InvalidInput,
+    RefundRefused,
     StaleWrite,
 )
 from booking.domain.group_endings import GroupEnding
@@ -183,21 +184,22 @@ def give_up(
             return current
         holder_id = ports.groups.place_holder(current.group_id, number)
         holder = ports.repository.get_application(holder_id) if holder_id else None
-        if holder is not None and not holder.enrolment_ended:
-            if not withdraw:
-                return current  # filled meanwhile: theirs
-            withdraw_application(ports, holder, reason)
-        refunds = dict(current.refunds)
-        refund_id = place.refund_id
-        share = share_refundable(current, number)
-        if refund_share and share > 0 and current.payment_intent:
+        filled = holder is not None and not holder.enrolment_ended
+        if filled and not withdraw:
+            return current  # filled meanwhile: theirs
+        refunds, refund_id = dict(current.refunds), place.refund_id
+        if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
+            key = place_refund_key(current.group_id, number)
             made = refund(
-                ports,
-                Refund(current.payment_intent, share, place_refund_key(current.group_id, number)),
+                ports, Refund(current.payment_intent, share_refundable(current, number), key)
             )
+            if made is None and withdraw:  # a person asked: told in words, nothing changed
+                raise RefundRefused()
             if made is not None:
                 refund_id = made.refund_id
                 refunds[made.refund_id] = made.amount
+        if filled and holder is not None:  # only once the share went back, if it was to
+            withdraw_application(ports, holder, reason)
         released = place.model_copy(
             update={"released": True, "refund_id": refund_id, "released_unfilled": unfilled}
         )
