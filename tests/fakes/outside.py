@@ -17,6 +17,7 @@ from booking.domain.billing import (
 )
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.payments import RefundEvent
 from booking.services.ports import (
     CheckoutRequest,
     DiscountCodeRequest,
@@ -112,6 +113,20 @@ class FakePaymentGateway:
         # What is left of a payment the fake never took: what a test says it paid.
         left = self.payments_taken.get(payment_intent, 0)
         return RefundMade(f"re_{idempotency_key}", amount if amount is not None else left)
+
+    def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
+        self._check()
+        left = self.payments_taken.get(payment_intent, 0)
+        return tuple(
+            RefundEvent(
+                event_id=f"re_{key}",
+                payment_intent=payment_intent,
+                refund_id=f"re_{key}",
+                refund_amount=amount if amount is not None else left,
+            )
+            for key, (intent, amount) in self.refunds.items()
+            if intent == payment_intent
+        )
 
     def application_of_payment(self, payment_intent: str) -> str | None:
         self._check()

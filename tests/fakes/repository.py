@@ -208,13 +208,19 @@ class FakeRepository:
     def _priced(self, priced: Mapping[str, str]) -> None:
         """Saves that newly price in cohorts: refused whole while one is in another currency,
         else counted on each (``Course.priced``), as the table's course item does."""
-        for course_id, currency in priced.items():
-            course = self.courses.get(course_id)
-            if course is not None and course.definition.price.currency != currency:
-                raise PriceChanged()
+        self._check_priced(priced)
         for course_id in priced.keys() & self.courses.keys():
             course = self.courses[course_id]
             self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
+
+    def _check_priced(self, priced: Mapping[str, str]) -> None:
+        """A save pricing in a cohort is refused whole while the cohort is in another currency,
+        or is no course at all: the table counts it on the course's item, whose update's
+        condition refuses an item that is not there (review16 F9)."""
+        for course_id, currency in priced.items():
+            course = self.courses.get(course_id)
+            if course is None or course.definition.price.currency != currency:
+                raise PriceChanged()
 
     def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
         return self.codes.get(code_key(course_id, code))
@@ -254,10 +260,7 @@ class FakeRepository:
             raise StaleWrite("the email's claim changed since it was read")
         counters = _counter_moves(stored, previous, held)
         priced = newly_priced(previous, stored)
-        for course_id, currency in priced.items():
-            course = self.courses.get(course_id)
-            if course is not None and course.definition.price.currency != currency:
-                raise PriceChanged()
+        self._check_priced(priced)
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)

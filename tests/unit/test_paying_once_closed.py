@@ -17,7 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.money import Money
-from booking.domain.paying import held_until, paid_late, takes_payment
+from booking.domain.paying import held_until, paid_late
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.settlement import settle
 from booking.domain.standing import Facts, standing
@@ -43,14 +43,14 @@ def course(course_id: str = "june", price: int = 20000, **changes: object) -> Co
 
 def test_payment_is_taken_while_a_checkout_would_end_before_applications_close() -> None:
     june = course()
-    assert takes_payment(june, START - CHECKOUT_HOLD - timedelta(seconds=1))
+    assert june.accepts_applications(START - CHECKOUT_HOLD - timedelta(seconds=1))
     # Less than a checkout's least hold before the start: nothing is opened.
-    assert not takes_payment(june, START - timedelta(minutes=30))
-    assert not takes_payment(june, START)
+    assert not june.accepts_applications(START - timedelta(minutes=30))
+    assert not june.accepts_applications(START)
     # The course's page closes with it (hostile16 F2: an application opened a checkout then).
     assert not june.accepts_applications(START - timedelta(minutes=30))
     assert june.accepts_applications(START - CHECKOUT_HOLD - timedelta(seconds=1))
-    assert not takes_payment(course(closed=True), START - timedelta(days=30))
+    assert not course(closed=True).accepts_applications(START - timedelta(days=30))
 
 
 def test_an_offer_is_held_until_the_course_begins_at_the_latest() -> None:
@@ -70,7 +70,7 @@ def test_an_offer_cannot_be_paid_once_the_course_takes_no_payment() -> None:
     )
     now = START - timedelta(minutes=10)
     assert offered.payment_refusal(now, course_open=True) is None
-    assert offered.payment_refusal(now, course_open=takes_payment(course(), now)) == (
+    assert offered.payment_refusal(now, course_open=course().accepts_applications(now)) == (
         "course_closed"
     )
 
@@ -170,7 +170,7 @@ def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> N
     start; an offer made at any moment is held no later than the start."""
     june = course()
     now = START - timedelta(minutes=before)
-    if takes_payment(june, now):
+    if june.accepts_applications(now):
         assert now + CHECKOUT_HOLD <= START
     assert held_until(june, now, hours) <= max(START, now)
     assert held_until(june, now, hours) <= now + timedelta(hours=hours)

@@ -8,7 +8,12 @@ from typing import TypeVar
 import stripe
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
+from booking.domain.errors import (
+    AlreadyRefunded,
+    Conflict,
+    DependencyUnavailable,
+    UnknownToProvider,
+)
 
 T = TypeVar("T")
 logger = Logger(child=True)
@@ -40,6 +45,11 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
                 expected,
                 extra={"stripe_code": exc.code, "expected_refusal": expected},
             )
+        if exc.code == "charge_already_refunded":
+            raise AlreadyRefunded(
+                "the payment was refunded already at the payment provider",
+                code="charge_already_refunded",
+            ) from exc
         refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
         raise refusal(
             "the payment provider could not do this now; please try again later or contact us",

@@ -125,6 +125,24 @@ class StripeGateway(StripeInvoicing):
         )
         return RefundMade(refund_id=str(refund.id), amount=int(refund.amount))
 
+    def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
+        listed = self._call(
+            lambda: self._client.v1.refunds.list({"payment_intent": payment_intent, "limit": 100})
+        )
+        return tuple(
+            RefundEvent(
+                event_id=str(refund.id),
+                payment_intent=payment_intent,
+                refund_id=str(refund.id),
+                refund_amount=int(refund.amount),
+                refund_succeeded=refund.status == "succeeded",
+                created=datetime.fromtimestamp(refund.created, tz=UTC),
+                refunded_at=datetime.fromtimestamp(refund.created, tz=UTC),
+                currency=str(refund.currency or ""),
+            )
+            for refund in listed.data
+        )
+
     def application_of_payment(self, payment_intent: str) -> str | None:
         """The application a payment belongs to, from the ids we put on its PaymentIntent."""
         try:

@@ -423,7 +423,7 @@ class Application(BaseModel):
 
         The one rule for "may pay now": the service refuses with it, and the status page and
         the emails offer a payment button only when it is None. ``course_open``: the course
-        still takes payment (``domain.paying.takes_payment``): nothing is paid for a place once its
+        still takes payment (``Course.accepts_applications``): nothing is paid for a place once its
         course's applications close, an offer made earlier included.
         """
         if self.status not in PAYABLE_STATUSES:

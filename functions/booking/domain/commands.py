@@ -74,7 +74,7 @@ class Situation:
     # False once the save found no seat for a confirmation: decide again without one.
     seat_free: bool = True
     # False when the payment decided on landed once the course's applications had closed
-    # (``domain.paying.takes_payment``'s rule, at the moment Stripe took it): it is given back.
+    # (``Course.accepts_applications``'s rule, at the moment Stripe took it): it is given back.
     course_open: bool = True
     # When a replacement invoice would fall due (None: too close to the start for one).
     invoice_due_at: datetime | None = None

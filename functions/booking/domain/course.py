@@ -378,7 +378,8 @@ class Course(BaseModel):
         return min(session.start for session in self.schedule)
 
     def accepts_applications(self, now: datetime) -> bool:
-        """Open until organisers close it, or until a checkout would outlive the first start."""
+        """Open until organisers close it, or until a checkout would outlive the first start;
+        so too a payment for a place (``domain.paying``: every course is priced)."""
         return not self.definition.closed and now + CHECKOUT_HOLD < self.first_start()
 
     def status(self, now: datetime) -> CourseStatus:

@@ -46,6 +46,26 @@ class UnknownToProvider(Conflict):
     """The payment provider holds no such object (a payment only an event claimed)."""
 
 
+class AlreadyRefunded(Conflict):
+    """The payment provider holds the charge refunded already (on its dashboard, say): what it
+    holds is read back and recorded, never a second refund asked (review16 F5)."""
+
+
+class RefundRefused(Conflict):
+    """An organiser's refund that the payment provider refused: nothing is recorded or sent,
+    and the organiser is told in words (review16 F5)."""
+
+    code = "refund_refused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Stripe refused to refund this payment (it no longer holds it, or holds nothing "
+            "of it left to give back): nothing was recorded and nobody was emailed. Look the "
+            "payment up in Stripe's dashboard before trying again",
+            code=self.code,
+        )
+
+
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 

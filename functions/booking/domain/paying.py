@@ -1,9 +1,10 @@
 """The one rule for paying for a place on a course (newcomer15 O15): nothing is paid once its
 applications close (``Course.accepts_applications``, the public page's "Applications are
-closed"). An offer, a checkout, an invoice, a group's places, a dearer move's difference: none
-is opened that could not be paid before the first session starts, and an offer is held until
-that start at the latest. A card payment Stripe takes after the start is given back
-(:func:`paid_late`).
+closed": one name for the rule, the course's own, since a checkout held ``CHECKOUT_HOLD``
+from then would outlive the first start and every course is priced). An offer, a checkout, an
+invoice, a group's places, a dearer move's difference: none is opened that could not be paid
+before the first session starts, and an offer is held until that start at the latest. A card
+payment Stripe takes after the start is given back (:func:`paid_late`).
 """
 
 from __future__ import annotations
@@ -19,18 +20,11 @@ if TYPE_CHECKING:
     from booking.domain.settlement import MoneyFact
 
 
-def takes_payment(course: Course, now: datetime) -> bool:
-    """Whether a payment for a place on ``course`` may be opened now: held for
-    ``CHECKOUT_HOLD`` (Stripe's least), it ends before the first session starts: when the
-    course's applications close (``Course.accepts_applications``, every course is priced)."""
-    return course.accepts_applications(now)
-
-
 def joinable(course: Course, now: datetime) -> bool:
     """Whether someone already booked may move onto ``course`` now: not closed by organisers
     and not begun. A move asks no new application, so it is not held to the 31 minutes a
     priced course's applications close before its start; a move that asks a difference by
-    card is (``takes_payment``, ``domain.transfers``)."""
+    card is (``Course.accepts_applications``, ``domain.transfers``)."""
     return not course.definition.closed and now < course.first_start()
 
 
@@ -45,7 +39,7 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
     checkout paid): the moment Stripe took it where the event says, else ``now``; None for any
     other fact. An employer's invoice is not one: the place it holds is the person's through
     the course, and its payment after the course stands (as invoices often are paid); no
-    invoice is issued once applications close (``domain.paying.takes_payment``)."""
+    invoice is issued once applications close (``Course.accepts_applications``)."""
     if isinstance(fact, CheckoutEvent) and fact.kind is CheckoutEventKind.PAID:
         return fact.created or now
     return None
@@ -53,7 +47,7 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
 
 def paid_in_its_hold(application: Application, fact: MoneyFact, now: datetime) -> bool:
     """Whether ``fact``'s payment was taken within the hold of the checkout it pays: one is
-    opened only while it ends before applications close (``domain.paying.takes_payment``),
+    opened only while it ends before applications close (``Course.accepts_applications``),
     so such a payment is in time and its course need not be read (the paid webhook's calls)."""
     moment, checkout = paid_at(fact, now), application.checkout
     return (

@@ -101,7 +101,7 @@ def _waitlisted(facts: Facts) -> Standing:
 def _offered(facts: Facts) -> Standing:
     if not (facts.can_pay or facts.checkout_open or facts.payment_pending):
         # Its time is up, or the course begins too soon for a payment to go through
-        # (``domain.paying.takes_payment``): the place is not said to be payable.
+        # (``Course.accepts_applications``): the place is not said to be payable.
         return Standing(
             "The offer of a place has ended",
             "The place we offered you can no longer be paid for: the course begins too soon "

@@ -46,7 +46,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
-from booking.domain.paying import joinable, takes_payment
+from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
@@ -102,8 +102,8 @@ def _refusal(
 
 def _too_late_to_pay(target: Course, now: datetime, more: int) -> TransferRefused | None:
     """A difference asked by card could not be paid before ``target``'s applications close
-    (``domain.paying.takes_payment``: a checkout is held at least ``CHECKOUT_HOLD``)."""
-    if _asked_by_card(more, target) and not takes_payment(target, now):
+    (``Course.accepts_applications``: a checkout is held at least ``CHECKOUT_HOLD``)."""
+    if _asked_by_card(more, target) and not target.accepts_applications(now):
         return TransferRefused(
             "course_closed",
             f"{cohort_name(target)} begins too soon for its difference to be paid before it "

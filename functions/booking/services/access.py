@@ -9,7 +9,6 @@ from datetime import datetime
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, CourseClosed, NotFound
-from booking.domain.paying import takes_payment
 from booking.domain.wording import status_named
 from booking.services.ports import Ports
 
@@ -35,7 +34,7 @@ def existing_course(ports: Ports, course_id: str) -> Course:
 def refuse_unless_payable(application: Application, course: Course, now: datetime) -> None:
     """Raise the Conflict that says why this application cannot be paid now (by card or by
     invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""
-    refusal = application.payment_refusal(now, course_open=takes_payment(course, now))
+    refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
     if refusal == "offer_lapsed":
         raise Conflict("this offer has lapsed", code="offer_lapsed")
     if refusal == "course_closed":

@@ -14,7 +14,6 @@ from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.money import Money
 from booking.domain.payer import payer_of
-from booking.domain.paying import takes_payment
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
@@ -167,7 +166,7 @@ def _needs_course(application: Application, now: datetime) -> bool:
 
 def _payment(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
     """How the application may be paid now, and what is open for it."""
-    course_open = course is not None and takes_payment(course, now)
+    course_open = course is not None and course.accepts_applications(now)
     can_pay = application.payment_refusal(now, course_open=course_open) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = application.hold_lapses_at()

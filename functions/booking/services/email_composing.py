@@ -22,7 +22,6 @@ from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
-from booking.domain.paying import takes_payment
 from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
@@ -132,7 +131,7 @@ def _template_values(
     if application.group_place is not None:
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     context["can_pay"] = (
-        application.payment_refusal(now, course_open=takes_payment(course, now)) is None
+        application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).

@@ -36,10 +36,10 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
-from booking.domain.paying import takes_payment
 from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
+from booking.services.concurrency import retried
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -100,8 +100,7 @@ def book_places(
     try:
         asked = _ask_for_payment(ports, course, saved, due_at)
     except DependencyUnavailable:
-        ended = lapsed(saved, ports.clock(), GroupEnding.PAYMENT_NOT_STARTED)
-        ports.groups.save_group(ended, saved)
+        _ended_unasked(ports, saved.group_id)
         raise
     try:
         booked = ports.groups.save_group(asked.told_manager("booked"), saved)
@@ -121,9 +120,27 @@ def _asked_in_vain(ports: Ports, asked: GroupBooking) -> None:
         expire_quietly(ports, asked.checkout.session_id)
     if asked.invoice is not None:
         disown_invoice(ports, asked.invoice.invoice_id)
-    held = ports.groups.get_group(asked.group_id)
-    if held is not None:
+    _ended_unasked(ports, asked.group_id)
+
+
+_AWAITING = (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
+
+
+def _ended_unasked(ports: Ports, group_id: str) -> None:
+    """The group ends, its seats back, when no payment could be asked for it: decided again
+    from a fresh read after a lost race (a sweep, the manager's page, an erasure writing it
+    meanwhile), so the booking's own refusal is what the manager is answered, never the
+    store's (review16 F8). Ended already: nothing more to do."""
+
+    def end(held: GroupBooking | None) -> None:
+        if held is None or held.status not in _AWAITING:
+            return  # ended already, or paid meanwhile: not this clean-up's to end
         ports.groups.save_group(lapsed(held, ports.clock(), GroupEnding.PAYMENT_NOT_STARTED), held)
+
+    def read() -> GroupBooking | None:
+        return ports.groups.get_group(group_id)
+
+    retried(end, read)  # as stored: what was asked at Stripe was never saved on it
 
 
 def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
@@ -136,7 +153,7 @@ def _replay(ports: Ports, earlier: GroupBooking, form: GroupForm) -> GroupView:
 
 def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: datetime) -> None:
     """The course takes this many places from a manager now, for colleagues who hold none."""
-    if not takes_payment(course, now):  # the places could not be paid for before it closes
+    if not course.accepts_applications(now):  # the places could not be paid for before it closes
         raise CourseClosed()
     if course.definition.approval_required:
         raise Conflict(

@@ -16,7 +16,14 @@ from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.erasure import refuse_new_invoice
-from booking.domain.errors import ColleagueEnrolled, Conflict, InvalidInput, StaleWrite
+from booking.domain.errors import (
+    ColleagueEnrolled,
+    Conflict,
+    CourseClosed,
+    InvalidInput,
+    RefundRefused,
+    StaleWrite,
+)
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
@@ -177,21 +184,22 @@ def give_up(
             return current
         holder_id = ports.groups.place_holder(current.group_id, number)
         holder = ports.repository.get_application(holder_id) if holder_id else None
-        if holder is not None and not holder.enrolment_ended:
-            if not withdraw:
-                return current  # filled meanwhile: theirs
-            withdraw_application(ports, holder, reason)
-        refunds = dict(current.refunds)
-        refund_id = place.refund_id
-        share = share_refundable(current, number)
-        if refund_share and share > 0 and current.payment_intent:
+        filled = holder is not None and not holder.enrolment_ended
+        if filled and not withdraw:
+            return current  # filled meanwhile: theirs
+        refunds, refund_id = dict(current.refunds), place.refund_id
+        if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
+            key = place_refund_key(current.group_id, number)
             made = refund(
-                ports,
-                Refund(current.payment_intent, share, place_refund_key(current.group_id, number)),
+                ports, Refund(current.payment_intent, share_refundable(current, number), key)
             )
+            if made is None and withdraw:  # a person asked: told in words, nothing changed
+                raise RefundRefused()
             if made is not None:
                 refund_id = made.refund_id
                 refunds[made.refund_id] = made.amount
+        if filled and holder is not None:  # only once the share went back, if it was to
+            withdraw_application(ports, holder, reason)
         released = place.model_copy(
             update={"released": True, "refund_id": refund_id, "released_unfilled": unfilled}
         )
@@ -326,6 +334,13 @@ class _ByCard(_WayToPay):
             expire_quietly(self.ports, self.before.checkout.session_id)
 
 
+_NO_NEW_PAYMENT = (
+    "applications for this course are closed, so a new payment for the places kept can no "
+    "longer be opened: nothing was changed. Pay the open payment as it is, or give up every "
+    "place"
+)
+
+
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
     by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
@@ -341,6 +356,10 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
     else:
+        if not course.accepts_applications(now):
+            # A new checkout or invoice for the places kept could not be paid before the
+            # course begins: none is opened (``domain.paying``), and nothing changes.
+            raise CourseClosed(_NO_NEW_PAYMENT)
         new = way.ask(released, now)
     new = way.told(new, number)
     try:

@@ -6,6 +6,7 @@ function imports only what it runs (its cold start)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
@@ -82,13 +83,14 @@ def group_money_event(
     currency: str = "",
     payment_intent: str | None = None,
     checked_at_stripe: bool = False,
+    paid_at: datetime | None = None,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``ended_as``: how the object ended
     unpaid (expired, voided, uncollectible; a void an organiser asked for is theirs:
-    ``ending_of``); None: it reports a payment. ``checked_at_stripe``:
-    ``payment_intent`` was read from Stripe's own object (an invoice's payment), not taken
-    from the event."""
+    ``ending_of``); None: it reports a payment. ``checked_at_stripe``: ``payment_intent``
+    was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
+    card payment; one taken once the course had begun is given back (``paid_late``)."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -102,14 +104,13 @@ def group_money_event(
             group = find_group(ports, group_id)
             return GroupOutcome("ignore", stranger, group_id, group.status)
 
+    paying = (object_id, amount, currency, payment_intent)
+
     def apply(group: GroupBooking) -> GroupOutcome:
         if event_id in group.recent_event_ids:
             return GroupOutcome("ignore", "event already applied", group.group_id, group.status)
         now = ports.clock()
-        if ended_as is None:
-            move = decide_paid(group, object_id, amount, currency, payment_intent)
-        else:
-            move = decide_ended(group, object_id)
+        move, because = _decided(ports, group, paying, ended_as, paid_at)
         given_back = dict(group.given_back)
         if move is GroupMove.REFUND and payment_intent is not None:
             if payment_intent in given_back:
@@ -124,7 +125,6 @@ def group_money_event(
         else:
             new = group
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
-        because = why_not_taken(group, object_id, amount, currency)
         recorded = _manager_told_of(recorded, move, payment_intent, given_back, because)
         saved = ports.groups.save_group(recorded, group)
         if move is GroupMove.LAPSED:
@@ -132,6 +132,27 @@ def group_money_event(
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _decided(
+    ports: Ports,
+    group: GroupBooking,
+    payment: tuple[str, int, str, str | None],
+    ended_as: GroupEnding | None,
+    paid_at: datetime | None,
+) -> tuple[GroupMove, str | None]:
+    """What an event about the group's object does, and why a payment it reports is not
+    taken (None: it is). ``payment``: the object's id, amount, currency and payment intent.
+    A card payment taken once the course had begun is given back (``paid_late``'s rule)."""
+    object_id, amount, currency, payment_intent = payment
+    if ended_as is not None:
+        return decide_ended(group, object_id), None
+    because = why_not_taken(group, object_id, amount, currency)
+    if because is None and paid_at is not None:
+        course = ports.repository.get_course(group.course_id)
+        if course is not None and paid_at >= course.first_start():
+            return GroupMove.REFUND, "late"
+    return decide_paid(group, object_id, amount, currency, payment_intent), because
 
 
 def _manager_told_of(

@@ -35,7 +35,7 @@ from booking.services.dearer_moves import lapse_overdue_move
 from booking.services.group_changes import organisers_give_up
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.ports import Ports
-from booking.services.settle import settle_money
+from booking.services.refunds_held import settled_as_stripe_holds
 from booking.services.sweep import SweepSummary as SweepSummary
 from booking.services.sweep import sweep as sweep
 from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
@@ -121,7 +121,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
             return Acted(load_application(ports, application_id), True, employer_refund=back)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(refund=refund, group_organisation=organisation)
-    settled = settle_money(ports, application_id, cancellation, first=application)
+    settled = settled_as_stripe_holds(ports, application_id, cancellation, first=application)
     return Acted(settled.saved, changed=settled.changed)
 
 
@@ -129,7 +129,8 @@ def refund_afterwards(ports: Ports, application_id: str) -> Acted:
     """Give back what a booking cancelled without a refund kept, by the cancellation's own
     money path (``domain.settlement``): the same keyed refunds, recorded once, the person
     emailed once. Asked already, or refunded: nothing changes (``changed`` False)."""
-    settled = settle_money(ports, application_id, Cancellation(refund=True, afterwards=True))
+    afterwards = Cancellation(refund=True, afterwards=True)
+    settled = settled_as_stripe_holds(ports, application_id, afterwards)
     return Acted(settled.saved, changed=settled.changed)
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         PromotionCodeState,
     )
     from booking.domain.money import Money
+    from booking.domain.payments import RefundEvent
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,13 @@ class PaymentGateway(Protocol):
     ) -> RefundMade: ...
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
+
+    def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
+        """The refunds the provider holds of ``payment_intent``, each as the ``refund.*``
+        event reporting it says (its ``event_id`` the refund's id): read when the provider
+        answers that the payment was refunded already (``AlreadyRefunded``), so what it holds
+        is recorded. Raises UnknownToProvider when it holds no such payment."""
+        ...
 
     # -- invoices to employers --------------------------------------------------------------
 

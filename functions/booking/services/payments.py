@@ -26,6 +26,7 @@ from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.paying import paid_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import busy_for_stripe, retried
@@ -277,6 +278,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
         currency=event.currency,
         payment_intent=event.payment_intent if ended_as is None else None,
         ended_as=ended_as,
+        paid_at=paid_at(event, ports.clock()),
     )
     return _outcome_of_group(outcome) if outcome is not None else None
 

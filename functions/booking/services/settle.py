@@ -36,10 +36,12 @@ from booking.domain.dearer_moves import is_move_session
 from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
+    AlreadyRefunded,
     Conflict,
     CourseFull,
     DependencyUnavailable,
     PriceChanged,
+    RefundRefused,
     StaleWrite,
     UnknownToProvider,
 )
@@ -48,7 +50,7 @@ from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
-from booking.domain.settlement import BursaryGranted, MoneyFact, settle
+from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
 from booking.services.concurrency import (
     UNREAD,
     concurrent_update,
@@ -94,6 +96,9 @@ def settle_money(
         course = course_of(ports, first or load_application(ports, application_id))
 
     asked_of_stripe: list[bool] = []
+    # An organiser's refund Stripe refuses is refused to them, nothing written or sent; one a
+    # webhook's decision asks is recorded regardless, or its event would fail for ever.
+    asked = isinstance(fact, Cancellation)
 
     def attempt(application: Application) -> Settled:
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
@@ -108,14 +113,14 @@ def settle_money(
             # invoice issued for a save that lost is voided as an orphan: no change).
             asked_of_stripe.append(True)
         try:
-            return _carry_out(ports, course, application, decided, claim)
+            return _carry_out(ports, course, application, decided, claim, asked=asked)
         except (CourseFull, AlreadyApplied, PriceChanged):
             # No seat for a confirmation, a move the person's other application on that
             # cohort forbids, or a cohort no longer priced in the currency paid (its currency
             # changed after this booking ended: a late payment): decided again without it
             # (the money goes back; a booking refunded whole prices nothing).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
-            return _carry_out(ports, course, application, again, claim)
+            return _carry_out(ports, course, application, again, claim, asked=asked)
 
     settled = retried(
         attempt,
@@ -180,6 +185,8 @@ def _carry_out(
     application: Application,
     decided: Settlement,
     claim: ClaimRead | None = None,
+    *,
+    asked: bool = False,
 ) -> Settled:
     if decided.refusal is not None:
         raise Conflict(decided.refusal.message, code=decided.refusal.code)
@@ -192,7 +199,7 @@ def _carry_out(
     # fresh read, the move told and standing.
     held_on = claim if undoes_a_move(application, new) else None
     for command in decided.before_save:
-        new = _before_save(ports, course, new, command)
+        new = _before_save(ports, course, new, command, asked=asked)
     try:
         saved = ports.repository.save(new, application, claim=held_on)
     except (StaleWrite, CourseFull):
@@ -217,15 +224,25 @@ def _carry_out(
 
 
 def _before_save(
-    ports: Ports, course: Course | None, new: Application, command: BeforeSave
+    ports: Ports, course: Course | None, new: Application, command: BeforeSave, *, asked: bool
 ) -> Application:
     if isinstance(command, Refund):
         try:
             made = _refund_at_provider(ports, command)
+        except AlreadyRefunded:
+            if asked:  # what Stripe holds is read back and recorded (``services.lifecycle``)
+                raise
+            return new
         except UnknownToProvider:
+            if asked:
+                raise RefundRefused() from None
             # Only the event claimed this payment: Stripe holds none, so none is shown.
             return new.with_payment_unknown_to_provider(command.payment_intent)
-        except Conflict:
+        except Conflict as refused:
+            if asked:  # said in words; a request still running at Stripe is said as it is
+                if refused.code == "request_in_progress":
+                    raise
+                raise RefundRefused() from None
             return new
         return new.with_refund_made(
             command.payment_intent, made.refund_id, made.amount, whole=command.amount is None

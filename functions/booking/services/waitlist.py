@@ -17,7 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.limits import released_to
-from booking.domain.paying import held_until, takes_payment
+from booking.domain.paying import held_until
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
 
@@ -95,7 +95,7 @@ def offer_free_places(ports: Ports, course_id: str) -> list[str]:
     now = ports.clock()
     if course is None or course.waiting == 0 or course.places_left == 0:
         return []
-    if not takes_payment(course, now):
+    if not course.accepts_applications(now):
         return []  # nobody could pay for it before applications close
     # Imported here: a waiting move, once moved, offers the seat it left through this function.
     from booking.services import waiting_moves

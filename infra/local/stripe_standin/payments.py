@@ -220,6 +220,33 @@ class Payments(OnStore):
         outgoing.append(store.record_event("charge.refunded", charge, request))
         return copy.deepcopy(refund)
 
+    def list_refunds(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``GET /v1/refunds``: newest first, of one ``payment_intent`` or ``charge`` when
+        named (an unknown one is Stripe's 400 for it), at most ``limit``; call locked."""
+        store = self._store
+        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
+        if limit > 100:
+            raise wire.StripeError(
+                400, "This value must be less than or equal to 100.", param="limit"
+            )
+        refunds = sorted(store.refunds.values(), key=lambda r: r["created"], reverse=True)
+        for param, kind in (("payment_intent", "payment_intent"), ("charge", "charge")):
+            wanted = wire.optional_str(params, param)
+            if wanted is None:
+                continue
+            known = store.payment_intents if kind == "payment_intent" else store.charges
+            if wanted not in known:
+                raise wire.StripeError(
+                    400, f"No such {kind}: '{wanted}'", code="resource_missing", param=param
+                )
+            refunds = [r for r in refunds if r[param] == wanted]
+        return {
+            "object": "list",
+            "data": copy.deepcopy(refunds[:limit]),
+            "has_more": len(refunds) > limit,
+            "url": "/v1/refunds",
+        }
+
     def _charge_to_refund(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The succeeded charge a refund names, by its payment intent or itself."""
         store = self._store
@@ -233,7 +260,15 @@ class Payments(OnStore):
                 param="payment_intent",
             )
         if intent_id is not None:
-            intent = wire.find(store.payment_intents, intent_id, "payment_intent")
+            intent = store.payment_intents.get(intent_id)
+            if intent is None:
+                # A missing object named in a create is Stripe's 400 on that parameter.
+                raise wire.StripeError(
+                    400,
+                    f"No such payment_intent: '{intent_id}'",
+                    code="resource_missing",
+                    param="payment_intent",
+                )
             if charge_id is not None and charge_id != intent.get("latest_charge"):
                 raise wire.StripeError(
                     400, "The charge does not belong to this PaymentIntent.", param="charge"
@@ -266,6 +301,7 @@ def _refund_amount(params: Mapping[str, Any], charge: Mapping[str, Any]) -> int:
             400,
             f"Charge {charge['id']} has already been refunded.",
             code="charge_already_refunded",
+            charge=charge["id"],  # Stripe names the charge on this refusal
         )
     amount = remaining
     if params.get("amount") not in (None, ""):

@@ -68,7 +68,7 @@ class StripeStandIn:
         self._api = Api(
             store,
             self._webhooks,
-            gets=self._get_routes(discounts),
+            gets=self._get_routes(payments, discounts),
             posts=self._post_routes(payments, discounts, customers, drafts),
             deletes=[
                 route(
@@ -79,7 +79,7 @@ class StripeStandIn:
         )
         self._local = LocalRoutes(store, self._webhooks, self._checkout, payments, self._invoices)
 
-    def _get_routes(self, discounts: Discounts) -> list[Route]:
+    def _get_routes(self, payments: Payments, discounts: Discounts) -> list[Route]:
         store = self._store
         return [
             route("/v1/events", lambda params, ids: list_events(store, params)),
@@ -87,6 +87,7 @@ class StripeStandIn:
             route("/v1/checkout/sessions/{}", _retrieve(store.sessions, "checkout.session")),
             route("/v1/payment_intents/{}", _retrieve(store.payment_intents, "payment_intent")),
             route("/v1/charges/{}", _retrieve(store.charges, "charge")),
+            route("/v1/refunds", lambda params, ids: payments.list_refunds(params)),
             route("/v1/refunds/{}", _retrieve(store.refunds, "refund")),
             route("/v1/customers/{}", _retrieve(store.customers, "customer")),
             route("/v1/coupons/{}", _retrieve(store.coupons, "coupon")),

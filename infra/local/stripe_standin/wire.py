@@ -92,6 +92,7 @@ class StripeError(Exception):
         type_: str = "invalid_request_error",
         code: str | None = None,
         param: str | None = None,
+        charge: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -99,13 +100,19 @@ class StripeError(Exception):
         self.type = type_
         self.code = code
         self.param = param
+        self.charge = charge
 
     def payload(self) -> dict[str, Any]:
+        """As Stripe answers: an error with a code links its documentation (``doc_url``, the
+        code with dashes), and one about a charge names it (``charge``)."""
         err: dict[str, Any] = {"type": self.type, "message": self.message}
         if self.code is not None:
             err["code"] = self.code
+            err["doc_url"] = f"https://stripe.com/docs/error-codes/{self.code.replace('_', '-')}"
         if self.param is not None:
             err["param"] = self.param
+        if self.charge is not None:
+            err["charge"] = self.charge
         return {"error": err}
 
 

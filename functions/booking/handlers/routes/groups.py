@@ -162,16 +162,20 @@ GROUPS: tuple[Route, ...] = (
         description="Before the course starts, a paid place is given up: the colleague's "
         "application (if any) is withdrawn, the place's price is refunded through Stripe "
         "(to the card, or the payment of the paid invoice), and the seat is offered to the "
-        "waiting list. While the employer's invoice is unpaid, the invoice is replaced by "
+        "waiting list; 409 `refund_refused` when Stripe refuses that refund (it holds no "
+        "such payment): the place is kept and nothing changes. While the employer's invoice "
+        "is unpaid, the invoice is replaced by "
         "one for the places kept (the old one voided), and the last place given up ends the "
         "booking. Doing it again changes nothing. While a card payment is open, a new "
         "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
         "a payment that still arrives on it is refunded whole), and the last place given up "
-        "ends the booking. 409 `invoice_being_voided` while the employer's invoice is open and "
-        "its manager or billing contact was erased: that invoice is being voided (which ends "
-        "the booking), and no new one is made for nobody. It takes no fields: a field sent "
-        "as JSON (a `dry_run`) is a 422 naming it, a body of any other type than JSON or a "
-        "form a 415, nothing given up.",
+        "ends the booking. 409 `course_closed` when the course's applications have closed "
+        "and places would be kept: no new checkout or invoice could be paid before it "
+        "begins, so nothing changes. 409 `invoice_being_voided` while the employer's "
+        "invoice is open and its manager or billing contact was erased: that invoice is "
+        "being voided (which ends the booking), and no new one is made for nobody. It takes "
+        "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, a body of any "
+        "other type than JSON or a form a 415, nothing given up.",
         tags=("groups",),
     ),
     _on_a_place(

@@ -134,6 +134,9 @@ ORGANISERS: tuple[Route, ...] = (
         "colleague's booking on a manager's group place: the manager gives it up or names "
         'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
         "cancelled already without a refund: nothing is refunded (POST its /refund). "
+        "409 refund_refused when Stripe refuses the refund (it holds no such payment): "
+        "nothing is cancelled, written or emailed. Refunded at Stripe already (its "
+        "dashboard): Stripe's refund is recorded and the booking ends refunded. "
         "Cancelled already otherwise: 200, nothing changed",
         _options(refund={"type": "boolean", "default": False}),
     ),
@@ -146,7 +149,10 @@ ORGANISERS: tuple[Route, ...] = (
         "key per charge: a retry is the same refund), recorded once; the person is emailed "
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
         "when nothing was paid; 409 `not_cancelled` for a booking not cancelled (cancel it "
-        'with {"refund": true}).',
+        'with {"refund": true}); 409 `refund_refused` when Stripe refuses the refund (it '
+        "holds no such payment): nothing written, nobody emailed. Refunded at Stripe already "
+        "(its dashboard, `charge_already_refunded`): Stripe's refund is read back and "
+        "recorded, the booking ends refunded and the person is emailed once.",
     ),
     _action(
         "resend-confirmation",

@@ -1,0 +1,50 @@
+"""An organiser's refund that Stripe answers with "refunded already" (on its dashboard,
+say, with the refund's events not heard yet): what Stripe holds is read back and recorded,
+each refund as its own ``refund.*`` event would have recorded it, so the roster shows what
+Stripe holds and the person is told once, by that record (review16 F5, DESIGN "One truth")."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.errors import AlreadyRefunded
+from booking.domain.settlement import Cancellation
+from booking.services.concurrency import load_application
+from booking.services.ports import Ports
+from booking.services.settle import Settled, settle_money
+
+logger = Logger(child=True)
+
+
+def settled_as_stripe_holds(
+    ports: Ports,
+    application_id: str,
+    asked: Cancellation,
+    *,
+    first: Application | None = None,
+) -> Settled:
+    """``asked`` settled (``first``: the application read already); when Stripe says a charge
+    it asks to refund is refunded already, Stripe's refunds of the booking's payments are
+    recorded first, then it is decided again from a fresh read (a charge still kept is
+    refunded then; none kept: nothing is left to do)."""
+    try:
+        return settle_money(ports, application_id, asked, first=first)
+    except AlreadyRefunded:
+        record_refunds_held(ports, application_id)
+    again = settle_money(ports, application_id, asked)
+    return Settled(again.settlement, again.before, again.saved, changed=True)
+
+
+def record_refunds_held(ports: Ports, application_id: str) -> None:
+    """Each refund Stripe holds of the booking's payments, through the one money path the
+    webhook's refund events take (a refund recorded already changes nothing)."""
+    application = load_application(ports, application_id)
+    paid = (application.payment_intent, *(p.payment_intent for p in application.payments))
+    for payment_intent in dict.fromkeys(p for p in paid if p is not None):
+        for refund in ports.payments.refunds_held(payment_intent):
+            logger.info(
+                "refund found at the payment provider",
+                extra={"application_id": application_id, "refund_id": refund.refund_id},
+            )
+            settle_money(ports, application_id, refund)

@@ -1,0 +1,173 @@
+"""An organiser's (or a manager's) refund that Stripe refuses (review16 F5): what the roster
+shows is what Stripe holds after the step (DESIGN "One truth"). Refunded already at Stripe
+(its dashboard, its events not heard yet): Stripe's refund is found and recorded, the booking
+refunded, the person told once. A payment Stripe no longer holds: a refusal in words, nothing
+written and nobody emailed. The Stripe stand-in answers both as Stripe does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.console import signed_in
+from tests.support.groups import COLLEAGUES, book, give_up, manager_view
+from tests.support.page_text import text_of
+from tests.support.system import COURSE_ID, Reply, System
+
+
+def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
+    return system.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+
+
+def _booked(cohorts: Cohorts, *, cancelled: bool) -> tuple[str, str]:
+    """Ada's booking paid £200.00 (cancelled keeping the money when ``cancelled``): its id
+    and its payment intent."""
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    if cancelled:
+        assert _admin(cohorts.system, app_id, "cancel", refund=False).status == 200
+    cohorts.emails()
+    payment_intent = cohorts.system.stored(app_id).payment_intent
+    assert payment_intent is not None
+    return app_id, payment_intent
+
+
+def _refunded_on_the_dashboard(system: System, payment_intent: str) -> None:
+    """Refunded at Stripe by hand, its events lost on the way."""
+    system.lose_webhooks = True
+    system.refund_at_stripe(payment_intent)
+    system.lose_webhooks = False
+
+
+def test_a_refund_afterwards_of_a_charge_refunded_at_stripe_records_stripes_refund(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=True)
+    _refunded_on_the_dashboard(system, payment_intent)
+
+    answer = _admin(system, app_id, "refund")
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "refunded"
+    stored = system.stored(app_id)
+    assert (stored.status.value, stored.amount_refunded) == ("refunded", 20000)
+    assert cohorts.refunded_at_stripe() == [20000]  # the dashboard's one refund, no other
+    told = cohorts.emails_to(ADA)
+    assert len(told) == 1, [m.subject for m in told]
+    assert "refund" in told[0].text
+    again = _admin(system, app_id, "refund")
+    assert again.status == 200, again.body
+    assert cohorts.emails_to(ADA) == []
+
+
+def test_a_cancel_with_a_refund_of_a_charge_refunded_at_stripe_records_stripes_refund(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=False)
+    _refunded_on_the_dashboard(system, payment_intent)
+
+    answer = _admin(system, app_id, "cancel", refund=True)
+
+    assert answer.status == 200, answer.body
+    stored = system.stored(app_id)
+    assert (stored.status.value, stored.amount_refunded) == ("refunded", 20000)
+    assert cohorts.refunded_at_stripe() == [20000]
+
+
+def _payment_gone(system: System, payment_intent: str) -> None:
+    """Stripe holds no such payment any more (another account's, say)."""
+    with system.standin._store.lock:
+        del system.standin._store.payment_intents[payment_intent]
+
+
+def test_a_refund_afterwards_stripe_refuses_is_refused_in_words_and_nothing_is_written(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=True)
+    before = system.stored(app_id)
+    _payment_gone(system, payment_intent)
+
+    answer = _admin(system, app_id, "refund")
+
+    assert answer.status == 409, answer.body
+    error = answer.json()["error"]
+    assert error["code"] == "refund_refused"
+    assert "Stripe refused to refund this payment" in error["message"]
+    assert "nobody was emailed" in error["message"]
+    assert system.stored(app_id) == before
+    assert cohorts.emails() == []
+    assert cohorts.refunded_at_stripe() == []
+
+
+def test_a_cancel_with_a_refund_stripe_refuses_cancels_nothing(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=False)
+    before = system.stored(app_id)
+    _payment_gone(system, payment_intent)
+
+    answer = _admin(system, app_id, "cancel", refund=True)
+
+    assert answer.status == 409, answer.body
+    assert answer.json()["error"]["code"] == "refund_refused"
+    assert system.stored(app_id) == before
+    assert cohorts.emails() == []
+
+
+def test_the_console_says_stripes_refusal_and_sends_nothing(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=True)
+    _payment_gone(system, payment_intent)
+    browser = signed_in(system)
+    path = f"/console/applications/{app_id}"
+
+    done = browser.act(f"{path}/refund")
+
+    said = text_of(done.body if done.status != 303 else browser.get(done.headers["location"]).body)
+    assert "Stripe refused to refund this payment" in said, said
+    assert system.stored(app_id).status.value == "cancelled"
+    assert cohorts.emails() == []
+
+
+def test_the_stand_in_refuses_as_stripe_does(system: System) -> None:
+    cohorts = Cohorts(system)
+    _app_id, payment_intent = _booked(cohorts, cancelled=False)
+    system.refund_at_stripe(payment_intent)
+
+    twice = system.refund_at_stripe(payment_intent, status=400)
+    error = json.loads(twice.body)["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["code"] == "charge_already_refunded"
+    assert error["doc_url"] == "https://stripe.com/docs/error-codes/charge-already-refunded"
+    assert error["charge"].startswith("ch_")
+    # Listed through the real SDK, as the production gateway reads them.
+    [held] = system.ports.payments.refunds_held(payment_intent)
+    assert (held.refund_amount, held.refund_succeeded) == (20000, True)
+    assert str(held.refund_id).startswith("re_")
+
+    missing = system.refund_at_stripe("pi_gone", status=400)
+    gone = json.loads(missing.body)["error"]
+    assert (gone["code"], gone["param"]) == ("resource_missing", "payment_intent")
+
+
+def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: System) -> None:
+    """The same mistake on a manager's paid place: the share Stripe refuses to give back is
+    refused in words, the place kept, the colleague's booking untouched, nobody emailed."""
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()
+    paid = system.ports.groups.get_group(group["group_id"])
+    assert paid is not None
+    assert paid.payment_intent is not None
+    _payment_gone(system, paid.payment_intent)
+
+    refused = give_up(system, group, 2)
+
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "refund_refused"
+    kept = system.ports.groups.get_group(group["group_id"])
+    assert kept == paid
+    assert manager_view(system, group)["places"][1]["state"] != "released"
+    assert system.deliver_emails() == []
