@@ -26,6 +26,8 @@ from botocore.config import Config
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 BATCH_SIZE = 100  # the mapping's batch size in infra/cdk
+# The most records one GetRecords answers (DynamoDB's own limit).
+READ_LIMIT = 1000
 # How many records back each pump re-reads: more than one transaction can write (100 items).
 WINDOW = 200
 
@@ -89,10 +91,12 @@ class StreamRelay:
     def _read(self, shard: str, iterator: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = []
         while True:
-            answer = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+            answer = self._streams.get_records(ShardIterator=iterator, Limit=READ_LIMIT)
             batch = answer.get("Records", [])
             records.extend(batch)
-            if not batch or not answer.get("NextShardIterator"):
+            # moto answers every record up to the limit: fewer is all there is (asking again,
+            # to be told nothing, was a third of each pump's calls).
+            if len(batch) < READ_LIMIT or not answer.get("NextShardIterator"):
                 return records
             iterator = str(answer["NextShardIterator"])
 

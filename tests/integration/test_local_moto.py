@@ -1,5 +1,5 @@
 """moto kept lean for long runs (infra/local/moto_lean.py): transactions leave nothing behind,
-copy each table once, and still roll back exactly as before."""
+copy each table once, still roll back exactly as before, and answer as moto writes answers."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core.responses import ActionResult, BaseResponse
+from moto.core.serialize import AttributePicker, AttributePickerContext, XFormedAttributePicker
 from moto.dynamodb.models.table import Table
 
 from infra.local.aws import REGION, provision
+from tests.support.system import System
 
 
 @pytest.fixture
@@ -97,3 +101,43 @@ def test_every_boto3_session_shares_one_parsed_model_loader() -> None:
     with mock_aws():
         again = boto3.session.Session(region_name=REGION)._session.get_component("data_loader")
     assert again is first
+
+
+def test_every_answer_is_written_as_moto_writes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean's field names, remembered, and read from a dict without a lookup per name: each
+    answer of a booking's life (DynamoDB items of every kind, the stream, the queue) is written
+    again by moto's own picker, and is the same."""
+    lean_serialized = BaseResponse.serialized
+    operations: set[str] = set()
+
+    def moto_keys(picker: XFormedAttributePicker, context: AttributePickerContext) -> Any:
+        for key in AttributePicker.get_possible_keys(picker, context):
+            yield key
+            yield xform_name(key)
+
+    def both(handler: BaseResponse, result: ActionResult) -> Any:
+        lean = lean_serialized(handler, result)
+        with monkeypatch.context() as moto_own:
+            moto_own.setattr(XFormedAttributePicker, "__call__", AttributePicker.__call__)
+            moto_own.setattr(XFormedAttributePicker, "get_possible_keys", moto_keys)
+            assert lean == lean_serialized(handler, result)
+        operations.add(handler._get_action())
+        return lean
+
+    monkeypatch.setattr(BaseResponse, "serialized", both)
+    application = system.apply().json()
+    assert system.apply().status == 409  # the same address again: a transaction refused
+    assert system.pay(application["checkout_url"]).status == 200
+    assert system.deliver_emails()
+    assert system.status_of(application)["status"] == "confirmed"
+    assert {
+        "Query",
+        "GetItem",
+        "TransactWriteItems",
+        "UpdateItem",
+        "GetRecords",
+        "SendMessageBatch",
+        "ReceiveMessage",
+    } <= operations

@@ -71,3 +71,26 @@ def test_the_relay_describes_the_stream_once_not_before_every_pump(table: str) -
         _put(client, table, pk)
         assert relay.pump() == 1
     assert described == []
+
+
+def test_a_pump_reads_the_stream_once_when_moto_answers_all_there_is(table: str) -> None:
+    """moto answers every record up to GetRecords' limit: a pump asks once after its iterator,
+    not again to be told there is nothing more; and what the writes put there is all relayed."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    relay = StreamRelay(table, handler, lambda: None)
+    reads: list[str] = []
+    relay._streams.meta.events.register(
+        "before-call.dynamodb-streams.GetRecords", lambda **kwargs: reads.append("GetRecords")
+    )
+    for pk in ("first", "second", "third"):
+        _put(client, table, pk)
+    assert relay.pump() == 3
+    assert relay.pump() == 0
+    assert seen == ["first", "second", "third"]
+    assert reads == ["GetRecords", "GetRecords"]
