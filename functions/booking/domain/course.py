@@ -337,12 +337,8 @@ class Course(BaseModel):
     seats_taken: int = 0  # seats held for an open checkout or an offer, plus confirmed
     waiting: int = 0  # applications on the waiting list
     version: int = 0
-    # What is priced in it now, counted live by the saves (``domain.cohort_currency``): a
-    # currency change is written only while it is 0 (it may read below 0 on a course whose
-    # bookings were stored before it was counted: their roster's read decides there).
-    priced: int = Field(default=0, exclude=True)
-    # Discount codes ever made taking an amount off in its currency (their expiry is no save).
-    priced_codes: int = Field(default=0, exclude=True)
+    priced: int = Field(default=0, exclude=True)  # priced in it now: cohort_currency.py
+    priced_codes: int = Field(default=0, exclude=True)  # codes ever made taking an amount off
     # When this course's file last wrote each follow-up it lists (moved it, renamed it or began
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.
