@@ -124,8 +124,8 @@ def newly_priced(previous: Application | None, stored: Application) -> dict[str,
     and the save are one decision, whichever comes first, however late the roster's index
     lists the save (review16 F2). A save that changes only what is already counted (a
     payment, an invoice, a bursary on a standing booking) names nothing."""
-    before = _counted_in(previous) if previous is not None else {}
-    after = _counted_in(stored)
+    before = counted_in(previous) if previous is not None else {}
+    after = counted_in(stored)
     return {course: cur for course, cur in after.items() if before.get(course) != cur}
 
 
@@ -135,12 +135,12 @@ def no_longer_priced(previous: Application | None, stored: Application) -> froze
     lowers each one's count by one, in its own transaction. A cohort it is counted in again
     in another currency is in :func:`newly_priced` too (its count stays, under its
     condition)."""
-    before = _counted_in(previous) if previous is not None else {}
-    after = _counted_in(stored)
+    before = counted_in(previous) if previous is not None else {}
+    after = counted_in(stored)
     return frozenset(course for course, cur in before.items() if after.get(course) != cur)
 
 
-def _group_counted(group: GroupBooking | None) -> bool:
+def group_counted(group: GroupBooking | None) -> bool:
     """Whether the live count counts a manager's group booking: :func:`group_money_held`
     without the clock (its checkout counts while it is awaited: its lapse is a save)."""
     if group is None:
@@ -155,7 +155,7 @@ def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> s
     """The currency a manager's group booking's save newly holds money in on its cohort (paid,
     its checkout or invoice open, and not before), else None: held to the same rule as
     :func:`newly_priced`."""
-    if not _group_counted(stored) or _group_counted(previous):
+    if not group_counted(stored) or group_counted(previous):
         return None
     return stored.price.currency
 
@@ -163,7 +163,7 @@ def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> s
 def group_no_longer_priced(previous: GroupBooking | None, stored: GroupBooking) -> bool:
     """Whether a manager's group booking's save stops it counting on its cohort (refunded
     whole, lapsed unpaid): held to the same rule as :func:`no_longer_priced`."""
-    return _group_counted(previous) and not _group_counted(stored)
+    return group_counted(previous) and not group_counted(stored)
 
 
 def code_newly_priced(code: DiscountCode) -> str | None:
@@ -172,7 +172,9 @@ def code_newly_priced(code: DiscountCode) -> str | None:
     return code.currency if code.amount_off is not None else None
 
 
-def _counted_in(application: Application) -> dict[str, str]:
+def counted_in(application: Application) -> dict[str, str]:
+    """The cohorts whose live count (``Course.priced``) counts ``application`` (course id ->
+    the currency it is priced in there), from its stored state alone."""
     if application.price is None:
         return {}  # stored before prices were kept: priced as its cohort is
     currency = application.price.currency  # a move keeps it (it is refused between currencies)
