@@ -16,6 +16,7 @@ from booking.domain import errors
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import DiscountCode
 from booking.domain.course import Money
+from booking.domain.group_place import GroupStatus
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
@@ -125,7 +126,7 @@ def test_a_group_booking_and_a_code_priced_after_the_check_make_it_check_again(
             repository.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
     course = repository.get_course("c1")
     assert course is not None
-    assert (course.definition.price.currency, course.priced) == ("gbp", 2)
+    assert (course.definition.price.currency, course.priced, course.priced_codes) == ("gbp", 1, 1)
 
 
 def test_a_group_booking_and_a_code_priced_before_the_change_are_refused_whole(
@@ -143,7 +144,57 @@ def test_a_group_booking_and_a_code_priced_before_the_change_are_refused_whole(
     assert repository.discount_codes("c1") == []
     course = repository.get_course("c1")
     assert course is not None
-    assert (course.seats_taken, course.priced) == (0, 0)
+    assert (course.seats_taken, course.priced, course.priced_codes) == (0, 0, 0)
     # A code taking a share off is in no currency: made whatever the cohort's.
     repository.put_discount_code(a_discount_code(course_id="c1"))
     assert [c.code for c in repository.discount_codes("c1")] == ["HALF"]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        {"status": S.DECLINED},  # ended before paying: its price no longer stands
+        {"status": S.REFUNDED, "amount_paid": 20000, "amount_refunded": 20000},
+    ],
+    ids=["ended_unpaid", "refunded_whole"],
+)
+def test_the_count_is_live_a_save_that_stops_pricing_lowers_it(
+    repo: Repository, ending: dict[str, object]
+) -> None:
+    """Review16 F2: ``Course.priced`` counts what is priced in the cohort now, raised and
+    lowered in the saves' own transactions, so a currency change decides on it alone (0),
+    never on the roster's index, which may not list a save yet."""
+    repo.put_course("c1", definition())
+    first = repo.save(application("a1", price=GBP, status=S.PENDING_REVIEW), None)
+    second = repo.save(
+        application("a2", "grace@example.org", price=GBP, status=S.PENDING_REVIEW), None
+    )
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.priced == 2
+    repo.save(first.model_copy(update={**ending, "updated_at": NOW}), first)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.priced == 1
+    repo.save(second.model_copy(update={**ending, "updated_at": NOW}), second)
+    course = repo.get_course("c1")
+    assert course is not None
+    assert course.priced == 0
+    changed = repo.put_course("c1", _in_dollars(), checked=course)  # type: ignore[arg-type]
+    assert changed.definition.price.currency == "usd"
+
+
+def test_a_group_booking_lapsed_unpaid_lowers_the_count(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    saved = groups.save_group(group(), None)  # its GBP checkout open
+    course = repository.get_course("c1")
+    assert course is not None
+    assert course.priced == 1
+    lapsed = saved.model_copy(update={"status": GroupStatus.LAPSED, "checkout": None})
+    groups.save_group(lapsed, saved)
+    course = repository.get_course("c1")
+    assert course is not None
+    assert course.priced == 0

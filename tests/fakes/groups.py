@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.cohort_currency import group_newly_priced
+from booking.domain.cohort_currency import group_newly_priced, group_no_longer_priced
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import ColleagueEnrolled, CourseFull, PriceChanged, StaleWrite
 from booking.domain.groups import GroupBooking
@@ -85,7 +85,9 @@ class FakeGroupStore:
         self.repository.courses[stored.course_id] = course.model_copy(
             update={
                 "seats_taken": course.seats_taken + delta,
-                "priced": course.priced + (currency is not None),
+                "priced": course.priced
+                + (currency is not None)
+                - group_no_longer_priced(previous, stored),
             }
         )
         for object_id in _objects(stored):

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
-from booking.domain.cohort_currency import code_newly_priced, newly_priced
+from booking.domain.cohort_currency import code_newly_priced, newly_priced, no_longer_priced
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
 from booking.domain.emails_as_queued import stamped
@@ -137,7 +137,8 @@ class FakeRepository:
             and checked.definition.price.currency != definition.price.currency
             and (
                 previous is None
-                or (previous.version, previous.priced) != (checked.version, checked.priced)
+                or (previous.version, previous.priced, previous.priced_codes)
+                != (checked.version, checked.priced, checked.priced_codes)
             )
         ):
             raise StaleWrite("the course changed since its currency was checked")
@@ -158,6 +159,7 @@ class FakeRepository:
             waiting=previous.waiting if previous else 0,
             version=(previous.version + 1) if previous else 1,
             priced=previous.priced if previous else 0,
+            priced_codes=previous.priced_codes if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
         )
         self.courses[course_id] = stored
@@ -202,16 +204,14 @@ class FakeRepository:
         if key in self.codes:
             raise Conflict("the code is already in use", code="discount_code_exists")
         currency = code_newly_priced(code)
-        self._priced({code.course_id: currency} if currency is not None else {})
+        if currency is not None:
+            # Made only while the cohort is in its currency (and is a course at all), and
+            # counted on the course (``Course.priced_codes``), as the table's course item does.
+            self._check_priced({code.course_id: currency})
+            course = self.courses[code.course_id]
+            counted = {"priced_codes": course.priced_codes + 1}
+            self.courses[code.course_id] = course.model_copy(update=counted)
         self.codes[key] = code.model_copy(update={"uses": 0})
-
-    def _priced(self, priced: Mapping[str, str]) -> None:
-        """Saves that newly price in cohorts: refused whole while one is in another currency,
-        else counted on each (``Course.priced``), as the table's course item does."""
-        self._check_priced(priced)
-        for course_id in priced.keys() & self.courses.keys():
-            course = self.courses[course_id]
-            self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
 
     def _check_priced(self, priced: Mapping[str, str]) -> None:
         """A save pricing in a cohort is refused whole while the cohort is in another currency,
@@ -261,6 +261,7 @@ class FakeRepository:
         counters = _counter_moves(stored, previous, held)
         priced = newly_priced(previous, stored)
         self._check_priced(priced)
+        unpriced = no_longer_priced(previous, stored)
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)
@@ -269,9 +270,11 @@ class FakeRepository:
         self.applications[stored.application_id] = stored
         for course_id, (seat_delta, waiting_delta) in counters.items():
             self._move_seats(course_id, seat_delta, waiting_delta)
-        for course_id in priced.keys() & self.courses.keys():
+        for course_id in (priced.keys() | unpriced) & self.courses.keys():
+            # The live count of what is priced in each cohort (``Course.priced``).
             course = self.courses[course_id]
-            self.courses[course_id] = course.model_copy(update={"priced": course.priced + 1})
+            counted = course.priced + (course_id in priced) - (course_id in unpriced)
+            self.courses[course_id] = course.model_copy(update={"priced": counted})
         self._move_holdings(stored.application_id, held)
         self._index(stored, previous, claims)
         for job in (stamped(j, stored) for j in new.outbox):

@@ -95,3 +95,34 @@ def test_a_currency_change_between_a_submissions_read_and_write_refuses_it_whole
     assert again.status == 201, again.body
     (stored,) = system.applications()
     assert '"currency":"usd"' in stored["doc"]["S"].replace(" ", "")
+
+
+def _index_not_listing_yet(system: System, application_id: str) -> None:
+    """The roster's index as DynamoDB may show it just after a save committed: the item is in
+    the table, the index (eventually consistent) does not list it yet. Its index keys taken
+    off the item is what the index shows then."""
+    table = system.resources.table_name
+    key = {"pk": {"S": f"APP#{application_id}"}, "sk": {"S": "APP"}}
+    assert system.dynamodb.get_item(TableName=table, Key=key).get("Item") is not None
+    system.dynamodb.update_item(TableName=table, Key=key, UpdateExpression="REMOVE gsi1pk, gsi1sk")
+
+
+@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
+def test_a_save_the_index_does_not_list_yet_still_keeps_the_currency(
+    system: System, approval: bool
+) -> None:
+    """Review16 F2: a submission committed just before the currency check read the course,
+    which the roster's index does not list yet. The course item's live count says it: the
+    change is refused in words, and the cohort stays in GBP."""
+    if approval:
+        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
+    applied = system.apply()
+    assert applied.status == 201, applied.body
+    _index_not_listing_yet(system, applied.json()["application_id"])
+    assert system.ports.repository.list_applications(COURSE_ID) == []
+    reply = _in_dollars(system)
+    assert reply.status == 422, reply.body
+    message = reply.json()["error"]["message"]
+    assert "this cohort has 1 application or booking priced as its saves counted" in message
+    assert reply.json()["error"]["fields"]["price"].startswith("keep the currency GBP")
+    assert system.course()["price"]["currency"] == "gbp"

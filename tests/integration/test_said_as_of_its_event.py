@@ -214,3 +214,26 @@ def test_the_facilitators_copy_sent_after_a_dearer_move_says_the_place_was_funde
         if m.to == ["facilitator-spring@example.org"] and m.subject.startswith("New booking")
     ]
     assert "(funded by a bursary)" in " ".join(copy.text.split()), copy.text
+
+
+def test_a_cancellations_refund_after_an_unreported_dashboard_refund_says_what_stripe_gave(
+    system: System, cohorts: Cohorts
+) -> None:
+    """Hostile16: £50 refunded from Stripe's dashboard, its event not here yet, then the
+    booking cancelled with its refund: Stripe gives back the £150 left, and the message says
+    so, with the £50 before it (what Stripe holds), never "£200.00 ... refunded in full"."""
+    booked = _paid_unsent(system)
+    cohorts.emails()
+    system.hold_webhooks = True  # the dashboard refund's events are late
+    system.refund_at_stripe(booked["payment_intent"], 5000)
+    system.clock_offset += timedelta(minutes=1)
+    app_id = booked["application_id"]
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    assert cancelled.status == 200, cancelled.body
+
+    cancellation = the_one(cohorts.emails_to(ADA), "has been cancelled")
+
+    assert "£150.00 is being refunded (with the £50.00 refunded earlier, £200.00 in all)" in (
+        cancellation.text
+    ), cancellation.text
+    assert "refunded in full" not in cancellation.text

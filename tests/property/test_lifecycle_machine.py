@@ -48,6 +48,7 @@ from booking import bootstrap
 from booking.adapters.dynamodb.schema import enrolment_key
 from booking.domain.application import ALLOWED_TRANSITIONS
 from booking.domain.application import ApplicationStatus as S
+from booking.domain.cohort_currency import counted_in, group_counted
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.enrolments import colleagues_enrolled, enrolled_on
 from booking.domain.group_endings import GroupEnding
@@ -704,6 +705,16 @@ class BookingLifecycle(RuleBasedStateMachine):
                     S.PENDING_REVIEW,
                 ):
                     assert not application.seat_held
+
+    @invariant()
+    def each_cohorts_priced_count_is_what_is_priced_in_it_now(self) -> None:
+        """Review16 F2: the course item's live count, which alone decides a currency change,
+        is raised and lowered by the saves so that it is always what is priced there."""
+        stored = self._stored()
+        for course_id, course, _ in self._courses_with_theirs(stored):
+            groups = sum(group_counted(g) for g in self._groups() if g.course_id == course_id)
+            priced = sum(course_id in counted_in(a) for a in stored.values())
+            assert course.priced == priced + groups, f"{course_id}: {course.priced} counted"
 
     @invariant()
     def no_code_is_used_beyond_its_limit_and_its_uses_are_its_holders(self) -> None:

@@ -11,15 +11,16 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund, Situation
 from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.money import Money
-from booking.domain.paying import held_until, paid_late
+from booking.domain.paying import held_until, paid_at, paid_late
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
-from booking.domain.settlement import settle
+from booking.domain.settlement import MoneyFact, settle
 from booking.domain.standing import Facts, standing
 from booking.domain.transfers import refusal
 from tests.support.applications import an_application
@@ -87,17 +88,43 @@ def _paid(created: datetime | None) -> CheckoutEvent:
     )
 
 
+def _late(june: Course, fact: MoneyFact, now: datetime, app: Application | None = None) -> bool:
+    return paid_late(june, fact, paid_at(fact, now), app)
+
+
 def test_a_payment_is_late_by_when_stripe_took_it_not_when_it_is_heard_of() -> None:
     june = course()
     after = START + timedelta(minutes=5)
-    assert paid_late(june, _paid(START + timedelta(seconds=1)), after)
-    assert not paid_late(june, _paid(START - timedelta(seconds=1)), after)  # heard of late
-    assert paid_late(june, _paid(None), after)
+    assert _late(june, _paid(START + timedelta(seconds=1)), after)
+    assert not _late(june, _paid(START - timedelta(seconds=1)), after)  # heard of late
+    assert _late(june, _paid(None), after)
     # An employer's invoice holds the place through the course: paid after it, it stands.
     invoice = InvoiceEvent("evt_2", InvoiceEventKind.PAID, "in_1", "app1", amount_paid=20000)
-    assert not paid_late(june, invoice, after)
+    assert not _late(june, invoice, after)
     expired = replace(_paid(after), kind=CheckoutEventKind.EXPIRED)
-    assert not paid_late(june, expired, after)
+    assert not _late(june, expired, after)
+
+
+def test_a_delayed_payment_whose_checkout_completed_before_the_start_is_honoured() -> None:
+    """A delayed method (Bacs, SEPA) settles after the start: the person completed a checkout
+    that expired by the start (Stripe completes none after), so they paid in time; a checkout
+    that could still be completed after the start (held past it) is judged by the payment."""
+    from booking.domain.application import CheckoutRef
+
+    june = course()
+    settled = START + timedelta(days=3)
+
+    def asked(expires_at: datetime) -> Application:
+        ref = CheckoutRef(session_id="cs_1", url="https://pay", attempt=1, expires_at=expires_at)
+        return an_application(S.AWAITING_PAYMENT, at=START - timedelta(days=1)).model_copy(
+            update={"checkout": ref, "seat_held": True, "payment_pending": True}
+        )
+
+    assert not _late(june, _paid(settled), settled, asked(START - timedelta(hours=1)))
+    assert not _late(june, _paid(settled), settled, asked(START))
+    assert _late(june, _paid(settled), settled, asked(START + timedelta(minutes=1)))
+    # Not a checkout this system opened for it: the payment's moment is all there is.
+    assert _late(june, replace(_paid(settled), session_id="cs_other"), settled, asked(START))
 
 
 def test_a_payment_after_the_close_is_given_back_and_nobody_is_told_of_a_booking() -> None:
@@ -181,5 +208,5 @@ def test_a_payment_taken_before_the_start_is_in_time_though_applications_closed_
     flag, not what held when Stripe took the payment (review15 F4)."""
     closed_since = course(closed=True)
     before = START - timedelta(hours=2)
-    assert not paid_late(closed_since, _paid(before), START - timedelta(hours=1))
-    assert paid_late(closed_since, _paid(START), START + timedelta(hours=1))
+    assert not _late(closed_since, _paid(before), START - timedelta(hours=1))
+    assert _late(closed_since, _paid(START), START + timedelta(hours=1))

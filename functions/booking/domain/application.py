@@ -251,13 +251,14 @@ class Application(BaseModel):
     def with_refund_made(
         self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
     ) -> Application:
-        """A refund Stripe just made of a payment beside the booking's first (given back, or a
-        further charge it kept; ``whole``: all that was left of it), recorded on it at once, as
-        the booking's own is (``amount_refunded``); Stripe's events for the same refund id
-        later say the same or correct it. A whole refund of a payment given back says what the
-        payment really was, whatever the event that reported it claimed."""
+        """A refund Stripe just made (``whole``: all that was left of the payment), recorded at
+        once as Stripe made it: of the booking's own, what its message says (a refund from the
+        dashboard not reported yet may have taken some first); of another, on its record (a
+        given-back one's whole refund says what it was, whatever its event claimed)."""
+        if payment_intent == self.payment_intent:
+            return self.model_copy(update={"last_refund": amount}) if whole else self
         record = self.payment(payment_intent)
-        if record is None or payment_intent == self.payment_intent:
+        if record is None:
             return self
         refunds = {**record.refunds, refund_id: amount}
         update: dict[str, Any] = {"refunds": refunds}

@@ -16,7 +16,7 @@ may still give. One rule for the organiser API and the console (``services.cours
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from booking.domain.application import Application, ApplicationStatus
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     # Read only by the organisers' check: every save (the mailer's too) asks ``newly_priced``.
     from booking.domain.groups import GroupBooking
 
+# The live count's view of time (``Course.priced``): the course item's count moves only with
+# saves, so what it counts is what a stored booking says without asking the clock. A checkout
+# that lapses by time alone (an ended application's, a group's) is left to the roster's read.
+_NO_CHECKOUT_OPEN = datetime.max.replace(tzinfo=UTC)
 # An invoice still asking for its amount.
 _UNPAID = frozenset({"open", "overdue"})
 # What holds money, as the refusal counts it (singular, plural).
@@ -111,28 +115,55 @@ def code_held(code: DiscountCode, currency: str, now: datetime) -> bool:
 
 
 def newly_priced(previous: Application | None, stored: Application) -> dict[str, str]:
-    """The cohorts whose currency check (:func:`currency_change_refusal`) counts ``stored`` and
-    did not count ``previous`` (course id -> the currency it is priced in there): its own
-    cohort, once it holds money or a standing price there (a submission, a payment started
-    again, a move made), and a cohort its move newly waits for. The save holds only while each
-    is still priced in that currency, and a currency change checked before it is refused and
-    checked again (``CourseStore.put_course``'s ``checked``): the check and the save are one
-    decision, whichever comes first. A save that changes only what is already counted (a
+    """The cohorts whose live count (``Course.priced``) counts ``stored`` and did not count
+    ``previous`` (course id -> the currency it is priced in there): its own cohort, once it
+    holds money or a standing price there (a submission, a payment started again, a move
+    made), and a cohort its move newly waits for. The save holds only while each is still
+    priced in that currency, and raises each one's count by one; a currency change is written
+    only while its cohort's count is 0 (``CourseStore.put_course``'s ``checked``): the check
+    and the save are one decision, whichever comes first, however late the roster's index
+    lists the save (review16 F2). A save that changes only what is already counted (a
     payment, an invoice, a bursary on a standing booking) names nothing."""
-    before = _counted_in(previous, stored.updated_at) if previous is not None else {}
-    after = _counted_in(stored, stored.updated_at)
+    before = counted_in(previous) if previous is not None else {}
+    after = counted_in(stored)
     return {course: cur for course, cur in after.items() if before.get(course) != cur}
 
 
+def no_longer_priced(previous: Application | None, stored: Application) -> frozenset[str]:
+    """The cohorts whose live count counted ``previous`` and does not count ``stored`` (a
+    booking refunded whole, an application ended unpaid, a move made or given up): the save
+    lowers each one's count by one, in its own transaction. A cohort it is counted in again
+    in another currency is in :func:`newly_priced` too (its count stays, under its
+    condition)."""
+    before = counted_in(previous) if previous is not None else {}
+    after = counted_in(stored)
+    return frozenset(course for course, cur in before.items() if after.get(course) != cur)
+
+
+def group_counted(group: GroupBooking | None) -> bool:
+    """Whether the live count counts a manager's group booking: :func:`group_money_held`
+    without the clock (its checkout counts while it is awaited: its lapse is a save)."""
+    if group is None:
+        return False
+    if _paid(group.money_received, group.money_returned, GROUP_PAID, GROUP_REFUNDED) is GROUP_PAID:
+        return True
+    awaited = group.status is GroupStatus.AWAITING_PAYMENT and group.checkout is not None
+    return awaited or _unpaid(group.invoice)
+
+
 def group_newly_priced(previous: GroupBooking | None, stored: GroupBooking) -> str | None:
-    """The currency a manager's group booking's save newly holds money in on its cohort
-    (:func:`group_money_held`: paid, its checkout or invoice open, and not before), else None:
-    held to the same rule as :func:`newly_priced`."""
-    now = stored.updated_at
-    if group_money_held(stored, now) is None:
+    """The currency a manager's group booking's save newly holds money in on its cohort (paid,
+    its checkout or invoice open, and not before), else None: held to the same rule as
+    :func:`newly_priced`."""
+    if not group_counted(stored) or group_counted(previous):
         return None
-    held_before = previous is not None and group_money_held(previous, now) is not None
-    return None if held_before else stored.price.currency
+    return stored.price.currency
+
+
+def group_no_longer_priced(previous: GroupBooking | None, stored: GroupBooking) -> bool:
+    """Whether a manager's group booking's save stops it counting on its cohort (refunded
+    whole, lapsed unpaid): held to the same rule as :func:`no_longer_priced`."""
+    return group_counted(previous) and not group_counted(stored)
 
 
 def code_newly_priced(code: DiscountCode) -> str | None:
@@ -141,12 +172,14 @@ def code_newly_priced(code: DiscountCode) -> str | None:
     return code.currency if code.amount_off is not None else None
 
 
-def _counted_in(application: Application, now: datetime) -> dict[str, str]:
+def counted_in(application: Application) -> dict[str, str]:
+    """The cohorts whose live count (``Course.priced``) counts ``application`` (course id ->
+    the currency it is priced in there), from its stored state alone."""
     if application.price is None:
         return {}  # stored before prices were kept: priced as its cohort is
     currency = application.price.currency  # a move keeps it (it is refused between currencies)
     counted: dict[str, str] = {}
-    if money_held(application, now, currency) not in (None, REFUNDED):
+    if money_held(application, _NO_CHECKOUT_OPEN, currency) not in (None, REFUNDED):
         # A booking whose money all came back prices nothing that stands: a late payment
         # given back on a cohort whose currency changed since is saved (settle's refusal).
         counted[application.course_id] = currency
@@ -182,11 +215,14 @@ def currency_change_refusal(
     *,
     moving_in: Iterable[Application] = (),
     codes: Iterable[DiscountCode] = (),
+    counted: int = 0,
 ) -> tuple[str, str] | None:
     """Why a cohort priced in ``was`` may not be saved priced in ``to`` (the message, and the
     reason beside ``price``), or None when it may: nothing it holds is in ``was``.
     ``moving_in``: the bookings of other cohorts whose move into this one waits (on its
-    difference, or on this cohort's waiting list); ``codes``: the cohort's discount codes."""
+    difference, or on this cohort's waiting list); ``codes``: the cohort's discount codes;
+    ``counted``: the course item's live count (``Course.priced``), which decides when the
+    roster (listed through an index that may lag a save) shows nothing."""
     if was == to:
         return None
     said = _counted(
@@ -194,6 +230,9 @@ def currency_change_refusal(
         + [(group_money_held(g, now), g.places_kept or len(g.places)) for g in groups]
         + [(MOVING_IN, 1) for _ in moving_in]
     )
+    if not said and counted > 0:
+        kind = PRICED[0] if counted == 1 else PRICED[1]
+        said = [f"{counted} {kind} as its saves counted (the roster may list it a moment later)"]
     named = sorted(code.code for code in codes if code_held(code, was, now))
     if named:
         plural = "s" if len(named) > 1 else ""

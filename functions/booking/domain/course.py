@@ -335,7 +335,8 @@ class Course(BaseModel):
     seats_taken: int = 0  # seats held for an open checkout or an offer, plus confirmed
     waiting: int = 0  # applications on the waiting list
     version: int = 0
-    priced: int = Field(default=0, exclude=True)  # saves pricing in it: cohort_currency.py
+    priced: int = Field(default=0, exclude=True)  # priced in it now: cohort_currency.py
+    priced_codes: int = Field(default=0, exclude=True)  # codes ever made taking an amount off
     # When this course's file last wrote each follow-up it lists (moved it, renamed it or began
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.

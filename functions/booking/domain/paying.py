@@ -3,8 +3,10 @@ applications close (``Course.accepts_applications``, the public page's "Applicat
 closed": one name for the rule, the course's own, since a checkout held ``CHECKOUT_HOLD``
 from then would outlive the first start and every course is priced). An offer, a checkout, an
 invoice, a group's places, a dearer move's difference: none is opened that could not be paid
-before the first session starts, and an offer is held until that start at the latest. A card
-payment Stripe takes after the start is given back (:func:`paid_late`).
+before the first session starts, and an offer is held until that start at the latest. A
+payment whose checkout was completed after the start is given back (:func:`paid_late`); one by
+a delayed method (Bacs, SEPA) whose checkout the person completed before it is honoured
+however late it settles: they did all they could in time.
 """
 
 from __future__ import annotations
@@ -45,23 +47,34 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
     return None
 
 
-def paid_in_its_hold(application: Application, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact``'s payment was taken within the hold of the checkout it pays: one is
-    opened only while it ends before applications close (``Course.accepts_applications``),
-    so such a payment is in time and its course need not be read (the paid webhook's calls)."""
-    moment, checkout = paid_at(fact, now), application.checkout
+def paid_in_its_hold(application: Application, fact: MoneyFact, moment: datetime) -> bool:
+    """Whether ``fact``'s payment, taken at ``moment`` (:func:`paid_at`), was taken within the
+    hold of the checkout it pays: one is opened only while it ends before applications close
+    (``Course.accepts_applications``), so such a payment is in time and its course need not be
+    read (the paid webhook's calls)."""
+    checkout = application.checkout
     return (
-        moment is not None
-        and isinstance(fact, CheckoutEvent)
+        isinstance(fact, CheckoutEvent)
         and checkout is not None
         and checkout.session_id == fact.session_id
         and moment <= checkout.expires_at
     )
 
 
-def paid_late(course: Course, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact`` is a payment taken once ``course`` had begun: it is given back, never
-    confirmed. Judged by the first session's start alone: the organisers' closing of
-    applications is today's flag, not what held when the payment was taken."""
-    moment = paid_at(fact, now)
-    return moment is not None and moment >= course.first_start()
+def paid_late(
+    course: Course, fact: MoneyFact, moment: datetime | None, application: Application | None
+) -> bool:
+    """Whether ``fact``, a payment taken at ``moment`` (:func:`paid_at`; None: no payment), is
+    given back as late, never confirmed: its checkout completed once ``course`` had begun (its
+    first session's start; the organisers' closing of applications is today's flag, not what
+    held then). Stripe completes a checkout only before it expires, so one of ``application``'s
+    whose hold ended by the start was completed in time, however late a delayed method (Bacs,
+    SEPA: completed unpaid, settled days later) took the money: honoured. Of any other, the
+    moment it was paid is all that is known of its completion."""
+    if moment is None or moment < course.first_start():
+        return False
+    if not isinstance(fact, CheckoutEvent) or application is None:
+        return True
+    asked = application.asked_in(fact.session_id)
+    completed_in_time = asked is not None and asked.expires_at <= course.first_start()
+    return not completed_in_time

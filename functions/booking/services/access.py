@@ -6,10 +6,10 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, CourseClosed, NotFound
-from booking.domain.wording import status_named
+from booking.domain.wording import moment_when, status_named
 from booking.services.ports import Ports
 
 
@@ -36,7 +36,7 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
     invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""
     refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
     if refusal == "offer_lapsed":
-        raise Conflict("this offer has lapsed", code="offer_lapsed")
+        raise offer_lapsed(application, course)
     if refusal == "course_closed":
         raise CourseClosed()
     if refusal is not None:
@@ -44,3 +44,32 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
             f"this application is {status_named(application.status)} and cannot be paid now",
             code="not_payable",
         )
+
+
+def offer_lapsed(application: Application, course: Course) -> Conflict:
+    """The refusal of paying for a waiting-list offer that lapsed, in words, with when (in the
+    course's time): its place went back to the course (hostile16: it had answered
+    ``course_full``)."""
+    deadline = application.offer_expires_at
+    held = (
+        f" was held for you until {moment_when(deadline, course.definition.timezone)}"
+        if (deadline is not None)
+        else ""
+    )
+    return Conflict(
+        f"this offer has lapsed: the place{held} and was not booked by then, so it went back "
+        "to the course for the next person, and no place is free for you now",
+        code="offer_lapsed",
+    )
+
+
+def refuse_if_offer_lapsed(application: Application, course: Course) -> None:
+    """Raise :func:`offer_lapsed` when ``application`` is a waiting-list offer that lapsed
+    (the sweep ended it): said when its seat could not be taken again, instead of the bare
+    ``course_full`` the seat's condition gives."""
+    lapsed = (
+        application.status is ApplicationStatus.EXPIRED
+        and application.status_reason == "offer_lapsed"
+    )
+    if lapsed:
+        raise offer_lapsed(application, course)

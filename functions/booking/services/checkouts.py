@@ -14,13 +14,19 @@ from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import (
     Conflict,
+    CourseFull,
     DependencyUnavailable,
     StaleWrite,
 )
 from booking.domain.money import Money
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.wording import cohort_name
-from booking.services.access import authorised, existing_course, refuse_unless_payable
+from booking.services.access import (
+    authorised,
+    existing_course,
+    refuse_if_offer_lapsed,
+    refuse_unless_payable,
+)
 from booking.services.application_view import ApplicationView, view_of
 from booking.services.concurrency import concurrent_update, retried
 from booking.services.ports import CheckoutRequest, Ports
@@ -59,7 +65,11 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
         held = held_for_payment(application, now).model_copy(
             update={"checkout_attempts": application.checkout_attempts + 1}
         )
-        return ports.repository.save(held, application), previous
+        try:
+            return ports.repository.save(held, application), previous
+        except CourseFull:
+            refuse_if_offer_lapsed(application, course)
+            raise
 
     saved, previous = retried(
         hold_seat, lambda: authorised(ports, application_id, token), first=first, attempts=3

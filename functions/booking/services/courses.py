@@ -143,7 +143,9 @@ def _refuse_currency_change_of_money(
     ports: Ports, course: Course, definition: CourseDefinition
 ) -> None:
     """A cohort whose bookings hold money keeps its currency
-    (``domain.cohort_currency.currency_change_refusal``)."""
+    (``domain.cohort_currency.currency_change_refusal``): what the roster lists, and the
+    course's live count (``Course.priced``), which counts a save the roster's index may not
+    list yet; the write holds only while that count is as read (``put_course``'s ``checked``)."""
     was, to = course.definition.price.currency, definition.price.currency
     if was == to:
         return
@@ -159,6 +161,7 @@ def _refuse_currency_change_of_money(
         ports.clock(),
         moving_in=[m.application for m in moving_in_now(ports, course)],
         codes=ports.repository.discount_codes(course.course_id),
+        counted=course.priced,
     )
     if refusal is not None:
         raise InvalidInput(refusal[0], {"price": refusal[1]})

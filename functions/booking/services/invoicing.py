@@ -22,6 +22,7 @@ from booking.domain.commands import Situation, VoidInvoice
 from booking.domain.course import Course
 from booking.domain.errors import (
     Conflict,
+    CourseFull,
     DependencyUnavailable,
     InvalidInput,
     StaleWrite,
@@ -30,7 +31,7 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
-from booking.services.access import authorised, refuse_unless_payable
+from booking.services.access import authorised, refuse_if_offer_lapsed, refuse_unless_payable
 from booking.services.acted import Acted
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.invoice_requests import (
@@ -121,7 +122,11 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
             raise Conflict(
                 "the course starts too soon to pay by invoice", code="too_late_for_invoice"
             )
-        saved = ports.repository.save(held_for_payment(application, now), application)
+        try:
+            saved = ports.repository.save(held_for_payment(application, now), application)
+        except CourseFull:
+            refuse_if_offer_lapsed(application, course)
+            raise
         # Switching from card to invoice: the old checkout can no longer take the place.
         previous = application.checkout if application.seat_held else None
         if (

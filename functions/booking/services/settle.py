@@ -99,11 +99,15 @@ def settle_money(
     # An organiser's refund Stripe refuses is refused to them, nothing written or sent; one a
     # webhook's decision asks is recorded regardless, or its event would fail for ever.
     asked = isinstance(fact, Cancellation)
+    # Whether the payment is late, and the course read for it: asked once, not on each retry.
+    late: list[bool] = []
 
     def attempt(application: Application) -> Settled:
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
-        if _paid_late(ports, application, fact, situation.now):
+        if not late:
+            late.append(_paid_late(ports, application, fact, situation.now))
+        if late[0]:
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
         if decided.application is not None and any(
@@ -133,15 +137,16 @@ def settle_money(
 
 
 def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
-    """Whether ``fact`` is a payment taken once its course had begun
+    """Whether ``fact`` is a payment whose checkout completed once its course had begun
     (``domain.paying.paid_late``); the course is read only for a payment taken after its
     checkout's hold (a delayed method settling late)."""
-    if paid_at(fact, now) is None or paid_in_its_hold(application, fact, now):
+    moment = paid_at(fact, now)
+    if moment is None or paid_in_its_hold(application, fact, moment):
         return False
     if isinstance(fact, CheckoutEvent) and is_move_session(application, fact.session_id):
         return False  # a move's difference: none is opened too late to be paid in its hold
     course = ports.repository.get_course(application.course_id)
-    return course is not None and paid_late(course, fact, now)
+    return course is not None and paid_late(course, fact, moment, application)
 
 
 def _situation(

@@ -57,7 +57,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of, newly_billed_to
-from booking.domain.cohort_currency import newly_priced
+from booking.domain.cohort_currency import newly_priced, no_longer_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
@@ -176,9 +176,11 @@ class DynamoApplicationStore:
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
-        # And on every cohort it newly prices something in: only while still in that currency.
+        # And on every cohort it newly prices something in: only while still in that currency,
+        # counted; and on every one it stops pricing something in, counted down.
         priced = newly_priced(previous, stored)
-        actions.extend(holding_actions(self.table.name, stored, previous, held, priced))
+        unpriced = no_longer_priced(previous, stored)
+        actions.extend(holding_actions(self.table.name, stored, previous, held, priced, unpriced))
         actions.extend(self._who_applied(stored, previous, replaces))
         if (
             contact := newly_billed_to(previous.billing if previous else None, stored.billing)

@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from booking.adapters.dynamodb.limits import seat_update
+from booking.adapters.dynamodb.limits import priced_in, seat_update
 from booking.adapters.dynamodb.schema import CODE_PREFIX, discount_code_key
 from booking.adapters.dynamodb.table import (
     CONDITION_FAILED,
@@ -60,13 +60,15 @@ class DynamoDiscountCodes:
             made = self.table.put_new(code_to_item(code))
         else:
             # An amount off in the cohort's currency: made only while the cohort is in it, and
-            # counted on the course item as the other saves that price in it are.
+            # counted on the course item (``Course.priced_codes``: a currency change checked
+            # before it fails its condition and is checked again).
             put = {
                 "TableName": self.table.name,
                 "Item": code_to_item(code),
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
-            priced = seat_update(self.table.name, code.course_id, 0, 0, currency)
+            update = seat_update(self.table.name, code.course_id, 0, 0)
+            priced = priced_in(update, currency, counter="priced_codes")
             try:
                 self.table.transact([("new code", {"Put": put}), ("priced", {"Update": priced})])
                 made = True

@@ -173,15 +173,11 @@ class DynamoCourseStore:
             expected = "#v = :prev"
             values[":prev"] = {"N": str(previous.version)}
         if previous is not None and pinned:
-            # Nothing priced in the cohort since its currency check read it.
-            expected += " AND " + (
-                "(attribute_not_exists(#priced) OR #priced = :zero)"
-                if previous.priced == 0
-                else "#priced = :priced"
-            )
-            names["#priced"] = "priced"
-            if previous.priced:
-                values[":priced"] = {"N": str(previous.priced)}
+            # Nothing priced in the cohort now, and nothing priced since its currency check read
+            # it (the live count as read, 0 or below; no code made since).
+            expected += " AND " + _as_read("#priced", previous.priced, values, ":priced")
+            expected += " AND " + _as_read("#pcodes", previous.priced_codes, values, ":pcodes")
+            names |= {"#priced": "priced", "#pcodes": "priced_codes"}
         return {
             "TableName": self.table.name,
             "Key": course_key(course_id),
@@ -214,3 +210,11 @@ class DynamoCourseStore:
                     SessionRow(item["course_id"]["S"], int(item["session_index"]["N"]), start)
                 )
         return rows
+
+
+def _as_read(name: str, count: int, values: dict[str, Any], placeholder: str) -> str:
+    """A condition that a course item's counter ``name`` is still ``count`` (0: or absent)."""
+    values[placeholder] = {"N": str(count)}
+    if count == 0:
+        return f"(attribute_not_exists({name}) OR {name} = {placeholder})"
+    return f"{name} = {placeholder}"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
 from booking.adapters.dynamodb.ledgers import leased
-from booking.adapters.dynamodb.limits import priced_in, seat_update, transact_priced
+from booking.adapters.dynamodb.limits import priced_in, seat_update, transact_priced, unpriced_in
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
@@ -39,7 +39,7 @@ from booking.adapters.dynamodb.table import (
     versioned_put,
 )
 from booking.domain.addresses import STORED
-from booking.domain.cohort_currency import group_newly_priced
+from booking.domain.cohort_currency import group_newly_priced, group_no_longer_priced
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, NotFound
 from booking.domain.provider_objects import provider_objects_of_group
@@ -156,17 +156,23 @@ class DynamoGroupStore:
         self, stored: GroupBooking, previous: GroupBooking | None
     ) -> list[tuple[str, dict[str, Any]]]:
         """The seats it claims or gives back, and, when it newly holds money in the cohort,
-        only while the cohort is in its currency (``limits.priced_in``)."""
+        only while the cohort is in its currency (``limits.priced_in``); when it stops holding
+        any, the cohort's live count lowered (``limits.unpriced_in``)."""
         delta = stored.seats_held - (previous.seats_held if previous else 0)
         currency = group_newly_priced(previous, stored)
+        unpriced = group_no_longer_priced(previous, stored)
         if delta > 0:
             update = self._seats_claimed(stored.course_id, delta)
-        elif delta < 0 or currency is not None:
+        elif delta < 0 or currency is not None or unpriced:
             update = seat_update(self.table.name, stored.course_id, delta, 0)
         else:
             return []
         label = "course" if delta else "priced"
-        return [(label, {"Update": priced_in(update, currency) if currency else update})]
+        if currency:
+            update = priced_in(update, currency)
+        elif unpriced:
+            update = unpriced_in(update)
+        return [(label, {"Update": update})]
 
     def _enrolment_actions(
         self, stored: GroupBooking, previous: GroupBooking | None

@@ -47,6 +47,7 @@ def course_from_item(item: dict[str, Any]) -> Course:
         waiting=int(item.get("waiting", {}).get("N", "0")),
         version=int(item.get("version", {}).get("N", "0")),
         priced=int(item.get("priced", {}).get("N", "0")),
+        priced_codes=int(item.get("priced_codes", {}).get("N", "0")),
         follow_up_edits={
             key: datetime.fromisoformat(value["S"])
             for key, value in item.get("follow_up_edits", {}).get("M", {}).items()

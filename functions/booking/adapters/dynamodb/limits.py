@@ -42,11 +42,19 @@ Action = tuple[str, dict[str, Any]]
 
 
 def seat_update(
-    table: str, course_id: str, delta: int, waiting_delta: int, priced: str | None = None
+    table: str,
+    course_id: str,
+    delta: int,
+    waiting_delta: int,
+    priced: str | None = None,
+    *,
+    unpriced: bool = False,
 ) -> dict[str, Any]:
     """The course's counters moved by a save: seats under capacity, waiting places; and, for a
-    save that newly prices something in the cohort (``priced``: its currency), the count of
-    such saves, while the cohort is still priced in that currency (:func:`priced_in`)."""
+    save that newly prices something in the cohort (``priced``: its currency), the live count
+    of what is priced in it, while the cohort is still priced in that currency
+    (:func:`priced_in`); for one that stops something counting there (``unpriced``), that
+    count lowered by one (both: it stays, under the condition)."""
     names = {"#taken": "seats_taken", "#waiting": "waiting"}
     values: dict[str, Any] = {":d": {"N": str(delta)}, ":w": {"N": str(waiting_delta)}}
     if delta > 0:
@@ -73,24 +81,40 @@ def seat_update(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-    return priced_in(update, priced) if priced is not None else update
+    if priced is not None:
+        return priced_in(update, priced, 0 if unpriced else 1)
+    return unpriced_in(update) if unpriced else update
 
 
-def priced_in(update: dict[str, Any], currency: str) -> dict[str, Any]:
+def unpriced_in(update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` of a course item, lowering by one its live count of what is priced in it
+    (``Course.priced``): something counted there stopped counting (refunded whole, ended
+    unpaid). Under no condition of its own: what stops holding money is never refused."""
+    return update | {
+        "UpdateExpression": update["UpdateExpression"] + ", #priced :minus",
+        "ExpressionAttributeNames": update["ExpressionAttributeNames"] | {"#priced": "priced"},
+        "ExpressionAttributeValues": update["ExpressionAttributeValues"] | {":minus": {"N": "-1"}},
+    }
+
+
+def priced_in(
+    update: dict[str, Any], currency: str, delta: int = 1, counter: str = "priced"
+) -> dict[str, Any]:
     """``update`` of a course item, holding only while the cohort is priced in ``currency``
     (an item saved before its currency was kept beside its definition: as read) and counting
-    one more save that priced something in it (``Course.priced``: a currency change checked
-    before it then fails its own condition and is checked again). An ``ADD`` under no version:
-    saves pricing in the same currency never refuse each other."""
+    one more thing priced in it (``Course.priced``, ``delta``: a currency change, written only
+    while it is 0, then fails its own condition and is checked again). An ``ADD`` under no
+    version: saves pricing in the same currency never refuse each other. A discount code
+    counts on its own ``counter`` (``Course.priced_codes``): its expiry is no save."""
     return update | {
-        "UpdateExpression": update["UpdateExpression"] + ", #priced :one",
+        "UpdateExpression": update["UpdateExpression"] + ", #priced :pd",
         "ConditionExpression": (
             f"({update['ConditionExpression']}) AND (attribute_not_exists(#cur) OR #cur = :cur)"
         ),
         "ExpressionAttributeNames": update["ExpressionAttributeNames"]
-        | {"#priced": "priced", "#cur": "currency"},
+        | {"#priced": counter, "#cur": "currency"},
         "ExpressionAttributeValues": update["ExpressionAttributeValues"]
-        | {":one": {"N": "1"}, ":cur": {"S": currency}},
+        | {":pd": {"N": str(delta)}, ":cur": {"S": currency}},
     }
 
 
@@ -134,23 +158,25 @@ def holding_actions(
     previous: Application | None,
     changes: HoldingChanges,
     priced: Mapping[str, str] | None = None,
+    unpriced: frozenset[str] = frozenset(),
 ) -> list[Action]:
-    """A save's actions for every limited thing it claims or gives back, and on each cohort it
-    newly prices something in (``priced``: ``domain.cohort_currency.newly_priced``)."""
+    """A save's actions for every limited thing it claims or gives back, on each cohort it
+    newly prices something in (``priced``: ``domain.cohort_currency.newly_priced``) and on each
+    it stops pricing something in (``unpriced``: ``cohort_currency.no_longer_priced``)."""
     actions: list[Action] = []
     priced = priced or {}
     # A booking moved to another cohort gives its seat back on one course and claims one on
     # the other: each course's counters move by what the change did there.
-    for course_id in sorted({*_courses_touched(stored, previous, changes), *priced}):
+    for course_id in sorted({*_courses_touched(stored, previous, changes), *priced, *unpriced}):
         seat = changes.delta(Limited.SEAT, course_id)
         waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
         currency = priced.get(course_id)
-        if seat or waiting:
-            update = seat_update(table, course_id, seat, waiting, currency)
-            actions.append(("course", {"Update": update}))
-        elif currency is not None:
-            update = seat_update(table, course_id, 0, 0, currency)
-            actions.append(("priced", {"Update": update}))
+        counted = currency is not None or course_id in unpriced
+        if seat or waiting or counted:
+            update = seat_update(
+                table, course_id, seat, waiting, currency, unpriced=course_id in unpriced
+            )
+            actions.append(("course" if seat or waiting else "priced", {"Update": update}))
     for holding in changes.claimed:
         if holding.thing in OUTLIVES_ITS_HOLD:
             key = holding_key(stored.application_id, holding.key)

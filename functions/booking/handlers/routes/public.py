@@ -201,7 +201,9 @@ PUBLIC: tuple[Route, ...] = (
         "A fresh Checkout Session for an application that may pay now. 409 "
         "`course_closed` once a checkout (held 31 minutes, Stripe's least) could not end "
         "before the course's applications close (an offer included), `offer_lapsed` after an "
-        "offer's deadline. It takes no fields: a field sent as JSON (a `dry_run`) is a 422 "
+        "offer's deadline, said with it (the place went back to the course; asked again once "
+        "the sweep ended the offer, it is `offer_lapsed` while no place is free, not "
+        "`course_full`). It takes no fields: a field sent as JSON (a `dry_run`) is a 422 "
         "naming it, nothing opened; a "
         "form's (a button's name) is ignored, but a form whose name is a JSON object is a 422; "
         "a body of any other type (text/plain, none) is a 415.",
