@@ -61,26 +61,6 @@ def test_a_move_on_and_on_before_the_mailer_is_told_from_the_first_cohort_to_the
     ]
 
 
-def test_a_move_on_and_on_before_the_mailer_tells_the_person_once_where_they_are_now(
-    system: System,
-) -> None:
-    """Spring to summer to autumn before the mailer ran: Ada hears once, of where her booking
-    is now, from the cohort she was last told of (spring's sessions out of her calendar,
-    autumn's in), never of summer, whose sessions were never in it."""
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    assert cohorts.move(app_id, "move-summer").status == 200
-    system.clock_offset += timedelta(minutes=1)
-    assert cohorts.move(app_id, "move-autumn").status == 200
-
-    moved = [m for m in cohorts.emails() if m.to == [ADA]]
-
-    assert len(moved) == 1, [m.subject for m in moved]
-    text = " ".join(moved[0].text.split())
-    assert f"from {_name(cohorts, 0)} to {_name(cohorts, 8)}" in text, text
-    assert _name(cohorts, 4) not in text
-
-
 def test_a_move_settled_then_moved_back_is_told_both_ways(system: System) -> None:
     """Spring to summer, told, then back: the way back is news to Ada and both lists."""
     cohorts = Cohorts(system)
@@ -103,12 +83,12 @@ def test_a_move_settled_then_moved_back_is_told_both_ways(system: System) -> Non
     ]
 
 
-def test_a_move_on_with_money_moved_is_told_once_with_the_money(
+def test_a_move_email_written_for_a_later_cohort_says_its_own_price_of_its_own_cohort(
     system: System,
 ) -> None:
     """Spring (£200, a bursary of £200) to autumn (£150), then to winter (£250, the £50 beyond
-    the bursary paid) before the mailer ran: one email, from spring to winter (the first
-    move's, reached after the second, is not sent: ``services.moves_told``)."""
+    the bursary paid) before the mailer ran: the first move's email, written for winter, names
+    the step to autumn and says the bursary paid autumn's price, not winter's."""
     cohorts = Cohorts(system)
     app_id = system.apply("move-spring", email=ADA).json()["application_id"]
     granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 20000})
@@ -121,14 +101,12 @@ def test_a_move_on_with_money_moved_is_told_once_with_the_money(
 
     moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
 
-    # Told once, of where the booking is now (the step through autumn never reached her),
-    # with the money the moves moved: the £50 beyond the bursary, received.
-    assert len(moved) == 1, [m.subject for m in moved]
-    told = " ".join(moved[0].text.split())
+    assert len(moved) == 2, [m.subject for m in moved]
+    first = " ".join(moved[0].text.split())
     autumn, winter = _name(cohorts, 8), _name(cohorts, 12)
-    assert f"We have moved your place from {_name(cohorts, 0)} to {winter}." in told
-    assert "we have received the difference you paid (£50.00)" in told
-    assert autumn not in told
+    assert f"from {_name(cohorts, 0)} to {autumn}, and since then to {winter}." in first
+    assert f"pays the whole price of {autumn} (£150.00)" in first
+    assert "its whole price" not in first
 
 
 def test_a_move_back_with_money_moved_says_the_money_of_the_place_held(system: System) -> None:

@@ -29,11 +29,6 @@ def _person_told(ports: Ports, job: EmailJob, application: Application) -> bool:
     """The person's email of a move: nothing when the cohort whose sessions they were last
     sent is the one held now, and the moves since moved no money (a refund, a difference
     paid: said by this email, the only one that would)."""
-    if job.move is not None and job.move < len(application.transfers):
-        # Moved on again before this went (A to B, then B to C): the latest move's email
-        # tells them once, from the cohort they were last told of to the one held now, with
-        # the money every untold move moved (``as_told``, ``untold_money``).
-        return False
     if job.move is None or last_invited(ports, application) != application.course_id:
         return True
     return any(move.refund_due or move.difference_charged for move in _untold(ports, application))
@@ -41,18 +36,18 @@ def _person_told(ports: Ports, job: EmailJob, application: Application) -> bool:
 
 def as_told(ports: Ports, job: EmailJob, application: Application) -> EmailJob:
     """A person's move email as it goes (decided before its claim, so it is not counted as
-    gone): said from the cohort whose sessions they were last sent, naming no cohort they were
-    never told of. Moved on again before the mailer ran (A to B to C), the latest move's email
-    alone goes (``move_told``), from A to C; back on the cohort they were last sent (moved
-    away and back; it goes only when money moved), from that cohort to itself: their place
-    there stands, and what the moves did to the money, taking nothing out of their calendar
-    (fix14b's left A->B->A)."""
-    if job.kind is not EmailKind.BOOKING_TRANSFERRED or job.move is None:
+    gone): back on the cohort whose sessions they were last sent (moved away and back before
+    it went; it goes only when money moved, ``move_told``), it is said from that cohort to
+    itself: their place there stands, and what the moves did to the money, naming no cohort
+    they were never told of and taking nothing out of their calendar (fix14b's left A->B->A)."""
+    if (
+        job.kind is not EmailKind.BOOKING_TRANSFERRED
+        or job.move is None
+        or job.from_course_id == application.course_id
+        or last_invited(ports, application) != application.course_id
+    ):
         return job
-    told = last_invited(ports, application)
-    if told is None or told == job.from_course_id:
-        return job
-    return job.model_copy(update={"from_course_id": told})
+    return job.model_copy(update={"from_course_id": application.course_id})
 
 
 def untold_money(ports: Ports, job: EmailJob, application: Application) -> tuple[int, int]:
