@@ -30,6 +30,7 @@ from booking.domain.errors import (
     ReferenceTaken,
     StaleWrite,
 )
+from booking.domain.facilitators_told import CopySent
 from booking.domain.invitations import Told
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
@@ -104,6 +105,8 @@ class FakeRepository:
     written_emails: list[EmailJob] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # reference -> application id
     timelines: dict[str, list[TimelineEntry]] = field(default_factory=dict)
+    # application id -> job id -> whom that facilitators' copy went to
+    copies: dict[str, dict[str, CopySent]] = field(default_factory=dict)
     codes: dict[str, DiscountCode] = field(default_factory=dict)  # code key -> code
     # application id -> what it holds (kept apart from the application, as the table does,
     # so a deletion by retention leaves them to give back)
@@ -481,6 +484,12 @@ class FakeRepository:
 
     def add_to_timeline(self, application_id: str, entry: TimelineEntry) -> None:
         self.timelines.setdefault(application_id, []).append(entry)
+
+    def record_copy(self, application_id: str, copy: CopySent) -> None:
+        self.copies.setdefault(application_id, {})[copy.job_id] = copy
+
+    def recorded_copies(self, application_id: str) -> list[CopySent]:
+        return list(self.copies.get(application_id, {}).values())
 
     # -- outbox -------------------------------------------------------------------------------
 

@@ -25,11 +25,14 @@ booking, and the act that ends it leaves it no longer confirmed, so whichever co
 refund's event after a cancellation that asked for it) finds nothing to tell.
 
 An erasure ends nothing (the booking stays, anonymised), but every list the application was
-sent to still holds it in its mailboxes: each is asked to delete it (``delete_your_copy``)."""
+sent to still holds it in its mailboxes: each is asked to delete it (``delete_your_copy``), at
+the addresses its copies went to, as recorded when each was sent (``CopySent``), never the
+cohort's list as it is at the erasure (hostile17 F3: organisers change a course's facilitators)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from booking.domain.application import Application
 from booking.domain.emails import MOVED_IN, MOVED_OUT, EmailJob, EmailKind
@@ -107,32 +110,61 @@ def lists_holding(application: Application, went: Callable[[str], bool]) -> list
     return holding
 
 
-def lists_sent(application: Application, went: Callable[[str], bool]) -> list[str]:
-    """Every cohort whose facilitators were sent the person's application, as the copies that
-    ``went`` say: the cohort first booked, if its copy went (the application to review, or the
-    booking); each move's new cohort, if its "moved to your cohort" went; the cohort told of
-    the booking's end ("Participant withdrawn"). A list told that the person moved away still
-    holds what it was sent, so it stays on (unlike ``lists_holding``)."""
+def copies_sent(application: Application, went: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """Every facilitators' copy of the application that ``went``, by its job id, with the
+    cohort whose list it went to: the cohort first booked, if its copy went (the application to
+    review, or the booking); each move's "moved away" to the cohort left and "moved to your
+    cohort" to the new one; the "Participant withdrawn" to the cohort whose list had the person
+    (``roster_holding``). Each message names the person, so every list it went to holds
+    something of them."""
     app_id = application.application_id
     moves = application.transfers
     first = moves[0].from_course_id if moves else application.course_id
-    sent = []
-    if any(went(application.email(_COPY, occasion=o).job_id) for o in _FIRST_COPIES):
-        sent.append(first)
+    sent = [
+        (job_id, first)
+        for job_id in (application.email(_COPY, occasion=o).job_id for o in _FIRST_COPIES)
+        if went(job_id)
+    ]
     for number, move in enumerate(moves, start=1):
-        if went(moved_in_copy(app_id, move.to_course_id, number).job_id):
-            sent.append(move.to_course_id)
-    if went(application.email(_COPY, occasion=WITHDRAWN).job_id):
-        sent.append(roster_holding(application, went))
-    return list(dict.fromkeys(sent))
+        for copy in (
+            moved_out_copy(app_id, move.from_course_id, number),
+            moved_in_copy(app_id, move.to_course_id, number),
+        ):
+            if went(copy.job_id):
+                sent.append((copy.job_id, copy.course_id))
+    withdrawn = application.email(_COPY, occasion=WITHDRAWN).job_id
+    if went(withdrawn):
+        sent.append((withdrawn, roster_holding(application, went)))
+    return sent
+
+
+def lists_sent(application: Application, went: Callable[[str], bool]) -> list[str]:
+    """Every cohort whose facilitators were sent the person's application, as the copies that
+    ``went`` say (``copies_sent``), once each, the first sent first. A list told that the person
+    moved away still holds what it was sent, so it stays on (unlike ``lists_holding``); a "moved
+    away" goes only to a list that had the person, so it adds no list of its own."""
+    return list(dict.fromkeys(cohort for _, cohort in copies_sent(application, went)))
+
+
+@dataclass(frozen=True)
+class CopySent:
+    """Whom one facilitators' copy of an application went to, recorded as the mailer sends it
+    (``services.facilitators_copies``): the job sent, the cohort whose list it went to, and
+    that list's addresses as they were then (work addresses, not the applicant's data)."""
+
+    job_id: str
+    course_id: str
+    to: tuple[str, ...]
 
 
 def delete_your_copy(application: Application, went: Callable[[str], bool]) -> tuple[EmailJob, ...]:
     """What an erasure of ``application`` (as read before it) asks of the facilitators (UK
     GDPR Article 19: each recipient of the data is told of its erasure): one message to each
-    list sent the application (``lists_sent``), to delete what they hold about it, found by its
-    reference. Keyed by the cohort, so each list is asked once however often the erasure is
-    repeated; nothing to a list never sent a copy."""
+    cohort's list sent the application (``lists_sent``), to delete what they hold about it,
+    found by its reference; the mailer addresses it to exactly the addresses that cohort's
+    copies went to (``services.facilitators_copies.copies_held``). Keyed by the cohort, so each
+    list is asked once however often the erasure is repeated; nothing to a list never sent a
+    copy."""
     app_id = application.application_id
     return tuple(
         EmailJob.about(EmailKind.DELETE_YOUR_COPY, app_id, cohort, occasion=cohort)

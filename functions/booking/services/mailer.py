@@ -44,7 +44,7 @@ event was listed again.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from aws_lambda_powertools import Logger
@@ -69,8 +69,7 @@ from booking.domain.emails_as_queued import (
     when_cohort_left,
 )
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.facilitators_told import is_withdrawal, lists_sent, roster_holding
-from booking.domain.invitations import Told
+from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import event_about, person_key
 from booking.domain.register import certificate_code
@@ -85,19 +84,17 @@ from booking.services.calendars import (
 from booking.services.email_composing import composed
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
+from booking.services.facilitators_copies import copies_held, record_copy
 from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, lease_unused, send_leased
-from booking.services.sessions_told import check_after_send, dates_worded_as_held
+from booking.services.sessions_told import check_after_send, dates_worded_as_held, record_told
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
 logger = Logger(child=True)
 S = ApplicationStatus
-# How long the record that a person was told of a follow-up event is kept after its start (or
-# after the message, for one taken out): while the event may still change.
-TOLD_KEPT = timedelta(days=365)
 
 
 class SendOutcome(StrEnum):
@@ -167,13 +164,13 @@ def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
 def _send_to_whom_it_is_for(
     ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> SendOutcome:
-    addresses = _addresses(job, application, course)
+    addresses = _addresses(ports, job, application, course)
     recipients = [a for a in addresses if not ports.repository.is_suppressed(a)]
     if not recipients:
         return SendOutcome.SKIPPED_NO_RECIPIENT
     # Composed before claiming: a template error must not leave a claim behind.
     message, calendar = composed(ports, job, application, course, recipients, now=now)
-    return _send_once(ports, job, application, message, calendar, now=now)
+    return _send_once(ports, job, application, message, calendar, now=now, cohort=course)
 
 
 def _still_to_send(
@@ -231,7 +228,7 @@ def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
     """Whether what the message carries is gone or told by a newer one since it was queued."""
     if job.kind is EmailKind.DELETE_YOUR_COPY:
         # Only to a list a copy went to: one taken up as the erasure read it may be refused since.
-        return job.course_id not in lists_sent(application, went_for(ports, application)[0])
+        return job.course_id not in copies_held(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
         # No certificate to send (none is ever made afresh), or reissued before it went: the
         # reissue's email has it.
@@ -293,8 +290,11 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
     return None
 
 
-def _addresses(job: EmailJob, application: Application, course: Course) -> list[str]:
-    if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY):
+def _addresses(ports: Ports, job: EmailJob, application: Application, course: Course) -> list[str]:
+    if job.kind is EmailKind.DELETE_YOUR_COPY:
+        # Whoever that cohort's copies went to, not its list as it is now (hostile17 F3).
+        return list(copies_held(ports, application).get(job.course_id, ()))
+    if job.kind is EmailKind.FACILITATOR_COPY:
         return course.definition.facilitator_addresses()
     # The person; the billing contact alone for its own message (``domain.payer``).
     return told_of(job, application)
@@ -352,8 +352,14 @@ def _send_once(
     calendar: CalendarFiles,
     *,
     now: datetime,
+    cohort: Course,
 ) -> SendOutcome:
     """Claim the job, send it and record the outcome (the module's docstring says why so)."""
+
+    def first() -> None:  # just before SES: whom a facilitators' copy reached, what was told
+        record_copy(ports, job, cohort, message)
+        record_told(ports, application, calendar, now)
+
     repo = ports.repository
     claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
     if claim is EmailClaim.DONE:
@@ -382,7 +388,7 @@ def _send_once(
         about,
         message,
         until,
-        first=lambda: _record_told(ports, application, calendar, now),
+        first=first,
     )
     sent_at = ports.clock()
     _record_sent(ports, job, len(message.to), sent_at)
@@ -402,28 +408,6 @@ def _still_for(job: EmailJob, session: ScheduledSession) -> bool:
         and job.planned_at is not None
         and still_reminds(job.planned_at, session.start, job.offset_hours)
     )
-
-
-def _record_told(
-    ports: Ports, application: Application, calendar: CalendarFiles, now: datetime
-) -> None:
-    """Record the programme's events and the cohort's sessions this message puts in the
-    person's calendar (when, as it says) or takes out, before sending it: a change to an event
-    reaches whoever was told of it, and a change is counted from what they hold (a failed send
-    is retried from the queue, and recorded here at worst brings one more notice)."""
-    person = person_key(application.answers.email)
-    for entries, holds in ((calendar.put_in, True), (calendar.taken_out, False)):
-        for entry in entries:
-            assert entry.event is not None
-            last = max(now, entry.start or now)
-            when = (
-                Told(entry.start, entry.end, entry.title)
-                if holds and entry.start and entry.end
-                else None
-            )
-            ports.repository.record_told(
-                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
-            )
 
 
 def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> None:

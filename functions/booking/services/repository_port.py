@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from booking.domain.billing import DiscountCode
     from booking.domain.course import Course, CourseDefinition
     from booking.domain.emails import EmailJob
+    from booking.domain.facilitators_told import CopySent
     from booking.domain.groups import GroupBooking
     from booking.domain.invitations import Told
     from booking.domain.limits import Holding
@@ -209,6 +210,16 @@ class ApplicationHistory(Protocol):
         ...
 
     def add_to_timeline(self, application_id: str, entry: TimelineEntry) -> None: ...
+
+    def record_copy(self, application_id: str, copy: CopySent) -> None:
+        """Keep whom a facilitators' copy of the application went to, one record per job (a
+        later send of the same job, the first having failed, replaces it). Kept with the
+        application's history: the erasure asks these addresses to delete their copy."""
+        ...
+
+    def recorded_copies(self, application_id: str) -> list[CopySent]:
+        """Every facilitators' copy of the application recorded by ``record_copy``."""
+        ...
 
 
 class EmailOutbox(Protocol):

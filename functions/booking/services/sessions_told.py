@@ -13,7 +13,9 @@ update, worded as the others are when the mailer reaches it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from hashlib import sha256
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -27,7 +29,13 @@ from booking.domain.programme import person_key
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
+if TYPE_CHECKING:
+    from booking.services.calendars import CalendarFiles
+
 logger = Logger(child=True)
+# How long the record that a person was told of a follow-up event is kept after its start (or
+# after the message, for one taken out): while the event may still change.
+TOLD_KEPT = timedelta(days=365)
 
 
 def dates_worded_as_held(
@@ -115,3 +123,25 @@ def _check(
 
     retried(write, lambda: ports.repository.get_application(application.application_id))
     logger.info("sessions moved on while sent", extra={"job_id": check.job_id})
+
+
+def record_told(
+    ports: Ports, application: Application, calendar: CalendarFiles, now: datetime
+) -> None:
+    """Record the programme's events and the cohort's sessions a message puts in the
+    person's calendar (when, as it says) or takes out, before sending it: a change to an event
+    reaches whoever was told of it, and a change is counted from what they hold (a failed send
+    is retried from the queue, and recorded here at worst brings one more notice)."""
+    person = person_key(application.answers.email)
+    for entries, holds in ((calendar.put_in, True), (calendar.taken_out, False)):
+        for entry in entries:
+            assert entry.event is not None
+            last = max(now, entry.start or now)
+            when = (
+                Told(entry.start, entry.end, entry.title)
+                if holds and entry.start and entry.end
+                else None
+            )
+            ports.repository.record_told(
+                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
+            )

@@ -71,7 +71,9 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
     (
         "history",
         "DynamoApplicationHistory",
-        frozenset({"add_to_timeline", "application_with_timeline"}),
+        frozenset(
+            {"add_to_timeline", "application_with_timeline", "record_copy", "recorded_copies"}
+        ),
     ),
     (
         "ledgers",

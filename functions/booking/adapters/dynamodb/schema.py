@@ -12,6 +12,8 @@ from :data:`TABLE_DEFINITION`, and a test holds the synthesized template to it.
     application   APP#<application_id>     APP         COURSE#<id>#APPS /     DUE / <when>#<id>
                                                        <created>#<id>         (while a hold lasts)
     its history   APP#<application_id>     LOG#<µs>#<n> -                     -
+    a copy sent   APP#<application_id>     COPY#<job_id> (the facilitators' addresses one copy
+                                           of it went to, as the mailer sent it)
     a holding     APP#<application_id>     HOLDS#<thing>#<of> (one per limited thing it holds:
                                            what goes back if the application is deleted)
                   (<µs>: the instant to the microsecond; <n>: the version saved, or E#<job>)
@@ -76,6 +78,7 @@ EMAIL_SK = "EMAIL"
 SUPPRESSED_SK = "SUPPRESSED"
 OUTBOX_PREFIX = "OUTBOX#"
 TIMELINE_PREFIX = "LOG#"
+COPY_PREFIX = "COPY#"
 HOLDING_PREFIX = "HOLDS#"
 CODE_PREFIX = "CODE#"
 ENROLMENT_SK = "ENROL"  # the item holding a person's one place on a course
@@ -144,6 +147,11 @@ def application_partition(application_id: str) -> str:
 def holding_key(application_id: str, holding_key: str) -> Key:
     """What an application holds of one limited thing (``booking.domain.limits``)."""
     return _key(application_partition(application_id), f"{HOLDING_PREFIX}{holding_key}")
+
+
+def copy_key(application_id: str, job_id: str) -> Key:
+    """Whom one facilitators' copy of an application went to (``domain.facilitators_told``)."""
+    return _key(application_partition(application_id), f"{COPY_PREFIX}{job_id}")
 
 
 def discount_code_key(course_id: str, code: str) -> Key:

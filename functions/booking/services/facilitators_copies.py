@@ -1,0 +1,59 @@
+"""Which addresses hold a copy of an application: the one answer for whom an erasure asks to
+delete it (UK GDPR Article 19: each recipient of the data is told of its erasure).
+
+A facilitators' copy goes to its cohort's list as it is when the mailer sends it; organisers may
+change a course's facilitators afterwards, so the list as it is at the erasure is not who holds
+the copy (hostile17 F3: the new facilitators were asked to delete what they never got, and the
+ones who got it were never asked; with the list emptied, nobody was). So the mailer records the
+addresses each copy went to (``record_copy``, with the application's history: facilitators'
+work addresses, not the applicant's data; never in logs) before it calls SES, and an erasure's
+request to delete goes to exactly those (``copies_held``): the booking's copy, a move's "moved
+away" and "moved to your cohort", the "Participant withdrawn", each to whoever it reached.
+
+A copy sent before these records were kept has none: its cohort's list as it is now is asked
+in its place, as before (the best there is; README, *Data protection*). A copy whose record
+could not be written is taken the same way.
+"""
+
+from __future__ import annotations
+
+from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.facilitators_told import CopySent, copies_sent
+from booking.services.emails_gone import went_for
+from booking.services.ports import Ports
+
+
+def record_copy(ports: Ports, job: EmailJob, course: Course, message: OutgoingEmail) -> None:
+    """Keep whom a facilitators' copy is about to go to (the cohort ``course``, the addresses
+    ``message`` is sent to), just before SES is called: from then on the copy may have gone.
+    Nothing for any other message."""
+    if job.kind is EmailKind.FACILITATOR_COPY:
+        copy = CopySent(job_id=job.job_id, course_id=course.course_id, to=tuple(message.to))
+        ports.repository.record_copy(job.application_id, copy)
+
+
+def copies_held(ports: Ports, application: Application) -> dict[str, tuple[str, ...]]:
+    """Which addresses hold a copy of ``application``, by the cohort whose list each copy went
+    to: the addresses recorded for every copy that went (``emails_gone.went_for``); for one
+    that went with nothing recorded (sent before the records were kept), the cohort's list as
+    it is now. A cohort nobody holds a copy for is not named."""
+    went = went_for(ports, application)[0]
+    recorded = {c.job_id: c for c in ports.repository.recorded_copies(application.application_id)}
+    held: dict[str, set[str]] = {}
+    for job_id, cohort in copies_sent(application, went):
+        copy = recorded.pop(job_id, None)
+        if copy is not None:
+            held.setdefault(copy.course_id, set()).update(copy.to)
+        else:
+            held.setdefault(cohort, set()).update(_list_now(ports, cohort))
+    for copy in recorded.values():  # any other copy of it that went
+        if went(copy.job_id):
+            held.setdefault(copy.course_id, set()).update(copy.to)
+    return {cohort: tuple(sorted(addresses)) for cohort, addresses in held.items() if addresses}
+
+
+def _list_now(ports: Ports, course_id: str) -> list[str]:
+    course = ports.repository.get_course(course_id)
+    return [] if course is None else course.definition.facilitator_addresses()
