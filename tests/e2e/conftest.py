@@ -12,7 +12,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
+from tests.support.chromium import (
+    NOT_INSTALLED,
+    UK_CONTEXT,
+    chromium_executable,
+    launched_chromium,
+)
 from tests.support.local_stack import RunningStack, running_stack
 from tests.support.mail_checks import Seen, check_message
 
@@ -63,9 +68,9 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @contextmanager
 def page_in(chromium: Browser, **context: Any) -> Iterator[Page]:
-    """A page in a browser context of its own (British English; 15 s for anything awaited),
-    closed after use."""
-    opened = chromium.new_context(locale="en-GB", **context)
+    """A page in a browser context of its own (British English, London's clock; 15 s for
+    anything awaited), closed after use."""
+    opened = chromium.new_context(**(UK_CONTEXT | context))
     opened.set_default_timeout(15_000)
     try:
         yield opened.new_page()

@@ -312,4 +312,8 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     page.get_by_role("button", name="Add a session").click()
     expect(page.locator("[id$='-heading'][id^='session-']")).to_have_count(rows + 1)
     expect(page.locator("#title")).to_have_value("Typed before adding a session")
+    # A facilitator's address is seen whole, not cut off ("course-team@exa").
+    address = page.locator("[id^='facilitator-'][id$='-email']").first
+    address.fill("course-team@example.org")
+    assert address.evaluate("box => box.scrollWidth <= box.clientWidth")
     no_violations(page, "29-course-form-a-session-added")

@@ -25,13 +25,14 @@ from tests.e2e.test_group_bookings_over_http import (
 )
 from tests.e2e.test_who_pays_over_http import BILLING, small_course
 from tests.support.applications import application_body
+from tests.support.chromium import UK_CONTEXT
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def organiser(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, **UK_CONTEXT)
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

@@ -5,6 +5,7 @@ this process: the CLI's HTTP requests go to the local front instead of a socket.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -161,3 +162,18 @@ def test_an_expired_codes_listing_says_when_an_organiser_expired_it(
         "Deactivated, used 0 times\n"
         for when in (before, after)
     ), listed
+
+
+def test_a_refund_to_a_suppressed_address_says_nobody_was_emailed(system: System, run: Any) -> None:
+    """The CLI said "The applicant has been emailed." whoever could be: it says what the
+    console says when the person's address is suppressed (bounced, complained)."""
+    applied = system.apply(email="bounced@example.org").json()
+    assert system.pay(applied["checkout_url"]).status == 200
+    reference = applied["reference"]
+    assert run("cancel", reference)[0] == 0
+    system.ports.repository.suppress_address("bounced@example.org", "bounce", datetime.now(UTC))
+    assert run("refund", reference) == (
+        0,
+        f"{reference}: £200.00 is being refunded through Stripe. Nobody was emailed: emails to "
+        "this person's address bounced or were marked as spam, so none are sent to it.\n",
+    )

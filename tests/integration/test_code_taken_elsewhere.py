@@ -4,7 +4,12 @@ course's page (hostile12a NEW-10). Through the real handlers, moto and the Strip
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.stripe_client import stripe_client
 from tests.support.system import COURSE_ID, System
 
 
@@ -23,3 +28,47 @@ def test_a_code_taken_on_another_course_is_refused_naming_it(system: System) -> 
     name = system.course(INVOICED)["title"]
     assert f"already in use on {name}" in body
     assert "(as 'DUPA')" in body or "(as 'dupa')" in body
+
+
+def _coupons_kept(system: System) -> set[str]:
+    """The coupons Stripe holds: made and not deleted, by Stripe's own events."""
+    client = stripe_client(system.stripe_http)
+    events = client.v1.events.list({"type": "coupon.*", "limit": 100}).data
+    made = {e.data.object["id"] for e in events if e.type == "coupon.created"}
+    return made - {e.data.object["id"] for e in events if e.type == "coupon.deleted"}
+
+
+def test_a_code_taken_on_another_course_asks_nothing_of_stripe(system: System) -> None:
+    """hostile17 F5: our own record is read first, so no coupon is made and left behind."""
+    invoiced_cohort(system)
+    assert _make(system, INVOICED, "FIVER")[0] == 201
+    before = len(system.stripe_http.requests)
+    assert _make(system, COURSE_ID, "fiver")[0] == 409
+    assert system.stripe_http.requests[before:] == []
+
+
+@pytest.mark.parametrize("refusal", ["held at Stripe", "outage"])
+def test_a_promotion_code_stripe_refuses_leaves_no_coupon(
+    system: System, monkeypatch: pytest.MonkeyPatch, refusal: str
+) -> None:
+    """Stripe refuses the promotion code, whatever the reason (its letters are an active code
+    no course here has; Stripe fails): the coupon made for it is deleted, nothing kept."""
+    if refusal == "held at Stripe":
+        coupon = stripe_client(system.stripe_http).v1.coupons.create({"percent_off": 5})
+        stripe_client(system.stripe_http).v1.promotion_codes.create(
+            {"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "OUTSIDE"}
+        )
+    else:
+        answer = system.stripe_http._answer
+
+        def failing(method: str, url: str, headers: Any, post_data: Any) -> Any:
+            if method == "post" and url.endswith("/v1/promotion_codes"):
+                system.stripe_http.fail_next.append(500)
+            return answer(method, url, headers, post_data)
+
+        monkeypatch.setattr(system.stripe_http, "_answer", failing)
+    before = _coupons_kept(system)
+    status, body = _make(system, COURSE_ID, "OUTSIDE")
+    assert status in (409, 503), body
+    assert _coupons_kept(system) == before
+    assert system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json() == []

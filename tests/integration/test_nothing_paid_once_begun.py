@@ -1,16 +1,18 @@
 """Nobody pays for a place once its course's applications close (newcomer15 O15): an offer is
-held until the course begins at the latest and ends then, unpassed; no checkout opens too late to
+held until applications close at the latest and ends then, unpassed; no checkout opens too late to
 be paid before it begins; a payment whose checkout completed after that is given back, never
 confirmed (one by a delayed method completed before it is honoured, however late it settles).
 Through the real handlers, the clock frozen (time-machine) either side of the start."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import time_machine
 
+from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
 from tests.support.groups import COLLEAGUES, book
@@ -49,14 +51,44 @@ def _offered_two_hours_before(system: System, start: datetime) -> tuple[Any, Any
     return first, second
 
 
-def test_an_offer_near_the_start_is_held_until_the_course_begins(system: System) -> None:
+def test_an_offer_near_the_start_is_held_until_applications_close(system: System) -> None:
     start = _small(system)
     first, _ = _offered_two_hours_before(system, start)
     with time_machine.travel(start - timedelta(hours=2), tick=False):
         offered = system.status_of(first)
         assert offered["status"] == "offered"
-        # Not 48 hours: the course begins before then.
-        assert datetime.fromisoformat(offered["offer_expires_at"]) == start
+        # Not 48 hours, nor the start: its checkout can be opened only until applications close.
+        assert datetime.fromisoformat(offered["offer_expires_at"]) == start - CHECKOUT_HOLD
+
+
+def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: System) -> None:
+    """hostile17 F4: offered 36 minutes before the start, the place was promised "until" the
+    start in the email and the JSON, but a checkout could be opened for 5 minutes only."""
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    made = start - timedelta(minutes=36)
+    with time_machine.travel(made - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(made, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+        offered = system.status_of(first)
+        assert offered["status"] == "offered"
+        assert datetime.fromisoformat(offered["offer_expires_at"]) == closes
+        zone = ZoneInfo(system.course("small")["timezone"])
+        told = [m.text for m in system.deliver_emails() if m.to == ["first@example.org"]]
+        said = [t for t in told if "holding it for you until" in t]
+        assert said, told
+        assert closes.astimezone(zone).strftime("%H:%M") in said[-1]
+        assert start.astimezone(zone).strftime("%H:%M") not in said[-1]
+    with time_machine.travel(closes - timedelta(seconds=1), tick=False):
+        assert "Pay £200.00" in system.status_page(first)
+    with time_machine.travel(closes + timedelta(minutes=1), tick=False):
+        assert datetime.fromisoformat(system.status_of(first)["offer_expires_at"]) < datetime.now(
+            UTC
+        )
+        assert "The offer of a place has ended" in system.status_page(first)
+        assert _checkout(system, first).json()["error"]["code"] == "offer_lapsed"
 
 
 def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) -> None:
@@ -65,7 +97,8 @@ def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) 
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = _checkout(system, first)
         assert refused.status == 409, refused.body
-        assert refused.json()["error"]["code"] == "course_closed"
+        # The offer ended when applications closed (hostile17 F4), before the course did.
+        assert refused.json()["error"]["code"] == "offer_lapsed"
         page = system.status_page(first)
         assert "The offer of a place has ended" in page
         assert "Pay £200.00" not in page

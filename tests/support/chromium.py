@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,16 @@ CHROMIUM_FLAGS = [
 ]
 NOT_INSTALLED = (
     "Debian's Chromium is not installed at /usr/bin/chromium, so the browser cannot start. "
-    "Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI)."
+    "Install it with: apt-get update && apt-get install -y chromium chromium-l10n (.ci/run does "
+    "this in CI)."
 )
+
+
+# A UK organiser's browser: Chromium reads the date inputs' format ("dd/mm/yyyy", not
+# "mm/dd/yyyy") from the process's language, not from Playwright's locale, and needs Debian's
+# chromium-l10n for the en-GB one; the pages' clock is London's (set per context).
+UK_ENVIRONMENT = {"LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB", "LC_ALL": "en_GB.UTF-8"}
+UK_CONTEXT = {"locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 def chromium_executable() -> str | None:
@@ -37,7 +46,10 @@ def launched_chromium(executable: str, *flags: str) -> Iterator[Browser]:
     """Chromium, headless, with the flags a container needs (and any ``flags`` more)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=[*CHROMIUM_FLAGS, *flags]
+            executable_path=executable,
+            headless=True,
+            args=[*CHROMIUM_FLAGS, "--lang=en-GB", *flags],
+            env={**os.environ, **UK_ENVIRONMENT},
         )
         try:
             yield browser

@@ -17,7 +17,12 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.support.chromium import NOT_INSTALLED, chromium_executable, launched_chromium
+from tests.support.chromium import (
+    NOT_INSTALLED,
+    UK_CONTEXT,
+    chromium_executable,
+    launched_chromium,
+)
 from tests.support.local_stack import ROOT, RunningStack, running_stack
 
 DOCS = ROOT / "docs"
@@ -123,10 +128,10 @@ def main() -> int:
     with (
         tempfile.TemporaryDirectory() as outbox,
         running_stack(Path(outbox), TOKEN) as stack,
-        # British dates in the date inputs, as an organiser here sees them.
-        launched_chromium(executable, "--lang=en-GB") as browser,
+        # British dates in the date inputs, London's clock, as an organiser here sees them.
+        launched_chromium(executable) as browser,
     ):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **UK_CONTEXT)
         context.set_default_timeout(15_000)
         for path in take(stack, context.new_page()):
             print(f"wrote {path.relative_to(ROOT)}")

@@ -54,11 +54,18 @@ def test_payment_is_taken_while_a_checkout_would_end_before_applications_close()
     assert not course(closed=True).accepts_applications(START - timedelta(days=30))
 
 
-def test_an_offer_is_held_until_the_course_begins_at_the_latest() -> None:
+def test_an_offer_is_held_until_applications_close_at_the_latest() -> None:
+    """hostile17 F4: an offer's deadline is the last moment its checkout may open, not the
+    start (an offer made in the last half hour was promised 31 minutes it could not use)."""
     june = course()
     early = START - timedelta(days=10)
+    closes = START - CHECKOUT_HOLD
     assert held_until(june, early, 48) == early + timedelta(hours=48)
-    assert held_until(june, START - timedelta(hours=3), 48) == START
+    assert held_until(june, START - timedelta(hours=3), 48) == closes
+    assert held_until(june, START - timedelta(minutes=36), 48) == closes
+    # Whatever the offer's deadline says, a checkout could be opened just before it.
+    assert june.accepts_applications(closes - timedelta(seconds=1))
+    assert not june.accepts_applications(closes)
 
 
 def test_an_offer_cannot_be_paid_once_the_course_takes_no_payment() -> None:
@@ -194,12 +201,12 @@ def test_a_dearer_move_is_refused_when_its_difference_could_not_be_paid_in_time(
 )
 def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> None:
     """Whenever a payment may be opened, its checkout (held ``CHECKOUT_HOLD``) ends by the
-    start; an offer made at any moment is held no later than the start."""
+    start; an offer made at any moment is held no later than applications close."""
     june = course()
     now = START - timedelta(minutes=before)
     if june.accepts_applications(now):
         assert now + CHECKOUT_HOLD <= START
-    assert held_until(june, now, hours) <= max(START, now)
+    assert held_until(june, now, hours) <= START - CHECKOUT_HOLD
     assert held_until(june, now, hours) <= now + timedelta(hours=hours)
 
 

@@ -11,12 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import stripe
+from aws_lambda_powertools import Logger
 
 from booking.adapters.stripe_calls import call_stripe
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import BookingError, Conflict, InvalidInput, UnknownToProvider
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceRequest
+
+logger = Logger(child=True)
 
 HANDLED_INVOICE_EVENTS = {
     "invoice.paid": InvoiceEventKind.PAID,
@@ -179,11 +182,27 @@ class StripeInvoicing:
             created = call_stripe(
                 lambda: self._client.v1.promotion_codes.create(promotion)  # type: ignore[arg-type]
             )
-        except Conflict as exc:
-            raise Conflict(
-                f"the code {definition.code!r} is already in use", code="discount_code_exists"
-            ) from exc
+        except BookingError as exc:
+            # Refused or failed, for whatever reason: the coupon made for it is not left
+            # behind at Stripe, unowned (hostile17 F5).
+            self._delete_coupon(coupon_id)
+            if isinstance(exc, Conflict) and not isinstance(exc, UnknownToProvider):
+                raise Conflict(
+                    f"the code {definition.code!r} is already in use", code="discount_code_exists"
+                ) from exc
+            raise
         return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
+
+    def _delete_coupon(self, coupon_id: str) -> None:
+        """Delete a coupon no promotion code was made on; one Stripe no longer knows is gone
+        already. When the delete fails too, the coupon's id is logged (not personal: its name is
+        the code's letters) for someone to delete it at Stripe, and the first refusal stands."""
+        try:
+            call_stripe(lambda: self._client.v1.coupons.delete(coupon_id))
+        except UnknownToProvider:
+            return
+        except BookingError:
+            logger.warning("coupon left at Stripe", extra={"coupon_id": coupon_id})
 
     def promotion_code_state(self, promotion_code_id: str) -> PromotionCodeState:
         found = call_stripe(

@@ -35,7 +35,9 @@ def refund(args: argparse.Namespace, url: str, token: str | None) -> str:
     back = after["amount_refunded"] - before["amount_refunded"]
     if back <= 0:
         return f"{named}: {ASKED_ALREADY}"
+    # Who was told, as the console says it: nobody, when the person cannot be emailed.
+    reason = after.get("not_emailed_because")
+    told = f"Nobody was emailed: {reason}." if reason else "The applicant has been emailed."
     return (
-        f"{named}: {money_words(back, after['currency'])} is being refunded through Stripe. "
-        "The applicant has been emailed."
+        f"{named}: {money_words(back, after['currency'])} is being refunded through Stripe. {told}"
     )

@@ -305,16 +305,29 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The money as people read it, each figure named and in pounds (``£200.00``), from the
     figures in minor units (:meth:`CourseMoney.in_minor_units`, or the ``/admin`` answer)."""
     currency = str(figures["currency"])
-    return [(name, money_words(int(figures[key]), currency)) for key, name in FIGURE_NAMES]
+    return [
+        (name, money_words(int(figures[key]), currency))
+        for key, name in FIGURE_NAMES
+        if key not in SAID_ONLY_WHEN_ANY or int(figures[key])
+    ]
+
+
+# Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
+# needs, and reads as if something were waived.
+SAID_ONLY_WHEN_ANY = frozenset({"waived"})
 
 
 def bookings_said(figures: dict[str, Any]) -> str:
-    """ "3 confirmed, 1 awaiting invoice payment (1 funded in full)": the bookings counted,
+    """ "3 confirmed, 1 awaiting payment of an invoice (1 funded in full)": the bookings counted,
     and the places managers booked for their colleagues when there are any."""
-    said = (
-        f"{figures['confirmed']} confirmed, {figures['awaiting_invoice_payment']} awaiting "
-        f"invoice payment ({figures['funded_places']} funded in full)"
-    )
+    # A count at nought is left out ("0 awaiting invoice payment" reads as something to do).
+    said = f"{figures['confirmed']} confirmed"
+    awaiting = int(figures["awaiting_invoice_payment"])
+    if awaiting:
+        said += f", {awaiting} awaiting payment of an invoice"
+    funded = int(figures["funded_places"])
+    if funded:
+        said += f" ({funded} funded in full)"
     group_places = int(figures.get("group_places", 0))
     if group_places:
         said += f"; {places_words(group_places)} booked by managers for their colleagues"

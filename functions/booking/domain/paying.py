@@ -3,10 +3,11 @@ applications close (``Course.accepts_applications``, the public page's "Applicat
 closed": one name for the rule, the course's own, since a checkout held ``CHECKOUT_HOLD``
 from then would outlive the first start and every course is priced). An offer, a checkout, an
 invoice, a group's places, a dearer move's difference: none is opened that could not be paid
-before the first session starts, and an offer is held until that start at the latest. A
-payment whose checkout was completed after the start is given back (:func:`paid_late`); one by
-a delayed method (Bacs, SEPA) whose checkout the person completed before it is honoured
-however late it settles: they did all they could in time.
+before the first session starts, and an offer is held until applications close at the latest
+(:func:`held_until`), the last moment its checkout may open. A payment whose checkout was
+completed after the start is given back (:func:`paid_late`); one by a delayed method (Bacs,
+SEPA) whose checkout the person completed before it is honoured however late it settles: they
+did all they could in time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from booking.domain.course import Course
+from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 
 if TYPE_CHECKING:
@@ -31,9 +32,10 @@ def joinable(course: Course, now: datetime) -> bool:
 
 
 def held_until(course: Course, now: datetime, hours: int) -> datetime:
-    """A place held from ``now`` for ``hours`` (an offer): never past the first session's
-    start, when applications close at the latest."""
-    return min(now + timedelta(hours=hours), course.first_start())
+    """A place held from ``now`` for ``hours`` (an offer): never past the moment applications
+    close (``CHECKOUT_HOLD`` before the first session starts), the last moment its checkout
+    can be opened (``takes_payment``), so the email, the JSON and the page say one deadline."""
+    return min(now + timedelta(hours=hours), course.first_start() - CHECKOUT_HOLD)
 
 
 def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:

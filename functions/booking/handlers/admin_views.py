@@ -140,6 +140,12 @@ class ApplicationRecordOut(RosterRow):
     reference: str = Field(description="The reference people read out (CL-7K3Q9)")
     course_id: str
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    not_emailed_because: str | None = Field(
+        default=None,
+        description="Why an email to the applicant reaches nobody now, in words (their data "
+        "erased, or their address suppressed after a bounce or a complaint); null when it "
+        "reaches them",
+    )
     transfers: list[TransferOut] = Field(
         default_factory=list, description="Its moves to other cohorts, oldest first"
     )

@@ -100,6 +100,11 @@ def create_discount_code(
         raise InvalidInput("the discount code needs attention", {field: too_little})
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)
+    # Our own record first: Stripe would refuse the promotion code only once the coupon for it
+    # was made (hostile17 F5).
+    elsewhere = _held_by_a_course(ports, definition.code, active_only=True)
+    if elsewhere is not None:
+        raise elsewhere
     try:
         made = ports.payments.create_promotion_code(
             DiscountCodeRequest(course_id=course_id, definition=definition, currency=price.currency)
@@ -129,19 +134,26 @@ def _taken_elsewhere(ports: Ports, code: str) -> Conflict:
     """Stripe holds the letters for another course's code (its codes are one namespace,
     whatever their case): said where, as the console lists it (hostile12a NEW-10), so the
     organiser is not told of a code their page does not show."""
+    return _held_by_a_course(ports, code, active_only=False) or Conflict(
+        f"the code {code!r} is already in use at Stripe, by no course here; choose another",
+        code="discount_code_exists",
+    )
+
+
+def _held_by_a_course(ports: Ports, code: str, *, active_only: bool) -> Conflict | None:
+    """The refusal naming the course whose code has ``code``'s letters, whatever their case;
+    ``active_only``: only a code still given (Stripe refuses only letters an active promotion
+    code has; an expired one's may be used again). None when no course has one."""
     for other in ports.repository.list_courses():
         for held in ports.repository.discount_codes(other.course_id):
-            if held.code.lower() == code.lower():
+            if held.code.lower() == code.lower() and (held.active or not active_only):
                 return Conflict(
                     f"the code {code!r} is already in use on {cohort_name(other)} (as "
                     f"{held.code!r}): a code's letters can be used once across every course, "
                     "whatever their case; choose another",
                     code="discount_code_exists",
                 )
-    return Conflict(
-        f"the code {code!r} is already in use at Stripe, by no course here; choose another",
-        code="discount_code_exists",
-    )
+    return None
 
 
 def refuse_existing(code: str) -> Conflict:

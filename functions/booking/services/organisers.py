@@ -94,6 +94,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         **_roster_row(application, course.definition.price, organisations),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
+        "not_emailed_because": not_emailed_because(ports, application),
         "transfers": transfers_of(application),
         **{
             name: move.model_dump(mode="json") if move is not None else None
@@ -102,6 +103,20 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
             )
         },
     }
+
+
+def not_emailed_because(ports: Ports, application: Application) -> str | None:
+    """Why an email to the applicant would reach nobody now, as the console says it (their
+    data erased; their address suppressed: the mailer skips it); None when it would reach them.
+    The CLI says from it who an action told (hostile17: it always said "emailed")."""
+    refusal = nobody_to_tell(application)
+    if refusal is not None:
+        return refusal.message
+    if ports.repository.is_suppressed(application.answers.email):
+        return (
+            "emails to this person's address bounced or were marked as spam, so none are sent to it"
+        )
+    return None
 
 
 def transfers_of(application: Application) -> list[dict[str, Any]]:

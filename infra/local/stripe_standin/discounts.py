@@ -92,6 +92,23 @@ class Discounts(OnStore):
         outgoing.append(store.record_event("coupon.created", coupon, request))
         return copy.deepcopy(coupon)
 
+    def delete_coupon(
+        self, coupon_id: str, request: Request | None, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        """Stripe's ``DELETE /v1/coupons/{id}``: gone (a retrieve or a second delete is its 404).
+        Stripe lets a coupon with promotion codes on it be deleted too; the stand-in does not
+        model what becomes of those codes, so it refuses that (the backend deletes only a
+        coupon whose promotion code was refused)."""
+        store = self._store
+        coupon = wire.find(store.coupons, coupon_id, "coupon")
+        if any(p["promotion"]["coupon"] == coupon_id for p in store.promotion_codes.values()):
+            raise wire.StripeError(
+                400, "The stand-in keeps coupons that promotion codes use.", param="id"
+            )
+        del store.coupons[coupon_id]
+        outgoing.append(store.record_event("coupon.deleted", coupon, request))
+        return {"id": coupon_id, "object": "coupon", "deleted": True}
+
     # -- promotion codes -------------------------------------------------------------------
 
     def create_promotion_code(

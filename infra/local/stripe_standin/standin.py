@@ -74,7 +74,11 @@ class StripeStandIn:
                 route(
                     "/v1/customers/{}",
                     lambda params, ids, r, out: customers.delete(ids[0], r, out),
-                )
+                ),
+                route(
+                    "/v1/coupons/{}",
+                    lambda params, ids, r, out: discounts.delete_coupon(ids[0], r, out),
+                ),
             ],
         )
         self._local = LocalRoutes(store, self._webhooks, self._checkout, payments, self._invoices)
