@@ -88,12 +88,12 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
         "POST", f"/applications/{z['application_id']}/cancel", json_body={"refund": True}
     )
     assert cancelled.status == 200, cancelled.body
-    paid_by_x = [
-        e
+    paid_by_x = next(
+        e["data"]["object"]["payment_intent"]
         for e in system.standin.events()
         if e["type"] == "checkout.session.completed"
         and e["data"]["object"]["client_reference_id"] == x["application_id"]
-    ][0]["data"]["object"]["payment_intent"]
+    )
     by_charge = last_event(system, "charge.refunded")
     by_charge["id"] = "evt_forged_charge"
     by_charge["data"]["object"].update(payment_intent=paid_by_x, amount_refunded=10**9)
