@@ -19,12 +19,16 @@ answered 200, so Stripe stops delivering it; nothing is written for it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.groups import GroupBooking
 from booking.domain.payments import RefundEvent, refunded_after
 from booking.services.ports import Ports
+
+if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
+    from booking.domain.groups import GroupBooking
 
 logger = Logger(child=True)
 
