@@ -34,7 +34,8 @@ def joinable(course: Course, now: datetime) -> bool:
 def held_until(course: Course, now: datetime, hours: int) -> datetime:
     """A place held from ``now`` for ``hours`` (an offer): never past the moment applications
     close (``CHECKOUT_HOLD`` before the first session starts), the last moment its checkout
-    can be opened (``takes_payment``), so the email, the JSON and the page say one deadline."""
+    can be opened (``Course.accepts_applications``), so the email, the JSON and the page say
+    one deadline."""
     return min(now + timedelta(hours=hours), course.first_start() - CHECKOUT_HOLD)
 
 

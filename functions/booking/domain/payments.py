@@ -411,3 +411,11 @@ def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = Non
         reason=reason,
         paid_at=event.created,
     )
+
+
+def refunded_after(refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent) -> int:
+    """What a payment (its refunds by id and the charge's running total) would show given back
+    once ``event`` is recorded on it, the larger of Stripe's two views: weighed against what it
+    paid before anything is written (``services.believed``)."""
+    by_id, by_charge = _refund_figures(refunds, charge_amount_refunded, event)
+    return max(sum(by_id.values()), by_charge)

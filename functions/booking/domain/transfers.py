@@ -96,11 +96,11 @@ def _refusal(
         or booking_refusal(application, source, now)
         or target_refusal(source, target, now)
         or money_refusal(application, source, target, more)
-        or _too_late_to_pay(target, now, more)
+        or too_late_to_pay(target, now, more)
     )
 
 
-def _too_late_to_pay(target: Course, now: datetime, more: int) -> TransferRefused | None:
+def too_late_to_pay(target: Course, now: datetime, more: int) -> TransferRefused | None:
     """A difference asked by card could not be paid before ``target``'s applications close
     (``Course.accepts_applications``: a checkout is held at least ``CHECKOUT_HOLD``)."""
     if _asked_by_card(more, target) and not target.accepts_applications(now):

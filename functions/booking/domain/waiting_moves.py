@@ -35,6 +35,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked, not_moved_email
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.paying import joinable
 from booking.domain.transfer_record import WaitingMove
 from booking.domain.transfers import (
     Transfer,
@@ -46,6 +47,7 @@ from booking.domain.transfers import (
     money_refusal,
     move_pending,
     target_refusal,
+    too_late_to_pay,
     transfer_made,
 )
 from booking.domain.wording import cohort_name
@@ -86,8 +88,11 @@ def waiting_refusal(
     if refused.code != "course_full":
         return refused
     more = difference_to_pay(application, target)
-    return money_refusal(application, source, target, more) or other_move_refusal(
-        application, target.course_id
+    return (
+        money_refusal(application, source, target, more)
+        # A difference asked once a seat frees could not be paid any more: never waits.
+        or too_late_to_pay(target, now, more)
+        or other_move_refusal(application, target.course_id)
     )
 
 
@@ -148,7 +153,7 @@ def seat_freed(
     price or less), asked for (dearer), or ended unmoved when it cannot be made any more."""
     left = application.model_copy(update={"waiting_move": None})
     more = difference_to_pay(left, target)
-    if waiting_at(application, now) is None or _closed(target, now) is not None:
+    if waiting_at(application, now) is None or _closed(left, target, now):
         return wait_ended(application, now, ended_reason(target, now))
     if booking_refusal(left, source, now) or money_refusal(left, source, target, more):
         return wait_ended(application, now, WAITING_CANNOT_MOVE)
@@ -157,10 +162,13 @@ def seat_freed(
     return transfer_made(left, source, target, now)
 
 
-def _closed(target: Course, now: datetime) -> TransferRefused | None:
-    if target.accepts_applications(now):
-        return None
-    return TransferRefused("course_closed", f"{cohort_name(target)} is closed or has begun")
+def _closed(left: Application, target: Course, now: datetime) -> bool:
+    """Whether ``target`` can no longer take this move: closed by its organisers or begun, or
+    past taking payment for a move that asks a difference. A move that asks none is joinable
+    until the cohort begins (``domain.paying.joinable``), as when it was asked."""
+    if not joinable(target, now):
+        return True
+    return bool(difference_asked(left, target)) and not target.accepts_applications(now)
 
 
 def wait_ended(application: Application, now: datetime, reason: str) -> WaitEnded:

@@ -29,6 +29,13 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.paying import paid_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
+from booking.services.believed import (
+    REFUNDED_BEYOND_PAID,
+    payment_of_another,
+    refund_beyond_application,
+    refund_beyond_group,
+    refused,
+)
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund, settle_money
@@ -70,7 +77,8 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         return _for_nobody(
             ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
         )
-    return _settled(ports, owner, event, event.event_id, event.application_id)
+    paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
+    return _settled(ports, owner, event, event.event_id, event.application_id, paid_with)
 
 
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
@@ -91,7 +99,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
             return for_group
         key = f"refund-{event.invoice_id}"
         return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
-    return _settled(ports, owner, event, event.event_id, event.application_id)
+    return _settled(ports, owner, event, event.event_id, event.application_id, event.payment_intent)
 
 
 def owner_of(
@@ -108,8 +116,20 @@ def owner_of(
 
 
 def _settled(
-    ports: Ports, owner: Application, fact: MoneyFact, event_id: str, named: str
+    ports: Ports,
+    owner: Application,
+    fact: MoneyFact,
+    event_id: str,
+    named: str,
+    paid_with: str | None = None,
 ) -> EventOutcome:
+    """``fact`` applied to ``owner``, the application that recorded the object it is about;
+    the payment it reports (``paid_with``) only if no other booking recorded it."""
+    not_its_own = payment_of_another(ports, paid_with, application_id=owner.application_id)
+    if not_its_own is not None and paid_with is not None:
+        ids = {"application_id": owner.application_id, "payment_intent": paid_with}
+        refused(event_id, not_its_own, **ids)
+        return EventOutcome("ignore", not_its_own, owner.application_id, owner.status.value)
     if named != owner.application_id:
         # Signed by Stripe, but its metadata names someone else: nobody it names is touched.
         note_anomaly(
@@ -163,6 +183,9 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
     from booking.services.group_payments import group_refund_event
 
+    beyond = _group_refund_beyond_paid(ports, event)
+    if beyond is not None:
+        return beyond
     for_group = group_refund_event(ports, event)
     if for_group is not None:
         return _outcome_of_group(for_group)
@@ -174,6 +197,15 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
                 "event already applied",
                 application.application_id,
                 application.status.value,
+            )
+        if refund_beyond_application(application, event):
+            ids = {
+                "application_id": application.application_id,
+                "payment_intent": event.payment_intent,
+            }
+            refused(event.event_id, REFUNDED_BEYOND_PAID, **ids)
+            return EventOutcome(
+                "ignore", REFUNDED_BEYOND_PAID, application.application_id, application.status.value
             )
         settled = settle_money(
             ports, application.application_id, event, first=application, exhausted=busy_for_stripe
@@ -197,6 +229,23 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
         )
     return _refund_before_payment(ports, event, owner, now)
+
+
+def _group_refund_beyond_paid(ports: Ports, event: RefundEvent) -> EventOutcome | None:
+    """A refund event that would show a group's payment refunded above what it took: refused
+    (None: not a group's, or within what it paid)."""
+    from booking.services.groups import find_group
+
+    group_id = ports.groups.group_of_object(event.payment_intent)
+    if group_id is None:
+        return None
+    group = find_group(ports, group_id)
+    if not refund_beyond_group(group, event):
+        return None
+    refused(
+        event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, payment_intent=event.payment_intent
+    )
+    return EventOutcome("ignore", REFUNDED_BEYOND_PAID, None, group.status)
 
 
 def _refund_before_payment(

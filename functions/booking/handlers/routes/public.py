@@ -241,7 +241,10 @@ PUBLIC: tuple[Route, ...] = (
         "checked on the raw body before anything is read; nothing is written unless it "
         "is valid. Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
         "for invoices `invoice.paid` (confirms), `invoice.voided`, "
-        "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back).",
+        "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back). "
+        "An object is believed only for the booking that recorded it: a payment another "
+        "booking recorded, or a refund total above what the payment took, is answered 200 "
+        "with `action` `ignore` and writes nothing.",
         parameters=(
             {
                 "name": "Stripe-Signature",

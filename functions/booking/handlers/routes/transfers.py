@@ -52,7 +52,9 @@ _WAIT: dict[str, Any] = {
     "default": False,
     "description": "The organiser's choice for a full cohort: the booking joins its waiting "
     "list (the answer's `waiting_move`) instead of being refused, keeping its seat where it is "
-    "until a place frees there for it",
+    "until a place frees there for it (after that cohort's applications close, before those "
+    "who applied, who could no longer pay; a move asking a difference then is refused, 409 "
+    "`course_closed`)",
 }
 _CHOICE: dict[str, Any] = {
     "type": "object",

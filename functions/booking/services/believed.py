@@ -1,0 +1,101 @@
+"""What the webhook believes of a signed Stripe event, before it reads or writes anything for
+it: the one place where a payment an event names, and a refund total it reports, are weighed
+against what was recorded (DESIGN: a provider's object is believed only for the application
+that recorded its id).
+
+- **A payment is its recorder's.** A checkout or an invoice event is believed for the booking
+  (application or group) that recorded the session or invoice it is about; the payment intent
+  it carries is believed for that booking only when no other booking recorded it. A payment
+  already recorded elsewhere is that other booking's, whatever this event says: believing it
+  here would confirm a place on someone else's money, and a later refund of this booking would
+  give back the other one's charge.
+- **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
+  whose total would show a payment refunded above what it took is not recorded: Stripe never
+  refunds more than a charge took, so such an event is not Stripe's account of that payment.
+
+A refused event is logged (ids and amounts only, at ERROR for the organisers' alarm) and
+answered 200, so Stripe stops delivering it; nothing is written for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application
+from booking.domain.payments import RefundEvent, refunded_after
+from booking.services.ports import Ports
+
+if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
+    from booking.domain.groups import GroupBooking
+
+logger = Logger(child=True)
+
+RECORDED_BY_ANOTHER_APPLICATION = "payment_recorded_by_another_application"
+RECORDED_BY_A_GROUP = "payment_recorded_by_a_group"
+GIVEN_BACK_FOR_NOBODY = "payment_given_back_for_nobody"
+REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
+
+
+def payment_of_another(
+    ports: Ports,
+    payment_intent: str | None,
+    *,
+    application_id: str | None = None,
+    group_id: str | None = None,
+) -> str | None:
+    """Why ``payment_intent`` is not believed for the booking an event is about (the
+    application ``application_id`` or the group ``group_id``): another booking recorded it.
+    None: believed (no payment named, or none but this booking recorded it)."""
+    if not payment_intent:
+        return None
+    recorder = ports.repository.application_for_payment(payment_intent)
+    if recorder is not None and recorder.application_id != application_id:
+        return RECORDED_BY_ANOTHER_APPLICATION
+    group_recorder = ports.groups.group_of_object(payment_intent)
+    if group_recorder is not None and group_recorder != group_id:
+        return RECORDED_BY_A_GROUP
+    if ports.repository.given_back_for_nobody(payment_intent):
+        return GIVEN_BACK_FOR_NOBODY  # money this system gave back as nobody's
+    return None
+
+
+def refund_beyond_application(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` would show the application's payment it names refunded above what
+    that payment took (its first charge, or any other it recorded)."""
+    if event.payment_intent == application.payment_intent:
+        paid, refunds, by_charge = (
+            application.amount_paid,
+            application.refunds,
+            application.charge_amount_refunded,
+        )
+    else:
+        record = application.payment(event.payment_intent)
+        if record is None:
+            return False
+        paid, refunds, by_charge = record.amount, record.refunds, record.charge_amount_refunded
+    return refunded_after(refunds, by_charge, event) > paid
+
+
+def refund_beyond_group(group: GroupBooking, event: RefundEvent) -> bool:
+    """Whether ``event`` would show the group's payment refunded above what it took (a
+    payment it gave back whole was refunded by this system, at most what it took)."""
+    if event.payment_intent != group.payment_intent:
+        return False
+    refunds = {**group.refunds_at_stripe, **group.refunds}
+    return refunded_after(refunds, group.charge_amount_refunded, event) > group.amount_paid
+
+
+def refused(event_id: str, reason: str, **ids: str) -> None:
+    """An event not believed, in the log: ids and the reason only."""
+    logger.error("stripe event not believed", extra={"event_id": event_id, "reason": reason, **ids})
+
+
+__all__ = [
+    "REFUNDED_BEYOND_PAID",
+    "payment_of_another",
+    "refund_beyond_application",
+    "refund_beyond_group",
+    "refused",
+]

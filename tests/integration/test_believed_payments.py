@@ -1,0 +1,111 @@
+"""A payment is believed only for the booking that recorded it, and never more given back than
+was paid (``services.believed``), through the real handlers, moto and the Stripe stand-in.
+Every event here is signed with the webhook's own secret: what anyone holding it could send,
+though Stripe never would."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from tests.integration.test_booking_flow import _signature
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+
+
+def applied(system: System, email: str) -> dict[str, Any]:
+    reply = system.apply(COURSE_ID, email=email, name="Ada Lovelace")
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
+def paid(system: System, email: str) -> dict[str, Any]:
+    application = applied(system, email)
+    assert system.pay(application["checkout_url"]).status == 200
+    return application
+
+
+def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps(event).encode()
+    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def shown(system: System, application: dict[str, Any]) -> tuple[str, int, int]:
+    row = system.admin("GET", f"/applications/{application['application_id']}").json()
+    return row["status"], row["amount_paid"], row["amount_refunded"]
+
+
+def last_event(system: System, kind: str, payment_intent: str | None = None) -> dict[str, Any]:
+    found = [
+        e
+        for e in system.standin.events()
+        if e["type"] == kind and payment_intent in (None, e["data"]["object"].get("payment_intent"))
+    ]
+    return copy.deepcopy(found[-1])
+
+
+def session_of(application: dict[str, Any]) -> str:
+    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def test_a_checkout_event_carrying_another_bookings_payment_confirms_nothing(
+    system: System,
+) -> None:
+    x = paid(system, "x@example.org")
+    y = applied(system, "y@example.org")
+    forged = last_event(system, "checkout.session.completed")
+    paid_by_x = forged["data"]["object"]["payment_intent"]
+    # Y's own session, completed with X's payment.
+    forged["id"] = "evt_forged_session"
+    forged["data"]["object"].update(
+        id=session_of(y),
+        client_reference_id=y["application_id"],
+        metadata={"application_id": y["application_id"]},
+    )
+    answer = sent(system, forged)
+    assert answer["action"] == "ignore", answer
+    assert shown(system, y) == ("awaiting_payment", 0, 0)
+    # Cancelling Y with a refund gives back nothing of X's.
+    cancelled = system.admin(
+        "POST", f"/applications/{y['application_id']}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200, cancelled.body
+    assert system.standin.money_taken()[x["application_id"]] == 20000
+    assert shown(system, x) == ("confirmed", 20000, 0)
+    assert not [
+        e
+        for e in system.standin.events()
+        if e["type"] == "charge.refunded" and e["data"]["object"]["payment_intent"] == paid_by_x
+    ]
+
+
+def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> None:
+    x = paid(system, "x@example.org")
+    z = paid(system, "z@example.org")
+    cancelled = system.admin(
+        "POST", f"/applications/{z['application_id']}/cancel", json_body={"refund": True}
+    )
+    assert cancelled.status == 200, cancelled.body
+    paid_by_x = next(
+        e["data"]["object"]["payment_intent"]
+        for e in system.standin.events()
+        if e["type"] == "checkout.session.completed"
+        and e["data"]["object"]["client_reference_id"] == x["application_id"]
+    )
+    by_charge = last_event(system, "charge.refunded")
+    by_charge["id"] = "evt_forged_charge"
+    by_charge["data"]["object"].update(payment_intent=paid_by_x, amount_refunded=10**9)
+    by_refund = last_event(system, "refund.created")
+    by_refund["id"] = "evt_forged_refund"
+    by_refund["data"]["object"].update(id="re_forged", payment_intent=paid_by_x, amount=20001)
+    for forged in (by_charge, by_refund):
+        answer = sent(system, forged)
+        assert (answer["action"], answer.get("status")) == ("ignore", "confirmed"), answer
+    assert shown(system, x) == ("confirmed", 20000, 0)
+    # A refund within what was paid is still recorded.
+    by_refund["id"] = "evt_a_real_partial_refund"
+    by_refund["data"]["object"].update(id="re_partial", amount=5000)
+    assert sent(system, by_refund)["action"] != "ignore"
+    assert shown(system, x) == ("confirmed", 20000, 5000)
