@@ -125,7 +125,13 @@ def _settled(
 ) -> EventOutcome:
     """``fact`` applied to ``owner``, the application that recorded the object it is about;
     the payment it reports (``paid_with``) only if no other booking recorded it."""
-    not_its_own = payment_of_another(ports, paid_with, application_id=owner.application_id)
+    # A payment the owner recorded already is its own (it was weighed when first recorded): a
+    # redelivered event reads nothing more for it.
+    not_its_own = (
+        None
+        if paid_with == owner.payment_intent
+        else payment_of_another(ports, paid_with, application_id=owner.application_id)
+    )
     if not_its_own is not None and paid_with is not None:
         ids = {"application_id": owner.application_id, "payment_intent": paid_with}
         refused(event_id, not_its_own, **ids)
