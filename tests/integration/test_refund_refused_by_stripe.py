@@ -171,3 +171,35 @@ def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: S
     assert kept == paid
     assert manager_view(system, group)["places"][1]["state"] != "released"
     assert system.deliver_emails() == []
+
+
+def test_a_refund_afterwards_racing_a_dashboard_refund_of_the_rest_answers_refunded(
+    system: System,
+) -> None:
+    """hostile17 F6: part refunded at Stripe (told), cancelled keeping the rest, the rest then
+    refunded on the dashboard, its events not delivered yet, and the organiser's Refund a
+    moment later: the answer is what Stripe holds (refunded, all of it), not the booking as it
+    was before the dashboard's refund; the event delivered late changes nothing more."""
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=False)
+    system.refund_at_stripe(payment_intent, 5000)
+    assert len(cohorts.emails_to(ADA)) == 1  # the part refunded, told
+    assert _admin(system, app_id, "cancel", refund=False).status == 200
+    cohorts.emails()
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment_intent)  # the rest, £150, on the dashboard
+    system.hold_webhooks = False
+    assert system.pending  # its events not delivered yet
+
+    answer = _admin(system, app_id, "refund")
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "refunded", answer.body
+    assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]  # two refunds, no third
+    for body, headers in system.pending:  # the dashboard refund's events, late
+        assert system.webhook(body, headers).status == 200
+    stored = system.stored(app_id)
+    assert (stored.status.value, stored.amount_refunded) == ("refunded", 20000)
+    told = cohorts.emails_to(ADA)
+    assert len(told) == 1, [m.subject for m in told]  # the rest, told once
+    assert "£150.00" in told[0].text

@@ -93,6 +93,11 @@ def discount_code(**changes: object) -> DiscountCode:
     [
         ({}, None),
         ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "other_currency"),
+        # Spent is said before another currency: after a currency change such a code is
+        # nearly always spent, and that is what the applicant should read (review16a R2).
+        ({"percent_off": None, "amount_off": 1000, "currency": "eur", "uses": 2}, "spent"),
+        ({"percent_off": None, "amount_off": 1000, "currency": "eur", "active": False}, "spent"),
+        ({"percent_off": None, "amount_off": 1000, "currency": "eur", "expires_at": NOW}, "spent"),
         ({"uses": 2}, "spent"),
         ({"expires_at": NOW}, "spent"),
         ({"max_uses": None, "expires_at": None, "uses": 99}, None),

@@ -14,7 +14,7 @@ import re
 from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Protocol, Self
+from typing import Annotated, Literal, Protocol, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -207,26 +207,34 @@ class DiscountCode(BaseModel):
         """Uses a new application may still claim (None: no limit)."""
         return None if self.max_uses is None else max(self.max_uses - self.uses, 0)
 
-    def refusal(self, now: datetime, currency: str) -> str | None:
-        """Why the code cannot be given by a new application now; None when it can."""
-        if self.amount_off is not None and self.currency != currency:
-            # Made for the course before its price changed currency: said as such, never as
-            # a code nobody made (``services.discounts.refuse_code``).
-            return OTHER_CURRENCY
+    def refusal(self, now: datetime, currency: str) -> CodeRefusal | None:
+        """Why the code cannot be given by a new application now; None when it can.
+
+        Spent or expired is said first: a currency change is refused while an amount-off
+        code is still usable (``cohort_currency.code_held``), so a code of the old currency
+        is nearly always spent by then, and "for courses priced in ..." would send the
+        applicant looking for a course it no longer works on (review16a R2)."""
         if not self.active:
             return "spent"
         if self.max_uses is not None and self.uses >= self.max_uses:
             return "spent"
         if self.expires_at is not None and self.expires_at <= now:
             return "spent"
+        if self.amount_off is not None and self.currency != currency:
+            # Made for the course before its price changed currency: said as such, never as
+            # a code nobody made (``services.discounts.refuse_code``).
+            return OTHER_CURRENCY
         return None
 
     def applied(self) -> AppliedDiscount:
         return applied_discount(self, self.promotion_code_id, self.coupon_id)
 
 
-# Why a code cannot be given: it takes an amount off in a currency the course is not priced in.
-OTHER_CURRENCY = "other_currency"
+# Why a code cannot be given: nobody made it for this course ("unknown"), it is used up, past
+# its date or expired by an organiser ("spent"), or it takes an amount off in a currency the
+# course is not priced in (OTHER_CURRENCY). ``services.discounts.REFUSALS`` has words for each.
+CodeRefusal = Literal["unknown", "spent", "other_currency"]
+OTHER_CURRENCY: CodeRefusal = "other_currency"
 
 
 class PromotionCodeState(BaseModel):

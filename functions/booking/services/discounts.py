@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.billing import (
     OTHER_CURRENCY,
     AppliedDiscount,
+    CodeRefusal,
     DiscountCode,
     DiscountCodeDefinition,
     PromotionCodeState,
@@ -30,19 +31,26 @@ from booking.services.ports import DiscountCodeRequest, Ports
 
 logger = Logger(child=True)
 
-REFUSALS = {
+# Words for every reason a code is refused: total over ``CodeRefusal`` (a test holds that
+# each reason has words, so no 422 is ever left empty). A code of another currency is said with its
+# currency's name when it is known (``refuse_code``).
+REFUSALS: dict[CodeRefusal, str] = {
     "unknown": "we do not recognise this discount code; check it, or leave it empty",
     "spent": "this discount code has been used up or has expired",
+    OTHER_CURRENCY: (
+        "this discount code is for courses priced in another currency, not this one; check it, "
+        "or leave it empty"
+    ),
 }
 
 
-def refuse_code(reason: str, code: DiscountCode | None = None) -> InvalidInput:
+def refuse_code(reason: CodeRefusal, code: DiscountCode | None = None) -> InvalidInput:
     """The 422 on ``discount_code`` for an unknown (``unknown``) or used-up (``spent``) code,
     or ``code``, one taking an amount off in another currency than the course's now."""
-    said = REFUSALS.get(reason, "")
-    if reason == OTHER_CURRENCY and code is not None:
+    said = REFUSALS[reason]
+    if reason == OTHER_CURRENCY and code is not None and code.currency:
         said = (
-            f"this discount code is for courses priced in {currency_named(code.currency or '')}, "
+            f"this discount code is for courses priced in {currency_named(code.currency)}, "
             "not this one; check it, or leave it empty"
         )
     return InvalidInput("the discount code cannot be used", {"discount_code": said})

@@ -199,6 +199,18 @@ def _moving_to(job: EmailJob, application: Application) -> str | None:
     return None
 
 
+def manager_named(ports: Ports, application: Application) -> bool:
+    """Whether a message composed now about ``application`` may name its group booking's
+    manager ("booked and paid for by <manager> of <organisation>": ``_group_payer``). Read
+    before composing, and asked again once the send is leased (``mailer._send_once``): a
+    manager erased in between is composed again without them (review16a R4)."""
+    ref = application.group_place
+    if ref is None:
+        return False
+    group = ports.groups.get_group(ref.group_id)
+    return group is not None and group.manager.email != ERASED_EMAIL
+
+
 def _group_payer(ports: Ports, group_id: str) -> str:
     """Who booked and paid for a colleague's place: "<manager> of <organisation>" (the
     organisation alone once the manager was erased)."""

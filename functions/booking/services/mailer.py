@@ -81,7 +81,7 @@ from booking.services.calendars import (
     follow_ups_withdrawn,
     last_invited,
 )
-from booking.services.email_composing import composed
+from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
 from booking.services.facilitators_copies import copies_held, record_copy
@@ -168,9 +168,12 @@ def _send_to_whom_it_is_for(
     recipients = [a for a in addresses if not ports.repository.is_suppressed(a)]
     if not recipients:
         return SendOutcome.SKIPPED_NO_RECIPIENT
+    named = manager_named(ports, application)  # read before composing: see _send_once
     # Composed before claiming: a template error must not leave a claim behind.
     message, calendar = composed(ports, job, application, course, recipients, now=now)
-    return _send_once(ports, job, application, message, calendar, now=now, cohort=course)
+    return _send_once(
+        ports, job, application, message, calendar, now=now, cohort=course, named=named
+    )
 
 
 def _still_to_send(
@@ -353,8 +356,10 @@ def _send_once(
     *,
     now: datetime,
     cohort: Course,
+    named: bool = False,
 ) -> SendOutcome:
-    """Claim the job, send it and record the outcome (the module's docstring says why so)."""
+    """Claim the job, send it and record the outcome (the module's docstring says why so).
+    ``named``: the message may name the group booking's manager (``manager_named``)."""
 
     def first() -> None:  # just before SES: whom a facilitators' copy reached, what was told
         record_copy(ports, job, cohort, message)
@@ -378,8 +383,12 @@ def _send_once(
     if _not_held_now(ports, job, application):
         lease_unused(ports, about, job.job_id, SendOutcome.SKIPPED_NOT_HELD.value)
         return SendOutcome.SKIPPED_NOT_HELD
-    if _billing_contact_erased_since(ports, message, application):
-        # Composed for a billing contact erased since: composed again for whom is left.
+    if _billing_contact_erased_since(ports, message, application) or (
+        named and not manager_named(ports, application)
+    ):
+        # Composed for a billing contact erased since, or naming a group's manager erased
+        # since (a colleague's copy whose list their erasure did not ask, as it was not yet
+        # sent: review16a R4): composed again for whom is left, without them.
         lease_unused(ports, about, job.job_id, "failed")
         raise EmailInFlight(job.job_id)
     send_leased(

@@ -203,7 +203,8 @@ def _lists_asked_once_sent(
     """A send about them already past its last check (an application's, a group's that named
     them, or a copy of a colleague's booking naming them its manager) ends before the erasure
     answers (``services.send_leases``); then the lists sent a colleague's booking that named
-    an erased manager are asked (so they are all it went to), each group saying how many."""
+    an erased manager are asked (all it went to: a copy composed before and sent after
+    is composed again without the manager, ``mailer._send_once``), each group saying how many."""
     colleagues = colleagues_booked(ports, groups)
     booked = [c.application_id for found in colleagues.values() for c in found]
     wait_for_sends(ports, [*application_ids, *(g.group_id for g in groups), *booked])
