@@ -171,3 +171,27 @@ def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: S
     assert kept == paid
     assert manager_view(system, group)["places"][1]["state"] != "released"
     assert system.deliver_emails() == []
+
+
+def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_words(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=True)
+    _refunded_on_the_dashboard(system, payment_intent)
+    with system.standin._store.lock:  # a Bacs or SEPA refund: pending for days
+        for refund in system.standin._store.refunds.values():
+            refund["status"] = "pending"
+
+    answer = _admin(system, app_id, "refund")
+
+    assert answer.status == 409, answer.body
+    error = answer.json()["error"]
+    assert error["code"] == "charge_already_refunded"
+    assert "not gone through yet" in error["message"]
+    assert (
+        "recorded, and the person emailed, when Stripe reports it succeeded" in (error["message"])
+    )
+    stored = system.stored(app_id)
+    assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
+    assert cohorts.emails_to(ADA) == []
