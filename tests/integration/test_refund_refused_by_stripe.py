@@ -203,3 +203,27 @@ def test_a_refund_afterwards_racing_a_dashboard_refund_of_the_rest_answers_refun
     told = cohorts.emails_to(ADA)
     assert len(told) == 1, [m.subject for m in told]  # the rest, told once
     assert "£150.00" in told[0].text
+
+
+def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_words(
+    system: System,
+) -> None:
+    cohorts = Cohorts(system)
+    app_id, payment_intent = _booked(cohorts, cancelled=True)
+    _refunded_on_the_dashboard(system, payment_intent)
+    with system.standin._store.lock:  # a Bacs or SEPA refund: pending for days
+        for refund in system.standin._store.refunds.values():
+            refund["status"] = "pending"
+
+    answer = _admin(system, app_id, "refund")
+
+    assert answer.status == 409, answer.body
+    error = answer.json()["error"]
+    assert error["code"] == "charge_already_refunded"
+    assert "not gone through yet" in error["message"]
+    assert (
+        "recorded, and the person emailed, when Stripe reports it succeeded" in (error["message"])
+    )
+    stored = system.stored(app_id)
+    assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
+    assert cohorts.emails_to(ADA) == []

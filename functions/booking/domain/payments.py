@@ -251,14 +251,32 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     if (
         given_back_now > 0
         and application.status is S.CONFIRMED
-        # A move to a cheaper cohort asked for it, or the refund that ended the booking asked
-        # it of a charge paid later (``given_back_late``): that act's one email says so.
-        and not (for_a_move or given_back_late(record, event))
+        # A move to a cheaper cohort asked for it, the refund that ended the booking asked it
+        # of a charge paid later, or a cancellation did: that act's one email says so.
+        and not (for_a_move or told_by_its_act(application, record, event))
     ):
         recorded = recorded.with_emails(
             _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
         )
     return RefundOutcome(recorded.with_event(event.event_id), False)
+
+
+def told_by_its_act(
+    application: Application, record: PaymentRecord | None, event: RefundEvent
+) -> bool:
+    """Whether the act that asked the refund ``event`` reports tells the person of it in its
+    own email: giving back a charge paid too late, or a cancellation."""
+    return given_back_late(record, event) or asked_by_a_cancellation(application, event)
+
+
+def asked_by_a_cancellation(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` reports a refund a cancellation of this booking asked (by its key,
+    ``cancel-{application_id}...``, which Stripe's event repeats): landing before that
+    cancellation is saved, it records the money and leaves the telling to the
+    cancellation's one email (review16b R4), never "your place is still confirmed"."""
+    own = f"cancel-{application.application_id}"
+    key = event.idempotency_key or ""
+    return key == own or key.startswith(f"{own}-")
 
 
 def late_refund_key(session_id: str) -> str:

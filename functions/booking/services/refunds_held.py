@@ -16,6 +16,13 @@ from booking.services.settle import Settled, settle_money
 
 logger = Logger(child=True)
 
+REFUND_PENDING_AT_STRIPE = (
+    "Stripe holds a refund of this payment that has not gone through yet (one made in its "
+    "dashboard, say: a Bacs or SEPA refund takes days), so it refuses another: nothing was "
+    "recorded and nobody was emailed. The refund is recorded, and the person emailed, when "
+    "Stripe reports it succeeded"
+)
+
 
 def settled_as_stripe_holds(
     ports: Ports,
@@ -32,7 +39,12 @@ def settled_as_stripe_holds(
         return settle_money(ports, application_id, asked, first=first)
     except AlreadyRefunded:
         record_refunds_held(ports, application_id)
-    again = settle_money(ports, application_id, asked)
+    try:
+        again = settle_money(ports, application_id, asked)
+    except AlreadyRefunded as still:
+        # Stripe still answers "refunded already" with no succeeded refund to record: one
+        # not through yet (a Bacs or SEPA refund is pending for days), said in words (R9).
+        raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None
     return Settled(again.settlement, again.before, again.saved, changed=True)
 
 

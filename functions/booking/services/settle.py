@@ -23,7 +23,6 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.commands import (
     AfterSave,
-    BeforeSave,
     ExpireCheckout,
     IssueInvoice,
     NoteAnomaly,
@@ -50,7 +49,9 @@ from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
+from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
+from booking.domain.statuses import ApplicationStatus as S
 from booking.services.concurrency import (
     UNREAD,
     concurrent_update,
@@ -99,6 +100,9 @@ def settle_money(
     # An organiser's refund Stripe refuses is refused to them, nothing written or sent; one a
     # webhook's decision asks is recorded regardless, or its event would fail for ever.
     asked = isinstance(fact, Cancellation)
+    # The refunds this request had Stripe make, by key, kept over retries: one Stripe then
+    # refuses is refused whole only while none was made (review16b R1).
+    made: dict[str, int] = {}
     # Whether the payment is late, and the course read for it: asked once, not on each retry.
     late: list[bool] = []
 
@@ -117,14 +121,14 @@ def settle_money(
             # invoice issued for a save that lost is voided as an orphan: no change).
             asked_of_stripe.append(True)
         try:
-            return _carry_out(ports, course, application, decided, claim, asked=asked)
+            return _carry_out(ports, course, application, decided, claim, asked=asked, made=made)
         except (CourseFull, AlreadyApplied, PriceChanged):
             # No seat for a confirmation, a move the person's other application on that
             # cohort forbids, or a cohort no longer priced in the currency paid (its currency
             # changed after this booking ended: a late payment): decided again without it
             # (the money goes back; a booking refunded whole prices nothing).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
-            return _carry_out(ports, course, application, again, claim, asked=asked)
+            return _carry_out(ports, course, application, again, claim, asked=asked, made=made)
 
     settled = retried(
         attempt,
@@ -192,6 +196,7 @@ def _carry_out(
     claim: ClaimRead | None = None,
     *,
     asked: bool = False,
+    made: dict[str, int] | None = None,
 ) -> Settled:
     if decided.refusal is not None:
         raise Conflict(decided.refusal.message, code=decided.refusal.code)
@@ -203,8 +208,19 @@ def _carry_out(
     # again only after its claim) makes the save lose, and the refund is decided again from a
     # fresh read, the move told and standing.
     held_on = claim if undoes_a_move(application, new) else None
+    made = {} if made is None else made
+    refused: list[str] = []  # payments Stripe refused to refund after it had given some back
     for command in decided.before_save:
-        new = _before_save(ports, course, new, command, asked=asked)
+        if not isinstance(command, Refund):
+            new = _before_save(ports, course, new, command)
+            continue
+        new, amount = _refunded(ports, new, command, asked=asked, partway=bool(made))
+        if amount is None:
+            refused.append(command.payment_intent)
+        elif amount:
+            made[command.idempotency_key] = amount
+    if refused:  # what Stripe gave back stands: recorded as far as it went (review16b R1)
+        new = refund_cut_short(application, new)
     try:
         saved = ports.repository.save(new, application, claim=held_on)
     except (StaleWrite, CourseFull):
@@ -225,33 +241,52 @@ def _carry_out(
             "status": saved.status.value,
         },
     )
+    if refused:
+        currency = (application.price or course_of(ports, application).definition.price).currency
+        ended_before = application.status in (S.CANCELLED, S.REFUNDED)
+        raise RefundRefusedPartway(
+            refused, sum(made.values()), currency, cancelled=not ended_before
+        )
     return Settled(decided, application, saved)
 
 
-def _before_save(
-    ports: Ports, course: Course | None, new: Application, command: BeforeSave, *, asked: bool
-) -> Application:
-    if isinstance(command, Refund):
-        try:
-            made = _refund_at_provider(ports, command)
-        except AlreadyRefunded:
-            if asked:  # what Stripe holds is read back and recorded (``services.lifecycle``)
+def _refunded(
+    ports: Ports, new: Application, command: Refund, *, asked: bool, partway: bool
+) -> tuple[Application, int | None]:
+    """``new`` with the refund Stripe made recorded, and its amount; None for an organiser's
+    refund Stripe refused after this decision's earlier refunds were made (``partway``):
+    those stand, so the decision is recorded as far as it went. Refused before any was made,
+    the organiser's act is refused whole: nothing written or sent."""
+    try:
+        made = _refund_at_provider(ports, command)
+    except AlreadyRefunded:
+        if asked:  # what Stripe holds is read back and recorded (``services.lifecycle``)
+            raise
+        return new, 0
+    except UnknownToProvider:
+        if asked:
+            if partway:
+                return new, None
+            raise RefundRefused() from None
+        # Only the event claimed this payment: Stripe holds none, so none is shown.
+        return new.with_payment_unknown_to_provider(command.payment_intent), 0
+    except Conflict as refused:
+        if asked:  # said in words; a request still running at Stripe is said as it is
+            if refused.code == "request_in_progress":
                 raise
-            return new
-        except UnknownToProvider:
-            if asked:
-                raise RefundRefused() from None
-            # Only the event claimed this payment: Stripe holds none, so none is shown.
-            return new.with_payment_unknown_to_provider(command.payment_intent)
-        except Conflict as refused:
-            if asked:  # said in words; a request still running at Stripe is said as it is
-                if refused.code == "request_in_progress":
-                    raise
-                raise RefundRefused() from None
-            return new
-        return new.with_refund_made(
-            command.payment_intent, made.refund_id, made.amount, whole=command.amount is None
-        )
+            if partway:
+                return new, None
+            raise RefundRefused() from None
+        return new, 0
+    recorded = new.with_refund_made(
+        command.payment_intent, made.refund_id, made.amount, whole=command.amount is None
+    )
+    return recorded, made.amount
+
+
+def _before_save(
+    ports: Ports, course: Course | None, new: Application, command: NoteAnomaly | IssueInvoice
+) -> Application:
     if isinstance(command, NoteAnomaly):
         note_anomaly(ports, command)
         return new

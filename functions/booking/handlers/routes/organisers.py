@@ -135,8 +135,12 @@ ORGANISERS: tuple[Route, ...] = (
         'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
         "cancelled already without a refund: nothing is refunded (POST its /refund). "
         "409 refund_refused when Stripe refuses the refund (it holds no such payment): "
-        "nothing is cancelled, written or emailed. Refunded at Stripe already (its "
-        "dashboard): Stripe's refund is recorded and the booking ends refunded. "
+        "nothing is cancelled, written or emailed. 409 refund_refused_partway when Stripe "
+        "gave back part (a moved booking's difference) and then refused another payment: "
+        "the booking is cancelled keeping the rest, the refund made recorded and the person "
+        "told what came back; the message names the refused payment. Refunded at Stripe "
+        "already (its dashboard): Stripe's refund is recorded and the booking ends refunded "
+        "(still pending there: 409 charge_already_refunded, nothing written). "
         "Cancelled already otherwise: 200, nothing changed",
         _options(refund={"type": "boolean", "default": False}),
     ),
@@ -150,9 +154,12 @@ ORGANISERS: tuple[Route, ...] = (
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
         "when nothing was paid; 409 `not_cancelled` for a booking not cancelled (cancel it "
         'with {"refund": true}); 409 `refund_refused` when Stripe refuses the refund (it '
-        "holds no such payment): nothing written, nobody emailed. Refunded at Stripe already "
-        "(its dashboard, `charge_already_refunded`): Stripe's refund is read back and "
-        "recorded, the booking ends refunded and the person is emailed once.",
+        "holds no such payment): nothing written, nobody emailed; 409 "
+        "`refund_refused_partway` when it gave part back first: that part is recorded and "
+        "the message names the refused payment. Refunded at Stripe already (its dashboard, "
+        "`charge_already_refunded`): Stripe's refund is read back and recorded, the booking "
+        "ends refunded and the person is emailed once; while that refund is still pending "
+        "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written.",
     ),
     _action(
         "resend-confirmation",

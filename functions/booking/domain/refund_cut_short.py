@@ -1,0 +1,76 @@
+"""An organiser's refund that Stripe refused partway: a booking with several charges (its
+first payment and a dearer move's difference) is refunded charge by charge, and Stripe gave
+some back before refusing another (review16b R1).
+
+What Stripe gave back stands, so the organiser's act is not refused whole: it is recorded as
+far as it went, as if no refund had been asked (a cancellation keeps the rest of the money, a
+Refund afterwards leaves the booking as it was), with the refunds made on their charges, and
+the person told only what is true (the cancellation, and what of their money came back). The
+organiser is answered in words with the charge Stripe refused; Refund on the booking's page
+asks again once it is sorted out (the same keys: what went back is the same refund).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from booking.domain.application import Application
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict
+from booking.domain.money import money_words
+from booking.domain.settlement import CANCELLED_KEEPING_THE_MONEY
+from booking.domain.statuses import ApplicationStatus as S
+
+
+class RefundRefusedPartway(Conflict):
+    """Stripe gave back some of the booking's charges and refused another: what was made is
+    recorded, and the organiser told which payment was refused."""
+
+    code = "refund_refused_partway"
+
+    def __init__(self, refused: Sequence[str], given_back: int, currency: str, cancelled: bool):
+        done = (
+            "The booking is cancelled, the person is emailed that it is cancelled and what came "
+            "back, and"
+            if cancelled
+            else "The booking stays cancelled, and"
+        )
+        super().__init__(
+            f"Stripe refunded {money_words(given_back, currency)} of this booking's payments, "
+            f"then refused to refund payment {', '.join(refused)} (it no longer holds it, or "
+            f"holds nothing of it left to give back). {done} the refund made is recorded; the "
+            "rest is not refunded. Look that payment up in Stripe's dashboard, then use Refund "
+            "on the booking's page to give back what is left",
+            code=self.code,
+        )
+
+
+def refund_cut_short(before: Application, asked: Application) -> Application:
+    """``asked`` (the decision, its refunds made recorded on it) as far as Stripe went: no
+    refund promised (``status_reason`` and ``last_refund`` as without one), the cancellation's
+    email said as a cancellation keeping the money (it names what came back), and no message
+    that everything was refunded."""
+    fresh = {job.job_id for job in before.outbox}
+    told: list[EmailJob] = []
+    for job in asked.outbox:
+        if job.job_id in fresh:
+            told.append(job)
+        elif job.kind is EmailKind.CANCELLED:
+            told.append(
+                before.email(EmailKind.CANCELLED, reason=CANCELLED_KEEPING_THE_MONEY).as_of(
+                    asked.status.value
+                )
+            )
+        elif job.kind is not EmailKind.PAYMENT_REFUNDED:
+            told.append(job)
+    ended_before = before.status in (S.CANCELLED, S.REFUNDED)
+    return asked.model_copy(
+        update={
+            "status_reason": before.status_reason if ended_before else None,
+            "last_refund": before.last_refund,
+            "outbox": tuple(told),
+        }
+    )
+
+
+__all__ = ["RefundRefusedPartway", "refund_cut_short"]
