@@ -14,6 +14,12 @@ from booking import cli
 from booking.domain.wording import moment_when
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
+# A refund made before the command (by it, or in Stripe's dashboard): hostile18 F3.
+REFUNDED_ALREADY = (
+    "It was refunded at Stripe already (£200.00, by a Refund asked here earlier or from "
+    "Stripe's dashboard), and the applicant was told of it once, when it was made. Nothing "
+    "changed this time."
+)
 # How a person reads the course: its title and first day, never its id.
 COURSE_NAME = "Compassionate Leadership Training, from Monday 7 June 2027"
 
@@ -129,12 +135,8 @@ def test_a_booking_cancelled_without_a_refund_is_refunded_from_the_terminal(
         0,
         f"{reference}: £200.00 is being refunded through Stripe. The applicant has been emailed.\n",
     )
-    # Again: nothing changes, as the console says it.
-    assert run("refund", reference) == (
-        0,
-        f"{reference}: Its refund was asked of Stripe already. Nothing changed this time, and "
-        "nobody was emailed again.\n",
-    )
+    # Again: nothing changes, and this command is not said to have emailed before.
+    assert run("refund", reference) == (0, f"{reference}: {REFUNDED_ALREADY}\n")
     never_paid = system.apply(email="unpaid@example.org").json()["reference"]
     code, refused = run("refund", never_paid)
     assert code == 1
@@ -177,3 +179,33 @@ def test_a_refund_to_a_suppressed_address_says_nobody_was_emailed(system: System
         f"{reference}: £200.00 is being refunded through Stripe. Nobody was emailed: emails to "
         "this person's address bounced or were marked as spam, so none are sent to it.\n",
     )
+
+
+def test_a_refund_made_in_stripes_dashboard_is_said_so_at_the_terminal(
+    system: System, run: Any
+) -> None:
+    """hostile18 F3: nobody here asked Stripe for it, and the person was told once, by the
+    refund's own email: the terminal says that, not that this command asked before."""
+    applied = system.apply().json()
+    assert system.pay(applied["checkout_url"]).status == 200
+    reference = applied["reference"]
+    assert run("cancel", reference)[0] == 0
+    system.deliver_emails()
+    system.refund_at_stripe(system.stored(applied).payment_intent)
+    code, said = run("refund", reference)
+    assert code == 0, said
+    assert said == f"{reference}: {REFUNDED_ALREADY}\n"
+    # Told once: by the dashboard refund's own email, none by this command.
+    sent = system.deliver_emails()
+    assert len([email for email in sent if "ada@example.org" in email.to]) == 1
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_reference_is_refused_in_words_before_any_request(
+    system: System, run: Any, blank: str
+) -> None:
+    for verb in ("refund", "application", "cancel"):
+        code, said = run(verb, blank)
+        assert code == 2, said
+        assert "argument application: give the application's reference or id" in said
+        assert "no such resource" not in said

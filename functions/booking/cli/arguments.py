@@ -120,7 +120,31 @@ def _parser() -> argparse.ArgumentParser:
     for command in commands.choices.values():
         command.allow_abbrev = False
         _global_options(command, defaults=False)
+        _no_blank_names(command)
     return parser
+
+
+def _no_blank_names(command: argparse.ArgumentParser) -> None:
+    """Every name a command is given (a reference, a course's id, an email, a code) is refused
+    when blank, in words, before any request: an empty one would ask for the path's parent
+    ("no such resource"), or for a thing of no name."""
+    for action in command._actions:
+        if not action.option_strings and action.type is None and action.nargs is None:
+            told = action.help or ""
+            what = told if told.startswith("the ") else f"the {action.dest.replace('_', ' ')}"
+            action.type = Named(what)
+
+
+class Named:
+    """The reader of a name given to a command: any text but a blank one, refused in words."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"give {self.what}; it was left empty")
+        return text
 
 
 def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:

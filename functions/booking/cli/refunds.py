@@ -11,11 +11,6 @@ from booking.cli.client import application_path, get_json, post_json
 from booking.domain.wording import money_words
 
 HELP = "refund a booking cancelled without a refund, through Stripe"
-# The console's words for the same action sent again (``handlers.console_notices``).
-ASKED_ALREADY = (
-    "Its refund was asked of Stripe already. Nothing changed this time, and nobody was "
-    "emailed again."
-)
 
 
 def add_command(commands: Any) -> None:
@@ -25,19 +20,36 @@ def add_command(commands: Any) -> None:
 
 def refund(args: argparse.Namespace, url: str, token: str | None) -> str:
     """ "CL-7K3Q9: £75.00 is being refunded through Stripe. The applicant has been emailed."
-    (or, asked already, that nothing changed). Refused in the API's words (nothing paid, not
-    cancelled)."""
+    (or, refunded already, how much and that nothing changed). Refused in the API's words
+    (nothing paid, not cancelled)."""
     path = application_path(url, args.application)
     before = get_json(path, token)
     post_json(f"{path}/refund", token, {})
     after = get_json(path, token)
     named = after["reference"] or after["application_id"]
     back = after["amount_refunded"] - before["amount_refunded"]
-    if back <= 0:
-        return f"{named}: {ASKED_ALREADY}"
     # Who was told, as the console says it: nobody, when the person cannot be emailed.
     reason = after.get("not_emailed_because")
+    if back <= 0:
+        return f"{named}: {_refunded_already(after, reason)}"
     told = f"Nobody was emailed: {reason}." if reason else "The applicant has been emailed."
     return (
         f"{named}: {money_words(back, after['currency'])} is being refunded through Stripe. {told}"
+    )
+
+
+def _refunded_already(application: dict[str, Any], reason: str | None) -> str:
+    """Refunded before this command: by this Refund asked earlier, or in Stripe's own dashboard
+    (whose refund reached us as Stripe's event). The answer cannot tell which, so it says
+    what holds either way: how much went back through Stripe, and that the person was told of
+    it once (by that refund's email), never that this command asked or emailed before."""
+    money = money_words(application["amount_refunded"], application["currency"])
+    told = (
+        f"nobody was emailed: {reason}"
+        if reason
+        else "the applicant was told of it once, when it was made"
+    )
+    return (
+        f"It was refunded at Stripe already ({money}, by a Refund asked here earlier or from "
+        f"Stripe's dashboard), and {told}. Nothing changed this time."
     )
