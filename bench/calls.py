@@ -118,8 +118,10 @@ def calls_per_operation(b: Bench) -> list[Calls]:
         window = b.webhook(delivery)
         b.system.stream.pump()  # outside the window: the relay's work, not the webhook's
         if name.endswith("(paid)"):
-            paid_ok = window.count("dynamodb.") <= 3 and window.count("sqs.") == 0
-            rows.append(_calls(name, window, "<= 3 DynamoDB, no SQS", paid_ok))
+            # Its third DynamoDB call asks, in one batch read, whether another booking recorded
+            # the payment it carries (``services.believed``).
+            paid_ok = window.count("dynamodb.") <= 4 and window.count("sqs.") == 0
+            rows.append(_calls(name, window, "<= 4 DynamoDB, no SQS", paid_ok))
             rows.append(_calls("webhook: same event again", b.webhook(delivery), "-", None))
         else:
             rows.append(_calls(name, window, "-", None))

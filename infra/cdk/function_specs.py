@@ -31,7 +31,8 @@ CONDITION_CHECK = "dynamodb:ConditionCheckItem"
 # each function's reason is given with its actions below). The
 # actions below are exactly the ones the recorded calls of the tests show each function needs
 # (tests/infra/test_iam_recorded.py fails on a missing one and on an unused one).
-# One consistent round trip for course + application on submission (adapters/dynamodb.py).
+# One consistent round trip for course + application on submission (adapters/dynamodb.py),
+# and for who recorded a payment (adapters/dynamodb/payment_recorders.py).
 BATCH_GET = "dynamodb:BatchGetItem"
 
 
@@ -121,11 +122,12 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # booking refunded in full at Stripe releases the places nobody holds with a check on
     # each, as a give-up does (domain/group_refunds.py); a refund that undoes a dearer move
     # not yet told saves only while the move's email is still unclaimed (services/settle.py).
+    # BatchGetItem: who recorded a paid event's payment, in one read (services/believed.py).
     _behind_the_api(
         "webhook",
         "Stripe webhook receiver (signature-verified)",
         webhook_secret=True,
-        table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+        table_actions=(*API_TABLE_ACTIONS, BATCH_GET, CONDITION_CHECK),
     ),
     # The roster by course, and the course's group bookings for its money (the same by-course
     # index); a person's applications by the table's own key (export, erase).

@@ -5,7 +5,8 @@ version read and claims or gives back the group's seats on the course's counter 
 ``FakeRepository`` it shares), refusing a claim beyond the capacity, on a closed course or
 while anyone waits; it claims and gives back the enrolment of each colleague whose place
 holds a seat (``domain.enrolments``, in the repository's ``group_enrolments``); it indexes the
-provider objects and the people a group names.
+provider objects a group records (in the repository's ``group_owners``: one read answers who
+recorded a payment) and the people a group names.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ def _people(group: GroupBooking) -> set[str]:
 class FakeGroupStore:
     repository: FakeRepository
     groups: dict[str, GroupBooking] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)  # provider object id -> group id
     people: dict[str, set[str]] = field(default_factory=dict)  # address digest -> group ids
 
     def get_group(self, group_id: str) -> GroupBooking | None:
@@ -91,7 +91,7 @@ class FakeGroupStore:
             }
         )
         for object_id in _objects(stored):
-            self.owners[object_id] = stored.group_id
+            self.repository.group_owners[object_id] = stored.group_id
         for digest in _people(stored):
             self.people.setdefault(digest, set()).add(stored.group_id)
         named_before = _people(previous) if previous is not None else set()
@@ -140,7 +140,7 @@ class FakeGroupStore:
         return claimed, given_back
 
     def group_of_object(self, provider_object_id: str) -> str | None:
-        return self.owners.get(provider_object_id)
+        return self.repository.group_owners.get(provider_object_id)
 
     def place_holder(self, group_id: str, place: int) -> str | None:
         for application in self.repository.applications.values():

@@ -50,6 +50,7 @@ from booking.services.ports import (
     ClaimRead,
     EmailClaim,
     EnrolmentRead,
+    PaymentRecorders,
     ReminderMarker,
     SessionRow,
     SubmissionRead,
@@ -90,6 +91,10 @@ class FakeRepository:
     billed: dict[str, set[str]] = field(default_factory=dict)  # contact's digest -> ids
     payments: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     owners: dict[str, str] = field(default_factory=dict)  # session or invoice id -> application
+    # A group's provider objects (checkout session, invoice, payment intent) -> group id: kept
+    # here, as in the one table, so one read answers who recorded a payment (the group store
+    # writes it).
+    group_owners: dict[str, str] = field(default_factory=dict)
     # (application id, job id) -> until when the send's lease lasts
     send_leases: dict[tuple[str, str], datetime] = field(default_factory=dict)
     outbox: dict[str, tuple[EmailJob, datetime]] = field(default_factory=dict)
@@ -460,6 +465,13 @@ class FakeRepository:
     def application_for_payment(self, payment_intent: str) -> Application | None:
         application_id = self.payments.get(payment_intent)
         return self.applications.get(application_id) if application_id else None
+
+    def recorders_of_payment(self, payment_intent: str) -> PaymentRecorders:
+        return PaymentRecorders(
+            application_id=self.payments.get(payment_intent),
+            group_id=self.group_owners.get(payment_intent),
+            given_back_for_nobody=payment_intent in self.given_back_for_nobody_log,
+        )
 
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:
         due = [

@@ -25,10 +25,18 @@ if TYPE_CHECKING:
 logger = Logger(service="booking-webhook")
 # Without its signing secret this function fails its init: it never accepts events signed
 # with a secret anyone knows. What a booking's own payment events read and write (who owns the
-# event's object, the application, its course); a group's store, its models and the other
-# stores load with the first event that calls them (a group's, a refund nobody holds).
+# event's object, the application, who else recorded its payment, its course); a group's store,
+# its models and the other stores load with the first event that calls them (a group's, a
+# refund nobody holds).
 bootstrap.at_cold_start(
-    "webhook_events", repository_calls=("owner_of", "get_application", "save", "get_course")
+    "webhook_events",
+    repository_calls=(
+        "owner_of",
+        "get_application",
+        "recorders_of_payment",
+        "save",
+        "get_course",
+    ),
 )
 if bootstrap.taking_snapshot():
     # The reader of Stripe's events (and with it Stripe's SDK, which checks their signatures)

@@ -50,13 +50,13 @@ def payment_of_another(
     None: believed (no payment named, or none but this booking recorded it)."""
     if not payment_intent:
         return None
-    recorder = ports.repository.application_for_payment(payment_intent)
-    if recorder is not None and recorder.application_id != application_id:
+    # Every record of the payment in one read (the paid event's third call, not three).
+    recorders = ports.repository.recorders_of_payment(payment_intent)
+    if recorders.application_id is not None and recorders.application_id != application_id:
         return RECORDED_BY_ANOTHER_APPLICATION
-    group_recorder = ports.groups.group_of_object(payment_intent)
-    if group_recorder is not None and group_recorder != group_id:
+    if recorders.group_id is not None and recorders.group_id != group_id:
         return RECORDED_BY_A_GROUP
-    if ports.repository.given_back_for_nobody(payment_intent):
+    if recorders.given_back_for_nobody:
         return GIVEN_BACK_FOR_NOBODY  # money this system gave back as nobody's
     return None
 

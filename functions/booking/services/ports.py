@@ -42,6 +42,7 @@ from booking.services.payment_port import (
     PaymentGateway,
     RefundMade,
 )
+from booking.services.payment_recorders_port import PaymentRecorderIndex, PaymentRecorders
 from booking.services.repository_port import (
     AnnouncementLedger,
     Anomaly,
@@ -102,6 +103,8 @@ __all__ = [
     "OrganiserIdentity",
     "OrganiserSignIn",
     "PaymentGateway",
+    "PaymentRecorderIndex",
+    "PaymentRecorders",
     "QueueUnavailable",
     "RefundMade",
     "RegisterStore",

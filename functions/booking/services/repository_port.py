@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.services.code_store_port import DiscountCodeStore
 from booking.services.email_claims import ClaimRead, EmailClaim
+from booking.services.payment_recorders_port import PaymentRecorderIndex
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -395,6 +396,7 @@ class Repository(
     AnnouncementLedger,
     RegisterStore,
     CustomerErasureLedger,
+    PaymentRecorderIndex,
     Protocol,
 ):
     """Everything the use cases keep: one table in AWS, dictionaries in the unit tests."""

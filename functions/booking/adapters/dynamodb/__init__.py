@@ -2,7 +2,8 @@
 
 The ``Repository`` port is served by stores, each one concern: courses, applications (with
 their history), the outbox, discount codes, holdings, email, reminder and announcement ledgers,
-groups, registers. ``DynamoRepository`` (``repository.py``) joins them all in one class.
+groups, registers, who recorded a payment. ``DynamoRepository`` (``repository.py``) joins them
+all in one class.
 ``StoresOnDemand`` serves the same methods wherever ``booking.bootstrap`` builds the ports (in
 Lambda, under ``make run``, in the integration tests), importing each store when one of its
 methods is first called: a store's module loads the domain models it reads and writes (the
@@ -159,6 +160,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset({"customer_deletion_done", "owe_customer_deletions", "owed_customer_deletions"}),
     ),
     ("backfills", "DynamoBackfills", frozenset({"index_billing_contact"})),
+    ("payment_recorders", "DynamoPaymentRecorders", frozenset({"recorders_of_payment"})),
 )
 _STORE_SERVING = {method: store for store in STORES for method in store[2]}
 

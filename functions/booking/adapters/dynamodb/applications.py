@@ -111,18 +111,7 @@ class DynamoApplicationStore:
             keys.append(discount_code_key(course_id, code))
         if email:
             keys.append(enrolment_key(course_id, email))
-        answer = self.table.client.batch_get_item(
-            RequestItems={self.table.name: {"Keys": keys, "ConsistentRead": True}}
-        )
-        items: list[dict[str, Any]] = [
-            dict(item) for item in answer["Responses"].get(self.table.name, [])
-        ]
-        # Unprocessed keys are rare (throttling); read those one by one rather than guess.
-        unprocessed: dict[str, Any] = dict(answer.get("UnprocessedKeys") or {})
-        for key in unprocessed.get(self.table.name, {}).get("Keys", []):
-            item = self.table.get(dict(key))
-            if item is not None:
-                items.append(item)
+        items = self.table.get_many(keys)
         read = SubmissionRead(
             course=None,
             # No enrolment item among the answers: no application holds the place.

@@ -19,6 +19,7 @@ from booking.adapters.dynamodb.ledgers import (
 )
 from booking.adapters.dynamodb.limits import DynamoHoldings
 from booking.adapters.dynamodb.outbox import DynamoEmailOutbox
+from booking.adapters.dynamodb.payment_recorders import DynamoPaymentRecorders
 from booking.adapters.dynamodb.provider_erasure import DynamoCustomerErasureLedger
 from booking.adapters.dynamodb.register import DynamoRegisterStore
 
@@ -38,6 +39,7 @@ class DynamoRepository(
     DynamoRegisterStore,
     DynamoCustomerErasureLedger,
     DynamoBackfills,
+    DynamoPaymentRecorders,
     OnTheTable,
 ):
     """Made on a DynamoDB client and the table's name, as ``StoresOnDemand`` is."""

@@ -126,6 +126,20 @@ class Table:
         item = self.client.get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
         return dict(item) if item else None
 
+    def get_many(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The items of ``keys`` that exist, in one consistent round trip (in no order)."""
+        answer = self.client.batch_get_item(
+            RequestItems={self.name: {"Keys": keys, "ConsistentRead": True}}
+        )
+        items = [dict(item) for item in answer["Responses"].get(self.name, [])]
+        # Unprocessed keys are rare (throttling); read those one by one rather than guess.
+        unprocessed: dict[str, Any] = dict(answer.get("UnprocessedKeys") or {})
+        for key in unprocessed.get(self.name, {}).get("Keys", []):
+            item = self.get(dict(key))
+            if item is not None:
+                items.append(item)
+        return items
+
     def query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         paginator = self.client.get_paginator("query")
         for page in paginator.paginate(TableName=self.name, **kwargs):
