@@ -72,3 +72,29 @@ def test_a_promotion_code_stripe_refuses_leaves_no_coupon(
     assert status in (409, 503), body
     assert _coupons_kept(system) == before
     assert system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json() == []
+
+
+def test_a_promotion_code_whose_answer_was_lost_is_found_at_stripe_and_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review16b R8: Stripe made the promotion code but its answer was lost (a 5xx after it,
+    every retry): the code is looked up at Stripe and recorded, its coupon kept, never
+    deleted from under a live code."""
+    answer = system.stripe_http._answer
+
+    def lost(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        made = answer(method, url, headers, post_data)
+        if method == "post" and url.endswith("/v1/promotion_codes"):
+            return '{"error": {"type": "api_error", "message": "lost"}}', 500, {}
+        return made
+
+    monkeypatch.setattr(system.stripe_http, "_answer", lost)
+    before = _coupons_kept(system)
+    status, body = _make(system, COURSE_ID, "LOSTANSWER")
+    assert status == 201, body
+    kept = _coupons_kept(system) - before
+    assert len(kept) == 1
+    at_stripe = stripe_client(system.stripe_http).v1.promotion_codes.list({"code": "LOSTANSWER"})
+    assert [p["promotion"]["coupon"] for p in at_stripe.data if p["active"]] == list(kept)
+    listed = system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json()
+    assert [c["code"] for c in listed] == ["LOSTANSWER"]

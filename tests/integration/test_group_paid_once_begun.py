@@ -1,8 +1,10 @@
 """A manager's group is held to the rule single bookings are (review16 F6, ``domain.paying``):
 no new checkout for the places kept opens once the course's applications close (409
-``course_closed`` in words, nothing changed), and a group's card payment Stripe takes after
-the course has begun is given back at once, never confirmed, the manager told why. Through
-the real handlers, the clock frozen (time-machine) either side of the start."""
+``course_closed`` in words, nothing changed); a group's payment whose checkout was completed
+after the course had begun is given back at once, never confirmed, the manager told why, and
+a delayed one whose checkout was completed before is honoured (review16b R2: one rule,
+``domain.paying.completed_late``). Through the real handlers, the clock frozen (time-machine)
+either side of the start."""
 
 from __future__ import annotations
 
@@ -46,32 +48,74 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         assert len(asked) == opened
 
 
-def test_a_groups_card_payment_taken_after_the_start_is_refunded_not_confirmed(
+def _pay_by_debit(system: System, group: dict[str, object]) -> None:
+    """The manager completes the group's checkout by a delayed method (Bacs, SEPA)."""
+    system.stripe_local(
+        "POST",
+        f"/checkout/{_session_of(group['pay_url'])}/pay",
+        b"async=true",
+        {"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+def _settles(system: System, group: dict[str, object]) -> None:
+    system.stripe_local(
+        "POST",
+        f"/checkout/{_session_of(group['pay_url'])}/async",
+        b"result=succeeded",
+        {"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert system.webhook_replies[-1].status == 200
+
+
+def _refunds(system: System) -> list[object]:
+    return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+
+
+def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it_settles_after(
     system: System,
 ) -> None:
+    """The single bookings' rule (``domain.paying.completed_late``): the manager did all they
+    could in time."""
     start = _start(system)
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
-        system.stripe_local(
-            "POST",
-            f"/checkout/{_session_of(group['pay_url'])}/pay",
-            b"async=true",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        _pay_by_debit(system, group)
         system.deliver_emails()
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
-        system.stripe_local(
-            "POST",
-            f"/checkout/{_session_of(group['pay_url'])}/async",
-            b"result=succeeded",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
-        assert system.webhook_replies[-1].status == 200
+        _settles(system, group)
+        view = manager_view(system, group)
+        assert view["status"] == "paid"
+        assert all(place["apply_url"] is not None for place in view["places"])
+        assert _refunds(system) == []
+        sent = system.deliver_emails()
+    assert not any("after the course had begun" in m.text for m in sent)
+
+
+def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refunded(
+    system: System,
+) -> None:
+    """The organisers move the first session earlier while the group's checkout is open: the
+    manager completes it by a delayed method after the new start (within its hold), and the
+    money settles later. Completed once the course had begun: given back, never confirmed."""
+    start = _start(system)
+    booked_at = start - timedelta(hours=1)
+    with time_machine.travel(booked_at, tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+        system.deliver_emails()
+        earlier = system.course_file(COURSE_ID)
+        new_start = booked_at + timedelta(minutes=10)
+        earlier["sessions"][0]["start_time"] = new_start.strftime("%H:%M")
+        system.put_course(COURSE_ID, earlier)
+        assert _start(system) == new_start
+    with time_machine.travel(booked_at + timedelta(minutes=15), tick=False):
+        _pay_by_debit(system, group)
+    with time_machine.travel(booked_at + timedelta(hours=2), tick=False):
+        _settles(system, group)
         view = manager_view(system, group)
         assert view["status"] != "paid"
         assert all(place["apply_url"] is None for place in view["places"])
-        refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
-        assert len(refunds) == 1
+        assert len(_refunds(system)) == 1
         sent = system.deliver_emails()
     to_manager = [m for m in sent if m.to == [MANAGER]]
     assert any("after the course had begun" in m.text for m in to_manager), [

@@ -227,3 +227,28 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
     stored = system.stored(app_id)
     assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
     assert cohorts.emails_to(ADA) == []
+
+
+def test_a_place_given_up_whose_payment_stripe_refunded_already_is_said_so(
+    system: System,
+) -> None:
+    """review16b R7: the group's payment refunded whole at Stripe (its events not yet here): a
+    place given up is answered as a single booking's refund is, 409
+    ``charge_already_refunded``, not ``refund_refused``; nothing changed, nobody emailed."""
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()
+    paid = system.ports.groups.get_group(group["group_id"])
+    assert paid is not None
+    assert paid.payment_intent is not None
+    system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
+    system.refund_at_stripe(paid.payment_intent)
+
+    refused = give_up(system, group, 2)
+
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "charge_already_refunded", error
+    assert "refunded already" in error["message"]
+    assert system.ports.groups.get_group(group["group_id"]) == paid
+    assert system.deliver_emails() == []

@@ -217,3 +217,19 @@ def test_a_payment_taken_before_the_start_is_in_time_though_applications_closed_
     before = START - timedelta(hours=2)
     assert not _late(closed_since, _paid(before), START - timedelta(hours=1))
     assert _late(closed_since, _paid(START), START + timedelta(hours=1))
+
+
+def test_a_lapsed_offer_is_said_in_whole_sentences_with_or_without_its_deadline() -> None:
+    """review16b R6: an offer stored without a deadline is said without the "held until"."""
+    from booking.services.access import offer_lapsed
+
+    june = course()
+    timed = an_application(S.EXPIRED, at=START - timedelta(days=3), offer_expires_at=START)
+    untimed = timed.model_copy(update={"offer_expires_at": None})
+    with_deadline = offer_lapsed(timed, june).message
+    assert with_deadline.startswith("this offer has lapsed: the place was held for you until ")
+    assert "and was not booked by then, so it went back to the course" in with_deadline
+    assert offer_lapsed(untimed, june).message == (
+        "this offer has lapsed: the place was not booked in time, so it went back to the "
+        "course for the next person, and no place is free for you now"
+    )

@@ -182,16 +182,41 @@ class StripeInvoicing:
             created = call_stripe(
                 lambda: self._client.v1.promotion_codes.create(promotion)  # type: ignore[arg-type]
             )
-        except BookingError as exc:
-            # Refused or failed, for whatever reason: the coupon made for it is not left
-            # behind at Stripe, unowned (hostile17 F5).
+        except Conflict as refused:
+            # Refused (a 4xx): Stripe made none, so the coupon made for it is not left behind
+            # at Stripe, unowned (hostile17 F5).
             self._delete_coupon(coupon_id)
-            if isinstance(exc, Conflict) and not isinstance(exc, UnknownToProvider):
+            if not isinstance(refused, UnknownToProvider):
                 raise Conflict(
                     f"the code {definition.code!r} is already in use", code="discount_code_exists"
-                ) from exc
+                ) from refused
             raise
+        except BookingError:
+            # A timeout or 5xx: Stripe may have made it all the same (review16b R8).
+            made = self._made_on(coupon_id, definition.code)
+            if made is None:
+                raise
+            created = made
         return PromotionCode(promotion_code_id=created.id, coupon_id=coupon_id, code=created.code)
+
+    def _made_on(self, coupon_id: str, code: str) -> Any:
+        """The promotion code ``code`` Stripe made on ``coupon_id`` although its answer was lost,
+        if it did (None: it made none, and the coupon is deleted). When Stripe cannot be asked
+        either, both are left as they are and the coupon's id is logged (not personal: its name
+        is the code's letters) for the organisers: deleting its coupon could leave a live code
+        on a deleted coupon, holding the letters in Stripe's one namespace."""
+        try:
+            found = call_stripe(
+                lambda: self._client.v1.promotion_codes.list({"code": code, "limit": 100})
+            )
+        except BookingError:
+            logger.warning("coupon left at Stripe", extra={"coupon_id": coupon_id})
+            return None
+        made = [p for p in found.data if _coupon_id_of(p) == coupon_id]
+        if made:
+            return made[0]
+        self._delete_coupon(coupon_id)
+        return None
 
     def _delete_coupon(self, coupon_id: str) -> None:
         """Delete a coupon no promotion code was made on; one Stripe no longer knows is gone
@@ -298,3 +323,9 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
         currency=str(invoice.get("currency") or "gbp"),
         number=str(invoice.get("number") or ""),
     )
+
+
+def _coupon_id_of(promotion_code: Any) -> str | None:
+    """The id of the coupon a promotion code gives (expanded or not)."""
+    coupon = promotion_code["promotion"]["coupon"]
+    return coupon if isinstance(coupon, str) or coupon is None else str(coupon["id"])

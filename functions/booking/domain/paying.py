@@ -20,6 +20,7 @@ from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
+    from booking.domain.payment_record import CheckoutRef
     from booking.domain.settlement import MoneyFact
 
 
@@ -68,16 +69,26 @@ def paid_late(
     course: Course, fact: MoneyFact, moment: datetime | None, application: Application | None
 ) -> bool:
     """Whether ``fact``, a payment taken at ``moment`` (:func:`paid_at`; None: no payment), is
-    given back as late, never confirmed: its checkout completed once ``course`` had begun (its
-    first session's start; the organisers' closing of applications is today's flag, not what
-    held then). Stripe completes a checkout only before it expires, so one of ``application``'s
-    whose hold ended by the start was completed in time, however late a delayed method (Bacs,
-    SEPA: completed unpaid, settled days later) took the money: honoured. Of any other, the
-    moment it was paid is all that is known of its completion."""
+    given back as late, never confirmed (:func:`completed_late`, of the checkout of
+    ``application``'s it pays, if this system opened it)."""
+    asked = None
+    if isinstance(fact, CheckoutEvent) and application is not None:
+        asked = application.asked_in(fact.session_id)
+    return completed_late(course, moment, asked)
+
+
+def completed_late(course: Course, moment: datetime | None, asked: CheckoutRef | None) -> bool:
+    """Whether a payment taken at ``moment`` (:func:`paid_at`; None: no payment) on the
+    checkout ``asked`` (the one this system opened that it pays, a single booking's or a
+    group's; None: none it opened) is given back as late, never confirmed: its checkout
+    completed once ``course`` had begun (its first session's start; the organisers' closing of
+    applications is today's flag, not what held then). Stripe completes a checkout only before
+    it expires, so one whose hold ended by the start was completed in time, however late a
+    delayed method (Bacs, SEPA: completed unpaid, settled days later) took the money:
+    honoured. One paid within its hold stands (its seat was held for it; ``paid_in_its_hold``).
+    Of any other, the moment it was paid is all that is known of its completion."""
     if moment is None or moment < course.first_start():
         return False
-    if not isinstance(fact, CheckoutEvent) or application is None:
+    if asked is None:
         return True
-    asked = application.asked_in(fact.session_id)
-    completed_in_time = asked is not None and asked.expires_at <= course.first_start()
-    return not completed_in_time
+    return asked.expires_at < moment and asked.expires_at > course.first_start()

@@ -52,13 +52,14 @@ def offer_lapsed(application: Application, course: Course) -> Conflict:
     ``course_full``)."""
     deadline = application.offer_expires_at
     held = (
-        f" was held for you until {moment_when(deadline, course.definition.timezone)}"
-        if (deadline is not None)
-        else ""
+        "was not booked in time"  # an offer stored without a deadline
+        if deadline is None
+        else f"was held for you until {moment_when(deadline, course.definition.timezone)} "
+        "and was not booked by then"
     )
     return Conflict(
-        f"this offer has lapsed: the place{held} and was not booked by then, so it went back "
-        "to the course for the next person, and no place is free for you now",
+        f"this offer has lapsed: the place {held}, so it went back to the course for the next "
+        "person, and no place is free for you now",
         code="offer_lapsed",
     )
 

@@ -103,11 +103,54 @@ def book_places(
         _ended_unasked(ports, saved.group_id)
         raise
     try:
-        booked = ports.groups.save_group(asked.told_manager("booked"), saved)
+        booked = _recorded(ports, saved, asked)
     except PriceChanged:
         _asked_in_vain(ports, asked)
         raise
+    except _ChangedMeanwhile:
+        _asked_in_vain(ports, asked)
+        raise Conflict(
+            "the group booking changed while its payment was being set up, so it was ended and "
+            "its places given back; nothing was charged: please book again",
+            code="concurrent_update",
+        ) from None
     return view_of(ports, booked)
+
+
+class _ChangedMeanwhile(Exception):
+    """The group no longer awaits the payment just asked for, for the same places."""
+
+
+def _recorded(ports: Ports, saved: GroupBooking, asked: GroupBooking) -> GroupBooking:
+    """``saved`` with what was asked at Stripe for it (``asked``: its checkout or invoice),
+    saved; after a lost race (a sweep, the manager's page, an erasure writing it meanwhile:
+    review16b R3) put on the fresh group while it still awaits that payment for the same
+    places and price, never a 500 leaving the checkout held by no group."""
+
+    def record(current: GroupBooking | None) -> GroupBooking:
+        unchanged = current is not None and (
+            current.status is saved.status
+            and current.checkout == saved.checkout
+            and current.invoice == saved.invoice
+            and current.seats_held == saved.seats_held
+            and current.total == saved.total
+        )
+        if current is None or not unchanged:
+            raise _ChangedMeanwhile()
+        on_it = current.model_copy(
+            update={
+                "checkout": asked.checkout,
+                "invoice": asked.invoice,
+                "invoices_issued": asked.invoices_issued,
+            }
+        )
+        return ports.groups.save_group(on_it.told_manager("booked"), current)
+
+    def read() -> GroupBooking | None:
+        return ports.groups.get_group(saved.group_id)
+
+    as_saved: GroupBooking | None = saved
+    return retried(record, read, first=as_saved, exhausted=_ChangedMeanwhile)
 
 
 def _asked_in_vain(ports: Ports, asked: GroupBooking) -> None:

@@ -17,6 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import (
+    AlreadyRefunded,
     ColleagueEnrolled,
     Conflict,
     CourseClosed,
@@ -54,6 +55,7 @@ from booking.services.groups import (
     void_quietly,
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
+from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly, refund
@@ -190,11 +192,8 @@ def give_up(
         refunds, refund_id = dict(current.refunds), place.refund_id
         if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
             key = place_refund_key(current.group_id, number)
-            made = refund(
-                ports, Refund(current.payment_intent, share_refundable(current, number), key)
-            )
-            if made is None and withdraw:  # a person asked: told in words, nothing changed
-                raise RefundRefused()
+            share = Refund(current.payment_intent, share_refundable(current, number), key)
+            made = _refund_asked(ports, share) if withdraw else refund(ports, share)
             if made is not None:
                 refund_id = made.refund_id
                 refunds[made.refund_id] = made.amount
@@ -218,6 +217,26 @@ def give_up(
         return ports.groups.save_group(changed, current)
 
     return retried(release, group_reader(ports, group.group_id), first=group)
+
+
+def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
+    """A place's share given back because a person asked: a refusal is answered as a single
+    booking's is (``services.settle``, review16b R7), nothing changed: a request still running
+    at Stripe as it is, a payment refunded already at Stripe as that (409
+    ``charge_already_refunded``), any other (it holds no such payment, or nothing of it left)
+    as ``refund_refused``."""
+    try:
+        return ports.payments.refund(
+            command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
+        )
+    except Conflict as refused:
+        logger.warning(
+            "refund refused by the payment provider",
+            extra={"idempotency_key": command.idempotency_key, "code": refused.code},
+        )
+        if isinstance(refused, AlreadyRefunded) or refused.code == "request_in_progress":
+            raise
+        raise RefundRefused() from None
 
 
 def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund: bool) -> int:

@@ -32,6 +32,7 @@ from booking.domain.groups import (
     paid,
     why_not_taken,
 )
+from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
@@ -90,7 +91,8 @@ def group_money_event(
     unpaid (expired, voided, uncollectible; a void an organiser asked for is theirs:
     ``ending_of``); None: it reports a payment. ``checked_at_stripe``: ``payment_intent``
     was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
-    card payment; one taken once the course had begun is given back (``paid_late``)."""
+    card payment; one whose checkout was completed once the course had begun is given back
+    (``domain.paying.completed_late``)."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -143,14 +145,19 @@ def _decided(
 ) -> tuple[GroupMove, str | None]:
     """What an event about the group's object does, and why a payment it reports is not
     taken (None: it is). ``payment``: the object's id, amount, currency and payment intent.
-    A card payment taken once the course had begun is given back (``paid_late``'s rule)."""
+    A payment whose checkout was completed once the course had begun is given back, by the
+    single bookings' rule (``domain.paying.completed_late``): a delayed one (Bacs, SEPA) whose
+    checkout was completed in time is honoured however late it settles."""
     object_id, amount, currency, payment_intent = payment
     if ended_as is not None:
         return decide_ended(group, object_id), None
     because = why_not_taken(group, object_id, amount, currency)
     if because is None and paid_at is not None:
         course = ports.repository.get_course(group.course_id)
-        if course is not None and paid_at >= course.first_start():
+        asked = (
+            group.checkout if group.checkout and group.checkout.session_id == object_id else None
+        )
+        if course is not None and completed_late(course, paid_at, asked):
             return GroupMove.REFUND, "late"
     return decide_paid(group, object_id, amount, currency, payment_intent), because
 
