@@ -58,7 +58,7 @@ from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
-from booking.services.settle import expire_quietly, refund
+from booking.services.settle import expire_quietly, refund, refund_at_provider
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -226,14 +226,8 @@ def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
     ``charge_already_refunded``), any other (it holds no such payment, or nothing of it left)
     as ``refund_refused``."""
     try:
-        return ports.payments.refund(
-            command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
-        )
+        return refund_at_provider(ports, command)
     except Conflict as refused:
-        logger.warning(
-            "refund refused by the payment provider",
-            extra={"idempotency_key": command.idempotency_key, "code": refused.code},
-        )
         if isinstance(refused, AlreadyRefunded) or refused.code == "request_in_progress":
             raise
         raise RefundRefused() from None

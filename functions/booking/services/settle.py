@@ -258,7 +258,7 @@ def _refunded(
     those stand, so the decision is recorded as far as it went. Refused before any was made,
     the organiser's act is refused whole: nothing written or sent."""
     try:
-        made = _refund_at_provider(ports, command)
+        made = refund_at_provider(ports, command)
     except AlreadyRefunded:
         if asked:  # what Stripe holds is read back and recorded (``services.lifecycle``)
             raise
@@ -299,12 +299,14 @@ def refund(ports: Ports, command: Refund) -> RefundMade | None:
     change is still recorded, so its event is acknowledged instead of failing on every
     redelivery."""
     try:
-        return _refund_at_provider(ports, command)
+        return refund_at_provider(ports, command)
     except Conflict:
         return None
 
 
-def _refund_at_provider(ports: Ports, command: Refund) -> RefundMade:
+def refund_at_provider(ports: Ports, command: Refund) -> RefundMade:
+    """Ask Stripe for ``command``'s refund: what it made, or its refusal raised (a Conflict
+    in words: already refunded, a request still running, no such payment), logged by key."""
     try:
         return ports.payments.refund(
             command.payment_intent, amount=command.amount, idempotency_key=command.idempotency_key
