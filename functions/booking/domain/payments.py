@@ -230,8 +230,12 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    # A cancellation with a refund asked Stripe for every charge: none is set aside again.
-    later = () if _refund_was_announced(application) else paid_after(application, event)
+    # A cancellation with a refund asked Stripe for every charge: none is set aside again,
+    # also when this refund's event lands before that cancellation is saved (its key says so).
+    asked_by_cancelling = _refund_was_announced(application) or asked_by_a_cancellation(
+        application, event
+    )
+    later = () if asked_by_cancelling else paid_after(application, event)
     weighed = _set_aside(recorded, later)
     full = weighed.charges_paid > 0 and weighed.charges_refunded >= weighed.charges_paid
     # What this refund gave back: the messages say it, beside what has come back in all.
