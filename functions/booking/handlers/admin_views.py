@@ -10,7 +10,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from booking.domain.application_form import Answers
-from booking.handlers.views import ApplicationOut, CourseOut, PendingMove, WaitingMove, course_out
+from booking.handlers.views import (
+    ApplicationOut,
+    CourseOut,
+    PendingMove,
+    PrintedName,
+    WaitingMove,
+    course_out,
+)
 from booking.services.courses import SavedCourse
 
 
@@ -295,11 +302,7 @@ class PersonApplicationOut(BaseModel):
     certificate_url: str | None = Field(
         default=None, description="Where the certificate is shown to be genuine"
     )
-    certificate_printed_name: str | None = Field(
-        default=None,
-        description="The spelling of the name an organiser gave the certificate to print "
-        "(a reissued one); null when it prints the name as given",
-    )
+    certificate_printed_name: PrintedName = None
 
 
 class BilledApplicationOut(BaseModel):

@@ -8,6 +8,7 @@ from booking.domain.application import Application
 from booking.domain.attendance import Mark
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
 from booking.domain.register import MAX_PRINTED_NAME, RegisterRow, reissued_spelling
+from booking.handlers.views import PrintedName
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
 
@@ -53,11 +54,7 @@ class RegisterRowOut(BaseModel):
     name: str
     marks: dict[str, Mark | None] = Field(description="Core session key -> mark (null: none)")
     completion: CompletionOut | None
-    printed_name: str | None = Field(
-        default=None,
-        description="The spelling of the name an organiser gave the certificate to print "
-        "(`reissueCertificate`); null when it prints the name as given, or there is none",
-    )
+    printed_name: PrintedName = None
 
 
 class RegisterOut(BaseModel):

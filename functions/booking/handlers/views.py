@@ -21,6 +21,14 @@ WaitingMove = Annotated[
     WaitingMoveView | None,
     Field(description="A move waiting on a full cohort's waiting list"),
 ]
+# A reissued certificate's spelling, as the organiser's record and the register's rows both say it.
+PrintedName = Annotated[
+    str | None,
+    Field(
+        description="The spelling of the name an organiser gave the certificate to print "
+        "(`reissueCertificate`); null when it prints the name as given, or there is none"
+    ),
+]
 
 
 class SessionOut(BaseModel):
