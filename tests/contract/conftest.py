@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
+def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
+    """The repository, the fake then the DynamoDB adapter over moto."""
+    yield from the_fake_then_dynamodb(
+        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
+    )
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
 def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Repository, GroupStore]]:
     """The repository and the group store, the fake pair then the DynamoDB adapter's."""
     yield from the_fake_then_dynamodb(request.param, _fake_stores, _dynamo_stores)

@@ -4,29 +4,18 @@ has not claimed its email (``services.settle``, retest11 G4's last window)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from booking.adapters.dynamodb import DynamoRepository
 from booking.domain import errors
 from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.services.ports import ClaimRead, EmailClaim, Repository
 from tests.contract.test_repository_contract import NOW, application, definition, job
-from tests.fakes import FakeRepository
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 STALE = NOW - timedelta(minutes=3)
 MOVED = "booking_transferred:a1:move-1"
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
-        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
-    )
 
 
 def _stored(repo: Repository) -> tuple[Application, Application]:

@@ -5,26 +5,12 @@ applications'."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from booking.adapters.dynamodb import DynamoRepository
 from booking.domain.facilitators_told import CopySent
 from booking.services.ports import Repository
 from tests.contract.test_repository_contract import application, definition
-from tests.fakes import FakeRepository
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 BOOKED = "facilitator_copy:a1:booked"
 MOVED_OUT = "facilitator_copy:a1:moved-out-1"
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
-        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
-    )
 
 
 def test_each_copy_is_read_back_with_its_cohort_and_addresses(repo: Repository) -> None:

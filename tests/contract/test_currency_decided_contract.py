@@ -6,12 +6,10 @@ save whole (``PriceChanged``), nothing of it kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
-from booking.adapters.dynamodb import DynamoRepository
 from booking.domain import errors
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import DiscountCode
@@ -19,22 +17,13 @@ from booking.domain.course import Money
 from booking.domain.group_place import GroupStatus
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_repository_contract import NOW, application, definition
-from tests.fakes import FakeRepository
 from tests.support.discount_codes import a_discount_code
 from tests.support.group_bookings import group
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 if TYPE_CHECKING:
     pass
 
 GBP = Money(amount=20000, currency="gbp")
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
-        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
-    )
 
 
 def _fifty_off() -> DiscountCode:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import repo
-
-__all__ = ["repo"]  # the fixture: the fake and DynamoDB
 
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 

@@ -6,28 +6,16 @@ priced in, or counted on, a course nobody defined."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from booking.adapters.dynamodb import DynamoRepository
 from booking.domain import errors
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.course import Money
 from booking.services.ports import Repository
 from tests.contract.test_repository_contract import application, definition
-from tests.fakes import FakeRepository
 from tests.support.discount_codes import a_discount_code
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 GBP = Money(amount=20000, currency="gbp")
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
-        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
-    )
 
 
 def test_an_application_priced_on_a_course_that_does_not_exist_is_refused(

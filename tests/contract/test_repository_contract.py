@@ -4,7 +4,6 @@ what runs in AWS."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,17 +32,9 @@ from booking.services.ports import (
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
 from tests.support.discount_codes import a_discount_code
-from tests.support.moto_table import TABLE, the_fake_then_dynamodb
 
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 FIRST_DAY = "2027-06-07"
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
-        request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
-    )
 
 
 def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:
