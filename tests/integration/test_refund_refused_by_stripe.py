@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from booking.domain.groups import GroupBooking
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view
@@ -32,19 +33,22 @@ def _booked(cohorts: Cohorts, *, cancelled: bool) -> tuple[str, str]:
     return app_id, payment_intent
 
 
-def _refunded_on_the_dashboard(system: System, payment_intent: str) -> None:
-    """Refunded at Stripe by hand, its events lost on the way."""
+def _refunded_on_the_dashboard(cohorts: Cohorts, *, cancelled: bool) -> str:
+    """Ada's booking (as ``_booked`` makes it) refunded whole at Stripe by hand, its events
+    lost on the way: its id."""
+    app_id, payment_intent = _booked(cohorts, cancelled=cancelled)
+    system = cohorts.system
     system.lose_webhooks = True
     system.refund_at_stripe(payment_intent)
     system.lose_webhooks = False
+    return app_id
 
 
 def test_a_refund_afterwards_of_a_charge_refunded_at_stripe_records_stripes_refund(
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, payment_intent = _booked(cohorts, cancelled=True)
-    _refunded_on_the_dashboard(system, payment_intent)
+    app_id = _refunded_on_the_dashboard(cohorts, cancelled=True)
 
     answer = _admin(system, app_id, "refund")
 
@@ -65,8 +69,7 @@ def test_a_cancel_with_a_refund_of_a_charge_refunded_at_stripe_records_stripes_r
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, payment_intent = _booked(cohorts, cancelled=False)
-    _refunded_on_the_dashboard(system, payment_intent)
+    app_id = _refunded_on_the_dashboard(cohorts, cancelled=False)
 
     answer = _admin(system, app_id, "cancel", refund=True)
 
@@ -152,16 +155,23 @@ def test_the_stand_in_refuses_as_stripe_does(system: System) -> None:
     assert (gone["code"], gone["param"]) == ("resource_missing", "payment_intent")
 
 
-def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: System) -> None:
-    """The same mistake on a manager's paid place: the share Stripe refuses to give back is
-    refused in words, the place kept, the colleague's booking untouched, nobody emailed."""
+def _paid_group(system: System) -> tuple[dict[str, Any], GroupBooking, str]:
+    """A manager's booking of two places, paid by card and its emails sent: as the API
+    answered it, as stored, and its payment intent."""
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
     paid = system.ports.groups.get_group(group["group_id"])
     assert paid is not None
     assert paid.payment_intent is not None
-    _payment_gone(system, paid.payment_intent)
+    return group, paid, paid.payment_intent
+
+
+def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: System) -> None:
+    """The same mistake on a manager's paid place: the share Stripe refuses to give back is
+    refused in words, the place kept, the colleague's booking untouched, nobody emailed."""
+    group, paid, payment_intent = _paid_group(system)
+    _payment_gone(system, payment_intent)
 
     refused = give_up(system, group, 2)
 
@@ -209,8 +219,7 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    app_id, payment_intent = _booked(cohorts, cancelled=True)
-    _refunded_on_the_dashboard(system, payment_intent)
+    app_id = _refunded_on_the_dashboard(cohorts, cancelled=True)
     with system.standin._store.lock:  # a Bacs or SEPA refund: pending for days
         for refund in system.standin._store.refunds.values():
             refund["status"] = "pending"
@@ -235,14 +244,9 @@ def test_a_place_given_up_whose_payment_stripe_refunded_already_is_said_so(
     """review16b R7: the group's payment refunded whole at Stripe (its events not yet here): a
     place given up is answered as a single booking's refund is, 409
     ``charge_already_refunded``, not ``refund_refused``; nothing changed, nobody emailed."""
-    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    paid = system.ports.groups.get_group(group["group_id"])
-    assert paid is not None
-    assert paid.payment_intent is not None
+    group, paid, payment_intent = _paid_group(system)
     system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
-    system.refund_at_stripe(paid.payment_intent)
+    system.refund_at_stripe(payment_intent)
 
     refused = give_up(system, group, 2)
 
