@@ -10,21 +10,22 @@ from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.system import System
 
 
-def _moved_and_paid(system: System, cohorts: Cohorts) -> str:
-    """A spring booking moved to the dearer winter cohort, its £50 difference paid."""
+def _moved_and_paid(system: System) -> tuple[Cohorts, str]:
+    """A spring booking moved to the dearer winter cohort, its £50 difference paid: the
+    cohorts, and its id."""
+    cohorts = Cohorts(system)
     app_id = str(cohorts.book("move-spring", ADA)["application_id"])
     pending = cohorts.move(app_id, "move-winter").json()["pending_move"]
     system.clock_offset += timedelta(minutes=1)
     assert system.pay(pending["pay_url"]).status == 200
     cohorts.emails()
-    return app_id
+    return cohorts, app_id
 
 
 def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it_went(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = _moved_and_paid(system, cohorts)
+    cohorts, app_id = _moved_and_paid(system)
     stored = system.stored(app_id)
     assert stored.payment_intent is not None
     # Stripe no longer holds the first payment (£200); the move's £50 it still holds.
@@ -54,8 +55,7 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
 def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = _moved_and_paid(system, cohorts)
+    cohorts, app_id = _moved_and_paid(system)
     stored = system.stored(app_id)
     with system.standin._store.lock:
         for payment_intent, _left in stored.charges_left():
@@ -73,8 +73,7 @@ def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
 def test_cancelling_a_two_charge_booking_with_a_refund_tells_the_person_once(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = _moved_and_paid(system, cohorts)
+    cohorts, app_id = _moved_and_paid(system)
 
     answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
 
