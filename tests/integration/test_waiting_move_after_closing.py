@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.integration.test_transfers import ADA, BOB, Cohorts, _definition
+from tests.integration.test_waiting_moves import _cancel, _moved_onto
 from tests.support.system import System
 
 CAROL = "carol@example.org"
@@ -43,13 +44,6 @@ def _closed_with_one_waiting(
     return cohorts, bob, ada, carol
 
 
-def _cancel(system: System, application_id: str) -> None:
-    cancelled = system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
-    )
-    assert cancelled.status == 200, cancelled.body
-
-
 def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_for(
     system: System,
 ) -> None:
@@ -57,12 +51,7 @@ def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_
 
     _cancel(system, bob)
 
-    record = cohorts.record(ada)
-    assert (record["course_id"], record["status"], record["waiting_move"]) == (
-        "move-full",
-        "confirmed",
-        None,
-    )
+    _moved_onto(cohorts, ada, "move-full")
     assert cohorts.places_left("move-full") == 0
     assert system.status_of(carol)["status"] == "waitlisted"  # never offered what it cannot pay
     [moved] = cohorts.emails_to(ADA)

@@ -56,6 +56,16 @@ def _bob_of(system: System) -> str:
     return str(bob)
 
 
+def _moved_onto(cohorts: Cohorts, application_id: str, course_id: str) -> None:
+    """The booking's waiting move took place: confirmed on ``course_id``, waiting no more."""
+    record = cohorts.record(application_id)
+    assert (record["course_id"], record["status"], record["waiting_move"]) == (
+        course_id,
+        "confirmed",
+        None,
+    )
+
+
 def _cancel(system: System, application_id: str) -> None:
     cancelled = system.admin(
         "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
@@ -130,12 +140,7 @@ def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System
 
     _cancel(system, bob)
 
-    record = cohorts.record(ada)
-    assert (record["course_id"], record["status"], record["waiting_move"]) == (
-        "move-full",
-        "confirmed",
-        None,
-    )
+    _moved_onto(cohorts, ada, "move-full")
     assert cohorts.places_left("move-spring") == 5
     assert cohorts.places_left("move-full") == 0
     assert system.status_of(carol)["status"] == "waitlisted"
