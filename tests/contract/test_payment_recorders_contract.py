@@ -10,15 +10,23 @@ from tests.contract.test_repository_contract import NOW, application, definition
 from tests.support.group_bookings import group
 
 
-def test_a_payment_is_answered_with_whoever_recorded_it(
-    stores: tuple[Repository, GroupStore],
-) -> None:
+def _paid(
+    stores: tuple[Repository, GroupStore], *, by_application: str, by_group: str
+) -> tuple[Repository, GroupStore]:
+    """Application a1 recorded as paid by ``by_application``, group g1 by ``by_group``."""
     repository, groups = stores
     repository.put_course("c1", definition(capacity=4))
     first = repository.save(application("a1"), None)
-    repository.save(first.model_copy(update={"payment_intent": "pi_app"}), first)
+    repository.save(first.model_copy(update={"payment_intent": by_application}), first)
     held = groups.save_group(group(), None)
-    groups.save_group(paid(held, "pi_group", NOW), held)
+    groups.save_group(paid(held, by_group, NOW), held)
+    return stores
+
+
+def test_a_payment_is_answered_with_whoever_recorded_it(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    repository, _groups = _paid(stores, by_application="pi_app", by_group="pi_group")
     repository.record_given_back_for_nobody("pi_nobody")
 
     assert repository.recorders_of_payment("pi_app") == PaymentRecorders(application_id="a1")
@@ -36,12 +44,7 @@ def test_every_record_of_one_payment_is_answered_each_by_its_own_item(
 ) -> None:
     """The application's record and the one given back for nobody share a partition: each is
     told apart by its own key, never taken for the other."""
-    repository, groups = stores
-    repository.put_course("c1", definition(capacity=4))
-    first = repository.save(application("a1"), None)
-    repository.save(first.model_copy(update={"payment_intent": "pi_1"}), first)
-    held = groups.save_group(group(), None)
-    groups.save_group(paid(held, "pi_1", NOW), held)
+    repository, groups = _paid(stores, by_application="pi_1", by_group="pi_1")
     assert repository.recorders_of_payment("pi_1") == PaymentRecorders(
         application_id="a1", group_id="g1"
     )
