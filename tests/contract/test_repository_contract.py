@@ -17,7 +17,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.invitations import Told
+from booking.domain.invitations import Telling, Told
 from booking.domain.limits import Limited
 from booking.domain.people import address_digest
 from booking.domain.timeline import EntryKind, email_sent
@@ -650,12 +650,12 @@ def test_whom_an_event_was_told_to_is_kept_per_person_the_latest_word_standing(
     about = "PROGRAMME#Leading #2: with care#fu-1"
     later = NOW + timedelta(days=400)
     assert repo.told_of(about) == {}
-    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW)
-    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)
-    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
-    repo.record_told(about + "0", "Pcy", holds=True, keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pada", holds=True), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pbob", holds=True), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pbob", holds=False), keep_until=later, now=NOW)  # taken out
+    repo.record_told(Telling(about + "0", "Pcy", holds=True), keep_until=later, now=NOW)
     assert repo.told_of(about) == {"Pada": True, "Pbob": False}
-    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # back in
+    repo.record_told(Telling(about, "Pbob", holds=True), keep_until=later, now=NOW)  # back in
     assert repo.told_of(about) == {"Pada": True, "Pbob": True}
 
 
@@ -667,12 +667,12 @@ def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_hol
     first = Told(NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1))
     # The title it was sent under is kept too (hostile13 F1: a rename is worded from it).
     moved = Told(NOW + timedelta(days=37), NOW + timedelta(days=37, hours=1), "Reunion")
-    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=first)
-    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW, when=first)
-    repo.record_told(about, "Pcy", holds=True, keep_until=later, now=NOW)  # times not kept
+    repo.record_told(Telling(about, "Pada", holds=True, when=first), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pbob", holds=True, when=first), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pcy", holds=True), keep_until=later, now=NOW)  # times not kept
     assert repo.told_when(about) == {"Pada": first, "Pbob": first}
-    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=moved)
-    repo.record_told(about, "Pbob", holds=False, keep_until=later, now=NOW)  # taken out
+    repo.record_told(Telling(about, "Pada", holds=True, when=moved), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pbob", holds=False), keep_until=later, now=NOW)  # taken out
     assert repo.told_when(about) == {"Pada": moved}
     assert repo.told_when(about)["Pada"].title == "Reunion"
     assert repo.told_when(about + "0") == {}
@@ -684,10 +684,12 @@ def test_what_one_person_was_told_of_an_event_is_one_read_of_both(repo: Reposito
     later = NOW + timedelta(days=400)
     first = Told(NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1), "Session 1")
     assert repo.told_to(about, "Pada") is None  # never sent
-    repo.record_told(about, "Pada", holds=True, keep_until=later, now=NOW, when=first)
-    repo.record_told(about, "Pbob", holds=True, keep_until=later, now=NOW)  # times not kept
-    repo.record_told(about, "Pcy", holds=True, keep_until=later, now=NOW, when=first)
-    repo.record_told(about, "Pcy", holds=False, keep_until=later, now=NOW)  # taken out
+    repo.record_told(Telling(about, "Pada", holds=True, when=first), keep_until=later, now=NOW)
+    repo.record_told(
+        Telling(about, "Pbob", holds=True), keep_until=later, now=NOW
+    )  # times not kept
+    repo.record_told(Telling(about, "Pcy", holds=True, when=first), keep_until=later, now=NOW)
+    repo.record_told(Telling(about, "Pcy", holds=False), keep_until=later, now=NOW)  # taken out
     for person in ("Pada", "Pbob", "Pcy", "Pdee"):
         sent = repo.told_of(about)
         expected = (sent[person], repo.told_when(about).get(person)) if person in sent else None

@@ -31,7 +31,7 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.facilitators_told import CopySent
-from booking.domain.invitations import Told
+from booking.domain.invitations import Telling, Told
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
     Holding,
@@ -620,16 +620,8 @@ class FakeRepository:
 
     # -- announcement ledger ------------------------------------------------------------------
 
-    def record_told(
-        self,
-        about: str,
-        person: str,
-        *,
-        holds: bool,
-        keep_until: datetime,
-        now: datetime,
-        when: Told | None = None,
-    ) -> None:
+    def record_told(self, telling: Telling, *, keep_until: datetime, now: datetime) -> None:
+        about, person, holds, when = telling
         self.told.setdefault(about, {})[person] = holds
         self.told_times.setdefault(about, {}).pop(person, None)
         if holds and when is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.invitations import Telling
 from tests.integration.test_changed_dates_as_held import SPRING, _at_three, _starts, _with
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.system import System
@@ -35,11 +36,11 @@ def _saved_while_sending(
     recorded = repository.record_told
     raced: list[bool] = []
 
-    def racing(about: str, *args: Any, **kwargs: Any) -> None:
-        if not raced and about.startswith("SESSION#"):
+    def racing(telling: Telling, *args: Any, **kwargs: Any) -> None:
+        if not raced and telling.about.startswith("SESSION#"):
             raced.append(True)
             _in_another_invocation(lambda: _save_and_mail(system, then, mail=mail))
-        recorded(about, *args, **kwargs)
+        recorded(telling, *args, **kwargs)
 
     monkeypatch.setattr(repository, "record_told", racing)
 

@@ -14,6 +14,7 @@ from booking.domain.attendance import Completion
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import InvalidInput
+from booking.domain.invitations import Telling
 from booking.domain.programme import event_about, follow_up_events, person_key
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
@@ -224,7 +225,7 @@ def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_ta
     about, person = event_about(notice.programme, notice.session_key), notice.job_id.split(":")[1]
     assert season.repository.told_of(about) == {person: True}
     season.repository.record_told(
-        about, person, holds=False, keep_until=AUTUMN, now=season.clock.now
+        Telling(about, person, holds=False), keep_until=AUTUMN, now=season.clock.now
     )
     assert season.send([notice]) == [SendOutcome.SKIPPED_NOT_HELD]
 
@@ -277,7 +278,7 @@ def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() 
         about = event_about("leading", "autumn")
         person = person_key(ada.answers.email)
         season.repository.record_told(
-            about, person, holds=True, keep_until=AUTUMN, now=season.clock.now
+            Telling(about, person, holds=True), keep_until=AUTUMN, now=season.clock.now
         )
         closed = Completion(completed=completed, attended=0, required=1, closed_at=season.clock.now)
         season.repository.save(ada.model_copy(update={"completion": closed}), ada)
@@ -317,13 +318,10 @@ class Closed(Season):
             assert current is not None
             closed = Completion(completed=completed, attended=0, required=1, closed_at=self.at_now)
             self.repository.save(current.model_copy(update={"completion": closed}), current)
-            self.repository.record_told(
-                event_about("leading", "autumn"),
-                person_key(app.answers.email),
-                holds=True,
-                keep_until=AUTUMN,
-                now=self.at_now,
+            told = Telling(
+                event_about("leading", "autumn"), person_key(app.answers.email), holds=True
             )
+            self.repository.record_told(told, keep_until=AUTUMN, now=self.at_now)
         self.decided()
 
     @property

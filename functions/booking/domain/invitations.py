@@ -40,6 +40,17 @@ class Told(NamedTuple):
     title: str | None = None
 
 
+class Telling(NamedTuple):
+    """What one message told one person (a person key) of one event (``about``): put in their
+    calendar (``holds``; ``when`` it was said to start and end, where recorded) or taken out.
+    What the announcement ledger records (``AnnouncementLedger.record_told``)."""
+
+    about: str
+    person: str
+    holds: bool
+    when: Told | None = None
+
+
 @dataclass(frozen=True)
 class CalendarEntry:
     """One event of a calendar invitation (or its cancellation)."""

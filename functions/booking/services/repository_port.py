@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from booking.domain.emails import EmailJob
     from booking.domain.facilitators_told import CopySent
     from booking.domain.groups import GroupBooking
-    from booking.domain.invitations import Told
+    from booking.domain.invitations import Telling, Told
     from booking.domain.limits import Holding
     from booking.domain.timeline import TimelineEntry
 
@@ -322,18 +322,8 @@ class AnnouncementLedger(Protocol):
     took it out (a cancellation), as it went. A change to the event reaches them from this,
     not from what the cohorts' files list now."""
 
-    def record_told(
-        self,
-        about: str,
-        person: str,
-        *,
-        holds: bool,
-        keep_until: datetime,
-        now: datetime,
-        when: Told | None = None,
-    ) -> None:
-        """``person`` (a person key) was just sent the event ``about``: in their calendar
-        (``holds``, ``when`` it was said to start and end) or out. Kept until ``keep_until``."""
+    def record_told(self, telling: Telling, *, keep_until: datetime, now: datetime) -> None:
+        """``telling`` was just sent (at ``now``). Kept until ``keep_until``."""
 
     def told_of(self, about: str) -> dict[str, bool]:
         """Person key -> whether they hold the event (False: taken out), for everyone sent it."""

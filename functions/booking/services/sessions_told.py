@@ -24,7 +24,7 @@ from booking.domain.course import Course, ScheduleChanges, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.held_sessions import moved_on, session_about, session_named, update_as_held
-from booking.domain.invitations import CalendarEntry, Told
+from booking.domain.invitations import CalendarEntry, Telling, Told
 from booking.domain.programme import person_key
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -142,6 +142,5 @@ def record_told(
                 if holds and entry.start and entry.end
                 else None
             )
-            ports.repository.record_told(
-                entry.event, person, holds=holds, keep_until=last + TOLD_KEPT, now=now, when=when
-            )
+            told = Telling(entry.event, person, holds, when)
+            ports.repository.record_told(told, keep_until=last + TOLD_KEPT, now=now)

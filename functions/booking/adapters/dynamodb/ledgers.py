@@ -37,7 +37,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import StaleWrite
-from booking.domain.invitations import Told
+from booking.domain.invitations import Telling, Told
 from booking.domain.reminders import INVITATION
 from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
 
@@ -372,16 +372,8 @@ class DynamoAnnouncementLedger:
     table: Table
 
     @translate_aws_errors
-    def record_told(
-        self,
-        about: str,
-        person: str,
-        *,
-        holds: bool,
-        keep_until: datetime,
-        now: datetime,
-        when: Told | None = None,
-    ) -> None:
+    def record_told(self, telling: Telling, *, keep_until: datetime, now: datetime) -> None:
+        about, person, holds, when = telling
         times = {}
         if holds and when is not None:
             times = {"start": {"S": key_instant(when.start)}, "end": {"S": key_instant(when.end)}}
