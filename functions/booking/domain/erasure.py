@@ -157,6 +157,11 @@ class ErasureReport:
         ]
 
 
+def _happened(*steps: tuple[bool, str]) -> list[str]:
+    """The words of each step an erasure took, in the order the report says them."""
+    return [said for taken, said in steps if taken]
+
+
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
@@ -178,16 +183,15 @@ def _application_said(erased: ApplicationErased) -> str:
         what = "the applicant: their name, address and answers erased"
     else:
         what = "the billing contact: the billing name, address, email and PO erased"
-    done = []
-    if erased.invoice_voided:
-        done.append("its open invoice was voided")
-    if erased.seat_released:
-        done.append("its place went back to the course")
-    if erased.lists_asked:
-        done.append(
+    done = _happened(
+        (erased.invoice_voided, "its open invoice was voided"),
+        (erased.seat_released, "its place went back to the course"),
+        (
+            erased.lists_asked > 0,
             "the facilitators it was sent to were asked to delete their copies "
-            f"({_lists(erased.lists_asked)})"
-        )
+            f"({_lists(erased.lists_asked)})",
+        ),
+    )
     told = (
         " (the applicant was told)"
         if erased.role == BILLING_CONTACT and erased.invoice_voided
@@ -199,33 +203,31 @@ def _application_said(erased: ApplicationErased) -> str:
 
 
 def _group_said(erased: GroupErased) -> str:
-    done = []
-    if erased.invoice_voided:
-        done.append("its open invoice was voided")
-    if erased.invoice_paid:
-        done.append("its invoice had been paid, so the booking stands")
-    if erased.checkout_expired:
-        done.append("its unpaid card checkout was expired at Stripe, so the booking ended")
-    if erased.paid_meanwhile:
-        done.append("its card checkout had been paid meanwhile, so the booking stands")
-    if erased.seats_released:
-        done.append(
-            f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course"
-        )
-    if erased.manager_told:
-        done.append("the manager was told")
-    if erased.lists_asked:
-        done.append(
+    done = _happened(
+        (erased.invoice_voided, "its open invoice was voided"),
+        (erased.invoice_paid, "its invoice had been paid, so the booking stands"),
+        (
+            erased.checkout_expired,
+            "its unpaid card checkout was expired at Stripe, so the booking ended",
+        ),
+        (erased.paid_meanwhile, "its card checkout had been paid meanwhile, so the booking stands"),
+        (
+            erased.seats_released > 0,
+            f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course",
+        ),
+        (erased.manager_told, "the manager was told"),
+        (
+            erased.lists_asked > 0,
             "the facilitators sent its colleagues' bookings, which named the manager, were "
-            f"asked to delete those emails ({_lists(erased.lists_asked)})"
-        )
-    if erased.link_ended and erased.ended:
-        done.append("the manager's link no longer works")
-    elif erased.link_ended:
-        done.append(
+            f"asked to delete those emails ({_lists(erased.lists_asked)})",
+        ),
+        (erased.link_ended and erased.ended, "the manager's link no longer works"),
+        (
+            erased.link_ended and not erased.ended,
             "the manager's link no longer works: the organisers now cancel its colleagues' "
-            "bookings themselves"
-        )
+            "bookings themselves",
+        ),
+    )
     tail = f"; {'; '.join(done)}" if done else ""
     roles = " and ".join(erased.roles)
     return (
