@@ -89,14 +89,7 @@ class DynamoDiscountCodes:
     def discount_codes(self, course_id: str) -> list[DiscountCode]:
         return [
             code_from_item(item)
-            for item in self.table.query(
-                KeyConditionExpression="pk = :p AND begins_with(sk, :c)",
-                ExpressionAttributeValues={
-                    ":p": {"S": discount_code_key(course_id, "x")["pk"]["S"]},
-                    ":c": {"S": CODE_PREFIX},
-                },
-                ConsistentRead=True,
-            )
+            for item in self.table.under(discount_code_key(course_id, "x")["pk"]["S"], CODE_PREFIX)
         ]
 
     @translate_aws_errors

@@ -69,12 +69,5 @@ class DynamoApplicationHistory:
                 course_id=item["course_id"]["S"],
                 to=tuple(address["S"] for address in item["to"]["L"]),
             )
-            for item in self.table.query(
-                KeyConditionExpression="pk = :p AND begins_with(sk, :c)",
-                ExpressionAttributeValues={
-                    ":p": {"S": application_partition(application_id)},
-                    ":c": {"S": COPY_PREFIX},
-                },
-                ConsistentRead=True,
-            )
+            for item in self.table.under(application_partition(application_id), COPY_PREFIX)
         ]

@@ -275,14 +275,7 @@ class DynamoHoldings:
         if self.table.get(application_key(application_id)) is not None:
             return []
         given_back: list[Holding] = []
-        for item in self.table.query(
-            KeyConditionExpression="pk = :p AND begins_with(sk, :h)",
-            ExpressionAttributeValues={
-                ":p": {"S": application_partition(application_id)},
-                ":h": {"S": HOLDING_PREFIX},
-            },
-            ConsistentRead=True,
-        ):
+        for item in self.table.under(application_partition(application_id), HOLDING_PREFIX):
             thing, _, of = item["sk"]["S"].removeprefix(HOLDING_PREFIX).partition("#")
             holding = Holding(Limited(thing), of)
             counter = self._counter(item, holding)

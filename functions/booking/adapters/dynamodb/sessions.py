@@ -58,14 +58,8 @@ class DynamoConsoleSessions:
     def delete_sessions(self, subject: str) -> int:
         keys = [
             {PARTITION_KEY: item[PARTITION_KEY], SORT_KEY: item[SORT_KEY]}
-            for item in self.table.query(
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :session)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": organiser_partition(subject)},
-                    ":session": {"S": CONSOLE_SESSION_PREFIX},
-                },
-                ProjectionExpression="pk, sk",
-                ConsistentRead=True,
+            for item in self.table.under(
+                organiser_partition(subject), CONSOLE_SESSION_PREFIX, keys_only=True
             )
         ]
         for key in keys:

@@ -145,6 +145,18 @@ class Table:
         for page in paginator.paginate(TableName=self.name, **kwargs):
             yield from page.get("Items", [])
 
+    def under(
+        self, partition: str, prefix: str, *, keys_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of ``partition`` whose sort key begins with ``prefix`` (only its keys with
+        ``keys_only``), read consistently, a page at a time as the caller takes them."""
+        return self.query(
+            KeyConditionExpression="pk = :p AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":p": {"S": partition}, ":prefix": {"S": prefix}},
+            ConsistentRead=True,
+            **({"ProjectionExpression": "pk, sk"} if keys_only else {}),
+        )
+
     def time_partition(
         self, partition: str, *, newest_first: bool = False
     ) -> Iterator[dict[str, Any]]:
