@@ -89,6 +89,11 @@ class ApplicationOut(BaseModel):
     )
     waitlist_position: int | None = Field(default=None, description="1 = next in line")
     offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
+    offer_until_closing: bool = Field(
+        default=False,
+        description="The offer is (or was) held until applications close: after its deadline "
+        "nobody can book the place, so it is not offered to anyone next",
+    )
     invoice_url: str | None = Field(
         default=None,
         description="Stripe's hosted invoice page while the employer's invoice is open",

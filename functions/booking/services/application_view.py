@@ -13,6 +13,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.money import Money
+from booking.domain.offer_ends import as_read, held_until_closing
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
@@ -38,6 +39,8 @@ class ApplicationView:
     status_reason: str | None = None
     waitlist_position: int | None = None
     offer_expires_at: str | None = None
+    # The offer is (or was) held until applications close: nobody can book its place after.
+    offer_until_closing: bool = False
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
@@ -105,15 +108,18 @@ def view_of(
     if course is None and _needs_course(application, now):
         course = ports.repository.get_course(application.course_id)
     pending_move, waiting_move = moves_waiting(ports, application)
+    # An offer whose time has passed is read as lapsed before the sweep ends it.
+    shown = as_read(application, now)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
-        status=application.status.value,
+        status=shown.status.value,
         token=application.token,
         status_url=ports.status_url(application),
         created_at=_iso(application.created_at),
         reference=application.reference,
-        status_reason=application.status_reason,
+        status_reason=shown.status_reason,
+        offer_until_closing=course is not None and held_until_closing(shown, course),
         waitlist_position=waitlist_position(ports, application),
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
@@ -121,7 +127,7 @@ def view_of(
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,
-        **_payment(application, course, now),
+        **_payment(application, course, now, shown),
         **_money(application, course),
     )
 
@@ -161,17 +167,21 @@ def _needs_course(application: Application, now: datetime) -> bool:
     """Whether the view depends on the course: may it be paid while the course is open, and
     may it be invoiced."""
     may_pay = application.payment_refusal(now, course_open=True) is None
-    return may_pay or application.payment_method is PaymentMethod.INVOICE
+    offered = application.offer_expires_at is not None  # held until applications close?
+    return may_pay or offered or application.payment_method is PaymentMethod.INVOICE
 
 
-def _payment(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
-    """How the application may be paid now, and what is open for it."""
+def _payment(
+    application: Application, course: Course | None, now: datetime, shown: Application
+) -> dict[str, Any]:
+    """How the application may be paid now, and what is open for it; ``shown``: as read
+    (``domain.offer_ends.as_read``), which says whether an offer still holds its place."""
     course_open = course is not None and course.accepts_applications(now)
     can_pay = application.payment_refusal(now, course_open=course_open) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
-    hold_ends = application.hold_lapses_at()
+    hold_ends = shown.hold_lapses_at()
     open_invoice = application.invoice if application.has_open_invoice() else None
-    offered = application.status is S.OFFERED and application.offer_expires_at is not None
+    offered = shown.status is S.OFFERED and application.offer_expires_at is not None
     return {
         "checkout_url": application.checkout.url
         if open_checkout and application.checkout

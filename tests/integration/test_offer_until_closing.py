@@ -1,0 +1,135 @@
+"""An offer held only until applications close says so (hostile18 F1): nobody can book its place
+after, so neither the email, the 409, the page nor the JSON says it goes on to the next person
+waiting; its end is read as it is reached (before the sweep ends it), and paying for it answers
+``offer_lapsed`` before the sweep and after. No offer is made with less than a quarter of an
+hour to act on it. Through the real handlers, the clock frozen (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.offer_ends import LEAST_TIME_TO_ACT
+from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
+from tests.support.system import System
+
+NEXT_PERSON = "next person"
+
+
+def _small(system: System) -> datetime:
+    """The one-place course "small", offers held 48 h: its first session's start."""
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    return datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+
+
+def _freed_at(system: System, moment: datetime) -> tuple[Any, Any]:
+    """The holder's checkout expires at ``moment``: the first waiting may be offered the place,
+    the second waits on."""
+    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(moment - timedelta(seconds=59), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+    with time_machine.travel(moment, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first, second
+
+
+def _checkout(system: System, application: dict[str, Any]) -> Any:
+    path = f"/applications/{application['application_id']}/checkout"
+    return system.api("POST", f"{path}?token={application['token']}")
+
+
+def _told(system: System, address: str) -> list[str]:
+    return [m.text for m in system.deliver_emails() if m.to == [address]]
+
+
+def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: System) -> None:
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, second = _freed_at(system, start - timedelta(hours=1))
+    with time_machine.travel(start - timedelta(hours=1), tick=False):
+        offered = system.status_of(first)
+        assert offered["status"] == "offered"
+        assert datetime.fromisoformat(offered["offer_expires_at"]) == closes
+        assert offered["offer_until_closing"] is True
+        offer = [t for t in _told(system, "first@example.org") if "holding it for you" in t]
+        assert offer, "no offer emailed"
+        assert "Applications for the course close then" in offer[-1]
+        assert "cannot be booked after that" in offer[-1]
+        assert NEXT_PERSON not in offer[-1]
+        assert "when applications for the course close" in system.status_page(first)
+
+    # Its time passed, the sweep not yet run: read as lapsed, said of the closing.
+    with time_machine.travel(closes + timedelta(minutes=1), tick=False):
+        read = system.status_of(first)
+        assert read["status"] == "expired"
+        assert read["offer_until_closing"] is True
+        assert read["checkout_url"] is None
+        page = system.status_page(first)
+        assert "until applications for the course closed" in page
+        assert NEXT_PERSON not in page
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "offer_lapsed"
+        assert "when applications for this course closed" in error["message"]
+        assert NEXT_PERSON not in error["message"]
+        before_sweep = error["message"]
+
+    # After the sweep ended it: the same code and words, and its email says the same.
+    after = closes + timedelta(minutes=2)
+    with time_machine.travel(after, tick=False):
+        assert sweep(system.ports, after).holds_released == 1
+        assert system.status_of(second)["status"] == "waitlisted"
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "offer_lapsed"
+        assert refused.json()["error"]["message"] == before_sweep
+        released = [t for t in _told(system, "first@example.org") if "We held a place" in t]
+        assert released, "no release emailed"
+        assert "applications for the course closed then" in released[-1]
+        assert NEXT_PERSON not in released[-1]
+        assert system.status_of(first)["offer_until_closing"] is True
+
+
+def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_closed(
+    system: System,
+) -> None:
+    """Offered for 48 hours two days before closing: it lapsed, then applications closed;
+    paying answers ``offer_lapsed`` (it had said ``course_closed`` after the sweep)."""
+    start = _small(system)
+    first, _ = _freed_at(system, start - timedelta(hours=100))
+    lapsed = start - timedelta(hours=51)
+    with time_machine.travel(lapsed, tick=False):
+        sweep(system.ports, lapsed)
+        assert system.status_of(first)["offer_until_closing"] is False
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "offer_lapsed"
+        assert "applications for this course have closed since" in error["message"]
+
+
+def test_no_offer_is_made_with_too_little_time_to_act_on_it(system: System) -> None:
+    """A place freed ten minutes before applications close is offered to nobody (an email read
+    a few minutes late would promise a place nobody could pay for); those waiting wait on."""
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
+    first, second = _freed_at(system, freed)
+    with time_machine.travel(freed, tick=False):
+        assert system.status_of(first)["status"] == "waitlisted"
+        assert system.status_of(second)["status"] == "waitlisted"
+        assert sweep(system.ports, freed).offers_made == 0
+        assert not [t for t in _told(system, "first@example.org") if "holding it for you" in t]
