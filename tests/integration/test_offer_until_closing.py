@@ -133,3 +133,58 @@ def test_no_offer_is_made_with_too_little_time_to_act_on_it(system: System) -> N
         assert system.status_of(second)["status"] == "waitlisted"
         assert sweep(system.ports, freed).offers_made == 0
         assert not [t for t in _told(system, "first@example.org") if "holding it for you" in t]
+
+
+def _approval_pending(system: System, **overrides: Any) -> tuple[datetime, Any]:
+    """An application waiting for review on the approval course (``overrides`` its answers):
+    its first start, and it."""
+    course_id = system.approval_course()
+    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        if overrides:
+            system.made_code(course_id, code="FREE", percent_off=100)
+        pending = system.apply(course_id=course_id, **overrides).json()
+        assert pending["status"] == "pending_review", pending
+        system.deliver_emails()
+    return start, pending
+
+
+def _approve(system: System, application: Any) -> Any:
+    return system.admin("POST", f"/applications/{application['application_id']}/approve")
+
+
+def test_an_approval_once_applications_closed_is_refused_in_words(system: System) -> None:
+    """It had emailed an offer whose deadline (the closing) had passed already."""
+    start, pending = _approval_pending(system)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = _approve(system, pending)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "course_closed"
+        assert error["message"].startswith("applications for this course closed on ")
+        assert "nothing was changed and nobody was emailed" in error["message"]
+        assert system.status_of(pending)["status"] == "pending_review"
+        assert system.deliver_emails() == []
+
+
+def test_an_approval_minutes_before_applications_close_is_refused(system: System) -> None:
+    start, pending = _approval_pending(system)
+    with time_machine.travel(start - CHECKOUT_HOLD - timedelta(minutes=5), tick=False):
+        refused = _approve(system, pending)
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "too_late_to_offer"
+        assert "in less than 15 minutes" in refused.json()["error"]["message"]
+        assert system.status_of(pending)["status"] == "pending_review"
+    with time_machine.travel(start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT, tick=False):
+        assert _approve(system, pending).status == 200  # just in time: offered
+        assert system.status_of(pending)["status"] == "offered"
+
+
+def test_an_approval_with_nothing_to_pay_books_the_place_after_closing(system: System) -> None:
+    """Nothing to pay means confirmed: approved with a code that takes the whole price off, the
+    place is booked still."""
+    start, pending = _approval_pending(system, discount_code="FREE")
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        approved = _approve(system, pending)
+        assert approved.status == 200, approved.body
+        assert system.status_of(pending)["status"] == "confirmed"

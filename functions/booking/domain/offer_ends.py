@@ -22,7 +22,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.errors import Conflict
 from booking.domain.statuses import ApplicationStatus
+from booking.domain.wording import moment_when
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -87,4 +89,32 @@ def as_read(application: Application, now: datetime) -> Application:
             "seat_held": False,
             "hold_expires_at": None,
         }
+    )
+
+
+def refuse_offering(course: Course, now: datetime) -> None:
+    """Raise the 409 that says, to an organiser approving an application, why no place (nor a
+    waiting place) can be offered now: applications have closed, or close in less than
+    :data:`LEAST_TIME_TO_ACT` (:func:`may_offer`). An approval then would email an offer that
+    had lapsed already, or one nobody could act on (hostile18 F1)."""
+    if may_offer(course, now):
+        return
+    closes = moment_when(applications_close_at(course), course.definition.timezone)
+    unchanged = "nothing was changed and nobody was emailed; decline it to tell the applicant"
+    if course.definition.closed:
+        raise Conflict(
+            "applications for this course are closed, so a place offered now could not be paid "
+            f"for: {unchanged}, or open applications again to approve it",
+            code="course_closed",
+        )
+    if not course.accepts_applications(now):
+        raise Conflict(
+            f"applications for this course closed on {closes}, so a place offered now could "
+            f"not be paid for before it begins: {unchanged}",
+            code="course_closed",
+        )
+    raise Conflict(
+        f"applications for this course close on {closes}, in less than "
+        f"{LEAST_TIME_TO_ACT_SAID}: too soon for an offered place to be paid for, so {unchanged}",
+        code="too_late_to_offer",
     )
