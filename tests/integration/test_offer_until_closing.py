@@ -188,3 +188,88 @@ def test_an_approval_with_nothing_to_pay_books_the_place_after_closing(system: S
         approved = _approve(system, pending)
         assert approved.status == 200, approved.body
         assert system.status_of(pending)["status"] == "confirmed"
+
+
+def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
+    """The one place booked and paid two days before ``start``; two people wait for it."""
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        holder = system.apply(course_id="small").json()
+        assert system.pay(holder["checkout_url"]).status in (200, 303)
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+        assert system.status_of(second)["status"] == "waitlisted"
+        system.deliver_emails()
+    return first, second
+
+
+def _closing_news(system: System) -> dict[str, int]:
+    told: dict[str, int] = {}
+    for message in system.deliver_emails():
+        if message.subject.startswith("Applications have closed"):
+            for address in message.to:
+                told[address] = told.get(address, 0) + 1
+    return told
+
+
+def test_the_waiting_list_is_told_once_when_applications_close(system: System) -> None:
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, second = _full_with_two_waiting(system, start)
+    before = closes - timedelta(minutes=1)
+    with time_machine.travel(before, tick=False):
+        assert sweep(system.ports, before).waits_ended == 0
+        assert _closing_news(system) == {}
+        assert system.status_of(first)["wait_ended"] is False
+
+    # Closed: read so at once, before the sweep tells anyone.
+    with time_machine.travel(closes, tick=False):
+        read = system.status_of(first)
+        assert (read["status"], read["wait_ended"], read["waitlist_position"]) == (
+            "waitlisted",
+            True,
+            None,
+        )
+        assert "Applications have closed" in system.status_page(first)
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+
+    # The next runs (and one at the same moment again) tell nobody twice.
+    for later in (closes, closes + timedelta(minutes=15)):
+        with time_machine.travel(later, tick=False):
+            assert sweep(system.ports, later).waits_ended == 0
+            assert _closing_news(system) == {}
+    assert system.status_of(second)["status"] == "waitlisted"
+
+
+def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
+    """Two runs that read the same applications before either saved: one saves its email, the
+    other's write is refused (the version moved); and a job queued again is the same job."""
+    from booking.domain.errors import StaleWrite
+    from booking.domain.offer_ends import wait_ended_by_closing
+
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        read = system.stored(first)
+        system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+        try:
+            system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+        except StaleWrite:
+            pass
+        else:
+            raise AssertionError("a second write from the same read was kept")
+        assert sweep(system.ports, closes).waits_ended == 1  # the other person only
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+
+
+def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) -> None:
+    """Told from its closing until it begins; a run after that (the sweep down for the whole
+    half hour, or a list waiting on a course long over) sends nobody news months old."""
+    start = _small(system)
+    _full_with_two_waiting(system, start)
+    after = start + timedelta(minutes=1)
+    with time_machine.travel(after, tick=False):
+        assert sweep(system.ports, after).waits_ended == 0
+        assert _closing_news(system) == {}

@@ -13,7 +13,9 @@ stands: ``domain.paying.paid_in_its_hold``) or a payment on it is settling.
 
 No offer is made with less than :data:`LEAST_TIME_TO_ACT` left before applications close
 (:func:`may_offer`): an email read a few minutes late would promise a place that could no longer
-be paid for. Those waiting stay on the list and are told when applications close.
+be paid for. Those waiting stay on the list; once applications close their wait has ended
+(:func:`wait_ended`, read so at once) and the sweep tells each of them once
+(:func:`wait_ended_by_closing`, ``services.wait_closed``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.statuses import ApplicationStatus
 from booking.domain.wording import moment_when
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
 # emailed at once is not outlived by one the sweep would make.
 LEAST_TIME_TO_ACT = timedelta(minutes=15)
 LEAST_TIME_TO_ACT_SAID = f"{int(LEAST_TIME_TO_ACT.total_seconds() // 60)} minutes"
+# Recorded on a waiting-list application told that applications closed (its wait ended):
+# told once, never again by a later run of the sweep.
+APPLICATIONS_CLOSED = "applications_closed"
 # The reason an offer ended with (``Application.status_reason``), lapsed or read as lapsed.
 OFFER_LAPSED = "offer_lapsed"
 
@@ -118,3 +124,36 @@ def refuse_offering(course: Course, now: datetime) -> None:
         f"{LEAST_TIME_TO_ACT_SAID}: too soon for an offered place to be paid for, so {unchanged}",
         code="too_late_to_offer",
     )
+
+
+def waiting_list_closed(course: Course, now: datetime) -> bool:
+    """Whether ``course``'s waiting list has closed for good at ``now``: applications have
+    closed by its dates (its organisers' closing may be undone), so nobody on it can be offered
+    a place (:func:`may_offer`)."""
+    return now >= applications_close_at(course)
+
+
+def wait_ended(application: Application, course: Course, now: datetime) -> bool:
+    """Whether ``application`` is on ``course``'s waiting list and its wait has ended: what
+    its page and JSON say from the moment applications close, before the sweep tells it."""
+    return application.status is ApplicationStatus.WAITLISTED and waiting_list_closed(course, now)
+
+
+def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
+    """Whether the sweep is to tell ``application`` that its wait ended: on the waiting list
+    once applications closed, not told yet, and the course not begun (a course's list is told
+    in the half hour from its closing; never months later of a course long over)."""
+    return (
+        wait_ended(application, course, now)
+        and application.status_reason != APPLICATIONS_CLOSED
+        and now < course.first_start()
+    )
+
+
+def wait_ended_by_closing(application: Application, now: datetime) -> Application:
+    """``application`` told that applications closed with no place come free for it: still on
+    the list (a course whose dates move later opens again, and its list with it), recorded as
+    told, with its one email (the same job id however often it is made: sent once)."""
+    return application.model_copy(
+        update={"status_reason": APPLICATIONS_CLOSED, "updated_at": now}
+    ).with_emails(application.email(EmailKind.WAIT_ENDED))

@@ -32,6 +32,7 @@ class Facts:
     offer_until: str | None = None
     # The offer is (was) held until applications close: nobody can book its place after.
     until_closing: bool = False
+    wait_ended: bool = False  # on the waiting list when applications closed
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
@@ -87,6 +88,13 @@ def _pending_review(facts: Facts) -> Standing:
 
 
 def _waitlisted(facts: Facts) -> Standing:
+    if facts.wait_ended:
+        return Standing(
+            "Applications have closed",
+            "Applications for the course have closed and no place came free for you on its "
+            "waiting list, so we cannot offer you one this time. No money was taken.",
+            "neutral",
+        )
     place = (
         f"You are number {facts.waitlist_position} on the waiting list. "
         if facts.waitlist_position

@@ -13,7 +13,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.money import Money
-from booking.domain.offer_ends import as_read, held_until_closing
+from booking.domain.offer_ends import as_read, held_until_closing, wait_ended
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
@@ -41,6 +41,8 @@ class ApplicationView:
     offer_expires_at: str | None = None
     # The offer is (or was) held until applications close: nobody can book its place after.
     offer_until_closing: bool = False
+    # On the waiting list when applications closed: no place will be offered (its wait ended).
+    wait_ended: bool = False
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
@@ -110,6 +112,7 @@ def view_of(
     pending_move, waiting_move = moves_waiting(ports, application)
     # An offer whose time has passed is read as lapsed before the sweep ends it.
     shown = as_read(application, now)
+    ended = course is not None and wait_ended(application, course, now)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -120,7 +123,8 @@ def view_of(
         reference=application.reference,
         status_reason=shown.status_reason,
         offer_until_closing=course is not None and held_until_closing(shown, course),
-        waitlist_position=waitlist_position(ports, application),
+        wait_ended=ended,
+        waitlist_position=None if ended else waitlist_position(ports, application),
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         paid_by=payer_of(application).organisation,
@@ -167,7 +171,8 @@ def _needs_course(application: Application, now: datetime) -> bool:
     """Whether the view depends on the course: may it be paid while the course is open, and
     may it be invoiced."""
     may_pay = application.payment_refusal(now, course_open=True) is None
-    offered = application.offer_expires_at is not None  # held until applications close?
+    # An offer: held until applications close? On the waiting list: have they closed?
+    offered = application.offer_expires_at is not None or application.status is S.WAITLISTED
     return may_pay or offered or application.payment_method is PaymentMethod.INVOICE
 
 
