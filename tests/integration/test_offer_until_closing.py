@@ -75,6 +75,12 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
         assert read["status"] == "expired"
         assert read["offer_until_closing"] is True
         assert read["checkout_url"] is None
+        record = system.admin("GET", f"/applications/{first['application_id']}").json()
+        assert (record["status"], record["status_reason"]) == ("expired", "offer_lapsed")
+        roster = system.admin("GET", "/courses/small/applications").json()
+        assert [r["status"] for r in roster if r["application_id"] == first["application_id"]] == [
+            "expired"
+        ]
         page = system.status_page(first)
         assert "until applications for the course closed" in page
         assert NEXT_PERSON not in page
