@@ -221,3 +221,15 @@ def test_the_programme_page_says_a_full_cohort_truly(
     page = text_of(browser.get(f"/console/programmes/{programme}").body)
     assert "Full" in page
     assert "waiting list)" not in page
+
+
+def test_a_scheduled_run_says_whom_it_told_that_applications_closed() -> None:
+    answer = (
+        '{"time": "2031-06-01T15:05:00Z", "queued": 0, "holds_released": 0, '
+        '"emails_relayed": 2, "offers_made": 0, "waits_ended": 2}'
+    )
+    assert run_said(answer) == (
+        "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 0 reminders queued, "
+        "0 unpaid holds released, 0 places offered to the waiting list, 2 people on a waiting "
+        "list told applications closed, 2 emails relayed."
+    )

@@ -348,11 +348,17 @@ def run_said(answer: str) -> str:
         if run.get("skipped_erased")
         else ""
     )
+    # People on a waiting list told that applications closed: said when there were any.
+    ended = (
+        f"{count('waits_ended', 'person', 'people')} on a waiting list told applications closed, "
+        if run.get("waits_ended")
+        else ""
+    )
     return (
         f"Ran the schedule as of {when}: "
         f"{count('queued', 'reminder', 'reminders')} queued, {skipped}"
         f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
-        f"{count('offers_made', 'place', 'places')} offered to the waiting list, "
+        f"{count('offers_made', 'place', 'places')} offered to the waiting list, {ended}"
         f"{count('emails_relayed', 'email', 'emails')} relayed."
     )
 

@@ -433,8 +433,8 @@ class Application(BaseModel):
             return "payment_pending"
         if self.status is S.OFFERED and self.offer_expires_at and self.offer_expires_at <= now:
             return "offer_lapsed"
-        if not course_open:
-            return "course_closed"
+        if not course_open:  # a lapsed offer is said lapsed, before the sweep and after
+            return "offer_lapsed" if self.status_reason == "offer_lapsed" else "course_closed"
         return None
 
     def has_open_checkout(self, now: datetime) -> bool:

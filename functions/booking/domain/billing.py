@@ -229,6 +229,14 @@ class DiscountCode(BaseModel):
     def applied(self) -> AppliedDiscount:
         return applied_discount(self, self.promotion_code_id, self.coupon_id)
 
+    def priced_in(self, currency: str) -> DiscountCode:
+        """The code as it reads on its course priced in ``currency`` now: a percentage takes
+        its share of that price, having no currency of its own (hostile18 F4: it kept the one
+        the course had when it was made); an amount off keeps the currency it is in."""
+        if self.amount_off is not None:
+            return self
+        return self.model_copy(update={"currency": currency})
+
 
 # Why a code cannot be given: nobody made it for this course ("unknown"), it is used up, past
 # its date or expired by an organiser ("spent"), or it takes an amount off in a currency the

@@ -19,6 +19,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.SESSION_REMINDER: "Session reminder",
     EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
     EmailKind.WAITLISTED: "On the waiting list",
+    EmailKind.WAIT_ENDED: "Applications closed: no place will be offered from the waiting list",
     EmailKind.OFFER: "A place is offered, with a link to pay",
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",

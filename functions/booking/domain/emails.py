@@ -36,6 +36,7 @@ class EmailKind(StrEnum):
     SESSION_REMINDER = "session_reminder"
     FOLLOW_UP_INVITATION = "follow_up_invitation"
     WAITLISTED = "waitlisted"
+    WAIT_ENDED = "wait_ended"  # applications closed: the wait ended (``domain.offer_ends``)
     OFFER = "offer"
     DECLINED = "declined"
     CANCELLED = "cancelled"
@@ -54,8 +55,7 @@ class EmailKind(StrEnum):
     # it lapses unpaid or is withdrawn, that the booking stays where it is.
     MOVE_PAYMENT_DUE = "move_payment_due"
     MOVE_LAPSED = "move_lapsed"
-    # A move to a full cohort joined its waiting list (``domain.waiting_moves``): what that
-    # means, that the place stays, how they will hear.
+    # A move joined a full cohort's waiting list (``domain.waiting_moves``): the place stays.
     MOVE_WAITING = "move_waiting"
     # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
     # paid); to each colleague, their own link to the application form (and to a substitute).

@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.course import Course
+from booking.domain.offer_ends import applications_close_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def held_until(course: Course, now: datetime, hours: int) -> datetime:
     close (``CHECKOUT_HOLD`` before the first session starts), the last moment its checkout
     can be opened (``Course.accepts_applications``), so the email, the JSON and the page say
     one deadline."""
-    return min(now + timedelta(hours=hours), course.first_start() - CHECKOUT_HOLD)
+    return min(now + timedelta(hours=hours), applications_close_at(course))
 
 
 def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:

@@ -30,6 +30,9 @@ class Facts:
     price: str = ""  # what is left to pay, "£200.00" (less a bursary or a code)
     held_until: str | None = None  # "Monday 7 June 2027 at 15:31 BST"
     offer_until: str | None = None
+    # The offer is (was) held until applications close: nobody can book its place after.
+    until_closing: bool = False
+    wait_ended: bool = False  # on the waiting list when applications closed
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
@@ -85,6 +88,13 @@ def _pending_review(facts: Facts) -> Standing:
 
 
 def _waitlisted(facts: Facts) -> Standing:
+    if facts.wait_ended:
+        return Standing(
+            "Applications have closed",
+            "Applications for the course have closed and no place came free for you on its "
+            "waiting list, so we cannot offer you one this time. No money was taken.",
+            "neutral",
+        )
     place = (
         f"You are number {facts.waitlist_position} on the waiting list. "
         if facts.waitlist_position
@@ -110,6 +120,11 @@ def _offered(facts: Facts) -> Standing:
             "neutral",
         )
     until = f" We are holding it for you until {facts.offer_until}." if facts.offer_until else ""
+    if until and facts.until_closing:
+        until = (
+            f" We are holding it for you until {facts.offer_until}, when applications for the "
+            "course close: the place cannot be booked after that."
+        )
     return Standing(
         "A place is available for you",
         f"Pay {facts.price} to accept the place we are holding for you.{until}",
@@ -159,6 +174,14 @@ def _expired(facts: Facts) -> Standing:
         if facts.can_pay
         else ""
     )
+    if facts.reason == "offer_lapsed" and facts.until_closing:
+        return Standing(
+            "The place we offered you has been released",
+            "We held a place for you until applications for the course closed, but it was not "
+            "booked by then, and it cannot be booked now that they are closed. No money was "
+            "taken.",
+            "neutral",
+        )
     if facts.reason == "offer_lapsed":
         return Standing(
             "The place we offered you has been released",

@@ -89,7 +89,7 @@ def _application_json(application: Application) -> dict[str, Any]:
     view = view_of(ports(), application)
     return {
         **application_out(view).model_dump(mode="json"),
-        "status_reason": application.status_reason,
+        "status_reason": view.status_reason,  # as read: an offer past its time lapsed
     }
 
 

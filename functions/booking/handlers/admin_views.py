@@ -200,7 +200,10 @@ class DiscountCodeOut(BaseModel):
     promotion_code_id: str = Field(description="Stripe's promotion code")
     percent_off: float | None
     amount_off: int | None = Field(description="Minor units")
-    currency: str
+    currency: str = Field(
+        description="An amount off: the currency it is in; a percentage off (which has none of "
+        "its own): the course's now"
+    )
     max_uses: int | None = Field(
         description="Uses allowed, counted by this system (no limit at Stripe)"
     )

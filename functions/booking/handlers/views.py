@@ -97,6 +97,15 @@ class ApplicationOut(BaseModel):
     )
     waitlist_position: int | None = Field(default=None, description="1 = next in line")
     offer_expires_at: str | None = Field(default=None, description="Pay before this (offers)")
+    wait_ended: bool = Field(
+        default=False,
+        description="On the waiting list when applications closed: no place will be offered",
+    )
+    offer_until_closing: bool = Field(
+        default=False,
+        description="The offer is (or was) held until applications close: after its deadline "
+        "nobody can book the place, so it is not offered to anyone next",
+    )
     invoice_url: str | None = Field(
         default=None,
         description="Stripe's hosted invoice page while the employer's invoice is open",

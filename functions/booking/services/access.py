@@ -9,6 +9,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, CourseClosed, NotFound
+from booking.domain.offer_ends import held_until_closing
 from booking.domain.wording import moment_when, status_named
 from booking.services.ports import Ports
 
@@ -34,9 +35,10 @@ def existing_course(ports: Ports, course_id: str) -> Course:
 def refuse_unless_payable(application: Application, course: Course, now: datetime) -> None:
     """Raise the Conflict that says why this application cannot be paid now (by card or by
     invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""
-    refusal = application.payment_refusal(now, course_open=course.accepts_applications(now))
+    course_open = course.accepts_applications(now)
+    refusal = application.payment_refusal(now, course_open=course_open)
     if refusal == "offer_lapsed":
-        raise offer_lapsed(application, course)
+        raise offer_lapsed(application, course, course_open=course_open)
     if refusal == "course_closed":
         raise CourseClosed()
     if refusal is not None:
@@ -46,22 +48,30 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
         )
 
 
-def offer_lapsed(application: Application, course: Course) -> Conflict:
-    """The refusal of paying for a waiting-list offer that lapsed, in words, with when (in the
-    course's time): its place went back to the course (hostile16: it had answered
-    ``course_full``)."""
+def offer_lapsed(application: Application, course: Course, *, course_open: bool = True) -> Conflict:
+    """The refusal of paying for an offer that lapsed, in words, with when (in the course's
+    time), before the sweep ended it and after (hostile16: it had answered ``course_full``;
+    hostile18 F1: ``course_closed`` after the sweep). Held until applications closed, nobody
+    can book its place now, so nobody is said to have it next
+    (``domain.offer_ends.held_until_closing``); ``course_open``: the course still takes
+    applications."""
     deadline = application.offer_expires_at
     held = (
-        "was not booked in time"  # an offer stored without a deadline
+        "the place was not booked in time"  # an offer stored without a deadline
         if deadline is None
-        else f"was held for you until {moment_when(deadline, course.definition.timezone)} "
-        "and was not booked by then"
+        else f"the place was held for you until {moment_when(deadline, course.definition.timezone)}"
     )
-    return Conflict(
-        f"this offer has lapsed: the place {held}, so it went back to the course for the next "
-        "person, and no place is free for you now",
-        code="offer_lapsed",
-    )
+    if deadline is not None and held_until_closing(application, course):
+        said = f"{held}, when applications for this course closed, and was not booked by then"
+        end = "so it cannot be booked now"
+    else:
+        said = held if deadline is None else f"{held} and was not booked by then"
+        end = (
+            "so it went back to the course for the next person, and no place is free for you now"
+            if course_open
+            else "and applications for this course have closed since, so it cannot be booked now"
+        )
+    return Conflict(f"this offer has lapsed: {said}, {end}", code="offer_lapsed")
 
 
 def refuse_if_offer_lapsed(application: Application, course: Course) -> None:

@@ -13,6 +13,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.money import Money
+from booking.domain.offer_ends import as_read, held_until_closing, wait_ended
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
@@ -38,6 +39,10 @@ class ApplicationView:
     status_reason: str | None = None
     waitlist_position: int | None = None
     offer_expires_at: str | None = None
+    # The offer is (or was) held until applications close: nobody can book its place after.
+    offer_until_closing: bool = False
+    # On the waiting list when applications closed: no place will be offered (its wait ended).
+    wait_ended: bool = False
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
@@ -105,23 +110,28 @@ def view_of(
     if course is None and _needs_course(application, now):
         course = ports.repository.get_course(application.course_id)
     pending_move, waiting_move = moves_waiting(ports, application)
+    # An offer whose time has passed is read as lapsed before the sweep ends it.
+    shown = as_read(application, now)
+    ended = course is not None and wait_ended(application, course, now)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
-        status=application.status.value,
+        status=shown.status.value,
         token=application.token,
         status_url=ports.status_url(application),
         created_at=_iso(application.created_at),
         reference=application.reference,
-        status_reason=application.status_reason,
-        waitlist_position=waitlist_position(ports, application),
+        status_reason=shown.status_reason,
+        offer_until_closing=course is not None and held_until_closing(shown, course),
+        wait_ended=ended,
+        waitlist_position=None if ended else waitlist_position(ports, application),
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         paid_by=payer_of(application).organisation,
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,
-        **_payment(application, course, now),
+        **_payment(application, course, now, shown),
         **_money(application, course),
     )
 
@@ -161,17 +171,22 @@ def _needs_course(application: Application, now: datetime) -> bool:
     """Whether the view depends on the course: may it be paid while the course is open, and
     may it be invoiced."""
     may_pay = application.payment_refusal(now, course_open=True) is None
-    return may_pay or application.payment_method is PaymentMethod.INVOICE
+    # An offer: held until applications close? On the waiting list: have they closed?
+    offered = application.offer_expires_at is not None or application.status is S.WAITLISTED
+    return may_pay or offered or application.payment_method is PaymentMethod.INVOICE
 
 
-def _payment(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
-    """How the application may be paid now, and what is open for it."""
+def _payment(
+    application: Application, course: Course | None, now: datetime, shown: Application
+) -> dict[str, Any]:
+    """How the application may be paid now, and what is open for it; ``shown``: as read
+    (``domain.offer_ends.as_read``), which says whether an offer still holds its place."""
     course_open = course is not None and course.accepts_applications(now)
     can_pay = application.payment_refusal(now, course_open=course_open) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
-    hold_ends = application.hold_lapses_at()
+    hold_ends = shown.hold_lapses_at()
     open_invoice = application.invoice if application.has_open_invoice() else None
-    offered = application.status is S.OFFERED and application.offer_expires_at is not None
+    offered = shown.status is S.OFFERED and application.offer_expires_at is not None
     return {
         "checkout_url": application.checkout.url
         if open_checkout and application.checkout

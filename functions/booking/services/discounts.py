@@ -135,7 +135,9 @@ def create_discount_code(
         extra={"course_id": course_id, "promotion_code_id": made.promotion_code_id},
     )
     # Made this moment: active at Stripe, and no payment has redeemed it yet.
-    return CodeStanding(code, PromotionCodeState(active=True, times_redeemed=0))
+    return CodeStanding(
+        code.priced_in(price.currency), PromotionCodeState(active=True, times_redeemed=0)
+    )
 
 
 def _taken_elsewhere(ports: Ports, code: str) -> Conflict:
@@ -200,7 +202,7 @@ def course_codes(ports: Ports, course_id: str) -> CourseCodes:
         except (DependencyUnavailable, Conflict):
             # The page still lists what is kept here; it says Stripe's figures are missing.
             state, unavailable = None, True
-        standings.append(CodeStanding(code, state))
+        standings.append(CodeStanding(code.priced_in(course.definition.price.currency), state))
     return CourseCodes(course, standings, unavailable)
 
 
@@ -209,7 +211,7 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
     Stripe first, then what Stripe then holds recorded here (so a failure at Stripe changes
     nothing, and expiring again repeats both harmlessly). Applications that already gave it
     keep their promised price: their checkouts and invoices ask for its coupon, which stays."""
-    existing_course(ports, course_id)
+    course = existing_course(ports, course_id)
     code, now = ports.repository.get_discount_code(course_id, typed), ports.clock()
     if code is None:
         raise NotFound(f"no discount code {typed!r} on this course")
@@ -227,7 +229,7 @@ def expire_discount_code(ports: Ports, course_id: str, typed: str) -> CodeStandi
         "discount code expired",
         extra={"course_id": course_id, "promotion_code_id": code.promotion_code_id},
     )
-    return CodeStanding(kept, state)
+    return CodeStanding(kept.priced_in(course.definition.price.currency), state)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -244,7 +246,8 @@ def code_view(standing: CodeStanding) -> dict[str, Any]:
         "promotion_code_id": code.promotion_code_id,
         "percent_off": code.percent_off,
         "amount_off": code.amount_off,
-        "currency": code.currency or "",  # the course's
+        # An amount off's; a percentage's is the course's now (``DiscountCode.priced_in``).
+        "currency": code.currency or "",
         "max_uses": code.max_uses,
         "times_used": code.uses,
         "uses_left": code.uses_left,

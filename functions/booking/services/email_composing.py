@@ -21,6 +21,7 @@ from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
+from booking.domain.offer_ends import held_until_closing, wait_ended
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
@@ -130,6 +131,8 @@ def _template_values(
         )
     if application.group_place is not None:
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
+    # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
+    context["offer_until_closing"] = held_until_closing(application, course)
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
@@ -288,6 +291,8 @@ def _facts(
         price=context["amount_due"] or course.definition.price.display(),
         held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
         offer_until=context["offer_until"],
+        until_closing=bool(context["offer_until_closing"]),
+        wait_ended=wait_ended(application, course, now),
         waitlist_position=context["waitlist_position"],
         invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
     )

@@ -15,11 +15,13 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
+from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
+from booking.domain.offer_ends import refuse_offering
 from booking.domain.payment_settlement import released_hold
-from booking.domain.settlement import Cancellation
+from booking.domain.settlement import Cancellation, owes_nothing
 from booking.domain.validation import parse_value
 from booking.domain.waiting_moves import wait_over
 from booking.domain.wording import status_named
@@ -52,7 +54,10 @@ _load = load_application
 
 def approve(ports: Ports, application_id: str) -> Application:
     """Offer the place (seat held for the course's offer period; booked at once when nothing
-    is left to pay) or, if full, a waiting place."""
+    is left to pay) or, if full, a waiting place. Once no place may be offered any more
+    (applications closed, or closing in minutes: ``domain.offer_ends.refuse_offering``) only
+    a place left with nothing to pay is booked; anything else is refused in words, nothing
+    changed (it had emailed an offer that had lapsed already)."""
 
     def attempt(application: Application) -> Application:
         if application.status is not S.PENDING_REVIEW:
@@ -63,6 +68,9 @@ def approve(ports: Ports, application_id: str) -> Application:
             )
         course = course_of(ports, application)
         now = ports.clock()
+        situation = Situation(now=now, course_price=course.definition.price)
+        if not (course.seat_free_for_newcomer and owes_nothing(application, situation)):
+            refuse_offering(course, now)
         if course.seat_free_for_newcomer:
             try:
                 return ports.repository.save(

@@ -22,6 +22,7 @@ from booking.domain.covered import paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
+from booking.domain.offer_ends import as_read
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -44,9 +45,11 @@ S = ApplicationStatus
 def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = existing_course(ports, course_id)
     organisations = organisations_of_course(ports, course_id)
+    now = ports.clock()
     return [
         {
-            **_roster_row(application, course.definition.price, organisations),
+            # As read: an offer past its time is lapsed (``domain.offer_ends``), as on its page.
+            **_roster_row(as_read(application, now), course.definition.price, organisations),
             "moving_in": None,
         }
         for application in sorted(
@@ -86,7 +89,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     """One application as its roster row gives it (answers, status, money in minor units,
     the invoice), with its course and why its status last changed: the machine-readable
     record of ``GET /admin/applications/{id}``."""
-    application = load_application(ports, application_id)
+    application = as_read(load_application(ports, application_id), ports.clock())
     course = course_of(ports, application)
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)

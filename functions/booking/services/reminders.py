@@ -70,6 +70,7 @@ def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
         "holds_released": swept.holds_released,
         "emails_relayed": swept.emails_relayed,
         "offers_made": swept.offers_made,
+        "waits_ended": swept.waits_ended,
     }
 
 

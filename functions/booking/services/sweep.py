@@ -1,6 +1,7 @@
 """The scheduled sweep, each run of the reminders' schedule: holds whose time is up are
 released (in case Stripe's expiry event was lost), emails the stream could not relay are
-queued, free seats are offered to waiting lists, owed deletions at Stripe are made.
+queued, free seats are offered to waiting lists, those waiting when applications closed are told
+their wait ended, owed deletions at Stripe are made.
 
 Every run reads what is due; most find nothing. What a due item needs is imported by the run
 that has one, not at the function's init: an application due (a lapsed hold, an overdue move,
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from booking.domain.offer_ends import waiting_list_closed
 from booking.services.group_sweep import release_lapsed_groups
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
@@ -32,6 +34,7 @@ class SweepSummary:
     skipped: list[str] = field(default_factory=list)
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
     customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
+    waits_ended: int = 0  # people on a waiting list told that applications closed
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
@@ -51,9 +54,10 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
     summary.holds_released += len(lapsed_groups)
     touched.update(lapsed_groups)
     summary.emails_relayed = relay_pending_emails(ports, now)
+    courses = ports.repository.list_courses()
     to_offer = [
         course.course_id
-        for course in ports.repository.list_courses()
+        for course in courses
         if course.course_id in touched or (course.waiting and course.places_left)
     ]
     if to_offer:
@@ -61,5 +65,13 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 
         for course_id in to_offer:
             summary.offers_made += len(offer_free_places(ports, course_id))
+    # Waiting lists whose wait ended as applications closed: each person told once.
+    closed = [
+        c for c in courses if c.waiting and waiting_list_closed(c, now) and now < c.first_start()
+    ]
+    if closed:
+        from booking.services.wait_closed import tell_closed_waiting_lists
+
+        summary.waits_ended = tell_closed_waiting_lists(ports, closed, now)
     summary.customers_forgotten = forget_owed_customers(ports)
     return summary

@@ -17,6 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
 from booking.domain.limits import released_to
+from booking.domain.offer_ends import may_offer
 from booking.domain.paying import held_until, joinable
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.services.ports import Ports
@@ -92,16 +93,18 @@ def waitlist(application: Application, now: datetime, *, approved: bool = False)
 def offer_free_places(ports: Ports, course_id: str) -> list[str]:
     """Offer every free seat to the waiting list, first come first served. Once applications
     close (``Course.accepts_applications``) nobody applying could pay for a seat before the
-    course begins, so the applicants waiting are passed over (never offered, never in the
-    way): until it begins (``joinable``) a freed seat goes to the first booking whose move
-    waits for it and needs no payment (a dearer one ends unmoved, told why)."""
+    course begins, nor in the last minutes before (``domain.offer_ends.may_offer``: too little
+    time to act on an offer), so the applicants waiting are passed over (never offered, never
+    in the way; told when applications close, ``services.wait_closed``): until it begins
+    (``joinable``) a freed seat goes to the first booking whose move waits for it and needs no
+    payment (a dearer one ends unmoved, told why)."""
     course = ports.repository.get_course(course_id)
     now = ports.clock()
     if course is None or course.waiting == 0 or course.places_left == 0:
         return []
     if not joinable(course, now):
         return []  # closed by its organisers, or begun: nobody joins it any more
-    applicants_may_pay = course.accepts_applications(now)
+    applicants_may_pay = may_offer(course, now)
     # Imported here: a waiting move, once moved, offers the seat it left through this function.
     from booking.services import waiting_moves
 

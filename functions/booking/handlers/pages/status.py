@@ -167,6 +167,8 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
         price=to_pay,
         held_until=_when(view.hold_expires_at, timezone),
         offer_until=_when(view.offer_expires_at, timezone),
+        until_closing=view.offer_until_closing,
+        wait_ended=view.wait_ended,
         waitlist_position=view.waitlist_position,
         invoice_due=day_when(_instant(view.invoice_due_at), timezone)
         if view.invoice_due_at

@@ -6,6 +6,7 @@ says so in the document: ``booking.handlers.openapi`` adds them, with the securi
 
 from __future__ import annotations
 
+from booking.domain.offer_ends import LEAST_TIME_TO_ACT_SAID
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
@@ -120,7 +121,19 @@ ORGANISERS: tuple[Route, ...] = (
         ),
         tags=TAGS,
     ),
-    _action("approve", "approve", "Approve: offer a place", _OPTIONS),
+    _action(
+        "approve",
+        "approve",
+        "Approve: offer a place",
+        _OPTIONS,
+        "A place is offered (held for the course's offer period, never past the moment "
+        "applications close), or, on a full course, a place on its waiting list; with nothing "
+        "left to pay the place is booked at once. Once applications have closed: 409 "
+        f"`course_closed`; in the last {LEAST_TIME_TO_ACT_SAID} before they close: 409 "
+        "`too_late_to_offer` "
+        "(too little time to pay), each in words, nothing changed and nobody emailed, unless "
+        "a free place is left with nothing to pay, which is booked.",
+    ),
     _action(
         "decline",
         "decline",

@@ -1,0 +1,159 @@
+"""When an offer of a place ends, and what its end means (hostile18 F1). Pure rules, no I/O.
+
+An offer is held for the course's offer period, never past the moment applications close
+(:func:`applications_close_at`, ``domain.paying.held_until``). Held until then, its end is the
+closing's: nobody can book the place after it (no payment is taken once applications close), so
+the email, the 409, the page and the JSON say that, never that the place goes on to the next
+person on the waiting list (:func:`held_until_closing`).
+
+Its end is read as it is reached (:func:`lapsed_as_read`): an offer whose deadline has passed
+is shown lapsed before the sweep ends it, as the sweep will leave it, unless a checkout opened
+within it is still open (Stripe may still take that payment, and one paid within its hold
+stands: ``domain.paying.paid_in_its_hold``) or a payment on it is settling.
+
+No offer is made with less than :data:`LEAST_TIME_TO_ACT` left before applications close
+(:func:`may_offer`): an email read a few minutes late would promise a place that could no longer
+be paid for. Those waiting stay on the list; once applications close their wait has ended
+(:func:`wait_ended`, read so at once) and the sweep tells each of them once
+(:func:`wait_ended_by_closing`, ``services.wait_closed``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.emails import EmailKind
+from booking.domain.errors import Conflict
+from booking.domain.statuses import ApplicationStatus
+from booking.domain.wording import moment_when
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+
+# The least time an offer leaves to act on it: one run of the sweep's schedule, so an offer
+# emailed at once is not outlived by one the sweep would make.
+LEAST_TIME_TO_ACT = timedelta(minutes=15)
+LEAST_TIME_TO_ACT_SAID = f"{int(LEAST_TIME_TO_ACT.total_seconds() // 60)} minutes"
+# Recorded on a waiting-list application told that applications closed (its wait ended):
+# told once, never again by a later run of the sweep.
+APPLICATIONS_CLOSED = "applications_closed"
+# The reason an offer ended with (``Application.status_reason``), lapsed or read as lapsed.
+OFFER_LAPSED = "offer_lapsed"
+
+
+def applications_close_at(course: Course) -> datetime:
+    """When applications close for good (unless its organisers close them earlier): the last
+    moment a checkout held ``CHECKOUT_HOLD`` ends before the first start
+    (``Course.accepts_applications``)."""
+    return course.first_start() - CHECKOUT_HOLD
+
+
+def may_offer(course: Course, now: datetime) -> bool:
+    """Whether a place may be offered now: applications are open and close no sooner than
+    :data:`LEAST_TIME_TO_ACT` from ``now``."""
+    return course.accepts_applications(now) and now + LEAST_TIME_TO_ACT <= applications_close_at(
+        course
+    )
+
+
+def held_until_closing(application: Application, course: Course) -> bool:
+    """Whether ``application``'s offer is (or was) held until applications close: after its
+    deadline nobody can book the place, so nobody is offered it next."""
+    deadline = application.offer_expires_at
+    offer = application.status is ApplicationStatus.OFFERED or (
+        application.status_reason == OFFER_LAPSED
+    )
+    return offer and deadline is not None and deadline >= applications_close_at(course)
+
+
+def lapsed_as_read(application: Application, now: datetime) -> bool:
+    """Whether ``application`` is an offer whose deadline has passed by ``now``, with no
+    checkout still open on it and no payment settling: lapsed, though the sweep has not yet
+    ended it."""
+    deadline = application.offer_expires_at
+    return (
+        application.status is ApplicationStatus.OFFERED
+        and deadline is not None
+        and deadline <= now
+        and not application.payment_pending
+        and not application.has_open_checkout(now)
+    )
+
+
+def as_read(application: Application, now: datetime) -> Application:
+    """``application`` as a person and an organiser read it at ``now``: an offer lapsed as read
+    (:func:`lapsed_as_read`) is shown as the sweep will leave it (expired, ``offer_lapsed``,
+    its seat no longer held); anything else as stored. For reading only, never saved."""
+    if not lapsed_as_read(application, now):
+        return application
+    return application.model_copy(
+        update={
+            "status": ApplicationStatus.EXPIRED,
+            "status_reason": OFFER_LAPSED,
+            "seat_held": False,
+            "hold_expires_at": None,
+        }
+    )
+
+
+def refuse_offering(course: Course, now: datetime) -> None:
+    """Raise the 409 that says, to an organiser approving an application, why no place (nor a
+    waiting place) can be offered now: applications have closed, or close in less than
+    :data:`LEAST_TIME_TO_ACT` (:func:`may_offer`). An approval then would email an offer that
+    had lapsed already, or one nobody could act on (hostile18 F1)."""
+    if may_offer(course, now):
+        return
+    closes = moment_when(applications_close_at(course), course.definition.timezone)
+    unchanged = "nothing was changed and nobody was emailed; decline it to tell the applicant"
+    if course.definition.closed:
+        raise Conflict(
+            "applications for this course are closed, so a place offered now could not be paid "
+            f"for: {unchanged}, or open applications again to approve it",
+            code="course_closed",
+        )
+    if not course.accepts_applications(now):
+        raise Conflict(
+            f"applications for this course closed on {closes}, so a place offered now could "
+            f"not be paid for before it begins: {unchanged}",
+            code="course_closed",
+        )
+    raise Conflict(
+        f"applications for this course close on {closes}, in less than "
+        f"{LEAST_TIME_TO_ACT_SAID}: too soon for an offered place to be paid for, so {unchanged}",
+        code="too_late_to_offer",
+    )
+
+
+def waiting_list_closed(course: Course, now: datetime) -> bool:
+    """Whether ``course``'s waiting list has closed for good at ``now``: applications have
+    closed by its dates (its organisers' closing may be undone), so nobody on it can be offered
+    a place (:func:`may_offer`)."""
+    return now >= applications_close_at(course)
+
+
+def wait_ended(application: Application, course: Course, now: datetime) -> bool:
+    """Whether ``application`` is on ``course``'s waiting list and its wait has ended: what
+    its page and JSON say from the moment applications close, before the sweep tells it."""
+    return application.status is ApplicationStatus.WAITLISTED and waiting_list_closed(course, now)
+
+
+def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
+    """Whether the sweep is to tell ``application`` that its wait ended: on the waiting list
+    once applications closed, not told yet, and the course not begun (a course's list is told
+    in the half hour from its closing; never months later of a course long over)."""
+    return (
+        wait_ended(application, course, now)
+        and application.status_reason != APPLICATIONS_CLOSED
+        and now < course.first_start()
+    )
+
+
+def wait_ended_by_closing(application: Application, now: datetime) -> Application:
+    """``application`` told that applications closed with no place come free for it: still on
+    the list (a course whose dates move later opens again, and its list with it), recorded as
+    told, with its one email (the same job id however often it is made: sent once)."""
+    return application.model_copy(
+        update={"status_reason": APPLICATIONS_CLOSED, "updated_at": now}
+    ).with_emails(application.email(EmailKind.WAIT_ENDED))

@@ -1,0 +1,281 @@
+"""An offer held only until applications close says so (hostile18 F1): nobody can book its place
+after, so neither the email, the 409, the page nor the JSON says it goes on to the next person
+waiting; its end is read as it is reached (before the sweep ends it), and paying for it answers
+``offer_lapsed`` before the sweep and after. No offer is made with less than a quarter of an
+hour to act on it. Through the real handlers, the clock frozen (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.offer_ends import LEAST_TIME_TO_ACT
+from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
+from tests.support.system import System
+
+NEXT_PERSON = "next person"
+
+
+def _small(system: System) -> datetime:
+    """The one-place course "small", offers held 48 h: its first session's start."""
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    return datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+
+
+def _freed_at(system: System, moment: datetime) -> tuple[Any, Any]:
+    """The holder's checkout expires at ``moment``: the first waiting may be offered the place,
+    the second waits on."""
+    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(moment - timedelta(seconds=59), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+    with time_machine.travel(moment, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first, second
+
+
+def _checkout(system: System, application: dict[str, Any]) -> Any:
+    path = f"/applications/{application['application_id']}/checkout"
+    return system.api("POST", f"{path}?token={application['token']}")
+
+
+def _told(system: System, address: str) -> list[str]:
+    return [m.text for m in system.deliver_emails() if m.to == [address]]
+
+
+def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: System) -> None:
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, second = _freed_at(system, start - timedelta(hours=1))
+    with time_machine.travel(start - timedelta(hours=1), tick=False):
+        offered = system.status_of(first)
+        assert offered["status"] == "offered"
+        assert datetime.fromisoformat(offered["offer_expires_at"]) == closes
+        assert offered["offer_until_closing"] is True
+        offer = [t for t in _told(system, "first@example.org") if "holding it for you" in t]
+        assert offer, "no offer emailed"
+        assert "Applications for the course close then" in offer[-1]
+        assert "cannot be booked after that" in offer[-1]
+        assert NEXT_PERSON not in offer[-1]
+        assert "when applications for the course close" in system.status_page(first)
+
+    # Its time passed, the sweep not yet run: read as lapsed, said of the closing.
+    with time_machine.travel(closes + timedelta(minutes=1), tick=False):
+        read = system.status_of(first)
+        assert read["status"] == "expired"
+        assert read["offer_until_closing"] is True
+        assert read["checkout_url"] is None
+        record = system.admin("GET", f"/applications/{first['application_id']}").json()
+        assert (record["status"], record["status_reason"]) == ("expired", "offer_lapsed")
+        roster = system.admin("GET", "/courses/small/applications").json()
+        assert [r["status"] for r in roster if r["application_id"] == first["application_id"]] == [
+            "expired"
+        ]
+        page = system.status_page(first)
+        assert "until applications for the course closed" in page
+        assert NEXT_PERSON not in page
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "offer_lapsed"
+        assert "when applications for this course closed" in error["message"]
+        assert NEXT_PERSON not in error["message"]
+        before_sweep = error["message"]
+
+    # After the sweep ended it: the same code and words, and its email says the same.
+    after = closes + timedelta(minutes=2)
+    with time_machine.travel(after, tick=False):
+        assert sweep(system.ports, after).holds_released == 1
+        assert system.status_of(second)["status"] == "waitlisted"
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "offer_lapsed"
+        assert refused.json()["error"]["message"] == before_sweep
+        released = [t for t in _told(system, "first@example.org") if "We held a place" in t]
+        assert released, "no release emailed"
+        assert "applications for the course closed then" in released[-1]
+        assert NEXT_PERSON not in released[-1]
+        assert system.status_of(first)["offer_until_closing"] is True
+
+
+def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_closed(
+    system: System,
+) -> None:
+    """Offered for 48 hours two days before closing: it lapsed, then applications closed;
+    paying answers ``offer_lapsed`` (it had said ``course_closed`` after the sweep)."""
+    start = _small(system)
+    first, _ = _freed_at(system, start - timedelta(hours=100))
+    lapsed = start - timedelta(hours=51)
+    with time_machine.travel(lapsed, tick=False):
+        sweep(system.ports, lapsed)
+        assert system.status_of(first)["offer_until_closing"] is False
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = _checkout(system, first)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "offer_lapsed"
+        assert "applications for this course have closed since" in error["message"]
+
+
+def test_no_offer_is_made_with_too_little_time_to_act_on_it(system: System) -> None:
+    """A place freed ten minutes before applications close is offered to nobody (an email read
+    a few minutes late would promise a place nobody could pay for); those waiting wait on."""
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
+    first, second = _freed_at(system, freed)
+    with time_machine.travel(freed, tick=False):
+        assert system.status_of(first)["status"] == "waitlisted"
+        assert system.status_of(second)["status"] == "waitlisted"
+        assert sweep(system.ports, freed).offers_made == 0
+        assert not [t for t in _told(system, "first@example.org") if "holding it for you" in t]
+
+
+def _approval_pending(system: System, **overrides: Any) -> tuple[datetime, Any]:
+    """An application waiting for review on the approval course (``overrides`` its answers):
+    its first start, and it."""
+    course_id = system.approval_course()
+    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        if overrides:
+            system.made_code(course_id, code="FREE", percent_off=100)
+        pending = system.apply(course_id=course_id, **overrides).json()
+        assert pending["status"] == "pending_review", pending
+        system.deliver_emails()
+    return start, pending
+
+
+def _approve(system: System, application: Any) -> Any:
+    return system.admin("POST", f"/applications/{application['application_id']}/approve")
+
+
+def test_an_approval_once_applications_closed_is_refused_in_words(system: System) -> None:
+    """It had emailed an offer whose deadline (the closing) had passed already."""
+    start, pending = _approval_pending(system)
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        refused = _approve(system, pending)
+        assert refused.status == 409, refused.body
+        error = refused.json()["error"]
+        assert error["code"] == "course_closed"
+        assert error["message"].startswith("applications for this course closed on ")
+        assert "nothing was changed and nobody was emailed" in error["message"]
+        assert system.status_of(pending)["status"] == "pending_review"
+        assert system.deliver_emails() == []
+
+
+def test_an_approval_minutes_before_applications_close_is_refused(system: System) -> None:
+    start, pending = _approval_pending(system)
+    with time_machine.travel(start - CHECKOUT_HOLD - timedelta(minutes=5), tick=False):
+        refused = _approve(system, pending)
+        assert refused.status == 409, refused.body
+        assert refused.json()["error"]["code"] == "too_late_to_offer"
+        assert "in less than 15 minutes" in refused.json()["error"]["message"]
+        assert system.status_of(pending)["status"] == "pending_review"
+    with time_machine.travel(start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT, tick=False):
+        assert _approve(system, pending).status == 200  # just in time: offered
+        assert system.status_of(pending)["status"] == "offered"
+
+
+def test_an_approval_with_nothing_to_pay_books_the_place_after_closing(system: System) -> None:
+    """Nothing to pay means confirmed: approved with a code that takes the whole price off, the
+    place is booked still."""
+    start, pending = _approval_pending(system, discount_code="FREE")
+    with time_machine.travel(start - timedelta(minutes=20), tick=False):
+        approved = _approve(system, pending)
+        assert approved.status == 200, approved.body
+        assert system.status_of(pending)["status"] == "confirmed"
+
+
+def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
+    """The one place booked and paid two days before ``start``; two people wait for it."""
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        holder = system.apply(course_id="small").json()
+        assert system.pay(holder["checkout_url"]).status in (200, 303)
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+        assert system.status_of(second)["status"] == "waitlisted"
+        system.deliver_emails()
+    return first, second
+
+
+def _closing_news(system: System) -> dict[str, int]:
+    told: dict[str, int] = {}
+    for message in system.deliver_emails():
+        if message.subject.startswith("Applications have closed"):
+            for address in message.to:
+                told[address] = told.get(address, 0) + 1
+    return told
+
+
+def test_the_waiting_list_is_told_once_when_applications_close(system: System) -> None:
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, second = _full_with_two_waiting(system, start)
+    before = closes - timedelta(minutes=1)
+    with time_machine.travel(before, tick=False):
+        assert sweep(system.ports, before).waits_ended == 0
+        assert _closing_news(system) == {}
+        assert system.status_of(first)["wait_ended"] is False
+
+    # Closed: read so at once, before the sweep tells anyone.
+    with time_machine.travel(closes, tick=False):
+        read = system.status_of(first)
+        assert (read["status"], read["wait_ended"], read["waitlist_position"]) == (
+            "waitlisted",
+            True,
+            None,
+        )
+        assert "Applications have closed" in system.status_page(first)
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+
+    # The next runs (and one at the same moment again) tell nobody twice.
+    for later in (closes, closes + timedelta(minutes=15)):
+        with time_machine.travel(later, tick=False):
+            assert sweep(system.ports, later).waits_ended == 0
+            assert _closing_news(system) == {}
+    assert system.status_of(second)["status"] == "waitlisted"
+
+
+def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
+    """Two runs that read the same applications before either saved: one saves its email, the
+    other's write is refused (the version moved); and a job queued again is the same job."""
+    from booking.domain.errors import StaleWrite
+    from booking.domain.offer_ends import wait_ended_by_closing
+
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        read = system.stored(first)
+        system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+        try:
+            system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+        except StaleWrite:
+            pass
+        else:
+            raise AssertionError("a second write from the same read was kept")
+        assert sweep(system.ports, closes).waits_ended == 1  # the other person only
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+
+
+def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) -> None:
+    """Told from its closing until it begins; a run after that (the sweep down for the whole
+    half hour, or a list waiting on a course long over) sends nobody news months old."""
+    start = _small(system)
+    _full_with_two_waiting(system, start)
+    after = start + timedelta(minutes=1)
+    with time_machine.travel(after, tick=False):
+        assert sweep(system.ports, after).waits_ended == 0
+        assert _closing_news(system) == {}
