@@ -109,3 +109,21 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
     by_refund["data"]["object"].update(id="re_partial", amount=5000)
     assert sent(system, by_refund)["action"] != "ignore"
     assert shown(system, x) == ("confirmed", 20000, 5000)
+
+
+def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(system: System) -> None:
+    from tests.support.groups import book
+
+    group = book(system, course=COURSE_ID).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None and stored.amount_paid > 0
+    system.refund_at_stripe(stored.payment_intent, 1000)  # a real partial refund, recorded
+    by_refund = last_event(system, "refund.created", stored.payment_intent)
+    by_refund["id"] = "evt_forged_group_refund"
+    by_refund["data"]["object"].update(id="re_forged_group", amount=stored.amount_paid)
+    answer = sent(system, by_refund)
+    assert answer["action"] == "ignore", answer
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert (after.amount_refunded, after.status) == (1000, stored.status)

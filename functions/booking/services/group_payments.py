@@ -34,6 +34,7 @@ from booking.domain.groups import (
 )
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
+from booking.services.believed import REFUNDED_BEYOND_PAID, refund_beyond_group, refused
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -191,13 +192,20 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     """A refund of a group's payment (None: not a group's). One this system made (a place's
     share, money it could not honour) was recorded when made; one made at Stripe of the
     payment the group keeps is recorded now (``domain.group_refunds``), and one that gives
-    back everything ends the booking."""
+    back everything ends the booking. One that would show the payment refunded above what it
+    took is refused (``services.believed``), judged on the group as read to apply it: the
+    group-owner index and the group are read once each."""
     group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
     group = find_group(ports, group_id)
+    paying = {"payment_intent": event.payment_intent}
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
+        if refund_beyond_group(current, event):
+            # Judged on the group as read for this attempt (a retry's fresh read too).
+            refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
+            return GroupOutcome("ignore", REFUNDED_BEYOND_PAID, group_id, current.status), None
         if event.payment_intent != current.payment_intent or made_here(current, event):
             return GroupOutcome("ignore", _MADE_HERE, group_id, current.status), None
         if event.event_id in current.recent_event_ids:

@@ -33,7 +33,6 @@ from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
     payment_of_another,
     refund_beyond_application,
-    refund_beyond_group,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -166,11 +165,9 @@ def _for_nobody(
     if payment_intent is None:
         return EventOutcome("ignore", "not an object of any application")
     details = {"object_id": object_id, "payment_intent": payment_intent}
-    recorded = (
-        ports.repository.application_for_payment(payment_intent) is not None
-        or ports.groups.group_of_object(payment_intent) is not None
-    )
-    if recorded:
+    # Both records of the payment in one read (an application's, a group's).
+    recorders = ports.repository.recorders_of_payment(payment_intent)
+    if recorders.application_id is not None or recorders.group_id is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the booking that recorded it")
     # Remembered before the refund is asked for, so its events find it whenever they come.
@@ -189,9 +186,6 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
     from booking.services.group_payments import group_refund_event
 
-    beyond = _group_refund_beyond_paid(ports, event)
-    if beyond is not None:
-        return beyond
     for_group = group_refund_event(ports, event)
     if for_group is not None:
         return _outcome_of_group(for_group)
@@ -235,23 +229,6 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
         )
     return _refund_before_payment(ports, event, owner, now)
-
-
-def _group_refund_beyond_paid(ports: Ports, event: RefundEvent) -> EventOutcome | None:
-    """A refund event that would show a group's payment refunded above what it took: refused
-    (None: not a group's, or within what it paid)."""
-    from booking.services.groups import find_group
-
-    group_id = ports.groups.group_of_object(event.payment_intent)
-    if group_id is None:
-        return None
-    group = find_group(ports, group_id)
-    if not refund_beyond_group(group, event):
-        return None
-    refused(
-        event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, payment_intent=event.payment_intent
-    )
-    return EventOutcome("ignore", REFUNDED_BEYOND_PAID, None, group.status)
 
 
 def _refund_before_payment(
