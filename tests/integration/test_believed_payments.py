@@ -117,7 +117,8 @@ def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(system: System)
     group = book(system, course=COURSE_ID).json()
     assert system.pay(str(group["pay_url"])).status == 200
     stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None and stored.amount_paid > 0
+    assert stored is not None
+    assert stored.amount_paid > 0
     system.refund_at_stripe(stored.payment_intent, 1000)  # a real partial refund, recorded
     by_refund = last_event(system, "refund.created", stored.payment_intent)
     by_refund["id"] = "evt_forged_group_refund"
