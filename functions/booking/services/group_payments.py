@@ -34,7 +34,12 @@ from booking.domain.groups import (
 )
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
-from booking.services.believed import REFUNDED_BEYOND_PAID, refund_beyond_group, refused
+from booking.services.believed import (
+    REFUNDED_BEYOND_PAID,
+    payment_not_believed,
+    refund_beyond_group,
+    refused,
+)
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -45,24 +50,6 @@ logger = Logger(child=True)
 
 
 # -- Stripe's events about a group's objects -------------------------------------------------
-
-
-def _payment_not_the_groups(
-    ports: Ports, group_id: str, payment_intent: str, checked_at_stripe: bool
-) -> str | None:
-    """Why a payment an event names for the group is not believed to be the group's (None: it
-    is). A payment is the group's only if no other record holds it and, unless it was read
-    from Stripe's own object, Stripe says the group's checkout made it: an event (however
-    signed) naming another's payment must neither pay this group with that money nor refund
-    it as this group's."""
-    holder = ports.groups.group_of_object(payment_intent)
-    if holder is not None and holder != group_id:
-        return "the payment is another group's"
-    if checked_at_stripe:
-        return None
-    if ports.payments.application_of_payment(payment_intent) != group_id:
-        return "Stripe does not say the group's checkout made this payment"
-    return None
 
 
 @dataclass(frozen=True)
@@ -98,7 +85,8 @@ def group_money_event(
     if group_id is None:
         return None
     if ended_as is None and payment_intent is not None:
-        stranger = _payment_not_the_groups(ports, group_id, payment_intent, checked_at_stripe)
+        made_by = None if checked_at_stripe else object_id
+        stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
         if stranger is not None:
             logger.warning(
                 "a group's payment event names a payment that is not its own",
@@ -260,3 +248,4 @@ def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded)
         offer_free_places(ports, group.course_id)
     elif reported.newly:
         note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))
+

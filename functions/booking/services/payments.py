@@ -31,7 +31,7 @@ from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEven
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
-    payment_of_another,
+    payment_not_believed,
     refund_beyond_application,
     refused,
 )
@@ -77,7 +77,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
             ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
         )
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
-    return _settled(ports, owner, event, event.event_id, event.application_id, paid_with)
+    return _settled(
+        ports, owner, event, event.event_id, event.application_id, paid_with, event.session_id
+    )
 
 
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
@@ -121,15 +123,20 @@ def _settled(
     event_id: str,
     named: str,
     paid_with: str | None = None,
+    made_by: str | None = None,
 ) -> EventOutcome:
     """``fact`` applied to ``owner``, the application that recorded the object it is about;
-    the payment it reports (``paid_with``) only if no other booking recorded it."""
+    the payment it reports (``paid_with``) only if no other booking recorded it and, first
+    recorded now, Stripe's checkout session ``made_by`` made it (``services.believed``; None:
+    read from Stripe's invoice already)."""
     # A payment the owner recorded already is its own (it was weighed when first recorded): a
     # redelivered event reads nothing more for it.
     not_its_own = (
         None
         if paid_with == owner.payment_intent
-        else payment_of_another(ports, paid_with, application_id=owner.application_id)
+        else payment_not_believed(
+            ports, paid_with, made_by=made_by, application_id=owner.application_id
+        )
     )
     if not_its_own is not None and paid_with is not None:
         ids = {"application_id": owner.application_id, "payment_intent": paid_with}
