@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, Reply, System
 
@@ -229,12 +229,14 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
     assert cohorts.emails_to(ADA) == []
 
 
-def test_a_place_given_up_whose_payment_stripe_refunded_already_is_said_so(
+def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_refunds_back(
     system: System,
 ) -> None:
-    """review16b R7: the group's payment refunded whole at Stripe (its events not yet here): a
-    place given up is answered as a single booking's refund is, 409
-    ``charge_already_refunded``, not ``refund_refused``; nothing changed, nobody emailed."""
+    """hostile18 F2: the group's payment refunded whole at Stripe (its events not yet here): a
+    place given up reads Stripe's refunds back and records them, as a single booking's refund
+    does, never "look it up in Stripe's dashboard": the booking ends refunded at Stripe, the
+    manager and each colleague told once, and the refund's own events, when they come,
+    change nothing and tell nobody again."""
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
@@ -244,11 +246,23 @@ def test_a_place_given_up_whose_payment_stripe_refunded_already_is_said_so(
     system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
     system.refund_at_stripe(paid.payment_intent)
 
-    refused = give_up(system, group, 2)
+    answered = give_up(system, group, 2)
 
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "charge_already_refunded", error
-    assert "refunded already" in error["message"]
-    assert system.ports.groups.get_group(group["group_id"]) == paid
+    assert answered.status == 200, answered.body
+    assert answered.json()["ended_because"] == "refunded_at_stripe", answered.body
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert (stored.amount_paid, stored.amount_refunded) == (paid.amount_paid, paid.amount_paid)
+    assert all(place.released for place in stored.places)
+    told = sorted(address for m in system.deliver_emails() for address in m.to)
+    assert told == sorted([MANAGER, *(c["email"] for c in COLLEAGUES[:2])]), told
+    # Stripe's events come now: recorded already, nobody told again.
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    again = system.ports.groups.get_group(group["group_id"])
+    assert again is not None
+    assert again.amount_refunded == paid.amount_paid
     assert system.deliver_emails() == []
+    # Giving the other place up again is a repeat: the same answer.
+    assert give_up(system, group, 1).status == 200

@@ -249,3 +249,18 @@ def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded)
     elif reported.newly:
         note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))
 
+
+def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
+    """Each refund Stripe holds of ``group``'s payment, recorded as its own ``refund.*`` event
+    will record it (``group_refund_event``: once, whichever comes first; this system's own
+    refunds were recorded when made): read when Stripe answers that the payment was refunded
+    already, its events not heard yet (hostile18 F2, as ``services.refunds_held`` for an
+    application)."""
+    if group.payment_intent is None:
+        return
+    for held in ports.payments.refunds_held(group.payment_intent):
+        logger.info(
+            "refund found at the payment provider",
+            extra={"group_id": group.group_id, "refund_id": held.refund_id},
+        )
+        group_refund_event(ports, held)
