@@ -231,7 +231,7 @@ def _carry_out(
         elif amount:
             made[command.idempotency_key] = amount
     if refused:  # what Stripe gave back stands: recorded as far as it went (review16b R1)
-        new = refund_cut_short(application, new)
+        new = refund_cut_short(application, new, sum(made.values()))
     try:
         saved = ports.repository.save(new, application, claim=held_on)
     except (StaleWrite, CourseFull):
