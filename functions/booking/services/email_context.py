@@ -10,12 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import (
-    PAYMENT_REASON_WORDS,
-    REFUNDED_IN_PART_AFTER_CANCELLING,
-    billing_reason_text,
-    reason_as_of,
-)
+from booking.domain.billing_notices import PAYMENT_REASON_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -116,10 +111,6 @@ REASON_WORDS = {
         "is given back; the place itself goes on, on the new cohort."
     ),
     "partial_refund": ("This is a partial refund: your place on the course is still confirmed."),
-    REFUNDED_IN_PART_AFTER_CANCELLING: (
-        "Your booking was cancelled earlier. This is the part of your payment we could refund "
-        "so far; if you have a question about the rest, just reply to this email."
-    ),
     "application_cancelled": (
         "Your application had already been cancelled when this payment reached us, so we could "
         "not use it for a place and have refunded it in full."
@@ -154,10 +145,6 @@ REASON_WORDS = {
 }
 # The reasons that speak of the person's own payment, said of an organisation's invoice.
 PAID_BY_ORGANISATION_WORDS = {
-    REFUNDED_IN_PART_AFTER_CANCELLING: (
-        "Your booking was cancelled earlier. This is the part of what {payer} paid for it by "
-        "invoice that we could refund so far."
-    ),
     "cancelled_and_refunded": (
         "Your booking was cancelled, and we have refunded what {payer} paid for it by invoice."
     ),

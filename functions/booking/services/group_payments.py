@@ -94,7 +94,6 @@ def group_money_event(
             )
             group = find_group(ports, group_id)
             return GroupOutcome("ignore", stranger, group_id, group.status)
-
     paying = (object_id, amount, currency, payment_intent)
 
     def apply(group: GroupBooking) -> GroupOutcome:
