@@ -266,3 +266,38 @@ def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_re
     assert system.deliver_emails() == []
     # Giving the other place up again is a repeat: the same answer.
     assert give_up(system, group, 1).status == 200
+
+
+def test_the_organisers_give_up_of_a_place_refunded_already_at_stripe_reads_it_back(
+    system: System,
+) -> None:
+    """The same for the organisers' cancel of a colleague's booking once the manager was
+    erased: Stripe's refund of the group's payment is read back and recorded, and the place
+    given up on the booking as that leaves it (nothing more to refund), never a 409."""
+    from tests.support.groups import colleague_applies
+
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    colleague_applies(system, manager_view(system, group))
+    assert system.admin("DELETE", f"/people/{MANAGER}").status == 200
+    system.deliver_emails()
+    paid = system.ports.groups.get_group(group["group_id"])
+    assert paid is not None
+    assert paid.payment_intent is not None
+    system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
+    system.refund_at_stripe(paid.payment_intent)
+    colleague = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])[0]
+
+    cancelled = system.admin(
+        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
+    )
+
+    assert cancelled.status == 200, cancelled.body
+    assert cancelled.json()["status"] == "cancelled"
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert after.amount_refunded == paid.amount_paid  # Stripe's one refund, nothing more
+    assert after.ended_because is not None
+    assert after.ended_because.value == "refunded_at_stripe"
+    assert after.places[0].released
+    assert after.places[0].refund_id is None
