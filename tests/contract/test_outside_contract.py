@@ -117,6 +117,12 @@ def test_an_unknown_payment_belongs_to_no_application(gateway: PaymentGateway) -
     assert gateway.application_of_payment("pi_unknown") is None
 
 
+def test_a_checkout_unpaid_or_unknown_made_no_payment(gateway: PaymentGateway) -> None:
+    opened = gateway.create_checkout(checkout_request())
+    assert gateway.payment_of_checkout(opened.session_id) is None
+    assert gateway.payment_of_checkout("cs_test_unknown") is None
+
+
 # -- sending email ------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ class FakeEmailQueue:
 class FakeSession:
     request: CheckoutRequest
     status: str = "open"  # open | complete | expired
+    payment_intent: str | None = None  # the payment that completed it
 
 
 Kept = TypeVar("Kept")
@@ -131,6 +132,18 @@ class FakePaymentGateway:
     def application_of_payment(self, payment_intent: str) -> str | None:
         self._check()
         return self.intents.get(payment_intent)
+
+    def payment_of_checkout(self, session_id: str) -> str | None:
+        self._check()
+        session = self.sessions.get(session_id)
+        return session.payment_intent if session is not None else None
+
+    def pay_checkout(self, session_id: str, payment_intent: str) -> None:
+        """The person pays the checkout with ``payment_intent`` (a test's hand, not a port
+        method)."""
+        session = _made(self.sessions.get(session_id), "checkout session")
+        session.status = "complete"
+        session.payment_intent = payment_intent
 
     # -- invoices ----------------------------------------------------------------------------
 

@@ -109,3 +109,75 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
     by_refund["data"]["object"].update(id="re_partial", amount=5000)
     assert sent(system, by_refund)["action"] != "ignore"
     assert shown(system, x) == ("confirmed", 20000, 5000)
+
+
+def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(system: System) -> None:
+    from tests.support.groups import book
+
+    group = book(system, course=COURSE_ID).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert stored.amount_paid > 0
+    system.refund_at_stripe(stored.payment_intent, 1000)  # a real partial refund, recorded
+    by_refund = last_event(system, "refund.created", stored.payment_intent)
+    by_refund["id"] = "evt_forged_group_refund"
+    by_refund["data"]["object"].update(id="re_forged_group", amount=stored.amount_paid)
+    answer = sent(system, by_refund)
+    assert answer["action"] == "ignore", answer
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert (after.amount_refunded, after.status) == (1000, stored.status)
+
+
+def test_a_checkout_event_carrying_a_payment_its_session_did_not_make_confirms_nothing(
+    system: System,
+) -> None:
+    """A payment no booking recorded is recorded first only when the checkout session the
+    booking recorded made it at Stripe: a signed event naming Y's own session, at its
+    amount, with a payment that session never took, is not believed."""
+    x = paid(system, "x@example.org")
+    y = applied(system, "y@example.org")
+    forged = last_event(system, "checkout.session.completed")
+    forged["id"] = "evt_forged_unrecorded_payment"
+    forged["data"]["object"].update(
+        id=session_of(y),
+        client_reference_id=y["application_id"],
+        metadata={"application_id": y["application_id"]},
+        payment_intent="pi_recorded_by_nobody",
+    )
+    answer = sent(system, forged)
+    assert answer["action"] == "ignore", answer
+    assert shown(system, y) == ("awaiting_payment", 0, 0)
+    # Y's own payment, when it comes, is believed: its session made it.
+    assert system.pay(y["checkout_url"]).status == 200
+    assert shown(system, y) == ("confirmed", 20000, 0)
+    assert shown(system, x) == ("confirmed", 20000, 0)
+
+
+def test_a_groups_checkout_event_carrying_a_payment_not_its_own_pays_nothing(
+    system: System,
+) -> None:
+    """The group's path answers by the same rule: a payment another booking recorded, or one
+    the group's own checkout session did not make, pays no group."""
+    from tests.support.groups import OTHERS, book
+
+    g = book(system, course=COURSE_ID).json()
+    assert system.pay(str(g["pay_url"])).status == 200
+    paid_by_g = system.ports.groups.get_group(g["group_id"])
+    assert paid_by_g is not None
+    h = book(system, course=COURSE_ID, colleagues=OTHERS).json()
+    for n, payment in enumerate((paid_by_g.payment_intent, "pi_recorded_by_nobody")):
+        forged = last_event(system, "checkout.session.completed")
+        forged["id"] = f"evt_forged_group_{n}"
+        forged["data"]["object"].update(
+            id=str(h["pay_url"]).rsplit("/", 1)[-1],
+            client_reference_id=h["group_id"],
+            metadata={"application_id": h["group_id"]},
+            payment_intent=payment,
+        )
+        answer = sent(system, forged)
+        assert answer["action"] == "ignore", answer
+        stored = system.ports.groups.get_group(h["group_id"])
+        assert stored is not None
+        assert (stored.payment_intent, stored.amount_paid) == (None, 0)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.system import System
+from tests.support.system import COURSE_ID, System
 
 
 @pytest.fixture
@@ -80,3 +80,80 @@ def test_a_paid_checkout_event_reads_three_times_and_writes_once(
     dynamodb_calls.clear()
     assert system.webhook(*paid[0]).status == 200
     assert dynamodb_calls == ["GetItem", "GetItem"]
+
+
+def _refund_events(system: System) -> list[tuple[bytes, dict[str, str]]]:
+    return [
+        (body, headers)
+        for body, headers in system.pending
+        if json.loads(body)["type"] in ("charge.refunded", "refund.created")
+    ]
+
+
+def test_a_bookings_refund_event_asks_once_whether_a_group_owns_its_payment(
+    system: System, dynamodb_calls: list[str]
+) -> None:
+    """A refund made at Stripe of a single booking's payment: one read of the group-owner
+    index (not one to weigh the refund against a group's payment and another to apply it)."""
+    application = system.paid_and_refunded_unheard()
+    paid = [e for e in system.pending if json.loads(e[0])["type"] == "checkout.session.completed"]
+    assert system.webhook(*paid[0]).status == 200
+    refunds = _refund_events(system)
+    assert refunds
+    dynamodb_calls.clear()
+    assert system.webhook(*refunds[0]).status == 200
+    # The group-owner index, the payment's index, the application; the write; the course,
+    # for the waiting list the seat goes to.
+    assert dynamodb_calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems", "GetItem"]
+    assert system.stored(application["application_id"]).amount_refunded == 20000
+
+
+def test_a_groups_refund_event_reads_its_owner_and_the_group_once(
+    system: System, dynamodb_calls: list[str]
+) -> None:
+    """A refund made at Stripe of a group's payment: the group-owner index and the group are
+    read once each (the check against what it paid is made on the group read to apply it)."""
+    from tests.support.groups import book
+
+    group = book(system, course=COURSE_ID).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    system.hold_webhooks = True
+    system.refund_at_stripe(stored.payment_intent, 10000)
+    refunds = _refund_events(system)
+    assert refunds
+    dynamodb_calls.clear()
+    assert system.webhook(*refunds[0]).status == 200
+    # The group-owner index and the group; who holds each place (the refund's anomaly names
+    # places colleagues fill); the write; the anomaly kept for the organisers.
+    holders = ["GetItem"] * len(stored.places)
+    assert dynamodb_calls == ["GetItem", "GetItem", *holders, "TransactWriteItems", "PutItem"]
+
+
+def test_an_event_for_a_session_nobody_recorded_asks_who_recorded_its_payment_in_one_read(
+    system: System, dynamodb_calls: list[str]
+) -> None:
+    """A checkout event about a session no booking recorded, carrying a payment one did: who
+    recorded that payment is asked in one batch read (an application's, a group's), and the
+    money stays with the booking that recorded it."""
+    from tests.integration.test_believed_payments import last_event, paid, sent, shown
+
+    x = paid(system, "x@example.org")
+    forged = last_event(system, "checkout.session.completed")
+    forged["id"] = "evt_nobodys_session"
+    forged["data"]["object"].update(
+        id="cs_recorded_by_nobody",
+        client_reference_id="no-such-application",
+        metadata={"application_id": "no-such-application"},
+    )
+    dynamodb_calls.clear()
+    answer = sent(system, forged)
+    made = list(dynamodb_calls)
+    assert answer["action"] == "ignore", answer
+    kinds = [anomaly.kind for anomaly in system.ports.repository.anomalies()]
+    assert kinds == ["event_names_a_recorded_payment"]
+    # Who recorded the session, the application it names, whether a group recorded the
+    # session; who recorded the payment; the anomaly kept.
+    assert made == ["GetItem", "GetItem", "GetItem", "BatchGetItem", "PutItem"]
+    assert shown(system, x) == ("confirmed", 20000, 0)

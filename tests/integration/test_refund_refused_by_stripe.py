@@ -12,7 +12,7 @@ from typing import Any
 from booking.domain.groups import GroupBooking
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, Reply, System
 
@@ -238,21 +238,69 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
     assert cohorts.emails_to(ADA) == []
 
 
-def test_a_place_given_up_whose_payment_stripe_refunded_already_is_said_so(
+def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_refunds_back(
     system: System,
 ) -> None:
-    """review16b R7: the group's payment refunded whole at Stripe (its events not yet here): a
-    place given up is answered as a single booking's refund is, 409
-    ``charge_already_refunded``, not ``refund_refused``; nothing changed, nobody emailed."""
+    """hostile18 F2: the group's payment refunded whole at Stripe (its events not yet here): a
+    place given up reads Stripe's refunds back and records them, as a single booking's refund
+    does, never "look it up in Stripe's dashboard": the booking ends refunded at Stripe, the
+    manager and each colleague told once, and the refund's own events, when they come,
+    change nothing and tell nobody again."""
     group, paid, payment_intent = _paid_group(system)
     system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
     system.refund_at_stripe(payment_intent)
 
-    refused = give_up(system, group, 2)
+    answered = give_up(system, group, 2)
 
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "charge_already_refunded", error
-    assert "refunded already" in error["message"]
-    assert system.ports.groups.get_group(group["group_id"]) == paid
+    assert answered.status == 200, answered.body
+    assert answered.json()["ended_because"] == "refunded_at_stripe", answered.body
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    assert (stored.amount_paid, stored.amount_refunded) == (paid.amount_paid, paid.amount_paid)
+    assert all(place.released for place in stored.places)
+    told = sorted(address for m in system.deliver_emails() for address in m.to)
+    assert told == sorted([MANAGER, *(c["email"] for c in COLLEAGUES[:2])]), told
+    # Stripe's events come now: recorded already, nobody told again.
+    system.hold_webhooks = False
+    for body, headers in list(system.pending):
+        assert system.webhook(body, headers).status == 200
+    again = system.ports.groups.get_group(group["group_id"])
+    assert again is not None
+    assert again.amount_refunded == paid.amount_paid
     assert system.deliver_emails() == []
+    # Giving the other place up again is a repeat: the same answer.
+    assert give_up(system, group, 1).status == 200
+
+
+def test_the_organisers_give_up_of_a_place_refunded_already_at_stripe_reads_it_back(
+    system: System,
+) -> None:
+    """The same for the organisers' cancel of a colleague's booking once the manager was
+    erased: Stripe's refund of the group's payment is read back and recorded, and the place
+    given up on the booking as that leaves it (nothing more to refund), never a 409."""
+    from tests.support.groups import colleague_applies
+
+    group, _, _ = _paid_group(system)
+    colleague_applies(system, manager_view(system, group))
+    assert system.admin("DELETE", f"/people/{MANAGER}").status == 200
+    system.deliver_emails()
+    paid = system.ports.groups.get_group(group["group_id"])
+    assert paid is not None
+    assert paid.payment_intent is not None
+    system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
+    system.refund_at_stripe(paid.payment_intent)
+    colleague = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])[0]
+
+    cancelled = system.admin(
+        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
+    )
+
+    assert cancelled.status == 200, cancelled.body
+    assert cancelled.json()["status"] == "cancelled"
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert after.amount_refunded == paid.amount_paid  # Stripe's one refund, nothing more
+    assert after.ended_because is not None
+    assert after.ended_because.value == "refunded_at_stripe"
+    assert after.places[0].released
+    assert after.places[0].refund_id is None

@@ -52,6 +52,42 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     assert "refunded in full" not in told[0]
 
 
+def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_back(
+    system: System,
+) -> None:
+    """A booking cancelled keeping the money, then Refund: Stripe gives the move's £50 back
+    and refuses the first payment. The person is told once what came back, as Stripe holds
+    it, and never that everything was refunded; the refund's own events tell nobody again."""
+    cohorts = Cohorts(system)
+    app_id = _moved_and_paid(system, cohorts)
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    assert cancelled.status == 200, cancelled.body
+    cohorts.emails()  # the cancellation's
+    stored = system.stored(app_id)
+    assert stored.payment_intent is not None
+    with system.standin._store.lock:
+        del system.standin._store.payment_intents[stored.payment_intent]
+
+    answer = system.admin("POST", f"/applications/{app_id}/refund")
+
+    assert answer.status == 409, answer.body
+    error = answer.json()["error"]
+    assert error["code"] == "refund_refused_partway"
+    assert "the person is emailed what came back" in error["message"]
+    assert cohorts.refunded_at_stripe() == [5000]
+    after = system.stored(app_id)
+    assert (after.status.value, after.charges_refunded) == ("cancelled", 5000)
+    told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
+    assert len(told) == 1, told
+    assert "We have refunded £50.00 of what you paid for" in told[0]
+    assert "this is the part of what was paid for it that we could refund so far" in told[0]
+    assert "in full" not in told[0]
+    # Asked again (the same keys): the £50 is the same refund, and nobody is told again.
+    again = system.admin("POST", f"/applications/{app_id}/refund")
+    assert again.status == 409, again.body
+    assert cohorts.emails_to(ADA) == []
+
+
 def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
     system: System,
 ) -> None:

@@ -25,6 +25,7 @@ from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
+from tests.fakes.held import gateway
 from tests.fakes.repository import FakeRepository
 
 CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
@@ -85,6 +86,7 @@ def book(ports: Ports, email: str, name: str = "Ada Lovelace", course_id: str = 
     view = applications.submit_application(ports, course_id, answers(email, name))
     application = repo(ports).applications[view.application_id]
     assert application.checkout is not None
+    gateway(ports).pay_checkout(application.checkout.session_id, f"pi_{view.application_id}")
     apply_checkout_event(
         ports,
         CheckoutEvent(

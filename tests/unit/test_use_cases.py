@@ -62,6 +62,7 @@ def ports(clock: Clock) -> Ports:
 def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:
     application = repo(ports).applications[application_id]
     assert application.checkout is not None
+    gateway(ports).pay_checkout(application.checkout.session_id, f"pi_{application_id}")
     apply_checkout_event(
         ports,
         CheckoutEvent(

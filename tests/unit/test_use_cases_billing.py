@@ -402,6 +402,7 @@ def test_a_fully_funded_place_is_confirmed_without_any_payment(ports: Ports) -> 
     # A payment of that checkout racing the bursary is a duplicate: it goes back.
     checkout = repo(ports).applications[view.application_id].checkout
     assert checkout is None
+    gateway(ports).pay_checkout(next(iter(gateway(ports).sessions)), "pi_late")
     apply_checkout_event(
         ports,
         CheckoutEvent(
@@ -554,6 +555,7 @@ def test_a_checkout_paid_as_a_bursary_is_granted_gets_the_bursary_back(ports: Po
     session = repo(ports).applications[view.application_id].checkout
     assert session is not None
     bursaries.grant_bursary(ports, view.application_id, 5000)  # meanwhile, the payment lands
+    gateway(ports).pay_checkout(session.session_id, "pi_full")
     apply_checkout_event(
         ports,
         CheckoutEvent(

@@ -153,6 +153,16 @@ class StripeGateway(StripeInvoicing):
         value = metadata.get("application_id")
         return str(value) if value else None
 
+    def payment_of_checkout(self, session_id: str) -> str | None:
+        try:
+            session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))
+        except Conflict:
+            return None  # Stripe knows no such session on this account
+        intent = session.payment_intent
+        if intent is None or isinstance(intent, str):
+            return intent
+        return str(intent.id)  # expanded
+
     # Stripe's errors said in the domain's words (see ``stripe_calls``).
     _call = staticmethod(call_stripe)
 

@@ -42,8 +42,15 @@ REPLACED_INVOICE_WORDS = {
         "This invoice had been replaced by a newer one, so we have given back what was paid on it."
     ),
 }
+# Why a Refund afterwards that Stripe cut short tells the person (``domain.refund_cut_short``):
+# part of what was paid came back, the rest not yet, the booking cancelled before.
+REFUNDED_IN_PART_AFTER_CANCELLING = "cancelled_refunded_in_part"
 # Why, of the payment itself, said to the person and to the billing contact alike.
 PAYMENT_REASON_WORDS = {
+    REFUNDED_IN_PART_AFTER_CANCELLING: (
+        "The booking was cancelled earlier; this is the part of what was paid for it that we "
+        "could refund so far. If you have a question about the rest, just reply to this email."
+    ),
     **INVOICE_REASON_WORDS,
     **REPLACED_INVOICE_WORDS,
     # A card payment taken after the course's applications closed (``domain.paying``).

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from booking.domain.application import Application
+from booking.domain.billing_notices import REFUNDED_IN_PART_AFTER_CANCELLING
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.money import money_words
@@ -33,7 +34,7 @@ class RefundRefusedPartway(Conflict):
             "The booking is cancelled, the person is emailed that it is cancelled and what came "
             "back, and"
             if cancelled
-            else "The booking stays cancelled, and"
+            else "The booking stays cancelled, the person is emailed what came back, and"
         )
         super().__init__(
             f"Stripe refunded {money_words(given_back, currency)} of this booking's payments, "
@@ -45,12 +46,15 @@ class RefundRefusedPartway(Conflict):
         )
 
 
-def refund_cut_short(before: Application, asked: Application) -> Application:
+def refund_cut_short(before: Application, asked: Application, given_back: int) -> Application:
     """``asked`` (the decision, its refunds made recorded on it) as far as Stripe went: no
     refund promised (``status_reason`` and ``last_refund`` as without one), the cancellation's
     email said as a cancellation keeping the money (it names what came back), and no message
-    that everything was refunded."""
+    that everything was refunded: a Refund afterwards (the booking cancelled before) tells the
+    person once what came back instead (``given_back``: what this request's refunds gave,
+    whichever attempt made them; in all, as recorded: what Stripe holds)."""
     fresh = {job.job_id for job in before.outbox}
+    ended_before = before.status in (S.CANCELLED, S.REFUNDED)
     told: list[EmailJob] = []
     for job in asked.outbox:
         if job.job_id in fresh:
@@ -63,7 +67,16 @@ def refund_cut_short(before: Application, asked: Application) -> Application:
             )
         elif job.kind is not EmailKind.PAYMENT_REFUNDED:
             told.append(job)
-    ended_before = before.status in (S.CANCELLED, S.REFUNDED)
+        elif ended_before and given_back > 0:
+            # One message per amount reached: asked again once Stripe is sorted out, the rest
+            # is said by the refund's own message.
+            came_back = before.email(
+                EmailKind.PAYMENT_REFUNDED,
+                occasion=f"in-part-{asked.charges_refunded}",
+                reason=REFUNDED_IN_PART_AFTER_CANCELLING,
+                amount=given_back,
+            )
+            told.append(came_back.as_of(asked.status.value))
     return asked.model_copy(
         update={
             "status_reason": before.status_reason if ended_before else None,
@@ -73,4 +86,4 @@ def refund_cut_short(before: Application, asked: Application) -> Application:
     )
 
 
-__all__ = ["RefundRefusedPartway", "refund_cut_short"]
+__all__ = ["REFUNDED_IN_PART_AFTER_CANCELLING", "RefundRefusedPartway", "refund_cut_short"]

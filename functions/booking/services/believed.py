@@ -8,7 +8,9 @@ that recorded its id).
   it carries is believed for that booking only when no other booking recorded it. A payment
   already recorded elsewhere is that other booking's, whatever this event says: believing it
   here would confirm a place on someone else's money, and a later refund of this booking would
-  give back the other one's charge.
+  give back the other one's charge. A payment no booking recorded yet is recorded first only
+  when Stripe's checkout session that the booking recorded holds that payment (one read of
+  the session at Stripe); an invoice's payment is read from Stripe's invoice itself.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
   refunds more than a charge took, so such an event is not Stripe's account of that payment.
@@ -36,18 +38,22 @@ RECORDED_BY_ANOTHER_APPLICATION = "payment_recorded_by_another_application"
 RECORDED_BY_A_GROUP = "payment_recorded_by_a_group"
 GIVEN_BACK_FOR_NOBODY = "payment_given_back_for_nobody"
 REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
+NOT_MADE_BY_ITS_CHECKOUT = "payment_not_made_by_the_bookings_checkout"
 
 
-def payment_of_another(
+def payment_not_believed(
     ports: Ports,
     payment_intent: str | None,
     *,
+    made_by: str | None,
     application_id: str | None = None,
     group_id: str | None = None,
 ) -> str | None:
     """Why ``payment_intent`` is not believed for the booking an event is about (the
-    application ``application_id`` or the group ``group_id``): another booking recorded it.
-    None: believed (no payment named, or none but this booking recorded it)."""
+    application ``application_id`` or the group ``group_id``): another booking recorded it, or,
+    recorded by none, the checkout session that booking recorded (``made_by``) did not make
+    it at Stripe. ``made_by`` None: the payment was read from Stripe's own object already (an
+    invoice's). None: believed (no payment named, or this booking's)."""
     if not payment_intent:
         return None
     # Every record of the payment in one read (the paid event's third call, not three).
@@ -58,6 +64,13 @@ def payment_of_another(
         return RECORDED_BY_A_GROUP
     if recorders.given_back_for_nobody:
         return GIVEN_BACK_FOR_NOBODY  # money this system gave back as nobody's
+    recorded_here = recorders.application_id is not None or recorders.group_id is not None
+    if made_by is None or recorded_here:
+        return None  # weighed when this booking first recorded it
+    # Its first recording: a signed event's word that the booking's checkout made this
+    # payment is checked with Stripe (one read of the session the booking recorded).
+    if ports.payments.payment_of_checkout(made_by) != payment_intent:
+        return NOT_MADE_BY_ITS_CHECKOUT
     return None
 
 
@@ -94,7 +107,7 @@ def refused(event_id: str, reason: str, **ids: str) -> None:
 
 __all__ = [
     "REFUNDED_BEYOND_PAID",
-    "payment_of_another",
+    "payment_not_believed",
     "refund_beyond_application",
     "refund_beyond_group",
     "refused",

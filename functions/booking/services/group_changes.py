@@ -4,10 +4,10 @@ given up (its share refunded, or, before the group paid, taken off its invoice o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
@@ -44,6 +44,7 @@ from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
+from booking.services.group_payments import record_group_refunds_held
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -58,10 +59,12 @@ from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
+from booking.services.refunds_held import REFUND_PENDING_AT_STRIPE
 from booking.services.settle import expire_quietly, refund, refund_at_provider
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
+T = TypeVar("T")
 
 
 def substitute(
@@ -136,8 +139,32 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     """Place ``number`` is given up: its colleague's application (if any) is withdrawn, its
     share of the payment refunded through Stripe, and its seat goes to the waiting list. While
     the employer's invoice is unpaid, the invoice is replaced by one for the places kept; while
-    the card payment is open, its checkout by one for the places kept."""
+    the card payment is open, its checkout by one for the places kept. A payment Stripe says
+    was refunded already is read back first (``given_up_as_stripe_holds``)."""
     group = managed_group(ports, group_id, token)
+    return given_up_as_stripe_holds(ports, group, lambda g: _place_cancelled(ports, g, number))
+
+
+def given_up_as_stripe_holds(
+    ports: Ports, group: GroupBooking, step: Callable[[GroupBooking], T]
+) -> T:
+    """``step`` on ``group``; when Stripe answers that the group's payment was refunded
+    already (in its dashboard, its events not heard yet), Stripe's refunds of it are read back
+    and recorded as their events will record them (once), and ``step`` runs again on a fresh
+    read, as if those events had come first (hostile18 F2, as a single booking's refund:
+    ``services.refunds_held``)."""
+    try:
+        return step(group)
+    except AlreadyRefunded:
+        record_group_refunds_held(ports, group)
+    try:
+        return step(find_group(ports, group.group_id))
+    except AlreadyRefunded as still:
+        # Still "refunded already" with no succeeded refund to record: one not through yet.
+        raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None
+
+
+def _place_cancelled(ports: Ports, group: GroupBooking, number: int) -> GroupView:
     if group.place(number).released:
         # A repeat: done already, the same answer as the first (the last place's too, whose
         # giving up ended the booking: never a 409 for what this request asked and got).
@@ -147,7 +174,7 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
         return off_the_way_to_pay(ports, group, course, number)
     refuse_unless_open(group, ports.clock(), course.first_start())
     saved = give_up(ports, group, number, withdraw=True, tell=True)
-    logger.info("group place cancelled", extra={"group_id": group_id, "place": number})
+    logger.info("group place cancelled", extra={"group_id": group.group_id, "place": number})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
 
@@ -238,16 +265,20 @@ def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund
     manager was erased (nobody else can): the place is given up as the manager would give it
     up, its share refunded to the employer when ``refund``, its seat to the waiting list.
     What was refunded to the employer for the place (0: its share kept)."""
-    saved = give_up(
+    saved = given_up_as_stripe_holds(
         ports,
         group,
-        number,
-        withdraw=True,
-        # The manager's email about the place: with the manager erased, its billing contact
-        # alone hears of the share refunded to the employer (``domain.payer``).
-        tell=True,
-        reason="group_place_cancelled_by_organisers",
-        refund_share=refund,
+        lambda current: give_up(
+            ports,
+            current,
+            number,
+            withdraw=True,
+            # The manager's email about the place: with the manager erased, its billing
+            # contact alone hears of the share refunded to the employer (``domain.payer``).
+            tell=True,
+            reason="group_place_cancelled_by_organisers",
+            refund_share=refund,
+        ),
     )
     logger.info("group place given up by the organisers", extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)

@@ -34,6 +34,12 @@ from booking.domain.groups import (
 )
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
+from booking.services.believed import (
+    REFUNDED_BEYOND_PAID,
+    payment_not_believed,
+    refund_beyond_group,
+    refused,
+)
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -44,24 +50,6 @@ logger = Logger(child=True)
 
 
 # -- Stripe's events about a group's objects -------------------------------------------------
-
-
-def _payment_not_the_groups(
-    ports: Ports, group_id: str, payment_intent: str, checked_at_stripe: bool
-) -> str | None:
-    """Why a payment an event names for the group is not believed to be the group's (None: it
-    is). A payment is the group's only if no other record holds it and, unless it was read
-    from Stripe's own object, Stripe says the group's checkout made it: an event (however
-    signed) naming another's payment must neither pay this group with that money nor refund
-    it as this group's."""
-    holder = ports.groups.group_of_object(payment_intent)
-    if holder is not None and holder != group_id:
-        return "the payment is another group's"
-    if checked_at_stripe:
-        return None
-    if ports.payments.application_of_payment(payment_intent) != group_id:
-        return "Stripe does not say the group's checkout made this payment"
-    return None
 
 
 @dataclass(frozen=True)
@@ -97,7 +85,8 @@ def group_money_event(
     if group_id is None:
         return None
     if ended_as is None and payment_intent is not None:
-        stranger = _payment_not_the_groups(ports, group_id, payment_intent, checked_at_stripe)
+        made_by = None if checked_at_stripe else object_id
+        stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
         if stranger is not None:
             logger.warning(
                 "a group's payment event names a payment that is not its own",
@@ -105,7 +94,6 @@ def group_money_event(
             )
             group = find_group(ports, group_id)
             return GroupOutcome("ignore", stranger, group_id, group.status)
-
     paying = (object_id, amount, currency, payment_intent)
 
     def apply(group: GroupBooking) -> GroupOutcome:
@@ -191,13 +179,20 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     """A refund of a group's payment (None: not a group's). One this system made (a place's
     share, money it could not honour) was recorded when made; one made at Stripe of the
     payment the group keeps is recorded now (``domain.group_refunds``), and one that gives
-    back everything ends the booking."""
+    back everything ends the booking. One that would show the payment refunded above what it
+    took is refused (``services.believed``), judged on the group as read to apply it: the
+    group-owner index and the group are read once each."""
     group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
     group = find_group(ports, group_id)
+    paying = {"payment_intent": event.payment_intent}
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
+        if refund_beyond_group(current, event):
+            # Judged on the group as read for this attempt (a retry's fresh read too).
+            refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
+            return GroupOutcome("ignore", REFUNDED_BEYOND_PAID, group_id, current.status), None
         if event.payment_intent != current.payment_intent or made_here(current, event):
             return GroupOutcome("ignore", _MADE_HERE, group_id, current.status), None
         if event.event_id in current.recent_event_ids:
@@ -252,3 +247,19 @@ def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded)
         offer_free_places(ports, group.course_id)
     elif reported.newly:
         note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))
+
+
+def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
+    """Each refund Stripe holds of ``group``'s payment, recorded as its own ``refund.*`` event
+    will record it (``group_refund_event``: once, whichever comes first; this system's own
+    refunds were recorded when made): read when Stripe answers that the payment was refunded
+    already, its events not heard yet (hostile18 F2, as ``services.refunds_held`` for an
+    application)."""
+    if group.payment_intent is None:
+        return
+    for held in ports.payments.refunds_held(group.payment_intent):
+        logger.info(
+            "refund found at the payment provider",
+            extra={"group_id": group.group_id, "refund_id": held.refund_id},
+        )
+        group_refund_event(ports, held)

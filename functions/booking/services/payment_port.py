@@ -102,6 +102,12 @@ class PaymentGateway(Protocol):
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
 
+    def payment_of_checkout(self, session_id: str) -> str | None:
+        """The payment intent the provider's checkout session ``session_id`` holds (None:
+        none yet, or no such session): what a signed event's word that this checkout made a
+        payment is checked against (``services.believed``)."""
+        ...
+
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
         """The refunds the provider holds of ``payment_intent``, each as the ``refund.*``
         event reporting it says (its ``event_id`` the refund's id): read when the provider

@@ -31,9 +31,8 @@ from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEven
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
-    payment_of_another,
+    payment_not_believed,
     refund_beyond_application,
-    refund_beyond_group,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -78,7 +77,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
             ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
         )
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
-    return _settled(ports, owner, event, event.event_id, event.application_id, paid_with)
+    return _settled(
+        ports, owner, event, event.event_id, event.application_id, paid_with, event.session_id
+    )
 
 
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
@@ -122,15 +123,20 @@ def _settled(
     event_id: str,
     named: str,
     paid_with: str | None = None,
+    made_by: str | None = None,
 ) -> EventOutcome:
     """``fact`` applied to ``owner``, the application that recorded the object it is about;
-    the payment it reports (``paid_with``) only if no other booking recorded it."""
+    the payment it reports (``paid_with``) only if no other booking recorded it and, first
+    recorded now, Stripe's checkout session ``made_by`` made it (``services.believed``; None:
+    read from Stripe's invoice already)."""
     # A payment the owner recorded already is its own (it was weighed when first recorded): a
     # redelivered event reads nothing more for it.
     not_its_own = (
         None
         if paid_with == owner.payment_intent
-        else payment_of_another(ports, paid_with, application_id=owner.application_id)
+        else payment_not_believed(
+            ports, paid_with, made_by=made_by, application_id=owner.application_id
+        )
     )
     if not_its_own is not None and paid_with is not None:
         ids = {"application_id": owner.application_id, "payment_intent": paid_with}
@@ -166,11 +172,9 @@ def _for_nobody(
     if payment_intent is None:
         return EventOutcome("ignore", "not an object of any application")
     details = {"object_id": object_id, "payment_intent": payment_intent}
-    recorded = (
-        ports.repository.application_for_payment(payment_intent) is not None
-        or ports.groups.group_of_object(payment_intent) is not None
-    )
-    if recorded:
+    # Both records of the payment in one read (an application's, a group's).
+    recorders = ports.repository.recorders_of_payment(payment_intent)
+    if recorders.application_id is not None or recorders.group_id is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the booking that recorded it")
     # Remembered before the refund is asked for, so its events find it whenever they come.
@@ -189,9 +193,6 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
     from booking.services.group_payments import group_refund_event
 
-    beyond = _group_refund_beyond_paid(ports, event)
-    if beyond is not None:
-        return beyond
     for_group = group_refund_event(ports, event)
     if for_group is not None:
         return _outcome_of_group(for_group)
@@ -235,23 +236,6 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
         )
     return _refund_before_payment(ports, event, owner, now)
-
-
-def _group_refund_beyond_paid(ports: Ports, event: RefundEvent) -> EventOutcome | None:
-    """A refund event that would show a group's payment refunded above what it took: refused
-    (None: not a group's, or within what it paid)."""
-    from booking.services.groups import find_group
-
-    group_id = ports.groups.group_of_object(event.payment_intent)
-    if group_id is None:
-        return None
-    group = find_group(ports, group_id)
-    if not refund_beyond_group(group, event):
-        return None
-    refused(
-        event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, payment_intent=event.payment_intent
-    )
-    return EventOutcome("ignore", REFUNDED_BEYOND_PAID, None, group.status)
 
 
 def _refund_before_payment(

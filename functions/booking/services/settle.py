@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -53,7 +53,6 @@ from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_sho
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
 from booking.services.concurrency import (
-    UNREAD,
     concurrent_update,
     course_of,
     load_application,
@@ -81,6 +80,19 @@ class Settled:
     changed: bool = True
 
 
+@dataclass
+class _AskedOfStripe:
+    """What earlier attempts of one request had Stripe do, kept over retries: a save that
+    loses a race does not undo a refund Stripe made before it."""
+
+    # The refunds made, by key: one Stripe then refuses is refused whole only while none was
+    # made (review16b R1).
+    made: dict[str, int] = field(default_factory=dict)
+    # Whether money was asked back: this request's change even if its save then lost (an
+    # invoice issued for a save that lost is voided as an orphan: no change).
+    refunds: bool = False
+
+
 def settle_money(
     ports: Ports,
     application_id: str,
@@ -90,54 +102,53 @@ def settle_money(
     exhausted: Callable[[], Exception] = concurrent_update,
 ) -> Settled:
     """Apply ``fact`` to the application it belongs to (``first``: read already), once."""
+    first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
-    if isinstance(fact, BursaryGranted) or (first is not None and first.price is None):
+    if isinstance(fact, BursaryGranted) or first.price is None:
         # Only a bursary needs the course (a replacement invoice's terms and line), and an
         # application stored before prices were recorded its price.
-        course = course_of(ports, first or load_application(ports, application_id))
-
-    asked_of_stripe: list[bool] = []
+        course = course_of(ports, first)
+    # Whether the payment is late, decided once from the first read (its course read at most
+    # once): a retry's fresh read changes nothing of when the checkout completed.
+    late = _paid_late(ports, first, fact, ports.clock())
     # An organiser's refund Stripe refuses is refused to them, nothing written or sent; one a
     # webhook's decision asks is recorded regardless, or its event would fail for ever.
     asked = isinstance(fact, Cancellation)
-    # The refunds this request had Stripe make, by key, kept over retries: one Stripe then
-    # refuses is refused whole only while none was made (review16b R1).
-    made: dict[str, int] = {}
-    # Whether the payment is late, and the course read for it: asked once, not on each retry.
-    late: list[bool] = []
+    so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
-        if not late:
-            late.append(_paid_late(ports, application, fact, situation.now))
-        if late[0]:
+        if late:
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
-        if decided.application is not None and any(
-            isinstance(command, Refund) for command in decided.before_save
-        ):
-            # Money asked back is this request's change even if its save then loses (an
-            # invoice issued for a save that lost is voided as an orphan: no change).
-            asked_of_stripe.append(True)
+        so_far.refunds = so_far.refunds or _asks_refunds(decided)
         try:
-            return _carry_out(ports, course, application, decided, claim, asked=asked, made=made)
+            return _carry_out(
+                ports, course, application, decided, claim, asked=asked, made=so_far.made
+            )
         except (CourseFull, AlreadyApplied, PriceChanged):
             # No seat for a confirmation, a move the person's other application on that
             # cohort forbids, or a cohort no longer priced in the currency paid (its currency
             # changed after this booking ended: a late payment): decided again without it
             # (the money goes back; a booking refunded whole prices nothing).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
-            return _carry_out(ports, course, application, again, claim, asked=asked, made=made)
+            return _carry_out(
+                ports, course, application, again, claim, asked=asked, made=so_far.made
+            )
 
     settled = retried(
-        attempt,
-        lambda: load_application(ports, application_id),
-        first=first if first is not None else UNREAD,
-        exhausted=exhausted,
+        attempt, lambda: load_application(ports, application_id), first=first, exhausted=exhausted
     )
-    changed = settled.settlement.application is not None or bool(asked_of_stripe)
+    changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
+
+
+def _asks_refunds(decided: Settlement) -> bool:
+    """Whether ``decided`` changes the application and asks Stripe for money back first."""
+    return decided.application is not None and any(
+        isinstance(command, Refund) for command in decided.before_save
+    )
 
 
 def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
@@ -220,7 +231,7 @@ def _carry_out(
         elif amount:
             made[command.idempotency_key] = amount
     if refused:  # what Stripe gave back stands: recorded as far as it went (review16b R1)
-        new = refund_cut_short(application, new)
+        new = refund_cut_short(application, new, sum(made.values()))
     try:
         saved = ports.repository.save(new, application, claim=held_on)
     except (StaleWrite, CourseFull):

@@ -168,8 +168,9 @@ ORGANISERS: tuple[Route, ...] = (
         "when nothing was paid; 409 `not_cancelled` for a booking not cancelled (cancel it "
         'with {"refund": true}); 409 `refund_refused` when Stripe refuses the refund (it '
         "holds no such payment): nothing written, nobody emailed; 409 "
-        "`refund_refused_partway` when it gave part back first: that part is recorded and "
-        "the message names the refused payment. Refunded at Stripe already (its dashboard, "
+        "`refund_refused_partway` when it gave part back first: that part is recorded, the "
+        "person is emailed once what came back, and the message names the refused payment. "
+        "Refunded at Stripe already (its dashboard, "
         "`charge_already_refunded`): Stripe's refund is read back and recorded, the booking "
         "ends refunded and the person is emailed once; while that refund is still pending "
         "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written.",
